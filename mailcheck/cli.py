@@ -1,0 +1,96 @@
+"""The ``mailcheck`` command line: a thin dispatcher over ``mailcheck.commands``.
+
+Each sub-command lives in its own module with ``HELP``, ``configure(parser)`` and
+``run(args) -> int``. Modules import their heavy dependencies inside ``run`` so that
+``mailcheck --version`` and ``mailcheck rules`` start fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from mailcheck import __version__
+
+COMMANDS = [
+    "check",
+    "rules",
+    "rule",
+    "spf",
+    "report",
+    "launch",
+    "incident",
+    "monitor",
+    "kpi",
+]
+
+EPILOG = """\
+exit codes: 0 no errors, 1 errors found (or warnings with --strict), 2 usage or configuration error
+
+examples:
+  mailcheck check campaigns/                 lint every campaign below campaigns/
+  mailcheck check --offline --format json .  no network; machine-readable output
+  mailcheck rule PER002                      what a rule finds and how to fix it
+"""
+
+
+def _command_modules() -> list[tuple[str, ModuleType]]:
+    found = []
+    for name in COMMANDS:
+        try:
+            module = importlib.import_module(f"mailcheck.commands.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"mailcheck.commands.{name}":
+                raise
+            continue
+        found.append((name, module))
+    return found
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mailcheck",
+        description="Pre-send QA linter for e-mail campaigns.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"mailcheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, module in _command_modules():
+        p = sub.add_parser(
+            name,
+            help=module.HELP,
+            description=getattr(module, "DESCRIPTION", module.HELP),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        p.add_argument(
+            "--config", metavar="FILE", help="use this mailcheck.toml or pyproject.toml"
+        )
+        module.configure(p)
+        p.set_defaults(handler=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    from mailcheck.config import ConfigError
+    from mailcheck.engine import UsageError
+
+    try:
+        code: int = args.handler(args)
+        return code
+    except (ConfigError, UsageError) as exc:
+        print(f"mailcheck: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("mailcheck: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 1

@@ -1,0 +1,1 @@
+"""Sub-commands of the ``mailcheck`` CLI, one module each."""

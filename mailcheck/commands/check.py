@@ -1,0 +1,48 @@
+"""``mailcheck check``: lint campaigns."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from mailcheck.commands.common import add_check_options, config_from_args, use_colour, write_output
+
+HELP = "lint campaigns (campaign.toml dirs, .eml, .html)"
+DESCRIPTION = """\
+Lint e-mail campaigns before they are sent.
+
+PATH may be a campaign directory (with campaign.toml), an .eml test send, an .html file, or
+any directory: mailcheck finds every campaign below it. Configuration comes from the nearest
+mailcheck.toml or [tool.mailcheck] in pyproject.toml; flags override it.
+
+exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict), 2 usage error"""
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    add_check_options(p)
+    p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+
+
+def exit_code(errors: int, warnings: int, strict: bool) -> int:
+    return 1 if errors or (strict and warnings) else 0
+
+
+def run(args: argparse.Namespace) -> int:
+    from mailcheck.engine import run as run_checks
+    from mailcheck.reports import render
+
+    config = config_from_args(args)
+    results = run_checks(
+        args.paths,
+        config,
+        offline=config.links.offline,
+        use_cache=not args.no_cache,
+        progress=sys.stderr.isatty(),
+    )
+    write_output(
+        render(args.format, results, colour=use_colour(args.output)),
+        args.output,
+    )
+    errors = sum(r.errors for r in results)
+    warnings = sum(r.warnings for r in results)
+    return exit_code(errors, warnings, args.strict)

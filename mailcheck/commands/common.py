@@ -1,0 +1,49 @@
+"""Options and helpers shared by the sub-commands that run checks."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mailcheck.config import Config, load_config
+
+FORMATS = ("text", "json", "sarif", "junit", "github")
+
+
+def add_check_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="campaign dirs, .eml or .html files")
+    p.add_argument("--format", choices=formats, default="text", help="output format (text)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the output here, not stdout")
+    p.add_argument("--offline", action="store_true", help="no network: skip link and DNS rules")
+    p.add_argument("--no-cache", action="store_true", help="ignore the link result cache")
+    p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run")
+    p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    cfg = load_config(explicit=Path(args.config) if getattr(args, "config", None) else None)
+    overrides: dict[str, object] = {}
+    for key in ("select", "ignore"):
+        value = getattr(args, key, None)
+        if value:
+            overrides[key] = [c.strip() for c in value.split(",") if c.strip()]
+    if getattr(args, "offline", False):
+        overrides["links"] = {"offline": True}
+    return cfg.merged(overrides) if overrides else cfg
+
+
+def write_output(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def use_colour(output: str | None) -> bool:
+    import os
+
+    if output or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))

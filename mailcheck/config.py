@@ -1,0 +1,170 @@
+"""Configuration: ``mailcheck.toml`` or ``[tool.mailcheck]`` in ``pyproject.toml``.
+
+Found by walking up from the working directory; a ``mailcheck.toml`` wins over a
+``pyproject.toml`` in the same directory. Relative paths are relative to the config file.
+CLI flags override the file; a campaign's ``campaign.toml`` overrides it for that campaign.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    """A configuration the user must fix (exit code 2)."""
+
+
+@dataclass(frozen=True)
+class LinksConfig:
+    offline: bool = False
+    timeout: float = 10.0
+    concurrency: int = 64
+    per_host: int = 8
+    retries: int = 2
+    allow_private: bool = False
+    exclude: tuple[str, ...] = ()
+    cache_ttl: float = 86400.0  # seconds a cached link result stays fresh
+    unsubscribe_get: bool = False  # opt in to GET for unsubscribe links that refuse HEAD
+    user_agent: str = "mailcheck-qa link checker (+pre-send QA; one request per URL)"
+
+
+@dataclass(frozen=True)
+class DnsConfig:
+    nameservers: tuple[str, ...] = ()
+    dkim_selectors: tuple[str, ...] = ()
+    sending_ips: tuple[str, ...] = ()
+    timeout: float = 5.0
+
+
+@dataclass(frozen=True)
+class ReportConfig:
+    agency: str = ""
+    logo: str = ""  # path to an image file, inlined as a data: URI
+
+
+@dataclass(frozen=True)
+class Config:
+    select: tuple[str, ...] = ("ALL",)
+    ignore: tuple[str, ...] = ()
+    subject_max: int = 50
+    preheader_max: int = 90
+    required_utm: tuple[str, ...] = ("utm_source", "utm_medium", "utm_campaign")
+    tracked_domains: tuple[str, ...] = ()
+    system_variables: tuple[str, ...] = ()
+    db: str = "sqlite:///.mailcheck/mailcheck.db"
+    client: str = "default"
+    links: LinksConfig = field(default_factory=LinksConfig)
+    dns: DnsConfig = field(default_factory=DnsConfig)
+    report: ReportConfig = field(default_factory=ReportConfig)
+    root: Path = field(default_factory=Path.cwd)  # directory of the config file (or cwd)
+    path: Path | None = None  # the config file, when one was found
+
+    @property
+    def state_dir(self) -> Path:
+        """Where the link cache and the default database live."""
+        return self.root / ".mailcheck"
+
+    @property
+    def db_url(self) -> str:
+        url = os.environ.get("MAILCHECK_DB") or self.db
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/"):
+            # relative SQLite paths are relative to the config file's directory
+            url = prefix + str(self.root / url[len(prefix) :])
+        return url
+
+    def merged(self, overrides: dict[str, Any]) -> Config:
+        """A copy with keys from a campaign.toml or the CLI (kebab- or snake-case) applied."""
+        return _apply(self, overrides, where="overrides")
+
+
+def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
+    known = {f.name: f for f in fields(cfg)}
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        name = key.replace("-", "_")
+        if name not in known or name in ("root", "path"):
+            raise ConfigError(f"{where}: unknown key {key!r}")
+        current = getattr(cfg, name)
+        if isinstance(current, LinksConfig | DnsConfig | ReportConfig):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: {key!r} must be a table")
+            changes[name] = _apply(current, value, f"{where}.{key}")
+            continue
+        changes[name] = _coerce(current, value, f"{where}: {key!r}")
+    return replace(cfg, **changes)
+
+
+def _coerce(current: Any, value: Any, what: str) -> Any:
+    if isinstance(current, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{what} must be true or false")
+        return value
+    if isinstance(current, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{what} must be a number")
+        if value < 0:
+            raise ConfigError(f"{what} must not be negative")
+        return type(current)(value)
+    if isinstance(current, tuple):
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{what} must be a list of strings")
+        return tuple(value)
+    if isinstance(current, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"{what} must be a string")
+        return value
+    return value
+
+
+def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """The nearest config file at or above ``start`` and its mailcheck table."""
+    for directory in [start, *start.parents]:
+        own = directory / "mailcheck.toml"
+        if own.is_file():
+            return own, _read(own)
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            table = _read(pyproject).get("tool", {}).get("mailcheck")
+            if table is not None:
+                return pyproject, table
+    return None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
+    """Load the configuration for a run started in ``start`` (default: the cwd)."""
+    start = (start or Path.cwd()).resolve()
+    if explicit is not None:
+        table = _read(explicit)
+        if explicit.name == "pyproject.toml":
+            table = table.get("tool", {}).get("mailcheck", {})
+        found: tuple[Path, dict[str, Any]] | None = (explicit, table)
+    else:
+        found = find_config(start)
+    if found is None:
+        return Config(root=start)
+    path, table = found
+    cfg = _apply(Config(root=path.parent.resolve(), path=path), table, where=str(path))
+    assert isinstance(cfg, Config)
+    _resolve_paths(cfg)
+    return cfg
+
+
+def _resolve_paths(cfg: Config) -> None:
+    # only the logo is a file path; db URLs are resolved in Config.db_url
+    if cfg.report.logo and not Path(cfg.report.logo).is_absolute():
+        object.__setattr__(cfg, "report", replace(cfg.report, logo=str(cfg.root / cfg.report.logo)))

@@ -1,0 +1,54 @@
+"""Network facts of a whole batch, gathered before any rule runs (gather, then judge).
+
+The engine collects every unique URL and every DNS name of the batch, fetches each once,
+concurrently, and hands rules this read-only view. Offline runs get an empty ``Facts`` and
+network rules are not run at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+LinkVerdict = Literal[
+    "ok",  # 2xx (after redirects)
+    "broken",  # 4xx/5xx after retries
+    "unreachable",  # DNS failure, refused, TLS error, timeout, SSRF guard
+    "unverified",  # bot wall, 429 that never clears, unsubscribe that refuses HEAD
+    "loop",  # redirect loop
+    "too-many-redirects",
+    "excluded",  # matched links.exclude: not requested
+    "invalid",  # not a requestable URL
+]
+
+
+@dataclass(frozen=True)
+class Hop:
+    url: str
+    status: int
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    url: str
+    verdict: LinkVerdict
+    status: int | None = None  # final HTTP status, None when no response
+    reason: str = ""  # human-readable: "404 Not Found", "DNS lookup failed", …
+    hops: tuple[Hop, ...] = ()  # every response on the way, redirects included
+    final_url: str | None = None
+    method: str = "HEAD"
+    from_cache: bool = False
+
+
+@dataclass
+class Facts:
+    """Read-only network facts; rules look things up here and never fetch."""
+
+    gathered: bool = False  # False in offline runs
+    links: dict[str, LinkResult] = field(default_factory=dict)
+    # Per-domain authentication facts (SPF, DKIM, DMARC), keyed by lower-case domain.
+    # Filled by mailcheck.net.dns; the rule families define what they read from it.
+    auth: dict[str, object] = field(default_factory=dict)
+
+    def link(self, url: str) -> LinkResult | None:
+        return self.links.get(url)

@@ -1,0 +1,190 @@
+"""The campaign model: what loaders produce, what the engine gathers, and what rules judge.
+
+Everything here is plain data. Loaders fill a :class:`Campaign` from a file once; the HTML of
+each rendered variant is parsed once into a :class:`Document`; network facts for the whole batch
+live in :class:`mailcheck.facts.Facts`. Rules only read these objects.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+SourceKind = Literal["toml", "eml", "html"]
+Dialect = Literal["jinja", "liquid", "handlebars", "mailchimp", "none"]
+LinkKind = Literal["a", "area", "img", "background", "vml", "css"]
+
+
+@dataclass(frozen=True)
+class Link:
+    """A URL found in the HTML (or the plain-text part).
+
+    ``href`` is the URL as it appears after rendering; ``raw`` is the template source before
+    rendering (equal to ``href`` when the campaign has no template).
+    """
+
+    href: str
+    kind: LinkKind
+    text: str = ""  # the visible text of an <a>, alt of an <img>
+    line: int = 0  # 1-based line in the source HTML, 0 when unknown
+    raw: str = ""
+
+    @property
+    def is_image(self) -> bool:
+        return self.kind in ("img", "background", "vml", "css")
+
+
+@dataclass(frozen=True)
+class Image:
+    src: str
+    alt: str | None  # None: no alt attribute at all; "" is a decorative image
+    line: int = 0
+
+
+@dataclass
+class Document:
+    """One parsed HTML body (one rendered variant of the campaign)."""
+
+    title: str | None = None
+    preheader: str | None = None  # text of the hidden preview element, padding removed
+    links: list[Link] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    text: str = ""  # visible text, whitespace collapsed
+
+
+@dataclass
+class Variable:
+    """A personalisation variable as the template uses it."""
+
+    name: str  # dotted path as written, e.g. "user.first_name"
+    line: int = 0
+    has_fallback: bool = False  # a default/fallback value is given inline
+    guarded: bool = False  # used only inside a conditional that tests it
+    fallback_covers_empty: bool = True  # False for Jinja default('x') without true
+    system: bool = False  # filled by the ESP (unsubscribe URL, recipient id …)
+    in_link: bool = False
+
+
+@dataclass
+class Rendered:
+    """The campaign as one sample recipient would receive it."""
+
+    sample: dict[str, object]
+    label: str  # "sample 1", "fallbacks", …
+    subject: str | None
+    preheader: str | None
+    html: str | None
+    text: str | None
+    document: Document | None  # parse of ``html``
+    blanked_breakage: list[str] = field(default_factory=list)  # PER002 evidence
+
+
+@dataclass
+class Campaign:
+    """One campaign as loaded from its source, before any rule runs."""
+
+    id: str
+    source: str  # the path as the user gave it (or as found below a given directory)
+    kind: SourceKind
+    client: str = "default"
+    subject: str | None = None  # template source
+    preheader: str | None = None  # template source; explicit or taken from the HTML
+    preheader_explicit: bool = False  # given in campaign.toml rather than found in the HTML
+    from_addr: str | None = None
+    html: str | None = None  # template source of the HTML part
+    html_bytes: int = 0  # size of the HTML part as it would be sent (UTF-8 or its charset)
+    text: str | None = None  # plain-text part
+    text_known: bool = False  # True when we know whether a plain-text part exists
+    headers: dict[str, str] | None = None  # None: headers unknown (bare HTML, no [headers])
+    dialect: Dialect = "none"
+    samples: list[dict[str, object]] = field(default_factory=list)
+    send_at: datetime | None = None
+    utm: dict[str, str] = field(default_factory=dict)
+    dkim_selectors: list[str] = field(default_factory=list)
+    raw_message: bytes | None = None  # the whole .eml, for DKIM verification
+    envelope_from: str | None = None  # Return-Path of an .eml
+    received_ips: list[str] = field(default_factory=list)  # sending IPs from Received headers
+    load_error: str | None = None  # set when the input could not be read (INP001)
+    # Filled by the engine's analysis step:
+    variables: list[Variable] = field(default_factory=list)
+    template_error: str | None = None  # PER004
+    template_error_line: int = 0
+    renders: list[Rendered] = field(default_factory=list)
+    static: Document | None = None  # parse of the unrendered HTML
+    config_overrides: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def from_domain(self) -> str | None:
+        from email.utils import parseaddr
+
+        if not self.from_addr:
+            return None
+        addr = parseaddr(self.from_addr)[1]
+        if "@" not in addr:
+            return None
+        return addr.rsplit("@", 1)[1].strip().rstrip(".").lower() or None
+
+    def all_links(self) -> list[Link]:
+        """Every distinct link of every rendered variant (static parse when none rendered)."""
+        seen: dict[tuple[str, str], Link] = {}
+        docs = [r.document for r in self.renders if r.document] or (
+            [self.static] if self.static else []
+        )
+        for doc in docs:
+            for link in doc.links:
+                seen.setdefault((link.href, link.kind), link)
+        return list(seen.values())
+
+    @property
+    def main(self) -> Rendered | None:
+        """The variant whose lengths are judged: rendered with the longest sample values."""
+        return self.renders[0] if self.renders else None
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    rule: str
+    severity: Severity
+    message: str
+    location: str = ""
+    url: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "location": self.location,
+            "url": self.url,
+        }
+
+
+@dataclass
+class CampaignResult:
+    campaign: Campaign
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)
+
+    @property
+    def ok(self) -> bool:
+        return self.errors == 0

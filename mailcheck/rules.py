@@ -1,0 +1,115 @@
+"""The rule API: what a check module declares and what the engine calls.
+
+A rule is small and declarative (code, name, default severity, whether it needs the network)
+around a pure function that reads an already-parsed campaign and the batch's network facts and
+yields :class:`Problem` s. It never parses HTML or opens a socket: the engine has done that.
+
+    from mailcheck.rules import Context, Problem, rule
+    from mailcheck.model import Severity
+
+    @rule("ACME001", "subject-has-brand", Severity.WARNING)
+    def subject_has_brand(ctx: Context) -> Iterator[Problem]:
+        '''## What it does
+        ...'''
+        if ctx.subject and "ACME" not in ctx.subject:
+            yield Problem("subject does not name the brand", location="subject")
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from mailcheck.model import Campaign, Finding, Rendered, Severity
+
+if TYPE_CHECKING:
+    from mailcheck.config import Config
+    from mailcheck.facts import Facts
+
+CODE_RE = re.compile(r"^[A-Z]{1,8}[0-9]{3}$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a rule reports; the engine turns it into a :class:`Finding`."""
+
+    message: str
+    location: str = ""
+    url: str | None = None
+    severity: Severity | None = None  # None: the rule's default severity
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything a rule may read about one campaign."""
+
+    campaign: Campaign
+    config: Config
+    facts: Facts
+
+    @property
+    def main(self) -> Rendered | None:
+        return self.campaign.main
+
+
+CheckFn = Callable[[Context], Iterable[Problem]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    check: CheckFn = field(compare=False)
+    network: bool = False
+    doc: str = ""
+    origin: str = ""  # the plugin (entry point) it came from
+
+    @property
+    def summary(self) -> str:
+        """The first sentence of 'What it does'."""
+        body = _section(self.doc, "What it does") or self.doc
+        first = " ".join(body.strip().split())
+        return first.split(". ")[0].rstrip(".")
+
+    def run(self, ctx: Context) -> list[Finding]:
+        return [
+            Finding(
+                code=self.code,
+                rule=self.name,
+                severity=p.severity or self.severity,
+                message=p.message,
+                location=p.location,
+                url=p.url,
+            )
+            for p in self.check(ctx)
+        ]
+
+
+def _section(doc: str, title: str) -> str:
+    match = re.search(rf"^##\s*{re.escape(title)}\s*$(.*?)(?=^##\s|\Z)", doc, re.M | re.S)
+    return match.group(1).strip() if match else ""
+
+
+def rule(
+    code: str, name: str, severity: Severity, *, network: bool = False
+) -> Callable[[CheckFn], Rule]:
+    """Declare a rule; the function's docstring is its documentation page."""
+    if not CODE_RE.match(code):
+        raise ValueError(f"rule code {code!r} must be 1-8 capitals and 3 digits")
+
+    def declare(fn: CheckFn) -> Rule:
+        import inspect
+
+        return Rule(
+            code=code,
+            name=name,
+            severity=severity,
+            check=fn,
+            network=network,
+            doc=inspect.cleandoc(fn.__doc__ or ""),
+        )
+
+    return declare
