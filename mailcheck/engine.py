@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,7 +108,15 @@ def judge(campaign: Campaign, config: Config, facts: Facts, *, offline: bool) ->
     return CampaignResult(campaign, findings)
 
 
-ProgressFn = Callable[[int, int], None]
+
+
+@dataclass
+class Batch:
+    """The outcome of one run: every campaign's findings and the facts they were judged on."""
+
+    results: list[CampaignResult]
+    facts: Facts
+    offline: bool
 
 
 def run(
@@ -119,7 +127,7 @@ def run(
     use_cache: bool = True,
     progress: bool = False,
     jobs: int | None = None,
-) -> list[CampaignResult]:
+) -> Batch:
     """Check every campaign below ``paths``; the whole batch's network facts are fetched once."""
     offline = config.links.offline if offline is None else offline
     campaigns = _prepare_all(discover(paths), config, jobs or os.cpu_count() or 1)
@@ -133,11 +141,12 @@ def check_campaigns(
     offline: bool,
     use_cache: bool = True,
     progress: bool = False,
-) -> list[CampaignResult]:
+) -> Batch:
     campaigns = list(campaigns)
     facts = Facts()
     if not offline:
         from mailcheck.net import gather
 
         facts = gather(campaigns, config, use_cache=use_cache, progress=progress)
-    return [judge(c, config, facts, offline=offline) for c in campaigns]
+    results = [judge(c, config, facts, offline=offline) for c in campaigns]
+    return Batch(results, facts, offline)

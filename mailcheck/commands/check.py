@@ -32,13 +32,14 @@ def run(args: argparse.Namespace) -> int:
     from mailcheck.reports import render
 
     config = config_from_args(args)
-    results = run_checks(
+    batch = run_checks(
         args.paths,
         config,
         offline=config.links.offline,
         use_cache=not args.no_cache,
         progress=sys.stderr.isatty(),
     )
+    results = batch.results
     write_output(
         render(args.format, results, colour=use_colour(args.output)),
         args.output,

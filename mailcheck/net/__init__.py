@@ -1,6 +1,11 @@
-"""Network fact gathering (links over HTTP, SPF/DKIM/DMARC over DNS)."""
+"""Network fact gathering: links over HTTP (``links``) and SPF/DKIM/DMARC over DNS (``auth``).
+
+Both run concurrently on one event loop, over the whole batch, before any rule judges.
+"""
 
 from __future__ import annotations
+
+import asyncio
 
 from mailcheck.config import Config
 from mailcheck.facts import Facts
@@ -11,5 +16,17 @@ def gather(
     campaigns: list[Campaign], config: Config, *, use_cache: bool = True, progress: bool = False
 ) -> Facts:
     """Fetch every network fact the batch needs, each unique URL and DNS name once."""
-    # Filled in by the network work (issue 3); until then a run gathers nothing.
-    return Facts(gathered=True)
+    return asyncio.run(gather_async(campaigns, config, use_cache=use_cache, progress=progress))
+
+
+async def gather_async(
+    campaigns: list[Campaign], config: Config, *, use_cache: bool = True, progress: bool = False
+) -> Facts:
+    from mailcheck.net.auth import gather_auth
+    from mailcheck.net.links import gather_links
+
+    links, auth = await asyncio.gather(
+        gather_links(campaigns, config, use_cache=use_cache, progress=progress),
+        gather_auth(campaigns, config),
+    )
+    return Facts(gathered=True, links=links, auth=auth)
