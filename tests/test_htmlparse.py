@@ -205,6 +205,20 @@ def test_inline_elements_do_not_split_words() -> None:
     assert doc.text == "Привет, {{ name }}! Next line break"
 
 
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<td>x<table><tr><td>y</td></tr></table>z</td>", "x y z"),
+        ("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>d", "a b c d"),
+        ("<ul><li>a</li><li>b</li></ul>c", "a b c"),
+        ("<div>a</div><span>b</span>", "a b"),
+        ("Hi<img src=x.png>there", "Hithere"),  # an image is inline
+    ],
+)
+def test_word_boundaries(html: str, text: str) -> None:
+    assert parse_html(html).text == text
+
+
 def test_comment_tail_is_text_and_comment_is_not() -> None:
     doc = parse_html("<p>before<!-- secret -->after</p>")
     assert doc.text == "beforeafter"
