@@ -19,6 +19,7 @@ Prints medians of ``--runs`` runs and the ratios to the bare parse.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import email
 import email.policy
 import statistics
@@ -65,10 +66,8 @@ def bare_lxml(html_bodies: list[str]) -> None:
         try:
             lxml.html.document_fromstring(html)
         except Exception:  # an encoding declaration in a str, or nothing to parse
-            try:
+            with contextlib.suppress(Exception):
                 lxml.html.document_fromstring(html.encode("utf-8"))
-            except Exception:
-                pass
 
 
 def bare_from_files(files: list[Path]) -> None:
@@ -85,10 +84,8 @@ def bare_from_files(files: list[Path]) -> None:
                 html = ""
             data = html.encode("utf-8") if isinstance(html, str) else b""
         if data.strip():
-            try:
+            with contextlib.suppress(Exception):
                 lxml.html.document_fromstring(data)
-            except Exception:
-                pass
 
 
 def timed(fn: Callable[[], object], runs: int) -> float:
