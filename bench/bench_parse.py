@@ -118,9 +118,9 @@ def main() -> None:
     for warm in (lambda: bare_lxml(html_bodies), parse_all, load_all):
         warm()
     base = timed(lambda: bare_lxml(html_bodies), args.runs)
-    from_files = timed(lambda: bare_from_files(files), args.runs)
     parsed = timed(parse_all, args.runs)
     loaded = timed(load_all, args.runs)
+    from_files = timed(lambda: bare_from_files(files), args.runs)
     size = sum(len(h) for h in html_bodies) / 1e6
     print(f"files: {len(files)} ({root}); HTML bodies: {len(html_bodies)}, {size:.1f} M chars")
     print(f"bare lxml parse of the bodies:      {base:.3f} s (median of {args.runs})")
