@@ -34,7 +34,7 @@ _BROKEN = (
         r"|\[object Object\])"
     ),
     # text that begins with punctuation: ", скидка 30%" (the name before it was empty)
-    regex.compile(r"^\s*[,;:]\s*\w+"),
+    regex.compile(r"(?m)^[ \t]*[,;:][ \t]*\w+"),
 )
 
 _LEFTOVERS = (

@@ -2,7 +2,8 @@
 
 Markers only one dialect has decide (``{{#if}}`` is Handlebars, ``| default:`` is Liquid,
 ``default(`` is Jinja, ``*|FNAME|*`` is Mailchimp); plain ``{{ name }}`` reads the same in Jinja,
-Liquid and Handlebars and is rendered as Jinja. No tags at all is "none".
+Liquid and Handlebars: written ``{{name}}`` it is taken for Mustache/Handlebars (Postmark,
+SendGrid), written ``{{ name }}`` for Jinja. No tags at all is "none".
 """
 
 from __future__ import annotations
@@ -35,6 +36,10 @@ _JINJA = regex.compile(
 )
 
 
+_BARE = regex.compile(r"\{\{[A-Za-z_][\w.]*\}\}")  # {{name}}: the Mustache house style
+_SPACED = regex.compile(r"\{\{\s+[A-Za-z_][\w.]*\s+\}\}")  # {{ name }}: the Jinja/Liquid one
+
+
 def detect_dialect(texts: Iterable[str | None]) -> Dialect:
     """The dialect of the given template parts taken together."""
     joined = "\n".join(t for t in texts if t)
@@ -55,4 +60,6 @@ def detect_dialect(texts: Iterable[str | None]) -> Dialect:
         return "liquid"
     if jinja or "{%" in joined:
         return "jinja"
+    if liquid == 0 and len(_BARE.findall(joined)) > len(_SPACED.findall(joined)):
+        return "handlebars"
     return "jinja"

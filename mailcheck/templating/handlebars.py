@@ -376,16 +376,16 @@ def _number(value: object) -> float | None:
 class _Renderer:
     def __init__(self, root: dict[str, object]) -> None:
         self.stack: list[object] = [root]
-        self.data: list[dict[str, object]] = [{"root": root}]
+        self.data: list[Mapping[str, object]] = [{"root": root}]
 
     def lookup(self, path: _Path) -> object:
         if path.data:
             if path.parts and path.parts[0] == "root":
                 return self._walk(self.stack[0], path.parts[1:])
             key = path.parts[0] if path.parts else ""
-            for frame in reversed(self.data):
-                if key in frame:
-                    return self._walk(frame[key], path.parts[1:])
+            for data in reversed(self.data):
+                if key in data:
+                    return self._walk(data[key], path.parts[1:])
             return None
         index = len(self.stack) - 1 - path.depth
         if index < 0:

@@ -22,7 +22,7 @@ from mailcheck.templating.core import IsSystem, TemplateError, Use, unflatten
 class _Blank(ChainableUndefined):
     """Undefined that renders "" and survives attribute access, indexing and calls."""
 
-    def __call__(self, *args: object, **kwargs: object) -> _Blank:
+    def __call__(self, *args: object, **kwargs: object) -> _Blank:  # type: ignore[override]
         return self
 
 

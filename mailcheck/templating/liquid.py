@@ -277,7 +277,7 @@ class _Walker:
                     guarded=tested or path in guards,
                     fallback=fb.text if fb else None,
                 ))
-            for element in expr.path:
+            for element in getattr(expr, "path", ()):
                 if isinstance(element, Identifier):
                     self.expr(element, line, guards, None, tested=tested)
             return

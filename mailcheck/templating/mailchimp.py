@@ -164,10 +164,7 @@ class MailchimpTemplate:
 def _holds(branch: _Branch, values: Mapping[str, object]) -> bool:
     value = values.get(branch.name)
     text = "" if value is None else str(value)
-    if branch.op is None:
-        result = bool(text.strip())
-    else:
-        result = _compare(text, branch.op, branch.operand)
+    result = _compare(text, branch.op, branch.operand) if branch.op else bool(text.strip())
     return not result if branch.negate else result
 
 
@@ -181,10 +178,11 @@ def _compare(left: str, op: str, right: str) -> bool:
         return a == b
     if op in ("!=", "<>"):
         return a != b
-    try:
-        return {">": a > b, "<": a < b, ">=": a >= b, "<=": a <= b}[op]  # type: ignore[operator]
-    except TypeError:
-        return False
+    if isinstance(a, float) and isinstance(b, float):
+        return {">": a > b, "<": a < b, ">=": a >= b, "<=": a <= b}.get(op, False)
+    if isinstance(a, str) and isinstance(b, str):
+        return {">": a > b, "<": a < b, ">=": a >= b, "<=": a <= b}.get(op, False)
+    return False
 
 
 def parse(source: str, is_system: IsSystem) -> MailchimpTemplate:

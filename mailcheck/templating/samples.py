@@ -9,23 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-import regex
-
 from mailcheck.model import Campaign, Dialect, Variable
-
-try:  # the shared grapheme counter, when the loaders' text module is there
-    from mailcheck.text import grapheme_len as _grapheme_len
-except ImportError:  # pragma: no cover - until the input branch lands
-    _grapheme_len = None
-
-_GRAPHEME = regex.compile(r"\X")
-
-
-def grapheme_len(text: str) -> int:
-    """User-perceived characters: "й", "😀" and "🇷🇺" each count 1."""
-    if _grapheme_len is not None:
-        return int(_grapheme_len(text))
-    return len(_GRAPHEME.findall(text))
+from mailcheck.text import grapheme_len
 
 
 def flatten_sample(sample: Mapping[str, object]) -> dict[str, object]:
