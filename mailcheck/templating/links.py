@@ -6,6 +6,7 @@ Both work on the HTML source with regexes: the rendered documents are parsed onc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import regex
@@ -52,28 +53,43 @@ def link_spans(source: str) -> list[LinkSpan]:
     return spans
 
 
-def attach_raw(document: Document, static: Document | None) -> None:
+def attach_raw(document: Document, static: Document | None,
+               predict: Callable[[str], str | None] | None = None) -> None:
     """Give each link of a rendered document the template source of its URL.
 
-    The rendered and the unrendered HTML list links in the same order unless a conditional
-    block added or removed some; then links are paired by kind and source line when that is
-    unambiguous, and otherwise keep their rendered URL.
+    The unrendered parse lists the same links in the same order unless a conditional block
+    added or removed some. ``predict`` renders one raw URL with the document's values; a
+    rendered link is paired with the next unrendered link of its kind whose URL renders to
+    it, so links inside conditionals do not shift the others. Links that cannot be paired
+    keep their rendered URL as their source.
     """
     raw_links = static.links if static is not None else []
     links = document.links
-    if len(raw_links) == len(links) and all(
-        a.kind == b.kind for a, b in zip(raw_links, links, strict=True)
-    ):
-        document.links = [replace(b, raw=a.href) for a, b in zip(raw_links, links, strict=True)]
+    if not raw_links:
+        raw_is_href(document)
         return
-    by_place: dict[tuple[str, int], list[Link]] = {}
-    for link in raw_links:
-        by_place.setdefault((link.kind, link.line), []).append(link)
+    predicted = [predict(link.href) if predict else link.href for link in raw_links]
+    used = [False] * len(raw_links)
+    start = 0
     out: list[Link] = []
     for link in links:
-        same = by_place.get((link.kind, link.line), [])
-        raw = same[0].href if len(same) == 1 else link.href
-        out.append(replace(link, raw=raw))
+        match = None
+        for i in [*range(start, len(raw_links)), *range(0, start)]:
+            if used[i] or raw_links[i].kind != link.kind:
+                continue
+            if predicted[i] is not None and predicted[i] == link.href:
+                match = i
+                break
+        if match is None and len(raw_links) == len(links):
+            i = len(out)
+            if raw_links[i].kind == link.kind and not used[i]:
+                match = i
+        if match is None:
+            out.append(replace(link, raw=link.href))
+            continue
+        used[match] = True
+        start = match + 1
+        out.append(replace(link, raw=raw_links[match].href))
     document.links = out
 
 

@@ -27,7 +27,6 @@ MAX_SAMPLE_RENDERS = 50
 MAX_BLANKED_SAMPLES = 10
 MAX_BLANKED_VARIABLES = 30
 MAX_BLANK_RENDERS = 400  # part renders spent on blanking per campaign, all samples together
-NEUTRAL_VALUE = "Sample"  # stands in for every variable when no sample recipient is given
 
 _PARSERS: dict[str, Callable[[str, IsSystem], Parsed]] = {
     "jinja": jinja.parse,
@@ -101,7 +100,8 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         except TemplateError as exc:
             where_text = "" if where == "html" else f"{where}: "
             campaign.template_error = f"{where_text}{exc}"
-            campaign.template_error_line = exc.line
+            # the line is one of the HTML's (rules show that line); other parts say it inline
+            campaign.template_error_line = exc.line if where == "html" else 0
             campaign.variables = []
             return
         parts.append(_Part(where, source, parsed))
@@ -111,13 +111,12 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     for part in parts:
         part.names = {u.name for u in part.parsed.uses if not is_system(u.name)}
 
-    renderer = _Renderer(campaign, parts, system_names)
+    renderer = _Renderer(campaign, parts, system_names, parse, is_system)
     longest = _longest(campaign)
     try:
         main = renderer.render(longest, "longest values" if campaign.samples else "fallbacks")
-    except TemplateError as exc:
+    except TemplateError as exc:  # a run-time failure with fallbacks only: nothing renders
         campaign.template_error = str(exc)
-        campaign.template_error_line = exc.line
         return
     campaign.renders.append(main)
     sample_renders: list[tuple[Rendered, dict[str, object]]] = []
@@ -136,8 +135,14 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         for rendered, flat in sample_renders[:MAX_BLANKED_SAMPLES]:
             rendered.blanked_breakage = blanker.own_breakage(rendered) + blanker.evidence(flat)
     else:
-        neutral = {v.name: NEUTRAL_VALUE for v in campaign.variables if not v.system}
+        neutral = {v.name: neutral_value(v.name) for v in campaign.variables if not v.system}
         main.blanked_breakage = blanker.evidence(neutral)
+
+
+def neutral_value(name: str) -> str:
+    """What a variable holds when no sample recipient is given: its own name, a plain word
+    that shows where it sits in evidence ("Уважаемый first_name ,")."""
+    return name.rsplit(".", 1)[-1].strip() or "value"
 
 
 def _as_is(campaign: Campaign) -> Rendered:
@@ -205,9 +210,13 @@ def _label(index: int, flat: Mapping[str, object]) -> str:
 class _Renderer:
     """Renders every part for a set of values; parses each distinct HTML once."""
 
-    def __init__(self, campaign: Campaign, parts: list[_Part], system_names: list[str]) -> None:
+    def __init__(self, campaign: Campaign, parts: list[_Part], system_names: list[str],
+                 parse: Callable[[str, IsSystem], Parsed], is_system: IsSystem) -> None:
         self.campaign = campaign
         self.parts = parts
+        self.parse = parse
+        self.is_system = is_system
+        self.url_templates: dict[str, Parsed | None] = {}
         self.system = {name: placeholder(name) for name in system_names}
         self.documents: dict[str, Document | None] = {}
         if campaign.html is not None and campaign.static is not None:
@@ -239,19 +248,34 @@ class _Renderer:
                 values["MC_PREVIEW_TEXT"] = out["preheader"]
         return out
 
-    def document(self, html: str) -> Document | None:
+    def document(self, html: str, values: Mapping[str, object]) -> Document | None:
         if html not in self.documents:
             doc = _safe_parse(html)
             if doc is not None:
-                attach_raw(doc, self.campaign.static)
+                attach_raw(doc, self.campaign.static, lambda raw: self.render_url(raw, values))
             self.documents[html] = doc
         return self.documents[html]
+
+    def render_url(self, raw: str, values: Mapping[str, object]) -> str | None:
+        """One unrendered URL rendered with ``values`` (None when it is not a template)."""
+        if raw not in self.url_templates:
+            try:
+                self.url_templates[raw] = self.parse(raw, self.is_system)
+            except TemplateError:  # a tag split across the attribute: cannot predict it
+                self.url_templates[raw] = None
+        template = self.url_templates[raw]
+        if template is None:
+            return None
+        try:
+            return template.render(values).strip()
+        except TemplateError:
+            return None
 
     def render(self, given: Mapping[str, object], label: str,
                sample: dict[str, object] | None = None) -> Rendered:
         out = self.render_parts(given)
         html = out.get("html")
-        doc = self.document(html) if html is not None else None
+        doc = self.document(html, self.values(given)) if html is not None else None
         preheader = out.get("preheader") if self.campaign.preheader_explicit else (
             doc.preheader if doc is not None else None)
         headers = None
@@ -300,7 +324,7 @@ class _Blanker:
     def neutral_breakage(self) -> set[str]:
         """Patterns the template shows whatever the values: never blamed on a recipient."""
         if self._neutral is None:
-            given = {name: NEUTRAL_VALUE for name in self.names}
+            given = {name: neutral_value(name) for name in self.names}
             try:
                 texts = self.texts(self.renderer.render_parts(given))
             except TemplateError:

@@ -138,6 +138,9 @@ MAILCHIMP_SYSTEM_PREFIXES = (
 # Prefixes of names that ESPs reserve: Postmark's "pm:", Braze's "${…}" keys and similar.
 SYSTEM_PREFIXES = ("pm:", "@")
 
+# Flags that are true only outside the e-mail (Mailchimp's web archive page): empty in a send.
+_FALSE_FLAGS = frozenset({"archive_page"})
+
 _URLISH = re.compile(
     r"url|link|unsub|optout|opt_out|profile|preference|archive|forward|web_?version|"
     r"web_view|view|browser|manage|weblink",
@@ -168,6 +171,8 @@ class SystemNames:
 def placeholder(name: str, *, today: date | None = None) -> str:
     """The stable value a system variable renders to."""
     lowered = name.strip().lower()
+    if lowered in _FALSE_FLAGS:
+        return ""
     slug = re.sub(r"[^a-z0-9]+", "-", lowered).strip("-") or "value"
     if lowered in ("current_year",) or lowered.endswith("current_year"):
         return str((today or date.today()).year)
