@@ -209,3 +209,28 @@ def test_in_link_and_where() -> None:
     assert ("avatar", "html", 3, True) in by_where
     assert ("first_name", "subject", 1, False) in by_where
     assert ("uid", "header:List-Unsubscribe", 1, True) in by_where
+
+
+def test_unisender_fallback_covers_empty_but_not_inside_links() -> None:
+    c = analyse(
+        "<p>Здравствуйте, {{Name|уважаемый подписчик}}! {{ city|title }}</p>\n"
+        '<a href="https://shop.example/?n={{Name|друг}}">Магазин</a>'
+    )
+    assert c.dialect == "jinja" and c.template_error is None
+    text_use = next(v for v in c.variables if v.name == "Name" and v.line == 1)
+    assert text_use.has_fallback and text_use.fallback_covers_empty
+    assert text_use.fallback == "уважаемый подписчик"
+    link_use = next(v for v in c.variables if v.name == "Name" and v.line == 2)
+    assert link_use.in_link and not link_use.has_fallback
+    assert not var(c, "city").has_fallback  # a real Jinja filter, not a fallback
+    assert "Здравствуйте, уважаемый подписчик!" in c.renders[0].document.text  # type: ignore[union-attr]
+
+
+def test_a_test_send_is_not_rendered_so_leftover_tags_stay_visible() -> None:
+    c = Campaign(id="e", source="e.eml", kind="eml", subject="Привет, *|FNAME|*",
+                 html="<p>Привет, {{ first_name }}!</p>")
+    render_campaign(c, Config())
+    assert c.dialect == "none" and c.variables == []
+    assert c.renders[0].subject == "Привет, *|FNAME|*"
+    assert c.renders[0].document is not None
+    assert "{{ first_name }}" in c.renders[0].document.text

@@ -34,6 +34,7 @@ class Use:
     fallback_covers_empty: bool = True
     guarded: bool = False
     fallback: str | None = None
+    fallback_in_links: bool = True  # False: the ESP ignores this fallback inside a URL
 
 
 # Tells a dialect whether a dotted name is filled by the ESP.

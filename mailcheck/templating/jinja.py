@@ -2,16 +2,19 @@
 
 ``jinja2.meta.find_undeclared_variables`` reports root names only and ignores fallbacks and
 guards, so the AST is walked: ``default``/``d`` filters (a true second argument covers ""),
-``x or 'y'``, ``a if a else b`` and ``{% if x %}`` bodies (not their else); loop targets,
+``x or 'y'``, ``a if a else b`` and ``{% if x %}`` bodies (not their else), Unisender's
+``{{Name|уважаемый подписчик}}``; loop targets,
 ``{% set %}`` names and macro parameters are template locals, not recipient variables.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from jinja2 import ChainableUndefined, nodes
+import regex
+from jinja2 import ChainableUndefined, Undefined, nodes
 from jinja2.exceptions import TemplateError as Jinja2Error
 from jinja2.exceptions import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
@@ -39,6 +42,7 @@ _LENGTHY_FILTERS = ("length", "count", "trim", "string", "striptags")
 class _Fallback:
     text: str
     covers_empty: bool
+    in_links: bool = True  # False: the ESP ignores it inside a URL (Unisender)
 
 
 @dataclass(frozen=True)
@@ -46,12 +50,40 @@ class _Scope:
     guards: frozenset[str] = frozenset()
 
 
+# Unisender writes a fallback after a bar: {{Name|уважаемый подписчик}}. Where the text after
+# the bar is not a Jinja filter it is that fallback (it covers empty values, but not in links).
+_UNISENDER = regex.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\|\s*([^{}|\n]*?)\s*\}\}")
+_FILTER_CALL = regex.compile(r"^[A-Za-z_]\w*\s*(?:\(.*\))?$")
+UNISENDER_FILTER = "unisender_default"
+
+
+def _unisender_default(value: object, fallback: str = "") -> object:
+    if isinstance(value, Undefined) or value is None or value == "" or value is False:
+        return fallback
+    return value
+
+
+_ENV.filters[UNISENDER_FILTER] = _unisender_default
+
+
+def _rewrite_unisender(source: str) -> str:
+    def fallback(m: regex.Match[str]) -> str:
+        text = m.group(2)
+        name = text.split("(", 1)[0].strip()
+        if _FILTER_CALL.match(text) and name in _ENV.filters:
+            return m.group(0)  # a real filter: {{ name|title }}
+        literal = json.dumps(text, ensure_ascii=False)
+        return "{{ " + m.group(1) + " | " + UNISENDER_FILTER + "(" + literal + ") }}"
+
+    return _UNISENDER.sub(fallback, source) if "|" in source else source
+
+
 class JinjaTemplate:
     """A parsed Jinja2 template part."""
 
     def __init__(self, source: str, is_system: IsSystem) -> None:
         try:
-            ast = _ENV.parse(source)
+            ast = _ENV.parse(_rewrite_unisender(source))
             self._template = _ENV.from_string(ast)
         except TemplateSyntaxError as exc:
             raise TemplateError(exc.message or str(exc), exc.lineno or 0) from None
@@ -147,6 +179,7 @@ class _Walker:
                 fallback_covers_empty=fb.covers_empty if fb else True,
                 guarded=guarded or path in scope.guards,
                 fallback=fb.text if fb else None,
+                fallback_in_links=fb.in_links if fb else True,
             )
         )
 
@@ -189,7 +222,11 @@ class _Walker:
                 self.expr(node.arg, scope, None)
             return
         if isinstance(node, nodes.Filter):
-            if node.name in _DEFAULT_FILTERS:
+            if node.name == UNISENDER_FILTER:
+                text = _const_text(node.args[0]) if node.args else ""
+                if node.node is not None:
+                    self.expr(node.node, scope, _Fallback(text, True, in_links=False))
+            elif node.name in _DEFAULT_FILTERS:
                 covers = False
                 if len(node.args) > 1 and isinstance(node.args[1], nodes.Const):
                     covers = bool(node.args[1].value)

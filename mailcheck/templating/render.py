@@ -80,7 +80,10 @@ def _safe_parse(html: str) -> Document | None:
 def _render_campaign(campaign: Campaign, config: Config) -> None:
     sources = _sources(campaign)
     if not campaign.dialect_explicit:
-        campaign.dialect = detect_dialect(source for _, source in sources)
+        # A saved test send was rendered by the ESP already: a tag left in it is a leftover
+        # (PER003), not something to render away.
+        campaign.dialect = "none" if campaign.kind == "eml" else detect_dialect(
+            source for _, source in sources)
     if campaign.html is not None and campaign.static is None:
         campaign.static = _safe_parse(campaign.html)
     if campaign.static is not None:
@@ -180,16 +183,18 @@ def _variables(parts: list[_Part], is_system: IsSystem) -> list[Variable]:
 
 
 def _variable(use: Use, where: str, system: bool, in_link: bool) -> Variable:
+    # Unisender drops fallbacks inside links: there the variable has none.
+    has_fallback = use.has_fallback and (use.fallback_in_links or not in_link)
     return Variable(
         name=use.name,
         line=use.line,
-        has_fallback=use.has_fallback,
+        has_fallback=has_fallback,
         guarded=use.guarded,
-        fallback_covers_empty=use.fallback_covers_empty if use.has_fallback else True,
+        fallback_covers_empty=use.fallback_covers_empty if has_fallback else True,
         system=system,
         in_link=in_link,
         where=where,
-        fallback=use.fallback,
+        fallback=use.fallback if has_fallback else None,
     )
 
 
