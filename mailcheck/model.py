@@ -112,7 +112,7 @@ class Campaign:
     text_known: bool = False  # True when we know whether a plain-text part exists
     headers: dict[str, str] | None = None  # None: headers unknown (bare HTML, no [headers])
     dialect: Dialect = "none"
-    dialect_explicit: bool = False  # given as `template =` in campaign.toml, not detected
+    dialect_explicit: bool = False  # `template = …` given in campaign.toml; else detect it
     samples: list[dict[str, object]] = field(default_factory=list)
     send_at: datetime | None = None
     utm: dict[str, str] = field(default_factory=dict)

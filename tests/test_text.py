@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sys
+import unicodedata
+
 import pytest
 
 from mailcheck.text import collapse_ws, grapheme_len, strip_padding
@@ -56,3 +59,11 @@ def test_strip_padding_removes_other_format_characters() -> None:
     # U+2061 (function application) and U+200E (LRM) are Cf: invisible
     assert strip_padding("\u2061\u200ea\u200e") == "a"
     assert strip_padding("\u200c\u00a0\u034f") == ""
+
+
+def test_every_format_character_is_padding() -> None:
+    """The spelled-out Cf list in mailcheck.text matches the running Python's Unicode data."""
+    emoji_parts = {0x200D, *range(0xE0020, 0xE0080)}
+    for cp in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(cp)) == "Cf" and cp not in emoji_parts:
+            assert strip_padding(f"a{chr(cp)}b") == "ab", hex(cp)
