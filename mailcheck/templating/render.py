@@ -205,7 +205,10 @@ def _longest(campaign: Campaign) -> dict[str, object]:
 
 
 def _label(index: int, flat: Mapping[str, object]) -> str:
-    first = next((v for v in flat.values() if isinstance(v, str) and v.strip()), None)
+    # A name reads better than an e-mail address or an id: prefer a "*name*" field.
+    named = [v for k, v in flat.items() if "name" in k.lower() or "имя" in k.lower()]
+    values = [*named, *flat.values()]
+    first = next((v for v in values if isinstance(v, str) and v.strip()), None)
     if first is None:
         return f"sample {index}"
     first = " ".join(first.split())
