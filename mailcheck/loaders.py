@@ -147,11 +147,11 @@ def _load_sniffed(campaign: Campaign, path: Path) -> None:
     """A file given explicitly with another extension: a message, HTML, or neither."""
     data = _read(path)
     head = data[:65536]
-    if b"\x00" in head:
-        raise LoadError(f"not an e-mail message or HTML: '{path.name}' is binary data")
     if looks_like_message(head):
         _load_message(campaign, data)
         return
+    if b"\x00" in head:
+        raise LoadError(f"not an e-mail message or HTML: '{path.name}' is binary data")
     lowered = head.lower()
     if any(tag in lowered for tag in (b"<html", b"<body", b"<!doctype", b"<table", b"<div",
                                       b"<p>", b"<a ", b"<img")):

@@ -30,6 +30,7 @@ _KNOWN_HEADERS = frozenset(
 )
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _LINE_BREAK = re.compile(r"\r?\n")
+_CYRILLIC_NEXT_TO_LATIN = re.compile(r"[A-Za-z][а-яёА-ЯЁ]|[а-яёА-ЯЁ][A-Za-z]")
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 _DKIM_SELECTOR = re.compile(r"(?:^|;)\s*s\s*=\s*([^;\s]+)")
 _RECEIVED_FROM = re.compile(r"^\s*from\s+(.*?)(?:\bby\b|$)", re.I | re.S)
@@ -91,12 +92,20 @@ def looks_like_message(data: bytes) -> bool:
     return False
 
 
+def _header_block(data: bytes) -> bytes:
+    end = min((i for i in (data.find(b"\n\n"), data.find(b"\r\n\r\n")) if i >= 0),
+              default=len(data))
+    return data[:end]
+
+
 def parse_message(data: bytes) -> ParsedMessage:
     """Read a saved message. Raises NotAMessage (with the reason) when it cannot be read."""
-    if b"\x00" in data[:65536]:
-        raise NotAMessage("not an e-mail message: binary data")
     if not looks_like_message(data):
+        if b"\x00" in data[:65536]:
+            raise NotAMessage("not an e-mail message: binary data")
         raise NotAMessage("not an e-mail message: no RFC 5322 header block at the top")
+    if b"\x00" in _header_block(data):
+        raise NotAMessage("not an e-mail message: NUL bytes in the header block")
     msg = email.message_from_bytes(data, policy=compat32)
     found = ParsedMessage()
     raw_headers = list(msg.raw_items())
@@ -234,14 +243,15 @@ def guess_8bit(data: bytes) -> str:
 
     Russian text is mostly lower-case; KOI8-R bytes read as windows-1251 (and the other way
     round) come out mostly upper-case, so the reading with more lower-case Cyrillic wins.
-    Text with hardly any Cyrillic is read as windows-1252.
+    Western text read as Cyrillic puts Cyrillic letters inside Latin words ("Frцsche"); such
+    text, and text with no Cyrillic reading at all, is read as windows-1252.
     """
     best, best_score = "", 0
     for codec in ("cp1251", "koi8_r"):
         text = data.decode(codec, errors="replace")
         lower = sum(1 for c in text if "а" <= c <= "я" or c == "ё")
         upper = sum(1 for c in text if "А" <= c <= "Я" or c == "Ё")
-        score = lower - upper
+        score = lower - upper - 3 * len(_CYRILLIC_NEXT_TO_LATIN.findall(text))
         if score > best_score:
             best, best_score = text, score
     if best_score > 0:
@@ -273,7 +283,8 @@ def decode_header_value(raw: str) -> str:
             out.append(chunk.decode("ascii", errors="replace"))
         else:
             out.append(decode_bytes(chunk, charset))
-    return "".join(out)
+    # an encoded word may carry a line break of its own ("=?koi8-r?B?4czGwdfJ1Ao=?=")
+    return _LINE_BREAK.sub(" ", "".join(out).replace("\r", "\n")).strip()
 
 
 def _return_path(value: str | None) -> str | None:
