@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import ssl
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import AsyncExitStack, contextmanager
@@ -29,7 +30,7 @@ import httpx
 
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult, LinkVerdict
-from mailcheck.net.ssrf import AddressRefused, GuardedBackend, NameNotResolved
+from mailcheck.net.ssrf import AddressRefused, GuardedBackend, NameNotResolved, Policy, refusal
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10  # a chain is abandoned here; LNK005 already warns from 6 on
@@ -104,13 +105,13 @@ class _Body(httpx.AsyncByteStream):
 class GuardedTransport(httpx.AsyncBaseTransport):
     """httpx's default transport, except that every connection goes through the SSRF guard."""
 
-    def __init__(self, *, allow_private: bool, max_connections: int) -> None:
+    def __init__(self, *, refuse: Policy | None, max_connections: int) -> None:
         self._pool = httpcore.AsyncConnectionPool(
             ssl_context=httpx.create_ssl_context(),
             max_connections=max_connections,
             max_keepalive_connections=max_connections,
             keepalive_expiry=5.0,
-            network_backend=GuardedBackend(allow_private=allow_private),
+            network_backend=GuardedBackend(refuse=refuse),
         )
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -146,7 +147,8 @@ def make_client(cfg: LinksConfig) -> httpx.AsyncClient:
     # Every request in flight may hold a connection; a pool smaller than the concurrency
     # would queue requests behind our own limits.
     transport = GuardedTransport(
-        allow_private=cfg.allow_private, max_connections=max(cfg.concurrency, 1) * 2
+        refuse=None if cfg.allow_private else refusal,
+        max_connections=max(cfg.concurrency, 1) * 2,
     )
     return httpx.AsyncClient(
         transport=transport,
@@ -195,24 +197,42 @@ def failure_from(exc: BaseException, timeout: float) -> Failure:
         what = "connecting" if isinstance(exc, httpx.ConnectTimeout) else "waiting for an answer"
         return Failure("unreachable", f"timed out after {timeout:g} s {what}", transient=True)
     if isinstance(exc, httpx.ConnectError):
-        text = str(exc)
-        low = text.lower()
-        if "ssl" in low or "certificate" in low or "tls" in low:
-            return Failure("unreachable", f"TLS error: {text}", transient=False)
-        if "refused" in low:
+        causes = list(_causes(exc))
+        tls = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
+        if tls is not None:
+            return Failure("unreachable", f"TLS error: {tls}", transient=False)
+        if any(isinstance(c, ConnectionRefusedError) for c in causes):
             return Failure("unreachable", "connection refused", transient=False)
-        return Failure("unreachable", f"could not connect: {text}", transient=False)
-    if isinstance(exc, httpx.ReadError | httpx.WriteError | httpx.RemoteProtocolError):
+        return Failure("unreachable", f"could not connect: {exc}", transient=False)
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        return Failure("unreachable", "connection reset by the server", transient=True)
+    if isinstance(exc, httpx.RemoteProtocolError):
         text = str(exc) or type(exc).__name__
-        low = text.lower()
-        if "reset" in low or "disconnected" in low or "closed" in low or "eof" in low:
+        if "disconnected" in text.lower():
             return Failure(
-                "unreachable", f"connection reset by the server ({text})", transient=True
+                "unreachable", "the server closed the connection without answering", transient=True
             )
         return Failure("unreachable", f"bad answer from the server: {text}", transient=True)
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol | httpx.LocalProtocolError):
         return Failure("invalid", f"not a valid URL: {exc}", transient=False)
     return Failure("unreachable", f"request failed: {exc!r}", transient=False)
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception, what caused it, and the members of exception groups (anyio's)."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        todo.extend(c for c in (current.__cause__, current.__context__) if c is not None)
+        if isinstance(current, BaseExceptionGroup):
+            todo.extend(current.exceptions)
+        # anyio's "all connection attempts failed" keeps each attempt's error in .args
+        todo.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
 
 
 def retry_after(headers: httpx.Headers) -> float | None:

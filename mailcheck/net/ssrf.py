@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import httpcore
 
@@ -78,6 +78,9 @@ def refusal(host: str, addresses: Iterable[IPAddress]) -> str | None:
     return None
 
 
+Policy = Callable[[str, list[IPAddress]], str | None]
+
+
 class Resolver:
     """Resolves each host once per run (the batch may hold hundreds of links per host)."""
 
@@ -117,9 +120,12 @@ class Resolver:
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """httpcore's network backend with our own resolution and the address check."""
 
-    def __init__(self, *, allow_private: bool, resolver: Resolver | None = None) -> None:
+    def __init__(
+        self, *, refuse: Policy | None = refusal, resolver: Resolver | None = None
+    ) -> None:
+        """``refuse`` says why a host's addresses must not be contacted (None: allow all)."""
         self._inner = httpcore.AnyIOBackend()
-        self._allow_private = allow_private
+        self._refuse = refuse
         self._resolver = resolver or Resolver()
 
     async def connect_tcp(
@@ -135,8 +141,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
                 addresses = await self._resolver.resolve(host, port)
         except TimeoutError as exc:
             raise httpcore.ConnectTimeout(f"DNS lookup of {host} timed out") from exc
-        if not self._allow_private:
-            why = refusal(host, addresses)
+        if self._refuse is not None:
+            why = self._refuse(host, addresses)
             if why is not None:
                 raise AddressRefused(why)
         last: Exception | None = None
