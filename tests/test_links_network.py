@@ -20,10 +20,11 @@ from mailcheck.config import Config, LinksConfig
 from mailcheck.engine import judge
 from mailcheck.facts import Facts, LinkResult
 from mailcheck.model import Campaign, Document, Finding, Link, Rendered, Severity
-from mailcheck.net.http import Fetcher, GuardedTransport
+from mailcheck.net.http import Fetcher
 from mailcheck.net.linkcache import cacheable
 from mailcheck.net.links import gather_links, list_unsubscribe_urls, request_url
 from mailcheck.net.ssrf import IPAddress, refusal, why_refused
+from mailcheck.net.transport import GuardedTransport
 from mailcheck.progress import Progress
 
 pytestmark = pytest.mark.network
@@ -311,7 +312,7 @@ def test_guard_checks_every_redirect_hop(server: ScriptedServer, tmp_path: Path)
     target = f"http://127.0.0.2:{server.port}/ok/hop-target"
 
     async def check() -> LinkResult:
-        transport = GuardedTransport(refuse=policy, max_connections=4)
+        transport = GuardedTransport(refuse=policy)
         async with httpx.AsyncClient(transport=transport) as client:
             return await Fetcher(client, cfg).check(server.url(f"/redirect-to?to={target}"))
 

@@ -20,22 +20,22 @@ import asyncio
 import email.utils
 import ssl
 import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import AsyncExitStack, contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-import httpcore
 import httpx
 
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult, LinkVerdict
-from mailcheck.net.ssrf import AddressRefused, GuardedBackend, NameNotResolved, Policy, refusal
+from mailcheck.net.ssrf import AddressRefused, NameNotResolved, refusal
+from mailcheck.net.transport import GuardedTransport
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10  # a chain is abandoned here; LNK005 already warns from 6 on
 SNIFF_BYTES = 8192  # of an error page, enough to recognise a challenge page
 BACKOFF_BASE = 0.25  # seconds before the first retry, doubled each time
+IDLE_SOCKETS = 256  # keep-alive connections kept open across hosts, at most (roughly)
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/*;q=0.8,*/*;q=0.5"
 
 # Phrases of bot-protection challenge pages (Cloudflare, DataDome, PerimeterX, Akamai, Sucuri…).
@@ -57,98 +57,14 @@ CHALLENGE_MARKERS = (
 )
 
 
-# --- transport: httpx on top of httpcore with the guarded network backend ------------------
-
-_HTTPCORE_TO_HTTPX: tuple[tuple[type[Exception], type[httpx.HTTPError]], ...] = (
-    (httpcore.ConnectTimeout, httpx.ConnectTimeout),
-    (httpcore.ReadTimeout, httpx.ReadTimeout),
-    (httpcore.WriteTimeout, httpx.WriteTimeout),
-    (httpcore.PoolTimeout, httpx.PoolTimeout),
-    (httpcore.TimeoutException, httpx.TimeoutException),
-    (httpcore.ConnectError, httpx.ConnectError),
-    (httpcore.ReadError, httpx.ReadError),
-    (httpcore.WriteError, httpx.WriteError),
-    (httpcore.NetworkError, httpx.NetworkError),
-    (httpcore.UnsupportedProtocol, httpx.UnsupportedProtocol),
-    (httpcore.RemoteProtocolError, httpx.RemoteProtocolError),
-    (httpcore.LocalProtocolError, httpx.LocalProtocolError),
-    (httpcore.ProtocolError, httpx.ProtocolError),
-)
-
-
-@contextmanager
-def _httpx_errors() -> Iterator[None]:
-    try:
-        yield
-    except (httpcore.ProtocolError, httpcore.NetworkError, httpcore.TimeoutException) as exc:
-        for low, high in _HTTPCORE_TO_HTTPX:
-            if isinstance(exc, low):
-                raise high(str(exc) or type(exc).__name__) from exc
-        raise
-    except httpcore.UnsupportedProtocol as exc:
-        raise httpx.UnsupportedProtocol(str(exc)) from exc
-
-
-class _Body(httpx.AsyncByteStream):
-    def __init__(self, stream: httpcore.Response) -> None:
-        self._response = stream
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        with _httpx_errors():
-            async for part in self._response.aiter_stream():
-                yield part
-
-    async def aclose(self) -> None:
-        await self._response.aclose()
-
-
-class GuardedTransport(httpx.AsyncBaseTransport):
-    """httpx's default transport, except that every connection goes through the SSRF guard."""
-
-    def __init__(self, *, refuse: Policy | None, max_connections: int) -> None:
-        self._pool = httpcore.AsyncConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
-            max_connections=max_connections,
-            max_keepalive_connections=max_connections,
-            keepalive_expiry=5.0,
-            network_backend=GuardedBackend(refuse=refuse),
-        )
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        content = request.stream
-        assert isinstance(content, httpx.AsyncByteStream)
-        low = httpcore.Request(
-            method=request.method,
-            url=httpcore.URL(
-                scheme=request.url.raw_scheme,
-                host=request.url.raw_host,
-                port=request.url.port,
-                target=request.url.raw_path,
-            ),
-            headers=request.headers.raw,
-            content=content,
-            extensions=request.extensions,
-        )
-        with _httpx_errors():
-            response = await self._pool.handle_async_request(low)
-        return httpx.Response(
-            status_code=response.status,
-            headers=response.headers,
-            stream=_Body(response),
-            extensions=response.extensions,
-        )
-
-    async def aclose(self) -> None:
-        await self._pool.aclose()
-
-
 def make_client(cfg: LinksConfig) -> httpx.AsyncClient:
     """The run's one client: our user agent and timeout, no automatic redirects, no proxies."""
-    # Every request in flight may hold a connection; a pool smaller than the concurrency
-    # would queue requests behind our own limits.
+    # A host's pool holds as many connections as requests may be in flight to it, so the
+    # pool never queues a request behind our own limits.
     transport = GuardedTransport(
         refuse=None if cfg.allow_private else refusal,
-        max_connections=max(cfg.concurrency, 1) * 2,
+        per_host=cfg.per_host,
+        max_pools=max(16, IDLE_SOCKETS // max(cfg.per_host, 1)),
     )
     return httpx.AsyncClient(
         transport=transport,
@@ -455,17 +371,18 @@ class Fetcher:
         timeout = self.config.timeout
         try:
             # The host slot first: a request waiting for a busy host must not hold a global slot.
-            async with limit, self._in_flight, AsyncExitStack() as stack:
-                if timeout > 0:
-                    # One deadline for the whole exchange: a server dripping a byte at a time
-                    # would otherwise reset the read timeout forever.
-                    await stack.enter_async_context(asyncio.timeout(timeout))
+            # One deadline covers the whole exchange: a server dripping a byte at a time would
+            # otherwise reset a read timeout forever.
+            async with limit, self._in_flight, asyncio.timeout(timeout if timeout > 0 else None):
                 request = self.client.build_request(method, url)
                 response = await self.client.send(request, stream=True)
                 try:
-                    body = b""
-                    if method == "GET" and response.status_code >= 400:
-                        body = await _read_start(response, SNIFF_BYTES)
+                    # Reading a body to its end (HEAD's is empty) hands the connection back to
+                    # the pool for the next request; a longer body is cut off and the
+                    # connection closed instead.
+                    body = await _read_start(response, 0 if method == "HEAD" else SNIFF_BYTES)
+                    if response.status_code < 400:
+                        body = b""  # only an error page's text is looked at
                     return Answer(url, method, response.status_code, response.headers, body)
                 finally:
                     await response.aclose()
@@ -483,7 +400,7 @@ async def _read_start(response: httpx.Response, limit: int) -> bytes:
         async for chunk in response.aiter_raw():
             chunks.append(chunk)
             size += len(chunk)
-            if size >= limit:
+            if size > limit:
                 break
     except httpx.TransportError:
         pass  # the status already tells what we need; the page is only a hint

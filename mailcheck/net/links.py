@@ -11,6 +11,7 @@ hrefs that differ only in their #fragment share one request.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import re
 import sqlite3
@@ -111,7 +112,13 @@ def _host_problem(url: httpx.URL) -> str | None:
         return "no host name"
     if url.port is not None and not 0 < url.port < 65536:
         return f"port {url.port} out of range"
-    raw = url.raw_host.decode("ascii", "replace")
+    return _bad_host(url.raw_host)
+
+
+@functools.lru_cache(maxsize=4096)
+def _bad_host(raw_host: bytes) -> str | None:
+    """Why a host name cannot be looked up (a batch has thousands of links to a few hosts)."""
+    raw = raw_host.decode("ascii", "replace")
     try:
         ipaddress.ip_address(raw.strip("[]"))
         return None
@@ -119,7 +126,7 @@ def _host_problem(url: httpx.URL) -> str | None:
         pass
     name = raw.rstrip(".")
     if len(name) > 253 or not all(HOST_LABEL.match(label) for label in name.split(".")):
-        return f"{url.host!r} is not a valid host name"
+        return f"{raw!r} is not a valid host name"
     return None
 
 

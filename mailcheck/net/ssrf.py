@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable
 
 import httpcore
 
+from mailcheck.net.streams import open_stream
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Cloud instance-metadata endpoints (AWS, GCP, Azure, …; AWS's IPv6 one).
@@ -124,7 +126,6 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self, *, refuse: Policy | None = refusal, resolver: Resolver | None = None
     ) -> None:
         """``refuse`` says why a host's addresses must not be contacted (None: allow all)."""
-        self._inner = httpcore.AnyIOBackend()
         self._refuse = refuse
         self._resolver = resolver or Resolver()
 
@@ -149,12 +150,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         for address in addresses:
             try:
                 # TLS still verifies the URL's host name: httpcore takes SNI from the request.
-                return await self._inner.connect_tcp(
-                    str(address),
-                    port,
-                    timeout=timeout,
-                    local_address=local_address,
-                    socket_options=socket_options,
+                return await open_stream(
+                    str(address), port, timeout=timeout, socket_options=socket_options
                 )
             except httpcore.ConnectError as exc:
                 last = exc
