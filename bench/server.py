@@ -5,7 +5,7 @@ Run as a separate process so that it never competes with the checker for the GIL
     python bench/server.py --hosts 16 --delay 0.05      # prints "PORT 12345", then serves
 
 Every request to any path is answered ``200`` after ``--delay`` seconds (HTTP/1.1 keep-alive).
-``GET /__stats`` returns {"total": N, "paths": {path: count}} and ``GET /__reset`` zeroes the
+``GET /__stats`` returns {"total": N, "paths": {host:port/path: count}} and ``GET /__reset`` zeroes the
 counters; neither is delayed nor counted.
 """
 
@@ -40,9 +40,13 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, del
                 return
             method, path = parts[0], parts[1]
             length = 0
+            host = ""
             for line in head.split(b"\r\n")[1:]:
-                if line.lower().startswith(b"content-length:"):
+                low = line.lower()
+                if low.startswith(b"content-length:"):
                     length = int(line.split(b":", 1)[1])
+                elif low.startswith(b"host:"):
+                    host = line.split(b":", 1)[1].strip().decode("latin-1")
             if length:
                 await reader.readexactly(length)
             if path == "/__stats":
@@ -52,7 +56,7 @@ async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, del
                 counts.clear()
                 writer.write(_response("200 OK", b"{}", False))
             else:
-                counts[path] += 1
+                counts[host + path] += 1
                 await asyncio.sleep(delay)
                 writer.write(_response("200 OK", b"<html>ok</html>", method == "HEAD"))
             await writer.drain()

@@ -23,7 +23,7 @@ import httpx
 from mailcheck.config import Config
 from mailcheck.facts import LinkResult
 from mailcheck.linkinfo import is_unsubscribe, scheme
-from mailcheck.model import Campaign
+from mailcheck.model import Campaign, Link
 from mailcheck.net.http import Fetcher, make_client
 from mailcheck.net.linkcache import LinkCache, open_cache, warn
 from mailcheck.progress import Progress
@@ -89,7 +89,9 @@ def request_url(href: str) -> str | LinkResult | None:
         )
         return LinkResult(href, "invalid", reason=why, method="")
     try:
-        url = httpx.URL(text)
+        # The fragment never reaches the server (and two hrefs that differ only in it share
+        # one request); IDNs go out as punycode, paths percent-encoded.
+        url = httpx.URL(text.split("#", 1)[0])
         problem = _host_problem(url)
     except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
         return LinkResult(href, "invalid", reason=f"not a valid URL: {exc}", method="")
@@ -103,8 +105,7 @@ def request_url(href: str) -> str | LinkResult | None:
             reason="not requested: the ESP fills this link in when sending",
             method="",
         )
-    # The fragment never reaches the server; IDNs go out as punycode, paths percent-encoded.
-    return str(url.copy_with(fragment=None))
+    return str(url)
 
 
 def _host_problem(url: httpx.URL) -> str | None:
@@ -140,10 +141,13 @@ def _excluded_by(patterns: Iterable[str]) -> list[re.Pattern[str]]:
     return compiled
 
 
-def _campaign_links(campaign: Campaign) -> Iterator[tuple[str, bool]]:
+def _campaign_links(campaign: Campaign, known: dict[Link, bool]) -> Iterator[tuple[str, bool]]:
     """(href, is an unsubscribe link) for every link of every rendered variant."""
     for link in campaign.all_links():
-        yield link.href, is_unsubscribe(link)
+        unsubscribe = known.get(link)
+        if unsubscribe is None:  # campaigns of a batch share most links: decide each once
+            unsubscribe = known[link] = is_unsubscribe(link)
+        yield link.href, unsubscribe
     for url in list_unsubscribe_urls(campaign.headers):
         if not TEMPLATE_MARKERS.search(url):
             yield url, True
@@ -156,10 +160,11 @@ def plan_links(campaigns: Iterable[Campaign], config: Config) -> Plan:
     plan = Plan()
     unsubscribe: dict[str, bool] = {}
     excluded: dict[str, bool] = {}
+    known: dict[Link, bool] = {}
     for campaign in campaigns:
         cfg = campaign_config(campaign, config)
         patterns = _excluded_by(cfg.links.exclude)
-        for href, unsub in _campaign_links(campaign):
+        for href, unsub in _campaign_links(campaign, known):
             # Excluded only if every campaign using the href excludes it; an unsubscribe link
             # anywhere makes the URL one (so it is never clicked).
             hit = any(p.search(href) for p in patterns)
