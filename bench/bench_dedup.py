@@ -68,8 +68,10 @@ def main() -> None:
         assert isinstance(paths, dict)
         requested, once = server.total(), all(n == 1 for n in paths.values())
         print(f"{args.campaigns} campaigns, {total_links} links, {unique} unique URLs")
-        print(f"run 1 (cold cache): {cold:.2f} s, {requested} requests, "
-              f"each URL exactly once: {once and requested == unique}")
+        print(
+            f"run 1 (cold cache): {cold:.2f} s, {requested} requests, "
+            f"each URL exactly once: {once and requested == unique}"
+        )
         server.reset()
         warm, _ = run(batch, cfg, use_cache=True)
         print(f"run 2 (cache):      {warm:.2f} s, {server.total()} requests")

@@ -54,8 +54,9 @@ def ensure_linkinator() -> None:
     npm = shutil.which("npm")
     if npm is None:
         raise SystemExit("npm is needed to install linkinator (or pass --skip-linkinator)")
-    subprocess.run([npm, "install", "--silent", "--prefix", str(NODE_DIR), "linkinator@6"],
-                   check=True)
+    subprocess.run(
+        [npm, "install", "--silent", "--prefix", str(NODE_DIR), "linkinator@6"], check=True
+    )
 
 
 # --- mailcheck, in a fresh process each run (as a user or CI would start it) ----------------
@@ -127,8 +128,9 @@ def main() -> None:
     with BenchServer(HOSTS, DELAY) as server, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         page = write_page(server, args.links, work)
-        urls = [server.url(i, f"/page/{i}?utm_source=email&utm_medium=email")
-                for i in range(args.links)]
+        urls = [
+            server.url(i, f"/page/{i}?utm_source=email&utm_medium=email") for i in range(args.links)
+        ]
         urls_file = work / "urls.json"
         urls_file.write_text(json.dumps(urls))
 
@@ -140,11 +142,15 @@ def main() -> None:
             walls.append(wall)
             gathers.append(gathered)
         mc_wall, mc_gather = statistics.median(walls), statistics.median(gathers)
-        print(f"links: {args.links} unique over {HOSTS} loopback hosts, {DELAY * 1000:.0f} ms "
-              f"per answer, concurrency {CONCURRENCY}; floor {floor:.2f} s")
-        print(f"mailcheck   median of {args.runs}: {mc_wall:.2f} s per process "
-              f"(checking alone {mc_gather:.2f} s = {mc_gather / floor:.2f}× floor) "
-              f"runs: {', '.join(f'{w:.2f}' for w in walls)}")
+        print(
+            f"links: {args.links} unique over {HOSTS} loopback hosts, {DELAY * 1000:.0f} ms "
+            f"per answer, concurrency {CONCURRENCY}; floor {floor:.2f} s"
+        )
+        print(
+            f"mailcheck   median of {args.runs}: {mc_wall:.2f} s per process "
+            f"(checking alone {mc_gather:.2f} s = {mc_gather / floor:.2f}× floor) "
+            f"runs: {', '.join(f'{w:.2f}' for w in walls)}"
+        )
 
         if not args.skip_linkinator:
             lk = []
@@ -154,8 +160,10 @@ def main() -> None:
                 # linkinator may GET after HEAD; every request must have hit our loopback hosts
                 assert server.total() >= args.links, server.total()
             lk_wall = statistics.median(lk)
-            print(f"linkinator  median of {args.runs}: {lk_wall:.2f} s per process "
-                  f"runs: {', '.join(f'{w:.2f}' for w in lk)}")
+            print(
+                f"linkinator  median of {args.runs}: {lk_wall:.2f} s per process "
+                f"runs: {', '.join(f'{w:.2f}' for w in lk)}"
+            )
             print(f"ratio mailcheck/linkinator (process): {mc_wall / lk_wall:.2f}")
 
 

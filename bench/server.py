@@ -5,8 +5,8 @@ Run as a separate process so that it never competes with the checker for the GIL
     python bench/server.py --hosts 16 --delay 0.05      # prints "PORT 12345", then serves
 
 Every request to any path is answered ``200`` after ``--delay`` seconds (HTTP/1.1 keep-alive).
-``GET /__stats`` returns {"total": N, "paths": {host:port/path: count}} and ``GET /__reset`` zeroes the
-counters; neither is delayed nor counted.
+``GET /__stats`` returns {"total": N, "paths": {"host:port/path": count}} and ``GET /__reset``
+zeroes the counters; neither is delayed nor counted.
 """
 
 from __future__ import annotations
@@ -86,7 +86,6 @@ async def main() -> None:
         )
     print(f"PORT {port}", flush=True)
     await asyncio.gather(*(s.serve_forever() for s in servers))
-
 
 
 class BenchServer:
