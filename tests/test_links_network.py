@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 import httpx
 import pytest
-from http_server import ScriptedServer, running_server
 
 from mailcheck.config import Config, LinksConfig
 from mailcheck.engine import judge
@@ -26,6 +25,7 @@ from mailcheck.net.links import gather_links, list_unsubscribe_urls, request_url
 from mailcheck.net.ssrf import IPAddress, refusal, why_refused
 from mailcheck.net.transport import GuardedTransport
 from mailcheck.progress import Progress
+from tests.http_server import ScriptedServer, running_server
 
 pytestmark = pytest.mark.network
 

@@ -13,6 +13,7 @@ Two differences from ``httpx.AsyncHTTPTransport``:
 
 from __future__ import annotations
 
+import ssl
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
@@ -86,7 +87,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
 
     def __init__(self, *, refuse: Policy | None, per_host: int = 8, max_pools: int = 32) -> None:
         self._backend = GuardedBackend(refuse=refuse)  # one resolver cache for all pools
-        self._ssl = httpx.create_ssl_context()
+        self._ssl: ssl.SSLContext | None = None  # loading the CA bundle takes a while
         self._per_host = max(per_host, 1)
         self._max_pools = max(max_pools, 1)
         self._pools: OrderedDict[Origin, _Pool] = OrderedDict()
@@ -99,6 +100,8 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         idle = [key for key, p in self._pools.items() if p.busy == 0]
         for key in idle[: max(0, len(self._pools) + 1 - self._max_pools)]:
             await self._pools.pop(key).pool.aclose()
+        if origin[0] == b"https" and self._ssl is None:
+            self._ssl = httpx.create_ssl_context()
         created = _Pool(
             httpcore.AsyncConnectionPool(
                 ssl_context=self._ssl,
