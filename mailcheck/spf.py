@@ -465,7 +465,7 @@ class Evaluator:
                     return outcome
             if record.redirect is not None:
                 self._count_lookup(f"redirect={record.redirect_text}")
-                target = await self._target(record.redirect, domain)
+                target = await self.expand_target(record.redirect, domain)
                 if target is None:
                     raise PermError(f"redirect={record.redirect_text} is not a domain name")
                 outcome = await self._check_host(target, via="redirect", explain=explain)
@@ -497,7 +497,7 @@ class Evaluator:
         self._count_lookup(mech.text)
         target = domain
         if mech.domain is not None:
-            expanded = await self._target(mech.domain, domain)
+            expanded = await self.expand_target(mech.domain, domain)
             if expanded is None:
                 return False
             target = expanded
@@ -594,7 +594,7 @@ class Evaluator:
 
     # macros ------------------------------------------------------------------------------
 
-    async def _target(self, tokens: list[Token], domain: str) -> str | None:
+    async def expand_target(self, tokens: list[Token], domain: str) -> str | None:
         """A domain-spec expanded for a query (§4.8, §7.3); None if no DNS name results."""
         name = await self._expand(tokens, domain)
         name = name[:-1] if name.endswith(".") else name
@@ -672,7 +672,7 @@ class Evaluator:
         if record.exp is None:
             return ""
         try:
-            target = await self._target(record.exp, domain)
+            target = await self.expand_target(record.exp, domain)
         except (PermError, TempError):
             return ""
         if target is None:
