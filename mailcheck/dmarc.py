@@ -17,8 +17,9 @@ _MAILTO_RE = re.compile(r"^mailto:[^@\s,!]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+(?:![0-
 
 
 def is_dmarc_like(text: str) -> bool:
-    """A TXT record meant as DMARC (even a broken one): starts with v=DMARC1 in any case."""
-    return text.replace(" ", "").lower().startswith("v=dmarc1")
+    """A TXT record meant as DMARC, even a broken one: it has a v=DMARC1 tag somewhere.
+    (Receivers discard one whose first tag is not v=DMARC1: that is what DMARC003 says.)"""
+    return any(part.replace(" ", "").lower() == "v=dmarc1" for part in text.split(";"))
 
 
 def parse_dmarc(text: str) -> tuple[dict[str, str], list[str]]:

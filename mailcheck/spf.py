@@ -109,7 +109,7 @@ def parse_macro_string(text: str, *, explanation: bool = False) -> list[Token]:
                 continue
             match = _MACRO_RE.match(text, i)
             if not match:
-                raise PermError(f"bad macro at {text[i:i + 8]!r} in {text!r}")
+                raise PermError(f"bad macro at {text[i : i + 8]!r} in {text!r}")
             letter, digits, rev, delims = match.groups()
             if letter.lower() not in allowed:
                 raise PermError(f"unknown macro letter %{{{letter}}} in {text!r}")

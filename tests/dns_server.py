@@ -55,7 +55,8 @@ def free_port() -> int:
 
 def _escape_label(label: str) -> str:
     out = []
-    for byte in label.encode("utf-8"):
+    raw = label.encode("idna") if not label.isascii() and label.strip() else label.encode()
+    for byte in raw:
         ch = chr(byte)
         if ch.isascii() and (ch.isalnum() or ch in "-_*"):
             out.append(ch)

@@ -118,9 +118,7 @@ def test_rfc7208(index: int, name: str, nsd_pool: NsdPool, black_hole: BlackHole
     case = doc["tests"][name]
 
     async def run() -> Any:
-        client = DnsClient(
-            [server.nameserver], TIMEOUT_SECONDS, router=scenario.router(black_hole)
-        )
+        client = DnsClient([server.nameserver], TIMEOUT_SECONDS, router=scenario.router(black_hole))
         return await check_host(
             client, str(case["host"]), str(case["mailfrom"]), str(case.get("helo", ""))
         )

@@ -135,5 +135,3 @@ def _verify_once(
     once: _Once, raw: bytes, verify: Callable[[bytes], Awaitable[None]]
 ) -> Awaitable[None]:
     return once.run(("verify", message_key(raw)), lambda: verify(raw))
-
-

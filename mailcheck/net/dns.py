@@ -109,7 +109,7 @@ def to_dns_name(name: str) -> dns.name.Name:
     text = name[:-1] if name.endswith(".") else name
     if not text:
         raise ValueError("empty name")
-    labels = [label.encode("utf-8", "surrogateescape") for label in text.split(".")]
+    labels = [_label(label) for label in text.split(".")]
     if any(not label for label in labels):
         raise ValueError(f"{name!r} has an empty label")
     if any(len(label) > 63 for label in labels):
@@ -118,6 +118,17 @@ def to_dns_name(name: str) -> dns.name.Name:
         return dns.name.Name([*labels, b""])
     except dns.exception.DNSException as exc:
         raise ValueError(f"{name!r}: {exc}") from None
+
+
+def _label(label: str) -> bytes:
+    """A label as sent: IDNA A-label for an internationalised one (e-mail domains such as
+    магазин.рф are published as xn--…), else its bytes as written."""
+    if label.isascii():
+        return label.encode("ascii")
+    try:
+        return label.encode("idna")
+    except UnicodeError:
+        return label.encode("utf-8", "surrogateescape")
 
 
 class DnsClient:
@@ -247,9 +258,7 @@ def _records(name: str, rdtype: str, rrset: dns.rrset.RRset) -> Answer:
     if rdtype == "TXT":
         return Answer(name, rdtype, "ok", txt=tuple(b"".join(r.strings) for r in rrset))
     if rdtype == "MX":
-        pairs = tuple(
-            (int(r.preference), r.exchange.to_text(omit_final_dot=True)) for r in rrset
-        )
+        pairs = tuple((int(r.preference), r.exchange.to_text(omit_final_dot=True)) for r in rrset)
         return Answer(name, rdtype, "ok", mx=pairs, records=tuple(h for _, h in pairs))
     if rdtype == "PTR":
         return Answer(
@@ -261,4 +270,3 @@ def _records(name: str, rdtype: str, rrset: dns.rrset.RRset) -> Answer:
 def reverse_name(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
     """The in-addr.arpa / ip6.arpa name of an address, without the final dot."""
     return dns.reversename.from_address(str(ip)).to_text(omit_final_dot=True)
-
