@@ -38,15 +38,16 @@ ZoneValue = str | bytes | tuple[int, str] | list[str] | list[bytes]
 ZoneData = Mapping[str, Sequence[tuple[str, ZoneValue]]]
 
 
-def free_port() -> int:
-    """A port free for both UDP and TCP on 127.0.0.1 (NSD listens on both)."""
+def free_port(address: str = "127.0.0.1") -> int:
+    """A port free for both UDP and TCP on ``address`` (NSD listens on both)."""
+    family = socket.AF_INET6 if ":" in address else socket.AF_INET
     for _ in range(50):
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
-            udp.bind(("127.0.0.1", 0))
+        with socket.socket(family, socket.SOCK_DGRAM) as udp:
+            udp.bind((address, 0))
             port = int(udp.getsockname()[1])
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+            with socket.socket(family, socket.SOCK_STREAM) as tcp:
                 try:
-                    tcp.bind(("127.0.0.1", port))
+                    tcp.bind((address, port))
                 except OSError:
                     continue
             return port
@@ -95,11 +96,12 @@ def _target(value: str) -> str:
     return owner(value) if value.strip(".") else "."
 
 
-def zone_text(data: ZoneData) -> str:
+def zone_text(data: ZoneData, origin: str = ".") -> str:
+    apex = owner(origin)
     lines = [
         "$TTL 60",
-        ". IN SOA ns.test. hostmaster.test. 1 3600 600 86400 60",
-        ". IN NS ns.test.",
+        f"{apex} IN SOA ns.test. hostmaster.test. 1 3600 600 86400 60",
+        f"{apex} IN NS ns.test.",
     ]
     for name, records in data.items():
         own = owner(name)
@@ -120,34 +122,39 @@ def zone_text(data: ZoneData) -> str:
 
 
 class Nsd:
-    """One NSD process serving ``data`` as the root zone."""
+    """One NSD process serving ``data`` as the zone ``origin`` (the root zone by default:
+    then every name is NSD's to answer) on ``address`` (127.0.0.1 or ::1)."""
 
-    def __init__(self, data: ZoneData) -> None:
+    def __init__(self, data: ZoneData, origin: str = ".", address: str = "127.0.0.1") -> None:
         self.data = data
+        self.origin = origin
+        self.address = address
         self.port = 0
         self.dir = Path(tempfile.mkdtemp(prefix="mailcheck-nsd-"))
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
     def nameserver(self) -> str:
-        return f"127.0.0.1:{self.port}"
+        if ":" in self.address:
+            return f"[{self.address}]:{self.port}"
+        return f"{self.address}:{self.port}"
 
     def start(self) -> Nsd:
         if not Path(NSD).exists() and not shutil.which("nsd"):
             pytest.fail(f"NSD is not installed ({NSD}); run scripts/install-system-deps")
         binary = NSD if Path(NSD).exists() else str(shutil.which("nsd"))
-        (self.dir / "root.zone").write_text(zone_text(self.data), encoding="ascii")
+        (self.dir / "root.zone").write_text(zone_text(self.data, self.origin), encoding="ascii")
         last_error = ""
         for _attempt in range(3):  # a port taken between probing and binding: try another
-            self.port = free_port()
+            self.port = free_port(self.address)
             self._write_conf()
-            check = subprocess.run(
-                [binary.replace("/nsd", "/nsd-checkconf"), str(self.dir / "nsd.conf")],
-                capture_output=True,
-                text=True,
-            )
-            if check.returncode != 0 and Path(binary.replace("/nsd", "/nsd-checkconf")).exists():
-                pytest.fail(f"nsd.conf rejected: {check.stdout}{check.stderr}")
+            checkconf = Path(binary).with_name("nsd-checkconf")
+            if checkconf.exists():
+                check = subprocess.run(
+                    [str(checkconf), str(self.dir / "nsd.conf")], capture_output=True, text=True
+                )
+                if check.returncode != 0:
+                    pytest.fail(f"nsd.conf rejected: {check.stdout}{check.stderr}")
             log = (self.dir / "nsd.out").open("wb")
             self.proc = subprocess.Popen(
                 [binary, "-d", "-c", str(self.dir / "nsd.conf")],
@@ -164,9 +171,10 @@ class Nsd:
         d = self.dir
         (d / "nsd.conf").write_text(
             f"""server:
-    ip-address: 127.0.0.1
+    ip-address: {self.address}
     port: {self.port}
-    do-ip6: no
+    do-ip4: {"no" if ":" in self.address else "yes"}
+    do-ip6: {"yes" if ":" in self.address else "no"}
     username: ""
     chroot: ""
     zonesdir: "{d}"
@@ -183,7 +191,7 @@ class Nsd:
 remote-control:
     control-enable: no
 zone:
-    name: "."
+    name: "{self.origin}"
     zonefile: "{d}/root.zone"
 """,
             encoding="ascii",
@@ -191,12 +199,12 @@ zone:
 
     def _wait_ready(self) -> bool:
         deadline = time.monotonic() + 10
-        query = dns.message.make_query(".", dns.rdatatype.SOA)
+        query = dns.message.make_query(self.origin, dns.rdatatype.SOA)
         while time.monotonic() < deadline:
             if self.proc is not None and self.proc.poll() is not None:
                 return False
             try:
-                reply = dns.query.udp(query, "127.0.0.1", port=self.port, timeout=0.2)
+                reply = dns.query.udp(query, self.address, port=self.port, timeout=0.2)
             except (dns.exception.Timeout, OSError):
                 time.sleep(0.05)
                 continue
@@ -261,24 +269,15 @@ class NsdPool:
     def __init__(self) -> None:
         self._servers: dict[str, Nsd] = {}
 
-    def serve(self, key: str, data: ZoneData) -> Nsd:
+    def serve(self, key: str, data: ZoneData, origin: str = ".", address: str = "127.0.0.1") -> Nsd:
         if key not in self._servers:
-            self._servers[key] = Nsd(data).start()
+            self._servers[key] = Nsd(data, origin, address).start()
         return self._servers[key]
 
     def close(self) -> None:
         for server in self._servers.values():
             server.stop()
         self._servers.clear()
-
-
-@contextlib.contextmanager
-def running(data: ZoneData) -> Iterator[Nsd]:
-    server = Nsd(data).start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="session")
