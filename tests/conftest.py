@@ -1,0 +1,6 @@
+"""Shared fixtures. The DNS fixtures live in dns_server.py (a real NSD on loopback)."""
+
+from auth_helpers import auth_dns
+from dns_server import black_hole, nsd_pool
+
+__all__ = ["auth_dns", "black_hole", "nsd_pool"]
