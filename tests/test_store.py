@@ -209,9 +209,9 @@ def test_launch_details_round_trip_with_time_zones_and_cyrillic(store) -> None: 
             send_at=send_at,
             ci_job="github:123456",
             links=(
-                LaunchedLink("https://shop.example/каталог?utm_source=email", "a", "ok", 200),
-                LaunchedLink("https://cdn.example/i.png", "img", None, None),
-                LaunchedLink("https://cdn.example/i.png", "img", None, None),  # twice in HTML
+                LaunchedLink("https://shop.example/каталог?utm_source=email", "a", "link", "ok", 200),  # noqa: E501
+                LaunchedLink("https://cdn.example/i.png", "img", "image", None, None),
+                LaunchedLink("https://cdn.example/i.png", "img", "image"),  # twice in the HTML
             ),
         )
     )
@@ -220,9 +220,9 @@ def test_launch_details_round_trip_with_time_zones_and_cyrillic(store) -> None: 
     assert again.send_at == send_at and again.send_at.tzinfo is not None
     assert again.campaign == "акция-чёрная-пятница 🛍" and again.client == "Ромашка"
     links = store.launch_links([row.id])[row.id]
-    assert [(lk.url, lk.kind, lk.verdict, lk.status) for lk in links] == [
-        ("https://shop.example/каталог?utm_source=email", "a", "ok", 200),
-        ("https://cdn.example/i.png", "img", None, None),
+    assert [(lk.url, lk.kind, lk.purpose, lk.verdict, lk.status) for lk in links] == [
+        ("https://shop.example/каталог?utm_source=email", "a", "link", "ok", 200),
+        ("https://cdn.example/i.png", "img", "image", None, None),
     ]
     assert store.launch(row.id + 1000) is None
 
@@ -258,6 +258,9 @@ def test_incidents_are_added_listed_and_resolved(store) -> None:  # type: ignore
         store.resolve_incident(999)
     with pytest.raises(NotFound, match="no launch with id 999"):
         store.add_incident(NewIncident(999, "LNK001", "error", "x"))
+    refused = store.record_launch(attempt(status="refused", findings=(ERR,)))
+    with pytest.raises(StoreError, match="refused at the gate and never sent"):
+        store.add_incident(NewIncident(refused.id, "LNK001", "error", "x"))
     assert one.to_json()["launch"] == acme.id
 
 

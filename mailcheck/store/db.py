@@ -246,6 +246,7 @@ class Store:
                             "launch_id": launch_id,
                             "url": link.url,
                             "kind": link.kind,
+                            "purpose": link.purpose,
                             "verdict": link.verdict,
                             "status": link.status,
                         }
@@ -325,7 +326,7 @@ class Store:
             for r in conn.execute(q):
                 m = r._mapping
                 found[m["launch_id"]].append(
-                    LaunchedLink(m["url"], m["kind"], m["verdict"], m["status"])
+                    LaunchedLink(m["url"], m["kind"], m["purpose"], m["verdict"], m["status"])
                 )
         return found
 
@@ -333,8 +334,16 @@ class Store:
 
     def add_incident(self, new: NewIncident) -> IncidentRow:
         with self._write("recording the incident") as conn:
-            if not _launch_exists(conn, new.launch_id):
+            status = conn.execute(
+                select(s.launches.c.status).where(s.launches.c.id == new.launch_id)
+            ).scalar()
+            if status is None:
                 raise NotFound(f"no launch with id {new.launch_id}")
+            if status != "launched":
+                raise StoreError(
+                    f"launch {new.launch_id} was refused at the gate and never sent: "
+                    "incidents belong to launches that went out"
+                )
             incident_id = conn.execute(
                 insert(s.incidents).returning(s.incidents.c.id), _incident_values(new)
             ).scalar_one()
@@ -449,11 +458,6 @@ def _unique_links(links: Sequence[LaunchedLink]) -> list[LaunchedLink]:
     for link in links:
         seen.setdefault(link.url, link)
     return list(seen.values())
-
-
-def _launch_exists(conn: Connection, launch_id: int) -> bool:
-    q = select(s.launches.c.id).where(s.launches.c.id == launch_id)
-    return conn.execute(q).first() is not None
 
 
 def _incident_values(n: NewIncident) -> dict[str, object]:

@@ -94,6 +94,7 @@ def _v1(conn: Connection) -> None:
         Column("launch_id", Integer, ForeignKey("launches.id"), nullable=False),
         Column("url", Text, nullable=False),
         Column("kind", String(16), nullable=False),
+        Column("purpose", String(16), nullable=False),
         Column("verdict", String(32)),
         Column("status", Integer),
         UniqueConstraint("launch_id", "url", name="uq_launch_links_url"),

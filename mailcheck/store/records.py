@@ -17,12 +17,27 @@ def iso(dt: datetime | None) -> str | None:
     return dt.isoformat(timespec="seconds") if dt is not None else None
 
 
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 time from the command line; without an offset it is local time.
+
+    Raises ValueError with a message for the user.
+    """
+    try:
+        found = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a time; use ISO 8601, e.g. 2026-11-20T14:30+03:00 or 2026-11-20"
+        ) from None
+    return found if found.tzinfo is not None else found.astimezone()
+
+
 @dataclass(frozen=True)
 class LaunchedLink:
     """A link as rendered at launch and what the checker said about it then."""
 
     url: str
     kind: str = "a"
+    purpose: str = "link"  # link | image | unsubscribe
     verdict: str | None = None  # a facts.LinkVerdict; None: not checked (offline)
     status: int | None = None
 

@@ -105,7 +105,8 @@ launch_links = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("launch_id", Integer, ForeignKey("launches.id"), nullable=False),
     Column("url", Text, nullable=False),
-    Column("kind", String(16), nullable=False),
+    Column("kind", String(16), nullable=False),  # model.LinkKind: a, img, …
+    Column("purpose", String(16), nullable=False),  # link | image | unsubscribe
     Column("verdict", String(32)),
     Column("status", Integer),
     UniqueConstraint("launch_id", "url", name="uq_launch_links_url"),
