@@ -22,6 +22,7 @@ from mailcheck.store import (
     LaunchedLink,
     NewIncident,
     NotFound,
+    Store,
     StoreError,
     normalise_url,
     open_store,
@@ -43,7 +44,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def store(db_url: str) -> Iterator[object]:
+def store(db_url: str) -> Iterator[Store]:
     st = open_store(db_url)
     yield st
     st.close()
@@ -179,14 +180,14 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
 # -- launches and incidents ------------------------------------------------------------
 
 
-def test_a_refused_attempt_keeps_its_findings_and_makes_no_incident(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_refused_attempt_keeps_its_findings_and_makes_no_incident(store: Store) -> None:
     row = store.record_launch(attempt(status="refused", findings=(ERR, ERR2, WARN)))
     assert (row.status, row.errors, row.warnings, row.forced) == ("refused", 2, 1, False)
     assert [f["code"] for f in store.launch_findings(row.id)] == ["LNK001", "UTM001", "IMG001"]
     assert store.incidents() == []
 
 
-def test_a_forced_launch_turns_each_error_into_an_incident(store) -> None:  # type: ignore[no-untyped-def]
+def test_a_forced_launch_turns_each_error_into_an_incident(store: Store) -> None:
     row = store.record_launch(
         attempt(findings=(ERR, ERR2, WARN), forced=True, reason="клиент настоял")
     )
@@ -200,7 +201,7 @@ def test_a_forced_launch_turns_each_error_into_an_incident(store) -> None:  # ty
     assert found[0].detected_at == T0 and found[0].url == "https://a/x"
 
 
-def test_launch_details_round_trip_with_time_zones_and_cyrillic(store) -> None:  # type: ignore[no-untyped-def]
+def test_launch_details_round_trip_with_time_zones_and_cyrillic(store: Store) -> None:
     send_at = datetime(2026, 11, 27, 10, 0, tzinfo=MSK)
     row = store.record_launch(
         attempt(
@@ -209,7 +210,9 @@ def test_launch_details_round_trip_with_time_zones_and_cyrillic(store) -> None: 
             send_at=send_at,
             ci_job="github:123456",
             links=(
-                LaunchedLink("https://shop.example/каталог?utm_source=email", "a", "link", "ok", 200),  # noqa: E501
+                LaunchedLink(
+                    "https://shop.example/каталог?utm_source=email", "a", "link", "ok", 200
+                ),
                 LaunchedLink("https://cdn.example/i.png", "img", "image", None, None),
                 LaunchedLink("https://cdn.example/i.png", "img", "image"),  # twice in the HTML
             ),
@@ -227,7 +230,7 @@ def test_launch_details_round_trip_with_time_zones_and_cyrillic(store) -> None: 
     assert store.launch(row.id + 1000) is None
 
 
-def test_launches_are_filtered_by_client_time_and_status(store) -> None:  # type: ignore[no-untyped-def]
+def test_launches_are_filtered_by_client_time_and_status(store: Store) -> None:
     a = store.record_launch(attempt(client="acme", at=T0))
     b = store.record_launch(attempt(client="acme", at=T0 + timedelta(days=20)))
     c = store.record_launch(attempt(client="beta", at=T0, status="refused", findings=(ERR,)))
@@ -238,7 +241,7 @@ def test_launches_are_filtered_by_client_time_and_status(store) -> None:  # type
     assert [r.id for r in store.launches(status="refused")] == [c.id]
 
 
-def test_incidents_are_added_listed_and_resolved(store) -> None:  # type: ignore[no-untyped-def]
+def test_incidents_are_added_listed_and_resolved(store: Store) -> None:
     acme = store.record_launch(attempt(client="acme"))
     beta = store.record_launch(attempt(client="beta"))
     one = store.add_incident(
@@ -264,7 +267,7 @@ def test_incidents_are_added_listed_and_resolved(store) -> None:  # type: ignore
     assert one.to_json()["launch"] == acme.id
 
 
-def test_keyed_incidents_are_recorded_once(store) -> None:  # type: ignore[no-untyped-def]
+def test_keyed_incidents_are_recorded_once(store: Store) -> None:
     row = store.record_launch(attempt())
     items = [
         NewIncident(row.id, "LNK001", "error", "died", "monitor", "https://a/1", "https://a/1"),
@@ -284,7 +287,7 @@ def test_keyed_incidents_are_recorded_once(store) -> None:  # type: ignore[no-un
 
 def test_a_failing_write_loses_nothing_recorded_before(
     store,
-    monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     first = store.record_launch(attempt(findings=(ERR,), forced=True, reason="r"))
     monkeypatch.setenv("MAILCHECK_TEST_HOOK", "record_launch:fail")
