@@ -291,7 +291,7 @@ def test_a_failing_write_loses_nothing_recorded_before(
 ) -> None:
     first = store.record_launch(attempt(findings=(ERR,), forced=True, reason="r"))
     monkeypatch.setenv("MAILCHECK_TEST_HOOK", "record_launch:fail")
-    with pytest.raises(RuntimeError, match="simulated failure"):
+    with pytest.raises(StoreError, match=r"recording the launch failed on .*: simulated failure"):
         store.record_launch(attempt(campaign="second", findings=(ERR2,), forced=True, reason="r"))
     monkeypatch.delenv("MAILCHECK_TEST_HOOK")
     assert [r.id for r in store.launches()] == [first.id]

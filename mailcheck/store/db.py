@@ -33,7 +33,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from mailcheck.config import ConfigError
@@ -143,8 +143,10 @@ def _test_hook(point: str) -> None:
     if not hook.startswith(point + ":"):
         return
     action = hook[len(point) + 1 :]
-    if action == "fail":
-        raise RuntimeError("simulated failure inside the transaction (test hook)")
+    if action == "fail":  # as the driver would fail, e.g. on a full disk
+        raise OperationalError(
+            "(test hook)", None, RuntimeError("simulated failure inside the transaction")
+        )
     if action.startswith("pause="):
         Path(action[len("pause=") :]).write_text(str(os.getpid()))
         time.sleep(3600)
