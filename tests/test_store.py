@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 
 from mailcheck.model import Finding, Severity
 from mailcheck.store import (
@@ -27,7 +27,7 @@ from mailcheck.store import (
     normalise_url,
     open_store,
 )
-from mailcheck.store.migrations import MIGRATIONS
+from mailcheck.store.migrations import MIGRATIONS, Migration
 from mailcheck.store.schema import SCHEMA_VERSION
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
@@ -107,6 +107,50 @@ def test_empty_database_is_migrated_to_the_latest_version(db_url: str) -> None:
     assert len(st.launches()) == 1
     st.close()
     assert len(_raw(db_url, "SELECT version FROM mailcheck_schema")) == len(MIGRATIONS)
+
+
+def test_a_later_migration_upgrades_an_existing_log(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mailcheck.store.db as store_db
+
+    st = open_store(db_url)
+    st.record_launch(attempt(findings=(ERR,), forced=True, reason="r"))
+    st.close()
+
+    def v2(conn: Connection) -> None:
+        conn.execute(text("ALTER TABLE incidents ADD COLUMN ticket VARCHAR(40)"))
+        conn.execute(text("UPDATE incidents SET ticket = 'JIRA-1'"))
+
+    monkeypatch.setattr(store_db, "MIGRATIONS", [*MIGRATIONS, Migration(2, "tickets", v2)])
+    st = open_store(db_url)
+    assert st.schema_version() == 2
+    assert len(st.incidents()) == 1  # the data came along
+    st.close()
+    assert _raw(db_url, "SELECT ticket FROM incidents") == [("JIRA-1",)]
+    monkeypatch.setattr(store_db, "MIGRATIONS", MIGRATIONS)  # an older mailcheck
+    with pytest.raises(StoreError, match="schema version 2, newer"):
+        open_store(db_url)
+
+
+def test_a_failing_migration_changes_nothing(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import mailcheck.store.db as store_db
+
+    open_store(db_url).close()
+
+    def broken(conn: Connection) -> None:
+        conn.execute(text("CREATE TABLE half_done (id INTEGER)"))
+        conn.execute(text("SELECT no_such_column FROM launches"))
+
+    monkeypatch.setattr(store_db, "MIGRATIONS", [*MIGRATIONS, Migration(2, "broken", broken)])
+    with pytest.raises(StoreError, match="cannot open database"):
+        open_store(db_url)
+    monkeypatch.setattr(store_db, "MIGRATIONS", MIGRATIONS)
+    st = open_store(db_url)
+    assert st.schema_version() == 1
+    st.close()
+    with pytest.raises(Exception, match="half_done"):
+        _raw(db_url, "SELECT * FROM half_done")
 
 
 def test_a_newer_schema_is_refused_and_left_untouched(db_url: str) -> None:
