@@ -210,3 +210,19 @@ def test_a_launch_killed_mid_write_leaves_the_log_consistent(tmp_path: Path) -> 
     # and the next launch goes through
     assert mc("launch", "--offline", "--force", "--reason", "r", "victim", cwd=tmp_path,
               db=db).returncode == 0  # fmt: skip
+
+
+def test_a_failing_write_refuses_to_pretend_and_keeps_earlier_launches(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/log.db"
+    write_campaign(tmp_path, "bf")
+    first = mc("launch", "--offline", "--format", "json", "bf", cwd=tmp_path, db=db)
+    assert first.returncode == 0
+    proc = mc(
+        "launch", "--offline", "bf", cwd=tmp_path, db=db,
+        env={"MAILCHECK_TEST_HOOK": "record_launch:fail"},
+    )  # fmt: skip
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "recording the launch failed" in proc.stderr
+    assert "ready to send" not in proc.stdout  # the gate never says go without a record
+    with open_store(db) as st:
+        assert [r.id for r in st.launches()] == [json.loads(first.stdout)["launch"]["id"]]

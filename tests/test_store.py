@@ -426,3 +426,13 @@ def test_a_process_killed_inside_the_launch_transaction_leaves_a_consistent_log(
         with sqlite3.connect(db_url[len("sqlite:///") :]) as raw:
             assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
             assert raw.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_the_postgresql_fixture_fails_loudly_without_binaries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pg_server as fixture_module
+
+    monkeypatch.setattr(fixture_module.glob, "glob", lambda pattern: [])
+    with pytest.raises(pytest.fail.Exception, match="PostgreSQL binaries not found"):
+        fixture_module.pg_bindir()
