@@ -1,0 +1,407 @@
+"""The HTML QA report and the KPI report: content, escaping, self-containment, a real browser."""
+
+from __future__ import annotations
+
+import base64
+import http.server
+import json
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from mailcheck.reports.html import describe, json_for_html, markdown_lite, render_report
+from mailcheck.reports.jsonout import as_dict
+from mailcheck.reports.kpi_html import render_kpi_html
+
+from mailcheck.config import Config, ReportConfig
+from mailcheck.facts import Facts, Hop, LinkResult
+from mailcheck.model import Campaign, CampaignResult, Document, Finding, Link, Rendered, Severity
+from tests import browser
+
+E, W = Severity.ERROR, Severity.WARNING
+PNG_1PX = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+)
+
+
+@dataclass
+class SpfFacts:  # what a DNS engineer might store: the report must not need to know the type
+    record: str
+    lookups: int
+
+
+@dataclass
+class DomainAuth:
+    spf: SpfFacts
+    dmarc: dict[str, str]
+    dkim_selectors: list[str]
+
+
+def campaign(
+    *,
+    subject: str = "Чёрная пятница: −30% на всё 🔥",
+    preheader: str = "Только до воскресенья",
+    html: str = "<p>Привет, Анна!</p><a href='https://acme.example/sale'>Купить</a>",
+    links: list[Link] | None = None,
+    cid: str = "acme-2026-11-black-friday",
+) -> Campaign:
+    links = links if links is not None else [
+        Link("https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf",
+             "a", "Купить", 12),
+        Link("https://acme.example/gone", "a", "Старая акция", 20),
+        Link("https://acme.example/unsubscribe?u=1", "a", "Отписаться", 30),
+    ]
+    doc = Document(title=subject, preheader=preheader, links=links)
+    c = Campaign(
+        id=cid,
+        source="campaigns/bf/campaign.toml",
+        kind="toml",
+        client="acme",
+        subject=subject,
+        preheader=preheader,
+        from_addr="ACME Магазин <news@mail.acme.example>",
+        html=html,
+    )
+    c.renders = [Rendered({}, "sample 1", subject, preheader, html, None, doc)]
+    return c
+
+
+def facts() -> Facts:
+    return Facts(
+        gathered=True,
+        links={
+            "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf":
+                LinkResult(
+                    "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf",
+                    "ok", 200, "200 OK",
+                    (Hop("http://acme.example/sale", 301), Hop("https://acme.example/sale", 200)),
+                ),
+            "https://acme.example/gone": LinkResult(
+                "https://acme.example/gone", "broken", 404, "404 Not Found",
+                (Hop("https://acme.example/gone", 404),),
+            ),
+        },
+        auth={
+            "acme.example": DomainAuth(
+                SpfFacts("v=spf1 include:_spf.esp.example -all", 3),
+                {"p": "reject", "rua": "mailto:d@acme.example"},
+                ["k1", "k2"],
+            )
+        },
+    )
+
+
+def findings() -> list[Finding]:
+    return [
+        Finding("INP001", "input-unreadable", E, "cannot decode: битая кодировка"),
+        Finding("LNK001", "link-broken", E, "404 Not Found", "line 20",
+                "https://acme.example/gone"),
+        Finding("IMG001", "image-without-alt", W, "image has no alt", "line 40"),
+    ]
+
+
+def report(results: list[CampaignResult], config: Config | None = None, **kw: object) -> str:
+    return render_report(results, facts(), config or Config(), **kw)  # type: ignore[arg-type]
+
+
+# --- content -------------------------------------------------------------------------------------
+
+
+def test_verdict_comes_first_then_findings_with_how_to_fix() -> None:
+    html = report([CampaignResult(campaign(), findings())])
+    body = html[html.index("<main>"):]
+    assert "2 errors: not ready to send" in body
+    assert body.index("not ready to send") < body.index("LNK001") < body.index("IMG001")
+    # errors before warnings; the fix text comes from the rule's "How to fix" section
+    assert body.index("Errors (2)") < body.index("Warnings (1)")
+    assert "Fix the file as the message says" in body
+    assert "<title>2 errors — QA report</title>" in html
+    assert "битая кодировка" in body and "Чёрная пятница" in body
+
+
+def test_clean_campaign_is_ready_to_send() -> None:
+    html = report([CampaignResult(campaign(), [])])
+    assert "Ready to send" in html
+    assert "No problems found." in html
+
+
+def test_failures_listed_before_passes() -> None:
+    ok = CampaignResult(campaign(cid="clean-one"), [])
+    bad = CampaignResult(campaign(cid="broken-one"), findings())
+    html = report([ok, bad])
+    assert html.index('id="c1">\n  <h2>broken-one') < html.index("<h2>clean-one")
+
+
+def test_link_table_status_redirects_utm() -> None:
+    html = report([CampaignResult(campaign(), findings())])
+    start = html.index('<table class="links">')
+    table = html[start : html.index("</table>", start)]
+    assert table.index("/gone") < table.index("/sale")  # broken links first
+    assert "broken 404" in table and "404 Not Found" in table
+    assert "<b>301</b> http://acme.example/sale" in table
+    assert "<dt>utm_campaign</dt><dd>bf</dd>" in table
+    assert '<span class="tag">unsubscribe</span>' in table
+    assert 'rel="noopener noreferrer"' in table
+
+
+def test_offline_link_table_says_not_checked() -> None:
+    html = render_report([CampaignResult(campaign(), [])], Facts(), Config(), offline=True)
+    assert ">offline<" in html.replace("offline\n", "offline<")
+    assert "Links and DNS were not checked (offline run)." in html
+
+
+def test_authentication_table_renders_unknown_fact_types() -> None:
+    html = report([CampaignResult(campaign(), [])])
+    assert "<caption>acme.example</caption>" in html  # the From domain's parent domain
+    assert "spf.record" in html and "v=spf1 include:_spf.esp.example -all" in html
+    assert "dmarc.p" in html and "reject" in html
+    assert "k1, k2" in html
+
+
+def test_describe_flattens_dataclasses_dicts_lists() -> None:
+    rows = dict(describe(DomainAuth(SpfFacts("v=spf1 -all", 1), {"p": "none"}, [])))
+    assert rows == {"spf.record": "v=spf1 -all", "spf.lookups": "1", "dmarc.p": "none",
+                    "dkim_selectors": "—"}
+    assert describe(None) == [("value", "—")]
+    assert dict(describe({"ok": True, "items": [{"a": 1}]})) == {"ok": "yes", "items[0].a": "1"}
+
+
+def test_inbox_preview_and_lengths_in_graphemes() -> None:
+    # a flag, a skin-toned emoji and "й" written as и + combining breve count as one each
+    subject = "Привет 🇷🇺 и 👍🏽, \u0438\u0306"
+    html = report([CampaignResult(campaign(subject=subject), [])])
+    assert f'<span class="subject">{subject}</span>' in html
+    assert "15 / 50 characters" in html
+    long = report([CampaignResult(campaign(subject="Ы" * 51), [])])
+    assert '<td class="over">51 / 50 characters</td>' in long
+
+
+def test_agency_and_logo_inlined(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(PNG_1PX)
+    cfg = Config(report=ReportConfig(agency="Агентство «Почта»", logo=str(logo)))
+    html = report([CampaignResult(campaign(), [])], cfg)
+    assert "Агентство «Почта»" in html
+    assert 'src="data:image/png;base64,' + base64.b64encode(PNG_1PX).decode() in html
+    bad = tmp_path / "logo.txt"
+    bad.write_text("not an image")
+    html = report([CampaignResult(campaign(), [])], Config(report=ReportConfig(logo=str(bad))))
+    assert 'class="logo"' not in html
+
+
+def test_markdown_lite_escapes_before_formatting() -> None:
+    out = str(markdown_lite("Use `<b>` here.\n\n- one `x`\n- two <i>"))
+    assert out == ("<p>Use <code>&lt;b&gt;</code> here.</p>"
+                   "<ul><li>one <code>x</code></li><li>two &lt;i&gt;</li></ul>")
+
+
+# --- security: nothing runs, nothing loads -----------------------------------------------------
+
+HOSTILE_SUBJECT = "<script>document.title='PWNED'</script>Скидки"
+HOSTILE_PREHEADER = (
+    "<img src=x onerror=\"document.body.appendChild(document.createElement('mark')).id='pwn3d'\">"
+)
+HOSTILE_LINK_TEXT = "<script>document.title='PWNED-link'</script>"
+
+
+def hostile_campaign(server: str) -> Campaign:
+    body = (
+        f"<html><head><meta http-equiv='refresh' content='0;url={server}/refresh'>"
+        f"<link rel='stylesheet' href='{server}/style.css'></head><body>"
+        f"<p>Привет</p><img src='{server}/pixel.gif'>"
+        f"<script>new Image().src='{server}/script-ran';fetch('{server}/fetch');"
+        "parent.document.title='PWNED-frame'</script>"
+        f"<div style=\"background:url('{server}/bg.png')\">x</div>"
+        "</body></html>"
+    )
+    links = [
+        Link("javascript:document.title='PWNED-href'", "a", HOSTILE_LINK_TEXT, 3),
+        Link(f"{server}/\"onmouseover=\"alert(1)", "a", "quote", 4),
+    ]
+    return campaign(subject=HOSTILE_SUBJECT, preheader=HOSTILE_PREHEADER, html=body, links=links,
+                    cid="</title><script>document.title='PWNED-id'</script>")
+
+
+def test_hostile_text_is_escaped_in_the_source() -> None:
+    c = hostile_campaign("http://127.0.0.1:9")
+    result = CampaignResult(c, [Finding("LNK003", "link-placeholder", E,
+                                        "javascript: link <script>x</script>", "line 3",
+                                        "javascript:document.title='PWNED-href'")])
+    html = report([result])
+    assert html.count("<script") == 1  # only the JSON data block
+    assert '<script type="application/json" id="mailcheck-results">' in html
+    assert "&lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;Скидки" in html
+    assert 'href="javascript:' not in html and "href='javascript:" not in html
+    assert "<img src=x" not in html
+    assert re.search(r'<iframe class="preview" sandbox="" ', html)
+    assert "allow-scripts" not in html and "allow-same-origin" not in html
+    assert 'srcdoc="&lt;html&gt;&lt;head&gt;&lt;meta http-equiv=&#39;refresh&#39;' in html
+    assert "Content-Security-Policy" in html and "default-src &#39;none&#39;" in html
+
+
+def test_embedded_json_is_escaped_and_parses_back() -> None:
+    c = hostile_campaign("http://127.0.0.1:9")
+    results = [CampaignResult(c, [Finding("SUB002", "s", E, "</script><script>alert(1)//")])]
+    html = report(results)
+    block = re.search(r'id="mailcheck-results">(.*?)</script>', html, re.S)
+    assert block is not None
+    assert "<" not in block.group(1)
+    assert json.loads(block.group(1)) == json.loads(json.dumps(as_dict(results)))
+    escaped = str(json_for_html({"a": "</script>\u2028&"}))
+    assert escaped == '{"a": "\\u003c/script\\u003e\\u2028\\u0026"}'
+
+
+def test_report_loads_nothing_from_outside() -> None:
+    html = report([CampaignResult(campaign(), findings())],
+                  Config(report=ReportConfig(agency="A")))
+    outside_srcdoc = re.sub(r'srcdoc="[^"]*"', "", html)
+    assert not re.search(r"\bsrc=[\"']?(?!data:)", outside_srcdoc)
+    assert "<link" not in outside_srcdoc and "@import" not in outside_srcdoc
+    assert not re.search(r"url\((?!data:)", outside_srcdoc)
+
+
+# --- KPI report ----------------------------------------------------------------------------------
+
+KPI = {
+    "version": 1,
+    "periods": [
+        {"client": "acme", "period": "2026-10", "launches": 20, "error_free": 18,
+         "error_free_rate": 0.9, "incidents": 3, "caught_before_launch": 7, "on_time_rate": 0.95,
+         "by_code": {"LNK001": 2, "PER002": 1}},
+        {"client": "acme", "period": "2026-09", "launches": 10, "error_free": 10,
+         "error_free_rate": 1.0, "incidents": 0, "caught_before_launch": 2, "on_time_rate": 1.0,
+         "by_code": {}},
+        {"client": "acme", "period": "2026-11", "launches": 25, "error_free": 24,
+         "error_free_rate": 0.96, "incidents": 1, "caught_before_launch": 9, "on_time_rate": 1.0,
+         "by_code": {"UTM001": 1},
+         "targets": {"error_free_rate": {"plan": 95, "fact": 96.0, "ratio": 1.0105},
+                     "on_time_rate": {"plan": 100, "fact": 100.0, "ratio": 1.0}},
+         "bonus_coefficient": 1.01},
+        {"client": "<b>Бета</b>", "period": "2026-11", "launches": 0, "error_free": 0,
+         "error_free_rate": None, "incidents": 0, "caught_before_launch": 0,
+         "on_time_rate": None, "by_code": {}},
+    ],
+}
+
+
+def test_kpi_report_figures_chart_codes_targets() -> None:
+    html = render_kpi_html(KPI, Config(report=ReportConfig(agency="Почтовики")))
+    sections = html.split('<section class="campaign kpi"')[1:]
+    assert len(sections) == 2
+    acme = next(s for s in sections if "<h2>acme " in s)
+    beta = next(s for s in sections if "Бета" in s)
+    # the latest month's figures
+    assert '<h2>acme <span class="badge ok">2026-11</span></h2>' in acme
+    assert '<div class="value">96 %</div><div class="label">error-free launch rate</div>' in acme
+    assert '<div class="value">1.01</div><div class="label">bonus coefficient</div>' in acme
+    # one bar per month, in month order, heights proportional to the rate
+    bars = re.findall(
+        r'<rect class="bar( low)?" x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)">'
+        r"<title>([^<]+)</title>",
+        acme,
+    )
+    assert [b[2] for b in bars] == ["2026-09: 100 %", "2026-10: 90 %", "2026-11: 96 %"]
+    heights = [float(b[1]) for b in bars]
+    assert heights[0] > heights[2] > heights[1] > 0
+    assert abs(heights[1] / heights[0] - 0.9) < 0.01
+    assert [b[0] for b in bars] == ["", " low", ""]  # 90 % is under the 95 % plan
+    assert 'stroke-dasharray="6 4"' in acme  # the target line
+    for code in ("LNK001", "PER002", "UTM001"):
+        assert f"<code>{code}</code>" in acme
+    assert "<td>error_free_rate</td><td class=\"num\">95</td>" in acme
+    assert "&lt;b&gt;Бета&lt;/b&gt;" in beta and "<b>Бета" not in html
+    assert '<div class="value">—</div><div class="label">error-free launch rate</div>' in beta
+
+
+def test_kpi_report_survives_sparse_data() -> None:
+    html = render_kpi_html({"version": 1, "periods": [{"client": "x"}]}, Config())
+    assert "x" in html and "—" in html
+    assert "No launches in this period" in render_kpi_html({"version": 1, "periods": []}, Config())
+
+
+# --- in a real browser -----------------------------------------------------------------------
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    hits: list[str]
+
+    def do_GET(self) -> None:
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.end_headers()
+        self.wfile.write(b"x")
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, list[str]]]:
+    hits: list[str] = []
+    handler = type("Handler", (_Recorder,), {"hits": hits})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", hits
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.browser
+def test_browser_renders_report(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(report([CampaignResult(campaign(), findings())]), encoding="utf-8")
+    png = browser.screenshot(page, tmp_path)
+    assert browser.distinct_colours(png) > 50  # text, badges, tables: far from a blank page
+    dom = browser.dump_dom(page, tmp_path)
+    for text in ("2 errors: not ready to send", "Чёрная пятница", "404 Not Found",
+                 "Fix the file as the message says", "utm_campaign", "v=spf1 include"):
+        assert text in dom
+    assert "<iframe" in dom
+
+
+@pytest.mark.browser
+def test_browser_runs_no_hostile_content(tmp_path: Path, recorder: tuple[str, list[str]]) -> None:
+    server, hits = recorder
+    c = hostile_campaign(server)
+    # Control: the same hostile HTML opened directly does run and does load: the checks below
+    # would notice if the report let it through.
+    control = tmp_path / "control.html"
+    assert c.html is not None
+    without_refresh = re.sub(r"<meta http-equiv='refresh'[^>]*>", "", c.html)
+    control.write_text(f"<title>t</title>{HOSTILE_PREHEADER}{without_refresh}", encoding="utf-8")
+    dom = browser.dump_dom(control, tmp_path)
+    assert '<mark id="pwn3d">' in dom
+    assert any(h in ("/pixel.gif", "/script-ran", "/fetch") for h in hits), hits
+    hits.clear()
+
+    page = tmp_path / "report.html"
+    page.write_text(report([CampaignResult(c, [])]), encoding="utf-8")
+    dom = browser.dump_dom(page, tmp_path)
+    assert '<mark id="pwn3d">' not in dom
+    assert "PWNED" not in (re.search(r"<title>(.*?)</title>", dom, re.S) or [""])[0][:60]
+    assert dom.count("<title>") >= 1 and re.search(r"<title>Ready to send", dom)
+    assert "&lt;script&gt;document.title='PWNED'&lt;/script&gt;Скидки" in dom
+    assert "&lt;img src=x onerror=" in dom
+    assert 'href="javascript:' not in dom
+    assert hits == [], f"the report made requests: {hits}"
+    png = browser.screenshot(page, tmp_path)
+    assert hits == [], f"the report made requests while rendering: {hits}"
+    assert browser.distinct_colours(png) > 20
+
+
+@pytest.mark.browser
+def test_browser_renders_kpi_chart(tmp_path: Path) -> None:
+    page = tmp_path / "kpi.html"
+    page.write_text(render_kpi_html(KPI, Config()), encoding="utf-8")
+    dom = browser.dump_dom(page, tmp_path)
+    assert dom.count('<rect class="bar') == 4  # 3 months of acme + 1 of Бета
+    assert "Error-free launch rate by month" in dom and "&lt;b&gt;Бета&lt;/b&gt;" in dom
+    png = browser.screenshot(page, tmp_path, size=(1000, 1400))
+    assert browser.distinct_colours(png) > 30
