@@ -104,6 +104,7 @@ class Campaign:
     from_addr: str | None = None
     html: str | None = None  # template source of the HTML part
     html_bytes: int = 0  # size of the HTML part as it would be sent (UTF-8 or its charset)
+    html_label: str = ""  # how findings name the HTML: "email.html", "text/html part"
     text: str | None = None  # plain-text part
     text_known: bool = False  # True when we know whether a plain-text part exists
     headers: dict[str, str] | None = None  # None: headers unknown (bare HTML, no [headers])
