@@ -311,3 +311,26 @@ def test_github_property_with_comma_and_colon_is_escaped() -> None:
     c = Campaign(id="x", source="a,b:c.html", kind="html")
     out = render("github", [CampaignResult(c, [Finding("SUB001", "s", E, "no subject")])])
     assert out.startswith("::error file=a%2Cb%3Ac.html,title=SUB001::")
+
+
+# --- pre-commit ------------------------------------------------------------------------------
+
+
+def test_pre_commit_hooks_file() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text())
+    by_id = {h["id"]: h for h in hooks}
+    assert set(by_id) == {"mailcheck", "mailcheck-network"}
+    for hook in hooks:
+        assert hook["entry"] == "mailcheck check"
+        assert hook["pass_filenames"] is False  # a campaign directory is one unit
+        files = re.compile(hook["files"])
+        for path in ("campaigns/bf/campaign.toml", "sends/a.eml", "x/email.html", "y.htm",
+                     "campaigns/bf/recipients.csv"):
+            assert files.search(path), path
+        for path in ("setup.py", "campaign.toml.bak", "README.md"):
+            assert not files.search(path), path
+    assert "--offline" in by_id["mailcheck"]["args"]
