@@ -334,3 +334,32 @@ def test_pre_commit_hooks_file() -> None:
         for path in ("setup.py", "campaign.toml.bak", "README.md"):
             assert not files.search(path), path
     assert "--offline" in by_id["mailcheck"]["args"]
+
+
+# --- through the CLI, end to end ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "github"])
+def test_check_formats_end_to_end(
+    fmt: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mailcheck.cli import main
+    from tests.helpers import write_campaign
+
+    monkeypatch.chdir(tmp_path)
+    write_campaign(tmp_path / "campaigns", "ok")
+    write_campaign(tmp_path / "campaigns", "long",
+                   subject="Чёрная пятница в ACME: скидки до 70% на всю зимнюю коллекцию и шапки")
+    assert main(["check", "--offline", "--format", fmt, "campaigns"]) == 1
+    out = capsys.readouterr().out
+    if fmt == "sarif":
+        data = json.loads(out)
+        assert validate(data, SARIF_SCHEMA) == []
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                for r in data["runs"][0]["results"] if r["ruleId"] == "SUB002"}
+        assert uris == {"campaigns/long/campaign.toml"}
+    elif fmt == "junit":
+        suite = ET.fromstring(out.encode()).find("testsuite")
+        assert suite is not None and suite.get("tests") == "2" and suite.get("failures") == "1"
+    else:
+        assert "::error file=campaigns/long/campaign.toml,title=SUB002::" in out

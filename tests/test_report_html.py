@@ -405,3 +405,82 @@ def test_browser_renders_kpi_chart(tmp_path: Path) -> None:
     assert "Error-free launch rate by month" in dom and "&lt;b&gt;Бета&lt;/b&gt;" in dom
     png = browser.screenshot(page, tmp_path, size=(1000, 1400))
     assert browser.distinct_colours(png) > 30
+
+
+# --- the command, end to end (real loaders, real engine) -------------------------------------
+
+
+def test_report_command_writes_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailcheck.cli import main
+    from tests.helpers import write_campaign
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "brand").mkdir()
+    (tmp_path / "brand" / "logo.png").write_bytes(PNG_1PX)
+    (tmp_path / "mailcheck.toml").write_text(
+        '[report]\nagency = "Агентство «Почта»"\nlogo = "brand/logo.png"\n', encoding="utf-8"
+    )
+    write_campaign(tmp_path / "campaigns", "good")
+    write_campaign(tmp_path / "campaigns", "long",
+                   subject="Чёрная пятница в ACME: скидки до 70% на всю зимнюю коллекцию и шапки")
+
+    assert main(["report", "--offline", "campaigns/good", "-o", "good.html"]) == 0
+    good = (tmp_path / "good.html").read_text(encoding="utf-8")
+    assert "Ready to send" in good and "Weekend sale: 30% off" in good
+    assert "Агентство «Почта»" in good and 'src="data:image/png;base64,' in good
+    assert "wrote good.html" in capsys.readouterr().err
+
+    assert main(["report", "--offline", "campaigns", "-o", "all.html"]) == 1
+    both = (tmp_path / "all.html").read_text(encoding="utf-8")
+    assert "1 error: not ready to send" in both
+    assert "SUB002" in both and "Shorten the subject" in both  # how to fix, from the rule doc
+    assert both.index("<h2>long") < both.index("<h2>good")
+
+    assert main(["report", "--offline", "--ignore", "SUB002", "campaigns", "-o", "-"]) == 0
+    assert "Ready to send" in capsys.readouterr().out
+
+
+def test_report_command_bad_logo_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailcheck.cli import main
+    from tests.helpers import write_campaign
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mailcheck.toml").write_text('[report]\nlogo = "missing.png"\n')
+    write_campaign(tmp_path, "c")
+    assert main(["report", "--offline", "c", "-o", "r.html"]) == 0
+    assert "logo" in capsys.readouterr().err and (tmp_path / "r.html").is_file()
+    assert main(["report", "--offline", "nowhere", "-o", "r.html"]) == 2
+
+
+@pytest.mark.browser
+def test_browser_report_of_a_hostile_campaign_from_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorder: tuple[str, list[str]]
+) -> None:
+    from mailcheck.cli import main
+    from tests.helpers import write_campaign
+
+    server, hits = recorder
+    monkeypatch.chdir(tmp_path)
+    write_campaign(
+        tmp_path,
+        "evil",
+        subject=HOSTILE_SUBJECT,
+        preheader_html=f'<div style="display:none">{HOSTILE_PREHEADER.replace("<", "&lt;")}</div>',
+        body=(
+            f"<p>Привет</p><a href=\"javascript:document.title='PWNED-href'\">"
+            f"&lt;script&gt;document.title='PWNED-link'&lt;/script&gt;</a>"
+            f"<img src='{server}/pixel.gif' alt=''>"
+            f"<script>new Image().src='{server}/script-ran'</script>"
+            "<a href='https://shop.test/unsubscribe'>Отписаться</a>"
+        ),
+    )
+    assert main(["report", "--offline", "evil", "-o", "r.html"]) == 1
+    dom = browser.dump_dom(tmp_path / "r.html", tmp_path)
+    assert "&lt;script&gt;document.title='PWNED'&lt;/script&gt;Скидки" in dom
+    assert '<mark id="pwn3d">' not in dom and 'href="javascript:' not in dom
+    assert re.search(r"<title>\d+ errors? — QA report</title>", dom)
+    assert hits == []
