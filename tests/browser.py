@@ -60,12 +60,14 @@ def dump_dom(page: Path, workdir: Path, *, wait_ms: int = 1500) -> str:
     return done.stdout.decode("utf-8", "replace")
 
 
-def screenshot(page: Path, workdir: Path, size: tuple[int, int] = (1200, 2000)) -> bytes:
-    png = workdir / f"{page.stem}.png"
-    done = _run(
-        [f"--screenshot={png}", f"--window-size={size[0]},{size[1]}", page.resolve().as_uri()],
-        workdir / "profile-shot",
-    )
+def screenshot(
+    page: Path, workdir: Path, size: tuple[int, int] = (1200, 2000), *, dark: bool = False
+) -> bytes:
+    """A PNG of the page; ``dark`` makes the page see ``prefers-color-scheme: dark``."""
+    png = workdir / f"{page.stem}{'-dark' if dark else ''}.png"
+    args = ["--force-dark-mode"] if dark else []
+    args += [f"--screenshot={png}", f"--window-size={size[0]},{size[1]}", page.resolve().as_uri()]
+    done = _run(args, workdir / "profile-shot")
     if not png.is_file():
         pytest.fail(f"Chromium made no screenshot ({done.returncode}): {done.stderr[-2000:]!r}")
     return png.read_bytes()
@@ -126,6 +128,11 @@ def _unfilter(ftype: int, line: bytes, prev: bytes, bpp: int) -> bytes:
         else:
             raise ValueError(f"bad PNG filter {ftype}")
     return bytes(out)
+
+
+def pixel(data: bytes, x: int, y: int) -> tuple[int, ...]:
+    _, _, bpp, rows = png_pixels(data)
+    return tuple(rows[y][x * bpp : x * bpp + 3])
 
 
 def distinct_colours(data: bytes) -> int:

@@ -359,6 +359,9 @@ def test_browser_renders_report(tmp_path: Path) -> None:
     page.write_text(report([CampaignResult(campaign(), findings())]), encoding="utf-8")
     png = browser.screenshot(page, tmp_path)
     assert browser.distinct_colours(png) > 50  # text, badges, tables: far from a blank page
+    assert sum(browser.pixel(png, 5, 5)) > 700  # light page on a light screen
+    dark = browser.screenshot(page, tmp_path, (800, 600), dark=True)
+    assert sum(browser.pixel(dark, 5, 5)) < 150  # dark mode follows prefers-color-scheme
     dom = browser.dump_dom(page, tmp_path)
     for text in ("2 errors: not ready to send", "Чёрная пятница", "404 Not Found",
                  "Fix the file as the message says", "utm_campaign", "v=spf1 include"):
