@@ -250,6 +250,8 @@ def describe(value: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, st
         )
     elif isinstance(value, dict):
         items = ((str(k), v) for k, v in value.items())
+    elif hasattr(value, "__dict__") and not callable(value):
+        items = ((k, v) for k, v in vars(value).items() if not k.startswith("_"))
     else:
         return [(prefix or "value", _scalar(value))]
     rows: list[tuple[str, str]] = []
@@ -283,15 +285,103 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
-def auth_tables(campaign: Campaign, facts: Facts) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Rows for the sender domain and any parent domain the facts hold (organisational domain)."""
-    domain = campaign.from_domain
-    if not domain:
-        return []
-    tables = []
+# The DNS facts' shape, read by duck typing: the parts and fields worth showing a client, in
+# order. Anything else (a part with other fields, a type from a plugin) is shown generically.
+AUTH_PARTS: dict[str, tuple[str, ...]] = {
+    "spf": ("status", "records", "lookups", "void_lookups", "all_qualifier", "has_redirect",
+            "syntax_errors", "limit_errors", "dns_error"),
+    "dmarc": ("status", "record_domain", "record", "policy", "policy_tag", "errors",
+              "dns_error"),
+}
+DKIM_FIELDS = ("status", "source", "key_type", "bits", "testing", "record", "error")
+_DKIM_D = re.compile(r"(?:^|;)\s*d\s*=\s*([^;\s]+)", re.I)
+
+
+@dataclasses.dataclass
+class AuthTable:
+    domain: str
+    part: str  # "SPF", "DMARC", "DKIM k1", or "" for facts of an unknown shape
+    rows: list[tuple[str, str]]
+
+
+def auth_sections(domain: str, value: Any) -> list[AuthTable]:
+    """Tables for one domain's authentication facts, whatever their exact type."""
+    tables: list[AuthTable] = []
+    known = False
+    for part, names in AUTH_PARTS.items():
+        obj = getattr(value, part, None)
+        if obj is not None:
+            known = True
+            tables.append(AuthTable(domain, part.upper(), _part_rows(obj, names)))
+    dkim = getattr(value, "dkim", None)
+    if isinstance(dkim, dict):
+        known = True
+        for selector, key in dkim.items():
+            tables.append(AuthTable(domain, f"DKIM {selector}", _part_rows(key, DKIM_FIELDS)))
+    notes = getattr(value, "notes", None)
+    if known and notes:
+        tables.append(AuthTable(domain, "Notes", [("note", _scalar(n)) for n in notes]))
+    if not known:
+        tables.append(AuthTable(domain, "", describe(value)))
+    return tables
+
+
+# Internals of the evaluation that mean nothing to a client reading the report.
+_AUTH_SKIP = {"chain", "evaluations", "domain", "selector"}
+
+
+def _part_rows(obj: Any, first: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The fields a client cares about first, then any others the object has, non-empty only."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        names = [f.name for f in dataclasses.fields(obj)]
+    elif isinstance(obj, dict):
+        return describe({k: v for k, v in obj.items() if _shown(v)})
+    elif hasattr(obj, "__dict__"):
+        names = [n for n in vars(obj) if not n.startswith("_")]
+    else:
+        return [("value", _scalar(obj))]
+    ordered = [n for n in first if n in names] + [
+        n for n in names if n not in first and n not in _AUTH_SKIP
+    ]
+    rows: list[tuple[str, str]] = []
+    for name in ordered:
+        item = getattr(obj, name)
+        if not _shown(item):
+            continue
+        rows += describe(item, name, 1) if _is_structured(item) else [(name, _scalar(item))]
+    return rows
+
+
+def _shown(value: Any) -> bool:
+    return value not in (None, "", [], (), {})
+
+
+def sender_domains(campaign: Campaign) -> list[str]:
+    """The From domain, the envelope sender's domain and every DKIM d= domain of the campaign."""
+    found: list[str] = []
+    if campaign.from_domain:
+        found.append(campaign.from_domain)
+    if campaign.envelope_from and "@" in campaign.envelope_from:
+        found.append(campaign.envelope_from.rsplit("@", 1)[1].strip(" <>.").lower())
+    for name, header in (campaign.headers or {}).items():
+        if name.lower() == "dkim-signature":
+            found += [m.lower().rstrip(".") for m in _DKIM_D.findall(header)]
+    if campaign.raw_message:
+        head = re.split(rb"\r?\n\r?\n", campaign.raw_message, maxsplit=1)[0]
+        for line in re.findall(rb"(?im)^dkim-signature:(.*(?:\r?\n[ \t].*)*)", head):
+            text = line.decode("ascii", "replace").replace("\r", "").replace("\n", "")
+            found += [m.lower().rstrip(".") for m in _DKIM_D.findall(text)]
+    return list(dict.fromkeys(d for d in found if d))
+
+
+def auth_tables(campaign: Campaign, facts: Facts) -> list[AuthTable]:
+    """The records found for the campaign's sending domains (and their parent domains)."""
+    domains = sender_domains(campaign)
+    tables: list[AuthTable] = []
     for key in sorted(facts.auth, key=lambda k: (-len(k), k)):
-        if domain == key.lower() or domain.endswith("." + key.lower()):
-            tables.append((key, describe(facts.auth[key])))
+        k = key.lower()
+        if any(d == k or d.endswith("." + k) for d in domains):
+            tables += auth_sections(key, facts.auth[key])
     return tables
 
 
@@ -310,7 +400,7 @@ class CampaignView:
     errors: list[FindingView]
     warnings: list[FindingView]
     links: list[LinkRow]
-    auth: list[tuple[str, list[tuple[str, str]]]]
+    auth: list[AuthTable]
     auth_expected: bool
     preview_html: str | None
     preview_text: str | None
@@ -352,7 +442,7 @@ def campaign_view(
         warnings=finding_views(f for f in ordered if f.severity is not Severity.ERROR),
         links=link_rows(c, facts, offline),
         auth=auth_tables(c, facts),
-        auth_expected=not offline and facts.gathered and bool(c.from_domain),
+        auth_expected=not offline and facts.gathered and bool(sender_domains(c)),
         preview_html=html,
         preview_text=text if not html else None,
         subject_max=limits.subject_max,

@@ -8,7 +8,7 @@ import json
 import re
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -27,17 +27,46 @@ PNG_1PX = base64.b64decode(
 )
 
 
+# The shape of the DNS facts (duck-typed by the report: it never imports their types).
 @dataclass
-class SpfFacts:  # what a DNS engineer might store: the report must not need to know the type
-    record: str
-    lookups: int
+class SpfFacts:
+    domain: str
+    status: str
+    records: tuple[str, ...] = ()
+    lookups: int = 0
+    chain: list[str] = field(default_factory=list)  # internals: not for the client
+
+
+@dataclass
+class DmarcFacts:
+    status: str
+    record: str = ""
+    policy: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class DkimKey:
+    selector: str
+    status: str
+    bits: int | None = None
+    testing: bool = False
 
 
 @dataclass
 class DomainAuth:
-    spf: SpfFacts
-    dmarc: dict[str, str]
-    dkim_selectors: list[str]
+    domain: str
+    spf: SpfFacts | None = None
+    dmarc: DmarcFacts | None = None
+    dkim: dict[str, DkimKey] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Unknown:  # facts of a shape the report has never seen
+    record: str
+    parts: dict[str, object]
+    selectors: list[str]
 
 
 def campaign(
@@ -86,10 +115,15 @@ def facts() -> Facts:
         },
         auth={
             "acme.example": DomainAuth(
-                SpfFacts("v=spf1 include:_spf.esp.example -all", 3),
-                {"p": "reject", "rua": "mailto:d@acme.example"},
-                ["k1", "k2"],
-            )
+                "acme.example",
+                spf=SpfFacts("acme.example", "ok", ("v=spf1 include:_spf.esp.example -all",), 3,
+                             ["include:_spf.esp.example"]),
+                dmarc=DmarcFacts("ok", "v=DMARC1; p=reject", "reject", {"p": "reject"}),
+                dkim={"k1": DkimKey("k1", "ok", 2048), "k2": DkimKey("k2", "missing")},
+                notes=["selector k3 not verified"],
+            ),
+            "esp.example": Unknown("v=spf1 -all", {"ttl": 300}, ["s1", "s2"]),
+            "other.example": DomainAuth("other.example"),  # not this campaign's domain
         },
     )
 
@@ -153,18 +187,30 @@ def test_offline_link_table_says_not_checked() -> None:
     assert "Links and DNS were not checked (offline run)." in html
 
 
-def test_authentication_table_renders_unknown_fact_types() -> None:
-    html = report([CampaignResult(campaign(), [])])
-    assert "<caption>acme.example</caption>" in html  # the From domain's parent domain
-    assert "spf.record" in html and "v=spf1 include:_spf.esp.example -all" in html
-    assert "dmarc.p" in html and "reject" in html
-    assert "k1, k2" in html
+def test_authentication_tables() -> None:
+    c = campaign()
+    c.headers = {"DKIM-Signature": "v=1; a=rsa-sha256; d=esp.example; s=s1; b=xyz"}
+    html = report([CampaignResult(c, [])])
+    start = html.index("<h3>Sender authentication</h3>")
+    auth = html[start : html.index("<h3>Preview</h3>")]
+    # the From domain is mail.acme.example: its parent's records, SPF/DMARC/DKIM each
+    assert "<caption>acme.example — SPF</caption>" in auth
+    assert "<th>records</th><td><code>v=spf1 include:_spf.esp.example -all</code>" in auth
+    assert "<th>lookups</th><td><code>3</code>" in auth
+    assert "<th>chain</th>" not in auth  # evaluation internals are not for the client
+    assert "<caption>acme.example — DMARC</caption>" in auth and "tags.p" in auth
+    assert "<caption>acme.example — DKIM k1</caption>" in auth and "2048" in auth
+    assert "<caption>acme.example — DKIM k2</caption>" in auth and "missing" in auth
+    assert "selector k3 not verified" in auth
+    # the DKIM signing domain from the headers, facts of an unknown type shown generically
+    assert "<caption>esp.example</caption>" in auth and "parts.ttl" in auth and "s1, s2" in auth
+    assert "other.example" not in auth
 
 
 def test_describe_flattens_dataclasses_dicts_lists() -> None:
-    rows = dict(describe(DomainAuth(SpfFacts("v=spf1 -all", 1), {"p": "none"}, [])))
-    assert rows == {"spf.record": "v=spf1 -all", "spf.lookups": "1", "dmarc.p": "none",
-                    "dkim_selectors": "—"}
+    rows = dict(describe(Unknown("v=spf1 -all", {"ttl": 300, "x": None}, [])))
+    assert rows == {"record": "v=spf1 -all", "parts.ttl": "300", "parts.x": "—",
+                    "selectors": "—"}
     assert describe(None) == [("value", "—")]
     assert dict(describe({"ok": True, "items": [{"a": 1}]})) == {"ok": "yes", "items[0].a": "1"}
 
@@ -364,7 +410,8 @@ def test_browser_renders_report(tmp_path: Path) -> None:
     assert sum(browser.pixel(dark, 5, 5)) < 150  # dark mode follows prefers-color-scheme
     dom = browser.dump_dom(page, tmp_path)
     for text in ("2 errors: not ready to send", "Чёрная пятница", "404 Not Found",
-                 "Fix the file as the message says", "utm_campaign", "v=spf1 include"):
+                 "Fix the file as the message says", "utm_campaign", "v=spf1 include",
+                 "acme.example — DKIM k1"):
         assert text in dom
     assert "<iframe" in dom
 
