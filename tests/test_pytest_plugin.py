@@ -176,3 +176,38 @@ def test_pass_file_merges_and_survives_garbage(tmp_path: Path) -> None:
     assert read_passes(path) == {}
     write_passes(path, {"c": {"path": "c", "checked_at": 1e12, "network": False}})
     assert set(read_passes(path)) == {"c"}
+
+
+def _networked_campaign(root: Path, name: str, server: str) -> None:
+    """A campaign whose every link is on the loopback server (and no From: no DNS lookups)."""
+    d = root / "campaigns" / name
+    d.mkdir(parents=True)
+    (d / "campaign.toml").write_text('subject = "Распродажа: −30% на всё"\n', encoding="utf-8")
+    (d / "email.html").write_text(
+        '<html><head><meta charset="utf-8"><title>x</title></head><body>'
+        '<div style="display:none">Только до воскресенья, успейте выбрать подарки</div>'
+        f'<p><a href="{server}/shared?from={name}">Купить</a></p>'
+        f'<p><a href="{server}/shared">Купить ещё</a></p>'
+        f'<p><a href="{server}/unsubscribe">Отписаться</a></p></body></html>',
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("workers", [0, 2])
+def test_each_url_requested_once_per_worker(pytester: pytest.Pytester, workers: int) -> None:
+    from tests.recording_server import recording_server
+
+    with recording_server() as (server, hits):
+        for name in ("one", "two", "three"):
+            _networked_campaign(pytester.path, name, server)
+        (pytester.path / "mailcheck.toml").write_text("[links]\nallow-private = true\n")
+        args = ["--mailcheck", "-p", "no:cacheprovider"]
+        if workers:
+            result = pytester.runpytest_subprocess(*args, "-n", str(workers))
+        else:
+            result = pytester.runpytest(*args)
+        result.assert_outcomes(passed=3)
+        shared = [h for h in hits if h[1] == "/shared"]
+        assert 1 <= len(shared) <= max(workers, 1), hits  # three campaigns, one URL
+        assert all(method == "HEAD" for method, path in hits if path == "/unsubscribe")
