@@ -19,8 +19,8 @@ from mailcheck.config import Config
 EMPTY_PERIOD: dict[str, Any] = dict.fromkeys(
     (
         "client", "period", "launches", "error_free", "error_free_rate", "incidents",
-        "caught_before_launch", "on_time_rate", "mean_time_to_resolve", "by_code", "targets",
-        "bonus_coefficient",
+        "caught_before_launch", "on_time_rate", "mttr_hours", "open_incidents", "refused",
+        "forced", "by_code", "targets", "bonus_coefficient",
     )
 )
 CHART_WIDTH = 720
@@ -82,6 +82,14 @@ def figure(value: Any) -> str:
     if number is None:
         return "—" if value is None else str(value)
     return f"{number:.0f}" if number == int(number) else f"{number:.2f}"
+
+
+def target_value(name: str, value: Any) -> str:
+    """A plan or fact as the contract states it: rates as percentages, counts as numbers."""
+    number = _number(value)
+    if name.endswith("_rate") and number is not None and number <= 1:
+        return percent(number)
+    return figure(value)
 
 
 def chart(periods: list[dict[str, Any]], target: float | None) -> Chart:
@@ -186,6 +194,7 @@ def render_kpi_html(
         logo=logo,
         percent=percent,
         figure=figure,
+        target_value=target_value,
         generated=(generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
         data_json=json_for_html(data),
     )

@@ -322,8 +322,10 @@ KPI = {
         {"client": "acme", "period": "2026-11", "launches": 25, "error_free": 24,
          "error_free_rate": 0.96, "incidents": 1, "caught_before_launch": 9, "on_time_rate": 1.0,
          "by_code": {"UTM001": 1},
-         "targets": {"error_free_rate": {"plan": 95, "fact": 96.0, "ratio": 1.0105},
-                     "on_time_rate": {"plan": 100, "fact": 100.0, "ratio": 1.0}},
+         "by_severity": {"error": 1, "warning": 0}, "mttr_hours": 5.5, "open_incidents": 1,
+         "refused": 3, "forced": 1,
+         "targets": {"error_free_rate": {"plan": 0.95, "fact": 0.96, "ratio": 1.0105},
+                     "launches": {"plan": 30, "fact": 25, "ratio": 0.8333}},
          "bonus_coefficient": 1.01},
         {"client": "<b>Бета</b>", "period": "2026-11", "launches": 0, "error_free": 0,
          "error_free_rate": None, "incidents": 0, "caught_before_launch": 0,
@@ -356,7 +358,10 @@ def test_kpi_report_figures_chart_codes_targets() -> None:
     assert 'stroke-dasharray="6 4"' in acme  # the target line
     for code in ("LNK001", "PER002", "UTM001"):
         assert f"<code>{code}</code>" in acme
-    assert "<td>error_free_rate</td><td class=\"num\">95</td>" in acme
+    assert '<td>error_free_rate</td><td class="num">95 %</td><td class="num">96 %</td>' in acme
+    assert '<td>launches</td><td class="num">30</td><td class="num">25</td>' in acme
+    assert '<td class="num over">0.83</td>' in acme  # under plan
+    assert '<div class="value">5.50 h</div>' in acme and "launches forced despite errors" in acme
     assert "&lt;b&gt;Бета&lt;/b&gt;" in beta and "<b>Бета" not in html
     assert '<div class="value">—</div><div class="label">error-free launch rate</div>' in beta
 
