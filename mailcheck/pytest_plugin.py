@@ -89,25 +89,26 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if _SESSION not in parent.config.stash:
         return None
-    if file_path.name == CAMPAIGN_FILE:
-        found: CampaignFile = CampaignFile.from_parent(parent, path=file_path)
-        return found
-    if file_path.suffix.lower() in FILE_SUFFIXES and not _inside_campaign(
-        file_path, parent.config.rootpath
-    ):
-        single: CampaignFile = CampaignFile.from_parent(parent, path=file_path)
-        return single
-    return None
+    is_manifest = file_path.name == CAMPAIGN_FILE
+    if not is_manifest and file_path.suffix.lower() not in FILE_SUFFIXES:
+        return None
+    # As mailcheck's discovery: a campaign directory's files (and campaign directories nested
+    # in it) belong to that campaign; tool and dependency directories are skipped.
+    first_parent = file_path.parent.parent if is_manifest else file_path.parent
+    if _claimed(first_parent, parent.config.rootpath):
+        return None
+    found: CampaignFile = CampaignFile.from_parent(parent, path=file_path)
+    return found
 
 
-def _inside_campaign(path: Path, root: Path) -> bool:
-    """True when a directory above ``path`` is a campaign (its files belong to it) or skipped."""
+def _claimed(directory: Path, root: Path) -> bool:
+    """True when ``directory`` or one above it (up to the rootdir) is a campaign or skipped."""
     from mailcheck.engine import SKIP_DIRS
 
-    for directory in path.parents:
-        if directory.name in SKIP_DIRS or (directory / CAMPAIGN_FILE).is_file():
+    for d in [directory, *directory.parents]:
+        if d.name in SKIP_DIRS or (d / CAMPAIGN_FILE).is_file():
             return True
-        if directory == root or directory == directory.parent:
+        if d == root or d == d.parent:
             break
     return False
 

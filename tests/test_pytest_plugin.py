@@ -45,6 +45,9 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     root = pytester.path
     good = write_campaign(root / "campaigns", "good")
     (good / "extra.html").write_text("<p>part of the campaign, not a campaign</p>")
+    write_campaign(good, "nested")  # inside a campaign directory: not a campaign of its own
+    (root / "node_modules" / "pkg").mkdir(parents=True)
+    (root / "node_modules" / "pkg" / "readme.html").write_text("<p>not ours</p>")
     write_campaign(
         root / "campaigns",
         "bad",
