@@ -49,7 +49,9 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     Gmail shows about 90 characters of preview; the rest is cut mid-word.
 
     ## Example
-    `preheader = "Только до воскресенья: скидки до 70% на пуховики, ботинки, шапки, шарфы и перчатки — успейте!"`
+    A 120-character preheader that lists every category on sale: "Только до воскресенья:
+    скидки до 70% на пуховики, ботинки, шапки, шарфы, варежки, перчатки и всё для катка" —
+    Gmail shows it up to "варежки, пер…".
 
     ## How to fix
     Keep the preheader to one short sentence that complements the subject.

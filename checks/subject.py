@@ -43,8 +43,10 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     is never read. Emoji and letters like "й" count as one character each, as people see them.
 
     ## Example
-    `subject = "{{ first_name | default('Друг', true) }}, только сегодня скидка 30% на всю зимнюю коллекцию"`
-    renders to 78 characters with the longest sample name.
+    ```toml
+    subject = "{{ first_name | default('Друг', true) }}, только сегодня −30% на всю коллекцию"
+    ```
+    renders to 58 characters with the longest sample name, "Александра".
 
     ## How to fix
     Shorten the subject: put the offer first and move details to the preheader. Raise

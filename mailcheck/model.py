@@ -74,6 +74,8 @@ class Variable:
     fallback_covers_empty: bool = True  # False for Jinja default('x') without true
     system: bool = False  # filled by the ESP (unsubscribe URL, recipient id …)
     in_link: bool = False
+    where: str = "html"  # the part it is used in: subject, preheader, html, text, header:<Name>
+    fallback: str | None = None  # the inline fallback text, when one is given
 
 
 @dataclass
@@ -88,6 +90,7 @@ class Rendered:
     text: str | None
     document: Document | None  # parse of ``html``
     blanked_breakage: list[str] = field(default_factory=list)  # PER002 evidence
+    headers: dict[str, str] | None = None  # the campaign's header values, rendered
 
 
 @dataclass

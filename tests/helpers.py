@@ -52,14 +52,18 @@ def write_campaign(
     d.mkdir(parents=True, exist_ok=True)
     manifest.setdefault("subject", "Weekend sale: 30% off")
     manifest.setdefault("from", "Shop <news@shop.test>")
-    lines = [f"{k.replace('_', '-') if k != 'send_at' else k} = {toml_value(v)}"
-             for k, v in manifest.items()]
+    lines = [
+        f"{k.replace('_', '-') if k != 'send_at' else k} = {toml_value(v)}"
+        for k, v in manifest.items()
+    ]
     for table, values in (tables or {}).items():
         lines.append(f"\n[{table}]")
         lines += [f"{json.dumps(k)} = {toml_value(v)}" for k, v in values.items()]
     (d / "campaign.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    content = html if html is not None else HTML_TEMPLATE.format(
-        title=title, preheader=preheader_html, body=textwrap.dedent(body)
+    content = (
+        html
+        if html is not None
+        else HTML_TEMPLATE.format(title=title, preheader=preheader_html, body=textwrap.dedent(body))
     )
     (d / "email.html").write_text(content, encoding="utf-8")
     for fname, text in (files or {}).items():

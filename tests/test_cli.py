@@ -20,7 +20,11 @@ def run_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "-m", "mailcheck", *args],
-        cwd=cwd, capture_output=True, text=True, env=env, timeout=120,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
@@ -53,14 +57,16 @@ def test_select_and_ignore_by_prefix(tmp_path: Path) -> None:
     out = run_cli("check", "--offline", "--format", "json", "--select", "PRE", "c", cwd=tmp_path)
     found = {f["code"] for f in json.loads(out.stdout)["campaigns"][0]["findings"]}
     assert found == {"PRE001"}
-    out = run_cli("check", "--offline", "--format", "json", "--ignore", "SUB002,PRE", "c", cwd=tmp_path)
+    out = run_cli(
+        "check", "--offline", "--format", "json", "--ignore", "SUB002,PRE", "c", cwd=tmp_path
+    )
     found = {f["code"] for f in json.loads(out.stdout)["campaigns"][0]["findings"]}
     assert "SUB002" not in found and "PRE001" not in found
     assert out.returncode == 0
 
 
 def test_config_found_by_walking_up(tmp_path: Path) -> None:
-    (tmp_path / "pyproject.toml").write_text('[tool.mailcheck]\nsubject-max = 10\n')
+    (tmp_path / "pyproject.toml").write_text("[tool.mailcheck]\nsubject-max = 10\n")
     write_campaign(tmp_path / "campaigns", "c", subject="Twelve chars")
     sub = tmp_path / "campaigns"
     out = run_cli("check", "--offline", "--format", "json", "c", cwd=sub)
@@ -100,9 +106,30 @@ def test_rules_lists_every_design_code(tmp_path: Path) -> None:
     assert proc.returncode == 0
     listed = {line.split()[0] for line in proc.stdout.splitlines() if line.strip()}
     offline = {
-        "INP001", "SUB001", "SUB002", "PRE001", "PRE002", "PRE003", "LNK003", "LNK004",
-        "LNK007", "UTM001", "UTM002", "UTM003", "UNS001", "UNS002", "UNS003", "PER001",
-        "PER002", "PER003", "PER004", "PER005", "PER006", "SIZE001", "IMG001", "TXT001",
+        "INP001",
+        "SUB001",
+        "SUB002",
+        "PRE001",
+        "PRE002",
+        "PRE003",
+        "LNK003",
+        "LNK004",
+        "LNK007",
+        "UTM001",
+        "UTM002",
+        "UTM003",
+        "UNS001",
+        "UNS002",
+        "UNS003",
+        "PER001",
+        "PER002",
+        "PER003",
+        "PER004",
+        "PER005",
+        "PER006",
+        "SIZE001",
+        "IMG001",
+        "TXT001",
     }
     assert offline <= listed
 

@@ -45,9 +45,21 @@ def install_plugin(tmp_path: Path) -> Path:
     )
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(src)],
-        check=True, capture_output=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
     )
     return target
 
@@ -58,8 +70,14 @@ def test_third_party_rule(tmp_path: Path) -> None:
     write_campaign(tmp_path, "c", subject="Weekend sale")
 
     def mc(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "mailcheck", *args], cwd=tmp_path, env=env,
-                              capture_output=True, text=True, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "mailcheck", *args],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
 
     listed = mc("rules").stdout
     assert "ACME001" in listed and "SUB001" in listed
@@ -67,7 +85,9 @@ def test_third_party_rule(tmp_path: Path) -> None:
     assert "ACME001" in {f["code"] for f in out["campaigns"][0]["findings"]}
     out = json.loads(mc("check", "--offline", "--format", "json", "--ignore", "ACME", "c").stdout)
     assert "ACME001" not in {f["code"] for f in out["campaigns"][0]["findings"]}
-    out = json.loads(mc("check", "--offline", "--format", "json", "--select", "ACME001", "c").stdout)
+    out = json.loads(
+        mc("check", "--offline", "--format", "json", "--select", "ACME001", "c").stdout
+    )
     assert {f["code"] for f in out["campaigns"][0]["findings"]} == {"ACME001"}
     assert "Name the brand" in mc("rule", "ACME001").stdout
 
@@ -76,8 +96,14 @@ def test_broken_plugin_does_not_stop_others(tmp_path: Path) -> None:
     site = install_plugin(tmp_path)
     (site / "acme_rules" / "__init__.py").write_text("raise ImportError('boom')\n")
     env = {**os.environ, "PYTHONPATH": str(site)}
-    proc = subprocess.run([sys.executable, "-m", "mailcheck", "rules"], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mailcheck", "rules"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0
     assert "SUB001" in proc.stdout and "ACME" in proc.stderr and "boom" in proc.stderr
 
