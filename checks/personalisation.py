@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from mailcheck.model import Severity, Variable
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.templating import leftover_tags, missing_from_samples
+from mailcheck.templating import broken_text, leftover_tags, missing_from_samples
 
 
 def _first_use(variables: list[Variable]) -> dict[str, Variable]:
@@ -74,6 +74,14 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
             if message not in seen:
                 seen.add(message)
                 yield Problem(message, location=r.label)
+    main = ctx.main
+    if ctx.campaign.dialect == "none" and main:
+        # A test send or plain HTML is judged as it stands: nothing was rendered by us.
+        parts = {"subject": main.subject, "preheader": main.preheader}
+        parts["body"] = main.document.text if main.document else main.text
+        for where, text in parts.items():
+            for snippet in broken_text(text or ""):
+                yield Problem(f"broken text: “{snippet}”", location=where)
 
 
 @rule("PER003", "merge-tag-unrendered", Severity.ERROR)
