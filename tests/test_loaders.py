@@ -120,6 +120,12 @@ def test_manifest_defaults(tmp_path: Path) -> None:
     assert c.send_at is None and c.samples == [] and c.config_overrides == {}
 
 
+def test_email_html_wins_among_several(tmp_path: Path) -> None:
+    path = campaign_dir(tmp_path, "", {"email.html": HTML_RU, "web-version.html": "<p>web</p>"})
+    c = load_file(path)
+    assert c.load_error is None and c.html_label == "email.html" and c.html == HTML_RU
+
+
 def test_template_none_is_explicit(tmp_path: Path) -> None:
     c = load_file(campaign_dir(tmp_path, 'template = "none"\n'))
     assert c.dialect == "none" and c.dialect_explicit
