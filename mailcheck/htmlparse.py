@@ -12,9 +12,10 @@ or id contains "preheader" / "preview", and that comes *before any visible text*
 Images, spacers and empty cells may precede it; text may not — a hidden element further down is a
 mobile-only block or a tracking trick, not what the inbox shows next to the subject. Its text,
 without padding (see :func:`mailcheck.text.strip_padding`), is the preheader; when the first such
-element has no text left, the next one (still before visible text) is tried. The preheader's
-text is not part of the body's visible text; other hidden elements' text is (mobile-only content
-is still read by someone).
+element has no text left, the next one (still before visible text) is tried. A hidden
+preheader's text is not part of the body's visible text; a visible one's (Mailchimp's
+"preheaderContent" row) is, and so is other hidden elements' text (mobile-only content is still
+read by someone).
 
 Links in Outlook conditional comments (``<!--[if mso]>…<![endif]-->``) are real links for Outlook
 readers: VML image sources and ``<v:roundrect href>`` buttons found there are reported too.
@@ -173,8 +174,8 @@ def _extract(root: Any, has_css_urls: bool) -> Document:
         links[index] = Link(link.href, "a", _TEXT_OF(el), link.line, link.raw)
 
     preheader_el, preheader = _find_preheader(root)
-    if preheader_el is not None:
-        _remove_keeping_tail(preheader_el)
+    if preheader_el is not None and is_hidden(preheader_el):
+        _remove_keeping_tail(preheader_el)  # a visible "preheader" row stays body text
     return Document(
         title=title or None,
         preheader=preheader,

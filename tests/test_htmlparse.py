@@ -162,6 +162,15 @@ def test_preheader_by_class_or_id(attrs: str) -> None:
     assert doc.preheader == "Sale ends Sunday"
 
 
+def test_visible_preheader_row_stays_body_text() -> None:
+    html = ('<body><table><tr><td class="preheaderContent">Sale ends Sunday. '
+            '<a href="https://x.example/web">View in browser</a></td></tr></table>'
+            "<p>Body</p></body>")
+    doc = parse_html(html)
+    assert doc.preheader == "Sale ends Sunday. View in browser"
+    assert doc.text == "Sale ends Sunday. View in browser Body"
+
+
 def test_preheader_must_come_before_visible_text() -> None:
     html = '<body><p>Hello</p><div style="display:none">mobile-only menu</div></body>'
     doc = parse_html(html)
