@@ -126,8 +126,10 @@ def main() -> None:
     print(f"bare lxml parse of the bodies:      {base:.3f} s (median of {args.runs})")
     print(f"bare lxml + email from the files:   {from_files:.3f} s  {from_files / base:.2f}x")
     print(f"parse_html of the bodies:           {parsed:.3f} s  {parsed / base:.2f}x")
-    print(f"load() of the files (incl. parse):  {loaded:.3f} s  {loaded / base:.2f}x"
-          f"  ({loaded / from_files:.2f}x the bare lxml + email)")
+    print(
+        f"load() of the files (incl. parse):  {loaded:.3f} s  {loaded / base:.2f}x"
+        f"  ({loaded / from_files:.2f}x the bare lxml + email)"
+    )
 
 
 if __name__ == "__main__":
