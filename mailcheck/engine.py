@@ -6,11 +6,14 @@ sources -> Campaign (loaders) -> variants rendered and parsed (templating)
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
 from mailcheck.config import Config
 from mailcheck.facts import Facts
@@ -20,6 +23,8 @@ from mailcheck.rules import Context, Rule
 
 CAMPAIGN_FILE = "campaign.toml"
 FILE_SUFFIXES = {".eml": "eml", ".html": "html", ".htm": "html"}
+T = TypeVar("T")
+
 SKIP_DIRS = {".git", ".mailcheck", "node_modules", "__pycache__", ".venv", "venv", ".tox"}
 
 
@@ -78,12 +83,91 @@ def campaign_config(campaign: Campaign, config: Config) -> Config:
     return config.merged(campaign.config_overrides) if campaign.config_overrides else config
 
 
+# Below this much input one process is quicker than starting workers and shipping results
+# back (measured with bench/bench_offline.py: a pool costs ~30 ms; one source ~2.5 ms).
+PARALLEL_MIN_SOURCES = 32
+PARALLEL_MIN_BYTES = 1_000_000
+CHUNKS_PER_WORKER = 4  # a few chunks each: a slow input does not leave the other core idle
+
+
+def _worth_parallel(sources: list[Source], jobs: int) -> bool:
+    if jobs <= 1 or len(sources) < 2:
+        return False
+    if len(sources) >= PARALLEL_MIN_SOURCES:
+        return True
+    return sum(_size(s) for s in sources) >= PARALLEL_MIN_BYTES
+
+
+def _size(source: Source) -> int:
+    try:
+        return source.path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _pool(jobs: int) -> ProcessPoolExecutor:
+    # Forked workers start at once with mailcheck, lxml and the rules already imported; a
+    # spawned one imports them again (~0.3 s). Forking is only safe with no other threads.
+    context = None
+    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+        context = multiprocessing.get_context("fork")
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+
+
+def _chunks(sources: list[Source], jobs: int) -> list[list[int]]:
+    """Indices of ``sources`` in chunks, the largest inputs first (they are the slow ones)."""
+    order = sorted(range(len(sources)), key=lambda i: -_size(sources[i]))
+    size = max(1, len(order) // (jobs * CHUNKS_PER_WORKER))
+    return [order[i : i + size] for i in range(0, len(order), size)]
+
+
+def _in_workers(
+    work: Callable[..., list[T]], sources: list[Source], jobs: int, *args: object
+) -> list[T]:
+    """``work(chunk_of_sources, *args)`` in worker processes; results in the order of sources."""
+    out: dict[int, T] = {}
+    chunks = _chunks(sources, jobs)
+    with _pool(min(jobs, len(chunks))) as pool:
+        futures = [(c, pool.submit(work, [sources[i] for i in c], *args)) for c in chunks]
+        for chunk, future in futures:
+            out.update(zip(chunk, future.result(), strict=True))
+    return [out[i] for i in range(len(sources))]
+
+
+def _prepare_chunk(sources: list[Source], config: Config) -> list[Campaign]:
+    return [prepare(s, config) for s in sources]
+
+
 def _prepare_all(sources: list[Source], config: Config, jobs: int) -> list[Campaign]:
-    if jobs <= 1 or len(sources) < 64:
+    if not _worth_parallel(sources, jobs):
         return [prepare(s, config) for s in sources]
-    # Parsing is CPU-bound: use the cores. Campaigns are plain dataclasses and pickle cheaply.
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(prepare, sources, [config] * len(sources), chunksize=16))
+    load_registry()  # once here, inherited by forked workers
+    return _in_workers(_prepare_chunk, sources, jobs, config)
+
+
+def _check_offline(
+    sources: list[Source], config: Config, keep_documents: bool
+) -> list[CampaignResult]:
+    """Prepare and judge, one campaign at a time: offline nothing needs the whole batch."""
+    results = []
+    for source in sources:
+        result = judge(prepare(source, config), config, Facts(), offline=True)
+        results.append(result if keep_documents else lightened(result))
+    return results
+
+
+def lightened(result: CampaignResult) -> CampaignResult:
+    """The result without the campaign's bodies and parsed documents.
+
+    Output writers that only name campaigns (text, json, sarif, junit, github) need none of
+    them; dropping them keeps memory flat and makes results cheap to send between processes.
+    Gone: ``html``, ``text``, ``raw_message``, ``static``, and each render's ``html``, ``text``
+    and ``document`` (so ``all_links()`` is empty). Everything else stays.
+    """
+    c = result.campaign
+    renders = [replace(r, html=None, text=None, document=None) for r in c.renders]
+    light = replace(c, html=None, text=None, raw_message=None, static=None, renders=renders)
+    return CampaignResult(light, result.findings)
 
 
 def active_rules(config: Config, *, offline: bool) -> list[Rule]:
@@ -125,13 +209,33 @@ def run(
     use_cache: bool = True,
     progress: bool = False,
     jobs: int | None = None,
+    keep_documents: bool = True,
 ) -> Batch:
-    """Check every campaign below ``paths``; the whole batch's network facts are fetched once."""
+    """Check every campaign below ``paths``; the whole batch's network facts are fetched once.
+
+    ``jobs`` worker processes load, render and (offline) judge the campaigns; default: one per
+    core, and none for a small batch. ``keep_documents=False`` returns :func:`lightened`
+    results, for callers that only print findings.
+    """
     offline = config.links.offline if offline is None else offline
-    campaigns = _prepare_all(discover(paths), config, jobs or os.cpu_count() or 1)
-    return check_campaigns(
+    sources = discover(paths)
+    jobs = jobs or os.cpu_count() or 1
+    if offline:
+        # Each worker judges what it prepared and sends back findings and a light campaign
+        # (unless documents are wanted): shipping whole campaigns back cost more than it saved.
+        if _worth_parallel(sources, jobs):
+            load_registry()  # once here, inherited by forked workers
+            results = _in_workers(_check_offline, sources, jobs, config, keep_documents)
+        else:
+            results = _check_offline(sources, config, keep_documents)
+        return Batch(results, Facts(), offline)
+    campaigns = _prepare_all(sources, config, jobs)
+    batch = check_campaigns(
         campaigns, config, offline=offline, use_cache=use_cache, progress=progress
     )
+    if not keep_documents:
+        batch.results = [lightened(r) for r in batch.results]
+    return batch
 
 
 def check_campaigns(

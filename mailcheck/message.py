@@ -30,6 +30,7 @@ _KNOWN_HEADERS = frozenset(
 )
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _LINE_BREAK = re.compile(r"\r?\n")
+_SURROGATE_ESCAPE = re.compile("[\udc80-\udcff]")  # how compat32 keeps 8-bit header bytes
 _CYRILLIC_NEXT_TO_LATIN = re.compile(r"[A-Za-z][а-яёА-ЯЁ]|[а-яёА-ЯЁ][A-Za-z]")
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 _DKIM_SELECTOR = re.compile(r"(?:^|;)\s*s\s*=\s*([^;\s]+)")
@@ -271,7 +272,7 @@ def _unfold(value: str) -> str:
 
 def decode_header_value(raw: str) -> str:
     """A header's text: unfolded, 8-bit bytes decoded, RFC 2047 encoded words decoded."""
-    if any("\udc80" <= c <= "\udcff" for c in raw):
+    if _SURROGATE_ESCAPE.search(raw):
         # compat32 keeps raw 8-bit header bytes as surrogate escapes
         raw = decode_bytes(raw.encode("ascii", "surrogateescape"))
     value = _unfold(raw).strip()

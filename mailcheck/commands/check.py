@@ -38,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
         offline=config.links.offline,
         use_cache=not args.no_cache,
         progress=sys.stderr.isatty(),
+        keep_documents=False,  # the writers only name campaigns: lighter, faster batches
     )
     results = batch.results
     write_output(

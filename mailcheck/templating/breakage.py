@@ -10,6 +10,7 @@ parser: it runs for every blanked variable).
 from __future__ import annotations
 
 import html as htmllib
+import re
 from collections.abc import Iterable
 
 import regex
@@ -117,13 +118,16 @@ def leftover_tags(text: str, system: Iterable[str] = ()) -> list[str]:
 _DROP = regex.compile(
     r"<!--.*?-->|<(script|style|title|head)\b[^>]*>.*?</\1\s*>", regex.S | regex.I
 )
-_BLOCK = regex.compile(
+# The stdlib engine runs these simple patterns about twice as fast as ``regex`` (measured on
+# the corpus, bench/bench_offline.py); _DROP's back-reference is faster in ``regex``.
+_BLOCK = re.compile(
     r"<(?:br|p|div|tr|td|th|li|h[1-6]|table|center|section)\b[^>]*>|</(?:p|div|tr|td|th|li|h[1-6])>",
-    regex.I,
+    re.I,
 )
-_TAG = regex.compile(r"<[^>]*>")
-_WS = regex.compile(r"[ \t\r\f\v]+")
-_INVISIBLE = regex.compile(r"[\u00ad\u034f\u200b-\u200f\u2060\ufeff]")
+_TAG = re.compile(r"<[^>]*>")
+# Runs of blanks to collapse into one space; a lone space is left alone (it already is one).
+_WS = re.compile(r"[\t\r\f\v][ \t\r\f\v]*| [ \t\r\f\v]+")
+_INVISIBLE = re.compile(r"[\u00ad\u034f\u200b-\u200f\u2060\ufeff]")
 
 
 def visible_text(html: str) -> str:
@@ -132,5 +136,6 @@ def visible_text(html: str) -> str:
     text = _BLOCK.sub("\n", text)
     text = _TAG.sub("", text)
     text = _INVISIBLE.sub("", htmllib.unescape(text))
-    lines = (_WS.sub(" ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
+    # one pass over the whole text, not one per line: the lines are split afterwards
+    text = _WS.sub(" ", text)
+    return "\n".join(kept for line in text.split("\n") if (kept := line.strip()))

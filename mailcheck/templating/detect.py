@@ -43,8 +43,8 @@ _SPACED = regex.compile(r"\{\{\s+[A-Za-z_][\w.]*\s+\}\}")  # {{ name }}: the Jin
 def detect_dialect(texts: Iterable[str | None]) -> Dialect:
     """The dialect of the given template parts taken together."""
     joined = "\n".join(t for t in texts if t)
-    if not joined:
-        return "none"
+    if not joined or ("{{" not in joined and "{%" not in joined and "*|" not in joined):
+        return "none"  # no tag of any dialect: the counting below would find nothing
     curly = len(_CURLY.findall(joined))
     mailchimp = len(_MAILCHIMP.findall(joined))
     if mailchimp and mailchimp >= curly:

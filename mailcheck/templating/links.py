@@ -40,6 +40,9 @@ class LinkSpan:
 def link_spans(source: str) -> list[LinkSpan]:
     """Every href/src (…) value of ``source`` that contains a merge tag."""
     spans: list[LinkSpan] = []
+    if "{{" not in source and "{%" not in source and "*|" not in source:
+        return spans
+    line, counted = 1, 0  # lines are counted on from the previous span, not from the top
     for m in _LINK_ATTR.finditer(source):
         value = m.group(1)
         if "{{" not in value and "{%" not in value and "*|" not in value:
@@ -48,8 +51,9 @@ def link_spans(source: str) -> list[LinkSpan]:
         for tag in _TAG_BODY.finditer(value):
             body = next(g for g in tag.groups() if g is not None)
             names.update(i.lstrip("#/^@") for i in _IDENT.findall(body))
-        first = source.count("\n", 0, m.start(1)) + 1
-        spans.append(LinkSpan(first, first + value.count("\n"), frozenset(names)))
+        line += source.count("\n", counted, m.start(1))
+        counted = m.start(1)
+        spans.append(LinkSpan(line, line + value.count("\n"), frozenset(names)))
     return spans
 
 

@@ -320,14 +320,28 @@ class _Blanker:
         self.budget = MAX_BLANK_RENDERS
         self._neutral: set[str] | None = None
         self.blanks: list[object] = ["", None] if dialect == "jinja" else [""]
+        # A sample's HTML is read again by its blanked variants, and a blanked variant often
+        # renders what another one did: each distinct string is scanned once.
+        self._visible: dict[str, str] = {}
+        self._broken: dict[str, list[str]] = {}
 
     def texts(self, rendered: Mapping[str, str]) -> dict[str, str]:
         out = {}
         for where, name in _PART_NAMES.items():
             if where in rendered:
                 text = rendered[where]
-                out[name] = visible_text(text) if where == "html" else text
+                out[name] = self.visible(text) if where == "html" else text
         return out
+
+    def visible(self, html: str) -> str:
+        if html not in self._visible:
+            self._visible[html] = visible_text(html)
+        return self._visible[html]
+
+    def broken(self, text: str) -> list[str]:
+        if text not in self._broken:
+            self._broken[text] = broken_text(text)
+        return self._broken[text]
 
     def neutral_breakage(self) -> set[str]:
         """Patterns the template shows whatever the values: never blamed on a recipient."""
@@ -337,7 +351,7 @@ class _Blanker:
                 texts = self.texts(self.renderer.render_parts(given))
             except TemplateError:
                 texts = {}
-            self._neutral = {s for t in texts.values() for s in broken_text(t)}
+            self._neutral = {s for t in texts.values() for s in self.broken(t)}
         return self._neutral
 
     def own_breakage(self, rendered: Rendered) -> list[str]:
@@ -349,7 +363,7 @@ class _Blanker:
         neutral = self.neutral_breakage()
         out: list[str] = []
         for part, text in texts.items():
-            for snippet in broken_text(text):
+            for snippet in self.broken(text):
                 if snippet not in neutral:
                     out.append(f"with this recipient's values the {part} reads “{snippet}”")
         return out
@@ -360,7 +374,7 @@ class _Blanker:
         except TemplateError:
             return []
         base = self.texts(base_parts)
-        base_broken = {part: set(broken_text(text)) for part, text in base.items()}
+        base_broken = {part: set(self.broken(text)) for part, text in base.items()}
         out: list[str] = []
         for name in self.names:
             found, current = lookup(flat, name, self.dialect)
@@ -378,12 +392,14 @@ class _Blanker:
                     rendered = {p.where: p.parsed.render(values) for p in parts}
                 except TemplateError:
                     continue
+                # a part the blank leaves as it was cannot break anew: nothing to scan
+                changed = {w: t for w, t in rendered.items() if t != base_parts.get(w)}
                 shown = "empty" if blank == "" else "= None"
-                for part, text in self.texts(rendered).items():
+                for part, text in self.texts(changed).items():
                     if part == "subject" and base.get("subject", "").strip() and not text.strip():
                         out.append(f"with {name} {shown} the subject is empty")
                         continue
-                    for snippet in broken_text(text):
+                    for snippet in self.broken(text):
                         if snippet not in base_broken.get(part, set()):
                             out.append(f"with {name} {shown} the {part} reads “{snippet}”")
         return list(dict.fromkeys(out))
