@@ -170,10 +170,20 @@ def lightened(result: CampaignResult) -> CampaignResult:
     return CampaignResult(light, result.findings)
 
 
+_active: dict[tuple[object, ...], tuple[object, list[Rule]]] = {}
+
+
 def active_rules(config: Config, *, offline: bool) -> list[Rule]:
     registry = load_registry()
+    # Asked once per campaign; the answer only changes with select/ignore (and the registry).
+    key = (id(registry), tuple(config.select), tuple(config.ignore), offline)
+    cached = _active.get(key)
+    if cached is not None and cached[0] is registry:
+        return list(cached[1])
     chosen = selected(registry.rules, list(config.select), list(config.ignore))
-    return [r for r in registry.sorted() if r.code in chosen and not (offline and r.network)]
+    rules = [r for r in registry.sorted() if r.code in chosen and not (offline and r.network)]
+    _active[key] = (registry, rules)
+    return list(rules)
 
 
 def judge(campaign: Campaign, config: Config, facts: Facts, *, offline: bool) -> CampaignResult:

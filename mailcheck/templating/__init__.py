@@ -16,14 +16,32 @@ System variables (``config.system_variables`` plus each dialect's, e.g. ``*|UNSU
 placeholders; URLs among them point at :data:`SYSTEM_PLACEHOLDER_HOST`.
 
 The PER rules call :func:`broken_text`, :func:`leftover_tags` and :func:`missing_from_samples`.
+The helpers rules use are light (re, regex); :func:`render_campaign` pulls in the template
+engines and lxml, so it is imported on first use: loading every rule (``mailcheck rules``)
+must not load jinja2, liquid or lxml.
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from mailcheck.templating.breakage import broken_text, leftover_tags, visible_text
 from mailcheck.templating.core import TemplateError
 from mailcheck.templating.detect import detect_dialect
-from mailcheck.templating.render import render_campaign
 from mailcheck.templating.samples import flatten_sample, missing_from_samples, sample_has
 from mailcheck.templating.system import SYSTEM_PLACEHOLDER_HOST, SystemNames, placeholder
+
+if TYPE_CHECKING:
+    from mailcheck.templating.render import render_campaign
+
+
+def __getattr__(name: str) -> object:
+    if name == "render_campaign":
+        from mailcheck.templating.render import render_campaign
+
+        return render_campaign
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "SYSTEM_PLACEHOLDER_HOST",

@@ -9,13 +9,13 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from mailcheck.config import Config
 from mailcheck.htmlparse import parse_html
 from mailcheck.model import Campaign, Dialect, Document, Rendered, Variable
-from mailcheck.templating import handlebars, jinja, liquid, mailchimp
 from mailcheck.templating.breakage import broken_text, visible_text
 from mailcheck.templating.core import IsSystem, Parsed, TemplateError, Use
 from mailcheck.templating.detect import detect_dialect
@@ -28,12 +28,14 @@ MAX_BLANKED_SAMPLES = 10
 MAX_BLANKED_VARIABLES = 30
 MAX_BLANK_RENDERS = 400  # part renders spent on blanking per campaign, all samples together
 
-_PARSERS: dict[str, Callable[[str, IsSystem], Parsed]] = {
-    "jinja": jinja.parse,
-    "liquid": liquid.parse,
-    "handlebars": handlebars.parse,
-    "mailchimp": mailchimp.parse,
-}
+_ENGINES = ("jinja", "liquid", "handlebars", "mailchimp")  # modules of this package
+
+
+def _parser(dialect: str) -> Callable[[str, IsSystem], Parsed]:
+    # imported on first use: a batch of plain HTML never loads jinja2 or liquid
+    module = importlib.import_module(f"mailcheck.templating.{dialect}")
+    parse: Callable[[str, IsSystem], Parsed] = module.parse
+    return parse
 
 
 @dataclass
@@ -90,12 +92,12 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         raw_is_href(campaign.static)
     campaign.variables = []
     campaign.renders = []
-    if campaign.dialect == "none" or campaign.dialect not in _PARSERS:
+    if campaign.dialect == "none" or campaign.dialect not in _ENGINES:
         campaign.renders = [_as_is(campaign)]
         return
 
     is_system = SystemNames(campaign.dialect, config.system_variables)
-    parse = _PARSERS[campaign.dialect]
+    parse = _parser(campaign.dialect)
     parts: list[_Part] = []
     for where, source in sources:
         try:
