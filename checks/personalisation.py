@@ -104,6 +104,7 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
     `campaign.toml` so mailcheck renders the right dialect.
     """
     seen: set[str] = set()
+    scanned: set[tuple[str, str]] = set()  # samples often render the same text: scan it once
     for r in ctx.campaign.renders:
         parts = {"subject": r.subject or "", "preheader": r.preheader or ""}
         if r.document:
@@ -112,6 +113,9 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
         if r.text:
             parts["text part"] = r.text
         for where, text in parts.items():
+            if (where, text) in scanned:
+                continue
+            scanned.add((where, text))
             for tag in leftover_tags(text):
                 key = f"{where}:{tag}"
                 if key not in seen:

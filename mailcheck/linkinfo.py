@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -26,6 +27,7 @@ UNSUBSCRIBE_TAGS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=8192)  # asked by UNS, UTM and LNK rules for the same links
 def is_unsubscribe(link: Link) -> bool:
     """An unsubscribe or preference-centre link: never clicked by the checker, no UTMs needed."""
     if link.kind not in ("a", "area"):

@@ -75,16 +75,18 @@ def broken_text(text: str) -> list[str]:
     return out
 
 
+# Each pattern with a piece of text it cannot match without: most texts hold none of them,
+# and a substring test is far cheaper than a regex scan.
 _LEFTOVERS = (
-    regex.compile(r"\{\{.{0,200}?\}\}|\{\{", regex.S),
-    regex.compile(r"\{%.{0,200}?%\}|\{%", regex.S),
-    regex.compile(r"\*\|[^|*\s]{1,80}\|\*"),
-    regex.compile(r"%%[A-Za-z_][\w.:\-\[\]]{0,80}%%"),
-    regex.compile(r"\[%.{0,200}?%\]", regex.S),
-    regex.compile(r"\$\{[^{}\n]{0,200}\}"),
-    regex.compile(r"@\{\s*(?:if|else|end)\b[^}\n]{0,200}\}?", regex.I),
-    regex.compile(r"%recipient[.\w-]*%"),
-    regex.compile(r"%7B%7B|%7B%25|%2A%7C", regex.I),
+    ("{{", regex.compile(r"\{\{.{0,200}?\}\}|\{\{", regex.S)),
+    ("{%", regex.compile(r"\{%.{0,200}?%\}|\{%", regex.S)),
+    ("*|", regex.compile(r"\*\|[^|*\s]{1,80}\|\*")),
+    ("%%", regex.compile(r"%%[A-Za-z_][\w.:\-\[\]]{0,80}%%")),
+    ("[%", regex.compile(r"\[%.{0,200}?%\]", regex.S)),
+    ("${", regex.compile(r"\$\{[^{}\n]{0,200}\}")),
+    ("@{", regex.compile(r"@\{\s*(?:if|else|end)\b[^}\n]{0,200}\}?", regex.I)),
+    ("%recipient", regex.compile(r"%recipient[.\w-]*%")),
+    ("%", regex.compile(r"%7B%7B|%7B%25|%2A%7C", regex.I)),
 )
 _TAG_NAME = regex.compile(r"[A-Za-z_][\w.:\-]*")
 
@@ -99,7 +101,9 @@ def leftover_tags(text: str, system: Iterable[str] = ()) -> list[str]:
         return []
     skip = {s.lower() for s in system}
     found: list[tuple[int, str]] = []
-    for pattern in _LEFTOVERS:
+    for needed, pattern in _LEFTOVERS:
+        if needed not in text:
+            continue
         for m in pattern.finditer(text):
             tag = m.group(0)
             name = _TAG_NAME.search(tag)
