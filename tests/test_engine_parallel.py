@@ -1,0 +1,174 @@
+"""The engine's speed paths change nothing: workers, light results, cached rule lists.
+
+A mixed batch (Jinja with samples, Handlebars, Mailchimp, plain HTML, saved messages in
+windows-1251, an unreadable input) is checked in one process and in worker processes; the
+findings must be the same, in the same order, campaign by campaign.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import mailcheck.engine as engine
+from mailcheck.config import Config
+from mailcheck.engine import active_rules, lightened, run
+from mailcheck.templating.breakage import visible_text
+from tests.helpers import write_campaign
+
+JINJA_BODY = """<p>Привет, {{ first_name | default('друг') }}!</p>
+<p><a href="https://shop.test/sale?utm_source=email&utm_medium=email&utm_campaign=bf">Купить</a></p>
+<p><a href="{{ unsubscribe_url }}">Отписаться</a></p>"""
+
+HANDLEBARS_HTML = """<html><head><title>Hi {{name}}</title></head><body>
+<div style="display:none">Your order {{order}} is on its way</div>
+<p>Hello {{name}}, thanks!</p>{{#if coupon}}<p>Code: {{coupon}}</p>{{/if}}
+<p><a href="https://example.com/track/{{order}}">Track</a> <a href="#">Help</a></p>
+<p><a href="{{{ pm:unsubscribe }}}">Unsubscribe</a></p></body></html>"""
+
+MAILCHIMP_HTML = """<html><head><title>*|MC:SUBJECT|*</title></head><body>
+<p>Hi *|FNAME|*,</p><p><a href="http://shop.test/new">New</a></p>
+<p><img src="https://cdn.shop.test/x.png"></p><p><a href="*|UNSUB|*">unsubscribe</a></p>
+</body></html>"""
+
+EML = (
+    "From: Shop <news@shop.test>\r\nTo: a@b.test\r\nSubject: =?windows-1251?B?z/Do4uXyLCAh?=\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: text/html; charset=windows-1251\r\n"
+    "Content-Transfer-Encoding: 8bit\r\n\r\n"
+).encode("ascii") + "<p>Здравствуйте, !</p><p>{{ name }}</p>".encode("cp1251")
+
+
+def mixed_batch(root: Path, copies: int) -> Path:
+    batch = root / "batch"
+    for i in range(copies):
+        write_campaign(
+            batch,
+            f"jinja-{i}",
+            body=JINJA_BODY,
+            subject="{{ first_name }}, скидка " + str(i) + "%",
+            samples="recipients.json",
+            files={
+                "recipients.json": json.dumps(
+                    [{"first_name": "Анна"}, {"first_name": ""}, {"first_name": "None"}],
+                    ensure_ascii=False,
+                )
+            },
+        )
+        (batch / f"hb-{i}.html").write_text(HANDLEBARS_HTML, encoding="utf-8")
+        (batch / f"mc-{i}.html").write_text(MAILCHIMP_HTML, encoding="utf-8")
+        (batch / f"send-{i}.eml").write_bytes(EML)
+        if i % 5 == 0:
+            (batch / f"garbage-{i}.eml").write_bytes(b"\x00\x01\x02 not a message")
+    return batch
+
+
+def as_data(batch: engine.Batch) -> list[tuple[str, str, list[dict[str, object]]]]:
+    return [
+        (r.campaign.source, r.campaign.id, [f.to_json() for f in r.findings]) for r in batch.results
+    ]
+
+
+def test_workers_find_exactly_what_one_process_finds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    batch = mixed_batch(tmp_path, 10)
+    config = Config(root=tmp_path)
+    pools: list[int] = []
+    real_pool = engine._pool
+
+    def counting_pool(jobs: int) -> object:
+        pools.append(jobs)
+        return real_pool(jobs)
+
+    monkeypatch.setattr(engine, "_pool", counting_pool)
+    serial = run([str(batch)], config, offline=True, jobs=1)
+    assert pools == []
+    parallel = run([str(batch)], config, offline=True, jobs=2)
+    assert pools == [2]  # the batch is large enough: worker processes did the work
+    assert len(serial.results) == 42
+    assert as_data(parallel) == as_data(serial)
+    found = {f["code"] for _, _, fs in as_data(serial) for f in fs}
+    # the batch exercises rendering, blanking, leftovers, links and unreadable input
+    assert {"PER002", "PER003", "LNK003", "LNK004", "IMG001", "INP001"} <= found
+    # workers hand back full campaigns unless told otherwise
+    jinja = next(r for r in parallel.results if r.campaign.id == "jinja-0")
+    assert jinja.campaign.renders and jinja.campaign.renders[0].document is not None
+
+
+def test_small_batch_stays_in_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    batch = mixed_batch(tmp_path, 1)
+    monkeypatch.setattr(engine, "_pool", lambda jobs: pytest.fail("a pool for 5 inputs"))
+    assert len(run([str(batch)], Config(root=tmp_path), offline=True, jobs=2).results) == 5
+
+
+def test_light_results_keep_findings_and_names(tmp_path: Path) -> None:
+    batch = mixed_batch(tmp_path, 10)
+    config = Config(root=tmp_path)
+    full = run([str(batch)], config, offline=True, jobs=1)
+    for jobs in (1, 2):
+        light = run([str(batch)], config, offline=True, jobs=jobs, keep_documents=False)
+        assert as_data(light) == as_data(full)
+        for r, f in zip(light.results, full.results, strict=True):
+            c = r.campaign
+            assert (c.id, c.source, c.client, c.kind) == (
+                f.campaign.id,
+                f.campaign.source,
+                f.campaign.client,
+                f.campaign.kind,
+            )
+            assert c.html is None and c.static is None and c.raw_message is None
+            assert all(x.document is None and x.html is None for x in c.renders)
+            assert [x.subject for x in c.renders] == [x.subject for x in f.campaign.renders]
+
+
+def test_lightened_leaves_the_original_alone(tmp_path: Path) -> None:
+    batch = mixed_batch(tmp_path, 1)
+    result = run([str(batch / "hb-0.html")], Config(root=tmp_path), offline=True).results[0]
+    light = lightened(result)
+    assert light.findings == result.findings
+    assert light.campaign.renders[0].document is None
+    assert result.campaign.renders[0].document is not None and result.campaign.html
+
+
+def test_cli_check_output_does_not_depend_on_workers(tmp_path: Path) -> None:
+    from mailcheck.reports import render
+
+    batch = mixed_batch(tmp_path, 10)
+    config = Config(root=tmp_path)
+    outputs = {
+        render(fmt, run([str(batch)], config, offline=True, jobs=jobs, keep_documents=keep).results)
+        for fmt in ("json",)
+        for jobs, keep in ((1, True), (2, False))
+    }
+    assert len(outputs) == 1
+
+
+def test_rule_list_follows_select_and_ignore() -> None:
+    everything = {r.code for r in active_rules(Config(), offline=True)}
+    only_sub = {r.code for r in active_rules(Config(select=("SUB",)), offline=True)}
+    no_sub = {r.code for r in active_rules(Config(ignore=("SUB",)), offline=True)}
+    assert only_sub == {c for c in everything if c.startswith("SUB")} and only_sub
+    assert no_sub == everything - only_sub
+    online = {r.code for r in active_rules(Config(), offline=False)}
+    assert everything < online  # network rules only online
+    # the cached list is a copy: a caller changing it changes nothing for the next
+    rules = active_rules(Config(), offline=True)
+    rules.clear()
+    assert {r.code for r in active_rules(Config(), offline=True)} == everything
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<p>a \t  b</p>\n\n<p>  c\r\n  d </p>", "a b\nc\nd"),
+        ("<td>Привет,\u00a0\u00a0Анна</td><td>\t</td>", "Привет,\u00a0\u00a0Анна"),
+        ("x\u200b\u00ady<br>  \f\v z", "xy\nz"),
+        ("<style>p{}</style><!-- c -->Hello &amp;  <b>world</b>", "Hello & world"),
+        ("   ", ""),
+    ],
+)
+def test_visible_text_collapses_blanks_per_line(html: str, text: str) -> None:
+    # runs of space, tab, CR, FF, VT become one space; no-break spaces stay; empty lines go
+    assert visible_text(html) == text
