@@ -87,7 +87,8 @@ def campaign_config(campaign: Campaign, config: Config) -> Config:
 # back (measured with bench/bench_offline.py: a pool costs ~30 ms; one source ~2.5 ms).
 PARALLEL_MIN_SOURCES = 32
 PARALLEL_MIN_BYTES = 1_000_000
-CHUNKS_PER_WORKER = 4  # a few chunks each: a slow input does not leave the other core idle
+CHUNKS_PER_WORKER = 16  # many chunks each: a slow input does not leave the other core idle
+MAX_CHUNK = 64  # inputs per chunk at most
 
 
 def _worth_parallel(sources: list[Source], jobs: int) -> bool:
@@ -115,10 +116,27 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
 
 
 def _chunks(sources: list[Source], jobs: int) -> list[list[int]]:
-    """Indices of ``sources`` in chunks, the largest inputs first (they are the slow ones)."""
-    order = sorted(range(len(sources)), key=lambda i: -_size(sources[i]))
-    size = max(1, len(order) // (jobs * CHUNKS_PER_WORKER))
-    return [order[i : i + size] for i in range(0, len(order), size)]
+    """Indices of ``sources`` in chunks of about equal size in bytes, the largest first.
+
+    Time goes with size (a message with attachments is parsed line by line), so the largest
+    inputs travel alone or in small chunks and the workers finish together; the many small
+    ones go in larger chunks, which keeps the cost per chunk low.
+    """
+    sizes = [_size(s) for s in sources]
+    order = sorted(range(len(sources)), key=lambda i: -sizes[i])
+    target = sum(sizes) / (jobs * CHUNKS_PER_WORKER)
+    chunks: list[list[int]] = []
+    current: list[int] = []
+    filled = 0
+    for i in order:
+        current.append(i)
+        filled += sizes[i]
+        if filled >= target or len(current) >= MAX_CHUNK:
+            chunks.append(current)
+            current, filled = [], 0
+    if current:
+        chunks.append(current)
+    return chunks
 
 
 def _in_workers(
