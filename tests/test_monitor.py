@@ -16,6 +16,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from helpers import write_campaign
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 
 from mailcheck.cli import main
@@ -242,3 +243,60 @@ def test_monitor_command(
     assert "already logged" in capsys.readouterr().out
     assert main(["monitor", "--days", "0"]) == 2
     assert "--days must be a positive" in capsys.readouterr().err
+
+
+def test_launch_online_then_monitor_end_to_end(
+    tmp_path: Path,
+    site: Site,
+    black_hole: object,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The real link checker records verdicts at launch; the monitor finds what died since."""
+    import mailcheck.net.links as links_module
+
+    if not hasattr(links_module, "check_urls"):  # before the link checker's function lands
+        monkeypatch.setattr(links_module, "check_urls", simple_check_urls, raising=False)
+    for path in ("/sale", "/banner.png", "/unsubscribe"):
+        site.status[path] = 200
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MAILCHECK_DB", f"sqlite:///{tmp_path}/log.db")
+    (tmp_path / "mailcheck.toml").write_text(
+        "[links]\nallow-private = true\ntimeout = 5\nretries = 0\n"
+        f'[dns]\nnameservers = ["{black_hole.nameserver}"]\ntimeout = 1\n'  # type: ignore[attr-defined]
+    )
+    write_campaign(
+        tmp_path,
+        "bf",
+        id="bf-2026",
+        client="Ромашка",
+        body=f"""<p>Привет!</p>
+        <p><a href="{site.url("/sale")}">Купить со скидкой</a></p>
+        <p><img src="{site.url("/banner.png")}" alt="Баннер"></p>
+        <p><a href="{site.url("/unsubscribe")}">Отписаться</a></p>""",
+    )
+    code = main(["launch", "--no-cache", "--select", "LNK,UNS001,SUB,PRE", "--format", "json",
+                 "bf"])  # fmt: skip
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0, out
+    launch_id = out["launch"]["id"]
+    with open_store(f"sqlite:///{tmp_path}/log.db") as st:
+        links = {lk.url: lk for lk in st.launch_links([launch_id])[launch_id]}
+    assert links[site.url("/sale")].verdict == "ok" and links[site.url("/sale")].status == 200
+    assert links[site.url("/banner.png")].purpose == "image"
+    assert links[site.url("/unsubscribe")].purpose == "unsubscribe"
+
+    site.status["/sale"] = 404
+    site.status["/banner.png"] = 503
+    assert main(["monitor", "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert sorted((d["code"], d["url"]) for d in data["dead"]) == [
+        ("LNK001", site.url("/sale")),
+        ("LNK006", site.url("/banner.png")),
+    ]
+    assert main(["monitor"]) == 0  # logged once
+    capsys.readouterr()
+    assert main(["kpi", "--client", "Ромашка", "--format", "json"]) == 0
+    [period] = json.loads(capsys.readouterr().out)["periods"]
+    assert period["launches"] == 1 and period["error_free"] == 0
+    assert period["by_code"] == {"LNK001": 1, "LNK006": 1}
