@@ -207,7 +207,7 @@ class Fetcher:
     client: httpx.AsyncClient
     config: LinksConfig
     _in_flight: asyncio.Semaphore = field(init=False)
-    _per_host: dict[str, asyncio.Semaphore] = field(default_factory=dict, init=False)
+    _per_host: dict[bytes, asyncio.Semaphore] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self._in_flight = asyncio.Semaphore(max(self.config.concurrency, 1))
@@ -364,7 +364,11 @@ class Fetcher:
     # One request ---------------------------------------------------------------------------
 
     async def _exchange(self, method: str, url: str) -> Answer:
-        host = urlsplit(url).netloc.lower()
+        try:
+            parsed = httpx.URL(url)  # parsed once here, not again inside the client
+        except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+            raise Failure("invalid", f"not a valid URL: {exc}", transient=False) from exc
+        host = parsed.netloc.lower()
         limit = self._per_host.get(host)
         if limit is None:
             limit = self._per_host[host] = asyncio.Semaphore(max(self.config.per_host, 1))
@@ -374,7 +378,7 @@ class Fetcher:
             # One deadline covers the whole exchange: a server dripping a byte at a time would
             # otherwise reset a read timeout forever.
             async with limit, self._in_flight, asyncio.timeout(timeout if timeout > 0 else None):
-                request = self.client.build_request(method, url)
+                request = self.client.build_request(method, parsed)
                 response = await self.client.send(request, stream=True)
                 try:
                     # Reading a body to its end (HEAD's is empty) hands the connection back to
