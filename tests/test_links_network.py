@@ -29,6 +29,9 @@ from tests.http_server import ScriptedServer, running_server
 
 pytestmark = pytest.mark.network
 
+# The rules of checks/links_network.py; the offline LNK/UTM/UNS rules judge other things.
+NETWORK_RULES = {"LNK001", "LNK002", "LNK005", "LNK006", "UTM004", "UNS004"}
+
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[ScriptedServer]:
@@ -75,7 +78,7 @@ def check_one(server: ScriptedServer, tmp_path: Path, path: str, **links: object
 
 def findings(c: Campaign, results: dict[str, LinkResult], cfg: Config) -> list[Finding]:
     facts = Facts(gathered=True, links=results)
-    return [f for f in judge(c, cfg, facts, offline=False).findings if f.code[:3] in "LNKUTMUNS"]
+    return [f for f in judge(c, cfg, facts, offline=False).findings if f.code in NETWORK_RULES]
 
 
 # --- statuses, retries, HEAD → GET ------------------------------------------------------------
@@ -323,6 +326,14 @@ def test_guard_checks_every_redirect_hop(server: ScriptedServer, tmp_path: Path)
     assert result.final_url == target
 
 
+def test_guard_resolves_names_itself(server: ScriptedServer, tmp_path: Path) -> None:
+    url = f"http://localhost:{server.port}/ok/by-name"  # localhost: from /etc/hosts, no DNS
+    result = gather([campaign(a(url))], config(tmp_path, allow_private=False))[url]
+    assert result.verdict == "unreachable"
+    assert "localhost resolves to" in result.reason and "loopback" in result.reason
+    assert server.count("/ok/by-name") == 0
+
+
 @pytest.mark.parametrize(
     ("address", "words"),
     [
@@ -418,6 +429,45 @@ def test_each_url_requested_once_and_cached(tmp_path: Path) -> None:
 
         gather(campaigns, cfg, use_cache=False)  # --no-cache
         assert s.total() == 100
+
+
+PARALLEL_WRITER = """
+import asyncio, sys
+from pathlib import Path
+from mailcheck.config import Config, LinksConfig
+from mailcheck.model import Campaign, Document, Link, Rendered
+from mailcheck.net.links import gather_links
+
+root, base, worker = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+links = [Link(f"{base}/ok/parallel/{worker}/{i}", "a", "x") for i in range(40)]
+links += [Link(f"{base}/ok/parallel/shared/{i}", "a", "x") for i in range(40)]
+c = Campaign(id=worker, source="x.html", kind="html")
+c.renders = [Rendered({}, "f", "s", None, "", None, Document(links=links))]
+cfg = Config(root=root, links=LinksConfig(allow_private=True))
+results = asyncio.run(gather_links([c], cfg, use_cache=True))
+assert all(r.verdict == "ok" for r in results.values()), results
+"""
+
+
+def test_cache_is_shared_by_parallel_processes(server: ScriptedServer, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", PARALLEL_WRITER, str(tmp_path), server.url(""), f"w{n}"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    for w in workers:
+        _, err = w.communicate(timeout=120)
+        assert w.returncode == 0, err
+        assert "warning" not in err, err
+    with sqlite3.connect(tmp_path / ".mailcheck" / "links.sqlite") as db:
+        (rows,) = db.execute("SELECT count(*) FROM link_results").fetchone()
+    assert rows == 4 * 40 + 40
 
 
 def test_cache_keeps_only_definitive_results(server: ScriptedServer, tmp_path: Path) -> None:
