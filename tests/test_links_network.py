@@ -588,3 +588,17 @@ def test_rules_read_no_facts_offline(tmp_path: Path) -> None:
     c = campaign(a("https://acme.example/never-requested"))
     result = judge(c, config(tmp_path), Facts(), offline=True)
     assert not [f for f in result.findings if f.code in ("LNK001", "LNK002", "UTM004")]
+
+
+def test_network_rules_are_registered_and_documented() -> None:
+    from mailcheck.registry import load_registry
+
+    registry = load_registry()
+    for code in NETWORK_RULES:
+        found = registry.get(code)
+        assert found is not None, code
+        assert found.network and found.origin == "LNKNET"
+        for section in ("## What it does", "## Why it matters", "## Example", "## How to fix"):
+            assert section in found.doc, (code, section)
+    assert registry.get("LNK005").severity is Severity.WARNING  # type: ignore[union-attr]
+    assert registry.get("UNS004").severity is Severity.ERROR  # type: ignore[union-attr]
