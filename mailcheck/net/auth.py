@@ -1,11 +1,137 @@
-"""SPF/DKIM/DMARC facts for the batch's sender domains (issue 3: to be implemented)."""
+"""SPF/DKIM/DMARC facts for the batch's sender domains, gathered before any rule judges.
+
+One :class:`DnsClient` per run: every name is queried once however many campaigns share a
+domain, and all lookups run concurrently. The result maps each lower-case domain to a
+:class:`mailcheck.auth_model.DomainAuth`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+from mailcheck.auth_model import (
+    DomainAuth,
+    configured_selectors,
+    message_key,
+    org_domain,
+    sending_ips,
+    signatures,
+    signatures_in,
+    spf_key,
+    spf_sender,
+)
 from mailcheck.config import Config
+from mailcheck.dkim_keys import key_name, parse_key, verify_message
+from mailcheck.dmarc import discover
 from mailcheck.model import Campaign
+from mailcheck.net.dns import DnsClient
+from mailcheck.spf import check_host
+from mailcheck.spf_lint import walk_spf
+
+T = TypeVar("T")
 
 
 async def gather_auth(campaigns: list[Campaign], config: Config) -> dict[str, object]:
     """Look up each sender domain's records once; keyed by lower-case domain."""
-    return {}
+    client = DnsClient(config.dns.nameservers, config.dns.timeout)
+    return await collect_auth(campaigns, config, client)
+
+
+class _Once:
+    """Start each keyed job once and let every asker await the same task."""
+
+    def __init__(self) -> None:
+        self.tasks: dict[object, asyncio.Task[object]] = {}
+
+    def run(self, key: object, make: Callable[[], Awaitable[T]]) -> asyncio.Task[T]:
+        if key not in self.tasks:
+            self.tasks[key] = asyncio.ensure_future(make())
+        return self.tasks[key]  # type: ignore[return-value]
+
+
+async def collect_auth(
+    campaigns: list[Campaign], config: Config, client: DnsClient
+) -> dict[str, object]:
+    """Like :func:`gather_auth`, with the caller's client (its counters stay readable)."""
+    from mailcheck.engine import campaign_config
+
+    auth: dict[str, DomainAuth] = {}
+    once = _Once()
+    jobs: list[Awaitable[None]] = []
+
+    def domain(name: str) -> DomainAuth:
+        name = name.lower()
+        if name not in auth:
+            auth[name] = DomainAuth(domain=name, org_domain=org_domain(name))
+        return auth[name]
+
+    async def spf_job(name: str) -> None:
+        facts = await once.run(("spf", name), lambda: walk_spf(client, name))
+        domain(name).spf = facts
+
+    async def dmarc_job(name: str) -> None:
+        domain(name).dmarc = await once.run(("dmarc", name), lambda: discover(client, name))
+
+    async def key_job(name: str, selector: str, source: str) -> None:
+        answer = await client.query(key_name(selector, name), "TXT")
+        holder = domain(name)
+        found = holder.dkim.get(selector.lower())
+        if found is None or (found.source != "signature" and source == "signature"):
+            holder.dkim[selector.lower()] = parse_key(selector, name, source, answer)
+
+    async def evaluate_job(name: str, ip: str, sender: str) -> None:
+        result = await once.run(
+            ("eval", ip, sender.lower()), lambda: check_host(client, ip, sender, name)
+        )
+        await spf_job(name)
+        spf = domain(name).spf
+        if spf is not None:
+            spf.evaluations[spf_key(ip, sender)] = result
+
+    async def verify_job(raw: bytes) -> None:
+        names = {key_name(s.selector, s.domain) for s in signatures_in(raw, None)}
+        answers = {n: await client.query(n, "TXT") for n in names}
+        results = verify_message(raw, answers)
+        digest = message_key(raw)
+        for result in results:
+            holder = domain(result.domain) if result.domain else None
+            if holder is not None:
+                holder.verifications.setdefault(digest, []).append(result)
+
+    for campaign in campaigns:
+        if campaign.load_error is not None:
+            continue
+        cfg = campaign_config(campaign, config)
+        from_domain = campaign.from_domain
+        if from_domain:
+            jobs.append(spf_job(from_domain))
+            jobs.append(dmarc_job(from_domain))
+            selectors = configured_selectors(campaign, cfg)
+            for selector, source in selectors:
+                jobs.append(key_job(from_domain, selector, source))
+            sigs = signatures(campaign)
+            if not selectors and not sigs:
+                domain(from_domain).notes.append(
+                    "DKIM not verified: no selector is known (no DKIM-Signature, "
+                    "no dkim-selectors configured)"
+                )
+        for sig in signatures(campaign):
+            jobs.append(key_job(sig.domain, sig.selector, "signature"))
+        sender = spf_sender(campaign)
+        if sender is not None:
+            mail_from, sender_domain = sender
+            jobs.append(spf_job(sender_domain))
+            for ip in sending_ips(campaign, cfg):
+                jobs.append(evaluate_job(sender_domain, ip, mail_from))
+        if campaign.raw_message and signatures(campaign):
+            jobs.append(_verify_once(once, campaign.raw_message, verify_job))
+    await asyncio.gather(*jobs)
+    return dict(auth)
+
+
+def _verify_once(
+    once: _Once, raw: bytes, verify: Callable[[bytes], Awaitable[None]]
+) -> Awaitable[None]:
+    return once.run(("verify", message_key(raw)), lambda: verify(raw))

@@ -1,0 +1,169 @@
+"""DKIM: key records at the selectors that sign (DKIM-Signature s=) or are configured.
+
+Selectors cannot be listed from DNS. With no DKIM-Signature and no configured selector,
+nothing is reported (the authentication facts carry a "not verified" note instead). A DNS
+timeout or SERVFAIL at a key is a warning "could not verify".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mailcheck.auth_model import (
+    DkimKey,
+    configured_selectors,
+    lookup,
+    message_key,
+    signatures,
+)
+from mailcheck.model import Severity
+from mailcheck.rules import Context, Problem, rule
+
+
+def _keys(ctx: Context) -> Iterator[DkimKey]:
+    wanted: list[tuple[str, str]] = [(s.domain, s.selector) for s in signatures(ctx.campaign)]
+    if ctx.campaign.from_domain:
+        wanted += [
+            (ctx.campaign.from_domain, sel)
+            for sel, _ in configured_selectors(ctx.campaign, ctx.config)
+        ]
+    for domain, selector in dict.fromkeys(wanted):
+        found = lookup(ctx.facts, domain)
+        key = found.dkim.get(selector.lower()) if found else None
+        if key is not None:
+            yield key
+
+
+@rule("DKIM001", "dkim-key-missing", Severity.ERROR, network=True)
+def dkim_key_missing(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Looks up the DKIM key at `selector._domainkey.domain` for every selector that signs the
+    test send (`s=` and `d=` of its DKIM-Signature) and every configured selector
+    (`dkim-selectors`, at the From domain), and reports a selector with no key or with a
+    key record that cannot be used.
+
+    ## Why it matters
+    Receivers cannot verify a signature whose key is missing: DKIM fails, and DMARC then
+    depends on SPF alignment alone, which ESPs rarely give.
+
+    ## Example
+    The message is signed `d=acme.example; s=k1`, but `k1._domainkey.acme.example` does
+    not exist.
+
+    ## How to fix
+    Publish the key the ESP gives you (often a CNAME to the ESP) at exactly that name.
+    """
+    for key in _keys(ctx):
+        if key.status == "missing":
+            yield Problem(
+                f"no DKIM key at {key.name} ({key.error}); selector from {key.source}",
+                location=key.name,
+            )
+        elif key.status == "invalid":
+            yield Problem(f"the DKIM key at {key.name} is unusable: {key.error}", key.name)
+        elif key.status == "error":
+            yield Problem(
+                f"could not verify the DKIM key at {key.name}: {key.error}",
+                location=key.name,
+                severity=Severity.WARNING,
+            )
+
+
+@rule("DKIM002", "dkim-key-weak", Severity.ERROR, network=True)
+def dkim_key_weak(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports an RSA DKIM key under 1024 bits (error) or under 2048 bits (warning), and a
+    revoked key (empty `p=`, error). Sizes are read from the published key.
+
+    ## Why it matters
+    Gmail, Yahoo and Outlook ignore signatures with keys under 1024 bits, and 2048 is the
+    recommended size; a revoked key makes every signature with that selector fail.
+
+    ## Example
+    `k1._domainkey.acme.example TXT "v=DKIM1; k=rsa; p=MFwwDQYJ…"` (a 512-bit key).
+
+    ## How to fix
+    Generate a 2048-bit key in the ESP, publish it under a new selector, then switch
+    signing to it; sign with a live selector rather than a revoked one.
+    """
+    for key in _keys(ctx):
+        if key.status == "revoked":
+            yield Problem(f"the DKIM key at {key.name} is revoked (empty p=)", key.name)
+        elif key.status == "ok" and key.key_type == "rsa" and key.bits is not None:
+            if key.bits < 1024:
+                yield Problem(
+                    f"the DKIM key at {key.name} has {key.bits} bits (under 1024: ignored "
+                    "by receivers)",
+                    location=key.name,
+                )
+            elif key.bits < 2048:
+                yield Problem(
+                    f"the DKIM key at {key.name} has {key.bits} bits (2048 recommended)",
+                    location=key.name,
+                    severity=Severity.WARNING,
+                )
+
+
+@rule("DKIM003", "dkim-testing-mode", Severity.WARNING, network=True)
+def dkim_testing_mode(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a DKIM key published in testing mode (`t=y`).
+
+    ## Why it matters
+    RFC 6376 lets receivers treat mail signed with a testing key as unsigned, so the
+    signature may count for nothing. Testing mode is often left on after set-up.
+
+    ## Example
+    `k1._domainkey.acme.example TXT "v=DKIM1; t=y; k=rsa; p=MIIBIjAN…"`.
+
+    ## How to fix
+    Remove `t=y` from the key record once signing works.
+    """
+    for key in _keys(ctx):
+        if key.status == "ok" and key.testing:
+            yield Problem(f"the DKIM key at {key.name} is in testing mode (t=y)", key.name)
+
+
+@rule("DKIM004", "dkim-signature-invalid", Severity.ERROR, network=True)
+def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Verifies each DKIM-Signature of a test send (.eml) with dkimpy, against the key
+    published in DNS, and reports signatures that do not verify, with dkimpy's reason.
+
+    ## Why it matters
+    A signature that does not verify is a DKIM fail for receivers: the message was changed
+    after signing (a footer added, a line rewrapped), or the published key is not the one
+    the ESP signs with.
+
+    ## Example
+    The ESP signs with `s=k1`, but `k1._domainkey` still holds the key of an old account.
+
+    ## How to fix
+    Publish the ESP's current key at the selector, or have the ESP sign after its last
+    change to the message.
+    """
+    raw = ctx.campaign.raw_message
+    if not raw:
+        return
+    digest = message_key(raw)
+    for sig in signatures(ctx.campaign):
+        found = lookup(ctx.facts, sig.domain)
+        if found is None:
+            continue
+        for result in found.verifications.get(digest, []):
+            if result.selector != sig.selector or result.ok:
+                continue
+            where = f"{sig.selector}._domainkey.{sig.domain}"
+            if result.dns_error:
+                yield Problem(
+                    f"could not verify the DKIM signature d={sig.domain} s={sig.selector}: "
+                    f"{result.dns_error}",
+                    location=where,
+                    severity=Severity.WARNING,
+                )
+            else:
+                yield Problem(
+                    f"the DKIM signature d={sig.domain} s={sig.selector} does not verify: "
+                    f"{result.error}",
+                    location=where,
+                )

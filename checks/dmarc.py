@@ -1,0 +1,157 @@
+"""DMARC: the From domain's policy record (RFC 7489) and identifier alignment.
+
+The record is looked up at the From domain, then at its organisational domain (Public Suffix
+List); a subdomain's effective policy is `sp=` (`np=` when it does not exist), not the
+parent's `p=`. A DNS timeout or SERVFAIL is a warning "could not verify".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mailcheck.auth_model import DmarcFacts, domain_of, envelope_sender, lookup, signatures
+from mailcheck.dmarc import aligned
+from mailcheck.model import Severity
+from mailcheck.rules import Context, Problem, rule
+
+
+def _dmarc(ctx: Context) -> DmarcFacts | None:
+    found = lookup(ctx.facts, ctx.campaign.from_domain)
+    return found.dmarc if found else None
+
+
+@rule("DMARC001", "dmarc-missing", Severity.ERROR, network=True)
+def dmarc_missing(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a From domain with no DMARC record, neither at `_dmarc.<domain>` nor at
+    `_dmarc.<organisational domain>`.
+
+    ## Why it matters
+    Since 2024 Gmail and Yahoo (and Outlook since 2025) reject or junk bulk mail whose From
+    domain publishes no DMARC record.
+
+    ## Example
+    Mail from `news@acme.example`, and neither `_dmarc.acme.example` nor a parent has a
+    `v=DMARC1` record.
+
+    ## How to fix
+    Publish at least `_dmarc.acme.example TXT "v=DMARC1; p=none; rua=mailto:dmarc@acme.example"`,
+    then move to `quarantine` or `reject` once reports show all mail aligned.
+    """
+    facts = _dmarc(ctx)
+    if facts is None:
+        return
+    if facts.status == "none":
+        where = facts.domain
+        if facts.org_domain != facts.domain:
+            where += f" nor its organisational domain {facts.org_domain}"
+        yield Problem(f"no DMARC record for {where}", location=f"_dmarc.{facts.domain}")
+    elif facts.status == "error":
+        yield Problem(
+            f"could not verify the DMARC record of {facts.domain}: {facts.dns_error}",
+            location=f"_dmarc.{facts.domain}",
+            severity=Severity.WARNING,
+        )
+
+
+@rule("DMARC002", "dmarc-policy-none", Severity.WARNING, network=True)
+def dmarc_policy_none(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a From domain whose effective DMARC policy is `none` (for a subdomain: the
+    `sp=`, or `np=` for a name that does not exist, of the organisational domain's record).
+
+    ## Why it matters
+    `p=none` only monitors: forged mail in the domain's name is delivered as if genuine.
+    It meets the bulk-sender minimum, but it protects neither recipients nor the brand.
+
+    ## Example
+    `_dmarc.acme.example TXT "v=DMARC1; p=none; rua=mailto:dmarc@acme.example"`.
+
+    ## How to fix
+    Once aggregate reports show that all legitimate mail passes, raise the policy to
+    `p=quarantine` and then `p=reject`.
+    """
+    facts = _dmarc(ctx)
+    if facts is None or facts.status != "ok" or facts.errors:
+        return
+    if facts.policy == "none":
+        tag = facts.policy_tag
+        yield Problem(
+            f"the DMARC policy for {facts.domain} is none ({tag}=none at "
+            f"_dmarc.{facts.record_domain}): forged mail is not stopped",
+            location=f"_dmarc.{facts.record_domain}",
+        )
+
+
+@rule("DMARC003", "dmarc-syntax", Severity.ERROR, network=True)
+def dmarc_syntax(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports DMARC record syntax errors: `v=DMARC1` not first, a missing or invalid `p=`,
+    an invalid `sp=`/`np=`/`adkim=`/`aspf=`, `pct` outside 0–100, `rua`/`ruf` addresses that
+    are not `mailto:` URIs, or more than one DMARC record.
+
+    ## Why it matters
+    Receivers ignore a DMARC record they cannot parse, so the domain is treated as having
+    no DMARC at all.
+
+    ## Example
+    `_dmarc.acme.example TXT "p=reject; v=DMARC1; rua=dmarc@acme.example"`.
+
+    ## How to fix
+    Start with `v=DMARC1;`, give `p=none|quarantine|reject`, and write report addresses as
+    `mailto:` URIs: `v=DMARC1; p=reject; rua=mailto:dmarc@acme.example`.
+    """
+    facts = _dmarc(ctx)
+    if facts is None or facts.status != "ok":
+        return
+    for error in facts.errors:
+        yield Problem(
+            f"DMARC record at _dmarc.{facts.record_domain}: {error}",
+            location=f"_dmarc.{facts.record_domain}",
+        )
+
+
+@rule("DMARC004", "dmarc-not-aligned", Severity.ERROR, network=True)
+def dmarc_not_aligned(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Checks that the From domain is aligned with the domain of a DKIM signature (`d=`) or
+    with the envelope sender (Return-Path), when either is known: the same organisational
+    domain (relaxed) or the same name (strict, per `adkim=s` / `aspf=s`).
+
+    ## Why it matters
+    DMARC passes only when SPF or DKIM passes for an aligned domain. An ESP's own
+    Return-Path and `d=` domain pass SPF and DKIM but not DMARC, so `p=quarantine` or
+    `p=reject` sends the campaign to spam or bounces it.
+
+    ## Example
+    From `news@acme.example`, signed `d=esp.example`, Return-Path `bounce@esp.example`.
+
+    ## How to fix
+    Set up the ESP's custom (branded) domain: DKIM signing with `d=acme.example` (a CNAME
+    to the ESP's key), and a return-path subdomain such as `bounce.acme.example`.
+    """
+    from_domain = ctx.campaign.from_domain
+    if not from_domain:
+        return
+    dkim_domains = list(dict.fromkeys(s.domain for s in signatures(ctx.campaign)))
+    envelope_domain = domain_of(envelope_sender(ctx.campaign))
+    if not dkim_domains and not envelope_domain:
+        return  # nothing known to align: not judged
+    facts = _dmarc(ctx)
+    adkim = facts.adkim if facts and facts.status == "ok" else "r"
+    aspf = facts.aspf if facts and facts.status == "ok" else "r"
+    if any(aligned(from_domain, d, adkim) for d in dkim_domains):
+        return
+    if envelope_domain and aligned(from_domain, envelope_domain, aspf):
+        return
+    parts = []
+    if dkim_domains:
+        mode = "strict" if adkim == "s" else "relaxed"
+        parts.append(f"DKIM d={', '.join(dkim_domains)} ({mode})")
+    if envelope_domain:
+        mode = "strict" if aspf == "s" else "relaxed"
+        parts.append(f"envelope sender {envelope_domain} ({mode})")
+    yield Problem(
+        f"From domain {from_domain} is not aligned with {' or '.join(parts)}: DMARC fails",
+        location=from_domain,
+    )

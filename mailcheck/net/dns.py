@@ -1,0 +1,272 @@
+"""The run's DNS client: ``dns.asyncresolver`` with the configured nameservers and a cache.
+
+Every (name, type) is sent to the network at most once per run: answers, NXDOMAIN, NODATA,
+timeouts and SERVFAIL are all remembered, and concurrent askers of the same name share one
+query in flight. SPF, DKIM and DMARC code asks through :meth:`DnsClient.query` and never sees
+a dnspython exception: failures come back as an :class:`Answer` with a ``status``.
+
+Nameservers are ``"host"``, ``"host:port"`` or ``"[v6 address]:port"``; none configured means
+the system resolver (``/etc/resolv.conf``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import dns.asyncresolver
+import dns.exception
+import dns.name
+import dns.nameserver
+import dns.rdatatype
+import dns.resolver
+import dns.reversename
+import dns.rrset
+
+Status = Literal["ok", "nxdomain", "nodata", "timeout", "servfail", "invalid"]
+RecordType = Literal["A", "AAAA", "MX", "TXT", "PTR"]
+
+# Routes one query to other nameservers; None keeps the configured ones. Used by tests that
+# need a name to time out (a server that never answers) while NSD serves everything else.
+Router = Callable[[str, str], Sequence[str] | None]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The outcome of one query, cached for the run.
+
+    ``records`` hold, by type: A/AAAA addresses as text; MX ``"pref host"`` pairs as
+    ``(pref, host)`` tuples in ``mx``; TXT records as bytes with their strings joined without
+    separators (RFC 7208 §3.3, RFC 6376 §3.6.2.2); PTR target names without the final dot.
+    """
+
+    name: str
+    rdtype: str
+    status: Status
+    records: tuple[str, ...] = ()
+    txt: tuple[bytes, ...] = ()
+    mx: tuple[tuple[int, str], ...] = ()
+    error: str = ""  # why, for timeout/servfail/invalid
+    seconds: float = 0.0  # time the network query took (0 for a cache hit)
+
+    @property
+    def failed(self) -> bool:
+        """A DNS error (timeout, SERVFAIL): the answer is unknown, not empty."""
+        return self.status in ("timeout", "servfail")
+
+    @property
+    def void(self) -> bool:
+        """NXDOMAIN or NODATA: the name answered with nothing (RFC 7208 §4.6.4)."""
+        return self.status in ("nxdomain", "nodata")
+
+
+@dataclass
+class DnsStats:
+    """Counters that show the one-query-per-name promise holds."""
+
+    queries: int = 0  # sent to the network
+    cache_hits: int = 0  # answered from the run's cache (including queries in flight)
+    query_seconds: float = 0.0  # sum of each network query's own duration
+    by_key: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+def parse_nameserver(text: str) -> tuple[str, int]:
+    """``"1.2.3.4"``, ``"1.2.3.4:5353"``, ``"::1"``, ``"[::1]:5353"`` → (address, port)."""
+    value = text.strip()
+    host, port = value, 53
+    if value.startswith("["):
+        close = value.find("]")
+        if close < 0:
+            raise ValueError(f"nameserver {text!r}: missing ']'")
+        host, rest = value[1:close], value[close + 1 :]
+        if rest:
+            if not rest.startswith(":"):
+                raise ValueError(f"nameserver {text!r}: expected ':port' after ']'")
+            port = _port(rest[1:], text)
+    elif value.count(":") == 1:
+        host, port_text = value.split(":")
+        port = _port(port_text, text)
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise ValueError(f"nameserver {text!r}: {host!r} is not an IP address") from None
+    return host, port
+
+
+def _port(text: str, whole: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ValueError(f"nameserver {whole!r}: bad port {text!r}")
+    return int(text)
+
+
+def to_dns_name(name: str) -> dns.name.Name:
+    """An absolute name from text, label by label (no IDNA, no escapes: SPF targets may hold
+    any visible character). Raises ValueError for an empty or over-long label or name."""
+    text = name[:-1] if name.endswith(".") else name
+    if not text:
+        raise ValueError("empty name")
+    labels = [_label(label) for label in text.split(".")]
+    if any(not label for label in labels):
+        raise ValueError(f"{name!r} has an empty label")
+    if any(len(label) > 63 for label in labels):
+        raise ValueError(f"{name!r} has a label longer than 63 octets")
+    try:
+        return dns.name.Name([*labels, b""])
+    except dns.exception.DNSException as exc:
+        raise ValueError(f"{name!r}: {exc}") from None
+
+
+def _label(label: str) -> bytes:
+    """A label as sent: IDNA A-label for an internationalised one (e-mail domains such as
+    магазин.рф are published as xn--…), else its bytes as written."""
+    if label.isascii():
+        return label.encode("ascii")
+    try:
+        return label.encode("idna")
+    except UnicodeError:
+        return label.encode("utf-8", "surrogateescape")
+
+
+class DnsClient:
+    """One per run. ``query`` is safe to call from many tasks at once."""
+
+    def __init__(
+        self,
+        nameservers: Sequence[str] = (),
+        timeout: float = 5.0,
+        *,
+        router: Router | None = None,
+    ) -> None:
+        self.timeout = timeout
+        self.stats = DnsStats()
+        self._router = router
+        self._cache: dict[tuple[str, str], asyncio.Future[Answer]] = {}
+        self._resolver = self._make_resolver(nameservers)
+        self._routed: dict[tuple[str, ...], dns.asyncresolver.Resolver] = {}
+
+    def _make_resolver(self, nameservers: Sequence[str]) -> dns.asyncresolver.Resolver:
+        if nameservers:
+            resolver = dns.asyncresolver.Resolver(configure=False)
+            resolver.nameservers = [
+                dns.nameserver.Do53Nameserver(*parse_nameserver(ns)) for ns in nameservers
+            ]
+        else:
+            try:
+                resolver = dns.asyncresolver.Resolver()
+            except dns.resolver.NoResolverConfiguration:
+                resolver = dns.asyncresolver.Resolver(configure=False)
+                resolver.nameservers = ["127.0.0.1"]
+        # one attempt per nameserver per try; the whole query never outlives ``timeout``
+        resolver.timeout = self.timeout
+        resolver.lifetime = self.timeout
+        resolver.cache = None  # our own cache also remembers failures
+        return resolver
+
+    def _resolver_for(self, name: str, rdtype: str) -> dns.asyncresolver.Resolver:
+        if self._router is not None:
+            servers = self._router(name, rdtype)
+            if servers is not None:
+                key = tuple(servers)
+                if key not in self._routed:
+                    self._routed[key] = self._make_resolver(servers)
+                return self._routed[key]
+        return self._resolver
+
+    async def query(self, name: str, rdtype: RecordType | str) -> Answer:
+        """The answer for ``name``/``rdtype``; the network is asked once per run."""
+        key = (name.lower().rstrip("."), rdtype.upper())
+        pending = self._cache.get(key)
+        if pending is not None:
+            self.stats.cache_hits += 1
+            return await asyncio.shield(pending)
+        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
+        self._cache[key] = future
+        try:
+            answer = await self._ask(key[0], key[1])
+        except BaseException:  # cancelled: forget it, so a later asker tries again
+            del self._cache[key]
+            future.cancel()
+            raise
+        future.set_result(answer)
+        return answer
+
+    def cached(self, name: str, rdtype: str) -> Answer | None:
+        """A finished answer from the cache, without asking (for synchronous callers)."""
+        future = self._cache.get((name.lower().rstrip("."), rdtype.upper()))
+        if future is None or not future.done() or future.cancelled():
+            return None
+        return future.result()
+
+    async def _ask(self, name: str, rdtype: str) -> Answer:
+        try:
+            qname = to_dns_name(name)
+        except ValueError as exc:
+            return Answer(name, rdtype, "invalid", error=str(exc))
+        self.stats.queries += 1
+        self.stats.by_key[(name, rdtype)] = self.stats.by_key.get((name, rdtype), 0) + 1
+        started = time.perf_counter()
+        answer = await self._resolve(qname, name, rdtype)
+        spent = time.perf_counter() - started
+        self.stats.query_seconds += spent
+        return Answer(
+            answer.name,
+            answer.rdtype,
+            answer.status,
+            answer.records,
+            answer.txt,
+            answer.mx,
+            answer.error,
+            spent,
+        )
+
+    async def _resolve(self, qname: dns.name.Name, name: str, rdtype: str) -> Answer:
+        resolver = self._resolver_for(name, rdtype)
+        try:
+            result = await resolver.resolve(
+                qname, rdtype, raise_on_no_answer=False, search=False, lifetime=self.timeout
+            )
+        except dns.resolver.NXDOMAIN:
+            return Answer(name, rdtype, "nxdomain")
+        except dns.resolver.LifetimeTimeout:
+            return Answer(name, rdtype, "timeout", error=f"no answer within {self.timeout:g} s")
+        except dns.resolver.NoNameservers as exc:
+            return Answer(name, rdtype, "servfail", error=_servfail_reason(exc))
+        except dns.exception.DNSException as exc:  # CNAME loops, malformed answers …
+            return Answer(name, rdtype, "servfail", error=str(exc) or type(exc).__name__)
+        except OSError as exc:  # unreachable nameserver, no route
+            return Answer(name, rdtype, "servfail", error=f"nameserver unreachable: {exc}")
+        if result.rrset is None or len(result.rrset) == 0:
+            return Answer(name, rdtype, "nodata")
+        return _records(name, rdtype, result.rrset)
+
+
+def _servfail_reason(exc: dns.resolver.NoNameservers) -> str:
+    text = str(exc)
+    for word in ("SERVFAIL", "REFUSED", "NOTIMP", "FORMERR"):
+        if word in text:
+            return f"the nameserver answered {word}"
+    return "no nameserver could answer"
+
+
+def _records(name: str, rdtype: str, rrset: dns.rrset.RRset) -> Answer:
+    if rdtype in ("A", "AAAA"):
+        return Answer(name, rdtype, "ok", records=tuple(r.address for r in rrset))
+    if rdtype == "TXT":
+        return Answer(name, rdtype, "ok", txt=tuple(b"".join(r.strings) for r in rrset))
+    if rdtype == "MX":
+        pairs = tuple((int(r.preference), r.exchange.to_text(omit_final_dot=True)) for r in rrset)
+        return Answer(name, rdtype, "ok", mx=pairs, records=tuple(h for _, h in pairs))
+    if rdtype == "PTR":
+        return Answer(
+            name, rdtype, "ok", records=tuple(r.target.to_text(omit_final_dot=True) for r in rrset)
+        )
+    return Answer(name, rdtype, "ok", records=tuple(r.to_text() for r in rrset))
+
+
+def reverse_name(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str:
+    """The in-addr.arpa / ip6.arpa name of an address, without the final dot."""
+    return dns.reversename.from_address(str(ip)).to_text(omit_final_dot=True)

@@ -1,0 +1,150 @@
+"""A static walk of a domain's SPF record tree, for the SPF lint rules.
+
+check_host() stops at the first mechanism that matches one IP; a linter must see the whole
+tree, as every receiver may walk it: every include and redirect is followed (once: a loop is
+an error), every DNS-mechanism counted, and targets without macros are looked up to count
+void lookups (RFC 7208 §4.6.4). Targets with IP- or sender-dependent macros (``%{i}``,
+``%{l}`` …) are counted but not looked up: their answer depends on the message.
+"""
+
+from __future__ import annotations
+
+from mailcheck.auth_model import SpfFacts
+from mailcheck.spf import (
+    DNS_MECHANISMS,
+    MX_PTR_LIMIT,
+    Evaluator,
+    Lookup,
+    PermError,
+    Record,
+    Step,
+    Token,
+    is_spf_record,
+    parse_record,
+)
+
+MAX_DEPTH = 20  # far beyond what the lookup limit allows; stops pathological trees
+
+
+async def walk_spf(lookup: Lookup, domain: str) -> SpfFacts:
+    """Lint facts for ``domain``'s SPF."""
+    facts = SpfFacts(domain=domain, status="ok")
+    answer = await lookup.query(domain, "TXT")
+    if answer.failed:
+        facts.status = "error"
+        facts.dns_error = f"TXT lookup failed: {answer.error or answer.status}"
+        return facts
+    found = [t for t in answer.txt if is_spf_record(t)]
+    facts.records = tuple(t.decode("utf-8", "replace") for t in found)
+    if not found:
+        facts.status = "none"
+        return facts
+    if len(found) > 1:
+        return facts  # SPF002; which one a receiver would use is undefined: nothing to walk
+    walker = _Walker(lookup, facts)
+    await walker.visit(domain, found[0], "sender", [], main=True)
+    return facts
+
+
+class _Walker:
+    def __init__(self, lookup: Lookup, facts: SpfFacts) -> None:
+        self.lookup = lookup
+        self.facts = facts
+        self.visited: set[str] = set()
+
+    async def fetch(self, domain: str, via: str, stack: list[str], main: bool) -> None:
+        answer = await self.lookup.query(domain, "TXT")
+        if answer.failed:
+            self.facts.chain.append(Step(domain, "", via, len(stack), answer.error))
+            self.facts.limit_errors.append(
+                f"{via}:{domain} could not be looked up ({answer.error or answer.status})"
+            )
+            return
+        found = [t for t in answer.txt if is_spf_record(t)]
+        if len(found) != 1:
+            what = "has no SPF record" if not found else f"has {len(found)} SPF records"
+            self.facts.chain.append(Step(domain, "", via, len(stack), what))
+            self.facts.syntax_errors.append(f"{via}:{domain} {what} (permerror)")
+            return
+        await self.visit(domain, found[0], via, stack, main=main)
+
+    async def visit(
+        self, domain: str, raw: bytes, via: str, stack: list[str], *, main: bool
+    ) -> None:
+        depth = len(stack)
+        try:
+            text = raw.decode("ascii")
+        except UnicodeDecodeError:
+            shown = raw.decode("utf-8", "replace")
+            self.facts.chain.append(Step(domain, shown, via, depth, "non-ASCII"))
+            self.facts.syntax_errors.append(f"{domain}: the record has non-ASCII characters")
+            return
+        self.facts.chain.append(Step(domain, text, via, depth))
+        try:
+            record = parse_record(text)
+        except PermError as exc:
+            self.facts.syntax_errors.append(f"{domain}: {exc}")
+            return
+        if main:  # the record that ends the sender's redirect chain decides the default
+            self._note_all(record, via)
+        here = [*stack, domain.lower()]
+        if depth > MAX_DEPTH:
+            self.facts.limit_errors.append(f"{domain}: includes nested too deep")
+            return
+        for mech in record.mechanisms:
+            if mech.name not in DNS_MECHANISMS:
+                continue
+            self.facts.lookups += 1
+            target = await self._static_target(mech.domain, domain)
+            if target is None:
+                continue
+            if mech.name == "include":
+                await self._follow(target, "include", here, main=False)
+            elif mech.name == "a":
+                a = await self.lookup.query(target, "A")
+                aaaa = await self.lookup.query(target, "AAAA")
+                if a.void and aaaa.void:
+                    self.facts.void_lookups += 1
+            elif mech.name == "mx":
+                mx = await self.lookup.query(target, "MX")
+                if mx.void:
+                    self.facts.void_lookups += 1
+                if len(mx.mx) > MX_PTR_LIMIT:
+                    self.facts.limit_errors.append(
+                        f"{mech.text} in {domain}: {target} has {len(mx.mx)} MX records "
+                        f"(at most {MX_PTR_LIMIT} are allowed)"
+                    )
+            elif mech.name == "exists":
+                answer = await self.lookup.query(target, "A")
+                if answer.void:
+                    self.facts.void_lookups += 1
+        has_all = any(m.name == "all" for m in record.mechanisms)
+        if record.redirect is not None and not has_all:
+            self.facts.lookups += 1
+            target = await self._static_target(record.redirect, domain)
+            if target is not None:
+                await self._follow(target, "redirect", here, main=main)
+
+    def _note_all(self, record: Record, via: str) -> None:
+        qualifier = next((m.qualifier for m in record.mechanisms if m.name == "all"), None)
+        self.facts.all_qualifier = qualifier
+        if via == "sender":
+            self.facts.has_redirect = record.redirect is not None
+
+    async def _follow(self, target: str, via: str, stack: list[str], *, main: bool) -> None:
+        if target.lower() in stack:
+            loop = " → ".join([*stack, target.lower()])
+            self.facts.limit_errors.append(f"{via} loop: {loop}")
+            return
+        await self.fetch(target, via, stack, main)
+
+    async def _static_target(self, tokens: list[Token] | None, domain: str) -> str | None:
+        if tokens is None:
+            return domain
+        if any(t.letter and t.letter.lower() not in "do" for t in tokens):
+            return None  # depends on the message: counted, not looked up
+        evaluator = Evaluator(self.lookup, "192.0.2.1", f"postmaster@{domain}")
+        try:
+            return await evaluator.expand_target(tokens, domain)
+        except PermError:
+            return None

@@ -1,0 +1,108 @@
+"""DKIM001–DKIM004: keys and signatures against a real NSD, messages signed with dkimpy."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from auth_helpers import AuthDns, codes, findings, make_campaign, message, sign
+
+from mailcheck.auth_model import signatures
+
+VECTOR = Path("/work/shared/vectors/dkim/rfc6376.signed.msg")
+
+
+def _vector() -> bytes:
+    for candidate in (
+        Path(__file__).resolve().parents[1] / "shared/vectors/dkim/rfc6376.signed.msg",
+        Path(__file__).resolve().parents[2] / "shared/vectors/dkim/rfc6376.signed.msg",
+        VECTOR,
+    ):
+        if candidate.exists():
+            return candidate.read_bytes()
+    pytest.fail("shared/vectors/dkim/rfc6376.signed.msg is missing")
+
+
+def signed(auth_dns: AuthDns, key_name: str, selector: str, domain: str = "good.test") -> bytes:
+    key = getattr(auth_dns.keys, key_name)
+    return sign(message(f"Магазин <news@{domain}>"), key, selector, domain)
+
+
+def dkim_codes(auth_dns: AuthDns, raw: bytes, **dns: object) -> list[tuple[str, str]]:
+    campaign = make_campaign("news@good.test", raw_message=raw)
+    return codes(findings(campaign, auth_dns.config(**dns), "DKIM"))
+
+
+def test_rfc8463_sample_both_signatures_verify(auth_dns: AuthDns) -> None:
+    raw = _vector()
+    campaign = make_campaign("Joe SixPack <joe@football.example.com>", raw_message=raw)
+    assert {s.selector for s in signatures(campaign)} == {"brisbane", "test"}
+    found = findings(campaign, auth_dns.config(), "DKIM")
+    # the RSA key of RFC 8463 is 1024 bits: verifies, but under the 2048 recommendation
+    assert codes(found) == [("DKIM002", "warning")]
+    assert "test._domainkey.football.example.com has 1024 bits" in found[0].message
+
+
+def test_rfc8463_sample_altered_body_fails(auth_dns: AuthDns) -> None:
+    raw = _vector().replace(b"We lost the game.", b"We won the game.")
+    campaign = make_campaign("joe@football.example.com", raw_message=raw)
+    found = findings(campaign, auth_dns.config(), "DKIM004")
+    assert len(found) == 2  # both the ed25519 and the RSA signature
+    assert {f.location.split(".")[0] for f in found} == {"brisbane", "test"}
+
+
+@pytest.mark.parametrize(("key", "selector"), [("rsa2048", "k2048"), ("ed", "ed")])
+def test_good_signature(auth_dns: AuthDns, key: str, selector: str) -> None:
+    assert dkim_codes(auth_dns, signed(auth_dns, key, selector)) == []
+
+
+def test_1024_bit_key_is_a_warning(auth_dns: AuthDns) -> None:
+    assert dkim_codes(auth_dns, signed(auth_dns, "rsa1024", "k1024")) == [("DKIM002", "warning")]
+
+
+def test_512_bit_key_is_an_error_and_does_not_verify(auth_dns: AuthDns) -> None:
+    raw = signed(auth_dns, "rsa512", "weak")
+    assert dkim_codes(auth_dns, raw) == [("DKIM002", "error"), ("DKIM004", "error")]
+
+
+def test_testing_mode(auth_dns: AuthDns) -> None:
+    assert dkim_codes(auth_dns, signed(auth_dns, "testing", "testing")) == [("DKIM003", "warning")]
+
+
+def test_wrong_published_key_does_not_verify(auth_dns: AuthDns) -> None:
+    assert dkim_codes(auth_dns, signed(auth_dns, "stale", "stale")) == [("DKIM004", "error")]
+
+
+def test_signing_selector_without_key(auth_dns: AuthDns) -> None:
+    raw = signed(auth_dns, "rsa2048", "nokey")
+    found = findings(make_campaign("news@good.test", raw_message=raw), auth_dns.config(), "DKIM")
+    assert codes(found) == [("DKIM001", "error"), ("DKIM004", "error")]
+    assert "nokey._domainkey.good.test" in found[0].message
+
+
+def test_configured_selectors(auth_dns: AuthDns) -> None:
+    campaign = make_campaign("news@good.test", dkim_selectors=["revoked"])
+    config = auth_dns.config(dkim_selectors=("k2048", "absent", "garbage"))
+    found = findings(campaign, config, "DKIM")
+    assert codes(found) == [("DKIM001", "error"), ("DKIM001", "error"), ("DKIM002", "error")]
+    text = " ".join(f.message for f in found)
+    assert "absent._domainkey" in text and "not valid base64" in text and "revoked" in text
+
+
+def test_no_selector_known_is_not_a_finding(auth_dns: AuthDns) -> None:
+    from auth_helpers import gather
+
+    campaign = make_campaign("news@good.test")
+    assert findings(campaign, auth_dns.config(), "DKIM") == []
+    facts, _ = gather([campaign], auth_dns.config())
+    assert any("not verified" in n for n in facts.auth["good.test"].notes)  # type: ignore[attr-defined]
+
+
+def test_key_lookup_timeout_is_a_warning(auth_dns: AuthDns) -> None:
+    raw = signed(auth_dns, "rsa2048", "k2048")
+    campaign = make_campaign("news@good.test", raw_message=raw)
+    found = findings(
+        campaign, auth_dns.config(), "DKIM", router=auth_dns.slow("_domainkey.good.test")
+    )
+    assert codes(found) == [("DKIM001", "warning"), ("DKIM004", "warning")]
+    assert all("could not verify" in f.message for f in found)

@@ -1,0 +1,98 @@
+"""DMARC001–DMARC004 against a real NSD."""
+
+from __future__ import annotations
+
+from auth_helpers import AuthDns, codes, findings, make_campaign, message, sign
+
+from mailcheck.dmarc import aligned, parse_dmarc
+
+
+def dmarc(auth_dns: AuthDns, from_addr: str, **kw: object) -> list[tuple[str, str]]:
+    return codes(findings(make_campaign(from_addr, **kw), auth_dns.config(), "DMARC"))
+
+
+def test_reject_policy_is_clean(auth_dns: AuthDns) -> None:
+    assert dmarc(auth_dns, "news@good.test") == []
+    assert dmarc(auth_dns, "Магазин <news@магазин.test>") == []
+
+
+def test_missing_everywhere(auth_dns: AuthDns) -> None:
+    found = findings(make_campaign("a@sub.many.test"), auth_dns.config(), "DMARC")
+    assert codes(found) == [("DMARC001", "error")]
+    assert "nor its organisational domain many.test" in found[0].message
+
+
+def test_policy_none(auth_dns: AuthDns) -> None:
+    assert dmarc(auth_dns, "a@nospf.test") == [("DMARC002", "warning")]
+
+
+def test_subdomain_uses_sp_not_the_parents_p(auth_dns: AuthDns) -> None:
+    found = findings(make_campaign("a@news.parent.test"), auth_dns.config(), "DMARC")
+    assert codes(found) == [("DMARC002", "warning")]
+    assert "sp=none" in found[0].message
+
+
+def test_nonexistent_subdomain_uses_np(auth_dns: AuthDns) -> None:
+    assert dmarc(auth_dns, "a@ghost.parent.test") == []  # np=quarantine
+
+
+def test_syntax_errors(auth_dns: AuthDns) -> None:
+    found = findings(make_campaign("a@baddmarc.test"), auth_dns.config(), "DMARC")
+    assert {c for c, _ in codes(found)} == {"DMARC003"}
+    text = " ".join(f.message for f in found)
+    assert "start with v=DMARC1" in text and "p=maybe" in text
+    assert "pct=150" in text and "mailto" in text
+    assert dmarc(auth_dns, "a@twodmarc.test") == [("DMARC003", "error")]
+
+
+def test_alignment_with_esp_domains_fails(auth_dns: AuthDns) -> None:
+    raw = sign(message("news@good.test"), auth_dns.keys.rsa2048, "k2048", "esp.test")
+    found = findings(
+        make_campaign("news@good.test", raw_message=raw, envelope_from="bounce@esp.test"),
+        auth_dns.config(),
+        "DMARC004",
+    )
+    assert len(found) == 1
+    assert (
+        "d=esp.test (relaxed)" in found[0].message
+        and "envelope sender esp.test" in found[0].message
+    )
+
+
+def test_relaxed_alignment_of_a_subdomain_passes(auth_dns: AuthDns) -> None:
+    campaign = make_campaign("news@good.test", envelope_from="bounce@mail.good.test")
+    assert findings(campaign, auth_dns.config(), "DMARC004") == []
+
+
+def test_strict_spf_alignment(auth_dns: AuthDns) -> None:
+    # _dmarc.parent.test has aspf=s: bounce.parent.test is not news.parent.test
+    campaign = make_campaign("a@news.parent.test", envelope_from="x@bounce.parent.test")
+    found = findings(campaign, auth_dns.config(), "DMARC004")
+    assert len(found) == 1 and "(strict)" in found[0].message
+
+
+def test_nothing_known_is_not_judged(auth_dns: AuthDns) -> None:
+    assert findings(make_campaign("a@good.test"), auth_dns.config(), "DMARC004") == []
+
+
+def test_dmarc_timeout_is_a_warning(auth_dns: AuthDns) -> None:
+    found = findings(
+        make_campaign("a@good.test"),
+        auth_dns.config(),
+        "DMARC",
+        router=auth_dns.slow("_dmarc.good.test"),
+    )
+    assert codes(found) == [("DMARC001", "warning")]
+
+
+def test_parse_and_align_units() -> None:
+    tags, errors = parse_dmarc(
+        "v=DMARC1; p=quarantine; sp=reject; adkim=s; rua=mailto:a@b.example!10m"
+    )
+    assert errors == [] and tags["sp"] == "reject"
+    assert parse_dmarc("v=DMARC1; p=reject; adkim=x")[1] == [
+        "adkim=x must be r (relaxed) or s (strict)"
+    ]
+    assert aligned("news.shop.example.co.uk", "bounce.example.co.uk", "r")
+    assert not aligned("a.example.co.uk", "b.co.uk", "r")
+    assert not aligned("news.shop.example.com", "shop.example.com", "s")
