@@ -54,6 +54,7 @@ class ScriptedServer:
         self.requests: Counter[tuple[str, str]] = Counter()
         self.unsubscribe_methods: dict[str, list[str]] = {}
         self.bytes_sent: Counter[str] = Counter()
+        self.user_agents: dict[str, str] = {}  # path -> User-Agent of its last request
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
@@ -164,6 +165,7 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
         def _dispatch(self, method: str) -> None:
             raw = self.path
             seen = server._seen(method, raw)
+            server.user_agents[raw] = self.headers.get("User-Agent", "")
             parts = urlsplit(raw)
             path = parts.path
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}

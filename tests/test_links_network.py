@@ -85,7 +85,8 @@ def findings(c: Campaign, results: dict[str, LinkResult], cfg: Config) -> list[F
 
 
 def test_status_verdicts(server: ScriptedServer, tmp_path: Path) -> None:
-    ok = check_one(server, tmp_path, "/ok/page")
+    ok = check_one(server, tmp_path, "/ok/page", user_agent="acme-qa/1.0 (+agency)")
+    assert server.user_agents["/ok/page"] == "acme-qa/1.0 (+agency)"
     assert (ok.verdict, ok.status, ok.method) == ("ok", 200, "HEAD")
     gone = check_one(server, tmp_path, "/status/410/old")
     assert (gone.verdict, gone.status) == ("broken", 410)
