@@ -27,11 +27,7 @@ from mailcheck.model import Campaign, Link
 from mailcheck.net.http import Fetcher, make_client
 from mailcheck.net.linkcache import LinkCache, open_cache, warn
 from mailcheck.progress import Progress
-
-try:
-    from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST
-except ImportError:  # the templating package has not landed in this branch yet
-    SYSTEM_PLACEHOLDER_HOST = "esp-system.mailcheck.invalid"
+from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST
 
 CACHE_FILE = "links.sqlite"
 WEB_SCHEMES = ("http", "https")
