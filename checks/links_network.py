@@ -8,16 +8,21 @@ reported once.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.facts import LinkResult
-from mailcheck.linkinfo import is_unsubscribe
+from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
 
 MAX_REDIRECTS = 5
 FAILED = ("broken", "unreachable", "invalid")
+
+# Five rules ask the same question about the same links (and campaigns of a batch share most
+# of theirs): decide it once per link.
+is_unsubscribe = functools.lru_cache(maxsize=1 << 16)(_is_unsubscribe)
 
 
 def _location(link: Link) -> str:
