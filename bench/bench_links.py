@@ -23,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from server import BenchServer
+from http_bench_server import BenchServer
 
 HERE = Path(__file__).resolve().parent
 NODE_DIR = HERE / ".node"
