@@ -134,10 +134,7 @@ def test_images_and_alt(doc: Document) -> None:
     ],
 )
 def test_preheader_hidden_by_each_css_variant(style: str) -> None:
-    html = (
-        f'<body><span style="{style}">Скидки до 50% 🇷🇺{PADDING}</span>'
-        "<p>Hello</p></body>"
-    )
+    html = f'<body><span style="{style}">Скидки до 50% 🇷🇺{PADDING}</span><p>Hello</p></body>'
     doc = parse_html(html)
     assert doc.preheader == "Скидки до 50% 🇷🇺"
     assert doc.text == "Hello"
@@ -157,8 +154,9 @@ def test_visible_styles_are_not_preheaders(style: str) -> None:
     ['class="preheader"', 'class="x PreHeader-text"', 'id="preview"', 'class="preview-text"'],
 )
 def test_preheader_by_class_or_id(attrs: str) -> None:
-    doc = parse_html(f"<body><table><tr><td {attrs}>Sale ends Sunday</td></tr></table>"
-                     "<p>Body</p></body>")
+    doc = parse_html(
+        f"<body><table><tr><td {attrs}>Sale ends Sunday</td></tr></table><p>Body</p></body>"
+    )
     assert doc.preheader == "Sale ends Sunday"
 
 

@@ -201,6 +201,15 @@ def test_huge_body_is_never_downloaded(server: ScriptedServer, tmp_path: Path) -
     assert server.bytes_sent["/huge-404"] < 64 * 1024**2
 
 
+def test_dripping_body_does_not_turn_a_status_into_a_timeout(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    ok = check_one(server, tmp_path, "/drip", timeout=1.5, retries=0)
+    assert (ok.verdict, ok.status) == ("ok", 200)
+    broken = check_one(server, tmp_path, "/drip-404", timeout=1.5, retries=0)
+    assert (broken.verdict, broken.status) == ("broken", 404)
+
+
 def test_connection_reset(server: ScriptedServer, tmp_path: Path) -> None:
     result = check_one(server, tmp_path, "/reset", retries=1)
     assert result.verdict == "unreachable"
