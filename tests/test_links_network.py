@@ -40,7 +40,7 @@ def server() -> Iterator[ScriptedServer]:
 
 
 def config(tmp_path: Path, **links: object) -> Config:
-    base = {"allow_private": True, "timeout": 2.0, "retries": 2, "per_host": 8}
+    base: dict[str, object] = {"allow_private": True, "timeout": 2.0, "retries": 2, "per_host": 8}
     base.update(links)
     return Config(root=tmp_path, links=replace(LinksConfig(), **base))  # type: ignore[arg-type]
 
@@ -612,3 +612,17 @@ def test_network_rules_are_registered_and_documented() -> None:
             assert section in found.doc, (code, section)
     assert registry.get("LNK005").severity is Severity.WARNING  # type: ignore[union-attr]
     assert registry.get("UNS004").severity is Severity.ERROR  # type: ignore[union-attr]
+
+
+def test_transport_closes_pools_of_hosts_no_longer_used() -> None:
+    async def visit(urls: list[str]) -> int:
+        transport = GuardedTransport(refuse=None, per_host=2, max_pools=2)
+        async with httpx.AsyncClient(transport=transport) as client:
+            for url in urls:
+                response = await client.head(url)
+                assert response.status_code == 200
+            return len(transport._pools)
+
+    with running_server() as s1, running_server() as s2, running_server() as s3:
+        urls = [s.url("/ok/pool") for s in (s1, s2, s3)]
+        assert asyncio.run(visit(urls)) == 2
