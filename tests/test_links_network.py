@@ -21,7 +21,7 @@ from mailcheck.facts import Facts, LinkResult
 from mailcheck.model import Campaign, Document, Finding, Link, Rendered, Severity
 from mailcheck.net.http import Fetcher
 from mailcheck.net.linkcache import cacheable
-from mailcheck.net.links import gather_links, list_unsubscribe_urls, request_url
+from mailcheck.net.links import check_urls, gather_links, list_unsubscribe_urls, request_url
 from mailcheck.net.ssrf import IPAddress, refusal, why_refused
 from mailcheck.net.transport import GuardedTransport
 from mailcheck.progress import Progress
@@ -626,3 +626,18 @@ def test_transport_closes_pools_of_hosts_no_longer_used() -> None:
     with running_server() as s1, running_server() as s2, running_server() as s3:
         urls = [s.url("/ok/pool") for s in (s1, s2, s3)]
         assert asyncio.run(visit(urls)) == 2
+
+
+def test_check_urls_for_the_monitor(server: ScriptedServer, tmp_path: Path) -> None:
+    by_path = server.url("/unsub-nohead/monitor-path?uid=1")  # looks like one by itself
+    named = server.url("/head-405/monitor-named?uid=1")  # known to be one from the store
+    page = server.url("/status/404/monitor-page")
+    cfg = config(tmp_path)
+    results = asyncio.run(check_urls([by_path, named, page], cfg, unsubscribe=[named]))
+    assert results[by_path].verdict == results[named].verdict == "unverified"
+    assert server.unsubscribe_methods["monitor-path"] == ["HEAD"]
+    assert server.count("/head-405/monitor-named?uid=1", "GET") == 0
+    assert (results[page].verdict, results[page].status) == ("broken", 404)
+    # no cache unless asked: the monitor wants to know whether the page is alive now
+    asyncio.run(check_urls([page], cfg))
+    assert server.count("/status/404/monitor-page", "HEAD") == 2

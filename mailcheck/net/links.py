@@ -153,7 +153,6 @@ def plan_links(campaigns: Iterable[Campaign], config: Config) -> Plan:
     """Which hrefs of the batch need which requests (each unique request once)."""
     from mailcheck.engine import campaign_config
 
-    plan = Plan()
     unsubscribe: dict[str, bool] = {}
     excluded: dict[str, bool] = {}
     known: dict[Link, bool] = {}
@@ -166,6 +165,11 @@ def plan_links(campaigns: Iterable[Campaign], config: Config) -> Plan:
             hit = any(p.search(href) for p in patterns)
             excluded[href] = excluded.get(href, True) and hit
             unsubscribe[href] = unsubscribe.get(href, False) or unsub
+    return _plan(excluded, unsubscribe, config)
+
+
+def _plan(excluded: dict[str, bool], unsubscribe: dict[str, bool], config: Config) -> Plan:
+    plan = Plan()
     links_cfg = config.links
     for href in excluded:
         if excluded[href]:
@@ -196,7 +200,34 @@ async def gather_links(
     campaigns: list[Campaign], config: Config, *, use_cache: bool = True, progress: bool = False
 ) -> dict[str, LinkResult]:
     """Request every unique web URL of the batch once; results keyed by the URL as rendered."""
-    plan = plan_links(campaigns, config)
+    return await _run(plan_links(campaigns, config), config, use_cache=use_cache, progress=progress)
+
+
+async def check_urls(
+    urls: list[str],
+    config: Config,
+    *,
+    unsubscribe: Iterable[str] = (),
+    use_cache: bool = False,
+    progress: bool = False,
+) -> dict[str, LinkResult]:
+    """Check stored URLs without their campaigns (``mailcheck monitor`` re-checking launches).
+
+    Each URL named in ``unsubscribe``, and each that looks like one by itself (an unsubscribe
+    path), is requested as an unsubscribe link: HEAD only. The cache is off by default: a
+    monitor asks whether a link is alive now, not whether it was a day ago.
+    """
+    named = set(unsubscribe)
+    patterns = _excluded_by(config.links.exclude)
+    excluded = {url: any(p.search(url) for p in patterns) for url in urls}
+    unsub = {url: url in named or is_unsubscribe(Link(url, "a", raw=url)) for url in urls}
+    plan = _plan(excluded, unsub, config)
+    return await _run(plan, config, use_cache=use_cache, progress=progress)
+
+
+async def _run(
+    plan: Plan, config: Config, *, use_cache: bool, progress: bool
+) -> dict[str, LinkResult]:
     cfg = config.links
     answers: dict[str, LinkResult] = {}
     cache: LinkCache | None = None
