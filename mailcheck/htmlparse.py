@@ -153,9 +153,7 @@ def _extract(root: Any, has_css_urls: bool) -> Document:
                 background = el.get("background")
                 if background is not None:
                     background = background.strip()
-                    links.append(
-                        Link(background, "background", "", el.sourceline or 0, background)
-                    )
+                    links.append(Link(background, "background", "", el.sourceline or 0, background))
         if tag in _LINK_SET:
             _element_links(el, tag, links, images, anchors)
         elif tag == "title" and title is None:

@@ -47,8 +47,17 @@ _SPF_CLIENT_IP = re.compile(
 _NOT_PUBLIC = [
     ipaddress.ip_network(n)
     for n in (
-        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-        "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3", "::/127", "fc00::/7", "fe80::/10",
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/3",
+        "::/127",
+        "fc00::/7",
+        "fe80::/10",
         "ff00::/8",
     )
 ]
@@ -93,8 +102,9 @@ def looks_like_message(data: bytes) -> bool:
 
 
 def _header_block(data: bytes) -> bytes:
-    end = min((i for i in (data.find(b"\n\n"), data.find(b"\r\n\r\n")) if i >= 0),
-              default=len(data))
+    end = min(
+        (i for i in (data.find(b"\n\n"), data.find(b"\r\n\r\n")) if i >= 0), default=len(data)
+    )
     return data[:end]
 
 

@@ -391,6 +391,11 @@ def test_request_url_normalises_and_rejects() -> None:
     assert isinstance(tagged, LinkResult) and tagged.verdict == "excluded"
     encoded = request_url("https://acme.ru/?u=%7B%7Buid%7D%7D")
     assert isinstance(encoded, LinkResult) and encoded.verdict == "excluded"
+    for tag in ("https://#SERVER_NAME#/personal/order/?ID=#ORDER_ID#", "[unsubscribe]"):
+        other = request_url(tag)  # 1C-Bitrix macros, bracketed ESP tags
+        assert isinstance(other, LinkResult) and other.verdict == "excluded", tag
+    wrapped = request_url("https://acme.ru/sale?utm_source=email\n&utm_medium=email")
+    assert wrapped == "https://acme.ru/sale?utm_source=email&utm_medium=email"
     system = request_url("https://esp-system.mailcheck.invalid/unsubscribe")
     assert isinstance(system, LinkResult) and system.verdict == "excluded"
 
@@ -641,3 +646,24 @@ def test_check_urls_for_the_monitor(server: ScriptedServer, tmp_path: Path) -> N
     # no cache unless asked: the monitor wants to know whether the page is alive now
     asyncio.run(check_urls([page], cfg))
     assert server.count("/status/404/monitor-page", "HEAD") == 2
+
+
+CORPUS = Path("/work/shared/corpus")
+
+
+def test_corpus_links_are_planned_never_requested(tmp_path: Path) -> None:
+    """The real e-mails' links (830 inputs): planned without raising; nothing is requested."""
+    from mailcheck.engine import discover, prepare
+    from mailcheck.net.links import plan_links
+
+    if not CORPUS.is_dir():
+        pytest.fail(f"the shared corpus is missing: {CORPUS}")
+    cfg = Config(root=tmp_path)
+    campaigns = [prepare(source, cfg) for source in discover([str(CORPUS)])]
+    plan = plan_links(campaigns, cfg)
+    assert len(plan.requests) > 300
+    for target in plan.requests.values():
+        parsed = httpx.URL(target.url)
+        assert parsed.scheme in ("http", "https") and parsed.host, target.url
+        assert not any(c in target.url for c in " \t\n{}|"), target.url
+    assert all(r.verdict in ("excluded", "invalid") for r in plan.local.values())

@@ -34,8 +34,13 @@ WEB_SCHEMES = ("http", "https")
 # Any dialect's merge-tag syntax, raw or percent-encoded: such a URL was never rendered and
 # requesting it would only report the template problem (PER003) a second time as "broken".
 TEMPLATE_MARKERS = re.compile(
-    r"\{\{|\{%|\*\||\|\*|%%|\[%|\$\{|@\{|<%|%7B%7B|%7B%25|%5B%25|%24%7B|%2A%7C", re.I
+    r"\{\{|\{%|\*\||\|\*|%%|\[%|\$\{|@\{|<%|(?i:%7B%7B|%7B%25|%5B%25|%24%7B|%2A%7C)"
+    # 1C-Bitrix mail templates (common in Russian shops): #SERVER_NAME#, #ORDER_ID#
+    r"|#[A-Z][A-Z0-9_]*#"
 )
+# A whole href that is a bracketed ESP tag: [unsubscribe], [webversion], [Unsubscribe_Preferences]
+BRACKET_TAG = re.compile(r"^\[[A-Za-z_][\w:.-]*\]$")
+WRAPPED = re.compile(r"[\t\r\n]")
 HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.I)
 ANGLE_URL = re.compile(r"<\s*([^<>\s]+)\s*>")
 
@@ -67,13 +72,15 @@ def list_unsubscribe_urls(headers: dict[str, str] | None) -> list[str]:
 
 def request_url(href: str) -> str | LinkResult | None:
     """The URL to request for ``href``; a local verdict; or None for no web link at all."""
-    text = href.strip()
+    # Browsers drop tabs and line breaks inside a URL (an href wrapped by an editor still
+    # works), and so do we.
+    text = WRAPPED.sub("", href).strip()
     if not text or text.startswith("#"):
         return None  # empty and in-page links are the offline rules' business (LNK003)
     kind = scheme(text)
     if kind and kind not in WEB_SCHEMES:
         return None  # mailto:, tel:, sms:, javascript:, cid: … are not requested
-    if TEMPLATE_MARKERS.search(text):
+    if TEMPLATE_MARKERS.search(text) or BRACKET_TAG.match(text):
         return LinkResult(
             href, "excluded", reason="not requested: contains an unrendered merge tag", method=""
         )
