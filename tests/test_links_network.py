@@ -560,6 +560,7 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
     dead = u("/status/404/rules")
     wall = u("/botwall/cloudflare?rules")
     reset = u("/reset?rules")
+    utm = "utm_source=email&utm_medium=email&utm_campaign=bf"
     chain7 = u("/redirect/7/rules?utm_source=email&utm_medium=email&utm_campaign=bf")
     chain3 = u("/redirect/3/rules?utm_source=email&utm_medium=email&utm_campaign=bf")
     loop = u("/loop/a/rules")
@@ -567,6 +568,10 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
     changed = u("/change-utm/rules?utm_source=email&utm_medium=email&utm_campaign=bf")
     image = u("/status/404/banner.png")
     unsub = u("/status/404/unsubscribe")
+    # a click-tracking redirect adds the UTMs, the next redirect drops them
+    tracked = u("/redirect-to?to=" + quote(f"/drop-query/t?{utm}", safe=""))
+    # a click-tracking redirect that adds them and keeps them
+    kept = u("/redirect-to?to=" + quote(f"/redirect/2/kept?{utm}", safe=""))
     c = campaign(
         a(dead, line=10),
         a(wall, line=11),
@@ -579,6 +584,8 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
         Link(href=image, kind="img", text="Баннер", line=18),
         a(unsub, text="Отписаться", line=19),
         a(u("/ok/fine"), line=20),
+        a(tracked, line=21),
+        a(kept, line=22),
     )
     cfg = config(tmp_path, retries=0)
     got = {(f.code, f.severity, f.url) for f in findings(c, gather([c], cfg), cfg)}
@@ -592,6 +599,7 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
         ("UTM004", Severity.ERROR, changed),
         ("LNK006", Severity.ERROR, image),
         ("UNS004", Severity.ERROR, unsub),
+        ("UTM004", Severity.ERROR, tracked),
     }
     messages = {f.url: f for f in findings(c, gather([c], cfg), cfg)}
     assert "drops utm_source, utm_medium, utm_campaign" in messages[dropped].message
