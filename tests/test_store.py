@@ -436,3 +436,22 @@ def test_the_postgresql_fixture_fails_loudly_without_binaries(
     monkeypatch.setattr(fixture_module.glob, "glob", lambda pattern: [])
     with pytest.raises(pytest.fail.Exception, match="PostgreSQL binaries not found"):
         fixture_module.pg_bindir()
+
+
+def test_long_names_are_stored_whole(store: Store) -> None:
+    long_id = "кампания-" + "ы" * 600
+    row = store.record_launch(
+        attempt(
+            campaign=long_id,
+            client="клиент " * 80,
+            findings=(
+                Finding("ACME_VERY_LONG_PLUGIN_CODE_0001_X" * 2, "r" * 150, Severity.ERROR, "m"),
+            ),
+            forced=True,
+            reason="r",
+            ci_job="gitlab:" + "g/" * 300 + "#1",
+        )
+    )
+    again = store.launch(row.id)
+    assert again is not None and again.campaign == long_id and again.client == "клиент " * 80
+    assert store.incidents()[0].code == "ACME_VERY_LONG_PLUGIN_CODE_0001_X" * 2
