@@ -393,11 +393,11 @@ def paths(hits: Hits) -> list[str]:
 def test_browser_renders_report(tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     page.write_text(report([CampaignResult(campaign(), findings())]), encoding="utf-8")
-    png = browser.screenshot(page, tmp_path)
-    assert browser.distinct_colours(png) > 50  # text, badges, tables: far from a blank page
-    assert sum(browser.pixel(png, 5, 5)) > 700  # light page on a light screen
-    dark = browser.screenshot(page, tmp_path, (800, 600), dark=True)
-    assert sum(browser.pixel(dark, 5, 5)) < 150  # dark mode follows prefers-color-scheme
+    shot = browser.Image(browser.screenshot(page, tmp_path))
+    assert shot.distinct_colours() > 50  # text, badges, tables: far from a blank page
+    assert sum(shot.pixel(5, 5)) > 700  # light page on a light screen
+    dark = browser.Image(browser.screenshot(page, tmp_path, (400, 300), dark=True))
+    assert sum(dark.pixel(5, 5)) < 150  # dark mode follows prefers-color-scheme
     dom = browser.dump_dom(page, tmp_path)
     for text in ("2 errors: not ready to send", "Чёрная пятница", "404 Not Found",
                  "Fix the file as the message says", "utm_campaign", "v=spf1 include",
@@ -431,9 +431,9 @@ def test_browser_runs_no_hostile_content(tmp_path: Path, recorder: tuple[str, Hi
     assert "&lt;img src=x onerror=" in dom
     assert 'href="javascript:' not in dom
     assert hits == [], f"the report made requests: {hits}"
-    png = browser.screenshot(page, tmp_path)
+    shot = browser.Image(browser.screenshot(page, tmp_path, (800, 1000)))
     assert hits == [], f"the report made requests while rendering: {hits}"
-    assert browser.distinct_colours(png) > 20
+    assert shot.distinct_colours() > 20
 
 
 @pytest.mark.browser
@@ -443,8 +443,8 @@ def test_browser_renders_kpi_chart(tmp_path: Path) -> None:
     dom = browser.dump_dom(page, tmp_path)
     assert dom.count('<rect class="bar') == 4  # 3 months of acme + 1 of Бета
     assert "Error-free launch rate by month" in dom and "&lt;b&gt;Бета&lt;/b&gt;" in dom
-    png = browser.screenshot(page, tmp_path, size=(1000, 1400))
-    assert browser.distinct_colours(png) > 30
+    shot = browser.Image(browser.screenshot(page, tmp_path, size=(900, 1200)))
+    assert shot.distinct_colours() > 30
 
 
 # --- the command, end to end (real loaders, real engine) -------------------------------------
