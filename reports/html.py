@@ -180,6 +180,7 @@ class LinkRow:
     hops: list[tuple[int, str]]
     utm: list[tuple[str, str]]
     unsubscribe: bool
+    raw: str = ""  # the href as written in the template, when rendering changed it
 
     @property
     def bad(self) -> bool:
@@ -231,6 +232,7 @@ def link_rows(campaign: Campaign, facts: Facts, offline: bool) -> list[LinkRow]:
                 hops=hops,
                 utm=utm_parameters(link.href),
                 unsubscribe=is_unsubscribe(link),
+                raw=link.raw if link.raw and link.raw != link.href else "",
             )
         )
     rows.sort(key=lambda r: not r.bad)  # problems first, otherwise document order

@@ -80,7 +80,8 @@ def campaign(
         Link("https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf",
              "a", "Купить", 12),
         Link("https://acme.example/gone", "a", "Старая акция", 20),
-        Link("https://acme.example/unsubscribe?u=1", "a", "Отписаться", 30),
+        Link("https://acme.example/unsubscribe?u=1", "a", "Отписаться", 30,
+             "https://acme.example/unsubscribe?u={{ uid }}"),
     ]
     doc = Document(title=subject, preheader=preheader, links=links)
     c = Campaign(
@@ -177,6 +178,7 @@ def test_link_table_status_redirects_utm() -> None:
     assert "<b>301</b> http://acme.example/sale" in table
     assert "<dt>utm_campaign</dt><dd>bf</dd>" in table
     assert '<span class="tag">unsubscribe</span>' in table
+    assert "in the template: <code>https://acme.example/unsubscribe?u={{ uid }}</code>" in table
     assert 'rel="noopener noreferrer"' in table
 
 
