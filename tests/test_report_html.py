@@ -526,3 +526,16 @@ def test_browser_report_of_a_hostile_campaign_from_files(
     assert '<mark id="pwn3d">' not in dom and 'href="javascript:' not in dom
     assert re.search(r"<title>\d+ errors? — QA report</title>", dom)
     assert hits == []
+
+
+@pytest.mark.browser
+def test_browser_shows_the_preview_despite_the_policy(tmp_path: Path) -> None:
+    # The CSP forbids frames from URLs, scripts and remote images; the srcdoc preview (with its
+    # inline styles) must still render: look for its colour on the screenshot.
+    body = '<div style="background:#ff00aa;height:600px">Привет</div>'
+    page = tmp_path / "report.html"
+    page.write_text(render_report([CampaignResult(campaign(html=body, links=[]), [])], Facts(),
+                                  Config(), offline=True), encoding="utf-8")
+    shot = browser.Image(browser.screenshot(page, tmp_path, (800, 1600)))
+    magenta = {shot.pixel(x, y) for y in range(0, shot.height, 20) for x in (100, 400)}
+    assert (255, 0, 170) in magenta
