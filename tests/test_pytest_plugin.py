@@ -162,7 +162,12 @@ def test_strict_fails_on_warnings(project: pytest.Pytester) -> None:
     (project.path / "loose" / "digest.html").write_text(
         LOOSE_HTML.replace("<p>Hello!</p>", '<p>Hello!</p><img src="https://shop.test/a.png">')
     )
-    project.runpytest("--mailcheck", "--mailcheck-offline", "loose").assert_outcomes(passed=1)
+    result = project.runpytest("--mailcheck", "--mailcheck-offline", "-rP", "loose")
+    result.assert_outcomes(passed=1)
+    assert "IMG001" in result.stdout.str()  # warnings are shown for passing items with -rP
+    again = project.runpytest("--mailcheck", "--mailcheck-offline", "-rP", "loose")
+    again.assert_outcomes(passed=1)
+    assert "not checked again" in again.stdout.str() and "IMG001" in again.stdout.str()
     result = project.runpytest("--mailcheck", "--mailcheck-offline", "--mailcheck-strict", "loose")
     result.assert_outcomes(failed=1)
     assert "IMG001" in result.stdout.str()
