@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from mailcheck.model import Severity, Variable
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.templating import leftover_tags
+from mailcheck.templating import broken_text, leftover_tags, missing_from_samples
 
 
 def _first_use(variables: list[Variable]) -> dict[str, Variable]:
@@ -18,7 +18,10 @@ def _first_use(variables: list[Variable]) -> dict[str, Variable]:
 
 
 def _where(ctx: Context, v: Variable) -> str:
-    return ctx.html_at(v.line) if v.line else "template"
+    """The part a variable is used in; HTML uses point at the file and line."""
+    if v.where == "html":
+        return ctx.html_at(v.line)
+    return f"{v.where}:{v.line}" if v.line and v.where == "text" else v.where
 
 
 @rule("PER001", "variable-without-fallback", Severity.ERROR)
@@ -71,6 +74,14 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
             if message not in seen:
                 seen.add(message)
                 yield Problem(message, location=r.label)
+    main = ctx.main
+    if ctx.campaign.dialect == "none" and main:
+        # A test send or plain HTML is judged as it stands: nothing was rendered by us.
+        parts = {"subject": main.subject, "preheader": main.preheader}
+        parts["body"] = main.document.text if main.document else main.text
+        for where, text in parts.items():
+            for snippet in broken_text(text or ""):
+                yield Problem(f"broken text: “{snippet}”", location=where)
 
 
 @rule("PER003", "merge-tag-unrendered", Severity.ERROR)
@@ -129,21 +140,6 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
         yield Problem(error, location=ctx.html_at(line) if line else "template")
 
 
-def _sample_keys(samples: list[dict[str, object]]) -> set[str]:
-    keys: set[str] = set()
-
-    def walk(prefix: str, value: object) -> None:
-        keys.add(prefix)
-        if isinstance(value, dict):
-            for k, v in value.items():
-                walk(f"{prefix}.{k}", v)
-
-    for sample in samples:
-        for k, v in sample.items():
-            walk(str(k), v)
-    return keys
-
-
 @rule("PER005", "variable-not-in-samples", Severity.WARNING)
 def variable_not_in_samples(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -160,13 +156,8 @@ def variable_not_in_samples(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Add the column to the samples, or correct the variable's name in the template.
     """
-    samples = ctx.campaign.samples
-    if not samples:
-        return
-    keys = _sample_keys(samples)
-    for name, v in _first_use([v for v in ctx.campaign.variables if not v.system]).items():
-        if name not in keys:
-            yield Problem(f"no sample recipient has “{name}”", _where(ctx, v))
+    for v in missing_from_samples(ctx.campaign):
+        yield Problem(f"no sample recipient has “{v.name}”", _where(ctx, v))
 
 
 @rule("PER006", "fallback-misses-empty", Severity.WARNING)

@@ -11,6 +11,8 @@ Choices worth knowing:
 * ``template`` absent leaves ``dialect = "none"`` with ``dialect_explicit = False``: templating
   detects the dialect. Given (even ``"none"``), ``dialect_explicit`` is True.
 * ``send_at`` without a UTC offset is read in this machine's local time zone.
+* ``html`` absent: the only ``*.html``/``*.htm`` of the directory; among several, the one named
+  ``email.html`` (or ``index.html``); otherwise an error asking to name it.
 * HTML files are read as UTF-8 (a BOM allowed), else in the charset their ``<meta>`` declares,
   else as windows-1251 / KOI8-R / windows-1252, whichever reads as text
   (:func:`mailcheck.message.guess_8bit`).
@@ -77,6 +79,9 @@ CONFIG_KEYS = frozenset(
     }
 )
 DIALECTS: tuple[str, ...] = get_args(Dialect)
+# With several *.html beside campaign.toml and no `html` key, email.html (or index.html) is the
+# campaign's; others are web versions, snippets, previews.
+CONVENTIONAL_HTML_STEMS = ("email", "index")
 _TOML_POSITION = re.compile(r"^(.*?)\s*\(at line (\d+), column (\d+)\)$")
 
 
@@ -363,6 +368,9 @@ def _html_path(directory: Path, named: str | None) -> Path:
     if not found:
         raise LoadError("no HTML: campaign.toml names no html file and the directory has none")
     if len(found) > 1:
+        conventional = [p for p in found if p.stem.lower() in CONVENTIONAL_HTML_STEMS]
+        if len(conventional) == 1:
+            return conventional[0]
         names = ", ".join(p.name for p in found)
         raise LoadError(
             f'several HTML files ({names}): name the campaign\'s one with html = "…" '

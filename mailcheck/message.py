@@ -135,7 +135,7 @@ def parse_message(data: bytes) -> ParsedMessage:
     if html_part is not None:
         payload = _payload(html_part)
         found.html_bytes = len(payload)
-        declared = html_part.get_content_charset() or _meta_charset(payload)
+        declared = html_part.get_content_charset() or meta_charset(payload)
         found.html = decode_bytes(payload, declared)
     if text_part is not None:
         found.text = decode_bytes(_payload(text_part), text_part.get_content_charset())
@@ -207,14 +207,10 @@ def _payload(part: Message) -> bytes:
     return b""
 
 
-def _meta_charset(html: bytes) -> str | None:
-    match = _META_CHARSET.search(html[:4096])
-    return match.group(1).decode("ascii").lower() if match else None
-
-
 def meta_charset(html: bytes) -> str | None:
     """The charset an HTML file declares in a ``<meta>`` near its top, if any."""
-    return _meta_charset(html)
+    match = _META_CHARSET.search(html[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
 
 
 def known_charset(name: str | None) -> str | None:

@@ -52,6 +52,7 @@ def write_campaign(
     d.mkdir(parents=True, exist_ok=True)
     manifest.setdefault("subject", "Weekend sale: 30% off")
     manifest.setdefault("from", "Shop <news@shop.test>")
+    manifest.setdefault("html", "email.html")
     lines = [
         f"{k.replace('_', '-') if k != 'send_at' else k} = {toml_value(v)}"
         for k, v in manifest.items()

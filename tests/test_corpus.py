@@ -75,11 +75,17 @@ def test_every_corpus_file_loads() -> None:
 def test_known_broken_corpus_messages_say_why() -> None:
     root = corpus_root()
     corpus_files()
-    cases = {
-        "mailgun+flanker/tests/fixtures/messages/false-multipart.eml": "the multipart boundary never occurs in the body",
-        "stalwartlabs+mail-parser/resources/eml/malformed/017.eml": "multipart message without a boundary parameter",
-    }
-    for relative, reason in cases.items():
+    cases = [
+        (
+            "mailgun+flanker/tests/fixtures/messages/false-multipart.eml",
+            "the multipart boundary never occurs in the body",
+        ),
+        (
+            "stalwartlabs+mail-parser/resources/eml/malformed/017.eml",
+            "multipart message without a boundary parameter",
+        ),
+    ]
+    for relative, reason in cases:
         path = root / relative
         campaign = load(path, relative, Config(root=root))
         assert campaign.load_error is not None and reason in campaign.load_error, relative

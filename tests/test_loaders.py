@@ -17,6 +17,7 @@ import pytest
 
 from mailcheck.config import Config
 from mailcheck.loaders import load
+from mailcheck.message import decode_bytes, decode_header_value, known_charset
 from mailcheck.model import Campaign
 from tests.test_corpus import corpus_root
 
@@ -126,6 +127,12 @@ def test_manifest_defaults(tmp_path: Path) -> None:
     assert c.headers is None  # no [headers]: unknown, not empty
     assert not c.text_known and c.text is None
     assert c.send_at is None and c.samples == [] and c.config_overrides == {}
+
+
+def test_email_html_wins_among_several(tmp_path: Path) -> None:
+    path = campaign_dir(tmp_path, "", {"email.html": HTML_RU, "web-version.html": "<p>web</p>"})
+    c = load_file(path)
+    assert c.load_error is None and c.html_label == "email.html" and c.html == HTML_RU
 
 
 def test_template_none_is_explicit(tmp_path: Path) -> None:
@@ -603,3 +610,33 @@ def test_mozilla_cyrillic_messages(name: str, charset: str) -> None:
     assert c.text == "Вопрос\n"  # base64 body in the same charset
     assert c.html is None and c.text_known
     assert c.headers is not None and charset in c.headers["Content-Type"]
+
+
+# --- header and charset decoding -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "decoded"),
+    [
+        ("Re: =?utf-8?q?Hi?= there", "Re: Hi there"),
+        # whitespace between adjacent encoded words is not text (RFC 2047 §6.2)
+        ("=?utf-8?b?0J/RgNC40LLQtdGC?= =?utf-8?b?0LzQuNGA?=", "Приветмир"),
+        ("=?windows-1251?q?=CF=F0=E8=E2=E5=F2?=, Ivan", "Привет, Ivan"),
+        ("=?x-bogus?b?z/Do4uXy?=", "Привет"),  # unknown label, windows-1251 bytes
+        ("=?utf-8?b?!!!notbase64?=", "=?utf-8?b?!!!notbase64?="),  # kept as written
+        ("=?utf-8?q?unterminated", "=?utf-8?q?unterminated"),
+        ("Hello\r\n World", "Hello World"),
+    ],
+)
+def test_decode_header_value(raw: str, decoded: str) -> None:
+    assert decode_header_value(raw) == decoded
+
+
+def test_charset_labels() -> None:
+    assert known_charset("windows-1251") == "cp1251"
+    assert known_charset('"KOI8-R"') == "koi8-r"
+    assert known_charset("utf8") == "utf-8"
+    assert known_charset("x-unknown") is None
+    assert known_charset("base64") is None  # a bytes codec, not a charset
+    assert decode_bytes("Привет".encode("koi8_r"), "x-unknown") == "Привет"
+    assert decode_bytes(b"caf\xe9 cr\xe8me", None) == "café crème"  # Western 8-bit

@@ -11,7 +11,7 @@ from mailcheck.pytest_plugin import read_passes, write_passes
 from tests.helpers import write_campaign
 
 # Counts engine calls of the run under test, so tests can see what was (not) re-checked.
-COUNTING_CONFTEST = """
+COUNTING_CONFTEST = '''
 import mailcheck.engine as engine
 
 _prepare, _check = engine.prepare, engine.check_campaigns
@@ -27,7 +27,7 @@ def check_campaigns(campaigns, config, **kw):
     return _check(campaigns, config, **kw)
 
 engine.prepare, engine.check_campaigns = prepare, check_campaigns
-"""
+'''
 
 LOOSE_HTML = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Weekly digest</title></head><body>
@@ -109,8 +109,7 @@ def test_under_xdist(project: pytest.Pytester) -> None:
     # the controller wrote both passes the workers reported
     passes = read_passes(project.path / ".mailcheck" / "pytest-pass.json")
     assert sorted(p["path"] for p in passes.values()) == [
-        "campaigns/good/campaign.toml",
-        "loose/digest.html",
+        "campaigns/good/campaign.toml", "loose/digest.html"
     ]
 
 
@@ -128,8 +127,7 @@ def test_unchanged_passes_are_not_rechecked(project: pytest.Pytester) -> None:
     html.write_text(html.read_text(encoding="utf-8").replace("Hello!", "Hello again!"))
     project.runpytest("--mailcheck", "--mailcheck-offline").assert_outcomes(passed=2, failed=1)
     assert sorted(lines(project.path / "prepared.log")) == [
-        "campaigns/bad/campaign.toml",
-        "campaigns/good/campaign.toml",
+        "campaigns/bad/campaign.toml", "campaigns/good/campaign.toml"
     ]
     (project.path / "prepared.log").unlink()
     (project.path / "mailcheck.toml").write_text("subject-max = 60\n")
@@ -158,14 +156,14 @@ def test_strict_fails_on_warnings(project: pytest.Pytester) -> None:
 
 def test_mailcheck_fixture(project: pytest.Pytester) -> None:
     project.makepyfile(
-        test_custom="""
+        test_custom='''
         def test_bad_campaign(mailcheck):
             results = mailcheck.check("campaigns/bad", offline=True)
             errors = [f.code for f in results[0].findings if f.severity.value == "error"]
             assert errors == ["SUB002"]
             assert mailcheck.config.subject_max == 50
             assert "SUB002" in mailcheck.format(results)
-        """
+        '''
     )
     project.runpytest("test_custom.py").assert_outcomes(passed=1)
 

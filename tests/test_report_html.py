@@ -76,20 +76,12 @@ def campaign(
     links: list[Link] | None = None,
     cid: str = "acme-2026-11-black-friday",
 ) -> Campaign:
-    links = (
-        links
-        if links is not None
-        else [
-            Link(
-                "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf",
-                "a",
-                "Купить",
-                12,
-            ),
-            Link("https://acme.example/gone", "a", "Старая акция", 20),
-            Link("https://acme.example/unsubscribe?u=1", "a", "Отписаться", 30),
-        ]
-    )
+    links = links if links is not None else [
+        Link("https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf",
+             "a", "Купить", 12),
+        Link("https://acme.example/gone", "a", "Старая акция", 20),
+        Link("https://acme.example/unsubscribe?u=1", "a", "Отписаться", 30),
+    ]
     doc = Document(title=subject, preheader=preheader, links=links)
     c = Campaign(
         id=cid,
@@ -109,31 +101,22 @@ def facts() -> Facts:
     return Facts(
         gathered=True,
         links={
-            "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf": LinkResult(
-                "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf",
-                "ok",
-                200,
-                "200 OK",
-                (Hop("http://acme.example/sale", 301), Hop("https://acme.example/sale", 200)),
-            ),
+            "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf":
+                LinkResult(
+                    "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf",
+                    "ok", 200, "200 OK",
+                    (Hop("http://acme.example/sale", 301), Hop("https://acme.example/sale", 200)),
+                ),
             "https://acme.example/gone": LinkResult(
-                "https://acme.example/gone",
-                "broken",
-                404,
-                "404 Not Found",
+                "https://acme.example/gone", "broken", 404, "404 Not Found",
                 (Hop("https://acme.example/gone", 404),),
             ),
         },
         auth={
             "acme.example": DomainAuth(
                 "acme.example",
-                spf=SpfFacts(
-                    "acme.example",
-                    "ok",
-                    ("v=spf1 include:_spf.esp.example -all",),
-                    3,
-                    ["include:_spf.esp.example"],
-                ),
+                spf=SpfFacts("acme.example", "ok", ("v=spf1 include:_spf.esp.example -all",), 3,
+                             ["include:_spf.esp.example"]),
                 dmarc=DmarcFacts("ok", "v=DMARC1; p=reject", "reject", {"p": "reject"}),
                 dkim={"k1": DkimKey("k1", "ok", 2048), "k2": DkimKey("k2", "missing")},
                 notes=["selector k3 not verified"],
@@ -147,9 +130,8 @@ def facts() -> Facts:
 def findings() -> list[Finding]:
     return [
         Finding("INP001", "input-unreadable", E, "cannot decode: битая кодировка"),
-        Finding(
-            "LNK001", "link-broken", E, "404 Not Found", "line 20", "https://acme.example/gone"
-        ),
+        Finding("LNK001", "link-broken", E, "404 Not Found", "line 20",
+                "https://acme.example/gone"),
         Finding("IMG001", "image-without-alt", W, "image has no alt", "line 40"),
     ]
 
@@ -163,7 +145,7 @@ def report(results: list[CampaignResult], config: Config | None = None, **kw: ob
 
 def test_verdict_comes_first_then_findings_with_how_to_fix() -> None:
     html = report([CampaignResult(campaign(), findings())])
-    body = html[html.index("<main>") :]
+    body = html[html.index("<main>"):]
     assert "2 errors: not ready to send" in body
     assert body.index("not ready to send") < body.index("LNK001") < body.index("IMG001")
     # errors before warnings; the fix text comes from the rule's "How to fix" section
@@ -226,7 +208,8 @@ def test_authentication_tables() -> None:
 
 def test_describe_flattens_dataclasses_dicts_lists() -> None:
     rows = dict(describe(Unknown("v=spf1 -all", {"ttl": 300, "x": None}, [])))
-    assert rows == {"record": "v=spf1 -all", "parts.ttl": "300", "parts.x": "—", "selectors": "—"}
+    assert rows == {"record": "v=spf1 -all", "parts.ttl": "300", "parts.x": "—",
+                    "selectors": "—"}
     assert describe(None) == [("value", "—")]
     assert dict(describe({"ok": True, "items": [{"a": 1}]})) == {"ok": "yes", "items[0].a": "1"}
 
@@ -256,10 +239,8 @@ def test_agency_and_logo_inlined(tmp_path: Path) -> None:
 
 def test_markdown_lite_escapes_before_formatting() -> None:
     out = str(markdown_lite("Use `<b>` here.\n\n- one `x`\n- two <i>"))
-    assert out == (
-        "<p>Use <code>&lt;b&gt;</code> here.</p>"
-        "<ul><li>one <code>x</code></li><li>two &lt;i&gt;</li></ul>"
-    )
+    assert out == ("<p>Use <code>&lt;b&gt;</code> here.</p>"
+                   "<ul><li>one <code>x</code></li><li>two &lt;i&gt;</li></ul>")
 
 
 # --- security: nothing runs, nothing loads -----------------------------------------------------
@@ -283,32 +264,17 @@ def hostile_campaign(server: str) -> Campaign:
     )
     links = [
         Link("javascript:document.title='PWNED-href'", "a", HOSTILE_LINK_TEXT, 3),
-        Link(f'{server}/"onmouseover="alert(1)', "a", "quote", 4),
+        Link(f"{server}/\"onmouseover=\"alert(1)", "a", "quote", 4),
     ]
-    return campaign(
-        subject=HOSTILE_SUBJECT,
-        preheader=HOSTILE_PREHEADER,
-        html=body,
-        links=links,
-        cid="</title><script>document.title='PWNED-id'</script>",
-    )
+    return campaign(subject=HOSTILE_SUBJECT, preheader=HOSTILE_PREHEADER, html=body, links=links,
+                    cid="</title><script>document.title='PWNED-id'</script>")
 
 
 def test_hostile_text_is_escaped_in_the_source() -> None:
     c = hostile_campaign("http://127.0.0.1:9")
-    result = CampaignResult(
-        c,
-        [
-            Finding(
-                "LNK003",
-                "link-placeholder",
-                E,
-                "javascript: link <script>x</script>",
-                "line 3",
-                "javascript:document.title='PWNED-href'",
-            )
-        ],
-    )
+    result = CampaignResult(c, [Finding("LNK003", "link-placeholder", E,
+                                        "javascript: link <script>x</script>", "line 3",
+                                        "javascript:document.title='PWNED-href'")])
     html = report([result])
     assert html.count("<script") == 1  # only the JSON data block
     assert '<script type="application/json" id="mailcheck-results">' in html
@@ -334,7 +300,8 @@ def test_embedded_json_is_escaped_and_parses_back() -> None:
 
 
 def test_report_loads_nothing_from_outside() -> None:
-    html = report([CampaignResult(campaign(), findings())], Config(report=ReportConfig(agency="A")))
+    html = report([CampaignResult(campaign(), findings())],
+                  Config(report=ReportConfig(agency="A")))
     outside_srcdoc = re.sub(r'srcdoc="[^"]*"', "", html)
     assert not re.search(r"\bsrc=[\"']?(?!data:)", outside_srcdoc)
     assert "<link" not in outside_srcdoc and "@import" not in outside_srcdoc
@@ -346,60 +313,23 @@ def test_report_loads_nothing_from_outside() -> None:
 KPI = {
     "version": 1,
     "periods": [
-        {
-            "client": "acme",
-            "period": "2026-10",
-            "launches": 20,
-            "error_free": 18,
-            "error_free_rate": 0.9,
-            "incidents": 3,
-            "caught_before_launch": 7,
-            "on_time_rate": 0.95,
-            "by_code": {"LNK001": 2, "PER002": 1},
-        },
-        {
-            "client": "acme",
-            "period": "2026-09",
-            "launches": 10,
-            "error_free": 10,
-            "error_free_rate": 1.0,
-            "incidents": 0,
-            "caught_before_launch": 2,
-            "on_time_rate": 1.0,
-            "by_code": {},
-        },
-        {
-            "client": "acme",
-            "period": "2026-11",
-            "launches": 25,
-            "error_free": 24,
-            "error_free_rate": 0.96,
-            "incidents": 1,
-            "caught_before_launch": 9,
-            "on_time_rate": 1.0,
-            "by_code": {"UTM001": 1},
-            "by_severity": {"error": 1, "warning": 0},
-            "mttr_hours": 5.5,
-            "open_incidents": 1,
-            "refused": 3,
-            "forced": 1,
-            "targets": {
-                "error_free_rate": {"plan": 0.95, "fact": 0.96, "ratio": 1.0105},
-                "launches": {"plan": 30, "fact": 25, "ratio": 0.8333},
-            },
-            "bonus_coefficient": 1.01,
-        },
-        {
-            "client": "<b>Бета</b>",
-            "period": "2026-11",
-            "launches": 0,
-            "error_free": 0,
-            "error_free_rate": None,
-            "incidents": 0,
-            "caught_before_launch": 0,
-            "on_time_rate": None,
-            "by_code": {},
-        },
+        {"client": "acme", "period": "2026-10", "launches": 20, "error_free": 18,
+         "error_free_rate": 0.9, "incidents": 3, "caught_before_launch": 7, "on_time_rate": 0.95,
+         "by_code": {"LNK001": 2, "PER002": 1}},
+        {"client": "acme", "period": "2026-09", "launches": 10, "error_free": 10,
+         "error_free_rate": 1.0, "incidents": 0, "caught_before_launch": 2, "on_time_rate": 1.0,
+         "by_code": {}},
+        {"client": "acme", "period": "2026-11", "launches": 25, "error_free": 24,
+         "error_free_rate": 0.96, "incidents": 1, "caught_before_launch": 9, "on_time_rate": 1.0,
+         "by_code": {"UTM001": 1},
+         "by_severity": {"error": 1, "warning": 0}, "mttr_hours": 5.5, "open_incidents": 1,
+         "refused": 3, "forced": 1,
+         "targets": {"error_free_rate": {"plan": 0.95, "fact": 0.96, "ratio": 1.0105},
+                     "launches": {"plan": 30, "fact": 25, "ratio": 0.8333}},
+         "bonus_coefficient": 1.01},
+        {"client": "<b>Бета</b>", "period": "2026-11", "launches": 0, "error_free": 0,
+         "error_free_rate": None, "incidents": 0, "caught_before_launch": 0,
+         "on_time_rate": None, "by_code": {}},
     ],
 }
 
@@ -469,15 +399,9 @@ def test_browser_renders_report(tmp_path: Path) -> None:
     dark = browser.screenshot(page, tmp_path, (800, 600), dark=True)
     assert sum(browser.pixel(dark, 5, 5)) < 150  # dark mode follows prefers-color-scheme
     dom = browser.dump_dom(page, tmp_path)
-    for text in (
-        "2 errors: not ready to send",
-        "Чёрная пятница",
-        "404 Not Found",
-        "Fix the file as the message says",
-        "utm_campaign",
-        "v=spf1 include",
-        "acme.example — DKIM k1",
-    ):
+    for text in ("2 errors: not ready to send", "Чёрная пятница", "404 Not Found",
+                 "Fix the file as the message says", "utm_campaign", "v=spf1 include",
+                 "acme.example — DKIM k1"):
         assert text in dom
     assert "<iframe" in dom
 
@@ -539,11 +463,8 @@ def test_report_command_writes_the_report(
         '[report]\nagency = "Агентство «Почта»"\nlogo = "brand/logo.png"\n', encoding="utf-8"
     )
     write_campaign(tmp_path / "campaigns", "good")
-    write_campaign(
-        tmp_path / "campaigns",
-        "long",
-        subject="Чёрная пятница в ACME: скидки до 70% на всю зимнюю коллекцию и шапки",
-    )
+    write_campaign(tmp_path / "campaigns", "long",
+                   subject="Чёрная пятница в ACME: скидки до 70% на всю зимнюю коллекцию и шапки")
 
     assert main(["report", "--offline", "campaigns/good", "-o", "good.html"]) == 0
     good = (tmp_path / "good.html").read_text(encoding="utf-8")
