@@ -1,7 +1,7 @@
 """The runner: discover inputs, load and parse each once, gather network facts, then judge.
 
-    sources -> Campaign (loaders) -> variants rendered and parsed (templating)
-            -> Facts for the whole batch (net; skipped offline) -> rules -> findings
+sources -> Campaign (loaders) -> variants rendered and parsed (templating)
+        -> Facts for the whole batch (net; skipped offline) -> rules -> findings
 """
 
 from __future__ import annotations
@@ -108,8 +108,6 @@ def judge(campaign: Campaign, config: Config, facts: Facts, *, offline: bool) ->
     return CampaignResult(campaign, findings)
 
 
-
-
 @dataclass
 class Batch:
     """The outcome of one run: every campaign's findings and the facts they were judged on."""
@@ -131,7 +129,9 @@ def run(
     """Check every campaign below ``paths``; the whole batch's network facts are fetched once."""
     offline = config.links.offline if offline is None else offline
     campaigns = _prepare_all(discover(paths), config, jobs or os.cpu_count() or 1)
-    return check_campaigns(campaigns, config, offline=offline, use_cache=use_cache, progress=progress)
+    return check_campaigns(
+        campaigns, config, offline=offline, use_cache=use_cache, progress=progress
+    )
 
 
 def check_campaigns(

@@ -24,6 +24,8 @@ LinkVerdict = Literal[
 
 @dataclass(frozen=True)
 class Hop:
+    """One response on the way to the final page: the URL requested and its status."""
+
     url: str
     status: int
 
@@ -36,8 +38,15 @@ class LinkResult:
     reason: str = ""  # human-readable: "404 Not Found", "DNS lookup failed", …
     hops: tuple[Hop, ...] = ()  # every response on the way, redirects included
     final_url: str | None = None
-    method: str = "HEAD"
+    method: str = "HEAD"  # the method of the final answer ("" when nothing was requested)
     from_cache: bool = False
+    checked_at: float = 0.0  # Unix time of the request (a cached result keeps its own)
+    unsubscribe: bool = False  # requested as an unsubscribe link: HEAD only, never clicked
+
+    @property
+    def redirects(self) -> int:
+        """How many redirect answers were met on the way."""
+        return sum(300 <= h.status < 400 for h in self.hops)
 
 
 @dataclass

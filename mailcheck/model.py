@@ -74,6 +74,8 @@ class Variable:
     fallback_covers_empty: bool = True  # False for Jinja default('x') without true
     system: bool = False  # filled by the ESP (unsubscribe URL, recipient id …)
     in_link: bool = False
+    where: str = "html"  # the part it is used in: subject, preheader, html, text, header:<Name>
+    fallback: str | None = None  # the inline fallback text, when one is given
 
 
 @dataclass
@@ -88,6 +90,7 @@ class Rendered:
     text: str | None
     document: Document | None  # parse of ``html``
     blanked_breakage: list[str] = field(default_factory=list)  # PER002 evidence
+    headers: dict[str, str] | None = None  # the campaign's header values, rendered
 
 
 @dataclass
@@ -104,10 +107,12 @@ class Campaign:
     from_addr: str | None = None
     html: str | None = None  # template source of the HTML part
     html_bytes: int = 0  # size of the HTML part as it would be sent (UTF-8 or its charset)
+    html_label: str = ""  # how findings name the HTML: "email.html", "text/html part"
     text: str | None = None  # plain-text part
     text_known: bool = False  # True when we know whether a plain-text part exists
     headers: dict[str, str] | None = None  # None: headers unknown (bare HTML, no [headers])
     dialect: Dialect = "none"
+    dialect_explicit: bool = False  # `template = …` given in campaign.toml; else detect it
     samples: list[dict[str, object]] = field(default_factory=list)
     send_at: datetime | None = None
     utm: dict[str, str] = field(default_factory=dict)

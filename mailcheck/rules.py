@@ -53,6 +53,11 @@ class Context:
     def main(self) -> Rendered | None:
         return self.campaign.main
 
+    def html_at(self, line: int) -> str:
+        """A finding location for a line of the campaign's HTML."""
+        label = self.campaign.html_label or "html"
+        return f"{label}:{line}" if line else label
+
 
 CheckFn = Callable[[Context], Iterable[Problem]]
 

@@ -1,14 +1,257 @@
-"""HTTP link checking for a whole batch (issue 3: to be implemented)."""
+"""HTTP link checking for a whole batch: every unique rendered URL is requested once.
+
+    campaigns -> every link of every rendered variant (+ List-Unsubscribe URLs)
+              -> decided locally (excluded, not a web link, invalid) or a request key
+              -> fresh cached results -> the rest fetched concurrently -> cache -> results
+
+Results are keyed by the URL as rendered (``Link.href``), which is what rules look up. Two
+hrefs that differ only in their #fragment share one request.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import ipaddress
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+
+import httpx
+
 from mailcheck.config import Config
 from mailcheck.facts import LinkResult
-from mailcheck.model import Campaign
+from mailcheck.linkinfo import is_unsubscribe, scheme
+from mailcheck.model import Campaign, Link
+from mailcheck.net.http import Fetcher, make_client
+from mailcheck.net.linkcache import LinkCache, open_cache, warn
+from mailcheck.progress import Progress
+
+try:
+    from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST
+except ImportError:  # the templating package has not landed in this branch yet
+    SYSTEM_PLACEHOLDER_HOST = "esp-system.mailcheck.invalid"
+
+CACHE_FILE = "links.sqlite"
+WEB_SCHEMES = ("http", "https")
+# Any dialect's merge-tag syntax, raw or percent-encoded: such a URL was never rendered and
+# requesting it would only report the template problem (PER003) a second time as "broken".
+TEMPLATE_MARKERS = re.compile(
+    r"\{\{|\{%|\*\||\|\*|%%|\[%|\$\{|@\{|<%|%7B%7B|%7B%25|%5B%25|%24%7B|%2A%7C", re.I
+)
+HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.I)
+ANGLE_URL = re.compile(r"<\s*([^<>\s]+)\s*>")
+
+
+@dataclass(frozen=True)
+class Target:
+    """One request to make: the URL to send and whether it is an unsubscribe link."""
+
+    url: str
+    unsubscribe: bool
+
+
+@dataclass
+class Plan:
+    """What the batch needs: local verdicts, and the requests behind every other href."""
+
+    local: dict[str, LinkResult] = field(default_factory=dict)  # href -> decided without HTTP
+    keys: dict[str, str] = field(default_factory=dict)  # href -> request key
+    requests: dict[str, Target] = field(default_factory=dict)  # request key -> target
+
+
+def list_unsubscribe_urls(headers: dict[str, str] | None) -> list[str]:
+    """The http(s) URLs of a List-Unsubscribe header (RFC 2369: ``<url>, <mailto:…>``)."""
+    if not headers:
+        return []
+    value = next((v for k, v in headers.items() if k.lower() == "list-unsubscribe"), "")
+    return [u for u in ANGLE_URL.findall(value) if scheme(u) in WEB_SCHEMES]
+
+
+def request_url(href: str) -> str | LinkResult | None:
+    """The URL to request for ``href``; a local verdict; or None for no web link at all."""
+    text = href.strip()
+    if not text or text.startswith("#"):
+        return None  # empty and in-page links are the offline rules' business (LNK003)
+    kind = scheme(text)
+    if kind and kind not in WEB_SCHEMES:
+        return None  # mailto:, tel:, sms:, javascript:, cid: … are not requested
+    if TEMPLATE_MARKERS.search(text):
+        return LinkResult(
+            href, "excluded", reason="not requested: contains an unrendered merge tag", method=""
+        )
+    if not kind:
+        why = (
+            "protocol-relative link: e-mail clients have no page to resolve it against"
+            if text.startswith("//")
+            else "no http:// or https:// scheme: e-mail clients cannot open a relative link"
+        )
+        return LinkResult(href, "invalid", reason=why, method="")
+    try:
+        # The fragment never reaches the server (and two hrefs that differ only in it share
+        # one request); IDNs go out as punycode, paths percent-encoded.
+        url = httpx.URL(text.split("#", 1)[0])
+        problem = _host_problem(url)
+    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        return LinkResult(href, "invalid", reason=f"not a valid URL: {exc}", method="")
+    if problem:
+        return LinkResult(href, "invalid", reason=f"not a valid URL: {problem}", method="")
+    host = url.host.lower().rstrip(".")
+    if host == SYSTEM_PLACEHOLDER_HOST or host.endswith("." + SYSTEM_PLACEHOLDER_HOST):
+        return LinkResult(
+            href,
+            "excluded",
+            reason="not requested: the ESP fills this link in when sending",
+            method="",
+        )
+    return str(url)
+
+
+def _host_problem(url: httpx.URL) -> str | None:
+    if not url.host:
+        return "no host name"
+    if url.port is not None and not 0 < url.port < 65536:
+        return f"port {url.port} out of range"
+    return _bad_host(url.raw_host)
+
+
+@functools.lru_cache(maxsize=4096)
+def _bad_host(raw_host: bytes) -> str | None:
+    """Why a host name cannot be looked up (a batch has thousands of links to a few hosts)."""
+    raw = raw_host.decode("ascii", "replace")
+    try:
+        ipaddress.ip_address(raw.strip("[]"))
+        return None
+    except ValueError:
+        pass
+    name = raw.rstrip(".")
+    if len(name) > 253 or not all(HOST_LABEL.match(label) for label in name.split(".")):
+        return f"{raw!r} is not a valid host name"
+    return None
+
+
+def _excluded_by(patterns: Iterable[str]) -> list[re.Pattern[str]]:
+    compiled = []
+    for pattern in patterns:
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as exc:
+            warn(f"links.exclude pattern {pattern!r} is not a valid regex ({exc}); ignored")
+    return compiled
+
+
+def _campaign_links(campaign: Campaign, known: dict[Link, bool]) -> Iterator[tuple[str, bool]]:
+    """(href, is an unsubscribe link) for every link of every rendered variant."""
+    for link in campaign.all_links():
+        unsubscribe = known.get(link)
+        if unsubscribe is None:  # campaigns of a batch share most links: decide each once
+            unsubscribe = known[link] = is_unsubscribe(link)
+        yield link.href, unsubscribe
+    for url in list_unsubscribe_urls(campaign.headers):
+        if not TEMPLATE_MARKERS.search(url):
+            yield url, True
+
+
+def plan_links(campaigns: Iterable[Campaign], config: Config) -> Plan:
+    """Which hrefs of the batch need which requests (each unique request once)."""
+    from mailcheck.engine import campaign_config
+
+    plan = Plan()
+    unsubscribe: dict[str, bool] = {}
+    excluded: dict[str, bool] = {}
+    known: dict[Link, bool] = {}
+    for campaign in campaigns:
+        cfg = campaign_config(campaign, config)
+        patterns = _excluded_by(cfg.links.exclude)
+        for href, unsub in _campaign_links(campaign, known):
+            # Excluded only if every campaign using the href excludes it; an unsubscribe link
+            # anywhere makes the URL one (so it is never clicked).
+            hit = any(p.search(href) for p in patterns)
+            excluded[href] = excluded.get(href, True) and hit
+            unsubscribe[href] = unsubscribe.get(href, False) or unsub
+    links_cfg = config.links
+    for href in excluded:
+        if excluded[href]:
+            plan.local[href] = LinkResult(
+                href, "excluded", reason="not requested: matches links.exclude", method=""
+            )
+            continue
+        decided = request_url(href)
+        if decided is None:
+            continue
+        if isinstance(decided, LinkResult):
+            plan.local[href] = decided
+            continue
+        unsub = unsubscribe[href]
+        mode = "link"
+        if unsub:
+            mode = "unsubscribe-get" if links_cfg.unsubscribe_get else "unsubscribe"
+        if links_cfg.allow_private:
+            mode += "+private"
+        key = f"{mode} {decided}"
+        plan.keys[href] = key
+        previous = plan.requests.get(key)
+        plan.requests[key] = Target(decided, unsub or bool(previous and previous.unsubscribe))
+    return plan
 
 
 async def gather_links(
     campaigns: list[Campaign], config: Config, *, use_cache: bool = True, progress: bool = False
 ) -> dict[str, LinkResult]:
     """Request every unique web URL of the batch once; results keyed by the URL as rendered."""
-    return {}
+    plan = plan_links(campaigns, config)
+    cfg = config.links
+    answers: dict[str, LinkResult] = {}
+    cache: LinkCache | None = None
+    if use_cache and cfg.cache_ttl > 0 and plan.requests:
+        cache = open_cache(config.state_dir / CACHE_FILE, cfg.cache_ttl)
+    try:
+        if cache is not None:
+            try:
+                answers.update(cache.get_many(plan.requests))
+            except sqlite3.Error as exc:
+                warn(f"link cache could not be read ({exc}); checking without it")
+        todo = [key for key in plan.requests if key not in answers]
+        fetched = await _fetch_all(todo, plan, config, progress=progress)
+        answers.update(fetched)
+        if cache is not None and fetched:
+            try:
+                cache.put_many(fetched.items())
+            except sqlite3.Error as exc:
+                warn(f"link cache could not be written ({exc})")
+    finally:
+        if cache is not None:
+            cache.close()
+    results = dict(plan.local)
+    for href, key in plan.keys.items():
+        results[href] = replace(answers[key], url=href)
+    return results
+
+
+async def _fetch_all(
+    keys: list[str], plan: Plan, config: Config, *, progress: bool
+) -> dict[str, LinkResult]:
+    if not keys:
+        return {}
+    fetched: dict[str, LinkResult] = {}
+    bar = Progress(len(keys), "checking links", enabled=progress)
+    async with make_client(config.links) as client:
+        fetcher = Fetcher(client, config.links)
+
+        async def one(key: str) -> None:
+            target = plan.requests[key]
+            try:
+                result = await fetcher.check(target.url, unsubscribe=target.unsubscribe)
+            except Exception as exc:  # one odd link must not lose the batch's other results
+                result = LinkResult(
+                    target.url, "unreachable", reason=f"could not check: {exc!r}", method=""
+                )
+            fetched[key] = replace(result, unsubscribe=target.unsubscribe)
+            bar.advance()
+
+        try:
+            await asyncio.gather(*(one(key) for key in keys))
+        finally:
+            bar.close()
+    return fetched

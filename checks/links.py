@@ -1,0 +1,126 @@
+"""LNK (offline part): links that are wrong before anyone requests them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from mailcheck.domains import host_of, under
+from mailcheck.linkinfo import scheme
+from mailcheck.model import Link, Severity
+from mailcheck.rules import Context, Problem, rule
+from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST
+
+PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net", "localhost")
+# A whole href that is only a merge tag of some dialect, e.g. "{{ url }}", "*|LINK|*", "[% x %]".
+WHOLE_TAG = re.compile(
+    r"^\s*(\{\{.*\}\}|\{%.*%\}|\*\|.*\|\*|\[%.*%\]|%%.*%%|\$\{.*\}|%[a-z_.]+%|<%.*%>)\s*$", re.S
+)
+
+
+def placeholder_reason(link: Link) -> str | None:
+    """Why a link cannot be a real destination, or None."""
+    href = link.href.strip()
+    if not href:
+        return "empty link"
+    if href == "#":
+        return "link to “#”"
+    if WHOLE_TAG.match(href):
+        return f"unrendered merge tag as the whole link: {href}"
+    s = scheme(href)
+    if s == "javascript":
+        return "javascript: link"
+    if s in ("mailto", "tel") and not href.split(":", 1)[1].strip():
+        return f"empty {s}: link"
+    host = host_of(href)
+    if host and host != SYSTEM_PLACEHOLDER_HOST:
+        for domain in PLACEHOLDER_DOMAINS:
+            if under(host, domain):
+                return f"placeholder host {host}"
+    return None
+
+
+@rule("LNK003", "link-placeholder", Severity.ERROR)
+def link_placeholder(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports links that cannot lead anywhere: `href=""`, `#`, `javascript:`, example.com /
+    example.org / example.net, localhost, or an unrendered merge tag as the whole href.
+    Images with such a `src` are reported too.
+
+    ## Why it matters
+    These are leftovers from the template: the button the whole campaign points to does
+    nothing, or sends the reader to a domain nobody owns.
+
+    ## Example
+    `<a href="#" class="button">Купить со скидкой</a>` or
+    `<a href="https://example.com/sale">Shop now</a>`.
+
+    ## How to fix
+    Put the real destination into the link. If the ESP fills it, use its system tag and list
+    the variable in `system-variables`.
+    """
+    for link in ctx.campaign.all_links():
+        if link.kind == "css":
+            continue
+        reason = placeholder_reason(link)
+        if reason:
+            what = "image" if link.is_image else "link"
+            text = f" (“{link.text}”)" if link.text else ""
+            yield Problem(f"{what}{text}: {reason}", ctx.html_at(link.line), url=link.href or None)
+
+
+@rule("LNK004", "link-plain-http", Severity.WARNING)
+def link_plain_http(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports links and images that use plain `http://`.
+
+    ## Why it matters
+    Browsers warn about insecure pages, some clients block insecure images, and the UTM
+    parameters travel unencrypted. A redirect to https costs one more round trip.
+
+    ## Example
+    `<a href="http://acme.ru/sale?utm_source=email">`
+
+    ## How to fix
+    Use `https://` for every link and image.
+    """
+    seen: set[str] = set()
+    for link in ctx.campaign.all_links():
+        if scheme(link.href) == "http" and link.href not in seen:
+            seen.add(link.href)
+            yield Problem("plain http:// link", ctx.html_at(link.line), url=link.href)
+
+
+URLISH = re.compile(r"^(?:https?://)?(?:www\.)?((?:[\w-]+\.)+[^\W\d_]{2,})(?:[/:?#]\S*)?$", re.I)
+
+
+@rule("LNK007", "link-text-mismatch", Severity.ERROR)
+def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a link whose visible text is a URL on another host than the one the link goes to.
+
+    ## Why it matters
+    "Shows one address, goes to another" is the signature of phishing: spam filters score it,
+    and careful readers will not click.
+
+    ## Example
+    `<a href="https://click.esp.example/t/123">https://acme.ru/sale</a>`
+
+    ## How to fix
+    Make the text describe the destination in words ("Открыть каталог"), or make the shown URL
+    the real one.
+    """
+    for link in ctx.campaign.all_links():
+        if link.kind not in ("a", "area") or not link.text:
+            continue
+        shown = URLISH.match(link.text.strip())
+        target = host_of(link.href)
+        if not shown or not target or target == SYSTEM_PLACEHOLDER_HOST:
+            continue
+        shown_host = shown.group(1).lower().rstrip(".")
+        if not (under(target, shown_host.removeprefix("www.")) or under(shown_host, target)):
+            yield Problem(
+                f"link text shows {shown_host} but the link goes to {target}",
+                ctx.html_at(link.line),
+                url=link.href,
+            )

@@ -1,0 +1,288 @@
+"""LNK/UTM/UNS rules that judge what the link requests found (network facts).
+
+The requests themselves were made before any rule ran (mailcheck.net.links); these rules only
+read ``ctx.facts.links``. Which rule speaks for a link depends on what the link is: an image
+(LNK006), an unsubscribe link (UNS004) or any other link (LNK001/LNK002), so one dead URL is
+reported once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlsplit
+
+from mailcheck.facts import LinkResult
+from mailcheck.linkinfo import is_unsubscribe
+from mailcheck.model import Link, Severity
+from mailcheck.rules import Context, Problem, rule
+
+MAX_REDIRECTS = 5
+FAILED = ("broken", "unreachable", "invalid")
+
+
+def _location(link: Link) -> str:
+    return f"line {link.line}" if link.line else ""
+
+
+def _checked(ctx: Context, *, images: bool) -> Iterator[tuple[Link, LinkResult]]:
+    """The campaign's links of one sort with their results (each href once)."""
+    for link in ctx.campaign.all_links():
+        if link.is_image != images:
+            continue
+        result = ctx.facts.link(link.href)
+        if result is not None:
+            yield link, result
+
+
+def _plain_links(ctx: Context) -> Iterator[tuple[Link, LinkResult]]:
+    for link, result in _checked(ctx, images=False):
+        if not (is_unsubscribe(link) or result.unsubscribe):
+            yield link, result
+
+
+def _shown(url: str) -> str:
+    return url if len(url) <= 120 else url[:117] + "…"
+
+
+@rule("LNK001", "link-broken", Severity.ERROR, network=True)
+def link_broken(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a link that answers 4xx or 5xx after retries, or that is not a valid URL at all.
+    A page behind a bot wall (a Cloudflare challenge, LinkedIn's 999, a 429 that never
+    clears) is reported as a warning: the checker could not verify it, but people can open it.
+
+    ## Why it matters
+    A dead link in a sent campaign cannot be fixed: every recipient who clicks it lands on an
+    error page, and the click the campaign was paid for is lost.
+
+    ## Example
+    `<a href="https://shop.example.ru/sale-2025">` when the sale page was removed: `404 Not
+    Found`.
+
+    ## How to fix
+    Point the link at a live page (or ask the client to restore the page). For a bot wall,
+    open the link in a browser once before sending.
+    """
+    for link, result in _plain_links(ctx):
+        if result.verdict in ("broken", "invalid"):
+            yield Problem(
+                f"link is broken: {result.reason} — {_shown(link.href)}",
+                location=_location(link),
+                url=link.href,
+            )
+        elif result.verdict == "unverified":
+            yield Problem(
+                f"{result.reason} — {_shown(link.href)}; open it in a browser before sending",
+                location=_location(link),
+                url=link.href,
+                severity=Severity.WARNING,
+            )
+
+
+@rule("LNK002", "link-unreachable", Severity.ERROR, network=True)
+def link_unreachable(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a link whose host cannot be reached: the name does not resolve, the connection is
+    refused or reset, the TLS handshake fails, or no answer came within `links.timeout`
+    seconds (after retries). Links to loopback, private, link-local or cloud-metadata
+    addresses are not requested at all and are reported here with that reason, unless
+    `links.allow-private = true`.
+
+    ## Why it matters
+    Recipients see a browser error instead of the page. A typo in a domain, an expired
+    certificate or a staging host left in the template all end up here.
+
+    ## Example
+    `<a href="https://promo.acme-shop.ru/">` when `promo.acme-shop.ru` has no DNS record.
+
+    ## How to fix
+    Correct the host name, renew the certificate, or replace the staging or internal address
+    with the public one.
+    """
+    for link, result in _plain_links(ctx):
+        if result.verdict == "unreachable":
+            yield Problem(
+                f"link host unreachable: {result.reason} — {_shown(link.href)}",
+                location=_location(link),
+                url=link.href,
+            )
+
+
+@rule("LNK005", "too-many-redirects", Severity.WARNING, network=True)
+def too_many_redirects(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a link that goes through more than 5 redirects before reaching its page, and
+    (as an error) a link whose redirects go round in a loop and never reach a page.
+
+    ## Why it matters
+    Every hop costs the recipient time on a mobile connection, some clients and security
+    gateways give up on long chains, and each hop is another place where UTM parameters can be
+    lost. A loop is a dead link.
+
+    ## Example
+    A tracking link that redirects to a shortener, then to `http://`, then to `https://`, then
+    to the locale, then to the page: 6 redirects.
+
+    ## How to fix
+    Link to the final URL directly (keep the ESP's click tracking as the only redirect). For a
+    loop, fix the redirect rules on the site.
+    """
+    # Unsubscribe links are UNS004's: one dead URL is reported once.
+    for link, result in [*_plain_links(ctx), *_checked(ctx, images=True)]:
+        if result.verdict == "loop":
+            yield Problem(
+                f"redirect loop after {result.redirects} redirects — {_shown(link.href)}",
+                location=_location(link),
+                url=link.href,
+                severity=Severity.ERROR,
+            )
+        elif result.verdict == "too-many-redirects" or result.redirects > MAX_REDIRECTS:
+            more = "at least " if result.verdict == "too-many-redirects" else ""
+            yield Problem(
+                f"{more}{result.redirects} redirects (more than {MAX_REDIRECTS}) before the "
+                f"page — {_shown(link.href)}",
+                location=_location(link),
+                url=link.href,
+            )
+
+
+@rule("LNK006", "image-broken", Severity.ERROR, network=True)
+def image_broken(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports an image (`<img src>`, a `background` attribute, VML or CSS `url()`) whose URL
+    answers 4xx/5xx or whose host is unreachable, as LNK001 and LNK002 do for links.
+
+    ## Why it matters
+    A broken image leaves an empty box, or the alt text, where the offer was. Images in
+    e-mail are usually the banner and the buttons, so the campaign loses its message.
+
+    ## Example
+    `<img src="https://cdn.acme.ru/bf/banner.jpg">` after the image was moved to `/2026/bf/`.
+
+    ## How to fix
+    Upload the image again or correct the path; prefer the ESP's or your CDN's permanent URLs.
+    """
+    for link, result in _checked(ctx, images=True):
+        if result.verdict in FAILED:
+            yield Problem(
+                f"image is broken: {result.reason} — {_shown(link.href)}",
+                location=_location(link),
+                url=link.href,
+            )
+        elif result.verdict == "unverified":
+            yield Problem(
+                f"image: {result.reason} — {_shown(link.href)}",
+                location=_location(link),
+                url=link.href,
+                severity=Severity.WARNING,
+            )
+
+
+def _utm(url: str) -> dict[str, str]:
+    try:
+        query = urlsplit(url).query
+    except ValueError:
+        return {}
+    found: dict[str, str] = {}
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        if key.lower().startswith("utm_"):
+            found.setdefault(key.lower(), value)
+    return found
+
+
+def utm_change(start: str, hop: str) -> str | None:
+    """How the UTM parameters of ``start`` fare at ``hop``: dropped or changed, or None."""
+    before = _utm(start)
+    after = _utm(hop)
+    dropped = [k for k in before if k not in after]
+    if dropped:
+        return "drops " + ", ".join(dropped)
+    changed = [f"{k} {before[k]!r} → {after[k]!r}" for k in before if after[k] != before[k]]
+    if changed:
+        return "changes " + ", ".join(changed)
+    return None
+
+
+@rule("UTM004", "utm-lost-in-redirect", Severity.ERROR, network=True)
+def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Follows each tagged link's redirects and reports the first hop that drops or changes the
+    link's UTM parameters (`utm_source`, `utm_medium`, `utm_campaign`, …).
+
+    ## Why it matters
+    Analytics (GA4, Yandex Metrica) read UTMs from the page that finally opens. A shortener,
+    an `http://` → `https://` redirect or a locale redirect that forgets the query string
+    turns the campaign's visits into "direct" traffic, and the report to the client shows the
+    campaign brought nothing.
+
+    ## Example
+    `https://acme.ru/sale?utm_source=email&utm_campaign=bf` redirects to
+    `https://www.acme.ru/sale` — every UTM is lost.
+
+    ## How to fix
+    Link to the final URL, or fix the redirect to keep the query string (in nginx:
+    `return 301 https://www.acme.ru$request_uri;`).
+    """
+    for link, result in _plain_links(ctx):
+        if len(result.hops) < 2 or not _utm(link.href):
+            continue
+        for hop in result.hops[1:]:
+            change = utm_change(link.href, hop.url)
+            if change is not None:
+                yield Problem(
+                    f"a redirect {change}: {_shown(link.href)} → {_shown(hop.url)}",
+                    location=_location(link),
+                    url=link.href,
+                )
+                break
+
+
+@rule("UNS004", "unsubscribe-broken", Severity.ERROR, network=True)
+def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Checks that each unsubscribe link (in the body and in `List-Unsubscribe`) leads to a live
+    page — without unsubscribing anyone: it is requested with HEAD only (GET only when
+    `links.unsubscribe-get = true`), never POST. A server that refuses HEAD cannot be checked
+    this way and gives a "not verified" warning.
+
+    ## Why it matters
+    A dead unsubscribe link makes recipients press "Report spam" instead, which hurts the
+    sender's reputation with every mailbox provider; Gmail, Yahoo and Outlook require a working
+    unsubscribe for bulk senders, and the law requires it in most countries.
+
+    ## Example
+    `<a href="https://acme.ru/unsubscribe?id=…">Отписаться</a>` answering `404 Not Found`.
+
+    ## How to fix
+    Use the ESP's own unsubscribe tag (`*|UNSUB|*`, `{{ unsubscribe_url }}` …) or fix the page.
+    If the page only works with GET and a GET is safe (it shows a confirmation form), set
+    `links.unsubscribe-get = true`.
+    """
+    seen: set[str] = set()
+    candidates: list[tuple[str, str, LinkResult]] = []
+    for link, result in _checked(ctx, images=False):
+        if is_unsubscribe(link) or result.unsubscribe:
+            candidates.append((link.href, _location(link), result))
+    from mailcheck.net.links import list_unsubscribe_urls
+
+    for url in list_unsubscribe_urls(ctx.campaign.headers):
+        found = ctx.facts.link(url)
+        if found is not None:
+            candidates.append((url, "List-Unsubscribe header", found))
+    for url, location, result in candidates:
+        if url in seen:
+            continue
+        seen.add(url)
+        if result.verdict in (*FAILED, "loop", "too-many-redirects"):
+            yield Problem(
+                f"unsubscribe link is broken: {result.reason} — {_shown(url)}",
+                location=location,
+                url=url,
+            )
+        elif result.verdict == "unverified":
+            yield Problem(
+                f"unsubscribe link: {result.reason} — {_shown(url)}",
+                location=location,
+                url=url,
+                severity=Severity.WARNING,
+            )

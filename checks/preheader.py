@@ -1,0 +1,92 @@
+"""PRE: the preheader (preview text)."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterator
+
+from mailcheck.model import Severity
+from mailcheck.rules import Context, Problem, rule
+from mailcheck.text import grapheme_len
+
+
+def _preheader(ctx: Context) -> str:
+    main = ctx.main
+    text = main.preheader if main else ctx.campaign.preheader
+    return (text or "").strip()
+
+
+@rule("PRE001", "preheader-missing", Severity.WARNING)
+def preheader_missing(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a campaign with no preheader: neither `preheader =` in `campaign.toml` nor a
+    hidden preview element at the top of the HTML body.
+
+    ## Why it matters
+    Without a preheader, clients fill the preview line with the first body text they find:
+    "View in browser", an image's alt text or the legal footer.
+
+    ## Example
+    An HTML body that starts with the logo table and no hidden
+    `<div style="display:none">…</div>` before it.
+
+    ## How to fix
+    Add a hidden preheader element as the first thing in `<body>`, or set `preheader =` in
+    `campaign.toml` when the ESP inserts it.
+    """
+    if not _preheader(ctx):
+        yield Problem("no preheader (preview text) found", location="preheader")
+
+
+@rule("PRE002", "preheader-too-long", Severity.ERROR)
+def preheader_too_long(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a preheader longer than `preheader-max` (90) user-perceived characters, measured
+    as rendered with the longest sample values. The invisible padding after a preheader
+    (`&zwnj;&nbsp;` runs) is not counted.
+
+    ## Why it matters
+    Gmail shows about 90 characters of preview; the rest is cut mid-word.
+
+    ## Example
+    A 120-character preheader that lists every category on sale: "Только до воскресенья:
+    скидки до 70% на пуховики, ботинки, шапки, шарфы, варежки, перчатки и всё для катка" —
+    Gmail shows it up to "варежки, пер…".
+
+    ## How to fix
+    Keep the preheader to one short sentence that complements the subject.
+    """
+    text = _preheader(ctx)
+    limit = ctx.config.preheader_max
+    length = grapheme_len(text)
+    if length > limit:
+        yield Problem(f"preheader is {length} characters, limit {limit}: “{text}”", "preheader")
+
+
+def _normalised(text: str) -> str:
+    kept = (ch for ch in unicodedata.normalize("NFKC", text.casefold()) if ch.isalnum())
+    return "".join(kept)
+
+
+@rule("PRE003", "preheader-repeats-subject", Severity.WARNING)
+def preheader_repeats_subject(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a preheader that repeats the subject (ignoring case, spaces and punctuation), or
+    starts with it.
+
+    ## Why it matters
+    Subject and preheader are shown side by side: repeating the subject wastes the second
+    line that could carry the offer.
+
+    ## Example
+    Subject "Чёрная пятница в ACME", preheader "Чёрная пятница в ACME!".
+
+    ## How to fix
+    Use the preheader for what the subject does not say: the deadline, the discount, the
+    benefit.
+    """
+    main = ctx.main
+    subject = _normalised(main.subject or "") if main else ""
+    pre = _normalised(_preheader(ctx))
+    if subject and pre and (pre == subject or pre.startswith(subject)):
+        yield Problem("preheader repeats the subject", location="preheader")

@@ -1,0 +1,65 @@
+"""SUB: the subject line."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mailcheck.model import Severity
+from mailcheck.rules import Context, Problem, rule
+from mailcheck.text import grapheme_len
+
+
+@rule("SUB001", "subject-missing", Severity.ERROR)
+def subject_missing(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a campaign without a subject, or whose subject renders empty.
+
+    ## Why it matters
+    Mail clients show "(no subject)"; spam filters score an empty subject, and recipients
+    delete what they cannot identify.
+
+    ## Example
+    A `campaign.toml` without `subject = …`, or `subject = "{{ promo_title }}"` when no sample
+    recipient has `promo_title`.
+
+    ## How to fix
+    Write a subject in `campaign.toml` (or the ESP), and give every variable in it a fallback.
+    """
+    main = ctx.main
+    subject = main.subject if main else ctx.campaign.subject
+    if subject is None or not subject.strip():
+        why = "no subject" if not (ctx.campaign.subject or "").strip() else "subject renders empty"
+        yield Problem(why, location="subject")
+
+
+@rule("SUB002", "subject-too-long", Severity.ERROR)
+def subject_too_long(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a subject longer than `subject-max` (50) user-perceived characters, measured as
+    rendered with the longest sample value of each variable.
+
+    ## Why it matters
+    Mobile clients cut subjects after 30-50 characters; the offer at the end of a long subject
+    is never read. Emoji and letters like "й" count as one character each, as people see them.
+
+    ## Example
+    ```toml
+    subject = "{{ first_name | default('Друг', true) }}, только сегодня −30% на всю коллекцию"
+    ```
+    renders to 58 characters with the longest sample name, "Александра".
+
+    ## How to fix
+    Shorten the subject: put the offer first and move details to the preheader. Raise
+    `subject-max` in the configuration if your audience reads on desktop.
+    """
+    main = ctx.main
+    if not main or not main.subject:
+        return
+    limit = ctx.config.subject_max
+    length = grapheme_len(main.subject.strip())
+    if length > limit:
+        variant = f" (rendered with {main.label})" if ctx.campaign.variables else ""
+        yield Problem(
+            f"subject is {length} characters, limit {limit}{variant}: “{main.subject.strip()}”",
+            location="subject",
+        )

@@ -1,0 +1,171 @@
+"""UTM (offline part): analytics tags on links to the sender's own sites."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from urllib.parse import parse_qsl, urlsplit
+
+from mailcheck.domains import host_of, org_domain, under
+from mailcheck.linkinfo import is_unsubscribe, is_web
+from mailcheck.model import Link, Severity
+from mailcheck.rules import Context, Problem, rule
+from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, leftover_tags
+
+# Values of these keys legitimately differ between the links of one campaign.
+VARYING = {"utm_content", "utm_term"}
+
+
+def utm_pairs(url: str) -> list[tuple[str, str]]:
+    """UTM parameters of the query string (not the fragment, which analytics never reads)."""
+    try:
+        query = urlsplit(url).query
+    except ValueError:
+        return []
+    return [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k.startswith("utm_")]
+
+
+def fragment_utms(url: str) -> list[str]:
+    try:
+        fragment = urlsplit(url).fragment
+    except ValueError:
+        return []
+    return [k for k, _ in parse_qsl(fragment, keep_blank_values=True) if k.startswith("utm_")]
+
+
+def utm_links(ctx: Context) -> list[Link]:
+    """Clickable web links the UTM rules judge: unsubscribe and ESP system links are exempt."""
+    return [
+        link
+        for link in ctx.campaign.all_links()
+        if link.kind in ("a", "area")
+        and is_web(link.href)
+        and host_of(link.href) != SYSTEM_PLACEHOLDER_HOST
+        and not is_unsubscribe(link)
+    ]
+
+
+def tracked(ctx: Context, link: Link) -> bool:
+    host = host_of(link.href)
+    if not host:
+        return False
+    domains = ctx.config.tracked_domains
+    if domains:
+        return any(under(host, d) for d in domains)
+    sender = ctx.campaign.from_domain
+    return bool(sender) and under(host, org_domain(sender or ""))
+
+
+@rule("UTM001", "utm-missing", Severity.ERROR)
+def utm_missing(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a link to a tracked domain that lacks a required UTM parameter
+    (`required-utm`: utm_source, utm_medium, utm_campaign by default). Tracked domains are
+    `tracked-domains`, or else the organisational domain of the From address. Unsubscribe,
+    preference-centre, `mailto:` and `tel:` links are exempt.
+
+    ## Why it matters
+    Untagged clicks land in "direct" or "referral" in GA4 and Yandex Metrica: the campaign's
+    revenue is invisible in the client's report.
+
+    ## Example
+    `<a href="https://acme.ru/catalog">` in a campaign from `news@acme.ru`.
+
+    ## How to fix
+    Add the parameters: `https://acme.ru/catalog?utm_source=email&utm_medium=email&utm_campaign=bf-2026`.
+    UTMs after `#` are not read by analytics: put them in the query string.
+    """
+    required = ctx.config.required_utm
+    for link in utm_links(ctx):
+        if not tracked(ctx, link):
+            continue
+        present = {k for k, _ in utm_pairs(link.href)}
+        missing = [k for k in required if k not in present]
+        if missing:
+            after_hash = [k for k in missing if k in fragment_utms(link.href)]
+            note = f" ({', '.join(after_hash)} found after “#”, where analytics ignores it)"
+            yield Problem(
+                f"link lacks {', '.join(missing)}" + (note if after_hash else ""),
+                ctx.html_at(link.line),
+                url=link.href,
+            )
+
+
+@rule("UTM002", "utm-inconsistent", Severity.ERROR)
+def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a UTM value that differs from the campaign's `[utm]` table in `campaign.toml`, or
+    from the value most links of the campaign use (utm_content and utm_term may differ).
+
+    ## Why it matters
+    One campaign split over two names ("black-friday" and "black_friday") shows up as two
+    rows in the report, each with half of the revenue.
+
+    ## Example
+    Nine links with `utm_campaign=bf-2026` and one with `utm_campaign=bf2026`.
+
+    ## How to fix
+    Generate the UTM tail once (from `[utm]`) and paste the same tail into every link.
+    """
+    links = utm_links(ctx)
+    expected = {k: v for k, v in ctx.campaign.utm.items() if k not in VARYING}
+    counts: dict[str, Counter[str]] = {}
+    for link in links:
+        for key, value in utm_pairs(link.href):
+            if key not in VARYING:
+                counts.setdefault(key, Counter())[value] += 1
+    usual = {k: c.most_common(1)[0][0] for k, c in counts.items() if len(c) > 1}
+    for link in links:
+        for key, value in utm_pairs(link.href):
+            if key in expected and value != expected[key]:
+                yield Problem(
+                    f"{key}={value!r}, the campaign sets {expected[key]!r}",
+                    ctx.html_at(link.line),
+                    url=link.href,
+                )
+            elif key not in expected and key in usual and value != usual[key]:
+                yield Problem(
+                    f"{key}={value!r}, other links of the campaign use {usual[key]!r}",
+                    ctx.html_at(link.line),
+                    url=link.href,
+                )
+
+
+def _malformed(value: str) -> str | None:
+    if not value.strip():
+        return "empty value"
+    if leftover_tags(value):
+        return "unrendered merge tag"
+    if re.search(r"\s", value):
+        return "contains spaces"
+    if value != value.lower():
+        return "upper-case letters (analytics splits rows by case)"
+    return None
+
+
+@rule("UTM003", "utm-malformed", Severity.WARNING)
+def utm_malformed(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports UTM values that are empty, contain spaces, upper-case letters or an unrendered
+    merge tag, and UTM keys given twice in one link.
+
+    ## Why it matters
+    GA4 and Yandex Metrica treat "Email" and "email" as different sources; a space arrives as
+    `+` or `%20`; an unrendered `{{ campaign }}` becomes a campaign literally named so.
+
+    ## Example
+    `?utm_source=Email&utm_campaign=black friday`
+
+    ## How to fix
+    Use lower-case values with hyphens or underscores instead of spaces.
+    """
+    for link in utm_links(ctx):
+        pairs = utm_pairs(link.href)
+        keys = Counter(k for k, _ in pairs)
+        for key in sorted(k for k, n in keys.items() if n > 1):
+            yield Problem(f"{key} appears {keys[key]} times", ctx.html_at(link.line), link.href)
+        for key, value in pairs:
+            problem = _malformed(value)
+            if problem:
+                yield Problem(f"{key}={value!r}: {problem}", ctx.html_at(link.line), link.href)

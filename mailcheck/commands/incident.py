@@ -1,0 +1,129 @@
+"""``mailcheck incident add|list|resolve``: the log of problems found after sending."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+
+HELP = "log, list and resolve incidents of launched campaigns"
+DESCRIPTION = """\
+Log a problem found after a campaign went out (a client's complaint, a link that died), list
+incidents, and mark them resolved. Incidents feed `mailcheck kpi`: a launch with an incident of
+severity error is not error-free, and the time to resolve is measured from detection.
+
+  mailcheck incident add --launch 12 --code LNK001 --severity error --note "404 on the banner"
+  mailcheck incident list --client acme --open
+  mailcheck incident resolve 7 --at 2026-11-21T15:00+03:00
+
+Times are ISO 8601; without an offset they are local time. The database is `db` from the
+configuration (or MAILCHECK_DB).
+
+exit codes: 0 done, 2 usage error, unknown id, or a database that cannot be used"""
+
+CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = sub.add_parser("add", help="log an incident of a launch")
+    add.add_argument("--launch", type=int, required=True, metavar="ID", help="the launch id")
+    add.add_argument(
+        "--code", required=True, help="a rule code (LNK001 …) or your own (e.g. WRONG-PRICE)"
+    )
+    add.add_argument("--severity", required=True, choices=("error", "warning"))
+    add.add_argument("--note", required=True, metavar="TEXT", help="what happened")
+    add.add_argument("--detected-at", metavar="TIME", help="when it was found (default: now)")
+    lst = sub.add_parser("list", help="list incidents, oldest first")
+    lst.add_argument("--client", metavar="C", help="only this client's")
+    lst.add_argument("--open", action="store_true", help="only unresolved incidents")
+    res = sub.add_parser("resolve", help="mark an incident resolved")
+    res.add_argument("id", type=int, metavar="ID", help="the incident id")
+    res.add_argument("--at", metavar="TIME", help="when it was resolved (default: now)")
+    for each in (add, lst, res):
+        each.add_argument("--format", choices=("text", "json"), default="text")
+        # also accepted after the action; SUPPRESS keeps a value given before it
+        each.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS)
+
+
+def _time(value: str | None, flag: str) -> object:
+    from mailcheck.config import ConfigError
+    from mailcheck.store.records import parse_time
+
+    if value is None:
+        return None
+    try:
+        return parse_time(value)
+    except ValueError as exc:
+        raise ConfigError(f"{flag}: {exc}") from None
+
+
+def format_table(rows: list[dict[str, object]]) -> str:
+    if not rows:
+        return "no incidents.\n"
+    lines = []
+    for r in rows:
+        state = f"resolved {r['resolved_at']}" if r["resolved_at"] else "OPEN"
+        lines.append(
+            f"#{r['id']:<5} launch {r['launch']:<5} {r['client']} / {r['campaign']}\n"
+            f"       {r['severity']:<7} {r['code']:<9} detected {r['detected_at']}  {state}"
+            f"  [{r['source']}]\n"
+            f"       {r['note']}"
+        )
+    return "\n".join(lines) + f"\n{len(rows)} incident(s).\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from mailcheck.commands.common import config_from_args
+    from mailcheck.store import NewIncident, open_store
+
+    config = config_from_args(args)
+    if args.action == "add" and not CODE.match(args.code):
+        print(
+            f"mailcheck: error: --code {args.code!r}: use letters, digits, - and _ "
+            "(up to 32), e.g. LNK001 or WRONG-PRICE",
+            file=sys.stderr,
+        )
+        return 2
+    detected = _time(getattr(args, "detected_at", None), "--detected-at")
+    resolved_at = _time(getattr(args, "at", None), "--at")
+    with open_store(config.db_url) as store:
+        if args.action == "add":
+            assert detected is None or isinstance(detected, datetime)
+            row = store.add_incident(
+                NewIncident(
+                    launch_id=args.launch,
+                    code=args.code.upper(),
+                    severity=args.severity,
+                    note=args.note,
+                    source="manual",
+                    detected_at=detected,
+                )
+            )
+            rows = [row]
+            message = f"incident {row.id} logged for launch {row.launch_id} ({row.campaign})\n"
+        elif args.action == "resolve":
+            assert resolved_at is None or isinstance(resolved_at, datetime)
+            before = store.incident(args.id)
+            row = store.resolve_incident(args.id, resolved_at)
+            rows = [row]
+            again = before is not None and before.resolved_at is not None
+            message = (
+                f"incident {row.id} was already resolved at {row.to_json()['resolved_at']}\n"
+                if again
+                else f"incident {row.id} resolved at {row.to_json()['resolved_at']}\n"
+            )
+        else:
+            rows = store.incidents(client=args.client, open_only=args.open)
+            message = ""
+    data = [r.to_json() for r in rows]
+    if args.format == "json":
+        print(json.dumps({"version": 1, "incidents": data}, ensure_ascii=False, indent=2))
+    elif message:
+        sys.stdout.write(message)
+    else:
+        sys.stdout.write(format_table(data))
+    return 0

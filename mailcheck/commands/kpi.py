@@ -1,0 +1,198 @@
+"""``mailcheck kpi``: the error-free launch rate and its companions, per client and month."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+
+from mailcheck.config import Config
+
+HELP = "error-free launch rate, incidents and on-time rate per client and month"
+DESCRIPTION = """\
+Report the KPIs agency contracts measure, per client and calendar month (UTC) of the launch:
+launches, error-free launches and their rate (launches with no error-severity incident ÷
+launches), incidents by code and severity, errors caught before launch (refused attempts),
+on-time rate (launched no later than send_at), mean time to resolve, and against a plan:
+
+  mailcheck kpi --client acme --period 2026-11
+  mailcheck kpi --from 2026-09-01 --to 2026-11-30 --format csv > kpi.csv
+  mailcheck kpi --period 2026-11 --target error_free_rate=95% --target on_time_rate=0.9 \\
+      --weight error_free_rate=0.7 --weight on_time_rate=0.3
+
+Each --target NAME=PLAN reports fact ÷ plan; --weight NAME=W (for a targeted NAME) adds the
+bonus coefficient Σ wᵢ·factᵢ/planᵢ. Target names: error_free_rate, on_time_rate, error_free,
+launches (rates take 0..1 or a percentage). Incidents count in the month of their launch.
+Rates without launches are null (text: "–").
+
+exit codes: 0 done, 2 usage error or a database that cannot be used"""
+
+FORMATS = ("text", "json", "csv", "html")
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--client", metavar="C", help="only this client")
+    p.add_argument("--period", metavar="YYYY-MM", help="one month, e.g. 2026-11")
+    p.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last day, inclusive")
+    p.add_argument(
+        "--target", action="append", default=[], metavar="NAME=PLAN", help="a planned value"
+    )
+    p.add_argument(
+        "--weight", action="append", default=[], metavar="NAME=W", help="a target's weight"
+    )
+    p.add_argument("--format", choices=FORMATS, default="text", help="output format (text)")
+    p.add_argument("--output", "-o", metavar="FILE", help="write the output here, not stdout")
+
+
+def _pct(value: object) -> str:
+    return "–" if value is None else f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
+
+
+def _num(value: object) -> str:
+    return "–" if value is None else f"{value}"
+
+
+def format_text(data: dict[str, object]) -> str:
+    periods = data["periods"]
+    assert isinstance(periods, list)
+    if not periods:
+        return "no launches recorded for this selection.\n"
+    head = (
+        "client",
+        "period",
+        "launches",
+        "error-free",
+        "rate",
+        "incidents",
+        "caught",
+        "on-time",
+        "MTTR h",
+        "bonus",
+    )
+    rows = [
+        (
+            str(p["client"]),
+            str(p["period"]),
+            str(p["launches"]),
+            str(p["error_free"]),
+            _pct(p["error_free_rate"]),
+            str(p["incidents"]),
+            str(p["caught_before_launch"]),
+            _pct(p["on_time_rate"]),
+            _num(p["mttr_hours"]),
+            _num(p["bonus_coefficient"]),
+        )
+        for p in periods
+    ]
+    widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+             for r in [head, *rows]]  # fmt: skip
+    details = []
+    for p in periods:
+        extra = []
+        if p["by_code"]:
+            extra.append("by code: " + ", ".join(f"{c} {n}" for c, n in p["by_code"].items()))
+        for name, t in p["targets"].items():
+            extra.append(
+                f"{name}: fact {_num(t['fact'])} / plan {t['plan']:g} = {_num(t['ratio'])}"
+            )
+        if extra:
+            details.append(f"{p['client']} {p['period']}: " + "; ".join(extra))
+    return "\n".join(lines + (["", *details] if details else [])) + "\n"
+
+
+CSV_COLUMNS = (
+    "client",
+    "period",
+    "launches",
+    "error_free",
+    "error_free_rate",
+    "incidents",
+    "errors",
+    "warnings",
+    "caught_before_launch",
+    "refused",
+    "forced",
+    "on_time_rate",
+    "mttr_hours",
+    "open_incidents",
+    "by_code",
+    "bonus_coefficient",
+)
+
+
+def format_csv(data: dict[str, object]) -> str:
+    periods = data["periods"]
+    assert isinstance(periods, list)
+    targets = sorted({name for p in periods for name in p["targets"]})
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    target_cols = [f"{n}_{part}" for n in targets for part in ("plan", "fact", "ratio")]
+    writer.writerow([*CSV_COLUMNS, *target_cols])
+    for p in periods:
+        flat = {
+            **p,
+            "errors": p["by_severity"]["error"],
+            "warnings": p["by_severity"]["warning"],
+            "by_code": ";".join(f"{c}:{n}" for c, n in p["by_code"].items()),
+        }
+        row = ["" if flat[c] is None else flat[c] for c in CSV_COLUMNS]
+        for n in targets:
+            t = p["targets"].get(n, {})
+            row += ["" if t.get(k) is None else t[k] for k in ("plan", "fact", "ratio")]
+        writer.writerow(row)
+    return out.getvalue()
+
+
+def render_html(data: dict[str, object], config: Config) -> str:
+    from mailcheck.engine import UsageError
+
+    try:
+        from mailcheck.reports.kpi_html import render_kpi_html
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("mailcheck.reports.kpi_html",):
+            raise
+        raise UsageError(
+            "--format html needs the HTML KPI report (mailcheck.reports.kpi_html), which this "
+            "installation lacks; use --format json, csv or text"
+        ) from None
+    html: str = render_kpi_html(data, config)
+    return html
+
+
+def run(args: argparse.Namespace) -> int:
+    from mailcheck.commands.common import config_from_args, write_output
+    from mailcheck.kpi import KpiError, compute, parse_targets, window
+    from mailcheck.store import open_store
+
+    try:
+        plans, weights = parse_targets(args.target, args.weight)
+        since, until, months = window(args.period, args.start, args.end)
+    except KpiError as exc:
+        print(f"mailcheck: error: {exc}", file=sys.stderr)
+        return 2
+    config = config_from_args(args)
+    with open_store(config.db_url) as store:
+        attempts = store.launches(client=args.client, since=since, until=until)
+        incidents = store.incidents(client=args.client, since=since, until=until)
+    data = compute(
+        attempts,
+        incidents,
+        months=months,
+        clients=[args.client] if args.client else None,
+        plans=plans,
+        weights=weights,
+    )
+    if args.format == "json":
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "csv":
+        text = format_csv(data)
+    elif args.format == "html":
+        text = render_html(data, config)
+    else:
+        text = format_text(data)
+    write_output(text, args.output)
+    return 0

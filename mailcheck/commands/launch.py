@@ -1,0 +1,214 @@
+"""``mailcheck launch``: the final gate before sending, recorded in the incident log."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Mapping
+from datetime import datetime
+
+from mailcheck.facts import Facts
+from mailcheck.model import CampaignResult
+from mailcheck.store.records import LaunchAttempt, LaunchedLink, LaunchRow
+
+HELP = "final pre-send gate: check one campaign and record the launch (or refuse it)"
+DESCRIPTION = """\
+Run every check on ONE campaign and record the launch attempt in the incident log.
+
+With errors the launch is refused (exit 1) and the errors are recorded as caught before launch.
+With --force --reason TEXT the campaign is recorded as launched anyway and each error becomes an
+incident of the launch (so it counts against the error-free launch rate). Without errors the
+launch is recorded and mailcheck exits 0: go ahead and send.
+
+Recorded: campaign id, client, a sha256 of the campaign's source files, the rendered links and
+what the checker said about them (for `mailcheck monitor`), the planned send_at, the launch time,
+who launched it (--by, else MAILCHECK_USER, the CI actor, or the login name) and the CI job
+(GITHUB_RUN_ID, CI_JOB_ID, BUILD_TAG …).
+
+PATH must hold exactly one campaign: launch campaigns one by one (a batch is not a launch).
+
+exit codes: 0 launched, 1 refused (errors found), 2 usage error, not exactly one campaign, or a
+database that cannot be used"""
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    from mailcheck.commands.common import add_check_options
+
+    add_check_options(p, formats=("text", "json"))
+    p.add_argument("--client", metavar="C", help="the client (default: campaign.toml/config)")
+    p.add_argument("--force", action="store_true", help="launch despite errors (needs --reason)")
+    p.add_argument("--reason", metavar="TEXT", help="why the launch is forced")
+    p.add_argument("--by", metavar="NAME", help="who launches (default: from the environment)")
+
+
+def launched_by(given: str | None, env: Mapping[str, str]) -> str:
+    """The person or bot launching: --by, else the CI actor or the login name."""
+    if given:
+        return given
+    for key in ("MAILCHECK_USER", "GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_USER_ID", "USER",
+                "LOGNAME", "USERNAME"):  # fmt: skip
+        if env.get(key):
+            return env[key]
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
+
+
+def ci_job(env: Mapping[str, str]) -> str | None:
+    """The CI job that launched, as ``system:id`` (None outside CI)."""
+    if env.get("GITHUB_RUN_ID"):
+        repo = env.get("GITHUB_REPOSITORY", "")
+        attempt = env.get("GITHUB_RUN_ATTEMPT", "")
+        run = env["GITHUB_RUN_ID"] + (f".{attempt}" if attempt else "")
+        return f"github:{repo}#{run}" if repo else f"github:{run}"
+    if env.get("CI_JOB_ID"):
+        project = env.get("CI_PROJECT_PATH", "")
+        return f"gitlab:{project}#{env['CI_JOB_ID']}" if project else f"ci:{env['CI_JOB_ID']}"
+    if env.get("BUILD_TAG"):
+        return f"jenkins:{env['BUILD_TAG']}"
+    if env.get("BUILDKITE_JOB_ID"):
+        return f"buildkite:{env['BUILDKITE_JOB_ID']}"
+    if env.get("CIRCLE_WORKFLOW_JOB_ID"):
+        return f"circleci:{env['CIRCLE_WORKFLOW_JOB_ID']}"
+    return None
+
+
+def launched_links(result: CampaignResult, facts: Facts) -> tuple[LaunchedLink, ...]:
+    """Every rendered web link of the campaign with the checker's verdict at launch."""
+    from mailcheck.linkinfo import is_unsubscribe, is_web
+
+    found: dict[str, LaunchedLink] = {}
+    for link in result.campaign.all_links():
+        href = link.href.strip()
+        if not is_web(href) or href in found:
+            continue
+        purpose = "unsubscribe" if is_unsubscribe(link) else "image" if link.is_image else "link"
+        checked = facts.link(link.href) if facts.gathered else None
+        found[href] = LaunchedLink(
+            url=href,
+            kind=link.kind,
+            purpose=purpose,
+            verdict=checked.verdict if checked else None,
+            status=checked.status if checked else None,
+        )
+    return tuple(found.values())
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # A TOML local date-time (no offset) means the machine's local time.
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.astimezone()
+
+
+def build_attempt(
+    result: CampaignResult,
+    facts: Facts,
+    *,
+    client: str | None,
+    force: bool,
+    reason: str | None,
+    by: str,
+    job: str | None,
+    now: datetime,
+) -> LaunchAttempt:
+    from mailcheck.store.content import content_hash
+
+    campaign = result.campaign
+    return LaunchAttempt(
+        campaign=campaign.id,
+        client=client or campaign.client,
+        source=campaign.source,
+        content_hash=content_hash(campaign),
+        status="launched" if force or result.errors == 0 else "refused",
+        attempted_at=now,
+        launched_by=by,
+        send_at=_aware(campaign.send_at),
+        ci_job=job,
+        forced=force and result.errors > 0,
+        reason=reason,
+        findings=tuple(result.findings),
+        links=launched_links(result, facts),
+    )
+
+
+def as_json(row: LaunchRow, result: CampaignResult) -> dict[str, object]:
+    return {
+        "version": 1,
+        "launch": row.to_json(),
+        "findings": [f.to_json() for f in result.findings],
+    }
+
+
+def as_text(row: LaunchRow, result: CampaignResult, colour: bool) -> str:
+    from mailcheck.reports.text import format_campaign
+
+    head = format_campaign(result, colour)
+    if row.status == "refused":
+        verdict = (
+            f"launch {row.id} REFUSED: {row.campaign} (client {row.client}) has "
+            f"{row.errors} error(s); fix them, or launch anyway with --force --reason TEXT "
+            "(each error becomes an incident)"
+        )
+    elif row.forced:
+        verdict = (
+            f"launch {row.id} recorded: {row.campaign} (client {row.client}) FORCED with "
+            f"{row.errors} error(s) logged as incidents — reason: {row.reason}"
+        )
+    else:
+        verdict = f"launch {row.id} recorded: {row.campaign} (client {row.client}) — ready to send"
+    return f"{head}\n\n{verdict}\n"
+
+
+def run(args: argparse.Namespace) -> int:
+    from mailcheck.commands.common import config_from_args, use_colour, write_output
+    from mailcheck.engine import UsageError, discover
+    from mailcheck.engine import run as run_checks
+    from mailcheck.store import open_store
+    from mailcheck.store.db import now
+
+    if args.force and not (args.reason and args.reason.strip()):
+        raise UsageError("--force needs --reason TEXT: say why the launch goes out with errors")
+    config = config_from_args(args)
+    sources = discover(args.paths)
+    if len(sources) != 1:
+        listed = "".join(f"\n  {s.shown}" for s in sources[:20])
+        more = f"\n  … and {len(sources) - 20} more" if len(sources) > 20 else ""
+        raise UsageError(
+            f"launch takes exactly one campaign, found {len(sources)} in "
+            f"{' '.join(args.paths)}{':' if sources else ''}{listed}{more}\n"
+            "launch each campaign on its own (e.g. mailcheck launch campaigns/black-friday)"
+        )
+    with open_store(config.db_url) as store:  # a database problem shows before any checking
+        batch = run_checks(
+            args.paths,
+            config,
+            offline=config.links.offline,
+            use_cache=not args.no_cache,
+            progress=sys.stderr.isatty(),
+        )
+        if len(batch.results) != 1:  # the sources changed while we ran
+            raise UsageError(f"launch takes exactly one campaign, found {len(batch.results)}")
+        result = batch.results[0]
+        attempt = build_attempt(
+            result,
+            batch.facts,
+            client=args.client,
+            force=args.force,
+            reason=args.reason,
+            by=launched_by(args.by, os.environ),
+            job=ci_job(os.environ),
+            now=now(),
+        )
+        row = store.record_launch(attempt)
+    if args.format == "json":
+        text = json.dumps(as_json(row, result), ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = as_text(row, result, use_colour(args.output))
+    write_output(text, args.output)
+    return 1 if row.status == "refused" else 0

@@ -1,0 +1,70 @@
+"""``mailcheck report``: the client QA report as one self-contained HTML file."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "write the client QA report (one self-contained HTML file)"
+DESCRIPTION = """\
+Check campaigns and write the QA report an agency sends to its client: the verdict first
+(ready to send / N errors), findings with how to fix them, every link with its status,
+redirects and UTM parameters, the sender's SPF/DKIM/DMARC records, the subject and preheader
+as an inbox shows them, and a sandboxed preview of the e-mail.
+
+The file is self-contained (inline CSS, logo inlined, no request leaves it) and prints well.
+Agency name and logo come from [tool.mailcheck.report] (agency, logo) in the configuration.
+
+exit codes: 0 no errors, 1 errors found (the report is written either way), 2 usage error"""
+
+DEFAULT_OUTPUT = "mailcheck-report.html"
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="campaign dirs, .eml or .html files")
+    p.add_argument(
+        "--output", "-o", metavar="FILE", default=DEFAULT_OUTPUT,
+        help=f"where to write the report ({DEFAULT_OUTPUT}); - for stdout",
+    )
+    p.add_argument("--offline", action="store_true", help="no network: skip link and DNS rules")
+    p.add_argument("--no-cache", action="store_true", help="ignore the link result cache")
+    p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run")
+    p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
+
+
+def run(args: argparse.Namespace) -> int:
+    from mailcheck.commands.common import config_from_args
+    from mailcheck.engine import run as run_checks
+    from mailcheck.reports.html import logo_data_uri, render_report
+
+    config = config_from_args(args)
+    _, logo_problem = logo_data_uri(config.report.logo)
+    if logo_problem:
+        print(f"mailcheck: warning: {logo_problem}; the report has no logo", file=sys.stderr)
+    batch = run_checks(
+        args.paths,
+        config,
+        offline=config.links.offline,
+        use_cache=not args.no_cache,
+        progress=sys.stderr.isatty(),
+    )
+    html = render_report(batch.results, batch.facts, config, offline=batch.offline)
+    errors = sum(r.errors for r in batch.results)
+    warnings = sum(r.warnings for r in batch.results)
+    if args.output == "-":
+        sys.stdout.write(html)
+        sys.stdout.flush()
+    else:
+        try:
+            Path(args.output).write_text(html, encoding="utf-8")
+        except OSError as exc:
+            print(f"mailcheck: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
+            return 2
+        verdict = "ready to send" if not errors else f"{errors} error(s)"
+        print(
+            f"mailcheck: wrote {args.output}: {len(batch.results)} campaign(s), {verdict}, "
+            f"{warnings} warning(s)",
+            file=sys.stderr,
+        )
+    return 1 if errors else 0

@@ -1,0 +1,269 @@
+"""HTML → :class:`mailcheck.model.Document` in one lxml parse.
+
+Speed matters (a batch can hold thousands of e-mails, and every rendered variant is parsed), so
+this uses lxml directly rather than BeautifulSoup and lets libxml2 do the walking: a handful of
+C-level passes (tag-filtered iteration, ``strip_elements``, XPath ``normalize-space``) instead of
+one Python-level visit of every node, which measured twice as slow.
+
+What counts as the **preheader**: the first element of the body that is hidden (``display:none``,
+``visibility:hidden``, ``max-height:0``, ``max-width:0``, ``opacity:0``, ``mso-hide:all``,
+``font-size:0``, ``height:0`` with ``overflow:hidden``, or the ``hidden`` attribute) or whose class
+or id contains "preheader" / "preview", and that comes *before any visible text* of the body.
+Images, spacers and empty cells may precede it; text may not — a hidden element further down is a
+mobile-only block or a tracking trick, not what the inbox shows next to the subject. Its text,
+without padding (see :func:`mailcheck.text.strip_padding`), is the preheader; when the first such
+element has no text left, the next one (still before visible text) is tried. The preheader's
+text is not part of the body's visible text; other hidden elements' text is (mobile-only content
+is still read by someone).
+
+Links in Outlook conditional comments (``<!--[if mso]>…<![endif]-->``) are real links for Outlook
+readers: VML image sources and ``<v:roundrect href>`` buttons found there are reported too.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from lxml import etree
+
+from mailcheck.model import Document, Image, Link, LinkKind
+from mailcheck.text import collapse_ws, strip_padding
+
+# The plain etree parser: lxml.html's element classes cost a Python lookup per element.
+_PARSER = etree.HTMLParser(huge_tree=True)
+_BYTES_PARSER = etree.HTMLParser(huge_tree=True, encoding="utf-8")
+
+# Elements whose content is never shown as body text.
+_NOT_TEXT = ("head", "script", "style", "title", "template", "xml", "noembed")
+# Elements that separate words: their boundaries become spaces in the visible text.
+_BLOCKS = tuple(
+    {
+        *("address", "article", "aside", "blockquote", "body", "br", "caption", "center"),
+        *("dd", "details", "div", "dl", "dt", "figcaption", "figure", "footer", "form"),
+        *("h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "img", "li", "main"),
+        *("nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot"),
+        *("th", "thead", "tr", "ul", "button"),
+        # Inky (Foundation for Emails) components
+        *("container", "row", "columns", "spacer", "wrapper", "callout", "menu", "item"),
+    }
+)
+_BACKGROUND_TAGS = frozenset({"body", "table", "td", "th"})
+_VML_IMAGE_TAGS = frozenset({"v:fill", "v:image", "v:imagedata"})
+_LINK_SET = frozenset({*_VML_IMAGE_TAGS, "a", "img", "area"})
+_BLOCK_SET = frozenset(_BLOCKS)
+_VISITED = (*_BLOCK_SET, *_LINK_SET, "title")
+_TEXT_OF = etree.XPath("normalize-space(.)")
+
+_ZERO = r"\s*:\s*0*(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:!\s*important\s*)?(?:;|$)"
+_HIDING = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all"
+    rf"|max-height{_ZERO}|max-width{_ZERO}|opacity{_ZERO}|font-size{_ZERO}"
+)
+_ZERO_HEIGHT = re.compile(rf"(?<![-\w])height{_ZERO}")
+_OVERFLOW_HIDDEN = re.compile(r"overflow\s*:\s*hidden")
+_MARKER = re.compile(r"preheader|preview", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"]*?))\s*\)""", re.IGNORECASE)
+# Inside conditional comments: VML image sources and bulletproof-button hrefs.
+_COND_VML = re.compile(
+    r"<v:(?:fill|image|imagedata)\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE
+)
+_COND_ROUNDRECT = re.compile(
+    r"<v:(?:roundrect|rect|shape)\b[^>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE
+)
+
+
+def is_hidden(el: Any) -> bool:
+    """Whether an element is hidden by its inline style or ``hidden`` attribute."""
+    style = el.get("style")
+    if style and _hiding_style(style):
+        return True
+    return el.get("hidden") is not None
+
+
+def _hiding_style(style: str) -> bool:
+    style = style.lower()
+    if _HIDING.search(style):
+        return True
+    return bool(_ZERO_HEIGHT.search(style) and _OVERFLOW_HIDDEN.search(style))
+
+
+def _is_candidate(el: Any) -> bool:
+    if is_hidden(el):
+        return True
+    marker = el.get("class")
+    if marker and _MARKER.search(marker):
+        return True
+    marker = el.get("id")
+    return bool(marker and _MARKER.search(marker))
+
+
+def _tree(html: str) -> Any:
+    """The parsed document root, or None when there is nothing to parse."""
+    if not html or html.isspace():
+        return None
+    try:
+        return etree.fromstring(html, _PARSER)
+    except ValueError:
+        # lxml refuses str with an XML encoding declaration (or NUL bytes): parse UTF-8 bytes
+        data = html.encode("utf-8", "surrogatepass").replace(b"\x00", b"")
+        return etree.fromstring(data, _BYTES_PARSER)
+
+
+def parse_html(html: str) -> Document:
+    """Parse an HTML body (a whole document, a fragment, Inky markup, broken HTML). Never raises."""
+    try:
+        root = _tree(html)
+        if root is None:  # nothing but whitespace and comments
+            return Document()
+        return _extract(root, "url(" in html or "URL(" in html or "Url(" in html)
+    except Exception:  # libxml2 gave up (or a bug here): nothing can be read from it
+        return Document()
+
+
+def _extract(root: Any, has_css_urls: bool) -> Document:
+    links: list[Link] = []
+    images: list[Image] = []
+    anchors: list[tuple[int, Any]] = []  # <a> elements: their text is read once blocks are split
+    title: str | None = None
+    # One traversal for links, images, the title and word boundaries; every element only when
+    # some style attribute may hold a url(), else just the tags that matter (much faster).
+    nodes = root.iter() if has_css_urls else root.iter(etree.Comment, *_VISITED)
+    for el in nodes:
+        tag = el.tag
+        if not isinstance(tag, str):
+            if tag is etree.Comment and el.text and el.text.lstrip().startswith("[if"):
+                links.extend(_conditional_links(el))
+            continue
+        if tag in _BLOCK_SET:
+            # block boundaries are word boundaries: <td>a</td><td>b</td> reads "a b"; indented
+            # HTML mostly has whitespace there already, and writing text nodes costs more
+            tail = el.tail
+            if not tail:
+                el.tail = " "
+            elif not tail[0].isspace():
+                el.tail = " " + tail
+            text = el.text
+            if not text:
+                if len(el):
+                    el.text = " "
+            elif not text[0].isspace():
+                el.text = " " + text
+            if tag in _BACKGROUND_TAGS:
+                background = el.get("background")
+                if background is not None:
+                    background = background.strip()
+                    links.append(
+                        Link(background, "background", "", el.sourceline or 0, background)
+                    )
+        if tag in _LINK_SET:
+            _element_links(el, tag, links, images, anchors)
+        elif tag == "title" and title is None:
+            title = collapse_ws("".join(el.itertext()))
+        if has_css_urls:
+            style = el.get("style")
+            if style and "url(" in style.lower():
+                line = el.sourceline or 0
+                for match in _CSS_URL.finditer(style):
+                    url = next(g for g in match.groups() if g is not None).strip()
+                    links.append(Link(url, "css", "", line, url))
+    etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
+    for index, el in anchors:
+        link = links[index]
+        links[index] = Link(link.href, "a", _TEXT_OF(el), link.line, link.raw)
+
+    preheader_el, preheader = _find_preheader(root)
+    if preheader_el is not None:
+        _remove_keeping_tail(preheader_el)
+    return Document(
+        title=title or None,
+        preheader=preheader,
+        links=links,
+        images=images,
+        # string-value of the tree: text nodes only (comment tails yes, comments no)
+        text=strip_padding(_TEXT_OF(root)),  # hidden padding blocks are not text either
+    )
+
+
+def _find_preheader(root: Any) -> tuple[Any, str | None]:
+    """The preheader element and its text: see the module's docstring for the rule."""
+    candidate: Any = None
+    pieces: list[str] = []
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if event == "start":
+            if candidate is None and el.tag not in ("html", "body") and _is_candidate(el):
+                candidate = el
+                pieces = []
+            piece = el.text
+        else:
+            if el is candidate:
+                found = strip_padding("".join(pieces))
+                if found:
+                    return candidate, found
+                candidate = None
+            piece = el.tail
+        if not piece:
+            continue
+        if candidate is not None:
+            pieces.append(piece)
+        elif not piece.isspace() and strip_padding(piece):
+            return None, None  # visible text came first
+    return None, None
+
+
+def _remove_keeping_tail(el: Any) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    if tail:
+        previous = el.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _element_links(
+    el: Any, tag: str, links: list[Link], images: list[Image], anchors: list[tuple[int, Any]]
+) -> None:
+    line = el.sourceline or 0
+    if tag == "a":
+        href = el.get("href")
+        if href is not None:
+            href = href.strip()
+            anchors.append((len(links), el))
+            links.append(Link(href, "a", "", line, href))
+    elif tag == "img":
+        src = el.get("src")
+        alt = el.get("alt")
+        if src is not None:
+            src = src.strip()
+            links.append(Link(src, "img", alt or "", line, src))
+        images.append(Image(src or "", alt, line))
+    elif tag == "area":
+        href = el.get("href")
+        if href is not None:
+            href = href.strip()
+            text = collapse_ws(el.get("alt") or "")  # an image map region shows no text
+            links.append(Link(href, "area", text, line, href))
+    elif tag in _VML_IMAGE_TAGS:
+        src = el.get("src")
+        if src is not None:
+            src = src.strip()
+            links.append(Link(src, "vml", "", line, src))
+
+
+def _conditional_links(comment: Any) -> list[Link]:
+    body = comment.text
+    # libxml2 records a comment's line when the comment ends: count back from there
+    end_line = comment.sourceline or 0
+    found: list[Link] = []
+    for pattern, kind in ((_COND_VML, "vml"), (_COND_ROUNDRECT, "a")):
+        for match in pattern.finditer(body):
+            url = (match.group(1) if match.group(1) is not None else match.group(2)).strip()
+            line = max(1, end_line - body.count("\n", match.start())) if end_line else 0
+            link_kind: LinkKind = "vml" if kind == "vml" else "a"
+            found.append(Link(url, link_kind, "", line, url))
+    return found

@@ -1,0 +1,268 @@
+"""The error-free launch KPI and its companions, computed from launch and incident records.
+
+Pure computation: no database, no I/O. ``mailcheck kpi`` fetches the rows and formats the
+result; tests feed rows directly.
+
+Definitions (per client and calendar month, UTC, of the launch attempt):
+
+* ``launches`` — attempts recorded as launched (forced ones included);
+* ``error_free`` — launches with no incident of severity ``error``, whenever it was found
+  (at launch with ``--force``, by the monitor, or logged by hand later);
+* ``error_free_rate`` — error_free ÷ launches (null without launches);
+* ``incidents`` — incidents of those launches, ``by_code`` and ``by_severity``;
+* ``caught_before_launch`` — error findings of refused attempts (the gate's catch);
+* ``on_time_rate`` — launches with launched ≤ send_at ÷ launches that had a send_at;
+* ``mttr_hours`` — mean detected→resolved time of the resolved incidents;
+* ``targets`` — fact ÷ plan per ``--target``; ``bonus_coefficient`` — Σ wᵢ·factᵢ/planᵢ over
+  the targets given a ``--weight``.
+
+Only KPIs where more is better can be targets, so that a ratio ≥ 1 always means "plan met"
+and the weighted sum rewards what the contract rewards; incident counts and MTTR are reported
+but not target-able (fact ÷ plan would reward more incidents).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+
+from mailcheck.store.records import IncidentRow, LaunchRow
+
+TARGETABLE: dict[str, str] = {
+    "error_free_rate": "share of launches with no error incident (0..1 or a percentage)",
+    "on_time_rate": "share of scheduled launches sent no later than send_at (0..1 or %)",
+    "error_free": "number of error-free launches",
+    "launches": "number of launches",
+}
+RATES = {"error_free_rate", "on_time_rate"}
+DIGITS = 4
+
+
+class KpiError(ValueError):
+    """Bad KPI arguments: unknown names, bad numbers, bad periods (exit 2)."""
+
+
+# -- arguments ---------------------------------------------------------------------------
+
+
+def _valid_names() -> str:
+    return ", ".join(sorted(TARGETABLE))
+
+
+def parse_assignments(items: Sequence[str], what: str) -> dict[str, float]:
+    """``NAME=NUMBER`` pairs (``NUMBER`` may be a percentage for rates)."""
+    found: dict[str, float] = {}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        name = name.strip().replace("-", "_")
+        if not sep or not name:
+            raise KpiError(f"--{what} {item!r}: expected NAME=VALUE, e.g. error_free_rate=0.95")
+        if name not in TARGETABLE:
+            raise KpiError(f"--{what}: unknown KPI {name!r}; valid names: {_valid_names()}")
+        raw = raw.strip()
+        percent = raw.endswith("%")
+        try:
+            value = float(raw[:-1] if percent else raw)
+        except ValueError:
+            raise KpiError(f"--{what} {item!r}: {raw!r} is not a number") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise KpiError(f"--{what} {item!r}: {raw!r} is not a finite number")
+        if percent:
+            if name not in RATES or what != "target":
+                raise KpiError(f"--{what} {item!r}: only rate targets may be percentages")
+            value /= 100
+        if name in found:
+            raise KpiError(f"--{what}: {name} given twice")
+        found[name] = value
+    return found
+
+
+def parse_targets(
+    targets: Sequence[str], weights: Sequence[str]
+) -> tuple[dict[str, float], dict[str, float]]:
+    plans = parse_assignments(targets, "target")
+    for name, plan in plans.items():
+        if plan <= 0:
+            raise KpiError(f"--target {name}: the plan must be greater than 0")
+    ws = parse_assignments(weights, "weight")
+    for name, w in ws.items():
+        if name not in plans:
+            raise KpiError(f"--weight {name}: no --target {name}=PLAN to weigh")
+        if w < 0:
+            raise KpiError(f"--weight {name}: a weight must not be negative")
+    return plans, ws
+
+
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def parse_month(text: str) -> date:
+    m = _MONTH.match(text.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        raise KpiError(f"--period {text!r}: expected a month as YYYY-MM, e.g. 2026-11")
+    return date(int(m.group(1)), int(m.group(2)), 1)
+
+
+def parse_day(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise KpiError(f"--{what} {text!r}: expected a date as YYYY-MM-DD") from None
+
+
+def _next_month(d: date) -> date:
+    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+def month_key(dt: datetime) -> str:
+    return dt.astimezone(UTC).strftime("%Y-%m")
+
+
+def months_between(first: date, last: date) -> list[str]:
+    """Every month touched by the days ``first``..``last`` (inclusive)."""
+    out: list[str] = []
+    cur = date(first.year, first.month, 1)
+    while cur <= last:
+        out.append(cur.strftime("%Y-%m"))
+        cur = _next_month(cur)
+    return out
+
+
+def window(
+    period: str | None, start: str | None, end: str | None
+) -> tuple[datetime | None, datetime | None, list[str] | None]:
+    """(since, until-exclusive, months to show) for ``--period`` or ``--from``/``--to``."""
+    if period and (start or end):
+        raise KpiError("give either --period or --from/--to, not both")
+    if period:
+        first = parse_month(period)
+        return _utc(first), _utc(_next_month(first)), [first.strftime("%Y-%m")]
+    if not start and not end:
+        return None, None, None
+    if not (start and end):
+        raise KpiError("--from and --to go together")
+    d0, d1 = parse_day(start, "from"), parse_day(end, "to")
+    if d1 < d0:
+        raise KpiError(f"--to {end} is before --from {start}")
+    return _utc(d0), _utc(d1 + timedelta(days=1)), months_between(d0, d1)
+
+
+def _utc(d: date) -> datetime:
+    return datetime(d.year, d.month, d.day, tzinfo=UTC)
+
+
+# -- computation -------------------------------------------------------------------------
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part / whole, DIGITS) if whole else None
+
+
+def period_kpis(
+    client: str,
+    period: str,
+    attempts: Iterable[LaunchRow],
+    incidents: Iterable[IncidentRow],
+    plans: dict[str, float] | None = None,
+    weights: dict[str, float] | None = None,
+) -> dict[str, object]:
+    """The KPI record of one client and month from its attempts and their incidents."""
+    attempts = list(attempts)
+    launched = [a for a in attempts if a.status == "launched"]
+    launched_ids = {a.id for a in launched}
+    own = [i for i in incidents if i.launch_id in launched_ids]
+    with_error = {i.launch_id for i in own if i.severity == "error"}
+    error_free = len(launched_ids - with_error)
+    scheduled = [a for a in launched if a.send_at is not None]
+    on_time = sum(1 for a in scheduled if a.send_at is not None and a.attempted_at <= a.send_at)
+    resolved = [i for i in own if i.resolved_at is not None]
+    hours = [
+        (i.resolved_at - i.detected_at).total_seconds() / 3600
+        for i in resolved
+        if i.resolved_at is not None
+    ]
+    refused = [a for a in attempts if a.status == "refused"]
+    severity = Counter(i.severity for i in own)
+    record: dict[str, object] = {
+        "client": client,
+        "period": period,
+        "launches": len(launched),
+        "error_free": error_free,
+        "error_free_rate": _rate(error_free, len(launched)),
+        "incidents": len(own),
+        "caught_before_launch": sum(a.errors for a in refused),
+        "on_time_rate": _rate(on_time, len(scheduled)),
+        "by_code": dict(sorted(Counter(i.code for i in own).items())),
+        "by_severity": {"error": severity.get("error", 0), "warning": severity.get("warning", 0)},
+        "mttr_hours": round(sum(hours) / len(hours), 2) if hours else None,
+        "open_incidents": sum(1 for i in own if i.resolved_at is None),
+        "refused": len(refused),
+        "forced": sum(1 for a in launched if a.forced),
+        "on_time": on_time,
+        "scheduled": len(scheduled),
+    }
+    plans = plans or {}
+    weights = weights or {}
+    targets: dict[str, dict[str, float | None]] = {}
+    for name, plan in plans.items():
+        fact = record[name]
+        assert fact is None or isinstance(fact, int | float)
+        targets[name] = {
+            "plan": plan,
+            "fact": fact,
+            "ratio": round(fact / plan, DIGITS) if fact is not None else None,
+        }
+    record["targets"] = targets
+    record["bonus_coefficient"] = bonus_coefficient(targets, weights)
+    return record
+
+
+def bonus_coefficient(
+    targets: dict[str, dict[str, float | None]], weights: dict[str, float]
+) -> float | None:
+    """Σ wᵢ·factᵢ/planᵢ; null without weights or when a weighted fact is unknown."""
+    if not weights:
+        return None
+    total = 0.0
+    for name, w in weights.items():
+        ratio = targets[name]["ratio"]
+        if ratio is None:
+            return None
+        total += w * ratio
+    return round(total, DIGITS)
+
+
+def compute(
+    attempts: Sequence[LaunchRow],
+    incidents: Sequence[IncidentRow],
+    *,
+    months: Sequence[str] | None = None,
+    clients: Sequence[str] | None = None,
+    plans: dict[str, float] | None = None,
+    weights: dict[str, float] | None = None,
+) -> dict[str, object]:
+    """The ``mailcheck kpi --format json`` document.
+
+    ``months``: show exactly these (empty ones included); None: the months with attempts.
+    ``clients``: show exactly these; None: the clients with attempts.
+    """
+    groups: dict[tuple[str, str], list[LaunchRow]] = {}
+    for a in attempts:
+        groups.setdefault((a.client, month_key(a.attempted_at)), []).append(a)
+    by_launch: dict[int, list[IncidentRow]] = {}
+    for i in incidents:
+        by_launch.setdefault(i.launch_id, []).append(i)
+    wanted_clients = sorted(set(clients) if clients is not None else {c for c, _ in groups})
+    keys: list[tuple[str, str]]
+    if months is not None:
+        keys = [(c, m) for c in wanted_clients for m in months]
+    else:
+        keys = sorted(k for k in groups if k[0] in wanted_clients)
+    periods = []
+    for client, month in keys:
+        rows = groups.get((client, month), [])
+        own = [i for a in rows for i in by_launch.get(a.id, [])]
+        periods.append(period_kpis(client, month, rows, own, plans, weights))
+    return {"version": 1, "periods": periods}

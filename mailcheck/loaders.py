@@ -1,0 +1,415 @@
+"""Inputs → :class:`mailcheck.model.Campaign`: campaign.toml, saved messages, bare HTML.
+
+:func:`load` never raises: whatever goes wrong becomes ``campaign.load_error`` (finding INP001)
+with the reason in words, and the campaign keeps its id so the batch report can name it.
+
+Choices worth knowing:
+
+* A ``campaign.toml`` without ``text`` says nothing about a plain-text part (many ESPs generate
+  one), so ``text_known`` stays False and TXT001 does not fire; ``text = "…"`` makes it known.
+  A saved message always knows its parts.
+* ``template`` absent leaves ``dialect = "none"`` with ``dialect_explicit = False``: templating
+  detects the dialect. Given (even ``"none"``), ``dialect_explicit`` is True.
+* ``send_at`` without a UTC offset is read in this machine's local time zone.
+* HTML files are read as UTF-8 (a BOM allowed), else in the charset their ``<meta>`` declares,
+  else as windows-1251 / KOI8-R / windows-1252, whichever reads as text
+  (:func:`mailcheck.message.guess_8bit`).
+* The HTML is parsed here once; the Document is ``campaign.static`` (the engine and templating
+  reuse it) and gives the preheader when campaign.toml has none, and a bare file's subject.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import json
+import re
+import tomllib
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, get_args
+
+from mailcheck.config import Config, ConfigError
+from mailcheck.htmlparse import parse_html
+from mailcheck.message import (
+    NotAMessage,
+    decode_bytes,
+    guess_8bit,
+    looks_like_message,
+    meta_charset,
+    parse_message,
+)
+from mailcheck.model import Campaign, Dialect, SourceKind
+
+MANIFEST = "campaign.toml"
+HTML_SUFFIXES = (".html", ".htm")
+
+# campaign.toml keys (DESIGN §3) and the config keys a campaign may override (DESIGN §4).
+CAMPAIGN_KEYS = frozenset(
+    {"id", "client", "subject", "preheader", "from", "html", "text", "template", "samples",
+     "send-at", "dkim-selectors", "utm", "headers"}
+)
+CONFIG_KEYS = frozenset(
+    {"subject-max", "preheader-max", "required-utm", "tracked-domains", "system-variables",
+     "select", "ignore", "links", "dns"}
+)
+DIALECTS: tuple[str, ...] = get_args(Dialect)
+_TOML_POSITION = re.compile(r"^(.*?)\s*\(at line (\d+), column (\d+)\)$")
+
+
+class LoadError(Exception):
+    """An input that cannot be read; the message is the reason shown to the user."""
+
+
+def load(path: Path, shown: str, config: Config) -> Campaign:
+    """Read one input (campaign.toml, .eml, .html/.htm, or any file given explicitly)."""
+    kind = _kind_by_name(path)
+    campaign = Campaign(id=_default_id(path), source=shown, kind=kind, client=config.client)
+    try:
+        if path.name == MANIFEST:
+            _load_manifest(campaign, path, config)
+        elif path.suffix.lower() == ".eml":
+            _load_message(campaign, _read(path))
+        elif path.suffix.lower() in HTML_SUFFIXES:
+            _load_html(campaign, path.name, _read(path))
+        else:
+            _load_sniffed(campaign, path)
+    except LoadError as exc:
+        campaign.load_error = str(exc)
+    except Exception as exc:  # a bug here must not cost the batch: report it as INP001
+        campaign.load_error = f"could not read {path.name}: {exc!r} (please report)"
+    return campaign
+
+
+def _kind_by_name(path: Path) -> SourceKind:
+    if path.name == MANIFEST:
+        return "toml"
+    if path.suffix.lower() in HTML_SUFFIXES:
+        return "html"
+    return "eml"
+
+
+def _default_id(path: Path) -> str:
+    if path.name == MANIFEST:
+        return path.resolve().parent.name or "campaign"
+    return path.stem or path.name
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(f"file '{path.name}' not found") from None
+    except IsADirectoryError:
+        raise LoadError(f"'{path.name}' is a directory, not a file") from None
+    except OSError as exc:
+        raise LoadError(f"cannot read '{path.name}': {exc.strerror or exc}") from None
+
+
+# --- saved messages and bare HTML ------------------------------------------------------------
+
+
+def _load_message(campaign: Campaign, data: bytes) -> None:
+    campaign.kind = "eml"
+    campaign.raw_message = data
+    try:
+        msg = parse_message(data)
+    except NotAMessage as exc:
+        raise LoadError(str(exc)) from None
+    campaign.headers = msg.headers
+    campaign.subject = msg.subject
+    campaign.from_addr = msg.from_addr
+    campaign.envelope_from = msg.envelope_from
+    campaign.dkim_selectors = msg.dkim_selectors
+    campaign.received_ips = msg.received_ips
+    campaign.text = msg.text
+    campaign.text_known = True  # the message's structure says whether a text part exists
+    campaign.html = msg.html
+    campaign.html_bytes = msg.html_bytes
+    campaign.html_label = "text/html part"
+    if msg.html is not None:
+        campaign.static = parse_html(msg.html)
+        campaign.preheader = campaign.static.preheader
+
+
+def _load_html(campaign: Campaign, name: str, data: bytes) -> None:
+    campaign.kind = "html"
+    campaign.html = decode_html(data)
+    campaign.html_bytes = len(data)
+    campaign.html_label = name
+    campaign.static = parse_html(campaign.html)
+    campaign.subject = campaign.static.title
+    campaign.preheader = campaign.static.preheader
+
+
+def _load_sniffed(campaign: Campaign, path: Path) -> None:
+    """A file given explicitly with another extension: a message, HTML, or neither."""
+    data = _read(path)
+    head = data[:65536]
+    if looks_like_message(head):
+        _load_message(campaign, data)
+        return
+    if b"\x00" in head:
+        raise LoadError(f"not an e-mail message or HTML: '{path.name}' is binary data")
+    lowered = head.lower()
+    if any(tag in lowered for tag in (b"<html", b"<body", b"<!doctype", b"<table", b"<div",
+                                      b"<p>", b"<a ", b"<img")):
+        _load_html(campaign, path.name, data)
+        return
+    raise LoadError(
+        f"not an e-mail message or HTML: '{path.name}' has no header block and no HTML tags"
+    )
+
+
+def decode_html(data: bytes) -> str:
+    """An HTML file's text: UTF-8, else its declared ``<meta>`` charset, else a guess."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    declared = meta_charset(data)
+    if declared:
+        return decode_bytes(data, declared)
+    return guess_8bit(data)
+
+
+def _decode_text_file(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return guess_8bit(data)
+
+
+# --- campaign.toml ---------------------------------------------------------------------------
+
+
+def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
+    campaign.kind = "toml"
+    directory = path.parent
+    data = _parse_toml(_read(path))
+    keys = {_canonical(k): k for k in data}
+    unknown = [keys[k] for k in keys if k not in CAMPAIGN_KEYS and k not in CONFIG_KEYS]
+    if unknown:
+        key = unknown[0]
+        hint = difflib.get_close_matches(
+            _canonical(key), sorted(CAMPAIGN_KEYS | CONFIG_KEYS), n=1
+        )
+        shown = {"send-at": "send_at"}
+        suggestion = f" (did you mean '{shown.get(hint[0], hint[0])}'?)" if hint else ""
+        raise LoadError(f"campaign.toml: unknown key '{key}'{suggestion}")
+    get = {k: data[original] for k, original in keys.items()}
+
+    campaign.id = _string(get, "id") or campaign.id
+    campaign.client = _string(get, "client") or config.client
+    campaign.subject = _string(get, "subject")
+    campaign.from_addr = _string(get, "from")
+    preheader = _string(get, "preheader")
+    if preheader is not None:
+        campaign.preheader = preheader
+        campaign.preheader_explicit = True
+    template = _string(get, "template")
+    if template is not None:
+        if template not in DIALECTS:
+            raise LoadError(
+                f"campaign.toml: template must be one of {', '.join(DIALECTS)}, not '{template}'"
+            )
+        campaign.dialect = template  # type: ignore[assignment]  # checked against DIALECTS
+        campaign.dialect_explicit = True
+    if "send-at" in get:
+        campaign.send_at = _send_at(get["send-at"])
+    if "dkim-selectors" in get:
+        campaign.dkim_selectors = _string_list(get, "dkim-selectors")
+    if "utm" in get:
+        campaign.utm = _string_table(get, "utm")
+    if "headers" in get:
+        campaign.headers = _string_table(get, "headers")
+
+    overrides = {keys[k]: get[k] for k in keys if k in CONFIG_KEYS}
+    if overrides:
+        try:
+            config.merged(overrides)
+        except ConfigError as exc:
+            raise LoadError(f"campaign.toml: {str(exc).removeprefix('overrides: ')}") from None
+        campaign.config_overrides = overrides
+
+    html_path = _html_path(directory, _string(get, "html"))
+    data_bytes = _read_named(html_path, "html")
+    campaign.html = decode_html(data_bytes)
+    campaign.html_bytes = len(data_bytes)
+    campaign.html_label = _relative(html_path, directory)
+    campaign.static = parse_html(campaign.html)
+    if not campaign.preheader_explicit:
+        campaign.preheader = campaign.static.preheader
+
+    text_name = _string(get, "text")
+    if text_name is not None:
+        campaign.text = _decode_text_file(_read_named(directory / text_name, "text"))
+        campaign.text_known = True
+    samples = get.get("samples")
+    if samples is not None:
+        campaign.samples = _samples(directory, samples)
+
+
+def _canonical(key: str) -> str:
+    return key.replace("_", "-")
+
+
+def _parse_toml(data: bytes) -> dict[str, Any]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise LoadError(f"campaign.toml is not UTF-8 text (byte {exc.start})") from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_POSITION.match(str(exc))
+        if match:
+            reason, line, column = match.groups()
+            raise LoadError(f"invalid TOML at line {line}, column {column}: {reason}") from None
+        raise LoadError(f"invalid TOML: {exc}") from None
+
+
+def _string(get: dict[str, Any], key: str) -> str | None:
+    value = get.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise LoadError(f"campaign.toml: '{key}' must be a string, not {_toml_type(value)}")
+    return value
+
+
+def _string_list(get: dict[str, Any], key: str) -> list[str]:
+    value = get[key]
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise LoadError(f"campaign.toml: '{key}' must be a list of strings")
+    return list(value)
+
+
+def _string_table(get: dict[str, Any], key: str) -> dict[str, str]:
+    value = get[key]
+    if not isinstance(value, dict):
+        raise LoadError(f"campaign.toml: [{key}] must be a table")
+    for name, item in value.items():
+        if not isinstance(item, str):
+            raise LoadError(
+                f"campaign.toml: [{key}] {name} must be a string, not {_toml_type(item)}"
+            )
+    return dict(value)
+
+
+def _toml_type(value: object) -> str:
+    names = {bool: "a boolean", int: "a number", float: "a number", list: "an array",
+             dict: "a table", str: "a string"}
+    if isinstance(value, datetime | date):
+        return "a date"
+    return names.get(type(value), type(value).__name__)
+
+
+def _send_at(value: object) -> datetime:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise LoadError(
+                f"campaign.toml: send_at '{value}' is not a date and time "
+                "(e.g. 2026-11-27T10:00:00+03:00)"
+            ) from None
+    if not isinstance(value, datetime):
+        raise LoadError(
+            "campaign.toml: send_at must be a date and time (e.g. 2026-11-27T10:00:00+03:00)"
+        )
+    if value.tzinfo is None:
+        value = value.astimezone()  # local time of this machine
+    return value
+
+
+def _html_path(directory: Path, named: str | None) -> Path:
+    if named is not None:
+        return directory / named
+    found = sorted(
+        p for p in directory.iterdir() if p.suffix.lower() in HTML_SUFFIXES and p.is_file()
+    )
+    if not found:
+        raise LoadError("no HTML: campaign.toml names no html file and the directory has none")
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise LoadError(
+            f"several HTML files ({names}): name the campaign's one with html = \"…\" "
+            "in campaign.toml"
+        )
+    return found[0]
+
+
+def _read_named(path: Path, what: str) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(f"{what} file '{path.name}' not found") from None
+    except IsADirectoryError:
+        raise LoadError(f"{what} file '{path.name}' is a directory") from None
+    except OSError as exc:
+        raise LoadError(f"cannot read {what} file '{path.name}': {exc.strerror or exc}") from None
+
+
+def _relative(path: Path, directory: Path) -> str:
+    try:
+        return str(path.relative_to(directory))
+    except ValueError:
+        return str(path)
+
+
+# --- sample recipients -----------------------------------------------------------------------
+
+
+def _samples(directory: Path, value: object) -> list[dict[str, object]]:
+    """Sample recipients: a CSV file with a header row, a JSON list of objects, or inline."""
+    if isinstance(value, list):  # samples = [{ first_name = "Иван" }, …]
+        return _sample_objects(value, "samples")
+    if not isinstance(value, str):
+        raise LoadError("campaign.toml: 'samples' must be a file name or an array of tables")
+    path = directory / value
+    data = _read_named(path, "samples")
+    if path.suffix.lower() == ".json":
+        try:
+            parsed = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise LoadError(f"samples file '{path.name}' is not valid JSON: {exc}") from None
+        return _sample_objects(parsed, f"samples file '{path.name}'")
+    return _csv_samples(data, path.name)
+
+
+def _sample_objects(value: object, what: str) -> list[dict[str, object]]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise LoadError(f"{what} must be a list of objects (one per recipient)")
+    return [dict(v) for v in value]
+
+
+def _csv_samples(data: bytes, name: str) -> list[dict[str, object]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1251", errors="replace")  # Excel's "CSV" on a Russian Windows
+    if not text.strip():
+        return []
+    first_line = text.lstrip().split("\n", 1)[0]
+    # Excel writes ";" where the decimal separator is a comma (Russian locale): take the
+    # header's most frequent separator
+    delimiter = max(",;\t", key=first_line.count)
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter,
+                                   restval=""))
+    except csv.Error as exc:
+        raise LoadError(f"samples file '{name}' is not valid CSV: {exc}") from None
+    samples: list[dict[str, object]] = []
+    for row in rows:
+        sample: dict[str, object] = {
+            k.strip(): (v if isinstance(v, str) else "")
+            for k, v in row.items()
+            if k is not None and k.strip()
+        }
+        if any(v != "" for v in sample.values()):
+            samples.append(sample)
+    return samples

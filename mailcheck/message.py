@@ -1,0 +1,345 @@
+"""Saved test sends (RFC 5322 / MIME): headers, the HTML and plain-text parts, the sending IP.
+
+The message is parsed with the standard ``email`` package under the ``compat32`` policy, and
+headers are decoded here (RFC 2047 words, raw 8-bit bytes, folding). The ``default`` policy would
+decode headers itself, but its header objects made parsing the corpus ten times slower
+(2.3 s against 0.2 s for 201 messages, one 200 KB header alone took 0.35 s), and it is no more
+forgiving of the broken charsets real mailboxes produce.
+
+Charsets: the declared one when Python knows it and the bytes fit; else UTF-8; else a guess
+between windows-1251, KOI8-R and windows-1252 (Russian test sends still arrive with undeclared or
+bogus charsets); decoding never fails, unknown bytes become U+FFFD.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email
+import email.errors
+import ipaddress
+import re
+from dataclasses import dataclass, field
+from email.header import decode_header
+from email.message import Message
+from email.policy import compat32
+
+_FIELD_NAME = re.compile(rb"^[!-9;-~]+[ \t]*:")
+_KNOWN_HEADERS = frozenset(
+    b"""from to cc subject date received message-id mime-version return-path delivered-to
+    content-type reply-to sender x-mailer dkim-signature list-unsubscribe""".split()
+)
+_FOLD = re.compile(r"\r?\n(?=[ \t])")
+_LINE_BREAK = re.compile(r"\r?\n")
+_CYRILLIC_NEXT_TO_LATIN = re.compile(r"[A-Za-z][а-яёА-ЯЁ]|[а-яёА-ЯЁ][A-Za-z]")
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+_DKIM_SELECTOR = re.compile(r"(?:^|;)\s*s\s*=\s*([^;\s]+)")
+_RECEIVED_FROM = re.compile(r"^\s*from\s+(.*?)(?:\bby\b|$)", re.I | re.S)
+_BRACKETED_IP = re.compile(
+    r"\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]|\(([0-9A-Fa-f:.]+)\)|\b(\d{1,3}(?:\.\d{1,3}){3})\b"
+)
+# Receivers state the IP they evaluated SPF for: Received-SPF client-ip=, Gmail/Mail.ru
+# "designates 1.2.3.4 as permitted sender", Microsoft "sender IP is 1.2.3.4".
+_SPF_CLIENT_IP = re.compile(
+    r"client-ip\s*=\s*([0-9A-Fa-f:.]+)|designates\s+([0-9A-Fa-f:.]+)\s+as\s+permitted"
+    r"|sender\s+IP\s+is\s+([0-9A-Fa-f:.]+)",
+    re.I,
+)
+_NOT_PUBLIC = [
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+        "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3", "::/127", "fc00::/7", "fe80::/10",
+        "ff00::/8",
+    )
+]
+_BROKEN_STRUCTURE = (
+    email.errors.NoBoundaryInMultipartDefect,
+    email.errors.StartBoundaryNotFoundDefect,
+    email.errors.MultipartInvariantViolationDefect,
+)
+
+
+class NotAMessage(ValueError):
+    """The bytes are not an e-mail message (the reason is the message)."""
+
+
+@dataclass
+class ParsedMessage:
+    headers: dict[str, str] = field(default_factory=dict)  # decoded, last wins, case kept
+    subject: str | None = None
+    from_addr: str | None = None
+    envelope_from: str | None = None
+    html: str | None = None
+    html_bytes: int = 0
+    text: str | None = None
+    dkim_selectors: list[str] = field(default_factory=list)
+    received_ips: list[str] = field(default_factory=list)
+
+
+def looks_like_message(data: bytes) -> bool:
+    """Whether ``data`` starts with an RFC 5322 header block (an mbox "From " line allowed)."""
+    lines = data[:16384].lstrip(b"\r\n\t ").splitlines()
+    if lines and lines[0].startswith(b"From "):
+        lines = lines[1:]
+    if not lines or not _FIELD_NAME.match(lines[0]):
+        return False
+    for line in lines:
+        if not line.strip():
+            break
+        match = _FIELD_NAME.match(line)
+        if match and match.group(0).rstrip(b": \t").lower() in _KNOWN_HEADERS:
+            return True
+    return False
+
+
+def _header_block(data: bytes) -> bytes:
+    end = min((i for i in (data.find(b"\n\n"), data.find(b"\r\n\r\n")) if i >= 0),
+              default=len(data))
+    return data[:end]
+
+
+def parse_message(data: bytes) -> ParsedMessage:
+    """Read a saved message. Raises NotAMessage (with the reason) when it cannot be read."""
+    if not looks_like_message(data):
+        if b"\x00" in data[:65536]:
+            raise NotAMessage("not an e-mail message: binary data")
+        raise NotAMessage("not an e-mail message: no RFC 5322 header block at the top")
+    if b"\x00" in _header_block(data):
+        raise NotAMessage("not an e-mail message: NUL bytes in the header block")
+    msg = email.message_from_bytes(data, policy=compat32)
+    found = ParsedMessage()
+    raw_headers = list(msg.raw_items())
+    for name, raw in raw_headers:
+        found.headers[name] = decode_header_value(raw)
+    lower = {k.lower(): v for k, v in found.headers.items()}
+    found.subject = lower.get("subject")
+    found.from_addr = lower.get("from") or None
+    found.envelope_from = _return_path(lower.get("return-path"))
+    for value in _all(raw_headers, "DKIM-Signature"):
+        match = _DKIM_SELECTOR.search(_unfold(value))
+        if match and match.group(1) not in found.dkim_selectors:
+            found.dkim_selectors.append(match.group(1))
+    found.received_ips = sending_ips(raw_headers)
+
+    html_part, text_part = _body_parts(msg)
+    if html_part is not None:
+        payload = _payload(html_part)
+        found.html_bytes = len(payload)
+        declared = html_part.get_content_charset() or _meta_charset(payload)
+        found.html = decode_bytes(payload, declared)
+    if text_part is not None:
+        found.text = decode_bytes(_payload(text_part), text_part.get_content_charset())
+    if html_part is None and text_part is None:
+        broken = [d for d in _all_defects(msg) if isinstance(d, _BROKEN_STRUCTURE)]
+        if broken:
+            raise NotAMessage(f"broken MIME structure: {_describe(broken[0])}")
+    return found
+
+
+def _describe(defect: email.errors.MessageDefect) -> str:
+    if isinstance(defect, email.errors.NoBoundaryInMultipartDefect):
+        return "a multipart message without a boundary parameter"
+    if isinstance(defect, email.errors.StartBoundaryNotFoundDefect):
+        return "the multipart boundary never occurs in the body"
+    return "a multipart message whose body is not divided into parts"
+
+
+def _all_defects(msg: Message) -> list[email.errors.MessageDefect]:
+    found: list[email.errors.MessageDefect] = []
+    for part in msg.walk():
+        found.extend(part.defects)
+    return found
+
+
+def _body_parts(msg: Message) -> tuple[Message | None, Message | None]:
+    """The first text/html and text/plain parts of the message itself.
+
+    Attachments and attached messages (message/rfc822, forwarded mails, bounces' originals)
+    are not this message's body.
+    """
+    html: Message | None = None
+    text: Message | None = None
+    stack = [msg]
+    while stack:
+        part = stack.pop()
+        if part.is_multipart():
+            if part.get_content_maintype() == "message" and part is not msg:
+                continue
+            children = part.get_payload()
+            if isinstance(children, list):
+                stack.extend(c for c in reversed(children) if isinstance(c, Message))
+            continue
+        if part is not msg and _is_attachment(part):
+            continue
+        ctype = part.get_content_type()
+        if ctype == "text/html" and html is None:
+            html = part
+        elif ctype == "text/plain" and text is None:
+            text = part
+        if html is not None and text is not None:
+            break
+    return html, text
+
+
+def _is_attachment(part: Message) -> bool:
+    disposition = part.get("Content-Disposition")
+    return bool(disposition and str(disposition).strip().lower().startswith("attachment"))
+
+
+def _payload(part: Message) -> bytes:
+    """The decoded bytes of a leaf part (quoted-printable, base64, 7/8-bit)."""
+    try:
+        payload = part.get_payload(decode=True)
+    except Exception as exc:  # compat32 is forgiving; anything left is a broken part
+        raise NotAMessage(f"MIME part could not be decoded: {exc}") from exc
+    if isinstance(payload, bytes):
+        return payload
+    return b""
+
+
+def _meta_charset(html: bytes) -> str | None:
+    match = _META_CHARSET.search(html[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def meta_charset(html: bytes) -> str | None:
+    """The charset an HTML file declares in a ``<meta>`` near its top, if any."""
+    return _meta_charset(html)
+
+
+def known_charset(name: str | None) -> str | None:
+    """Python's codec name for a charset label, or None when unknown or not a text codec."""
+    if not name:
+        return None
+    label = name.strip().strip("\"'").lower()
+    aliases = {"utf8": "utf-8", "win-1251": "cp1251", "x-cp1251": "cp1251", "ascii": "ascii"}
+    label = aliases.get(label, label)
+    try:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):
+        return None
+    if not getattr(info, "_is_text_encoding", True):
+        return None  # base64, rot13 …: bytes-to-bytes codecs are not charsets
+    return info.name
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> str:
+    """Text from bytes: the declared charset, else UTF-8, else a Cyrillic/Western guess."""
+    codec = known_charset(declared)
+    if codec is not None:
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            pass  # mislabelled (often "us-ascii" on UTF-8 or windows-1251 bytes)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    return guess_8bit(data)
+
+
+def guess_8bit(data: bytes) -> str:
+    """Decode 8-bit text that is not UTF-8: windows-1251, KOI8-R or windows-1252.
+
+    Russian text is mostly lower-case; KOI8-R bytes read as windows-1251 (and the other way
+    round) come out mostly upper-case, so the reading with more lower-case Cyrillic wins.
+    Western text read as Cyrillic puts Cyrillic letters inside Latin words ("Frцsche"); such
+    text, and text with no Cyrillic reading at all, is read as windows-1252.
+    """
+    best, best_score = "", 0
+    for codec in ("cp1251", "koi8_r"):
+        text = data.decode(codec, errors="replace")
+        lower = sum(1 for c in text if "а" <= c <= "я" or c == "ё")
+        upper = sum(1 for c in text if "А" <= c <= "Я" or c == "Ё")
+        score = lower - upper - 3 * len(_CYRILLIC_NEXT_TO_LATIN.findall(text))
+        if score > best_score:
+            best, best_score = text, score
+    if best_score > 0:
+        return best
+    return data.decode("cp1252", errors="replace")
+
+
+def _unfold(value: str) -> str:
+    return _LINE_BREAK.sub("", _FOLD.sub("", value))
+
+
+def decode_header_value(raw: str) -> str:
+    """A header's text: unfolded, 8-bit bytes decoded, RFC 2047 encoded words decoded."""
+    if any("\udc80" <= c <= "\udcff" for c in raw):
+        # compat32 keeps raw 8-bit header bytes as surrogate escapes
+        raw = decode_bytes(raw.encode("ascii", "surrogateescape"))
+    value = _unfold(raw).strip()
+    if "=?" not in value:
+        return value
+    try:
+        chunks = decode_header(value)
+    except Exception:  # malformed encoded words (bad base64): keep the text as written
+        return value
+    out: list[str] = []
+    for chunk, charset in chunks:
+        if isinstance(chunk, str):
+            out.append(chunk)
+        elif charset is None:
+            out.append(chunk.decode("ascii", errors="replace"))
+        else:
+            out.append(decode_bytes(chunk, charset))
+    # an encoded word may carry a line break of its own ("=?koi8-r?B?4czGwdfJ1Ao=?=")
+    return _LINE_BREAK.sub(" ", "".join(out).replace("\r", "\n")).strip()
+
+
+def _return_path(value: str | None) -> str | None:
+    if not value:
+        return None
+    address = value.strip().strip("<>").strip()
+    return address or None  # "<>" is the null sender: no envelope domain
+
+
+def _public(ip: str) -> str | None:
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    if any(address in net for net in _NOT_PUBLIC if net.version == address.version):
+        return None
+    return str(address)
+
+
+def _all(raw_headers: list[tuple[str, str]], name: str) -> list[str]:
+    name = name.lower()
+    return [value for key, value in raw_headers if key.lower() == name]
+
+
+def sending_ips(raw_headers: list[tuple[str, str]]) -> list[str]:
+    """The IP the message came from into the receiving system (one, or none when unknown).
+
+    SPF is judged for the address that handed the message to the recipient's system, so:
+
+    1. the address the receiver itself says it evaluated SPF for (``Received-SPF: …
+       client-ip=``, or ``Authentication-Results`` "designates IP as permitted sender" /
+       "sender IP is IP"), top-most header first;
+    2. else the top-most ``Received`` header whose ``from`` clause names a public address:
+       receivers add headers at the top, their own internal hops carry private addresses or no
+       ``from`` clause, so the first public one counting down is the hop into the receiver.
+       Counting up from the bottom would find the sender's own client or the ESP's API caller,
+       which SPF does not cover.
+
+    Private, loopback, link-local, shared (100.64/10) and multicast addresses never count;
+    documentation ranges (192.0.2.0/24 …) do, as test sends and fixtures use them.
+    """
+    for name in ("Received-SPF", "Authentication-Results", "ARC-Authentication-Results"):
+        for value in _all(raw_headers, name):
+            for match in _SPF_CLIENT_IP.finditer(_unfold(value)):
+                ip = _public(next(g for g in match.groups() if g))
+                if ip:
+                    return [ip]
+    for value in _all(raw_headers, "Received"):
+        clause = _RECEIVED_FROM.match(_unfold(value))
+        if not clause:
+            continue
+        for match in _BRACKETED_IP.finditer(clause.group(1)):
+            ip = _public(next(g for g in match.groups() if g))
+            if ip:
+                return [ip]
+    return []

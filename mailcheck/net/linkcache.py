@@ -1,0 +1,154 @@
+"""The link result cache: a CI re-run of unchanged campaigns makes no request at all.
+
+One SQLite file (``.mailcheck/links.sqlite``) of (key, time, result) rows. Only definitive
+results are stored — a page that answered, a 404 — never a timeout, a refused connection, a
+5xx or a bot wall, which may well be different in a minute. WAL and a busy timeout let parallel
+processes (pytest-xdist workers, parallel CI jobs) share the file. A cache that cannot be opened
+or written is a warning, never a failed run.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+from mailcheck.facts import Hop, LinkResult
+
+SCHEMA_VERSION = 1
+BUSY_TIMEOUT = 30.0  # seconds a writer waits for another process's transaction
+_CHUNK = 500  # keys per SELECT, under SQLite's variable limit
+
+
+def cacheable(result: LinkResult) -> bool:
+    """Whether a result is worth remembering: an answer that will not change by itself."""
+    if result.verdict in ("ok", "loop", "too-many-redirects"):
+        return True
+    # 4xx is the page's own answer; 5xx is an outage that may be over by the next run.
+    return result.verdict == "broken" and result.status is not None and result.status < 500
+
+
+def _encode(result: LinkResult) -> str:
+    return json.dumps(
+        {
+            "verdict": result.verdict,
+            "status": result.status,
+            "reason": result.reason,
+            "hops": [[h.url, h.status] for h in result.hops],
+            "final_url": result.final_url,
+            "method": result.method,
+            "checked_at": result.checked_at,
+            "unsubscribe": result.unsubscribe,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _decode(url: str, text: str) -> LinkResult:
+    data = json.loads(text)
+    return LinkResult(
+        url=url,
+        verdict=data["verdict"],
+        status=data["status"],
+        reason=data["reason"],
+        hops=tuple(Hop(str(u), int(s)) for u, s in data["hops"]),
+        final_url=data["final_url"],
+        method=data["method"],
+        from_cache=True,
+        checked_at=float(data["checked_at"]),
+        unsubscribe=bool(data["unsubscribe"]),
+    )
+
+
+class LinkCache:
+    """Results keyed by request key (the URL to request and how it may be requested)."""
+
+    def __init__(self, path: Path, ttl: float) -> None:
+        self.path = path
+        self.ttl = ttl
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+        self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+        self._db.execute("PRAGMA journal_mode = WAL")
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        self._migrate()
+
+    def _migrate(self) -> None:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            (version,) = self._db.execute("PRAGMA user_version").fetchone()
+            if version != SCHEMA_VERSION:
+                # A cache is disposable: an unknown layout is replaced, not converted.
+                self._db.execute("DROP TABLE IF EXISTS link_results")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS link_results ("
+                " key TEXT PRIMARY KEY, url TEXT NOT NULL,"
+                " checked_at REAL NOT NULL, result TEXT NOT NULL)"
+            )
+            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, LinkResult]:
+        """Fresh results for those keys that have one."""
+        wanted = list(dict.fromkeys(keys))
+        fresh_after = time.time() - self.ttl
+        found: dict[str, LinkResult] = {}
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self._db.execute(
+                f"SELECT key, url, result FROM link_results"
+                f" WHERE key IN ({marks}) AND checked_at >= ?",
+                [*chunk, fresh_after],
+            )
+            for key, url, text in rows:
+                try:
+                    found[key] = _decode(url, text)
+                except (ValueError, KeyError, TypeError):
+                    continue  # a damaged row is just a miss
+        return found
+
+    def put_many(self, items: Iterable[tuple[str, LinkResult]]) -> int:
+        """Store the definitive results among ``items``; returns how many were stored."""
+        rows = [
+            (key, r.url, r.checked_at or time.time(), _encode(r))
+            for key, r in items
+            if cacheable(r)
+        ]
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO link_results (key, url, checked_at, result)"
+                " VALUES (?, ?, ?, ?)",
+                rows,
+            )
+            self._db.execute(
+                "DELETE FROM link_results WHERE checked_at < ?", (time.time() - self.ttl,)
+            )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return len(rows)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+def open_cache(path: Path, ttl: float) -> LinkCache | None:
+    """The cache, or None (with a warning) when the file cannot be used."""
+    try:
+        return LinkCache(path, ttl)
+    except (sqlite3.Error, OSError) as exc:
+        warn(f"link cache {path} cannot be used, checking without it: {exc}")
+        return None
+
+
+def warn(message: str) -> None:
+    print(f"mailcheck: warning: {message}", file=sys.stderr)

@@ -1,0 +1,170 @@
+"""The SSRF guard: never let a campaign's links make us connect to internal addresses.
+
+A campaign is untrusted input, and mailcheck often runs inside CI next to metadata services and
+internal dashboards. Every connection, for the first URL and for every redirect hop, goes
+through :class:`GuardedBackend`: it resolves the name itself, refuses loopback, private,
+link-local, metadata and other non-public addresses (unless ``links.allow-private``), and then
+connects to the very address it checked, so a DNS answer cannot change between check and use.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from collections.abc import Callable, Iterable
+
+import httpcore
+
+from mailcheck.net.streams import open_stream
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+# Cloud instance-metadata endpoints (AWS, GCP, Azure, …; AWS's IPv6 one).
+METADATA_ADDRESSES = frozenset(
+    {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+)
+
+
+class AddressRefused(Exception):
+    """The target resolves to an address the guard does not allow."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NameNotResolved(Exception):
+    """DNS gave no address for the host."""
+
+    def __init__(self, host: str, detail: str) -> None:
+        super().__init__(f"DNS lookup of {host} failed ({detail})")
+        self.reason = str(self)
+
+
+def why_refused(address: IPAddress) -> str | None:
+    """Why ``address`` must not be contacted, or None for a public address."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return why_refused(address.ipv4_mapped)
+    if address in METADATA_ADDRESSES:
+        return "a cloud metadata address"
+    if address.is_loopback:
+        return "a loopback address"
+    if address.is_link_local:
+        return "a link-local address"
+    if address.is_unspecified:
+        return "the unspecified address"
+    if address.is_multicast:
+        return "a multicast address"
+    if address.is_private:
+        return "a private address"
+    if not address.is_global:
+        return "a non-public address"
+    return None
+
+
+def refusal(host: str, addresses: Iterable[IPAddress]) -> str | None:
+    """The reason to refuse ``host`` when any of its addresses is not public."""
+    for address in addresses:
+        why = why_refused(address)
+        if why is not None:
+            where = (
+                f"{host} is"
+                if host.strip("[]") == str(address)
+                else (f"{host} resolves to {address},")
+            )
+            return (
+                f"not requested: {where} {why}"
+                " (set links.allow-private = true to check internal links)"
+            )
+    return None
+
+
+Policy = Callable[[str, list[IPAddress]], str | None]
+
+
+class Resolver:
+    """Resolves each host once per run (the batch may hold hundreds of links per host)."""
+
+    def __init__(self) -> None:
+        self._answers: dict[tuple[str, int], asyncio.Future[list[IPAddress]]] = {}
+
+    async def resolve(self, host: str, port: int) -> list[IPAddress]:
+        key = (host.lower(), port)
+        pending = self._answers.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(self._lookup(host, port))
+            self._answers[key] = pending
+        return await asyncio.shield(pending)
+
+    @staticmethod
+    async def _lookup(host: str, port: int) -> list[IPAddress]:
+        literal = host.strip("[]")
+        try:
+            return [ipaddress.ip_address(literal)]
+        except ValueError:
+            pass
+        loop = asyncio.get_running_loop()
+        try:
+            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError) as exc:
+            raise NameNotResolved(host, getattr(exc, "strerror", None) or str(exc)) from exc
+        found: list[IPAddress] = []
+        for _family, _type, _proto, _name, sockaddr in infos:
+            address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+            if address not in found:
+                found.append(address)
+        if not found:
+            raise NameNotResolved(host, "no address")
+        return found
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend with our own resolution and the address check."""
+
+    def __init__(
+        self, *, refuse: Policy | None = refusal, resolver: Resolver | None = None
+    ) -> None:
+        """``refuse`` says why a host's addresses must not be contacted (None: allow all)."""
+        self._refuse = refuse
+        self._resolver = resolver or Resolver()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            async with asyncio.timeout(timeout):
+                addresses = await self._resolver.resolve(host, port)
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(f"DNS lookup of {host} timed out") from exc
+        if self._refuse is not None:
+            why = self._refuse(host, addresses)
+            if why is not None:
+                raise AddressRefused(why)
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                # TLS still verifies the URL's host name: httpcore takes SNI from the request.
+                return await open_stream(
+                    str(address), port, timeout=timeout, socket_options=socket_options
+                )
+            except httpcore.ConnectError as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise AddressRefused("not requested: unix sockets are never link targets")
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(seconds)

@@ -1,0 +1,447 @@
+"""The pytest plugin: ``pytest --mailcheck`` checks every campaign below the test paths.
+
+Each campaign is one test item (``campaigns/bf/campaign.toml::mailcheck``; an ``.eml`` or
+``.html`` file on its own is one too, as ``mailcheck check`` discovers them). Gather, then
+judge: the first item that runs prepares every collected campaign and checks them in ONE
+engine batch, so each URL and DNS name is fetched once per session (once per worker under
+pytest-xdist); later items only look up their result.
+
+Passes are remembered in ``.mailcheck/pytest-pass.json``, keyed by the campaign's content,
+the configuration and the mailcheck version, so unchanged campaigns are not re-checked. A pass
+that relied on the network is trusted for ``links.cache_ttl`` seconds only: links die without
+the campaign changing. Under xdist the workers hand their passes to the controller, which is
+the only writer; the file is replaced atomically, so a reader never sees half of it.
+
+This module is imported by every pytest run in an environment where mailcheck is installed:
+it imports nothing heavy until ``--mailcheck`` is in use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from mailcheck.config import Config
+    from mailcheck.engine import Batch
+    from mailcheck.model import CampaignResult
+
+PASS_FILE = "pytest-pass.json"
+PASS_FILE_VERSION = 1
+PASS_MAX_AGE = 30 * 86400.0  # forget passes of campaigns not seen for a month
+CAMPAIGN_FILE = "campaign.toml"
+FILE_SUFFIXES = (".eml", ".html", ".htm")
+WORKER_OUTPUT_KEY = "mailcheck_passes"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("mailcheck", "e-mail campaign checks (mailcheck)")
+    group.addoption(
+        "--mailcheck",
+        action="store_true",
+        default=False,
+        help="check every campaign (campaign.toml dirs, .eml, .html) below the test paths",
+    )
+    group.addoption(
+        "--mailcheck-offline",
+        action="store_true",
+        default=False,
+        help="mailcheck without the network: skip link and DNS rules",
+    )
+    group.addoption(
+        "--mailcheck-strict",
+        action="store_true",
+        default=False,
+        help="a campaign with warnings fails too",
+    )
+    parser.addini("mailcheck", type="bool", default=False, help="same as --mailcheck")
+    parser.addini(
+        "mailcheck_offline", type="bool", default=False, help="same as --mailcheck-offline"
+    )
+    parser.addini("mailcheck_strict", type="bool", default=False, help="same as --mailcheck-strict")
+
+
+def _enabled(config: pytest.Config) -> bool:
+    return bool(config.getoption("mailcheck") or config.getini("mailcheck"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _enabled(config):
+        config.stash[_SESSION] = MailcheckSession(config)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    session = config.stash.get(_SESSION, None)
+    if session is None:
+        return None
+    mode = "offline" if session.offline else "with network checks"
+    return f"mailcheck: checking campaigns ({mode}; passes cached in {session.pass_file})"
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if _SESSION not in parent.config.stash:
+        return None
+    is_manifest = file_path.name == CAMPAIGN_FILE
+    if not is_manifest and file_path.suffix.lower() not in FILE_SUFFIXES:
+        return None
+    # As mailcheck's discovery: a campaign directory's files (and campaign directories nested
+    # in it) belong to that campaign; tool and dependency directories are skipped.
+    first_parent = file_path.parent.parent if is_manifest else file_path.parent
+    if _claimed(first_parent, parent.config.rootpath):
+        return None
+    found: CampaignFile = CampaignFile.from_parent(parent, path=file_path)
+    return found
+
+
+def _claimed(directory: Path, root: Path) -> bool:
+    """True when ``directory`` or one above it (up to the rootdir) is a campaign or skipped."""
+    from mailcheck.engine import SKIP_DIRS
+
+    for d in [directory, *directory.parents]:
+        if d.name in SKIP_DIRS or (d / CAMPAIGN_FILE).is_file():
+            return True
+        if d == root or d == d.parent:
+            break
+    return False
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """xdist controller: collect the passes a worker recorded (the controller writes the file)."""
+    session = node.config.stash.get(_SESSION, None)
+    output = getattr(node, "workeroutput", None) or {}
+    if session is not None and isinstance(output.get(WORKER_OUTPUT_KEY), dict):
+        session.new_passes.update(output[WORKER_OUTPUT_KEY])
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    state = session.config.stash.get(_SESSION, None)
+    if state is None:
+        return
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # an xdist worker: hand the passes over, never write
+        workeroutput[WORKER_OUTPUT_KEY] = dict(state.new_passes)
+        return
+    state.save_passes()
+
+
+class MailcheckFailure(Exception):
+    """A campaign with errors (or warnings in strict mode): shown as findings, no traceback."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.text = text
+
+
+class CampaignFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        yield CampaignItem.from_parent(self, name="mailcheck")
+
+
+class CampaignItem(pytest.Item):
+    def runtest(self) -> None:
+        self.config.stash[_SESSION].run_item(self)
+
+    def repr_failure(
+        self,
+        excinfo: pytest.ExceptionInfo[BaseException],
+        style: Any = None,
+    ) -> str | Any:
+        if isinstance(excinfo.value, MailcheckFailure):
+            return excinfo.value.text
+        return super().repr_failure(excinfo, style=style)
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, f"mailcheck {self.shown}"
+
+    @property
+    def shown(self) -> str:
+        """The path as ``mailcheck check`` would show it: relative to the rootdir."""
+        try:
+            return self.path.relative_to(self.config.rootpath).as_posix()
+        except ValueError:
+            return str(self.path)
+
+
+class MailcheckSession:
+    """State of one pytest session (one per xdist worker): config, batch results, passes."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.pytest_config = config
+        self.offline = bool(
+            config.getoption("mailcheck_offline") or config.getini("mailcheck_offline")
+        )
+        self.strict = bool(
+            config.getoption("mailcheck_strict") or config.getini("mailcheck_strict")
+        )
+        self._config: Config | None = None
+        self._config_error: str | None = None
+        self._config_loaded = False
+        self.results: dict[Path, CampaignResult] = {}
+        self.batch_error: str | None = None
+        self.checked = False
+        self.new_passes: dict[str, dict[str, Any]] = {}
+        self._old_passes: dict[str, dict[str, Any]] | None = None
+        self._fingerprint: str | None = None
+        self._keys: dict[Path, str] = {}
+
+    # --- configuration ---------------------------------------------------------------------
+
+    @property
+    def config(self) -> Config | None:
+        if not self._config_loaded:
+            self._config_loaded = True
+            from mailcheck.config import ConfigError, load_config
+
+            try:
+                cfg = load_config(start=self.pytest_config.rootpath)
+                if self.offline:
+                    cfg = cfg.merged({"links": {"offline": True}})
+                self._config = cfg
+                self.offline = cfg.links.offline
+            except ConfigError as exc:
+                self._config_error = f"mailcheck: configuration error: {exc}"
+        return self._config
+
+    @property
+    def pass_file(self) -> Path:
+        cfg = self.config
+        root = cfg.state_dir if cfg is not None else self.pytest_config.rootpath / ".mailcheck"
+        return root / PASS_FILE
+
+    def fingerprint(self) -> str:
+        """What else decides a verdict: configuration, rules and their versions, mailcheck."""
+        if self._fingerprint is None:
+            import dataclasses
+            from importlib.metadata import entry_points
+
+            from mailcheck import __version__
+            from mailcheck.registry import GROUP
+
+            cfg = self.config
+            plugins = sorted(
+                (ep.name, ep.value, ep.dist.version if ep.dist else "")
+                for ep in entry_points(group=GROUP)
+            )
+            data = {
+                "mailcheck": __version__,
+                "config": dataclasses.asdict(cfg) if cfg is not None else None,
+                "offline": self.offline,
+                "strict": self.strict,
+                "plugins": plugins,
+            }
+            blob = json.dumps(data, sort_keys=True, default=str).encode("utf-8")
+            self._fingerprint = hashlib.sha256(blob).hexdigest()
+        return self._fingerprint
+
+    # --- the pass cache --------------------------------------------------------------------
+
+    def pass_key(self, item: CampaignItem) -> str:
+        if item.path not in self._keys:
+            self._keys[item.path] = self._pass_key(item)
+        return self._keys[item.path]
+
+    def _pass_key(self, item: CampaignItem) -> str:
+        digest = hashlib.sha256()
+        digest.update(self.fingerprint().encode())
+        digest.update(item.shown.encode("utf-8"))
+        for name, data in campaign_files(item.path):
+            digest.update(b"\0" + name.encode("utf-8") + b"\0")
+            digest.update(hashlib.sha256(data).digest())
+        return digest.hexdigest()
+
+    def old_passes(self) -> dict[str, dict[str, Any]]:
+        if self._old_passes is None:
+            self._old_passes = read_passes(self.pass_file)
+        return self._old_passes
+
+    def cached_pass(self, key: str) -> bool:
+        entry = self.old_passes().get(key)
+        if not isinstance(entry, dict):
+            return False
+        if not entry.get("network"):
+            return True
+        cfg = self.config
+        ttl = cfg.links.cache_ttl if cfg is not None else 0.0
+        checked = entry.get("checked_at")
+        return isinstance(checked, int | float) and time.time() - checked < ttl
+
+    def save_passes(self) -> None:
+        if not self.new_passes:
+            return
+        write_passes(self.pass_file, self.new_passes)
+
+    # --- running ---------------------------------------------------------------------------
+
+    def run_item(self, item: CampaignItem) -> None:
+        if self.config is None:
+            raise MailcheckFailure(self._config_error or "mailcheck: no configuration")
+        key = self.pass_key(item)
+        if self.cached_pass(key):
+            return  # unchanged since it last passed
+        if not self.checked:
+            self.check_batch(item.session)
+        if self.batch_error:
+            raise MailcheckFailure(self.batch_error)
+        result = self.results.get(item.path)
+        if result is None:  # not part of the batch (collected late): check it on its own
+            self.check_items([item])
+            result = self.results[item.path]
+        self.judge(item, result, key)
+
+    def judge(self, item: CampaignItem, result: CampaignResult, key: str) -> None:
+        from mailcheck.reports.text import format_campaign
+
+        if result.errors or (self.strict and result.warnings):
+            colour = item.config.get_terminal_writer().hasmarkup
+            raise MailcheckFailure(format_campaign(result, colour=colour))
+        self.new_passes[key] = {
+            "path": item.shown,
+            "checked_at": time.time(),
+            "network": not self.offline,
+        }
+
+    def check_batch(self, session: pytest.Session) -> None:
+        """Gather, then judge: one engine run over every collected campaign not known to pass."""
+        self.checked = True
+        items = [
+            i
+            for i in session.items
+            if isinstance(i, CampaignItem) and not self.cached_pass(self.pass_key(i))
+        ]
+        self.check_items(items)
+
+    def check_items(self, items: Sequence[CampaignItem]) -> None:
+        from mailcheck.engine import Source, UsageError, check_campaigns, prepare
+
+        cfg = self.config
+        assert cfg is not None
+        try:
+            campaigns = [prepare(Source(i.path, i.shown), cfg) for i in items]
+            batch: Batch = check_campaigns(campaigns, cfg, offline=self.offline)
+        except UsageError as exc:
+            self.batch_error = f"mailcheck: {exc}"
+            return
+        except Exception as exc:  # a mailcheck bug: fail the items, do not hide it
+            self.batch_error = f"mailcheck failed: {exc!r} (please report this)"
+            return
+        for item, result in zip(items, batch.results, strict=True):
+            self.results[item.path] = result
+
+
+_SESSION = pytest.StashKey[MailcheckSession]()
+
+
+def campaign_files(path: Path) -> list[tuple[str, bytes]]:
+    """The files whose content decides a campaign's verdict, with stable names.
+
+    A campaign directory is every file below it (HTML, text, samples, images) plus the files
+    its campaign.toml names outside it (``html = "../shared/footer.html"``).
+    """
+    if path.name != CAMPAIGN_FILE:
+        return [(path.name, _read(path))]
+    from mailcheck.engine import SKIP_DIRS
+
+    root = path.parent
+    files: list[tuple[str, bytes]] = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        for name in sorted(filenames):
+            full = Path(dirpath) / name
+            files.append((full.relative_to(root).as_posix(), _read(full)))
+    for ref in _referenced_files(path):
+        resolved = (root / ref).resolve()
+        if not resolved.is_relative_to(root.resolve()):
+            files.append((f"ref:{ref}", _read(resolved)))
+    return files
+
+
+def _referenced_files(manifest: Path) -> list[str]:
+    import tomllib
+
+    try:
+        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return []
+    return [v for k in ("html", "text", "samples") if isinstance(v := data.get(k), str)]
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        return f"<unreadable: {exc.strerror}>".encode()
+
+
+def read_passes(path: Path) -> dict[str, dict[str, Any]]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict) or data.get("version") != PASS_FILE_VERSION:
+        return {}
+    passes = data.get("passes")
+    return passes if isinstance(passes, dict) else {}
+
+
+def write_passes(path: Path, new: dict[str, dict[str, Any]]) -> None:
+    """Merge ``new`` into the pass file and replace it atomically (no lock needed: last writer
+    wins, and losing a pass only means checking a campaign once more)."""
+    now = time.time()
+    passes = {
+        k: v
+        for k, v in read_passes(path).items()
+        if isinstance(v, dict) and now - float(v.get("checked_at") or 0) < PASS_MAX_AGE
+    }
+    passes.update(new)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".pytest-pass.", suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump({"version": PASS_FILE_VERSION, "passes": passes}, fh, indent=1)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only checkout: the cache is an optimisation, never a failure
+
+
+class MailcheckAPI:
+    """What the ``mailcheck`` fixture gives a custom test: the engine with the project's config."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    def check(
+        self, *paths: str | os.PathLike[str], offline: bool = True, use_cache: bool = True
+    ) -> list[CampaignResult]:
+        """Check campaigns as ``mailcheck check`` does; offline unless asked otherwise."""
+        return self.run(*paths, offline=offline, use_cache=use_cache).results
+
+    def run(
+        self, *paths: str | os.PathLike[str], offline: bool = True, use_cache: bool = True
+    ) -> Batch:
+        """The whole batch: results and the network facts they were judged on."""
+        from mailcheck.engine import run
+
+        return run([os.fspath(p) for p in paths], self.config, offline=offline, use_cache=use_cache)
+
+    def format(self, results: list[CampaignResult]) -> str:
+        """The results as the CLI prints them."""
+        from mailcheck.reports.text import render
+
+        return render(results)
+
+
+@pytest.fixture
+def mailcheck(pytestconfig: pytest.Config) -> MailcheckAPI:
+    """mailcheck's engine configured from the project (mailcheck.toml / [tool.mailcheck])."""
+    from mailcheck.config import load_config
+
+    return MailcheckAPI(load_config(start=pytestconfig.rootpath))

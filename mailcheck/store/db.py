@@ -1,0 +1,598 @@
+"""Opening the database and every read and write of the incident log.
+
+One code path for SQLite and PostgreSQL through SQLAlchemy Core. Every write is one
+transaction: a launch with its findings, links and incidents lands whole or not at all, so a
+process killed mid-write or a failing write never leaves half a record nor touches earlier ones.
+
+SQLite specifics, all set on each new connection: WAL (readers never block the writer), a
+30-second busy timeout, foreign keys on, synchronous=FULL, and write transactions opened with
+``BEGIN IMMEDIATE`` so that parallel CI jobs queue for the write lock instead of failing with
+"database is locked" when a read transaction tries to upgrade.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    event,
+    func,
+    insert,
+    inspect,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
+
+from mailcheck.config import ConfigError
+from mailcheck.store import schema as s
+from mailcheck.store.migrations import MIGRATIONS, create_version_table
+from mailcheck.store.records import (
+    IncidentRow,
+    LaunchAttempt,
+    LaunchedLink,
+    LaunchRow,
+    NewIncident,
+)
+
+BUSY_TIMEOUT_S = 30
+_PG_MIGRATION_LOCK = 0x6D61696C  # pg_advisory_xact_lock key: one migrator at a time
+TEST_HOOK_ENV = "MAILCHECK_TEST_HOOK"  # used by the test suite only; see _test_hook
+
+
+class StoreError(ConfigError):
+    """The database cannot be opened, is of a newer schema, or a read/write failed (exit 2)."""
+
+
+class NotFound(StoreError):
+    """A launch or incident id that is not in the log."""
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def normalise_url(url: str) -> str:
+    """The SQLAlchemy URL for a configured ``db``: PostgreSQL goes through psycopg 3."""
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain) :]
+    return url
+
+
+def shown_url(url: str) -> str:
+    """The URL for messages, password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _sqlite_path(url: str) -> Path | None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return None
+    return Path(parsed.database)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        # Take transaction control from the driver so that BEGIN IMMEDIATE is ours to issue.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = FULL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        readonly = conn.get_execution_options().get("mailcheck_readonly", False)
+        conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError as exc:
+        raise StoreError(f"database URL {url!r} is not valid: {exc}") from exc
+    if backend == "sqlite":
+        path = _sqlite_path(url)
+        if path is not None:
+            if path.is_dir():
+                raise StoreError(f"database {path} is a directory, not a database file")
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create the directory for database {path}: {exc}") from exc
+        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_S})
+        _configure_sqlite(engine)
+        return engine
+    if backend == "postgresql":
+        try:
+            return create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 10})
+        except ModuleNotFoundError as exc:
+            raise StoreError(
+                "a postgresql:// database needs psycopg 3: pip install 'mailcheck-qa[postgres]'"
+            ) from exc
+    raise StoreError(
+        f"database URL {shown_url(url)!r}: only sqlite:/// and postgresql:// are supported"
+    )
+
+
+def _test_hook(point: str) -> None:
+    """Lets the test suite stop or fail a write mid-transaction (crash-safety tests)."""
+    hook = os.environ.get(TEST_HOOK_ENV, "")
+    if not hook.startswith(point + ":"):
+        return
+    action = hook[len(point) + 1 :]
+    if action == "fail":  # as the driver would fail, e.g. on a full disk
+        raise OperationalError(
+            "(test hook)", None, RuntimeError("simulated failure inside the transaction")
+        )
+    if action.startswith("pause="):
+        Path(action[len("pause=") :]).write_text(str(os.getpid()))
+        time.sleep(3600)
+
+
+class Store:
+    """The incident log. Create with :func:`open_store`; every method is one transaction."""
+
+    def __init__(self, engine: Engine, url: str) -> None:
+        self.engine = engine
+        self.url = url
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    @contextmanager
+    def _write(self, what: str) -> Iterator[Connection]:
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except StoreError:
+            raise
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{what} failed on {shown_url(self.url)}: {_reason(exc)}") from exc
+
+    @contextmanager
+    def _read(self, what: str) -> Iterator[Connection]:
+        try:
+            with self.engine.connect() as raw:
+                conn = raw.execution_options(mailcheck_readonly=True)
+                with conn.begin():
+                    yield conn
+        except StoreError:
+            raise
+        except SQLAlchemyError as exc:
+            raise StoreError(f"{what} failed on {shown_url(self.url)}: {_reason(exc)}") from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        with self._read("reading the schema version") as conn:
+            return _version(conn)
+
+    # -- launches -----------------------------------------------------------------------
+
+    def record_launch(self, attempt: LaunchAttempt) -> LaunchRow:
+        """Record an attempt with its findings and links; a forced launch's errors become
+        incidents. All in one transaction."""
+        errors = [f for f in attempt.findings if f.severity.value == "error"]
+        warnings = [f for f in attempt.findings if f.severity.value == "warning"]
+        with self._write("recording the launch") as conn:
+            launch_id = conn.execute(
+                insert(s.launches).returning(s.launches.c.id),
+                {
+                    "campaign": attempt.campaign,
+                    "client": attempt.client,
+                    "source": attempt.source,
+                    "content_hash": attempt.content_hash,
+                    "status": attempt.status,
+                    "forced": attempt.forced,
+                    "reason": attempt.reason,
+                    "send_at": attempt.send_at,
+                    "attempted_at": attempt.attempted_at,
+                    "launched_by": attempt.launched_by,
+                    "ci_job": attempt.ci_job,
+                    "errors": len(errors),
+                    "warnings": len(warnings),
+                },
+            ).scalar_one()
+            _test_hook("record_launch")
+            if attempt.findings:
+                conn.execute(
+                    insert(s.launch_findings),
+                    [
+                        {
+                            "launch_id": launch_id,
+                            "code": f.code,
+                            "rule": f.rule,
+                            "severity": f.severity.value,
+                            "message": f.message,
+                            "location": f.location,
+                            "url": f.url,
+                        }
+                        for f in attempt.findings
+                    ],
+                )
+            links = _unique_links(attempt.links)
+            if links:
+                conn.execute(
+                    insert(s.launch_links),
+                    [
+                        {
+                            "launch_id": launch_id,
+                            "url": link.url,
+                            "kind": link.kind,
+                            "purpose": link.purpose,
+                            "verdict": link.verdict,
+                            "status": link.status,
+                        }
+                        for link in links
+                    ],
+                )
+            if attempt.status == "launched" and errors:
+                conn.execute(
+                    insert(s.incidents),
+                    [
+                        {
+                            "launch_id": launch_id,
+                            "code": f.code,
+                            "severity": "error",
+                            "note": f"launched with --force ({attempt.reason or 'no reason'}): "
+                            f"{f.message}",
+                            "source": "launch",
+                            "url": f.url,
+                            "dedupe_key": None,
+                            "detected_at": attempt.attempted_at,
+                            "resolved_at": None,
+                        }
+                        for f in errors
+                    ],
+                )
+            row = conn.execute(select(s.launches).where(s.launches.c.id == launch_id)).one()
+        return _launch_row(row._mapping)
+
+    def launch(self, launch_id: int) -> LaunchRow | None:
+        with self._read("reading a launch") as conn:
+            row = conn.execute(select(s.launches).where(s.launches.c.id == launch_id)).first()
+        return _launch_row(row._mapping) if row is not None else None
+
+    def launches(
+        self,
+        *,
+        client: str | None = None,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        status: str | None = None,
+    ) -> list[LaunchRow]:
+        """Attempts with ``since <= attempted_at < until``, oldest first."""
+        q = select(s.launches).order_by(s.launches.c.attempted_at, s.launches.c.id)
+        if client is not None:
+            q = q.where(s.launches.c.client == client)
+        if since is not None:
+            q = q.where(s.launches.c.attempted_at >= since)
+        if until is not None:
+            q = q.where(s.launches.c.attempted_at < until)
+        if status is not None:
+            q = q.where(s.launches.c.status == status)
+        with self._read("reading launches") as conn:
+            return [_launch_row(r._mapping) for r in conn.execute(q)]
+
+    def launch_findings(self, launch_id: int) -> list[dict[str, object]]:
+        q = (
+            select(s.launch_findings)
+            .where(s.launch_findings.c.launch_id == launch_id)
+            .order_by(s.launch_findings.c.id)
+        )
+        with self._read("reading findings") as conn:
+            return [
+                {k: v for k, v in r._mapping.items() if k not in ("id", "launch_id")}
+                for r in conn.execute(q)
+            ]
+
+    def launch_links(self, launch_ids: Sequence[int]) -> dict[int, list[LaunchedLink]]:
+        found: dict[int, list[LaunchedLink]] = {i: [] for i in launch_ids}
+        if not launch_ids:
+            return found
+        q = (
+            select(s.launch_links)
+            .where(s.launch_links.c.launch_id.in_(list(launch_ids)))
+            .order_by(s.launch_links.c.id)
+        )
+        with self._read("reading launch links") as conn:
+            for r in conn.execute(q):
+                m = r._mapping
+                found[m["launch_id"]].append(
+                    LaunchedLink(m["url"], m["kind"], m["purpose"], m["verdict"], m["status"])
+                )
+        return found
+
+    # -- incidents ----------------------------------------------------------------------
+
+    def add_incident(self, new: NewIncident) -> IncidentRow:
+        with self._write("recording the incident") as conn:
+            status = conn.execute(
+                select(s.launches.c.status).where(s.launches.c.id == new.launch_id)
+            ).scalar()
+            if status is None:
+                raise NotFound(f"no launch with id {new.launch_id}")
+            if status != "launched":
+                raise StoreError(
+                    f"launch {new.launch_id} was refused at the gate and never sent: "
+                    "incidents belong to launches that went out"
+                )
+            incident_id = conn.execute(
+                insert(s.incidents).returning(s.incidents.c.id), _incident_values(new)
+            ).scalar_one()
+        found = self.incident(incident_id)
+        assert found is not None
+        return found
+
+    def add_incidents_once(self, items: Sequence[NewIncident]) -> list[IncidentRow]:
+        """Add those whose (launch, dedupe_key) is not recorded yet; return the added ones.
+
+        Safe against a concurrent writer adding the same key: the unique constraint refuses
+        the duplicate and the batch is retried against what is now there.
+        """
+        for attempt in range(3):
+            try:
+                with self._write("recording incidents") as conn:
+                    keys = {(n.launch_id, n.dedupe_key) for n in items}
+                    launch_ids = sorted({k[0] for k in keys})
+                    existing: set[tuple[int, str | None]] = set()
+                    if launch_ids:
+                        q = select(s.incidents.c.launch_id, s.incidents.c.dedupe_key).where(
+                            s.incidents.c.launch_id.in_(launch_ids),
+                            s.incidents.c.dedupe_key.is_not(None),
+                        )
+                        existing = {(r[0], r[1]) for r in conn.execute(q)}
+                    added: list[int] = []
+                    seen: set[tuple[int, str | None]] = set()
+                    for n in items:
+                        key = (n.launch_id, n.dedupe_key)
+                        if n.dedupe_key is not None and (key in existing or key in seen):
+                            continue
+                        seen.add(key)
+                        added.append(
+                            conn.execute(
+                                insert(s.incidents).returning(s.incidents.c.id),
+                                _incident_values(n),
+                            ).scalar_one()
+                        )
+                return self._incidents_by_ids(added)
+            except StoreError as exc:
+                if not isinstance(exc.__cause__, IntegrityError) or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def incident(self, incident_id: int) -> IncidentRow | None:
+        found = self._incidents_by_ids([incident_id])
+        return found[0] if found else None
+
+    def _incidents_by_ids(self, ids: Sequence[int]) -> list[IncidentRow]:
+        if not ids:
+            return []
+        q = _incident_query().where(s.incidents.c.id.in_(list(ids)))
+        with self._read("reading incidents") as conn:
+            return [_incident_row(r._mapping) for r in conn.execute(q)]
+
+    def incidents(
+        self,
+        *,
+        client: str | None = None,
+        open_only: bool = False,
+        since: datetime | None = None,
+        until: datetime | None = None,
+    ) -> list[IncidentRow]:
+        """Incidents, oldest first; ``since``/``until`` bound their launch's attempt time."""
+        q = _incident_query()
+        if client is not None:
+            q = q.where(s.launches.c.client == client)
+        if open_only:
+            q = q.where(s.incidents.c.resolved_at.is_(None))
+        if since is not None:
+            q = q.where(s.launches.c.attempted_at >= since)
+        if until is not None:
+            q = q.where(s.launches.c.attempted_at < until)
+        with self._read("reading incidents") as conn:
+            return [_incident_row(r._mapping) for r in conn.execute(q)]
+
+    def resolve_incident(self, incident_id: int, at: datetime | None = None) -> IncidentRow:
+        """Mark resolved. Resolving twice keeps the first time (the KPI's time to resolve)."""
+        with self._write("resolving the incident") as conn:
+            current = conn.execute(
+                select(s.incidents.c.resolved_at, s.incidents.c.detected_at).where(
+                    s.incidents.c.id == incident_id
+                )
+            ).first()
+            if current is None:
+                raise NotFound(f"no incident with id {incident_id}")
+            when = at or now()
+            if current[0] is None:
+                if when < current[1]:
+                    raise StoreError(
+                        f"incident {incident_id} was detected at "
+                        f"{current[1].isoformat(timespec='seconds')}; it cannot be resolved "
+                        "before that"
+                    )
+                conn.execute(
+                    update(s.incidents)
+                    .where(s.incidents.c.id == incident_id)
+                    .values(resolved_at=when)
+                )
+        found = self.incident(incident_id)
+        assert found is not None
+        return found
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    orig = getattr(exc, "orig", None)
+    return str(orig if orig is not None else exc).strip().splitlines()[0]
+
+
+def _unique_links(links: Sequence[LaunchedLink]) -> list[LaunchedLink]:
+    seen: dict[str, LaunchedLink] = {}
+    for link in links:
+        seen.setdefault(link.url, link)
+    return list(seen.values())
+
+
+def _incident_values(n: NewIncident) -> dict[str, object]:
+    return {
+        "launch_id": n.launch_id,
+        "code": n.code,
+        "severity": n.severity,
+        "note": n.note,
+        "source": n.source,
+        "url": n.url,
+        "dedupe_key": n.dedupe_key,
+        "detected_at": n.detected_at or now(),
+        "resolved_at": None,
+    }
+
+
+def _incident_query() -> Any:
+    return (
+        select(s.incidents, s.launches.c.client, s.launches.c.campaign)
+        .join(s.launches, s.launches.c.id == s.incidents.c.launch_id)
+        .order_by(s.incidents.c.detected_at, s.incidents.c.id)
+    )
+
+
+def _launch_row(m: Any) -> LaunchRow:
+    return LaunchRow(
+        id=m["id"],
+        campaign=m["campaign"],
+        client=m["client"],
+        source=m["source"],
+        content_hash=m["content_hash"],
+        status=m["status"],
+        forced=bool(m["forced"]),
+        reason=m["reason"],
+        send_at=m["send_at"],
+        attempted_at=m["attempted_at"],
+        launched_by=m["launched_by"],
+        ci_job=m["ci_job"],
+        errors=m["errors"],
+        warnings=m["warnings"],
+    )
+
+
+def _incident_row(m: Any) -> IncidentRow:
+    return IncidentRow(
+        id=m["id"],
+        launch_id=m["launch_id"],
+        client=m["client"],
+        campaign=m["campaign"],
+        code=m["code"],
+        severity=m["severity"],
+        note=m["note"],
+        source=m["source"],
+        url=m["url"],
+        detected_at=m["detected_at"],
+        resolved_at=m["resolved_at"],
+    )
+
+
+# -- opening and migrating ---------------------------------------------------------------
+
+
+def _version(conn: Connection) -> int:
+    if not inspect(conn).has_table(s.schema_versions.name):
+        return 0
+    found = conn.execute(select(func.max(s.schema_versions.c.version))).scalar()
+    return int(found or 0)
+
+
+def _has_foreign_tables(conn: Connection) -> bool:
+    names = set(inspect(conn).get_table_names())
+    return bool(names & {"launches", "incidents"}) and s.schema_versions.name not in names
+
+
+def migrate(engine: Engine, url: str) -> int:
+    """Bring the database to the latest schema version; return it."""
+    latest = MIGRATIONS[-1].version
+    with engine.connect() as raw:
+        conn = raw.execution_options(mailcheck_readonly=True)
+        with conn.begin():
+            current = _version(conn)
+    if current == latest:
+        return current
+    if current > latest:
+        raise StoreError(_newer_message(url, current, latest))
+    for migration in MIGRATIONS:
+        with engine.begin() as conn:
+            if engine.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_MIGRATION_LOCK})
+            # re-read under the write lock: a parallel process may have migrated meanwhile
+            current = _version(conn)
+            if current > latest:
+                raise StoreError(_newer_message(url, current, latest))
+            if current >= migration.version:
+                continue
+            if current == 0 and _has_foreign_tables(conn):
+                raise StoreError(
+                    f"database {shown_url(url)} has launches/incidents tables but no "
+                    "mailcheck_schema table: it was not created by mailcheck; refusing to touch it"
+                )
+            create_version_table(conn)
+            migration.apply(conn)
+            conn.execute(
+                insert(s.schema_versions),
+                {
+                    "version": migration.version,
+                    "description": migration.description,
+                    "applied_at": now(),
+                },
+            )
+    return latest
+
+
+def _newer_message(url: str, found: int, latest: int) -> str:
+    return (
+        f"database {shown_url(url)} has schema version {found}, newer than this mailcheck "
+        f"understands ({latest}); upgrade mailcheck (the database was left untouched)"
+    )
+
+
+def open_store(url: str) -> Store:
+    """Open (creating or migrating as needed) the incident log at ``url``.
+
+    Raises :class:`StoreError` with a message for the user when the database cannot be opened,
+    is not a mailcheck database, or has a newer schema. Never resets anything.
+    """
+    engine = make_engine(url)
+    try:
+        migrate(engine, url)
+    except StoreError:
+        engine.dispose()
+        raise
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise StoreError(f"cannot open database {shown_url(url)}: {_reason(exc)}") from exc
+    return Store(engine, url)

@@ -1,0 +1,122 @@
+"""Schema migrations: an ordered list, each applied once in its own transaction.
+
+The database records every applied version in ``mailcheck_schema``. Opening a database runs
+the missing migrations; a database whose version is newer than :data:`MIGRATIONS` knows is
+refused (an older mailcheck must not write into a schema it does not understand).
+
+Each migration freezes its own DDL instead of using ``schema.metadata``: the current tables
+will change in later versions, while version 1 must always create version 1.
+
+To add version 2: write ``def _v2(conn)`` (e.g. ``ALTER TABLE`` through ``sqlalchemy.text`` or
+new ``Table`` objects with ``create``), append ``Migration(2, "…", _v2)``, update ``schema.py``
+and ``SCHEMA_VERSION``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from mailcheck.store.schema import UtcDateTime
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def create_version_table(conn: Connection) -> None:
+    md = MetaData()
+    Table(
+        "mailcheck_schema",
+        md,
+        Column("version", Integer, primary_key=True, autoincrement=False),
+        Column("description", Text, nullable=False),
+        Column("applied_at", UtcDateTime, nullable=False),
+    )
+    md.create_all(conn, checkfirst=True)
+
+
+def _v1(conn: Connection) -> None:
+    md = MetaData()
+    Table(
+        "launches",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("campaign", String(300), nullable=False),
+        Column("client", String(200), nullable=False),
+        Column("source", Text, nullable=False),
+        Column("content_hash", String(64), nullable=False),
+        Column("status", String(16), nullable=False),
+        Column("forced", Boolean, nullable=False),
+        Column("reason", Text),
+        Column("send_at", UtcDateTime),
+        Column("attempted_at", UtcDateTime, nullable=False),
+        Column("launched_by", String(200), nullable=False),
+        Column("ci_job", String(300)),
+        Column("errors", Integer, nullable=False),
+        Column("warnings", Integer, nullable=False),
+        Index("ix_launches_client_time", "client", "attempted_at"),
+        Index("ix_launches_time", "attempted_at"),
+    )
+    Table(
+        "launch_findings",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("launch_id", Integer, ForeignKey("launches.id"), nullable=False, index=True),
+        Column("code", String(32), nullable=False),
+        Column("rule", String(100), nullable=False),
+        Column("severity", String(16), nullable=False),
+        Column("message", Text, nullable=False),
+        Column("location", Text, nullable=False),
+        Column("url", Text),
+    )
+    Table(
+        "launch_links",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("launch_id", Integer, ForeignKey("launches.id"), nullable=False),
+        Column("url", Text, nullable=False),
+        Column("kind", String(16), nullable=False),
+        Column("purpose", String(16), nullable=False),
+        Column("verdict", String(32)),
+        Column("status", Integer),
+        UniqueConstraint("launch_id", "url", name="uq_launch_links_url"),
+    )
+    Table(
+        "incidents",
+        md,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("launch_id", Integer, ForeignKey("launches.id"), nullable=False, index=True),
+        Column("code", String(32), nullable=False),
+        Column("severity", String(16), nullable=False),
+        Column("note", Text, nullable=False),
+        Column("source", String(16), nullable=False),
+        Column("url", Text),
+        Column("dedupe_key", Text),
+        Column("detected_at", UtcDateTime, nullable=False),
+        Column("resolved_at", UtcDateTime),
+        UniqueConstraint("launch_id", "dedupe_key", name="uq_incidents_dedupe"),
+    )
+    md.create_all(conn, checkfirst=False)
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(1, "launches, their findings and links; incidents", _v1),
+]

@@ -1,0 +1,139 @@
+"""Plain records the store writes and reads; the KPI computation works on these alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from mailcheck.model import Finding
+
+LaunchStatus = Literal["launched", "refused"]
+IncidentSource = Literal["launch", "manual", "monitor"]
+SEVERITIES = ("error", "warning")
+
+
+def iso(dt: datetime | None) -> str | None:
+    return dt.isoformat(timespec="seconds") if dt is not None else None
+
+
+def parse_time(text: str) -> datetime:
+    """An ISO 8601 time from the command line; without an offset it is local time.
+
+    Raises ValueError with a message for the user.
+    """
+    try:
+        found = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(
+            f"{text!r} is not a time; use ISO 8601, e.g. 2026-11-20T14:30+03:00 or 2026-11-20"
+        ) from None
+    return found if found.tzinfo is not None else found.astimezone()
+
+
+@dataclass(frozen=True)
+class LaunchedLink:
+    """A link as rendered at launch and what the checker said about it then."""
+
+    url: str
+    kind: str = "a"
+    purpose: str = "link"  # link | image | unsubscribe
+    verdict: str | None = None  # a facts.LinkVerdict; None: not checked (offline)
+    status: int | None = None
+
+
+@dataclass(frozen=True)
+class LaunchAttempt:
+    """What ``mailcheck launch`` records, launched or refused."""
+
+    campaign: str
+    client: str
+    source: str
+    content_hash: str
+    status: LaunchStatus
+    attempted_at: datetime
+    launched_by: str
+    send_at: datetime | None = None
+    ci_job: str | None = None
+    forced: bool = False
+    reason: str | None = None
+    findings: tuple[Finding, ...] = ()
+    links: tuple[LaunchedLink, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class LaunchRow:
+    id: int
+    campaign: str
+    client: str
+    source: str
+    content_hash: str
+    status: LaunchStatus
+    forced: bool
+    reason: str | None
+    send_at: datetime | None
+    attempted_at: datetime
+    launched_by: str
+    ci_job: str | None
+    errors: int
+    warnings: int
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "status": self.status,
+            "campaign": self.campaign,
+            "client": self.client,
+            "source": self.source,
+            "content_hash": self.content_hash,
+            "forced": self.forced,
+            "reason": self.reason,
+            "send_at": iso(self.send_at),
+            "launched_at": iso(self.attempted_at),
+            "launched_by": self.launched_by,
+            "ci_job": self.ci_job,
+            "errors": self.errors,
+            "warnings": self.warnings,
+        }
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    id: int
+    launch_id: int
+    client: str
+    campaign: str
+    code: str
+    severity: str
+    note: str
+    source: str
+    url: str | None
+    detected_at: datetime
+    resolved_at: datetime | None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "launch": self.launch_id,
+            "code": self.code,
+            "severity": self.severity,
+            "note": self.note,
+            "detected_at": iso(self.detected_at),
+            "resolved_at": iso(self.resolved_at),
+            "client": self.client,
+            "campaign": self.campaign,
+            "source": self.source,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class NewIncident:
+    launch_id: int
+    code: str
+    severity: str
+    note: str
+    source: IncidentSource = "manual"
+    url: str | None = None
+    dedupe_key: str | None = None
+    detected_at: datetime | None = None  # None: now

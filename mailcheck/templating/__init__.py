@@ -1,0 +1,41 @@
+"""The personalisation engine: dialect detection, variable analysis, rendering, PER evidence.
+
+The engine calls :func:`render_campaign` once per campaign (mailcheck.engine.prepare). It fills
+``campaign.dialect`` (unless given), ``campaign.variables``, ``campaign.template_error`` /
+``template_error_line`` (PER004), ``campaign.static`` and ``campaign.renders``:
+
+* ``renders[0]`` is judged for lengths: every variable takes its longest sample value (by
+  graphemes), or its fallback without samples ("longest values" / "fallbacks"); a campaign
+  without a template language has one render, "as is";
+* then one render per sample recipient (at most 50), "sample N (<first value>)";
+* ``Rendered.blanked_breakage`` holds PER002 evidence: text broken only when one variable is
+  empty (or None in Jinja), and text a sample's own values break.
+
+System variables (``config.system_variables`` plus each dialect's, e.g. ``*|UNSUB|*``,
+``{{{ pm:unsubscribe }}}``, ``unsubscribe_url``) never need a fallback and render to
+placeholders; URLs among them point at :data:`SYSTEM_PLACEHOLDER_HOST`.
+
+The PER rules call :func:`broken_text`, :func:`leftover_tags` and :func:`missing_from_samples`.
+"""
+
+from mailcheck.templating.breakage import broken_text, leftover_tags, visible_text
+from mailcheck.templating.core import TemplateError
+from mailcheck.templating.detect import detect_dialect
+from mailcheck.templating.render import render_campaign
+from mailcheck.templating.samples import flatten_sample, missing_from_samples, sample_has
+from mailcheck.templating.system import SYSTEM_PLACEHOLDER_HOST, SystemNames, placeholder
+
+__all__ = [
+    "SYSTEM_PLACEHOLDER_HOST",
+    "SystemNames",
+    "TemplateError",
+    "broken_text",
+    "detect_dialect",
+    "flatten_sample",
+    "leftover_tags",
+    "missing_from_samples",
+    "placeholder",
+    "render_campaign",
+    "sample_has",
+    "visible_text",
+]

@@ -1,0 +1,77 @@
+"""What every dialect module provides: a parsed template that lists its variable uses and renders.
+
+A dialect module exposes ``parse(source: str, is_system: IsSystem) -> Parsed``. Parsing raises
+:class:`TemplateError` (PER004) with a 1-based line; rendering never raises for missing values:
+an undefined non-system variable renders as "" so that "Привет, !" becomes visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class TemplateError(Exception):
+    """A template that cannot be parsed (or rendered). ``line`` is 1-based, 0 when unknown."""
+
+    def __init__(self, message: str, line: int = 0) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass(frozen=True)
+class Use:
+    """One use of a recipient variable in a template part."""
+
+    name: str  # dotted path, e.g. "user.first_name"
+    line: int
+    has_fallback: bool = False
+    fallback_covers_empty: bool = True
+    guarded: bool = False
+    fallback: str | None = None
+    fallback_in_links: bool = True  # False: the ESP ignores this fallback inside a URL
+
+
+# Tells a dialect whether a dotted name is filled by the ESP.
+IsSystem = Callable[[str], bool]
+
+
+class Parsed(Protocol):
+    """A template part parsed by one dialect."""
+
+    @property
+    def uses(self) -> list[Use]: ...
+
+    def render(self, values: Mapping[str, object]) -> str:
+        """Render with flat dotted ``values``; missing names render empty (or their fallback).
+
+        Raises :class:`TemplateError` when the template fails at run time.
+        """
+        ...
+
+
+def unflatten(flat: Mapping[str, object]) -> dict[str, object]:
+    """Nested dicts from dotted keys: {"user.name": "A"} -> {"user": {"name": "A"}}.
+
+    A key that is both a value and a prefix ("user" and "user.name") keeps the nested form,
+    because templates that go deeper need it.
+    """
+    root: dict[str, object] = {}
+    for key in sorted(flat, key=lambda k: k.count(".")):
+        parts = key.split(".")
+        node = root
+        for part in parts[:-1]:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = {}
+                node[part] = child
+            node = child
+        leaf = parts[-1]
+        if not isinstance(node.get(leaf), dict):
+            node[leaf] = flat[key]
+    return root

@@ -1,0 +1,265 @@
+"""Jinja2 campaigns: variables found by walking the AST, rendering in a sandbox.
+
+``jinja2.meta.find_undeclared_variables`` reports root names only and ignores fallbacks and
+guards, so the AST is walked: ``default``/``d`` filters (a true second argument covers ""),
+``x or 'y'``, ``a if a else b`` and ``{% if x %}`` bodies (not their else), Unisender's
+``{{Name|уважаемый подписчик}}``; loop targets,
+``{% set %}`` names and macro parameters are template locals, not recipient variables.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import regex
+from jinja2 import ChainableUndefined, Undefined, nodes
+from jinja2.exceptions import TemplateError as Jinja2Error
+from jinja2.exceptions import TemplateSyntaxError
+from jinja2.sandbox import SandboxedEnvironment
+
+from mailcheck.templating.core import IsSystem, TemplateError, Use, unflatten
+
+
+class _Blank(ChainableUndefined):
+    """Undefined that renders "" and survives attribute access, indexing and calls."""
+
+    def __call__(self, *args: object, **kwargs: object) -> _Blank:  # type: ignore[override]
+        return self
+
+
+_ENV = SandboxedEnvironment(autoescape=False, undefined=_Blank, keep_trailing_newline=True)
+_BUILTIN_NAMES = frozenset(
+    {"loop", "range", "dict", "lipsum", "cycler", "joiner", "namespace", "self", "caller",
+     "varargs", "kwargs", "super", "true", "false", "none", "True", "False", "None"}
+)
+_DEFAULT_FILTERS = ("default", "d")
+_LENGTHY_FILTERS = ("length", "count", "trim", "string", "striptags")
+
+
+@dataclass(frozen=True)
+class _Fallback:
+    text: str
+    covers_empty: bool
+    in_links: bool = True  # False: the ESP ignores it inside a URL (Unisender)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    guards: frozenset[str] = frozenset()
+
+
+# Unisender writes a fallback after a bar: {{Name|уважаемый подписчик}}. Where the text after
+# the bar is not a Jinja filter it is that fallback (it covers empty values, but not in links).
+_UNISENDER = regex.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\|\s*([^{}|\n]*?)\s*\}\}")
+_FILTER_CALL = regex.compile(r"^[A-Za-z_]\w*\s*(?:\(.*\))?$")
+UNISENDER_FILTER = "unisender_default"
+
+
+def _unisender_default(value: object, fallback: str = "") -> object:
+    if isinstance(value, Undefined) or value is None or value == "" or value is False:
+        return fallback
+    return value
+
+
+_ENV.filters[UNISENDER_FILTER] = _unisender_default
+
+
+def _rewrite_unisender(source: str) -> str:
+    def fallback(m: regex.Match[str]) -> str:
+        text = m.group(2)
+        name = text.split("(", 1)[0].strip()
+        if _FILTER_CALL.match(text) and name in _ENV.filters:
+            return m.group(0)  # a real filter: {{ name|title }}
+        literal = json.dumps(text, ensure_ascii=False)
+        return "{{ " + m.group(1) + " | " + UNISENDER_FILTER + "(" + literal + ") }}"
+
+    return _UNISENDER.sub(fallback, source) if "|" in source else source
+
+
+class JinjaTemplate:
+    """A parsed Jinja2 template part."""
+
+    def __init__(self, source: str, is_system: IsSystem) -> None:
+        try:
+            ast = _ENV.parse(_rewrite_unisender(source))
+            self._template = _ENV.from_string(ast)
+        except TemplateSyntaxError as exc:
+            raise TemplateError(exc.message or str(exc), exc.lineno or 0) from None
+        except Jinja2Error as exc:  # e.g. an unknown filter or test at compile time
+            raise TemplateError(str(exc)) from None
+        walker = _Walker(ast, is_system)
+        walker.statement(ast, _Scope())
+        self.uses = walker.uses
+
+    def render(self, values: Mapping[str, object]) -> str:
+        try:
+            return self._template.render(unflatten(values))
+        except Exception as exc:  # a template's own run-time error (division by zero …)
+            raise TemplateError(f"rendering failed: {exc}") from None
+
+
+def parse(source: str, is_system: IsSystem) -> JinjaTemplate:
+    return JinjaTemplate(source, is_system)
+
+
+def _path(node: nodes.Node) -> str | None:
+    """``user.first_name`` for Name/Getattr/Getitem chains; None for anything else."""
+    if isinstance(node, nodes.Name):
+        return node.name
+    if isinstance(node, nodes.Getattr):
+        base = _path(node.node)
+        return f"{base}.{node.attr}" if base else None
+    if isinstance(node, nodes.Getitem):
+        base = _path(node.node)
+        if base is None:
+            return None
+        if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str):
+            return f"{base}.{node.arg.value}"
+        return base  # items[0], items[i]: the container is the variable
+    return None
+
+
+def _const_text(node: nodes.Node | None) -> str:
+    if isinstance(node, nodes.Const):
+        return "" if node.value is None else str(node.value)
+    if isinstance(node, nodes.TemplateData):
+        return node.data
+    return ""
+
+
+def _truthy(test: nodes.Node) -> set[str]:
+    """Variables that are non-empty whenever ``test`` is true."""
+    path = _path(test)
+    if path is not None:
+        return {path}
+    if isinstance(test, nodes.And):
+        return _truthy(test.left) | _truthy(test.right)
+    if isinstance(test, nodes.Or):
+        return _truthy(test.left) & _truthy(test.right)
+    if isinstance(test, nodes.Filter) and test.name in _LENGTHY_FILTERS and test.node is not None:
+        return _truthy(test.node)
+    if isinstance(test, nodes.Test) and test.name == "defined":
+        return _truthy(test.node)
+    if isinstance(test, nodes.Compare) and len(test.ops) == 1:
+        op = test.ops[0]
+        empty = isinstance(op.expr, nodes.Const) and op.expr.value in ("", None, 0)
+        if (op.op == "ne" and empty) or (op.op in ("gt", "ge") and isinstance(op.expr, nodes.Const)
+                                         and op.expr.value in (0, 1)):
+            return _truthy(test.expr)
+    return set()
+
+
+class _Walker:
+    def __init__(self, ast: nodes.Template, is_system: IsSystem) -> None:
+        self.is_system = is_system
+        self.uses: list[Use] = []
+        self.locals = set(_BUILTIN_NAMES)
+        for name in ast.find_all(nodes.Name):
+            if name.ctx in ("store", "param"):
+                self.locals.add(name.name)
+        for macro in ast.find_all(nodes.Macro):
+            self.locals.add(macro.name)
+        for imp in ast.find_all(nodes.Import):
+            self.locals.add(imp.target)
+        for from_imp in ast.find_all(nodes.FromImport):
+            for item in from_imp.names:
+                self.locals.add(item[1] if isinstance(item, tuple) else item)
+
+    def add(self, path: str, line: int, scope: _Scope, fb: _Fallback | None,
+            *, guarded: bool = False) -> None:
+        if path.split(".", 1)[0] in self.locals:
+            return
+        self.uses.append(
+            Use(
+                name=path,
+                line=line,
+                has_fallback=fb is not None,
+                fallback_covers_empty=fb.covers_empty if fb else True,
+                guarded=guarded or path in scope.guards,
+                fallback=fb.text if fb else None,
+                fallback_in_links=fb.in_links if fb else True,
+            )
+        )
+
+    def statement(self, node: nodes.Node, scope: _Scope) -> None:
+        if isinstance(node, nodes.If):
+            self.test(node.test, scope)
+            inner = _Scope(scope.guards | _truthy(node.test))
+            for child in node.body:
+                self.statement(child, inner)
+            for elif_ in node.elif_:
+                self.statement(elif_, scope)
+            for child in node.else_:
+                self.statement(child, scope)
+            return
+        if isinstance(node, nodes.Output):
+            for child in node.nodes:
+                if not isinstance(child, nodes.TemplateData):
+                    self.expr(child, scope, None)
+            return
+        for child in node.iter_child_nodes():
+            if isinstance(child, nodes.Expr):
+                self.expr(child, scope, None)
+            else:
+                self.statement(child, scope)
+
+    def test(self, test: nodes.Node, scope: _Scope) -> None:
+        """A condition's own variables: testing a variable is its guard."""
+        before = len(self.uses)
+        self.expr(test, scope, None)
+        for i in range(before, len(self.uses)):
+            u = self.uses[i]
+            self.uses[i] = Use(u.name, u.line, u.has_fallback, u.fallback_covers_empty, True,
+                               u.fallback)
+
+    def expr(self, node: nodes.Node, scope: _Scope, fb: _Fallback | None) -> None:
+        path = _path(node)
+        if path is not None:
+            self.add(path, node.lineno, scope, fb)
+            if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):
+                self.expr(node.arg, scope, None)
+            return
+        if isinstance(node, nodes.Filter):
+            if node.name == UNISENDER_FILTER:
+                text = _const_text(node.args[0]) if node.args else ""
+                if node.node is not None:
+                    self.expr(node.node, scope, _Fallback(text, True, in_links=False))
+            elif node.name in _DEFAULT_FILTERS:
+                covers = False
+                if len(node.args) > 1 and isinstance(node.args[1], nodes.Const):
+                    covers = bool(node.args[1].value)
+                for kw in node.kwargs:
+                    if kw.key == "boolean" and isinstance(kw.value, nodes.Const):
+                        covers = bool(kw.value.value)
+                text = _const_text(node.args[0]) if node.args else ""
+                if node.node is not None:
+                    self.expr(node.node, scope, _Fallback(text, covers))
+            elif node.node is not None:
+                self.expr(node.node, scope, fb)
+            for arg in [*node.args, *(kw.value for kw in node.kwargs)]:
+                self.expr(arg, scope, None)
+            return
+        if isinstance(node, nodes.Or):
+            self.expr(node.left, scope, _Fallback(_const_text(node.right), True))
+            self.expr(node.right, scope, fb)
+            return
+        if isinstance(node, nodes.CondExpr):
+            self.test(node.test, scope)
+            self.expr(node.expr1, _Scope(scope.guards | _truthy(node.test)), fb)
+            if node.expr2 is not None:
+                self.expr(node.expr2, scope, fb)
+            return
+        if isinstance(node, nodes.Call):
+            callee = _path(node.node)
+            if callee is None:  # a call on an expression result: walk the expression
+                self.expr(node.node, scope, fb)
+            elif isinstance(node.node, nodes.Getattr):  # user.name.upper(): a method of a value
+                self.expr(node.node.node, scope, fb)
+            # a bare name called is a function (a macro, a helper), not a recipient variable
+            for arg in [*node.args, *(kw.value for kw in node.kwargs)]:
+                self.expr(arg, scope, None)
+            return
+        for child in node.iter_child_nodes():
+            self.expr(child, scope, None)

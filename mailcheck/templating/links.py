@@ -1,0 +1,100 @@
+"""Where merge tags sit inside link attributes, and the template source of each rendered link.
+
+Both work on the HTML source with regexes: the rendered documents are parsed once by the engine
+(``parse_html``) and the unrendered one once (``campaign.static``); nothing here parses again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import regex
+
+from mailcheck.model import Document, Link
+
+_LINK_ATTR = regex.compile(
+    r"""\b(?:href|src|background|action|xlink:href)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""",
+    regex.I,
+)
+_TAG_BODY = regex.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}|\*\|(.*?)\|\*", regex.S)
+_IDENT = regex.compile(r"[@A-Za-z_][\w.:@-]*")
+
+
+@dataclass(frozen=True)
+class LinkSpan:
+    """A link attribute value that holds template tags."""
+
+    first_line: int
+    last_line: int
+    names: frozenset[str]  # every identifier written inside its tags
+
+    def holds(self, name: str, line: int) -> bool:
+        if not self.first_line <= line <= self.last_line:
+            return False
+        return name in self.names or name.split(".", 1)[0] in self.names or any(
+            n.startswith(name + ".") or name.startswith(n + ".") for n in self.names
+        )
+
+
+def link_spans(source: str) -> list[LinkSpan]:
+    """Every href/src (…) value of ``source`` that contains a merge tag."""
+    spans: list[LinkSpan] = []
+    for m in _LINK_ATTR.finditer(source):
+        value = m.group(1)
+        if "{{" not in value and "{%" not in value and "*|" not in value:
+            continue
+        names: set[str] = set()
+        for tag in _TAG_BODY.finditer(value):
+            body = next(g for g in tag.groups() if g is not None)
+            names.update(i.lstrip("#/^@") for i in _IDENT.findall(body))
+        first = source.count("\n", 0, m.start(1)) + 1
+        spans.append(LinkSpan(first, first + value.count("\n"), frozenset(names)))
+    return spans
+
+
+def attach_raw(document: Document, static: Document | None,
+               predict: Callable[[str], str | None] | None = None) -> None:
+    """Give each link of a rendered document the template source of its URL.
+
+    The unrendered parse lists the same links in the same order unless a conditional block
+    added or removed some. ``predict`` renders one raw URL with the document's values; a
+    rendered link is paired with the next unrendered link of its kind whose URL renders to
+    it, so links inside conditionals do not shift the others. Links that cannot be paired
+    keep their rendered URL as their source.
+    """
+    raw_links = static.links if static is not None else []
+    links = document.links
+    if not raw_links:
+        raw_is_href(document)
+        return
+    predicted = [predict(link.href) if predict else link.href for link in raw_links]
+    used = [False] * len(raw_links)
+    start = 0
+    out: list[Link] = []
+    for link in links:
+        match = None
+        for i in [*range(start, len(raw_links)), *range(0, start)]:
+            if used[i] or raw_links[i].kind != link.kind:
+                continue
+            if predicted[i] is not None and predicted[i] == link.href:
+                match = i
+                break
+        if match is None and len(raw_links) == len(links):
+            i = len(out)
+            if raw_links[i].kind == link.kind and not used[i]:
+                match = i
+        if match is None:
+            out.append(replace(link, raw=link.href))
+            continue
+        used[match] = True
+        start = match + 1
+        out.append(replace(link, raw=raw_links[match].href))
+    document.links = out
+
+
+def raw_is_href(document: Document) -> None:
+    """An unrendered document: each link's source is its URL."""
+    if any(not link.raw for link in document.links):
+        document.links = [link if link.raw else replace(link, raw=link.href)
+                          for link in document.links]

@@ -1,0 +1,286 @@
+"""Liquid campaigns (Braze, Customer.io, Shopify, Klaviyo) with python-liquid 1.x.
+
+Variables are found by walking python-liquid's parse tree: the ``default`` filter covers nil,
+false and empty (Klaviyo's ``{{ x|default:'y' }}`` parses the same), ``{% if x %}`` and
+``{% if x != blank %}`` bodies guard x, as does ``{% unless x == blank %}``. ESP tags that are
+not Liquid (Klaviyo's ``{% unsubscribe %}``, Braze's ``{% connected_content %}``) parse as inline
+tags: the link ones render a system placeholder link, the rest render nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+import regex
+from liquid import Environment
+from liquid.ast import Node
+from liquid.builtin.tags.if_tag import IfNode
+from liquid.builtin.tags.unless_tag import UnlessNode
+from liquid.context import Context
+from liquid.exceptions import Error as LiquidError
+from liquid.expression import (
+    Blank,
+    BooleanExpression,
+    Empty,
+    Expression,
+    FilteredExpression,
+    Identifier,
+    IdentifierPathElement,
+    InfixExpression,
+    IntegerLiteral,
+    Nil,
+    StringLiteral,
+)
+from liquid.stream import TokenStream
+from liquid.tag import Tag
+from liquid.token import TOKEN_EXPRESSION
+
+from mailcheck.templating.core import IsSystem, TemplateError, Use, unflatten
+from mailcheck.templating.system import placeholder
+
+_TAG_NAME = regex.compile(r"\{%-?\s*([A-Za-z_]\w*)")
+_BRAZE_ATTRIBUTE = regex.compile(r"\$\{([A-Za-z_][\w.]*)\}")
+_CURLY_TAG = regex.compile(r"\{\{.*?\}\}\}?|\{%.*?%\}", regex.S)
+_LINK_TAGS = {"unsubscribe": "Unsubscribe", "manage_preferences": "Manage preferences",
+              "web_view": "View in browser", "unsubscribe_link": "Unsubscribe"}
+_NOT_TAGS = {"else", "elsif", "when", "empty"}
+
+
+class _EspNode(Node):
+    """An ESP's own inline tag: renders a fixed text."""
+
+    __slots__ = ("text", "tok")
+
+    def __init__(self, tok: Any, text: str) -> None:
+        self.tok = tok
+        self.text = text
+
+    def render_to_output(self, context: Context, buffer: TextIO) -> bool | None:
+        buffer.write(self.text)
+        return None
+
+    def children(self) -> list[Any]:
+        return []
+
+
+def _esp_tag(tag_name: str) -> type[Tag]:
+    url = placeholder(tag_name if tag_name.endswith("_url") else f"{tag_name}_url")
+
+    class EspTag(Tag):
+        name = tag_name
+        block = False
+
+        def parse(self, stream: TokenStream) -> Node:
+            tok = stream.current
+            label = _LINK_TAGS.get(tag_name)
+            if stream.peek.type == TOKEN_EXPRESSION:
+                stream.next_token()
+                given = stream.current.value.strip().strip("'\"")
+                label = given or label
+            if tag_name in _LINK_TAGS:
+                return _EspNode(tok, f'<a href="{url}">{label}</a>')
+            if tag_name.endswith("_url") or tag_name.endswith("_link"):
+                return _EspNode(tok, url)
+            return _EspNode(tok, "")
+
+    return EspTag
+
+
+@functools.lru_cache(maxsize=64)
+def _environment(extra_tags: frozenset[str]) -> Environment:
+    env = Environment(autoescape=False)
+    for name in sorted(extra_tags):
+        env.add_tag(_esp_tag(name))
+    return env
+
+
+_BASE_TAGS = frozenset(_environment(frozenset()).tags)
+
+
+def _prepare(source: str) -> str:
+    """Braze's ``{{${first_name}}}`` attribute syntax as plain Liquid names."""
+    if "${" not in source:
+        return source
+    return _CURLY_TAG.sub(lambda m: _BRAZE_ATTRIBUTE.sub(r"\1", m.group(0)), source)
+
+
+@dataclass(frozen=True)
+class _Fallback:
+    text: str
+
+
+class LiquidTemplate:
+    """A parsed Liquid template part."""
+
+    def __init__(self, source: str, is_system: IsSystem) -> None:
+        source = _prepare(source)
+        unknown = frozenset(
+            n for n in _TAG_NAME.findall(source)
+            if n not in _BASE_TAGS and not n.startswith("end") and n not in _NOT_TAGS
+        )
+        try:
+            self._template = _environment(unknown).from_string(source)
+        except LiquidError as exc:
+            line = getattr(exc, "linenum", None) or 0
+            message = getattr(exc, "message", None) or str(exc)
+            message = regex.sub(r",? on line \d+$", "", str(message))
+            raise TemplateError(message, int(line)) from None
+        walker = _Walker(is_system)
+        for stmt in self._template.tree.statements:
+            walker.collect_locals(stmt)
+        for stmt in self._template.tree.statements:
+            walker.node(stmt, frozenset())
+        self.uses = walker.uses
+
+    def render(self, values: Mapping[str, object]) -> str:
+        try:
+            return str(self._template.render(**unflatten(values)))
+        except Exception as exc:  # a template's own run-time error
+            raise TemplateError(f"rendering failed: {exc}") from None
+
+
+def parse(source: str, is_system: IsSystem) -> LiquidTemplate:
+    return LiquidTemplate(source, is_system)
+
+
+def _children(obj: Node | Expression) -> list[Any]:
+    try:
+        return list(obj.children())
+    except NotImplementedError:
+        return []
+
+
+def _path(expr: Expression) -> str | None:
+    if not isinstance(expr, Identifier):
+        return None
+    parts: list[str] = []
+    for element in expr.path:
+        if isinstance(element, IdentifierPathElement) and isinstance(element.value, str):
+            parts.append(element.value)
+        else:
+            break  # items[0], items[i]: the container is the variable
+    return ".".join(parts) or None
+
+
+def _is_empty_literal(expr: Expression) -> bool:
+    return isinstance(expr, Blank | Empty | Nil) or (
+        isinstance(expr, StringLiteral) and expr.value == ""
+    )
+
+
+def _unwrap(expr: Expression) -> Expression:
+    while isinstance(expr, BooleanExpression):
+        expr = expr.expression
+    return expr
+
+
+def _size_of(expr: Expression) -> str | None:
+    path = _path(expr)
+    if path and path.endswith(".size"):
+        return path[: -len(".size")]
+    return None
+
+
+def _truthy(expr: Expression) -> set[str]:
+    """Variables that are non-blank whenever ``expr`` is true."""
+    expr = _unwrap(expr)
+    path = _path(expr)
+    if path is not None:
+        return {_size_of(expr) or path}
+    if isinstance(expr, InfixExpression):
+        if expr.operator == "and":
+            return _truthy(expr.left) | _truthy(expr.right)
+        if expr.operator == "or":
+            return _truthy(expr.left) & _truthy(expr.right)
+        left = _path(expr.left)
+        if left and expr.operator in ("!=", "<>") and _is_empty_literal(expr.right):
+            return {left}
+        if (left and expr.operator == ">" and isinstance(expr.right, IntegerLiteral)
+                and expr.right.value == 0):
+            return {_size_of(expr.left) or left}
+    return set()
+
+
+def _falsy(expr: Expression) -> set[str]:
+    """Variables that are non-blank whenever ``expr`` is false (``unless`` conditions)."""
+    expr = _unwrap(expr)
+    if isinstance(expr, InfixExpression):
+        if expr.operator == "or":
+            return _falsy(expr.left) | _falsy(expr.right)
+        if expr.operator == "and":
+            return _falsy(expr.left) & _falsy(expr.right)
+        left = _path(expr.left)
+        if left and expr.operator == "==" and _is_empty_literal(expr.right):
+            return {left}
+    return set()
+
+
+class _Walker:
+    def __init__(self, is_system: IsSystem) -> None:
+        self.is_system = is_system
+        self.uses: list[Use] = []
+        self.locals: set[str] = {"forloop", "tablerowloop"}
+
+    def collect_locals(self, node: Node) -> None:
+        for child in _children(node):
+            self.locals.update(child.template_scope or ())
+            self.locals.update(child.block_scope or ())
+            if child.node is not None:
+                self.collect_locals(child.node)
+
+    def node(self, node: Node, guards: frozenset[str]) -> None:
+        children = _children(node)
+        if isinstance(node, IfNode | UnlessNode) and children:
+            first = children[0]
+            self.expr(first.expression, first.linenum, guards, None, tested=True)
+            inside = _truthy if isinstance(node, IfNode) else _falsy
+            if first.node is not None:
+                self.node(first.node, guards | inside(first.expression))
+            for child in children[1:]:
+                if child.expression is not None:  # elsif
+                    self.expr(child.expression, child.linenum, guards, None, tested=True)
+                    if child.node is not None:
+                        self.node(child.node, guards | _truthy(child.expression))
+                elif child.node is not None:  # else: "unless x" else-branch has x
+                    extra = _truthy(first.expression) if isinstance(node, UnlessNode) else set()
+                    self.node(child.node, guards | extra)
+            return
+        for child in children:
+            if child.expression is not None:
+                self.expr(child.expression, child.linenum, guards, None, tested=False)
+            if child.node is not None:
+                self.node(child.node, guards)
+
+    def expr(self, expr: Expression, line: int, guards: frozenset[str],
+             fb: _Fallback | None, *, tested: bool) -> None:
+        if isinstance(expr, FilteredExpression):
+            for f in expr.filters:
+                if f.name == "default" and fb is None:
+                    text = f.args[0] if f.args else None
+                    fb = _Fallback(str(text.value) if isinstance(text, StringLiteral) else "")
+            self.expr(expr.expression, line, guards, fb, tested=tested)
+            for f in expr.filters:
+                for arg in [*f.args, *f.kwargs.values()]:
+                    self.expr(arg, line, guards, None, tested=tested)
+            return
+        path = _path(expr)
+        if path is not None:
+            if path.split(".", 1)[0] not in self.locals:
+                self.uses.append(Use(
+                    name=path,
+                    line=line,
+                    has_fallback=fb is not None,
+                    fallback_covers_empty=True,  # Liquid's default fires for nil, false, ""
+                    guarded=tested or path in guards,
+                    fallback=fb.text if fb else None,
+                ))
+            for element in getattr(expr, "path", ()):
+                if isinstance(element, Identifier):
+                    self.expr(element, line, guards, None, tested=tested)
+            return
+        for child in _children(expr):
+            if isinstance(child, Expression):
+                self.expr(child, line, guards, None, tested=tested)

@@ -1,0 +1,397 @@
+"""Analyse and render one campaign: variables, the variants recipients get, PER002 evidence.
+
+    detect dialect -> parse every part once (PER004 on failure; static parse kept)
+                   -> variables (fallback, guard, system, in_link)
+                   -> renders[0] with the longest sample values (or fallbacks), one per sample
+                   -> each distinct rendered HTML parsed once
+                   -> blanking: one variable emptied at a time, breakage only it causes
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from mailcheck.config import Config
+from mailcheck.htmlparse import parse_html
+from mailcheck.model import Campaign, Dialect, Document, Rendered, Variable
+from mailcheck.templating import handlebars, jinja, liquid, mailchimp
+from mailcheck.templating.breakage import broken_text, visible_text
+from mailcheck.templating.core import IsSystem, Parsed, TemplateError, Use
+from mailcheck.templating.detect import detect_dialect
+from mailcheck.templating.links import attach_raw, link_spans, raw_is_href
+from mailcheck.templating.samples import flatten_sample, lookup, value_text
+from mailcheck.templating.system import SystemNames, placeholder
+
+MAX_SAMPLE_RENDERS = 50
+MAX_BLANKED_SAMPLES = 10
+MAX_BLANKED_VARIABLES = 30
+MAX_BLANK_RENDERS = 400  # part renders spent on blanking per campaign, all samples together
+
+_PARSERS: dict[str, Callable[[str, IsSystem], Parsed]] = {
+    "jinja": jinja.parse,
+    "liquid": liquid.parse,
+    "handlebars": handlebars.parse,
+    "mailchimp": mailchimp.parse,
+}
+
+
+@dataclass
+class _Part:
+    where: str  # subject, preheader, html, text, header:<Name>
+    source: str
+    parsed: Parsed
+    names: set[str] = field(default_factory=set)  # non-system variables it uses
+
+
+def render_campaign(campaign: Campaign, config: Config) -> None:
+    """Fill dialect, variables, template_error, static and renders. Never raises."""
+    try:
+        _render_campaign(campaign, config)
+    except Exception as exc:  # a bug here must not lose the campaign's other findings
+        campaign.template_error = campaign.template_error or f"could not render: {exc!r}"
+        campaign.renders = []
+    if campaign.static is None and campaign.html is not None:
+        campaign.static = _safe_parse(campaign.html)
+
+
+def _sources(campaign: Campaign) -> list[tuple[str, str]]:
+    parts: list[tuple[str, str]] = []
+    if campaign.subject is not None:
+        parts.append(("subject", campaign.subject))
+    if campaign.preheader_explicit and campaign.preheader is not None:
+        parts.append(("preheader", campaign.preheader))
+    if campaign.html is not None:
+        parts.append(("html", campaign.html))
+    if campaign.text is not None:
+        parts.append(("text", campaign.text))
+    for name, value in (campaign.headers or {}).items():
+        parts.append((f"header:{name}", value))
+    return parts
+
+
+def _safe_parse(html: str) -> Document | None:
+    try:
+        return parse_html(html)
+    except Exception:  # parse_html promises not to raise; a document is optional anyway
+        return None
+
+
+def _render_campaign(campaign: Campaign, config: Config) -> None:
+    sources = _sources(campaign)
+    if not campaign.dialect_explicit:
+        # A saved test send was rendered by the ESP already: a tag left in it is a leftover
+        # (PER003), not something to render away.
+        campaign.dialect = "none" if campaign.kind == "eml" else detect_dialect(
+            source for _, source in sources)
+    if campaign.html is not None and campaign.static is None:
+        campaign.static = _safe_parse(campaign.html)
+    if campaign.static is not None:
+        raw_is_href(campaign.static)
+    campaign.variables = []
+    campaign.renders = []
+    if campaign.dialect == "none" or campaign.dialect not in _PARSERS:
+        campaign.renders = [_as_is(campaign)]
+        return
+
+    is_system = SystemNames(campaign.dialect, config.system_variables)
+    parse = _PARSERS[campaign.dialect]
+    parts: list[_Part] = []
+    for where, source in sources:
+        try:
+            parsed = parse(source, is_system)
+        except TemplateError as exc:
+            where_text = "" if where == "html" else f"{where}: "
+            campaign.template_error = f"{where_text}{exc}"
+            # the line is one of the HTML's (rules show that line); other parts say it inline
+            campaign.template_error_line = exc.line if where == "html" else 0
+            campaign.variables = []
+            return
+        parts.append(_Part(where, source, parsed))
+
+    campaign.variables = _variables(parts, is_system)
+    system_names = sorted({v.name for v in campaign.variables if v.system})
+    for part in parts:
+        part.names = {u.name for u in part.parsed.uses if not is_system(u.name)}
+
+    renderer = _Renderer(campaign, parts, system_names, parse, is_system)
+    longest = _longest(campaign)
+    try:
+        main = renderer.render(longest, "longest values" if campaign.samples else "fallbacks")
+    except TemplateError as exc:  # a run-time failure with fallbacks only: nothing renders
+        campaign.template_error = str(exc)
+        return
+    campaign.renders.append(main)
+    sample_renders: list[tuple[Rendered, dict[str, object]]] = []
+    for i, sample in enumerate(campaign.samples[:MAX_SAMPLE_RENDERS], start=1):
+        flat = flatten_sample(sample)
+        try:
+            rendered = renderer.render(flat, _label(i, flat), sample=sample)
+        except TemplateError as exc:
+            campaign.template_error = campaign.template_error or f"sample {i}: {exc}"
+            continue
+        campaign.renders.append(rendered)
+        sample_renders.append((rendered, flat))
+
+    blanker = _Blanker(renderer, campaign.variables, campaign.dialect)
+    if sample_renders:
+        for rendered, flat in sample_renders[:MAX_BLANKED_SAMPLES]:
+            rendered.blanked_breakage = blanker.own_breakage(rendered) + blanker.evidence(flat)
+    else:
+        neutral = {v.name: neutral_value(v.name) for v in campaign.variables if not v.system}
+        main.blanked_breakage = blanker.evidence(neutral)
+
+
+def neutral_value(name: str) -> str:
+    """What a variable holds when no sample recipient is given: its own name, a plain word
+    that shows where it sits in evidence ("Уважаемый first_name ,")."""
+    return name.rsplit(".", 1)[-1].strip() or "value"
+
+
+def _as_is(campaign: Campaign) -> Rendered:
+    """The campaign without a template language: one variant, exactly as written."""
+    doc = campaign.static
+    preheader = campaign.preheader if campaign.preheader_explicit else (
+        doc.preheader if doc else campaign.preheader)
+    return Rendered(
+        sample={},
+        label="as is",
+        subject=campaign.subject,
+        preheader=preheader,
+        html=campaign.html,
+        text=campaign.text,
+        document=doc,
+        headers=dict(campaign.headers) if campaign.headers is not None else None,
+    )
+
+
+def _variables(parts: list[_Part], is_system: IsSystem) -> list[Variable]:
+    out: list[Variable] = []
+    seen: set[tuple[object, ...]] = set()
+    for part in parts:
+        spans = link_spans(part.source) if part.where == "html" else []
+        link_header = part.where.lower() in ("header:list-unsubscribe",)
+        for use in part.parsed.uses:
+            in_link = link_header or any(s.holds(use.name, use.line) for s in spans)
+            var = _variable(use, part.where, is_system(use.name), in_link)
+            key = (var.name, var.where, var.line, var.has_fallback, var.guarded,
+                   var.fallback_covers_empty, var.in_link, var.fallback)
+            if key not in seen:
+                seen.add(key)
+                out.append(var)
+    return out
+
+
+def _variable(use: Use, where: str, system: bool, in_link: bool) -> Variable:
+    # Unisender drops fallbacks inside links: there the variable has none.
+    has_fallback = use.has_fallback and (use.fallback_in_links or not in_link)
+    return Variable(
+        name=use.name,
+        line=use.line,
+        has_fallback=has_fallback,
+        guarded=use.guarded,
+        fallback_covers_empty=use.fallback_covers_empty if has_fallback else True,
+        system=system,
+        in_link=in_link,
+        where=where,
+        fallback=use.fallback if has_fallback else None,
+    )
+
+
+def _longest(campaign: Campaign) -> dict[str, object]:
+    from mailcheck.templating.samples import longest_values
+
+    return longest_values(campaign.samples)
+
+
+def _label(index: int, flat: Mapping[str, object]) -> str:
+    # A name reads better than an e-mail address or an id: prefer a "*name*" field.
+    named = [v for k, v in flat.items() if "name" in k.lower() or "имя" in k.lower()]
+    values = [*named, *flat.values()]
+    first = next((v for v in values if isinstance(v, str) and v.strip()), None)
+    if first is None:
+        return f"sample {index}"
+    first = " ".join(first.split())
+    return f"sample {index} ({first if len(first) <= 40 else first[:39] + '…'})"
+
+
+class _Renderer:
+    """Renders every part for a set of values; parses each distinct HTML once."""
+
+    def __init__(self, campaign: Campaign, parts: list[_Part], system_names: list[str],
+                 parse: Callable[[str, IsSystem], Parsed], is_system: IsSystem) -> None:
+        self.campaign = campaign
+        self.parts = parts
+        self.parse = parse
+        self.is_system = is_system
+        self.url_templates: dict[str, Parsed | None] = {}
+        self.system = {name: placeholder(name) for name in system_names}
+        self.documents: dict[str, Document | None] = {}
+        if campaign.html is not None and campaign.static is not None:
+            self.documents[campaign.html] = campaign.static  # no tag rendered anything
+
+    def values(self, given: Mapping[str, object]) -> dict[str, object]:
+        values: dict[str, object] = dict(self.system)
+        values.update(given)
+        return values
+
+    def part_text(self, part: _Part, values: Mapping[str, object]) -> str:
+        return part.parsed.render(values)
+
+    def render_parts(self, given: Mapping[str, object]) -> dict[str, str]:
+        values = self.values(given)
+        out: dict[str, str] = {}
+        subject_part = next((p for p in self.parts if p.where == "subject"), None)
+        if subject_part is not None:
+            out["subject"] = subject_part.parsed.render(values)
+            if self.campaign.dialect == "mailchimp" and "MC:SUBJECT" not in {
+                u.name.upper() for u in subject_part.parsed.uses
+            }:
+                values["MC:SUBJECT"] = out["subject"]
+        for part in self.parts:
+            if part.where == "subject":
+                continue
+            out[part.where] = part.parsed.render(values)
+            if part.where == "preheader" and self.campaign.dialect == "mailchimp":
+                values["MC_PREVIEW_TEXT"] = out["preheader"]
+        return out
+
+    def document(self, html: str, values: Mapping[str, object]) -> Document | None:
+        if html not in self.documents:
+            doc = _safe_parse(html)
+            if doc is not None:
+                attach_raw(doc, self.campaign.static, lambda raw: self.render_url(raw, values))
+            self.documents[html] = doc
+        return self.documents[html]
+
+    def render_url(self, raw: str, values: Mapping[str, object]) -> str | None:
+        """One unrendered URL rendered with ``values`` (None when it is not a template)."""
+        if raw not in self.url_templates:
+            try:
+                self.url_templates[raw] = self.parse(raw, self.is_system)
+            except TemplateError:  # a tag split across the attribute: cannot predict it
+                self.url_templates[raw] = None
+        template = self.url_templates[raw]
+        if template is None:
+            return None
+        try:
+            return template.render(values).strip()
+        except TemplateError:
+            return None
+
+    def render(self, given: Mapping[str, object], label: str,
+               sample: dict[str, object] | None = None) -> Rendered:
+        out = self.render_parts(given)
+        html = out.get("html")
+        doc = self.document(html, self.values(given)) if html is not None else None
+        preheader = out.get("preheader") if self.campaign.preheader_explicit else (
+            doc.preheader if doc is not None else None)
+        headers = None
+        if self.campaign.headers is not None:
+            headers = {name: out.get(f"header:{name}", value)
+                       for name, value in self.campaign.headers.items()}
+        return Rendered(
+            sample=dict(sample) if sample is not None else dict(given),
+            label=label,
+            subject=out.get("subject"),
+            preheader=preheader,
+            html=html,
+            text=out.get("text"),
+            document=doc,
+            headers=headers,
+        )
+
+
+_PART_NAMES = {"subject": "subject", "preheader": "preheader", "html": "text",
+               "text": "plain-text part"}
+
+
+class _Blanker:
+    """PER002 evidence: breakage that appears only when one variable is empty."""
+
+    def __init__(self, renderer: _Renderer, variables: list[Variable], dialect: Dialect) -> None:
+        self.renderer = renderer
+        self.dialect = dialect
+        names: list[str] = []
+        for var in variables:
+            if not var.system and var.name not in names and var.where in _PART_NAMES:
+                names.append(var.name)
+        self.names = names[:MAX_BLANKED_VARIABLES]
+        self.budget = MAX_BLANK_RENDERS
+        self._neutral: set[str] | None = None
+        self.blanks: list[object] = ["", None] if dialect == "jinja" else [""]
+
+    def texts(self, rendered: Mapping[str, str]) -> dict[str, str]:
+        out = {}
+        for where, name in _PART_NAMES.items():
+            if where in rendered:
+                text = rendered[where]
+                out[name] = visible_text(text) if where == "html" else text
+        return out
+
+    def neutral_breakage(self) -> set[str]:
+        """Patterns the template shows whatever the values: never blamed on a recipient."""
+        if self._neutral is None:
+            given = {name: neutral_value(name) for name in self.names}
+            try:
+                texts = self.texts(self.renderer.render_parts(given))
+            except TemplateError:
+                texts = {}
+            self._neutral = {s for t in texts.values() for s in broken_text(t)}
+        return self._neutral
+
+    def own_breakage(self, rendered: Rendered) -> list[str]:
+        """What a sample's own values break (a name "None", a name of spaces)."""
+        raw = {"subject": rendered.subject, "html": rendered.html, "text": rendered.text}
+        if self.renderer.campaign.preheader_explicit:
+            raw["preheader"] = rendered.preheader
+        texts = self.texts({k: v for k, v in raw.items() if v is not None})
+        neutral = self.neutral_breakage()
+        out: list[str] = []
+        for part, text in texts.items():
+            for snippet in broken_text(text):
+                if snippet not in neutral:
+                    out.append(f"with this recipient's values the {part} reads “{snippet}”")
+        return out
+
+    def evidence(self, flat: Mapping[str, object]) -> list[str]:
+        try:
+            base_parts = self.renderer.render_parts(flat)
+        except TemplateError:
+            return []
+        base = self.texts(base_parts)
+        base_broken = {part: set(broken_text(text)) for part, text in base.items()}
+        out: list[str] = []
+        for name in self.names:
+            found, current = lookup(flat, name, self.dialect)
+            if found and not value_text(current).strip():
+                continue  # already empty here: the sample's own render shows it
+            parts = [p for p in self.renderer.parts if name in p.names and p.where in _PART_NAMES]
+            if not parts:
+                continue
+            for blank in self.blanks:
+                if self.budget <= 0:
+                    return out
+                self.budget -= len(parts)
+                values = self.renderer.values(_with(flat, name, blank, self.dialect))
+                try:
+                    rendered = {p.where: p.parsed.render(values) for p in parts}
+                except TemplateError:
+                    continue
+                shown = "empty" if blank == "" else "= None"
+                for part, text in self.texts(rendered).items():
+                    if part == "subject" and base.get("subject", "").strip() and not text.strip():
+                        out.append(f"with {name} {shown} the subject is empty")
+                        continue
+                    for snippet in broken_text(text):
+                        if snippet not in base_broken.get(part, set()):
+                            out.append(f"with {name} {shown} the {part} reads “{snippet}”")
+        return list(dict.fromkeys(out))
+
+
+def _with(flat: Mapping[str, object], name: str, value: object,
+          dialect: Dialect) -> dict[str, object]:
+    out = {k: v for k, v in flat.items()
+           if not (k == name or (dialect == "mailchimp" and k.upper() == name.upper()))}
+    out[name] = value
+    return out

@@ -1,0 +1,69 @@
+"""Text measured the way a reader sees it: grapheme clusters, without invisible padding.
+
+Subject and preheader limits count *user-perceived characters*: "й" (precomposed or и + combining
+breve), "😀", "🇷🇺" and a ZWJ family emoji are one character each. Preheaders are usually
+followed by padding (``&zwnj;&nbsp;&#847;…``) that keeps mail clients from pulling body text into
+the inbox preview; that padding is not part of the preheader's text.
+"""
+
+from __future__ import annotations
+
+import re
+
+import regex
+
+_GRAPHEME = regex.compile(r"\X")
+
+# Invisible characters that are padding wherever they stand: every format character (Cf) except
+# the ones that build emoji (ZWJ in 👨‍👩‍👧, tag characters in subdivision flags), the combining
+# grapheme joiner (&#847;), Hangul fillers, Khmer inherent vowels, Mongolian variation selectors
+# and the blank Braille pattern, all of which render as nothing (or a blank) and are used for
+# preheader padding.
+# (Spelled out for the stdlib ``re``, which is several times faster here than ``\p{Cf}``;
+# tests/test_text.py checks the list against the running Python's Unicode database.)
+FORMAT_CHARACTERS = (
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200c"
+    "\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0001"
+)  # every Cf character but U+200D (ZWJ) and U+E0020..U+E007F (tags)
+_ALWAYS_PADDING = re.compile(
+    f"[{FORMAT_CHARACTERS}\u034f\u115f\u1160\u3164\uffa0\u17b4\u17b5\u180b-\u180f\u2800]+"
+)
+# Characters that are padding only when they do not belong to a visible cluster (an emoji).
+_CONTEXTUAL = re.compile(r"[\u200D\uFE00-\uFE0F\U000E0020-\U000E007F\U000E0100-\U000E01EF]")
+_INVISIBLE_CLUSTER = regex.compile(
+    r"^[\s\p{Cf}\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}]+$"
+)
+
+
+def collapse_ws(s: str) -> str:
+    """Runs of whitespace (including no-break and other Unicode spaces) become one space."""
+    return " ".join(s.split())
+
+
+def strip_padding(s: str) -> str:
+    """``s`` without invisible preheader padding, whitespace collapsed.
+
+    ``&nbsp;`` and other Unicode spaces count as whitespace (so "Только&nbsp;сегодня" keeps its
+    space); invisible format characters are removed, except where they are part of an emoji.
+    """
+    if s.isascii():  # O(1) in CPython: nothing invisible can be in it
+        return " ".join(s.split())
+    s = _ALWAYS_PADDING.sub("", s)
+    if _CONTEXTUAL.search(s):
+        s = "".join(_visible_or_space(c) for c in _GRAPHEME.findall(s))
+    return collapse_ws(s)
+
+
+def _visible_or_space(cluster: str) -> str:
+    if not _INVISIBLE_CLUSTER.match(cluster):
+        return cluster
+    return " " if any(c.isspace() for c in cluster) else ""
+
+
+def grapheme_len(s: str) -> int:
+    """The number of user-perceived characters (extended grapheme clusters) in ``s``."""
+    if s.isascii() and "\r\n" not in s:
+        return len(s)  # every ASCII character but CR LF is a cluster of its own
+    return len(_GRAPHEME.findall(s))

@@ -1,0 +1,44 @@
+"""GitHub Actions workflow commands: one ``::error``/``::warning`` annotation per finding.
+
+GitHub shows these inline on the pull request's changed files. The escaping follows the
+Actions toolkit: in the message ``%``, CR and LF are percent-encoded; in a property value
+also ``:`` and ``,`` (they separate properties).
+"""
+
+from __future__ import annotations
+
+from mailcheck.reports.locations import finding_file_line
+
+from mailcheck.model import CampaignResult, Severity
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render(results: list[CampaignResult], *, colour: bool = False) -> str:
+    lines: list[str] = []
+    for result in results:
+        for f in result.findings:
+            command = "error" if f.severity is Severity.ERROR else "warning"
+            path, line = finding_file_line(result.campaign, f)
+            props = [f"file={escape_property(path)}"]
+            if line:
+                props.append(f"line={line}")
+            props.append(f"title={escape_property(f.code)}")
+            where = f"{f.location}: " if f.location and f.location != result.campaign.source else ""
+            url = f" ({f.url})" if f.url and f.url not in f.message else ""
+            message = f"{where}{f.message}{url} [{f.rule}]"
+            lines.append(f"::{command} {','.join(props)}::{escape_data(message)}")
+    errors = sum(r.errors for r in results)
+    warnings = sum(r.warnings for r in results)
+    failed = sum(not r.ok for r in results)
+    lines.append(
+        f"mailcheck: {len(results)} campaign(s) checked: {failed} with errors; "
+        f"{errors} error(s), {warnings} warning(s)."
+    )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,481 @@
+"""The client QA report: one self-contained HTML file (§9 of the design).
+
+Everything the report shows comes from the batch (campaigns, findings, network facts) and the
+config's ``[report]`` table; it is rendered through jinja2 templates with autoescape on, since
+every campaign string is untrusted input. The file makes no request of its own: CSS is inline,
+the logo is a ``data:`` URI, and a Content-Security-Policy forbids anything else, including
+inside the sandboxed preview of the e-mail (a ``srcdoc`` frame inherits the policy).
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import json
+import re
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from email.utils import parseaddr
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import jinja2
+import regex
+from markupsafe import Markup, escape
+
+from mailcheck import __version__
+from mailcheck.config import Config
+from mailcheck.facts import Facts, LinkResult
+from mailcheck.linkinfo import is_unsubscribe, is_web
+from mailcheck.model import Campaign, CampaignResult, Finding, Link, Severity
+from mailcheck.registry import load_registry
+
+TEMPLATES = Path(__file__).parent / "templates"
+MAX_LOGO_BYTES = 512 * 1024
+
+# The whole report may load nothing but itself: inline styles and data: images. A srcdoc frame
+# inherits this policy, so the e-mail preview cannot fetch its images or run its scripts either.
+CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'none'; "
+    "script-src 'none'; connect-src 'none'; frame-src 'none'; child-src 'none'; "
+    "form-action 'none'; base-uri 'none'"
+)
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["CSP"] = CSP
+    env.globals["version"] = __version__
+    return env
+
+
+def json_for_html(data: object) -> Markup:
+    """JSON safe inside a ``<script type="application/json">`` block (no ``</script>`` escape)."""
+    text = json.dumps(data, ensure_ascii=False, default=str)
+    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, code)
+    return Markup(text)
+
+
+def graphemes(text: str | None) -> int:
+    """User-perceived characters: "й", "😀" and "🇷🇺" count 1 each."""
+    return len(regex.findall(r"\X", text)) if text else 0
+
+
+# --- the logo ----------------------------------------------------------------------------------
+
+_IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+)
+
+
+def logo_data_uri(path: str) -> tuple[str | None, str | None]:
+    """The logo inlined as a ``data:`` URI, or ``(None, why)`` when it cannot be used."""
+    if not path:
+        return None, None
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return None, f"logo {path}: {exc.strerror or exc}"
+    if len(data) > MAX_LOGO_BYTES:
+        return None, f"logo {path}: larger than {MAX_LOGO_BYTES // 1024} KB"
+    mime = next((m for magic, m in _IMAGE_MAGIC if data.startswith(magic)), None)
+    if mime is None and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        mime = "image/webp"
+    if mime is None and b"<svg" in data[:2048]:
+        mime = "image/svg+xml"  # an <img> never runs an SVG's scripts
+    if mime is None:
+        return None, f"logo {path}: not a PNG, JPEG, GIF, WebP or SVG image"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}", None
+
+
+# --- rule documentation --------------------------------------------------------------------
+
+
+def doc_section(doc: str, title: str) -> str:
+    match = re.search(rf"^##\s*{re.escape(title)}\s*$(.*?)(?=^##\s|\Z)", doc, re.M | re.S)
+    return match.group(1).strip() if match else ""
+
+
+def markdown_lite(text: str) -> Markup:
+    """The small Markdown of rule docstrings (paragraphs, lists, `code`, fences), escaped first."""
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        if not block.strip():
+            continue
+        if block.lstrip().startswith("```"):
+            kept = [line for line in block.splitlines() if not line.strip().startswith("```")]
+            body = "\n".join(kept)
+            out.append(f"<pre><code>{escape(body)}</code></pre>")
+            continue
+        lines = block.splitlines()
+        if all(re.match(r"\s*[-*]\s", line) or line.startswith("  ") for line in lines):
+            items: list[str] = []
+            for line in lines:
+                if re.match(r"\s*[-*]\s", line):
+                    items.append(re.sub(r"^\s*[-*]\s+", "", line))
+                elif items:
+                    items[-1] += " " + line.strip()
+            out.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
+            continue
+        out.append(f"<p>{_inline(' '.join(line.strip() for line in lines))}</p>")
+    return Markup("".join(out))
+
+
+def _inline(text: str) -> str:
+    escaped = str(escape(text))
+    escaped = re.sub(r"`([^`]+)`", r"<code>\1</code>", escaped)
+    return re.sub(r"\*\*([^*]+)\*\*", r"<strong>\1</strong>", escaped)
+
+
+@dataclasses.dataclass
+class FindingView:
+    finding: Finding
+    summary: str
+    how_to_fix: Markup
+
+
+def finding_views(findings: Iterable[Finding]) -> list[FindingView]:
+    registry = load_registry()
+    views = []
+    for f in findings:
+        rule = registry.get(f.code)
+        doc = rule.doc if rule else ""
+        views.append(
+            FindingView(
+                finding=f,
+                summary=rule.summary if rule else "",
+                how_to_fix=markdown_lite(doc_section(doc, "How to fix")) if doc else Markup(""),
+            )
+        )
+    return views
+
+
+# --- links ----------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class LinkRow:
+    href: str
+    text: str
+    kind: str
+    line: int
+    clickable: bool
+    verdict: str  # ok, broken, …, "offline", "not requested"
+    status: str
+    reason: str
+    hops: list[tuple[int, str]]
+    utm: list[tuple[str, str]]
+    unsubscribe: bool
+
+    @property
+    def bad(self) -> bool:
+        return self.verdict in ("broken", "unreachable", "loop", "too-many-redirects", "invalid")
+
+
+def _clickable(href: str) -> bool:
+    # Only plain web links may be followed from the report; never javascript:, data:, …
+    return is_web(href) and not re.search(r"[\s\x00-\x1f\x7f]", href)
+
+
+def utm_parameters(href: str) -> list[tuple[str, str]]:
+    try:
+        query = urlsplit(href).query
+    except ValueError:
+        return []
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return [(k, v) for k, v in pairs if k.lower().startswith("utm_")]
+
+
+def link_rows(campaign: Campaign, facts: Facts, offline: bool) -> list[LinkRow]:
+    rows: list[LinkRow] = []
+    seen: set[str] = set()
+    links: list[Link] = campaign.all_links()
+    for link in links:
+        if link.href in seen:
+            continue
+        seen.add(link.href)
+        result: LinkResult | None = facts.link(link.href)
+        verdict: str
+        if result is not None:
+            verdict = result.verdict
+            status = str(result.status) if result.status is not None else ""
+            reason = result.reason
+            hops = [(h.status, h.url) for h in result.hops]
+        else:
+            verdict = "offline" if offline or not facts.gathered else "not requested"
+            status, reason, hops = "", "", []
+        rows.append(
+            LinkRow(
+                href=link.href,
+                text=link.text,
+                kind=link.kind,
+                line=link.line,
+                clickable=_clickable(link.href),
+                verdict=verdict,
+                status=status,
+                reason=reason,
+                hops=hops,
+                utm=utm_parameters(link.href),
+                unsubscribe=is_unsubscribe(link),
+            )
+        )
+    rows.sort(key=lambda r: not r.bad)  # problems first, otherwise document order
+    return rows
+
+
+# --- authentication (records as found) ----------------------------------------------------------
+
+
+def describe(value: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, str]]:
+    """Flatten whatever the DNS facts hold into (field, value) rows, without knowing the type."""
+    if depth > 4:
+        return [(prefix or "value", str(value))]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        items: Iterable[tuple[str, Any]] = (
+            (f.name, getattr(value, f.name)) for f in dataclasses.fields(value)
+        )
+    elif isinstance(value, dict):
+        items = ((str(k), v) for k, v in value.items())
+    elif hasattr(value, "__dict__") and not callable(value):
+        items = ((k, v) for k, v in vars(value).items() if not k.startswith("_"))
+    else:
+        return [(prefix or "value", _scalar(value))]
+    rows: list[tuple[str, str]] = []
+    for name, item in items:
+        key = f"{prefix}.{name}" if prefix else name
+        if _is_structured(item):
+            rows += describe(item, key, depth + 1)
+        elif isinstance(item, list | tuple | set | frozenset) and any(map(_is_structured, item)):
+            for i, element in enumerate(item):
+                rows += describe(element, f"{key}[{i}]", depth + 1)
+        else:
+            rows.append((key, _scalar(item)))
+    return rows
+
+
+def _is_structured(value: Any) -> bool:
+    return isinstance(value, dict) or (
+        dataclasses.is_dataclass(value) and not isinstance(value, type)
+    )
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(_scalar(v) for v in value) if value else "—"
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
+# The DNS facts' shape, read by duck typing: the parts and fields worth showing a client, in
+# order. Anything else (a part with other fields, a type from a plugin) is shown generically.
+AUTH_PARTS: dict[str, tuple[str, ...]] = {
+    "spf": ("status", "records", "lookups", "void_lookups", "all_qualifier", "has_redirect",
+            "syntax_errors", "limit_errors", "dns_error"),
+    "dmarc": ("status", "record_domain", "record", "policy", "policy_tag", "errors",
+              "dns_error"),
+}
+DKIM_FIELDS = ("status", "source", "key_type", "bits", "testing", "record", "error")
+_DKIM_D = re.compile(r"(?:^|;)\s*d\s*=\s*([^;\s]+)", re.I)
+
+
+@dataclasses.dataclass
+class AuthTable:
+    domain: str
+    part: str  # "SPF", "DMARC", "DKIM k1", or "" for facts of an unknown shape
+    rows: list[tuple[str, str]]
+
+
+def auth_sections(domain: str, value: Any) -> list[AuthTable]:
+    """Tables for one domain's authentication facts, whatever their exact type."""
+    tables: list[AuthTable] = []
+    known = False
+    for part, names in AUTH_PARTS.items():
+        obj = getattr(value, part, None)
+        if obj is not None:
+            known = True
+            tables.append(AuthTable(domain, part.upper(), _part_rows(obj, names)))
+    dkim = getattr(value, "dkim", None)
+    if isinstance(dkim, dict):
+        known = True
+        for selector, key in dkim.items():
+            tables.append(AuthTable(domain, f"DKIM {selector}", _part_rows(key, DKIM_FIELDS)))
+    notes = getattr(value, "notes", None)
+    if known and notes:
+        tables.append(AuthTable(domain, "Notes", [("note", _scalar(n)) for n in notes]))
+    if not known:
+        tables.append(AuthTable(domain, "", describe(value)))
+    return tables
+
+
+# Internals of the evaluation that mean nothing to a client reading the report.
+_AUTH_SKIP = {"chain", "evaluations", "domain", "selector"}
+
+
+def _part_rows(obj: Any, first: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The fields a client cares about first, then any others the object has, non-empty only."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        names = [f.name for f in dataclasses.fields(obj)]
+    elif isinstance(obj, dict):
+        return describe({k: v for k, v in obj.items() if _shown(v)})
+    elif hasattr(obj, "__dict__"):
+        names = [n for n in vars(obj) if not n.startswith("_")]
+    else:
+        return [("value", _scalar(obj))]
+    ordered = [n for n in first if n in names] + [
+        n for n in names if n not in first and n not in _AUTH_SKIP
+    ]
+    rows: list[tuple[str, str]] = []
+    for name in ordered:
+        item = getattr(obj, name)
+        if not _shown(item):
+            continue
+        rows += describe(item, name, 1) if _is_structured(item) else [(name, _scalar(item))]
+    return rows
+
+
+def _shown(value: Any) -> bool:
+    return value not in (None, "", [], (), {})
+
+
+def sender_domains(campaign: Campaign) -> list[str]:
+    """The From domain, the envelope sender's domain and every DKIM d= domain of the campaign."""
+    found: list[str] = []
+    if campaign.from_domain:
+        found.append(campaign.from_domain)
+    if campaign.envelope_from and "@" in campaign.envelope_from:
+        found.append(campaign.envelope_from.rsplit("@", 1)[1].strip(" <>.").lower())
+    for name, header in (campaign.headers or {}).items():
+        if name.lower() == "dkim-signature":
+            found += [m.lower().rstrip(".") for m in _DKIM_D.findall(header)]
+    if campaign.raw_message:
+        head = re.split(rb"\r?\n\r?\n", campaign.raw_message, maxsplit=1)[0]
+        for line in re.findall(rb"(?im)^dkim-signature:(.*(?:\r?\n[ \t].*)*)", head):
+            text = line.decode("ascii", "replace").replace("\r", "").replace("\n", "")
+            found += [m.lower().rstrip(".") for m in _DKIM_D.findall(text)]
+    return list(dict.fromkeys(d for d in found if d))
+
+
+def auth_tables(campaign: Campaign, facts: Facts) -> list[AuthTable]:
+    """The records found for the campaign's sending domains (and their parent domains)."""
+    domains = sender_domains(campaign)
+    tables: list[AuthTable] = []
+    for key in sorted(facts.auth, key=lambda k: (-len(k), k)):
+        k = key.lower()
+        if any(d == k or d.endswith("." + k) for d in domains):
+            tables += auth_sections(key, facts.auth[key])
+    return tables
+
+
+# --- one campaign ---------------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class CampaignView:
+    result: CampaignResult
+    sender_name: str
+    sender_address: str
+    subject: str
+    preheader: str
+    subject_length: int
+    preheader_length: int
+    errors: list[FindingView]
+    warnings: list[FindingView]
+    links: list[LinkRow]
+    auth: list[AuthTable]
+    auth_expected: bool
+    preview_html: str | None
+    preview_text: str | None
+    subject_max: int
+    preheader_max: int
+
+    @property
+    def campaign(self) -> Campaign:
+        return self.result.campaign
+
+
+def campaign_view(
+    result: CampaignResult, facts: Facts, config: Config, offline: bool
+) -> CampaignView:
+    from mailcheck.config import ConfigError
+    from mailcheck.engine import campaign_config
+
+    c = result.campaign
+    try:
+        limits = campaign_config(c, config)
+    except ConfigError:
+        limits = config
+    main = c.main
+    subject = (main.subject if main else None) or c.subject or ""
+    preheader = (main.preheader if main else None) or c.preheader or ""
+    html = (main.html if main else None) or c.html
+    text = (main.text if main else None) or c.text
+    name, address = parseaddr(c.from_addr or "")
+    ordered = sorted(result.findings, key=lambda f: f.code)
+    return CampaignView(
+        result=result,
+        sender_name=name or address or (c.from_addr or ""),
+        sender_address=address,
+        subject=subject,
+        preheader=preheader,
+        subject_length=graphemes(subject),
+        preheader_length=graphemes(preheader),
+        errors=finding_views(f for f in ordered if f.severity is Severity.ERROR),
+        warnings=finding_views(f for f in ordered if f.severity is not Severity.ERROR),
+        links=link_rows(c, facts, offline),
+        auth=auth_tables(c, facts),
+        auth_expected=not offline and facts.gathered and bool(sender_domains(c)),
+        preview_html=html,
+        preview_text=text if not html else None,
+        subject_max=limits.subject_max,
+        preheader_max=limits.preheader_max,
+    )
+
+
+def render_report(
+    results: list[CampaignResult],
+    facts: Facts,
+    config: Config,
+    *,
+    offline: bool = False,
+    generated: datetime | None = None,
+) -> str:
+    """The whole QA report for a batch, as one HTML document."""
+    from mailcheck.reports.jsonout import as_dict
+
+    logo, _ = logo_data_uri(config.report.logo)
+    views = [campaign_view(r, facts, config, offline) for r in results]
+    # failures first, then campaigns with warnings, then those that passed (as coverage.py does)
+    views.sort(key=lambda v: (v.result.ok, not v.result.warnings))
+    errors = sum(r.errors for r in results)
+    warnings = sum(r.warnings for r in results)
+    template = environment().get_template("report.html")
+    return template.render(
+        campaigns=views,
+        errors=errors,
+        warnings=warnings,
+        ready=errors == 0,
+        offline=offline,
+        agency=config.report.agency,
+        logo=logo,
+        generated=(generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
+        data_json=json_for_html(as_dict(results)),
+    )

@@ -1,0 +1,200 @@
+"""The KPI report for a client: the month's figures, the error-free rate by month as an inline
+SVG chart, incidents by rule code, and contract targets (plan, fact, ratio).
+
+Input is the ``mailcheck kpi --format json`` dict (design §8); values may be missing or null
+(a month without launches has no rate), so everything here reads it defensively.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from mailcheck.reports.html import environment, json_for_html, logo_data_uri
+
+from mailcheck.config import Config
+
+# Every key the template reads; a store that omits one still gets a report ("—").
+EMPTY_PERIOD: dict[str, Any] = dict.fromkeys(
+    (
+        "client", "period", "launches", "error_free", "error_free_rate", "incidents",
+        "caught_before_launch", "on_time_rate", "mttr_hours", "open_incidents", "refused",
+        "forced", "by_code", "targets", "bonus_coefficient",
+    )
+)
+CHART_WIDTH = 720
+CHART_HEIGHT = 260
+PLOT = {"left": 48, "right": 16, "top": 16, "bottom": 40}
+
+
+@dataclass
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str  # the period, e.g. 2026-11
+    value: str  # the rate as shown, e.g. 95 %
+    low: bool  # below the target (or below 100 % when there is no target)
+    label_x: float
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    bars: list[Bar]
+    gridlines: list[tuple[float, str]]  # (y, label)
+    baseline: float
+    left: float
+    right: float
+    target_y: float | None
+    title: str
+
+
+@dataclass
+class ClientView:
+    client: str
+    latest: dict[str, Any]
+    periods: list[dict[str, Any]]
+    chart: Chart
+    codes: list[str]  # every code with incidents in any period
+    targets: list[tuple[str, Any, Any, Any]]  # (name, plan, fact, ratio) of the latest period
+    extra: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def percent(value: Any) -> str:
+    number = _number(value)
+    if number is None:
+        return "—"
+    return f"{number * 100:.1f} %".replace(".0 %", " %")
+
+
+def figure(value: Any) -> str:
+    number = _number(value)
+    if number is None:
+        return "—" if value is None else str(value)
+    return f"{number:.0f}" if number == int(number) else f"{number:.2f}"
+
+
+def target_value(name: str, value: Any) -> str:
+    """A plan or fact as the contract states it: rates as percentages, counts as numbers."""
+    number = _number(value)
+    if name.endswith("_rate") and number is not None and number <= 1:
+        return percent(number)
+    return figure(value)
+
+
+def chart(periods: list[dict[str, Any]], target: float | None) -> Chart:
+    left, top = PLOT["left"], PLOT["top"]
+    plot_w = CHART_WIDTH - PLOT["left"] - PLOT["right"]
+    plot_h = CHART_HEIGHT - PLOT["top"] - PLOT["bottom"]
+    baseline = top + plot_h
+    slot = plot_w / max(len(periods), 1)
+    width = min(slot * 0.6, 64)
+    bars = []
+    for i, p in enumerate(periods):
+        rate = _number(p.get("error_free_rate"))
+        shown = max(0.0, min(1.0, rate)) if rate is not None else 0.0
+        height = plot_h * shown
+        x = left + i * slot + (slot - width) / 2
+        threshold = target if target is not None else 1.0
+        bars.append(
+            Bar(
+                x=round(x, 1),
+                y=round(baseline - height, 1),
+                width=round(width, 1),
+                height=round(height, 1),
+                label=str(p.get("period", "")),
+                value=percent(rate),
+                low=rate is not None and rate < threshold,
+                label_x=round(x + width / 2, 1),
+            )
+        )
+    gridlines = [(round(baseline - plot_h * f, 1), f"{int(f * 100)} %") for f in (0, 0.5, 0.9, 1)]
+    target_y = round(baseline - plot_h * target, 1) if target is not None else None
+    return Chart(
+        width=CHART_WIDTH,
+        height=CHART_HEIGHT,
+        bars=bars,
+        gridlines=gridlines,
+        baseline=baseline,
+        left=left,
+        right=CHART_WIDTH - PLOT["right"],
+        target_y=target_y,
+        title="Error-free launch rate by month",
+    )
+
+
+def _targets(period: dict[str, Any]) -> list[tuple[str, Any, Any, Any]]:
+    raw = period.get("targets")
+    if not isinstance(raw, dict):
+        return []
+    rows = []
+    for name, value in raw.items():
+        if isinstance(value, dict):
+            rows.append((str(name), value.get("plan"), value.get("fact"), value.get("ratio")))
+        else:
+            rows.append((str(name), value, None, None))
+    return rows
+
+
+def _rate_target(period: dict[str, Any]) -> float | None:
+    """The plan for the error-free rate when the contract sets one (as a fraction)."""
+    targets = period.get("targets")
+    if not isinstance(targets, dict):
+        return None
+    for name, value in targets.items():
+        if "error_free" in str(name) and isinstance(value, dict):
+            plan = _number(value.get("plan"))
+            if plan is not None:
+                return plan / 100 if plan > 1 else plan
+    return None
+
+
+def client_views(data: dict[str, Any]) -> list[ClientView]:
+    periods = [{**EMPTY_PERIOD, **p} for p in data.get("periods") or [] if isinstance(p, dict)]
+    by_client: dict[str, list[dict[str, Any]]] = {}
+    for p in periods:
+        by_client.setdefault(str(p.get("client") or "default"), []).append(p)
+    views = []
+    for client in sorted(by_client):
+        months = sorted(by_client[client], key=lambda p: str(p.get("period", "")))
+        latest = months[-1]
+        codes = sorted({str(code) for p in months for code in (p.get("by_code") or {})})
+        views.append(
+            ClientView(
+                client=client,
+                latest=latest,
+                periods=months,
+                chart=chart(months, _rate_target(latest)),
+                codes=codes,
+                targets=_targets(latest),
+            )
+        )
+    return views
+
+
+def render_kpi_html(
+    data: dict[str, Any], config: Config, *, generated: datetime | None = None
+) -> str:
+    """The KPI report (design §8 JSON in, one self-contained HTML document out)."""
+    logo, _ = logo_data_uri(config.report.logo)
+    template = environment().get_template("kpi.html")
+    return template.render(
+        clients=client_views(data),
+        agency=config.report.agency,
+        logo=logo,
+        percent=percent,
+        figure=figure,
+        target_value=target_value,
+        generated=(generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
+        data_json=json_for_html(data),
+    )

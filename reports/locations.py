@@ -1,0 +1,57 @@
+"""Where a finding points in the repository: a repo-relative file and, when known, a line.
+
+CI consumers (SARIF code scanning, GitHub annotations, JUnit) want a path relative to the
+repository root and a line number. Findings carry the campaign's source path as the user gave
+it and a free-form ``location`` ("subject", "line 12", "email.html:12", …); this module turns
+those into what the machine formats need, without guessing when nothing is known.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path, PurePosixPath
+
+from mailcheck.model import Campaign, Finding
+
+# "email.html:12", "email.html:12:5": a file of the campaign and a line in it.
+_FILE_LINE = re.compile(r"^(?P<file>[^\s:]+\.(?:html?|txt|toml|eml|csv|json)):(?P<line>\d+)")
+# "line 12", "… (line 12)", "html line 12"
+_WORD_LINE = re.compile(r"\bline\s+(?P<line>\d+)\b", re.I)
+
+
+def repo_path(path: str, root: Path | None = None) -> str:
+    """``path`` relative to ``root`` (default: the working directory), with forward slashes.
+
+    A path outside the root stays absolute: pointing at the wrong file would be worse.
+    """
+    base = (root or Path.cwd()).resolve()
+    p = Path(path)
+    absolute = p if p.is_absolute() else base / p
+    try:
+        rel = Path(os.path.normpath(absolute)).relative_to(base)
+    except ValueError:
+        return Path(os.path.normpath(absolute)).as_posix()
+    return rel.as_posix()
+
+
+def finding_file_line(
+    campaign: Campaign, finding: Finding, root: Path | None = None
+) -> tuple[str, int | None]:
+    """The repo-relative file a finding is about and its 1-based line (None when unknown)."""
+    source = repo_path(campaign.source, root)
+    location = finding.location or ""
+    match = _FILE_LINE.match(location)
+    if match:
+        line = int(match.group("line")) or None
+        name = match.group("file")
+        if campaign.kind == "toml":
+            # a file inside the campaign directory, e.g. the HTML next to campaign.toml
+            return str(PurePosixPath(source).parent / name), line
+        if PurePosixPath(source).name == PurePosixPath(name).name:
+            return source, line
+        return source, None
+    word = _WORD_LINE.search(location)
+    if word and int(word.group("line")) > 0:
+        return source, int(word.group("line"))
+    return source, None

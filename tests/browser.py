@@ -1,0 +1,143 @@
+"""Headless Chromium for the HTML report tests: screenshots, rendered DOM, a PNG reader.
+
+Chromium comes from Debian (scripts/install-system-deps). A missing browser fails the test
+with a clear reason: the reports are made for browsers, so they are tested in one.
+"""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+
+CANDIDATES = ("chromium", "chromium-browser", "/usr/bin/chromium")
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--mute-audio",
+    "--hide-scrollbars",
+)
+
+
+def chromium() -> str:
+    for name in CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    pytest.fail("headless Chromium not found: install it with scripts/install-system-deps")
+
+
+def _run(args: list[str], profile: Path, timeout: float = 90) -> subprocess.CompletedProcess[bytes]:
+    profile.mkdir(parents=True, exist_ok=True)
+    cmd = [chromium(), *FLAGS, f"--user-data-dir={profile}", *args]
+    try:
+        done = subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"Chromium did not finish in {timeout} s: {' '.join(cmd)}")
+    return done
+
+
+def dump_dom(page: Path, workdir: Path, *, wait_ms: int = 1500) -> str:
+    """The DOM after the page loaded and its timers ran (``wait_ms`` of virtual time)."""
+    done = _run(
+        [f"--virtual-time-budget={wait_ms}", "--dump-dom", page.resolve().as_uri()],
+        workdir / "profile-dom",
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        pytest.fail(f"Chromium --dump-dom failed ({done.returncode}): {done.stderr[-2000:]!r}")
+    return done.stdout.decode("utf-8", "replace")
+
+
+def screenshot(
+    page: Path, workdir: Path, size: tuple[int, int] = (1200, 2000), *, dark: bool = False
+) -> bytes:
+    """A PNG of the page; ``dark`` makes the page see ``prefers-color-scheme: dark``."""
+    png = workdir / f"{page.stem}{'-dark' if dark else ''}.png"
+    args = ["--force-dark-mode"] if dark else []
+    args += [f"--screenshot={png}", f"--window-size={size[0]},{size[1]}", page.resolve().as_uri()]
+    done = _run(args, workdir / "profile-shot")
+    if not png.is_file():
+        pytest.fail(f"Chromium made no screenshot ({done.returncode}): {done.stderr[-2000:]!r}")
+    return png.read_bytes()
+
+
+# --- a tiny PNG reader (8-bit RGB/RGBA, non-interlaced: what Chromium writes) ----------------
+
+
+def png_pixels(data: bytes) -> tuple[int, int, int, list[bytes]]:
+    """(width, height, bytes per pixel, rows of unfiltered pixel bytes)."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    pos, idat, width, height, bpp = 8, bytearray(), 0, 0, 0
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        kind = data[pos + 4 : pos + 8]
+        body = data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", body)
+            if depth != 8 or colour not in (2, 6) or interlace:
+                raise ValueError(f"unsupported PNG: depth {depth}, colour type {colour}")
+            bpp = 3 if colour == 2 else 4
+        elif kind == b"IDAT":
+            idat += body
+        elif kind == b"IEND":
+            break
+    raw = zlib.decompress(bytes(idat))
+    stride = width * bpp
+    rows: list[bytes] = []
+    prev = bytes(stride)
+    for y in range(height):
+        start = y * (stride + 1)
+        ftype, line = raw[start], raw[start + 1 : start + 1 + stride]
+        rows.append(prev := _unfilter(ftype, line, prev, bpp))
+    return width, height, bpp, rows
+
+
+def _unfilter(ftype: int, line: bytes, prev: bytes, bpp: int) -> bytes:
+    if ftype == 0:
+        return line
+    if ftype == 2:
+        return bytes((a + b) & 0xFF for a, b in zip(line, prev, strict=True))
+    out = bytearray(line)
+    for i in range(len(out)):
+        left = out[i - bpp] if i >= bpp else 0
+        up = prev[i]
+        if ftype == 1:
+            out[i] = (out[i] + left) & 0xFF
+        elif ftype == 3:
+            out[i] = (out[i] + ((left + up) >> 1)) & 0xFF
+        elif ftype == 4:
+            upleft = prev[i - bpp] if i >= bpp else 0
+            p = left + up - upleft
+            pa, pb, pc = abs(p - left), abs(p - up), abs(p - upleft)
+            pred = left if pa <= pb and pa <= pc else (up if pb <= pc else upleft)
+            out[i] = (out[i] + pred) & 0xFF
+        else:
+            raise ValueError(f"bad PNG filter {ftype}")
+    return bytes(out)
+
+
+def pixel(data: bytes, x: int, y: int) -> tuple[int, ...]:
+    _, _, bpp, rows = png_pixels(data)
+    return tuple(rows[y][x * bpp : x * bpp + 3])
+
+
+def distinct_colours(data: bytes) -> int:
+    _, _, bpp, rows = png_pixels(data)
+    colours: set[bytes] = set()
+    for row in rows:
+        colours.update(row[i : i + bpp] for i in range(0, len(row), bpp))
+    return len(colours)

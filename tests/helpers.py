@@ -1,0 +1,86 @@
+"""Builders for test campaigns: real files on disk, checked through the real engine."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from mailcheck.config import Config
+from mailcheck.engine import run
+from mailcheck.model import CampaignResult, Finding
+
+HTML_TEMPLATE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{title}</title></head>
+<body>
+{preheader}
+{body}
+</body></html>
+"""
+
+CLEAN_BODY = """<p>Hello!</p>
+<p><a href="https://shop.test/sale?utm_source=email&utm_medium=email&utm_campaign=bf">Shop</a></p>
+<p><img src="https://cdn.shop.test/a.png" alt="Sale"></p>
+<p><a href="https://shop.test/unsubscribe">Unsubscribe</a></p>"""
+
+
+def toml_value(value: Any) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return str(value)
+
+
+def write_campaign(
+    root: Path,
+    name: str = "c1",
+    *,
+    body: str = CLEAN_BODY,
+    title: str = "Sale",
+    preheader_html: str = '<div style="display:none">Only this weekend: 30% off everything</div>',
+    html: str | None = None,
+    files: dict[str, str] | None = None,
+    tables: dict[str, dict[str, str]] | None = None,
+    **manifest: Any,
+) -> Path:
+    """A campaign directory with campaign.toml and email.html; returns the directory."""
+    d = root / name
+    d.mkdir(parents=True, exist_ok=True)
+    manifest.setdefault("subject", "Weekend sale: 30% off")
+    manifest.setdefault("from", "Shop <news@shop.test>")
+    manifest.setdefault("html", "email.html")
+    lines = [
+        f"{k.replace('_', '-') if k != 'send_at' else k} = {toml_value(v)}"
+        for k, v in manifest.items()
+    ]
+    for table, values in (tables or {}).items():
+        lines.append(f"\n[{table}]")
+        lines += [f"{json.dumps(k)} = {toml_value(v)}" for k, v in values.items()]
+    (d / "campaign.toml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    content = (
+        html
+        if html is not None
+        else HTML_TEMPLATE.format(title=title, preheader=preheader_html, body=textwrap.dedent(body))
+    )
+    (d / "email.html").write_text(content, encoding="utf-8")
+    for fname, text in (files or {}).items():
+        (d / fname).write_text(text, encoding="utf-8")
+    return d
+
+
+def check(path: Path, config: Config | None = None, **kw: Any) -> CampaignResult:
+    results = run([str(path)], config or Config(root=path.parent), offline=True, **kw).results
+    assert len(results) == 1, results
+    return results[0]
+
+
+def codes(result: CampaignResult) -> list[str]:
+    return sorted(f.code for f in result.findings)
+
+
+def only(result: CampaignResult, code: str) -> list[Finding]:
+    return [f for f in result.findings if f.code == code]

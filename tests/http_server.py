@@ -1,0 +1,268 @@
+"""A scripted HTTP server on loopback for the link-checking tests.
+
+Real sockets, real HTTP/1.1 (keep-alive), in a background thread; every route is a behaviour
+a link checker meets in the wild. The server counts requests per (method, path with query) so
+tests can assert that a URL was requested exactly once, or never.
+
+Routes (``NAME`` is any string: tests use their own names so state never leaks between them):
+
+    /ok/…                        200 for every method
+    /status/CODE/…               that status (404, 410, 500, 999 …) for every method
+    /flaky/NAME?fails=N          500 for the first N requests, then 200
+    /ratelimit/NAME?times=N&after=S   429 + Retry-After S for the first N requests, then 200
+    /ratelimit-forever/NAME?after=S   always 429 + Retry-After S
+    /head-405/…, /head-404/…     HEAD answers 405/404, GET answers 200
+    /redirect/N/NAME             N redirects (302) before a 200; the query string is kept
+    /loop/a/NAME ↔ /loop/b/NAME  redirect to each other forever
+    /cookie-bounce/NAME          302 to itself with Set-Cookie, then 200 with the cookie
+    /drop-query/NAME             301 to /ok/landing without the query string
+    /change-utm/NAME             301 to /ok/landing with utm_source changed
+    /redirect-to?to=URL          302 to URL (any host: used for the SSRF guard on hops)
+    /slow/SECONDS/…              answers after SECONDS
+    /botwall/cf-mitigated        403 with cf-mitigated: challenge
+    /botwall/cloudflare          403, Server: cloudflare, a challenge page
+    /huge, /huge-404             HEAD 405; GET 200 (404) with a body that never ends
+    /reset                       the connection is reset without an answer
+    /unsub/NAME                  200 for every method; every method used is recorded
+    /unsub-nohead/NAME           HEAD 405, GET 200 (records methods too)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import struct
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+CHALLENGE_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
+    b"<div id='challenge-platform'>Checking your browser before accessing the site.</div>"
+    b"</body></html>"
+)
+
+
+class ScriptedServer:
+    """The server and what it saw; ``url(path)`` gives a full URL for a route."""
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.requests: Counter[tuple[str, str]] = Counter()
+        self.unsubscribe_methods: dict[str, list[str]] = {}
+        self.bytes_sent: Counter[str] = Counter()
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self._lock = threading.Lock()
+        self._httpd = ThreadingHTTPServer((host, 0), _make_handler(self))
+        self._httpd.daemon_threads = True
+        self.host = host
+        self.port = self._httpd.server_address[1]
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    def start(self) -> ScriptedServer:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+
+    def url(self, path: str) -> str:
+        return f"http://{self.host}:{self.port}{path}"
+
+    def count(self, path: str, method: str | None = None) -> int:
+        """Requests seen for ``path`` (with its query string), of one method or all."""
+        with self._lock:
+            return sum(
+                n for (m, p), n in self.requests.items() if p == path and method in (None, m)
+            )
+
+    def total(self) -> int:
+        with self._lock:
+            return sum(self.requests.values())
+
+    def _seen(self, method: str, path: str) -> int:
+        with self._lock:
+            self.requests[(method, path)] += 1
+            return sum(n for (_, p), n in self.requests.items() if p == path)
+
+    def _enter(self) -> None:
+        with self._lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _leave(self) -> None:
+        with self._lock:
+            self.in_flight -= 1
+
+    def _unsubscribe(self, name: str, method: str) -> None:
+        with self._lock:
+            self.unsubscribe_methods.setdefault(name, []).append(method)
+
+
+@contextmanager
+def running_server() -> Iterator[ScriptedServer]:
+    server = ScriptedServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        server_version = "ScriptedServer/1"
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass  # the tests' output stays readable
+
+        def do_HEAD(self) -> None:
+            self._route("HEAD")
+
+        def do_GET(self) -> None:
+            self._route("GET")
+
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            if length:
+                self.rfile.read(length)
+            self._route("POST")
+
+        def _answer(
+            self,
+            status: int,
+            body: bytes = b"<html><body>ok</body></html>",
+            headers: dict[str, str] | None = None,
+            method: str = "GET",
+        ) -> None:
+            self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if method != "HEAD":
+                self.wfile.write(body)
+
+        def _redirect(
+            self, status: int, location: str, headers: dict[str, str] | None = None
+        ) -> None:
+            self._answer(status, b"", {"Location": location, **(headers or {})}, "HEAD")
+
+        def _route(self, method: str) -> None:
+            server._enter()
+            try:
+                self._dispatch(method)
+            finally:
+                server._leave()
+
+        def _dispatch(self, method: str) -> None:
+            raw = self.path
+            seen = server._seen(method, raw)
+            parts = urlsplit(raw)
+            path = parts.path
+            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            segments = [s for s in path.split("/") if s]
+            head = segments[0] if segments else ""
+            self.server_version = "ScriptedServer/1"
+
+            if head == "ok":
+                self._answer(200, method=method)
+            elif head == "status":
+                self._answer(int(segments[1]), b"<html>status page</html>", method=method)
+            elif head == "flaky":
+                failing = seen <= int(query.get("fails", "1"))
+                self._answer(500 if failing else 200, method=method)
+            elif head == "ratelimit":
+                if seen <= int(query.get("times", "1")):
+                    self._answer(
+                        429, headers={"Retry-After": query.get("after", "1")}, method=method
+                    )
+                else:
+                    self._answer(200, method=method)
+            elif head == "ratelimit-forever":
+                self._answer(429, headers={"Retry-After": query.get("after", "1")}, method=method)
+            elif head in ("head-405", "head-404"):
+                status = int(head[-3:]) if method == "HEAD" else 200
+                self._answer(status, method=method)
+            elif head == "redirect":
+                left = int(segments[1])
+                if left <= 0:
+                    self._answer(200, method=method)
+                else:
+                    rest = "/".join(segments[2:])
+                    target = f"/redirect/{left - 1}/{rest}"
+                    self._redirect(302, target + (f"?{parts.query}" if parts.query else ""))
+            elif head == "loop":
+                other = "b" if segments[1] == "a" else "a"
+                self._redirect(302, f"/loop/{other}/{'/'.join(segments[2:])}")
+            elif head == "cookie-bounce":
+                if "bounced=1" in (self.headers.get("Cookie") or ""):
+                    self._answer(200, method=method)
+                else:
+                    self._redirect(302, raw, {"Set-Cookie": "bounced=1; Path=/"})
+            elif head == "drop-query":
+                self._redirect(301, "/ok/landing")
+            elif head == "change-utm":
+                kept = {k: v for k, v in query.items() if k != "utm_source"}
+                kept["utm_source"] = "other"
+                self._redirect(301, "/ok/landing?" + "&".join(f"{k}={v}" for k, v in kept.items()))
+            elif head == "redirect-to":
+                self._redirect(302, query["to"])
+            elif head == "slow":
+                time.sleep(float(segments[1]))
+                self._answer(200, method=method)
+            elif head == "botwall":
+                if segments[1] == "cf-mitigated":
+                    self._answer(403, b"blocked", {"cf-mitigated": "challenge"}, method)
+                else:
+                    self.server_version = "cloudflare"
+                    self._answer(403, CHALLENGE_PAGE, {"CF-RAY": "8a1b2c3d4e5f-AMS"}, method)
+            elif head in ("huge", "huge-404"):
+                if method == "HEAD":
+                    self._answer(405, method=method)
+                else:
+                    self._endless(200 if head == "huge" else 404)
+            elif head == "reset":
+                self._reset()
+            elif head == "unsub":
+                server._unsubscribe(segments[1], method)
+                self._answer(200, b"<html>Unsubscribed.</html>", method=method)
+            elif head == "unsub-nohead":
+                server._unsubscribe(segments[1], method)
+                self._answer(405 if method == "HEAD" else 200, method=method)
+            else:
+                self._answer(404, b"no such route", method=method)
+
+        def _endless(self, status: int) -> None:
+            """A body announced as 10 GB and written until the client hangs up."""
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(10 * 1024**3))
+            self.end_headers()
+            chunk = b"<p>" + b"x" * 65532
+            try:
+                for _ in range(160_000):
+                    self.wfile.write(chunk)
+                    server.bytes_sent[self.path] += len(chunk)
+            except OSError:
+                pass
+            self.close_connection = True
+
+        def _reset(self) -> None:
+            # SO_LINGER with a zero timeout makes close() send RST instead of FIN.
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+
+        def handle(self) -> None:
+            # a client that hangs up mid-answer is what some routes are about
+            with contextlib.suppress(OSError):
+                super().handle()
+
+    return Handler

@@ -1,0 +1,263 @@
+"""HTML parsing: links of every kind with their lines, images, title, preheader, visible text."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailcheck.htmlparse import parse_html
+from mailcheck.model import Document
+
+PADDING = "&zwnj;&nbsp;" * 40 + "&#847; " * 10 + "&shy;"
+
+PAGE = """<!DOCTYPE html>
+<html><head><title> Чёрная   пятница </title>
+<style>.x { background: url(https://cdn.example.net/in-style-block.png) }</style>
+<script>var s = "not text";</script>
+</head>
+<body background=" https://cdn.example.net/body.png ">
+<div class="preheader" style="display:none;max-height:0">Только до воскресенья{pad}</div>
+<table background="https://cdn.example.net/table.png"><tr>
+<td background="https://cdn.example.net/td.png">Привет, <b>Иван</b>!</td>
+<th background="https://cdn.example.net/th.png">head</th></tr></table>
+<p><a href=" https://shop.example.net/sale?utm_source=email ">Смотреть
+   <span>каталог</span></a></p>
+<img src="https://cdn.example.net/logo.png" alt="ACME">
+<img src="https://cdn.example.net/spacer.gif" alt="">
+<img src="https://cdn.example.net/noalt.png">
+<map><area href="https://shop.example.net/area" alt="area"></map>
+<div style="background-image: url('https://cdn.example.net/css1.png'); color: red">css</div>
+<div style='background: url("https://cdn.example.net/css2.png") no-repeat, url(https://cdn.example.net/css3.png)'>two</div>
+<v:fill type="tile" src="https://cdn.example.net/vml-fill.png"></v:fill>
+<!--[if gte mso 9]>
+<v:rect xmlns:v="urn:schemas-microsoft-com:vml" fill="true">
+<v:fill type="tile" src="https://cdn.example.net/mso-fill.png" />
+</v:rect>
+<v:roundrect href="https://shop.example.net/button" arcsize="10%">
+<![endif]-->
+<a href="">пусто</a> <a href="#">решётка</a> <a name="anchor">не ссылка</a>
+<p><a href="https://shop.example.net/unsub">Отписаться</a></p>
+</body></html>
+""".replace("{pad}", PADDING)
+
+
+def line_of(needle: str) -> int:
+    for number, line in enumerate(PAGE.splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+@pytest.fixture(scope="module")
+def doc() -> Document:
+    return parse_html(PAGE)
+
+
+def test_title_and_preheader(doc: Document) -> None:
+    assert doc.title == "Чёрная пятница"
+    assert doc.preheader == "Только до воскресенья"
+
+
+def test_visible_text(doc: Document) -> None:
+    assert doc.text.startswith("Привет, Иван! head Смотреть каталог")
+    assert "not text" not in doc.text  # script
+    assert "Чёрная" not in doc.text  # title
+    assert "Только до воскресенья" not in doc.text  # the preheader
+    assert "Отписаться" in doc.text
+    assert "\u200c" not in doc.text and "  " not in doc.text
+
+
+def test_links_of_every_kind(doc: Document) -> None:
+    got = {(link.kind, link.href): link for link in doc.links}
+    expected = [
+        ("background", "https://cdn.example.net/body.png", '<body background="'),
+        ("background", "https://cdn.example.net/table.png", "table.png"),
+        ("background", "https://cdn.example.net/td.png", "td.png"),
+        ("background", "https://cdn.example.net/th.png", "th.png"),
+        ("a", "https://shop.example.net/sale?utm_source=email", "/sale?"),
+        ("img", "https://cdn.example.net/logo.png", "logo.png"),
+        ("img", "https://cdn.example.net/noalt.png", "noalt.png"),
+        ("area", "https://shop.example.net/area", "/area"),
+        ("css", "https://cdn.example.net/css1.png", "css1.png"),
+        ("css", "https://cdn.example.net/css2.png", "css2.png"),
+        ("css", "https://cdn.example.net/css3.png", "css3.png"),
+        ("vml", "https://cdn.example.net/vml-fill.png", "vml-fill.png"),
+        ("vml", "https://cdn.example.net/mso-fill.png", "mso-fill.png"),
+        ("a", "https://shop.example.net/button", "/button"),
+        ("a", "", 'href=""'),
+        ("a", "#", 'href="#"'),
+    ]
+    for kind, href, needle in expected:
+        assert (kind, href) in got, (kind, href)
+        link = got[(kind, href)]
+        assert link.line == line_of(needle), (kind, href)
+        assert link.raw == href
+    assert "https://cdn.example.net/in-style-block.png" not in {link.href for link in doc.links}
+    # an <a> without href is an anchor, not a link
+    assert not any(link.text == "не ссылка" for link in doc.links)
+
+
+def test_link_text(doc: Document) -> None:
+    by_href = {link.href: link for link in doc.links}
+    assert by_href["https://shop.example.net/sale?utm_source=email"].text == "Смотреть каталог"
+    assert by_href["https://cdn.example.net/logo.png"].text == "ACME"
+    assert by_href["https://shop.example.net/unsub"].text == "Отписаться"
+    assert by_href["https://shop.example.net/area"].text == "area"  # its alt
+
+
+def test_links_keep_document_order(doc: Document) -> None:
+    lines = [link.line for link in doc.links]
+    assert lines == sorted(lines)
+
+
+def test_images_and_alt(doc: Document) -> None:
+    alts = {image.src: image.alt for image in doc.images}
+    assert alts == {
+        "https://cdn.example.net/logo.png": "ACME",
+        "https://cdn.example.net/spacer.gif": "",
+        "https://cdn.example.net/noalt.png": None,
+    }
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        "display:none",
+        "DISPLAY: NONE !important",
+        "max-height:0px; overflow:hidden",
+        "max-height: 0",
+        "opacity:0",
+        "mso-hide:all",
+        "font-size:0px; line-height:0",
+        "visibility:hidden",
+        "height:0; overflow:hidden",
+        "max-width:0",
+    ],
+)
+def test_preheader_hidden_by_each_css_variant(style: str) -> None:
+    html = (
+        f'<body><span style="{style}">Скидки до 50% 🇷🇺{PADDING}</span>'
+        "<p>Hello</p></body>"
+    )
+    doc = parse_html(html)
+    assert doc.preheader == "Скидки до 50% 🇷🇺"
+    assert doc.text == "Hello"
+
+
+@pytest.mark.parametrize(
+    "style", ["display:block", "opacity:0.5", "font-size:0.9em", "max-height:100px", "height:0"]
+)
+def test_visible_styles_are_not_preheaders(style: str) -> None:
+    doc = parse_html(f'<body><div style="{style}">Main text</div><p>More</p></body>')
+    assert doc.preheader is None
+    assert doc.text == "Main text More"
+
+
+@pytest.mark.parametrize(
+    "attrs",
+    ['class="preheader"', 'class="x PreHeader-text"', 'id="preview"', 'class="preview-text"'],
+)
+def test_preheader_by_class_or_id(attrs: str) -> None:
+    doc = parse_html(f"<body><table><tr><td {attrs}>Sale ends Sunday</td></tr></table>"
+                     "<p>Body</p></body>")
+    assert doc.preheader == "Sale ends Sunday"
+
+
+def test_preheader_must_come_before_visible_text() -> None:
+    html = '<body><p>Hello</p><div style="display:none">mobile-only menu</div></body>'
+    doc = parse_html(html)
+    assert doc.preheader is None
+    assert "mobile-only menu" in doc.text  # hidden blocks other than the preheader are text
+
+
+def test_images_and_spacers_may_precede_the_preheader() -> None:
+    html = (
+        '<body><table><tr><td><img src="s.gif" alt=""></td></tr></table>'
+        f'<div style="display:none">Preview here{PADDING}</div>Hello</body>'
+    )
+    assert parse_html(html).preheader == "Preview here"
+
+
+def test_empty_hidden_element_is_skipped_for_the_next_one() -> None:
+    html = (
+        f'<body><div style="display:none">{PADDING}</div>'
+        '<div style="display:none">Real preview</div><p>Hi</p></body>'
+    )
+    assert parse_html(html).preheader == "Real preview"
+
+
+def test_padding_after_preheader_in_a_sibling_element() -> None:
+    html = (
+        '<body><div style="display:none">Новая коллекция</div>'
+        f'<div style="display:none">{PADDING}</div><p>Здравствуйте</p></body>'
+    )
+    doc = parse_html(html)
+    assert doc.preheader == "Новая коллекция"
+    assert doc.text == "Здравствуйте"
+
+
+def test_only_padding_is_no_preheader() -> None:
+    doc = parse_html(f'<body><div style="display:none">{PADDING}</div><p>Hi</p></body>')
+    assert doc.preheader is None
+
+
+def test_inline_elements_do_not_split_words() -> None:
+    doc = parse_html("<p>Привет, <b>{{ name }}</b>!</p><p>Next</p><p>line<br>break</p>")
+    assert doc.text == "Привет, {{ name }}! Next line break"
+
+
+def test_comment_tail_is_text_and_comment_is_not() -> None:
+    doc = parse_html("<p>before<!-- secret -->after</p>")
+    assert doc.text == "beforeafter"
+
+
+@pytest.mark.parametrize("html", ["", "   \n", "<!-- only a comment -->"])
+def test_empty_input_gives_empty_document(html: str) -> None:
+    assert parse_html(html) == Document()
+
+
+def test_fragment_without_html_element() -> None:
+    doc = parse_html('<a href="https://x.example/">X</a> and <img src="y.png">')
+    assert [link.kind for link in doc.links] == ["a", "img"]
+    assert doc.text == "X and"
+
+
+def test_inky_markup() -> None:
+    inky = (
+        "<container><row><columns large='6'><h1>Hi</h1>"
+        '<button href="https://x.example/go">Go</button></columns></row></container>'
+    )
+    doc = parse_html(inky)
+    assert doc.text == "Hi Go"
+
+
+def test_broken_and_truncated_html_never_raises() -> None:
+    for html in [
+        "<html><body><table><tr><td><a href='https://x.example/a'>cut",
+        "<p><b><i>unclosed</p></b>",
+        '<a href="https://x.example/b>unterminated attribute',
+        "</div></table></html>",
+        "<<<>>>",
+        "\x00\x01binary\x00",
+        '<?xml version="1.0" encoding="utf-8"?><p>declared</p>',
+    ]:
+        doc = parse_html(html)
+        assert isinstance(doc, Document)
+    doc = parse_html("<html><body><table><tr><td><a href='https://x.example/a'>cut")
+    assert doc.links[0].href == "https://x.example/a"
+    assert doc.links[0].text == "cut"
+    assert parse_html('<?xml version="1.0" encoding="utf-8"?><p>declared</p>').text == "declared"
+
+
+def test_deeply_nested_html() -> None:
+    # deeper than Python's recursion limit; libxml2 itself stops at 2048 levels
+    html = "<div>" * 1500 + '<a href="https://x.example/deep">deep</a>' + "</div>" * 1500
+    doc = parse_html(html)
+    assert [link.href for link in doc.links] == ["https://x.example/deep"]
+
+
+def test_huge_document() -> None:
+    row = '<tr><td><a href="https://x.example/{i}">item {i}</a></td></tr>\n'
+    html = "<table>" + "".join(row.format(i=i) for i in range(20000)) + "</table>"
+    doc = parse_html(html)
+    assert len(doc.links) == 20000
+    assert doc.links[-1].line == 20000

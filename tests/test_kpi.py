@@ -1,0 +1,240 @@
+"""The KPI computation on hand-made launch and incident records."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from mailcheck.kpi import (
+    KpiError,
+    bonus_coefficient,
+    compute,
+    months_between,
+    parse_targets,
+    period_kpis,
+    window,
+)
+from mailcheck.store.records import IncidentRow, LaunchRow
+
+NOV = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
+
+
+def launch(
+    id: int,
+    at: datetime = NOV,
+    client: str = "acme",
+    status: str = "launched",
+    send_at: datetime | None = None,
+    errors: int = 0,
+    forced: bool = False,
+) -> LaunchRow:
+    return LaunchRow(
+        id=id,
+        campaign=f"c{id}",
+        client=client,
+        source="s",
+        content_hash="0" * 64,
+        status=status,  # type: ignore[arg-type]
+        forced=forced,
+        reason=None,
+        send_at=send_at,
+        attempted_at=at,
+        launched_by="me",
+        ci_job=None,
+        errors=errors,
+        warnings=0,
+    )
+
+
+def incident(
+    id: int,
+    launch_id: int,
+    code: str = "LNK001",
+    severity: str = "error",
+    detected: datetime = NOV,
+    resolved: datetime | None = None,
+) -> IncidentRow:
+    return IncidentRow(
+        id=id,
+        launch_id=launch_id,
+        client="acme",
+        campaign="c",
+        code=code,
+        severity=severity,
+        note="n",
+        source="manual",
+        url=None,
+        detected_at=detected,
+        resolved_at=resolved,
+    )
+
+
+def test_error_free_rate_counts_launches_without_an_error_incident() -> None:
+    launches = [launch(i) for i in range(1, 21)]  # 20 launches
+    incidents = [
+        incident(1, 3),  # one error on launch 3
+        incident(2, 3, code="UTM001"),  # a second on the same launch: still one launch
+        incident(3, 7, severity="warning", code="IMG001"),  # a warning does not count
+    ]
+    k = period_kpis("acme", "2026-11", launches, incidents)
+    assert k["launches"] == 20
+    assert k["error_free"] == 19
+    assert k["error_free_rate"] == 0.95
+    assert k["incidents"] == 3
+    assert k["by_code"] == {"IMG001": 1, "LNK001": 1, "UTM001": 1}
+    assert k["by_severity"] == {"error": 2, "warning": 1}
+
+
+def test_refused_attempts_are_caught_errors_not_launches() -> None:
+    rows = [
+        launch(1, status="refused", errors=3),
+        launch(2, status="refused", errors=1),
+        launch(3),
+        launch(4, forced=True),
+    ]
+    k = period_kpis("acme", "2026-11", rows, [incident(1, 4)])
+    assert k["launches"] == 2
+    assert k["caught_before_launch"] == 4
+    assert k["refused"] == 2
+    assert k["forced"] == 1
+    assert k["error_free_rate"] == 0.5
+
+
+def test_incidents_of_a_refused_attempt_do_not_count() -> None:
+    k = period_kpis("acme", "2026-11", [launch(1, status="refused", errors=1)], [incident(1, 1)])
+    assert k["incidents"] == 0 and k["launches"] == 0
+
+
+def test_zero_launches_give_null_rates_not_a_division_error() -> None:
+    k = period_kpis("acme", "2026-11", [], [], {"error_free_rate": 0.95}, {"error_free_rate": 1})
+    assert k["launches"] == 0
+    assert k["error_free_rate"] is None
+    assert k["on_time_rate"] is None
+    assert k["mttr_hours"] is None
+    assert k["targets"] == {"error_free_rate": {"plan": 0.95, "fact": None, "ratio": None}}
+    assert k["bonus_coefficient"] is None
+
+
+def test_on_time_rate_is_among_launches_with_a_send_at() -> None:
+    plan = NOV + timedelta(hours=1)
+    rows = [
+        launch(1, at=plan - timedelta(minutes=5), send_at=plan),  # early: on time
+        launch(2, at=plan, send_at=plan),  # exactly at send_at: on time
+        launch(3, at=plan + timedelta(seconds=1), send_at=plan),  # late
+        launch(4),  # no send_at: not in the rate
+    ]
+    k = period_kpis("acme", "2026-11", rows, [])
+    assert (k["on_time"], k["scheduled"]) == (2, 3)
+    assert k["on_time_rate"] == round(2 / 3, 4)
+
+
+def test_mean_time_to_resolve_is_over_resolved_incidents_in_hours() -> None:
+    incidents = [
+        incident(1, 1, resolved=NOV + timedelta(hours=2)),
+        incident(2, 1, resolved=NOV + timedelta(hours=5)),
+        incident(3, 1),  # open: not in the mean
+    ]
+    k = period_kpis("acme", "2026-11", [launch(1)], incidents)
+    assert k["mttr_hours"] == 3.5
+    assert k["open_incidents"] == 1
+
+
+def test_targets_and_the_weighted_bonus_coefficient() -> None:
+    plans, weights = parse_targets(
+        ["error_free_rate=95%", "on_time_rate=0.8", "launches=10"],
+        ["error_free_rate=0.7", "on_time_rate=0.3"],
+    )
+    assert plans == {"error_free_rate": 0.95, "on_time_rate": 0.8, "launches": 10.0}
+    plan_time = NOV + timedelta(hours=1)
+    rows = [launch(i, send_at=plan_time) for i in range(1, 11)]  # 10 on time
+    rows += [launch(11, send_at=NOV - timedelta(hours=1))]  # 1 late
+    incidents = [incident(1, 5)]  # 10 of 11 error-free
+    k = period_kpis("acme", "2026-11", rows, incidents, plans, weights)
+    ef = round(10 / 11, 4)
+    ot = round(10 / 11, 4)
+    targets = k["targets"]
+    assert targets["error_free_rate"] == {  # type: ignore[index]
+        "plan": 0.95,
+        "fact": ef,
+        "ratio": round(ef / 0.95, 4),
+    }
+    assert targets["launches"] == {"plan": 10.0, "fact": 11, "ratio": 1.1}  # type: ignore[index]
+    expected = 0.7 * round(ef / 0.95, 4) + 0.3 * round(ot / 0.8, 4)
+    assert k["bonus_coefficient"] == pytest.approx(expected, abs=1e-4)
+
+
+def test_no_weights_no_bonus_coefficient() -> None:
+    assert bonus_coefficient({"launches": {"plan": 1, "fact": 1, "ratio": 1.0}}, {}) is None
+
+
+@pytest.mark.parametrize(
+    ("targets", "weights", "message"),
+    [
+        (["errorfree=0.9"], [], "unknown KPI 'errorfree'; valid names: error_free, "),
+        (["incidents=2"], [], "unknown KPI 'incidents'"),
+        (["error_free_rate"], [], "expected NAME=VALUE"),
+        (["error_free_rate=много"], [], "is not a number"),
+        (["error_free_rate=0"], [], "greater than 0"),
+        (["launches=50%"], [], "only rate targets may be percentages"),
+        (["launches=5"], ["error_free_rate=1"], "no --target error_free_rate=PLAN"),
+        (["launches=5"], ["launches=-1"], "must not be negative"),
+        (["launches=5", "launches=6"], [], "given twice"),
+        ([], ["bogus=1"], "unknown KPI 'bogus'"),
+    ],
+)
+def test_bad_targets_and_weights_are_refused(
+    targets: list[str], weights: list[str], message: str
+) -> None:
+    with pytest.raises(KpiError, match=message):
+        parse_targets(targets, weights)
+
+
+def test_periods_and_ranges() -> None:
+    since, until, months = window("2026-11", None, None)
+    assert since == datetime(2026, 11, 1, tzinfo=UTC)
+    assert until == datetime(2026, 12, 1, tzinfo=UTC)
+    assert months == ["2026-11"]
+    since, until, months = window(None, "2026-11-15", "2027-01-10")
+    assert until == datetime(2027, 1, 11, tzinfo=UTC)  # --to is inclusive
+    assert months == ["2026-11", "2026-12", "2027-01"]
+    assert window(None, None, None) == (None, None, None)
+    for bad, msg in [
+        (("2026-13", None, None), "YYYY-MM"),
+        (("ноябрь", None, None), "YYYY-MM"),
+        (("2026-11", "2026-11-01", None), "not both"),
+        ((None, "2026-11-01", None), "go together"),
+        ((None, "2026-11-30", "2026-11-01"), "before"),
+        ((None, "2026-11-31", "2026-12-01"), "YYYY-MM-DD"),
+    ]:
+        with pytest.raises(KpiError, match=msg):
+            window(*bad)
+    assert months_between(datetime(2026, 12, 5).date(), datetime(2026, 12, 6).date()) == ["2026-12"]
+
+
+def test_compute_groups_by_client_and_utc_month() -> None:
+    rows = [
+        launch(1, client="acme", at=datetime(2026, 10, 31, 22, 30, tzinfo=UTC)),
+        launch(2, client="acme", at=datetime(2026, 11, 1, 0, 30, tzinfo=UTC)),
+        launch(3, client="Ромашка", at=NOV),
+        launch(4, client="Ромашка", at=NOV, status="refused", errors=2),
+    ]
+    data = compute(rows, [incident(1, 2)])
+    assert data["version"] == 1
+    got = [(p["client"], p["period"], p["launches"]) for p in data["periods"]]  # type: ignore[attr-defined]
+    assert got == [("acme", "2026-10", 1), ("acme", "2026-11", 1), ("Ромашка", "2026-11", 1)]
+    nov = data["periods"][1]  # type: ignore[index]
+    assert nov["error_free_rate"] == 0.0 and nov["incidents"] == 1
+    assert data["periods"][2]["caught_before_launch"] == 2  # type: ignore[index]
+
+
+def test_compute_fills_the_asked_months_and_clients() -> None:
+    data = compute([launch(1)], [], months=["2026-10", "2026-11"], clients=["acme", "beta"])
+    got = [(p["client"], p["period"], p["launches"], p["error_free_rate"])  # type: ignore[index]
+           for p in data["periods"]]  # type: ignore[attr-defined]  # fmt: skip
+    assert got == [
+        ("acme", "2026-10", 0, None),
+        ("acme", "2026-11", 1, 1.0),
+        ("beta", "2026-10", 0, None),
+        ("beta", "2026-11", 0, None),
+    ]

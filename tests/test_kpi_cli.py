@@ -1,0 +1,290 @@
+"""``mailcheck kpi`` and ``mailcheck incident`` from the command line, on a real log."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import io
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
+
+from mailcheck.cli import main
+from mailcheck.model import Finding, Severity
+from mailcheck.store import LaunchAttempt, NewIncident, open_store
+
+NOV = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+ERR = Finding("LNK001", "link-broken", Severity.ERROR, "404", "email.html:3", "https://a/x")
+ERR2 = Finding("UTM001", "utm-missing", Severity.ERROR, "no utm_source", "email.html:9")
+
+
+def attempt(campaign: str, client: str, at: datetime, **kw: object) -> LaunchAttempt:
+    base: dict[str, object] = {
+        "campaign": campaign,
+        "client": client,
+        "source": campaign,
+        "content_hash": "0" * 64,
+        "status": "launched",
+        "attempted_at": at,
+        "launched_by": "anna",
+    }
+    base.update(kw)
+    return LaunchAttempt(**base)  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def log_url(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(tmp_path)
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/log.db"
+    else:
+        url = request.getfixturevalue("pg_url")
+    monkeypatch.setenv("MAILCHECK_DB", url)
+    return url
+
+
+@pytest.fixture
+def seeded(log_url: str) -> dict[str, int]:
+    """acme in Nov 2026: 4 launches (one forced with an error, one late), 1 refused attempt;
+    Ромашка: one launch in Oct 2026."""
+    with open_store(log_url) as st:
+        a1 = st.record_launch(attempt("bf", "acme", NOV, send_at=NOV + timedelta(hours=1)))
+        a2 = st.record_launch(
+            attempt("bf-2", "acme", NOV, forced=True, reason="срочно", findings=(ERR,))
+        )
+        a3 = st.record_launch(attempt("late", "acme", NOV, send_at=NOV - timedelta(hours=2)))
+        a4 = st.record_launch(attempt("plain", "acme", NOV + timedelta(days=5)))
+        st.record_launch(attempt("bad", "acme", NOV, status="refused", findings=(ERR, ERR2)))
+        r1 = st.record_launch(attempt("осень", "Ромашка", datetime(2026, 10, 3, tzinfo=UTC)))
+        inc = st.add_incident(
+            NewIncident(a4.id, "PER002", "warning", "Hello , у части базы", detected_at=NOV)
+        )
+        st.resolve_incident(inc.id, NOV + timedelta(hours=6))
+        forced_incident = st.incidents(client="acme")[0]
+        st.resolve_incident(forced_incident.id, NOV + timedelta(hours=2))
+    return {"a1": a1.id, "a2": a2.id, "a3": a3.id, "a4": a4.id, "r1": r1.id}
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_kpi_json_for_a_client_and_month(
+    seeded: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys,
+        "kpi", "--client", "acme", "--period", "2026-11", "--format", "json",
+        "--target", "error_free_rate=95%", "--target", "on_time_rate=0.8",
+        "--weight", "error_free_rate=0.6", "--weight", "on_time_rate=0.4",
+    )  # fmt: skip
+    assert code == 0
+    data = json.loads(out)
+    assert data["version"] == 1
+    [p] = data["periods"]
+    assert p["client"] == "acme" and p["period"] == "2026-11"
+    assert p["launches"] == 4
+    assert p["error_free"] == 3
+    assert p["error_free_rate"] == 0.75
+    assert p["incidents"] == 2
+    assert p["by_code"] == {"LNK001": 1, "PER002": 1}
+    assert p["by_severity"] == {"error": 1, "warning": 1}
+    assert p["caught_before_launch"] == 2
+    assert p["on_time_rate"] == 0.5  # one of the two launches with a send_at
+    assert p["mttr_hours"] == 4.0  # (2 h + 6 h) / 2
+    assert p["targets"]["error_free_rate"] == {"plan": 0.95, "fact": 0.75, "ratio": 0.7895}
+    assert p["targets"]["on_time_rate"] == {"plan": 0.8, "fact": 0.5, "ratio": 0.625}
+    assert p["bonus_coefficient"] == pytest.approx(0.6 * 0.7895 + 0.4 * 0.625, abs=1e-4)
+
+
+def test_kpi_all_clients_and_months_in_text_and_csv(
+    seeded: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "kpi")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == [
+        "client", "period", "launches", "error-free", "rate", "incidents", "caught",
+        "on-time", "MTTR", "h", "bonus",
+    ]  # fmt: skip
+    assert lines[1].split()[:7] == ["acme", "2026-11", "4", "3", "75.0%", "2", "2"]
+    assert lines[2].split()[:5] == ["Ромашка", "2026-10", "1", "1", "100.0%"]
+    assert "–" in lines[2]  # no send_at: no on-time rate
+    assert "by code: LNK001 1, PER002 1" in out
+
+    code, out, _ = run(capsys, "kpi", "--format", "csv", "--target", "launches=5")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["client"], r["period"], r["launches"]) for r in rows] == [
+        ("acme", "2026-11", "4"),
+        ("Ромашка", "2026-10", "1"),
+    ]
+    assert rows[0]["by_code"] == "LNK001:1;PER002:1"
+    assert rows[0]["launches_ratio"] == "0.8"
+    assert rows[1]["on_time_rate"] == ""
+
+
+def test_kpi_range_fills_empty_months_with_null_rates(
+    seeded: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys, "kpi", "--client", "Ромашка", "--from", "2026-10-01", "--to", "2026-12-31",
+        "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    got = [(p["period"], p["launches"], p["error_free_rate"]) for p in json.loads(out)["periods"]]
+    assert got == [("2026-10", 1, 1.0), ("2026-11", 0, None), ("2026-12", 0, None)]
+
+
+def test_kpi_with_no_launches_at_all(log_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "kpi", "--client", "acme", "--period", "2026-11", "--format", "json")
+    assert code == 0
+    [p] = json.loads(out)["periods"]
+    assert p["launches"] == 0 and p["error_free_rate"] is None and p["on_time_rate"] is None
+    code, out, _ = run(capsys, "kpi")
+    assert out == "no launches recorded for this selection.\n"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--target", "bonus=1"], "unknown KPI 'bonus'; valid names: error_free, error_free_rate"),
+        (["--weight", "launches=1"], "no --target launches=PLAN"),
+        (["--period", "11-2026"], "expected a month as YYYY-MM"),
+        (["--period", "2026-11", "--from", "2026-11-01", "--to", "2026-11-02"], "not both"),
+    ],
+)
+def test_kpi_usage_errors_exit_2(
+    log_url: str, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "kpi", *argv)
+    assert code == 2 and out == ""
+    assert message in err
+
+
+def test_kpi_html_goes_through_the_reports_module(
+    seeded: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "kpi", "--format", "html")
+    if importlib.util.find_spec("mailcheck.reports.kpi_html") is None:
+        assert code == 2
+        assert "needs the HTML KPI report (mailcheck.reports.kpi_html)" in err
+    else:
+        assert code == 0 and "acme" in out and "<" in out
+
+
+# -- incidents -------------------------------------------------------------------------
+
+
+def test_incident_add_list_resolve(
+    seeded: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        capsys, "incident", "add", "--launch", str(seeded["a1"]), "--code", "lnk001",
+        "--severity", "error", "--note", "клиент: баннер ведёт на 404",
+        "--detected-at", "2026-11-11T12:00+03:00", "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    [added] = json.loads(out)["incidents"]
+    assert set(added) >= {"id", "launch", "code", "severity", "note", "detected_at", "resolved_at"}
+    assert added["launch"] == seeded["a1"] and added["code"] == "LNK001"
+    assert added["note"] == "клиент: баннер ведёт на 404"
+    assert added["detected_at"] == "2026-11-11T09:00:00+00:00"
+    assert added["resolved_at"] is None
+
+    code, out, _ = run(capsys, "incident", "list", "--open", "--format", "json")
+    assert [i["id"] for i in json.loads(out)["incidents"]] == [added["id"]]
+    code, out, _ = run(capsys, "incident", "list", "--client", "Ромашка")
+    assert out == "no incidents.\n"
+    code, out, _ = run(capsys, "incident", "list", "--client", "acme")
+    assert "OPEN" in out and "клиент: баннер ведёт на 404" in out and "3 incident(s)." in out
+
+    code, out, _ = run(capsys, "incident", "resolve", str(added["id"]), "--at", "2026-11-11T15:30Z")
+    assert code == 0 and f"incident {added['id']} resolved at 2026-11-11T15:30:00+00:00" in out
+    code, out, _ = run(capsys, "incident", "resolve", str(added["id"]))
+    assert "already resolved at 2026-11-11T15:30:00+00:00" in out
+    code, out, _ = run(capsys, "incident", "list", "--open", "--format", "json")
+    assert json.loads(out) == {"version": 1, "incidents": []}
+
+    # the KPI sees it: launch a1 is no longer error-free
+    code, out, _ = run(capsys, "kpi", "--client", "acme", "--format", "json")
+    assert json.loads(out)["periods"][0]["error_free"] == 2
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["add", "--launch", "999", "--code", "X1", "--severity", "error", "--note", "n"],
+         "no launch with id 999"),
+        (["add", "--launch", "1", "--code", "не код", "--severity", "error", "--note", "n"],
+         "--code"),
+        (["add", "--launch", "1", "--code", "X1", "--severity", "error", "--note", "n",
+          "--detected-at", "вчера"], "is not a time"),
+        (["resolve", "999"], "no incident with id 999"),
+    ],
+)  # fmt: skip
+def test_incident_errors_exit_2(
+    seeded: dict[str, int], capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, "incident", *argv)
+    assert code == 2 and message in err
+
+
+def test_incident_on_a_refused_attempt_is_refused(
+    seeded: dict[str, int], log_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with open_store(log_url) as st:
+        refused = st.launches(status="refused")[0]
+    code, _, err = run(
+        capsys, "incident", "add", "--launch", str(refused.id), "--code", "X1",
+        "--severity", "error", "--note", "n",
+    )  # fmt: skip
+    assert code == 2 and "refused at the gate" in err
+
+
+# -- an unusable database: a clear message, exit 2, no traceback ------------------------
+
+
+def _cli(tmp_path: Path, db: str, *argv: str) -> subprocess.CompletedProcess[str]:
+    env = {"MAILCHECK_DB": db, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    return subprocess.run(
+        [sys.executable, "-m", "mailcheck", *argv],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_a_broken_or_newer_database_exits_2_without_a_traceback(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"\x00junk" * 300)
+    for argv in (("kpi",), ("incident", "list"), ("monitor",)):
+        proc = _cli(tmp_path, f"sqlite:///{garbage}", *argv)
+        assert proc.returncode == 2, proc.stderr
+        assert "Traceback" not in proc.stderr
+        assert "mailcheck: error: cannot open database" in proc.stderr
+        assert "not a database" in proc.stderr
+    assert garbage.read_bytes() == b"\x00junk" * 300
+
+    newer = tmp_path / "newer.db"
+    with open_store(f"sqlite:///{newer}") as st:
+        st.record_launch(attempt("bf", "acme", NOV))
+        with st.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "INSERT INTO mailcheck_schema VALUES (2, 'future', '2030-01-01 00:00:00')"
+            )
+    proc = _cli(tmp_path, f"sqlite:///{newer}", "incident", "list")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "schema version 2, newer than this mailcheck understands (1)" in proc.stderr
+
+    proc = _cli(tmp_path, "postgresql://nobody@127.0.0.1:1/x", "kpi")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "cannot open database postgresql://nobody@127.0.0.1:1/x" in proc.stderr

@@ -1,0 +1,228 @@
+"""``mailcheck launch`` end to end: real campaign files, the real engine, a real log."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from helpers import write_campaign
+from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
+
+from mailcheck.store import open_store
+
+
+def mc(
+    *args: str, cwd: Path, db: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, "NO_COLOR": "1", "MAILCHECK_DB": db, **(env or {})}
+    for key in ("GITHUB_RUN_ID", "CI_JOB_ID", "BUILD_TAG", "GITHUB_ACTOR"):
+        if key not in (env or {}):
+            full.pop(key, None)
+    return subprocess.run(
+        [sys.executable, "-m", "mailcheck", *args],
+        cwd=cwd, capture_output=True, text=True, env=full, timeout=120,
+    )  # fmt: skip
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/state/log.db"
+    url: str = request.getfixturevalue("pg_url")
+    return url
+
+
+def test_a_clean_campaign_is_launched_and_recorded(tmp_path: Path, db: str) -> None:
+    d = write_campaign(
+        tmp_path, "bf", id="acme-bf", client="acme", send_at="2026-11-27T10:00:00+03:00"
+    )
+    proc = mc(
+        "launch", "--offline", "--format", "json", "bf", cwd=tmp_path, db=db,
+        env={"GITHUB_RUN_ID": "4242", "GITHUB_REPOSITORY": "acme/mail", "USER": "anna"},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["version"] == 1
+    launch = data["launch"]
+    assert (launch["status"], launch["campaign"], launch["client"]) == (
+        "launched",
+        "acme-bf",
+        "acme",
+    )
+    assert all(f["severity"] == "warning" for f in data["findings"])
+    with open_store(db) as st:
+        row = st.launch(launch["id"])
+        assert row is not None
+        assert row.ci_job == "github:acme/mail#4242" and row.launched_by == "anna"
+        assert row.send_at is not None and row.send_at.isoformat() == "2026-11-27T07:00:00+00:00"
+        assert len(row.content_hash) == 64
+        links = st.launch_links([row.id])[row.id]
+        assert {lk.url for lk in links} >= {
+            "https://shop.test/sale?utm_source=email&utm_medium=email&utm_campaign=bf",
+            "https://cdn.shop.test/a.png",
+        }
+        assert {lk.verdict for lk in links} == {None}  # offline: not checked
+        assert st.incidents() == []
+    # the same files give the same hash; an edit gives another
+    again = json.loads(mc("launch", "--offline", "--format", "json", "bf", cwd=tmp_path,
+                          db=db).stdout)  # fmt: skip
+    (d / "email.html").write_text((d / "email.html").read_text() + "<!-- правка -->")
+    edited = json.loads(mc("launch", "--offline", "--format", "json", "bf", cwd=tmp_path,
+                           db=db).stdout)  # fmt: skip
+    assert again["launch"]["content_hash"] == launch["content_hash"]
+    assert edited["launch"]["content_hash"] != launch["content_hash"]
+
+
+def test_errors_refuse_the_launch_and_are_counted_as_caught(tmp_path: Path, db: str) -> None:
+    write_campaign(tmp_path, "bad", id="bad-1", client="acme", subject="Ж" * 60)
+    proc = mc("launch", "--offline", "--format", "json", "bad", cwd=tmp_path, db=db)
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["launch"]["status"] == "refused"
+    # the findings have the shape of `mailcheck check --format json`
+    check = json.loads(
+        mc("check", "--offline", "--format", "json", "bad", cwd=tmp_path, db=db).stdout
+    )
+    assert data["findings"] == check["campaigns"][0]["findings"]
+    assert any(f["code"] == "SUB002" for f in data["findings"])
+
+    text = mc("launch", "--offline", "bad", cwd=tmp_path, db=db)
+    assert text.returncode == 1 and "REFUSED" in text.stdout and "--force --reason" in text.stdout
+
+    proc = mc("launch", "--offline", "--force", "bad", cwd=tmp_path, db=db)
+    assert proc.returncode == 2 and "--force needs --reason" in proc.stderr
+
+    proc = mc(
+        "launch", "--offline", "--force", "--reason", "клиент настоял", "--by", "Мария",
+        "--format", "json", "bad", cwd=tmp_path, db=db,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    forced = json.loads(proc.stdout)["launch"]
+    assert forced["status"] == "launched" and forced["forced"] is True
+    assert forced["launched_by"] == "Мария"
+
+    incidents = json.loads(mc("incident", "list", "--format", "json", cwd=tmp_path, db=db).stdout)[
+        "incidents"
+    ]
+    errors = [f for f in data["findings"] if f["severity"] == "error"]
+    assert sorted(i["code"] for i in incidents) == sorted(f["code"] for f in errors)
+    assert {i["launch"] for i in incidents} == {forced["id"]}
+
+    kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
+    assert kpi["launches"] == 1 and kpi["error_free"] == 0
+    assert kpi["caught_before_launch"] == 2 * len(errors)  # two refused attempts
+
+
+def test_selection_flags_work_like_check(tmp_path: Path, db: str) -> None:
+    write_campaign(tmp_path, "bad", subject="Ж" * 60)
+    proc = mc("launch", "--offline", "--ignore", "SUB002", "bad", cwd=tmp_path, db=db)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "ready to send" in proc.stdout
+
+
+def test_launch_takes_exactly_one_campaign(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/log.db"
+    write_campaign(tmp_path / "all", "one")
+    write_campaign(tmp_path / "all", "two")
+    proc = mc("launch", "--offline", "all", cwd=tmp_path, db=db)
+    assert proc.returncode == 2
+    assert "launch takes exactly one campaign, found 2" in proc.stderr
+    assert os.path.join("all", "one", "campaign.toml") in proc.stderr
+    (tmp_path / "empty").mkdir()
+    proc = mc("launch", "--offline", "empty", cwd=tmp_path, db=db)
+    assert proc.returncode == 2 and "found 0" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "log.db").exists() or open_store(db).launches() == []
+
+
+def test_an_unusable_database_stops_the_launch_with_exit_2(tmp_path: Path) -> None:
+    write_campaign(tmp_path, "bf")
+    (tmp_path / "log.db").write_bytes(b"\x00" * 4096)
+    proc = mc("launch", "--offline", "bf", cwd=tmp_path, db=f"sqlite:///{tmp_path}/log.db")
+    assert proc.returncode == 2
+    assert "cannot open database" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_eight_launches_at_once_all_land(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/shared/log.db"
+    for k in range(8):
+        write_campaign(tmp_path, f"c{k}", id=f"campaign-{k}", client="acme")
+    env = {**os.environ, "NO_COLOR": "1", "MAILCHECK_DB": db}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "mailcheck", "launch", "--offline", "--format", "json", f"c{k}"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for k in range(8)
+    ]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 8, outs
+    ids = sorted(json.loads(out)["launch"]["id"] for out, _ in outs)
+    with open_store(db) as st:
+        rows = st.launches()
+    assert sorted(r.id for r in rows) == ids and len(set(ids)) == 8
+    assert sorted(r.campaign for r in rows) == [f"campaign-{k}" for k in range(8)]
+
+
+def test_a_launch_killed_mid_write_leaves_the_log_consistent(tmp_path: Path) -> None:
+    db_file = tmp_path / "log.db"
+    db = f"sqlite:///{db_file}"
+    write_campaign(tmp_path, "early", subject="Ж" * 60)
+    write_campaign(tmp_path, "victim", subject="Ж" * 60)
+    for _ in range(2):
+        assert mc("launch", "--offline", "--force", "--reason", "r", "early", cwd=tmp_path,
+                  db=db).returncode == 0  # fmt: skip
+    with open_store(db) as st:
+        before = (st.launches(), st.incidents())
+    marker = tmp_path / "inside-transaction"
+    env = {
+        **os.environ,
+        "MAILCHECK_DB": db,
+        "MAILCHECK_TEST_HOOK": f"record_launch:pause={marker}",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mailcheck", "launch", "--offline", "--force", "--reason", "r",
+         "victim"],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while not marker.exists():
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    with open_store(db) as st:
+        assert (st.launches(), st.incidents()) == before
+    with sqlite3.connect(db_file) as raw:
+        assert raw.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    # and the next launch goes through
+    assert mc("launch", "--offline", "--force", "--reason", "r", "victim", cwd=tmp_path,
+              db=db).returncode == 0  # fmt: skip
+
+
+def test_a_failing_write_refuses_to_pretend_and_keeps_earlier_launches(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path}/log.db"
+    write_campaign(tmp_path, "bf")
+    first = mc("launch", "--offline", "--format", "json", "bf", cwd=tmp_path, db=db)
+    assert first.returncode == 0
+    proc = mc(
+        "launch", "--offline", "bf", cwd=tmp_path, db=db,
+        env={"MAILCHECK_TEST_HOOK": "record_launch:fail"},
+    )  # fmt: skip
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "recording the launch failed" in proc.stderr
+    assert "ready to send" not in proc.stdout  # the gate never says go without a record
+    with open_store(db) as st:
+        assert [r.id for r in st.launches()] == [json.loads(first.stdout)["launch"]["id"]]

@@ -1,0 +1,541 @@
+"""Link checking against a real HTTP server on loopback (tests/http_server.py); no mocks."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import ipaddress
+import socket
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from mailcheck.config import Config, LinksConfig
+from mailcheck.engine import judge
+from mailcheck.facts import Facts, LinkResult
+from mailcheck.model import Campaign, Document, Finding, Link, Rendered, Severity
+from mailcheck.net.http import Fetcher
+from mailcheck.net.linkcache import cacheable
+from mailcheck.net.links import gather_links, list_unsubscribe_urls, request_url
+from mailcheck.net.ssrf import IPAddress, refusal, why_refused
+from mailcheck.net.transport import GuardedTransport
+from mailcheck.progress import Progress
+from tests.http_server import ScriptedServer, running_server
+
+pytestmark = pytest.mark.network
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ScriptedServer]:
+    with running_server() as s:
+        yield s
+
+
+def config(tmp_path: Path, **links: object) -> Config:
+    base = {"allow_private": True, "timeout": 2.0, "retries": 2, "per_host": 8}
+    base.update(links)
+    return Config(root=tmp_path, links=replace(LinksConfig(), **base))  # type: ignore[arg-type]
+
+
+def campaign(*links: Link, id: str = "c1", headers: dict[str, str] | None = None) -> Campaign:
+    c = Campaign(id=id, source=f"{id}.html", kind="html", headers=headers)
+    c.renders = [
+        Rendered(
+            sample={},
+            label="fallbacks",
+            subject="Тест",
+            preheader=None,
+            html="",
+            text=None,
+            document=Document(links=list(links)),
+        )
+    ]
+    return c
+
+
+def a(href: str, text: str = "Подробнее", line: int = 1) -> Link:
+    return Link(href=href, kind="a", text=text, line=line, raw=href)
+
+
+def gather(
+    campaigns: list[Campaign], cfg: Config, *, use_cache: bool = False, progress: bool = False
+) -> dict[str, LinkResult]:
+    return asyncio.run(gather_links(campaigns, cfg, use_cache=use_cache, progress=progress))
+
+
+def check_one(server: ScriptedServer, tmp_path: Path, path: str, **links: object) -> LinkResult:
+    url = server.url(path)
+    return gather([campaign(a(url))], config(tmp_path, **links))[url]
+
+
+def findings(c: Campaign, results: dict[str, LinkResult], cfg: Config) -> list[Finding]:
+    facts = Facts(gathered=True, links=results)
+    network = {"LNK001", "LNK002", "LNK005", "LNK006", "UTM004", "UNS004"}
+    return [f for f in judge(c, cfg, facts, offline=False).findings if f.code in network]
+
+
+# --- statuses, retries, HEAD → GET ------------------------------------------------------------
+
+
+def test_status_verdicts(server: ScriptedServer, tmp_path: Path) -> None:
+    ok = check_one(server, tmp_path, "/ok/page")
+    assert (ok.verdict, ok.status, ok.method) == ("ok", 200, "HEAD")
+    gone = check_one(server, tmp_path, "/status/410/old")
+    assert (gone.verdict, gone.status) == ("broken", 410)
+    assert "410 Gone" in gone.reason
+    missing = check_one(server, tmp_path, "/status/404/missing")
+    assert (missing.verdict, missing.status, missing.method) == ("broken", 404, "GET")
+    # HEAD and GET both tried once: a 404 is not retried
+    assert server.count("/status/404/missing", "HEAD") == 1
+    assert server.count("/status/404/missing", "GET") == 1
+
+
+def test_5xx_is_retried_then_broken(server: ScriptedServer, tmp_path: Path) -> None:
+    result = check_one(server, tmp_path, "/status/500/down", retries=2)
+    assert (result.verdict, result.status) == ("broken", 500)
+    # one HEAD, then GET for the first try and both retries
+    assert server.count("/status/500/down", "HEAD") == 1
+    assert server.count("/status/500/down", "GET") == 3
+
+
+def test_flaky_server_recovers_within_retries(server: ScriptedServer, tmp_path: Path) -> None:
+    result = check_one(server, tmp_path, "/flaky/a?fails=2", retries=2)
+    assert (result.verdict, result.status) == ("ok", 200)
+    assert server.count("/flaky/a?fails=2") == 3
+    no_retries = check_one(server, tmp_path, "/flaky/b?fails=2", retries=0)
+    assert no_retries.verdict == "broken"
+
+
+def test_429_honours_retry_after(server: ScriptedServer, tmp_path: Path) -> None:
+    result = check_one(server, tmp_path, "/ratelimit/a?times=1&after=1")
+    assert result.verdict == "ok"
+    assert server.count("/ratelimit/a?times=1&after=1", "HEAD") == 2
+    assert server.count("/ratelimit/a?times=1&after=1", "GET") == 0  # 429 is no reason to GET
+
+
+def test_429_that_never_clears_is_unverified(server: ScriptedServer, tmp_path: Path) -> None:
+    result = check_one(server, tmp_path, "/ratelimit-forever/a?after=0", retries=2)
+    assert (result.verdict, result.status) == ("unverified", 429)
+    assert "could not verify" in result.reason
+    assert server.count("/ratelimit-forever/a?after=0") == 3
+    # A Retry-After longer than the timeout will not clear in time: no retry at all.
+    patient = check_one(server, tmp_path, "/ratelimit-forever/b?after=3600", retries=2)
+    assert patient.verdict == "unverified"
+    assert server.count("/ratelimit-forever/b?after=3600") == 1
+
+
+@pytest.mark.parametrize("route", ["/head-405/x", "/head-404/x"])
+def test_head_refused_falls_back_to_get(server: ScriptedServer, tmp_path: Path, route: str) -> None:
+    result = check_one(server, tmp_path, route)
+    assert (result.verdict, result.status, result.method) == ("ok", 200, "GET")
+    assert server.count(route, "GET") == 1
+
+
+# --- redirects -------------------------------------------------------------------------------
+
+
+def test_redirect_chain_hop_by_hop(server: ScriptedServer, tmp_path: Path) -> None:
+    result = check_one(server, tmp_path, "/redirect/3/chain?utm_source=email")
+    assert result.verdict == "ok"
+    assert result.redirects == 3
+    assert [h.status for h in result.hops] == [302, 302, 302, 200]
+    assert result.hops[1].url == server.url("/redirect/2/chain?utm_source=email")
+    assert result.final_url == server.url("/redirect/0/chain?utm_source=email")
+
+
+def test_redirect_loop_and_give_up(server: ScriptedServer, tmp_path: Path) -> None:
+    loop = check_one(server, tmp_path, "/loop/a/x")
+    assert loop.verdict == "loop"
+    assert server.count("/loop/a/x") == 1  # detected without going round again
+    endless = check_one(server, tmp_path, "/redirect/40/long")
+    assert endless.verdict == "too-many-redirects"
+    assert len(endless.hops) == 10
+    assert server.count("/redirect/29/long") == 0
+
+
+def test_cookie_bounce_is_not_a_loop(server: ScriptedServer, tmp_path: Path) -> None:
+    result = check_one(server, tmp_path, "/cookie-bounce/x")
+    assert result.verdict == "ok"
+    assert result.redirects == 1
+
+
+# --- bot walls, bad servers, timeouts --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("route", "words"),
+    [
+        ("/botwall/cf-mitigated", "cf-mitigated"),
+        ("/botwall/cloudflare", "Cloudflare"),
+        ("/status/999/in/company", "999"),
+    ],
+)
+def test_bot_walls_are_unverified(
+    server: ScriptedServer, tmp_path: Path, route: str, words: str
+) -> None:
+    result = check_one(server, tmp_path, route)
+    assert result.verdict == "unverified"
+    assert words in result.reason
+
+
+def test_plain_403_is_broken(server: ScriptedServer, tmp_path: Path) -> None:
+    assert check_one(server, tmp_path, "/status/403/private").verdict == "broken"
+
+
+def test_huge_body_is_never_downloaded(server: ScriptedServer, tmp_path: Path) -> None:
+    ok = check_one(server, tmp_path, "/huge")
+    assert (ok.verdict, ok.status, ok.method) == ("ok", 200, "GET")
+    broken = check_one(server, tmp_path, "/huge-404")
+    assert (broken.verdict, broken.status) == ("broken", 404)
+    # The server writes until the client hangs up: what it managed to send is what the socket
+    # buffers hold, far from the announced 10 GB.
+    assert server.bytes_sent["/huge"] < 64 * 1024**2
+    assert server.bytes_sent["/huge-404"] < 64 * 1024**2
+
+
+def test_connection_reset(server: ScriptedServer, tmp_path: Path) -> None:
+    result = check_one(server, tmp_path, "/reset", retries=1)
+    assert result.verdict == "unreachable"
+    assert "reset" in result.reason
+    assert server.count("/reset", "HEAD") == 2  # retried once
+
+
+def test_timeout(server: ScriptedServer, tmp_path: Path) -> None:
+    result = check_one(server, tmp_path, "/slow/4/x", timeout=0.5, retries=1)
+    assert result.verdict == "unreachable"
+    assert "timed out after 0.5 s" in result.reason
+    assert server.count("/slow/4/x") == 2
+
+
+def test_connection_refused(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # bound but not listening: connections are refused
+        url = f"http://127.0.0.1:{port}/"
+        result = gather([campaign(a(url))], config(tmp_path))[url]
+    assert result.verdict == "unreachable"
+    assert "refused" in result.reason
+
+
+def test_tls_error(server: ScriptedServer, tmp_path: Path) -> None:
+    url = f"https://127.0.0.1:{server.port}/ok/tls"  # the server speaks plain HTTP
+    result = gather([campaign(a(url))], config(tmp_path, retries=0))[url]
+    assert result.verdict == "unreachable"
+    assert "TLS" in result.reason
+
+
+# --- limits ----------------------------------------------------------------------------------
+
+
+def test_per_host_and_global_limits(tmp_path: Path) -> None:
+    with running_server() as s:
+        links = [a(s.url(f"/slow/0.2/{i}")) for i in range(8)]
+        gather([campaign(*links)], config(tmp_path, per_host=2, concurrency=64))
+        assert s.max_in_flight == 2
+    with running_server() as s:
+        links = [a(s.url(f"/slow/0.2/{i}")) for i in range(8)]
+        gather([campaign(*links)], config(tmp_path, per_host=8, concurrency=3))
+        assert s.max_in_flight == 3
+
+
+# --- unsubscribe links -----------------------------------------------------------------------
+
+
+def test_unsubscribe_is_only_ever_head(server: ScriptedServer, tmp_path: Path) -> None:
+    live = server.url("/unsub/live?uid=42")
+    refusing = server.url("/unsub-nohead/refusing?uid=42")
+    header = server.url("/unsub/header?uid=42")
+    c = campaign(
+        a(live, text="Отписаться от рассылки"),
+        a(refusing, text="Unsubscribe"),
+        headers={"List-Unsubscribe": f"<{header}>, <mailto:unsub@acme.example>"},
+    )
+    cfg = config(tmp_path)
+    results = gather([c], cfg)
+    assert results[live].verdict == "ok"
+    assert results[live].unsubscribe
+    assert results[refusing].verdict == "unverified"
+    assert "not verified" in results[refusing].reason
+    assert results[header].verdict == "ok"
+    assert server.unsubscribe_methods == {
+        "live": ["HEAD"],
+        "refusing": ["HEAD"],
+        "header": ["HEAD"],
+    }
+    found = findings(c, results, cfg)
+    uns = [f for f in found if f.code == "UNS004"]
+    assert [(f.severity, f.url) for f in uns] == [(Severity.WARNING, refusing)]
+    assert not [f for f in found if f.code == "LNK001"]  # reported once, as UNS004
+
+
+def test_unsubscribe_get_only_when_opted_in(server: ScriptedServer, tmp_path: Path) -> None:
+    url = server.url("/unsub-nohead/optin?uid=7")
+    result = gather([campaign(a(url, text="Отписаться"))], config(tmp_path, unsubscribe_get=True))
+    assert (result[url].verdict, result[url].method) == ("ok", "GET")
+    assert server.unsubscribe_methods["optin"] == ["HEAD", "GET"]
+
+
+def test_list_unsubscribe_urls() -> None:
+    value = "<mailto:u@acme.ru>, <https://acme.ru/u/1>,<http://acme.ru/u/2>"
+    assert list_unsubscribe_urls({"list-unsubscribe": value}) == [
+        "https://acme.ru/u/1",
+        "http://acme.ru/u/2",
+    ]
+    assert list_unsubscribe_urls(None) == []
+
+
+# --- SSRF guard ------------------------------------------------------------------------------
+
+
+def test_guard_refuses_loopback_without_allow_private(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    url = server.url("/ok/guarded")
+    result = gather([campaign(a(url))], config(tmp_path, allow_private=False))[url]
+    assert result.verdict == "unreachable"
+    assert "loopback" in result.reason
+    assert "allow-private" in result.reason
+    assert server.count("/ok/guarded") == 0
+
+
+def test_guard_checks_every_redirect_hop(server: ScriptedServer, tmp_path: Path) -> None:
+    # The real policy refuses all of loopback, so this test uses one that refuses only
+    # 127.0.0.2: the first hop (127.0.0.1) is let through, the redirect's target is not.
+    def policy(host: str, addresses: list[IPAddress]) -> str | None:
+        return "refused by the test policy" if str(addresses[0]) == "127.0.0.2" else None
+
+    cfg = config(tmp_path).links
+    target = f"http://127.0.0.2:{server.port}/ok/hop-target"
+
+    async def check() -> LinkResult:
+        transport = GuardedTransport(refuse=policy)
+        async with httpx.AsyncClient(transport=transport) as client:
+            return await Fetcher(client, cfg).check(server.url(f"/redirect-to?to={target}"))
+
+    result = asyncio.run(check())
+    assert result.verdict == "unreachable"
+    assert result.reason == "refused by the test policy"
+    assert [h.status for h in result.hops] == [302]
+    assert result.final_url == target
+
+
+@pytest.mark.parametrize(
+    ("address", "words"),
+    [
+        ("127.0.0.1", "loopback"),
+        ("::1", "loopback"),
+        ("10.1.2.3", "private"),
+        ("192.168.0.1", "private"),
+        ("169.254.169.254", "metadata"),
+        ("fd00:ec2::254", "metadata"),
+        ("169.254.1.1", "link-local"),
+        ("fe80::1", "link-local"),
+        ("::ffff:127.0.0.1", "loopback"),
+        ("0.0.0.0", "unspecified"),
+        ("100.64.0.1", "non-public"),
+    ],
+)
+def test_refused_addresses(address: str, words: str) -> None:
+    why = why_refused(ipaddress.ip_address(address))
+    assert why is not None and words in why
+
+
+def test_public_addresses_pass() -> None:
+    assert why_refused(ipaddress.ip_address("93.184.216.34")) is None
+    assert why_refused(ipaddress.ip_address("2a00:1450:4001::1")) is None
+    reason = refusal("intranet.acme.ru", [ipaddress.ip_address("10.0.0.5")])
+    assert reason is not None and "intranet.acme.ru resolves to 10.0.0.5" in reason
+
+
+# --- what is requested at all ----------------------------------------------------------------
+
+
+def test_request_url_normalises_and_rejects() -> None:
+    assert request_url("https://пример.рф/путь?q=значение#top") == (
+        "https://xn--e1afmkfd.xn--p1ai/%D0%BF%D1%83%D1%82%D1%8C"
+        "?q=%D0%B7%D0%BD%D0%B0%D1%87%D0%B5%D0%BD%D0%B8%D0%B5"
+    )
+    for skipped in ("mailto:info@acme.ru", "tel:+74950000000", "", "#top", "javascript:void(0)"):
+        assert request_url(skipped) is None
+    for bad in ("https://exa mple.com/", "http://999.1.1.1/", "https://a..b/", "http://"):
+        result = request_url(bad)
+        assert isinstance(result, LinkResult) and result.verdict == "invalid", bad
+    relative = request_url("www.acme.ru/sale")
+    assert isinstance(relative, LinkResult) and "scheme" in relative.reason
+    tagged = request_url("https://acme.ru/?u={{ uid }}")
+    assert isinstance(tagged, LinkResult) and tagged.verdict == "excluded"
+    encoded = request_url("https://acme.ru/?u=%7B%7Buid%7D%7D")
+    assert isinstance(encoded, LinkResult) and encoded.verdict == "excluded"
+    system = request_url("https://esp-system.mailcheck.invalid/unsubscribe")
+    assert isinstance(system, LinkResult) and system.verdict == "excluded"
+
+
+def test_excluded_links_are_not_requested(server: ScriptedServer, tmp_path: Path) -> None:
+    skipped = server.url("/ok/excluded?utm_source=email")
+    checked = server.url("/ok/not-excluded")
+    cfg = config(tmp_path, exclude=(r"/excluded\b",))
+    results = gather([campaign(a(skipped), a(checked))], cfg)
+    assert results[skipped].verdict == "excluded"
+    assert results[checked].verdict == "ok"
+    assert server.count("/ok/excluded?utm_source=email") == 0
+
+
+def test_russian_path_and_fragments_share_one_request(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    first = server.url("/ok/акция?utm_campaign=чёрная-пятница#верх")
+    second = server.url("/ok/акция?utm_campaign=чёрная-пятница#низ")
+    results = gather([campaign(a(first), a(second))], config(tmp_path))
+    assert results[first].verdict == results[second].verdict == "ok"
+    assert results[first].url == first and results[second].url == second
+    encoded = "/ok/" + quote("акция") + "?utm_campaign=" + quote("чёрная-пятница")
+    assert server.count(encoded) == 1
+
+
+# --- dedup and cache -------------------------------------------------------------------------
+
+
+def test_each_url_requested_once_and_cached(tmp_path: Path) -> None:
+    with running_server() as s:
+        shared = [a(s.url(f"/ok/shared/{i}?utm_source=email")) for i in range(20)]
+        campaigns = [campaign(*shared, a(s.url(f"/ok/own/{n}")), id=f"c{n}") for n in range(30)]
+        cfg = config(tmp_path)
+        first = gather(campaigns, cfg, use_cache=True)
+        assert len(first) == 50
+        assert s.total() == 50
+        assert all(s.count(p) == 1 for (_, p) in s.requests)
+        assert not any(r.from_cache for r in first.values())
+        assert (tmp_path / ".mailcheck" / "links.sqlite").is_file()
+
+        again = gather(campaigns, cfg, use_cache=True)
+        assert s.total() == 50  # the re-run made no request
+        assert all(r.from_cache for r in again.values())
+        assert {k: r.verdict for k, r in again.items()} == {k: r.verdict for k, r in first.items()}
+
+        gather(campaigns, cfg, use_cache=False)  # --no-cache
+        assert s.total() == 100
+
+
+def test_cache_keeps_only_definitive_results(server: ScriptedServer, tmp_path: Path) -> None:
+    cfg = config(tmp_path, retries=0)
+    urls = {
+        "404": server.url("/status/404/cached"),
+        "500": server.url("/status/500/cached"),
+        "reset": server.url("/reset?cached"),
+        "wall": server.url("/botwall/cf-mitigated?cached"),
+    }
+    gather([campaign(*(a(u) for u in urls.values()))], cfg, use_cache=True)
+    again = gather([campaign(*(a(u) for u in urls.values()))], cfg, use_cache=True)
+    assert again[urls["404"]].from_cache
+    assert not again[urls["500"]].from_cache
+    assert not again[urls["reset"]].from_cache
+    assert not again[urls["wall"]].from_cache
+    assert not cacheable(LinkResult("http://x/", "unreachable", reason="timed out"))
+
+
+def test_damaged_cache_is_a_warning(
+    server: ScriptedServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = tmp_path / ".mailcheck"
+    state.mkdir()
+    (state / "links.sqlite").write_bytes(b"this is not a database" * 100)
+    url = server.url("/ok/damaged-cache")
+    result = gather([campaign(a(url))], config(tmp_path), use_cache=True)[url]
+    assert result.verdict == "ok"
+    assert "link cache" in capsys.readouterr().err
+
+
+def test_cache_expires(server: ScriptedServer, tmp_path: Path) -> None:
+    url = server.url("/ok/expiring")
+    gather([campaign(a(url))], config(tmp_path), use_cache=True)
+    with sqlite3.connect(tmp_path / ".mailcheck" / "links.sqlite") as db:
+        db.execute("UPDATE link_results SET checked_at = checked_at - 100000")
+    again = gather([campaign(a(url))], config(tmp_path), use_cache=True)[url]
+    assert not again.from_cache
+    assert server.count("/ok/expiring") == 2
+
+
+# --- progress --------------------------------------------------------------------------------
+
+
+def test_progress_bar_counts_to_total() -> None:
+    out = io.StringIO()
+    bar = Progress(3, "checking links", stream=out)
+    for _ in range(3):
+        bar.advance()
+    bar.close()
+    text = out.getvalue()
+    assert "0/3" in text and "3/3" in text
+    assert text.endswith("\r\033[K")
+    quiet = io.StringIO()
+    Progress(3, "x", stream=quiet, enabled=False).advance()
+    assert quiet.getvalue() == ""
+
+
+def test_gather_shows_progress_on_stderr_only_when_asked(
+    server: ScriptedServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    links = [a(server.url(f"/ok/progress/{i}")) for i in range(3)]
+    gather([campaign(*links)], config(tmp_path), progress=True)
+    assert "3/3" in capsys.readouterr().err
+    links = [a(server.url(f"/ok/quiet/{i}")) for i in range(3)]
+    gather([campaign(*links)], config(tmp_path), progress=False)
+    assert capsys.readouterr().err == ""
+
+
+# --- the rules, through the engine -----------------------------------------------------------
+
+
+def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> None:
+    u = server.url
+    dead = u("/status/404/rules")
+    wall = u("/botwall/cloudflare?rules")
+    reset = u("/reset?rules")
+    chain7 = u("/redirect/7/rules?utm_source=email&utm_medium=email&utm_campaign=bf")
+    chain3 = u("/redirect/3/rules?utm_source=email&utm_medium=email&utm_campaign=bf")
+    loop = u("/loop/a/rules")
+    dropped = u("/drop-query/rules?utm_source=email&utm_medium=email&utm_campaign=bf")
+    changed = u("/change-utm/rules?utm_source=email&utm_medium=email&utm_campaign=bf")
+    image = u("/status/404/banner.png")
+    unsub = u("/status/404/unsubscribe")
+    c = campaign(
+        a(dead, line=10),
+        a(wall, line=11),
+        a(reset, line=12),
+        a(chain7, line=13),
+        a(chain3, line=14),
+        a(loop, line=15),
+        a(dropped, line=16),
+        a(changed, line=17),
+        Link(href=image, kind="img", text="Баннер", line=18),
+        a(unsub, text="Отписаться", line=19),
+        a(u("/ok/fine"), line=20),
+    )
+    cfg = config(tmp_path, retries=0)
+    got = {(f.code, f.severity, f.url) for f in findings(c, gather([c], cfg), cfg)}
+    assert got == {
+        ("LNK001", Severity.ERROR, dead),
+        ("LNK001", Severity.WARNING, wall),
+        ("LNK002", Severity.ERROR, reset),
+        ("LNK005", Severity.WARNING, chain7),
+        ("LNK005", Severity.ERROR, loop),
+        ("UTM004", Severity.ERROR, dropped),
+        ("UTM004", Severity.ERROR, changed),
+        ("LNK006", Severity.ERROR, image),
+        ("UNS004", Severity.ERROR, unsub),
+    }
+    messages = {f.url: f for f in findings(c, gather([c], cfg), cfg)}
+    assert "drops utm_source, utm_medium, utm_campaign" in messages[dropped].message
+    assert "'email' → 'other'" in messages[changed].message
+    assert messages[dead].location == "line 10"
+
+
+def test_rules_read_no_facts_offline(tmp_path: Path) -> None:
+    c = campaign(a("https://acme.example/never-requested"))
+    result = judge(c, config(tmp_path), Facts(), offline=True)
+    assert not [f for f in result.findings if f.code in ("LNK001", "LNK002", "UTM004")]

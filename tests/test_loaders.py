@@ -1,0 +1,556 @@
+"""Loading inputs: campaign.toml, saved messages in every charset, bare HTML, sniffed files."""
+
+from __future__ import annotations
+
+import base64
+import textwrap
+from datetime import UTC, datetime, timedelta, timezone
+from email.charset import BASE64, QP, Charset
+from email.header import Header
+from email.mime.application import MIMEApplication
+from email.mime.message import MIMEMessage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from pathlib import Path
+
+import pytest
+
+from mailcheck.config import Config
+from mailcheck.loaders import load
+from mailcheck.model import Campaign
+from tests.test_corpus import corpus_root
+
+MOZILLA = "mozilla+releases-comm-central/mail/components/extensions/test/xpcshell/messages"
+
+HTML_RU = (
+    "<html><head><title>Чёрная пятница</title></head><body>"
+    '<div style="display:none">Только до воскресенья' + "&zwnj;&nbsp;" * 20 + "</div>"
+    '<p>Привет, {{ first_name }}! <a href="https://shop.example.net/?utm_source=email">'
+    "Каталог</a></p></body></html>"
+)
+
+
+def load_file(path: Path, config: Config | None = None) -> Campaign:
+    return load(path, str(path), config or Config(root=path.parent))
+
+
+def campaign_dir(tmp_path: Path, manifest: str, files: dict[str, str | bytes] | None = None,
+                 name: str = "bf-2026") -> Path:
+    d = tmp_path / name
+    d.mkdir()
+    (d / "campaign.toml").write_text(textwrap.dedent(manifest), encoding="utf-8")
+    for fname, content in (files if files is not None else {"email.html": HTML_RU}).items():
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        (d / fname).write_bytes(data)
+    return d / "campaign.toml"
+
+
+# --- campaign.toml ---------------------------------------------------------------------------
+
+
+FULL_MANIFEST = """
+id = "acme-2026-11-black-friday"
+client = "acme"
+subject = "{{ first_name | default('Друг') }}, −30% на всё"
+preheader = "Только до воскресенья"
+from = "ACME <news@acme.example>"
+html = "email.html"
+text = "email.txt"
+template = "jinja"
+samples = "recipients.csv"
+send_at = 2026-11-27T10:00:00+03:00
+dkim-selectors = ["k1"]
+subject-max = 60
+required-utm = ["utm_source"]
+
+[utm]
+utm_source = "email"
+utm_campaign = "black-friday-2026"
+
+[headers]
+List-Unsubscribe = "<https://acme.example/u/{{ uid }}>, <mailto:unsub@acme.example>"
+List-Unsubscribe-Post = "List-Unsubscribe=One-Click"
+"""
+
+
+def test_full_russian_manifest(tmp_path: Path) -> None:
+    path = campaign_dir(tmp_path, FULL_MANIFEST, {
+        "email.html": HTML_RU,
+        "email.txt": "Привет! Каталог: https://shop.example.net/\n",
+        "recipients.csv": "first_name,uid\nАнна,1\n,2\n",
+    })
+    c = load_file(path, Config(root=tmp_path, client="agency-default"))
+    assert c.load_error is None
+    assert c.kind == "toml"
+    assert c.id == "acme-2026-11-black-friday"
+    assert c.client == "acme"
+    assert c.subject == "{{ first_name | default('Друг') }}, −30% на всё"
+    assert c.preheader == "Только до воскресенья" and c.preheader_explicit
+    assert c.from_addr == "ACME <news@acme.example>"
+    assert c.from_domain == "acme.example"
+    assert c.html == HTML_RU
+    assert c.html_bytes == len(HTML_RU.encode("utf-8"))
+    assert c.html_label == "email.html"
+    assert c.text == "Привет! Каталог: https://shop.example.net/\n" and c.text_known
+    assert c.dialect == "jinja" and c.dialect_explicit
+    assert c.samples == [{"first_name": "Анна", "uid": "1"}, {"first_name": "", "uid": "2"}]
+    assert c.send_at == datetime(2026, 11, 27, 10, tzinfo=timezone(timedelta(hours=3)))
+    assert c.dkim_selectors == ["k1"]
+    assert c.utm == {"utm_source": "email", "utm_campaign": "black-friday-2026"}
+    assert c.headers is not None
+    assert c.headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert c.config_overrides == {"subject-max": 60, "required-utm": ["utm_source"]}
+    assert c.static is not None
+    assert c.static.title == "Чёрная пятница"
+    assert [link.href for link in c.static.links] == ["https://shop.example.net/?utm_source=email"]
+    assert c.raw_message is None and c.received_ips == []
+
+
+def test_manifest_defaults(tmp_path: Path) -> None:
+    path = campaign_dir(tmp_path, 'subject = "Hi"\n', name="weekly-47")
+    c = load_file(path, Config(root=tmp_path, client="acme"))
+    assert c.load_error is None
+    assert c.id == "weekly-47"  # the directory's name
+    assert c.client == "acme"  # from the config
+    assert c.html_label == "email.html"  # the only *.html
+    assert c.preheader == "Только до воскресенья" and not c.preheader_explicit
+    assert c.dialect == "none" and not c.dialect_explicit  # templating detects
+    assert c.headers is None  # no [headers]: unknown, not empty
+    assert not c.text_known and c.text is None
+    assert c.send_at is None and c.samples == [] and c.config_overrides == {}
+
+
+def test_template_none_is_explicit(tmp_path: Path) -> None:
+    c = load_file(campaign_dir(tmp_path, 'template = "none"\n'))
+    assert c.dialect == "none" and c.dialect_explicit
+
+
+@pytest.mark.parametrize(
+    ("manifest", "files", "reason"),
+    [
+        ('subject = "unterminated\n', None, "invalid TOML at line 1"),
+        ('subject = "ok"\n\nfrom = = "x"\n', None, "invalid TOML at line 3"),
+        ('subjet = "Hi"\n', None, "unknown key 'subjet' (did you mean 'subject'?)"),
+        ("[utms]\nutm_source = 'email'\n", None, "unknown key 'utms'"),
+        ('html = "nope.html"\n', None, "html file 'nope.html' not found"),
+        ("", {"a.html": "<p>a</p>", "b.html": "<p>b</p>"}, "several HTML files (a.html, b.html)"),
+        ("", {"readme.txt": "no html here"}, "no HTML"),
+        ('template = "jinja2"\n', None, "template must be one of"),
+        ("subject = 42\n", None, "'subject' must be a string, not a number"),
+        ("subject-max = \"fifty\"\n", None, "'subject-max' must be a number"),
+        ("select = 5\n", None, "'select' must be a list of strings"),
+        ('samples = "people.csv"\n', None, "samples file 'people.csv' not found"),
+        ('samples = "r.json"\n', {"email.html": "<p>x</p>", "r.json": "{bad"}, "not valid JSON"),
+        ('samples = "r.json"\n', {"email.html": "<p>x</p>", "r.json": '{"a": 1}'},
+         "must be a list of objects"),
+        ('text = "email.txt"\n', None, "text file 'email.txt' not found"),
+        ("send_at = 2026-11-27\n", None, "send_at must be a date and time"),
+        ('send_at = "next friday"\n', None, "send_at 'next friday' is not a date and time"),
+        ("[utm]\nutm_source = 1\n", None, "[utm] utm_source must be a string"),
+        ('headers = "List-Unsubscribe: x"\n', None, "[headers] must be a table"),
+    ],
+)
+def test_manifest_problems_are_load_errors(
+    tmp_path: Path, manifest: str, files: dict[str, str | bytes] | None, reason: str
+) -> None:
+    c = load_file(campaign_dir(tmp_path, manifest, files))
+    assert c.load_error is not None
+    assert reason in c.load_error
+    assert c.id == "bf-2026"  # still named, so the report can say which input failed
+
+
+def test_manifest_not_utf8(tmp_path: Path) -> None:
+    path = campaign_dir(tmp_path, "")
+    path.write_bytes('subject = "Привет"\n'.encode("cp1251"))
+    c = load_file(path)
+    assert c.load_error is not None and "not UTF-8" in c.load_error
+
+
+def test_send_at_forms(tmp_path: Path) -> None:
+    iso = load_file(campaign_dir(tmp_path, 'send_at = "2026-11-27T07:00:00Z"\n', name="iso"))
+    assert iso.send_at == datetime(2026, 11, 27, 7, tzinfo=UTC)
+    naive = load_file(campaign_dir(tmp_path, "send_at = 2026-11-27T10:00:00\n", name="naive"))
+    assert naive.send_at is not None and naive.send_at.tzinfo is not None  # local time
+    assert naive.send_at.replace(tzinfo=None) == datetime(2026, 11, 27, 10)
+
+
+def test_samples_csv_encodings_and_separators(tmp_path: Path) -> None:
+    variants: dict[str, bytes] = {
+        "utf8": "first_name,city\nАнна,Москва\n".encode(),
+        "utf8-bom": "\ufefffirst_name,city\nАнна,Москва\n".encode(),
+        "cp1251": "first_name,city\nАнна,Москва\n".encode("cp1251"),
+        "semicolon": "first_name;city\r\nАнна;Москва\r\n".encode("cp1251"),
+    }
+    for name, data in variants.items():
+        path = campaign_dir(tmp_path, 'samples = "r.csv"\n',
+                            {"email.html": "<p>x</p>", "r.csv": data}, name=name)
+        c = load_file(path)
+        assert c.load_error is None, name
+        assert c.samples == [{"first_name": "Анна", "city": "Москва"}], name
+
+
+def test_samples_json_and_inline(tmp_path: Path) -> None:
+    json_path = campaign_dir(
+        tmp_path, 'samples = "r.json"\n',
+        {"email.html": "<p>x</p>",
+         "r.json": '[{"first_name": "Иван", "user": {"city": "Казань"}}, {"first_name": null}]'},
+        name="json",
+    )
+    c = load_file(json_path)
+    assert c.samples == [{"first_name": "Иван", "user": {"city": "Казань"}}, {"first_name": None}]
+    inline = campaign_dir(tmp_path, 'samples = [{ first_name = "Мария" }]\n', name="inline")
+    assert load_file(inline).samples == [{"first_name": "Мария"}]
+
+
+def test_config_overrides_are_validated_with_the_config(tmp_path: Path) -> None:
+    good = campaign_dir(tmp_path, 'ignore = ["IMG001"]\n[links]\ntimeout = 3\n', name="good")
+    c = load_file(good)
+    assert c.load_error is None
+    assert c.config_overrides == {"ignore": ["IMG001"], "links": {"timeout": 3}}
+    merged = Config().merged(c.config_overrides)
+    assert merged.ignore == ("IMG001",) and merged.links.timeout == 3
+    bad = campaign_dir(tmp_path, "[links]\ntimeuot = 3\n", name="bad")
+    error = load_file(bad).load_error
+    assert error is not None and "timeuot" in error
+
+
+def test_html_file_in_windows_1251(tmp_path: Path) -> None:
+    html = '<html><head><meta charset="windows-1251"><title>Скидки</title></head><body>' \
+           '<span class="preheader">Только сегодня</span><p>Привет</p></body></html>'
+    path = campaign_dir(tmp_path, "", {"email.html": html.encode("cp1251")})
+    c = load_file(path)
+    assert c.load_error is None
+    assert c.html == html
+    assert c.html_bytes == len(html.encode("cp1251"))
+    assert c.preheader == "Только сегодня"
+
+
+def test_html_files_without_declared_charset(tmp_path: Path) -> None:
+    html = "<html><body><p>Привет, друзья! Скидки до воскресенья.</p></body></html>"
+    for codec in ("cp1251", "koi8_r"):
+        path = campaign_dir(tmp_path, "", {"email.html": html.encode(codec)}, name=codec)
+        assert load_file(path).html == html, codec
+
+
+def test_html_file_in_koi8r_with_meta(tmp_path: Path) -> None:
+    html = '<meta http-equiv="Content-Type" content="text/html; charset=koi8-r"><p>Вопрос</p>'
+    path = campaign_dir(tmp_path, "", {"email.html": html.encode("koi8_r")})
+    c = load_file(path)
+    assert c.html == html and c.static is not None and c.static.text == "Вопрос"
+
+
+# --- bare HTML -------------------------------------------------------------------------------
+
+
+def test_bare_html(tmp_path: Path) -> None:
+    path = tmp_path / "promo.html"
+    path.write_text(HTML_RU, encoding="utf-8")
+    c = load_file(path)
+    assert c.load_error is None
+    assert (c.id, c.kind, c.html_label) == ("promo", "html", "promo.html")
+    assert c.subject == "Чёрная пятница"
+    assert c.preheader == "Только до воскресенья"
+    assert c.headers is None and not c.text_known
+    assert c.html_bytes == len(HTML_RU.encode())
+    assert c.static is not None and c.static.preheader == c.preheader
+
+
+def test_bare_html_empty_and_htm(tmp_path: Path) -> None:
+    (tmp_path / "empty.html").write_bytes(b"")
+    c = load_file(tmp_path / "empty.html")
+    assert c.load_error is None and c.subject is None and c.html == ""
+    (tmp_path / "OLD.HTM").write_text("<title>Old</title><p>x</p>")
+    c = load_file(tmp_path / "OLD.HTM")
+    assert c.kind == "html" and c.subject == "Old"
+
+
+def test_missing_file_is_a_load_error(tmp_path: Path) -> None:
+    c = load_file(tmp_path / "gone.html")
+    assert c.load_error == "file 'gone.html' not found" and c.id == "gone"
+
+
+# --- saved messages --------------------------------------------------------------------------
+
+
+def mime_text(text: str, subtype: str, charset: str, encoding: str | None) -> MIMEText:
+    """A text part in ``charset`` with the given transfer encoding (None: raw 8bit)."""
+    cs = Charset(charset)
+    cs.body_encoding = {"qp": QP, "base64": BASE64, None: None}[encoding]
+    return MIMEText(text, subtype, _charset=cs)  # type: ignore[arg-type]
+
+
+HTML_MSG = (
+    '<html><head><title>t</title></head><body><div style="display:none">Новинки недели'
+    + "&zwnj;&nbsp;" * 5 + '</div><p>Привет! <a href="https://shop.example.net/w">Смотреть</a>'
+    "</p></body></html>"
+)
+TEXT_MSG = "Привет! Смотреть: https://shop.example.net/w\n"
+
+
+def subject_for(charset: str) -> str:
+    return "Привет, мир! Скидки 🔥" if charset == "utf-8" else "Привет, мир! Скидки"
+
+
+def russian_message(charset: str, encoding: str | None) -> bytes:
+    msg = MIMEMultipart("alternative")
+    msg["Return-Path"] = "<bounce@mail.acme.example>"
+    msg["Received"] = "from mx-internal.acme.example ([10.0.0.7]) by store.acme.example"
+    msg["Received"] = ("from mta1.esp.example (mta1.esp.example [203.0.113.25])\r\n"
+                       "\tby mx.acme.example with ESMTPS id 1")
+    msg["Received"] = "from [192.168.1.20] (client.local [192.168.1.20]) by submit.esp.example"
+    msg["Subject"] = Header(subject_for(charset), charset).encode()
+    msg["From"] = Header("Магазин ACME", "utf-8").encode() + " <shop@acme.example>"
+    msg["To"] = "test@acme.example"
+    msg["List-Unsubscribe"] = ("<https://acme.example/unsubscribe/1003?token=abcdef>,\r\n"
+                               " <mailto:unsub@acme.example?subject=unsub>")
+    msg["DKIM-Signature"] = ("v=1; a=rsa-sha256; c=relaxed/relaxed; d=acme.example;\r\n"
+                             " s=esp2026; h=from:to:subject; bh=abc=; b=def=")
+    msg.attach(mime_text(TEXT_MSG, "plain", charset, encoding))
+    msg.attach(mime_text(HTML_MSG, "html", charset, encoding))
+    return msg.as_bytes()
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "windows-1251", "koi8-r"])
+@pytest.mark.parametrize("encoding", ["qp", "base64", None])
+def test_message_charsets_and_encodings(tmp_path: Path, charset: str,
+                                        encoding: str | None) -> None:
+    path = tmp_path / f"send-{charset}-{encoding}.eml"
+    path.write_bytes(russian_message(charset, encoding))
+    c = load_file(path)
+    assert c.load_error is None
+    assert c.kind == "eml" and c.id == path.stem
+    assert c.subject == subject_for(charset)
+    assert c.from_addr == "Магазин ACME <shop@acme.example>"
+    assert c.html == HTML_MSG
+    assert c.html_bytes == len(HTML_MSG.encode(charset))
+    assert c.text == TEXT_MSG and c.text_known
+    assert c.preheader == "Новинки недели"
+    assert c.static is not None and c.static.links[0].text == "Смотреть"
+    assert c.html_label == "text/html part"
+    assert c.raw_message == path.read_bytes()
+
+
+@pytest.mark.parametrize("charset", ["utf-8", "windows-1251", "koi8-r"])
+@pytest.mark.parametrize("header_encoding", ["b", "q"])
+def test_rfc2047_subjects(tmp_path: Path, charset: str, header_encoding: str) -> None:
+    subject = "Привет, мир! Скидки до 70% на всё"
+    raw = subject.encode(charset)
+    if header_encoding == "b":
+        word = f"=?{charset}?B?{base64.b64encode(raw).decode()}?="
+    else:
+        word = f"=?{charset}?Q?" + "".join(
+            f"={b:02X}" if b > 127 or chr(b) in "=?_ " else chr(b) for b in raw
+        ) + "?="
+    message = (f"From: shop@acme.example\r\nSubject: {word}\r\nContent-Type: text/html; "
+               f"charset={charset}\r\n\r\n<p>x</p>\r\n").encode("ascii")
+    path = tmp_path / "m.eml"
+    path.write_bytes(message)
+    assert load_file(path).subject == subject
+
+
+def test_folded_multi_word_subject_and_list_unsubscribe(tmp_path: Path) -> None:
+    path = tmp_path / "folded.eml"
+    path.write_bytes(russian_message("utf-8", "qp"))
+    c = load_file(path)
+    assert c.headers is not None
+    assert c.headers["List-Unsubscribe"] == (
+        "<https://acme.example/unsubscribe/1003?token=abcdef>, "
+        "<mailto:unsub@acme.example?subject=unsub>"
+    )
+    assert c.headers["Subject"] == c.subject
+
+
+@pytest.mark.parametrize("codec", ["cp1251", "koi8_r"])
+def test_raw_8bit_subject_without_encoded_words(tmp_path: Path, codec: str) -> None:
+    subject = "Распродажа: скидки до 50% на зимнюю коллекцию"
+    message = (b"From: shop@acme.example\r\nSubject: " + subject.encode(codec)
+               + b"\r\nContent-Type: text/plain\r\n\r\n" + "Привет".encode(codec) + b"\r\n")
+    path = tmp_path / "raw.eml"
+    path.write_bytes(message)
+    c = load_file(path)
+    assert c.load_error is None
+    assert c.subject == subject
+    assert c.text == "Привет\r\n"  # undeclared charset in the body: guessed the same way
+
+
+def test_raw_8bit_latin1_subject_is_not_read_as_cyrillic(tmp_path: Path) -> None:
+    message = "From: a@b.example\nSubject: Die Hasen und die Frösche\n\nx\n".encode("latin-1")
+    path = tmp_path / "de.eml"
+    path.write_bytes(message)
+    assert load_file(path).subject == "Die Hasen und die Frösche"
+
+
+def test_headers_selectors_envelope_and_sending_ip(tmp_path: Path) -> None:
+    path = tmp_path / "send.eml"
+    path.write_bytes(russian_message("windows-1251", "base64"))
+    c = load_file(path)
+    assert c.envelope_from == "bounce@mail.acme.example"
+    assert c.dkim_selectors == ["esp2026"]
+    # top-most Received is the receiver's internal hop (private), the next is the ESP's MTA
+    assert c.received_ips == ["203.0.113.25"]
+    assert c.headers is not None and c.headers["To"] == "test@acme.example"
+
+
+def test_receiver_stated_client_ip_wins(tmp_path: Path) -> None:
+    message = (
+        "Received-SPF: pass (mx.yandex.ru: domain of esp.example designates 198.51.100.7 as "
+        "permitted sender) receiver=mx.yandex.ru; client-ip=198.51.100.7;\r\n"
+        "Received: from relay.esp.example (relay.esp.example [192.0.2.99]) by mx.yandex.ru\r\n"
+        "Received: from api-client (unknown [8.8.8.8]) by submit.esp.example\r\n"
+        "From: shop@acme.example\r\nSubject: x\r\n\r\nbody\r\n"
+    )
+    path = tmp_path / "spf.eml"
+    path.write_text(message)
+    assert load_file(path).received_ips == ["198.51.100.7"]
+
+
+def test_ipv6_and_microsoft_sender_ip(tmp_path: Path) -> None:
+    ms = ("Authentication-Results: spf=pass (sender IP is 2001:db8::25)\r\n"
+          "From: a@b.example\r\nSubject: x\r\n\r\nx\r\n")
+    (tmp_path / "ms.eml").write_text(ms)
+    assert load_file(tmp_path / "ms.eml").received_ips == ["2001:db8::25"]
+    v6 = ("Received: from mx (mx.esp.example [IPv6:2001:db8:1::5]) by mx.acme.example\r\n"
+          "Received: from localhost (localhost [127.0.0.1]) by mx.esp.example\r\n"
+          "From: a@b.example\r\nSubject: x\r\n\r\nx\r\n")
+    (tmp_path / "v6.eml").write_text(v6)
+    assert load_file(tmp_path / "v6.eml").received_ips == ["2001:db8:1::5"]
+    none = "Received: from x ([10.1.1.1]) by y\r\nFrom: a@b.example\r\n\r\nx\r\n"
+    (tmp_path / "none.eml").write_text(none)
+    assert load_file(tmp_path / "none.eml").received_ips == []
+
+
+def test_bogus_charset_falls_back(tmp_path: Path) -> None:
+    message = ("From: a@b.example\r\nSubject: =?x-bogus?B?" + base64.b64encode(
+        "Привет".encode()).decode() + "?=\r\nContent-Type: text/html; charset=x-bogus-8\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n").encode() + "<p>Привет</p>".encode("cp1251")
+    path = tmp_path / "bogus.eml"
+    path.write_bytes(message)
+    c = load_file(path)
+    assert c.load_error is None
+    assert c.subject == "Привет"  # UTF-8 under a bogus label
+    assert c.html == "<p>Привет</p>"  # windows-1251 under a bogus label
+
+
+def test_mislabelled_ascii_part(tmp_path: Path) -> None:
+    message = (b"From: a@b.example\r\nContent-Type: text/html; charset=us-ascii\r\n\r\n"
+               + "<p>Привет</p>".encode())
+    path = tmp_path / "ascii.eml"
+    path.write_bytes(message)
+    assert load_file(path).html == "<p>Привет</p>"
+
+
+def test_attachments_and_attached_messages_are_not_the_body(tmp_path: Path) -> None:
+    inner = MIMEMultipart("alternative")
+    inner["Subject"] = "forwarded"
+    inner.attach(MIMEText("<p>inner</p>", "html", "utf-8"))
+    outer = MIMEMultipart("mixed")
+    outer["From"] = "a@b.example"
+    outer["Subject"] = "Report"
+    outer.attach(MIMEText("See attached", "plain", "utf-8"))
+    attached_html = MIMEText("<p>attached file</p>", "html", "utf-8")
+    attached_html["Content-Disposition"] = 'attachment; filename="page.html"'
+    outer.attach(attached_html)
+    outer.attach(MIMEMessage(inner))
+    outer.attach(MIMEApplication(b"\x00\x01binary", Name="x.bin"))
+    path = tmp_path / "mixed.eml"
+    path.write_bytes(outer.as_bytes())
+    c = load_file(path)
+    assert c.load_error is None
+    assert c.text == "See attached" and c.html is None and c.html_bytes == 0
+    assert c.static is None and c.preheader is None
+
+
+def test_multipart_without_text_parts(tmp_path: Path) -> None:
+    outer = MIMEMultipart("mixed")
+    outer["From"] = "a@b.example"
+    outer.attach(MIMEApplication(b"%PDF-1.4", Name="invoice.pdf"))
+    path = tmp_path / "pdf.eml"
+    path.write_bytes(outer.as_bytes())
+    c = load_file(path)
+    assert c.load_error is None and c.html is None and c.text is None and c.text_known
+
+
+def test_html_only_message(tmp_path: Path) -> None:
+    path = tmp_path / "html-only.eml"
+    message = MIMEText("<p>Привет</p>", "html", "utf-8")
+    message["From"] = "a@b.example"
+    path.write_bytes(message.as_bytes())
+    c = load_file(path)
+    assert c.html == "<p>Привет</p>" and c.text is None and c.text_known  # TXT001 can judge
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"\x00\x01\x02\xff\xfe" * 100, "not an e-mail message: binary data"),
+        (b"just some words\nand more\n", "no RFC 5322 header block"),
+        (b"", "no RFC 5322 header block"),
+        (b"From: a@b.example\nContent-Type: multipart/mixed\n\nno boundary\n",
+         "broken MIME structure: a multipart message without a boundary parameter"),
+        (b'From: a@b.example\nContent-Type: multipart/mixed; boundary="zz"\n\nnever\n',
+         "broken MIME structure: the multipart boundary never occurs in the body"),
+        (b"From: a@b\x00.example\nSubject: x\n\nbody", "NUL bytes in the header block"),
+    ],
+)
+def test_unreadable_messages(tmp_path: Path, data: bytes, reason: str) -> None:
+    path = tmp_path / "bad.eml"
+    path.write_bytes(data)
+    c = load_file(path)
+    assert c.load_error is not None and reason in c.load_error
+    assert c.id == "bad" and c.kind == "eml"
+
+
+def test_binary_body_part_is_not_binary_garbage(tmp_path: Path) -> None:
+    text = "Test message"
+    message = (
+        b'Content-Type: multipart/mixed; boundary="1"\nMIME-Version: 1.0\nFrom: a@b.example\n\n'
+        b"--1\nContent-Transfer-Encoding: binary\nContent-Type: text/plain; charset=utf-16le\n\n"
+        + text.encode("utf-16le") + b"\n--1--\n"
+    )
+    path = tmp_path / "utf16.eml"
+    path.write_bytes(message)
+    c = load_file(path)
+    assert c.load_error is None and c.text is not None and c.text.startswith(text)
+
+
+def test_mbox_from_line_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "mbox.eml"
+    path.write_bytes(b"From shop@acme.example Sat Nov 21 10:00:00 2026\nFrom: shop@acme.example\n"
+                     b"Subject: Hi\n\nbody\n")
+    c = load_file(path)
+    assert c.load_error is None and c.subject == "Hi"
+
+
+# --- files with other names ------------------------------------------------------------------
+
+
+def test_sniffing_files_given_explicitly(tmp_path: Path) -> None:
+    (tmp_path / "message").write_bytes(russian_message("koi8-r", "qp"))
+    c = load_file(tmp_path / "message")
+    assert c.load_error is None and c.kind == "eml" and c.preheader == "Новинки недели"
+    (tmp_path / "page.tpl").write_text("<table><tr><td>Hi <a href='https://x.example/'>x</a>")
+    c = load_file(tmp_path / "page.tpl")
+    assert c.load_error is None and c.kind == "html" and c.id == "page"
+    (tmp_path / "notes.txt").write_text("nothing to see")
+    error = load_file(tmp_path / "notes.txt").load_error
+    assert error is not None and "not an e-mail message or HTML" in error
+    (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    error = load_file(tmp_path / "image.png").load_error
+    assert error is not None and "binary data" in error
+
+
+# --- real messages from the corpus -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "charset"), [("sample04.eml", "koi8-r"),
+                                               ("sample05.eml", "windows-1251")])
+def test_mozilla_cyrillic_messages(name: str, charset: str) -> None:
+    path = corpus_root() / MOZILLA / name
+    if not path.is_file():
+        pytest.fail(f"corpus file missing: {path}")
+    c = load_file(path)
+    assert c.load_error is None
+    assert c.subject == "Алфавит"  # RFC 2047 in the named charset, with a newline inside
+    assert c.text == "Вопрос\n"  # base64 body in the same charset
+    assert c.html is None and c.text_known
+    assert c.headers is not None and charset in c.headers["Content-Type"]

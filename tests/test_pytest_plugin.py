@@ -1,0 +1,216 @@
+"""The pytest plugin, run for real through pytester: items, verdicts, xdist, the pass cache."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mailcheck.pytest_plugin import read_passes, write_passes
+from tests.helpers import write_campaign
+
+# Counts engine calls of the run under test, so tests can see what was (not) re-checked.
+COUNTING_CONFTEST = '''
+import mailcheck.engine as engine
+
+_prepare, _check = engine.prepare, engine.check_campaigns
+
+def prepare(source, config):
+    with open("prepared.log", "a", encoding="utf-8") as fh:
+        fh.write(source.shown + "\\n")
+    return _prepare(source, config)
+
+def check_campaigns(campaigns, config, **kw):
+    with open("batches.log", "a", encoding="utf-8") as fh:
+        fh.write(str(len(list(campaigns))) + "\\n")
+    return _check(campaigns, config, **kw)
+
+engine.prepare, engine.check_campaigns = prepare, check_campaigns
+'''
+
+LOOSE_HTML = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>Weekly digest</title></head><body>
+<div style="display:none">Five stories worth your time this week</div>
+<p>Hello!</p>
+<p><a href="https://shop.test/news?utm_source=email&utm_medium=email&utm_campaign=digest">Read</a></p>
+<p><a href="https://shop.test/unsubscribe">Unsubscribe</a></p>
+</body></html>
+"""
+
+
+@pytest.fixture
+def project(pytester: pytest.Pytester) -> pytest.Pytester:
+    """Two campaign directories (one clean, one with errors) and a loose .html campaign."""
+    root = pytester.path
+    good = write_campaign(root / "campaigns", "good")
+    (good / "extra.html").write_text("<p>part of the campaign, not a campaign</p>")
+    write_campaign(good, "nested")  # inside a campaign directory: not a campaign of its own
+    (root / "node_modules" / "pkg").mkdir(parents=True)
+    (root / "node_modules" / "pkg" / "readme.html").write_text("<p>not ours</p>")
+    write_campaign(
+        root / "campaigns",
+        "bad",
+        subject="Чёрная пятница в ACME: скидки до 70% на всю зимнюю коллекцию и аксессуары",
+    )
+    (root / "loose").mkdir()
+    (root / "loose" / "digest.html").write_text(LOOSE_HTML, encoding="utf-8")
+    (root / "conftest.py").write_text(COUNTING_CONFTEST, encoding="utf-8")
+    return pytester
+
+
+def lines(path: Path) -> list[str]:
+    return path.read_text(encoding="utf-8").split() if path.exists() else []
+
+
+def test_collects_one_item_per_campaign(project: pytest.Pytester) -> None:
+    result = project.runpytest("--mailcheck", "--collect-only", "-q")
+    ids = [line for line in result.outlines if "::mailcheck" in line]
+    assert sorted(ids) == [
+        "campaigns/bad/campaign.toml::mailcheck",
+        "campaigns/good/campaign.toml::mailcheck",
+        "loose/digest.html::mailcheck",
+    ]
+
+
+def test_nothing_collected_without_the_option(project: pytest.Pytester) -> None:
+    result = project.runpytest("--collect-only", "-q")
+    assert "::mailcheck" not in result.stdout.str()
+
+
+def test_ini_option_enables_the_plugin(project: pytest.Pytester) -> None:
+    project.makeini("[pytest]\nmailcheck = true\nmailcheck_offline = true\n")
+    result = project.runpytest("-q")
+    result.assert_outcomes(passed=2, failed=1)
+
+
+def test_fails_with_findings_as_the_cli_prints_them(project: pytest.Pytester) -> None:
+    result = project.runpytest("--mailcheck", "--mailcheck-offline", "-rA")
+    result.assert_outcomes(passed=2, failed=1)
+    out = result.stdout.str()
+    assert "campaigns/bad/campaign.toml::mailcheck FAILED" in out or (
+        "FAILED campaigns/bad/campaign.toml::mailcheck" in out
+    )
+    # the text writer's block: header line, then one line per finding
+    assert "campaigns/bad/campaign.toml  [bad, client default]  1 error(s)" in out
+    assert any(line.strip().startswith("error   SUB002") for line in result.outlines)
+    assert "Traceback" not in out and "MailcheckFailure" not in out and "def runtest" not in out
+    # gather, then judge: one engine batch for all three items
+    assert lines(project.path / "batches.log") == ["3"]
+
+
+def test_under_xdist(project: pytest.Pytester) -> None:
+    result = project.runpytest_subprocess("--mailcheck", "--mailcheck-offline", "-n", "2")
+    result.assert_outcomes(passed=2, failed=1)
+    out = result.stdout.str()
+    assert "SUB002" in out and "Traceback" not in out
+    batches = lines(project.path / "batches.log")
+    assert 1 <= len(batches) <= 2  # at most one batch per worker
+    # the controller wrote both passes the workers reported
+    passes = read_passes(project.path / ".mailcheck" / "pytest-pass.json")
+    assert sorted(p["path"] for p in passes.values()) == [
+        "campaigns/good/campaign.toml", "loose/digest.html"
+    ]
+
+
+def test_unchanged_passes_are_not_rechecked(project: pytest.Pytester) -> None:
+    project.runpytest("--mailcheck", "--mailcheck-offline").assert_outcomes(passed=2, failed=1)
+    assert len(lines(project.path / "prepared.log")) == 3
+    (project.path / "prepared.log").unlink()
+
+    project.runpytest("--mailcheck", "--mailcheck-offline").assert_outcomes(passed=2, failed=1)
+    assert lines(project.path / "prepared.log") == ["campaigns/bad/campaign.toml"]
+    (project.path / "prepared.log").unlink()
+
+    # a change to any file of a campaign, or to the configuration, checks it again
+    html = project.path / "campaigns" / "good" / "email.html"
+    html.write_text(html.read_text(encoding="utf-8").replace("Hello!", "Hello again!"))
+    project.runpytest("--mailcheck", "--mailcheck-offline").assert_outcomes(passed=2, failed=1)
+    assert sorted(lines(project.path / "prepared.log")) == [
+        "campaigns/bad/campaign.toml", "campaigns/good/campaign.toml"
+    ]
+    (project.path / "prepared.log").unlink()
+    (project.path / "mailcheck.toml").write_text("subject-max = 60\n")
+    project.runpytest("--mailcheck", "--mailcheck-offline").assert_outcomes(passed=2, failed=1)
+    assert len(lines(project.path / "prepared.log")) == 3
+
+
+def test_configuration_error_fails_items_clearly(project: pytest.Pytester) -> None:
+    (project.path / "mailcheck.toml").write_text("subject-maxx = 60\n")
+    result = project.runpytest("--mailcheck", "--mailcheck-offline")
+    result.assert_outcomes(failed=3)
+    out = result.stdout.str()
+    assert "mailcheck: configuration error" in out and "subject-maxx" in out
+    assert "Traceback" not in out
+
+
+def test_strict_fails_on_warnings(project: pytest.Pytester) -> None:
+    (project.path / "loose" / "digest.html").write_text(
+        LOOSE_HTML.replace("<p>Hello!</p>", '<p>Hello!</p><img src="https://shop.test/a.png">')
+    )
+    project.runpytest("--mailcheck", "--mailcheck-offline", "loose").assert_outcomes(passed=1)
+    result = project.runpytest("--mailcheck", "--mailcheck-offline", "--mailcheck-strict", "loose")
+    result.assert_outcomes(failed=1)
+    assert "IMG001" in result.stdout.str()
+
+
+def test_mailcheck_fixture(project: pytest.Pytester) -> None:
+    project.makepyfile(
+        test_custom='''
+        def test_bad_campaign(mailcheck):
+            results = mailcheck.check("campaigns/bad", offline=True)
+            errors = [f.code for f in results[0].findings if f.severity.value == "error"]
+            assert errors == ["SUB002"]
+            assert mailcheck.config.subject_max == 50
+            assert "SUB002" in mailcheck.format(results)
+        '''
+    )
+    project.runpytest("test_custom.py").assert_outcomes(passed=1)
+
+
+def test_pass_file_merges_and_survives_garbage(tmp_path: Path) -> None:
+    path = tmp_path / ".mailcheck" / "pytest-pass.json"
+    write_passes(path, {"a": {"path": "a", "checked_at": 1e12, "network": False}})
+    write_passes(path, {"b": {"path": "b", "checked_at": 1e12, "network": False}})
+    assert set(read_passes(path)) == {"a", "b"}
+    assert json.loads(path.read_text())["version"] == 1
+    assert list(path.parent.iterdir()) == [path]  # no temporary files left behind
+    path.write_text("{not json")
+    assert read_passes(path) == {}
+    write_passes(path, {"c": {"path": "c", "checked_at": 1e12, "network": False}})
+    assert set(read_passes(path)) == {"c"}
+
+
+def _networked_campaign(root: Path, name: str, server: str) -> None:
+    """A campaign whose every link is on the loopback server (and no From: no DNS lookups)."""
+    d = root / "campaigns" / name
+    d.mkdir(parents=True)
+    (d / "campaign.toml").write_text('subject = "Распродажа: −30% на всё"\n', encoding="utf-8")
+    (d / "email.html").write_text(
+        '<html><head><meta charset="utf-8"><title>x</title></head><body>'
+        '<div style="display:none">Только до воскресенья, успейте выбрать подарки</div>'
+        f'<p><a href="{server}/shared?from={name}">Купить</a></p>'
+        f'<p><a href="{server}/shared">Купить ещё</a></p>'
+        f'<p><a href="{server}/unsubscribe">Отписаться</a></p></body></html>',
+        encoding="utf-8",
+    )
+
+
+@pytest.mark.network
+@pytest.mark.parametrize("workers", [0, 2])
+def test_each_url_requested_once_per_worker(pytester: pytest.Pytester, workers: int) -> None:
+    from tests.recording_server import recording_server
+
+    with recording_server() as (server, hits):
+        for name in ("one", "two", "three"):
+            _networked_campaign(pytester.path, name, server)
+        (pytester.path / "mailcheck.toml").write_text("[links]\nallow-private = true\n")
+        args = ["--mailcheck", "-p", "no:cacheprovider"]
+        if workers:
+            result = pytester.runpytest_subprocess(*args, "-n", str(workers))
+        else:
+            result = pytester.runpytest(*args)
+        result.assert_outcomes(passed=3)
+        shared = [h for h in hits if h[1] == "/shared"]
+        assert 1 <= len(shared) <= max(workers, 1), hits  # three campaigns, one URL
+        assert all(method == "HEAD" for method, path in hits if path == "/unsubscribe")

@@ -1,0 +1,526 @@
+"""The HTML QA report and the KPI report: content, escaping, self-containment, a real browser."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from mailcheck.reports.html import describe, json_for_html, markdown_lite, render_report
+from mailcheck.reports.jsonout import as_dict
+from mailcheck.reports.kpi_html import render_kpi_html
+
+from mailcheck.config import Config, ReportConfig
+from mailcheck.facts import Facts, Hop, LinkResult
+from mailcheck.model import Campaign, CampaignResult, Document, Finding, Link, Rendered, Severity
+from tests import browser
+from tests.recording_server import recording_server
+
+E, W = Severity.ERROR, Severity.WARNING
+PNG_1PX = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8DwHwAFBQIAX8jx0gAAAABJRU5ErkJggg=="
+)
+
+
+# The shape of the DNS facts (duck-typed by the report: it never imports their types).
+@dataclass
+class SpfFacts:
+    domain: str
+    status: str
+    records: tuple[str, ...] = ()
+    lookups: int = 0
+    chain: list[str] = field(default_factory=list)  # internals: not for the client
+
+
+@dataclass
+class DmarcFacts:
+    status: str
+    record: str = ""
+    policy: str | None = None
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class DkimKey:
+    selector: str
+    status: str
+    bits: int | None = None
+    testing: bool = False
+
+
+@dataclass
+class DomainAuth:
+    domain: str
+    spf: SpfFacts | None = None
+    dmarc: DmarcFacts | None = None
+    dkim: dict[str, DkimKey] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Unknown:  # facts of a shape the report has never seen
+    record: str
+    parts: dict[str, object]
+    selectors: list[str]
+
+
+def campaign(
+    *,
+    subject: str = "Чёрная пятница: −30% на всё 🔥",
+    preheader: str = "Только до воскресенья",
+    html: str = "<p>Привет, Анна!</p><a href='https://acme.example/sale'>Купить</a>",
+    links: list[Link] | None = None,
+    cid: str = "acme-2026-11-black-friday",
+) -> Campaign:
+    links = links if links is not None else [
+        Link("https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf",
+             "a", "Купить", 12),
+        Link("https://acme.example/gone", "a", "Старая акция", 20),
+        Link("https://acme.example/unsubscribe?u=1", "a", "Отписаться", 30),
+    ]
+    doc = Document(title=subject, preheader=preheader, links=links)
+    c = Campaign(
+        id=cid,
+        source="campaigns/bf/campaign.toml",
+        kind="toml",
+        client="acme",
+        subject=subject,
+        preheader=preheader,
+        from_addr="ACME Магазин <news@mail.acme.example>",
+        html=html,
+    )
+    c.renders = [Rendered({}, "sample 1", subject, preheader, html, None, doc)]
+    return c
+
+
+def facts() -> Facts:
+    return Facts(
+        gathered=True,
+        links={
+            "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf":
+                LinkResult(
+                    "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf",
+                    "ok", 200, "200 OK",
+                    (Hop("http://acme.example/sale", 301), Hop("https://acme.example/sale", 200)),
+                ),
+            "https://acme.example/gone": LinkResult(
+                "https://acme.example/gone", "broken", 404, "404 Not Found",
+                (Hop("https://acme.example/gone", 404),),
+            ),
+        },
+        auth={
+            "acme.example": DomainAuth(
+                "acme.example",
+                spf=SpfFacts("acme.example", "ok", ("v=spf1 include:_spf.esp.example -all",), 3,
+                             ["include:_spf.esp.example"]),
+                dmarc=DmarcFacts("ok", "v=DMARC1; p=reject", "reject", {"p": "reject"}),
+                dkim={"k1": DkimKey("k1", "ok", 2048), "k2": DkimKey("k2", "missing")},
+                notes=["selector k3 not verified"],
+            ),
+            "esp.example": Unknown("v=spf1 -all", {"ttl": 300}, ["s1", "s2"]),
+            "other.example": DomainAuth("other.example"),  # not this campaign's domain
+        },
+    )
+
+
+def findings() -> list[Finding]:
+    return [
+        Finding("INP001", "input-unreadable", E, "cannot decode: битая кодировка"),
+        Finding("LNK001", "link-broken", E, "404 Not Found", "line 20",
+                "https://acme.example/gone"),
+        Finding("IMG001", "image-without-alt", W, "image has no alt", "line 40"),
+    ]
+
+
+def report(results: list[CampaignResult], config: Config | None = None, **kw: object) -> str:
+    return render_report(results, facts(), config or Config(), **kw)  # type: ignore[arg-type]
+
+
+# --- content -------------------------------------------------------------------------------------
+
+
+def test_verdict_comes_first_then_findings_with_how_to_fix() -> None:
+    html = report([CampaignResult(campaign(), findings())])
+    body = html[html.index("<main>"):]
+    assert "2 errors: not ready to send" in body
+    assert body.index("not ready to send") < body.index("LNK001") < body.index("IMG001")
+    # errors before warnings; the fix text comes from the rule's "How to fix" section
+    assert body.index("Errors (2)") < body.index("Warnings (1)")
+    assert "Fix the file as the message says" in body
+    assert "<title>2 errors — QA report</title>" in html
+    assert "битая кодировка" in body and "Чёрная пятница" in body
+
+
+def test_clean_campaign_is_ready_to_send() -> None:
+    html = report([CampaignResult(campaign(), [])])
+    assert "Ready to send" in html
+    assert "No problems found." in html
+
+
+def test_failures_listed_before_passes() -> None:
+    ok = CampaignResult(campaign(cid="clean-one"), [])
+    bad = CampaignResult(campaign(cid="broken-one"), findings())
+    html = report([ok, bad])
+    assert html.index('id="c1">\n  <h2>broken-one') < html.index("<h2>clean-one")
+
+
+def test_link_table_status_redirects_utm() -> None:
+    html = report([CampaignResult(campaign(), findings())])
+    start = html.index('<table class="links">')
+    table = html[start : html.index("</table>", start)]
+    assert table.index("/gone") < table.index("/sale")  # broken links first
+    assert "broken 404" in table and "404 Not Found" in table
+    assert "<b>301</b> http://acme.example/sale" in table
+    assert "<dt>utm_campaign</dt><dd>bf</dd>" in table
+    assert '<span class="tag">unsubscribe</span>' in table
+    assert 'rel="noopener noreferrer"' in table
+
+
+def test_offline_link_table_says_not_checked() -> None:
+    html = render_report([CampaignResult(campaign(), [])], Facts(), Config(), offline=True)
+    assert ">offline<" in html.replace("offline\n", "offline<")
+    assert "Links and DNS were not checked (offline run)." in html
+
+
+def test_authentication_tables() -> None:
+    c = campaign()
+    c.headers = {"DKIM-Signature": "v=1; a=rsa-sha256; d=esp.example; s=s1; b=xyz"}
+    html = report([CampaignResult(c, [])])
+    start = html.index("<h3>Sender authentication</h3>")
+    auth = html[start : html.index("<h3>Preview</h3>")]
+    # the From domain is mail.acme.example: its parent's records, SPF/DMARC/DKIM each
+    assert "<caption>acme.example — SPF</caption>" in auth
+    assert "<th>records</th><td><code>v=spf1 include:_spf.esp.example -all</code>" in auth
+    assert "<th>lookups</th><td><code>3</code>" in auth
+    assert "<th>chain</th>" not in auth  # evaluation internals are not for the client
+    assert "<caption>acme.example — DMARC</caption>" in auth and "tags.p" in auth
+    assert "<caption>acme.example — DKIM k1</caption>" in auth and "2048" in auth
+    assert "<caption>acme.example — DKIM k2</caption>" in auth and "missing" in auth
+    assert "selector k3 not verified" in auth
+    # the DKIM signing domain from the headers, facts of an unknown type shown generically
+    assert "<caption>esp.example</caption>" in auth and "parts.ttl" in auth and "s1, s2" in auth
+    assert "other.example" not in auth
+
+
+def test_describe_flattens_dataclasses_dicts_lists() -> None:
+    rows = dict(describe(Unknown("v=spf1 -all", {"ttl": 300, "x": None}, [])))
+    assert rows == {"record": "v=spf1 -all", "parts.ttl": "300", "parts.x": "—",
+                    "selectors": "—"}
+    assert describe(None) == [("value", "—")]
+    assert dict(describe({"ok": True, "items": [{"a": 1}]})) == {"ok": "yes", "items[0].a": "1"}
+
+
+def test_inbox_preview_and_lengths_in_graphemes() -> None:
+    # a flag, a skin-toned emoji and "й" written as и + combining breve count as one each
+    subject = "Привет 🇷🇺 и 👍🏽, \u0438\u0306"
+    html = report([CampaignResult(campaign(subject=subject), [])])
+    assert f'<span class="subject">{subject}</span>' in html
+    assert "15 / 50 characters" in html
+    long = report([CampaignResult(campaign(subject="Ы" * 51), [])])
+    assert '<td class="over">51 / 50 characters</td>' in long
+
+
+def test_agency_and_logo_inlined(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(PNG_1PX)
+    cfg = Config(report=ReportConfig(agency="Агентство «Почта»", logo=str(logo)))
+    html = report([CampaignResult(campaign(), [])], cfg)
+    assert "Агентство «Почта»" in html
+    assert 'src="data:image/png;base64,' + base64.b64encode(PNG_1PX).decode() in html
+    bad = tmp_path / "logo.txt"
+    bad.write_text("not an image")
+    html = report([CampaignResult(campaign(), [])], Config(report=ReportConfig(logo=str(bad))))
+    assert 'class="logo"' not in html
+
+
+def test_markdown_lite_escapes_before_formatting() -> None:
+    out = str(markdown_lite("Use `<b>` here.\n\n- one `x`\n- two <i>"))
+    assert out == ("<p>Use <code>&lt;b&gt;</code> here.</p>"
+                   "<ul><li>one <code>x</code></li><li>two &lt;i&gt;</li></ul>")
+
+
+# --- security: nothing runs, nothing loads -----------------------------------------------------
+
+HOSTILE_SUBJECT = "<script>document.title='PWNED'</script>Скидки"
+HOSTILE_PREHEADER = (
+    "<img src=x onerror=\"document.body.appendChild(document.createElement('mark')).id='pwn3d'\">"
+)
+HOSTILE_LINK_TEXT = "<script>document.title='PWNED-link'</script>"
+
+
+def hostile_campaign(server: str) -> Campaign:
+    body = (
+        f"<html><head><meta http-equiv='refresh' content='0;url={server}/refresh'>"
+        f"<link rel='stylesheet' href='{server}/style.css'></head><body>"
+        f"<p>Привет</p><img src='{server}/pixel.gif'>"
+        f"<script>new Image().src='{server}/script-ran';fetch('{server}/fetch');"
+        "parent.document.title='PWNED-frame'</script>"
+        f"<div style=\"background:url('{server}/bg.png')\">x</div>"
+        "</body></html>"
+    )
+    links = [
+        Link("javascript:document.title='PWNED-href'", "a", HOSTILE_LINK_TEXT, 3),
+        Link(f"{server}/\"onmouseover=\"alert(1)", "a", "quote", 4),
+    ]
+    return campaign(subject=HOSTILE_SUBJECT, preheader=HOSTILE_PREHEADER, html=body, links=links,
+                    cid="</title><script>document.title='PWNED-id'</script>")
+
+
+def test_hostile_text_is_escaped_in_the_source() -> None:
+    c = hostile_campaign("http://127.0.0.1:9")
+    result = CampaignResult(c, [Finding("LNK003", "link-placeholder", E,
+                                        "javascript: link <script>x</script>", "line 3",
+                                        "javascript:document.title='PWNED-href'")])
+    html = report([result])
+    assert html.count("<script") == 1  # only the JSON data block
+    assert '<script type="application/json" id="mailcheck-results">' in html
+    assert "&lt;script&gt;document.title=&#39;PWNED&#39;&lt;/script&gt;Скидки" in html
+    assert 'href="javascript:' not in html and "href='javascript:" not in html
+    assert "<img src=x" not in html
+    assert re.search(r'<iframe class="preview" sandbox="" ', html)
+    assert "allow-scripts" not in html and "allow-same-origin" not in html
+    assert 'srcdoc="&lt;html&gt;&lt;head&gt;&lt;meta http-equiv=&#39;refresh&#39;' in html
+    assert "Content-Security-Policy" in html and "default-src &#39;none&#39;" in html
+
+
+def test_embedded_json_is_escaped_and_parses_back() -> None:
+    c = hostile_campaign("http://127.0.0.1:9")
+    results = [CampaignResult(c, [Finding("SUB002", "s", E, "</script><script>alert(1)//")])]
+    html = report(results)
+    block = re.search(r'id="mailcheck-results">(.*?)</script>', html, re.S)
+    assert block is not None
+    assert "<" not in block.group(1)
+    assert json.loads(block.group(1)) == json.loads(json.dumps(as_dict(results)))
+    escaped = str(json_for_html({"a": "</script>\u2028&"}))
+    assert escaped == '{"a": "\\u003c/script\\u003e\\u2028\\u0026"}'
+
+
+def test_report_loads_nothing_from_outside() -> None:
+    html = report([CampaignResult(campaign(), findings())],
+                  Config(report=ReportConfig(agency="A")))
+    outside_srcdoc = re.sub(r'srcdoc="[^"]*"', "", html)
+    assert not re.search(r"\bsrc=[\"']?(?!data:)", outside_srcdoc)
+    assert "<link" not in outside_srcdoc and "@import" not in outside_srcdoc
+    assert not re.search(r"url\((?!data:)", outside_srcdoc)
+
+
+# --- KPI report ----------------------------------------------------------------------------------
+
+KPI = {
+    "version": 1,
+    "periods": [
+        {"client": "acme", "period": "2026-10", "launches": 20, "error_free": 18,
+         "error_free_rate": 0.9, "incidents": 3, "caught_before_launch": 7, "on_time_rate": 0.95,
+         "by_code": {"LNK001": 2, "PER002": 1}},
+        {"client": "acme", "period": "2026-09", "launches": 10, "error_free": 10,
+         "error_free_rate": 1.0, "incidents": 0, "caught_before_launch": 2, "on_time_rate": 1.0,
+         "by_code": {}},
+        {"client": "acme", "period": "2026-11", "launches": 25, "error_free": 24,
+         "error_free_rate": 0.96, "incidents": 1, "caught_before_launch": 9, "on_time_rate": 1.0,
+         "by_code": {"UTM001": 1},
+         "by_severity": {"error": 1, "warning": 0}, "mttr_hours": 5.5, "open_incidents": 1,
+         "refused": 3, "forced": 1,
+         "targets": {"error_free_rate": {"plan": 0.95, "fact": 0.96, "ratio": 1.0105},
+                     "launches": {"plan": 30, "fact": 25, "ratio": 0.8333}},
+         "bonus_coefficient": 1.01},
+        {"client": "<b>Бета</b>", "period": "2026-11", "launches": 0, "error_free": 0,
+         "error_free_rate": None, "incidents": 0, "caught_before_launch": 0,
+         "on_time_rate": None, "by_code": {}},
+    ],
+}
+
+
+def test_kpi_report_figures_chart_codes_targets() -> None:
+    html = render_kpi_html(KPI, Config(report=ReportConfig(agency="Почтовики")))
+    sections = html.split('<section class="campaign kpi"')[1:]
+    assert len(sections) == 2
+    acme = next(s for s in sections if "<h2>acme " in s)
+    beta = next(s for s in sections if "Бета" in s)
+    # the latest month's figures
+    assert '<h2>acme <span class="badge ok">2026-11</span></h2>' in acme
+    assert '<div class="value">96 %</div><div class="label">error-free launch rate</div>' in acme
+    assert '<div class="value">1.01</div><div class="label">bonus coefficient</div>' in acme
+    # one bar per month, in month order, heights proportional to the rate
+    bars = re.findall(
+        r'<rect class="bar( low)?" x="[\d.]+" y="[\d.]+" width="[\d.]+" height="([\d.]+)">'
+        r"<title>([^<]+)</title>",
+        acme,
+    )
+    assert [b[2] for b in bars] == ["2026-09: 100 %", "2026-10: 90 %", "2026-11: 96 %"]
+    heights = [float(b[1]) for b in bars]
+    assert heights[0] > heights[2] > heights[1] > 0
+    assert abs(heights[1] / heights[0] - 0.9) < 0.01
+    assert [b[0] for b in bars] == ["", " low", ""]  # 90 % is under the 95 % plan
+    assert 'stroke-dasharray="6 4"' in acme  # the target line
+    for code in ("LNK001", "PER002", "UTM001"):
+        assert f"<code>{code}</code>" in acme
+    assert '<td>error_free_rate</td><td class="num">95 %</td><td class="num">96 %</td>' in acme
+    assert '<td>launches</td><td class="num">30</td><td class="num">25</td>' in acme
+    assert '<td class="num over">0.83</td>' in acme  # under plan
+    assert '<div class="value">5.50 h</div>' in acme and "launches forced despite errors" in acme
+    assert "&lt;b&gt;Бета&lt;/b&gt;" in beta and "<b>Бета" not in html
+    assert '<div class="value">—</div><div class="label">error-free launch rate</div>' in beta
+
+
+def test_kpi_report_survives_sparse_data() -> None:
+    html = render_kpi_html({"version": 1, "periods": [{"client": "x"}]}, Config())
+    assert "x" in html and "—" in html
+    assert "No launches in this period" in render_kpi_html({"version": 1, "periods": []}, Config())
+
+
+# --- in a real browser -----------------------------------------------------------------------
+
+
+Hits = list[tuple[str, str]]
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, Hits]]:
+    """A loopback server: any request the report lets out shows up as (method, path)."""
+    with recording_server() as served:
+        yield served
+
+
+def paths(hits: Hits) -> list[str]:
+    return [path for _, path in hits]
+
+
+@pytest.mark.browser
+def test_browser_renders_report(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    page.write_text(report([CampaignResult(campaign(), findings())]), encoding="utf-8")
+    png = browser.screenshot(page, tmp_path)
+    assert browser.distinct_colours(png) > 50  # text, badges, tables: far from a blank page
+    assert sum(browser.pixel(png, 5, 5)) > 700  # light page on a light screen
+    dark = browser.screenshot(page, tmp_path, (800, 600), dark=True)
+    assert sum(browser.pixel(dark, 5, 5)) < 150  # dark mode follows prefers-color-scheme
+    dom = browser.dump_dom(page, tmp_path)
+    for text in ("2 errors: not ready to send", "Чёрная пятница", "404 Not Found",
+                 "Fix the file as the message says", "utm_campaign", "v=spf1 include",
+                 "acme.example — DKIM k1"):
+        assert text in dom
+    assert "<iframe" in dom
+
+
+@pytest.mark.browser
+def test_browser_runs_no_hostile_content(tmp_path: Path, recorder: tuple[str, Hits]) -> None:
+    server, hits = recorder
+    c = hostile_campaign(server)
+    # Control: the same hostile HTML opened directly does run and does load: the checks below
+    # would notice if the report let it through.
+    control = tmp_path / "control.html"
+    assert c.html is not None
+    without_refresh = re.sub(r"<meta http-equiv='refresh'[^>]*>", "", c.html)
+    control.write_text(f"<title>t</title>{HOSTILE_PREHEADER}{without_refresh}", encoding="utf-8")
+    dom = browser.dump_dom(control, tmp_path)
+    assert '<mark id="pwn3d">' in dom
+    assert {"/pixel.gif", "/script-ran", "/fetch"} & set(paths(hits)), hits
+    hits.clear()
+
+    page = tmp_path / "report.html"
+    page.write_text(report([CampaignResult(c, [])]), encoding="utf-8")
+    dom = browser.dump_dom(page, tmp_path)
+    assert '<mark id="pwn3d">' not in dom
+    assert "PWNED" not in (re.search(r"<title>(.*?)</title>", dom, re.S) or [""])[0][:60]
+    assert dom.count("<title>") >= 1 and re.search(r"<title>Ready to send", dom)
+    assert "&lt;script&gt;document.title='PWNED'&lt;/script&gt;Скидки" in dom
+    assert "&lt;img src=x onerror=" in dom
+    assert 'href="javascript:' not in dom
+    assert hits == [], f"the report made requests: {hits}"
+    png = browser.screenshot(page, tmp_path)
+    assert hits == [], f"the report made requests while rendering: {hits}"
+    assert browser.distinct_colours(png) > 20
+
+
+@pytest.mark.browser
+def test_browser_renders_kpi_chart(tmp_path: Path) -> None:
+    page = tmp_path / "kpi.html"
+    page.write_text(render_kpi_html(KPI, Config()), encoding="utf-8")
+    dom = browser.dump_dom(page, tmp_path)
+    assert dom.count('<rect class="bar') == 4  # 3 months of acme + 1 of Бета
+    assert "Error-free launch rate by month" in dom and "&lt;b&gt;Бета&lt;/b&gt;" in dom
+    png = browser.screenshot(page, tmp_path, size=(1000, 1400))
+    assert browser.distinct_colours(png) > 30
+
+
+# --- the command, end to end (real loaders, real engine) -------------------------------------
+
+
+def test_report_command_writes_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailcheck.cli import main
+    from tests.helpers import write_campaign
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "brand").mkdir()
+    (tmp_path / "brand" / "logo.png").write_bytes(PNG_1PX)
+    (tmp_path / "mailcheck.toml").write_text(
+        '[report]\nagency = "Агентство «Почта»"\nlogo = "brand/logo.png"\n', encoding="utf-8"
+    )
+    write_campaign(tmp_path / "campaigns", "good")
+    write_campaign(tmp_path / "campaigns", "long",
+                   subject="Чёрная пятница в ACME: скидки до 70% на всю зимнюю коллекцию и шапки")
+
+    assert main(["report", "--offline", "campaigns/good", "-o", "good.html"]) == 0
+    good = (tmp_path / "good.html").read_text(encoding="utf-8")
+    assert "Ready to send" in good and "Weekend sale: 30% off" in good
+    assert "Агентство «Почта»" in good and 'src="data:image/png;base64,' in good
+    assert "wrote good.html" in capsys.readouterr().err
+
+    assert main(["report", "--offline", "campaigns", "-o", "all.html"]) == 1
+    both = (tmp_path / "all.html").read_text(encoding="utf-8")
+    assert "1 error: not ready to send" in both
+    assert "SUB002" in both and "Shorten the subject" in both  # how to fix, from the rule doc
+    assert both.index("<h2>long") < both.index("<h2>good")
+
+    assert main(["report", "--offline", "--ignore", "SUB002", "campaigns", "-o", "-"]) == 0
+    assert "Ready to send" in capsys.readouterr().out
+
+
+def test_report_command_bad_logo_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mailcheck.cli import main
+    from tests.helpers import write_campaign
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "mailcheck.toml").write_text('[report]\nlogo = "missing.png"\n')
+    write_campaign(tmp_path, "c")
+    assert main(["report", "--offline", "c", "-o", "r.html"]) == 0
+    assert "logo" in capsys.readouterr().err and (tmp_path / "r.html").is_file()
+    assert main(["report", "--offline", "nowhere", "-o", "r.html"]) == 2
+
+
+@pytest.mark.browser
+def test_browser_report_of_a_hostile_campaign_from_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorder: tuple[str, Hits]
+) -> None:
+    from mailcheck.cli import main
+    from tests.helpers import write_campaign
+
+    server, hits = recorder
+    monkeypatch.chdir(tmp_path)
+    write_campaign(
+        tmp_path,
+        "evil",
+        subject=HOSTILE_SUBJECT,
+        preheader_html=f'<div style="display:none">{HOSTILE_PREHEADER.replace("<", "&lt;")}</div>',
+        body=(
+            f"<p>Привет</p><a href=\"javascript:document.title='PWNED-href'\">"
+            f"&lt;script&gt;document.title='PWNED-link'&lt;/script&gt;</a>"
+            f"<img src='{server}/pixel.gif' alt=''>"
+            f"<script>new Image().src='{server}/script-ran'</script>"
+            "<a href='https://shop.test/unsubscribe'>Отписаться</a>"
+        ),
+    )
+    assert main(["report", "--offline", "evil", "-o", "r.html"]) == 1
+    dom = browser.dump_dom(tmp_path / "r.html", tmp_path)
+    assert "&lt;script&gt;document.title='PWNED'&lt;/script&gt;Скидки" in dom
+    assert '<mark id="pwn3d">' not in dom and 'href="javascript:' not in dom
+    assert re.search(r"<title>\d+ errors? — QA report</title>", dom)
+    assert hits == []

@@ -1,0 +1,528 @@
+"""Pass and fail cases for every offline rule, in Russian and English (sqlfluff-style table).
+
+Each case writes a real campaign directory and runs the real engine offline; a "fail" case must
+produce the rule's code, a "pass" case must not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.helpers import check, only, write_campaign
+
+UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
+RU_BODY = f"""<p>Здравствуйте!</p>
+<p><a href="https://shop.test/sale?{UTM}">Выбрать</a></p>
+<p><img src="https://cdn.shop.test/a.png" alt="Скидки"></p>
+<p><a href="https://shop.test/unsub">Отписаться</a></p>"""
+
+
+def body_with(extra: str, base: str = RU_BODY) -> str:
+    return base + "\n" + extra
+
+
+@dataclass
+class Case:
+    code: str
+    name: str
+    fails: bool
+    kwargs: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return f"{self.code}-{'fail' if self.fails else 'pass'}-{self.name}"
+
+
+CASES = [
+    # SUB
+    Case("SUB001", "no-subject", True, {"subject": ""}),
+    Case("SUB001", "renders-empty", True, {"subject": "{{ promo }}", "template": "jinja"}),
+    Case("SUB001", "ru-present", False, {"subject": "Скидки выходного дня"}),
+    Case("SUB002", "en-51", True, {"subject": "x" * 51}),
+    Case(
+        "SUB002", "ru-emoji-51-graphemes", True, {"subject": "Скидка 🇷🇺 " + "й" * 37 + " 😀😀😀🔥"}
+    ),
+    Case("SUB002", "en-50", False, {"subject": "x" * 50}),
+    Case(
+        "SUB002", "ru-emoji-50-graphemes", False, {"subject": "Скидка 🇷🇺 " + "й" * 36 + " 😀😀😀🔥"}
+    ),
+    Case(
+        "SUB002",
+        "ru-long",
+        True,
+        {"subject": "Чёрная пятница в ACME: скидки до 70% на всю зимнюю коллекцию"},
+    ),
+    Case(
+        "SUB002",
+        "longest-sample",
+        True,
+        {
+            "subject": "{{ first_name | default('Друг', true) }}, скидка 30% только сегодня",
+            "template": "jinja",
+            "samples": "r.csv",
+            "files": {"r.csv": "first_name\nАнна\nАлександра-Виктория Константиновна\n"},
+        },
+    ),
+    # PRE
+    Case("PRE001", "no-preheader", True, {"preheader_html": ""}),
+    Case("PRE001", "hidden-div", False, {}),
+    Case(
+        "PRE001",
+        "ru-class-preheader",
+        False,
+        {
+            "preheader_html": '<span class="preheader">Только до воскресенья&zwnj;&nbsp;&zwnj;&nbsp;</span>'
+        },
+    ),
+    Case("PRE002", "en-91", True, {"preheader": "y" * 91}),
+    Case(
+        "PRE002",
+        "padding-not-counted",
+        False,
+        {
+            "preheader_html": '<div style="display:none">Только сегодня'
+            + "&zwnj;&nbsp;" * 100
+            + "</div>"
+        },
+    ),
+    Case("PRE002", "ru-long", True, {"preheader": "Только до воскресенья: " + "скидки " * 12}),
+    Case(
+        "PRE003",
+        "same-as-subject",
+        True,
+        {"subject": "Чёрная пятница в ACME", "preheader": "Чёрная пятница в ACME!"},
+    ),
+    Case(
+        "PRE003",
+        "different",
+        False,
+        {"subject": "Weekend sale", "preheader": "30% off all jackets until Sunday"},
+    ),
+    # LNK offline
+    Case("LNK003", "hash", True, {"body": body_with('<a href="#">Купить</a>')}),
+    Case("LNK003", "empty", True, {"body": body_with('<a href="">Buy</a>')}),
+    Case("LNK003", "javascript", True, {"body": body_with('<a href="javascript:void(0)">Buy</a>')}),
+    Case(
+        "LNK003",
+        "example-com",
+        True,
+        {"body": body_with('<a href="https://www.example.com/x">Buy</a>')},
+    ),
+    Case(
+        "LNK003",
+        "raw-tag",
+        True,
+        {"body": body_with('<a href="*|ARCHIVE_LINK|*">Web</a>'), "template": "none"},
+    ),
+    Case("LNK003", "real-links", False, {}),
+    Case(
+        "LNK004", "http", True, {"body": body_with(f'<a href="http://shop.test/x?{UTM}">Блог</a>')}
+    ),
+    Case("LNK004", "https", False, {}),
+    Case(
+        "LNK007",
+        "text-other-host",
+        True,
+        {"body": body_with(f'<a href="https://evil.test/?{UTM}">https://shop.test/login</a>')},
+    ),
+    Case(
+        "LNK007",
+        "text-same-host",
+        False,
+        {"body": body_with(f'<a href="https://shop.test/login?{UTM}">shop.test/login</a>')},
+    ),
+    Case(
+        "LNK007",
+        "text-words",
+        False,
+        {"body": body_with(f'<a href="https://evil.test/?{UTM}">Войти в кабинет</a>')},
+    ),
+    # UTM
+    Case(
+        "UTM001",
+        "missing",
+        True,
+        {"body": body_with('<a href="https://shop.test/new">Новинки</a>')},
+    ),
+    Case(
+        "UTM001",
+        "after-hash",
+        True,
+        {"body": body_with(f'<a href="https://shop.test/new#{UTM}">Новинки</a>')},
+    ),
+    Case(
+        "UTM001",
+        "other-domain-untracked",
+        False,
+        {"body": body_with('<a href="https://vk.test/shop">VK</a>')},
+    ),
+    Case(
+        "UTM001",
+        "subdomain-tracked",
+        True,
+        {"body": body_with('<a href="https://m.shop.test/app">App</a>')},
+    ),
+    Case(
+        "UTM001",
+        "tracked-domains-config",
+        True,
+        {
+            "body": body_with('<a href="https://partner.test/x">Partner</a>'),
+            "tracked_domains": ["partner.test"],
+        },
+    ),
+    Case(
+        "UTM001",
+        "unsubscribe-exempt",
+        False,
+        {"body": body_with('<a href="https://shop.test/prefs">Настройки рассылки</a>')},
+    ),
+    Case(
+        "UTM001",
+        "mailto-exempt",
+        False,
+        {"body": body_with('<a href="mailto:help@shop.test">Написать нам</a>')},
+    ),
+    Case(
+        "UTM002",
+        "differs-from-manifest",
+        True,
+        {"tables": {"utm": {"utm_campaign": "black-friday"}}},
+    ),
+    Case(
+        "UTM002",
+        "matches-manifest",
+        False,
+        {"tables": {"utm": {"utm_campaign": "bf", "utm_source": "email"}}},
+    ),
+    Case(
+        "UTM002",
+        "differs-between-links",
+        True,
+        {
+            "body": body_with(
+                f'<a href="https://shop.test/a?{UTM}">A</a><a href="https://shop.test/b?{UTM}">B</a>'
+                '<a href="https://shop.test/c?utm_source=email&utm_medium=email&utm_campaign=bf2">C</a>'
+            )
+        },
+    ),
+    Case(
+        "UTM002",
+        "content-may-differ",
+        False,
+        {
+            "body": body_with(
+                f'<a href="https://shop.test/a?{UTM}&utm_content=top">A</a>'
+                f'<a href="https://shop.test/b?{UTM}&utm_content=bottom">B</a>'
+            )
+        },
+    ),
+    Case(
+        "UTM003",
+        "upper-case",
+        True,
+        {
+            "body": body_with(
+                '<a href="https://shop.test/a?utm_source=Email&utm_medium=email&utm_campaign=bf">A</a>'
+            )
+        },
+    ),
+    Case(
+        "UTM003",
+        "spaces",
+        True,
+        {
+            "body": body_with(
+                '<a href="https://shop.test/a?utm_source=email&utm_medium=email&utm_campaign=black%20friday">A</a>'
+            )
+        },
+    ),
+    Case(
+        "UTM003",
+        "empty",
+        True,
+        {
+            "body": body_with(
+                '<a href="https://shop.test/a?utm_source=&utm_medium=email&utm_campaign=bf">A</a>'
+            )
+        },
+    ),
+    Case(
+        "UTM003",
+        "ru-cyrillic-lower-ok",
+        False,
+        {
+            "body": body_with(
+                '<a href="https://shop.test/a?utm_source=email&utm_medium=email&utm_campaign=распродажа">A</a>'
+            )
+        },
+    ),
+    # UNS
+    Case(
+        "UNS001",
+        "none",
+        True,
+        {"body": f'<p>Привет</p><a href="https://shop.test/?{UTM}">Магазин</a>'},
+    ),
+    Case("UNS001", "ru-otpisatsya", False, {}),
+    Case(
+        "UNS001",
+        "en-opt-out",
+        False,
+        {
+            "body": f'<a href="https://shop.test/?{UTM}">Shop</a> <a href="https://esp.test/x/1">Opt out</a>'
+        },
+    ),
+    Case(
+        "UNS001",
+        "mailchimp-tag",
+        False,
+        {
+            "body": f'<a href="https://shop.test/?{UTM}">Shop</a> <a href="*|UNSUB|*">here</a>',
+            "template": "mailchimp",
+        },
+    ),
+    Case("UNS002", "headers-known-missing", True, {"tables": {"headers": {"X-Campaign": "bf"}}}),
+    Case("UNS002", "headers-unknown", False, {}),
+    Case(
+        "UNS002",
+        "present",
+        False,
+        {
+            "tables": {
+                "headers": {
+                    "List-Unsubscribe": "<https://shop.test/u/1>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                }
+            }
+        },
+    ),
+    Case(
+        "UNS003",
+        "mailto-only",
+        True,
+        {"tables": {"headers": {"List-Unsubscribe": "<mailto:u@shop.test>"}}},
+    ),
+    Case(
+        "UNS003",
+        "no-post-header",
+        True,
+        {"tables": {"headers": {"List-Unsubscribe": "<https://shop.test/u/1>"}}},
+    ),
+    Case(
+        "UNS003",
+        "one-click",
+        False,
+        {
+            "tables": {
+                "headers": {
+                    "List-Unsubscribe": "<https://shop.test/u/1>, <mailto:u@shop.test>",
+                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                }
+            }
+        },
+    ),
+    # PER
+    Case(
+        "PER001",
+        "ru-no-fallback",
+        True,
+        {"body": body_with("<p>Привет, {{ first_name }}!</p>"), "template": "jinja"},
+    ),
+    Case(
+        "PER001",
+        "fallback",
+        False,
+        {
+            "body": body_with("<p>Привет, {{ first_name | default('друг', true) }}!</p>"),
+            "template": "jinja",
+        },
+    ),
+    Case(
+        "PER001",
+        "guard",
+        False,
+        {
+            "body": body_with("{% if first_name %}<p>Hi {{ first_name }}!</p>{% endif %}"),
+            "template": "jinja",
+        },
+    ),
+    Case(
+        "PER001",
+        "system-variable",
+        False,
+        {
+            "body": body_with('<a href="{{ web_url }}">Web</a>'),
+            "template": "jinja",
+            "system_variables": ["web_url"],
+        },
+    ),
+    Case(
+        "PER001",
+        "mailchimp-unguarded",
+        True,
+        {"body": body_with("<p>Hello *|FNAME|*,</p>"), "template": "mailchimp"},
+    ),
+    Case(
+        "PER001",
+        "liquid-default",
+        False,
+        {"body": body_with("<p>Hi {{ first_name | default: 'there' }},</p>"), "template": "liquid"},
+    ),
+    Case(
+        "PER002",
+        "ru-empty-name",
+        True,
+        {
+            "body": body_with("<p>Привет, {{ first_name | default('друг') }}!</p>"),
+            "template": "jinja",
+            "samples": "r.csv",
+            "files": {"r.csv": "first_name\nАнна\n\n"},
+        },
+    ),
+    Case(
+        "PER002",
+        "en-hello-comma",
+        True,
+        {"body": body_with("<p>Hello {{ first_name }},</p>"), "template": "jinja"},
+    ),
+    Case(
+        "PER002",
+        "covered",
+        False,
+        {
+            "body": body_with("<p>Привет, {{ first_name | default('друг', true) }}!</p>"),
+            "template": "jinja",
+            "samples": "r.csv",
+            "files": {"r.csv": "first_name\nАнна\n\n"},
+        },
+    ),
+    Case(
+        "PER003",
+        "leftover-in-static-html",
+        True,
+        {"body": body_with("<p>Hi *|FNAME|*</p>"), "template": "none"},
+    ),
+    Case(
+        "PER003",
+        "rendered-clean",
+        False,
+        {"body": body_with("<p>Hi {{ name | default('there', true) }}</p>"), "template": "jinja"},
+    ),
+    Case(
+        "PER004",
+        "unclosed-if",
+        True,
+        {"body": body_with("{% if first_name %}Привет"), "template": "jinja"},
+    ),
+    Case(
+        "PER004",
+        "handlebars-unbalanced",
+        True,
+        {"body": body_with("{{#if first_name}}Hi"), "template": "handlebars"},
+    ),
+    Case(
+        "PER004",
+        "valid",
+        False,
+        {"body": body_with("{% if first_name %}Привет{% endif %}"), "template": "jinja"},
+    ),
+    Case(
+        "PER005",
+        "not-in-samples",
+        True,
+        {
+            "body": body_with("<p>{{ city | default('Москва', true) }}</p>"),
+            "template": "jinja",
+            "samples": "r.json",
+            "files": {"r.json": '[{"first_name": "Анна"}]'},
+        },
+    ),
+    Case(
+        "PER005",
+        "nested-json",
+        False,
+        {
+            "body": body_with("<p>{{ user.city | default('Москва', true) }}</p>"),
+            "template": "jinja",
+            "samples": "r.json",
+            "files": {"r.json": '[{"user": {"city": "Казань"}}]'},
+        },
+    ),
+    Case(
+        "PER006",
+        "jinja-default-no-true",
+        True,
+        {
+            "body": body_with("<p>Привет, {{ first_name | default('друг') }}!</p>"),
+            "template": "jinja",
+        },
+    ),
+    Case(
+        "PER006",
+        "jinja-default-true",
+        False,
+        {
+            "body": body_with("<p>Привет, {{ first_name | default('друг', true) }}!</p>"),
+            "template": "jinja",
+        },
+    ),
+    Case(
+        "PER006",
+        "jinja-or",
+        False,
+        {"body": body_with("<p>Hi {{ first_name or 'there' }}</p>"), "template": "jinja"},
+    ),
+    # SIZE, IMG, TXT
+    Case("SIZE001", "over-102kb", True, {"body": body_with("<p>" + "Ж" * 60_000 + "</p>")}),
+    Case("SIZE001", "under", False, {"body": body_with("<p>" + "x" * 90_000 + "</p>")}),
+    Case("IMG001", "no-alt", True, {"body": body_with('<img src="https://cdn.shop.test/b.png">')}),
+    Case(
+        "IMG001",
+        "empty-alt-decorative",
+        False,
+        {"body": body_with('<img src="https://cdn.shop.test/b.png" alt="">')},
+    ),
+    Case(
+        "TXT001",
+        "text-named-but-empty",
+        True,
+        {"text": "email.txt", "files": {"email.txt": "  \n"}},
+    ),
+    Case(
+        "TXT001",
+        "text-part",
+        False,
+        {"text": "email.txt", "files": {"email.txt": "Скидки: https://shop.test/\n"}},
+    ),
+]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_rule_case(case: Case, tmp_path: Path) -> None:
+    kwargs = dict(case.kwargs)
+    if "from" not in kwargs:
+        kwargs["from"] = "Shop <news@shop.test>"
+    kwargs.setdefault("body", RU_BODY)
+    result = check(write_campaign(tmp_path, **kwargs))
+    found = only(result, case.code)
+    if case.fails:
+        assert found, f"{case.code} expected, got {[(f.code, f.message) for f in result.findings]}"
+        assert all(f.message for f in found)
+    else:
+        assert not found, [f.message for f in found]
+
+
+def test_every_offline_rule_has_cases() -> None:
+    from mailcheck.registry import load_registry
+
+    offline = {r.code for r in load_registry().rules.values() if not r.network}
+    offline.discard("INP001")  # covered by test_inputs.py
+    covered_fail = {c.code for c in CASES if c.fails}
+    covered_pass = {c.code for c in CASES if not c.fails}
+    assert offline <= covered_fail, offline - covered_fail
+    assert offline <= covered_pass, offline - covered_pass

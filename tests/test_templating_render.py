@@ -1,0 +1,330 @@
+"""Rendering campaigns: variants per sample, longest values, PER002 evidence, PER004 errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from mailcheck.config import Config
+from mailcheck.htmlparse import parse_html
+from mailcheck.model import Campaign
+from mailcheck.templating import (
+    SYSTEM_PLACEHOLDER_HOST,
+    broken_text,
+    flatten_sample,
+    leftover_tags,
+    missing_from_samples,
+    render_campaign,
+)
+
+
+def render(html: str | None, *, subject: str | None = None, dialect: str | None = None,
+           samples: list[dict[str, object]] | None = None, **kw: object) -> Campaign:
+    c = Campaign(id="c", source="c", kind="toml", subject=subject, html=html,  # type: ignore[arg-type]
+                 samples=samples or [], **kw)
+    if dialect:
+        c.dialect = dialect  # type: ignore[assignment]
+        c.dialect_explicit = True
+    render_campaign(c, Config())
+    return c
+
+
+def evidence(c: Campaign) -> list[str]:
+    return [m for r in c.renders for m in r.blanked_breakage]
+
+
+PAGE = """<html><head><title>{{ first_name }}</title></head><body>
+<div class="preheader" style="display:none">Для вас, {{ first_name | default('друг', true) }}</div>
+<p>Привет, {{ first_name | default('друг', true) }}!
+Ваш город: {{ city | default('Москва', true) }}.</p>
+<a href="https://shop.example/sale?n={{ first_name }}">Купить</a>
+<a href="{{ unsubscribe_url }}">Отписаться</a>
+</body></html>"""
+
+
+def test_renders_longest_values_then_each_sample() -> None:
+    c = render(
+        PAGE,
+        subject="{{ first_name | default('Друг', true) }}, −30% на всё",
+        samples=[{"first_name": "Анна", "city": "Тверь"},
+                 {"first_name": "Александра", "city": ""}],
+    )
+    assert c.template_error is None and c.dialect == "jinja"
+    labels = [r.label for r in c.renders]
+    assert labels == ["longest values", "sample 1 (Анна)", "sample 2 (Александра)"]
+    main, first, second = c.renders
+    assert main.subject == "Александра, −30% на всё"
+    assert "Ваш город: Тверь." in main.document.text  # type: ignore[union-attr]
+    assert first.subject == "Анна, −30% на всё"
+    assert first.preheader == "Для вас, Анна"
+    assert second.document is not None and "Ваш город: Москва." in second.document.text
+    hrefs = [link.href for link in first.document.links]  # type: ignore[union-attr]
+    assert hrefs[0] == "https://shop.example/sale?n=Анна"
+    assert hrefs[1].startswith(f"https://{SYSTEM_PLACEHOLDER_HOST}/")
+    assert [link.raw for link in first.document.links] == [  # type: ignore[union-attr]
+        "https://shop.example/sale?n={{ first_name }}", "{{ unsubscribe_url }}"]
+    assert c.static is not None and c.static.links[0].href.endswith("{{ first_name }}")
+
+
+def test_longest_value_is_chosen_by_graphemes() -> None:
+    family = "👨\u200d👩\u200d👧\u200d👦"  # one grapheme, seven code points
+    c = render("<p>{{ name }}</p>", subject="{{ name }}!",
+               samples=[{"name": family * 3}, {"name": "Анна"}, {"name": "й" * 2}])
+    assert len(family * 3) > len("Анна")
+    assert c.renders[0].subject == "Анна!"
+    combining = "и\u0306" * 5  # "й" as two code points, five graphemes
+    c = render("<p>{{ name }}</p>", subject="{{ name }}",
+               samples=[{"name": combining}, {"name": "Ивановa"}])
+    assert c.renders[0].subject == "Ивановa"
+
+
+def test_without_samples_fallbacks_render() -> None:
+    c = render(PAGE, subject="{{ first_name | default('Друг', true) }}, скидка")
+    assert [r.label for r in c.renders] == ["fallbacks"]
+    main = c.renders[0]
+    assert main.subject == "Друг, скидка"
+    assert main.preheader == "Для вас, друг"
+
+
+def test_identical_renders_share_one_document_and_plain_html_reuses_static() -> None:
+    c = render("<p>{{ name }}</p><a href='https://a.example/'>a</a>",
+               samples=[{"name": "Иван"}, {"name": "Иван"}])
+    assert c.renders[1].document is c.renders[2].document
+    assert c.renders[0].document is c.renders[1].document  # longest value is the same "Иван"
+    static = parse_html("<p>Привет</p>")
+    plain = Campaign(id="p", source="p", kind="html", html="<p>Привет</p>", static=static)
+    render_campaign(plain, Config())
+    assert plain.dialect == "none"
+    assert [r.label for r in plain.renders] == ["as is"]
+    assert plain.renders[0].document is static
+
+
+def test_nested_json_samples_use_dotted_paths() -> None:
+    sample: dict[str, object] = {"user": {"first_name": "Мария", "address": {"city": "Казань"}}}
+    assert flatten_sample(sample) == {"user.first_name": "Мария", "user.address.city": "Казань"}
+    c = render("<p>Здравствуйте, {{ user.first_name }} из {{ user.address.city }}! "
+               "{{ user.phone }}</p>", samples=[sample])
+    assert "Здравствуйте, Мария из Казани" not in c.renders[1].document.text  # type: ignore[union-attr]
+    assert "Здравствуйте, Мария из Казань!" in c.renders[1].document.text  # type: ignore[union-attr]
+    assert [v.name for v in missing_from_samples(c)] == ["user.phone"]
+
+
+def test_mailchimp_sample_keys_match_case_insensitively() -> None:
+    c = render("<p>Hi *|FNAME|*, *|LNAME|*</p><a href='*|UNSUB|*'>Unsubscribe</a>",
+               samples=[{"fname": "Ann"}])
+    assert c.dialect == "mailchimp"
+    assert "Hi Ann," in c.renders[1].document.text  # type: ignore[union-attr]
+    assert [v.name for v in missing_from_samples(c)] == ["LNAME"]
+    unsub = c.renders[1].document.links[0]  # type: ignore[union-attr]
+    assert unsub.href == f"https://{SYSTEM_PLACEHOLDER_HOST}/unsub" and unsub.raw == "*|UNSUB|*"
+
+
+def test_explicit_preheader_and_headers_are_rendered() -> None:
+    c = render("<p>{{ name }}</p>", subject="Привет", samples=[{"name": "Олег", "uid": "1"}],
+               preheader="Только для {{ name | default('вас', true) }}", preheader_explicit=True,
+               headers={"List-Unsubscribe": "<https://acme.example/u/{{ uid }}>"})
+    assert c.renders[1].preheader == "Только для Олег"
+    assert c.renders[1].headers == {"List-Unsubscribe": "<https://acme.example/u/1>"}
+    assert c.renders[0].headers == {"List-Unsubscribe": "<https://acme.example/u/1>"}
+
+
+def test_sample_renders_are_capped() -> None:
+    c = render("<p>{{ n }}</p>", samples=[{"n": str(i)} for i in range(80)])
+    assert len(c.renders) == 1 + 50
+
+
+# -- PER002 evidence ------------------------------------------------------------------------
+
+
+def test_greeting_without_fallback_gives_evidence() -> None:
+    c = render("<p>Привет, {{ first_name }}!</p>")
+    assert "with first_name empty the text reads “Привет, !”" in evidence(c)
+
+
+def test_fallback_covering_empty_gives_no_evidence() -> None:
+    c = render("<p>Привет, {{ first_name | default('Друг', true) }}!</p>",
+               samples=[{"first_name": "Анна"}])
+    assert evidence(c) == []
+    assert render("<p>Привет, {{ first_name | default('Друг', true) }}!</p>").renders[
+        0].blanked_breakage == []
+
+
+def test_fallback_for_undefined_only_gives_evidence_for_empty_and_none() -> None:
+    c = render("<p>Привет, {{ first_name | default('Друг') }}!</p>",
+               samples=[{"first_name": "Анна"}])
+    found = evidence(c)
+    assert "with first_name empty the text reads “Привет, !”" in found
+    assert "with first_name = None the text reads “Привет, None”" in found
+
+
+def test_sample_with_empty_value_shows_its_own_breakage() -> None:
+    c = render("<p>Привет, {{ first_name | default('Друг') }}!</p>",
+               samples=[{"first_name": ""}, {"first_name": "None"}, {"first_name": "  "}])
+    first, second, third = c.renders[1:]
+    assert first.blanked_breakage == ["with this recipient's values the text reads “Привет, !”"]
+    assert any("Привет, None" in m for m in second.blanked_breakage)
+    assert any("Привет, !" in m for m in third.blanked_breakage)
+
+
+def test_subject_blanking_and_patronymic() -> None:
+    c = render("<p>Уважаемый {{ first_name }} {{ middle_name }}, ждём вас.</p>",
+               subject="{{ first_name }}")
+    found = evidence(c)
+    assert "with first_name empty the subject is empty" in found
+    assert "with middle_name empty the text reads “first_name ,”" in found
+
+
+def test_static_punctuation_is_not_blamed_on_a_variable() -> None:
+    c = render("<p>Hello , world</p><p>Hi {{ name | default('there', true) }}!</p>")
+    assert evidence(c) == []
+
+
+@pytest.mark.parametrize(
+    ("html", "dialect", "expected"),
+    [
+        ("<p>Hello {{ first_name | default: '' }},</p><p>Hi {{ first_name }}!</p>", "liquid",
+         "with first_name empty the text reads “Hi !”"),
+        ("<p>Dear {{first_name}},</p>", "handlebars",
+         "with first_name empty the text reads “Dear ,”"),
+        ("<p>Hello *|FNAME|*,</p>", "mailchimp", "with FNAME empty the text reads “Hello ,”"),
+    ],
+)
+def test_blanking_in_each_dialect(html: str, dialect: str, expected: str) -> None:
+    assert expected in evidence(render(html, dialect=dialect))
+
+
+@pytest.mark.parametrize(
+    ("html", "dialect"),
+    [
+        ("<p>Hello {{ first_name | default: 'friend' }}!</p>", "liquid"),
+        ('<p>Hello {{insert first_name "default=friend"}}!</p>', "handlebars"),
+        ("<p>{{#if first_name}}Hello {{first_name}}!{{else}}Hello!{{/if}}</p>", "handlebars"),
+        ("<p>*|IF:FNAME|*Hello *|FNAME|*!*|ELSE:|*Hello!*|END:IF|*</p>", "mailchimp"),
+        ("<p>{% if name %}Привет, {{ name }}!{% else %}Привет!{% endif %}</p>", "jinja"),
+    ],
+)
+def test_guards_and_fallbacks_give_no_evidence(html: str, dialect: str) -> None:
+    assert evidence(render(html, dialect=dialect)) == []
+
+
+# -- PER004 ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("html", "dialect", "line", "words"),
+    [
+        ("<p>a</p>\n<p>{% if name %}Привет\n</p>\n", "jinja", 0, "endif"),
+        ("<p>a</p>\n\n<p>{{ name }</p>", "jinja", 3, "}"),
+        ("<p>a</p>\n<p>{% if name %}\nПривет</p>", "liquid", 0, "endif"),
+        ("<p>a</p>\n\n<p>{{ name | default: 'x' }</p>", "liquid", 3, "}}"),
+        ("<p>a</p>\n{{#if name}}\n<p>Hi</p>\n", "handlebars", 2, "never closed"),
+        ("<p>a</p>\n{{#if name}}\n{{/each}}", "handlebars", 3, "opened on line 2"),
+        ("<p>a</p>\n\n{{/if}}", "handlebars", 3, "no block is open"),
+        ("<p>a</p>\n*|IF:FNAME|*\n<p>Hi</p>", "mailchimp", 2, "END:IF"),
+        ("<p>a</p>\n\n*|END:IF|*", "mailchimp", 3, "without an opening"),
+    ],
+)
+def test_syntax_errors_name_the_line(html: str, dialect: str, line: int, words: str) -> None:
+    c = render(html, dialect=dialect)
+    assert c.template_error is not None and words in c.template_error
+    if line:
+        assert c.template_error_line == line
+        assert c.template_error.startswith(f"line {line}: ")
+    else:
+        assert c.template_error_line >= 2
+    assert c.renders == []
+    assert c.static is not None  # links are still checked as written
+
+
+def test_syntax_error_in_subject_names_the_part() -> None:
+    c = render("<a href='https://a.example/{{ x }}'>a</a>", subject="{% if x %}Привет",
+               dialect="jinja")
+    assert c.template_error is not None and c.template_error.startswith("subject: line 1:")
+    assert c.template_error_line == 0
+    assert c.static is not None and c.static.links[0].href == "https://a.example/{{ x }}"
+
+
+@pytest.mark.parametrize(
+    ("html", "dialect"),
+    [
+        ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "jinja"),
+        ("{{ 1 / 0 }}", "jinja"),
+        ("{{ name.upper().strip()[0] }} {{ f(x)(y) }}", "jinja"),
+        ("{% for i in range(10**9) %}x{% endfor %}", "jinja"),
+        ("{{ x | no_such_filter }}", "jinja"),
+        ("{{ x | no_such_filter: 1 }}", "liquid"),
+        ("{{#each x}}{{#each this}}{{this}}{{/each}}{{/each}}", "handlebars"),
+        ("*|IF:A>|**|END:IF|* *||* *|IF:|**|END:IF|*", "mailchimp"),
+        ("\x00\x01\ufffd{{{{ }}}}{%%}*|", "jinja"),
+    ],
+)
+def test_hostile_templates_never_raise(html: str, dialect: str) -> None:
+    c = render(html, dialect=dialect, samples=[{"x": [[1, 2]], "name": "a"}])
+    assert c.renders or c.template_error
+
+
+def test_klaviyo_unsubscribe_tag_renders_a_system_link() -> None:
+    c = render("<p>{{ first_name|default:'friend' }}</p>{% unsubscribe 'Отписаться' %}")
+    assert c.dialect == "liquid" and c.template_error is None
+    link = c.renders[0].document.links[0]  # type: ignore[union-attr]
+    assert link.href.startswith(f"https://{SYSTEM_PLACEHOLDER_HOST}/") and link.text == "Отписаться"
+
+
+# -- helpers for the PER rules --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Привет, !", "Здравствуйте, , рады видеть", "Hello , welcome", "Dear ,", "Иван , добрый",
+     "Hi None!", "Hello undefined", "Total: NaN", "[object Object]", ", скидка 30%",
+     "Привет !"],
+)
+def test_broken_text_finds(text: str) -> None:
+    assert broken_text(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Привет, Анна!", "Hello, world.", "Dear Anna,", "Ивану Петровичу, 10 лет", "Nonetheless",
+     "nullable", "Уважаемый клиент!", "Hi!", ""],
+)
+def test_broken_text_ignores(text: str) -> None:
+    assert broken_text(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("Привет, {{ first_name }}!", "{{ first_name }}"),
+        ("x {% if a %} y", "{% if a %}"),
+        ("Hi *|FNAME|*", "*|FNAME|*"),
+        ("Hi %%FirstName%%", "%%FirstName%%"),
+        ("Привет, [% anketa.base.firstName %]", "[% anketa.base.firstName %]"),
+        ("Привет, ${ Recipient.FirstName }", "${ Recipient.FirstName }"),
+        ("@{if Recipient.FirstName}Привет", "@{if Recipient.FirstName}"),
+        ("Hi %recipient.name%", "%recipient.name%"),
+        ("https://a.example/?n=%7B%7Bname%7D%7D", "%7B%7B"),
+    ],
+)
+def test_leftover_tags(text: str, tag: str) -> None:
+    assert tag in leftover_tags(text)
+
+
+def test_leftover_tags_skip_system_names_and_plain_text() -> None:
+    assert leftover_tags("%%unsub_center_url%%", system=["unsub_center_url"]) == []
+    assert leftover_tags("50% off, 100% cotton {curly} [square] *bold*") == []
+
+
+def test_raw_links_survive_a_conditional_that_drops_a_link() -> None:
+    html = ("<p>{% if vip %}<a href='https://shop.example/vip?u={{ uid }}'>VIP</a>{% endif %}</p>\n"
+            "<a href='https://shop.example/p?n={{ name }}'>Каталог</a>\n"
+            "<a href='https://shop.example/same'>Same</a>\n"
+            "<img src='https://cdn.example/{{ name }}.png' alt=''>")
+    c = render(html, samples=[{"name": "Иван", "vip": ""}, {"name": "Ольга", "vip": "yes"}])
+    ivan, olga = c.renders[1], c.renders[2]
+    assert [(link.href, link.raw) for link in ivan.document.links] == [  # type: ignore[union-attr]
+        ("https://shop.example/p?n=Иван", "https://shop.example/p?n={{ name }}"),
+        ("https://shop.example/same", "https://shop.example/same"),
+        ("https://cdn.example/Иван.png", "https://cdn.example/{{ name }}.png"),
+    ]
+    assert olga.document is not None and olga.document.links[0].raw == (
+        "https://shop.example/vip?u={{ uid }}")

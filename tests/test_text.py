@@ -1,0 +1,69 @@
+"""Grapheme counting and preheader padding removal."""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+
+import pytest
+
+from mailcheck.text import collapse_ws, grapheme_len, strip_padding
+
+
+@pytest.mark.parametrize(
+    "s",
+    [
+        "й",  # precomposed
+        "и\u0306",  # и + combining breve
+        "😀",
+        "🇷🇺",
+        "👨\u200d👩\u200d👧",  # family emoji joined by ZWJ
+        "❤️",  # with variation selector 16
+        "👍🏽",  # with skin-tone modifier
+        "🏴\U000e0067\U000e0062\U000e0073\U000e0063\U000e0074\U000e007f",  # Scotland
+    ],
+)
+def test_one_perceived_character(s: str) -> None:
+    assert grapheme_len(s) == 1
+    assert len(s) >= 1
+
+
+def test_grapheme_len_of_words() -> None:
+    assert grapheme_len("") == 0
+    assert grapheme_len("Hello") == 5
+    assert grapheme_len("Привет, мир") == 11
+    assert grapheme_len("Скидка 🇷🇺 −30%") == 13
+    assert grapheme_len("ёжик") == grapheme_len("е\u0308жик") == 4
+    assert grapheme_len("a\r\nb") == 3  # CR LF is one cluster
+
+
+def test_collapse_ws() -> None:
+    assert collapse_ws("  a \n\t b\u00a0\u00a0c  ") == "a b c"
+    assert collapse_ws("") == ""
+
+
+def test_strip_padding_removes_the_usual_runs() -> None:
+    padding = "\u200c\u00a0" * 30 + "\u034f " * 20 + "\u00ad\u200b\u200d\u2060\ufeff\u180e"
+    assert strip_padding("Только до воскресенья" + padding) == "Только до воскресенья"
+    assert strip_padding("Only this weekend " + padding + " ") == "Only this weekend"
+
+
+def test_strip_padding_keeps_meaningful_spaces_and_emoji() -> None:
+    assert strip_padding("Только\u00a0сегодня") == "Только сегодня"
+    family = "👨\u200d👩\u200d👧"
+    assert strip_padding(f"Для всей семьи {family}\u200c\u200c") == f"Для всей семьи {family}"
+    assert strip_padding("Love ❤️ \u200d \ufe0f") == "Love ❤️"
+
+
+def test_strip_padding_removes_other_format_characters() -> None:
+    # U+2061 (function application) and U+200E (LRM) are Cf: invisible
+    assert strip_padding("\u2061\u200ea\u200e") == "a"
+    assert strip_padding("\u200c\u00a0\u034f") == ""
+
+
+def test_every_format_character_is_padding() -> None:
+    """The spelled-out Cf list in mailcheck.text matches the running Python's Unicode data."""
+    emoji_parts = {0x200D, *range(0xE0020, 0xE0080)}
+    for cp in range(sys.maxunicode + 1):
+        if unicodedata.category(chr(cp)) == "Cf" and cp not in emoji_parts:
+            assert strip_padding(f"a{chr(cp)}b") == "ab", hex(cp)
