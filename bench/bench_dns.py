@@ -17,8 +17,8 @@ import asyncio
 import sys
 import time
 from dataclasses import replace
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -47,10 +47,13 @@ def zone(domains: list[str]) -> dict[str, list[tuple[str, object]]]:
     }
     for name in domains:
         data[name] = [
-            ("TXT", f"v=spf1 mx include:spf.esp-one.bench include:spf.esp-two.bench "
-                    f"include:_own.{name} -all"),
+            (
+                "TXT",
+                f"v=spf1 mx include:spf.esp-one.bench include:spf.esp-two.bench "
+                f"include:_own.{name} -all",
+            ),
             ("MX", (10, f"mx.{name}")),
-        ]  # fmt: skip
+        ]
         data[f"mx.{name}"] = [("A", "192.0.2.25")]
         data[f"_own.{name}"] = [("TXT", "v=spf1 ip4:192.0.2.0/25 -all")]
         data[f"_dmarc.{name}"] = [("TXT", f"v=DMARC1; p=quarantine; rua=mailto:d@{name}")]
@@ -138,22 +141,31 @@ def main() -> int:
     domains = [f"sender{i:02d}.bench" for i in range(args.domains)]
     server = Nsd(zone(domains)).start()
     try:
-        config = Config(dns=DnsConfig(nameservers=(server.nameserver,), timeout=5.0,
-                                      dkim_selectors=("k1",), sending_ips=("192.0.2.25",)))  # fmt: skip
+        config = Config(
+            dns=DnsConfig(
+                nameservers=(server.nameserver,),
+                timeout=5.0,
+                dkim_selectors=("k1",),
+                sending_ips=("192.0.2.25",),
+            )
+        )
         campaigns = [
-            Campaign(id=f"{d}-{n}", source=f"{d}-{n}.html", kind="html",
-                     from_addr=f"Рассылка <news@{d}>")
+            Campaign(
+                id=f"{d}-{n}", source=f"{d}-{n}.html", kind="html", from_addr=f"Рассылка <news@{d}>"
+            )
             for d in domains
             for n in range(args.campaigns_per_domain)
-        ]  # fmt: skip
+        ]
         org_domain("warm.up.bench")  # load the Public Suffix List outside the timing
         runs = []
         for latency in args.latency_ms or [0.0, 20.0]:
             runs.append((latency, asyncio.run(measure(server, config, campaigns, latency / 1000))))
     finally:
         server.stop()
-    print(f"campaigns: {len(campaigns)} ({args.campaigns_per_domain} per sender domain), "
-          f"sender domains: {len(domains)}")  # fmt: skip
+    print(
+        f"campaigns: {len(campaigns)} ({args.campaigns_per_domain} per sender domain), "
+        f"sender domains: {len(domains)}"
+    )
     for latency, (wall, sequential, client, found) in runs:
         stats = client.stats
         repeats = {k: v for k, v in stats.by_key.items() if v != 1}
@@ -164,12 +176,18 @@ def main() -> int:
         print(f"lookups asked:          {stats.queries + stats.cache_hits}")
         print(f"queries sent:           {stats.queries} (each (name, type) exactly once)")
         print(f"answered from cache:    {stats.cache_hits}")
-        print(f"sum of per-query times: {stats.query_seconds * 1000:.1f} ms (mean {mean * 1000:.2f}"
-              " ms; includes time queued behind concurrent queries)")  # fmt: skip
-        print(f"wall time of gather:    {wall * 1000:.1f} ms (DNS + SPF walk/evaluation, DMARC, "
-              "DKIM key parsing)")  # fmt: skip
-        print(f"sequential replay:      {sequential * 1000:.1f} ms (the same {stats.queries} "
-              f"queries one at a time, {sequential / max(stats.queries, 1) * 1000:.2f} ms each)")  # fmt: skip
+        print(
+            f"sum of per-query times: {stats.query_seconds * 1000:.1f} ms (mean {mean * 1000:.2f}"
+            " ms; includes time queued behind concurrent queries)"
+        )
+        print(
+            f"wall time of gather:    {wall * 1000:.1f} ms (DNS + SPF walk/evaluation, DMARC, "
+            "DKIM key parsing)"
+        )
+        print(
+            f"sequential replay:      {sequential * 1000:.1f} ms (the same {stats.queries} "
+            f"queries one at a time, {sequential / max(stats.queries, 1) * 1000:.2f} ms each)"
+        )
         print(f"speed-up vs sequential: {sequential / wall:.1f}x")
     return 0
 
