@@ -64,7 +64,7 @@ def test_clean_test_send(
         return_path="bounce@good.test",
     )  # fmt: skip
     (tmp_path / "ok.eml").write_bytes(raw)
-    code, data = check_json(capsys, monkeypatch, tmp_path, "ok.eml")
+    _code, data = check_json(capsys, monkeypatch, tmp_path, "ok.eml")
     assert auth_findings(data) == []
 
 
@@ -115,7 +115,7 @@ def test_campaign_directory_with_configured_selectors_and_ips(
         "<html><body><p>Скидки</p><a href='mailto:unsub@neutral.test'>Отписаться</a></body></html>",
         encoding="utf-8",
     )
-    code, data = check_json(capsys, monkeypatch, tmp_path, "bf")
+    _code, data = check_json(capsys, monkeypatch, tmp_path, "bf")
     found = auth_findings(data)
     # neutral.test: ?all (SPF004 W), 203.0.113.5 → neutral (no SPF006), no DMARC record,
     # no keys at the configured selectors under neutral.test
