@@ -33,6 +33,7 @@ class SpfFacts:
     dns_error: str = ""  # why the domain's record is unknown
     syntax_errors: list[str] = field(default_factory=list)  # anywhere in the tree (SPF005)
     limit_errors: list[str] = field(default_factory=list)  # loops, MX > 10 … (SPF003)
+    unverified: list[str] = field(default_factory=list)  # includes that timed out / SERVFAIL
     lookups: int = 0  # DNS-mechanism terms in the whole tree, include/redirect included
     void_lookups: int = 0  # a/mx/exists targets with no data
     all_qualifier: str | None = None  # of the record that ends the redirect chain
@@ -125,6 +126,22 @@ def org_domain(domain: str) -> str:
     from mailcheck.domains import org_domain as from_psl
 
     return from_psl(domain)
+
+
+def ascii_domain(domain: str) -> str:
+    """Lower case, no final dot, internationalised labels as IDNA A-labels: a From domain
+    written магазин.рф and a DKIM d=xn--80aa… name the same domain."""
+    labels = domain.strip().rstrip(".").lower().split(".")
+    out = []
+    for label in labels:
+        if label.isascii():
+            out.append(label)
+            continue
+        try:
+            out.append(label.encode("idna").decode("ascii"))
+        except UnicodeError:
+            out.append(label)
+    return ".".join(out)
 
 
 def domain_of(address: str | None) -> str | None:
