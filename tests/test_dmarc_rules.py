@@ -96,3 +96,6 @@ def test_parse_and_align_units() -> None:
     assert aligned("news.shop.example.co.uk", "bounce.example.co.uk", "r")
     assert not aligned("a.example.co.uk", "b.co.uk", "r")
     assert not aligned("news.shop.example.com", "shop.example.com", "s")
+    # a Cyrillic From domain and the same domain as an A-label in DKIM d=
+    assert aligned("новости.магазин.рф", "xn--80aairftm.xn--p1ai", "r")
+    assert aligned("Магазин.РФ", "xn--80aairftm.xn--p1ai", "s")

@@ -125,3 +125,15 @@ def test_campaign_directory_with_configured_selectors_and_ips(
         ("DMARC001", "error"),
         ("SPF004", "warning"),
     ]
+
+
+def test_bad_nameserver_in_config_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "mailcheck.toml").write_text('[dns]\nnameservers = ["localhost:53"]\n')
+    (tmp_path / "a.eml").write_bytes(message("news@good.test"))
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "a.eml"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "[dns] nameservers" in err and "not an IP address" in err and "Traceback" not in err
