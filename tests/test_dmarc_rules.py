@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from auth_helpers import AuthDns, codes, findings, make_campaign, message, sign
 
 from mailcheck.dmarc import aligned, parse_dmarc
+
+pytestmark = pytest.mark.network  # a real NSD on loopback
 
 
 def dmarc(auth_dns: AuthDns, from_addr: str, **kw: object) -> list[tuple[str, str]]:

@@ -12,6 +12,8 @@ from auth_helpers import AuthDns, message, sign
 
 from mailcheck.cli import main
 
+pytestmark = pytest.mark.network  # a real NSD on loopback
+
 AUTH_CODES = ("SPF", "DKIM", "DMARC")
 
 
@@ -130,6 +132,7 @@ def test_campaign_directory_with_configured_selectors_and_ips(
 def test_bad_nameserver_in_config_is_exit_2(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+
     (tmp_path / "mailcheck.toml").write_text('[dns]\nnameservers = ["localhost:53"]\n')
     (tmp_path / "a.eml").write_bytes(message("news@good.test"))
     monkeypatch.chdir(tmp_path)

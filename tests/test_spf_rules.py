@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from auth_helpers import AuthDns, codes, findings, make_campaign
+
+pytestmark = pytest.mark.network  # a real NSD on loopback
 
 
 def spf(auth_dns: AuthDns, from_addr: str, **kw: object) -> list[tuple[str, str]]:
