@@ -14,19 +14,31 @@ from tests.helpers import write_campaign
 COUNTING_CONFTEST = """
 import mailcheck.engine as engine
 
-_prepare, _check = engine.prepare, engine.check_campaigns
+_originals = {}
 
-def prepare(source, config):
-    with open("prepared.log", "a", encoding="utf-8") as fh:
-        fh.write(source.shown + "\\n")
-    return _prepare(source, config)
 
-def check_campaigns(campaigns, config, **kw):
-    with open("batches.log", "a", encoding="utf-8") as fh:
-        fh.write(str(len(list(campaigns))) + "\\n")
-    return _check(campaigns, config, **kw)
+def pytest_configure(config):
+    # in-process runs share the engine module with the outer test run: restore it afterwards
+    _originals.update(prepare=engine.prepare, check_campaigns=engine.check_campaigns)
+    prepare, check = engine.prepare, engine.check_campaigns
 
-engine.prepare, engine.check_campaigns = prepare, check_campaigns
+    def counting_prepare(source, config):
+        with open("prepared.log", "a", encoding="utf-8") as fh:
+            fh.write(source.shown + "\\n")
+        return prepare(source, config)
+
+    def counting_check(campaigns, config, **kw):
+        campaigns = list(campaigns)
+        with open("batches.log", "a", encoding="utf-8") as fh:
+            fh.write(str(len(campaigns)) + "\\n")
+        return check(campaigns, config, **kw)
+
+    engine.prepare, engine.check_campaigns = counting_prepare, counting_check
+
+
+def pytest_unconfigure(config):
+    engine.prepare = _originals["prepare"]
+    engine.check_campaigns = _originals["check_campaigns"]
 """
 
 LOOSE_HTML = """<!DOCTYPE html>
@@ -150,7 +162,12 @@ def test_strict_fails_on_warnings(project: pytest.Pytester) -> None:
     (project.path / "loose" / "digest.html").write_text(
         LOOSE_HTML.replace("<p>Hello!</p>", '<p>Hello!</p><img src="https://shop.test/a.png">')
     )
-    project.runpytest("--mailcheck", "--mailcheck-offline", "loose").assert_outcomes(passed=1)
+    result = project.runpytest("--mailcheck", "--mailcheck-offline", "-rP", "loose")
+    result.assert_outcomes(passed=1)
+    assert "IMG001" in result.stdout.str()  # warnings are shown for passing items with -rP
+    again = project.runpytest("--mailcheck", "--mailcheck-offline", "-rP", "loose")
+    again.assert_outcomes(passed=1)
+    assert "not checked again" in again.stdout.str() and "IMG001" in again.stdout.str()
     result = project.runpytest("--mailcheck", "--mailcheck-offline", "--mailcheck-strict", "loose")
     result.assert_outcomes(failed=1)
     assert "IMG001" in result.stdout.str()

@@ -87,7 +87,13 @@ def campaign(
                 12,
             ),
             Link("https://acme.example/gone", "a", "Старая акция", 20),
-            Link("https://acme.example/unsubscribe?u=1", "a", "Отписаться", 30),
+            Link(
+                "https://acme.example/unsubscribe?u=1",
+                "a",
+                "Отписаться",
+                30,
+                "https://acme.example/unsubscribe?u={{ uid }}",
+            ),
         ]
     )
     doc = Document(title=subject, preheader=preheader, links=links)
@@ -195,6 +201,7 @@ def test_link_table_status_redirects_utm() -> None:
     assert "<b>301</b> http://acme.example/sale" in table
     assert "<dt>utm_campaign</dt><dd>bf</dd>" in table
     assert '<span class="tag">unsubscribe</span>' in table
+    assert "in the template: <code>https://acme.example/unsubscribe?u={{ uid }}</code>" in table
     assert 'rel="noopener noreferrer"' in table
 
 
@@ -463,11 +470,11 @@ def paths(hits: Hits) -> list[str]:
 def test_browser_renders_report(tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     page.write_text(report([CampaignResult(campaign(), findings())]), encoding="utf-8")
-    png = browser.screenshot(page, tmp_path)
-    assert browser.distinct_colours(png) > 50  # text, badges, tables: far from a blank page
-    assert sum(browser.pixel(png, 5, 5)) > 700  # light page on a light screen
-    dark = browser.screenshot(page, tmp_path, (800, 600), dark=True)
-    assert sum(browser.pixel(dark, 5, 5)) < 150  # dark mode follows prefers-color-scheme
+    shot = browser.Image(browser.screenshot(page, tmp_path))
+    assert shot.distinct_colours() > 50  # text, badges, tables: far from a blank page
+    assert sum(shot.pixel(5, 5)) > 700  # light page on a light screen
+    dark = browser.Image(browser.screenshot(page, tmp_path, (400, 300), dark=True))
+    assert sum(dark.pixel(5, 5)) < 150  # dark mode follows prefers-color-scheme
     dom = browser.dump_dom(page, tmp_path)
     for text in (
         "2 errors: not ready to send",
@@ -507,9 +514,9 @@ def test_browser_runs_no_hostile_content(tmp_path: Path, recorder: tuple[str, Hi
     assert "&lt;img src=x onerror=" in dom
     assert 'href="javascript:' not in dom
     assert hits == [], f"the report made requests: {hits}"
-    png = browser.screenshot(page, tmp_path)
+    shot = browser.Image(browser.screenshot(page, tmp_path, (800, 1000)))
     assert hits == [], f"the report made requests while rendering: {hits}"
-    assert browser.distinct_colours(png) > 20
+    assert shot.distinct_colours() > 20
 
 
 @pytest.mark.browser
@@ -519,8 +526,8 @@ def test_browser_renders_kpi_chart(tmp_path: Path) -> None:
     dom = browser.dump_dom(page, tmp_path)
     assert dom.count('<rect class="bar') == 4  # 3 months of acme + 1 of Бета
     assert "Error-free launch rate by month" in dom and "&lt;b&gt;Бета&lt;/b&gt;" in dom
-    png = browser.screenshot(page, tmp_path, size=(1000, 1400))
-    assert browser.distinct_colours(png) > 30
+    shot = browser.Image(browser.screenshot(page, tmp_path, size=(900, 1200)))
+    assert shot.distinct_colours() > 30
 
 
 # --- the command, end to end (real loaders, real engine) -------------------------------------
@@ -603,3 +610,20 @@ def test_browser_report_of_a_hostile_campaign_from_files(
     assert '<mark id="pwn3d">' not in dom and 'href="javascript:' not in dom
     assert re.search(r"<title>\d+ errors? — QA report</title>", dom)
     assert hits == []
+
+
+@pytest.mark.browser
+def test_browser_shows_the_preview_despite_the_policy(tmp_path: Path) -> None:
+    # The CSP forbids frames from URLs, scripts and remote images; the srcdoc preview (with its
+    # inline styles) must still render: look for its colour on the screenshot.
+    body = '<div style="background:#ff00aa;height:600px">Привет</div>'
+    page = tmp_path / "report.html"
+    page.write_text(
+        render_report(
+            [CampaignResult(campaign(html=body, links=[]), [])], Facts(), Config(), offline=True
+        ),
+        encoding="utf-8",
+    )
+    shot = browser.Image(browser.screenshot(page, tmp_path, (800, 1600)))
+    magenta = {shot.pixel(x, y) for y in range(0, shot.height, 20) for x in (100, 400)}
+    assert (255, 0, 170) in magenta
