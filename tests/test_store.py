@@ -455,3 +455,35 @@ def test_long_names_are_stored_whole(store: Store) -> None:
     again = store.launch(row.id)
     assert again is not None and again.campaign == long_id and again.client == "клиент " * 80
     assert store.incidents()[0].code == "ACME_VERY_LONG_PLUGIN_CODE_0001_X" * 2
+
+
+def test_concurrent_monitors_record_each_keyed_incident_once(db_url: str) -> None:
+    import threading
+
+    with open_store(db_url) as st:
+        launch_id = st.record_launch(attempt()).id
+    items = [
+        NewIncident(launch_id, "LNK001", "error", "died", "monitor", f"https://a/{k}", f"k{k}")
+        for k in range(40)
+    ]
+    added: list[int] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def one() -> None:
+        try:
+            with open_store(db_url) as own:
+                start.wait()
+                added.extend(i.id for i in own.add_incidents_once(items))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert len(added) == 40
+    with open_store(db_url) as st:
+        assert sorted(i.id for i in st.incidents()) == sorted(added)
