@@ -27,7 +27,7 @@ from mailcheck.config import Config, ConfigError
 from mailcheck.dkim_keys import key_name, parse_key, verify_message
 from mailcheck.dmarc import discover
 from mailcheck.model import Campaign
-from mailcheck.net.dns import DnsClient
+from mailcheck.net.dns import NAMESERVERS_ENV, DnsClient
 from mailcheck.spf import SpfResult, check_host
 from mailcheck.spf_lint import walk_spf
 
@@ -39,7 +39,7 @@ async def gather_auth(campaigns: list[Campaign], config: Config) -> dict[str, ob
     try:
         client = DnsClient(config.dns.nameservers, config.dns.timeout)
     except ValueError as exc:  # a bad [dns] nameservers entry: the user's to fix (exit 2)
-        raise ConfigError(f"[dns] nameservers: {exc}") from None
+        raise ConfigError(f"[dns] nameservers (or ${NAMESERVERS_ENV}): {exc}") from None
     return await collect_auth(campaigns, config, client)
 
 
