@@ -14,6 +14,7 @@ from typing import TypeVar
 from mailcheck.auth_model import (
     DomainAuth,
     SpfFacts,
+    bad_sending_ips,
     configured_selectors,
     message_key,
     org_domain,
@@ -108,6 +109,9 @@ async def collect_auth(
         if campaign.load_error is not None:
             continue
         cfg = campaign_config(campaign, config)
+        bad = bad_sending_ips(cfg)
+        if bad:
+            raise ConfigError(f"[dns] sending-ips: {bad[0]!r} is not an IP address or CIDR")
         from_domain = campaign.from_domain
         if from_domain:
             jobs.append(spf_job(from_domain))
