@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import email
-import email.policy
 import os
 import resource
 import statistics
@@ -37,13 +36,11 @@ def bare_lxml(files: list[Path]) -> int:
     for path in files:
         data = path.read_bytes()
         if path.suffix.lower() == ".eml":
-            msg = email.message_from_bytes(data, policy=email.policy.default)
-            try:
-                part = msg.get_body(("html",))
-                html = part.get_content() if part is not None else ""
-            except Exception:
-                html = ""
-            data = html.encode("utf-8") if isinstance(html, str) else b""
+            # the cheapest decode there is: compat32, first text/html part, raw payload bytes
+            msg = email.message_from_bytes(data)
+            html_part = next((p for p in msg.walk() if p.get_content_type() == "text/html"), None)
+            payload = html_part.get_payload(decode=True) if html_part is not None else b""
+            data = payload if isinstance(payload, bytes) else b""
         if data.strip():
             try:
                 lxml.html.document_fromstring(data)

@@ -12,9 +12,10 @@ or id contains "preheader" / "preview", and that comes *before any visible text*
 Images, spacers and empty cells may precede it; text may not — a hidden element further down is a
 mobile-only block or a tracking trick, not what the inbox shows next to the subject. Its text,
 without padding (see :func:`mailcheck.text.strip_padding`), is the preheader; when the first such
-element has no text left, the next one (still before visible text) is tried. The preheader's
-text is not part of the body's visible text; other hidden elements' text is (mobile-only content
-is still read by someone).
+element has no text left, the next one (still before visible text) is tried. A hidden
+preheader's text is not part of the body's visible text; a visible one's (Mailchimp's
+"preheaderContent" row) is, and so is other hidden elements' text (mobile-only content is still
+read by someone).
 
 Links in Outlook conditional comments (``<!--[if mso]>…<![endif]-->``) are real links for Outlook
 readers: VML image sources and ``<v:roundrect href>`` buttons found there are reported too.
@@ -36,14 +37,15 @@ _BYTES_PARSER = etree.HTMLParser(huge_tree=True, encoding="utf-8")
 
 # Elements whose content is never shown as body text.
 _NOT_TEXT = ("head", "script", "style", "title", "template", "xml", "noembed")
-# Elements that separate words: their boundaries become spaces in the visible text.
-_BLOCKS = tuple(
+# Elements that separate words: their boundaries become spaces in the visible text. Containers
+# whose children separate anyway are left out (table, tr, ul …): the first and last cell's
+# boundaries are the table's, and the tree walk is the cost of a parse.
+_BLOCKS = frozenset(
     {
-        *("address", "article", "aside", "blockquote", "body", "br", "caption", "center"),
-        *("dd", "details", "div", "dl", "dt", "figcaption", "figure", "footer", "form"),
-        *("h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "html", "img", "li", "main"),
-        *("nav", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot"),
-        *("th", "thead", "tr", "ul", "button"),
+        *("address", "article", "aside", "blockquote", "br", "caption", "center", "dd"),
+        *("details", "div", "dt", "figcaption", "figure", "footer", "form", "h1", "h2"),
+        *("h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav", "p", "pre"),
+        *("section", "summary", "td", "th", "button"),
         # Inky (Foundation for Emails) components
         *("container", "row", "columns", "spacer", "wrapper", "callout", "menu", "item"),
     }
@@ -51,8 +53,7 @@ _BLOCKS = tuple(
 _BACKGROUND_TAGS = frozenset({"body", "table", "td", "th"})
 _VML_IMAGE_TAGS = frozenset({"v:fill", "v:image", "v:imagedata"})
 _LINK_SET = frozenset({*_VML_IMAGE_TAGS, "a", "img", "area"})
-_BLOCK_SET = frozenset(_BLOCKS)
-_VISITED = (*_BLOCK_SET, *_LINK_SET, "title")
+_VISITED = (*(_BLOCKS | _BACKGROUND_TAGS | _LINK_SET), "title")
 _TEXT_OF = etree.XPath("normalize-space(.)")
 
 _ZERO = r"\s*:\s*0*(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:!\s*important\s*)?(?:;|$)"
@@ -83,6 +84,8 @@ def is_hidden(el: Any) -> bool:
 
 def _hiding_style(style: str) -> bool:
     style = style.lower()
+    if "none" not in style and "hid" not in style and "0" not in style:
+        return False  # most styles of a layout hide nothing: skip the regexes
     if _HIDING.search(style):
         return True
     return bool(_ZERO_HEIGHT.search(style) and _OVERFLOW_HIDDEN.search(style))
@@ -135,7 +138,7 @@ def _extract(root: Any, has_css_urls: bool) -> Document:
             if tag is etree.Comment and el.text and el.text.lstrip().startswith("[if"):
                 links.extend(_conditional_links(el))
             continue
-        if tag in _BLOCK_SET:
+        if tag in _BLOCKS:
             # block boundaries are word boundaries: <td>a</td><td>b</td> reads "a b"; indented
             # HTML mostly has whitespace there already, and writing text nodes costs more
             tail = el.tail
@@ -149,14 +152,12 @@ def _extract(root: Any, has_css_urls: bool) -> Document:
                     el.text = " "
             elif not text[0].isspace():
                 el.text = " " + text
-            if tag in _BACKGROUND_TAGS:
-                background = el.get("background")
-                if background is not None:
-                    background = background.strip()
-                    links.append(
-                        Link(background, "background", "", el.sourceline or 0, background)
-                    )
-        if tag in _LINK_SET:
+        if tag in _BACKGROUND_TAGS:
+            background = el.get("background")
+            if background is not None:
+                background = background.strip()
+                links.append(Link(background, "background", "", el.sourceline or 0, background))
+        elif tag in _LINK_SET:
             _element_links(el, tag, links, images, anchors)
         elif tag == "title" and title is None:
             title = collapse_ws("".join(el.itertext()))
@@ -173,8 +174,8 @@ def _extract(root: Any, has_css_urls: bool) -> Document:
         links[index] = Link(link.href, "a", _TEXT_OF(el), link.line, link.raw)
 
     preheader_el, preheader = _find_preheader(root)
-    if preheader_el is not None:
-        _remove_keeping_tail(preheader_el)
+    if preheader_el is not None and is_hidden(preheader_el):
+        _remove_keeping_tail(preheader_el)  # a visible "preheader" row stays body text
     return Document(
         title=title or None,
         preheader=preheader,

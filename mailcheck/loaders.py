@@ -11,6 +11,8 @@ Choices worth knowing:
 * ``template`` absent leaves ``dialect = "none"`` with ``dialect_explicit = False``: templating
   detects the dialect. Given (even ``"none"``), ``dialect_explicit`` is True.
 * ``send_at`` without a UTC offset is read in this machine's local time zone.
+* ``html`` absent: the only ``*.html``/``*.htm`` of the directory; among several, the one named
+  ``email.html`` (or ``index.html``); otherwise an error asking to name it.
 * HTML files are read as UTF-8 (a BOM allowed), else in the charset their ``<meta>`` declares,
   else as windows-1251 / KOI8-R / windows-1252, whichever reads as text
   (:func:`mailcheck.message.guess_8bit`).
@@ -47,14 +49,39 @@ HTML_SUFFIXES = (".html", ".htm")
 
 # campaign.toml keys (DESIGN §3) and the config keys a campaign may override (DESIGN §4).
 CAMPAIGN_KEYS = frozenset(
-    {"id", "client", "subject", "preheader", "from", "html", "text", "template", "samples",
-     "send-at", "dkim-selectors", "utm", "headers"}
+    {
+        "id",
+        "client",
+        "subject",
+        "preheader",
+        "from",
+        "html",
+        "text",
+        "template",
+        "samples",
+        "send-at",
+        "dkim-selectors",
+        "utm",
+        "headers",
+    }
 )
 CONFIG_KEYS = frozenset(
-    {"subject-max", "preheader-max", "required-utm", "tracked-domains", "system-variables",
-     "select", "ignore", "links", "dns"}
+    {
+        "subject-max",
+        "preheader-max",
+        "required-utm",
+        "tracked-domains",
+        "system-variables",
+        "select",
+        "ignore",
+        "links",
+        "dns",
+    }
 )
 DIALECTS: tuple[str, ...] = get_args(Dialect)
+# With several *.html beside campaign.toml and no `html` key, email.html (or index.html) is the
+# campaign's; others are web versions, snippets, previews.
+CONVENTIONAL_HTML_STEMS = ("email", "index")
 _TOML_POSITION = re.compile(r"^(.*?)\s*\(at line (\d+), column (\d+)\)$")
 
 
@@ -153,8 +180,10 @@ def _load_sniffed(campaign: Campaign, path: Path) -> None:
     if b"\x00" in head:
         raise LoadError(f"not an e-mail message or HTML: '{path.name}' is binary data")
     lowered = head.lower()
-    if any(tag in lowered for tag in (b"<html", b"<body", b"<!doctype", b"<table", b"<div",
-                                      b"<p>", b"<a ", b"<img")):
+    if any(
+        tag in lowered
+        for tag in (b"<html", b"<body", b"<!doctype", b"<table", b"<div", b"<p>", b"<a ", b"<img")
+    ):
         _load_html(campaign, path.name, data)
         return
     raise LoadError(
@@ -192,9 +221,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     unknown = [keys[k] for k in keys if k not in CAMPAIGN_KEYS and k not in CONFIG_KEYS]
     if unknown:
         key = unknown[0]
-        hint = difflib.get_close_matches(
-            _canonical(key), sorted(CAMPAIGN_KEYS | CONFIG_KEYS), n=1
-        )
+        hint = difflib.get_close_matches(_canonical(key), sorted(CAMPAIGN_KEYS | CONFIG_KEYS), n=1)
         shown = {"send-at": "send_at"}
         suggestion = f" (did you mean '{shown.get(hint[0], hint[0])}'?)" if hint else ""
         raise LoadError(f"campaign.toml: unknown key '{key}'{suggestion}")
@@ -301,8 +328,14 @@ def _string_table(get: dict[str, Any], key: str) -> dict[str, str]:
 
 
 def _toml_type(value: object) -> str:
-    names = {bool: "a boolean", int: "a number", float: "a number", list: "an array",
-             dict: "a table", str: "a string"}
+    names = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        list: "an array",
+        dict: "a table",
+        str: "a string",
+    }
     if isinstance(value, datetime | date):
         return "a date"
     return names.get(type(value), type(value).__name__)
@@ -335,9 +368,12 @@ def _html_path(directory: Path, named: str | None) -> Path:
     if not found:
         raise LoadError("no HTML: campaign.toml names no html file and the directory has none")
     if len(found) > 1:
+        conventional = [p for p in found if p.stem.lower() in CONVENTIONAL_HTML_STEMS]
+        if len(conventional) == 1:
+            return conventional[0]
         names = ", ".join(p.name for p in found)
         raise LoadError(
-            f"several HTML files ({names}): name the campaign's one with html = \"…\" "
+            f'several HTML files ({names}): name the campaign\'s one with html = "…" '
             "in campaign.toml"
         )
     return found[0]
@@ -399,8 +435,7 @@ def _csv_samples(data: bytes, name: str) -> list[dict[str, object]]:
     # header's most frequent separator
     delimiter = max(",;\t", key=first_line.count)
     try:
-        rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter,
-                                   restval=""))
+        rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, restval=""))
     except csv.Error as exc:
         raise LoadError(f"samples file '{name}' is not valid CSV: {exc}") from None
     samples: list[dict[str, object]] = []

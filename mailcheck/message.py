@@ -47,8 +47,17 @@ _SPF_CLIENT_IP = re.compile(
 _NOT_PUBLIC = [
     ipaddress.ip_network(n)
     for n in (
-        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
-        "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3", "::/127", "fc00::/7", "fe80::/10",
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.168.0.0/16",
+        "224.0.0.0/3",
+        "::/127",
+        "fc00::/7",
+        "fe80::/10",
         "ff00::/8",
     )
 ]
@@ -93,8 +102,9 @@ def looks_like_message(data: bytes) -> bool:
 
 
 def _header_block(data: bytes) -> bytes:
-    end = min((i for i in (data.find(b"\n\n"), data.find(b"\r\n\r\n")) if i >= 0),
-              default=len(data))
+    end = min(
+        (i for i in (data.find(b"\n\n"), data.find(b"\r\n\r\n")) if i >= 0), default=len(data)
+    )
     return data[:end]
 
 
@@ -125,7 +135,7 @@ def parse_message(data: bytes) -> ParsedMessage:
     if html_part is not None:
         payload = _payload(html_part)
         found.html_bytes = len(payload)
-        declared = html_part.get_content_charset() or _meta_charset(payload)
+        declared = html_part.get_content_charset() or meta_charset(payload)
         found.html = decode_bytes(payload, declared)
     if text_part is not None:
         found.text = decode_bytes(_payload(text_part), text_part.get_content_charset())
@@ -197,14 +207,10 @@ def _payload(part: Message) -> bytes:
     return b""
 
 
-def _meta_charset(html: bytes) -> str | None:
-    match = _META_CHARSET.search(html[:4096])
-    return match.group(1).decode("ascii").lower() if match else None
-
-
 def meta_charset(html: bytes) -> str | None:
     """The charset an HTML file declares in a ``<meta>`` near its top, if any."""
-    return _meta_charset(html)
+    match = _META_CHARSET.search(html[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
 
 
 def known_charset(name: str | None) -> str | None:

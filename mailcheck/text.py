@@ -32,9 +32,7 @@ _ALWAYS_PADDING = re.compile(
 )
 # Characters that are padding only when they do not belong to a visible cluster (an emoji).
 _CONTEXTUAL = re.compile(r"[\u200D\uFE00-\uFE0F\U000E0020-\U000E007F\U000E0100-\U000E01EF]")
-_INVISIBLE_CLUSTER = regex.compile(
-    r"^[\s\p{Cf}\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}]+$"
-)
+_INVISIBLE_CLUSTER = regex.compile(r"^[\s\p{Cf}\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}]+$")
 
 
 def collapse_ws(s: str) -> str:

@@ -75,13 +75,17 @@ def test_every_corpus_file_loads() -> None:
 def test_known_broken_corpus_messages_say_why() -> None:
     root = corpus_root()
     corpus_files()
-    cases = {
-        "mailgun+flanker/tests/fixtures/messages/false-multipart.eml":
+    cases = [
+        (
+            "mailgun+flanker/tests/fixtures/messages/false-multipart.eml",
             "the multipart boundary never occurs in the body",
-        "stalwartlabs+mail-parser/resources/eml/malformed/017.eml":
+        ),
+        (
+            "stalwartlabs+mail-parser/resources/eml/malformed/017.eml",
             "multipart message without a boundary parameter",
-    }
-    for relative, reason in cases.items():
+        ),
+    ]
+    for relative, reason in cases:
         path = root / relative
         campaign = load(path, relative, Config(root=root))
         assert campaign.load_error is not None and reason in campaign.load_error, relative
@@ -92,14 +96,17 @@ def test_corpus_russian_and_preheaders() -> None:
     root = corpus_root()
     corpus_files()
     config = Config(root=root)
-    bilingual = load(root / "mailgun+flanker/tests/fixtures/messages/bilingual-simple.eml",
-                     "bilingual", config)
+    bilingual = load(
+        root / "mailgun+flanker/tests/fixtures/messages/bilingual-simple.eml", "bilingual", config
+    )
     assert bilingual.subject == "Simple text. How are you? Как ты поживаешь?"
     with_preheader = [
-        c for c in (
+        c
+        for c in (
             load(p, str(p), config)
             for p in sorted((root / "ActiveCampaign+postmark-templates").rglob("*.html"))
-        ) if c.preheader
+        )
+        if c.preheader
     ]
     assert len(with_preheader) >= 30
     assert all("\u200c" not in (c.preheader or "") for c in with_preheader)

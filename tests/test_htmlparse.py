@@ -134,10 +134,7 @@ def test_images_and_alt(doc: Document) -> None:
     ],
 )
 def test_preheader_hidden_by_each_css_variant(style: str) -> None:
-    html = (
-        f'<body><span style="{style}">Скидки до 50% 🇷🇺{PADDING}</span>'
-        "<p>Hello</p></body>"
-    )
+    html = f'<body><span style="{style}">Скидки до 50% 🇷🇺{PADDING}</span><p>Hello</p></body>'
     doc = parse_html(html)
     assert doc.preheader == "Скидки до 50% 🇷🇺"
     assert doc.text == "Hello"
@@ -157,9 +154,21 @@ def test_visible_styles_are_not_preheaders(style: str) -> None:
     ['class="preheader"', 'class="x PreHeader-text"', 'id="preview"', 'class="preview-text"'],
 )
 def test_preheader_by_class_or_id(attrs: str) -> None:
-    doc = parse_html(f"<body><table><tr><td {attrs}>Sale ends Sunday</td></tr></table>"
-                     "<p>Body</p></body>")
+    doc = parse_html(
+        f"<body><table><tr><td {attrs}>Sale ends Sunday</td></tr></table><p>Body</p></body>"
+    )
     assert doc.preheader == "Sale ends Sunday"
+
+
+def test_visible_preheader_row_stays_body_text() -> None:
+    html = (
+        '<body><table><tr><td class="preheaderContent">Sale ends Sunday. '
+        '<a href="https://x.example/web">View in browser</a></td></tr></table>'
+        "<p>Body</p></body>"
+    )
+    doc = parse_html(html)
+    assert doc.preheader == "Sale ends Sunday. View in browser"
+    assert doc.text == "Sale ends Sunday. View in browser Body"
 
 
 def test_preheader_must_come_before_visible_text() -> None:
@@ -203,6 +212,20 @@ def test_only_padding_is_no_preheader() -> None:
 def test_inline_elements_do_not_split_words() -> None:
     doc = parse_html("<p>Привет, <b>{{ name }}</b>!</p><p>Next</p><p>line<br>break</p>")
     assert doc.text == "Привет, {{ name }}! Next line break"
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        ("<td>x<table><tr><td>y</td></tr></table>z</td>", "x y z"),
+        ("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>d", "a b c d"),
+        ("<ul><li>a</li><li>b</li></ul>c", "a b c"),
+        ("<div>a</div><span>b</span>", "a b"),
+        ("Hi<img src=x.png>there", "Hithere"),  # an image is inline
+    ],
+)
+def test_word_boundaries(html: str, text: str) -> None:
+    assert parse_html(html).text == text
 
 
 def test_comment_tail_is_text_and_comment_is_not() -> None:

@@ -17,6 +17,7 @@ import pytest
 
 from mailcheck.config import Config
 from mailcheck.loaders import load
+from mailcheck.message import decode_bytes, decode_header_value, known_charset
 from mailcheck.model import Campaign
 from tests.test_corpus import corpus_root
 
@@ -34,8 +35,12 @@ def load_file(path: Path, config: Config | None = None) -> Campaign:
     return load(path, str(path), config or Config(root=path.parent))
 
 
-def campaign_dir(tmp_path: Path, manifest: str, files: dict[str, str | bytes] | None = None,
-                 name: str = "bf-2026") -> Path:
+def campaign_dir(
+    tmp_path: Path,
+    manifest: str,
+    files: dict[str, str | bytes] | None = None,
+    name: str = "bf-2026",
+) -> Path:
     d = tmp_path / name
     d.mkdir()
     (d / "campaign.toml").write_text(textwrap.dedent(manifest), encoding="utf-8")
@@ -74,11 +79,15 @@ List-Unsubscribe-Post = "List-Unsubscribe=One-Click"
 
 
 def test_full_russian_manifest(tmp_path: Path) -> None:
-    path = campaign_dir(tmp_path, FULL_MANIFEST, {
-        "email.html": HTML_RU,
-        "email.txt": "Привет! Каталог: https://shop.example.net/\n",
-        "recipients.csv": "first_name,uid\nАнна,1\n,2\n",
-    })
+    path = campaign_dir(
+        tmp_path,
+        FULL_MANIFEST,
+        {
+            "email.html": HTML_RU,
+            "email.txt": "Привет! Каталог: https://shop.example.net/\n",
+            "recipients.csv": "first_name,uid\nАнна,1\n,2\n",
+        },
+    )
     c = load_file(path, Config(root=tmp_path, client="agency-default"))
     assert c.load_error is None
     assert c.kind == "toml"
@@ -120,6 +129,12 @@ def test_manifest_defaults(tmp_path: Path) -> None:
     assert c.send_at is None and c.samples == [] and c.config_overrides == {}
 
 
+def test_email_html_wins_among_several(tmp_path: Path) -> None:
+    path = campaign_dir(tmp_path, "", {"email.html": HTML_RU, "web-version.html": "<p>web</p>"})
+    c = load_file(path)
+    assert c.load_error is None and c.html_label == "email.html" and c.html == HTML_RU
+
+
 def test_template_none_is_explicit(tmp_path: Path) -> None:
     c = load_file(campaign_dir(tmp_path, 'template = "none"\n'))
     assert c.dialect == "none" and c.dialect_explicit
@@ -137,12 +152,15 @@ def test_template_none_is_explicit(tmp_path: Path) -> None:
         ("", {"readme.txt": "no html here"}, "no HTML"),
         ('template = "jinja2"\n', None, "template must be one of"),
         ("subject = 42\n", None, "'subject' must be a string, not a number"),
-        ("subject-max = \"fifty\"\n", None, "'subject-max' must be a number"),
+        ('subject-max = "fifty"\n', None, "'subject-max' must be a number"),
         ("select = 5\n", None, "'select' must be a list of strings"),
         ('samples = "people.csv"\n', None, "samples file 'people.csv' not found"),
         ('samples = "r.json"\n', {"email.html": "<p>x</p>", "r.json": "{bad"}, "not valid JSON"),
-        ('samples = "r.json"\n', {"email.html": "<p>x</p>", "r.json": '{"a": 1}'},
-         "must be a list of objects"),
+        (
+            'samples = "r.json"\n',
+            {"email.html": "<p>x</p>", "r.json": '{"a": 1}'},
+            "must be a list of objects",
+        ),
         ('text = "email.txt"\n', None, "text file 'email.txt' not found"),
         ("send_at = 2026-11-27\n", None, "send_at must be a date and time"),
         ('send_at = "next friday"\n', None, "send_at 'next friday' is not a date and time"),
@@ -182,8 +200,9 @@ def test_samples_csv_encodings_and_separators(tmp_path: Path) -> None:
         "semicolon": "first_name;city\r\nАнна;Москва\r\n".encode("cp1251"),
     }
     for name, data in variants.items():
-        path = campaign_dir(tmp_path, 'samples = "r.csv"\n',
-                            {"email.html": "<p>x</p>", "r.csv": data}, name=name)
+        path = campaign_dir(
+            tmp_path, 'samples = "r.csv"\n', {"email.html": "<p>x</p>", "r.csv": data}, name=name
+        )
         c = load_file(path)
         assert c.load_error is None, name
         assert c.samples == [{"first_name": "Анна", "city": "Москва"}], name
@@ -191,9 +210,12 @@ def test_samples_csv_encodings_and_separators(tmp_path: Path) -> None:
 
 def test_samples_json_and_inline(tmp_path: Path) -> None:
     json_path = campaign_dir(
-        tmp_path, 'samples = "r.json"\n',
-        {"email.html": "<p>x</p>",
-         "r.json": '[{"first_name": "Иван", "user": {"city": "Казань"}}, {"first_name": null}]'},
+        tmp_path,
+        'samples = "r.json"\n',
+        {
+            "email.html": "<p>x</p>",
+            "r.json": '[{"first_name": "Иван", "user": {"city": "Казань"}}, {"first_name": null}]',
+        },
         name="json",
     )
     c = load_file(json_path)
@@ -215,8 +237,10 @@ def test_config_overrides_are_validated_with_the_config(tmp_path: Path) -> None:
 
 
 def test_html_file_in_windows_1251(tmp_path: Path) -> None:
-    html = '<html><head><meta charset="windows-1251"><title>Скидки</title></head><body>' \
-           '<span class="preheader">Только сегодня</span><p>Привет</p></body></html>'
+    html = (
+        '<html><head><meta charset="windows-1251"><title>Скидки</title></head><body>'
+        '<span class="preheader">Только сегодня</span><p>Привет</p></body></html>'
+    )
     path = campaign_dir(tmp_path, "", {"email.html": html.encode("cp1251")})
     c = load_file(path)
     assert c.load_error is None
@@ -281,7 +305,8 @@ def mime_text(text: str, subtype: str, charset: str, encoding: str | None) -> MI
 
 HTML_MSG = (
     '<html><head><title>t</title></head><body><div style="display:none">Новинки недели'
-    + "&zwnj;&nbsp;" * 5 + '</div><p>Привет! <a href="https://shop.example.net/w">Смотреть</a>'
+    + "&zwnj;&nbsp;" * 5
+    + '</div><p>Привет! <a href="https://shop.example.net/w">Смотреть</a>'
     "</p></body></html>"
 )
 TEXT_MSG = "Привет! Смотреть: https://shop.example.net/w\n"
@@ -295,16 +320,22 @@ def russian_message(charset: str, encoding: str | None) -> bytes:
     msg = MIMEMultipart("alternative")
     msg["Return-Path"] = "<bounce@mail.acme.example>"
     msg["Received"] = "from mx-internal.acme.example ([10.0.0.7]) by store.acme.example"
-    msg["Received"] = ("from mta1.esp.example (mta1.esp.example [203.0.113.25])\r\n"
-                       "\tby mx.acme.example with ESMTPS id 1")
+    msg["Received"] = (
+        "from mta1.esp.example (mta1.esp.example [203.0.113.25])\r\n"
+        "\tby mx.acme.example with ESMTPS id 1"
+    )
     msg["Received"] = "from [192.168.1.20] (client.local [192.168.1.20]) by submit.esp.example"
     msg["Subject"] = Header(subject_for(charset), charset).encode()
     msg["From"] = Header("Магазин ACME", "utf-8").encode() + " <shop@acme.example>"
     msg["To"] = "test@acme.example"
-    msg["List-Unsubscribe"] = ("<https://acme.example/unsubscribe/1003?token=abcdef>,\r\n"
-                               " <mailto:unsub@acme.example?subject=unsub>")
-    msg["DKIM-Signature"] = ("v=1; a=rsa-sha256; c=relaxed/relaxed; d=acme.example;\r\n"
-                             " s=esp2026; h=from:to:subject; bh=abc=; b=def=")
+    msg["List-Unsubscribe"] = (
+        "<https://acme.example/unsubscribe/1003?token=abcdef>,\r\n"
+        " <mailto:unsub@acme.example?subject=unsub>"
+    )
+    msg["DKIM-Signature"] = (
+        "v=1; a=rsa-sha256; c=relaxed/relaxed; d=acme.example;\r\n"
+        " s=esp2026; h=from:to:subject; bh=abc=; b=def="
+    )
     msg.attach(mime_text(TEXT_MSG, "plain", charset, encoding))
     msg.attach(mime_text(HTML_MSG, "html", charset, encoding))
     return msg.as_bytes()
@@ -312,8 +343,7 @@ def russian_message(charset: str, encoding: str | None) -> bytes:
 
 @pytest.mark.parametrize("charset", ["utf-8", "windows-1251", "koi8-r"])
 @pytest.mark.parametrize("encoding", ["qp", "base64", None])
-def test_message_charsets_and_encodings(tmp_path: Path, charset: str,
-                                        encoding: str | None) -> None:
+def test_message_charsets_and_encodings(tmp_path: Path, charset: str, encoding: str | None) -> None:
     path = tmp_path / f"send-{charset}-{encoding}.eml"
     path.write_bytes(russian_message(charset, encoding))
     c = load_file(path)
@@ -338,11 +368,15 @@ def test_rfc2047_subjects(tmp_path: Path, charset: str, header_encoding: str) ->
     if header_encoding == "b":
         word = f"=?{charset}?B?{base64.b64encode(raw).decode()}?="
     else:
-        word = f"=?{charset}?Q?" + "".join(
-            f"={b:02X}" if b > 127 or chr(b) in "=?_ " else chr(b) for b in raw
-        ) + "?="
-    message = (f"From: shop@acme.example\r\nSubject: {word}\r\nContent-Type: text/html; "
-               f"charset={charset}\r\n\r\n<p>x</p>\r\n").encode("ascii")
+        word = (
+            f"=?{charset}?Q?"
+            + "".join(f"={b:02X}" if b > 127 or chr(b) in "=?_ " else chr(b) for b in raw)
+            + "?="
+        )
+    message = (
+        f"From: shop@acme.example\r\nSubject: {word}\r\nContent-Type: text/html; "
+        f"charset={charset}\r\n\r\n<p>x</p>\r\n"
+    ).encode("ascii")
     path = tmp_path / "m.eml"
     path.write_bytes(message)
     assert load_file(path).subject == subject
@@ -363,8 +397,13 @@ def test_folded_multi_word_subject_and_list_unsubscribe(tmp_path: Path) -> None:
 @pytest.mark.parametrize("codec", ["cp1251", "koi8_r"])
 def test_raw_8bit_subject_without_encoded_words(tmp_path: Path, codec: str) -> None:
     subject = "Распродажа: скидки до 50% на зимнюю коллекцию"
-    message = (b"From: shop@acme.example\r\nSubject: " + subject.encode(codec)
-               + b"\r\nContent-Type: text/plain\r\n\r\n" + "Привет".encode(codec) + b"\r\n")
+    message = (
+        b"From: shop@acme.example\r\nSubject: "
+        + subject.encode(codec)
+        + b"\r\nContent-Type: text/plain\r\n\r\n"
+        + "Привет".encode(codec)
+        + b"\r\n"
+    )
     path = tmp_path / "raw.eml"
     path.write_bytes(message)
     c = load_file(path)
@@ -405,13 +444,17 @@ def test_receiver_stated_client_ip_wins(tmp_path: Path) -> None:
 
 
 def test_ipv6_and_microsoft_sender_ip(tmp_path: Path) -> None:
-    ms = ("Authentication-Results: spf=pass (sender IP is 2001:db8::25)\r\n"
-          "From: a@b.example\r\nSubject: x\r\n\r\nx\r\n")
+    ms = (
+        "Authentication-Results: spf=pass (sender IP is 2001:db8::25)\r\n"
+        "From: a@b.example\r\nSubject: x\r\n\r\nx\r\n"
+    )
     (tmp_path / "ms.eml").write_text(ms)
     assert load_file(tmp_path / "ms.eml").received_ips == ["2001:db8::25"]
-    v6 = ("Received: from mx (mx.esp.example [IPv6:2001:db8:1::5]) by mx.acme.example\r\n"
-          "Received: from localhost (localhost [127.0.0.1]) by mx.esp.example\r\n"
-          "From: a@b.example\r\nSubject: x\r\n\r\nx\r\n")
+    v6 = (
+        "Received: from mx (mx.esp.example [IPv6:2001:db8:1::5]) by mx.acme.example\r\n"
+        "Received: from localhost (localhost [127.0.0.1]) by mx.esp.example\r\n"
+        "From: a@b.example\r\nSubject: x\r\n\r\nx\r\n"
+    )
     (tmp_path / "v6.eml").write_text(v6)
     assert load_file(tmp_path / "v6.eml").received_ips == ["2001:db8:1::5"]
     none = "Received: from x ([10.1.1.1]) by y\r\nFrom: a@b.example\r\n\r\nx\r\n"
@@ -420,9 +463,12 @@ def test_ipv6_and_microsoft_sender_ip(tmp_path: Path) -> None:
 
 
 def test_bogus_charset_falls_back(tmp_path: Path) -> None:
-    message = ("From: a@b.example\r\nSubject: =?x-bogus?B?" + base64.b64encode(
-        "Привет".encode()).decode() + "?=\r\nContent-Type: text/html; charset=x-bogus-8\r\n"
-        "Content-Transfer-Encoding: 8bit\r\n\r\n").encode() + "<p>Привет</p>".encode("cp1251")
+    message = (
+        "From: a@b.example\r\nSubject: =?x-bogus?B?"
+        + base64.b64encode("Привет".encode()).decode()
+        + "?=\r\nContent-Type: text/html; charset=x-bogus-8\r\n"
+        "Content-Transfer-Encoding: 8bit\r\n\r\n"
+    ).encode() + "<p>Привет</p>".encode("cp1251")
     path = tmp_path / "bogus.eml"
     path.write_bytes(message)
     c = load_file(path)
@@ -432,8 +478,10 @@ def test_bogus_charset_falls_back(tmp_path: Path) -> None:
 
 
 def test_mislabelled_ascii_part(tmp_path: Path) -> None:
-    message = (b"From: a@b.example\r\nContent-Type: text/html; charset=us-ascii\r\n\r\n"
-               + "<p>Привет</p>".encode())
+    message = (
+        b"From: a@b.example\r\nContent-Type: text/html; charset=us-ascii\r\n\r\n"
+        + "<p>Привет</p>".encode()
+    )
     path = tmp_path / "ascii.eml"
     path.write_bytes(message)
     assert load_file(path).html == "<p>Привет</p>"
@@ -485,10 +533,14 @@ def test_html_only_message(tmp_path: Path) -> None:
         (b"\x00\x01\x02\xff\xfe" * 100, "not an e-mail message: binary data"),
         (b"just some words\nand more\n", "no RFC 5322 header block"),
         (b"", "no RFC 5322 header block"),
-        (b"From: a@b.example\nContent-Type: multipart/mixed\n\nno boundary\n",
-         "broken MIME structure: a multipart message without a boundary parameter"),
-        (b'From: a@b.example\nContent-Type: multipart/mixed; boundary="zz"\n\nnever\n',
-         "broken MIME structure: the multipart boundary never occurs in the body"),
+        (
+            b"From: a@b.example\nContent-Type: multipart/mixed\n\nno boundary\n",
+            "broken MIME structure: a multipart message without a boundary parameter",
+        ),
+        (
+            b'From: a@b.example\nContent-Type: multipart/mixed; boundary="zz"\n\nnever\n',
+            "broken MIME structure: the multipart boundary never occurs in the body",
+        ),
         (b"From: a@b\x00.example\nSubject: x\n\nbody", "NUL bytes in the header block"),
     ],
 )
@@ -505,7 +557,8 @@ def test_binary_body_part_is_not_binary_garbage(tmp_path: Path) -> None:
     message = (
         b'Content-Type: multipart/mixed; boundary="1"\nMIME-Version: 1.0\nFrom: a@b.example\n\n'
         b"--1\nContent-Transfer-Encoding: binary\nContent-Type: text/plain; charset=utf-16le\n\n"
-        + text.encode("utf-16le") + b"\n--1--\n"
+        + text.encode("utf-16le")
+        + b"\n--1--\n"
     )
     path = tmp_path / "utf16.eml"
     path.write_bytes(message)
@@ -515,8 +568,10 @@ def test_binary_body_part_is_not_binary_garbage(tmp_path: Path) -> None:
 
 def test_mbox_from_line_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "mbox.eml"
-    path.write_bytes(b"From shop@acme.example Sat Nov 21 10:00:00 2026\nFrom: shop@acme.example\n"
-                     b"Subject: Hi\n\nbody\n")
+    path.write_bytes(
+        b"From shop@acme.example Sat Nov 21 10:00:00 2026\nFrom: shop@acme.example\n"
+        b"Subject: Hi\n\nbody\n"
+    )
     c = load_file(path)
     assert c.load_error is None and c.subject == "Hi"
 
@@ -542,8 +597,9 @@ def test_sniffing_files_given_explicitly(tmp_path: Path) -> None:
 # --- real messages from the corpus -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "charset"), [("sample04.eml", "koi8-r"),
-                                               ("sample05.eml", "windows-1251")])
+@pytest.mark.parametrize(
+    ("name", "charset"), [("sample04.eml", "koi8-r"), ("sample05.eml", "windows-1251")]
+)
 def test_mozilla_cyrillic_messages(name: str, charset: str) -> None:
     path = corpus_root() / MOZILLA / name
     if not path.is_file():
@@ -554,3 +610,33 @@ def test_mozilla_cyrillic_messages(name: str, charset: str) -> None:
     assert c.text == "Вопрос\n"  # base64 body in the same charset
     assert c.html is None and c.text_known
     assert c.headers is not None and charset in c.headers["Content-Type"]
+
+
+# --- header and charset decoding -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "decoded"),
+    [
+        ("Re: =?utf-8?q?Hi?= there", "Re: Hi there"),
+        # whitespace between adjacent encoded words is not text (RFC 2047 §6.2)
+        ("=?utf-8?b?0J/RgNC40LLQtdGC?= =?utf-8?b?0LzQuNGA?=", "Приветмир"),
+        ("=?windows-1251?q?=CF=F0=E8=E2=E5=F2?=, Ivan", "Привет, Ivan"),
+        ("=?x-bogus?b?z/Do4uXy?=", "Привет"),  # unknown label, windows-1251 bytes
+        ("=?utf-8?b?!!!notbase64?=", "=?utf-8?b?!!!notbase64?="),  # kept as written
+        ("=?utf-8?q?unterminated", "=?utf-8?q?unterminated"),
+        ("Hello\r\n World", "Hello World"),
+    ],
+)
+def test_decode_header_value(raw: str, decoded: str) -> None:
+    assert decode_header_value(raw) == decoded
+
+
+def test_charset_labels() -> None:
+    assert known_charset("windows-1251") == "cp1251"
+    assert known_charset('"KOI8-R"') == "koi8-r"
+    assert known_charset("utf8") == "utf-8"
+    assert known_charset("x-unknown") is None
+    assert known_charset("base64") is None  # a bytes codec, not a charset
+    assert decode_bytes("Привет".encode("koi8_r"), "x-unknown") == "Привет"
+    assert decode_bytes(b"caf\xe9 cr\xe8me", None) == "café crème"  # Western 8-bit
