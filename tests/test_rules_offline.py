@@ -538,5 +538,5 @@ def test_per002_reports_one_broken_text_once(tmp_path: Path) -> None:
         files={"r.csv": "first_name\nАнна\n\nОльга\n"},
     )
     messages = [f.message for f in only(check(d), "PER002")]
-    assert len(messages) == 1, messages
-    assert "Привет, !" in messages[0]
+    assert sum("“Привет, !”" in m for m in messages) == 1, messages
+    assert len(messages) == len(set(m[m.find(" the ") :] for m in messages)), messages
