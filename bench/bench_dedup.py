@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from server import BenchServer
+from http_bench_server import BenchServer
 
 from mailcheck.config import Config, LinksConfig
 from mailcheck.model import Campaign, Document, Link, Rendered

@@ -8,16 +8,22 @@ reported once.
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.facts import LinkResult
-from mailcheck.linkinfo import is_unsubscribe
+from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
 
 MAX_REDIRECTS = 5
 FAILED = ("broken", "unreachable", "invalid")
+
+# Five rules ask the same question about the same links (and campaigns of a batch share most
+# of theirs): decide it once per link.
+is_unsubscribe = functools.lru_cache(maxsize=1 << 16)(_is_unsubscribe)
 
 
 def _location(link: Link) -> str:
@@ -224,13 +230,19 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
     `return 301 https://www.acme.ru$request_uri;`).
     """
     for link, result in _plain_links(ctx):
-        if len(result.hops) < 2 or not _utm(link.href):
+        if len(result.hops) < 2:
             continue
-        for hop in result.hops[1:]:
-            change = utm_change(link.href, hop.url)
+        # The UTMs to keep are those of the first URL on the way that has any: the link's own,
+        # or those a click-tracking redirect added.
+        chain = [link.href, *(hop.url for hop in result.hops[1:])]
+        start = next((n for n, url in enumerate(chain) if _utm(url)), None)
+        if start is None:
+            continue
+        for before, after in itertools.pairwise(chain[start:]):
+            change = utm_change(chain[start], after)
             if change is not None:
                 yield Problem(
-                    f"a redirect {change}: {_shown(link.href)} → {_shown(hop.url)}",
+                    f"a redirect {change}: {_shown(before)} → {_shown(after)}",
                     location=_location(link),
                     url=link.href,
                 )

@@ -22,6 +22,7 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /botwall/cf-mitigated        403 with cf-mitigated: challenge
     /botwall/cloudflare          403, Server: cloudflare, a challenge page
     /huge, /huge-404             HEAD 405; GET 200 (404) with a body that never ends
+    /drip, /drip-404             HEAD 405; GET 200 (404), then a byte every half second
     /reset                       the connection is reset without an answer
     /unsub/NAME                  200 for every method; every method used is recorded
     /unsub-nohead/NAME           HEAD 405, GET 200 (records methods too)
@@ -54,6 +55,7 @@ class ScriptedServer:
         self.requests: Counter[tuple[str, str]] = Counter()
         self.unsubscribe_methods: dict[str, list[str]] = {}
         self.bytes_sent: Counter[str] = Counter()
+        self.user_agents: dict[str, str] = {}  # path -> User-Agent of its last request
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
@@ -164,6 +166,7 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
         def _dispatch(self, method: str) -> None:
             raw = self.path
             seen = server._seen(method, raw)
+            server.user_agents[raw] = self.headers.get("User-Agent", "")
             parts = urlsplit(raw)
             path = parts.path
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}
@@ -228,6 +231,11 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                     self._answer(405, method=method)
                 else:
                     self._endless(200 if head == "huge" else 404)
+            elif head in ("drip", "drip-404"):
+                if method == "HEAD":
+                    self._answer(405, method=method)
+                else:
+                    self._drip(200 if head == "drip" else 404)
             elif head == "reset":
                 self._reset()
             elif head == "unsub":
@@ -250,6 +258,21 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 for _ in range(160_000):
                     self.wfile.write(chunk)
                     server.bytes_sent[self.path] += len(chunk)
+            except OSError:
+                pass
+            self.close_connection = True
+
+        def _drip(self, status: int) -> None:
+            """Headers at once, then a byte of the announced 100 KB body per half second."""
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                for _ in range(20):
+                    self.wfile.write(b"x")
+                    self.wfile.flush()
+                    time.sleep(0.5)
             except OSError:
                 pass
             self.close_connection = True

@@ -21,13 +21,16 @@ from mailcheck.facts import Facts, LinkResult
 from mailcheck.model import Campaign, Document, Finding, Link, Rendered, Severity
 from mailcheck.net.http import Fetcher
 from mailcheck.net.linkcache import cacheable
-from mailcheck.net.links import gather_links, list_unsubscribe_urls, request_url
+from mailcheck.net.links import check_urls, gather_links, list_unsubscribe_urls, request_url
 from mailcheck.net.ssrf import IPAddress, refusal, why_refused
 from mailcheck.net.transport import GuardedTransport
 from mailcheck.progress import Progress
 from tests.http_server import ScriptedServer, running_server
 
 pytestmark = pytest.mark.network
+
+# The rules of checks/links_network.py; the offline LNK/UTM/UNS rules judge other things.
+NETWORK_RULES = {"LNK001", "LNK002", "LNK005", "LNK006", "UTM004", "UNS004"}
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +40,7 @@ def server() -> Iterator[ScriptedServer]:
 
 
 def config(tmp_path: Path, **links: object) -> Config:
-    base = {"allow_private": True, "timeout": 2.0, "retries": 2, "per_host": 8}
+    base: dict[str, object] = {"allow_private": True, "timeout": 2.0, "retries": 2, "per_host": 8}
     base.update(links)
     return Config(root=tmp_path, links=replace(LinksConfig(), **base))  # type: ignore[arg-type]
 
@@ -75,15 +78,15 @@ def check_one(server: ScriptedServer, tmp_path: Path, path: str, **links: object
 
 def findings(c: Campaign, results: dict[str, LinkResult], cfg: Config) -> list[Finding]:
     facts = Facts(gathered=True, links=results)
-    network = {"LNK001", "LNK002", "LNK005", "LNK006", "UTM004", "UNS004"}
-    return [f for f in judge(c, cfg, facts, offline=False).findings if f.code in network]
+    return [f for f in judge(c, cfg, facts, offline=False).findings if f.code in NETWORK_RULES]
 
 
 # --- statuses, retries, HEAD → GET ------------------------------------------------------------
 
 
 def test_status_verdicts(server: ScriptedServer, tmp_path: Path) -> None:
-    ok = check_one(server, tmp_path, "/ok/page")
+    ok = check_one(server, tmp_path, "/ok/page", user_agent="acme-qa/1.0 (+agency)")
+    assert server.user_agents["/ok/page"] == "acme-qa/1.0 (+agency)"
     assert (ok.verdict, ok.status, ok.method) == ("ok", 200, "HEAD")
     gone = check_one(server, tmp_path, "/status/410/old")
     assert (gone.verdict, gone.status) == ("broken", 410)
@@ -196,6 +199,15 @@ def test_huge_body_is_never_downloaded(server: ScriptedServer, tmp_path: Path) -
     # buffers hold, far from the announced 10 GB.
     assert server.bytes_sent["/huge"] < 64 * 1024**2
     assert server.bytes_sent["/huge-404"] < 64 * 1024**2
+
+
+def test_dripping_body_does_not_turn_a_status_into_a_timeout(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    ok = check_one(server, tmp_path, "/drip", timeout=1.5, retries=0)
+    assert (ok.verdict, ok.status) == ("ok", 200)
+    broken = check_one(server, tmp_path, "/drip-404", timeout=1.5, retries=0)
+    assert (broken.verdict, broken.status) == ("broken", 404)
 
 
 def test_connection_reset(server: ScriptedServer, tmp_path: Path) -> None:
@@ -324,6 +336,14 @@ def test_guard_checks_every_redirect_hop(server: ScriptedServer, tmp_path: Path)
     assert result.final_url == target
 
 
+def test_guard_resolves_names_itself(server: ScriptedServer, tmp_path: Path) -> None:
+    url = f"http://localhost:{server.port}/ok/by-name"  # localhost: from /etc/hosts, no DNS
+    result = gather([campaign(a(url))], config(tmp_path, allow_private=False))[url]
+    assert result.verdict == "unreachable"
+    assert "localhost resolves to" in result.reason and "loopback" in result.reason
+    assert server.count("/ok/by-name") == 0
+
+
 @pytest.mark.parametrize(
     ("address", "words"),
     [
@@ -371,6 +391,11 @@ def test_request_url_normalises_and_rejects() -> None:
     assert isinstance(tagged, LinkResult) and tagged.verdict == "excluded"
     encoded = request_url("https://acme.ru/?u=%7B%7Buid%7D%7D")
     assert isinstance(encoded, LinkResult) and encoded.verdict == "excluded"
+    for tag in ("https://#SERVER_NAME#/personal/order/?ID=#ORDER_ID#", "[unsubscribe]"):
+        other = request_url(tag)  # 1C-Bitrix macros, bracketed ESP tags
+        assert isinstance(other, LinkResult) and other.verdict == "excluded", tag
+    wrapped = request_url("https://acme.ru/sale?utm_source=email\n&utm_medium=email")
+    assert wrapped == "https://acme.ru/sale?utm_source=email&utm_medium=email"
     system = request_url("https://esp-system.mailcheck.invalid/unsubscribe")
     assert isinstance(system, LinkResult) and system.verdict == "excluded"
 
@@ -419,6 +444,45 @@ def test_each_url_requested_once_and_cached(tmp_path: Path) -> None:
 
         gather(campaigns, cfg, use_cache=False)  # --no-cache
         assert s.total() == 100
+
+
+PARALLEL_WRITER = """
+import asyncio, sys
+from pathlib import Path
+from mailcheck.config import Config, LinksConfig
+from mailcheck.model import Campaign, Document, Link, Rendered
+from mailcheck.net.links import gather_links
+
+root, base, worker = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+links = [Link(f"{base}/ok/parallel/{worker}/{i}", "a", "x") for i in range(40)]
+links += [Link(f"{base}/ok/parallel/shared/{i}", "a", "x") for i in range(40)]
+c = Campaign(id=worker, source="x.html", kind="html")
+c.renders = [Rendered({}, "f", "s", None, "", None, Document(links=links))]
+cfg = Config(root=root, links=LinksConfig(allow_private=True))
+results = asyncio.run(gather_links([c], cfg, use_cache=True))
+assert all(r.verdict == "ok" for r in results.values()), results
+"""
+
+
+def test_cache_is_shared_by_parallel_processes(server: ScriptedServer, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", PARALLEL_WRITER, str(tmp_path), server.url(""), f"w{n}"],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    for w in workers:
+        _, err = w.communicate(timeout=120)
+        assert w.returncode == 0, err
+        assert "warning" not in err, err
+    with sqlite3.connect(tmp_path / ".mailcheck" / "links.sqlite") as db:
+        (rows,) = db.execute("SELECT count(*) FROM link_results").fetchone()
+    assert rows == 4 * 40 + 40
 
 
 def test_cache_keeps_only_definitive_results(server: ScriptedServer, tmp_path: Path) -> None:
@@ -496,6 +560,7 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
     dead = u("/status/404/rules")
     wall = u("/botwall/cloudflare?rules")
     reset = u("/reset?rules")
+    utm = "utm_source=email&utm_medium=email&utm_campaign=bf"
     chain7 = u("/redirect/7/rules?utm_source=email&utm_medium=email&utm_campaign=bf")
     chain3 = u("/redirect/3/rules?utm_source=email&utm_medium=email&utm_campaign=bf")
     loop = u("/loop/a/rules")
@@ -503,6 +568,10 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
     changed = u("/change-utm/rules?utm_source=email&utm_medium=email&utm_campaign=bf")
     image = u("/status/404/banner.png")
     unsub = u("/status/404/unsubscribe")
+    # a click-tracking redirect adds the UTMs, the next redirect drops them
+    tracked = u("/redirect-to?to=" + quote(f"/drop-query/t?{utm}", safe=""))
+    # a click-tracking redirect that adds them and keeps them
+    kept = u("/redirect-to?to=" + quote(f"/redirect/2/kept?{utm}", safe=""))
     c = campaign(
         a(dead, line=10),
         a(wall, line=11),
@@ -515,6 +584,8 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
         Link(href=image, kind="img", text="Баннер", line=18),
         a(unsub, text="Отписаться", line=19),
         a(u("/ok/fine"), line=20),
+        a(tracked, line=21),
+        a(kept, line=22),
     )
     cfg = config(tmp_path, retries=0)
     got = {(f.code, f.severity, f.url) for f in findings(c, gather([c], cfg), cfg)}
@@ -528,6 +599,7 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
         ("UTM004", Severity.ERROR, changed),
         ("LNK006", Severity.ERROR, image),
         ("UNS004", Severity.ERROR, unsub),
+        ("UTM004", Severity.ERROR, tracked),
     }
     messages = {f.url: f for f in findings(c, gather([c], cfg), cfg)}
     assert "drops utm_source, utm_medium, utm_campaign" in messages[dropped].message
@@ -539,3 +611,67 @@ def test_rules_read_no_facts_offline(tmp_path: Path) -> None:
     c = campaign(a("https://acme.example/never-requested"))
     result = judge(c, config(tmp_path), Facts(), offline=True)
     assert not [f for f in result.findings if f.code in ("LNK001", "LNK002", "UTM004")]
+
+
+def test_network_rules_are_registered_and_documented() -> None:
+    from mailcheck.registry import load_registry
+
+    registry = load_registry()
+    for code in NETWORK_RULES:
+        found = registry.get(code)
+        assert found is not None, code
+        assert found.network and found.origin == "LNKNET"
+        for section in ("## What it does", "## Why it matters", "## Example", "## How to fix"):
+            assert section in found.doc, (code, section)
+    assert registry.get("LNK005").severity is Severity.WARNING  # type: ignore[union-attr]
+    assert registry.get("UNS004").severity is Severity.ERROR  # type: ignore[union-attr]
+
+
+def test_transport_closes_pools_of_hosts_no_longer_used() -> None:
+    async def visit(urls: list[str]) -> int:
+        transport = GuardedTransport(refuse=None, per_host=2, max_pools=2)
+        async with httpx.AsyncClient(transport=transport) as client:
+            for url in urls:
+                response = await client.head(url)
+                assert response.status_code == 200
+            return len(transport._pools)
+
+    with running_server() as s1, running_server() as s2, running_server() as s3:
+        urls = [s.url("/ok/pool") for s in (s1, s2, s3)]
+        assert asyncio.run(visit(urls)) == 2
+
+
+def test_check_urls_for_the_monitor(server: ScriptedServer, tmp_path: Path) -> None:
+    by_path = server.url("/unsub-nohead/monitor-path?uid=1")  # looks like one by itself
+    named = server.url("/head-405/monitor-named?uid=1")  # known to be one from the store
+    page = server.url("/status/404/monitor-page")
+    cfg = config(tmp_path)
+    results = asyncio.run(check_urls([by_path, named, page], cfg, unsubscribe=[named]))
+    assert results[by_path].verdict == results[named].verdict == "unverified"
+    assert server.unsubscribe_methods["monitor-path"] == ["HEAD"]
+    assert server.count("/head-405/monitor-named?uid=1", "GET") == 0
+    assert (results[page].verdict, results[page].status) == ("broken", 404)
+    # no cache unless asked: the monitor wants to know whether the page is alive now
+    asyncio.run(check_urls([page], cfg))
+    assert server.count("/status/404/monitor-page", "HEAD") == 2
+
+
+CORPUS = Path("/work/shared/corpus")
+
+
+def test_corpus_links_are_planned_never_requested(tmp_path: Path) -> None:
+    """The real e-mails' links (830 inputs): planned without raising; nothing is requested."""
+    from mailcheck.engine import discover, prepare
+    from mailcheck.net.links import plan_links
+
+    if not CORPUS.is_dir():
+        pytest.fail(f"the shared corpus is missing: {CORPUS}")
+    cfg = Config(root=tmp_path)
+    campaigns = [prepare(source, cfg) for source in discover([str(CORPUS)])]
+    plan = plan_links(campaigns, cfg)
+    assert len(plan.requests) > 300
+    for target in plan.requests.values():
+        parsed = httpx.URL(target.url)
+        assert parsed.scheme in ("http", "https") and parsed.host, target.url
+        assert not any(c in target.url for c in " \t\n{}|"), target.url
+    assert all(r.verdict in ("excluded", "invalid") for r in plan.local.values())

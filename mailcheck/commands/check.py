@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from mailcheck.commands.common import add_check_options, config_from_args, use_colour, write_output
+from mailcheck.commands.common import (
+    add_check_options,
+    config_from_args,
+    run_checks,
+    use_colour,
+    write_output,
+)
 
 HELP = "lint campaigns (campaign.toml dirs, .eml, .html)"
 DESCRIPTION = """\
@@ -28,18 +33,11 @@ def exit_code(errors: int, warnings: int, strict: bool) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mailcheck.engine import run as run_checks
     from mailcheck.reports import render
 
     config = config_from_args(args)
-    batch = run_checks(
-        args.paths,
-        config,
-        offline=config.links.offline,
-        use_cache=not args.no_cache,
-        progress=sys.stderr.isatty(),
-        keep_documents=False,  # the writers only name campaigns: lighter, faster batches
-    )
+    # the writers only name campaigns: light results, cheaper to collect from the workers
+    batch = run_checks(args, config, keep_documents=False)
     results = batch.results
     write_output(
         render(args.format, results, colour=use_colour(args.output)),

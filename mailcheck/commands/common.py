@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mailcheck.config import Config, load_config
+
+if TYPE_CHECKING:
+    from mailcheck.engine import Batch
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
 
@@ -47,3 +51,23 @@ def use_colour(output: str | None) -> bool:
     if output or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
+
+
+def run_checks(
+    args: argparse.Namespace, config: Config, *, keep_documents: bool = True
+) -> Batch:
+    """Check the PATHs of a check-like command: network unless offline, progress on a tty.
+
+    ``keep_documents=False``: results without bodies and parsed documents
+    (:func:`mailcheck.engine.lightened`), for commands that only print findings.
+    """
+    from mailcheck.engine import run
+
+    return run(
+        args.paths,
+        config,
+        offline=config.links.offline,
+        use_cache=not args.no_cache,
+        progress=sys.stderr.isatty(),
+        keep_documents=keep_documents,
+    )

@@ -34,6 +34,7 @@ from mailcheck.net.transport import GuardedTransport
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10  # a chain is abandoned here; LNK005 already warns from 6 on
 SNIFF_BYTES = 8192  # of an error page, enough to recognise a challenge page
+SNIFF_WAIT = 2.0  # seconds at most spent reading it
 BACKOFF_BASE = 0.25  # seconds before the first retry, doubled each time
 IDLE_SOCKETS = 256  # keep-alive connections kept open across hosts, at most (roughly)
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/*;q=0.8,*/*;q=0.5"
@@ -98,11 +99,14 @@ class Answer:
 class Failure(Exception):
     """No answer: the verdict and a reason the user can act on."""
 
-    def __init__(self, verdict: LinkVerdict, reason: str, *, transient: bool) -> None:
+    def __init__(
+        self, verdict: LinkVerdict, reason: str, *, transient: bool, garbled: bool = False
+    ) -> None:
         super().__init__(reason)
         self.verdict: LinkVerdict = verdict
         self.reason = reason
         self.transient = transient
+        self.garbled = garbled  # the server answered, but not in valid HTTP
 
 
 def failure_from(exc: BaseException, timeout: float) -> Failure:
@@ -128,7 +132,9 @@ def failure_from(exc: BaseException, timeout: float) -> Failure:
             return Failure(
                 "unreachable", "the server closed the connection without answering", transient=True
             )
-        return Failure("unreachable", f"bad answer from the server: {text}", transient=True)
+        return Failure(
+            "unreachable", f"bad answer from the server: {text}", transient=True, garbled=True
+        )
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol | httpx.LocalProtocolError):
         return Failure("invalid", f"not a valid URL: {exc}", transient=False)
     return Failure("unreachable", f"request failed: {exc!r}", transient=False)
@@ -207,7 +213,7 @@ class Fetcher:
     client: httpx.AsyncClient
     config: LinksConfig
     _in_flight: asyncio.Semaphore = field(init=False)
-    _per_host: dict[str, asyncio.Semaphore] = field(default_factory=dict, init=False)
+    _per_host: dict[bytes, asyncio.Semaphore] = field(default_factory=dict, init=False)
 
     def __post_init__(self) -> None:
         self._in_flight = asyncio.Semaphore(max(self.config.concurrency, 1))
@@ -344,7 +350,7 @@ class Fetcher:
         try:
             return await self._exchange("HEAD", url)
         except Failure as failure:
-            if may_get and failure.reason.startswith("bad answer"):
+            if may_get and failure.garbled:
                 return None
             raise
 
@@ -364,7 +370,11 @@ class Fetcher:
     # One request ---------------------------------------------------------------------------
 
     async def _exchange(self, method: str, url: str) -> Answer:
-        host = urlsplit(url).netloc.lower()
+        try:
+            parsed = httpx.URL(url)  # parsed once here, not again inside the client
+        except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+            raise Failure("invalid", f"not a valid URL: {exc}", transient=False) from exc
+        host = parsed.netloc.lower()
         limit = self._per_host.get(host)
         if limit is None:
             limit = self._per_host[host] = asyncio.Semaphore(max(self.config.per_host, 1))
@@ -373,16 +383,15 @@ class Fetcher:
             # The host slot first: a request waiting for a busy host must not hold a global slot.
             # One deadline covers the whole exchange: a server dripping a byte at a time would
             # otherwise reset a read timeout forever.
-            async with limit, self._in_flight, asyncio.timeout(timeout if timeout > 0 else None):
-                request = self.client.build_request(method, url)
+            async with (
+                limit,
+                self._in_flight,
+                asyncio.timeout(timeout if timeout > 0 else None) as deadline,
+            ):
+                request = self.client.build_request(method, parsed)
                 response = await self.client.send(request, stream=True)
                 try:
-                    # Reading a body to its end (HEAD's is empty) hands the connection back to
-                    # the pool for the next request; a longer body is cut off and the
-                    # connection closed instead.
-                    body = await _read_start(response, 0 if method == "HEAD" else SNIFF_BYTES)
-                    if response.status_code < 400:
-                        body = b""  # only an error page's text is looked at
+                    body = await self._body_start(method, response, deadline.when())
                     return Answer(url, method, response.status_code, response.headers, body)
                 finally:
                     await response.aclose()
@@ -390,6 +399,32 @@ class Fetcher:
             raise
         except Exception as exc:  # every failure becomes a verdict with a reason
             raise failure_from(exc, timeout) from exc
+
+    @staticmethod
+    async def _body_start(method: str, response: httpx.Response, deadline: float | None) -> bytes:
+        """What of the body is worth reading: an error page's first KB, nothing else.
+
+        A body read to its end (HEAD's is empty, a short redirect's is small) hands the
+        connection back to the pool; any other body is cut off and its connection closed.
+        """
+        if method == "HEAD":
+            await _read_start(response, 0)
+            return b""
+        if response.status_code < 400:
+            length = response.headers.get("content-length", "")
+            if length.isdigit() and int(length) <= SNIFF_BYTES:
+                await _read_start(response, SNIFF_BYTES)
+            return b""
+        # The page is only a hint (a challenge page?): never wait long for it, and give up
+        # before the exchange's own deadline would turn a clear status into a timeout.
+        until = asyncio.get_running_loop().time() + SNIFF_WAIT
+        if deadline is not None:
+            until = min(until, deadline - 0.05)
+        try:
+            async with asyncio.timeout_at(until):
+                return await _read_start(response, SNIFF_BYTES)
+        except TimeoutError:
+            return b""
 
 
 async def _read_start(response: httpx.Response, limit: int) -> bytes:

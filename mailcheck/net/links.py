@@ -27,19 +27,20 @@ from mailcheck.model import Campaign, Link
 from mailcheck.net.http import Fetcher, make_client
 from mailcheck.net.linkcache import LinkCache, open_cache, warn
 from mailcheck.progress import Progress
-
-try:
-    from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST
-except ImportError:  # the templating package has not landed in this branch yet
-    SYSTEM_PLACEHOLDER_HOST = "esp-system.mailcheck.invalid"
+from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST
 
 CACHE_FILE = "links.sqlite"
 WEB_SCHEMES = ("http", "https")
 # Any dialect's merge-tag syntax, raw or percent-encoded: such a URL was never rendered and
 # requesting it would only report the template problem (PER003) a second time as "broken".
 TEMPLATE_MARKERS = re.compile(
-    r"\{\{|\{%|\*\||\|\*|%%|\[%|\$\{|@\{|<%|%7B%7B|%7B%25|%5B%25|%24%7B|%2A%7C", re.I
+    r"\{\{|\{%|\*\||\|\*|%%|\[%|\$\{|@\{|<%|(?i:%7B%7B|%7B%25|%5B%25|%24%7B|%2A%7C)"
+    # 1C-Bitrix mail templates (common in Russian shops): #SERVER_NAME#, #ORDER_ID#
+    r"|#[A-Z][A-Z0-9_]*#"
 )
+# A whole href that is a bracketed ESP tag: [unsubscribe], [webversion], [Unsubscribe_Preferences]
+BRACKET_TAG = re.compile(r"^\[[A-Za-z_][\w:.-]*\]$")
+WRAPPED = re.compile(r"[\t\r\n]")
 HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.I)
 ANGLE_URL = re.compile(r"<\s*([^<>\s]+)\s*>")
 
@@ -71,13 +72,15 @@ def list_unsubscribe_urls(headers: dict[str, str] | None) -> list[str]:
 
 def request_url(href: str) -> str | LinkResult | None:
     """The URL to request for ``href``; a local verdict; or None for no web link at all."""
-    text = href.strip()
+    # Browsers drop tabs and line breaks inside a URL (an href wrapped by an editor still
+    # works), and so do we.
+    text = WRAPPED.sub("", href).strip()
     if not text or text.startswith("#"):
         return None  # empty and in-page links are the offline rules' business (LNK003)
     kind = scheme(text)
     if kind and kind not in WEB_SCHEMES:
         return None  # mailto:, tel:, sms:, javascript:, cid: … are not requested
-    if TEMPLATE_MARKERS.search(text):
+    if TEMPLATE_MARKERS.search(text) or BRACKET_TAG.match(text):
         return LinkResult(
             href, "excluded", reason="not requested: contains an unrendered merge tag", method=""
         )
@@ -157,7 +160,6 @@ def plan_links(campaigns: Iterable[Campaign], config: Config) -> Plan:
     """Which hrefs of the batch need which requests (each unique request once)."""
     from mailcheck.engine import campaign_config
 
-    plan = Plan()
     unsubscribe: dict[str, bool] = {}
     excluded: dict[str, bool] = {}
     known: dict[Link, bool] = {}
@@ -170,6 +172,11 @@ def plan_links(campaigns: Iterable[Campaign], config: Config) -> Plan:
             hit = any(p.search(href) for p in patterns)
             excluded[href] = excluded.get(href, True) and hit
             unsubscribe[href] = unsubscribe.get(href, False) or unsub
+    return _plan(excluded, unsubscribe, config)
+
+
+def _plan(excluded: dict[str, bool], unsubscribe: dict[str, bool], config: Config) -> Plan:
+    plan = Plan()
     links_cfg = config.links
     for href in excluded:
         if excluded[href]:
@@ -200,7 +207,34 @@ async def gather_links(
     campaigns: list[Campaign], config: Config, *, use_cache: bool = True, progress: bool = False
 ) -> dict[str, LinkResult]:
     """Request every unique web URL of the batch once; results keyed by the URL as rendered."""
-    plan = plan_links(campaigns, config)
+    return await _run(plan_links(campaigns, config), config, use_cache=use_cache, progress=progress)
+
+
+async def check_urls(
+    urls: list[str],
+    config: Config,
+    *,
+    unsubscribe: Iterable[str] = (),
+    use_cache: bool = False,
+    progress: bool = False,
+) -> dict[str, LinkResult]:
+    """Check stored URLs without their campaigns (``mailcheck monitor`` re-checking launches).
+
+    Each URL named in ``unsubscribe``, and each that looks like one by itself (an unsubscribe
+    path), is requested as an unsubscribe link: HEAD only. The cache is off by default: a
+    monitor asks whether a link is alive now, not whether it was a day ago.
+    """
+    named = set(unsubscribe)
+    patterns = _excluded_by(config.links.exclude)
+    excluded = {url: any(p.search(url) for p in patterns) for url in urls}
+    unsub = {url: url in named or is_unsubscribe(Link(url, "a", raw=url)) for url in urls}
+    plan = _plan(excluded, unsub, config)
+    return await _run(plan, config, use_cache=use_cache, progress=progress)
+
+
+async def _run(
+    plan: Plan, config: Config, *, use_cache: bool, progress: bool
+) -> dict[str, LinkResult]:
     cfg = config.links
     answers: dict[str, LinkResult] = {}
     cache: LinkCache | None = None

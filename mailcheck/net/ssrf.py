@@ -13,6 +13,7 @@ import asyncio
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import httpcore
 
@@ -86,8 +87,19 @@ Policy = Callable[[str, list[IPAddress]], str | None]
 class Resolver:
     """Resolves each host once per run (the batch may hold hundreds of links per host)."""
 
+    # The system resolver blocks a thread per lookup; the loop's default pool has only a few,
+    # and a handful of names that take seconds to fail must not hold up every other host.
+    THREADS = 32
+
     def __init__(self) -> None:
         self._answers: dict[tuple[str, int], asyncio.Future[list[IPAddress]]] = {}
+        self._threads: ThreadPoolExecutor | None = None
+
+    def close(self) -> None:
+        if self._threads is not None:
+            # a lookup still hanging in the system resolver must not keep the run waiting
+            self._threads.shutdown(wait=False, cancel_futures=True)
+            self._threads = None
 
     async def resolve(self, host: str, port: int) -> list[IPAddress]:
         key = (host.lower(), port)
@@ -97,16 +109,19 @@ class Resolver:
             self._answers[key] = pending
         return await asyncio.shield(pending)
 
-    @staticmethod
-    async def _lookup(host: str, port: int) -> list[IPAddress]:
+    async def _lookup(self, host: str, port: int) -> list[IPAddress]:
         literal = host.strip("[]")
         try:
             return [ipaddress.ip_address(literal)]
         except ValueError:
             pass
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(self.THREADS, thread_name_prefix="mailcheck-dns")
         loop = asyncio.get_running_loop()
         try:
-            infos = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            infos = await loop.run_in_executor(
+                self._threads, socket.getaddrinfo, host, port, 0, socket.SOCK_STREAM
+            )
         except (OSError, UnicodeError) as exc:
             raise NameNotResolved(host, getattr(exc, "strerror", None) or str(exc)) from exc
         found: list[IPAddress] = []
@@ -168,3 +183,6 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
 
     async def sleep(self, seconds: float) -> None:
         await asyncio.sleep(seconds)
+
+    def close(self) -> None:
+        self._resolver.close()

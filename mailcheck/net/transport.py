@@ -145,5 +145,8 @@ class GuardedTransport(httpx.AsyncBaseTransport):
     async def aclose(self) -> None:
         pools = list(self._pools.values())
         self._pools.clear()
-        for p in pools:
-            await p.pool.aclose()
+        try:
+            for p in pools:
+                await p.pool.aclose()
+        finally:
+            self._backend.close()

@@ -2,7 +2,7 @@
 
 Run as a separate process so that it never competes with the checker for the GIL:
 
-    python bench/server.py --hosts 16 --delay 0.05      # prints "PORT 12345", then serves
+    python bench/http_bench_server.py --hosts 16 --delay 0.05   # prints "PORT 12345", serves
 
 Every request to any path is answered ``200`` after ``--delay`` seconds (HTTP/1.1 keep-alive).
 ``GET /__stats`` returns {"total": N, "paths": {"host:port/path": count}} and ``GET /__reset``
