@@ -107,12 +107,15 @@ def _size(source: Source) -> int:
 
 
 def _pool(jobs: int) -> ProcessPoolExecutor:
-    # Forked workers start at once with mailcheck, lxml and the rules already imported; a
-    # spawned one imports them again (~0.3 s). Forking is only safe with no other threads.
-    context = None
-    if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-        context = multiprocessing.get_context("fork")
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+    # Forked workers start at once with mailcheck and the rules already imported; a spawned
+    # one imports them again (~0.3 s). Forking is only safe while no other thread runs (one
+    # could hold a lock the child then waits for forever): otherwise a fork server.
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        method = "fork"
+    else:
+        method = "forkserver" if "forkserver" in methods else "spawn"
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
 
 
 def _chunks(sources: list[Source], jobs: int) -> list[list[int]]:

@@ -172,3 +172,25 @@ def test_rule_list_follows_select_and_ignore() -> None:
 def test_visible_text_collapses_blanks_per_line(html: str, text: str) -> None:
     # runs of space, tab, CR, FF, VT become one space; no-break spaces stay; empty lines go
     assert visible_text(html) == text
+
+
+def test_workers_without_fork_while_another_thread_runs(tmp_path: Path) -> None:
+    # A thread is alive (as in an embedding application): workers come from a fork server
+    # and import mailcheck themselves; the findings are the same.
+    import threading
+
+    batch = mixed_batch(tmp_path, 8)
+    config = Config(root=tmp_path)
+    serial = run([str(batch)], config, offline=True, jobs=1)
+    stop = threading.Event()
+    waiter = threading.Thread(target=stop.wait, daemon=True)
+    waiter.start()
+    try:
+        pool = engine._pool(2)
+        pool.shutdown()
+        assert pool._mp_context.get_start_method() != "fork"  # type: ignore[attr-defined]
+        parallel = run([str(batch)], config, offline=True, jobs=2, keep_documents=False)
+    finally:
+        stop.set()
+        waiter.join()
+    assert as_data(parallel) == as_data(serial)
