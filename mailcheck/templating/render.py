@@ -31,11 +31,36 @@ MAX_BLANK_RENDERS = 400  # part renders spent on blanking per campaign, all samp
 _ENGINES = ("jinja", "liquid", "handlebars", "mailchimp")  # modules of this package
 
 
-def _parser(dialect: str) -> Callable[[str, IsSystem], Parsed]:
+# Short sources (subjects, headers, link URLs) repeat from campaign to campaign of a batch, and
+# compiling one costs far more than rendering it (Jinja generates Python code). Parsed parts
+# are read-only (rendering keeps its state elsewhere), so one parse serves every campaign with
+# the same dialect and system names. Liquid keeps per-template state: not shared.
+_SHARED_DIALECTS = ("jinja", "handlebars", "mailchimp")
+_SHARED_MAX_CHARS = 2000
+_SHARED_MAX_ENTRIES = 4096
+_shared: dict[tuple[str, frozenset[str], str], Parsed] = {}
+
+
+def _parser(dialect: str, is_system: SystemNames) -> Callable[[str, IsSystem], Parsed]:
     # imported on first use: a batch of plain HTML never loads jinja2 or liquid
     module = importlib.import_module(f"mailcheck.templating.{dialect}")
     parse: Callable[[str, IsSystem], Parsed] = module.parse
-    return parse
+    if dialect not in _SHARED_DIALECTS:
+        return parse
+    names = frozenset(is_system.names)
+
+    def shared_parse(source: str, system: IsSystem) -> Parsed:
+        if len(source) > _SHARED_MAX_CHARS or system is not is_system:
+            return parse(source, system)
+        key = (dialect, names, source)
+        found = _shared.get(key)
+        if found is None:
+            if len(_shared) >= _SHARED_MAX_ENTRIES:
+                _shared.clear()
+            found = _shared[key] = parse(source, system)  # a TemplateError is not kept
+        return found
+
+    return shared_parse
 
 
 @dataclass
@@ -97,7 +122,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         return
 
     is_system = SystemNames(campaign.dialect, config.system_variables)
-    parse = _parser(campaign.dialect)
+    parse = _parser(campaign.dialect, is_system)
     parts: list[_Part] = []
     for where, source in sources:
         try:
