@@ -60,11 +60,13 @@ class MailchimpTemplate:
         stack: list[tuple[_If, list[object]]] = []  # open IF blocks and the list to add to
         current = self.body
         pos = 0
+        line, counted = 1, 0  # lines counted on from the previous tag, not from the top
         for m in _TAG.finditer(source):
             if m.start() > pos:
                 current.append(source[pos : m.start()])
             pos = m.end()
-            line = source.count("\n", 0, m.start()) + 1
+            line += source.count("\n", counted, m.start())
+            counted = m.start()
             tag = m.group(1).strip()
             upper = tag.upper()
             if upper.startswith(("IF:", "IFNOT:")):
