@@ -6,20 +6,20 @@ sources -> Campaign (loaders) -> variants rendered and parsed (templating)
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import threading
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from mailcheck.config import Config
 from mailcheck.facts import Facts
 from mailcheck.model import Campaign, CampaignResult, Finding, Severity
 from mailcheck.registry import load_registry, selected
 from mailcheck.rules import Context, Rule
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
 
 CAMPAIGN_FILE = "campaign.toml"
 FILE_SUFFIXES = {".eml": "eml", ".html": "html", ".htm": "html"}
@@ -110,6 +110,10 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     # Forked workers start at once with mailcheck and the rules already imported; a spawned
     # one imports them again (~0.3 s). Forking is only safe while no other thread runs (one
     # could hold a lock the child then waits for forever): otherwise a fork server.
+    import multiprocessing  # here: importing it costs start-up time every command pays
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
     methods = multiprocessing.get_all_start_methods()
     if "fork" in methods and threading.active_count() == 1:
         method = "fork"
