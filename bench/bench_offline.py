@@ -76,7 +76,7 @@ def mailcheck_run(root: Path, jobs: int) -> int:
     light = (
         {"keep_documents": False} if "keep_documents" in inspect.signature(run).parameters else {}
     )
-    batch = run([str(root)], Config(root=REPO), offline=True, jobs=jobs, **light)  # type: ignore[arg-type]
+    batch = run([str(root)], Config(root=REPO), offline=True, jobs=jobs, **light)
     return len(batch.results)
 
 
@@ -125,10 +125,8 @@ def forked(fn: Callable[[], object]) -> tuple[float, float]:
     return wall, usage.ru_utime + usage.ru_stime
 
 
-def timed(fn: Callable[[], object], runs: int) -> tuple[float, float]:
-    """Median wall seconds and median CPU seconds of ``runs`` runs, each in a fresh fork."""
-    rows = [forked(fn) for _ in range(runs)]
-    return statistics.median(r[0] for r in rows), statistics.median(r[1] for r in rows)
+def medians(rows: list[tuple[float, ...]]) -> tuple[float, ...]:
+    return tuple(statistics.median(col) for col in zip(*rows, strict=True))
 
 
 def process(cmd: list[str]) -> tuple[float, float, float]:
@@ -150,11 +148,6 @@ def process(cmd: list[str]) -> tuple[float, float, float]:
     return wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024
 
 
-def process_medians(cmd: list[str], runs: int) -> tuple[float, float, float]:
-    rows = [process(cmd) for _ in range(runs)]
-    return tuple(statistics.median(col) for col in zip(*rows, strict=True))  # type: ignore[return-value]
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("corpus", nargs="?", default=str(REPO.parent / "shared" / "corpus"))
@@ -173,9 +166,21 @@ def main() -> None:
     # both sides start equal: the OS file cache warm, every module imported, no run's caches
     bare_lxml(files)
     warm_imports()
-    base, base_cpu = timed(lambda: bare_lxml(files), args.runs)
-    one, one_cpu = timed(lambda: mailcheck_run(root, 1), args.runs)
-    many, many_cpu = timed(lambda: mailcheck_run(root, cores), args.runs)
+    python = sys.executable
+    baseline_cmd = [python, str(Path(__file__).resolve()), "--baseline", str(root)]
+    check_cmd = [python, "-m", "mailcheck", "check", str(root), "--offline", "--format", "json"]
+    # The sides take turns, run by run, so that a change in the machine's load hits them alike.
+    rows: dict[str, list[tuple[float, ...]]] = {k: [] for k in ("base", "one", "many", "pb", "pm")}
+    for _ in range(args.runs):
+        rows["base"].append(forked(lambda: bare_lxml(files)))
+        rows["one"].append(forked(lambda: mailcheck_run(root, 1)))
+        rows["many"].append(forked(lambda: mailcheck_run(root, cores)))
+        if not args.no_process:
+            rows["pb"].append(process(baseline_cmd))
+            rows["pm"].append(process(check_cmd))
+    base, base_cpu = medians(rows["base"])
+    one, one_cpu = medians(rows["one"])
+    many, many_cpu = medians(rows["many"])
     print(f"in-process (imports done, caches cold: a fresh fork per run), median of {args.runs}:")
     print(f"  bare lxml parse:        {base:.3f} s  (CPU {base_cpu:.2f} s)")
     print(f"  mailcheck, 1 process:   {one:.3f} s  (CPU {one_cpu:.2f} s)  {one / base:.2f}x")
@@ -184,11 +189,8 @@ def main() -> None:
     )
     if args.no_process:
         return
-    python = sys.executable
-    baseline_cmd = [python, str(Path(__file__).resolve()), "--baseline", str(root)]
-    check_cmd = [python, "-m", "mailcheck", "check", str(root), "--offline", "--format", "json"]
-    b_wall, b_cpu, b_rss = process_medians(baseline_cmd, args.runs)
-    m_wall, m_cpu, m_rss = process_medians(check_cmd, args.runs)
+    b_wall, b_cpu, b_rss = medians(rows["pb"])
+    m_wall, m_cpu, m_rss = medians(rows["pm"])
     print(f"fresh process, median of {args.runs} (start-up and imports included):")
     print(f"  bare lxml script:         {b_wall:.3f} s  (CPU {b_cpu:.2f} s, peak {b_rss:.0f} MB)")
     print(
