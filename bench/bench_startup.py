@@ -25,13 +25,10 @@ COMMANDS: dict[str, list[str]] = {
 HEAVY = ("httpx", "dns", "sqlalchemy", "jinja2", "liquid", "lxml", "dkim", "cryptography")
 
 
-def wall(args: list[str], runs: int) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run([sys.executable, *args], check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), times
+def one_run(args: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run([sys.executable, *args], check=True, capture_output=True)
+    return time.perf_counter() - start
 
 
 def import_report(args: list[str]) -> tuple[list[str], list[tuple[int, str]]]:
@@ -57,12 +54,16 @@ def main() -> None:
     args = ap.parse_args()
     for cmd in COMMANDS.values():  # warm the OS file cache and .pyc files
         subprocess.run([sys.executable, *cmd], capture_output=True)
-    base = None
+    # the commands take turns, run by run, so that a change in the machine's load hits them alike
+    times: dict[str, list[float]] = {label: [] for label in COMMANDS}
+    for _ in range(args.runs):
+        for label, cmd in COMMANDS.items():
+            times[label].append(one_run(cmd))
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, median of {args.runs} runs")
+    base = statistics.median(times["python -c pass"])
     for label, cmd in COMMANDS.items():
-        median, times = wall(cmd, args.runs)
-        base = median if base is None else base
-        spread = f"min {min(times) * 1000:.0f} / max {max(times) * 1000:.0f} ms"
+        median = statistics.median(times[label])
+        spread = f"min {min(times[label]) * 1000:.0f} / max {max(times[label]) * 1000:.0f} ms"
         print(f"{label:<22} {median * 1000:6.0f} ms  ({median / base:.1f}x python)  {spread}")
         if cmd[0] == "-m":
             heavy, slowest = import_report(cmd)
