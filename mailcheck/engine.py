@@ -149,13 +149,29 @@ def _chunks(sources: list[Source], jobs: int) -> list[list[int]]:
 def _in_workers(
     work: Callable[..., list[T]], sources: list[Source], jobs: int, *args: object
 ) -> list[T]:
-    """``work(chunk_of_sources, *args)`` in worker processes; results in the order of sources."""
+    """``work(chunk_of_sources, *args)`` in worker processes; results in the order of sources.
+
+    A worker that dies (killed for memory, a crash in a C library) loses nothing: the chunks
+    it left undone are done here. Interrupted (Ctrl-C), the chunks not started are dropped
+    rather than waited for.
+    """
+    from concurrent.futures.process import BrokenProcessPool
+
     out: dict[int, T] = {}
     chunks = _chunks(sources, jobs)
-    with _pool(min(jobs, len(chunks))) as pool:
+    pool = _pool(min(jobs, len(chunks)))
+    try:
         futures = [(c, pool.submit(work, [sources[i] for i in c], *args)) for c in chunks]
         for chunk, future in futures:
-            out.update(zip(chunk, future.result(), strict=True))
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                results = work([sources[i] for i in chunk], *args)
+            out.update(zip(chunk, results, strict=True))
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return [out[i] for i in range(len(sources))]
 
 

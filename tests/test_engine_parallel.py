@@ -8,6 +8,7 @@ findings must be the same, in the same order, campaign by campaign.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -193,4 +194,30 @@ def test_workers_without_fork_while_another_thread_runs(tmp_path: Path) -> None:
     finally:
         stop.set()
         waiter.join()
+    assert as_data(parallel) == as_data(serial)
+
+
+PARENT = os.getpid()
+
+
+def check_or_die(sources: list[engine.Source], config: Config, keep: bool) -> list[object]:
+    """As the engine's offline work, but a worker process dies at its first chunk."""
+    if os.getpid() != PARENT:
+        os._exit(3)
+    DONE_IN_PARENT.append(len(sources))
+    return REAL_CHECK(sources, config, keep)  # type: ignore[no-any-return]
+
+
+REAL_CHECK = engine._check_offline
+DONE_IN_PARENT: list[int] = []
+
+
+def test_a_dead_worker_loses_no_campaign(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    batch = mixed_batch(tmp_path, 8)
+    config = Config(root=tmp_path)
+    serial = run([str(batch)], config, offline=True, jobs=1)
+    monkeypatch.setattr(engine, "_check_offline", check_or_die)
+    DONE_IN_PARENT.clear()
+    parallel = run([str(batch)], config, offline=True, jobs=2)
+    assert sum(DONE_IN_PARENT) == len(serial.results)  # every chunk, after the workers died
     assert as_data(parallel) == as_data(serial)
