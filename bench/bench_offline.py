@@ -160,7 +160,9 @@ def main() -> None:
     if args.baseline:
         bare_lxml(files)
         return
-    cores = os.cpu_count() or 1
+    from mailcheck.engine import usable_cpus
+
+    cores = usable_cpus()
     print(f"files: {len(files)} ({root}); python {sys.version.split()[0]}, {cores} CPUs")
 
     # both sides start equal: the OS file cache warm, every module imported, no run's caches

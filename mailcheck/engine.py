@@ -91,6 +91,14 @@ CHUNKS_PER_WORKER = 16  # many chunks each: a slow input does not leave the othe
 MAX_CHUNK = 64  # inputs per chunk at most
 
 
+def usable_cpus() -> int:
+    """CPUs this process may run on (a CI job pinned to 2 of 64 cores gets 2)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on this platform (macOS, Windows)
+        return os.cpu_count() or 1
+
+
 def _worth_parallel(sources: list[Source], jobs: int) -> bool:
     if jobs <= 1 or len(sources) < 2:
         return False
@@ -270,7 +278,7 @@ def run(
     """
     offline = config.links.offline if offline is None else offline
     sources = discover(paths)
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or usable_cpus()
     if offline:
         # Each worker judges what it prepared and sends back findings and a light campaign
         # (unless documents are wanted): shipping whole campaigns back cost more than it saved.

@@ -221,3 +221,17 @@ def test_a_dead_worker_loses_no_campaign(tmp_path: Path, monkeypatch: pytest.Mon
     parallel = run([str(batch)], config, offline=True, jobs=2)
     assert sum(DONE_IN_PARENT) == len(serial.results)  # every chunk, after the workers died
     assert as_data(parallel) == as_data(serial)
+
+
+def test_usable_cpus_follow_the_affinity_mask() -> None:
+    # a process pinned to one CPU (taskset, a CI runner's cgroup) starts no second worker
+    import subprocess
+    import sys
+
+    code = (
+        "import os; os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]}); "
+        "from mailcheck.engine import usable_cpus; print(usable_cpus())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "1", out.stderr
+    assert engine.usable_cpus() == len(os.sched_getaffinity(0))
