@@ -396,6 +396,10 @@ def test_request_url_normalises_and_rejects() -> None:
         assert isinstance(other, LinkResult) and other.verdict == "excluded", tag
     wrapped = request_url("https://acme.ru/sale?utm_source=email\n&utm_medium=email")
     assert wrapped == "https://acme.ru/sale?utm_source=email&utm_medium=email"
+    from mailcheck import templating
+    from mailcheck.net import links
+
+    assert links.SYSTEM_PLACEHOLDER_HOST == templating.SYSTEM_PLACEHOLDER_HOST
     system = request_url("https://esp-system.mailcheck.invalid/unsubscribe")
     assert isinstance(system, LinkResult) and system.verdict == "excluded"
 

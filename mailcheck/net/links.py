@@ -27,9 +27,11 @@ from mailcheck.model import Campaign, Link
 from mailcheck.net.http import Fetcher, make_client
 from mailcheck.net.linkcache import LinkCache, open_cache, warn
 from mailcheck.progress import Progress
-from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST
 
 CACHE_FILE = "links.sqlite"
+# mailcheck.templating.SYSTEM_PLACEHOLDER_HOST, spelled out: importing the template engines
+# would double the link checker's start-up (a test keeps the two equal).
+SYSTEM_PLACEHOLDER_HOST = "esp-system.mailcheck.invalid"
 WEB_SCHEMES = ("http", "https")
 # Any dialect's merge-tag syntax, raw or percent-encoded: such a URL was never rendered and
 # requesting it would only report the template problem (PER003) a second time as "broken".
