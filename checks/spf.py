@@ -30,7 +30,9 @@ def _spf_domains(ctx: Context) -> Iterator[SpfFacts]:
 def spf_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a sender domain (the From domain, and the envelope sender's domain when known)
-    that publishes no SPF record: no TXT record starting with `v=spf1`.
+    that publishes no SPF record: no TXT record starting with `v=spf1`. When the record (or
+    an include) cannot be looked up — a DNS timeout or SERVFAIL — it says so as a warning
+    "could not verify" instead.
 
     ## Why it matters
     Without SPF, receivers cannot tell the domain's real servers from forgers. Gmail, Yahoo
@@ -51,6 +53,12 @@ def spf_missing(ctx: Context) -> Iterator[Problem]:
             yield Problem(
                 f"could not verify the SPF record of {spf.domain}: {spf.dns_error} "
                 "(temperror; try again)",
+                location=spf.domain,
+                severity=Severity.WARNING,
+            )
+        for reason in spf.unverified:
+            yield Problem(
+                f"could not verify part of the SPF of {spf.domain}: {reason} (temperror)",
                 location=spf.domain,
                 severity=Severity.WARNING,
             )

@@ -7,13 +7,12 @@ rule families read it, and reports can show it as found. Gathering fills it
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import ipaddress
 from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
 from email.utils import parseaddr
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from mailcheck.config import Config
@@ -34,6 +33,7 @@ class SpfFacts:
     dns_error: str = ""  # why the domain's record is unknown
     syntax_errors: list[str] = field(default_factory=list)  # anywhere in the tree (SPF005)
     limit_errors: list[str] = field(default_factory=list)  # loops, MX > 10 … (SPF003)
+    unverified: list[str] = field(default_factory=list)  # includes that timed out / SERVFAIL
     lookups: int = 0  # DNS-mechanism terms in the whole tree, include/redirect included
     void_lookups: int = 0  # a/mx/exists targets with no data
     all_qualifier: str | None = None  # of the record that ends the redirect chain
@@ -122,17 +122,26 @@ class Signature:
 
 def org_domain(domain: str) -> str:
     """The organisational domain (RFC 7489 §3.2) from the Public Suffix List shipped with
-    ``publicsuffixlist`` (no download at run time)."""
-    name = domain.lower().rstrip(".")
-    found = _public_suffix_list().privatesuffix(name)
-    return str(found) if found else name
+    ``publicsuffixlist`` (no download at run time); one list for the whole program."""
+    from mailcheck.domains import org_domain as from_psl
+
+    return from_psl(domain)
 
 
-@functools.cache
-def _public_suffix_list() -> Any:
-    from publicsuffixlist import PublicSuffixList
-
-    return PublicSuffixList()
+def ascii_domain(domain: str) -> str:
+    """Lower case, no final dot, internationalised labels as IDNA A-labels: a From domain
+    written магазин.рф and a DKIM d=xn--80aa… name the same domain."""
+    labels = domain.strip().rstrip(".").lower().split(".")
+    out = []
+    for label in labels:
+        if label.isascii():
+            out.append(label)
+            continue
+        try:
+            out.append(label.encode("idna").decode("ascii"))
+        except UnicodeError:
+            out.append(label)
+    return ".".join(out)
 
 
 def domain_of(address: str | None) -> str | None:
@@ -194,10 +203,16 @@ def parse_tags(value: str) -> dict[str, str]:
 
 
 def configured_selectors(campaign: Campaign, config: Config) -> list[tuple[str, str]]:
-    """(selector, source) pairs from campaign.toml and the configuration, in that order."""
+    """(selector, source) pairs from campaign.toml and the configuration, in that order.
+
+    The loader also lists a test send's signing selectors in ``campaign.dkim_selectors``;
+    those are checked at their signature's d= domain, not here at the From domain.
+    """
+    signing = {s.selector.lower() for s in signatures(campaign)}
     out: list[tuple[str, str]] = []
     for sel in campaign.dkim_selectors:
-        out.append((sel, "campaign"))
+        if sel.lower() not in signing:
+            out.append((sel, "campaign"))
     for sel in config.dns.dkim_selectors:
         out.append((sel, "config"))
     seen: set[str] = set()

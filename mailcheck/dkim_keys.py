@@ -117,9 +117,12 @@ def verify_message(raw: bytes, answers: Mapping[str, Answer]) -> list[DkimVerifi
                 ok = bool(checker.verify(idx=index, dnsfunc=dnsfunc))
                 error = "" if ok else _reason(handler.messages)
             except dkim.DKIMException as exc:
-                ok, error = False, str(exc) or type(exc).__name__
+                ok, error = False, _explain(str(exc) or type(exc).__name__)
             except Exception as exc:  # dkimpy on malformed input: report, never crash
-                ok, error = False, f"{type(exc).__name__}: {exc}"
+                ok, error = False, f"{type(exc).__name__}: {exc}"[:200]
+            answer = answers.get(key_name(selector, domain))
+            if not ok and answer is not None and answer.void:
+                error = f"no key is published at {key_name(selector, domain)}"
             results.append(
                 DkimVerification(
                     domain,
@@ -144,6 +147,15 @@ def _signature_tags(checker: object, index: int) -> dict[str, str]:
     if index >= len(sigs):
         return {}
     return parse_tags(sigs[index][1].decode("ascii", "replace"))
+
+
+def _explain(text: str) -> str:
+    lowered = text.lower()
+    if "body hash mismatch" in lowered:
+        return "the body was changed after signing (body hash mismatch)"
+    if "too small" in lowered:
+        return f"the key is too small for receivers ({text})"
+    return text[:200]
 
 
 def _reason(messages: list[str]) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from mailcheck.auth_model import DmarcFacts, org_domain
+from mailcheck.auth_model import DmarcFacts, ascii_domain, org_domain
 from mailcheck.spf import Lookup
 
 POLICIES = ("none", "quarantine", "reject")
@@ -115,7 +115,7 @@ def effective_policy(facts: DmarcFacts) -> tuple[str | None, str]:
 
 def aligned(from_domain: str, other: str, mode: str) -> bool:
     """Identifier alignment (RFC 7489 §3.1): strict = same name, relaxed = same org domain."""
-    a, b = from_domain.lower().rstrip("."), other.lower().rstrip(".")
+    a, b = ascii_domain(from_domain), ascii_domain(other)
     if mode == "s":
         return a == b
     return org_domain(a) == org_domain(b)

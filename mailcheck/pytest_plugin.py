@@ -285,8 +285,16 @@ class MailcheckSession:
         if self.config is None:
             raise MailcheckFailure(self._config_error or "mailcheck: no configuration")
         key = self.pass_key(item)
-        if self.cached_pass(key):
-            return  # unchanged since it last passed
+        if self.cached_pass(key):  # unchanged since it last passed: not checked again
+            entry = self.old_passes()[key]
+            checked = entry.get("checked_at")
+            stamp = checked if isinstance(checked, int | float) else 0
+            when = time.strftime("%Y-%m-%d %H:%M", time.localtime(stamp))
+            text = f"unchanged since it passed on {when}: not checked again"
+            if isinstance(entry.get("warnings"), str) and entry["warnings"]:
+                text += f"\n{entry['warnings']}"
+            item.add_report_section("call", "mailcheck", text)
+            return
         if not self.checked:
             self.check_batch(item.session)
         if self.batch_error:
@@ -303,10 +311,14 @@ class MailcheckSession:
         if result.errors or (self.strict and result.warnings):
             colour = item.config.get_terminal_writer().hasmarkup
             raise MailcheckFailure(format_campaign(result, colour=colour))
+        shown = format_campaign(result) if result.findings else ""
+        if shown:  # warnings: visible with -rP (or -rA) without failing the item
+            item.add_report_section("call", "mailcheck", shown)
         self.new_passes[key] = {
             "path": item.shown,
             "checked_at": time.time(),
             "network": not self.offline,
+            "warnings": shown,
         }
 
     def check_batch(self, session: pytest.Session) -> None:

@@ -9,6 +9,8 @@ void lookups (RFC 7208 §4.6.4). Targets with IP- or sender-dependent macros (``
 
 from __future__ import annotations
 
+import asyncio
+
 from mailcheck.auth_model import SpfFacts
 from mailcheck.spf import (
     DNS_MECHANISMS,
@@ -56,7 +58,7 @@ class _Walker:
         answer = await self.lookup.query(domain, "TXT")
         if answer.failed:
             self.facts.chain.append(Step(domain, "", via, len(stack), answer.error))
-            self.facts.limit_errors.append(
+            self.facts.unverified.append(
                 f"{via}:{domain} could not be looked up ({answer.error or answer.status})"
             )
             return
@@ -91,6 +93,7 @@ class _Walker:
         if depth > MAX_DEPTH:
             self.facts.limit_errors.append(f"{domain}: includes nested too deep")
             return
+        await self._prefetch(record, domain)
         for mech in record.mechanisms:
             if mech.name not in DNS_MECHANISMS:
                 continue
@@ -124,6 +127,24 @@ class _Walker:
             target = await self._static_target(record.redirect, domain)
             if target is not None:
                 await self._follow(target, "redirect", here, main=main)
+
+    async def _prefetch(self, record: Record, domain: str) -> None:
+        """Ask this record's lookups all at once, so slow names cost one timeout per level of
+        the tree rather than one per term; the walk below then reads the run's cache."""
+        wanted: list[tuple[str, str]] = []
+        for mech in record.mechanisms:
+            if mech.name not in DNS_MECHANISMS or mech.name == "ptr":
+                continue
+            target = await self._static_target(mech.domain, domain)
+            if target is None:
+                continue
+            types = {"include": ("TXT",), "a": ("A", "AAAA"), "mx": ("MX",), "exists": ("A",)}
+            wanted.extend((target, t) for t in types[mech.name])
+        if record.redirect is not None:
+            target = await self._static_target(record.redirect, domain)
+            if target is not None:
+                wanted.append((target, "TXT"))
+        await asyncio.gather(*(self.lookup.query(name, t) for name, t in wanted))
 
     def _note_all(self, record: Record, via: str) -> None:
         qualifier = next((m.qualifier for m in record.mechanisms if m.name == "all"), None)

@@ -61,8 +61,13 @@ def environment() -> jinja2.Environment:
 def json_for_html(data: object) -> Markup:
     """JSON safe inside a ``<script type="application/json">`` block (no ``</script>`` escape)."""
     text = json.dumps(data, ensure_ascii=False, default=str)
-    for char, code in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                       ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, code in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, code)
     return Markup(text)
 
@@ -180,6 +185,7 @@ class LinkRow:
     hops: list[tuple[int, str]]
     utm: list[tuple[str, str]]
     unsubscribe: bool
+    raw: str = ""  # the href as written in the template, when rendering changed it
 
     @property
     def bad(self) -> bool:
@@ -231,6 +237,7 @@ def link_rows(campaign: Campaign, facts: Facts, offline: bool) -> list[LinkRow]:
                 hops=hops,
                 utm=utm_parameters(link.href),
                 unsubscribe=is_unsubscribe(link),
+                raw=link.raw if link.raw and link.raw != link.href else "",
             )
         )
     rows.sort(key=lambda r: not r.bad)  # problems first, otherwise document order
@@ -288,10 +295,18 @@ def _scalar(value: Any) -> str:
 # The DNS facts' shape, read by duck typing: the parts and fields worth showing a client, in
 # order. Anything else (a part with other fields, a type from a plugin) is shown generically.
 AUTH_PARTS: dict[str, tuple[str, ...]] = {
-    "spf": ("status", "records", "lookups", "void_lookups", "all_qualifier", "has_redirect",
-            "syntax_errors", "limit_errors", "dns_error"),
-    "dmarc": ("status", "record_domain", "record", "policy", "policy_tag", "errors",
-              "dns_error"),
+    "spf": (
+        "status",
+        "records",
+        "lookups",
+        "void_lookups",
+        "all_qualifier",
+        "has_redirect",
+        "syntax_errors",
+        "limit_errors",
+        "dns_error",
+    ),
+    "dmarc": ("status", "record_domain", "record", "policy", "policy_tag", "errors", "dns_error"),
 }
 DKIM_FIELDS = ("status", "source", "key_type", "bits", "testing", "record", "error")
 _DKIM_D = re.compile(r"(?:^|;)\s*d\s*=\s*([^;\s]+)", re.I)

@@ -18,9 +18,21 @@ from mailcheck.config import Config
 # Every key the template reads; a store that omits one still gets a report ("—").
 EMPTY_PERIOD: dict[str, Any] = dict.fromkeys(
     (
-        "client", "period", "launches", "error_free", "error_free_rate", "incidents",
-        "caught_before_launch", "on_time_rate", "mttr_hours", "open_incidents", "refused",
-        "forced", "by_code", "targets", "bonus_coefficient",
+        "client",
+        "period",
+        "launches",
+        "error_free",
+        "error_free_rate",
+        "incidents",
+        "caught_before_launch",
+        "on_time_rate",
+        "mttr_hours",
+        "open_incidents",
+        "refused",
+        "forced",
+        "by_code",
+        "targets",
+        "bonus_coefficient",
     )
 )
 CHART_WIDTH = 720

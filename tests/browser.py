@@ -130,14 +130,18 @@ def _unfilter(ftype: int, line: bytes, prev: bytes, bpp: int) -> bytes:
     return bytes(out)
 
 
-def pixel(data: bytes, x: int, y: int) -> tuple[int, ...]:
-    _, _, bpp, rows = png_pixels(data)
-    return tuple(rows[y][x * bpp : x * bpp + 3])
+class Image:
+    """A decoded screenshot."""
 
+    def __init__(self, data: bytes) -> None:
+        self.width, self.height, self.bpp, self.rows = png_pixels(data)
 
-def distinct_colours(data: bytes) -> int:
-    _, _, bpp, rows = png_pixels(data)
-    colours: set[bytes] = set()
-    for row in rows:
-        colours.update(row[i : i + bpp] for i in range(0, len(row), bpp))
-    return len(colours)
+    def pixel(self, x: int, y: int) -> tuple[int, ...]:
+        return tuple(self.rows[y][x * self.bpp : x * self.bpp + 3])
+
+    def distinct_colours(self) -> int:
+        colours: set[bytes] = set()
+        step = self.bpp
+        for row in self.rows:
+            colours.update(row[i : i + step] for i in range(0, len(row), step))
+        return len(colours)

@@ -9,6 +9,8 @@ from auth_helpers import AuthDns, codes, findings, make_campaign, message, sign
 
 from mailcheck.auth_model import signatures
 
+pytestmark = pytest.mark.network  # a real NSD on loopback
+
 VECTOR = Path("/work/shared/vectors/dkim/rfc6376.signed.msg")
 
 
@@ -49,6 +51,7 @@ def test_rfc8463_sample_altered_body_fails(auth_dns: AuthDns) -> None:
     found = findings(campaign, auth_dns.config(), "DKIM004")
     assert len(found) == 2  # both the ed25519 and the RSA signature
     assert {f.location.split(".")[0] for f in found} == {"brisbane", "test"}
+    assert all("the body was changed after signing" in f.message for f in found)
 
 
 @pytest.mark.parametrize(("key", "selector"), [("rsa2048", "k2048"), ("ed", "ed")])
@@ -63,6 +66,9 @@ def test_1024_bit_key_is_a_warning(auth_dns: AuthDns) -> None:
 def test_512_bit_key_is_an_error_and_does_not_verify(auth_dns: AuthDns) -> None:
     raw = signed(auth_dns, "rsa512", "weak")
     assert dkim_codes(auth_dns, raw) == [("DKIM002", "error"), ("DKIM004", "error")]
+    campaign = make_campaign("news@good.test", raw_message=raw)
+    (failure,) = findings(campaign, auth_dns.config(), "DKIM004")
+    assert "key is too small" in failure.message
 
 
 def test_testing_mode(auth_dns: AuthDns) -> None:
@@ -73,11 +79,19 @@ def test_wrong_published_key_does_not_verify(auth_dns: AuthDns) -> None:
     assert dkim_codes(auth_dns, signed(auth_dns, "stale", "stale")) == [("DKIM004", "error")]
 
 
+def test_header_changed_after_signing(auth_dns: AuthDns) -> None:
+    raw = signed(auth_dns, "ed", "ed").replace(b"Subject: ", b"Subject: RE: ", 1)
+    campaign = make_campaign("news@good.test", raw_message=raw)
+    (failure,) = findings(campaign, auth_dns.config(), "DKIM")
+    assert failure.code == "DKIM004" and "does not match the signed headers" in failure.message
+
+
 def test_signing_selector_without_key(auth_dns: AuthDns) -> None:
     raw = signed(auth_dns, "rsa2048", "nokey")
     found = findings(make_campaign("news@good.test", raw_message=raw), auth_dns.config(), "DKIM")
     assert codes(found) == [("DKIM001", "error"), ("DKIM004", "error")]
     assert "nokey._domainkey.good.test" in found[0].message
+    assert "no key is published at nokey._domainkey.good.test" in found[1].message
 
 
 def test_configured_selectors(auth_dns: AuthDns) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from auth_helpers import AuthDns, codes, findings, make_campaign, message, sign
+from dns_server import NsdPool
 
 from mailcheck.dmarc import aligned, parse_dmarc
+
+pytestmark = pytest.mark.network  # a real NSD on loopback
 
 
 def dmarc(auth_dns: AuthDns, from_addr: str, **kw: object) -> list[tuple[str, str]]:
@@ -96,3 +100,21 @@ def test_parse_and_align_units() -> None:
     assert aligned("news.shop.example.co.uk", "bounce.example.co.uk", "r")
     assert not aligned("a.example.co.uk", "b.co.uk", "r")
     assert not aligned("news.shop.example.com", "shop.example.com", "s")
+    # a Cyrillic From domain and the same domain as an A-label in DKIM d=
+    assert aligned("новости.магазин.рф", "xn--80aairftm.xn--p1ai", "r")
+    assert aligned("Магазин.РФ", "xn--80aairftm.xn--p1ai", "s")
+
+
+def test_refused_answer_is_a_warning(auth_dns: AuthDns, nsd_pool: NsdPool) -> None:
+    # a nameserver that is not authoritative for the name answers REFUSED (as a broken
+    # delegation does): not verified, never "no record"
+    refusing = nsd_pool.serve(
+        "refusing", {"www.other.example": [("A", "192.0.2.3")]}, "other.example"
+    )
+
+    def route(name: str, rdtype: str) -> list[str] | None:
+        return [refusing.nameserver] if name.startswith("_dmarc.") else None
+
+    found = findings(make_campaign("a@good.test"), auth_dns.config(), "DMARC", router=route)
+    assert codes(found) == [("DMARC001", "warning")]
+    assert "REFUSED" in found[0].message and "could not verify" in found[0].message

@@ -9,6 +9,8 @@ from dns_server import BlackHole, NsdPool
 
 from mailcheck.net.dns import DnsClient, parse_nameserver, to_dns_name
 
+pytestmark = pytest.mark.network  # a real NSD on loopback
+
 ZONE = {
     "multi.example": [("TXT", ["v=spf1 ", "ip4:192.0.2.0/24", " -all"]), ("A", "192.0.2.1")],
     "long.example": [("TXT", "x" * 300)],  # split into 255 + 45 octet strings
@@ -130,3 +132,12 @@ def test_invalid_names_are_not_sent(ns: str) -> None:
         return client
 
     assert asyncio.run(go()).stats.queries == 0
+
+
+def test_missing_nsd_fails_the_test_with_the_reason(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dns_server
+
+    monkeypatch.setattr(dns_server, "NSD", "/nonexistent/sbin/nsd")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(pytest.fail.Exception, match="NSD is not installed"):
+        dns_server.Nsd({}).start()

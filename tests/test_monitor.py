@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import pytest
+from helpers import write_campaign
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 
 from mailcheck.cli import main
@@ -34,12 +35,17 @@ class Site:
     def __init__(self) -> None:
         self.status: dict[str, int] = {}
         self.hits: dict[str, int] = {}
+        self.requests: list[tuple[str, str]] = []  # (method, path)
+        self.head_status: dict[str, int] = {}  # a different answer to HEAD
         site = self
 
         class Handler(BaseHTTPRequestHandler):
             def _answer(self, body: bool) -> None:
                 site.hits[self.path] = site.hits.get(self.path, 0) + 1
+                site.requests.append((self.command, self.path))
                 code = site.status.get(self.path, 404)
+                if not body:
+                    code = site.head_status.get(self.path, code)
                 self.send_response(code)
                 self.send_header("Content-Length", "2")
                 self.end_headers()
@@ -83,7 +89,9 @@ def closed_port_url() -> str:
     return f"http://127.0.0.1:{port}/gone"  # nothing listens there any more
 
 
-async def simple_check_urls(urls: list[str], config: Config) -> dict[str, LinkResult]:
+async def simple_check_urls(
+    urls: list[str], config: Config, *, unsubscribe: Iterable[str] = ()
+) -> dict[str, LinkResult]:
     """A minimal checker with the ``check_urls`` protocol: HEAD, status → verdict."""
     out: dict[str, LinkResult] = {}
     async with httpx.AsyncClient(timeout=config.links.timeout) as client:
@@ -196,7 +204,9 @@ def test_links_that_died_after_launch_become_incidents_once(
 def test_nothing_to_check_makes_no_request(store: Store, site: Site) -> None:
     launch(store, "bf", [LaunchedLink(site.url("/x"), "a", "link", "broken", 404)])
 
-    async def must_not_run(urls: list[str], config: Config) -> dict[str, LinkResult]:
+    async def must_not_run(
+        urls: list[str], config: Config, *, unsubscribe: Iterable[str] = ()
+    ) -> dict[str, LinkResult]:
         raise AssertionError("no link needed checking")
 
     report = monitor(store, CONFIG, days=7, now=NOW, checker=must_not_run)
@@ -216,10 +226,6 @@ def test_monitor_command(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    import mailcheck.net.links as links_module
-
-    if not hasattr(links_module, "check_urls"):  # before the link checker lands
-        monkeypatch.setattr(links_module, "check_urls", simple_check_urls, raising=False)
     monkeypatch.chdir(tmp_path)
     (tmp_path / "mailcheck.toml").write_text("[links]\nallow-private = true\n")
     db = f"sqlite:///{tmp_path}/log.db"
@@ -242,3 +248,61 @@ def test_monitor_command(
     assert "already logged" in capsys.readouterr().out
     assert main(["monitor", "--days", "0"]) == 2
     assert "--days must be a positive" in capsys.readouterr().err
+
+
+def test_launch_online_then_monitor_end_to_end(
+    tmp_path: Path,
+    site: Site,
+    black_hole: object,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The real link checker records verdicts at launch; the monitor finds what died since."""
+    for path in ("/sale", "/banner.png", "/u/7f3a"):
+        site.status[path] = 200
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MAILCHECK_DB", f"sqlite:///{tmp_path}/log.db")
+    (tmp_path / "mailcheck.toml").write_text(
+        "[links]\nallow-private = true\ntimeout = 5\nretries = 0\n"
+        f'[dns]\nnameservers = ["{black_hole.nameserver}"]\ntimeout = 1\n'  # type: ignore[attr-defined]
+    )
+    write_campaign(
+        tmp_path,
+        "bf",
+        id="bf-2026",
+        client="Ромашка",
+        body=f"""<p>Привет!</p>
+        <p><a href="{site.url("/sale")}">Купить со скидкой</a></p>
+        <p><img src="{site.url("/banner.png")}" alt="Баннер"></p>
+        <p><a href="{site.url("/u/7f3a")}">Отписаться</a></p>""",
+    )
+    code = main(["launch", "--no-cache", "--select", "LNK,UNS001,SUB,PRE", "--format", "json",
+                 "bf"])  # fmt: skip
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0, out
+    launch_id = out["launch"]["id"]
+    with open_store(f"sqlite:///{tmp_path}/log.db") as st:
+        links = {lk.url: lk for lk in st.launch_links([launch_id])[launch_id]}
+    assert links[site.url("/sale")].verdict == "ok" and links[site.url("/sale")].status == 200
+    assert links[site.url("/banner.png")].purpose == "image"
+    assert links[site.url("/u/7f3a")].purpose == "unsubscribe"
+
+    site.status["/sale"] = 404
+    site.status["/banner.png"] = 503
+    # only the link's text says it unsubscribes; a GET here could unsubscribe a recipient
+    site.head_status["/u/7f3a"] = 405
+    site.requests.clear()
+    assert main(["monitor", "--format", "json"]) == 1
+    assert ("GET", "/u/7f3a") not in site.requests
+    assert ("HEAD", "/u/7f3a") in site.requests
+    data = json.loads(capsys.readouterr().out)
+    assert sorted((d["code"], d["url"]) for d in data["dead"]) == [
+        ("LNK001", site.url("/sale")),
+        ("LNK006", site.url("/banner.png")),
+    ]
+    assert main(["monitor"]) == 0  # logged once
+    capsys.readouterr()
+    assert main(["kpi", "--client", "Ромашка", "--format", "json"]) == 0
+    [period] = json.loads(capsys.readouterr().out)["periods"]
+    assert period["launches"] == 1 and period["error_free"] == 0
+    assert period["by_code"] == {"LNK001": 1, "LNK006": 1}

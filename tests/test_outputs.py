@@ -26,10 +26,17 @@ def _results() -> list[CampaignResult]:
         CampaignResult(
             bf,
             [
-                Finding("SUB002", "subject-too-long", E, "subject is 63 characters (max 50)",
-                        "subject"),
-                Finding("LNK001", "link-broken", E, "404 Not Found, 100% broken: <a>",
-                        "email.html:12", "https://acme.example/sale?utm_source=email"),
+                Finding(
+                    "SUB002", "subject-too-long", E, "subject is 63 characters (max 50)", "subject"
+                ),
+                Finding(
+                    "LNK001",
+                    "link-broken",
+                    E,
+                    "404 Not Found, 100% broken: <a>",
+                    "email.html:12",
+                    "https://acme.example/sale?utm_source=email",
+                ),
                 Finding("IMG001", "image-without-alt", W, "image has no alt", "line 40"),
                 Finding("INP001", "input-unreadable", E, "bad, really: bad\nsecond line"),
             ],
@@ -51,9 +58,11 @@ _REGION = {
 _ARTIFACT_LOCATION = {
     "type": "object",
     "required": ["uri"],
-    "properties": {"uri": {"type": "string", "pattern": r"^[^\s\\]+$"},
-                   "uriBaseId": {"type": "string"},
-                   "index": {"type": "integer", "minimum": 0}},
+    "properties": {
+        "uri": {"type": "string", "pattern": r"^[^\s\\]+$"},
+        "uriBaseId": {"type": "string"},
+        "index": {"type": "integer", "minimum": 0},
+    },
 }
 _RULE = {
     "type": "object",
@@ -63,8 +72,10 @@ _RULE = {
         "name": {"type": "string"},
         "shortDescription": _MESSAGE,
         "fullDescription": _MESSAGE,
-        "help": {"type": "object", "properties": {"text": {"type": "string"},
-                                                  "markdown": {"type": "string"}}},
+        "help": {
+            "type": "object",
+            "properties": {"text": {"type": "string"}, "markdown": {"type": "string"}},
+        },
         "defaultConfiguration": {
             "type": "object",
             "properties": {"level": {"enum": ["none", "note", "warning", "error"]}},
@@ -129,7 +140,11 @@ SARIF_SCHEMA = {
 }
 
 _TYPES: dict[str, Any] = {
-    "object": dict, "array": list, "string": str, "integer": int, "boolean": bool,
+    "object": dict,
+    "array": list,
+    "string": str,
+    "integer": int,
+    "boolean": bool,
 }
 
 
@@ -231,8 +246,9 @@ def test_sarif_fingerprints_are_stable_across_message_changes() -> None:
     first = json.loads(render("sarif", _results()))["runs"][0]["results"]
     changed = _results()
     old = changed[0].findings[0]
-    changed[0].findings[0] = Finding(old.code, old.rule, old.severity,
-                                     "subject is 71 characters (max 50)", old.location)
+    changed[0].findings[0] = Finding(
+        old.code, old.rule, old.severity, "subject is 71 characters (max 50)", old.location
+    )
     second = json.loads(render("sarif", changed))["runs"][0]["results"]
     fp1 = [r["partialFingerprints"] for r in first]
     fp2 = [r["partialFingerprints"] for r in second]
@@ -258,7 +274,9 @@ def test_junit_one_suite_one_case_per_campaign() -> None:
     assert suite.get("tests") == "3" and suite.get("failures") == "1"
     cases = suite.findall("testcase")
     assert [c.get("name") for c in cases] == [
-        "campaigns/чёрная-пятница/campaign.toml", "sends/promo.eml", "ok.html"
+        "campaigns/чёрная-пятница/campaign.toml",
+        "sends/promo.eml",
+        "ok.html",
     ]
     failure = cases[0].find("failure")
     assert failure is not None
@@ -293,9 +311,7 @@ def test_github_annotations() -> None:
     annotations = [line for line in lines if line.startswith("::")]
     assert len(annotations) == 5
     lnk = next(a for a in annotations if "title=LNK001" in a)
-    assert lnk.startswith(
-        "::error file=campaigns/чёрная-пятница/email.html,line=12,title=LNK001::"
-    )
+    assert lnk.startswith("::error file=campaigns/чёрная-пятница/email.html,line=12,title=LNK001::")
     assert "100%25 broken" in lnk
     inp = next(a for a in annotations if "title=INP001" in a)
     assert "bad, really: bad%0Asecond line" in inp  # message keeps , and : (data, not property)
@@ -328,8 +344,13 @@ def test_pre_commit_hooks_file() -> None:
         assert hook["entry"] == "mailcheck check"
         assert hook["pass_filenames"] is False  # a campaign directory is one unit
         files = re.compile(hook["files"])
-        for path in ("campaigns/bf/campaign.toml", "sends/a.eml", "x/email.html", "y.htm",
-                     "campaigns/bf/recipients.csv"):
+        for path in (
+            "campaigns/bf/campaign.toml",
+            "sends/a.eml",
+            "x/email.html",
+            "y.htm",
+            "campaigns/bf/recipients.csv",
+        ):
             assert files.search(path), path
         for path in ("setup.py", "campaign.toml.bak", "README.md"):
             assert not files.search(path), path
@@ -348,15 +369,21 @@ def test_check_formats_end_to_end(
 
     monkeypatch.chdir(tmp_path)
     write_campaign(tmp_path / "campaigns", "ok")
-    write_campaign(tmp_path / "campaigns", "long",
-                   subject="Чёрная пятница в ACME: скидки до 70% на всю зимнюю коллекцию и шапки")
+    write_campaign(
+        tmp_path / "campaigns",
+        "long",
+        subject="Чёрная пятница в ACME: скидки до 70% на всю зимнюю коллекцию и шапки",
+    )
     assert main(["check", "--offline", "--format", fmt, "campaigns"]) == 1
     out = capsys.readouterr().out
     if fmt == "sarif":
         data = json.loads(out)
         assert validate(data, SARIF_SCHEMA) == []
-        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-                for r in data["runs"][0]["results"] if r["ruleId"] == "SUB002"}
+        uris = {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            for r in data["runs"][0]["results"]
+            if r["ruleId"] == "SUB002"
+        }
         assert uris == {"campaigns/long/campaign.toml"}
     elif fmt == "junit":
         suite = ET.fromstring(out.encode()).find("testsuite")

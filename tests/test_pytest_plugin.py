@@ -11,23 +11,35 @@ from mailcheck.pytest_plugin import read_passes, write_passes
 from tests.helpers import write_campaign
 
 # Counts engine calls of the run under test, so tests can see what was (not) re-checked.
-COUNTING_CONFTEST = '''
+COUNTING_CONFTEST = """
 import mailcheck.engine as engine
 
-_prepare, _check = engine.prepare, engine.check_campaigns
+_originals = {}
 
-def prepare(source, config):
-    with open("prepared.log", "a", encoding="utf-8") as fh:
-        fh.write(source.shown + "\\n")
-    return _prepare(source, config)
 
-def check_campaigns(campaigns, config, **kw):
-    with open("batches.log", "a", encoding="utf-8") as fh:
-        fh.write(str(len(list(campaigns))) + "\\n")
-    return _check(campaigns, config, **kw)
+def pytest_configure(config):
+    # in-process runs share the engine module with the outer test run: restore it afterwards
+    _originals.update(prepare=engine.prepare, check_campaigns=engine.check_campaigns)
+    prepare, check = engine.prepare, engine.check_campaigns
 
-engine.prepare, engine.check_campaigns = prepare, check_campaigns
-'''
+    def counting_prepare(source, config):
+        with open("prepared.log", "a", encoding="utf-8") as fh:
+            fh.write(source.shown + "\\n")
+        return prepare(source, config)
+
+    def counting_check(campaigns, config, **kw):
+        campaigns = list(campaigns)
+        with open("batches.log", "a", encoding="utf-8") as fh:
+            fh.write(str(len(campaigns)) + "\\n")
+        return check(campaigns, config, **kw)
+
+    engine.prepare, engine.check_campaigns = counting_prepare, counting_check
+
+
+def pytest_unconfigure(config):
+    engine.prepare = _originals["prepare"]
+    engine.check_campaigns = _originals["check_campaigns"]
+"""
 
 LOOSE_HTML = """<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>Weekly digest</title></head><body>
@@ -109,7 +121,8 @@ def test_under_xdist(project: pytest.Pytester) -> None:
     # the controller wrote both passes the workers reported
     passes = read_passes(project.path / ".mailcheck" / "pytest-pass.json")
     assert sorted(p["path"] for p in passes.values()) == [
-        "campaigns/good/campaign.toml", "loose/digest.html"
+        "campaigns/good/campaign.toml",
+        "loose/digest.html",
     ]
 
 
@@ -127,7 +140,8 @@ def test_unchanged_passes_are_not_rechecked(project: pytest.Pytester) -> None:
     html.write_text(html.read_text(encoding="utf-8").replace("Hello!", "Hello again!"))
     project.runpytest("--mailcheck", "--mailcheck-offline").assert_outcomes(passed=2, failed=1)
     assert sorted(lines(project.path / "prepared.log")) == [
-        "campaigns/bad/campaign.toml", "campaigns/good/campaign.toml"
+        "campaigns/bad/campaign.toml",
+        "campaigns/good/campaign.toml",
     ]
     (project.path / "prepared.log").unlink()
     (project.path / "mailcheck.toml").write_text("subject-max = 60\n")
@@ -148,7 +162,12 @@ def test_strict_fails_on_warnings(project: pytest.Pytester) -> None:
     (project.path / "loose" / "digest.html").write_text(
         LOOSE_HTML.replace("<p>Hello!</p>", '<p>Hello!</p><img src="https://shop.test/a.png">')
     )
-    project.runpytest("--mailcheck", "--mailcheck-offline", "loose").assert_outcomes(passed=1)
+    result = project.runpytest("--mailcheck", "--mailcheck-offline", "-rP", "loose")
+    result.assert_outcomes(passed=1)
+    assert "IMG001" in result.stdout.str()  # warnings are shown for passing items with -rP
+    again = project.runpytest("--mailcheck", "--mailcheck-offline", "-rP", "loose")
+    again.assert_outcomes(passed=1)
+    assert "not checked again" in again.stdout.str() and "IMG001" in again.stdout.str()
     result = project.runpytest("--mailcheck", "--mailcheck-offline", "--mailcheck-strict", "loose")
     result.assert_outcomes(failed=1)
     assert "IMG001" in result.stdout.str()
@@ -156,14 +175,14 @@ def test_strict_fails_on_warnings(project: pytest.Pytester) -> None:
 
 def test_mailcheck_fixture(project: pytest.Pytester) -> None:
     project.makepyfile(
-        test_custom='''
+        test_custom="""
         def test_bad_campaign(mailcheck):
             results = mailcheck.check("campaigns/bad", offline=True)
             errors = [f.code for f in results[0].findings if f.severity.value == "error"]
             assert errors == ["SUB002"]
             assert mailcheck.config.subject_max == 50
             assert "SUB002" in mailcheck.format(results)
-        '''
+        """
     )
     project.runpytest("test_custom.py").assert_outcomes(passed=1)
 

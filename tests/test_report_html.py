@@ -76,12 +76,26 @@ def campaign(
     links: list[Link] | None = None,
     cid: str = "acme-2026-11-black-friday",
 ) -> Campaign:
-    links = links if links is not None else [
-        Link("https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf",
-             "a", "Купить", 12),
-        Link("https://acme.example/gone", "a", "Старая акция", 20),
-        Link("https://acme.example/unsubscribe?u=1", "a", "Отписаться", 30),
-    ]
+    links = (
+        links
+        if links is not None
+        else [
+            Link(
+                "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf",
+                "a",
+                "Купить",
+                12,
+            ),
+            Link("https://acme.example/gone", "a", "Старая акция", 20),
+            Link(
+                "https://acme.example/unsubscribe?u=1",
+                "a",
+                "Отписаться",
+                30,
+                "https://acme.example/unsubscribe?u={{ uid }}",
+            ),
+        ]
+    )
     doc = Document(title=subject, preheader=preheader, links=links)
     c = Campaign(
         id=cid,
@@ -101,22 +115,31 @@ def facts() -> Facts:
     return Facts(
         gathered=True,
         links={
-            "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf":
-                LinkResult(
-                    "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf",
-                    "ok", 200, "200 OK",
-                    (Hop("http://acme.example/sale", 301), Hop("https://acme.example/sale", 200)),
-                ),
+            "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf": LinkResult(
+                "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf",
+                "ok",
+                200,
+                "200 OK",
+                (Hop("http://acme.example/sale", 301), Hop("https://acme.example/sale", 200)),
+            ),
             "https://acme.example/gone": LinkResult(
-                "https://acme.example/gone", "broken", 404, "404 Not Found",
+                "https://acme.example/gone",
+                "broken",
+                404,
+                "404 Not Found",
                 (Hop("https://acme.example/gone", 404),),
             ),
         },
         auth={
             "acme.example": DomainAuth(
                 "acme.example",
-                spf=SpfFacts("acme.example", "ok", ("v=spf1 include:_spf.esp.example -all",), 3,
-                             ["include:_spf.esp.example"]),
+                spf=SpfFacts(
+                    "acme.example",
+                    "ok",
+                    ("v=spf1 include:_spf.esp.example -all",),
+                    3,
+                    ["include:_spf.esp.example"],
+                ),
                 dmarc=DmarcFacts("ok", "v=DMARC1; p=reject", "reject", {"p": "reject"}),
                 dkim={"k1": DkimKey("k1", "ok", 2048), "k2": DkimKey("k2", "missing")},
                 notes=["selector k3 not verified"],
@@ -130,8 +153,9 @@ def facts() -> Facts:
 def findings() -> list[Finding]:
     return [
         Finding("INP001", "input-unreadable", E, "cannot decode: битая кодировка"),
-        Finding("LNK001", "link-broken", E, "404 Not Found", "line 20",
-                "https://acme.example/gone"),
+        Finding(
+            "LNK001", "link-broken", E, "404 Not Found", "line 20", "https://acme.example/gone"
+        ),
         Finding("IMG001", "image-without-alt", W, "image has no alt", "line 40"),
     ]
 
@@ -145,7 +169,7 @@ def report(results: list[CampaignResult], config: Config | None = None, **kw: ob
 
 def test_verdict_comes_first_then_findings_with_how_to_fix() -> None:
     html = report([CampaignResult(campaign(), findings())])
-    body = html[html.index("<main>"):]
+    body = html[html.index("<main>") :]
     assert "2 errors: not ready to send" in body
     assert body.index("not ready to send") < body.index("LNK001") < body.index("IMG001")
     # errors before warnings; the fix text comes from the rule's "How to fix" section
@@ -177,6 +201,7 @@ def test_link_table_status_redirects_utm() -> None:
     assert "<b>301</b> http://acme.example/sale" in table
     assert "<dt>utm_campaign</dt><dd>bf</dd>" in table
     assert '<span class="tag">unsubscribe</span>' in table
+    assert "in the template: <code>https://acme.example/unsubscribe?u={{ uid }}</code>" in table
     assert 'rel="noopener noreferrer"' in table
 
 
@@ -208,8 +233,7 @@ def test_authentication_tables() -> None:
 
 def test_describe_flattens_dataclasses_dicts_lists() -> None:
     rows = dict(describe(Unknown("v=spf1 -all", {"ttl": 300, "x": None}, [])))
-    assert rows == {"record": "v=spf1 -all", "parts.ttl": "300", "parts.x": "—",
-                    "selectors": "—"}
+    assert rows == {"record": "v=spf1 -all", "parts.ttl": "300", "parts.x": "—", "selectors": "—"}
     assert describe(None) == [("value", "—")]
     assert dict(describe({"ok": True, "items": [{"a": 1}]})) == {"ok": "yes", "items[0].a": "1"}
 
@@ -239,8 +263,10 @@ def test_agency_and_logo_inlined(tmp_path: Path) -> None:
 
 def test_markdown_lite_escapes_before_formatting() -> None:
     out = str(markdown_lite("Use `<b>` here.\n\n- one `x`\n- two <i>"))
-    assert out == ("<p>Use <code>&lt;b&gt;</code> here.</p>"
-                   "<ul><li>one <code>x</code></li><li>two &lt;i&gt;</li></ul>")
+    assert out == (
+        "<p>Use <code>&lt;b&gt;</code> here.</p>"
+        "<ul><li>one <code>x</code></li><li>two &lt;i&gt;</li></ul>"
+    )
 
 
 # --- security: nothing runs, nothing loads -----------------------------------------------------
@@ -264,17 +290,32 @@ def hostile_campaign(server: str) -> Campaign:
     )
     links = [
         Link("javascript:document.title='PWNED-href'", "a", HOSTILE_LINK_TEXT, 3),
-        Link(f"{server}/\"onmouseover=\"alert(1)", "a", "quote", 4),
+        Link(f'{server}/"onmouseover="alert(1)', "a", "quote", 4),
     ]
-    return campaign(subject=HOSTILE_SUBJECT, preheader=HOSTILE_PREHEADER, html=body, links=links,
-                    cid="</title><script>document.title='PWNED-id'</script>")
+    return campaign(
+        subject=HOSTILE_SUBJECT,
+        preheader=HOSTILE_PREHEADER,
+        html=body,
+        links=links,
+        cid="</title><script>document.title='PWNED-id'</script>",
+    )
 
 
 def test_hostile_text_is_escaped_in_the_source() -> None:
     c = hostile_campaign("http://127.0.0.1:9")
-    result = CampaignResult(c, [Finding("LNK003", "link-placeholder", E,
-                                        "javascript: link <script>x</script>", "line 3",
-                                        "javascript:document.title='PWNED-href'")])
+    result = CampaignResult(
+        c,
+        [
+            Finding(
+                "LNK003",
+                "link-placeholder",
+                E,
+                "javascript: link <script>x</script>",
+                "line 3",
+                "javascript:document.title='PWNED-href'",
+            )
+        ],
+    )
     html = report([result])
     assert html.count("<script") == 1  # only the JSON data block
     assert '<script type="application/json" id="mailcheck-results">' in html
@@ -300,8 +341,7 @@ def test_embedded_json_is_escaped_and_parses_back() -> None:
 
 
 def test_report_loads_nothing_from_outside() -> None:
-    html = report([CampaignResult(campaign(), findings())],
-                  Config(report=ReportConfig(agency="A")))
+    html = report([CampaignResult(campaign(), findings())], Config(report=ReportConfig(agency="A")))
     outside_srcdoc = re.sub(r'srcdoc="[^"]*"', "", html)
     assert not re.search(r"\bsrc=[\"']?(?!data:)", outside_srcdoc)
     assert "<link" not in outside_srcdoc and "@import" not in outside_srcdoc
@@ -313,23 +353,60 @@ def test_report_loads_nothing_from_outside() -> None:
 KPI = {
     "version": 1,
     "periods": [
-        {"client": "acme", "period": "2026-10", "launches": 20, "error_free": 18,
-         "error_free_rate": 0.9, "incidents": 3, "caught_before_launch": 7, "on_time_rate": 0.95,
-         "by_code": {"LNK001": 2, "PER002": 1}},
-        {"client": "acme", "period": "2026-09", "launches": 10, "error_free": 10,
-         "error_free_rate": 1.0, "incidents": 0, "caught_before_launch": 2, "on_time_rate": 1.0,
-         "by_code": {}},
-        {"client": "acme", "period": "2026-11", "launches": 25, "error_free": 24,
-         "error_free_rate": 0.96, "incidents": 1, "caught_before_launch": 9, "on_time_rate": 1.0,
-         "by_code": {"UTM001": 1},
-         "by_severity": {"error": 1, "warning": 0}, "mttr_hours": 5.5, "open_incidents": 1,
-         "refused": 3, "forced": 1,
-         "targets": {"error_free_rate": {"plan": 0.95, "fact": 0.96, "ratio": 1.0105},
-                     "launches": {"plan": 30, "fact": 25, "ratio": 0.8333}},
-         "bonus_coefficient": 1.01},
-        {"client": "<b>Бета</b>", "period": "2026-11", "launches": 0, "error_free": 0,
-         "error_free_rate": None, "incidents": 0, "caught_before_launch": 0,
-         "on_time_rate": None, "by_code": {}},
+        {
+            "client": "acme",
+            "period": "2026-10",
+            "launches": 20,
+            "error_free": 18,
+            "error_free_rate": 0.9,
+            "incidents": 3,
+            "caught_before_launch": 7,
+            "on_time_rate": 0.95,
+            "by_code": {"LNK001": 2, "PER002": 1},
+        },
+        {
+            "client": "acme",
+            "period": "2026-09",
+            "launches": 10,
+            "error_free": 10,
+            "error_free_rate": 1.0,
+            "incidents": 0,
+            "caught_before_launch": 2,
+            "on_time_rate": 1.0,
+            "by_code": {},
+        },
+        {
+            "client": "acme",
+            "period": "2026-11",
+            "launches": 25,
+            "error_free": 24,
+            "error_free_rate": 0.96,
+            "incidents": 1,
+            "caught_before_launch": 9,
+            "on_time_rate": 1.0,
+            "by_code": {"UTM001": 1},
+            "by_severity": {"error": 1, "warning": 0},
+            "mttr_hours": 5.5,
+            "open_incidents": 1,
+            "refused": 3,
+            "forced": 1,
+            "targets": {
+                "error_free_rate": {"plan": 0.95, "fact": 0.96, "ratio": 1.0105},
+                "launches": {"plan": 30, "fact": 25, "ratio": 0.8333},
+            },
+            "bonus_coefficient": 1.01,
+        },
+        {
+            "client": "<b>Бета</b>",
+            "period": "2026-11",
+            "launches": 0,
+            "error_free": 0,
+            "error_free_rate": None,
+            "incidents": 0,
+            "caught_before_launch": 0,
+            "on_time_rate": None,
+            "by_code": {},
+        },
     ],
 }
 
@@ -393,15 +470,21 @@ def paths(hits: Hits) -> list[str]:
 def test_browser_renders_report(tmp_path: Path) -> None:
     page = tmp_path / "report.html"
     page.write_text(report([CampaignResult(campaign(), findings())]), encoding="utf-8")
-    png = browser.screenshot(page, tmp_path)
-    assert browser.distinct_colours(png) > 50  # text, badges, tables: far from a blank page
-    assert sum(browser.pixel(png, 5, 5)) > 700  # light page on a light screen
-    dark = browser.screenshot(page, tmp_path, (800, 600), dark=True)
-    assert sum(browser.pixel(dark, 5, 5)) < 150  # dark mode follows prefers-color-scheme
+    shot = browser.Image(browser.screenshot(page, tmp_path))
+    assert shot.distinct_colours() > 50  # text, badges, tables: far from a blank page
+    assert sum(shot.pixel(5, 5)) > 700  # light page on a light screen
+    dark = browser.Image(browser.screenshot(page, tmp_path, (400, 300), dark=True))
+    assert sum(dark.pixel(5, 5)) < 150  # dark mode follows prefers-color-scheme
     dom = browser.dump_dom(page, tmp_path)
-    for text in ("2 errors: not ready to send", "Чёрная пятница", "404 Not Found",
-                 "Fix the file as the message says", "utm_campaign", "v=spf1 include",
-                 "acme.example — DKIM k1"):
+    for text in (
+        "2 errors: not ready to send",
+        "Чёрная пятница",
+        "404 Not Found",
+        "Fix the file as the message says",
+        "utm_campaign",
+        "v=spf1 include",
+        "acme.example — DKIM k1",
+    ):
         assert text in dom
     assert "<iframe" in dom
 
@@ -431,9 +514,9 @@ def test_browser_runs_no_hostile_content(tmp_path: Path, recorder: tuple[str, Hi
     assert "&lt;img src=x onerror=" in dom
     assert 'href="javascript:' not in dom
     assert hits == [], f"the report made requests: {hits}"
-    png = browser.screenshot(page, tmp_path)
+    shot = browser.Image(browser.screenshot(page, tmp_path, (800, 1000)))
     assert hits == [], f"the report made requests while rendering: {hits}"
-    assert browser.distinct_colours(png) > 20
+    assert shot.distinct_colours() > 20
 
 
 @pytest.mark.browser
@@ -443,8 +526,8 @@ def test_browser_renders_kpi_chart(tmp_path: Path) -> None:
     dom = browser.dump_dom(page, tmp_path)
     assert dom.count('<rect class="bar') == 4  # 3 months of acme + 1 of Бета
     assert "Error-free launch rate by month" in dom and "&lt;b&gt;Бета&lt;/b&gt;" in dom
-    png = browser.screenshot(page, tmp_path, size=(1000, 1400))
-    assert browser.distinct_colours(png) > 30
+    shot = browser.Image(browser.screenshot(page, tmp_path, size=(900, 1200)))
+    assert shot.distinct_colours() > 30
 
 
 # --- the command, end to end (real loaders, real engine) -------------------------------------
@@ -463,8 +546,11 @@ def test_report_command_writes_the_report(
         '[report]\nagency = "Агентство «Почта»"\nlogo = "brand/logo.png"\n', encoding="utf-8"
     )
     write_campaign(tmp_path / "campaigns", "good")
-    write_campaign(tmp_path / "campaigns", "long",
-                   subject="Чёрная пятница в ACME: скидки до 70% на всю зимнюю коллекцию и шапки")
+    write_campaign(
+        tmp_path / "campaigns",
+        "long",
+        subject="Чёрная пятница в ACME: скидки до 70% на всю зимнюю коллекцию и шапки",
+    )
 
     assert main(["report", "--offline", "campaigns/good", "-o", "good.html"]) == 0
     good = (tmp_path / "good.html").read_text(encoding="utf-8")
@@ -524,3 +610,20 @@ def test_browser_report_of_a_hostile_campaign_from_files(
     assert '<mark id="pwn3d">' not in dom and 'href="javascript:' not in dom
     assert re.search(r"<title>\d+ errors? — QA report</title>", dom)
     assert hits == []
+
+
+@pytest.mark.browser
+def test_browser_shows_the_preview_despite_the_policy(tmp_path: Path) -> None:
+    # The CSP forbids frames from URLs, scripts and remote images; the srcdoc preview (with its
+    # inline styles) must still render: look for its colour on the screenshot.
+    body = '<div style="background:#ff00aa;height:600px">Привет</div>'
+    page = tmp_path / "report.html"
+    page.write_text(
+        render_report(
+            [CampaignResult(campaign(html=body, links=[]), [])], Facts(), Config(), offline=True
+        ),
+        encoding="utf-8",
+    )
+    shot = browser.Image(browser.screenshot(page, tmp_path, (800, 1600)))
+    magenta = {shot.pixel(x, y) for y in range(0, shot.height, 20) for x in (100, 400)}
+    assert (255, 0, 170) in magenta

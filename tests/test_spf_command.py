@@ -10,6 +10,8 @@ from auth_helpers import AuthDns
 
 from mailcheck.cli import main
 
+pytestmark = pytest.mark.network  # a real NSD on loopback
+
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(["spf", *argv])

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
 from auth_helpers import AuthDns, codes, findings, make_campaign
+
+pytestmark = pytest.mark.network  # a real NSD on loopback
 
 
 def spf(auth_dns: AuthDns, from_addr: str, **kw: object) -> list[tuple[str, str]]:
@@ -102,3 +105,16 @@ def test_timeout_is_a_warning_not_a_traceback(auth_dns: AuthDns) -> None:
     found = findings(campaign, auth_dns.config(), "SPF", router=auth_dns.slow("good.test"))
     assert codes(found) == [("SPF001", "warning"), ("SPF006", "warning")]
     assert all("could not verify" in f.message for f in found)
+
+
+def test_include_timeout_is_a_warning(auth_dns: AuthDns) -> None:
+    # many.test includes inc0..inc10.many.test; one of them never answers
+    found = findings(
+        make_campaign("news@many.test"),
+        auth_dns.config(),
+        "SPF",
+        router=auth_dns.slow("inc3.many.test"),
+    )
+    assert ("SPF001", "warning") in codes(found)
+    assert any("include:inc3.many.test could not be looked up" in f.message for f in found)
+    assert not any(f.code == "SPF005" for f in found)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
 import json
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from mailcheck.config import Config
 from mailcheck.facts import LinkResult
@@ -32,8 +31,15 @@ Unsubscribe links are re-checked as the launch gate checks them: HEAD only, neve
 
 exit codes: 0 no new incident, 1 new incidents logged, 2 usage error or unusable database"""
 
-# the protocol of mailcheck.net.links.check_urls
-Checker = Callable[[list[str], Config], Coroutine[Any, Any, dict[str, LinkResult]]]
+
+class Checker(Protocol):
+    """The shape of :func:`mailcheck.net.links.check_urls`: URLs in, a result per URL out;
+    those named in ``unsubscribe`` are requested HEAD only (never clicked)."""
+
+    def __call__(
+        self, urls: list[str], config: Config, *, unsubscribe: Iterable[str] = ()
+    ) -> Coroutine[Any, Any, dict[str, LinkResult]]: ...
+
 
 DEAD = ("broken", "unreachable")
 NEWS_IF_WAS = (None, "ok")  # a link that was already failing at launch is no news
@@ -98,16 +104,9 @@ def incident_code(purpose: str, verdict: str) -> str:
 
 
 def default_checker() -> Checker:
-    from mailcheck.engine import UsageError
+    from mailcheck.net.links import check_urls
 
-    checker: Checker | None = getattr(importlib.import_module("mailcheck.net.links"),
-                                      "check_urls", None)  # fmt: skip
-    if checker is None:
-        raise UsageError(
-            "this installation's link checker cannot re-check stored URLs "
-            "(mailcheck.net.links.check_urls is missing)"
-        )
-    return checker
+    return check_urls
 
 
 def monitor(
@@ -129,7 +128,8 @@ def monitor(
     report = MonitorReport(launches=len(launches), checked=len(urls))
     if not urls:
         return report
-    results = asyncio.run(checker(urls, config))
+    unsubscribe = sorted({link.url for _, link in watched if link.purpose == "unsubscribe"})
+    results = asyncio.run(checker(urls, config, unsubscribe=unsubscribe))
     news: list[NewIncident] = []
     for row, link in watched:
         result = results.get(link.url)

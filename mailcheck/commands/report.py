@@ -24,7 +24,10 @@ DEFAULT_OUTPUT = "mailcheck-report.html"
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="campaign dirs, .eml or .html files")
     p.add_argument(
-        "--output", "-o", metavar="FILE", default=DEFAULT_OUTPUT,
+        "--output",
+        "-o",
+        metavar="FILE",
+        default=DEFAULT_OUTPUT,
         help=f"where to write the report ({DEFAULT_OUTPUT}); - for stdout",
     )
     p.add_argument("--offline", action="store_true", help="no network: skip link and DNS rules")

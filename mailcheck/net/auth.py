@@ -13,6 +13,7 @@ from typing import TypeVar
 
 from mailcheck.auth_model import (
     DomainAuth,
+    SpfFacts,
     configured_selectors,
     message_key,
     org_domain,
@@ -22,12 +23,12 @@ from mailcheck.auth_model import (
     spf_key,
     spf_sender,
 )
-from mailcheck.config import Config
+from mailcheck.config import Config, ConfigError
 from mailcheck.dkim_keys import key_name, parse_key, verify_message
 from mailcheck.dmarc import discover
 from mailcheck.model import Campaign
 from mailcheck.net.dns import DnsClient
-from mailcheck.spf import check_host
+from mailcheck.spf import SpfResult, check_host
 from mailcheck.spf_lint import walk_spf
 
 T = TypeVar("T")
@@ -35,7 +36,10 @@ T = TypeVar("T")
 
 async def gather_auth(campaigns: list[Campaign], config: Config) -> dict[str, object]:
     """Look up each sender domain's records once; keyed by lower-case domain."""
-    client = DnsClient(config.dns.nameservers, config.dns.timeout)
+    try:
+        client = DnsClient(config.dns.nameservers, config.dns.timeout)
+    except ValueError as exc:  # a bad [dns] nameservers entry: the user's to fix (exit 2)
+        raise ConfigError(f"[dns] nameservers: {exc}") from None
     return await collect_auth(campaigns, config, client)
 
 
@@ -68,7 +72,7 @@ async def collect_auth(
         return auth[name]
 
     async def spf_job(name: str) -> None:
-        facts = await once.run(("spf", name), lambda: walk_spf(client, name))
+        facts = await once.run(("spf", name), lambda: _walk_capped(client, name))
         domain(name).spf = facts
 
     async def dmarc_job(name: str) -> None:
@@ -83,7 +87,7 @@ async def collect_auth(
 
     async def evaluate_job(name: str, ip: str, sender: str) -> None:
         result = await once.run(
-            ("eval", ip, sender.lower()), lambda: check_host(client, ip, sender, name)
+            ("eval", ip, sender.lower()), lambda: _check_capped(client, ip, sender, name)
         )
         await spf_job(name)
         spf = domain(name).spf
@@ -129,6 +133,34 @@ async def collect_auth(
             jobs.append(_verify_once(once, campaign.raw_message, verify_job))
     await asyncio.gather(*jobs)
     return dict(auth)
+
+
+def _cap(client: DnsClient) -> float:
+    """How long one SPF walk or evaluation may take in all: each query ends within the DNS
+    timeout, and a tree is walked level by level, so a few timeouts' worth (RFC 7208 §4.6.4
+    asks for a limit of at least 20 s on the whole evaluation)."""
+    return max(4 * client.timeout, 2.0)
+
+
+async def _walk_capped(client: DnsClient, name: str) -> SpfFacts:
+    try:
+        return await asyncio.wait_for(walk_spf(client, name), _cap(client))
+    except TimeoutError:
+        return SpfFacts(
+            domain=name,
+            status="error",
+            dns_error=f"the SPF record tree took longer than {_cap(client):g} s to look up",
+        )
+
+
+async def _check_capped(client: DnsClient, ip: str, sender: str, helo: str) -> SpfResult:
+    try:
+        return await asyncio.wait_for(check_host(client, ip, sender, helo), _cap(client))
+    except TimeoutError:
+        domain = sender.rpartition("@")[2] or helo
+        return SpfResult(
+            "temperror", domain, reason=f"SPF evaluation took longer than {_cap(client):g} s"
+        )
 
 
 def _verify_once(

@@ -144,7 +144,7 @@ class DnsClient:
         self.timeout = timeout
         self.stats = DnsStats()
         self._router = router
-        self._cache: dict[tuple[str, str], asyncio.Future[Answer]] = {}
+        self._cache: dict[tuple[str, str], asyncio.Future[Answer]] = {}  # tasks
         self._resolver = self._make_resolver(nameservers)
         self._routed: dict[tuple[str, ...], dns.asyncresolver.Resolver] = {}
 
@@ -177,22 +177,19 @@ class DnsClient:
         return self._resolver
 
     async def query(self, name: str, rdtype: RecordType | str) -> Answer:
-        """The answer for ``name``/``rdtype``; the network is asked once per run."""
+        """The answer for ``name``/``rdtype``; the network is asked once per run.
+
+        The query runs in its own task: an asker that is cancelled (a time cap on an SPF
+        walk) leaves it running for the others, and its answer still lands in the cache.
+        """
         key = (name.lower().rstrip("."), rdtype.upper())
-        pending = self._cache.get(key)
-        if pending is not None:
+        task = self._cache.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self._ask(key[0], key[1]))
+            self._cache[key] = task
+        else:
             self.stats.cache_hits += 1
-            return await asyncio.shield(pending)
-        future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
-        self._cache[key] = future
-        try:
-            answer = await self._ask(key[0], key[1])
-        except BaseException:  # cancelled: forget it, so a later asker tries again
-            del self._cache[key]
-            future.cancel()
-            raise
-        future.set_result(answer)
-        return answer
+        return await asyncio.shield(task)
 
     def cached(self, name: str, rdtype: str) -> Answer | None:
         """A finished answer from the cache, without asking (for synchronous callers)."""
