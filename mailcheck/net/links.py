@@ -261,7 +261,8 @@ async def _run(
             cache.close()
     results = dict(plan.local)
     for href, key in plan.keys.items():
-        results[href] = replace(answers[key], url=href)
+        answer = answers[key]
+        results[href] = answer if answer.url == href else replace(answer, url=href)
     return results
 
 
@@ -281,9 +282,13 @@ async def _fetch_all(
                 result = await fetcher.check(target.url, unsubscribe=target.unsubscribe)
             except Exception as exc:  # one odd link must not lose the batch's other results
                 result = LinkResult(
-                    target.url, "unreachable", reason=f"could not check: {exc!r}", method=""
+                    target.url,
+                    "unreachable",
+                    reason=f"could not check: {exc!r}",
+                    method="",
+                    unsubscribe=target.unsubscribe,
                 )
-            fetched[key] = replace(result, unsubscribe=target.unsubscribe)
+            fetched[key] = result
             bar.advance()
 
         try:
