@@ -243,6 +243,17 @@ def sending_ips(campaign: Campaign, config: Config) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+def bad_sending_ips(config: Config) -> list[str]:
+    """``[dns] sending-ips`` entries that are neither an IP address nor a CIDR."""
+    bad = []
+    for value in config.dns.sending_ips:
+        try:
+            ipaddress.ip_network(value.strip(), strict=False)
+        except ValueError:
+            bad.append(value)
+    return bad
+
+
 def spf_sender(campaign: Campaign) -> tuple[str, str] | None:
     """(MAIL FROM, its domain) for SPF: the envelope sender, else postmaster@From domain."""
     envelope = envelope_sender(campaign)

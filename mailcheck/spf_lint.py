@@ -149,8 +149,8 @@ class _Walker:
     def _note_all(self, record: Record, via: str) -> None:
         qualifier = next((m.qualifier for m in record.mechanisms if m.name == "all"), None)
         self.facts.all_qualifier = qualifier
-        if via == "sender":
-            self.facts.has_redirect = record.redirect is not None
+        # only an unfollowed redirect (a broken target) is left here: SPF005 reports it
+        self.facts.has_redirect = record.redirect is not None
 
     async def _follow(self, target: str, via: str, stack: list[str], *, main: bool) -> None:
         if target.lower() in stack:

@@ -141,3 +141,19 @@ def test_missing_nsd_fails_the_test_with_the_reason(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(pytest.fail.Exception, match="NSD is not installed"):
         dns_server.Nsd({}).start()
+
+
+def test_environment_nameservers_when_none_configured(
+    nsd_pool: NsdPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server = nsd_pool.serve("client", ZONE)
+    monkeypatch.setenv("MAILCHECK_NAMESERVERS", f" {server.nameserver} ,")
+
+    async def go() -> None:
+        client = DnsClient((), 1.0)
+        assert (await client.query("multi.example", "A")).records == ("192.0.2.1",)
+
+    asyncio.run(go())
+    monkeypatch.setenv("MAILCHECK_NAMESERVERS", "localhost")
+    with pytest.raises(ValueError, match="not an IP address"):
+        DnsClient((), 1.0)

@@ -140,3 +140,13 @@ def test_bad_nameserver_in_config_is_exit_2(
     err = capsys.readouterr().err
     assert code == 2
     assert "[dns] nameservers" in err and "not an IP address" in err and "Traceback" not in err
+
+
+def test_bad_sending_ip_in_config_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "mailcheck.toml").write_text('[dns]\nsending-ips = ["192.0.2.0/24", "esp"]\n')
+    (tmp_path / "a.eml").write_bytes(message("news@good.test"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "a.eml"]) == 2
+    assert "[dns] sending-ips: 'esp' is not an IP address or CIDR" in capsys.readouterr().err

@@ -526,3 +526,17 @@ def test_every_offline_rule_has_cases() -> None:
     covered_pass = {c.code for c in CASES if not c.fails}
     assert offline <= covered_fail, offline - covered_fail
     assert offline <= covered_pass, offline - covered_pass
+
+
+def test_per002_reports_one_broken_text_once(tmp_path: Path) -> None:
+    """Blanking and a sample with an empty name break the same greeting: one finding."""
+    d = write_campaign(
+        tmp_path,
+        body=body_with("<p>Привет, {{ first_name }}!</p>"),
+        template="jinja",
+        samples="r.csv",
+        files={"r.csv": "first_name\nАнна\n\nОльга\n"},
+    )
+    messages = [f.message for f in only(check(d), "PER002")]
+    assert sum("“Привет, !”" in m for m in messages) == 1, messages
+    assert len(messages) == len(set(m[m.find(" the ") :] for m in messages)), messages

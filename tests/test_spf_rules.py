@@ -51,6 +51,9 @@ def test_all_qualifiers(auth_dns: AuthDns) -> None:
     assert spf(auth_dns, "a@neutral.test") == [("SPF004", "warning")]
     assert spf(auth_dns, "a@noall.test") == [("SPF004", "warning")]
     assert spf(auth_dns, "a@redirected.test") == []  # redirect to a record ending in -all
+    # the record that ends the redirect chain decides
+    assert spf(auth_dns, "a@redir-noall.test") == [("SPF004", "warning")]
+    assert spf(auth_dns, "a@redir-plus.test") == [("SPF004", "error")]
 
 
 def test_syntax_errors(auth_dns: AuthDns) -> None:

@@ -436,3 +436,54 @@ def test_the_postgresql_fixture_fails_loudly_without_binaries(
     monkeypatch.setattr(fixture_module.glob, "glob", lambda pattern: [])
     with pytest.raises(pytest.fail.Exception, match="PostgreSQL binaries not found"):
         fixture_module.pg_bindir()
+
+
+def test_long_names_are_stored_whole(store: Store) -> None:
+    long_id = "кампания-" + "ы" * 600
+    row = store.record_launch(
+        attempt(
+            campaign=long_id,
+            client="клиент " * 80,
+            findings=(
+                Finding("ACME_VERY_LONG_PLUGIN_CODE_0001_X" * 2, "r" * 150, Severity.ERROR, "m"),
+            ),
+            forced=True,
+            reason="r",
+            ci_job="gitlab:" + "g/" * 300 + "#1",
+        )
+    )
+    again = store.launch(row.id)
+    assert again is not None and again.campaign == long_id and again.client == "клиент " * 80
+    assert store.incidents()[0].code == "ACME_VERY_LONG_PLUGIN_CODE_0001_X" * 2
+
+
+def test_concurrent_monitors_record_each_keyed_incident_once(db_url: str) -> None:
+    import threading
+
+    with open_store(db_url) as st:
+        launch_id = st.record_launch(attempt()).id
+    items = [
+        NewIncident(launch_id, "LNK001", "error", "died", "monitor", f"https://a/{k}", f"k{k}")
+        for k in range(40)
+    ]
+    added: list[int] = []
+    errors: list[BaseException] = []
+    start = threading.Barrier(4)
+
+    def one() -> None:
+        try:
+            with open_store(db_url) as own:
+                start.wait()
+                added.extend(i.id for i in own.add_incidents_once(items))
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=one) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert errors == []
+    assert len(added) == 40
+    with open_store(db_url) as st:
+        assert sorted(i.id for i in st.incidents()) == sorted(added)

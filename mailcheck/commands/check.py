@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
-from mailcheck.commands.common import add_check_options, config_from_args, use_colour, write_output
+from mailcheck.commands.common import (
+    add_check_options,
+    config_from_args,
+    run_checks,
+    use_colour,
+    write_output,
+)
 
 HELP = "lint campaigns (campaign.toml dirs, .eml, .html)"
 DESCRIPTION = """\
@@ -28,17 +33,10 @@ def exit_code(errors: int, warnings: int, strict: bool) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mailcheck.engine import run as run_checks
     from mailcheck.reports import render
 
     config = config_from_args(args)
-    batch = run_checks(
-        args.paths,
-        config,
-        offline=config.links.offline,
-        use_cache=not args.no_cache,
-        progress=sys.stderr.isatty(),
-    )
+    batch = run_checks(args, config)
     results = batch.results
     write_output(
         render(args.format, results, colour=use_colour(args.output)),

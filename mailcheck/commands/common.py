@@ -5,8 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mailcheck.config import Config, load_config
+
+if TYPE_CHECKING:
+    from mailcheck.engine import Batch
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
 
@@ -47,3 +51,16 @@ def use_colour(output: str | None) -> bool:
     if output or os.environ.get("NO_COLOR"):
         return False
     return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
+
+
+def run_checks(args: argparse.Namespace, config: Config) -> Batch:
+    """Check the PATHs of a check-like command: network unless offline, progress on a tty."""
+    from mailcheck.engine import run
+
+    return run(
+        args.paths,
+        config,
+        offline=config.links.offline,
+        use_cache=not args.no_cache,
+        progress=sys.stderr.isatty(),
+    )

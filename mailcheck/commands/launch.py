@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import sys
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -166,9 +165,8 @@ def as_text(row: LaunchRow, result: CampaignResult, colour: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mailcheck.commands.common import config_from_args, use_colour, write_output
+    from mailcheck.commands.common import config_from_args, run_checks, use_colour, write_output
     from mailcheck.engine import UsageError, discover
-    from mailcheck.engine import run as run_checks
     from mailcheck.store import open_store
     from mailcheck.store.db import now
 
@@ -185,13 +183,7 @@ def run(args: argparse.Namespace) -> int:
             "launch each campaign on its own (e.g. mailcheck launch campaigns/black-friday)"
         )
     with open_store(config.db_url) as store:  # a database problem shows before any checking
-        batch = run_checks(
-            args.paths,
-            config,
-            offline=config.links.offline,
-            use_cache=not args.no_cache,
-            progress=sys.stderr.isatty(),
-        )
+        batch = run_checks(args, config)
         if len(batch.results) != 1:  # the sources changed while we ran
             raise UsageError(f"launch takes exactly one campaign, found {len(batch.results)}")
         result = batch.results[0]

@@ -37,21 +37,14 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mailcheck.commands.common import config_from_args
-    from mailcheck.engine import run as run_checks
+    from mailcheck.commands.common import config_from_args, run_checks
     from mailcheck.reports.html import logo_data_uri, render_report
 
     config = config_from_args(args)
     _, logo_problem = logo_data_uri(config.report.logo)
     if logo_problem:
         print(f"mailcheck: warning: {logo_problem}; the report has no logo", file=sys.stderr)
-    batch = run_checks(
-        args.paths,
-        config,
-        offline=config.links.offline,
-        use_cache=not args.no_cache,
-        progress=sys.stderr.isatty(),
-    )
+    batch = run_checks(args, config)
     html = render_report(batch.results, batch.facts, config, offline=batch.offline)
     errors = sum(r.errors for r in batch.results)
     warnings = sum(r.warnings for r in batch.results)

@@ -14,6 +14,7 @@ from typing import TypeVar
 from mailcheck.auth_model import (
     DomainAuth,
     SpfFacts,
+    bad_sending_ips,
     configured_selectors,
     message_key,
     org_domain,
@@ -27,7 +28,7 @@ from mailcheck.config import Config, ConfigError
 from mailcheck.dkim_keys import key_name, parse_key, verify_message
 from mailcheck.dmarc import discover
 from mailcheck.model import Campaign
-from mailcheck.net.dns import DnsClient
+from mailcheck.net.dns import NAMESERVERS_ENV, DnsClient
 from mailcheck.spf import SpfResult, check_host
 from mailcheck.spf_lint import walk_spf
 
@@ -39,7 +40,7 @@ async def gather_auth(campaigns: list[Campaign], config: Config) -> dict[str, ob
     try:
         client = DnsClient(config.dns.nameservers, config.dns.timeout)
     except ValueError as exc:  # a bad [dns] nameservers entry: the user's to fix (exit 2)
-        raise ConfigError(f"[dns] nameservers: {exc}") from None
+        raise ConfigError(f"[dns] nameservers (or ${NAMESERVERS_ENV}): {exc}") from None
     return await collect_auth(campaigns, config, client)
 
 
@@ -108,6 +109,9 @@ async def collect_auth(
         if campaign.load_error is not None:
             continue
         cfg = campaign_config(campaign, config)
+        bad = bad_sending_ips(cfg)
+        if bad:
+            raise ConfigError(f"[dns] sending-ips: {bad[0]!r} is not an IP address or CIDR")
         from_domain = campaign.from_domain
         if from_domain:
             jobs.append(spf_job(from_domain))

@@ -5,14 +5,17 @@ timeouts and SERVFAIL are all remembered, and concurrent askers of the same name
 query in flight. SPF, DKIM and DMARC code asks through :meth:`DnsClient.query` and never sees
 a dnspython exception: failures come back as an :class:`Answer` with a ``status``.
 
-Nameservers are ``"host"``, ``"host:port"`` or ``"[v6 address]:port"``; none configured means
-the system resolver (``/etc/resolv.conf``).
+Nameservers are ``"host"``, ``"host:port"`` or ``"[v6 address]:port"``. None configured: the
+comma-separated list in the environment variable ``MAILCHECK_NAMESERVERS`` when set (a CI
+runner's local resolver; the test suite's loopback NSD), else the system resolver
+(``/etc/resolv.conf``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +29,8 @@ import dns.rdatatype
 import dns.resolver
 import dns.reversename
 import dns.rrset
+
+NAMESERVERS_ENV = "MAILCHECK_NAMESERVERS"
 
 Status = Literal["ok", "nxdomain", "nodata", "timeout", "servfail", "invalid"]
 RecordType = Literal["A", "AAAA", "MX", "TXT", "PTR"]
@@ -145,6 +150,9 @@ class DnsClient:
         self.stats = DnsStats()
         self._router = router
         self._cache: dict[tuple[str, str], asyncio.Future[Answer]] = {}  # tasks
+        if not nameservers:
+            from_env = os.environ.get(NAMESERVERS_ENV, "")
+            nameservers = tuple(ns.strip() for ns in from_env.split(",") if ns.strip())
         self._resolver = self._make_resolver(nameservers)
         self._routed: dict[tuple[str, ...], dns.asyncresolver.Resolver] = {}
 

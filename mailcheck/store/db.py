@@ -34,7 +34,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
-from sqlalchemy.pool import NullPool
 
 from mailcheck.config import ConfigError
 from mailcheck.store import schema as s
@@ -122,12 +121,12 @@ def make_engine(url: str) -> Engine:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise StoreError(f"cannot create the directory for database {path}: {exc}") from exc
-        engine = create_engine(url, poolclass=NullPool, connect_args={"timeout": BUSY_TIMEOUT_S})
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
         _configure_sqlite(engine)
         return engine
     if backend == "postgresql":
         try:
-            return create_engine(url, poolclass=NullPool, connect_args={"connect_timeout": 10})
+            return create_engine(url, connect_args={"connect_timeout": 10})
         except ModuleNotFoundError as exc:
             raise StoreError(
                 "a postgresql:// database needs psycopg 3: pip install 'mailcheck-qa[postgres]'"

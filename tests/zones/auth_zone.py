@@ -156,6 +156,8 @@ def auth_zone(keys: Keys) -> dict[str, list[tuple[str, object]]]:
         "neutral.test": txt("v=spf1 ip4:192.0.2.0/24 ?all"),
         "noall.test": txt("v=spf1 ip4:192.0.2.0/24"),
         "redirected.test": txt("v=spf1 redirect=good.test"),
+        "redir-noall.test": txt("v=spf1 redirect=noall.test"),
+        "redir-plus.test": txt("v=spf1 ip4:192.0.2.1 redirect=plusall.test"),
         "badcidr.test": txt("v=spf1 ip4:192.0.2.0/33 -all"),
         "badmacro.test": txt("v=spf1 exists:%{z}.badmacro.test -all"),
         "badinclude.test": txt("v=spf1 include:nospf.test -all"),
