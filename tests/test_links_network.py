@@ -608,7 +608,7 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
     messages = {f.url: f for f in findings(c, gather([c], cfg), cfg)}
     assert "drops utm_source, utm_medium, utm_campaign" in messages[dropped].message
     assert "'email' → 'other'" in messages[changed].message
-    assert messages[dead].location == "line 10"
+    assert messages[dead].location == "html:10"
 
 
 def test_rules_read_no_facts_offline(tmp_path: Path) -> None:
