@@ -26,10 +26,6 @@ FAILED = ("broken", "unreachable", "invalid")
 is_unsubscribe = functools.lru_cache(maxsize=1 << 16)(_is_unsubscribe)
 
 
-def _location(link: Link) -> str:
-    return f"line {link.line}" if link.line else ""
-
-
 def _checked(ctx: Context, *, images: bool) -> Iterator[tuple[Link, LinkResult]]:
     """The campaign's links of one sort with their results (each href once)."""
     for link in ctx.campaign.all_links():
@@ -73,13 +69,13 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
         if result.verdict in ("broken", "invalid"):
             yield Problem(
                 f"link is broken: {result.reason} — {_shown(link.href)}",
-                location=_location(link),
+                location=ctx.html_at(link.line),
                 url=link.href,
             )
         elif result.verdict == "unverified":
             yield Problem(
                 f"{result.reason} — {_shown(link.href)}; open it in a browser before sending",
-                location=_location(link),
+                location=ctx.html_at(link.line),
                 url=link.href,
                 severity=Severity.WARNING,
             )
@@ -109,7 +105,7 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
         if result.verdict == "unreachable":
             yield Problem(
                 f"link host unreachable: {result.reason} — {_shown(link.href)}",
-                location=_location(link),
+                location=ctx.html_at(link.line),
                 url=link.href,
             )
 
@@ -138,7 +134,7 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
         if result.verdict == "loop":
             yield Problem(
                 f"redirect loop after {result.redirects} redirects — {_shown(link.href)}",
-                location=_location(link),
+                location=ctx.html_at(link.line),
                 url=link.href,
                 severity=Severity.ERROR,
             )
@@ -147,7 +143,7 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
             yield Problem(
                 f"{more}{result.redirects} redirects (more than {MAX_REDIRECTS}) before the "
                 f"page — {_shown(link.href)}",
-                location=_location(link),
+                location=ctx.html_at(link.line),
                 url=link.href,
             )
 
@@ -172,13 +168,13 @@ def image_broken(ctx: Context) -> Iterator[Problem]:
         if result.verdict in FAILED:
             yield Problem(
                 f"image is broken: {result.reason} — {_shown(link.href)}",
-                location=_location(link),
+                location=ctx.html_at(link.line),
                 url=link.href,
             )
         elif result.verdict == "unverified":
             yield Problem(
                 f"image: {result.reason} — {_shown(link.href)}",
-                location=_location(link),
+                location=ctx.html_at(link.line),
                 url=link.href,
                 severity=Severity.WARNING,
             )
@@ -243,7 +239,7 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
             if change is not None:
                 yield Problem(
                     f"a redirect {change}: {_shown(before)} → {_shown(after)}",
-                    location=_location(link),
+                    location=ctx.html_at(link.line),
                     url=link.href,
                 )
                 break
@@ -274,7 +270,7 @@ def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
     candidates: list[tuple[str, str, LinkResult]] = []
     for link, result in _checked(ctx, images=False):
         if is_unsubscribe(link) or result.unsubscribe:
-            candidates.append((link.href, _location(link), result))
+            candidates.append((link.href, ctx.html_at(link.line), result))
     from mailcheck.net.links import list_unsubscribe_urls
 
     for url in list_unsubscribe_urls(ctx.campaign.headers):

@@ -15,7 +15,9 @@ def _paint(text: str, what: str, colour: bool) -> str:
 def format_finding(f: Finding, colour: bool = False) -> str:
     sev = _paint(f"{f.severity.value:<7}", f.severity.value, colour)
     where = f"{f.location}: " if f.location else ""
-    return f"  {sev} {f.code:<8} {where}{f.message}"
+    # which link a finding is about matters more than anything else on the line
+    url = f" — {f.url}" if f.url and f.url not in f.message else ""
+    return f"  {sev} {f.code:<8} {where}{f.message}{url}"
 
 
 def format_campaign(r: CampaignResult, colour: bool = False) -> str:

@@ -170,3 +170,10 @@ def test_examples_run(tmp_path: Path) -> None:
     welcome = {f["code"] for f in by_id["acme-welcome-series-1"]["findings"]}
     assert {"SUB002", "PER001", "UTM001", "LNK004", "LNK003", "IMG001", "UNS003"} <= welcome
     assert len(data["campaigns"]) == 4
+
+
+def test_text_output_names_the_link(tmp_path: Path) -> None:
+    write_campaign(tmp_path, "c", body='<a href="https://shop.test/new">Новинки</a> <a href="https://shop.test/unsubscribe">Отписаться</a>')
+    proc = run_cli("check", "--offline", "c", cwd=tmp_path)
+    line = next(x for x in proc.stdout.splitlines() if "UTM001" in x)
+    assert line.endswith("— https://shop.test/new")

@@ -396,6 +396,10 @@ def test_request_url_normalises_and_rejects() -> None:
         assert isinstance(other, LinkResult) and other.verdict == "excluded", tag
     wrapped = request_url("https://acme.ru/sale?utm_source=email\n&utm_medium=email")
     assert wrapped == "https://acme.ru/sale?utm_source=email&utm_medium=email"
+    from mailcheck import templating
+    from mailcheck.net import links
+
+    assert links.SYSTEM_PLACEHOLDER_HOST == templating.SYSTEM_PLACEHOLDER_HOST
     system = request_url("https://esp-system.mailcheck.invalid/unsubscribe")
     assert isinstance(system, LinkResult) and system.verdict == "excluded"
 
@@ -604,7 +608,7 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
     messages = {f.url: f for f in findings(c, gather([c], cfg), cfg)}
     assert "drops utm_source, utm_medium, utm_campaign" in messages[dropped].message
     assert "'email' → 'other'" in messages[changed].message
-    assert messages[dead].location == "line 10"
+    assert messages[dead].location == "html:10"
 
 
 def test_rules_read_no_facts_offline(tmp_path: Path) -> None:

@@ -231,7 +231,15 @@ class Fetcher:
                 answer = await self._probe(current, unsubscribe=unsubscribe)
             except Failure as failure:
                 return self._result(
-                    url, failure.verdict, None, failure.reason, hops, current, method, started
+                    unsubscribe,
+                    url,
+                    failure.verdict,
+                    None,
+                    failure.reason,
+                    hops,
+                    current,
+                    method,
+                    started,
                 )
             method = answer.method
             hops.append(Hop(current, answer.status))
@@ -241,19 +249,29 @@ class Fetcher:
                 if 300 <= answer.status < 400 and answer.status not in (304,):
                     verdict, reason = "broken", f"{status_reason(answer.status)} without a Location"
                 return self._result(
-                    url, verdict, answer.status, reason, hops, current, method, started
+                    unsubscribe, url, verdict, answer.status, reason, hops, current, method, started
                 )
             try:
                 target = str(httpx.URL(current).join(location.strip()))
             except (httpx.InvalidURL, ValueError) as exc:
                 reason = f"redirects to an invalid URL {location!r} ({exc})"
                 return self._result(
-                    url, "broken", answer.status, reason, hops, current, method, started
+                    unsubscribe,
+                    url,
+                    "broken",
+                    answer.status,
+                    reason,
+                    hops,
+                    current,
+                    method,
+                    started,
                 )
             if urlsplit(target).scheme.lower() not in ("http", "https"):
                 # An app deep link or mailto: at the end of a chain: the chain itself worked.
                 reason = f"redirects to {target} (not a web page; not followed)"
-                return self._result(url, "ok", answer.status, reason, hops, target, method, started)
+                return self._result(
+                    unsubscribe, url, "ok", answer.status, reason, hops, target, method, started
+                )
             visits[current] = visits.get(current, 0) + 1
             # A redirect back to a page already seen is a loop, unless it set a cookie (sites
             # bounce once to set one); a second return is a loop anyway.
@@ -261,17 +279,26 @@ class Fetcher:
             if visits.get(target, 0) >= allowed:
                 reason = f"redirect loop: {target} redirects back to a page already visited"
                 return self._result(
-                    url, "loop", answer.status, reason, hops, target, method, started
+                    unsubscribe, url, "loop", answer.status, reason, hops, target, method, started
                 )
             if len(hops) >= MAX_REDIRECTS:
                 reason = f"gave up after {MAX_REDIRECTS} redirects"
                 return self._result(
-                    url, "too-many-redirects", answer.status, reason, hops, target, method, started
+                    unsubscribe,
+                    url,
+                    "too-many-redirects",
+                    answer.status,
+                    reason,
+                    hops,
+                    target,
+                    method,
+                    started,
                 )
             current = target
 
     def _result(
         self,
+        unsubscribe: bool,
         url: str,
         verdict: LinkVerdict,
         status: int | None,
@@ -290,7 +317,7 @@ class Fetcher:
             final_url=final,
             method=method,
             checked_at=started,
-            unsubscribe=False,
+            unsubscribe=unsubscribe,
         )
 
     def _judge(self, answer: Answer, unsubscribe: bool) -> tuple[LinkVerdict, str]:

@@ -27,9 +27,11 @@ from mailcheck.model import Campaign, Link
 from mailcheck.net.http import Fetcher, make_client
 from mailcheck.net.linkcache import LinkCache, open_cache, warn
 from mailcheck.progress import Progress
-from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST
 
 CACHE_FILE = "links.sqlite"
+# mailcheck.templating.SYSTEM_PLACEHOLDER_HOST, spelled out: importing the template engines
+# would double the link checker's start-up (a test keeps the two equal).
+SYSTEM_PLACEHOLDER_HOST = "esp-system.mailcheck.invalid"
 WEB_SCHEMES = ("http", "https")
 # Any dialect's merge-tag syntax, raw or percent-encoded: such a URL was never rendered and
 # requesting it would only report the template problem (PER003) a second time as "broken".
@@ -259,7 +261,8 @@ async def _run(
             cache.close()
     results = dict(plan.local)
     for href, key in plan.keys.items():
-        results[href] = replace(answers[key], url=href)
+        answer = answers[key]
+        results[href] = answer if answer.url == href else replace(answer, url=href)
     return results
 
 
@@ -279,9 +282,13 @@ async def _fetch_all(
                 result = await fetcher.check(target.url, unsubscribe=target.unsubscribe)
             except Exception as exc:  # one odd link must not lose the batch's other results
                 result = LinkResult(
-                    target.url, "unreachable", reason=f"could not check: {exc!r}", method=""
+                    target.url,
+                    "unreachable",
+                    reason=f"could not check: {exc!r}",
+                    method="",
+                    unsubscribe=target.unsubscribe,
                 )
-            fetched[key] = replace(result, unsubscribe=target.unsubscribe)
+            fetched[key] = result
             bar.advance()
 
         try:

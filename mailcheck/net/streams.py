@@ -9,7 +9,6 @@ than the HTTP parsing itself. A link check puts one deadline around each whole e
 from __future__ import annotations
 
 import asyncio
-import select
 import socket
 import ssl
 from collections.abc import Iterable
@@ -69,21 +68,11 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
         if info == "socket":
             return self._writer.get_extra_info("socket")
         if info == "is_readable":
-            # An idle keep-alive connection with something to read has been closed (or
-            # broken) by the server: httpcore then opens a fresh one.
-            if self._reader.at_eof() or self._writer.is_closing():
-                return True
-            sock = self._writer.get_extra_info("socket")
-            return sock is None or _readable(sock.fileno())
+            # Has the server closed this idle keep-alive connection? The loop reads every
+            # socket as data arrives, so a close has already reached the reader as EOF (no
+            # need to poll the socket, which httpcore asks about several times per request).
+            return self._reader.at_eof() or self._writer.is_closing()
         return None
-
-
-def _readable(fd: int) -> bool:
-    if fd < 0:
-        return True
-    poller = select.poll()
-    poller.register(fd, select.POLLIN)
-    return bool(poller.poll(0))
 
 
 async def open_stream(

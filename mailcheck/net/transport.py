@@ -98,8 +98,9 @@ class GuardedTransport(httpx.AsyncBaseTransport):
             self._pools.move_to_end(origin)
             return found
         idle = [key for key, p in self._pools.items() if p.busy == 0]
-        for key in idle[: max(0, len(self._pools) + 1 - self._max_pools)]:
-            await self._pools.pop(key).pool.aclose()
+        evicted = [
+            self._pools.pop(key) for key in idle[: max(0, len(self._pools) + 1 - self._max_pools)]
+        ]
         if origin[0] == b"https" and self._ssl is None:
             self._ssl = httpx.create_ssl_context()
         created = _Pool(
@@ -111,7 +112,10 @@ class GuardedTransport(httpx.AsyncBaseTransport):
                 network_backend=self._backend,
             )
         )
+        # Registered before any await, so a concurrent request to this origin finds it.
         self._pools[origin] = created
+        for old in evicted:
+            await old.pool.aclose()
         return created
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
