@@ -197,12 +197,11 @@ def test_workers_without_fork_while_another_thread_runs(tmp_path: Path) -> None:
     assert as_data(parallel) == as_data(serial)
 
 
-PARENT = os.getpid()
-
-
 def check_or_die(sources: list[engine.Source], config: Config, keep: bool) -> list[object]:
     """As the engine's offline work, but a worker process dies at its first chunk."""
-    if os.getpid() != PARENT:
+    import multiprocessing
+
+    if multiprocessing.parent_process() is not None:  # a pool worker (forked or spawned)
         os._exit(3)
     DONE_IN_PARENT.append(len(sources))
     return REAL_CHECK(sources, config, keep)  # type: ignore[no-any-return]
