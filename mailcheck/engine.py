@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
 CAMPAIGN_FILE = "campaign.toml"
 FILE_SUFFIXES = {".eml": "eml", ".html": "html", ".htm": "html"}
-T = TypeVar("T")
-
 SKIP_DIRS = {".git", ".mailcheck", "node_modules", "__pycache__", ".venv", "venv", ".tox"}
+
+T = TypeVar("T")
 
 
 class UsageError(Exception):
@@ -190,7 +190,6 @@ def _prepare_chunk(sources: list[Source], config: Config) -> list[Campaign]:
 def _prepare_all(sources: list[Source], config: Config, jobs: int) -> list[Campaign]:
     if not _worth_parallel(sources, jobs):
         return [prepare(s, config) for s in sources]
-    load_registry()  # once here, inherited by forked workers
     return _in_workers(_prepare_chunk, sources, jobs, config)
 
 
