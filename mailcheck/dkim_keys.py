@@ -14,9 +14,12 @@ import base64
 import binascii
 import logging
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from mailcheck.auth_model import DkimKey, DkimVerification, parse_tags
-from mailcheck.net.dns import Answer
+
+if TYPE_CHECKING:
+    from mailcheck.net.dns import Answer  # dnspython loads only when something is looked up
 
 
 def key_name(selector: str, domain: str) -> str:

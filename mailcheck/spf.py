@@ -22,9 +22,11 @@ import time
 import urllib.parse
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from mailcheck.net.dns import Answer
+if TYPE_CHECKING:
+    from mailcheck.net.dns import Answer  # dnspython loads only when something is looked up
+
 
 Result = Literal["pass", "fail", "softfail", "neutral", "none", "permerror", "temperror"]
 IP = ipaddress.IPv4Address | ipaddress.IPv6Address

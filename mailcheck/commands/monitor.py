@@ -7,17 +7,19 @@ an incident of that launch (source "monitor"), once per link and launch, so the 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Coroutine, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mailcheck.config import Config
 from mailcheck.facts import LinkResult
-from mailcheck.store import IncidentRow, NewIncident, Store
+from mailcheck.store import IncidentRow, NewIncident
+
+if TYPE_CHECKING:
+    from mailcheck.store import Store  # the database code loads when monitor runs
 
 HELP = "re-check the links of recent launches and log the ones that died as incidents"
 DESCRIPTION = """\
@@ -129,6 +131,8 @@ def monitor(
     if not urls:
         return report
     unsubscribe = sorted({link.url for _, link in watched if link.purpose == "unsubscribe"})
+    import asyncio  # here: the quick commands (--version, rules) need no event loop
+
     results = asyncio.run(checker(urls, config, unsubscribe=unsubscribe))
     news: list[NewIncident] = []
     for row, link in watched:

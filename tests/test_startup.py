@@ -1,0 +1,77 @@
+"""Start-up stays light: the quick commands import no network, database or parsing library.
+
+Each command runs in a fresh interpreter (``python -m mailcheck …``) that reports which of
+the heavy libraries ended up in ``sys.modules``. Not timed: bench/bench_startup.py measures.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+# Loaded only when a command needs them (a check, a DNS lookup, the incident store, a render).
+HEAVY = ("httpx", "dns", "sqlalchemy", "jinja2", "liquid", "lxml", "dkim", "cryptography")
+
+PROBE = """
+import json, runpy, sys
+args, watched = json.loads(sys.argv[1]), set(json.loads(sys.argv[2]))
+sys.argv = ["mailcheck", *args]
+try:
+    runpy.run_module("mailcheck", run_name="__main__")
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+heavy = sorted({name.split(".")[0] for name in sys.modules} & watched)
+sys.stderr.write("\\nPROBE " + json.dumps({"code": code, "heavy": heavy}) + "\\n")
+"""
+
+
+def loaded_heavy(args: list[str], cwd: Path) -> tuple[object, list[str], str]:
+    """Run ``mailcheck ARGS``; its exit code, the heavy modules it imported, its stdout."""
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(HEAVY)],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    line = next((ln for ln in proc.stderr.splitlines() if ln.startswith("PROBE ")), None)
+    assert line is not None, proc.stderr
+    report = json.loads(line.removeprefix("PROBE "))
+    return report["code"], report["heavy"], proc.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--version"], ["rules"], ["rules", "--format", "json"], ["rule", "PER002"], ["--help"]],
+    ids=lambda a: " ".join(a),
+)
+def test_quick_commands_import_nothing_heavy(args: list[str], tmp_path: Path) -> None:
+    code, heavy, out = loaded_heavy(args, tmp_path)
+    assert code in (0, None), out
+    assert out.strip(), "the command printed nothing"
+    assert heavy == [], f"mailcheck {' '.join(args)} imported {', '.join(heavy)}"
+
+
+def test_rules_still_lists_every_family(tmp_path: Path) -> None:
+    # Lazy imports must not lose a rule: every family's codes are listed (network ones too).
+    code, _, out = loaded_heavy(["rules", "--format", "json"], tmp_path)
+    assert code in (0, None)
+    codes = {r["code"] for r in json.loads(out)["rules"]}
+    for family in ("INP", "SUB", "PRE", "LNK", "UTM", "UNS", "SPF", "DKIM", "DMARC", "PER"):
+        assert any(c.startswith(family) for c in codes), family
+
+
+def test_probe_sees_heavy_imports(tmp_path: Path) -> None:
+    # The probe itself works: an offline check renders and parses, so lxml is loaded.
+    (tmp_path / "a.html").write_text(
+        "<html><head><title>Hi</title></head><body><p>Hello</p></body></html>", encoding="utf-8"
+    )
+    code, heavy, _ = loaded_heavy(["check", "--offline", "a.html"], tmp_path)
+    assert code in (0, 1)
+    assert "lxml" in heavy
