@@ -160,9 +160,9 @@ def main() -> None:
     if args.baseline:
         bare_lxml(files)
         return
-    from mailcheck.engine import usable_cpus
-
-    cores = usable_cpus()
+    cores = (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
     print(f"files: {len(files)} ({root}); python {sys.version.split()[0]}, {cores} CPUs")
 
     # both sides start equal: the OS file cache warm, every module imported, no run's caches
