@@ -68,13 +68,13 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     for link, result in _plain_links(ctx):
         if result.verdict in ("broken", "invalid"):
             yield Problem(
-                f"link is broken: {result.reason} — {_shown(link.href)}",
+                f"link is broken: {result.reason}",
                 location=ctx.html_at(link.line),
                 url=link.href,
             )
         elif result.verdict == "unverified":
             yield Problem(
-                f"{result.reason} — {_shown(link.href)}; open it in a browser before sending",
+                f"{result.reason}; open it in a browser before sending",
                 location=ctx.html_at(link.line),
                 url=link.href,
                 severity=Severity.WARNING,
@@ -104,7 +104,7 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
     for link, result in _plain_links(ctx):
         if result.verdict == "unreachable":
             yield Problem(
-                f"link host unreachable: {result.reason} — {_shown(link.href)}",
+                f"link host unreachable: {result.reason}",
                 location=ctx.html_at(link.line),
                 url=link.href,
             )
@@ -133,7 +133,7 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
     for link, result in [*_plain_links(ctx), *_checked(ctx, images=True)]:
         if result.verdict == "loop":
             yield Problem(
-                f"redirect loop after {result.redirects} redirects — {_shown(link.href)}",
+                f"redirect loop after {result.redirects} redirects",
                 location=ctx.html_at(link.line),
                 url=link.href,
                 severity=Severity.ERROR,
@@ -141,8 +141,7 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
         elif result.verdict == "too-many-redirects" or result.redirects > MAX_REDIRECTS:
             more = "at least " if result.verdict == "too-many-redirects" else ""
             yield Problem(
-                f"{more}{result.redirects} redirects (more than {MAX_REDIRECTS}) before the "
-                f"page — {_shown(link.href)}",
+                f"{more}{result.redirects} redirects (more than {MAX_REDIRECTS}) before the page",
                 location=ctx.html_at(link.line),
                 url=link.href,
             )
@@ -167,13 +166,13 @@ def image_broken(ctx: Context) -> Iterator[Problem]:
     for link, result in _checked(ctx, images=True):
         if result.verdict in FAILED:
             yield Problem(
-                f"image is broken: {result.reason} — {_shown(link.href)}",
+                f"image is broken: {result.reason}",
                 location=ctx.html_at(link.line),
                 url=link.href,
             )
         elif result.verdict == "unverified":
             yield Problem(
-                f"image: {result.reason} — {_shown(link.href)}",
+                f"image: {result.reason}",
                 location=ctx.html_at(link.line),
                 url=link.href,
                 severity=Severity.WARNING,
@@ -283,13 +282,13 @@ def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
         seen.add(url)
         if result.verdict in (*FAILED, "loop", "too-many-redirects"):
             yield Problem(
-                f"unsubscribe link is broken: {result.reason} — {_shown(url)}",
+                f"unsubscribe link is broken: {result.reason}",
                 location=location,
                 url=url,
             )
         elif result.verdict == "unverified":
             yield Problem(
-                f"unsubscribe link: {result.reason} — {_shown(url)}",
+                f"unsubscribe link: {result.reason}",
                 location=location,
                 url=url,
                 severity=Severity.WARNING,
