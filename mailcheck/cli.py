@@ -66,9 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
             description=getattr(module, "DESCRIPTION", module.HELP),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        p.add_argument(
-            "--config", metavar="FILE", help="use this mailcheck.toml or pyproject.toml"
-        )
+        p.add_argument("--config", metavar="FILE", help="use this mailcheck.toml or pyproject.toml")
         module.configure(p)
         p.set_defaults(handler=module.run)
     return parser

@@ -173,7 +173,11 @@ def test_examples_run(tmp_path: Path) -> None:
 
 
 def test_text_output_names_the_link(tmp_path: Path) -> None:
-    write_campaign(tmp_path, "c", body='<a href="https://shop.test/new">Новинки</a> <a href="https://shop.test/unsubscribe">Отписаться</a>')
+    write_campaign(
+        tmp_path,
+        "c",
+        body='<a href="https://shop.test/new">Новинки</a> <a href="https://shop.test/unsubscribe">Отписаться</a>',
+    )
     proc = run_cli("check", "--offline", "c", cwd=tmp_path)
     line = next(x for x in proc.stdout.splitlines() if "UTM001" in x)
     assert line.endswith("— https://shop.test/new")

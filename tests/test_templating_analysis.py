@@ -9,8 +9,14 @@ from mailcheck.model import Campaign, Variable
 from mailcheck.templating import detect_dialect, render_campaign
 
 
-def analyse(html: str, *, subject: str | None = None, dialect: str | None = None,
-            config: Config | None = None, **kw: object) -> Campaign:
+def analyse(
+    html: str,
+    *,
+    subject: str | None = None,
+    dialect: str | None = None,
+    config: Config | None = None,
+    **kw: object,
+) -> Campaign:
     c = Campaign(id="c", source="c", kind="toml", subject=subject, html=html, **kw)  # type: ignore[arg-type]
     if dialect:
         c.dialect = dialect  # type: ignore[assignment]
@@ -67,16 +73,22 @@ JINJA_CASES = [
     ("Привет, {{ first_name | d('Друг', boolean=true) }}!", "first_name", True, True, False),
     ("Hello {{ name or 'friend' }}", "name", True, True, False),
     ("Hello {{ name if name else 'friend' }}", "name", False, True, True),
-    ("{% if user.first_name %}Hi {{ user.first_name }}{% endif %}", "user.first_name", False,
-     True, True),
+    (
+        "{% if user.first_name %}Hi {{ user.first_name }}{% endif %}",
+        "user.first_name",
+        False,
+        True,
+        True,
+    ),
     ("{{ user.first_name | upper | default('X', true) }}", "user.first_name", True, True, False),
     ("{% if city != '' %}{{ city }}{% endif %}", "city", False, True, True),
 ]
 
 
 @pytest.mark.parametrize(("template", "name", "fallback", "covers", "guarded"), JINJA_CASES)
-def test_jinja_variables(template: str, name: str, fallback: bool, covers: bool,
-                         guarded: bool) -> None:
+def test_jinja_variables(
+    template: str, name: str, fallback: bool, covers: bool, guarded: bool
+) -> None:
     c = analyse(f"<p>{template}</p>", dialect="jinja")
     uses = [v for v in c.variables if v.name == name]
     assert uses, c.variables
@@ -106,8 +118,12 @@ LIQUID_CASES = [
     ("{% if name %}{{ name }}{% endif %}", "name", False, True),
     ("{% if name != blank %}{{ name }}{% endif %}", "name", False, True),
     ("{% unless name == blank %}{{ name }}{% endunless %}", "name", False, True),
-    ("{% if customer.first_name != empty %}{{ customer.first_name }}{% endif %}",
-     "customer.first_name", False, True),
+    (
+        "{% if customer.first_name != empty %}{{ customer.first_name }}{% endif %}",
+        "customer.first_name",
+        False,
+        True,
+    ),
 ]
 
 
@@ -196,7 +212,7 @@ def test_system_variables_per_dialect_and_from_config() -> None:
 
 def test_in_link_and_where() -> None:
     c = analyse(
-        '<p>Привет, {{ first_name }}!</p>\n'
+        "<p>Привет, {{ first_name }}!</p>\n"
         '<a href="https://shop.example/p?n={{ first_name }}&id={{ uid }}">Магазин</a>\n'
         '<img src="https://cdn.example/{{ avatar }}.png" alt="">',
         subject="{{ first_name }}, скидка",
@@ -227,8 +243,13 @@ def test_unisender_fallback_covers_empty_but_not_inside_links() -> None:
 
 
 def test_a_test_send_is_not_rendered_so_leftover_tags_stay_visible() -> None:
-    c = Campaign(id="e", source="e.eml", kind="eml", subject="Привет, *|FNAME|*",
-                 html="<p>Привет, {{ first_name }}!</p>")
+    c = Campaign(
+        id="e",
+        source="e.eml",
+        kind="eml",
+        subject="Привет, *|FNAME|*",
+        html="<p>Привет, {{ first_name }}!</p>",
+    )
     render_campaign(c, Config())
     assert c.dialect == "none" and c.variables == []
     assert c.renders[0].subject == "Привет, *|FNAME|*"

@@ -21,8 +21,9 @@ def _files(*patterns: str) -> list[Path]:
 def _campaign(path: Path) -> Campaign:
     html = path.read_text(encoding="utf-8", errors="replace")
     static = parse_html(html)
-    return Campaign(id=path.stem, source=str(path), kind="html", subject=static.title,
-                    html=html, static=static)
+    return Campaign(
+        id=path.stem, source=str(path), kind="html", subject=static.title, html=html, static=static
+    )
 
 
 def test_corpus_is_there() -> None:
@@ -70,18 +71,26 @@ def test_mailchimp_blueprints_render_system_tags_and_keep_conditionals_balanced(
         main = c.renders[0]
         assert main.html is not None and "*|" not in main.html, path
         assert all(v.system for v in c.variables if v.name in ("UNSUB", "UPDATE_PROFILE")), path
-        unsubscribe = [link for link in main.document.links  # type: ignore[union-attr]
-                       if link.raw == "*|UNSUB|*"]
+        unsubscribe = [
+            link
+            for link in main.document.links  # type: ignore[union-attr]
+            if link.raw == "*|UNSUB|*"
+        ]
         assert unsubscribe and unsubscribe[0].href.endswith("/unsub"), path
 
 
 def test_postmark_each_blocks_render_sample_rows() -> None:
     path = CORPUS / "ActiveCampaign+postmark-templates/templates/basic/receipt/content.html"
     c = _campaign(path)
-    c.samples = [{"name": "Анна", "receipt_details": [
-        {"description": "Подписка «Про»", "amount": "990 ₽"},
-        {"description": "Доставка", "amount": "0 ₽"},
-    ]}]
+    c.samples = [
+        {
+            "name": "Анна",
+            "receipt_details": [
+                {"description": "Подписка «Про»", "amount": "990 ₽"},
+                {"description": "Доставка", "amount": "0 ₽"},
+            ],
+        }
+    ]
     render_campaign(c, Config())
     text = c.renders[1].document.text  # type: ignore[union-attr]
     assert "Подписка «Про»" in text and "Доставка" in text and "Hi Анна" in text

@@ -17,10 +17,23 @@ from mailcheck.templating import (
 )
 
 
-def render(html: str | None, *, subject: str | None = None, dialect: str | None = None,
-           samples: list[dict[str, object]] | None = None, **kw: object) -> Campaign:
-    c = Campaign(id="c", source="c", kind="toml", subject=subject, html=html,  # type: ignore[arg-type]
-                 samples=samples or [], **kw)
+def render(
+    html: str | None,
+    *,
+    subject: str | None = None,
+    dialect: str | None = None,
+    samples: list[dict[str, object]] | None = None,
+    **kw: object,
+) -> Campaign:
+    c = Campaign(
+        id="c",
+        source="c",
+        kind="toml",
+        subject=subject,
+        html=html,  # type: ignore[arg-type]
+        samples=samples or [],
+        **kw,
+    )
     if dialect:
         c.dialect = dialect  # type: ignore[assignment]
         c.dialect_explicit = True
@@ -45,8 +58,7 @@ def test_renders_longest_values_then_each_sample() -> None:
     c = render(
         PAGE,
         subject="{{ first_name | default('Друг', true) }}, −30% на всё",
-        samples=[{"first_name": "Анна", "city": "Тверь"},
-                 {"first_name": "Александра", "city": ""}],
+        samples=[{"first_name": "Анна", "city": "Тверь"}, {"first_name": "Александра", "city": ""}],
     )
     assert c.template_error is None and c.dialect == "jinja"
     labels = [r.label for r in c.renders]
@@ -61,19 +73,27 @@ def test_renders_longest_values_then_each_sample() -> None:
     assert hrefs[0] == "https://shop.example/sale?n=Анна"
     assert hrefs[1].startswith(f"https://{SYSTEM_PLACEHOLDER_HOST}/")
     assert [link.raw for link in first.document.links] == [  # type: ignore[union-attr]
-        "https://shop.example/sale?n={{ first_name }}", "{{ unsubscribe_url }}"]
+        "https://shop.example/sale?n={{ first_name }}",
+        "{{ unsubscribe_url }}",
+    ]
     assert c.static is not None and c.static.links[0].href.endswith("{{ first_name }}")
 
 
 def test_longest_value_is_chosen_by_graphemes() -> None:
     family = "👨\u200d👩\u200d👧\u200d👦"  # one grapheme, seven code points
-    c = render("<p>{{ name }}</p>", subject="{{ name }}!",
-               samples=[{"name": family * 3}, {"name": "Анна"}, {"name": "й" * 2}])
+    c = render(
+        "<p>{{ name }}</p>",
+        subject="{{ name }}!",
+        samples=[{"name": family * 3}, {"name": "Анна"}, {"name": "й" * 2}],
+    )
     assert len(family * 3) > len("Анна")
     assert c.renders[0].subject == "Анна!"
     combining = "и\u0306" * 5  # "й" as two code points, five graphemes
-    c = render("<p>{{ name }}</p>", subject="{{ name }}",
-               samples=[{"name": combining}, {"name": "Ивановa"}])
+    c = render(
+        "<p>{{ name }}</p>",
+        subject="{{ name }}",
+        samples=[{"name": combining}, {"name": "Ивановa"}],
+    )
     assert c.renders[0].subject == "Ивановa"
 
 
@@ -86,8 +106,10 @@ def test_without_samples_fallbacks_render() -> None:
 
 
 def test_identical_renders_share_one_document_and_plain_html_reuses_static() -> None:
-    c = render("<p>{{ name }}</p><a href='https://a.example/'>a</a>",
-               samples=[{"name": "Иван"}, {"name": "Иван"}])
+    c = render(
+        "<p>{{ name }}</p><a href='https://a.example/'>a</a>",
+        samples=[{"name": "Иван"}, {"name": "Иван"}],
+    )
     assert c.renders[1].document is c.renders[2].document
     assert c.renders[0].document is c.renders[1].document  # longest value is the same "Иван"
     static = parse_html("<p>Привет</p>")
@@ -101,16 +123,20 @@ def test_identical_renders_share_one_document_and_plain_html_reuses_static() -> 
 def test_nested_json_samples_use_dotted_paths() -> None:
     sample: dict[str, object] = {"user": {"first_name": "Мария", "address": {"city": "Казань"}}}
     assert flatten_sample(sample) == {"user.first_name": "Мария", "user.address.city": "Казань"}
-    c = render("<p>Здравствуйте, {{ user.first_name }} из {{ user.address.city }}! "
-               "{{ user.phone }}</p>", samples=[sample])
+    c = render(
+        "<p>Здравствуйте, {{ user.first_name }} из {{ user.address.city }}! {{ user.phone }}</p>",
+        samples=[sample],
+    )
     assert "Здравствуйте, Мария из Казани" not in c.renders[1].document.text  # type: ignore[union-attr]
     assert "Здравствуйте, Мария из Казань!" in c.renders[1].document.text  # type: ignore[union-attr]
     assert [v.name for v in missing_from_samples(c)] == ["user.phone"]
 
 
 def test_mailchimp_sample_keys_match_case_insensitively() -> None:
-    c = render("<p>Hi *|FNAME|*, *|LNAME|*</p><a href='*|UNSUB|*'>Unsubscribe</a>",
-               samples=[{"fname": "Ann"}])
+    c = render(
+        "<p>Hi *|FNAME|*, *|LNAME|*</p><a href='*|UNSUB|*'>Unsubscribe</a>",
+        samples=[{"fname": "Ann"}],
+    )
     assert c.dialect == "mailchimp"
     assert "Hi Ann," in c.renders[1].document.text  # type: ignore[union-attr]
     assert [v.name for v in missing_from_samples(c)] == ["LNAME"]
@@ -119,9 +145,14 @@ def test_mailchimp_sample_keys_match_case_insensitively() -> None:
 
 
 def test_explicit_preheader_and_headers_are_rendered() -> None:
-    c = render("<p>{{ name }}</p>", subject="Привет", samples=[{"name": "Олег", "uid": "1"}],
-               preheader="Только для {{ name | default('вас', true) }}", preheader_explicit=True,
-               headers={"List-Unsubscribe": "<https://acme.example/u/{{ uid }}>"})
+    c = render(
+        "<p>{{ name }}</p>",
+        subject="Привет",
+        samples=[{"name": "Олег", "uid": "1"}],
+        preheader="Только для {{ name | default('вас', true) }}",
+        preheader_explicit=True,
+        headers={"List-Unsubscribe": "<https://acme.example/u/{{ uid }}>"},
+    )
     assert c.renders[1].preheader == "Только для Олег"
     assert c.renders[1].headers == {"List-Unsubscribe": "<https://acme.example/u/1>"}
     assert c.renders[0].headers == {"List-Unsubscribe": "<https://acme.example/u/1>"}
@@ -141,24 +172,32 @@ def test_greeting_without_fallback_gives_evidence() -> None:
 
 
 def test_fallback_covering_empty_gives_no_evidence() -> None:
-    c = render("<p>Привет, {{ first_name | default('Друг', true) }}!</p>",
-               samples=[{"first_name": "Анна"}])
+    c = render(
+        "<p>Привет, {{ first_name | default('Друг', true) }}!</p>", samples=[{"first_name": "Анна"}]
+    )
     assert evidence(c) == []
-    assert render("<p>Привет, {{ first_name | default('Друг', true) }}!</p>").renders[
-        0].blanked_breakage == []
+    assert (
+        render("<p>Привет, {{ first_name | default('Друг', true) }}!</p>")
+        .renders[0]
+        .blanked_breakage
+        == []
+    )
 
 
 def test_fallback_for_undefined_only_gives_evidence_for_empty_and_none() -> None:
-    c = render("<p>Привет, {{ first_name | default('Друг') }}!</p>",
-               samples=[{"first_name": "Анна"}])
+    c = render(
+        "<p>Привет, {{ first_name | default('Друг') }}!</p>", samples=[{"first_name": "Анна"}]
+    )
     found = evidence(c)
     assert "with first_name empty the text reads “Привет, !”" in found
     assert "with first_name = None the text reads “Привет, None”" in found
 
 
 def test_sample_with_empty_value_shows_its_own_breakage() -> None:
-    c = render("<p>Привет, {{ first_name | default('Друг') }}!</p>",
-               samples=[{"first_name": ""}, {"first_name": "None"}, {"first_name": "  "}])
+    c = render(
+        "<p>Привет, {{ first_name | default('Друг') }}!</p>",
+        samples=[{"first_name": ""}, {"first_name": "None"}, {"first_name": "  "}],
+    )
     first, second, third = c.renders[1:]
     assert first.blanked_breakage == ["with this recipient's values the text reads “Привет, !”"]
     assert any("Привет, None" in m for m in second.blanked_breakage)
@@ -166,8 +205,9 @@ def test_sample_with_empty_value_shows_its_own_breakage() -> None:
 
 
 def test_subject_blanking_and_patronymic() -> None:
-    c = render("<p>Уважаемый {{ first_name }} {{ middle_name }}, ждём вас.</p>",
-               subject="{{ first_name }}")
+    c = render(
+        "<p>Уважаемый {{ first_name }} {{ middle_name }}, ждём вас.</p>", subject="{{ first_name }}"
+    )
     found = evidence(c)
     assert "with first_name empty the subject is empty" in found
     assert "with middle_name empty the text reads “first_name ,”" in found
@@ -181,10 +221,16 @@ def test_static_punctuation_is_not_blamed_on_a_variable() -> None:
 @pytest.mark.parametrize(
     ("html", "dialect", "expected"),
     [
-        ("<p>Hello {{ first_name | default: '' }},</p><p>Hi {{ first_name }}!</p>", "liquid",
-         "with first_name empty the text reads “Hi !”"),
-        ("<p>Dear {{first_name}},</p>", "handlebars",
-         "with first_name empty the text reads “Dear ,”"),
+        (
+            "<p>Hello {{ first_name | default: '' }},</p><p>Hi {{ first_name }}!</p>",
+            "liquid",
+            "with first_name empty the text reads “Hi !”",
+        ),
+        (
+            "<p>Dear {{first_name}},</p>",
+            "handlebars",
+            "with first_name empty the text reads “Dear ,”",
+        ),
         ("<p>Hello *|FNAME|*,</p>", "mailchimp", "with FNAME empty the text reads “Hello ,”"),
     ],
 )
@@ -236,8 +282,9 @@ def test_syntax_errors_name_the_line(html: str, dialect: str, line: int, words: 
 
 
 def test_syntax_error_in_subject_names_the_part() -> None:
-    c = render("<a href='https://a.example/{{ x }}'>a</a>", subject="{% if x %}Привет",
-               dialect="jinja")
+    c = render(
+        "<a href='https://a.example/{{ x }}'>a</a>", subject="{% if x %}Привет", dialect="jinja"
+    )
     assert c.template_error is not None and c.template_error.startswith("subject: line 1:")
     assert c.template_error_line == 0
     assert c.static is not None and c.static.links[0].href == "https://a.example/{{ x }}"
@@ -274,9 +321,19 @@ def test_klaviyo_unsubscribe_tag_renders_a_system_link() -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Привет, !", "Здравствуйте, , рады видеть", "Hello , welcome", "Dear ,", "Иван , добрый",
-     "Hi None!", "Hello undefined", "Total: NaN", "[object Object]", ", скидка 30%",
-     "Привет !"],
+    [
+        "Привет, !",
+        "Здравствуйте, , рады видеть",
+        "Hello , welcome",
+        "Dear ,",
+        "Иван , добрый",
+        "Hi None!",
+        "Hello undefined",
+        "Total: NaN",
+        "[object Object]",
+        ", скидка 30%",
+        "Привет !",
+    ],
 )
 def test_broken_text_finds(text: str) -> None:
     assert broken_text(text)
@@ -284,8 +341,17 @@ def test_broken_text_finds(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Привет, Анна!", "Hello, world.", "Dear Anna,", "Ивану Петровичу, 10 лет", "Nonetheless",
-     "nullable", "Уважаемый клиент!", "Hi!", ""],
+    [
+        "Привет, Анна!",
+        "Hello, world.",
+        "Dear Anna,",
+        "Ивану Петровичу, 10 лет",
+        "Nonetheless",
+        "nullable",
+        "Уважаемый клиент!",
+        "Hi!",
+        "",
+    ],
 )
 def test_broken_text_ignores(text: str) -> None:
     assert broken_text(text) == []
@@ -315,10 +381,12 @@ def test_leftover_tags_skip_system_names_and_plain_text() -> None:
 
 
 def test_raw_links_survive_a_conditional_that_drops_a_link() -> None:
-    html = ("<p>{% if vip %}<a href='https://shop.example/vip?u={{ uid }}'>VIP</a>{% endif %}</p>\n"
-            "<a href='https://shop.example/p?n={{ name }}'>Каталог</a>\n"
-            "<a href='https://shop.example/same'>Same</a>\n"
-            "<img src='https://cdn.example/{{ name }}.png' alt=''>")
+    html = (
+        "<p>{% if vip %}<a href='https://shop.example/vip?u={{ uid }}'>VIP</a>{% endif %}</p>\n"
+        "<a href='https://shop.example/p?n={{ name }}'>Каталог</a>\n"
+        "<a href='https://shop.example/same'>Same</a>\n"
+        "<img src='https://cdn.example/{{ name }}.png' alt=''>"
+    )
     c = render(html, samples=[{"name": "Иван", "vip": ""}, {"name": "Ольга", "vip": "yes"}])
     ivan, olga = c.renders[1], c.renders[2]
     assert [(link.href, link.raw) for link in ivan.document.links] == [  # type: ignore[union-attr]
@@ -327,4 +395,5 @@ def test_raw_links_survive_a_conditional_that_drops_a_link() -> None:
         ("https://cdn.example/Иван.png", "https://cdn.example/{{ name }}.png"),
     ]
     assert olga.document is not None and olga.document.links[0].raw == (
-        "https://shop.example/vip?u={{ uid }}")
+        "https://shop.example/vip?u={{ uid }}"
+    )

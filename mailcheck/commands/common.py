@@ -53,9 +53,7 @@ def use_colour(output: str | None) -> bool:
     return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
 
 
-def run_checks(
-    args: argparse.Namespace, config: Config, *, keep_documents: bool = True
-) -> Batch:
+def run_checks(args: argparse.Namespace, config: Config, *, keep_documents: bool = True) -> Batch:
     """Check the PATHs of a check-like command: network unless offline, progress on a tty.
 
     ``keep_documents=False``: results without bodies and parsed documents

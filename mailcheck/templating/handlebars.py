@@ -22,8 +22,7 @@ _ARG = regex.compile(
     r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|(?P<paren>\((?:[^()]|(?&paren))*\))|[^\s()]+)"""
 )
 _NUMBER = regex.compile(r"^-?\d+(?:\.\d+)?$")
-_CONDITION_BLOCKS = {"if", "unless", "equals", "notEquals", "greaterThan", "lessThan", "and",
-                     "or"}
+_CONDITION_BLOCKS = {"if", "unless", "equals", "notEquals", "greaterThan", "lessThan", "and", "or"}
 _FALLBACK_HELPERS = {"insert", "defaultIfEmpty", "default"}
 
 
@@ -179,8 +178,7 @@ class HandlebarsTemplate:
             if kind == "#" or (kind == "^" and inner[1:].strip()):
                 name, params, _ = _split_args(inner[1:])
                 if not name:
-                    raise TemplateError(f"'{{{{{inner}}}}}' opens a block without a name",
-                                        tag_line)
+                    raise TemplateError(f"'{{{{{inner}}}}}' opens a block without a name", tag_line)
                 block = _Block(name, params, tag_line, inverted=kind == "^")
                 current.append(block)
                 stack.append(block)
@@ -190,13 +188,11 @@ class HandlebarsTemplate:
                 while stack and stack[-1].chained:
                     stack.pop()
                 if not stack:
-                    raise TemplateError(f"unexpected '{{{{/{name}}}}}': no block is open",
-                                        tag_line)
+                    raise TemplateError(f"unexpected '{{{{/{name}}}}}': no block is open", tag_line)
                 top = stack.pop()
                 if name != top.name:
                     raise TemplateError(
-                        f"'{{{{/{name}}}}}' closes '{{{{#{top.name}}}}}' opened on line "
-                        f"{top.line}",
+                        f"'{{{{/{name}}}}}' closes '{{{{#{top.name}}}}}' opened on line {top.line}",
                         tag_line,
                     )
                 current = target()
@@ -250,9 +246,16 @@ class HandlebarsTemplate:
             return prefix or None
         return f"{prefix}.{joined}" if prefix else joined
 
-    def _use(self, expr: _Expr, line: int, scopes: Sequence[str | None],
-             guards: frozenset[str], *, guarded: bool = False,
-             fallback: str | None = None) -> None:
+    def _use(
+        self,
+        expr: _Expr,
+        line: int,
+        scopes: Sequence[str | None],
+        guards: frozenset[str],
+        *,
+        guarded: bool = False,
+        fallback: str | None = None,
+    ) -> None:
         if isinstance(expr, _Sub):
             for p in expr.params:
                 if isinstance(p, _Lit | _Path | _Sub):
@@ -263,25 +266,29 @@ class HandlebarsTemplate:
         name = self._resolve(expr, scopes)
         if name is None:
             return
-        self.uses.append(Use(
-            name=name,
-            line=line,
-            has_fallback=fallback is not None,
-            fallback_covers_empty=True,
-            guarded=guarded or name in guards,
-            fallback=fallback,
-        ))
+        self.uses.append(
+            Use(
+                name=name,
+                line=line,
+                has_fallback=fallback is not None,
+                fallback_covers_empty=True,
+                guarded=guarded or name in guards,
+                fallback=fallback,
+            )
+        )
 
-    def _collect(self, body: list[object], scopes: list[str | None],
-                 guards: frozenset[str]) -> None:
+    def _collect(
+        self, body: list[object], scopes: list[str | None], guards: frozenset[str]
+    ) -> None:
         for item in body:
             if isinstance(item, _Mustache):
                 self._collect_mustache(item, scopes, guards)
             elif isinstance(item, _Block):
                 self._collect_block(item, scopes, guards)
 
-    def _collect_mustache(self, item: _Mustache, scopes: list[str | None],
-                          guards: frozenset[str]) -> None:
+    def _collect_mustache(
+        self, item: _Mustache, scopes: list[str | None], guards: frozenset[str]
+    ) -> None:
         if item.name in _FALLBACK_HELPERS and item.params:
             fallback = _fallback_text(item)
             self._use(item.params[0], item.line, scopes, guards, fallback=fallback)
@@ -291,8 +298,9 @@ class HandlebarsTemplate:
         for p in [*item.params, *item.hash.values()]:
             self._use(p, item.line, scopes, guards)
 
-    def _collect_block(self, block: _Block, scopes: list[str | None],
-                       guards: frozenset[str]) -> None:
+    def _collect_block(
+        self, block: _Block, scopes: list[str | None], guards: frozenset[str]
+    ) -> None:
         first = block.params[0] if block.params else None
         names = {self._resolve(p, scopes) for p in block.params if isinstance(p, _Path)}
         names.discard(None)
@@ -392,8 +400,11 @@ class _Renderer:
             return None
         if not path.parts:
             return self.stack[index]
-        frames = [self.stack[index]] if path.explicit_this or path.depth else \
-            list(reversed(self.stack[: index + 1]))
+        frames = (
+            [self.stack[index]]
+            if path.explicit_this or path.depth
+            else list(reversed(self.stack[: index + 1]))
+        )
         for frame in frames:  # Mustache looks names up the context stack
             if isinstance(frame, Mapping) and path.parts[0] in frame:
                 return self._walk(frame, path.parts)
@@ -425,8 +436,12 @@ class _Renderer:
             text = _text(args[0])
             if text.strip():
                 return args[0]
-            fake = _Mustache(name, [p for p in params if isinstance(p, _Lit | _Path | _Sub)],
-                             {k: v for k, v in hashes.items() if isinstance(v, _Lit)}, 0)
+            fake = _Mustache(
+                name,
+                [p for p in params if isinstance(p, _Lit | _Path | _Sub)],
+                {k: v for k, v in hashes.items() if isinstance(v, _Lit)},
+                0,
+            )
             return _fallback_text(fake)
         if name == "length" and args:
             v = args[0]
@@ -501,8 +516,9 @@ class _Renderer:
         else:
             self.body(inverse, out)
 
-    def each(self, items: object, body: list[object], inverse: list[object],
-             out: list[str]) -> None:
+    def each(
+        self, items: object, body: list[object], inverse: list[object], out: list[str]
+    ) -> None:
         pairs: list[tuple[object, object]]
         if isinstance(items, Mapping):
             pairs = list(items.items())
@@ -515,8 +531,7 @@ class _Renderer:
             return
         for i, (key, item) in enumerate(pairs[:1000]):
             self.stack.append(item)
-            self.data.append({"index": i, "key": key, "first": i == 0,
-                              "last": i == len(pairs) - 1})
+            self.data.append({"index": i, "key": key, "first": i == 0, "last": i == len(pairs) - 1})
             self.body(body, out)
             self.data.pop()
             self.stack.pop()

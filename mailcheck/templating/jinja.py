@@ -31,8 +31,26 @@ class _Blank(ChainableUndefined):
 
 _ENV = SandboxedEnvironment(autoescape=False, undefined=_Blank, keep_trailing_newline=True)
 _BUILTIN_NAMES = frozenset(
-    {"loop", "range", "dict", "lipsum", "cycler", "joiner", "namespace", "self", "caller",
-     "varargs", "kwargs", "super", "true", "false", "none", "True", "False", "None"}
+    {
+        "loop",
+        "range",
+        "dict",
+        "lipsum",
+        "cycler",
+        "joiner",
+        "namespace",
+        "self",
+        "caller",
+        "varargs",
+        "kwargs",
+        "super",
+        "true",
+        "false",
+        "none",
+        "True",
+        "False",
+        "None",
+    }
 )
 _DEFAULT_FILTERS = ("default", "d")
 _LENGTHY_FILTERS = ("length", "count", "trim", "string", "striptags")
@@ -145,8 +163,9 @@ def _truthy(test: nodes.Node) -> set[str]:
     if isinstance(test, nodes.Compare) and len(test.ops) == 1:
         op = test.ops[0]
         empty = isinstance(op.expr, nodes.Const) and op.expr.value in ("", None, 0)
-        if (op.op == "ne" and empty) or (op.op in ("gt", "ge") and isinstance(op.expr, nodes.Const)
-                                         and op.expr.value in (0, 1)):
+        if (op.op == "ne" and empty) or (
+            op.op in ("gt", "ge") and isinstance(op.expr, nodes.Const) and op.expr.value in (0, 1)
+        ):
             return _truthy(test.expr)
     return set()
 
@@ -167,8 +186,9 @@ class _Walker:
             for item in from_imp.names:
                 self.locals.add(item[1] if isinstance(item, tuple) else item)
 
-    def add(self, path: str, line: int, scope: _Scope, fb: _Fallback | None,
-            *, guarded: bool = False) -> None:
+    def add(
+        self, path: str, line: int, scope: _Scope, fb: _Fallback | None, *, guarded: bool = False
+    ) -> None:
         if path.split(".", 1)[0] in self.locals:
             return
         self.uses.append(
@@ -211,8 +231,9 @@ class _Walker:
         self.expr(test, scope, None)
         for i in range(before, len(self.uses)):
             u = self.uses[i]
-            self.uses[i] = Use(u.name, u.line, u.has_fallback, u.fallback_covers_empty, True,
-                               u.fallback)
+            self.uses[i] = Use(
+                u.name, u.line, u.has_fallback, u.fallback_covers_empty, True, u.fallback
+            )
 
     def expr(self, node: nodes.Node, scope: _Scope, fb: _Fallback | None) -> None:
         path = _path(node)

@@ -32,8 +32,10 @@ class LinkSpan:
     def holds(self, name: str, line: int) -> bool:
         if not self.first_line <= line <= self.last_line:
             return False
-        return name in self.names or name.split(".", 1)[0] in self.names or any(
-            n.startswith(name + ".") or name.startswith(n + ".") for n in self.names
+        return (
+            name in self.names
+            or name.split(".", 1)[0] in self.names
+            or any(n.startswith(name + ".") or name.startswith(n + ".") for n in self.names)
         )
 
 
@@ -57,8 +59,9 @@ def link_spans(source: str) -> list[LinkSpan]:
     return spans
 
 
-def attach_raw(document: Document, static: Document | None,
-               predict: Callable[[str], str | None] | None = None) -> None:
+def attach_raw(
+    document: Document, static: Document | None, predict: Callable[[str], str | None] | None = None
+) -> None:
     """Give each link of a rendered document the template source of its URL.
 
     The unrendered parse lists the same links in the same order unless a conditional block
@@ -100,5 +103,6 @@ def attach_raw(document: Document, static: Document | None,
 def raw_is_href(document: Document) -> None:
     """An unrendered document: each link's source is its URL."""
     if any(not link.raw for link in document.links):
-        document.links = [link if link.raw else replace(link, raw=link.href)
-                          for link in document.links]
+        document.links = [
+            link if link.raw else replace(link, raw=link.href) for link in document.links
+        ]

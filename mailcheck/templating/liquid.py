@@ -44,8 +44,12 @@ from mailcheck.templating.system import placeholder
 _TAG_NAME = regex.compile(r"\{%-?\s*([A-Za-z_]\w*)")
 _BRAZE_ATTRIBUTE = regex.compile(r"\$\{([A-Za-z_][\w.]*)\}")
 _CURLY_TAG = regex.compile(r"\{\{.*?\}\}\}?|\{%.*?%\}", regex.S)
-_LINK_TAGS = {"unsubscribe": "Unsubscribe", "manage_preferences": "Manage preferences",
-              "web_view": "View in browser", "unsubscribe_link": "Unsubscribe"}
+_LINK_TAGS = {
+    "unsubscribe": "Unsubscribe",
+    "manage_preferences": "Manage preferences",
+    "web_view": "View in browser",
+    "unsubscribe_link": "Unsubscribe",
+}
 _NOT_TAGS = {"else", "elsif", "when", "empty"}
 
 
@@ -118,7 +122,8 @@ class LiquidTemplate:
     def __init__(self, source: str, is_system: IsSystem) -> None:
         source = _prepare(source)
         unknown = frozenset(
-            n for n in _TAG_NAME.findall(source)
+            n
+            for n in _TAG_NAME.findall(source)
             if n not in _BASE_TAGS and not n.startswith("end") and n not in _NOT_TAGS
         )
         try:
@@ -198,8 +203,12 @@ def _truthy(expr: Expression) -> set[str]:
         left = _path(expr.left)
         if left and expr.operator in ("!=", "<>") and _is_empty_literal(expr.right):
             return {left}
-        if (left and expr.operator == ">" and isinstance(expr.right, IntegerLiteral)
-                and expr.right.value == 0):
+        if (
+            left
+            and expr.operator == ">"
+            and isinstance(expr.right, IntegerLiteral)
+            and expr.right.value == 0
+        ):
             return {_size_of(expr.left) or left}
     return set()
 
@@ -254,8 +263,15 @@ class _Walker:
             if child.node is not None:
                 self.node(child.node, guards)
 
-    def expr(self, expr: Expression, line: int, guards: frozenset[str],
-             fb: _Fallback | None, *, tested: bool) -> None:
+    def expr(
+        self,
+        expr: Expression,
+        line: int,
+        guards: frozenset[str],
+        fb: _Fallback | None,
+        *,
+        tested: bool,
+    ) -> None:
         if isinstance(expr, FilteredExpression):
             for f in expr.filters:
                 if f.name == "default" and fb is None:
@@ -269,14 +285,16 @@ class _Walker:
         path = _path(expr)
         if path is not None:
             if path.split(".", 1)[0] not in self.locals:
-                self.uses.append(Use(
-                    name=path,
-                    line=line,
-                    has_fallback=fb is not None,
-                    fallback_covers_empty=True,  # Liquid's default fires for nil, false, ""
-                    guarded=tested or path in guards,
-                    fallback=fb.text if fb else None,
-                ))
+                self.uses.append(
+                    Use(
+                        name=path,
+                        line=line,
+                        has_fallback=fb is not None,
+                        fallback_covers_empty=True,  # Liquid's default fires for nil, false, ""
+                        guarded=tested or path in guards,
+                        fallback=fb.text if fb else None,
+                    )
+                )
             for element in getattr(expr, "path", ()):
                 if isinstance(element, Identifier):
                     self.expr(element, line, guards, None, tested=tested)

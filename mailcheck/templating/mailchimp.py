@@ -88,9 +88,7 @@ class MailchimpTemplate:
                 current = stack[-1][0].otherwise
             elif upper in ("END:IF", "END:IFNOT"):
                 if not stack:
-                    raise TemplateError(
-                        f"'*|{tag}|*' without an opening '*|IF:…|*'", line
-                    )
+                    raise TemplateError(f"'*|{tag}|*' without an opening '*|IF:…|*'", line)
                 current = stack.pop()[1]
             elif upper.startswith(("INTERESTED:", "END:INTERESTED")):
                 continue  # interest-group blocks: shown to some recipients, no variables
@@ -99,7 +97,7 @@ class MailchimpTemplate:
                 modifier = ""
                 for mod in _MODIFIERS:
                     if upper.startswith(mod):
-                        modifier, name = mod[:-1], tag[len(mod):]
+                        modifier, name = mod[:-1], tag[len(mod) :]
                         break
                 current.append(_Var(name.strip(), modifier, line))
         if stack:
@@ -120,8 +118,11 @@ class MailchimpTemplate:
                 earlier: set[str] = set()
                 for branch in item.branches:
                     self._use(branch.name, item.line, guarded=True)
-                    sure = {branch.name} if not branch.negate and branch.op in (
-                        None, "!=", "<>") else set()
+                    sure = (
+                        {branch.name}
+                        if not branch.negate and branch.op in (None, "!=", "<>")
+                        else set()
+                    )
                     self._collect(branch.body, guards | sure)
                     if branch.negate and branch.op is None:
                         earlier.add(branch.name)

@@ -1,10 +1,10 @@
 """Analyse and render one campaign: variables, the variants recipients get, PER002 evidence.
 
-    detect dialect -> parse every part once (PER004 on failure; static parse kept)
-                   -> variables (fallback, guard, system, in_link)
-                   -> renders[0] with the longest sample values (or fallbacks), one per sample
-                   -> each distinct rendered HTML parsed once
-                   -> blanking: one variable emptied at a time, breakage only it causes
+detect dialect -> parse every part once (PER004 on failure; static parse kept)
+               -> variables (fallback, guard, system, in_link)
+               -> renders[0] with the longest sample values (or fallbacks), one per sample
+               -> each distinct rendered HTML parsed once
+               -> blanking: one variable emptied at a time, breakage only it causes
 """
 
 from __future__ import annotations
@@ -110,8 +110,9 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     if not campaign.dialect_explicit:
         # A saved test send was rendered by the ESP already: a tag left in it is a leftover
         # (PER003), not something to render away.
-        campaign.dialect = "none" if campaign.kind == "eml" else detect_dialect(
-            source for _, source in sources)
+        campaign.dialect = (
+            "none" if campaign.kind == "eml" else detect_dialect(source for _, source in sources)
+        )
     if campaign.html is not None and campaign.static is None:
         campaign.static = _safe_parse(campaign.html)
     if campaign.static is not None:
@@ -179,8 +180,11 @@ def neutral_value(name: str) -> str:
 def _as_is(campaign: Campaign) -> Rendered:
     """The campaign without a template language: one variant, exactly as written."""
     doc = campaign.static
-    preheader = campaign.preheader if campaign.preheader_explicit else (
-        doc.preheader if doc else campaign.preheader)
+    preheader = (
+        campaign.preheader
+        if campaign.preheader_explicit
+        else (doc.preheader if doc else campaign.preheader)
+    )
     return Rendered(
         sample={},
         label="as is",
@@ -202,8 +206,16 @@ def _variables(parts: list[_Part], is_system: IsSystem) -> list[Variable]:
         for use in part.parsed.uses:
             in_link = link_header or any(s.holds(use.name, use.line) for s in spans)
             var = _variable(use, part.where, is_system(use.name), in_link)
-            key = (var.name, var.where, var.line, var.has_fallback, var.guarded,
-                   var.fallback_covers_empty, var.in_link, var.fallback)
+            key = (
+                var.name,
+                var.where,
+                var.line,
+                var.has_fallback,
+                var.guarded,
+                var.fallback_covers_empty,
+                var.in_link,
+                var.fallback,
+            )
             if key not in seen:
                 seen.add(key)
                 out.append(var)
@@ -246,8 +258,14 @@ def _label(index: int, flat: Mapping[str, object]) -> str:
 class _Renderer:
     """Renders every part for a set of values; parses each distinct HTML once."""
 
-    def __init__(self, campaign: Campaign, parts: list[_Part], system_names: list[str],
-                 parse: Callable[[str, IsSystem], Parsed], is_system: IsSystem) -> None:
+    def __init__(
+        self,
+        campaign: Campaign,
+        parts: list[_Part],
+        system_names: list[str],
+        parse: Callable[[str, IsSystem], Parsed],
+        is_system: IsSystem,
+    ) -> None:
         self.campaign = campaign
         self.parts = parts
         self.parse = parse
@@ -307,17 +325,23 @@ class _Renderer:
         except TemplateError:
             return None
 
-    def render(self, given: Mapping[str, object], label: str,
-               sample: dict[str, object] | None = None) -> Rendered:
+    def render(
+        self, given: Mapping[str, object], label: str, sample: dict[str, object] | None = None
+    ) -> Rendered:
         out = self.render_parts(given)
         html = out.get("html")
         doc = self.document(html, self.values(given)) if html is not None else None
-        preheader = out.get("preheader") if self.campaign.preheader_explicit else (
-            doc.preheader if doc is not None else None)
+        preheader = (
+            out.get("preheader")
+            if self.campaign.preheader_explicit
+            else (doc.preheader if doc is not None else None)
+        )
         headers = None
         if self.campaign.headers is not None:
-            headers = {name: out.get(f"header:{name}", value)
-                       for name, value in self.campaign.headers.items()}
+            headers = {
+                name: out.get(f"header:{name}", value)
+                for name, value in self.campaign.headers.items()
+            }
         return Rendered(
             sample=dict(sample) if sample is not None else dict(given),
             label=label,
@@ -330,8 +354,12 @@ class _Renderer:
         )
 
 
-_PART_NAMES = {"subject": "subject", "preheader": "preheader", "html": "text",
-               "text": "plain-text part"}
+_PART_NAMES = {
+    "subject": "subject",
+    "preheader": "preheader",
+    "html": "text",
+    "text": "plain-text part",
+}
 
 
 class _Blanker:
@@ -433,9 +461,13 @@ class _Blanker:
         return list(dict.fromkeys(out))
 
 
-def _with(flat: Mapping[str, object], name: str, value: object,
-          dialect: Dialect) -> dict[str, object]:
-    out = {k: v for k, v in flat.items()
-           if not (k == name or (dialect == "mailchimp" and k.upper() == name.upper()))}
+def _with(
+    flat: Mapping[str, object], name: str, value: object, dialect: Dialect
+) -> dict[str, object]:
+    out = {
+        k: v
+        for k, v in flat.items()
+        if not (k == name or (dialect == "mailchimp" and k.upper() == name.upper()))
+    }
     out[name] = value
     return out
