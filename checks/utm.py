@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.domains import host_of, org_domain, under
@@ -17,13 +18,15 @@ from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, leftover_tags
 VARYING = {"utm_content", "utm_term"}
 
 
-def utm_pairs(url: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=16384)  # three UTM rules read the same links
+def utm_pairs(url: str) -> tuple[tuple[str, str], ...]:
     """UTM parameters of the query string (not the fragment, which analytics never reads)."""
     try:
         query = urlsplit(url).query
     except ValueError:
-        return []
-    return [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k.startswith("utm_")]
+        return ()
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return tuple((k, v) for k, v in pairs if k.startswith("utm_"))
 
 
 def fragment_utms(url: str) -> list[str]:

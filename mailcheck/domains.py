@@ -22,6 +22,7 @@ def org_domain(domain: str) -> str:
     return str(found) if found else domain
 
 
+@lru_cache(maxsize=16384)  # every UTM and LNK rule asks about the same links
 def host_of(url: str) -> str:
     """Lower-case host of a URL, "" when it has none or cannot be parsed."""
     try:
