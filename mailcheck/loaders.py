@@ -93,6 +93,7 @@ def load(path: Path, shown: str, config: Config) -> Campaign:
     """Read one input (campaign.toml, .eml, .html/.htm, or any file given explicitly)."""
     kind = _kind_by_name(path)
     campaign = Campaign(id=_default_id(path), source=shown, kind=kind, client=config.client)
+    campaign.source_files.append(("manifest" if path.name == MANIFEST else "file", str(path)))
     try:
         if path.name == MANIFEST:
             _load_manifest(campaign, path, config)
@@ -261,6 +262,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.config_overrides = overrides
 
     html_path = _html_path(directory, _string(get, "html"))
+    campaign.source_files.append(("html", str(html_path)))
     data_bytes = _read_named(html_path, "html")
     campaign.html = decode_html(data_bytes)
     campaign.html_bytes = len(data_bytes)
@@ -271,9 +273,12 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
 
     text_name = _string(get, "text")
     if text_name is not None:
+        campaign.source_files.append(("text", str(directory / text_name)))
         campaign.text = _decode_text_file(_read_named(directory / text_name, "text"))
         campaign.text_known = True
     samples = get.get("samples")
+    if isinstance(samples, str):
+        campaign.source_files.append(("samples", str(directory / samples)))
     if samples is not None:
         campaign.samples = _samples(directory, samples)
 

@@ -121,6 +121,8 @@ class Campaign:
     envelope_from: str | None = None  # Return-Path of an .eml
     received_ips: list[str] = field(default_factory=list)  # sending IPs from Received headers
     load_error: str | None = None  # set when the input could not be read (INP001)
+    # (role, path) of every file the loader read or tried to read: what "this campaign" is
+    source_files: list[tuple[str, str]] = field(default_factory=list)
     # Filled by the engine's analysis step:
     variables: list[Variable] = field(default_factory=list)
     template_error: str | None = None  # PER004

@@ -12,10 +12,12 @@ from mailcheck.commands.launch import (
     launched_by,
     launched_links,
 )
+from mailcheck.config import Config
 from mailcheck.facts import Facts, LinkResult
+from mailcheck.loaders import load
 from mailcheck.model import Campaign, CampaignResult, Document, Finding, Link, Rendered, Severity
 from mailcheck.store import open_store
-from mailcheck.store.content import campaign_files, content_hash
+from mailcheck.store.content import content_hash
 
 NOW = datetime(2026, 11, 27, 6, 55, tzinfo=UTC)
 ERR = Finding(
@@ -153,10 +155,15 @@ def _campaign_dir(tmp_path: Path) -> Path:
     return d
 
 
+def _loaded(path: Path) -> Campaign:
+    return load(path, str(path), Config(root=path.parent))
+
+
 def test_content_hash_covers_the_manifest_and_the_files_it_names(tmp_path: Path) -> None:
     d = _campaign_dir(tmp_path)
-    campaign = Campaign(id="bf", source=str(d / "campaign.toml"), kind="toml")
-    assert [role for role, _ in campaign_files(campaign)] == ["manifest", "html", "text", "samples"]
+    campaign = _loaded(d / "campaign.toml")
+    roles = [role for role, _ in campaign.source_files]
+    assert roles == ["manifest", "html", "text", "samples"]
     first = content_hash(campaign)
     assert len(first) == 64 and first == content_hash(campaign)
     (d / "notes.md").write_text("changed")
@@ -166,14 +173,26 @@ def test_content_hash_covers_the_manifest_and_the_files_it_names(tmp_path: Path)
         before = content_hash(campaign)
         (d / name).write_text(text, encoding="utf-8")
         assert content_hash(campaign) != before, name
-    # a directory given as the source means its campaign.toml
-    assert content_hash(Campaign(id="bf", source=str(d), kind="toml")) == content_hash(campaign)
+
+
+def test_content_hash_follows_the_html_the_loader_chose(tmp_path: Path) -> None:
+    d = _campaign_dir(tmp_path)
+    (d / "web-version.html").write_text("<p>web</p>", encoding="utf-8")
+    campaign = _loaded(d / "campaign.toml")
+    assert campaign.load_error is None
+    assert ("html", str(d / "email.html")) in campaign.source_files
+    before = content_hash(campaign)
+    (d / "email.html").write_text("<p>Привет, мир</p>", encoding="utf-8")
+    assert content_hash(campaign) != before
+    after = content_hash(campaign)
+    (d / "web-version.html").write_text("<p>changed</p>", encoding="utf-8")
+    assert content_hash(campaign) == after
 
 
 def test_content_hash_of_a_single_file(tmp_path: Path) -> None:
     eml = tmp_path / "send.eml"
     eml.write_bytes(b"Subject: =?koi8-r?B?8NLJ18XU?=\r\n\r\n" + "Привет".encode("koi8-r"))
-    campaign = Campaign(id="send", source=str(eml), kind="eml")
+    campaign = _loaded(eml)
     first = content_hash(campaign)
     eml.write_bytes(eml.read_bytes() + b"!")
     assert content_hash(campaign) != first
