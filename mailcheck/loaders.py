@@ -124,15 +124,17 @@ def _default_id(path: Path) -> str:
     return path.stem or path.name
 
 
-def _read(path: Path) -> bytes:
+def _read(path: Path, what: str = "") -> bytes:
+    """The file's bytes; ``what`` names its role in messages ("html file 'x' not found")."""
+    label = f"{what} file" if what else "file"
     try:
         return path.read_bytes()
     except FileNotFoundError:
-        raise LoadError(f"file '{path.name}' not found") from None
+        raise LoadError(f"{label} '{path.name}' not found") from None
     except IsADirectoryError:
-        raise LoadError(f"'{path.name}' is a directory, not a file") from None
+        raise LoadError(f"{label} '{path.name}' is a directory, not a file") from None
     except OSError as exc:
-        raise LoadError(f"cannot read '{path.name}': {exc.strerror or exc}") from None
+        raise LoadError(f"cannot read {label} '{path.name}': {exc.strerror or exc}") from None
 
 
 # --- saved messages and bare HTML ------------------------------------------------------------
@@ -263,7 +265,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
 
     html_path = _html_path(directory, _string(get, "html"))
     campaign.source_files.append(("html", str(html_path)))
-    data_bytes = _read_named(html_path, "html")
+    data_bytes = _read(html_path, "html")
     campaign.html = decode_html(data_bytes)
     campaign.html_bytes = len(data_bytes)
     campaign.html_label = _relative(html_path, directory)
@@ -274,7 +276,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     text_name = _string(get, "text")
     if text_name is not None:
         campaign.source_files.append(("text", str(directory / text_name)))
-        campaign.text = _decode_text_file(_read_named(directory / text_name, "text"))
+        campaign.text = _decode_text_file(_read(directory / text_name, "text"))
         campaign.text_known = True
     samples = get.get("samples")
     if isinstance(samples, str):
@@ -384,17 +386,6 @@ def _html_path(directory: Path, named: str | None) -> Path:
     return found[0]
 
 
-def _read_named(path: Path, what: str) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError(f"{what} file '{path.name}' not found") from None
-    except IsADirectoryError:
-        raise LoadError(f"{what} file '{path.name}' is a directory") from None
-    except OSError as exc:
-        raise LoadError(f"cannot read {what} file '{path.name}': {exc.strerror or exc}") from None
-
-
 def _relative(path: Path, directory: Path) -> str:
     try:
         return str(path.relative_to(directory))
@@ -412,7 +403,7 @@ def _samples(directory: Path, value: object) -> list[dict[str, object]]:
     if not isinstance(value, str):
         raise LoadError("campaign.toml: 'samples' must be a file name or an array of tables")
     path = directory / value
-    data = _read_named(path, "samples")
+    data = _read(path, "samples")
     if path.suffix.lower() == ".json":
         try:
             parsed = json.loads(data.decode("utf-8-sig"))
