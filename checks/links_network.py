@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Collection, Iterable, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.facts import LinkResult
@@ -46,6 +46,21 @@ def _shown(url: str) -> str:
     return url if len(url) <= 120 else url[:117] + "…"
 
 
+def _verdicts(
+    located: Iterable[tuple[str, str, LinkResult]],
+    what: str,
+    failed: Collection[str],
+    *,
+    note: str = "",
+) -> Iterator[Problem]:
+    """Failed results as errors, unverified ones (bot walls, HEAD refused) as warnings."""
+    for url, location, result in located:
+        if result.verdict in failed:
+            yield Problem(f"{what} is broken: {result.reason}", location, url)
+        elif result.verdict == "unverified":
+            yield Problem(f"{what}: {result.reason}{note}", location, url, Severity.WARNING)
+
+
 @rule("LNK001", "link-broken", Severity.ERROR, network=True)
 def link_broken(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -65,20 +80,10 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     Point the link at a live page (or ask the client to restore the page). For a bot wall,
     open the link in a browser once before sending.
     """
-    for link, result in _plain_links(ctx):
-        if result.verdict in ("broken", "invalid"):
-            yield Problem(
-                f"link is broken: {result.reason}",
-                location=ctx.html_at(link.line),
-                url=link.href,
-            )
-        elif result.verdict == "unverified":
-            yield Problem(
-                f"{result.reason}; open it in a browser before sending",
-                location=ctx.html_at(link.line),
-                url=link.href,
-                severity=Severity.WARNING,
-            )
+    located = ((link.href, ctx.html_at(link.line), r) for link, r in _plain_links(ctx))
+    yield from _verdicts(
+        located, "link", ("broken", "invalid"), note="; open it in a browser before sending"
+    )
 
 
 @rule("LNK002", "link-unreachable", Severity.ERROR, network=True)
@@ -163,20 +168,8 @@ def image_broken(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Upload the image again or correct the path; prefer the ESP's or your CDN's permanent URLs.
     """
-    for link, result in _checked(ctx, images=True):
-        if result.verdict in FAILED:
-            yield Problem(
-                f"image is broken: {result.reason}",
-                location=ctx.html_at(link.line),
-                url=link.href,
-            )
-        elif result.verdict == "unverified":
-            yield Problem(
-                f"image: {result.reason}",
-                location=ctx.html_at(link.line),
-                url=link.href,
-                severity=Severity.WARNING,
-            )
+    located = ((link.href, ctx.html_at(link.line), r) for link, r in _checked(ctx, images=True))
+    yield from _verdicts(located, "image", FAILED)
 
 
 def _utm(url: str) -> dict[str, str]:
@@ -265,7 +258,6 @@ def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
     If the page only works with GET and a GET is safe (it shows a confirmation form), set
     `links.unsubscribe-get = true`.
     """
-    seen: set[str] = set()
     candidates: list[tuple[str, str, LinkResult]] = []
     for link, result in _checked(ctx, images=False):
         if is_unsubscribe(link) or result.unsubscribe:
@@ -276,20 +268,9 @@ def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
         found = ctx.facts.link(url)
         if found is not None:
             candidates.append((url, "List-Unsubscribe header", found))
-    for url, location, result in candidates:
-        if url in seen:
-            continue
-        seen.add(url)
-        if result.verdict in (*FAILED, "loop", "too-many-redirects"):
-            yield Problem(
-                f"unsubscribe link is broken: {result.reason}",
-                location=location,
-                url=url,
-            )
-        elif result.verdict == "unverified":
-            yield Problem(
-                f"unsubscribe link: {result.reason}",
-                location=location,
-                url=url,
-                severity=Severity.WARNING,
-            )
+    first: dict[str, tuple[str, str, LinkResult]] = {}
+    for candidate in candidates:  # a body link and the header may name the same URL
+        first.setdefault(candidate[0], candidate)
+    yield from _verdicts(
+        first.values(), "unsubscribe link", (*FAILED, "loop", "too-many-redirects")
+    )
