@@ -26,12 +26,19 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /reset                       the connection is reset without an answer
     /unsub/NAME                  200 for every method; every method used is recorded
     /unsub-nohead/NAME           HEAD 405, GET 200 (records methods too)
+    /hangup-next/NAME            200, keep-alive; the connection's next request is read and
+                                 counted, then the server hangs up without answering (a server
+                                 closing an idle keep-alive connection just as a client reuses it)
+
+``ScriptedServer(tls=context)`` serves the same routes over HTTPS (see tests/tls.py);
+``connections`` counts the TCP connections accepted.
 """
 
 from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -51,7 +58,8 @@ CHALLENGE_PAGE = (
 class ScriptedServer:
     """The server and what it saw; ``url(path)`` gives a full URL for a route."""
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
+        self.connections = 0
         self.requests: Counter[tuple[str, str]] = Counter()
         self.unsubscribe_methods: dict[str, list[str]] = {}
         self.bytes_sent: Counter[str] = Counter()
@@ -61,6 +69,9 @@ class ScriptedServer:
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer((host, 0), _make_handler(self))
         self._httpd.daemon_threads = True
+        if tls is not None:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
+        self.scheme = "https" if tls is not None else "http"
         self.host = host
         self.port = self._httpd.server_address[1]
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
@@ -74,7 +85,7 @@ class ScriptedServer:
         self._httpd.server_close()
 
     def url(self, path: str) -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        return f"{self.scheme}://{self.host}:{self.port}{path}"
 
     def count(self, path: str, method: str | None = None) -> int:
         """Requests seen for ``path`` (with its query string), of one method or all."""
@@ -107,8 +118,8 @@ class ScriptedServer:
 
 
 @contextmanager
-def running_server() -> Iterator[ScriptedServer]:
-    server = ScriptedServer().start()
+def running_server(tls: ssl.SSLContext | None = None) -> Iterator[ScriptedServer]:
+    server = ScriptedServer(tls=tls).start()
     try:
         yield server
     finally:
@@ -119,6 +130,13 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "ScriptedServer/1"
+
+        hang_up_next = False  # set per connection by /hangup-next
+
+        def setup(self) -> None:
+            super().setup()
+            with server._lock:
+                server.connections += 1
 
         def log_message(self, format: str, *args: object) -> None:
             pass  # the tests' output stays readable
@@ -166,6 +184,9 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
         def _dispatch(self, method: str) -> None:
             raw = self.path
             seen = server._seen(method, raw)
+            if self.hang_up_next:
+                self.close_connection = True  # read and counted, never answered
+                return
             server.user_agents[raw] = self.headers.get("User-Agent", "")
             parts = urlsplit(raw)
             path = parts.path
@@ -176,6 +197,9 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
 
             if head == "ok":
                 self._answer(200, method=method)
+            elif head == "hangup-next":
+                self._answer(200, method=method)
+                self.hang_up_next = True
             elif head == "status":
                 self._answer(int(segments[1]), b"<html>status page</html>", method=method)
             elif head == "flaky":

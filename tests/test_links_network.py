@@ -7,6 +7,7 @@ import io
 import ipaddress
 import socket
 import sqlite3
+import ssl
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -19,13 +20,14 @@ from mailcheck.config import Config, LinksConfig
 from mailcheck.engine import judge
 from mailcheck.facts import Facts, LinkResult
 from mailcheck.model import Campaign, Document, Finding, Link, Rendered, Severity
-from mailcheck.net.http import Fetcher
+from mailcheck.net.client import LinkClient
+from mailcheck.net.http import Fetcher, make_client
 from mailcheck.net.linkcache import cacheable
 from mailcheck.net.links import check_urls, gather_links, list_unsubscribe_urls, request_url
 from mailcheck.net.ssrf import IPAddress, refusal, why_refused
-from mailcheck.net.transport import GuardedTransport
 from mailcheck.progress import Progress
 from tests.http_server import ScriptedServer, running_server
+from tests.tls import loopback_tls
 
 pytestmark = pytest.mark.network
 
@@ -325,8 +327,7 @@ def test_guard_checks_every_redirect_hop(server: ScriptedServer, tmp_path: Path)
     target = f"http://127.0.0.2:{server.port}/ok/hop-target"
 
     async def check() -> LinkResult:
-        transport = GuardedTransport(refuse=policy)
-        async with httpx.AsyncClient(transport=transport) as client:
+        async with LinkClient(headers={}, refuse=policy) as client:
             return await Fetcher(client, cfg).check(server.url(f"/redirect-to?to={target}"))
 
     result = asyncio.run(check())
@@ -631,18 +632,77 @@ def test_network_rules_are_registered_and_documented() -> None:
     assert registry.get("UNS004").severity is Severity.ERROR  # type: ignore[union-attr]
 
 
-def test_transport_closes_pools_of_hosts_no_longer_used() -> None:
-    async def visit(urls: list[str]) -> int:
-        transport = GuardedTransport(refuse=None, per_host=2, max_pools=2)
-        async with httpx.AsyncClient(transport=transport) as client:
+def test_idle_connections_are_capped_least_recently_used_first() -> None:
+    async def visit(urls: list[str]) -> list[tuple[str, str, int]]:
+        async with LinkClient(headers={}, refuse=None, max_idle=2) as client:
             for url in urls:
-                response = await client.head(url)
-                assert response.status_code == 200
-            return len(transport._pools)
+                response = await client.request("HEAD", httpx.URL(url), timeout=5)
+                assert response.status == 200
+                assert await response.read(0) == b""
+                response.close()
+            return client.idle_origins()
 
     with running_server() as s1, running_server() as s2, running_server() as s3:
         urls = [s.url("/ok/pool") for s in (s1, s2, s3)]
-        assert asyncio.run(visit(urls)) == 2
+        assert asyncio.run(visit(urls)) == [("http", "127.0.0.1", s.port) for s in (s2, s3)]
+
+
+def test_keep_alive_connections_are_reused(tmp_path: Path) -> None:
+    with running_server() as s:
+        links = [a(s.url(f"/ok/reuse/{i}")) for i in range(6)]
+        results = gather([campaign(*links)], config(tmp_path, per_host=1))
+        assert {r.verdict for r in results.values()} == {"ok"}
+        assert s.connections == 1
+
+
+def test_a_cut_off_body_closes_its_connection(tmp_path: Path) -> None:
+    async def check(urls: list[str]) -> list[LinkResult]:
+        cfg = config(tmp_path).links
+        async with make_client(cfg) as client:
+            fetcher = Fetcher(client, cfg)
+            return [await fetcher.check(url) for url in urls]
+
+    with running_server() as s:
+        results = asyncio.run(check([s.url("/huge"), s.url("/ok/after-huge")]))
+        assert [r.verdict for r in results] == ["ok", "ok"]
+        # HEAD /huge answered 405 (connection kept), GET /huge was cut off (connection
+        # closed: its body never ends), so the next link needed a new connection
+        assert s.connections == 2
+
+
+def test_keep_alive_closed_by_the_server_is_retried_on_a_new_connection(tmp_path: Path) -> None:
+    async def check(first: str, second: str) -> tuple[LinkResult, LinkResult]:
+        cfg = config(tmp_path, retries=0).links
+        async with make_client(cfg) as client:
+            fetcher = Fetcher(client, cfg)
+            return await fetcher.check(first), await fetcher.check(second)
+
+    with running_server() as s:
+        first, second = asyncio.run(check(s.url("/hangup-next/x"), s.url("/ok/after-hangup")))
+        assert (first.verdict, second.verdict) == ("ok", "ok")
+        # the second request reached the server twice: hung up on, then answered anew
+        assert s.count("/ok/after-hangup") == 2
+        assert s.connections == 2
+
+
+def test_https_links_are_verified_against_trusted_certificates(tmp_path: Path) -> None:
+    server_tls, client_tls = loopback_tls(tmp_path)
+    cfg = config(tmp_path, retries=0).links
+
+    async def check(url: str, context: ssl.SSLContext | None) -> LinkResult:
+        async with LinkClient(headers={}, refuse=None, ssl_context=context) as client:
+            return await Fetcher(client, cfg).check(url)
+
+    with running_server(tls=server_tls) as s:
+        by_name = f"https://localhost:{s.port}/redirect/1/tls"
+        trusted = asyncio.run(check(by_name, client_tls))
+        assert (trusted.verdict, trusted.status, trusted.redirects) == ("ok", 200, 1)
+        assert trusted.final_url.startswith("https://localhost:")
+        # the public CA bundle does not know the test's certificate: a TLS error, no request
+        untrusted = gather([campaign(a(by_name))], config(tmp_path, retries=0))[by_name]
+        assert untrusted.verdict == "unreachable"
+        assert "TLS error" in untrusted.reason and "certificate" in untrusted.reason
+        assert s.count("/redirect/1/tls") == 1
 
 
 def test_check_urls_for_the_monitor(server: ScriptedServer, tmp_path: Path) -> None:

@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
-import ssl
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -28,15 +27,14 @@ import httpx
 
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult, LinkVerdict
-from mailcheck.net.ssrf import AddressRefused, NameNotResolved, refusal
-from mailcheck.net.transport import GuardedTransport
+from mailcheck.net.client import Failure, LinkClient, Response
+from mailcheck.net.ssrf import refusal
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10  # a chain is abandoned here; LNK005 already warns from 6 on
 SNIFF_BYTES = 8192  # of an error page, enough to recognise a challenge page
 SNIFF_WAIT = 2.0  # seconds at most spent reading it
 BACKOFF_BASE = 0.25  # seconds before the first retry, doubled each time
-IDLE_SOCKETS = 256  # keep-alive connections kept open across hosts, at most (roughly)
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/*;q=0.8,*/*;q=0.5"
 
 # Phrases of bot-protection challenge pages (Cloudflare, DataDome, PerimeterX, Akamai, Sucuri…).
@@ -58,21 +56,10 @@ CHALLENGE_MARKERS = (
 )
 
 
-def make_client(cfg: LinksConfig) -> httpx.AsyncClient:
-    """The run's one client: our user agent and timeout, no automatic redirects, no proxies."""
-    # A host's pool holds as many connections as requests may be in flight to it, so the
-    # pool never queues a request behind our own limits.
-    transport = GuardedTransport(
+def make_client(cfg: LinksConfig) -> LinkClient:
+    """The run's one client: our user agent, no automatic redirects, no proxies, guarded."""
+    return LinkClient(
         refuse=None if cfg.allow_private else refusal,
-        per_host=cfg.per_host,
-        max_pools=max(16, IDLE_SOCKETS // max(cfg.per_host, 1)),
-    )
-    return httpx.AsyncClient(
-        transport=transport,
-        timeout=httpx.Timeout(cfg.timeout or None),
-        follow_redirects=False,
-        # Proxies from the environment would hide the real target from the SSRF guard.
-        trust_env=False,
         headers={
             "User-Agent": cfg.user_agent,
             "Accept": ACCEPT,
@@ -92,72 +79,11 @@ class Answer:
     url: str
     method: str
     status: int
-    headers: httpx.Headers
+    headers: Mapping[str, str]  # names lower-cased
     body_start: bytes = b""
 
 
-class Failure(Exception):
-    """No answer: the verdict and a reason the user can act on."""
-
-    def __init__(
-        self, verdict: LinkVerdict, reason: str, *, transient: bool, garbled: bool = False
-    ) -> None:
-        super().__init__(reason)
-        self.verdict: LinkVerdict = verdict
-        self.reason = reason
-        self.transient = transient
-        self.garbled = garbled  # the server answered, but not in valid HTTP
-
-
-def failure_from(exc: BaseException, timeout: float) -> Failure:
-    """Translate whatever went wrong into words; nothing escapes as a traceback."""
-    if isinstance(exc, AddressRefused | NameNotResolved):
-        return Failure("unreachable", exc.reason, transient=False)
-    if isinstance(exc, TimeoutError | httpx.TimeoutException):
-        what = "connecting" if isinstance(exc, httpx.ConnectTimeout) else "waiting for an answer"
-        return Failure("unreachable", f"timed out after {timeout:g} s {what}", transient=True)
-    if isinstance(exc, httpx.ConnectError):
-        causes = list(_causes(exc))
-        tls = next((c for c in causes if isinstance(c, ssl.SSLError)), None)
-        if tls is not None:
-            return Failure("unreachable", f"TLS error: {tls}", transient=False)
-        if any(isinstance(c, ConnectionRefusedError) for c in causes):
-            return Failure("unreachable", "connection refused", transient=False)
-        return Failure("unreachable", f"could not connect: {exc}", transient=False)
-    if isinstance(exc, httpx.ReadError | httpx.WriteError):
-        return Failure("unreachable", "connection reset by the server", transient=True)
-    if isinstance(exc, httpx.RemoteProtocolError):
-        text = str(exc) or type(exc).__name__
-        if "disconnected" in text.lower():
-            return Failure(
-                "unreachable", "the server closed the connection without answering", transient=True
-            )
-        return Failure(
-            "unreachable", f"bad answer from the server: {text}", transient=True, garbled=True
-        )
-    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol | httpx.LocalProtocolError):
-        return Failure("invalid", f"not a valid URL: {exc}", transient=False)
-    return Failure("unreachable", f"request failed: {exc!r}", transient=False)
-
-
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """The exception, what caused it, and the members of exception groups (anyio's)."""
-    seen: set[int] = set()
-    todo = [exc]
-    while todo:
-        current = todo.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        todo.extend(c for c in (current.__cause__, current.__context__) if c is not None)
-        if isinstance(current, BaseExceptionGroup):
-            todo.extend(current.exceptions)
-        # anyio's "all connection attempts failed" keeps each attempt's error in .args
-        todo.extend(a for a in getattr(current, "args", ()) if isinstance(a, BaseException))
-
-
-def retry_after(headers: httpx.Headers) -> float | None:
+def retry_after(headers: Mapping[str, str]) -> float | None:
     """Seconds the server asks us to wait (Retry-After: seconds or an HTTP date)."""
     value = headers.get("retry-after", "").strip()
     if not value:
@@ -206,11 +132,43 @@ def status_reason(status: int) -> str:
     return f"{status} {phrase}".strip()
 
 
+class Cookies:
+    """The cookies one link's redirect chain sets, sent back along the chain.
+
+    Sites bounce a first visit through a redirect that sets a cookie (a session, a consent
+    flag) and expect it back; without it the chain loops. Nothing is kept between links.
+    """
+
+    def __init__(self) -> None:
+        self._jar: dict[tuple[str, str], str] = {}  # (domain, name) -> value
+
+    def remember(self, host: str, set_cookies: Iterable[str]) -> None:
+        for line in set_cookies:
+            pair, *attributes = line.split(";")
+            name, sep, value = pair.partition("=")
+            if not sep or not name.strip():
+                continue
+            domain = host
+            for attribute in attributes:
+                key, _, given = attribute.strip().partition("=")
+                if key.lower() == "domain" and given.strip(" ."):
+                    domain = given.strip(" .").lower()
+            self._jar[(domain, name.strip())] = value.strip()
+
+    def header(self, host: str) -> list[tuple[bytes, bytes]]:
+        pairs = [
+            f"{name}={value}"
+            for (domain, name), value in self._jar.items()
+            if host == domain or host.endswith("." + domain)
+        ]
+        return [(b"Cookie", "; ".join(pairs).encode("latin-1", "replace"))] if pairs else []
+
+
 @dataclass
 class Fetcher:
     """Checks URLs through one client, within global and per-host limits."""
 
-    client: httpx.AsyncClient
+    client: LinkClient
     config: LinksConfig
     _in_flight: asyncio.Semaphore = field(init=False)
     _per_host: dict[bytes, asyncio.Semaphore] = field(default_factory=dict, init=False)
@@ -224,11 +182,12 @@ class Fetcher:
         started = time.time()
         hops: list[Hop] = []
         visits: dict[str, int] = {}
+        cookies = Cookies()
         current = url
         method = ""
         while True:
             try:
-                answer = await self._probe(current, unsubscribe=unsubscribe)
+                answer = await self._probe(current, cookies, unsubscribe=unsubscribe)
             except Failure as failure:
                 return self._result(
                     unsubscribe,
@@ -342,7 +301,7 @@ class Fetcher:
 
     # One hop, with the HEAD → GET fallback and retries ---------------------------------------
 
-    async def _probe(self, url: str, *, unsubscribe: bool) -> Answer:
+    async def _probe(self, url: str, cookies: Cookies, *, unsubscribe: bool) -> Answer:
         may_get = not unsubscribe or self.config.unsubscribe_get
         use_get = False  # once HEAD proved unreliable for this URL, stop asking it
         attempt = 0
@@ -350,11 +309,11 @@ class Fetcher:
             try:
                 answer: Answer | None = None
                 if not use_get:
-                    answer = await self._head(url, may_get=may_get)
+                    answer = await self._head(url, cookies, may_get=may_get)
                     refused = answer is None or (answer.status >= 400 and answer.status != 429)
                     use_get = refused and may_get
                 if use_get:
-                    answer = await self._exchange("GET", url)
+                    answer = await self._exchange("GET", url, cookies)
                 assert answer is not None
             except Failure as failure:
                 if failure.transient and attempt < self.config.retries:
@@ -372,10 +331,10 @@ class Fetcher:
                     continue
             return answer
 
-    async def _head(self, url: str, *, may_get: bool) -> Answer | None:
+    async def _head(self, url: str, cookies: Cookies, *, may_get: bool) -> Answer | None:
         """HEAD, or None when the server mishandles HEAD and a GET may tell more."""
         try:
-            return await self._exchange("HEAD", url)
+            return await self._exchange("HEAD", url, cookies)
         except Failure as failure:
             if may_get and failure.garbled:
                 return None
@@ -396,74 +355,48 @@ class Fetcher:
 
     # One request ---------------------------------------------------------------------------
 
-    async def _exchange(self, method: str, url: str) -> Answer:
+    async def _exchange(self, method: str, url: str, cookies: Cookies) -> Answer:
         try:
-            parsed = httpx.URL(url)  # parsed once here, not again inside the client
+            parsed = httpx.URL(url)
         except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
             raise Failure("invalid", f"not a valid URL: {exc}", transient=False) from exc
-        host = parsed.netloc.lower()
-        limit = self._per_host.get(host)
+        netloc = parsed.netloc.lower()
+        limit = self._per_host.get(netloc)
         if limit is None:
-            limit = self._per_host[host] = asyncio.Semaphore(max(self.config.per_host, 1))
-        timeout = self.config.timeout
-        try:
-            # The host slot first: a request waiting for a busy host must not hold a global slot.
-            # One deadline covers the whole exchange: a server dripping a byte at a time would
-            # otherwise reset a read timeout forever.
-            async with (
-                limit,
-                self._in_flight,
-                asyncio.timeout(timeout if timeout > 0 else None) as deadline,
-            ):
-                request = self.client.build_request(method, parsed)
-                response = await self.client.send(request, stream=True)
-                try:
-                    body = await self._body_start(method, response, deadline.when())
-                    return Answer(url, method, response.status_code, response.headers, body)
-                finally:
-                    await response.aclose()
-        except Failure:
-            raise
-        except Exception as exc:  # every failure becomes a verdict with a reason
-            raise failure_from(exc, timeout) from exc
+            limit = self._per_host[netloc] = asyncio.Semaphore(max(self.config.per_host, 1))
+        host = parsed.raw_host.decode("ascii").lower()
+        # The host slot first: a request waiting for a busy host must not hold a global slot.
+        async with limit, self._in_flight:
+            # One deadline (config.timeout) covers the whole exchange, the body included: a
+            # server dripping a byte at a time would otherwise reset a read timeout forever.
+            response = await self.client.request(
+                method, parsed, timeout=self.config.timeout, headers=cookies.header(host)
+            )
+            try:
+                body = await self._body_start(method, response)
+            finally:
+                response.close()
+        cookies.remember(host, response.set_cookies)
+        return Answer(url, method, response.status, response.headers, body)
 
     @staticmethod
-    async def _body_start(method: str, response: httpx.Response, deadline: float | None) -> bytes:
+    async def _body_start(method: str, response: Response) -> bytes:
         """What of the body is worth reading: an error page's first KB, nothing else.
 
         A body read to its end (HEAD's is empty, a short redirect's is small) hands the
-        connection back to the pool; any other body is cut off and its connection closed.
+        connection back for reuse; any other body is cut off and its connection closed.
         """
+        deadline = response.deadline
         if method == "HEAD":
-            await _read_start(response, 0)
-            return b""
-        if response.status_code < 400:
+            return await response.read(0, deadline)
+        if response.status < 400:
             length = response.headers.get("content-length", "")
             if length.isdigit() and int(length) <= SNIFF_BYTES:
-                await _read_start(response, SNIFF_BYTES)
+                await response.read(SNIFF_BYTES, deadline)
             return b""
         # The page is only a hint (a challenge page?): never wait long for it, and give up
         # before the exchange's own deadline would turn a clear status into a timeout.
         until = asyncio.get_running_loop().time() + SNIFF_WAIT
         if deadline is not None:
             until = min(until, deadline - 0.05)
-        try:
-            async with asyncio.timeout_at(until):
-                return await _read_start(response, SNIFF_BYTES)
-        except TimeoutError:
-            return b""
-
-
-async def _read_start(response: httpx.Response, limit: int) -> bytes:
-    """At most ``limit`` bytes of the body; the rest is never downloaded."""
-    chunks: list[bytes] = []
-    size = 0
-    try:
-        async for chunk in response.aiter_raw():
-            chunks.append(chunk)
-            size += len(chunk)
-            if size > limit:
-                break
-    except httpx.TransportError:
-        pass  # the status already tells what we need; the page is only a hint
-    return b"".join(chunks)[:limit]
+        return await response.read(SNIFF_BYTES, until)

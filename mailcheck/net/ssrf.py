@@ -1,10 +1,11 @@
 """The SSRF guard: never let a campaign's links make us connect to internal addresses.
 
 A campaign is untrusted input, and mailcheck often runs inside CI next to metadata services and
-internal dashboards. Every connection, for the first URL and for every redirect hop, goes
-through :class:`GuardedBackend`: it resolves the name itself, refuses loopback, private,
-link-local, metadata and other non-public addresses (unless ``links.allow-private``), and then
-connects to the very address it checked, so a DNS answer cannot change between check and use.
+internal dashboards. Every connection, for the first URL and for every redirect hop, is opened
+by :class:`mailcheck.net.client.LinkClient`: it resolves the name with :class:`Resolver`, asks
+the policy (:func:`refusal`: loopback, private, link-local, metadata and other non-public
+addresses are refused unless ``links.allow-private``), and then connects to the very address
+that was checked, so a DNS answer cannot change between check and use.
 """
 
 from __future__ import annotations
@@ -15,24 +16,12 @@ import socket
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
-import httpcore
-
-from mailcheck.net.streams import open_stream
-
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Cloud instance-metadata endpoints (AWS, GCP, Azure, …; AWS's IPv6 one).
 METADATA_ADDRESSES = frozenset(
     {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
 )
-
-
-class AddressRefused(Exception):
-    """The target resolves to an address the guard does not allow."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class NameNotResolved(Exception):
@@ -132,57 +121,3 @@ class Resolver:
         if not found:
             raise NameNotResolved(host, "no address")
         return found
-
-
-class GuardedBackend(httpcore.AsyncNetworkBackend):
-    """httpcore's network backend with our own resolution and the address check."""
-
-    def __init__(
-        self, *, refuse: Policy | None = refusal, resolver: Resolver | None = None
-    ) -> None:
-        """``refuse`` says why a host's addresses must not be contacted (None: allow all)."""
-        self._refuse = refuse
-        self._resolver = resolver or Resolver()
-
-    async def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        try:
-            async with asyncio.timeout(timeout):
-                addresses = await self._resolver.resolve(host, port)
-        except TimeoutError as exc:
-            raise httpcore.ConnectTimeout(f"DNS lookup of {host} timed out") from exc
-        if self._refuse is not None:
-            why = self._refuse(host, addresses)
-            if why is not None:
-                raise AddressRefused(why)
-        last: Exception | None = None
-        for address in addresses:
-            try:
-                # TLS still verifies the URL's host name: httpcore takes SNI from the request.
-                return await open_stream(
-                    str(address), port, timeout=timeout, socket_options=socket_options
-                )
-            except httpcore.ConnectError as exc:
-                last = exc
-        assert last is not None
-        raise last
-
-    async def connect_unix_socket(
-        self,
-        path: str,
-        timeout: float | None = None,
-        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
-    ) -> httpcore.AsyncNetworkStream:
-        raise AddressRefused("not requested: unix sockets are never link targets")
-
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(seconds)
-
-    def close(self) -> None:
-        self._resolver.close()
