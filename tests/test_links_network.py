@@ -20,7 +20,7 @@ from mailcheck.config import Config, LinksConfig
 from mailcheck.engine import judge
 from mailcheck.facts import Facts, LinkResult
 from mailcheck.model import Campaign, Document, Finding, Link, Rendered, Severity
-from mailcheck.net.client import LinkClient
+from mailcheck.net.client import LinkClient, address_of
 from mailcheck.net.http import Fetcher, make_client
 from mailcheck.net.linkcache import cacheable
 from mailcheck.net.links import check_urls, gather_links, list_unsubscribe_urls, request_url
@@ -636,7 +636,7 @@ def test_idle_connections_are_capped_least_recently_used_first() -> None:
     async def visit(urls: list[str]) -> list[tuple[str, str, int]]:
         async with LinkClient(headers={}, refuse=None, max_idle=2) as client:
             for url in urls:
-                response = await client.request("HEAD", httpx.URL(url), timeout=5)
+                response = await client.request("HEAD", address_of(url), timeout=5)
                 assert response.status == 200
                 assert await response.read(0) == b""
                 response.close()
@@ -739,3 +739,19 @@ def test_corpus_links_are_planned_never_requested(tmp_path: Path) -> None:
         assert parsed.scheme in ("http", "https") and parsed.host, target.url
         assert not any(c in target.url for c in " \t\n{}|"), target.url
     assert all(r.verdict in ("excluded", "invalid") for r in plan.local.values())
+
+
+def test_address_of_a_normalised_url() -> None:
+    for href, expected in (
+        ("https://пример.рф/путь?q=1#top", ("https", "xn--e1afmkfd.xn--p1ai", 443)),
+        ("http://[::1]:8080", ("http", "::1", 8080)),
+        ("http://user:secret@Acme.RU/a", ("http", "acme.ru", 80)),
+    ):
+        url = request_url(href)
+        assert isinstance(url, str)
+        address = address_of(url)
+        assert (address.scheme, address.host, address.port) == expected
+    assert address_of("http://[::1]:8080").netloc == b"[::1]:8080"
+    assert address_of("http://[::1]:8080").target == b"/"
+    assert address_of("http://user:secret@acme.ru/a?b=%D0%B0").netloc == b"acme.ru"
+    assert address_of("http://user:secret@acme.ru/a?b=%D0%B0").target == b"/a?b=%D0%B0"

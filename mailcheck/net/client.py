@@ -29,6 +29,8 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
+from typing import NamedTuple
+from urllib.parse import urlsplit
 
 import h11
 import httpx
@@ -41,6 +43,37 @@ Origin = tuple[str, str, int]  # scheme, host as sent (punycode), port
 IDLE_SOCKETS = 256  # keep-alive connections kept open across all hosts, at most
 KEEPALIVE = 5.0  # seconds an idle connection is trusted to still be open
 READ_SIZE = 65536
+
+
+class Address(NamedTuple):
+    """Where a request goes, taken apart once."""
+
+    scheme: str  # http or https
+    host: str  # lower-case; IDNs as punycode, IPv6 without brackets
+    port: int
+    netloc: bytes  # the Host header
+    target: bytes  # path and query
+
+
+def address_of(url: str) -> Address:
+    """The address of a URL that is already normalised (:func:`mailcheck.net.links.request_url`
+    and redirect targets joined by httpx are): a plain split is enough, and ~20x cheaper than
+    parsing it again."""
+    try:
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        host = parts.hostname or ""
+        port = parts.port or (443 if scheme == "https" else 80)
+        host.encode("ascii")
+    except (ValueError, UnicodeError) as exc:
+        raise Failure("invalid", f"not a valid URL: {exc}", transient=False) from exc
+    if scheme not in ("http", "https") or not host:
+        raise Failure("invalid", f"not a valid URL: {url}", transient=False)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    netloc = parts.netloc.rpartition("@")[2]  # user:password@ is never sent as the Host
+    return Address(scheme, host, port, netloc.encode("ascii"), target.encode("ascii"))
 
 
 class Failure(Exception):
@@ -214,25 +247,18 @@ class LinkClient:
     async def request(
         self,
         method: str,
-        url: httpx.URL,
+        address: Address,
         *,
         timeout: float,
         headers: list[tuple[bytes, bytes]] | None = None,
     ) -> Response:
-        """Send ``method url`` and read the answer's head, within ``timeout`` seconds (0: none).
+        """Send ``method`` to ``address`` and read the answer's head within ``timeout`` s (0: none).
 
         ``headers`` are sent besides the client's own (a Cookie, say).
         """
-        scheme = url.scheme
-        if scheme not in ("http", "https"):
-            raise Failure(
-                "invalid", f"not a valid URL: unsupported scheme {scheme!r}", transient=False
-            )
-        host = url.raw_host.decode("ascii")  # IDNs as punycode, IPv6 without brackets
-        port = url.port or (443 if scheme == "https" else 80)
-        origin: Origin = (scheme, host, port)
-        target = url.raw_path
-        sent = [(b"Host", url.netloc), *self._headers, *(headers or ())]
+        origin: Origin = (address.scheme, address.host, address.port)
+        target = address.target
+        sent = [(b"Host", address.netloc), *self._headers, *(headers or ())]
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout if timeout > 0 else None
         conn = self._reuse(origin, loop.time())

@@ -27,7 +27,7 @@ import httpx
 
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult, LinkVerdict
-from mailcheck.net.client import Failure, LinkClient, Response
+from mailcheck.net.client import Failure, LinkClient, Response, address_of
 from mailcheck.net.ssrf import refusal
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -356,21 +356,17 @@ class Fetcher:
     # One request ---------------------------------------------------------------------------
 
     async def _exchange(self, method: str, url: str, cookies: Cookies) -> Answer:
-        try:
-            parsed = httpx.URL(url)
-        except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
-            raise Failure("invalid", f"not a valid URL: {exc}", transient=False) from exc
-        netloc = parsed.netloc.lower()
-        limit = self._per_host.get(netloc)
+        address = address_of(url)
+        limit = self._per_host.get(address.netloc)
         if limit is None:
-            limit = self._per_host[netloc] = asyncio.Semaphore(max(self.config.per_host, 1))
-        host = parsed.raw_host.decode("ascii").lower()
+            limit = self._per_host[address.netloc] = asyncio.Semaphore(max(self.config.per_host, 1))
+        host = address.host
         # The host slot first: a request waiting for a busy host must not hold a global slot.
         async with limit, self._in_flight:
             # One deadline (config.timeout) covers the whole exchange, the body included: a
             # server dripping a byte at a time would otherwise reset a read timeout forever.
             response = await self.client.request(
-                method, parsed, timeout=self.config.timeout, headers=cookies.header(host)
+                method, address, timeout=self.config.timeout, headers=cookies.header(host)
             )
             try:
                 body = await self._body_start(method, response)
