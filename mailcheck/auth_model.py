@@ -254,6 +254,36 @@ def bad_sending_ips(config: Config) -> list[str]:
     return bad
 
 
+def check_dns_settings(campaigns: list[Campaign], config: Config) -> None:
+    """Raise ConfigError (exit 2) for ``[dns]`` settings that cannot work.
+
+    Checked for every batch, whether or not it needs DNS: a broken setting is reported when it
+    is written, not on the first campaign that happens to have a sender domain.
+    """
+    import os
+
+    from mailcheck.config import NAMESERVERS_ENV, ConfigError, parse_nameserver
+    from mailcheck.engine import campaign_config
+
+    from_env = [ns for ns in os.environ.get(NAMESERVERS_ENV, "").split(",") if ns.strip()]
+    for ns in config.dns.nameservers or from_env:
+        try:
+            parse_nameserver(ns)
+        except ValueError as exc:
+            raise ConfigError(f"[dns] nameservers (or ${NAMESERVERS_ENV}): {exc}") from None
+    for cfg in [config, *(campaign_config(c, config) for c in campaigns if c.config_overrides)]:
+        bad = bad_sending_ips(cfg)
+        if bad:
+            raise ConfigError(f"[dns] sending-ips: {bad[0]!r} is not an IP address or CIDR")
+
+
+def needs_dns(campaign: Campaign) -> bool:
+    """Does the campaign have a sender domain or a DKIM signature to look up?"""
+    if campaign.load_error is not None:
+        return False
+    return bool(campaign.from_domain or signatures(campaign) or spf_sender(campaign))
+
+
 def spf_sender(campaign: Campaign) -> tuple[str, str] | None:
     """(MAIL FROM, its domain) for SPF: the envelope sender, else postmaster@From domain."""
     envelope = envelope_sender(campaign)

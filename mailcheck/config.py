@@ -18,6 +18,10 @@ class ConfigError(Exception):
     """A configuration the user must fix (exit code 2)."""
 
 
+# Nameservers for SPF/DKIM/DMARC lookups when ``[dns] nameservers`` is empty (tests, CI).
+NAMESERVERS_ENV = "MAILCHECK_NAMESERVERS"
+
+
 @dataclass(frozen=True)
 class LinksConfig:
     offline: bool = False
@@ -168,3 +172,34 @@ def _resolve_paths(cfg: Config) -> None:
     # only the logo is a file path; db URLs are resolved in Config.db_url
     if cfg.report.logo and not Path(cfg.report.logo).is_absolute():
         object.__setattr__(cfg, "report", replace(cfg.report, logo=str(cfg.root / cfg.report.logo)))
+
+
+def parse_nameserver(text: str) -> tuple[str, int]:
+    """``"1.2.3.4"``, ``"1.2.3.4:5353"``, ``"::1"``, ``"[::1]:5353"`` → (address, port)."""
+    import ipaddress  # here: every command loads the config, few need this
+
+    value = text.strip()
+    host, port = value, 53
+    if value.startswith("["):
+        close = value.find("]")
+        if close < 0:
+            raise ValueError(f"nameserver {text!r}: missing ']'")
+        host, rest = value[1:close], value[close + 1 :]
+        if rest:
+            if not rest.startswith(":"):
+                raise ValueError(f"nameserver {text!r}: expected ':port' after ']'")
+            port = _port(rest[1:], text)
+    elif value.count(":") == 1:
+        host, port_text = value.split(":")
+        port = _port(port_text, text)
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        raise ValueError(f"nameserver {text!r}: {host!r} is not an IP address") from None
+    return host, port
+
+
+def _port(text: str, whole: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise ValueError(f"nameserver {whole!r}: bad port {text!r}")
+    return int(text)

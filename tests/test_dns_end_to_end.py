@@ -150,3 +150,15 @@ def test_bad_sending_ip_in_config_is_exit_2(
     monkeypatch.chdir(tmp_path)
     assert main(["check", "a.eml"]) == 2
     assert "[dns] sending-ips: 'esp' is not an IP address or CIDR" in capsys.readouterr().err
+
+
+def test_bad_nameserver_is_exit_2_even_when_no_campaign_needs_dns(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "mailcheck.toml").write_text(
+        '[links]\nallow-private = true\n[dns]\nnameservers = ["localhost:53"]\n'
+    )
+    (tmp_path / "a.html").write_text("<html><body><p>Hello</p></body></html>", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "a.html"]) == 2
+    assert "[dns] nameservers" in capsys.readouterr().err

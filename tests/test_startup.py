@@ -75,3 +75,27 @@ def test_probe_sees_heavy_imports(tmp_path: Path) -> None:
     code, heavy, _ = loaded_heavy(["check", "--offline", "a.html"], tmp_path)
     assert code in (0, 1)
     assert "lxml" in heavy
+
+
+def test_checking_html_links_imports_no_dns(tmp_path: Path) -> None:
+    # A batch without a sender domain (HTML files) gathers links only: dnspython, the SPF
+    # evaluator and DKIM are never imported. A link to a closed loopback port keeps it local.
+    (tmp_path / "mailcheck.toml").write_text(
+        "[links]\nallow-private = true\ntimeout = 2\nretries = 0\n", encoding="utf-8"
+    )
+    (tmp_path / "a.html").write_text(
+        '<html><head><title>Hi</title></head><body><a href="http://127.0.0.1:9/x">x</a>'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    code, heavy, out = loaded_heavy(["check", "--no-cache", "a.html"], tmp_path)
+    assert code == 1, out
+    assert "LNK002" in out  # the link was checked (its host refused the connection)
+    assert "dns" not in heavy and "dkim" not in heavy
+    # with a sender domain the same command does load the DNS client
+    (tmp_path / "a.eml").write_bytes(
+        b"From: News <news@acme.test>\r\nTo: a@b.test\r\nSubject: Hi\r\n"
+        b"Content-Type: text/html; charset=utf-8\r\n\r\n<p>Hello</p>\r\n"
+    )
+    _, heavy, _ = loaded_heavy(["check", "--no-cache", "a.eml"], tmp_path)
+    assert "dns" in heavy

@@ -22,8 +22,15 @@ def gather(
 async def gather_async(
     campaigns: list[Campaign], config: Config, *, use_cache: bool = True, progress: bool = False
 ) -> Facts:
-    from mailcheck.net.auth import gather_auth
+    from mailcheck.auth_model import check_dns_settings, needs_dns
     from mailcheck.net.links import gather_links
+
+    if not any(needs_dns(c) for c in campaigns):
+        # No sender domain in the batch (HTML files): the DNS machinery is not even imported.
+        check_dns_settings(campaigns, config)
+        links = await gather_links(campaigns, config, use_cache=use_cache, progress=progress)
+        return Facts(gathered=True, links=links, auth={})
+    from mailcheck.net.auth import gather_auth
 
     links, auth = await asyncio.gather(
         gather_links(campaigns, config, use_cache=use_cache, progress=progress),

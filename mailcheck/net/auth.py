@@ -14,7 +14,7 @@ from typing import TypeVar
 from mailcheck.auth_model import (
     DomainAuth,
     SpfFacts,
-    bad_sending_ips,
+    check_dns_settings,
     configured_selectors,
     message_key,
     org_domain,
@@ -24,11 +24,11 @@ from mailcheck.auth_model import (
     spf_key,
     spf_sender,
 )
-from mailcheck.config import Config, ConfigError
+from mailcheck.config import Config
 from mailcheck.dkim_keys import key_name, parse_key, verify_message
 from mailcheck.dmarc import discover
 from mailcheck.model import Campaign
-from mailcheck.net.dns import NAMESERVERS_ENV, DnsClient
+from mailcheck.net.dns import DnsClient
 from mailcheck.spf import SpfResult, check_host
 from mailcheck.spf_lint import walk_spf
 
@@ -37,10 +37,8 @@ T = TypeVar("T")
 
 async def gather_auth(campaigns: list[Campaign], config: Config) -> dict[str, object]:
     """Look up each sender domain's records once; keyed by lower-case domain."""
-    try:
-        client = DnsClient(config.dns.nameservers, config.dns.timeout)
-    except ValueError as exc:  # a bad [dns] nameservers entry: the user's to fix (exit 2)
-        raise ConfigError(f"[dns] nameservers (or ${NAMESERVERS_ENV}): {exc}") from None
+    check_dns_settings(campaigns, config)
+    client = DnsClient(config.dns.nameservers, config.dns.timeout)
     return await collect_auth(campaigns, config, client)
 
 
@@ -109,9 +107,6 @@ async def collect_auth(
         if campaign.load_error is not None:
             continue
         cfg = campaign_config(campaign, config)
-        bad = bad_sending_ips(cfg)
-        if bad:
-            raise ConfigError(f"[dns] sending-ips: {bad[0]!r} is not an IP address or CIDR")
         from_domain = campaign.from_domain
         if from_domain:
             jobs.append(spf_job(from_domain))

@@ -30,7 +30,7 @@ import dns.resolver
 import dns.reversename
 import dns.rrset
 
-NAMESERVERS_ENV = "MAILCHECK_NAMESERVERS"
+from mailcheck.config import NAMESERVERS_ENV, parse_nameserver
 
 Status = Literal["ok", "nxdomain", "nodata", "timeout", "servfail", "invalid"]
 RecordType = Literal["A", "AAAA", "MX", "TXT", "PTR"]
@@ -77,35 +77,6 @@ class DnsStats:
     cache_hits: int = 0  # answered from the run's cache (including queries in flight)
     query_seconds: float = 0.0  # sum of each network query's own duration
     by_key: dict[tuple[str, str], int] = field(default_factory=dict)
-
-
-def parse_nameserver(text: str) -> tuple[str, int]:
-    """``"1.2.3.4"``, ``"1.2.3.4:5353"``, ``"::1"``, ``"[::1]:5353"`` → (address, port)."""
-    value = text.strip()
-    host, port = value, 53
-    if value.startswith("["):
-        close = value.find("]")
-        if close < 0:
-            raise ValueError(f"nameserver {text!r}: missing ']'")
-        host, rest = value[1:close], value[close + 1 :]
-        if rest:
-            if not rest.startswith(":"):
-                raise ValueError(f"nameserver {text!r}: expected ':port' after ']'")
-            port = _port(rest[1:], text)
-    elif value.count(":") == 1:
-        host, port_text = value.split(":")
-        port = _port(port_text, text)
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        raise ValueError(f"nameserver {text!r}: {host!r} is not an IP address") from None
-    return host, port
-
-
-def _port(text: str, whole: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise ValueError(f"nameserver {whole!r}: bad port {text!r}")
-    return int(text)
 
 
 def to_dns_name(name: str) -> dns.name.Name:
