@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 from mailcheck.config import Config
 from mailcheck.facts import Facts
 from mailcheck.model import Campaign, CampaignResult, Finding, Severity
-from mailcheck.registry import load_registry, selected
+from mailcheck.registry import code_order, load_registry, selected
 from mailcheck.rules import Context, Rule
 
 if TYPE_CHECKING:
@@ -235,10 +235,17 @@ def active_rules(config: Config, *, offline: bool) -> list[Rule]:
 
 
 def judge(campaign: Campaign, config: Config, facts: Facts, *, offline: bool) -> CampaignResult:
+    rules = active_rules(campaign_config(campaign, config), offline=offline)
+    return CampaignResult(campaign, _findings(campaign, config, facts, rules))
+
+
+def _findings(
+    campaign: Campaign, config: Config, facts: Facts, rules: Iterable[Rule]
+) -> list[Finding]:
     cfg = campaign_config(campaign, config)
     ctx = Context(campaign=campaign, config=cfg, facts=facts)
     findings: list[Finding] = []
-    for r in active_rules(cfg, offline=offline):
+    for r in rules:
         if campaign.load_error is not None and r.code != "INP001":
             continue  # nothing else can be judged about an input that could not be read
         try:
@@ -247,7 +254,7 @@ def judge(campaign: Campaign, config: Config, facts: Facts, *, offline: bool) ->
             findings.append(
                 Finding(r.code, r.name, Severity.ERROR, f"rule failed: {exc!r} (please report)")
             )
-    return CampaignResult(campaign, findings)
+    return findings
 
 
 @dataclass
@@ -305,10 +312,27 @@ def check_campaigns(
     progress: bool = False,
 ) -> Batch:
     campaigns = list(campaigns)
-    facts = Facts()
-    if not offline:
-        from mailcheck.net import gather
+    if offline:
+        results = [judge(c, config, Facts(), offline=True) for c in campaigns]
+        return Batch(results, Facts(), offline)
+    from mailcheck.net import gather
 
-        facts = gather(campaigns, config, use_cache=use_cache, progress=progress)
-    results = [judge(c, config, facts, offline=offline) for c in campaigns]
+    # Offline rules need no facts: they judge in a thread while the requests are in flight
+    # (the loop mostly waits on sockets), and only the network rules wait for the facts.
+    def judge_offline() -> list[list[Finding]]:
+        return [_findings(c, config, Facts(), _rules(c, config, network=False)) for c in campaigns]
+
+    facts, early = gather(
+        campaigns, config, use_cache=use_cache, progress=progress, meanwhile=judge_offline
+    )
+    results = []
+    for campaign, found in zip(campaigns, early, strict=True):
+        found += _findings(campaign, config, facts, _rules(campaign, config, network=True))
+        found.sort(key=lambda f: code_order(f.code))  # stable: the order judge() gives
+        results.append(CampaignResult(campaign, found))
     return Batch(results, facts, offline)
+
+
+def _rules(campaign: Campaign, config: Config, *, network: bool) -> list[Rule]:
+    rules = active_rules(campaign_config(campaign, config), offline=False)
+    return [r for r in rules if r.network is network]

@@ -34,13 +34,14 @@ class Registry:
         self.rules[found.code] = replace(found, origin=origin)
 
     def sorted(self) -> list[Rule]:
-        return sorted(self.rules.values(), key=lambda r: _sort_key(r.code))
+        return sorted(self.rules.values(), key=lambda r: code_order(r.code))
 
     def get(self, code: str) -> Rule | None:
         return self.rules.get(code.upper())
 
 
-def _sort_key(code: str) -> tuple[str, int]:
+def code_order(code: str) -> tuple[str, int]:
+    """Rules and their findings are listed in this order: by prefix, then number."""
     prefix = code.rstrip("0123456789")
     return prefix, int(code[len(prefix) :])
 
