@@ -22,7 +22,7 @@ COMMANDS: dict[str, list[str]] = {
     "mailcheck --version": ["-m", "mailcheck", "--version"],
     "mailcheck rules": ["-m", "mailcheck", "rules"],
 }
-HEAVY = ("httpx", "dns", "sqlalchemy", "jinja2", "liquid", "lxml", "dkim", "cryptography")
+HEAVY = ("h11", "dns", "sqlalchemy", "jinja2", "liquid", "lxml", "dkim", "cryptography")
 
 
 def one_run(args: list[str]) -> float:

@@ -6,15 +6,17 @@ and the monitor run.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import socket
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-import httpx
 import pytest
 from helpers import write_campaign
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
@@ -24,6 +26,7 @@ from mailcheck.commands.monitor import incident_code, monitor
 from mailcheck.config import Config, LinksConfig
 from mailcheck.facts import LinkResult
 from mailcheck.kpi import compute
+from mailcheck.net.urls import normalise
 from mailcheck.store import LaunchAttempt, LaunchedLink, Store, open_store
 
 NOW = datetime.now(UTC)
@@ -93,17 +96,20 @@ async def simple_check_urls(
     urls: list[str], config: Config, *, unsubscribe: Iterable[str] = ()
 ) -> dict[str, LinkResult]:
     """A minimal checker with the ``check_urls`` protocol: HEAD, status → verdict."""
-    out: dict[str, LinkResult] = {}
-    async with httpx.AsyncClient(timeout=config.links.timeout) as client:
-        for url in urls:
-            try:
-                r = await client.head(url)
-            except httpx.TransportError as exc:
-                out[url] = LinkResult(url, "unreachable", reason=f"connection failed: {exc}")
-                continue
-            verdict = "ok" if r.status_code < 400 else "broken"
-            out[url] = LinkResult(url, verdict, r.status_code, f"{r.status_code}")
-    return out
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def head(url: str) -> LinkResult:
+        try:
+            request = urllib.request.Request(normalise(url), method="HEAD")  # Cyrillic paths
+            with opener.open(request, timeout=config.links.timeout) as answer:
+                status = answer.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        except OSError as exc:
+            return LinkResult(url, "unreachable", reason=f"connection failed: {exc}")
+        return LinkResult(url, "ok" if status < 400 else "broken", status, f"{status}")
+
+    return {url: await asyncio.to_thread(head, url) for url in urls}
 
 
 CONFIG = Config(links=LinksConfig(allow_private=True, timeout=5))

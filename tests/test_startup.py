@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 # Loaded only when a command needs them (a check, a DNS lookup, the incident store, a render).
-HEAVY = ("httpx", "dns", "sqlalchemy", "jinja2", "liquid", "lxml", "dkim", "cryptography")
+HEAVY = ("h11", "dns", "sqlalchemy", "jinja2", "liquid", "lxml", "dkim", "cryptography")
 
 PROBE = """
 import json, runpy, sys

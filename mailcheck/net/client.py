@@ -33,7 +33,6 @@ from typing import NamedTuple
 from urllib.parse import urlsplit
 
 import h11
-import httpx
 
 from mailcheck.facts import LinkVerdict
 from mailcheck.net.ssrf import NameNotResolved, Policy, Resolver
@@ -56,9 +55,8 @@ class Address(NamedTuple):
 
 
 def address_of(url: str) -> Address:
-    """The address of a URL that is already normalised (:func:`mailcheck.net.links.request_url`
-    and redirect targets joined by httpx are): a plain split is enough, and ~20x cheaper than
-    parsing it again."""
+    """The address of a URL that is already normalised (:func:`mailcheck.net.urls.normalise`):
+    a plain split is enough."""
     try:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
@@ -376,7 +374,9 @@ class LinkClient:
         tls = None
         if scheme == "https":
             if self._ssl is None:
-                self._ssl = httpx.create_ssl_context()
+                import certifi  # the same CA bundle on every machine, not the OS's
+
+                self._ssl = ssl.create_default_context(cafile=certifi.where())
             tls = self._ssl
         last: Failure | None = None
         for address in addresses:

@@ -21,14 +21,14 @@ import email.utils
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from urllib.parse import urlsplit
-
-import httpx
 
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult, LinkVerdict
 from mailcheck.net.client import Failure, LinkClient, Response, address_of
 from mailcheck.net.ssrf import refusal
+from mailcheck.net.urls import InvalidURL, join
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10  # a chain is abandoned here; LNK005 already warns from 6 on
@@ -128,7 +128,10 @@ def bot_wall(answer: Answer) -> str | None:
 
 
 def status_reason(status: int) -> str:
-    phrase = httpx.codes.get_reason_phrase(status)
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:  # 999 and other inventions
+        phrase = ""
     return f"{status} {phrase}".strip()
 
 
@@ -211,8 +214,8 @@ class Fetcher:
                     unsubscribe, url, verdict, answer.status, reason, hops, current, method, started
                 )
             try:
-                target = str(httpx.URL(current).join(location.strip()))
-            except (httpx.InvalidURL, ValueError) as exc:
+                target = join(current, location)
+            except InvalidURL as exc:
                 reason = f"redirects to an invalid URL {location!r} ({exc})"
                 return self._result(
                     unsubscribe,

@@ -11,14 +11,11 @@ hrefs that differ only in their #fragment share one request.
 from __future__ import annotations
 
 import asyncio
-import functools
-import ipaddress
 import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-
-import httpx
+from urllib.parse import urlsplit
 
 from mailcheck.config import Config
 from mailcheck.facts import LinkResult
@@ -26,13 +23,13 @@ from mailcheck.linkinfo import is_unsubscribe, scheme
 from mailcheck.model import Campaign, Link
 from mailcheck.net.http import Fetcher, make_client
 from mailcheck.net.linkcache import LinkCache, open_cache, warn
+from mailcheck.net.urls import WEB_SCHEMES, InvalidURL, normalise
 from mailcheck.progress import Progress
 
 CACHE_FILE = "links.sqlite"
 # mailcheck.templating.SYSTEM_PLACEHOLDER_HOST, spelled out: importing the template engines
 # would double the link checker's start-up (a test keeps the two equal).
 SYSTEM_PLACEHOLDER_HOST = "esp-system.mailcheck.invalid"
-WEB_SCHEMES = ("http", "https")
 # Any dialect's merge-tag syntax, raw or percent-encoded: such a URL was never rendered and
 # requesting it would only report the template problem (PER003) a second time as "broken".
 TEMPLATE_MARKERS = re.compile(
@@ -43,7 +40,6 @@ TEMPLATE_MARKERS = re.compile(
 # A whole href that is a bracketed ESP tag: [unsubscribe], [webversion], [Unsubscribe_Preferences]
 BRACKET_TAG = re.compile(r"^\[[A-Za-z_][\w:.-]*\]$")
 WRAPPED = re.compile(r"[\t\r\n]")
-HOST_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$", re.I)
 ANGLE_URL = re.compile(r"<\s*([^<>\s]+)\s*>")
 
 
@@ -96,13 +92,10 @@ def request_url(href: str) -> str | LinkResult | None:
     try:
         # The fragment never reaches the server (and two hrefs that differ only in it share
         # one request); IDNs go out as punycode, paths percent-encoded.
-        url = httpx.URL(text.split("#", 1)[0])
-        problem = _host_problem(url)
-    except (httpx.InvalidURL, UnicodeError, ValueError) as exc:
+        url = normalise(text.split("#", 1)[0])
+    except InvalidURL as exc:
         return LinkResult(href, "invalid", reason=f"not a valid URL: {exc}", method="")
-    if problem:
-        return LinkResult(href, "invalid", reason=f"not a valid URL: {problem}", method="")
-    host = url.host.lower().rstrip(".")
+    host = urlsplit(url).hostname or ""
     if host == SYSTEM_PLACEHOLDER_HOST or host.endswith("." + SYSTEM_PLACEHOLDER_HOST):
         return LinkResult(
             href,
@@ -110,30 +103,7 @@ def request_url(href: str) -> str | LinkResult | None:
             reason="not requested: the ESP fills this link in when sending",
             method="",
         )
-    return str(url)
-
-
-def _host_problem(url: httpx.URL) -> str | None:
-    if not url.host:
-        return "no host name"
-    if url.port is not None and not 0 < url.port < 65536:
-        return f"port {url.port} out of range"
-    return _bad_host(url.raw_host)
-
-
-@functools.lru_cache(maxsize=4096)
-def _bad_host(raw_host: bytes) -> str | None:
-    """Why a host name cannot be looked up (a batch has thousands of links to a few hosts)."""
-    raw = raw_host.decode("ascii", "replace")
-    try:
-        ipaddress.ip_address(raw.strip("[]"))
-        return None
-    except ValueError:
-        pass
-    name = raw.rstrip(".")
-    if len(name) > 253 or not all(HOST_LABEL.match(label) for label in name.split(".")):
-        return f"{raw!r} is not a valid host name"
-    return None
+    return url
 
 
 def _excluded_by(patterns: Iterable[str]) -> list[re.Pattern[str]]:
