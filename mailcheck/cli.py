@@ -37,9 +37,9 @@ examples:
 """
 
 
-def _command_modules() -> list[tuple[str, ModuleType]]:
+def _command_modules(only: str | None = None) -> list[tuple[str, ModuleType]]:
     found = []
-    for name in COMMANDS:
+    for name in COMMANDS if only is None else [only]:
         try:
             module = importlib.import_module(f"mailcheck.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -50,7 +50,9 @@ def _command_modules() -> list[tuple[str, ModuleType]]:
     return found
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``only``, just that sub-command (the others' modules and
+    their imports are not loaded: ``mailcheck check`` does not pay for ``launch``'s store)."""
     parser = argparse.ArgumentParser(
         prog="mailcheck",
         description="Pre-send QA linter for e-mail campaigns.",
@@ -59,7 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"mailcheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, module in _command_modules():
+    for name, module in _command_modules(only):
         p = sub.add_parser(
             name,
             help=module.HELP,
@@ -73,8 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args_given = list(sys.argv[1:] if argv is None else argv)
+    # The sub-command is the first word that is not an option (top-level options take no value).
+    named = next((a for a in args_given if not a.startswith("-")), None)
+    parser = build_parser(only=named if named in COMMANDS else None)
+    args = parser.parse_args(args_given)
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2

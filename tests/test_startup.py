@@ -99,3 +99,18 @@ def test_checking_html_links_imports_no_dns(tmp_path: Path) -> None:
     )
     _, heavy, _ = loaded_heavy(["check", "--no-cache", "a.eml"], tmp_path)
     assert "dns" in heavy
+
+
+def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:
+    (tmp_path / "a.html").write_text("<html><body><p>Hi</p></body></html>", encoding="utf-8")
+    probe = (
+        "import sys\nfrom mailcheck.cli import main\n"
+        "code = main(['check', '--offline', 'a.html'])\n"
+        "print('LOADED', sorted(m for m in sys.modules if m.startswith('mailcheck.commands.')"
+        " or m.startswith('mailcheck.store')))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("LOADED"))
+    assert line == "LOADED ['mailcheck.commands.check', 'mailcheck.commands.common']", proc.stderr
