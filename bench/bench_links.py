@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from http_bench_server import BenchServer
+from installed import as_installed
 
 HERE = Path(__file__).resolve().parent
 NODE_DIR = HERE / ".node"
@@ -78,6 +79,7 @@ CHILD = """
 import asyncio, json, sys, time
 from pathlib import Path
 from typing import Any
+
 from mailcheck.config import Config, LinksConfig
 from mailcheck.model import Campaign, Document, Link, Rendered
 from mailcheck.net.links import gather_links
@@ -153,6 +155,7 @@ def main() -> None:
     parser.add_argument("--links", type=int, default=1024)
     parser.add_argument("--skip-linkinator", action="store_true")
     args = parser.parse_args()
+    as_installed()  # bytecode as pip would compile it (see bench/installed.py)
     floor = args.links / CONCURRENCY * DELAY
     if not args.skip_linkinator:
         ensure_linkinator()

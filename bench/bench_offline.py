@@ -34,6 +34,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from installed import as_installed
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
@@ -155,6 +157,7 @@ def main() -> None:
     ap.add_argument("--no-process", action="store_true", help="skip the fresh-process runs")
     ap.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)  # child mode
     args = ap.parse_args()
+    as_installed()  # bytecode as pip would compile it (see bench/installed.py)
     root = Path(args.corpus)
     files = corpus_files(root)
     if args.baseline:

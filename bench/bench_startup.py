@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 
+from installed import as_installed
+
 COMMANDS: dict[str, list[str]] = {
     "python -c pass": ["-c", "pass"],
     "mailcheck --version": ["-m", "mailcheck", "--version"],
@@ -52,6 +54,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=10)
     args = ap.parse_args()
+    as_installed()  # bytecode as pip would compile it (see bench/installed.py)
     for cmd in COMMANDS.values():  # warm the OS file cache and .pyc files
         subprocess.run([sys.executable, *cmd], capture_output=True)
     # the commands take turns, run by run, so that a change in the machine's load hits them alike
