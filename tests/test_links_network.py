@@ -19,12 +19,12 @@ from mailcheck.config import Config, LinksConfig
 from mailcheck.engine import judge
 from mailcheck.facts import Facts, LinkResult
 from mailcheck.model import Campaign, Document, Finding, Link, Rendered, Severity
-from mailcheck.net.client import LinkClient, address_of
+from mailcheck.net.client import LinkClient
 from mailcheck.net.http import Fetcher, make_client
 from mailcheck.net.linkcache import cacheable
 from mailcheck.net.links import check_urls, gather_links, list_unsubscribe_urls, request_url
 from mailcheck.net.ssrf import IPAddress, refusal, why_refused
-from mailcheck.net.urls import normalise
+from mailcheck.net.urls import address_of, normalise
 from mailcheck.progress import Progress
 from tests.http_server import ScriptedServer, running_server
 from tests.tls import loopback_tls
@@ -740,19 +740,3 @@ def test_corpus_links_are_planned_never_requested(tmp_path: Path) -> None:
         assert normalise(target.url) == target.url  # already in the form that is requested
         assert not any(c in target.url for c in " \t\n{}|"), target.url
     assert all(r.verdict in ("excluded", "invalid") for r in plan.local.values())
-
-
-def test_address_of_a_normalised_url() -> None:
-    for href, expected in (
-        ("https://пример.рф/путь?q=1#top", ("https", "xn--e1afmkfd.xn--p1ai", 443)),
-        ("http://[::1]:8080", ("http", "::1", 8080)),
-        ("http://user:secret@Acme.RU/a", ("http", "acme.ru", 80)),
-    ):
-        url = request_url(href)
-        assert isinstance(url, str)
-        address = address_of(url)
-        assert (address.scheme, address.host, address.port) == expected
-    assert address_of("http://[::1]:8080").netloc == b"[::1]:8080"
-    assert address_of("http://[::1]:8080").target == b"/"
-    assert address_of("http://user:secret@acme.ru/a?b=%D0%B0").netloc == b"acme.ru"
-    assert address_of("http://user:secret@acme.ru/a?b=%D0%B0").target == b"/a?b=%D0%B0"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailcheck.net.urls import InvalidURL, join, normalise
+from mailcheck.net.urls import InvalidURL, address_of, join, normalise
 
 
 @pytest.mark.parametrize(
@@ -66,3 +66,19 @@ def test_join_follows_redirects_like_a_browser() -> None:
     assert join("http://acme.ru/x", "https://Other.RU:443") == "https://other.ru/"
     # an app deep link at the end of a chain is reported as it is, never requested
     assert join("http://acme.ru/x", "myapp://open?id=1") == "myapp://open?id=1"
+
+
+def test_address_of_a_normalised_url() -> None:
+    for href, expected in (
+        ("https://пример.рф/путь?q=1#top", ("https", "xn--e1afmkfd.xn--p1ai", 443)),
+        ("http://[::1]:8080", ("http", "::1", 8080)),
+        ("http://user:secret@Acme.RU/a", ("http", "acme.ru", 80)),
+    ):
+        address = address_of(normalise(href.split("#")[0]))
+        assert (address.scheme, address.host, address.port) == expected
+    assert address_of("http://[::1]:8080").netloc == b"[::1]:8080"
+    assert address_of("http://[::1]:8080").target == b"/"
+    assert address_of("http://user:secret@acme.ru/a?b=%D0%B0").netloc == b"acme.ru"
+    assert address_of("http://user:secret@acme.ru/a?b=%D0%B0").target == b"/a?b=%D0%B0"
+    with pytest.raises(InvalidURL):
+        address_of("mailto:a@acme.ru")

@@ -29,49 +29,18 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
-from typing import NamedTuple
-from urllib.parse import urlsplit
 
 import h11
 
 from mailcheck.facts import LinkVerdict
 from mailcheck.net.ssrf import NameNotResolved, Policy, Resolver
+from mailcheck.net.urls import Address
 
 Origin = tuple[str, str, int]  # scheme, host as sent (punycode), port
 
 IDLE_SOCKETS = 256  # keep-alive connections kept open across all hosts, at most
 KEEPALIVE = 5.0  # seconds an idle connection is trusted to still be open
 READ_SIZE = 65536
-
-
-class Address(NamedTuple):
-    """Where a request goes, taken apart once."""
-
-    scheme: str  # http or https
-    host: str  # lower-case; IDNs as punycode, IPv6 without brackets
-    port: int
-    netloc: bytes  # the Host header
-    target: bytes  # path and query
-
-
-def address_of(url: str) -> Address:
-    """The address of a URL that is already normalised (:func:`mailcheck.net.urls.normalise`):
-    a plain split is enough."""
-    try:
-        parts = urlsplit(url)
-        scheme = parts.scheme.lower()
-        host = parts.hostname or ""
-        port = parts.port or (443 if scheme == "https" else 80)
-        host.encode("ascii")
-    except (ValueError, UnicodeError) as exc:
-        raise Failure("invalid", f"not a valid URL: {exc}", transient=False) from exc
-    if scheme not in ("http", "https") or not host:
-        raise Failure("invalid", f"not a valid URL: {url}", transient=False)
-    target = parts.path or "/"
-    if parts.query:
-        target += "?" + parts.query
-    netloc = parts.netloc.rpartition("@")[2]  # user:password@ is never sent as the Host
-    return Address(scheme, host, port, netloc.encode("ascii"), target.encode("ascii"))
 
 
 class Failure(Exception):

@@ -26,9 +26,9 @@ from urllib.parse import urlsplit
 
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult, LinkVerdict
-from mailcheck.net.client import Failure, LinkClient, Response, address_of
+from mailcheck.net.client import Failure, LinkClient, Response
 from mailcheck.net.ssrf import refusal
-from mailcheck.net.urls import InvalidURL, join
+from mailcheck.net.urls import InvalidURL, address_of, join
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10  # a chain is abandoned here; LNK005 already warns from 6 on
@@ -169,7 +169,11 @@ class Cookies:
 
 @dataclass
 class Fetcher:
-    """Checks URLs through one client, within global and per-host limits."""
+    """Checks URLs through one client, within global and per-host limits.
+
+    URLs come in :func:`mailcheck.net.urls.normalise`'s form (as planned by
+    :mod:`mailcheck.net.links`); redirect targets are normalised here on the way.
+    """
 
     client: LinkClient
     config: LinksConfig
@@ -359,7 +363,10 @@ class Fetcher:
     # One request ---------------------------------------------------------------------------
 
     async def _exchange(self, method: str, url: str, cookies: Cookies) -> Answer:
-        address = address_of(url)
+        try:
+            address = address_of(url)
+        except InvalidURL as exc:
+            raise Failure("invalid", str(exc), transient=False) from exc
         limit = self._per_host.get(address.netloc)
         if limit is None:
             limit = self._per_host[address.netloc] = asyncio.Semaphore(max(self.config.per_host, 1))

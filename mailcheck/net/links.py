@@ -15,7 +15,6 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlsplit
 
 from mailcheck.config import Config
 from mailcheck.facts import LinkResult
@@ -23,7 +22,7 @@ from mailcheck.linkinfo import is_unsubscribe, scheme
 from mailcheck.model import Campaign, Link
 from mailcheck.net.http import Fetcher, make_client
 from mailcheck.net.linkcache import LinkCache, open_cache, warn
-from mailcheck.net.urls import WEB_SCHEMES, InvalidURL, normalise
+from mailcheck.net.urls import WEB_SCHEMES, InvalidURL, address_of, normalise
 from mailcheck.progress import Progress
 
 CACHE_FILE = "links.sqlite"
@@ -95,7 +94,7 @@ def request_url(href: str) -> str | LinkResult | None:
         url = normalise(text.split("#", 1)[0])
     except InvalidURL as exc:
         return LinkResult(href, "invalid", reason=f"not a valid URL: {exc}", method="")
-    host = urlsplit(url).hostname or ""
+    host = address_of(url).host
     if host == SYSTEM_PLACEHOLDER_HOST or host.endswith("." + SYSTEM_PLACEHOLDER_HOST):
         return LinkResult(
             href,
