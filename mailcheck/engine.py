@@ -315,16 +315,16 @@ def check_campaigns(
     if offline:
         results = [judge(c, config, Facts(), offline=True) for c in campaigns]
         return Batch(results, Facts(), offline)
+    from mailcheck.aside import Aside
     from mailcheck.net import gather
 
-    # Offline rules need no facts: they judge in a thread while the requests are in flight
-    # (the loop mostly waits on sockets), and only the network rules wait for the facts.
-    def judge_offline() -> list[list[Finding]]:
-        return [_findings(c, config, Facts(), _rules(c, config, network=False)) for c in campaigns]
-
-    facts, early = gather(
-        campaigns, config, use_cache=use_cache, progress=progress, meanwhile=judge_offline
+    # Offline rules need no facts: they judge on another core while the requests are in
+    # flight, and only the network rules wait for the facts.
+    offline_rules = Aside(
+        lambda: [_findings(c, config, Facts(), _rules(c, config, network=False)) for c in campaigns]
     )
+    facts = gather(campaigns, config, use_cache=use_cache, progress=progress)
+    early = offline_rules.result()
     results = []
     for campaign, found in zip(campaigns, early, strict=True):
         found += _findings(campaign, config, facts, _rules(campaign, config, network=True))

@@ -91,6 +91,7 @@ def test_checking_html_links_imports_no_dns(tmp_path: Path) -> None:
     code, heavy, out = loaded_heavy(["check", "--no-cache", "a.html"], tmp_path)
     assert code == 1, out
     assert "LNK002" in out  # the link was checked (its host refused the connection)
+    assert "PRE001" in out  # and the offline rules, judged in a forked child, came back
     assert "dns" not in heavy and "dkim" not in heavy
     # with a sender domain the same command does load the DNS client
     (tmp_path / "a.eml").write_bytes(

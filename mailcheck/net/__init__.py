@@ -6,37 +6,17 @@ Both run concurrently on one event loop, over the whole batch, before any rule j
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
-from typing import TypeVar
 
 from mailcheck.config import Config
 from mailcheck.facts import Facts
 from mailcheck.model import Campaign
 
-T = TypeVar("T")
-
 
 def gather(
-    campaigns: list[Campaign],
-    config: Config,
-    *,
-    use_cache: bool = True,
-    progress: bool = False,
-    meanwhile: Callable[[], T],
-) -> tuple[Facts, T]:
-    """Fetch every network fact the batch needs, each unique URL and DNS name once.
-
-    ``meanwhile()`` runs in a thread while the requests are in flight; its result is returned
-    with the facts.
-    """
-
-    async def both() -> tuple[Facts, T]:
-        return await asyncio.gather(
-            gather_async(campaigns, config, use_cache=use_cache, progress=progress),
-            asyncio.to_thread(meanwhile),
-        )
-
-    return asyncio.run(both())
+    campaigns: list[Campaign], config: Config, *, use_cache: bool = True, progress: bool = False
+) -> Facts:
+    """Fetch every network fact the batch needs, each unique URL and DNS name once."""
+    return asyncio.run(gather_async(campaigns, config, use_cache=use_cache, progress=progress))
 
 
 async def gather_async(
