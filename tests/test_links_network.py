@@ -740,3 +740,17 @@ def test_corpus_links_are_planned_never_requested(tmp_path: Path) -> None:
         assert normalise(target.url) == target.url  # already in the form that is requested
         assert not any(c in target.url for c in " \t\n{}|"), target.url
     assert all(r.verdict in ("excluded", "invalid") for r in plan.local.values())
+
+
+def test_ssl_cert_file_is_trusted_when_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A company CA given the usual way (SSL_CERT_FILE) is what certificates are checked against.
+    server_tls, _ = loopback_tls(tmp_path)
+    with running_server(tls=server_tls) as s:
+        url = f"https://localhost:{s.port}/ok/company-ca"
+        monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "loopback.crt"))
+        monkeypatch.delenv("SSL_CERT_DIR", raising=False)
+        trusted = gather([campaign(a(url))], config(tmp_path, retries=0))[url]
+        assert (trusted.verdict, trusted.status) == ("ok", 200)
+        monkeypatch.delenv("SSL_CERT_FILE")
+        untrusted = gather([campaign(a(url))], config(tmp_path, retries=0))[url]
+        assert "certificate" in untrusted.reason

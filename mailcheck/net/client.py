@@ -22,6 +22,7 @@ Concurrency limits (global, per host) belong to the caller (:class:`mailcheck.ne
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import ssl
 import time
@@ -41,6 +42,18 @@ Origin = tuple[str, str, int]  # scheme, host as sent (punycode), port
 IDLE_SOCKETS = 256  # keep-alive connections kept open across all hosts, at most
 KEEPALIVE = 5.0  # seconds an idle connection is trusted to still be open
 READ_SIZE = 65536
+
+
+def tls_context() -> ssl.SSLContext:
+    """Certificates are verified against SSL_CERT_FILE / SSL_CERT_DIR when set (a company's own
+    CA), else against certifi's bundle: the same on every machine, whatever the OS ships."""
+    cafile = os.environ.get("SSL_CERT_FILE") or None
+    capath = os.environ.get("SSL_CERT_DIR") or None
+    if cafile is None and capath is None:
+        import certifi
+
+        cafile = certifi.where()
+    return ssl.create_default_context(cafile=cafile, capath=capath)
 
 
 class Failure(Exception):
@@ -343,9 +356,7 @@ class LinkClient:
         tls = None
         if scheme == "https":
             if self._ssl is None:
-                import certifi  # the same CA bundle on every machine, not the OS's
-
-                self._ssl = ssl.create_default_context(cafile=certifi.where())
+                self._ssl = tls_context()
             tls = self._ssl
         last: Failure | None = None
         for address in addresses:
