@@ -37,9 +37,9 @@ examples:
 """
 
 
-def _command_modules(only: str | None = None) -> list[tuple[str, ModuleType]]:
+def _command_modules(names: Sequence[str]) -> list[tuple[str, ModuleType]]:
     found = []
-    for name in COMMANDS if only is None else [only]:
+    for name in names:
         try:
             module = importlib.import_module(f"mailcheck.commands.{name}")
         except ModuleNotFoundError as exc:
@@ -50,9 +50,9 @@ def _command_modules(only: str | None = None) -> list[tuple[str, ModuleType]]:
     return found
 
 
-def build_parser(only: str | None = None) -> argparse.ArgumentParser:
-    """The whole command line; with ``only``, just that sub-command (the others' modules and
-    their imports are not loaded: ``mailcheck check`` does not pay for ``launch``'s store)."""
+def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
+    """The command line with these sub-commands (by default all). Only the modules of the
+    ones named are imported: ``mailcheck check`` does not pay for ``launch``'s store."""
     parser = argparse.ArgumentParser(
         prog="mailcheck",
         description="Pre-send QA linter for e-mail campaigns.",
@@ -61,7 +61,7 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"mailcheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, module in _command_modules(only):
+    for name, module in _command_modules(commands):
         p = sub.add_parser(
             name,
             help=module.HELP,
@@ -78,7 +78,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_given = list(sys.argv[1:] if argv is None else argv)
     # The sub-command is the first word that is not an option (top-level options take no value).
     named = next((a for a in args_given if not a.startswith("-")), None)
-    parser = build_parser(only=named if named in COMMANDS else None)
+    if named in COMMANDS:
+        parser = build_parser([named])
+    elif named is None and "--version" in args_given:
+        parser = build_parser([])  # the version needs no sub-command
+    else:
+        parser = build_parser()  # help, or an unknown command: the list of them all
     args = parser.parse_args(args_given)
     if not getattr(args, "handler", None):
         parser.print_help()
