@@ -226,3 +226,36 @@ def test_a_failing_write_refuses_to_pretend_and_keeps_earlier_launches(tmp_path:
     assert "ready to send" not in proc.stdout  # the gate never says go without a record
     with open_store(db) as st:
         assert [r.id for r in st.launches()] == [json.loads(first.stdout)["launch"]["id"]]
+
+
+def test_an_online_launch_judges_links_and_offline_rules_together(tmp_path: Path, db: str) -> None:
+    # A real process (one thread: the offline rules are judged in a forked child while the
+    # links are requested) with the log already open: the child must neither lose its findings
+    # nor disturb the database connection it inherited.
+    from tests.http_server import running_server
+
+    with running_server() as server:
+        live, dead = server.url("/ok/launch-live"), server.url("/status/404/launch-dead")
+        body = f"""
+            <p>Привет, {{{{ name }}}}!</p>
+            <a href="{live}?utm_source=email&utm_medium=email&utm_campaign=bf">Купить</a>
+            <a href="{dead}?utm_source=email&utm_medium=email&utm_campaign=bf">Старое</a>
+            <a href="{server.url("/unsub/launch")}">Отписаться</a>
+        """
+        write_campaign(tmp_path, "bf", id="acme-bf", client="acme", body=body, subject="")
+        (tmp_path / "mailcheck.toml").write_text(
+            "[links]\nallow-private = true\nretries = 0\ntimeout = 5\n", encoding="utf-8"
+        )
+        proc = mc("launch", "--format", "json", "bf", cwd=tmp_path, db=db)
+    assert proc.returncode == 1, proc.stderr  # refused: a dead link and an empty subject
+    assert "Traceback" not in proc.stderr
+    data = json.loads(proc.stdout)
+    codes = [f["code"] for f in data["findings"]]
+    assert "LNK001" in codes  # a network rule, judged here on the gathered facts
+    assert "SUB001" in codes  # an offline rule, judged in the child
+    assert codes == sorted(codes, key=lambda c: (c.rstrip("0123456789"), int(c[-3:])))
+    with open_store(db) as st:
+        row = st.launch(data["launch"]["id"])
+        assert row is not None and row.status == "refused"
+        verdicts = {lk.url.split("?")[0]: lk.verdict for lk in st.launch_links([row.id])[row.id]}
+        assert verdicts[live] == "ok" and verdicts[dead] == "broken"
