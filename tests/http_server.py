@@ -26,6 +26,7 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /reset                       the connection is reset without an answer
     /unsub/NAME                  200 for every method; every method used is recorded
     /unsub-nohead/NAME           HEAD 405, GET 200 (records methods too)
+    /big-head/NAME               200 with 40 KB of headers (a long CSP and cookies)
     /hangup-next/NAME            200, keep-alive; the connection's next request is read and
                                  counted, then the server hangs up without answering (a server
                                  closing an idle keep-alive connection just as a client reuses it)
@@ -197,6 +198,9 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
 
             if head == "ok":
                 self._answer(200, method=method)
+            elif head == "big-head":
+                policy = "default-src 'self'; " + "script-src https://cdn.example.com; " * 1100
+                self._answer(200, headers={"Content-Security-Policy": policy}, method=method)
             elif head == "hangup-next":
                 self._answer(200, method=method)
                 self.hang_up_next = True

@@ -188,6 +188,11 @@ def test_bot_walls_are_unverified(
     assert words in result.reason
 
 
+def test_a_long_response_head_is_read(server: ScriptedServer, tmp_path: Path) -> None:
+    result = check_one(server, tmp_path, "/big-head/csp")
+    assert (result.verdict, result.status) == ("ok", 200)
+
+
 def test_plain_403_is_broken(server: ScriptedServer, tmp_path: Path) -> None:
     assert check_one(server, tmp_path, "/status/403/private").verdict == "broken"
 

@@ -42,6 +42,7 @@ Origin = tuple[str, str, int]  # scheme, host as sent (punycode), port
 IDLE_SOCKETS = 256  # keep-alive connections kept open across all hosts, at most
 KEEPALIVE = 5.0  # seconds an idle connection is trusted to still be open
 READ_SIZE = 65536
+MAX_HEAD = 100 * 1024  # bytes of status line and headers accepted
 
 
 def tls_context() -> ssl.SSLContext:
@@ -95,7 +96,11 @@ def _hung_up() -> Failure:
 class _Connection:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
-    protocol: h11.Connection = field(default_factory=lambda: h11.Connection(h11.CLIENT))
+    protocol: h11.Connection = field(
+        # h11's default 16 KB for a response head is too small for some real sites (long
+        # Content-Security-Policy and Set-Cookie headers); httpcore allows 100 KB too.
+        default_factory=lambda: h11.Connection(h11.CLIENT, max_incomplete_event_size=MAX_HEAD)
+    )
     idle_since: float = 0.0
 
     def usable(self, now: float) -> bool:
@@ -239,9 +244,8 @@ class LinkClient:
         origin: Origin = (address.scheme, address.host, address.port)
         target = address.target
         sent = [(b"Host", address.netloc), *self._headers, *(headers or ())]
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout if timeout > 0 else None
-        conn = self._reuse(origin, loop.time())
+        deadline = asyncio.get_running_loop().time() + timeout if timeout > 0 else None
+        conn = self._reuse(origin, time.monotonic())
         if conn is not None:
             try:
                 return await self._exchange(origin, conn, method, target, sent, deadline, timeout)
