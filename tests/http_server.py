@@ -199,8 +199,17 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             if head == "ok":
                 self._answer(200, method=method)
             elif head == "big-head":
+                # written in two pieces, as a real network delivers 40 KB: the client must
+                # hold a head larger than one read
                 policy = "default-src 'self'; " + "script-src https://cdn.example.com; " * 1100
-                self._answer(200, headers={"Content-Security-Policy": policy}, method=method)
+                raw = (
+                    f"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
+                    f"Content-Security-Policy: {policy}\r\n\r\n"
+                ).encode()
+                self.wfile.write(raw[:30000])
+                self.wfile.flush()
+                time.sleep(0.05)
+                self.wfile.write(raw[30000:])
             elif head == "hangup-next":
                 self._answer(200, method=method)
                 self.hang_up_next = True
