@@ -400,9 +400,9 @@ class Fetcher:
             if length.isdigit() and int(length) <= SNIFF_BYTES:
                 await response.read(SNIFF_BYTES, deadline)
             return b""
-        # The page is only a hint (a challenge page?): never wait long for it, and give up
-        # before the exchange's own deadline would turn a clear status into a timeout.
+        # The page is only a hint (a challenge page?): never wait long for it. Whatever arrived
+        # by then is enough; the status stands either way.
         until = asyncio.get_running_loop().time() + SNIFF_WAIT
         if deadline is not None:
-            until = min(until, deadline - 0.05)
+            until = min(until, deadline)
         return await response.read(SNIFF_BYTES, until)
