@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from importlib.metadata import entry_points
 from types import ModuleType
 
 from mailcheck.rules import Rule
@@ -64,8 +65,6 @@ def load_registry(refresh: bool = False) -> Registry:
     if _cache is not None and not refresh:
         return _cache
     registry = Registry()
-    from importlib.metadata import entry_points  # ~15 ms: only when rules are loaded
-
     for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
         try:
             loaded = ep.load()

@@ -8,9 +8,11 @@ the inbox preview; that padding is not part of the preheader's text.
 
 from __future__ import annotations
 
-import functools
 import re
-from typing import Any
+
+import regex
+
+_GRAPHEME = regex.compile(r"\X")
 
 # Invisible characters that are padding wherever they stand: every format character (Cf) except
 # the ones that build emoji (ZWJ in 👨‍👩‍👧, tag characters in subdivision flags), the combining
@@ -30,17 +32,7 @@ _ALWAYS_PADDING = re.compile(
 )
 # Characters that are padding only when they do not belong to a visible cluster (an emoji).
 _CONTEXTUAL = re.compile(r"[\u200D\uFE00-\uFE0F\U000E0020-\U000E007F\U000E0100-\U000E01EF]")
-
-
-@functools.cache
-def _clusters() -> tuple[Any, Any]:
-    """(grapheme cluster, invisible cluster) patterns; ``regex`` loads on first use (~8 ms)."""
-    import regex
-
-    return (
-        regex.compile(r"\X"),
-        regex.compile(r"^[\s\p{Cf}\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}]+$"),
-    )
+_INVISIBLE_CLUSTER = regex.compile(r"^[\s\p{Cf}\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}]+$")
 
 
 def collapse_ws(s: str) -> str:
@@ -58,12 +50,12 @@ def strip_padding(s: str) -> str:
         return " ".join(s.split())
     s = _ALWAYS_PADDING.sub("", s)
     if _CONTEXTUAL.search(s):
-        s = "".join(_visible_or_space(c) for c in _clusters()[0].findall(s))
+        s = "".join(_visible_or_space(c) for c in _GRAPHEME.findall(s))
     return collapse_ws(s)
 
 
 def _visible_or_space(cluster: str) -> str:
-    if not _clusters()[1].match(cluster):
+    if not _INVISIBLE_CLUSTER.match(cluster):
         return cluster
     return " " if any(c.isspace() for c in cluster) else ""
 
@@ -72,4 +64,4 @@ def grapheme_len(s: str) -> int:
     """The number of user-perceived characters (extended grapheme clusters) in ``s``."""
     if s.isascii() and "\r\n" not in s:
         return len(s)  # every ASCII character but CR LF is a cluster of its own
-    return len(_clusters()[0].findall(s))
+    return len(_GRAPHEME.findall(s))
