@@ -21,6 +21,7 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /slow/SECONDS/…              answers after SECONDS
     /botwall/cf-mitigated        403 with cf-mitigated: challenge
     /botwall/cloudflare          403, Server: cloudflare, a challenge page
+    /botwall/chunked             403, the challenge page in chunks (no Content-Length)
     /huge, /huge-404             HEAD 405; GET 200 (404) with a body that never ends
     /drip, /drip-404             HEAD 405; GET 200 (404), then a byte every half second
     /reset                       the connection is reset without an answer
@@ -258,7 +259,16 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 time.sleep(float(segments[1]))
                 self._answer(200, method=method)
             elif head == "botwall":
-                if segments[1] == "cf-mitigated":
+                if segments[1] == "chunked":  # a challenge page sent in chunks, no length
+                    self.send_response(403)
+                    self.send_header("Transfer-Encoding", "chunked")
+                    self.end_headers()
+                    if method != "HEAD":
+                        for i in range(0, len(CHALLENGE_PAGE), 40):
+                            piece = CHALLENGE_PAGE[i : i + 40]
+                            self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                        self.wfile.write(b"0\r\n\r\n")
+                elif segments[1] == "cf-mitigated":
                     self._answer(403, b"blocked", {"cf-mitigated": "challenge"}, method)
                 else:
                     self.server_version = "cloudflare"

@@ -178,6 +178,7 @@ def test_cookie_bounce_is_not_a_loop(server: ScriptedServer, tmp_path: Path) -> 
         ("/botwall/cf-mitigated", "cf-mitigated"),
         ("/botwall/cloudflare", "Cloudflare"),
         ("/status/999/in/company", "999"),
+        ("/botwall/chunked", "challenge page"),  # read through the chunked encoding
     ],
 )
 def test_bot_walls_are_unverified(
