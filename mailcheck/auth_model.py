@@ -243,40 +243,6 @@ def sending_ips(campaign: Campaign, config: Config) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def bad_sending_ips(config: Config) -> list[str]:
-    """``[dns] sending-ips`` entries that are neither an IP address nor a CIDR."""
-    bad = []
-    for value in config.dns.sending_ips:
-        try:
-            ipaddress.ip_network(value.strip(), strict=False)
-        except ValueError:
-            bad.append(value)
-    return bad
-
-
-def check_dns_settings(campaigns: list[Campaign], config: Config) -> None:
-    """Raise ConfigError (exit 2) for ``[dns]`` settings that cannot work.
-
-    Checked for every batch, whether or not it needs DNS: a broken setting is reported when it
-    is written, not on the first campaign that happens to have a sender domain.
-    """
-    import os
-
-    from mailcheck.config import NAMESERVERS_ENV, ConfigError, parse_nameserver
-    from mailcheck.engine import campaign_config
-
-    from_env = [ns for ns in os.environ.get(NAMESERVERS_ENV, "").split(",") if ns.strip()]
-    for ns in config.dns.nameservers or from_env:
-        try:
-            parse_nameserver(ns)
-        except ValueError as exc:
-            raise ConfigError(f"[dns] nameservers (or ${NAMESERVERS_ENV}): {exc}") from None
-    for cfg in [config, *(campaign_config(c, config) for c in campaigns if c.config_overrides)]:
-        bad = bad_sending_ips(cfg)
-        if bad:
-            raise ConfigError(f"[dns] sending-ips: {bad[0]!r} is not an IP address or CIDR")
-
-
 def needs_dns(campaign: Campaign) -> bool:
     """Does the campaign have a sender domain or a DKIM signature to look up?"""
     if campaign.load_error is not None:

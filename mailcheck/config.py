@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -203,3 +204,27 @@ def _port(text: str, whole: str) -> int:
     if not text.isdigit() or not 0 < int(text) < 65536:
         raise ValueError(f"nameserver {whole!r}: bad port {text!r}")
     return int(text)
+
+
+def check_dns_settings(configs: Iterable[Config]) -> None:
+    """Raise ConfigError (exit 2) for ``[dns]`` settings that cannot work.
+
+    Checked for every batch, whether or not it needs DNS: a broken setting is reported when it
+    is written, not on the first campaign that happens to have a sender domain.
+    """
+    import ipaddress
+
+    from_env = [ns for ns in os.environ.get(NAMESERVERS_ENV, "").split(",") if ns.strip()]
+    for cfg in configs:
+        for ns in cfg.dns.nameservers or from_env:
+            try:
+                parse_nameserver(ns)
+            except ValueError as exc:
+                raise ConfigError(f"[dns] nameservers (or ${NAMESERVERS_ENV}): {exc}") from None
+        for value in cfg.dns.sending_ips:
+            try:
+                ipaddress.ip_network(value.strip(), strict=False)
+            except ValueError:
+                raise ConfigError(
+                    f"[dns] sending-ips: {value!r} is not an IP address or CIDR"
+                ) from None

@@ -323,7 +323,15 @@ def check_campaigns(
     offline_rules = Aside(
         lambda: [_findings(c, config, Facts(), _rules(c, config, network=False)) for c in campaigns]
     )
-    facts = gather(campaigns, config, use_cache=use_cache, progress=progress)
+    # The network rules judge here, after the gathering; the rules load while the first
+    # requests are out (this process would only wait for their answers then).
+    facts = gather(
+        campaigns,
+        config,
+        use_cache=use_cache,
+        progress=progress,
+        while_waiting=lambda: active_rules(config, offline=False),
+    )
     early = offline_rules.result()
     results = []
     for campaign, found in zip(campaigns, early, strict=True):

@@ -8,6 +8,7 @@ import ipaddress
 import socket
 import sqlite3
 import ssl
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -760,3 +761,32 @@ def test_ssl_cert_file_is_trusted_when_set(tmp_path: Path, monkeypatch: pytest.M
         monkeypatch.delenv("SSL_CERT_FILE")
         untrusted = gather([campaign(a(url))], config(tmp_path, retries=0))[url]
         assert "certificate" in untrusted.reason
+
+
+def test_setup_work_runs_while_the_first_requests_are_out(tmp_path: Path) -> None:
+    from mailcheck.net import gather as gather_facts
+
+    seen: list[int] = []
+
+    def setup_work() -> None:
+        # This blocks the event loop: a request not yet written cannot be written meanwhile.
+        # So if the server gets all three while we wait here, they were out before the call.
+        deadline = time.monotonic() + 0.25  # the answers come after 0.3 s
+        while s.total() < 3 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        seen.append(s.total())
+
+    with running_server() as s:
+        links = [a(s.url(f"/slow/0.3/wave-{i}")) for i in range(3)]
+        facts = gather_facts(
+            [campaign(*links)],
+            config(tmp_path, retries=0),
+            use_cache=False,
+            while_waiting=setup_work,
+        )
+    assert seen == [3]  # called once, with all three requests already on the wire
+    assert {r.verdict for r in facts.links.values()} == {"ok"}
+    # a batch with nothing to request still gets it called (once)
+    seen.clear()
+    gather_facts([campaign()], config(tmp_path), while_waiting=lambda: seen.append(-1))
+    assert seen == [-1]

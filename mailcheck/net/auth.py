@@ -14,7 +14,6 @@ from typing import TypeVar
 from mailcheck.auth_model import (
     DomainAuth,
     SpfFacts,
-    check_dns_settings,
     configured_selectors,
     message_key,
     org_domain,
@@ -37,7 +36,6 @@ T = TypeVar("T")
 
 async def gather_auth(campaigns: list[Campaign], config: Config) -> dict[str, object]:
     """Look up each sender domain's records once; keyed by lower-case domain."""
-    check_dns_settings(campaigns, config)
     client = DnsClient(config.dns.nameservers, config.dns.timeout)
     return await collect_auth(campaigns, config, client)
 

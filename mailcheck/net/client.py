@@ -27,7 +27,7 @@ import socket
 import ssl
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import TracebackType
 
@@ -236,10 +236,12 @@ class LinkClient:
         *,
         timeout: float,
         headers: list[tuple[bytes, bytes]] | None = None,
+        on_sent: Callable[[], None] | None = None,
     ) -> Response:
         """Send ``method`` to ``address`` and read the answer's head within ``timeout`` s (0: none).
 
-        ``headers`` are sent besides the client's own (a Cookie, say).
+        ``headers`` are sent besides the client's own (a Cookie, say); ``on_sent()`` is called
+        once the request is on the wire.
         """
         origin: Origin = (address.scheme, address.host, address.port)
         target = address.target
@@ -248,12 +250,16 @@ class LinkClient:
         conn = self._reuse(origin, time.monotonic())
         if conn is not None:
             try:
-                return await self._exchange(origin, conn, method, target, sent, deadline, timeout)
+                return await self._exchange(
+                    origin, conn, method, target, sent, deadline, timeout, on_sent
+                )
             except _Stale:
                 pass
         conn = await self._connect(origin, deadline, timeout)
         try:
-            return await self._exchange(origin, conn, method, target, sent, deadline, timeout)
+            return await self._exchange(
+                origin, conn, method, target, sent, deadline, timeout, on_sent
+            )
         except _Stale as stale:
             raise stale.failure from stale.__cause__
 
@@ -266,6 +272,7 @@ class LinkClient:
         headers: list[tuple[bytes, bytes]],
         deadline: float | None,
         timeout: float,
+        on_sent: Callable[[], None] | None,
     ) -> Response:
         proto = conn.protocol
         received = False
@@ -279,6 +286,8 @@ class LinkClient:
                     await conn.writer.drain()
                 except (OSError, RuntimeError) as exc:
                     raise _Stale(_reset()) from exc
+                if on_sent is not None:
+                    on_sent()
                 while True:
                     event = proto.next_event()
                     if event is h11.NEED_DATA:

@@ -180,8 +180,21 @@ class Fetcher:
     _in_flight: asyncio.Semaphore = field(init=False)
     _per_host: dict[bytes, asyncio.Semaphore] = field(default_factory=dict, init=False)
 
+    _wave: asyncio.Event | None = field(default=None, init=False)
+    _wave_size: int = field(default=0, init=False)
+    _sent: int = field(default=0, init=False)
+
     def __post_init__(self) -> None:
         self._in_flight = asyncio.Semaphore(max(self.config.concurrency, 1))
+
+    def first_wave(self, event: asyncio.Event, requests: int) -> None:
+        """Set ``event`` when ``requests`` requests (capped at the concurrency) have been sent."""
+        self._wave, self._wave_size = event, min(requests, max(self.config.concurrency, 1))
+
+    def _note_sent(self) -> None:
+        self._sent += 1
+        if self._wave is not None and self._sent >= self._wave_size:
+            self._wave.set()
 
     # The whole check of one URL -----------------------------------------------------------
 
@@ -376,7 +389,11 @@ class Fetcher:
             # One deadline (config.timeout) covers the whole exchange, the body included: a
             # server dripping a byte at a time would otherwise reset a read timeout forever.
             response = await self.client.request(
-                method, address, timeout=self.config.timeout, headers=cookies.header(host)
+                method,
+                address,
+                timeout=self.config.timeout,
+                headers=cookies.header(host),
+                on_sent=self._note_sent,
             )
             try:
                 body = await self._body_start(method, response)

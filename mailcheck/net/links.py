@@ -175,10 +175,20 @@ def _plan(excluded: dict[str, bool], unsubscribe: dict[str, bool], config: Confi
 
 
 async def gather_links(
-    campaigns: list[Campaign], config: Config, *, use_cache: bool = True, progress: bool = False
+    campaigns: list[Campaign],
+    config: Config,
+    *,
+    use_cache: bool = True,
+    progress: bool = False,
+    requests_out: asyncio.Event | None = None,
 ) -> dict[str, LinkResult]:
-    """Request every unique web URL of the batch once; results keyed by the URL as rendered."""
-    return await _run(plan_links(campaigns, config), config, use_cache=use_cache, progress=progress)
+    """Request every unique web URL of the batch once; results keyed by the URL as rendered.
+
+    ``requests_out`` is set once the first wave of requests is on the wire (as many as the
+    limits allow, or until the first answer), or when nothing needs requesting.
+    """
+    plan = plan_links(campaigns, config)
+    return await _run(plan, config, use_cache=use_cache, progress=progress, out=requests_out)
 
 
 async def check_urls(
@@ -204,7 +214,17 @@ async def check_urls(
 
 
 async def _run(
-    plan: Plan, config: Config, *, use_cache: bool, progress: bool
+    plan: Plan, config: Config, *, use_cache: bool, progress: bool, out: asyncio.Event | None = None
+) -> dict[str, LinkResult]:
+    try:
+        return await _answers(plan, config, use_cache=use_cache, progress=progress, out=out)
+    finally:
+        if out is not None:
+            out.set()  # nothing was requested, or it failed: nobody waits for a first wave
+
+
+async def _answers(
+    plan: Plan, config: Config, *, use_cache: bool, progress: bool, out: asyncio.Event | None
 ) -> dict[str, LinkResult]:
     cfg = config.links
     answers: dict[str, LinkResult] = {}
@@ -218,7 +238,7 @@ async def _run(
             except sqlite3.Error as exc:
                 warn(f"link cache could not be read ({exc}); checking without it")
         todo = [key for key in plan.requests if key not in answers]
-        fetched = await _fetch_all(todo, plan, config, progress=progress)
+        fetched = await _fetch_all(todo, plan, config, progress=progress, out=out)
         answers.update(fetched)
         if cache is not None and fetched:
             try:
@@ -236,7 +256,7 @@ async def _run(
 
 
 async def _fetch_all(
-    keys: list[str], plan: Plan, config: Config, *, progress: bool
+    keys: list[str], plan: Plan, config: Config, *, progress: bool, out: asyncio.Event | None
 ) -> dict[str, LinkResult]:
     if not keys:
         return {}
@@ -244,6 +264,9 @@ async def _fetch_all(
     bar = Progress(len(keys), "checking links", enabled=progress)
     async with make_client(config.links) as client:
         fetcher = Fetcher(client, config.links)
+        if out is not None:
+            hosts = {address_of(plan.requests[key].url).netloc for key in keys}
+            fetcher.first_wave(out, min(len(keys), len(hosts) * max(config.links.per_host, 1)))
 
         async def one(key: str) -> None:
             target = plan.requests[key]
@@ -259,6 +282,8 @@ async def _fetch_all(
                 )
             fetched[key] = result
             bar.advance()
+            if out is not None:
+                out.set()  # an answer is in: the first wave is over, whatever its size
 
         try:
             await asyncio.gather(*(one(key) for key in keys))
