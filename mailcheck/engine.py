@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, TypeVar
 from mailcheck.config import Config
 from mailcheck.facts import Facts
 from mailcheck.model import Campaign, CampaignResult, Finding, Severity
-from mailcheck.registry import code_order, load_registry, selected
-from mailcheck.rules import Context, Rule
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
+
+    from mailcheck.rules import Rule
 
 CAMPAIGN_FILE = "campaign.toml"
 FILE_SUFFIXES = {".eml": "eml", ".html": "html", ".htm": "html"}
@@ -222,6 +222,10 @@ _active: dict[tuple[object, ...], tuple[object, list[Rule]]] = {}
 
 
 def active_rules(config: Config, *, offline: bool) -> list[Rule]:
+    # Imported on first use: an online check loads the rules while its first requests are
+    # out (see check_campaigns), not before them.
+    from mailcheck.registry import load_registry, selected
+
     registry = load_registry()
     # Asked once per campaign; the answer only changes with select/ignore (and the registry).
     key = (id(registry), tuple(config.select), tuple(config.ignore), offline)
@@ -242,6 +246,8 @@ def judge(campaign: Campaign, config: Config, facts: Facts, *, offline: bool) ->
 def _findings(
     campaign: Campaign, config: Config, facts: Facts, rules: Iterable[Rule]
 ) -> list[Finding]:
+    from mailcheck.rules import Context
+
     cfg = campaign_config(campaign, config)
     ctx = Context(campaign=campaign, config=cfg, facts=facts)
     findings: list[Finding] = []
@@ -289,6 +295,8 @@ def run(
         # Each worker judges what it prepared and sends back findings and a light campaign
         # (unless documents are wanted): shipping whole campaigns back cost more than it saved.
         if _worth_parallel(sources, jobs):
+            from mailcheck.registry import load_registry
+
             load_registry()  # once here, inherited by forked workers
             results = _in_workers(_check_offline, sources, jobs, config, keep_documents)
         else:
@@ -333,6 +341,8 @@ def check_campaigns(
         while_waiting=lambda: active_rules(config, offline=False),
     )
     early = offline_rules.result()
+    from mailcheck.registry import code_order
+
     results = []
     for campaign, found in zip(campaigns, early, strict=True):
         found += _findings(campaign, config, facts, _rules(campaign, config, network=True))
