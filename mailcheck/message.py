@@ -6,14 +6,11 @@ decode headers itself, but its header objects made parsing the corpus ten times 
 (2.3 s against 0.2 s for 201 messages, one 200 KB header alone took 0.35 s), and it is no more
 forgiving of the broken charsets real mailboxes produce.
 
-Charsets: the declared one when Python knows it and the bytes fit; else UTF-8; else a guess
-between windows-1251, KOI8-R and windows-1252 (Russian test sends still arrive with undeclared or
-bogus charsets); decoding never fails, unknown bytes become U+FFFD.
+Parts and header words are decoded by :mod:`mailcheck.charsets`.
 """
 
 from __future__ import annotations
 
-import codecs
 import email
 import email.errors
 import ipaddress
@@ -23,6 +20,8 @@ from email.header import decode_header
 from email.message import Message
 from email.policy import compat32
 
+from mailcheck.charsets import decode_bytes, meta_charset
+
 _FIELD_NAME = re.compile(rb"^[!-9;-~]+[ \t]*:")
 _KNOWN_HEADERS = frozenset(
     b"""from to cc subject date received message-id mime-version return-path delivered-to
@@ -31,8 +30,6 @@ _KNOWN_HEADERS = frozenset(
 _FOLD = re.compile(r"\r?\n(?=[ \t])")
 _LINE_BREAK = re.compile(r"\r?\n")
 _SURROGATE_ESCAPE = re.compile("[\udc80-\udcff]")  # how compat32 keeps 8-bit header bytes
-_CYRILLIC_NEXT_TO_LATIN = re.compile(r"[A-Za-z][а-яёА-ЯЁ]|[а-яёА-ЯЁ][A-Za-z]")
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 _DKIM_SELECTOR = re.compile(r"(?:^|;)\s*s\s*=\s*([^;\s]+)")
 _RECEIVED_FROM = re.compile(r"^\s*from\s+(.*?)(?:\bby\b|$)", re.I | re.S)
 _BRACKETED_IP = re.compile(
@@ -206,64 +203,6 @@ def _payload(part: Message) -> bytes:
     if isinstance(payload, bytes):
         return payload
     return b""
-
-
-def meta_charset(html: bytes) -> str | None:
-    """The charset an HTML file declares in a ``<meta>`` near its top, if any."""
-    match = _META_CHARSET.search(html[:4096])
-    return match.group(1).decode("ascii").lower() if match else None
-
-
-def known_charset(name: str | None) -> str | None:
-    """Python's codec name for a charset label, or None when unknown or not a text codec."""
-    if not name:
-        return None
-    label = name.strip().strip("\"'").lower()
-    aliases = {"utf8": "utf-8", "win-1251": "cp1251", "x-cp1251": "cp1251", "ascii": "ascii"}
-    label = aliases.get(label, label)
-    try:
-        info = codecs.lookup(label)
-    except (LookupError, ValueError):
-        return None
-    if not getattr(info, "_is_text_encoding", True):
-        return None  # base64, rot13 …: bytes-to-bytes codecs are not charsets
-    return info.name
-
-
-def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Text from bytes: the declared charset, else UTF-8, else a Cyrillic/Western guess."""
-    codec = known_charset(declared)
-    if codec is not None:
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:
-            pass  # mislabelled (often "us-ascii" on UTF-8 or windows-1251 bytes)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    return guess_8bit(data)
-
-
-def guess_8bit(data: bytes) -> str:
-    """Decode 8-bit text that is not UTF-8: windows-1251, KOI8-R or windows-1252.
-
-    Russian text is mostly lower-case; KOI8-R bytes read as windows-1251 (and the other way
-    round) come out mostly upper-case, so the reading with more lower-case Cyrillic wins.
-    Western text read as Cyrillic puts Cyrillic letters inside Latin words ("Frцsche"); such
-    text, and text with no Cyrillic reading at all, is read as windows-1252.
-    """
-    best, best_score = "", 0
-    for codec in ("cp1251", "koi8_r"):
-        text = data.decode(codec, errors="replace")
-        lower = sum(1 for c in text if "а" <= c <= "я" or c == "ё")
-        upper = sum(1 for c in text if "А" <= c <= "Я" or c == "Ё")
-        score = lower - upper - 3 * len(_CYRILLIC_NEXT_TO_LATIN.findall(text))
-        if score > best_score:
-            best, best_score = text, score
-    if best_score > 0:
-        return best
-    return data.decode("cp1252", errors="replace")
 
 
 def _unfold(value: str) -> str:

@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from mailcheck.charsets import decode_bytes, known_charset
 from mailcheck.config import Config
 from mailcheck.loaders import load
-from mailcheck.message import decode_bytes, decode_header_value, known_charset
+from mailcheck.message import decode_header_value
 from mailcheck.model import Campaign
 from tests.test_corpus import corpus_root
 

@@ -1,0 +1,72 @@
+"""Bytes to text for e-mail bodies and headers, whatever charset they claim (or do not).
+
+The declared charset when Python knows it and the bytes fit; else UTF-8; else a guess between
+windows-1251, KOI8-R and windows-1252 (Russian test sends still arrive with undeclared or bogus
+charsets). Decoding never fails: unknown bytes become U+FFFD.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+_CYRILLIC_NEXT_TO_LATIN = re.compile(r"[A-Za-z][а-яёА-ЯЁ]|[а-яёА-ЯЁ][A-Za-z]")
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
+
+
+def meta_charset(html: bytes) -> str | None:
+    """The charset an HTML file declares in a ``<meta>`` near its top, if any."""
+    match = _META_CHARSET.search(html[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def known_charset(name: str | None) -> str | None:
+    """Python's codec name for a charset label, or None when unknown or not a text codec."""
+    if not name:
+        return None
+    label = name.strip().strip("\"'").lower()
+    aliases = {"utf8": "utf-8", "win-1251": "cp1251", "x-cp1251": "cp1251", "ascii": "ascii"}
+    label = aliases.get(label, label)
+    try:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):
+        return None
+    if not getattr(info, "_is_text_encoding", True):
+        return None  # base64, rot13 …: bytes-to-bytes codecs are not charsets
+    return info.name
+
+
+def decode_bytes(data: bytes, declared: str | None = None) -> str:
+    """Text from bytes: the declared charset, else UTF-8, else a Cyrillic/Western guess."""
+    codec = known_charset(declared)
+    if codec is not None:
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            pass  # mislabelled (often "us-ascii" on UTF-8 or windows-1251 bytes)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    return guess_8bit(data)
+
+
+def guess_8bit(data: bytes) -> str:
+    """Decode 8-bit text that is not UTF-8: windows-1251, KOI8-R or windows-1252.
+
+    Russian text is mostly lower-case; KOI8-R bytes read as windows-1251 (and the other way
+    round) come out mostly upper-case, so the reading with more lower-case Cyrillic wins.
+    Western text read as Cyrillic puts Cyrillic letters inside Latin words ("Frцsche"); such
+    text, and text with no Cyrillic reading at all, is read as windows-1252.
+    """
+    best, best_score = "", 0
+    for codec in ("cp1251", "koi8_r"):
+        text = data.decode(codec, errors="replace")
+        lower = sum(1 for c in text if "а" <= c <= "я" or c == "ё")
+        upper = sum(1 for c in text if "А" <= c <= "Я" or c == "Ё")
+        score = lower - upper - 3 * len(_CYRILLIC_NEXT_TO_LATIN.findall(text))
+        if score > best_score:
+            best, best_score = text, score
+    if best_score > 0:
+        return best
+    return data.decode("cp1252", errors="replace")
