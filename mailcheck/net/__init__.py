@@ -56,20 +56,39 @@ async def gather_async(
             campaigns, config, use_cache=use_cache, progress=progress, requests_out=requests_out
         )
     )
+    auth = None
+    if any(_may_need_dns(c) for c in campaigns):
+        auth = asyncio.ensure_future(_gather_auth(campaigns, config))
     try:
         await requests_out.wait()
-        # The link requests go first; what is left to set up is done while they are answered.
-        from mailcheck.auth_model import needs_dns
-
+        # The first link requests are out: what is left to set up is done while they are
+        # answered (the DNS lookups, if any, already run beside them).
         if while_waiting is not None:
             while_waiting()
-        auth: dict[str, object] = {}
-        if any(needs_dns(c) for c in campaigns):
-            from mailcheck.net.auth import gather_auth
-
-            auth = await gather_auth(campaigns, config)
-        # (without a sender domain in the batch the DNS machinery is not even imported)
-        return Facts(gathered=True, links=await links, auth=auth)
+        return Facts(gathered=True, links=await links, auth=await auth if auth else {})
     finally:
-        if not links.done():  # an error (or Ctrl-C) above: the requests are not wanted
-            links.cancel()
+        for task in (links, auth):
+            if task is not None and not task.done():  # an error or Ctrl-C above
+                task.cancel()
+
+
+def _may_need_dns(campaign: Campaign) -> bool:
+    """Cheaply: could the campaign have a sender domain or a signature to look up?
+
+    A batch of bare HTML files has none of these, and then the DNS machinery (and the rest of
+    :mod:`mailcheck.auth_model`) is not even imported. :func:`mailcheck.auth_model.needs_dns`
+    gives the exact answer.
+    """
+    return campaign.load_error is None and bool(
+        campaign.from_addr or campaign.envelope_from or campaign.headers or campaign.raw_message
+    )
+
+
+async def _gather_auth(campaigns: list[Campaign], config: Config) -> dict[str, object]:
+    from mailcheck.auth_model import needs_dns
+
+    if not any(needs_dns(c) for c in campaigns):
+        return {}
+    from mailcheck.net.auth import gather_auth
+
+    return await gather_auth(campaigns, config)
