@@ -13,11 +13,14 @@ way, :meth:`Aside.result` runs ``work()`` here instead: the same answer, only no
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
+import signal
 import sys
 import threading
 from collections.abc import Callable
+from types import TracebackType
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
@@ -54,14 +57,45 @@ class Aside(Generic[T]):
         """The work's result: the child's, or computed here if there is no (healthy) child."""
         if self._pid is None or self._pipe is None:
             return self._work()
-        with os.fdopen(self._pipe, "rb") as source:
-            data = source.read()
-        _, status = os.waitpid(self._pid, 0)
-        self._pid = self._pipe = None
-        if os.waitstatus_to_exitcode(status) == 0 and data:
+        try:
+            source, self._pipe = os.fdopen(self._pipe, "rb"), None
+            with source:
+                data = source.read()
+            code = self._reap()
+        except BaseException:  # Ctrl-C while waiting: the child's work is not wanted any more
+            self.close()
+            raise
+        if code == 0 and data:
             try:
                 value: T = pickle.loads(data)
                 return value
-            except Exception:
+            except Exception:  # a result that does not unpickle: do it here
                 pass
         return self._work()
+
+    def close(self) -> None:
+        """Stop the child if its result is not wanted (the run failed or was interrupted)."""
+        if self._pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self._pid, signal.SIGKILL)
+            self._reap()
+        if self._pipe is not None:
+            os.close(self._pipe)
+            self._pipe = None
+
+    def _reap(self) -> int:
+        assert self._pid is not None
+        _, status = os.waitpid(self._pid, 0)
+        self._pid = None
+        return os.waitstatus_to_exitcode(status)
+
+    def __enter__(self) -> Aside[T]:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -328,19 +328,19 @@ def check_campaigns(
 
     # Offline rules need no facts: they judge on another core while the requests are in
     # flight, and only the network rules wait for the facts.
-    offline_rules = Aside(
+    with Aside(
         lambda: [_findings(c, config, Facts(), _rules(c, config, network=False)) for c in campaigns]
-    )
-    # The network rules judge here, after the gathering; the rules load while the first
-    # requests are out (this process would only wait for their answers then).
-    facts = gather(
-        campaigns,
-        config,
-        use_cache=use_cache,
-        progress=progress,
-        while_waiting=lambda: active_rules(config, offline=False),
-    )
-    early = offline_rules.result()
+    ) as offline_rules:  # leaving early (an error, Ctrl-C) stops the child
+        # The network rules judge here, after the gathering; the rules load while the first
+        # requests are out (this process would only wait for their answers then).
+        facts = gather(
+            campaigns,
+            config,
+            use_cache=use_cache,
+            progress=progress,
+            while_waiting=lambda: active_rules(config, offline=False),
+        )
+        early = offline_rules.result()
     from mailcheck.registry import code_order
 
     results = []

@@ -30,6 +30,20 @@ PROBE = textwrap.dedent(
     failing = Aside(fails_in_the_child)
     assert failing.forked
     assert failing.result() == "done here"
+
+    # a run that fails while the child still works stops it at once (no orphan left behind)
+    import time
+    started = time.monotonic()
+    with Aside(lambda: time.sleep(60)) as slow:
+        pid = slow._pid
+        assert pid is not None
+    assert time.monotonic() - started < 10
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        pass  # killed and reaped
+    else:
+        raise AssertionError("the child is still there")
     print("OK")
     """
 )
