@@ -790,3 +790,23 @@ def test_setup_work_runs_while_the_first_requests_are_out(tmp_path: Path) -> Non
     seen.clear()
     gather_facts([campaign()], config(tmp_path), while_waiting=lambda: seen.append(-1))
     assert seen == [-1]
+
+
+def test_a_planning_error_is_raised_not_waited_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # gather_async waits for the first wave of requests; a failure before any request must
+    # reach the caller instead of leaving that wait hanging.
+    import mailcheck.net.links as links_module
+    from mailcheck.net import gather_async
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("planning failed")
+
+    monkeypatch.setattr(links_module, "plan_links", broken)
+
+    async def run() -> None:
+        await asyncio.wait_for(gather_async([campaign(a("https://acme.ru/"))], config(tmp_path)), 5)
+
+    with pytest.raises(RuntimeError, match="planning failed"):
+        asyncio.run(run())

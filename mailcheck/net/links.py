@@ -187,8 +187,12 @@ async def gather_links(
     ``requests_out`` is set once the first wave of requests is on the wire (as many as the
     limits allow, or until the first answer), or when nothing needs requesting.
     """
-    plan = plan_links(campaigns, config)
-    return await _run(plan, config, use_cache=use_cache, progress=progress, out=requests_out)
+    try:
+        plan = plan_links(campaigns, config)
+        return await _run(plan, config, use_cache=use_cache, progress=progress, out=requests_out)
+    finally:
+        if requests_out is not None:
+            requests_out.set()  # nothing to request, or an error: nobody may wait for it
 
 
 async def check_urls(
@@ -215,16 +219,6 @@ async def check_urls(
 
 async def _run(
     plan: Plan, config: Config, *, use_cache: bool, progress: bool, out: asyncio.Event | None = None
-) -> dict[str, LinkResult]:
-    try:
-        return await _answers(plan, config, use_cache=use_cache, progress=progress, out=out)
-    finally:
-        if out is not None:
-            out.set()  # nothing was requested, or it failed: nobody waits for a first wave
-
-
-async def _answers(
-    plan: Plan, config: Config, *, use_cache: bool, progress: bool, out: asyncio.Event | None
 ) -> dict[str, LinkResult]:
     cfg = config.links
     answers: dict[str, LinkResult] = {}
