@@ -19,7 +19,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from urllib.parse import urlsplit
@@ -180,21 +180,10 @@ class Fetcher:
     _in_flight: asyncio.Semaphore = field(init=False)
     _per_host: dict[bytes, asyncio.Semaphore] = field(default_factory=dict, init=False)
 
-    _wave: asyncio.Event | None = field(default=None, init=False)
-    _wave_size: int = field(default=0, init=False)
-    _sent: int = field(default=0, init=False)
+    on_sent: Callable[[], None] | None = None  # called as each request goes on the wire
 
     def __post_init__(self) -> None:
         self._in_flight = asyncio.Semaphore(max(self.config.concurrency, 1))
-
-    def first_wave(self, event: asyncio.Event, requests: int) -> None:
-        """Set ``event`` when ``requests`` requests (capped at the concurrency) have been sent."""
-        self._wave, self._wave_size = event, min(requests, max(self.config.concurrency, 1))
-
-    def _note_sent(self) -> None:
-        self._sent += 1
-        if self._wave is not None and self._sent >= self._wave_size:
-            self._wave.set()
 
     # The whole check of one URL -----------------------------------------------------------
 
@@ -393,7 +382,7 @@ class Fetcher:
                 address,
                 timeout=self.config.timeout,
                 headers=cookies.header(host),
-                on_sent=self._note_sent,
+                on_sent=self.on_sent,
             )
             try:
                 body = await self._body_start(method, response)

@@ -259,8 +259,19 @@ async def _fetch_all(
     async with make_client(config.links) as client:
         fetcher = Fetcher(client, config.links)
         if out is not None:
+            # The first wave: as many requests as the limits let go out at once.
             hosts = {address_of(plan.requests[key].url).netloc for key in keys}
-            fetcher.first_wave(out, min(len(keys), len(hosts) * max(config.links.per_host, 1)))
+            per_host, concurrency = max(config.links.per_host, 1), max(config.links.concurrency, 1)
+            wave = min(len(keys), len(hosts) * per_host, concurrency)
+            sent = 0
+
+            def count_sent() -> None:
+                nonlocal sent
+                sent += 1
+                if sent >= wave:
+                    out.set()
+
+            fetcher.on_sent = count_sent
 
         async def one(key: str) -> None:
             target = plan.requests[key]

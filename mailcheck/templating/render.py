@@ -281,9 +281,6 @@ class _Renderer:
         values.update(given)
         return values
 
-    def part_text(self, part: _Part, values: Mapping[str, object]) -> str:
-        return part.parsed.render(values)
-
     def render_parts(self, given: Mapping[str, object]) -> dict[str, str]:
         values = self.values(given)
         out: dict[str, str] = {}
