@@ -56,8 +56,10 @@ CAMPAIGN_KEYS = frozenset(
         "dkim-selectors",
         "utm",
         "headers",
+        "expect",
     }
 )
+EXPECT_KEYS = ("text", "regex", "links", "forbid")
 CONFIG_KEYS = frozenset(
     {
         "subject-max",
@@ -252,6 +254,8 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.utm = _string_table(get, "utm")
     if "headers" in get:
         campaign.headers = _string_table(get, "headers")
+    if "expect" in get:
+        campaign.expect = _expect(get["expect"])
 
     overrides = {keys[k]: get[k] for k in keys if k in CONFIG_KEYS}
     if overrides:
@@ -330,6 +334,25 @@ def _string_table(get: dict[str, Any], key: str) -> dict[str, str]:
                 f"campaign.toml: [{key}] {name} must be a string, not {_toml_type(item)}"
             )
     return dict(value)
+
+
+def _expect(value: object) -> dict[str, list[str]]:
+    """The [expect] table: lists of strings under known keys, regexes that compile."""
+    if not isinstance(value, dict):
+        raise LoadError("campaign.toml: [expect] must be a table")
+    for key in value:
+        if key not in EXPECT_KEYS:
+            raise LoadError(
+                f"campaign.toml: [expect] has unknown key '{key}' (known: {', '.join(EXPECT_KEYS)})"
+            )
+    expect = {key: _string_list(value, key) for key in value}
+    for pattern in expect.get("regex", []):
+        try:
+            re.compile(pattern)
+        except re.error as exc:
+            reason = f"campaign.toml: [expect] regex '{pattern}' is invalid: {exc}"
+            raise LoadError(reason) from None
+    return expect
 
 
 def _toml_type(value: object) -> str:

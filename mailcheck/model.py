@@ -116,6 +116,7 @@ class Campaign:
     samples: list[dict[str, object]] = field(default_factory=list)
     send_at: datetime | None = None
     utm: dict[str, str] = field(default_factory=dict)
+    expect: dict[str, list[str]] = field(default_factory=dict)  # [expect]: the brief's musts
     dkim_selectors: list[str] = field(default_factory=list)
     raw_message: bytes | None = None  # the whole .eml, for DKIM verification
     envelope_from: str | None = None  # Return-Path of an .eml

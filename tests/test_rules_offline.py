@@ -499,6 +499,29 @@ CASES = [
         False,
         {"text": "email.txt", "files": {"email.txt": "Скидки: https://shop.test/\n"}},
     ),
+    # BRF (details and exact messages: test_brief_rules.py)
+    Case("BRF001", "lorem", True, {"body": body_with("<p>Lorem ipsum dolor sit amet</p>")}),
+    Case("BRF001", "ru-copy", False, {"body": body_with("<h1>Скидки недели</h1>")}),
+    Case(
+        "BRF002",
+        "stale-date",
+        True,
+        {"body": body_with("<p>До 30.11.2025</p>"), "send_at": "2026-11-27T10:00:00+03:00"},
+    ),
+    Case(
+        "BRF002",
+        "future-date",
+        False,
+        {"body": body_with("<p>До 30.11.2026</p>"), "send_at": "2026-11-27T10:00:00+03:00"},
+    ),
+    Case("BRF003", "mojibake", True, {"body": body_with("<p>Ð¿Ñ€Ð¸Ð²ÐµÑ‚</p>")}),
+    Case("BRF003", "ru-text", False, {"body": body_with("<p>Привет, мир</p>")}),
+    Case("BRF004", "missing", True, {"tables": {"expect": {"text": ["PROMO30"]}}}),
+    Case("BRF004", "present", False, {"tables": {"expect": {"text": ["Здравствуйте"]}}}),
+    Case("BRF005", "missing", True, {"tables": {"expect": {"links": ["shop.test/cyber"]}}}),
+    Case("BRF005", "present", False, {"tables": {"expect": {"links": ["shop.test/sale"]}}}),
+    Case("BRF006", "present", True, {"tables": {"expect": {"forbid": ["выбрать"]}}}),
+    Case("BRF006", "absent", False, {"tables": {"expect": {"forbid": ["SUMMER25"]}}}),
 ]
 
 

@@ -1,0 +1,322 @@
+"""BRF: the copy matches the brief — no placeholder text, no stale dates, no garbled letters.
+
+Agencies are penalised for a wrong price, date or promo code more than for anything else. The
+built-in rules here catch what is wrong in any campaign (placeholder copy, a date already past,
+mojibake); the ``[expect]`` table of a ``campaign.toml`` states what *this* campaign's brief
+requires (a promo code, a price, the landing page) and what it forbids.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from importlib import resources
+
+import regex
+
+from mailcheck.model import Severity
+from mailcheck.rules import Context, Problem, rule
+
+_MONTHS = {
+    **{m: i for i, m in enumerate(("января", "февраля", "марта", "апреля", "мая", "июня"), 1)},
+    **{m: i for i, m in enumerate(("июля", "августа", "сентября", "октября", "ноября"), 7)},
+    "декабря": 12,
+    **{
+        m: i
+        for i, m in enumerate(
+            ("january", "february", "march", "april", "may", "june", "july", "august"), 1
+        )
+    },
+    **{m: i for i, m in enumerate(("september", "october", "november", "december"), 9)},
+}
+_MONTH_NAMES = "|".join(_MONTHS)
+_NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./](20\d\d)(?![\d.])")
+_DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({_MONTH_NAMES})\s+(20\d\d)(?!\d)", re.I)
+_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_NAMES})\s+(\d{{1,2}}),?\s+(20\d\d)(?!\d)", re.I)
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–—]\s*)?(20\d\d)(?!\d)", re.I)
+# Cyrillic written in windows-1251/koi8-r and read as Latin-1: whole words of À-ÿ letters.
+_LATIN1_MOJIBAKE = re.compile(r"\b[\u00c0-\u00ff]{4,}\b")
+
+
+@functools.cache
+def _patterns(name: str) -> list[regex.Pattern[str]]:
+    text = resources.files("mailcheck.checks").joinpath("data", name).read_text("utf-8")
+    lines = [line.strip() for line in text.splitlines()]
+    return [regex.compile(line, regex.I | regex.V1) for line in lines if line and line[0] != "#"]
+
+
+def _texts(ctx: Context) -> list[tuple[str, str]]:
+    """(place, text) of everything a recipient reads, as rendered for the main variant."""
+    campaign = ctx.campaign
+    main = ctx.main
+    subject = main.subject if main else campaign.subject
+    preheader = main.preheader if main else campaign.preheader
+    document = main.document if main and main.document else campaign.static
+    text_part = main.text if main else campaign.text
+    places = [
+        ("subject", subject or ""),
+        ("preheader", preheader or ""),
+        (campaign.html_label or "html", document.text if document else ""),
+        ("text part", text_part or ""),
+    ]
+    return [(place, text) for place, text in places if text.strip()]
+
+
+@rule("BRF001", "placeholder-copy", Severity.WARNING)
+def placeholder_copy(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports placeholder copy left from a layout: "Lorem ipsum", "TODO", "xxx", «Заголовок
+    письма», «Здесь будет текст», a run of one repeated letter, or a subject/preheader that is
+    just «Тема письма» / "Preheader text". The patterns are data
+    (`mailcheck/checks/data/placeholder_copy.txt`, `placeholder_fields.txt`).
+
+    ## Why it matters
+    A launch with "Lorem ipsum" in the hero block or «Заголовок» as the subject is the kind of
+    mistake clients remember; the layout looked finished to everyone who checked it by eye.
+
+    ## Example
+    ```html
+    <h1>Заголовок письма</h1><p>Lorem ipsum dolor sit amet…</p>
+    ```
+
+    ## How to fix
+    Replace the placeholder with the approved copy from the brief.
+    """
+    found: dict[str, list[str]] = {}
+    fields = _patterns("placeholder_fields.txt")
+    for place, text in _texts(ctx):
+        if place in ("subject", "preheader"):
+            bare = text.strip(" \t.:!?-–—«»\"'")
+            if any(p.fullmatch(bare) for p in fields):
+                found.setdefault(place, []).append(bare)
+                continue
+        matches = [m for p in _patterns("placeholder_copy.txt") for m in p.finditer(text)]
+        for match in sorted(matches, key=lambda m: m.start()):  # in reading order
+            found.setdefault(place, []).append(match.group(0))
+    if found:
+        yield Problem(f"placeholder copy: {_listed(found)}", location=", ".join(found))
+
+
+def _listed(found: dict[str, list[str]], most: int = 6) -> str:
+    """“a”, “b” (place); “c” (other place) — each text once per place, the first few only."""
+    parts = []
+    for place, texts in found.items():
+        unique = list(dict.fromkeys(texts))
+        shown = ", ".join(f"“{t}”" for t in unique[:most])
+        more = f" and {len(unique) - most} more" if len(unique) > most else ""
+        parts.append(f"{shown}{more} ({place})")
+    return "; ".join(parts)
+
+
+def _send_date(ctx: Context) -> date:
+    send_at = ctx.campaign.send_at
+    return send_at.date() if send_at else datetime.now(UTC).date()
+
+
+def _dates(text: str) -> Iterator[tuple[int, str, date]]:
+    """(position, text, date) of every date written in the copy."""
+    for match in _NUMERIC_DATE.finditer(text):
+        yield from _valid(match, match[3], match[2], match[1])
+    for match in _DAY_MONTH_YEAR.finditer(text):
+        yield from _valid(match, match[3], _MONTHS[match[2].lower()], match[1])
+    for match in _MONTH_DAY_YEAR.finditer(text):
+        yield from _valid(match, match[3], _MONTHS[match[1].lower()], match[2])
+
+
+def _valid(
+    match: re.Match[str], year: str, month: str | int, day: str
+) -> Iterator[tuple[int, str, date]]:
+    try:
+        yield match.start(), match.group(0), date(int(year), int(month), int(day))
+    except ValueError:  # 31.02.2026: not a date
+        return
+
+
+@rule("BRF002", "date-in-the-past", Severity.WARNING)
+def date_in_the_past(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a date in the copy (`27.11.2025`, «27 ноября 2025», "November 27, 2025") that is
+    before the send date, and a copyright year (`© 2024`) older than the send year. The send
+    date is `send_at` of the `campaign.toml`, else today.
+
+    ## Why it matters
+    Reused layouts carry last season's dates: «Акция до 30 ноября 2025» in a 2026 campaign
+    makes the offer look expired and the client look careless.
+
+    ## Example
+    `send_at = 2026-11-27T10:00:00+03:00` and the body says «Скидки до 30.11.2025».
+
+    ## How to fix
+    Update the date (and the footer's copyright year), or set `send_at` if the campaign is
+    planned for a date other than today.
+    """
+    today = _send_date(ctx)
+    found: dict[str, list[str]] = {}
+    for place, text in _texts(ctx):
+        stale = [(start, shown) for start, shown, when in _dates(text) if when < today]
+        stale += [
+            (match.start(), match.group(0))
+            for match in _COPYRIGHT.finditer(text)
+            if int(match.group(1)) < today.year
+        ]
+        for _start, shown in sorted(stale):  # in reading order
+            found.setdefault(place, []).append(shown)
+    if found:
+        yield Problem(
+            f"dates before the send date {today.isoformat()}: {_listed(found)}",
+            location=", ".join(found),
+        )
+
+
+@rule("BRF003", "garbled-text", Severity.WARNING)
+def garbled_text(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports text a reader would see garbled: the replacement character "�" (bytes lost in a
+    wrong charset), UTF-8 read as another charset ("Ð¿Ñ€Ð¸", «РџСЂРёРІРµС‚»), and Cyrillic
+    in windows-1251 read as Latin-1 ("Ïðèâåò").
+
+    ## Why it matters
+    Mojibake in a subject or a price block makes a campaign unreadable and looks like spam;
+    it comes from a file saved in one charset and declared in another.
+
+    ## Example
+    An HTML file saved in UTF-8 but declaring `<meta charset="windows-1251">`.
+
+    ## How to fix
+    Save the file in UTF-8 and declare `charset=utf-8` (in `<meta>` and the MIME part).
+    """
+    import ftfy
+    import ftfy.badness
+
+    for place, text in _texts(ctx):
+        lost = text.count("\ufffd")
+        if lost:
+            yield Problem(f"{lost} replacement character(s) “�”: bytes lost in a charset", place)
+            continue
+        words = [w for w in text.split() if ftfy.badness.is_bad(w)][:4]
+        sample = " ".join(words)
+        meant = ftfy.fix_text(sample)
+        if words and meant != sample:  # ftfy can read it: a charset mix-up, not a rare script
+            yield Problem(f"mojibake “{sample}” (meant: “{meant}”)", location=place)
+            continue
+        latin1 = [w for w in _LATIN1_MOJIBAKE.findall(text) if _reads_as_russian(w)][:4]
+        if len(latin1) >= 2:
+            sample = " ".join(latin1)
+            meant = sample.encode("latin-1").decode("cp1251")
+            yield Problem(f"mojibake “{sample}” (meant: “{meant}”)", location=place)
+
+
+_RUSSIAN_VOWELS = frozenset("аеёиоуыэюя")
+
+
+def _reads_as_russian(word: str) -> bool:
+    """Whether a Latin-1 word read as windows-1251 is a plausible Russian word (vowels)."""
+    letters = word.encode("latin-1").decode("cp1251").lower()
+    vowels = sum(ch in _RUSSIAN_VOWELS for ch in letters)
+    return vowels / len(letters) >= 0.3
+
+
+def _contains(text: str, wanted: str) -> bool:
+    return wanted.casefold() in text.casefold()
+
+
+@rule("BRF004", "brief-text-missing", Severity.ERROR)
+def brief_text_missing(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a string (`text`) or regular expression (`regex`) from the campaign's `[expect]`
+    table that appears nowhere in the subject, preheader, HTML or text part as rendered.
+
+    ## Why it matters
+    The promo code, the price and the deadline are what the client checks first; a launch with
+    last week's code is an incident however good the layout is.
+
+    ## Example
+    ```toml
+    [expect]
+    text = ["BLACK30", "−30%"]
+    regex = ['до 30 ноября']
+    ```
+
+    ## How to fix
+    Put the approved value into the copy, or correct the `[expect]` table.
+    """
+    expect = ctx.campaign.expect
+    everything = "\n".join(text for _place, text in _texts(ctx))
+    for wanted in expect.get("text", []):
+        if not _contains(everything, wanted):
+            yield Problem(f"expected text “{wanted}” is missing", location="[expect] text")
+    for pattern in expect.get("regex", []):
+        if not re.search(pattern, everything, re.I):
+            yield Problem(f"expected pattern /{pattern}/ is missing", location="[expect] regex")
+
+
+@rule("BRF005", "brief-link-missing", Severity.ERROR)
+def brief_link_missing(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports an entry of `[expect] links` (a host, or a host with a path prefix) that no link
+    of the campaign points to.
+
+    ## Why it matters
+    The brief names the landing page; a button that leads to the home page or to last month's
+    sale loses the campaign's clicks.
+
+    ## Example
+    ```toml
+    [expect]
+    links = ["acme.ru/sale/black-friday"]
+    ```
+
+    ## How to fix
+    Point the call to action at the landing page from the brief.
+    """
+    wanted_links = ctx.campaign.expect.get("links", [])
+    if not wanted_links:
+        return
+    targets = [_host_path(link.href) for link in ctx.campaign.all_links() if not link.is_image]
+    for wanted in wanted_links:
+        host, path = _host_path(wanted if "//" in wanted else f"//{wanted}")
+        if not any(
+            (t_host == host or t_host.endswith(f".{host}")) and t_path.startswith(path)
+            for t_host, t_path in targets
+        ):
+            yield Problem(f"no link goes to {wanted}", location="[expect] links")
+
+
+def _host_path(url: str) -> tuple[str, str]:
+    """The host (without "www.") and the path of a URL, lower case, for prefix comparison."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        return "", ""
+    return host.removeprefix("www.").lower(), parts.path.rstrip("/").lower()
+
+
+@rule("BRF006", "brief-forbidden-text", Severity.ERROR)
+def brief_forbidden_text(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports text from `[expect] forbid` (case-insensitive) found in the subject, preheader,
+    HTML or text part as rendered.
+
+    ## Why it matters
+    A client forbids last year's promo code, a competitor's name or a discontinued product;
+    one occurrence in a footer is enough for a complaint.
+
+    ## Example
+    ```toml
+    [expect]
+    forbid = ["SUMMER25", "бесплатная доставка"]
+    ```
+
+    ## How to fix
+    Remove the forbidden text.
+    """
+    forbidden = ctx.campaign.expect.get("forbid", [])
+    for word in forbidden:
+        places = [place for place, text in _texts(ctx) if _contains(text, word)]
+        if places:
+            yield Problem(f"forbidden text “{word}”", location=", ".join(places))

@@ -1,0 +1,202 @@
+"""BRF: placeholder copy, stale dates, garbled text and the campaign's [expect] table.
+
+Each test writes a real campaign and runs the real engine offline, then asserts which finding,
+where and how many.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import check, only, write_campaign
+
+UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
+BODY = f"""<p>Здравствуйте! Скидка −30% по промокоду BLACK30 до 30 ноября 2026 года.</p>
+<p><a href="https://shop.test/sale/black-friday?{UTM}">Выбрать</a></p>
+<p><img src="https://cdn.shop.test/a.png" alt="Скидки"></p>
+<p><a href="https://shop.test/unsub">Отписаться</a></p>
+<p>© 2026 ООО «Магазин»</p>"""
+SEND_AT = "2026-11-27T10:00:00+03:00"
+
+
+def campaign(tmp_path: Path, body: str = BODY, **kw: object) -> Path:
+    kw.setdefault("subject", "Чёрная пятница: −30% на всё")
+    return write_campaign(tmp_path, body=body, send_at=SEND_AT, **kw)  # type: ignore[arg-type]
+
+
+def test_clean_russian_campaign_has_no_brief_findings(tmp_path: Path) -> None:
+    d = campaign(
+        tmp_path, tables={"expect": {"text": ["BLACK30", "−30%"], "links": ["shop.test/sale"]}}
+    )
+    result = check(d)
+    assert [f for f in result.findings if f.code.startswith("BRF")] == []
+
+
+def test_placeholder_copy_is_one_finding_listing_each_text_and_place(tmp_path: Path) -> None:
+    body = (
+        BODY + "<h1>Заголовок письма</h1><p>Lorem ipsum dolor sit amet, consectetur adipiscing.</p>"
+    )
+    d = campaign(tmp_path, body=body, subject="Тема письма")
+    found = only(check(d), "BRF001")
+    assert len(found) == 1
+    assert found[0].location == "subject, email.html"
+    assert found[0].message == (
+        "placeholder copy: “Тема письма” (subject); “Заголовок письма”, “Lorem ipsum”, "
+        "“dolor sit amet”, “consectetur adipiscing” (email.html)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<p>TODO: цена</p>", "“TODO”"),
+        ("<p>Промокод: XXXX</p>", "“XXXX”"),
+        ("<p>Промокод: ххх</p>", "“ххх”"),  # Cyrillic х
+        ("<p>Здесь будет текст акции</p>", "“Здесь будет текст”"),
+        ("<p>Your text here</p>", "“Your text here”"),
+        ("<p>аааааааааааа</p>", "“аааааааааааа”"),
+    ],
+)
+def test_placeholder_patterns(tmp_path: Path, text: str, expected: str) -> None:
+    found = only(check(campaign(tmp_path, body=BODY + text)), "BRF001")
+    assert [f.message for f in found] == [f"placeholder copy: {expected} (email.html)"]
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "<p>Заголовок этой статьи говорит сам за себя.</p>",  # the word in real prose
+        "<p>Размеры XXL и XXXL, телефон 8 800 000-00-00, тираж 1000000.</p>",
+        "<p>Sooo good</p>",
+    ],
+)
+def test_real_prose_is_not_placeholder_copy(tmp_path: Path, prose: str) -> None:
+    assert only(check(campaign(tmp_path, body=BODY + prose)), "BRF001") == []
+
+
+def test_dates_before_send_date_are_one_finding(tmp_path: Path) -> None:
+    body = BODY.replace("© 2026", "© 2019–2025") + (
+        "<p>Акция до 15.11.2026 и 30 ноября 2026. Встреча 1 ноября 2026, "
+        "offer ends November 20, 2026.</p>"
+    )
+    found = only(
+        check(campaign(tmp_path, body=body, subject="Последний день: 20.11.2026")), "BRF002"
+    )
+    assert len(found) == 1
+    assert found[0].location == "subject, email.html"
+    assert found[0].message == (
+        "dates before the send date 2026-11-27: “20.11.2026” (subject); “© 2019–2025”, "
+        "“15.11.2026”, “1 ноября 2026”, “November 20, 2026” (email.html)"
+    )
+
+
+def test_future_dates_and_current_copyright_pass(tmp_path: Path) -> None:
+    body = BODY + "<p>До 30.11.2026, December 1, 2026; версия 1.2.2024.1; 31.02.2020 не дата.</p>"
+    found = only(check(campaign(tmp_path, body=body)), "BRF002")
+    # "31.02.2020" is no date (no 31 February) and "1.2.2024.1" is a version number
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("<p>Ð¿Ñ€Ð¸Ð²ÐµÑ‚ Ð¼Ð¸Ñ€</p>", "mojibake “Ð¿Ñ€Ð¸Ð²ÐµÑ‚ Ð¼Ð¸Ñ€” (meant: “привет мир”)"),
+        ("<p>РџСЂРёРІРµС‚, РјРёСЂ</p>", "mojibake “РџСЂРёРІРµС‚,” (meant: “Привет,”)"),
+        (
+            "<p>Ñêèäêè ïîêóïàòåëÿì ìàãàçèíà</p>",
+            "mojibake “Ñêèäêè ïîêóïàòåëÿì ìàãàçèíà” (meant: “Скидки покупателям магазина”)",
+        ),
+        (
+            "<p>Цена: 1 000 \ufffd\ufffd</p>",
+            "2 replacement character(s) “�”: bytes lost in a charset",
+        ),
+    ],
+)
+def test_garbled_text(tmp_path: Path, text: str, message: str) -> None:
+    found = only(check(campaign(tmp_path, body=BODY + text)), "BRF003")
+    assert [(f.message, f.location) for f in found] == [(message, "email.html")]
+
+
+def test_accented_latin_is_not_mojibake(tmp_path: Path) -> None:
+    body = BODY + "<p>Café, naïve, Müller, Ærøskøbing, Señor «ÉTÉ» — “quoted”.</p>"
+    assert only(check(campaign(tmp_path, body=body)), "BRF003") == []
+
+
+def test_expected_text_and_regex_missing(tmp_path: Path) -> None:
+    d = campaign(
+        tmp_path,
+        tables={"expect": {"text": ["BLACK30", "CYBER50"], "regex": ["до \\d+ ноября", "\\d+ ₽"]}},
+    )
+    found = only(check(d), "BRF004")
+    assert [(f.message, f.location) for f in found] == [
+        ("expected text “CYBER50” is missing", "[expect] text"),
+        ("expected pattern /\\d+ ₽/ is missing", "[expect] regex"),
+    ]
+    assert all(f.severity.value == "error" for f in found)
+
+
+def test_expected_text_is_judged_as_rendered(tmp_path: Path) -> None:
+    body = BODY + "<p>Ваш код: {{ promo | default('BLACK30', true) }}</p>"
+    d = campaign(
+        tmp_path,
+        body=body.replace("BLACK30", "{{ promo }}", 1),
+        template="jinja",
+        tables={"expect": {"text": ["BLACK30"]}},
+    )
+    assert only(check(d), "BRF004") == []
+
+
+def test_expected_links(tmp_path: Path) -> None:
+    d = campaign(
+        tmp_path,
+        tables={
+            "expect": {
+                "links": [
+                    "shop.test/sale",
+                    "https://www.shop.test/sale/black-friday",
+                    "shop.test/cyber-monday",
+                    "other.test/sale",
+                    "cdn.shop.test",
+                ]
+            }
+        },
+    )
+    found = only(check(d), "BRF005")
+    # an image is not a link the reader follows; other.test is not linked at all
+    assert [f.message for f in found] == [
+        "no link goes to shop.test/cyber-monday",
+        "no link goes to other.test/sale",
+        "no link goes to cdn.shop.test",
+    ]
+
+
+def test_forbidden_text(tmp_path: Path) -> None:
+    d = campaign(
+        tmp_path,
+        subject="SUMMER25: −30%",
+        tables={"expect": {"forbid": ["summer25", "бесплатно"]}},
+        body=BODY + "<p>Код Summer25 больше не действует</p>",
+    )
+    found = only(check(d), "BRF006")
+    assert [(f.message, f.location) for f in found] == [
+        ("forbidden text “summer25”", "subject, email.html")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("expect", "reason"),
+    [
+        ('text = "BLACK30"\nprice = ["1"]', "[expect] has unknown key 'price'"),
+        ('regex = ["(unclosed"]', "[expect] regex '(unclosed' is invalid"),
+    ],
+)
+def test_bad_expect_table_is_inp001(tmp_path: Path, expect: str, reason: str) -> None:
+    d = campaign(tmp_path)
+    manifest = d / "campaign.toml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8") + f"\n[expect]\n{expect}\n", encoding="utf-8"
+    )
+    found = only(check(d), "INP001")
+    assert len(found) == 1 and reason in found[0].message
