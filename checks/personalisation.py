@@ -106,6 +106,8 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
     Use the tag syntax of the ESP that sends the campaign, and set `template =` in
     `campaign.toml` so mailcheck renders the right dialect.
     """
+    if ctx.campaign.dialect_unclear:
+        return  # the tags are a language mailcheck did not read (PER007 says so), not leftovers
     seen: set[str] = set()
     scanned: set[tuple[str, str]] = set()  # samples often render the same text: scan it once
     for r in ctx.campaign.renders:
@@ -186,3 +188,30 @@ def fallback_misses_empty(ctx: Context) -> Iterator[Problem]:
     for v in ctx.campaign.variables:
         if v.has_fallback and not v.fallback_covers_empty and not v.system:
             yield Problem(f"the fallback of “{v.name}” does not cover empty values", _where(ctx, v))
+
+
+@rule("PER007", "template-language-not-understood", Severity.WARNING)
+def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Says when mailcheck could not tell which template language a campaign is written in: tags
+    of several dialects with none clearly the one, or only generic `{{ … }}` tags that no
+    known engine reads. Its personalisation is then not checked at all.
+
+    ## Why it matters
+    A gate that cannot read a template must say so: silence would pass "Привет, !" unseen,
+    and a guess would report another language's syntax as errors.
+
+    ## Example
+    A template mixing Mailchimp `*|FNAME|*` and Sendsay `[% anketa.base.firstName %]` tags.
+
+    ## How to fix
+    Set `template = "<dialect>"` or `esp = "<platform>"` in campaign.toml or the
+    configuration (`mailcheck dialects` lists them and shows what was detected), or add your
+    ESP's language as a dialect plugin.
+    """
+    unclear = ctx.campaign.dialect_unclear
+    if unclear:
+        yield Problem(
+            f"template language not understood: personalisation not checked ({unclear})",
+            location="template",
+        )

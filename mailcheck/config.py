@@ -60,6 +60,8 @@ class Config:
     required_utm: tuple[str, ...] = ("utm_source", "utm_medium", "utm_campaign")
     tracked_domains: tuple[str, ...] = ()
     system_variables: tuple[str, ...] = ()
+    template: str = ""  # the dialect every campaign is written in ("" = detect from its tags)
+    esp: str = ""  # the sending platform: picks its dialect and its system variables
     db: str = "sqlite:///.mailcheck/mailcheck.db"
     client: str = "default"
     links: LinksConfig = field(default_factory=LinksConfig)
@@ -166,7 +168,19 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
     cfg = _apply(Config(root=path.parent.resolve(), path=path), table, where=str(path))
     assert isinstance(cfg, Config)
     _resolve_paths(cfg)
+    check_dialect_settings(cfg, str(path))
     return cfg
+
+
+def check_dialect_settings(cfg: Config, where: str) -> None:
+    """``template``/``esp`` must name a known dialect/platform (ConfigError names the choices)."""
+    if not cfg.template and not cfg.esp:
+        return
+    from mailcheck.templating.catalogue import load_catalogue  # entry points: only when used
+
+    problem = load_catalogue().choice_problem(cfg.template, cfg.esp)
+    if problem:
+        raise ConfigError(f"{where}: {problem}")
 
 
 def _resolve_paths(cfg: Config) -> None:

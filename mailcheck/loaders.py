@@ -30,12 +30,12 @@ import re
 import tomllib
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
 from mailcheck.charsets import decode_bytes, guess_8bit, meta_charset
 from mailcheck.config import Config, ConfigError
 from mailcheck.htmlparse import parse_html
-from mailcheck.model import Campaign, Dialect, SourceKind
+from mailcheck.model import Campaign, SourceKind
 
 MANIFEST = "campaign.toml"
 HTML_SUFFIXES = (".html", ".htm")
@@ -67,13 +67,13 @@ CONFIG_KEYS = frozenset(
         "required-utm",
         "tracked-domains",
         "system-variables",
+        "esp",
         "select",
         "ignore",
         "links",
         "dns",
     }
 )
-DIALECTS: tuple[str, ...] = get_args(Dialect)
 # With several *.html beside campaign.toml and no `html` key, email.html (or index.html) is the
 # campaign's; others are web versions, snippets, previews.
 CONVENTIONAL_HTML_STEMS = ("email", "index")
@@ -239,12 +239,15 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.preheader = preheader
         campaign.preheader_explicit = True
     template = _string(get, "template")
+    esp = _string(get, "esp")
+    if template is not None or esp is not None:
+        from mailcheck.templating.catalogue import load_catalogue
+
+        problem = load_catalogue().choice_problem(template or "", esp or "")
+        if problem:
+            raise LoadError(f"campaign.toml: {problem}")
     if template is not None:
-        if template not in DIALECTS:
-            raise LoadError(
-                f"campaign.toml: template must be one of {', '.join(DIALECTS)}, not '{template}'"
-            )
-        campaign.dialect = template  # type: ignore[assignment]  # checked against DIALECTS
+        campaign.dialect = template.strip().lower()
         campaign.dialect_explicit = True
     if "send-at" in get:
         campaign.send_at = _send_at(get["send-at"])

@@ -22,7 +22,8 @@ class Severity(enum.Enum):
 
 
 SourceKind = Literal["toml", "eml", "html"]
-Dialect = Literal["jinja", "liquid", "handlebars", "mailchimp", "none"]
+# A template dialect's name: "none" or one of the mailcheck.dialects catalogue ("jinja" …).
+Dialect = str
 LinkKind = Literal["a", "area", "img", "background", "vml", "css"]
 
 
@@ -113,6 +114,10 @@ class Campaign:
     headers: dict[str, str] | None = None  # None: headers unknown (bare HTML, no [headers])
     dialect: Dialect = "none"
     dialect_explicit: bool = False  # `template = …` given in campaign.toml; else detect it
+    # Filled by templating: why this dialect ("template = …", "12 tags only sendsay writes"),
+    # and, when the language was not understood, what PER007 says.
+    dialect_reason: str = ""
+    dialect_unclear: str | None = None
     samples: list[dict[str, object]] = field(default_factory=list)
     send_at: datetime | None = None
     utm: dict[str, str] = field(default_factory=dict)

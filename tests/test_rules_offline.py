@@ -477,6 +477,24 @@ CASES = [
         False,
         {"body": body_with("<p>Hi {{ first_name or 'there' }}</p>"), "template": "jinja"},
     ),
+    Case(
+        "PER007",
+        "ru-mailchimp-and-handlebars-mixed",
+        True,
+        {"body": body_with("<p>*|FNAME|* *|LNAME|*, {{#if city}}{{city}}{{/if}}</p>")},
+    ),
+    Case(
+        "PER007",
+        "en-placeholder-braces-no-engine-reads",
+        True,
+        {"body": body_with("<p>{{ Campaign Source Name }}</p>")},
+    ),
+    Case(
+        "PER007",
+        "ru-one-dialect",
+        False,
+        {"body": body_with("<p>Привет, {{ first_name | default('друг', true) }}!</p>")},
+    ),
     # SIZE, IMG, TXT
     Case("SIZE001", "over-102kb", True, {"body": body_with("<p>" + "Ж" * 60_000 + "</p>")}),
     Case("SIZE001", "under", False, {"body": body_with("<p>" + "x" * 90_000 + "</p>")}),

@@ -1,66 +1,131 @@
-"""Which template dialect a campaign is written in, from the tags it uses.
+"""Which template dialect a campaign is written in, from its tags (never from prose).
 
-Markers only one dialect has decide (``{{#if}}`` is Handlebars, ``| default:`` is Liquid,
-``default(`` is Jinja, ``*|FNAME|*`` is Mailchimp); plain ``{{ name }}`` reads the same in Jinja,
-Liquid and Handlebars: written ``{{name}}`` it is taken for Mustache/Handlebars (Postmark,
-SendGrid), written ``{{ name }}`` for Jinja. No tags at all is "none".
+Each dialect of the catalogue counts its ``markers``: tags only it writes (``*|FNAME|*`` is
+Mailchimp, ``[% … %]`` Sendsay, ``@{ if … }`` Mindbox, ``#if(…)`` Velocity, ``<?=`` PHP,
+``{unsubscribe_url}`` Mautic). Plain ``{{ name }}`` reads the same in Jinja, Liquid and
+Handlebars: written ``{{name}}`` it is taken for Mustache/Handlebars (Postmark, SendGrid),
+written ``{{ name }}`` for Jinja, unless another dialect that writes double braces (Go
+templates, Unisender) shows its own markers. Tags inside HTML comments are not read (Outlook's
+conditional comments ``<!--[if mso]>`` are content and are).
+
+One dialect found: that one. Several: the one with clearly most markers (three times the
+next), else the file is *not understood* (mixed): PER007 says so rather than guessing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import regex
 
-from mailcheck.model import Dialect
+from mailcheck.templating.catalogue import Catalogue, load_catalogue
 
-_MAILCHIMP = regex.compile(r"\*\|[A-Z0-9_:]+(?:[:=][^|*]{0,60})?\|\*", regex.I)
 _CURLY = regex.compile(r"\{\{|\{%")
-_HANDLEBARS = regex.compile(
-    r"\{\{~?\s*[#/^>!]|\{\{\{|\{\{~?\s*else\s*~?\}\}|\{\{~?\s*else\s+if\b|\{\{\s*pm:"
-)
-_LIQUID = regex.compile(
-    r"\{\{[^{}]*\|\s*[a-z_]+\s*:[^{}]*\}\}"  # colon filter arguments: | default: 'x'
-    r"|\{%-?\s*(?:unless|endunless|assign|capture|endcapture|case|when|elsif|comment|liquid|"
-    r"increment|decrement|tablerow|echo|render|unsubscribe|manage_preferences|web_view|"
-    r"connected_content|abort_message)\b"
-    r"|(?:==|!=)\s*(?:blank|empty|nil)\b"
-    r"|\.size\b"
-)
-_JINJA = regex.compile(
-    r"\|\s*(?:default|d)\s*\("
-    r"|\{%-?\s*(?:set|elif|macro|endmacro|block|extends|import|from|filter|call|trans|with)\b"
-    r"|\bis\s+(?:not\s+)?(?:defined|none|undefined)\b"
-    r"|\{\{[^{}]*\bor\s+['\"][^{}]*\}\}"
-    r"|(?<!\{)\{#(?!\{)"
-)
-
-
 _BARE = regex.compile(r"\{\{[A-Za-z_][\w.]*\}\}")  # {{name}}: the Mustache house style
 _SPACED = regex.compile(r"\{\{\s+[A-Za-z_][\w.]*\s+\}\}")  # {{ name }}: the Jinja/Liquid one
+_CURLY_TRIO = ("jinja", "liquid", "handlebars")
+_DOMINANCE = 3
+
+# An HTML comment that is not an Outlook conditional comment (<!--[if mso]> … <![endif]-->).
+# "<!-->" and "<!--->" are empty comments (the HTML standard), as written after <!--[if !mso]>.
+HTML_COMMENT = regex.compile(r"<!--(?!\[if\b|<!\[endif\]|-?>)(?:(?!-->).)*-->", regex.S | regex.I)
 
 
-def detect_dialect(texts: Iterable[str | None]) -> Dialect:
-    """The dialect of the given template parts taken together."""
-    joined = "\n".join(t for t in texts if t)
-    if not joined or ("{{" not in joined and "{%" not in joined and "*|" not in joined):
-        return "none"  # no tag of any dialect: the counting below would find nothing
+@dataclass(frozen=True)
+class Detection:
+    dialect: str  # "none": no tag of any dialect, or not understood
+    reason: str  # why, in words a user can check
+    unclear: bool = False  # tags of several dialects, none clearly the one: PER007
+    # False when only the house style of plain {{ name }} tags decided: a guess, and a
+    # template the guessed engine cannot read is "not understood" rather than a syntax error
+    certain: bool = True
+
+
+def without_comments(text: str) -> str:
+    """``text`` with its (non-conditional) HTML comments blanked, line breaks kept."""
+    if "<!--" not in text:
+        return text
+    return HTML_COMMENT.sub(lambda m: "<!--" + "\n" * m.group(0).count("\n") + "-->", text)
+
+
+def detect_dialect(texts: Iterable[str | None]) -> str:
+    """The dialect of the given template parts taken together ("none" when unclear)."""
+    return explain_dialect(texts).dialect
+
+
+def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = None) -> Detection:
+    """The dialect of the template parts taken together, and why."""
+    joined = without_comments("\n".join(t for t in texts if t))
+    if not joined.strip():
+        return Detection("none", "no template tags")
+    catalogue = catalogue or load_catalogue()
+    counts: dict[str, int] = {}
+    for dialect in catalogue.dialects.values():
+        if dialect.name not in _CURLY_TRIO:
+            found = dialect.marker_count(joined)
+            if found:
+                counts[dialect.name] = found
+    for name in list(counts):
+        for embedded in catalogue.dialects[name].embeds:
+            counts.pop(embedded, None)
+    embedded_curly = any(set(_CURLY_TRIO) & set(catalogue.dialects[n].embeds) for n in counts)
+    curly_claimed = any(_writes_curly(catalogue, n) for n in counts)
+    guessed = False
+    if not embedded_curly:
+        trio = _curly_trio(joined, catalogue, claimed=curly_claimed)
+        if trio is not None:
+            counts[trio[0]] = trio[1]
+            guessed = not trio[2]
+    if not counts:
+        return Detection("none", "no tag of any known dialect")
+    ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    best, n = ranked[0]
+    shown = ", ".join(f"{name} {count}" for name, count in ranked)
+    if len(ranked) == 1:
+        if guessed:
+            return Detection(best, f"{n} plain {{{{ }}}} tag(s), read as {best}", certain=False)
+        return Detection(best, f"{n} tag(s) only {best} writes")
+    if n >= _DOMINANCE * ranked[1][1]:
+        return Detection(best, f"mostly {best} tags ({shown})")
+    return Detection("none", f"tags of several dialects ({shown})", unclear=True)
+
+
+def _writes_curly(catalogue: Catalogue, name: str) -> bool:
+    dialect = catalogue.dialects[name]
+    return "{{" in dialect.needles
+
+
+def _curly_trio(
+    joined: str, catalogue: Catalogue, *, claimed: bool
+) -> tuple[str, int, bool] | None:
+    """Jinja, Liquid or Handlebars for the ``{{``/``{%`` tags: (name, how many, certain).
+
+    ``claimed``: another dialect that writes double braces showed its own markers, so plain
+    ``{{ x }}`` tags are its; only the trio's own markers count then.
+    """
+    if "{{" not in joined and "{%" not in joined:
+        return None
     curly = len(_CURLY.findall(joined))
-    mailchimp = len(_MAILCHIMP.findall(joined))
-    if mailchimp and mailchimp >= curly:
-        return "mailchimp"
     if not curly:
-        return "none"
-    handlebars = len(_HANDLEBARS.findall(joined))
+        return None
+    get = catalogue.dialects.get
+    handlebars_d, liquid_d, jinja_d = get("handlebars"), get("liquid"), get("jinja")
+    handlebars = handlebars_d.marker_count(joined) if handlebars_d else 0
     if handlebars and "{%" not in joined:
-        return "handlebars"
-    # counted only when needed: these two scans cost ten times the others
-    liquid = len(_LIQUID.findall(joined))
-    jinja = len(_JINJA.findall(joined))
+        return "handlebars", handlebars if claimed else curly, True
+    liquid = liquid_d.marker_count(joined) if liquid_d else 0
+    jinja = jinja_d.marker_count(joined) if jinja_d else 0
+    if claimed:
+        if liquid > jinja:
+            return "liquid", liquid, True
+        if jinja or "{%" in joined:
+            return "jinja", max(jinja, 1), True
+        return None
     if liquid > jinja:
-        return "liquid"
+        return "liquid", curly, True
     if jinja or "{%" in joined:
-        return "jinja"
+        return "jinja", curly, True
     if liquid == 0 and len(_BARE.findall(joined)) > len(_SPACED.findall(joined)):
-        return "handlebars"
-    return "jinja"
+        return "handlebars", curly, False
+    return "jinja", curly, False

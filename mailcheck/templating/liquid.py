@@ -34,6 +34,7 @@ from liquid.expression import (
     Nil,
     StringLiteral,
 )
+from liquid.loaders import BaseLoader, TemplateSource
 from liquid.stream import TokenStream
 from liquid.tag import Tag
 from liquid.token import TOKEN_EXPRESSION
@@ -93,9 +94,17 @@ def _esp_tag(tag_name: str) -> type[Tag]:
     return EspTag
 
 
+class _PlatformPartials(BaseLoader):
+    """``{% render 'content' %}``/``{% include %}`` name a partial the ESP supplies at send
+    time (Keila's layouts render the campaign's body this way): it renders empty here."""
+
+    def get_source(self, env: Environment, template_name: str) -> TemplateSource:
+        return TemplateSource("", template_name, None)
+
+
 @functools.lru_cache(maxsize=64)
 def _environment(extra_tags: frozenset[str]) -> Environment:
-    env = Environment(autoescape=False)
+    env = Environment(autoescape=False, loader=_PlatformPartials())
     for name in sorted(extra_tags):
         env.add_tag(_esp_tag(name))
     return env

@@ -9,16 +9,17 @@ detect dialect -> parse every part once (PER004 on failure; static parse kept)
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from mailcheck.config import Config
 from mailcheck.htmlparse import parse_html
-from mailcheck.model import Campaign, Dialect, Document, Rendered, Variable
+from mailcheck.model import Campaign, Document, Rendered, Variable
 from mailcheck.templating.breakage import broken_text, visible_text
+from mailcheck.templating.catalogue import load_catalogue
 from mailcheck.templating.core import IsSystem, Parsed, TemplateError, Use
-from mailcheck.templating.detect import detect_dialect
+from mailcheck.templating.detect import explain_dialect, without_comments
+from mailcheck.templating.dialect import Dialect
 from mailcheck.templating.links import attach_raw, link_spans, raw_is_href
 from mailcheck.templating.samples import flatten_sample, lookup, value_text
 from mailcheck.templating.system import SystemNames, placeholder
@@ -27,9 +28,6 @@ MAX_SAMPLE_RENDERS = 50
 MAX_BLANKED_SAMPLES = 10
 MAX_BLANKED_VARIABLES = 30
 MAX_BLANK_RENDERS = 400  # part renders spent on blanking per campaign, all samples together
-
-_ENGINES = ("jinja", "liquid", "handlebars", "mailchimp")  # modules of this package
-
 
 # Short sources (subjects, headers, link URLs) repeat from campaign to campaign of a batch, and
 # compiling one costs far more than rendering it (Jinja generates Python code). Parsed parts
@@ -42,18 +40,17 @@ _SHARED_MAX_ENTRIES = 4096
 _shared: dict[tuple[str, frozenset[str], str], Parsed] = {}
 
 
-def _parser(dialect: str, is_system: SystemNames) -> Callable[[str, IsSystem], Parsed]:
-    # imported on first use: a batch of plain HTML never loads jinja2 or liquid
-    module = importlib.import_module(f"mailcheck.templating.{dialect}")
-    parse: Callable[[str, IsSystem], Parsed] = module.parse
-    if dialect not in _SHARED_DIALECTS:
+def _parser(dialect: Dialect, is_system: SystemNames) -> Callable[[str, IsSystem], Parsed]:
+    # the engine is imported on first use: a batch of plain HTML never loads jinja2 or liquid
+    parse = dialect.load_parser()
+    if dialect.name not in _SHARED_DIALECTS:
         return parse
     names = frozenset(is_system.names)
 
     def shared_parse(source: str, system: IsSystem) -> Parsed:
         if len(source) > _SHARED_MAX_CHARS or system is not is_system:
             return parse(source, system)
-        key = (dialect, names, source)
+        key = (dialect.name, names, source)
         found = _shared.get(key)
         if found is None:
             if len(_shared) >= _SHARED_MAX_ENTRIES:
@@ -105,31 +102,77 @@ def _safe_parse(html: str) -> Document | None:
         return None
 
 
-def _render_campaign(campaign: Campaign, config: Config) -> None:
-    sources = _sources(campaign)
-    if not campaign.dialect_explicit:
+def _choose_dialect(
+    campaign: Campaign, config: Config, sources: list[tuple[str, str]]
+) -> tuple[Dialect | None, str | None, bool]:
+    """The campaign's dialect, its platform, and whether the dialect is only a guess.
+
+    Fills ``campaign.dialect``, ``dialect_reason`` and ``dialect_unclear``.
+    """
+    catalogue = load_catalogue()
+    platform = None
+    chosen: Dialect | None = None
+    if config.esp:
+        found = catalogue.for_platform(config.esp)
+        if found is not None:
+            chosen, platform = found
+    if campaign.dialect_explicit:
+        campaign.dialect_reason = f'template = "{campaign.dialect}" in campaign.toml'
+        chosen = catalogue.get(campaign.dialect)
+    elif campaign.kind == "eml":
         # A saved test send was rendered by the ESP already: a tag left in it is a leftover
         # (PER003), not something to render away.
-        campaign.dialect = (
-            "none" if campaign.kind == "eml" else detect_dialect(source for _, source in sources)
-        )
+        campaign.dialect = "none"
+        campaign.dialect_reason = "a saved test send is already rendered: tags left are leftovers"
+        return None, platform, False
+    elif config.template:
+        campaign.dialect_reason = f'template = "{config.template}" in the configuration'
+        chosen = catalogue.get(config.template)
+    elif chosen is not None:
+        campaign.dialect_reason = f'esp = "{config.esp}" writes {chosen.name}'
+    else:
+        detection = explain_dialect(source for _, source in sources)
+        campaign.dialect_reason = detection.reason
+        if detection.unclear:
+            campaign.dialect_unclear = detection.reason
+        campaign.dialect = detection.dialect
+        return catalogue.get(detection.dialect), platform, not detection.certain
+    campaign.dialect = chosen.name if chosen is not None else "none"
+    return chosen, platform, False
+
+
+def _render_campaign(campaign: Campaign, config: Config) -> None:
+    sources = _sources(campaign)
+    dialect, platform, guessed = _choose_dialect(campaign, config, sources)
     if campaign.html is not None and campaign.static is None:
         campaign.static = _safe_parse(campaign.html)
     if campaign.static is not None:
         raw_is_href(campaign.static)
     campaign.variables = []
     campaign.renders = []
-    if campaign.dialect == "none" or campaign.dialect not in _ENGINES:
+    if dialect is None:
         campaign.renders = [_as_is(campaign)]
         return
 
-    is_system = SystemNames(campaign.dialect, config.system_variables)
-    parse = _parser(campaign.dialect, is_system)
+    is_system = SystemNames(dialect, config.system_variables, platform)
+    parse = _parser(dialect, is_system)
     parts: list[_Part] = []
     for where, source in sources:
         try:
-            parsed = parse(source, is_system)
+            # tags inside HTML comments are never shown: not variables (Outlook's
+            # conditional comments are content and stay)
+            parsed = parse(without_comments(source) if where == "html" else source, is_system)
         except TemplateError as exc:
+            if guessed:
+                # Only generic tags led here ("{{ Campaign Source Name }}"): which language
+                # this is, is a guess; its failure is not a certain syntax error.
+                campaign.dialect_unclear = (
+                    f"{campaign.dialect_reason}, but {dialect.name} cannot read it ({exc})"
+                )
+                campaign.dialect = "none"
+                campaign.variables = []
+                campaign.renders = [_as_is(campaign)]
+                return
             where_text = "" if where == "html" else f"{where}: "
             campaign.template_error = f"{where_text}{exc}"
             # the line is one of the HTML's (rules show that line); other parts say it inline
@@ -143,7 +186,8 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     for part in parts:
         part.names = {u.name for u in part.parsed.uses if not is_system(u.name)}
 
-    renderer = _Renderer(campaign, parts, system_names, parse, is_system)
+    placeholders = [n for n in system_names if not is_system.is_builtin(n)]
+    renderer = _Renderer(campaign, parts, placeholders, parse, is_system)
     longest = _longest(campaign)
     try:
         main = renderer.render(longest, "longest values" if campaign.samples else "fallbacks")
@@ -362,7 +406,7 @@ _PART_NAMES = {
 class _Blanker:
     """PER002 evidence: breakage that appears only when one variable is empty."""
 
-    def __init__(self, renderer: _Renderer, variables: list[Variable], dialect: Dialect) -> None:
+    def __init__(self, renderer: _Renderer, variables: list[Variable], dialect: str) -> None:
         self.renderer = renderer
         self.dialect = dialect
         names: list[str] = []
@@ -458,9 +502,7 @@ class _Blanker:
         return list(dict.fromkeys(out))
 
 
-def _with(
-    flat: Mapping[str, object], name: str, value: object, dialect: Dialect
-) -> dict[str, object]:
+def _with(flat: Mapping[str, object], name: str, value: object, dialect: str) -> dict[str, object]:
     out = {
         k: v
         for k, v in flat.items()

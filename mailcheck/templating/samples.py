@@ -7,6 +7,7 @@ Lists stay whole (a loop variable's items are not recipient variables).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 from mailcheck.model import Campaign, Dialect, Variable
@@ -51,7 +52,16 @@ def longest_values(samples: Iterable[Mapping[str, object]]) -> dict[str, object]
 
 def _fold(name: str, dialect: Dialect | str) -> str:
     # Mailchimp merge tags are upper case while a CSV header is often "fname".
-    return name.upper() if dialect == "mailchimp" else name
+    return name.upper() if dialect in case_insensitive_dialects() else name
+
+
+@functools.cache
+def case_insensitive_dialects() -> frozenset[str]:
+    """Dialects whose variable names match sample keys whatever their case."""
+    from mailcheck.templating.catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    return frozenset(n for n, d in catalogue.dialects.items() if d.case_insensitive)
 
 
 def lookup(flat: Mapping[str, object], name: str, dialect: Dialect | str) -> tuple[bool, object]:

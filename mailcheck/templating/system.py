@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
-from mailcheck.model import Dialect
+from mailcheck.templating.catalogue import load_catalogue
+from mailcheck.templating.dialect import Dialect
 
 SYSTEM_PLACEHOLDER_HOST = "esp-system.mailcheck.invalid"
 """Host of every URL a system variable renders to; link checkers skip it."""
@@ -53,88 +54,6 @@ COMMON = frozenset(
     }
 )
 
-PER_DIALECT: dict[str, frozenset[str]] = {
-    "jinja": frozenset(),
-    "liquid": frozenset(
-        {
-            "manage_preferences",
-            "web_view",
-            "web_view_url",
-            "person.email",
-            "customer.email",
-            "customer.id",
-            "organization.name",
-            "organization.full_address",
-            "organization.url",
-            "set_user_to_unsubscribed_url",
-            "shop.name",
-        }
-    ),
-    "handlebars": frozenset(
-        {
-            "weblink",
-            "sender_name",
-            "sender_address",
-            "sender_city",
-            "sender_state",
-            "sender_zip",
-            "unsubscribe_preferences",
-        }
-    ),
-    "mailchimp": frozenset(
-        {
-            "unsub",
-            "update_profile",
-            "archive",
-            "archive_page",
-            "archive_link",
-            "archive_link_short",
-            "forward",
-            "email",
-            "current_year",
-            "rewards",
-            "rewards_text",
-            "mc_preview_text",
-            "mc_language",
-            "mc_language_label",
-            "about_list",
-            "unique_email_id",
-            "campaign_uid",
-            "list_address",
-            "list_address_html",
-            "user_url",
-            "translate_links",
-            "vcard",
-            "facebook_share",
-            "twitter_share",
-            "emailcampaign",
-        }
-    ),
-    "none": frozenset(),
-}
-
-# Mailchimp tag prefixes whose values come from the account, the list or the campaign.
-MAILCHIMP_SYSTEM_PREFIXES = (
-    "LIST:",
-    "MC:",
-    "DATE:",
-    "HTML:",
-    "TWITTER:",
-    "FACEBOOK:",
-    "LINKEDIN:",
-    "INSTAGRAM:",
-    "YOUTUBE:",
-    "GOOGLE:",
-    "RSS",
-    "FEED",
-    "SURVEY:",
-    "POLL:",
-    "TRANSLATE:",
-    "PRODUCT",
-    "PROMO_CODE",
-    "SHARE:",
-)
-
 # Prefixes of names that ESPs reserve: Postmark's "pm:", Braze's "${…}" keys and similar.
 SYSTEM_PREFIXES = ("pm:", "@")
 
@@ -149,23 +68,38 @@ _URLISH = re.compile(
 
 
 class SystemNames:
-    """Decides which variable names the ESP fills, for one dialect and configuration."""
+    """Decides which variable names the ESP fills, for one dialect, platform and configuration.
 
-    def __init__(self, dialect: Dialect | str, configured: Iterable[str] = ()) -> None:
-        self.dialect = dialect
-        self.names = {n.lower() for n in COMMON | PER_DIALECT.get(dialect, frozenset())}
+    ``builtins`` are the language's own names (``now``, ``forloop``): never a recipient's, and
+    rendered by the engine itself rather than given a placeholder.
+    """
+
+    def __init__(
+        self,
+        dialect: Dialect | str,
+        configured: Iterable[str] = (),
+        platform: str | None = None,
+    ) -> None:
+        found = dialect if isinstance(dialect, Dialect) else load_catalogue().get(dialect)
+        self.dialect = found.name if found is not None else str(dialect)
+        own = found.system_names(platform) if found is not None else frozenset()
+        self.names = {n.lower() for n in COMMON | own}
         self.names |= {n.strip().lower() for n in configured if n.strip()}
+        self.builtins = {n.lower() for n in found.builtins} if found is not None else set()
+        self.prefixes = SYSTEM_PREFIXES + tuple(
+            p.lower() for p in (found.system_prefixes if found is not None else ())
+        )
 
     def __call__(self, name: str) -> bool:
         lowered = name.strip().lower()
-        if lowered in self.names or lowered.startswith(SYSTEM_PREFIXES):
+        if lowered in self.names or lowered.startswith(self.prefixes):
             return True
-        if self.dialect == "mailchimp":
-            upper = name.strip().upper()
-            if upper.startswith("HTML:"):
-                return self(upper[5:]) or upper[5:].startswith("LIST_")
-            return upper.startswith(MAILCHIMP_SYSTEM_PREFIXES)
+        if lowered.startswith("html:"):  # Mailchimp's unescaped form of a tag: *|HTML:X|*
+            return self(lowered[5:])
         return False
+
+    def is_builtin(self, name: str) -> bool:
+        return name.strip().lower() in self.builtins
 
 
 def placeholder(name: str, *, today: date | None = None) -> str:

@@ -1,0 +1,91 @@
+"""Dialect discovery through the ``mailcheck.dialects`` entry-point group.
+
+The built-in dialects register in mailcheck's own ``pyproject.toml`` exactly as a third-party
+one does in its package's (as rules do under ``mailcheck.checks``, see
+:mod:`mailcheck.registry`). Each plugin loads on its own: one that fails to import, or names
+something that is not a :class:`Dialect`, is reported (``problems``, shown as warnings) and the
+others still load; a name two plugins claim is refused for the second one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+
+from mailcheck.templating.dialect import Dialect
+
+GROUP = "mailcheck.dialects"
+
+
+@dataclass
+class Catalogue:
+    dialects: dict[str, Dialect] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+    def add(self, dialect: Dialect, origin: str) -> None:
+        if dialect.name in self.dialects or dialect.name == "none":
+            self.problems.append(
+                f"dialect plugin {origin!r}: the name {dialect.name!r} is already taken; ignored"
+            )
+            return
+        self.dialects[dialect.name] = dialect
+
+    def get(self, name: str) -> Dialect | None:
+        return self.dialects.get(name.strip().lower())
+
+    def names(self) -> list[str]:
+        return sorted(self.dialects)
+
+    def platforms(self) -> dict[str, str]:
+        """ESP name -> the dialect it writes (`esp = "klaviyo"` -> liquid)."""
+        out: dict[str, str] = {}
+        for dialect in self.dialects.values():
+            for platform in dialect.platforms:
+                out.setdefault(platform.lower(), dialect.name)
+        return out
+
+    def choice_problem(self, template: str = "", esp: str = "") -> str | None:
+        """What is wrong with a ``template``/``esp`` setting, or None."""
+        if template and template != "none" and self.get(template) is None:
+            return f"template must be one of none, {', '.join(self.names())}, not {template!r}"
+        if esp and self.for_platform(esp) is None:
+            known = sorted(set(self.platforms()) | set(self.names()))
+            return f"esp must be one of {', '.join(known)}, not {esp!r}"
+        return None
+
+    def for_platform(self, esp: str) -> tuple[Dialect, str] | None:
+        """The dialect an ESP writes and the platform name its system variables are kept under."""
+        wanted = esp.strip().lower()
+        for dialect in self.dialects.values():
+            for platform in dialect.platforms:
+                if platform.lower() == wanted:
+                    return dialect, platform
+        found = self.get(wanted)  # an ESP named like its dialect: "mindbox", "sendsay" …
+        return (found, wanted) if found is not None else None
+
+
+_cache: Catalogue | None = None
+
+
+def load_catalogue(refresh: bool = False) -> Catalogue:
+    """Every dialect of the entry-point group, loaded once per process."""
+    global _cache
+    if _cache is not None and not refresh:
+        return _cache
+    catalogue = Catalogue()
+    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+        try:
+            loaded = ep.load()
+        except Exception as exc:  # a broken plugin must not stop the others
+            catalogue.problems.append(
+                f"dialect plugin {ep.name!r} ({ep.value}) failed to load: {exc}"
+            )
+            continue
+        if not isinstance(loaded, Dialect):
+            catalogue.problems.append(
+                f"dialect plugin {ep.name!r} ({ep.value}) is not a mailcheck Dialect"
+            )
+            continue
+        catalogue.add(loaded, ep.name)
+    _cache = catalogue
+    return catalogue

@@ -1,0 +1,91 @@
+"""The interface every template dialect implements, built-in or a third-party plugin.
+
+A dialect is a :class:`Dialect` value registered under the ``mailcheck.dialects`` entry-point
+group (see :mod:`mailcheck.templating.catalogue`), exactly as rule families register under
+``mailcheck.checks``. It says:
+
+* how to find its tags and which are variables, with the fallbacks and guards that cover
+  them, and how to render a sample: ``parse(source, is_system)`` returns a
+  :class:`~mailcheck.templating.core.Parsed` (``uses`` and ``render``);
+* which tags only it writes (``markers``, for detection: tags, never prose) and which text is
+  a tag of it at all (``tags``: in an already rendered test send, a leftover, PER003);
+* which names the platform fills itself (``system_variables``, ``system_prefixes``, and per
+  ESP in ``platforms``) and which are the language's own built-ins (``builtins``: ``now``,
+  loop variables, layout slots): neither is ever asked for a fallback;
+* which tags are its unsubscribe link (``unsubscribe``, as written; ``unsubscribe_pattern``
+  recognises them in an href).
+
+An agency adds its in-house ESP's language by publishing one such value::
+
+    [project.entry-points."mailcheck.dialects"]
+    acme = "acme_mailcheck.dialect:DIALECT"
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import regex
+
+from mailcheck.templating.core import IsSystem, Parsed
+
+Parser = Callable[[str, IsSystem], Parsed]
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str  # what `template = "…"` says
+    summary: str  # one line for `mailcheck rules`, `mailcheck dialects` and the README
+    # "package.module:function" (imported on first use: engines are heavy) or the function
+    parser: str | Parser
+    markers: regex.Pattern[str] | None = None  # tags only this dialect writes: detection
+    tags: regex.Pattern[str] | None = None  # any tag of it: a leftover in a rendered send
+    # substrings the markers/tags cannot match without: a cheap test before the regex scan
+    needles: tuple[str, ...] = ()
+    system_variables: frozenset[str] = frozenset()  # filled by the platform (case-insensitive)
+    system_prefixes: tuple[str, ...] = ()  # e.g. Mailchimp's "LIST:", "DATE:"
+    builtins: frozenset[str] = frozenset()  # the language's own names: now, forloop, slots
+    unsubscribe: tuple[str, ...] = ()  # its unsubscribe tags, as written
+    unsubscribe_pattern: regex.Pattern[str] | None = None  # those tags in an href
+    # ESP -> the names that ESP adds (Klaviyo's organization.*, Keila's main_content …)
+    platforms: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    embeds: tuple[str, ...] = ()  # dialects whose tags it contains (Mautic themes are Twig)
+    case_insensitive: bool = False  # variable names match samples case-insensitively
+    sources: tuple[str, ...] = ()  # the documentation its names come from, by page title
+
+    def parse(self, source: str, is_system: IsSystem) -> Parsed:
+        return self.load_parser()(source, is_system)
+
+    def load_parser(self) -> Parser:
+        if callable(self.parser):
+            return self.parser
+        module, _, attr = self.parser.partition(":")
+        found: Any = getattr(importlib.import_module(module), attr or "parse")
+        return found
+
+    def marker_count(self, text: str) -> int:
+        """How many tags only this dialect writes appear in ``text``."""
+        if self.markers is None or not self._may_hold(text):
+            return 0
+        return len(self.markers.findall(text))
+
+    def leftovers(self, text: str) -> list[tuple[int, str]]:
+        """Tags of this dialect in ``text`` (offset, tag)."""
+        if self.tags is None or not self._may_hold(text):
+            return []
+        return [(m.start(), m.group(0)) for m in self.tags.finditer(text)]
+
+    def _may_hold(self, text: str) -> bool:
+        return not self.needles or any(n in text for n in self.needles)
+
+    def system_names(self, platform: str | None = None) -> frozenset[str]:
+        """The names filled by the platform: the ESP's own, or every ESP's when unknown."""
+        names = self.system_variables | self.builtins
+        if platform is not None and platform in self.platforms:
+            return names | self.platforms[platform]
+        for extra in self.platforms.values():
+            names |= extra
+        return names

@@ -1,0 +1,45 @@
+"""Handlebars and Mustache (SendGrid dynamic templates, Postmark, Iterable).
+
+Platform names come from SendGrid's "Using Handlebars" and "Unsubscribe Groups: Substitution
+tags" pages (``{{{unsubscribe}}}``, ``{{{unsubscribe_preferences}}}``, ``{{weblink}}``,
+``{{sender_name}}`` …) and Postmark's "Template syntax: Mustachio" (``{{{ pm:unsubscribe }}}``).
+Engine: mailcheck.templating.handlebars (no maintained Python Handlebars engine covers
+SendGrid's helpers).
+"""
+
+import regex
+
+from mailcheck.templating.dialect import Dialect
+
+DIALECT = Dialect(
+    name="handlebars",
+    summary="Handlebars/Mustache (SendGrid, Postmark): {{#if name}}…{{else}}…{{/if}}",
+    parser="mailcheck.templating.handlebars:parse",
+    markers=regex.compile(
+        r"\{\{~?\s*[#/^>!]|\{\{\{|\{\{~?\s*else\s*~?\}\}|\{\{~?\s*else\s+if\b|\{\{\s*pm:"
+    ),
+    tags=regex.compile(r"\{\{.{0,200}?\}\}", regex.S),
+    needles=("{{",),
+    builtins=frozenset({"this", "@index", "@key", "@first", "@last", "@root"}),
+    unsubscribe=("{{{unsubscribe}}}", "{{{ pm:unsubscribe }}}"),
+    unsubscribe_pattern=regex.compile(r"\{\{\{?\s*(?:pm:)?unsubscribe\b"),
+    platforms={
+        "sendgrid": frozenset(
+            {
+                "weblink",
+                "sender_name",
+                "sender_address",
+                "sender_city",
+                "sender_state",
+                "sender_zip",
+                "unsubscribe_preferences",
+            }
+        ),
+        "postmark": frozenset({"pm:unsubscribe"}),
+    },
+    sources=(
+        "SendGrid: Using Handlebars",
+        "SendGrid: Unsubscribe Groups — substitution tags",
+        "Postmark: Template syntax (Mustachio)",
+    ),
+)

@@ -1,0 +1,82 @@
+"""Liquid, with the ESPs that write it as settings of one dialect (not copies).
+
+Platform names come from these pages (by title):
+
+* Klaviyo — "Template tag reference", "Use the unsubscribe and manage preferences tags"
+  (``{% unsubscribe %}``, ``{% manage_preferences %}``, ``{% web_view %}``,
+  ``organization.*``, ``person.email``);
+* Braze — "Personalization tags: Supported personalization tags" and "Unsubscribe links"
+  (``{{${set_user_to_unsubscribed_url}}}``, ``${user_id}``, ``${email_address}``);
+* Keila — "Templates: Liquid" in the Keila docs (``{{ unsubscribe_link }}``, layout slots
+  ``main_content`` and ``signature_content``, ``campaign.*``).
+
+Built-ins of the language itself (``now``, ``today``, ``forloop``, ``tablerowloop``) are never
+recipient variables. Engine: python-liquid (mailcheck.templating.liquid).
+"""
+
+import regex
+
+from mailcheck.templating.dialect import Dialect
+
+DIALECT = Dialect(
+    name="liquid",
+    summary="Liquid (Klaviyo, Braze, Keila, Shopify): {{ name | default: 'друг' }}, {% unless %}",
+    parser="mailcheck.templating.liquid:parse",
+    markers=regex.compile(
+        r"\{\{[^{}]*\|\s*[a-z_]+\s*:[^{}]*\}\}"  # colon filter arguments: | default: 'x'
+        r"|\{%-?\s*(?:unless|endunless|assign|capture|endcapture|case|when|elsif|comment|"
+        r"liquid|increment|decrement|tablerow|echo|render|unsubscribe|manage_preferences|"
+        r"web_view|connected_content|abort_message)\b"
+        r"|(?:==|!=)\s*(?:blank|empty|nil)\b"
+        r"|\.size\b"
+    ),
+    tags=regex.compile(r"\{\{.{0,200}?\}\}|\{%.{0,200}?%\}", regex.S),
+    needles=("{{", "{%"),
+    builtins=frozenset({"now", "today", "forloop", "tablerowloop"}),
+    unsubscribe=(
+        "{% unsubscribe %}",
+        "{{ unsubscribe_link }}",
+        "{{${set_user_to_unsubscribed_url}}}",
+    ),
+    unsubscribe_pattern=regex.compile(
+        r"\{%-?\s*unsubscribe\b|\{\{-?\s*unsubscribe_(?:link|url)\b|set_user_to_unsubscribed_url"
+    ),
+    platforms={
+        "klaviyo": frozenset(
+            {
+                "unsubscribe",
+                "manage_preferences",
+                "web_view",
+                "web_view_url",
+                "person.email",
+                "organization.name",
+                "organization.full_address",
+                "organization.url",
+            }
+        ),
+        "braze": frozenset(
+            {"set_user_to_unsubscribed_url", "user_id", "email_address", "campaign.name"}
+        ),
+        "keila": frozenset(
+            {
+                "unsubscribe_link",
+                "campaign.subject",
+                "campaign.preview_text",
+                # layout slots the platform fills with the campaign's own content
+                "main_content",
+                "signature_content",
+                "signature_html",
+                "body_blocks",
+                "embedded_css",
+                "html_body_class",
+            }
+        ),
+        "shopify": frozenset({"shop.name", "shop.url", "customer.email", "customer.id"}),
+    },
+    sources=(
+        "Klaviyo: Template tag reference",
+        "Klaviyo: Use the unsubscribe and manage preferences tags",
+        "Braze: Supported personalization tags",
+        "Keila: Templates — Liquid",
+    ),
+)

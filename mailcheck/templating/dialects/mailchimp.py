@@ -1,0 +1,72 @@
+"""Mailchimp merge tags: ``*|FNAME|*``, ``*|IF:FNAME|*…*|ELSE:|*…*|END:IF|*``.
+
+System tags come from Mailchimp's "All the Merge Tags Cheat Sheet" (``*|UNSUB|*``,
+``*|UPDATE_PROFILE|*``, ``*|ARCHIVE|*``, ``*|LIST:…|*``, ``*|DATE:…|*``, ``*|MC:…|*`` …).
+Engine: mailcheck.templating.mailchimp.
+"""
+
+import regex
+
+from mailcheck.templating.dialect import Dialect
+
+DIALECT = Dialect(
+    name="mailchimp",
+    summary="Mailchimp merge tags: *|FNAME|*, *|IF:FNAME|*…*|ELSE:|*…*|END:IF|*, *|UNSUB|*",
+    parser="mailcheck.templating.mailchimp:parse",
+    markers=regex.compile(r"\*\|[A-Z0-9_:]+(?:[:=][^|*]{0,60})?\|\*", regex.I),
+    tags=regex.compile(r"\*\|[^|*\s]{1,80}\|\*"),
+    needles=("*|",),
+    system_variables=frozenset(
+        {
+            "unsub",
+            "update_profile",
+            "archive",
+            "archive_page",
+            "archive_link",
+            "archive_link_short",
+            "forward",
+            "email",
+            "current_year",
+            "rewards",
+            "rewards_text",
+            "mc_preview_text",
+            "mc_language",
+            "mc_language_label",
+            "about_list",
+            "unique_email_id",
+            "campaign_uid",
+            "list_address",
+            "list_address_html",
+            "user_url",
+            "translate_links",
+            "vcard",
+            "facebook_share",
+            "twitter_share",
+            "emailcampaign",
+        }
+    ),
+    system_prefixes=(
+        "LIST:",
+        "MC:",
+        "DATE:",
+        "HTML:LIST_",
+        "TWITTER:",
+        "FACEBOOK:",
+        "LINKEDIN:",
+        "INSTAGRAM:",
+        "YOUTUBE:",
+        "GOOGLE:",
+        "RSS",
+        "FEED",
+        "SURVEY:",
+        "POLL:",
+        "TRANSLATE:",
+        "PRODUCT",
+        "PROMO_CODE",
+        "SHARE:",
+    ),
+    unsubscribe=("*|UNSUB|*", "*|UPDATE_PROFILE|*"),
+    unsubscribe_pattern=regex.compile(r"\*\|(?:UNSUB|UPDATE_PROFILE)\|\*", regex.I),
+    case_insensitive=True,
+    sources=("Mailchimp: All the Merge Tags Cheat Sheet",),
+)

@@ -1,0 +1,202 @@
+"""Dialects as plugins: the catalogue, detection by tags, template/esp settings, PER007,
+tags in HTML comments, built-ins and platform names never asked for a fallback."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from importlib.metadata import EntryPoint
+from pathlib import Path
+
+import pytest
+import regex
+
+from mailcheck.config import Config, ConfigError, load_config
+from mailcheck.model import Campaign
+from mailcheck.templating import catalogue as catalogue_module
+from mailcheck.templating import render_campaign
+from mailcheck.templating.catalogue import GROUP, load_catalogue
+from mailcheck.templating.core import IsSystem, Use
+from mailcheck.templating.detect import explain_dialect
+from mailcheck.templating.dialect import Dialect
+from tests.helpers import check, codes, only, write_campaign
+
+BUILT_IN = {"jinja", "liquid", "handlebars", "mailchimp"}
+
+
+def analyse(html: str, config: Config | None = None, **kw: object) -> Campaign:
+    c = Campaign(id="c", source="c", kind="toml", html=html, **kw)  # type: ignore[arg-type]
+    render_campaign(c, config or Config())
+    return c
+
+
+def unsafe(c: Campaign) -> list[str]:
+    """Names PER001 would report."""
+    return sorted({v.name for v in c.variables if not (v.system or v.has_fallback or v.guarded)})
+
+
+# --- the catalogue -------------------------------------------------------------------------
+
+
+def test_built_in_dialects_register_through_the_entry_point_group() -> None:
+    from importlib.metadata import entry_points
+
+    registered = {ep.name for ep in entry_points(group=GROUP)}
+    assert registered >= BUILT_IN
+    catalogue = load_catalogue(refresh=True)
+    assert set(catalogue.names()) >= BUILT_IN and not catalogue.problems
+    assert catalogue.for_platform("Klaviyo") == (catalogue.get("liquid"), "klaviyo")
+
+
+class _Shout:
+    """A toy in-house language: ~NAME~ and ~NAME|fallback~."""
+
+    _TAG = regex.compile(r"~([A-Z_]+)(?:\|([^~]*))?~")
+
+    def __init__(self, source: str, is_system: IsSystem) -> None:
+        self.source = source
+        self.uses = [
+            Use(m.group(1), source.count("\n", 0, m.start()) + 1, m.group(2) is not None)
+            for m in self._TAG.finditer(source)
+        ]
+
+    def render(self, values: Mapping[str, object]) -> str:
+        return self._TAG.sub(lambda m: str(values.get(m.group(1)) or m.group(2) or ""), self.source)
+
+
+SHOUT = Dialect(
+    name="shout",
+    summary="ACME's in-house ESP: ~NAME~",
+    parser=_Shout,
+    markers=regex.compile(r"~[A-Z_]+(?:\|[^~]*)?~"),
+    tags=regex.compile(r"~[A-Z_]+~"),
+    needles=("~",),
+    system_variables=frozenset({"UNSUB_URL"}),
+)
+
+
+def test_a_third_party_dialect_plugin_is_detected_and_rendered_and_a_broken_one_is_loud(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from importlib.metadata import entry_points
+
+    real = list(entry_points(group=GROUP))
+    fake = [
+        EntryPoint("shout", f"{__name__}:SHOUT", GROUP),
+        EntryPoint("broken", "no_such_module_for_mailcheck:DIALECT", GROUP),
+        EntryPoint("notadialect", f"{__name__}:BUILT_IN", GROUP),
+        EntryPoint("jinja2", "mailcheck.templating.dialects.jinja:DIALECT", GROUP),
+    ]
+    monkeypatch.setattr(catalogue_module, "entry_points", lambda group: [*real, *fake])
+    try:
+        catalogue = load_catalogue(refresh=True)
+        assert catalogue.get("shout") is SHOUT
+        problems = "\n".join(catalogue.problems)
+        assert "'broken'" in problems and "failed to load" in problems
+        assert "'notadialect'" in problems and "is not a mailcheck Dialect" in problems
+        assert "'jinja' is already taken" in problems
+        assert len(catalogue.problems) == 3
+
+        c = analyse("<p>Привет, ~NAME~! ~CITY|Москва~ <a href='~UNSUB_URL~'>Отписаться</a></p>")
+        assert c.dialect == "shout"
+        assert unsafe(c) == ["NAME"]
+        doc = c.renders[0].document
+        assert doc is not None and "Привет, ! Москва" in doc.text  # no samples: fallbacks
+        assert doc.links[0].href == "https://esp-system.mailcheck.invalid/unsub-url"
+    finally:
+        monkeypatch.undo()
+        load_catalogue(refresh=True)
+
+
+# --- choosing the dialect -------------------------------------------------------------------
+
+
+def test_esp_setting_picks_the_dialect_and_its_platform_names(tmp_path: Path) -> None:
+    html = "<p>{{ organization.name }}: {{ first_name | default: 'друг' }}</p>"
+    klaviyo = analyse(html, Config(esp="klaviyo"))
+    assert klaviyo.dialect == "liquid" and 'esp = "klaviyo"' in klaviyo.dialect_reason
+    assert unsafe(klaviyo) == []
+    braze = analyse(html, Config(esp="braze"))
+    assert unsafe(braze) == ["organization.name"]  # Klaviyo's name is Braze's recipient data
+
+
+def test_config_template_and_esp_must_name_known_ones(tmp_path: Path) -> None:
+    (tmp_path / "mailcheck.toml").write_text('esp = "klaviyo"\n', encoding="utf-8")
+    assert load_config(tmp_path).esp == "klaviyo"
+    (tmp_path / "mailcheck.toml").write_text('template = "quokka"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"template must be one of none, .*jinja.*'quokka'"):
+        load_config(tmp_path)
+    (tmp_path / "mailcheck.toml").write_text('esp = "unknown-esp"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"esp must be one of .*klaviyo"):
+        load_config(tmp_path)
+
+
+def test_campaign_toml_esp_and_unknown_template(tmp_path: Path) -> None:
+    good = write_campaign(
+        tmp_path,
+        "good",
+        body="<p>{{ organization.name }}, {{ first_name | default: 'друг' }}</p>",
+        esp="klaviyo",
+    )
+    assert not only(check(good), "PER001")
+    bad = write_campaign(tmp_path, "bad", template="quokka")
+    result = check(bad)
+    assert codes(result) == ["INP001"]
+    assert "template must be one of" in result.findings[0].message
+
+
+@pytest.mark.parametrize(
+    ("text", "dialect", "unclear"),
+    [
+        ("*|FNAME|* *|LNAME|*, {{#if city}}{{city}}{{/if}}", "none", True),  # mixed
+        ("*|FNAME|* *|LNAME|* *|UNSUB|* *|ARCHIVE|*, {{ x }}", "mailchimp", False),  # 4 vs 1
+        ("Цена 30% — до 50% скидки, #ХЕШТЕГ и $5", "none", False),  # prose is no tag
+        ("<!-- {{ first_name }} --> Привет", "none", False),
+    ],
+)
+def test_detection_reads_tags_only(text: str, dialect: str, unclear: bool) -> None:
+    found = explain_dialect([text])
+    assert (found.dialect, found.unclear) == (dialect, unclear), found
+
+
+def test_mixed_template_is_one_warning_not_errors(tmp_path: Path) -> None:
+    d = write_campaign(
+        tmp_path, body="<p>Привет, *|FNAME|* *|LNAME|*! {{#if city}}{{city}}{{/if}}</p>"
+    )
+    result = check(d)
+    per = [f for f in result.findings if f.code.startswith("PER")]
+    assert [f.code for f in per] == ["PER007"]
+    assert per[0].severity.value == "warning"
+    assert per[0].message.startswith(
+        "template language not understood: personalisation not checked"
+    )
+    assert "mailchimp 2" in per[0].message
+
+
+# --- issue 10 item 3: what is not a recipient variable ---------------------------------------
+
+
+def test_tags_inside_html_comments_are_not_variables_but_conditional_comments_are() -> None:
+    c = analyse(
+        "<!-- Привет, {{ first_name }}: UA {{ tracking_id }} -->\n"
+        "<!--[if mso]><p>Привет, {{ mso_name }}!</p><![endif]-->\n"
+        "<!--[if !mso]><!--><p>{{ city }}</p><!--<![endif]-->\n"
+        "<p>{{ last_name | default('друг', true) }}</p>",
+        dialect="jinja",
+        dialect_explicit=True,
+    )
+    assert unsafe(c) == ["city", "mso_name"]
+    assert {v.line for v in c.variables if v.name == "mso_name"} == {2}  # lines kept
+
+
+def test_builtins_and_layout_slots_are_never_asked_for_a_fallback() -> None:
+    keila = analyse(
+        "{% render 'content' %}<div>{{ main_content }}</div>{{ signature_content }}"
+        "<p>{{ now | date: '%Y' }} {% for i in (1..3) %}{{ forloop.index }}{% endfor %}</p>"
+        "<p>Привет, {{ first_name }}</p>",
+        dialect="liquid",
+        dialect_explicit=True,
+    )
+    assert keila.template_error is None
+    assert unsafe(keila) == ["first_name"]
+    assert keila.renders[0].document is not None
+    assert str(__import__("datetime").date.today().year) in keila.renders[0].document.text
