@@ -2,37 +2,94 @@
 
 from __future__ import annotations
 
+import quopri
 from collections.abc import Iterator
+
+import regex
 
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 
 GMAIL_CLIP_BYTES = 102 * 1024
+_C1_CONTROLS = regex.compile(r"[\x80-\x9f]")
+
+
+def _kb(size: int) -> str:
+    return f"{size / 1024:.0f} KB"
 
 
 @rule("SIZE001", "html-clipped-by-gmail", Severity.ERROR)
 def html_clipped(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports an HTML part over 102 KB as sent (the rendered HTML in its charset, before
-    transfer encoding; the largest of the rendered variants).
+    Reports an HTML part over 102 KB as sent. For a saved test send (`.eml`) that is the part
+    as it travelled (quoted-printable or base64 included): an error. For a template, the
+    rendered HTML in UTF-8 over 102 KB is an error; when only its quoted-printable form (how
+    most ESPs send HTML) is over, it is a warning — a Cyrillic letter takes 6 bytes there
+    (`=D0=B0`), three times its size in the file.
 
     ## Why it matters
     Gmail clips longer messages behind "[Message clipped] View entire message": the footer
     with the unsubscribe link and the tracking pixel are hidden, so opens go uncounted.
 
     ## Example
-    A newsletter with inlined CSS repeated on every table cell, 130 KB of HTML.
+    A newsletter with inlined CSS repeated on every table cell, 130 KB of HTML; or 60 KB of
+    Russian copy that the ESP sends quoted-printable as 118 KB.
 
     ## How to fix
     Remove unused CSS and comments, shorten repeated inline styles, minify the HTML, or move
-    content to the web version.
+    content to the web version. Send a test to yourself and check the `.eml`.
     """
     campaign = ctx.campaign
-    sizes = [campaign.html_bytes]
-    sizes += [len(r.html.encode("utf-8")) for r in campaign.renders if r.html]
-    size = max(sizes)
+    label = campaign.html_label or "html"
+    if campaign.html_sent_bytes:
+        if campaign.html_sent_bytes > GMAIL_CLIP_BYTES:
+            decoded = f" ({_kb(campaign.html_bytes)} decoded)" if campaign.html_bytes else ""
+            yield Problem(
+                f"HTML part is {_kb(campaign.html_sent_bytes)} as sent{decoded}; "
+                "Gmail clips messages over 102 KB",
+                location=label,
+            )
+        return
+    htmls = [r.html.encode("utf-8") for r in campaign.renders if r.html]
+    size = max([campaign.html_bytes, *map(len, htmls)])
     if size > GMAIL_CLIP_BYTES:
+        yield Problem(f"HTML is {_kb(size)}; Gmail clips messages over 102 KB", location=label)
+        return
+    largest = max(htmls, key=len, default=b"")
+    sent = len(quopri.encodestring(largest)) if largest else 0
+    if sent > GMAIL_CLIP_BYTES:
         yield Problem(
-            f"HTML is {size / 1024:.0f} KB; Gmail clips messages over 102 KB",
-            location=campaign.html_label or "html",
+            f"HTML is {_kb(size)}, but {_kb(sent)} when sent quoted-printable (as most ESPs "
+            "send HTML): Gmail may clip it; check a test send",
+            location=label,
+            severity=Severity.WARNING,
         )
+
+
+@rule("SIZE002", "c1-control-characters", Severity.WARNING)
+def c1_control_characters(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports C1 control characters (U+0080–U+009F) in the HTML or text as rendered: invisible
+    code points that no text should contain.
+
+    ## Why it matters
+    They are windows-1252 quotes and dashes decoded as Latin-1 (`\\x92` for ’) or bytes of a
+    broken charset conversion. Mail clients show them as boxes or nothing, and Gmail has been
+    seen clipping even small messages that contain them.
+
+    ## Example
+    `Don\\x92t miss it` pasted from a Word document through a Latin-1 step.
+
+    ## How to fix
+    Replace them with the characters meant (’ – — “ ”) and save the file as UTF-8.
+    """
+    main = ctx.main
+    parts = [
+        (ctx.campaign.html_label or "html", main.html if main else ctx.campaign.html),
+        ("text part", main.text if main else ctx.campaign.text),
+    ]
+    for place, text in parts:
+        found = _C1_CONTROLS.findall(text or "")
+        if found:
+            shown = ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in found))
+            yield Problem(f"{len(found)} C1 control character(s) ({shown})", location=place)

@@ -155,6 +155,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.text_known = True  # the message's structure says whether a text part exists
     campaign.html = msg.html
     campaign.html_bytes = msg.html_bytes
+    campaign.html_sent_bytes = msg.html_sent_bytes
     campaign.html_label = "text/html part"
     if msg.html is not None:
         campaign.static = parse_html(msg.html)

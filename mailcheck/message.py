@@ -78,6 +78,7 @@ class ParsedMessage:
     envelope_from: str | None = None
     html: str | None = None
     html_bytes: int = 0
+    html_sent_bytes: int = 0  # the HTML part as transferred (quoted-printable, base64 …)
     text: str | None = None
     dkim_selectors: list[str] = field(default_factory=list)
     received_ips: list[str] = field(default_factory=list)
@@ -133,6 +134,7 @@ def parse_message(data: bytes) -> ParsedMessage:
     if html_part is not None:
         payload = _payload(html_part)
         found.html_bytes = len(payload)
+        found.html_sent_bytes = _encoded_size(html_part)
         declared = html_part.get_content_charset() or meta_charset(payload)
         found.html = decode_bytes(payload, declared)
     if text_part is not None:
@@ -203,6 +205,12 @@ def _payload(part: Message) -> bytes:
     if isinstance(payload, bytes):
         return payload
     return b""
+
+
+def _encoded_size(part: Message) -> int:
+    """Bytes of a leaf part's body as it travels (before transfer decoding)."""
+    body = part.get_payload(decode=False)
+    return len(body.encode("utf-8", "surrogateescape")) if isinstance(body, str) else 0
 
 
 def _unfold(value: str) -> str:

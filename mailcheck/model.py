@@ -108,6 +108,7 @@ class Campaign:
     from_addr: str | None = None
     html: str | None = None  # template source of the HTML part
     html_bytes: int = 0  # size of the HTML part as it would be sent (UTF-8 or its charset)
+    html_sent_bytes: int = 0  # an .eml's HTML part as transferred (0: not a saved message)
     html_label: str = ""  # how findings name the HTML: "email.html", "text/html part"
     text: str | None = None  # plain-text part
     text_known: bool = False  # True when we know whether a plain-text part exists

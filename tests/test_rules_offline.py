@@ -498,6 +498,8 @@ CASES = [
     # SIZE, IMG, TXT
     Case("SIZE001", "over-102kb", True, {"body": body_with("<p>" + "Ж" * 60_000 + "</p>")}),
     Case("SIZE001", "under", False, {"body": body_with("<p>" + "x" * 90_000 + "</p>")}),
+    Case("SIZE002", "c1", True, {"body": body_with("<p>Don\x92t</p>")}),
+    Case("SIZE002", "quotes", False, {"body": body_with("<p>Don’t – «ёлка»</p>")}),
     Case("IMG001", "no-alt", True, {"body": body_with('<img src="https://cdn.shop.test/b.png">')}),
     Case(
         "IMG001",
