@@ -22,6 +22,7 @@ COMMANDS = [
     "spf",
     "report",
     "launch",
+    "launches",
     "incident",
     "monitor",
     "kpi",

@@ -16,6 +16,13 @@ Definitions (per client and calendar month, UTC, of the launch attempt):
 * ``targets`` — fact ÷ plan per ``--target``; ``bonus_coefficient`` — Σ wᵢ·factᵢ/planᵢ over
   the targets given a ``--weight``.
 
+A retried gate decision counts once: rows recorded before launches were idempotent (schema
+version 1) may hold the same content of a campaign launched several times by retried jobs;
+:func:`fold_retries` keeps the first (``--relaunch`` rows are real second sends and stay).
+
+Every figure is computed exactly and rounded once, when it is reported (a ratio of a rounded
+rate would drift: 0.3333/0.95 is 0.3508, the exact 1/3 ÷ 0.95 is 0.3509).
+
 Only KPIs where more is better can be targets, so that a ratio ≥ 1 always means "plan met"
 and the weighted sum rewards what the contract rewards; incident counts and MTTR are reported
 but not target-able (fact ÷ plan would reward more incidents).
@@ -23,6 +30,7 @@ but not target-able (fact ÷ plan would reward more incidents).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -157,7 +165,41 @@ def _utc(d: date) -> datetime:
 
 
 def _rate(part: int, whole: int) -> float | None:
-    return round(part / whole, DIGITS) if whole else None
+    return part / whole if whole else None
+
+
+def _rounded(value: float | None) -> float | None:
+    return round(value, DIGITS) if value is not None else None
+
+
+def fold_retries(
+    attempts: Iterable[LaunchRow], incidents: Iterable[IncidentRow]
+) -> tuple[list[LaunchRow], list[IncidentRow]]:
+    """One row per gate decision: a later row with the same status, client, campaign and
+    content is a retried job, not a launch (unless it is a ``--relaunch``).
+
+    Incidents logged against a folded row move to the first one; the copies of the gate's own
+    incidents (a forced retry logs the same errors again) are dropped.
+    """
+    first: dict[tuple[str, str, str, str], int] = {}
+    moved: dict[int, int] = {}
+    kept: list[LaunchRow] = []
+    for a in sorted(attempts, key=lambda row: row.id):
+        if a.relaunch and a.status == "launched":
+            kept.append(a)
+            continue
+        key = (a.status, a.client, a.campaign, a.content_hash)
+        if key in first:
+            moved[a.id] = first[key]
+        else:
+            first[key] = a.id
+            kept.append(a)
+    folded = [
+        i if i.launch_id not in moved else dataclasses.replace(i, launch_id=moved[i.launch_id])
+        for i in incidents
+        if not (i.launch_id in moved and i.source == "launch")
+    ]
+    return kept, folded
 
 
 def period_kpis(
@@ -185,15 +227,21 @@ def period_kpis(
     ]
     refused = [a for a in attempts if a.status == "refused"]
     severity = Counter(i.severity for i in own)
+    exact: dict[str, float | None] = {
+        "launches": len(launched),
+        "error_free": error_free,
+        "error_free_rate": _rate(error_free, len(launched)),
+        "on_time_rate": _rate(on_time, len(scheduled)),
+    }
     record: dict[str, object] = {
         "client": client,
         "period": period,
         "launches": len(launched),
         "error_free": error_free,
-        "error_free_rate": _rate(error_free, len(launched)),
+        "error_free_rate": _rounded(exact["error_free_rate"]),
         "incidents": len(own),
         "caught_before_launch": sum(a.errors for a in refused),
-        "on_time_rate": _rate(on_time, len(scheduled)),
+        "on_time_rate": _rounded(exact["on_time_rate"]),
         "by_code": dict(sorted(Counter(i.code for i in own).items())),
         "by_severity": {"error": severity.get("error", 0), "warning": severity.get("warning", 0)},
         "mttr_hours": round(sum(hours) / len(hours), 2) if hours else None,
@@ -205,24 +253,27 @@ def period_kpis(
     }
     plans = plans or {}
     weights = weights or {}
-    targets: dict[str, dict[str, float | None]] = {}
+    exact_targets: dict[str, dict[str, float | None]] = {}
     for name, plan in plans.items():
-        fact = record[name]
-        assert fact is None or isinstance(fact, int | float)
-        targets[name] = {
+        fact = exact[name]
+        exact_targets[name] = {
             "plan": plan,
             "fact": fact,
-            "ratio": round(fact / plan, DIGITS) if fact is not None else None,
+            "ratio": fact / plan if fact is not None else None,
         }
-    record["targets"] = targets
-    record["bonus_coefficient"] = bonus_coefficient(targets, weights)
+    record["targets"] = {
+        name: {k: v if k == "plan" else _rounded(v) for k, v in t.items()}
+        for name, t in exact_targets.items()
+    }
+    record["bonus_coefficient"] = bonus_coefficient(exact_targets, weights)
     return record
 
 
 def bonus_coefficient(
     targets: dict[str, dict[str, float | None]], weights: dict[str, float]
 ) -> float | None:
-    """Σ wᵢ·factᵢ/planᵢ; null without weights or when a weighted fact is unknown."""
+    """Σ wᵢ·factᵢ/planᵢ of the exact ratios, rounded once; null without weights or when a
+    weighted fact is unknown."""
     if not weights:
         return None
     total = 0.0
@@ -248,6 +299,7 @@ def compute(
     ``months``: show exactly these (empty ones included); None: the months with attempts.
     ``clients``: show exactly these; None: the clients with attempts.
     """
+    attempts, incidents = fold_retries(attempts, incidents)
     groups: dict[tuple[str, str], list[LaunchRow]] = {}
     for a in attempts:
         groups.setdefault((a.client, month_key(a.attempted_at)), []).append(a)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -157,11 +158,11 @@ def test_targets_and_the_weighted_bonus_coefficient() -> None:
     assert targets["error_free_rate"] == {  # type: ignore[index]
         "plan": 0.95,
         "fact": ef,
-        "ratio": round(ef / 0.95, 4),
+        "ratio": round(10 / 11 / 0.95, 4),  # from the exact fact, rounded once
     }
     assert targets["launches"] == {"plan": 10.0, "fact": 11, "ratio": 1.1}  # type: ignore[index]
-    expected = 0.7 * round(ef / 0.95, 4) + 0.3 * round(ot / 0.8, 4)
-    assert k["bonus_coefficient"] == pytest.approx(expected, abs=1e-4)
+    assert ot == targets["on_time_rate"]["fact"]  # type: ignore[index]
+    assert k["bonus_coefficient"] == round(0.7 * (10 / 11) / 0.95 + 0.3 * (10 / 11) / 0.8, 4)
 
 
 def test_no_weights_no_bonus_coefficient() -> None:
@@ -238,3 +239,37 @@ def test_compute_fills_the_asked_months_and_clients() -> None:
         ("beta", "2026-10", 0, None),
         ("beta", "2026-11", 0, None),
     ]
+
+
+def test_figures_are_rounded_once() -> None:
+    # 1 of 3 launches error-free against a plan of 0.95: 1/3 ÷ 0.95 = 0.350877… → 0.3509.
+    # Dividing the already rounded 0.3333 would print 0.3508.
+    rows = [launch(1), launch(2), launch(3)]
+    k = period_kpis("acme", "2026-11", rows, [incident(1, 1), incident(2, 2)],
+                    {"error_free_rate": 0.95}, {"error_free_rate": 1.0})  # fmt: skip
+    assert k["error_free_rate"] == 0.3333
+    assert k["targets"]["error_free_rate"]["ratio"] == 0.3509  # type: ignore[index]
+    assert k["bonus_coefficient"] == 0.3509
+
+
+def _same_content(id: int, status: str = "launched", relaunch: bool = False) -> LaunchRow:
+    row = launch(id, status=status)
+    return dataclasses.replace(row, campaign="acme-bf", relaunch=relaunch)
+
+
+def test_retried_launches_of_old_logs_count_once() -> None:
+    # Before launches were idempotent a CI job retried twice left three rows of one launch:
+    # a client's month read 5 launches at 60 % instead of 3 at 33 %.
+    rows = [_same_content(1), _same_content(2), _same_content(3), launch(4), launch(5)]
+    forced_copy = dataclasses.replace(incident(2, 2), source="launch")
+    complaint = incident(3, 3, code="PER002")  # logged by hand against a retry's id
+    data = compute(rows, [incident(1, 4), forced_copy, complaint, incident(4, 5)])
+    period = data["periods"][0]  # type: ignore[index]
+    assert (period["launches"], period["error_free"], period["error_free_rate"]) == (3, 0, 0.0)
+    assert period["incidents"] == 3 and period["by_code"] == {"LNK001": 2, "PER002": 1}
+    # a --relaunch is a real second send and counts
+    data = compute([_same_content(1), _same_content(2, relaunch=True)], [])
+    assert data["periods"][0]["launches"] == 2  # type: ignore[index]
+    # so are a refusal and the forced launch of the same content: two decisions
+    data = compute([_same_content(1, "refused"), _same_content(2, "refused"), _same_content(3)], [])
+    assert (data["periods"][0]["launches"], data["periods"][0]["refused"]) == (1, 1)  # type: ignore[index]

@@ -16,6 +16,7 @@ from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 from mailcheck.cli import main
 from mailcheck.model import Finding, Severity
 from mailcheck.store import LaunchAttempt, NewIncident, open_store
+from mailcheck.store.schema import SCHEMA_VERSION
 
 NOV = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
 ERR = Finding("LNK001", "link-broken", Severity.ERROR, "404", "email.html:3", "https://a/x")
@@ -285,11 +286,13 @@ def test_a_broken_or_newer_database_exits_2_without_a_traceback(tmp_path: Path) 
         st.record_launch(attempt("bf", "acme", NOV))
         with st.engine.begin() as conn:
             conn.exec_driver_sql(
-                "INSERT INTO mailcheck_schema VALUES (2, 'future', '2030-01-01 00:00:00')"
+                "INSERT INTO mailcheck_schema VALUES (99, 'future', '2030-01-01 00:00:00')"
             )
     proc = _cli(tmp_path, f"sqlite:///{newer}", "incident", "list")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
-    assert "schema version 2, newer than this mailcheck understands (1)" in proc.stderr
+    assert f"schema version 99, newer than this mailcheck understands ({SCHEMA_VERSION})" in (
+        proc.stderr
+    )
 
     proc = _cli(tmp_path, "postgresql://nobody@127.0.0.1:1/x", "kpi")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr

@@ -117,7 +117,9 @@ def test_errors_refuse_the_launch_and_are_counted_as_caught(tmp_path: Path, db: 
 
     kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
     assert kpi["launches"] == 1 and kpi["error_free"] == 0
-    assert kpi["caught_before_launch"] == 2 * len(errors)  # two refused attempts
+    # the retried refusal of the same content is one gate decision
+    assert kpi["caught_before_launch"] == len(errors)
+    assert "already refused as #" in text.stdout
 
 
 def test_selection_flags_work_like_check(tmp_path: Path, db: str) -> None:
@@ -218,7 +220,7 @@ def test_a_failing_write_refuses_to_pretend_and_keeps_earlier_launches(tmp_path:
     first = mc("launch", "--offline", "--format", "json", "bf", cwd=tmp_path, db=db)
     assert first.returncode == 0
     proc = mc(
-        "launch", "--offline", "bf", cwd=tmp_path, db=db,
+        "launch", "--offline", "--relaunch", "bf", cwd=tmp_path, db=db,
         env={"MAILCHECK_TEST_HOOK": "record_launch:fail"},
     )  # fmt: skip
     assert proc.returncode == 2 and "Traceback" not in proc.stderr

@@ -122,15 +122,40 @@ def test_a_later_migration_upgrades_an_existing_log(
         conn.execute(text("ALTER TABLE incidents ADD COLUMN ticket VARCHAR(40)"))
         conn.execute(text("UPDATE incidents SET ticket = 'JIRA-1'"))
 
-    monkeypatch.setattr(store_db, "MIGRATIONS", [*MIGRATIONS, Migration(2, "tickets", v2)])
+    later = MIGRATIONS[-1].version + 1
+    monkeypatch.setattr(store_db, "MIGRATIONS", [*MIGRATIONS, Migration(later, "tickets", v2)])
     st = open_store(db_url)
-    assert st.schema_version() == 2
+    assert st.schema_version() == later
     assert len(st.incidents()) == 1  # the data came along
     st.close()
     assert _raw(db_url, "SELECT ticket FROM incidents") == [("JIRA-1",)]
     monkeypatch.setattr(store_db, "MIGRATIONS", MIGRATIONS)  # an older mailcheck
-    with pytest.raises(StoreError, match="schema version 2, newer"):
+    with pytest.raises(StoreError, match=f"schema version {later}, newer"):
         open_store(db_url)
+
+
+def test_a_version_1_log_is_upgraded_with_its_launches(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mailcheck.store.db as store_db
+
+    monkeypatch.setattr(store_db, "MIGRATIONS", MIGRATIONS[:1])
+    _raw(db_url, "SELECT 1")  # the database exists
+    st = open_store(db_url)
+    assert st.schema_version() == 1
+    st.close()
+    _raw(
+        db_url,
+        "INSERT INTO launches (campaign, client, source, content_hash, status, forced, "
+        "attempted_at, launched_by, errors, warnings) VALUES ('old', 'acme', 's', 'h', "
+        "'launched', false, '2026-10-01 10:00:00', 'ci', 0, 0)",
+    )
+    monkeypatch.setattr(store_db, "MIGRATIONS", MIGRATIONS)
+    st = open_store(db_url)
+    assert st.schema_version() == SCHEMA_VERSION
+    [old] = st.launches()
+    assert (old.campaign, old.relaunch) == ("old", False)
+    st.close()
 
 
 def test_a_failing_migration_changes_nothing(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -142,12 +167,13 @@ def test_a_failing_migration_changes_nothing(db_url: str, monkeypatch: pytest.Mo
         conn.execute(text("CREATE TABLE half_done (id INTEGER)"))
         conn.execute(text("SELECT no_such_column FROM launches"))
 
-    monkeypatch.setattr(store_db, "MIGRATIONS", [*MIGRATIONS, Migration(2, "broken", broken)])
+    later = MIGRATIONS[-1].version + 1
+    monkeypatch.setattr(store_db, "MIGRATIONS", [*MIGRATIONS, Migration(later, "broken", broken)])
     with pytest.raises(StoreError, match="cannot open database"):
         open_store(db_url)
     monkeypatch.setattr(store_db, "MIGRATIONS", MIGRATIONS)
     st = open_store(db_url)
-    assert st.schema_version() == 1
+    assert st.schema_version() == MIGRATIONS[-1].version
     st.close()
     with pytest.raises(Exception, match="half_done"):
         _raw(db_url, "SELECT * FROM half_done")

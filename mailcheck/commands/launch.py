@@ -26,10 +26,16 @@ what the checker said about them (for `mailcheck monitor`), the planned send_at,
 who launched it (--by, else MAILCHECK_USER, the CI actor, or the login name) and the CI job
 (GITHUB_RUN_ID, CI_JOB_ID, BUILD_TAG …).
 
+Launching is idempotent: when the same campaign with the same content (the sha256 above) has
+already been launched for the client, a retried job prints "already launched as #N", records
+nothing and exits 0, so a CI retry never counts twice in the KPI. A retried refusal is likewise
+recorded once. --relaunch says the same content really goes out a second time (a resend):
+that launch is recorded and counted.
+
 PATH must hold exactly one campaign: launch campaigns one by one (a batch is not a launch).
 
-exit codes: 0 launched, 1 refused (errors found), 2 usage error, not exactly one campaign, or a
-database that cannot be used"""
+exit codes: 0 launched (or already launched), 1 refused (errors found), 2 usage error, not
+exactly one campaign, or a database that cannot be used"""
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -40,6 +46,11 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("--force", action="store_true", help="launch despite errors (needs --reason)")
     p.add_argument("--reason", metavar="TEXT", help="why the launch is forced")
     p.add_argument("--by", metavar="NAME", help="who launches (default: from the environment)")
+    p.add_argument(
+        "--relaunch",
+        action="store_true",
+        help="the same content really goes out again: record and count it as a new launch",
+    )
 
 
 def launched_by(given: str | None, env: Mapping[str, str]) -> str:
@@ -115,6 +126,7 @@ def build_attempt(
     by: str,
     job: str | None,
     now: datetime,
+    relaunch: bool = False,
 ) -> LaunchAttempt:
     from mailcheck.store.content import content_hash
 
@@ -133,22 +145,39 @@ def build_attempt(
         reason=reason,
         findings=tuple(result.findings),
         links=launched_links(result, facts),
+        relaunch=relaunch,
     )
 
 
-def as_json(row: LaunchRow, result: CampaignResult) -> dict[str, object]:
+def as_json(row: LaunchRow, result: CampaignResult, *, fresh: bool = True) -> dict[str, object]:
+    launch = row.to_json()
+    if not fresh and row.status == "launched":
+        launch["status"] = "already-launched"
     return {
         "version": 1,
-        "launch": row.to_json(),
+        "launch": launch,
         "findings": [f.to_json() for f in result.findings],
     }
 
 
-def as_text(row: LaunchRow, result: CampaignResult, colour: bool) -> str:
+def as_text(row: LaunchRow, result: CampaignResult, colour: bool, *, fresh: bool = True) -> str:
     from mailcheck.reports.text import format_campaign
 
     head = format_campaign(result, colour)
-    if row.status == "refused":
+    when = row.attempted_at.isoformat(timespec="seconds")
+    if not fresh and row.status == "launched":
+        verdict = (
+            f"already launched as #{row.id}: {row.campaign} (client {row.client}) with the same "
+            f"content went out at {when} (by {row.launched_by}); nothing recorded, not counted "
+            "again. A real second send of it: --relaunch"
+        )
+    elif not fresh:
+        verdict = (
+            f"launch REFUSED: the same content of {row.campaign} (client {row.client}) was "
+            f"already refused as #{row.id} at {when}; fix its {row.errors} error(s), or launch "
+            "anyway with --force --reason TEXT"
+        )
+    elif row.status == "refused":
         verdict = (
             f"launch {row.id} REFUSED: {row.campaign} (client {row.client}) has "
             f"{row.errors} error(s); fix them, or launch anyway with --force --reason TEXT "
@@ -196,11 +225,17 @@ def run(args: argparse.Namespace) -> int:
             by=launched_by(args.by, os.environ),
             job=ci_job(os.environ),
             now=now(),
+            relaunch=args.relaunch,
         )
-        row = store.record_launch(attempt)
+        before = (
+            None
+            if args.relaunch
+            else store.last_launched(attempt.client, attempt.campaign, attempt.content_hash)
+        )
+        row, fresh = (before, False) if before is not None else store.record_decision(attempt)
     if args.format == "json":
-        text = json.dumps(as_json(row, result), ensure_ascii=False, indent=2) + "\n"
+        text = json.dumps(as_json(row, result, fresh=fresh), ensure_ascii=False, indent=2) + "\n"
     else:
-        text = as_text(row, result, use_colour(args.output))
+        text = as_text(row, result, use_colour(args.output), fresh=fresh)
     write_output(text, args.output)
     return 1 if row.status == "refused" else 0

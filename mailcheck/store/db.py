@@ -197,9 +197,57 @@ class Store:
 
     # -- launches -----------------------------------------------------------------------
 
+    def record_decision(self, attempt: LaunchAttempt) -> tuple[LaunchRow, bool]:
+        """Record a gate decision once: ``(row, True)`` when this call recorded it, or the row
+        of the same decision recorded before (a retried job), ``(row, False)``.
+
+        The decision key's unique index settles parallel retries on either backend: the
+        losers' inserts fail and they read the winner's row.
+        """
+        key = attempt.decision_key
+        if key is not None:
+            found = self._launch_by_key(key)
+            if found is not None:
+                return found, False
+        try:
+            return self._insert_launch(attempt, key), True
+        except StoreError as exc:
+            if key is None or not isinstance(exc.__cause__, IntegrityError):
+                raise
+            found = self._launch_by_key(key)
+            if found is None:
+                raise
+            return found, False
+
+    def _launch_by_key(self, key: str) -> LaunchRow | None:
+        with self._read("reading a launch") as conn:
+            row = conn.execute(select(s.launches).where(s.launches.c.decision_key == key)).first()
+        return _launch_row(row._mapping) if row is not None else None
+
+    def last_launched(self, client: str, campaign: str, content_hash: str) -> LaunchRow | None:
+        """The latest launch of exactly this content of this campaign, if it went out."""
+        q = (
+            select(s.launches)
+            .where(
+                s.launches.c.status == "launched",
+                s.launches.c.client == client,
+                s.launches.c.campaign == campaign,
+                s.launches.c.content_hash == content_hash,
+            )
+            .order_by(s.launches.c.id.desc())
+            .limit(1)
+        )
+        with self._read("reading a launch") as conn:
+            row = conn.execute(q).first()
+        return _launch_row(row._mapping) if row is not None else None
+
     def record_launch(self, attempt: LaunchAttempt) -> LaunchRow:
         """Record an attempt with its findings and links; a forced launch's errors become
-        incidents. All in one transaction."""
+        incidents. All in one transaction. Unlike :meth:`record_decision` it always adds a row
+        (imports, tests)."""
+        return self._insert_launch(attempt, None)
+
+    def _insert_launch(self, attempt: LaunchAttempt, key: str | None) -> LaunchRow:
         errors = [f for f in attempt.findings if f.severity.value == "error"]
         warnings = [f for f in attempt.findings if f.severity.value == "warning"]
         with self._write("recording the launch") as conn:
@@ -219,6 +267,8 @@ class Store:
                     "ci_job": attempt.ci_job,
                     "errors": len(errors),
                     "warnings": len(warnings),
+                    "decision_key": key,
+                    "relaunch": attempt.relaunch,
                 },
             ).scalar_one()
             _test_hook("record_launch")
@@ -499,6 +549,7 @@ def _launch_row(m: Any) -> LaunchRow:
         ci_job=m["ci_job"],
         errors=m["errors"],
         warnings=m["warnings"],
+        relaunch=bool(m["relaunch"]),
     )
 
 

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 
 from mailcheck.store.schema import UtcDateTime
@@ -117,6 +118,15 @@ def _v1(conn: Connection) -> None:
     md.create_all(conn, checkfirst=False)
 
 
+def _v2(conn: Connection) -> None:
+    # Rows written before version 2 have no key: they stay as they are (the KPI folds their
+    # retries, see mailcheck.kpi.fold_retries).
+    conn.execute(text("ALTER TABLE launches ADD COLUMN decision_key TEXT"))
+    conn.execute(text("ALTER TABLE launches ADD COLUMN relaunch BOOLEAN NOT NULL DEFAULT FALSE"))
+    conn.execute(text("CREATE UNIQUE INDEX uq_launches_decision_key ON launches (decision_key)"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "launches, their findings and links; incidents", _v1),
+    Migration(2, "one launch row per gate decision; --relaunch", _v2),
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
@@ -59,6 +61,19 @@ class LaunchAttempt:
     reason: str | None = None
     findings: tuple[Finding, ...] = ()
     links: tuple[LaunchedLink, ...] = field(default=())
+    relaunch: bool = False  # a real second send of the same content (``--relaunch``)
+
+    @property
+    def decision_key(self) -> str | None:
+        """What makes a retried gate decision the same one: status, client, campaign, content.
+
+        The store keeps one row per key, so a CI job retried eight times records one launch;
+        a launch with ``--relaunch`` has no key, since a real second send must be counted.
+        """
+        if self.relaunch and self.status == "launched":
+            return None
+        identity = json.dumps([self.status, self.client, self.campaign, self.content_hash])
+        return hashlib.sha256(identity.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -77,6 +92,7 @@ class LaunchRow:
     ci_job: str | None
     errors: int
     warnings: int
+    relaunch: bool = False
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -94,6 +110,7 @@ class LaunchRow:
             "ci_job": self.ci_job,
             "errors": self.errors,
             "warnings": self.warnings,
+            "relaunch": self.relaunch,
         }
 
 

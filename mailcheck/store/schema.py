@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 1  # the version this mailcheck writes; a newer database is refused
+SCHEMA_VERSION = 2  # the version this mailcheck writes; a newer database is refused
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -80,8 +80,13 @@ launches = Table(
     Column("ci_job", Text),
     Column("errors", Integer, nullable=False),
     Column("warnings", Integer, nullable=False),
+    # version 2: one row per gate decision (records.LaunchAttempt.decision_key); NULL for a
+    # --relaunch, and NULLs never collide
+    Column("decision_key", Text),
+    Column("relaunch", Boolean, nullable=False, default=False),
     Index("ix_launches_client_time", "client", "attempted_at"),
     Index("ix_launches_time", "attempted_at"),
+    Index("uq_launches_decision_key", "decision_key", unique=True),
 )
 
 # Every finding of an attempt: for a refused one these are the errors caught before launch.

@@ -1,0 +1,140 @@
+"""A retried ``mailcheck launch`` is one launch: the KPI must not move because a job was retried."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from helpers import write_campaign
+from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
+from test_launch_cli import mc
+
+from mailcheck.store import open_store
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path}/state/log.db"
+    url: str = request.getfixturevalue("pg_url")
+    return url
+
+
+def _launch_at_once(tmp_path: Path, db: str, *args: str, times: int = 8) -> list[dict]:
+    env = {**os.environ, "NO_COLOR": "1", "MAILCHECK_DB": db}
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "mailcheck", "launch", "--offline", "--format", "json", *args],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(times)
+    ]
+    outs = [p.communicate(timeout=180) for p in procs]
+    assert all(p.returncode in (0, 1) for p in procs), outs
+    return [json.loads(out) for out, _ in outs]
+
+
+def test_eight_parallel_retries_of_one_launch_record_exactly_one_row(
+    tmp_path: Path, db: str
+) -> None:
+    write_campaign(tmp_path, "bf", id="acme-bf", client="acme")
+    results = _launch_at_once(tmp_path, db, "bf")
+    statuses = sorted(r["launch"]["status"] for r in results)
+    assert statuses == ["already-launched"] * 7 + ["launched"]
+    assert len({r["launch"]["id"] for r in results}) == 1
+    with open_store(db) as st:
+        rows = st.launches()
+    assert [(r.campaign, r.status) for r in rows] == [("acme-bf", "launched")]
+    kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"]
+    assert [(p["client"], p["launches"]) for p in kpi] == [("acme", 1)]
+
+
+def test_eight_parallel_retries_of_a_refusal_are_one_caught_decision(
+    tmp_path: Path, db: str
+) -> None:
+    write_campaign(tmp_path, "bad", id="acme-bad", client="acme", subject="Ж" * 60)
+    results = _launch_at_once(tmp_path, db, "bad")
+    assert {r["launch"]["status"] for r in results} == {"refused"}
+    assert len({r["launch"]["id"] for r in results}) == 1
+    with open_store(db) as st:
+        assert len(st.launches()) == 1
+    kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
+    assert (kpi["launches"], kpi["refused"], kpi["caught_before_launch"]) == (0, 1, 1)
+
+
+def test_a_retry_says_already_launched_and_relaunch_counts_a_real_second_send(
+    tmp_path: Path, db: str
+) -> None:
+    d = write_campaign(tmp_path, "bf", id="acme-bf", client="acme")
+    first = mc("launch", "--offline", "bf", cwd=tmp_path, db=db)
+    assert first.returncode == 0 and "launch 1 recorded" in first.stdout, first.stderr
+    retry = mc("launch", "--offline", "bf", cwd=tmp_path, db=db)
+    assert retry.returncode == 0, retry.stderr
+    assert "already launched as #1" in retry.stdout and "--relaunch" in retry.stdout
+    again = json.loads(
+        mc("launch", "--offline", "--relaunch", "--format", "json", "bf", cwd=tmp_path,
+           db=db).stdout
+    )  # fmt: skip
+    assert again["launch"]["status"] == "launched" and again["launch"]["relaunch"] is True
+    # an edited campaign is new content: launched, not "already launched"
+    (d / "email.html").write_text((d / "email.html").read_text() + "<!-- v2 -->")
+    edited = json.loads(mc("launch", "--offline", "--format", "json", "bf", cwd=tmp_path,
+                           db=db).stdout)  # fmt: skip
+    assert edited["launch"]["status"] == "launched"
+    # a retry after the resend points at the latest send of that content
+    (d / "email.html").write_text((d / "email.html").read_text().replace("<!-- v2 -->", ""))
+    retry = json.loads(mc("launch", "--offline", "--format", "json", "bf", cwd=tmp_path,
+                          db=db).stdout)  # fmt: skip
+    assert retry["launch"]["status"] == "already-launched"
+    assert retry["launch"]["id"] == again["launch"]["id"]
+    with open_store(db) as st:
+        assert [r.relaunch for r in st.launches()] == [False, True, False]
+    kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
+    assert kpi["launches"] == 3
+
+
+def test_launches_lists_ids_verdicts_reasons_and_incidents(tmp_path: Path, db: str) -> None:
+    write_campaign(tmp_path, "ok", id="acme-ok", client="acme")
+    write_campaign(tmp_path, "bad", id="acme-bad", client="acme", subject="Ж" * 60)
+    write_campaign(tmp_path, "other", id="romashka-1", client="Ромашка")
+    assert mc("launch", "--offline", "ok", cwd=tmp_path, db=db).returncode == 0
+    assert mc("launch", "--offline", "bad", cwd=tmp_path, db=db).returncode == 1
+    forced = mc("launch", "--offline", "--force", "--reason", "клиент настоял", "bad",
+                cwd=tmp_path, db=db)  # fmt: skip
+    assert forced.returncode == 0, forced.stderr
+    assert mc("launch", "--offline", "other", cwd=tmp_path, db=db).returncode == 0
+
+    data = json.loads(mc("launches", "--client", "acme", "--format", "json", cwd=tmp_path,
+                         db=db).stdout)  # fmt: skip
+    rows = [(r["id"], r["campaign"], r["verdict"], r["reason"], r["incidents"])
+            for r in data["launches"]]  # fmt: skip
+    assert rows == [
+        (1, "acme-ok", "launched", None, 0),
+        (2, "acme-bad", "refused", None, 0),
+        (3, "acme-bad", "forced", "клиент настоял", 1),
+    ]
+    assert data["version"] == 1 and data["launches"][0]["launched_at"].endswith("+00:00")
+
+    text = mc("launches", cwd=tmp_path, db=db)
+    assert text.returncode == 0, text.stderr
+    lines = text.stdout.splitlines()
+    assert lines[0].split()[:3] == ["id", "launched", "at"]
+    assert [line.split()[0] for line in lines[1:] if line.startswith("#")] == [
+        "#1", "#2", "#3", "#4",
+    ]  # fmt: skip
+    assert "reason: клиент настоял" in text.stdout and "Ромашка" in text.stdout
+    assert "4 launch attempt(s)." in text.stdout
+
+    month = json.loads(mc("launches", "--period", "2000-01", "--format", "json", cwd=tmp_path,
+                          db=db).stdout)  # fmt: skip
+    assert month["launches"] == []
+    bad = mc("launches", "--period", "2026-13", cwd=tmp_path, db=db)
+    assert bad.returncode == 2 and "YYYY-MM" in bad.stderr
