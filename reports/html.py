@@ -4,13 +4,16 @@ Everything the report shows comes from the batch (campaigns, findings, network f
 config's ``[report]`` table; it is rendered through jinja2 templates with autoescape on, since
 every campaign string is untrusted input. The file makes no request of its own: CSS is inline,
 the logo is a ``data:`` URI, and a Content-Security-Policy forbids anything else, including
-inside the sandboxed preview of the e-mail (a ``srcdoc`` frame inherits the policy).
+inside the sandboxed preview of the e-mail (a ``srcdoc`` frame inherits the policy). The one
+script allowed, by its hash, creates the previews beyond the first few when the reader reaches
+them (``templates/previews.js``): hundreds of live frames would keep a browser busy for minutes.
 """
 
 from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -34,13 +37,19 @@ from mailcheck.registry import load_registry
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_LOGO_BYTES = 512 * 1024
+# Previews shown as frames when the report opens; the others wait for the reader (previews.js).
+EAGER_PREVIEWS = 3
+PREVIEW_SCRIPT = (TEMPLATES / "previews.js").read_text(encoding="utf-8")
+_SCRIPT_HASH = base64.b64encode(hashlib.sha256(PREVIEW_SCRIPT.encode("utf-8")).digest()).decode()
 
-# The whole report may load nothing but itself: inline styles and data: images. A srcdoc frame
-# inherits this policy, so the e-mail preview cannot fetch its images or run its scripts either.
+# The whole report may load nothing but itself: inline styles and data: images, and run nothing
+# but the preview script, named by its hash. A srcdoc frame inherits this policy, so the e-mail
+# preview cannot fetch its images either; its sandbox (no allow-scripts) runs none of its
+# scripts, whatever their hash.
 CSP = (
     "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'none'; "
-    "script-src 'none'; connect-src 'none'; frame-src 'none'; child-src 'none'; "
-    "form-action 'none'; base-uri 'none'"
+    f"script-src 'sha256-{_SCRIPT_HASH}'; connect-src 'none'; frame-src 'none'; "
+    "child-src 'none'; form-action 'none'; base-uri 'none'"
 )
 
 
@@ -55,6 +64,8 @@ def environment() -> jinja2.Environment:
     )
     env.globals["CSP"] = CSP
     env.globals["version"] = __version__
+    env.globals["EAGER_PREVIEWS"] = EAGER_PREVIEWS
+    env.globals["preview_script"] = Markup(PREVIEW_SCRIPT)
     return env
 
 

@@ -6,9 +6,11 @@ with a clear reason: the reports are made for browsers, so they are tested in on
 
 from __future__ import annotations
 
+import os
 import shutil
 import struct
 import subprocess
+import time
 import zlib
 from pathlib import Path
 
@@ -54,10 +56,12 @@ def _run(args: list[str], profile: Path, timeout: float = 90) -> subprocess.Comp
     return done
 
 
-def dump_dom(page: Path, workdir: Path, *, wait_ms: int = 1500) -> str:
-    """The DOM after the page loaded and its timers ran (``wait_ms`` of virtual time)."""
+def dump_dom(page: Path, workdir: Path, *, wait_ms: int = 1500, fragment: str = "") -> str:
+    """The DOM after the page loaded and its timers ran (``wait_ms`` of virtual time);
+    ``fragment`` opens the page scrolled to that anchor, as a link to ``page#fragment`` does."""
+    url = page.resolve().as_uri() + (f"#{fragment}" if fragment else "")
     done = _run(
-        [f"--virtual-time-budget={wait_ms}", "--dump-dom", page.resolve().as_uri()],
+        [f"--virtual-time-budget={wait_ms}", "--dump-dom", url],
         workdir / "profile-dom",
     )
     if done.returncode != 0 or not done.stdout.strip():
@@ -76,6 +80,63 @@ def screenshot(
     if not png.is_file():
         pytest.fail(f"Chromium made no screenshot ({done.returncode}): {done.stderr[-2000:]!r}")
     return png.read_bytes()
+
+
+def render_cost(
+    page: Path, workdir: Path, size: tuple[int, int] = (1200, 2000), timeout: float = 300
+) -> tuple[float, float]:
+    """Wall and CPU seconds of a headless Chromium that opens ``page`` and screenshots it.
+
+    The CPU time is that of the whole process tree (browser, renderer, GPU and utility
+    processes), sampled from /proc while it runs: on a shared machine it measures the work a
+    page costs far more steadily than the wall time does.
+    """
+    profile = workdir / "profile-cost"
+    profile.mkdir(parents=True, exist_ok=True)
+    png = workdir / f"{page.stem}-cost.png"
+    cmd = [chromium(), *FLAGS, f"--user-data-dir={profile}", f"--screenshot={png}"]
+    cmd += [f"--window-size={size[0]},{size[1]}", page.resolve().as_uri()]
+    started = time.perf_counter()
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    cpu: dict[int, float] = {}  # the last figure seen for each process of the tree
+    while child.poll() is None:
+        cpu.update(_tree_cpu(child.pid))
+        if time.perf_counter() - started > timeout:
+            child.kill()
+            child.wait()
+            pytest.fail(f"Chromium did not render {page.name} in {timeout} s")
+        time.sleep(0.02)
+    wall = time.perf_counter() - started
+    if not png.is_file():
+        pytest.fail(f"Chromium made no screenshot of {page.name} ({child.returncode})")
+    return wall, sum(cpu.values())
+
+
+def _tree_cpu(root: int) -> dict[int, float]:
+    """CPU seconds (user + system) of ``root`` and each live process below it, from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    children: dict[int, list[tuple[int, float]]] = {}
+    found: dict[int, float] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as f:
+                stat = f.read()
+        except OSError:  # gone meanwhile
+            continue
+        fields = stat[stat.rfind(")") + 2 :].split()  # after "pid (name) "
+        ppid, utime, stime = int(fields[1]), int(fields[11]), int(fields[12])
+        pid, seconds = int(entry.name), (utime + stime) / tick
+        children.setdefault(ppid, []).append((pid, seconds))
+        if pid == root:
+            found[pid] = seconds
+    todo = [root]
+    while todo:
+        for pid, seconds in children.get(todo.pop(), []):
+            found[pid] = seconds
+            todo.append(pid)
+    return found
 
 
 # --- a tiny PNG reader (8-bit RGB/RGBA, non-interlaced: what Chromium writes) ----------------

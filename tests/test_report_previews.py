@@ -1,0 +1,155 @@
+"""E-mail previews in the HTML report: the first few live, the others made when the reader
+reaches them, so that a report of hundreds of campaigns opens in seconds (issue 17, item 2)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mailcheck.reports.html import EAGER_PREVIEWS, render_report
+
+from mailcheck.config import Config
+from mailcheck.facts import Facts
+from mailcheck.model import Campaign, CampaignResult, Document, Link, Rendered
+from tests import browser
+from tests.recording_server import recording_server
+
+# The CPU seconds headless Chromium may spend opening a 200-campaign report, start-up
+# included. Measured on the development machine (bench/bench_report.py, docs/benchmarks.md):
+# ~1 s with previews on demand, ~8 s when every preview was a live frame from the start.
+RENDER_CPU_BUDGET = 5.0
+
+
+def newsletter(n: int) -> str:
+    """A realistic promotional e-mail (~20 KB): table layout, inline styles, product cards."""
+    cards = "".join(
+        f'<tr><td style="padding:12px;border-bottom:1px solid #eee">'
+        f'<img src="https://shop.example/img/{n}-{i}.jpg" width="120" alt="Товар {i}" '
+        f'style="display:block;float:left;margin-right:12px">'
+        f'<h3 style="font:bold 16px Arial;color:#222">Кроссовки модель {i}</h3>'
+        f'<p style="font:14px Arial;color:#555">Скидка {i * 3}% только до воскресенья. '
+        "Бесплатная доставка по всей России, примерка перед оплатой.</p>"
+        f'<a href="https://shop.example/p/{i}?utm_source=email&utm_campaign=c{n}" '
+        'style="background:#e30;color:#fff;padding:8px 16px;text-decoration:none">Купить</a>'
+        "</td></tr>"
+        for i in range(40)
+    )
+    return (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><style>'
+        "body{margin:0;background:#f4f4f4} .wrap{width:600px;margin:0 auto;background:#fff}"
+        "@media (max-width:600px){.wrap{width:100%!important}}</style></head><body>"
+        f'<table class="wrap" role="presentation" cellpadding="0" cellspacing="0">'
+        f'<tr><td style="padding:24px;font:bold 24px Arial">Рассылка №{n}</td></tr>{cards}'
+        '<tr><td style="padding:24px;font:12px Arial;color:#999">'
+        '<a href="https://shop.example/unsubscribe">Отписаться</a></td></tr></table></body></html>'
+    )
+
+
+def campaign(n: int, html: str) -> CampaignResult:
+    subject = f"Распродажа №{n}"
+    c = Campaign(
+        id=f"campaign-{n:03d}",
+        source=f"campaigns/{n:03d}/campaign.toml",
+        kind="toml",
+        client="acme",
+        subject=subject,
+        from_addr="ACME <news@acme.example>",
+        html=html,
+    )
+    doc = Document(title=subject, links=[Link("https://shop.example/unsubscribe", "a", "x", 1)])
+    c.renders = [Rendered({}, "sample 1", subject, None, html, None, doc)]
+    return CampaignResult(c, [])
+
+
+def write_report(path: Path, results: list[CampaignResult]) -> Path:
+    path.write_text(render_report(results, Facts(), Config(), offline=True), encoding="utf-8")
+    return path
+
+
+def live_frames(dom: str) -> list[str]:
+    """Titles of the preview frames in the document itself (not inert in a <template>)."""
+    outside = re.sub(r"<template>.*?</template>", "", dom, flags=re.S)
+    return re.findall(r'<iframe class="preview"[^>]*title="preview of ([^"]+)"', outside)
+
+
+# --- the file as written -------------------------------------------------------------------------
+
+
+def test_one_campaign_report_has_its_preview_live_and_no_script() -> None:
+    html = render_report([campaign(1, newsletter(1))], Facts(), Config(), offline=True)
+    assert live_frames(html) == ["campaign-001"]
+    assert "<template>" not in html and '<div class="preview-slot">' not in html
+    assert html.count("<script") == 1  # the JSON data only: nothing runs in a small report
+    assert 'sandbox=""' in html and "allow-" not in html
+
+
+def test_later_previews_wait_inert_behind_the_one_allowed_script() -> None:
+    results = [campaign(n, f"<p>Письмо {n}</p>") for n in range(1, 9)]
+    html = render_report(results, Facts(), Config(), offline=True)
+    assert live_frames(html) == [f"campaign-{n:03d}" for n in range(1, EAGER_PREVIEWS + 1)]
+    inert = re.findall(r"<template>(.*?)</template>", html, re.S)
+    assert len(inert) == 8 - EAGER_PREVIEWS
+    for frame in inert:  # the same sandboxed frame, only not made yet
+        assert frame.startswith('<iframe class="preview" sandbox="" referrerpolicy="no-referrer"')
+        assert 'srcdoc="&lt;p&gt;Письмо ' in frame
+    script = re.findall(r"<script>(.*?)</script>", html, re.S)
+    assert len(script) == 1
+    digest = base64.b64encode(hashlib.sha256(script[0].encode()).digest()).decode()
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html)
+    assert policy is not None
+    assert f"script-src &#39;sha256-{digest}&#39;;" in policy.group(1)
+    assert "unsafe-inline&#39;; img-src" in policy.group(1)  # styles only, never scripts
+    assert "script-src &#39;unsafe" not in policy.group(1)
+
+
+# --- in a real browser ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    with recording_server() as served:
+        yield served
+
+
+@pytest.mark.browser
+def test_browser_makes_a_preview_when_the_reader_reaches_it(
+    tmp_path: Path, recorder: tuple[str, list[tuple[str, str]]]
+) -> None:
+    server, hits = recorder
+    hostile = (
+        f"<p>Привет</p><img src='{server}/pixel.gif'>"
+        f"<script>new Image().src='{server}/script-ran';"
+        "parent.document.body.appendChild(parent.document.createElement('mark')).id='pwn3d'"
+        '</script><div style="background:#ff00aa;height:700px">Ближе к концу</div>'
+    )
+    results = [campaign(n, newsletter(n)) for n in range(1, 12)]
+    results.append(campaign(12, hostile))
+    page = write_report(tmp_path / "report.html", results)
+
+    at_top = live_frames(browser.dump_dom(page, tmp_path))
+    assert at_top[:EAGER_PREVIEWS] == [f"campaign-{n:03d}" for n in range(1, EAGER_PREVIEWS + 1)]
+    assert "campaign-012" not in at_top and len(at_top) < 6
+
+    at_last = browser.dump_dom(page, tmp_path, fragment="c12")
+    frames = live_frames(at_last)
+    assert "campaign-012" in frames  # the reader reached it: the frame exists now
+    assert "campaign-005" not in frames  # ... and not those the reader skipped
+    made = re.search(r'<iframe class="preview"[^>]*title="preview of campaign-012"', at_last)
+    assert made is not None and 'sandbox=""' in made.group(0)
+    assert '<mark id="pwn3d">' not in at_last
+    assert hits == [], f"a preview made requests: {hits}"
+
+
+@pytest.mark.browser
+def test_browser_opens_a_200_campaign_report_within_budget(tmp_path: Path) -> None:
+    # Guards against the return of one live frame per campaign (minutes for 500 campaigns);
+    # bench/bench_report.py keeps the figures. CPU time, not wall time: the machine is shared.
+    page = write_report(
+        tmp_path / "report.html", [campaign(n, newsletter(n)) for n in range(1, 201)]
+    )
+    wall, cpu = browser.render_cost(page, tmp_path)
+    assert cpu < RENDER_CPU_BUDGET, f"200 campaigns: {cpu:.1f} s of CPU, {wall:.1f} s wall"
