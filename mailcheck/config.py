@@ -43,6 +43,8 @@ class DnsConfig:
     dkim_selectors: tuple[str, ...] = ()
     sending_ips: tuple[str, ...] = ()
     timeout: float = 5.0
+    # seconds an answer stays in the DNS cache at most (its TTL, if shorter); 0: no cache
+    cache_max_ttl: float = 3600.0
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ Zone data: ``{name: [(type, value), ...]}`` where type is A, AAAA, CNAME, PTR, M
 several character-strings).
 
 :class:`BlackHole` is a UDP socket that reads queries and never answers: the resolver's only
-honest way to meet a timeout (NSD always answers).
+honest way to meet a timeout (NSD always answers). :class:`QueryCounter` relays queries to an
+NSD and counts them: what a run really sent.
 
 A missing or failing NSD makes the test fail with the reason, never skip.
 """
@@ -256,6 +257,52 @@ class BlackHole:
             with contextlib.suppress(TimeoutError, OSError):
                 self.sock.recv(4096)
                 self.received += 1
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        self.sock.close()
+
+
+class QueryCounter:
+    """A UDP relay on loopback in front of a real nameserver that counts what it is asked.
+
+    Each query goes on to ``upstream`` (an :class:`Nsd`) and its answer comes back unchanged;
+    ``queries`` lists (name, type) in arrival order. UDP only: keep the test's records small
+    enough that no answer is truncated (a TCP retry would find no one listening here).
+    """
+
+    def __init__(self, upstream: Nsd) -> None:
+        self.upstream = (upstream.address, upstream.port)
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.settimeout(0.2)
+        self.port = int(self.sock.getsockname()[1])
+        self.queries: list[tuple[str, str]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    @property
+    def nameserver(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            try:
+                data, client = self.sock.recvfrom(4096)
+            except (TimeoutError, OSError):
+                continue
+            with contextlib.suppress(Exception):  # a malformed query is still counted
+                question = dns.message.from_wire(data).question[0]
+                self.queries.append(
+                    (question.name.to_text(), dns.rdatatype.to_text(question.rdtype))
+                )
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as out:
+                out.settimeout(2)
+                with contextlib.suppress(OSError):
+                    out.sendto(data, self.upstream)
+                    self.sock.sendto(out.recv(65535), client)
 
     def close(self) -> None:
         self._stop.set()

@@ -20,7 +20,11 @@ def add_check_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = FOR
     p.add_argument("--format", choices=formats, default="text", help="output format (text)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the output here, not stdout")
     p.add_argument("--offline", action="store_true", help="no network: skip link and DNS rules")
-    p.add_argument("--no-cache", action="store_true", help="ignore the link result cache")
+    p.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="ask every link and DNS name again (the caches in .mailcheck/ get the new answers)",
+    )
     p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run")
     p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
 

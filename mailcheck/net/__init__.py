@@ -58,7 +58,7 @@ async def gather_async(
     )
     auth = None
     if any(_may_need_dns(c) for c in campaigns):
-        auth = asyncio.ensure_future(_gather_auth(campaigns, config))
+        auth = asyncio.ensure_future(_gather_auth(campaigns, config, use_cache=use_cache))
     try:
         await requests_out.wait()
         # The first link requests are out: what is left to set up is done while they are
@@ -84,11 +84,13 @@ def _may_need_dns(campaign: Campaign) -> bool:
     )
 
 
-async def _gather_auth(campaigns: list[Campaign], config: Config) -> dict[str, object]:
+async def _gather_auth(
+    campaigns: list[Campaign], config: Config, *, use_cache: bool
+) -> dict[str, object]:
     from mailcheck.auth_model import needs_dns
 
     if not any(needs_dns(c) for c in campaigns):
         return {}
     from mailcheck.net.auth import gather_auth
 
-    return await gather_auth(campaigns, config)
+    return await gather_auth(campaigns, config, use_cache=use_cache)

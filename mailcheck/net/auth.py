@@ -28,16 +28,29 @@ from mailcheck.dkim_keys import key_name, parse_key, verify_message
 from mailcheck.dmarc import discover
 from mailcheck.model import Campaign
 from mailcheck.net.dns import DnsClient
+from mailcheck.net.dnscache import open_dns_cache
 from mailcheck.spf import SpfResult, check_host
 from mailcheck.spf_lint import walk_spf
 
 T = TypeVar("T")
 
 
-async def gather_auth(campaigns: list[Campaign], config: Config) -> dict[str, object]:
-    """Look up each sender domain's records once; keyed by lower-case domain."""
-    client = DnsClient(config.dns.nameservers, config.dns.timeout)
-    return await collect_auth(campaigns, config, client)
+async def gather_auth(
+    campaigns: list[Campaign], config: Config, *, use_cache: bool = True
+) -> dict[str, object]:
+    """Look up each sender domain's records once; keyed by lower-case domain.
+
+    Answers still fresh from an earlier run come from the project's DNS cache; without
+    ``use_cache`` every name is asked again and the cache refreshed with the new answers.
+    """
+    cache = open_dns_cache(config.state_dir, config.dns.cache_max_ttl, read=use_cache)
+    client = DnsClient(config.dns.nameservers, config.dns.timeout, store=cache)
+    try:
+        return await collect_auth(campaigns, config, client)
+    finally:
+        if cache is not None:
+            cache.save()
+            cache.close()
 
 
 class _Once:

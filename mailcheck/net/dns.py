@@ -9,6 +9,10 @@ Nameservers are ``"host"``, ``"host:port"`` or ``"[v6 address]:port"``. None con
 comma-separated list in the environment variable ``MAILCHECK_NAMESERVERS`` when set (a CI
 runner's local resolver; the test suite's loopback NSD), else the system resolver
 (``/etc/resolv.conf``).
+
+With a :class:`DnsStore` (the project's DNS cache, :mod:`mailcheck.net.dnscache`), answers
+still fresh from an earlier run are taken from it instead of the network, and new answers are
+handed to it with their TTL.
 """
 
 from __future__ import annotations
@@ -18,11 +22,12 @@ import ipaddress
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from typing import Literal, Protocol
 
 import dns.asyncresolver
 import dns.exception
+import dns.message
 import dns.name
 import dns.nameserver
 import dns.rdatatype
@@ -75,8 +80,17 @@ class DnsStats:
 
     queries: int = 0  # sent to the network
     cache_hits: int = 0  # answered from the run's cache (including queries in flight)
+    stored_hits: int = 0  # answered from the DNS cache of earlier runs
     query_seconds: float = 0.0  # sum of each network query's own duration
     by_key: dict[tuple[str, str], int] = field(default_factory=dict)
+
+
+class DnsStore(Protocol):
+    """Answers kept between runs, keyed by the nameservers asked, the name and the type."""
+
+    def get(self, servers: str, name: str, rdtype: str) -> Answer | None: ...
+
+    def put(self, servers: str, answer: Answer, ttl: float | None) -> None: ...
 
 
 def to_dns_name(name: str) -> dns.name.Name:
@@ -116,10 +130,12 @@ class DnsClient:
         timeout: float = 5.0,
         *,
         router: Router | None = None,
+        store: DnsStore | None = None,
     ) -> None:
         self.timeout = timeout
         self.stats = DnsStats()
         self._router = router
+        self._store = store
         self._cache: dict[tuple[str, str], asyncio.Future[Answer]] = {}  # tasks
         if not nameservers:
             from_env = os.environ.get(NAMESERVERS_ENV, "")
@@ -182,42 +198,62 @@ class DnsClient:
             qname = to_dns_name(name)
         except ValueError as exc:
             return Answer(name, rdtype, "invalid", error=str(exc))
+        resolver = self._resolver_for(name, rdtype)
+        servers = ",".join(str(ns) for ns in resolver.nameservers)
+        if self._store is not None:
+            stored = self._store.get(servers, name, rdtype)
+            if stored is not None:
+                self.stats.stored_hits += 1
+                return stored
         self.stats.queries += 1
         self.stats.by_key[(name, rdtype)] = self.stats.by_key.get((name, rdtype), 0) + 1
         started = time.perf_counter()
-        answer = await self._resolve(qname, name, rdtype)
+        answer, ttl = await self._resolve(resolver, qname, name, rdtype)
         spent = time.perf_counter() - started
         self.stats.query_seconds += spent
-        return Answer(
-            answer.name,
-            answer.rdtype,
-            answer.status,
-            answer.records,
-            answer.txt,
-            answer.mx,
-            answer.error,
-            spent,
-        )
+        if self._store is not None:
+            self._store.put(servers, answer, ttl)
+        return replace(answer, seconds=spent)
 
-    async def _resolve(self, qname: dns.name.Name, name: str, rdtype: str) -> Answer:
-        resolver = self._resolver_for(name, rdtype)
+    async def _resolve(
+        self, resolver: dns.asyncresolver.Resolver, qname: dns.name.Name, name: str, rdtype: str
+    ) -> tuple[Answer, float | None]:
+        """The answer and how long it may be kept (None: not at all, it is a failure)."""
         try:
             result = await resolver.resolve(
                 qname, rdtype, raise_on_no_answer=False, search=False, lifetime=self.timeout
             )
-        except dns.resolver.NXDOMAIN:
-            return Answer(name, rdtype, "nxdomain")
+        except dns.resolver.NXDOMAIN as exc:
+            return Answer(name, rdtype, "nxdomain"), _negative_ttl(exc)
         except dns.resolver.LifetimeTimeout:
-            return Answer(name, rdtype, "timeout", error=f"no answer within {self.timeout:g} s")
+            error = f"no answer within {self.timeout:g} s"
+            return Answer(name, rdtype, "timeout", error=error), None
         except dns.resolver.NoNameservers as exc:
-            return Answer(name, rdtype, "servfail", error=_servfail_reason(exc))
+            return Answer(name, rdtype, "servfail", error=_servfail_reason(exc)), None
         except dns.exception.DNSException as exc:  # CNAME loops, malformed answers …
-            return Answer(name, rdtype, "servfail", error=str(exc) or type(exc).__name__)
+            error = str(exc) or type(exc).__name__
+            return Answer(name, rdtype, "servfail", error=error), None
         except OSError as exc:  # unreachable nameserver, no route
-            return Answer(name, rdtype, "servfail", error=f"nameserver unreachable: {exc}")
+            error = f"nameserver unreachable: {exc}"
+            return Answer(name, rdtype, "servfail", error=error), None
+        # dnspython's expiration: the smallest TTL of the answer and its CNAME chain, or for
+        # NODATA the zone's negative TTL (RFC 2308 §5)
+        ttl = max(result.expiration - time.time(), 0.0)
         if result.rrset is None or len(result.rrset) == 0:
-            return Answer(name, rdtype, "nodata")
-        return _records(name, rdtype, result.rrset)
+            return Answer(name, rdtype, "nodata"), ttl
+        return _records(name, rdtype, result.rrset), ttl
+
+
+def _negative_ttl(exc: dns.resolver.NXDOMAIN) -> float | None:
+    """How long an NXDOMAIN may be remembered: the SOA's negative TTL (RFC 2308 §5)."""
+    ttls: list[float] = []
+    for response in exc.responses().values():
+        try:
+            if isinstance(response, dns.message.QueryMessage):
+                ttls.append(response.resolve_chaining().minimum_ttl)
+        except dns.exception.DNSException:
+            continue
+    return min(ttls) if ttls else None
 
 
 def _servfail_reason(exc: dns.resolver.NoNameservers) -> str:
