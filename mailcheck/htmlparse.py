@@ -28,6 +28,7 @@ from typing import Any
 
 from lxml import etree
 
+from mailcheck.accessibility import read_accessibility
 from mailcheck.model import Document, Image, Link, LinkKind
 from mailcheck.text import collapse_ws, strip_padding
 
@@ -113,18 +114,24 @@ def _tree(html: str) -> Any:
         return etree.fromstring(data, _BYTES_PARSER)
 
 
-def parse_html(html: str) -> Document:
-    """Parse an HTML body (a whole document, a fragment, Inky markup, broken HTML). Never raises."""
+def parse_html(html: str, *, accessibility: bool = False) -> Document:
+    """Parse an HTML body (a whole document, a fragment, Inky markup, broken HTML). Never raises.
+
+    ``accessibility``: also read the accessibility facts (once per campaign, from its source:
+    rendering does not change tables, headings or colours).
+    """
     try:
         root = _tree(html)
         if root is None:  # nothing but whitespace and comments
             return Document()
-        return _extract(root, "url(" in html or "URL(" in html or "Url(" in html)
+        has_css_urls = "url(" in html or "URL(" in html or "Url(" in html
+        return _extract(root, html if accessibility else None, has_css_urls)
     except Exception:  # libxml2 gave up (or a bug here): nothing can be read from it
         return Document()
 
 
-def _extract(root: Any, has_css_urls: bool) -> Document:
+def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
+    """The document's facts; with ``html`` (its source) its accessibility facts too."""
     links: list[Link] = []
     images: list[Image] = []
     anchors: list[tuple[int, Any]] = []  # <a> elements: their text is read once blocks are split
@@ -168,6 +175,7 @@ def _extract(root: Any, has_css_urls: bool) -> Document:
                 for match in _CSS_URL.finditer(style):
                     url = next(g for g in match.groups() if g is not None).strip()
                     links.append(Link(url, "css", "", line, url))
+    accessibility = read_accessibility(root, html) if html is not None else None
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
     for index, el in anchors:
         link = links[index]
@@ -183,6 +191,7 @@ def _extract(root: Any, has_css_urls: bool) -> Document:
         images=images,
         # string-value of the tree: text nodes only (comment tails yes, comments no)
         text=strip_padding(_TEXT_OF(root)),  # hidden padding blocks are not text either
+        accessibility=accessibility,
     )
 
 

@@ -158,7 +158,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.html_sent_bytes = msg.html_sent_bytes
     campaign.html_label = "text/html part"
     if msg.html is not None:
-        campaign.static = parse_html(msg.html)
+        campaign.static = parse_html(msg.html, accessibility=True)
         campaign.preheader = campaign.static.preheader
 
 
@@ -167,7 +167,7 @@ def _load_html(campaign: Campaign, name: str, data: bytes) -> None:
     campaign.html = decode_html(data)
     campaign.html_bytes = len(data)
     campaign.html_label = name
-    campaign.static = parse_html(campaign.html)
+    campaign.static = parse_html(campaign.html, accessibility=True)
     campaign.subject = campaign.static.title
     campaign.preheader = campaign.static.preheader
 
@@ -275,7 +275,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     campaign.html = decode_html(data_bytes)
     campaign.html_bytes = len(data_bytes)
     campaign.html_label = _relative(html_path, directory)
-    campaign.static = parse_html(campaign.html)
+    campaign.static = parse_html(campaign.html, accessibility=True)
     if not campaign.preheader_explicit:
         campaign.preheader = campaign.static.preheader
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
+from mailcheck.accessibility import Accessibility
+
 
 class Severity(enum.Enum):
     ERROR = "error"
@@ -62,6 +64,7 @@ class Document:
     links: list[Link] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     text: str = ""  # visible text, whitespace collapsed
+    accessibility: Accessibility | None = None
 
 
 @dataclass

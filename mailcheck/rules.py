@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from mailcheck.config import Config
     from mailcheck.facts import Facts
 
-CODE_RE = re.compile(r"^[A-Z]{1,8}[0-9]{3}$")
+CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,7}[0-9]{3}$")  # a family (SPF, A11Y) and 3 digits
 
 
 @dataclass(frozen=True)
@@ -103,7 +103,7 @@ def rule(
 ) -> Callable[[CheckFn], Rule]:
     """Declare a rule; the function's docstring is its documentation page."""
     if not CODE_RE.match(code):
-        raise ValueError(f"rule code {code!r} must be 1-8 capitals and 3 digits")
+        raise ValueError(f"rule code {code!r} must be a family of 1-8 capitals/digits and 3 digits")
 
     def declare(fn: CheckFn) -> Rule:
         import inspect

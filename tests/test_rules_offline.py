@@ -542,6 +542,66 @@ CASES = [
     Case("BRF005", "present", False, {"tables": {"expect": {"links": ["shop.test/sale"]}}}),
     Case("BRF006", "present", True, {"tables": {"expect": {"forbid": ["выбрать"]}}}),
     Case("BRF006", "absent", False, {"tables": {"expect": {"forbid": ["SUMMER25"]}}}),
+    # A11Y (details and exact messages: test_accessibility_rules.py)
+    Case("A11Y001", "no-lang", True, {"html": "<html><body><p>Привет</p></body></html>"}),
+    Case(
+        "A11Y001", "lang-ru", False, {"html": '<html lang="ru"><body><p>Привет</p></body></html>'}
+    ),
+    Case("A11Y002", "arabic-no-dir", True, {"body": body_with("<p>مرحبا</p>")}),
+    Case("A11Y002", "arabic-dir", False, {"body": body_with('<p dir="rtl">مرحبا</p>')}),
+    Case("A11Y003", "layout", True, {"body": body_with("<table><tr><td>x</td></tr></table>")}),
+    Case(
+        "A11Y003",
+        "presentation",
+        False,
+        {"body": body_with('<table role="presentation"><tr><td>x</td></tr></table>')},
+    ),
+    Case(
+        "A11Y004",
+        "linked-image-no-alt",
+        True,
+        {
+            "body": body_with(
+                '<a href="https://shop.test/"><img src="https://cdn.shop.test/x.png" alt=""></a>'
+            )
+        },
+    ),
+    Case(
+        "A11Y004",
+        "linked-image-alt",
+        False,
+        {
+            "body": body_with(
+                '<a href="https://shop.test/"><img src="https://cdn.shop.test/x.png" alt="Каталог"></a>'
+            )
+        },
+    ),
+    Case(
+        "A11Y005",
+        "zdes",
+        True,
+        {"body": body_with(f'<a href="https://shop.test/?{UTM}">здесь</a>')},
+    ),
+    Case(
+        "A11Y005",
+        "named",
+        False,
+        {"body": body_with(f'<a href="https://shop.test/?{UTM}">Каталог</a>')},
+    ),
+    Case(
+        "A11Y006",
+        "grey-on-white",
+        True,
+        {"body": body_with('<p style="background:#fff"><span style="color:#aaa">мелко</span></p>')},
+    ),
+    Case(
+        "A11Y006",
+        "dark-on-white",
+        False,
+        {"body": body_with('<p style="background:#fff"><span style="color:#333">ясно</span></p>')},
+    ),
+    Case("A11Y007", "h1-h3", True, {"body": body_with("<h1>А</h1><h3>Б</h3>")}),
+    Case("A11Y007", "h1-h2", False, {"body": body_with("<h1>А</h1><h2>Б</h2>")}),
 ]
 
 

@@ -1,0 +1,183 @@
+"""What an e-mail's HTML tells about accessibility, read from the one parse of each document.
+
+The A11Y rules (``checks/accessibility.py``) judge these facts; gathering them here keeps the
+rules free of HTML. The figures that motivate them come from the Email Markup Consortium's 2026
+report on 376,348 e-mails: no ``lang`` in 95.66 %, layout tables without
+``role="presentation"`` in 83.78 %, images without alt text in 47.88 %.
+
+Contrast is computed only where both colours are written inline (the text's ``color`` and the
+``background-color``/``bgcolor`` of the element or an ancestor): what a stylesheet or the
+client's dark mode does is not knowable from the HTML alone, and a guess is not a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import webcolors
+
+_COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*([^;!]+)", re.I)
+_BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:\s*([^;!]+)", re.I)
+_FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)\s*(px|pt)", re.I)
+_BOLD = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
+_RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)", re.I)
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Scripts written right to left: Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms
+_RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+_HTML_TAG = re.compile(r"<html[\s>]", re.I)
+
+RGB = tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class LowContrast:
+    line: int
+    text: str
+    foreground: str
+    background: str
+    ratio: float
+    large: bool
+
+
+@dataclass
+class Accessibility:
+    has_html_element: bool = False  # a whole document (not a snippet a layout wraps)
+    lang: str | None = None
+    rtl_text: bool = False  # the text has right-to-left script
+    dir_rtl: bool = False  # some element says dir="rtl"
+    layout_tables: list[int] = field(default_factory=list)  # lines of tables without a role
+    headings: list[tuple[int, int]] = field(default_factory=list)  # (level, line)
+    unnamed_image_links: list[tuple[str, int]] = field(default_factory=list)  # (href, line)
+    low_contrast: list[LowContrast] = field(default_factory=list)
+
+
+def read_accessibility(root: Any, html: str) -> Accessibility:
+    """The facts of a parsed document (before its non-text elements are stripped)."""
+    facts = Accessibility(has_html_element=bool(_HTML_TAG.search(html)))
+    facts.lang = (root.get("lang") or "").strip() or None if root.tag == "html" else None
+    facts.rtl_text = bool(_RTL.search(html))
+    if facts.rtl_text:
+        facts.dir_rtl = bool(root.xpath("boolean(//*[translate(@dir,'RTL','rtl')='rtl'])"))
+    for table in root.iter("table"):
+        role = (table.get("role") or "").strip().lower()
+        if role in ("presentation", "none"):
+            continue
+        if table.find("caption") is None and not _has_own_header(table):
+            facts.layout_tables.append(table.sourceline or 0)
+    for heading in root.iter(*_HEADINGS):
+        facts.headings.append((int(heading.tag[1]), heading.sourceline or 0))
+    for anchor in root.iter("a"):
+        if _unnamed_image_link(anchor):
+            facts.unnamed_image_links.append(
+                ((anchor.get("href") or "").strip(), anchor.sourceline or 0)
+            )
+    for el in root.xpath("//*[contains(@style, 'olor')]|//font[@color]"):
+        found = _low_contrast(el)
+        if found:
+            facts.low_contrast.append(found)
+    return facts
+
+
+def _has_own_header(table: Any) -> bool:
+    """Whether the table has a <th> of its own (not one of a table nested in it)."""
+    return any(next(th.iterancestors("table")) is table for th in table.iter("th"))
+
+
+def _unnamed_image_link(anchor: Any) -> bool:
+    """A link whose only content is images without alt text: a screen reader reads the URL."""
+    if anchor.get("aria-label") or anchor.get("title") or anchor.get("href") is None:
+        return False
+    images = anchor.findall(".//img")
+    if not images or "".join(anchor.itertext()).strip():
+        return False
+    return all(not (img.get("alt") or "").strip() for img in images)
+
+
+def _own_color(el: Any) -> str:
+    match = _COLOR.search(el.get("style") or "")
+    return match.group(1).strip() if match else (el.get("color") or "").strip()
+
+
+def _text_in_color(el: Any) -> str:
+    """The element's text, without descendants that set a colour of their own (judged apart)."""
+    pieces = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and not _own_color(child):
+            pieces.append(_text_in_color(child))
+        pieces.append(child.tail or "")
+    return "".join(pieces)
+
+
+def _low_contrast(el: Any) -> LowContrast | None:
+    foreground = _own_color(el)
+    fg = parse_color(foreground)
+    if fg is None:
+        return None
+    text = " ".join(_text_in_color(el).split())
+    if not text:
+        return None
+    style = el.get("style") or ""
+    background, bg = _background_of(el)
+    if bg is None:
+        return None
+    ratio = contrast_ratio(fg, bg)
+    large = _is_large(style)
+    if ratio >= (3.0 if large else 4.5):
+        return None
+    return LowContrast(el.sourceline or 0, text[:40], foreground, background, ratio, large)
+
+
+def _background_of(el: Any) -> tuple[str, RGB | None]:
+    """The nearest inline background colour of the element or an ancestor."""
+    node = el
+    while node is not None and isinstance(node.tag, str):
+        match = _BACKGROUND.search(node.get("style") or "")
+        value = match.group(1).strip() if match else (node.get("bgcolor") or "").strip()
+        if value:
+            colour = parse_color(value.split()[0]) if match else parse_color(value)
+            return value, colour  # a background image or gradient: unknown, not white
+        node = node.getparent()
+    return "", None
+
+
+def _is_large(style: str) -> bool:
+    """WCAG's large text: 18 pt (24 px), or 14 pt (18.66 px) bold."""
+    match = _FONT_SIZE.search(style)
+    if not match:
+        return False
+    size = float(match.group(1)) * (4 / 3 if match.group(2).lower() == "pt" else 1)
+    return size >= 24 or (size >= 18.66 and bool(_BOLD.search(style)))
+
+
+def parse_color(value: str) -> RGB | None:
+    """An opaque CSS colour (#rgb, #rrggbb, rgb(), a CSS name), or None when not one."""
+    value = value.strip().lower()
+    try:
+        if value.startswith("#") and len(value) in (4, 7):
+            return tuple(webcolors.hex_to_rgb(value))
+        match = _RGB.fullmatch(value)
+        if match:
+            if match.group(4) is not None and float(match.group(4)) < 1:
+                return None  # translucent: depends on what is behind
+            red, green, blue = (min(int(g), 255) for g in match.groups()[:3])
+            return red, green, blue
+        return tuple(webcolors.name_to_rgb(value))
+    except ValueError:
+        return None
+
+
+def contrast_ratio(first: RGB, second: RGB) -> float:
+    """WCAG 2.x contrast ratio of two sRGB colours (1 to 21)."""
+    lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def _luminance(rgb: RGB) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(v) for v in rgb)
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue

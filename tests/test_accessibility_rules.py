@@ -1,0 +1,143 @@
+"""A11Y001-007: accessibility warnings, with exact messages, places and counts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailcheck.accessibility import contrast_ratio, parse_color
+from mailcheck.model import Severity
+from tests.helpers import check, only, write_campaign
+
+UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
+GOOD = f"""<!DOCTYPE html>
+<html lang="ru"><head><meta charset="utf-8"><title>Скидки</title></head>
+<body>
+<table role="presentation" width="600"><tr><td>
+<h1>Чёрная пятница</h1>
+<h2>Условия</h2>
+<p style="color:#333333; background-color:#ffffff">Скидка −30% на всё.</p>
+<a href="https://shop.test/sale?{UTM}"><img src="https://cdn.shop.test/b.png" alt="Смотреть распродажу"></a>
+<a href="https://shop.test/gift?{UTM}">Выбрать подарок</a>
+<table><caption>Цены</caption><tr><th>Товар</th><td>1 000 ₽</td></tr></table>
+<p><a href="https://shop.test/unsub">Отписаться</a></p>
+</td></tr></table>
+</body></html>
+"""
+
+
+def findings(tmp_path: Path, html: str, code: str) -> list[tuple[str, str]]:
+    result = check(write_campaign(tmp_path, html=html))
+    found = only(result, code)
+    assert all(f.severity is Severity.WARNING for f in found)
+    return [(f.message, f.location) for f in found]
+
+
+def test_accessible_russian_campaign_has_no_findings(tmp_path: Path) -> None:
+    result = check(write_campaign(tmp_path, html=GOOD))
+    assert [f.code for f in result.findings if f.code.startswith("A11Y")] == []
+
+
+def test_lang_missing(tmp_path: Path) -> None:
+    html = GOOD.replace('<html lang="ru">', "<html>")
+    assert findings(tmp_path, html, "A11Y001") == [("<html> has no lang attribute", "email.html")]
+
+
+def test_snippet_without_html_element_is_not_asked_for_lang(tmp_path: Path) -> None:
+    snippet = '<p>Привет!</p><p><a href="https://shop.test/unsub">Отписаться</a></p>'
+    assert findings(tmp_path, snippet, "A11Y001") == []
+
+
+def test_rtl_text_without_dir(tmp_path: Path) -> None:
+    html = GOOD.replace("Скидка −30% на всё.", "خصم ٣٠٪ على كل شيء")
+    assert findings(tmp_path, html, "A11Y002") == [
+        ('right-to-left text but no dir="rtl"', "email.html")
+    ]
+    with_dir = html.replace('<html lang="ru">', '<html lang="ar" dir="RTL">')
+    assert findings(tmp_path / "b", with_dir, "A11Y002") == []
+
+
+def test_layout_tables_without_role_are_one_finding(tmp_path: Path) -> None:
+    html = GOOD.replace('<table role="presentation" width="600">', '<table width="600">').replace(
+        "<h2>Условия</h2>", "<h2>Условия</h2>\n<table><tr><td>a</td></tr></table>"
+    )
+    # the data table (caption, th) is not a layout table
+    assert findings(tmp_path, html, "A11Y003") == [
+        ('2 layout table(s) without role="presentation" (line 4, 7)', "email.html:4")
+    ]
+
+
+def test_image_links_without_alt(tmp_path: Path) -> None:
+    html = GOOD.replace('alt="Смотреть распродажу"', 'alt=""').replace(
+        "</td></tr></table>\n</body>",
+        '<a href="https://shop.test/vk"><img src="https://cdn.shop.test/vk.png"></a>\n'
+        '<a href="https://shop.test/tg" aria-label="Telegram"><img src="https://cdn.shop.test/tg.png" alt=""></a>\n'
+        "</td></tr></table>\n</body>",
+    )
+    # aria-label names the Telegram link; the other two have no name
+    assert findings(tmp_path, html, "A11Y004") == [
+        ("2 image link(s) without alt text (line 8, 12)", "email.html:8")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [("здесь", "“здесь”"), ("Нажмите здесь", "“Нажмите здесь”"), ("click here!", "“click here!”")],
+)
+def test_vague_link_text(tmp_path: Path, text: str, shown: str) -> None:
+    html = GOOD.replace("Выбрать подарок", text)
+    assert findings(tmp_path, html, "A11Y005") == [
+        (f"1 link(s) named only {shown} (line 9)", "email.html:9")
+    ]
+
+
+def test_descriptive_link_text_passes(tmp_path: Path) -> None:
+    html = GOOD.replace("Выбрать подарок", "Подробнее об условиях здесь")
+    assert findings(tmp_path, html, "A11Y005") == []
+
+
+def test_low_contrast_groups_repeats(tmp_path: Path) -> None:
+    button = '<td bgcolor="#FF5F06"><a style="color:#ffffff" href="https://shop.test/a?{u}">СМОТРЕТЬ</a></td>'
+    html = GOOD.replace(
+        "<h2>Условия</h2>",
+        '<h2>Условия</h2>\n<table role="presentation"><tr>'
+        + button.format(u=UTM)
+        + "</tr><tr>\n"
+        + button.format(u=UTM)
+        + '</tr></table>\n<p style="background:#fff"><span style="color:#aaa">Условия акции</span></p>',
+    )
+    assert findings(tmp_path, html, "A11Y006") == [
+        (
+            "3 text(s) below WCAG AA contrast: “СМОТРЕТЬ” #ffffff on #FF5F06 3.0:1 (line 7, 8); "
+            "“Условия акции” #aaa on #fff 2.3:1 (line 9)",
+            "email.html:7",
+        )
+    ]
+
+
+def test_large_text_needs_3_to_1_and_unknown_backgrounds_are_not_judged(tmp_path: Path) -> None:
+    html = GOOD.replace(
+        "<h2>Условия</h2>",
+        '<h2>Условия</h2>\n<p style="background-color:#FF5F06"><span style="color:#fff;font-size:24px">КУПИТЬ</span></p>'
+        '\n<p style="background:url(bg.png)"><span style="color:#eee">На картинке</span></p>'
+        '\n<p><span style="color:#eee">Фон из таблицы стилей</span></p>',
+    )
+    assert findings(tmp_path, html, "A11Y006") == []
+
+
+def test_heading_levels_skipped(tmp_path: Path) -> None:
+    html = GOOD.replace("<h2>Условия</h2>", "<h3>Условия</h3>\n<h2>Ещё</h2>\n<h5>Мелко</h5>")
+    assert findings(tmp_path, html, "A11Y007") == [
+        ("heading levels skipped: h1 → h3 (line 6), h2 → h5 (line 8)", "email.html:6")
+    ]
+
+
+def test_contrast_ratio_and_colours() -> None:
+    assert contrast_ratio((0, 0, 0), (255, 255, 255)) == pytest.approx(21.0)
+    assert round(contrast_ratio((0x76, 0x76, 0x76), (255, 255, 255)), 2) == 4.54
+    assert parse_color("#AbC") == (0xAA, 0xBB, 0xCC)
+    assert parse_color("rgb(10, 20, 300)") == (10, 20, 255)
+    assert parse_color("rgba(0,0,0,0.5)") is None
+    assert parse_color("navy") == (0, 0, 128)
+    assert parse_color("inherit") is None
