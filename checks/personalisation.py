@@ -19,9 +19,14 @@ def _first_use(variables: list[Variable]) -> dict[str, Variable]:
 
 def _where(ctx: Context, v: Variable) -> str:
     """The part a variable is used in; HTML uses point at the file and line."""
-    if v.where == "html":
-        return ctx.html_at(v.line)
-    return f"{v.where}:{v.line}" if v.line and v.where == "text" else v.where
+    return _part_at(ctx, v.where, v.line)
+
+
+def _part_at(ctx: Context, part: str, line: int) -> str:
+    """A place in a template part (subject, preheader, html, text, header:<Name>)."""
+    if part == "html":
+        return ctx.html_at(line)
+    return f"{part}:{line}" if line and part == "text" else part
 
 
 @rule("PER001", "variable-without-fallback", Severity.ERROR)
@@ -143,10 +148,14 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Close the block or fix the tag at the line the message names.
     """
-    error = ctx.campaign.template_error
-    if error:
-        line = ctx.campaign.template_error_line
-        yield Problem(error, location=ctx.html_at(line) if line else "template")
+    campaign = ctx.campaign
+    for where, message, line in campaign.template_errors:
+        # an HTML location carries the line; in other parts the message says it
+        said = f"line {line}: {message}" if line and where != "html" else message
+        yield Problem(said, _part_at(ctx, where, line))
+    if not campaign.template_errors and campaign.template_error:  # failed at run time
+        line = campaign.template_error_line
+        yield Problem(campaign.template_error, ctx.html_at(line) if line else "template")
 
 
 @rule("PER005", "variable-not-in-samples", Severity.WARNING)

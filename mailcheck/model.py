@@ -135,8 +135,10 @@ class Campaign:
     source_files: list[tuple[str, str]] = field(default_factory=list)
     # Filled by the engine's analysis step:
     variables: list[Variable] = field(default_factory=list)
-    template_error: str | None = None  # PER004
+    template_error: str | None = None  # PER004: the first part that fails, or a run-time failure
     template_error_line: int = 0
+    # PER004 for every part the engine refuses: (part as in Variable.where, message, line)
+    template_errors: list[tuple[str, str, int]] = field(default_factory=list)
     renders: list[Rendered] = field(default_factory=list)
     static: Document | None = None  # parse of the unrendered HTML
     config_overrides: dict[str, object] = field(default_factory=dict)

@@ -71,7 +71,6 @@ class _Scope:
 # Unisender writes a fallback after a bar: {{Name|уважаемый подписчик}}. Where the text after
 # the bar is not a Jinja filter it is that fallback (it covers empty values, but not in links).
 _UNISENDER = regex.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\|\s*([^{}|\n]*?)\s*\}\}")
-_FILTER_CALL = regex.compile(r"^[A-Za-z_]\w*\s*(?:\(.*\))?$")
 UNISENDER_FILTER = "unisender_default"
 
 
@@ -88,8 +87,10 @@ def _rewrite_unisender(source: str) -> str:
     def fallback(m: regex.Match[str]) -> str:
         text = m.group(2)
         name = text.split("(", 1)[0].strip()
-        if _FILTER_CALL.match(text) and name in _ENV.filters:
-            return m.group(0)  # a real filter: {{ name|title }}
+        if name in _ENV.filters:
+            # a real filter ({{ name|title }}), or a broken call of one
+            # ({{ name|default('x' }}) that Jinja must refuse as the ESP will: PER004
+            return m.group(0)
         literal = json.dumps(text, ensure_ascii=False)
         return "{{ " + m.group(1) + " | " + UNISENDER_FILTER + "(" + literal + ") }}"
 

@@ -150,6 +150,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         raw_is_href(campaign.static)
     campaign.variables = []
     campaign.renders = []
+    campaign.template_errors = []
     if dialect is None:
         campaign.renders = [_as_is(campaign)]
         return
@@ -173,13 +174,17 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                 campaign.variables = []
                 campaign.renders = [_as_is(campaign)]
                 return
-            where_text = "" if where == "html" else f"{where}: "
-            campaign.template_error = f"{where_text}{exc}"
-            # the line is one of the HTML's (rules show that line); other parts say it inline
-            campaign.template_error_line = exc.line if where == "html" else 0
-            campaign.variables = []
-            return
+            # every part is parsed whole, as the ESP will: each one it refuses is reported
+            campaign.template_errors.append((where, exc.message, exc.line))
+            continue
         parts.append(_Part(where, source, parsed))
+    if campaign.template_errors:
+        where, message, line = campaign.template_errors[0]
+        # the line is one of the HTML's (rules show that line); other parts say it inline
+        prefix = "" if where == "html" else f"{where}: "
+        campaign.template_error = f"{prefix}{TemplateError(message, line)}"
+        campaign.template_error_line = line if where == "html" else 0
+        return
 
     campaign.variables = _variables(parts, is_system)
     system_names = sorted({v.name for v in campaign.variables if v.system})

@@ -1,0 +1,62 @@
+"""PER004 finds every syntax error the template engine would refuse, in every part.
+
+The ESP parses each part (subject, preheader, HTML, text) whole: a broken expression anywhere
+in it stops the send. Each refused part is one PER004 at its own place.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import check, only, write_campaign
+
+RU = "<p>Здравствуйте, {{ first_name | default('друг', true) }}!</p>"
+EN = "<p>Hello {{ first_name | default('friend', true) }}!</p>"
+
+
+@pytest.mark.parametrize(
+    ("greeting", "broken"),
+    [
+        (RU, "<p>Ваш промокод: {{ promo_code | default('нет' }}</p>"),
+        (EN, "<p>Your code: {{ promo_code | upper( }}</p>"),
+        (RU, "<p>Скидка {{ (discount + 5 }}%</p>"),
+        (EN, "<p>{{ format_date(order.date }}</p>"),
+    ],
+)
+def test_an_unclosed_parenthesis_in_the_body_is_refused(
+    tmp_path: Path, greeting: str, broken: str
+) -> None:
+    d = write_campaign(tmp_path, body=f"{greeting}\n{broken}", template="jinja")
+    found = only(check(d), "PER004")
+    assert len(found) == 1
+    line = (d / "email.html").read_text(encoding="utf-8").splitlines().index(broken) + 1
+    assert found[0].location == f"email.html:{line}"
+    assert "expected ')'" in found[0].message
+
+
+def test_unisender_fallbacks_are_still_fallbacks(tmp_path: Path) -> None:
+    body = "<p>Здравствуйте, {{Name|уважаемый подписчик}}! {{ city|title }}</p>"
+    d = write_campaign(tmp_path, body=body, template="jinja")
+    assert only(check(d), "PER004") == []
+
+
+def test_every_refused_part_is_one_finding_at_its_place(tmp_path: Path) -> None:
+    d = write_campaign(
+        tmp_path,
+        body=f"{RU}\n<p>{{{{ city | default('Москва' }}</p>",
+        subject="{{ first_name | default('Друг', true }}, скидка 30%",
+        template="jinja",
+    )
+    found = only(check(d), "PER004")
+    assert sorted(f.location for f in found) == ["email.html:6", "subject"]
+    subject = next(f for f in found if f.location == "subject")
+    assert subject.message.startswith("line 1: ")
+
+
+def test_the_detected_dialect_is_held_to_its_syntax_too(tmp_path: Path) -> None:
+    # no `template =`: default(…) makes it Jinja, and Jinja refuses the unclosed call
+    d = write_campaign(tmp_path, body=f"{EN}\n<p>{{{{ city | default('London' }}</p>")
+    found = only(check(d), "PER004")
+    assert [f.location for f in found] == ["email.html:6"]
