@@ -87,41 +87,36 @@ EXPECTED: dict[str, Verdict] = {
         known_false={"PER001": 2, "PER002": 1},
     ),
     "en-keila-hybrid-liquid": Verdict(
-        "Keila's hybrid Liquid layout: {% render %} is valid Liquid (PER004 is false). No "
+        "Keila's hybrid Liquid layout: {% render %} is valid Liquid. No "
         "unsubscribe link in the layout itself (UNS001).",
         {"UNS001": 1},
-        known_false={"PER004": 1},  # dialects: Liquid render tag understood
     ),
     "en-konsav-explorational": Verdict(
         "konsav layout: every {{Campaign-Source}}-style tag sits in an HTML comment (the "
         "author's notes), so nothing is personalised. Real: the preheader is 191 characters "
         "(PRE002) and there is no unsubscribe link (UNS001).",
         {"PRE002": 1, "UNS001": 1},
-        known_false={"PER001": 9, "PER004": 1},  # dialects item 3: tags in HTML comments
     ),
     "en-konsav-general": Verdict(
         "As en-konsav-explorational: tags only in comments; PRE002 (191 characters) and "
         "UNS001 are real.",
         {"PRE002": 1, "UNS001": 1},
-        known_false={"PER001": 9, "PER004": 1},  # dialects item 3
     ),
     "en-konsav-promotional": Verdict(
         "As en-konsav-explorational: tags only in comments; PRE002 and UNS001 are real.",
         {"PRE002": 1, "UNS001": 1},
-        known_false={"PER001": 9, "PER004": 1},  # dialects item 3
     ),
     "en-listmonk-default": Verdict(
         "listmonk's Go-template layout: {{ UnsubscribeURL }}, {{ MessageURL }} and "
         "{{ .Campaign.Subject }} are filled by listmonk. No real defect; mailcheck should "
         "say once that it does not understand Go templates (PER007 warning).",
-        known_false={"LNK003": 2, "PER004": 2},  # dialects items 3/4 (title + body)
+        known_false={"LNK003": 2},  # dialects: listmonk's system links
     ),
     "en-listmonk-sample-tx": Verdict(
         "listmonk transactional Go template: no <title>, so no subject as a file (SUB001); a "
         "transactional mail needs no unsubscribe link, but the design's UNS001 asks for one "
-        "in every campaign. PER004 on Go syntax is false.",
+        "in every campaign. Go syntax is not understood: one PER007 warning, no error.",
         {"SUB001": 1, "UNS001": 1},
-        known_false={"PER004": 1},  # dialects item 4: PER007 instead
     ),
     "en-mautic-aurora": Verdict(
         "Mautic Twig theme: the logo link and other links are “#” placeholders (LNK003, one "
@@ -154,9 +149,9 @@ EXPECTED: dict[str, Verdict] = {
         "same root cause); social/support links are “#” (LNK003). {{ now }} is Klaviyo's "
         "built-in, never a recipient variable.",
         {"PER001": 1, "LNK003": 1},
-        # PER001 `now`: dialects item 3 (a built-in); LNK003 for the empty href the
-        # fallback-less feature_url renders: the same root cause as its PER001 (trust-per)
-        known_false={"PER001": 1, "LNK003": 1},
+        # LNK003 for the empty href the fallback-less feature_url renders: the same root
+        # cause as its PER001 (trust-per item 1)
+        known_false={"LNK003": 1},
     ),
     "en-pack-feature_announcement-mailchimp": Verdict(
         "The same design for Mailchimp: *|FEATURE_URL|* has no fallback (PER001), social and "
@@ -176,8 +171,8 @@ EXPECTED: dict[str, Verdict] = {
         "the payment event), the billing button renders empty with billing_url empty, "
         "social/support links are “#” (LNK003). `now` is a built-in.",
         {"PER001": 6, "LNK003": 1},
-        # PER001 `now`: dialects item 3; LNK003 empty billing href: billing_url's PER001
-        known_false={"PER001": 1, "LNK003": 1},
+        # LNK003 empty billing href: billing_url's PER001 (trust-per item 1)
+        known_false={"LNK003": 1},
     ),
     "en-pack-welcome_email-html": Verdict(
         "Plain HTML variant: the main button, social, support and unsubscribe links are all "
@@ -189,7 +184,6 @@ EXPECTED: dict[str, Verdict] = {
         "Klaviyo variant: “#” links (LNK003); {% unsubscribe %} is Klaviyo's unsubscribe "
         "tag; `now` is a built-in.",
         {"LNK003": 1},
-        known_false={"PER001": 1},  # dialects item 3
     ),
     "en-pack-welcome_email-mailchimp": Verdict(
         "Mailchimp variant: “#” links (LNK003); *|UNSUB|* is the unsubscribe link.",
