@@ -59,14 +59,36 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     Put the real destination into the link. If the ESP fills it, use its system tag and list
     the variable in `system-variables`.
     """
+    # One root cause, one finding: every “#” link of the campaign is one placeholder left in,
+    # listed at each of its places.
+    groups: dict[tuple[str, str], list[Link]] = {}
     for link in ctx.campaign.all_links():
         if link.kind == "css":
             continue
         reason = placeholder_reason(link)
-        if reason:
-            what = "image" if link.is_image else "link"
-            text = f" (“{link.text}”)" if link.text else ""
-            yield Problem(f"{what}{text}: {reason}", ctx.html_at(link.line), url=link.href or None)
+        if reason and not _emptied_by_a_variable(ctx, link):
+            groups.setdefault(("image" if link.is_image else "link", reason), []).append(link)
+    for (what, reason), links in groups.items():
+        texts = list(dict.fromkeys(link.text for link in links if link.text))
+        shown = ", ".join(f"“{t}”" for t in texts[:5]) + (", …" if len(texts) > 5 else "")
+        count = len(ctx.link_places(*links))
+        label = f"{count} {what}s" if count > 1 else what
+        yield Problem(
+            f"{label}{f' ({shown})' if shown else ''}: {reason}",
+            url=links[0].href or None,
+            locations=ctx.link_places(*links),
+        )
+
+
+def _emptied_by_a_variable(ctx: Context, link: Link) -> bool:
+    """An href that is only a variable without a fallback renders empty: that variable's
+    PER001 is the root cause, already reported at this link's line."""
+    if link.href.strip() or not WHOLE_TAG.match(link.raw or ""):
+        return False
+    return any(
+        v.in_link and not (v.system or v.has_fallback or v.guarded) and v.name in link.raw
+        for v in ctx.campaign.variables
+    )
 
 
 @rule("LNK004", "link-plain-http", Severity.WARNING)
@@ -84,11 +106,12 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Use `https://` for every link and image.
     """
-    seen: set[str] = set()
-    for link in ctx.campaign.all_links():
-        if scheme(link.href) == "http" and link.href not in seen:
-            seen.add(link.href)
-            yield Problem("plain http:// link", ctx.html_at(link.line), url=link.href)
+    for renderings in ctx.link_sites():
+        plain = [link for link in renderings if scheme(link.href) == "http"]
+        if plain:
+            yield Problem(
+                "plain http:// link", url=plain[0].href, locations=ctx.link_places(*plain)
+            )
 
 
 URLISH = re.compile(r"^(?:https?://)?(?:www\.)?((?:[\w-]+\.)+[^\W\d_]{2,})(?:[/:?#]\S*)?$", re.I)
@@ -121,6 +144,6 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
         if not (under(target, shown_host.removeprefix("www.")) or under(shown_host, target)):
             yield Problem(
                 f"link text shows {shown_host} but the link goes to {target}",
-                ctx.html_at(link.line),
                 url=link.href,
+                locations=ctx.link_places(link),
             )

@@ -4,17 +4,59 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.model import Severity, Variable
+from mailcheck.model import Breakage, Severity, Variable
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import broken_text, leftover_tags, missing_from_samples
 
 
-def _first_use(variables: list[Variable]) -> dict[str, Variable]:
-    """One entry per variable name: the first place it is used."""
-    first: dict[str, Variable] = {}
+def _by_name(variables: list[Variable]) -> dict[str, list[Variable]]:
+    """Every use of each variable, by name, in order of first use."""
+    uses: dict[str, list[Variable]] = {}
     for v in variables:
-        first.setdefault(v.name, v)
-    return first
+        uses.setdefault(v.name, []).append(v)
+    return uses
+
+
+def _places(ctx: Context, uses: list[Variable]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(_where(ctx, v) for v in uses))
+
+
+def _unsafe(ctx: Context) -> dict[str, list[Variable]]:
+    """PER001's variables: used somewhere with neither a fallback nor a guard."""
+    return _by_name(
+        [v for v in ctx.campaign.variables if not (v.system or v.has_fallback or v.guarded)]
+    )
+
+
+def _probe(ctx: Context) -> dict[str, list[Breakage]]:
+    """What the blanking probe broke, by the variable it emptied (each breakage once)."""
+    found: dict[str, list[Breakage]] = {}
+    for r in ctx.campaign.renders:
+        for b in r.probe:
+            if b.variable is not None and b not in found.setdefault(b.variable, []):
+                found[b.variable].append(b)
+    return found
+
+
+def _received(ctx: Context) -> dict[tuple[str, str], list[str]]:
+    """Broken text real sample recipients would receive: (part, snippet) -> sample labels."""
+    found: dict[tuple[str, str], list[str]] = {}
+    for r in ctx.campaign.renders:
+        for b in r.breakage:
+            labels = found.setdefault((b.part, b.snippet), [])
+            if r.label not in labels:
+                labels.append(r.label)
+    return found
+
+
+def _evidence(breaks: list[Breakage], received: dict[tuple[str, str], list[str]]) -> str:
+    """The probe's first finding as the recipient reads it, and who among the samples gets it."""
+    first = breaks[0]
+    text = first.describe()
+    labels = [label for b in breaks for label in received.get((b.part, b.snippet), [])]
+    if labels:
+        text += f"; {', '.join(dict.fromkeys(labels))} would receive it"
+    return text
 
 
 def _where(ctx: Context, v: Variable) -> str:
@@ -35,6 +77,9 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     Reports a personalisation variable that has neither a fallback nor a guard, in any
     dialect: Jinja `default(…)`/`or`, Liquid `default:`, Handlebars `{{#if}}`, Mailchimp
     `*|IF:…|*`, Unisender `{{Name|…}}`. System variables the ESP always fills are exempt.
+    One finding per variable lists every place it is used without one (subject, preheader,
+    HTML lines), with what the recipient would read when it is empty and which sample
+    recipients would.
 
     ## Why it matters
     The first recipient without a first name gets "Привет, !" or "Hello ,". In a base of
@@ -48,47 +93,62 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     guard (`{% if first_name %}Привет, {{ first_name }}!{% else %}Привет!{% endif %}`).
     If the ESP always fills the variable, list it in `system-variables`.
     """
-    unsafe = [v for v in ctx.campaign.variables if not (v.system or v.has_fallback or v.guarded)]
-    for name, v in _first_use(unsafe).items():
-        yield Problem(f"“{name}” has no fallback or guard", _where(ctx, v))
+    probe = _probe(ctx)
+    received = _received(ctx)
+    for name, uses in _unsafe(ctx).items():
+        message = f"“{name}” has no fallback or guard"
+        if name in probe:
+            message += f": {_evidence(probe[name], received)}"
+        yield Problem(message, locations=_places(ctx, uses))
 
 
 @rule("PER002", "rendered-text-broken", Severity.ERROR)
 def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Renders the campaign for each sample recipient, and again with each variable empty, and
-    reports text that breaks: "Привет, !", "Здравствуйте, ,", "Hello ,", "Dear ,", or the
-    words None, null, undefined, NaN, [object Object]. Only what a variable breaks is
-    reported, not punctuation the copy has anyway.
+    Renders the campaign for each sample recipient and reports text that a recipient would
+    receive broken: "Привет, !", "Здравствуйте, ,", "Hello ,", "Dear ,", or the words None,
+    null, undefined, NaN, [object Object] where a variable printed them. Only what a
+    variable breaks is reported, not punctuation or words the copy has anyway ("None of
+    them…"). A campaign without a template language (a test send) is read as it stands.
+
+    What the blanking probe finds (each variable emptied in turn) is reported with the
+    variable's own finding: PER001 when it has no fallback, PER006 when its fallback misses
+    empty values.
 
     ## Why it matters
     This is what the recipient actually reads. A broken greeting in the first line looks like
     a mass mailing gone wrong, because it is.
 
     ## Example
-    `Привет, {{ first_name | default('друг') }}!` with `first_name = ""`: Jinja's `default`
-    fires only for undefined values, so the text reads "Привет, !".
+    A sample recipient whose `first_name` is "None" in the CRM export:
+    `Привет, {{ first_name | default('друг', true) }}!` reads "Привет, None!".
 
     ## How to fix
-    Use a fallback that covers empty values, or guard the whole phrase with a condition; fix
-    sample data that holds "None" or blanks.
+    Fix the data (an exported "None" or a name of spaces), or guard the whole phrase with a
+    condition.
     """
-    seen: set[str] = set()
-    for r in ctx.campaign.renders:
-        for message in r.blanked_breakage:
-            # "with first_name empty the text reads “Hi ,”" and "with this recipient's values
-            # the text reads “Hi ,”" are one defect: report the broken text once.
-            what = message[message.find(" the ") :] if " the " in message else message
-            if what not in seen:
-                seen.add(what)
-                yield Problem(message, location=r.label)
+    probe = _probe(ctx)
+    unsafe = _unsafe(ctx)
+    # breakage the probe traces to a variable: whose root cause it is
+    cause: dict[tuple[str, str], str] = {}
+    for name, breaks in probe.items():
+        for b in breaks:
+            cause.setdefault((b.part, b.snippet), name)
+    for (part, snippet), labels in _received(ctx).items():
+        culprit = cause.get((part, snippet))
+        if culprit in unsafe:
+            continue  # its PER001 names these recipients
+        reads = f"reads “{snippet}”" if snippet else "is empty"
+        why = f" (the fallback of “{culprit}” does not cover empty values)" if culprit else ""
+        yield Problem(f"the {part} {reads}{why}", locations=tuple(labels))
     main = ctx.main
-    if ctx.campaign.dialect == "none" and main:
-        # A test send or plain HTML is judged as it stands: nothing was rendered by us.
+    if main is not None and main.label == "as is":
+        # A test send or plain HTML is judged as it stands: nothing was rendered by us, so
+        # only what reads as a variable gone wrong counts, never a word of the prose.
         parts = {"subject": main.subject, "preheader": main.preheader}
         parts["body"] = main.document.text if main.document else main.text
         for where, text in parts.items():
-            for snippet in broken_text(text or ""):
+            for snippet in broken_text(text or "", prose=True):
                 yield Problem(f"broken text: “{snippet}”", location=where)
 
 
@@ -113,7 +173,7 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
     """
     if ctx.campaign.dialect_unclear:
         return  # the tags are a language mailcheck did not read (PER007 says so), not leftovers
-    seen: set[str] = set()
+    places: dict[str, list[str]] = {}  # one tag left in is one finding, at every part it shows
     scanned: set[tuple[str, str]] = set()  # samples often render the same text: scan it once
     for r in ctx.campaign.renders:
         parts = {"subject": r.subject or "", "preheader": r.preheader or ""}
@@ -127,10 +187,14 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
                 continue
             scanned.add((where, text))
             for tag in leftover_tags(text):
-                key = f"{where}:{tag}"
-                if key not in seen:
-                    seen.add(key)
-                    yield Problem(f"unrendered merge tag {tag} in the {where}", location=where)
+                found_in = places.setdefault(tag, [])
+                if where not in found_in:
+                    found_in.append(where)
+    for tag, where_shown in places.items():
+        yield Problem(
+            f"unrendered merge tag {tag} in the {' and '.join(where_shown)}",
+            locations=tuple(where_shown),
+        )
 
 
 @rule("PER004", "template-syntax-error", Severity.ERROR)
@@ -174,15 +238,21 @@ def variable_not_in_samples(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Add the column to the samples, or correct the variable's name in the template.
     """
-    for v in missing_from_samples(ctx.campaign):
-        yield Problem(f"no sample recipient has “{v.name}”", _where(ctx, v))
+    missing = {v.name for v in missing_from_samples(ctx.campaign)}
+    uses = [v for v in ctx.campaign.variables if v.name in missing and not v.system]
+    for name, its_uses in _by_name(uses).items():
+        yield Problem(f"no sample recipient has “{name}”", locations=_places(ctx, its_uses))
 
 
 @rule("PER006", "fallback-misses-empty", Severity.WARNING)
 def fallback_misses_empty(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a fallback that fires only for a missing variable, not for an empty one: Jinja
-    `default('x')` without `true` renders `""` as `""` and `None` as "None".
+    `default('x')` without `true` renders `""` as `""` and `None` as "None". The blanking
+    probe renders the campaign again with the variable empty (and None) and quotes what the
+    recipient would read: `with first_name = "" the text reads “Привет, !”`. One finding per
+    variable, at every place it is used; when a real sample recipient gets the broken text,
+    PER002 reports it instead (an error: it is certain).
 
     ## Why it matters
     CRM exports usually hold empty strings, not missing keys: the fallback never fires and the
@@ -194,9 +264,29 @@ def fallback_misses_empty(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Write `{{ first_name | default('друг', true) }}` or `{{ first_name or 'друг' }}`.
     """
-    for v in ctx.campaign.variables:
-        if v.has_fallback and not v.fallback_covers_empty and not v.system:
-            yield Problem(f"the fallback of “{v.name}” does not cover empty values", _where(ctx, v))
+    variables = ctx.campaign.variables
+    unsafe = _unsafe(ctx)
+    probe = _probe(ctx)
+    received = _received(ctx)
+    weak = _by_name(
+        [v for v in variables if v.has_fallback and not v.fallback_covers_empty and not v.system]
+    )
+    for name in [*weak, *(n for n in probe if n not in weak)]:
+        breaks = probe.get(name, [])
+        if name in unsafe or any((b.part, b.snippet) in received for b in breaks):
+            continue  # PER001 reports it, or PER002 where a sample recipient receives it
+        if name in weak:
+            uses = weak[name]
+            message = f"the fallback of “{name}” does not cover empty values"
+        else:
+            uses = [v for v in variables if v.name == name and not v.system]
+            message = f"the fallback or guard of “{name}” does not keep the text whole"
+        if breaks:
+            message += f": {breaks[0].describe()}"
+        fallback = next((v.fallback for v in uses if v.fallback), None)
+        if ctx.campaign.dialect == "jinja" and name in weak and fallback is not None:
+            message += f" — use default({fallback!r}, true)"
+        yield Problem(message, locations=_places(ctx, uses))
 
 
 @rule("PER007", "template-language-not-understood", Severity.WARNING)

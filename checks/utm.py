@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 from mailcheck.domains import host_of, org_domain, under
 from mailcheck.linkinfo import is_unsubscribe, is_web
 from mailcheck.model import Link, Severity
+from mailcheck.registry import selected
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, leftover_tags
 
@@ -90,8 +91,8 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
             note = f" ({', '.join(after_hash)} found after “#”, where analytics ignores it)"
             yield Problem(
                 f"link lacks {', '.join(missing)}" + (note if after_hash else ""),
-                ctx.html_at(link.line),
                 url=link.href,
+                locations=ctx.link_places(link),
             )
 
 
@@ -111,6 +112,20 @@ def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Generate the UTM tail once (from `[utm]`) and paste the same tail into every link.
     """
+    # One wrong value is one finding, at every link that carries it; a value that is also
+    # malformed (UTM003) says so here instead of giving a second finding.
+    for (key, value), (should, links) in inconsistent_values(ctx).items():
+        also = _malformed(value)
+        yield Problem(
+            f"{key}={value!r}, {should}" + (f" ({also})" if also else ""),
+            url=links[0].href,
+            locations=ctx.link_places(*links),
+        )
+
+
+def inconsistent_values(ctx: Context) -> dict[tuple[str, str], tuple[str, list[Link]]]:
+    """(key, value) pairs that differ from ``[utm]`` or from the campaign's usual value: what
+    the value should be, and the links that carry it."""
     links = utm_links(ctx)
     expected = {k: v for k, v in ctx.campaign.utm.items() if k not in VARYING}
     counts: dict[str, Counter[str]] = {}
@@ -119,20 +134,17 @@ def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
             if key not in VARYING:
                 counts.setdefault(key, Counter())[value] += 1
     usual = {k: c.most_common(1)[0][0] for k, c in counts.items() if len(c) > 1}
+    found: dict[tuple[str, str], tuple[str, list[Link]]] = {}
     for link in links:
         for key, value in utm_pairs(link.href):
             if key in expected and value != expected[key]:
-                yield Problem(
-                    f"{key}={value!r}, the campaign sets {expected[key]!r}",
-                    ctx.html_at(link.line),
-                    url=link.href,
-                )
+                should = f"the campaign sets {expected[key]!r}"
             elif key not in expected and key in usual and value != usual[key]:
-                yield Problem(
-                    f"{key}={value!r}, other links of the campaign use {usual[key]!r}",
-                    ctx.html_at(link.line),
-                    url=link.href,
-                )
+                should = f"other links of the campaign use {usual[key]!r}"
+            else:
+                continue
+            found.setdefault((key, value), (should, []))[1].append(link)
+    return found
 
 
 def _malformed(value: str) -> str | None:
@@ -163,12 +175,22 @@ def utm_malformed(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Use lower-case values with hyphens or underscores instead of spaces.
     """
+    # a value UTM002 reports is not reported again here, unless UTM002 is not selected
+    utm002 = selected(["UTM002"], list(ctx.config.select), list(ctx.config.ignore))
+    inconsistent = inconsistent_values(ctx) if utm002 else {}
+    malformed: dict[tuple[str, str, str], list[Link]] = {}
     for link in utm_links(ctx):
         pairs = utm_pairs(link.href)
         keys = Counter(k for k, _ in pairs)
         for key in sorted(k for k, n in keys.items() if n > 1):
-            yield Problem(f"{key} appears {keys[key]} times", ctx.html_at(link.line), link.href)
+            yield Problem(
+                f"{key} appears {keys[key]} times", link.href, locations=ctx.link_places(link)
+            )
         for key, value in pairs:
             problem = _malformed(value)
-            if problem:
-                yield Problem(f"{key}={value!r}: {problem}", ctx.html_at(link.line), link.href)
+            if problem and (key, value) not in inconsistent:  # UTM002 names it already
+                malformed.setdefault((key, value, problem), []).append(link)
+    for (key, value, problem), links in malformed.items():
+        yield Problem(
+            f"{key}={value!r}: {problem}", url=links[0].href, locations=ctx.link_places(*links)
+        )

@@ -8,7 +8,7 @@ live in :class:`mailcheck.facts.Facts`. Rules only read these objects.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Literal
 
@@ -42,6 +42,8 @@ class Link:
     text: str = ""  # the visible text of an <a>, alt of an <img>
     line: int = 0  # 1-based line in the source HTML, 0 when unknown
     raw: str = ""
+    # every line the same URL of the same kind sits on (Campaign.all_links fills it)
+    lines: tuple[int, ...] = ()
 
     @property
     def is_image(self) -> bool:
@@ -82,6 +84,28 @@ class Variable:
     fallback: str | None = None  # the inline fallback text, when one is given
 
 
+@dataclass(frozen=True)
+class Breakage:
+    """Broken text in one rendered part, as a recipient would read it.
+
+    From a sample recipient's own values (``variable`` None: PER002), or from the blanking
+    probe, which renders again with one ``variable`` set to ``blank`` ("" or None).
+    """
+
+    part: str  # subject, preheader, text (the HTML's visible text), plain-text part
+    snippet: str  # the broken fragment; "" when the whole part came out empty
+    variable: str | None = None
+    blank: str | None = ""
+
+    def describe(self) -> str:
+        """``with first_name = "" the text reads “Привет, !”``."""
+        reads = f"reads “{self.snippet}”" if self.snippet else "is empty"
+        if self.variable is None:
+            return f"the {self.part} {reads}"
+        value = '""' if self.blank == "" else "None"
+        return f"with {self.variable} = {value} the {self.part} {reads}"
+
+
 @dataclass
 class Rendered:
     """The campaign as one sample recipient would receive it."""
@@ -93,7 +117,8 @@ class Rendered:
     html: str | None
     text: str | None
     document: Document | None  # parse of ``html``
-    blanked_breakage: list[str] = field(default_factory=list)  # PER002 evidence
+    breakage: list[Breakage] = field(default_factory=list)  # what this sample's values break
+    probe: list[Breakage] = field(default_factory=list)  # one variable blanked at a time
     headers: dict[str, str] | None = None  # the campaign's header values, rendered
 
 
@@ -157,13 +182,16 @@ class Campaign:
     def all_links(self) -> list[Link]:
         """Every distinct link of every rendered variant (static parse when none rendered)."""
         seen: dict[tuple[str, str], Link] = {}
+        lines: dict[tuple[str, str], set[int]] = {}
         docs = [r.document for r in self.renders if r.document] or (
             [self.static] if self.static else []
         )
         for doc in docs:
             for link in doc.links:
-                seen.setdefault((link.href, link.kind), link)
-        return list(seen.values())
+                key = (link.href, link.kind)
+                seen.setdefault(key, link)
+                lines.setdefault(key, set()).add(link.line)
+        return [replace(link, lines=tuple(sorted(lines[key]))) for key, link in seen.items()]
 
     @property
     def main(self) -> Rendered | None:
@@ -177,8 +205,14 @@ class Finding:
     rule: str
     severity: Severity
     message: str
-    location: str = ""
+    location: str = ""  # the first place; ``locations`` lists them all
     url: str | None = None
+    locations: tuple[str, ...] = ()
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        """Every place this one root cause shows, the first being ``location``."""
+        return self.locations or ((self.location,) if self.location else ())
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -187,6 +221,7 @@ class Finding:
             "severity": self.severity.value,
             "message": self.message,
             "location": self.location,
+            "locations": list(self.places),
             "url": self.url,
         }
 

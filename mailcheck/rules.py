@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from mailcheck.model import Campaign, Finding, Rendered, Severity
+from mailcheck.model import Campaign, Finding, Link, Rendered, Severity
 
 if TYPE_CHECKING:
     from mailcheck.config import Config
@@ -39,6 +39,11 @@ class Problem:
     location: str = ""
     url: str | None = None
     severity: Severity | None = None  # None: the rule's default severity
+    locations: tuple[str, ...] = ()  # every place of this one root cause (location: the first)
+
+    @property
+    def places(self) -> tuple[str, ...]:
+        return self.locations or ((self.location,) if self.location else ())
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,20 @@ class Context:
         """A finding location for a line of the campaign's HTML."""
         label = self.campaign.html_label or "html"
         return f"{label}:{line}" if line else label
+
+    def link_places(self, *links: Link) -> tuple[str, ...]:
+        """Every line of the HTML the given links sit on, in order."""
+        lines = sorted({n for link in links for n in (link.lines or (link.line,))})
+        return tuple(self.html_at(n) for n in lines)
+
+    def link_sites(self) -> list[list[Link]]:
+        """The campaign's links by their place in the template: each entry holds every
+        rendering of one template link (a URL with a recipient's name in it renders once per
+        sample recipient), so that a rule reports such a link once."""
+        sites: dict[tuple[str, str], list[Link]] = {}
+        for link in self.campaign.all_links():
+            sites.setdefault((link.raw or link.href, link.kind), []).append(link)
+        return list(sites.values())
 
 
 CheckFn = Callable[[Context], Iterable[Problem]]
@@ -80,16 +99,23 @@ class Rule:
         return first.split(". ")[0].rstrip(".")
 
     def run(self, ctx: Context) -> list[Finding]:
+        """The rule's findings, one per root cause: problems it reports in the same words
+        (message, URL, severity) at several places are one finding listing every place."""
+        merged: dict[tuple[str, str | None, Severity | None], list[str]] = {}
+        for p in self.check(ctx):
+            places = merged.setdefault((p.message, p.url, p.severity), [])
+            places += [place for place in p.places if place not in places]
         return [
             Finding(
                 code=self.code,
                 rule=self.name,
-                severity=p.severity or self.severity,
-                message=p.message,
-                location=p.location,
-                url=p.url,
+                severity=severity or self.severity,
+                message=message,
+                location=places[0] if places else "",
+                url=url,
+                locations=tuple(places),
             )
-            for p in self.check(ctx)
+            for (message, url, severity), places in merged.items()
         ]
 
 

@@ -7,7 +7,7 @@ also ``:`` and ``,`` (they separate properties).
 
 from __future__ import annotations
 
-from mailcheck.reports.locations import finding_file_line
+from mailcheck.reports.locations import compact, finding_file_line
 
 from mailcheck.model import CampaignResult, Severity
 
@@ -30,7 +30,9 @@ def render(results: list[CampaignResult], *, colour: bool = False) -> str:
             if line:
                 props.append(f"line={line}")
             props.append(f"title={escape_property(f.code)}")
-            where = f"{f.location}: " if f.location and f.location != result.campaign.source else ""
+            # one annotation per finding, at its first place; the message names them all
+            places = [p for p in f.places if p != result.campaign.source]
+            where = f"{compact(places)}: " if places else ""
             url = f" ({f.url})" if f.url and f.url not in f.message else ""
             message = f"{where}{f.message}{url} [{f.rule}]"
             lines.append(f"::{command} {','.join(props)}::{escape_data(message)}")

@@ -35,12 +35,33 @@ def repo_path(path: str, root: Path | None = None) -> str:
     return rel.as_posix()
 
 
+def compact(places: tuple[str, ...] | list[str]) -> str:
+    """Places joined for reading, a file named once per run of its lines:
+    ``email.html:12, 15, 20, subject``."""
+    out: list[str] = []
+    previous = None
+    for place in places:
+        match = _FILE_LINE.match(place)
+        if match and match.group(0) == place and match.group("file") == previous:
+            out.append(match.group("line"))
+            continue
+        previous = match.group("file") if match and match.group(0) == place else None
+        out.append(place)
+    return ", ".join(out)
+
+
 def finding_file_line(
     campaign: Campaign, finding: Finding, root: Path | None = None
 ) -> tuple[str, int | None]:
     """The repo-relative file a finding is about and its 1-based line (None when unknown)."""
+    return place_file_line(campaign, finding.location or "", root)
+
+
+def place_file_line(
+    campaign: Campaign, location: str, root: Path | None = None
+) -> tuple[str, int | None]:
+    """The repo-relative file and line (None when unknown) of one place of a finding."""
     source = repo_path(campaign.source, root)
-    location = finding.location or ""
     match = _FILE_LINE.match(location)
     if match:
         line = int(match.group("line")) or None

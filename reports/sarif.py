@@ -13,7 +13,7 @@ import hashlib
 import json
 from urllib.parse import quote
 
-from mailcheck.reports.locations import finding_file_line
+from mailcheck.reports.locations import compact, finding_file_line, place_file_line
 
 from mailcheck import __version__
 from mailcheck.model import CampaignResult, Finding, Severity
@@ -51,6 +51,23 @@ def _rule_descriptor(code: str, name: str, severity: Severity) -> dict[str, obje
     return descriptor
 
 
+def _physical(path: str, line: int | None, artifacts: dict[str, int]) -> dict[str, object]:
+    uri = path if path.startswith("/") else quote(path, safe="/")
+    if path.startswith("/"):
+        uri = "file://" + quote(path, safe="/")
+    artifacts.setdefault(uri, len(artifacts))
+    physical: dict[str, object] = {"artifactLocation": {"uri": uri, "index": artifacts[uri]}}
+    if not uri.startswith("file://"):
+        physical["artifactLocation"] = {
+            "uri": uri,
+            "uriBaseId": "%SRCROOT%",
+            "index": artifacts[uri],
+        }
+    if line:
+        physical["region"] = {"startLine": line}
+    return physical
+
+
 def as_dict(results: list[CampaignResult]) -> dict[str, object]:
     rules: list[dict[str, object]] = []
     rule_index: dict[str, int] = {}
@@ -61,32 +78,25 @@ def as_dict(results: list[CampaignResult]) -> dict[str, object]:
             if f.code not in rule_index:
                 rule_index[f.code] = len(rules)
                 rules.append(_rule_descriptor(f.code, f.rule, f.severity))
-            path, line = finding_file_line(result.campaign, f)
-            uri = path if path.startswith("/") else quote(path, safe="/")
-            if path.startswith("/"):
-                uri = "file://" + quote(path, safe="/")
-            artifacts.setdefault(uri, len(artifacts))
-            physical: dict[str, object] = {
-                "artifactLocation": {"uri": uri, "index": artifacts[uri]}
-            }
-            if not uri.startswith("file://"):
-                physical["artifactLocation"] = {
-                    "uri": uri,
-                    "uriBaseId": "%SRCROOT%",
-                    "index": artifacts[uri],
-                }
-            if line:
-                physical["region"] = {"startLine": line}
+            path, _ = finding_file_line(result.campaign, f)
+            # one result per root cause, with a location for each place it shows
+            places = f.places or ("",)
+            spots = dict.fromkeys(place_file_line(result.campaign, p) for p in places)
+            locations = [
+                {"physicalLocation": _physical(spot_path, line, artifacts)}
+                for spot_path, line in spots
+            ]
             text = f.message
-            if f.location and f.location != result.campaign.source:
-                text = f"{f.location}: {text}"
+            shown = [p for p in f.places if p != result.campaign.source]
+            if shown:
+                text = f"{compact(shown)}: {text}"
             sarif_results.append(
                 {
                     "ruleId": f.code,
                     "ruleIndex": rule_index[f.code],
                     "level": _level(f.severity),
                     "message": {"text": text},
-                    "locations": [{"physicalLocation": physical}],
+                    "locations": locations,
                     "partialFingerprints": {FINGERPRINT_KEY: fingerprint(f, path)},
                     "properties": {
                         "campaign": result.campaign.id,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from mailcheck.reports.locations import compact
+
 from mailcheck.model import CampaignResult, Finding, Severity
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "ok": "\033[32m", "bold": "\033[1m"}
@@ -14,7 +16,7 @@ def _paint(text: str, what: str, colour: bool) -> str:
 
 def format_finding(f: Finding, colour: bool = False) -> str:
     sev = _paint(f"{f.severity.value:<7}", f.severity.value, colour)
-    where = f"{f.location}: " if f.location else ""
+    where = f"{compact(f.places)}: " if f.places else ""
     # which link a finding is about matters more than anything else on the line
     url = f" — {f.url}" if f.url and f.url not in f.message else ""
     return f"  {sev} {f.code:<8} {where}{f.message}{url}"

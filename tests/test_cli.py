@@ -39,7 +39,9 @@ def test_json_shape_and_exit_1(tmp_path: Path) -> None:
     assert camp["id"] == "bad-1" and camp["client"] == "acme" and camp["ok"] is False
     assert camp["source"] == os.path.join("bad", "campaign.toml")
     finding = next(f for f in camp["findings"] if f["code"] == "SUB002")
-    assert set(finding) == {"code", "rule", "severity", "message", "location", "url"}
+    # the contract's keys, and "locations": every place of the one root cause
+    assert set(finding) == {"code", "rule", "severity", "message", "location", "locations", "url"}
+    assert finding["locations"] == [finding["location"]] == ["subject"]
     assert finding["rule"] == "subject-too-long" and finding["severity"] == "error"
     assert data["summary"]["campaigns"] == 1 and data["summary"]["errors"] >= 1
 

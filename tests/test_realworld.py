@@ -57,9 +57,9 @@ EXPECTED: dict[str, Verdict] = {
     "en-colorlib-18": Verdict(COLORLIB_PLACEHOLDERS, {"LNK003": 1}, known_false={"UNS001": 1}),
     "en-colorlib-24": Verdict(
         COLORLIB_PLACEHOLDERS + " “None of them are design tools” is prose, not a variable "
-        "that printed None (PER002 there was false).",
+        "that printed None: no PER002.",
         {"LNK003": 1},
-        known_false={"UNS001": 1, "PER002": 1},  # PER002: trust-per item 2 (prose)
+        known_false={"UNS001": 1},
     ),
     "en-colorlib-26": Verdict(
         COLORLIB_PLACEHOLDERS + " The preheader is 101 characters (limit 90): PRE002.",
@@ -82,9 +82,8 @@ EXPECTED: dict[str, Verdict] = {
         "fills, not recipient variables. As a file it has no subject (SUB001) and no "
         "unsubscribe link (UNS001; Keila puts it in the content).",
         {"SUB001": 1, "UNS001": 1},
-        # dialects item 3: layout slots never need a fallback; PER002 is the probe's
-        # evidence for the same slot (trust-per items 1/2)
-        known_false={"PER001": 2, "PER002": 1},
+        # dialects item 3: layout slots never need a fallback
+        known_false={"PER001": 2},
     ),
     "en-keila-hybrid-liquid": Verdict(
         "Keila's hybrid Liquid layout: {% render %} is valid Liquid. No "
@@ -121,9 +120,9 @@ EXPECTED: dict[str, Verdict] = {
     "en-mautic-aurora": Verdict(
         "Mautic Twig theme: the logo link and other links are “#” placeholders (LNK003, one "
         "root cause). getAssetUrl(…) and `template` are Twig helpers/theme variables that "
-        "Mautic fills: the empty image src and PER001s are false.",
+        "Mautic fills: the PER001s are false (the images they empty are not reported apart).",
         {"LNK003": 1},
-        known_false={"LNK003": 2, "PER001": 2},  # dialects items 3/4
+        known_false={"PER001": 2},  # dialects items 3/4
     ),
     "en-mautic-brienz": Verdict(
         "Mautic MJML-in-Twig theme: no subject in the file ({subject} is a Mautic token, "
@@ -134,9 +133,9 @@ EXPECTED: dict[str, Verdict] = {
     ),
     "en-mautic-cards": Verdict(
         "Mautic Twig theme: “#” placeholder links (LNK003); the empty logo src comes from "
-        "getAssetUrl (false), PER001 on Twig helpers is false.",
+        "getAssetUrl, part of the false PER001 on Twig helpers.",
         {"LNK003": 1},
-        known_false={"LNK003": 1, "PER001": 2},  # dialects items 3/4
+        known_false={"PER001": 2},  # dialects items 3/4
     ),
     "en-mautic-creative": Verdict(
         "Mautic MJML-in-Twig theme: as en-mautic-brienz.",
@@ -149,15 +148,11 @@ EXPECTED: dict[str, Verdict] = {
         "same root cause); social/support links are “#” (LNK003). {{ now }} is Klaviyo's "
         "built-in, never a recipient variable.",
         {"PER001": 1, "LNK003": 1},
-        # LNK003 for the empty href the fallback-less feature_url renders: the same root
-        # cause as its PER001 (trust-per item 1)
-        known_false={"LNK003": 1},
     ),
     "en-pack-feature_announcement-mailchimp": Verdict(
         "The same design for Mailchimp: *|FEATURE_URL|* has no fallback (PER001), social and "
         "support links are “#” (LNK003).",
         {"PER001": 1, "LNK003": 1},
-        known_false={"LNK003": 1},  # the empty href of *|FEATURE_URL|*: its PER001 (trust-per)
     ),
     "en-pack-feedback_email-mailchimp": Verdict(
         "Mailchimp feedback mail: social and support links are “#” (LNK003); the "
@@ -171,8 +166,6 @@ EXPECTED: dict[str, Verdict] = {
         "the payment event), the billing button renders empty with billing_url empty, "
         "social/support links are “#” (LNK003). `now` is a built-in.",
         {"PER001": 6, "LNK003": 1},
-        # LNK003 empty billing href: billing_url's PER001 (trust-per item 1)
-        known_false={"LNK003": 1},
     ),
     "en-pack-welcome_email-html": Verdict(
         "Plain HTML variant: the main button, social, support and unsubscribe links are all "
@@ -193,7 +186,7 @@ EXPECTED: dict[str, Verdict] = {
         "A synthetic ESP-style test send: every link points at example.com (LNK003, one root "
         "cause), the shop link lacks utm_medium (UTM001), the subject is 57 characters "
         "(SUB002).",
-        {"LNK003": 3, "SUB002": 1, "UTM001": 1},
+        {"LNK003": 1, "SUB002": 1, "UTM001": 1},
     ),
     "ru-amurnet-coupons": Verdict(
         "A rendered Amur.net coupons newsletter: no <title> (SUB001). The PRE002 of 896 "

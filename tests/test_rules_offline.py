@@ -225,31 +225,20 @@ CASES = [
         "UTM003",
         "upper-case",
         True,
-        {
-            "body": body_with(
-                '<a href="https://shop.test/a?utm_source=Email&utm_medium=email&utm_campaign=bf">A</a>'
-            )
-        },
+        # every link says Email: malformed, not inconsistent (that would be UTM002's one finding)
+        {"body": RU_BODY.replace("utm_source=email", "utm_source=Email")},
     ),
     Case(
         "UTM003",
         "spaces",
         True,
-        {
-            "body": body_with(
-                '<a href="https://shop.test/a?utm_source=email&utm_medium=email&utm_campaign=black%20friday">A</a>'
-            )
-        },
+        {"body": RU_BODY.replace("utm_campaign=bf", "utm_campaign=black%20friday")},
     ),
     Case(
         "UTM003",
         "empty",
         True,
-        {
-            "body": body_with(
-                '<a href="https://shop.test/a?utm_source=&utm_medium=email&utm_campaign=bf">A</a>'
-            )
-        },
+        {"body": RU_BODY.replace("utm_source=email", "utm_source=")},
     ),
     Case(
         "UTM003",
@@ -380,15 +369,20 @@ CASES = [
         {
             "body": body_with("<p>Привет, {{ first_name | default('друг') }}!</p>"),
             "template": "jinja",
-            "samples": "r.csv",
-            "files": {"r.csv": "first_name\nАнна\n\n"},
+            "samples": "r.json",
+            "files": {"r.json": '[{"first_name": "Анна"}, {"first_name": ""}]'},
         },
     ),
     Case(
         "PER002",
-        "en-hello-comma",
+        "en-none-in-the-data",
         True,
-        {"body": body_with("<p>Hello {{ first_name }},</p>"), "template": "jinja"},
+        {
+            "body": body_with("<p>Hello {{ first_name | default('friend', true) }},</p>"),
+            "template": "jinja",
+            "samples": "r.json",
+            "files": {"r.json": '[{"first_name": "Ann"}, {"first_name": "None"}]'},
+        },
     ),
     Case(
         "PER002",
@@ -631,15 +625,18 @@ def test_every_offline_rule_has_cases() -> None:
     assert offline <= covered_pass, offline - covered_pass
 
 
-def test_per002_reports_one_broken_text_once(tmp_path: Path) -> None:
-    """Blanking and a sample with an empty name break the same greeting: one finding."""
+def test_one_broken_greeting_is_one_finding(tmp_path: Path) -> None:
+    """Blanking, two samples with an empty name and the missing fallback are one root cause:
+    one PER001, naming the recipients who would receive “Привет, !”."""
     d = write_campaign(
         tmp_path,
         body=body_with("<p>Привет, {{ first_name }}!</p>"),
         template="jinja",
-        samples="r.csv",
-        files={"r.csv": "first_name\nАнна\n\nОльга\n"},
+        samples="r.json",
+        files={"r.json": '[{"first_name": "Анна"}, {"first_name": ""}, {"first_name": " "}]'},
     )
-    messages = [f.message for f in only(check(d), "PER002")]
-    assert sum("“Привет, !”" in m for m in messages) == 1, messages
-    assert len(messages) == len(set(m[m.find(" the ") :] for m in messages)), messages
+    result = check(d)
+    assert only(result, "PER002") == []
+    (finding,) = only(result, "PER001")
+    assert "“Привет, !”" in finding.message
+    assert "sample 2, sample 3 would receive it" in finding.message

@@ -42,7 +42,8 @@ def render(
 
 
 def evidence(c: Campaign) -> list[str]:
-    return [m for r in c.renders for m in r.blanked_breakage]
+    """What the blanking probe found, as the PER001/PER006 messages quote it."""
+    return [b.describe() for r in c.renders for b in r.probe]
 
 
 PAGE = """<html><head><title>{{ first_name }}</title></head><body>
@@ -163,12 +164,12 @@ def test_sample_renders_are_capped() -> None:
     assert len(c.renders) == 1 + 50
 
 
-# -- PER002 evidence ------------------------------------------------------------------------
+# -- the blanking probe and what samples receive ------------------------------------------------------------
 
 
 def test_greeting_without_fallback_gives_evidence() -> None:
     c = render("<p>Привет, {{ first_name }}!</p>")
-    assert "with first_name empty the text reads “Привет, !”" in evidence(c)
+    assert 'with first_name = "" the text reads “Привет, !”' in evidence(c)
 
 
 def test_fallback_covering_empty_gives_no_evidence() -> None:
@@ -176,12 +177,7 @@ def test_fallback_covering_empty_gives_no_evidence() -> None:
         "<p>Привет, {{ first_name | default('Друг', true) }}!</p>", samples=[{"first_name": "Анна"}]
     )
     assert evidence(c) == []
-    assert (
-        render("<p>Привет, {{ first_name | default('Друг', true) }}!</p>")
-        .renders[0]
-        .blanked_breakage
-        == []
-    )
+    assert render("<p>Привет, {{ first_name | default('Друг', true) }}!</p>").renders[0].probe == []
 
 
 def test_fallback_for_undefined_only_gives_evidence_for_empty_and_none() -> None:
@@ -189,7 +185,7 @@ def test_fallback_for_undefined_only_gives_evidence_for_empty_and_none() -> None
         "<p>Привет, {{ first_name | default('Друг') }}!</p>", samples=[{"first_name": "Анна"}]
     )
     found = evidence(c)
-    assert "with first_name empty the text reads “Привет, !”" in found
+    assert 'with first_name = "" the text reads “Привет, !”' in found
     assert "with first_name = None the text reads “Привет, None”" in found
 
 
@@ -199,9 +195,9 @@ def test_sample_with_empty_value_shows_its_own_breakage() -> None:
         samples=[{"first_name": ""}, {"first_name": "None"}, {"first_name": "  "}],
     )
     first, second, third = c.renders[1:]
-    assert first.blanked_breakage == ["with this recipient's values the text reads “Привет, !”"]
-    assert any("Привет, None" in m for m in second.blanked_breakage)
-    assert any("Привет, !" in m for m in third.blanked_breakage)
+    assert [b.describe() for b in first.breakage] == ["the text reads “Привет, !”"]
+    assert [b.snippet for b in second.breakage] == ["Привет, None"]
+    assert [b.snippet for b in third.breakage] == ["Привет, !"]
 
 
 def test_subject_blanking_and_patronymic() -> None:
@@ -209,8 +205,8 @@ def test_subject_blanking_and_patronymic() -> None:
         "<p>Уважаемый {{ first_name }} {{ middle_name }}, ждём вас.</p>", subject="{{ first_name }}"
     )
     found = evidence(c)
-    assert "with first_name empty the subject is empty" in found
-    assert "with middle_name empty the text reads “first_name ,”" in found
+    assert 'with first_name = "" the subject is empty' in found
+    assert 'with middle_name = "" the text reads “first_name ,”' in found
 
 
 def test_static_punctuation_is_not_blamed_on_a_variable() -> None:
@@ -224,14 +220,14 @@ def test_static_punctuation_is_not_blamed_on_a_variable() -> None:
         (
             "<p>Hello {{ first_name | default: '' }},</p><p>Hi {{ first_name }}!</p>",
             "liquid",
-            "with first_name empty the text reads “Hi !”",
+            'with first_name = "" the text reads “Hi !”',
         ),
         (
             "<p>Dear {{first_name}},</p>",
             "handlebars",
-            "with first_name empty the text reads “Dear ,”",
+            'with first_name = "" the text reads “Dear ,”',
         ),
-        ("<p>Hello *|FNAME|*,</p>", "mailchimp", "with FNAME empty the text reads “Hello ,”"),
+        ("<p>Hello *|FNAME|*,</p>", "mailchimp", 'with FNAME = "" the text reads “Hello ,”'),
     ],
 )
 def test_blanking_in_each_dialect(html: str, dialect: str, expected: str) -> None:

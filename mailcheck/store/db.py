@@ -282,7 +282,8 @@ class Store:
                             "rule": f.rule,
                             "severity": f.severity.value,
                             "message": f.message,
-                            "location": f.location,
+                            # every place of the one root cause, as the text output lists them
+                            "location": ", ".join(f.places),
                             "url": f.url,
                         }
                         for f in attempt.findings
@@ -313,7 +314,7 @@ class Store:
                             "code": f.code,
                             "severity": "error",
                             "note": f"launched with --force ({attempt.reason or 'no reason'}): "
-                            f"{f.message}",
+                            f"{f.message}" + (f" (at {', '.join(f.places)})" if f.places else ""),
                             "source": "launch",
                             "url": f.url,
                             "dedupe_key": None,

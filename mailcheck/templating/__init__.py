@@ -2,14 +2,16 @@
 
 The engine calls :func:`render_campaign` once per campaign (mailcheck.engine.prepare). It fills
 ``campaign.dialect`` (unless given), ``campaign.variables``, ``campaign.template_error`` /
-``template_error_line`` (PER004), ``campaign.static`` and ``campaign.renders``:
+``template_error_line`` and ``template_errors`` (PER004, every part refused), ``campaign.static``
+and ``campaign.renders``:
 
 * ``renders[0]`` is judged for lengths: every variable takes its longest sample value (by
   graphemes), or its fallback without samples ("longest values" / "fallbacks"); a campaign
   without a template language has one render, "as is";
 * then one render per sample recipient (at most 50), "sample N (<first value>)";
-* ``Rendered.blanked_breakage`` holds PER002 evidence: text broken only when one variable is
-  empty (or None in Jinja), and text a sample's own values break.
+* ``Rendered.breakage`` holds what a sample's own values break (PER002: what that recipient
+  would receive); ``Rendered.probe`` what emptying one variable at a time breaks (None too in
+  Jinja): evidence for that variable's PER001 or PER006.
 
 System variables (``config.system_variables`` plus each dialect's, e.g. ``*|UNSUB|*``,
 ``{{{ pm:unsubscribe }}}``, ``unsubscribe_url``) never need a fallback and render to

@@ -38,8 +38,13 @@ def _word_before(text: str, start: int) -> str | None:
     return m.group(0) if m else None
 
 
-def broken_text(text: str) -> list[str]:
-    """The broken fragments a recipient would read, in order of appearance (no duplicates)."""
+def broken_text(text: str, *, prose: bool = False) -> list[str]:
+    """The broken fragments a recipient would read, in order of appearance (no duplicates).
+
+    ``prose``: the text was not rendered by us (a test send, plain HTML), so None, null,
+    undefined … count only where a variable would have been, right after a greeting
+    ("Привет, None!", "Dear undefined,"): "None of them are design tools" is a sentence.
+    """
     if not text:
         return []
     found: list[tuple[int, str]] = []
@@ -62,6 +67,9 @@ def broken_text(text: str) -> list[str]:
             found.append((start, stripped[start:].strip()))
     for m in _PROGRAMMER_WORDS.finditer(text):
         before = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())
+        after_greeting = before and before.group(2) and _GREETINGS.match(before.group(1))
+        if prose and not after_greeting and not m.group(0).startswith("["):
+            continue
         start = before.start() if before and before.group(2) else m.start()
         found.append((start, text[start : m.end()].strip()))
     for m in _LINE_STARTS_WITH_PUNCT.finditer(text):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from mailcheck.config import Config
 from mailcheck.htmlparse import parse_html
-from mailcheck.model import Campaign, Document, Rendered, Variable
+from mailcheck.model import Breakage, Campaign, Document, Rendered, Variable
 from mailcheck.templating.breakage import broken_text, visible_text
 from mailcheck.templating.catalogue import load_catalogue
 from mailcheck.templating.core import IsSystem, Parsed, TemplateError, Use
@@ -214,10 +214,11 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     blanker = _Blanker(renderer, campaign.variables, campaign.dialect)
     if sample_renders:
         for rendered, flat in sample_renders[:MAX_BLANKED_SAMPLES]:
-            rendered.blanked_breakage = blanker.own_breakage(rendered) + blanker.evidence(flat)
+            rendered.breakage = blanker.own_breakage(rendered)
+            rendered.probe = blanker.evidence(flat)
     else:
         neutral = {v.name: neutral_value(v.name) for v in campaign.variables if not v.system}
-        main.blanked_breakage = blanker.evidence(neutral)
+        main.probe = blanker.evidence(neutral)
 
 
 def neutral_value(name: str) -> str:
@@ -409,7 +410,10 @@ _PART_NAMES = {
 
 
 class _Blanker:
-    """PER002 evidence: breakage that appears only when one variable is empty."""
+    """The blanking probe: breakage that appears only when one variable is empty (or None).
+
+    It is evidence for that variable's PER001/PER006; what a sample's own values break is
+    PER002."""
 
     def __init__(self, renderer: _Renderer, variables: list[Variable], dialect: str) -> None:
         self.renderer = renderer
@@ -456,28 +460,29 @@ class _Blanker:
             self._neutral = {s for t in texts.values() for s in self.broken(t)}
         return self._neutral
 
-    def own_breakage(self, rendered: Rendered) -> list[str]:
+    def own_breakage(self, rendered: Rendered) -> list[Breakage]:
         """What a sample's own values break (a name "None", a name of spaces)."""
         raw = {"subject": rendered.subject, "html": rendered.html, "text": rendered.text}
         if self.renderer.campaign.preheader_explicit:
             raw["preheader"] = rendered.preheader
         texts = self.texts({k: v for k, v in raw.items() if v is not None})
         neutral = self.neutral_breakage()
-        out: list[str] = []
-        for part, text in texts.items():
-            for snippet in self.broken(text):
-                if snippet not in neutral:
-                    out.append(f"with this recipient's values the {part} reads “{snippet}”")
-        return out
+        return [
+            Breakage(part, snippet)
+            for part, text in texts.items()
+            for snippet in self.broken(text)
+            if snippet not in neutral
+        ]
 
-    def evidence(self, flat: Mapping[str, object]) -> list[str]:
+    def evidence(self, flat: Mapping[str, object]) -> list[Breakage]:
+        """What emptying each variable in turn breaks, beside what ``flat`` breaks anyway."""
         try:
             base_parts = self.renderer.render_parts(flat)
         except TemplateError:
             return []
         base = self.texts(base_parts)
         base_broken = {part: set(self.broken(text)) for part, text in base.items()}
-        out: list[str] = []
+        out: list[Breakage] = []
         for name in self.names:
             found, current = lookup(flat, name, self.dialect)
             if found and not value_text(current).strip():
@@ -496,14 +501,14 @@ class _Blanker:
                     continue
                 # a part the blank leaves as it was cannot break anew: nothing to scan
                 changed = {w: t for w, t in rendered.items() if t != base_parts.get(w)}
-                shown = "empty" if blank == "" else "= None"
+                value = "" if blank == "" else None
                 for part, text in self.texts(changed).items():
                     if part == "subject" and base.get("subject", "").strip() and not text.strip():
-                        out.append(f"with {name} {shown} the subject is empty")
+                        out.append(Breakage(part, "", name, value))
                         continue
                     for snippet in self.broken(text):
                         if snippet not in base_broken.get(part, set()):
-                            out.append(f"with {name} {shown} the {part} reads “{snippet}”")
+                            out.append(Breakage(part, snippet, name, value))
         return list(dict.fromkeys(out))
 
 

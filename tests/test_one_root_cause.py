@@ -1,0 +1,271 @@
+"""One root cause, one finding, listing every place it shows (issue 10, items 1 and 2).
+
+A missing fallback is one PER001 naming every use; a placeholder link repeated 25 times is one
+LNK003 with 25 locations; a link rendered once per sample recipient is one finding; a UTM value
+both inconsistent and malformed is one finding. What the blanking probe finds is evidence in
+the variable's own finding (PER001, or PER006 for a fallback that misses empty values); PER002
+is only what a real sample recipient would receive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from mailcheck.reports import github, jsonout, sarif, text
+
+from mailcheck.model import Severity
+from tests.helpers import check, codes, only, write_campaign
+
+UNSUB_RU = '<p><a href="https://shop.test/unsub">Отписаться</a></p>'
+UNSUB_EN = '<p><a href="https://shop.test/unsub">Unsubscribe</a></p>'
+SAMPLES = '[{"first_name": "Анна"}, {"first_name": ""}, {"first_name": "Ольга"}]'
+UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
+
+
+def lines_of(d: Path, needle: str) -> list[int]:
+    html = (d / "email.html").read_text(encoding="utf-8").splitlines()
+    return [i for i, line in enumerate(html, start=1) if needle in line]
+
+
+# -- PER001: one finding, every place ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("greeting", "subject", "preheader"),
+    [
+        (
+            "<p>Привет, {{ first_name }}!</p>\n<p>{{ first_name }}, скидка ждёт вас.</p>",
+            "{{ first_name }}, скидка 30%",
+            "{{ first_name }}, только до воскресенья",
+        ),
+        (
+            "<p>Hello {{ first_name }},</p>\n<p>{{ first_name }}, your discount is waiting.</p>",
+            "{{ first_name }}, 30% off",
+            "{{ first_name }}, this weekend only",
+        ),
+    ],
+)
+def test_a_missing_fallback_is_one_per001_naming_every_use(
+    tmp_path: Path, greeting: str, subject: str, preheader: str
+) -> None:
+    d = write_campaign(
+        tmp_path,
+        body=f"{greeting}\n{UNSUB_RU}",
+        subject=subject,
+        preheader=preheader,
+        template="jinja",
+    )
+    result = check(d)
+    found = only(result, "PER001")
+    assert len(found) == 1
+    lines = lines_of(d, "{{ first_name }}")
+    assert found[0].places == ("subject", "preheader", *(f"email.html:{n}" for n in lines))
+    assert len(lines) == 2
+    # the probe's evidence is in the one finding: no PER002 for the same root cause
+    assert 'with first_name = "" the subject reads “, ' in found[0].message
+    assert "PER002" not in codes(result)
+    assert "PER006" not in codes(result)
+
+
+def test_a_sample_without_a_name_is_named_in_the_per001_not_a_per002(tmp_path: Path) -> None:
+    d = write_campaign(
+        tmp_path,
+        body=f"<p>Привет, {{{{ first_name }}}}!</p>\n{UNSUB_RU}",
+        template="jinja",
+        samples="r.json",
+        files={"r.json": SAMPLES},
+    )
+    result = check(d)
+    assert [f.code for f in result.findings if f.severity is Severity.ERROR] == ["PER001"]
+    (finding,) = only(result, "PER001")
+    assert "“Привет, !”" in finding.message and "sample 2" in finding.message
+    assert finding.places == (f"email.html:{lines_of(d, 'first_name')[0]}",)
+
+
+# -- PER006 and PER002 ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "evidence", "advice"),
+    [
+        (
+            "<p>Привет, {{ first_name | default('друг') }}!</p>",
+            'with first_name = "" the text reads “Привет, !”',
+            "use default('друг', true)",
+        ),
+        (
+            "<p>Dear {{ first_name | default('friend') }},</p>",
+            'with first_name = "" the text reads “Dear ,”',
+            "use default('friend', true)",
+        ),
+    ],
+)
+def test_a_fallback_that_misses_empty_is_per006_with_the_rendered_evidence(
+    tmp_path: Path, body: str, evidence: str, advice: str
+) -> None:
+    d = write_campaign(tmp_path, body=f"{body}\n{UNSUB_EN}", template="jinja")
+    result = check(d)
+    assert "PER002" not in codes(result) and "PER001" not in codes(result)
+    (finding,) = only(result, "PER006")
+    assert finding.severity is Severity.WARNING
+    assert evidence in finding.message and finding.message.endswith(advice)
+    assert finding.places == (f"email.html:{lines_of(d, 'first_name')[0]}",)
+
+
+def test_per002_is_what_a_real_sample_recipient_receives(tmp_path: Path) -> None:
+    d = write_campaign(
+        tmp_path,
+        body=f"<p>Привет, {{{{ first_name | default('друг') }}}}!</p>\n{UNSUB_RU}",
+        template="jinja",
+        samples="r.json",
+        files={"r.json": SAMPLES},
+    )
+    result = check(d)
+    (finding,) = only(result, "PER002")
+    assert finding.message.startswith("the text reads “Привет, !”")
+    assert "first_name" in finding.message  # the cause: its fallback misses empty values
+    assert len(finding.places) == 1 and finding.places[0].startswith("sample 2")
+    assert only(result, "PER006") == []  # the same root cause, reported once
+
+
+@pytest.mark.parametrize(
+    ("prose", "broken"),
+    [
+        ("<p>None of them are design tools.</p><p>Ничего не найдено: null results.</p>", None),
+        ("<p>The result is undefined until Friday.</p>", None),
+        ("<p>Привет, None!</p>", "Привет, None"),
+        ("<p>Dear undefined,</p>", "Dear undefined"),
+    ],
+)
+def test_programmer_words_in_a_plain_campaign_count_only_where_a_variable_was(
+    tmp_path: Path, prose: str, broken: str | None
+) -> None:
+    d = write_campaign(tmp_path, body=f"{prose}\n{UNSUB_EN}", template="none")
+    found = only(check(d), "PER002")
+    if broken is None:
+        assert found == []
+    else:
+        assert [f.message for f in found] == [f"broken text: “{broken}”"]
+
+
+# -- links ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("word", "unsub"), [("Купить", UNSUB_RU), ("Buy", UNSUB_EN)])
+def test_one_placeholder_link_25_times_is_one_finding_with_25_places(
+    tmp_path: Path, word: str, unsub: str
+) -> None:
+    links = "\n".join(f'<p><a href="#">{word} {i}</a></p>' for i in range(25))
+    d = write_campaign(tmp_path, body=f"{links}\n{unsub}")
+    (finding,) = only(check(d), "LNK003")
+    assert finding.places == tuple(f"email.html:{n}" for n in lines_of(d, 'href="#"'))
+    assert len(finding.places) == 25
+    assert finding.message.startswith(f"25 links (“{word} 0”")
+
+
+def test_a_link_rendered_for_each_sample_is_one_finding(tmp_path: Path) -> None:
+    d = write_campaign(
+        tmp_path,
+        body=(
+            "<p><a href=\"http://shop.test/p?n={{ first_name | default('друг', true) }}\">"
+            "Выбрать</a></p>\n" + UNSUB_RU
+        ),
+        template="jinja",
+        samples="r.csv",
+        files={"r.csv": "first_name\nАнна\nОльга\nИван\n"},
+    )
+    (finding,) = only(check(d), "LNK004")
+    assert finding.places == (f"email.html:{lines_of(d, 'http://shop.test')[0]}",)
+
+
+def test_an_empty_href_from_a_variable_without_fallback_is_its_per001(tmp_path: Path) -> None:
+    d = write_campaign(
+        tmp_path, body=f'<p><a href="{{{{ feature_url }}}}">Try it</a></p>\n{UNSUB_EN}',
+        template="jinja",
+    )  # fmt: skip
+    result = check(d)
+    assert only(result, "LNK003") == []
+    (finding,) = only(result, "PER001")
+    assert "feature_url" in finding.message
+
+
+@pytest.mark.parametrize("word", ["Купить", "Shop"])
+def test_a_utm_value_both_inconsistent_and_malformed_is_one_finding(
+    tmp_path: Path, word: str
+) -> None:
+    good = f"https://shop.test/a?{UTM}"
+    bad = "https://shop.test/b?utm_source=Email&utm_medium=email&utm_campaign=bf"
+    body = (
+        f'<p><a href="{good}">{word} 1</a></p>\n<p><a href="{good}&x=2">{word} 2</a></p>\n'
+        f'<p><a href="{bad}">{word} 3</a></p>\n<p><a href="{bad}">{word} 4</a></p>\n' + UNSUB_EN
+    )
+    result = check(write_campaign(tmp_path, body=body))
+    (finding,) = only(result, "UTM002")
+    assert "utm_source='Email'" in finding.message and "upper-case" in finding.message
+    assert only(result, "UTM003") == []
+    assert len(finding.places) == 2  # both links that carry it
+
+
+# -- outputs show every place -----------------------------------------------------------------
+
+
+def test_every_output_shows_every_place(tmp_path: Path) -> None:
+    links = "\n".join(f'<p><a href="#">Купить {i}</a></p>' for i in range(3))
+    d = write_campaign(tmp_path, body=f"{links}\n{UNSUB_RU}")
+    result = check(d)
+    lines = lines_of(d, 'href="#"')
+    assert len(lines) == 3
+
+    shown = text.render([result])
+    assert f"email.html:{lines[0]}, {lines[1]}, {lines[2]}: 3 links" in shown
+
+    data = json.loads(jsonout.render([result]))
+    (lnk,) = [f for f in data["campaigns"][0]["findings"] if f["code"] == "LNK003"]
+    assert lnk["location"] == f"email.html:{lines[0]}"
+    assert lnk["locations"] == [f"email.html:{n}" for n in lines]
+
+    log = json.loads(sarif.render([result]))
+    (res,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "LNK003"]
+    assert [loc["physicalLocation"]["region"]["startLine"] for loc in res["locations"]] == lines
+
+    (annotation,) = [a for a in github.render([result]).splitlines() if "LNK003" in a]
+    assert f"line={lines[0]}" in annotation
+    assert f"email.html%3A{lines[0]}, {lines[1]}, {lines[2]}" in annotation or (
+        f"email.html:{lines[0]}, {lines[1]}, {lines[2]}" in annotation
+    )
+
+
+# -- launch --force: one incident per root cause -------------------------------------------
+
+
+def test_a_forced_launch_records_one_incident_per_root_cause(tmp_path: Path) -> None:
+    links = "\n".join(f'<p><a href="#">Купить {i}</a></p>' for i in range(25))
+    write_campaign(
+        tmp_path,
+        "bf",
+        body=f"<p>Привет, {{{{ first_name }}}}!</p>\n{links}\n{UNSUB_RU}",
+        subject="{{ first_name }}, скидка 30%",
+        template="jinja",
+    )
+    env = {**os.environ, "NO_COLOR": "1", "MAILCHECK_DB": f"sqlite:///{tmp_path}/log.db"}
+
+    def mc(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "mailcheck", *args],
+            cwd=tmp_path, capture_output=True, text=True, env=env, timeout=120,
+        )  # fmt: skip
+
+    launched = mc("launch", "--offline", "--force", "--reason", "клиент настоял", "bf")
+    assert launched.returncode == 0, launched.stderr
+    listed = mc("incident", "list", "--format", "json")
+    incidents = json.loads(listed.stdout)["incidents"]
+    assert sorted(i["code"] for i in incidents) == ["LNK003", "PER001"]
+    placeholder = next(i for i in incidents if i["code"] == "LNK003")
+    assert placeholder["note"].count("email.html:") == 25
+    fallback = next(i for i in incidents if i["code"] == "PER001")
+    assert "subject" in fallback["note"] and "email.html:" in fallback["note"]
