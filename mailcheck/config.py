@@ -48,6 +48,22 @@ class DnsConfig:
 
 
 @dataclass(frozen=True)
+class LimitsConfig:
+    """What one campaign may cost: a campaign is untrusted input (CI runs edits by others).
+
+    Set in the config only: a campaign.toml cannot raise its own limits.
+    """
+
+    file_bytes: int = 5_000_000  # each file a campaign reads (html, text, samples, campaign.toml)
+    message_bytes: int = 30_000_000  # a saved test send (.eml), attachments included
+    sample_rows: int = 50_000  # sample recipients per campaign
+    render_seconds: float = 2.0  # one render of one part for one set of values
+    render_bytes: int = 5_000_000  # output of one render (and any string it builds)
+    loop_iterations: int = 100_000  # loop iterations of one render, nested loops together
+    recursion_depth: int = 64  # nested macro / partial / include calls in one render
+
+
+@dataclass(frozen=True)
 class ReportConfig:
     agency: str = ""
     logo: str = ""  # path to an image file, inlined as a data: URI
@@ -69,6 +85,7 @@ class Config:
     links: LinksConfig = field(default_factory=LinksConfig)
     dns: DnsConfig = field(default_factory=DnsConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    limits: LimitsConfig = field(default_factory=LimitsConfig)
     root: Path = field(default_factory=Path.cwd)  # directory of the config file (or cwd)
     path: Path | None = None  # the config file, when one was found
 
@@ -99,7 +116,7 @@ def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
         if name not in known or name in ("root", "path"):
             raise ConfigError(f"{where}: unknown key {key!r}")
         current = getattr(cfg, name)
-        if isinstance(current, LinksConfig | DnsConfig | ReportConfig):
+        if isinstance(current, LinksConfig | DnsConfig | ReportConfig | LimitsConfig):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: {key!r} must be a table")
             changes[name] = _apply(current, value, f"{where}.{key}")

@@ -36,29 +36,76 @@ class UsageError(Exception):
 class Source:
     path: Path  # the file to load (campaign.toml, .eml, .html)
     shown: str  # the path as the user gave it, or as found below a given directory
+    # Found below a directory: its reads stay inside this one (None: named by the user).
+    root: Path | None = None
+    error: str | None = None  # a directory that could not be walked: INP001 on it
 
 
 def discover(paths: Sequence[str]) -> list[Source]:
-    """Every campaign below ``paths``; a directory with campaign.toml is one campaign."""
+    """Every campaign below ``paths``; a directory with campaign.toml is one campaign.
+
+    Nothing is skipped silently: a directory that cannot be read is a :class:`Source` with an
+    ``error`` (INP001), symlinked directories are followed (each real directory once, so a
+    loop ends), and a PATH with no campaign below it is a :class:`UsageError` (exit 2): a CI
+    job pointed at the wrong folder must go red, not pass on nothing.
+    """
     found: list[Source] = []
     for given in paths:
         p = Path(given)
         if not p.exists():
             raise UsageError(f"{given}: no such file or directory")
-        if p.is_file():
+        if not p.is_dir():  # a FIFO or device too: the loader refuses it with the reason
             found.append(Source(p, given))
             continue
-        for dirpath, dirnames, filenames in os.walk(p):
-            dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-            here = Path(dirpath)
-            if CAMPAIGN_FILE in filenames:
-                dirnames[:] = []  # its files belong to the campaign
-                found.append(Source(here / CAMPAIGN_FILE, _shown(given, p, here / CAMPAIGN_FILE)))
-                continue
-            for name in sorted(filenames):
-                if Path(name).suffix.lower() in FILE_SUFFIXES:
-                    found.append(Source(here / name, _shown(given, p, here / name)))
+        before = len(found)
+        found.extend(_walk(given, p))
+        if len(found) == before:
+            raise UsageError(
+                f"{given}: no campaign found (no campaign.toml, .eml, .html or .htm below it)"
+            )
     return found
+
+
+def _walk(given: str, top: Path) -> list[Source]:
+    found: list[Source] = []
+
+    def unreadable(exc: OSError) -> None:
+        where = Path(exc.filename) if exc.filename else top
+        reason = (exc.strerror or str(exc)).lower()
+        found.append(
+            Source(where, _shown(given, top, where), error=f"cannot read directory: {reason}")
+        )
+
+    seen = {_identity(top)}
+    for dirpath, dirnames, filenames in os.walk(top, onerror=unreadable, followlinks=True):
+        here = Path(dirpath)
+        kept = []
+        for name in sorted(dirnames):
+            if name in SKIP_DIRS:
+                continue
+            identity = _identity(here / name)
+            if identity is not None and identity in seen:
+                continue  # a symlink back up (a loop) or to a directory already walked
+            seen.add(identity)
+            kept.append(name)
+        dirnames[:] = kept
+        if CAMPAIGN_FILE in filenames:
+            dirnames[:] = []  # its files belong to the campaign
+            manifest = here / CAMPAIGN_FILE
+            found.append(Source(manifest, _shown(given, top, manifest), root=here))
+            continue
+        for name in sorted(filenames):
+            if Path(name).suffix.lower() in FILE_SUFFIXES:
+                found.append(Source(here / name, _shown(given, top, here / name), root=here))
+    return found
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None  # os.walk reports it when it tries to list it
+    return st.st_dev, st.st_ino
 
 
 def _shown(given: str, root: Path, path: Path) -> str:
@@ -70,7 +117,15 @@ def prepare(source: Source, config: Config) -> Campaign:
     from mailcheck.loaders import load
     from mailcheck.templating import render_campaign
 
-    campaign = load(source.path, source.shown, config)
+    if source.error is not None:
+        return Campaign(
+            id=source.path.name or source.shown,
+            source=source.shown,
+            kind="toml",
+            client=config.client,
+            load_error=source.error,
+        )
+    campaign = load(source.path, source.shown, config, source.root)
     if campaign.load_error is None:
         try:
             render_campaign(campaign, campaign_config(campaign, config))

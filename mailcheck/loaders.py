@@ -25,6 +25,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import itertools
 import json
 import re
 import tomllib
@@ -33,7 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from mailcheck.charsets import decode_bytes, guess_8bit, meta_charset
-from mailcheck.config import Config, ConfigError
+from mailcheck.config import Config, ConfigError, LimitsConfig
+from mailcheck.confined import RefusedInput, read_file
 from mailcheck.htmlparse import parse_html
 from mailcheck.model import Campaign, SourceKind
 
@@ -84,22 +86,30 @@ class LoadError(Exception):
     """An input that cannot be read; the message is the reason shown to the user."""
 
 
-def load(path: Path, shown: str, config: Config) -> Campaign:
-    """Read one input (campaign.toml, .eml, .html/.htm, or any file given explicitly)."""
+def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Campaign:
+    """Read one input (campaign.toml, .eml, .html/.htm, or any file given explicitly).
+
+    A file found below a directory the user named must stay inside ``root`` (the directory it
+    was found in) once symlinks are resolved; a campaign.toml's files must stay inside its own
+    directory (:mod:`mailcheck.confined`). ``root`` None: a file named on the command line.
+    """
     kind = _kind_by_name(path)
     campaign = Campaign(id=_default_id(path), source=shown, kind=kind, client=config.client)
     campaign.source_files.append(("manifest" if path.name == MANIFEST else "file", str(path)))
+    limits = config.limits
     try:
         if path.name == MANIFEST:
             _load_manifest(campaign, path, config)
         elif path.suffix.lower() == ".eml":
-            _load_message(campaign, _read(path))
+            _load_message(campaign, _read(path, root, limits.message_bytes, "message"))
         elif path.suffix.lower() in HTML_SUFFIXES:
-            _load_html(campaign, path.name, _read(path))
+            _load_html(campaign, path.name, _read(path, root, limits.file_bytes))
         else:
-            _load_sniffed(campaign, path)
+            _load_sniffed(campaign, _read(path, root, limits.message_bytes), path.name)
     except LoadError as exc:
         campaign.load_error = str(exc)
+    except RecursionError:
+        campaign.load_error = f"{path.name} is nested too deeply to read"
     except Exception as exc:  # a bug here must not cost the batch: report it as INP001
         campaign.load_error = f"could not read {path.name}: {exc!r} (please report)"
     return campaign
@@ -119,17 +129,14 @@ def _default_id(path: Path) -> str:
     return path.stem or path.name
 
 
-def _read(path: Path, what: str = "") -> bytes:
-    """The file's bytes; ``what`` names its role in messages ("html file 'x' not found")."""
-    label = f"{what} file" if what else "file"
+def _read(path: Path, root: Path | None, limit: int, what: str = "") -> bytes:
+    """The file's bytes (:func:`mailcheck.confined.read_file`); ``what`` names its role in
+    messages ("html file 'x' not found")."""
+    label = f"{what} file" if what and what != "message" else what or "file"
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise LoadError(f"{label} '{path.name}' not found") from None
-    except IsADirectoryError:
-        raise LoadError(f"{label} '{path.name}' is a directory, not a file") from None
-    except OSError as exc:
-        raise LoadError(f"cannot read {label} '{path.name}': {exc.strerror or exc}") from None
+        return read_file(path, root=root, limit=limit, label=label)
+    except RefusedInput as exc:
+        raise LoadError(str(exc)) from None
 
 
 # --- saved messages and bare HTML ------------------------------------------------------------
@@ -172,27 +179,24 @@ def _load_html(campaign: Campaign, name: str, data: bytes) -> None:
     campaign.preheader = campaign.static.preheader
 
 
-def _load_sniffed(campaign: Campaign, path: Path) -> None:
+def _load_sniffed(campaign: Campaign, data: bytes, name: str) -> None:
     """A file given explicitly with another extension: a message, HTML, or neither."""
     from mailcheck.message import looks_like_message
 
-    data = _read(path)
     head = data[:65536]
     if looks_like_message(head):
         _load_message(campaign, data)
         return
     if b"\x00" in head:
-        raise LoadError(f"not an e-mail message or HTML: '{path.name}' is binary data")
+        raise LoadError(f"not an e-mail message or HTML: '{name}' is binary data")
     lowered = head.lower()
     if any(
         tag in lowered
         for tag in (b"<html", b"<body", b"<!doctype", b"<table", b"<div", b"<p>", b"<a ", b"<img")
     ):
-        _load_html(campaign, path.name, data)
+        _load_html(campaign, name, data)
         return
-    raise LoadError(
-        f"not an e-mail message or HTML: '{path.name}' has no header block and no HTML tags"
-    )
+    raise LoadError(f"not an e-mail message or HTML: '{name}' has no header block and no HTML tags")
 
 
 def decode_html(data: bytes) -> str:
@@ -220,7 +224,8 @@ def _decode_text_file(data: bytes) -> str:
 def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     campaign.kind = "toml"
     directory = path.parent
-    data = _parse_toml(_read(path))
+    limits = config.limits
+    data = _parse_toml(_read(path, directory, limits.file_bytes))
     keys = {_canonical(k): k for k in data}
     unknown = [keys[k] for k in keys if k not in CAMPAIGN_KEYS and k not in CONFIG_KEYS]
     if unknown:
@@ -270,8 +275,8 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.config_overrides = overrides
 
     html_path = _html_path(directory, _string(get, "html"))
-    campaign.source_files.append(("html", str(html_path)))
-    data_bytes = _read(html_path, "html")
+    data_bytes = _read(html_path, directory, limits.file_bytes, "html")
+    campaign.source_files.append(("html", str(html_path)))  # only what was read (content hash)
     campaign.html = decode_html(data_bytes)
     campaign.html_bytes = len(data_bytes)
     campaign.html_label = _relative(html_path, directory)
@@ -281,14 +286,15 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
 
     text_name = _string(get, "text")
     if text_name is not None:
+        text_bytes = _read(directory / text_name, directory, limits.file_bytes, "text")
         campaign.source_files.append(("text", str(directory / text_name)))
-        campaign.text = _decode_text_file(_read(directory / text_name, "text"))
+        campaign.text = _decode_text_file(text_bytes)
         campaign.text_known = True
     samples = get.get("samples")
-    if isinstance(samples, str):
-        campaign.source_files.append(("samples", str(directory / samples)))
     if samples is not None:
-        campaign.samples = _samples(directory, samples)
+        campaign.samples = _samples(directory, samples, limits)
+        if isinstance(samples, str):
+            campaign.source_files.append(("samples", str(directory / samples)))
 
 
 def _canonical(key: str) -> str:
@@ -302,6 +308,8 @@ def _parse_toml(data: bytes) -> dict[str, Any]:
         raise LoadError(f"campaign.toml is not UTF-8 text (byte {exc.start})") from None
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise LoadError("campaign.toml is nested too deeply to read") from None
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_POSITION.match(str(exc))
         if match:
@@ -421,30 +429,41 @@ def _relative(path: Path, directory: Path) -> str:
 # --- sample recipients -----------------------------------------------------------------------
 
 
-def _samples(directory: Path, value: object) -> list[dict[str, object]]:
+def _samples(directory: Path, value: object, limits: LimitsConfig) -> list[dict[str, object]]:
     """Sample recipients: a CSV file with a header row, a JSON list of objects, or inline."""
     if isinstance(value, list):  # samples = [{ first_name = "Иван" }, …]
-        return _sample_objects(value, "samples")
+        return _sample_objects(value, "samples", limits.sample_rows)
     if not isinstance(value, str):
         raise LoadError("campaign.toml: 'samples' must be a file name or an array of tables")
     path = directory / value
-    data = _read(path, "samples")
+    data = _read(path, directory, limits.file_bytes, "samples")
     if path.suffix.lower() == ".json":
+        what = f"samples file '{path.name}'"
         try:
             parsed = json.loads(data.decode("utf-8-sig"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise LoadError(f"samples file '{path.name}' is not valid JSON: {exc}") from None
-        return _sample_objects(parsed, f"samples file '{path.name}'")
-    return _csv_samples(data, path.name)
+            raise LoadError(f"{what} is not valid JSON: {exc}") from None
+        except RecursionError:
+            raise LoadError(f"{what} is nested too deeply to read") from None
+        except ValueError as exc:  # an integer of more digits than Python converts
+            raise LoadError(f"{what} cannot be read: {exc}") from None
+        return _sample_objects(parsed, what, limits.sample_rows)
+    return _csv_samples(data, path.name, limits.sample_rows)
 
 
-def _sample_objects(value: object, what: str) -> list[dict[str, object]]:
+def _sample_objects(value: object, what: str, max_rows: int) -> list[dict[str, object]]:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise LoadError(f"{what} must be a list of objects (one per recipient)")
+    if len(value) > max_rows:
+        raise LoadError(_too_many_rows(what, max_rows))
     return [dict(v) for v in value]
 
 
-def _csv_samples(data: bytes, name: str) -> list[dict[str, object]]:
+def _too_many_rows(what: str, max_rows: int) -> str:
+    return f"{what} has more than {max_rows:,} recipients (the limit of [limits] sample-rows)"
+
+
+def _csv_samples(data: bytes, name: str, max_rows: int) -> list[dict[str, object]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -455,10 +474,13 @@ def _csv_samples(data: bytes, name: str) -> list[dict[str, object]]:
     # Excel writes ";" where the decimal separator is a comma (Russian locale): take the
     # header's most frequent separator
     delimiter = max(",;\t", key=first_line.count)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, restval="")
     try:
-        rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, restval=""))
+        rows = list(itertools.islice(reader, max_rows + 1))
     except csv.Error as exc:
         raise LoadError(f"samples file '{name}' is not valid CSV: {exc}") from None
+    if len(rows) > max_rows:
+        raise LoadError(_too_many_rows(f"samples file '{name}'", max_rows))
     samples: list[dict[str, object]] = []
     for row in rows:
         sample: dict[str, object] = {

@@ -337,7 +337,7 @@ class MailcheckSession:
         cfg = self.config
         assert cfg is not None
         try:
-            campaigns = [prepare(Source(i.path, i.shown), cfg) for i in items]
+            campaigns = [prepare(Source(i.path, i.shown, i.path.parent), cfg) for i in items]
             batch: Batch = check_campaigns(campaigns, cfg, offline=self.offline)
         except UsageError as exc:
             self.batch_error = f"mailcheck: {exc}"
@@ -355,11 +355,12 @@ _SESSION = pytest.StashKey[MailcheckSession]()
 def campaign_files(path: Path) -> list[tuple[str, bytes]]:
     """The files whose content decides a campaign's verdict, with stable names.
 
-    A campaign directory is every file below it (HTML, text, samples, images) plus the files
-    its campaign.toml names outside it (``html = "../shared/footer.html"``).
+    A campaign directory is every file below it (HTML, text, samples, images): a campaign
+    reads nothing outside it (:mod:`mailcheck.confined`). Files are read as the loader reads
+    them: a symlink out, a FIFO or an oversized file counts by its refusal, never its bytes.
     """
     if path.name != CAMPAIGN_FILE:
-        return [(path.name, _read(path))]
+        return [(path.name, _read(path, path.parent))]
     from mailcheck.engine import SKIP_DIRS
 
     root = path.parent
@@ -368,29 +369,18 @@ def campaign_files(path: Path) -> list[tuple[str, bytes]]:
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
         for name in sorted(filenames):
             full = Path(dirpath) / name
-            files.append((full.relative_to(root).as_posix(), _read(full)))
-    for ref in _referenced_files(path):
-        resolved = (root / ref).resolve()
-        if not resolved.is_relative_to(root.resolve()):
-            files.append((f"ref:{ref}", _read(resolved)))
+            files.append((full.relative_to(root).as_posix(), _read(full, root)))
     return files
 
 
-def _referenced_files(manifest: Path) -> list[str]:
-    import tomllib
+def _read(path: Path, root: Path) -> bytes:
+    from mailcheck.config import LimitsConfig
+    from mailcheck.confined import RefusedInput, read_file
 
     try:
-        data = tomllib.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return []
-    return [v for k in ("html", "text", "samples") if isinstance(v := data.get(k), str)]
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        return f"<unreadable: {exc.strerror}>".encode()
+        return read_file(path, root=root, limit=LimitsConfig().message_bytes)
+    except RefusedInput as exc:
+        return f"<refused: {exc}>".encode()
 
 
 def read_passes(path: Path) -> dict[str, dict[str, Any]]:

@@ -139,7 +139,7 @@ def test_launch_takes_exactly_one_campaign(tmp_path: Path) -> None:
     assert os.path.join("all", "one", "campaign.toml") in proc.stderr
     (tmp_path / "empty").mkdir()
     proc = mc("launch", "--offline", "empty", cwd=tmp_path, db=db)
-    assert proc.returncode == 2 and "found 0" in proc.stderr
+    assert proc.returncode == 2 and "empty: no campaign found" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "log.db").exists() or open_store(db).launches() == []
 

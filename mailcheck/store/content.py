@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from mailcheck.config import LimitsConfig
+from mailcheck.confined import RefusedInput, read_file
 from mailcheck.model import Campaign
 
 
@@ -16,9 +18,9 @@ def content_hash(campaign: Campaign) -> str:
     """
     digest = hashlib.sha256()
     for role, name in campaign.source_files or [("file", campaign.source)]:
-        try:
-            data = Path(name).read_bytes()
-        except OSError:
+        try:  # never a FIFO, a device or a file of any size: as the loader reads them
+            data = read_file(Path(name), root=None, limit=LimitsConfig().message_bytes)
+        except RefusedInput:
             digest.update(f"{role}\0missing\0".encode())
             continue
         digest.update(f"{role}\0{len(data)}\0".encode())

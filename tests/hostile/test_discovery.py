@@ -1,0 +1,107 @@
+"""Nothing checked is never a pass: every PATH yields campaigns or a loud error."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mailcheck.config import Config
+from mailcheck.engine import UsageError, discover, run
+from tests.helpers import write_campaign
+from tests.hostile.cli import mailcheck
+
+
+def test_an_empty_tree_exits_2_and_says_so(tmp_path: Path) -> None:
+    (tmp_path / "campaigns" / "drafts").mkdir(parents=True)
+    (tmp_path / "campaigns" / "notes.txt").write_text("todo", encoding="utf-8")
+    proc = mailcheck("check", "--offline", "campaigns", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr == (
+        "mailcheck: error: campaigns: no campaign found "
+        "(no campaign.toml, .eml, .html or .htm below it)\n"
+    )
+    assert proc.stdout == ""
+
+
+def test_one_empty_path_among_good_ones_still_exits_2(tmp_path: Path) -> None:
+    write_campaign(tmp_path / "campaigns", "ok")
+    (tmp_path / "typo").mkdir()
+    proc = mailcheck("check", "--offline", "campaigns", "typo", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "typo: no campaign found" in proc.stderr
+
+
+def test_a_symlinked_campaign_directory_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = write_campaign(tmp_path / "shared", "bf", subject="x" * 60)
+    (tmp_path / "campaigns").mkdir()
+    (tmp_path / "campaigns" / "bf").symlink_to(shared, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    [result] = run(["campaigns"], Config(root=tmp_path), offline=True).results
+    assert result.campaign.source == os.path.join("campaigns", "bf", "campaign.toml")
+    assert [f.code for f in result.findings if f.code == "SUB002"] == ["SUB002"]
+
+
+def test_a_symlink_loop_ends_and_each_campaign_is_found_once(tmp_path: Path) -> None:
+    root = tmp_path / "campaigns"
+    write_campaign(root / "a", "c1")
+    (root / "a" / "back").symlink_to(root, target_is_directory=True)  # a loop
+    (root / "again").symlink_to(root / "a", target_is_directory=True)  # the same dir twice
+    found = discover([str(root)])
+    assert [s.shown for s in found] == [os.path.join(str(root), "a", "c1", "campaign.toml")]
+
+
+def test_an_unreadable_directory_is_inp001_not_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "campaigns"
+    write_campaign(root, "ok")
+    locked = root / "locked"
+    write_campaign(locked, "hidden")
+    _deny(locked, monkeypatch)
+    results = run([str(root)], Config(root=tmp_path), offline=True).results
+    by_source = {r.campaign.source: r for r in results}
+    unreadable = by_source[os.path.join(str(root), "locked")]
+    [finding] = unreadable.findings
+    assert finding.code == "INP001"
+    assert finding.message == "cannot read directory: permission denied"
+    assert os.path.join(str(root), "ok", "campaign.toml") in by_source
+
+
+def test_a_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="nope: no such file or directory"):
+        discover([str(tmp_path / "nope")])
+
+
+def _deny(directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make ``directory`` unlistable: chmod 000, or (as root, whom modes do not stop) a
+    scandir that fails there as the kernel would."""
+    monkeypatch.chdir(directory.parent)
+    if os.geteuid() != 0:
+        directory.chmod(0)
+        monkeypatch.setattr(_Restore, "path", directory)
+        return
+    real = os.scandir
+
+    def scandir(path: object = ".") -> Iterator[os.DirEntry[str]]:
+        if Path(str(path)) == directory:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+class _Restore:
+    path: Path | None = None
+
+
+@pytest.fixture(autouse=True)
+def _restore_modes() -> Iterator[None]:
+    yield
+    if _Restore.path is not None:
+        _Restore.path.chmod(0o755)
+        _Restore.path = None
