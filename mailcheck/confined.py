@@ -29,7 +29,7 @@ def read_file(path: Path, *, root: Path | None, limit: int, label: str = "file")
     ``label`` names the file's role in messages ("html file 'x' …"). ``root`` is None for a
     file the user named on the command line: their choice, still no FIFO or device.
     """
-    name = str(path) if root is None else _shown(path, root)
+    name = path.name if root is None else _shown(path, root)
     try:
         real = path.resolve(strict=True)
     except FileNotFoundError:
