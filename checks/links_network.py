@@ -27,13 +27,17 @@ is_unsubscribe = functools.lru_cache(maxsize=1 << 16)(_is_unsubscribe)
 
 
 def _checked(ctx: Context, *, images: bool) -> Iterator[tuple[Link, LinkResult]]:
-    """The campaign's links of one sort with their results (each href once)."""
-    for link in ctx.campaign.all_links():
-        if link.is_image != images:
-            continue
-        result = ctx.facts.link(link.href)
-        if result is not None:
-            yield link, result
+    """The campaign's links of one sort with their results, once per link of the template:
+    a URL rendered differently for each sample recipient is judged by its first rendering
+    that did not answer well (else its first), so it gives one finding, not one per sample."""
+    for renderings in ctx.link_sites():
+        judged = [
+            (link, result)
+            for link in renderings
+            if link.is_image == images and (result := ctx.facts.link(link.href)) is not None
+        ]
+        if judged:
+            yield next(((k, r) for k, r in judged if r.verdict != "ok"), judged[0])
 
 
 def _plain_links(ctx: Context) -> Iterator[tuple[Link, LinkResult]]:
@@ -47,18 +51,19 @@ def _shown(url: str) -> str:
 
 
 def _verdicts(
-    located: Iterable[tuple[str, str, LinkResult]],
+    located: Iterable[tuple[str, tuple[str, ...], LinkResult]],
     what: str,
     failed: Collection[str],
     *,
     note: str = "",
 ) -> Iterator[Problem]:
     """Failed results as errors, unverified ones (bot walls, HEAD refused) as warnings."""
-    for url, location, result in located:
+    for url, places, result in located:
         if result.verdict in failed:
-            yield Problem(f"{what} is broken: {result.reason}", location, url)
+            yield Problem(f"{what} is broken: {result.reason}", url=url, locations=places)
         elif result.verdict == "unverified":
-            yield Problem(f"{what}: {result.reason}{note}", location, url, Severity.WARNING)
+            message = f"{what}: {result.reason}{note}"
+            yield Problem(message, url=url, severity=Severity.WARNING, locations=places)
 
 
 @rule("LNK001", "link-broken", Severity.ERROR, network=True)
@@ -80,7 +85,7 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     Point the link at a live page (or ask the client to restore the page). For a bot wall,
     open the link in a browser once before sending.
     """
-    located = ((link.href, ctx.html_at(link.line), r) for link, r in _plain_links(ctx))
+    located = ((link.href, ctx.link_places(link), r) for link, r in _plain_links(ctx))
     yield from _verdicts(
         located, "link", ("broken", "invalid"), note="; open it in a browser before sending"
     )
@@ -110,7 +115,7 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
         if result.verdict == "unreachable":
             yield Problem(
                 f"link host unreachable: {result.reason}",
-                location=ctx.html_at(link.line),
+                locations=ctx.link_places(link),
                 url=link.href,
             )
 
@@ -139,7 +144,7 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
         if result.verdict == "loop":
             yield Problem(
                 f"redirect loop after {result.redirects} redirects",
-                location=ctx.html_at(link.line),
+                locations=ctx.link_places(link),
                 url=link.href,
                 severity=Severity.ERROR,
             )
@@ -147,7 +152,7 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
             more = "at least " if result.verdict == "too-many-redirects" else ""
             yield Problem(
                 f"{more}{result.redirects} redirects (more than {MAX_REDIRECTS}) before the page",
-                location=ctx.html_at(link.line),
+                locations=ctx.link_places(link),
                 url=link.href,
             )
 
@@ -168,7 +173,7 @@ def image_broken(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Upload the image again or correct the path; prefer the ESP's or your CDN's permanent URLs.
     """
-    located = ((link.href, ctx.html_at(link.line), r) for link, r in _checked(ctx, images=True))
+    located = ((link.href, ctx.link_places(link), r) for link, r in _checked(ctx, images=True))
     yield from _verdicts(located, "image", FAILED)
 
 
@@ -231,7 +236,7 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
             if change is not None:
                 yield Problem(
                     f"a redirect {change}: {_shown(before)} → {_shown(after)}",
-                    location=ctx.html_at(link.line),
+                    locations=ctx.link_places(link),
                     url=link.href,
                 )
                 break
@@ -258,19 +263,20 @@ def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
     If the page only works with GET and a GET is safe (it shows a confirmation form), set
     `links.unsubscribe-get = true`.
     """
-    candidates: list[tuple[str, str, LinkResult]] = []
+    candidates: list[tuple[str, tuple[str, ...], LinkResult]] = []
     for link, result in _checked(ctx, images=False):
         if is_unsubscribe(link) or result.unsubscribe:
-            candidates.append((link.href, ctx.html_at(link.line), result))
+            candidates.append((link.href, ctx.link_places(link), result))
     from mailcheck.net.links import list_unsubscribe_urls
 
     for url in list_unsubscribe_urls(ctx.campaign.headers):
         found = ctx.facts.link(url)
         if found is not None:
-            candidates.append((url, "List-Unsubscribe header", found))
-    first: dict[str, tuple[str, str, LinkResult]] = {}
-    for candidate in candidates:  # a body link and the header may name the same URL
-        first.setdefault(candidate[0], candidate)
+            candidates.append((url, ("List-Unsubscribe header",), found))
+    first: dict[str, tuple[str, tuple[str, ...], LinkResult]] = {}
+    for url, places, result in candidates:  # a body link and the header may name one URL
+        seen = first.get(url)
+        first[url] = (url, seen[1] + places, seen[2]) if seen else (url, places, result)
     yield from _verdicts(
         first.values(), "unsubscribe link", (*FAILED, "loop", "too-many-redirects")
     )

@@ -269,3 +269,36 @@ def test_a_forced_launch_records_one_incident_per_root_cause(tmp_path: Path) -> 
     assert placeholder["note"].count("email.html:") == 25
     fallback = next(i for i in incidents if i["code"] == "PER001")
     assert "subject" in fallback["note"] and "email.html:" in fallback["note"]
+
+
+# -- network rules: one finding per link of the template -----------------------------------
+
+
+def test_a_dead_link_is_one_finding_at_every_place_and_for_every_sample(tmp_path: Path) -> None:
+    from mailcheck.config import Config, LinksConfig
+    from mailcheck.engine import judge
+    from mailcheck.facts import Facts
+    from mailcheck.model import Campaign, Document, Link, Rendered
+    from tests.http_server import running_server
+    from tests.test_links_network import gather
+
+    with running_server() as server:
+        dead = server.url("/status/404/sale")
+        personal = server.url("/status/404/p") + "?n={{ first_name }}"
+
+        def sample(name: str) -> Rendered:
+            links = [
+                Link(dead, "a", "Купить", line=10, raw=dead),
+                Link(dead, "a", "Buy", line=30, raw=dead),
+                Link(personal.replace("{{ first_name }}", name), "a", "Мой купон", 20, personal),
+            ]
+            return Rendered({}, f"sample ({name})", "Тема", None, "", None, Document(links=links))
+
+        c = Campaign(id="c", source="c.html", kind="html")
+        c.renders = [sample("Анна"), sample("Ольга"), sample("Ivan")]
+        cfg = Config(root=tmp_path, links=LinksConfig(allow_private=True, retries=0))
+        facts = Facts(gathered=True, links=gather([c], cfg))
+        found = [f for f in judge(c, cfg, facts, offline=False).findings if f.code == "LNK001"]
+    assert sorted((f.url or "", f.places) for f in found) == sorted(
+        [(dead, ("html:10", "html:30")), (server.url("/status/404/p") + "?n=Анна", ("html:20",))]
+    )
