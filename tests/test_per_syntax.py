@@ -60,3 +60,18 @@ def test_the_detected_dialect_is_held_to_its_syntax_too(tmp_path: Path) -> None:
     d = write_campaign(tmp_path, body=f"{EN}\n<p>{{{{ city | default('London' }}</p>")
     found = only(check(d), "PER004")
     assert [f.location for f in found] == ["email.html:6"]
+
+
+@pytest.mark.parametrize(
+    "comment",
+    [
+        "<!-- Баннер: {{ banner_url | default('https://shop.test/b.png' }} -->",
+        "<!-- Banner: {% if banner %}{{ banner }} -->",
+    ],
+)
+def test_a_broken_tag_inside_an_html_comment_is_refused_too(tmp_path: Path, comment: str) -> None:
+    # the comment's tags are no recipient variables, but Jinja parses the whole file
+    d = write_campaign(tmp_path, body=f"{RU}\n{comment}", template="jinja")
+    found = only(check(d), "PER004")
+    assert len(found) == 1
+    assert found[0].location.startswith("email.html:")

@@ -162,7 +162,12 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         try:
             # tags inside HTML comments are never shown: not variables (Outlook's
             # conditional comments are content and stay)
-            parsed = parse(without_comments(source) if where == "html" else source, is_system)
+            shown = without_comments(source) if where == "html" else source
+            parsed = parse(shown, is_system)
+            if shown != source:
+                # but the ESP parses the whole file, comments too: a tag it cannot read
+                # there stops the send all the same (PER004)
+                parse(source, is_system)
         except TemplateError as exc:
             if guessed:
                 # Only generic tags led here ("{{ Campaign Source Name }}"): which language
