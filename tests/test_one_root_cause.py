@@ -16,8 +16,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from mailcheck.reports import github, jsonout, sarif, text
+from mailcheck.reports import github, jsonout, junit, sarif, text
+from mailcheck.reports.html import render_report
 
+from mailcheck.config import Config
+from mailcheck.facts import Facts
 from mailcheck.model import Severity
 from tests.helpers import check, codes, only, write_campaign
 
@@ -233,11 +236,15 @@ def test_every_output_shows_every_place(tmp_path: Path) -> None:
     (res,) = [r for r in log["runs"][0]["results"] if r["ruleId"] == "LNK003"]
     assert [loc["physicalLocation"]["region"]["startLine"] for loc in res["locations"]] == lines
 
+    junit_xml = junit.render([result])
+    assert f"email.html:{lines[0]}, {lines[1]}, {lines[2]}: 3 links" in junit_xml
+
+    report = render_report([result], Facts(), Config(), offline=True)
+    assert f"email.html:{lines[0]}, email.html:{lines[1]}, email.html:{lines[2]}" in report
+
     (annotation,) = [a for a in github.render([result]).splitlines() if "LNK003" in a]
     assert f"line={lines[0]}" in annotation
-    assert f"email.html%3A{lines[0]}, {lines[1]}, {lines[2]}" in annotation or (
-        f"email.html:{lines[0]}, {lines[1]}, {lines[2]}" in annotation
-    )
+    assert f"email.html:{lines[0]}, {lines[1]}, {lines[2]}: 3 links" in annotation
 
 
 # -- launch --force: one incident per root cause -------------------------------------------
