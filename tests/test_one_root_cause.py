@@ -141,6 +141,8 @@ def test_per002_is_what_a_real_sample_recipient_receives(tmp_path: Path) -> None
     [
         ("<p>None of them are design tools.</p><p>Ничего не найдено: null results.</p>", None),
         ("<p>The result is undefined until Friday.</p>", None),
+        ("<p>Цена , как всегда, ниже. Total: 5 pcs , shipped.</p>", None),
+        ("<p>Здравствуйте, , рады видеть</p>", "Здравствуйте, ,"),
         ("<p>Привет, None!</p>", "Привет, None"),
         ("<p>Dear undefined,</p>", "Dear undefined"),
     ],

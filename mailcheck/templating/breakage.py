@@ -41,9 +41,10 @@ def _word_before(text: str, start: int) -> str | None:
 def broken_text(text: str, *, prose: bool = False) -> list[str]:
     """The broken fragments a recipient would read, in order of appearance (no duplicates).
 
-    ``prose``: the text was not rendered by us (a test send, plain HTML), so None, null,
-    undefined … count only where a variable would have been, right after a greeting
-    ("Привет, None!", "Dear undefined,"): "None of them are design tools" is a sentence.
+    ``prose``: the text was not rendered by us (a test send, plain HTML), so stray commas and
+    None, null, undefined … count only where a variable would have been, right after a
+    greeting ("Привет, !", "Привет, None!", "Dear undefined,"): "None of them are design
+    tools" is a sentence, "Цена , как всегда" a typo of the copy, not a missing name.
     """
     if not text:
         return []
@@ -51,7 +52,7 @@ def broken_text(text: str, *, prose: bool = False) -> list[str]:
     for pattern in (_COMMA_THEN_PUNCT, _SPACE_THEN_COMMA):
         for m in pattern.finditer(text):
             word = _word_before(text, m.start())
-            if word:
+            if word and (not prose or _GREETINGS.match(word)):
                 start = m.start() - len(word)
                 found.append((start, text[start : m.end()].strip()))
     for m in _SPACE_THEN_END.finditer(text):
