@@ -75,3 +75,29 @@ def test_a_broken_tag_inside_an_html_comment_is_refused_too(tmp_path: Path, comm
     found = only(check(d), "PER004")
     assert len(found) == 1
     assert found[0].location.startswith("email.html:")
+
+
+@pytest.mark.parametrize(
+    ("line", "words"),
+    [
+        ("<p>Ваш код: {{ promo_code | upcase }}</p>", "“|” is not a name"),
+        ("<p>Total: {{ formatPrice (total currency }}</p>", "cannot read “(total currency”"),
+        ("<p>Итого: {{ price * 2 }}</p>", "“*” is not a name"),
+    ],
+)
+def test_handlebars_refuses_what_is_not_its_syntax(tmp_path: Path, line: str, words: str) -> None:
+    body = (
+        f"<p>Hi {{{{#if first_name}}}}{{{{first_name}}}}{{{{else}}}}there{{{{/if}}}}!</p>\n{line}"
+    )
+    d = write_campaign(tmp_path, body=body, template="handlebars")
+    (found,) = only(check(d), "PER004")
+    assert found.location == "email.html:6" and words in found.message
+
+
+def test_handlebars_block_params_and_paths_are_its_syntax(tmp_path: Path) -> None:
+    body = (
+        "{{#each items as |item|}}<p>{{item.name}} — {{@index}} {{../currency}}</p>{{/each}}\n"
+        '<p>{{{ pm:unsubscribe }}} {{insert name "default=друг"}} {{lookup items.[0] "x"}}</p>'
+    )
+    d = write_campaign(tmp_path, body=body, template="handlebars")
+    assert only(check(d), "PER004") == []

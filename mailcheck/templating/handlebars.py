@@ -22,6 +22,10 @@ _ARG = regex.compile(
     r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|(?P<paren>\((?:[^()]|(?&paren))*\))|[^\s()]+)"""
 )
 _NUMBER = regex.compile(r"^-?\d+(?:\.\d+)?$")
+# Characters Handlebars never accepts in an identifier (outside [segment literals]): a tag
+# holding one (``{{ name | upcase }}``, ``{{ price * 2 }}``) is refused by the engine.
+_NOT_IN_ID = regex.compile(r"""[|{}!#%&*+,;<=>^`~]""")
+_BLOCK_PARAMS = regex.compile(r"\s+as\s+\|[^|]*\|$")
 _CONDITION_BLOCKS = {"if", "unless", "equals", "notEquals", "greaterThan", "lessThan", "and", "or"}
 _FALLBACK_HELPERS = {"insert", "defaultIfEmpty", "default"}
 
@@ -98,19 +102,27 @@ def _path(token: str) -> _Path:
     return _Path(parts, depth, data, explicit)
 
 
-def _split_args(text: str) -> tuple[str, list[_Expr], dict[str, _Expr]]:
-    """``helper a "b" key=c`` -> ("helper", [a, "b"], {"key": c})."""
+def _split_args(text: str, line: int = 0) -> tuple[str, list[_Expr], dict[str, _Expr]]:
+    """``helper a "b" key=c`` -> ("helper", [a, "b"], {"key": c}).
+
+    What Handlebars would refuse to parse (an unclosed "(", an operator) is a TemplateError
+    at ``line``: the ESP refuses the template, so PER004.
+    """
     params: list[_Expr] = []
     hashes: dict[str, _Expr] = {}
     name = ""
     pos = 0
-    text = text.strip()
+    text = _BLOCK_PARAMS.sub("", text.strip())  # {{#each items as |item|}}: names, not values
     while pos < len(text):
         m = _ARG.match(text, pos)
         if not m or m.end() == pos:
+            if text[pos:].strip():
+                raise TemplateError(f"cannot read “{text[pos:].strip()}” in '{{{{{text}}}}}'", line)
             break
         pos = m.end()
         key, token = m.group(1), m.group(2)
+        if token[0] not in "\"'(" and _NOT_IN_ID.search(regex.sub(r"\[[^\]]*\]", "", token)):
+            raise TemplateError(f"“{token}” is not a name in '{{{{{text}}}}}'", line)
         if not name and key is None and not params:
             name = token
         elif key is not None:
@@ -176,7 +188,7 @@ class HandlebarsTemplate:
                 continue
             kind = inner[0]
             if kind == "#" or (kind == "^" and inner[1:].strip()):
-                name, params, _ = _split_args(inner[1:])
+                name, params, _ = _split_args(inner[1:], tag_line)
                 if not name:
                     raise TemplateError(f"'{{{{{inner}}}}}' opens a block without a name", tag_line)
                 block = _Block(name, params, tag_line, inverted=kind == "^")
@@ -203,7 +215,7 @@ class HandlebarsTemplate:
                 current = stack[-1].inverse
                 rest = inner[4:].strip() if inner.startswith("else") else ""
                 if rest:  # {{else if x}}: a block nested in the inverse, closed with its parent
-                    name, params, _ = _split_args(rest)
+                    name, params, _ = _split_args(rest, tag_line)
                     chained = _Block(name, params, tag_line, chained=True)
                     current.append(chained)
                     stack.append(chained)
@@ -213,7 +225,7 @@ class HandlebarsTemplate:
             else:
                 if kind == "&":
                     inner = inner[1:].strip()
-                name, params, hashes = _split_args(inner)
+                name, params, hashes = _split_args(inner, tag_line)
                 if params or hashes:
                     current.append(_Mustache(name, params, hashes, tag_line))
                 else:
