@@ -67,6 +67,7 @@ class LimitsConfig:
 class ReportConfig:
     agency: str = ""
     logo: str = ""  # path to an image file, inlined as a data: URI
+    language: str = "en"  # of everything the client reads: "en" | "ru" (mailcheck.i18n)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,9 @@ class Config:
     esp: str = ""  # the sending platform: picks its dialect and its system variables
     db: str = "sqlite:///.mailcheck/mailcheck.db"
     client: str = "default"
+    # hosts the client runs (site, landing pages): a link there that dies after launch is the
+    # client's incident, not the agency's (mailcheck.owners)
+    client_domains: tuple[str, ...] = ()
     links: LinksConfig = field(default_factory=LinksConfig)
     dns: DnsConfig = field(default_factory=DnsConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
@@ -186,9 +190,21 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
     path, table = found
     cfg = _apply(Config(root=path.parent.resolve(), path=path), table, where=str(path))
     assert isinstance(cfg, Config)
+    _check_language(cfg, str(path))
     _resolve_paths(cfg)
     check_dialect_settings(cfg, str(path))
     return cfg
+
+
+def _check_language(cfg: Config, where: str) -> None:
+    from mailcheck.i18n import LanguageError, check_language
+
+    try:
+        object.__setattr__(
+            cfg, "report", replace(cfg.report, language=check_language(cfg.report.language))
+        )
+    except LanguageError as exc:
+        raise ConfigError(f"{where}: [report] {exc}") from None
 
 
 def check_dialect_settings(cfg: Config, where: str) -> None:

@@ -6,9 +6,15 @@ result; tests feed rows directly.
 Definitions (per client and calendar month, UTC, of the launch attempt):
 
 * ``launches`` — attempts recorded as launched (forced ones included);
-* ``error_free`` — launches with no incident of severity ``error``, whenever it was found
-  (at launch with ``--force``, by the monitor, or logged by hand later);
-* ``error_free_rate`` — error_free ÷ launches (null without launches);
+* ``error_free`` — launches with no incident of severity ``error`` that the agency answers for
+  (owner ``agency``, or ``unknown`` until attributed; see :mod:`mailcheck.owners`), whenever
+  it was found (at launch with ``--force``, by the monitor, or logged by hand later);
+* ``error_free_rate`` — error_free ÷ launches (null without launches): the contract figure;
+* ``error_free_all``, ``error_free_rate_all`` — the same counting every owner's incidents;
+* ``by_owner``, ``by_class`` — incidents per owner and per class (critical, major, minor);
+* ``escaped_defects`` — error incidents found after launch (monitor, by hand), and
+  ``escaped_defect_rate`` — their share of all the period's defects (errors caught at the gate
+  + errors launched with ``--force`` + errors found after launch);
 * ``incidents`` — incidents of those launches, ``by_code`` and ``by_severity``;
 * ``caught_before_launch`` — error findings of refused attempts (the gate's catch);
 * ``on_time_rate`` — launches with launched ≤ send_at ÷ launches that had a send_at;
@@ -36,6 +42,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 
+from mailcheck.owners import IMPACTS, OWNERS
 from mailcheck.store.records import IncidentRow, LaunchRow
 
 TARGETABLE: dict[str, str] = {
@@ -45,6 +52,7 @@ TARGETABLE: dict[str, str] = {
     "launches": "number of launches",
 }
 RATES = {"error_free_rate", "on_time_rate"}
+CONTRACT_OWNERS = frozenset({"agency", "unknown"})  # unknown counts until attributed
 DIGITS = 4
 
 
@@ -215,8 +223,12 @@ def period_kpis(
     launched = [a for a in attempts if a.status == "launched"]
     launched_ids = {a.id for a in launched}
     own = [i for i in incidents if i.launch_id in launched_ids]
-    with_error = {i.launch_id for i in own if i.severity == "error"}
-    error_free = len(launched_ids - with_error)
+    errors = [i for i in own if i.severity == "error"]
+    with_error = {i.launch_id for i in errors}
+    agency_errors = {i.launch_id for i in errors if i.owner in CONTRACT_OWNERS}
+    error_free = len(launched_ids - agency_errors)
+    error_free_all = len(launched_ids - with_error)
+    escaped = sum(1 for i in errors if i.source != "launch")
     scheduled = [a for a in launched if a.send_at is not None]
     on_time = sum(1 for a in scheduled if a.send_at is not None and a.attempted_at <= a.send_at)
     resolved = [i for i in own if i.resolved_at is not None]
@@ -227,11 +239,16 @@ def period_kpis(
     ]
     refused = [a for a in attempts if a.status == "refused"]
     severity = Counter(i.severity for i in own)
+    caught = sum(a.errors for a in refused)
+    owners = Counter(i.owner for i in own)
+    classes = Counter(i.impact_class for i in own)
     exact: dict[str, float | None] = {
         "launches": len(launched),
         "error_free": error_free,
         "error_free_rate": _rate(error_free, len(launched)),
+        "error_free_rate_all": _rate(error_free_all, len(launched)),
         "on_time_rate": _rate(on_time, len(scheduled)),
+        "escaped_defect_rate": _rate(escaped, caught + len(errors)),
     }
     record: dict[str, object] = {
         "client": client,
@@ -239,8 +256,14 @@ def period_kpis(
         "launches": len(launched),
         "error_free": error_free,
         "error_free_rate": _rounded(exact["error_free_rate"]),
+        "error_free_all": error_free_all,
+        "error_free_rate_all": _rounded(exact["error_free_rate_all"]),
         "incidents": len(own),
-        "caught_before_launch": sum(a.errors for a in refused),
+        "caught_before_launch": caught,
+        "escaped_defects": escaped,
+        "escaped_defect_rate": _rounded(exact["escaped_defect_rate"]),
+        "by_owner": {o: owners.get(o, 0) for o in OWNERS},
+        "by_class": {c: classes.get(c, 0) for c in IMPACTS},
         "on_time_rate": _rounded(exact["on_time_rate"]),
         "by_code": dict(sorted(Counter(i.code for i in own).items())),
         "by_severity": {"error": severity.get("error", 0), "warning": severity.get("warning", 0)},

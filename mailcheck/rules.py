@@ -93,10 +93,12 @@ class Rule:
 
     @property
     def summary(self) -> str:
-        """The first sentence of 'What it does'."""
-        body = _section(self.doc, "What it does") or self.doc
-        first = " ".join(body.strip().split())
-        return first.split(". ")[0].rstrip(".")
+        """The first sentence of 'What it does' (the rule's title in the report)."""
+        return summary_of(self.doc)
+
+    @property
+    def how_to_fix(self) -> str:
+        return how_to_fix_of(self.doc)
 
     def run(self, ctx: Context) -> list[Finding]:
         """The rule's findings, one per root cause: problems it reports in the same words
@@ -122,6 +124,18 @@ class Rule:
 def _section(doc: str, title: str) -> str:
     match = re.search(rf"^##\s*{re.escape(title)}\s*$(.*?)(?=^##\s|\Z)", doc, re.M | re.S)
     return match.group(1).strip() if match else ""
+
+
+def summary_of(doc: str) -> str:
+    """A docstring's first sentence of 'What it does' (also its msgid in the catalogues)."""
+    body = _section(doc, "What it does") or doc
+    first = " ".join(body.strip().split())
+    return first.split(". ")[0].rstrip(".")
+
+
+def how_to_fix_of(doc: str) -> str:
+    """A docstring's 'How to fix' section (also its msgid in the catalogues)."""
+    return _section(doc, "How to fix")
 
 
 def rule(

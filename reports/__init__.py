@@ -15,7 +15,14 @@ WRITERS = {
 }
 
 
-def render(fmt: str, results: list[CampaignResult], *, colour: bool = False) -> str:
+def render(
+    fmt: str, results: list[CampaignResult], *, colour: bool = False, language: str = "en"
+) -> str:
     module = importlib.import_module(WRITERS[fmt])
-    text: str = module.render(results, colour=colour)
+    # only the text output speaks the report's language; the machine formats stay English
+    text: str = (
+        module.render(results, colour=colour, language=language)
+        if fmt == "text"
+        else module.render(results, colour=colour)
+    )
     return text

@@ -16,7 +16,7 @@ import dataclasses
 import hashlib
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from email.utils import parseaddr
 from functools import cache
@@ -26,14 +26,17 @@ from urllib.parse import parse_qsl, urlsplit
 
 import jinja2
 import regex
+from mailcheck.reports.auth_lines import AuthLine, auth_lines
 from markupsafe import Markup, escape
 
 from mailcheck import __version__
 from mailcheck.config import Config
 from mailcheck.facts import Facts, LinkResult
+from mailcheck.i18n import DEFAULT_LANGUAGE, translate, translations
 from mailcheck.linkinfo import is_unsubscribe, is_web
 from mailcheck.model import Campaign, CampaignResult, Finding, Link, Severity
 from mailcheck.registry import load_registry
+from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_LOGO_BYTES = 512 * 1024
@@ -54,19 +57,35 @@ CSP = (
 
 
 @cache
-def environment() -> jinja2.Environment:
+def environment(language: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
+    """The templates in one language (jinja2's i18n extension over the gettext catalogue)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.policies["ext.i18n.trimmed"] = True  # as extracted (mailcheck/locale/babel.cfg)
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals["CSP"] = CSP
     env.globals["version"] = __version__
     env.globals["EAGER_PREVIEWS"] = EAGER_PREVIEWS
     env.globals["preview_script"] = Markup(PREVIEW_SCRIPT)
+    env.globals["lang"] = language
     return env
+
+
+def gettext_for(language: str) -> Callable[..., str]:
+    """``_("… %(name)s …", name=value)`` in ``language``, as the templates' ``_`` works."""
+    tr = translations(language)
+
+    def _(message: str, **values: object) -> str:
+        text = tr.gettext(message)
+        return text % values if values else text
+
+    return _
 
 
 def json_for_html(data: object) -> Markup:
@@ -160,21 +179,27 @@ def _inline(text: str) -> str:
 @dataclasses.dataclass
 class FindingView:
     finding: Finding
-    summary: str
+    summary: str  # the rule's title, translated
     how_to_fix: Markup
+    message: str  # the finding's message, translated
 
 
-def finding_views(findings: Iterable[Finding]) -> list[FindingView]:
+def finding_views(
+    findings: Iterable[Finding], language: str = DEFAULT_LANGUAGE
+) -> list[FindingView]:
     registry = load_registry()
+    tr = translations(language)
     views = []
     for f in findings:
         rule = registry.get(f.code)
-        doc = rule.doc if rule else ""
+        summary = rule.summary if rule else ""
+        fix = rule.how_to_fix if rule else ""
         views.append(
             FindingView(
                 finding=f,
-                summary=rule.summary if rule else "",
-                how_to_fix=markdown_lite(doc_section(doc, "How to fix")) if doc else Markup(""),
+                summary=tr.gettext(summary) if summary else "",
+                how_to_fix=markdown_lite(tr.gettext(fix)) if fix else Markup(""),
+                message=str(translate(f.message, tr)),
             )
         )
     return views
@@ -197,6 +222,7 @@ class LinkRow:
     utm: list[tuple[str, str]]
     unsubscribe: bool
     raw: str = ""  # the href as written in the template, when rendering changed it
+    esp_label: str = ""  # a link the ESP fills in at send time, said as what it is
 
     @property
     def bad(self) -> bool:
@@ -217,7 +243,46 @@ def utm_parameters(href: str) -> list[tuple[str, str]]:
     return [(k, v) for k, v in pairs if k.lower().startswith("utm_")]
 
 
-def link_rows(campaign: Campaign, facts: Facts, offline: bool) -> list[LinkRow]:
+def esp_label(href: str, _: Callable[..., str]) -> str:
+    """What a system placeholder link stands for («ссылка отписки ESP»), or ""."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return ""
+    if (parts.hostname or "") != SYSTEM_PLACEHOLDER_HOST:
+        return ""
+    name = parts.path.strip("/").lower()
+    if "unsub" in name or "optout" in name or "opt_out" in name:
+        return _("the ESP's unsubscribe link")
+    if "view" in name or "browser" in name or "online" in name or "web" in name:
+        return _("the ESP's “view in browser” link")
+    if "pref" in name or "profile" in name or "manage" in name:
+        return _("the ESP's preference centre link")
+    return _("a link the ESP fills in (%(name)s)", name=name or "?")
+
+
+def verdict_labels(language: str) -> Callable[[str], str]:
+    """A link verdict (``facts.LinkVerdict``, "offline", "not requested") in the language."""
+    _ = gettext_for(language)
+    labels = {
+        "ok": _("ok"),
+        "broken": _("broken"),
+        "unreachable": _("unreachable"),
+        "unverified": _("could not verify"),
+        "loop": _("redirect loop"),
+        "too-many-redirects": _("too many redirects"),
+        "excluded": _("excluded"),
+        "invalid": _("invalid"),
+        "offline": _("not checked (offline)"),
+        "not requested": _("not requested"),
+    }
+    return lambda verdict: labels.get(verdict, verdict)
+
+
+def link_rows(
+    campaign: Campaign, facts: Facts, offline: bool, language: str = DEFAULT_LANGUAGE
+) -> list[LinkRow]:
+    _ = gettext_for(language)
     rows: list[LinkRow] = []
     seen: set[str] = set()
     links: list[Link] = campaign.all_links()
@@ -249,6 +314,7 @@ def link_rows(campaign: Campaign, facts: Facts, offline: bool) -> list[LinkRow]:
                 utm=utm_parameters(link.href),
                 unsubscribe=is_unsubscribe(link),
                 raw=link.raw if link.raw and link.raw != link.href else "",
+                esp_label=esp_label(link.href, _),
             )
         )
     rows.sort(key=lambda r: not r.bad)  # problems first, otherwise document order
@@ -400,15 +466,53 @@ def sender_domains(campaign: Campaign) -> list[str]:
     return list(dict.fromkeys(d for d in found if d))
 
 
-def auth_tables(campaign: Campaign, facts: Facts) -> list[AuthTable]:
-    """The records found for the campaign's sending domains (and their parent domains)."""
+@dataclasses.dataclass
+class AuthDomain:
+    """One sender domain: the client's lines first, the records as found folded below."""
+
+    domain: str
+    lines: list[AuthLine]
+    tables: list[AuthTable]
+
+
+def auth_domains(
+    campaign: Campaign, facts: Facts, language: str = DEFAULT_LANGUAGE
+) -> list[AuthDomain]:
+    _ = gettext_for(language)
     domains = sender_domains(campaign)
-    tables: list[AuthTable] = []
+    found = []
     for key in sorted(facts.auth, key=lambda k: (-len(k), k)):
         k = key.lower()
         if any(d == k or d.endswith("." + k) for d in domains):
-            tables += auth_sections(key, facts.auth[key])
-    return tables
+            value = facts.auth[key]
+            found.append(AuthDomain(key, auth_lines(value, _), auth_sections(key, value)))
+    return found
+
+
+# --- the preview ------------------------------------------------------------------------------
+
+PREVIEW_WIDTH = 600  # what most e-mails are designed for, when the HTML does not say
+_DECLARED_WIDTH = re.compile(
+    r"""(?:\bwidth\s*=\s*["']?|max-width\s*:\s*|\bwidth\s*:\s*)(\d{3,4})(?:px)?\b""", re.I
+)
+_IMAGE_HEIGHT = re.compile(r"""<img\b[^>]*?\bheight\s*=\s*["']?(\d{1,4})""", re.I)
+_BLOCK = re.compile(r"<(?:p|tr|h[1-6]|li|br|div)\b", re.I)
+
+
+def preview_size(html: str, text: str) -> tuple[int, int]:
+    """(width, height) in CSS pixels for the preview frame, so it fits the e-mail.
+
+    The frame is sandboxed without scripts, so the report cannot measure its content: the width
+    is the widest layout width the HTML declares (a 600 px table, ``max-width: 640px``), the
+    height an estimate from its images, blocks and text at that width. The reader can resize it.
+    """
+    widths = [int(w) for w in _DECLARED_WIDTH.findall(html) if 320 <= int(w) <= 1200]
+    width = max(widths) if widths else PREVIEW_WIDTH
+    images = sum(int(h) for h in _IMAGE_HEIGHT.findall(html))
+    chars_per_line = max(width // 8, 20)
+    text_lines = len(text) // chars_per_line + 1
+    height = images + 22 * text_lines + 12 * len(_BLOCK.findall(html)) + 80
+    return width + 2, max(240, min(height, 4000))
 
 
 # --- one campaign ---------------------------------------------------------------------------
@@ -426,12 +530,14 @@ class CampaignView:
     errors: list[FindingView]
     warnings: list[FindingView]
     links: list[LinkRow]
-    auth: list[AuthTable]
+    auth: list[AuthDomain]
     auth_expected: bool
     preview_html: str | None
     preview_text: str | None
     subject_max: int
     preheader_max: int
+    preview_width: int = PREVIEW_WIDTH
+    preview_height: int = 600
 
     @property
     def campaign(self) -> Campaign:
@@ -439,7 +545,11 @@ class CampaignView:
 
 
 def campaign_view(
-    result: CampaignResult, facts: Facts, config: Config, offline: bool
+    result: CampaignResult,
+    facts: Facts,
+    config: Config,
+    offline: bool,
+    language: str = DEFAULT_LANGUAGE,
 ) -> CampaignView:
     from mailcheck.config import ConfigError
     from mailcheck.engine import campaign_config
@@ -456,6 +566,8 @@ def campaign_view(
     text = (main.text if main else None) or c.text
     name, address = parseaddr(c.from_addr or "")
     ordered = sorted(result.findings, key=lambda f: f.code)
+    document = main.document if main else c.static
+    width, height = preview_size(html or "", document.text if document else "")
     return CampaignView(
         result=result,
         sender_name=name or address or (c.from_addr or ""),
@@ -464,15 +576,17 @@ def campaign_view(
         preheader=preheader,
         subject_length=graphemes(subject),
         preheader_length=graphemes(preheader),
-        errors=finding_views(f for f in ordered if f.severity is Severity.ERROR),
-        warnings=finding_views(f for f in ordered if f.severity is not Severity.ERROR),
-        links=link_rows(c, facts, offline),
-        auth=auth_tables(c, facts),
+        errors=finding_views((f for f in ordered if f.severity is Severity.ERROR), language),
+        warnings=finding_views((f for f in ordered if f.severity is not Severity.ERROR), language),
+        links=link_rows(c, facts, offline, language),
+        auth=auth_domains(c, facts, language),
         auth_expected=not offline and facts.gathered and bool(sender_domains(c)),
         preview_html=html,
         preview_text=text if not html else None,
         subject_max=limits.subject_max,
         preheader_max=limits.preheader_max,
+        preview_width=width,
+        preview_height=height,
     )
 
 
@@ -483,19 +597,23 @@ def render_report(
     *,
     offline: bool = False,
     generated: datetime | None = None,
+    language: str | None = None,
 ) -> str:
-    """The whole QA report for a batch, as one HTML document."""
+    """The whole QA report for a batch, as one HTML document, in ``language`` (default: the
+    config's ``[report] language``)."""
     from mailcheck.reports.jsonout import as_dict
 
+    language = language or config.report.language
     logo, _ = logo_data_uri(config.report.logo)
-    views = [campaign_view(r, facts, config, offline) for r in results]
+    views = [campaign_view(r, facts, config, offline, language) for r in results]
     # failures first, then campaigns with warnings, then those that passed (as coverage.py does)
     views.sort(key=lambda v: (v.result.ok, not v.result.warnings))
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
-    template = environment().get_template("report.html")
+    template = environment(language).get_template("report.html")
     return template.render(
         campaigns=views,
+        verdict_label=verdict_labels(language),
         errors=errors,
         warnings=warnings,
         ready=errors == 0,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from mailcheck.reports.html import environment, json_for_html, logo_data_uri
+from mailcheck.reports.html import environment, gettext_for, json_for_html, logo_data_uri
 
 from mailcheck.config import Config
 
@@ -23,6 +23,10 @@ EMPTY_PERIOD: dict[str, Any] = dict.fromkeys(
         "launches",
         "error_free",
         "error_free_rate",
+        "error_free_rate_all",
+        "escaped_defect_rate",
+        "by_owner",
+        "by_class",
         "incidents",
         "caught_before_launch",
         "on_time_rate",
@@ -62,7 +66,7 @@ class Chart:
     left: float
     right: float
     target_y: float | None
-    title: str
+    target_label: str  # the plan as shown beside its line, e.g. 95 %
 
 
 @dataclass
@@ -73,6 +77,10 @@ class ClientView:
     chart: Chart
     codes: list[str]  # every code with incidents in any period
     targets: list[tuple[str, Any, Any, Any]]  # (name, plan, fact, ratio) of the latest period
+    badge: str = "neutral"  # the period badge's colour: ok / warning / error by fact ÷ plan
+    badge_title: str = ""
+    owners: list[tuple[str, int]] = field(default_factory=list)
+    classes: list[tuple[str, int]] = field(default_factory=list)
     extra: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -141,7 +149,7 @@ def chart(periods: list[dict[str, Any]], target: float | None) -> Chart:
         left=left,
         right=CHART_WIDTH - PLOT["right"],
         target_y=target_y,
-        title="Error-free launch rate by month",
+        target_label=percent(target) if target is not None else "",
     )
 
 
@@ -171,7 +179,47 @@ def _rate_target(period: dict[str, Any]) -> float | None:
     return None
 
 
-def client_views(data: dict[str, Any]) -> list[ClientView]:
+# A plan met is green; within 5 % of it amber; further below red. Without a plan for the rate
+# the badge stays neutral: a colour the contract does not define would mislead.
+BADGE_WARNING_RATIO = 0.95
+
+
+def badge(period: dict[str, Any], _: Any) -> tuple[str, str]:
+    """The period badge's class and tooltip from the error-free rate's fact ÷ plan."""
+    target = (period.get("targets") or {}).get("error_free_rate")
+    ratio = _number(target.get("ratio")) if isinstance(target, dict) else None
+    if ratio is None:
+        return "neutral", _("no plan set for the error-free launch rate")
+    title = _("fact ÷ plan: %(ratio)s", ratio=figure(ratio))
+    if ratio >= 1:
+        return "ok", title
+    return ("warning" if ratio >= BADGE_WARNING_RATIO else "error"), title
+
+
+def target_names(_: Any) -> dict[str, str]:
+    return {
+        "error_free_rate": _("Error-free launch rate"),
+        "on_time_rate": _("On-time launch rate"),
+        "error_free": _("Error-free launches"),
+        "launches": _("Launches"),
+    }
+
+
+def _counts(value: Any, labels: dict[str, str]) -> list[tuple[str, int]]:
+    if not isinstance(value, dict):
+        return []
+    return [(labels.get(str(k), str(k)), int(n)) for k, n in value.items() if n]
+
+
+def client_views(data: dict[str, Any], language: str = "en") -> list[ClientView]:
+    _ = gettext_for(language)
+    owner_names = {
+        "agency": _("agency"),
+        "client": _("client"),
+        "esp": _("ESP"),
+        "unknown": _("not attributed"),
+    }
+    class_names = {"critical": _("critical"), "major": _("major"), "minor": _("minor")}
     periods = [{**EMPTY_PERIOD, **p} for p in data.get("periods") or [] if isinstance(p, dict)]
     by_client: dict[str, list[dict[str, Any]]] = {}
     for p in periods:
@@ -181,6 +229,7 @@ def client_views(data: dict[str, Any]) -> list[ClientView]:
         months = sorted(by_client[client], key=lambda p: str(p.get("period", "")))
         latest = months[-1]
         codes = sorted({str(code) for p in months for code in (p.get("by_code") or {})})
+        colour, tooltip = badge(latest, _)
         views.append(
             ClientView(
                 client=client,
@@ -189,19 +238,31 @@ def client_views(data: dict[str, Any]) -> list[ClientView]:
                 chart=chart(months, _rate_target(latest)),
                 codes=codes,
                 targets=_targets(latest),
+                badge=colour,
+                badge_title=tooltip,
+                owners=_counts(latest.get("by_owner"), owner_names),
+                classes=_counts(latest.get("by_class"), class_names),
             )
         )
     return views
 
 
 def render_kpi_html(
-    data: dict[str, Any], config: Config, *, generated: datetime | None = None
+    data: dict[str, Any],
+    config: Config,
+    *,
+    generated: datetime | None = None,
+    language: str | None = None,
 ) -> str:
-    """The KPI report (design §8 JSON in, one self-contained HTML document out)."""
+    """The KPI report (design §8 JSON in, one self-contained HTML document out), in
+    ``language`` (default: the config's ``[report] language``)."""
+    language = language or config.report.language
+    names = target_names(gettext_for(language))
     logo, _ = logo_data_uri(config.report.logo)
-    template = environment().get_template("kpi.html")
+    template = environment(language).get_template("kpi.html")
     return template.render(
-        clients=client_views(data),
+        clients=client_views(data, language),
+        target_name=lambda name: names.get(name, name.replace("_", " ")),
         agency=config.report.agency,
         logo=logo,
         percent=percent,

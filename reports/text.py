@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mailcheck.reports.locations import compact
 
+from mailcheck.i18n import DEFAULT_LANGUAGE, translations
 from mailcheck.model import CampaignResult, Finding, Severity
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "ok": "\033[32m", "bold": "\033[1m"}
@@ -22,28 +23,44 @@ def format_finding(f: Finding, colour: bool = False) -> str:
     return f"  {sev} {f.code:<8} {where}{f.message}{url}"
 
 
-def format_campaign(r: CampaignResult, colour: bool = False) -> str:
+def _counts(errors: int, warnings: int, language: str) -> str:
+    tr = translations(language)
+    return "{}, {}".format(
+        tr.ngettext("%(n)s error(s)", "%(n)s error(s)", errors) % {"n": errors},
+        tr.ngettext("%(n)s warning(s)", "%(n)s warning(s)", warnings) % {"n": warnings},
+    )
+
+
+def format_campaign(
+    r: CampaignResult, colour: bool = False, language: str = DEFAULT_LANGUAGE
+) -> str:
+    tr = translations(language)
     c = r.campaign
     head = _paint(c.source, "bold", colour)
     if r.ok and not r.findings:
-        status = _paint("ok", "ok", colour)
+        status = _paint(tr.gettext("ok"), "ok", colour)
     else:
-        status = f"{r.errors} error(s), {r.warnings} warning(s)"
-    lines = [f"{head}  [{c.id}, client {c.client}]  {status}"]
+        status = _counts(r.errors, r.warnings, language)
+    client = tr.gettext("client %(client)s") % {"client": c.client}
+    lines = [f"{head}  [{c.id}, {client}]  {status}"]
     order = sorted(r.findings, key=lambda f: (f.severity is not Severity.ERROR, f.code))
     lines += [format_finding(f, colour) for f in order]
     return "\n".join(lines)
 
 
-def render(results: list[CampaignResult], *, colour: bool = False) -> str:
-    blocks = [format_campaign(r, colour) for r in results]
+def render(
+    results: list[CampaignResult], *, colour: bool = False, language: str = DEFAULT_LANGUAGE
+) -> str:
+    tr = translations(language)
+    blocks = [format_campaign(r, colour, language) for r in results]
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
     failed = sum(not r.ok for r in results)
-    summary = (
-        f"{len(results)} campaign(s) checked: {failed} with errors; "
-        f"{errors} error(s), {warnings} warning(s)."
-    )
+    checked = tr.ngettext(
+        "%(n)s campaign(s) checked", "%(n)s campaign(s) checked", len(results)
+    ) % {"n": len(results)}
+    with_errors = tr.gettext("%(n)s with errors") % {"n": failed}
+    summary = f"{checked}: {with_errors}; {_counts(errors, warnings, language)}."
     if not results:
-        summary = "no campaigns found (looked for campaign.toml, *.eml, *.html, *.htm)."
+        summary = tr.gettext("no campaigns found (looked for campaign.toml, *.eml, *.html, *.htm).")
     return "\n\n".join([*blocks, _paint(summary, "bold", colour)]) + "\n"

@@ -111,10 +111,12 @@ def test_kpi_all_clients_and_months_in_text_and_csv(
     assert code == 0
     lines = out.splitlines()
     assert lines[0].split() == [
-        "client", "period", "launches", "error-free", "rate", "incidents", "caught",
-        "on-time", "MTTR", "h", "bonus",
+        "client", "period", "launches", "error-free", "rate", "rate", "(all)", "incidents",
+        "caught", "on-time", "MTTR", "h", "bonus",
     ]  # fmt: skip
-    assert lines[1].split()[:7] == ["acme", "2026-11", "4", "3", "75.0%", "2", "2"]
+    # the forced error is the agency's: the contract rate and the all-incidents rate agree
+    assert lines[1].split()[:8] == ["acme", "2026-11", "4", "3", "75.0%", "75.0%", "2", "2"]
+    assert "by owner: agency 2" in out and "escaped defects: 0 (0.0%)" in out
     assert lines[2].split()[:5] == ["Ромашка", "2026-10", "1", "1", "100.0%"]
     assert "–" in lines[2]  # no send_at: no on-time rate
     assert "by code: LNK001 1, PER002 1" in out

@@ -207,7 +207,7 @@ def test_link_table_status_redirects_utm() -> None:
 
 def test_offline_link_table_says_not_checked() -> None:
     html = render_report([CampaignResult(campaign(), [])], Facts(), Config(), offline=True)
-    assert ">offline<" in html.replace("offline\n", "offline<")
+    assert 'class="status offline">not checked (offline)<' in html
     assert "Links and DNS were not checked (offline run)." in html
 
 
@@ -418,8 +418,12 @@ def test_kpi_report_figures_chart_codes_targets() -> None:
     acme = next(s for s in sections if "<h2>acme " in s)
     beta = next(s for s in sections if "Бета" in s)
     # the latest month's figures
-    assert '<h2>acme <span class="badge ok">2026-11</span></h2>' in acme
-    assert '<div class="value">96 %</div><div class="label">error-free launch rate</div>' in acme
+    # the badge follows fact ÷ plan of the error-free rate: 0.96 / 0.95 ≥ 1 is green
+    assert '<h2>acme <span class="badge ok" title="fact ÷ plan: 1.01">2026-11</span></h2>' in acme
+    assert (
+        '<div class="value">96 %</div><div class="label">error-free launch rate (incidents the '
+        "agency answers for)</div>"
+    ) in acme
     assert '<div class="value">1.01</div><div class="label">bonus coefficient</div>' in acme
     # one bar per month, in month order, heights proportional to the rate
     bars = re.findall(
@@ -432,15 +436,32 @@ def test_kpi_report_figures_chart_codes_targets() -> None:
     assert heights[0] > heights[2] > heights[1] > 0
     assert abs(heights[1] / heights[0] - 0.9) < 0.01
     assert [b[0] for b in bars] == ["", " low", ""]  # 90 % is under the 95 % plan
-    assert 'stroke-dasharray="6 4"' in acme  # the target line
+    assert 'stroke-dasharray="6 4"' in acme  # the target line, labelled with the plan
+    assert re.search(r'<text class="target-label"[^>]*>plan 95 %</text>', acme)
     for code in ("LNK001", "PER002", "UTM001"):
         assert f"<code>{code}</code>" in acme
-    assert '<td>error_free_rate</td><td class="num">95 %</td><td class="num">96 %</td>' in acme
-    assert '<td>launches</td><td class="num">30</td><td class="num">25</td>' in acme
+    # targets by their human names
+    assert (
+        '<td>Error-free launch rate</td><td class="num">95 %</td><td class="num">96 %</td>' in acme
+    )
+    assert '<td>Launches</td><td class="num">30</td><td class="num">25</td>' in acme
     assert '<td class="num over">0.83</td>' in acme  # under plan
     assert '<div class="value">5.50 h</div>' in acme and "launches forced despite errors" in acme
     assert "&lt;b&gt;Бета&lt;/b&gt;" in beta and "<b>Бета" not in html
-    assert '<div class="value">—</div><div class="label">error-free launch rate</div>' in beta
+    assert '<div class="value">—</div><div class="label">error-free launch rate (' in beta
+    assert '<span class="badge neutral"' in beta  # no plan: no colour the contract defines
+
+
+@pytest.mark.parametrize(
+    ("rate", "colour"), [(0.3333, "error"), (0.92, "warning"), (0.95, "ok"), (1.0, "ok")]
+)
+def test_kpi_badge_colour_follows_fact_over_plan(rate: float, colour: str) -> None:
+    period = {
+        "client": "acme", "period": "2026-11", "launches": 3, "error_free_rate": rate,
+        "targets": {"error_free_rate": {"plan": 0.95, "fact": rate, "ratio": rate / 0.95}},
+    }  # fmt: skip
+    html = render_kpi_html({"version": 1, "periods": [period]}, Config())
+    assert f'<span class="badge {colour}" title="fact ÷ plan: ' in html
 
 
 def test_kpi_report_survives_sparse_data() -> None:

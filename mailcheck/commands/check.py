@@ -40,7 +40,12 @@ def run(args: argparse.Namespace) -> int:
     batch = run_checks(args, config, keep_documents=False)
     results = batch.results
     write_output(
-        render(args.format, results, colour=use_colour(args.output)),
+        render(
+            args.format,
+            results,
+            colour=use_colour(args.output),
+            language=config.report.language,
+        ),
         args.output,
     )
     errors = sum(r.errors for r in results)

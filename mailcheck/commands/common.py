@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mailcheck.config import Config, load_config
+from mailcheck.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:
     from mailcheck.engine import Batch
@@ -27,6 +27,15 @@ def add_check_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = FOR
     )
     p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run")
     p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
+    add_language_option(p)
+
+
+def add_language_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="language of what the client reads: en or ru (default: [report] language)",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
@@ -38,6 +47,13 @@ def config_from_args(args: argparse.Namespace) -> Config:
             overrides[key] = [c.strip() for c in value.split(",") if c.strip()]
     if getattr(args, "offline", False):
         overrides["links"] = {"offline": True}
+    if getattr(args, "lang", None):
+        from mailcheck.i18n import LanguageError, check_language
+
+        try:
+            overrides["report"] = {"language": check_language(args.lang)}
+        except LanguageError as exc:
+            raise ConfigError(f"--lang: {exc}") from None
     return cfg.merged(overrides) if overrides else cfg
 
 

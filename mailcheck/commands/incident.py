@@ -14,14 +14,27 @@ incidents, and mark them resolved. Incidents feed `mailcheck kpi`: a launch with
 severity error is not error-free, and the time to resolve is measured from detection.
 
   mailcheck incident add --launch 12 --code LNK001 --severity error --note "404 on the banner"
+  mailcheck incident add --launch 12 --code LANDING-DOWN --severity error --owner client \
+      --note "the promo page answered 502 for two hours"
+  mailcheck incident edit 7 --owner esp
   mailcheck incident list --client acme --open
   mailcheck incident resolve 7 --at 2026-11-21T15:00+03:00
+
+Every incident has an owner: agency, client, esp or unknown. Without --owner it follows the
+rule: a link (LNK001, LNK002, LNK006, UNS004, with --url) on one of the configured
+client-domains is the client's, authentication (SPF, DKIM, DMARC) the ESP's, the other rule
+codes the agency's, your own codes unknown. The KPI's contract figure counts the agency's and
+the not yet attributed (unknown) ones; `incident edit ID --owner` attributes them later.
+Classes: critical (unsubscribing, the law, wrong recipients), major (other errors), minor
+(warnings); --class overrides. See docs/incidents.md.
 
 Times are ISO 8601; without an offset they are local time. The database is `db` from the
 configuration (or MAILCHECK_DB).
 
 exit codes: 0 done, 2 usage error, unknown id, or a database that cannot be used"""
 
+OWNERS = ("agency", "client", "esp", "unknown")
+IMPACTS = ("critical", "major", "minor")
 CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 
 
@@ -35,13 +48,23 @@ def configure(p: argparse.ArgumentParser) -> None:
     add.add_argument("--severity", required=True, choices=("error", "warning"))
     add.add_argument("--note", required=True, metavar="TEXT", help="what happened")
     add.add_argument("--detected-at", metavar="TIME", help="when it was found (default: now)")
+    add.add_argument("--url", metavar="URL", help="the link concerned, if any")
+    edit = sub.add_parser("edit", help="attribute (--owner) or re-class (--class) an incident")
+    edit.add_argument("id", type=int, metavar="ID", help="the incident id")
+    for each in (add, edit):
+        each.add_argument(
+            "--owner", choices=OWNERS, help="whose fault it is (default: by rule, see above)"
+        )
+        each.add_argument(
+            "--class", dest="impact", choices=IMPACTS, help="critical, major or minor"
+        )
     lst = sub.add_parser("list", help="list incidents, oldest first")
     lst.add_argument("--client", metavar="C", help="only this client's")
     lst.add_argument("--open", action="store_true", help="only unresolved incidents")
     res = sub.add_parser("resolve", help="mark an incident resolved")
     res.add_argument("id", type=int, metavar="ID", help="the incident id")
     res.add_argument("--at", metavar="TIME", help="when it was resolved (default: now)")
-    for each in (add, lst, res):
+    for each in (add, edit, lst, res):
         each.add_argument("--format", choices=("text", "json"), default="text")
         # also accepted after the action; SUPPRESS keeps a value given before it
         each.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS)
@@ -68,7 +91,7 @@ def format_table(rows: list[dict[str, object]]) -> str:
         lines.append(
             f"#{r['id']:<5} launch {r['launch']:<5} {r['client']} / {r['campaign']}\n"
             f"       {r['severity']:<7} {r['code']:<9} detected {r['detected_at']}  {state}"
-            f"  [{r['source']}]\n"
+            f"  [{r['source']}] owner {r['owner']}, {r['class']}\n"
             f"       {r['note']}"
         )
     return "\n".join(lines) + f"\n{len(rows)} incident(s).\n"
@@ -100,11 +123,27 @@ def run(args: argparse.Namespace) -> int:
                     severity=args.severity,
                     note=args.note,
                     source="manual",
+                    url=args.url,
                     detected_at=detected,
+                    owner=args.owner,
+                    impact=args.impact,
+                    client_domains=config.client_domains,
                 )
             )
             rows = [row]
-            message = f"incident {row.id} logged for launch {row.launch_id} ({row.campaign})\n"
+            message = (
+                f"incident {row.id} logged for launch {row.launch_id} ({row.campaign}); "
+                f"owner {row.owner}, {row.impact_class}\n"
+            )
+        elif args.action == "edit":
+            if args.owner is None and args.impact is None:
+                print(
+                    "mailcheck: error: incident edit: give --owner and/or --class", file=sys.stderr
+                )
+                return 2
+            row = store.edit_incident(args.id, owner=args.owner, impact=args.impact)
+            rows = [row]
+            message = f"incident {row.id}: owner {row.owner}, {row.impact_class}\n"
         elif args.action == "resolve":
             assert resolved_at is None or isinstance(resolved_at, datetime)
             before = store.incident(args.id)

@@ -13,9 +13,11 @@ from mailcheck.config import Config
 HELP = "error-free launch rate, incidents and on-time rate per client and month"
 DESCRIPTION = """\
 Report the KPIs agency contracts measure, per client and calendar month (UTC) of the launch:
-launches, error-free launches and their rate (launches with no error-severity incident ÷
-launches), incidents by code and severity, errors caught before launch (refused attempts),
-on-time rate (launched no later than send_at), mean time to resolve, and against a plan:
+launches, error-free launches and their rate (launches with no error-severity incident the
+agency answers for ÷ launches: the contract figure; "rate (all)" counts every owner's),
+incidents by code, severity, owner and class, escaped defects (found only after launch),
+errors caught before launch (refused attempts), on-time rate (launched no later than send_at),
+mean time from detection to resolution, and against a plan:
 
   mailcheck kpi --client acme --period 2026-11
   mailcheck kpi --from 2026-09-01 --to 2026-11-30 --format csv > kpi.csv
@@ -45,6 +47,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--format", choices=FORMATS, default="text", help="output format (text)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the output here, not stdout")
+    from mailcheck.commands.common import add_language_option
+
+    add_language_option(p)
 
 
 def _pct(value: object) -> str:
@@ -66,6 +71,7 @@ def format_text(data: dict[str, object]) -> str:
         "launches",
         "error-free",
         "rate",
+        "rate (all)",
         "incidents",
         "caught",
         "on-time",
@@ -79,6 +85,7 @@ def format_text(data: dict[str, object]) -> str:
             str(p["launches"]),
             str(p["error_free"]),
             _pct(p["error_free_rate"]),
+            _pct(p["error_free_rate_all"]),
             str(p["incidents"]),
             str(p["caught_before_launch"]),
             _pct(p["on_time_rate"]),
@@ -95,6 +102,16 @@ def format_text(data: dict[str, object]) -> str:
         extra = []
         if p["by_code"]:
             extra.append("by code: " + ", ".join(f"{c} {n}" for c, n in p["by_code"].items()))
+        if p["incidents"]:
+            extra.append(
+                "by owner: " + ", ".join(f"{o} {n}" for o, n in p["by_owner"].items() if n)
+            )
+            extra.append(
+                "by class: " + ", ".join(f"{c} {n}" for c, n in p["by_class"].items() if n)
+            )
+            extra.append(
+                f"escaped defects: {p['escaped_defects']} ({_pct(p['escaped_defect_rate'])})"
+            )
         for name, t in p["targets"].items():
             extra.append(
                 f"{name}: fact {_num(t['fact'])} / plan {t['plan']:g} = {_num(t['ratio'])}"
@@ -110,6 +127,8 @@ CSV_COLUMNS = (
     "launches",
     "error_free",
     "error_free_rate",
+    "error_free_all",
+    "error_free_rate_all",
     "incidents",
     "errors",
     "warnings",
@@ -119,7 +138,11 @@ CSV_COLUMNS = (
     "on_time_rate",
     "mttr_hours",
     "open_incidents",
+    "escaped_defects",
+    "escaped_defect_rate",
     "by_code",
+    "by_owner",
+    "by_class",
     "bonus_coefficient",
 )
 
@@ -138,6 +161,8 @@ def format_csv(data: dict[str, object]) -> str:
             "errors": p["by_severity"]["error"],
             "warnings": p["by_severity"]["warning"],
             "by_code": ";".join(f"{c}:{n}" for c, n in p["by_code"].items()),
+            "by_owner": ";".join(f"{c}:{n}" for c, n in p["by_owner"].items()),
+            "by_class": ";".join(f"{c}:{n}" for c, n in p["by_class"].items()),
         }
         row = ["" if flat[c] is None else flat[c] for c in CSV_COLUMNS]
         for n in targets:

@@ -153,6 +153,7 @@ def monitor(
                 url=link.url,
                 dedupe_key=f"link {link.url}",
                 detected_at=now,
+                client_domains=config.client_domains,
             )
         )
     added = {(i.launch_id, i.url): i for i in store.add_incidents_once(news)}

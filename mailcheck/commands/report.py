@@ -38,6 +38,9 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run")
     p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
+    from mailcheck.commands.common import add_language_option
+
+    add_language_option(p)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -320,6 +320,8 @@ class Store:
                             "dedupe_key": None,
                             "detected_at": attempt.attempted_at,
                             "resolved_at": None,
+                            "owner": "agency",  # it saw the error at the gate and sent anyway
+                            "impact": None,
                         }
                         for f in errors
                     ],
@@ -472,6 +474,21 @@ class Store:
         with self._read("reading incidents") as conn:
             return [_incident_row(r._mapping) for r in conn.execute(q)]
 
+    def edit_incident(
+        self, incident_id: int, *, owner: str | None = None, impact: str | None = None
+    ) -> IncidentRow:
+        """Attribute an incident (owner) or re-class it, later than it was logged."""
+        changes = {k: v for k, v in (("owner", owner), ("impact", impact)) if v is not None}
+        with self._write("editing the incident") as conn:
+            done = conn.execute(
+                update(s.incidents).where(s.incidents.c.id == incident_id).values(**changes)
+            )
+            if done.rowcount == 0:
+                raise NotFound(f"no incident with id {incident_id}")
+        found = self.incident(incident_id)
+        assert found is not None
+        return found
+
     def resolve_incident(self, incident_id: int, at: datetime | None = None) -> IncidentRow:
         """Mark resolved. Resolving twice keeps the first time (the KPI's time to resolve)."""
         with self._write("resolving the incident") as conn:
@@ -523,6 +540,8 @@ def _incident_values(n: NewIncident) -> dict[str, object]:
         "dedupe_key": n.dedupe_key,
         "detected_at": n.detected_at or now(),
         "resolved_at": None,
+        "owner": n.resolved_owner,
+        "impact": n.impact,
     }
 
 
@@ -567,6 +586,8 @@ def _incident_row(m: Any) -> IncidentRow:
         url=m["url"],
         detected_at=m["detected_at"],
         resolved_at=m["resolved_at"],
+        owner=m["owner"],
+        impact=m["impact"],
     )
 
 

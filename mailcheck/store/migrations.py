@@ -126,7 +126,26 @@ def _v2(conn: Connection) -> None:
     conn.execute(text("CREATE UNIQUE INDEX uq_launches_decision_key ON launches (decision_key)"))
 
 
+def _v3(conn: Connection) -> None:
+    # Incidents logged before owners existed get the owner a new one of theirs would get.
+    from mailcheck.owners import default_owner
+
+    conn.execute(
+        text("ALTER TABLE incidents ADD COLUMN owner VARCHAR(16) NOT NULL DEFAULT 'unknown'")
+    )
+    conn.execute(text("ALTER TABLE incidents ADD COLUMN impact VARCHAR(16)"))
+    rows = conn.execute(text("SELECT id, code, source, url FROM incidents")).all()
+    for incident_id, code, source, url in rows:
+        owner = default_owner(code, source=source, url=url)
+        if owner != "unknown":
+            conn.execute(
+                text("UPDATE incidents SET owner = :owner WHERE id = :id"),
+                {"owner": owner, "id": incident_id},
+            )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "launches, their findings and links; incidents", _v1),
     Migration(2, "one launch row per gate decision; --relaunch", _v2),
+    Migration(3, "incident owner and class", _v3),
 ]

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Literal
 
 from mailcheck.model import Finding
+from mailcheck.owners import Impact, Owner, default_owner, impact_class
 
 LaunchStatus = Literal["launched", "refused"]
 IncidentSource = Literal["launch", "manual", "monitor"]
@@ -127,6 +128,12 @@ class IncidentRow:
     url: str | None
     detected_at: datetime
     resolved_at: datetime | None
+    owner: Owner = "unknown"
+    impact: Impact | None = None  # set by hand; None: owners.impact_class decides
+
+    @property
+    def impact_class(self) -> Impact:
+        return self.impact or impact_class(self.code, self.severity)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -141,6 +148,8 @@ class IncidentRow:
             "campaign": self.campaign,
             "source": self.source,
             "url": self.url,
+            "owner": self.owner,
+            "class": self.impact_class,
         }
 
 
@@ -154,3 +163,14 @@ class NewIncident:
     url: str | None = None
     dedupe_key: str | None = None
     detected_at: datetime | None = None  # None: now
+    owner: Owner | None = None  # None: owners.default_owner decides
+    impact: Impact | None = None
+    client_domains: tuple[str, ...] = ()  # for the default owner of a link incident
+
+    @property
+    def resolved_owner(self) -> Owner:
+        if self.owner is not None:
+            return self.owner
+        return default_owner(
+            self.code, source=self.source, url=self.url, client_domains=self.client_domains
+        )

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 2  # the version this mailcheck writes; a newer database is refused
+SCHEMA_VERSION = 3  # the version this mailcheck writes; a newer database is refused
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -132,5 +132,8 @@ incidents = Table(
     Column("dedupe_key", Text),
     Column("detected_at", UtcDateTime, nullable=False),
     Column("resolved_at", UtcDateTime),
+    # version 3: whose fault (owners.OWNERS) and, when set by hand, the class (owners.IMPACTS)
+    Column("owner", String(16), nullable=False, default="unknown"),
+    Column("impact", String(16)),
     UniqueConstraint("launch_id", "dedupe_key", name="uq_incidents_dedupe"),
 )
