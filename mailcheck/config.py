@@ -23,6 +23,9 @@ class ConfigError(Exception):
 NAMESERVERS_ENV = "MAILCHECK_NAMESERVERS"
 
 
+PROFILES = ("", "ru")  # "" judges no country's law
+
+
 @dataclass(frozen=True)
 class LinksConfig:
     offline: bool = False
@@ -81,6 +84,7 @@ class Config:
     system_variables: tuple[str, ...] = ()
     template: str = ""  # the dialect every campaign is written in ("" = detect from its tags)
     esp: str = ""  # the sending platform: picks its dialect and its system variables
+    profile: str = ""  # "ru": also judge Russian law and mailbox providers' rules (RU rules)
     db: str = "sqlite:///.mailcheck/mailcheck.db"
     client: str = "default"
     # hosts the client runs (site, landing pages): a link there that dies after launch is the
@@ -92,6 +96,10 @@ class Config:
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     root: Path = field(default_factory=Path.cwd)  # directory of the config file (or cwd)
     path: Path | None = None  # the config file, when one was found
+
+    def __post_init__(self) -> None:
+        if self.profile not in PROFILES:
+            raise ConfigError(f"profile must be one of {', '.join(map(repr, PROFILES))}")
 
     @property
     def state_dir(self) -> Path:

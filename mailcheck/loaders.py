@@ -70,6 +70,7 @@ CONFIG_KEYS = frozenset(
         "tracked-domains",
         "system-variables",
         "esp",
+        "profile",
         "select",
         "ignore",
         "links",

@@ -596,6 +596,40 @@ CASES = [
     ),
     Case("A11Y007", "h1-h3", True, {"body": body_with("<h1>А</h1><h3>Б</h3>")}),
     Case("A11Y007", "h1-h2", False, {"body": body_with("<h1>А</h1><h2>Б</h2>")}),
+    # RU (profile = "ru"; details and exact messages: test_compliance_ru.py)
+    Case(
+        "RU001",
+        "partner-unmarked",
+        True,
+        {"profile": "ru", "body": body_with('<a href="https://bank.example/card">Карта</a>')},
+    ),
+    Case(
+        "RU001",
+        "no-profile",
+        False,
+        {"body": body_with('<a href="https://bank.example/card">Карта</a>')},
+    ),
+    Case(
+        "RU002",
+        "email-in-url",
+        True,
+        {"profile": "ru", "body": body_with('<a href="https://shop.test/?e=a%40b.ru">Профиль</a>')},
+    ),
+    Case("RU002", "clean", False, {"profile": "ru"}),
+    Case(
+        "RU003",
+        "ga-pixel",
+        True,
+        {"profile": "ru", "body": body_with('<img src="https://google-analytics.com/c" alt="">')},
+    ),
+    Case("RU003", "clean", False, {"profile": "ru"}),
+    Case(
+        "RU004",
+        "no-list-id",
+        True,
+        {"profile": "ru", "tables": {"headers": {"List-Unsubscribe": "<https://shop.test/u>"}}},
+    ),
+    Case("RU004", "headers-unknown", False, {"profile": "ru"}),
 ]
 
 

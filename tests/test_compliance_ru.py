@@ -1,0 +1,143 @@
+"""RU001-004: the Russian compliance profile (38-FZ art. 18.1, 152-FZ, Mail.ru/Yandex headers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailcheck.config import Config, ConfigError
+from mailcheck.model import Severity
+from tests.helpers import check, only, write_campaign
+
+UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
+OWN = f"""<p>Скидки недели в магазине.</p>
+<p><a href="https://shop.test/sale?{UTM}">Выбрать</a>
+<a href="https://vk.com/shop">ВКонтакте</a> <a href="https://t.me/shop">Telegram</a>
+<a href="https://apps.apple.com/app/shop">App Store</a></p>
+<p><a href="https://shop.test/unsub">Отписаться</a></p>"""
+PARTNER = (
+    '<p>Карта банка с кэшбэком <a href="https://bank.example/card?utm_source=shop">Оформить</a></p>'
+)
+RU = Config(profile="ru")
+
+
+def ru_check(tmp_path: Path, body: str, **kw: object) -> list[tuple[str, str, str]]:
+    d = write_campaign(tmp_path, body=body, **kw)  # type: ignore[arg-type]
+    result = check(d, Config(root=d.parent, profile="ru"))
+    found = [f for f in result.findings if f.code.startswith("RU")]
+    assert all(f.severity is Severity.WARNING for f in found)
+    return [(f.code, f.message, f.location) for f in found]
+
+
+def test_own_links_and_channels_are_not_partner_advertising(tmp_path: Path) -> None:
+    assert ru_check(tmp_path, OWN) == []
+
+
+def test_partner_block_without_marking(tmp_path: Path) -> None:
+    assert ru_check(tmp_path, OWN + "\n" + PARTNER) == [
+        (
+            "RU001",
+            "links to other organisations (bank.example) without «Реклама», the advertiser "
+            "(name or ИНН), erid (38-FZ art. 18.1): if this is a partner's advertisement, mark it",
+            "email.html:10",
+        )
+    ]
+
+
+def test_partner_block_with_marking_passes(tmp_path: Path) -> None:
+    marked = PARTNER.replace("?utm_source=shop", "?erid=2VtzqxABC&utm_source=shop") + (
+        "<p>Реклама. ООО «Банк», ИНН 7700000000</p>"
+    )
+    assert ru_check(tmp_path, OWN + "\n" + marked) == []
+
+
+def test_partner_block_with_erid_in_text_but_no_advertiser(tmp_path: Path) -> None:
+    marked = PARTNER + "<p>Реклама. erid: 2VtzqxABC</p>"
+    found = ru_check(tmp_path, OWN + "\n" + marked)
+    assert [(code, "without the advertiser (name or ИНН) (" in msg) for code, msg, _ in found] == [
+        ("RU001", True)
+    ]
+
+
+def test_rules_are_silent_without_the_profile(tmp_path: Path) -> None:
+    d = write_campaign(
+        tmp_path,
+        body=OWN + PARTNER + '<img src="https://www.google-analytics.com/collect?v=1" alt="">',
+    )
+    assert [f.code for f in check(d).findings if f.code.startswith("RU")] == []
+
+
+def test_personal_data_in_rendered_and_templated_links(tmp_path: Path) -> None:
+    body = OWN + (
+        '\n<p><a href="https://shop.test/profile?email={{ email }}&' + UTM + '">Профиль</a>'
+        '<a href="https://shop.test/call?phone=%2B7%20916%20123-45-67&' + UTM + '">Звонок</a></p>'
+    )
+    found = ru_check(
+        tmp_path,
+        body,
+        template="jinja",
+        samples="r.csv",
+        files={"r.csv": "email\nanna@mail.ru\n"},
+    )
+    assert found == [
+        (
+            "RU002",
+            "personal data in link URLs (152-FZ art. 7): shop.test: email=<e-mail address>, "
+            "phone=<phone number>; variables in links: email",
+            "email.html:10",
+        )
+    ]
+
+
+def test_opaque_ids_are_not_personal_data(tmp_path: Path) -> None:
+    body = (
+        OWN
+        + '<p><a href="https://shop.test/p?uid=8f3a9c&'
+        + UTM
+        + '&order=89161234567X">Заказ</a></p>'
+    )
+    assert ru_check(tmp_path, body) == []
+
+
+def test_foreign_analytics(tmp_path: Path) -> None:
+    body = OWN + (
+        '\n<img src="https://www.google-analytics.com/collect?v=1&tid=UA-1" alt="">'
+        '\n<img src="https://mc.yandex.ru/watch/1" alt="">'
+    )
+    assert ru_check(tmp_path, body) == [
+        (
+            "RU003",
+            "links or pixels to foreign analytics (152-FZ art. 12): www.google-analytics.com",
+            "email.html:10",
+        )
+    ]
+
+
+def test_bulk_headers(tmp_path: Path) -> None:
+    headers = {"List-Unsubscribe": "<https://shop.test/u/1>", "Precedence": "list"}
+    assert ru_check(tmp_path, OWN, tables={"headers": headers}) == [
+        (
+            "RU004",
+            "headers Mail.ru and Yandex ask of bulk mail are missing: a mailto: URL in "
+            "List-Unsubscribe, List-ID, Feedback-ID, Precedence: bulk",
+            "headers",
+        )
+    ]
+    complete = {
+        "List-Unsubscribe": "<mailto:u@shop.test>, <https://shop.test/u/1>",
+        "List-Id": "<news.shop.test>",
+        "Feedback-ID": "bf:shop:promo:esp",
+        "Precedence": "bulk",
+    }
+    assert ru_check(tmp_path / "ok", OWN, tables={"headers": complete}) == []
+
+
+def test_profile_is_validated() -> None:
+    with pytest.raises(ConfigError, match="profile must be one of"):
+        Config(profile="russia")
+
+
+def test_profile_in_campaign_toml(tmp_path: Path) -> None:
+    d = write_campaign(tmp_path, body=OWN + PARTNER, profile="ru")
+    assert [f.code for f in only(check(d), "RU001")] == ["RU001"]
