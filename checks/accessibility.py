@@ -35,6 +35,10 @@ def _lines(lines: list[int]) -> str:
     return f"{shown} and {len(lines) - _LISTED} more" if len(lines) > _LISTED else shown
 
 
+def _places(ctx: Context, lines: list[int]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(ctx.html_at(line) for line in lines))
+
+
 @rule("A11Y001", "html-lang-missing", Severity.WARNING)
 def html_lang_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -99,6 +103,7 @@ def layout_table_role(ctx: Context) -> Iterator[Problem]:
         yield Problem(
             f'{len(lines)} layout table(s) without role="presentation" (line {_lines(lines)})',
             location=ctx.html_at(lines[0]),
+            locations=_places(ctx, lines),
         )
 
 
@@ -127,6 +132,7 @@ def image_link_unnamed(ctx: Context) -> Iterator[Problem]:
     yield Problem(
         f"{len(found)} image link(s) without alt text (line {_lines(lines)})",
         location=ctx.html_at(lines[0]),
+        locations=_places(ctx, lines),
         url=found[0][0] or None,
     )
 
@@ -169,6 +175,7 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
         yield Problem(
             f"{len(found)} link(s) named only {texts} (line {_lines(lines)})",
             location=ctx.html_at(lines[0]),
+            locations=_places(ctx, lines),
             url=found[0].href or None,
         )
 
@@ -205,6 +212,7 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     yield Problem(
         f"{len(facts.low_contrast)} text(s) below WCAG AA contrast: {shown}{more}",
         location=ctx.html_at(facts.low_contrast[0].line),
+        locations=_places(ctx, [c.line for c in facts.low_contrast]),
     )
 
 
@@ -234,4 +242,9 @@ def heading_order(ctx: Context) -> Iterator[Problem]:
         previous = level
     if jumps:
         shown = ", ".join(f"h{before} → h{after} (line {line})" for before, after, line in jumps)
-        yield Problem(f"heading levels skipped: {shown}", location=ctx.html_at(jumps[0][2]))
+        lines = [line for _before, _after, line in jumps]
+        yield Problem(
+            f"heading levels skipped: {shown}",
+            location=ctx.html_at(lines[0]),
+            locations=_places(ctx, lines),
+        )

@@ -96,7 +96,8 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
         for match in sorted(matches, key=lambda m: m.start()):  # in reading order
             found.setdefault(place, []).append(match.group(0))
     if found:
-        yield Problem(f"placeholder copy: {_listed(found)}", location=", ".join(found))
+        places = tuple(found)
+        yield Problem(f"placeholder copy: {_listed(found)}", location=places[0], locations=places)
 
 
 def _listed(found: dict[str, list[str]], most: int = 6) -> str:
@@ -164,9 +165,11 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
         for _start, shown in sorted(stale):  # in reading order
             found.setdefault(place, []).append(shown)
     if found:
+        places = tuple(found)
         yield Problem(
             f"dates before the send date {today.isoformat()}: {_listed(found)}",
-            location=", ".join(found),
+            location=places[0],
+            locations=places,
         )
 
 
@@ -319,4 +322,4 @@ def brief_forbidden_text(ctx: Context) -> Iterator[Problem]:
     for word in forbidden:
         places = [place for place, text in _texts(ctx) if _contains(text, word)]
         if places:
-            yield Problem(f"forbidden text “{word}”", location=", ".join(places))
+            yield Problem(f"forbidden text “{word}”", location=places[0], locations=tuple(places))

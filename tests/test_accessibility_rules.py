@@ -66,6 +66,8 @@ def test_layout_tables_without_role_are_one_finding(tmp_path: Path) -> None:
     assert findings(tmp_path, html, "A11Y003") == [
         ('2 layout table(s) without role="presentation" (line 4, 7)', "email.html:4")
     ]
+    (finding,) = only(check(write_campaign(tmp_path / "again", html=html)), "A11Y003")
+    assert finding.locations == ("email.html:4", "email.html:7")
 
 
 def test_image_links_without_alt(tmp_path: Path) -> None:

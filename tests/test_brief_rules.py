@@ -41,7 +41,7 @@ def test_placeholder_copy_is_one_finding_listing_each_text_and_place(tmp_path: P
     d = campaign(tmp_path, body=body, subject="Тема письма")
     found = only(check(d), "BRF001")
     assert len(found) == 1
-    assert found[0].location == "subject, email.html"
+    assert found[0].locations == ("subject", "email.html")
     assert found[0].message == (
         "placeholder copy: “Тема письма” (subject); “Заголовок письма”, “Lorem ipsum”, "
         "“dolor sit amet”, “consectetur adipiscing” (email.html)"
@@ -85,7 +85,7 @@ def test_dates_before_send_date_are_one_finding(tmp_path: Path) -> None:
         check(campaign(tmp_path, body=body, subject="Последний день: 20.11.2026")), "BRF002"
     )
     assert len(found) == 1
-    assert found[0].location == "subject, email.html"
+    assert found[0].locations == ("subject", "email.html")
     assert found[0].message == (
         "dates before the send date 2026-11-27: “20.11.2026” (subject); “© 2019–2025”, "
         "“15.11.2026”, “1 ноября 2026”, “November 20, 2026” (email.html)"
@@ -180,8 +180,8 @@ def test_forbidden_text(tmp_path: Path) -> None:
         body=BODY + "<p>Код Summer25 больше не действует</p>",
     )
     found = only(check(d), "BRF006")
-    assert [(f.message, f.location) for f in found] == [
-        ("forbidden text “summer25”", "subject, email.html")
+    assert [(f.message, f.locations) for f in found] == [
+        ("forbidden text “summer25”", ("subject", "email.html"))
     ]
 
 
