@@ -49,10 +49,15 @@ def _received(ctx: Context) -> dict[tuple[str, str], list[str]]:
     return found
 
 
+def _telling(breaks: list[Breakage]) -> Breakage:
+    """The breakage that shows the defect best: a greeting ("Привет, !") before a fragment
+    that starts with punctuation (", скидка 30%"), the body before the other parts."""
+    return min(breaks, key=lambda b: (not b.snippet[:1].isalnum(), b.part != "text"))
+
+
 def _evidence(breaks: list[Breakage], received: dict[tuple[str, str], list[str]]) -> str:
-    """The probe's first finding as the recipient reads it, and who among the samples gets it."""
-    first = breaks[0]
-    text = first.describe()
+    """The probe's telling finding as the recipient reads it, and which samples would get it."""
+    text = _telling(breaks).describe()
     labels = [label for b in breaks for label in received.get((b.part, b.snippet), [])]
     if labels:
         text += f"; {', '.join(dict.fromkeys(labels))} would receive it"
@@ -282,7 +287,7 @@ def fallback_misses_empty(ctx: Context) -> Iterator[Problem]:
             uses = [v for v in variables if v.name == name and not v.system]
             message = f"the fallback or guard of “{name}” does not keep the text whole"
         if breaks:
-            message += f": {breaks[0].describe()}"
+            message += f": {_telling(breaks).describe()}"
         fallback = next((v.fallback for v in uses if v.fallback), None)
         if ctx.campaign.dialect == "jinja" and name in weak and fallback is not None:
             message += f" — use default({fallback!r}, true)"

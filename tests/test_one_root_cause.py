@@ -39,22 +39,24 @@ def lines_of(d: Path, needle: str) -> list[int]:
 
 
 @pytest.mark.parametrize(
-    ("greeting", "subject", "preheader"),
+    ("greeting", "subject", "preheader", "blanked"),
     [
         (
             "<p>Привет, {{ first_name }}!</p>\n<p>{{ first_name }}, скидка ждёт вас.</p>",
             "{{ first_name }}, скидка 30%",
             "{{ first_name }}, только до воскресенья",
+            "Привет, !",
         ),
         (
             "<p>Hello {{ first_name }},</p>\n<p>{{ first_name }}, your discount is waiting.</p>",
             "{{ first_name }}, 30% off",
             "{{ first_name }}, this weekend only",
+            "Hello ,",
         ),
     ],
 )
 def test_a_missing_fallback_is_one_per001_naming_every_use(
-    tmp_path: Path, greeting: str, subject: str, preheader: str
+    tmp_path: Path, greeting: str, subject: str, preheader: str, blanked: str
 ) -> None:
     d = write_campaign(
         tmp_path,
@@ -70,7 +72,8 @@ def test_a_missing_fallback_is_one_per001_naming_every_use(
     assert found[0].places == ("subject", "preheader", *(f"email.html:{n}" for n in lines))
     assert len(lines) == 2
     # the probe's evidence is in the one finding: no PER002 for the same root cause
-    assert 'with first_name = "" the subject reads “, ' in found[0].message
+    # the telling evidence: the greeting, not the subject's ", скидка"
+    assert f'with first_name = "" the text reads “{blanked}”' in found[0].message
     assert "PER002" not in codes(result)
     assert "PER006" not in codes(result)
 
