@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 from mailcheck.accessibility import Accessibility
+from mailcheck.i18n import t
 from mailcheck.model import Document, Severity
 from mailcheck.rules import Context, Problem, rule
 
@@ -32,7 +33,9 @@ def _facts(ctx: Context) -> Accessibility | None:
 
 def _lines(lines: list[int]) -> str:
     shown = ", ".join(str(n) for n in lines[:_LISTED])
-    return f"{shown} and {len(lines) - _LISTED} more" if len(lines) > _LISTED else shown
+    if len(lines) > _LISTED:
+        return t("{shown} and {n} more", shown=shown, n=len(lines) - _LISTED)
+    return shown
 
 
 def _places(ctx: Context, lines: list[int]) -> tuple[str, ...]:
@@ -57,7 +60,7 @@ def html_lang_missing(ctx: Context) -> Iterator[Problem]:
     """
     facts = _facts(ctx)
     if facts and facts.has_html_element and not facts.lang:
-        yield Problem("<html> has no lang attribute", location=ctx.html_at(0))
+        yield Problem(t("<html> has no lang attribute"), location=ctx.html_at(0))
 
 
 @rule("A11Y002", "rtl-dir-missing", Severity.WARNING)
@@ -78,7 +81,7 @@ def rtl_dir_missing(ctx: Context) -> Iterator[Problem]:
     """
     facts = _facts(ctx)
     if facts and facts.rtl_text and not facts.dir_rtl:
-        yield Problem('right-to-left text but no dir="rtl"', location=ctx.html_at(0))
+        yield Problem(t('right-to-left text but no dir="rtl"'), location=ctx.html_at(0))
 
 
 @rule("A11Y003", "layout-table-role", Severity.WARNING)
@@ -101,7 +104,11 @@ def layout_table_role(ctx: Context) -> Iterator[Problem]:
     if facts and facts.layout_tables:
         lines = facts.layout_tables
         yield Problem(
-            f'{len(lines)} layout table(s) without role="presentation" (line {_lines(lines)})',
+            t(
+                '{n} layout table(s) without role="presentation" (line {lines})',
+                n=len(lines),
+                lines=_lines(lines),
+            ),
             location=ctx.html_at(lines[0]),
             locations=_places(ctx, lines),
         )
@@ -130,7 +137,7 @@ def image_link_unnamed(ctx: Context) -> Iterator[Problem]:
     found = facts.unnamed_image_links
     lines = [line for _href, line in found]
     yield Problem(
-        f"{len(found)} image link(s) without alt text (line {_lines(lines)})",
+        t("{n} image link(s) without alt text (line {lines})", n=len(found), lines=_lines(lines)),
         location=ctx.html_at(lines[0]),
         locations=_places(ctx, lines),
         url=found[0][0] or None,
@@ -173,7 +180,12 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
         texts = ", ".join(dict.fromkeys(f"“{link.text}”" for link in found))
         lines = [link.line for link in found]
         yield Problem(
-            f"{len(found)} link(s) named only {texts} (line {_lines(lines)})",
+            t(
+                "{n} link(s) named only {texts} (line {lines})",
+                n=len(found),
+                texts=texts,
+                lines=_lines(lines),
+            ),
             location=ctx.html_at(lines[0]),
             locations=_places(ctx, lines),
             url=found[0].href or None,
@@ -205,12 +217,20 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
         grouped.setdefault((c.text, c.foreground, c.background, c.ratio), []).append(c.line)
     entries = list(grouped.items())
     shown = "; ".join(
-        f"“{text}” {fg} on {bg} {ratio:.1f}:1 (line {_lines(lines)})"
+        t(
+            "“{text}” {fg} on {bg} {ratio}:1 (line {lines})",
+            text=text,
+            fg=fg,
+            bg=bg,
+            ratio=f"{ratio:.1f}",
+            lines=_lines(lines),
+        )
         for (text, fg, bg, ratio), lines in entries[:_LISTED]
     )
-    more = f" and {len(entries) - _LISTED} more" if len(entries) > _LISTED else ""
+    if len(entries) > _LISTED:
+        shown = t("{shown} and {n} more", shown=shown, n=len(entries) - _LISTED)
     yield Problem(
-        f"{len(facts.low_contrast)} text(s) below WCAG AA contrast: {shown}{more}",
+        t("{n} text(s) below WCAG AA contrast: {shown}", n=len(facts.low_contrast), shown=shown),
         location=ctx.html_at(facts.low_contrast[0].line),
         locations=_places(ctx, [c.line for c in facts.low_contrast]),
     )
@@ -241,10 +261,13 @@ def heading_order(ctx: Context) -> Iterator[Problem]:
             jumps.append((previous, level, line))
         previous = level
     if jumps:
-        shown = ", ".join(f"h{before} → h{after} (line {line})" for before, after, line in jumps)
+        shown = ", ".join(
+            t("h{before} → h{after} (line {line})", before=before, after=after, line=line)
+            for before, after, line in jumps
+        )
         lines = [line for _before, _after, line in jumps]
         yield Problem(
-            f"heading levels skipped: {shown}",
+            t("heading levels skipped: {shown}", shown=shown),
             location=ctx.html_at(lines[0]),
             locations=_places(ctx, lines),
         )

@@ -16,6 +16,7 @@ from importlib import resources
 
 import regex
 
+from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 
@@ -97,7 +98,8 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
             found.setdefault(place, []).append(match.group(0))
     if found:
         places = tuple(found)
-        yield Problem(f"placeholder copy: {_listed(found)}", location=places[0], locations=places)
+        message = t("placeholder copy: {found}", found=_listed(found))
+        yield Problem(message, location=places[0], locations=places)
 
 
 def _listed(found: dict[str, list[str]], most: int = 6) -> str:
@@ -167,7 +169,11 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
     if found:
         places = tuple(found)
         yield Problem(
-            f"dates before the send date {today.isoformat()}: {_listed(found)}",
+            t(
+                "dates before the send date {date}: {found}",
+                date=today.isoformat(),
+                found=_listed(found),
+            ),
             location=places[0],
             locations=places,
         )
@@ -196,19 +202,22 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     for place, text in _texts(ctx):
         lost = text.count("\ufffd")
         if lost:
-            yield Problem(f"{lost} replacement character(s) “�”: bytes lost in a charset", place)
+            message = t("{n} replacement character(s) “�”: bytes lost in a charset", n=lost)
+            yield Problem(message, place)
             continue
         words = [w for w in text.split() if ftfy.badness.is_bad(w)][:4]
         sample = " ".join(words)
         meant = ftfy.fix_text(sample)
         if words and meant != sample:  # ftfy can read it: a charset mix-up, not a rare script
-            yield Problem(f"mojibake “{sample}” (meant: “{meant}”)", location=place)
+            message = t("mojibake “{sample}” (meant: “{meant}”)", sample=sample, meant=meant)
+            yield Problem(message, location=place)
             continue
         latin1 = [w for w in _LATIN1_MOJIBAKE.findall(text) if _reads_as_russian(w)][:4]
         if len(latin1) >= 2:
             sample = " ".join(latin1)
             meant = sample.encode("latin-1").decode("cp1251")
-            yield Problem(f"mojibake “{sample}” (meant: “{meant}”)", location=place)
+            message = t("mojibake “{sample}” (meant: “{meant}”)", sample=sample, meant=meant)
+            yield Problem(message, location=place)
 
 
 _RUSSIAN_VOWELS = frozenset("аеёиоуыэюя")
@@ -249,10 +258,12 @@ def brief_text_missing(ctx: Context) -> Iterator[Problem]:
     everything = "\n".join(text for _place, text in _texts(ctx))
     for wanted in expect.get("text", []):
         if not _contains(everything, wanted):
-            yield Problem(f"expected text “{wanted}” is missing", location="[expect] text")
+            message = t("expected text “{text}” is missing", text=wanted)
+            yield Problem(message, location="[expect] text")
     for pattern in expect.get("regex", []):
         if not re.search(pattern, everything, re.I):
-            yield Problem(f"expected pattern /{pattern}/ is missing", location="[expect] regex")
+            message = t("expected pattern /{pattern}/ is missing", pattern=pattern)
+            yield Problem(message, location="[expect] regex")
 
 
 @rule("BRF005", "brief-link-missing", Severity.ERROR)
@@ -284,7 +295,7 @@ def brief_link_missing(ctx: Context) -> Iterator[Problem]:
             (t_host == host or t_host.endswith(f".{host}")) and t_path.startswith(path)
             for t_host, t_path in targets
         ):
-            yield Problem(f"no link goes to {wanted}", location="[expect] links")
+            yield Problem(t("no link goes to {target}", target=wanted), location="[expect] links")
 
 
 def _host_path(url: str) -> tuple[str, str]:
@@ -322,4 +333,5 @@ def brief_forbidden_text(ctx: Context) -> Iterator[Problem]:
     for word in forbidden:
         places = [place for place, text in _texts(ctx) if _contains(text, word)]
         if places:
-            yield Problem(f"forbidden text “{word}”", location=places[0], locations=tuple(places))
+            message = t("forbidden text “{text}”", text=word)
+            yield Problem(message, location=places[0], locations=tuple(places))

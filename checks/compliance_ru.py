@@ -27,6 +27,7 @@ from importlib import resources
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from mailcheck.domains import host_of, org_domain, under
+from mailcheck.i18n import t
 from mailcheck.linkinfo import is_unsubscribe, is_web
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
@@ -118,21 +119,26 @@ def ad_marking_missing(ctx: Context) -> Iterator[Problem]:
         return
     text = _reader_text(ctx)
     unmarked = [link for link in partners if not _ERID.search(link.href)]
-    missing = []
+    missing: list[str] = []
     if not _ADVERTISING.search(text):
         missing.append("«Реклама»")
     if not _ADVERTISER.search(text):
-        missing.append("the advertiser (name or ИНН)")
+        missing.append(t("the advertiser (name or ИНН)"))
     if unmarked and not _ERID.search(text):
         missing.append("erid")
     if not missing:
         return
     hosts = list(dict.fromkeys(host_of(link.href) for link in partners))
-    more = f" and {len(hosts) - _LISTED} more" if len(hosts) > _LISTED else ""
-    shown = ", ".join(hosts[:_LISTED]) + more
+    shown = ", ".join(hosts[:_LISTED])
+    if len(hosts) > _LISTED:
+        shown = t("{shown} and {n} more", shown=shown, n=len(hosts) - _LISTED)
     yield Problem(
-        f"links to other organisations ({shown}) without {', '.join(missing)} "
-        "(38-FZ art. 18.1): if this is a partner's advertisement, mark it",
+        t(
+            "links to other organisations ({hosts}) without {missing} (38-FZ art. 18.1): if "
+            "this is a partner's advertisement, mark it",
+            hosts=shown,
+            missing=", ".join(missing),
+        ),
         location=ctx.html_at(partners[0].line),
         url=partners[0].href,
     )
@@ -190,9 +196,9 @@ def personal_data_in_url(ctx: Context) -> Iterator[Problem]:
         return
     parts = [f"{host}: {', '.join(dict.fromkeys(kinds))}" for host, kinds in found.items()]
     if named:
-        parts.append("variables in links: " + ", ".join(named))
+        parts.append(t("variables in links: {names}", names=", ".join(named)))
     yield Problem(
-        "personal data in link URLs (152-FZ art. 7): " + "; ".join(parts),
+        t("personal data in link URLs (152-FZ art. 7): {found}", found="; ".join(parts)),
         location=ctx.html_at(lines[0] if lines else 0),
     )
 
@@ -227,7 +233,10 @@ def foreign_analytics_link(ctx: Context) -> Iterator[Problem]:
     if found:
         first = min(line for lines in found.values() for line in lines)
         yield Problem(
-            "links or pixels to foreign analytics (152-FZ art. 12): " + ", ".join(found),
+            t(
+                "links or pixels to foreign analytics (152-FZ art. 12): {found}",
+                found=", ".join(found),
+            ),
             location=ctx.html_at(first),
         )
 
@@ -256,12 +265,12 @@ def ru_bulk_headers(ctx: Context) -> Iterator[Problem]:
     if not _profile_ru(ctx) or ctx.campaign.headers is None:
         return
     headers = {k.lower(): v for k, v in ctx.campaign.headers.items()}
-    missing = []
+    missing: list[str] = []
     unsubscribe = headers.get("list-unsubscribe", "").lower()
     if "mailto:" not in unsubscribe:
-        missing.append("a mailto: URL in List-Unsubscribe")
+        missing.append(t("a mailto: URL in List-Unsubscribe"))
     if "https:" not in unsubscribe:
-        missing.append("an https: URL in List-Unsubscribe")
+        missing.append(t("an https: URL in List-Unsubscribe"))
     for name in ("list-id", "feedback-id"):
         if not headers.get(name, "").strip():
             missing.append(name.title().replace("-Id", "-ID"))
@@ -269,6 +278,9 @@ def ru_bulk_headers(ctx: Context) -> Iterator[Problem]:
         missing.append("Precedence: bulk")
     if missing:
         yield Problem(
-            "headers Mail.ru and Yandex ask of bulk mail are missing: " + ", ".join(missing),
+            t(
+                "headers Mail.ru and Yandex ask of bulk mail are missing: {missing}",
+                missing=", ".join(missing),
+            ),
             location="headers",
         )

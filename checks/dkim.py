@@ -16,6 +16,7 @@ from mailcheck.auth_model import (
     message_key,
     signatures,
 )
+from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 
@@ -56,14 +57,26 @@ def dkim_key_missing(ctx: Context) -> Iterator[Problem]:
     for key in _keys(ctx):
         if key.status == "missing":
             yield Problem(
-                f"no DKIM key at {key.name} ({key.error}); selector from {key.source}",
+                t(
+                    "no DKIM key at {name} ({error}); selector from {source}",
+                    name=key.name,
+                    error=key.error,
+                    source=key.source,
+                ),
                 location=key.name,
             )
         elif key.status == "invalid":
-            yield Problem(f"the DKIM key at {key.name} is unusable: {key.error}", key.name)
+            yield Problem(
+                t("the DKIM key at {name} is unusable: {error}", name=key.name, error=key.error),
+                key.name,
+            )
         elif key.status == "error":
             yield Problem(
-                f"could not verify the DKIM key at {key.name}: {key.error}",
+                t(
+                    "could not verify the DKIM key at {name}: {error}",
+                    name=key.name,
+                    error=key.error,
+                ),
                 location=key.name,
                 severity=Severity.WARNING,
             )
@@ -88,17 +101,26 @@ def dkim_key_weak(ctx: Context) -> Iterator[Problem]:
     """
     for key in _keys(ctx):
         if key.status == "revoked":
-            yield Problem(f"the DKIM key at {key.name} is revoked (empty p=)", key.name)
+            yield Problem(
+                t("the DKIM key at {name} is revoked (empty p=)", name=key.name), key.name
+            )
         elif key.status == "ok" and key.key_type == "rsa" and key.bits is not None:
             if key.bits < 1024:
                 yield Problem(
-                    f"the DKIM key at {key.name} has {key.bits} bits (under 1024: ignored "
-                    "by receivers)",
+                    t(
+                        "the DKIM key at {name} has {bits} bits (under 1024: ignored by receivers)",
+                        name=key.name,
+                        bits=key.bits,
+                    ),
                     location=key.name,
                 )
             elif key.bits < 2048:
                 yield Problem(
-                    f"the DKIM key at {key.name} has {key.bits} bits (2048 recommended)",
+                    t(
+                        "the DKIM key at {name} has {bits} bits (2048 recommended)",
+                        name=key.name,
+                        bits=key.bits,
+                    ),
                     location=key.name,
                     severity=Severity.WARNING,
                 )
@@ -121,7 +143,9 @@ def dkim_testing_mode(ctx: Context) -> Iterator[Problem]:
     """
     for key in _keys(ctx):
         if key.status == "ok" and key.testing:
-            yield Problem(f"the DKIM key at {key.name} is in testing mode (t=y)", key.name)
+            yield Problem(
+                t("the DKIM key at {name} is in testing mode (t=y)", name=key.name), key.name
+            )
 
 
 @rule("DKIM004", "dkim-signature-invalid", Severity.ERROR, network=True)
@@ -156,14 +180,22 @@ def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
             where = f"{sig.selector}._domainkey.{sig.domain}"
             if result.dns_error:
                 yield Problem(
-                    f"could not verify the DKIM signature d={sig.domain} s={sig.selector}: "
-                    f"{result.dns_error}",
+                    t(
+                        "could not verify the DKIM signature d={domain} s={selector}: {error}",
+                        domain=sig.domain,
+                        selector=sig.selector,
+                        error=result.dns_error,
+                    ),
                     location=where,
                     severity=Severity.WARNING,
                 )
             else:
                 yield Problem(
-                    f"the DKIM signature d={sig.domain} s={sig.selector} does not verify: "
-                    f"{result.error}",
+                    t(
+                        "the DKIM signature d={domain} s={selector} does not verify: {error}",
+                        domain=sig.domain,
+                        selector=sig.selector,
+                        error=result.error,
+                    ),
                     location=where,
                 )

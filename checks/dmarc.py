@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from mailcheck.auth_model import DmarcFacts, domain_of, envelope_sender, lookup, signatures
 from mailcheck.dmarc import aligned
+from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 
@@ -42,13 +43,23 @@ def dmarc_missing(ctx: Context) -> Iterator[Problem]:
     if facts is None:
         return
     if facts.status == "none":
-        where = facts.domain
-        if facts.org_domain != facts.domain:
-            where += f" nor its organisational domain {facts.org_domain}"
-        yield Problem(f"no DMARC record for {where}", location=f"_dmarc.{facts.domain}")
+        message = (
+            t("no DMARC record for {domain}", domain=facts.domain)
+            if facts.org_domain == facts.domain
+            else t(
+                "no DMARC record for {domain} nor its organisational domain {org}",
+                domain=facts.domain,
+                org=facts.org_domain,
+            )
+        )
+        yield Problem(message, location=f"_dmarc.{facts.domain}")
     elif facts.status == "error":
         yield Problem(
-            f"could not verify the DMARC record of {facts.domain}: {facts.dns_error}",
+            t(
+                "could not verify the DMARC record of {domain}: {error}",
+                domain=facts.domain,
+                error=facts.dns_error,
+            ),
             location=f"_dmarc.{facts.domain}",
             severity=Severity.WARNING,
         )
@@ -77,8 +88,13 @@ def dmarc_policy_none(ctx: Context) -> Iterator[Problem]:
     if facts.policy == "none":
         tag = facts.policy_tag
         yield Problem(
-            f"the DMARC policy for {facts.domain} is none ({tag}=none at "
-            f"_dmarc.{facts.record_domain}): forged mail is not stopped",
+            t(
+                "the DMARC policy for {domain} is none ({tag}=none at _dmarc.{record_domain}): "
+                "forged mail is not stopped",
+                domain=facts.domain,
+                tag=tag,
+                record_domain=facts.record_domain,
+            ),
             location=f"_dmarc.{facts.record_domain}",
         )
 
@@ -106,7 +122,11 @@ def dmarc_syntax(ctx: Context) -> Iterator[Problem]:
         return
     for error in facts.errors:
         yield Problem(
-            f"DMARC record at _dmarc.{facts.record_domain}: {error}",
+            t(
+                "DMARC record at _dmarc.{record_domain}: {error}",
+                record_domain=facts.record_domain,
+                error=error,
+            ),
             location=f"_dmarc.{facts.record_domain}",
         )
 
@@ -146,12 +166,17 @@ def dmarc_not_aligned(ctx: Context) -> Iterator[Problem]:
         return
     parts = []
     if dkim_domains:
-        mode = "strict" if adkim == "s" else "relaxed"
-        parts.append(f"DKIM d={', '.join(dkim_domains)} ({mode})")
+        mode = t("strict") if adkim == "s" else t("relaxed")
+        parts.append(t("DKIM d={domains} ({mode})", domains=", ".join(dkim_domains), mode=mode))
     if envelope_domain:
-        mode = "strict" if aspf == "s" else "relaxed"
-        parts.append(f"envelope sender {envelope_domain} ({mode})")
+        mode = t("strict") if aspf == "s" else t("relaxed")
+        parts.append(t("envelope sender {domain} ({mode})", domain=envelope_domain, mode=mode))
+    aligned_with = parts[0] if len(parts) == 1 else t("{a} or {b}", a=parts[0], b=parts[1])
     yield Problem(
-        f"From domain {from_domain} is not aligned with {' or '.join(parts)}: DMARC fails",
+        t(
+            "From domain {domain} is not aligned with {parts}: DMARC fails",
+            domain=from_domain,
+            parts=aligned_with,
+        ),
         location=from_domain,
     )

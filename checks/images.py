@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mailcheck.i18n import t
 from mailcheck.model import Image, Severity
 from mailcheck.rules import Context, Problem, rule
 
@@ -36,4 +37,4 @@ def image_alt_missing(ctx: Context) -> Iterator[Problem]:
         if (img.src, img.line) in seen:
             continue
         seen.add((img.src, img.line))
-        yield Problem("image has no alt attribute", ctx.html_at(img.line), url=img.src or None)
+        yield Problem(t("image has no alt attribute"), ctx.html_at(img.line), url=img.src or None)

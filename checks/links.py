@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mailcheck.domains import host_of, under
+from mailcheck.i18n import t
 from mailcheck.linkinfo import scheme
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
@@ -22,21 +23,21 @@ def placeholder_reason(link: Link) -> str | None:
     """Why a link cannot be a real destination, or None."""
     href = link.href.strip()
     if not href:
-        return "empty link"
+        return t("empty link")
     if href == "#":
-        return "link to “#”"
+        return t("link to “#”")
     if WHOLE_TAG.match(href):
-        return f"unrendered merge tag as the whole link: {href}"
+        return t("unrendered merge tag as the whole link: {href}", href=href)
     s = scheme(href)
     if s == "javascript":
-        return "javascript: link"
+        return t("javascript: link")
     if s in ("mailto", "tel") and not href.split(":", 1)[1].strip():
-        return f"empty {s}: link"
+        return t("empty {scheme}: link", scheme=s)
     host = host_of(href)
     if host and host != SYSTEM_PLACEHOLDER_HOST:
         for domain in PLACEHOLDER_DOMAINS:
             if under(host, domain):
-                return f"placeholder host {host}"
+                return t("placeholder host {host}", host=host)
     return None
 
 
@@ -72,12 +73,22 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
         texts = list(dict.fromkeys(link.text for link in links if link.text))
         shown = ", ".join(f"“{t}”" for t in texts[:5]) + (", …" if len(texts) > 5 else "")
         count = len(ctx.link_places(*links))
-        label = f"{count} {what}s" if count > 1 else what
         yield Problem(
-            f"{label}{f' ({shown})' if shown else ''}: {reason}",
+            _placeholder_message(what, count, shown, reason),
             url=links[0].href or None,
             locations=ctx.link_places(*links),
         )
+
+
+def _placeholder_message(what: str, count: int, shown: str, reason: str) -> str:
+    """“3 links (“Купить”, “Подробнее”): link to “#”” in the report's language."""
+    if what == "image":
+        label = t("{count} images", count=count) if count > 1 else t("image")
+    else:
+        label = t("{count} links", count=count) if count > 1 else t("link")
+    if shown:
+        return t("{label} ({texts}): {reason}", label=label, texts=shown, reason=reason)
+    return t("{label}: {reason}", label=label, reason=reason)
 
 
 def _emptied_by_a_variable(ctx: Context, link: Link) -> bool:
@@ -110,7 +121,7 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
         plain = [link for link in renderings if scheme(link.href) == "http"]
         if plain:
             yield Problem(
-                "plain http:// link", url=plain[0].href, locations=ctx.link_places(*plain)
+                t("plain http:// link"), url=plain[0].href, locations=ctx.link_places(*plain)
             )
 
 
@@ -143,7 +154,11 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
         shown_host = shown.group(1).lower().rstrip(".")
         if not (under(target, shown_host.removeprefix("www.")) or under(shown_host, target)):
             yield Problem(
-                f"link text shows {shown_host} but the link goes to {target}",
+                t(
+                    "link text shows {shown} but the link goes to {target}",
+                    shown=shown_host,
+                    target=target,
+                ),
                 url=link.href,
                 locations=ctx.link_places(link),
             )

@@ -14,6 +14,7 @@ from collections.abc import Collection, Iterable, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.facts import LinkResult
+from mailcheck.i18n import N_, t
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
@@ -52,17 +53,19 @@ def _shown(url: str) -> str:
 
 def _verdicts(
     located: Iterable[tuple[str, tuple[str, ...], LinkResult]],
-    what: str,
+    broken: str,
+    unverified: str,
     failed: Collection[str],
-    *,
-    note: str = "",
 ) -> Iterator[Problem]:
-    """Failed results as errors, unverified ones (bot walls, HEAD refused) as warnings."""
+    """Failed results as errors, unverified ones (bot walls, HEAD refused) as warnings.
+
+    ``broken`` and ``unverified`` are message templates (marked N_) with a ``{reason}``.
+    """
     for url, places, result in located:
         if result.verdict in failed:
-            yield Problem(f"{what} is broken: {result.reason}", url=url, locations=places)
+            yield Problem(t(broken, reason=result.reason), url=url, locations=places)
         elif result.verdict == "unverified":
-            message = f"{what}: {result.reason}{note}"
+            message = t(unverified, reason=result.reason)
             yield Problem(message, url=url, severity=Severity.WARNING, locations=places)
 
 
@@ -87,7 +90,10 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     """
     located = ((link.href, ctx.link_places(link), r) for link, r in _plain_links(ctx))
     yield from _verdicts(
-        located, "link", ("broken", "invalid"), note="; open it in a browser before sending"
+        located,
+        N_("link is broken: {reason}"),
+        N_("link: {reason}; open it in a browser before sending"),
+        ("broken", "invalid"),
     )
 
 
@@ -114,7 +120,7 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
     for link, result in _plain_links(ctx):
         if result.verdict == "unreachable":
             yield Problem(
-                f"link host unreachable: {result.reason}",
+                t("link host unreachable: {reason}", reason=result.reason),
                 locations=ctx.link_places(link),
                 url=link.href,
             )
@@ -143,15 +149,19 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
     for link, result in [*_plain_links(ctx), *_checked(ctx, images=True)]:
         if result.verdict == "loop":
             yield Problem(
-                f"redirect loop after {result.redirects} redirects",
+                t("redirect loop after {n} redirects", n=result.redirects),
                 locations=ctx.link_places(link),
                 url=link.href,
                 severity=Severity.ERROR,
             )
         elif result.verdict == "too-many-redirects" or result.redirects > MAX_REDIRECTS:
-            more = "at least " if result.verdict == "too-many-redirects" else ""
+            template = (
+                N_("at least {n} redirects (more than {limit}) before the page")
+                if result.verdict == "too-many-redirects"
+                else N_("{n} redirects (more than {limit}) before the page")
+            )
             yield Problem(
-                f"{more}{result.redirects} redirects (more than {MAX_REDIRECTS}) before the page",
+                t(template, n=result.redirects, limit=MAX_REDIRECTS),
                 locations=ctx.link_places(link),
                 url=link.href,
             )
@@ -174,7 +184,7 @@ def image_broken(ctx: Context) -> Iterator[Problem]:
     Upload the image again or correct the path; prefer the ESP's or your CDN's permanent URLs.
     """
     located = ((link.href, ctx.link_places(link), r) for link, r in _checked(ctx, images=True))
-    yield from _verdicts(located, "image", FAILED)
+    yield from _verdicts(located, N_("image is broken: {reason}"), N_("image: {reason}"), FAILED)
 
 
 def _utm(url: str) -> dict[str, str]:
@@ -195,10 +205,10 @@ def utm_change(start: str, hop: str) -> str | None:
     after = _utm(hop)
     dropped = [k for k in before if k not in after]
     if dropped:
-        return "drops " + ", ".join(dropped)
+        return t("drops {keys}", keys=", ".join(dropped))
     changed = [f"{k} {before[k]!r} → {after[k]!r}" for k in before if after[k] != before[k]]
     if changed:
-        return "changes " + ", ".join(changed)
+        return t("changes {keys}", keys=", ".join(changed))
     return None
 
 
@@ -235,7 +245,12 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
             change = utm_change(chain[start], after)
             if change is not None:
                 yield Problem(
-                    f"a redirect {change}: {_shown(before)} → {_shown(after)}",
+                    t(
+                        "a redirect {change}: {before} → {after}",
+                        change=change,
+                        before=_shown(before),
+                        after=_shown(after),
+                    ),
                     locations=ctx.link_places(link),
                     url=link.href,
                 )
@@ -278,5 +293,8 @@ def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
         seen = first.get(url)
         first[url] = (url, seen[1] + places, seen[2]) if seen else (url, places, result)
     yield from _verdicts(
-        first.values(), "unsubscribe link", (*FAILED, "loop", "too-many-redirects")
+        first.values(),
+        N_("unsubscribe link is broken: {reason}"),
+        N_("unsubscribe link: {reason}"),
+        (*FAILED, "loop", "too-many-redirects"),
     )

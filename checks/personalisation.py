@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mailcheck.i18n import N_, t
 from mailcheck.model import Breakage, Severity, Variable
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import broken_text, leftover_tags, missing_from_samples
@@ -60,7 +61,11 @@ def _evidence(breaks: list[Breakage], received: dict[tuple[str, str], list[str]]
     text = _telling(breaks).describe()
     labels = [label for b in breaks for label in received.get((b.part, b.snippet), [])]
     if labels:
-        text += f"; {', '.join(dict.fromkeys(labels))} would receive it"
+        return t(
+            "{evidence}; {who} would receive it",
+            evidence=text,
+            who=", ".join(dict.fromkeys(labels)),
+        )
     return text
 
 
@@ -74,6 +79,18 @@ def _part_at(ctx: Context, part: str, line: int) -> str:
     if part == "html":
         return ctx.html_at(line)
     return f"{part}:{line}" if line and part == "text" else part
+
+
+# The parts a merge tag may survive in (PER003) and breakage is found in, named in messages.
+_PART_WORDS = (
+    N_("subject"),
+    N_("preheader"),
+    N_("body"),
+    N_("links"),
+    N_("text part"),
+    N_("text"),
+    N_("plain-text part"),
+)
 
 
 @rule("PER001", "variable-without-fallback", Severity.ERROR)
@@ -101,9 +118,15 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     probe = _probe(ctx)
     received = _received(ctx)
     for name, uses in _unsafe(ctx).items():
-        message = f"“{name}” has no fallback or guard"
-        if name in probe:
-            message += f": {_evidence(probe[name], received)}"
+        message = (
+            t(
+                "“{name}” has no fallback or guard: {evidence}",
+                name=name,
+                evidence=_evidence(probe[name], received),
+            )
+            if name in probe
+            else t("“{name}” has no fallback or guard", name=name)
+        )
         yield Problem(message, locations=_places(ctx, uses))
 
 
@@ -143,9 +166,17 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
         culprit = cause.get((part, snippet))
         if culprit in unsafe:
             continue  # its PER001 names these recipients
-        reads = f"reads “{snippet}”" if snippet else "is empty"
-        why = f" (the fallback of “{culprit}” does not cover empty values)" if culprit else ""
-        yield Problem(f"the {part} {reads}{why}", locations=tuple(labels))
+        reads = Breakage(part=part, snippet=snippet).describe()
+        yield Problem(
+            t(
+                "{reads} (the fallback of “{name}” does not cover empty values)",
+                reads=reads,
+                name=culprit,
+            )
+            if culprit
+            else reads,
+            locations=tuple(labels),
+        )
     main = ctx.main
     if main is not None and main.label == "as is":
         # A test send or plain HTML is judged as it stands: nothing was rendered by us, so
@@ -154,7 +185,7 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
         parts["body"] = main.document.text if main.document else main.text
         for where, text in parts.items():
             for snippet in broken_text(text or "", prose=True):
-                yield Problem(f"broken text: “{snippet}”", location=where)
+                yield Problem(t("broken text: “{snippet}”", snippet=snippet), location=where)
 
 
 @rule("PER003", "merge-tag-unrendered", Severity.ERROR)
@@ -196,8 +227,13 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
                 if where not in found_in:
                     found_in.append(where)
     for tag, where_shown in places.items():
+        shown_in = (
+            t(where_shown[0])
+            if len(where_shown) == 1
+            else t("{first} and {rest}", first=t(where_shown[0]), rest=", ".join(where_shown[1:]))
+        )
         yield Problem(
-            f"unrendered merge tag {tag} in the {' and '.join(where_shown)}",
+            t("unrendered merge tag {tag} in the {where}", tag=tag, where=shown_in),
             locations=tuple(where_shown),
         )
 
@@ -246,7 +282,9 @@ def variable_not_in_samples(ctx: Context) -> Iterator[Problem]:
     missing = {v.name for v in missing_from_samples(ctx.campaign)}
     uses = [v for v in ctx.campaign.variables if v.name in missing and not v.system]
     for name, its_uses in _by_name(uses).items():
-        yield Problem(f"no sample recipient has “{name}”", locations=_places(ctx, its_uses))
+        yield Problem(
+            t("no sample recipient has “{name}”", name=name), locations=_places(ctx, its_uses)
+        )
 
 
 @rule("PER006", "fallback-misses-empty", Severity.WARNING)
@@ -282,15 +320,18 @@ def fallback_misses_empty(ctx: Context) -> Iterator[Problem]:
             continue  # PER001 reports it, or PER002 where a sample recipient receives it
         if name in weak:
             uses = weak[name]
-            message = f"the fallback of “{name}” does not cover empty values"
+            message = t("the fallback of “{name}” does not cover empty values", name=name)
         else:
             uses = [v for v in variables if v.name == name and not v.system]
-            message = f"the fallback or guard of “{name}” does not keep the text whole"
+            message = t("the fallback or guard of “{name}” does not keep the text whole", name=name)
         if breaks:
-            message += f": {_telling(breaks).describe()}"
+            message = t(
+                "{message}: {evidence}", message=message, evidence=_telling(breaks).describe()
+            )
         fallback = next((v.fallback for v in uses if v.fallback), None)
         if ctx.campaign.dialect == "jinja" and name in weak and fallback is not None:
-            message += f" — use default({fallback!r}, true)"
+            fix = f"default({fallback!r}, true)"
+            message = t("{message} — use {fix}", message=message, fix=fix)
         yield Problem(message, locations=_places(ctx, uses))
 
 
@@ -316,6 +357,6 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
     unclear = ctx.campaign.dialect_unclear
     if unclear:
         yield Problem(
-            f"template language not understood: personalisation not checked ({unclear})",
+            t("template language not understood: personalisation not checked ({why})", why=unclear),
             location="template",
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 
@@ -25,4 +26,4 @@ def plain_text_missing(ctx: Context) -> Iterator[Problem]:
     """
     campaign = ctx.campaign
     if campaign.text_known and campaign.html is not None and not (campaign.text or "").strip():
-        yield Problem("no plain-text part", location="MIME parts")
+        yield Problem(t("no plain-text part"), location="MIME parts")

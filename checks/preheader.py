@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import grapheme_len
@@ -36,7 +37,7 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
     `campaign.toml` when the ESP inserts it.
     """
     if not _preheader(ctx):
-        yield Problem("no preheader (preview text) found", location="preheader")
+        yield Problem(t("no preheader (preview text) found"), location="preheader")
 
 
 @rule("PRE002", "preheader-too-long", Severity.ERROR)
@@ -61,7 +62,15 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     limit = ctx.config.preheader_max
     length = grapheme_len(text)
     if length > limit:
-        yield Problem(f"preheader is {length} characters, limit {limit}: “{text}”", "preheader")
+        yield Problem(
+            t(
+                "preheader is {length} characters, limit {limit}: “{text}”",
+                length=length,
+                limit=limit,
+                text=text,
+            ),
+            "preheader",
+        )
 
 
 # str.isalnum() characters, matched in C rather than tested one by one in Python (the same set:
@@ -94,4 +103,4 @@ def preheader_repeats_subject(ctx: Context) -> Iterator[Problem]:
     subject = _normalised(main.subject or "") if main else ""
     pre = _normalised(_preheader(ctx))
     if subject and pre and (pre == subject or pre.startswith(subject)):
-        yield Problem("preheader repeats the subject", location="preheader")
+        yield Problem(t("preheader repeats the subject"), location="preheader")

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import regex
 
+from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 
@@ -43,24 +44,38 @@ def html_clipped(ctx: Context) -> Iterator[Problem]:
     label = campaign.html_label or "html"
     if campaign.html_sent_bytes:
         if campaign.html_sent_bytes > GMAIL_CLIP_BYTES:
-            decoded = f" ({_kb(campaign.html_bytes)} decoded)" if campaign.html_bytes else ""
+            sent_kb = _kb(campaign.html_sent_bytes)
             yield Problem(
-                f"HTML part is {_kb(campaign.html_sent_bytes)} as sent{decoded}; "
-                "Gmail clips messages over 102 KB",
+                t(
+                    "HTML part is {sent} as sent ({decoded} decoded); Gmail clips messages over "
+                    "102 KB",
+                    sent=sent_kb,
+                    decoded=_kb(campaign.html_bytes),
+                )
+                if campaign.html_bytes
+                else t(
+                    "HTML part is {sent} as sent; Gmail clips messages over 102 KB", sent=sent_kb
+                ),
                 location=label,
             )
         return
     htmls = [r.html.encode("utf-8") for r in campaign.renders if r.html]
     size = max([campaign.html_bytes, *map(len, htmls)])
     if size > GMAIL_CLIP_BYTES:
-        yield Problem(f"HTML is {_kb(size)}; Gmail clips messages over 102 KB", location=label)
+        yield Problem(
+            t("HTML is {size}; Gmail clips messages over 102 KB", size=_kb(size)), location=label
+        )
         return
     largest = max(htmls, key=len, default=b"")
     sent = len(quopri.encodestring(largest)) if largest else 0
     if sent > GMAIL_CLIP_BYTES:
         yield Problem(
-            f"HTML is {_kb(size)}, but {_kb(sent)} when sent quoted-printable (as most ESPs "
-            "send HTML): Gmail may clip it; check a test send",
+            t(
+                "HTML is {size}, but {sent} when sent quoted-printable (as most ESPs send HTML): "
+                "Gmail may clip it; check a test send",
+                size=_kb(size),
+                sent=_kb(sent),
+            ),
             location=label,
             severity=Severity.WARNING,
         )
@@ -92,4 +107,6 @@ def c1_control_characters(ctx: Context) -> Iterator[Problem]:
         found = _C1_CONTROLS.findall(text or "")
         if found:
             shown = ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in found))
-            yield Problem(f"{len(found)} C1 control character(s) ({shown})", location=place)
+            yield Problem(
+                t("{n} C1 control character(s) ({shown})", n=len(found), shown=shown), place
+            )

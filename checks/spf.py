@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailcheck.auth_model import SpfFacts, lookup, sending_ips, spf_key, spf_sender
+from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.spf import LOOKUP_LIMIT, VOID_LIMIT
@@ -48,17 +49,24 @@ def spf_missing(ctx: Context) -> Iterator[Problem]:
     """
     for spf in _spf_domains(ctx):
         if spf.status == "none":
-            yield Problem(f"{spf.domain} has no SPF record", location=spf.domain)
+            yield Problem(t("{domain} has no SPF record", domain=spf.domain), location=spf.domain)
         elif spf.status == "error":
             yield Problem(
-                f"could not verify the SPF record of {spf.domain}: {spf.dns_error} "
-                "(temperror; try again)",
+                t(
+                    "could not verify the SPF record of {domain}: {error} (temperror; try again)",
+                    domain=spf.domain,
+                    error=spf.dns_error,
+                ),
                 location=spf.domain,
                 severity=Severity.WARNING,
             )
         for reason in spf.unverified:
             yield Problem(
-                f"could not verify part of the SPF of {spf.domain}: {reason} (temperror)",
+                t(
+                    "could not verify part of the SPF of {domain}: {reason} (temperror)",
+                    domain=spf.domain,
+                    reason=reason,
+                ),
                 location=spf.domain,
                 severity=Severity.WARNING,
             )
@@ -85,7 +93,12 @@ def spf_multiple(ctx: Context) -> Iterator[Problem]:
         if len(spf.records) > 1:
             shown = " | ".join(spf.records)
             yield Problem(
-                f"{spf.domain} has {len(spf.records)} SPF records (permerror): {shown}",
+                t(
+                    "{domain} has {n} SPF records (permerror): {shown}",
+                    domain=spf.domain,
+                    n=len(spf.records),
+                    shown=shown,
+                ),
                 location=spf.domain,
             )
 
@@ -114,18 +127,28 @@ def spf_too_many_lookups(ctx: Context) -> Iterator[Problem]:
     for spf in _spf_domains(ctx):
         if spf.lookups > LOOKUP_LIMIT:
             yield Problem(
-                f"the SPF record of {spf.domain} needs {spf.lookups} DNS lookups "
-                f"(at most {LOOKUP_LIMIT} are allowed): receivers give permerror",
+                t(
+                    "the SPF record of {domain} needs {n} DNS lookups (at most {limit} are "
+                    "allowed): receivers give permerror",
+                    domain=spf.domain,
+                    n=spf.lookups,
+                    limit=LOOKUP_LIMIT,
+                ),
                 location=spf.domain,
             )
         if spf.void_lookups > VOID_LIMIT:
             yield Problem(
-                f"the SPF record of {spf.domain} has {spf.void_lookups} void lookups "
-                f"(names with no data; at most {VOID_LIMIT} are allowed)",
+                t(
+                    "the SPF record of {domain} has {n} void lookups (names with no data; at "
+                    "most {limit} are allowed)",
+                    domain=spf.domain,
+                    n=spf.void_lookups,
+                    limit=VOID_LIMIT,
+                ),
                 location=spf.domain,
             )
         for error in spf.limit_errors:
-            yield Problem(f"SPF of {spf.domain}: {error}", location=spf.domain)
+            yield Problem(t("SPF of {domain}: {error}", domain=spf.domain, error=error), spf.domain)
 
 
 @rule("SPF004", "spf-permissive-all", Severity.ERROR, network=True)
@@ -151,19 +174,28 @@ def spf_permissive_all(ctx: Context) -> Iterator[Problem]:
             continue
         if spf.all_qualifier == "+":
             yield Problem(
-                f"the SPF record of {spf.domain} ends in +all: any server may send as it",
+                t(
+                    "the SPF record of {domain} ends in +all: any server may send as it",
+                    domain=spf.domain,
+                ),
                 location=spf.domain,
             )
         elif spf.all_qualifier == "?":
             yield Problem(
-                f"the SPF record of {spf.domain} ends in ?all: forged mail stays neutral",
+                t(
+                    "the SPF record of {domain} ends in ?all: forged mail stays neutral",
+                    domain=spf.domain,
+                ),
                 location=spf.domain,
                 severity=Severity.WARNING,
             )
         elif spf.all_qualifier is None and not spf.has_redirect:
             yield Problem(
-                f"the SPF record of {spf.domain} has no 'all' and no redirect: mail from "
-                "other servers is neutral",
+                t(
+                    "the SPF record of {domain} has no 'all' and no redirect: mail from other "
+                    "servers is neutral",
+                    domain=spf.domain,
+                ),
                 location=spf.domain,
                 severity=Severity.WARNING,
             )
@@ -188,7 +220,7 @@ def spf_syntax(ctx: Context) -> Iterator[Problem]:
     """
     for spf in _spf_domains(ctx):
         for error in spf.syntax_errors:
-            yield Problem(f"SPF of {spf.domain}: {error}", location=spf.domain)
+            yield Problem(t("SPF of {domain}: {error}", domain=spf.domain, error=error), spf.domain)
 
 
 @rule("SPF006", "spf-ip-not-authorised", Severity.ERROR, network=True)
@@ -223,12 +255,23 @@ def spf_ip_not_authorised(ctx: Context) -> Iterator[Problem]:
             continue
         if result.result in ("fail", "softfail"):
             yield Problem(
-                f"SPF {result.result} for {ip} sending as {mail_from}: {result.reason}",
+                t(
+                    "SPF {result} for {ip} sending as {sender}: {reason}",
+                    result=result.result,
+                    ip=ip,
+                    sender=mail_from,
+                    reason=result.reason,
+                ),
                 location=domain,
             )
         elif result.result == "temperror":
             yield Problem(
-                f"could not verify SPF for {ip} sending as {mail_from}: {result.reason}",
+                t(
+                    "could not verify SPF for {ip} sending as {sender}: {reason}",
+                    ip=ip,
+                    sender=mail_from,
+                    reason=result.reason,
+                ),
                 location=domain,
                 severity=Severity.WARNING,
             )

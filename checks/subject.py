@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import grapheme_len
@@ -28,7 +29,11 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
     main = ctx.main
     subject = main.subject if main else ctx.campaign.subject
     if subject is None or not subject.strip():
-        why = "no subject" if not (ctx.campaign.subject or "").strip() else "subject renders empty"
+        why = (
+            t("no subject")
+            if not (ctx.campaign.subject or "").strip()
+            else t("subject renders empty")
+        )
         yield Problem(why, location="subject")
 
 
@@ -58,8 +63,22 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     limit = ctx.config.subject_max
     length = grapheme_len(main.subject.strip())
     if length > limit:
-        variant = f" (rendered with {main.label})" if ctx.campaign.variables else ""
+        subject = main.subject.strip()
         yield Problem(
-            f"subject is {length} characters, limit {limit}{variant}: “{main.subject.strip()}”",
+            t(
+                "subject is {length} characters, limit {limit} (rendered with {variant}): "
+                "“{subject}”",
+                length=length,
+                limit=limit,
+                variant=main.label,
+                subject=subject,
+            )
+            if ctx.campaign.variables
+            else t(
+                "subject is {length} characters, limit {limit}: “{subject}”",
+                length=length,
+                limit=limit,
+                subject=subject,
+            ),
             location="subject",
         )

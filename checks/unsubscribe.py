@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from mailcheck.i18n import t
 from mailcheck.linkinfo import UNSUBSCRIBE_TAGS, UNSUBSCRIBE_WORDS, is_unsubscribe
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
@@ -53,7 +54,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         return
     if campaign.html is None and campaign.text and _text_has_unsubscribe(campaign.text):
         return
-    yield Problem("no unsubscribe link in the body", location=campaign.html_label or "body")
+    yield Problem(t("no unsubscribe link in the body"), location=campaign.html_label or "body")
 
 
 @rule("UNS002", "list-unsubscribe-missing", Severity.ERROR)
@@ -77,7 +78,7 @@ def list_unsubscribe_missing(ctx: Context) -> Iterator[Problem]:
         return
     value = _header(ctx, "List-Unsubscribe")
     if value is None or not value.strip():
-        yield Problem("no List-Unsubscribe header", location="headers")
+        yield Problem(t("no List-Unsubscribe header"), location="headers")
 
 
 @rule("UNS003", "one-click-unsubscribe-missing", Severity.WARNING)
@@ -102,9 +103,12 @@ def one_click_missing(ctx: Context) -> Iterator[Problem]:
         return  # UNS002 reports the missing header
     problems = []
     if not re.search(r"<\s*https://", value, re.I):
-        problems.append("no https URL in List-Unsubscribe")
+        problems.append(t("no https URL in List-Unsubscribe"))
     post = _header(ctx, "List-Unsubscribe-Post") or ""
     if post.replace(" ", "").lower() != "list-unsubscribe=one-click":
-        problems.append("no “List-Unsubscribe-Post: List-Unsubscribe=One-Click” header")
+        problems.append(t("no “List-Unsubscribe-Post: List-Unsubscribe=One-Click” header"))
     if problems:
-        yield Problem("; ".join(problems), location="headers")
+        yield Problem(
+            problems[0] if len(problems) == 1 else t("{a}; {b}", a=problems[0], b=problems[1]),
+            location="headers",
+        )

@@ -9,6 +9,7 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.domains import host_of, org_domain, under
+from mailcheck.i18n import t
 from mailcheck.linkinfo import is_unsubscribe, is_web
 from mailcheck.model import Link, Severity
 from mailcheck.registry import selected
@@ -88,9 +89,15 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
         missing = [k for k in required if k not in present]
         if missing:
             after_hash = [k for k in missing if k in fragment_utms(link.href)]
-            note = f" ({', '.join(after_hash)} found after “#”, where analytics ignores it)"
+            lacks = ", ".join(missing)
             yield Problem(
-                f"link lacks {', '.join(missing)}" + (note if after_hash else ""),
+                t(
+                    "link lacks {missing} ({found} found after “#”, where analytics ignores it)",
+                    missing=lacks,
+                    found=", ".join(after_hash),
+                )
+                if after_hash
+                else t("link lacks {missing}", missing=lacks),
                 url=link.href,
                 locations=ctx.link_places(link),
             )
@@ -116,8 +123,11 @@ def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
     # malformed (UTM003) says so here instead of giving a second finding.
     for (key, value), (should, links) in inconsistent_values(ctx).items():
         also = _malformed(value)
+        pair = f"{key}={value!r}"
         yield Problem(
-            f"{key}={value!r}, {should}" + (f" ({also})" if also else ""),
+            t("{pair}, {should} ({also})", pair=pair, should=should, also=also)
+            if also
+            else t("{pair}, {should}", pair=pair, should=should),
             url=links[0].href,
             locations=ctx.link_places(*links),
         )
@@ -138,9 +148,9 @@ def inconsistent_values(ctx: Context) -> dict[tuple[str, str], tuple[str, list[L
     for link in links:
         for key, value in utm_pairs(link.href):
             if key in expected and value != expected[key]:
-                should = f"the campaign sets {expected[key]!r}"
+                should = t("the campaign sets {value}", value=repr(expected[key]))
             elif key not in expected and key in usual and value != usual[key]:
-                should = f"other links of the campaign use {usual[key]!r}"
+                should = t("other links of the campaign use {value}", value=repr(usual[key]))
             else:
                 continue
             found.setdefault((key, value), (should, []))[1].append(link)
@@ -149,13 +159,13 @@ def inconsistent_values(ctx: Context) -> dict[tuple[str, str], tuple[str, list[L
 
 def _malformed(value: str) -> str | None:
     if not value.strip():
-        return "empty value"
+        return t("empty value")
     if leftover_tags(value):
-        return "unrendered merge tag"
+        return t("unrendered merge tag")
     if re.search(r"\s", value):
-        return "contains spaces"
+        return t("contains spaces")
     if value != value.lower():
-        return "upper-case letters (analytics splits rows by case)"
+        return t("upper-case letters (analytics splits rows by case)")
     return None
 
 
@@ -184,7 +194,9 @@ def utm_malformed(ctx: Context) -> Iterator[Problem]:
         keys = Counter(k for k, _ in pairs)
         for key in sorted(k for k, n in keys.items() if n > 1):
             yield Problem(
-                f"{key} appears {keys[key]} times", link.href, locations=ctx.link_places(link)
+                t("{key} appears {n} times", key=key, n=keys[key]),
+                link.href,
+                locations=ctx.link_places(link),
             )
         for key, value in pairs:
             problem = _malformed(value)
@@ -192,5 +204,7 @@ def utm_malformed(ctx: Context) -> Iterator[Problem]:
                 malformed.setdefault((key, value, problem), []).append(link)
     for (key, value, problem), links in malformed.items():
         yield Problem(
-            f"{key}={value!r}: {problem}", url=links[0].href, locations=ctx.link_places(*links)
+            t("{pair}: {problem}", pair=f"{key}={value!r}", problem=problem),
+            url=links[0].href,
+            locations=ctx.link_places(*links),
         )

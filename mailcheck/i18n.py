@@ -98,6 +98,12 @@ def t(template: str, /, **values: Any) -> Message:
     return Message(template, values)
 
 
+def N_(message: str, /) -> str:
+    """Mark a template for extraction where it is chosen before values are known; pass it to
+    :func:`t` with the values."""
+    return message
+
+
 def translate(text: object, tr: gettext.NullTranslations) -> object:
     """A :class:`Message` in ``tr``'s language; anything else as it is."""
     return text.in_language(tr) if isinstance(text, Message) else text

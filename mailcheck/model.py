@@ -98,12 +98,32 @@ class Breakage:
     blank: str | None = ""
 
     def describe(self) -> str:
-        """``with first_name = "" the text reads “Привет, !”``."""
-        reads = f"reads “{self.snippet}”" if self.snippet else "is empty"
+        """``with first_name = "" the text reads “Привет, !”``, in the report's language."""
+        from mailcheck.i18n import t  # the model is imported everywhere: stay light
+
+        part = t(self.part)
         if self.variable is None:
-            return f"the {self.part} {reads}"
-        value = '""' if self.blank == "" else "None"
-        return f"with {self.variable} = {value} the {self.part} {reads}"
+            if self.snippet:
+                return t("the {part} reads “{snippet}”", part=part, snippet=self.snippet)
+            return t("the {part} is empty", part=part)
+        if self.blank == "":
+            if self.snippet:
+                return t(
+                    'with {name} = "" the {part} reads “{snippet}”',
+                    name=self.variable,
+                    part=part,
+                    snippet=self.snippet,
+                )
+            return t('with {name} = "" the {part} is empty', name=self.variable, part=part)
+        # a value the ESP's data lacks: "None" is what Python calls it, not what a client knows
+        if self.snippet:
+            return t(
+                "with {name} missing (null) the {part} reads “{snippet}”",
+                name=self.variable,
+                part=part,
+                snippet=self.snippet,
+            )
+        return t("with {name} missing (null) the {part} is empty", name=self.variable, part=part)
 
 
 @dataclass

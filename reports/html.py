@@ -179,7 +179,7 @@ def _inline(text: str) -> str:
 @dataclasses.dataclass
 class FindingView:
     finding: Finding
-    summary: str  # the rule's title, translated
+    summary: Markup  # the rule's title (the first sentence of its docs), translated
     how_to_fix: Markup
     message: str  # the finding's message, translated
 
@@ -197,7 +197,7 @@ def finding_views(
         views.append(
             FindingView(
                 finding=f,
-                summary=tr.gettext(summary) if summary else "",
+                summary=Markup(_inline(tr.gettext(summary))) if summary else Markup(""),
                 how_to_fix=markdown_lite(tr.gettext(fix)) if fix else Markup(""),
                 message=str(translate(f.message, tr)),
             )

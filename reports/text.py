@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mailcheck.reports.locations import compact
 
-from mailcheck.i18n import DEFAULT_LANGUAGE, translations
+from mailcheck.i18n import DEFAULT_LANGUAGE, translate, translations
 from mailcheck.model import CampaignResult, Finding, Severity
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "ok": "\033[32m", "bold": "\033[1m"}
@@ -15,12 +15,13 @@ def _paint(text: str, what: str, colour: bool) -> str:
     return f"{_COLOURS[what]}{text}{_RESET}" if colour else text
 
 
-def format_finding(f: Finding, colour: bool = False) -> str:
+def format_finding(f: Finding, colour: bool = False, language: str = DEFAULT_LANGUAGE) -> str:
     sev = _paint(f"{f.severity.value:<7}", f.severity.value, colour)
     where = f"{compact(f.places)}: " if f.places else ""
     # which link a finding is about matters more than anything else on the line
     url = f" — {f.url}" if f.url and f.url not in f.message else ""
-    return f"  {sev} {f.code:<8} {where}{f.message}{url}"
+    message = translate(f.message, translations(language))
+    return f"  {sev} {f.code:<8} {where}{message}{url}"
 
 
 def _counts(errors: int, warnings: int, language: str) -> str:
@@ -44,7 +45,7 @@ def format_campaign(
     client = tr.gettext("client %(client)s") % {"client": c.client}
     lines = [f"{head}  [{c.id}, {client}]  {status}"]
     order = sorted(r.findings, key=lambda f: (f.severity is not Severity.ERROR, f.code))
-    lines += [format_finding(f, colour) for f in order]
+    lines += [format_finding(f, colour, language) for f in order]
     return "\n".join(lines)
 
 

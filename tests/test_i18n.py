@@ -33,7 +33,7 @@ def extracted() -> dict[str | tuple[str, str], str]:
     with MAPPING.open() as fh:
         method_map, options_map = parse_mapping_cfg(fh)
     found: dict[str | tuple[str, str], str] = {}
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "t": None}
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "t": None, "N_": None}
     for filename, _lineno, message, _comments, _context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=keywords
     ):
@@ -59,10 +59,13 @@ def test_every_string_has_a_translation(lang: str) -> None:
         assert all(strings) and "fuzzy" not in m.flags, f"{msgid!r} is not translated"
         ids = [msgid] if isinstance(msgid, str) else list(msgid)
         fields = set().union(*(re.findall(r"%\((\w+)\)s", i) for i in ids))
+        braces = set().union(*(placeholders(i) for i in ids))
         for s in strings:  # a translation keeps every placeholder, and invents none
             assert set(re.findall(r"%\((\w+)\)s", s)) <= fields | {"count"}, (msgid, s)
             if len(strings) == 1:
                 assert set(re.findall(r"%\((\w+)\)s", s)) == fields, (msgid, s)
+            if braces:  # a rule message: str.format fields
+                assert placeholders(s) == braces, (msgid, s)
 
 
 def test_a_message_is_english_text_that_translates() -> None:
@@ -237,3 +240,67 @@ def test_the_preview_takes_the_e_mail_width_and_a_phone_toggle() -> None:
     html = report([CampaignResult(c, [])])
     assert re.search(r'<iframe class="preview" sandbox="" [^>]*style="--email-width: 642px;', html)
     assert 'class="width-mobile"' in html and "Phone (375 px)" in html
+
+
+# Offline campaigns that set off most rules: every message they produce must be translatable.
+DEFECTS = {
+    "long": {
+        "subject": "Ж" * 60,
+        "body": '<p><a href="#">Купить</a> <a href="http://shop.test/x">x</a></p>',
+    },
+    "personal": {
+        "subject": "{{ first_name }}, скидка",
+        "body": "<p>Привет, {{ name | default('друг') }}!</p><img src='https://cdn.shop.test/a.png'>"
+        "<a href='https://shop.test/p?utm_source=Email'>Магазин</a>",
+        "template": "jinja",
+    },
+}
+
+
+def _translated_ids(lang: str) -> set[str]:
+    with catalogue_path(lang).open("rb") as fh:
+        return {m.id for m in read_po(fh, locale=lang) if isinstance(m.id, str) and m.string}
+
+
+def _templates(message: object) -> list[str]:
+    """The templates of a message and of the messages among its values."""
+    if not isinstance(message, Message):
+        return []
+    return [message.template, *(t for v in message.values.values() for t in _templates(v))]
+
+
+def test_every_rule_message_is_marked_for_translation(tmp_path: Path) -> None:
+    from helpers import check, write_campaign
+
+    known = _translated_ids("ru")
+    seen: set[str] = set()
+    for name, spec in DEFECTS.items():
+        d = write_campaign(tmp_path, name, **spec)
+        result = check(d)
+        for f in result.findings:
+            seen.add(f.code)
+            assert isinstance(f.message, Message), f"{f.code}: {f.message!r} is not t(…)"
+            for template in _templates(f.message):
+                assert template in known, f"{f.code}: {template!r} has no Russian"
+    assert {"SUB002", "LNK003", "LNK004", "UNS001", "IMG001", "PER001", "PER006"} <= seen, seen
+
+
+def test_a_russian_report_of_real_findings(tmp_path: Path) -> None:
+    from helpers import check, write_campaign
+    from mailcheck.reports.html import render_report
+
+    from mailcheck.facts import Facts
+
+    result = check(write_campaign(tmp_path, "long", subject="Ж" * 60))
+    html = render_report([result], Facts(), RU, offline=True)
+    assert "в теме 60 символов при ограничении 50: «" in html  # the message
+    assert "Находит тему длиннее <code>subject-max</code> (50)" in html  # the title
+    assert "Сократите тему: сначала предложение" in html  # how to fix
+    assert "subject is 60 characters" not in html.split('id="mailcheck-results"')[0]
+    # the text output speaks it too, its summary line included
+    from mailcheck.reports.text import render
+
+    text = render([result], language="ru")
+    assert "SUB002   subject: в теме 60 символов при ограничении 50" in text
+    assert re.search(r"проверена 1 кампания: с ошибками: 1; 1 ошибка, \d+ предупреждени", text)
+    assert "subject is 60 characters, limit 50" in render([result])  # English by default

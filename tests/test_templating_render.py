@@ -186,7 +186,7 @@ def test_fallback_for_undefined_only_gives_evidence_for_empty_and_none() -> None
     )
     found = evidence(c)
     assert 'with first_name = "" the text reads “Привет, !”' in found
-    assert "with first_name = None the text reads “Привет, None”" in found
+    assert "with first_name missing (null) the text reads “Привет, None”" in found
 
 
 def test_sample_with_empty_value_shows_its_own_breakage() -> None:
