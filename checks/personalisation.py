@@ -360,3 +360,32 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
             t("template language not understood: personalisation not checked ({why})", why=unclear),
             location="template",
         )
+
+
+@rule("PER008", "render-over-budget", Severity.ERROR)
+def render_over_budget(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a template whose rendering went over mailcheck's budget for one render: more
+    time (`[limits] render-seconds`, 2 s), more output (`render-bytes`, 5 MB), more loop
+    iterations (`loop-iterations`, 100,000) or deeper calls (`recursion-depth`, 64) than any
+    e-mail needs, or all renders of the campaign together over `campaign-render-seconds`.
+    Rendering stops there; what was not rendered is not checked.
+
+    ## Why it matters
+    An ESP renders the template once per recipient: one that builds megabytes or loops
+    millions of times is cut off by the ESP, clipped by the mailbox, or never sent. It is
+    also how a hostile template would stall the CI job that checks it.
+
+    ## Example
+    `{% for i in range(100000) %}{% for j in range(100000) %}…` or a macro that calls itself
+    twice per call; in Liquid, `{% assign s = s | append: s %}` in a loop.
+
+    ## How to fix
+    Bound the loops and the recursion, build less text. If a real campaign needs more, raise
+    the limit under `[tool.mailcheck.limits]` (a campaign.toml cannot raise its own).
+    """
+    if ctx.campaign.over_budget:
+        yield Problem(
+            f"the template went over its render budget: {ctx.campaign.over_budget}",
+            location="template",
+        )

@@ -89,17 +89,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2
+    from mailcheck.commands.common import OutputError, silence_stdout
     from mailcheck.config import ConfigError
     from mailcheck.engine import UsageError
 
     try:
         code: int = args.handler(args)
         return code
-    except (ConfigError, UsageError) as exc:
+    except (ConfigError, UsageError, OutputError) as exc:
         print(f"mailcheck: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("mailcheck: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 1
+    except BrokenPipeError:  # stdout went away (a reader that stopped): not "errors found"
+        silence_stdout()
+        print("mailcheck: error: cannot write the output: broken pipe", file=sys.stderr)
+        return 2

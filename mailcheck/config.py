@@ -61,6 +61,7 @@ class LimitsConfig:
     message_bytes: int = 30_000_000  # a saved test send (.eml), attachments included
     sample_rows: int = 50_000  # sample recipients per campaign
     render_seconds: float = 2.0  # one render of one part for one set of values
+    campaign_render_seconds: float = 20.0  # all renders of one campaign together
     render_bytes: int = 5_000_000  # output of one render (and any string it builds)
     loop_iterations: int = 100_000  # loop iterations of one render, nested loops together
     recursion_depth: int = 64  # nested macro / partial / include calls in one render

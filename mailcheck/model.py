@@ -182,6 +182,7 @@ class Campaign:
     variables: list[Variable] = field(default_factory=list)
     template_error: str | None = None  # PER004: the first part that fails, or a run-time failure
     template_error_line: int = 0
+    over_budget: str | None = None  # PER008: a render went over its budget (which limit)
     # PER004 for every part the engine refuses: (part as in Variable.where, message, line)
     template_errors: list[tuple[str, str, int]] = field(default_factory=list)
     renders: list[Rendered] = field(default_factory=list)

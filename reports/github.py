@@ -9,11 +9,14 @@ from __future__ import annotations
 
 from mailcheck.reports.locations import compact, finding_file_line
 
+from mailcheck.inert import inert
 from mailcheck.model import CampaignResult, Severity
 
 
 def escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # CR and LF percent-encoded as the toolkit does; any other control character (ESC …) is
+    # shown escaped, never passed to the log
+    return inert(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

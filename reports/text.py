@@ -5,6 +5,7 @@ from __future__ import annotations
 from mailcheck.reports.locations import compact
 
 from mailcheck.i18n import DEFAULT_LANGUAGE, translate, translations
+from mailcheck.inert import inert
 from mailcheck.model import CampaignResult, Finding, Severity
 
 _COLOURS = {"error": "\033[31m", "warning": "\033[33m", "ok": "\033[32m", "bold": "\033[1m"}
@@ -21,7 +22,9 @@ def format_finding(f: Finding, colour: bool = False, language: str = DEFAULT_LAN
     # which link a finding is about matters more than anything else on the line
     url = f" — {f.url}" if f.url and f.url not in f.message else ""
     message = translate(f.message, translations(language))
-    return f"  {sev} {f.code:<8} {where}{message}{url}"
+    # campaign text (a subject, a URL, a file name) never writes a raw newline or ESC: in a
+    # CI log a line of its own starting "::error::" would be a workflow command
+    return f"  {sev} {inert(f.code):<8} {inert(where + message + url)}"
 
 
 def _counts(errors: int, warnings: int, language: str) -> str:
@@ -37,13 +40,13 @@ def format_campaign(
 ) -> str:
     tr = translations(language)
     c = r.campaign
-    head = _paint(c.source, "bold", colour)
+    head = _paint(inert(c.source), "bold", colour)
     if r.ok and not r.findings:
         status = _paint(tr.gettext("ok"), "ok", colour)
     else:
         status = _counts(r.errors, r.warnings, language)
-    client = tr.gettext("client %(client)s") % {"client": c.client}
-    lines = [f"{head}  [{c.id}, {client}]  {status}"]
+    client = tr.gettext("client %(client)s") % {"client": inert(c.client)}
+    lines = [f"{head}  [{inert(c.id)}, {client}]  {status}"]
     order = sorted(r.findings, key=lambda f: (f.severity is not Severity.ERROR, f.code))
     lines += [format_finding(f, colour, language) for f in order]
     return "\n".join(lines)

@@ -17,16 +17,20 @@ from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 
 from mailcheck.store import open_store
 
+# Runs mailcheck with a fault injected into its store (the product has no test hook).
+STORE_FAULTS = Path(__file__).parent / "store_faults.py"
+
 
 def mc(
-    *args: str, cwd: Path, db: str, env: dict[str, str] | None = None
+    *args: str, cwd: Path, db: str, env: dict[str, str] | None = None, fault: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, "NO_COLOR": "1", "MAILCHECK_DB": db, **(env or {})}
     for key in ("GITHUB_RUN_ID", "CI_JOB_ID", "BUILD_TAG", "GITHUB_ACTOR"):
         if key not in (env or {}):
             full.pop(key, None)
+    command = [str(STORE_FAULTS), fault] if fault else ["-m", "mailcheck"]
     return subprocess.run(
-        [sys.executable, "-m", "mailcheck", *args],
+        [sys.executable, *command, *args],
         cwd=cwd, capture_output=True, text=True, env=full, timeout=120,
     )  # fmt: skip
 
@@ -188,14 +192,10 @@ def test_a_launch_killed_mid_write_leaves_the_log_consistent(tmp_path: Path) -> 
     with open_store(db) as st:
         before = (st.launches(), st.incidents())
     marker = tmp_path / "inside-transaction"
-    env = {
-        **os.environ,
-        "MAILCHECK_DB": db,
-        "MAILCHECK_TEST_HOOK": f"record_launch:pause={marker}",
-    }
+    env = {**os.environ, "MAILCHECK_DB": db}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "mailcheck", "launch", "--offline", "--force", "--reason", "r",
-         "victim"],
+        [sys.executable, str(STORE_FAULTS), f"pause={marker}", "launch", "--offline", "--force",
+         "--reason", "r", "victim"],
         cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )  # fmt: skip
     deadline = time.monotonic() + 60
@@ -219,10 +219,7 @@ def test_a_failing_write_refuses_to_pretend_and_keeps_earlier_launches(tmp_path:
     write_campaign(tmp_path, "bf")
     first = mc("launch", "--offline", "--format", "json", "bf", cwd=tmp_path, db=db)
     assert first.returncode == 0
-    proc = mc(
-        "launch", "--offline", "--relaunch", "bf", cwd=tmp_path, db=db,
-        env={"MAILCHECK_TEST_HOOK": "record_launch:fail"},
-    )  # fmt: skip
+    proc = mc("launch", "--offline", "--relaunch", "bf", cwd=tmp_path, db=db, fault="fail")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "recording the launch failed" in proc.stderr
     assert "ready to send" not in proc.stdout  # the gate never says go without a record

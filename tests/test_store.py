@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 from sqlalchemy import Connection, create_engine, text
+from store_faults import store_fault
 
 from mailcheck.model import Finding, Severity
 from mailcheck.store import (
@@ -360,10 +360,11 @@ def test_a_failing_write_loses_nothing_recorded_before(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     first = store.record_launch(attempt(findings=(ERR,), forced=True, reason="r"))
-    monkeypatch.setenv("MAILCHECK_TEST_HOOK", "record_launch:fail")
-    with pytest.raises(StoreError, match=r"recording the launch failed on .*: simulated failure"):
+    with (
+        store_fault("fail"),
+        pytest.raises(StoreError, match=r"recording the launch failed on .*: simulated failure"),
+    ):
         store.record_launch(attempt(campaign="second", findings=(ERR2,), forced=True, reason="r"))
-    monkeypatch.delenv("MAILCHECK_TEST_HOOK")
     assert [r.id for r in store.launches()] == [first.id]
     assert [i.code for i in store.incidents()] == ["LNK001"]
     assert [f["code"] for f in store.launch_findings(first.id)] == ["LNK001"]
@@ -377,6 +378,10 @@ from datetime import datetime, UTC
 from mailcheck.store import LaunchAttempt, open_store
 from mailcheck.model import Finding, Severity
 url, go, n, tag = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+if len(sys.argv) > 5:  # a fault for the store (tests/store_faults.py)
+    sys.path.insert(0, sys.argv[6])
+    import store_faults
+    store_faults.install(sys.argv[5])
 while not os.path.exists(go):
     time.sleep(0.005)
 st = open_store(url)
@@ -425,10 +430,10 @@ def test_a_process_killed_inside_the_launch_transaction_leaves_a_consistent_log(
                                        reason="r")) for k in range(3)]  # fmt: skip
     st.close()
     marker = tmp_path / "inside"
-    env = {**os.environ, "MAILCHECK_TEST_HOOK": f"record_launch:pause={marker}"}
+    fault = f"pause={marker}"
+    tests_dir = str(Path(__file__).parent)
     proc = subprocess.Popen(
-        [sys.executable, "-c", _WRITER, db_url, str(tmp_path), "1", "victim"],
-        env=env,
+        [sys.executable, "-c", _WRITER, db_url, str(tmp_path), "1", "victim", fault, tests_dir],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

@@ -7,6 +7,7 @@ import argparse
 from mailcheck.commands.common import (
     add_check_options,
     config_from_args,
+    refuse_overwriting_inputs,
     run_checks,
     use_colour,
     write_output,
@@ -36,9 +37,11 @@ def run(args: argparse.Namespace) -> int:
     from mailcheck.reports import render
 
     config = config_from_args(args)
+    refuse_overwriting_inputs(args.output, args.paths)  # before the work, not after
     # the writers only name campaigns: light results, cheaper to collect from the workers
     batch = run_checks(args, config, keep_documents=False)
     results = batch.results
+    refuse_overwriting_inputs(args.output, args.paths, results)
     write_output(
         render(
             args.format,

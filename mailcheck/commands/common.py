@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 from mailcheck.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from mailcheck.engine import Batch
+    from mailcheck.model import CampaignResult
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
 
@@ -57,12 +60,63 @@ def config_from_args(args: argparse.Namespace) -> Config:
     return cfg.merged(overrides) if overrides else cfg
 
 
+class OutputError(Exception):
+    """The output could not be written: one line on stderr, exit 2 (never "errors found")."""
+
+
 def write_output(text: str, output: str | None) -> None:
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+    """``text`` to the file ``output`` (``-`` or None: stdout); failure is :class:`OutputError`."""
+    if output and output != "-":
+        try:
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"cannot write {output}: {_reason(exc)}") from None
+        return
+    stream = sys.stdout
+    if stream is None:  # started with stdout closed (>&-)
+        raise OutputError("cannot write the output: standard output is closed")
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError) as exc:
+        silence_stdout()
+        raise OutputError(f"cannot write the output: {_reason(exc)}") from None
+
+
+def silence_stdout() -> None:
+    """Point stdout at /dev/null, so that Python's flush at exit does not fail a second time
+    (with a traceback) on what could not be written."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
+
+
+def refuse_overwriting_inputs(
+    output: str | None, paths: Iterable[str], results: Iterable[CampaignResult] = ()
+) -> None:
+    """A UsageError when ``-o`` names a file this run reads: a PATH or a campaign's file."""
+    if not output or output == "-":
+        return
+    from mailcheck.engine import UsageError
+
+    target = Path(output).resolve()
+    inputs = [Path(p) for p in paths]
+    inputs += [Path(name) for r in results for _, name in r.campaign.source_files]
+    for path in inputs:
+        if path.resolve() == target:
+            raise UsageError(
+                f"--output {output} is an input of this run ({path}); refusing to overwrite it"
+            )
 
 
 def use_colour(output: str | None) -> bool:
@@ -70,7 +124,8 @@ def use_colour(output: str | None) -> bool:
 
     if output or os.environ.get("NO_COLOR"):
         return False
-    return sys.stdout.isatty() or bool(os.environ.get("FORCE_COLOR"))
+    stdout = sys.stdout  # None when started with stdout closed
+    return (stdout is not None and stdout.isatty()) or bool(os.environ.get("FORCE_COLOR"))
 
 
 def run_checks(args: argparse.Namespace, config: Config, *, keep_documents: bool = True) -> Batch:

@@ -7,6 +7,8 @@ import json
 import re
 import sys
 
+from mailcheck.inert import inert
+
 HELP = "log, list and resolve incidents of launched campaigns"
 DESCRIPTION = """\
 Log a problem found after a campaign went out (a client's complaint, a link that died), list
@@ -88,11 +90,12 @@ def format_table(rows: list[dict[str, object]]) -> str:
     lines = []
     for r in rows:
         state = f"resolved {r['resolved_at']}" if r["resolved_at"] else "OPEN"
+        shown = {k: inert(str(v)) for k, v in r.items()}  # campaign text: never a raw ESC
         lines.append(
-            f"#{r['id']:<5} launch {r['launch']:<5} {r['client']} / {r['campaign']}\n"
-            f"       {r['severity']:<7} {r['code']:<9} detected {r['detected_at']}  {state}"
-            f"  [{r['source']}] owner {r['owner']}, {r['class']}\n"
-            f"       {r['note']}"
+            f"#{r['id']:<5} launch {r['launch']:<5} {shown['client']} / {shown['campaign']}\n"
+            f"       {r['severity']:<7} {shown['code']:<9} detected {r['detected_at']}  {state}"
+            f"  [{shown['source']}] owner {shown['owner']}, {shown['class']}\n"
+            f"       {shown['note']}"
         )
     return "\n".join(lines) + f"\n{len(rows)} incident(s).\n"
 

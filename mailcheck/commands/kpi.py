@@ -9,6 +9,7 @@ import json
 import sys
 
 from mailcheck.config import Config
+from mailcheck.inert import csv_cell, inert
 
 HELP = "error-free launch rate, incidents and on-time rate per client and month"
 DESCRIPTION = """\
@@ -80,8 +81,8 @@ def format_text(data: dict[str, object]) -> str:
     )
     rows = [
         (
-            str(p["client"]),
-            str(p["period"]),
+            inert(str(p["client"])),
+            inert(str(p["period"])),
             str(p["launches"]),
             str(p["error_free"]),
             _pct(p["error_free_rate"]),
@@ -117,7 +118,7 @@ def format_text(data: dict[str, object]) -> str:
                 f"{name}: fact {_num(t['fact'])} / plan {t['plan']:g} = {_num(t['ratio'])}"
             )
         if extra:
-            details.append(f"{p['client']} {p['period']}: " + "; ".join(extra))
+            details.append(inert(f"{p['client']} {p['period']}: " + "; ".join(extra)))
     return "\n".join(lines + (["", *details] if details else [])) + "\n"
 
 
@@ -168,7 +169,7 @@ def format_csv(data: dict[str, object]) -> str:
         for n in targets:
             t = p["targets"].get(n, {})
             row += ["" if t.get(k) is None else t[k] for k in ("plan", "fact", "ratio")]
-        writer.writerow(row)
+        writer.writerow([csv_cell(cell) for cell in row])
     return out.getvalue()
 
 

@@ -161,40 +161,48 @@ def as_json(row: LaunchRow, result: CampaignResult, *, fresh: bool = True) -> di
 
 
 def as_text(row: LaunchRow, result: CampaignResult, colour: bool, *, fresh: bool = True) -> str:
+    from mailcheck.inert import inert
     from mailcheck.reports.text import format_campaign
 
     head = format_campaign(result, colour)
+    campaign, client = inert(row.campaign), inert(row.client)  # campaign text: never a raw ESC
     when = row.attempted_at.isoformat(timespec="seconds")
     if not fresh and row.status == "launched":
         verdict = (
-            f"already launched as #{row.id}: {row.campaign} (client {row.client}) with the same "
+            f"already launched as #{row.id}: {campaign} (client {client}) with the same "
             f"content went out at {when} (by {row.launched_by}); nothing recorded, not counted "
             "again. A real second send of it: --relaunch"
         )
     elif not fresh:
         verdict = (
-            f"launch REFUSED: the same content of {row.campaign} (client {row.client}) was "
+            f"launch REFUSED: the same content of {campaign} (client {client}) was "
             f"already refused as #{row.id} at {when}; fix its {row.errors} error(s), or launch "
             "anyway with --force --reason TEXT"
         )
     elif row.status == "refused":
         verdict = (
-            f"launch {row.id} REFUSED: {row.campaign} (client {row.client}) has "
+            f"launch {row.id} REFUSED: {campaign} (client {client}) has "
             f"{row.errors} error(s); fix them, or launch anyway with --force --reason TEXT "
             "(each error becomes an incident)"
         )
     elif row.forced:
         verdict = (
-            f"launch {row.id} recorded: {row.campaign} (client {row.client}) FORCED with "
-            f"{row.errors} error(s) logged as incidents — reason: {row.reason}"
+            f"launch {row.id} recorded: {campaign} (client {client}) FORCED with "
+            f"{row.errors} error(s) logged as incidents — reason: {inert(row.reason or '')}"
         )
     else:
-        verdict = f"launch {row.id} recorded: {row.campaign} (client {row.client}) — ready to send"
+        verdict = f"launch {row.id} recorded: {campaign} (client {client}) — ready to send"
     return f"{head}\n\n{verdict}\n"
 
 
 def run(args: argparse.Namespace) -> int:
-    from mailcheck.commands.common import config_from_args, run_checks, use_colour, write_output
+    from mailcheck.commands.common import (
+        config_from_args,
+        refuse_overwriting_inputs,
+        run_checks,
+        use_colour,
+        write_output,
+    )
     from mailcheck.engine import UsageError, discover
     from mailcheck.store import open_store
     from mailcheck.store.db import now
@@ -202,6 +210,7 @@ def run(args: argparse.Namespace) -> int:
     if args.force and not (args.reason and args.reason.strip()):
         raise UsageError("--force needs --reason TEXT: say why the launch goes out with errors")
     config = config_from_args(args)
+    refuse_overwriting_inputs(args.output, args.paths)
     sources = discover(args.paths)
     if len(sources) != 1:
         listed = "".join(f"\n  {s.shown}" for s in sources[:20])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 HELP = "write the client QA report (one self-contained HTML file)"
 DESCRIPTION = """\
@@ -44,26 +43,26 @@ def configure(p: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mailcheck.commands.common import config_from_args, run_checks
+    from mailcheck.commands.common import (
+        config_from_args,
+        refuse_overwriting_inputs,
+        run_checks,
+        write_output,
+    )
     from mailcheck.reports.html import logo_data_uri, render_report
 
     config = config_from_args(args)
     _, logo_problem = logo_data_uri(config.report.logo)
     if logo_problem:
         print(f"mailcheck: warning: {logo_problem}; the report has no logo", file=sys.stderr)
+    refuse_overwriting_inputs(args.output, args.paths)
     batch = run_checks(args, config)
+    refuse_overwriting_inputs(args.output, args.paths, batch.results)
     html = render_report(batch.results, batch.facts, config, offline=batch.offline)
     errors = sum(r.errors for r in batch.results)
     warnings = sum(r.warnings for r in batch.results)
-    if args.output == "-":
-        sys.stdout.write(html)
-        sys.stdout.flush()
-    else:
-        try:
-            Path(args.output).write_text(html, encoding="utf-8")
-        except OSError as exc:
-            print(f"mailcheck: error: cannot write {args.output}: {exc.strerror}", file=sys.stderr)
-            return 2
+    write_output(html, args.output)
+    if args.output != "-":
         verdict = "ready to send" if not errors else f"{errors} error(s)"
         print(
             f"mailcheck: wrote {args.output}: {len(batch.results)} campaign(s), {verdict}, "

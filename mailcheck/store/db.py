@@ -12,8 +12,6 @@ SQLite specifics, all set on each new connection: WAL (readers never block the w
 
 from __future__ import annotations
 
-import os
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -33,7 +31,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, IntegrityError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 from mailcheck.config import ConfigError
 from mailcheck.store import schema as s
@@ -48,7 +46,11 @@ from mailcheck.store.records import (
 
 BUSY_TIMEOUT_S = 30
 _PG_MIGRATION_LOCK = 0x6D61696C  # pg_advisory_xact_lock key: one migrator at a time
-TEST_HOOK_ENV = "MAILCHECK_TEST_HOOK"  # used by the test suite only; see _test_hook
+# PostgreSQL waits that would otherwise hang a launch gate forever (a table lock held by
+# another session, a server that accepts and never answers). A URL's own options win:
+# postgresql://…?options=-c%20lock_timeout%3D30s
+PG_CONNECT_TIMEOUT_S = 10
+PG_TIMEOUTS = {"lock_timeout": "10s", "statement_timeout": "60s"}
 
 
 class StoreError(ConfigError):
@@ -126,7 +128,7 @@ def make_engine(url: str) -> Engine:
         return engine
     if backend == "postgresql":
         try:
-            return create_engine(url, connect_args={"connect_timeout": 10})
+            return create_engine(url, connect_args=pg_connect_args(url))
         except ModuleNotFoundError as exc:
             raise StoreError(
                 "a postgresql:// database needs psycopg 3: pip install 'mailcheck-qa[postgres]'"
@@ -136,19 +138,16 @@ def make_engine(url: str) -> Engine:
     )
 
 
-def _test_hook(point: str) -> None:
-    """Lets the test suite stop or fail a write mid-transaction (crash-safety tests)."""
-    hook = os.environ.get(TEST_HOOK_ENV, "")
-    if not hook.startswith(point + ":"):
-        return
-    action = hook[len(point) + 1 :]
-    if action == "fail":  # as the driver would fail, e.g. on a full disk
-        raise OperationalError(
-            "(test hook)", None, RuntimeError("simulated failure inside the transaction")
-        )
-    if action.startswith("pause="):
-        Path(action[len("pause=") :]).write_text(str(os.getpid()))
-        time.sleep(3600)
+def pg_connect_args(url: str) -> dict[str, object]:
+    """libpq settings for every connection: the timeouts, unless the URL sets its own."""
+    query = make_url(url).query
+    given = query.get("options", "")
+    options = " ".join(given) if isinstance(given, tuple) else given
+    ours = [f"-c {name}={value}" for name, value in PG_TIMEOUTS.items() if name not in options]
+    args: dict[str, object] = {"options": " ".join([options, *ours]).strip()}
+    if "connect_timeout" not in query:
+        args["connect_timeout"] = PG_CONNECT_TIMEOUT_S
+    return args
 
 
 class Store:
@@ -271,7 +270,6 @@ class Store:
                     "relaunch": attempt.relaunch,
                 },
             ).scalar_one()
-            _test_hook("record_launch")
             if attempt.findings:
                 conn.execute(
                     insert(s.launch_findings),
@@ -517,8 +515,19 @@ class Store:
         return found
 
 
+# PostgreSQL's SQLSTATEs for the timeouts above, said in words
+_PG_TIMEOUT_REASONS = {
+    "55P03": "gave up waiting for a lock another database session holds "
+    "(PostgreSQL lock_timeout); try again when it is released",
+    "57014": "a statement ran longer than PostgreSQL's statement_timeout allows",
+}
+
+
 def _reason(exc: SQLAlchemyError) -> str:
     orig = getattr(exc, "orig", None)
+    explained = _PG_TIMEOUT_REASONS.get(getattr(orig, "sqlstate", None) or "")
+    if explained is not None:
+        return explained
     return str(orig if orig is not None else exc).strip().splitlines()[0]
 
 

@@ -10,15 +10,20 @@ guards, so the AST is walked: ``default``/``d`` filters (a true second argument 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import regex
 from jinja2 import ChainableUndefined, Undefined, nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import TemplateError as Jinja2Error
 from jinja2.exceptions import TemplateSyntaxError
+from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
+from mailcheck.templating import budget
 from mailcheck.templating.core import IsSystem, TemplateError, Use, unflatten
 
 
@@ -29,7 +34,114 @@ class _Blank(ChainableUndefined):
         return self
 
 
-_ENV = SandboxedEnvironment(autoescape=False, undefined=_Blank, keep_trailing_newline=True)
+class _BudgetedCode(CodeGenerator):
+    """Generated code that pays the render budget (:mod:`mailcheck.templating.budget`): each
+    loop iteration, and each string built with ``~``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._loop_iterables: set[int] = set()
+
+    def visit_For(self, node: nodes.For, frame: Frame) -> None:
+        self._loop_iterables.add(id(node.iter))
+        super().visit_For(node, frame)
+
+    def visit(self, node: nodes.Node, *args: Any, **kwargs: Any) -> Any:
+        if id(node) not in self._loop_iterables:
+            return super().visit(node, *args, **kwargs)
+        self.write("environment.budget_iterate(")
+        super().visit(node, *args, **kwargs)
+        self.write(")")
+        return None
+
+    def _output_child_to_const(self, node: nodes.Expr, frame: Frame, finalize: Any) -> str:
+        # jinja2 evaluates constant output while compiling ("{{ 'a' | center(10**9) }}"),
+        # outside any render and its budget: only literal text is constant here
+        if not isinstance(node, nodes.TemplateData):
+            raise nodes.Impossible()
+        result: str = super()._output_child_to_const(node, frame, finalize)
+        return result
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.budget_sized(")
+        super().visit_Concat(node, frame)
+        self.write(")")
+
+
+# A width or precision of eight digits or more in a format string: "%099999999d", "{:>1e9}"
+_HUGE_WIDTH = re.compile(r"\d{8,}")
+
+
+class _BudgetedEnvironment(SandboxedEnvironment):
+    """The sandbox, with its hooks spending the render budget: every call (macros included:
+    depth), the operators that multiply (``*``, ``**``, ``+``, ``%``), format strings."""
+
+    code_generator_class = _BudgetedCode
+    budget_iterate = staticmethod(budget.iterate)
+    budget_sized = staticmethod(budget.sized)
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+
+    def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        spent = budget.current()
+        if spent is None:
+            return super().call(__context, __obj, *args, **kwargs)
+        spent.tick(0)
+        spent.deeper()
+        try:
+            return spent.sized(super().call(__context, __obj, *args, **kwargs))
+        finally:
+            spent.back()
+
+    def call_binop(self, context: Context, operator: str, left: Any, right: Any) -> Any:
+        spent = budget.current()
+        if spent is not None:
+            _check_binop(spent, operator, left, right)
+        result = super().call_binop(context, operator, left, right)
+        return result if spent is None else spent.sized(result)
+
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None:
+            return None
+        fmt: str = value.__self__
+
+        def checked(*args: Any, **kwargs: Any) -> str:
+            spent = budget.current()
+            if spent is not None and (
+                _HUGE_WIDTH.search(fmt)
+                or any(_huge(a, spent) for a in [*args, *kwargs.values()])  # "{:>{w}}"
+            ):
+                raise budget.OverBudget(budget.too_long(spent.limits))
+            assert wrapped is not None
+            return budget.sized(wrapped(*args, **kwargs))
+
+        return checked
+
+
+def _huge(value: object, spent: budget.Budget) -> bool:
+    return isinstance(value, int) and abs(value) > spent.limits.render_bytes
+
+
+def _check_binop(spent: budget.Budget, operator: str, left: Any, right: Any) -> None:
+    """Refuse, before it runs, an operation whose result would exceed the budget."""
+    limit = spent.limits.render_bytes
+    if operator == "*":
+        for seq, n in ((left, right), (right, left)):
+            if isinstance(seq, str | list | tuple) and isinstance(n, int) and len(seq) * n > limit:
+                raise budget.OverBudget(budget.too_long(spent.limits))
+    elif operator == "**" and isinstance(left, int) and isinstance(right, int):
+        if abs(left) > 1 and right * max(abs(left).bit_length(), 1) > limit:
+            raise budget.OverBudget(budget.too_long(spent.limits))
+    elif operator == "%" and isinstance(left, str) and _HUGE_WIDTH.search(left):
+        raise budget.OverBudget(budget.too_long(spent.limits))
+
+
+# optimized=False: jinja2 would otherwise fold constant expressions while compiling, outside
+# any render and its budget (see _BudgetedCode._output_child_to_const)
+_ENV = _BudgetedEnvironment(
+    autoescape=False, undefined=_Blank, keep_trailing_newline=True, optimized=False
+)
+_ENV.filters = {name: budget.guard_filter(f) for name, f in _ENV.filters.items()}
 _BUILTIN_NAMES = frozenset(
     {
         "loop",
@@ -80,7 +192,7 @@ def _unisender_default(value: object, fallback: str = "") -> object:
     return value
 
 
-_ENV.filters[UNISENDER_FILTER] = _unisender_default
+_ENV.filters[UNISENDER_FILTER] = budget.guard_filter(_unisender_default)
 
 
 def _rewrite_unisender(source: str) -> str:
@@ -113,8 +225,20 @@ class JinjaTemplate:
         self.uses = walker.uses
 
     def render(self, values: Mapping[str, object]) -> str:
+        spent = budget.current()
         try:
-            return self._template.render(unflatten(values))
+            if spent is None:
+                return self._template.render(unflatten(values))
+            out: list[str] = []
+            size = 0
+            for chunk in self._template.generate(unflatten(values)):
+                size += len(chunk)
+                if size > spent.limits.render_bytes:
+                    raise budget.OverBudget(budget.too_long(spent.limits))
+                out.append(chunk)
+            return "".join(out)
+        except budget.OverBudget:
+            raise
         except Exception as exc:  # a template's own run-time error (division by zero …)
             raise TemplateError(f"rendering failed: {exc}") from None
 

@@ -20,6 +20,7 @@ from liquid.ast import Node
 from liquid.builtin.tags.if_tag import IfNode
 from liquid.builtin.tags.unless_tag import UnlessNode
 from liquid.context import Context
+from liquid.exceptions import ContextDepthError, LoopIterationLimitError, ResourceLimitError
 from liquid.exceptions import Error as LiquidError
 from liquid.expression import (
     Blank,
@@ -39,6 +40,7 @@ from liquid.stream import TokenStream
 from liquid.tag import Tag
 from liquid.token import TOKEN_EXPRESSION
 
+from mailcheck.templating import budget
 from mailcheck.templating.core import IsSystem, TemplateError, Use, unflatten
 from mailcheck.templating.system import placeholder
 
@@ -102,9 +104,36 @@ class _PlatformPartials(BaseLoader):
         return TemplateSource("", template_name, None)
 
 
+class _BudgetedEnvironment(Environment):
+    """python-liquid's own resource limits, taken from the render budget in progress
+    (:mod:`mailcheck.templating.budget`); its filters check the budget too."""
+
+    # class attributes in python-liquid; here read from the render in progress
+    @property
+    def loop_iteration_limit(self) -> int | None:  # type: ignore[override]
+        spent = budget.current()
+        return spent.limits.loop_iterations if spent else None
+
+    @property
+    def output_stream_limit(self) -> int | None:  # type: ignore[override]
+        spent = budget.current()
+        return spent.limits.render_bytes if spent else None
+
+    @property
+    def local_namespace_limit(self) -> int | None:  # type: ignore[override]
+        spent = budget.current()
+        return spent.limits.render_bytes if spent else None
+
+    @property
+    def context_depth_limit(self) -> int:  # type: ignore[override]
+        spent = budget.current()
+        return spent.limits.recursion_depth if spent else 30
+
+
 @functools.lru_cache(maxsize=64)
 def _environment(extra_tags: frozenset[str]) -> Environment:
-    env = Environment(autoescape=False, loader=_PlatformPartials())
+    env = _BudgetedEnvironment(autoescape=False, loader=_PlatformPartials())
+    env.filters = {name: budget.guard_filter(f) for name, f in env.filters.items()}
     for name in sorted(extra_tags):
         env.add_tag(_esp_tag(name))
     return env
@@ -152,8 +181,25 @@ class LiquidTemplate:
     def render(self, values: Mapping[str, object]) -> str:
         try:
             return str(self._template.render(**unflatten(values)))
+        except ResourceLimitError as exc:
+            raise _over_budget(exc) from None
         except Exception as exc:  # a template's own run-time error
+            over = budget.cause(exc)  # a filter's OverBudget, wrapped in a FilterError
+            if over is not None:
+                raise over from None
             raise TemplateError(f"rendering failed: {exc}") from None
+
+
+def _over_budget(exc: ResourceLimitError) -> budget.OverBudget:
+    spent = budget.current()
+    if spent is None:  # not rendering under a budget: python-liquid's default depth
+        return budget.OverBudget(str(exc))
+    limits = spent.limits
+    if isinstance(exc, LoopIterationLimitError):
+        return budget.OverBudget(budget.too_many_iterations(limits))
+    if isinstance(exc, ContextDepthError):
+        return budget.OverBudget(budget.too_deep(limits))
+    return budget.OverBudget(budget.too_long(limits))
 
 
 def parse(source: str, is_system: IsSystem) -> LiquidTemplate:

@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from mailcheck.config import Config
+from mailcheck.config import Config, LimitsConfig
 from mailcheck.htmlparse import parse_html
 from mailcheck.model import Breakage, Campaign, Document, Rendered, Variable
+from mailcheck.templating import budget
 from mailcheck.templating.breakage import broken_text, visible_text
 from mailcheck.templating.catalogue import load_catalogue
 from mailcheck.templating.core import IsSystem, Parsed, TemplateError, Use
@@ -40,7 +41,34 @@ _SHARED_MAX_ENTRIES = 4096
 _shared: dict[tuple[str, frozenset[str], str], Parsed] = {}
 
 
-def _parser(dialect: Dialect, is_system: SystemNames) -> Callable[[str, IsSystem], Parsed]:
+def _parser(
+    dialect: Dialect, is_system: SystemNames, limits: LimitsConfig
+) -> Callable[[str, IsSystem], Parsed]:
+    """The dialect's parser; what it parses renders within ``limits``: every dialect, built-in
+    or plugin, renders through :class:`_Budgeted`."""
+    parse = _shared_parser(dialect, is_system)
+
+    def budgeted_parse(source: str, system: IsSystem) -> Parsed:
+        try:
+            return _Budgeted(parse(source, system), limits)
+        except RecursionError:  # the engine's parser recursed past Python's limit
+            raise TemplateError("the template is nested too deeply to read") from None
+
+    return budgeted_parse
+
+
+class _Budgeted:
+    """A parsed part whose every render has its own budget (:mod:`.budget`)."""
+
+    def __init__(self, parsed: Parsed, limits: LimitsConfig) -> None:
+        self._render = budget.budgeted(parsed.render, limits)
+        self.uses = parsed.uses
+
+    def render(self, values: Mapping[str, object]) -> str:
+        return self._render(values)
+
+
+def _shared_parser(dialect: Dialect, is_system: SystemNames) -> Callable[[str, IsSystem], Parsed]:
     # the engine is imported on first use: a batch of plain HTML never loads jinja2 or liquid
     parse = dialect.load_parser()
     if dialect.name not in _SHARED_DIALECTS:
@@ -72,7 +100,8 @@ class _Part:
 def render_campaign(campaign: Campaign, config: Config) -> None:
     """Fill dialect, variables, template_error, static and renders. Never raises."""
     try:
-        _render_campaign(campaign, config)
+        with budget.campaign(config.limits):
+            _render_campaign(campaign, config)
     except Exception as exc:  # a bug here must not lose the campaign's other findings
         campaign.template_error = campaign.template_error or f"could not render: {exc!r}"
         campaign.renders = []
@@ -156,7 +185,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         return
 
     is_system = SystemNames(dialect, config.system_variables, platform)
-    parse = _parser(dialect, is_system)
+    parse = _parser(dialect, is_system, config.limits)
     parts: list[_Part] = []
     for where, source in sources:
         try:
@@ -201,6 +230,9 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     longest = _longest(campaign)
     try:
         main = renderer.render(longest, "longest values" if campaign.samples else "fallbacks")
+    except budget.OverBudget as exc:
+        campaign.over_budget = str(exc)
+        return
     except TemplateError as exc:  # a run-time failure with fallbacks only: nothing renders
         campaign.template_error = str(exc)
         return
@@ -210,6 +242,9 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         flat = flatten_sample(sample)
         try:
             rendered = renderer.render(flat, _label(i, flat), sample=sample)
+        except budget.OverBudget as exc:
+            campaign.over_budget = f"{_label(i, flat)}: {exc}"
+            break  # the other samples would cost as much
         except TemplateError as exc:
             campaign.template_error = campaign.template_error or f"sample {i}: {exc}"
             continue
