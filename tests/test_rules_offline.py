@@ -489,6 +489,27 @@ CASES = [
         False,
         {"body": body_with("<p>Привет, {{ first_name | default('друг', true) }}!</p>")},
     ),
+    Case(
+        "PER008",
+        "en-nested-loops-over-budget",
+        True,
+        {
+            "body": body_with(
+                "<p>Hi!</p>{% for i in range(100000) %}{% for j in range(100000) %}"
+                "{% endfor %}{% endfor %}"
+            ),
+            "template": "jinja",
+        },
+    ),
+    Case(
+        "PER008",
+        "ru-small-loop",
+        False,
+        {
+            "body": body_with("<p>Привет!{% for i in range(3) %} ★{% endfor %}</p>"),
+            "template": "jinja",
+        },
+    ),
     # SIZE, IMG, TXT
     Case("SIZE001", "over-102kb", True, {"body": body_with("<p>" + "Ж" * 60_000 + "</p>")}),
     Case("SIZE001", "under", False, {"body": body_with("<p>" + "x" * 90_000 + "</p>")}),
