@@ -365,11 +365,11 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
 @rule("PER008", "render-over-budget", Severity.ERROR)
 def render_over_budget(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports a template whose rendering went over mailcheck's budget for one render: more
-    time (`[limits] render-seconds`, 2 s), more output (`render-bytes`, 5 MB), more loop
-    iterations (`loop-iterations`, 100,000) or deeper calls (`recursion-depth`, 64) than any
-    e-mail needs, or all renders of the campaign together over `campaign-render-seconds`.
-    Rendering stops there; what was not rendered is not checked.
+    Reports a template whose rendering went over its budget. One render may take 2 s
+    (`[limits] render-seconds`), build 5 MB (`render-bytes`), loop 100,000 times
+    (`loop-iterations`) and nest calls 64 deep (`recursion-depth`); all renders of a campaign
+    together take at most `campaign-render-seconds`. Rendering stops there; what was not
+    rendered is not checked.
 
     ## Why it matters
     An ESP renders the template once per recipient: one that builds megabytes or loops
@@ -386,6 +386,6 @@ def render_over_budget(ctx: Context) -> Iterator[Problem]:
     """
     if ctx.campaign.over_budget:
         yield Problem(
-            f"the template went over its render budget: {ctx.campaign.over_budget}",
+            t("the template went over its render budget: {why}", why=ctx.campaign.over_budget),
             location="template",
         )

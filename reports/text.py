@@ -24,7 +24,7 @@ def format_finding(f: Finding, colour: bool = False, language: str = DEFAULT_LAN
     message = translate(f.message, translations(language))
     # campaign text (a subject, a URL, a file name) never writes a raw newline or ESC: in a
     # CI log a line of its own starting "::error::" would be a workflow command
-    return f"  {sev} {inert(f.code):<8} {inert(where + message + url)}"
+    return f"  {sev} {inert(f.code):<8} {inert(f'{where}{message}{url}')}"
 
 
 def _counts(errors: int, warnings: int, language: str) -> str:
