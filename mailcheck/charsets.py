@@ -14,6 +14,12 @@ _CYRILLIC_NEXT_TO_LATIN = re.compile(r"[A-Za-z][а-яёА-ЯЁ]|[а-яёА-ЯЁ]
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_:.-]+)""", re.I)
 
 
+# Text codecs that are no charset of a mail body: a label naming them is unknown
+_NOT_CHARSETS = frozenset(
+    {"punycode", "idna", "unicode-escape", "raw-unicode-escape", "undefined", "mbcs", "oem"}
+)
+
+
 def meta_charset(html: bytes) -> str | None:
     """The charset an HTML file declares in a ``<meta>`` near its top, if any."""
     match = _META_CHARSET.search(html[:4096])
@@ -33,6 +39,9 @@ def known_charset(name: str | None) -> str | None:
         return None
     if not getattr(info, "_is_text_encoding", True):
         return None  # base64, rot13 …: bytes-to-bytes codecs are not charsets
+    if info.name in _NOT_CHARSETS:
+        return None
+
     return info.name
 
 

@@ -8,7 +8,9 @@ Each sub-command lives in its own module with ``HELP``, ``configure(parser)`` an
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import signal
 import sys
 from collections.abc import Sequence
 from types import ModuleType
@@ -75,6 +77,10 @@ def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
     return parser
 
 
+def _terminated(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_given = list(sys.argv[1:] if argv is None else argv)
     # The sub-command is the first word that is not an option (top-level options take no value).
@@ -93,6 +99,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mailcheck.config import ConfigError
     from mailcheck.engine import UsageError
 
+    # SIGTERM (a cancelled CI job) unwinds like Ctrl-C, so worker processes are stopped
+    with contextlib.suppress(ValueError):  # not the main thread (called as a library)
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         code: int = args.handler(args)
         return code

@@ -182,7 +182,17 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
         method = "fork"
     else:
         method = "forkserver" if "forkserver" in methods else "spawn"
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=multiprocessing.get_context(method), initializer=_in_worker
+    )
+
+
+def _in_worker() -> None:
+    # A forked worker inherits cli.main's SIGTERM handler (raise SystemExit), which the pool
+    # would catch as a task's failure: in a worker, SIGTERM ends the process.
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _chunks(sources: list[Source], jobs: int) -> list[list[int]]:
@@ -231,11 +241,21 @@ def _in_workers(
             except BrokenProcessPool:
                 results = work([sources[i] for i in chunk], *args)
             out.update(zip(chunk, results, strict=True))
-    except BaseException:
+    except BaseException:  # Ctrl-C, SIGTERM (cli.main), a bug: no worker outlives the run
         pool.shutdown(wait=False, cancel_futures=True)
+        _stop_workers()
         raise
     pool.shutdown()
     return [out[i] for i in range(len(sources))]
+
+
+def _stop_workers() -> None:
+    import multiprocessing
+
+    for child in multiprocessing.active_children():
+        child.terminate()
+    for child in multiprocessing.active_children():
+        child.join(5)
 
 
 def _prepare_chunk(sources: list[Source], config: Config) -> list[Campaign]:

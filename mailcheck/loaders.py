@@ -28,6 +28,7 @@ import io
 import itertools
 import json
 import re
+import sys
 import tomllib
 from datetime import date, datetime
 from pathlib import Path
@@ -77,10 +78,18 @@ CONFIG_KEYS = frozenset(
         "dns",
     }
 )
+# What of the config's tables a campaign.toml may set for itself: what rules judge per campaign.
+PER_CAMPAIGN_TABLE_KEYS = {
+    "links": frozenset({"exclude"}),
+    "dns": frozenset({"dkim-selectors", "sending-ips"}),
+}
 # With several *.html beside campaign.toml and no `html` key, email.html (or index.html) is the
 # campaign's; others are web versions, snippets, previews.
 CONVENTIONAL_HTML_STEMS = ("email", "index")
 _TOML_POSITION = re.compile(r"^(.*?)\s*\(at line (\d+), column (\d+)\)$")
+
+
+_DIGITS = f"more than {sys.get_int_max_str_digits()} digits"
 
 
 class LoadError(Exception):
@@ -268,6 +277,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.expect = _expect(get["expect"])
 
     overrides = {keys[k]: get[k] for k in keys if k in CONFIG_KEYS}
+    _refuse_run_wide(get)
     if overrides:
         try:
             config.merged(overrides)
@@ -298,6 +308,22 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
             campaign.source_files.append(("samples", str(directory / samples)))
 
 
+def _refuse_run_wide(get: dict[str, Any]) -> None:
+    """A campaign.toml sets only what is judged per campaign: timeouts, limits, private
+    addresses and nameservers are one per run (and a campaign must not open them for itself)."""
+    for table, allowed in PER_CAMPAIGN_TABLE_KEYS.items():
+        value = get.get(table)
+        if not isinstance(value, dict):
+            continue  # config.merged says what is wrong with it
+        for key in value:
+            if _canonical(key) not in allowed:
+                raise LoadError(
+                    f"campaign.toml: [{table}] {key} cannot be set per campaign (only "
+                    f"{', '.join(sorted(allowed))}); set it in mailcheck.toml "
+                    f"[{table}] or pyproject.toml [tool.mailcheck.{table}]"
+                )
+
+
 def _canonical(key: str) -> str:
     return key.replace("_", "-")
 
@@ -317,6 +343,8 @@ def _parse_toml(data: bytes) -> dict[str, Any]:
             reason, line, column = match.groups()
             raise LoadError(f"invalid TOML at line {line}, column {column}: {reason}") from None
         raise LoadError(f"invalid TOML: {exc}") from None
+    except ValueError:  # an integer of more digits than Python converts
+        raise LoadError(f"campaign.toml holds a number too long to read ({_DIGITS})") from None
 
 
 def _string(get: dict[str, Any], key: str) -> str | None:
@@ -446,8 +474,8 @@ def _samples(directory: Path, value: object, limits: LimitsConfig) -> list[dict[
             raise LoadError(f"{what} is not valid JSON: {exc}") from None
         except RecursionError:
             raise LoadError(f"{what} is nested too deeply to read") from None
-        except ValueError as exc:  # an integer of more digits than Python converts
-            raise LoadError(f"{what} cannot be read: {exc}") from None
+        except ValueError:  # an integer of more digits than Python converts
+            raise LoadError(f"{what} holds a number too long to read ({_DIGITS})") from None
         return _sample_objects(parsed, what, limits.sample_rows)
     return _csv_samples(data, path.name, limits.sample_rows)
 

@@ -209,7 +209,13 @@ def _payload(part: Message) -> bytes:
 
 def _encoded_size(part: Message) -> int:
     """Bytes of a leaf part's body as it travels (before transfer decoding)."""
-    body = part.get_payload(decode=False)
+    try:
+        body = part.get_payload(decode=False)
+    except (LookupError, UnicodeError, ValueError):
+        # an 8-bit body under a label no text codec reads ("charset=punycode"): email decodes
+        # it for this; its bytes, decoded from the transfer encoding, are what travels
+        decoded = part.get_payload(decode=True)
+        return len(decoded) if isinstance(decoded, bytes) else 0
     return len(body.encode("utf-8", "surrogateescape")) if isinstance(body, str) else 0
 
 

@@ -1,0 +1,57 @@
+"""A cancelled CI job (SIGTERM) leaves no mailcheck worker process behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.helpers import write_campaign
+
+# Slow enough that the workers are busy when the job is cancelled; within every budget.
+SLOW = "{% for i in range(60000) %}{{ i % 7 }}{% endfor %}"
+
+
+def _children(pid: int) -> set[int]:
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found |= {int(p) for p in task.read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has ended
+
+
+def test_sigterm_stops_the_worker_processes(tmp_path: Path) -> None:
+    for i in range(40):
+        write_campaign(tmp_path / "campaigns", f"c{i}", body=SLOW, template="jinja")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mailcheck", "check", "--offline", "campaigns"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    deadline = time.monotonic() + 60
+    workers: set[int] = set()
+    while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
+        workers |= _children(proc.pid)
+        time.sleep(0.05)
+    assert workers, "the run never started worker processes"
+    proc.send_signal(signal.SIGTERM)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signal.SIGTERM, stderr
+    assert "Traceback" not in stderr
+    deadline = time.monotonic() + 10
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [w for w in workers if _alive(w)] == []
