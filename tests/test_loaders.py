@@ -226,12 +226,15 @@ def test_samples_json_and_inline(tmp_path: Path) -> None:
 
 
 def test_config_overrides_are_validated_with_the_config(tmp_path: Path) -> None:
-    good = campaign_dir(tmp_path, 'ignore = ["IMG001"]\n[links]\ntimeout = 3\n', name="good")
+    good = campaign_dir(tmp_path, 'ignore = ["IMG001"]\n[links]\nexclude = ["^x"]\n', name="good")
     c = load_file(good)
     assert c.load_error is None
-    assert c.config_overrides == {"ignore": ["IMG001"], "links": {"timeout": 3}}
+    assert c.config_overrides == {"ignore": ["IMG001"], "links": {"exclude": ["^x"]}}
     merged = Config().merged(c.config_overrides)
-    assert merged.ignore == ("IMG001",) and merged.links.timeout == 3
+    assert merged.ignore == ("IMG001",) and merged.links.exclude == ("^x",)
+    # a run-wide setting is refused, not silently ignored (tests/hostile/test_small_holes.py)
+    run_wide = campaign_dir(tmp_path, "[links]\ntimeout = 3\n", name="run-wide")
+    assert "[links] timeout cannot be set per campaign" in (load_file(run_wide).load_error or "")
     bad = campaign_dir(tmp_path, "[links]\ntimeuot = 3\n", name="bad")
     error = load_file(bad).load_error
     assert error is not None and "timeuot" in error
