@@ -63,10 +63,17 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     # One root cause, one finding: every “#” link of the campaign is one placeholder left in,
     # listed at each of its places.
     groups: dict[tuple[str, str], list[Link]] = {}
+    # A template that could not be rendered (PER004) or read (PER007) keeps its tags: a tag
+    # as the whole link is then the template's language, reported by those rules, not here.
+    unrendered = ctx.campaign.kind != "eml" and bool(
+        ctx.campaign.template_error or ctx.campaign.dialect_unclear
+    )
     for link in ctx.campaign.all_links():
         if link.kind == "css":
             continue
         reason = placeholder_reason(link)
+        if reason and unrendered and WHOLE_TAG.match(link.href.strip()):
+            continue
         if reason and not _emptied_by_a_variable(ctx, link):
             groups.setdefault(("image" if link.is_image else "link", reason), []).append(link)
     for (what, reason), links in groups.items():

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import regex
+
 from mailcheck.i18n import N_, t
 from mailcheck.model import Breakage, Severity, Variable
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import broken_text, leftover_tags, missing_from_samples
+
+_PHP_TAG = regex.compile(r"<\?(?:=|php\b).{0,200}?\?>", regex.S)
 
 
 def _by_name(variables: list[Variable]) -> dict[str, list[Variable]]:
@@ -214,7 +218,9 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
     for r in ctx.campaign.renders:
         parts = {"subject": r.subject or "", "preheader": r.preheader or ""}
         if r.document:
-            parts["body"] = r.document.text
+            # PHP echo tags parse as processing instructions, never as text: read them raw
+            php = " ".join(_PHP_TAG.findall(r.html or "")) if "<?" in (r.html or "") else ""
+            parts["body"] = f"{r.document.text} {php}" if php else r.document.text
             parts["links"] = " ".join(link.href for link in r.document.links)
         if r.text:
             parts["text part"] = r.text

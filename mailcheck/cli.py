@@ -21,6 +21,7 @@ COMMANDS = [
     "check",
     "rules",
     "rule",
+    "dialects",
     "spf",
     "report",
     "launch",
@@ -37,6 +38,7 @@ examples:
   mailcheck check campaigns/                 lint every campaign below campaigns/
   mailcheck check --offline --format json .  no network; machine-readable output
   mailcheck rule PER002                      what a rule finds and how to fix it
+  mailcheck dialects campaigns/              which template language each campaign is read as
 """
 
 

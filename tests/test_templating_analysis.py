@@ -228,10 +228,12 @@ def test_in_link_and_where() -> None:
 
 
 def test_unisender_fallback_covers_empty_but_not_inside_links() -> None:
-    c = analyse(
+    source = (
         "<p>Здравствуйте, {{Name|уважаемый подписчик}}! {{ city|title }}</p>\n"
         '<a href="https://shop.example/?n={{Name|друг}}">Магазин</a>'
     )
+    assert analyse(source).dialect == "unisender"  # detected by its fallback with a space
+    c = analyse(source, dialect="jinja")  # Jinja reads Unisender's fallbacks too
     assert c.dialect == "jinja" and c.template_error is None
     text_use = next(v for v in c.variables if v.name == "Name" and v.line == 1)
     assert text_use.has_fallback and text_use.fallback_covers_empty

@@ -15,10 +15,12 @@ def run(args: argparse.Namespace) -> int:
     import json
 
     from mailcheck.registry import load_registry, warn_problems
+    from mailcheck.templating.catalogue import load_catalogue
 
     registry = load_registry()
     warn_problems(registry)
     rules = registry.sorted()
+    dialects = sorted(load_catalogue().dialects.values(), key=lambda d: d.name)
     if args.format == "json":
         data = [
             {
@@ -31,9 +33,17 @@ def run(args: argparse.Namespace) -> int:
             }
             for r in rules
         ]
-        print(json.dumps({"version": 1, "rules": data}, ensure_ascii=False, indent=2))
+        shown = [{"dialect": d.name, "summary": d.summary} for d in dialects]
+        print(
+            json.dumps(
+                {"version": 1, "rules": data, "dialects": shown}, ensure_ascii=False, indent=2
+            )
+        )
         return 0
     for r in rules:
         net = " (network)" if r.network else ""
         print(f"{r.code:<9} {r.severity.value:<8} {r.name:<28} {r.summary}{net}")
+    print('\ntemplate dialects (template = "…" in campaign.toml; `mailcheck dialects` explains):')
+    for d in dialects:
+        print(f"  {d.name:<11} {d.summary}")
     return 0

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 
 import regex
 
+from mailcheck.templating.dialect import Dialect
+
 _SPACE = r"[ \t\u00a0\u2009\u202f]"
 _GREETINGS = regex.compile(
     r"(?i)^(?:привет|здравствуй(?:те)?|день|вечер|утро|уважаем\w*|дорог\w*|"
@@ -100,6 +102,12 @@ _LEFTOVERS = (
 _TAG_NAME = regex.compile(r"[A-Za-z_][\w.:\-]*")
 
 
+def _dialects() -> list[Dialect]:
+    from mailcheck.templating.catalogue import load_catalogue  # entry points: on first use
+
+    return list(load_catalogue().dialects.values())
+
+
 def leftover_tags(text: str, system: Iterable[str] = ()) -> list[str]:
     """Raw merge tags of any dialect that survive in ``text`` (no duplicates).
 
@@ -109,16 +117,18 @@ def leftover_tags(text: str, system: Iterable[str] = ()) -> list[str]:
     if not text:
         return []
     skip = {s.lower() for s in system}
-    found: list[tuple[int, str]] = []
+    candidates: list[tuple[int, str]] = []
     for needed, pattern in _LEFTOVERS:
-        if needed not in text:
+        if needed in text:
+            candidates += [(m.start(), m.group(0)) for m in pattern.finditer(text)]
+    for dialect in _dialects():  # every known dialect's own tags: %NAME%, #USER_NAME#, {$name}
+        candidates += dialect.leftovers(text)
+    found: list[tuple[int, str]] = []
+    for start, tag in candidates:
+        name = _TAG_NAME.search(tag)
+        if name and name.group(0).lower() in skip:
             continue
-        for m in pattern.finditer(text):
-            tag = m.group(0)
-            name = _TAG_NAME.search(tag)
-            if name and name.group(0).lower() in skip:
-                continue
-            found.append((m.start(), tag if len(tag) <= 80 else tag[:77] + "…"))
+        found.append((start, tag if len(tag) <= 80 else tag[:77] + "…"))
     seen: set[str] = set()
     out: list[str] = []
     for _, tag in sorted(found):

@@ -1,0 +1,66 @@
+"""Mautic: Twig themes with Mautic's own tokens.
+
+``{contactfield=firstname|друг}`` prints a contact field (after the bar: the fallback),
+``{unsubscribe_text}``/``{unsubscribe_url}``, ``{webview_text}``/``{webview_url}``,
+``{subject}``, ``{tracking_pixel}``, ``{signature}`` are filled by Mautic; the theme around them
+is Twig (read by the Jinja engine: ``{{ getAssetUrl(…) }}`` asset helpers and the ``template``
+name are the theme's, not a recipient's). Sources: Mautic's documentation "Emails: Tokens"
+(contact field tokens and their default values) and "Themes: Email themes".
+"""
+
+import regex
+
+from mailcheck.templating.core import IsSystem, Parsed
+from mailcheck.templating.dialect import Dialect
+
+_SYSTEM_TOKENS = (
+    "unsubscribe_text",
+    "unsubscribe_url",
+    "webview_text",
+    "webview_url",
+    "subject",
+    "tracking_pixel",
+    "signature",
+    "dnc_url",
+)
+_FIELD = regex.compile(r"(?<!\{)\{(?:contactfield|leadfield)=(\w+)(?:\|([^{}]*))?\}(?!\})")
+_TOKEN = regex.compile(r"(?<!\{)\{(" + "|".join(_SYSTEM_TOKENS) + r")\}(?!\})")
+
+
+def _as_twig(source: str) -> str:
+    """Mautic's tokens as the Twig expressions they stand for (lines kept)."""
+    if "{" not in source:
+        return source
+
+    def field(m: regex.Match[str]) -> str:
+        if m.group(2) is None:
+            return "{{ contactfield." + m.group(1) + " }}"
+        fallback = m.group(2).replace("\\", "\\\\").replace('"', '\\"')
+        return "{{ contactfield." + m.group(1) + ' | default("' + fallback + '", true) }}'
+
+    return _TOKEN.sub(r"{{ \1 }}", _FIELD.sub(field, source))
+
+
+def parse(source: str, is_system: IsSystem) -> Parsed:
+    from mailcheck.templating.jinja import parse as parse_twig
+
+    return parse_twig(_as_twig(source), is_system)
+
+
+DIALECT = Dialect(
+    name="mautic",
+    summary="Mautic: {contactfield=firstname|друг}, {unsubscribe_url}, Twig themes",
+    parser="mailcheck.templating.dialects.mautic:parse",
+    markers=regex.compile(
+        r"\{(?:" + "|".join(_SYSTEM_TOKENS) + r"|(?:contactfield|leadfield)=\w+[^{}]*)\}"
+        r"|getAssetUrl\("
+    ),
+    tags=regex.compile(r"\{(?:contactfield|leadfield)=\w+[^{}]*\}|\{(?:unsubscribe|webview)_\w+\}"),
+    needles=("{",),
+    system_variables=frozenset(_SYSTEM_TOKENS) | {"contactfield.email"},
+    builtins=frozenset({"template", "null", "content", "getassetUrl"}),
+    unsubscribe=("{unsubscribe_url}", "{unsubscribe_text}"),
+    unsubscribe_pattern=regex.compile(r"\{unsubscribe_(?:url|text)\}"),
+    embeds=("jinja",),
+    sources=("Mautic: Emails — Tokens", "Mautic: Themes"),
+)

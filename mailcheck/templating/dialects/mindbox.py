@@ -1,0 +1,103 @@
+"""Mindbox: its template language Quokka.
+
+``${ Recipient.FirstName }`` prints, ``${ replaceIfEmpty(Recipient.FirstName, "друг") }`` prints
+a fallback for an empty value, ``@{ if … }…@{ else }…@{ end if }`` and
+``@{ for item in Products }…@{ end for }`` are blocks, ``@{* … *}`` a comment.
+
+Sources: Mindbox's help pages «Шаблонизатор» and «Ссылка отписки в рассылке» (the system names
+below: ``Recipient.Email``, the unsubscribe and web-version links); the grammar and the
+``replaceIfEmpty``/``IsEmpty`` functions from Mindbox's own engine, Quokka (the open-source
+repository mindbox-cloud/Quokka: ReplaceIfEmptyTemplateFunction, IsEmptyTemplateFunction). Quokka
+is C#, with no Python package, so the shared tag engine reads it.
+"""
+
+from collections.abc import Iterator
+
+import regex
+
+from mailcheck.templating import tags
+from mailcheck.templating.dialect import Dialect
+from mailcheck.templating.tags import Kind, Token
+
+_TAG = regex.compile(r"@\{\*.*?\*\}|@\{\s*(?P<stmt>.*?)\s*\}|\$\{\s*(?P<out>.*?)\s*\}", regex.S)
+_PATH = regex.compile(r"(?<![\w.\"'])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?!\s*\()(?![\w\"'])")
+_FALLBACK = regex.compile(
+    r"^replaceIfEmpty\(\s*([A-Za-z_][\w.]*)\s*,\s*(?:\"([^\"]*)\"|'([^']*)')\s*\)$", regex.I
+)
+_EMPTY_TEST = regex.compile(r"^(not\s+)?IsEmpty\(\s*([A-Za-z_][\w.]*)\s*\)$", regex.I)
+_PLAIN = regex.compile(r"^(not\s+)?([A-Za-z_][\w.]*)$", regex.I)
+_KEYWORDS = frozenset({"not", "and", "or", "true", "false", "null", "in"})
+
+
+def _condition(text: str, kind: Kind, line: int, raw: str) -> Token:
+    m = _EMPTY_TEST.match(text)
+    if m:  # IsEmpty(x) is true when x is empty; not IsEmpty(x) when it is filled
+        return Token(kind, line, raw, m.group(2), negate=not m.group(1), block="if")
+    m = _PLAIN.match(text)
+    if m and m.group(2).lower() not in _KEYWORDS:
+        return Token(kind, line, raw, m.group(2), negate=bool(m.group(1)), block="if")
+    return Token(kind, line, raw, "", block="if")
+
+
+def _classify(m: regex.Match[str], line: int) -> Token:
+    raw = m.group(0)
+    if m.group("out") is not None:
+        expr = m.group("out")
+        fb = _FALLBACK.match(expr)
+        if fb:
+            return Token("var", line, raw, fb.group(1), fallback=fb.group(2) or fb.group(3) or "")
+        paths = [p for p in _PATH.findall(expr) if p.lower() not in _KEYWORDS]
+        return Token("var", line, raw, paths[0]) if paths else Token("skip", line, raw)
+    stmt = m.group("stmt")
+    if stmt is None:
+        return Token("skip", line, raw)  # a comment
+    words = stmt.split(None, 2)
+    first = words[0].lower() if words else ""
+    if first == "if":
+        return _condition(stmt[2:].strip(), "if", line, raw)
+    if first == "else" and len(words) > 1 and words[1].lower() == "if":
+        return _condition(stmt.split(None, 2)[2] if len(words) > 2 else "", "elif", line, raw)
+    if first == "else":
+        return Token("else", line, raw)
+    if first == "end":
+        block = words[1].lower() if len(words) > 1 else ""
+        return Token("end", line, raw, block="if" if block == "if" else "for" if block else "")
+    if first == "for":
+        m2 = regex.match(r"for\s+(\w+)\s+in\s+([A-Za-z_][\w.]*)", stmt, regex.I)
+        if m2:
+            return Token("for", line, raw, m2.group(1), source=m2.group(2), block="for")
+    return Token("skip", line, raw)  # set, and anything else that prints nothing
+
+
+def tokenize(source: str) -> Iterator[Token]:
+    return tags.scan(source, _TAG, _classify)
+
+
+parse = tags.parser(tokenize, case_insensitive=True, dialect="mindbox")
+
+DIALECT = Dialect(
+    name="mindbox",
+    summary="Mindbox (Quokka): ${ Recipient.FirstName }, @{ if … }…@{ else }…@{ end if }",
+    parser="mailcheck.templating.dialects.mindbox:parse",
+    markers=regex.compile(
+        r"@\{\s*(?:if|for|end|else|set)\b|@\{\*|\$\{\s+[A-Za-z]|\$\{\s*(?:Recipient|Mailing)\.",
+        regex.I,
+    ),
+    tags=regex.compile(r"@\{[^}\n]{0,200}\}|\$\{\s[^{}\n]{0,200}\}"),
+    needles=("@{", "${"),
+    system_variables=frozenset(
+        {
+            "Recipient.Email",
+            "Recipient.MobilePhone",
+            "Recipient.UnsubscribeLink",
+            "Recipient.UnsubscribeUrl",
+            "Mailing.WebVersionUrl",
+            "Mailing.Id",
+        }
+    ),
+    system_prefixes=("Mailing.", "Brand."),
+    unsubscribe=("${ Recipient.UnsubscribeLink }",),
+    unsubscribe_pattern=regex.compile(r"\$\{\s*Recipient\.Unsubscribe", regex.I),
+    case_insensitive=True,
+    sources=("Mindbox: Шаблонизатор", "Mindbox: Ссылка отписки", "Quokka (mindbox-cloud)"),
+)

@@ -1,0 +1,98 @@
+"""Apache Velocity as eSputnik and Unisender Go write it.
+
+``$name``, ``$!name`` (prints nothing when empty: not a fallback), ``${name|'друг'}`` and
+eSputnik's unquoted ``${firstName|Друг}`` fallbacks, ``$!data.get('x')``,
+``#if($name)…#elseif(…)…#else…#end``, ``#foreach($item in $items)…#end``, ``#set``, ``## …``
+and ``#* … *#`` comments. Sources: eSputnik's help "Velocity: personalization and fallback
+values" and "Unsubscribe link" (``$unsubscribe``, ``$webversion``), Unisender Go's
+"Template engines: Velocity" (``${unsubscribe_url}``), and the Apache Velocity "User Guide"
+(alternate values ``${a|'b'}``, quiet references).
+"""
+
+from collections.abc import Iterator
+
+import regex
+
+from mailcheck.templating import tags
+from mailcheck.templating.dialect import Dialect
+from mailcheck.templating.tags import Kind, Token
+
+_ARGS = r"\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)"
+_TAG = regex.compile(
+    r"#\*.*?\*#|##[^\n]*"
+    r"|#\{?(?P<dir>if|elseif|else|end|foreach|set|macro|parse|include|break|stop)\b\}?"
+    rf"(?:\s*(?P<args>{_ARGS}))?"
+    r"|\$(?P<quiet>!)?(?:\{(?P<braced>[A-Za-z_][^{}|]*?)(?:\|(?P<fb>[^{}]*))?\}"
+    rf"|(?P<bare>[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*(?:{_ARGS})?)*))",
+    regex.S,
+)
+_GET = regex.compile(r"\.get\(\s*['\"]([^'\"]+)['\"]\s*\)")
+
+
+def _name(reference: str) -> str:
+    return _GET.sub(r".\1", reference.strip()).rstrip(".")
+
+
+def _test(args: str, kind: Kind, line: int, raw: str) -> Token:
+    inner = args.strip()[1:-1].strip() if args else ""
+    m = regex.fullmatch(r"(!\s*)?\$!?\{?([A-Za-z_][\w.]*(?:\.get\([^()]*\))?)\}?", inner)
+    if m:
+        return Token(kind, line, raw, _name(m.group(2)), negate=bool(m.group(1)), block="if")
+    return Token(kind, line, raw, "", block="if")
+
+
+def _classify(m: regex.Match[str], line: int) -> Token:
+    raw = m.group(0)
+    directive = m.group("dir")
+    if raw.startswith(("#*", "##")):
+        return Token("skip", line, raw)
+    if directive == "if":
+        return _test(m.group("args") or "", "if", line, raw)
+    if directive == "elseif":
+        return _test(m.group("args") or "", "elif", line, raw)
+    if directive == "else":
+        return Token("else", line, raw)
+    if directive == "end":
+        return Token("end", line, raw)
+    if directive in ("foreach", "macro"):
+        loop = regex.match(r"\(\s*\$(\w+)\s+in\s+\$!?\{?([\w.]+)", m.group("args") or "")
+        if loop and directive == "foreach":
+            return Token("for", line, raw, loop.group(1), source=loop.group(2), block="for")
+        return Token("for", line, raw, "", block="for")
+    if directive is not None:
+        return Token("skip", line, raw)  # set, parse, include …: print nothing here
+    reference = m.group("braced") or m.group("bare") or ""
+    fallback = m.group("fb")
+    if fallback is not None:
+        fallback = fallback.strip().strip("'\"")
+    return Token("var", line, raw, _name(reference), fallback=fallback)
+
+
+def tokenize(source: str) -> Iterator[Token]:
+    return tags.scan(source, _TAG, _classify)
+
+
+parse = tags.parser(tokenize, dialect="velocity")
+
+DIALECT = Dialect(
+    name="velocity",
+    summary="Velocity (eSputnik, Unisender Go): ${firstName|Друг}, #if($x)…#else…#end",
+    parser="mailcheck.templating.dialects.velocity:parse",
+    markers=regex.compile(
+        r"#\{?(?:if|elseif|foreach|set)\}?\s*\(|#\{?end\b|#\{?else\b|\$!\{?[A-Za-z]"
+        r"|\$\{[A-Za-z_][\w.]*(?:\|[^{}\s][^{}]*)?\}|\$[A-Za-z_]\w*\.get\("
+    ),
+    tags=regex.compile(r"\$!?\{[A-Za-z_][^{}\n]{0,200}\}|\$![A-Za-z_][\w.]*|#(?:if|foreach)\("),
+    needles=("$", "#"),
+    system_variables=frozenset(
+        {"unsubscribe", "unsubscribeUrl", "unsubscribe_url", "webversion", "webVersionUrl"}
+    ),
+    unsubscribe=("$unsubscribe", "${unsubscribe_url}"),
+    unsubscribe_pattern=regex.compile(r"\$!?\{?unsubscribe", regex.I),
+    platforms={"esputnik": frozenset(), "unisender-go": frozenset()},
+    sources=(
+        "eSputnik: Velocity — personalization and fallback values",
+        "Unisender Go: Template engines — Velocity",
+        "Apache Velocity: User Guide",
+    ),
+)

@@ -1,0 +1,234 @@
+"""A small shared engine for merge-tag languages that no maintained Python package reads.
+
+Mindbox's Quokka, Sendsay's, Unisender's, DashaMail's, 1C-Bitrix's, Mautic's, MailerLite's,
+Go templates and PHP echo tags all come down to the same few constructs: text, a variable
+(maybe with a fallback), an if/else block on a variable, a loop, and statements that print
+nothing. Each dialect module turns its tags into :class:`Token` values (its *tokenizer*); this
+module checks that blocks nest (a :class:`TemplateError` with the line otherwise), lists the
+variable uses with their fallbacks and guards, and renders a sample. The one place a dialect
+built on it renders is :meth:`TagTemplate.render`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import regex
+
+from mailcheck.templating.core import IsSystem, TemplateError, Use
+
+Kind = Literal["text", "var", "if", "elif", "else", "end", "for", "skip"]
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: Kind
+    line: int = 0
+    text: str = ""  # "text": the text; any other: the tag as written (for messages)
+    name: str = ""  # "var": the variable; "if"/"elif": the variable tested ("" = unknown test)
+    fallback: str | None = None  # "var": printed when the variable is empty
+    negate: bool = False  # "if"/"elif": true when the variable is empty
+    source: str = ""  # "for": the list looped over (name is the loop's item)
+    block: str = ""  # "if"/"for"/"end": which block, so that an end closes the right one
+    fallback_in_links: bool = True  # False: the ESP ignores the fallback inside a URL
+    prints: str = ""  # "skip": what the statement prints (usually nothing)
+
+
+Tokenizer = Callable[[str], Iterator[Token]]
+
+
+def scan(
+    source: str, pattern: regex.Pattern[str], classify: Callable[[regex.Match[str], int], Token]
+) -> Iterator[Token]:
+    """Text between the tags ``pattern`` finds, and each tag as ``classify`` reads it."""
+    pos, line, counted = 0, 1, 0
+    for m in pattern.finditer(source):
+        if m.start() > pos:
+            yield Token("text", text=source[pos : m.start()])
+        line += source.count("\n", counted, m.start())
+        counted = m.start()
+        yield classify(m, line)
+        pos = m.end()
+    if pos < len(source):
+        yield Token("text", text=source[pos:])
+
+
+@dataclass
+class _If:
+    line: int
+    block: str
+    branches: list[tuple[Token, list[object]]] = field(default_factory=list)
+    otherwise: list[object] | None = None
+
+
+@dataclass
+class _For:
+    line: int
+    block: str
+    item: str
+    source: str
+    body: list[object] = field(default_factory=list)
+
+
+class TagTemplate:
+    """A template part parsed from a dialect's tokens."""
+
+    def __init__(
+        self,
+        source: str,
+        is_system: IsSystem,
+        tokenizer: Tokenizer,
+        *,
+        case_insensitive: bool = False,
+        dialect: str = "template",
+    ) -> None:
+        self.case_insensitive = case_insensitive
+        self.body: list[object] = []
+        stack: list[tuple[_If | _For, list[object]]] = []
+        current = self.body
+        for token in tokenizer(source):
+            if token.kind in ("text", "var", "skip"):
+                current.append(token)
+            elif token.kind == "if":
+                block = _If(token.line, token.block or "if", [(token, [])])
+                current.append(block)
+                stack.append((block, current))
+                current = block.branches[0][1]
+            elif token.kind == "for":
+                loop = _For(token.line, token.block or "for", token.name, token.source)
+                current.append(loop)
+                stack.append((loop, current))
+                current = loop.body
+            elif token.kind in ("elif", "else"):
+                top = stack[-1][0] if stack else None
+                if not isinstance(top, _If) or top.otherwise is not None:
+                    raise TemplateError(
+                        f"{dialect}: '{token.text}' outside an if block", token.line
+                    )
+                if token.kind == "elif":
+                    top.branches.append((token, []))
+                    current = top.branches[-1][1]
+                else:
+                    top.otherwise = []
+                    current = top.otherwise
+            elif token.kind == "end":
+                if not stack:
+                    raise TemplateError(
+                        f"{dialect}: '{token.text}' closes no open block", token.line
+                    )
+                top = stack[-1][0]
+                if token.block and token.block != top.block:
+                    raise TemplateError(
+                        f"{dialect}: '{token.text}' closes the {top.block} block opened on "
+                        f"line {top.line}",
+                        token.line,
+                    )
+                current = stack.pop()[1]
+        if stack:
+            top = stack[-1][0]
+            raise TemplateError(f"{dialect}: the {top.block} block is never closed", top.line)
+        self.uses: list[Use] = []
+        self._collect(self.body, frozenset(), frozenset())
+
+    def _collect(self, body: list[object], guards: frozenset[str], local: frozenset[str]) -> None:
+        for item in body:
+            if isinstance(item, Token) and item.kind == "var":
+                if _root(item.name) not in local:
+                    self.uses.append(
+                        Use(
+                            item.name,
+                            item.line,
+                            has_fallback=item.fallback is not None,
+                            guarded=self._key(item.name) in guards,
+                            fallback=item.fallback,
+                            fallback_in_links=item.fallback_in_links,
+                        )
+                    )
+            elif isinstance(item, _If):
+                earlier: set[str] = set()
+                for test, branch in item.branches:
+                    if test.name and _root(test.name) not in local:
+                        self.uses.append(Use(test.name, test.line, guarded=True))
+                    sure = {self._key(test.name)} if test.name and not test.negate else set()
+                    self._collect(branch, guards | sure, local)
+                    if test.name and test.negate:
+                        earlier.add(self._key(test.name))
+                if item.otherwise is not None:
+                    self._collect(item.otherwise, guards | earlier, local)
+            elif isinstance(item, _For):
+                if item.source and _root(item.source) not in local:
+                    # an empty list prints nothing: the loop needs no fallback
+                    self.uses.append(Use(item.source, item.line, guarded=True))
+                self._collect(item.body, guards, local | {_root(item.item)})
+
+    def _key(self, name: str) -> str:
+        return name.lower() if self.case_insensitive else name
+
+    def render(self, values: Mapping[str, object]) -> str:
+        """The part with ``values`` (flat dotted names); missing names render empty."""
+        lookup = {self._key(k): v for k, v in values.items()}
+        out: list[str] = []
+        self._render(self.body, lookup, out)
+        return "".join(out)
+
+    def _render(self, body: list[object], values: Mapping[str, object], out: list[str]) -> None:
+        for item in body:
+            if isinstance(item, Token):
+                if item.kind == "var":
+                    text = _text(values.get(self._key(item.name)))
+                    out.append(text if text.strip() or item.fallback is None else item.fallback)
+                elif item.kind == "text":
+                    out.append(item.text)
+                else:
+                    out.append(item.prints)
+            elif isinstance(item, _If):
+                for test, branch in item.branches:
+                    if test.name and _truthy(values.get(self._key(test.name))) != test.negate:
+                        self._render(branch, values, out)
+                        break
+                else:
+                    if item.otherwise is not None:
+                        self._render(item.otherwise, values, out)
+            elif isinstance(item, _For):
+                items = values.get(self._key(item.source))
+                if isinstance(items, Sequence) and not isinstance(items, str):
+                    for element in items:
+                        scoped = dict(values)
+                        scoped.update(_flatten(self._key(item.item), element))
+                        self._render(item.body, scoped, out)
+
+
+def _root(name: str) -> str:
+    return regex.split(r"[.\[]", name, maxsplit=1)[0]
+
+
+def _text(value: object) -> str:
+    return "" if value is None or value is False else str(value)
+
+
+def _truthy(value: object) -> bool:
+    return bool(_text(value).strip()) and value not in (0, "0")
+
+
+def _flatten(prefix: str, value: object) -> dict[str, object]:
+    if isinstance(value, Mapping):
+        out: dict[str, object] = {prefix: value}
+        for k, v in value.items():
+            out.update(_flatten(f"{prefix}.{k}", v))
+        return out
+    return {prefix: value}
+
+
+def parser(
+    tokenizer: Tokenizer, *, case_insensitive: bool = False, dialect: str = "template"
+) -> Callable[[str, IsSystem], TagTemplate]:
+    """A dialect's ``parse`` function over its tokenizer."""
+
+    def parse(source: str, is_system: IsSystem) -> TagTemplate:
+        return TagTemplate(
+            source, is_system, tokenizer, case_insensitive=case_insensitive, dialect=dialect
+        )
+
+    return parse

@@ -1,0 +1,223 @@
+"""Every built-in dialect on Russian campaigns: a correct template gives no error; a missing
+fallback, a syntax error and a broken unsubscribe tag give exactly their findings; a rendered
+test send with a tag of the dialect left in it gives PER003."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import check, write_campaign
+
+UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
+SHOP = f'<p><a href="https://shop.test/sale?{UTM}">Выбрать подарок</a></p>'
+IMAGE = '<p><img src="https://cdn.shop.test/a.png" alt="Скидки"></p>'
+
+
+@dataclass
+class Dialect:
+    name: str
+    greeting: str  # with a fallback
+    guard: str  # a guarded phrase
+    system: str  # a platform system variable in the text
+    unsubscribe: str  # the unsubscribe link's href: the platform's tag
+    no_fallback: str  # the greeting without a fallback
+    syntax_error: str | None  # a block that is never closed (None: the language has none)
+    broken_unsubscribe: str  # a misspelt unsubscribe tag
+    leftover: str  # a tag of the dialect as it would survive into a sent message
+
+    def body(
+        self, greeting: str | None = None, guard: str | None = None, unsub: str | None = None
+    ) -> str:
+        return "\n".join(
+            [
+                f"<p>{greeting or self.greeting}</p>",
+                f"<p>{guard if guard is not None else self.guard}</p>",
+                SHOP,
+                IMAGE,
+                f"<p>Письмо для {self.system}</p>",
+                f'<p><a href="{unsub or self.unsubscribe}">Отписаться от рассылки</a></p>',
+            ]
+        )
+
+
+DIALECTS = [
+    Dialect(
+        "mindbox",
+        'Здравствуйте, ${ replaceIfEmpty(Recipient.FirstName, "друг") }!',
+        "@{ if Recipient.City }Ваш город: ${ Recipient.City }@{ end if }",
+        "${ Recipient.Email }",
+        "${ Recipient.UnsubscribeLink }",
+        "Здравствуйте, ${ Recipient.FirstName }!",
+        "@{ if Recipient.City }Ваш город: ${ Recipient.City }",
+        "${ Recipient.UnsubscribeLnk }",
+        "${ Recipient.FirstName }",
+    ),
+    Dialect(
+        "sendsay",
+        "Здравствуйте, [% anketa.base.firstName or 'друг' %]!",
+        "[% IF anketa.base.city %]Ваш город: [% anketa.base.city %][% END %]",
+        "[% anketa.member.email %]",
+        "[% param.url_unsub %]",
+        "Здравствуйте, [% anketa.base.firstName %]!",
+        "[% IF anketa.base.city %]Ваш город: [% anketa.base.city %]",
+        "[% url_unsub %]",
+        "[% anketa.base.firstName %]",
+    ),
+    Dialect(
+        "unisender",
+        "Здравствуйте, {{Name|уважаемый подписчик}}!",
+        "Здравствуйте{{Name?, }}{{Name}}!",
+        "{{Email}}",
+        "{{UnsubscribeUrl}}",
+        "Здравствуйте, {{Name}}!",
+        None,
+        "{{UnsubscribeUrll}}",
+        "{{Name}}",
+    ),
+    Dialect(
+        "velocity",
+        "Здравствуйте, ${firstName|Друг}!",
+        "#if($city)Ваш город: $city#end",
+        "$webversion",
+        "$unsubscribe",
+        "Здравствуйте, ${firstName}!",
+        "#if($city)Ваш город: $city",
+        "$unsubscrib",
+        "${firstName}",
+    ),
+    Dialect(
+        "go",
+        'Здравствуйте, {{ .Subscriber.Attribs.first_name | default "друг" }}!',
+        "{{ if .Subscriber.Attribs.city }}Ваш город: {{ .Subscriber.Attribs.city }}{{ end }}",
+        "{{ .Subscriber.Email }}",
+        "{{ UnsubscribeURL }}",
+        "Здравствуйте, {{ .Subscriber.Attribs.first_name }}!",
+        "{{ if .Subscriber.Attribs.city }}Ваш город: {{ .Subscriber.Attribs.city }}",
+        "{{ .Subscriber.UnsubscribeURL }}",
+        "{{ .Subscriber.Attribs.first_name }}",
+    ),
+    Dialect(
+        "mautic",
+        "Здравствуйте, {contactfield=firstname|друг}!",
+        "{% if contactfield.city %}Ваш город: {contactfield=city}{% endif %}",
+        "{contactfield=email}",
+        "{unsubscribe_url}",
+        "Здравствуйте, {contactfield=firstname}!",
+        "{% if contactfield.city %}Ваш город: {contactfield=city}",
+        "{unsubscribe_link}",
+        "{contactfield=firstname}",
+    ),
+    Dialect(
+        "mailerlite",
+        "Здравствуйте, {$name|default('друг')}!",
+        "",
+        "{$email}",
+        "{$unsubscribe}",
+        "Здравствуйте, {$name}!",
+        None,
+        "{$unsubscrbe}",
+        "{$name}",
+    ),
+    Dialect(
+        "php",
+        "Здравствуйте, <?= $user->getShortName() ?? 'друг' ?>!",
+        "<?php if ($user->city): ?>Ваш город: <?= $user->city ?><?php endif; ?>",
+        "<?= 'RUNET-ID' ?>",
+        "https://runet-id.test/unsubscribe",
+        "Здравствуйте, <?=$user->getShortName()?>!",
+        "<?php if ($user->city): ?>Ваш город: <?= $user->city ?>",
+        "<?= $unsubscribeUrl ?>",
+        "<?=$user->getShortName()?>",
+    ),
+    Dialect(
+        "dashamail",
+        "Здравствуйте!",
+        "",
+        "%EMAIL%",
+        "%UNSUBSCRIBE_URL%",
+        "Здравствуйте, %NAME%!",
+        None,
+        "%UNSUBSCRIBE_ULR%",
+        "%NAME%",
+    ),
+    Dialect(
+        "bitrix",
+        "Здравствуйте!",
+        "",
+        "#EMAIL_TO#",
+        "#UNSUBSCRIBE_LINK#",
+        "Здравствуйте, #USER_NAME#!",
+        None,
+        "#UNSUBSCRIBE_LNK#",
+        "#USER_NAME#",
+    ),
+]
+IDS = [d.name for d in DIALECTS]
+
+
+def run(tmp_path: Path, d: Dialect, body: str, **kw: object) -> list[str]:
+    path = write_campaign(tmp_path, body=body, subject="Подарки ко дню рождения", **kw)
+    return sorted(f.code for f in check(path).findings if f.severity.value == "error")
+
+
+@pytest.mark.parametrize("d", DIALECTS, ids=IDS)
+def test_correct_template_gives_no_error(d: Dialect, tmp_path: Path) -> None:
+    assert run(tmp_path, d, d.body(), template=d.name) == []
+
+
+@pytest.mark.parametrize("d", DIALECTS, ids=IDS)
+def test_detected_without_being_told(d: Dialect, tmp_path: Path) -> None:
+    path = write_campaign(tmp_path, body=d.body(greeting=d.no_fallback))
+    result = check(path)
+    per001 = [f for f in result.findings if f.code == "PER001"]
+    assert len(per001) == 1, result.findings
+    assert not [f for f in result.findings if f.code in ("PER004", "PER007", "PER003")]
+
+
+@pytest.mark.parametrize("d", DIALECTS, ids=IDS)
+def test_missing_fallback_is_one_per001(d: Dialect, tmp_path: Path) -> None:
+    path = write_campaign(tmp_path, body=d.body(greeting=d.no_fallback), template=d.name)
+    findings = check(path).findings
+    per001 = [f for f in findings if f.code == "PER001"]
+    assert len(per001) == 1 and per001[0].location.endswith(":5"), findings
+    # the blanked-greeting evidence (PER002) belongs to the same root cause (issue 10 item 1)
+    assert {f.code for f in findings if f.severity.value == "error"} <= {"PER001", "PER002"}
+
+
+@pytest.mark.parametrize("d", [d for d in DIALECTS if d.syntax_error], ids=lambda d: d.name)
+def test_unclosed_block_is_one_per004(d: Dialect, tmp_path: Path) -> None:
+    path = write_campaign(tmp_path, body=d.body(guard=d.syntax_error), template=d.name)
+    result = check(path)
+    per004 = [f for f in result.findings if f.code == "PER004"]
+    assert len(per004) == 1 and "line" in per004[0].message + per004[0].location
+    assert [f.code for f in result.findings if f.severity.value == "error"] == ["PER004"]
+
+
+@pytest.mark.parametrize("d", DIALECTS, ids=IDS)
+def test_broken_unsubscribe_tag_is_reported(d: Dialect, tmp_path: Path) -> None:
+    errors = run(tmp_path, d, d.body(unsub=d.broken_unsubscribe), template=d.name)
+    # the misspelt tag is a variable nobody fills: the link is empty (or there is none)
+    assert set(errors) & {"UNS001", "LNK003", "PER003"}, errors
+    assert set(errors) <= {"PER001", "UNS001", "LNK003", "PER003"}, errors
+
+
+@pytest.mark.parametrize("d", DIALECTS, ids=IDS)
+def test_rendered_test_send_with_a_surviving_tag_is_per003(d: Dialect, tmp_path: Path) -> None:
+    eml = tmp_path / "send.eml"
+    eml.write_bytes(
+        (
+            "From: Shop <news@shop.test>\r\nTo: a@b.test\r\nSubject: =?utf-8?b?"
+            + __import__("base64").b64encode("Подарки".encode()).decode()
+            + "?=\r\nMIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n"
+            "Content-Transfer-Encoding: 8bit\r\n\r\n"
+            f"<p>Здравствуйте, {d.leftover}!</p>{SHOP}{IMAGE}"
+            '<p><a href="https://shop.test/unsub">Отписаться</a></p>\r\n'
+        ).encode()
+    )
+    result = check(eml)
+    per003 = [f for f in result.findings if f.code == "PER003"]
+    assert len(per003) == 1, result.findings
+    assert d.leftover.strip() in per003[0].message
