@@ -47,6 +47,7 @@ class Dialect:
     needles: tuple[str, ...] = ()
     system_variables: frozenset[str] = frozenset()  # filled by the platform (case-insensitive)
     system_prefixes: tuple[str, ...] = ()  # e.g. Mailchimp's "LIST:", "DATE:"
+    system_pattern: regex.Pattern[str] | None = None  # other names the platform fills
     builtins: frozenset[str] = frozenset()  # the language's own names: now, forloop, slots
     unsubscribe: tuple[str, ...] = ()  # its unsubscribe tags, as written
     unsubscribe_pattern: regex.Pattern[str] | None = None  # those tags in an href

@@ -51,6 +51,9 @@ COMMON = frozenset(
         "archive_url",
         "forward_url",
         "current_year",
+        # layout slots: a platform's layout puts the campaign's own content there (Keila)
+        "main_content",
+        "signature_content",
     }
 )
 
@@ -86,6 +89,7 @@ class SystemNames:
         self.names = {n.lower() for n in COMMON | own}
         self.names |= {n.strip().lower() for n in configured if n.strip()}
         self.builtins = {n.lower() for n in found.builtins} if found is not None else set()
+        self.pattern = found.system_pattern if found is not None else None
         self.prefixes = SYSTEM_PREFIXES + tuple(
             p.lower() for p in (found.system_prefixes if found is not None else ())
         )
@@ -93,6 +97,8 @@ class SystemNames:
     def __call__(self, name: str) -> bool:
         lowered = name.strip().lower()
         if lowered in self.names or lowered.startswith(self.prefixes):
+            return True
+        if self.pattern is not None and self.pattern.search(name.strip()):
             return True
         if lowered.startswith("html:"):  # Mailchimp's unescaped form of a tag: *|HTML:X|*
             return self(lowered[5:])

@@ -4,7 +4,8 @@ PHP is not rendered (mailcheck never runs code): echo tags are variables — ``$
 ``$user->name``, ``$user['name']``, ``$user->getShortName()`` — with their fallbacks judged
 (``?? 'друг'``, ``?: 'друг'``) and ``<?php if ($name): ?>…<?php endif; ?>`` /
 ``if (!empty($name)) { ?>…<?php } ?>`` guards read; other PHP prints nothing. No platform:
-no system variables beyond the common ones. Source: the PHP manual, "Escaping from HTML" and
+no system variables beyond the common ones and link getters (``$user->getTicketUrl()``: made by
+the application for every recipient). Source: the PHP manual, "Escaping from HTML" and
 "Alternative syntax for control structures".
 """
 
@@ -89,6 +90,8 @@ DIALECT = Dialect(
     markers=regex.compile(r"<\?(?:=|php\b)"),
     tags=regex.compile(r"<\?(?:=|php\b).{0,200}?\?>", regex.S),
     needles=("<?",),
-    unsubscribe=(),
+    # a getter that builds a link (getFastAuthUrl, getTicketUrl): the application makes it
+    # for every recipient, it is not a profile field that may be empty
+    system_pattern=regex.compile(r"(?:^|\.)get\w*(?:Url|URL|Link)$"),
     sources=("PHP manual: Escaping from HTML", "PHP manual: Alternative syntax"),
 )

@@ -69,7 +69,9 @@ DIALECT = Dialect(
     markers=regex.compile(
         r"\{\{\s*(?:UnsubscribeUrl|WebLetterUrl|ForwardUrl|LetterTitle)\s*\}\}"
         r"|\{\{\s*[A-Za-z_][\w.]*\s*\?[^{}]*\}\}"
-        r"|\{\{\s*[A-Za-z_][\w.]*\s*\|[^{}()'\"]*[\s\p{Cyrillic}][^{}()'\"]*\}\}"
+        # a fallback that is prose, not a filter: two words, or any Cyrillic
+        r"|\{\{\s*[A-Za-z_][\w.]*\s*\|\s*(?:[^{}()'\"\s|:]+\s+[^{}()'\"\s|:][^{}()'\"|:]*"
+        r"|[^{}()'\"|:]*\p{Cyrillic}[^{}()'\"|:]*)\}\}"
     ),
     tags=regex.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*(?:[|?][^{}]*)?\}\}"),
     needles=("{{",),
