@@ -23,7 +23,7 @@ class Dialect:
     guard: str  # a guarded phrase
     system: str  # a platform system variable in the text
     unsubscribe: str  # the unsubscribe link's href: the platform's tag
-    no_fallback: str  # the greeting without a fallback
+    no_fallback: str | None  # the greeting without a fallback (None: the language has none)
     syntax_error: str | None  # a block that is never closed (None: the language has none)
     broken_unsubscribe: str  # a misspelt unsubscribe tag
     leftover: str  # a tag of the dialect as it would survive into a sent message
@@ -145,11 +145,11 @@ DIALECTS = [
     ),
     Dialect(
         "bitrix",
-        "Здравствуйте!",
+        "Здравствуйте, #USER_NAME#!",
         "",
         "#EMAIL_TO#",
         "#UNSUBSCRIBE_LINK#",
-        "Здравствуйте, #USER_NAME#!",
+        None,  # every macro is a field the mail event fills: no fallback to miss
         None,
         "#UNSUBSCRIBE_LNK#",
         "#USER_NAME#",
@@ -168,7 +168,10 @@ def test_correct_template_gives_no_error(d: Dialect, tmp_path: Path) -> None:
     assert run(tmp_path, d, d.body(), template=d.name) == []
 
 
-@pytest.mark.parametrize("d", DIALECTS, ids=IDS)
+WITH_FALLBACKS = [d for d in DIALECTS if d.no_fallback]
+
+
+@pytest.mark.parametrize("d", WITH_FALLBACKS, ids=lambda d: d.name)
 def test_detected_without_being_told(d: Dialect, tmp_path: Path) -> None:
     path = write_campaign(tmp_path, body=d.body(greeting=d.no_fallback))
     result = check(path)
@@ -177,7 +180,7 @@ def test_detected_without_being_told(d: Dialect, tmp_path: Path) -> None:
     assert not [f for f in result.findings if f.code in ("PER004", "PER007", "PER003")]
 
 
-@pytest.mark.parametrize("d", DIALECTS, ids=IDS)
+@pytest.mark.parametrize("d", WITH_FALLBACKS, ids=lambda d: d.name)
 def test_missing_fallback_is_one_per001(d: Dialect, tmp_path: Path) -> None:
     path = write_campaign(tmp_path, body=d.body(greeting=d.no_fallback), template=d.name)
     findings = check(path).findings
@@ -196,7 +199,9 @@ def test_unclosed_block_is_one_per004(d: Dialect, tmp_path: Path) -> None:
     assert [f.code for f in result.findings if f.severity.value == "error"] == ["PER004"]
 
 
-@pytest.mark.parametrize("d", DIALECTS, ids=IDS)
+# 1C-Bitrix macros are the fields of the mail event that sends the message, unknown to
+# mailcheck: a misspelt one shows only in a test send, as PER003 (the last test).
+@pytest.mark.parametrize("d", [d for d in DIALECTS if d.name != "bitrix"], ids=lambda d: d.name)
 def test_broken_unsubscribe_tag_is_reported(d: Dialect, tmp_path: Path) -> None:
     errors = run(tmp_path, d, d.body(unsub=d.broken_unsubscribe), template=d.name)
     # the misspelt tag is a variable nobody fills: the link is empty (or there is none)

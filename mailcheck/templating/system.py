@@ -64,7 +64,7 @@ SYSTEM_PREFIXES = ("pm:", "@")
 _FALSE_FLAGS = frozenset({"archive_page"})
 
 _URLISH = re.compile(
-    r"url|link|unsub|optout|opt_out|profile|preference|archive|forward|web_?version|"
+    r"url|link|href|path|unsub|optout|opt_out|profile|preference|archive|forward|web_?version|"
     r"web_view|view|browser|manage|weblink",
     re.IGNORECASE,
 )

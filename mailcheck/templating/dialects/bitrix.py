@@ -2,8 +2,10 @@
 
 Sources: 1C-Bitrix's «Почтовые шаблоны» (the macros ``#SITE_NAME#``, ``#SERVER_NAME#``,
 ``#DEFAULT_EMAIL_FROM#``, ``#EMAIL_TO#`` the site fills) and «Email-маркетинг: отписка»
-(``#UNSUBSCRIBE_LINK#``). Macros have no fallback or condition of their own: every recipient
-field needs a default in the event that fills it, so mailcheck asks for one (PER001).
+(``#UNSUBSCRIBE_LINK#``). A macro is a field of the mail event that sends the message (an
+order's ``#ORDER_ID#``, a user's ``#USER_NAME#``), filled by the site for every message of that
+event: there is no fallback to ask for. What mailcheck checks is the rendered result (links with
+the macros filled by placeholders) and, in a sent message, a macro left unfilled (PER003).
 """
 
 from collections.abc import Iterator
@@ -44,6 +46,7 @@ DIALECT = Dialect(
             "LANG_DIR",
         }
     ),
+    system_pattern=regex.compile(r"."),  # every macro is the event's (see above)
     unsubscribe=("#UNSUBSCRIBE_LINK#",),
     unsubscribe_pattern=regex.compile(r"#UNSUBSCRIBE_(?:LINK|URL)#"),
     case_insensitive=True,
