@@ -200,3 +200,78 @@ def test_builtins_and_layout_slots_are_never_asked_for_a_fallback() -> None:
     assert unsafe(keila) == ["first_name"]
     assert keila.renders[0].document is not None
     assert str(__import__("datetime").date.today().year) in keila.renders[0].document.text
+
+
+# --- what the user sees ----------------------------------------------------------------------
+
+ALL = [
+    "bitrix",
+    "dashamail",
+    "go",
+    "handlebars",
+    "jinja",
+    "liquid",
+    "mailchimp",
+    "mailerlite",
+    "mautic",
+    "mindbox",
+    "php",
+    "sendsay",
+    "unisender",
+    "velocity",
+]
+
+
+def test_rules_and_dialects_list_every_dialect_one_line_each(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from mailcheck.cli import main
+
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    listed = out.split("template dialects", 1)[1].strip().splitlines()[1:]
+    assert [line.split()[0] for line in listed] == ALL
+    assert main(["dialects"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [line.split()[0] for line in lines] == ALL
+    assert "[esp: braze, keila, klaviyo, shopify]" in next(
+        x for x in lines if x.startswith("liquid")
+    )
+
+
+def test_dialects_command_says_what_was_detected_and_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from mailcheck.cli import main
+
+    sendsay = write_campaign(tmp_path, "sendsay", body="<p>[% anketa.base.firstName %]</p>")
+    told = write_campaign(tmp_path, "told", body="<p>{{ x }}</p>", template="jinja")
+    mixed = write_campaign(
+        tmp_path, "mixed", body="<p>*|FNAME|* *|LNAME|* {{#if a}}{{a}}{{/if}}</p>"
+    )
+    assert main(["dialects", str(sendsay), str(told), str(mixed)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("sendsay — 1 tag(s) only sendsay writes")
+    assert out[1].endswith('jinja — template = "jinja" in campaign.toml')
+    assert "not understood — tags of several dialects (handlebars 3, mailchimp 2)" in out[2]
+
+
+def test_velocity_renders_with_airspeed_fallbacks_cover_empty_values() -> None:
+    html = "<p>Здравствуйте, ${firstName|Друг}! Заказ $!data.get('orderId')</p>"
+    c = analyse(html, dialect="velocity", dialect_explicit=True, samples=[{"firstName": ""}])
+    texts = [r.document.text for r in c.renders if r.document is not None]
+    assert "Здравствуйте, Друг! Заказ" in texts[1]  # the sample with an empty first name
+    assert all(not r.blanked_breakage for r in c.renders)
+    named = analyse(
+        html,
+        dialect="velocity",
+        dialect_explicit=True,
+        samples=[{"firstName": "Иван", "data": {"orderId": "42"}}],
+    )
+    assert "Здравствуйте, Иван! Заказ 42" in named.renders[1].document.text  # type: ignore[union-attr]
+
+
+def test_velocity_syntax_errors_are_the_engines() -> None:
+    c = analyse("<p>Привет!</p>\n#set($discount = )\n", dialect="velocity", dialect_explicit=True)
+    assert c.template_error is not None and c.template_error.startswith("line 2: velocity:")
+    assert c.template_error_line == 2

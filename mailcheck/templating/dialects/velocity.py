@@ -7,6 +7,10 @@ and ``#* … *#`` comments. Sources: eSputnik's help "Velocity: personalization 
 values" and "Unsubscribe link" (``$unsubscribe``, ``$webversion``), Unisender Go's
 "Template engines: Velocity" (``${unsubscribe_url}``), and the Apache Velocity "User Guide"
 (alternate values ``${a|'b'}``, quiet references).
+
+Rendering and syntax errors are airspeed's, a maintained Python implementation of Velocity
+(mailcheck.templating.velocity); the tags are read here for the variables, their fallbacks and
+guards.
 """
 
 from collections.abc import Iterator
@@ -14,6 +18,7 @@ from collections.abc import Iterator
 import regex
 
 from mailcheck.templating import tags
+from mailcheck.templating.core import IsSystem, Parsed
 from mailcheck.templating.dialect import Dialect
 from mailcheck.templating.tags import Kind, Token
 
@@ -72,7 +77,13 @@ def tokenize(source: str) -> Iterator[Token]:
     return tags.scan(source, _TAG, _classify)
 
 
-parse = tags.parser(tokenize, dialect="velocity")
+def parse(source: str, is_system: IsSystem) -> Parsed:
+    from mailcheck.templating.velocity import VelocityTemplate
+
+    return VelocityTemplate(
+        source, tags.TagTemplate(source, is_system, tokenize, dialect="velocity")
+    )
+
 
 DIALECT = Dialect(
     name="velocity",
