@@ -14,6 +14,7 @@ next), else the file is *not understood* (mixed): PER007 says so rather than gue
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -29,7 +30,8 @@ _DOMINANCE = 3
 
 # An HTML comment that is not an Outlook conditional comment (<!--[if mso]> … <![endif]-->).
 # "<!-->" and "<!--->" are empty comments (the HTML standard), as written after <!--[if !mso]>.
-HTML_COMMENT = regex.compile(r"<!--(?!\[if\b|<!\[endif\]|-?>)(?:(?!-->).)*-->", regex.S | regex.I)
+# The stdlib engine runs this lazy pattern about twice as fast as ``regex`` on the corpus.
+HTML_COMMENT = re.compile(r"<!--(?!\[if\b|<!\[endif\]|-?>).*?-->", re.S | re.I)
 
 
 @dataclass(frozen=True)

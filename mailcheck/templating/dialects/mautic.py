@@ -51,9 +51,9 @@ DIALECT = Dialect(
     name="mautic",
     summary="Mautic: {contactfield=firstname|друг}, {unsubscribe_url}, Twig themes",
     parser="mailcheck.templating.dialects.mautic:parse",
-    markers=regex.compile(
-        r"\{(?:" + "|".join(_SYSTEM_TOKENS) + r"|(?:contactfield|leadfield)=\w+[^{}]*)\}"
-        r"|getAssetUrl\("
+    markers=regex.compile(  # every alternative starts with "{": the engine skips to them
+        r"\{(?:(?:" + "|".join(_SYSTEM_TOKENS) + r")\}|(?:contactfield|leadfield)=\w+[^{}]*\}"
+        r"|\{\s*getAssetUrl\()"
     ),
     tags=regex.compile(r"\{(?:contactfield|leadfield)=\w+[^{}]*\}|\{(?:unsubscribe|webview)_\w+\}"),
     needles=("{",),

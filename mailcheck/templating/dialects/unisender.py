@@ -66,12 +66,12 @@ DIALECT = Dialect(
     name="unisender",
     summary="Unisender: {{Name|уважаемый подписчик}}, {{Name?, }}{{Name}}, {{UnsubscribeUrl}}",
     parser="mailcheck.templating.dialects.unisender:parse",
-    markers=regex.compile(
-        r"\{\{\s*(?:UnsubscribeUrl|WebLetterUrl|ForwardUrl|LetterTitle)\s*\}\}"
-        r"|\{\{\s*[A-Za-z_][\w.]*\s*\?[^{}]*\}\}"
+    markers=regex.compile(  # one literal "{{" first: the engine skips to it quickly
+        r"\{\{\s*(?:(?:UnsubscribeUrl|WebLetterUrl|ForwardUrl|LetterTitle)\s*\}\}"
+        r"|[A-Za-z_][\w.]*\s*(?:\?[^{}]*"
         # a fallback that is prose, not a filter: two words, or any Cyrillic
-        r"|\{\{\s*[A-Za-z_][\w.]*\s*\|\s*(?:[^{}()'\"\s|:]+\s+[^{}()'\"\s|:][^{}()'\"|:]*"
-        r"|[^{}()'\"|:]*\p{Cyrillic}[^{}()'\"|:]*)\}\}"
+        r"|\|\s*(?:[^{}()'\"\s|:]+\s+[^{}()'\"\s|:][^{}()'\"|:]*|[^{}()'\"|:]*\p{Cyrillic}[^{}()'\"|:]*))"
+        r"\}\})"
     ),
     tags=regex.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*(?:[|?][^{}]*)?\}\}"),
     needles=("{{",),

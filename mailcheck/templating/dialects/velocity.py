@@ -94,7 +94,7 @@ DIALECT = Dialect(
         r"|\$\{[A-Za-z_][\w.]*(?:\|[^{}\s][^{}]*)?\}|\$[A-Za-z_]\w*\.get\("
     ),
     tags=regex.compile(r"\$!?\{[A-Za-z_][^{}\n]{0,200}\}|\$![A-Za-z_][\w.]*|#(?:if|foreach)\("),
-    needles=("$", "#"),
+    needles=("#if", "#{", "#elseif", "#foreach", "#set", "#end", "#else", "$!", "${", ".get("),
     system_variables=frozenset(
         {"unsubscribe", "unsubscribeUrl", "unsubscribe_url", "webversion", "webVersionUrl"}
     ),
