@@ -10,7 +10,7 @@ from mailcheck.i18n import t
 from mailcheck.linkinfo import scheme
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST
+from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, whole_tag
 
 PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net", "localhost")
 # A whole href that is only a merge tag of some dialect, e.g. "{{ url }}", "*|LINK|*", "[% x %]".
@@ -101,7 +101,8 @@ def _placeholder_message(what: str, count: int, shown: str, reason: str) -> str:
 def _emptied_by_a_variable(ctx: Context, link: Link) -> bool:
     """An href that is only a variable without a fallback renders empty: that variable's
     PER001 is the root cause, already reported at this link's line."""
-    if link.href.strip() or not WHOLE_TAG.match(link.raw or ""):
+    raw = link.raw or ""
+    if link.href.strip() or not (WHOLE_TAG.match(raw) or whole_tag(raw)):
         return False
     return any(
         v.in_link and not (v.system or v.has_fallback or v.guarded) and v.name in link.raw

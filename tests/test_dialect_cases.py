@@ -85,7 +85,7 @@ DIALECTS = [
         "$unsubscribe",
         "Здравствуйте, ${firstName}!",
         "#if($city)Ваш город: $city",
-        "$unsubscrib",
+        "${unsubscrib}",
         "${firstName}",
     ),
     Dialect(
@@ -195,7 +195,9 @@ def test_unclosed_block_is_one_per004(d: Dialect, tmp_path: Path) -> None:
     path = write_campaign(tmp_path, body=d.body(guard=d.syntax_error), template=d.name)
     result = check(path)
     per004 = [f for f in result.findings if f.code == "PER004"]
-    assert len(per004) == 1 and "line" in per004[0].message + per004[0].location
+    # the line of the tag that opened the block (Jinja, under Mautic, names the end of the file)
+    line = "10" if d.name == "mautic" else "6"
+    assert len(per004) == 1 and per004[0].location == f"email.html:{line}", per004
     assert [f.code for f in result.findings if f.severity.value == "error"] == ["PER004"]
 
 
@@ -204,9 +206,9 @@ def test_unclosed_block_is_one_per004(d: Dialect, tmp_path: Path) -> None:
 @pytest.mark.parametrize("d", [d for d in DIALECTS if d.name != "bitrix"], ids=lambda d: d.name)
 def test_broken_unsubscribe_tag_is_reported(d: Dialect, tmp_path: Path) -> None:
     errors = run(tmp_path, d, d.body(unsub=d.broken_unsubscribe), template=d.name)
-    # the misspelt tag is a variable nobody fills: the link is empty (or there is none)
-    assert set(errors) & {"UNS001", "LNK003", "PER003"}, errors
-    assert set(errors) <= {"PER001", "UNS001", "LNK003", "PER003"}, errors
+    # the misspelt tag is a variable nobody fills (PER001 at the link: the root cause of the
+    # empty link), or a token the platform leaves as it is (PER003)
+    assert errors in (["PER001"], ["PER003"]), errors
 
 
 @pytest.mark.parametrize("d", DIALECTS, ids=IDS)

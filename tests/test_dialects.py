@@ -261,7 +261,7 @@ def test_velocity_renders_with_airspeed_fallbacks_cover_empty_values() -> None:
     c = analyse(html, dialect="velocity", dialect_explicit=True, samples=[{"firstName": ""}])
     texts = [r.document.text for r in c.renders if r.document is not None]
     assert "Здравствуйте, Друг! Заказ" in texts[1]  # the sample with an empty first name
-    assert all(not r.blanked_breakage for r in c.renders)
+    assert all(not r.probe and not r.breakage for r in c.renders)
     named = analyse(
         html,
         dialect="velocity",

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mailcheck.templating.breakage import broken_text, leftover_tags, visible_text
+from mailcheck.templating.breakage import broken_text, leftover_tags, visible_text, whole_tag
 from mailcheck.templating.core import TemplateError
 from mailcheck.templating.detect import detect_dialect
 from mailcheck.templating.samples import flatten_sample, missing_from_samples, sample_has
@@ -58,4 +58,5 @@ __all__ = [
     "render_campaign",
     "sample_has",
     "visible_text",
+    "whole_tag",
 ]

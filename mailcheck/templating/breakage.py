@@ -108,6 +108,12 @@ def _dialects() -> list[Dialect]:
     return list(load_catalogue().dialects.values())
 
 
+def whole_tag(text: str) -> bool:
+    """Whether ``text`` (an href, say) is nothing but one tag of a known dialect."""
+    text = text.strip()
+    return bool(text) and any(d.tags is not None and d.tags.fullmatch(text) for d in _dialects())
+
+
 def leftover_tags(text: str, system: Iterable[str] = ()) -> list[str]:
     """Raw merge tags of any dialect that survive in ``text`` (no duplicates).
 

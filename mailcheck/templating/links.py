@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import regex
 
 from mailcheck.model import Document, Link
+from mailcheck.templating.dialect import Dialect
 
 _LINK_ATTR = regex.compile(
     r"""\b(?:href|src|background|action|xlink:href)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""",
@@ -39,20 +40,22 @@ class LinkSpan:
         )
 
 
-def link_spans(source: str) -> list[LinkSpan]:
-    """Every href/src (…) value of ``source`` that contains a merge tag."""
+def link_spans(source: str, dialect: Dialect | None = None) -> list[LinkSpan]:
+    """Every href/src (…) value of ``source`` that contains a merge tag (of ``dialect``'s too)."""
     spans: list[LinkSpan] = []
-    if "{{" not in source and "{%" not in source and "*|" not in source:
-        return spans
     line, counted = 1, 0  # lines are counted on from the previous span, not from the top
     for m in _LINK_ATTR.finditer(source):
         value = m.group(1)
-        if "{{" not in value and "{%" not in value and "*|" not in value:
-            continue
         names: set[str] = set()
-        for tag in _TAG_BODY.finditer(value):
-            body = next(g for g in tag.groups() if g is not None)
-            names.update(i.lstrip("#/^@") for i in _IDENT.findall(body))
+        if "{{" in value or "{%" in value or "*|" in value:
+            for tag in _TAG_BODY.finditer(value):
+                body = next(g for g in tag.groups() if g is not None)
+                names.update(i.lstrip("#/^@") for i in _IDENT.findall(body))
+        if dialect is not None:
+            for _, tag in dialect.leftovers(value):
+                names.update(i.lstrip("#/^@") for i in _IDENT.findall(tag))
+        if not names:
+            continue
         line += source.count("\n", counted, m.start(1))
         counted = m.start(1)
         spans.append(LinkSpan(line, line + value.count("\n"), frozenset(names)))

@@ -220,7 +220,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         campaign.template_error_line = line if where == "html" else 0
         return
 
-    campaign.variables = _variables(parts, is_system)
+    campaign.variables = _variables(parts, is_system, dialect)
     system_names = sorted({v.name for v in campaign.variables if v.system})
     for part in parts:
         part.names = {u.name for u in part.parsed.uses if not is_system(u.name)}
@@ -287,11 +287,11 @@ def _as_is(campaign: Campaign) -> Rendered:
     )
 
 
-def _variables(parts: list[_Part], is_system: IsSystem) -> list[Variable]:
+def _variables(parts: list[_Part], is_system: IsSystem, dialect: Dialect) -> list[Variable]:
     out: list[Variable] = []
     seen: set[tuple[object, ...]] = set()
     for part in parts:
-        spans = link_spans(part.source) if part.where == "html" else []
+        spans = link_spans(part.source, dialect) if part.where == "html" else []
         link_header = part.where.lower() in ("header:list-unsubscribe",)
         for use in part.parsed.uses:
             in_link = link_header or any(s.holds(use.name, use.line) for s in spans)

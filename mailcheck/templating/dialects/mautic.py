@@ -8,10 +8,13 @@ name are the theme's, not a recipient's). Sources: Mautic's documentation "Email
 (contact field tokens and their default values) and "Themes: Email themes".
 """
 
+from collections.abc import Mapping
+
 import regex
 
 from mailcheck.templating.core import IsSystem, Parsed
 from mailcheck.templating.dialect import Dialect
+from mailcheck.templating.system import SYSTEM_PLACEHOLDER_HOST
 
 _SYSTEM_TOKENS = (
     "unsubscribe_text",
@@ -41,10 +44,26 @@ def _as_twig(source: str) -> str:
     return _TOKEN.sub(r"{{ \1 }}", _FIELD.sub(field, source))
 
 
-def parse(source: str, is_system: IsSystem) -> Parsed:
-    from mailcheck.templating.jinja import parse as parse_twig
+def _asset_url(path: object = "", *args: object) -> str:
+    """Mautic's getAssetUrl(): the theme's file, served by Mautic at send time."""
+    return f"https://{SYSTEM_PLACEHOLDER_HOST}/assets/{str(path).lstrip('/')}"
 
-    return parse_twig(_as_twig(source), is_system)
+
+class MauticTemplate:
+    """A Twig theme with Mautic's tokens; Mautic's own helpers are given when rendering."""
+
+    def __init__(self, source: str, is_system: IsSystem) -> None:
+        from mailcheck.templating.jinja import parse as parse_twig
+
+        self._twig = parse_twig(_as_twig(source), is_system)
+        self.uses = self._twig.uses
+
+    def render(self, values: Mapping[str, object]) -> str:
+        return self._twig.render({**values, "getAssetUrl": _asset_url})
+
+
+def parse(source: str, is_system: IsSystem) -> Parsed:
+    return MauticTemplate(source, is_system)
 
 
 DIALECT = Dialect(
