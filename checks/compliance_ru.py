@@ -27,7 +27,7 @@ from importlib import resources
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from mailcheck.domains import host_of, org_domain, under
-from mailcheck.i18n import t
+from mailcheck.i18n import Joined, t
 from mailcheck.linkinfo import is_unsubscribe, is_web
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
@@ -137,7 +137,7 @@ def ad_marking_missing(ctx: Context) -> Iterator[Problem]:
             "links to other organisations ({hosts}) without {missing} (38-FZ art. 18.1): if "
             "this is a partner's advertisement, mark it",
             hosts=shown,
-            missing=", ".join(missing),
+            missing=Joined(", ", missing),
         ),
         location=ctx.html_at(partners[0].line),
         url=partners[0].href,
@@ -198,7 +198,7 @@ def personal_data_in_url(ctx: Context) -> Iterator[Problem]:
     if named:
         parts.append(t("variables in links: {names}", names=", ".join(named)))
     yield Problem(
-        t("personal data in link URLs (152-FZ art. 7): {found}", found="; ".join(parts)),
+        t("personal data in link URLs (152-FZ art. 7): {found}", found=Joined("; ", parts)),
         location=ctx.html_at(lines[0] if lines else 0),
     )
 
@@ -280,7 +280,7 @@ def ru_bulk_headers(ctx: Context) -> Iterator[Problem]:
         yield Problem(
             t(
                 "headers Mail.ru and Yandex ask of bulk mail are missing: {missing}",
-                missing=", ".join(missing),
+                missing=Joined(", ", missing),
             ),
             location="headers",
         )

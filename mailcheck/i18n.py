@@ -20,7 +20,7 @@ from __future__ import annotations
 import gettext
 import io
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -98,6 +98,23 @@ def t(template: str, /, **values: Any) -> Message:
     return Message(template, values)
 
 
+class Joined(str):
+    """Items joined by ``sep`` (``"; ".join``), each said in the report's language later."""
+
+    items: tuple[object, ...]
+    sep: str
+
+    def __new__(cls, sep: str, items: Iterable[object]) -> Joined:
+        kept = tuple(items)
+        made = super().__new__(cls, sep.join(str(i) for i in kept))
+        made.items = kept
+        made.sep = sep
+        return made
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Joined, (self.sep, self.items))
+
+
 def N_(message: str, /) -> str:
     """Mark a template for extraction where it is chosen before values are known; pass it to
     :func:`t` with the values."""
@@ -106,6 +123,8 @@ def N_(message: str, /) -> str:
 
 def translate(text: object, tr: gettext.NullTranslations) -> object:
     """A :class:`Message` in ``tr``'s language; anything else as it is."""
+    if isinstance(text, Joined):
+        return text.sep.join(str(translate(item, tr)) for item in text.items)
     return text.in_language(tr) if isinstance(text, Message) else text
 
 

@@ -20,7 +20,7 @@ from test_report_html import (
 )
 
 from mailcheck.config import Config, ConfigError, ReportConfig, load_config
-from mailcheck.i18n import LANGUAGES, Message, catalogue_path, placeholders, t, translations
+from mailcheck.i18n import LANGUAGES, Joined, Message, catalogue_path, placeholders, t, translations
 from mailcheck.model import CampaignResult, Link
 from tests import browser
 
@@ -76,6 +76,9 @@ def test_a_message_is_english_text_that_translates() -> None:
     assert m.in_language(ru) == "3 launches, клиент"  # the template itself is not in the catalogue
     import pickle
 
+    listed = t("missing: {items}", items=Joined(", ", ["erid", t("client")]))
+    assert listed == "missing: erid, client"
+    assert listed.in_language(ru) == "missing: erid, клиент"
     again = pickle.loads(pickle.dumps(m))
     assert isinstance(again, Message) and again.in_language(ru) == m.in_language(ru)
 
@@ -304,3 +307,15 @@ def test_a_russian_report_of_real_findings(tmp_path: Path) -> None:
     assert "SUB002   subject: в теме 60 символов при ограничении 50" in text
     assert re.search(r"проверена 1 кампания: с ошибками: 1; 1 ошибка, \d+ предупреждени", text)
     assert "subject is 60 characters, limit 50" in render([result])  # English by default
+
+
+def test_listed_items_are_translated_one_by_one(tmp_path: Path) -> None:
+    from helpers import check, write_campaign
+    from mailcheck.reports.text import render
+
+    body = '<p><a href="https://bank.example/card">Карта</a></p>'
+    result = check(write_campaign(tmp_path, "partner", profile="ru", body=body))
+    [ru001] = [f for f in result.findings if f.code == "RU001"]
+    assert "the advertiser (name or ИНН)" in ru001.message
+    text = render([result], language="ru")
+    assert "без «Реклама», рекламодателя (название или ИНН), erid (ст. 18.1 38-ФЗ)" in text
