@@ -11,8 +11,8 @@ The catalogues ship as ``.po`` and are compiled in memory on first use (Babel's 
 ``pip install .`` on a fresh machine needs no build step to get working translations.
 
 A rule's message is a :class:`Message`: a ``str`` holding the English text (what the JSON,
-SARIF and text outputs print, unchanged), that also remembers its template and values, so the
-HTML report can print it in the report's language.
+SARIF and JUnit outputs print, unchanged), that also remembers its template and values, so the
+HTML report and the text output can print it in the report's language.
 """
 
 from __future__ import annotations

@@ -75,7 +75,14 @@ def screenshot(
     """A PNG of the page; ``dark`` makes the page see ``prefers-color-scheme: dark``."""
     png = workdir / f"{page.stem}{'-dark' if dark else ''}.png"
     args = ["--force-dark-mode"] if dark else []
-    args += [f"--screenshot={png}", f"--window-size={size[0]},{size[1]}", page.resolve().as_uri()]
+    # the virtual time lets srcdoc frames paint before the shot (without it one in a few
+    # screenshots caught the e-mail preview still blank)
+    args += [
+        "--virtual-time-budget=1500",
+        f"--screenshot={png}",
+        f"--window-size={size[0]},{size[1]}",
+        page.resolve().as_uri(),
+    ]
     done = _run(args, workdir / "profile-shot")
     if not png.is_file():
         pytest.fail(f"Chromium made no screenshot ({done.returncode}): {done.stderr[-2000:]!r}")
