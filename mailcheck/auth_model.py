@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from mailcheck.config import Config
+    from mailcheck.domain_health import DomainHealth
     from mailcheck.facts import Facts
     from mailcheck.model import Campaign
     from mailcheck.spf import SpfResult, Step
@@ -108,6 +109,7 @@ class DomainAuth:
     # by message digest (see :func:`message_key`): the message's signatures with this d=
     verifications: dict[str, list[DkimVerification]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # "not verified" information
+    health: DomainHealth | None = None  # MX, MTA-STS, TLS-RPT, BIMI, blocklist answers
 
 
 @dataclass(frozen=True)

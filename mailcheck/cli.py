@@ -23,6 +23,7 @@ COMMANDS = [
     "rule",
     "dialects",
     "spf",
+    "domain",
     "report",
     "launch",
     "launches",

@@ -48,6 +48,10 @@ class DnsConfig:
     timeout: float = 5.0
     # seconds an answer stays in the DNS cache at most (its TTL, if shorter); 0: no cache
     cache_max_ttl: float = 3600.0
+    blocklists: bool = True  # look sending IPs and sender/link domains up on DNS blocklists
+    ip_blocklists: tuple[str, ...] = ()  # zones; empty: the built-in lists (domain_health)
+    domain_blocklists: tuple[str, ...] = ()
+    spamhaus_dqs_key: str = ""  # Spamhaus Data Query Service key: ZEN/DBL asked through DQS
 
 
 @dataclass(frozen=True)

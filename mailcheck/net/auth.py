@@ -26,6 +26,16 @@ from mailcheck.auth_model import (
 from mailcheck.config import Config
 from mailcheck.dkim_keys import key_name, parse_key, verify_message
 from mailcheck.dmarc import discover
+from mailcheck.domain_health import (
+    Blocklist,
+    DomainHealth,
+    configured_blocklists,
+    query_name,
+    read_listing,
+    read_tag_record,
+)
+from mailcheck.domains import host_of
+from mailcheck.linkinfo import is_web
 from mailcheck.model import Campaign
 from mailcheck.net.dns import DnsClient
 from mailcheck.net.dnscache import open_dns_cache
@@ -114,12 +124,45 @@ async def collect_auth(
             if holder is not None:
                 holder.verifications.setdefault(digest, []).append(result)
 
+    async def health_job(name: str, cfg: Config, ips: list[str], links: set[str]) -> None:
+        holder = domain(name)
+        if holder.health is None:
+            holder.health = DomainHealth(name)  # claimed before the first await: asked once
+            await read_health(client, holder.health)
+        if not cfg.dns.blocklists:
+            return
+        ip_lists, domain_lists = configured_blocklists(
+            cfg.dns.ip_blocklists, cfg.dns.domain_blocklists
+        )
+        key = cfg.dns.spamhaus_dqs_key
+        asks = [(name, listed, name) for listed in domain_lists]
+        asks += [(name, listed, ip) for listed in ip_lists for ip in ips]
+        asks += [(link, listed, link) for listed in domain_lists for link in sorted(links)]
+        await asyncio.gather(
+            *(listing_job(owner, listed, subject, key) for owner, listed, subject in asks)
+        )
+
+    async def listing_job(owner: str, listed: Blocklist, subject: str, key: str) -> None:
+        name = query_name(listed, subject, key)
+        if name is None:
+            return
+        answer = await client.query(name, "A")
+        found = read_listing(listed, subject, answer.status, answer.records, answer.error)
+        holder = domain(owner)
+        if holder.health is None:
+            holder.health = DomainHealth(owner)
+        if found not in holder.health.listings:
+            holder.health.listings.append(found)
+
     for campaign in campaigns:
         if campaign.load_error is not None:
             continue
         cfg = campaign_config(campaign, config)
         from_domain = campaign.from_domain
         if from_domain:
+            links = {org_domain(h) for h in link_hosts(campaign)} - {org_domain(from_domain)}
+            ips = sending_ips(campaign, cfg)
+            jobs.append(health_job(from_domain, cfg, ips, links))
             jobs.append(spf_job(from_domain))
             jobs.append(dmarc_job(from_domain))
             selectors = configured_selectors(campaign, cfg)
@@ -143,6 +186,30 @@ async def collect_auth(
             jobs.append(_verify_once(once, campaign.raw_message, verify_job))
     await asyncio.gather(*jobs)
     return dict(auth)
+
+
+async def read_health(client: DnsClient, health: DomainHealth) -> None:
+    """MX (with the A/AAAA fallback), MTA-STS, TLS-RPT and BIMI records of one domain."""
+    name = health.domain
+    mx, a, aaaa, sts, rpt, bimi = await asyncio.gather(
+        client.query(name, "MX"),
+        client.query(name, "A"),
+        client.query(name, "AAAA"),
+        client.query(f"_mta-sts.{name}", "TXT"),
+        client.query(f"_smtp._tls.{name}", "TXT"),
+        client.query(f"default._bimi.{name}", "TXT"),
+    )
+    health.mx_status = mx.status
+    health.mx = mx.mx
+    health.has_address = a.status == "ok" or aaaa.status == "ok"
+    health.mta_sts = read_tag_record(sts.status, sts.txt, "STSv1", ("id",))
+    health.tls_rpt = read_tag_record(rpt.status, rpt.txt, "TLSRPTv1", ("rua",))
+    health.bimi = read_tag_record(bimi.status, bimi.txt, "BIMI1", ())  # "l=;" declines
+
+
+def link_hosts(campaign: Campaign) -> set[str]:
+    """Hosts of the campaign's web links and images (for the domain blocklists)."""
+    return {host_of(link.href) for link in campaign.all_links() if is_web(link.href)} - {""}
 
 
 def _cap(client: DnsClient) -> float:

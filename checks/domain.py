@@ -1,0 +1,178 @@
+"""DOM: the sender domain's health beyond SPF/DKIM/DMARC — MX, MTA-STS, TLS-RPT, BIMI, blocklists.
+
+The facts come from :mod:`mailcheck.domain_health`, gathered with the batch's DNS facts. A
+blocklist that refuses to answer (a public resolver, a missing Spamhaus DQS key) or a DNS
+failure is "could not verify" (DOM005), never "listed" and never "clean".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mailcheck.auth_model import DomainAuth, lookup, org_domain, sending_ips
+from mailcheck.domain_health import DomainHealth, Listing
+from mailcheck.domains import host_of
+from mailcheck.linkinfo import is_web
+from mailcheck.model import Severity
+from mailcheck.rules import Context, Problem, rule
+
+
+def _sender_health(ctx: Context) -> DomainHealth | None:
+    found: DomainAuth | None = lookup(ctx.facts, ctx.campaign.from_domain)
+    return found.health if found else None
+
+
+def _link_domains(ctx: Context) -> list[str]:
+    hosts = {host_of(link.href) for link in ctx.campaign.all_links() if is_web(link.href)}
+    return sorted({org_domain(h) for h in hosts if h})
+
+
+def _listings(ctx: Context) -> list[Listing]:
+    """Every listing answer about this campaign: its IPs, its sender and its link domains."""
+    health = _sender_health(ctx)
+    if health is None:
+        return []
+    ips = set(sending_ips(ctx.campaign, ctx.config))
+    wanted = {health.domain, *ips}
+    found = [item for item in health.listings if item.subject in wanted]
+    for name in _link_domains(ctx):
+        holder = lookup(ctx.facts, name)
+        if holder is not None and holder.health is not None and name != health.domain:
+            found += [item for item in holder.health.listings if item.subject == name]
+    return found
+
+
+@rule("DOM001", "sender-domain-no-mx", Severity.ERROR, network=True)
+def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a From domain that cannot receive mail: it does not exist, or has neither an MX
+    nor an address record (error); or it publishes a null MX `0 .` (RFC 7505), saying it
+    accepts no mail at all (warning).
+
+    ## Why it matters
+    Replies and bounces go nowhere, and many receivers reject mail whose sender domain cannot
+    receive mail ("sender address rejected: domain not found", 550 5.7.27 for a null MX).
+
+    ## Example
+    `From: news@promo-acme.ru` where `promo-acme.ru` has no MX and no A record.
+
+    ## How to fix
+    Publish MX records for the sending domain (the ESP's inbound servers, or your own).
+    """
+    health = _sender_health(ctx)
+    if health is None or health.mx_status in ("timeout", "servfail", ""):
+        return
+    name = health.domain
+    if health.mx_status == "nxdomain":
+        yield Problem(f"{name} does not exist (NXDOMAIN)", location="From")
+    elif health.null_mx:
+        yield Problem(
+            f"{name} publishes a null MX (0 .): it accepts no mail, and receivers may reject "
+            "mail from it",
+            location="From",
+            severity=Severity.WARNING,
+        )
+    elif not health.mx and not health.has_address:
+        yield Problem(f"{name} has no MX and no address record: it cannot receive mail", "From")
+
+
+@rule("DOM002", "domain-policy-record-invalid", Severity.WARNING, network=True)
+def domain_policy_record_invalid(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports an MTA-STS (`_mta-sts`), TLS-RPT (`_smtp._tls`) or BIMI (`default._bimi`) record
+    of the From domain that is published but invalid: several records, or a required tag
+    missing (`id=` for MTA-STS, `rua=` for TLS-RPT). Absent records are not reported here;
+    `mailcheck domain` lists them.
+
+    ## Why it matters
+    An invalid record is ignored by receivers: the domain believes it has TLS enforcement,
+    TLS reports or a brand logo in the inbox, and has none of them.
+
+    ## Example
+    `_smtp._tls.acme.ru TXT "v=TLSRPTv1;"` (no `rua=`: reports go nowhere).
+
+    ## How to fix
+    Publish exactly one record with the required tags (RFC 8461, RFC 8460, the BIMI spec).
+    """
+    health = _sender_health(ctx)
+    if health is None:
+        return
+    for label, record in (
+        ("MTA-STS", health.mta_sts),
+        ("TLS-RPT", health.tls_rpt),
+        ("BIMI", health.bimi),
+    ):
+        if record is not None and record.problem:
+            yield Problem(f"{label} record of {health.domain}: {record.problem}", location="DNS")
+
+
+def _shown(listings: list[Listing]) -> str:
+    return "; ".join(f"{i.subject} on {i.list_name} ({i.detail})" for i in listings)
+
+
+@rule("DOM003", "sending-ip-blocklisted", Severity.ERROR, network=True)
+def sending_ip_blocklisted(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a sending IP (from the `.eml`'s Received chain, or `[dns] sending-ips`) listed
+    on an IP blocklist: Spamhaus ZEN, SpamCop, Barracuda, or the configured `ip-blocklists`.
+
+    ## Why it matters
+    Mailbox providers reject or junk mail from listed addresses: the campaign does not
+    arrive, whatever its content.
+
+    ## Example
+    `203.0.113.25 on Spamhaus ZEN (127.0.0.2)`: an SBL listing.
+
+    ## How to fix
+    Ask the ESP to move the campaign to a clean IP pool, find why the IP was listed (the
+    list's lookup page says) and request delisting.
+    """
+    ips = set(sending_ips(ctx.campaign, ctx.config))
+    listed = [i for i in _listings(ctx) if i.status == "listed" and i.subject in ips]
+    if listed:
+        yield Problem(f"sending IP blocklisted: {_shown(listed)}", location="Received")
+
+
+@rule("DOM004", "domain-blocklisted", Severity.ERROR, network=True)
+def domain_blocklisted(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports the From domain or a domain the campaign links to listed on a domain blocklist:
+    Spamhaus DBL, SURBL, URIBL, or the configured `domain-blocklists`.
+
+    ## Why it matters
+    Spam filters score every link domain against these lists: one listed link (a shortener,
+    an affiliate redirect) sends the whole campaign to spam.
+
+    ## Example
+    `bit-ly-clone.example on Spamhaus DBL (127.0.1.2)` in a banner link.
+
+    ## How to fix
+    Remove or replace the listed link (link to your own domain), or have the domain delisted.
+    """
+    ips = set(sending_ips(ctx.campaign, ctx.config))
+    listed = [i for i in _listings(ctx) if i.status == "listed" and i.subject not in ips]
+    if listed:
+        yield Problem(f"domain blocklisted: {_shown(listed)}", location="DNS")
+
+
+@rule("DOM005", "blocklist-not-verified", Severity.WARNING, network=True)
+def blocklist_not_verified(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports blocklists that could not be asked: the list refused the query (Spamhaus answers
+    `127.255.255.254` to queries through public resolvers), the DNS failed, or the answer
+    was not a list's answer.
+
+    ## Why it matters
+    An unanswered lookup is not a clean result: a listed IP would go unnoticed.
+
+    ## Example
+    `zen.spamhaus.org` asked through a public resolver: "the list refused the query".
+
+    ## How to fix
+    Use your own recursive resolver (`[dns] nameservers`), or a Spamhaus DQS key
+    (`[dns] spamhaus-dqs-key`).
+    """
+    unverified = [i for i in _listings(ctx) if i.status == "unverified"]
+    if unverified:
+        lists = list(dict.fromkeys(f"{i.list_name} ({i.detail})" for i in unverified))
+        yield Problem(f"could not verify on {', '.join(lists)}", location="DNS")

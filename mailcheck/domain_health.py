@@ -1,0 +1,156 @@
+"""A sender domain's health beyond SPF/DKIM/DMARC: MX, MTA-STS, TLS-RPT, BIMI and blocklists.
+
+The facts are gathered with the batch's other DNS facts (:mod:`mailcheck.net.auth`) and judged
+by the DOM rules; ``mailcheck domain`` shows them as the monthly domain check.
+
+Blocklists (DNSBLs) are asked the way each list's usage policy describes: an IPv4 address is
+looked up reversed under the list's zone (``2.0.0.127.zen.spamhaus.org``), a domain as a name
+under it (``example.com.dbl.spamhaus.org``). An answer in 127.0.0.0/8 means "listed", except the
+codes by which a list refuses to answer — Spamhaus ``127.255.255.252/254/255`` (typo, public or
+open resolver, too many queries), URIBL and SURBL ``127.0.0.1`` (query refused) — which are
+"could not verify", never "listed". Any other answer (a resolver that rewrites NXDOMAIN to an
+advertising page) is also "could not verify". NXDOMAIN is "not listed".
+
+Sources, by title: Spamhaus "Using our public mirrors — Return codes" and "Data Query Service
+(DQS)"; URIBL "Usage Policy"; SURBL "Implementation guidelines"; RFC 5782 "DNS Blacklists and
+Whitelists"; RFC 7505 "A Null MX"; RFC 8461 "SMTP MTA Strict Transport Security (MTA-STS)";
+RFC 8460 "SMTP TLS Reporting"; the BIMI Group's "BIMI specification" (draft-brand-indicators).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Literal
+
+from mailcheck.auth_model import parse_tags
+
+ListKind = Literal["ip", "domain"]
+ListingStatus = Literal["listed", "clean", "unverified"]
+
+
+@dataclass(frozen=True)
+class Blocklist:
+    name: str  # shown: "Spamhaus ZEN"
+    zone: str  # queried: "zen.spamhaus.org"
+    kind: ListKind
+    refusals: tuple[str, ...] = ()  # answers by which the list refuses to answer
+
+
+_SPAMHAUS_REFUSALS = ("127.255.255.252", "127.255.255.254", "127.255.255.255")
+IP_BLOCKLISTS = (
+    Blocklist("Spamhaus ZEN", "zen.spamhaus.org", "ip", _SPAMHAUS_REFUSALS),
+    Blocklist("SpamCop", "bl.spamcop.net", "ip"),
+    Blocklist("Barracuda", "b.barracudacentral.org", "ip"),
+)
+DOMAIN_BLOCKLISTS = (
+    Blocklist("Spamhaus DBL", "dbl.spamhaus.org", "domain", (*_SPAMHAUS_REFUSALS, "127.0.1.255")),
+    Blocklist("SURBL", "multi.surbl.org", "domain", ("127.0.0.1",)),
+    Blocklist("URIBL", "multi.uribl.com", "domain", ("127.0.0.1",)),
+)
+BY_ZONE = {b.zone: b for b in (*IP_BLOCKLISTS, *DOMAIN_BLOCKLISTS)}
+DQS_ZONES = {"zen.spamhaus.org": "zen.dq.spamhaus.net", "dbl.spamhaus.org": "dbl.dq.spamhaus.net"}
+
+
+def configured_blocklists(
+    ip_zones: tuple[str, ...], domain_zones: tuple[str, ...]
+) -> tuple[tuple[Blocklist, ...], tuple[Blocklist, ...]]:
+    """The IP and domain lists to ask: the configured zones, else the built-in lists."""
+    ips = tuple(blocklist(z, "ip") for z in ip_zones) or IP_BLOCKLISTS
+    domains = tuple(blocklist(z, "domain") for z in domain_zones) or DOMAIN_BLOCKLISTS
+    return ips, domains
+
+
+def blocklist(zone: str, kind: ListKind) -> Blocklist:
+    """A configured zone: a known list keeps its name and refusal codes."""
+    known = BY_ZONE.get(zone.lower())
+    return known if known else Blocklist(zone, zone.lower(), kind)
+
+
+def query_name(listed: Blocklist, subject: str, dqs_key: str = "") -> str | None:
+    """The name to ask for ``subject`` (an IP or a domain) on ``listed``; None: not askable."""
+    zone = listed.zone
+    if dqs_key and zone in DQS_ZONES:
+        zone = f"{dqs_key}.{DQS_ZONES[zone]}"  # Spamhaus DQS: the key is the first label
+    if listed.kind == "domain":
+        return f"{subject}.{zone}"
+    try:
+        address = ipaddress.ip_address(subject)
+    except ValueError:
+        return None
+    if address.version == 4:
+        return ".".join(reversed(str(address).split("."))) + f".{zone}"
+    nibbles = address.exploded.replace(":", "")
+    return ".".join(reversed(nibbles)) + f".{zone}"
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One subject looked up on one list."""
+
+    list_name: str
+    subject: str  # the IP or domain looked up
+    status: ListingStatus
+    detail: str = ""  # the return code(s), or why it could not be verified
+
+
+def read_listing(
+    listed: Blocklist, subject: str, status: str, records: tuple[str, ...], error: str = ""
+) -> Listing:
+    """Interpret a DNS answer from a blocklist (see the module's docstring)."""
+    if status in ("nxdomain", "nodata"):
+        return Listing(listed.name, subject, "clean")
+    if status != "ok":
+        return Listing(listed.name, subject, "unverified", f"DNS {status} {error}".strip())
+    refused = [r for r in records if r in listed.refusals]
+    if refused:
+        return Listing(
+            listed.name, subject, "unverified", f"the list refused the query ({refused[0]})"
+        )
+    if not all(r.startswith("127.") for r in records):
+        return Listing(
+            listed.name, subject, "unverified", f"unexpected answer {', '.join(records)}"
+        )
+    return Listing(listed.name, subject, "listed", ", ".join(records))
+
+
+@dataclass
+class TagRecord:
+    """A TXT record of tags (MTA-STS, TLS-RPT, BIMI): what was found and what is wrong."""
+
+    status: str  # DNS status of the query
+    record: str | None = None
+    problem: str = ""  # why the record is invalid ("" when valid or absent)
+
+
+def read_tag_record(
+    status: str, txt: tuple[bytes, ...], version: str, required: tuple[str, ...]
+) -> TagRecord:
+    """The record starting ``v=<version>`` among the TXT strings, checked for its tags."""
+    texts = [t.decode("utf-8", "replace") for t in txt]
+    mine = [t for t in texts if t.replace(" ", "").lower().startswith(f"v={version.lower()}")]
+    if status != "ok" or not mine:
+        return TagRecord(status if status != "ok" else "nodata")
+    if len(mine) > 1:
+        return TagRecord("ok", mine[0], f"{len(mine)} records (exactly one allowed)")
+    tags = parse_tags(mine[0])
+    missing = [t for t in required if not tags.get(t)]
+    problem = f"missing {', '.join(f'{t}=' for t in missing)}" if missing else ""
+    return TagRecord("ok", mine[0], problem)
+
+
+@dataclass
+class DomainHealth:
+    domain: str
+    mx_status: str = ""  # DNS status of the MX query
+    mx: tuple[tuple[int, str], ...] = ()
+    has_address: bool = False  # an A/AAAA record: the implicit MX (RFC 5321 §5.1)
+    mta_sts: TagRecord | None = None
+    tls_rpt: TagRecord | None = None
+    bimi: TagRecord | None = None
+    listings: list[Listing] = field(default_factory=list)
+
+    @property
+    def null_mx(self) -> bool:
+        """RFC 7505: "0 ." — the domain accepts no mail at all."""
+        return len(self.mx) == 1 and self.mx[0][1] in ("", ".")

@@ -1,0 +1,201 @@
+"""DOM001-005 against a real NSD serving zones that imitate MX/MTA-STS/TLS-RPT/BIMI records and
+the blocklists' answers (Spamhaus ZEN/DBL, URIBL): listed, clean, and refused."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from dns_server import Nsd, NsdPool
+
+from mailcheck.config import Config, DnsConfig
+from mailcheck.domain_health import IP_BLOCKLISTS, query_name, read_listing
+from mailcheck.engine import judge
+from mailcheck.facts import Facts
+from mailcheck.model import Campaign, Document, Finding, Link
+from mailcheck.net.auth import collect_auth
+from mailcheck.net.dns import DnsClient
+
+ZONE = {
+    "acme.test": [("MX", (10, "mx.acme.test")), ("TXT", "v=spf1 ip4:192.0.2.0/24 -all")],
+    "_dmarc.acme.test": [("TXT", "v=DMARC1; p=reject")],
+    "_mta-sts.acme.test": [("TXT", "v=STSv1; id=20261201")],
+    "_smtp._tls.acme.test": [("TXT", "v=TLSRPTv1;")],
+    "default._bimi.acme.test": [("TXT", "v=BIMI1; l=https://acme.test/logo.svg")],
+    "nomx.test": [("TXT", "v=spf1 -all")],
+    "nullmx.test": [("MX", (0, "."))],
+    "web-only.test": [("A", "192.0.2.80")],
+    # blocklists: 192.0.2.25 listed on ZEN (SBL), 192.0.2.26 asked through a "public resolver"
+    "25.2.0.192.zen.spamhaus.org": [("A", "127.0.0.2")],
+    "26.2.0.192.zen.spamhaus.org": [("A", "127.255.255.254")],
+    "bad-links.test.dbl.spamhaus.org": [("A", "127.0.1.2")],
+    "acme.test.multi.uribl.com": [("A", "127.0.0.1")],  # URIBL: query refused
+}
+
+
+@pytest.fixture(scope="module")
+def health_dns(nsd_pool: NsdPool) -> Nsd:
+    return nsd_pool.serve("domain-health", ZONE)
+
+
+def run(
+    server: Nsd,
+    from_addr: str,
+    ips: tuple[str, ...] = (),
+    links: tuple[str, ...] = (),
+    **dns: object,
+) -> list[Finding]:
+    config = Config(
+        dns=DnsConfig(nameservers=(server.nameserver,), timeout=1.0, sending_ips=ips, **dns)
+    )  # type: ignore[arg-type]
+    static = Document(links=[Link(url, "a", "Купить", 5, url) for url in links])
+    campaign = Campaign(id="c", source="c.eml", kind="eml", from_addr=from_addr, static=static)
+    client = DnsClient(config.dns.nameservers, config.dns.timeout)
+    facts = Facts(gathered=True, auth=asyncio.run(collect_auth([campaign], config, client)))
+    result = judge(campaign, config, facts, offline=False)
+    return [f for f in result.findings if f.code.startswith("DOM")]
+
+
+def shown(found: list[Finding]) -> list[tuple[str, str, str]]:
+    return [(f.code, f.severity.value, f.message) for f in found]
+
+
+def test_healthy_domain_with_a_clean_ip(health_dns: Nsd) -> None:
+    found = run(
+        health_dns, "ACME <news@acme.test>", ips=("192.0.2.30",), links=("https://acme.test/sale",)
+    )
+    # only the TLS-RPT record without rua= and URIBL's refusal are worth saying
+    assert shown(found) == [
+        ("DOM002", "warning", "TLS-RPT record of acme.test: missing rua="),
+        ("DOM005", "warning", "could not verify on URIBL (the list refused the query (127.0.0.1))"),
+    ]
+
+
+def test_listed_ip_and_link_domain(health_dns: Nsd) -> None:
+    found = run(
+        health_dns,
+        "ACME <news@acme.test>",
+        ips=("192.0.2.25", "192.0.2.26"),
+        links=("https://acme.test/sale", "https://www.bad-links.test/promo"),
+    )
+    assert shown(found) == [
+        ("DOM002", "warning", "TLS-RPT record of acme.test: missing rua="),
+        ("DOM003", "error", "sending IP blocklisted: 192.0.2.25 on Spamhaus ZEN (127.0.0.2)"),
+        ("DOM004", "error", "domain blocklisted: bad-links.test on Spamhaus DBL (127.0.1.2)"),
+        (
+            "DOM005",
+            "warning",
+            "could not verify on URIBL (the list refused the query (127.0.0.1)), "
+            "Spamhaus ZEN (the list refused the query (127.255.255.254))",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("domain", "expected"),
+    [
+        (
+            "nomx.test",
+            [
+                (
+                    "DOM001",
+                    "error",
+                    "nomx.test has no MX and no address record: it cannot receive mail",
+                )
+            ],
+        ),
+        ("missing.test", [("DOM001", "error", "missing.test does not exist (NXDOMAIN)")]),
+        (
+            "nullmx.test",
+            [
+                (
+                    "DOM001",
+                    "warning",
+                    "nullmx.test publishes a null MX (0 .): it accepts no mail, and receivers may reject mail from it",
+                )
+            ],
+        ),
+        ("web-only.test", []),  # an A record is the implicit MX
+    ],
+)
+def test_sender_domain_that_cannot_receive_mail(
+    health_dns: Nsd, domain: str, expected: list[tuple[str, str, str]]
+) -> None:
+    found = [f for f in run(health_dns, f"news@{domain}", blocklists=False) if f.code == "DOM001"]
+    assert shown(found) == expected
+
+
+def test_blocklists_can_be_turned_off(health_dns: Nsd) -> None:
+    found = run(health_dns, "news@acme.test", ips=("192.0.2.25",), blocklists=False)
+    assert [f.code for f in found] == ["DOM002"]
+
+
+def test_dqs_key_and_ipv6_query_names() -> None:
+    zen = IP_BLOCKLISTS[0]
+    assert query_name(zen, "192.0.2.25") == "25.2.0.192.zen.spamhaus.org"
+    assert query_name(zen, "192.0.2.25", "k3y") == "25.2.0.192.k3y.zen.dq.spamhaus.net"
+    assert (
+        query_name(zen, "2001:db8::1")
+        == "1.0.0.0." + "0." * 20 + "8.b.d.0.1.0.0.2.zen.spamhaus.org"
+    )
+    assert query_name(zen, "not-an-ip") is None
+
+
+def test_unexpected_answers_are_not_listings() -> None:
+    zen = IP_BLOCKLISTS[0]
+    assert read_listing(zen, "192.0.2.1", "ok", ("198.51.100.7",)).status == "unverified"
+    assert read_listing(zen, "192.0.2.1", "timeout", ()).status == "unverified"
+    assert read_listing(zen, "192.0.2.1", "nxdomain", ()).status == "clean"
+    assert read_listing(zen, "192.0.2.1", "ok", ("127.0.0.4",)).status == "listed"
+
+
+def domain_command(server: Nsd, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mailcheck", "domain", *args, "--nameserver", server.nameserver],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+def test_domain_command_text(health_dns: Nsd, tmp_path: Path) -> None:
+    proc = domain_command(health_dns, tmp_path, "acme.test", "--ip", "192.0.2.25", "--no-cache")
+    assert proc.returncode == 1, proc.stderr  # the IP is listed: an error
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "acme.test"
+    by_item = {line.split()[0]: line.split(None, 2)[1:] for line in lines[1:]}
+    assert by_item["MX"] == ["ok", "10 mx.acme.test"]
+    assert by_item["MTA-STS"] == ["ok", "v=STSv1; id=20261201"]
+    assert by_item["TLS-RPT"] == ["warning", "missing rua=: v=TLSRPTv1;"]
+    assert by_item["BIMI"] == ["ok", "v=BIMI1; l=https://acme.test/logo.svg"]
+    assert by_item["DMARC"] == ["ok", "no problem found"]
+    listed = [line.strip() for line in lines if "192.0.2.25" in line]
+    assert listed == [
+        "Spamhaus ZEN error      192.0.2.25: 127.0.0.2",
+        "SpamCop     ok         192.0.2.25: not listed",
+        "Barracuda   ok         192.0.2.25: not listed",
+    ]
+
+
+def test_domain_command_json(health_dns: Nsd, tmp_path: Path) -> None:
+    proc = domain_command(health_dns, tmp_path, "nomx.test", "--format", "json", "--no-cache")
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(proc.stdout)
+    (entry,) = data["domains"]
+    items = {i["item"]: i["verdict"] for i in entry["items"]}
+    assert items["MX"] == "error"
+    assert items["MTA-STS"] == "missing"
+    assert [f["code"] for f in entry["findings"] if f["code"].startswith("DOM")] == ["DOM001"]
+
+
+def test_domain_command_refuses_an_address(tmp_path: Path, health_dns: Nsd) -> None:
+    proc = domain_command(health_dns, tmp_path, "news@acme.test")
+    assert proc.returncode == 2
+    assert "not a domain: 'news@acme.test'" in proc.stderr
