@@ -72,6 +72,14 @@ class LimitsConfig:
 
 
 @dataclass(frozen=True)
+class SpamConfig:
+    spamd: str = ""  # "host:port" of a SpamAssassin spamd to score each campaign; "" = off
+    warn: float = 5.0  # score from which SPAM001 warns
+    error: float = 10.0  # score from which SPAM001 is an error
+    timeout: float = 30.0  # seconds to score one message
+
+
+@dataclass(frozen=True)
 class ReportConfig:
     agency: str = ""
     logo: str = ""  # path to an image file, inlined as a data: URI
@@ -98,6 +106,7 @@ class Config:
     links: LinksConfig = field(default_factory=LinksConfig)
     dns: DnsConfig = field(default_factory=DnsConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
+    spam: SpamConfig = field(default_factory=SpamConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
     root: Path = field(default_factory=Path.cwd)  # directory of the config file (or cwd)
     path: Path | None = None  # the config file, when one was found
@@ -133,7 +142,7 @@ def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
         if name not in known or name in ("root", "path"):
             raise ConfigError(f"{where}: unknown key {key!r}")
         current = getattr(cfg, name)
-        if isinstance(current, LinksConfig | DnsConfig | ReportConfig | LimitsConfig):
+        if isinstance(current, LinksConfig | DnsConfig | ReportConfig | LimitsConfig | SpamConfig):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: {key!r} must be a table")
             changes[name] = _apply(current, value, f"{where}.{key}")

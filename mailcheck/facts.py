@@ -58,6 +58,8 @@ class Facts:
     # Per-domain authentication facts (SPF, DKIM, DMARC), keyed by lower-case domain.
     # Filled by mailcheck.net.dns; the rule families define what they read from it.
     auth: dict[str, object] = field(default_factory=dict)
+    # SpamAssassin scores (mailcheck.spam.SpamScore) by mailcheck.spam.spam_key, when configured
+    spam: dict[str, object] = field(default_factory=dict)
 
     def link(self, url: str) -> LinkResult | None:
         return self.links.get(url)

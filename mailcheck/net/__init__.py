@@ -59,15 +59,25 @@ async def gather_async(
     auth = None
     if any(_may_need_dns(c) for c in campaigns):
         auth = asyncio.ensure_future(_gather_auth(campaigns, config, use_cache=use_cache))
+    spam = None
+    if config.spam.spamd:
+        from mailcheck.net.spam import gather_spam
+
+        spam = asyncio.ensure_future(gather_spam(campaigns, config))
     try:
         await requests_out.wait()
         # The first link requests are out: what is left to set up is done while they are
         # answered (the DNS lookups, if any, already run beside them).
         if while_waiting is not None:
             while_waiting()
-        return Facts(gathered=True, links=await links, auth=await auth if auth else {})
+        return Facts(
+            gathered=True,
+            links=await links,
+            auth=await auth if auth else {},
+            spam=dict(await spam) if spam else {},
+        )
     finally:
-        for task in (links, auth):
+        for task in (links, auth, spam):
             if task is not None and not task.done():  # an error or Ctrl-C above
                 task.cancel()
 

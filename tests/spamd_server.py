@@ -1,0 +1,74 @@
+"""A real SpamAssassin ``spamd`` on loopback for the SPAM001 tests.
+
+Started with ``--local`` (no network tests: no blocklist query, no packet beyond loopback),
+one child, on a free port, its helper home in a temp dir. A missing or failing spamd makes the
+test fail with the reason, never skip (scripts/install-system-deps installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+
+import pytest
+from dns_server import free_port
+
+SPAMD = shutil.which("spamd") or "/usr/sbin/spamd"
+
+
+def _pong(port: int) -> bool:
+    """Whether spamd answers PING (SPAMC protocol) on the port yet."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
+            sock.sendall(b"PING SPAMC/1.5\r\n\r\n")
+            return b"PONG" in sock.recv(100)
+    except OSError:
+        return False
+
+
+@pytest.fixture(scope="session")
+def spamd() -> Iterator[str]:
+    """``host:port`` of a running spamd."""
+    if not os.path.exists(SPAMD):
+        pytest.fail(f"spamd not installed ({SPAMD}); run scripts/install-system-deps")
+    home = tempfile.mkdtemp(prefix="mailcheck-spamd-")
+    os.chmod(home, 0o777)  # spamd's child runs as nobody
+    port = free_port()
+    command = [
+        SPAMD,
+        f"--listen=127.0.0.1:{port}",
+        "--local",
+        "--max-children=1",
+        "--syslog=stderr",
+        f"--helper-home-dir={home}",
+        "--nouser-config",
+    ]
+    if os.geteuid() == 0:
+        command.append("--username=nobody")
+    log = open(os.path.join(home, "spamd.log"), "w+b")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120  # loading the rules takes seconds, more under load
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                log.seek(0)
+                pytest.fail(f"spamd exited: {log.read().decode(errors='replace')[-2000:]}")
+            if _pong(port):
+                break
+            time.sleep(0.5)
+        else:
+            pytest.fail("spamd did not answer within 120 s")
+        yield f"127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+        shutil.rmtree(home, ignore_errors=True)
