@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from mailcheck.auth_model import DomainAuth, lookup, org_domain, sending_ips
 from mailcheck.domain_health import DomainHealth, Listing
 from mailcheck.domains import host_of
+from mailcheck.i18n import t
 from mailcheck.linkinfo import is_web
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
@@ -64,16 +65,20 @@ def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
         return
     name = health.domain
     if health.mx_status == "nxdomain":
-        yield Problem(f"{name} does not exist (NXDOMAIN)", location="From")
+        yield Problem(t("{domain} does not exist (NXDOMAIN)", domain=name), location="From")
     elif health.null_mx:
         yield Problem(
-            f"{name} publishes a null MX (0 .): it accepts no mail, and receivers may reject "
-            "mail from it",
+            t(
+                "{domain} publishes a null MX (0 .): it accepts no mail, and receivers may "
+                "reject mail from it",
+                domain=name,
+            ),
             location="From",
             severity=Severity.WARNING,
         )
     elif not health.mx and not health.has_address:
-        yield Problem(f"{name} has no MX and no address record: it cannot receive mail", "From")
+        message = t("{domain} has no MX and no address record: it cannot receive mail", domain=name)
+        yield Problem(message, location="From")
 
 
 @rule("DOM002", "domain-policy-record-invalid", Severity.WARNING, network=True)
@@ -103,7 +108,13 @@ def domain_policy_record_invalid(ctx: Context) -> Iterator[Problem]:
         ("BIMI", health.bimi),
     ):
         if record is not None and record.problem:
-            yield Problem(f"{label} record of {health.domain}: {record.problem}", location="DNS")
+            message = t(
+                "{record} record of {domain}: {problem}",
+                record=label,
+                domain=health.domain,
+                problem=record.problem,
+            )
+            yield Problem(message, location="DNS")
 
 
 def _shown(listings: list[Listing]) -> str:
@@ -130,7 +141,7 @@ def sending_ip_blocklisted(ctx: Context) -> Iterator[Problem]:
     ips = set(sending_ips(ctx.campaign, ctx.config))
     listed = [i for i in _listings(ctx) if i.status == "listed" and i.subject in ips]
     if listed:
-        yield Problem(f"sending IP blocklisted: {_shown(listed)}", location="Received")
+        yield Problem(t("sending IP blocklisted: {listings}", listings=_shown(listed)), "Received")
 
 
 @rule("DOM004", "domain-blocklisted", Severity.ERROR, network=True)
@@ -152,7 +163,7 @@ def domain_blocklisted(ctx: Context) -> Iterator[Problem]:
     ips = set(sending_ips(ctx.campaign, ctx.config))
     listed = [i for i in _listings(ctx) if i.status == "listed" and i.subject not in ips]
     if listed:
-        yield Problem(f"domain blocklisted: {_shown(listed)}", location="DNS")
+        yield Problem(t("domain blocklisted: {listings}", listings=_shown(listed)), location="DNS")
 
 
 @rule("DOM005", "blocklist-not-verified", Severity.WARNING, network=True)
@@ -175,4 +186,4 @@ def blocklist_not_verified(ctx: Context) -> Iterator[Problem]:
     unverified = [i for i in _listings(ctx) if i.status == "unverified"]
     if unverified:
         lists = list(dict.fromkeys(f"{i.list_name} ({i.detail})" for i in unverified))
-        yield Problem(f"could not verify on {', '.join(lists)}", location="DNS")
+        yield Problem(t("could not verify on {lists}", lists=", ".join(lists)), location="DNS")

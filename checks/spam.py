@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.spam import SpamScore, spam_key
@@ -35,7 +36,7 @@ def spam_score(ctx: Context) -> Iterator[Problem]:
     if not isinstance(found, SpamScore):
         return
     if found.score is None:
-        yield Problem(f"could not score: {found.error}", location="spamd")
+        yield Problem(t("could not score: {reason}", reason=found.error), location="spamd")
         return
     spam = ctx.config.spam
     if found.score < spam.warn:
@@ -45,7 +46,12 @@ def spam_score(ctx: Context) -> Iterator[Problem]:
     severity = Severity.ERROR if found.score >= spam.error else Severity.WARNING
     limit = spam.error if severity is Severity.ERROR else spam.warn
     yield Problem(
-        f"SpamAssassin score {found.score:g} (limit {limit:g}): {shown}",
+        t(
+            "SpamAssassin score {score} (limit {limit}): {rules}",
+            score=f"{found.score:g}",
+            limit=f"{limit:g}",
+            rules=shown,
+        ),
         location="spamd",
         severity=severity,
     )
