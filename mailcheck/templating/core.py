@@ -61,6 +61,8 @@ def unflatten(flat: Mapping[str, object]) -> dict[str, object]:
     A key that is both a value and a prefix ("user" and "user.name") keeps the nested form,
     because templates that go deeper need it.
     """
+    if not any("." in key for key in flat):
+        return dict(flat)  # the usual sample (first_name, city): nothing to nest
     root: dict[str, object] = {}
     for key in sorted(flat, key=lambda k: k.count(".")):
         parts = key.split(".")
