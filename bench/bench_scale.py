@@ -2,7 +2,7 @@
 by number of campaigns (1, 100, 1,000, 5,000 by default).
 
 Usage: python bench/bench_scale.py [REALWORLD] [--campaigns 1,100,1000,5000] [--runs 3]
-                                   [--commands check,report] [--jobs N]
+                                   [--commands check,report]
 
 The campaigns are the real ones of ``shared/realworld`` (42 campaign folders: HTML, .eml,
 Liquid/Jinja/Handlebars/Mailchimp templates, Russian and English), copied round-robin into
@@ -10,7 +10,8 @@ N folders so that every campaign is checked on its own. Each command runs as a f
 under GNU time (peak resident memory: the largest of the process and its workers), the sizes
 taking turns run by run; medians of ``--runs``. Beside each size: the CPU time and memory
 each campaign adds beyond the smallest size (start-up taken out), which shows whether the
-cost stays linear: those figures should not grow with N.
+cost stays linear: those figures should not grow with N. mailcheck uses one worker per CPU it
+may run on: ``taskset -c 0 python bench/bench_scale.py …`` measures it on one core.
 """
 
 from __future__ import annotations
@@ -73,7 +74,6 @@ def main() -> None:
     ap.add_argument("--campaigns", default="1,100,1000,5000", help="comma-separated sizes")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--commands", default="check,report", help="check, report or both")
-    ap.add_argument("--jobs", type=int, help="worker processes (default: mailcheck's own choice)")
     args = ap.parse_args()
     if not Path("/usr/bin/time").exists():
         raise SystemExit("GNU time (/usr/bin/time) is needed for the peak memory")
@@ -86,13 +86,12 @@ def main() -> None:
         trees = {n: build_tree(Path(args.realworld), n, root) for n in sizes}
         cmds: dict[tuple[str, int], list[str]] = {}
         for n, tree in trees.items():
-            jobs = ["--jobs", str(args.jobs)] if args.jobs else []
             for command in commands:
                 out = ["-o", str(root / f"report-{n}.html")] if command == "report" else []
                 fmt = ["--format", "json"] if command == "check" else []
                 cmds[(command, n)] = [
                     sys.executable, "-m", "mailcheck", command, str(tree), "--offline",
-                    *fmt, *out, *jobs,
+                    *fmt, *out,
                 ]  # fmt: skip
         rows: dict[tuple[str, int], list[tuple[float, float, float]]] = {k: [] for k in cmds}
         for _ in range(args.runs):
