@@ -16,6 +16,7 @@ from mailcheck.auth_model import (
     message_key,
     signatures,
 )
+from mailcheck.dmarc import aligned
 from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
@@ -152,7 +153,11 @@ def dkim_testing_mode(ctx: Context) -> Iterator[Problem]:
 def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Verifies each DKIM-Signature of a test send (.eml) with dkimpy, against the key
-    published in DNS, and reports signatures that do not verify, with dkimpy's reason.
+    published in DNS, and reports signatures that do not verify, with dkimpy's reason. As
+    receivers do, an `rsa-sha1` signature (RFC 8301) and a signature whose key is restricted
+    to `h=sha1` (RFC 6376 §3.6.1) do not verify. An extra signature that fails beside one
+    aligned with the From domain that verifies (the ESP's own `d=`) is a warning: DKIM still
+    passes for DMARC.
 
     ## Why it matters
     A signature that does not verify is a DKIM fail for receivers: the message was changed
@@ -170,32 +175,89 @@ def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
     if not raw:
         return
     digest = message_key(raw)
-    for sig in signatures(ctx.campaign):
-        found = lookup(ctx.facts, sig.domain)
-        if found is None:
+    results = [
+        (sig, result)
+        for sig in signatures(ctx.campaign)
+        if (found := lookup(ctx.facts, sig.domain)) is not None
+        for result in found.verifications.get(digest, [])
+        if result.selector == sig.selector
+    ]
+    from_domain = ctx.campaign.from_domain
+    dmarc = lookup(ctx.facts, from_domain)
+    adkim = dmarc.dmarc.adkim if dmarc and dmarc.dmarc and dmarc.dmarc.status == "ok" else "r"
+    passing = [
+        sig.domain
+        for sig, result in results
+        if result.ok and from_domain and aligned(from_domain, sig.domain, adkim)
+    ]
+    for sig, result in results:
+        if result.ok:
             continue
-        for result in found.verifications.get(digest, []):
-            if result.selector != sig.selector or result.ok:
-                continue
-            where = f"{sig.selector}._domainkey.{sig.domain}"
-            if result.dns_error:
-                yield Problem(
-                    t(
-                        "could not verify the DKIM signature d={domain} s={selector}: {error}",
-                        domain=sig.domain,
-                        selector=sig.selector,
-                        error=result.dns_error,
-                    ),
-                    location=where,
-                    severity=Severity.WARNING,
-                )
-            else:
-                yield Problem(
-                    t(
-                        "the DKIM signature d={domain} s={selector} does not verify: {error}",
-                        domain=sig.domain,
-                        selector=sig.selector,
-                        error=result.error,
-                    ),
-                    location=where,
-                )
+        where = f"{sig.selector}._domainkey.{sig.domain}"
+        if result.dns_error:
+            yield Problem(
+                t(
+                    "could not verify the DKIM signature d={domain} s={selector}: {error}",
+                    domain=sig.domain,
+                    selector=sig.selector,
+                    error=result.dns_error,
+                ),
+                location=where,
+                severity=Severity.WARNING,
+            )
+        elif passing and not (from_domain and aligned(from_domain, sig.domain, adkim)):
+            # an extra signature (the ESP's own) failing beside an aligned one that verifies:
+            # DKIM passes for DMARC all the same
+            yield Problem(
+                t(
+                    "the extra DKIM signature d={domain} s={selector} does not verify: {error} "
+                    "(the aligned signature d={aligned} verifies)",
+                    domain=sig.domain,
+                    selector=sig.selector,
+                    error=result.error,
+                    aligned=passing[0],
+                ),
+                location=where,
+                severity=Severity.WARNING,
+            )
+        else:
+            yield Problem(
+                t(
+                    "the DKIM signature d={domain} s={selector} does not verify: {error}",
+                    domain=sig.domain,
+                    selector=sig.selector,
+                    error=result.error,
+                ),
+                location=where,
+            )
+
+
+@rule("DKIM005", "dkim-ed25519-only", Severity.WARNING, network=True)
+def dkim_ed25519_only(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a sender whose DKIM keys (at the selectors that sign or are configured) are all
+    ed25519 (RFC 8463), with no RSA key beside them.
+
+    ## Why it matters
+    Gmail, Outlook and Yahoo do not verify ed25519 signatures yet: for them such mail is
+    unsigned, so DMARC depends on SPF alignment alone. RFC 8463 itself asks signers to add
+    an RSA signature beside an ed25519 one.
+
+    ## Example
+    The ESP signs only with `s=ed; a=ed25519-sha256`, and `ed._domainkey.acme.example` is
+    `v=DKIM1; k=ed25519; p=…`.
+
+    ## How to fix
+    Sign with an RSA key (2048 bits, rsa-sha256) as well, under a second selector.
+    """
+    keys = [key for key in _keys(ctx) if key.status == "ok"]
+    if keys and all(key.key_type == "ed25519" for key in keys):
+        names = ", ".join(key.name for key in keys)
+        yield Problem(
+            t(
+                "DKIM keys are ed25519 only ({names}): major mailbox providers do not verify "
+                "ed25519 yet, so add an RSA signature",
+                names=names,
+            ),
+            location=keys[0].name,
+        )

@@ -87,28 +87,40 @@ def dmarc_policy_none(ctx: Context) -> Iterator[Problem]:
         return
     if facts.policy == "none":
         tag = facts.policy_tag
-        yield Problem(
+        written = facts.tags.get(tag, "").lower() == "none"
+        message = (
             t(
                 "the DMARC policy for {domain} is none ({tag}=none at _dmarc.{record_domain}): "
                 "forged mail is not stopped",
                 domain=facts.domain,
                 tag=tag,
                 record_domain=facts.record_domain,
-            ),
-            location=f"_dmarc.{facts.record_domain}",
+            )
+            if written
+            else t(
+                "the DMARC policy for {domain} is none (read as p=none: no valid p= at "
+                "_dmarc.{record_domain}): forged mail is not stopped",
+                domain=facts.domain,
+                record_domain=facts.record_domain,
+            )
         )
+        yield Problem(message, location=f"_dmarc.{facts.record_domain}")
 
 
 @rule("DMARC003", "dmarc-syntax", Severity.ERROR, network=True)
 def dmarc_syntax(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports DMARC record syntax errors: `v=DMARC1` not first, a missing or invalid `p=`,
-    an invalid `sp=`/`np=`/`adkim=`/`aspf=`, `pct` outside 0–100, `rua`/`ruf` addresses that
-    are not `mailto:` URIs, or more than one DMARC record.
+    Reports DMARC record syntax problems. Errors, because receivers then discard the record
+    (RFC 7489 §6.6.3): `v=DMARC1` not first, more than one DMARC record, a missing or invalid
+    `p=` (or `sp=`) with no valid `rua=` to fall back on. Warnings, because receivers use the
+    default instead (§6.3): an invalid `np=`/`adkim=`/`aspf=`/`ri=`/`fo=`, `pct` outside
+    0–100, a `rua`/`ruf` entry that is not a URI; and a record without a valid `p=` but with a
+    valid `rua=`, which receivers read as `p=none`. Report URIs may use any scheme, in any
+    case (`MAILTO:`, `https:`), as §6.2 allows.
 
     ## Why it matters
     Receivers ignore a DMARC record they cannot parse, so the domain is treated as having
-    no DMARC at all.
+    no DMARC at all; a bad optional tag silently becomes its default.
 
     ## Example
     `_dmarc.acme.example TXT "p=reject; v=DMARC1; rua=dmarc@acme.example"`.
@@ -120,6 +132,7 @@ def dmarc_syntax(ctx: Context) -> Iterator[Problem]:
     facts = _dmarc(ctx)
     if facts is None or facts.status != "ok":
         return
+    where = f"_dmarc.{facts.record_domain}"
     for error in facts.errors:
         yield Problem(
             t(
@@ -127,7 +140,17 @@ def dmarc_syntax(ctx: Context) -> Iterator[Problem]:
                 record_domain=facts.record_domain,
                 error=error,
             ),
-            location=f"_dmarc.{facts.record_domain}",
+            location=where,
+        )
+    for warning in facts.warnings:
+        yield Problem(
+            t(
+                "DMARC record at _dmarc.{record_domain}: {error}",
+                record_domain=facts.record_domain,
+                error=warning,
+            ),
+            location=where,
+            severity=Severity.WARNING,
         )
 
 

@@ -5,40 +5,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mailcheck.domains import host_of, under
+from mailcheck.domains import ascii_host, host_of, is_domain_name, under
 from mailcheck.i18n import t
-from mailcheck.linkinfo import scheme
+from mailcheck.linkinfo import (
+    WHOLE_TAG,
+    placeholder_reason,
+    relative_reason,
+    scheme,
+    unsubscribe_links,
+)
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, whole_tag
-
-PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net", "localhost")
-# A whole href that is only a merge tag of some dialect, e.g. "{{ url }}", "*|LINK|*", "[% x %]".
-WHOLE_TAG = re.compile(
-    r"^\s*(\{\{.*\}\}|\{%.*%\}|\*\|.*\|\*|\[%.*%\]|%%.*%%|\$\{.*\}|%[a-z_.]+%|<%.*%>)\s*$", re.S
-)
-
-
-def placeholder_reason(link: Link) -> str | None:
-    """Why a link cannot be a real destination, or None."""
-    href = link.href.strip()
-    if not href:
-        return t("empty link")
-    if href == "#":
-        return t("link to “#”")
-    if WHOLE_TAG.match(href):
-        return t("unrendered merge tag as the whole link: {href}", href=href)
-    s = scheme(href)
-    if s == "javascript":
-        return t("javascript: link")
-    if s in ("mailto", "tel") and not href.split(":", 1)[1].strip():
-        return t("empty {scheme}: link", scheme=s)
-    host = host_of(href)
-    if host and host != SYSTEM_PLACEHOLDER_HOST:
-        for domain in PLACEHOLDER_DOMAINS:
-            if under(host, domain):
-                return t("placeholder host {host}", host=host)
-    return None
 
 
 @rule("LNK003", "link-placeholder", Severity.ERROR)
@@ -46,7 +24,10 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links that cannot lead anywhere: `href=""`, `#`, `javascript:`, example.com /
     example.org / example.net, localhost, or an unrendered merge tag as the whole href.
-    Images with such a `src` are reported too.
+    Images with such a `src` are reported too. Schemes are read as browsers read them
+    (`java&#x09;script:` is `javascript:`); `vbscript:` and `data:` links go nowhere either
+    (a `data:` image is an inline picture, not a placeholder). A placeholder unsubscribe link
+    is UNS001's finding when the campaign has no working one.
 
     ## Why it matters
     These are leftovers from the template: the button the whole campaign points to does
@@ -61,15 +42,18 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     the variable in `system-variables`.
     """
     # One root cause, one finding: every “#” link of the campaign is one placeholder left in,
-    # listed at each of its places.
+    # listed at each of its places. A placeholder unsubscribe link with no working one beside
+    # it is UNS001's finding.
+    found = unsubscribe_links(ctx.campaign, ctx.main.headers if ctx.main else None)
+    theirs = set() if found.working else {link for link, _ in found.placeholders}
     groups: dict[tuple[str, str], list[Link]] = {}
     # A template that could not be rendered (PER004) or read (PER007) keeps its tags: a tag
     # as the whole link is then the template's language, reported by those rules, not here.
     unrendered = ctx.campaign.kind != "eml" and bool(
         ctx.campaign.template_error or ctx.campaign.dialect_unclear
     )
-    for link in ctx.campaign.all_links():
-        if link.kind == "css":
+    for link in ctx.campaign.link_occurrences():
+        if link.kind == "css" or link in theirs:
             continue
         reason = placeholder_reason(link)
         if reason and unrendered and WHOLE_TAG.match(link.href.strip()):
@@ -152,7 +136,8 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     Make the text describe the destination in words ("Открыть каталог"), or make the shown URL
     the real one.
     """
-    for link in ctx.campaign.all_links():
+    seen: set[tuple[str, str]] = set()
+    for link in ctx.campaign.link_occurrences():
         if link.kind not in ("a", "area") or not link.text:
             continue
         shown = URLISH.match(link.text.strip())
@@ -160,7 +145,16 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
         if not shown or not target or target == SYSTEM_PLACEHOLDER_HOST:
             continue
         shown_host = shown.group(1).lower().rstrip(".")
-        if not (under(target, shown_host.removeprefix("www.")) or under(shown_host, target)):
+        if not is_domain_name(shown_host):
+            continue  # "same-link-as-button.url" is a placeholder text, not an address
+        # compared in their ASCII form: "ири.рф" shown for http://xn--h1aax.xn--p1ai/ is honest
+        shown_ascii, target_ascii = ascii_host(shown_host), ascii_host(target)
+        if under(target_ascii, shown_ascii.removeprefix("www.")) or under(
+            shown_ascii, target_ascii
+        ):
+            continue
+        if (link.href, shown_ascii) not in seen:
+            seen.add((link.href, shown_ascii))
             yield Problem(
                 t(
                     "link text shows {shown} but the link goes to {target}",
@@ -170,3 +164,64 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
                 url=link.href,
                 locations=ctx.link_places(link),
             )
+
+
+@rule("LNK008", "link-relative", Severity.ERROR)
+def link_relative(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports links and images whose URL is relative (`images/logo.png`, `/sale`,
+    `//cdn.acme.ru/a.png`) or has no scheme (`www.acme.ru/sale`, `facebook.com`), offline as
+    well as online. One finding lists every such URL of the campaign: they share one cause.
+
+    ## Why it matters
+    A web page resolves a relative URL against its own address; an e-mail has no address, so
+    the image is a broken square and the link opens nothing (or a mail client's own page).
+    Templates exported from a website or a builder's folder often keep their `images/` paths.
+
+    ## Example
+    `<img src="images/banner.jpg" alt="Распродажа">` or `<a href="www.acme.ru">Магазин</a>`.
+
+    ## How to fix
+    Upload the images to the ESP or a CDN and use absolute `https://` URLs; write links in full
+    (`https://www.acme.ru/`).
+    """
+    found: dict[str, tuple[Link, str]] = {}
+    places: list[Link] = []
+    for link in ctx.campaign.link_occurrences():
+        reason = found[link.href][1] if link.href in found else relative_reason(link)
+        if reason:
+            found.setdefault(link.href, (link, reason))
+            places.append(link)
+    if not found:
+        return
+    listed = [_relative_url(href, reason) for href, (_, reason) in found.items()]
+    urls = ", ".join(listed[:5])
+    if len(listed) > 5:
+        urls = t("{urls} and {count} more", urls=urls, count=len(listed) - 5)
+    images = all(link.is_image for link, _ in found.values())
+    if len(found) == 1:
+        what = t("relative image URL") if images else t("relative link URL")
+    else:
+        what = (
+            t("{count} relative image URLs", count=len(found))
+            if images
+            else t("{count} relative link URLs", count=len(found))
+        )
+    first = next(iter(found.values()))[0]
+    yield Problem(
+        t(
+            "{what}, which no mail client can open (an e-mail has no base URL): {urls}",
+            what=what,
+            urls=urls,
+        ),
+        url=first.href if len(found) == 1 else None,
+        locations=ctx.link_places(*places),
+    )
+
+
+def _relative_url(href: str, reason: str) -> str:
+    if reason == "protocol-relative":
+        return t("{url} (protocol-relative)", url=href)
+    if reason == "no scheme":
+        return t("{url} (write https://{url})", url=href)
+    return href

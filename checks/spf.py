@@ -1,30 +1,92 @@
 """SPF: the sender domain's SPF record (RFC 7208), linted and evaluated for the sending IPs.
 
-Which domains: the From domain, and the envelope sender's domain (Return-Path) when it is
-known and differs, since receivers check SPF against the envelope sender. A DNS timeout or
-SERVFAIL is a warning "could not verify", never a pass and never an error about the record.
+Which domains (RFC 7208 §2.4): the envelope sender's (Return-Path; without one, the From
+domain's, as receivers then see postmaster@From). When the Return-Path is known, the From
+domain's own record and the HELO name's are judged too, as warnings: receivers do not check
+them for this mail, except that a From domain with no SPF at all is an error unless the
+Return-Path's SPF is valid and aligned with it. A DNS timeout or SERVFAIL is a warning "could
+not verify", never a pass and never an error about the record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from mailcheck.auth_model import SpfFacts, lookup, sending_ips, spf_key, spf_sender
+from mailcheck.auth_model import (
+    SpfFacts,
+    envelope_sender,
+    lookup,
+    sending_ips,
+    spf_key,
+    spf_sender,
+)
+from mailcheck.dmarc import aligned
 from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.spf import LOOKUP_LIMIT, VOID_LIMIT
 
 
-def _spf_domains(ctx: Context) -> Iterator[SpfFacts]:
-    names = [ctx.campaign.from_domain]
-    sender = spf_sender(ctx.campaign)
-    if sender is not None:
-        names.append(sender[1])
-    for name in dict.fromkeys(n for n in names if n):
+@dataclass(frozen=True)
+class _Judged:
+    """One domain whose SPF is judged, and in which role."""
+
+    spf: SpfFacts
+    role: str  # "envelope" (Return-Path, else the From domain), "from", "helo"
+    envelope: str = ""  # the envelope sender's domain, for "from"
+
+    @property
+    def severity(self) -> Severity | None:
+        """Receivers judge the envelope sender (RFC 7208 §2.4): other names only warn."""
+        return None if self.role == "envelope" else Severity.WARNING
+
+    def noted(self, message: str) -> str:
+        """``message`` with what this name is, when it is not the envelope sender's."""
+        if self.role == "from":
+            return t(
+                "{message} (receivers check SPF on the envelope sender {envelope}, not here)",
+                message=message,
+                envelope=self.envelope,
+            )
+        if self.role == "helo":
+            return t(
+                "{message} (the HELO name: checked when the envelope sender is empty, "
+                "RFC 7208 §2.3)",
+                message=message,
+            )
+        return message
+
+
+def _spf_domains(ctx: Context) -> Iterator[_Judged]:
+    """The envelope sender's domain (Return-Path; without one, the From domain, as
+    postmaster@From), then the From domain and the HELO name when they differ from it."""
+    campaign = ctx.campaign
+    sender = spf_sender(campaign)
+    envelope = sender[1] if sender else None
+    wanted: list[tuple[str | None, str]] = [(envelope, "envelope")]
+    if envelope_sender(campaign) is not None:
+        wanted.append((campaign.from_domain, "from"))
+    wanted.append((campaign.helo, "helo"))
+    seen: set[str] = set()
+    for name, role in wanted:
+        if not name or name.lower() in seen:
+            continue
+        seen.add(name.lower())
         found = lookup(ctx.facts, name)
         if found is not None and found.spf is not None:
-            yield found.spf
+            yield _Judged(found.spf, role, envelope or "")
+
+
+def _valid(spf: SpfFacts) -> bool:
+    """An SPF record receivers can use: one record, no error anywhere in its tree."""
+    return (
+        spf.status == "ok"
+        and len(spf.records) == 1
+        and not (spf.syntax_errors or spf.limit_errors or spf.unverified)
+        and spf.lookups <= LOOKUP_LIMIT
+        and spf.void_lookups <= VOID_LIMIT
+    )
 
 
 @rule("SPF001", "spf-missing", Severity.ERROR, network=True)
@@ -47,9 +109,16 @@ def spf_missing(ctx: Context) -> Iterator[Problem]:
     Publish one TXT record at the domain listing the ESP's servers, usually the ESP's
     include: `v=spf1 include:spf.esp.example -all`.
     """
-    for spf in _spf_domains(ctx):
+    judged = list(_spf_domains(ctx))
+    envelope = next((j.spf for j in judged if j.role == "envelope"), None)
+    for j in judged:
+        spf = j.spf
         if spf.status == "none":
-            yield Problem(t("{domain} has no SPF record", domain=spf.domain), location=spf.domain)
+            yield Problem(
+                j.noted(t("{domain} has no SPF record", domain=spf.domain)),
+                location=spf.domain,
+                severity=_missing_severity(ctx, j, envelope),
+            )
         elif spf.status == "error":
             yield Problem(
                 t(
@@ -72,6 +141,20 @@ def spf_missing(ctx: Context) -> Iterator[Problem]:
             )
 
 
+def _missing_severity(ctx: Context, j: _Judged, envelope: SpfFacts | None) -> Severity | None:
+    """A From domain without SPF is only a warning when the envelope sender's SPF is valid and
+    aligned with it (DMARC can pass through it); otherwise an error, as for the envelope."""
+    if j.role == "helo":
+        return Severity.WARNING
+    if j.role != "from":
+        return None
+    found = lookup(ctx.facts, ctx.campaign.from_domain)
+    aspf = found.dmarc.aspf if found and found.dmarc and found.dmarc.status == "ok" else "r"
+    if envelope is not None and _valid(envelope) and aligned(j.spf.domain, envelope.domain, aspf):
+        return Severity.WARNING
+    return None
+
+
 @rule("SPF002", "spf-multiple", Severity.ERROR, network=True)
 def spf_multiple(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -89,17 +172,21 @@ def spf_multiple(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Merge them into one record: `v=spf1 include:_spf.google.com include:spf.esp.example -all`.
     """
-    for spf in _spf_domains(ctx):
+    for j in _spf_domains(ctx):
+        spf = j.spf
         if len(spf.records) > 1:
             shown = " | ".join(spf.records)
             yield Problem(
-                t(
-                    "{domain} has {n} SPF records (permerror): {shown}",
-                    domain=spf.domain,
-                    n=len(spf.records),
-                    shown=shown,
+                j.noted(
+                    t(
+                        "{domain} has {n} SPF records (permerror): {shown}",
+                        domain=spf.domain,
+                        n=len(spf.records),
+                        shown=shown,
+                    )
                 ),
                 location=spf.domain,
+                severity=j.severity,
             )
 
 
@@ -109,7 +196,10 @@ def spf_too_many_lookups(ctx: Context) -> Iterator[Problem]:
     Counts the DNS lookups SPF evaluation of the domain needs, through every include and
     redirect: more than 10 (`include`, `a`, `mx`, `ptr`, `exists`, `redirect`), more than
     2 void lookups (names that do not exist or have no data), an include or redirect loop,
-    or an `mx` target with more than 10 MX records.
+    or an `mx` target with more than 10 MX records. Counting stops at `all`: check_host()
+    never reaches what follows it (RFC 7208 §5.1). Void lookups are counted as a receiver
+    meets them: `a:host` asks for A from an IPv4 sender and AAAA from an IPv6 one, so a host
+    with only AAAA records is void for every IPv4 sender.
 
     ## Why it matters
     RFC 7208 §4.6.4 makes receivers stop with a permanent error past these limits, so SPF
@@ -124,39 +214,58 @@ def spf_too_many_lookups(ctx: Context) -> Iterator[Problem]:
     Remove includes of services that no longer send for you, replace `a`/`mx`/`ptr` by
     `ip4:`/`ip6:` ranges, or move a sending stream to a subdomain with its own record.
     """
-    for spf in _spf_domains(ctx):
+    for j in _spf_domains(ctx):
+        spf = j.spf
         if spf.lookups > LOOKUP_LIMIT:
             yield Problem(
-                t(
-                    "the SPF record of {domain} needs {n} DNS lookups (at most {limit} are "
-                    "allowed): receivers give permerror",
-                    domain=spf.domain,
-                    n=spf.lookups,
-                    limit=LOOKUP_LIMIT,
+                j.noted(
+                    t(
+                        "the SPF record of {domain} needs {n} DNS lookups (at most {limit} are "
+                        "allowed): receivers give permerror",
+                        domain=spf.domain,
+                        n=spf.lookups,
+                        limit=LOOKUP_LIMIT,
+                    )
                 ),
                 location=spf.domain,
+                severity=j.severity,
             )
-        if spf.void_lookups > VOID_LIMIT:
+        voids = {"IPv4": spf.void_lookups_ipv4, "IPv6": spf.void_lookups_ipv6}
+        over = {family: terms for family, terms in voids.items() if len(terms) > VOID_LIMIT}
+        if over:
+            families = "/".join(over)
+            terms = max(over.values(), key=len)
             yield Problem(
-                t(
-                    "the SPF record of {domain} has {n} void lookups (names with no data; at "
-                    "most {limit} are allowed)",
-                    domain=spf.domain,
-                    n=spf.void_lookups,
-                    limit=VOID_LIMIT,
+                j.noted(
+                    t(
+                        "the SPF record of {domain} has {n} void lookups for senders over "
+                        "{families} ({terms}: names with no such data; at most {limit} are "
+                        "allowed): receivers give permerror",
+                        domain=spf.domain,
+                        n=len(terms),
+                        families=families,
+                        terms=", ".join(terms),
+                        limit=VOID_LIMIT,
+                    )
                 ),
                 location=spf.domain,
+                severity=j.severity,
             )
         for error in spf.limit_errors:
-            yield Problem(t("SPF of {domain}: {error}", domain=spf.domain, error=error), spf.domain)
+            yield Problem(
+                j.noted(t("SPF of {domain}: {error}", domain=spf.domain, error=error)),
+                location=spf.domain,
+                severity=j.severity,
+            )
 
 
 @rule("SPF004", "spf-permissive-all", Severity.ERROR, network=True)
 def spf_permissive_all(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports an SPF record that ends in `+all` (anyone may send: error), or in `?all` or
-    with no `all` and no `redirect` (no verdict for strangers: warning). The record that
-    ends the redirect chain decides.
+    Reports an SPF record that ends in `+all` (anyone may send: error), or that includes a
+    record ending in `+all` (the include then passes every server: error), or that ends in
+    `?all` or has no `all` and no `redirect` (no verdict for strangers: warning). The record
+    that ends the redirect chain decides.
 
     ## Why it matters
     `+all` authorises every server on the internet to send as the domain, which is worse
@@ -169,35 +278,56 @@ def spf_permissive_all(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     End the record with `-all` (or `~all` while you are still finding every sender).
     """
-    for spf in _spf_domains(ctx):
+    for j in _spf_domains(ctx):
+        spf = j.spf
         if spf.status != "ok" or len(spf.records) != 1 or spf.syntax_errors:
             continue
         if spf.all_qualifier == "+":
             yield Problem(
-                t(
-                    "the SPF record of {domain} ends in +all: any server may send as it",
-                    domain=spf.domain,
+                j.noted(
+                    t(
+                        "the SPF record of {domain} ends in +all: any server may send as it",
+                        domain=spf.domain,
+                    )
                 ),
                 location=spf.domain,
+                severity=j.severity,
             )
         elif spf.all_qualifier == "?":
             yield Problem(
-                t(
-                    "the SPF record of {domain} ends in ?all: forged mail stays neutral",
-                    domain=spf.domain,
+                j.noted(
+                    t(
+                        "the SPF record of {domain} ends in ?all: forged mail stays neutral",
+                        domain=spf.domain,
+                    )
                 ),
                 location=spf.domain,
                 severity=Severity.WARNING,
             )
         elif spf.all_qualifier is None and not spf.has_redirect:
             yield Problem(
-                t(
-                    "the SPF record of {domain} has no 'all' and no redirect: mail from other "
-                    "servers is neutral",
-                    domain=spf.domain,
+                j.noted(
+                    t(
+                        "the SPF record of {domain} has no 'all' and no redirect: mail from other "
+                        "servers is neutral",
+                        domain=spf.domain,
+                    )
                 ),
                 location=spf.domain,
                 severity=Severity.WARNING,
+            )
+        for include in spf.plus_all_includes:
+            yield Problem(
+                j.noted(
+                    t(
+                        "the SPF record of {domain} has {include}, which ends in +all: that "
+                        "include passes any server, so any server may send as {domain}",
+                        domain=spf.domain,
+                        include=include,
+                    )
+                ),
+                location=spf.domain,
+                severity=j.severity,
             )
 
 
@@ -218,9 +348,13 @@ def spf_syntax(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Correct the term the message names; check the ESP's documentation for the exact include.
     """
-    for spf in _spf_domains(ctx):
-        for error in spf.syntax_errors:
-            yield Problem(t("SPF of {domain}: {error}", domain=spf.domain, error=error), spf.domain)
+    for j in _spf_domains(ctx):
+        for error in j.spf.syntax_errors:
+            yield Problem(
+                j.noted(t("SPF of {domain}: {error}", domain=j.spf.domain, error=error)),
+                location=j.spf.domain,
+                severity=j.severity,
+            )
 
 
 @rule("SPF006", "spf-ip-not-authorised", Severity.ERROR, network=True)

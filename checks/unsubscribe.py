@@ -6,9 +6,11 @@ import re
 from collections.abc import Iterator
 
 from mailcheck.i18n import t
-from mailcheck.linkinfo import UNSUBSCRIBE_TAGS, UNSUBSCRIBE_WORDS, is_unsubscribe
-from mailcheck.model import Severity
+from mailcheck.linkinfo import WHOLE_TAG, unsubscribe_links
+from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
+from mailcheck.templating import whole_tag
+from mailcheck.unsubscribe import WORDS, unsubscribe_tags
 
 
 def _header(ctx: Context, name: str) -> str | None:
@@ -22,39 +24,82 @@ def _header(ctx: Context, name: str) -> str | None:
 
 
 def _text_has_unsubscribe(text: str) -> bool:
-    """A plain-text part offers a way out: the word near a URL, or an ESP unsubscribe tag."""
-    if UNSUBSCRIBE_TAGS.search(text):
+    """A plain-text part offers a way out: the words in a paragraph with a URL (or the next
+    paragraph's URL: "To unsubscribe, follow this link:" on a line of its own), or a tag."""
+    tags = unsubscribe_tags()
+    if tags.href.search(text) or tags.body.search(text):
         return True
-    for match in UNSUBSCRIBE_WORDS.finditer(text):
-        window = text[max(0, match.start() - 200) : match.end() + 200]
-        if re.search(r"https?://|mailto:", window):
-            return True
+    paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
+    for index, paragraph in enumerate(paragraphs):
+        if WORDS.sentence_says_unsubscribe(paragraph):
+            nearby = " ".join(paragraphs[index : index + 2])
+            if re.search(r"https?://|mailto:", nearby, re.I):
+                return True
     return False
 
 
 @rule("UNS001", "unsubscribe-link-missing", Severity.ERROR)
 def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports a campaign whose body has no unsubscribe link: no link whose text or URL says
-    unsubscribe, opt out, отписаться, отписка, abmelden … and no ESP unsubscribe tag
-    (`*|UNSUB|*`, `[% param.url_unsub %]`, `<%asm_global_unsubscribe_raw_url%>` …).
+    Reports a campaign whose body has no working unsubscribe link. A link counts when
+
+    * its text says unsubscribe in any of 40 European languages: «Отписаться», «Отменить
+      подписку», «Отказаться от рассылки», «Не получать письма», «Управление подпиской»,
+      "Unsubscribe", "Opt out", "Manage preferences", «Відписатися», "Abmelden", "Se
+      désinscrire", "Darse de baja", "Wypisz się", "Odhlásit", "Abonelikten çık", "Afmelden" …;
+    * it says "click here" («нажмите здесь», "hier", "ici" …) in a sentence that says it
+      («Чтобы отписаться от рассылки, нажмите здесь»);
+    * it is marked so (`role="unsubscribe"`, `data-link-type="unsubscribe"`, `class="unsub"`);
+    * its href is the campaign's `List-Unsubscribe` URL, or holds a platform's unsubscribe
+      tag (`*|UNSUB|*`, `{{ unsubscribe_url }}`, `[% param.url_unsub %]`,
+      `<%asm_group_unsubscribe_raw_url%>` …); a tag that makes the link itself (`{% unsubscribe
+      %}`, `{unsubscribe_text}`, `<unsubscribe>`) counts wherever it stands.
+
+    An unsubscribe link that goes nowhere (`href="#"`, `href=""`, `javascript:`) is reported as
+    exactly that.
 
     ## Why it matters
     Marketing mail without a visible way out breaks the law (CAN-SPAM, GDPR, 38-ФЗ "О
     рекламе") and the Gmail/Yahoo bulk-sender rules; people press "Spam" instead.
 
     ## Example
-    A footer that says "Вы получили это письмо, потому что подписались" and nothing more.
+    A footer that says "Вы получили это письмо, потому что подписались" and nothing more, or
+    `<a href="#">Отписаться</a>` left from the layout.
 
     ## How to fix
-    Add a visible link to the footer: `<a href="{{ unsubscribe_url }}">Отписаться</a>`.
+    Add a visible link to the footer: `<a href="{{ unsubscribe_url }}">Отписаться</a>`, with
+    the platform's unsubscribe tag or URL as its href.
     """
     campaign = ctx.campaign
-    if any(is_unsubscribe(link) for link in campaign.all_links()):
+    found = unsubscribe_links(campaign, ctx.main.headers if ctx.main else None)
+    if found.working or found.tag:
+        return
+    if found.placeholders:
+        if all(_rendered_from_a_tag(link) for link, _ in found.placeholders):
+            return  # a tag that rendered empty: its variable's finding (PER001/PER003) says why
+        first, reason = found.placeholders[0]
+        others = len(found.placeholders) - 1
+        message = t(
+            "the unsubscribe link “{text}” is a placeholder ({reason}): recipients have no way out",
+            text=first.text or first.href,
+            reason=reason,
+        )
+        if others:
+            message = t("{message} (and {count} more like it)", message=message, count=others)
+        yield Problem(
+            message,
+            url=first.href or None,
+            locations=ctx.link_places(*(link for link, _ in found.placeholders)),
+        )
         return
     if campaign.html is None and campaign.text and _text_has_unsubscribe(campaign.text):
         return
     yield Problem(t("no unsubscribe link in the body"), location=campaign.html_label or "body")
+
+
+def _rendered_from_a_tag(link: Link) -> bool:
+    raw = (link.raw or "").strip()
+    return raw != link.href.strip() and bool(WHOLE_TAG.match(raw) or whole_tag(raw))
 
 
 @rule("UNS002", "list-unsubscribe-missing", Severity.ERROR)

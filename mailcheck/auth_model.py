@@ -36,7 +36,10 @@ class SpfFacts:
     limit_errors: list[str] = field(default_factory=list)  # loops, MX > 10 … (SPF003)
     unverified: list[str] = field(default_factory=list)  # includes that timed out / SERVFAIL
     lookups: int = 0  # DNS-mechanism terms in the whole tree, include/redirect included
-    void_lookups: int = 0  # a/mx/exists targets with no data
+    void_lookups: int = 0  # a/mx/exists targets with no data, the worse IP family's count
+    void_lookups_ipv4: list[str] = field(default_factory=list)  # the terms, for an IPv4 sender
+    void_lookups_ipv6: list[str] = field(default_factory=list)  # the terms, for an IPv6 sender
+    plus_all_includes: list[str] = field(default_factory=list)  # "include:x" ending in +all
     all_qualifier: str | None = None  # of the record that ends the redirect chain
     has_redirect: bool = False
     chain: list[Step] = field(default_factory=list)  # records walked, in order
@@ -72,6 +75,7 @@ class DkimVerification:
     ok: bool
     error: str = ""  # why not, as dkimpy says it
     dns_error: str = ""  # the key could not be fetched (timeout/SERVFAIL): not verified
+    algorithm: str = ""  # a= of the signature, e.g. "rsa-sha256"
 
 
 @dataclass
@@ -82,7 +86,8 @@ class DmarcFacts:
     record_domain: str = ""  # where the record was found (domain or org domain)
     record: str = ""
     tags: dict[str, str] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)  # DMARC003
+    errors: list[str] = field(default_factory=list)  # DMARC003: receivers discard the record
+    warnings: list[str] = field(default_factory=list)  # DMARC003: a default is used instead
     policy: str | None = None  # effective for the From domain
     policy_tag: str = ""  # "p", "sp" or "np": which tag decided
     domain_exists: bool = True

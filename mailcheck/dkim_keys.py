@@ -126,6 +126,10 @@ def verify_message(raw: bytes, answers: Mapping[str, Answer]) -> list[DkimVerifi
             answer = answers.get(key_name(selector, domain))
             if not ok and answer is not None and answer.void:
                 error = f"no key is published at {key_name(selector, domain)}"
+            algorithm = sig.get("a", "").lower()
+            if ok:
+                refused = _refused_hash(algorithm, answer, key_name(selector, domain))
+                ok, error = (False, refused) if refused else (True, "")
             results.append(
                 DkimVerification(
                     domain,
@@ -133,11 +137,33 @@ def verify_message(raw: bytes, answers: Mapping[str, Answer]) -> list[DkimVerifi
                     ok,
                     error,
                     dns_errors.get(key_name(selector, domain), ""),
+                    algorithm,
                 )
             )
     finally:
         log.removeHandler(handler)
     return results
+
+
+def _refused_hash(algorithm: str, answer: Answer | None, name: str) -> str:
+    """Why a signature dkimpy accepts must still fail at receivers, or "".
+
+    RFC 8301 §3.1: verifiers must not accept rsa-sha1 any more. RFC 6376 §3.6.1: a key's
+    ``h=`` lists the hashes it may be used with; a key restricted to sha1 under an
+    rsa-sha256 signature does not verify (§6.1.2). dkimpy checks neither.
+    """
+    if algorithm == "rsa-sha1":
+        return "signed with rsa-sha1, which receivers no longer accept (RFC 8301): use rsa-sha256"
+    if answer is None or not answer.txt:
+        return ""
+    allowed = parse_tags(answer.txt[0].decode("utf-8", "replace")).get("h")
+    wanted = algorithm.rpartition("-")[2]
+    if allowed and wanted and wanted not in allowed.lower().split(":"):
+        return (
+            f"the key at {name} allows only h={allowed}, the signature uses {wanted} "
+            "(RFC 6376 §3.6.1): publish the key without h=sha1"
+        )
+    return ""
 
 
 def _signature_headers(checker: object) -> list[tuple[bytes, bytes]]:

@@ -2,18 +2,25 @@
 
 Discovery: ``_dmarc.<From domain>``, else ``_dmarc.<organisational domain>`` (Public Suffix
 List). The effective policy of a From domain below the org domain is ``sp`` (``np`` when the
-From domain does not exist), falling back to ``p``: the parent's ``p`` is not what applies.
+From domain does not exist, RFC 9091: NXDOMAIN or NODATA for A, AAAA and MX), falling back to
+``p``: the parent's ``p`` is not what applies.
 """
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from mailcheck.auth_model import DmarcFacts, ascii_domain, org_domain
 from mailcheck.spf import Lookup
 
 POLICIES = ("none", "quarantine", "reject")
-_MAILTO_RE = re.compile(r"^mailto:[^@\s,!]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+(?:![0-9]+[kmgtKMGT]?)?$")
+# RFC 7489 §6.2/§6.4: rua/ruf take URIs of any scheme (mailto: is the one every receiver
+# supports), the scheme in any case, each with an optional "!size" limit.
+_URI_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s,!]+(?:![0-9]+[kmgtKMGT]?)?$")
+_MAILTO_RE = re.compile(
+    r"^mailto:[^@\s,!]+@[A-Za-z0-9.-]+\.[A-Za-z0-9-]+(?:![0-9]+[kmgtKMGT]?)?$", re.I
+)
 
 
 def is_dmarc_like(text: str) -> bool:
@@ -22,52 +29,75 @@ def is_dmarc_like(text: str) -> bool:
     return any(part.replace(" ", "").lower() == "v=dmarc1" for part in text.split(";"))
 
 
-def parse_dmarc(text: str) -> tuple[dict[str, str], list[str]]:
-    """Tags and syntax errors of a DMARC record (DMARC003)."""
+def parse_dmarc(text: str) -> tuple[dict[str, str], list[str], list[str]]:
+    """Tags, errors and warnings of a DMARC record (DMARC003).
+
+    Errors make receivers discard the record (RFC 7489 §6.6.3): ``v=DMARC1`` not first, two
+    records, a missing or bad ``p``/``sp`` with no valid ``rua`` to fall back on. Everything
+    else is a warning: a bad optional tag is replaced by its default (§6.3), and a record
+    without a valid ``p`` but with a valid ``rua`` is read as ``p=none`` (§6.6.3), which
+    :func:`effective_policy` then applies.
+    """
     errors: list[str] = []
+    warnings: list[str] = []
     parts = [p.strip() for p in text.split(";")]
     tags: dict[str, str] = {}
     for index, part in enumerate(parts):
         if not part:
             continue
         if "=" not in part:
-            errors.append(f"{part!r} is not a tag=value pair")
+            warnings.append(f"{part!r} is not a tag=value pair (ignored)")
             continue
         key, _, value = part.partition("=")
         key, value = key.strip().lower(), value.strip()
         if index == 0 and (key != "v" or value != "DMARC1"):
             errors.append(f"the record must start with v=DMARC1, not {part!r}")
         if key in tags:
-            errors.append(f"tag {key}= appears twice")
+            warnings.append(f"tag {key}= appears twice (the first is used)")
             continue
         tags[key] = value
     if "v" not in tags:
         errors.append("no v=DMARC1 tag")
+    reports = [u for u in _uris(tags.get("rua", "")) if _URI_RE.match(u)]
+    policy_problems = []
     policy = tags.get("p")
     if policy is None:
-        errors.append("no p= tag (the policy is required)")
+        policy_problems.append("no p= tag (the policy is required)")
     elif policy.lower() not in POLICIES:
-        errors.append(f"p={policy} is not none, quarantine or reject")
-    for key in ("sp", "np"):
-        if key in tags and tags[key].lower() not in POLICIES:
-            errors.append(f"{key}={tags[key]} is not none, quarantine or reject")
+        policy_problems.append(f"p={policy} is not none, quarantine or reject")
+    if "sp" in tags and tags["sp"].lower() not in POLICIES:
+        policy_problems.append(f"sp={tags['sp']} is not none, quarantine or reject")
+    if policy_problems and reports:
+        warnings.extend(
+            f"{problem}: with a valid rua= receivers read the record as p=none (RFC 7489 §6.6.3)"
+            for problem in policy_problems
+        )
+    else:
+        errors.extend(policy_problems)
+    if "np" in tags and tags["np"].lower() not in POLICIES:
+        warnings.append(f"np={tags['np']} is not none, quarantine or reject (ignored)")
     for key in ("adkim", "aspf"):
         if key in tags and tags[key].lower() not in ("r", "s"):
-            errors.append(f"{key}={tags[key]} must be r (relaxed) or s (strict)")
+            warnings.append(f"{key}={tags[key]} must be r or s (receivers use r, relaxed)")
     if "pct" in tags:
         pct = tags["pct"]
         if not pct.isdigit() or not 0 <= int(pct) <= 100:
-            errors.append(f"pct={pct} must be a whole number from 0 to 100")
+            warnings.append(f"pct={pct} must be a whole number from 0 to 100 (receivers use 100)")
     for key in ("rua", "ruf"):
-        if key in tags:
-            for uri in (u.strip() for u in tags[key].split(",")):
-                if not _MAILTO_RE.match(uri):
-                    errors.append(f"{key}= address {uri!r} is not a mailto: URI")
+        for uri in _uris(tags.get(key, "")):
+            if not _URI_RE.match(uri):
+                warnings.append(f"{key}= address {uri!r} is not a URI (e.g. mailto:dmarc@…)")
+            elif uri.lower().startswith("mailto:") and not _MAILTO_RE.match(uri):
+                warnings.append(f"{key}= address {uri!r} is not a valid mailto: address")
     if "ri" in tags and not tags["ri"].isdigit():
-        errors.append(f"ri={tags['ri']} must be a number of seconds")
+        warnings.append(f"ri={tags['ri']} must be a number of seconds (receivers use 86400)")
     if "fo" in tags and not all(o in ("0", "1", "d", "s") for o in tags["fo"].split(":")):
-        errors.append(f"fo={tags['fo']} must be 0, 1, d or s (colon-separated)")
-    return tags, errors
+        warnings.append(f"fo={tags['fo']} must be 0, 1, d or s, colon-separated (receivers use 0)")
+    return tags, errors, warnings
+
+
+def _uris(value: str) -> list[str]:
+    return [u.strip() for u in value.split(",") if u.strip()]
 
 
 async def discover(lookup: Lookup, domain: str) -> DmarcFacts:
@@ -90,27 +120,39 @@ async def discover(lookup: Lookup, domain: str) -> DmarcFacts:
         facts.record = meant[0]
         if len(meant) > 1:
             facts.errors.append(f"_dmarc.{candidate} has {len(meant)} DMARC records")
-        facts.tags, errors = parse_dmarc(meant[0])
+        facts.tags, errors, warnings = parse_dmarc(meant[0])
         facts.errors.extend(errors)
+        facts.warnings.extend(warnings)
         break
     if facts.status != "ok":
         return facts
     if facts.record_domain != domain:
-        exists = await lookup.query(domain, "TXT")
-        facts.domain_exists = exists.status != "nxdomain"
+        facts.domain_exists = await exists(lookup, domain)
     facts.policy, facts.policy_tag = effective_policy(facts)
     return facts
 
 
+async def exists(lookup: Lookup, domain: str) -> bool:
+    """RFC 9091 §2.1: a domain does not exist when A, AAAA and MX all give NXDOMAIN or NODATA,
+    so an empty non-terminal (a name with only names below it) does not exist either."""
+    answers = await asyncio.gather(*(lookup.query(domain, t) for t in ("A", "AAAA", "MX")))
+    if any(a.failed for a in answers):
+        return True  # not known: the subdomain policy, never the stricter np, is assumed
+    return not all(a.void for a in answers)
+
+
 def effective_policy(facts: DmarcFacts) -> tuple[str | None, str]:
     tags = {k: v.lower() for k, v in facts.tags.items()}
-    if facts.record_domain == facts.domain:
-        return tags.get("p"), "p"
-    if not facts.domain_exists and tags.get("np") in POLICIES:
-        return tags["np"], "np"
-    if tags.get("sp") in POLICIES:
-        return tags["sp"], "sp"
-    return tags.get("p"), "p"
+    if facts.record_domain != facts.domain:
+        if not facts.domain_exists and tags.get("np") in POLICIES:
+            return tags["np"], "np"
+        if tags.get("sp") in POLICIES:
+            return tags["sp"], "sp"
+    if tags.get("p") in POLICIES:
+        return tags["p"], "p"
+    if any(_URI_RE.match(u) for u in _uris(tags.get("rua", ""))):
+        return "none", "p"  # RFC 7489 §6.6.3: no valid p, a valid rua: p=none
+    return None, "p"
 
 
 def aligned(from_domain: str, other: str, mode: str) -> bool:

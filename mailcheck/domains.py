@@ -36,3 +36,34 @@ def under(host: str, domain: str) -> bool:
     """``host`` is ``domain`` or one of its subdomains."""
     host, domain = host.lower().rstrip("."), domain.lower().strip().lstrip(".").rstrip(".")
     return bool(domain) and (host == domain or host.endswith("." + domain))
+
+
+@lru_cache(maxsize=4096)
+def ascii_host(host: str) -> str:
+    """A host name in its ASCII form (IDNA 2008 with UTS #46 mapping, as browsers): "ири.рф"
+    and "xn--h1aax.xn--p1ai" are one host. A name IDNA refuses is only lower-cased."""
+    host = host.strip().rstrip(".").lower()
+    if host.isascii():
+        return host
+    import idna  # loaded only for international names
+
+    try:
+        return idna.encode(host, uts46=True).decode("ascii")
+    except idna.IDNAError:
+        return host
+
+
+# RFC 6761 special-use names: test campaigns use them as real hosts.
+_SPECIAL_USE = frozenset({"test", "example", "invalid", "localhost", "local"})
+
+
+@lru_cache(maxsize=4096)
+def is_domain_name(name: str) -> bool:
+    """``name`` ends in a real top-level domain (Public Suffix List) or a special-use one:
+    "acme.ru" and "ири.рф" are domains; "same-link-as-button.url" and "logo.png" are not."""
+    name = ascii_host(name)
+    if "." not in name:
+        return False
+    if name.rsplit(".", 1)[1] in _SPECIAL_USE:
+        return True
+    return _psl().publicsuffix(name, accept_unknown=False) is not None  # type: ignore[attr-defined]

@@ -7,8 +7,12 @@ one Python-level visit of every node, which measured twice as slow.
 
 What counts as the **preheader**: the first element of the body that is hidden (``display:none``,
 ``visibility:hidden``, ``max-height:0``, ``max-width:0``, ``opacity:0``, ``mso-hide:all``,
-``font-size:0``, ``height:0`` with ``overflow:hidden``, or the ``hidden`` attribute) or whose class
-or id contains "preheader" / "preview", and that comes *before any visible text* of the body.
+``height:0`` with ``overflow:hidden``, the ``hidden`` attribute, or ``font-size:0`` on an element
+that holds only text) or whose class or id contains "preheader" / "preview", and that comes
+*before any visible text* of the body. ``font-size:0`` on a row of blocks, tables or images is
+the usual fix for gaps between inline-block columns, not hiding; and ``visibility:hidden`` or
+``font-size:0`` undone by a descendant's own style leaves that descendant visible: a container
+with visible descendants is never the preheader nor dropped from the body text.
 Images, spacers and empty cells may precede it; text may not — a hidden element further down is a
 mobile-only block or a tracking trick, not what the inbox shows next to the subject. Its text,
 without padding (see :func:`mailcheck.text.strip_padding`), is the preheader; when the first such
@@ -52,6 +56,8 @@ _BLOCKS = frozenset(
     }
 )
 _BACKGROUND_TAGS = frozenset({"body", "table", "td", "th"})
+# What a font-size:0 element holds when it is a layout row rather than hidden text.
+_LAYOUT = _BLOCKS | {"table", "tbody", "tr", "img", "span"}
 _VML_IMAGE_TAGS = frozenset({"v:fill", "v:image", "v:imagedata"})
 _LINK_SET = frozenset({*_VML_IMAGE_TAGS, "a", "img", "area"})
 _VISITED = (*(_BLOCKS | _BACKGROUND_TAGS | _LINK_SET), "title")
@@ -59,9 +65,19 @@ _TEXT_OF = etree.XPath("normalize-space(.)")
 
 _ZERO = r"\s*:\s*0*(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:!\s*important\s*)?(?:;|$)"
 _HIDING = re.compile(
-    r"display\s*:\s*none|visibility\s*:\s*hidden|mso-hide\s*:\s*all"
-    rf"|max-height{_ZERO}|max-width{_ZERO}|opacity{_ZERO}|font-size{_ZERO}"
+    r"display\s*:\s*none|mso-hide\s*:\s*all"
+    rf"|max-height{_ZERO}|max-width{_ZERO}|opacity{_ZERO}"
 )
+# Hiding that a descendant can undo: `font-size:0` on a row of inline-block columns (each column
+# sets its own size) and `visibility:hidden` under `visibility:visible`.
+_FONT_SIZE_ZERO = re.compile(rf"font-size{_ZERO}")
+_VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden")
+_FONT_SIZE_SHOWN = re.compile(
+    r"font-size\s*:\s*(?:0*[1-9][\d.]*|0*\.\d*[1-9]\d*)\s*(?:px|pt|pc|rem|in|cm|mm|q|vw|vh)?"
+    r"\s*(?:!\s*important\s*)?(?:;|$)"
+    r"|font-size\s*:\s*(?:xx?-small|small|medium|large|xx?x?-large)"
+)
+_VISIBILITY_SHOWN = re.compile(r"visibility\s*:\s*visible")
 _ZERO_HEIGHT = re.compile(rf"(?<![-\w])height{_ZERO}")
 _OVERFLOW_HIDDEN = re.compile(r"overflow\s*:\s*hidden")
 _MARKER = re.compile(r"preheader|preview", re.IGNORECASE)
@@ -76,20 +92,38 @@ _COND_ROUNDRECT = re.compile(
 
 
 def is_hidden(el: Any) -> bool:
-    """Whether an element is hidden by its inline style or ``hidden`` attribute."""
-    style = el.get("style")
-    if style and _hiding_style(style):
+    """Whether an element is hidden by its inline style or ``hidden`` attribute.
+
+    ``font-size:0`` and ``visibility:hidden`` hide an element only when no descendant undoes
+    them: a container with visible descendants (a row of columns) is not hidden.
+    """
+    if el.get("hidden") is not None:
         return True
-    return el.get("hidden") is not None
-
-
-def _hiding_style(style: str) -> bool:
+    style = el.get("style")
+    if not style:
+        return False
     style = style.lower()
     if "none" not in style and "hid" not in style and "0" not in style:
         return False  # most styles of a layout hide nothing: skip the regexes
     if _HIDING.search(style):
         return True
-    return bool(_ZERO_HEIGHT.search(style) and _OVERFLOW_HIDDEN.search(style))
+    if _ZERO_HEIGHT.search(style) and _OVERFLOW_HIDDEN.search(style):
+        return True
+    if _VISIBILITY_HIDDEN.search(style):
+        return not _descendant_style(el, _VISIBILITY_SHOWN)
+    if _FONT_SIZE_ZERO.search(style):
+        # the columns fix: a row of blocks, images or tables, each with its own font size
+        layout = any(isinstance(d.tag, str) and d.tag in _LAYOUT for d in el.iterdescendants())
+        return not layout and not _descendant_style(el, _FONT_SIZE_SHOWN)
+    return False
+
+
+def _descendant_style(el: Any, pattern: re.Pattern[str]) -> bool:
+    return any(
+        pattern.search(style.lower())
+        for child in el.iterdescendants()
+        if isinstance(child.tag, str) and (style := child.get("style"))
+    )
 
 
 def _is_candidate(el: Any) -> bool:
@@ -179,7 +213,12 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
     for index, el in anchors:
         link = links[index]
-        links[index] = Link(link.href, "a", _TEXT_OF(el), link.line, link.raw)
+        text = _TEXT_OF(el)
+        # a short text ("click here", «нажмите здесь») is understood from its sentence
+        context = _sentence_around(el, text) if 0 < len(text.split()) <= 4 else ""
+        links[index] = Link(
+            link.href, "a", text, link.line, link.raw, context=context, marker=_marker(el)
+        )
 
     preheader_el, preheader = _find_preheader(root)
     if preheader_el is not None and is_hidden(preheader_el):
@@ -193,6 +232,89 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
         text=strip_padding(_TEXT_OF(root)),  # hidden padding blocks are not text either
         accessibility=accessibility,
     )
+
+
+def _marker(el: Any) -> str:
+    """The element's own role, data-*, class and id attributes: what its author called it."""
+    found = [
+        f"{name}={value}"
+        for name, value in el.items()
+        if name in ("role", "class", "id") or name.startswith("data-")
+    ]
+    return " ".join(found)
+
+
+# Where a sentence ends: its punctuation, then a space or the end of the text.
+_SENTENCE_END = re.compile(r"[.!?…]+(?=\s|$)")
+_CONTEXT_CHARS = 300  # of the link's block on either side: a sentence, not the whole layout
+
+
+def _sentence_around(anchor: Any, text: str) -> str:
+    """The sentence a link stands in, within its block; the one before when the link opens it.
+
+    "Don't want these e-mails? <a>Click here</a>." reads as one request to unsubscribe, so a
+    link at the start of its sentence takes the previous sentence along.
+    """
+    block = anchor.getparent()
+    while block is not None and block.tag not in _BLOCKS and block.tag not in _CONTAINERS:
+        block = block.getparent()
+    # whitespace kept at the ends: "письма, " + "нажмите здесь" + "." reads as written
+    before = _text_before(anchor, block)[-_CONTEXT_CHARS:]
+    after = _text_after(anchor, block)[:_CONTEXT_CHARS]
+    ends = [m.end() for m in _SENTENCE_END.finditer(before)]
+    if ends and not before[ends[-1] :].strip():  # the link opens its sentence
+        ends.pop()
+    start = ends[-1] if ends else 0
+    first_end = _SENTENCE_END.search(after)
+    if first_end:
+        after = after[: first_end.end()]
+    return collapse_ws(before[start:] + text + after)
+
+
+_CONTAINERS = frozenset({"body", "html", "table", "tbody", "thead", "tfoot", "tr"})
+
+
+def _text_before(anchor: Any, block: Any) -> str:
+    pieces: list[str] = []  # in reverse order
+    size = 0
+    node = anchor
+    while node is not None and node is not block and size < _CONTEXT_CHARS:
+        sibling = node.getprevious()
+        while sibling is not None and size < _CONTEXT_CHARS:
+            for piece in (sibling.tail, _own_text(sibling)):
+                if piece:
+                    pieces.append(piece)
+                    size += len(piece)
+            sibling = sibling.getprevious()
+        node = node.getparent()
+        if node is not None and node.text:
+            pieces.append(node.text)
+            size += len(node.text)
+    return "".join(reversed(pieces))
+
+
+def _text_after(anchor: Any, block: Any) -> str:
+    pieces: list[str] = []
+    size = 0
+    node = anchor
+    while node is not None and node is not block and size < _CONTEXT_CHARS:
+        if node.tail:
+            pieces.append(node.tail)
+            size += len(node.tail)
+        sibling = node.getnext()
+        while sibling is not None and size < _CONTEXT_CHARS:
+            for piece in (_own_text(sibling), sibling.tail):
+                if piece:
+                    pieces.append(piece)
+                    size += len(piece)
+            sibling = sibling.getnext()
+        node = node.getparent()
+    return "".join(pieces)
+
+
+def _own_text(el: Any) -> str:
+    """An element's text as written (not a comment's)."""
+    return "".join(el.itertext(with_tail=False)) if isinstance(el.tag, str) else ""
 
 
 def _find_preheader(root: Any) -> tuple[Any, str | None]:

@@ -2,49 +2,152 @@
 
 from __future__ import annotations
 
-import functools
 import re
-from urllib.parse import urlsplit
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from mailcheck.model import Link
+from mailcheck.domains import host_of, under
+from mailcheck.i18n import t
+from mailcheck.model import Campaign, Link
+from mailcheck.unsubscribe import body_has_unsubscribe_tag, link_is_unsubscribe, unsubscribe_tags
 
-# Words that mark an unsubscribe or preference link, in the languages our users send in.
-UNSUBSCRIBE_WORDS = re.compile(
-    r"unsubscri|opt[\s_-]?out|отпис|отказ\w*\s+от\s+(рассылки|подписки)|"
-    r"abmelden|désinscri|desinscri|désabonn|darse de baja|cancelar\s+suscrip|"
-    r"annulla\s+iscrizione|disiscri|afmelden|wypisz|odhlásit|vazgeç|"
-    r"preference|manage\s+(your\s+)?subscription|email\s+settings|"
-    r"настро\w*\s+(рассылки|подписки)|управлени\w*\s+подпиской",
-    re.I,
+PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net", "localhost")
+# A whole href that is only a merge tag of some dialect, e.g. "{{ url }}", "*|LINK|*", "[% x %]".
+WHOLE_TAG = re.compile(
+    r"^\s*(\{\{.*\}\}|\{%.*%\}|\*\|.*\|\*|\[%.*%\]|%%.*%%|\$\{.*\}|%[a-z_.]+%|<%.*%>)\s*$", re.S
 )
-# ESP system tags that stand for the unsubscribe or preference-centre URL.
-UNSUBSCRIBE_TAGS = re.compile(
-    r"\*\|(UNSUB|UPDATE_PROFILE)\|\*|asm_(global_)?unsubscribe|asm_preferences|unsub_center|"
-    r"url_unsub|pm:unsubscribe|\{%\s*unsubscribe|unsubscribe_url|unsubscribe_link|"
-    r"UnsubscribeUrl|unsubscribeUrl|%unsubscribe_url%|\[unsubscribe\]|"
-    r"\{\{\s*unsubscribe|\$\{\s*Recipient\.Unsubscribe",
-    re.I,
-)
+# What a browser drops from a URL before reading it (WHATWG URL): tabs and line breaks
+# anywhere, control characters and spaces at either end, so "java&#x09;script:" is javascript:.
+_DROPPED = re.compile(r"[\t\n\r]")
+_ENDS = "".join(chr(c) for c in range(0x21))
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 
 
-@functools.lru_cache(maxsize=8192)  # asked by UNS, UTM and LNK rules for the same links
-def is_unsubscribe(link: Link) -> bool:
-    """An unsubscribe or preference-centre link: never clicked by the checker, no UTMs needed."""
+def is_unsubscribe(link: Link, list_unsubscribe: Iterable[str] = ()) -> bool:
+    """An unsubscribe or preference-centre link: never clicked by the checker, no UTMs needed.
+
+    ``list_unsubscribe`` holds the campaign's List-Unsubscribe URLs: a link to one of them is
+    the unsubscribe link whatever its text.
+    """
     if link.kind not in ("a", "area"):
         return False
-    target = link.raw or link.href
-    if UNSUBSCRIBE_TAGS.search(target) or UNSUBSCRIBE_TAGS.search(link.href):
-        return True
-    if UNSUBSCRIBE_WORDS.search(link.text):
-        return True
-    path = urlsplit(link.href).path if "://" in link.href else link.href
-    return bool(re.search(r"unsub|optout|opt-out|otpis", path, re.I))
+    return link_is_unsubscribe(
+        link.href, link.raw or link.href, link.text, link.context, link.marker,
+        frozenset(list_unsubscribe),
+    )  # fmt: skip
+
+
+def browser_form(url: str) -> str:
+    """The URL as a browser reads it (see ``_DROPPED``)."""
+    return _DROPPED.sub("", url).strip(_ENDS)
 
 
 def scheme(url: str) -> str:
-    match = re.match(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):", url)
+    match = _SCHEME.match(browser_form(url))
     return match.group(1).lower() if match else ""
 
 
 def is_web(url: str) -> bool:
     return scheme(url) in ("http", "https")
+
+
+def placeholder_reason(link: Link) -> str | None:
+    """Why a link cannot be a real destination, or None."""
+    href = link.href.strip()
+    if not href:
+        return t("empty link")
+    if href == "#":
+        return t("link to “#”")
+    if WHOLE_TAG.match(href):
+        if unsubscribe_tags().href.search(href):
+            return None  # a platform's unsubscribe tag: the platform fills it when sending
+        return t("unrendered merge tag as the whole link: {href}", href=href)
+    kind = scheme(href)
+    if kind == "javascript":
+        return t("javascript: link")
+    if kind == "vbscript" or (kind == "data" and not link.is_image):
+        return t("{scheme}: link (a browser runs or shows it, no page opens)", scheme=kind)
+    if kind in ("mailto", "tel") and not browser_form(href).split(":", 1)[1].strip():
+        return t("empty {scheme}: link", scheme=kind)
+    # (imported here: the link checker loads this module and must not load the template engines)
+    from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST
+
+    host = host_of(href)
+    if host and host != SYSTEM_PLACEHOLDER_HOST:
+        for domain in PLACEHOLDER_DOMAINS:
+            if under(host, domain):
+                return t("placeholder host {host}", host=host)
+    return None
+
+
+_ANGLE_URL = re.compile(r"<\s*([^<>\s]+)\s*>")
+
+
+def list_unsubscribe_targets(headers: dict[str, str] | None) -> frozenset[str]:
+    """Every URL of a List-Unsubscribe header (RFC 2369: ``<https://…>, <mailto:…>``)."""
+    if not headers:
+        return frozenset()
+    value = next((v for k, v in headers.items() if k.lower() == "list-unsubscribe"), "")
+    return frozenset(_ANGLE_URL.findall(value))
+
+
+@dataclass(frozen=True)
+class UnsubscribeLinks:
+    """Where a campaign's body offers a way out."""
+
+    working: list[Link]  # unsubscribe links that lead somewhere (or that the ESP fills)
+    placeholders: list[tuple[Link, str]]  # unsubscribe links that cannot: (link, why)
+    tag: bool  # a platform tag that makes the unsubscribe link itself ({% unsubscribe %})
+
+
+def unsubscribe_links(
+    campaign: Campaign, headers: dict[str, str] | None = None
+) -> UnsubscribeLinks:
+    """The campaign's unsubscribe links, every place they stand, working or placeholders.
+
+    ``headers`` are the campaign's headers as rendered (else as written): a link to the
+    List-Unsubscribe URL is the unsubscribe link whatever its text.
+    """
+    targets = list_unsubscribe_targets(headers or campaign.headers)
+    working: list[Link] = []
+    placeholders: list[tuple[Link, str]] = []
+    for link in campaign.link_occurrences():
+        if is_unsubscribe(link, targets):
+            reason = placeholder_reason(link)
+            if reason:
+                placeholders.append((link, reason))
+            else:
+                working.append(link)
+    tag = bool(campaign.html) and body_has_unsubscribe_tag(campaign.html or "")
+    return UnsubscribeLinks(working, placeholders, tag)
+
+
+# Merge-tag syntax of any template language, understood or not ({{ }}, {$x}, {x}, <?= ?>,
+# *|X|*, [% %], %%X%%, ${ }, Velocity's $x, #X#, [x]): the template's business, not a URL yet.
+_TEMPLATED = re.compile(
+    r"[{}]|<\?|<%|\*\||\|\*|\[%|%%|\$!?\{?[A-Za-z_]|#[A-Z][A-Z0-9_]*#"
+    r"|^\s*\[[A-Za-z_][\w:.-]*\]\s*$"
+)
+
+
+_HOST_LIKE = re.compile(r"(?:[\w-]+\.)+[^\W\d_]{2,}(?::\d+)?")
+_FILE_TYPES = frozenset(
+    {"html", "htm", "php", "asp", "aspx", "jsp", "png", "jpg", "jpeg", "gif", "svg", "webp"}
+    | {"css", "js", "pdf", "ics", "txt", "xml"}
+)
+
+
+def relative_reason(link: Link) -> str | None:
+    """Why a URL needs a base URL that an e-mail does not have, or None: "relative",
+    "protocol-relative" (``//cdn…``) or "no scheme" (``www.acme.ru``, a host written bare)."""
+    url = browser_form(link.href)
+    if not url or url.startswith("#") or scheme(url) or _TEMPLATED.search(url):
+        return None
+    if link.raw and link.raw != link.href and _TEMPLATED.match(browser_form(link.raw)):
+        return None  # a merge tag that rendered empty made it relative: the variable's finding
+    if url.startswith("//"):
+        return "protocol-relative"
+    first = url.split("/", 1)[0].split("?", 1)[0]
+    if _HOST_LIKE.fullmatch(first) and first.rsplit(".", 1)[1].lower() not in _FILE_TYPES:
+        return "no scheme"
+    return "relative"

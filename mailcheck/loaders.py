@@ -168,6 +168,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.envelope_from = msg.envelope_from
     campaign.dkim_selectors = msg.dkim_selectors
     campaign.received_ips = msg.received_ips
+    campaign.helo = msg.helo
     campaign.text = msg.text
     campaign.text_known = True  # the message's structure says whether a text part exists
     campaign.html = msg.html

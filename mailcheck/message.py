@@ -82,6 +82,7 @@ class ParsedMessage:
     text: str | None = None
     dkim_selectors: list[str] = field(default_factory=list)
     received_ips: list[str] = field(default_factory=list)
+    helo: str | None = None  # the name the sending server gave in HELO/EHLO
 
 
 def looks_like_message(data: bytes) -> bool:
@@ -129,6 +130,7 @@ def parse_message(data: bytes) -> ParsedMessage:
         if match and match.group(1) not in found.dkim_selectors:
             found.dkim_selectors.append(match.group(1))
     found.received_ips = sending_ips(raw_headers)
+    found.helo = sending_helo(raw_headers)
 
     html_part, text_part = _body_parts(msg)
     if html_part is not None:
@@ -269,6 +271,33 @@ def _public(ip: str) -> str | None:
 def _all(raw_headers: list[tuple[str, str]], name: str) -> list[str]:
     name = name.lower()
     return [value for key, value in raw_headers if key.lower() == name]
+
+
+_SPF_HELO = re.compile(r"\bhelo\s*=\s*\"?([A-Za-z0-9][A-Za-z0-9.-]*)", re.I)
+_HELO_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9-]*(?:\.[A-Za-z0-9-]+)+)\.?$")
+
+
+def sending_helo(raw_headers: list[tuple[str, str]]) -> str | None:
+    """The HELO/EHLO name of the server that handed the message to the receiver: the
+    receiver's ``Received-SPF: … helo=`` or the ``from`` name of the Received header that
+    :func:`sending_ips` reads (a domain name, not an address literal), lower-cased."""
+    for value in _all(raw_headers, "Received-SPF"):
+        match = _SPF_HELO.search(_unfold(value))
+        if match and _HELO_NAME.match(match.group(1)):
+            return match.group(1).rstrip(".").lower()
+    for value in _all(raw_headers, "Received"):
+        clause = _RECEIVED_FROM.match(_unfold(value))
+        if not clause or not any(
+            _public(next(g for g in m.groups() if g))
+            for m in _BRACKETED_IP.finditer(clause.group(1))
+        ):
+            continue
+        name = clause.group(1).split()[0] if clause.group(1).split() else ""
+        found = _HELO_NAME.match(name)
+        if found and not _BRACKETED_IP.fullmatch(name):
+            return found.group(1).lower()
+        return None
+    return None
 
 
 def sending_ips(raw_headers: list[tuple[str, str]]) -> list[str]:

@@ -44,6 +44,10 @@ class Link:
     raw: str = ""
     # every line the same URL of the same kind sits on (Campaign.all_links fills it)
     lines: tuple[int, ...] = ()
+    # the sentence the link stands in, for a short link text ("click here"): what it is for
+    context: str = ""
+    # the link's own role, data-*, class and id attributes, e.g. 'role=unsubscribe'
+    marker: str = ""
 
     @property
     def is_image(self) -> bool:
@@ -175,6 +179,7 @@ class Campaign:
     raw_message: bytes | None = None  # the whole .eml, for DKIM verification
     envelope_from: str | None = None  # Return-Path of an .eml
     received_ips: list[str] = field(default_factory=list)  # sending IPs from Received headers
+    helo: str | None = None  # the sending server's HELO name, from the same Received header
     load_error: str | None = None  # set when the input could not be read (INP001)
     # (role, path) of every file the loader read or tried to read: what "this campaign" is
     source_files: list[tuple[str, str]] = field(default_factory=list)
@@ -200,19 +205,30 @@ class Campaign:
             return None
         return addr.rsplit("@", 1)[1].strip().rstrip(".").lower() or None
 
+    def _documents(self) -> list[Document]:
+        """The parse of every rendered variant (the static parse when none rendered)."""
+        return [r.document for r in self.renders if r.document] or (
+            [self.static] if self.static else []
+        )
+
     def all_links(self) -> list[Link]:
         """Every distinct link of every rendered variant (static parse when none rendered)."""
         seen: dict[tuple[str, str], Link] = {}
         lines: dict[tuple[str, str], set[int]] = {}
-        docs = [r.document for r in self.renders if r.document] or (
-            [self.static] if self.static else []
-        )
-        for doc in docs:
+        for doc in self._documents():
             for link in doc.links:
                 key = (link.href, link.kind)
                 seen.setdefault(key, link)
                 lines.setdefault(key, set()).add(link.line)
         return [replace(link, lines=tuple(sorted(lines[key]))) for key, link in seen.items()]
+
+    def link_occurrences(self) -> list[Link]:
+        """Every link where it stands (its text and line kept), once however many variants."""
+        seen: dict[tuple[str, str, str, int], Link] = {}
+        for doc in self._documents():
+            for link in doc.links:
+                seen.setdefault((link.href, link.kind, link.text, link.line), link)
+        return list(seen.values())
 
     @property
     def main(self) -> Rendered | None:

@@ -2,9 +2,11 @@
 
 check_host() stops at the first mechanism that matches one IP; a linter must see the whole
 tree, as every receiver may walk it: every include and redirect is followed (once: a loop is
-an error), every DNS-mechanism counted, and targets without macros are looked up to count
-void lookups (RFC 7208 §4.6.4). Targets with IP- or sender-dependent macros (``%{i}``,
-``%{l}`` …) are counted but not looked up: their answer depends on the message.
+an error), every DNS-mechanism that check_host() can reach counted (nothing after ``all``,
+§5.1), and targets without macros are looked up to count void lookups (RFC 7208 §4.6.4) as an
+IPv4 and as an IPv6 sender would (``a:`` asks A or AAAA, not both). Targets with IP- or
+sender-dependent macros (``%{i}``, ``%{l}`` …) are counted but not looked up: their answer
+depends on the message.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from mailcheck.spf import (
     MX_PTR_LIMIT,
     Evaluator,
     Lookup,
+    Mechanism,
     PermError,
     Record,
     Step,
@@ -46,6 +49,17 @@ async def walk_spf(lookup: Lookup, domain: str) -> SpfFacts:
     walker = _Walker(lookup, facts)
     await walker.visit(domain, found[0], "sender", [], main=True)
     return facts
+
+
+def evaluated(record: Record) -> list[Mechanism]:
+    """The mechanisms check_host() can reach: none after ``all`` (RFC 7208 §5.1), so what
+    follows it is never looked up nor counted."""
+    reached = []
+    for mech in record.mechanisms:
+        reached.append(mech)
+        if mech.name == "all":
+            break
+    return reached
 
 
 class _Walker:
@@ -93,8 +107,10 @@ class _Walker:
         if depth > MAX_DEPTH:
             self.facts.limit_errors.append(f"{domain}: includes nested too deep")
             return
+        if not main and any(m.name == "all" and m.qualifier == "+" for m in evaluated(record)):
+            self.facts.plus_all_includes.append(f"{via}:{domain}")
         await self._prefetch(record, domain)
-        for mech in record.mechanisms:
+        for mech in evaluated(record):
             if mech.name not in DNS_MECHANISMS:
                 continue
             self.facts.lookups += 1
@@ -104,23 +120,22 @@ class _Walker:
             if mech.name == "include":
                 await self._follow(target, "include", here, main=False)
             elif mech.name == "a":
+                # a sender over IPv4 asks only for A, over IPv6 only for AAAA: a host with
+                # only AAAA is a void lookup for every IPv4 sender (RFC 7208 §4.6.4, §5.3)
                 a = await self.lookup.query(target, "A")
                 aaaa = await self.lookup.query(target, "AAAA")
-                if a.void and aaaa.void:
-                    self.facts.void_lookups += 1
+                self._void(ipv4=a.void, ipv6=aaaa.void, term=mech.text)
             elif mech.name == "mx":
                 mx = await self.lookup.query(target, "MX")
-                if mx.void:
-                    self.facts.void_lookups += 1
+                self._void(ipv4=mx.void, ipv6=mx.void, term=mech.text)
                 if len(mx.mx) > MX_PTR_LIMIT:
                     self.facts.limit_errors.append(
                         f"{mech.text} in {domain}: {target} has {len(mx.mx)} MX records "
                         f"(at most {MX_PTR_LIMIT} are allowed)"
                     )
             elif mech.name == "exists":
-                answer = await self.lookup.query(target, "A")
-                if answer.void:
-                    self.facts.void_lookups += 1
+                answer = await self.lookup.query(target, "A")  # A whatever the sender's family
+                self._void(ipv4=answer.void, ipv6=answer.void, term=mech.text)
         has_all = any(m.name == "all" for m in record.mechanisms)
         if record.redirect is not None and not has_all:
             self.facts.lookups += 1
@@ -128,11 +143,20 @@ class _Walker:
             if target is not None:
                 await self._follow(target, "redirect", here, main=main)
 
+    def _void(self, *, ipv4: bool, ipv6: bool, term: str) -> None:
+        if ipv4:
+            self.facts.void_lookups_ipv4.append(term)
+        if ipv6:
+            self.facts.void_lookups_ipv6.append(term)
+        self.facts.void_lookups = max(
+            len(self.facts.void_lookups_ipv4), len(self.facts.void_lookups_ipv6)
+        )
+
     async def _prefetch(self, record: Record, domain: str) -> None:
         """Ask this record's lookups all at once, so slow names cost one timeout per level of
         the tree rather than one per term; the walk below then reads the run's cache."""
         wanted: list[tuple[str, str]] = []
-        for mech in record.mechanisms:
+        for mech in evaluated(record):
             if mech.name not in DNS_MECHANISMS or mech.name == "ptr":
                 continue
             target = await self._static_target(mech.domain, domain)

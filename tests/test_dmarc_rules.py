@@ -90,13 +90,20 @@ def test_dmarc_timeout_is_a_warning(auth_dns: AuthDns) -> None:
 
 
 def test_parse_and_align_units() -> None:
-    tags, errors = parse_dmarc(
+    tags, errors, warnings = parse_dmarc(
         "v=DMARC1; p=quarantine; sp=reject; adkim=s; rua=mailto:a@b.example!10m"
     )
-    assert errors == [] and tags["sp"] == "reject"
-    assert parse_dmarc("v=DMARC1; p=reject; adkim=x")[1] == [
-        "adkim=x must be r (relaxed) or s (strict)"
-    ]
+    assert errors == warnings == [] and tags["sp"] == "reject"
+    # a bad optional tag is a warning: receivers use its default (RFC 7489 §6.3)
+    assert parse_dmarc("v=DMARC1; p=reject; adkim=x")[1:] == (
+        [],
+        ["adkim=x must be r or s (receivers use r, relaxed)"],
+    )
+    # any URI scheme, any case (§6.2)
+    assert parse_dmarc("v=DMARC1; p=reject; rua=MAILTO:d@b.example,https://b.example/r")[1:] == (
+        [],
+        [],
+    )
     assert aligned("news.shop.example.co.uk", "bounce.example.co.uk", "r")
     assert not aligned("a.example.co.uk", "b.co.uk", "r")
     assert not aligned("news.shop.example.com", "shop.example.com", "s")

@@ -127,7 +127,7 @@ def test_images_and_alt(doc: Document) -> None:
         "max-height: 0",
         "opacity:0",
         "mso-hide:all",
-        "font-size:0px; line-height:0",
+        "font-size:0px; line-height:0",  # on text alone; a row of columns is not hidden
         "visibility:hidden",
         "height:0; overflow:hidden",
         "max-width:0",
@@ -284,3 +284,83 @@ def test_huge_document() -> None:
     doc = parse_html(html)
     assert len(doc.links) == 20000
     assert doc.links[-1].line == 20000
+
+
+# Issue 10 item 8: what a reader sees.
+COLUMNS = (
+    '<body><table><tr><td style="font-size:0; text-align:center">'
+    '<div style="display:inline-block; font-size:14px; width:50%">{left}</div>'
+    '<div style="display:inline-block; font-size:14px; width:50%">{right}</div>'
+    "</td></tr></table><p>{tail}</p></body>"
+)
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "tail"),
+    [
+        ("Скидки на пуховики", "Шапки и шарфы", "Отписаться"),
+        ("Winter jackets -30%", "Hats and scarves", "Unsubscribe"),
+    ],
+)
+def test_font_size_zero_columns_are_visible_body_text(left: str, right: str, tail: str) -> None:
+    doc = parse_html(COLUMNS.format(left=left, right=right, tail=tail))
+    assert doc.preheader is None
+    assert doc.text == f"{left} {right} {tail}"
+
+
+def test_font_size_zero_row_with_class_styled_columns_is_not_hidden() -> None:
+    """Columns sized by a <style> class (not inline) are still a layout row, not hidden text."""
+    html = (
+        "<body><style>.col{font-size:14px}</style>"
+        '<div style="font-size:0"><div class="col">Новинки недели</div>'
+        '<div class="col">Хиты продаж</div></div><p>Подвал</p></body>'
+    )
+    doc = parse_html(html)
+    assert doc.preheader is None
+    assert doc.text == "Новинки недели Хиты продаж Подвал"
+
+
+def test_font_size_zero_on_text_alone_is_still_a_preheader() -> None:
+    doc = parse_html(
+        '<body><div style="font-size:0">Только до воскресенья</div><p>Привет</p></body>'
+    )
+    assert doc.preheader == "Только до воскресенья"
+    assert doc.text == "Привет"
+
+
+@pytest.mark.parametrize(
+    ("outer", "inner"),
+    [
+        ("visibility:hidden", "visibility:visible"),
+        ("font-size:0", "font-size:16px"),
+        ("font-size:0px", "font-size: 1.2rem"),
+    ],
+)
+def test_container_with_visible_descendants_is_never_dropped(outer: str, inner: str) -> None:
+    html = (
+        f'<body><div style="{outer}">Sale <span style="{inner}">ends Sunday</span></div>'
+        "<p>Body</p></body>"
+    )
+    doc = parse_html(html)
+    assert doc.preheader is None
+    assert doc.text == "Sale ends Sunday Body"
+
+
+def test_link_context_and_marker() -> None:
+    doc = parse_html(
+        "<body><p>Новости. Если вы не хотите получать письма, "
+        '<a href="https://esp.test/u" data-kind="footer">нажмите здесь</a>. Спасибо!</p>'
+        '<p><a href="https://shop.test/" role="button" class="btn">Каталог</a></p></body>'
+    )
+    unsub, shop = doc.links
+    assert unsub.context == "Если вы не хотите получать письма, нажмите здесь."
+    assert unsub.marker == "data-kind=footer"
+    assert shop.marker == "role=button class=btn"
+
+
+def test_link_opening_its_sentence_takes_the_previous_one() -> None:
+    doc = parse_html(
+        "<body><p>Не хотите получать письма? <a href='https://esp.test/u'>Нажмите здесь</a>. "
+        "Другое предложение.</p></body>"
+    )
+    assert doc.links[0].context == "Не хотите получать письма? Нажмите здесь."

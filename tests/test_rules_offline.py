@@ -141,6 +141,14 @@ CASES = [
         False,
         {"body": body_with(f'<a href="https://evil.test/?{UTM}">Войти в кабинет</a>')},
     ),
+    Case(
+        "LNK008",
+        "ru-relative-image",
+        True,
+        {"body": body_with('<img src="images/banner.jpg" alt="Распродажа">')},
+    ),
+    Case("LNK008", "en-no-scheme", True, {"body": body_with('<a href="www.shop.test">Shop</a>')}),
+    Case("LNK008", "absolute", False, {}),
     # UTM
     Case(
         "UTM001",

@@ -176,6 +176,8 @@ async def collect_auth(
                 )
         for sig in signatures(campaign):
             jobs.append(key_job(sig.domain, sig.selector, "signature"))
+        if campaign.helo:
+            jobs.append(spf_job(campaign.helo))
         sender = spf_sender(campaign)
         if sender is not None:
             mail_from, sender_domain = sender

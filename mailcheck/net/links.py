@@ -82,12 +82,7 @@ def request_url(href: str) -> str | LinkResult | None:
             href, "excluded", reason="not requested: contains an unrendered merge tag", method=""
         )
     if not kind:
-        why = (
-            "protocol-relative link: e-mail clients have no page to resolve it against"
-            if text.startswith("//")
-            else "no http:// or https:// scheme: e-mail clients cannot open a relative link"
-        )
-        return LinkResult(href, "invalid", reason=why, method="")
+        return None  # relative: nothing to request, the offline rule LNK008 reports it
     try:
         # The fragment never reaches the server (and two hrefs that differ only in it share
         # one request); IDNs go out as punycode, paths percent-encoded.

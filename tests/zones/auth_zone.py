@@ -183,6 +183,55 @@ def auth_zone(keys: Keys) -> dict[str, list[tuple[str, object]]]:
         "football.example.com": txt("v=spf1 -all"),
         "_dmarc.example.com": txt("v=DMARC1; p=quarantine"),
     }
+    # issue 10 item 10: authentication lint per the RFCs
+    zone.update(
+        {
+            # a From domain without SPF; its Return-Path subdomain has valid SPF (aligned)
+            "nofromspf.test": [("A", "192.0.2.30")],
+            "_dmarc.nofromspf.test": txt("v=DMARC1; p=reject"),
+            "bounce.nofromspf.test": txt("v=spf1 ip4:192.0.2.0/24 -all"),
+            # counting stops at all: the eleven includes after -all are never evaluated
+            "stopall.test": txt(
+                "v=spf1 ip4:192.0.2.0/24 -all " + " ".join(f"include:{m}" for m in many)
+            ),
+            # a: hosts with only AAAA records: void for every IPv4 sender
+            "aaaaonly.test": txt(
+                "v=spf1 a:v6a.aaaaonly.test a:v6b.aaaaonly.test a:v6c.aaaaonly.test -all"
+            ),
+            "v6a.aaaaonly.test": [("AAAA", "2001:db8::a")],
+            "v6b.aaaaonly.test": [("AAAA", "2001:db8::b")],
+            "v6c.aaaaonly.test": [("AAAA", "2001:db8::c")],
+            "incplus.test": txt("v=spf1 include:plusall.test -all"),
+            # DMARC: any URI scheme, any case
+            "upper.test": txt(spf_good),
+            "_dmarc.upper.test": txt(
+                "v=DMARC1; p=reject; rua=MAILTO:dmarc@upper.test,https://dmarc.upper.test/r; "
+                "ruf=Mailto:forensic@upper.test"
+            ),
+            "optbad.test": txt(spf_good),
+            "_dmarc.optbad.test": txt("v=DMARC1; p=reject; pct=150; adkim=x"),
+            "nop.test": txt(spf_good),
+            "_dmarc.nop.test": txt("v=DMARC1; rua=mailto:dmarc@nop.test"),
+            "nopnorua.test": txt(spf_good),
+            "_dmarc.nopnorua.test": txt("v=DMARC1; sp=reject"),
+            # RFC 9091: ent.entparent.test is an empty non-terminal, so it does not exist
+            "entparent.test": txt(spf_good),
+            "_dmarc.entparent.test": txt("v=DMARC1; p=reject; sp=none; np=reject"),
+            "leaf.ent.entparent.test": [("A", "192.0.2.40")],
+            "news.entparent.test": [("A", "192.0.2.41")],
+            # DKIM: a key restricted to sha1; the ESP's extra signature with a stale key
+            "sha1only._domainkey.good.test": txt(
+                keys.rsa2048.record.replace("k=rsa;", "h=sha1; k=rsa;")
+            ),
+            "stale._domainkey.esp.test": txt(keys.rsa2048.record),
+            # the HELO name of the test sends (tests/test_dns_end_to_end.py) has its own SPF
+            "out.esp.test": txt("v=spf1 ip4:192.0.2.0/24 ip4:198.51.100.0/24 -all"),
+            # a sender that signs only with ed25519
+            "edonly.test": txt(spf_good),
+            "_dmarc.edonly.test": txt("v=DMARC1; p=reject"),
+            "ed._domainkey.edonly.test": txt(keys.ed.record),
+        }
+    )
     for index, name in enumerate(many):
         zone[name] = txt(f"v=spf1 ip4:198.51.100.{index} ~all")
     zone["магазин.test"] = [

@@ -1,0 +1,255 @@
+"""Recognising the unsubscribe link as people write it, from word lists kept as data.
+
+A link is an unsubscribe (or preference-centre) link when
+
+* its text says so in one of the languages of ``data/unsubscribe_words.toml`` («Отписаться»,
+  «Отказаться от рассылки», "Unsubscribe", "Abmelden", "Se désinscrire" …);
+* its text says nothing by itself ("click here", «нажмите здесь») and the sentence around it
+  says so («Если вы не хотите получать наши письма, нажмите здесь»);
+* its own ``role``, ``data-*``, ``class`` or ``id`` marker says so (``role="unsubscribe"``);
+* its href holds a platform's unsubscribe tag (``data/unsubscribe_tags.toml``: ``*|UNSUB|*``,
+  ``{{ unsubscribe_link }}``, ``[% param.url_unsub %]`` …) or its path says so;
+* its href is the campaign's ``List-Unsubscribe`` URL.
+
+Words are compared without regard to case or accents, so "desinscrire" is "désinscrire" and «ё»
+is «е». A dialect that knows more of its platform's tags adds them with :func:`add_tags`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from importlib import resources
+from typing import Protocol
+from urllib.parse import urlsplit
+
+# Letters that do not decompose into a base letter and accents, spelled the way people write
+# them without a national keyboard.
+_UNACCENTED = str.maketrans(
+    {"ı": "i", "ł": "l", "đ": "d", "ø": "o", "æ": "ae", "œ": "oe", "ħ": "h"}
+)
+_WORD = re.compile(r"\w+")
+_SKIP = 2  # words "~" stands for
+# At most this many words make a link text that needs its sentence to be understood.
+_GENERIC_WORDS_MAX = 4
+_URL_WORDS = re.compile(
+    r"unsub|opt-?_?out|otpis|abmeld|desinscri|desabonn|afmeld|wypis|odhlas|dezabon", re.I
+)
+
+
+def fold(text: str) -> str:
+    """``text`` lower-cased and without accents: how words are compared."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNACCENTED))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words_of(text: str) -> list[str]:
+    """The folded words of ``text``; hyphens, apostrophes and punctuation separate them."""
+    return _WORD.findall(fold(text))
+
+
+# One word of a phrase: (text, is a stem), or None for "~".
+_Token = tuple[str, bool] | None
+
+
+def _tokens(phrase: str) -> tuple[_Token, ...]:
+    tokens: list[_Token] = []
+    for word in phrase.split():
+        if word == "~":
+            tokens.append(None)
+            continue
+        pieces = words_of(word)
+        for index, piece in enumerate(pieces):  # "e-mail*": "e", then the stem "mail"
+            last = index == len(pieces) - 1
+            tokens.append((piece, last and word.endswith("*")))
+    return tuple(tokens)
+
+
+def _matches(words: list[str], at: int, tokens: tuple[_Token, ...]) -> bool:
+    if not tokens:
+        return True
+    token, rest = tokens[0], tokens[1:]
+    if token is None:
+        return any(_matches(words, at + skip, rest) for skip in range(_SKIP + 1))
+    if at >= len(words):
+        return False
+    text, stem = token
+    word = words[at]
+    return (word.startswith(text) if stem else word == text) and _matches(words, at + 1, rest)
+
+
+class Phrases:
+    """A set of phrases (syntax: the data file's header), found in text word by word."""
+
+    def __init__(self, phrases: Iterable[str]) -> None:
+        # indexed by the first two letters of the first word: a text's word meets few phrases
+        self._by_start: dict[str, list[tuple[_Token, ...]]] = {}
+        for phrase in phrases:
+            tokens = _tokens(phrase)
+            if tokens and tokens[0] is not None:
+                self._by_start.setdefault(tokens[0][0][:2], []).append(tokens)
+
+    def search(self, text: str) -> bool:
+        words = words_of(text)
+        for at, word in enumerate(words):
+            for start in {word[:2], word[:1]}:
+                for tokens in self._by_start.get(start, ()):
+                    if _matches(words, at, tokens):
+                        return True
+        return False
+
+
+def _data(name: str) -> dict[str, dict[str, list[str]]]:
+    text = resources.files("mailcheck.data").joinpath(name).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+class Words:
+    """The word lists of every language."""
+
+    def __init__(self, languages: dict[str, dict[str, list[str]]]) -> None:
+        self.languages = sorted(languages)
+        self.link = Phrases(p for lang in languages.values() for p in lang.get("link", []))
+        self.sentence = Phrases(p for lang in languages.values() for p in lang.get("sentence", []))
+        self.generic = Phrases(p for lang in languages.values() for p in lang.get("generic", []))
+
+    def says_unsubscribe(self, text: str) -> bool:
+        return bool(text) and self.link.search(text)
+
+    def is_generic(self, text: str) -> bool:
+        """A short link text that only says "click here"."""
+        return 0 < len(words_of(text)) <= _GENERIC_WORDS_MAX and self.generic.search(text)
+
+    def sentence_says_unsubscribe(self, sentence: str) -> bool:
+        return bool(sentence) and (self.link.search(sentence) or self.sentence.search(sentence))
+
+
+class _Search(Protocol):
+    def search(self, text: str, /) -> object: ...
+
+
+class _AnyOf:
+    """One compiled regex of the data's patterns, and the dialects' own compiled patterns."""
+
+    def __init__(self, patterns: list[str], compiled: list[_Search]) -> None:
+        self.regex = re.compile("|".join(f"(?:{p})" for p in patterns) or r"(?!)", re.I)
+        self.compiled = compiled
+
+    def search(self, text: str) -> bool:
+        return bool(self.regex.search(text)) or any(p.search(text) for p in self.compiled)
+
+
+class Tags:
+    """Platforms' unsubscribe tags: ``href`` ones stand for the URL, ``body`` ones for the link.
+
+    Each dialect of the ``mailcheck.dialects`` group adds its ``unsubscribe_pattern`` to both
+    (a dialect's unsubscribe tag in an href is the URL; written in the body it is the link).
+    """
+
+    def __init__(self, platforms: dict[str, dict[str, list[str]]]) -> None:
+        self.platforms = dict(platforms)
+        self._dialects: list[_Search] | None = None
+        self._compile()
+
+    def _compile(self) -> None:
+        dialects = self._dialects or []
+        href = [p for spec in self.platforms.values() for p in spec.get("href", [])]
+        body = [p for spec in self.platforms.values() for p in spec.get("body", [])]
+        self.href = _AnyOf(href, dialects)
+        self.body = _AnyOf(body, dialects)
+
+    def with_dialects(self) -> Tags:
+        """Load the dialects' patterns on first use (the catalogue scans entry points)."""
+        if self._dialects is None:
+            from mailcheck.templating.catalogue import load_catalogue
+
+            self._dialects = [
+                d.unsubscribe_pattern
+                for d in load_catalogue().dialects.values()
+                if d.unsubscribe_pattern is not None
+            ]
+            self._compile()
+        return self
+
+    def add(self, platform: str, *, href: Iterable[str] = (), body: Iterable[str] = ()) -> None:
+        spec = self.platforms.setdefault(platform, {})
+        for key, patterns in (("href", href), ("body", body)):
+            for pattern in patterns:
+                re.compile(pattern)  # a bad pattern fails where it is added, not at match time
+                spec.setdefault(key, []).append(pattern)
+        self._compile()
+
+    def remove(self, platform: str) -> None:
+        self.platforms.pop(platform, None)
+        self._compile()
+
+
+WORDS = Words(_data("unsubscribe_words.toml"))
+TAGS = Tags(_data("unsubscribe_tags.toml"))
+
+
+def unsubscribe_tags() -> Tags:
+    """The platforms' unsubscribe tags: the data file's, :func:`add_tags`' and the dialects'."""
+    return TAGS.with_dialects()
+
+
+def add_tags(platform: str, *, href: Iterable[str] = (), body: Iterable[str] = ()) -> None:
+    """The hook for dialects: register a platform's unsubscribe tags (regular expressions).
+
+    ``href`` tags stand for the unsubscribe URL inside a link's href (``*|UNSUB|*``); ``body``
+    tags produce the whole link wherever they stand (Klaviyo's ``{% unsubscribe %}``).
+    """
+    TAGS.add(platform, href=href, body=body)
+    link_is_unsubscribe.cache_clear()
+
+
+def remove_tags(platform: str) -> None:
+    """Forget what :func:`add_tags` registered for ``platform``."""
+    TAGS.remove(platform)
+    link_is_unsubscribe.cache_clear()
+
+
+# Links are asked about by UNS, UTM and LNK rules, the link checker and the report: decide once.
+@functools.lru_cache(maxsize=1 << 16)
+def link_is_unsubscribe(
+    href: str, raw: str, text: str, context: str, marker: str, list_unsubscribe: frozenset[str]
+) -> bool:
+    """Whether a link with these parts is an unsubscribe or preference-centre link."""
+    tags = unsubscribe_tags()
+    if tags.href.search(raw) or (href != raw and tags.href.search(href)):
+        return True
+    if WORDS.says_unsubscribe(text) or (marker and _marker_says_unsubscribe(marker)):
+        return True
+    if context and WORDS.is_generic(text) and WORDS.sentence_says_unsubscribe(context):
+        return True
+    if list_unsubscribe and href.strip() in list_unsubscribe:
+        return True
+    return bool(_URL_WORDS.search(_path_and_query(href)))
+
+
+def _marker_says_unsubscribe(marker: str) -> bool:
+    # markers are identifiers (data-link-type="unsubscribe", class="unsub-link"): words joined
+    # by - and _ are words too
+    return WORDS.says_unsubscribe(marker) or bool(_URL_WORDS.search(marker))
+
+
+def _path_and_query(href: str) -> str:
+    if "://" not in href:
+        return href
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return href
+    return f"{parts.path}?{parts.query}"
+
+
+def body_has_unsubscribe_tag(source: str) -> bool:
+    """A platform tag that makes the unsubscribe link itself, outside HTML comments."""
+    return unsubscribe_tags().body.search(_HTML_COMMENT.sub("", source))
+
+
+# Comments, except Outlook's conditional ones (their content is shown in Outlook).
+_HTML_COMMENT = re.compile(r"<!--(?!\[if)(?:(?!-->).)*-->", re.S)

@@ -1,0 +1,147 @@
+"""LNK003 schemes browsers run, LNK007 hosts compared after IDNA, LNK008 relative URLs offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailcheck.net.links import request_url
+from tests.helpers import check, only, write_campaign
+
+UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
+FOOTER = '<p><a href="https://shop.test/unsubscribe">Отписаться</a></p>'
+
+
+def findings(tmp_path: Path, code: str, body: str) -> list[tuple[str, str]]:
+    result = check(write_campaign(tmp_path, body=f"{body}\n{FOOTER}"))
+    return [(f.location, f.message) for f in only(result, code)]
+
+
+@pytest.mark.parametrize(
+    ("href", "reason"),
+    [
+        ("java&#x09;script:alert(1)", "javascript: link"),
+        ("java&#x0A;script:void(0)", "javascript: link"),
+        ("&#x01; javascript:void(0)", "javascript: link"),
+        ("JavaScript:void(0)", "javascript: link"),
+        ("vbscript:msgbox(1)", "vbscript: link (a browser runs or shows it, no page opens)"),
+        (
+            "data:text/html;base64,PHNjcmlwdD4=",
+            "data: link (a browser runs or shows it, no page opens)",
+        ),
+    ],
+)
+def test_lnk003_script_and_data_links(tmp_path: Path, href: str, reason: str) -> None:
+    assert findings(tmp_path, "LNK003", f'<p><a href="{href}">Купить</a></p>') == [
+        ("email.html:5", f"link (“Купить”): {reason}")
+    ]
+
+
+def test_lnk003_data_image_is_not_a_placeholder(tmp_path: Path) -> None:
+    body = '<p><img src="data:image/png;base64,iVBORw0KGgo=" alt="Logo"></p>'
+    assert findings(tmp_path, "LNK003", body) == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '<p><a href="http://xn--h1aax.xn--p1ai/">ири.рф</a></p>',
+        '<p><a href="http://ири.рф/news">xn--h1aax.xn--p1ai/news</a></p>',
+        '<p><a href="https://www.xn--d1acpjx3f.com/">https://www.яндекс.com</a></p>',
+        '<p><a href="https://ШОП.рф/">шоп.рф</a></p>',
+        '<p><a href="https://shop.test/">SHOP.TEST</a></p>',
+    ],
+)
+def test_lnk007_same_host_after_idna(tmp_path: Path, body: str) -> None:
+    assert findings(tmp_path, "LNK007", body) == []
+
+
+def test_lnk007_other_host_still_reported_once(tmp_path: Path) -> None:
+    body = (
+        '<p><a href="https://iri.center/">ири.рф</a></p>\n'
+        '<p><a href="https://iri.center/">ири.рф</a></p>\n'
+        '<p><a href="https://evil.test/">shop.test</a></p>'
+    )
+    assert findings(tmp_path, "LNK007", body) == [
+        ("email.html:5", "link text shows ири.рф but the link goes to iri.center"),
+        ("email.html:7", "link text shows shop.test but the link goes to evil.test"),
+    ]
+
+
+def test_lnk008_relative_images_one_finding(tmp_path: Path) -> None:
+    body = (
+        '<p><img src="images/banner.jpg" alt="Распродажа"></p>\n'
+        '<table background="images/bg.jpg"><tr><td style="background:url(images/bg.jpg)">x</td></tr></table>\n'
+        '<p><img src="images/banner.jpg" alt="Ещё раз"></p>'
+    )
+    assert findings(tmp_path, "LNK008", body) == [
+        (
+            "email.html:5",
+            "2 relative image URLs, which no mail client can open (an e-mail has no base URL): "
+            "images/banner.jpg, images/bg.jpg",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("href", "shown"),
+    [
+        ("/sale", "/sale"),
+        ("www.shop.test/sale", "www.shop.test/sale (write https://www.shop.test/sale)"),
+        ("//cdn.shop.test/a", "//cdn.shop.test/a (protocol-relative)"),
+        ("../index.html", "../index.html"),
+    ],
+)
+def test_lnk008_relative_link(tmp_path: Path, href: str, shown: str) -> None:
+    assert findings(tmp_path, "LNK008", f'<p><a href="{href}">Shop</a></p>') == [
+        (
+            "email.html:5",
+            f"relative link URL, which no mail client can open (an e-mail has no base URL): {shown}",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        f"https://shop.test/?{UTM}",
+        "mailto:help@shop.test",
+        "tel:+74950000000",
+        "#top",
+        "*|ARCHIVE|*",
+        "{$unsubscribe}",
+        "<?=$user->url()?>",
+        "[webversion]",
+        "#SERVER_NAME#/catalog",
+    ],
+)
+def test_lnk008_absolute_and_template_links_pass(tmp_path: Path, href: str) -> None:
+    assert findings(tmp_path, "LNK008", f'<p><a href="{href}">Shop</a></p>') == []
+
+
+def test_lnk008_relative_from_an_empty_variable_is_the_variable_finding(tmp_path: Path) -> None:
+    d = write_campaign(
+        tmp_path,
+        body=f'<p><img src="{{{{ cdn }}}}/logo.png" alt="Logo"></p>\n{FOOTER}',
+        template="jinja",
+    )
+    result = check(d)
+    assert only(result, "LNK008") == []
+    assert [f.code for f in result.findings if "cdn" in f.message][:1] == ["PER001"]
+
+
+@pytest.mark.parametrize(
+    "href", ["images/a.png", "/sale", "//cdn.shop.test/a.png", "www.shop.test"]
+)
+def test_lnk008_urls_are_not_requested_online(href: str) -> None:
+    """Nothing to request: LNK008 reports them once, never also LNK001/LNK006 as "broken"."""
+    assert request_url(href) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["same-link-as-button.url", "banner.png", "отчёт.pdf", "first_name.value"]
+)
+def test_lnk007_text_that_only_looks_like_a_host(tmp_path: Path, text: str) -> None:
+    body = f'<p><a href="https://shop.test/?{UTM}">{text}</a></p>'
+    assert findings(tmp_path, "LNK007", body) == []

@@ -1,0 +1,294 @@
+"""UNS001: the unsubscribe link found as people write it, and a placeholder one named as such."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailcheck.linkinfo import is_unsubscribe
+from mailcheck.model import Link
+from mailcheck.unsubscribe import WORDS, add_tags, remove_tags
+from tests.helpers import check, only, write_campaign
+
+SHOP = '<p><a href="https://shop.test/sale?utm_source=email&utm_medium=email&utm_campaign=bf">Каталог</a></p>'
+
+
+def uns001(tmp_path: Path, footer: str, **kwargs: object) -> list[str]:
+    """UNS001's findings (location: message) for a campaign with this footer."""
+    result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>", **kwargs))
+    return [f"{f.location}: {f.message}" for f in only(result, "UNS001")]
+
+
+# The link text, one per language: each must be recognised.
+LINK_TEXTS = {
+    "ru": [
+        "Отписаться",
+        "Отменить подписку",
+        "Отказаться от рассылки",
+        "Не получать письма",
+        "Не хочу получать письма",
+        "Отказаться от писем",
+        "Больше не получать эти письма",
+        "Отменить рассылку",
+        "Управление подпиской",
+        "Отписаться от рассылки",
+        "ОТПИСКА",
+        "Отказаться от нашей рассылки",
+    ],
+    "en": ["Unsubscribe", "Opt out", "opt-out", "Manage preferences", "Unsubscribe from this list"],
+    "uk": ["Відписатися", "Скасувати підписку", "Відмовитися від розсилки"],
+    "be": ["Адпісацца", "Адмовіцца ад рассылкі"],
+    "kk": ["Жазылымнан бас тарту"],
+    "de": ["Abmelden", "Newsletter abbestellen", "Vom Newsletter abmelden"],
+    "fr": ["Se désinscrire", "Se desinscrire", "Désabonnement"],
+    "es": ["Darse de baja", "Cancelar suscripción"],
+    "it": ["Annulla iscrizione", "Disiscriviti"],
+    "pt": ["Cancelar inscrição", "Descadastrar"],
+    "pl": ["Wypisz się", "Rezygnacja z subskrypcji"],
+    "cs": ["Odhlásit se", "Zrušit odběr"],
+    "tr": ["Abonelikten çık", "ABONELİKTEN ÇIK", "Aboneliği iptal et"],
+    "nl": ["Afmelden", "Uitschrijven"],
+    "ro": ["Dezabonare"],
+    "el": ["Διαγραφή", "Απεγγραφή"],
+    "hu": ["Leiratkozás"],
+    "sv": ["Avregistrera", "Avsluta prenumerationen"],
+    "da": ["Afmeld nyhedsbrev"],
+    "no": ["Meld deg av"],
+    "fi": ["Peruuta tilaus"],
+    "sr": ["Одјави се", "Odjavi se"],
+    "hr": ["Odjava"],
+    "sl": ["Odjava od novic"],
+    "bg": ["Отписване"],
+    "mk": ["Одјави се"],
+    "sk": ["Odhlásiť sa"],
+    "lt": ["Atsisakyti prenumeratos"],
+    "lv": ["Atrakstīties"],
+    "et": ["Loobu uudiskirjast"],
+    "sq": ["Çregjistrohu"],
+    "ca": ["Donar-se de baixa"],
+}
+
+
+def test_thirty_european_languages_and_more_are_in_the_data() -> None:
+    assert len(WORDS.languages) >= 30
+    assert {
+        "ru",
+        "en",
+        "uk",
+        "be",
+        "kk",
+        "de",
+        "fr",
+        "es",
+        "it",
+        "pt",
+        "pl",
+        "cs",
+        "tr",
+        "nl",
+    } <= set(WORDS.languages)
+
+
+@pytest.mark.parametrize(
+    "text", [t for texts in LINK_TEXTS.values() for t in texts], ids=lambda t: t
+)
+def test_link_text_says_unsubscribe(text: str) -> None:
+    assert is_unsubscribe(Link("https://esp.test/x/1", "a", text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Подписаться",
+        "Подписка на новости",
+        "Купить",
+        "Настройки профиля",
+        "Subscribe",
+        "Shop now",
+        "Rebajas",
+        "Опт оптом",
+    ],
+)
+def test_other_link_texts_are_not_unsubscribe(text: str) -> None:
+    assert not is_unsubscribe(Link("https://shop.test/p/1", "a", text))
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        '<a href="https://esp.test/x/1">Отказаться от рассылки</a>',
+        '<a href="https://esp.test/x/1">Больше не получать эти письма</a>',
+        '<a href="https://esp.test/x/1">Управление подпиской</a>',
+        '<a href="https://esp.test/x/1">Unsubscribe</a>',
+        '<a href="https://esp.test/x/1">Abmelden</a>',
+    ],
+)
+def test_footer_link_passes(tmp_path: Path, footer: str) -> None:
+    assert uns001(tmp_path, footer) == []
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        'Если вы не хотите получать наши письма, <a href="https://esp.test/x/1">нажмите здесь</a>.',
+        'Чтобы отписаться от рассылки, перейдите <a href="https://esp.test/x/1">по ссылке</a>.',
+        'Не хотите получать письма? <a href="https://esp.test/x/1">Нажмите здесь</a>.',
+        'If you no longer wish to receive these emails, <a href="https://esp.test/x/1">click here</a>.',
+        'Don\'t want to receive our emails? <a href="https://esp.test/x/1">Click here</a>.',
+        'To unsubscribe <a href="https://esp.test/x/1">click <b>here</b></a>.',
+    ],
+)
+def test_click_here_in_an_unsubscribe_sentence_passes(tmp_path: Path, footer: str) -> None:
+    assert uns001(tmp_path, footer) == []
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        # the sentence with "unsubscribe" is another one than the link's
+        'Наш блог — <a href="https://shop.test/blog">здесь</a>. Отписаться можно, ответив на письмо.',
+        'Read our blog <a href="https://shop.test/blog">here</a>. You can unsubscribe by replying.',
+        # not a "click here" text: the words around say nothing about this link
+        'Вы получили письмо, потому что подписаны на <a href="https://shop.test/">shop.test</a>.',
+    ],
+)
+def test_click_here_elsewhere_is_not_an_unsubscribe_link(tmp_path: Path, footer: str) -> None:
+    assert uns001(tmp_path, footer) == ["email.html: no unsubscribe link in the body"]
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        '<a href="https://esp.test/x/1" role="unsubscribe">Нажмите</a>',
+        '<a href="https://esp.test/x/1" data-link-type="unsubscribe">→</a>',
+        '<a href="https://esp.test/x/1" data-unsubscribe>Sí</a>',
+        '<a href="https://esp.test/x/1" class="footer-unsub">✕</a>',
+    ],
+)
+def test_role_and_data_markers(tmp_path: Path, footer: str) -> None:
+    assert uns001(tmp_path, footer) == []
+
+
+def test_href_equal_to_list_unsubscribe(tmp_path: Path) -> None:
+    headers = {"List-Unsubscribe": "<https://esp.test/u/abc>, <mailto:u@esp.test>"}
+    footer = 'Вы подписаны на новости. <a href="https://esp.test/u/abc">Нажмите тут</a>'
+    assert uns001(tmp_path, footer, tables={"headers": headers}) == []
+    other = 'Вы подписаны на новости. <a href="https://esp.test/other">Ещё</a>'
+    assert uns001(tmp_path / "2", other, tables={"headers": headers}) == [
+        "email.html: no unsubscribe link in the body"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("footer", "template"),
+    [
+        ('<a href="*|UNSUB|*">Тут</a>', "mailchimp"),
+        ('<a href="[% param.url_unsub %]">Нажмите</a>', "none"),
+        ('<a href="<%asm_group_unsubscribe_raw_url%>">→</a>', "none"),
+        ('<a href="{{ UnsubscribeUrl }}">→</a>', "none"),
+        ('<a href="%UNSUB_URL%">→</a>', "none"),
+        ('<a href="#UNSUBSCRIBE_LINK#">→</a>', "none"),
+        ("{% unsubscribe 'Отписаться' %}", "none"),
+        ("{unsubscribe_text}", "none"),
+        ("<unsubscribe>Отписаться</unsubscribe>", "none"),
+    ],
+)
+def test_platform_unsubscribe_tags(tmp_path: Path, footer: str, template: str) -> None:
+    assert uns001(tmp_path, footer, template=template) == []
+
+
+def test_a_tag_in_an_html_comment_is_not_the_way_out(tmp_path: Path) -> None:
+    assert uns001(tmp_path, "<!-- {% unsubscribe %} -->", template="none") == [
+        "email.html: no unsubscribe link in the body"
+    ]
+
+
+def test_dialect_hook_adds_tags(tmp_path: Path) -> None:
+    footer = '<a href="@@leave_list@@">→</a>'
+    assert uns001(tmp_path / "before", footer, template="none") == [
+        "email.html: no unsubscribe link in the body"
+    ]
+    add_tags("test-platform", href=[r"@@leave_list@@"])
+    try:
+        assert uns001(tmp_path / "after", footer, template="none") == []
+    finally:
+        remove_tags("test-platform")
+    assert uns001(tmp_path / "removed", footer, template="none") == [
+        "email.html: no unsubscribe link in the body"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("footer", "message"),
+    [
+        (
+            '<a href="#">Отписаться</a>',
+            "the unsubscribe link “Отписаться” is a placeholder (link to “#”): recipients "
+            "have no way out",
+        ),
+        (
+            '<a href="">Unsubscribe</a>',
+            "the unsubscribe link “Unsubscribe” is a placeholder (empty link): recipients "
+            "have no way out",
+        ),
+        (
+            '<a href="java&#x09;script:void(0)">Unsubscribe</a>',
+            "the unsubscribe link “Unsubscribe” is a placeholder (javascript: link): recipients "
+            "have no way out",
+        ),
+    ],
+)
+def test_placeholder_unsubscribe_link_is_reported_as_such(
+    tmp_path: Path, footer: str, message: str
+) -> None:
+    result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>"))
+    found = only(result, "UNS001")
+    assert [(f.location, f.message) for f in found] == [("email.html:6", message)]
+    # one root cause, one finding: LNK003 does not report the same link again
+    assert only(result, "LNK003") == []
+
+
+def test_placeholder_unsubscribe_beside_a_working_one_is_lnk003(tmp_path: Path) -> None:
+    footer = '<a href="#">Отписаться</a> · <a href="https://esp.test/u/1">Отписаться от всех</a>'
+    result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>"))
+    assert only(result, "UNS001") == []
+    assert [(f.location, f.message) for f in only(result, "LNK003")] == [
+        ("email.html:6", "link (“Отписаться”): link to “#”")
+    ]
+
+
+def test_placeholder_links_elsewhere_do_not_hide_the_unsubscribe_one(tmp_path: Path) -> None:
+    """The first “#” of the layout is a menu item; the unsubscribe “#” further down is found."""
+    body = '<p><a href="#">Новинки</a></p>\n' + SHOP + '\n<p><a href="#">Unsubscribe</a></p>'
+    result = check(write_campaign(tmp_path, body=body))
+    assert [f.location for f in only(result, "UNS001")] == ["email.html:7"]
+    assert [(f.location, f.message) for f in only(result, "LNK003")] == [
+        ("email.html:5", "link (“Новинки”): link to “#”")
+    ]
+
+
+def test_plain_text_part_only(tmp_path: Path) -> None:
+    from tests.helpers import write_campaign as write
+
+    d = write(
+        tmp_path,
+        html="",
+        text="email.txt",
+        files={"email.txt": "Скидки!\n\nОтписаться:\nhttps://esp.test/u/1\n"},
+    )
+    (d / "email.html").unlink()
+    text = (d / "campaign.toml").read_text().replace('html = "email.html"\n', "")
+    (d / "campaign.toml").write_text(text)
+    assert only(check(d), "UNS001") == []
+
+
+def test_dialect_unsubscribe_patterns_are_used() -> None:
+    """The mailcheck.dialects plugins' unsubscribe_pattern is one of the platform tags."""
+    from mailcheck.templating.catalogue import load_catalogue
+    from mailcheck.unsubscribe import unsubscribe_tags
+
+    patterns = [d.unsubscribe_pattern for d in load_catalogue().dialects.values()]
+    assert any(p is not None for p in patterns)
+    assert unsubscribe_tags().href.search("{{{ pm:unsubscribe }}}")  # handlebars' (Postmark)
+    assert is_unsubscribe(Link("{{{unsubscribe}}}", "a", "→", raw="{{{unsubscribe}}}"))
