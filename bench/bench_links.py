@@ -1,39 +1,181 @@
-"""Benchmark: 1,024 unique links over 16 loopback hosts, each answer after 50 ms.
+"""Benchmark: link checking on a realistic loopback web, mailcheck against linkinator and the floor.
 
-mailcheck (concurrency 64, no cache) against linkinator 6 (``--concurrency 64``), median of 3
-runs each. The floor is what perfect scheduling could do: 1,024 / 64 × 50 ms = 0.8 s.
+The web (bench/real_web_server.py, its own process): 40 HTTPS hosts on 127.0.0.1-40 with a
+throw-away CA; per-host latencies log-normal (median 250 ms, p95 ~1.5 s), two hosts at 3-8 s;
+30 % of hosts refuse HEAD; 2 % of URLs never answer; 1-3 hop redirect chains; 80 % of links go
+through a click-tracking host (host 1). Batches (each campaign 60 links):
 
-    python bench/bench_links.py [--runs 3] [--links 1024] [--skip-linkinator]
+    one    1 campaign
+    hang   1 campaign, one of whose links never answers (about half of single campaigns)
+    fifty  50 campaigns, 70 % of each campaign's links shared with the others
+    many   300 campaigns, the same mix
 
-linkinator is installed by this script into bench/.node/ (``npm install --prefix``). Every
-request of both tools goes to 127.0.0.1–127.0.0.16 (and linkinator's own static server for the
-page, on localhost); the script checks the server's request count after each run.
+Both tools get concurrency 64 and a 10 s timeout; mailcheck runs as a user runs it
+(``mailcheck check DIR --no-cache``), linkinator 6 on the same pages (installed into bench/.node
+by this script). The floor is the batch's requests (one per hop; a hanging URL costs one
+timeout, no retry) scheduled under the same limits (64 in flight, 8 per host) with zero CPU: a
+simulation with asyncio's semaphores and sleeps, run 10x faster than real time.
+
+    python bench/bench_links.py [--batches one,fifty,many] [--runs 1] [--skip-linkinator]
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
+import datetime
+import ipaddress
 import json
 import os
+import random
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from http_bench_server import BenchServer
-from installed import as_installed
+from real_web_server import host_profile
 
 HERE = Path(__file__).resolve().parent
 NODE_DIR = HERE / ".node"
 LINKINATOR = NODE_DIR / "node_modules" / ".bin" / "linkinator"
-HOSTS = 16
-DELAY = 0.05
+HOSTS = 40
+SEED = 7
 CONCURRENCY = 64
+PER_HOST = 8
+TIMEOUT = 10.0
+LINKS = 60
+SHARED = 0.7
+BATCHES = {"one": 1, "hang": 1, "fifty": 50, "many": 300}
+SIM_SPEEDUP = 10.0
+LINKINATOR_LIMIT = 240  # seconds; a run still going then is reported as unfinished
+
+
+def make_ca(where: Path) -> tuple[Path, Path]:
+    """A throw-away certificate for 127.0.0.1-N (both tools trust it, nothing else does)."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bench loopback web")])
+    now = datetime.datetime.now(datetime.UTC)
+    ips = [x509.IPAddress(ipaddress.ip_address(f"127.0.0.{i}")) for i in range(1, HOSTS + 1)]
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName(ips), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = where / "ca.pem", where / "ca.key"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return cert_file, key_file
+
+
+# --- the workload ----------------------------------------------------------------------------
+
+Hop = tuple[int, float]  # host index, seconds
+
+
+class Workload:
+    """Campaigns (lists of URLs) and, per URL, the hops a checker must make."""
+
+    def __init__(self, port: int, campaigns: int, seed: int = SEED, hang: bool = False) -> None:
+        self.port = port
+        self.profile = host_profile(HOSTS, SEED)
+        rng = random.Random(seed)
+        self.hops: dict[str, list[Hop]] = {}
+        self._next = 0
+        pool = [self._link(rng) for _ in range(LINKS)]
+        if hang:  # one link of the campaign never answers (a campaign in two has one)
+            pool[0] = self.url(5, "/hang/only")
+            self.hops[pool[0]] = [(5, TIMEOUT)]
+        shared = round(LINKS * SHARED)
+        self.campaigns = [
+            rng.sample(pool, shared) + [self._link(rng) for _ in range(LINKS - shared)]
+            for _ in range(campaigns)
+        ]
+
+    def url(self, host: int, path: str) -> str:
+        return f"https://127.0.0.{host + 1}:{self.port}{path}"
+
+    def _link(self, rng: random.Random) -> str:
+        self._next += 1
+        ident = f"{self._next}"
+        host = rng.randrange(1, HOSTS)
+        latency = self.profile[host].latency
+        if rng.random() < 0.02:
+            target, hops = self.url(host, f"/hang/{ident}"), [(host, TIMEOUT)]
+        else:
+            chain = rng.choices([0, 1, 2, 3], weights=[40, 30, 20, 10])[0]
+            path = f"/r/{chain}/{ident}" if chain else f"/p/{ident}"
+            target, hops = self.url(host, path), [(host, latency)] * (chain + 1)
+        target += "?utm_source=email&utm_medium=email&utm_campaign=bench"
+        if rng.random() < 0.8:
+            tracked = self.url(0, f"/c/{ident}?u={quote(target, safe='')}")
+            self.hops[tracked] = [(0, self.profile[0].latency), *hops]
+            return tracked
+        self.hops[target] = hops
+        return target
+
+    def unique(self) -> list[str]:
+        return list(dict.fromkeys(u for c in self.campaigns for u in c))
+
+    def write(self, where: Path) -> list[Path]:
+        pages = []
+        for n, urls in enumerate(self.campaigns):
+            rows = "\n".join(f'<p><a href="{u}">Ссылка {i}</a></p>' for i, u in enumerate(urls))
+            page = where / f"campaign-{n:03}.html"
+            page.write_text(
+                "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Акция</title></head>"
+                f"<body>\n{rows}\n</body></html>\n",
+                encoding="utf-8",
+            )
+            pages.append(page)
+        return pages
+
+    def floor(self) -> float:
+        """The batch under the limits with zero CPU (simulated SIM_SPEEDUP times faster)."""
+
+        async def run() -> float:
+            everywhere = asyncio.Semaphore(CONCURRENCY)
+            per_host: dict[int, asyncio.Semaphore] = defaultdict(
+                lambda: asyncio.Semaphore(PER_HOST)
+            )
+
+            async def one(hops: list[Hop]) -> None:
+                for host, seconds in hops:
+                    async with per_host[host], everywhere:
+                        await asyncio.sleep(seconds / SIM_SPEEDUP)
+
+            started = time.perf_counter()
+            await asyncio.gather(*(one(self.hops[u]) for u in self.unique()))
+            return (time.perf_counter() - started) * SIM_SPEEDUP
+
+        return asyncio.run(run())
+
+
+# --- the tools -------------------------------------------------------------------------------
 
 
 def timed(command: list[str], **kw: Any) -> tuple[subprocess.CompletedProcess[str], float, float]:
@@ -47,19 +189,69 @@ def timed(command: list[str], **kw: Any) -> tuple[subprocess.CompletedProcess[st
     return done, wall, cpu
 
 
-def write_page(server: BenchServer, count: int, where: Path) -> Path:
-    rows = "\n".join(
-        f'<p><a href="{server.url(i, f"/page/{i}?utm_source=email&utm_medium=email")}">'
-        f"Ссылка {i}</a></p>"
-        for i in range(count)
+MAILCHECK_TOML = f"""\
+select = ["LNK", "UTM004", "UNS004"]
+[links]
+allow-private = true   # the benchmark's hosts are 127.0.0.1-{HOSTS}
+concurrency = {CONCURRENCY}
+per-host = {PER_HOST}
+timeout = {TIMEOUT:g}
+"""
+
+
+def run_mailcheck(pages: list[Path], ca: Path) -> tuple[float, float, dict[str, int]]:
+    where = pages[0].parent
+    (where / "mailcheck.toml").write_text(MAILCHECK_TOML, encoding="utf-8")
+    names = [p.name for p in pages]
+    done, wall, cpu = timed(
+        [sys.executable, "-m", "mailcheck", "check", *names, "--no-cache", "--format", "json"],
+        cwd=where,
+        env={**os.environ, "SSL_CERT_FILE": str(ca)},
     )
-    page = where / "links.html"
-    page.write_text(
-        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>Бенчмарк ссылок</title>"
-        f"</head><body>\n{rows}\n</body></html>\n",
-        encoding="utf-8",
-    )
-    return page
+    try:
+        campaigns = json.loads(done.stdout)["campaigns"]
+    except (json.JSONDecodeError, KeyError) as exc:
+        raise SystemExit(f"mailcheck check failed: {done.stderr[-800:]}") from exc
+    found: dict[str, int] = defaultdict(int)
+    for campaign in campaigns:
+        for finding in campaign["findings"]:
+            found[f"{finding['code']} {finding['severity']}"] += 1
+    return wall, cpu, dict(found)
+
+
+def run_linkinator(pages: list[Path], ca: Path) -> tuple[float, float, int]:
+    try:
+        # one start page linking to every campaign, crawled (--recurse stays on its own server)
+        index = pages[0].parent / "index.html"
+        index.write_text(
+            "<html><body>"
+            + "".join(f'<a href="{p.name}">{p.name}</a>' for p in pages)
+            + "</body></html>",
+            encoding="utf-8",
+        )
+        done, wall, cpu = timed(
+            [
+                str(LINKINATOR),
+                str(index),
+                "--recurse",
+                "--concurrency",
+                str(CONCURRENCY),
+                "--timeout",
+                str(int(TIMEOUT * 1000)),
+                "--format",
+                "JSON",
+            ],
+            env={**os.environ, "NODE_EXTRA_CA_CERTS": str(ca), "NO_PROXY": "*"},
+            timeout=LINKINATOR_LIMIT,
+        )
+    except subprocess.TimeoutExpired:
+        return float(LINKINATOR_LIMIT), float("nan"), -1
+    try:
+        report = json.loads(done.stdout)
+    except json.JSONDecodeError as exc:
+        raise SystemExit(f"linkinator failed: {done.stderr[-500:]}") from exc
+    broken = sum(1 for x in report.get("links", []) if x.get("state") == "BROKEN")
+    return wall, cpu, broken
 
 
 def ensure_linkinator() -> None:
@@ -73,142 +265,77 @@ def ensure_linkinator() -> None:
     )
 
 
-# --- mailcheck, in a fresh process each run (as a user or CI would start it) ----------------
-
-CHILD = """
-import asyncio, json, sys, time
-from pathlib import Path
-from typing import Any
-
-from mailcheck.config import Config, LinksConfig
-from mailcheck.model import Campaign, Document, Link, Rendered
-from mailcheck.net.links import gather_links
-
-urls = json.loads(Path(sys.argv[1]).read_text())
-cfg = Config(root=Path(sys.argv[2]), links=LinksConfig(
-    concurrency=int(sys.argv[3]), per_host=8, allow_private=True, timeout=10))
-c = Campaign(id="bench", source="links.html", kind="html")
-c.renders = [Rendered({}, "fallbacks", "s", None, "", None,
-                      Document(links=[Link(u, "a", "link") for u in urls]))]
-t, cpu = time.perf_counter(), time.process_time()
-results = asyncio.run(gather_links([c], cfg, use_cache=False))
-took, cpu = time.perf_counter() - t, time.process_time() - cpu
-bad = [r.reason for r in results.values() if r.verdict != "ok"]
-print(json.dumps({"gather": took, "cpu": cpu, "bad": bad[:3], "nbad": len(bad)}))
-"""
+def stats(port: int, what: str) -> int:
+    with urllib.request.urlopen(  # our own loopback server, certificate checked by nobody
+        f"https://127.0.0.1:{port}/__{what}", context=_insecure()
+    ) as answer:
+        return int(json.loads(answer.read()).get("total", 0))
 
 
-def run_mailcheck(urls_file: Path, state: Path) -> tuple[float, float]:
-    """The link gathering alone (no HTML parsing, no rules), timed inside a fresh process."""
-    done, _, _ = timed(
-        [sys.executable, "-c", CHILD, str(urls_file), str(state), str(CONCURRENCY)], check=True
-    )
-    data = json.loads(done.stdout)
-    if data["nbad"]:
-        raise SystemExit(f"mailcheck reported {data['nbad']} failures, e.g. {data['bad']}")
-    return float(data["gather"]), float(data["cpu"])
+def _insecure() -> Any:
+    import ssl
 
-
-MAILCHECK_TOML = """\
-[links]
-allow-private = true   # the benchmark's hosts are 127.0.0.1-16
-concurrency = 64
-per-host = 8
-"""
-
-
-def run_mailcheck_cli(page: Path) -> tuple[float, float]:
-    """``mailcheck check links.html --no-cache``: what a user or CI job runs."""
-    (page.parent / "mailcheck.toml").write_text(MAILCHECK_TOML, encoding="utf-8")
-    done, wall, cpu = timed(
-        [sys.executable, "-m", "mailcheck", "check", page.name, "--no-cache", "--format", "json"],
-        cwd=page.parent,
-    )
-    try:
-        (campaign,) = json.loads(done.stdout)["campaigns"]
-    except (json.JSONDecodeError, ValueError, KeyError) as exc:
-        raise SystemExit(f"mailcheck check failed: {done.stderr[-800:]}") from exc
-    failed = [f for f in campaign["findings"] if f["code"] in ("LNK001", "LNK002")]
-    if failed:
-        raise SystemExit(f"mailcheck reported {len(failed)} dead links, e.g. {failed[0]}")
-    return wall, cpu
-
-
-def run_linkinator(page: Path) -> tuple[float, float]:
-    done, wall, cpu = timed(
-        [str(LINKINATOR), str(page), "--concurrency", str(CONCURRENCY), "--format", "JSON"],
-        env={**os.environ, "NO_PROXY": "*", "HTTP_PROXY": "", "HTTPS_PROXY": ""},
-    )
-    try:
-        report = json.loads(done.stdout)
-    except json.JSONDecodeError as exc:
-        raise SystemExit(f"linkinator failed: {done.stderr[-500:]}") from exc
-    if not report.get("passed"):
-        broken = [x for x in report.get("links", []) if x.get("state") == "BROKEN"]
-        raise SystemExit(f"linkinator found {len(broken)} broken links, e.g. {broken[:2]}")
-    return wall, cpu
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--links", type=int, default=1024)
+    parser.add_argument("--batches", default="one,fifty,many")
+    parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--skip-linkinator", action="store_true")
     args = parser.parse_args()
-    as_installed()  # bytecode as pip would compile it (see bench/installed.py)
-    floor = args.links / CONCURRENCY * DELAY
     if not args.skip_linkinator:
         ensure_linkinator()
-    with BenchServer(HOSTS, DELAY) as server, tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        page = write_page(server, args.links, work)
-        urls = [
-            server.url(i, f"/page/{i}?utm_source=email&utm_medium=email") for i in range(args.links)
-        ]
-        urls_file = work / "urls.json"
-        urls_file.write_text(json.dumps(urls))
-
-        # The tools take turns, run by run, so that both meet the same machine load. CPU
-        # seconds are reported besides wall time: on a shared machine they vary far less.
-        runs: dict[str, list[tuple[float, float]]] = {"gather": [], "cli": [], "linkinator": []}
-        for _ in range(args.runs):
-            server.reset()
-            runs["gather"].append(run_mailcheck(urls_file, work))
-            assert server.total() == args.links, server.total()  # each URL once, nothing else
-            server.reset()
-            runs["cli"].append(run_mailcheck_cli(page))
-            assert server.total() == args.links, server.total()
-            if not args.skip_linkinator:
-                server.reset()
-                runs["linkinator"].append(run_linkinator(page))
-                # linkinator may GET after HEAD; every request must have hit our loopback hosts
-                assert server.total() >= args.links, server.total()
-        print(
-            f"links: {args.links} unique over {HOSTS} loopback hosts, {DELAY * 1000:.0f} ms "
-            f"per answer, concurrency {CONCURRENCY}; floor {floor:.2f} s; load average "
-            f"{os.getloadavg()[0]:.1f}; median of {args.runs} runs"
-        )
-        medians = {}
-        for name, label in (
-            ("gather", "mailcheck link gathering "),
-            ("cli", "mailcheck check (process)"),
-            ("linkinator", "linkinator (process)     "),
-        ):
-            if not runs[name]:
-                continue
-            wall = statistics.median(w for w, _ in runs[name])
-            cpu = statistics.median(c for _, c in runs[name])
-            medians[name] = wall
-            print(
-                f"{label}  {wall:.2f} s wall ({wall / floor:.2f}x floor), {cpu:.2f} s CPU  "
-                f"runs: {', '.join(f'{w:.2f}' for w, _ in runs[name])}"
-            )
-        if "linkinator" in medians:
-            lk = medians["linkinator"]
-            print(
-                f"ratio to linkinator (wall): gathering {medians['gather'] / lk:.2f}, "
-                f"whole mailcheck check {medians['cli'] / lk:.2f}"
-            )
+        ca, key = make_ca(work)
+        server = subprocess.Popen(
+            [sys.executable, str(HERE / "real_web_server.py"), "--hosts", str(HOSTS),
+             "--cert", str(ca), "--key", str(key), "--seed", str(SEED)],
+            stdout=subprocess.PIPE,
+            text=True,
+        )  # fmt: skip
+        try:
+            assert server.stdout is not None
+            port = int(server.stdout.readline().split()[1])
+            print(f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
+            for name in args.batches.split(","):
+                workload = Workload(port, BATCHES[name], hang=name == "hang")
+                where = work / name
+                where.mkdir()
+                pages = workload.write(where)
+                unique = workload.unique()
+                requests = sum(len(workload.hops[u]) for u in unique)
+                floor = workload.floor()
+                print(
+                    f"\n{name}: {len(pages)} campaign(s), {len(unique)} unique URLs, "
+                    f"{requests} requests at the least; floor {floor:.1f} s"
+                )
+                for _ in range(args.runs):
+                    stats(port, "reset")
+                    wall, cpu, found = run_mailcheck(pages, ca)
+                    sent = stats(port, "stats")
+                    print(
+                        f"  mailcheck   {wall:6.1f} s wall ({wall / floor:.2f}x floor), "
+                        f"{cpu:5.1f} s CPU, {sent} requests "
+                        f"({1000 * cpu / max(sent, 1):.1f} ms CPU each); load "
+                        f"{os.getloadavg()[0]:.1f}; findings {found}"
+                    )
+                    if not args.skip_linkinator:
+                        stats(port, "reset")
+                        wall, cpu, broken = run_linkinator(pages, ca)
+                        sent = stats(port, "stats")
+                        print(
+                            f"  linkinator  {wall:6.1f} s wall ({wall / floor:.2f}x floor), "
+                            f"{cpu:5.1f} s CPU, {sent} requests; load "
+                            f"{os.getloadavg()[0]:.1f}; {broken} broken"
+                        )
+        finally:
+            server.terminate()
+            server.wait()
 
 
 if __name__ == "__main__":

@@ -75,6 +75,8 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     Reports a link that answers 4xx or 5xx after retries, or that is not a valid URL at all.
     A page behind a bot wall (a Cloudflare challenge, LinkedIn's 999, a 429 that never
     clears) is reported as a warning: the checker could not verify it, but people can open it.
+    So is a soft 404: a page that answers 200 but whose title or first heading says it was
+    not found («Страница не найдена», "Page not found").
 
     ## Why it matters
     A dead link in a sent campaign cannot be fixed: every recipient who clicks it lands on an
@@ -88,7 +90,11 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     Point the link at a live page (or ask the client to restore the page). For a bot wall,
     open the link in a browser once before sending.
     """
-    located = ((link.href, ctx.link_places(link), r) for link, r in _plain_links(ctx))
+    located = (
+        (link.href, ctx.link_places(link), r)
+        for link, r in _plain_links(ctx)
+        if r.status is not None or r.verdict != "unverified"  # no answer at all: LNK002's
+    )
     yield from _verdicts(
         located,
         N_("link is broken: {reason}"),
@@ -100,11 +106,15 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
 @rule("LNK002", "link-unreachable", Severity.ERROR, network=True)
 def link_unreachable(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports a link whose host cannot be reached: the name does not resolve, the connection is
-    refused or reset, the TLS handshake fails, or no answer came within `links.timeout`
-    seconds (after retries). Links to loopback, private, link-local or cloud-metadata
-    addresses are not requested at all and are reported here with that reason, unless
-    `links.allow-private = true`.
+    Reports a link whose host cannot be reached, when that is proven: the name does not exist
+    (NXDOMAIN from a resolver that answers other names), the connection is refused, or the
+    TLS certificate is one a browser refuses. Links to loopback, private, link-local or
+    cloud-metadata addresses are not requested at all and are reported here with that reason,
+    unless `links.allow-private = true` (metadata addresses: `links.allow-metadata = true`).
+
+    What says more about the checker's own network than about the link is a warning "could
+    not verify": no answer within `links.timeout` (and a shorter second try), a resolver that
+    times out or fails, no route from this machine, a reset connection.
 
     ## Why it matters
     Recipients see a browser error instead of the page. A typo in a domain, an expired
@@ -123,6 +133,13 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
                 t("link host unreachable: {reason}", reason=result.reason),
                 locations=ctx.link_places(link),
                 url=link.href,
+            )
+        elif result.verdict == "unverified" and result.status is None:
+            yield Problem(
+                t("link: {reason}; open it in a browser before sending", reason=result.reason),
+                locations=ctx.link_places(link),
+                url=link.href,
+                severity=Severity.WARNING,
             )
 
 

@@ -12,7 +12,10 @@ import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mailcheck.model import Campaign
 
 
 class ConfigError(Exception):
@@ -32,8 +35,12 @@ class LinksConfig:
     timeout: float = 10.0
     concurrency: int = 64
     per_host: int = 8
-    retries: int = 2
+    retries: int = 2  # on 429 and 5xx; a timeout is retried once at most (timeout-retry)
+    timeout_retry: bool = True  # a timed-out request is tried once more, on a shorter budget
+    deadline: float = 300.0  # seconds for all link checking of a run (0: none)
     allow_private: bool = False
+    allow_metadata: bool = False  # cloud-metadata addresses stay refused even with allow-private
+    proxy: str = ""  # e.g. "http://proxy.corp:3128"; empty: HTTP(S)_PROXY / NO_PROXY
     exclude: tuple[str, ...] = ()
     cache_ttl: float = 86400.0  # seconds a cached link result stays fresh
     unsubscribe_get: bool = False  # opt in to GET for unsubscribe links that refuse HEAD
@@ -132,6 +139,11 @@ class Config:
     def merged(self, overrides: dict[str, Any]) -> Config:
         """A copy with keys from a campaign.toml or the CLI (kebab- or snake-case) applied."""
         return _apply(self, overrides, where="overrides")
+
+
+def campaign_config(campaign: Campaign, config: Config) -> Config:
+    """The configuration one campaign is checked with: its campaign.toml's keys applied."""
+    return config.merged(campaign.config_overrides) if campaign.config_overrides else config
 
 
 def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from mailcheck.config import Config
+from mailcheck.config import Config, campaign_config
 from mailcheck.facts import Facts
 from mailcheck.model import Campaign, CampaignResult, Finding, Severity
 
@@ -132,10 +132,6 @@ def prepare(source: Source, config: Config) -> Campaign:
         except Exception as exc:  # a template engine bug must not lose the batch
             campaign.template_error = f"could not render the template: {exc}"
     return campaign
-
-
-def campaign_config(campaign: Campaign, config: Config) -> Config:
-    return config.merged(campaign.config_overrides) if campaign.config_overrides else config
 
 
 # Below this much input one process is quicker than starting workers and shipping results
@@ -297,8 +293,6 @@ _active: dict[tuple[object, ...], tuple[object, list[Rule]]] = {}
 
 
 def active_rules(config: Config, *, offline: bool) -> list[Rule]:
-    # Imported on first use: an online check loads the rules while its first requests are
-    # out (see check_campaigns), not before them.
     from mailcheck.registry import load_registry, selected
 
     registry = load_registry()
@@ -394,38 +388,12 @@ def check_campaigns(
     use_cache: bool = True,
     progress: bool = False,
 ) -> Batch:
+    """Judge prepared campaigns: the batch's network facts first (unless offline), then rules."""
     campaigns = list(campaigns)
-    if offline:
-        results = [judge(c, config, Facts(), offline=True) for c in campaigns]
-        return Batch(results, Facts(), offline)
-    from mailcheck.aside import Aside
-    from mailcheck.net import gather
+    facts = Facts()
+    if not offline:
+        from mailcheck.net import gather
 
-    # Offline rules need no facts: they judge on another core while the requests are in
-    # flight, and only the network rules wait for the facts.
-    with Aside(
-        lambda: [_findings(c, config, Facts(), _rules(c, config, network=False)) for c in campaigns]
-    ) as offline_rules:  # leaving early (an error, Ctrl-C) stops the child
-        # The network rules judge here, after the gathering; the rules load while the first
-        # requests are out (this process would only wait for their answers then).
-        facts = gather(
-            campaigns,
-            config,
-            use_cache=use_cache,
-            progress=progress,
-            while_waiting=lambda: active_rules(config, offline=False),
-        )
-        early = offline_rules.result()
-    from mailcheck.registry import code_order
-
-    results = []
-    for campaign, found in zip(campaigns, early, strict=True):
-        found += _findings(campaign, config, facts, _rules(campaign, config, network=True))
-        found.sort(key=lambda f: code_order(f.code))  # stable: the order judge() gives
-        results.append(CampaignResult(campaign, found))
+        facts = gather(campaigns, config, use_cache=use_cache, progress=progress)
+    results = [judge(c, config, facts, offline=offline) for c in campaigns]
     return Batch(results, facts, offline)
-
-
-def _rules(campaign: Campaign, config: Config, *, network: bool) -> list[Rule]:
-    rules = active_rules(campaign_config(campaign, config), offline=False)
-    return [r for r in rules if r.network is network]

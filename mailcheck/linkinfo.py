@@ -11,6 +11,11 @@ from mailcheck.i18n import t
 from mailcheck.model import Campaign, Link
 from mailcheck.unsubscribe import body_has_unsubscribe_tag, link_is_unsubscribe, unsubscribe_tags
 
+SYSTEM_PLACEHOLDER_HOST = "esp-system.mailcheck.invalid"
+"""Host of every URL a system variable renders to (a reserved ``.invalid`` name); link checkers
+skip it. Here rather than in :mod:`mailcheck.templating`, so that the link checker does not
+load the template engines to know it."""
+
 PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net", "localhost")
 # A whole href that is only a merge tag of some dialect, e.g. "{{ url }}", "*|LINK|*", "[% x %]".
 WHOLE_TAG = re.compile(
@@ -70,8 +75,6 @@ def placeholder_reason(link: Link) -> str | None:
     if kind in ("mailto", "tel") and not browser_form(href).split(":", 1)[1].strip():
         return t("empty {scheme}: link", scheme=kind)
     # (imported here: the link checker loads this module and must not load the template engines)
-    from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST
-
     host = host_of(href)
     if host and host != SYSTEM_PLACEHOLDER_HOST:
         for domain in PLACEHOLDER_DOMAINS:

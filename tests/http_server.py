@@ -31,6 +31,15 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /hangup-next/NAME            200, keep-alive; the connection's next request is read and
                                  counted, then the server hangs up without answering (a server
                                  closing an idle keep-alive connection just as a client reuses it)
+    /utf8-redirect/NAME          302 with a raw UTF-8 Location (/ok/каталог/обувь), as Russian
+                                 sites send it
+    /gzip-botwall                403, a challenge page gzipped whatever the client accepts
+    /soft404/ru, /soft404/en     200, but the page's title says it was not found
+    /cookie-check/NAME           302 to /cookie-verify/NAME with Set-Cookie; that redirects
+                                 back; with the cookie, 200 (a cookie-check bounce)
+    /head-hang/NAME, /head-empty/NAME, /head-reset/NAME
+                                 HEAD hangs / gets no answer / is reset; GET answers 200
+    /drip-head                   the status line and headers a byte every 0.2 s
 
 ``ScriptedServer(tls=context)`` serves the same routes over HTTPS (see tests/tls.py);
 ``connections`` counts the TCP connections accepted.
@@ -39,6 +48,7 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
 from __future__ import annotations
 
 import contextlib
+import gzip
 import socket
 import ssl
 import struct
@@ -60,7 +70,9 @@ CHALLENGE_PAGE = (
 class ScriptedServer:
     """The server and what it saw; ``url(path)`` gives a full URL for a route."""
 
-    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None, port: int = 0
+    ) -> None:
         self.connections = 0
         self.requests: Counter[tuple[str, str]] = Counter()
         self.unsubscribe_methods: dict[str, list[str]] = {}
@@ -69,7 +81,8 @@ class ScriptedServer:
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
-        self._httpd = ThreadingHTTPServer((host, 0), _make_handler(self))
+        server_class = _IPv6Server if ":" in host else ThreadingHTTPServer
+        self._httpd = server_class((host, port), _make_handler(self))
         self._httpd.daemon_threads = True
         if tls is not None:
             self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
@@ -87,7 +100,8 @@ class ScriptedServer:
         self._httpd.server_close()
 
     def url(self, path: str) -> str:
-        return f"{self.scheme}://{self.host}:{self.port}{path}"
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{self.scheme}://{host}:{self.port}{path}"
 
     def count(self, path: str, method: str | None = None) -> int:
         """Requests seen for ``path`` (with its query string), of one method or all."""
@@ -119,9 +133,15 @@ class ScriptedServer:
             self.unsubscribe_methods.setdefault(name, []).append(method)
 
 
+class _IPv6Server(ThreadingHTTPServer):
+    address_family = socket.AF_INET6
+
+
 @contextmanager
-def running_server(tls: ssl.SSLContext | None = None) -> Iterator[ScriptedServer]:
-    server = ScriptedServer(tls=tls).start()
+def running_server(
+    tls: ssl.SSLContext | None = None, host: str = "127.0.0.1"
+) -> Iterator[ScriptedServer]:
+    server = ScriptedServer(host, tls=tls).start()
     try:
         yield server
     finally:
@@ -211,6 +231,45 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 self.wfile.flush()
                 time.sleep(0.05)
                 self.wfile.write(raw[30000:])
+            elif head == "utf8-redirect":
+                self._raw(
+                    "HTTP/1.1 302 Found\r\nLocation: /ok/каталог/обувь\r\n"
+                    "Content-Length: 0\r\n\r\n".encode()
+                )
+            elif head == "gzip-botwall":
+                body = gzip.compress(CHALLENGE_PAGE)
+                self._answer(403, body, {"Content-Encoding": "gzip"}, method)
+            elif head == "soft404":
+                title = "Страница не найдена" if segments[1] == "ru" else "Page Not Found"
+                page = f"<html><head><title>{title} — Магазин</title></head><body></body></html>"
+                self._answer(200, page.encode(), method=method)
+            elif head == "cookie-check":
+                if "checked=1" in (self.headers.get("Cookie") or ""):
+                    self._answer(200, method=method)
+                else:
+                    back = f"/cookie-verify/{segments[1]}"
+                    self._redirect(302, back, {"Set-Cookie": "checked=1; Path=/"})
+            elif head == "cookie-verify":
+                self._redirect(302, f"/cookie-check/{segments[1]}")
+            elif head in ("head-hang", "head-empty", "head-reset") and method == "HEAD":
+                if head == "head-hang":
+                    time.sleep(5)
+                    self.close_connection = True
+                elif head == "head-empty":
+                    self.close_connection = True
+                else:
+                    self._reset()
+            elif head in ("head-hang", "head-empty", "head-reset"):
+                self._answer(200, method=method)
+            elif head == "drip-head":
+                try:
+                    for byte in b"HTTP/1.1 200 OK\r\nX-Slow: " + b"x" * 100:
+                        self.wfile.write(bytes([byte]))
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                except OSError:
+                    pass
+                self.close_connection = True
             elif head == "hangup-next":
                 self._answer(200, method=method)
                 self.hang_up_next = True
@@ -293,6 +352,9 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 self._answer(405 if method == "HEAD" else 200, method=method)
             else:
                 self._answer(404, b"no such route", method=method)
+
+        def _raw(self, data: bytes) -> None:
+            self.wfile.write(data)
 
         def _endless(self, status: int) -> None:
             """A body announced as 10 GB and written until the client hangs up."""

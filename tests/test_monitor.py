@@ -26,7 +26,7 @@ from mailcheck.commands.monitor import incident_code, monitor
 from mailcheck.config import Config, LinksConfig
 from mailcheck.facts import LinkResult
 from mailcheck.kpi import compute
-from mailcheck.net.urls import normalise
+from mailcheck.net.http import web_url
 from mailcheck.store import LaunchAttempt, LaunchedLink, Store, open_store
 
 NOW = datetime.now(UTC)
@@ -100,7 +100,7 @@ async def simple_check_urls(
 
     def head(url: str) -> LinkResult:
         try:
-            request = urllib.request.Request(normalise(url), method="HEAD")  # Cyrillic paths
+            request = urllib.request.Request(str(web_url(url)), method="HEAD")  # Cyrillic paths
             with opener.open(request, timeout=config.links.timeout) as answer:
                 status = answer.status
         except urllib.error.HTTPError as exc:

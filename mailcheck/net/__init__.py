@@ -6,55 +6,28 @@ Both run concurrently on one event loop, over the whole batch, before any rule j
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
-from mailcheck.config import Config, check_dns_settings
+from mailcheck.config import Config, campaign_config, check_dns_settings
 from mailcheck.facts import Facts
 from mailcheck.model import Campaign
 
 
 def gather(
-    campaigns: list[Campaign],
-    config: Config,
-    *,
-    use_cache: bool = True,
-    progress: bool = False,
-    while_waiting: Callable[[], object] | None = None,
+    campaigns: list[Campaign], config: Config, *, use_cache: bool = True, progress: bool = False
 ) -> Facts:
-    """Fetch every network fact the batch needs, each unique URL and DNS name once.
-
-    ``while_waiting()`` runs once the first link requests are out: their answers are at least
-    a round trip away, time this process would otherwise spend idle.
-    """
-    return asyncio.run(
-        gather_async(
-            campaigns,
-            config,
-            use_cache=use_cache,
-            progress=progress,
-            while_waiting=while_waiting,
-        )
-    )
+    """Fetch every network fact the batch needs, each unique URL and DNS name once."""
+    return asyncio.run(gather_async(campaigns, config, use_cache=use_cache, progress=progress))
 
 
 async def gather_async(
-    campaigns: list[Campaign],
-    config: Config,
-    *,
-    use_cache: bool = True,
-    progress: bool = False,
-    while_waiting: Callable[[], object] | None = None,
+    campaigns: list[Campaign], config: Config, *, use_cache: bool = True, progress: bool = False
 ) -> Facts:
-    from mailcheck.engine import campaign_config
     from mailcheck.net.links import gather_links
 
     overridden = (campaign_config(c, config) for c in campaigns if c.config_overrides)
     check_dns_settings([config, *overridden])  # exit 2 before any request
-    requests_out = asyncio.Event()
     links = asyncio.ensure_future(
-        gather_links(
-            campaigns, config, use_cache=use_cache, progress=progress, requests_out=requests_out
-        )
+        gather_links(campaigns, config, use_cache=use_cache, progress=progress)
     )
     auth = None
     if any(_may_need_dns(c) for c in campaigns):
@@ -65,11 +38,6 @@ async def gather_async(
 
         spam = asyncio.ensure_future(gather_spam(campaigns, config))
     try:
-        await requests_out.wait()
-        # The first link requests are out: what is left to set up is done while they are
-        # answered (the DNS lookups, if any, already run beside them).
-        if while_waiting is not None:
-            while_waiting()
         return Facts(
             gathered=True,
             links=await links,

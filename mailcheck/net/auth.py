@@ -23,7 +23,7 @@ from mailcheck.auth_model import (
     spf_key,
     spf_sender,
 )
-from mailcheck.config import Config
+from mailcheck.config import Config, campaign_config
 from mailcheck.dkim_keys import key_name, parse_key, verify_message
 from mailcheck.dmarc import discover
 from mailcheck.domain_health import (
@@ -79,7 +79,6 @@ async def collect_auth(
     campaigns: list[Campaign], config: Config, client: DnsClient
 ) -> dict[str, object]:
     """Like :func:`gather_auth`, with the caller's client (its counters stay readable)."""
-    from mailcheck.engine import campaign_config
 
     auth: dict[str, DomainAuth] = {}
     once = _Once()

@@ -2,85 +2,100 @@
 
 What a link checker must do differently from a browser or a plain HTTP client:
 
-* HEAD first (cheap), GET when HEAD is refused or answers an error — many servers answer HEAD
-  wrongly. A GET is streamed and at most a few KB of an error page are read (to recognise bot
-  walls); a huge body is never downloaded.
-* Redirects are followed by hand, one hop at a time, so each hop is recorded (LNK005, UTM004)
-  and each hop's address passes the SSRF guard.
-* Timeouts, 429 and 5xx are retried with backoff; Retry-After is honoured when it is short.
-* Bot walls (Cloudflare challenges, LinkedIn's 999, a 429 that never clears) are "could not
-  verify", not "broken": they answer robots, not people.
+* A page (an ``<a href>``) is requested with GET, as the recipient's browser will: streamed,
+  and at most a few KB of the (decoded) page are read, to recognise bot walls and soft 404s
+  (a 200 whose title says "not found"); a huge body is never downloaded. Images are asked
+  with HEAD first (cheap, and their body tells nothing), with GET when HEAD fails in any way
+  (an error status, a timeout, an empty reply, a reset): many servers mishandle HEAD.
 * Unsubscribe links are only ever requested with HEAD (GET only when the user opts in), so the
-  check cannot unsubscribe anyone.
+  check cannot unsubscribe anyone; a HEAD they fail is "not verified", never "broken".
+* Redirects are followed by hand, one hop at a time, so each hop is recorded (LNK005, UTM004)
+  and each hop's address passes the SSRF guard. Cookies set along one chain are sent back
+  along it (sites bounce a first visit through a cookie check); a loop is the same URL coming
+  back with the same cookies.
+* One deadline (``links.timeout``) covers a whole exchange, body included: a server dripping
+  header bytes cannot hold a request longer. A timed-out request is tried once more at most,
+  on a shorter budget, and a host that timed out gets only that shorter budget afterwards.
+* 429 and 5xx are retried with backoff; Retry-After (seconds or an HTTP date) is honoured when
+  it is short.
+* An error needs proof: a definite HTTP status, a name that does not exist, a refused
+  connection. Timeouts, resolver failures, no route, bot walls and a 429 that never clears are
+  "could not verify" (warnings): they say something about this machine or about robots, not
+  about what a recipient will see.
 """
 
 from __future__ import annotations
 
 import asyncio
 import email.utils
+import html
+import re
+import ssl
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http import HTTPStatus
-from urllib.parse import urlsplit
+
+import httpx
 
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult, LinkVerdict
-from mailcheck.net.client import Failure, LinkClient, Response
-from mailcheck.net.ssrf import refusal
-from mailcheck.net.urls import InvalidURL, address_of, join
+from mailcheck.net.transport import Unreachable
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10  # a chain is abandoned here; LNK005 already warns from 6 on
-SNIFF_BYTES = 8192  # of an error page, enough to recognise a challenge page
-SNIFF_WAIT = 2.0  # seconds at most spent reading it
+SNIFF_BYTES = 16384  # of a page, enough for its title, first heading or challenge markers
 BACKOFF_BASE = 0.25  # seconds before the first retry, doubled each time
-ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/*;q=0.8,*/*;q=0.5"
+SNIFF_WAIT = 2.0  # seconds at most spent reading a page's start
+RETRY_SHARE = 0.4  # of links.timeout, the budget of the one retry after a timeout
 
 # Phrases of bot-protection challenge pages (Cloudflare, DataDome, PerimeterX, Akamai, Sucuri…).
 CHALLENGE_MARKERS = (
-    b"just a moment...",
-    b"attention required! | cloudflare",
-    b"cf-browser-verification",
-    b"challenge-platform",
-    b"cf-chl-",
-    b"captcha-delivery.com",
-    b"px-captcha",
-    b"/_incapsula_resource",
-    b"sucuri website firewall",
-    b"ddos-guard",
-    b"verify you are human",
-    b"are you a robot",
-    b"g-recaptcha",
-    b"h-captcha",
+    "just a moment...",
+    "attention required! | cloudflare",
+    "cf-browser-verification",
+    "challenge-platform",
+    "cf-chl-",
+    "captcha-delivery.com",
+    "px-captcha",
+    "/_incapsula_resource",
+    "sucuri website firewall",
+    "ddos-guard",
+    "verify you are human",
+    "are you a robot",
+    "g-recaptcha",
+    "h-captcha",
 )
+# What the title or first heading of a "not found" page says (a soft 404 answers 200 with it).
+NOT_FOUND_PHRASES = (
+    "page not found",
+    "not found",
+    "page does not exist",
+    "page doesn't exist",
+    "page cannot be found",
+    "page could not be found",
+    "error 404",
+    "404 error",
+    "страница не найдена",
+    "страница не существует",
+    "такой страницы нет",
+    "страницы не существует",
+    "ошибка 404",
+    "не найдена",
+    "сторінку не знайдено",
+    "сторінка не знайдена",
+)
+TITLE = re.compile(r"<(title|h1)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+TAG = re.compile(r"<[^>]+>")
+HOST_NAME = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)(\.(?!-)[a-z0-9_-]{1,63}(?<!-))*\.?")
 
 
-def make_client(cfg: LinksConfig) -> LinkClient:
-    """The run's one client: our user agent, no automatic redirects, no proxies, guarded."""
-    return LinkClient(
-        refuse=None if cfg.allow_private else refusal,
-        headers={
-            "User-Agent": cfg.user_agent,
-            "Accept": ACCEPT,
-            # A compressed body could expand without bound; we read only a few KB anyway.
-            "Accept-Encoding": "identity",
-        },
-    )
-
-
-# --- one link ---------------------------------------------------------------------------------
-
-
-@dataclass
-class Answer:
-    """One HTTP exchange."""
-
-    url: str
-    method: str
-    status: int
-    headers: Mapping[str, str]  # names lower-cased
-    body_start: bytes = b""
+def status_reason(status: int) -> str:
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:  # 999 and other inventions
+        phrase = ""
+    return f"{status} {phrase}".strip()
 
 
 def retry_after(headers: Mapping[str, str]) -> float | None:
@@ -97,6 +112,45 @@ def retry_after(headers: Mapping[str, str]) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+@dataclass
+class Answer:
+    """One HTTP exchange: the status, headers and the first KB of the decoded body."""
+
+    url: str
+    method: str
+    status: int
+    headers: httpx.Headers
+    page: str = ""  # decoded text of the body's start ("" for HEAD)
+
+
+class Failed(Exception):
+    """No usable answer. ``proof``: the link is dead for everyone (an error); otherwise this
+    machine could not tell (a warning, "could not verify")."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        proof: bool,
+        timed_out: bool = False,
+        nxdomain: bool = False,
+        invalid: bool = False,
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.proof = proof
+        self.timed_out = timed_out
+        self.nxdomain = nxdomain  # proof only if the resolver answers other names
+        self.invalid = invalid
+        self.budget = 0.0  # seconds the timed-out try had
+
+    @property
+    def verdict(self) -> LinkVerdict:
+        if self.invalid:
+            return "invalid"
+        return "unreachable" if self.proof else "unverified"
+
+
 def bot_wall(answer: Answer) -> str | None:
     """Why an error answer looks like bot protection rather than a missing page."""
     if answer.status == 999:
@@ -107,8 +161,8 @@ def bot_wall(answer: Answer) -> str | None:
     server = headers.get("server", "").lower()
     if "cf-mitigated" in headers:
         return f"{answer.status}: Cloudflare bot challenge (cf-mitigated)"
-    body = answer.body_start.lower()
-    challenge = any(marker in body for marker in CHALLENGE_MARKERS)
+    page = answer.page.lower()
+    challenge = any(marker in page for marker in CHALLENGE_MARKERS)
     if answer.status in (401, 403):
         if server.startswith("cloudflare"):
             return f"{answer.status}: blocked by Cloudflare's bot protection"
@@ -127,209 +181,181 @@ def bot_wall(answer: Answer) -> str | None:
     return None
 
 
-def status_reason(status: int) -> str:
+def soft_404(page: str) -> str | None:
+    """The title or first heading of a page that answers 200 but says it was not found."""
+    for _tag, inner in TITLE.findall(page):
+        text = " ".join(html.unescape(TAG.sub(" ", inner)).split())
+        lowered = text.lower()
+        if any(phrase in lowered for phrase in NOT_FOUND_PHRASES):
+            return text[:80]
+    return None
+
+
+def is_html(headers: httpx.Headers) -> bool:
+    return "html" in headers.get("content-type", "").lower()
+
+
+def web_url(text: str) -> httpx.URL:
+    """A URL as a browser reads it: WHATWG's leniency for ``\\`` in http(s) URLs, IDN hosts
+    as punycode, the path and query percent-encoded; ValueError when it cannot be requested."""
+    scheme, sep, rest = text.strip().partition(":")
+    if sep and scheme.lower() in ("http", "https"):
+        # a backslash is a slash before the query (WHATWG URL: special schemes)
+        before, query_sep, query = rest.partition("?")
+        text = f"{scheme}:{before.replace(chr(92), '/')}{query_sep}{query}"
     try:
-        phrase = HTTPStatus(status).phrase
-    except ValueError:  # 999 and other inventions
-        phrase = ""
-    return f"{status} {phrase}".strip()
-
-
-class Cookies:
-    """The cookies one link's redirect chain sets, sent back along the chain.
-
-    Sites bounce a first visit through a redirect that sets a cookie (a session, a consent
-    flag) and expect it back; without it the chain loops. Nothing is kept between links.
-    """
-
-    def __init__(self) -> None:
-        self._jar: dict[tuple[str, str], str] = {}  # (domain, name) -> value
-
-    def remember(self, host: str, set_cookies: Iterable[str]) -> None:
-        for line in set_cookies:
-            pair, *attributes = line.split(";")
-            name, sep, value = pair.partition("=")
-            if not sep or not name.strip():
-                continue
-            domain = host
-            for attribute in attributes:
-                key, _, given = attribute.strip().partition("=")
-                if key.lower() == "domain" and given.strip(" ."):
-                    domain = given.strip(" .").lower()
-            self._jar[(domain, name.strip())] = value.strip()
-
-    def header(self, host: str) -> list[tuple[bytes, bytes]]:
-        pairs = [
-            f"{name}={value}"
-            for (domain, name), value in self._jar.items()
-            if host == domain or host.endswith("." + domain)
-        ]
-        return [(b"Cookie", "; ".join(pairs).encode("latin-1", "replace"))] if pairs else []
+        url = httpx.URL(text)
+    except httpx.InvalidURL as exc:
+        raise ValueError(str(exc)) from None
+    if url.scheme not in ("http", "https"):
+        raise ValueError(f"not an http(s) URL: {text!r}")
+    host = url.raw_host.decode("ascii")  # IDNs as punycode
+    if not host:
+        raise ValueError("no host name")
+    if ":" not in host and not HOST_NAME.fullmatch(host):  # (an IPv6 literal has colons)
+        raise ValueError(f"{host!r} is not a valid host name")
+    if url.port is not None and not 0 < url.port < 65536:
+        raise ValueError(f"port {url.port} out of range")
+    if url.port == {"http": 80, "https": 443}[url.scheme]:
+        url = url.copy_with(port=None)
+    if not url.raw_path.startswith(b"/"):
+        url = url.copy_with(path="/" + url.path)
+    return url.copy_with(fragment=None)
 
 
 @dataclass
 class Fetcher:
-    """Checks URLs through one client, within global and per-host limits.
+    """Checks URLs through one client, within global and per-host limits."""
 
-    URLs come in :func:`mailcheck.net.urls.normalise`'s form (as planned by
-    :mod:`mailcheck.net.links`); redirect targets are normalised here on the way.
-    """
-
-    client: LinkClient
+    client: httpx.AsyncClient
     config: LinksConfig
     _in_flight: asyncio.Semaphore = field(init=False)
-    _per_host: dict[bytes, asyncio.Semaphore] = field(default_factory=dict, init=False)
-
-    on_sent: Callable[[], None] | None = None  # called as each request goes on the wire
+    _per_host: dict[str, asyncio.Semaphore] = field(default_factory=dict, init=False)
+    _slow_hosts: set[str] = field(default_factory=set, init=False)  # timed out once already
+    nxdomain: set[str] = field(default_factory=set, init=False)  # URLs whose host does not exist
 
     def __post_init__(self) -> None:
         self._in_flight = asyncio.Semaphore(max(self.config.concurrency, 1))
 
     # The whole check of one URL -----------------------------------------------------------
 
-    async def check(self, url: str, *, unsubscribe: bool = False) -> LinkResult:
+    async def check(self, url: str, *, unsubscribe: bool = False, page: bool = True) -> LinkResult:
+        """Follow ``url`` to its final answer. ``page``: a link a person opens (not an image)."""
         started = time.time()
         hops: list[Hop] = []
-        visits: dict[str, int] = {}
-        cookies = Cookies()
-        current = url
-        method = ""
+        seen: set[tuple[str, frozenset[tuple[str, str]]]] = set()
+        cookies = httpx.Cookies()
+        current = httpx.URL(url)
+
+        def result(
+            verdict: LinkVerdict, status: int | None, reason: str, final: str, method: str
+        ) -> LinkResult:
+            return LinkResult(
+                url=url,
+                verdict=verdict,
+                status=status,
+                reason=reason,
+                hops=tuple(hops),
+                final_url=final,
+                method=method,
+                checked_at=started,
+                unsubscribe=unsubscribe,
+            )
+
         while True:
+            seen.add((str(current), _jar(cookies)))  # the page, with the cookies it is sent
             try:
-                answer = await self._probe(current, cookies, unsubscribe=unsubscribe)
-            except Failure as failure:
-                return self._result(
-                    unsubscribe,
-                    url,
-                    failure.verdict,
-                    None,
-                    failure.reason,
-                    hops,
-                    current,
-                    method,
-                    started,
-                )
-            method = answer.method
-            hops.append(Hop(current, answer.status))
+                answer = await self._probe(current, cookies, unsubscribe=unsubscribe, page=page)
+            except Failed as failed:
+                if failed.nxdomain:
+                    self.nxdomain.add(url)
+                return result(failed.verdict, None, failed.reason, str(current), "")
+            hops.append(Hop(str(current), answer.status))
             location = answer.headers.get("location")
             if answer.status not in REDIRECT_STATUSES or not location:
                 verdict, reason = self._judge(answer, unsubscribe)
-                if 300 <= answer.status < 400 and answer.status not in (304,):
-                    verdict, reason = "broken", f"{status_reason(answer.status)} without a Location"
-                return self._result(
-                    unsubscribe, url, verdict, answer.status, reason, hops, current, method, started
-                )
+                return result(verdict, answer.status, reason, str(current), answer.method)
             try:
-                target = join(current, location)
-            except InvalidURL as exc:
+                target = current.join(location.strip())
+                if target.scheme in ("http", "https"):
+                    target = web_url(str(target))
+            except ValueError as exc:
                 reason = f"redirects to an invalid URL {location!r} ({exc})"
-                return self._result(
-                    unsubscribe,
-                    url,
-                    "broken",
-                    answer.status,
-                    reason,
-                    hops,
-                    current,
-                    method,
-                    started,
-                )
-            if urlsplit(target).scheme.lower() not in ("http", "https"):
+                return result("broken", answer.status, reason, str(current), answer.method)
+            if target.scheme not in ("http", "https"):
                 # An app deep link or mailto: at the end of a chain: the chain itself worked.
                 reason = f"redirects to {target} (not a web page; not followed)"
-                return self._result(
-                    unsubscribe, url, "ok", answer.status, reason, hops, target, method, started
-                )
-            visits[current] = visits.get(current, 0) + 1
-            # A redirect back to a page already seen is a loop, unless it set a cookie (sites
-            # bounce once to set one); a second return is a loop anyway.
-            allowed = 2 if "set-cookie" in answer.headers else 1
-            if visits.get(target, 0) >= allowed:
+                return result("ok", answer.status, reason, str(target), answer.method)
+            if (str(target), _jar(cookies)) in seen:
                 reason = f"redirect loop: {target} redirects back to a page already visited"
-                return self._result(
-                    unsubscribe, url, "loop", answer.status, reason, hops, target, method, started
-                )
+                return result("loop", answer.status, reason, str(target), answer.method)
             if len(hops) >= MAX_REDIRECTS:
                 reason = f"gave up after {MAX_REDIRECTS} redirects"
-                return self._result(
-                    unsubscribe,
-                    url,
-                    "too-many-redirects",
-                    answer.status,
-                    reason,
-                    hops,
-                    target,
-                    method,
-                    started,
-                )
+                return result("too-many-redirects", answer.status, reason, str(target), "")
             current = target
-
-    def _result(
-        self,
-        unsubscribe: bool,
-        url: str,
-        verdict: LinkVerdict,
-        status: int | None,
-        reason: str,
-        hops: list[Hop],
-        final: str,
-        method: str,
-        started: float,
-    ) -> LinkResult:
-        return LinkResult(
-            url=url,
-            verdict=verdict,
-            status=status,
-            reason=reason,
-            hops=tuple(hops),
-            final_url=final,
-            method=method,
-            checked_at=started,
-            unsubscribe=unsubscribe,
-        )
 
     def _judge(self, answer: Answer, unsubscribe: bool) -> tuple[LinkVerdict, str]:
         status = answer.status
         if 200 <= status < 300 or status == 304:
+            title = soft_404(answer.page) if status == 200 else None
+            if title is not None:
+                return "unverified", f"answers 200 OK but the page reads «{title}» (a soft 404?)"
             return "ok", status_reason(status)
         wall = bot_wall(answer)
         if wall is not None:
             return "unverified", f"could not verify: {wall}"
         if status == 429:
             return "unverified", "could not verify: 429 Too Many Requests did not clear"
-        if unsubscribe and answer.method == "HEAD" and status not in (404, 410) and status < 500:
+        if unsubscribe and answer.method == "HEAD" and status >= 400:
             return "unverified", (
-                f"not verified: the server answers HEAD with {status_reason(status)} and an "
+                f"not verified: the server answers HEAD with {status_reason(status)}, and an "
                 "unsubscribe link is never opened with GET (it could unsubscribe someone; "
                 "set links.unsubscribe-get = true if a GET is safe)"
             )
+        if 300 <= status < 400:
+            return "broken", f"{status_reason(status)} without a Location"
         if status >= 400:
             via = " (to HEAD)" if answer.method == "HEAD" else ""
             return "broken", status_reason(status) + via
         return "broken", f"unexpected answer {status_reason(status)}"
 
-    # One hop, with the HEAD → GET fallback and retries ---------------------------------------
+    # One hop: HEAD, the GET fallback, retries --------------------------------------------
 
-    async def _probe(self, url: str, cookies: Cookies, *, unsubscribe: bool) -> Answer:
+    async def _probe(
+        self, url: httpx.URL, cookies: httpx.Cookies, *, unsubscribe: bool, page: bool
+    ) -> Answer:
         may_get = not unsubscribe or self.config.unsubscribe_get
-        use_get = False  # once HEAD proved unreliable for this URL, stop asking it
+        method = "GET" if page and not unsubscribe else "HEAD"
         attempt = 0
+        resent = False
+        waited: list[float] = []  # the budgets of timed-out tries
+        short = False  # the one retry after a timeout has the shorter budget
         while True:
             try:
-                answer: Answer | None = None
-                if not use_get:
-                    answer = await self._head(url, cookies, may_get=may_get)
-                    refused = answer is None or (answer.status >= 400 and answer.status != 429)
-                    use_get = refused and may_get
-                if use_get:
-                    answer = await self._exchange("GET", url, cookies)
-                assert answer is not None
-            except Failure as failure:
-                if failure.transient and attempt < self.config.retries:
-                    await asyncio.sleep(self._backoff(attempt))
-                    attempt += 1
+                answer = await self._exchange(method, url, cookies, short=short)
+            except Failed as failed:
+                if failed.proof:
+                    raise
+                if failed.timed_out:
+                    waited.append(failed.budget)
+                    if not self.config.timeout_retry or failed.budget < self.config.timeout:
+                        tries = " s, then ".join(f"{w:g}" for w in waited)
+                        failed.reason = f"could not verify (timed out: no answer in {tries} s)"
+                        raise
+                    short = True
+                elif method == "HEAD" and may_get:
+                    method = "GET"  # HEAD failed in a way a GET may not
                     continue
-                raise
+                elif resent or not self.config.retries:
+                    raise  # (an unsubscribe link is never opened with GET)
+                else:
+                    resent = True  # once more, on a new connection: a stale keep-alive?
+                if may_get:
+                    method = "GET"
+                continue
+            if method == "HEAD" and may_get and answer.status >= 400 and answer.status != 429:
+                method = "GET"  # many servers answer HEAD wrongly; the page itself decides
+                continue
             if (answer.status == 429 or 500 <= answer.status < 600) and (
                 attempt < self.config.retries
             ):
@@ -339,15 +365,6 @@ class Fetcher:
                     attempt += 1
                     continue
             return answer
-
-    async def _head(self, url: str, cookies: Cookies, *, may_get: bool) -> Answer | None:
-        """HEAD, or None when the server mishandles HEAD and a GET may tell more."""
-        try:
-            return await self._exchange("HEAD", url, cookies)
-        except Failure as failure:
-            if may_get and failure.garbled:
-                return None
-            raise
 
     def _backoff(self, attempt: int) -> float:
         return min(BACKOFF_BASE * 2**attempt, self._cap())
@@ -364,51 +381,85 @@ class Fetcher:
 
     # One request ---------------------------------------------------------------------------
 
-    async def _exchange(self, method: str, url: str, cookies: Cookies) -> Answer:
-        try:
-            address = address_of(url)
-        except InvalidURL as exc:
-            raise Failure("invalid", str(exc), transient=False) from exc
-        limit = self._per_host.get(address.netloc)
+    async def _exchange(
+        self, method: str, url: httpx.URL, cookies: httpx.Cookies, *, short: bool
+    ) -> Answer:
+        netloc = url.netloc.decode("ascii")
+        limit = self._per_host.get(netloc)
         if limit is None:
-            limit = self._per_host[address.netloc] = asyncio.Semaphore(max(self.config.per_host, 1))
-        host = address.host
+            limit = self._per_host[netloc] = asyncio.Semaphore(max(self.config.per_host, 1))
+        request = self.client.build_request(method, url)
+        cookies.set_cookie_header(request)
         # The host slot first: a request waiting for a busy host must not hold a global slot.
         async with limit, self._in_flight:
-            # One deadline (config.timeout) covers the whole exchange, the body included: a
-            # server dripping a byte at a time would otherwise reset a read timeout forever.
-            response = await self.client.request(
-                method,
-                address,
-                timeout=self.config.timeout,
-                headers=cookies.header(host),
-                on_sent=self.on_sent,
-            )
+            budget = self.config.timeout
+            if short or netloc in self._slow_hosts:  # per-host back-off: no second full wait
+                budget *= RETRY_SHARE
             try:
-                body = await self._body_start(method, response)
-            finally:
-                response.close()
-        cookies.remember(host, response.set_cookies)
-        return Answer(url, method, response.status, response.headers, body)
+                # One deadline covers the whole exchange, the body included: httpx's timeouts
+                # are per read, and a server dripping a byte at a time would reset them.
+                async with asyncio.timeout(budget or None) as scope:
+                    response = await self.client.send(request, stream=True)
+                try:
+                    # the page is only a hint: what arrived by then is enough
+                    left = (scope.when() or float("inf")) - asyncio.get_running_loop().time()
+                    page = await self._page(method, response, min(SNIFF_WAIT, left))
+                finally:
+                    await response.aclose()
+            except (TimeoutError, httpx.TimeoutException) as exc:
+                self._slow_hosts.add(netloc)
+                failed = Failed("could not verify (timed out)", proof=False, timed_out=True)
+                failed.budget = budget
+                raise failed from exc
+            except Unreachable as exc:
+                raise Failed(exc.reason, proof=exc.proof, nxdomain=exc.nxdomain) from exc
+            except httpx.HTTPError as exc:
+                raise _transport_failure(exc) from exc
+        cookies.extract_cookies(response)
+        return Answer(str(url), method, response.status_code, response.headers, page)
 
     @staticmethod
-    async def _body_start(method: str, response: Response) -> bytes:
-        """What of the body is worth reading: an error page's first KB, nothing else.
+    async def _page(method: str, response: httpx.Response, wait: float) -> str:
+        """The decoded start of the body: of an error page (a challenge page?) or an HTML page
+        (a soft 404?); nothing of a HEAD answer, an image or a download."""
+        if method == "HEAD" or (response.status_code < 400 and not is_html(response.headers)):
+            return ""
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            async with asyncio.timeout(max(wait, 0.0)):
+                async for chunk in response.aiter_bytes():  # decoded: gzip, br, deflate
+                    chunks.append(chunk)
+                    size += len(chunk)
+                    if size >= SNIFF_BYTES:
+                        break
+        except (TimeoutError, httpx.HTTPError):
+            pass  # the page is only a hint: the status stands either way
+        data = b"".join(chunks)[:SNIFF_BYTES]
+        encoding = response.charset_encoding or "utf-8"
+        try:
+            return data.decode(encoding, "replace")
+        except LookupError:
+            return data.decode("utf-8", "replace")
 
-        A body read to its end (HEAD's is empty, a short redirect's is small) hands the
-        connection back for reuse; any other body is cut off and its connection closed.
-        """
-        deadline = response.deadline
-        if method == "HEAD":
-            return await response.read(0, deadline)
-        if response.status < 400:
-            length = response.headers.get("content-length", "")
-            if length.isdigit() and int(length) <= SNIFF_BYTES:
-                await response.read(SNIFF_BYTES, deadline)
-            return b""
-        # The page is only a hint (a challenge page?): never wait long for it. Whatever arrived
-        # by then is enough; the status stands either way.
-        until = asyncio.get_running_loop().time() + SNIFF_WAIT
-        if deadline is not None:
-            until = min(until, deadline)
-        return await response.read(SNIFF_BYTES, until)
+
+def _jar(cookies: httpx.Cookies) -> frozenset[tuple[str, str]]:
+    return frozenset((c.name, c.value or "") for c in cookies.jar)
+
+
+def _transport_failure(exc: httpx.HTTPError) -> Failed:
+    """What a failed exchange says about the link."""
+    text = str(exc) or type(exc).__name__
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, ssl.SSLError):
+        cause = cause.__cause__ or cause.__context__
+    if cause is not None or "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
+        # a certificate a browser would refuse: every recipient sees the warning page
+        return Failed(f"TLS error: {text}", proof=True)
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return Failed(f"cannot be requested: {text}", proof=True, invalid=True)
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return Failed(f"could not verify: bad answer from the server ({text})", proof=False)
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        return Failed("could not verify: the connection was reset", proof=False)
+    return Failed(f"could not verify: {text}", proof=False)

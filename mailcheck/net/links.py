@@ -16,19 +16,17 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
-from mailcheck.config import Config
+from mailcheck.config import Config, campaign_config
 from mailcheck.facts import LinkResult
-from mailcheck.linkinfo import is_unsubscribe, scheme
+from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST, is_unsubscribe, scheme
 from mailcheck.model import Campaign, Link
-from mailcheck.net.http import Fetcher, make_client
+from mailcheck.net.http import Fetcher, web_url
 from mailcheck.net.linkcache import LinkCache, open_cache, warn
-from mailcheck.net.urls import WEB_SCHEMES, InvalidURL, address_of, normalise
+from mailcheck.net.transport import HostResolver, make_client
 from mailcheck.progress import Progress
 
 CACHE_FILE = "links.sqlite"
-# mailcheck.templating.SYSTEM_PLACEHOLDER_HOST, spelled out: importing the template engines
-# would double the link checker's start-up (a test keeps the two equal).
-SYSTEM_PLACEHOLDER_HOST = "esp-system.mailcheck.invalid"
+WEB_SCHEMES = ("http", "https")
 # Any dialect's merge-tag syntax, raw or percent-encoded: such a URL was never rendered and
 # requesting it would only report the template problem (PER003) a second time as "broken".
 TEMPLATE_MARKERS = re.compile(
@@ -48,6 +46,7 @@ class Target:
 
     url: str
     unsubscribe: bool
+    page: bool = True  # some link opens it as a page (not only an image's src)
 
 
 @dataclass
@@ -86,10 +85,10 @@ def request_url(href: str) -> str | LinkResult | None:
     try:
         # The fragment never reaches the server (and two hrefs that differ only in it share
         # one request); IDNs go out as punycode, paths percent-encoded.
-        url = normalise(text.split("#", 1)[0])
-    except InvalidURL as exc:
+        url = web_url(text)
+    except ValueError as exc:
         return LinkResult(href, "invalid", reason=f"not a valid URL: {exc}", method="")
-    host = address_of(url).host
+    host = url.host
     if host == SYSTEM_PLACEHOLDER_HOST or host.endswith("." + SYSTEM_PLACEHOLDER_HOST):
         return LinkResult(
             href,
@@ -97,7 +96,7 @@ def request_url(href: str) -> str | LinkResult | None:
             reason="not requested: the ESP fills this link in when sending",
             method="",
         )
-    return url
+    return str(url)
 
 
 def _excluded_by(patterns: Iterable[str]) -> list[re.Pattern[str]]:
@@ -110,38 +109,45 @@ def _excluded_by(patterns: Iterable[str]) -> list[re.Pattern[str]]:
     return compiled
 
 
-def _campaign_links(campaign: Campaign, known: dict[Link, bool]) -> Iterator[tuple[str, bool]]:
-    """(href, is an unsubscribe link) for every link of every rendered variant."""
+def _campaign_links(
+    campaign: Campaign, known: dict[Link, bool]
+) -> Iterator[tuple[str, bool, bool]]:
+    """(href, is an unsubscribe link, is an image) for every link of every rendered variant."""
     for link in campaign.all_links():
         unsubscribe = known.get(link)
         if unsubscribe is None:  # campaigns of a batch share most links: decide each once
             unsubscribe = known[link] = is_unsubscribe(link)
-        yield link.href, unsubscribe
+        yield link.href, unsubscribe, link.is_image
     for url in list_unsubscribe_urls(campaign.headers):
         if not TEMPLATE_MARKERS.search(url):
-            yield url, True
+            yield url, True, False
 
 
 def plan_links(campaigns: Iterable[Campaign], config: Config) -> Plan:
     """Which hrefs of the batch need which requests (each unique request once)."""
-    from mailcheck.engine import campaign_config
-
     unsubscribe: dict[str, bool] = {}
     excluded: dict[str, bool] = {}
+    images: dict[str, bool] = {}
     known: dict[Link, bool] = {}
     for campaign in campaigns:
         cfg = campaign_config(campaign, config)
         patterns = _excluded_by(cfg.links.exclude)
-        for href, unsub in _campaign_links(campaign, known):
+        for href, unsub, image in _campaign_links(campaign, known):
             # Excluded only if every campaign using the href excludes it; an unsubscribe link
             # anywhere makes the URL one (so it is never clicked).
             hit = any(p.search(href) for p in patterns)
             excluded[href] = excluded.get(href, True) and hit
             unsubscribe[href] = unsubscribe.get(href, False) or unsub
-    return _plan(excluded, unsubscribe, config)
+            images[href] = images.get(href, True) and image
+    return _plan(excluded, unsubscribe, config, images)
 
 
-def _plan(excluded: dict[str, bool], unsubscribe: dict[str, bool], config: Config) -> Plan:
+def _plan(
+    excluded: dict[str, bool],
+    unsubscribe: dict[str, bool],
+    config: Config,
+    images: dict[str, bool] | None = None,
+) -> Plan:
     plan = Plan()
     links_cfg = config.links
     for href in excluded:
@@ -162,32 +168,22 @@ def _plan(excluded: dict[str, bool], unsubscribe: dict[str, bool], config: Confi
             mode = "unsubscribe-get" if links_cfg.unsubscribe_get else "unsubscribe"
         if links_cfg.allow_private:
             mode += "+private"
+        if links_cfg.allow_metadata:
+            mode += "+metadata"
         key = f"{mode} {decided}"
         plan.keys[href] = key
+        image = bool(images and images[href])
         previous = plan.requests.get(key)
-        plan.requests[key] = Target(decided, unsub or bool(previous and previous.unsubscribe))
+        plan.requests[key] = Target(decided, unsub, not image or bool(previous and previous.page))
     return plan
 
 
 async def gather_links(
-    campaigns: list[Campaign],
-    config: Config,
-    *,
-    use_cache: bool = True,
-    progress: bool = False,
-    requests_out: asyncio.Event | None = None,
+    campaigns: list[Campaign], config: Config, *, use_cache: bool = True, progress: bool = False
 ) -> dict[str, LinkResult]:
-    """Request every unique web URL of the batch once; results keyed by the URL as rendered.
-
-    ``requests_out`` is set once the first wave of requests is on the wire (as many as the
-    limits allow, or until the first answer), or when nothing needs requesting.
-    """
-    try:
-        plan = plan_links(campaigns, config)
-        return await _run(plan, config, use_cache=use_cache, progress=progress, out=requests_out)
-    finally:
-        if requests_out is not None:
-            requests_out.set()  # nothing to request, or an error: nobody may wait for it
+    """Request every unique web URL of the batch once; results keyed by the URL as rendered."""
+    plan = plan_links(campaigns, config)
+    return await _run(plan, config, use_cache=use_cache, progress=progress)
 
 
 async def check_urls(
@@ -213,7 +209,7 @@ async def check_urls(
 
 
 async def _run(
-    plan: Plan, config: Config, *, use_cache: bool, progress: bool, out: asyncio.Event | None = None
+    plan: Plan, config: Config, *, use_cache: bool, progress: bool
 ) -> dict[str, LinkResult]:
     cfg = config.links
     answers: dict[str, LinkResult] = {}
@@ -227,7 +223,7 @@ async def _run(
             except sqlite3.Error as exc:
                 warn(f"link cache could not be read ({exc}); checking without it")
         todo = [key for key in plan.requests if key not in answers]
-        fetched = await _fetch_all(todo, plan, config, progress=progress, out=out)
+        fetched = await _fetch_all(todo, plan, config, progress=progress)
         answers.update(fetched)
         if cache is not None and fetched:
             try:
@@ -245,48 +241,65 @@ async def _run(
 
 
 async def _fetch_all(
-    keys: list[str], plan: Plan, config: Config, *, progress: bool, out: asyncio.Event | None
+    keys: list[str], plan: Plan, config: Config, *, progress: bool
 ) -> dict[str, LinkResult]:
+    """Every request of ``keys``, concurrently, within the run's ``links.deadline``."""
     if not keys:
         return {}
+    cfg = config.links
     fetched: dict[str, LinkResult] = {}
     bar = Progress(len(keys), "checking links", enabled=progress)
-    async with make_client(config.links) as client:
-        fetcher = Fetcher(client, config.links)
-        if out is not None:
-            # The first wave: as many requests as the limits let go out at once.
-            hosts = {address_of(plan.requests[key].url).netloc for key in keys}
-            per_host, concurrency = max(config.links.per_host, 1), max(config.links.concurrency, 1)
-            wave = min(len(keys), len(hosts) * per_host, concurrency)
-            sent = 0
-
-            def count_sent() -> None:
-                nonlocal sent
-                sent += 1
-                if sent >= wave:
-                    out.set()
-
-            fetcher.on_sent = count_sent
+    resolver = HostResolver.configured(config)
+    async with make_client(cfg, resolver) as client:
+        fetcher = Fetcher(client, cfg)
 
         async def one(key: str) -> None:
             target = plan.requests[key]
             try:
-                result = await fetcher.check(target.url, unsubscribe=target.unsubscribe)
+                result = await fetcher.check(
+                    target.url, unsubscribe=target.unsubscribe, page=target.page
+                )
             except Exception as exc:  # one odd link must not lose the batch's other results
                 result = LinkResult(
                     target.url,
-                    "unreachable",
-                    reason=f"could not check: {exc!r}",
+                    "unverified",
+                    reason=f"could not verify: the check failed ({exc!r}; please report)",
                     method="",
                     unsubscribe=target.unsubscribe,
                 )
             fetched[key] = result
             bar.advance()
-            if out is not None:
-                out.set()  # an answer is in: the first wave is over, whatever its size
 
+        tasks = [asyncio.ensure_future(one(key)) for key in keys]
         try:
-            await asyncio.gather(*(one(key) for key in keys))
+            _done, late = await asyncio.wait(tasks, timeout=cfg.deadline or None)
+            for task in late:
+                task.cancel()
+            if late:
+                await asyncio.wait(late)
         finally:
+            for task in tasks:
+                task.cancel()
             bar.close()
+    for key in keys:
+        if key not in fetched:
+            target = plan.requests[key]
+            fetched[key] = LinkResult(
+                target.url,
+                "unverified",
+                reason=f"could not verify: the links deadline ({cfg.deadline:g} s) ran out first",
+                method="",
+                unsubscribe=target.unsubscribe,
+            )
+    if fetcher.nxdomain and not resolver.answered:
+        # NXDOMAIN for every name asked, and no other name resolved: the resolver, not the
+        # links, is likely what is wrong.
+        for key, result in fetched.items():
+            if result.url in fetcher.nxdomain:
+                fetched[key] = replace(
+                    result,
+                    verdict="unverified",
+                    reason=f"could not verify: {result.reason}, and the resolver found no other "
+                    "link host either",
+                )
     return fetched

@@ -1,123 +1,97 @@
-"""The SSRF guard: never let a campaign's links make us connect to internal addresses.
+"""The SSRF guard's policy: which addresses a campaign's links must never make us contact.
 
 A campaign is untrusted input, and mailcheck often runs inside CI next to metadata services and
-internal dashboards. Every connection, for the first URL and for every redirect hop, is opened
-by :class:`mailcheck.net.client.LinkClient`: it resolves the name with :class:`Resolver`, asks
-the policy (:func:`refusal`: loopback, private, link-local, metadata and other non-public
-addresses are refused unless ``links.allow-private``), and then connects to the very address
-that was checked, so a DNS answer cannot change between check and use.
+internal dashboards. :class:`mailcheck.net.transport.GuardedBackend` asks :func:`refusal` about
+the addresses of every connection it opens (the first URL and every redirect hop) and then
+connects to an address that was checked, so a DNS answer cannot change between check and use.
+
+Two switches open it: ``links.allow-private`` lets loopback, private and link-local targets be
+checked (an intranet's links, a staging server); cloud-metadata endpoints stay refused even
+then, unless ``links.allow-metadata`` (they hand out credentials to whoever asks).
 """
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
-import socket
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-# Cloud instance-metadata endpoints (AWS, GCP, Azure, …; AWS's IPv6 one).
+ALLOW_PRIVATE = "set links.allow-private = true to check internal links"
+ALLOW_METADATA = "set links.allow-metadata = true if this really is meant"
+
+# Cloud instance-metadata endpoints: AWS (and its IPv6 one), GCP, OpenStack (169.254.169.254),
+# Azure's wire server (168.63.129.16), Alibaba Cloud (100.100.100.200).
 METADATA_ADDRESSES = frozenset(
-    {ipaddress.ip_address("169.254.169.254"), ipaddress.ip_address("fd00:ec2::254")}
+    ipaddress.ip_address(a)
+    for a in ("169.254.169.254", "fd00:ec2::254", "168.63.129.16", "100.100.100.200")
 )
+# Deprecated IPv6 site-local addresses: never public, and some clouds still route them inside.
+SITE_LOCAL = ipaddress.ip_network("fec0::/10")
+NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
-class NameNotResolved(Exception):
-    """DNS gave no address for the host."""
+def embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address stands for: IPv4-mapped (``::ffff:a.b.c.d``),
+    IPv4-compatible (``::a.b.c.d``), NAT64 (``64:ff9b::/96``) or 6to4 (``2002::/16``)."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    packed = int(address)
+    if address in NAT64 or (packed >> 32 == 0 and packed > 0xFFFF):  # not :: or ::1
+        return ipaddress.IPv4Address(packed & 0xFFFFFFFF)
+    return None
 
-    def __init__(self, host: str, detail: str) -> None:
-        super().__init__(f"DNS lookup of {host} failed ({detail})")
-        self.reason = str(self)
 
-
-def why_refused(address: IPAddress) -> str | None:
-    """Why ``address`` must not be contacted, or None for a public address."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return why_refused(address.ipv4_mapped)
+def is_metadata(address: IPAddress) -> bool:
+    """A cloud-metadata endpoint, in any of its IPv4 or IPv6 spellings."""
     if address in METADATA_ADDRESSES:
-        return "a cloud metadata address"
-    if address.is_loopback:
-        return "a loopback address"
-    if address.is_link_local:
-        return "a link-local address"
-    if address.is_unspecified:
-        return "the unspecified address"
-    if address.is_multicast:
-        return "a multicast address"
-    if address.is_private:
-        return "a private address"
-    if not address.is_global:
-        return "a non-public address"
+        return True
+    if isinstance(address, ipaddress.IPv6Address):
+        return address in SITE_LOCAL or (
+            (v4 := embedded_ipv4(address)) is not None and v4 in METADATA_ADDRESSES
+        )
+    return False
+
+
+def why_refused(
+    address: IPAddress, *, allow_private: bool = False, allow_metadata: bool = False
+) -> str | None:
+    """Why ``address`` must not be contacted (with the setting that would allow it), or None."""
+    if is_metadata(address):
+        return None if allow_metadata else f"a cloud metadata address ({ALLOW_METADATA})"
+    if allow_private:
+        return None
+    if isinstance(address, ipaddress.IPv6Address):
+        v4 = embedded_ipv4(address)
+        if v4 is not None:
+            return why_refused(v4)
+    for test, what in (
+        (address.is_loopback, "a loopback address"),
+        (address.is_link_local, "a link-local address"),
+        (address.is_unspecified, "the unspecified address"),
+        (address.is_multicast, "a multicast address"),
+        (address.is_private, "a private address"),
+        (not address.is_global, "a non-public address"),
+    ):
+        if test:
+            return f"{what} ({ALLOW_PRIVATE})"
     return None
 
 
-def refusal(host: str, addresses: Iterable[IPAddress]) -> str | None:
-    """The reason to refuse ``host`` when any of its addresses is not public."""
+def refusal(
+    host: str,
+    addresses: Iterable[IPAddress],
+    *,
+    allow_private: bool = False,
+    allow_metadata: bool = False,
+) -> str | None:
+    """The reason to refuse ``host`` when any of its addresses may not be contacted."""
     for address in addresses:
-        why = why_refused(address)
+        why = why_refused(address, allow_private=allow_private, allow_metadata=allow_metadata)
         if why is not None:
-            where = (
-                f"{host} is"
-                if host.strip("[]") == str(address)
-                else (f"{host} resolves to {address},")
-            )
-            return (
-                f"not requested: {where} {why}"
-                " (set links.allow-private = true to check internal links)"
-            )
+            bare = host.strip("[]")
+            where = f"{host} is" if bare == str(address) else f"{host} resolves to {address},"
+            return f"not requested: {where} {why}"
     return None
-
-
-Policy = Callable[[str, list[IPAddress]], str | None]
-
-
-class Resolver:
-    """Resolves each host once per run (the batch may hold hundreds of links per host)."""
-
-    # The system resolver blocks a thread per lookup; the loop's default pool has only a few,
-    # and a handful of names that take seconds to fail must not hold up every other host.
-    THREADS = 32
-
-    def __init__(self) -> None:
-        self._answers: dict[tuple[str, int], asyncio.Future[list[IPAddress]]] = {}
-        self._threads: ThreadPoolExecutor | None = None
-
-    def close(self) -> None:
-        if self._threads is not None:
-            # a lookup still hanging in the system resolver must not keep the run waiting
-            self._threads.shutdown(wait=False, cancel_futures=True)
-            self._threads = None
-
-    async def resolve(self, host: str, port: int) -> list[IPAddress]:
-        key = (host.lower(), port)
-        pending = self._answers.get(key)
-        if pending is None:
-            pending = asyncio.ensure_future(self._lookup(host, port))
-            self._answers[key] = pending
-        return await asyncio.shield(pending)
-
-    async def _lookup(self, host: str, port: int) -> list[IPAddress]:
-        literal = host.strip("[]")
-        try:
-            return [ipaddress.ip_address(literal)]
-        except ValueError:
-            pass
-        if self._threads is None:
-            self._threads = ThreadPoolExecutor(self.THREADS, thread_name_prefix="mailcheck-dns")
-        loop = asyncio.get_running_loop()
-        try:
-            infos = await loop.run_in_executor(
-                self._threads, socket.getaddrinfo, host, port, 0, socket.SOCK_STREAM
-            )
-        except (OSError, UnicodeError) as exc:
-            raise NameNotResolved(host, getattr(exc, "strerror", None) or str(exc)) from exc
-        found: list[IPAddress] = []
-        for _family, _type, _proto, _name, sockaddr in infos:
-            address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
-            if address not in found:
-                found.append(address)
-        if not found:
-            raise NameNotResolved(host, "no address")
-        return found

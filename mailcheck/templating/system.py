@@ -12,11 +12,9 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST
 from mailcheck.templating.catalogue import load_catalogue
 from mailcheck.templating.dialect import Dialect
-
-SYSTEM_PLACEHOLDER_HOST = "esp-system.mailcheck.invalid"
-"""Host of every URL a system variable renders to; link checkers skip it."""
 
 # Names every dialect treats as ESP-filled (compared case-insensitively).
 COMMON = frozenset(

@@ -1,0 +1,300 @@
+"""The link checker's one ``httpx.AsyncClient``, with the SSRF guard in its network backend.
+
+httpx speaks HTTP/1.1 and HTTP/2 (ALPN), decodes gzip/deflate/br bodies and pools connections
+per origin. What mailcheck adds sits underneath, in :class:`GuardedBackend`, through which
+httpcore opens every TCP connection:
+
+* host names are resolved here: through ``[dns] nameservers`` (or ``$MAILCHECK_NAMESERVERS``)
+  when set, so link hosts and SPF/DKIM/DMARC see one view of DNS; else the system resolver;
+* every address is judged by :func:`mailcheck.net.ssrf.refusal` and the socket connects to an
+  address that was judged: the guard sees what is really connected to, on every redirect hop;
+* happy eyeballs (RFC 8305, through ``aiohappyeyeballs``): a dual-stack host whose IPv6 route
+  is black-holed answers over IPv4 after 250 ms instead of after a timeout.
+
+Proxies (``HTTP(S)_PROXY``/``NO_PROXY`` from the environment, or ``links.proxy``): the backend
+then connects to the proxy, which the user chose; the target is resolved and judged here first,
+and a refused target is never sent to the proxy.
+
+Failures come out as :class:`Unreachable`, with whether they prove the link dead (a name that
+does not exist, a refused connection) or only that this machine could not tell (a resolver
+timeout, no route): see :mod:`mailcheck.net.http`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import ipaddress
+import os
+import socket
+import ssl
+import urllib.request
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import TYPE_CHECKING
+
+import aiohappyeyeballs
+import anyio
+import anyio.abc
+import httpcore
+import httpx
+from httpcore._backends.anyio import AnyIOStream
+from httpcore._backends.base import SOCKET_OPTION
+
+from mailcheck.config import NAMESERVERS_ENV, Config, LinksConfig
+from mailcheck.net.ssrf import IPAddress, refusal
+
+if TYPE_CHECKING:
+    from mailcheck.net.dns import DnsClient
+
+HAPPY_EYEBALLS_DELAY = 0.25  # RFC 8305 §5: the next address is tried after 250 ms
+# errno values that say this machine has no way out, not that the host is gone.
+OWN_NETWORK = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.ENETDOWN}
+# RFC 6761 §6.3: localhost names are the machine itself, whatever a nameserver says.
+LOOPBACK = [ipaddress.ip_address("::1"), ipaddress.ip_address("127.0.0.1")]
+
+
+class Unreachable(Exception):
+    """No connection. ``proof``: the link is dead for everyone (not only for this machine)."""
+
+    def __init__(self, reason: str, *, proof: bool, nxdomain: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.proof = proof
+        self.nxdomain = nxdomain  # proof only if the resolver answers other names
+
+
+def tls_context() -> ssl.SSLContext:
+    """Certificates are verified against SSL_CERT_FILE / SSL_CERT_DIR when set (a company's own
+    CA), else against certifi's bundle: the same on every machine, whatever the OS ships."""
+    cafile = os.environ.get("SSL_CERT_FILE") or None
+    capath = os.environ.get("SSL_CERT_DIR") or None
+    if cafile is None and capath is None:
+        import certifi
+
+        cafile = certifi.where()
+    return ssl.create_default_context(cafile=cafile, capath=capath)
+
+
+@dataclass
+class HostResolver:
+    """Each link host resolved once per run, through the configured nameservers if any."""
+
+    nameservers: tuple[str, ...] = ()
+    timeout: float = 5.0
+    answered: bool = False  # some name resolved: the resolver works, its NXDOMAIN is proof
+    _pending: dict[str, asyncio.Future[list[IPAddress]]] = field(default_factory=dict)
+
+    _dns: DnsClient | None = None
+
+    @classmethod
+    def configured(cls, config: Config) -> HostResolver:
+        """Through ``[dns] nameservers`` (else ``$MAILCHECK_NAMESERVERS``), else the system's."""
+        nameservers = config.dns.nameservers
+        if not nameservers:
+            from_env = os.environ.get(NAMESERVERS_ENV, "")
+            nameservers = tuple(ns.strip() for ns in from_env.split(",") if ns.strip())
+        return cls(nameservers, config.dns.timeout)
+
+    async def resolve(self, host: str, *, system: bool = False) -> list[IPAddress]:
+        """The addresses of ``host`` (``system``: through the system resolver, for a proxy)."""
+        key = host.lower().rstrip(".")
+        pending = self._pending.get(key if not system else f"system {key}")
+        if pending is None:
+            pending = asyncio.ensure_future(self._lookup(key, system=system))
+            self._pending[key if not system else f"system {key}"] = pending
+        return await asyncio.shield(pending)
+
+    async def _lookup(self, host: str, *, system: bool) -> list[IPAddress]:
+        try:
+            return [ipaddress.ip_address(host.strip("[]"))]
+        except ValueError:
+            pass
+        if host == "localhost" or host.endswith(".localhost"):
+            return list(LOOPBACK)
+        if self.nameservers and not system:
+            found = await self._ask_nameservers(host)
+        else:
+            found = await self._ask_system(host)
+        self.answered = True
+        return found
+
+    async def _ask_nameservers(self, host: str) -> list[IPAddress]:
+        if self._dns is None:
+            from mailcheck.net.dns import DnsClient
+
+            self._dns = DnsClient(self.nameservers, self.timeout)
+        client = self._dns
+        answers = await asyncio.gather(client.query(host, "AAAA"), client.query(host, "A"))
+        found = [ipaddress.ip_address(a) for answer in answers for a in answer.records]
+        if found:
+            return found
+        if any(answer.failed for answer in answers):
+            errors = "; ".join(a.error for a in answers if a.failed)
+            reason = f"could not verify: DNS lookup of {host} failed ({errors})"
+            raise Unreachable(reason, proof=False)
+        if all(answer.status == "nxdomain" for answer in answers):
+            raise Unreachable(f"DNS: {host} does not exist (NXDOMAIN)", proof=True, nxdomain=True)
+        raise Unreachable(f"DNS: {host} has no address (no A or AAAA record)", proof=True)
+
+    async def _ask_system(self, host: str) -> list[IPAddress]:
+        try:
+            infos = await anyio.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+        except socket.gaierror as exc:
+            if exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+                raise Unreachable(
+                    f"DNS: {host} does not exist ({exc.strerror})", proof=True, nxdomain=True
+                ) from exc
+            raise Unreachable(
+                f"could not verify: DNS lookup of {host} failed ({exc.strerror})", proof=False
+            ) from exc
+        except (OSError, UnicodeError) as exc:
+            reason = f"could not verify: DNS lookup of {host} failed ({exc})"
+            raise Unreachable(reason, proof=False) from exc
+        found: list[IPAddress] = []
+        for *_, sockaddr in infos:
+            address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])
+            if address not in found:
+                found.append(address)
+        return found
+
+
+class GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Opens httpcore's TCP connections: resolve, judge every address, happy eyeballs."""
+
+    def __init__(self, resolver: HostResolver, cfg: LinksConfig, *, guard: bool) -> None:
+        self._resolver = resolver
+        self._cfg = cfg
+        self._guard = guard  # False for the connection to a proxy (its target was judged)
+
+    async def judge(self, host: str) -> list[IPAddress]:
+        """The host's addresses, or :class:`Unreachable` when the guard refuses one of them."""
+        addresses = await self._resolver.resolve(host)
+        why = refusal(
+            host,
+            addresses,
+            allow_private=self._cfg.allow_private,
+            allow_metadata=self._cfg.allow_metadata,
+        )
+        if why is not None:
+            raise Unreachable(why, proof=True)
+        return addresses
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        if self._guard:
+            addresses = await self.judge(host)
+        else:
+            addresses = await self._resolver.resolve(host, system=True)
+        infos = [
+            (
+                socket.AF_INET6 if address.version == 6 else socket.AF_INET,
+                socket.SOCK_STREAM,
+                socket.IPPROTO_TCP,
+                "",
+                (str(address), port, 0, 0) if address.version == 6 else (str(address), port),
+            )
+            for address in addresses
+        ]
+        try:
+            with anyio.fail_after(timeout):
+                sock = await aiohappyeyeballs.start_connection(
+                    infos, happy_eyeballs_delay=HAPPY_EYEBALLS_DELAY, interleave=1
+                )
+        except TimeoutError as exc:
+            raise httpcore.ConnectTimeout(f"timed out connecting to {host}") from exc
+        except ConnectionRefusedError as exc:
+            raise Unreachable(f"{host} refused the connection", proof=True) from exc
+        except OSError as exc:
+            if exc.errno in OWN_NETWORK or exc.errno is None:
+                raise Unreachable(
+                    f"could not verify: no route to {host} from this machine ({exc})", proof=False
+                ) from exc
+            raise Unreachable(f"could not connect to {host}: {exc}", proof=True) from exc
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        return AnyIOStream(await anyio.abc.SocketStream.from_socket(sock))
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise Unreachable("unix sockets are never link targets", proof=True)
+
+    async def sleep(self, seconds: float) -> None:
+        await anyio.sleep(seconds)
+
+
+def proxy_for(url: httpx.URL, cfg: LinksConfig) -> str | None:
+    """The proxy for ``url``: ``links.proxy``, else HTTP(S)_PROXY; none where NO_PROXY says."""
+    host = url.host
+    if urllib.request.proxy_bypass_environment(host):  # type: ignore[attr-defined]
+        return None
+    if cfg.proxy:
+        return cfg.proxy
+    return urllib.request.getproxies_environment().get(url.scheme)
+
+
+class GuardedTransport(httpx.AsyncBaseTransport):
+    """httpx's transport, with its connection pools built on :class:`GuardedBackend`."""
+
+    def __init__(self, cfg: LinksConfig, resolver: HostResolver) -> None:
+        self._cfg = cfg
+        self._ssl = tls_context()
+        self._direct_backend = GuardedBackend(resolver, cfg, guard=True)
+        self._proxy_backend = GuardedBackend(resolver, cfg, guard=False)
+        self._direct = self._transport(None)
+        self._proxied: dict[str, httpx.AsyncHTTPTransport] = {}
+
+    def _transport(self, proxy: str | None) -> httpx.AsyncHTTPTransport:
+        limits = httpx.Limits(
+            max_connections=max(self._cfg.concurrency, 1) * 2,
+            max_keepalive_connections=max(self._cfg.concurrency, 1),
+            keepalive_expiry=5.0,
+        )
+        transport = httpx.AsyncHTTPTransport(
+            verify=self._ssl, http2=True, limits=limits, proxy=proxy, trust_env=False
+        )
+        # httpx builds the pool (direct, or through the proxy); its connections go through us.
+        pool = transport._pool
+        pool._network_backend = self._proxy_backend if proxy else self._direct_backend
+        return transport
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        proxy = proxy_for(request.url, self._cfg)
+        if proxy is None:
+            return await self._direct.handle_async_request(request)
+        # The proxy would resolve the target itself: judge it here first.
+        await self._direct_backend.judge(request.url.host)
+        transport = self._proxied.get(proxy)
+        if transport is None:
+            transport = self._proxied[proxy] = self._transport(proxy)
+        return await transport.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        for transport in (self._direct, *self._proxied.values()):
+            await transport.aclose()
+
+
+def make_client(cfg: LinksConfig, resolver: HostResolver) -> httpx.AsyncClient:
+    """The run's one client: our user agent, no automatic redirects or cookies, guarded."""
+    return httpx.AsyncClient(
+        transport=GuardedTransport(cfg, resolver),
+        headers={"User-Agent": cfg.user_agent, "Accept": ACCEPT},
+        follow_redirects=False,
+        trust_env=False,  # proxies are the transport's business (it judges targets first)
+        # The client keeps no cookie between links: each redirect chain has its own jar.
+        cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
+        timeout=cfg.timeout or None,
+    )
+
+
+ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/*;q=0.8,*/*;q=0.5"
