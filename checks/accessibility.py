@@ -42,7 +42,7 @@ def _places(ctx: Context, lines: list[int]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ctx.html_at(line) for line in lines))
 
 
-@rule("A11Y001", "html-lang-missing", Severity.WARNING)
+@rule("A11Y001", "html-lang-missing", Severity.WARNING, short="<html> without lang")
 def html_lang_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a whole HTML document whose `<html>` element has no `lang` attribute. (A snippet
@@ -63,7 +63,7 @@ def html_lang_missing(ctx: Context) -> Iterator[Problem]:
         yield Problem(t("<html> has no lang attribute"), location=ctx.html_at(0))
 
 
-@rule("A11Y002", "rtl-dir-missing", Severity.WARNING)
+@rule("A11Y002", "rtl-dir-missing", Severity.WARNING, short='right-to-left text without dir="rtl"')
 def rtl_dir_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports right-to-left text (Arabic, Hebrew …) in an e-mail where no element says
@@ -84,7 +84,12 @@ def rtl_dir_missing(ctx: Context) -> Iterator[Problem]:
         yield Problem(t('right-to-left text but no dir="rtl"'), location=ctx.html_at(0))
 
 
-@rule("A11Y003", "layout-table-role", Severity.WARNING)
+@rule(
+    "A11Y003",
+    "layout-table-role",
+    Severity.WARNING,
+    short='layout tables without role="presentation" (one finding, every line)',
+)
 def layout_table_role(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports layout tables (tables without `<th>` or `<caption>`) that lack
@@ -114,7 +119,12 @@ def layout_table_role(ctx: Context) -> Iterator[Problem]:
         )
 
 
-@rule("A11Y004", "image-link-unnamed", Severity.WARNING)
+@rule(
+    "A11Y004",
+    "image-link-unnamed",
+    Severity.WARNING,
+    short="a link whose only content is images without alt text",
+)
 def image_link_unnamed(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links whose only content is images without alt text (and no `aria-label` or
@@ -151,7 +161,12 @@ def _vague_texts() -> frozenset[str]:
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
-@rule("A11Y005", "vague-link-text", Severity.WARNING)
+@rule(
+    "A11Y005",
+    "vague-link-text",
+    Severity.WARNING,
+    short='link text that does not say where it goes («здесь», "click here")',
+)
 def vague_link_text(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links whose whole text is «здесь», «по ссылке», "click here", "here" or the like
@@ -192,7 +207,12 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
         )
 
 
-@rule("A11Y006", "low-contrast", Severity.WARNING)
+@rule(
+    "A11Y006",
+    "low-contrast",
+    Severity.WARNING,
+    short="inline text colour on an inline background below WCAG AA contrast",
+)
 def low_contrast(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports text whose inline `color` on the inline background (`background-color`, `bgcolor`
@@ -236,7 +256,7 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     )
 
 
-@rule("A11Y007", "heading-order", Severity.WARNING)
+@rule("A11Y007", "heading-order", Severity.WARNING, short="heading levels skipped (h1 → h3)")
 def heading_order(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports headings that skip a level (an `<h1>` followed by an `<h3>`).

@@ -65,7 +65,12 @@ def _texts(ctx: Context) -> list[tuple[str, str]]:
     return [(place, text) for place, text in places if text.strip()]
 
 
-@rule("BRF001", "placeholder-copy", Severity.WARNING)
+@rule(
+    "BRF001",
+    "placeholder-copy",
+    Severity.WARNING,
+    short='placeholder copy: "Lorem ipsum", "TODO", «Заголовок письма», «Тема письма» subject',
+)
 def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports placeholder copy left from a layout: "Lorem ipsum", "TODO", "xxx", «Заголовок
@@ -137,7 +142,12 @@ def _valid(
         return
 
 
-@rule("BRF002", "date-in-the-past", Severity.WARNING)
+@rule(
+    "BRF002",
+    "date-in-the-past",
+    Severity.WARNING,
+    short="a date in the copy before the send date (send_at, else today), a stale © year",
+)
 def date_in_the_past(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a date in the copy (`27.11.2025`, «27 ноября 2025», "November 27, 2025") that is
@@ -181,7 +191,12 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
         )
 
 
-@rule("BRF003", "garbled-text", Severity.WARNING)
+@rule(
+    "BRF003",
+    "garbled-text",
+    Severity.WARNING,
+    short='garbled text: "�", UTF-8 read as another charset ("Ð¿Ñ€Ð¸", «РџСЂРёРІРµС‚»)',
+)
 def garbled_text(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports text a reader would see garbled: the replacement character "�" (bytes lost in a
@@ -239,7 +254,12 @@ def _contains(text: str, wanted: str) -> bool:
     return wanted.casefold() in text.casefold()
 
 
-@rule("BRF004", "brief-text-missing", Severity.ERROR)
+@rule(
+    "BRF004",
+    "brief-text-missing",
+    Severity.ERROR,
+    short="text or pattern from [expect] (promo code, price, date) missing",
+)
 def brief_text_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a string (`text`) or regular expression (`regex`) from the campaign's `[expect]`
@@ -271,7 +291,12 @@ def brief_text_missing(ctx: Context) -> Iterator[Problem]:
             yield Problem(message, location="[expect] regex")
 
 
-@rule("BRF005", "brief-link-missing", Severity.ERROR)
+@rule(
+    "BRF005",
+    "brief-link-missing",
+    Severity.ERROR,
+    short="no link to a host/path listed in [expect] links",
+)
 def brief_link_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports an entry of `[expect] links` (a host, or a host with a path prefix) that no link
@@ -315,7 +340,7 @@ def _host_path(url: str) -> tuple[str, str]:
     return host.removeprefix("www.").lower(), parts.path.rstrip("/").lower()
 
 
-@rule("BRF006", "brief-forbidden-text", Severity.ERROR)
+@rule("BRF006", "brief-forbidden-text", Severity.ERROR, short="text from [expect] forbid present")
 def brief_forbidden_text(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports text from `[expect] forbid` (case-insensitive) found in the subject, preheader,

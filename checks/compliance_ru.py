@@ -91,7 +91,12 @@ def _reader_text(ctx: Context) -> str:
     )
 
 
-@rule("RU001", "ad-marking-missing", Severity.WARNING)
+@rule(
+    "RU001",
+    "ad-marking-missing",
+    Severity.WARNING,
+    short='profile = "ru": a partner\'s link without «Реклама», advertiser, erid (38-FZ art. 18.1)',
+)
 def ad_marking_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     With `profile = "ru"`: when the e-mail links to another organisation's site (not the
@@ -160,7 +165,12 @@ def _personal_data(link: Link) -> list[str]:
     return found
 
 
-@rule("RU002", "personal-data-in-url", Severity.WARNING)
+@rule(
+    "RU002",
+    "personal-data-in-url",
+    Severity.WARNING,
+    short='profile = "ru": e-mail, phone or name of the recipient in a link URL (152-FZ art. 7)',
+)
 def personal_data_in_url(ctx: Context) -> Iterator[Problem]:
     """## What it does
     With `profile = "ru"`: reports links whose query string carries a recipient's e-mail
@@ -203,7 +213,12 @@ def personal_data_in_url(ctx: Context) -> Iterator[Problem]:
     )
 
 
-@rule("RU003", "foreign-analytics-link", Severity.WARNING)
+@rule(
+    "RU003",
+    "foreign-analytics-link",
+    Severity.WARNING,
+    short='profile = "ru": links or pixels to foreign web analytics (152-FZ art. 12)',
+)
 def foreign_analytics_link(ctx: Context) -> Iterator[Problem]:
     """## What it does
     With `profile = "ru"`: reports links and images (tracking pixels) that go to web-analytics
@@ -241,7 +256,12 @@ def foreign_analytics_link(ctx: Context) -> Iterator[Problem]:
         )
 
 
-@rule("RU004", "ru-bulk-headers", Severity.WARNING)
+@rule(
+    "RU004",
+    "ru-bulk-headers",
+    Severity.WARNING,
+    short='profile = "ru": bulk-mail headers Mail.ru/Yandex ask for missing (List-Id …)',
+)
 def ru_bulk_headers(ctx: Context) -> Iterator[Problem]:
     """## What it does
     With `profile = "ru"`, for a test send (`.eml`) or a campaign with `[headers]`: reports

@@ -36,7 +36,13 @@ def _keys(ctx: Context) -> Iterator[DkimKey]:
             yield key
 
 
-@rule("DKIM001", "dkim-key-missing", Severity.ERROR, network=True)
+@rule(
+    "DKIM001",
+    "dkim-key-missing",
+    Severity.ERROR,
+    network=True,
+    short="no DKIM key at a selector that signs or is configured",
+)
 def dkim_key_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Looks up the DKIM key at `selector._domainkey.domain` for every selector that signs the
@@ -83,7 +89,13 @@ def dkim_key_missing(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("DKIM002", "dkim-key-weak", Severity.ERROR, network=True)
+@rule(
+    "DKIM002",
+    "dkim-key-weak",
+    Severity.ERROR,
+    network=True,
+    short="DKIM key under 1024 bits (E), under 2048 (W), or revoked",
+)
 def dkim_key_weak(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports an RSA DKIM key under 1024 bits (error) or under 2048 bits (warning), and a
@@ -127,7 +139,13 @@ def dkim_key_weak(ctx: Context) -> Iterator[Problem]:
                 )
 
 
-@rule("DKIM003", "dkim-testing-mode", Severity.WARNING, network=True)
+@rule(
+    "DKIM003",
+    "dkim-testing-mode",
+    Severity.WARNING,
+    network=True,
+    short="DKIM key in testing mode (t=y)",
+)
 def dkim_testing_mode(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a DKIM key published in testing mode (`t=y`).
@@ -149,7 +167,13 @@ def dkim_testing_mode(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("DKIM004", "dkim-signature-invalid", Severity.ERROR, network=True)
+@rule(
+    "DKIM004",
+    "dkim-signature-invalid",
+    Severity.ERROR,
+    network=True,
+    short="the DKIM-Signature of an .eml does not verify",
+)
 def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Verifies each DKIM-Signature of a test send (.eml) with dkimpy, against the key

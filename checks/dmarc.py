@@ -21,7 +21,13 @@ def _dmarc(ctx: Context) -> DmarcFacts | None:
     return found.dmarc if found else None
 
 
-@rule("DMARC001", "dmarc-missing", Severity.ERROR, network=True)
+@rule(
+    "DMARC001",
+    "dmarc-missing",
+    Severity.ERROR,
+    network=True,
+    short="no DMARC record for the From domain nor its organisational domain",
+)
 def dmarc_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a From domain with no DMARC record, neither at `_dmarc.<domain>` nor at
@@ -65,7 +71,7 @@ def dmarc_missing(ctx: Context) -> Iterator[Problem]:
         )
 
 
-@rule("DMARC002", "dmarc-policy-none", Severity.WARNING, network=True)
+@rule("DMARC002", "dmarc-policy-none", Severity.WARNING, network=True, short="DMARC policy p=none")
 def dmarc_policy_none(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a From domain whose effective DMARC policy is `none` (for a subdomain: the
@@ -107,7 +113,7 @@ def dmarc_policy_none(ctx: Context) -> Iterator[Problem]:
         yield Problem(message, location=f"_dmarc.{facts.record_domain}")
 
 
-@rule("DMARC003", "dmarc-syntax", Severity.ERROR, network=True)
+@rule("DMARC003", "dmarc-syntax", Severity.ERROR, network=True, short="DMARC record syntax error")
 def dmarc_syntax(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports DMARC record syntax problems. Errors, because receivers then discard the record
@@ -154,7 +160,13 @@ def dmarc_syntax(ctx: Context) -> Iterator[Problem]:
         )
 
 
-@rule("DMARC004", "dmarc-not-aligned", Severity.ERROR, network=True)
+@rule(
+    "DMARC004",
+    "dmarc-not-aligned",
+    Severity.ERROR,
+    network=True,
+    short="From domain not aligned with the DKIM d= domain or the envelope sender",
+)
 def dmarc_not_aligned(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Checks that the From domain is aligned with the domain of a DKIM signature (`d=`) or

@@ -9,7 +9,7 @@ from mailcheck.model import Image, Severity
 from mailcheck.rules import Context, Problem, rule
 
 
-@rule("IMG001", "image-alt-missing", Severity.WARNING)
+@rule("IMG001", "image-alt-missing", Severity.WARNING, short="image without an alt attribute")
 def image_alt_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports an `<img>` without an `alt` attribute. Decorative images (spacers, dividers)

@@ -8,7 +8,9 @@ from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 
 
-@rule("INP001", "input-unreadable", Severity.ERROR)
+@rule(
+    "INP001", "input-unreadable", Severity.ERROR, short="input cannot be read or parsed (says why)"
+)
 def input_unreadable(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports an input that cannot be read or parsed, and says why: binary garbage, broken

@@ -19,7 +19,12 @@ from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, whole_tag
 
 
-@rule("LNK003", "link-placeholder", Severity.ERROR)
+@rule(
+    "LNK003",
+    "link-placeholder",
+    Severity.ERROR,
+    short='empty or placeholder link: "", #, javascript:, example.com/.org, localhost, a raw tag',
+)
 def link_placeholder(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links that cannot lead anywhere: `href=""`, `#`, `javascript:`, example.com /
@@ -94,7 +99,7 @@ def _emptied_by_a_variable(ctx: Context, link: Link) -> bool:
     )
 
 
-@rule("LNK004", "link-plain-http", Severity.WARNING)
+@rule("LNK004", "link-plain-http", Severity.WARNING, short="plain http:// link")
 def link_plain_http(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links and images that use plain `http://`.
@@ -120,7 +125,12 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
 URLISH = re.compile(r"^(?:https?://)?(?:www\.)?((?:[\w-]+\.)+[^\W\d_]{2,})(?:[/:?#]\S*)?$", re.I)
 
 
-@rule("LNK007", "link-text-mismatch", Severity.ERROR)
+@rule(
+    "LNK007",
+    "link-text-mismatch",
+    Severity.ERROR,
+    short="the link's visible text is a URL on another host than the href",
+)
 def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a link whose visible text is a URL on another host than the one the link goes to.

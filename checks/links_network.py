@@ -69,7 +69,13 @@ def _verdicts(
             yield Problem(message, url=url, severity=Severity.WARNING, locations=places)
 
 
-@rule("LNK001", "link-broken", Severity.ERROR, network=True)
+@rule(
+    "LNK001",
+    "link-broken",
+    Severity.ERROR,
+    network=True,
+    short='link answers 4xx/5xx after retries (bot walls: W, "could not verify")',
+)
 def link_broken(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a link that answers 4xx or 5xx after retries, or that is not a valid URL at all.
@@ -103,7 +109,13 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     )
 
 
-@rule("LNK002", "link-unreachable", Severity.ERROR, network=True)
+@rule(
+    "LNK002",
+    "link-unreachable",
+    Severity.ERROR,
+    network=True,
+    short="link host unreachable: DNS failure, refused, TLS error, timeout, private address",
+)
 def link_unreachable(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a link whose host cannot be reached, when that is proven: the name does not exist
@@ -143,7 +155,13 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("LNK005", "too-many-redirects", Severity.WARNING, network=True)
+@rule(
+    "LNK005",
+    "too-many-redirects",
+    Severity.WARNING,
+    network=True,
+    short="more than 5 redirects, or a redirect loop (loop: E)",
+)
 def too_many_redirects(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a link that goes through more than 5 redirects before reaching its page, and
@@ -184,7 +202,13 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("LNK006", "image-broken", Severity.ERROR, network=True)
+@rule(
+    "LNK006",
+    "image-broken",
+    Severity.ERROR,
+    network=True,
+    short="image src broken (as LNK001/LNK002)",
+)
 def image_broken(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports an image (`<img src>`, a `background` attribute, VML or CSS `url()`) whose URL
@@ -229,7 +253,13 @@ def utm_change(start: str, hop: str) -> str | None:
     return None
 
 
-@rule("UTM004", "utm-lost-in-redirect", Severity.ERROR, network=True)
+@rule(
+    "UTM004",
+    "utm-lost-in-redirect",
+    Severity.ERROR,
+    network=True,
+    short="a redirect on the way drops or changes the UTM parameters",
+)
 def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Follows each tagged link's redirects and reports the first hop that drops or changes the
@@ -274,7 +304,13 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
                 break
 
 
-@rule("UNS004", "unsubscribe-broken", Severity.ERROR, network=True)
+@rule(
+    "UNS004",
+    "unsubscribe-broken",
+    Severity.ERROR,
+    network=True,
+    short="unsubscribe link broken — checked with HEAD only, never unsubscribing anyone",
+)
 def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Checks that each unsubscribe link (in the body and in `List-Unsubscribe`) leads to a live

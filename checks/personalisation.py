@@ -97,7 +97,12 @@ _PART_WORDS = (
 )
 
 
-@rule("PER001", "variable-without-fallback", Severity.ERROR)
+@rule(
+    "PER001",
+    "variable-without-fallback",
+    Severity.ERROR,
+    short="personalisation variable with no fallback or guard",
+)
 def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a personalisation variable that has neither a fallback nor a guard, in any
@@ -134,7 +139,12 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
         yield Problem(message, locations=_places(ctx, uses))
 
 
-@rule("PER002", "rendered-text-broken", Severity.ERROR)
+@rule(
+    "PER002",
+    "rendered-text-broken",
+    Severity.ERROR,
+    short='rendering with a sample recipient gives empty or broken text ("Привет, !")',
+)
 def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Renders the campaign for each sample recipient and reports text that a recipient would
@@ -192,7 +202,12 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
                 yield Problem(t("broken text: “{snippet}”", snippet=snippet), location=where)
 
 
-@rule("PER003", "merge-tag-unrendered", Severity.ERROR)
+@rule(
+    "PER003",
+    "merge-tag-unrendered",
+    Severity.ERROR,
+    short="a raw merge tag of any dialect survives into the rendered output",
+)
 def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a raw merge tag of any dialect that survives into the rendered subject,
@@ -244,7 +259,7 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
         )
 
 
-@rule("PER004", "template-syntax-error", Severity.ERROR)
+@rule("PER004", "template-syntax-error", Severity.ERROR, short="template syntax error")
 def template_syntax_error(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a template that its engine cannot parse: an unclosed `{% if %}`, a stray `}}`, an
@@ -269,7 +284,12 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
         yield Problem(campaign.template_error, ctx.html_at(line) if line else "template")
 
 
-@rule("PER005", "variable-not-in-samples", Severity.WARNING)
+@rule(
+    "PER005",
+    "variable-not-in-samples",
+    Severity.WARNING,
+    short="variable used by the template is absent from every sample recipient",
+)
 def variable_not_in_samples(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a variable the template uses that no sample recipient has (only when samples are
@@ -293,7 +313,12 @@ def variable_not_in_samples(ctx: Context) -> Iterator[Problem]:
         )
 
 
-@rule("PER006", "fallback-misses-empty", Severity.WARNING)
+@rule(
+    "PER006",
+    "fallback-misses-empty",
+    Severity.WARNING,
+    short="the fallback does not cover empty values",
+)
 def fallback_misses_empty(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a fallback that fires only for a missing variable, not for an empty one: Jinja
@@ -341,7 +366,12 @@ def fallback_misses_empty(ctx: Context) -> Iterator[Problem]:
         yield Problem(message, locations=_places(ctx, uses))
 
 
-@rule("PER007", "template-language-not-understood", Severity.WARNING)
+@rule(
+    "PER007",
+    "template-language-not-understood",
+    Severity.WARNING,
+    short="template language not understood: personalisation not checked",
+)
 def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Says when mailcheck could not tell which template language a campaign is written in: tags

@@ -9,7 +9,7 @@ from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 
 
-@rule("TXT001", "plain-text-missing", Severity.WARNING)
+@rule("TXT001", "plain-text-missing", Severity.WARNING, short="no plain-text alternative part")
 def plain_text_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a campaign with an HTML part but no plain-text alternative, when the parts are

@@ -18,7 +18,7 @@ def _preheader(ctx: Context) -> str:
     return (text or "").strip()
 
 
-@rule("PRE001", "preheader-missing", Severity.WARNING)
+@rule("PRE001", "preheader-missing", Severity.WARNING, short="no preheader")
 def preheader_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a campaign with no preheader: neither `preheader =` in `campaign.toml` nor a
@@ -40,7 +40,12 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
         yield Problem(t("no preheader (preview text) found"), location="preheader")
 
 
-@rule("PRE002", "preheader-too-long", Severity.ERROR)
+@rule(
+    "PRE002",
+    "preheader-too-long",
+    Severity.ERROR,
+    short="preheader longer than preheader-max (90) characters",
+)
 def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a preheader longer than `preheader-max` (90) user-perceived characters, measured
@@ -82,7 +87,9 @@ def _normalised(text: str) -> str:
     return "".join(_ALNUM_RUN.findall(unicodedata.normalize("NFKC", text.casefold())))
 
 
-@rule("PRE003", "preheader-repeats-subject", Severity.WARNING)
+@rule(
+    "PRE003", "preheader-repeats-subject", Severity.WARNING, short="preheader repeats the subject"
+)
 def preheader_repeats_subject(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a preheader that repeats the subject (ignoring case, spaces and punctuation), or

@@ -19,7 +19,12 @@ def _kb(size: int) -> str:
     return f"{size / 1024:.0f} KB"
 
 
-@rule("SIZE001", "html-clipped-by-gmail", Severity.ERROR)
+@rule(
+    "SIZE001",
+    "html-clipped-by-gmail",
+    Severity.ERROR,
+    short="HTML part over 102 KB as sent: Gmail clips the message",
+)
 def html_clipped(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports an HTML part over 102 KB as sent. For a saved test send (`.eml`) that is the part
@@ -81,7 +86,12 @@ def html_clipped(ctx: Context) -> Iterator[Problem]:
         )
 
 
-@rule("SIZE002", "c1-control-characters", Severity.WARNING)
+@rule(
+    "SIZE002",
+    "c1-control-characters",
+    Severity.WARNING,
+    short="C1 control characters (U+0080–U+009F) in the HTML or text",
+)
 def c1_control_characters(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports C1 control characters (U+0080–U+009F) in the HTML or text as rendered: invisible

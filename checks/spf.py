@@ -89,7 +89,9 @@ def _valid(spf: SpfFacts) -> bool:
     )
 
 
-@rule("SPF001", "spf-missing", Severity.ERROR, network=True)
+@rule(
+    "SPF001", "spf-missing", Severity.ERROR, network=True, short="sender domain has no SPF record"
+)
 def spf_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a sender domain (the From domain, and the envelope sender's domain when known)
@@ -155,7 +157,7 @@ def _missing_severity(ctx: Context, j: _Judged, envelope: SpfFacts | None) -> Se
     return None
 
 
-@rule("SPF002", "spf-multiple", Severity.ERROR, network=True)
+@rule("SPF002", "spf-multiple", Severity.ERROR, network=True, short="more than one SPF record")
 def spf_multiple(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a sender domain with more than one SPF record.
@@ -190,7 +192,13 @@ def spf_multiple(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("SPF003", "spf-too-many-lookups", Severity.ERROR, network=True)
+@rule(
+    "SPF003",
+    "spf-too-many-lookups",
+    Severity.ERROR,
+    network=True,
+    short="SPF needs more than 10 DNS lookups, or more than 2 void lookups",
+)
 def spf_too_many_lookups(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Counts the DNS lookups SPF evaluation of the domain needs, through every include and
@@ -259,7 +267,13 @@ def spf_too_many_lookups(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("SPF004", "spf-permissive-all", Severity.ERROR, network=True)
+@rule(
+    "SPF004",
+    "spf-permissive-all",
+    Severity.ERROR,
+    network=True,
+    short="+all (E) or ?all / no all and no redirect (W)",
+)
 def spf_permissive_all(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports an SPF record that ends in `+all` (anyone may send: error), or that includes a
@@ -331,7 +345,7 @@ def spf_permissive_all(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("SPF005", "spf-syntax", Severity.ERROR, network=True)
+@rule("SPF005", "spf-syntax", Severity.ERROR, network=True, short="SPF syntax error")
 def spf_syntax(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports SPF syntax errors anywhere in the record tree: an unknown mechanism or
@@ -357,7 +371,13 @@ def spf_syntax(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("SPF006", "spf-ip-not-authorised", Severity.ERROR, network=True)
+@rule(
+    "SPF006",
+    "spf-ip-not-authorised",
+    Severity.ERROR,
+    network=True,
+    short="the sending IP is not authorised by SPF",
+)
 def spf_ip_not_authorised(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Evaluates SPF (RFC 7208 check_host) for the sending IPs: those in the `Received` chain

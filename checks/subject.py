@@ -10,7 +10,7 @@ from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import grapheme_len
 
 
-@rule("SUB001", "subject-missing", Severity.ERROR)
+@rule("SUB001", "subject-missing", Severity.ERROR, short="no subject")
 def subject_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a campaign without a subject, or whose subject renders empty.
@@ -37,7 +37,12 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
         yield Problem(why, location="subject")
 
 
-@rule("SUB002", "subject-too-long", Severity.ERROR)
+@rule(
+    "SUB002",
+    "subject-too-long",
+    Severity.ERROR,
+    short="subject longer than subject-max (50) characters",
+)
 def subject_too_long(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a subject longer than `subject-max` (50) user-perceived characters, measured as

@@ -38,7 +38,12 @@ def _text_has_unsubscribe(text: str) -> bool:
     return False
 
 
-@rule("UNS001", "unsubscribe-link-missing", Severity.ERROR)
+@rule(
+    "UNS001",
+    "unsubscribe-link-missing",
+    Severity.ERROR,
+    short="no unsubscribe link in the body (any language)",
+)
 def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a campaign whose body has no working unsubscribe link. A link counts when
@@ -102,7 +107,12 @@ def _rendered_from_a_tag(link: Link) -> bool:
     return raw != link.href.strip() and bool(WHOLE_TAG.match(raw) or whole_tag(raw))
 
 
-@rule("UNS002", "list-unsubscribe-missing", Severity.ERROR)
+@rule(
+    "UNS002",
+    "list-unsubscribe-missing",
+    Severity.ERROR,
+    short="no List-Unsubscribe header (when headers are known)",
+)
 def list_unsubscribe_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a missing `List-Unsubscribe` header when the headers are known: an `.eml` test
@@ -126,7 +136,12 @@ def list_unsubscribe_missing(ctx: Context) -> Iterator[Problem]:
         yield Problem(t("no List-Unsubscribe header"), location="headers")
 
 
-@rule("UNS003", "one-click-unsubscribe-missing", Severity.WARNING)
+@rule(
+    "UNS003",
+    "one-click-unsubscribe-missing",
+    Severity.WARNING,
+    short="no RFC 8058 one-click unsubscribe with an https URL",
+)
 def one_click_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a `List-Unsubscribe` header without RFC 8058 one-click support: the header needs

@@ -62,7 +62,12 @@ def tracked(ctx: Context, link: Link) -> bool:
     return bool(sender) and under(host, org_domain(sender or ""))
 
 
-@rule("UTM001", "utm-missing", Severity.ERROR)
+@rule(
+    "UTM001",
+    "utm-missing",
+    Severity.ERROR,
+    short="link to a tracked domain lacks a required UTM parameter",
+)
 def utm_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a link to a tracked domain that lacks a required UTM parameter
@@ -103,7 +108,12 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("UTM002", "utm-inconsistent", Severity.ERROR)
+@rule(
+    "UTM002",
+    "utm-inconsistent",
+    Severity.ERROR,
+    short="UTM value differs from the campaign's [utm] or between links of one campaign",
+)
 def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a UTM value that differs from the campaign's `[utm]` table in `campaign.toml`, or
@@ -169,7 +179,12 @@ def _malformed(value: str) -> str | None:
     return None
 
 
-@rule("UTM003", "utm-malformed", Severity.WARNING)
+@rule(
+    "UTM003",
+    "utm-malformed",
+    Severity.WARNING,
+    short="malformed UTM value: empty, spaces, upper case, unrendered tag, duplicate key",
+)
 def utm_malformed(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports UTM values that are empty, contain spaces, upper-case letters or an unrendered

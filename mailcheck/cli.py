@@ -118,3 +118,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         silence_stdout()
         print("mailcheck: error: cannot write the output: broken pipe", file=sys.stderr)
         return 2
+    finally:
+        _report_plugin_problems()
+
+
+def _report_plugin_problems() -> None:
+    """Every command that loaded the rules says what went wrong with a plugin (on stderr):
+    a broken plugin fails nothing else, but it must never go unnoticed."""
+    from mailcheck.registry import loaded, warn_problems
+
+    registry = loaded()
+    if registry is not None:
+        warn_problems(registry)

@@ -1,8 +1,10 @@
 """Configuration: ``mailcheck.toml`` or ``[tool.mailcheck]`` in ``pyproject.toml``.
 
-Found by walking up from the working directory; a ``mailcheck.toml`` wins over a
-``pyproject.toml`` in the same directory. Relative paths are relative to the config file.
-CLI flags override the file; a campaign's ``campaign.toml`` overrides it for that campaign.
+Hierarchical, as ruff's: each checked path gets the closest config walking up from it
+(:func:`config_for`); commands without a path walk up from the working directory. A
+``mailcheck.toml`` wins over a ``pyproject.toml`` in the same directory. Relative paths (the
+database too) are relative to the config file. CLI flags override every config found; a
+campaign's ``campaign.toml`` overrides it for that campaign.
 """
 
 from __future__ import annotations
@@ -110,13 +112,24 @@ class Config:
     # hosts the client runs (site, landing pages): a link there that dies after launch is the
     # client's incident, not the agency's (mailcheck.owners)
     client_domains: tuple[str, ...] = ()
+    strict_plugins: bool = False  # a broken or refused plugin is a configuration error (exit 2)
     links: LinksConfig = field(default_factory=LinksConfig)
     dns: DnsConfig = field(default_factory=DnsConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
     spam: SpamConfig = field(default_factory=SpamConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
+    # per-rule severity ("error" | "warning") by code or prefix, the most specific wins
+    severity: tuple[tuple[str, str], ...] = ()
     root: Path = field(default_factory=Path.cwd)  # directory of the config file (or cwd)
     path: Path | None = None  # the config file, when one was found
+    # Every rule code the user wrote and where (``"pyproject.toml: select"``): checked against
+    # the registry when rules are chosen (mailcheck.registry.check_codes), not here, so that
+    # loading a config never loads the plugins.
+    code_refs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # Hierarchical discovery (False with --config, or for a Config built in code): the config
+    # of another path is the closest one above it, with these command-line overrides applied.
+    discover: bool = False
+    cli_overrides: tuple[tuple[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
@@ -136,14 +149,46 @@ class Config:
             url = prefix + str(self.root / url[len(prefix) :])
         return url
 
-    def merged(self, overrides: dict[str, Any]) -> Config:
-        """A copy with keys from a campaign.toml or the CLI (kebab- or snake-case) applied."""
-        return _apply(self, overrides, where="overrides")
+    @property
+    def db_source(self) -> str:
+        """Where the database URL comes from, for messages."""
+        if os.environ.get("MAILCHECK_DB"):
+            return "$MAILCHECK_DB"
+        return str(self.path) if self.path is not None else "the default, no config file found"
+
+    def merged(self, overrides: dict[str, Any], where: str = "overrides") -> Config:
+        """A copy with keys from a campaign.toml or the CLI (kebab- or snake-case) applied.
+
+        ``where`` names the source in error messages (``"--"``: command-line flags).
+        """
+        return _apply(self, overrides, where=where)
+
+    def severity_for(self, code: str) -> str | None:
+        """The configured severity of ``code`` (the longest matching code or prefix), if any."""
+        best = max((p for p, _ in self.severity if code.startswith(p)), key=len, default=None)
+        return dict(self.severity)[best] if best is not None else None
+
+
+SEVERITIES = ("error", "warning")
+_NOT_SETTABLE = ("root", "path", "code_refs", "discover", "cli_overrides")
+
+
+def _label(where: str, key: str) -> str:
+    return f"--{key}" if where == "--" else f"{where}: {key}"
 
 
 def campaign_config(campaign: Campaign, config: Config) -> Config:
-    """The configuration one campaign is checked with: its campaign.toml's keys applied."""
-    return config.merged(campaign.config_overrides) if campaign.config_overrides else config
+    """The campaign's settings: its closest config file's (the run's ``config`` unless another
+    applies), with its campaign.toml's keys applied."""
+    base = campaign.base_config or config
+    if not campaign.config_overrides:
+        return base
+    return base.merged(campaign.config_overrides, where=campaign.source)
+
+
+def has_own_config(campaign: Campaign) -> bool:
+    """True when the campaign is not judged with the run's configuration as it is."""
+    return campaign.base_config is not None or bool(campaign.config_overrides)
 
 
 def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
@@ -151,16 +196,37 @@ def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
     changes: dict[str, Any] = {}
     for key, value in data.items():
         name = key.replace("-", "_")
-        if name not in known or name in ("root", "path"):
+        if name not in known or name in _NOT_SETTABLE:
             raise ConfigError(f"{where}: unknown key {key!r}")
         current = getattr(cfg, name)
+        if name == "severity":
+            label = _label(where, "[severity]")
+            changes[name] = _severity(current, value, label)
+            changes["code_refs"] = (*changes.get("code_refs", cfg.code_refs), (label, tuple(value)))
+            continue
         if isinstance(current, LinksConfig | DnsConfig | ReportConfig | LimitsConfig | SpamConfig):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: {key!r} must be a table")
             changes[name] = _apply(current, value, f"{where}.{key}")
             continue
         changes[name] = _coerce(current, value, f"{where}: {key!r}")
+        if name in ("select", "ignore"):
+            refs = changes.get("code_refs", cfg.code_refs)
+            changes["code_refs"] = (*refs, (_label(where, key), changes[name]))
     return replace(cfg, **changes)
+
+
+def _severity(
+    current: tuple[tuple[str, str], ...], value: Any, what: str
+) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise ConfigError(f'{what} must be a table of CODE = "error" | "warning"')
+    table = dict(current)
+    for code, level in value.items():
+        if level not in SEVERITIES:
+            raise ConfigError(f'{what}: {code} must be "error" or "warning", not {level!r}')
+        table[code.strip().upper()] = level
+    return tuple(table.items())
 
 
 def _coerce(current: Any, value: Any, what: str) -> Any:
@@ -189,6 +255,16 @@ def _coerce(current: Any, value: Any, what: str) -> Any:
 
 def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     """The nearest config file at or above ``start`` and its mailcheck table."""
+    if start not in _nearest:
+        _nearest[start] = _find_config(start)
+    return _nearest[start]
+
+
+# Asked for every campaign of a batch, mostly for the same few directories.
+_nearest: dict[Path, tuple[Path, dict[str, Any]] | None] = {}
+
+
+def _find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     for directory in [start, *start.parents]:
         own = directory / "mailcheck.toml"
         if own.is_file():
@@ -209,9 +285,22 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: {exc}") from exc
 
 
-def load_config(start: Path | None = None, explicit: Path | None = None) -> Config:
-    """Load the configuration for a run started in ``start`` (default: the cwd)."""
+def load_config(
+    start: Path | None = None,
+    explicit: Path | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Config:
+    """The configuration for ``start`` (a directory or a file; default: the cwd).
+
+    ``explicit`` (``--config``) is used for every path; otherwise each path checked later
+    finds its own (:func:`config_for`). ``overrides`` are the command line's, applied on top
+    of every config found.
+    """
     start = (start or Path.cwd()).resolve()
+    if start.is_file():
+        start = start.parent
+    _nearest.clear()  # a new command: config files may have changed since the last one
+    _for_file.clear()
     if explicit is not None:
         table = _read(explicit)
         if explicit.name == "pyproject.toml":
@@ -219,8 +308,14 @@ def load_config(start: Path | None = None, explicit: Path | None = None) -> Conf
         found: tuple[Path, dict[str, Any]] | None = (explicit, table)
     else:
         found = find_config(start)
+    cfg = _loaded(found, root=Path.cwd().resolve() if found is None else None)
+    cfg = replace(cfg, discover=explicit is None, cli_overrides=tuple((overrides or {}).items()))
+    return cfg.merged(overrides, where="--") if overrides else cfg
+
+
+def _loaded(found: tuple[Path, dict[str, Any]] | None, root: Path | None) -> Config:
     if found is None:
-        return Config(root=start)
+        return Config(root=root or Path.cwd().resolve())
     path, table = found
     cfg = _apply(Config(root=path.parent.resolve(), path=path), table, where=str(path))
     assert isinstance(cfg, Config)
@@ -252,10 +347,89 @@ def check_dialect_settings(cfg: Config, where: str) -> None:
         raise ConfigError(f"{where}: {problem}")
 
 
+_for_file: dict[tuple[Path | None, str], Config] = {}
+
+
+def config_for(base: Config, path: Path) -> Config:
+    """The configuration that applies to ``path``: the closest config file above it, with
+    ``base``'s command-line overrides; ``base`` itself when that is the same file (or when
+    discovery is off). Each config file is read once per process."""
+    if not base.discover:
+        return base
+    directory = path.resolve()
+    if not directory.is_dir():
+        directory = directory.parent
+    found = find_config(directory)
+    file = found[0] if found else None
+    if file == base.path:
+        return base
+    key = (file, repr(base.cli_overrides))
+    cached = _for_file.get(key)
+    if cached is None:
+        overrides = dict(base.cli_overrides)
+        cfg = replace(_loaded(found, None), discover=True, cli_overrides=base.cli_overrides)
+        cached = _for_file[key] = cfg.merged(overrides, where="--") if overrides else cfg
+    return cached
+
+
 def _resolve_paths(cfg: Config) -> None:
     # only the logo is a file path; db URLs are resolved in Config.db_url
     if cfg.report.logo and not Path(cfg.report.logo).is_absolute():
         object.__setattr__(cfg, "report", replace(cfg.report, logo=str(cfg.root / cfg.report.logo)))
+
+
+def shown_url(url: str) -> str:
+    """A database URL fit to print: the password replaced by ``***``."""
+    import re
+
+    return re.sub(r"^([a-z0-9+.-]+://[^:/@]*):[^@/]*@", r"\1:***@", url, flags=re.I)
+
+
+def settings_text(cfg: Config) -> str:
+    """``--show-settings``: every resolved setting, the config file and the database."""
+    lines = [
+        f"config file: {cfg.path if cfg.path is not None else 'none (defaults)'}",
+        f"database: {shown_url(cfg.db_url)} (from {cfg.db_source})",
+        f"state directory (link cache): {cfg.state_dir}",
+        "",
+    ]
+    hidden = {"root", "path", "code_refs", "discover", "cli_overrides", "db"}
+
+    def table(obj: Any, title: str | None) -> None:
+        if title:
+            lines.append(f"\n[{title}]")
+        for f in fields(obj):
+            value = getattr(obj, f.name)
+            if f.name in hidden or isinstance(
+                value, LinksConfig | DnsConfig | ReportConfig | LimitsConfig
+            ):
+                continue
+            if f.name == "severity":
+                value = dict(value)
+            if isinstance(value, tuple):
+                value = list(value)
+            lines.append(f"{f.name.replace('_', '-')} = {_toml(value)}")
+
+    table(cfg, None)
+    table(cfg.links, "links")
+    table(cfg.dns, "dns")
+    table(cfg.report, "report")
+    table(cfg.limits, "limits")
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def parse_nameserver(text: str) -> tuple[str, int]:

@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from mailcheck.config import Config, campaign_config
+from mailcheck.config import Config, campaign_config, has_own_config
 from mailcheck.facts import Facts
 from mailcheck.model import Campaign, CampaignResult, Finding, Severity
+from mailcheck.progress import Progress
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -114,6 +115,7 @@ def _shown(given: str, root: Path, path: Path) -> str:
 
 def prepare(source: Source, config: Config) -> Campaign:
     """Load one input and render its variants. Never raises: problems become INP001/PER004."""
+    from mailcheck.config import config_for
     from mailcheck.loaders import load
     from mailcheck.templating import render_campaign
 
@@ -125,13 +127,45 @@ def prepare(source: Source, config: Config) -> Campaign:
             client=config.client,
             load_error=source.error,
         )
-    campaign = load(source.path, source.shown, config, source.root)
+    own = config_for(config, source.path)
+    campaign = load(source.path, source.shown, own, source.root)
+    if own is not config:
+        campaign.base_config = own
     if campaign.load_error is None:
         try:
             render_campaign(campaign, campaign_config(campaign, config))
         except Exception as exc:  # a template engine bug must not lose the batch
             campaign.template_error = f"could not render the template: {exc}"
     return campaign
+
+
+def check_campaign_settings(campaign: Campaign, config: Config) -> None:
+    """:func:`check_rule_settings` for one campaign: its own config and its suppression
+    comments (a comment not understood, or naming no rule, is a configuration error)."""
+    from mailcheck.suppression import check_comments, code_refs
+
+    if has_own_config(campaign):
+        check_rule_settings(campaign_config(campaign, config))
+    check_comments(campaign)
+    refs = code_refs(campaign)
+    if refs:
+        from mailcheck.registry import load_registry
+
+        load_registry().check_codes(refs)
+
+
+def check_rule_settings(config: Config) -> None:
+    """Raise ConfigError for a rule code the user wrote that no rule has (a typo in
+    ``select`` must fail the run, not turn every rule off), and with ``strict-plugins`` for a
+    plugin problem. Loads the rules only when there is something to check."""
+    written = any(c.strip().upper() != "ALL" for _, codes in config.code_refs for c in codes)
+    if written or config.strict_plugins:
+        from mailcheck.registry import check_plugins, load_registry
+
+        registry = load_registry()
+        if config.strict_plugins:
+            check_plugins(registry)
+        registry.check_codes(config.code_refs)
 
 
 # Below this much input one process is quicker than starting workers and shipping results
@@ -216,7 +250,11 @@ def _chunks(sources: list[Source], jobs: int) -> list[list[int]]:
 
 
 def _in_workers(
-    work: Callable[..., list[T]], sources: list[Source], jobs: int, *args: object
+    work: Callable[..., list[T]],
+    sources: list[Source],
+    jobs: int,
+    *args: object,
+    done: Callable[[int], object] = lambda n: None,
 ) -> list[T]:
     """``work(chunk_of_sources, *args)`` in worker processes; results in the order of sources.
 
@@ -237,6 +275,7 @@ def _in_workers(
             except BrokenProcessPool:
                 results = work([sources[i] for i in chunk], *args)
             out.update(zip(chunk, results, strict=True))
+            done(len(chunk))
     except BaseException:  # Ctrl-C, SIGTERM (cli.main), a bug: no worker outlives the run
         pool.shutdown(wait=False, cancel_futures=True)
         _stop_workers()
@@ -258,20 +297,30 @@ def _prepare_chunk(sources: list[Source], config: Config) -> list[Campaign]:
     return [prepare(s, config) for s in sources]
 
 
-def _prepare_all(sources: list[Source], config: Config, jobs: int) -> list[Campaign]:
+def _prepare_all(
+    sources: list[Source], config: Config, jobs: int, done: Callable[[int], object]
+) -> list[Campaign]:
     if not _worth_parallel(sources, jobs):
-        return [prepare(s, config) for s in sources]
-    return _in_workers(_prepare_chunk, sources, jobs, config)
+        campaigns = []
+        for s in sources:
+            campaigns.append(prepare(s, config))
+            done(1)
+        return campaigns
+    return _in_workers(_prepare_chunk, sources, jobs, config, done=done)
 
 
 def _check_offline(
-    sources: list[Source], config: Config, keep_documents: bool
+    sources: list[Source],
+    config: Config,
+    keep_documents: bool,
+    done: Callable[[int], object] = lambda n: None,
 ) -> list[CampaignResult]:
     """Prepare and judge, one campaign at a time: offline nothing needs the whole batch."""
     results = []
     for source in sources:
         result = judge(prepare(source, config), config, Facts(), offline=True)
         results.append(result if keep_documents else lightened(result))
+        done(1)
     return results
 
 
@@ -286,7 +335,7 @@ def lightened(result: CampaignResult) -> CampaignResult:
     c = result.campaign
     renders = [replace(r, html=None, text=None, document=None) for r in c.renders]
     light = replace(c, html=None, text=None, raw_message=None, static=None, renders=renders)
-    return CampaignResult(light, result.findings)
+    return CampaignResult(light, result.findings, result.suppressed)
 
 
 _active: dict[tuple[object, ...], tuple[object, list[Rule]]] = {}
@@ -297,10 +346,11 @@ def active_rules(config: Config, *, offline: bool) -> list[Rule]:
 
     registry = load_registry()
     # Asked once per campaign; the answer only changes with select/ignore (and the registry).
-    key = (id(registry), tuple(config.select), tuple(config.ignore), offline)
+    key = (id(registry), config.code_refs, tuple(config.select), tuple(config.ignore), offline)
     cached = _active.get(key)
     if cached is not None and cached[0] is registry:
         return list(cached[1])
+    registry.check_codes(config.code_refs)
     chosen = selected(registry.rules, list(config.select), list(config.ignore))
     rules = [r for r in registry.sorted() if r.code in chosen and not (offline and r.network)]
     _active[key] = (registry, rules)
@@ -308,8 +358,17 @@ def active_rules(config: Config, *, offline: bool) -> list[Rule]:
 
 
 def judge(campaign: Campaign, config: Config, facts: Facts, *, offline: bool) -> CampaignResult:
+    check_campaign_settings(campaign, config)
     rules = active_rules(campaign_config(campaign, config), offline=offline)
-    return CampaignResult(campaign, _findings(campaign, config, facts, rules))
+    return _result(campaign, _findings(campaign, config, facts, rules))
+
+
+def _result(campaign: Campaign, findings: list[Finding]) -> CampaignResult:
+    """The result with the campaign's suppression comments applied (and kept, to be shown)."""
+    from mailcheck.suppression import apply
+
+    kept, suppressed = apply(campaign, findings)
+    return CampaignResult(campaign, kept, suppressed)
 
 
 def _findings(
@@ -324,7 +383,11 @@ def _findings(
         if campaign.load_error is not None and r.code != "INP001":
             continue  # nothing else can be judged about an input that could not be read
         try:
-            findings.extend(r.run(ctx))
+            found = r.run(ctx)
+            level = cfg.severity_for(r.code)
+            if level is not None:  # the agency's block/warn choice for this rule
+                found = [replace(f, severity=Severity(level)) for f in found]
+            findings.extend(found)
         except Exception as exc:  # report, never hide: a crashed rule must not pass a launch
             findings.append(
                 Finding(r.code, r.name, Severity.ERROR, f"rule failed: {exc!r} (please report)")
@@ -358,20 +421,33 @@ def run(
     results, for callers that only print findings.
     """
     offline = config.links.offline if offline is None else offline
+    check_rule_settings(config)  # before anything is read or requested
     sources = discover(paths)
     jobs = jobs or usable_cpus()
-    if offline:
-        # Each worker judges what it prepared and sends back findings and a light campaign
-        # (unless documents are wanted): shipping whole campaigns back cost more than it saved.
-        if _worth_parallel(sources, jobs):
-            from mailcheck.registry import load_registry
+    bar = Progress(
+        len(sources),
+        "checking campaigns" if offline else "reading campaigns",
+        enabled=progress and len(sources) > 1,
+        unit="campaigns",
+    )
+    try:
+        if offline:
+            # Each worker judges what it prepared and sends back findings and a light campaign
+            # (unless documents are wanted): shipping whole campaigns back cost more than it
+            # saved.
+            if _worth_parallel(sources, jobs):
+                from mailcheck.registry import load_registry
 
-            load_registry()  # once here, inherited by forked workers
-            results = _in_workers(_check_offline, sources, jobs, config, keep_documents)
-        else:
-            results = _check_offline(sources, config, keep_documents)
-        return Batch(results, Facts(), offline)
-    campaigns = _prepare_all(sources, config, jobs)
+                load_registry()  # once here, inherited by forked workers
+                results = _in_workers(
+                    _check_offline, sources, jobs, config, keep_documents, done=bar.advance
+                )
+            else:
+                results = _check_offline(sources, config, keep_documents, bar.advance)
+            return Batch(results, Facts(), offline)
+        campaigns = _prepare_all(sources, config, jobs, bar.advance)
+    finally:
+        bar.close()
     batch = check_campaigns(
         campaigns, config, offline=offline, use_cache=use_cache, progress=progress
     )
@@ -390,6 +466,10 @@ def check_campaigns(
 ) -> Batch:
     """Judge prepared campaigns: the batch's network facts first (unless offline), then rules."""
     campaigns = list(campaigns)
+    if not offline:
+        check_rule_settings(config)
+        for campaign in campaigns:  # a campaign's typo fails the run before any request
+            check_campaign_settings(campaign, config)
     facts = Facts()
     if not offline:
         from mailcheck.net import gather

@@ -23,6 +23,9 @@ read by someone).
 
 Links in Outlook conditional comments (``<!--[if mso]>…<![endif]-->``) are real links for Outlook
 readers: VML image sources and ``<v:roundrect href>`` buttons found there are reported too.
+
+Suppression comments (``<!-- mailcheck: ignore LNK004 -->`` for the next element,
+``<!-- mailcheck: ignore-file UNS001 -->`` for the campaign) are read in the same traversal.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from typing import Any
 from lxml import etree
 
 from mailcheck.accessibility import read_accessibility
-from mailcheck.model import Document, Image, Link, LinkKind
+from mailcheck.model import Document, Image, Link, LinkKind, Suppression
 from mailcheck.text import collapse_ws, strip_padding
 
 # The plain etree parser: lxml.html's element classes cost a Python lookup per element.
@@ -85,6 +88,10 @@ _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"]*?))\s*\)""", re
 # Inside conditional comments: VML image sources and bulletproof-button hrefs.
 _COND_VML = re.compile(
     r"<v:(?:fill|image|imagedata)\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE
+)
+_SUPPRESSION_START = re.compile(r"mailcheck\s*:", re.IGNORECASE)
+_SUPPRESSION = re.compile(
+    r"^\s*mailcheck\s*:\s*(ignore-file|ignore)\s+([A-Za-z0-9_,\s]+?)\s*$", re.IGNORECASE
 )
 _COND_ROUNDRECT = re.compile(
     r"<v:(?:roundrect|rect|shape)\b[^>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE
@@ -169,6 +176,7 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
     links: list[Link] = []
     images: list[Image] = []
     anchors: list[tuple[int, Any]] = []  # <a> elements: their text is read once blocks are split
+    suppressions: list[Suppression] = []
     title: str | None = None
     # One traversal for links, images, the title and word boundaries; every element only when
     # some style attribute may hold a url(), else just the tags that matter (much faster).
@@ -176,8 +184,12 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
     for el in nodes:
         tag = el.tag
         if not isinstance(tag, str):
-            if tag is etree.Comment and el.text and el.text.lstrip().startswith("[if"):
-                links.extend(_conditional_links(el))
+            if tag is etree.Comment and el.text:
+                text = el.text.lstrip()
+                if text.startswith("[if"):
+                    links.extend(_conditional_links(el))
+                elif _SUPPRESSION_START.match(text):
+                    suppressions.append(_suppression(el))
             continue
         if tag in _BLOCKS:
             # block boundaries are word boundaries: <td>a</td><td>b</td> reads "a b"; indented
@@ -231,6 +243,7 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
         # string-value of the tree: text nodes only (comment tails yes, comments no)
         text=strip_padding(_TEXT_OF(root)),  # hidden padding blocks are not text either
         accessibility=accessibility,
+        suppressions=suppressions,
     )
 
 
@@ -315,6 +328,29 @@ def _text_after(anchor: Any, block: Any) -> str:
 def _own_text(el: Any) -> str:
     """An element's text as written (not a comment's)."""
     return "".join(el.itertext(with_tail=False)) if isinstance(el.tag, str) else ""
+
+
+def _suppression(comment: Any) -> Suppression:
+    """The suppression a ``mailcheck:`` comment declares (codes are checked by the engine;
+    a comment not understood is kept as ``invalid``, to be reported, never ignored)."""
+    match = _SUPPRESSION.match(comment.text)
+    if match is None:
+        return Suppression((comment.text.strip(),), "invalid", comment.sourceline or 0)
+    codes = tuple(c.strip().upper() for c in re.split(r"[,\s]+", match.group(2)) if c.strip())
+    line = comment.sourceline or 0
+    if match.group(1).lower() == "ignore-file":
+        return Suppression(codes, "file", line)
+    target = comment.getnext()
+    while target is not None and not isinstance(target.tag, str):  # comments, PIs
+        target = target.getnext()
+    if target is None:  # nothing follows: the next element is the parent's next sibling
+        parent = comment.getparent()
+        target = parent.getnext() if parent is not None else None
+    if target is None:
+        return Suppression(codes, "element", line)
+    first = target.sourceline or line
+    last = max((e.sourceline or first) for e in target.iter())
+    return Suppression(codes, "element", line, first, last)
 
 
 def _find_preheader(root: Any) -> tuple[Any, str | None]:

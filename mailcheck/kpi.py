@@ -89,6 +89,11 @@ def parse_assignments(items: Sequence[str], what: str) -> dict[str, float]:
             if name not in RATES or what != "target":
                 raise KpiError(f"--{what} {item!r}: only rate targets may be percentages")
             value /= 100
+        elif what == "target" and name in RATES and value > 1:
+            # "95" meant 95 %: read as a fraction it would be a plan of 9,500 %
+            raise KpiError(
+                f"--{what} {item!r}: {name} is a rate from 0 to 1; write {value / 100:g} or {raw}%"
+            )
         if name in found:
             raise KpiError(f"--{what}: {name} given twice")
         found[name] = value

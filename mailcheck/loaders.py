@@ -74,6 +74,7 @@ CONFIG_KEYS = frozenset(
         "profile",
         "select",
         "ignore",
+        "severity",
         "links",
         "dns",
     }
@@ -371,6 +372,13 @@ def _string_table(get: dict[str, Any], key: str) -> dict[str, str]:
     if not isinstance(value, dict):
         raise LoadError(f"campaign.toml: [{key}] must be a table")
     for name, item in value.items():
+        if _canonical(name) in CAMPAIGN_KEYS | CONFIG_KEYS:
+            # TOML puts every key after a [table] header into that table: a top-level key
+            # written below [utm] would silently be a UTM parameter and not set at all
+            raise LoadError(
+                f"campaign.toml: [{key}] has '{name}', a top-level key: every key after the"
+                f" [{key}] line belongs to that table, so write {name} = … above [{key}]"
+            )
         if not isinstance(item, str):
             raise LoadError(
                 f"campaign.toml: [{key}] {name} must be a string, not {_toml_type(item)}"

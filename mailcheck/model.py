@@ -10,7 +10,10 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from mailcheck.config import Config
 
 from mailcheck.accessibility import Accessibility
 
@@ -61,6 +64,28 @@ class Image:
     line: int = 0
 
 
+@dataclass(frozen=True)
+class Suppression:
+    """An inline suppression comment: ``<!-- mailcheck: ignore CODE[,CODE] -->`` hides those
+    codes' findings on the next element (lines ``first``–``last``); ``ignore-file`` hides
+    them for the whole campaign. Codes may be prefixes, as in ``ignore``."""
+
+    codes: tuple[str, ...]
+    scope: Literal["element", "file", "invalid"]  # invalid: codes holds the comment's text
+    line: int  # where the comment is
+    first: int = 0
+    last: int = 0
+
+    def covers(self, code: str, lines: list[int]) -> bool:
+        """Whether a finding of ``code`` at ``lines`` (none: the campaign as a whole) is hidden:
+        an element suppression hides it only when every line it names is inside the element."""
+        if self.scope == "invalid" or not any(code.startswith(c) for c in self.codes):
+            return False
+        if self.scope == "file":
+            return True
+        return bool(lines) and all(self.first <= n <= self.last for n in lines)
+
+
 @dataclass
 class Document:
     """One parsed HTML body (one rendered variant of the campaign)."""
@@ -71,6 +96,7 @@ class Document:
     images: list[Image] = field(default_factory=list)
     text: str = ""  # visible text, whitespace collapsed
     accessibility: Accessibility | None = None
+    suppressions: list[Suppression] = field(default_factory=list)
 
 
 @dataclass
@@ -193,6 +219,8 @@ class Campaign:
     renders: list[Rendered] = field(default_factory=list)
     static: Document | None = None  # parse of the unrendered HTML
     config_overrides: dict[str, object] = field(default_factory=dict)
+    # the closest config file's settings when they differ from the run's (hierarchical config)
+    base_config: Config | None = None
 
     @property
     def from_domain(self) -> str | None:
@@ -267,6 +295,8 @@ class Finding:
 class CampaignResult:
     campaign: Campaign
     findings: list[Finding]
+    # every suppression comment of the campaign with the findings it hid (shown in JSON)
+    suppressed: list[tuple[Suppression, list[Finding]]] = field(default_factory=list)
 
     @property
     def errors(self) -> int:

@@ -1,47 +1,64 @@
-"""A one-line progress bar on stderr while network checks run (only on a terminal)."""
+"""Progress on stderr while campaigns are read and links are checked (only on a terminal).
+
+Drawn by tqdm (count, rate and time left), imported only when a bar is shown: a run in CI or
+through a pipe does not pay for it. ``TERM=dumb`` gets no bar at all.
+"""
 
 from __future__ import annotations
 
+import os
 import sys
-import time
-from typing import TextIO
+from typing import Any, TextIO
 
-BAR_WIDTH = 24
 REDRAW_EVERY = 0.1  # seconds: redrawing on every completed request would cost more than it shows
 
 
+def show_progress(stream: TextIO | None = None) -> bool:
+    """Whether a progress bar belongs on ``stream`` (stderr): a terminal that can redraw."""
+    stream = stream if stream is not None else sys.stderr
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
 class Progress:
-    """``links [#######.........]  123/1024``, redrawn in place, erased when done."""
+    """``checking links  45%|████▌     | 460/1024 [00:03<00:04, 130 links/s]``, erased when done."""
 
     def __init__(
-        self, total: int, label: str, *, stream: TextIO | None = None, enabled: bool = True
+        self,
+        total: int,
+        label: str,
+        *,
+        stream: TextIO | None = None,
+        enabled: bool = True,
+        unit: str = "links",
     ) -> None:
         self.total = total
         self.done = 0
-        self.label = label
-        self.stream = stream if stream is not None else sys.stderr
-        self.enabled = enabled and total > 0
-        self._drawn_at = 0.0
-        if self.enabled:
-            self._draw()
+        self._bar: Any = None
+        if enabled and total > 0:
+            from tqdm import tqdm
+
+            self._bar = tqdm(
+                total=total,
+                desc=label,
+                unit=f" {unit}",
+                file=stream if stream is not None else sys.stderr,
+                leave=False,  # the report follows on a clean line
+                mininterval=REDRAW_EVERY,
+                dynamic_ncols=True,
+            )
+
+    @property
+    def enabled(self) -> bool:
+        return self._bar is not None
 
     def advance(self, n: int = 1) -> None:
         self.done += n
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self._drawn_at >= REDRAW_EVERY or self.done >= self.total:
-            self._draw()
-
-    def _draw(self) -> None:
-        self._drawn_at = time.monotonic()
-        filled = BAR_WIDTH * self.done // self.total if self.total else BAR_WIDTH
-        bar = "#" * filled + "." * (BAR_WIDTH - filled)
-        self.stream.write(f"\r{self.label} [{bar}] {self.done}/{self.total}")
-        self.stream.flush()
+        if self._bar is not None:
+            self._bar.update(n)
+            if self.done >= self.total:
+                self._bar.refresh()  # the last count is shown even within the redraw interval
 
     def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\r\033[K")  # erase the line: the report follows
-            self.stream.flush()
-            self.enabled = False
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None

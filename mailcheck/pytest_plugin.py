@@ -3,8 +3,10 @@
 Each campaign is one test item (``campaigns/bf/campaign.toml::mailcheck``; an ``.eml`` or
 ``.html`` file on its own is one too, as ``mailcheck check`` discovers them). Gather, then
 judge: the first item that runs prepares every collected campaign and checks them in ONE
-engine batch, so each URL and DNS name is fetched once per session (once per worker under
-pytest-xdist); later items only look up their result.
+engine batch, so each URL and DNS name is fetched once per session; later items only look up
+their result. Under pytest-xdist the first worker to get there checks the batch for all of
+them (the others wait on a file lock, then read its results), so each URL is requested once
+whatever ``-n`` is, as pytest-mypy runs its tool once per session.
 
 Passes are remembered in ``.mailcheck/pytest-pass.json``, keyed by the campaign's content,
 the configuration and the mailcheck version, so unchanged campaigns are not re-checked. A pass
@@ -40,6 +42,8 @@ PASS_MAX_AGE = 30 * 86400.0  # forget passes of campaigns not seen for a month
 CAMPAIGN_FILE = "campaign.toml"
 FILE_SUFFIXES = (".eml", ".html", ".htm")
 WORKER_OUTPUT_KEY = "mailcheck_passes"
+SHARED_DIR = "pytest-xdist"  # below .mailcheck/: one checked batch per xdist run
+SHARED_MAX_AGE = 86400.0  # leftovers of runs that were killed are removed after a day
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -120,6 +124,9 @@ def pytest_testnodedown(node: Any, error: object) -> None:
     output = getattr(node, "workeroutput", None) or {}
     if session is not None and isinstance(output.get(WORKER_OUTPUT_KEY), dict):
         session.new_passes.update(output[WORKER_OUTPUT_KEY])
+    run_id = (getattr(node, "workerinput", None) or {}).get("testrunuid")
+    if session is not None and isinstance(run_id, str):
+        session.run_ids.add(run_id)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -131,6 +138,20 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         workeroutput[WORKER_OUTPUT_KEY] = dict(state.new_passes)
         return
     state.save_passes()
+    state.remove_shared_batches()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Rule plugins that failed to load or were refused: said in every run that checks."""
+    if _SESSION not in terminalreporter.config.stash:
+        return
+    from mailcheck.registry import load_registry
+
+    problems = load_registry().problems
+    if problems:
+        terminalreporter.write_sep("=", "mailcheck plugin problems", yellow=True)
+        for problem in problems:
+            terminalreporter.write_line(f"mailcheck: warning: {problem}")
 
 
 class MailcheckFailure(Exception):
@@ -192,6 +213,7 @@ class MailcheckSession:
         self._old_passes: dict[str, dict[str, Any]] | None = None
         self._fingerprint: str | None = None
         self._keys: dict[Path, str] = {}
+        self.run_ids: set[str] = set()  # xdist runs whose shared batch the controller removes
 
     # --- configuration ---------------------------------------------------------------------
 
@@ -202,9 +224,9 @@ class MailcheckSession:
             from mailcheck.config import ConfigError, load_config
 
             try:
-                cfg = load_config(start=self.pytest_config.rootpath)
-                if self.offline:
-                    cfg = cfg.merged({"links": {"offline": True}})
+                # --mailcheck-offline applies to every config found below the rootdir too
+                overrides = {"links": {"offline": True}} if self.offline else None
+                cfg = load_config(start=self.pytest_config.rootpath, overrides=overrides)
                 self._config = cfg
                 self.offline = cfg.links.offline
             except ConfigError as exc:
@@ -329,9 +351,71 @@ class MailcheckSession:
             for i in session.items
             if isinstance(i, CampaignItem) and not self.cached_pass(self.pass_key(i))
         ]
-        self.check_items(items)
+        shared = self.shared_batch_file()
+        if shared is None:
+            self.check_items(items)
+            return
+        try:
+            self.check_items_once(items, shared)
+        except OSError:  # the shared file cannot be used (read-only checkout): check here
+            self.check_items(items)
+
+    def shared_batch_file(self) -> Path | None:
+        """Under xdist, where this run's batch results are shared between the workers."""
+        workerinput = getattr(self.pytest_config, "workerinput", None)
+        run_id = workerinput.get("testrunuid") if workerinput else None
+        if not isinstance(run_id, str) or self.config is None:
+            return None
+        try:
+            import fcntl  # noqa: F401  (POSIX: elsewhere each worker checks its own batch)
+        except ImportError:
+            return None
+        return self.config.state_dir / SHARED_DIR / f"{run_id}.pickle"
+
+    def check_items_once(self, items: Sequence[CampaignItem], shared: Path) -> None:
+        """The first worker here checks the batch and writes the results; each other worker
+        waits on the lock, then reads them. A worker that dies while checking releases the
+        lock with no results written: the next one checks instead."""
+        import fcntl
+        import pickle
+
+        from mailcheck.engine import lightened
+
+        shared.parent.mkdir(parents=True, exist_ok=True)
+        with (shared.parent / (shared.name + ".lock")).open("a+b") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if shared.exists():
+                # written by a worker of this same run, in this project's .mailcheck/
+                with shared.open("rb") as fh:
+                    results, self.batch_error = pickle.load(fh)
+                self.results.update({Path(p): r for p, r in results.items()})
+                return
+            self.check_items(items)
+            results = {str(p): lightened(r) for p, r in self.results.items()}
+            fd, tmp = tempfile.mkstemp(prefix=".batch.", suffix=".tmp", dir=shared.parent)
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump((results, self.batch_error), fh)
+            os.replace(tmp, shared)
+
+    def remove_shared_batches(self) -> None:
+        """The controller, at the end: this run's shared batch, and any left by killed runs."""
+        cfg = self.config
+        directory = cfg.state_dir / SHARED_DIR if cfg is not None else None
+        if directory is None or not directory.is_dir():
+            return
+        import contextlib
+
+        now = time.time()
+        for path in directory.iterdir():
+            with contextlib.suppress(OSError):  # another process removed it first
+                ours = path.name.split(".")[0] in self.run_ids
+                if ours or now - path.stat().st_mtime > SHARED_MAX_AGE:
+                    path.unlink()
+        with contextlib.suppress(OSError):  # another run's files are still there
+            directory.rmdir()
 
     def check_items(self, items: Sequence[CampaignItem]) -> None:
+        from mailcheck.config import ConfigError
         from mailcheck.engine import Source, UsageError, check_campaigns, prepare
 
         cfg = self.config
@@ -341,6 +425,9 @@ class MailcheckSession:
             batch: Batch = check_campaigns(campaigns, cfg, offline=self.offline)
         except UsageError as exc:
             self.batch_error = f"mailcheck: {exc}"
+            return
+        except ConfigError as exc:
+            self.batch_error = f"mailcheck: configuration error: {exc}"
             return
         except Exception as exc:  # a mailcheck bug: fail the items, do not hide it
             self.batch_error = f"mailcheck failed: {exc!r} (please report this)"

@@ -2,8 +2,10 @@
 
 Built-in rule families and third-party plugins are found the same way (as flake8 finds its
 plugins). An entry point names a module, a :class:`Rule`, or an iterable of rules. Each plugin is
-loaded on its own: one that fails to import is reported and the others still load; a code that
-two plugins claim is refused for the second one.
+loaded on its own: one that fails to import is reported and the others still load. The
+built-in rules load first, so a plugin can never replace one: a code already taken is refused
+for the plugin that claims it, and the refusal is reported like a broken plugin (on stderr by
+every command; ``--strict-plugins`` makes it exit 2).
 """
 
 from __future__ import annotations
@@ -11,24 +13,28 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from types import ModuleType
 
 from mailcheck.rules import Rule
 
 GROUP = "mailcheck.checks"
+DISTRIBUTION = "mailcheck-qa"
+BUILTIN_MODULES = "mailcheck.checks."
 
 
 @dataclass
 class Registry:
     rules: dict[str, Rule] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)  # plugin load errors, shown as warnings
+    reported: bool = False  # the problems were printed (warn_problems)
 
     def add(self, found: Rule, origin: str) -> None:
         if found.code in self.rules:
             other = self.rules[found.code].origin
             self.problems.append(
-                f"plugin {origin!r}: rule code {found.code} is already taken by {other!r}; ignored"
+                f"plugin {origin!r}: rule code {found.code} is already taken by {other!r};"
+                f" the plugin's {found.code} is refused"
             )
             return
         self.rules[found.code] = replace(found, origin=origin)
@@ -38,6 +44,41 @@ class Registry:
 
     def get(self, code: str) -> Rule | None:
         return self.rules.get(code.upper())
+
+    def unknown(self, pattern: str) -> bool:
+        """True when ``pattern`` is neither ``ALL`` nor a code or prefix of a code here."""
+        p = pattern.strip().upper()
+        return p != "ALL" and not any(code.startswith(p) for code in self.rules)
+
+    def closest(self, pattern: str) -> str | None:
+        """The code or family prefix most like ``pattern`` (a typo's likely intent)."""
+        import difflib
+
+        p = pattern.strip().upper()
+        prefixes = {code.rstrip("0123456789") for code in self.rules}
+        candidates = sorted(set(self.rules) | prefixes)
+        # a cut-off code ("PER01") is closest to a code of its family, not to another family
+        family = [c for c in candidates if c.startswith(p.rstrip("0123456789"))] or candidates
+        found = difflib.get_close_matches(p, family, n=1, cutoff=0.5)
+        return found[0] if found else None
+
+    def check_codes(self, refs: Iterable[tuple[str, Iterable[str]]]) -> None:
+        """Raise ConfigError naming every unknown code or prefix, with the closest known one.
+
+        ``refs`` pairs where the codes were written (``"pyproject.toml: select"``) with them:
+        a typo in ``select`` must not turn every rule off and pass (as in ruff).
+        """
+        from mailcheck.config import ConfigError
+
+        problems = []
+        for where, codes in refs:
+            for code in codes:
+                if self.unknown(code):
+                    hint = self.closest(code)
+                    maybe = f" (did you mean {hint}?)" if hint else ""
+                    problems.append(f"{where}: unknown rule code or prefix {code!r}{maybe}")
+        if problems:
+            raise ConfigError("; ".join(problems) + "; `mailcheck rules` lists them")
 
 
 def code_order(code: str) -> tuple[str, int]:
@@ -65,7 +106,8 @@ def load_registry(refresh: bool = False) -> Registry:
     if _cache is not None and not refresh:
         return _cache
     registry = Registry()
-    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+    # built-ins first, whatever the plugins are called: a plugin cannot replace one
+    for ep in sorted(entry_points(group=GROUP), key=lambda e: (not _builtin(e), e.name)):
         try:
             loaded = ep.load()
         except Exception as exc:  # a broken plugin must not stop the others
@@ -78,6 +120,11 @@ def load_registry(refresh: bool = False) -> Registry:
             registry.add(r, ep.name)
     _cache = registry
     return registry
+
+
+def _builtin(ep: EntryPoint) -> bool:
+    dist = ep.dist.name if ep.dist is not None else ""
+    return dist == DISTRIBUTION and ep.value.startswith(BUILTIN_MODULES)
 
 
 def selected(codes: Iterable[str], select: list[str], ignore: list[str]) -> set[str]:
@@ -108,5 +155,22 @@ def _best(code: str, patterns: list[str]) -> int:
 
 
 def warn_problems(registry: Registry) -> None:
+    """Print the plugin problems on stderr, once per process."""
+    if registry.reported:
+        return
+    registry.reported = True
     for msg in registry.problems:
         print(f"mailcheck: warning: {msg}", file=sys.stderr)
+
+
+def loaded() -> Registry | None:
+    """The registry if this process has loaded it (nothing is loaded by asking)."""
+    return _cache
+
+
+def check_plugins(registry: Registry) -> None:
+    """``--strict-plugins``: a plugin problem is a configuration error (exit 2)."""
+    if registry.problems:
+        from mailcheck.config import ConfigError
+
+        raise ConfigError("plugin problems (strict-plugins): " + "; ".join(registry.problems))

@@ -11,7 +11,7 @@ yields :class:`Problem` s. It never parses HTML or opens a socket: the engine ha
     def subject_has_brand(ctx: Context) -> Iterator[Problem]:
         '''## What it does
         ...'''
-        if ctx.subject and "ACME" not in ctx.subject:
+        if ctx.main and "ACME" not in (ctx.main.subject or ""):
             yield Problem("subject does not name the brand", location="subject")
 """
 
@@ -90,6 +90,7 @@ class Rule:
     network: bool = False
     doc: str = ""
     origin: str = ""  # the plugin (entry point) it came from
+    short: str = ""  # a one-line summary for `mailcheck rules` (else the first sentence)
 
     @property
     def summary(self) -> str:
@@ -99,6 +100,11 @@ class Rule:
     @property
     def how_to_fix(self) -> str:
         return how_to_fix_of(self.doc)
+
+    @property
+    def oneliner(self) -> str:
+        """What the rule finds, in one line: ``short``, or the first sentence of its doc."""
+        return self.short or self.summary
 
     def run(self, ctx: Context) -> list[Finding]:
         """The rule's findings, one per root cause: problems it reports in the same words
@@ -139,9 +145,10 @@ def how_to_fix_of(doc: str) -> str:
 
 
 def rule(
-    code: str, name: str, severity: Severity, *, network: bool = False
+    code: str, name: str, severity: Severity, *, network: bool = False, short: str = ""
 ) -> Callable[[CheckFn], Rule]:
-    """Declare a rule; the function's docstring is its documentation page."""
+    """Declare a rule; the function's docstring is its documentation page, ``short`` the
+    one line `mailcheck rules` shows (default: the first sentence of "What it does")."""
     if not CODE_RE.match(code):
         raise ValueError(f"rule code {code!r} must be a family of 1-8 capitals/digits and 3 digits")
 
@@ -155,6 +162,7 @@ def rule(
             check=fn,
             network=network,
             doc=inspect.cleandoc(fn.__doc__ or ""),
+            short=short,
         )
 
     return declare

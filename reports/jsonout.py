@@ -17,6 +17,15 @@ def as_dict(results: list[CampaignResult]) -> dict[str, object]:
                 "client": r.campaign.client,
                 "ok": r.ok,
                 "findings": [f.to_json() for f in r.findings],
+                "suppressions": [
+                    {
+                        "codes": list(s.codes),
+                        "scope": s.scope,
+                        "location": f"{r.campaign.html_label or 'html'}:{s.line}",
+                        "suppressed": [f.to_json() for f in hidden],
+                    }
+                    for s, hidden in r.suppressed
+                ],
             }
             for r in results
         ],

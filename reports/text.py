@@ -55,8 +55,14 @@ def format_campaign(
 def render(
     results: list[CampaignResult], *, colour: bool = False, language: str = DEFAULT_LANGUAGE
 ) -> str:
-    tr = translations(language)
     blocks = [format_campaign(r, colour, language) for r in results]
+    return "\n\n".join([*blocks, _paint(_summary(results, language), "bold", colour)]) + "\n"
+
+
+def _summary(results: list[CampaignResult], language: str) -> str:
+    tr = translations(language)
+    if not results:
+        return tr.gettext("no campaigns found (looked for campaign.toml, *.eml, *.html, *.htm).")
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
     failed = sum(not r.ok for r in results)
@@ -64,7 +70,19 @@ def render(
         "%(n)s campaign(s) checked", "%(n)s campaign(s) checked", len(results)
     ) % {"n": len(results)}
     with_errors = tr.gettext("%(n)s with errors") % {"n": failed}
-    summary = f"{checked}: {with_errors}; {_counts(errors, warnings, language)}."
-    if not results:
-        summary = tr.gettext("no campaigns found (looked for campaign.toml, *.eml, *.html, *.htm).")
-    return "\n\n".join([*blocks, _paint(summary, "bold", colour)]) + "\n"
+    return f"{checked}: {with_errors}; {_counts(errors, warnings, language)}."
+
+
+def render_errors(
+    results: list[CampaignResult], *, colour: bool = False, language: str = DEFAULT_LANGUAGE
+) -> str:
+    """``--quiet``: only the campaigns with errors, only their errors; the summary counts all."""
+    from dataclasses import replace
+
+    failing = [
+        replace(r, findings=[f for f in r.findings if f.severity is Severity.ERROR])
+        for r in results
+        if r.errors
+    ]
+    blocks = [format_campaign(r, colour, language) for r in failing]
+    return "\n\n".join([*blocks, _paint(_summary(results, language), "bold", colour)]) + "\n"

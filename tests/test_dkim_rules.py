@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from auth_helpers import AuthDns, codes, findings, make_campaign, message, sign
+from shared_data import require_shared
 
 from mailcheck.auth_model import signatures
 
 pytestmark = pytest.mark.network  # a real NSD on loopback
 
-VECTOR = Path("/work/shared/vectors/dkim/rfc6376.signed.msg")
-
 
 def _vector() -> bytes:
-    for candidate in (
-        Path(__file__).resolve().parents[1] / "shared/vectors/dkim/rfc6376.signed.msg",
-        Path(__file__).resolve().parents[2] / "shared/vectors/dkim/rfc6376.signed.msg",
-        VECTOR,
-    ):
-        if candidate.exists():
-            return candidate.read_bytes()
-    pytest.fail("shared/vectors/dkim/rfc6376.signed.msg is missing")
+    return require_shared("vectors", "dkim", "rfc6376.signed.msg").read_bytes()
 
 
 def signed(auth_dns: AuthDns, key_name: str, selector: str, domain: str = "good.test") -> bytes:

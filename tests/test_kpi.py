@@ -165,6 +165,13 @@ def test_targets_and_the_weighted_bonus_coefficient() -> None:
     assert k["bonus_coefficient"] == round(0.7 * (10 / 11) / 0.95 + 0.3 * (10 / 11) / 0.8, 4)
 
 
+@pytest.mark.parametrize("written", ["0.95", "95%", "1", "100%"])
+def test_rate_targets_as_a_fraction_or_a_percentage(written: str) -> None:
+    plans, _ = parse_targets([f"error_free_rate={written}"], [])
+    expected = 1.0 if written in ("1", "100%") else 0.95
+    assert plans == {"error_free_rate": pytest.approx(expected)}
+
+
 def test_no_weights_no_bonus_coefficient() -> None:
     assert bonus_coefficient({"launches": {"plan": 1, "fact": 1, "ratio": 1.0}}, {}) is None
 
@@ -178,6 +185,12 @@ def test_no_weights_no_bonus_coefficient() -> None:
         (["error_free_rate=много"], [], "is not a number"),
         (["error_free_rate=0"], [], "greater than 0"),
         (["launches=50%"], [], "only rate targets may be percentages"),
+        (
+            ["error_free_rate=95"],
+            [],
+            r"error_free_rate is a rate from 0 to 1; write 0\.95 or 95%",
+        ),
+        (["on_time_rate=1.5"], [], r"on_time_rate is a rate from 0 to 1; write 0\.015 or 1\.5%"),
         (["launches=5"], ["error_free_rate=1"], "no --target error_free_rate=PLAN"),
         (["launches=5"], ["launches=-1"], "must not be negative"),
         (["launches=5", "launches=6"], [], "given twice"),

@@ -34,14 +34,19 @@ def subject_names_brand(ctx: Context):
 '''
 
 
-def install_plugin(tmp_path: Path) -> Path:
+def install_plugin(tmp_path: Path, extra: dict[str, tuple[str, str]] | None = None) -> Path:
+    """Install the ACME plugin (plus ``extra`` entry points: name -> (package, source))."""
     src = tmp_path / "src"
-    (src / "acme_rules").mkdir(parents=True)
-    (src / "acme_rules" / "__init__.py").write_text(PLUGIN)
+    packages = {"ACME": ("acme_rules", PLUGIN), **(extra or {})}
+    for package, source in packages.values():
+        (src / package).mkdir(parents=True)
+        (src / package / "__init__.py").write_text(source)
+    eps = "".join(f'{name} = "{package}"\n' for name, (package, _) in packages.items())
     (src / "pyproject.toml").write_text(
         '[build-system]\nrequires = ["setuptools"]\nbuild-backend = "setuptools.build_meta"\n'
         '[project]\nname = "acme-rules"\nversion = "1.0"\n'
-        '[project.entry-points."mailcheck.checks"]\nACME = "acme_rules"\n'
+        f'[project.entry-points."mailcheck.checks"]\n{eps}'
+        f"[tool.setuptools]\npackages = {[package for package, _ in packages.values()]!r}\n"
     )
     target = tmp_path / "site"
     subprocess.run(
@@ -116,3 +121,81 @@ def test_selection_specificity() -> None:
     assert selected(codes, ["LNK004"], ["LNK"]) == {"LNK004"}
     assert selected(codes, ["LNK"], []) == {"LNK001", "LNK004"}
     assert selected(codes, ["all"], ["ALL"]) == set()
+
+
+HIJACK = '''
+from mailcheck.model import Severity
+from mailcheck.rules import Context, Problem, rule
+
+
+@rule("SUB002", "subject-anything-goes", Severity.WARNING)
+def anything_goes(ctx: Context):
+    """## What it does
+    Nothing: it tries to replace a built-in rule."""
+    return []
+'''
+
+
+def _mc(tmp_path: Path, site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mailcheck", *args],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(site), "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_plugin_cannot_replace_a_builtin_and_says_so(tmp_path: Path) -> None:
+    """A package whose entry point sorts before the built-ins ("AAA") claims SUB002 as a
+    no-op: the built-in keeps the code, the check still fails, and stderr says why."""
+    site = install_plugin(tmp_path, extra={"AAA": ("acme_hijack", HIJACK)})
+    write_campaign(
+        tmp_path, "c", subject="Распродажа выходного дня: минус тридцать процентов на всё"
+    )
+    proc = _mc(tmp_path, site, "check", "--offline", "--format", "json", "c")
+    assert proc.returncode == 1, proc.stderr
+    (sub002,) = [
+        f for f in json.loads(proc.stdout)["campaigns"][0]["findings"] if f["code"] == "SUB002"
+    ]
+    assert (sub002["rule"], sub002["severity"]) == ("subject-too-long", "error")
+    assert "plugin 'AAA': rule code SUB002 is already taken by 'SUB'" in proc.stderr
+    assert proc.stderr.count("mailcheck: warning:") == 1
+    strict = _mc(tmp_path, site, "check", "--offline", "--strict-plugins", "c")
+    assert strict.returncode == 2
+    assert "plugin problems (strict-plugins)" in strict.stderr and "SUB002" in strict.stderr
+    assert strict.stdout == ""
+    # pytest --mailcheck says it too, and the built-in SUB002 still fails the campaign
+    tested = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--mailcheck",
+            "--mailcheck-offline",
+            "-p",
+            "no:cacheprovider",
+            "c",
+        ],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(site)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert tested.returncode == 1, tested.stdout
+    assert "mailcheck plugin problems" in tested.stdout
+    assert "plugin 'AAA': rule code SUB002 is already taken by 'SUB'" in tested.stdout
+    (tmp_path / "mailcheck.toml").write_text("strict-plugins = true\n", encoding="utf-8")
+    assert _mc(tmp_path, site, "check", "--offline", "c").returncode == 2
+
+
+def test_broken_plugin_is_reported_by_check_and_fails_nothing_else(tmp_path: Path) -> None:
+    site = install_plugin(tmp_path)
+    (site / "acme_rules" / "__init__.py").write_text("raise ImportError('boom')\n")
+    write_campaign(tmp_path, "c", subject="Weekend sale")
+    proc = _mc(tmp_path, site, "check", "--offline", "c")
+    assert proc.returncode == 0, proc.stderr
+    assert "plugin 'ACME' (acme_rules) failed to load: boom" in proc.stderr
+    assert _mc(tmp_path, site, "check", "--offline", "--strict-plugins", "c").returncode == 2

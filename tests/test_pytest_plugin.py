@@ -116,14 +116,26 @@ def test_under_xdist(project: pytest.Pytester) -> None:
     result.assert_outcomes(passed=2, failed=1)
     out = result.stdout.str()
     assert "SUB002" in out and "Traceback" not in out
-    batches = lines(project.path / "batches.log")
-    assert 1 <= len(batches) <= 2  # at most one batch per worker
+    # one worker checked the batch for both: three campaigns, one batch
+    assert lines(project.path / "batches.log") == ["3"]
     # the controller wrote both passes the workers reported
     passes = read_passes(project.path / ".mailcheck" / "pytest-pass.json")
     assert sorted(p["path"] for p in passes.values()) == [
         "campaigns/good/campaign.toml",
         "loose/digest.html",
     ]
+
+
+def test_each_campaign_uses_its_closest_config(project: pytest.Pytester) -> None:
+    """Hierarchical configuration: campaigns/ has its own mailcheck.toml (a longer subject
+    allowed), the loose campaign keeps the defaults."""
+    (project.path / "campaigns" / "mailcheck.toml").write_text("subject-max = 90\n")
+    long_title = "Чёрная пятница в ACME: скидки до 70% на всю зимнюю коллекцию и аксессуары"
+    loose = project.path / "loose" / "digest.html"
+    loose.write_text(LOOSE_HTML.replace("Weekly digest", long_title), encoding="utf-8")
+    result = project.runpytest("--mailcheck", "--mailcheck-offline")
+    result.assert_outcomes(passed=2, failed=1)
+    assert "FAILED loose/digest.html::mailcheck" in result.stdout.str()
 
 
 def test_unchanged_passes_are_not_rechecked(project: pytest.Pytester) -> None:
@@ -216,8 +228,13 @@ def _networked_campaign(root: Path, name: str, server: str) -> None:
 
 
 @pytest.mark.network
-@pytest.mark.parametrize("workers", [0, 2])
-def test_each_url_requested_once_per_worker(pytester: pytest.Pytester, workers: int) -> None:
+@pytest.mark.parametrize("workers", [0, 2, 4])
+def test_each_url_requested_once_whatever_the_workers(
+    pytester: pytest.Pytester, workers: int
+) -> None:
+    """Under xdist one worker checks the batch for all: each URL is requested exactly once."""
+    from collections import Counter
+
     from tests.recording_server import recording_server
 
     with recording_server() as (server, hits):
@@ -230,6 +247,15 @@ def test_each_url_requested_once_per_worker(pytester: pytest.Pytester, workers: 
         else:
             result = pytester.runpytest(*args)
         result.assert_outcomes(passed=3)
-        shared = [h for h in hits if h[1] == "/shared"]
-        assert 1 <= len(shared) <= max(workers, 1), hits  # three campaigns, one URL
+        # /shared and /unsubscribe in all three campaigns, /shared?from=… in one each
+        requested = Counter(path for _, path in hits)
+        assert set(requested) == {
+            "/shared",
+            "/unsubscribe",
+            "/shared?from=one",
+            "/shared?from=two",
+            "/shared?from=three",
+        }, hits
+        assert set(requested.values()) == {1}, hits
         assert all(method == "HEAD" for method, path in hits if path == "/unsubscribe")
+        assert not (pytester.path / ".mailcheck" / "pytest-xdist").exists()  # cleaned up

@@ -20,33 +20,22 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 from dns_server import BlackHole, NsdPool, ZoneData
+from shared_data import require_shared
 
 from mailcheck.net.dns import DnsClient
 from mailcheck.spf import DEFAULT_EXPLANATION, check_host
 
-SUITE = Path("/work/shared/vectors/spf/rfc7208-tests.yml")
 TIMEOUT_SECONDS = 0.5
 
 
-def _suite_path() -> Path:
-    for candidate in (
-        Path(__file__).resolve().parents[1] / "shared" / "vectors" / "spf" / "rfc7208-tests.yml",
-        Path(__file__).resolve().parents[2] / "shared" / "vectors" / "spf" / "rfc7208-tests.yml",
-        SUITE,
-    ):
-        if candidate.exists():
-            return candidate
-    pytest.fail("the RFC 7208 suite (shared/vectors/spf/rfc7208-tests.yml) is missing")
-
-
 def _load() -> list[dict[str, Any]]:
-    with _suite_path().open("rb") as fh:
+    suite = require_shared("vectors", "spf", "rfc7208-tests.yml", module_level=True)
+    with suite.open("rb") as fh:
         return list(yaml.safe_load_all(fh))
 
 

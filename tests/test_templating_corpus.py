@@ -5,16 +5,18 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from shared_data import require_shared, shared_path
 
 from mailcheck.config import Config
 from mailcheck.htmlparse import parse_html
 from mailcheck.model import Campaign
 from mailcheck.templating import render_campaign
 
-CORPUS = Path("/work/shared/corpus")
+CORPUS = shared_path("corpus")
 
 
 def _files(*patterns: str) -> list[Path]:
+    require_shared("corpus")
     return sorted(p for pattern in patterns for p in CORPUS.glob(pattern) if p.is_file())
 
 
@@ -27,8 +29,7 @@ def _campaign(path: Path) -> Campaign:
 
 
 def test_corpus_is_there() -> None:
-    if not CORPUS.is_dir():
-        pytest.fail(f"the shared corpus is missing: {CORPUS}")
+    require_shared("corpus")
     assert len(_files("**/*.htm*")) > 300
 
 

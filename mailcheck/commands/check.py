@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from mailcheck.commands.common import (
     add_check_options,
@@ -12,14 +14,19 @@ from mailcheck.commands.common import (
     use_colour,
     write_output,
 )
+from mailcheck.engine import UsageError
+
+if TYPE_CHECKING:
+    from mailcheck.model import CampaignResult
 
 HELP = "lint campaigns (campaign.toml dirs, .eml, .html)"
 DESCRIPTION = """\
 Lint e-mail campaigns before they are sent.
 
 PATH may be a campaign directory (with campaign.toml), an .eml test send, an .html file, or
-any directory: mailcheck finds every campaign below it. Configuration comes from the nearest
-mailcheck.toml or [tool.mailcheck] in pyproject.toml; flags override it.
+any directory: mailcheck finds every campaign below it. Each campaign uses the closest
+mailcheck.toml or [tool.mailcheck] in pyproject.toml above it (see --show-settings); flags
+override it, and a campaign.toml overrides it for its campaign.
 
 exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict), 2 usage error"""
 
@@ -27,6 +34,22 @@ exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict)
 def configure(p: argparse.ArgumentParser) -> None:
     add_check_options(p)
     p.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    p.add_argument(
+        "--statistics",
+        action="store_true",
+        help="print how many findings each rule has (text or json), not the findings",
+    )
+    p.add_argument(
+        "--quiet",
+        "-q",
+        action="store_true",
+        help="errors only: warnings are not printed (still counted for --strict)",
+    )
+    p.add_argument(
+        "--show-settings",
+        action="store_true",
+        help="print the configuration (and database) that applies to the first PATH, then exit",
+    )
 
 
 def exit_code(errors: int, warnings: int, strict: bool) -> int:
@@ -37,20 +60,42 @@ def run(args: argparse.Namespace) -> int:
     from mailcheck.reports import render
 
     config = config_from_args(args)
+    if args.show_settings:
+        from mailcheck.config import settings_text
+
+        write_output(settings_text(config), args.output)
+        return 0
+    if args.statistics and args.format not in ("text", "json"):
+        raise UsageError("--statistics prints text or json, not " + args.format)
     refuse_overwriting_inputs(args.output, args.paths)  # before the work, not after
     # the writers only name campaigns: light results, cheaper to collect from the workers
-    batch = run_checks(args, config, keep_documents=False)
+    batch = run_checks(args, config, keep_documents=False, quiet=args.quiet)
     results = batch.results
     refuse_overwriting_inputs(args.output, args.paths, results)
-    write_output(
-        render(
-            args.format,
-            results,
-            colour=use_colour(args.output),
-            language=config.report.language,
-        ),
-        args.output,
-    )
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
+    colour = use_colour(args.output)
+    language = config.report.language
+    if args.statistics:
+        from mailcheck.reports.statistics import render_statistics
+
+        text = render_statistics(results, fmt=args.format, colour=colour)
+    elif args.quiet and args.format == "text":
+        from mailcheck.reports.text import render_errors
+
+        text = render_errors(results, colour=colour, language=language)
+    else:
+        shown = errors_only(results) if args.quiet else results
+        text = render(args.format, shown, colour=colour, language=language)
+    write_output(text, args.output)
     return exit_code(errors, warnings, args.strict)
+
+
+def errors_only(results: list[CampaignResult]) -> list[CampaignResult]:
+    """``--quiet``: the results with their warnings left out."""
+    from mailcheck.model import Severity
+
+    return [
+        replace(r, findings=[f for f in r.findings if f.severity is Severity.ERROR])
+        for r in results
+    ]

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mailcheck.config import Config, ConfigError, load_config
+from mailcheck.progress import show_progress
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -30,6 +31,11 @@ def add_check_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = FOR
     )
     p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run")
     p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
+    p.add_argument(
+        "--strict-plugins",
+        action="store_true",
+        help="exit 2 when a rule plugin fails to load or is refused (for CI)",
+    )
     add_language_option(p)
 
 
@@ -42,7 +48,8 @@ def add_language_option(p: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
-    cfg = load_config(explicit=Path(args.config) if getattr(args, "config", None) else None)
+    """The configuration of the command's first PATH (the working directory without one),
+    with the flags applied; every other path checked finds its own (hierarchical, as ruff)."""
     overrides: dict[str, object] = {}
     for key in ("select", "ignore"):
         value = getattr(args, key, None)
@@ -57,7 +64,25 @@ def config_from_args(args: argparse.Namespace) -> Config:
             overrides["report"] = {"language": check_language(args.lang)}
         except LanguageError as exc:
             raise ConfigError(f"--lang: {exc}") from None
-    return cfg.merged(overrides) if overrides else cfg
+    if getattr(args, "strict_plugins", False):
+        overrides["strict-plugins"] = True
+    paths = getattr(args, "paths", None) or []
+    return load_config(
+        start=Path(paths[0]) if paths else None,
+        explicit=Path(args.config) if getattr(args, "config", None) else None,
+        overrides=overrides,
+    )
+
+
+def say_database(config: Config) -> None:
+    """Name the database a command reads or writes (on stderr): with hierarchical config,
+    which one is used depends on the path, so it is said every time."""
+    from mailcheck.config import shown_url
+
+    print(
+        f"mailcheck: database: {shown_url(config.db_url)} (from {config.db_source})",
+        file=sys.stderr,
+    )
 
 
 class OutputError(Exception):
@@ -120,15 +145,18 @@ def refuse_overwriting_inputs(
 
 
 def use_colour(output: str | None) -> bool:
+    """Colour on a terminal only; never with NO_COLOR set or on a dumb terminal."""
     import os
 
-    if output or os.environ.get("NO_COLOR"):
+    if output or os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
     stdout = sys.stdout  # None when started with stdout closed
     return (stdout is not None and stdout.isatty()) or bool(os.environ.get("FORCE_COLOR"))
 
 
-def run_checks(args: argparse.Namespace, config: Config, *, keep_documents: bool = True) -> Batch:
+def run_checks(
+    args: argparse.Namespace, config: Config, *, keep_documents: bool = True, quiet: bool = False
+) -> Batch:
     """Check the PATHs of a check-like command: network unless offline, progress on a tty.
 
     ``keep_documents=False``: results without bodies and parsed documents
@@ -141,6 +169,6 @@ def run_checks(args: argparse.Namespace, config: Config, *, keep_documents: bool
         config,
         offline=config.links.offline,
         use_cache=not args.no_cache,
-        progress=sys.stderr.isatty(),
+        progress=not quiet and show_progress(),
         keep_documents=keep_documents,
     )

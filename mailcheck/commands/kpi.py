@@ -190,7 +190,7 @@ def render_html(data: dict[str, object], config: Config) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mailcheck.commands.common import config_from_args, write_output
+    from mailcheck.commands.common import config_from_args, say_database, write_output
     from mailcheck.kpi import KpiError, compute, parse_targets, window
     from mailcheck.store import open_store
 
@@ -201,6 +201,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"mailcheck: error: {exc}", file=sys.stderr)
         return 2
     config = config_from_args(args)
+    say_database(config)
     with open_store(config.db_url) as store:
         attempts = store.launches(client=args.client, since=since, until=until)
         incidents = store.incidents(client=args.client, since=since, until=until)

@@ -200,6 +200,7 @@ def run(args: argparse.Namespace) -> int:
         config_from_args,
         refuse_overwriting_inputs,
         run_checks,
+        say_database,
         use_colour,
         write_output,
     )
@@ -220,6 +221,7 @@ def run(args: argparse.Namespace) -> int:
             f"{' '.join(args.paths)}{':' if sources else ''}{listed}{more}\n"
             "launch each campaign on its own (e.g. mailcheck launch campaigns/black-friday)"
         )
+    say_database(config)
     with open_store(config.db_url) as store:  # a database problem shows before any checking
         batch = run_checks(args, config)
         if len(batch.results) != 1:  # the sources changed while we ran

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-HELP = "list every rule with its code, severity and summary"
+HELP = "list every rule: code, severity, name and what it finds, one line each"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
                 "rule": r.name,
                 "severity": r.severity.value,
                 "network": r.network,
-                "summary": r.summary,
+                "summary": r.oneliner,
                 "plugin": r.origin,
             }
             for r in rules
@@ -40,9 +40,13 @@ def run(args: argparse.Namespace) -> int:
             )
         )
         return 0
+    name_width = max((len(r.name) for r in rules), default=4)
+    print(f"{'code':<9} {'sev':<4} {'rule':<{name_width}}  what it finds")
     for r in rules:
         net = " (network)" if r.network else ""
-        print(f"{r.code:<9} {r.severity.value:<8} {r.name:<28} {r.summary}{net}")
+        sev = "E" if r.severity.value == "error" else "W"
+        print(f"{r.code:<9} {sev:<4} {r.name:<{name_width}}  {r.oneliner}{net}")
+    print("\n`mailcheck rule CODE` shows a rule's page: why it matters, an example, how to fix it.")
     print('\ntemplate dialects (template = "…" in campaign.toml; `mailcheck dialects` explains):')
     for d in dialects:
         print(f"  {d.name:<11} {d.summary}")

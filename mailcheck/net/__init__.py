@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from mailcheck.config import Config, campaign_config, check_dns_settings
+from mailcheck.config import Config, campaign_config, check_dns_settings, has_own_config
 from mailcheck.facts import Facts
 from mailcheck.model import Campaign
 
@@ -24,7 +24,7 @@ async def gather_async(
 ) -> Facts:
     from mailcheck.net.links import gather_links
 
-    overridden = (campaign_config(c, config) for c in campaigns if c.config_overrides)
+    overridden = (campaign_config(c, config) for c in campaigns if has_own_config(c))
     check_dns_settings([config, *overridden])  # exit 2 before any request
     links = asyncio.ensure_future(
         gather_links(campaigns, config, use_cache=use_cache, progress=progress)

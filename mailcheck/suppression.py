@@ -1,0 +1,90 @@
+"""Inline suppression comments: which findings they hide, and that their codes exist.
+
+``<!-- mailcheck: ignore LNK004 -->`` hides LNK004 on the next element,
+``<!-- mailcheck: ignore-file UNS001 -->`` for the whole campaign (the parse finds them:
+:mod:`mailcheck.htmlparse`). Every suppression is kept with the findings it hid, so the JSON
+output shows a reviewer what was silenced; one that hid nothing is listed too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from mailcheck.model import Campaign, Finding, Suppression
+
+_LINE = re.compile(r":(\d+)(?=$|[\s,;)])")
+
+
+def suppressions(campaign: Campaign) -> list[Suppression]:
+    """The campaign's suppression comments: in its HTML as written and as rendered."""
+    docs = [campaign.static, *(r.document for r in campaign.renders)]
+    found: dict[Suppression, None] = {}
+    for doc in docs:
+        if doc is not None:
+            found.update(dict.fromkeys(doc.suppressions))
+    return list(found)
+
+
+def code_refs(campaign: Campaign) -> list[tuple[str, tuple[str, ...]]]:
+    """The codes the campaign's comments name, with where, for the unknown-code check."""
+    label = campaign.html_label or "html"
+    return [
+        (f"{campaign.source}: {label}:{s.line}: suppression comment", s.codes)
+        for s in suppressions(campaign)
+        if s.scope != "invalid"
+    ]
+
+
+def check_comments(campaign: Campaign) -> None:
+    """Raise ConfigError (exit 2) for a ``mailcheck:`` comment that is not understood."""
+    from mailcheck.config import ConfigError
+
+    label = campaign.html_label or "html"
+    for s in suppressions(campaign):
+        if s.scope == "invalid":
+            raise ConfigError(
+                f"{campaign.source}: {label}:{s.line}: suppression comment not understood:"
+                f" {s.codes[0]!r} (write <!-- mailcheck: ignore CODE[,CODE] --> for the next"
+                " element or <!-- mailcheck: ignore-file CODE --> for the whole campaign)"
+            )
+
+
+def place_lines(place: str) -> list[int]:
+    """The HTML lines a finding's place names (none: about the campaign as a whole)."""
+    return [int(n) for n in _LINE.findall(place)]
+
+
+def apply(
+    campaign: Campaign, findings: list[Finding]
+) -> tuple[list[Finding], list[tuple[Suppression, list[Finding]]]]:
+    """The findings left, and each suppression with the findings it hid.
+
+    A finding listing several places loses only the places a suppression covers: the root
+    cause is still reported where it was not suppressed.
+    """
+    found = suppressions(campaign)
+    if not found:
+        return findings, []
+    hidden: dict[Suppression, list[Finding]] = {s: [] for s in found}
+    kept = []
+    for f in findings:
+        places = f.places or ("",)
+        left: list[str] = []
+        for place in places:
+            lines = place_lines(place)
+            by = next((s for s in found if s.covers(f.code, lines)), None)
+            if by is None:
+                left.append(place)
+            else:
+                hidden[by].append(_at(f, [place]))
+        if len(left) == len(places):
+            kept.append(f)
+        elif left:
+            kept.append(_at(f, left))
+    return kept, list(hidden.items())
+
+
+def _at(finding: Finding, places: list[str]) -> Finding:
+    """The finding at only these of its places."""
+    return replace(finding, location=places[0], locations=tuple(places) if len(places) > 1 else ())

@@ -1,0 +1,164 @@
+"""What a person sees from ``mailcheck check``: --statistics, --quiet, colour, progress."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mailcheck.cli import main
+from mailcheck.config import Config
+from mailcheck.engine import run
+from tests.helpers import write_campaign
+
+# the accessibility rules judge the test HTML too (no lang=…); these tests are about other things
+A11Y = "A11Y"
+
+HTTP_BODY = """<p><a href="http://partner.test/a">Партнёр</a> <a href="http://partner.test/b">ещё</a></p>
+<p><a href="https://shop.test/unsubscribe">Отписаться</a></p>"""
+LONG_SUBJECT = "Распродажа выходного дня: минус тридцать процентов на всё"
+
+
+@pytest.fixture
+def batch(tmp_path: Path) -> Path:
+    """Three campaigns: two with 2 LNK004 warnings each, one of them with a SUB002 error."""
+    write_campaign(tmp_path, "a", body=HTTP_BODY)
+    write_campaign(tmp_path, "b", body=HTTP_BODY, subject=LONG_SUBJECT)
+    write_campaign(tmp_path, "c")
+    return tmp_path
+
+
+def _check(
+    root: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str]:
+    monkeypatch.chdir(root)
+    code = main(["check", "--offline", "--ignore", A11Y, *args, "a", "b", "c"])
+    return code, capsys.readouterr().out
+
+
+def test_statistics_counts_findings_by_code(
+    batch: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = _check(batch, monkeypatch, capsys, "--statistics")
+    assert code == 1
+    assert out.splitlines() == [
+        "1  SUB002   error   subject-too-long  (in 1 campaign(s))",
+        "4  LNK004   warning link-plain-http  (in 2 campaign(s))",
+        "3 campaign(s) checked: 1 error(s), 4 warning(s).",
+    ]
+    code, out = _check(batch, monkeypatch, capsys, "--statistics", "--format", "json")
+    data = json.loads(out)
+    assert [(r["code"], r["count"], r["campaigns"]) for r in data["statistics"]] == [
+        ("SUB002", 1, 1),
+        ("LNK004", 4, 2),
+    ]
+
+
+def test_statistics_in_another_format_is_a_usage_error(
+    batch: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(batch)
+    assert main(["check", "--offline", "--statistics", "--format", "sarif", "a"]) == 2
+    assert "--statistics prints text or json, not sarif" in capsys.readouterr().err
+
+
+def test_quiet_prints_errors_only_and_counts_everything(
+    batch: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = _check(batch, monkeypatch, capsys, "--quiet")
+    assert code == 1
+    assert "LNK004" not in out and "a/campaign.toml" not in out and "c/campaign.toml" not in out
+    assert out.count("SUB002") == 1 and "b/campaign.toml" in out
+    assert out.rstrip().endswith("3 campaign(s) checked: 1 with errors; 1 error(s), 4 warning(s).")
+    code, out = _check(batch, monkeypatch, capsys, "-q", "--format", "json")
+    findings = [f["code"] for c in json.loads(out)["campaigns"] for f in c["findings"]]
+    assert findings == ["SUB002"]
+    # --strict still counts the warnings that --quiet does not print
+    write_campaign(batch, "b", body=HTTP_BODY)
+    assert _check(batch, monkeypatch, capsys, "-q", "--strict")[0] == 1
+
+
+def _coloured(batch: Path, **env: str) -> str:
+    environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "TERM")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mailcheck", "check", "--offline", "a"],
+        cwd=batch,
+        env={**environ, "FORCE_COLOR": "1", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return proc.stdout
+
+
+def test_colour_is_off_with_no_color_and_on_a_dumb_terminal(batch: Path) -> None:
+    assert "\033[" in _coloured(batch, TERM="xterm")
+    assert "\033[" not in _coloured(batch, TERM="xterm", NO_COLOR="1")
+    assert "\033[" not in _coloured(batch, TERM="dumb")
+
+
+def test_progress_covers_reading_campaigns(batch: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run([str(batch)], Config(root=batch), offline=True, progress=True)
+    err = capsys.readouterr().err
+    assert "checking campaigns" in err and "3/3" in err and " campaigns/s" in err
+    run([str(batch)], Config(root=batch), offline=True, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_show_progress_only_on_a_terminal_that_can_redraw(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mailcheck.progress import show_progress
+
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert show_progress(Tty()) is True  # type: ignore[arg-type]
+    monkeypatch.setenv("TERM", "dumb")
+    assert show_progress(Tty()) is False  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("table", "key"), [("utm", "preheader"), ("utm", "send_at"), ("headers", "subject")]
+)
+def test_top_level_key_below_a_table_gets_a_hint(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    table: str,
+    key: str,
+) -> None:
+    write_campaign(tmp_path, "c", tables={table: {"utm_source": "email", key: "Только сегодня"}})
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--offline", "--format", "json", "c"]) == 1
+    (finding,) = json.loads(capsys.readouterr().out)["campaigns"][0]["findings"]
+    assert finding["code"] == "INP001"
+    assert f"[{table}] has '{key}', a top-level key" in finding["message"]
+    assert f"write {key} = … above [{table}]" in finding["message"]
+
+
+def test_rules_is_a_table_of_one_liners_and_rule_keeps_the_page(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from mailcheck.registry import load_registry
+
+    assert main(["rules"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["code", "sev", "rule", "what", "it", "finds"]
+    rows = lines[1 : lines.index("")]  # the rule table, before the dialects
+    assert len(rows) == len(load_registry().rules)
+    assert all(len(row) <= 140 for row in rows), [r for r in rows if len(r) > 140]
+    sub002 = next(row for row in rows if row.startswith("SUB002"))
+    assert sub002.split(None, 3)[1:] == [
+        "E",
+        "subject-too-long",
+        "subject longer than subject-max (50) characters",
+    ]
+    assert main(["rule", "SUB002"]) == 0
+    page = capsys.readouterr().out
+    for section in ("What it does", "Why it matters", "Example", "How to fix"):
+        assert f"## {section}" in page

@@ -1,0 +1,138 @@
+"""Hierarchical configuration, as ruff's: each checked path uses the closest config above it.
+
+Which configuration and which database are used depends on the path checked, never on the
+directory the command was started from; ``--show-settings`` and ``launch``/``kpi`` say which.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mailcheck.cli import main
+from tests.helpers import write_campaign
+
+# the accessibility rules judge the test HTML too (no lang=…); these tests are about other things
+A11Y = "A11Y"
+
+LONG_SUBJECT = "Распродажа выходного дня: минус тридцать процентов на всё"  # 57 characters
+
+
+def _codes(data: dict[str, object]) -> dict[str, list[str]]:
+    campaigns = data["campaigns"]
+    assert isinstance(campaigns, list)
+    return {c["id"]: [f["code"] for f in c["findings"]] for c in campaigns}
+
+
+def _run(
+    cwd: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    monkeypatch.chdir(cwd)
+    code = main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture
+def two_projects(tmp_path: Path) -> Path:
+    """``repo/`` with its pyproject (subject-max 70, its own database), ``plain/`` with none,
+    and a ``mailcheck.toml`` beside a ``pyproject.toml`` in ``both/`` (the former wins)."""
+    repo = tmp_path / "repo"
+    write_campaign(repo / "campaigns", "x", subject=LONG_SUBJECT)
+    (repo / "pyproject.toml").write_text(
+        '[tool.mailcheck]\nsubject-max = 70\ndb = "sqlite:///data/log.db"\n', encoding="utf-8"
+    )
+    write_campaign(tmp_path / "plain", "y", subject=LONG_SUBJECT)
+    both = tmp_path / "both"
+    write_campaign(both, "z", subject=LONG_SUBJECT, preheader_html="")
+    (both / "pyproject.toml").write_text("[tool.mailcheck]\nsubject-max = 70\n", encoding="utf-8")
+    (both / "mailcheck.toml").write_text('ignore = ["PRE"]\n', encoding="utf-8")
+    return tmp_path
+
+
+def test_each_path_uses_its_closest_config_whatever_the_cwd(
+    two_projects: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = (
+        "check",
+        "--offline",
+        "--format",
+        "json",
+        "--select",
+        "SUB,PRE",
+        "repo/campaigns/x",
+        "plain/y",
+        "both/z",
+    )
+    code, out, _ = _run(two_projects, monkeypatch, capsys, *args)
+    assert code == 1
+    # repo's 70-character limit; no config above plain/ (defaults: 50); both/: mailcheck.toml
+    # wins over the pyproject.toml beside it (SUB002 at 50, PRE ignored)
+    assert _codes(json.loads(out)) == {"x": [], "y": ["SUB002"], "z": ["SUB002"]}
+    # from inside the project, the same verdicts
+    code, out, _ = _run(
+        two_projects / "repo",
+        monkeypatch,
+        capsys,
+        "check",
+        "--offline",
+        "--format",
+        "json",
+        "--ignore",
+        A11Y,
+        ".",
+    )
+    assert (code, _codes(json.loads(out))) == (0, {"x": []})
+
+
+def test_command_line_flags_apply_to_every_config_found(
+    two_projects: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ("check", "--offline", "--format", "json", "--select", "PRE", "plain/y", "repo")
+    code, out, _ = _run(two_projects, monkeypatch, capsys, *args)
+    assert (code, _codes(json.loads(out))) == (0, {"y": [], "x": []})
+
+
+def test_show_settings_names_the_config_and_the_database(
+    two_projects: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = _run(
+        two_projects, monkeypatch, capsys, "check", "--show-settings", "repo/campaigns/x"
+    )
+    repo = two_projects.resolve() / "repo"
+    assert code == 0
+    assert f"config file: {repo / 'pyproject.toml'}\n" in out
+    assert f"database: sqlite:///{repo / 'data' / 'log.db'} (from {repo / 'pyproject.toml'})" in out
+    assert "\nsubject-max = 70\n" in out and "\n[links]\noffline = false\n" in out
+    code, out, _ = _run(two_projects, monkeypatch, capsys, "check", "--show-settings", "plain/y")
+    assert "config file: none (defaults)\n" in out and "\nsubject-max = 50\n" in out
+
+
+def test_launch_and_kpi_use_and_name_the_projects_database(
+    two_projects: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("MAILCHECK_DB", raising=False)
+    repo = two_projects.resolve() / "repo"
+    db = repo / "data" / "log.db"
+    args = ("launch", "--offline", "--client", "acme", "repo/campaigns/x")
+    code, _, err = _run(two_projects, monkeypatch, capsys, *args)
+    assert code == 0, err
+    assert f"mailcheck: database: sqlite:///{db} (from {repo / 'pyproject.toml'})" in err
+    assert db.is_file()
+    assert not (two_projects / ".mailcheck").exists()  # no second database under the cwd
+    # kpi has no path: it walks up from the cwd, and from inside the project finds the launch
+    code, out, err = _run(repo / "campaigns", monkeypatch, capsys, "kpi", "--format", "json")
+    assert code == 0 and f"database: sqlite:///{db}" in err
+    (period,) = json.loads(out)["periods"]
+    assert (period["client"], period["launches"]) == ("acme", 1)
+
+
+def test_database_password_is_not_printed() -> None:
+    from mailcheck.config import shown_url
+
+    assert (
+        shown_url("postgresql://qa:s3cret@db.internal/log") == "postgresql://qa:***@db.internal/log"
+    )
+    assert shown_url("sqlite:////tmp/a:b@c.db") == "sqlite:////tmp/a:b@c.db"

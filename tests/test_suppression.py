@@ -1,0 +1,128 @@
+"""Inline suppression comments: ``ignore`` (next element) and ``ignore-file`` (the campaign).
+
+Each one is listed in the JSON output with the findings it hid, so a reviewer sees what was
+silenced; unknown codes and comments not understood are configuration errors (exit 2).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mailcheck.cli import main
+from tests.helpers import write_campaign
+
+# the accessibility rules judge the test HTML too (no lang=…); these tests are about other things
+A11Y = "A11Y"
+
+UNSUB = '<p><a href="https://shop.test/unsubscribe">Отписаться</a></p>'
+
+
+def _json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, dict[str, object]]:
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "--offline", "--format", "json", "--ignore", A11Y, "c"])
+    (campaign,) = json.loads(capsys.readouterr().out)["campaigns"]
+    return code, campaign
+
+
+def _where(findings: object) -> list[tuple[str, str]]:
+    assert isinstance(findings, list)
+    return [(f["code"], f["location"]) for f in findings]
+
+
+def test_ignore_hides_the_code_on_the_next_element_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = f"""<!-- mailcheck: ignore LNK004 -->
+<table><tr><td>
+  <a href="http://partner.test/promo">Партнёр</a>
+</td></tr></table>
+<p><a href="http://news.partner.test/sale">Скидки</a></p>
+{UNSUB}"""
+    write_campaign(tmp_path, "c", body=body)
+    html = (tmp_path / "c" / "email.html").read_text(encoding="utf-8").splitlines()
+    partner = 1 + next(i for i, line in enumerate(html) if "partner.test" in line)
+    shop = 1 + next(i for i, line in enumerate(html) if "news.partner.test" in line)
+    comment = 1 + next(i for i, line in enumerate(html) if "mailcheck:" in line)
+    code, campaign = _json(tmp_path, monkeypatch, capsys)
+    assert code == 0
+    assert _where(campaign["findings"]) == [("LNK004", f"email.html:{shop}")]
+    (suppression,) = campaign["suppressions"]  # type: ignore[misc]
+    assert suppression["codes"] == ["LNK004"] and suppression["scope"] == "element"
+    assert suppression["location"] == f"email.html:{comment}"
+    assert _where(suppression["suppressed"]) == [("LNK004", f"email.html:{partner}")]
+
+
+def test_ignore_file_hides_the_code_everywhere_and_is_listed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    body = """<!-- mailcheck: ignore-file UNS001 -->
+<p><a href="https://shop.test/sale?utm_source=email&utm_medium=email&utm_campaign=bf">Shop</a></p>"""
+    write_campaign(tmp_path, "c", body=body)
+    code, campaign = _json(tmp_path, monkeypatch, capsys)
+    assert code == 0
+    assert campaign["findings"] == []
+    (suppression,) = campaign["suppressions"]  # type: ignore[misc]
+    assert (suppression["codes"], suppression["scope"]) == (["UNS001"], "file")
+    assert [f["code"] for f in suppression["suppressed"]] == ["UNS001"]
+
+
+def test_a_suppression_that_hid_nothing_is_listed_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_campaign(
+        tmp_path, "c", body=f"<!-- mailcheck: ignore IMG001, LNK004 -->\n<p>Привет</p>\n{UNSUB}"
+    )
+    code, campaign = _json(tmp_path, monkeypatch, capsys)
+    assert code == 0 and campaign["findings"] == []
+    (suppression,) = campaign["suppressions"]  # type: ignore[misc]
+    assert (suppression["codes"], suppression["suppressed"]) == (["IMG001", "LNK004"], [])
+
+
+def test_without_the_comment_the_finding_is_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_campaign(
+        tmp_path, "c", body=f'<p><a href="http://partner.test/promo">Партнёр</a></p>\n{UNSUB}'
+    )
+    code, campaign = _json(tmp_path, monkeypatch, capsys)
+    assert code == 0  # a warning
+    assert [f["code"] for f in campaign["findings"]] == ["LNK004"]  # type: ignore[union-attr]
+    assert campaign["suppressions"] == []
+
+
+@pytest.mark.parametrize(
+    ("comment", "expected"),
+    [
+        (
+            "<!-- mailcheck: ignore LNK04 -->",
+            "suppression comment: unknown rule code or prefix 'LNK04' (did you mean LNK004?)",
+        ),
+        (
+            "<!-- mailcheck: ignore-file FOO123 -->",
+            "suppression comment: unknown rule code or prefix 'FOO123'",
+        ),
+        (
+            "<!-- mailcheck: ignroe LNK004 -->",
+            "suppression comment not understood: 'mailcheck: ignroe LNK004'",
+        ),
+    ],
+)
+def test_bad_suppression_comment_is_a_configuration_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    comment: str,
+    expected: str,
+) -> None:
+    write_campaign(tmp_path, "c", body=f"{comment}\n<p>Привет</p>\n{UNSUB}")
+    html = (tmp_path / "c" / "email.html").read_text(encoding="utf-8").splitlines()
+    line = 1 + next(i for i, text in enumerate(html) if "mailcheck:" in text)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--offline", "c"]) == 2
+    err = capsys.readouterr().err
+    assert f"c/campaign.toml: email.html:{line}: {expected}" in err
