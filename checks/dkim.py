@@ -256,7 +256,13 @@ def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("DKIM005", "dkim-ed25519-only", Severity.WARNING, network=True)
+@rule(
+    "DKIM005",
+    "dkim-ed25519-only",
+    Severity.WARNING,
+    network=True,
+    short="the domain signs only with ed25519, which major providers do not verify yet",
+)
 def dkim_ed25519_only(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a sender whose DKIM keys (at the selectors that sign or are configured) are all

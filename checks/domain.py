@@ -43,7 +43,13 @@ def _listings(ctx: Context) -> list[Listing]:
     return found
 
 
-@rule("DOM001", "sender-domain-no-mx", Severity.ERROR, network=True)
+@rule(
+    "DOM001",
+    "sender-domain-no-mx",
+    Severity.ERROR,
+    network=True,
+    short="From domain cannot receive mail: NXDOMAIN, no MX and no A (null MX: W)",
+)
 def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a From domain that cannot receive mail: it does not exist, or has neither an MX
@@ -81,7 +87,13 @@ def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
         yield Problem(message, location="From")
 
 
-@rule("DOM002", "domain-policy-record-invalid", Severity.WARNING, network=True)
+@rule(
+    "DOM002",
+    "domain-policy-record-invalid",
+    Severity.WARNING,
+    network=True,
+    short="MTA-STS, TLS-RPT or BIMI record published but invalid",
+)
 def domain_policy_record_invalid(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports an MTA-STS (`_mta-sts`), TLS-RPT (`_smtp._tls`) or BIMI (`default._bimi`) record
@@ -121,7 +133,13 @@ def _shown(listings: list[Listing]) -> str:
     return "; ".join(f"{i.subject} on {i.list_name} ({i.detail})" for i in listings)
 
 
-@rule("DOM003", "sending-ip-blocklisted", Severity.ERROR, network=True)
+@rule(
+    "DOM003",
+    "sending-ip-blocklisted",
+    Severity.ERROR,
+    network=True,
+    short="sending IP on an IP blocklist (Spamhaus ZEN, SpamCop, Barracuda)",
+)
 def sending_ip_blocklisted(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a sending IP (from the `.eml`'s Received chain, or `[dns] sending-ips`) listed
@@ -144,7 +162,13 @@ def sending_ip_blocklisted(ctx: Context) -> Iterator[Problem]:
         yield Problem(t("sending IP blocklisted: {listings}", listings=_shown(listed)), "Received")
 
 
-@rule("DOM004", "domain-blocklisted", Severity.ERROR, network=True)
+@rule(
+    "DOM004",
+    "domain-blocklisted",
+    Severity.ERROR,
+    network=True,
+    short="From or link domain on a domain blocklist (Spamhaus DBL, SURBL, URIBL)",
+)
 def domain_blocklisted(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports the From domain or a domain the campaign links to listed on a domain blocklist:
@@ -166,7 +190,13 @@ def domain_blocklisted(ctx: Context) -> Iterator[Problem]:
         yield Problem(t("domain blocklisted: {listings}", listings=_shown(listed)), location="DNS")
 
 
-@rule("DOM005", "blocklist-not-verified", Severity.WARNING, network=True)
+@rule(
+    "DOM005",
+    "blocklist-not-verified",
+    Severity.WARNING,
+    network=True,
+    short="a blocklist could not be asked (refused, public resolver, DNS failure)",
+)
 def blocklist_not_verified(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports blocklists that could not be asked: the list refused the query (Spamhaus answers

@@ -176,7 +176,12 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@rule("LNK008", "link-relative", Severity.ERROR)
+@rule(
+    "LNK008",
+    "link-relative",
+    Severity.ERROR,
+    short="relative link or image URL: an e-mail has no base URL",
+)
 def link_relative(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links and images whose URL is relative (`images/logo.png`, `/sale`,

@@ -398,7 +398,12 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
         )
 
 
-@rule("PER008", "render-over-budget", Severity.ERROR)
+@rule(
+    "PER008",
+    "render-over-budget",
+    Severity.ERROR,
+    short="template rendering over its budget (time, output, loops, depth)",
+)
 def render_over_budget(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a template whose rendering went over its budget. One render may take 2 s

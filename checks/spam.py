@@ -10,7 +10,13 @@ from mailcheck.rules import Context, Problem, rule
 from mailcheck.spam import SpamScore, spam_key
 
 
-@rule("SPAM001", "spam-score", Severity.WARNING, network=True)
+@rule(
+    "SPAM001",
+    "spam-score",
+    Severity.WARNING,
+    network=True,
+    short="[spam] spamd set: SpamAssassin score from warn (5) W, from error (10) E",
+)
 def spam_score(ctx: Context) -> Iterator[Problem]:
     """## What it does
     With `[spam] spamd = "host:port"`: scores the campaign as sent (an `.eml` as it is, a
