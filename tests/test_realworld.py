@@ -182,10 +182,10 @@ EXPECTED: dict[str, Verdict] = {
         {"PER001": 6, "LNK003": 1},
     ),
     "en-pack-welcome_email-html": Verdict(
-        "Plain HTML variant: the main button, social, support and unsubscribe links are all "
-        "“#” (LNK003, one root cause). The preheader repeats the subject (warning).",
-        {"LNK003": 1},
-        known_false={"UNS001": 1},  # trust-text item 6: a placeholder unsubscribe link
+        "Plain HTML variant: the main button, social and support links are “#” (LNK003, one "
+        "root cause); the unsubscribe link is “#” too, and UNS001 says exactly that: "
+        "recipients have no way out. The preheader repeats the subject (warning).",
+        {"LNK003": 1, "UNS001": 1},
     ),
     "en-pack-welcome_email-klaviyo": Verdict(
         "Klaviyo variant: “#” links (LNK003); {% unsubscribe %} is Klaviyo's unsubscribe "
