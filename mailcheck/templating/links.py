@@ -6,6 +6,7 @@ Both work on the HTML source with regexes: the rendered documents are parsed onc
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -84,7 +85,8 @@ def attach_raw(
     out: list[Link] = []
     for link in links:
         match = None
-        for i in [*range(start, len(raw_links)), *range(0, start)]:
+        # lazily: the next link usually matches at once (a list here made the pairing O(n²))
+        for i in itertools.chain(range(start, len(raw_links)), range(start)):
             if used[i] or raw_links[i].kind != link.kind:
                 continue
             if predicted[i] is not None and predicted[i] == link.href:

@@ -21,7 +21,7 @@ from mailcheck.templating.catalogue import load_catalogue
 from mailcheck.templating.core import IsSystem, Parsed, TemplateError, Use
 from mailcheck.templating.detect import explain_dialect, without_comments
 from mailcheck.templating.dialect import Dialect
-from mailcheck.templating.links import attach_raw, link_spans, raw_is_href
+from mailcheck.templating.links import LinkSpan, attach_raw, link_spans, raw_is_href
 from mailcheck.templating.samples import flatten_sample, lookup, value_text
 from mailcheck.templating.system import SystemNames, placeholder
 
@@ -291,10 +291,12 @@ def _variables(parts: list[_Part], is_system: IsSystem, dialect: Dialect) -> lis
     out: list[Variable] = []
     seen: set[tuple[object, ...]] = set()
     for part in parts:
-        spans = link_spans(part.source, dialect) if part.where == "html" else []
+        spans = _spans_by_line(link_spans(part.source, dialect) if part.where == "html" else [])
         link_header = part.where.lower() in ("header:list-unsubscribe",)
         for use in part.parsed.uses:
-            in_link = link_header or any(s.holds(use.name, use.line) for s in spans)
+            in_link = link_header or any(
+                s.holds(use.name, use.line) for s in spans.get(use.line, ())
+            )
             var = _variable(use, part.where, is_system(use.name), in_link)
             key = (
                 var.name,
@@ -310,6 +312,16 @@ def _variables(parts: list[_Part], is_system: IsSystem, dialect: Dialect) -> lis
                 seen.add(key)
                 out.append(var)
     return out
+
+
+def _spans_by_line(spans: list[LinkSpan]) -> dict[int, list[LinkSpan]]:
+    """The link spans each line lies in: a use is looked up by its line, not against every
+    link of the page (which made 1,000 templated links cost a million comparisons)."""
+    by_line: dict[int, list[LinkSpan]] = {}
+    for span in spans:
+        for line in range(span.first_line, span.last_line + 1):
+            by_line.setdefault(line, []).append(span)
+    return by_line
 
 
 def _variable(use: Use, where: str, system: bool, in_link: bool) -> Variable:
