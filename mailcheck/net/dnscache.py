@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from mailcheck.net.dns import Answer
-from mailcheck.net.linkcache import BUSY_TIMEOUT, warn
+from mailcheck.net.linkcache import open_cache_db, warn
 
 CACHE_FILE = "dns.sqlite"
 SCHEMA_VERSION = 1
@@ -65,32 +65,15 @@ class DnsCache:
     def __init__(self, path: Path, max_ttl: float, *, read: bool = True) -> None:
         self.path = path
         self.max_ttl = max_ttl
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
-        self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._migrate()
+        self._db = open_cache_db(
+            path,
+            "dns_answers",
+            "servers TEXT NOT NULL, name TEXT NOT NULL, rdtype TEXT NOT NULL,"
+            " expires REAL NOT NULL, answer TEXT NOT NULL, PRIMARY KEY (servers, name, rdtype)",
+            SCHEMA_VERSION,
+        )
         self._fresh: dict[Key, Answer] = self._load() if read else {}
         self._new: dict[Key, tuple[Answer, float]] = {}
-
-    def _migrate(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            (version,) = self._db.execute("PRAGMA user_version").fetchone()
-            if version != SCHEMA_VERSION:
-                self._db.execute("DROP TABLE IF EXISTS dns_answers")  # disposable: replaced
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS dns_answers ("
-                " servers TEXT NOT NULL, name TEXT NOT NULL, rdtype TEXT NOT NULL,"
-                " expires REAL NOT NULL, answer TEXT NOT NULL,"
-                " PRIMARY KEY (servers, name, rdtype))"
-            )
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
 
     def _load(self) -> dict[Key, Answer]:
         fresh: dict[Key, Answer] = {}

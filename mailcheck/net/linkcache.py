@@ -63,36 +63,44 @@ def _decode(url: str, text: str) -> LinkResult:
     )
 
 
+def open_cache_db(path: Path, table: str, columns: str, version: int) -> sqlite3.Connection:
+    """A cache database in ``.mailcheck/`` (WAL, busy timeout) holding ``table`` at ``version``.
+
+    A cache is disposable: a table of another version is dropped and made anew, not converted.
+    Shared by the link cache and the DNS cache.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
+    db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        (found,) = db.execute("PRAGMA user_version").fetchone()
+        if found != version:
+            db.execute(f"DROP TABLE IF EXISTS {table}")
+        db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
+        db.execute(f"PRAGMA user_version = {version}")
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    return db
+
+
 class LinkCache:
     """Results keyed by request key (the URL to request and how it may be requested)."""
 
     def __init__(self, path: Path, ttl: float) -> None:
         self.path = path
         self.ttl = ttl
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
-        self._db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-        self._db.execute("PRAGMA journal_mode = WAL")
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        self._migrate()
-
-    def _migrate(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            (version,) = self._db.execute("PRAGMA user_version").fetchone()
-            if version != SCHEMA_VERSION:
-                # A cache is disposable: an unknown layout is replaced, not converted.
-                self._db.execute("DROP TABLE IF EXISTS link_results")
-            self._db.execute(
-                "CREATE TABLE IF NOT EXISTS link_results ("
-                " key TEXT PRIMARY KEY, url TEXT NOT NULL,"
-                " checked_at REAL NOT NULL, result TEXT NOT NULL)"
-            )
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
+        self._db = open_cache_db(
+            path,
+            "link_results",
+            "key TEXT PRIMARY KEY, url TEXT NOT NULL, checked_at REAL NOT NULL,"
+            " result TEXT NOT NULL",
+            SCHEMA_VERSION,
+        )
 
     def get_many(self, keys: Iterable[str]) -> dict[str, LinkResult]:
         """Fresh results for those keys that have one."""
