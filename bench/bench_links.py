@@ -221,7 +221,9 @@ def run_mailcheck(pages: list[Path], ca: Path) -> tuple[float, float, dict[str, 
 
 def run_linkinator(pages: list[Path], ca: Path) -> tuple[float, float, int]:
     try:
-        # one start page linking to every campaign, crawled (--recurse stays on its own server)
+        # one start page linking to every campaign, crawled (--recurse stays on its own server).
+        # linkinator must be given the folder: started on a file, it does not parse the pages
+        # that file links to and checks nothing.
         index = pages[0].parent / "index.html"
         index.write_text(
             "<html><body>"
@@ -232,7 +234,7 @@ def run_linkinator(pages: list[Path], ca: Path) -> tuple[float, float, int]:
         done, wall, cpu = timed(
             [
                 str(LINKINATOR),
-                str(index),
+                str(index.parent),
                 "--recurse",
                 "--concurrency",
                 str(CONCURRENCY),
@@ -328,6 +330,8 @@ def main() -> None:
                         stats(port, "reset")
                         wall, cpu, broken = run_linkinator(pages, ca)
                         sent = stats(port, "stats")
+                        if sent == 0 and broken >= 0:
+                            raise SystemExit("linkinator made no request: its figures mean nothing")
                         print(
                             f"  linkinator  {wall:6.1f} s wall ({wall / floor:.2f}x floor), "
                             f"{cpu:5.1f} s CPU, {sent} requests; load "
