@@ -602,6 +602,18 @@ def test_each_url_requested_once_and_cached(tmp_path: Path) -> None:
         assert s.total() == 100
 
 
+def test_no_cache_stores_the_fresh_answers(tmp_path: Path) -> None:
+    # --no-cache asks again and refreshes the cache: the next cached run requests nothing
+    with running_server() as s:
+        campaigns = [campaign(*(a(s.url(f"/ok/fresh/{i}")) for i in range(10)))]
+        cfg = config(tmp_path)
+        fresh = gather(campaigns, cfg, use_cache=False)
+        assert s.total() == 10 and not any(r.from_cache for r in fresh.values())
+        again = gather(campaigns, cfg, use_cache=True)
+        assert s.total() == 10
+        assert len(again) == 10 and all(r.from_cache for r in again.values())
+
+
 PARALLEL_WRITER = """
 import asyncio, sys
 from pathlib import Path

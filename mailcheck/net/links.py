@@ -214,10 +214,12 @@ async def _run(
     cfg = config.links
     answers: dict[str, LinkResult] = {}
     cache: LinkCache | None = None
-    if use_cache and cfg.cache_ttl > 0 and plan.requests:
+    if cfg.cache_ttl > 0 and plan.requests:
+        # Opened even when told not to use it: --no-cache asks every URL again and stores the
+        # fresh answers, so the next run starts from them (as the DNS cache does).
         cache = open_cache(config.state_dir / CACHE_FILE, cfg.cache_ttl)
     try:
-        if cache is not None:
+        if cache is not None and use_cache:
             try:
                 answers.update(cache.get_many(plan.requests))
             except sqlite3.Error as exc:
