@@ -10,13 +10,15 @@ through a click-tracking host (host 1). Batches (each campaign 60 links):
     fifty  50 campaigns, 70 % of each campaign's links shared with the others
     many   300 campaigns, the same mix
 
-Both tools get concurrency 64 and a 10 s timeout; mailcheck runs as a user runs it
-(``mailcheck check DIR --no-cache``), linkinator 6 on the same pages (installed into bench/.node
-by this script). The floor is the batch's requests (one per hop; a hanging URL costs one
-timeout, no retry) scheduled under the same limits (64 in flight, 8 per host) with zero CPU: a
-simulation with asyncio's semaphores and sleeps, run 10x faster than real time.
+Both tools get concurrency 64 (``--concurrency N`` changes it for both and for the floor) and a
+10 s timeout; mailcheck runs as a user runs it (``mailcheck check DIR --no-cache``), linkinator
+6 on the same pages (installed into bench/.node by this script). The floor is the batch's
+requests (one per hop; a hanging URL costs one timeout, no retry) scheduled under the same
+limits (64 in flight, 8 per host) with zero CPU: a simulation with asyncio's semaphores and
+sleeps, run 10x faster than real time.
 
-    python bench/bench_links.py [--batches one,fifty,many] [--runs 1] [--skip-linkinator]
+    python bench/bench_links.py [--batches one,hang,fifty,many] [--runs 1] [--concurrency 64]
+                                [--skip-linkinator]
 """
 
 from __future__ import annotations
@@ -47,7 +49,6 @@ NODE_DIR = HERE / ".node"
 LINKINATOR = NODE_DIR / "node_modules" / ".bin" / "linkinator"
 HOSTS = 40
 SEED = 7
-CONCURRENCY = 64
 PER_HOST = 8
 TIMEOUT = 10.0
 LINKS = 60
@@ -154,11 +155,11 @@ class Workload:
             pages.append(page)
         return pages
 
-    def floor(self) -> float:
+    def floor(self, concurrency: int) -> float:
         """The batch under the limits with zero CPU (simulated SIM_SPEEDUP times faster)."""
 
         async def run() -> float:
-            everywhere = asyncio.Semaphore(CONCURRENCY)
+            everywhere = asyncio.Semaphore(concurrency)
             per_host: dict[int, asyncio.Semaphore] = defaultdict(
                 lambda: asyncio.Semaphore(PER_HOST)
             )
@@ -189,19 +190,24 @@ def timed(command: list[str], **kw: Any) -> tuple[subprocess.CompletedProcess[st
     return done, wall, cpu
 
 
-MAILCHECK_TOML = f"""\
+MAILCHECK_TOML = """\
 select = ["LNK", "UTM004", "UNS004"]
 [links]
-allow-private = true   # the benchmark's hosts are 127.0.0.1-{HOSTS}
-concurrency = {CONCURRENCY}
-per-host = {PER_HOST}
-timeout = {TIMEOUT:g}
+allow-private = true   # the benchmark's hosts are 127.0.0.1-{hosts}
+concurrency = {concurrency}
+per-host = {per_host}
+timeout = {timeout:g}
 """
 
 
-def run_mailcheck(pages: list[Path], ca: Path) -> tuple[float, float, dict[str, int]]:
+def run_mailcheck(
+    pages: list[Path], ca: Path, concurrency: int
+) -> tuple[float, float, dict[str, int]]:
     where = pages[0].parent
-    (where / "mailcheck.toml").write_text(MAILCHECK_TOML, encoding="utf-8")
+    settings = MAILCHECK_TOML.format(
+        hosts=HOSTS, concurrency=concurrency, per_host=PER_HOST, timeout=TIMEOUT
+    )
+    (where / "mailcheck.toml").write_text(settings, encoding="utf-8")
     names = [p.name for p in pages]
     done, wall, cpu = timed(
         [sys.executable, "-m", "mailcheck", "check", *names, "--no-cache", "--format", "json"],
@@ -219,7 +225,7 @@ def run_mailcheck(pages: list[Path], ca: Path) -> tuple[float, float, dict[str, 
     return wall, cpu, dict(found)
 
 
-def run_linkinator(pages: list[Path], ca: Path) -> tuple[float, float, int]:
+def run_linkinator(pages: list[Path], ca: Path, concurrency: int) -> tuple[float, float, int]:
     try:
         # one start page linking to every campaign, crawled (--recurse stays on its own server).
         # linkinator must be given the folder: started on a file, it does not parse the pages
@@ -237,7 +243,7 @@ def run_linkinator(pages: list[Path], ca: Path) -> tuple[float, float, int]:
                 str(index.parent),
                 "--recurse",
                 "--concurrency",
-                str(CONCURRENCY),
+                str(concurrency),
                 "--timeout",
                 str(int(TIMEOUT * 1000)),
                 "--format",
@@ -288,6 +294,9 @@ def main() -> None:
     parser.add_argument("--batches", default="one,fifty,many")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--skip-linkinator", action="store_true")
+    parser.add_argument(
+        "--concurrency", type=int, default=64, help="requests in flight: both tools and the floor"
+    )
     args = parser.parse_args()
     if not args.skip_linkinator:
         ensure_linkinator()
@@ -303,7 +312,10 @@ def main() -> None:
         try:
             assert server.stdout is not None
             port = int(server.stdout.readline().split()[1])
-            print(f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs)")
+            print(
+                f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs); "
+                f"concurrency {args.concurrency}, {PER_HOST} per host, timeout {TIMEOUT:g} s"
+            )
             for name in args.batches.split(","):
                 workload = Workload(port, BATCHES[name], hang=name == "hang")
                 where = work / name
@@ -311,14 +323,14 @@ def main() -> None:
                 pages = workload.write(where)
                 unique = workload.unique()
                 requests = sum(len(workload.hops[u]) for u in unique)
-                floor = workload.floor()
+                floor = workload.floor(args.concurrency)
                 print(
                     f"\n{name}: {len(pages)} campaign(s), {len(unique)} unique URLs, "
                     f"{requests} requests at the least; floor {floor:.1f} s"
                 )
                 for _ in range(args.runs):
                     stats(port, "reset")
-                    wall, cpu, found = run_mailcheck(pages, ca)
+                    wall, cpu, found = run_mailcheck(pages, ca, args.concurrency)
                     sent = stats(port, "stats")
                     print(
                         f"  mailcheck   {wall:6.1f} s wall ({wall / floor:.2f}x floor), "
@@ -328,7 +340,7 @@ def main() -> None:
                     )
                     if not args.skip_linkinator:
                         stats(port, "reset")
-                        wall, cpu, broken = run_linkinator(pages, ca)
+                        wall, cpu, broken = run_linkinator(pages, ca, args.concurrency)
                         sent = stats(port, "stats")
                         if sent == 0 and broken >= 0:
                             raise SystemExit("linkinator made no request: its figures mean nothing")
