@@ -139,6 +139,10 @@ class Workload:
         self.hops[target] = hops
         return target
 
+    def hanging(self) -> int:
+        """Links that never answer, counted per campaign (as findings are)."""
+        return sum(1 for c in self.campaigns for u in c if self.hops[u][-1][1] >= TIMEOUT)
+
     def unique(self) -> list[str]:
         return list(dict.fromkeys(u for c in self.campaigns for u in c))
 
@@ -326,7 +330,8 @@ def main() -> None:
                 floor = workload.floor(args.concurrency)
                 print(
                     f"\n{name}: {len(pages)} campaign(s), {len(unique)} unique URLs, "
-                    f"{requests} requests at the least; floor {floor:.1f} s"
+                    f"{requests} requests at the least; floor {floor:.1f} s; "
+                    f"{workload.hanging()} hanging links (per campaign)"
                 )
                 for _ in range(args.runs):
                     stats(port, "reset")

@@ -28,6 +28,8 @@ import sys
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
+KEEPALIVE_IDLE = 5.0  # seconds an idle connection stays open (Apache's default KeepAliveTimeout)
+
 PAGE = (
     "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Товар — Магазин</title></head>"
     "<body>" + "<p>Описание товара, доставка и оплата.</p>" * 600 + "</body></html>"
@@ -64,8 +66,15 @@ class Web:
         try:
             while True:
                 try:
-                    head = await reader.readuntil(b"\r\n\r\n")
-                except (asyncio.IncompleteReadError, asyncio.LimitOverrunError, OSError):
+                    # an idle keep-alive connection is closed as real servers close it
+                    async with asyncio.timeout(KEEPALIVE_IDLE):
+                        head = await reader.readuntil(b"\r\n\r\n")
+                except (
+                    asyncio.IncompleteReadError,
+                    asyncio.LimitOverrunError,
+                    OSError,
+                    TimeoutError,
+                ):
                     return
                 method, target = head.split(b"\r\n", 1)[0].decode("latin-1").split(" ")[:2]
                 answer = await self.answer(host, method, target)
