@@ -13,12 +13,13 @@ through a click-tracking host (host 1). Batches (each campaign 60 links):
 Both tools get concurrency 64 (``--concurrency N`` changes it for both and for the floor) and a
 10 s timeout; mailcheck runs as a user runs it (``mailcheck check DIR --no-cache``), linkinator
 6 on the same pages (installed into bench/.node by this script). The floor is the batch's
-requests (one per hop; a hanging URL costs one timeout, no retry) scheduled under the same
-limits (64 in flight, 8 per host) with zero CPU: a simulation with asyncio's semaphores and
-sleeps, run 10x faster than real time.
+requests (one per hop; a hanging URL costs one timeout, no retry) scheduled under mailcheck's
+limits (64 in flight, 8 per host; ``--per-host N`` changes mailcheck's and the floor's, and
+linkinator has no such limit) with zero CPU: a simulation with asyncio's semaphores and sleeps,
+run 10x faster than real time.
 
     python bench/bench_links.py [--batches one,hang,fifty,many] [--runs 1] [--concurrency 64]
-                                [--skip-linkinator]
+                                [--per-host 8] [--skip-linkinator]
 """
 
 from __future__ import annotations
@@ -49,7 +50,6 @@ NODE_DIR = HERE / ".node"
 LINKINATOR = NODE_DIR / "node_modules" / ".bin" / "linkinator"
 HOSTS = 40
 SEED = 7
-PER_HOST = 8
 TIMEOUT = 10.0
 LINKS = 60
 SHARED = 0.7
@@ -159,13 +159,13 @@ class Workload:
             pages.append(page)
         return pages
 
-    def floor(self, concurrency: int) -> float:
+    def floor(self, concurrency: int, per_host: int) -> float:
         """The batch under the limits with zero CPU (simulated SIM_SPEEDUP times faster)."""
 
         async def run() -> float:
             everywhere = asyncio.Semaphore(concurrency)
             per_host: dict[int, asyncio.Semaphore] = defaultdict(
-                lambda: asyncio.Semaphore(PER_HOST)
+                lambda: asyncio.Semaphore(per_host)
             )
 
             async def one(hops: list[Hop]) -> None:
@@ -205,11 +205,11 @@ timeout = {timeout:g}
 
 
 def run_mailcheck(
-    pages: list[Path], ca: Path, concurrency: int
+    pages: list[Path], ca: Path, concurrency: int, per_host: int
 ) -> tuple[float, float, dict[str, int]]:
     where = pages[0].parent
     settings = MAILCHECK_TOML.format(
-        hosts=HOSTS, concurrency=concurrency, per_host=PER_HOST, timeout=TIMEOUT
+        hosts=HOSTS, concurrency=concurrency, per_host=per_host, timeout=TIMEOUT
     )
     (where / "mailcheck.toml").write_text(settings, encoding="utf-8")
     names = [p.name for p in pages]
@@ -301,6 +301,9 @@ def main() -> None:
     parser.add_argument(
         "--concurrency", type=int, default=64, help="requests in flight: both tools and the floor"
     )
+    parser.add_argument(
+        "--per-host", type=int, default=8, help="mailcheck's and the floor's limit per host"
+    )
     args = parser.parse_args()
     if not args.skip_linkinator:
         ensure_linkinator()
@@ -318,7 +321,7 @@ def main() -> None:
             port = int(server.stdout.readline().split()[1])
             print(
                 f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs); "
-                f"concurrency {args.concurrency}, {PER_HOST} per host, timeout {TIMEOUT:g} s"
+                f"concurrency {args.concurrency}, {args.per_host} per host, timeout {TIMEOUT:g} s"
             )
             for name in args.batches.split(","):
                 workload = Workload(port, BATCHES[name], hang=name == "hang")
@@ -327,7 +330,7 @@ def main() -> None:
                 pages = workload.write(where)
                 unique = workload.unique()
                 requests = sum(len(workload.hops[u]) for u in unique)
-                floor = workload.floor(args.concurrency)
+                floor = workload.floor(args.concurrency, args.per_host)
                 print(
                     f"\n{name}: {len(pages)} campaign(s), {len(unique)} unique URLs, "
                     f"{requests} requests at the least; floor {floor:.1f} s; "
@@ -335,7 +338,7 @@ def main() -> None:
                 )
                 for _ in range(args.runs):
                     stats(port, "reset")
-                    wall, cpu, found = run_mailcheck(pages, ca, args.concurrency)
+                    wall, cpu, found = run_mailcheck(pages, ca, args.concurrency, args.per_host)
                     sent = stats(port, "stats")
                     print(
                         f"  mailcheck   {wall:6.1f} s wall ({wall / floor:.2f}x floor), "

@@ -325,6 +325,22 @@ def test_a_host_that_timed_out_gets_the_short_budget(tmp_path: Path) -> None:
         assert settled(s.total) == 4
 
 
+def test_a_slow_host_that_answers_keeps_the_budget_it_needs(tmp_path: Path) -> None:
+    # The host answers in 0.5 s, then one of its links hangs: its later links get a shorter
+    # budget, but never below 1.5x the slowest answer it gave (0.75 s, not 0.4 s), so a slow
+    # host that answers does not turn its links into "could not verify" warnings.
+    with running_server() as s:
+        first, hang, after = (s.url(f"/slow/{t}") for t in ("0.5/first", "6/hang", "0.5/after"))
+        results = gather(
+            [campaign(a(first), a(hang), a(after))], config(tmp_path, timeout=1.0, per_host=1)
+        )
+        assert results[first].verdict == results[after].verdict == "ok"
+        assert results[hang].verdict == "unverified"
+        assert results[hang].reason.startswith(
+            "could not verify (timed out: no answer in 1 s, then 0.7"
+        )
+
+
 def test_one_deadline_for_the_whole_exchange(server: ScriptedServer, tmp_path: Path) -> None:
     # The server drips its status line and headers a byte at a time: each read is quick,
     # the exchange is not.

@@ -48,6 +48,9 @@ SNIFF_BYTES = 16384  # of a page, enough for its title, first heading or challen
 BACKOFF_BASE = 0.25  # seconds before the first retry, doubled each time
 SNIFF_WAIT = 2.0  # seconds at most spent reading a page's start
 RETRY_SHARE = 0.4  # of links.timeout, the budget of the one retry after a timeout
+# A host's short budget is never below this multiple of the slowest answer it has given: a
+# slow host that answers is slow, not dead, and must not turn its links into warnings.
+SLOWEST_MARGIN = 1.5
 
 # Phrases of bot-protection challenge pages (Cloudflare, DataDome, PerimeterX, Akamai, Sucuri…).
 CHALLENGE_MARKERS = (
@@ -232,6 +235,7 @@ class Fetcher:
     _in_flight: asyncio.Semaphore = field(init=False)
     _per_host: dict[str, asyncio.Semaphore] = field(default_factory=dict, init=False)
     _slow_hosts: set[str] = field(default_factory=set, init=False)  # timed out once already
+    _slowest: dict[str, float] = field(default_factory=dict, init=False)  # seconds, per host
     nxdomain: set[str] = field(default_factory=set, init=False)  # URLs whose host does not exist
 
     def __post_init__(self) -> None:
@@ -338,7 +342,11 @@ class Fetcher:
                     raise
                 if failed.timed_out:
                     waited.append(failed.budget)
-                    if not self.config.timeout_retry or failed.budget < self.config.timeout:
+                    if (
+                        not self.config.timeout_retry
+                        or short
+                        or failed.budget < self.config.timeout
+                    ):
                         tries = " s, then ".join(f"{w:g}" for w in waited)
                         failed.reason = f"could not verify (timed out: no answer in {tries} s)"
                         raise
@@ -392,14 +400,15 @@ class Fetcher:
         cookies.set_cookie_header(request)
         # The host slot first: a request waiting for a busy host must not hold a global slot.
         async with limit, self._in_flight:
-            budget = self.config.timeout
-            if short or netloc in self._slow_hosts:  # per-host back-off: no second full wait
-                budget *= RETRY_SHARE
+            budget = self._budget(netloc, short)
             try:
                 # One deadline covers the whole exchange, the body included: httpx's timeouts
                 # are per read, and a server dripping a byte at a time would reset them.
                 async with asyncio.timeout(budget or None) as scope:
+                    sent = time.monotonic()
                     response = await self.client.send(request, stream=True)
+                    answered = time.monotonic() - sent
+                    self._slowest[netloc] = max(self._slowest.get(netloc, 0.0), answered)
                 try:
                     # the page is only a hint: what arrived by then is enough
                     left = (scope.when() or float("inf")) - asyncio.get_running_loop().time()
@@ -417,6 +426,16 @@ class Fetcher:
                 raise _transport_failure(exc) from exc
         cookies.extract_cookies(response)
         return Answer(str(url), method, response.status_code, response.headers, page)
+
+    def _budget(self, netloc: str, short: bool) -> float:
+        """Seconds for one exchange: ``timeout``, or the shorter budget of the one retry after a
+        timeout and of every request to a host that timed out (per-host back-off: no second
+        full wait), but never below what the host has shown it needs to answer."""
+        budget = self.config.timeout
+        if budget and (short or netloc in self._slow_hosts):
+            needs = SLOWEST_MARGIN * self._slowest.get(netloc, 0.0)
+            budget = min(budget, max(budget * RETRY_SHARE, needs))
+        return budget
 
     @staticmethod
     async def _page(method: str, response: httpx.Response, wait: float) -> str:
