@@ -164,13 +164,13 @@ class Workload:
 
         async def run() -> float:
             everywhere = asyncio.Semaphore(concurrency)
-            per_host: dict[int, asyncio.Semaphore] = defaultdict(
+            host_slots: dict[int, asyncio.Semaphore] = defaultdict(
                 lambda: asyncio.Semaphore(per_host)
             )
 
             async def one(hops: list[Hop]) -> None:
                 for host, seconds in hops:
-                    async with per_host[host], everywhere:
+                    async with host_slots[host], everywhere:
                         await asyncio.sleep(seconds / SIM_SPEEDUP)
 
             started = time.perf_counter()
