@@ -15,6 +15,7 @@ from mailcheck.domains import host_of
 from mailcheck.i18n import t
 from mailcheck.linkinfo import is_web
 from mailcheck.model import Severity
+from mailcheck.mta_sts import uncovered
 from mailcheck.rules import Context, Problem, rule
 
 
@@ -127,6 +128,119 @@ def domain_policy_record_invalid(ctx: Context) -> Iterator[Problem]:
                 problem=record.problem,
             )
             yield Problem(message, location="DNS")
+
+
+@rule(
+    "DOM006",
+    "mta-sts-policy-unusable",
+    Severity.WARNING,
+    network=True,
+    short="MTA-STS policy file unreachable, not text/plain or invalid",
+)
+def mta_sts_policy_unusable(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports an MTA-STS policy that senders cannot use: the `_mta-sts` TXT record announces
+    one, but `https://mta-sts.<domain>/.well-known/mta-sts.txt` does not answer 200, redirects,
+    is not served as `text/plain`, has an invalid certificate, or does not parse (`version:
+    STSv1`, `mode: enforce|testing|none`, `max_age`, `mx:` patterns; RFC 8461 §3.2). When the
+    policy could not be fetched from this machine (a timeout, no route), it says "could not
+    verify" instead.
+
+    ## Why it matters
+    Senders treat an unusable policy as no policy (RFC 8461 §5): the domain believes inbound
+    mail is protected by TLS enforcement and it is not, and a sender holding an older cached
+    policy keeps applying that one. It is a warning: the campaign itself is delivered all the
+    same, since MTA-STS protects mail *to* the domain (replies, bounces).
+
+    ## Example
+    `mta-sts.acme.ru` answers with the web site's 404 page (`text/html`).
+
+    ## How to fix
+    Serve the policy file at `https://mta-sts.<domain>/.well-known/mta-sts.txt` with a valid
+    certificate for that name, as `text/plain`, without redirects; then change the `id=` of the
+    TXT record so senders fetch it again.
+    """
+    health = _sender_health(ctx)
+    found = health.mta_sts_policy if health else None
+    if health is None or found is None:
+        return
+    if found.problem:
+        message = t(
+            "MTA-STS policy of {domain} {problem}: senders ignore it",
+            domain=health.domain,
+            problem=found.problem,
+        )
+        yield Problem(message, location=found.url, url=found.url)
+    elif found.unverified:
+        message = t(
+            "could not verify the MTA-STS policy of {domain}: {reason}",
+            domain=health.domain,
+            reason=found.unverified,
+        )
+        yield Problem(message, location=found.url, url=found.url)
+
+
+@rule(
+    "DOM007",
+    "mta-sts-mx-not-covered",
+    Severity.WARNING,
+    network=True,
+    short="MX host not matched by the mx: patterns of the MTA-STS policy",
+)
+def mta_sts_mx_not_covered(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports MX hosts of the From domain that no `mx:` pattern of its MTA-STS policy matches
+    (RFC 8461 §4.1: `*.example.net` matches one extra label), when the policy's mode is
+    `enforce` or `testing`.
+
+    ## Why it matters
+    In `enforce` mode, compliant senders (Gmail, Outlook.com, Yahoo) refuse to deliver to an MX
+    host the policy does not list: replies and bounces to the domain are lost, or all inbound
+    mail when no MX host matches. In `testing` mode mail still arrives, and would be refused
+    the day the mode becomes `enforce`. It is a warning, not an error: it breaks mail *to* the
+    domain, not the campaign's delivery to its recipients. A monthly domain check that must
+    gate on it can raise it with `[severity] DOM007 = "error"`.
+
+    ## Example
+    MX `mx1.newhost.ru`, policy `mx: *.oldhost.ru` left from a change of mail provider.
+
+    ## How to fix
+    Add an `mx:` line for every MX host (or a `*.` pattern covering them) to the policy file,
+    then change the `id=` of the `_mta-sts` TXT record so senders fetch the new policy.
+    """
+    health = _sender_health(ctx)
+    found = health.mta_sts_policy if health else None
+    policy = found.policy if found else None
+    if health is None or found is None or policy is None or policy.mode == "none":
+        return
+    hosts = health.mail_hosts
+    missing = uncovered(policy, hosts)
+    if not missing:
+        return
+    args = {
+        "hosts": ", ".join(missing),
+        "domain": health.domain,
+        "patterns": ", ".join(policy.mx),
+    }
+    if policy.mode == "testing":
+        message = t(
+            "MX {hosts} of {domain} not matched by its MTA-STS policy (mx: {patterns}); mode "
+            "testing: mail still arrives, and would be refused once the mode is enforce",
+            **args,
+        )
+    elif len(missing) == len(hosts):
+        message = t(
+            "no MX host of {domain} ({hosts}) is matched by its MTA-STS policy (mx: {patterns}); "
+            "mode enforce: compliant senders deliver no mail to the domain",
+            **args,
+        )
+    else:
+        message = t(
+            "MX {hosts} of {domain} not matched by its MTA-STS policy (mx: {patterns}); mode "
+            "enforce: compliant senders skip these hosts",
+            **args,
+        )
+    yield Problem(message, location="DNS", url=found.url)
 
 
 def _shown(listings: list[Listing]) -> str:

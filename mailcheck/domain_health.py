@@ -21,9 +21,13 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
-from typing import Literal
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Literal
 
 from mailcheck.auth_model import parse_tags
+
+if TYPE_CHECKING:
+    from mailcheck.mta_sts import Policy
 
 ListKind = Literal["ip", "domain"]
 ListingStatus = Literal["listed", "clean", "unverified"]
@@ -139,6 +143,41 @@ def read_tag_record(
     return TagRecord("ok", mine[0], problem)
 
 
+@dataclass(frozen=True)
+class Fetched:
+    """A document the domain publishes over HTTPS (MTA-STS policy, BIMI logo and certificate),
+    as one GET answered: no redirect followed, the body read up to a limit."""
+
+    url: str
+    status: int | None = None  # None: no answer (see error)
+    content_type: str = ""  # the media type, lower case, without parameters
+    location: str = ""  # of a redirect
+    body: bytes = b""
+    too_large: bool = False  # the body went on past the limit (body holds the start)
+    error: str = ""  # why there is no answer
+    proof: bool = False  # the error holds for everyone, not only for this machine
+
+    @property
+    def reason(self) -> str:
+        if self.status is None:
+            return self.error
+        try:
+            return f"{self.status} {HTTPStatus(self.status).phrase}"
+        except ValueError:
+            return str(self.status)
+
+
+@dataclass
+class PolicyFile:
+    """The MTA-STS policy file as a sending MTA would read it."""
+
+    url: str
+    text: str = ""  # as served (when it is text)
+    problem: str = ""  # why senders cannot use it ("" when they can)
+    unverified: str = ""  # why it could not be fetched from here (this machine's trouble)
+    policy: Policy | None = None
+
+
 @dataclass
 class DomainHealth:
     domain: str
@@ -146,6 +185,7 @@ class DomainHealth:
     mx: tuple[tuple[int, str], ...] = ()
     has_address: bool = False  # an A/AAAA record: the implicit MX (RFC 5321 §5.1)
     mta_sts: TagRecord | None = None
+    mta_sts_policy: PolicyFile | None = None  # fetched when the TXT record is valid
     tls_rpt: TagRecord | None = None
     bimi: TagRecord | None = None
     listings: list[Listing] = field(default_factory=list)
@@ -154,3 +194,12 @@ class DomainHealth:
     def null_mx(self) -> bool:
         """RFC 7505: "0 ." — the domain accepts no mail at all."""
         return len(self.mx) == 1 and self.mx[0][1] in ("", ".")
+
+    @property
+    def mail_hosts(self) -> list[str]:
+        """The hosts senders deliver to: the MX hosts, else the domain itself (implicit MX)."""
+        if self.null_mx:
+            return []
+        if self.mx:
+            return [host.lower().rstrip(".") for _pref, host in sorted(self.mx)]
+        return [self.domain] if self.has_address else []

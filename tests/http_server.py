@@ -41,7 +41,9 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
                                  HEAD hangs / gets no answer / is reset; GET answers 200
     /drip-head                   the status line and headers a byte every 0.2 s
 
-``ScriptedServer(tls=context)`` serves the same routes over HTTPS (see tests/tls.py);
+``server.publish(host, path, body, content_type, status)`` serves a document at ``path`` to
+requests for ``host`` (the Host header) before any route: what a domain publishes (an MTA-STS
+policy, a BIMI logo). ``ScriptedServer(tls=context)`` serves the same routes over HTTPS (see tests/tls.py);
 ``connections`` counts the TCP connections accepted.
 """
 
@@ -78,6 +80,7 @@ class ScriptedServer:
         self.unsubscribe_methods: dict[str, list[str]] = {}
         self.bytes_sent: Counter[str] = Counter()
         self.user_agents: dict[str, str] = {}  # path -> User-Agent of its last request
+        self.published: dict[tuple[str, str], tuple[int, str, bytes]] = {}
         self.in_flight = 0
         self.max_in_flight = 0
         self._lock = threading.Lock()
@@ -102,6 +105,11 @@ class ScriptedServer:
     def url(self, path: str) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{self.scheme}://{host}:{self.port}{path}"
+
+    def publish(
+        self, host: str, path: str, body: bytes, content_type: str, status: int = 200
+    ) -> None:
+        self.published[(host.lower(), path)] = (status, content_type, body)
 
     def count(self, path: str, method: str | None = None) -> int:
         """Requests seen for ``path`` (with its query string), of one method or all."""
@@ -210,6 +218,17 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True  # read and counted, never answered
                 return
             server.user_agents[raw] = self.headers.get("User-Agent", "")
+            host = (self.headers.get("Host") or "").rpartition(":")[0] or self.headers.get("Host")
+            document = server.published.get(((host or "").lower(), raw))
+            if document is not None:
+                status, content_type, body = document
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if method != "HEAD":
+                    self.wfile.write(body)
+                return
             parts = urlsplit(raw)
             path = parts.path
             query = {k: v[0] for k, v in parse_qs(parts.query).items()}

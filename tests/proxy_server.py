@@ -3,6 +3,10 @@
 It tunnels ``CONNECT host:port`` (HTTPS through a proxy) and forwards absolute-form requests
 (``GET http://host/path``, plain HTTP through a proxy), and records every request line it was
 asked, so tests can assert what reached the proxy — and what never did.
+
+``routes`` sends a ``host:port`` target to a loopback address and port instead (a policy host
+on the fixed HTTPS port 443, served by a test server on a free port); every other target is
+connected to as asked.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from urllib.parse import urlsplit
 
 
 class LoopbackProxy:
-    def __init__(self) -> None:
+    def __init__(self, routes: dict[str, tuple[str, int]] | None = None) -> None:
         self.asked: list[str] = []
+        self.routes = routes or {}
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
         self.url = f"http://127.0.0.1:{self.port}"
@@ -49,7 +54,8 @@ class LoopbackProxy:
             self.asked.append(f"{method} {target}")
             if method == "CONNECT":
                 host, _, port = target.rpartition(":")
-                upstream = socket.create_connection((host.strip("[]"), int(port)))
+                address = self.routes.get(target, (host.strip("[]"), int(port)))
+                upstream = socket.create_connection(address)
                 conn.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
                 leftover = rest.partition(b"\r\n\r\n")[2]
             else:
@@ -75,8 +81,8 @@ def _pipe(source: socket.socket, sink: socket.socket) -> None:
 
 
 @contextmanager
-def running_proxy() -> Iterator[LoopbackProxy]:
-    proxy = LoopbackProxy()
+def running_proxy(routes: dict[str, tuple[str, int]] | None = None) -> Iterator[LoopbackProxy]:
+    proxy = LoopbackProxy(routes)
     try:
         yield proxy
     finally:

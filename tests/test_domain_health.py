@@ -1,4 +1,4 @@
-"""DOM001-005 against a real NSD serving zones that imitate MX/MTA-STS/TLS-RPT/BIMI records and
+"""DOM001-006 against a real NSD serving zones that imitate MX/MTA-STS/TLS-RPT/BIMI records and
 the blocklists' answers (Spamhaus ZEN/DBL, URIBL): listed, clean, and refused."""
 
 from __future__ import annotations
@@ -38,6 +38,14 @@ ZONE = {
 }
 
 
+# acme.test announces MTA-STS without a policy host: senders find no policy (tests of the policy
+# file itself: test_domain_policies.py)
+NO_POLICY_HOST = (
+    "MTA-STS policy of acme.test cannot be fetched: DNS: mta-sts.acme.test does not exist "
+    "(NXDOMAIN): senders ignore it"
+)
+
+
 @pytest.fixture(scope="module")
 def health_dns(nsd_pool: NsdPool) -> Nsd:
     return nsd_pool.serve("domain-health", ZONE)
@@ -69,10 +77,12 @@ def test_healthy_domain_with_a_clean_ip(health_dns: Nsd) -> None:
     found = run(
         health_dns, "ACME <news@acme.test>", ips=("192.0.2.30",), links=("https://acme.test/sale",)
     )
-    # only the TLS-RPT record without rua= and URIBL's refusal are worth saying
+    # only the TLS-RPT record without rua=, the MTA-STS policy host that does not exist and
+    # URIBL's refusal are worth saying
     assert shown(found) == [
         ("DOM002", "warning", "TLS-RPT record of acme.test: missing rua="),
         ("DOM005", "warning", "could not verify on URIBL (the list refused the query (127.0.0.1))"),
+        ("DOM006", "warning", NO_POLICY_HOST),
     ]
 
 
@@ -93,6 +103,7 @@ def test_listed_ip_and_link_domain(health_dns: Nsd) -> None:
             "could not verify on URIBL (the list refused the query (127.0.0.1)), "
             "Spamhaus ZEN (the list refused the query (127.255.255.254))",
         ),
+        ("DOM006", "warning", NO_POLICY_HOST),
     ]
 
 
@@ -132,7 +143,7 @@ def test_sender_domain_that_cannot_receive_mail(
 
 def test_blocklists_can_be_turned_off(health_dns: Nsd) -> None:
     found = run(health_dns, "news@acme.test", ips=("192.0.2.25",), blocklists=False)
-    assert [f.code for f in found] == ["DOM002"]
+    assert [f.code for f in found] == ["DOM002", "DOM006"]
 
 
 def test_dqs_key_and_ipv6_query_names() -> None:
@@ -172,7 +183,7 @@ def test_domain_command_text(health_dns: Nsd, tmp_path: Path) -> None:
     assert lines[0] == "acme.test"
     by_item = {line.split()[0]: line.split(None, 2)[1:] for line in lines[1:]}
     assert by_item["MX"] == ["ok", "10 mx.acme.test"]
-    assert by_item["MTA-STS"] == ["ok", "v=STSv1; id=20261201"]
+    assert by_item["MTA-STS"] == ["warning", f"DOM006 {NO_POLICY_HOST}"]
     assert by_item["TLS-RPT"] == ["warning", "missing rua=: v=TLSRPTv1;"]
     assert by_item["BIMI"] == ["ok", "v=BIMI1; l=https://acme.test/logo.svg"]
     assert by_item["DMARC"] == ["ok", "no problem found"]

@@ -1,7 +1,7 @@
 """A throw-away certificate authority for HTTPS tests on loopback.
 
-``loopback_tls(tmp)`` issues a self-signed certificate for ``localhost`` and ``127.0.0.1`` and
-returns the server's context and a client context that trusts exactly that certificate.
+``loopback_tls(tmp)`` issues a self-signed certificate for ``localhost``, ``127.0.0.1`` and any
+other ``names`` (test domains served on loopback) and returns the server's context and a client context that trusts exactly that certificate.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 
-def loopback_tls(where: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
+def loopback_tls(where: Path, names: tuple[str, ...] = ()) -> tuple[ssl.SSLContext, ssl.SSLContext]:
     key = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = datetime.datetime.now(datetime.UTC)
@@ -31,7 +31,11 @@ def loopback_tls(where: Path) -> tuple[ssl.SSLContext, ssl.SSLContext]:
         .not_valid_after(now + datetime.timedelta(days=1))
         .add_extension(
             x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
+                [
+                    x509.DNSName("localhost"),
+                    x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
+                    *(x509.DNSName(name) for name in names),
+                ]
             ),
             critical=False,
         )

@@ -143,6 +143,24 @@ def _record(label: str, record: TagRecord | None) -> Item:
     return Item(label, "ok", record.record)
 
 
+def _mta_sts(health: DomainHealth, findings: list[Finding]) -> Item:
+    """The TXT record, then what senders make of the policy file it announces."""
+    item = _record("MTA-STS", health.mta_sts)
+    found = health.mta_sts_policy
+    if item.verdict != "ok" or found is None:
+        return item
+    mine = [f for f in findings if f.code in ("DOM006", "DOM007")]
+    if found.unverified:
+        return Item("MTA-STS", "unverified", "; ".join(f.message for f in mine))
+    if mine:
+        return replace(_family(mine, "DOM"), item="MTA-STS")
+    policy = found.policy
+    if policy is None:  # judged, but its finding is not selected
+        return item
+    patterns = ", ".join(policy.mx) or "none"
+    return Item("MTA-STS", "ok", f"mode {policy.mode}, mx {patterns}, max_age {policy.max_age}")
+
+
 def _items(findings: list[Finding], health: DomainHealth | None) -> list[Item]:
     items = [_family(findings, "SPF"), _family(findings, "DKIM"), _family(findings, "DMARC")]
     if health is None:
@@ -152,7 +170,7 @@ def _items(findings: list[Finding], health: DomainHealth | None) -> list[Item]:
         hosts = ", ".join(f"{pref} {host}" for pref, host in health.mx) or "none (A record)"
         mx = Item("MX", "ok", hosts)
     items.append(replace(mx, item="MX"))
-    items.append(_record("MTA-STS", health.mta_sts))
+    items.append(_mta_sts(health, findings))
     items.append(_record("TLS-RPT", health.tls_rpt))
     items.append(_record("BIMI", health.bimi))
     for listing in health.listings:

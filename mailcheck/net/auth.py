@@ -37,8 +37,10 @@ from mailcheck.domain_health import (
 from mailcheck.domains import host_of
 from mailcheck.linkinfo import is_web
 from mailcheck.model import Campaign
+from mailcheck.mta_sts import POLICY_LIMIT, judge_policy, policy_url
 from mailcheck.net.dns import DnsClient
 from mailcheck.net.dnscache import open_dns_cache
+from mailcheck.net.published import PublishedFetcher
 from mailcheck.spf import SpfResult, check_host
 from mailcheck.spf_lint import walk_spf
 
@@ -79,7 +81,16 @@ async def collect_auth(
     campaigns: list[Campaign], config: Config, client: DnsClient
 ) -> dict[str, object]:
     """Like :func:`gather_auth`, with the caller's client (its counters stay readable)."""
+    documents = PublishedFetcher(config)
+    try:
+        return await _collect(campaigns, config, client, documents)
+    finally:
+        await documents.aclose()
 
+
+async def _collect(
+    campaigns: list[Campaign], config: Config, client: DnsClient, documents: PublishedFetcher
+) -> dict[str, object]:
     auth: dict[str, DomainAuth] = {}
     once = _Once()
     jobs: list[Awaitable[None]] = []
@@ -128,6 +139,7 @@ async def collect_auth(
         if holder.health is None:
             holder.health = DomainHealth(name)  # claimed before the first await: asked once
             await read_health(client, holder.health)
+            await read_published(documents, holder.health)
         if not cfg.dns.blocklists:
             return
         ip_lists, domain_lists = configured_blocklists(
@@ -206,6 +218,15 @@ async def read_health(client: DnsClient, health: DomainHealth) -> None:
     health.mta_sts = read_tag_record(sts.status, sts.txt, "STSv1", ("id",))
     health.tls_rpt = read_tag_record(rpt.status, rpt.txt, "TLSRPTv1", ("rua",))
     health.bimi = read_tag_record(bimi.status, bimi.txt, "BIMI1", ())  # "l=;" declines
+
+
+async def read_published(documents: PublishedFetcher, health: DomainHealth) -> None:
+    """The MTA-STS policy file, when the TXT record announces one (RFC 8461 §3.3: a sender
+    fetches it only then, and only for a valid record)."""
+    sts = health.mta_sts
+    if sts is not None and sts.record is not None and not sts.problem:
+        url = policy_url(health.domain)
+        health.mta_sts_policy = judge_policy(await documents.get(url, POLICY_LIMIT))
 
 
 def link_hosts(campaign: Campaign) -> set[str]:

@@ -423,7 +423,7 @@ class Fetcher:
             except Unreachable as exc:
                 raise Failed(exc.reason, proof=exc.proof, nxdomain=exc.nxdomain) from exc
             except httpx.HTTPError as exc:
-                raise _transport_failure(exc) from exc
+                raise transport_failure(exc) from exc
         cookies.extract_cookies(response)
         return Answer(str(url), method, response.status_code, response.headers, page)
 
@@ -466,7 +466,7 @@ def _jar(cookies: httpx.Cookies) -> frozenset[tuple[str, str]]:
     return frozenset((c.name, c.value or "") for c in cookies.jar)
 
 
-def _transport_failure(exc: httpx.HTTPError) -> Failed:
+def transport_failure(exc: httpx.HTTPError) -> Failed:
     """What a failed exchange says about the link."""
     text = str(exc) or type(exc).__name__
     cause: BaseException | None = exc

@@ -58,11 +58,14 @@ LOOPBACK = [ipaddress.ip_address("::1"), ipaddress.ip_address("127.0.0.1")]
 class Unreachable(Exception):
     """No connection. ``proof``: the link is dead for everyone (not only for this machine)."""
 
-    def __init__(self, reason: str, *, proof: bool, nxdomain: bool = False) -> None:
+    def __init__(
+        self, reason: str, *, proof: bool, nxdomain: bool = False, refused: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.proof = proof
         self.nxdomain = nxdomain  # proof only if the resolver answers other names
+        self.refused = refused  # the SSRF guard would not connect: nothing was asked
 
 
 def tls_context() -> ssl.SSLContext:
@@ -178,7 +181,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             allow_metadata=self._cfg.allow_metadata,
         )
         if why is not None:
-            raise Unreachable(why, proof=True)
+            raise Unreachable(why, proof=True, refused=True)
         return addresses
 
     async def connect_tcp(
