@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailcheck.auth_model import DomainAuth, lookup, org_domain, sending_ips
-from mailcheck.domain_health import DomainHealth, Listing
+from mailcheck.domain_health import DomainHealth, Judged, Listing
 from mailcheck.domains import host_of
 from mailcheck.i18n import t
 from mailcheck.linkinfo import is_web
@@ -241,6 +241,132 @@ def mta_sts_mx_not_covered(ctx: Context) -> Iterator[Problem]:
             **args,
         )
     yield Problem(message, location="DNS", url=found.url)
+
+
+def _judged(found: Judged | None, domain: str, what: str) -> Iterator[Problem]:
+    """One finding for a fetched document: every problem of it, or why it was not verified."""
+    if found is None:
+        return
+    if found.problems:
+        problems = "; ".join(found.problems)
+        message = t("{what} of {domain}: {problems}", what=what, domain=domain, problems=problems)
+        yield Problem(message, location=found.url, url=found.url)
+    elif found.unverified:
+        message = t(
+            "could not verify the {what} of {domain}: {reason}",
+            what=what,
+            domain=domain,
+            reason=found.unverified,
+        )
+        yield Problem(message, location=found.url, url=found.url)
+
+
+@rule(
+    "DOM008",
+    "bimi-logo-invalid",
+    Severity.WARNING,
+    network=True,
+    short="BIMI logo unreachable, or not SVG Tiny PS (tiny-ps, title, no script, square)",
+)
+def bimi_logo_invalid(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Fetches the logo the From domain's BIMI record names (`l=`) and reports one that cannot
+    be fetched or is not in the SVG Tiny Portable/Secure profile: root `<svg>` without
+    `version="1.2"` and `baseProfile="tiny-ps"`, no `<title>`, a script or event handler,
+    animation, an external reference or embedded image, `x=`/`y=` on the root, a view that is
+    not square, or a file over 32 KB.
+
+    ## Why it matters
+    Receivers that support BIMI (Gmail, Apple Mail, Yahoo, Mail.ru) show no logo beside the
+    campaign when the file is refused: the brand pays for a record and a certificate and gets
+    the grey initial. A warning: the mail is delivered either way.
+
+    ## Example
+    `l=https://acme.ru/logo.svg` serving an SVG exported from a design tool with
+    `version="1.1"` and an embedded PNG.
+
+    ## How to fix
+    Export the logo as SVG Tiny PS (the BIMI Group's converters do it), square, with the
+    brand name as `<title>`, under 32 KB, and serve it at the `l=` URL without redirects.
+    """
+    health = _sender_health(ctx)
+    if health is not None:
+        yield from _judged(health.bimi_logo, health.domain, t("BIMI logo"))
+
+
+@rule(
+    "DOM009",
+    "bimi-certificate-invalid",
+    Severity.WARNING,
+    network=True,
+    short="BIMI mark certificate (a=) unreachable, not PEM, expired or not for the domain",
+)
+def bimi_certificate_invalid(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Fetches the evidence document the From domain's BIMI record names (`a=`: a Verified or
+    Common Mark Certificate) and reports one that cannot be fetched, is not a PEM certificate
+    chain, has a certificate that expired (or is not valid yet), whose first certificate lacks
+    the BIMI extended key usage, or that names other domains. A record without `a=` is not
+    reported: `mailcheck domain` notes it (Gmail and Apple Mail need a certificate, other
+    receivers do not).
+
+    ## Why it matters
+    Receivers that require a certificate show no logo when it does not verify; an expired one
+    is the usual cause, a year after purchase. A warning: the mail is delivered either way.
+
+    ## Example
+    `a=https://acme.ru/bimi/vmc.pem` whose mark certificate expired last month.
+
+    ## How to fix
+    Renew the certificate with its issuer and publish the new PEM chain (mark certificate
+    first) at the `a=` URL.
+    """
+    health = _sender_health(ctx)
+    if health is not None:
+        yield from _judged(health.bimi_certificate, health.domain, t("BIMI mark certificate"))
+
+
+@rule(
+    "DOM010",
+    "bimi-dmarc-partial",
+    Severity.WARNING,
+    network=True,
+    short="BIMI published, but DMARC enforces on part of the mail only (pct below 100)",
+)
+def bimi_dmarc_partial(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a From domain that publishes a BIMI logo while its DMARC policy, `quarantine` or
+    `reject`, applies to part of the mail only (`pct=` below 100). A policy of `none` is
+    DMARC002's finding, a missing record DMARC001's: both also keep the logo from showing.
+
+    ## Why it matters
+    BIMI requires DMARC enforcement on all mail (`p=quarantine` or `p=reject` with
+    `pct=100`): receivers show no logo otherwise.
+
+    ## Example
+    `default._bimi.acme.ru` names a logo, `_dmarc.acme.ru` has `p=quarantine; pct=20`.
+
+    ## How to fix
+    Raise `pct` to 100 (or remove it) once DMARC reports show all legitimate mail passes.
+    """
+    health = _sender_health(ctx)
+    holder = lookup(ctx.facts, ctx.campaign.from_domain)
+    dmarc = holder.dmarc if holder else None
+    if health is None or health.bimi_logo is None or dmarc is None or dmarc.status != "ok":
+        return
+    pct = dmarc.tags.get("pct", "100")
+    if dmarc.errors or dmarc.policy not in ("quarantine", "reject") or not pct.isdigit():
+        return
+    if int(pct) < 100:
+        message = t(
+            "{domain} publishes a BIMI logo, but its DMARC policy {policy} applies to {pct}% of "
+            "mail only (_dmarc.{record_domain}): receivers show no logo",
+            domain=health.domain,
+            policy=dmarc.policy,
+            pct=pct,
+            record_domain=dmarc.record_domain,
+        )
+        yield Problem(message, location=f"_dmarc.{dmarc.record_domain}")
 
 
 def _shown(listings: list[Listing]) -> str:

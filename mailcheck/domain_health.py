@@ -179,6 +179,16 @@ class PolicyFile:
 
 
 @dataclass
+class Judged:
+    """A fetched document as its reader judges it (the BIMI logo, the mark certificate)."""
+
+    url: str
+    problems: list[str] = field(default_factory=list)  # what receivers would refuse
+    unverified: str = ""  # why it could not be fetched from here (this machine's trouble)
+    summary: str = ""  # what was found, when it is fine
+
+
+@dataclass
 class DomainHealth:
     domain: str
     mx_status: str = ""  # DNS status of the MX query
@@ -188,6 +198,8 @@ class DomainHealth:
     mta_sts_policy: PolicyFile | None = None  # fetched when the TXT record is valid
     tls_rpt: TagRecord | None = None
     bimi: TagRecord | None = None
+    bimi_logo: Judged | None = None  # fetched when the BIMI record names one (l=)
+    bimi_certificate: Judged | None = None  # fetched when the BIMI record names one (a=)
     listings: list[Listing] = field(default_factory=list)
 
     @property

@@ -1,4 +1,4 @@
-"""DOM001-006 against a real NSD serving zones that imitate MX/MTA-STS/TLS-RPT/BIMI records and
+"""DOM001-006 and DOM008 against a real NSD serving zones that imitate MX/MTA-STS/TLS-RPT/BIMI records and
 the blocklists' answers (Spamhaus ZEN/DBL, URIBL): listed, clean, and refused."""
 
 from __future__ import annotations
@@ -38,11 +38,16 @@ ZONE = {
 }
 
 
-# acme.test announces MTA-STS without a policy host: senders find no policy (tests of the policy
-# file itself: test_domain_policies.py)
+# acme.test announces MTA-STS without a policy host, and a BIMI logo on a host without an
+# address: senders find no policy, receivers no logo (tests of the documents themselves:
+# test_domain_policies.py)
 NO_POLICY_HOST = (
     "MTA-STS policy of acme.test cannot be fetched: DNS: mta-sts.acme.test does not exist "
     "(NXDOMAIN): senders ignore it"
+)
+NO_LOGO_HOST = (
+    "BIMI logo of acme.test: the logo cannot be fetched: DNS: acme.test has no address "
+    "(no A or AAAA record)"
 )
 
 
@@ -83,6 +88,7 @@ def test_healthy_domain_with_a_clean_ip(health_dns: Nsd) -> None:
         ("DOM002", "warning", "TLS-RPT record of acme.test: missing rua="),
         ("DOM005", "warning", "could not verify on URIBL (the list refused the query (127.0.0.1))"),
         ("DOM006", "warning", NO_POLICY_HOST),
+        ("DOM008", "warning", NO_LOGO_HOST),
     ]
 
 
@@ -104,6 +110,7 @@ def test_listed_ip_and_link_domain(health_dns: Nsd) -> None:
             "Spamhaus ZEN (the list refused the query (127.255.255.254))",
         ),
         ("DOM006", "warning", NO_POLICY_HOST),
+        ("DOM008", "warning", NO_LOGO_HOST),
     ]
 
 
@@ -143,7 +150,7 @@ def test_sender_domain_that_cannot_receive_mail(
 
 def test_blocklists_can_be_turned_off(health_dns: Nsd) -> None:
     found = run(health_dns, "news@acme.test", ips=("192.0.2.25",), blocklists=False)
-    assert [f.code for f in found] == ["DOM002", "DOM006"]
+    assert [f.code for f in found] == ["DOM002", "DOM006", "DOM008"]
 
 
 def test_dqs_key_and_ipv6_query_names() -> None:
@@ -185,7 +192,7 @@ def test_domain_command_text(health_dns: Nsd, tmp_path: Path) -> None:
     assert by_item["MX"] == ["ok", "10 mx.acme.test"]
     assert by_item["MTA-STS"] == ["warning", f"DOM006 {NO_POLICY_HOST}"]
     assert by_item["TLS-RPT"] == ["warning", "missing rua=: v=TLSRPTv1;"]
-    assert by_item["BIMI"] == ["ok", "v=BIMI1; l=https://acme.test/logo.svg"]
+    assert by_item["BIMI"] == ["warning", f"DOM008 {NO_LOGO_HOST}"]
     assert by_item["DMARC"] == ["ok", "no problem found"]
     listed = [line.strip() for line in lines if "192.0.2.25" in line]
     assert listed == [

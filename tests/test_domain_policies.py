@@ -1,5 +1,6 @@
 """Documents a sender domain publishes over HTTPS, fetched through mailcheck's own link client:
-the MTA-STS policy file (DOM006, DOM007).
+the MTA-STS policy file (DOM006, DOM007), the BIMI logo and mark certificate (DOM008, DOM009),
+and BIMI's DMARC requirement (DOM010).
 
 Real components: NSD serves the test domains (their ``_mta-sts`` TXT records and the policy
 hosts' addresses, all 127.0.0.1); the scripted HTTPS server serves each policy host's file with
@@ -13,6 +14,7 @@ policy hosts resolve to loopback, which the SSRF guard refuses unless ``links.al
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 import os
 import socket
@@ -23,6 +25,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 from dns_server import Nsd, NsdPool
 
 from mailcheck.config import Config, DnsConfig, LinksConfig
@@ -69,8 +75,110 @@ SITES: dict[str, tuple[tuple[str, ...], tuple[int, str, bytes] | None]] = {
 }
 
 
+def svg(body: str = '<title>Acme</title><rect width="10" height="10"/>', **root: str) -> bytes:
+    attrs = {
+        "xmlns": "http://www.w3.org/2000/svg",
+        "version": "1.2",
+        "baseProfile": "tiny-ps",
+        "viewBox": "0 0 100 100",
+        **root,
+    }
+    shown = " ".join(f'{k.replace("__", ":")}="{v}"' for k, v in attrs.items() if v)
+    return f"<svg {shown}>{body}</svg>".encode()
+
+
+BAD_SVG = svg(
+    '<script>alert(1)</script><rect width="10" height="10" onclick="go()"/>'
+    '<animate attributeName="x" to="5"/><use xlink:href="https://cdn.example/mark.svg#a"/>',
+    version="1.1",
+    baseProfile="",
+    viewBox="0 0 200 100",
+    x="3",
+    xmlns__xlink="http://www.w3.org/1999/xlink",
+)
+XXE_SVG = (
+    b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY brand SYSTEM "file:///etc/passwd">]>'
+    + svg("<title>&brand;</title>")
+)
+BIG_SVG = svg("<title>Acme</title>" + "<!-- padding -->" * 2200)
+LOGOS = {"good.svg": svg(), "bad.svg": BAD_SVG, "xxe.svg": XXE_SVG, "big.svg": BIG_SVG}
+BIMI_HOST = "https://bimi.test"
+# domain -> (BIMI record, DMARC record)
+BRANDS = {
+    "logo-ok.test": (f"v=BIMI1; l={BIMI_HOST}/good.svg; a={BIMI_HOST}/vmc.pem", "p=reject"),
+    "logo-bad.test": (f"v=BIMI1; l={BIMI_HOST}/bad.svg", "p=reject"),
+    "logo-xxe.test": (f"v=BIMI1; l={BIMI_HOST}/xxe.svg", "p=reject"),
+    "logo-big.test": (f"v=BIMI1; l={BIMI_HOST}/big.svg", "p=reject"),
+    "logo-gone.test": (f"v=BIMI1; l={BIMI_HOST}/gone.svg", "p=reject"),
+    "logo-plain.test": ("v=BIMI1; l=http://bimi.test/good.svg", "p=reject"),
+    "cert-expired.test": (
+        f"v=BIMI1; l={BIMI_HOST}/good.svg; a={BIMI_HOST}/expired.pem",
+        "p=reject",
+    ),
+    "cert-garbage.test": (
+        f"v=BIMI1; l={BIMI_HOST}/good.svg; a={BIMI_HOST}/garbage.pem",
+        "p=reject",
+    ),
+    "cert-tls.test": (f"v=BIMI1; l={BIMI_HOST}/good.svg; a={BIMI_HOST}/tls.pem", "p=reject"),
+    "partial-dmarc.test": (f"v=BIMI1; l={BIMI_HOST}/good.svg", "p=quarantine; pct=50"),
+    "none-dmarc.test": (f"v=BIMI1; l={BIMI_HOST}/good.svg", "p=none"),
+    "declined.test": ("v=BIMI1; l=;", "p=reject"),
+    "no-vmc.test": (f"v=BIMI1; l={BIMI_HOST}/good.svg", "p=reject"),
+}
+
+
+def certificate(
+    name: str, *, bimi: bool = True, days: int = 365, issuer: tuple[object, object] | None = None
+) -> tuple[x509.Certificate, object]:
+    """A certificate for ``name``: a mark certificate (BIMI key usage) unless ``bimi`` is
+    False; expired when ``days`` is negative; signed by ``issuer`` (certificate, key)."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    start, end = (now - datetime.timedelta(days=30), now + datetime.timedelta(days=days))
+    if days < 0:
+        start, end = now - datetime.timedelta(days=400), now + datetime.timedelta(days=days)
+    signer_cert, signer_key = issuer if issuer else (None, key)
+    usage = ObjectIdentifier("1.3.6.1.5.5.7.3.31") if bimi else ExtendedKeyUsageOID.SERVER_AUTH
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(signer_cert.subject if isinstance(signer_cert, x509.Certificate) else subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName(name)]), critical=False)
+        .add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
+        .sign(signer_key, hashes.SHA256())  # type: ignore[arg-type]
+    )
+    return cert, key
+
+
+def pem(*certs: x509.Certificate) -> bytes:
+    return b"".join(c.public_bytes(serialization.Encoding.PEM) for c in certs)
+
+
+def certificates() -> dict[str, bytes]:
+    ca, ca_key = certificate("Test Mark CA", bimi=False, days=3650)
+    mark, _ = certificate("logo-ok.test", issuer=(ca, ca_key))
+    expired, _ = certificate("cert-expired.test", days=-2, issuer=(ca, ca_key))
+    tls, _ = certificate("cert-tls.test", bimi=False, issuer=(ca, ca_key))
+    return {
+        "vmc.pem": pem(mark, ca),
+        "expired.pem": pem(expired, ca),
+        "tls.pem": pem(tls),
+        "garbage.pem": b"-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n",
+    }
+
+
 def zone() -> dict[str, list[tuple[str, object]]]:
     data: dict[str, list[tuple[str, object]]] = {}
+    data["bimi.test"] = [("A", "127.0.0.1")]
+    for domain, (bimi, dmarc) in BRANDS.items():
+        data[domain] = [("MX", (10, f"mx.{domain}"))]
+        data[f"default._bimi.{domain}"] = [("TXT", bimi)]
+        data[f"_dmarc.{domain}"] = [("TXT", f"v=DMARC1; {dmarc}")]
     for domain, (mx, _served) in SITES.items():
         data[domain] = [("MX", (10 * (i + 1), host)) for i, host in enumerate(mx)]
         data[f"_mta-sts.{domain}"] = [("TXT", "v=STSv1; id=20261202")]
@@ -92,7 +200,7 @@ class Sites:
 @pytest.fixture(scope="module")
 def sites(nsd_pool: NsdPool, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sites]:
     where = tmp_path_factory.mktemp("policy-tls")
-    hosts = tuple(f"mta-sts.{d}" for d in (*SITES, "invalid-txt.test"))
+    hosts = (*(f"mta-sts.{d}" for d in (*SITES, "invalid-txt.test")), "bimi.test")
     server_tls, _ = loopback_tls(where, hosts)
     hang = socket.create_server(("127.0.0.1", 0), backlog=8)  # accepts, never answers TLS
     with pytest.MonkeyPatch.context() as env, running_server(tls=server_tls) as server:
@@ -112,6 +220,10 @@ def sites(nsd_pool: NsdPool, tmp_path_factory: pytest.TempPathFactory) -> Iterat
                 server.publish(f"mta-sts.{domain}", POLICY, body, content_type, status)
         server.publish("mta-sts.invalid-txt.test", POLICY, policy("none"), PLAIN)
         server.publish("mta-sts.moved.test", POLICY, b"", PLAIN, 301)
+        for name, body in LOGOS.items():
+            server.publish("bimi.test", f"/{name}", body, "image/svg+xml")
+        for name, body in certificates().items():
+            server.publish("bimi.test", f"/{name}", body, "application/x-pem-file")
         routes = {f"{h}:443": ("127.0.0.1", server.port) for h in hosts}
         routes["mta-sts.hang.test:443"] = ("127.0.0.1", hang.getsockname()[1])
         with running_proxy(routes) as proxy:
@@ -133,14 +245,16 @@ def config(sites: Sites, **links: object) -> Config:
     )
 
 
-def run(cfg: Config, *domains: str) -> dict[str, list[Finding]]:
+def run(
+    cfg: Config, *domains: str, codes: tuple[str, ...] = ("DOM006", "DOM007")
+) -> dict[str, list[Finding]]:
     campaigns = [
         Campaign(id=d, source=f"{d}.eml", kind="eml", from_addr=f"Shop <news@{d}>") for d in domains
     ]
     client = DnsClient(cfg.dns.nameservers, cfg.dns.timeout)
     facts = Facts(gathered=True, auth=asyncio.run(collect_auth(campaigns, cfg, client)))
     results = {c.id: judge(c, cfg, facts, offline=False).findings for c in campaigns}
-    return {d: [f for f in found if f.code in ("DOM006", "DOM007")] for d, found in results.items()}
+    return {d: [f for f in found if f.code in codes] for d, found in results.items()}
 
 
 def shown(found: list[Finding]) -> list[tuple[str, str, str]]:
@@ -148,13 +262,15 @@ def shown(found: list[Finding]) -> list[tuple[str, str, str]]:
 
 
 def test_mta_sts_policies_as_senders_read_them(sites: Sites) -> None:
+    before = sites.server.count(POLICY)
     found = run(config(sites), *SITES, "invalid-txt.test")
     url = "https://mta-sts.{}/.well-known/mta-sts.txt".format
     assert found["good.test"] == []
     assert found["off.test"] == []  # mode none: no MX is held to the patterns
     # an invalid TXT record is DOM002's; senders never fetch its policy, and neither do we
     assert found["invalid-txt.test"] == []
-    assert sites.server.count(POLICY) == len(SITES) - 2  # nohost and hang were never served
+    # once each; nohost and hang were never served
+    assert sites.server.count(POLICY) == before + len(SITES) - 2
     assert shown(found["drift.test"]) == [
         (
             "DOM007",
@@ -261,7 +377,7 @@ def test_domain_command_shows_the_policy(sites: Sites, tmp_path: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy"):
         env.pop(name, None)
-    domains = ("good.test", "drift.test", "typed.test")
+    domains = ("good.test", "drift.test", "typed.test", "logo-ok.test", "no-vmc.test")
     ask = ("--nameserver", sites.dns.nameserver, "--no-cache", "--format", "json")
     proc = subprocess.run(
         [sys.executable, "-m", "mailcheck", "domain", *domains, *ask],
@@ -279,8 +395,104 @@ def test_domain_command_shows_the_policy(sites: Sites, tmp_path: Path) -> None:
     assert items["good.test"]["MTA-STS"] == ("ok", "mode enforce, mx *.good.test, max_age 604800")
     verdict, detail = items["drift.test"]["MTA-STS"]
     assert verdict == "warning" and detail.startswith("DOM007 no MX host of drift.test")
+    size = f"{len(LOGOS['good.svg']) / 1024:.1f}"
+    verdict, detail = items["logo-ok.test"]["BIMI"]
+    assert verdict == "ok"
+    assert detail.startswith(
+        f"SVG Tiny PS, {size} KB; mark certificate for logo-ok.test, valid until "
+    )
+    assert items["no-vmc.test"]["BIMI"] == (
+        "ok",
+        f"SVG Tiny PS, {size} KB; no mark certificate (a=): Gmail and Apple Mail show no logo "
+        "without one",
+    )
     assert items["typed.test"]["MTA-STS"] == (
         "warning",
         "DOM006 MTA-STS policy of typed.test is served as text/html, not text/plain: "
         "senders ignore it",
     )
+
+
+BIMI_CODES = ("DOM008", "DOM009", "DOM010", "DMARC002")
+
+
+def test_bimi_logos_certificates_and_dmarc(sites: Sites) -> None:
+    before = {path: sites.server.count(path) for path in ("/vmc.pem", "/good.svg")}
+    found = run(config(sites), *BRANDS, codes=BIMI_CODES)
+    assert found["logo-ok.test"] == []
+    assert found["declined.test"] == []  # l= empty: the domain shows no logo, nothing fetched
+    assert found["no-vmc.test"] == []  # no a=: a note in `mailcheck domain`, not a finding
+    assert sites.server.count("/vmc.pem") == before["/vmc.pem"] + 1
+    # one fetch for every domain naming it
+    assert sites.server.count("/good.svg") == before["/good.svg"] + 1
+    url = f"{BIMI_HOST}/bad.svg"
+    (bad,) = found["logo-bad.test"]
+    assert (bad.code, bad.severity.value, bad.location) == ("DOM008", "warning", url)
+    not_ps = "the logo is not SVG Tiny PS: "
+    assert bad.message.split("; ") == [
+        "BIMI logo of logo-bad.test: " + not_ps + 'version="1.1", not "1.2"',
+        not_ps + 'baseProfile="", not "tiny-ps"',
+        not_ps + "no <title> (the brand's name) under <svg>",
+        not_ps + "x= or y= on the root <svg>",
+        not_ps + "not square (200 × 100)",
+        not_ps + "a <script> is not allowed",
+        not_ps + "a script (onclick=) is not allowed",
+        not_ps + "animation (<animate>) is not allowed",
+        not_ps + "an external reference (https://cdn.example/mark.svg#a) is not allowed",
+    ]
+    (xxe,) = found["logo-xxe.test"]
+    # the entity is reported, never expanded (no file read, no network)
+    assert xxe.message == (
+        "BIMI logo of logo-xxe.test: the logo is not SVG Tiny PS: an entity declaration (brand) "
+        "is not allowed"
+    )
+    messages = {d: [(f.code, f.message) for f in found[d]] for d in BRANDS}
+    assert messages["logo-big.test"] == [
+        ("DOM008", "BIMI logo of logo-big.test: the logo is larger than 32 KB")
+    ]
+    assert messages["logo-gone.test"] == [
+        ("DOM008", "BIMI logo of logo-gone.test: the logo answers 404 Not Found")
+    ]
+    assert messages["logo-plain.test"] == [
+        ("DOM008", "BIMI logo of logo-plain.test: the logo cannot be fetched: not an https:// URL")
+    ]
+    (expired,) = messages["cert-expired.test"]
+    assert expired[0] == "DOM009"
+    assert expired[1].startswith(
+        "BIMI mark certificate of cert-expired.test: the certificate cert-expired.test expired on "
+    )
+    assert messages["cert-garbage.test"] == [
+        (
+            "DOM009",
+            "BIMI mark certificate of cert-garbage.test: the mark certificate is not a PEM "
+            "certificate chain",
+        )
+    ]
+    assert messages["cert-tls.test"] == [
+        (
+            "DOM009",
+            "BIMI mark certificate of cert-tls.test: the first certificate (cert-tls.test) is not "
+            "a mark certificate (no BIMI extended key usage 1.3.6.1.5.5.7.3.31)",
+        )
+    ]
+    assert messages["partial-dmarc.test"] == [
+        (
+            "DOM010",
+            "partial-dmarc.test publishes a BIMI logo, but its DMARC policy quarantine applies to "
+            "50% of mail only (_dmarc.partial-dmarc.test): receivers show no logo",
+        )
+    ]
+    # p=none is DMARC002's finding alone: one root cause, one finding
+    assert [code for code, _ in messages["none-dmarc.test"]] == ["DMARC002"]
+
+
+def test_a_mark_certificate_for_another_domain() -> None:
+    from mailcheck.bimi import judge_certificate
+    from mailcheck.domain_health import Fetched
+
+    body = certificates()["vmc.pem"]
+    now = datetime.datetime.now(datetime.UTC)
+    fetched = Fetched(f"{BIMI_HOST}/vmc.pem", status=200, body=body)
+    assert judge_certificate(fetched, "logo-ok.test", "logo-ok.test", now).problems == []
+    other = judge_certificate(fetched, "news.acme.test", "acme.test", now)
+    assert other.problems == ["the mark certificate is for logo-ok.test, not news.acme.test"]

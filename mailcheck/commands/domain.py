@@ -161,6 +161,33 @@ def _mta_sts(health: DomainHealth, findings: list[Finding]) -> Item:
     return Item("MTA-STS", "ok", f"mode {policy.mode}, mx {patterns}, max_age {policy.max_age}")
 
 
+BIMI_CODES = ("DOM008", "DOM009", "DOM010")
+
+
+def _bimi(health: DomainHealth, findings: list[Finding]) -> Item:
+    """The record, then the logo and mark certificate it names, and DMARC's part in it."""
+    item = _record("BIMI", health.bimi)
+    if item.verdict != "ok":
+        return item
+    mine = [f for f in findings if f.code in BIMI_CODES]
+    if health.bimi_logo is None:
+        return Item("BIMI", "ok", "the domain declines a logo (l= empty)")
+    if mine:
+        unverified = all(f.message.startswith("could not verify") for f in mine)
+        found = replace(_family(mine, "DOM"), item="BIMI")
+        return replace(found, verdict="unverified") if unverified else found
+    shown = [health.bimi_logo.summary]
+    certificate = health.bimi_certificate
+    if certificate is None:
+        # not a finding: Gmail and Apple Mail need a certificate, Yahoo and Mail.ru do not
+        shown.append("no mark certificate (a=): Gmail and Apple Mail show no logo without one")
+    else:
+        shown.append(certificate.summary)
+    if any(f.code == "DMARC002" for f in findings):
+        return Item("BIMI", "warning", "; ".join([*shown, "no logo is shown: DMARC p=none"]))
+    return Item("BIMI", "ok", "; ".join(shown))
+
+
 def _items(findings: list[Finding], health: DomainHealth | None) -> list[Item]:
     items = [_family(findings, "SPF"), _family(findings, "DKIM"), _family(findings, "DMARC")]
     if health is None:
@@ -172,7 +199,7 @@ def _items(findings: list[Finding], health: DomainHealth | None) -> list[Item]:
     items.append(replace(mx, item="MX"))
     items.append(_mta_sts(health, findings))
     items.append(_record("TLS-RPT", health.tls_rpt))
-    items.append(_record("BIMI", health.bimi))
+    items.append(_bimi(health, findings))
     for listing in health.listings:
         verdict = {"listed": "error", "clean": "ok", "unverified": "unverified"}[listing.status]
         detail = listing.detail or "not listed"

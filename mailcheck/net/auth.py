@@ -8,6 +8,7 @@ domain, and all lookups run concurrently. The result maps each lower-case domain
 from __future__ import annotations
 
 import asyncio
+import datetime
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
@@ -22,6 +23,13 @@ from mailcheck.auth_model import (
     signatures_in,
     spf_key,
     spf_sender,
+)
+from mailcheck.bimi import (
+    CERTIFICATE_LIMIT,
+    LOGO_LIMIT,
+    judge_certificate,
+    judge_logo,
+    record_urls,
 )
 from mailcheck.config import Config, campaign_config
 from mailcheck.dkim_keys import key_name, parse_key, verify_message
@@ -221,12 +229,37 @@ async def read_health(client: DnsClient, health: DomainHealth) -> None:
 
 
 async def read_published(documents: PublishedFetcher, health: DomainHealth) -> None:
-    """The MTA-STS policy file, when the TXT record announces one (RFC 8461 §3.3: a sender
-    fetches it only then, and only for a valid record)."""
+    """What the domain's records point to over HTTPS: the MTA-STS policy file when the TXT
+    record announces one (RFC 8461 §3.3: a sender fetches it only then, and only for a valid
+    record); the BIMI logo and mark certificate the BIMI record names."""
+    jobs = []
     sts = health.mta_sts
     if sts is not None and sts.record is not None and not sts.problem:
-        url = policy_url(health.domain)
-        health.mta_sts_policy = judge_policy(await documents.get(url, POLICY_LIMIT))
+        jobs.append(_policy_job(documents, health))
+    bimi = health.bimi
+    if bimi is not None and bimi.record is not None and not bimi.problem:
+        logo, evidence = record_urls(bimi.record)
+        if logo:  # "l=" empty: the domain declines to show a logo
+            jobs.append(_logo_job(documents, health, logo))
+        if evidence:
+            jobs.append(_certificate_job(documents, health, evidence))
+    await asyncio.gather(*jobs)
+
+
+async def _policy_job(documents: PublishedFetcher, health: DomainHealth) -> None:
+    fetched = await documents.get(policy_url(health.domain), POLICY_LIMIT)
+    health.mta_sts_policy = judge_policy(fetched)
+
+
+async def _logo_job(documents: PublishedFetcher, health: DomainHealth, url: str) -> None:
+    health.bimi_logo = judge_logo(await documents.get(url, LOGO_LIMIT))
+
+
+async def _certificate_job(documents: PublishedFetcher, health: DomainHealth, url: str) -> None:
+    fetched = await documents.get(url, CERTIFICATE_LIMIT)
+    now = datetime.datetime.now(datetime.UTC)
+    domain = health.domain
+    health.bimi_certificate = judge_certificate(fetched, domain, org_domain(domain), now)
 
 
 def link_hosts(campaign: Campaign) -> set[str]:
