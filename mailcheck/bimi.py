@@ -22,6 +22,7 @@ from lxml import etree
 
 from mailcheck.auth_model import parse_tags
 from mailcheck.domain_health import Fetched, Judged
+from mailcheck.i18n import t
 
 LOGO_LIMIT = 32 * 1024  # bytes (SVG Tiny PS; receivers refuse larger logos)
 CERTIFICATE_LIMIT = 64 * 1024
@@ -70,7 +71,7 @@ def judge_logo(fetched: Fetched) -> Judged:
         return found
     found.problems.extend(svg_problems(fetched.body))
     if not found.problems:
-        found.summary = f"SVG Tiny PS, {len(fetched.body) / 1024:.1f} KB"
+        found.summary = t("SVG Tiny PS, {size} KB", size=f"{len(fetched.body) / 1024:.1f}")
     return found
 
 
@@ -176,7 +177,9 @@ def judge_certificate(fetched: Fetched, domain: str, org: str, now: datetime.dat
         found.problems.append(f"the mark certificate is for {', '.join(dns_names)}, not {domain}")
     if not found.problems:
         until = mark.not_valid_after_utc.date().isoformat()
-        found.summary = f"mark certificate for {_common_name(mark)}, valid until {until}"
+        found.summary = t(
+            "mark certificate for {name}, valid until {until}", name=_common_name(mark), until=until
+        )
     return found
 
 

@@ -17,6 +17,7 @@ import asyncio
 import datetime
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -496,3 +497,119 @@ def test_a_mark_certificate_for_another_domain() -> None:
     assert judge_certificate(fetched, "logo-ok.test", "logo-ok.test", now).problems == []
     other = judge_certificate(fetched, "news.acme.test", "acme.test", now)
     assert other.problems == ["the mark certificate is for logo-ok.test, not news.acme.test"]
+
+
+def domain_page(sites: Sites, where: Path, lang: str, *domains: str) -> str:
+    (where / "mailcheck.toml").write_text(
+        f'[links]\nallow-private = true\nproxy = "{sites.proxy.url}"\ntimeout = 2\n'
+        "[dns]\nblocklists = false\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "NO_COLOR": "1"}
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy"):
+        env.pop(name, None)
+    page = where / f"domain-{lang}.html"
+    ask = ("--nameserver", sites.dns.nameserver, "--no-cache", "--format", "html", "--lang", lang)
+    proc = subprocess.run(
+        [sys.executable, "-m", "mailcheck", "domain", *domains, *ask, "-o", str(page)],
+        capture_output=True,
+        text=True,
+        cwd=where,
+        timeout=60,
+        env=env,
+    )
+    assert proc.returncode == 1, proc.stderr  # no SPF record at these test domains: errors
+    assert proc.stdout == ""
+    return page.read_text(encoding="utf-8")
+
+
+def verdict_lines(page: str) -> dict[str, dict[str, tuple[str, str]]]:
+    """Each domain section's lines: item -> (the line's state, its text after the item)."""
+    from lxml import html
+
+    tree = html.fromstring(page)
+    found = {}
+    for section in tree.xpath('//section[contains(@class, "domain")]'):
+        name = (section.find("h2").text or "").strip()
+        lines = {}
+        for li in section.xpath('.//ul[@class="auth-summary"]/li'):
+            item = li.find("b").text_content().rstrip(":")
+            lines[item] = (li.get("class"), " ".join(li.text_content().split()[1:]))
+        found[name] = lines
+    return found
+
+
+EXPECTED_LINES = {
+    "en": {
+        ("good.test", "MTA-STS"): (
+            "ok",
+            "ok — mode enforce, mx *.good.test, max_age 604800",
+        ),
+        ("good.test", "TLS-RPT"): ("none", "not published — no record"),
+        ("good.test", "DMARC"): ("bad", "error — DMARC001 no DMARC record for good.test"),
+        ("drift.test", "MTA-STS"): (
+            "warn",
+            "warning — DOM007 no MX host of drift.test (mx.newhost.test) is matched by its "
+            "MTA-STS policy (mx: *.oldhost.test); mode enforce: compliant senders deliver no "
+            "mail to the domain",
+        ),
+        ("no-vmc.test", "BIMI"): (
+            "ok",
+            "ok — SVG Tiny PS, {size} KB; no mark certificate (a=): Gmail and Apple Mail show "
+            "no logo without one",
+        ),
+        ("no-vmc.test", "MX"): ("ok", "ok — 10 mx.no-vmc.test"),
+    },
+    "ru": {
+        ("good.test", "MTA-STS"): (
+            "ok",
+            "в порядке — режим enforce, mx *.good.test, max_age 604800",
+        ),
+        ("good.test", "TLS-RPT"): ("none", "не опубликовано — записи нет"),
+        ("drift.test", "MTA-STS"): (
+            "warn",
+            "предупреждение — DOM007 ни один MX-хост домена drift.test (mx.newhost.test) не "
+            "подходит под его политику MTA-STS (mx: *.oldhost.test); режим enforce: "
+            "отправители, соблюдающие MTA-STS, не доставляют домену никакой почты",
+        ),
+        ("no-vmc.test", "BIMI"): (
+            "ok",
+            "в порядке — SVG Tiny PS, {size} КБ; нет сертификата марки (a=): Gmail и Apple "
+            "Mail без него логотип не показывают",
+        ),
+        ("no-vmc.test", "MX"): ("ok", "в порядке — 10 mx.no-vmc.test"),
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_domain_html_in_the_clients_language(sites: Sites, tmp_path: Path, lang: str) -> None:
+    page = domain_page(sites, tmp_path, lang, "good.test", "drift.test", "no-vmc.test")
+    lines = verdict_lines(page)
+    assert list(lines) == ["good.test", "drift.test", "no-vmc.test"]
+    # one line per item, in this order (blocklists are off in this configuration)
+    items = ["SPF", "DKIM", "DMARC", "MX", "MTA-STS", "TLS-RPT", "BIMI"]
+    assert all(list(found) == items for found in lines.values())
+    size = f"{len(LOGOS['good.svg']) / 1024:.1f}"
+    for (domain, item), (state, text) in EXPECTED_LINES[lang].items():
+        assert lines[domain][item] == (state, text.format(size=size)), (domain, item)
+    assert f'<html lang="{lang}">' in page
+    heading = {"en": "errors found", "ru": "найдено"}[lang]
+    assert heading in page.split("</h1>")[0]
+    # self-contained: the records are there, folded; nothing is loaded from anywhere
+    assert "<details" in page and "version: STSv1" in page
+    assert "default-src &#39;none&#39;" in page  # the report's Content-Security-Policy
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
+
+
+@pytest.mark.browser
+def test_domain_html_in_chromium(sites: Sites, tmp_path: Path) -> None:
+    from tests import browser
+
+    page = tmp_path / "domain.html"
+    page.write_text(domain_page(sites, tmp_path, "ru", "drift.test", "no-vmc.test"), "utf-8")
+    dom = browser.dump_dom(page, tmp_path)
+    assert "ни один MX-хост домена drift.test" in dom
+    assert "Проверка домена отправителя" in dom
+    shot = browser.Image(browser.screenshot(page, tmp_path, (900, 1200)))
+    assert shot.distinct_colours() > 20  # rendered, not blank

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -19,7 +18,13 @@ gathers for a campaign's sender: SPF, DKIM (at the given selectors), DMARC, MX, 
 TLS-RPT, BIMI, and the blocklists — sending IPs on Spamhaus ZEN, SpamCop and Barracuda, the
 domain on Spamhaus DBL, SURBL and URIBL. A list that refuses the query (Spamhaus answers
 127.255.255.254 to public resolvers) is "could not verify", never "listed": use your own
-resolver or set [dns] spamhaus-dqs-key.
+resolver or set [dns] spamhaus-dqs-key. When _mta-sts announces a policy, the policy file is
+fetched over HTTPS through the link checker's client (its proxy, TLS trust and SSRF guard);
+so are the BIMI logo and mark certificate.
+
+--format html writes the page for the client: one verdict line per item, the records as
+found folded below, in --lang (default: [report] language), self-contained (no request
+leaves it).
 
 exit codes: 0 no errors, 1 errors found, 2 usage or configuration error
 
@@ -27,12 +32,15 @@ examples:
   mailcheck domain acme.ru
   mailcheck domain acme.ru mail.acme.ru --ip 203.0.113.25 --selector k1 --format json
   mailcheck domain acme.ru --nameserver 127.0.0.1:5353
+  mailcheck domain acme.ru --format html --lang ru -o acme-domain.html
 """
 
 FAMILIES = ("SPF", "DKIM", "DMARC", "DOM")
 
 
 def configure(p: argparse.ArgumentParser) -> None:
+    from mailcheck.commands.common import add_language_option
+
     p.add_argument("domains", nargs="+", metavar="DOMAIN", help="sender domains to check")
     p.add_argument(
         "--ip",
@@ -53,8 +61,17 @@ def configure(p: argparse.ArgumentParser) -> None:
         metavar="HOST:PORT",
         help="ask this nameserver instead of the configured ones (repeatable)",
     )
-    p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "html"),
+        default="text",
+        help="output format; html: the client's self-contained page, in --lang",
+    )
+    p.add_argument(
+        "--output", "-o", metavar="FILE", help="write the output to FILE instead of stdout"
+    )
     p.add_argument("--no-cache", action="store_true", help="ask DNS again, refresh the cache")
+    add_language_option(p)
 
 
 @dataclass(frozen=True)
@@ -63,11 +80,19 @@ class Item:
 
     item: str
     verdict: str  # ok | warning | error | missing | unverified
-    detail: str
+    detail: str  # a translatable message (mailcheck.i18n.Message) or plain text
+
+
+@dataclass
+class DomainReport:
+    domain: str
+    items: list[Item]
+    findings: list[Finding]
+    facts: object | None  # the domain's DomainAuth, for the records as found
 
 
 def run(args: argparse.Namespace) -> int:
-    from mailcheck.commands.common import config_from_args
+    from mailcheck.commands.common import config_from_args, refuse_overwriting_inputs, write_output
     from mailcheck.engine import UsageError, check_campaigns
     from mailcheck.model import Campaign, Severity
 
@@ -84,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
     bad = [d for d in domains if not d or "@" in d or "/" in d or " " in d]
     if bad:
         raise UsageError(f"not a domain: {bad[0]!r}")
+    refuse_overwriting_inputs(args.output, [])
     campaigns = [
         Campaign(
             id=d,
@@ -100,44 +126,54 @@ def run(args: argparse.Namespace) -> int:
         name = result.campaign.id
         holder = batch.facts.auth.get(name)
         health = getattr(holder, "health", None)
-        reports.append((name, _items(result.findings, health), result.findings))
+        reports.append(DomainReport(name, _items(result.findings, health), result.findings, holder))
     if args.format == "json":
         payload = {
             "version": 1,
             "domains": [
                 {
-                    "domain": name,
-                    "items": [item.__dict__ for item in items],
-                    "findings": [f.to_json() for f in findings],
+                    "domain": r.domain,
+                    "items": [item.__dict__ for item in r.items],
+                    "findings": [f.to_json() for f in r.findings],
                 }
-                for name, items, findings in reports
+                for r in reports
             ],
         }
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+    elif args.format == "html":
+        from mailcheck.reports.domain_html import render_domain_html
+
+        text = render_domain_html(reports, config)
     else:
-        for name, items, _findings in reports:
-            sys.stdout.write(f"{name}\n")
-            for item in items:
-                sys.stdout.write(f"  {item.item:<11} {item.verdict:<10} {item.detail}\n")
+        text = "".join(
+            f"{r.domain}\n"
+            + "".join(f"  {i.item:<11} {i.verdict:<10} {i.detail}\n" for i in r.items)
+            for r in reports
+        )
+    write_output(text, args.output)
     errors = any(f.severity is Severity.ERROR for r in batch.results for f in r.findings)
     return 1 if errors else 0
 
 
 def _family(findings: list[Finding], prefix: str) -> Item:
+    from mailcheck.i18n import Joined, t
     from mailcheck.model import Severity
 
     mine = [f for f in findings if f.code.startswith(prefix)]
     if not mine:
-        return Item(prefix, "ok", "no problem found")
+        return Item(prefix, "ok", t("no problem found"))
     verdict = "error" if any(f.severity is Severity.ERROR for f in mine) else "warning"
-    return Item(prefix, verdict, "; ".join(f"{f.code} {f.message}" for f in mine))
+    shown = Joined("; ", [t("{code} {message}", code=f.code, message=f.message) for f in mine])
+    return Item(prefix, verdict, shown)
 
 
 def _record(label: str, record: TagRecord | None) -> Item:
+    from mailcheck.i18n import t
+
     if record is None or record.status in ("timeout", "servfail"):
-        return Item(label, "unverified", "DNS did not answer")
+        return Item(label, "unverified", t("DNS did not answer"))
     if record.record is None:
-        return Item(label, "missing", "no record")
+        return Item(label, "missing", t("no record"))
     if record.problem:
         return Item(label, "warning", f"{record.problem}: {record.record}")
     return Item(label, "ok", record.record)
@@ -145,20 +181,27 @@ def _record(label: str, record: TagRecord | None) -> Item:
 
 def _mta_sts(health: DomainHealth, findings: list[Finding]) -> Item:
     """The TXT record, then what senders make of the policy file it announces."""
+    from mailcheck.i18n import t
+
     item = _record("MTA-STS", health.mta_sts)
     found = health.mta_sts_policy
     if item.verdict != "ok" or found is None:
         return item
     mine = [f for f in findings if f.code in ("DOM006", "DOM007")]
     if found.unverified:
-        return Item("MTA-STS", "unverified", "; ".join(f.message for f in mine))
+        return replace(_family(mine, "DOM"), item="MTA-STS", verdict="unverified")
     if mine:
         return replace(_family(mine, "DOM"), item="MTA-STS")
     policy = found.policy
     if policy is None:  # judged, but its finding is not selected
         return item
-    patterns = ", ".join(policy.mx) or "none"
-    return Item("MTA-STS", "ok", f"mode {policy.mode}, mx {patterns}, max_age {policy.max_age}")
+    shown = t(
+        "mode {mode}, mx {patterns}, max_age {max_age}",
+        mode=policy.mode,
+        patterns=", ".join(policy.mx) or "—",
+        max_age=policy.max_age,
+    )
+    return Item("MTA-STS", "ok", shown)
 
 
 BIMI_CODES = ("DOM008", "DOM009", "DOM010")
@@ -166,42 +209,53 @@ BIMI_CODES = ("DOM008", "DOM009", "DOM010")
 
 def _bimi(health: DomainHealth, findings: list[Finding]) -> Item:
     """The record, then the logo and mark certificate it names, and DMARC's part in it."""
+    from mailcheck.i18n import Joined, t
+
     item = _record("BIMI", health.bimi)
     if item.verdict != "ok":
         return item
     mine = [f for f in findings if f.code in BIMI_CODES]
     if health.bimi_logo is None:
-        return Item("BIMI", "ok", "the domain declines a logo (l= empty)")
+        return Item("BIMI", "ok", t("the domain declines a logo (l= empty)"))
     if mine:
         unverified = all(f.message.startswith("could not verify") for f in mine)
         found = replace(_family(mine, "DOM"), item="BIMI")
         return replace(found, verdict="unverified") if unverified else found
-    shown = [health.bimi_logo.summary]
+    shown: list[str] = [health.bimi_logo.summary]
     certificate = health.bimi_certificate
     if certificate is None:
         # not a finding: Gmail and Apple Mail need a certificate, Yahoo and Mail.ru do not
-        shown.append("no mark certificate (a=): Gmail and Apple Mail show no logo without one")
+        shown.append(t("no mark certificate (a=): Gmail and Apple Mail show no logo without one"))
     else:
         shown.append(certificate.summary)
     if any(f.code == "DMARC002" for f in findings):
-        return Item("BIMI", "warning", "; ".join([*shown, "no logo is shown: DMARC p=none"]))
-    return Item("BIMI", "ok", "; ".join(shown))
+        shown.append(t("no logo is shown: DMARC p=none"))
+        return Item("BIMI", "warning", Joined("; ", shown))
+    return Item("BIMI", "ok", Joined("; ", shown))
 
 
 def _items(findings: list[Finding], health: DomainHealth | None) -> list[Item]:
+    from mailcheck.i18n import t
+
     items = [_family(findings, "SPF"), _family(findings, "DKIM"), _family(findings, "DMARC")]
     if health is None:
-        return [*items, Item("MX", "unverified", "not gathered")]
+        return [*items, Item("MX", "unverified", t("not gathered"))]
     mx = _family(findings, "DOM001")
     if mx.verdict == "ok":
-        hosts = ", ".join(f"{pref} {host}" for pref, host in health.mx) or "none (A record)"
-        mx = Item("MX", "ok", hosts)
+        hosts = ", ".join(f"{pref} {host}" for pref, host in health.mx)
+        mx = Item("MX", "ok", hosts or t("none (the A record stands in)"))
     items.append(replace(mx, item="MX"))
     items.append(_mta_sts(health, findings))
     items.append(_record("TLS-RPT", health.tls_rpt))
     items.append(_bimi(health, findings))
     for listing in health.listings:
         verdict = {"listed": "error", "clean": "ok", "unverified": "unverified"}[listing.status]
-        detail = listing.detail or "not listed"
-        items.append(Item(listing.list_name, verdict, f"{listing.subject}: {detail}"))
+        detail = listing.detail or t("not listed")
+        items.append(
+            Item(
+                listing.list_name,
+                verdict,
+                t("{subject}: {detail}", subject=listing.subject, detail=detail),
+            )
+        )
     return items
