@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from mailcheck.auth_model import DmarcFacts, domain_of, envelope_sender, lookup, signatures
 from mailcheck.dmarc import aligned
+from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
@@ -48,6 +49,12 @@ def dmarc_missing(ctx: Context) -> Iterator[Problem]:
     facts = _dmarc(ctx)
     if facts is None:
         return
+    if (
+        facts.status == "none"
+        and facts.org_domain == facts.domain
+        and missing_domain_reported(ctx.facts, ctx.config, facts.domain)
+    ):
+        return  # the domain does not exist: DOM001 says so, one root cause
     if facts.status == "none":
         message = (
             t("no DMARC record for {domain}", domain=facts.domain)

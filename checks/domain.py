@@ -57,6 +57,9 @@ def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
     nor an address record (error); or it publishes a null MX `0 .` (RFC 7505), saying it
     accepts no mail at all (warning).
 
+    A domain that does not exist has no SPF record and, as its own organisational domain, no
+    DMARC record either: that is this one finding, not SPF001 and DMARC001 as well.
+
     ## Why it matters
     Replies and bounces go nowhere, and many receivers reject mail whose sender domain cannot
     receive mail ("sender address rejected: domain not found", 550 5.7.27 for a null MX).
@@ -72,7 +75,12 @@ def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
         return
     name = health.domain
     if health.mx_status == "nxdomain":
-        yield Problem(t("{domain} does not exist (NXDOMAIN)", domain=name), location="From")
+        message = t(
+            "{domain} does not exist (NXDOMAIN): it can neither receive mail nor publish SPF "
+            "or DMARC",
+            domain=name,
+        )
+        yield Problem(message, location="From")
     elif health.null_mx:
         yield Problem(
             t(

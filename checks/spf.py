@@ -22,6 +22,7 @@ from mailcheck.auth_model import (
     spf_sender,
 )
 from mailcheck.dmarc import aligned
+from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
@@ -115,6 +116,8 @@ def spf_missing(ctx: Context) -> Iterator[Problem]:
     envelope = next((j.spf for j in judged if j.role == "envelope"), None)
     for j in judged:
         spf = j.spf
+        if spf.status == "none" and missing_domain_reported(ctx.facts, ctx.config, spf.domain):
+            continue  # the domain does not exist: DOM001 says so, one root cause
         if spf.status == "none":
             yield Problem(
                 j.noted(t("{domain} has no SPF record", domain=spf.domain)),

@@ -27,6 +27,8 @@ from typing import TYPE_CHECKING, Literal
 from mailcheck.auth_model import parse_tags
 
 if TYPE_CHECKING:
+    from mailcheck.config import Config
+    from mailcheck.facts import Facts
     from mailcheck.mta_sts import Policy
 
 ListKind = Literal["ip", "domain"]
@@ -215,3 +217,17 @@ class DomainHealth:
         if self.mx:
             return [host.lower().rstrip(".") for _pref, host in sorted(self.mx)]
         return [self.domain] if self.has_address else []
+
+
+def missing_domain_reported(facts: Facts, config: Config, domain: str | None) -> bool:
+    """Whether DOM001 reports ``domain`` as not existing (NXDOMAIN). Its missing SPF record
+    (and its DMARC record, when it is its own organisational domain) are then that one root
+    cause, not findings of their own — unless DOM001 is not selected, so nothing goes unsaid."""
+    from mailcheck.auth_model import lookup
+    from mailcheck.registry import selected
+
+    found = lookup(facts, domain)
+    health = found.health if found is not None else None
+    if health is None or health.mx_status != "nxdomain":
+        return False
+    return bool(selected(["DOM001"], list(config.select), list(config.ignore)))

@@ -127,7 +127,17 @@ def test_listed_ip_and_link_domain(health_dns: Nsd) -> None:
                 )
             ],
         ),
-        ("missing.test", [("DOM001", "error", "missing.test does not exist (NXDOMAIN)")]),
+        (
+            "missing.test",
+            [
+                (
+                    "DOM001",
+                    "error",
+                    "missing.test does not exist (NXDOMAIN): it can neither receive mail nor "
+                    "publish SPF or DMARC",
+                )
+            ],
+        ),
         (
             "nullmx.test",
             [
@@ -217,3 +227,22 @@ def test_domain_command_refuses_an_address(tmp_path: Path, health_dns: Nsd) -> N
     proc = domain_command(health_dns, tmp_path, "news@acme.test")
     assert proc.returncode == 2
     assert "not a domain: 'news@acme.test'" in proc.stderr
+
+
+def test_a_domain_that_does_not_exist_is_one_finding(health_dns: Nsd) -> None:
+    """NXDOMAIN for the From domain: DOM001 alone, not SPF001 and DMARC001 beside it; with
+    DOM001 ignored they speak again, so nothing goes unsaid."""
+
+    def codes(**config: object) -> list[str]:
+        cfg = Config(
+            dns=DnsConfig(nameservers=(health_dns.nameserver,), timeout=1.0, blocklists=False),
+            **config,  # type: ignore[arg-type]
+        )
+        campaign = Campaign(id="c", source="c.eml", kind="eml", from_addr="news@missing.test")
+        client = DnsClient(cfg.dns.nameservers, cfg.dns.timeout)
+        facts = Facts(gathered=True, auth=asyncio.run(collect_auth([campaign], cfg, client)))
+        found = judge(campaign, cfg, facts, offline=False).findings
+        return [f.code for f in found if f.code.startswith(("DOM", "SPF", "DMARC"))]
+
+    assert codes() == ["DOM001"]
+    assert sorted(codes(ignore=("DOM001",))) == ["DMARC001", "SPF001"]

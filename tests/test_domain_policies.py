@@ -613,3 +613,49 @@ def test_domain_html_in_chromium(sites: Sites, tmp_path: Path) -> None:
     assert "Проверка домена отправителя" in dom
     shot = browser.Image(browser.screenshot(page, tmp_path, (900, 1200)))
     assert shot.distinct_colours() > 20  # rendered, not blank
+
+
+def test_the_same_facts_inside_check_for_the_sender_domain(sites: Sites, tmp_path: Path) -> None:
+    """`mailcheck check` judges a campaign's From domain with the same DOM codes as
+    `mailcheck domain`, once each, beside (not repeating) the SPF/DMARC findings."""
+    (tmp_path / "mailcheck.toml").write_text(
+        f'[links]\nallow-private = true\nproxy = "{sites.proxy.url}"\ntimeout = 2\n'
+        "[dns]\nblocklists = false\n",
+        encoding="utf-8",
+    )
+    for domain in ("drift.test", "none-dmarc.test"):
+        campaign = tmp_path / domain
+        campaign.mkdir()
+        (campaign / "campaign.toml").write_text(
+            f'id = "{domain}"\nsubject = "Распродажа"\nfrom = "Магазин <news@{domain}>"\n'
+            'html = "email.html"\n',
+            encoding="utf-8",
+        )
+        (campaign / "email.html").write_text(
+            '<html lang="ru"><body><p>Скидки</p><a href="mailto:unsub@example.test">'
+            "Отписаться</a></body></html>",
+            encoding="utf-8",
+        )
+    env = {**os.environ, "NO_COLOR": "1", "MAILCHECK_NAMESERVERS": sites.dns.nameserver}
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy"):
+        env.pop(name, None)
+    ask = ("--format", "json", "--no-cache")
+    proc = subprocess.run(
+        [sys.executable, "-m", "mailcheck", "check", *("drift.test", "none-dmarc.test"), *ask],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        env=env,
+    )
+    assert proc.returncode == 1, proc.stderr
+    found = {
+        c["id"]: [(f["code"], f["message"]) for f in c["findings"]]
+        for c in json.loads(proc.stdout)["campaigns"]
+    }
+    drift = dict(f for f in found["drift.test"] if f[0].startswith(("DOM", "SPF", "DMARC")))
+    assert sorted(drift) == ["DMARC001", "DOM007", "SPF001"]
+    assert drift["DOM007"].startswith("no MX host of drift.test (mx.newhost.test) is matched")
+    brand = [f for f in found["none-dmarc.test"] if f[0].startswith(("DOM", "SPF", "DMARC"))]
+    # BIMI with p=none: DMARC002 says it once; the logo itself is fine
+    assert sorted(code for code, _ in brand) == ["DMARC002", "SPF001"]
