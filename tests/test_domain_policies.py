@@ -546,6 +546,11 @@ EXPECTED_LINES = {
             "ok — mode enforce, mx *.good.test, max_age 604800",
         ),
         ("good.test", "TLS-RPT"): ("none", "not published — no record"),
+        # no selector given and no signature to read one from: DKIM was not checked, not passed
+        ("good.test", "DKIM"): (
+            "unknown",
+            "could not verify — not checked: no selector is known (use --selector)",
+        ),
         ("good.test", "DMARC"): ("bad", "error — DMARC001 no DMARC record for good.test"),
         ("drift.test", "MTA-STS"): (
             "warn",
@@ -566,6 +571,10 @@ EXPECTED_LINES = {
             "в порядке — режим enforce, mx *.good.test, max_age 604800",
         ),
         ("good.test", "TLS-RPT"): ("none", "не опубликовано — записи нет"),
+        ("good.test", "DKIM"): (
+            "unknown",
+            "не удалось проверить — не проверено: селектор неизвестен (укажите --selector)",
+        ),
         ("drift.test", "MTA-STS"): (
             "warn",
             "предупреждение — DOM007 ни один MX-хост домена drift.test (mx.newhost.test) не "

@@ -126,7 +126,8 @@ def run(args: argparse.Namespace) -> int:
         name = result.campaign.id
         holder = batch.facts.auth.get(name)
         health = getattr(holder, "health", None)
-        reports.append(DomainReport(name, _items(result.findings, health), result.findings, holder))
+        items = _items(result.findings, health, bool(getattr(holder, "dkim", None)))
+        reports.append(DomainReport(name, items, result.findings, holder))
     if args.format == "json":
         payload = {
             "version": 1,
@@ -234,10 +235,13 @@ def _bimi(health: DomainHealth, findings: list[Finding]) -> Item:
     return Item("BIMI", "ok", Joined("; ", shown))
 
 
-def _items(findings: list[Finding], health: DomainHealth | None) -> list[Item]:
+def _items(findings: list[Finding], health: DomainHealth | None, dkim_keys: bool) -> list[Item]:
     from mailcheck.i18n import t
 
-    items = [_family(findings, "SPF"), _family(findings, "DKIM"), _family(findings, "DMARC")]
+    dkim = _family(findings, "DKIM")
+    if dkim.verdict == "ok" and not dkim_keys:  # nothing was asked: not a pass
+        dkim = Item("DKIM", "unverified", t("not checked: no selector is known (use --selector)"))
+    items = [_family(findings, "SPF"), dkim, _family(findings, "DMARC")]
     if health is None:
         return [*items, Item("MX", "unverified", t("not gathered"))]
     mx = _family(findings, "DOM001")
