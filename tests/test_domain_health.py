@@ -246,3 +246,23 @@ def test_a_domain_that_does_not_exist_is_one_finding(health_dns: Nsd) -> None:
 
     assert codes() == ["DOM001"]
     assert sorted(codes(ignore=("DOM001",))) == ["DMARC001", "SPF001"]
+
+
+def test_domain_command_html_has_a_line_per_blocklist(health_dns: Nsd, tmp_path: Path) -> None:
+    from lxml import html
+
+    page = tmp_path / "acme.html"
+    args = ("acme.test", "--ip", "192.0.2.25", "--no-cache", "--format", "html")
+    proc = domain_command(health_dns, tmp_path, *args, "--lang", "ru", "-o", str(page))
+    assert proc.returncode == 1, proc.stderr
+    tree = html.fromstring(page.read_text(encoding="utf-8"))
+    lines = [" ".join(li.text_content().split()) for li in tree.xpath("//ul/li")]
+    listed = [line for line in lines if "192.0.2.25" in line]
+    assert listed == [
+        "Spamhaus ZEN: ошибка — 192.0.2.25: 127.0.0.2",
+        "SpamCop: в порядке — 192.0.2.25: не в списке",
+        "Barracuda: в порядке — 192.0.2.25: не в списке",
+    ]
+    assert (
+        "URIBL: не удалось проверить — acme.test: the list refused the query (127.0.0.1)" in lines
+    )

@@ -66,7 +66,7 @@ class PublishedFetcher:
                 finally:
                     await response.aclose()
         except (TimeoutError, httpx.TimeoutException):
-            return Fetched(url, error=f"could not verify: no answer in {budget:g} s")
+            return Fetched(url, error=f"could not verify: no answer in {budget or 0:g} s")
         except Unreachable as exc:
             if exc.refused:  # the guard did not let us ask: says nothing about the domain
                 return Fetched(url, error=f"could not verify: {exc.reason}")
