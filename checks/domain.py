@@ -106,9 +106,10 @@ def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
 def domain_policy_record_invalid(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports an MTA-STS (`_mta-sts`), TLS-RPT (`_smtp._tls`) or BIMI (`default._bimi`) record
-    of the From domain that is published but invalid: several records, or a required tag
-    missing (`id=` for MTA-STS, `rua=` for TLS-RPT). Absent records are not reported here;
-    `mailcheck domain` lists them.
+    of the From domain that is published but invalid: several records, a required tag
+    missing (`id=` for MTA-STS, `rua=` for TLS-RPT), or a TLS-RPT `rua=` that is not a
+    `mailto:` or `https:` URI. Absent records are not reported here; `mailcheck domain` lists
+    them.
 
     ## Why it matters
     An invalid record is ignored by receivers: the domain believes it has TLS enforcement,

@@ -20,6 +20,7 @@ RFC 8460 "SMTP TLS Reporting"; the BIMI Group's "BIMI specification" (draft-bran
 from __future__ import annotations
 
 import ipaddress
+import re
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Literal
@@ -143,6 +144,24 @@ def read_tag_record(
     missing = [t for t in required if not tags.get(t)]
     problem = f"missing {', '.join(f'{t}=' for t in missing)}" if missing else ""
     return TagRecord("ok", mine[0], problem)
+
+
+_REPORT_URI = re.compile(
+    r"^(?:mailto:[^@\s,]+@[^@\s,]+\.[^@\s,]+|https://[^/\s,]+\.[^/\s,]+(?:/\S*)?)$", re.I
+)
+
+
+def read_tls_rpt(status: str, txt: tuple[bytes, ...]) -> TagRecord:
+    """The TLS-RPT record (RFC 8460 §3): ``rua=`` is one or more ``mailto:`` or ``https:``
+    URIs, comma-separated; reports to any other scheme go nowhere."""
+    found = read_tag_record(status, txt, "TLSRPTv1", ("rua",))
+    if found.record is None or found.problem:
+        return found
+    uris = [u.strip() for u in parse_tags(found.record).get("rua", "").split(",")]
+    bad = [u for u in uris if not _REPORT_URI.match(u)]
+    if bad:
+        found.problem = f"rua= {', '.join(bad)} is not a mailto: or https: URI"
+    return found
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ ZONE = {
     "_smtp._tls.acme.test": [("TXT", "v=TLSRPTv1;")],
     "default._bimi.acme.test": [("TXT", "v=BIMI1; l=https://acme.test/logo.svg")],
     "nomx.test": [("TXT", "v=spf1 -all")],
+    "badrua.test": [("MX", (10, "mx.badrua.test"))],
+    "_smtp._tls.badrua.test": [("TXT", "v=TLSRPTv1; rua=tls-reports@badrua.test")],
     "nullmx.test": [("MX", (0, "."))],
     "web-only.test": [("A", "192.0.2.80")],
     # blocklists: 192.0.2.25 listed on ZEN (SBL), 192.0.2.26 asked through a "public resolver"
@@ -266,3 +268,15 @@ def test_domain_command_html_has_a_line_per_blocklist(health_dns: Nsd, tmp_path:
     assert (
         "URIBL: не удалось проверить — acme.test: the list refused the query (127.0.0.1)" in lines
     )
+
+
+def test_tls_rpt_reports_to_an_address_without_mailto(health_dns: Nsd) -> None:
+    found = run(health_dns, "news@badrua.test", blocklists=False)
+    assert shown(found) == [
+        (
+            "DOM002",
+            "warning",
+            "TLS-RPT record of badrua.test: rua= tls-reports@badrua.test is not a mailto: or "
+            "https: URI",
+        )
+    ]

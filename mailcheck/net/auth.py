@@ -41,6 +41,7 @@ from mailcheck.domain_health import (
     query_name,
     read_listing,
     read_tag_record,
+    read_tls_rpt,
 )
 from mailcheck.domains import host_of
 from mailcheck.linkinfo import is_web
@@ -224,7 +225,7 @@ async def read_health(client: DnsClient, health: DomainHealth) -> None:
     health.mx = mx.mx
     health.has_address = a.status == "ok" or aaaa.status == "ok"
     health.mta_sts = read_tag_record(sts.status, sts.txt, "STSv1", ("id",))
-    health.tls_rpt = read_tag_record(rpt.status, rpt.txt, "TLSRPTv1", ("rua",))
+    health.tls_rpt = read_tls_rpt(rpt.status, rpt.txt)
     health.bimi = read_tag_record(bimi.status, bimi.txt, "BIMI1", ())  # "l=;" declines
 
 
