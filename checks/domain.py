@@ -49,13 +49,14 @@ def _listings(ctx: Context) -> list[Listing]:
     "sender-domain-no-mx",
     Severity.ERROR,
     network=True,
-    short="From domain cannot receive mail: NXDOMAIN, no MX and no A (null MX: W)",
+    short="From domain cannot receive mail: NXDOMAIN, no MX and no A, no MX host resolves",
 )
 def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports a From domain that cannot receive mail: it does not exist, or has neither an MX
-    nor an address record (error); or it publishes a null MX `0 .` (RFC 7505), saying it
-    accepts no mail at all (warning).
+    Reports a From domain that cannot receive mail: it does not exist, has neither an MX nor
+    an address record, or none of its MX hosts has an address (error); or it publishes a null
+    MX `0 .` (RFC 7505), saying it accepts no mail at all, or some of its MX hosts have no
+    address (warning).
 
     A domain that does not exist has no SPF record and, as its own organisational domain, no
     DMARC record either: that is this one finding, not SPF001 and DMARC001 as well.
@@ -94,6 +95,22 @@ def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
     elif not health.mx and not health.has_address:
         message = t("{domain} has no MX and no address record: it cannot receive mail", domain=name)
         yield Problem(message, location="From")
+    elif dead := health.dead_mx:
+        hosts = ", ".join(dead)
+        if len(dead) == len(health.mail_hosts):
+            message = t(
+                "no MX host of {domain} has an address ({hosts}): it cannot receive mail",
+                domain=name,
+                hosts=hosts,
+            )
+            yield Problem(message, location="From")
+        else:
+            message = t(
+                "MX {hosts} of {domain} has no address: senders fall back to its other MX hosts",
+                domain=name,
+                hosts=hosts,
+            )
+            yield Problem(message, location="From", severity=Severity.WARNING)
 
 
 @rule(

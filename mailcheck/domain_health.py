@@ -215,6 +215,9 @@ class DomainHealth:
     mx_status: str = ""  # DNS status of the MX query
     mx: tuple[tuple[int, str], ...] = ()
     has_address: bool = False  # an A/AAAA record: the implicit MX (RFC 5321 §5.1)
+    # each MX host: "ok" (it has an address), "none" (NXDOMAIN or no A/AAAA: certain),
+    # "unverified" (the lookup failed)
+    mx_hosts: dict[str, str] = field(default_factory=dict)
     mta_sts: TagRecord | None = None
     mta_sts_policy: PolicyFile | None = None  # fetched when the TXT record is valid
     tls_rpt: TagRecord | None = None
@@ -236,6 +239,11 @@ class DomainHealth:
         if self.mx:
             return [host.lower().rstrip(".") for _pref, host in sorted(self.mx)]
         return [self.domain] if self.has_address else []
+
+    @property
+    def dead_mx(self) -> list[str]:
+        """MX hosts certain to have no address (senders cannot deliver to them)."""
+        return [host for host, state in self.mx_hosts.items() if state == "none"]
 
 
 def missing_domain_reported(facts: Facts, config: Config, domain: str | None) -> bool:

@@ -23,12 +23,18 @@ from mailcheck.net.dns import DnsClient
 
 ZONE = {
     "acme.test": [("MX", (10, "mx.acme.test")), ("TXT", "v=spf1 ip4:192.0.2.0/24 -all")],
+    "mx.acme.test": [("A", "192.0.2.20")],
     "_dmarc.acme.test": [("TXT", "v=DMARC1; p=reject")],
     "_mta-sts.acme.test": [("TXT", "v=STSv1; id=20261201")],
     "_smtp._tls.acme.test": [("TXT", "v=TLSRPTv1;")],
     "default._bimi.acme.test": [("TXT", "v=BIMI1; l=https://acme.test/logo.svg")],
     "nomx.test": [("TXT", "v=spf1 -all")],
     "badrua.test": [("MX", (10, "mx.badrua.test"))],
+    "mx.badrua.test": [("A", "192.0.2.20")],
+    "deadmx.test": [("MX", (10, "mx.deadmx.test"))],  # the MX host does not exist
+    "halfmx.test": [("MX", (10, "mx1.halfmx.test")), ("MX", (20, "mx2.halfmx.test"))],
+    "mx1.halfmx.test": [("A", "192.0.2.21")],
+    "mx2.halfmx.test": [("TXT", "no address here")],  # exists, without A or AAAA
     "_smtp._tls.badrua.test": [("TXT", "v=TLSRPTv1; rua=tls-reports@badrua.test")],
     "nullmx.test": [("MX", (0, "."))],
     "web-only.test": [("A", "192.0.2.80")],
@@ -151,6 +157,28 @@ def test_listed_ip_and_link_domain(health_dns: Nsd) -> None:
             ],
         ),
         ("web-only.test", []),  # an A record is the implicit MX
+        (
+            "deadmx.test",
+            [
+                (
+                    "DOM001",
+                    "error",
+                    "no MX host of deadmx.test has an address (mx.deadmx.test): it cannot "
+                    "receive mail",
+                )
+            ],
+        ),
+        (
+            "halfmx.test",
+            [
+                (
+                    "DOM001",
+                    "warning",
+                    "MX mx2.halfmx.test of halfmx.test has no address: senders fall back to its "
+                    "other MX hosts",
+                )
+            ],
+        ),
     ],
 )
 def test_sender_domain_that_cannot_receive_mail(

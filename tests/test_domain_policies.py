@@ -178,15 +178,18 @@ def zone() -> dict[str, list[tuple[str, object]]]:
     data["bimi.test"] = [("A", "127.0.0.1")]
     for domain, (bimi, dmarc) in BRANDS.items():
         data[domain] = [("MX", (10, f"mx.{domain}"))]
+        data[f"mx.{domain}"] = [("A", "192.0.2.25")]
         data[f"default._bimi.{domain}"] = [("TXT", bimi)]
         data[f"_dmarc.{domain}"] = [("TXT", f"v=DMARC1; {dmarc}")]
     for domain, (mx, _served) in SITES.items():
         data[domain] = [("MX", (10 * (i + 1), host)) for i, host in enumerate(mx)]
+        data.update({host: [("A", "192.0.2.25")] for host in mx})  # MX hosts that resolve
         data[f"_mta-sts.{domain}"] = [("TXT", "v=STSv1; id=20261202")]
         if domain != "nohost.test":
             data[f"mta-sts.{domain}"] = [("A", "127.0.0.1")]
     data["_mta-sts.invalid-txt.test"] = [("TXT", "v=STSv1;")]  # no id=: never fetched
     data["invalid-txt.test"] = [("MX", (10, "mx.invalid-txt.test"))]
+    data["mx.invalid-txt.test"] = [("A", "192.0.2.25")]
     data["mta-sts.invalid-txt.test"] = [("A", "127.0.0.1")]
     return data
 

@@ -224,9 +224,22 @@ async def read_health(client: DnsClient, health: DomainHealth) -> None:
     health.mx_status = mx.status
     health.mx = mx.mx
     health.has_address = a.status == "ok" or aaaa.status == "ok"
+    hosts = health.mail_hosts if health.mx else []
+    found = await asyncio.gather(*(_address_state(client, host) for host in hosts))
+    health.mx_hosts = dict(zip(hosts, found, strict=True))
     health.mta_sts = read_tag_record(sts.status, sts.txt, "STSv1", ("id",))
     health.tls_rpt = read_tls_rpt(rpt.status, rpt.txt)
     health.bimi = read_tag_record(bimi.status, bimi.txt, "BIMI1", ())  # "l=;" declines
+
+
+async def _address_state(client: DnsClient, host: str) -> str:
+    """Whether an MX host has an address: "ok", "none" (certain) or "unverified"."""
+    a, aaaa = await asyncio.gather(client.query(host, "A"), client.query(host, "AAAA"))
+    if a.status == "ok" or aaaa.status == "ok":
+        return "ok"
+    if all(x.status in ("nxdomain", "nodata") for x in (a, aaaa)):
+        return "none"
+    return "unverified"
 
 
 async def read_published(documents: PublishedFetcher, health: DomainHealth) -> None:
