@@ -245,7 +245,11 @@ def _items(findings: list[Finding], health: DomainHealth | None, dkim_keys: bool
     if health is None:
         return [*items, Item("MX", "unverified", t("not gathered"))]
     mx = _family(findings, "DOM001")
-    if mx.verdict == "ok":
+    unknown = [host for host, state in health.mx_hosts.items() if state == "unverified"]
+    if mx.verdict == "ok" and unknown:
+        shown = t("could not look up the address of {hosts}", hosts=", ".join(unknown))
+        mx = Item("MX", "unverified", shown)
+    elif mx.verdict == "ok":
         hosts = ", ".join(f"{pref} {host}" for pref, host in health.mx)
         mx = Item("MX", "ok", hosts or t("none (the A record stands in)"))
     items.append(replace(mx, item="MX"))
