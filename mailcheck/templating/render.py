@@ -237,11 +237,13 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         campaign.template_error = str(exc)
         return
     campaign.renders.append(main)
-    sample_renders: list[tuple[Rendered, dict[str, object]]] = []
+    # each sample's rendered parts are kept: its blanking probe compares against them
+    sample_renders: list[tuple[Rendered, dict[str, object], dict[str, str]]] = []
     for i, sample in enumerate(campaign.samples[:MAX_SAMPLE_RENDERS], start=1):
         flat = flatten_sample(sample)
         try:
-            rendered = renderer.render(flat, _label(i, flat), sample=sample)
+            rendered_parts = renderer.render_parts(flat)
+            rendered = renderer.assemble(rendered_parts, flat, _label(i, flat), sample=sample)
         except budget.OverBudget as exc:
             campaign.over_budget = f"{_label(i, flat)}: {exc}"
             break  # the other samples would cost as much
@@ -249,13 +251,13 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
             campaign.template_error = campaign.template_error or f"sample {i}: {exc}"
             continue
         campaign.renders.append(rendered)
-        sample_renders.append((rendered, flat))
+        sample_renders.append((rendered, flat, rendered_parts))
 
     blanker = _Blanker(renderer, campaign.variables, campaign.dialect)
     if sample_renders:
-        for rendered, flat in sample_renders[:MAX_BLANKED_SAMPLES]:
+        for rendered, flat, rendered_parts in sample_renders[:MAX_BLANKED_SAMPLES]:
             rendered.breakage = blanker.own_breakage(rendered)
-            rendered.probe = blanker.evidence(flat)
+            rendered.probe = blanker.evidence(flat, rendered_parts)
     else:
         neutral = {v.name: neutral_value(v.name) for v in campaign.variables if not v.system}
         main.probe = blanker.evidence(neutral)
@@ -427,7 +429,16 @@ class _Renderer:
     def render(
         self, given: Mapping[str, object], label: str, sample: dict[str, object] | None = None
     ) -> Rendered:
-        out = self.render_parts(given)
+        return self.assemble(self.render_parts(given), given, label, sample)
+
+    def assemble(
+        self,
+        out: Mapping[str, str],
+        given: Mapping[str, object],
+        label: str,
+        sample: dict[str, object] | None = None,
+    ) -> Rendered:
+        """The variant from its rendered parts (:meth:`render_parts` of ``given``)."""
         html = out.get("html")
         doc = self.document(html, self.values(given)) if html is not None else None
         preheader = (
@@ -526,12 +537,18 @@ class _Blanker:
             if snippet not in neutral
         ]
 
-    def evidence(self, flat: Mapping[str, object]) -> list[Breakage]:
-        """What emptying each variable in turn breaks, beside what ``flat`` breaks anyway."""
-        try:
-            base_parts = self.renderer.render_parts(flat)
-        except TemplateError:
-            return []
+    def evidence(
+        self, flat: Mapping[str, object], base_parts: Mapping[str, str] | None = None
+    ) -> list[Breakage]:
+        """What emptying each variable in turn breaks, beside what ``flat`` breaks anyway.
+
+        ``base_parts``: the parts already rendered with ``flat`` (a sample's own render), not
+        rendered again."""
+        if base_parts is None:
+            try:
+                base_parts = self.renderer.render_parts(flat)
+            except TemplateError:
+                return []
         base = self.texts(base_parts)
         base_broken = {part: set(self.broken(text)) for part, text in base.items()}
         out: list[Breakage] = []
