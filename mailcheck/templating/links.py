@@ -96,12 +96,12 @@ def attach_raw(
             i = len(out)
             if raw_links[i].kind == link.kind and not used[i]:
                 match = i
-        if match is None:
-            out.append(replace(link, raw=link.href))
-            continue
-        used[match] = True
-        start = match + 1
-        out.append(replace(link, raw=raw_links[match].href))
+        raw = link.href if match is None else raw_links[match].href
+        if match is not None:
+            used[match] = True
+            start = match + 1
+        # the parse gave each link its own URL as source: most need no copy (a tagless URL)
+        out.append(link if link.raw == raw else replace(link, raw=raw))
     document.links = out
 
 
