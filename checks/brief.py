@@ -217,6 +217,8 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     import ftfy.badness
 
     for place, text in _texts(ctx):
+        if text.isascii():
+            continue  # "�", mojibake and Latin-1 letters are all beyond ASCII
         lost = text.count("\ufffd")
         if lost:
             message = t("{n} replacement character(s) “�”: bytes lost in a charset", n=lost)
