@@ -41,7 +41,8 @@ def _listings(ctx: Context) -> list[Listing]:
         holder = lookup(ctx.facts, name)
         if holder is not None and holder.health is not None and name != health.domain:
             found += [item for item in holder.health.listings if item.subject == name]
-    return found
+    # the lists answer concurrently, in any order; a finding's text must not change between runs
+    return sorted(found, key=lambda item: (item.subject, item.list_name))
 
 
 @rule(

@@ -347,7 +347,7 @@ class Fetcher:
                         or short
                         or failed.budget < self.config.timeout
                     ):
-                        tries = " s, then ".join(f"{w:g}" for w in waited)
+                        tries = " s, then ".join(f"{round(w, 2):g}" for w in waited)
                         failed.reason = f"could not verify (timed out: no answer in {tries} s)"
                         raise
                     short = True
