@@ -12,14 +12,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-State = Literal["ok", "warn", "bad", "unknown"]
+State = Literal["ok", "warn", "bad", "unknown", "none"]  # none: an optional record not published
 Gettext = Callable[..., str]
 SPF_LOOKUP_LIMIT = 10
 
 
 @dataclass(frozen=True)
 class AuthLine:
-    part: str  # SPF, DKIM, DMARC
+    part: str  # SPF, DKIM, DMARC (and MX, MTA-STS, TLS-RPT, BIMI, blocklists: domain_items)
     state: State
     text: str
 

@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from mailcheck.reports.html import (
+    ITEM_STATES,
     AuthTable,
     auth_sections,
     environment,
     gettext_for,
+    health_tables,
     logo_data_uri,
 )
 
@@ -60,43 +62,17 @@ class DomainView:
     tables: list[AuthTable]
 
 
-def health_tables(domain: str, facts: object | None) -> list[AuthTable]:
-    """MX, MTA-STS, TLS-RPT, BIMI and blocklist answers as found, for the technician."""
-    health: Any = getattr(facts, "health", None)
-    if health is None:
-        return []
-    tables = [AuthTable(domain, "MX", [("MX", f"{p} {h}") for p, h in health.mx])]
-    sts_rows = (
-        [("record", health.mta_sts.record)] if health.mta_sts and health.mta_sts.record else []
-    )
-    if health.mta_sts_policy is not None:
-        sts_rows.append(("policy", health.mta_sts_policy.url))
-        if health.mta_sts_policy.text:
-            sts_rows.append(("mta-sts.txt", health.mta_sts_policy.text))
-    tables.append(AuthTable(domain, "MTA-STS", sts_rows))
-    rpt = health.tls_rpt
-    tables.append(
-        AuthTable(domain, "TLS-RPT", [("record", rpt.record)] if rpt and rpt.record else [])
-    )
-    bimi_rows = [("record", health.bimi.record)] if health.bimi and health.bimi.record else []
-    for label, judged in (("logo", health.bimi_logo), ("certificate", health.bimi_certificate)):
-        if judged is not None:
-            bimi_rows.append((label, judged.url))
-    tables.append(AuthTable(domain, "BIMI", bimi_rows))
-    listings = [
-        (f"{i.list_name} · {i.subject}", f"{i.status} {i.detail}".strip()) for i in health.listings
-    ]
-    if listings:
-        tables.append(AuthTable(domain, "blocklists", listings))
-    return tables
-
-
 def domain_views(reports: Sequence[ReportLike], language: str) -> list[DomainView]:
     tr = translations(language)
     views = []
     for report in reports:
         lines = [
-            Line(i.item, STATES.get(i.verdict, "unknown"), i.verdict, str(translate(i.detail, tr)))
+            Line(
+                i.item,
+                ITEM_STATES.get(i.verdict, "unknown"),
+                i.verdict,
+                str(translate(i.detail, tr)),
+            )
             for i in report.items
         ]
         tables = auth_sections(report.domain, report.facts) if report.facts is not None else []

@@ -16,7 +16,7 @@ import dataclasses
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from email.utils import parseaddr
 from functools import cache
@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import jinja2
 import regex
-from mailcheck.reports.auth_lines import AuthLine, auth_lines
+from mailcheck.reports.auth_lines import AuthLine, State, auth_lines
 from markupsafe import Markup, escape
 
 from mailcheck import __version__
@@ -476,17 +476,93 @@ class AuthDomain:
 
 
 def auth_domains(
-    campaign: Campaign, facts: Facts, language: str = DEFAULT_LANGUAGE
+    campaign: Campaign,
+    facts: Facts,
+    language: str = DEFAULT_LANGUAGE,
+    findings: Sequence[Finding] | None = None,
 ) -> list[AuthDomain]:
+    """Each sender domain's lines and records; with ``findings``, the From domain's health
+    too (MX, MTA-STS, TLS-RPT, BIMI, blocklists), judged by them as ``mailcheck domain``
+    judges it."""
     _ = gettext_for(language)
     domains = sender_domains(campaign)
+    sender = (campaign.from_domain or "").lower()
     found = []
     for key in sorted(facts.auth, key=lambda k: (-len(k), k)):
         k = key.lower()
         if any(d == k or d.endswith("." + k) for d in domains):
             value = facts.auth[key]
-            found.append(AuthDomain(key, auth_lines(value, _), auth_sections(key, value)))
+            lines = auth_lines(value, _)
+            tables = auth_sections(key, value)
+            if k == sender and findings is not None:
+                lines += health_lines(value, list(findings), language)
+                tables += health_tables(key, value)
+            found.append(AuthDomain(key, lines, tables))
     return found
+
+
+def _judges_health(config: Config) -> bool:
+    """Every DOM rule ran: a health line judged without its rule would read "ok" unjudged."""
+    from mailcheck.registry import selected
+
+    codes = [code for code in load_registry().rules if code.startswith("DOM")]
+    return set(codes) == selected(codes, list(config.select), list(config.ignore))
+
+
+# An item of the domain check as the authentication lines mark it (✓ ! ✗ ?); "missing" is an
+# optional record not published: neither good nor bad.
+ITEM_STATES: dict[str, State] = {
+    "ok": "ok",
+    "warning": "warn",
+    "error": "bad",
+    "unverified": "unknown",
+    "missing": "none",
+}
+
+
+def health_lines(value: object, findings: list[Finding], language: str) -> list[AuthLine]:
+    """The domain check's MX, MTA-STS, TLS-RPT, BIMI and blocklist lines, in ``language``."""
+    health = getattr(value, "health", None)
+    if health is None:
+        return []
+    from mailcheck.domain_items import health_items
+
+    tr = translations(language)
+    return [
+        AuthLine(i.item, ITEM_STATES.get(i.verdict, "unknown"), str(translate(i.detail, tr)))
+        for i in health_items(findings, health)
+    ]
+
+
+def health_tables(domain: str, facts: object | None) -> list[AuthTable]:
+    """MX, MTA-STS, TLS-RPT, BIMI and blocklist answers as found, for the technician."""
+    health: Any = getattr(facts, "health", None)
+    if health is None:
+        return []
+    tables = [AuthTable(domain, "MX", [("MX", f"{p} {h}") for p, h in health.mx])]
+    sts_rows = (
+        [("record", health.mta_sts.record)] if health.mta_sts and health.mta_sts.record else []
+    )
+    if health.mta_sts_policy is not None:
+        sts_rows.append(("policy", health.mta_sts_policy.url))
+        if health.mta_sts_policy.text:
+            sts_rows.append(("mta-sts.txt", health.mta_sts_policy.text))
+    tables.append(AuthTable(domain, "MTA-STS", sts_rows))
+    rpt = health.tls_rpt
+    tables.append(
+        AuthTable(domain, "TLS-RPT", [("record", rpt.record)] if rpt and rpt.record else [])
+    )
+    bimi_rows = [("record", health.bimi.record)] if health.bimi and health.bimi.record else []
+    for label, judged in (("logo", health.bimi_logo), ("certificate", health.bimi_certificate)):
+        if judged is not None:
+            bimi_rows.append((label, judged.url))
+    tables.append(AuthTable(domain, "BIMI", bimi_rows))
+    listings = [
+        (f"{i.list_name} · {i.subject}", f"{i.status} {i.detail}".strip()) for i in health.listings
+    ]
+    if listings:
+        tables.append(AuthTable(domain, "blocklists", listings))
+    return tables
 
 
 # --- the preview ------------------------------------------------------------------------------
@@ -579,7 +655,7 @@ def campaign_view(
         errors=finding_views((f for f in ordered if f.severity is Severity.ERROR), language),
         warnings=finding_views((f for f in ordered if f.severity is not Severity.ERROR), language),
         links=link_rows(c, facts, offline, language),
-        auth=auth_domains(c, facts, language),
+        auth=auth_domains(c, facts, language, result.findings if _judges_health(limits) else None),
         auth_expected=not offline and facts.gathered and bool(sender_domains(c)),
         preview_html=html,
         preview_text=text if not html else None,

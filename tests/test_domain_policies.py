@@ -627,16 +627,16 @@ def test_domain_html_in_chromium(sites: Sites, tmp_path: Path) -> None:
     assert shot.distinct_colours() > 20  # rendered, not blank
 
 
-def test_the_same_facts_inside_check_for_the_sender_domain(sites: Sites, tmp_path: Path) -> None:
-    """`mailcheck check` judges a campaign's From domain with the same DOM codes as
-    `mailcheck domain`, once each, beside (not repeating) the SPF/DMARC findings."""
-    (tmp_path / "mailcheck.toml").write_text(
+def campaigns_of(sites: Sites, where: Path, *domains: str) -> dict[str, str]:
+    """A campaign sent from each domain, under a config that reaches the test servers; the
+    environment to run mailcheck in."""
+    (where / "mailcheck.toml").write_text(
         f'[links]\nallow-private = true\nproxy = "{sites.proxy.url}"\ntimeout = 2\n'
         "[dns]\nblocklists = false\n",
         encoding="utf-8",
     )
-    for domain in ("drift.test", "none-dmarc.test"):
-        campaign = tmp_path / domain
+    for domain in domains:
+        campaign = where / domain
         campaign.mkdir()
         (campaign / "campaign.toml").write_text(
             f'id = "{domain}"\nsubject = "Распродажа"\nfrom = "Магазин <news@{domain}>"\n'
@@ -651,6 +651,13 @@ def test_the_same_facts_inside_check_for_the_sender_domain(sites: Sites, tmp_pat
     env = {**os.environ, "NO_COLOR": "1", "MAILCHECK_NAMESERVERS": sites.dns.nameserver}
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy"):
         env.pop(name, None)
+    return env
+
+
+def test_the_same_facts_inside_check_for_the_sender_domain(sites: Sites, tmp_path: Path) -> None:
+    """`mailcheck check` judges a campaign's From domain with the same DOM codes as
+    `mailcheck domain`, once each, beside (not repeating) the SPF/DMARC findings."""
+    env = campaigns_of(sites, tmp_path, "drift.test", "none-dmarc.test")
     ask = ("--format", "json", "--no-cache")
     proc = subprocess.run(
         [sys.executable, "-m", "mailcheck", "check", *("drift.test", "none-dmarc.test"), *ask],
@@ -671,3 +678,58 @@ def test_the_same_facts_inside_check_for_the_sender_domain(sites: Sites, tmp_pat
     brand = [f for f in found["none-dmarc.test"] if f[0].startswith(("DOM", "SPF", "DMARC"))]
     # BIMI with p=none: DMARC002 says it once; the logo itself is fine
     assert sorted(code for code, _ in brand) == ["DMARC002", "SPF001"]
+
+
+def test_the_qa_report_shows_the_sender_domains_health(sites: Sites, tmp_path: Path) -> None:
+    """`mailcheck report`: the From domain's MX, MTA-STS, TLS-RPT and BIMI lines beside its
+    SPF/DKIM/DMARC lines, in the report's language, judged as `mailcheck domain` judges them."""
+    from lxml import html
+
+    env = campaigns_of(sites, tmp_path, "drift.test", "no-vmc.test")
+    page = tmp_path / "report.html"
+    ask = ("--lang", "ru", "--no-cache", "-o", str(page))
+    proc = subprocess.run(
+        [sys.executable, "-m", "mailcheck", "report", *("drift.test", "no-vmc.test"), *ask],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        env=env,
+    )
+    assert proc.returncode == 1, proc.stderr
+    tree = html.fromstring(page.read_text(encoding="utf-8"))
+    lines = {}
+    for block in tree.xpath('//div[@class="auth-domain"]'):
+        domain = block.find("h4").text_content()
+        for li in block.xpath('.//ul[@class="auth-summary"]/li'):
+            part = li.find("b").text_content().rstrip(":")
+            lines[(domain, part)] = (li.get("class"), " ".join(li.text_content().split()[1:]))
+    assert lines[("drift.test", "MTA-STS")] == (
+        "warn",
+        "DOM007 ни один MX-хост домена drift.test (mx.newhost.test) не подходит под его "
+        "политику MTA-STS (mx: *.oldhost.test); режим enforce: отправители, соблюдающие "
+        "MTA-STS, не доставляют домену никакой почты",
+    )
+    assert lines[("drift.test", "MX")] == ("ok", "10 mx.newhost.test")
+    assert lines[("drift.test", "TLS-RPT")] == ("none", "записи нет")
+    size = f"{len(LOGOS['good.svg']) / 1024:.1f}"
+    assert lines[("no-vmc.test", "BIMI")] == (
+        "ok",
+        f"SVG Tiny PS, {size} КБ; нет сертификата марки (a=): Gmail и Apple Mail без него "
+        "логотип не показывают",
+    )
+    # SPF, DKIM and DMARC keep their own lines, once
+    assert [p for d, p in lines if d == "drift.test"][:3] == ["SPF", "DKIM", "DMARC"]
+    # with a DOM rule ignored the health lines are left out: unjudged, they would read "ok"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mailcheck", "report", "drift.test", *ask, "--ignore", "DOM007"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=60,
+        env=env,
+    )
+    assert proc.returncode == 1, proc.stderr
+    tree = html.fromstring(page.read_text(encoding="utf-8"))
+    parts = [b.text_content() for b in tree.xpath('//ul[@class="auth-summary"]/li/b')]
+    assert parts == ["SPF:", "DKIM:", "DMARC:"]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from mailcheck.domain_health import DomainHealth, TagRecord
+    from mailcheck.domain_items import Item
     from mailcheck.model import Finding
 
 HELP = "check sender domains: SPF, DKIM, DMARC, MX, MTA-STS, TLS-RPT, BIMI, blocklists"
@@ -74,15 +74,6 @@ def configure(p: argparse.ArgumentParser) -> None:
     add_language_option(p)
 
 
-@dataclass(frozen=True)
-class Item:
-    """One line of the report: what was checked and the verdict in a few words."""
-
-    item: str
-    verdict: str  # ok | warning | error | missing | unverified
-    detail: str  # a translatable message (mailcheck.i18n.Message) or plain text
-
-
 @dataclass
 class DomainReport:
     domain: str
@@ -93,6 +84,7 @@ class DomainReport:
 
 def run(args: argparse.Namespace) -> int:
     from mailcheck.commands.common import config_from_args, refuse_overwriting_inputs, write_output
+    from mailcheck.domain_items import domain_items
     from mailcheck.engine import UsageError, check_campaigns
     from mailcheck.model import Campaign, Severity
 
@@ -126,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
         name = result.campaign.id
         holder = batch.facts.auth.get(name)
         health = getattr(holder, "health", None)
-        items = _items(result.findings, health, bool(getattr(holder, "dkim", None)))
+        items = domain_items(result.findings, health, bool(getattr(holder, "dkim", None)))
         reports.append(DomainReport(name, items, result.findings, holder))
     if args.format == "json":
         payload = {
@@ -154,116 +146,3 @@ def run(args: argparse.Namespace) -> int:
     write_output(text, args.output)
     errors = any(f.severity is Severity.ERROR for r in batch.results for f in r.findings)
     return 1 if errors else 0
-
-
-def _family(findings: list[Finding], prefix: str) -> Item:
-    from mailcheck.i18n import Joined, t
-    from mailcheck.model import Severity
-
-    mine = [f for f in findings if f.code.startswith(prefix)]
-    if not mine:
-        return Item(prefix, "ok", t("no problem found"))
-    verdict = "error" if any(f.severity is Severity.ERROR for f in mine) else "warning"
-    shown = Joined("; ", [t("{code} {message}", code=f.code, message=f.message) for f in mine])
-    return Item(prefix, verdict, shown)
-
-
-def _record(label: str, record: TagRecord | None) -> Item:
-    from mailcheck.i18n import t
-
-    if record is None or record.status in ("timeout", "servfail"):
-        return Item(label, "unverified", t("DNS did not answer"))
-    if record.record is None:
-        return Item(label, "missing", t("no record"))
-    if record.problem:
-        return Item(label, "warning", f"{record.problem}: {record.record}")
-    return Item(label, "ok", record.record)
-
-
-def _mta_sts(health: DomainHealth, findings: list[Finding]) -> Item:
-    """The TXT record, then what senders make of the policy file it announces."""
-    from mailcheck.i18n import t
-
-    item = _record("MTA-STS", health.mta_sts)
-    found = health.mta_sts_policy
-    if item.verdict != "ok" or found is None:
-        return item
-    mine = [f for f in findings if f.code in ("DOM006", "DOM007")]
-    if found.unverified:
-        return replace(_family(mine, "DOM"), item="MTA-STS", verdict="unverified")
-    if mine:
-        return replace(_family(mine, "DOM"), item="MTA-STS")
-    policy = found.policy
-    if policy is None:  # judged, but its finding is not selected
-        return item
-    shown = t(
-        "mode {mode}, mx {patterns}, max_age {max_age}",
-        mode=policy.mode,
-        patterns=", ".join(policy.mx) or "—",
-        max_age=policy.max_age,
-    )
-    return Item("MTA-STS", "ok", shown)
-
-
-BIMI_CODES = ("DOM008", "DOM009", "DOM010")
-
-
-def _bimi(health: DomainHealth, findings: list[Finding]) -> Item:
-    """The record, then the logo and mark certificate it names, and DMARC's part in it."""
-    from mailcheck.i18n import Joined, t
-
-    item = _record("BIMI", health.bimi)
-    if item.verdict != "ok":
-        return item
-    mine = [f for f in findings if f.code in BIMI_CODES]
-    if health.bimi_logo is None:
-        return Item("BIMI", "ok", t("the domain declines a logo (l= empty)"))
-    if mine:
-        unverified = all(f.message.startswith("could not verify") for f in mine)
-        found = replace(_family(mine, "DOM"), item="BIMI")
-        return replace(found, verdict="unverified") if unverified else found
-    shown: list[str] = [health.bimi_logo.summary]
-    certificate = health.bimi_certificate
-    if certificate is None:
-        # not a finding: Gmail and Apple Mail need a certificate, Yahoo and Mail.ru do not
-        shown.append(t("no mark certificate (a=): Gmail and Apple Mail show no logo without one"))
-    else:
-        shown.append(certificate.summary)
-    if any(f.code == "DMARC002" for f in findings):
-        shown.append(t("no logo is shown: DMARC p=none"))
-        return Item("BIMI", "warning", Joined("; ", shown))
-    return Item("BIMI", "ok", Joined("; ", shown))
-
-
-def _items(findings: list[Finding], health: DomainHealth | None, dkim_keys: bool) -> list[Item]:
-    from mailcheck.i18n import t
-
-    dkim = _family(findings, "DKIM")
-    if dkim.verdict == "ok" and not dkim_keys:  # nothing was asked: not a pass
-        dkim = Item("DKIM", "unverified", t("not checked: no selector is known (use --selector)"))
-    items = [_family(findings, "SPF"), dkim, _family(findings, "DMARC")]
-    if health is None:
-        return [*items, Item("MX", "unverified", t("not gathered"))]
-    mx = _family(findings, "DOM001")
-    unknown = [host for host, state in health.mx_hosts.items() if state == "unverified"]
-    if mx.verdict == "ok" and unknown:
-        shown = t("could not look up the address of {hosts}", hosts=", ".join(unknown))
-        mx = Item("MX", "unverified", shown)
-    elif mx.verdict == "ok":
-        hosts = ", ".join(f"{pref} {host}" for pref, host in health.mx)
-        mx = Item("MX", "ok", hosts or t("none (the A record stands in)"))
-    items.append(replace(mx, item="MX"))
-    items.append(_mta_sts(health, findings))
-    items.append(_record("TLS-RPT", health.tls_rpt))
-    items.append(_bimi(health, findings))
-    for listing in health.listings:
-        verdict = {"listed": "error", "clean": "ok", "unverified": "unverified"}[listing.status]
-        detail = listing.detail or t("not listed")
-        items.append(
-            Item(
-                listing.list_name,
-                verdict,
-                t("{subject}: {detail}", subject=listing.subject, detail=detail),
-            )
-        )
-    return items
