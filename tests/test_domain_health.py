@@ -114,8 +114,8 @@ def test_listed_ip_and_link_domain(health_dns: Nsd) -> None:
         (
             "DOM005",
             "warning",
-            "could not verify on URIBL (the list refused the query (127.0.0.1)), "
-            "Spamhaus ZEN (the list refused the query (127.255.255.254))",
+            "could not verify on Spamhaus ZEN (the list refused the query (127.255.255.254)), "
+            "URIBL (the list refused the query (127.0.0.1))",
         ),
         ("DOM006", "warning", NO_POLICY_HOST),
         ("DOM008", "warning", NO_LOGO_HOST),
