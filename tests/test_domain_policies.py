@@ -372,8 +372,10 @@ def test_policy_syntax() -> None:
     ]
 
 
-def test_domain_command_shows_the_policy(sites: Sites, tmp_path: Path) -> None:
-    (tmp_path / "mailcheck.toml").write_text(
+def reaching(sites: Sites, where: Path) -> dict[str, str]:
+    """A mailcheck.toml in ``where`` that reaches the test servers (through the proxy, to
+    loopback); the environment to run mailcheck in (no proxy variables of this machine)."""
+    (where / "mailcheck.toml").write_text(
         f'[links]\nallow-private = true\nproxy = "{sites.proxy.url}"\ntimeout = 2\n'
         "[dns]\nblocklists = false\n",
         encoding="utf-8",
@@ -381,6 +383,11 @@ def test_domain_command_shows_the_policy(sites: Sites, tmp_path: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy"):
         env.pop(name, None)
+    return env
+
+
+def test_domain_command_shows_the_policy(sites: Sites, tmp_path: Path) -> None:
+    env = reaching(sites, tmp_path)
     domains = ("good.test", "drift.test", "typed.test", "logo-ok.test", "no-vmc.test")
     ask = ("--nameserver", sites.dns.nameserver, "--no-cache", "--format", "json")
     proc = subprocess.run(
@@ -503,14 +510,7 @@ def test_a_mark_certificate_for_another_domain() -> None:
 
 
 def domain_page(sites: Sites, where: Path, lang: str, *domains: str) -> str:
-    (where / "mailcheck.toml").write_text(
-        f'[links]\nallow-private = true\nproxy = "{sites.proxy.url}"\ntimeout = 2\n'
-        "[dns]\nblocklists = false\n",
-        encoding="utf-8",
-    )
-    env = {**os.environ, "NO_COLOR": "1"}
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy"):
-        env.pop(name, None)
+    env = reaching(sites, where)
     page = where / f"domain-{lang}.html"
     ask = ("--nameserver", sites.dns.nameserver, "--no-cache", "--format", "html", "--lang", lang)
     proc = subprocess.run(
@@ -630,11 +630,6 @@ def test_domain_html_in_chromium(sites: Sites, tmp_path: Path) -> None:
 def campaigns_of(sites: Sites, where: Path, *domains: str) -> dict[str, str]:
     """A campaign sent from each domain, under a config that reaches the test servers; the
     environment to run mailcheck in."""
-    (where / "mailcheck.toml").write_text(
-        f'[links]\nallow-private = true\nproxy = "{sites.proxy.url}"\ntimeout = 2\n'
-        "[dns]\nblocklists = false\n",
-        encoding="utf-8",
-    )
     for domain in domains:
         campaign = where / domain
         campaign.mkdir()
@@ -648,10 +643,7 @@ def campaigns_of(sites: Sites, where: Path, *domains: str) -> dict[str, str]:
             "Отписаться</a></body></html>",
             encoding="utf-8",
         )
-    env = {**os.environ, "NO_COLOR": "1", "MAILCHECK_NAMESERVERS": sites.dns.nameserver}
-    for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy"):
-        env.pop(name, None)
-    return env
+    return {**reaching(sites, where), "MAILCHECK_NAMESERVERS": sites.dns.nameserver}
 
 
 def test_the_same_facts_inside_check_for_the_sender_domain(sites: Sites, tmp_path: Path) -> None:
