@@ -37,9 +37,21 @@ class OverBudget(TemplateError):
 class Budget:
     limits: LimitsConfig
     deadline: float = field(default=0.0)
-    late: str = ""  # what passing the deadline means ("one render took more than 2 s")
+    campaign_wide: bool = False  # the deadline is the campaign's (all its renders together)
     iterations: int = 0
     depth: int = 0
+
+    @property
+    def late(self) -> str:
+        """What passing the deadline means ("one render took more than 2 s")."""
+        if self.campaign_wide:
+            return (
+                f"rendering the campaign's variants took more than "
+                f"{self.limits.campaign_render_seconds:g} s ([limits] campaign-render-seconds)"
+            )
+        return (
+            f"one render took more than {self.limits.render_seconds:g} s ([limits] render-seconds)"
+        )
 
     def tick(self, n: int = 1) -> None:
         self.iterations += n
@@ -141,23 +153,13 @@ def iterate(iterable: Iterable[T]) -> Iterator[T]:
         yield item
 
 
-@contextmanager
-def _spending(limits: LimitsConfig) -> Iterator[Budget]:
+def _fresh(limits: LimitsConfig) -> Budget:
+    """The budget of one render: its own time, or what is left of the campaign's."""
     deadline = time.monotonic() + limits.render_seconds
-    late = f"one render took more than {limits.render_seconds:g} s ([limits] render-seconds)"
     overall = _campaign_deadline.get()
     if overall is not None and overall < deadline:
-        deadline = overall
-        late = (
-            f"rendering the campaign's variants took more than "
-            f"{limits.campaign_render_seconds:g} s ([limits] campaign-render-seconds)"
-        )
-    budget = Budget(limits, deadline=deadline, late=late)
-    token = _current.set(budget)
-    try:
-        yield budget
-    finally:
-        _current.reset(token)
+        return Budget(limits, deadline=overall, campaign_wide=True)
+    return Budget(limits, deadline=deadline)
 
 
 def budgeted(
@@ -171,7 +173,10 @@ def budgeted(
 
     @functools.wraps(render)
     def run(values: Mapping[str, object]) -> str:
-        with _spending(limits) as budget:
+        # a plain try/finally, not a context manager: a campaign renders hundreds of times
+        budget = _fresh(limits)
+        token = _current.set(budget)
+        try:
             budget.tick(0)  # the campaign's time may be spent already
             try:
                 out = render(values)
@@ -186,6 +191,8 @@ def budgeted(
             budget.sized(out)
             budget.tick(0)  # the clock, once more
             return out
+        finally:
+            _current.reset(token)
 
     return run
 
