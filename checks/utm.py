@@ -51,15 +51,17 @@ def utm_links(ctx: Context) -> list[Link]:
     ]
 
 
-def tracked(ctx: Context, link: Link) -> bool:
-    host = host_of(link.href)
-    if not host:
-        return False
-    domains = ctx.config.tracked_domains
-    if domains:
-        return any(under(host, d) for d in domains)
+def tracked_domains(ctx: Context) -> list[str]:
+    """``tracked-domains``, or else the organisational domain of the From address."""
+    if ctx.config.tracked_domains:
+        return list(ctx.config.tracked_domains)
     sender = ctx.campaign.from_domain
-    return bool(sender) and under(host, org_domain(sender or ""))
+    return [org_domain(sender)] if sender else []
+
+
+def tracked(link: Link, domains: list[str]) -> bool:
+    host = host_of(link.href)
+    return bool(host) and any(under(host, d) for d in domains)
 
 
 @rule(
@@ -87,8 +89,9 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     UTMs after `#` are not read by analytics: put them in the query string.
     """
     required = ctx.config.required_utm
+    domains = tracked_domains(ctx)  # once: the From address is parsed to find its domain
     for link in utm_links(ctx):
-        if not tracked(ctx, link):
+        if not tracked(link, domains):
             continue
         present = {k for k, _ in utm_pairs(link.href)}
         missing = [k for k in required if k not in present]
@@ -204,6 +207,7 @@ def utm_malformed(ctx: Context) -> Iterator[Problem]:
     utm002 = selected(["UTM002"], list(ctx.config.select), list(ctx.config.ignore))
     inconsistent = inconsistent_values(ctx) if utm002 else {}
     malformed: dict[tuple[str, str, str], list[Link]] = {}
+    problems: dict[str, str | None] = {}  # the same values recur from link to link
     for link in utm_links(ctx):
         pairs = utm_pairs(link.href)
         keys = Counter(k for k, _ in pairs)
@@ -214,7 +218,9 @@ def utm_malformed(ctx: Context) -> Iterator[Problem]:
                 locations=ctx.link_places(link),
             )
         for key, value in pairs:
-            problem = _malformed(value)
+            if value not in problems:
+                problems[value] = _malformed(value)
+            problem = problems[value]
             if problem and (key, value) not in inconsistent:  # UTM002 names it already
                 malformed.setdefault((key, value, problem), []).append(link)
     for (key, value, problem), links in malformed.items():
