@@ -204,12 +204,14 @@ def add_tags(platform: str, *, href: Iterable[str] = (), body: Iterable[str] = (
     """
     TAGS.add(platform, href=href, body=body)
     link_is_unsubscribe.cache_clear()
+    body_has_unsubscribe_tag.cache_clear()
 
 
 def remove_tags(platform: str) -> None:
     """Forget what :func:`add_tags` registered for ``platform``."""
     TAGS.remove(platform)
     link_is_unsubscribe.cache_clear()
+    body_has_unsubscribe_tag.cache_clear()
 
 
 # Links are asked about by UNS, UTM and LNK rules, the link checker and the report: decide once.
@@ -246,6 +248,9 @@ def _path_and_query(href: str) -> str:
     return f"{parts.path}?{parts.query}"
 
 
+# LNK003 and UNS001 ask in turn about the same campaign's HTML, whose scan is the larger part
+# of their cost: the last few answers are kept (add_tags and remove_tags forget them).
+@functools.lru_cache(maxsize=8)
 def body_has_unsubscribe_tag(source: str) -> bool:
     """A platform tag that makes the unsubscribe link itself, outside HTML comments."""
     return unsubscribe_tags().body.search(_HTML_COMMENT.sub("", source))
