@@ -70,14 +70,18 @@ def bare_lxml(files: list[Path]) -> int:
 def mailcheck_run(root: Path, jobs: int) -> int:
     import inspect
 
+    from mailcheck import engine
     from mailcheck.config import Config
     from mailcheck.engine import run
 
     # as `mailcheck check` runs it: findings and light campaigns, no documents kept (older
-    # engines, measured for comparison, had no such option)
-    light = (
-        {"keep_documents": False} if "keep_documents" in inspect.signature(run).parameters else {}
-    )
+    # engines, measured for comparison, said so with keep_documents, or had no such option)
+    parameters = inspect.signature(run).parameters
+    light: dict[str, object] = {}
+    if "keep" in parameters:
+        light = {"keep": engine.lightened}
+    elif "keep_documents" in parameters:
+        light = {"keep_documents": False}
     batch = run([str(root)], Config(root=REPO), offline=True, jobs=jobs, **light)
     return len(batch.results)
 

@@ -27,6 +27,9 @@ FILE_SUFFIXES = {".eml": "eml", ".html": "html", ".htm": "html"}
 SKIP_DIRS = {".git", ".mailcheck", "node_modules", "__pycache__", ".venv", "venv", ".tox"}
 
 T = TypeVar("T")
+# What a caller keeps of each result (:func:`lightened`, the report's ``for_report``): applied
+# where the campaign is judged, in the worker, so that what is dropped never travels back.
+Keep = Callable[[CampaignResult], CampaignResult]
 
 
 class UsageError(Exception):
@@ -312,14 +315,14 @@ def _prepare_all(
 def _check_offline(
     sources: list[Source],
     config: Config,
-    keep_documents: bool,
+    keep: Keep | None,
     done: Callable[[int], object] = lambda n: None,
 ) -> list[CampaignResult]:
     """Prepare and judge, one campaign at a time: offline nothing needs the whole batch."""
     results = []
     for source in sources:
         result = judge(prepare(source, config), config, Facts(), offline=True)
-        results.append(result if keep_documents else lightened(result))
+        results.append(keep(result) if keep else result)
         done(1)
     return results
 
@@ -412,13 +415,13 @@ def run(
     use_cache: bool = True,
     progress: bool = False,
     jobs: int | None = None,
-    keep_documents: bool = True,
+    keep: Keep | None = None,
 ) -> Batch:
     """Check every campaign below ``paths``; the whole batch's network facts are fetched once.
 
     ``jobs`` worker processes load, render and (offline) judge the campaigns; default: one per
-    core, and none for a small batch. ``keep_documents=False`` returns :func:`lightened`
-    results, for callers that only print findings.
+    core, and none for a small batch. ``keep`` trims each result to what the caller reads
+    (:func:`lightened` for callers that only print findings); None keeps whole campaigns.
     """
     offline = config.links.offline if offline is None else offline
     check_rule_settings(config)  # before anything is read or requested
@@ -432,18 +435,16 @@ def run(
     )
     try:
         if offline:
-            # Each worker judges what it prepared and sends back findings and a light campaign
-            # (unless documents are wanted): shipping whole campaigns back cost more than it
-            # saved.
+            # Each worker judges what it prepared and sends back findings and what ``keep``
+            # leaves of the campaign: shipping whole campaigns back cost more than it saved,
+            # and holding them all here is what a large batch's memory went to.
             if _worth_parallel(sources, jobs):
                 from mailcheck.registry import load_registry
 
                 load_registry()  # once here, inherited by forked workers
-                results = _in_workers(
-                    _check_offline, sources, jobs, config, keep_documents, done=bar.advance
-                )
+                results = _in_workers(_check_offline, sources, jobs, config, keep, done=bar.advance)
             else:
-                results = _check_offline(sources, config, keep_documents, bar.advance)
+                results = _check_offline(sources, config, keep, bar.advance)
             return Batch(results, Facts(), offline)
         campaigns = _prepare_all(sources, config, jobs, bar.advance)
     finally:
@@ -451,8 +452,8 @@ def run(
     batch = check_campaigns(
         campaigns, config, offline=offline, use_cache=use_cache, progress=progress
     )
-    if not keep_documents:
-        batch.results = [lightened(r) for r in batch.results]
+    if keep is not None:
+        batch.results = [keep(r) for r in batch.results]
     return batch
 
 

@@ -109,7 +109,7 @@ def test_light_results_keep_findings_and_names(tmp_path: Path) -> None:
     config = Config(root=tmp_path)
     full = run([str(batch)], config, offline=True, jobs=1)
     for jobs in (1, 2):
-        light = run([str(batch)], config, offline=True, jobs=jobs, keep_documents=False)
+        light = run([str(batch)], config, offline=True, jobs=jobs, keep=lightened)
         assert as_data(light) == as_data(full)
         for r, f in zip(light.results, full.results, strict=True):
             c = r.campaign
@@ -141,9 +141,9 @@ def test_every_output_format_reads_light_results(tmp_path: Path) -> None:
     batch = mixed_batch(tmp_path, 10)
     config = Config(root=tmp_path)
     full = run([str(batch)], config, offline=True, jobs=1).results
-    light = run([str(batch)], config, offline=True, jobs=2, keep_documents=False).results
+    light = run([str(batch)], config, offline=True, jobs=2, keep=lightened).results
     for fmt in WRITERS:
-        if fmt == "html":  # the client report is `mailcheck report`, which keeps documents
+        if fmt == "html":  # the client report: `mailcheck report` keeps what it reads
             continue
         assert render(fmt, light) == render(fmt, full), fmt
 
@@ -192,7 +192,7 @@ def test_workers_without_fork_while_another_thread_runs(tmp_path: Path) -> None:
         pool = engine._pool(2)
         pool.shutdown()
         assert pool._mp_context.get_start_method() != "fork"  # type: ignore[attr-defined]
-        parallel = run([str(batch)], config, offline=True, jobs=2, keep_documents=False)
+        parallel = run([str(batch)], config, offline=True, jobs=2, keep=lightened)
     finally:
         stop.set()
         waiter.join()

@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -648,3 +649,124 @@ def test_browser_shows_the_preview_despite_the_policy(tmp_path: Path) -> None:
     shot = browser.Image(browser.screenshot(page, tmp_path, (800, 1600)))
     magenta = {shot.pixel(x, y) for y in range(0, shot.height, 20) for x in (100, 400)}
     assert (255, 0, 170) in magenta
+
+
+# --- what the report keeps of each campaign (the memory of a large batch) ------------------------
+
+VIP_BODY = """<p>Привет, {{ first_name | default('друг') }}! 🔥</p>
+{% if not vip %}<p><a href="https://acme.example/join?utm_source=email">Стать VIP</a></p>{% endif %}
+<p><a href="https://acme.example/sale">Купить</a> <img src="https://acme.example/hero.png" height="300"></p>
+<p><a href="{{ unsubscribe_url }}">Отписаться</a></p>"""
+TEXT_ONLY_EML = (
+    "From: ACME <news@acme.example>\r\nTo: a@b.test\r\nSubject: =?utf-8?B?0KLQvtC70YzQutC+INGC0LXQutGB0YI=?=\r\n"
+    "DKIM-Signature: v=1; a=rsa-sha256; d=esp.example; s=s1;\r\n\tbh=x; b=y\r\n"
+    "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+    "Content-Transfer-Encoding: 8bit\r\n\r\n"
+    "Здравствуйте!\r\nСкидки: https://acme.example/sale?utm_source=email\r\n"
+).encode()
+GENERATED = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)
+
+
+def report_batch(root: Path, copies: int) -> Path:
+    """Templates with samples (a link only a non-main sample has), a text-only saved message
+    with a DKIM signature, plain HTML, a template that fails, an unreadable input."""
+    from tests.helpers import write_campaign
+
+    batch = root / "batch"
+    for i in range(copies):
+        write_campaign(
+            batch,
+            f"vip-{i}",
+            body=VIP_BODY,
+            subject="{{ first_name }}, скидка " + str(i) + "%",
+            samples="recipients.json",
+            **{"from": "ACME <news@acme.example>"},
+            files={
+                "recipients.json": json.dumps(
+                    [
+                        {"first_name": "Анна-Мария Константиновна", "vip": True},
+                        {"first_name": "Ян"},
+                    ],
+                    ensure_ascii=False,
+                )
+            },
+        )
+        (batch / f"text-{i}.eml").write_bytes(TEXT_ONLY_EML)
+        write_campaign(batch, f"plain-{i}", **{"from": "ACME <news@acme.example>"})
+        write_campaign(
+            batch, f"broken-{i}", body="<p>{% if %}</p><a href='https://acme.example/x'>x</a>"
+        )
+        (batch / f"garbage-{i}.eml").write_bytes(b"\x00\x01\x02 not a message")
+    return batch
+
+
+def test_report_of_what_it_keeps_is_the_report_of_whole_campaigns(tmp_path: Path) -> None:
+    from mailcheck.reports.html import for_report
+
+    from mailcheck.engine import run
+
+    batch = report_batch(tmp_path, 8)
+    config = Config(root=tmp_path)
+    whole = run([str(batch)], config, offline=True, jobs=1).results
+    # trimmed where each campaign is judged: in the workers (40 inputs are worth a pool)
+    kept = run([str(batch)], config, offline=True, jobs=2, keep=for_report).results
+    for gathered, offline in ((Facts(), True), (facts(), False)):
+        for language in ("en", "ru"):
+            as_whole, as_kept = (
+                render_report(
+                    results,
+                    gathered,
+                    config,
+                    offline=offline,
+                    generated=GENERATED,
+                    language=language,
+                )
+                for results in (whole, kept)
+            )
+            assert as_kept == as_whole, (offline, language)
+    online = render_report(kept, facts(), config, generated=GENERATED)
+    assert "https://acme.example/join?utm_source=email" in online  # a link of sample 2 only
+    assert "<h4>esp.example</h4>" in online  # the saved message's DKIM d= domain
+    assert "Скидки: https://acme.example/sale" in online  # its text part as the preview
+
+    # what was dropped: the bodies no table or preview shows
+    vip = next(r.campaign for r in kept if r.campaign.id == "vip-0")
+    full = next(r.campaign for r in whole if r.campaign.id == "vip-0")
+    join = "https://acme.example/join?utm_source=email"
+    assert [r.label for r in vip.renders] == [r.label for r in full.renders]
+    main, *others = vip.renders
+    assert main.html == full.renders[0].html and main.document is not None
+    assert join not in [link.href for link in main.document.links]
+    assert main.document.images == [] and full.renders[0].document.images  # type: ignore[union-attr]
+    assert all(r.html is None and r.text is None for r in others)
+    assert join in [link.href for r in others for link in r.document.links]  # type: ignore[union-attr]
+    assert vip.html is None and vip.static is None and full.html and full.static
+    text = next(r.campaign for r in kept if r.campaign.id == "text-0")
+    assert text.raw_message == TEXT_ONLY_EML.split(b"\r\n\r\n")[0]
+    broken = next(r.campaign for r in kept if r.campaign.id == "broken-0")
+    assert broken.renders == [] and broken.html and broken.static is not None
+
+
+def test_report_command_writes_what_render_report_renders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the command keeps only what the report reads and writes it as it is rendered: the same
+    # bytes as the whole campaigns rendered in one string (the time it was made aside)
+    from mailcheck.cli import main
+    from mailcheck.engine import run
+
+    monkeypatch.chdir(tmp_path)
+    report_batch(tmp_path, 8)
+    config = Config(root=tmp_path)
+    whole = render_report(
+        run(["batch"], config, offline=True, jobs=1).results,
+        Facts(),
+        config,
+        offline=True,
+        generated=GENERATED,
+    )
+    assert main(["report", "--offline", "batch", "-o", "r.html"]) == 1
+    written = (tmp_path / "r.html").read_bytes().decode("utf-8")
+    stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
+    assert len(stamp.findall(whole)) == 2
+    assert stamp.sub("…", written) == stamp.sub("…", whole)

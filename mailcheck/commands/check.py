@@ -14,7 +14,7 @@ from mailcheck.commands.common import (
     use_colour,
     write_output,
 )
-from mailcheck.engine import UsageError
+from mailcheck.engine import UsageError, lightened
 
 if TYPE_CHECKING:
     from mailcheck.model import CampaignResult
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--statistics prints text or json, not " + args.format)
     refuse_overwriting_inputs(args.output, args.paths)  # before the work, not after
     # the writers only name campaigns: light results, cheaper to collect from the workers
-    batch = run_checks(args, config, keep_documents=False, quiet=args.quiet)
+    batch = run_checks(args, config, keep=lightened, quiet=args.quiet)
     results = batch.results
     refuse_overwriting_inputs(args.output, args.paths, results)
     errors = sum(r.errors for r in results)

@@ -13,7 +13,7 @@ from mailcheck.progress import show_progress
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from mailcheck.engine import Batch
+    from mailcheck.engine import Batch, Keep
     from mailcheck.model import CampaignResult
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
@@ -89,11 +89,14 @@ class OutputError(Exception):
     """The output could not be written: one line on stderr, exit 2 (never "errors found")."""
 
 
-def write_output(text: str, output: str | None) -> None:
-    """``text`` to the file ``output`` (``-`` or None: stdout); failure is :class:`OutputError`."""
+def write_output(text: str | Iterable[str], output: str | None) -> None:
+    """``text`` (or its parts, written as they come) to the file ``output`` (``-`` or None:
+    stdout); failure is :class:`OutputError`."""
+    parts = [text] if isinstance(text, str) else text
     if output and output != "-":
         try:
-            Path(output).write_text(text, encoding="utf-8")
+            with open(output, "w", encoding="utf-8") as file:
+                file.writelines(parts)
         except OSError as exc:
             raise OutputError(f"cannot write {output}: {_reason(exc)}") from None
         return
@@ -101,7 +104,7 @@ def write_output(text: str, output: str | None) -> None:
     if stream is None:  # started with stdout closed (>&-)
         raise OutputError("cannot write the output: standard output is closed")
     try:
-        stream.write(text)
+        stream.writelines(parts)
         stream.flush()
     except (OSError, ValueError) as exc:
         silence_stdout()
@@ -155,12 +158,12 @@ def use_colour(output: str | None) -> bool:
 
 
 def run_checks(
-    args: argparse.Namespace, config: Config, *, keep_documents: bool = True, quiet: bool = False
+    args: argparse.Namespace, config: Config, *, keep: Keep | None = None, quiet: bool = False
 ) -> Batch:
     """Check the PATHs of a check-like command: network unless offline, progress on a tty.
 
-    ``keep_documents=False``: results without bodies and parsed documents
-    (:func:`mailcheck.engine.lightened`), for commands that only print findings.
+    ``keep``: what the command reads of each result (:func:`mailcheck.engine.lightened` for
+    commands that only print findings); None keeps whole campaigns.
     """
     from mailcheck.engine import run
 
@@ -170,5 +173,5 @@ def run_checks(
         offline=config.links.offline,
         use_cache=not args.no_cache,
         progress=not quiet and show_progress(),
-        keep_documents=keep_documents,
+        keep=keep,
     )

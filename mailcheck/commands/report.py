@@ -49,19 +49,22 @@ def run(args: argparse.Namespace) -> int:
         run_checks,
         write_output,
     )
-    from mailcheck.reports.html import logo_data_uri, render_report
+    from mailcheck.reports.html import for_report, logo_data_uri, report_parts
 
     config = config_from_args(args)
     _, logo_problem = logo_data_uri(config.report.logo)
     if logo_problem:
         print(f"mailcheck: warning: {logo_problem}; the report has no logo", file=sys.stderr)
     refuse_overwriting_inputs(args.output, args.paths)
-    batch = run_checks(args, config)
+    # each campaign kept as the report reads it, its other bodies dropped where it was judged
+    batch = run_checks(args, config, keep=for_report)
     refuse_overwriting_inputs(args.output, args.paths, batch.results)
-    html = render_report(batch.results, batch.facts, config, offline=batch.offline)
     errors = sum(r.errors for r in batch.results)
     warnings = sum(r.warnings for r in batch.results)
-    write_output(html, args.output)
+    # written as it is rendered: a large batch's report is never one string in memory
+    write_output(
+        report_parts(batch.results, batch.facts, config, offline=batch.offline), args.output
+    )
     if args.output != "-":
         verdict = "ready to send" if not errors else f"{errors} error(s)"
         print(
