@@ -94,11 +94,7 @@ def write_output(text: str | Iterable[str], output: str | None) -> None:
     stdout); failure is :class:`OutputError`."""
     parts = [text] if isinstance(text, str) else text
     if output and output != "-":
-        try:
-            with open(output, "w", encoding="utf-8") as file:
-                file.writelines(parts)
-        except OSError as exc:
-            raise OutputError(f"cannot write {output}: {_reason(exc)}") from None
+        _write_file(parts, Path(output))
         return
     stream = sys.stdout
     if stream is None:  # started with stdout closed (>&-)
@@ -109,6 +105,27 @@ def write_output(text: str | Iterable[str], output: str | None) -> None:
     except (OSError, ValueError) as exc:
         silence_stdout()
         raise OutputError(f"cannot write the output: {_reason(exc)}") from None
+
+
+def _write_file(parts: Iterable[str], path: Path) -> None:
+    """The whole output or none of it: the parts (a report is rendered as it is written) go to
+    a temporary file beside ``path`` that replaces it at the end, so a rendering that fails
+    half-way leaves neither half a file nor a destroyed earlier one. What is not a regular
+    file (``/dev/stdout``, a FIFO) is written directly."""
+    import os
+
+    direct = path.exists() and not path.is_file()
+    target = path if direct else path.with_name(f".{path.name}.{os.getpid()}.part")
+    try:
+        with open(target, "w", encoding="utf-8") as file:
+            file.writelines(parts)  # any other error of the rendering passes through as it is
+        if not direct:
+            os.replace(target, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {_reason(exc)}") from None
+    finally:
+        if not direct:
+            target.unlink(missing_ok=True)
 
 
 def silence_stdout() -> None:

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -166,3 +167,25 @@ def test_a_reader_that_went_away_is_one_line_and_exit_2(tmp_path: Path) -> None:
     os.close(write)
     assert proc.returncode == 2
     assert proc.stderr == "mailcheck: error: cannot write the output: broken pipe\n"
+
+
+def test_an_output_whose_rendering_fails_half_way_leaves_the_earlier_file(tmp_path: Path) -> None:
+    # A report is written as it renders: a failure half-way must leave neither half a file
+    # nor a destroyed earlier report.
+    from mailcheck.commands.common import write_output
+
+    target = tmp_path / "report.html"
+    target.write_text("the report of yesterday", encoding="utf-8")
+
+    def parts() -> Iterator[str]:
+        yield "<html>отчёт"
+        raise RuntimeError("the template failed")
+
+    with pytest.raises(RuntimeError, match="the template failed"):
+        write_output(parts(), str(target))
+    assert target.read_text(encoding="utf-8") == "the report of yesterday"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+    write_output(iter(["<html>", "отчёт</html>"]), str(target))
+    assert target.read_text(encoding="utf-8") == "<html>отчёт</html>"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
