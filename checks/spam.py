@@ -1,4 +1,4 @@
-"""SPAM: the campaign's score from a local SpamAssassin, when one is configured."""
+"""SPAM: the campaign's score from a local SpamAssassin or rspamd, when one is configured."""
 
 from __future__ import annotations
 
@@ -15,49 +15,60 @@ from mailcheck.spam import SpamScore, spam_key
     "spam-score",
     Severity.WARNING,
     network=True,
-    short="[spam] spamd set: SpamAssassin score from warn (5) W, from error (10) E",
+    short="[spam] spamd or rspamd set: its score from warn (5) W, from error (10) E",
 )
 def spam_score(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    With `[spam] spamd = "host:port"`: scores the campaign as sent (an `.eml` as it is, a
-    template as rendered, with the headers the ESP adds) with a local SpamAssassin, and
-    reports a score from `warn` (5.0) as a warning and from `error` (10.0) as an error,
-    listing the rules hit. A spamd that cannot be reached is a warning "could not score".
+    With `[spam] spamd = "host:port"` (SpamAssassin) or `[spam] rspamd = "http://host:port"`
+    (rspamd's normal worker): scores the campaign as sent (an `.eml` as it is, a template as
+    rendered, with the headers the ESP adds) with that local scanner, and reports a score
+    from `warn` (5.0) as a warning and from `error` (10.0) as an error, listing the rules
+    (rspamd: symbols) hit. A scanner that cannot be reached or answers what is not a score
+    is a warning "could not score".
 
     ## Why it matters
-    Many corporate and hosting filters run SpamAssassin: a campaign that scores 5 lands in
-    spam there, and the rules hit name the cause (an all-caps subject, an image-only body, a
-    URL shortener).
+    Many corporate and hosting filters run SpamAssassin or rspamd: a campaign that scores 5
+    lands in spam there, and the rules hit name the cause (an all-caps subject, an
+    image-only body, a URL shortener).
 
     ## Example
-    `6.2 points: DRUGS_ERECTILE 1.8, MISSING_DATE 2.7 …`
+    `SpamAssassin score 6.2 (limit 5): DRUGS_ERECTILE 1.8, MISSING_DATE 2.7 …`
 
     ## How to fix
-    Remove what the highest-scoring rules point at. Run spamd with `--local` so that no
-    network test (blocklists) makes the score depend on the checker's network.
+    Remove what the highest-scoring rules point at. Run the scanner without network tests
+    (spamd with `--local`; rspamd with its blocklist, fuzzy and reputation modules off) so
+    that the score does not depend on the checker's network.
     """
-    if not ctx.config.spam.spamd:
+    if not (ctx.config.spam.spamd or ctx.config.spam.rspamd):
         return
     found = ctx.facts.spam.get(spam_key(ctx.campaign))
     if not isinstance(found, SpamScore):
         return
     if found.score is None:
-        yield Problem(t("could not score: {reason}", reason=found.error), location="spamd")
+        yield Problem(t("could not score: {reason}", reason=found.error), location=found.scanner)
         return
     spam = ctx.config.spam
     if found.score < spam.warn:
         return
-    hits = sorted((r for r in found.rules if r[1] > 0), key=lambda r: -r[1])
+    # a forced action (rspamd's GTUBE) scores with rules of 0 points: then those are the cause
+    hits = sorted((r for r in found.rules if r[1] > 0), key=lambda r: -r[1]) or found.rules
     shown = ", ".join(f"{name} {points:g}" for name, points, _ in hits[:8])
     severity = Severity.ERROR if found.score >= spam.error else Severity.WARNING
-    limit = spam.error if severity is Severity.ERROR else spam.warn
-    yield Problem(
-        t(
-            "SpamAssassin score {score} (limit {limit}): {rules}",
-            score=f"{found.score:g}",
-            limit=f"{limit:g}",
+    limit = f"{spam.error if severity is Severity.ERROR else spam.warn:g}"
+    score = f"{found.score:g}"
+    if found.scanner == "rspamd":
+        message = t(
+            "rspamd score {score} (limit {limit}; rspamd's action: {action}): {rules}",
+            score=score,
+            limit=limit,
+            action=found.action or "?",
             rules=shown,
-        ),
-        location="spamd",
-        severity=severity,
-    )
+        )
+    else:
+        message = t(
+            "SpamAssassin score {score} (limit {limit}): {rules}",
+            score=score,
+            limit=limit,
+            rules=shown,
+        )
+    yield Problem(message, location=found.scanner, severity=severity)

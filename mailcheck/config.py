@@ -82,7 +82,10 @@ class LimitsConfig:
 
 @dataclass(frozen=True)
 class SpamConfig:
+    """The local spam scanner SPAM001 asks: a SpamAssassin spamd or an rspamd, not both."""
+
     spamd: str = ""  # "host:port" of a SpamAssassin spamd to score each campaign; "" = off
+    rspamd: str = ""  # "http://host:port" of an rspamd normal worker (/checkv2); "" = off
     warn: float = 5.0  # score from which SPAM001 warns
     error: float = 10.0  # score from which SPAM001 is an error
     timeout: float = 30.0  # seconds to score one message
@@ -208,12 +211,29 @@ def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: {key!r} must be a table")
             changes[name] = _apply(current, value, f"{where}.{key}")
+            if isinstance(current, SpamConfig):
+                _check_one_scanner(changes[name], f"{where}.{key}")
             continue
         changes[name] = _coerce(current, value, f"{where}: {key!r}")
         if name in ("select", "ignore"):
             refs = changes.get("code_refs", cfg.code_refs)
             changes["code_refs"] = (*refs, (_label(where, key), changes[name]))
     return replace(cfg, **changes)
+
+
+def _check_one_scanner(spam: SpamConfig, where: str) -> None:
+    """Two scanners would give two scores for one campaign, and SPAM001 judges one."""
+    if spam.spamd and spam.rspamd:
+        raise ConfigError(
+            f"{where}: spamd ({spam.spamd!r}) and rspamd ({spam.rspamd!r}) are both set; "
+            'SPAM001 scores with one scanner: set the other to ""'
+        )
+    scheme, _, host = spam.rspamd.partition("://")
+    if spam.rspamd and (scheme.lower() not in ("http", "https") or not host.strip("/")):
+        raise ConfigError(
+            f"{where}: rspamd must be the URL of rspamd's normal worker, "
+            f'e.g. "http://127.0.0.1:11333", not {spam.rspamd!r}'
+        )
 
 
 def _severity(
@@ -401,7 +421,7 @@ def settings_text(cfg: Config) -> str:
         for f in fields(obj):
             value = getattr(obj, f.name)
             if f.name in hidden or isinstance(
-                value, LinksConfig | DnsConfig | ReportConfig | LimitsConfig
+                value, LinksConfig | DnsConfig | ReportConfig | LimitsConfig | SpamConfig
             ):
                 continue
             if f.name == "severity":
@@ -415,6 +435,7 @@ def settings_text(cfg: Config) -> str:
     table(cfg.dns, "dns")
     table(cfg.report, "report")
     table(cfg.limits, "limits")
+    table(cfg.spam, "spam")
     return "\n".join(lines) + "\n"
 
 

@@ -1,10 +1,11 @@
-"""A campaign as the ESP will send it, scored by a local SpamAssassin (``spamd``).
+"""A campaign as the ESP will send it, scored by a local SpamAssassin (``spamd``) or rspamd.
 
-Scoring is optional: it runs only when ``[spam] spamd = "host:port"`` names a spamd, which the
-agency runs itself (Debian's ``spamd``; start it with ``--local`` so that no network test is
-made). The message scored is what a recipient gets: a saved test send (``.eml``) as it is; a
-template as rendered for the main sample, with the headers the ESP adds (Date, Message-ID,
-MIME-Version) so that their absence is not scored against the campaign.
+Scoring is optional: it runs only when ``[spam] spamd = "host:port"`` names a spamd (Debian's
+``spamd``; start it with ``--local`` so that no network test is made) or ``[spam] rspamd =
+"http://host:port"`` an rspamd normal worker, which the agency runs itself. The message
+scored is what a recipient gets: a saved test send (``.eml``) as it is; a template as
+rendered for the main sample, with the headers the ESP adds (Date, Message-ID, MIME-Version)
+so that their absence is not scored against the campaign.
 """
 
 from __future__ import annotations
@@ -22,8 +23,11 @@ _RULE_LINE = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s+([A-Z0-9_]+)\s+(.*)$")
 @dataclass(frozen=True)
 class SpamScore:
     score: float | None  # None: not scored (see ``error``)
-    rules: tuple[tuple[str, float, str], ...] = ()  # (rule, points, description), as spamd says
+    # (rule, points, description), as the scanner says (rspamd calls its rules "symbols")
+    rules: tuple[tuple[str, float, str], ...] = ()
     error: str = ""
+    scanner: str = "spamd"  # "spamd" | "rspamd"
+    action: str = ""  # what rspamd would have the MTA do ("reject", "add header"...)
 
 
 def spam_key(campaign: Campaign) -> str:
@@ -66,3 +70,33 @@ def read_report(body: str) -> tuple[tuple[str, float, str], ...]:
             points, name, description = match.groups()
             rules.append((name, float(points), description.strip()))
     return tuple(rules)
+
+
+def read_rspamd(answer: object) -> SpamScore:
+    """The score and the symbols hit, from rspamd's ``/checkv2`` JSON answer.
+
+    A symbol's points are its ``score``; its description is rspamd's, else its options. A
+    forced action (GTUBE, a force_actions rule) sets the score with symbols of 0 points.
+    """
+    if not isinstance(answer, dict) or not isinstance(answer.get("score"), int | float):
+        raise ValueError("no score in rspamd's answer")
+    symbols = answer.get("symbols")
+    rules = []
+    for name, symbol in (symbols if isinstance(symbols, dict) else {}).items():
+        if not isinstance(symbol, dict):
+            continue
+        points = symbol.get("score")
+        options = symbol.get("options")
+        options = ", ".join(map(str, options)) if isinstance(options, list) else ""
+        description = str(symbol.get("description") or options)
+        rules.append(
+            (str(name), float(points) if isinstance(points, int | float) else 0.0, description)
+        )
+    rules.sort(key=lambda rule: (-rule[1], rule[0]))
+    action = answer.get("action")
+    return SpamScore(
+        float(answer["score"]),
+        tuple(rules),
+        scanner="rspamd",
+        action=action if isinstance(action, str) else "",
+    )

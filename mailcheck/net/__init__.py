@@ -33,7 +33,7 @@ async def gather_async(
     if any(_may_need_dns(c) for c in campaigns):
         auth = asyncio.ensure_future(_gather_auth(campaigns, config, use_cache=use_cache))
     spam = None
-    if config.spam.spamd:
+    if config.spam.spamd or config.spam.rspamd:
         from mailcheck.net.spam import gather_spam
 
         spam = asyncio.ensure_future(gather_spam(campaigns, config))
