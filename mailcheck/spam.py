@@ -77,6 +77,7 @@ def read_rspamd(answer: object) -> SpamScore:
 
     A symbol's points are its ``score``; its description is rspamd's, else its options. A
     forced action (GTUBE, a force_actions rule) sets the score with symbols of 0 points.
+    Points are rounded to hundredths, as rspamd shows them (its JSON says 0.899999 for 0.9).
     """
     if not isinstance(answer, dict) or not isinstance(answer.get("score"), int | float):
         raise ValueError("no score in rspamd's answer")
@@ -89,13 +90,12 @@ def read_rspamd(answer: object) -> SpamScore:
         options = symbol.get("options")
         options = ", ".join(map(str, options)) if isinstance(options, list) else ""
         description = str(symbol.get("description") or options)
-        rules.append(
-            (str(name), float(points) if isinstance(points, int | float) else 0.0, description)
-        )
+        points = round(float(points), 2) if isinstance(points, int | float) else 0.0
+        rules.append((str(name), points, description))
     rules.sort(key=lambda rule: (-rule[1], rule[0]))
     action = answer.get("action")
     return SpamScore(
-        float(answer["score"]),
+        round(float(answer["score"]), 2),
         tuple(rules),
         scanner="rspamd",
         action=action if isinstance(action, str) else "",

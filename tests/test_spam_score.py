@@ -120,12 +120,12 @@ def test_an_answer_that_is_not_rspamds_is_could_not_score(tmp_path: Path, spamd:
 
 def test_rspamd_answer_is_read_into_rules_highest_first() -> None:
     answer = {
-        "score": 7.5,
+        "score": 7.499999,
         "required_score": 15.0,
         "action": "add header",
         "symbols": {
             "RCPT_COUNT_ONE": {"name": "RCPT_COUNT_ONE", "score": 0.0, "options": ["1"]},
-            "MISSING_MID": {"score": 2.5, "description": "Message id is missing"},
+            "MISSING_MID": {"score": 2.499999, "description": "Message id is missing"},
             "R_SUSPICIOUS_URL": {"score": 5.0, "options": ["bit.ly", "t.co"]},
         },
     }
