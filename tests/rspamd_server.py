@@ -13,14 +13,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from daemon import running
 from dns_server import free_port
 from shared_data import in_ci
 
@@ -128,26 +127,6 @@ def rspamd() -> Iterator[str]:
         command += ["--var", f"{name}={home}"]
     if os.geteuid() == 0:
         command += ["-u", "root", "-g", "root", "-i"]
-    log = (home / "rspamd.log").open("w+b")
-    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120  # loading the rules takes seconds, more under load
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"rspamd exited: {log.read().decode(errors='replace')[-2000:]}")
-            if _answers(url):
-                break
-            time.sleep(0.5)
-        else:
-            pytest.fail("rspamd did not answer within 120 s")
+    with running("rspamd", command, home, lambda: _answers(url)):
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        shutil.rmtree(home, ignore_errors=True)

@@ -10,12 +10,12 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from daemon import running
 from dns_server import free_port
 
 SPAMD = shutil.which("spamd") or "/usr/sbin/spamd"
@@ -50,25 +50,5 @@ def spamd() -> Iterator[str]:
     ]
     if os.geteuid() == 0:
         command.append("--username=nobody")
-    log = open(os.path.join(home, "spamd.log"), "w+b")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120  # loading the rules takes seconds, more under load
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"spamd exited: {log.read().decode(errors='replace')[-2000:]}")
-            if _pong(port):
-                break
-            time.sleep(0.5)
-        else:
-            pytest.fail("spamd did not answer within 120 s")
+    with running("spamd", command, Path(home), lambda: _pong(port)):
         yield f"127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
-        shutil.rmtree(home, ignore_errors=True)
