@@ -301,7 +301,7 @@ def test_timeout_is_retried_once_on_a_shorter_budget(
 ) -> None:
     result = check_one(server, tmp_path, "/slow/4/x", timeout=0.5, retries=2)
     assert (result.verdict, result.status) == ("unverified", None)
-    assert result.reason == "could not verify (timed out: no answer in 0.5 s, then 0.2 s)"
+    assert result.reason == "could not verify (timed out: no answer in 0.5 s, then 0.15 s)"
     # whatever `retries` says: one retry at most (the server may count a request the client
     # already gave up on a moment later)
     assert settled(lambda: server.count("/slow/4/x")) == 2
@@ -318,17 +318,18 @@ def test_a_host_that_timed_out_gets_the_short_budget(tmp_path: Path) -> None:
         results = gather([campaign(*links)], config(tmp_path, timeout=0.5, per_host=1))
         reasons = sorted(r.reason for r in results.values())
         assert reasons == [
-            "could not verify (timed out: no answer in 0.2 s)",
-            "could not verify (timed out: no answer in 0.2 s)",
-            "could not verify (timed out: no answer in 0.5 s, then 0.2 s)",
+            "could not verify (timed out: no answer in 0.15 s)",
+            "could not verify (timed out: no answer in 0.15 s)",
+            "could not verify (timed out: no answer in 0.5 s, then 0.15 s)",
         ]
         assert settled(s.total) == 4
 
 
 def test_a_slow_host_that_answers_keeps_the_budget_it_needs(tmp_path: Path) -> None:
-    # The host answers in 0.5 s, then one of its links hangs: its later links get a shorter
-    # budget, but never below 1.5x the slowest answer it gave (0.75 s, not 0.4 s), so a slow
-    # host that answers does not turn its links into "could not verify" warnings.
+    # The host answers in 0.5 s, then one of its links hangs: that link's one retry gets 30 %
+    # of the timeout, and the host's later links a shorter budget too, but never below 1.5x
+    # the slowest answer it gave (0.75 s, not 0.3 s): a slow host that answers does not turn
+    # its links into "could not verify" warnings.
     with running_server() as s:
         first, hang, after = (s.url(f"/slow/{t}") for t in ("0.5/first", "6/hang", "0.5/after"))
         results = gather(
@@ -336,10 +337,7 @@ def test_a_slow_host_that_answers_keeps_the_budget_it_needs(tmp_path: Path) -> N
         )
         assert results[first].verdict == results[after].verdict == "ok"
         assert results[hang].verdict == "unverified"
-        reason = results[hang].reason
-        assert reason.startswith("could not verify (timed out: no answer in 1 s, then ")
-        retried_for = float(reason.rsplit(", then ", 1)[1].removesuffix(" s)"))
-        assert 0.75 <= retried_for <= 1.0  # not 0.4 s, 40 % of timeout
+        assert results[hang].reason == "could not verify (timed out: no answer in 1 s, then 0.3 s)"
 
 
 def test_one_deadline_for_the_whole_exchange(server: ScriptedServer, tmp_path: Path) -> None:

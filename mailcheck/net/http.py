@@ -47,7 +47,7 @@ MAX_REDIRECTS = 10  # a chain is abandoned here; LNK005 already warns from 6 on
 SNIFF_BYTES = 16384  # of a page, enough for its title, first heading or challenge markers
 BACKOFF_BASE = 0.25  # seconds before the first retry, doubled each time
 SNIFF_WAIT = 2.0  # seconds at most spent reading a page's start
-RETRY_SHARE = 0.4  # of links.timeout, the budget of the one retry after a timeout
+RETRY_SHARE = 0.3  # of links.timeout, the budget of the one retry after a timeout
 # A host's short budget is never below this multiple of the slowest answer it has given: a
 # slow host that answers is slow, not dead, and must not turn its links into warnings.
 SLOWEST_MARGIN = 1.5
@@ -432,7 +432,9 @@ class Fetcher:
         timeout and of every request to a host that timed out (per-host back-off: no second
         full wait), but never below what the host has shown it needs to answer."""
         budget = self.config.timeout
-        if budget and (short or netloc in self._slow_hosts):
+        if short:  # the retry of a request that had the whole timeout already
+            return budget * RETRY_SHARE
+        if budget and netloc in self._slow_hosts:
             needs = SLOWEST_MARGIN * self._slowest.get(netloc, 0.0)
             budget = min(budget, max(budget * RETRY_SHARE, needs))
         return budget
