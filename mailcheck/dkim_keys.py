@@ -78,8 +78,12 @@ def parse_key(selector: str, domain: str, source: str, answer: Answer) -> DkimKe
 
 
 class _Collect(logging.Handler):
+    """dkimpy's error messages (why a signature failed). Not its debug lines: they dump the
+    signature and hashes, whose random base64 sometimes spells "key" and was read as a key
+    problem."""
+
     def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
+        super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:

@@ -119,3 +119,23 @@ def test_key_lookup_timeout_is_a_warning(auth_dns: AuthDns) -> None:
     )
     assert codes(found) == [("DKIM001", "warning"), ("DKIM004", "warning")]
     assert all("could not verify" in f.message for f in found)
+
+
+def test_the_reason_is_read_from_dkimpys_errors_not_its_debug_dumps() -> None:
+    # dkimpy logs the signature and hashes at debug level; their random base64 once spelled
+    # "kEy" and a changed header was explained as a key problem (a flaky test above)
+    import logging
+
+    from mailcheck.dkim_keys import _Collect
+
+    log = logging.getLogger("mailcheck.test.dkim-collect")
+    log.propagate = False
+    log.setLevel(logging.DEBUG)
+    handler = _Collect()
+    log.addHandler(handler)
+    try:
+        log.debug("sig: {b'b': b'Zk/kEyQ+'}")
+        log.error("body hash mismatch (got b'x', expected b'y')")
+    finally:
+        log.removeHandler(handler)
+    assert handler.messages == ["body hash mismatch (got b'x', expected b'y')"]
