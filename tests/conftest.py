@@ -11,7 +11,8 @@ from dns_server import NsdPool, black_hole, nsd_pool
 
 from mailcheck.net.dns import NAMESERVERS_ENV
 
-pytest_plugins = ["pytester"]
+# the incident-log fixtures (db_url, store over SQLite and PostgreSQL) for every test module
+pytest_plugins = ["pytester", "pg_server"]
 
 __all__ = ["auth_dns", "black_hole", "no_outside_dns", "nsd_pool"]
 

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from mailcheck.store import Store, open_store
+
 
 def pg_bindir() -> Path:
     def version(initdb: str) -> int:
@@ -159,3 +161,21 @@ def pg_url(pg_server: PgServer) -> Iterator[str]:
         yield pg_server.url(name)
     finally:
         pg_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty incident log on each backend in turn: SQLite in a temp dir, then PostgreSQL."""
+    if request.param == "sqlite":
+        (tmp_path / "state").mkdir()
+        return f"sqlite:///{tmp_path}/state/mailcheck.db"
+    url: str = request.getfixturevalue("pg_url")
+    return url
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    """The incident log at :func:`db_url`, opened (migrated) and closed after the test."""
+    st = open_store(db_url)
+    yield st
+    st.close()

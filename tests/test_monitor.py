@@ -115,18 +115,6 @@ async def simple_check_urls(
 CONFIG = Config(links=LinksConfig(allow_private=True, timeout=5))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    url = (
-        f"sqlite:///{tmp_path}/log.db"
-        if request.param == "sqlite"
-        else request.getfixturevalue("pg_url")
-    )
-    st = open_store(url)
-    yield st
-    st.close()
-
-
 def launch(
     st: Store, campaign: str, links: list[LaunchedLink], *, days_ago: float = 1, **kw: object
 ) -> int:

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -51,18 +50,6 @@ def test_classes() -> None:
     assert impact_class("LNK001", "error") == "major"
     assert impact_class("WRONG-PRICE", "error") == "major"
     assert impact_class("UNS004", "warning") == "minor"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    url = (
-        f"sqlite:///{tmp_path}/log.db"
-        if request.param == "sqlite"
-        else request.getfixturevalue("pg_url")
-    )
-    st = open_store(url)
-    yield st
-    st.close()
 
 
 def _launch(st: Store, campaign: str, **kw: object) -> int:

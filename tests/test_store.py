@@ -7,7 +7,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -32,22 +31,6 @@ from mailcheck.store.schema import SCHEMA_VERSION
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 MSK = timezone(timedelta(hours=3))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "sqlite":
-        (tmp_path / "state").mkdir()
-        return f"sqlite:///{tmp_path}/state/mailcheck.db"
-    url: str = request.getfixturevalue("pg_url")
-    return url
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    st = open_store(db_url)
-    yield st
-    st.close()
 
 
 def attempt(
