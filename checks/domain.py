@@ -41,7 +41,7 @@ def _listings(ctx: Context) -> list[Listing]:
         holder = lookup(ctx.facts, name)
         if holder is not None and holder.health is not None and name != health.domain:
             found += [item for item in holder.health.listings if item.subject == name]
-    # the lists answer concurrently, in any order; a finding's text must not change between runs
+    # the sender's and the link domains' listings, gathered per domain, merged in one order
     return sorted(found, key=lambda item: (item.subject, item.list_name))
 
 

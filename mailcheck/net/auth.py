@@ -37,6 +37,7 @@ from mailcheck.dmarc import discover
 from mailcheck.domain_health import (
     Blocklist,
     DomainHealth,
+    Listing,
     configured_blocklists,
     query_name,
     read_listing,
@@ -158,21 +159,24 @@ async def _collect(
         asks = [(name, listed, name) for listed in domain_lists]
         asks += [(name, listed, ip) for listed in ip_lists for ip in ips]
         asks += [(link, listed, link) for listed in domain_lists for link in sorted(links)]
-        await asyncio.gather(
-            *(listing_job(owner, listed, subject, key) for owner, listed, subject in asks)
+        answers = await asyncio.gather(
+            *(listing(listed, subject, key) for _, listed, subject in asks)
         )
+        # kept in the order asked, not the order answered: every reader (rules, the domain
+        # page, the report's records) sees the same order run after run
+        for (owner, _, _), found in zip(asks, answers, strict=True):
+            holder = domain(owner)
+            if holder.health is None:
+                holder.health = DomainHealth(owner)
+            if found is not None and found not in holder.health.listings:
+                holder.health.listings.append(found)
 
-    async def listing_job(owner: str, listed: Blocklist, subject: str, key: str) -> None:
+    async def listing(listed: Blocklist, subject: str, key: str) -> Listing | None:
         name = query_name(listed, subject, key)
         if name is None:
-            return
+            return None
         answer = await client.query(name, "A")
-        found = read_listing(listed, subject, answer.status, answer.records, answer.error)
-        holder = domain(owner)
-        if holder.health is None:
-            holder.health = DomainHealth(owner)
-        if found not in holder.health.listings:
-            holder.health.listings.append(found)
+        return read_listing(listed, subject, answer.status, answer.records, answer.error)
 
     for campaign in campaigns:
         if campaign.load_error is not None:
