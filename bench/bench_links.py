@@ -14,12 +14,12 @@ Both tools get concurrency 64 (``--concurrency N`` changes it for both and for t
 10 s timeout; mailcheck runs as a user runs it (``mailcheck check DIR --no-cache``), linkinator
 6 on the same pages (installed into bench/.node by this script). The floor is the batch's
 requests (one per hop; a hanging URL costs one timeout, no retry) scheduled under mailcheck's
-limits (64 in flight, 8 per host; ``--per-host N`` changes mailcheck's and the floor's, and
+limits (64 in flight, 16 per host; ``--per-host N`` changes mailcheck's and the floor's, and
 linkinator has no such limit) with zero CPU: a simulation with asyncio's semaphores and sleeps,
 run 10x faster than real time.
 
     python bench/bench_links.py [--batches one,hang,fifty,many] [--runs 1] [--concurrency 64]
-                                [--per-host 8] [--skip-linkinator]
+                                [--per-host 16] [--skip-linkinator]
 """
 
 from __future__ import annotations
@@ -44,6 +44,8 @@ from typing import Any
 from urllib.parse import quote
 
 from real_web_server import host_profile
+
+from mailcheck.config import LinksConfig
 
 HERE = Path(__file__).resolve().parent
 NODE_DIR = HERE / ".node"
@@ -302,7 +304,10 @@ def main() -> None:
         "--concurrency", type=int, default=64, help="requests in flight: both tools and the floor"
     )
     parser.add_argument(
-        "--per-host", type=int, default=8, help="mailcheck's and the floor's limit per host"
+        "--per-host",
+        type=int,
+        default=LinksConfig().per_host,
+        help="mailcheck's and the floor's limit per host",
     )
     args = parser.parse_args()
     if not args.skip_linkinator:

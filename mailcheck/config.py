@@ -36,7 +36,7 @@ class LinksConfig:
     offline: bool = False
     timeout: float = 10.0
     concurrency: int = 64
-    per_host: int = 8
+    per_host: int = 16  # halved for a host that answers 429 or 503 (net/http.py)
     retries: int = 2  # on 429 and 5xx; a timeout is retried once at most (timeout-retry)
     timeout_retry: bool = True  # a timed-out request is tried once more, on a shorter budget
     deadline: float = 300.0  # seconds for all link checking of a run (0: none)

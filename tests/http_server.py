@@ -19,6 +19,8 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /change-utm/NAME             301 to /ok/landing with utm_source changed
     /redirect-to?to=URL          302 to URL (any host: used for the SSRF guard on hops)
     /slow/SECONDS/…              answers after SECONDS
+    /busy/MAX/SECONDS/…          429 (Retry-After: 0) while more than MAX requests are in
+                                 flight, else 200 after SECONDS (a host that sheds load)
     /botwall/cf-mitigated        403 with cf-mitigated: challenge
     /botwall/cloudflare          403, Server: cloudflare, a challenge page
     /botwall/chunked             403, the challenge page in chunks (no Content-Length)
@@ -303,6 +305,12 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                         429, headers={"Retry-After": query.get("after", "1")}, method=method
                     )
                 else:
+                    self._answer(200, method=method)
+            elif head == "busy":
+                if server.in_flight > int(segments[1]):
+                    self._answer(429, headers={"Retry-After": "0"}, method=method)
+                else:
+                    time.sleep(float(segments[2]))
                     self._answer(200, method=method)
             elif head == "ratelimit-forever":
                 self._answer(429, headers={"Retry-After": query.get("after", "1")}, method=method)

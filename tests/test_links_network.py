@@ -19,7 +19,7 @@ from mailcheck.config import Config, LinksConfig
 from mailcheck.engine import judge
 from mailcheck.facts import Facts, LinkResult
 from mailcheck.model import Campaign, Document, Finding, Link, Rendered, Severity
-from mailcheck.net.http import Fetcher, web_url
+from mailcheck.net.http import Fetcher, HostSlots, web_url
 from mailcheck.net.linkcache import cacheable
 from mailcheck.net.links import check_urls, gather_links, list_unsubscribe_urls, request_url
 from mailcheck.net.ssrf import refusal, why_refused
@@ -389,6 +389,32 @@ def test_per_host_and_global_limits(tmp_path: Path) -> None:
         links = [a(s.url(f"/slow/0.2/{i}")) for i in range(8)]
         gather([campaign(*links)], config(tmp_path, per_host=8, concurrency=3))
         assert s.max_in_flight == 3
+
+
+def test_a_host_that_sheds_load_gets_fewer_requests_at_a_time(tmp_path: Path) -> None:
+    # The host serves 4 at a time and answers the rest 429 at once. At 16 per host and two
+    # retries, without slowing down most links would end "429 did not clear"; halving the
+    # host's limit on each wave of 429s (16 → 8 → 4) lets every link through.
+    with running_server() as s:
+        links = [a(s.url(f"/busy/4/0.3/{i}")) for i in range(24)]
+        results = gather([campaign(*links)], config(tmp_path, per_host=16, retries=2))
+        assert [r.verdict for r in results.values()] == ["ok"] * 24
+        # (how many of the first 16 arrive together depends on the machine's load)
+        refused = sum(n for (_, p), n in s.requests.items() if p.startswith("/busy/")) - 24
+        assert 1 <= refused < 24
+
+
+def test_host_slots_halve_once_per_wave() -> None:
+    slots = HostSlots(16)
+    for _ in range(12):  # a wave of 429s to requests all sent under 16
+        slots.slow_down(16)
+    assert slots.limit == 8
+    slots.slow_down(8)
+    slots.slow_down(16)  # a late answer from the first wave changes nothing
+    assert slots.limit == 4
+    for _ in range(5):
+        slots.slow_down(1)
+    assert slots.limit == 1
 
 
 # --- unsubscribe links -----------------------------------------------------------------------

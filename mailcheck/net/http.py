@@ -17,7 +17,9 @@ What a link checker must do differently from a browser or a plain HTTP client:
   header bytes cannot hold a request longer. A timed-out request is tried once more at most,
   on a shorter budget, and a host that timed out gets only that shorter budget afterwards.
 * 429 and 5xx are retried with backoff; Retry-After (seconds or an HTTP date) is honoured when
-  it is short.
+  it is short. A host that answers 429 or 503 is sent half as many requests at a time for the
+  rest of the batch (down to one): it said it is busy, and a storm of retries would only turn
+  its links into "could not verify".
 * An error needs proof: a definite HTTP status, a name that does not exist, a refused
   connection. Timeouts, resolver failures, no route, bot walls and a 429 that never clears are
   "could not verify" (warnings): they say something about this machine or about robots, not
@@ -32,7 +34,8 @@ import html
 import re
 import ssl
 import time
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
 
@@ -51,6 +54,7 @@ RETRY_SHARE = 0.3  # of links.timeout, the budget of the one retry after a timeo
 # A host's short budget is never below this multiple of the slowest answer it has given: a
 # slow host that answers is slow, not dead, and must not turn its links into warnings.
 SLOWEST_MARGIN = 1.5
+BUSY_STATUSES = frozenset({429, 503})  # a host saying so gets fewer requests at a time
 
 # Phrases of bot-protection challenge pages (Cloudflare, DataDome, PerimeterX, Akamai, Sucuri…).
 CHALLENGE_MARKERS = (
@@ -226,6 +230,35 @@ def web_url(text: str) -> httpx.URL:
     return url.copy_with(fragment=None)
 
 
+class HostSlots:
+    """The requests in flight to one host: at most ``limit`` (``links.per-host``), and half as
+    many as a request was sent under once the host answers it 429 or 503. Halving from the
+    limit the request was sent under, not from the current one, makes a whole wave of 429s one
+    halving, not one per answer."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = max(limit, 1)
+        self.in_flight = 0
+        self._freed = asyncio.Condition()
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[int]:
+        """Wait for a free slot; yield the limit the request is sent under."""
+        async with self._freed:
+            await self._freed.wait_for(lambda: self.in_flight < self.limit)
+            self.in_flight += 1
+            sent_under = self.limit
+        try:
+            yield sent_under
+        finally:
+            async with self._freed:
+                self.in_flight -= 1
+                self._freed.notify()
+
+    def slow_down(self, sent_under: int) -> None:
+        self.limit = min(self.limit, max(sent_under // 2, 1))
+
+
 @dataclass
 class Fetcher:
     """Checks URLs through one client, within global and per-host limits."""
@@ -233,7 +266,7 @@ class Fetcher:
     client: httpx.AsyncClient
     config: LinksConfig
     _in_flight: asyncio.Semaphore = field(init=False)
-    _per_host: dict[str, asyncio.Semaphore] = field(default_factory=dict, init=False)
+    _per_host: dict[str, HostSlots] = field(default_factory=dict, init=False)
     _slow_hosts: set[str] = field(default_factory=set, init=False)  # timed out once already
     _slowest: dict[str, float] = field(default_factory=dict, init=False)  # seconds, per host
     nxdomain: set[str] = field(default_factory=set, init=False)  # URLs whose host does not exist
@@ -393,13 +426,13 @@ class Fetcher:
         self, method: str, url: httpx.URL, cookies: httpx.Cookies, *, short: bool
     ) -> Answer:
         netloc = url.netloc.decode("ascii")
-        limit = self._per_host.get(netloc)
-        if limit is None:
-            limit = self._per_host[netloc] = asyncio.Semaphore(max(self.config.per_host, 1))
+        host = self._per_host.get(netloc)
+        if host is None:
+            host = self._per_host[netloc] = HostSlots(self.config.per_host)
         request = self.client.build_request(method, url)
         cookies.set_cookie_header(request)
         # The host slot first: a request waiting for a busy host must not hold a global slot.
-        async with limit, self._in_flight:
+        async with host.slot() as sent_under, self._in_flight:
             budget = self._budget(netloc, short)
             try:
                 # One deadline covers the whole exchange, the body included: httpx's timeouts
@@ -408,6 +441,8 @@ class Fetcher:
                     sent = time.monotonic()
                     response = await self.client.send(request, stream=True)
                     answered = time.monotonic() - sent
+                    if response.status_code in BUSY_STATUSES:
+                        host.slow_down(sent_under)
                     self._slowest[netloc] = max(self._slowest.get(netloc, 0.0), answered)
                 try:
                     # the page is only a hint: what arrived by then is enough
