@@ -199,3 +199,7 @@ def test_broken_plugin_is_reported_by_check_and_fails_nothing_else(tmp_path: Pat
     assert proc.returncode == 0, proc.stderr
     assert "plugin 'ACME' (acme_rules) failed to load: boom" in proc.stderr
     assert _mc(tmp_path, site, "check", "--offline", "--strict-plugins", "c").returncode == 2
+    # the client's report is gated the same way, and writes nothing then
+    report = _mc(tmp_path, site, "report", "--offline", "--strict-plugins", "-o", "r.html", "c")
+    assert report.returncode == 2 and "failed to load: boom" in report.stderr
+    assert not (tmp_path / "r.html").exists()

@@ -23,6 +23,11 @@ def add_check_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = FOR
     p.add_argument("paths", nargs="+", metavar="PATH", help="campaign dirs, .eml or .html files")
     p.add_argument("--format", choices=formats, default="text", help="output format (text)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the output here, not stdout")
+    add_run_options(p)
+
+
+def add_run_options(p: argparse.ArgumentParser) -> None:
+    """What runs and how: the options of every command that checks campaigns."""
     p.add_argument("--offline", action="store_true", help="no network: skip link and DNS rules")
     p.add_argument(
         "--no-cache",

@@ -29,17 +29,9 @@ def configure(p: argparse.ArgumentParser) -> None:
         default=DEFAULT_OUTPUT,
         help=f"where to write the report ({DEFAULT_OUTPUT}); - for stdout",
     )
-    p.add_argument("--offline", action="store_true", help="no network: skip link and DNS rules")
-    p.add_argument(
-        "--no-cache",
-        action="store_true",
-        help="ask every link and DNS name again (the caches in .mailcheck/ get the new answers)",
-    )
-    p.add_argument("--select", metavar="CODES", help="comma-separated codes or prefixes to run")
-    p.add_argument("--ignore", metavar="CODES", help="comma-separated codes or prefixes to skip")
-    from mailcheck.commands.common import add_language_option
+    from mailcheck.commands.common import add_run_options
 
-    add_language_option(p)
+    add_run_options(p)
 
 
 def run(args: argparse.Namespace) -> int:
