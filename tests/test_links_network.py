@@ -417,6 +417,28 @@ def test_host_slots_halve_once_per_wave() -> None:
     assert slots.limit == 1
 
 
+def test_host_slots_pass_on_a_wake_up_a_cancelled_waiter_took() -> None:
+    async def run() -> list[str]:
+        slots = HostSlots(1)
+        entered: list[str] = []
+
+        async def use(name: str) -> None:
+            async with slots.slot():
+                entered.append(name)
+
+        async with slots.slot():
+            second = asyncio.create_task(use("second"))
+            third = asyncio.create_task(use("third"))
+            await asyncio.sleep(0)  # both wait for the one slot
+        # the release woke "second"; it is cancelled before it runs (the deadline, say)
+        second.cancel()
+        await asyncio.wait_for(third, 2)
+        assert slots.in_flight == 0
+        return entered
+
+    assert asyncio.run(run()) == ["third"]
+
+
 # --- unsubscribe links -----------------------------------------------------------------------
 
 

@@ -245,14 +245,18 @@ class HostSlots:
     async def slot(self) -> AsyncIterator[int]:
         """Wait for a free slot; yield the limit the request is sent under."""
         async with self._freed:
-            await self._freed.wait_for(lambda: self.in_flight < self.limit)
+            try:
+                await self._freed.wait_for(lambda: self.in_flight < self.limit)
+            except asyncio.CancelledError:
+                self._freed.notify()  # a wake-up this waiter took must reach another one
+                raise
             self.in_flight += 1
             sent_under = self.limit
         try:
             yield sent_under
         finally:
+            self.in_flight -= 1  # before any await: a cancelled task still frees its slot
             async with self._freed:
-                self.in_flight -= 1
                 self._freed.notify()
 
     def slow_down(self, sent_under: int) -> None:
