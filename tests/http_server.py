@@ -36,7 +36,18 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /utf8-redirect/NAME          302 with a raw UTF-8 Location (/ok/каталог/обувь), as Russian
                                  sites send it
     /gzip-botwall                403, a challenge page gzipped whatever the client accepts
+    /brotli-botwall              the same, brotli-compressed
+    /utf8-redirect-latin1/NAME   /utf8-redirect's answer with another header in Latin-1
+    /backslash-redirect/KIND/NAME   302 to /ok/NAME with backslashes for its slashes: KIND
+                                 "relative" (a path), "host" (slash, backslash, this host:
+                                 another host to a browser) or "absolute" (http: and two)
+    /bad-location/KIND           302 to a Location no browser can follow: KIND "bracket"
+                                 (an unclosed IPv6 literal) or "space" (a space in the host)
+    /odd-cookie/latin1|utf8/NAME 302 with a cookie of raw non-ASCII bytes to /cookie-echo/…,
+                                 which answers 200 only when those same bytes come back
     /soft404/ru, /soft404/en     200, but the page's title says it was not found
+    /soft404/cp1251, /soft404/koi8   the same in windows-1251 or KOI8-R (in capitals),
+                                 declared only in a <meta>
     /cookie-check/NAME           302 to /cookie-verify/NAME with Set-Cookie; that redirects
                                  back; with the cookie, 200 (a cookie-check bounce)
     /head-hang/NAME, /head-empty/NAME, /head-reset/NAME
@@ -64,6 +75,10 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+import brotli
+
+# Cookie values of raw non-ASCII bytes, as some servers send them
+ODD_COOKIES = {"latin1": "Zürich".encode("latin-1"), "utf8": "Москва".encode()}
 CHALLENGE_PAGE = (
     b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
     b"<div id='challenge-platform'>Checking your browser before accessing the site.</div>"
@@ -260,6 +275,56 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             elif head == "gzip-botwall":
                 body = gzip.compress(CHALLENGE_PAGE)
                 self._answer(403, body, {"Content-Encoding": "gzip"}, method)
+            elif head == "brotli-botwall":
+                body = brotli.compress(CHALLENGE_PAGE)
+                self._answer(403, body, {"Content-Encoding": "br"}, method)
+            elif head == "utf8-redirect-latin1":
+                self._raw(
+                    b"HTTP/1.1 302 Found\r\nX-Server-Name: caf\xe9\r\n"
+                    + "Location: /ok/каталог/обувь\r\nContent-Length: 0\r\n\r\n".encode()
+                )
+            elif head == "backslash-redirect":
+                here = f"127.0.0.1:{self.server.server_address[1]}"
+                target = {
+                    "relative": f"\\ok\\{segments[2]}",
+                    "host": f"/\\{here}/ok/{segments[2]}",
+                    "absolute": f"http:\\\\{here}\\ok\\{segments[2]}",
+                }[segments[1]]
+                self._redirect(302, target)
+            elif head == "bad-location":
+                target = {"bracket": "http://[oops/x", "space": "http://bad host.example/x"}
+                self._redirect(302, target[segments[1]])
+            elif head == "odd-cookie":
+                value = ODD_COOKIES[segments[1]]
+                self._raw(
+                    b"HTTP/1.1 302 Found\r\nSet-Cookie: city="
+                    + value
+                    + b"; Path=/\r\n"
+                    + f"Location: /cookie-echo/{segments[1]}\r\nContent-Length: 0\r\n\r\n".encode()
+                )
+            elif head == "cookie-echo":
+                # http.server reads header bytes as Latin-1: encoding them back gives the bytes
+                sent = (self.headers.get("Cookie") or "").encode("latin-1")
+                self._answer(
+                    200 if sent == b"city=" + ODD_COOKIES[segments[1]] else 400, method=method
+                )
+            elif head == "soft404" and segments[1] in ("cp1251", "koi8"):
+                meta, title, codec = {
+                    "cp1251": ("<meta charset=windows-1251>", "Страница не найдена", "cp1251"),
+                    # capitals: read without the <meta>, KOI8-R looks like lower-case cp1251
+                    "koi8": (
+                        '<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">',
+                        "СТРАНИЦА НЕ НАЙДЕНА",
+                        "koi8_r",
+                    ),
+                }[segments[1]]
+                page = f"<html><head>{meta}<title>{title}</title></head><body></body></html>"
+                page = page.encode(codec)
+                self._raw(
+                    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                    + f"Content-Length: {len(page)}\r\n\r\n".encode()
+                    + (page if method != "HEAD" else b"")
+                )
             elif head == "soft404":
                 title = "Страница не найдена" if segments[1] == "ru" else "Page Not Found"
                 page = f"<html><head><title>{title} — Магазин</title></head><body></body></html>"

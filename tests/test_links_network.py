@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import email.utils
 import io
 import ipaddress
 import socket
@@ -130,9 +131,23 @@ def test_flaky_server_recovers_within_retries(server: ScriptedServer, tmp_path: 
 
 
 def test_429_honours_retry_after(server: ScriptedServer, tmp_path: Path) -> None:
-    result = check_one(server, tmp_path, "/ratelimit/a?times=1&after=1")
+    # 2 s asked, where the backoff alone would wait 0.25 s
+    started = time.monotonic()
+    result = check_one(server, tmp_path, "/ratelimit/a?times=1&after=2", timeout=5.0)
     assert result.verdict == "ok"
-    assert server.count("/ratelimit/a?times=1&after=1", "GET") == 2
+    assert server.count("/ratelimit/a?times=1&after=2", "GET") == 2
+    assert time.monotonic() - started >= 1.9
+
+
+def test_429_honours_retry_after_as_an_http_date(server: ScriptedServer, tmp_path: Path) -> None:
+    # an HTTP date has whole seconds: 3 s from now is at least 2 s of waiting
+    when = email.utils.formatdate(time.time() + 3, usegmt=True)
+    path = "/ratelimit/date?times=1&after=" + quote(when)
+    started = time.monotonic()
+    result = check_one(server, tmp_path, path, timeout=5.0)
+    assert result.verdict == "ok"
+    assert server.count(path, "GET") == 2
+    assert time.monotonic() - started >= 1.9
 
 
 def test_429_that_never_clears_is_unverified(server: ScriptedServer, tmp_path: Path) -> None:
@@ -162,6 +177,17 @@ def test_every_head_failure_falls_back_to_get(
     assert (result.verdict, result.status, result.method) == ("ok", 200, "GET")
     assert server.count(route, "HEAD") == 1
     assert server.count(route, "GET") == 1
+
+
+def test_a_head_that_hangs_on_a_slow_host_still_gets_its_get(tmp_path: Path) -> None:
+    # The first image's HEAD times out on the full budget, which marks the host slow; the
+    # others' HEADs then get the short budget and time out too: each still falls back to GET.
+    with running_server() as s:
+        routes = [f"/head-hang/img{i}" for i in range(3)]
+        images = [image(s.url(r)) for r in routes]
+        results = gather([campaign(*images)], config(tmp_path, timeout=1.0, per_host=1))
+        assert [(r.verdict, r.method) for r in results.values()] == [("ok", "GET")] * 3
+        assert [(s.count(r, "HEAD"), s.count(r, "GET")) for r in routes] == [(1, 1)] * 3
 
 
 # --- redirects -------------------------------------------------------------------------------
@@ -204,11 +230,33 @@ def test_cookie_bounce_is_not_a_loop(server: ScriptedServer, tmp_path: Path) -> 
     assert again.redirects == 2
 
 
-def test_utf8_location_is_read_as_browsers_do(server: ScriptedServer, tmp_path: Path) -> None:
-    # Russian sites send raw UTF-8 in Location; read as latin-1 it would lead to a 404
-    result = check_one(server, tmp_path, "/utf8-redirect/shoes")
+@pytest.mark.parametrize("route", ["/utf8-redirect/shoes", "/utf8-redirect-latin1/shoes"])
+def test_utf8_location_is_read_as_browsers_do(
+    server: ScriptedServer, tmp_path: Path, route: str
+) -> None:
+    # Russian sites send raw UTF-8 in Location; read as latin-1 it would lead to a 404 (and
+    # httpx reads every header as latin-1 once one of them is not UTF-8)
+    result = check_one(server, tmp_path, route)
     assert (result.verdict, result.status, result.redirects) == ("ok", 200, 1)
     assert result.final_url == server.url("/ok/" + quote("каталог") + "/" + quote("обувь"))
+
+
+@pytest.mark.parametrize(("kind", "shown"), [("bracket", "http://[oops/x"), ("space", "bad host")])
+def test_a_redirect_no_browser_can_follow_is_broken(
+    server: ScriptedServer, tmp_path: Path, kind: str, shown: str
+) -> None:
+    result = check_one(server, tmp_path, f"/bad-location/{kind}")
+    assert (result.verdict, result.status) == ("broken", 302)
+    assert "redirects to an invalid URL" in result.reason and shown in result.reason
+
+
+@pytest.mark.parametrize("kind", ["latin1", "utf8"])
+def test_a_non_ascii_cookie_goes_back_as_it_came(
+    server: ScriptedServer, tmp_path: Path, kind: str
+) -> None:
+    # the echo page answers 200 only to the cookie's own bytes
+    result = check_one(server, tmp_path, f"/odd-cookie/{kind}/x")
+    assert (result.verdict, result.status, result.redirects) == ("ok", 200, 1)
 
 
 def test_backslashes_are_slashes_as_in_browsers(server: ScriptedServer, tmp_path: Path) -> None:
@@ -217,6 +265,17 @@ def test_backslashes_are_slashes_as_in_browsers(server: ScriptedServer, tmp_path
     result = gather([campaign(a(url))], config(tmp_path))[url]
     assert result.verdict == "ok"
     assert server.count("/ok/back/slash") == 1
+
+
+@pytest.mark.parametrize("kind", ["relative", "host", "absolute"])
+def test_backslashes_in_a_redirect_are_slashes(
+    server: ScriptedServer, tmp_path: Path, kind: str
+) -> None:
+    # "/\\127.0.0.1:PORT/ok/x" is another host to a browser, not a path on this one
+    result = check_one(server, tmp_path, f"/backslash-redirect/{kind}/bs-{kind}")
+    assert (result.verdict, result.status, result.redirects) == ("ok", 200, 1)
+    assert result.final_url == server.url(f"/ok/bs-{kind}")
+    assert server.count(f"/ok/bs-{kind}") == 1
 
 
 # --- bot walls, bad servers, timeouts --------------------------------------------------------
@@ -230,6 +289,7 @@ def test_backslashes_are_slashes_as_in_browsers(server: ScriptedServer, tmp_path
         ("/status/999/in/company", "999"),
         ("/botwall/chunked", "challenge page"),  # read through the chunked encoding
         ("/gzip-botwall", "challenge page"),  # gzipped: decoded before it is read
+        ("/brotli-botwall", "challenge page"),  # brotli too
     ],
 )
 def test_bot_walls_are_unverified(
@@ -242,7 +302,12 @@ def test_bot_walls_are_unverified(
 
 @pytest.mark.parametrize(
     ("route", "title"),
-    [("/soft404/ru", "Страница не найдена — Магазин"), ("/soft404/en", "Page Not Found — Магазин")],
+    [
+        ("/soft404/ru", "Страница не найдена — Магазин"),
+        ("/soft404/en", "Page Not Found — Магазин"),
+        ("/soft404/cp1251", "Страница не найдена"),  # the charset only in a <meta>
+        ("/soft404/koi8", "СТРАНИЦА НЕ НАЙДЕНА"),
+    ],
 )
 def test_soft_404_is_a_warning(
     server: ScriptedServer, tmp_path: Path, route: str, title: str

@@ -29,11 +29,13 @@ What a link checker must do differently from a browser or a plain HTTP client:
 from __future__ import annotations
 
 import asyncio
+import codecs
 import email.utils
 import html
 import re
 import ssl
 import time
+import urllib.request
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -41,9 +43,10 @@ from http import HTTPStatus
 
 import httpx
 
+from mailcheck.charsets import guess_8bit, known_charset, meta_charset
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult, LinkVerdict
-from mailcheck.net.transport import Unreachable
+from mailcheck.net.transport import LOCATION_AS_SENT, Unreachable, backslashes_as_slashes
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10  # a chain is abandoned here; LNK005 already warns from 6 on
@@ -128,6 +131,7 @@ class Answer:
     status: int
     headers: httpx.Headers
     page: str = ""  # decoded text of the body's start ("" for HEAD)
+    location_as_sent: str | None = None  # before browser_location made it absolute
 
 
 class Failed(Exception):
@@ -205,11 +209,9 @@ def is_html(headers: httpx.Headers) -> bool:
 def web_url(text: str) -> httpx.URL:
     """A URL as a browser reads it: WHATWG's leniency for ``\\`` in http(s) URLs, IDN hosts
     as punycode, the path and query percent-encoded; ValueError when it cannot be requested."""
-    scheme, sep, rest = text.strip().partition(":")
+    scheme, sep, _ = text.strip().partition(":")
     if sep and scheme.lower() in ("http", "https"):
-        # a backslash is a slash before the query (WHATWG URL: special schemes)
-        before, query_sep, query = rest.partition("?")
-        text = f"{scheme}:{before.replace(chr(92), '/')}{query_sep}{query}"
+        text = backslashes_as_slashes(text.strip())
     try:
         url = httpx.URL(text)
     except httpx.InvalidURL as exc:
@@ -285,7 +287,7 @@ class Fetcher:
         started = time.time()
         hops: list[Hop] = []
         seen: set[tuple[str, frozenset[tuple[str, str]]]] = set()
-        cookies = httpx.Cookies()
+        cookies = ChainCookies()
         current = httpx.URL(url)
 
         def result(
@@ -304,7 +306,7 @@ class Fetcher:
             )
 
         while True:
-            seen.add((str(current), _jar(cookies)))  # the page, with the cookies it is sent
+            seen.add((str(current), cookies.sent()))  # the page, with the cookies it is sent
             try:
                 answer = await self._probe(current, cookies, unsubscribe=unsubscribe, page=page)
             except Failed as failed:
@@ -312,22 +314,25 @@ class Fetcher:
                     self.nxdomain.add(url)
                 return result(failed.verdict, None, failed.reason, str(current), "")
             hops.append(Hop(str(current), answer.status))
-            location = answer.headers.get("location")
-            if answer.status not in REDIRECT_STATUSES or not location:
+            redirect = answer.headers.get("location")  # absolute: see browser_location
+            if answer.status in REDIRECT_STATUSES and answer.location_as_sent and not redirect:
+                reason = f"redirects to an invalid URL {answer.location_as_sent!r}"
+                return result("broken", answer.status, reason, str(current), answer.method)
+            if answer.status not in REDIRECT_STATUSES or not redirect:
                 verdict, reason = self._judge(answer, unsubscribe)
                 return result(verdict, answer.status, reason, str(current), answer.method)
             try:
-                target = current.join(location.strip())
+                target = httpx.URL(redirect)
                 if target.scheme in ("http", "https"):
-                    target = web_url(str(target))
-            except ValueError as exc:
-                reason = f"redirects to an invalid URL {location!r} ({exc})"
+                    target = web_url(redirect)
+            except (ValueError, httpx.InvalidURL) as exc:
+                reason = f"redirects to an invalid URL {answer.location_as_sent!r} ({exc})"
                 return result("broken", answer.status, reason, str(current), answer.method)
             if target.scheme not in ("http", "https"):
                 # An app deep link or mailto: at the end of a chain: the chain itself worked.
                 reason = f"redirects to {target} (not a web page; not followed)"
                 return result("ok", answer.status, reason, str(target), answer.method)
-            if (str(target), _jar(cookies)) in seen:
+            if (str(target), cookies.sent()) in seen:
                 reason = f"redirect loop: {target} redirects back to a page already visited"
                 return result("loop", answer.status, reason, str(target), answer.method)
             if len(hops) >= MAX_REDIRECTS:
@@ -363,7 +368,7 @@ class Fetcher:
     # One hop: HEAD, the GET fallback, retries --------------------------------------------
 
     async def _probe(
-        self, url: httpx.URL, cookies: httpx.Cookies, *, unsubscribe: bool, page: bool
+        self, url: httpx.URL, cookies: ChainCookies, *, unsubscribe: bool, page: bool
     ) -> Answer:
         may_get = not unsubscribe or self.config.unsubscribe_get
         method = "GET" if page and not unsubscribe else "HEAD"
@@ -379,7 +384,10 @@ class Fetcher:
                     raise
                 if failed.timed_out:
                     waited.append(failed.budget)
-                    if (
+                    # A HEAD that hangs says nothing of GET (servers mishandle HEAD): the GET
+                    # fallback is no retry, and gets the shorter budget whatever came before.
+                    head_hung = method == "HEAD" and may_get
+                    if not head_hung and (
                         not self.config.timeout_retry
                         or short
                         or failed.budget < self.config.timeout
@@ -427,14 +435,13 @@ class Fetcher:
     # One request ---------------------------------------------------------------------------
 
     async def _exchange(
-        self, method: str, url: httpx.URL, cookies: httpx.Cookies, *, short: bool
+        self, method: str, url: httpx.URL, cookies: ChainCookies, *, short: bool
     ) -> Answer:
         netloc = url.netloc.decode("ascii")
         host = self._per_host.get(netloc)
         if host is None:
             host = self._per_host[netloc] = HostSlots(self.config.per_host)
-        request = self.client.build_request(method, url)
-        cookies.set_cookie_header(request)
+        request = self.client.build_request(method, url, headers=cookies.header(url))
         # The host slot first: a request waiting for a busy host must not hold a global slot.
         async with host.slot() as sent_under, self._in_flight:
             budget = self._budget(netloc, short)
@@ -463,8 +470,9 @@ class Fetcher:
                 raise Failed(exc.reason, proof=exc.proof, nxdomain=exc.nxdomain) from exc
             except httpx.HTTPError as exc:
                 raise transport_failure(exc) from exc
-        cookies.extract_cookies(response)
-        return Answer(str(url), method, response.status_code, response.headers, page)
+        cookies.take(response)
+        as_sent = response.extensions.get(LOCATION_AS_SENT)
+        return Answer(str(url), method, response.status_code, response.headers, page, as_sent)
 
     def _budget(self, netloc: str, short: bool) -> float:
         """Seconds for one exchange: ``timeout``, or the shorter budget of the one retry after a
@@ -496,15 +504,43 @@ class Fetcher:
         except (TimeoutError, httpx.HTTPError):
             pass  # the page is only a hint: the status stands either way
         data = b"".join(chunks)[:SNIFF_BYTES]
-        encoding = response.charset_encoding or "utf-8"
-        try:
-            return data.decode(encoding, "replace")
-        except LookupError:
-            return data.decode("utf-8", "replace")
+        # the charset of the header, else of the page's <meta> (Russian sites often declare
+        # windows-1251 only there), else UTF-8, else a Cyrillic/Western guess
+        declared = known_charset(response.charset_encoding or meta_charset(data))
+        if declared is not None:
+            return data.decode(declared, "replace")
+        try:  # (not final: a character cut where reading stopped is no error)
+            return codecs.getincrementaldecoder("utf-8")().decode(data)
+        except UnicodeDecodeError:
+            return guess_8bit(data)
 
 
-def _jar(cookies: httpx.Cookies) -> frozenset[tuple[str, str]]:
-    return frozenset((c.name, c.value or "") for c in cookies.jar)
+class ChainCookies:
+    """The cookies set along one link's redirect chain, sent back along it as the bytes they
+    came in: httpx reads a response's headers as UTF-8, or all of them as Latin-1 when one is
+    not UTF-8, and its own Cookie header refuses anything but ASCII."""
+
+    def __init__(self) -> None:
+        self.jar = httpx.Cookies()
+        self.encoding = "utf-8"
+
+    def take(self, response: httpx.Response) -> None:
+        if "set-cookie" in response.headers:
+            self.jar.extract_cookies(response)
+            self.encoding = response.headers.encoding
+
+    def header(self, url: httpx.URL) -> dict[bytes, bytes]:
+        """The Cookie header for a request to ``url`` (the jar's domain and path rules)."""
+        if not self.jar.jar:
+            return {}
+        shim = urllib.request.Request(str(url))
+        self.jar.jar.add_cookie_header(shim)
+        value = shim.get_header("Cookie")
+        return {b"Cookie": value.encode(self.encoding, "replace")} if value else {}
+
+    def sent(self) -> frozenset[tuple[str, str]]:
+        """What the next request carries: a page coming back with other cookies is no loop."""
+        return frozenset((c.name, c.value or "") for c in self.jar.jar)
 
 
 def transport_failure(exc: httpx.HTTPError) -> Failed:

@@ -11,6 +11,9 @@ httpcore opens every TCP connection:
 * happy eyeballs (RFC 8305, through ``aiohappyeyeballs``): a dual-stack host whose IPv6 route
   is black-holed answers over IPv4 after 250 ms instead of after a timeout.
 
+Redirects are followed by the caller, hop by hop; the transport hands it each ``Location`` as
+a browser reads it (:func:`browser_location`).
+
 Proxies (``HTTP(S)_PROXY``/``NO_PROXY`` from the environment, or ``links.proxy``): the backend
 then connects to the proxy, which the user chose; the target is resolved and judged here first,
 and a refused target is never sent to the proxy.
@@ -26,6 +29,7 @@ import asyncio
 import errno
 import ipaddress
 import os
+import re
 import socket
 import ssl
 import urllib.request
@@ -51,6 +55,9 @@ if TYPE_CHECKING:
 HAPPY_EYEBALLS_DELAY = 0.25  # RFC 8305 §5: the next address is tried after 250 ms
 # errno values that say this machine has no way out, not that the host is gone.
 OWN_NETWORK = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno.ENETDOWN}
+URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+# The response extension with a redirect's Location as the server sent it (for messages)
+LOCATION_AS_SENT = "mailcheck.location_as_sent"
 # RFC 6761 §6.3: localhost names are the machine itself, whatever a nameserver says.
 LOOPBACK = [ipaddress.ip_address("::1"), ipaddress.ip_address("127.0.0.1")]
 
@@ -246,6 +253,40 @@ def proxy_for(url: httpx.URL, cfg: LinksConfig) -> str | None:
     return urllib.request.getproxies_environment().get(url.scheme)
 
 
+def backslashes_as_slashes(reference: str) -> str:
+    """WHATWG URL: in an http(s) URL, and in a reference resolved against one, a ``\\``
+    before the query is a ``/`` (so ``/\\host/path`` names another host, as in a browser).
+    A reference with another scheme keeps its own rules."""
+    scheme, sep, _ = reference.partition(":")
+    if sep and URL_SCHEME.fullmatch(scheme) and scheme.lower() not in ("http", "https"):
+        return reference
+    before, query_sep, query = reference.partition("?")
+    return before.replace("\\", "/") + query_sep + query
+
+
+def browser_location(response: httpx.Response, base: httpx.URL) -> None:
+    """Rewrite ``Location`` to the absolute URL a browser would go to: its bytes read as UTF-8
+    (Russian sites send raw UTF-8 paths; httpx reads every header as Latin-1 once one of them
+    is not UTF-8), backslashes as slashes, resolved against the request's URL. httpx builds
+    the next request of every redirect even when it does not follow it, and raises on a
+    Location it cannot parse: one that cannot be read at all is taken out of the headers. The
+    text as sent is kept in the extension :data:`LOCATION_AS_SENT` for the caller's messages."""
+    raw = [value for name, value in response.headers.raw if name.lower() == b"location"]
+    if not raw:
+        return
+    try:
+        text = raw[0].decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw[0].decode("latin-1")
+    del response.headers["location"]
+    response.extensions[LOCATION_AS_SENT] = text
+    try:
+        target = base.join(backslashes_as_slashes(text.strip()))
+    except httpx.InvalidURL:
+        return
+    response.headers["Location"] = str(target)
+
+
 class GuardedTransport(httpx.AsyncBaseTransport):
     """httpx's transport, with its connection pools built on :class:`GuardedBackend`."""
 
@@ -274,13 +315,16 @@ class GuardedTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         proxy = proxy_for(request.url, self._cfg)
         if proxy is None:
-            return await self._direct.handle_async_request(request)
-        # The proxy would resolve the target itself: judge it here first.
-        await self._direct_backend.judge(request.url.host)
-        transport = self._proxied.get(proxy)
-        if transport is None:
-            transport = self._proxied[proxy] = self._transport(proxy)
-        return await transport.handle_async_request(request)
+            response = await self._direct.handle_async_request(request)
+        else:
+            # The proxy would resolve the target itself: judge it here first.
+            await self._direct_backend.judge(request.url.host)
+            transport = self._proxied.get(proxy)
+            if transport is None:
+                transport = self._proxied[proxy] = self._transport(proxy)
+            response = await transport.handle_async_request(request)
+        browser_location(response, request.url)
+        return response
 
     async def aclose(self) -> None:
         for transport in (self._direct, *self._proxied.values()):
