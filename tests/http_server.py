@@ -19,6 +19,7 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /change-utm/NAME             301 to /ok/landing with utm_source changed
     /redirect-to?to=URL          302 to URL (any host: used for the SSRF guard on hops)
     /slow/SECONDS/…              answers after SECONDS
+    /slow-then-404/SECONDS/NAME  the first request answers after SECONDS, the others 404
     /busy/MAX/SECONDS/…          429 (Retry-After: 0) while more than MAX requests are in
                                  flight, else 200 after SECONDS (a host that sheds load)
     /botwall/cf-mitigated        403 with cf-mitigated: challenge
@@ -371,6 +372,12 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                     )
                 else:
                     self._answer(200, method=method)
+            elif head == "slow-then-404":
+                if seen == 1:
+                    time.sleep(float(segments[1]))
+                    self._answer(200, method=method)
+                else:
+                    self._answer(404, b"<html>gone</html>", method=method)
             elif head == "busy":
                 if server.in_flight > int(segments[1]):
                     self._answer(429, headers={"Retry-After": "0"}, method=method)

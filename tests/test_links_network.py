@@ -913,7 +913,23 @@ def test_a_hanging_link_is_a_could_not_verify_warning(
     assert [(f.code, f.severity, f.location, f.url) for f in found] == [
         ("LNK002", Severity.WARNING, "html:4", hanging)
     ]
-    assert found[0].message.startswith("link: could not verify (timed out: no answer in 0.5 s")
+    # the whole wait: the timeout and the one retry on 30 % of it, 1.3 x timeout
+    assert found[0].message.startswith(
+        "link: could not verify (timed out: no answer in 0.5 s, then 0.15 s)"
+    )
+
+
+def test_a_timeout_then_a_404_is_broken(server: ScriptedServer, tmp_path: Path) -> None:
+    # the retry proved what the timeout could not: the page is gone
+    hanging = server.url("/slow-then-404/3/gone")
+    c = campaign(a(hanging, line=4))
+    cfg = config(tmp_path, timeout=0.5)
+    results = gather([c], cfg)
+    assert (results[hanging].verdict, results[hanging].status) == ("broken", 404)
+    found = findings(c, results, cfg)
+    assert [(f.code, f.severity, f.location) for f in found] == [
+        ("LNK001", Severity.ERROR, "html:4")
+    ]
 
 
 def test_rules_read_no_facts_offline(tmp_path: Path) -> None:

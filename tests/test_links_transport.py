@@ -168,6 +168,23 @@ def test_https_through_the_links_proxy_key(tmp_path: Path, monkeypatch: pytest.M
         assert proxy.asked == [f"CONNECT localhost:{server.port}"]
 
 
+def test_https_through_the_proxy_of_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    server_tls, _ = loopback_tls(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "loopback.crt"))
+    for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    with running_server(tls=server_tls) as server, running_proxy() as proxy:
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        monkeypatch.setenv("https_proxy", proxy.url)
+        url = f"https://localhost:{server.port}/ok/env-tunnel"
+        result = check(config(tmp_path), url)[url]
+        assert (result.verdict, result.status) == ("ok", 200)
+        assert proxy.asked == [f"CONNECT localhost:{server.port}"]
+        assert server.count("/ok/env-tunnel") == 1
+
+
 def test_the_guard_judges_targets_before_asking_the_proxy(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
