@@ -86,12 +86,13 @@ def placeholder_reason(link: Link) -> str | None:
 _ANGLE_URL = re.compile(r"<\s*([^<>\s]+)\s*>")
 
 
-def list_unsubscribe_targets(headers: dict[str, str] | None) -> frozenset[str]:
-    """Every URL of a List-Unsubscribe header (RFC 2369: ``<https://…>, <mailto:…>``)."""
+def list_unsubscribe_targets(headers: dict[str, str] | None) -> list[str]:
+    """Every URL of a List-Unsubscribe header in the order written (RFC 2369:
+    ``<https://…>, <mailto:…>``)."""
     if not headers:
-        return frozenset()
+        return []
     value = next((v for k, v in headers.items() if k.lower() == "list-unsubscribe"), "")
-    return frozenset(_ANGLE_URL.findall(value))
+    return _ANGLE_URL.findall(value)
 
 
 @dataclass(frozen=True)
@@ -111,7 +112,7 @@ def unsubscribe_links(
     ``headers`` are the campaign's headers as rendered (else as written): a link to the
     List-Unsubscribe URL is the unsubscribe link whatever its text.
     """
-    targets = list_unsubscribe_targets(headers or campaign.headers)
+    targets = frozenset(list_unsubscribe_targets(headers or campaign.headers))
     working: list[Link] = []
     placeholders: list[tuple[Link, str]] = []
     for link in campaign.link_occurrences():

@@ -18,7 +18,13 @@ from dataclasses import dataclass, field, replace
 
 from mailcheck.config import Config, campaign_config
 from mailcheck.facts import LinkResult
-from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST, is_unsubscribe, scheme
+from mailcheck.linkinfo import (
+    SYSTEM_PLACEHOLDER_HOST,
+    browser_form,
+    is_unsubscribe,
+    list_unsubscribe_targets,
+    scheme,
+)
 from mailcheck.model import Campaign, Link
 from mailcheck.net.http import Fetcher, web_url
 from mailcheck.net.linkcache import LinkCache, open_cache, warn
@@ -36,8 +42,6 @@ TEMPLATE_MARKERS = re.compile(
 )
 # A whole href that is a bracketed ESP tag: [unsubscribe], [webversion], [Unsubscribe_Preferences]
 BRACKET_TAG = re.compile(r"^\[[A-Za-z_][\w:.-]*\]$")
-WRAPPED = re.compile(r"[\t\r\n]")
-ANGLE_URL = re.compile(r"<\s*([^<>\s]+)\s*>")
 
 
 @dataclass(frozen=True)
@@ -59,18 +63,15 @@ class Plan:
 
 
 def list_unsubscribe_urls(headers: dict[str, str] | None) -> list[str]:
-    """The http(s) URLs of a List-Unsubscribe header (RFC 2369: ``<url>, <mailto:…>``)."""
-    if not headers:
-        return []
-    value = next((v for k, v in headers.items() if k.lower() == "list-unsubscribe"), "")
-    return [u for u in ANGLE_URL.findall(value) if scheme(u) in WEB_SCHEMES]
+    """The http(s) URLs of a List-Unsubscribe header, in the order written."""
+    return [u for u in list_unsubscribe_targets(headers) if scheme(u) in WEB_SCHEMES]
 
 
 def request_url(href: str) -> str | LinkResult | None:
     """The URL to request for ``href``; a local verdict; or None for no web link at all."""
-    # Browsers drop tabs and line breaks inside a URL (an href wrapped by an editor still
-    # works), and so do we.
-    text = WRAPPED.sub("", href).strip()
+    # As a browser reads it: an href wrapped by an editor, or with a stray control character
+    # at either end, still opens its page.
+    text = browser_form(href).strip()
     if not text or text.startswith("#"):
         return None  # empty and in-page links are the offline rules' business (LNK003)
     kind = scheme(text)
