@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from mailcheck.config import Config, campaign_config, has_own_config
 from mailcheck.facts import Facts
+from mailcheck.loaders import HTML_SUFFIXES, MANIFEST, load
 from mailcheck.model import Campaign, CampaignResult, Finding, Severity
 from mailcheck.progress import Progress
 
@@ -22,8 +23,7 @@ if TYPE_CHECKING:
 
     from mailcheck.rules import Rule
 
-CAMPAIGN_FILE = "campaign.toml"
-FILE_SUFFIXES = {".eml": "eml", ".html": "html", ".htm": "html"}
+FILE_SUFFIXES = (".eml", *HTML_SUFFIXES)  # what a campaign is when it is one file
 SKIP_DIRS = {".git", ".mailcheck", "node_modules", "__pycache__", ".venv", "venv", ".tox"}
 
 T = TypeVar("T")
@@ -93,9 +93,9 @@ def _walk(given: str, top: Path) -> list[Source]:
             seen.add(identity)
             kept.append(name)
         dirnames[:] = kept
-        if CAMPAIGN_FILE in filenames:
+        if MANIFEST in filenames:
             dirnames[:] = []  # its files belong to the campaign
-            manifest = here / CAMPAIGN_FILE
+            manifest = here / MANIFEST
             found.append(Source(manifest, _shown(given, top, manifest), root=here))
             continue
         for name in sorted(filenames):
@@ -119,7 +119,6 @@ def _shown(given: str, root: Path, path: Path) -> str:
 def prepare(source: Source, config: Config) -> Campaign:
     """Load one input and render its variants. Never raises: problems become INP001/PER004."""
     from mailcheck.config import config_for
-    from mailcheck.loaders import load
     from mailcheck.templating import render_campaign
 
     if source.error is not None:

@@ -37,10 +37,11 @@ from typing import Any
 from mailcheck.charsets import decode_bytes, guess_8bit, meta_charset
 from mailcheck.config import Config, ConfigError, LimitsConfig
 from mailcheck.confined import RefusedInput, read_file
-from mailcheck.htmlparse import parse_html
-from mailcheck.model import Campaign, SourceKind
+from mailcheck.model import Campaign, Document, SourceKind
 
 MANIFEST = "campaign.toml"
+"""The file that makes a directory one campaign. Discovery (:mod:`mailcheck.engine`, the pytest
+plugin) imports it from here: this module loads lxml only when it parses an input."""
 HTML_SUFFIXES = (".html", ".htm")
 
 # campaign.toml keys (DESIGN §3) and the config keys a campaign may override (DESIGN §4).
@@ -177,8 +178,16 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.html_sent_bytes = msg.html_sent_bytes
     campaign.html_label = "text/html part"
     if msg.html is not None:
-        campaign.static = parse_html(msg.html, accessibility=True)
+        campaign.static = _parse_static(msg.html)
         campaign.preheader = campaign.static.preheader
+
+
+def _parse_static(html: str) -> Document:
+    """The body as written, parsed once with its accessibility facts (lxml: imported here, so
+    that discovery can read :data:`MANIFEST` without it)."""
+    from mailcheck.htmlparse import parse_html
+
+    return parse_html(html, accessibility=True)
 
 
 def _load_html(campaign: Campaign, name: str, data: bytes) -> None:
@@ -186,7 +195,7 @@ def _load_html(campaign: Campaign, name: str, data: bytes) -> None:
     campaign.html = decode_html(data)
     campaign.html_bytes = len(data)
     campaign.html_label = name
-    campaign.static = parse_html(campaign.html, accessibility=True)
+    campaign.static = _parse_static(campaign.html)
     campaign.subject = campaign.static.title
     campaign.preheader = campaign.static.preheader
 
@@ -293,7 +302,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     campaign.html = decode_html(data_bytes)
     campaign.html_bytes = len(data_bytes)
     campaign.html_label = _relative(html_path, directory)
-    campaign.static = parse_html(campaign.html, accessibility=True)
+    campaign.static = _parse_static(campaign.html)
     if not campaign.preheader_explicit:
         campaign.preheader = campaign.static.preheader
 

@@ -39,8 +39,6 @@ if TYPE_CHECKING:
 PASS_FILE = "pytest-pass.json"
 PASS_FILE_VERSION = 1
 PASS_MAX_AGE = 30 * 86400.0  # forget passes of campaigns not seen for a month
-CAMPAIGN_FILE = "campaign.toml"
-FILE_SUFFIXES = (".eml", ".html", ".htm")
 WORKER_OUTPUT_KEY = "mailcheck_passes"
 SHARED_DIR = "pytest-xdist"  # below .mailcheck/: one checked batch per xdist run
 SHARED_MAX_AGE = 86400.0  # leftovers of runs that were killed are removed after a day
@@ -93,7 +91,10 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if _SESSION not in parent.config.stash:
         return None
-    is_manifest = file_path.name == CAMPAIGN_FILE
+    from mailcheck.engine import FILE_SUFFIXES
+    from mailcheck.loaders import MANIFEST
+
+    is_manifest = file_path.name == MANIFEST
     if not is_manifest and file_path.suffix.lower() not in FILE_SUFFIXES:
         return None
     # As mailcheck's discovery: a campaign directory's files (and campaign directories nested
@@ -108,9 +109,10 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 def _claimed(directory: Path, root: Path) -> bool:
     """True when ``directory`` or one above it (up to the rootdir) is a campaign or skipped."""
     from mailcheck.engine import SKIP_DIRS
+    from mailcheck.loaders import MANIFEST
 
     for d in [directory, *directory.parents]:
-        if d.name in SKIP_DIRS or (d / CAMPAIGN_FILE).is_file():
+        if d.name in SKIP_DIRS or (d / MANIFEST).is_file():
             return True
         if d == root or d == d.parent:
             break
@@ -446,9 +448,11 @@ def campaign_files(path: Path) -> list[tuple[str, bytes]]:
     reads nothing outside it (:mod:`mailcheck.confined`). Files are read as the loader reads
     them: a symlink out, a FIFO or an oversized file counts by its refusal, never its bytes.
     """
-    if path.name != CAMPAIGN_FILE:
-        return [(path.name, _read(path, path.parent))]
     from mailcheck.engine import SKIP_DIRS
+    from mailcheck.loaders import MANIFEST
+
+    if path.name != MANIFEST:
+        return [(path.name, _read(path, path.parent))]
 
     root = path.parent
     files: list[tuple[str, bytes]] = []
