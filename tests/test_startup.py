@@ -48,7 +48,14 @@ def loaded_heavy(args: list[str], cwd: Path) -> tuple[object, list[str], str]:
 
 @pytest.mark.parametrize(
     "args",
-    [["--version"], ["rules"], ["rules", "--format", "json"], ["rule", "PER002"], ["--help"]],
+    [
+        ["--version"],
+        ["rules"],
+        ["rules", "--format", "json"],
+        ["rule", "PER002"],
+        ["--help"],
+        ["incident", "--help"],
+    ],
     ids=lambda a: " ".join(a),
 )
 def test_quick_commands_import_nothing_heavy(args: list[str], tmp_path: Path) -> None:

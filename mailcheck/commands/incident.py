@@ -8,6 +8,7 @@ import re
 import sys
 
 from mailcheck.inert import inert
+from mailcheck.owners import IMPACTS, OWNERS
 
 HELP = "log, list and resolve incidents of launched campaigns"
 DESCRIPTION = """\
@@ -35,8 +36,6 @@ configuration (or MAILCHECK_DB).
 
 exit codes: 0 done, 2 usage error, unknown id, or a database that cannot be used"""
 
-OWNERS = ("agency", "client", "esp", "unknown")
-IMPACTS = ("critical", "major", "minor")
 CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 
 
