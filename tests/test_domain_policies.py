@@ -41,7 +41,7 @@ from mailcheck.net.auth import collect_auth
 from mailcheck.net.dns import DnsClient
 from tests.http_server import ScriptedServer, running_server
 from tests.proxy_server import LoopbackProxy, running_proxy
-from tests.tls import loopback_tls
+from tests.tls import CA_FILE, loopback_tls
 
 pytestmark = pytest.mark.network
 
@@ -208,7 +208,7 @@ def sites(nsd_pool: NsdPool, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     server_tls, _ = loopback_tls(where, hosts)
     hang = socket.create_server(("127.0.0.1", 0), backlog=8)  # accepts, never answers TLS
     with pytest.MonkeyPatch.context() as env, running_server(tls=server_tls) as server:
-        env.setenv("SSL_CERT_FILE", str(where / "loopback.crt"))
+        env.setenv("SSL_CERT_FILE", str(where / CA_FILE))
         for name in (
             "HTTP_PROXY",
             "HTTPS_PROXY",

@@ -24,7 +24,7 @@ from mailcheck.net.links import gather_links
 from tests.h2_server import running_h2_server
 from tests.http_server import running_server
 from tests.proxy_server import running_proxy
-from tests.tls import loopback_tls
+from tests.tls import CA_FILE, SERVER_CERT_FILE, SERVER_KEY_FILE, loopback_tls
 
 pytestmark = pytest.mark.network
 
@@ -48,8 +48,8 @@ def check(cfg: Config, *urls: str) -> dict[str, LinkResult]:
 
 def test_http2_only_server(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     loopback_tls(tmp_path)
-    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "loopback.crt"))
-    with running_h2_server(tmp_path / "loopback.crt", tmp_path / "loopback.key") as server:
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / CA_FILE))
+    with running_h2_server(tmp_path / SERVER_CERT_FILE, tmp_path / SERVER_KEY_FILE) as server:
         ok, missing = server.url("/ok/h2"), server.url("/gone")
         results = check(config(tmp_path), ok, missing)
         assert (results[ok].verdict, results[ok].status) == ("ok", 200)
@@ -158,7 +158,7 @@ def test_proxy_from_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_https_through_the_links_proxy_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     server_tls, _ = loopback_tls(tmp_path)
-    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "loopback.crt"))
+    monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / CA_FILE))
     for name in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy", "NO_PROXY", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
     with running_server(tls=server_tls) as server, running_proxy() as proxy:

@@ -1,7 +1,13 @@
 """A throw-away certificate authority for HTTPS tests on loopback.
 
-``loopback_tls(tmp)`` issues a self-signed certificate for ``localhost``, ``127.0.0.1`` and any
-other ``names`` (test domains served on loopback) and returns the server's context and a client context that trusts exactly that certificate.
+``loopback_tls(where, names)`` makes a CA that lives for one test, has it issue a server
+certificate for ``localhost``, ``127.0.0.1`` and any other ``names`` (test domains served on
+loopback), and returns the server's context and a client context that trusts that CA only, as
+a real client trusts a root and never the server's own certificate.
+
+Files written to ``where``: ``CA_FILE`` (the CA's certificate: what ``SSL_CERT_FILE`` points
+at) and ``SERVER_CERT_FILE``/``SERVER_KEY_FILE`` (for a server started from files). The CA's key
+is never written: nothing else can be issued under it.
 """
 
 from __future__ import annotations
@@ -14,21 +20,42 @@ from pathlib import Path
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+CA_FILE = "loopback.crt"
+SERVER_CERT_FILE = "loopback-server.crt"
+SERVER_KEY_FILE = "loopback-server.key"
 
 
 def loopback_tls(where: Path, names: tuple[str, ...] = ()) -> tuple[ssl.SSLContext, ssl.SSLContext]:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
     now = datetime.datetime.now(datetime.UTC)
-    cert = (
+    valid_from, valid_to = now - datetime.timedelta(minutes=5), now + datetime.timedelta(days=1)
+
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "mailcheck tests throw-away CA")])
+    ca_cert = (
         x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(valid_from)
+        .not_valid_after(valid_to)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(_usage(cert_sign=True), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), False)
+        .sign(ca_key, hashes.SHA256())
+    )
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    server_cert = (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")]))
+        .issuer_name(ca_name)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
+        .not_valid_before(valid_from)
+        .not_valid_after(valid_to)
         .add_extension(
             x509.SubjectAlternativeName(
                 [
@@ -39,12 +66,19 @@ def loopback_tls(where: Path, names: tuple[str, ...] = ()) -> tuple[ssl.SSLConte
             ),
             critical=False,
         )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_usage(cert_sign=False), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), False
+        )
+        .sign(ca_key, hashes.SHA256())
     )
-    cert_file = where / "loopback.crt"
-    key_file = where / "loopback.key"
-    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+    (where / CA_FILE).write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+    cert_file, key_file = where / SERVER_CERT_FILE, where / SERVER_KEY_FILE
+    cert_file.write_bytes(server_cert.public_bytes(serialization.Encoding.PEM))
     key_file.write_bytes(
         key.private_bytes(
             serialization.Encoding.PEM,
@@ -54,5 +88,21 @@ def loopback_tls(where: Path, names: tuple[str, ...] = ()) -> tuple[ssl.SSLConte
     )
     server = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     server.load_cert_chain(cert_file, key_file)
-    client = ssl.create_default_context(cafile=str(cert_file))
+    client = ssl.create_default_context(cafile=str(where / CA_FILE))
     return server, client
+
+
+def _usage(*, cert_sign: bool) -> x509.KeyUsage:
+    """A CA signs certificates and revocation lists, nothing else; a TLS server with an EC key
+    signs its handshakes."""
+    return x509.KeyUsage(
+        digital_signature=not cert_sign,
+        content_commitment=False,
+        key_encipherment=False,
+        data_encipherment=False,
+        key_agreement=False,
+        key_cert_sign=cert_sign,
+        crl_sign=cert_sign,
+        encipher_only=False,
+        decipher_only=False,
+    )
