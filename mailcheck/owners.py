@@ -33,7 +33,7 @@ Impact = Literal["critical", "major", "minor"]
 IMPACTS: tuple[Impact, ...] = ("critical", "major", "minor")
 
 # A link that dies after launch is the fault of whoever runs its host.
-_LINK_CODES = frozenset({"LNK001", "LNK002", "LNK005", "LNK006", "UNS004"})
+LINK_CODES = frozenset({"LNK001", "LNK002", "LNK005", "LNK006", "UNS004"})
 # The sending platform's side: DNS authentication and the headers it adds to every message.
 _ESP_PREFIXES = ("SPF", "DKIM", "DMARC")
 _ESP_CODES = frozenset({"UNS002", "UNS003"})
@@ -71,7 +71,7 @@ def default_owner(
     code = code.upper()
     if source == "launch":
         return "agency"  # the agency saw the error at the gate and sent anyway
-    if code in _LINK_CODES:
+    if code in LINK_CODES:
         if host_in(url, client_domains):
             return "client"
         return "unknown" if source == "monitor" else "agency"

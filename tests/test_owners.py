@@ -44,6 +44,19 @@ def test_default_owners(code: str, source: str, url: str | None, owner: str) -> 
     assert default_owner(code, source=source, url=url, client_domains=CLIENT) == owner
 
 
+def test_incident_help_names_every_link_code_that_can_be_the_clients() -> None:
+    from mailcheck.commands.incident import DESCRIPTION
+
+    said = DESCRIPTION.split("rule: a link (", 1)[1].split(", with --url)", 1)[0].split(", ")
+    clients = [
+        code
+        for code in ("LNK001", "LNK002", "LNK003", "LNK004", "LNK005", "LNK006", "UNS004")
+        if default_owner(code, source="monitor", url="https://acme.example/", client_domains=CLIENT)
+        == "client"
+    ]
+    assert said == clients == ["LNK001", "LNK002", "LNK005", "LNK006", "UNS004"]
+
+
 def test_classes() -> None:
     assert impact_class("UNS004", "error") == "critical"
     assert impact_class("WRONG-RECIPIENTS", "error") == "critical"

@@ -8,7 +8,7 @@ import re
 import sys
 
 from mailcheck.inert import inert
-from mailcheck.owners import IMPACTS, OWNERS
+from mailcheck.owners import IMPACTS, LINK_CODES, OWNERS
 
 HELP = "log, list and resolve incidents of launched campaigns"
 DESCRIPTION = """\
@@ -24,7 +24,7 @@ severity error is not error-free, and the time to resolve is measured from detec
   mailcheck incident resolve 7 --at 2026-11-21T15:00+03:00
 
 Every incident has an owner: agency, client, esp or unknown. Without --owner it follows the
-rule: a link (LNK001, LNK002, LNK006, UNS004, with --url) on one of the configured
+rule: a link ({link_codes}, with --url) on one of the configured
 client-domains is the client's, authentication (SPF, DKIM, DMARC) the ESP's, the other rule
 codes the agency's, your own codes unknown. The KPI's contract figure counts the agency's and
 the not yet attributed (unknown) ones; `incident edit ID --owner` attributes them later.
@@ -34,7 +34,9 @@ Classes: critical (unsubscribing, the law, wrong recipients), major (other error
 Times are ISO 8601; without an offset they are local time. The database is `db` from the
 configuration (or MAILCHECK_DB).
 
-exit codes: 0 done, 2 usage error, unknown id, or a database that cannot be used"""
+exit codes: 0 done, 2 usage error, unknown id, or a database that cannot be used""".format(
+    link_codes=", ".join(sorted(LINK_CODES))
+)
 
 CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 
