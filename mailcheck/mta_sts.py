@@ -130,3 +130,10 @@ def judge_policy(fetched: Fetched) -> PolicyFile:
         found.problem = "is invalid: " + "; ".join(problems)
     found.policy = policy
     return found
+
+
+def policy_lifetime(fetched: Fetched) -> float | None:
+    """How long a fetched policy file may be reused: a valid policy's own ``max_age`` (how long
+    RFC 8461 §3.2 lets a sender keep it); None for a file no sender can use (no max_age)."""
+    policy = judge_policy(fetched).policy
+    return None if policy is None else float(policy.max_age)

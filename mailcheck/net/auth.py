@@ -18,6 +18,7 @@ from mailcheck.auth_model import (
     configured_selectors,
     message_key,
     org_domain,
+    parse_tags,
     sending_ips,
     signatures,
     signatures_in,
@@ -47,9 +48,10 @@ from mailcheck.domain_health import (
 from mailcheck.domains import host_of
 from mailcheck.linkinfo import is_web
 from mailcheck.model import Campaign
-from mailcheck.mta_sts import POLICY_LIMIT, judge_policy, policy_url
+from mailcheck.mta_sts import POLICY_LIMIT, judge_policy, policy_lifetime, policy_url
 from mailcheck.net.dns import DnsClient
 from mailcheck.net.dnscache import open_dns_cache
+from mailcheck.net.documentcache import DocumentCache, open_document_cache
 from mailcheck.net.published import PublishedFetcher
 from mailcheck.spf import SpfResult, check_host
 from mailcheck.spf_lint import walk_spf
@@ -62,17 +64,21 @@ async def gather_auth(
 ) -> dict[str, object]:
     """Look up each sender domain's records once; keyed by lower-case domain.
 
-    Answers still fresh from an earlier run come from the project's DNS cache; without
-    ``use_cache`` every name is asked again and the cache refreshed with the new answers.
+    Answers still fresh from an earlier run come from the project's DNS cache, and the
+    documents the domains publish over HTTPS from its document cache; without ``use_cache``
+    every name is asked and every document fetched again, and both caches refreshed.
     """
-    cache = open_dns_cache(config.state_dir, config.dns.cache_max_ttl, read=use_cache)
+    max_ttl = config.dns.cache_max_ttl
+    cache = open_dns_cache(config.state_dir, max_ttl, read=use_cache)
     client = DnsClient(config.dns.nameservers, config.dns.timeout, store=cache)
+    stored = open_document_cache(config.state_dir, max_ttl, read=use_cache)
     try:
-        return await collect_auth(campaigns, config, client)
+        return await collect_auth(campaigns, config, client, stored)
     finally:
-        if cache is not None:
-            cache.save()
-            cache.close()
+        for kept in (cache, stored):
+            if kept is not None:
+                kept.save()
+                kept.close()
 
 
 class _Once:
@@ -88,10 +94,14 @@ class _Once:
 
 
 async def collect_auth(
-    campaigns: list[Campaign], config: Config, client: DnsClient
+    campaigns: list[Campaign],
+    config: Config,
+    client: DnsClient,
+    stored: DocumentCache | None = None,
 ) -> dict[str, object]:
-    """Like :func:`gather_auth`, with the caller's client (its counters stay readable)."""
-    documents = PublishedFetcher(config)
+    """Like :func:`gather_auth`, with the caller's client (its counters stay readable): the
+    published documents' hosts are resolved through it too; ``stored``: the document cache."""
+    documents = PublishedFetcher(config, client, stored)
     try:
         return await _collect(campaigns, config, client, documents)
     finally:
@@ -253,7 +263,7 @@ async def read_published(documents: PublishedFetcher, health: DomainHealth) -> N
     jobs = []
     sts = health.mta_sts
     if sts is not None and sts.record is not None and not sts.problem:
-        jobs.append(_policy_job(documents, health))
+        jobs.append(_policy_job(documents, health, parse_tags(sts.record).get("id", "")))
     bimi = health.bimi
     if bimi is not None and bimi.record is not None and not bimi.problem:
         logo, evidence = record_urls(bimi.record)
@@ -264,8 +274,9 @@ async def read_published(documents: PublishedFetcher, health: DomainHealth) -> N
     await asyncio.gather(*jobs)
 
 
-async def _policy_job(documents: PublishedFetcher, health: DomainHealth) -> None:
-    fetched = await documents.get(policy_url(health.domain), POLICY_LIMIT)
+async def _policy_job(documents: PublishedFetcher, health: DomainHealth, policy_id: str) -> None:
+    url = policy_url(health.domain)
+    fetched = await documents.get(url, POLICY_LIMIT, version=policy_id, lifetime=policy_lifetime)
     health.mta_sts_policy = judge_policy(fetched)
 
 

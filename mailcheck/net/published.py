@@ -7,34 +7,78 @@ that resolves to a private address is not asked unless ``links.allow-private`` s
 URL is fetched once per run with one GET: no redirect is followed (RFC 8461 §3.3 forbids it
 for MTA-STS policies; a receiver fetching a BIMI logo should not be sent elsewhere either),
 and the body is read up to a limit within one deadline (``links.timeout``).
+
+With a :class:`mailcheck.net.documentcache.DocumentCache`, a document still fresh from an
+earlier run is taken from it, and its host is not even resolved; the hosts of the documents
+fetched are resolved through the run's :class:`mailcheck.net.dns.DnsClient` (when nameservers
+are configured), so their A/AAAA answers are kept in the DNS cache like every other answer.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 import httpx
 
 from mailcheck.config import Config
 from mailcheck.domain_health import Fetched
+from mailcheck.net.dns import DnsClient
+from mailcheck.net.documentcache import DocumentCache
 from mailcheck.net.http import transport_failure, web_url
 from mailcheck.net.transport import HostResolver, Unreachable, make_client
+
+# How long a fetched document may be reused, from the document itself (an MTA-STS policy's
+# max_age); None: as long as the cache's cap allows.
+Lifetime = Callable[[Fetched], float | None]
 
 
 class PublishedFetcher:
     """One run's fetches of published documents; the client is made on the first one."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(
+        self, config: Config, dns: DnsClient | None = None, store: DocumentCache | None = None
+    ) -> None:
         self._config = config
+        self._dns = dns
+        self._store = store
         self._client: httpx.AsyncClient | None = None
         self._pending: dict[str, asyncio.Task[Fetched]] = {}
 
-    async def get(self, url: str, limit: int) -> Fetched:
-        """``url`` fetched once however many domains or campaigns ask for it."""
-        task = self._pending.get(url)
+    async def get(
+        self, url: str, limit: int, *, version: str = "", lifetime: Lifetime | None = None
+    ) -> Fetched:
+        """``url`` fetched once however many domains or campaigns ask for it.
+
+        ``version``: what announced the document (an MTA-STS record's ``id=``): a new one
+        fetches it again however fresh the stored copy (RFC 8461 §3.3).
+        """
+        key = self._key(url, limit, version)
+        task = self._pending.get(key)
         if task is None:
-            task = self._pending[url] = asyncio.ensure_future(self._fetch(url, limit))
+            task = asyncio.ensure_future(self._stored_or_fetched(key, url, limit, lifetime))
+            self._pending[key] = task
         return await asyncio.shield(task)
+
+    def _key(self, url: str, limit: int, version: str) -> str:
+        # As the link cache's keys: what the SSRF guard let through under one setting is not
+        # reused under a stricter one.
+        links = self._config.links
+        guard = "+private" if links.allow_private else ""
+        guard += "+metadata" if links.allow_metadata else ""
+        return f"{limit}{guard} {url} {version}".rstrip()
+
+    async def _stored_or_fetched(
+        self, key: str, url: str, limit: int, lifetime: Lifetime | None
+    ) -> Fetched:
+        if self._store is not None:
+            stored = self._store.get(key)
+            if stored is not None:
+                return stored
+        fetched = await self._fetch(url, limit)
+        if self._store is not None:
+            self._store.put(key, fetched, lifetime(fetched) if lifetime else None)
+        return fetched
 
     async def aclose(self) -> None:
         for task in self._pending.values():
@@ -44,7 +88,10 @@ class PublishedFetcher:
 
     def _open(self) -> httpx.AsyncClient:
         if self._client is None:
-            resolver = HostResolver.configured(self._config)
+            configured = HostResolver.configured(self._config)
+            # Through the run's DNS client, not one of the resolver's own: the hosts' answers
+            # come from and go to the DNS cache like every other (transport.py is left as is).
+            resolver = HostResolver(configured.nameservers, configured.timeout, _dns=self._dns)
             self._client = make_client(self._config.links, resolver)
         return self._client
 
