@@ -55,7 +55,8 @@ class DnsConfig:
     dkim_selectors: tuple[str, ...] = ()
     sending_ips: tuple[str, ...] = ()
     timeout: float = 5.0
-    # seconds an answer stays in the DNS cache at most (its TTL, if shorter); 0: no cache
+    # seconds an answer stays in the DNS cache at most (its TTL, if shorter), and a document a
+    # domain publishes (MTA-STS policy, BIMI logo, certificate) in the document cache; 0: none
     cache_max_ttl: float = 3600.0
     blocklists: bool = True  # look sending IPs and sender/link domains up on DNS blocklists
     ip_blocklists: tuple[str, ...] = ()  # zones; empty: the built-in lists (domain_health)
