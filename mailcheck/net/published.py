@@ -88,10 +88,9 @@ class PublishedFetcher:
 
     def _open(self) -> httpx.AsyncClient:
         if self._client is None:
-            configured = HostResolver.configured(self._config)
             # Through the run's DNS client, not one of the resolver's own: the hosts' answers
-            # come from and go to the DNS cache like every other (transport.py is left as is).
-            resolver = HostResolver(configured.nameservers, configured.timeout, _dns=self._dns)
+            # come from and go to the DNS cache like every other.
+            resolver = HostResolver.configured(self._config, dns=self._dns)
             self._client = make_client(self._config.links, resolver)
         return self._client
 

@@ -95,17 +95,17 @@ class HostResolver:
     timeout: float = 5.0
     answered: bool = False  # some name resolved: the resolver works, its NXDOMAIN is proof
     _pending: dict[str, asyncio.Future[list[IPAddress]]] = field(default_factory=dict)
-
-    _dns: DnsClient | None = None
+    # the client that asks the nameservers: a caller's (and so its DNS cache), else our own
+    dns: DnsClient | None = None
 
     @classmethod
-    def configured(cls, config: Config) -> HostResolver:
+    def configured(cls, config: Config, dns: DnsClient | None = None) -> HostResolver:
         """Through ``[dns] nameservers`` (else ``$MAILCHECK_NAMESERVERS``), else the system's."""
         nameservers = config.dns.nameservers
         if not nameservers:
             from_env = os.environ.get(NAMESERVERS_ENV, "")
             nameservers = tuple(ns.strip() for ns in from_env.split(",") if ns.strip())
-        return cls(nameservers, config.dns.timeout)
+        return cls(nameservers, config.dns.timeout, dns=dns)
 
     async def resolve(self, host: str, *, system: bool = False) -> list[IPAddress]:
         """The addresses of ``host`` (``system``: through the system resolver, for a proxy)."""
@@ -131,11 +131,11 @@ class HostResolver:
         return found
 
     async def _ask_nameservers(self, host: str) -> list[IPAddress]:
-        if self._dns is None:
+        if self.dns is None:
             from mailcheck.net.dns import DnsClient
 
-            self._dns = DnsClient(self.nameservers, self.timeout)
-        client = self._dns
+            self.dns = DnsClient(self.nameservers, self.timeout)
+        client = self.dns
         answers = await asyncio.gather(client.query(host, "AAAA"), client.query(host, "A"))
         found = [ipaddress.ip_address(a) for answer in answers for a in answer.records]
         if found:
