@@ -243,14 +243,15 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await anyio.sleep(seconds)
 
 
-def proxy_for(url: httpx.URL, cfg: LinksConfig) -> str | None:
-    """The proxy for ``url``: ``links.proxy``, else HTTP(S)_PROXY; none where NO_PROXY says."""
-    host = url.host
-    if urllib.request.proxy_bypass_environment(host):  # type: ignore[attr-defined]
+def proxy_for(url: httpx.URL, cfg: LinksConfig, environment: dict[str, str]) -> str | None:
+    """The proxy for ``url``: ``links.proxy``, else HTTP(S)_PROXY; none where NO_PROXY says.
+    ``environment``: ``urllib.request.getproxies_environment()``, read once per client (it
+    scans the whole environment: per request it was a tenth of the link checker's CPU)."""
+    if urllib.request.proxy_bypass_environment(url.host, environment):  # type: ignore[attr-defined]
         return None
     if cfg.proxy:
         return cfg.proxy
-    return urllib.request.getproxies_environment().get(url.scheme)
+    return environment.get(url.scheme)
 
 
 def backslashes_as_slashes(reference: str) -> str:
@@ -288,21 +289,25 @@ def browser_location(response: httpx.Response, base: httpx.URL) -> None:
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
-    """httpx's transport, with its connection pools built on :class:`GuardedBackend`."""
+    """httpx's transport, with its connection pools built on :class:`GuardedBackend`: one pool
+    per origin (scheme, host, port), one per proxy. httpcore's pool scans all its connections
+    for every request it places; a single pool for every host of a batch spent half the link
+    checker's CPU there (bench/bench_dedup.py)."""
 
     def __init__(self, cfg: LinksConfig, resolver: HostResolver) -> None:
         self._cfg = cfg
+        self._environment = urllib.request.getproxies_environment()
         self._ssl = tls_context()
         self._direct_backend = GuardedBackend(resolver, cfg, guard=True)
         self._proxy_backend = GuardedBackend(resolver, cfg, guard=False)
-        self._direct = self._transport(None)
+        self._direct: dict[tuple[bytes, bytes, int | None], httpx.AsyncHTTPTransport] = {}
         self._proxied: dict[str, httpx.AsyncHTTPTransport] = {}
 
     def _transport(self, proxy: str | None) -> httpx.AsyncHTTPTransport:
+        # an origin's pool needs no more connections than requests may be in flight to it
+        most = max(self._cfg.concurrency if proxy else self._cfg.per_host, 1)
         limits = httpx.Limits(
-            max_connections=max(self._cfg.concurrency, 1) * 2,
-            max_keepalive_connections=max(self._cfg.concurrency, 1),
-            keepalive_expiry=5.0,
+            max_connections=most, max_keepalive_connections=most, keepalive_expiry=5.0
         )
         transport = httpx.AsyncHTTPTransport(
             verify=self._ssl, http2=True, limits=limits, proxy=proxy, trust_env=False
@@ -313,9 +318,13 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         return transport
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        proxy = proxy_for(request.url, self._cfg)
+        proxy = proxy_for(request.url, self._cfg, self._environment)
         if proxy is None:
-            response = await self._direct.handle_async_request(request)
+            origin = (request.url.raw_scheme, request.url.raw_host, request.url.port)
+            transport = self._direct.get(origin)
+            if transport is None:
+                transport = self._direct[origin] = self._transport(None)
+            response = await transport.handle_async_request(request)
         else:
             # The proxy would resolve the target itself: judge it here first.
             await self._direct_backend.judge(request.url.host)
@@ -327,7 +336,7 @@ class GuardedTransport(httpx.AsyncBaseTransport):
         return response
 
     async def aclose(self) -> None:
-        for transport in (self._direct, *self._proxied.values()):
+        for transport in (*self._direct.values(), *self._proxied.values()):
             await transport.aclose()
 
 
