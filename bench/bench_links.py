@@ -10,16 +10,18 @@ through a click-tracking host (host 1). Batches (each campaign 60 links):
     fifty  50 campaigns, 70 % of each campaign's links shared with the others
     many   300 campaigns, the same mix
 
-Both tools get concurrency 64 (``--concurrency N`` changes it for both and for the floor) and a
-10 s timeout; mailcheck runs as a user runs it (``mailcheck check DIR --no-cache``), linkinator
-6 on the same pages (installed into bench/.node by this script). The floor is the batch's
-requests (one per hop; a hanging URL costs one timeout, no retry) scheduled under mailcheck's
-limits (64 in flight, 16 per host; ``--per-host N`` changes mailcheck's and the floor's, and
-linkinator has no such limit) with zero CPU: a simulation with asyncio's semaphores and sleeps,
-run 10x faster than real time.
+Each tool runs at its own defaults, as its users get it: mailcheck 128 in flight and 16 per
+host, linkinator 100 in flight (``--concurrency N`` gives both N, ``--linkinator-concurrency
+N`` linkinator alone), both with a 10 s timeout; mailcheck runs as a user runs it (``mailcheck
+check DIR --no-cache``), linkinator 6 on the same pages (installed into bench/.node by this
+script). The floor is the batch's requests (one per hop; a hanging URL costs one timeout, no
+retry) scheduled under mailcheck's limits (``--per-host N`` changes mailcheck's and the
+floor's; linkinator has no such limit) with zero CPU: a simulation with asyncio's semaphores
+and sleeps, run 10x faster than real time.
 
-    python bench/bench_links.py [--batches one,hang,fifty,many] [--runs 1] [--concurrency 64]
-                                [--per-host 16] [--skip-linkinator]
+    python bench/bench_links.py [--batches one,hang,fifty,many] [--runs 1] [--concurrency 128]
+                                [--linkinator-concurrency 100] [--per-host 16]
+                                [--skip-linkinator]
 """
 
 from __future__ import annotations
@@ -57,6 +59,7 @@ LINKS = 60
 SHARED = 0.7
 BATCHES = {"one": 1, "hang": 1, "fifty": 50, "many": 300}
 SIM_SPEEDUP = 10.0
+LINKINATOR_DEFAULT_CONCURRENCY = 100  # what linkinator users get
 LINKINATOR_LIMIT = 240  # seconds; a run still going then is reported as unfinished
 
 
@@ -301,7 +304,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--skip-linkinator", action="store_true")
     parser.add_argument(
-        "--concurrency", type=int, default=64, help="requests in flight: both tools and the floor"
+        "--concurrency",
+        type=int,
+        default=LinksConfig().concurrency,
+        help="requests in flight: both tools and the floor",
+    )
+    parser.add_argument(
+        "--linkinator-concurrency",
+        type=int,
+        default=LINKINATOR_DEFAULT_CONCURRENCY,
+        help="linkinator's requests in flight (its own default, 100; --concurrency N for both)",
     )
     parser.add_argument(
         "--per-host",
@@ -310,6 +322,8 @@ def main() -> None:
         help="mailcheck's and the floor's limit per host",
     )
     args = parser.parse_args()
+    if "--concurrency" in sys.argv and "--linkinator-concurrency" not in sys.argv:
+        args.linkinator_concurrency = args.concurrency
     if not args.skip_linkinator:
         ensure_linkinator()
     with tempfile.TemporaryDirectory() as tmp:
@@ -326,7 +340,8 @@ def main() -> None:
             port = int(server.stdout.readline().split()[1])
             print(
                 f"load average at start: {os.getloadavg()[0]:.1f} ({os.cpu_count()} CPUs); "
-                f"concurrency {args.concurrency}, {args.per_host} per host, timeout {TIMEOUT:g} s"
+                f"mailcheck: concurrency {args.concurrency}, {args.per_host} per host; linkinator: "
+                f"concurrency {args.linkinator_concurrency}; timeout {TIMEOUT:g} s"
             )
             for name in args.batches.split(","):
                 workload = Workload(port, BATCHES[name], hang=name == "hang")
@@ -353,7 +368,7 @@ def main() -> None:
                     )
                     if not args.skip_linkinator:
                         stats(port, "reset")
-                        wall, cpu, broken = run_linkinator(pages, ca, args.concurrency)
+                        wall, cpu, broken = run_linkinator(pages, ca, args.linkinator_concurrency)
                         sent = stats(port, "stats")
                         if sent == 0 and broken >= 0:
                             raise SystemExit("linkinator made no request: its figures mean nothing")

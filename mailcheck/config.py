@@ -35,7 +35,7 @@ PROFILES = ("", "ru")  # "" judges no country's law
 class LinksConfig:
     offline: bool = False
     timeout: float = 10.0
-    concurrency: int = 64
+    concurrency: int = 128  # measured: docs/benchmarks.md, link checking
     per_host: int = 16  # halved for a host that answers 429 or 503 (net/http.py)
     retries: int = 2  # on 429 and 5xx; a timeout is retried once at most (timeout-retry)
     timeout_retry: bool = True  # a timed-out request is tried once more, on a shorter budget
