@@ -12,13 +12,15 @@ several character-strings).
 
 :class:`BlackHole` is a UDP socket that reads queries and never answers: the resolver's only
 honest way to meet a timeout (NSD always answers). :class:`QueryCounter` relays queries to an
-NSD and counts them: what a run really sent.
+NSD and counts them: what a run really sent. :class:`DelayRelay` holds each query for a while
+before relaying it (a real resolver's round trip) and notes how many it held at once.
 
 A missing or failing NSD makes the test fail with the reason, never skip.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import shutil
 import socket
@@ -28,6 +30,7 @@ import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import dns.message
 import dns.query
@@ -189,6 +192,10 @@ class Nsd:
     verbosity: 1
     hide-version: yes
     round-robin: no
+    # no response-rate limiting: it drops answers to bursts of NXDOMAIN (blocklist, BIMI
+    # names) from one source, and a test's or benchmark's whole batch is one source
+    rrl-ratelimit: 0
+    rrl-whitelist-ratelimit: 0
 remote-control:
     control-enable: no
 zone:
@@ -308,6 +315,75 @@ class QueryCounter:
         self._stop.set()
         self._thread.join(timeout=2)
         self.sock.close()
+
+
+class DelayRelay(asyncio.DatagramProtocol):
+    """A UDP relay on loopback in front of an NSD that holds each query for ``delay`` seconds:
+    the round trip to a real resolver, which loopback does not have.
+
+    It runs in the event loop of the code it serves (made by :meth:`start` inside the test's
+    coroutine), so ``max_in_flight`` (the most queries held or relayed at once) counts what
+    the client really had outstanding; a query the kernel dropped because the socket's buffer
+    was full is never received, so never counted.
+    """
+
+    def __init__(self, upstream: Nsd, delay: float) -> None:
+        self.upstream = (upstream.address, upstream.port)
+        self.delay = delay
+        self.transport: Any = None
+        self.port = 0
+        self.received = 0
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    @classmethod
+    async def start(cls, upstream: Nsd, delay: float) -> DelayRelay:
+        loop = asyncio.get_running_loop()
+        _, relay = await loop.create_datagram_endpoint(
+            lambda: cls(upstream, delay), local_addr=("127.0.0.1", 0)
+        )
+        relay.port = int(relay.transport.get_extra_info("sockname")[1])
+        return relay
+
+    @property
+    def nameserver(self) -> str:
+        return f"127.0.0.1:{self.port}"
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        self.received += 1
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        asyncio.get_running_loop().call_later(
+            self.delay, lambda: asyncio.ensure_future(self._relay(data, addr))
+        )
+
+    async def _relay(self, data: bytes, addr: tuple[str, int]) -> None:
+        loop = asyncio.get_running_loop()
+        answered: asyncio.Future[bytes] = loop.create_future()
+
+        class Upstream(asyncio.DatagramProtocol):
+            def datagram_received(self, reply: bytes, _addr: tuple[str, int]) -> None:
+                if not answered.done():
+                    answered.set_result(reply)
+
+        try:
+            transport, _ = await loop.create_datagram_endpoint(Upstream, remote_addr=self.upstream)
+            try:
+                transport.sendto(data)
+                reply = await asyncio.wait_for(answered, 5)
+            finally:
+                transport.close()
+            if self.transport is not None:
+                self.transport.sendto(reply, addr)
+        finally:
+            self.in_flight -= 1
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
 
 
 class NsdPool:
