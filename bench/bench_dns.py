@@ -18,18 +18,17 @@ import sys
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from dns_server import Nsd  # noqa: E402
+from dns_server import DelayRelay, Nsd  # noqa: E402
 
 from mailcheck.auth_model import org_domain  # noqa: E402
 from mailcheck.config import Config, DnsConfig  # noqa: E402
 from mailcheck.model import Campaign  # noqa: E402
 from mailcheck.net.auth import collect_auth  # noqa: E402
-from mailcheck.net.dns import DnsClient  # noqa: E402
+from mailcheck.net.dns import MAX_IN_FLIGHT, DnsClient  # noqa: E402
 
 DKIM_P = (
     "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWRiGs5V6NpP3idY6Wk08a5qhdR6wy5bdOKb2jLQiY/"
@@ -61,61 +60,22 @@ def zone(domains: list[str]) -> dict[str, list[tuple[str, object]]]:
     return data
 
 
-class DelayProxy(asyncio.DatagramProtocol):
-    """A loopback UDP relay in front of NSD that holds each query for ``delay`` seconds: the
-    round trip to a real resolver, which loopback does not have."""
-
-    def __init__(self, upstream: tuple[str, int], delay: float) -> None:
-        self.upstream = upstream
-        self.delay = delay
-        self.transport: Any = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport
-
-    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
-        asyncio.get_running_loop().call_later(
-            self.delay, lambda: asyncio.ensure_future(self._relay(data, addr))
-        )
-
-    async def _relay(self, data: bytes, addr: tuple[str, int]) -> None:
-        loop = asyncio.get_running_loop()
-        answered: asyncio.Future[bytes] = loop.create_future()
-
-        class Upstream(asyncio.DatagramProtocol):
-            def datagram_received(self, reply: bytes, _addr: tuple[str, int]) -> None:
-                if not answered.done():
-                    answered.set_result(reply)
-
-        transport, _ = await loop.create_datagram_endpoint(Upstream, remote_addr=self.upstream)
-        try:
-            transport.sendto(data)
-            reply = await asyncio.wait_for(answered, 5)
-        finally:
-            transport.close()
-        if self.transport is not None:
-            self.transport.sendto(reply, addr)
-
-
 async def measure(
     nsd: Nsd, config: Config, campaigns: list[Campaign], delay: float
-) -> tuple[float, float, DnsClient, int]:
-    loop = asyncio.get_running_loop()
-    transport, _ = await loop.create_datagram_endpoint(
-        lambda: DelayProxy(("127.0.0.1", nsd.port), delay), local_addr=("127.0.0.1", 0)
-    )
-    port = transport.get_extra_info("sockname")[1]
-    nameserver = f"127.0.0.1:{port}" if delay else nsd.nameserver
+) -> tuple[float, float, DnsClient, int, int]:
+    relay = await DelayRelay.start(nsd, delay)
+    nameserver = relay.nameserver if delay else nsd.nameserver
     try:
         cfg = Config(dns=replace(config.dns, nameservers=(nameserver,)))
         client = DnsClient(cfg.dns.nameservers, cfg.dns.timeout)
         started = time.perf_counter()
         auth = await collect_auth(campaigns, cfg, client)
         wall = time.perf_counter() - started
+        held = relay.max_in_flight
         sequential = await replay(nameserver, list(client.stats.by_key))
     finally:
-        transport.close()
-    return wall, sequential, client, len(auth)
+        relay.close()
+    return wall, sequential, client, len(auth), held
 
 
 async def replay(nameserver: str, keys: list[tuple[str, str]]) -> float:
@@ -166,19 +126,26 @@ def main() -> int:
         f"campaigns: {len(campaigns)} ({args.campaigns_per_domain} per sender domain), "
         f"sender domains: {len(domains)}"
     )
-    for latency, (wall, sequential, client, found) in runs:
+    for latency, (wall, sequential, client, found, held) in runs:
         stats = client.stats
         repeats = {k: v for k, v in stats.by_key.items() if v != 1}
         assert not repeats, f"names queried more than once: {repeats}"
         assert found == len(domains)
+        answers = [client.cached(name, rdtype) for name, rdtype in stats.by_key]
+        failed = sum(1 for a in answers if a is None or a.failed)
         mean = stats.query_seconds / max(stats.queries, 1)
         print(f"\n-- added round trip per query: {latency:g} ms")
         print(f"lookups asked:          {stats.queries + stats.cache_hits}")
         print(f"queries sent:           {stats.queries} (each (name, type) exactly once)")
         print(f"answered from cache:    {stats.cache_hits}")
         print(
+            f"failed (timeout etc.):  {failed} (each waited up to the {client.timeout:g} s timeout)"
+        )
+        if latency:
+            print(f"most in flight at once: {held} (at the relay; the cap: {MAX_IN_FLIGHT})")
+        print(
             f"sum of per-query times: {stats.query_seconds * 1000:.1f} ms (mean {mean * 1000:.2f}"
-            " ms; includes time queued behind concurrent queries)"
+            " ms; includes time waiting for the busy event loop)"
         )
         print(
             f"wall time of gather:    {wall * 1000:.1f} ms (DNS + SPF walk/evaluation, DMARC, "

@@ -44,6 +44,12 @@ RecordType = Literal["A", "AAAA", "MX", "TXT", "PTR"]
 # need a name to time out (a server that never answers) while NSD serves everything else.
 Router = Callable[[str, str], Sequence[str] | None]
 
+# Queries one client keeps in flight at once. A batch asks hundreds of names at the same
+# moment, and a resolver drops what it cannot queue: a Linux socket's default receive buffer
+# holds about 256 small datagrams, dnsmasq forwards at most 150 queries at a time; each query
+# lost waits out the whole timeout. 64 at a 20 ms round trip are still 3,200 queries a second.
+MAX_IN_FLIGHT = 64
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -137,6 +143,7 @@ class DnsClient:
         self._router = router
         self._store = store
         self._cache: dict[tuple[str, str], asyncio.Future[Answer]] = {}  # tasks
+        self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
         if not nameservers:
             from_env = os.environ.get(NAMESERVERS_ENV, "")
             nameservers = tuple(ns.strip() for ns in from_env.split(",") if ns.strip())
@@ -207,9 +214,10 @@ class DnsClient:
                 return stored
         self.stats.queries += 1
         self.stats.by_key[(name, rdtype)] = self.stats.by_key.get((name, rdtype), 0) + 1
-        started = time.perf_counter()
-        answer, ttl = await self._resolve(resolver, qname, name, rdtype)
-        spent = time.perf_counter() - started
+        async with self._in_flight:
+            started = time.perf_counter()
+            answer, ttl = await self._resolve(resolver, qname, name, rdtype)
+            spent = time.perf_counter() - started
         self.stats.query_seconds += spent
         if self._store is not None:
             self._store.put(servers, answer, ttl)
