@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from dns_server import BlackHole, NsdPool
 
-from mailcheck.net.dns import DnsClient, parse_nameserver, to_dns_name
+from mailcheck.net.dns import MAX_IN_FLIGHT, Answer, DnsClient, parse_nameserver, to_dns_name
 
 pytestmark = pytest.mark.network  # a real NSD on loopback
 
@@ -97,6 +98,22 @@ def test_timeouts_are_remembered(black_hole: BlackHole) -> None:
 
     client = asyncio.run(go())
     assert client.stats.queries == 1 and client.stats.cache_hits == 1
+
+
+def test_a_dead_resolver_costs_one_timeout_not_one_per_wave(black_hole: BlackHole) -> None:
+    # 200 names at once to a nameserver that never answers: the first wave (MAX_IN_FLIGHT
+    # queries) times out together; the rest fail at once instead of waiting in turn.
+    async def go() -> list[Answer]:
+        client = DnsClient([black_hole.nameserver], 0.3)
+        return await asyncio.gather(*(client.query(f"n{i}.example", "A") for i in range(200)))
+
+    before = black_hole.received  # (the fixture serves other tests too)
+    answers = asyncio.run(go())
+    assert {a.status for a in answers} == {"timeout"}
+    told = [a for a in answers if "answered no query of this run" in (a.error or "")]
+    assert len(told) == 200 - MAX_IN_FLIGHT
+    time.sleep(0.3)  # the black hole's thread counts what reached it
+    assert black_hole.received - before == MAX_IN_FLIGHT
 
 
 def test_refused_is_a_failure_not_an_empty_answer(nsd_pool: NsdPool) -> None:

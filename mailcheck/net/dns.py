@@ -49,6 +49,10 @@ Router = Callable[[str, str], Sequence[str] | None]
 # holds about 256 small datagrams, dnsmasq forwards at most 150 queries at a time; each query
 # lost waits out the whole timeout. 64 at a 20 ms round trip are still 3,200 queries a second.
 MAX_IN_FLIGHT = 64
+# Timeouts after which nameservers that have answered nothing this run are taken for dead:
+# later queries to them fail at once instead of waiting out the timeout a wave at a time
+# (behind MAX_IN_FLIGHT, 700 queries to a dead resolver would take 11 timeouts in a row).
+DEAD_AFTER = 3
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,8 @@ class DnsClient:
         self._store = store
         self._cache: dict[tuple[str, str], asyncio.Future[Answer]] = {}  # tasks
         self._in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+        self._answered: set[str] = set()  # nameserver sets that answered something
+        self._timeouts: dict[str, int] = {}  # per nameserver set
         if not nameservers:
             from_env = os.environ.get(NAMESERVERS_ENV, "")
             nameservers = tuple(ns.strip() for ns in from_env.split(",") if ns.strip())
@@ -215,9 +221,19 @@ class DnsClient:
         self.stats.queries += 1
         self.stats.by_key[(name, rdtype)] = self.stats.by_key.get((name, rdtype), 0) + 1
         async with self._in_flight:
+            if servers not in self._answered and self._timeouts.get(servers, 0) >= DEAD_AFTER:
+                error = (
+                    f"no answer within {self.timeout:g} s (the nameservers {servers} have "
+                    "answered no query of this run)"
+                )
+                return Answer(name, rdtype, "timeout", error=error)
             started = time.perf_counter()
             answer, ttl = await self._resolve(resolver, qname, name, rdtype)
             spent = time.perf_counter() - started
+        if answer.status == "timeout":
+            self._timeouts[servers] = self._timeouts.get(servers, 0) + 1
+        else:
+            self._answered.add(servers)
         self.stats.query_seconds += spent
         if self._store is not None:
             self._store.put(servers, answer, ttl)
