@@ -13,7 +13,8 @@ import json
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mailcheck.facts import Hop, LinkResult
@@ -67,25 +68,33 @@ def open_cache_db(path: Path, table: str, columns: str, version: int) -> sqlite3
     """A cache database in ``.mailcheck/`` (WAL, busy timeout) holding ``table`` at ``version``.
 
     A cache is disposable: a table of another version is dropped and made anew, not converted.
-    Shared by the link cache and the DNS cache.
+    Shared by the link, DNS and document caches.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("BEGIN IMMEDIATE")
-    try:
+    with writing(db):
         (found,) = db.execute("PRAGMA user_version").fetchone()
         if found != version:
             db.execute(f"DROP TABLE IF EXISTS {table}")
         db.execute(f"CREATE TABLE IF NOT EXISTS {table} ({columns})")
         db.execute(f"PRAGMA user_version = {version}")
+    return db
+
+
+@contextmanager
+def writing(db: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction of a cache database, rolled back on any error. IMMEDIATE takes
+    the write lock at once, so parallel CI jobs sharing ``.mailcheck/`` queue for it."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
         db.execute("COMMIT")
     except BaseException:
         db.execute("ROLLBACK")
         raise
-    return db
 
 
 class LinkCache:
@@ -129,8 +138,7 @@ class LinkCache:
             for key, r in items
             if cacheable(r)
         ]
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
+        with writing(self._db):
             self._db.executemany(
                 "INSERT OR REPLACE INTO link_results (key, url, checked_at, result)"
                 " VALUES (?, ?, ?, ?)",
@@ -139,10 +147,6 @@ class LinkCache:
             self._db.execute(
                 "DELETE FROM link_results WHERE checked_at < ?", (time.time() - self.ttl,)
             )
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
         return len(rows)
 
     def close(self) -> None:
