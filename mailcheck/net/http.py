@@ -527,7 +527,8 @@ class ChainCookies:
     def take(self, response: httpx.Response) -> None:
         if "set-cookie" in response.headers:
             self.jar.extract_cookies(response)
-            self.encoding = response.headers.encoding
+            if response.headers.encoding != "ascii":  # (ASCII cookies fit either reading)
+                self.encoding = response.headers.encoding
 
     def header(self, url: httpx.URL) -> dict[bytes, bytes]:
         """The Cookie header for a request to ``url`` (the jar's domain and path rules)."""
