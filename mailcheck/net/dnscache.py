@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from mailcheck.net.dns import Answer
-from mailcheck.net.linkcache import open_cache_db, warn, writing
+from mailcheck.net.linkcache import open_cache_db, replace_rows, warn
 
 CACHE_FILE = "dns.sqlite"
 SCHEMA_VERSION = 1
@@ -107,13 +107,14 @@ class DnsCache:
         """Write the answers met since opening; returns how many."""
         rows = [(*key, expires, _encode(answer)) for key, (answer, expires) in self._new.items()]
         try:
-            with writing(self._db):
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO dns_answers (servers, name, rdtype, expires, answer)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    rows,
-                )
-                self._db.execute("DELETE FROM dns_answers WHERE expires <= ?", (time.time(),))
+            replace_rows(
+                self._db,
+                "INSERT OR REPLACE INTO dns_answers (servers, name, rdtype, expires, answer)"
+                " VALUES (?, ?, ?, ?, ?)",
+                rows,
+                "DELETE FROM dns_answers WHERE expires <= ?",
+                (time.time(),),
+            )
         except sqlite3.Error as exc:
             warn(f"DNS cache {self.path} could not be written ({exc})")
             return 0

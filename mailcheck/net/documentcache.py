@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 
 from mailcheck.domain_health import Fetched
-from mailcheck.net.linkcache import open_cache_db, warn, writing
+from mailcheck.net.linkcache import open_cache_db, replace_rows, warn
 
 CACHE_FILE = "documents.sqlite"
 SCHEMA_VERSION = 1
@@ -108,13 +108,14 @@ class DocumentCache:
             for key, (f, expires) in self._new.items()
         ]
         try:
-            with writing(self._db):
-                self._db.executemany(
-                    "INSERT OR REPLACE INTO documents (key, expires, url, status, content_type,"
-                    " location, body, too_large) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    rows,
-                )
-                self._db.execute("DELETE FROM documents WHERE expires <= ?", (time.time(),))
+            replace_rows(
+                self._db,
+                "INSERT OR REPLACE INTO documents (key, expires, url, status, content_type,"
+                " location, body, too_large) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+                "DELETE FROM documents WHERE expires <= ?",
+                (time.time(),),
+            )
         except sqlite3.Error as exc:
             warn(f"document cache {self.path} could not be written ({exc})")
             return 0

@@ -13,10 +13,11 @@ import json
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
+from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult
 
 SCHEMA_VERSION = 1
@@ -84,6 +85,28 @@ def open_cache_db(path: Path, table: str, columns: str, version: int) -> sqlite3
     return db
 
 
+def guard_mode(links: LinksConfig) -> str:
+    """The part of a cache key that says what the SSRF guard let through: an answer fetched
+    with private or metadata addresses allowed is not reused under a stricter setting."""
+    return ("+private" if links.allow_private else "") + (
+        "+metadata" if links.allow_metadata else ""
+    )
+
+
+def replace_rows(
+    db: sqlite3.Connection,
+    insert: str,
+    rows: Sequence[tuple[object, ...]],
+    purge: str,
+    purge_args: tuple[object, ...],
+) -> None:
+    """Store ``rows`` (``insert``: INSERT OR REPLACE) and drop what expired (``purge``), in
+    one write transaction: what every cache does when a run ends."""
+    with writing(db):
+        db.executemany(insert, rows)
+        db.execute(purge, purge_args)
+
+
 @contextmanager
 def writing(db: sqlite3.Connection) -> Iterator[None]:
     """One write transaction of a cache database, rolled back on any error. IMMEDIATE takes
@@ -138,15 +161,14 @@ class LinkCache:
             for key, r in items
             if cacheable(r)
         ]
-        with writing(self._db):
-            self._db.executemany(
-                "INSERT OR REPLACE INTO link_results (key, url, checked_at, result)"
-                " VALUES (?, ?, ?, ?)",
-                rows,
-            )
-            self._db.execute(
-                "DELETE FROM link_results WHERE checked_at < ?", (time.time() - self.ttl,)
-            )
+        replace_rows(
+            self._db,
+            "INSERT OR REPLACE INTO link_results (key, url, checked_at, result)"
+            " VALUES (?, ?, ?, ?)",
+            rows,
+            "DELETE FROM link_results WHERE checked_at < ?",
+            (time.time() - self.ttl,),
+        )
         return len(rows)
 
     def close(self) -> None:

@@ -27,7 +27,7 @@ from mailcheck.linkinfo import (
 )
 from mailcheck.model import Campaign, Link
 from mailcheck.net.http import Fetcher, web_url
-from mailcheck.net.linkcache import LinkCache, open_cache, warn
+from mailcheck.net.linkcache import LinkCache, guard_mode, open_cache, warn
 from mailcheck.net.transport import HostResolver, make_client
 from mailcheck.progress import Progress
 
@@ -167,11 +167,7 @@ def _plan(
         mode = "link"
         if unsub:
             mode = "unsubscribe-get" if links_cfg.unsubscribe_get else "unsubscribe"
-        if links_cfg.allow_private:
-            mode += "+private"
-        if links_cfg.allow_metadata:
-            mode += "+metadata"
-        key = f"{mode} {decided}"
+        key = f"{mode}{guard_mode(links_cfg)} {decided}"
         plan.keys[href] = key
         image = bool(images and images[href])
         previous = plan.requests.get(key)

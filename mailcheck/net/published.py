@@ -26,6 +26,7 @@ from mailcheck.domain_health import Fetched
 from mailcheck.net.dns import DnsClient
 from mailcheck.net.documentcache import DocumentCache
 from mailcheck.net.http import transport_failure, web_url
+from mailcheck.net.linkcache import guard_mode
 from mailcheck.net.transport import HostResolver, Unreachable, make_client
 
 # How long a fetched document may be reused, from the document itself (an MTA-STS policy's
@@ -61,12 +62,7 @@ class PublishedFetcher:
         return await asyncio.shield(task)
 
     def _key(self, url: str, limit: int, version: str) -> str:
-        # As the link cache's keys: what the SSRF guard let through under one setting is not
-        # reused under a stricter one.
-        links = self._config.links
-        guard = "+private" if links.allow_private else ""
-        guard += "+metadata" if links.allow_metadata else ""
-        return f"{limit}{guard} {url} {version}".rstrip()
+        return f"{limit}{guard_mode(self._config.links)} {url} {version}".rstrip()
 
     async def _stored_or_fetched(
         self, key: str, url: str, limit: int, lifetime: Lifetime | None
