@@ -49,6 +49,18 @@ POLICY = "/.well-known/mta-sts.txt"
 PLAIN = "text/plain; charset=utf-8"
 
 
+def run_mailcheck(where: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``python -m mailcheck ARGS`` in ``where`` with ``env`` (the test web and its DNS)."""
+    return subprocess.run(
+        [sys.executable, "-m", "mailcheck", *args],
+        capture_output=True,
+        text=True,
+        cwd=where,
+        timeout=60,
+        env=env,
+    )
+
+
 def policy(mode: str, *mx: str, max_age: str = "604800") -> bytes:
     lines = ["version: STSv1", f"mode: {mode}", *(f"mx: {m}" for m in mx), f"max_age: {max_age}"]
     return ("\r\n".join(lines) + "\r\n").encode()
@@ -390,14 +402,7 @@ def test_domain_command_shows_the_policy(sites: Sites, tmp_path: Path) -> None:
     env = reaching(sites, tmp_path)
     domains = ("good.test", "drift.test", "typed.test", "logo-ok.test", "no-vmc.test")
     ask = ("--nameserver", sites.dns.nameserver, "--no-cache", "--format", "json")
-    proc = subprocess.run(
-        [sys.executable, "-m", "mailcheck", "domain", *domains, *ask],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=60,
-        env=env,
-    )
+    proc = run_mailcheck(tmp_path, env, "domain", *domains, *ask)
     assert proc.returncode in (0, 1), proc.stderr
     items = {
         d["domain"]: {i["item"]: (i["verdict"], i["detail"]) for i in d["items"]}
@@ -513,14 +518,7 @@ def domain_page(sites: Sites, where: Path, lang: str, *domains: str) -> str:
     env = reaching(sites, where)
     page = where / f"domain-{lang}.html"
     ask = ("--nameserver", sites.dns.nameserver, "--no-cache", "--format", "html", "--lang", lang)
-    proc = subprocess.run(
-        [sys.executable, "-m", "mailcheck", "domain", *domains, *ask, "-o", str(page)],
-        capture_output=True,
-        text=True,
-        cwd=where,
-        timeout=60,
-        env=env,
-    )
+    proc = run_mailcheck(where, env, "domain", *domains, *ask, "-o", str(page))
     assert proc.returncode == 1, proc.stderr  # no SPF record at these test domains: errors
     assert proc.stdout == ""
     return page.read_text(encoding="utf-8")
@@ -651,14 +649,7 @@ def test_the_same_facts_inside_check_for_the_sender_domain(sites: Sites, tmp_pat
     `mailcheck domain`, once each, beside (not repeating) the SPF/DMARC findings."""
     env = campaigns_of(sites, tmp_path, "drift.test", "none-dmarc.test")
     ask = ("--format", "json", "--no-cache")
-    proc = subprocess.run(
-        [sys.executable, "-m", "mailcheck", "check", *("drift.test", "none-dmarc.test"), *ask],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=60,
-        env=env,
-    )
+    proc = run_mailcheck(tmp_path, env, "check", *("drift.test", "none-dmarc.test"), *ask)
     assert proc.returncode == 1, proc.stderr
     found = {
         c["id"]: [(f["code"], f["message"]) for f in c["findings"]]
@@ -680,14 +671,7 @@ def test_the_qa_report_shows_the_sender_domains_health(sites: Sites, tmp_path: P
     env = campaigns_of(sites, tmp_path, "drift.test", "no-vmc.test")
     page = tmp_path / "report.html"
     ask = ("--lang", "ru", "--no-cache", "-o", str(page))
-    proc = subprocess.run(
-        [sys.executable, "-m", "mailcheck", "report", *("drift.test", "no-vmc.test"), *ask],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=60,
-        env=env,
-    )
+    proc = run_mailcheck(tmp_path, env, "report", *("drift.test", "no-vmc.test"), *ask)
     assert proc.returncode == 1, proc.stderr
     tree = html.fromstring(page.read_text(encoding="utf-8"))
     lines = {}
@@ -713,14 +697,7 @@ def test_the_qa_report_shows_the_sender_domains_health(sites: Sites, tmp_path: P
     # SPF, DKIM and DMARC keep their own lines, once
     assert [p for d, p in lines if d == "drift.test"][:3] == ["SPF", "DKIM", "DMARC"]
     # with a DOM rule ignored the health lines are left out: unjudged, they would read "ok"
-    proc = subprocess.run(
-        [sys.executable, "-m", "mailcheck", "report", "drift.test", *ask, "--ignore", "DOM007"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        timeout=60,
-        env=env,
-    )
+    proc = run_mailcheck(tmp_path, env, "report", "drift.test", *ask, "--ignore", "DOM007")
     assert proc.returncode == 1, proc.stderr
     tree = html.fromstring(page.read_text(encoding="utf-8"))
     parts = [b.text_content() for b in tree.xpath('//ul[@class="auth-summary"]/li/b')]
