@@ -277,10 +277,12 @@ class QueryCounter:
     Each query goes on to ``upstream`` (an :class:`Nsd`) and its answer comes back unchanged;
     ``queries`` lists (name, type) in arrival order. UDP only: keep the test's records small
     enough that no answer is truncated (a TCP retry would find no one listening here).
+    The first ``lose`` queries are counted and then dropped, as a lossy network drops them.
     """
 
-    def __init__(self, upstream: Nsd) -> None:
+    def __init__(self, upstream: Nsd, lose: int = 0) -> None:
         self.upstream = (upstream.address, upstream.port)
+        self.lose = lose
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         self.sock.bind(("127.0.0.1", 0))
         self.sock.settimeout(0.2)
@@ -305,6 +307,9 @@ class QueryCounter:
                 self.queries.append(
                     (question.name.to_text(), dns.rdatatype.to_text(question.rdtype))
                 )
+            if self.lose > 0:
+                self.lose -= 1
+                continue
             with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as out:
                 out.settimeout(2)
                 with contextlib.suppress(OSError):

@@ -6,8 +6,9 @@ import asyncio
 import time
 
 import pytest
-from dns_server import BlackHole, NsdPool
+from dns_server import BlackHole, NsdPool, QueryCounter
 
+from mailcheck.net import dns as dns_module
 from mailcheck.net.dns import MAX_IN_FLIGHT, Answer, DnsClient, parse_nameserver, to_dns_name
 
 pytestmark = pytest.mark.network  # a real NSD on loopback
@@ -98,6 +99,29 @@ def test_timeouts_are_remembered(black_hole: BlackHole) -> None:
 
     client = asyncio.run(go())
     assert client.stats.queries == 1 and client.stats.cache_hits == 1
+
+
+def test_a_lost_query_is_sent_again_within_the_timeout(
+    nsd_pool: NsdPool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # UDP loses packets: the first query never reaches NSD; the second attempt, after one
+    # attempt's wait and not the whole timeout, gets the answer.
+    monkeypatch.setattr(dns_module, "ATTEMPT_TIMEOUT", 0.5)
+    lossy = QueryCounter(nsd_pool.serve("lossy", ZONE), lose=1)
+    try:
+
+        async def go() -> tuple[Answer, float]:
+            client = DnsClient([lossy.nameserver], 3.0)
+            started = time.perf_counter()
+            answer = await client.query("multi.example", "A")
+            return answer, time.perf_counter() - started
+
+        answer, spent = asyncio.run(go())
+    finally:
+        lossy.close()
+    assert answer.status == "ok" and answer.records == ("192.0.2.1",)
+    assert lossy.queries == [("multi.example.", "A"), ("multi.example.", "A")]
+    assert 0.5 <= spent < 1.5
 
 
 def test_a_dead_resolver_costs_one_timeout_not_one_per_wave(black_hole: BlackHole) -> None:

@@ -53,6 +53,11 @@ MAX_IN_FLIGHT = 64
 # later queries to them fail at once instead of waiting out the timeout a wave at a time
 # (behind MAX_IN_FLIGHT, 700 queries to a dead resolver would take 11 timeouts in a row).
 DEAD_AFTER = 3
+# How long one attempt waits before the query is sent again, within the query's whole
+# ``timeout``. UDP has no delivery guarantee: a query or answer lost on the way would otherwise
+# cost the whole timeout and end "could not verify" for a name the resolver knows. 2 s is
+# dnspython's own default per attempt, long enough for a recursive resolver's cold lookup.
+ATTEMPT_TIMEOUT = 2.0
 
 
 @dataclass(frozen=True)
@@ -168,8 +173,9 @@ class DnsClient:
             except dns.resolver.NoResolverConfiguration:
                 resolver = dns.asyncresolver.Resolver(configure=False)
                 resolver.nameservers = ["127.0.0.1"]
-        # one attempt per nameserver per try; the whole query never outlives ``timeout``
-        resolver.timeout = self.timeout
+        # each attempt waits ATTEMPT_TIMEOUT, then dnspython asks again (after a short back-off)
+        # until the query's whole ``timeout`` is spent
+        resolver.timeout = min(ATTEMPT_TIMEOUT, self.timeout)
         resolver.lifetime = self.timeout
         resolver.cache = None  # our own cache also remembers failures
         return resolver
