@@ -8,7 +8,6 @@ From domain does not exist, RFC 9091: NXDOMAIN or NODATA for A, AAAA and MX), fa
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 from mailcheck.auth_model import DmarcFacts, ascii_domain, org_domain
@@ -135,6 +134,8 @@ async def discover(lookup: Lookup, domain: str) -> DmarcFacts:
 async def exists(lookup: Lookup, domain: str) -> bool:
     """RFC 9091 §2.1: a domain does not exist when A, AAAA and MX all give NXDOMAIN or NODATA,
     so an empty non-terminal (a name with only names below it) does not exist either."""
+    import asyncio  # here: the offline rules import this module, and need no event loop
+
     answers = await asyncio.gather(*(lookup.query(domain, t) for t in ("A", "AAAA", "MX")))
     if any(a.failed for a in answers):
         return True  # not known: the subdomain policy, never the stricter np, is assumed
