@@ -115,16 +115,17 @@ def _low_contrast(el: Any) -> LowContrast | None:
     fg = parse_color(foreground)
     if fg is None:
         return None
-    text = " ".join(_text_in_color(el).split())
-    if not text:
-        return None
-    style = el.get("style") or ""
     background, bg = _background_of(el)
     if bg is None:
         return None
     ratio = contrast_ratio(fg, bg)
-    large = _is_large(style)
+    large = _is_large(el.get("style") or "")
     if ratio >= (3.0 if large else 4.5):
+        return None
+    # the text last: most coloured elements pass on their colours alone, and reading an
+    # element's text walks all of its descendants
+    text = " ".join(_text_in_color(el).split())
+    if not text:
         return None
     return LowContrast(el.sourceline or 0, text[:40], foreground, background, ratio, large)
 
