@@ -1,13 +1,17 @@
 """Benchmark: SPF/DKIM/DMARC gathering for 50 sender domains against a local NSD.
 
     .venv/bin/python bench/bench_dns.py [--domains 50] [--campaigns-per-domain 2]
+        [--latency-ms 20 ...] [--loss-percent 1] [--attempt-timeout 5]
 
 Starts NSD on loopback (tests/dns_server.py) with 50 domains, each with an SPF record that
 includes two shared ESP records and a per-domain one, a DMARC record and a DKIM key; builds
 campaigns from those domains (each domain used by several campaigns, as a batch of one
 client's campaigns would be) and runs the real gather. Prints the number of queries sent,
 proves that each (name, type) was sent once, and compares the wall time with the sum of the
-per-query times (what sequential querying would have cost at least).
+per-query times (what sequential querying would have cost at least). ``--loss-percent`` drops
+that share of the queries at the relay (a lossy network); ``--attempt-timeout`` sets how long
+one attempt waits before the query is sent again (the query's whole timeout stays 5 s; 5 is a
+single attempt, as mailcheck asked before the retry).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from dns_server import DelayRelay, Nsd  # noqa: E402
 from mailcheck.auth_model import org_domain  # noqa: E402
 from mailcheck.config import Config, DnsConfig  # noqa: E402
 from mailcheck.model import Campaign  # noqa: E402
+from mailcheck.net import dns as dns_client  # noqa: E402
 from mailcheck.net.auth import collect_auth  # noqa: E402
 from mailcheck.net.dns import MAX_IN_FLIGHT, DnsClient  # noqa: E402
 
@@ -61,21 +66,22 @@ def zone(domains: list[str]) -> dict[str, list[tuple[str, object]]]:
 
 
 async def measure(
-    nsd: Nsd, config: Config, campaigns: list[Campaign], delay: float
-) -> tuple[float, float, DnsClient, int, int]:
-    relay = await DelayRelay.start(nsd, delay)
-    nameserver = relay.nameserver if delay else nsd.nameserver
+    nsd: Nsd, config: Config, campaigns: list[Campaign], delay: float, loss: float
+) -> tuple[float, float, DnsClient, int, int, int]:
+    relay = await DelayRelay.start(nsd, delay, loss)
+    nameserver = relay.nameserver if delay or loss else nsd.nameserver
     try:
         cfg = Config(dns=replace(config.dns, nameservers=(nameserver,)))
         client = DnsClient(cfg.dns.nameservers, cfg.dns.timeout)
         started = time.perf_counter()
         auth = await collect_auth(campaigns, cfg, client)
         wall = time.perf_counter() - started
-        held = relay.max_in_flight
+        held, lost = relay.max_in_flight, relay.lost
+        relay.loss = 0.0  # the sequential replay measures the round trips, not the losses
         sequential = await replay(nameserver, list(client.stats.by_key))
     finally:
         relay.close()
-    return wall, sequential, client, len(auth), held
+    return wall, sequential, client, len(auth), held, lost
 
 
 async def replay(nameserver: str, keys: list[tuple[str, str]]) -> float:
@@ -97,7 +103,17 @@ def main() -> int:
         action="append",
         help="add this round trip per query with a relay (repeatable; default: 0 and 20)",
     )
+    parser.add_argument(
+        "--loss-percent", type=float, default=0.0, help="share of queries the relay drops"
+    )
+    parser.add_argument(
+        "--attempt-timeout",
+        type=float,
+        default=dns_client.ATTEMPT_TIMEOUT,
+        help="seconds one attempt waits before the query is sent again (default: %(default)s)",
+    )
     args = parser.parse_args()
+    dns_client.ATTEMPT_TIMEOUT = args.attempt_timeout
     domains = [f"sender{i:02d}.bench" for i in range(args.domains)]
     server = Nsd(zone(domains)).start()
     try:
@@ -119,14 +135,17 @@ def main() -> int:
         org_domain("warm.up.bench")  # load the Public Suffix List outside the timing
         runs = []
         for latency in args.latency_ms or [0.0, 20.0]:
-            runs.append((latency, asyncio.run(measure(server, config, campaigns, latency / 1000))))
+            loss = args.loss_percent / 100
+            runs.append(
+                (latency, asyncio.run(measure(server, config, campaigns, latency / 1000, loss)))
+            )
     finally:
         server.stop()
     print(
         f"campaigns: {len(campaigns)} ({args.campaigns_per_domain} per sender domain), "
         f"sender domains: {len(domains)}"
     )
-    for latency, (wall, sequential, client, found, held) in runs:
+    for latency, (wall, sequential, client, found, held, lost) in runs:
         stats = client.stats
         repeats = {k: v for k, v in stats.by_key.items() if v != 1}
         assert not repeats, f"names queried more than once: {repeats}"
@@ -135,6 +154,11 @@ def main() -> int:
         failed = sum(1 for a in answers if a is None or a.failed)
         mean = stats.query_seconds / max(stats.queries, 1)
         print(f"\n-- added round trip per query: {latency:g} ms")
+        if args.loss_percent:
+            print(
+                f"queries lost on the way: {lost} ({args.loss_percent:g} %; one attempt waits "
+                f"{min(args.attempt_timeout, client.timeout):g} s)"
+            )
         print(f"lookups asked:          {stats.queries + stats.cache_hits}")
         print(f"queries sent:           {stats.queries} (each (name, type) exactly once)")
         print(f"answered from cache:    {stats.cache_hits}")

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import shutil
 import socket
 import subprocess
@@ -330,11 +331,17 @@ class DelayRelay(asyncio.DatagramProtocol):
     coroutine), so ``max_in_flight`` (the most queries held or relayed at once) counts what
     the client really had outstanding; a query the kernel dropped because the socket's buffer
     was full is never received, so never counted.
+
+    ``loss``: the share of queries dropped on the way, as a lossy network drops them (drawn
+    from a seeded generator: the same queries are lost run after run).
     """
 
-    def __init__(self, upstream: Nsd, delay: float) -> None:
+    def __init__(self, upstream: Nsd, delay: float, loss: float = 0.0) -> None:
         self.upstream = (upstream.address, upstream.port)
         self.delay = delay
+        self.loss = loss
+        self.lost = 0
+        self._chance = random.Random(1)
         self.transport: Any = None
         self.port = 0
         self.received = 0
@@ -342,10 +349,10 @@ class DelayRelay(asyncio.DatagramProtocol):
         self.max_in_flight = 0
 
     @classmethod
-    async def start(cls, upstream: Nsd, delay: float) -> DelayRelay:
+    async def start(cls, upstream: Nsd, delay: float, loss: float = 0.0) -> DelayRelay:
         loop = asyncio.get_running_loop()
         _, relay = await loop.create_datagram_endpoint(
-            lambda: cls(upstream, delay), local_addr=("127.0.0.1", 0)
+            lambda: cls(upstream, delay, loss), local_addr=("127.0.0.1", 0)
         )
         relay.port = int(relay.transport.get_extra_info("sockname")[1])
         return relay
@@ -359,6 +366,9 @@ class DelayRelay(asyncio.DatagramProtocol):
 
     def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
         self.received += 1
+        if self.loss and self._chance.random() < self.loss:
+            self.lost += 1
+            return
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         asyncio.get_running_loop().call_later(
