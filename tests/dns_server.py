@@ -37,26 +37,11 @@ import dns.message
 import dns.query
 import dns.rdatatype
 import pytest
+from ports import free_port
 
 NSD = "/usr/sbin/nsd"
 ZoneValue = str | bytes | tuple[int, str] | list[str] | list[bytes]
 ZoneData = Mapping[str, Sequence[tuple[str, ZoneValue]]]
-
-
-def free_port(address: str = "127.0.0.1") -> int:
-    """A port free for both UDP and TCP on ``address`` (NSD listens on both)."""
-    family = socket.AF_INET6 if ":" in address else socket.AF_INET
-    for _ in range(50):
-        with socket.socket(family, socket.SOCK_DGRAM) as udp:
-            udp.bind((address, 0))
-            port = int(udp.getsockname()[1])
-            with socket.socket(family, socket.SOCK_STREAM) as tcp:
-                try:
-                    tcp.bind((address, port))
-                except OSError:
-                    continue
-            return port
-    raise RuntimeError("no free port on 127.0.0.1")
 
 
 def _escape_label(label: str) -> str:

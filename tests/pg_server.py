@@ -14,7 +14,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
@@ -22,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from ports import free_port
 
 from mailcheck.store import Store, open_store
 
@@ -38,13 +38,6 @@ def pg_bindir() -> Path:
             "run scripts/install-system-deps (Debian package `postgresql`)"
         )
     return Path(found[-1]).parent
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 class PgServer:
@@ -89,7 +82,7 @@ class PgServer:
             pytest.fail(f"initdb failed: {exc}")
         last: Exception | None = None
         for _ in range(3):  # the free port may be taken between probing and binding
-            self.port = _free_port()
+            self.port = free_port()
             options = (
                 f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories='' "
                 "-c fsync=off -c full_page_writes=off -c max_connections=60"

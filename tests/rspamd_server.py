@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 from daemon import running
-from dns_server import free_port
+from ports import free_port
 from shared_data import in_ci
 
 RSPAMD = shutil.which("rspamd") or "/usr/bin/rspamd"

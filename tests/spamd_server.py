@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from daemon import running
-from dns_server import free_port
+from ports import free_port
 
 SPAMD = shutil.which("spamd") or "/usr/sbin/spamd"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dns_server import free_port
+from ports import free_port
 from rspamd_server import rspamd
 from spamd_server import spamd
 
