@@ -33,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from installed import as_installed
 
@@ -77,7 +78,7 @@ def mailcheck_run(root: Path, jobs: int) -> int:
     # as `mailcheck check` runs it: findings and light campaigns, no documents kept (older
     # engines, measured for comparison, said so with keep_documents, or had no such option)
     parameters = inspect.signature(run).parameters
-    light: dict[str, object] = {}
+    light: dict[str, Any] = {}  # keyword arguments of whichever engine is measured
     if "keep" in parameters:
         light = {"keep": engine.lightened}
     elif "keep_documents" in parameters:

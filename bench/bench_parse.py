@@ -78,7 +78,7 @@ def bare_from_files(files: list[Path]) -> None:
         if path.suffix.lower() == ".eml":
             msg = email.message_from_bytes(data, policy=email.policy.default)
             try:
-                part = msg.get_body(("html",))  # type: ignore[attr-defined]
+                part = msg.get_body(("html",))
                 html = part.get_content() if part is not None else ""
             except Exception:
                 html = ""
