@@ -44,7 +44,7 @@ def write_campaign(
     preheader_html: str = '<div style="display:none">Only this weekend: 30% off everything</div>',
     html: str | None = None,
     files: dict[str, str] | None = None,
-    tables: dict[str, dict[str, str]] | None = None,
+    tables: dict[str, dict[str, Any]] | None = None,
     **manifest: Any,
 ) -> Path:
     """A campaign directory with campaign.toml and email.html; returns the directory."""

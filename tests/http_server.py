@@ -260,14 +260,14 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 # written in two pieces, as a real network delivers 40 KB: the client must
                 # hold a head larger than one read
                 policy = "default-src 'self'; " + "script-src https://cdn.example.com; " * 1100
-                raw = (
+                response = (
                     f"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n"
                     f"Content-Security-Policy: {policy}\r\n\r\n"
                 ).encode()
-                self.wfile.write(raw[:30000])
+                self.wfile.write(response[:30000])
                 self.wfile.flush()
                 time.sleep(0.05)
-                self.wfile.write(raw[30000:])
+                self.wfile.write(response[30000:])
             elif head == "utf8-redirect":
                 self._raw(
                     "HTTP/1.1 302 Found\r\nLocation: /ok/каталог/обувь\r\n"
@@ -285,7 +285,7 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                     + "Location: /ok/каталог/обувь\r\nContent-Length: 0\r\n\r\n".encode()
                 )
             elif head == "backslash-redirect":
-                here = f"127.0.0.1:{self.server.server_address[1]}"
+                here = f"127.0.0.1:{self.connection.getsockname()[1]}"
                 target = {
                     "relative": f"\\ok\\{segments[2]}",
                     "host": f"/\\{here}/ok/{segments[2]}",
@@ -293,8 +293,8 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 }[segments[1]]
                 self._redirect(302, target)
             elif head == "bad-location":
-                target = {"bracket": "http://[oops/x", "space": "http://bad host.example/x"}
-                self._redirect(302, target[segments[1]])
+                bad = {"bracket": "http://[oops/x", "space": "http://bad host.example/x"}
+                self._redirect(302, bad[segments[1]])
             elif head == "odd-cookie":
                 value = ODD_COOKIES[segments[1]]
                 self._raw(
@@ -319,12 +319,13 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                         "koi8_r",
                     ),
                 }[segments[1]]
-                page = f"<html><head>{meta}<title>{title}</title></head><body></body></html>"
-                page = page.encode(codec)
+                encoded = (
+                    f"<html><head>{meta}<title>{title}</title></head><body></body></html>"
+                ).encode(codec)
                 self._raw(
                     b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
-                    + f"Content-Length: {len(page)}\r\n\r\n".encode()
-                    + (page if method != "HEAD" else b"")
+                    + f"Content-Length: {len(encoded)}\r\n\r\n".encode()
+                    + (encoded if method != "HEAD" else b"")
                 )
             elif head == "soft404":
                 title = "Страница не найдена" if segments[1] == "ru" else "Page Not Found"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,8 +23,8 @@ PARTNER = (
 RU = Config(profile="ru")
 
 
-def ru_check(tmp_path: Path, body: str, **kw: object) -> list[tuple[str, str, str]]:
-    d = write_campaign(tmp_path, body=body, **kw)  # type: ignore[arg-type]
+def ru_check(tmp_path: Path, body: str, **kw: Any) -> list[tuple[str, str, str]]:
+    d = write_campaign(tmp_path, body=body, **kw)
     result = check(d, Config(root=d.parent, profile="ru"))
     found = [f for f in result.findings if f.code.startswith("RU")]
     assert all(f.severity is Severity.WARNING for f in found)

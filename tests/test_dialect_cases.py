@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -202,7 +203,7 @@ DIALECTS = [
 IDS = [d.name for d in DIALECTS]
 
 
-def run(tmp_path: Path, d: Dialect, body: str, **kw: object) -> list[str]:
+def run(tmp_path: Path, d: Dialect, body: str, **kw: Any) -> list[str]:
     path = write_campaign(tmp_path, body=body, subject="Подарки ко дню рождения", **kw)
     return sorted(f.code for f in check(path).findings if f.severity.value == "error")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from auth_helpers import AuthDns, codes, findings, make_campaign, message, sign
 from shared_data import require_shared
@@ -20,7 +22,7 @@ def signed(auth_dns: AuthDns, key_name: str, selector: str, domain: str = "good.
     return sign(message(f"Магазин <news@{domain}>"), key, selector, domain)
 
 
-def dkim_codes(auth_dns: AuthDns, raw: bytes, **dns: object) -> list[tuple[str, str]]:
+def dkim_codes(auth_dns: AuthDns, raw: bytes, **dns: Any) -> list[tuple[str, str]]:
     campaign = make_campaign("news@good.test", raw_message=raw)
     return codes(findings(campaign, auth_dns.config(**dns), "DKIM"))
 
@@ -108,7 +110,7 @@ def test_no_selector_known_is_not_a_finding(auth_dns: AuthDns) -> None:
     campaign = make_campaign("news@good.test")
     assert findings(campaign, auth_dns.config(), "DKIM") == []
     facts, _ = gather([campaign], auth_dns.config())
-    assert any("not verified" in n for n in facts.auth["good.test"].notes)  # type: ignore[attr-defined]
+    assert any("not verified" in n for n in facts.auth["good.test"].notes)
 
 
 def test_key_lookup_timeout_is_a_warning(auth_dns: AuthDns) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from auth_helpers import AuthDns, codes, findings, make_campaign, message, sign
 from dns_server import NsdPool
@@ -11,7 +13,7 @@ from mailcheck.dmarc import aligned, parse_dmarc
 pytestmark = pytest.mark.network  # a real NSD on loopback
 
 
-def dmarc(auth_dns: AuthDns, from_addr: str, **kw: object) -> list[tuple[str, str]]:
+def dmarc(auth_dns: AuthDns, from_addr: str, **kw: Any) -> list[tuple[str, str]]:
     return codes(findings(make_campaign(from_addr, **kw), auth_dns.config(), "DMARC"))
 
 

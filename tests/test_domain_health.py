@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dns_server import Nsd, NsdPool
@@ -69,11 +70,11 @@ def run(
     from_addr: str,
     ips: tuple[str, ...] = (),
     links: tuple[str, ...] = (),
-    **dns: object,
+    **dns: Any,
 ) -> list[Finding]:
     config = Config(
         dns=DnsConfig(nameservers=(server.nameserver,), timeout=1.0, sending_ips=ips, **dns)
-    )  # type: ignore[arg-type]
+    )
     static = Document(links=[Link(url, "a", "Купить", 5, url) for url in links])
     campaign = Campaign(id="c", source="c.eml", kind="eml", from_addr=from_addr, static=static)
     client = DnsClient(config.dns.nameservers, config.dns.timeout)
@@ -263,10 +264,10 @@ def test_a_domain_that_does_not_exist_is_one_finding(health_dns: Nsd) -> None:
     """NXDOMAIN for the From domain: DOM001 alone, not SPF001 and DMARC001 beside it; with
     DOM001 ignored they speak again, so nothing goes unsaid."""
 
-    def codes(**config: object) -> list[str]:
+    def codes(**config: Any) -> list[str]:
         cfg = Config(
             dns=DnsConfig(nameservers=(health_dns.nameserver,), timeout=1.0, blocklists=False),
-            **config,  # type: ignore[arg-type]
+            **config,
         )
         campaign = Campaign(id="c", source="c.eml", kind="eml", from_addr="news@missing.test")
         client = DnsClient(cfg.dns.nameservers, cfg.dns.timeout)

@@ -24,6 +24,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -247,7 +248,7 @@ def sites(nsd_pool: NsdPool, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     hang.close()
 
 
-def config(sites: Sites, **links: object) -> Config:
+def config(sites: Sites, **links: Any) -> Config:
     base: dict[str, object] = {
         "allow_private": True,
         "proxy": sites.proxy.url,

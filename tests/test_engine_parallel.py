@@ -16,6 +16,7 @@ import pytest
 import mailcheck.engine as engine
 from mailcheck.config import Config
 from mailcheck.engine import active_rules, lightened, run
+from mailcheck.model import CampaignResult
 from mailcheck.templating.breakage import visible_text
 from tests.helpers import write_campaign
 
@@ -191,7 +192,8 @@ def test_workers_without_fork_while_another_thread_runs(tmp_path: Path) -> None:
     try:
         pool = engine._pool(2)
         pool.shutdown()
-        assert pool._mp_context.get_start_method() != "fork"  # type: ignore[attr-defined]
+        assert pool._mp_context is not None
+        assert pool._mp_context.get_start_method() != "fork"
         parallel = run([str(batch)], config, offline=True, jobs=2, keep=lightened)
     finally:
         stop.set()
@@ -199,14 +201,16 @@ def test_workers_without_fork_while_another_thread_runs(tmp_path: Path) -> None:
     assert as_data(parallel) == as_data(serial)
 
 
-def check_or_die(sources: list[engine.Source], config: Config, keep: bool) -> list[object]:
+def check_or_die(
+    sources: list[engine.Source], config: Config, keep: engine.Keep | None
+) -> list[CampaignResult]:
     """As the engine's offline work, but a worker process dies at its first chunk."""
     import multiprocessing
 
     if multiprocessing.parent_process() is not None:  # a pool worker (forked or spawned)
         os._exit(3)
     DONE_IN_PARENT.append(len(sources))
-    return REAL_CHECK(sources, config, keep)  # type: ignore[no-any-return]
+    return REAL_CHECK(sources, config, keep)
 
 
 REAL_CHECK = engine._check_offline

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mailcheck.htmlparse import parse_html
-from mailcheck.model import Document
+from mailcheck.model import Document, Link
 
 PADDING = "&zwnj;&nbsp;" * 40 + "&#847; " * 10 + "&shy;"
 
@@ -67,7 +67,7 @@ def test_visible_text(doc: Document) -> None:
 
 
 def test_links_of_every_kind(doc: Document) -> None:
-    got = {(link.kind, link.href): link for link in doc.links}
+    got: dict[tuple[str, str], Link] = {(link.kind, link.href): link for link in doc.links}
     expected = [
         ("background", "https://cdn.example.net/body.png", '<body background="'),
         ("background", "https://cdn.example.net/table.png", "table.png"),

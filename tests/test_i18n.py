@@ -55,7 +55,7 @@ def test_every_string_has_a_translation(lang: str) -> None:
     assert not missing, "run scripts/i18n and translate:\n" + "\n".join(missing)
     for msgid in sources:
         m = translated[msgid]
-        strings = [m.string] if isinstance(m.string, str) else list(m.string)
+        strings = [m.string] if isinstance(m.string, str) else list(m.string or ())
         assert all(strings) and "fuzzy" not in m.flags, f"{msgid!r} is not translated"
         ids = [msgid] if isinstance(msgid, str) else list(msgid)
         fields = set().union(*(re.findall(r"%\((\w+)\)s", i) for i in ids))
@@ -216,7 +216,7 @@ def test_authentication_in_words_a_client_understands(lang: str, lines: list[str
     c = campaign()
     c.html = "<p>Привет!</p>"
     unsubscribe = "https://esp-system.mailcheck.invalid/unsubscribe-url"
-    c.renders[0].document.links.append(Link(unsubscribe, "a", "Отписаться", 9))  # type: ignore[union-attr]
+    c.renders[0].document.links.append(Link(unsubscribe, "a", "Отписаться", 9))
     facts = Facts(gathered=True, auth={"acme.example": _real_auth()})
     html = render_report([CampaignResult(c, [])], facts,
                          Config(report=ReportConfig(language=lang)))  # fmt: skip

@@ -244,7 +244,7 @@ def test_compute_groups_by_client_and_utc_month() -> None:
 
 def test_compute_fills_the_asked_months_and_clients() -> None:
     data = compute([launch(1)], [], months=["2026-10", "2026-11"], clients=["acme", "beta"])
-    got = [(p["client"], p["period"], p["launches"], p["error_free_rate"])  # type: ignore[index]
+    got = [(p["client"], p["period"], p["launches"], p["error_free_rate"])
            for p in data["periods"]]  # type: ignore[attr-defined]  # fmt: skip
     assert got == [
         ("acme", "2026-10", 0, None),

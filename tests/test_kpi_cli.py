@@ -9,6 +9,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
@@ -23,7 +24,7 @@ ERR = Finding("LNK001", "link-broken", Severity.ERROR, "404", "email.html:3", "h
 ERR2 = Finding("UTM001", "utm-missing", Severity.ERROR, "no utm_source", "email.html:9")
 
 
-def attempt(campaign: str, client: str, at: datetime, **kw: object) -> LaunchAttempt:
+def attempt(campaign: str, client: str, at: datetime, **kw: Any) -> LaunchAttempt:
     base: dict[str, object] = {
         "campaign": campaign,
         "client": client,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 from mailcheck.commands.launch import (
     as_json,
@@ -31,7 +32,7 @@ ERR = Finding(
 WARN = Finding("IMG001", "image-alt", Severity.WARNING, "no alt", "email.html:7")  # fmt: skip
 
 
-def rendered_campaign(tmp_path: Path, **kw: object) -> Campaign:
+def rendered_campaign(tmp_path: Path, **kw: Any) -> Campaign:
     links = [
         Link("https://shop.test/sale?utm_source=email", "a", "Купить"),
         Link("https://shop.test/old", "a", "Old"),

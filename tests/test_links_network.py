@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -42,7 +43,7 @@ def server() -> Iterator[ScriptedServer]:
         yield s
 
 
-def config(tmp_path: Path, **links: object) -> Config:
+def config(tmp_path: Path, **links: Any) -> Config:
     base: dict[str, object] = {"allow_private": True, "timeout": 2.0, "retries": 2, "per_host": 8}
     base.update(links)
     return Config(root=tmp_path, links=replace(LinksConfig(), **base))  # type: ignore[arg-type]
@@ -86,7 +87,7 @@ def settled(count: Callable[[], int]) -> int:
     return last
 
 
-def check_one(server: ScriptedServer, tmp_path: Path, path: str, **links: object) -> LinkResult:
+def check_one(server: ScriptedServer, tmp_path: Path, path: str, **links: Any) -> LinkResult:
     url = server.url(path)
     return gather([campaign(a(url))], config(tmp_path, **links))[url]
 
@@ -960,7 +961,7 @@ def test_keep_alive_connections_are_reused(tmp_path: Path) -> None:
         assert s.connections == 1
 
 
-async def check(tmp_path: Path, urls: list[str], **links: object) -> list[LinkResult]:
+async def check(tmp_path: Path, urls: list[str], **links: Any) -> list[LinkResult]:
     """Check ``urls`` one after the other, through one client."""
     cfg = config(tmp_path, **links)
     async with make_client(cfg.links, HostResolver.configured(cfg)) as client:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from dns_server import BlackHole, NsdPool
@@ -29,7 +30,7 @@ from tests.tls import CA_FILE, SERVER_CERT_FILE, SERVER_KEY_FILE, loopback_tls
 pytestmark = pytest.mark.network
 
 
-def config(tmp_path: Path, nameservers: tuple[str, ...] = (), **links: object) -> Config:
+def config(tmp_path: Path, nameservers: tuple[str, ...] = (), **links: Any) -> Config:
     base: dict[str, object] = {"allow_private": True, "timeout": 3.0, "retries": 0}
     base.update(links)
     return Config(

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import write_campaign
@@ -116,7 +117,7 @@ CONFIG = Config(links=LinksConfig(allow_private=True, timeout=5))
 
 
 def launch(
-    st: Store, campaign: str, links: list[LaunchedLink], *, days_ago: float = 1, **kw: object
+    st: Store, campaign: str, links: list[LaunchedLink], *, days_ago: float = 1, **kw: Any
 ) -> int:
     base: dict[str, object] = {
         "campaign": campaign,

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
@@ -65,7 +66,7 @@ def test_classes() -> None:
     assert impact_class("UNS004", "warning") == "minor"
 
 
-def _launch(st: Store, campaign: str, **kw: object) -> int:
+def _launch(st: Store, campaign: str, **kw: Any) -> int:
     base: dict[str, object] = {
         "campaign": campaign, "client": "acme", "source": campaign, "content_hash": "0" * 64,
         "status": "launched", "attempted_at": NOV, "launched_by": "anna",

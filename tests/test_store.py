@@ -9,6 +9,7 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
@@ -39,7 +40,7 @@ def attempt(
     status: str = "launched",
     at: datetime = T0,
     findings: tuple[Finding, ...] = (),
-    **kw: object,
+    **kw: Any,
 ) -> LaunchAttempt:
     return LaunchAttempt(
         campaign=campaign,
@@ -50,7 +51,7 @@ def attempt(
         attempted_at=at,
         launched_by="ci",
         findings=findings,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     )
 
 
@@ -339,7 +340,7 @@ def test_keyed_incidents_are_recorded_once(store: Store) -> None:
 
 
 def test_a_failing_write_loses_nothing_recorded_before(
-    store,
+    store: Store,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     first = store.record_launch(attempt(findings=(ERR,), forced=True, reason="r"))

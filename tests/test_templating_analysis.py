@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from mailcheck.config import Config
@@ -15,11 +17,11 @@ def analyse(
     subject: str | None = None,
     dialect: str | None = None,
     config: Config | None = None,
-    **kw: object,
+    **kw: Any,
 ) -> Campaign:
-    c = Campaign(id="c", source="c", kind="toml", subject=subject, html=html, **kw)  # type: ignore[arg-type]
+    c = Campaign(id="c", source="c", kind="toml", subject=subject, html=html, **kw)
     if dialect:
-        c.dialect = dialect  # type: ignore[assignment]
+        c.dialect = dialect
         c.dialect_explicit = True
     render_campaign(c, config or Config())
     return c

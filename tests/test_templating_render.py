@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from mailcheck.config import Config
@@ -23,19 +25,19 @@ def render(
     subject: str | None = None,
     dialect: str | None = None,
     samples: list[dict[str, object]] | None = None,
-    **kw: object,
+    **kw: Any,
 ) -> Campaign:
     c = Campaign(
         id="c",
         source="c",
         kind="toml",
         subject=subject,
-        html=html,  # type: ignore[arg-type]
+        html=html,
         samples=samples or [],
         **kw,
     )
     if dialect:
-        c.dialect = dialect  # type: ignore[assignment]
+        c.dialect = dialect
         c.dialect_explicit = True
     render_campaign(c, Config())
     return c

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -14,7 +15,7 @@ from tests.helpers import check, only, write_campaign
 SHOP = '<p><a href="https://shop.test/sale?utm_source=email&utm_medium=email&utm_campaign=bf">Каталог</a></p>'
 
 
-def uns001(tmp_path: Path, footer: str, **kwargs: object) -> list[str]:
+def uns001(tmp_path: Path, footer: str, **kwargs: Any) -> list[str]:
     """UNS001's findings (location: message) for a campaign with this footer."""
     result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>", **kwargs))
     return [f"{f.location}: {f.message}" for f in only(result, "UNS001")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ SECRET = "SECRET-b1f0c3-do-not-leak"
 SECRET_HTML = f"<html><body><p>{SECRET}</p></body></html>"
 
 
-def _campaign(root: Path, name: str, html: str = "email.html", **manifest: str) -> Path:
+def _campaign(root: Path, name: str, html: str = "email.html", **manifest: Any) -> Path:
     """A campaign whose campaign.toml names ``html`` (the helper's html= is the content)."""
     d = write_campaign(root, name, **manifest)
     toml = d / "campaign.toml"

@@ -87,10 +87,10 @@ def _deny(directory: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         return
     real = os.scandir
 
-    def scandir(path: object = ".") -> Iterator[os.DirEntry[str]]:
+    def scandir(path: str = ".") -> Iterator[os.DirEntry[str]]:
         if Path(str(path)) == directory:
             raise PermissionError(13, "Permission denied", str(path))
-        return real(path)  # type: ignore[call-overload,no-any-return]
+        return real(path)
 
     monkeypatch.setattr(os, "scandir", scandir)
 

@@ -7,6 +7,7 @@ and the rest of the batch is checked.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from tests.helpers import check, only, write_campaign
 LIMITS = LimitsConfig(render_seconds=1.0, render_bytes=200_000, loop_iterations=10_000)
 
 
-def _per008(tmp_path: Path, body: str, template: str, **manifest: object) -> list[str]:
+def _per008(tmp_path: Path, body: str, template: str, **manifest: Any) -> list[str]:
     d = write_campaign(tmp_path, "c", body=body, template=template, **manifest)
     result = check(d, Config(root=tmp_path, limits=LIMITS))
     return [f.message for f in only(result, "PER008")]
