@@ -124,6 +124,24 @@ def test_a_lost_query_is_sent_again_within_the_timeout(
     assert 0.5 <= spent < 1.5
 
 
+def test_a_dead_first_nameserver_leaves_time_for_the_next(
+    ns: str, black_hole: BlackHole, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # /etc/resolv.conf and [dns] nameservers often list several: one that never answers
+    # costs one attempt's wait, and the next one answers within the query's timeout
+    monkeypatch.setattr(dns_module, "ATTEMPT_TIMEOUT", 0.5)
+
+    async def go() -> tuple[Answer, float]:
+        client = DnsClient([black_hole.nameserver, ns], 3.0)
+        started = time.perf_counter()
+        answer = await client.query("multi.example", "A")
+        return answer, time.perf_counter() - started
+
+    answer, spent = asyncio.run(go())
+    assert answer.status == "ok" and answer.records == ("192.0.2.1",)
+    assert 0.5 <= spent < 1.5
+
+
 def test_a_dead_resolver_costs_one_timeout_not_one_per_wave(black_hole: BlackHole) -> None:
     # 200 names at once to a nameserver that never answers: the first wave (MAX_IN_FLIGHT
     # queries) times out together; the rest fail at once instead of waiting in turn.

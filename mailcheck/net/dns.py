@@ -55,8 +55,9 @@ MAX_IN_FLIGHT = 64
 DEAD_AFTER = 3
 # How long one attempt waits before the query is sent again, within the query's whole
 # ``timeout``. UDP has no delivery guarantee: a query or answer lost on the way would otherwise
-# cost the whole timeout and end "could not verify" for a name the resolver knows. 2 s is
-# dnspython's own default per attempt, long enough for a recursive resolver's cold lookup.
+# cost the whole timeout and end "could not verify" for a name the resolver knows; with
+# several nameservers, a dead first one would take all of it. 2 s is dnspython's own default
+# per attempt, long enough for a recursive resolver's cold lookup.
 ATTEMPT_TIMEOUT = 2.0
 
 
