@@ -3,6 +3,7 @@ tags in HTML comments, built-ins and platform names never asked for a fallback."
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from importlib.metadata import EntryPoint
 from pathlib import Path
@@ -276,3 +277,15 @@ def test_velocity_syntax_errors_are_the_engines() -> None:
     c = analyse("<p>Привет!</p>\n#set($discount = )\n", dialect="velocity", dialect_explicit=True)
     assert c.template_error is not None and c.template_error.startswith("line 2: velocity:")
     assert c.template_error_line == 2
+
+
+def test_needles_guard_the_patterns_only_where_a_dialect_scans_them_first() -> None:
+    # The needles are a filter, not a rule: a dialect whose needles are skipped finds its tags
+    # by the pattern alone. A wrong needle ("~~") shows which of the two ran.
+    guarded = dataclasses.replace(SHOUT, needles=("~~",))
+    unguarded = dataclasses.replace(guarded, scan_needles_first=False)
+    text = "Привет, ~NAME~ и ~CITY~"
+    assert guarded.marker_count(text) == 0
+    assert guarded.leftovers(text) == []
+    assert unguarded.marker_count(text) == 2
+    assert unguarded.leftovers(text) == [(8, "~NAME~"), (17, "~CITY~")]

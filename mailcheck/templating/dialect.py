@@ -45,6 +45,11 @@ class Dialect:
     tags: regex.Pattern[str] | None = None  # any tag of it: a leftover in a rendered send
     # substrings the markers/tags cannot match without: a cheap test before the regex scan
     needles: tuple[str, ...] = ()
+    # False where the patterns alone scan faster than the substring tests they would skip: a
+    # pattern that starts with a literal lets the engine jump to it, while each ``in`` test is
+    # a scan of its own (over the corpus' HTML, Velocity's ten needles cost 31 ms against 17 ms
+    # for its marker pattern alone; one "{{" test 4 ms against 2.7 ms for Go's pattern)
+    scan_needles_first: bool = True
     system_variables: frozenset[str] = frozenset()  # filled by the platform (case-insensitive)
     system_prefixes: tuple[str, ...] = ()  # e.g. Mailchimp's "LIST:", "DATE:"
     system_pattern: regex.Pattern[str] | None = None  # other names the platform fills
@@ -80,7 +85,9 @@ class Dialect:
         return [(m.start(), m.group(0)) for m in self.tags.finditer(text)]
 
     def _may_hold(self, text: str) -> bool:
-        return not self.needles or any(n in text for n in self.needles)
+        if not self.scan_needles_first or not self.needles:
+            return True
+        return any(n in text for n in self.needles)
 
     def system_names(self, platform: str | None = None) -> frozenset[str]:
         """The names filled by the platform: the ESP's own, or every ESP's when unknown."""

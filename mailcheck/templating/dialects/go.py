@@ -99,6 +99,7 @@ DIALECT = Dialect(
     ),
     tags=regex.compile(r"\{\{-?\s*\.[A-Z][^{}\n]{0,200}\}\}"),
     needles=("{{",),
+    scan_needles_first=False,
     system_variables=frozenset(
         {
             "UnsubscribeURL",

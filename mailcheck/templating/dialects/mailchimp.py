@@ -16,6 +16,7 @@ DIALECT = Dialect(
     markers=regex.compile(r"\*\|[A-Z0-9_:]+(?:[:=][^|*]{0,60})?\|\*", regex.I),
     tags=regex.compile(r"\*\|[^|*\s]{1,80}\|\*"),
     needles=("*|",),
+    scan_needles_first=False,
     system_variables=frozenset(
         {
             "unsub",

@@ -37,6 +37,7 @@ DIALECT = Dialect(
     markers=regex.compile(r"\{\$[A-Za-z_][\w.]*[^{}\n]{0,80}\}"),
     tags=regex.compile(r"\{\$[A-Za-z_][\w.]*[^{}\n]{0,80}\}"),
     needles=("{$",),
+    scan_needles_first=False,
     system_variables=frozenset({"unsubscribe", "url", "email", "preferences", "webversion"}),
     unsubscribe=("{$unsubscribe}",),
     unsubscribe_pattern=regex.compile(r"\{\$unsubscribe\}"),

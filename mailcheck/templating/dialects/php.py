@@ -90,6 +90,7 @@ DIALECT = Dialect(
     markers=regex.compile(r"<\?(?:=|php\b)"),
     tags=regex.compile(r"<\?(?:=|php\b).{0,200}?\?>", regex.S),
     needles=("<?",),
+    scan_needles_first=False,
     # a getter that builds a link (getFastAuthUrl, getTicketUrl): the application makes it
     # for every recipient, it is not a profile field that may be empty
     system_pattern=regex.compile(r"(?:^|\.)get\w*(?:Url|URL|Link)$"),

@@ -67,6 +67,7 @@ DIALECT = Dialect(
     markers=regex.compile(r"\[%.{0,200}?%\]", regex.S),
     tags=regex.compile(r"\[%.{0,200}?%\]", regex.S),
     needles=("[%",),
+    scan_needles_first=False,
     system_variables=frozenset({"anketa.member.email", "member.email"}),
     system_prefixes=("param.",),
     unsubscribe=("[% param.url_unsub %]",),

@@ -75,6 +75,7 @@ DIALECT = Dialect(
     ),
     tags=regex.compile(r"\{\{\s*[A-Za-z_][\w.]*\s*(?:[|?][^{}]*)?\}\}"),
     needles=("{{",),
+    scan_needles_first=False,
     system_variables=frozenset(
         {"UnsubscribeUrl", "WebLetterUrl", "ForwardUrl", "Email", "LetterTitle", "ContactId"}
     ),

@@ -95,6 +95,7 @@ DIALECT = Dialect(
     ),
     tags=regex.compile(r"\$!?\{[A-Za-z_][^{}\n]{0,200}\}|\$![A-Za-z_][\w.]*|#(?:if|foreach)\("),
     needles=("#if", "#{", "#elseif", "#foreach", "#set", "#end", "#else", "$!", "${", ".get("),
+    scan_needles_first=False,
     system_variables=frozenset(
         {"unsubscribe", "unsubscribeUrl", "unsubscribe_url", "webversion", "webVersionUrl"}
     ),
