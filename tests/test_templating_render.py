@@ -17,6 +17,7 @@ from mailcheck.templating import (
     missing_from_samples,
     render_campaign,
 )
+from mailcheck.templating.core import IsSystem
 
 
 def render(
@@ -395,3 +396,33 @@ def test_raw_links_survive_a_conditional_that_drops_a_link() -> None:
     assert olga.document is not None and olga.document.links[0].raw == (
         "https://shop.example/vip?u={{ uid }}"
     )
+
+
+def test_a_short_liquid_part_is_compiled_once_for_a_batch_and_renders_each_campaigns_values(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from mailcheck.config import LimitsConfig
+    from mailcheck.templating import liquid
+
+    compiled: list[str] = []
+    real_parse = liquid.parse
+
+    def counting_parse(source: str, is_system: IsSystem) -> liquid.LiquidTemplate:
+        compiled.append(source)
+        return real_parse(source, is_system)
+
+    monkeypatch.setattr(liquid, "parse", counting_parse)
+    subject = "{% for i in (1..3) %}*{% endfor %} Скидка для {{ first_name | default: 'вас' }}"
+    anna = render(
+        "<p>Анна</p>", subject=subject, dialect="liquid", samples=[{"first_name": "Анна"}]
+    )
+    oleg = Campaign(id="o", source="o", kind="toml", subject=subject, html="<p>Олег</p>")
+    oleg.samples = [{"first_name": "Олег"}]
+    oleg.dialect, oleg.dialect_explicit = "liquid", True
+    # the second campaign's limits hold for the part compiled for the first
+    render_campaign(oleg, Config(limits=LimitsConfig(loop_iterations=2)))
+
+    assert compiled.count(subject) == 1
+    assert [r.subject for r in anna.renders] == ["*** Скидка для Анна", "*** Скидка для Анна"]
+    assert oleg.renders == [] and oleg.over_budget is not None
+    assert "loop" in oleg.over_budget

@@ -33,9 +33,10 @@ MAX_BLANK_RENDERS = 400  # part renders spent on blanking per campaign, all samp
 # Short sources (subjects, headers, link URLs) repeat from campaign to campaign of a batch, and
 # compiling one costs far more than rendering it (Jinja generates Python code). Parsed parts
 # are read-only (rendering keeps its state elsewhere), so one parse serves every campaign with
-# the same dialect and system names. Liquid is left out: python-liquid templates were not
-# checked for sharing (none in the corpus to measure a gain on).
-_SHARED_DIALECTS = ("jinja", "handlebars", "mailchimp")
+# the same dialect and system names. A python-liquid template is read-only too: each render
+# makes its own context, and its environment (one per set of ESP tags, shared already) reads
+# the limits of the render in progress.
+_SHARED_DIALECTS = ("jinja", "handlebars", "mailchimp", "liquid")
 _SHARED_MAX_CHARS = 2000
 _SHARED_MAX_ENTRIES = 4096
 _shared: dict[tuple[str, frozenset[str], str], Parsed] = {}
