@@ -57,14 +57,16 @@ def read_accessibility(root: Any, html: str) -> Accessibility:
     """The facts of a parsed document (before its non-text elements are stripped)."""
     facts = Accessibility(has_html_element=bool(_HTML_TAG.search(html)))
     facts.lang = (root.get("lang") or "").strip() or None if root.tag == "html" else None
-    facts.rtl_text = bool(_RTL.search(html))
+    # an ASCII document (most) holds no right-to-left letter: isascii() is free, the search not
+    facts.rtl_text = not html.isascii() and bool(_RTL.search(html))
     if facts.rtl_text:
         facts.dir_rtl = bool(root.xpath("boolean(//*[translate(@dir,'RTL','rtl')='rtl'])"))
+    with_header = _tables_with_own_header(root)
     for table in root.iter("table"):
         role = (table.get("role") or "").strip().lower()
         if role in ("presentation", "none"):
             continue
-        if table.find("caption") is None and not _has_own_header(table):
+        if table.find("caption") is None and table not in with_header:
             facts.layout_tables.append(table.sourceline or 0)
     for heading in root.iter(*_HEADINGS):
         facts.headings.append((int(heading.tag[1]), heading.sourceline or 0))
@@ -80,9 +82,17 @@ def read_accessibility(root: Any, html: str) -> Accessibility:
     return facts
 
 
-def _has_own_header(table: Any) -> bool:
-    """Whether the table has a <th> of its own (not one of a table nested in it)."""
-    return any(next(th.iterancestors("table")) is table for th in table.iter("th"))
+def _tables_with_own_header(root: Any) -> set[Any]:
+    """The tables that have a <th> of their own (not one of a table nested in them).
+
+    Found from the headers up, in one pass: asking each table for its headers walks nested
+    layout tables once per level.
+    """
+    return {
+        table
+        for th in root.iter("th")
+        if (table := next(th.iterancestors("table"), None)) is not None
+    }
 
 
 def _unnamed_image_link(anchor: Any) -> bool:

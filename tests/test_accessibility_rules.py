@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
-from mailcheck.accessibility import contrast_ratio, parse_color
+from mailcheck.accessibility import contrast_ratio, parse_color, read_accessibility
 from mailcheck.model import Severity
 from tests.helpers import check, only, write_campaign
 
@@ -143,3 +144,15 @@ def test_contrast_ratio_and_colours() -> None:
     assert parse_color("rgba(0,0,0,0.5)") is None
     assert parse_color("navy") == (0, 0, 128)
     assert parse_color("inherit") is None
+
+
+def test_a_header_cell_makes_only_its_own_table_a_data_table() -> None:
+    html = (
+        "<html><body>\n<table><tr><td>\n"
+        "<table><tr><th>Товар</th><td>1 000 ₽</td></tr></table>\n"
+        "<table><tr><td>Доставка</td></tr></table>\n"
+        "</td></tr></table>\n</body></html>"
+    )
+    facts = read_accessibility(etree.fromstring(html, etree.HTMLParser()), html)
+    # the outer layout table holds the <th> only through the nested data table
+    assert facts.layout_tables == [2, 4]
