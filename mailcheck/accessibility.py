@@ -12,6 +12,7 @@ client's dark mode does is not knowable from the HTML alone, and a guess is not 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -162,6 +163,9 @@ def _is_large(style: str) -> bool:
     return size >= 24 or (size >= 18.66 and bool(_BOLD.search(style)))
 
 
+# A campaign repeats a few colours on thousands of elements: each is parsed and compared once
+# (bounded: a document of endless distinct colours cannot grow the cache without end).
+@functools.lru_cache(maxsize=4096)
 def parse_color(value: str) -> RGB | None:
     """An opaque CSS colour (#rgb, #rrggbb, rgb(), a CSS name), or None when not one."""
     value = value.strip().lower()
@@ -179,6 +183,7 @@ def parse_color(value: str) -> RGB | None:
         return None
 
 
+@functools.lru_cache(maxsize=4096)
 def contrast_ratio(first: RGB, second: RGB) -> float:
     """WCAG 2.x contrast ratio of two sRGB colours (1 to 21)."""
     lighter, darker = sorted((_luminance(first), _luminance(second)), reverse=True)
