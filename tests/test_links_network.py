@@ -378,17 +378,34 @@ def test_timeout_is_retried_once_on_a_shorter_budget(
 
 def test_a_host_that_timed_out_gets_the_short_budget(tmp_path: Path) -> None:
     # Per-host back-off: the first link to a hanging host costs a timeout and the short
-    # retry; the others only the short budget, once.
+    # retry; the next one only the short budget, once.
     with running_server() as s:
-        links = [a(s.url(f"/slow/4/hang-{i}")) for i in range(3)]
+        links = [a(s.url(f"/slow/4/hang-{i}")) for i in range(2)]
         results = gather([campaign(*links)], config(tmp_path, timeout=0.5, per_host=1))
         reasons = sorted(r.reason for r in results.values())
         assert reasons == [
             "could not verify (timed out: no answer in 0.15 s)",
+            "could not verify (timed out: no answer in 0.5 s, then 0.15 s)",
+        ]
+        assert settled(s.total) == 3
+
+
+def test_a_host_that_never_answers_is_given_up_after_three_timeouts(tmp_path: Path) -> None:
+    # A click-tracking host that hangs wraps every link: after three GET timeouts and no answer
+    # at all, its other links are "could not verify" at once instead of a wait each.
+    with running_server() as s:
+        links = [a(s.url(f"/slow/4/track-{i}")) for i in range(10)]
+        results = gather([campaign(*links)], config(tmp_path, timeout=0.5, per_host=1))
+        reasons = sorted(r.reason for r in results.values())
+        host = s.url("/").split("//", 1)[1].rstrip("/")
+        assert reasons == [
+            f"could not verify (timed out: {host} has answered no request of this run)"
+        ] * 8 + [
             "could not verify (timed out: no answer in 0.15 s)",
             "could not verify (timed out: no answer in 0.5 s, then 0.15 s)",
         ]
-        assert settled(s.total) == 4
+        assert {r.verdict for r in results.values()} == {"unverified"}
+        assert settled(s.total) == 3  # the first link's two tries and the second link's one
 
 
 def test_a_slow_host_that_answers_keeps_the_budget_it_needs(tmp_path: Path) -> None:

@@ -58,6 +58,12 @@ RETRY_SHARE = 0.3  # of links.timeout, the budget of the one retry after a timeo
 # slow host that answers is slow, not dead, and must not turn its links into warnings.
 SLOWEST_MARGIN = 1.5
 BUSY_STATUSES = frozenset({429, 503})  # a host saying so gets fewer requests at a time
+# GET timeouts after which a host that has answered nothing this run is taken for down: its
+# other requests end "could not verify" at once. A click-tracking host that hangs wraps every
+# link of a campaign, and behind the per-host limit each further wave of them would wait a
+# budget of its own (48 links: 1.95 x the timeout). HEAD timeouts do not count: many servers
+# hang on HEAD alone, and their links still get the GET fallback.
+HOST_DOWN_AFTER = 3
 
 # Phrases of bot-protection challenge pages (Cloudflare, DataDome, PerimeterX, Akamai, Sucuri…).
 CHALLENGE_MARKERS = (
@@ -146,11 +152,13 @@ class Failed(Exception):
         timed_out: bool = False,
         nxdomain: bool = False,
         invalid: bool = False,
+        host_down: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.proof = proof
         self.timed_out = timed_out
+        self.host_down = host_down  # not tried: the host timed out and answered nothing
         self.nxdomain = nxdomain  # proof only if the resolver answers other names
         self.invalid = invalid
         self.budget = 0.0  # seconds the timed-out try had
@@ -275,6 +283,7 @@ class Fetcher:
     _per_host: dict[str, HostSlots] = field(default_factory=dict, init=False)
     _slow_hosts: set[str] = field(default_factory=set, init=False)  # timed out once already
     _slowest: dict[str, float] = field(default_factory=dict, init=False)  # seconds, per host
+    _get_timeouts: dict[str, int] = field(default_factory=dict, init=False)  # per host
     nxdomain: set[str] = field(default_factory=set, init=False)  # URLs whose host does not exist
 
     def __post_init__(self) -> None:
@@ -380,7 +389,7 @@ class Fetcher:
             try:
                 answer = await self._exchange(method, url, cookies, short=short)
             except Failed as failed:
-                if failed.proof:
+                if failed.proof or failed.host_down:
                     raise
                 if failed.timed_out:
                     waited.append(failed.budget)
@@ -444,6 +453,12 @@ class Fetcher:
         request = self.client.build_request(method, url, headers=cookies.header(url))
         # The host slot first: a request waiting for a busy host must not hold a global slot.
         async with host.slot() as sent_under, self._in_flight:
+            if self._is_down(netloc):
+                raise Failed(
+                    f"could not verify (timed out: {netloc} has answered no request of this run)",
+                    proof=False,
+                    host_down=True,
+                )
             budget = self._budget(netloc, short)
             try:
                 # One deadline covers the whole exchange, the body included: httpx's timeouts
@@ -463,6 +478,8 @@ class Fetcher:
                     await response.aclose()
             except (TimeoutError, httpx.TimeoutException) as exc:
                 self._slow_hosts.add(netloc)
+                if method == "GET":
+                    self._get_timeouts[netloc] = self._get_timeouts.get(netloc, 0) + 1
                 failed = Failed("could not verify (timed out)", proof=False, timed_out=True)
                 failed.budget = budget
                 raise failed from exc
@@ -473,6 +490,11 @@ class Fetcher:
         cookies.take(response)
         as_sent = response.extensions.get(LOCATION_AS_SENT)
         return Answer(str(url), method, response.status_code, response.headers, page, as_sent)
+
+    def _is_down(self, netloc: str) -> bool:
+        """The host timed out on GET :data:`HOST_DOWN_AFTER` times and never answered."""
+        answered = netloc in self._slowest
+        return not answered and self._get_timeouts.get(netloc, 0) >= HOST_DOWN_AFTER
 
     def _budget(self, netloc: str, short: bool) -> float:
         """Seconds for one exchange: ``timeout``, or the shorter budget of the one retry after a
