@@ -300,7 +300,7 @@ def _insecure() -> Any:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--batches", default="one,fifty,many")
+    parser.add_argument("--batches", default="one,hang,fifty,many")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--skip-linkinator", action="store_true")
     parser.add_argument(
