@@ -68,7 +68,7 @@ def _partner_links(ctx: Context) -> list[Link]:
     own = _own_domains(ctx)
     channels = _hosts("own_channel_hosts.txt")
     found = []
-    for link in ctx.campaign.all_links():
+    for link in ctx.all_links():
         if link.kind not in ("a", "area") or not is_web(link.href) or is_unsubscribe(link):
             continue
         host = host_of(link.href)
@@ -192,7 +192,7 @@ def personal_data_in_url(ctx: Context) -> Iterator[Problem]:
         return
     found: dict[str, list[str]] = {}
     lines: list[int] = []
-    for link in ctx.campaign.all_links():
+    for link in ctx.all_links():
         if link.kind not in ("a", "area") or not is_web(link.href):
             continue
         kinds = _personal_data(link)
@@ -241,7 +241,7 @@ def foreign_analytics_link(ctx: Context) -> Iterator[Problem]:
         return
     services = _hosts("foreign_analytics_hosts.txt")
     found: dict[str, list[int]] = {}
-    for link in ctx.campaign.all_links():
+    for link in ctx.all_links():
         host = host_of(link.href) if is_web(link.href) else ""
         if host and any(under(host, s) for s in services):
             found.setdefault(host, []).append(link.line)

@@ -25,7 +25,7 @@ def _sender_health(ctx: Context) -> DomainHealth | None:
 
 
 def _link_domains(ctx: Context) -> list[str]:
-    hosts = {host_of(link.href) for link in ctx.campaign.all_links() if is_web(link.href)}
+    hosts = {host_of(link.href) for link in ctx.all_links() if is_web(link.href)}
     return sorted({org_domain(h) for h in hosts if h})
 
 

@@ -12,7 +12,6 @@ from mailcheck.linkinfo import (
     placeholder_reason,
     relative_reason,
     scheme,
-    unsubscribe_links,
 )
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
@@ -49,7 +48,7 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     # One root cause, one finding: every “#” link of the campaign is one placeholder left in,
     # listed at each of its places. A placeholder unsubscribe link with no working one beside
     # it is UNS001's finding.
-    found = unsubscribe_links(ctx.campaign, ctx.main.headers if ctx.main else None)
+    found = ctx.unsubscribe()
     theirs = set() if found.working else {link for link, _ in found.placeholders}
     groups: dict[tuple[str, str], list[Link]] = {}
     # A template that could not be rendered (PER004) or read (PER007) keeps its tags: a tag
@@ -57,7 +56,7 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     unrendered = ctx.campaign.kind != "eml" and bool(
         ctx.campaign.template_error or ctx.campaign.dialect_unclear
     )
-    for link in ctx.campaign.link_occurrences():
+    for link in ctx.link_occurrences():
         if link.kind == "css" or link in theirs:
             continue
         reason = placeholder_reason(link)
@@ -147,7 +146,7 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     the real one.
     """
     seen: set[tuple[str, str]] = set()
-    for link in ctx.campaign.link_occurrences():
+    for link in ctx.link_occurrences():
         if link.kind not in ("a", "area") or not link.text:
             continue
         shown = URLISH.match(link.text.strip())
@@ -202,7 +201,7 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
     """
     found: dict[str, tuple[Link, str]] = {}
     places: list[Link] = []
-    for link in ctx.campaign.link_occurrences():
+    for link in ctx.link_occurrences():
         reason = found[link.href][1] if link.href in found else relative_reason(link)
         if reason:
             found.setdefault(link.href, (link, reason))

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mailcheck.i18n import t
-from mailcheck.linkinfo import WHOLE_TAG, unsubscribe_links
+from mailcheck.linkinfo import WHOLE_TAG
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import whole_tag
@@ -30,12 +30,15 @@ def _text_has_unsubscribe(text: str) -> bool:
     if tags.href.search(text) or tags.body.search(text):
         return True
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
-    for index, paragraph in enumerate(paragraphs):
-        if WORDS.sentence_says_unsubscribe(paragraph):
-            nearby = " ".join(paragraphs[index : index + 2])
-            if re.search(r"https?://|mailto:", nearby, re.I):
-                return True
-    return False
+    # the URL test first: it is one regex, the words are looked up word by word
+    has_url = [bool(_URL.search(p)) for p in paragraphs] + [False]
+    return any(
+        (has_url[index] or has_url[index + 1]) and WORDS.sentence_says_unsubscribe(paragraph)
+        for index, paragraph in enumerate(paragraphs)
+    )
+
+
+_URL = re.compile(r"https?://|mailto:", re.I)
 
 
 @rule(
@@ -76,7 +79,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     the platform's unsubscribe tag or URL as its href.
     """
     campaign = ctx.campaign
-    found = unsubscribe_links(campaign, ctx.main.headers if ctx.main else None)
+    found = ctx.unsubscribe()
     if found.working or found.tag:
         return
     if found.placeholders:

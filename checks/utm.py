@@ -43,7 +43,7 @@ def utm_links(ctx: Context) -> list[Link]:
     """Clickable web links the UTM rules judge: unsubscribe and ESP system links are exempt."""
     return [
         link
-        for link in ctx.campaign.all_links()
+        for link in ctx.all_links()
         if link.kind in ("a", "area")
         and is_web(link.href)
         and host_of(link.href) != SYSTEM_PLACEHOLDER_HOST

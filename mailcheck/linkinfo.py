@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from mailcheck.domains import host_of, under
 from mailcheck.i18n import t
@@ -101,7 +102,15 @@ class UnsubscribeLinks:
 
     working: list[Link]  # unsubscribe links that lead somewhere (or that the ESP fills)
     placeholders: list[tuple[Link, str]]  # unsubscribe links that cannot: (link, why)
-    tag: bool  # a platform tag that makes the unsubscribe link itself ({% unsubscribe %})
+    html: str | None = None  # the campaign's HTML as written, for :attr:`tag`
+
+    @cached_property
+    def tag(self) -> bool:
+        """A platform tag that makes the unsubscribe link itself ({% unsubscribe %}).
+
+        Worked out on asking: scanning the whole HTML for every platform's tag costs more
+        than the rest together, and a campaign with a working link needs no answer."""
+        return bool(self.html) and body_has_unsubscribe_tag(self.html or "")
 
 
 def unsubscribe_links(
@@ -122,8 +131,7 @@ def unsubscribe_links(
                 placeholders.append((link, reason))
             else:
                 working.append(link)
-    tag = bool(campaign.html) and body_has_unsubscribe_tag(campaign.html or "")
-    return UnsubscribeLinks(working, placeholders, tag)
+    return UnsubscribeLinks(working, placeholders, campaign.html)
 
 
 # Merge-tag syntax of any template language, understood or not ({{ }}, {$x}, {x}, <?= ?>,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from mailcheck.model import Campaign, Finding, Link, Rendered, Severity
@@ -27,6 +28,7 @@ from mailcheck.model import Campaign, Finding, Link, Rendered, Severity
 if TYPE_CHECKING:
     from mailcheck.config import Config
     from mailcheck.facts import Facts
+    from mailcheck.linkinfo import UnsubscribeLinks
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,7}[0-9]{3}$")  # a family (SPF, A11Y) and 3 digits
 
@@ -68,14 +70,48 @@ class Context:
         lines = sorted({n for link in links for n in (link.lines or (link.line,))})
         return tuple(self.html_at(n) for n in lines)
 
+    # What several rules read of one campaign is worked out once, on the first rule's asking:
+    # a Context lives for one campaign's judging, and the campaign no longer changes then.
+
+    def all_links(self) -> tuple[Link, ...]:
+        """:meth:`Campaign.all_links`: every distinct link of every rendered variant."""
+        return self._all_links
+
+    def link_occurrences(self) -> tuple[Link, ...]:
+        """:meth:`Campaign.link_occurrences`: every link where it stands, once."""
+        return self._link_occurrences
+
     def link_sites(self) -> list[list[Link]]:
         """The campaign's links by their place in the template: each entry holds every
         rendering of one template link (a URL with a recipient's name in it renders once per
         sample recipient), so that a rule reports such a link once."""
+        return [list(site) for site in self._link_sites]
+
+    def unsubscribe(self) -> UnsubscribeLinks:
+        """The campaign's unsubscribe links, working or placeholders, as the main variant's
+        headers name them (:func:`mailcheck.linkinfo.unsubscribe_links`)."""
+        return self._unsubscribe
+
+    @cached_property
+    def _all_links(self) -> tuple[Link, ...]:
+        return tuple(self.campaign.all_links())
+
+    @cached_property
+    def _link_occurrences(self) -> tuple[Link, ...]:
+        return tuple(self.campaign.link_occurrences())
+
+    @cached_property
+    def _link_sites(self) -> tuple[tuple[Link, ...], ...]:
         sites: dict[tuple[str, str], list[Link]] = {}
-        for link in self.campaign.all_links():
+        for link in self._all_links:
             sites.setdefault((link.raw or link.href, link.kind), []).append(link)
-        return list(sites.values())
+        return tuple(tuple(site) for site in sites.values())
+
+    @cached_property
+    def _unsubscribe(self) -> UnsubscribeLinks:
+        from mailcheck.linkinfo import unsubscribe_links
+
+        return unsubscribe_links(self.campaign, self.main.headers if self.main else None)
 
 
 CheckFn = Callable[[Context], Iterable[Problem]]
