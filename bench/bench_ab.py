@@ -5,9 +5,10 @@ Usage: python bench/bench_ab.py BEFORE_TREE AFTER_TREE [--target corpus|dirs|PAT
 
 How docs/benchmarks.md measures a change to the offline pass: make a tree of the code before it
 (``git worktree add --detach ../before <commit>``), then run this from either tree. Each side
-runs in its own interpreter with ``PYTHONPATH`` set to its tree, imports every module first,
-and times ``--runs`` offline runs of one process, each in a fresh fork (no cache filled by an
-earlier run), on the CPU clock of that fork. The sides take turns round by round, so a change
+runs in its own interpreter with every mailcheck module, rules included, imported from its
+tree (``bench/tree.py``) before the timing starts, and times ``--runs`` offline runs of one
+process, each in a fresh fork (no cache filled by an earlier run), on the CPU clock of that
+fork. The sides take turns round by round, so a change
 in the machine's load hits both alike; the medians are printed with the load average.
 
 ``--target dirs`` checks campaign directories: this repository's ``examples/black-friday-ru``
@@ -31,13 +32,15 @@ EXAMPLE_DIRS = ("black-friday-ru", "welcome-en")
 COPIES = 100
 
 
-def child(target: str, runs: int) -> None:
-    """In one tree's interpreter: CPU seconds of ``runs`` offline runs, printed as JSON."""
-    tree = Path(os.environ["PYTHONPATH"].split(os.pathsep)[0])
-    sys.path.insert(0, str(tree / "bench"))
+def child(tree: Path, target: str, runs: int) -> None:
+    """In a fresh interpreter: CPU seconds of ``runs`` offline runs of ``tree``, as JSON."""
+    from tree import assert_from, use_tree
+
+    use_tree(tree)  # before bench_offline, which imports mailcheck
     from bench_offline import forked, warm_imports
 
     warm_imports()
+    assert_from(tree)
     from mailcheck import engine
     from mailcheck.config import Config
 
@@ -55,10 +58,10 @@ def campaign_dirs(into: Path) -> Path:
 
 
 def side(tree: Path, target: str, runs: int) -> list[float]:
+    script = str(Path(__file__).resolve())
     proc = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--child", target, "--runs", str(runs)],
+        [sys.executable, script, "--child", target, "--tree", str(tree), "--runs", str(runs)],
         cwd=tree,
-        env={**os.environ, "PYTHONPATH": str(tree)},
         capture_output=True,
         text=True,
     )
@@ -76,9 +79,10 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=4)
     ap.add_argument("--runs", type=int, default=2, help="runs per side and round")
     ap.add_argument("--child", help=argparse.SUPPRESS)  # the child mode: the path to check
+    ap.add_argument("--tree", type=Path, help=argparse.SUPPRESS)  # and the tree it runs
     args = ap.parse_args()
     if args.child:
-        child(args.child, args.runs)
+        child(args.tree, args.child, args.runs)
         return
     if args.before is None or args.after is None:
         ap.error("give the two trees to compare")

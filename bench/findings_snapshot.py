@@ -5,27 +5,28 @@ Usage: python bench/findings_snapshot.py [TREE] [--shared ../shared] > findings.
 The proof that a speed change changed nothing else: take a snapshot with the tree before the
 change and one with the tree after it, and ``diff`` them. Each line is a campaign's source, a
 finding's code, severity, message, every location and URL (or ``OK`` for a campaign without
-findings, or a suppression comment). ``TREE`` (default: this repository) is put first on
-``PYTHONPATH`` and is where ``mailcheck check --offline --format json`` runs.
+findings, or a suppression comment). ``TREE`` (default: this repository) is where
+``mailcheck check --offline --format json`` runs, every module imported from it
+(``bench/tree.py``).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+OFFLINE_JSON = ("--offline", "--format", "json")
 
 
 def lines_of(tree: Path, target: Path) -> list[str]:
     proc = subprocess.run(
-        [sys.executable, "-m", "mailcheck", "check", str(target), "--offline", "--format", "json"],
+        [sys.executable, str(BENCH / "tree.py"), str(tree), "check", str(target), *OFFLINE_JSON],
         cwd=tree,
-        env={**os.environ, "PYTHONPATH": str(tree)},
         capture_output=True,
         text=True,
     )
