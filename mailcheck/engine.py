@@ -6,6 +6,7 @@ sources -> Campaign (loaders) -> variants rendered and parsed (templating)
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -268,6 +269,12 @@ def _in_workers(
 
     out: dict[int, T] = {}
     chunks = _chunks(sources, jobs)
+    # What exists now (modules, rules, compiled patterns) lives as long as the workers: kept
+    # out of the garbage collector's passes here and in the forked workers, which otherwise
+    # walk it on every full collection (and copy each page of it that a pass touches).
+    freezing = gc.get_freeze_count() == 0  # a host program's own freeze is left alone
+    if freezing:
+        gc.freeze()
     pool = _pool(min(jobs, len(chunks)))
     try:
         futures = [(c, pool.submit(work, [sources[i] for i in c], *args)) for c in chunks]
@@ -282,6 +289,9 @@ def _in_workers(
         pool.shutdown(wait=False, cancel_futures=True)
         _stop_workers()
         raise
+    finally:
+        if freezing:
+            gc.unfreeze()  # a long-lived caller (the pytest plugin) collects as before
     pool.shutdown()
     return [out[i] for i in range(len(sources))]
 

@@ -240,3 +240,32 @@ def test_usable_cpus_follow_the_affinity_mask() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "1", out.stderr
     assert engine.usable_cpus() == len(os.sched_getaffinity(0))
+
+
+def test_workers_start_with_the_parent_frozen_and_the_parent_thaws(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What exists when the workers fork is out of the collector's way (gc.freeze); after the
+    run the caller collects as before, and a host program's own freeze is left alone."""
+    import gc
+
+    batch = mixed_batch(tmp_path, 10)
+    frozen_at_fork: list[int] = []
+    real_pool = engine._pool
+
+    def watching_pool(jobs: int) -> object:
+        frozen_at_fork.append(gc.get_freeze_count())
+        return real_pool(jobs)
+
+    monkeypatch.setattr(engine, "_pool", watching_pool)
+    run([str(batch)], Config(root=tmp_path), offline=True, jobs=2)
+    assert len(frozen_at_fork) == 1 and frozen_at_fork[0] > 1000  # modules, rules, patterns
+    assert gc.get_freeze_count() == 0
+
+    gc.freeze()  # a host program that froze its own start-up state
+    host = gc.get_freeze_count()
+    try:
+        run([str(batch)], Config(root=tmp_path), offline=True, jobs=2)
+        assert gc.get_freeze_count() == host
+    finally:
+        gc.unfreeze()
