@@ -266,6 +266,7 @@ def test_workers_start_with_the_parent_frozen_and_the_parent_thaws(
     host = gc.get_freeze_count()
     try:
         run([str(batch)], Config(root=tmp_path), offline=True, jobs=2)
-        assert gc.get_freeze_count() == host
+        # frozen objects that die leave the count (it may fall by a few); a thaw empties it
+        assert host - 100 < gc.get_freeze_count() <= host
     finally:
         gc.unfreeze()
