@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import importlib.abc
 import importlib.machinery
+import importlib.metadata
 import importlib.util
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import unquote, urlsplit
 
 # packages whose folder is not below mailcheck/ (pyproject.toml's package-dir)
 FOLDERS = {"mailcheck": "mailcheck", "mailcheck.checks": "checks", "mailcheck.reports": "reports"}
@@ -44,6 +47,16 @@ class _TreeFinder(importlib.abc.MetaPathFinder):
                 fullname, [str(self.tree / FOLDERS[parent])]
             )
         return None
+
+
+def installed_tree() -> Path | None:
+    """The source tree this environment has installed in editable mode (PEP 610), if any."""
+    # the one with an install record: a tree's own mailcheck_qa.egg-info may come first
+    for dist in importlib.metadata.distributions(name="mailcheck-qa"):
+        url = json.loads(dist.read_text("direct_url.json") or "{}").get("url", "")
+        if url.startswith("file:"):
+            return Path(unquote(urlsplit(url).path)).resolve()
+    return None
 
 
 def use_tree(tree: Path) -> None:
