@@ -8,12 +8,16 @@ report on 376,348 e-mails: no ``lang`` in 95.66 %, layout tables without
 Contrast is computed only where both colours are written inline (the text's ``color`` and the
 ``background-color``/``bgcolor`` of the element or an ancestor): what a stylesheet or the
 client's dark mode does is not knowable from the HTML alone, and a guess is not a finding.
+For the same reason text that its inline style hides is not judged: the usual hidden
+preheader is written in the background's colour on purpose (the inbox shows it in its own),
+and a block hidden until a media query shows it is the stylesheet's business.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,8 +58,10 @@ class Accessibility:
     low_contrast: list[LowContrast] = field(default_factory=list)
 
 
-def read_accessibility(root: Any, html: str) -> Accessibility:
-    """The facts of a parsed document (before its non-text elements are stripped)."""
+def read_accessibility(root: Any, html: str, is_hidden: Callable[[Any], bool]) -> Accessibility:
+    """The facts of a parsed document (before its non-text elements are stripped);
+    ``is_hidden`` tells an element its inline style hides (:func:`mailcheck.htmlparse.is_hidden`).
+    """
     facts = Accessibility(has_html_element=bool(_HTML_TAG.search(html)))
     facts.lang = (root.get("lang") or "").strip() or None if root.tag == "html" else None
     # an ASCII document (most) holds no right-to-left letter: isascii() is free, the search not
@@ -78,7 +84,8 @@ def read_accessibility(root: Any, html: str) -> Accessibility:
             )
     for el in root.xpath("//*[contains(@style, 'olor')]|//font[@color]"):
         found = _low_contrast(el)
-        if found:
+        # hidden text last: few elements fail, and the test walks up to the root
+        if found and not (is_hidden(el) or any(map(is_hidden, el.iterancestors()))):
             facts.low_contrast.append(found)
     return facts
 

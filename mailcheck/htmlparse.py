@@ -67,10 +67,8 @@ _VISITED = (*(_BLOCKS | _BACKGROUND_TAGS | _LINK_SET), "title")
 _TEXT_OF = etree.XPath("normalize-space(.)")
 
 _ZERO = r"\s*:\s*0*(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:!\s*important\s*)?(?:;|$)"
-_HIDING = re.compile(
-    r"display\s*:\s*none|mso-hide\s*:\s*all"
-    rf"|max-height{_ZERO}|max-width{_ZERO}|opacity{_ZERO}"
-)
+_HIDING = re.compile(rf"display\s*:\s*none|max-height{_ZERO}|max-width{_ZERO}|opacity{_ZERO}")
+_OUTLOOK_HIDING = re.compile(r"mso-hide\s*:\s*all")  # the other clients show it
 # Hiding that a descendant can undo: `font-size:0` on a row of inline-block columns (each column
 # sets its own size) and `visibility:hidden` under `visibility:visible`.
 _FONT_SIZE_ZERO = re.compile(rf"font-size{_ZERO}")
@@ -98,11 +96,13 @@ _COND_ROUNDRECT = re.compile(
 )
 
 
-def is_hidden(el: Any) -> bool:
+def is_hidden(el: Any, *, from_everyone: bool = False) -> bool:
     """Whether an element is hidden by its inline style or ``hidden`` attribute.
 
     ``font-size:0`` and ``visibility:hidden`` hide an element only when no descendant undoes
-    them: a container with visible descendants (a row of columns) is not hidden.
+    them: a container with visible descendants (a row of columns) is not hidden. With
+    ``from_everyone``, ``mso-hide:all`` does not count: it hides only from Outlook (the HTML
+    half of a bulletproof button that Outlook draws in VML).
     """
     if el.get("hidden") is not None:
         return True
@@ -112,7 +112,7 @@ def is_hidden(el: Any) -> bool:
     style = style.lower()
     if "none" not in style and "hid" not in style and "0" not in style:
         return False  # most styles of a layout hide nothing: skip the regexes
-    if _HIDING.search(style):
+    if _HIDING.search(style) or (not from_everyone and _OUTLOOK_HIDING.search(style)):
         return True
     if _ZERO_HEIGHT.search(style) and _OVERFLOW_HIDDEN.search(style):
         return True
@@ -123,6 +123,10 @@ def is_hidden(el: Any) -> bool:
         layout = any(isinstance(d.tag, str) and d.tag in _LAYOUT for d in el.iterdescendants())
         return not layout and not _descendant_style(el, _FONT_SIZE_SHOWN)
     return False
+
+
+def _hidden_from_everyone(el: Any) -> bool:
+    return is_hidden(el, from_everyone=True)
 
 
 def _descendant_style(el: Any, pattern: re.Pattern[str]) -> bool:
@@ -221,7 +225,9 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
                 for match in _CSS_URL.finditer(style):
                     url = next(g for g in match.groups() if g is not None).strip()
                     links.append(Link(url, "css", "", line, url))
-    accessibility = read_accessibility(root, html) if html is not None else None
+    accessibility = None
+    if html is not None:
+        accessibility = read_accessibility(root, html, _hidden_from_everyone)
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
     for index, el in anchors:
         link = links[index]

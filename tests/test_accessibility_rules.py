@@ -8,6 +8,7 @@ import pytest
 from lxml import etree
 
 from mailcheck.accessibility import contrast_ratio, parse_color, read_accessibility
+from mailcheck.htmlparse import is_hidden
 from mailcheck.model import Severity
 from tests.helpers import check, only, write_campaign
 
@@ -129,6 +130,30 @@ def test_large_text_needs_3_to_1_and_unknown_backgrounds_are_not_judged(tmp_path
     assert findings(tmp_path, html, "A11Y006") == []
 
 
+def test_text_hidden_by_its_style_is_not_judged_but_text_hidden_from_outlook_is(
+    tmp_path: Path,
+) -> None:
+    """The hidden preheader is written in the background's colour on purpose; the HTML half of
+    a bulletproof button (``mso-hide:all``: Outlook draws the VML half) is what others see."""
+    html = GOOD.replace(
+        "<body>",
+        '<body style="background-color:#f7f7fa">\n'
+        '<div style="display:none;max-height:0;overflow:hidden;color:#ffffff">Скидки до −30% '
+        "на всё до воскресенья</div>",
+    ).replace(
+        "<h2>Условия</h2>",
+        '<h2>Условия</h2>\n<p style="opacity:0"><span style="color:#eeeeee">Скрытый текст</span></p>'
+        '\n<a href="https://shop.test/b?{u}" style="background-color:#41CC00;color:#ffffff;'
+        'mso-hide:all">Купить</a>'.replace("{u}", UTM),
+    )
+    assert findings(tmp_path, html, "A11Y006") == [
+        (
+            "1 text(s) below WCAG AA contrast: “Купить” #ffffff on #41CC00 2.1:1 (line 9)",
+            "email.html:9",
+        )
+    ]
+
+
 def test_heading_levels_skipped(tmp_path: Path) -> None:
     html = GOOD.replace("<h2>Условия</h2>", "<h3>Условия</h3>\n<h2>Ещё</h2>\n<h5>Мелко</h5>")
     assert findings(tmp_path, html, "A11Y007") == [
@@ -153,6 +178,6 @@ def test_a_header_cell_makes_only_its_own_table_a_data_table() -> None:
         "<table><tr><td>Доставка</td></tr></table>\n"
         "</td></tr></table>\n</body></html>"
     )
-    facts = read_accessibility(etree.fromstring(html, etree.HTMLParser()), html)
+    facts = read_accessibility(etree.fromstring(html, etree.HTMLParser()), html, is_hidden)
     # the outer layout table holds the <th> only through the nested data table
     assert facts.layout_tables == [2, 4]
