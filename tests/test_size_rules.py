@@ -6,6 +6,8 @@ import base64
 import quopri
 from pathlib import Path
 
+from mailcheck.checks.size import QP_GROWTH_MAX
+
 from mailcheck.model import Severity
 from tests.helpers import check, only, write_campaign
 
@@ -67,3 +69,9 @@ def test_c1_control_characters(tmp_path: Path) -> None:
 def test_real_punctuation_is_not_c1(tmp_path: Path) -> None:
     body = "<p>Don’t miss it – скидки… «ёлка» —</p>" + FOOTER
     assert only(check(write_campaign(tmp_path, body=body)), "SIZE002") == []
+
+
+def test_the_quoted_printable_bound_holds_for_the_worst_input() -> None:
+    """SIZE001 skips encoding an HTML under a quarter of the limit: no input may grow more."""
+    for data in (bytes(range(256)) * 400, "а".encode() * 60_000, b"=" * 200_000, b"\n" * 9):
+        assert len(quopri.encodestring(data)) < QP_GROWTH_MAX * len(data)
