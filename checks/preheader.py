@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.text import grapheme_len
+from mailcheck.text import grapheme_len, quoted
 
 
 def _preheader(ctx: Context) -> str:
@@ -72,7 +72,7 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
                 "preheader is {length} characters, limit {limit}: “{text}”",
                 length=length,
                 limit=limit,
-                text=text,
+                text=quoted(text),
             ),
             "preheader",
         )

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.text import grapheme_len
+from mailcheck.text import grapheme_len, quoted
 
 
 @rule("SUB001", "subject-missing", Severity.ERROR, short="no subject")
@@ -68,7 +68,7 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     limit = ctx.config.subject_max
     length = grapheme_len(main.subject.strip())
     if length > limit:
-        subject = main.subject.strip()
+        subject = quoted(main.subject.strip())
         yield Problem(
             t(
                 "subject is {length} characters, limit {limit} (rendered with {variant}): "

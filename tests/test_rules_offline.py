@@ -703,3 +703,18 @@ def test_one_broken_greeting_is_one_finding(tmp_path: Path) -> None:
     (finding,) = only(result, "PER001")
     assert "“Привет, !”" in finding.message
     assert "sample 2, sample 3 would receive it" in finding.message
+
+
+def test_a_huge_subject_and_preheader_are_quoted_in_part(tmp_path: Path) -> None:
+    """A subject of 130,000 characters (one was seen in a test send) makes a message of 300."""
+    result = check(
+        write_campaign(tmp_path, subject="Скидки 🔥 " * 20_000, preheader="Только сегодня " * 9_000)
+    )
+    (subject,) = only(result, "SUB002")
+    assert subject.message == (
+        f"subject is 179999 characters, limit 50: “{('Скидки 🔥 ' * 34)[:300]}…”"
+    )
+    (preheader,) = only(result, "PRE002")
+    assert preheader.message == (
+        f"preheader is 134999 characters, limit 90: “{('Только сегодня ' * 20)[:300]}…”"
+    )

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from mailcheck.text import collapse_ws, grapheme_len, strip_padding
+from mailcheck.text import QUOTED_MAX, collapse_ws, grapheme_len, quoted, strip_padding
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,12 @@ def test_every_format_character_is_padding() -> None:
     for cp in range(sys.maxunicode + 1):
         if unicodedata.category(chr(cp)) == "Cf" and cp not in emoji_parts:
             assert strip_padding(f"a{chr(cp)}b") == "ab", hex(cp)
+
+
+def test_quoted_keeps_short_texts_and_cuts_long_ones_between_characters() -> None:
+    assert quoted("Скидки до −30% 🇷🇺") == "Скидки до −30% 🇷🇺"
+    assert quoted("x" * QUOTED_MAX) == "x" * QUOTED_MAX
+    assert quoted("й" * 5 + "🇷🇺" * 5, most=7) == "й" * 5 + "🇷🇺" * 2 + "…"  # flags whole
+    assert quoted("👨‍👩‍👧" * 400, most=3) == "👨‍👩‍👧" * 3 + "…"
+    zalgo = "a" + "\u0301" * 20  # one character of 21 code points
+    assert quoted(zalgo * 100, most=10) == zalgo * 10 + "…"
