@@ -155,8 +155,10 @@ def _background_of(el: Any) -> tuple[str, RGB | None]:
         match = _BACKGROUND.search(node.get("style") or "")
         value = match.group(1).strip() if match else (node.get("bgcolor") or "").strip()
         if value:
-            colour = parse_color(value.split()[0]) if match else parse_color(value)
-            return value, colour  # a background image or gradient: unknown, not white
+            # the shorthand's first word: its colour ("#222 url(bg.jpg) center / cover"), the
+            # one shown where images are off; an image or gradient first is unknown, not white
+            shown = value.split()[0] if match else value
+            return shown, parse_color(shown)
         node = node.getparent()
     return "", None
 

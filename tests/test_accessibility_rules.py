@@ -154,6 +154,23 @@ def test_text_hidden_by_its_style_is_not_judged_but_text_hidden_from_outlook_is(
     ]
 
 
+def test_a_background_shorthand_is_named_by_its_colour(tmp_path: Path) -> None:
+    """``background: #222 url(…) center / cover``: the colour is what shows with images off,
+    and the message names it, not the whole declaration."""
+    html = GOOD.replace(
+        "<h2>Условия</h2>",
+        "<h2>Условия</h2>\n"
+        "<p style=\"background:#222222 url('https://cdn.shop.test/bg.jpg') center / cover\">"
+        '<span style="color:#666666">200 агентов</span></p>',
+    )
+    assert findings(tmp_path, html, "A11Y006") == [
+        (
+            "1 text(s) below WCAG AA contrast: “200 агентов” #666666 on #222222 2.8:1 (line 7)",
+            "email.html:7",
+        )
+    ]
+
+
 def test_heading_levels_skipped(tmp_path: Path) -> None:
     html = GOOD.replace("<h2>Условия</h2>", "<h3>Условия</h3>\n<h2>Ещё</h2>\n<h5>Мелко</h5>")
     assert findings(tmp_path, html, "A11Y007") == [
