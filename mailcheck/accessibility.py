@@ -59,9 +59,10 @@ class Accessibility:
 
 
 def read_accessibility(root: Any, html: str, is_hidden: Callable[[Any], bool]) -> Accessibility:
-    """The facts of a parsed document (before its non-text elements are stripped);
-    ``is_hidden`` tells an element its inline style hides (:func:`mailcheck.htmlparse.is_hidden`).
-    """
+    """The facts of a parsed document (before its non-text elements are stripped).
+
+    ``is_hidden`` tells whether an element's inline style hides it from every reader (the
+    parser's own test, :func:`mailcheck.htmlparse.is_hidden`): such text is not judged."""
     facts = Accessibility(has_html_element=bool(_HTML_TAG.search(html)))
     facts.lang = (root.get("lang") or "").strip() or None if root.tag == "html" else None
     # an ASCII document (most) holds no right-to-left letter: isascii() is free, the search not
