@@ -7,9 +7,9 @@ per cent; the number of instructions a run executes does not move (callgrind cou
 same total twice on a busy machine). Each tree runs as a new process (``bench/tree.py``: every
 module from that tree), start-up included, each on a core of its own (the trees in parallel, at
 about 50x the normal time: ~2 minutes for the corpus). By default the run is pinned to one CPU,
-so it checks everything in one process; ``--workers`` lets it use two and prints each
-process's count (the parent and its workers; the critical path is the parent plus the largest
-worker). Needs valgrind (Debian's package).
+so it checks everything in one process; ``--workers`` lets it use every CPU (two on the
+machine of docs/benchmarks.md) and prints each process's count (the parent and its workers;
+the critical path is the parent plus the largest worker). Needs valgrind (Debian's package).
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("trees", nargs="+", type=Path)
     ap.add_argument("--target", default="corpus", help="corpus (../shared/corpus) or a path")
-    ap.add_argument("--workers", action="store_true", help="two CPUs: parent and workers")
+    ap.add_argument("--workers", action="store_true", help="every CPU: parent and workers")
     args = ap.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind not found (apt-get install valgrind)")

@@ -6,8 +6,9 @@ tree, ``mailcheck`` itself comes from that tree, but an editable install maps th
 live in other folders (``mailcheck.checks`` in ``checks/``, ``mailcheck.reports`` in
 ``reports/``) to the installed tree's folders whatever the path says: the rules of one tree
 would run with the engine of the other. :func:`use_tree` puts a finder in front that maps them
-into ``tree``. (Entry points still come from the installed metadata: a rule family that only
-one tree declares is loaded from neither.)
+into ``tree``. (Entry points still come from the installed metadata: a rule family that the
+given tree does not have fails to load there, as a broken plugin does, and one that only the
+given tree declares is not loaded.)
 
 As a script: ``python bench/tree.py TREE ARGS...`` is ``mailcheck ARGS...`` run from TREE.
 """
@@ -43,9 +44,12 @@ class _TreeFinder(importlib.abc.MetaPathFinder):
             )
         parent = fullname.rpartition(".")[0]
         if parent in FOLDERS:
-            return importlib.machinery.PathFinder.find_spec(
+            spec = importlib.machinery.PathFinder.find_spec(
                 fullname, [str(self.tree / FOLDERS[parent])]
             )
+            if spec is None:  # not in this tree: the finders after us would take another's
+                raise ModuleNotFoundError(f"no module named {fullname!r} in {self.tree}")
+            return spec
         return None
 
 

@@ -269,13 +269,13 @@ def _in_workers(
 
     out: dict[int, T] = {}
     chunks = _chunks(sources, jobs)
+    pool = _pool(min(jobs, len(chunks)))
     # What exists now (modules, rules, compiled patterns) lives as long as the workers: kept
-    # out of the garbage collector's passes here and in the forked workers, which otherwise
-    # walk it on every full collection (and copy each page of it that a pass touches).
+    # out of the garbage collector's passes here and in the workers (forked at the first
+    # submit), which otherwise walk it on every full collection and copy each page it touches.
     freezing = gc.get_freeze_count() == 0  # a host program's own freeze is left alone
     if freezing:
         gc.freeze()
-    pool = _pool(min(jobs, len(chunks)))
     try:
         futures = [(c, pool.submit(work, [sources[i] for i in c], *args)) for c in chunks]
         for chunk, future in futures:

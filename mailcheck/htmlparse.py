@@ -67,8 +67,12 @@ _VISITED = (*(_BLOCKS | _BACKGROUND_TAGS | _LINK_SET), "title")
 _TEXT_OF = etree.XPath("normalize-space(.)")
 
 _ZERO = r"\s*:\s*0*(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:!\s*important\s*)?(?:;|$)"
-_HIDING = re.compile(rf"display\s*:\s*none|max-height{_ZERO}|max-width{_ZERO}|opacity{_ZERO}")
-_OUTLOOK_HIDING = re.compile(r"mso-hide\s*:\s*all")  # the other clients show it
+_HIDING = re.compile(rf"display\s*:\s*none|opacity{_ZERO}")
+# Hiding that is not quite: Outlook alone hides mso-hide:all (the other clients show it), and
+# text overflows a zero max-height or max-width unless overflow is hidden too; as preheader
+# tricks they count, as what a reader of every client sees they do not.
+_OUTLOOK_HIDING = re.compile(r"mso-hide\s*:\s*all")
+_ZERO_MAX = re.compile(rf"max-height{_ZERO}|max-width{_ZERO}")
 # Hiding that a descendant can undo: `font-size:0` on a row of inline-block columns (each column
 # sets its own size) and `visibility:hidden` under `visibility:visible`.
 _FONT_SIZE_ZERO = re.compile(rf"font-size{_ZERO}")
@@ -101,8 +105,9 @@ def is_hidden(el: Any, *, from_everyone: bool = False) -> bool:
 
     ``font-size:0`` and ``visibility:hidden`` hide an element only when no descendant undoes
     them: a container with visible descendants (a row of columns) is not hidden. With
-    ``from_everyone``, ``mso-hide:all`` does not count: it hides only from Outlook (the HTML
-    half of a bulletproof button that Outlook draws in VML).
+    ``from_everyone``, ``mso-hide:all`` does not count (it hides only from Outlook: the HTML
+    half of a bulletproof button that Outlook draws in VML), nor does a zero ``max-height`` or
+    ``max-width`` without ``overflow:hidden`` (the text overflows it).
     """
     if el.get("hidden") is not None:
         return True
@@ -112,9 +117,11 @@ def is_hidden(el: Any, *, from_everyone: bool = False) -> bool:
     style = style.lower()
     if "none" not in style and "hid" not in style and "0" not in style:
         return False  # most styles of a layout hide nothing: skip the regexes
-    if _HIDING.search(style) or (not from_everyone and _OUTLOOK_HIDING.search(style)):
+    if _HIDING.search(style):
         return True
-    if _ZERO_HEIGHT.search(style) and _OVERFLOW_HIDDEN.search(style):
+    if not from_everyone and (_OUTLOOK_HIDING.search(style) or _ZERO_MAX.search(style)):
+        return True
+    if (_ZERO_HEIGHT.search(style) or _ZERO_MAX.search(style)) and _OVERFLOW_HIDDEN.search(style):
         return True
     if _VISIBILITY_HIDDEN.search(style):
         return not _descendant_style(el, _VISIBILITY_SHOWN)

@@ -144,11 +144,14 @@ def test_text_hidden_by_its_style_is_not_judged_but_text_hidden_from_outlook_is(
         "<h2>Условия</h2>",
         '<h2>Условия</h2>\n<p style="opacity:0"><span style="color:#eeeeee">Скрытый текст</span></p>'
         '\n<a href="https://shop.test/b?{u}" style="background-color:#41CC00;color:#ffffff;'
-        'mso-hide:all">Купить</a>'.replace("{u}", UTM),
+        'mso-hide:all">Купить</a>'.replace("{u}", UTM)
+        # a zero max-height without overflow:hidden: the text overflows it, shown
+        + '\n<p style="max-height:0"><span style="color:#eeeeee">Мелкий шрифт</span></p>',
     )
     assert findings(tmp_path, html, "A11Y006") == [
         (
-            "1 text(s) below WCAG AA contrast: “Купить” #ffffff on #41CC00 2.1:1 (line 9)",
+            "2 text(s) below WCAG AA contrast: “Купить” #ffffff on #41CC00 2.1:1 (line 9); "
+            "“Мелкий шрифт” #eeeeee on #f7f7fa 1.1:1 (line 10)",
             "email.html:9",
         )
     ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -254,13 +255,29 @@ def test_workers_start_with_the_parent_frozen_and_the_parent_thaws(
     real_pool = engine._pool
 
     def watching_pool(jobs: int) -> object:
-        frozen_at_fork.append(gc.get_freeze_count())
-        return real_pool(jobs)
+        pool = real_pool(jobs)
+        submit = pool.submit
+
+        def watching_submit(*args: Any, **kwargs: Any) -> Any:  # workers fork at the first
+            frozen_at_fork.append(gc.get_freeze_count())
+            return submit(*args, **kwargs)
+
+        pool.submit = watching_submit  # type: ignore[method-assign]
+        return pool
 
     monkeypatch.setattr(engine, "_pool", watching_pool)
     run([str(batch)], Config(root=tmp_path), offline=True, jobs=2)
-    assert len(frozen_at_fork) == 1 and frozen_at_fork[0] > 1000  # modules, rules, patterns
+    assert frozen_at_fork and min(frozen_at_fork) > 1000  # modules, rules, patterns
     assert gc.get_freeze_count() == 0
+
+    def failing_pool(jobs: int) -> object:
+        raise OSError("no semaphores here")  # a platform without sem_open
+
+    monkeypatch.setattr(engine, "_pool", failing_pool)
+    with pytest.raises(OSError):
+        run([str(batch)], Config(root=tmp_path), offline=True, jobs=2)
+    assert gc.get_freeze_count() == 0  # a pool that cannot start leaves nothing frozen
+    monkeypatch.setattr(engine, "_pool", real_pool)
 
     gc.freeze()  # a host program that froze its own start-up state
     host = gc.get_freeze_count()
