@@ -75,16 +75,15 @@ def gather(
     return asyncio.run(gather_links(campaigns, cfg, use_cache=use_cache, progress=progress))
 
 
-def settled(count: Callable[[], int]) -> int:
-    """A server-side count once it stops changing (a loaded machine's server threads lag)."""
-    last = count()
-    for _ in range(10):
-        time.sleep(0.3)
-        now = count()
-        if now == last:
-            return now
-        last = now
-    return last
+def settled(count: Callable[[], int], expected: int) -> int:
+    """A server-side count once it has reached ``expected`` and then stayed a moment (a
+    loaded machine's server threads lag: a request the client sent may be counted late, and
+    one too many must have the time to show)."""
+    deadline = time.monotonic() + 5
+    while count() < expected and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    return count()
 
 
 def check_one(server: ScriptedServer, tmp_path: Path, path: str, **links: Any) -> LinkResult:
@@ -370,10 +369,10 @@ def test_timeout_is_retried_once_on_a_shorter_budget(
     assert result.reason == "could not verify (timed out: no answer in 0.5 s, then 0.15 s)"
     # whatever `retries` says: one retry at most (the server may count a request the client
     # already gave up on a moment later)
-    assert settled(lambda: server.count("/slow/4/x")) == 2
+    assert settled(lambda: server.count("/slow/4/x"), 2) == 2
     once = check_one(server, tmp_path, "/slow/4/y", timeout=0.5, timeout_retry=False)
     assert once.reason == "could not verify (timed out: no answer in 0.5 s)"
-    assert settled(lambda: server.count("/slow/4/y")) == 1
+    assert settled(lambda: server.count("/slow/4/y"), 1) == 1
 
 
 def test_a_host_that_timed_out_gets_the_short_budget(tmp_path: Path) -> None:
@@ -387,7 +386,7 @@ def test_a_host_that_timed_out_gets_the_short_budget(tmp_path: Path) -> None:
             "could not verify (timed out: no answer in 0.15 s)",
             "could not verify (timed out: no answer in 0.5 s, then 0.15 s)",
         ]
-        assert settled(s.total) == 3
+        assert settled(s.total, 3) == 3
 
 
 def test_a_host_that_never_answers_is_given_up_after_three_timeouts(tmp_path: Path) -> None:
@@ -405,7 +404,7 @@ def test_a_host_that_never_answers_is_given_up_after_three_timeouts(tmp_path: Pa
             "could not verify (timed out: no answer in 0.5 s, then 0.15 s)",
         ]
         assert {r.verdict for r in results.values()} == {"unverified"}
-        assert settled(s.total) == 3  # the first link's two tries and the second link's one
+        assert settled(s.total, 3) == 3  # the first link's two tries and the second link's one
 
 
 def test_a_slow_host_that_answers_keeps_the_budget_it_needs(tmp_path: Path) -> None:
