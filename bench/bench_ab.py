@@ -8,8 +8,8 @@ How docs/benchmarks.md measures a change to the offline pass: make a tree of the
 runs in its own interpreter with every mailcheck module, rules included, imported from its
 tree (``bench/tree.py``) before the timing starts, and times ``--runs`` offline runs of one
 process, each in a fresh fork (no cache filled by an earlier run), on the CPU clock of that
-fork. The sides take turns round by round, so a change
-in the machine's load hits both alike; the medians are printed with the load average.
+fork. The sides take turns round by round, so a change in the machine's load hits both alike;
+the medians are printed with the load average.
 
 ``--target dirs`` checks campaign directories: this repository's ``examples/black-friday-ru``
 and ``examples/welcome-en`` copied 100 times each into a temporary directory.

@@ -15,6 +15,7 @@ the critical path is the parent plus the largest worker). Needs valgrind (Debian
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -49,7 +50,7 @@ def main() -> None:
         for index, tree in enumerate(args.trees):
             out = Path(tmp) / str(index)
             out.mkdir()
-            core = None if args.workers else index % 2
+            core = None if args.workers else index % (os.cpu_count() or 1)
             running.append(
                 subprocess.Popen(
                     command(tree.resolve(), target, out, core),

@@ -63,9 +63,13 @@ def installed_tree() -> Path | None:
     return None
 
 
+def _ours(name: str) -> bool:
+    return name == "mailcheck" or name.startswith("mailcheck.")
+
+
 def use_tree(tree: Path) -> None:
     """Import every mailcheck package from ``tree`` (before any of them is imported)."""
-    loaded = [name for name in sys.modules if name == "mailcheck" or name.startswith("mailcheck.")]
+    loaded = [name for name in sys.modules if _ours(name)]
     if loaded:
         raise RuntimeError(f"mailcheck is already imported ({loaded[0]})")
     sys.path.insert(0, str(tree))
@@ -77,8 +81,7 @@ def assert_from(tree: Path) -> None:
     root = tree.resolve()
     for name, module in list(sys.modules.items()):
         where = getattr(module, "__file__", None)
-        ours = name == "mailcheck" or name.startswith("mailcheck.")
-        if ours and where and not Path(where).resolve().is_relative_to(root):
+        if _ours(name) and where and not Path(where).resolve().is_relative_to(root):
             raise RuntimeError(f"{name} was imported from {where}, not from {root}")
 
 
