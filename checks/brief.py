@@ -19,6 +19,7 @@ import regex
 from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
+from mailcheck.text import quoted
 
 _MONTHS = {
     **{m: i for i, m in enumerate(("января", "февраля", "марта", "апреля", "мая", "июня"), 1)},
@@ -107,12 +108,15 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
         yield Problem(message, location=places[0], locations=places)
 
 
+PLACEHOLDER_QUOTED = 60  # characters of each placeholder quoted: "xxx…" says what it is
+
+
 def _listed(found: dict[str, list[str]], most: int = 6) -> str:
     """“a”, “b” (place); “c” (other place) — each text once per place, the first few only."""
     parts = []
     for place, texts in found.items():
         unique = list(dict.fromkeys(texts))
-        shown = ", ".join(f"“{t}”" for t in unique[:most])
+        shown = ", ".join(f"“{quoted(t, PLACEHOLDER_QUOTED)}”" for t in unique[:most])
         more = f" and {len(unique) - most} more" if len(unique) > most else ""
         parts.append(f"{shown}{more} ({place})")
     return "; ".join(parts)

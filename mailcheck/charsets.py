@@ -20,6 +20,26 @@ _NOT_CHARSETS = frozenset(
 )
 
 
+# A byte-order mark names the encoding and wins over a <meta> (as in browsers): Windows editors
+# save "Unicode" files (Notepad's HTML, Excel's "Unicode Text" samples) as UTF-16 with one.
+# UTF-32's marks first: the little-endian one begins with UTF-16's.
+_BYTE_ORDER_MARKS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+)
+
+
+def marked_text(data: bytes) -> str | None:
+    """The text of bytes that begin with a byte-order mark (the mark dropped), else None."""
+    for mark, codec in _BYTE_ORDER_MARKS:
+        if data.startswith(mark):
+            return data.decode(codec, errors="replace")
+    return None
+
+
 def meta_charset(html: bytes) -> str | None:
     """The charset an HTML file declares in a ``<meta>`` near its top, if any."""
     match = _META_CHARSET.search(html[:4096])

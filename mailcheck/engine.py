@@ -18,6 +18,7 @@ from mailcheck.facts import Facts
 from mailcheck.loaders import HTML_SUFFIXES, MANIFEST, load
 from mailcheck.model import Campaign, CampaignResult, Finding, Severity
 from mailcheck.progress import Progress
+from mailcheck.text import printable
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -40,7 +41,9 @@ class UsageError(Exception):
 @dataclass(frozen=True)
 class Source:
     path: Path  # the file to load (campaign.toml, .eml, .html)
-    shown: str  # the path as the user gave it, or as found below a given directory
+    # the path as the user gave it, or as found below a given directory; printable (a name's
+    # bytes that are not UTF-8 shown as "�"): the campaign's source in every output and record
+    shown: str
     # Found below a directory: its reads stay inside this one (None: named by the user).
     root: Path | None = None
     error: str | None = None  # a directory that could not be walked: INP001 on it
@@ -60,7 +63,7 @@ def discover(paths: Sequence[str]) -> list[Source]:
         if not p.exists():
             raise UsageError(f"{given}: no such file or directory")
         if not p.is_dir():  # a FIFO or device too: the loader refuses it with the reason
-            found.append(Source(p, given))
+            found.append(Source(p, printable(given)))
             continue
         before = len(found)
         found.extend(_walk(given, p))
@@ -114,7 +117,7 @@ def _identity(path: Path) -> tuple[int, int] | None:
 
 
 def _shown(given: str, root: Path, path: Path) -> str:
-    return os.path.join(given, os.path.relpath(path, root))
+    return printable(os.path.join(given, os.path.relpath(path, root)))
 
 
 def prepare(source: Source, config: Config) -> Campaign:

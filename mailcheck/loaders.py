@@ -13,7 +13,8 @@ Choices worth knowing:
 * ``send_at`` without a UTC offset is read in this machine's local time zone.
 * ``html`` absent: the only ``*.html``/``*.htm`` of the directory; among several, the one named
   ``email.html`` (or ``index.html``); otherwise an error asking to name it.
-* HTML files are read as UTF-8 (a BOM allowed), else in the charset their ``<meta>`` declares,
+* HTML files are read in the encoding their byte-order mark names (UTF-8, UTF-16), else as
+  UTF-8, else in the charset their ``<meta>`` declares,
   else as windows-1251 / KOI8-R / windows-1252, whichever reads as text
   (:func:`mailcheck.charsets.guess_8bit`).
 * The HTML is parsed here once; the Document is ``campaign.static`` (the engine and templating
@@ -34,10 +35,11 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from mailcheck.charsets import decode_bytes, guess_8bit, meta_charset
+from mailcheck.charsets import decode_bytes, guess_8bit, marked_text, meta_charset
 from mailcheck.config import Config, ConfigError, LimitsConfig
 from mailcheck.confined import RefusedInput, read_file
 from mailcheck.model import Campaign, Document, SourceKind
+from mailcheck.text import printable
 
 MANIFEST = "campaign.toml"
 """The file that makes a directory one campaign. Discovery (:mod:`mailcheck.engine`, the pytest
@@ -137,8 +139,8 @@ def _kind_by_name(path: Path) -> SourceKind:
 
 def _default_id(path: Path) -> str:
     if path.name == MANIFEST:
-        return path.resolve().parent.name or "campaign"
-    return path.stem or path.name
+        return printable(path.resolve().parent.name) or "campaign"
+    return printable(path.stem or path.name)
 
 
 def _read(path: Path, root: Path | None, limit: int, what: str = "") -> bytes:
@@ -192,19 +194,22 @@ def _parse_static(html: str) -> Document:
 
 def _load_html(campaign: Campaign, name: str, data: bytes) -> None:
     campaign.kind = "html"
-    campaign.html = decode_html(data)
+    campaign.html = decode_html(data, name)
     campaign.html_bytes = len(data)
-    campaign.html_label = name
+    campaign.html_label = printable(name)
     campaign.static = _parse_static(campaign.html)
     campaign.subject = campaign.static.title
     campaign.preheader = campaign.static.preheader
+
+
+_SNIFF_BYTES = 65536  # how much of a file tells what it is
 
 
 def _load_sniffed(campaign: Campaign, data: bytes, name: str) -> None:
     """A file given explicitly with another extension: a message, HTML, or neither."""
     from mailcheck.message import looks_like_message
 
-    head = data[:65536]
+    head = data[:_SNIFF_BYTES]
     if looks_like_message(head):
         _load_message(campaign, data)
         return
@@ -220,10 +225,22 @@ def _load_sniffed(campaign: Campaign, data: bytes, name: str) -> None:
     raise LoadError(f"not an e-mail message or HTML: '{name}' has no header block and no HTML tags")
 
 
-def decode_html(data: bytes) -> str:
-    """An HTML file's text: UTF-8, else its declared ``<meta>`` charset, else a guess."""
+def decode_html(data: bytes, name: str) -> str:
+    """An HTML file's text: the encoding its byte-order mark names, else UTF-8, else its
+    declared ``<meta>`` charset, else a guess. Binary data (a NUL near the top, where no text
+    has one: the test of :func:`_load_sniffed`) is a :class:`LoadError`."""
+    text = marked_text(data)
+    if text is not None:
+        if "\x00" in text[:_SNIFF_BYTES]:
+            raise LoadError(f"not HTML: '{name}' is binary data")
+        return text
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        raise LoadError(
+            f"not HTML: '{name}' is binary data (or UTF-16 without a byte-order mark: save it "
+            "as UTF-8)"
+        )
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     declared = meta_charset(data)
@@ -233,8 +250,11 @@ def decode_html(data: bytes) -> str:
 
 
 def _decode_text_file(data: bytes) -> str:
+    text = marked_text(data)
+    if text is not None:
+        return text
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         return guess_8bit(data)
 
@@ -299,9 +319,9 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     html_path = _html_path(directory, _string(get, "html"))
     data_bytes = _read(html_path, directory, limits.file_bytes, "html")
     campaign.source_files.append(("html", str(html_path)))  # only what was read (content hash)
-    campaign.html = decode_html(data_bytes)
+    campaign.html_label = printable(_relative(html_path, directory))
+    campaign.html = decode_html(data_bytes, campaign.html_label)
     campaign.html_bytes = len(data_bytes)
-    campaign.html_label = _relative(html_path, directory)
     campaign.static = _parse_static(campaign.html)
     if not campaign.preheader_explicit:
         campaign.preheader = campaign.static.preheader
@@ -487,7 +507,7 @@ def _samples(directory: Path, value: object, limits: LimitsConfig) -> list[dict[
     if path.suffix.lower() == ".json":
         what = f"samples file '{path.name}'"
         try:
-            parsed = json.loads(data.decode("utf-8-sig"))
+            parsed = json.loads(data)  # UTF-8, -16 or -32, a byte-order mark or not
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise LoadError(f"{what} is not valid JSON: {exc}") from None
         except RecursionError:
@@ -511,10 +531,12 @@ def _too_many_rows(what: str, max_rows: int) -> str:
 
 
 def _csv_samples(data: bytes, name: str, max_rows: int) -> list[dict[str, object]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1251", errors="replace")  # Excel's "CSV" on a Russian Windows
+    text = marked_text(data)  # Excel's "CSV UTF-8" and "Unicode Text" (UTF-16, tabs) have one
+    if text is None:
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("cp1251", errors="replace")  # Excel's "CSV" on a Russian Windows
     if not text.strip():
         return []
     first_line = text.lstrip().split("\n", 1)[0]

@@ -67,6 +67,16 @@ def grapheme_len(s: str) -> int:
     return len(_GRAPHEME.findall(s))
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def printable(s: str) -> str:
+    """``s`` with each lone surrogate replaced by "�": what a file name's bytes that are not
+    UTF-8 become in Python (a Cyrillic name unpacked from a Windows ZIP archive is CP866), and
+    what no UTF-8 output (JSON, a database, a report) can hold."""
+    return _LONE_SURROGATE.sub("\ufffd", s)
+
+
 QUOTED_MAX = 300  # characters of a text a message quotes (a subject of 130,000 was seen)
 
 

@@ -65,6 +65,12 @@ def test_placeholder_patterns(tmp_path: Path, text: str, expected: str) -> None:
     assert [f.message for f in found] == [f"placeholder copy: {expected} (email.html)"]
 
 
+def test_a_long_placeholder_is_quoted_shortened(tmp_path: Path) -> None:
+    """A filler run of 100,000 letters is quoted by its first 60 (the message was the run)."""
+    found = only(check(campaign(tmp_path, body=BODY + "<p>" + "я" * 100_000 + "</p>")), "BRF001")
+    assert [f.message for f in found] == [f"placeholder copy: “{'я' * 60}…” (email.html)"]
+
+
 @pytest.mark.parametrize(
     "prose",
     [

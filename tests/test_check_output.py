@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -162,3 +163,34 @@ def test_rules_is_a_table_of_one_liners_and_rule_keeps_the_page(
     page = capsys.readouterr().out
     for section in ("What it does", "Why it matters", "Example", "How to fix"):
         assert f"## {section}" in page
+
+
+# «Письмо» in windows-1251: how a name reads after unpacking a ZIP made on a Russian Windows.
+# Not UTF-8, so Python holds each byte as a lone surrogate, which no UTF-8 output can write.
+NOT_UTF8_NAME = os.fsdecode("Письмо".encode("cp1251")) + ".html"
+SHOWN_NAME = "\ufffd" * 6 + ".html"
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "github", "text"])
+def test_a_file_name_that_is_not_utf8_is_written_as_valid_utf8(tmp_path: Path, fmt: str) -> None:
+    """The campaign is checked and named with "�" for each such byte, in every format, to a
+    file and to stdout (it was a traceback with -o, and invalid UTF-8 in the JSON)."""
+    (tmp_path / NOT_UTF8_NAME).write_text("<title>Привет</title><p>Текст</p>", encoding="utf-8")
+    out = tmp_path / f"out.{fmt}"
+    command = [sys.executable, "-m", "mailcheck", "check", "--offline", "--format", fmt]
+    to_file = subprocess.run(
+        [*command, "-o", str(out), NOT_UTF8_NAME], cwd=tmp_path, capture_output=True
+    )
+    to_stdout = subprocess.run([*command, NOT_UTF8_NAME], cwd=tmp_path, capture_output=True)
+    for proc in (to_file, to_stdout):
+        assert proc.returncode == 1, proc.stderr  # UNS001: the campaign was checked
+        assert b"Traceback" not in proc.stderr
+    written = out.read_bytes().decode("utf-8")
+    assert to_stdout.stdout.decode("utf-8") == written
+    # SARIF names files by URI: "�" percent-encoded (the name's own bytes are not kept)
+    assert (quote(SHOWN_NAME) if fmt == "sarif" else SHOWN_NAME) in written
+    assert "UNS001" in written
+    if fmt == "json":
+        (campaign,) = json.loads(written)["campaigns"]
+        assert (campaign["id"], campaign["source"]) == ("\ufffd" * 6, SHOWN_NAME)
+        assert [f["code"] for f in campaign["findings"] if f["severity"] == "error"] == ["UNS001"]

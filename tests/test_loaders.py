@@ -267,6 +267,43 @@ def test_html_file_in_koi8r_with_meta(tmp_path: Path) -> None:
     assert c.html == html and c.static is not None and c.static.text == "Вопрос"
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "utf-8-sig"])
+def test_html_file_with_a_byte_order_mark(tmp_path: Path, codec: str) -> None:
+    """Notepad's "Unicode" is UTF-16 with a byte-order mark: read as such, not as 8-bit bytes
+    full of NULs (which gave "replacement characters" and lost the preheader)."""
+    html = '<meta charset="windows-1251"><span class="preheader">Только сегодня</span><p>Привет</p>'
+    data = html.encode(codec)
+    if codec == "utf-16-be":
+        data = b"\xfe\xff" + data  # Python's own utf-16 writes little-endian
+    path = campaign_dir(tmp_path, "", {"email.html": data}, name=codec)
+    c = load_file(path)
+    assert c.load_error is None
+    assert c.html == html and c.preheader == "Только сегодня"
+
+
+def test_samples_in_excel_unicode_text(tmp_path: Path) -> None:
+    """Excel's "Unicode Text": UTF-16 with a byte-order mark, tab-separated."""
+    data = "first_name\tcity\r\nАнна\tМосква\r\n".encode("utf-16")
+    path = campaign_dir(tmp_path, 'samples = "r.txt"\n', {"email.html": "<p>x</p>", "r.txt": data})
+    c = load_file(path)
+    assert c.load_error is None
+    assert c.samples == [{"first_name": "Анна", "city": "Москва"}]
+
+
+def test_binary_html_file_is_a_load_error(tmp_path: Path) -> None:
+    (tmp_path / "logo.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    c = load_file(tmp_path / "logo.html")
+    assert c.load_error == (
+        "not HTML: 'logo.html' is binary data (or UTF-16 without a byte-order mark: save it as "
+        "UTF-8)"
+    )
+    path = campaign_dir(tmp_path, 'html = "body.html"\n', {"body.html": b"<p>\x00\x01</p>"})
+    assert load_file(path).load_error == (
+        "not HTML: 'body.html' is binary data (or UTF-16 without a byte-order mark: save it as "
+        "UTF-8)"
+    )
+
+
 # --- bare HTML -------------------------------------------------------------------------------
 
 

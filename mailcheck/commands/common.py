@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from mailcheck.config import Config, ConfigError, load_config
 from mailcheck.progress import show_progress
+from mailcheck.text import printable
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -97,7 +98,9 @@ class OutputError(Exception):
 def write_output(text: str | Iterable[str], output: str | None) -> None:
     """``text`` (or its parts, written as they come) to the file ``output`` (``-`` or None:
     stdout); failure is :class:`OutputError`."""
-    parts = [text] if isinstance(text, str) else text
+    # printable: a message may quote a file name's bytes that are not UTF-8 (the campaign's
+    # own names are made printable when found; a reason from the file system may not be)
+    parts = map(printable, [text] if isinstance(text, str) else text)
     if output and output != "-":
         _write_file(parts, Path(output))
         return
