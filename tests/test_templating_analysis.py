@@ -43,6 +43,15 @@ def var(c: Campaign, name: str) -> Variable:
         ("{{ first_name|default:'friend' }}", "liquid"),  # Klaviyo
         ("{% if name != blank %}{{ name }}{% endif %}", "liquid"),
         ("{% unless name == blank %}{{ name }}{% endunless %}", "liquid"),
+        # Liquid's own syntax in tags Jinja writes too (Jinja cannot parse them: PER004 was
+        # reported on valid Liquid)
+        ("{% for i in (1..3) %}{{ i }}{% endfor %}", "liquid"),
+        ("{% for i in (1..count) %}{{ i }}{% endfor %}", "liquid"),
+        ("{% if tags contains 'vip' %}VIP{% endif %}", "liquid"),
+        ("{% for p in products limit: 3 %}{{ p.title }}{% endfor %}", "liquid"),
+        ("{% for p in products reversed %}{{ p.title }}{% endfor %}", "liquid"),
+        ("{% for p in (products, extras) %}{{ p }}{% endfor %}", "jinja"),  # a tuple
+        ("{% if 'vip' in tags %}VIP{% endif %}", "jinja"),
         ("{{#if name}}Hi {{name}}{{/if}}", "handlebars"),
         ("{{{ pm:unsubscribe }}}", "handlebars"),
         ("Hi {{name}}, {{#each items}}{{this}}{{/each}}", "handlebars"),
@@ -65,6 +74,12 @@ def test_detection_fills_the_campaign_and_explicit_dialect_wins() -> None:
     assert analyse("<p>Hello</p>").dialect == "none"
     detected_from_subject = analyse("<p>Hello</p>", subject="*|FNAME|*, скидка")
     assert detected_from_subject.dialect == "mailchimp"
+
+
+def test_liquid_range_loop_renders_and_is_no_syntax_error() -> None:
+    c = analyse("<ul>{% for i in (1..3) %}<li>{{ i }}</li>{% endfor %}</ul>")
+    assert (c.dialect, c.template_errors, c.template_error) == ("liquid", [], None)
+    assert "<li>1</li><li>2</li><li>3</li>" in (c.renders[0].html or "")
 
 
 # (template, variable, has_fallback, covers_empty, guarded)

@@ -29,6 +29,11 @@ DIALECT = Dialect(
         r"web_view|connected_content|abort_message)\b"
         r"|(?:==|!=)\s*(?:blank|empty|nil)\b"
         r"|\.size\b"
+        # syntax Jinja has not, in tags both write: a range (1..5), the contains operator,
+        # a loop's limit:/offset:/reversed (Jinja cannot parse a template with them)
+        r"|\{%-?\s*(?:if|unless|elsif|for|assign)\b[^%]{0,200}?"
+        r"(?:\(\s*[\w.]+?\s*\.\.\s*[\w.]+\s*\)|\bcontains\b|\b(?:limit|offset)\s*:"
+        r"|\breversed\s*-?%\})"
     ),
     tags=regex.compile(r"\{\{.{0,200}?\}\}|\{%.{0,200}?%\}", regex.S),
     needles=("{{", "{%"),
