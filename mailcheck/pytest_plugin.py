@@ -186,12 +186,19 @@ class CampaignItem(pytest.Item):
         return self.path, None, f"mailcheck {self.shown}"
 
     @property
-    def shown(self) -> str:
-        """The path as ``mailcheck check`` would show it: relative to the rootdir."""
+    def relative(self) -> str:
+        """The path relative to the rootdir (as the file system spells it)."""
         try:
             return self.path.relative_to(self.config.rootpath).as_posix()
         except ValueError:
             return str(self.path)
+
+    @property
+    def shown(self) -> str:
+        """The path as ``mailcheck check`` would show it: relative to the rootdir, printable."""
+        from mailcheck.text import printable
+
+        return printable(self.relative)
 
 
 class MailcheckSession:
@@ -276,9 +283,9 @@ class MailcheckSession:
     def _pass_key(self, item: CampaignItem) -> str:
         digest = hashlib.sha256()
         digest.update(self.fingerprint().encode())
-        digest.update(item.shown.encode("utf-8"))
+        digest.update(os.fsencode(item.relative))  # a name's own bytes, UTF-8 or not
         for name, data in campaign_files(item.path):
-            digest.update(b"\0" + name.encode("utf-8") + b"\0")
+            digest.update(b"\0" + os.fsencode(name) + b"\0")
             digest.update(hashlib.sha256(data).digest())
         return digest.hexdigest()
 

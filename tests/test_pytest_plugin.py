@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,27 @@ def test_each_url_requested_once_whatever_the_workers(
         assert set(requested.values()) == {1}, hits
         assert all(method == "HEAD" for method, path in hits if path == "/unsubscribe")
         assert not (pytester.path / ".mailcheck" / "pytest-xdist").exists()  # cleaned up
+
+
+def test_names_that_are_not_utf8_are_items_with_their_own_passes(pytester: pytest.Pytester) -> None:
+    """Two names that print alike ("�.html": one windows-1251 byte each) are two items, each
+    with its own pass (the plugin failed with UnicodeEncodeError on such a name)."""
+    for raw in (b"\xcf.html", b"\xe8.html"):
+        (pytester.path / os.fsdecode(raw)).write_text(LOOSE_HTML, encoding="utf-8")
+    (pytester.path / "conftest.py").write_text(COUNTING_CONFTEST, encoding="utf-8")
+    prepared = pytester.path / "prepared.log"
+    # pytest's own cache cannot store such a node id (UnicodeEncodeError in cacheprovider)
+    without_pytest_cache = ("--mailcheck", "--mailcheck-offline", "-p", "no:cacheprovider")
+
+    result = pytester.runpytest(*without_pytest_cache)
+    result.assert_outcomes(passed=2)
+    assert "Traceback" not in result.stdout.str()
+    assert lines(prepared) == ["\ufffd.html", "\ufffd.html"]
+    prepared.unlink()
+
+    pytester.runpytest(*without_pytest_cache).assert_outcomes(passed=2)
+    assert lines(prepared) == []  # both passes kept, under keys of their own
+    changed = pytester.path / os.fsdecode(b"\xe8.html")
+    changed.write_text(LOOSE_HTML.replace("Hello!", "Hello again!"), encoding="utf-8")
+    pytester.runpytest(*without_pytest_cache).assert_outcomes(passed=2)
+    assert lines(prepared) == ["\ufffd.html"]  # the changed one only
