@@ -514,8 +514,8 @@ def _samples(directory: Path, value: object, limits: LimitsConfig) -> list[dict[
             raise LoadError(f"{what} is nested too deeply to read") from None
         except ValueError:  # an integer of more digits than Python converts
             raise LoadError(f"{what} holds a number too long to read ({_DIGITS})") from None
-        return _sample_objects(parsed, what, limits.sample_rows)
-    return _csv_samples(data, path.name, limits.sample_rows)
+        return _some(_sample_objects(parsed, what, limits.sample_rows), what)
+    return _some(_csv_samples(data, path.name, limits.sample_rows), f"samples file '{path.name}'")
 
 
 def _sample_objects(value: object, what: str, max_rows: int) -> list[dict[str, object]]:
@@ -537,19 +537,29 @@ def _csv_samples(data: bytes, name: str, max_rows: int) -> list[dict[str, object
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = data.decode("cp1251", errors="replace")  # Excel's "CSV" on a Russian Windows
-    if not text.strip():
-        return []
+    what = f"samples file '{name}'"
     first_line = text.lstrip().split("\n", 1)[0]
     # Excel writes ";" where the decimal separator is a comma (Russian locale): take the
     # header's most frequent separator
     delimiter = max(",;\t", key=first_line.count)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, restval="")
+    # strict: a quote left open would swallow every later row into one value, silently
+    reader = csv.DictReader(
+        io.StringIO(text, newline=""), delimiter=delimiter, restval="", strict=True
+    )
     try:
         rows = list(itertools.islice(reader, max_rows + 1))
     except csv.Error as exc:
-        raise LoadError(f"samples file '{name}' is not valid CSV: {exc}") from None
+        if str(exc) == "unexpected end of data":  # what the csv module says of it
+            raise LoadError(f'{what} is not valid CSV: a quote (") is never closed') from None
+        # line_num counts the lines read whole: the bad one is the next
+        raise LoadError(f"{what} is not valid CSV: {exc} (line {reader.line_num + 1})") from None
     if len(rows) > max_rows:
-        raise LoadError(_too_many_rows(f"samples file '{name}'", max_rows))
+        raise LoadError(_too_many_rows(what, max_rows))
+    names = [n.strip() for n in reader.fieldnames or () if n and n.strip()]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:  # csv keeps the last column of a name: the first one's values would be lost
+        shown = ", ".join(f"'{n}'" for n in twice)
+        raise LoadError(f"{what} names the column{'s' * (len(twice) > 1)} {shown} twice")
     samples: list[dict[str, object]] = []
     for row in rows:
         sample: dict[str, object] = {
@@ -559,4 +569,12 @@ def _csv_samples(data: bytes, name: str, max_rows: int) -> list[dict[str, object
         }
         if any(v != "" for v in sample.values()):
             samples.append(sample)
+    return samples
+
+
+def _some(samples: list[dict[str, object]], what: str) -> list[dict[str, object]]:
+    """A samples file the campaign names must list someone: else the checks that read the
+    samples would pass on nothing."""
+    if not samples:
+        raise LoadError(f"{what} lists no recipient (a header row, then one row per recipient)")
     return samples

@@ -209,6 +209,46 @@ def test_samples_csv_encodings_and_separators(tmp_path: Path) -> None:
         assert c.samples == [{"first_name": "Анна", "city": "Москва"}], name
 
 
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("r.csv", b"", "samples file 'r.csv' lists no recipient"),
+        ("r.csv", b"first_name,city\n", "samples file 'r.csv' lists no recipient"),
+        ("r.csv", b"first_name,city\n,\n", "samples file 'r.csv' lists no recipient"),
+        ("r.json", b"[]", "samples file 'r.json' lists no recipient"),
+        # every row after an open quote would be one value of the first
+        (
+            "r.csv",
+            'first_name\n"Анна\nОля\nИван\n'.encode(),
+            "samples file 'r.csv' is not valid CSV: a quote (\") is never closed",
+        ),
+        (
+            "r.csv",
+            'first_name,city\nОля,Казань\n"Анна"x,Москва\n'.encode(),
+            "samples file 'r.csv' is not valid CSV: ',' expected after '\"' (line 3)",
+        ),
+        # csv keeps the last column of a name: the first one's values would be dropped
+        (
+            "r.csv",
+            "first_name,city,first_name\nАнна,Москва,\n".encode(),
+            "samples file 'r.csv' names the column 'first_name' twice",
+        ),
+    ],
+)
+def test_samples_that_list_nobody_or_lose_values_are_load_errors(
+    tmp_path: Path, name: str, data: bytes, reason: str
+) -> None:
+    path = campaign_dir(tmp_path, f'samples = "{name}"\n', {"email.html": "<p>x</p>", name: data})
+    assert (load_file(path).load_error or "").startswith(reason)
+
+
+def test_a_quote_inside_a_value_is_no_csv_error(tmp_path: Path) -> None:
+    data = 'product,size\nТелевизор,55"\n'.encode()
+    path = campaign_dir(tmp_path, 'samples = "r.csv"\n', {"email.html": "<p>x</p>", "r.csv": data})
+    c = load_file(path)
+    assert c.load_error is None and c.samples == [{"product": "Телевизор", "size": '55"'}]
+
+
 def test_samples_json_and_inline(tmp_path: Path) -> None:
     json_path = campaign_dir(
         tmp_path,
