@@ -45,12 +45,13 @@ def read_file(path: Path, *, root: Path | None, limit: int, label: str = "file")
         fd = os.open(real, _OPEN_FLAGS | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
         raise RefusedInput(f"cannot read {label} '{name}': {_reason(exc)}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):  # asked before os.fdopen, which refuses a directory itself
+        os.close(fd)
+        raise RefusedInput(
+            f"{label} '{name}' is {_kind(mode)}, not a regular file; nothing was read"
+        )
     with os.fdopen(fd, "rb", buffering=0) as fh:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise RefusedInput(
-                f"{label} '{name}' is {_kind(mode)}, not a regular file; nothing was read"
-            )
         size = os.fstat(fd).st_size
         if size > limit:
             raise RefusedInput(_too_big(label, name, limit))

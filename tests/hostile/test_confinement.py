@@ -55,6 +55,7 @@ def _hostile_batch(root: Path, secret: Path) -> dict[str, str]:
     _campaign(base, "dev-zero", "/dev/zero")
     fifo = _campaign(base, "fifo", "pipe.html")
     os.mkfifo(fifo / "pipe.html")
+    (_campaign(base, "directory", "sub") / "sub").mkdir()
     _campaign(base, "samples-out", samples="../../ci-secrets/secret.csv")
     _campaign(base, "text-out", text=str(secret))
     return {
@@ -64,6 +65,8 @@ def _hostile_batch(root: Path, secret: Path) -> dict[str, str]:
         "symlink-out": "outside the campaign's directory",
         "dev-zero": "outside the campaign's directory",
         "fifo": "is a FIFO (named pipe), not a regular file",
+        # was "could not read campaign.toml: IsADirectoryError … (please report)"
+        "directory": "html file 'sub' is a directory, not a regular file",
         "samples-out": "samples file '../../ci-secrets/secret.csv' is outside",
         "text-out": "outside the campaign's directory",
     }
