@@ -66,15 +66,19 @@ def known_charset(name: str | None) -> str | None:
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
-    """Text from bytes: the declared charset, else UTF-8, else a Cyrillic/Western guess."""
+    """Text from bytes: the declared charset, else the one a byte-order mark names, else UTF-8,
+    else a Cyrillic/Western guess."""
     codec = known_charset(declared)
     if codec is not None:
         try:
             return data.decode(codec)
         except UnicodeDecodeError:
             pass  # mislabelled (often "us-ascii" on UTF-8 or windows-1251 bytes)
+    text = marked_text(data)
+    if text is not None:
+        return text
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     return guess_8bit(data)

@@ -249,16 +249,6 @@ def decode_html(data: bytes, name: str) -> str:
     return guess_8bit(data)
 
 
-def _decode_text_file(data: bytes) -> str:
-    text = marked_text(data)
-    if text is not None:
-        return text
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return guess_8bit(data)
-
-
 # --- campaign.toml ---------------------------------------------------------------------------
 
 
@@ -330,7 +320,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     if text_name is not None:
         text_bytes = _read(directory / text_name, directory, limits.file_bytes, "text")
         campaign.source_files.append(("text", str(directory / text_name)))
-        campaign.text = _decode_text_file(text_bytes)
+        campaign.text = decode_bytes(text_bytes)
         campaign.text_known = True
     samples = get.get("samples")
     if samples is not None:
