@@ -102,8 +102,29 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     first_parent = file_path.parent.parent if is_manifest else file_path.parent
     if _claimed(first_parent, parent.config.rootpath):
         return None
-    found: CampaignFile = CampaignFile.from_parent(parent, path=file_path)
+    found: CampaignFile = CampaignFile.from_parent(
+        parent, path=file_path, nodeid=_storable_nodeid(file_path, parent.config.rootpath)
+    )
     return found
+
+
+def _storable_nodeid(path: Path, root: Path) -> str | None:
+    """The node id of a file whose name is not UTF-8 (a Windows ZIP's CP866 bytes), its bytes
+    written as ``\\xcf``; None (pytest's own id) for every other file.
+
+    pytest keeps node ids in UTF-8 files (its cache, JUnit XML): a name's undecodable bytes,
+    surrogates in Python, made it fail at the end of the run with UnicodeEncodeError. Escaping
+    keeps two names apart that "�" would make equal.
+    """
+    try:
+        relative = path.relative_to(root).as_posix()
+    except ValueError:
+        return None  # outside the rootdir: pytest names it its own way
+    try:
+        relative.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(relative).decode("utf-8", "backslashreplace")
+    return None
 
 
 def _claimed(directory: Path, root: Path) -> bool:

@@ -264,23 +264,37 @@ def test_each_url_requested_once_whatever_the_workers(
 
 def test_names_that_are_not_utf8_are_items_with_their_own_passes(pytester: pytest.Pytester) -> None:
     """Two names that print alike ("�.html": one windows-1251 byte each) are two items, each
-    with its own pass (the plugin failed with UnicodeEncodeError on such a name)."""
+    with its own pass and its own node id (the plugin failed with UnicodeEncodeError on such a
+    name, and so did pytest's cache and JUnit XML at the end of the run)."""
     for raw in (b"\xcf.html", b"\xe8.html"):
         (pytester.path / os.fsdecode(raw)).write_text(LOOSE_HTML, encoding="utf-8")
     (pytester.path / "conftest.py").write_text(COUNTING_CONFTEST, encoding="utf-8")
     prepared = pytester.path / "prepared.log"
-    # pytest's own cache cannot store such a node id (UnicodeEncodeError in cacheprovider)
-    without_pytest_cache = ("--mailcheck", "--mailcheck-offline", "-p", "no:cacheprovider")
+    offline = ("--mailcheck", "--mailcheck-offline")
 
-    result = pytester.runpytest(*without_pytest_cache)
+    result = pytester.runpytest(*offline, "--junitxml=report.xml")
     result.assert_outcomes(passed=2)
-    assert "Traceback" not in result.stdout.str()
+    assert result.ret == 0
+    assert "Traceback" not in result.stdout.str() + result.stderr.str()
     assert lines(prepared) == ["\ufffd.html", "\ufffd.html"]
+    stored = json.loads((pytester.path / ".pytest_cache/v/cache/nodeids").read_text("utf-8"))
+    assert stored == ["\\xcf.html::mailcheck", "\\xe8.html::mailcheck"]
+    junit = (pytester.path / "report.xml").read_text("utf-8")
+    assert junit.count('classname="\\xcf.html"') == 1
+    assert junit.count('classname="\\xe8.html"') == 1
     prepared.unlink()
 
-    pytester.runpytest(*without_pytest_cache).assert_outcomes(passed=2)
+    pytester.runpytest(*offline).assert_outcomes(passed=2)
     assert lines(prepared) == []  # both passes kept, under keys of their own
     changed = pytester.path / os.fsdecode(b"\xe8.html")
     changed.write_text(LOOSE_HTML.replace("Hello!", "Hello again!"), encoding="utf-8")
-    pytester.runpytest(*without_pytest_cache).assert_outcomes(passed=2)
+    pytester.runpytest(*offline).assert_outcomes(passed=2)
     assert lines(prepared) == ["\ufffd.html"]  # the changed one only
+
+    # a failure is remembered under its node id: --lf runs that file alone
+    unsubscribe = '<p><a href="https://shop.test/unsubscribe">Unsubscribe</a></p>\n'
+    changed.write_text(LOOSE_HTML.replace(unsubscribe, ""), encoding="utf-8")
+    pytester.runpytest(*offline).assert_outcomes(passed=1, failed=1)
+    result = pytester.runpytest(*offline, "--lf", "-rf")
+    result.assert_outcomes(failed=1)
+    assert "FAILED \\xe8.html::mailcheck" in result.stdout.str()
