@@ -270,7 +270,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     campaign.id = _string(get, "id") or campaign.id
     campaign.client = _string(get, "client") or config.client
     campaign.subject = _string(get, "subject")
-    campaign.from_addr = _string(get, "from")
+    campaign.from_addr = _sender(_string(get, "from"))
     preheader = _string(get, "preheader")
     if preheader is not None:
         campaign.preheader = preheader
@@ -375,6 +375,40 @@ def _string(get: dict[str, Any], key: str) -> str | None:
     if not isinstance(value, str):
         raise LoadError(f"campaign.toml: '{key}' must be a string, not {_toml_type(value)}")
     return value
+
+
+def _sender(value: str | None) -> str | None:
+    """campaign.toml's ``from``, refused when it is not one e-mail address.
+
+    A From that is not an address is refused by the ESP or the mailbox provider, and without
+    its domain SPF, DKIM and DMARC could not be checked at all. A From written with merge tags
+    (``{{ sender }}``) is left as it is: only the ESP knows what it becomes.
+    """
+    if value is None:
+        return None
+    from email.utils import getaddresses
+
+    parsed = getaddresses([value])
+    addresses = [addr for _, addr in parsed if addr]
+    if len(addresses) > 1:
+        raise LoadError(
+            f"campaign.toml: from = {value!r} names {len(addresses)} addresses; "
+            "a campaign has one sender"
+        )
+    addr = addresses[0] if addresses else ""
+    local, at, domain = addr.rpartition("@")
+    # the parser drops spaces ("news@acme example" reads as news@acmeexample): the address
+    # must be written as it was read
+    if at and local and domain and addr in value:
+        return value
+    from mailcheck.templating.detect import detect_dialect
+
+    if detect_dialect([value]) != "none":
+        return value
+    raise LoadError(
+        f"campaign.toml: from = {value!r} is not an e-mail address "
+        '(write it as "news@shop.example" or "Shop <news@shop.example>")'
+    )
 
 
 def _string_list(get: dict[str, Any], key: str) -> list[str]:

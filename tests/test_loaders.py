@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import json
 import textwrap
 from datetime import UTC, datetime, timedelta, timezone
 from email.charset import BASE64, QP, Charset
@@ -167,6 +168,12 @@ def test_template_none_is_explicit(tmp_path: Path) -> None:
         ('send_at = "next friday"\n', None, "send_at 'next friday' is not a date and time"),
         ("[utm]\nutm_source = 1\n", None, "[utm] utm_source must be a string"),
         ('headers = "List-Unsubscribe: x"\n', None, "[headers] must be a table"),
+        ('from = "ACME"\n', None, "from = 'ACME' is not an e-mail address"),
+        ('from = "news at acme.example"\n', None, "is not an e-mail address"),
+        ('from = "news@acme example"\n', None, "is not an e-mail address"),  # read as acmeexample
+        ('from = "news@"\n', None, "from = 'news@' is not an e-mail address"),
+        ('from = ""\n', None, "from = '' is not an e-mail address"),
+        ('from = "a@acme.example, b@acme.example"\n', None, "names 2 addresses"),
     ],
 )
 def test_manifest_problems_are_load_errors(
@@ -176,6 +183,23 @@ def test_manifest_problems_are_load_errors(
     assert c.load_error is not None
     assert reason in c.load_error
     assert c.id == "bf-2026"  # still named, so the report can say which input failed
+
+
+@pytest.mark.parametrize(
+    ("sender", "domain"),
+    [
+        ("news@acme.example", "acme.example"),
+        ("ACME <news@acme.example>", "acme.example"),
+        ('"ACME, Inc." <news@acme.example>', "acme.example"),
+        ("Магазин <news@магазин.рф>", "магазин.рф"),
+        ("{{ brand }} <news@acme.example>", "acme.example"),
+        ("Shop <{{ sender }}>", None),  # the ESP fills it in: not refused, not known
+    ],
+)
+def test_from_that_is_an_address(tmp_path: Path, sender: str, domain: str | None) -> None:
+    c = load_file(campaign_dir(tmp_path, f"from = {json.dumps(sender, ensure_ascii=False)}\n"))
+    assert c.load_error is None
+    assert c.from_addr == sender and c.from_domain == domain
 
 
 def test_manifest_not_utf8(tmp_path: Path) -> None:
