@@ -12,6 +12,7 @@ from mailcheck.linkinfo import (
     placeholder_reason,
     relative_reason,
     scheme,
+    url_problem,
 )
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
@@ -27,8 +28,10 @@ from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, whole_tag
 def link_placeholder(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links that cannot lead anywhere: `href=""`, `#`, `javascript:`, example.com /
-    example.org / example.net, localhost, or an unrendered merge tag as the whole href.
-    Images with such a `src` are reported too. Schemes are read as browsers read them
+    example.org / example.net, localhost, or an unrendered merge tag as the whole href; and
+    web addresses no browser can open: a scheme one letter off (`htp://`), no host, a host no
+    domain name can be (`shop example.com`, `shop..example`), a malformed IPv6 address, a port
+    out of range. Images with such a `src` are reported too. Schemes are read as browsers read them
     (`java&#x09;script:` is `javascript:`); `vbscript:` and `data:` links go nowhere either
     (a `data:` image is an inline picture, not a placeholder). A placeholder unsubscribe link
     is UNS001's finding when the campaign has no working one.
@@ -38,8 +41,8 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     nothing, or sends the reader to a domain nobody owns.
 
     ## Example
-    `<a href="#" class="button">Купить со скидкой</a>` or
-    `<a href="https://example.com/sale">Shop now</a>`.
+    `<a href="#" class="button">Купить со скидкой</a>`,
+    `<a href="https://example.com/sale">Shop now</a>` or `<a href="htp://acme.ru/sale">`.
 
     ## How to fix
     Put the real destination into the link. If the ESP fills it, use its system tag and list
@@ -114,7 +117,12 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
     Use `https://` for every link and image.
     """
     for renderings in ctx.link_sites():
-        plain = [link for link in renderings if scheme(link.href) == "http"]
+        # (an http:// address no browser can open is LNK003's error, not also this warning)
+        plain = [
+            link
+            for link in renderings
+            if scheme(link.href) == "http" and not url_problem(link.href)
+        ]
         if plain:
             yield Problem(
                 t("plain http:// link"), url=plain[0].href, locations=ctx.link_places(*plain)

@@ -6,8 +6,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import urlsplit
 
-from mailcheck.domains import host_of, under
+import regex
+
+from mailcheck.domains import ascii_host, host_of, under
 from mailcheck.i18n import t
 from mailcheck.model import Campaign, Link
 from mailcheck.unsubscribe import body_has_unsubscribe_tag, link_is_unsubscribe, unsubscribe_tags
@@ -27,6 +30,13 @@ WHOLE_TAG = re.compile(
 _DROPPED = re.compile(r"[\t\n\r]")
 _ENDS = "".join(chr(c) for c in range(0x21))
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# A host name as DNS holds it (IDNs in punycode); the link checker refuses any other.
+HOST_NAME = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)(\.(?!-)[a-z0-9_-]{1,63}(?<!-))*\.?")
+# What no host can contain (WHATWG URL's forbidden host code points, but for the IPv6 brackets)
+_FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x20#%/:<>?@\\^|\x7f]")
+# One letter away from http/https ("htp://", "htttps://", "hhtp://"): a typo, not an app's
+# scheme. Two away ("hxxp", "ftp") is deliberate.
+_WEB_SCHEME_TYPO = regex.compile(r"(?:https?){e<=1}")
 
 
 def is_unsubscribe(link: Link, list_unsubscribe: Iterable[str] = ()) -> bool:
@@ -57,6 +67,47 @@ def is_web(url: str) -> bool:
     return scheme(url) in ("http", "https")
 
 
+def url_problem(href: str) -> str | None:
+    """Why a web link cannot be opened at all, read as a browser reads it, or None.
+
+    Only what is certain offline: a scheme one letter off http(s) ("htp://"), no host, a host
+    no DNS name can be ("shop example.com", "shop..example"), a malformed IPv6 literal, a port
+    out of range. A browser's leniencies are kept: "https:/shop.example", "https:\\\\shop…",
+    international names. A URL with merge tags is the template's business.
+    """
+    url = browser_form(href)
+    kind = scheme(url)
+    if not kind or _TEMPLATED.search(url):
+        return None
+    rest = url[len(kind) + 1 :]
+    if kind not in ("http", "https"):
+        if rest.startswith("//") and _WEB_SCHEME_TYPO.fullmatch(kind):
+            return t("“{scheme}:” is not a web address scheme (a typo of http?)", scheme=kind)
+        return None
+    address = rest.replace("\\", "/").lstrip("/")
+    if not address:
+        return t("“{scheme}://” with no address after it", scheme=kind)
+    try:
+        parts = urlsplit(f"{kind}://{address}")
+    except ValueError:  # urlsplit refuses nothing else
+        return t("not a valid URL (malformed IPv6 address)")
+    try:
+        port = parts.port
+    except ValueError:
+        port = 0
+    if port == 0:
+        return t("not a valid URL (the port is not a number from 1 to 65535)")
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        return t("not a valid URL (no host name)")
+    if ":" in host:  # an IPv6 literal, which urlsplit has read
+        return None
+    name = ascii_host(host)
+    if (name.isascii() and not HOST_NAME.fullmatch(name)) or _FORBIDDEN_IN_HOST.search(name):
+        return t("not a valid URL (“{host}” is not a host name)", host=host)
+    return None  # (an international name IDNA refuses may still open: browsers are lenient)
+
+
 def placeholder_reason(link: Link) -> str | None:
     """Why a link cannot be a real destination, or None."""
     href = link.href.strip()
@@ -75,6 +126,9 @@ def placeholder_reason(link: Link) -> str | None:
         return t("{scheme}: link (a browser runs or shows it, no page opens)", scheme=kind)
     if kind in ("mailto", "tel") and not browser_form(href).split(":", 1)[1].strip():
         return t("empty {scheme}: link", scheme=kind)
+    problem = url_problem(href)
+    if problem:
+        return problem
     # (imported here: the link checker loads this module and must not load the template engines)
     host = host_of(href)
     if host and host != SYSTEM_PLACEHOLDER_HOST:

@@ -5,8 +5,10 @@ No network: :func:`request_url` only decides what a request would be sent to.
 
 from __future__ import annotations
 
+import pytest
+
 from mailcheck.facts import LinkResult
-from mailcheck.linkinfo import is_web, list_unsubscribe_targets
+from mailcheck.linkinfo import is_web, list_unsubscribe_targets, url_problem
 from mailcheck.net.links import list_unsubscribe_urls, request_url
 
 
@@ -48,3 +50,55 @@ def test_list_unsubscribe_header_read_once_for_both_sides() -> None:
     # … the link checker requests the web ones among them
     assert list_unsubscribe_urls(headers) == ["https://acme.ru/u/1", "http://acme.ru/u/2"]
     assert list_unsubscribe_targets({"Subject": "no header"}) == []
+
+
+@pytest.mark.parametrize(
+    ("href", "problem"),
+    [
+        ("htp://acme.test/sale", "“htp:” is not a web address scheme (a typo of http?)"),
+        ("htttps://acme.test/sale", "“htttps:” is not a web address scheme (a typo of http?)"),
+        ("http://", "“http://” with no address after it"),
+        ("https:///", "“https://” with no address after it"),
+        ("http://[::1/sale", "not a valid URL (malformed IPv6 address)"),
+        ("https://acme.test:99999/", "not a valid URL (the port is not a number from 1 to 65535)"),
+        ("https://acme.test:0/", "not a valid URL (the port is not a number from 1 to 65535)"),
+        ("https://acme.test:80a/", "not a valid URL (the port is not a number from 1 to 65535)"),
+        ("https://?utm_source=email", "not a valid URL (no host name)"),
+        ("https://acme test.ru/sale", "not a valid URL (“acme test.ru” is not a host name)"),
+        ("https://acme..test/", "not a valid URL (“acme..test” is not a host name)"),
+        ("https://-acme.test/", "not a valid URL (“-acme.test” is not a host name)"),
+    ],
+)
+def test_a_web_address_no_browser_can_open(href: str, problem: str) -> None:
+    assert url_problem(href) == problem
+    # one finding: the offline rule's (LNK003), not also the link checker's "invalid"
+    assert request_url(href) is None
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "https://acme.test/sale",
+        "HTTPS://ACME.TEST/Sale",
+        "https:/acme.test/sale",  # a browser reads one slash, or none, as two
+        "https:acme.test/sale",
+        "https:\\\\acme.test\\sale",
+        "https://магазин.рф/акция",
+        "https://shop_news.acme.test/",
+        "https://acme.test./",
+        "https://[::1]:8443/",
+        "https://acme.test:8443/",
+        "https://user@acme.test/",
+        "https://{{ host }}/sale",  # the template's business
+        "https://*|DOMAIN|*/sale",
+        "hxxp://acme.test/",  # defanged on purpose
+        "ftp://acme.test/file",
+        "tg://resolve?domain=acme",
+        "itms-apps://apps.apple.com/app/id1",
+        "mailto:info@acme.test",
+        "/relative/path",
+        "",
+    ],
+)
+def test_what_a_browser_opens_is_no_url_problem(href: str) -> None:
+    assert url_problem(href) is None

@@ -118,6 +118,7 @@ CASES = [
         True,
         {"body": body_with('<a href="*|ARCHIVE_LINK|*">Web</a>'), "template": "none"},
     ),
+    Case("LNK003", "scheme-typo", True, {"body": body_with('<a href="htp://shop.test/">Buy</a>')}),
     Case("LNK003", "real-links", False, {}),
     Case(
         "LNK004", "http", True, {"body": body_with(f'<a href="http://shop.test/x?{UTM}">Блог</a>')}
@@ -718,3 +719,36 @@ def test_a_huge_subject_and_preheader_are_quoted_in_part(tmp_path: Path) -> None
     assert preheader.message == (
         f"preheader is 134999 characters, limit 90: “{('Только сегодня ' * 20)[:300]}…”"
     )
+
+
+def test_web_addresses_no_browser_can_open_are_one_error_each(tmp_path: Path) -> None:
+    """Typos a QA person would catch ("htp://", a space in the host, a bare "http://"): LNK003
+    errors offline, each root cause once with every place it stands, and no LNK004 beside them."""
+    body = body_with(
+        "\n".join(
+            [
+                '<p><a href="htp://shop.test/sale">Купить</a></p>',
+                '<p><a href="http://">Подробнее</a></p>',
+                '<p><a href="http://">Ещё</a></p>',
+                '<p><img src="https://cdn shop.test/a.png" alt="Баннер"></p>',
+                '<p><a href="https:/shop.test/ok?' + UTM + '">Открывается</a></p>',
+            ]
+        )
+    )
+    result = check(write_campaign(tmp_path, body=body))
+    found = sorted((f.message, list(f.locations)) for f in only(result, "LNK003"))
+    assert found == [
+        (
+            "2 links (“Подробнее”, “Ещё”): “http://” with no address after it",
+            ["email.html:10", "email.html:11"],
+        ),
+        (
+            "image (“Баннер”): not a valid URL (“cdn shop.test” is not a host name)",
+            ["email.html:12"],
+        ),
+        (
+            "link (“Купить”): “htp:” is not a web address scheme (a typo of http?)",
+            ["email.html:9"],
+        ),
+    ]
+    assert only(result, "LNK004") == []

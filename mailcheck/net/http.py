@@ -46,6 +46,7 @@ import httpx
 from mailcheck.charsets import guess_8bit, known_charset, meta_charset
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult, LinkVerdict
+from mailcheck.linkinfo import HOST_NAME
 from mailcheck.net.transport import LOCATION_AS_SENT, Unreachable, backslashes_as_slashes
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -103,7 +104,6 @@ NOT_FOUND_PHRASES = (
 )
 TITLE = re.compile(r"<(title|h1)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
-HOST_NAME = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)(\.(?!-)[a-z0-9_-]{1,63}(?<!-))*\.?")
 
 
 def status_reason(status: int) -> str:

@@ -24,6 +24,7 @@ from mailcheck.linkinfo import (
     is_unsubscribe,
     list_unsubscribe_targets,
     scheme,
+    url_problem,
 )
 from mailcheck.model import Campaign, Link
 from mailcheck.net.http import Fetcher, web_url
@@ -83,6 +84,8 @@ def request_url(href: str) -> str | LinkResult | None:
         )
     if not kind:
         return None  # relative: nothing to request, the offline rule LNK008 reports it
+    if url_problem(text):
+        return None  # no browser could open it: the offline rule LNK003 reports it
     try:
         # The fragment never reaches the server (and two hrefs that differ only in it share
         # one request); IDNs go out as punycode, paths percent-encoded.
