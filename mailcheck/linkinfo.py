@@ -30,6 +30,14 @@ WHOLE_TAG = re.compile(
 _DROPPED = re.compile(r"[\t\n\r]")
 _ENDS = "".join(chr(c) for c in range(0x21))
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+# Any dialect's merge-tag syntax in a URL, raw or percent-encoded by an editor (%7B%7B is
+# "{{"): such a URL was never rendered; requesting or judging it would only report the
+# template's problem (PER003) a second time.
+TEMPLATE_MARKERS = re.compile(
+    r"\{\{|\{%|\*\||\|\*|%%|\[%|\$\{|@\{|<%|(?i:%7B%7B|%7B%25|%5B%25|%24%7B|%2A%7C)"
+    # 1C-Bitrix mail templates (common in Russian shops): #SERVER_NAME#, #ORDER_ID#
+    r"|#[A-Z][A-Z0-9_]*#"
+)
 # A host name as DNS holds it (IDNs in punycode); the link checker refuses any other.
 HOST_NAME = re.compile(r"(?!-)[a-z0-9_-]{1,63}(?<!-)(\.(?!-)[a-z0-9_-]{1,63}(?<!-))*\.?")
 # What no host can contain (WHATWG URL's forbidden host code points, but for the IPv6 brackets)
@@ -77,7 +85,7 @@ def url_problem(href: str) -> str | None:
     """
     url = browser_form(href)
     kind = scheme(url)
-    if not kind or _TEMPLATED.search(url):
+    if not kind or _TEMPLATED.search(url) or TEMPLATE_MARKERS.search(url):
         return None
     rest = url[len(kind) + 1 :]
     if kind not in ("http", "https"):

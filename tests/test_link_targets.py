@@ -102,3 +102,10 @@ def test_a_web_address_no_browser_can_open(href: str, problem: str) -> None:
 )
 def test_what_a_browser_opens_is_no_url_problem(href: str) -> None:
     assert url_problem(href) is None
+
+
+def test_a_merge_tag_an_editor_percent_encoded_is_not_judged() -> None:
+    href = "https://%7B%7Bdomain%7D%7D/sale"  # "{{domain}}" after a WYSIWYG editor
+    assert url_problem(href) is None
+    result = request_url(href)
+    assert isinstance(result, LinkResult) and result.verdict == "excluded"

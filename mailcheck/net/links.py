@@ -20,6 +20,7 @@ from mailcheck.config import Config, campaign_config
 from mailcheck.facts import LinkResult
 from mailcheck.linkinfo import (
     SYSTEM_PLACEHOLDER_HOST,
+    TEMPLATE_MARKERS,
     browser_form,
     is_unsubscribe,
     list_unsubscribe_targets,
@@ -34,13 +35,6 @@ from mailcheck.progress import Progress
 
 CACHE_FILE = "links.sqlite"
 WEB_SCHEMES = ("http", "https")
-# Any dialect's merge-tag syntax, raw or percent-encoded: such a URL was never rendered and
-# requesting it would only report the template problem (PER003) a second time as "broken".
-TEMPLATE_MARKERS = re.compile(
-    r"\{\{|\{%|\*\||\|\*|%%|\[%|\$\{|@\{|<%|(?i:%7B%7B|%7B%25|%5B%25|%24%7B|%2A%7C)"
-    # 1C-Bitrix mail templates (common in Russian shops): #SERVER_NAME#, #ORDER_ID#
-    r"|#[A-Z][A-Z0-9_]*#"
-)
 # A whole href that is a bracketed ESP tag: [unsubscribe], [webversion], [Unsubscribe_Preferences]
 BRACKET_TAG = re.compile(r"^\[[A-Za-z_][\w:.-]*\]$")
 
