@@ -12,8 +12,8 @@ from mailcheck.rules import Context, Problem, rule
 @rule("IMG001", "image-alt-missing", Severity.WARNING, short="image without an alt attribute")
 def image_alt_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports an `<img>` without an `alt` attribute. Decorative images (spacers, dividers)
-    should say so with `alt=""`.
+    Reports the `<img>` elements without an `alt` attribute: one finding listing every such
+    image. Decorative images (spacers, dividers) should say so with `alt=""`.
 
     ## Why it matters
     Outlook and many corporate clients block images by default: without alt text the reader
@@ -31,10 +31,23 @@ def image_alt_missing(ctx: Context) -> Iterator[Problem]:
     )
     if not docs:
         return
-    seen: set[tuple[str, int]] = set()
-    images: list[Image] = [img for img in docs[0].images if img.alt is None]
-    for img in images:
-        if (img.src, img.line) in seen:
-            continue
-        seen.add((img.src, img.line))
-        yield Problem(t("image has no alt attribute"), ctx.html_at(img.line), url=img.src or None)
+    # One finding, every image: whoever left one alt out left them out (as A11Y003 does).
+    missing: dict[tuple[str, int], Image] = {}
+    for img in docs[0].images:
+        if img.alt is None:
+            missing.setdefault((img.src, img.line), img)
+    if not missing:
+        return
+    images = list(missing.values())
+    message = (
+        t("image has no alt attribute")
+        if len(images) == 1
+        else t("{count} images have no alt attribute", count=len(images))
+    )
+    places = tuple(dict.fromkeys(ctx.html_at(img.line) for img in images))
+    yield Problem(
+        message,
+        places[0],
+        url=(images[0].src or None) if len(images) == 1 else None,
+        locations=places if len(places) > 1 else (),
+    )

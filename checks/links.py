@@ -104,7 +104,7 @@ def _emptied_by_a_variable(ctx: Context, link: Link) -> bool:
 @rule("LNK004", "link-plain-http", Severity.WARNING, short="plain http:// link")
 def link_plain_http(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports links and images that use plain `http://`.
+    Reports links and images that use plain `http://`: one finding listing every place.
 
     ## Why it matters
     Browsers warn about insecure pages, some clients block insecure images, and the UTM
@@ -116,17 +116,31 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Use `https://` for every link and image.
     """
-    for renderings in ctx.link_sites():
+    # One finding, every place: plain http:// comes from one habit or one setting (the ESP's
+    # click-tracking domain without TLS, an old CDN), fixed once for all its links.
+    plain = [
+        link
+        for renderings in ctx.link_sites()
+        for link in renderings
         # (an http:// address no browser can open is LNK003's error, not also this warning)
-        plain = [
-            link
-            for link in renderings
-            if scheme(link.href) == "http" and not url_problem(link.href)
-        ]
-        if plain:
-            yield Problem(
-                t("plain http:// link"), url=plain[0].href, locations=ctx.link_places(*plain)
-            )
+        if scheme(link.href) == "http" and not url_problem(link.href)
+    ]
+    if not plain:
+        return
+    sites = {link.raw or link.href for link in plain}
+    if len(sites) == 1:
+        message = t("plain http:// link")
+    else:
+        hosts = list(dict.fromkeys(host_of(link.href) for link in plain if host_of(link.href)))
+        shown = ", ".join(hosts[:3])
+        if len(hosts) > 3:
+            shown = t("{hosts} and {count} more", hosts=shown, count=len(hosts) - 3)
+        message = t("{count} plain http:// URLs ({hosts})", count=len(sites), hosts=shown)
+    yield Problem(
+        message,
+        url=plain[0].href if len(sites) == 1 else None,
+        locations=ctx.link_places(*plain),
+    )
 
 
 URLISH = re.compile(r"^(?:https?://)?(?:www\.)?((?:[\w-]+\.)+[^\W\d_]{2,})(?:[/:?#]\S*)?$", re.I)

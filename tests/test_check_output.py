@@ -26,7 +26,8 @@ LONG_SUBJECT = "Распродажа выходного дня: минус тр�
 
 @pytest.fixture
 def batch(tmp_path: Path) -> Path:
-    """Three campaigns: two with 2 LNK004 warnings each, one of them with a SUB002 error."""
+    """Three campaigns: two with an LNK004 warning each (two plain-http links, one root cause),
+    one of them with a SUB002 error."""
     write_campaign(tmp_path, "a", body=HTTP_BODY)
     write_campaign(tmp_path, "b", body=HTTP_BODY, subject=LONG_SUBJECT)
     write_campaign(tmp_path, "c")
@@ -48,14 +49,14 @@ def test_statistics_counts_findings_by_code(
     assert code == 1
     assert out.splitlines() == [
         "1  SUB002   error   subject-too-long  (in 1 campaign(s))",
-        "4  LNK004   warning link-plain-http  (in 2 campaign(s))",
-        "3 campaign(s) checked: 1 error(s), 4 warning(s).",
+        "2  LNK004   warning link-plain-http  (in 2 campaign(s))",
+        "3 campaign(s) checked: 1 error(s), 2 warning(s).",
     ]
     code, out = _check(batch, monkeypatch, capsys, "--statistics", "--format", "json")
     data = json.loads(out)
     assert [(r["code"], r["count"], r["campaigns"]) for r in data["statistics"]] == [
         ("SUB002", 1, 1),
-        ("LNK004", 4, 2),
+        ("LNK004", 2, 2),
     ]
 
 
@@ -74,7 +75,7 @@ def test_quiet_prints_errors_only_and_counts_everything(
     assert code == 1
     assert "LNK004" not in out and "a/campaign.toml" not in out and "c/campaign.toml" not in out
     assert out.count("SUB002") == 1 and "b/campaign.toml" in out
-    assert out.rstrip().endswith("3 campaign(s) checked: 1 with errors; 1 error(s), 4 warning(s).")
+    assert out.rstrip().endswith("3 campaign(s) checked: 1 with errors; 1 error(s), 2 warning(s).")
     code, out = _check(batch, monkeypatch, capsys, "-q", "--format", "json")
     findings = [f["code"] for c in json.loads(out)["campaigns"] for f in c["findings"]]
     assert findings == ["SUB002"]

@@ -314,3 +314,52 @@ def test_a_dead_link_is_one_finding_at_every_place_and_for_every_sample(tmp_path
     assert sorted((f.url or "", f.places) for f in found) == sorted(
         [(dead, ("html:10", "html:30")), (server.url("/status/404/p") + "?n=Анна", ("html:20",))]
     )
+
+
+# -- LNK004, IMG001: one habit, one finding ---------------------------------------------------
+
+
+def test_plain_http_links_are_one_finding_naming_their_hosts(tmp_path: Path) -> None:
+    """A Mailchimp account tracking clicks over plain http: thirteen warnings were one cause."""
+    body = "\n".join(
+        f'<p><a href="http://t{n % 4}.list-manage.test/track/click?id={n}">Ссылка {n}</a></p>'
+        for n in range(6)
+    )
+    body += '\n<p><img src="http://cdn.shop.test/logo.png" alt="Логотип"></p>\n' + UNSUB_RU
+    d = write_campaign(tmp_path, body=body)
+    (finding,) = only(check(d), "LNK004")
+    assert finding.message == (
+        "7 plain http:// URLs "
+        "(t0.list-manage.test, t1.list-manage.test, t2.list-manage.test and 2 more)"
+    )
+    assert finding.url is None  # several: the message and the places say which
+    expected = [*lines_of(d, "list-manage.test"), *lines_of(d, "cdn.shop.test")]
+    assert finding.places == tuple(f"email.html:{n}" for n in expected)
+
+
+def test_one_plain_http_link_names_its_url(tmp_path: Path) -> None:
+    d = write_campaign(tmp_path, body='<p><a href="http://shop.test/a">Купить</a></p>\n' + UNSUB_RU)
+    (finding,) = only(check(d), "LNK004")
+    assert (finding.message, finding.url) == ("plain http:// link", "http://shop.test/a")
+    assert finding.places == (f"email.html:{lines_of(d, 'http://shop.test/a')[0]}",)
+
+
+def test_images_without_alt_are_one_finding_at_every_image(tmp_path: Path) -> None:
+    body = (
+        '<p><img src="https://cdn.shop.test/1.png"></p>\n'
+        '<p><img src="https://cdn.shop.test/2.png" alt=""></p>\n'  # decoration, said so
+        '<p><img src="https://cdn.shop.test/3.png"><img src="https://cdn.shop.test/4.png"></p>\n'
+        + UNSUB_RU
+    )
+    d = write_campaign(tmp_path, body=body)
+    (finding,) = only(check(d), "IMG001")
+    assert finding.message == "3 images have no alt attribute"
+    assert finding.url is None
+    lines = [*lines_of(d, "1.png"), *lines_of(d, "3.png")]
+    assert finding.places == tuple(f"email.html:{n}" for n in lines)
+    one = write_campaign(tmp_path, "one", body='<p><img src="https://cdn.shop.test/1.png"></p>')
+    (single,) = only(check(one), "IMG001")
+    assert (single.message, single.url) == (
+        "image has no alt attribute",
+        "https://cdn.shop.test/1.png",
+    )
