@@ -280,8 +280,8 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
     `return 301 https://www.acme.ru$request_uri;`).
     """
     for link, result in _plain_links(ctx):
-        if len(result.hops) < 2:
-            continue
+        if len(result.hops) < 2 or result.verdict in (*FAILED, "loop"):
+            continue  # no page ever opens: the link's own finding (LNK001/2/5) says so
         # The UTMs to keep are those of the first URL on the way that has any: the link's own,
         # or those a click-tracking redirect added.
         chain = [link.href, *(hop.url for hop in result.hops[1:])]

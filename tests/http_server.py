@@ -44,6 +44,9 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
                                  another host to a browser) or "absolute" (http: and two)
     /bad-location/KIND           302 to a Location no browser can follow: KIND "bracket"
                                  (an unclosed IPv6 literal) or "space" (a space in the host)
+    /elsewhere-redirect/KIND     302 to another scheme: KIND "mailto", "tel" (a "call us"
+                                 short link), "javascript" or "data"
+    /cp1251-redirect/NAME        302 with a raw windows-1251 Location (/ok/каталог)
     /odd-cookie/latin1|utf8/NAME 302 with a cookie of raw non-ASCII bytes to /cookie-echo/…,
                                  which answers 200 only when those same bytes come back
     /soft404/ru, /soft404/en     200, but the page's title says it was not found
@@ -295,6 +298,20 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             elif head == "bad-location":
                 bad = {"bracket": "http://[oops/x", "space": "http://bad host.example/x"}
                 self._redirect(302, bad[segments[1]])
+            elif head == "elsewhere-redirect":
+                target = {
+                    "mailto": "mailto:sale@shop.test?subject=%D0%97%D0%B0%D0%BA%D0%B0%D0%B7",
+                    "tel": "tel:+74950000000",
+                    "javascript": "javascript:alert(1)",
+                    "data": "data:text/html,<p>hi</p>",
+                }[segments[1]]
+                self._redirect(302, target)
+            elif head == "cp1251-redirect":
+                self._raw(
+                    b"HTTP/1.1 302 Found\r\nLocation: /ok/"
+                    + "каталог".encode("cp1251")
+                    + b"\r\nContent-Length: 0\r\n\r\n"
+                )
             elif head == "odd-cookie":
                 value = ODD_COOKIES[segments[1]]
                 self._raw(

@@ -250,6 +250,49 @@ def test_a_redirect_no_browser_can_follow_is_broken(
     assert "redirects to an invalid URL" in result.reason and shown in result.reason
 
 
+def test_a_windows_1251_location_goes_on_percent_encoded_as_browsers_send_it(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    result = check_one(server, tmp_path, "/cp1251-redirect/x")
+    assert (result.verdict, result.status, result.redirects) == ("ok", 200, 1)
+    assert result.final_url == server.url("/ok/%EA%E0%F2%E0%EB%EE%E3")  # каталог in cp1251
+
+
+@pytest.mark.parametrize("kind", ["mailto", "tel"])
+def test_a_redirect_to_mailto_or_tel_is_the_end_of_a_working_chain(
+    server: ScriptedServer, tmp_path: Path, kind: str
+) -> None:
+    # httpx refuses to build a next request for a URL without a host: this was "could not
+    # verify: the check failed (InvalidURL …; please report)"
+    result = check_one(server, tmp_path, f"/elsewhere-redirect/{kind}")
+    assert (result.verdict, result.status) == ("ok", 302)
+    assert result.final_url.startswith(f"{kind}:")
+    assert "not a web page; not followed" in result.reason
+
+
+@pytest.mark.parametrize("kind", ["javascript", "data"])
+def test_a_redirect_to_javascript_or_data_is_broken(
+    server: ScriptedServer, tmp_path: Path, kind: str
+) -> None:
+    result = check_one(server, tmp_path, f"/elsewhere-redirect/{kind}")
+    assert (result.verdict, result.status) == ("broken", 302)
+    assert result.reason == f"redirects to {kind}:, which browsers refuse to follow"
+
+
+def test_a_redirect_loop_is_one_finding_whatever_it_drops(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    """The loop is the root cause: the UTMs its first hop drops never reach a page."""
+    utm = "utm_source=email&utm_medium=email&utm_campaign=bf"
+    url = server.url(f"/redirect-to?to=%2Floop%2Fa%2Fx&{utm}")
+    c = campaign(a(url, line=7))
+    cfg = config(tmp_path)
+    found = findings(c, gather([c], cfg), cfg)
+    assert [(f.code, f.severity, f.location) for f in found] == [
+        ("LNK005", Severity.ERROR, "html:7")
+    ]
+
+
 @pytest.mark.parametrize("kind", ["latin1", "utf8"])
 def test_a_non_ascii_cookie_goes_back_as_it_came(
     server: ScriptedServer, tmp_path: Path, kind: str

@@ -47,7 +47,12 @@ from mailcheck.charsets import guess_8bit, known_charset, meta_charset
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult, LinkVerdict
 from mailcheck.linkinfo import HOST_NAME
-from mailcheck.net.transport import LOCATION_AS_SENT, Unreachable, backslashes_as_slashes
+from mailcheck.net.transport import (
+    LOCATION_AS_SENT,
+    LOCATION_ELSEWHERE,
+    Unreachable,
+    backslashes_as_slashes,
+)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 MAX_REDIRECTS = 10  # a chain is abandoned here; LNK005 already warns from 6 on
@@ -102,6 +107,8 @@ NOT_FOUND_PHRASES = (
     "сторінку не знайдено",
     "сторінка не знайдена",
 )
+# Schemes a browser will not open at the end of a redirect (Chromium: ERR_UNSAFE_REDIRECT)
+NEVER_REDIRECTED_TO = frozenset({"javascript", "data", "vbscript", "file", "about", "blob"})
 TITLE = re.compile(r"<(title|h1)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
 
@@ -138,6 +145,7 @@ class Answer:
     headers: httpx.Headers
     page: str = ""  # decoded text of the body's start ("" for HEAD)
     location_as_sent: str | None = None  # before browser_location made it absolute
+    location: str | None = None  # where a redirect goes, absolute (see browser_location)
 
 
 class Failed(Exception):
@@ -323,7 +331,7 @@ class Fetcher:
                     self.nxdomain.add(url)
                 return result(failed.verdict, None, failed.reason, str(current), "")
             hops.append(Hop(str(current), answer.status))
-            redirect = answer.headers.get("location")  # absolute: see browser_location
+            redirect = answer.location
             if answer.status in REDIRECT_STATUSES and answer.location_as_sent and not redirect:
                 reason = f"redirects to an invalid URL {answer.location_as_sent!r}"
                 return result("broken", answer.status, reason, str(current), answer.method)
@@ -337,6 +345,9 @@ class Fetcher:
             except (ValueError, httpx.InvalidURL) as exc:
                 reason = f"redirects to an invalid URL {answer.location_as_sent!r} ({exc})"
                 return result("broken", answer.status, reason, str(current), answer.method)
+            if target.scheme in NEVER_REDIRECTED_TO:
+                reason = f"redirects to {target.scheme}:, which browsers refuse to follow"
+                return result("broken", answer.status, reason, str(target), answer.method)
             if target.scheme not in ("http", "https"):
                 # An app deep link or mailto: at the end of a chain: the chain itself worked.
                 reason = f"redirects to {target} (not a web page; not followed)"
@@ -489,7 +500,10 @@ class Fetcher:
                 raise transport_failure(exc) from exc
         cookies.take(response)
         as_sent = response.extensions.get(LOCATION_AS_SENT)
-        return Answer(str(url), method, response.status_code, response.headers, page, as_sent)
+        location = response.headers.get("location") or response.extensions.get(LOCATION_ELSEWHERE)
+        return Answer(
+            str(url), method, response.status_code, response.headers, page, as_sent, location
+        )
 
     def _is_down(self, netloc: str) -> bool:
         """The host timed out on GET :data:`HOST_DOWN_AFTER` times and never answered."""

@@ -58,6 +58,9 @@ OWN_NETWORK = {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.EADDRNOTAVAIL, errno
 URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 # The response extension with a redirect's Location as the server sent it (for messages)
 LOCATION_AS_SENT = "mailcheck.location_as_sent"
+# ... and with a Location that is no web address (mailto:, tel:, javascript:), kept out of the
+# headers: httpx would fail to build a next request for it (it never sends one anyway)
+LOCATION_ELSEWHERE = "mailcheck.location_elsewhere"
 # RFC 6761 §6.3: localhost names are the machine itself, whatever a nameserver says.
 LOOPBACK = [ipaddress.ip_address("::1"), ipaddress.ip_address("127.0.0.1")]
 
@@ -268,24 +271,29 @@ def backslashes_as_slashes(reference: str) -> str:
 def browser_location(response: httpx.Response, base: httpx.URL) -> None:
     """Rewrite ``Location`` to the absolute URL a browser would go to: its bytes read as UTF-8
     (Russian sites send raw UTF-8 paths; httpx reads every header as Latin-1 once one of them
-    is not UTF-8), backslashes as slashes, resolved against the request's URL. httpx builds
-    the next request of every redirect even when it does not follow it, and raises on a
-    Location it cannot parse: one that cannot be read at all is taken out of the headers. The
-    text as sent is kept in the extension :data:`LOCATION_AS_SENT` for the caller's messages."""
+    is not UTF-8), other bytes percent-encoded as they are, backslashes as slashes, resolved
+    against the request's URL. httpx builds the next request of every redirect even when it
+    does not follow it, and raises on a Location it cannot parse: one that cannot be read at
+    all is taken out of the headers, and one to another scheme (``mailto:``: no host, which
+    httpx refuses) is kept in the extension :data:`LOCATION_ELSEWHERE`. The text as sent is
+    kept in the extension :data:`LOCATION_AS_SENT` for the caller's messages."""
     raw = [value for name, value in response.headers.raw if name.lower() == b"location"]
     if not raw:
         return
     try:
         text = raw[0].decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw[0].decode("latin-1")
+    except UnicodeDecodeError:  # (windows-1251 bytes): sent on percent-encoded, as browsers do
+        text = "".join(chr(b) if b < 0x80 else f"%{b:02X}" for b in raw[0])
     del response.headers["location"]
     response.extensions[LOCATION_AS_SENT] = text
     try:
         target = base.join(backslashes_as_slashes(text.strip()))
     except httpx.InvalidURL:
         return
-    response.headers["Location"] = str(target)
+    if target.scheme in ("http", "https"):
+        response.headers["Location"] = str(target)
+    else:
+        response.extensions[LOCATION_ELSEWHERE] = str(target)
 
 
 class GuardedTransport(httpx.AsyncBaseTransport):
