@@ -174,6 +174,35 @@ def test_mixed_template_is_one_warning_not_errors(tmp_path: Path) -> None:
     assert "mailchimp 2" in per[0].message
 
 
+@pytest.mark.parametrize(
+    ("tag", "said"),
+    [
+        ('{% extends "base.html" %}{% block body %}<p>Hi</p>{% endblock %}', "extends “base.html”"),
+        ('{% include "footer.html" %}', "includes “footer.html”"),
+        ('{% import "macros.html" as m %}{{ m.button() }}', "imports “macros.html”"),
+        ('{% from "macros.html" import button %}{{ button() }}', "imports from “macros.html”"),
+        ("{% include partial_name %}", "includes another template"),
+    ],
+)
+def test_a_jinja_template_that_pulls_in_another_file_is_not_understood(
+    tmp_path: Path, tag: str, said: str
+) -> None:
+    """jinja2 failed with "no loader for this environment specified": a PER004 error for a
+    file that only the agency's build or the ESP has. It is PER007: not checked, said so."""
+    d = write_campaign(tmp_path, body=f"<p>Привет, {{{{ name }}}}!</p>\n{tag}", template="jinja")
+    result = check(d)
+    per = [(f.code, f.severity.value, f.message) for f in result.findings if f.code[:3] == "PER"]
+    line = 1 + (d / "email.html").read_text(encoding="utf-8").splitlines().index(tag)
+    assert per == [
+        (
+            "PER007",
+            "warning",
+            "template language not understood: personalisation not checked "
+            f"(jinja: html: line {line}: it {said}, a template file mailcheck does not read)",
+        )
+    ]
+
+
 # --- issue 10 item 3: what is not a recipient variable ---------------------------------------
 
 

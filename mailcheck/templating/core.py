@@ -24,6 +24,12 @@ class TemplateError(Exception):
         return f"line {self.line}: {self.message}" if self.line else self.message
 
 
+class NotUnderstood(TemplateError):
+    """A template mailcheck cannot evaluate, though its engine could: it pulls in another
+    template file (``{% extends "base.html" %}``) that only the agency's build or the ESP has.
+    Not a syntax error (PER004): personalisation not checked (PER007)."""
+
+
 @dataclass(frozen=True)
 class Use:
     """One use of a recipient variable in a template part."""

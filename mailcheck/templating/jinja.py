@@ -24,7 +24,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from mailcheck.templating import budget
-from mailcheck.templating.core import IsSystem, TemplateError, Use, unflatten
+from mailcheck.templating.core import IsSystem, NotUnderstood, TemplateError, Use, unflatten
 
 
 class _Blank(ChainableUndefined):
@@ -220,6 +220,7 @@ class JinjaTemplate:
             raise TemplateError(exc.message or str(exc), exc.lineno or 0) from None
         except Jinja2Error as exc:  # e.g. an unknown filter or test at compile time
             raise TemplateError(str(exc)) from None
+        _refuse_other_files(ast)
         walker = _Walker(ast, is_system)
         walker.statement(ast, _Scope())
         self.uses = walker.uses
@@ -241,6 +242,30 @@ class JinjaTemplate:
             raise
         except Exception as exc:  # a template's own run-time error (division by zero …)
             raise TemplateError(f"rendering failed: {exc}") from None
+
+
+# What pulls another template file into this one, and the verb a message says it with
+_OTHER_FILES: tuple[tuple[type[nodes.Node], str], ...] = (
+    (nodes.Extends, "extends"),
+    (nodes.Include, "includes"),
+    (nodes.Import, "imports"),
+    (nodes.FromImport, "imports from"),
+)
+
+
+def _refuse_other_files(ast: nodes.Template) -> None:
+    """NotUnderstood for a template that extends, includes or imports another template file:
+    mailcheck has no such file (the agency's build or the ESP has), and without it the e-mail
+    cannot be assembled — jinja2 would fail with "no loader", which is not the campaign's
+    syntax error."""
+    for kind, verb in _OTHER_FILES:
+        node = next(ast.find_all(kind), None)
+        if node is not None:
+            name = getattr(node, "template", None)
+            shown = f"“{name.value}”" if isinstance(name, nodes.Const) else "another template"
+            raise NotUnderstood(
+                f"it {verb} {shown}, a template file mailcheck does not read", node.lineno
+            )
 
 
 def parse(source: str, is_system: IsSystem) -> JinjaTemplate:

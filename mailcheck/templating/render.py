@@ -18,7 +18,7 @@ from mailcheck.model import Breakage, Campaign, Document, Rendered, Variable
 from mailcheck.templating import budget
 from mailcheck.templating.breakage import broken_text, visible_text
 from mailcheck.templating.catalogue import load_catalogue
-from mailcheck.templating.core import IsSystem, Parsed, TemplateError, Use
+from mailcheck.templating.core import IsSystem, NotUnderstood, Parsed, TemplateError, Use
 from mailcheck.templating.detect import explain_dialect, without_comments
 from mailcheck.templating.dialect import Dialect
 from mailcheck.templating.links import LinkSpan, attach_raw, link_spans, raw_is_href
@@ -199,11 +199,14 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                 # there stops the send all the same (PER004)
                 parse(source, is_system)
         except TemplateError as exc:
-            if guessed:
+            if guessed or isinstance(exc, NotUnderstood):
                 # Only generic tags led here ("{{ Campaign Source Name }}"): which language
-                # this is, is a guess; its failure is not a certain syntax error.
+                # this is, is a guess; its failure is not a certain syntax error. Nor is a
+                # template file it pulls in that mailcheck does not have.
                 campaign.dialect_unclear = (
-                    f"{campaign.dialect_reason}, but {dialect.name} cannot read it ({exc})"
+                    f"{dialect.name}: {where}: {exc}"
+                    if isinstance(exc, NotUnderstood)
+                    else f"{campaign.dialect_reason}, but {dialect.name} cannot read it ({exc})"
                 )
                 campaign.dialect = "none"
                 campaign.variables = []
