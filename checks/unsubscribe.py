@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mailcheck.i18n import t
-from mailcheck.linkinfo import WHOLE_TAG
+from mailcheck.linkinfo import WHOLE_TAG, url_problem
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import whole_tag
@@ -139,6 +139,12 @@ def list_unsubscribe_missing(ctx: Context) -> Iterator[Problem]:
         yield Problem(t("no List-Unsubscribe header"), location="headers")
 
 
+# RFC 2369: each address of List-Unsubscribe in angle brackets; a scheme outside them is how
+# a header written by hand looks ("List-Unsubscribe: https://…"), which providers do not read
+_BRACKETED = re.compile(r"<([^<>]*)>")
+_URI = re.compile(r"\b(?:https?|mailto):", re.I)
+
+
 @rule(
     "UNS003",
     "one-click-unsubscribe-missing",
@@ -148,7 +154,8 @@ def list_unsubscribe_missing(ctx: Context) -> Iterator[Problem]:
 def one_click_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a `List-Unsubscribe` header without RFC 8058 one-click support: the header needs
-    an `https://` URL and `List-Unsubscribe-Post: List-Unsubscribe=One-Click` must be set.
+    an `https://` URL in angle brackets that a browser can open, and
+    `List-Unsubscribe-Post: List-Unsubscribe=One-Click` must be set.
 
     ## Why it matters
     Gmail and Yahoo require one-click unsubscribe from bulk senders; a mailto-only header or a
@@ -165,8 +172,21 @@ def one_click_missing(ctx: Context) -> Iterator[Problem]:
     if value is None or not value.strip():
         return  # UNS002 reports the missing header
     problems = []
-    if not re.search(r"<\s*https://", value, re.I):
+    bracketed = [u.strip() for u in _BRACKETED.findall(value)]
+    https = [u for u in bracketed if u.lower().startswith("https://")]
+    if not bracketed and _URI.search(value):
+        problems.append(
+            t("List-Unsubscribe has no address in angle brackets (write <https://…>: RFC 2369)")
+        )
+    elif not https:
         problems.append(t("no https URL in List-Unsubscribe"))
+    elif all(url_problem(u) for u in https):
+        problems.append(
+            t(
+                "the https URL in List-Unsubscribe cannot be opened: {why}",
+                why=url_problem(https[0]),
+            )
+        )
     post = _header(ctx, "List-Unsubscribe-Post") or ""
     if post.replace(" ", "").lower() != "list-unsubscribe=one-click":
         problems.append(t("no “List-Unsubscribe-Post: List-Unsubscribe=One-Click” header"))

@@ -752,3 +752,30 @@ def test_web_addresses_no_browser_can_open_are_one_error_each(tmp_path: Path) ->
         ),
     ]
     assert only(result, "LNK004") == []
+
+
+@pytest.mark.parametrize(
+    ("header", "message"),
+    [
+        (
+            "https://shop.test/u/1",  # written by hand, without the angle brackets
+            "List-Unsubscribe has no address in angle brackets (write <https://…>: RFC 2369)",
+        ),
+        ("<mailto:u@shop.test>", "no https URL in List-Unsubscribe"),
+        (
+            "<https://shop test/u/1>, <mailto:u@shop.test>",
+            "the https URL in List-Unsubscribe cannot be opened: "
+            "not a valid URL (“shop test” is not a host name)",
+        ),
+        ("<https://shop.test/u/{{ uid }}>", None),  # the ESP fills it in
+        ("<https://shop test/u/1>, <https://shop.test/u/1>", None),  # one of them opens
+    ],
+)
+def test_one_click_unsubscribe_says_what_is_wrong_with_the_header(
+    tmp_path: Path, header: str, message: str | None
+) -> None:
+    headers = {"List-Unsubscribe": header, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    result = check(write_campaign(tmp_path, tables={"headers": headers}))
+    found = [(f.message, f.location) for f in only(result, "UNS003")]
+    assert found == ([(message, "headers")] if message else [])
+    assert only(result, "UNS002") == []
