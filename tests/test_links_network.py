@@ -266,7 +266,7 @@ def test_a_redirect_to_mailto_or_tel_is_the_end_of_a_working_chain(
     # verify: the check failed (InvalidURL …; please report)"
     result = check_one(server, tmp_path, f"/elsewhere-redirect/{kind}")
     assert (result.verdict, result.status) == ("ok", 302)
-    assert result.final_url.startswith(f"{kind}:")
+    assert result.final_url is not None and result.final_url.startswith(f"{kind}:")
     assert "not a web page; not followed" in result.reason
 
 
@@ -341,6 +341,15 @@ def test_bot_walls_are_unverified(
     result = check_one(server, tmp_path, route)
     assert result.verdict == "unverified"
     assert words in result.reason
+
+
+def test_a_status_no_http_defines_is_could_not_verify(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # "600 Weird": a browser may still show the page; that is no proof it is broken
+    result = check_one(server, tmp_path, "/status/600/odd")
+    assert (result.verdict, result.status) == ("unverified", 600)
+    assert result.reason == "could not verify: answers 600, which is no HTTP status"
 
 
 @pytest.mark.parametrize(

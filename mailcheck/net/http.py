@@ -378,6 +378,8 @@ class Fetcher:
                 "unsubscribe link is never opened with GET (it could unsubscribe someone; "
                 "set links.unsubscribe-get = true if a GET is safe)"
             )
+        if status > 599:  # what a browser makes of it varies (Chromium shows the page)
+            return "unverified", f"could not verify: answers {status}, which is no HTTP status"
         if 300 <= status < 400:
             return "broken", f"{status_reason(status)} without a Location"
         if status >= 400:
