@@ -72,8 +72,9 @@ def tracked(link: Link, domains: list[str]) -> bool:
 )
 def utm_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports a link to a tracked domain that lacks a required UTM parameter
-    (`required-utm`: utm_source, utm_medium, utm_campaign by default). Tracked domains are
+    Reports links to a tracked domain that lack a required UTM parameter
+    (`required-utm`: utm_source, utm_medium, utm_campaign by default): one finding for the
+    links that lack the same ones, at every place. Tracked domains are
     `tracked-domains`, or else the organisational domain of the From address. Unsubscribe,
     preference-centre, `mailto:` and `tel:` links are exempt.
 
@@ -90,25 +91,54 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     """
     required = ctx.config.required_utm
     domains = tracked_domains(ctx)  # once: the From address is parsed to find its domain
+    # One finding per gap: the links that lack the same parameters (the same way) were
+    # tagged, or not, by one hand: every one of them is listed at its places.
+    gaps: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Link]] = {}
     for link in utm_links(ctx):
         if not tracked(link, domains):
             continue
         present = {k for k, _ in utm_pairs(link.href)}
-        missing = [k for k in required if k not in present]
+        missing = tuple(k for k in required if k not in present)
         if missing:
-            after_hash = [k for k in missing if k in fragment_utms(link.href)]
-            lacks = ", ".join(missing)
-            yield Problem(
+            after_hash = tuple(k for k in missing if k in fragment_utms(link.href))
+            gaps.setdefault((missing, after_hash), []).append(link)
+    for (missing, after_hash), links in gaps.items():
+        lacks, found = ", ".join(missing), ", ".join(after_hash)
+        hrefs = list(dict.fromkeys(link.href for link in links))
+        if len(hrefs) == 1 and after_hash:
+            message = t(
+                "link lacks {missing} ({found} found after “#”, where analytics ignores it)",
+                missing=lacks,
+                found=found,
+            )
+        elif len(hrefs) == 1:
+            message = t("link lacks {missing}", missing=lacks)
+        else:
+            urls = ", ".join(hrefs[:3])
+            if len(hrefs) > 3:
+                urls = t("{urls} and {count} more", urls=urls, count=len(hrefs) - 3)
+            message = (
                 t(
-                    "link lacks {missing} ({found} found after “#”, where analytics ignores it)",
+                    "{count} links lack {missing} ({found} found after “#”, where analytics "
+                    "ignores it): {urls}",
+                    count=len(hrefs),
                     missing=lacks,
-                    found=", ".join(after_hash),
+                    found=found,
+                    urls=urls,
                 )
                 if after_hash
-                else t("link lacks {missing}", missing=lacks),
-                url=link.href,
-                locations=ctx.link_places(link),
+                else t(
+                    "{count} links lack {missing}: {urls}",
+                    count=len(hrefs),
+                    missing=lacks,
+                    urls=urls,
+                )
             )
+        yield Problem(
+            message,
+            url=hrefs[0] if len(hrefs) == 1 else None,
+            locations=ctx.link_places(*links),
+        )
 
 
 @rule(

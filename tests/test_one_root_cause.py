@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mailcheck.reports import github, jsonout, junit, sarif, text
@@ -363,3 +364,34 @@ def test_images_without_alt_are_one_finding_at_every_image(tmp_path: Path) -> No
         "image has no alt attribute",
         "https://cdn.shop.test/1.png",
     )
+
+
+def test_links_lacking_the_same_utms_are_one_finding(tmp_path: Path) -> None:
+    body = (
+        '<p><a href="https://shop.test/a">Каталог</a></p>\n'
+        '<p><a href="https://shop.test/b">Новинки</a></p>\n'
+        '<p><a href="https://shop.test/a">Каталог ещё раз</a></p>\n'
+        '<p><a href="https://shop.test/c?utm_source=email">Акции</a></p>\n'
+        '<p><a href="https://shop.test/d#utm_source=email&utm_medium=email&utm_campaign=bf">'
+        "Хиты</a></p>\n" + UNSUB_RU
+    )
+    sender: dict[str, Any] = {"from": "Shop <news@shop.test>"}  # its domain is tracked
+    d = write_campaign(tmp_path, body=body, **sender)
+    found = {f.message: (f.places, f.url) for f in only(check(d), "UTM001")}
+    html = "email.html:{}".format
+    assert found == {
+        "2 links lack utm_source, utm_medium, utm_campaign: https://shop.test/a, "
+        "https://shop.test/b": (
+            tuple(html(n) for n in sorted(lines_of(d, "shop.test/a") + lines_of(d, "shop.test/b"))),
+            None,
+        ),
+        "link lacks utm_medium, utm_campaign": (
+            (html(lines_of(d, "shop.test/c")[0]),),
+            "https://shop.test/c?utm_source=email",
+        ),
+        "link lacks utm_source, utm_medium, utm_campaign (utm_source, utm_medium, utm_campaign "
+        "found after “#”, where analytics ignores it)": (
+            (html(lines_of(d, "shop.test/d")[0]),),
+            "https://shop.test/d#utm_source=email&utm_medium=email&utm_campaign=bf",
+        ),
+    }
