@@ -13,7 +13,8 @@ from mailcheck.rules import Context, Problem, rule
 def image_alt_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports the `<img>` elements without an `alt` attribute: one finding listing every such
-    image. Decorative images (spacers, dividers) should say so with `alt=""`.
+    image. Decorative images (spacers, dividers) should say so with `alt=""`. A 1×1 image is
+    an open-tracking pixel (the ESP adds it to a test send): nobody sees it.
 
     ## Why it matters
     Outlook and many corporate clients block images by default: without alt text the reader
@@ -34,7 +35,7 @@ def image_alt_missing(ctx: Context) -> Iterator[Problem]:
     # One finding, every image: whoever left one alt out left them out (as A11Y003 does).
     missing: dict[tuple[str, int], Image] = {}
     for img in docs[0].images:
-        if img.alt is None:
+        if img.alt is None and not img.pixel:
             missing.setdefault((img.src, img.line), img)
     if not missing:
         return

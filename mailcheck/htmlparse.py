@@ -422,7 +422,9 @@ def _element_links(
         if src is not None:
             src = src.strip()
             links.append(Link(src, "img", alt or "", line, src))
-        images.append(Image(src or "", alt, line))
+        images.append(
+            Image(src or "", alt, line, _tiny(el.get("width")) and _tiny(el.get("height")))
+        )
     elif tag == "area":
         href = el.get("href")
         if href is not None:
@@ -434,6 +436,15 @@ def _element_links(
         if src is not None:
             src = src.strip()
             links.append(Link(src, "vml", "", line, src))
+
+
+_SIZE = re.compile(r"\s*(\d+)\s*(?:px)?\s*$", re.I)
+
+
+def _tiny(size: str | None) -> bool:
+    """A width or height attribute of 0 or 1 pixels."""
+    match = _SIZE.match(size or "")
+    return match is not None and int(match.group(1)) <= 1
 
 
 def _conditional_links(comment: Any) -> list[Link]:

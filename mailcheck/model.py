@@ -62,6 +62,7 @@ class Image:
     src: str
     alt: str | None  # None: no alt attribute at all; "" is a decorative image
     line: int = 0
+    pixel: bool = False  # width and height of 1 or 0: an open-tracking pixel nobody sees
 
 
 @dataclass(frozen=True)
