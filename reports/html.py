@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 import jinja2
 import regex
 from mailcheck.reports.auth_lines import AuthLine, State, auth_lines
+from mailcheck.reports.locations import compact
 from markupsafe import Markup, escape
 
 from mailcheck import __version__
@@ -42,6 +43,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 MAX_LOGO_BYTES = 512 * 1024
 # Previews shown as frames when the report opens; the others wait for the reader (previews.js).
 EAGER_PREVIEWS = 3
+PLACES_SHOWN = 12  # of a finding's places, in its head line
 PREVIEW_SCRIPT = (TEMPLATES / "previews.js").read_text(encoding="utf-8")
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(PREVIEW_SCRIPT.encode("utf-8")).digest()).decode()
 
@@ -74,6 +76,10 @@ def environment(language: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
     env.globals["EAGER_PREVIEWS"] = EAGER_PREVIEWS
     env.globals["preview_script"] = Markup(PREVIEW_SCRIPT)
     env.globals["lang"] = language
+    # a finding's places: the file named once per run of lines, the first few of a long list
+    # (a layout of 110 tables is one A11Y003; its message says how many)
+    env.filters["compact"] = compact
+    env.globals["PLACES_SHOWN"] = PLACES_SHOWN
     return env
 
 

@@ -246,7 +246,7 @@ def test_every_output_shows_every_place(tmp_path: Path) -> None:
     assert f"email.html:{lines[0]}, {lines[1]}, {lines[2]}: 3 links" in junit_xml
 
     report = render_report([result], Facts(), Config(), offline=True)
-    assert f"email.html:{lines[0]}, email.html:{lines[1]}, email.html:{lines[2]}" in report
+    assert f"email.html:{lines[0]}, {lines[1]}, {lines[2]}</span>" in report
 
     (annotation,) = [a for a in github.render([result]).splitlines() if "LNK003" in a]
     assert f"line={lines[0]}" in annotation

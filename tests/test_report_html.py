@@ -169,6 +169,20 @@ def report(results: list[CampaignResult], config: Config | None = None, **kw: An
 # --- content -------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(("language", "more"), [("en", "and 18 more"), ("ru", "и ещё 18")])
+def test_a_finding_at_many_places_names_the_file_once_and_the_first_twelve(
+    language: str, more: str
+) -> None:
+    """A layout of 30 tables is one A11Y003 at 30 lines: its head line was 30 times
+    "email.html:N" in the client's report."""
+    lines = tuple(f"email.html:{n}" for n in range(10, 40))
+    tables = Finding("A11Y003", "layout-table-role", W, "30 layout tables", lines[0], None, lines)
+    html = report([CampaignResult(campaign(), [tables])], language=language)
+    shown = "email.html:" + ", ".join(str(n) for n in range(10, 22))
+    assert re.findall(r'<span class="where">([^<]*)</span>', html) == [f"{shown} {more}"]
+    # (the JSON embedded for machines keeps every place)
+
+
 def test_verdict_comes_first_then_findings_with_how_to_fix() -> None:
     html = report([CampaignResult(campaign(), findings())])
     body = html[html.index("<main>") :]
