@@ -12,9 +12,9 @@ from mailcheck.rules import Context, Problem, rule
 @rule("IMG001", "image-alt-missing", Severity.WARNING, short="image without an alt attribute")
 def image_alt_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports the `<img>` elements without an `alt` attribute: one finding listing every such
-    image. Decorative images (spacers, dividers) should say so with `alt=""`. A 1×1 image is
-    an open-tracking pixel (the ESP adds it to a test send): nobody sees it.
+    Reports `<img>` elements without an `alt` attribute. One finding lists every such image.
+    Decorative images (spacers, dividers) should say so with `alt=""`. A 1×1 image is an
+    open-tracking pixel (the ESP adds it to a test send): nobody sees it.
 
     ## Why it matters
     Outlook and many corporate clients block images by default: without alt text the reader

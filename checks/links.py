@@ -104,7 +104,7 @@ def _emptied_by_a_variable(ctx: Context, link: Link) -> bool:
 @rule("LNK004", "link-plain-http", Severity.WARNING, short="plain http:// link")
 def link_plain_http(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports links and images that use plain `http://`: one finding listing every place.
+    Reports links and images that use plain `http://`. One finding lists every place.
 
     ## Why it matters
     Browsers warn about insecure pages, some clients block insecure images, and the UTM

@@ -73,8 +73,8 @@ def tracked(link: Link, domains: list[str]) -> bool:
 def utm_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links to a tracked domain that lack a required UTM parameter
-    (`required-utm`: utm_source, utm_medium, utm_campaign by default): one finding for the
-    links that lack the same ones, at every place. Tracked domains are
+    (`required-utm`: utm_source, utm_medium, utm_campaign by default). The links that lack
+    the same ones are one finding, at every place. Tracked domains are
     `tracked-domains`, or else the organisational domain of the From address. Unsubscribe,
     preference-centre, `mailto:` and `tel:` links are exempt.
 
