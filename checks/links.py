@@ -28,7 +28,7 @@ from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, whole_tag
 def link_placeholder(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links that cannot lead anywhere: `href=""`, `#`, `javascript:`, example.com /
-    example.org / example.net, localhost, or an unrendered merge tag as the whole href; and
+    example.org / example.net, localhost, or an unrendered merge tag as the whole href. So are
     web addresses no browser can open: a scheme one letter off (`htp://`), no host, a host no
     domain name can be (`shop example.com`, `shop..example`), a malformed IPv6 address, a port
     out of range. Images with such a `src` are reported too. Schemes are read as browsers read them
