@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 from mailcheck.accessibility import Accessibility
-from mailcheck.i18n import t
+from mailcheck.i18n import Joined, t
 from mailcheck.model import Document, Severity
 from mailcheck.rules import Context, Problem, rule
 
@@ -238,16 +238,20 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     for c in facts.low_contrast:  # the same button repeated is one entry with its lines
         grouped.setdefault((c.text, c.foreground, c.background, c.ratio), []).append(c.line)
     entries = list(grouped.items())
-    shown = "; ".join(
-        t(
-            "“{text}” {fg} on {bg} {ratio}:1 (line {lines})",
-            text=text,
-            fg=fg,
-            bg=bg,
-            ratio=f"{ratio:.1f}",
-            lines=_lines(lines),
-        )
-        for (text, fg, bg, ratio), lines in entries[:_LISTED]
+    # (Joined, not str.join: each entry is said in the report's language too)
+    shown: object = Joined(
+        "; ",
+        (
+            t(
+                "“{text}” {fg} on {bg} {ratio}:1 (line {lines})",
+                text=text,
+                fg=fg,
+                bg=bg,
+                ratio=f"{ratio:.1f}",
+                lines=_lines(lines),
+            )
+            for (text, fg, bg, ratio), lines in entries[:_LISTED]
+        ),
     )
     if len(entries) > _LISTED:
         shown = t("{shown} and {n} more", shown=shown, n=len(entries) - _LISTED)
@@ -283,9 +287,12 @@ def heading_order(ctx: Context) -> Iterator[Problem]:
             jumps.append((previous, level, line))
         previous = level
     if jumps:
-        shown = ", ".join(
-            t("h{before} → h{after} (line {line})", before=before, after=after, line=line)
-            for before, after, line in jumps
+        shown = Joined(
+            ", ",
+            (
+                t("h{before} → h{after} (line {line})", before=before, after=after, line=line)
+                for before, after, line in jumps
+            ),
         )
         lines = [line for _before, _after, line in jumps]
         yield Problem(

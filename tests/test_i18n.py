@@ -319,3 +319,20 @@ def test_listed_items_are_translated_one_by_one(tmp_path: Path) -> None:
     assert "the advertiser (name or ИНН)" in ru001.message
     text = render([result], language="ru")
     assert "без «Реклама», рекламодателя (название или ИНН), erid (ст. 18.1 38-ФЗ)" in text
+
+
+def test_listed_contrasts_and_heading_jumps_are_translated_one_by_one(tmp_path: Path) -> None:
+    """A11Y006 and A11Y007 list one item per text or jump: each one in the report's language
+    (they were joined as plain text, so "on", "line" stayed English in a Russian report)."""
+    from helpers import check, write_campaign
+    from mailcheck.reports.text import render
+
+    body = (
+        "<h1>Распродажа</h1><h3>Только сегодня</h3>"
+        '<p style="color:#999999;background-color:#ffffff">Серый текст на белом</p>'
+    )
+    result = check(write_campaign(tmp_path, "a11y", body=body))
+    text = render([result], language="ru")
+    assert "«Серый текст на белом» #999999 на #ffffff 2.8:1 (строки" in text
+    assert "h1 → h3 (строка" in text
+    assert " on #ffffff" not in text and "(line " not in text
