@@ -16,7 +16,7 @@ from importlib import resources
 
 import regex
 
-from mailcheck.i18n import t
+from mailcheck.i18n import Joined, t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import quoted
@@ -111,15 +111,22 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
 PLACEHOLDER_QUOTED = 60  # characters of each placeholder quoted: "xxx…" says what it is
 
 
-def _listed(found: dict[str, list[str]], most: int = 6) -> str:
-    """“a”, “b” (place); “c” (other place) — each text once per place, the first few only."""
+# The places of _texts that are parts of the campaign (the HTML is named by its file name)
+_PARTS = ("subject", "preheader", "text part", "text/html part")
+
+
+def _listed(found: dict[str, list[str]], most: int = 6) -> Joined:
+    """“a”, “b” (place); “c” (other place) — each text once per place, the first few only;
+    the words said in the reader's language."""
     parts = []
     for place, texts in found.items():
         unique = list(dict.fromkeys(texts))
-        shown = ", ".join(f"“{quoted(t, PLACEHOLDER_QUOTED)}”" for t in unique[:most])
-        more = f" and {len(unique) - most} more" if len(unique) > most else ""
-        parts.append(f"{shown}{more} ({place})")
-    return "; ".join(parts)
+        shown: object = ", ".join(f"“{quoted(x, PLACEHOLDER_QUOTED)}”" for x in unique[:most])
+        if len(unique) > most:
+            shown = t("{shown} and {n} more", shown=shown, n=len(unique) - most)
+        where = t(place) if place in _PARTS else place  # (each part's name is in the catalogue)
+        parts.append(t("{texts} ({place})", texts=shown, place=where))
+    return Joined("; ", parts)
 
 
 def _send_date(ctx: Context) -> date:

@@ -78,7 +78,7 @@ def environment(language: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
     env.globals["lang"] = language
     # a finding's places: the file named once per run of lines, the first few of a long list
     # (a layout of 110 tables is one A11Y003; its message says how many)
-    env.filters["compact"] = compact
+    env.filters["compact"] = lambda places: compact(places, translations(language))
     env.globals["PLACES_SHOWN"] = PLACES_SHOWN
     return env
 

@@ -8,10 +8,12 @@ those into what the machine formats need, without guessing when nothing is known
 
 from __future__ import annotations
 
+import gettext
 import os
 import re
 from pathlib import Path, PurePosixPath
 
+from mailcheck.i18n import N_
 from mailcheck.model import Campaign, Finding
 
 # "email.html:12", "email.html:12:5": a file of the campaign and a line in it.
@@ -35,18 +37,36 @@ def repo_path(path: str, root: Path | None = None) -> str:
     return rel.as_posix()
 
 
-def compact(places: tuple[str, ...] | list[str]) -> str:
-    """Places joined for reading, a file named once per run of its lines:
-    ``email.html:12, 15, 20, subject``."""
+# The places that are parts of a campaign rather than files, as a reader is told them
+PART_NAMES = {
+    "subject": N_("subject"),
+    "preheader": N_("preheader"),
+    "headers": N_("headers"),
+    "template": N_("template"),
+    "MIME parts": N_("MIME parts"),
+    "text/html part": N_("text/html part"),
+    "body": N_("body"),
+    "text": N_("text"),
+}
+_PART_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+)$")
+
+
+def compact(places: tuple[str, ...] | list[str], tr: gettext.NullTranslations | None = None) -> str:
+    """Places joined for reading, a file (or part) named once per run of its lines:
+    ``email.html:12, 15, 20, subject``; with ``tr``, the parts of a campaign ("subject",
+    "text/html part:12") in its language (machine outputs keep them as they are)."""
     out: list[str] = []
     previous = None
     for place in places:
-        match = _FILE_LINE.match(place)
-        if match and match.group(0) == place and match.group("file") == previous:
-            out.append(match.group("line"))
+        match = _FILE_LINE.fullmatch(place) or _PART_LINE.match(place)
+        name, line = (match.group("file"), match.group("line")) if match else (place, None)
+        if line is not None and name == previous:
+            out.append(line)
             continue
-        previous = match.group("file") if match and match.group(0) == place else None
-        out.append(place)
+        previous = name if line is not None else None
+        if tr is not None and name in PART_NAMES:
+            name = tr.gettext(PART_NAMES[name])
+        out.append(f"{name}:{line}" if line is not None else name)
     return ", ".join(out)
 
 

@@ -18,7 +18,7 @@ def _paint(text: str, what: str, colour: bool) -> str:
 
 def format_finding(f: Finding, colour: bool = False, language: str = DEFAULT_LANGUAGE) -> str:
     sev = _paint(f"{f.severity.value:<7}", f.severity.value, colour)
-    where = f"{compact(f.places)}: " if f.places else ""
+    where = f"{compact(f.places, translations(language))}: " if f.places else ""
     # which link a finding is about matters more than anything else on the line
     url = f" — {f.url}" if f.url and f.url not in f.message else ""
     message = translate(f.message, translations(language))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -304,7 +305,7 @@ def test_a_russian_report_of_real_findings(tmp_path: Path) -> None:
     from mailcheck.reports.text import render
 
     text = render([result], language="ru")
-    assert "SUB002   subject: в теме 60 символов при ограничении 50" in text
+    assert "SUB002   тема: в теме 60 символов при ограничении 50" in text
     assert re.search(r"проверена 1 кампания: с ошибками: 1; 1 ошибка, \d+ предупреждени", text)
     assert "subject is 60 characters, limit 50" in render([result])  # English by default
 
@@ -336,3 +337,38 @@ def test_listed_contrasts_and_heading_jumps_are_translated_one_by_one(tmp_path: 
     assert "«Серый текст на белом» #999999 на #ffffff 2.8:1 (строки" in text
     assert "h1 → h3 (строка" in text
     assert " on #ffffff" not in text and "(line " not in text
+
+
+def test_parts_of_a_campaign_are_named_in_the_readers_language(tmp_path: Path) -> None:
+    """ "subject", "preheader", "headers" … name places in the text output and the report in
+    the reader's language; machine outputs (JSON) keep them as they are."""
+    from helpers import check, write_campaign
+    from mailcheck.reports import jsonout
+    from mailcheck.reports.html import render_report
+    from mailcheck.reports.locations import compact
+    from mailcheck.reports.text import render
+
+    from mailcheck.facts import Facts
+
+    ru = translations("ru")
+    places = ("subject", "text/html part:5", "text/html part:9", "headers", "email.html:3")
+    assert compact(places, ru) == "тема, HTML-часть:5, 9, заголовки, email.html:3"
+    assert compact(places) == "subject, text/html part:5, 9, headers, email.html:3"
+
+    result = check(write_campaign(tmp_path, "long", subject="Ж" * 60))
+    assert "  error   SUB002   тема: в теме 60 символов" in render([result], language="ru")
+    html = render_report([result], Facts(), RU, offline=True)
+    assert '<span class="where">тема</span>' in html
+    data = json.loads(jsonout.render([result]))
+    (sub,) = [f for f in data["campaigns"][0]["findings"] if f["code"] == "SUB002"]
+    assert sub["location"] == "subject"
+
+
+def test_placeholder_copy_names_its_places_in_the_readers_language(tmp_path: Path) -> None:
+    from helpers import check, write_campaign
+    from mailcheck.reports.text import render
+
+    result = check(write_campaign(tmp_path, "lorem", subject="Lorem ipsum для всех"))
+    (brf,) = [f for f in result.findings if f.code == "BRF001"]
+    assert "“Lorem ipsum” (subject)" in str(brf.message)
+    assert "текст-заглушка: “Lorem ipsum” (тема)" in render([result], language="ru")
