@@ -13,16 +13,23 @@ import os
 import stat
 from pathlib import Path
 
+from mailcheck.i18n import N_, t
+
 # Opening never blocks (a FIFO without a writer) and never takes a terminal as ours.
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0)
 _CHUNK = 1 << 20
+
+
+# What a file is to the campaign, as messages name it ("html file 'x' not found")
+MESSAGE = N_("message")
+FILE = N_("file")
 
 
 class RefusedInput(Exception):
     """A file that is not read; the message is the reason shown to the user."""
 
 
-def read_file(path: Path, *, root: Path | None, limit: int, label: str = "file") -> bytes:
+def read_file(path: Path, *, root: Path | None, limit: int, label: str = FILE) -> bytes:
     """The bytes of ``path``, refusing anything but a regular file of at most ``limit`` bytes
     that (when ``root`` is given) resolves to a place inside ``root``.
 
@@ -33,23 +40,32 @@ def read_file(path: Path, *, root: Path | None, limit: int, label: str = "file")
     try:
         real = path.resolve(strict=True)
     except FileNotFoundError:
-        raise RefusedInput(f"{label} '{name}' not found") from None
+        raise RefusedInput(t("{label} '{name}' not found", label=label, name=name)) from None
     except (OSError, RuntimeError) as exc:  # a symlink loop, a permission denied on the way
-        raise RefusedInput(f"cannot read {label} '{name}': {_reason(exc)}") from None
+        raise RefusedInput(_unreadable(label, name, exc)) from None
     if root is not None and not real.is_relative_to(root.resolve()):
         raise RefusedInput(
-            f"{label} '{name}' is outside the campaign's directory: a campaign may only read "
-            "its own files (after symlinks are resolved); nothing was read"
+            t(
+                "{label} '{name}' is outside the campaign's directory: a campaign may only read "
+                "its own files (after symlinks are resolved); nothing was read",
+                label=label,
+                name=name,
+            )
         )
     try:
         fd = os.open(real, _OPEN_FLAGS | getattr(os, "O_NOFOLLOW", 0))
     except OSError as exc:
-        raise RefusedInput(f"cannot read {label} '{name}': {_reason(exc)}") from None
+        raise RefusedInput(_unreadable(label, name, exc)) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):  # asked before os.fdopen, which refuses a directory itself
         os.close(fd)
         raise RefusedInput(
-            f"{label} '{name}' is {_kind(mode)}, not a regular file; nothing was read"
+            t(
+                "{label} '{name}' is {kind}, not a regular file; nothing was read",
+                label=label,
+                name=name,
+                kind=_kind(mode),
+            )
         )
     with os.fdopen(fd, "rb", buffering=0) as fh:
         size = os.fstat(fd).st_size
@@ -62,7 +78,7 @@ def read_file(path: Path, *, root: Path | None, limit: int, label: str = "file")
             try:
                 chunk = fh.read(min(_CHUNK, limit + 1 - got))
             except OSError as exc:
-                raise RefusedInput(f"cannot read {label} '{name}': {_reason(exc)}") from None
+                raise RefusedInput(_unreadable(label, name, exc)) from None
             if not chunk:
                 break
             chunks.append(chunk)
@@ -79,10 +95,18 @@ def _shown(path: Path, root: Path) -> str:
         return str(path)
 
 
+def _unreadable(label: str, name: str, exc: BaseException) -> str:
+    return t("cannot read {label} '{name}': {reason}", label=label, name=name, reason=_reason(exc))
+
+
 def _too_big(label: str, name: str, limit: int) -> str:
-    return (
-        f"{label} '{name}' is larger than {_size(limit)} (the limit of [limits] "
-        f"{'message-bytes' if label == 'message' else 'file-bytes'}); nothing was read"
+    return t(
+        "{label} '{name}' is larger than {size} (the limit of [limits] {setting}); nothing was "
+        "read",
+        label=label,
+        name=name,
+        size=_size(limit),
+        setting="message-bytes" if label == MESSAGE else "file-bytes",
     )
 
 
@@ -96,19 +120,19 @@ def _size(n: int) -> str:
 
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
-        return "a directory"
+        return t("a directory")
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return t("a FIFO (named pipe)")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return t("a device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "a special file"
+        return t("a socket")
+    return t("a special file")
 
 
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror.lower()
     if isinstance(exc, RuntimeError):
-        return "symlink loop"
+        return t("symlink loop")
     return str(exc)

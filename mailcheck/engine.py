@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from mailcheck.config import Config, campaign_config, has_own_config
 from mailcheck.facts import Facts
+from mailcheck.i18n import t
 from mailcheck.loaders import HTML_SUFFIXES, MANIFEST, load
 from mailcheck.model import Campaign, CampaignResult, Finding, Severity
 from mailcheck.progress import Progress
@@ -80,9 +81,8 @@ def _walk(given: str, top: Path) -> list[Source]:
     def unreadable(exc: OSError) -> None:
         where = Path(exc.filename) if exc.filename else top
         reason = (exc.strerror or str(exc)).lower()
-        found.append(
-            Source(where, _shown(given, top, where), error=f"cannot read directory: {reason}")
-        )
+        error = t("cannot read directory: {why}", why=reason)
+        found.append(Source(where, _shown(given, top, where), error=error))
 
     seen = {_identity(top)}
     for dirpath, dirnames, filenames in os.walk(top, onerror=unreadable, followlinks=True):

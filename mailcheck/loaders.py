@@ -37,9 +37,18 @@ from typing import Any
 
 from mailcheck.charsets import decode_bytes, guess_8bit, marked_text, meta_charset
 from mailcheck.config import Config, ConfigError, LimitsConfig
-from mailcheck.confined import RefusedInput, read_file
+from mailcheck.confined import FILE, MESSAGE, RefusedInput, read_file
+from mailcheck.i18n import N_, t
 from mailcheck.model import Campaign, Document, SourceKind
 from mailcheck.text import printable
+
+# What a file is to the campaign, as messages name it ("html file 'x' not found")
+_FILE_ROLES = {
+    "html": N_("html file"),
+    "text": N_("text file"),
+    "samples": N_("samples file"),
+    "message": MESSAGE,
+}
 
 MANIFEST = "campaign.toml"
 """The file that makes a directory one campaign. Discovery (:mod:`mailcheck.engine`, the pytest
@@ -93,7 +102,7 @@ CONVENTIONAL_HTML_STEMS = ("email", "index")
 _TOML_POSITION = re.compile(r"^(.*?)\s*\(at line (\d+), column (\d+)\)$")
 
 
-_DIGITS = f"more than {sys.get_int_max_str_digits()} digits"
+_DIGITS = t("more than {n} digits", n=sys.get_int_max_str_digits())
 
 
 class LoadError(Exception):
@@ -121,11 +130,13 @@ def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Ca
         else:
             _load_sniffed(campaign, _read(path, root, limits.message_bytes), path.name)
     except LoadError as exc:
-        campaign.load_error = str(exc)
+        campaign.load_error = exc.args[0]  # (a Message: said in the reader's language)
     except RecursionError:
-        campaign.load_error = f"{path.name} is nested too deeply to read"
+        campaign.load_error = t("{name} is nested too deeply to read", name=path.name)
     except Exception as exc:  # a bug here must not cost the batch: report it as INP001
-        campaign.load_error = f"could not read {path.name}: {exc!r} (please report)"
+        campaign.load_error = t(
+            "could not read {name}: {error} (please report)", name=path.name, error=repr(exc)
+        )
     return campaign
 
 
@@ -146,11 +157,11 @@ def _default_id(path: Path) -> str:
 def _read(path: Path, root: Path | None, limit: int, what: str = "") -> bytes:
     """The file's bytes (:func:`mailcheck.confined.read_file`); ``what`` names its role in
     messages ("html file 'x' not found")."""
-    label = f"{what} file" if what and what != "message" else what or "file"
+    label = t(_FILE_ROLES.get(what, FILE))
     try:
         return read_file(path, root=root, limit=limit, label=label)
     except RefusedInput as exc:
-        raise LoadError(str(exc)) from None
+        raise LoadError(exc.args[0]) from None
 
 
 # --- saved messages and bare HTML ------------------------------------------------------------
@@ -165,7 +176,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     try:
         msg = parse_message(data)
     except NotAMessage as exc:
-        raise LoadError(str(exc)) from None
+        raise LoadError(exc.args[0]) from None
     campaign.headers = msg.headers
     campaign.subject = msg.subject
     campaign.from_addr = msg.from_addr
@@ -214,7 +225,7 @@ def _load_sniffed(campaign: Campaign, data: bytes, name: str) -> None:
         _load_message(campaign, data)
         return
     if b"\x00" in head:
-        raise LoadError(f"not an e-mail message or HTML: '{name}' is binary data")
+        raise LoadError(t("not an e-mail message or HTML: '{name}' is binary data", name=name))
     lowered = head.lower()
     if any(
         tag in lowered
@@ -222,7 +233,12 @@ def _load_sniffed(campaign: Campaign, data: bytes, name: str) -> None:
     ):
         _load_html(campaign, name, data)
         return
-    raise LoadError(f"not an e-mail message or HTML: '{name}' has no header block and no HTML tags")
+    raise LoadError(
+        t(
+            "not an e-mail message or HTML: '{name}' has no header block and no HTML tags",
+            name=name,
+        )
+    )
 
 
 def decode_html(data: bytes, name: str) -> str:
@@ -232,12 +248,15 @@ def decode_html(data: bytes, name: str) -> str:
     text = marked_text(data)
     if text is not None:
         if "\x00" in text[:_SNIFF_BYTES]:
-            raise LoadError(f"not HTML: '{name}' is binary data")
+            raise LoadError(t("not HTML: '{name}' is binary data", name=name))
         return text
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise LoadError(
-            f"not HTML: '{name}' is binary data (or UTF-16 without a byte-order mark: save it "
-            "as UTF-8)"
+            t(
+                "not HTML: '{name}' is binary data (or UTF-16 without a byte-order mark: save "
+                "it as UTF-8)",
+                name=name,
+            )
         )
     try:
         return data.decode("utf-8")
@@ -263,8 +282,15 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         key = unknown[0]
         hint = difflib.get_close_matches(_canonical(key), sorted(CAMPAIGN_KEYS | CONFIG_KEYS), n=1)
         shown = {"send-at": "send_at"}
-        suggestion = f" (did you mean '{shown.get(hint[0], hint[0])}'?)" if hint else ""
-        raise LoadError(f"campaign.toml: unknown key '{key}'{suggestion}")
+        if hint:
+            raise LoadError(
+                t(
+                    "campaign.toml: unknown key '{key}' (did you mean '{hint}'?)",
+                    key=key,
+                    hint=shown.get(hint[0], hint[0]),
+                )
+            )
+        raise LoadError(t("campaign.toml: unknown key '{key}'", key=key))
     get = {k: data[original] for k, original in keys.items()}
 
     campaign.id = _string(get, "id") or campaign.id
@@ -282,7 +308,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
 
         problem = load_catalogue().choice_problem(template or "", esp or "")
         if problem:
-            raise LoadError(f"campaign.toml: {problem}")
+            raise LoadError(t("campaign.toml: {problem}", problem=problem))
     if template is not None:
         campaign.dialect = template.strip().lower()
         campaign.dialect_explicit = True
@@ -303,7 +329,8 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         try:
             config.merged(overrides)
         except ConfigError as exc:
-            raise LoadError(f"campaign.toml: {str(exc).removeprefix('overrides: ')}") from None
+            problem = str(exc).removeprefix("overrides: ")
+            raise LoadError(t("campaign.toml: {problem}", problem=problem)) from None
         campaign.config_overrides = overrides
 
     html_path = _html_path(directory, _string(get, "html"))
@@ -339,9 +366,14 @@ def _refuse_run_wide(get: dict[str, Any]) -> None:
         for key in value:
             if _canonical(key) not in allowed:
                 raise LoadError(
-                    f"campaign.toml: [{table}] {key} cannot be set per campaign (only "
-                    f"{', '.join(sorted(allowed))}); set it in mailcheck.toml "
-                    f"[{table}] or pyproject.toml [tool.mailcheck.{table}]"
+                    t(
+                        "campaign.toml: [{table}] {key} cannot be set per campaign (only "
+                        "{allowed}); set it in mailcheck.toml [{table}] or pyproject.toml "
+                        "[tool.mailcheck.{table}]",
+                        table=table,
+                        key=key,
+                        allowed=", ".join(sorted(allowed)),
+                    )
                 )
 
 
@@ -353,19 +385,28 @@ def _parse_toml(data: bytes) -> dict[str, Any]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise LoadError(f"campaign.toml is not UTF-8 text (byte {exc.start})") from None
+        raise LoadError(t("campaign.toml is not UTF-8 text (byte {at})", at=exc.start)) from None
     try:
         return tomllib.loads(text)
     except RecursionError:
-        raise LoadError("campaign.toml is nested too deeply to read") from None
+        raise LoadError(t("campaign.toml is nested too deeply to read")) from None
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_POSITION.match(str(exc))
         if match:
             reason, line, column = match.groups()
-            raise LoadError(f"invalid TOML at line {line}, column {column}: {reason}") from None
-        raise LoadError(f"invalid TOML: {exc}") from None
+            raise LoadError(
+                t(
+                    "invalid TOML at line {line}, column {column}: {reason}",
+                    line=line,
+                    column=column,
+                    reason=reason,
+                )
+            ) from None
+        raise LoadError(t("invalid TOML: {reason}", reason=str(exc))) from None
     except ValueError:  # an integer of more digits than Python converts
-        raise LoadError(f"campaign.toml holds a number too long to read ({_DIGITS})") from None
+        raise LoadError(
+            t("campaign.toml holds a number too long to read ({why})", why=_DIGITS)
+        ) from None
 
 
 def _string(get: dict[str, Any], key: str) -> str | None:
@@ -373,7 +414,13 @@ def _string(get: dict[str, Any], key: str) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise LoadError(f"campaign.toml: '{key}' must be a string, not {_toml_type(value)}")
+        raise LoadError(
+            t(
+                "campaign.toml: '{key}' must be a string, not {kind}",
+                key=key,
+                kind=_toml_type(value),
+            )
+        )
     return value
 
 
@@ -392,8 +439,11 @@ def _sender(value: str | None) -> str | None:
     addresses = [addr for _, addr in parsed if addr]
     if len(addresses) > 1:
         raise LoadError(
-            f"campaign.toml: from = {value!r} names {len(addresses)} addresses; "
-            "a campaign has one sender"
+            t(
+                "campaign.toml: from = {value} names {count} addresses; a campaign has one sender",
+                value=repr(value),
+                count=len(addresses),
+            )
         )
     addr = addresses[0] if addresses else ""
     local, at, domain = addr.rpartition("@")
@@ -406,8 +456,11 @@ def _sender(value: str | None) -> str | None:
     if detect_dialect([value]) != "none":
         return value
     raise LoadError(
-        f"campaign.toml: from = {value!r} is not an e-mail address "
-        '(write it as "news@shop.example" or "Shop <news@shop.example>")'
+        t(
+            "campaign.toml: from = {value} is not an e-mail address (write it as "
+            '"news@shop.example" or "Shop <news@shop.example>")',
+            value=repr(value),
+        )
     )
 
 
@@ -416,25 +469,34 @@ def _string_list(get: dict[str, Any], key: str) -> list[str]:
     if isinstance(value, str):
         return [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise LoadError(f"campaign.toml: '{key}' must be a list of strings")
+        raise LoadError(t("campaign.toml: '{key}' must be a list of strings", key=key))
     return list(value)
 
 
 def _string_table(get: dict[str, Any], key: str) -> dict[str, str]:
     value = get[key]
     if not isinstance(value, dict):
-        raise LoadError(f"campaign.toml: [{key}] must be a table")
+        raise LoadError(t("campaign.toml: [{key}] must be a table", key=key))
     for name, item in value.items():
         if _canonical(name) in CAMPAIGN_KEYS | CONFIG_KEYS:
             # TOML puts every key after a [table] header into that table: a top-level key
             # written below [utm] would silently be a UTM parameter and not set at all
             raise LoadError(
-                f"campaign.toml: [{key}] has '{name}', a top-level key: every key after the"
-                f" [{key}] line belongs to that table, so write {name} = … above [{key}]"
+                t(
+                    "campaign.toml: [{key}] has '{name}', a top-level key: every key after the "
+                    "[{key}] line belongs to that table, so write {name} = … above [{key}]",
+                    key=key,
+                    name=name,
+                )
             )
         if not isinstance(item, str):
             raise LoadError(
-                f"campaign.toml: [{key}] {name} must be a string, not {_toml_type(item)}"
+                t(
+                    "campaign.toml: [{key}] {name} must be a string, not {kind}",
+                    key=key,
+                    name=name,
+                    kind=_toml_type(item),
+                )
             )
     return dict(value)
 
@@ -442,33 +504,41 @@ def _string_table(get: dict[str, Any], key: str) -> dict[str, str]:
 def _expect(value: object) -> dict[str, list[str]]:
     """The [expect] table: lists of strings under known keys, regexes that compile."""
     if not isinstance(value, dict):
-        raise LoadError("campaign.toml: [expect] must be a table")
+        raise LoadError(t("campaign.toml: [expect] must be a table"))
     for key in value:
         if key not in EXPECT_KEYS:
             raise LoadError(
-                f"campaign.toml: [expect] has unknown key '{key}' (known: {', '.join(EXPECT_KEYS)})"
+                t(
+                    "campaign.toml: [expect] has unknown key '{key}' (known: {known})",
+                    key=key,
+                    known=", ".join(EXPECT_KEYS),
+                )
             )
     expect = {key: _string_list(value, key) for key in value}
     for pattern in expect.get("regex", []):
         try:
             re.compile(pattern)
         except re.error as exc:
-            reason = f"campaign.toml: [expect] regex '{pattern}' is invalid: {exc}"
+            reason = t(
+                "campaign.toml: [expect] regex '{pattern}' is invalid: {why}",
+                pattern=pattern,
+                why=str(exc),
+            )
             raise LoadError(reason) from None
     return expect
 
 
 def _toml_type(value: object) -> str:
     names = {
-        bool: "a boolean",
-        int: "a number",
-        float: "a number",
-        list: "an array",
-        dict: "a table",
-        str: "a string",
+        bool: t("a boolean"),
+        int: t("a number"),
+        float: t("a number"),
+        list: t("an array"),
+        dict: t("a table"),
+        str: t("a string"),
     }
     if isinstance(value, datetime | date):
-        return "a date"
+        return t("a date")
     return names.get(type(value), type(value).__name__)
 
 
@@ -478,12 +548,15 @@ def _send_at(value: object) -> datetime:
             value = datetime.fromisoformat(value.strip())
         except ValueError:
             raise LoadError(
-                f"campaign.toml: send_at '{value}' is not a date and time "
-                "(e.g. 2026-11-27T10:00:00+03:00)"
+                t(
+                    "campaign.toml: send_at '{value}' is not a date and time "
+                    "(e.g. 2026-11-27T10:00:00+03:00)",
+                    value=value,
+                )
             ) from None
     if not isinstance(value, datetime):
         raise LoadError(
-            "campaign.toml: send_at must be a date and time (e.g. 2026-11-27T10:00:00+03:00)"
+            t("campaign.toml: send_at must be a date and time (e.g. 2026-11-27T10:00:00+03:00)")
         )
     if value.tzinfo is None:
         value = value.astimezone()  # local time of this machine
@@ -497,15 +570,18 @@ def _html_path(directory: Path, named: str | None) -> Path:
         p for p in directory.iterdir() if p.suffix.lower() in HTML_SUFFIXES and p.is_file()
     )
     if not found:
-        raise LoadError("no HTML: campaign.toml names no html file and the directory has none")
+        raise LoadError(t("no HTML: campaign.toml names no html file and the directory has none"))
     if len(found) > 1:
         conventional = [p for p in found if p.stem.lower() in CONVENTIONAL_HTML_STEMS]
         if len(conventional) == 1:
             return conventional[0]
         names = ", ".join(p.name for p in found)
         raise LoadError(
-            f'several HTML files ({names}): name the campaign\'s one with html = "…" '
-            "in campaign.toml"
+            t(
+                'several HTML files ({names}): name the campaign\'s one with html = "…" in '
+                "campaign.toml",
+                names=names,
+            )
         )
     return found[0]
 
@@ -525,33 +601,42 @@ def _samples(directory: Path, value: object, limits: LimitsConfig) -> list[dict[
     if isinstance(value, list):  # samples = [{ first_name = "Иван" }, …]
         return _sample_objects(value, "samples", limits.sample_rows)
     if not isinstance(value, str):
-        raise LoadError("campaign.toml: 'samples' must be a file name or an array of tables")
+        raise LoadError(t("campaign.toml: 'samples' must be a file name or an array of tables"))
     path = directory / value
     data = _read(path, directory, limits.file_bytes, "samples")
     if path.suffix.lower() == ".json":
-        what = f"samples file '{path.name}'"
+        what = t("samples file '{name}'", name=path.name)
         try:
             parsed = json.loads(data)  # UTF-8, -16 or -32, a byte-order mark or not
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise LoadError(f"{what} is not valid JSON: {exc}") from None
+            raise LoadError(t("{what} is not valid JSON: {why}", what=what, why=str(exc))) from None
         except RecursionError:
-            raise LoadError(f"{what} is nested too deeply to read") from None
+            raise LoadError(t("{what} is nested too deeply to read", what=what)) from None
         except ValueError:  # an integer of more digits than Python converts
-            raise LoadError(f"{what} holds a number too long to read ({_DIGITS})") from None
+            raise LoadError(
+                t("{what} holds a number too long to read ({why})", what=what, why=_DIGITS)
+            ) from None
         return _some(_sample_objects(parsed, what, limits.sample_rows), what)
-    return _some(_csv_samples(data, path.name, limits.sample_rows), f"samples file '{path.name}'")
+    return _some(
+        _csv_samples(data, path.name, limits.sample_rows),
+        t("samples file '{name}'", name=path.name),
+    )
 
 
 def _sample_objects(value: object, what: str, max_rows: int) -> list[dict[str, object]]:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise LoadError(f"{what} must be a list of objects (one per recipient)")
+        raise LoadError(t("{what} must be a list of objects (one per recipient)", what=what))
     if len(value) > max_rows:
         raise LoadError(_too_many_rows(what, max_rows))
     return [dict(v) for v in value]
 
 
 def _too_many_rows(what: str, max_rows: int) -> str:
-    return f"{what} has more than {max_rows:,} recipients (the limit of [limits] sample-rows)"
+    return t(
+        "{what} has more than {count} recipients (the limit of [limits] sample-rows)",
+        what=what,
+        count=f"{max_rows:,}",
+    )
 
 
 def _csv_samples(data: bytes, name: str, max_rows: int) -> list[dict[str, object]]:
@@ -561,7 +646,7 @@ def _csv_samples(data: bytes, name: str, max_rows: int) -> list[dict[str, object
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = data.decode("cp1251", errors="replace")  # Excel's "CSV" on a Russian Windows
-    what = f"samples file '{name}'"
+    what = t("samples file '{name}'", name=name)
     first_line = text.lstrip().split("\n", 1)[0]
     # Excel writes ";" where the decimal separator is a comma (Russian locale): take the
     # header's most frequent separator
@@ -574,16 +659,29 @@ def _csv_samples(data: bytes, name: str, max_rows: int) -> list[dict[str, object
         rows = list(itertools.islice(reader, max_rows + 1))
     except csv.Error as exc:
         if str(exc) == "unexpected end of data":  # what the csv module says of it
-            raise LoadError(f'{what} is not valid CSV: a quote (") is never closed') from None
+            raise LoadError(
+                t('{what} is not valid CSV: a quote (") is never closed', what=what)
+            ) from None
         # line_num counts the lines read whole: the bad one is the next
-        raise LoadError(f"{what} is not valid CSV: {exc} (line {reader.line_num + 1})") from None
+        raise LoadError(
+            t(
+                "{what} is not valid CSV: {why} (line {line})",
+                what=what,
+                why=str(exc),
+                line=reader.line_num + 1,
+            )
+        ) from None
     if len(rows) > max_rows:
         raise LoadError(_too_many_rows(what, max_rows))
     names = [n.strip() for n in reader.fieldnames or () if n and n.strip()]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:  # csv keeps the last column of a name: the first one's values would be lost
         shown = ", ".join(f"'{n}'" for n in twice)
-        raise LoadError(f"{what} names the column{'s' * (len(twice) > 1)} {shown} twice")
+        raise LoadError(
+            t("{what} names the column {shown} twice", what=what, shown=shown)
+            if len(twice) == 1
+            else t("{what} names the columns {shown} twice", what=what, shown=shown)
+        )
     samples: list[dict[str, object]] = []
     for row in rows:
         sample: dict[str, object] = {
@@ -600,5 +698,7 @@ def _some(samples: list[dict[str, object]], what: str) -> list[dict[str, object]
     """A samples file the campaign names must list someone: else the checks that read the
     samples would pass on nothing."""
     if not samples:
-        raise LoadError(f"{what} lists no recipient (a header row, then one row per recipient)")
+        raise LoadError(
+            t("{what} lists no recipient (a header row, then one row per recipient)", what=what)
+        )
     return samples

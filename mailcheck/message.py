@@ -21,6 +21,7 @@ from email.message import Message
 from email.policy import compat32
 
 from mailcheck.charsets import decode_bytes, meta_charset
+from mailcheck.i18n import t
 
 _FIELD_NAME = re.compile(rb"^[!-9;-~]+[ \t]*:")
 _KNOWN_HEADERS = frozenset(
@@ -112,10 +113,10 @@ def parse_message(data: bytes) -> ParsedMessage:
     """Read a saved message. Raises NotAMessage (with the reason) when it cannot be read."""
     if not looks_like_message(data):
         if b"\x00" in data[:65536]:
-            raise NotAMessage("not an e-mail message: binary data")
-        raise NotAMessage("not an e-mail message: no RFC 5322 header block at the top")
+            raise NotAMessage(t("not an e-mail message: binary data"))
+        raise NotAMessage(t("not an e-mail message: no RFC 5322 header block at the top"))
     if b"\x00" in _header_block(data):
-        raise NotAMessage("not an e-mail message: NUL bytes in the header block")
+        raise NotAMessage(t("not an e-mail message: NUL bytes in the header block"))
     msg = email.message_from_bytes(data, policy=compat32)
     found = ParsedMessage()
     raw_headers = list(msg.raw_items())
@@ -144,16 +145,16 @@ def parse_message(data: bytes) -> ParsedMessage:
     if html_part is None and text_part is None:
         broken = [d for d in _all_defects(msg) if isinstance(d, _BROKEN_STRUCTURE)]
         if broken:
-            raise NotAMessage(f"broken MIME structure: {_describe(broken[0])}")
+            raise NotAMessage(t("broken MIME structure: {why}", why=_describe(broken[0])))
     return found
 
 
 def _describe(defect: email.errors.MessageDefect) -> str:
     if isinstance(defect, email.errors.NoBoundaryInMultipartDefect):
-        return "a multipart message without a boundary parameter"
+        return t("a multipart message without a boundary parameter")
     if isinstance(defect, email.errors.StartBoundaryNotFoundDefect):
-        return "the multipart boundary never occurs in the body"
-    return "a multipart message whose body is not divided into parts"
+        return t("the multipart boundary never occurs in the body")
+    return t("a multipart message whose body is not divided into parts")
 
 
 def _all_defects(msg: Message) -> list[email.errors.MessageDefect]:
@@ -203,7 +204,7 @@ def _payload(part: Message) -> bytes:
     try:
         payload = part.get_payload(decode=True)
     except Exception as exc:  # compat32 is forgiving; anything left is a broken part
-        raise NotAMessage(f"MIME part could not be decoded: {exc}") from exc
+        raise NotAMessage(t("MIME part could not be decoded: {why}", why=str(exc))) from exc
     if isinstance(payload, bytes):
         return payload
     return b""

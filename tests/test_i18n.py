@@ -372,3 +372,38 @@ def test_placeholder_copy_names_its_places_in_the_readers_language(tmp_path: Pat
     (brf,) = [f for f in result.findings if f.code == "BRF001"]
     assert "“Lorem ipsum” (subject)" in str(brf.message)
     assert "текст-заглушка: “Lorem ipsum” (тема)" in render([result], language="ru")
+
+
+@pytest.mark.parametrize(
+    ("manifest", "files", "russian"),
+    [
+        (
+            'subjet = "Hi"\n',
+            None,
+            "campaign.toml: неизвестный ключ 'subjet' (может быть, 'subject'?)",
+        ),
+        ('html = "nope.html"\n', None, "не удалось найти HTML-файл 'nope.html'"),
+        (
+            'samples = "r.csv"\n',
+            {"email.html": "<p>x</p>", "r.csv": "name\n"},
+            "файл тестовых получателей 'r.csv': нет ни одного получателя",
+        ),
+        ("subject = 42\n", None, "campaign.toml: 'subject' должен быть строкой, а здесь число"),
+    ],
+)
+def test_input_errors_are_said_in_the_readers_language(
+    tmp_path: Path, manifest: str, files: dict[str, str] | None, russian: str
+) -> None:
+    """INP001's reasons were English in a Russian report and text output."""
+    from helpers import check
+    from mailcheck.reports.text import render
+
+    d = tmp_path / "c"
+    d.mkdir()
+    (d / "campaign.toml").write_text(manifest, encoding="utf-8")
+    for name, text in (files or {"email.html": "<p>x</p>"}).items():
+        (d / name).write_text(text, encoding="utf-8")
+    result = check(d)
+    assert [f.code for f in result.findings] == ["INP001"]  # nothing else of an unread input
+    assert russian in render([result], language="ru")
+    assert russian not in render([result])  # English by default
