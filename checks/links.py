@@ -131,7 +131,7 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
     if len(sites) == 1:
         message = t("plain http:// link")
     else:
-        hosts = list(dict.fromkeys(host_of(link.href) for link in plain if host_of(link.href)))
+        hosts = [h for h in dict.fromkeys(host_of(link.href) for link in plain) if h]
         shown = ", ".join(hosts[:3])
         if len(hosts) > 3:
             shown = t("{hosts} and {count} more", hosts=shown, count=len(hosts) - 3)

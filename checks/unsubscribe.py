@@ -180,13 +180,9 @@ def one_click_missing(ctx: Context) -> Iterator[Problem]:
         )
     elif not https:
         problems.append(t("no https URL in List-Unsubscribe"))
-    elif all(url_problem(u) for u in https):
-        problems.append(
-            t(
-                "the https URL in List-Unsubscribe cannot be opened: {why}",
-                why=url_problem(https[0]),
-            )
-        )
+    elif all(unopenable := [url_problem(u) for u in https]):
+        why = unopenable[0]
+        problems.append(t("the https URL in List-Unsubscribe cannot be opened: {why}", why=why))
     post = _header(ctx, "List-Unsubscribe-Post") or ""
     if post.replace(" ", "").lower() != "list-unsubscribe=one-click":
         problems.append(t("no “List-Unsubscribe-Post: List-Unsubscribe=One-Click” header"))

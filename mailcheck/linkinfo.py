@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
 import regex
@@ -75,6 +75,7 @@ def is_web(url: str) -> bool:
     return scheme(url) in ("http", "https")
 
 
+@lru_cache(maxsize=4096)  # LNK003, LNK004, UNS001/UNS003 and the link checker ask of each link
 def url_problem(href: str) -> str | None:
     """Why a web link cannot be opened at all, read as a browser reads it, or None.
 

@@ -604,8 +604,8 @@ def _samples(directory: Path, value: object, limits: LimitsConfig) -> list[dict[
         raise LoadError(t("campaign.toml: 'samples' must be a file name or an array of tables"))
     path = directory / value
     data = _read(path, directory, limits.file_bytes, "samples")
+    what = t("samples file '{name}'", name=path.name)  # how every message names it
     if path.suffix.lower() == ".json":
-        what = t("samples file '{name}'", name=path.name)
         try:
             parsed = json.loads(data)  # UTF-8, -16 or -32, a byte-order mark or not
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -617,10 +617,7 @@ def _samples(directory: Path, value: object, limits: LimitsConfig) -> list[dict[
                 t("{what} holds a number too long to read ({why})", what=what, why=_DIGITS)
             ) from None
         return _some(_sample_objects(parsed, what, limits.sample_rows), what)
-    return _some(
-        _csv_samples(data, path.name, limits.sample_rows),
-        t("samples file '{name}'", name=path.name),
-    )
+    return _some(_csv_samples(data, what, limits.sample_rows), what)
 
 
 def _sample_objects(value: object, what: str, max_rows: int) -> list[dict[str, object]]:
@@ -639,14 +636,13 @@ def _too_many_rows(what: str, max_rows: int) -> str:
     )
 
 
-def _csv_samples(data: bytes, name: str, max_rows: int) -> list[dict[str, object]]:
+def _csv_samples(data: bytes, what: str, max_rows: int) -> list[dict[str, object]]:
     text = marked_text(data)  # Excel's "CSV UTF-8" and "Unicode Text" (UTF-16, tabs) have one
     if text is None:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = data.decode("cp1251", errors="replace")  # Excel's "CSV" on a Russian Windows
-    what = t("samples file '{name}'", name=name)
     first_line = text.lstrip().split("\n", 1)[0]
     # Excel writes ";" where the decimal separator is a comma (Russian locale): take the
     # header's most frequent separator

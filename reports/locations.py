@@ -48,7 +48,8 @@ PART_NAMES = {
     "body": N_("body"),
     "text": N_("text"),
 }
-_PART_LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+)$")
+# "email.html:12", "text/html part:12": a file or part and a line (all of a place)
+_NAME_LINE = re.compile(r"(?P<name>[^:]+):(?P<line>\d+)")
 
 
 def compact(places: tuple[str, ...] | list[str], tr: gettext.NullTranslations | None = None) -> str:
@@ -58,8 +59,8 @@ def compact(places: tuple[str, ...] | list[str], tr: gettext.NullTranslations | 
     out: list[str] = []
     previous = None
     for place in places:
-        match = _FILE_LINE.fullmatch(place) or _PART_LINE.match(place)
-        name, line = (match.group("file"), match.group("line")) if match else (place, None)
+        match = _NAME_LINE.fullmatch(place)
+        name, line = (match.group("name"), match.group("line")) if match else (place, None)
         if line is not None and name == previous:
             out.append(line)
             continue
