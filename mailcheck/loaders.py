@@ -184,6 +184,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.dkim_selectors = msg.dkim_selectors
     campaign.received_ips = msg.received_ips
     campaign.helo = msg.helo
+    campaign.header_lines = msg.header_lines
     campaign.text = msg.text
     campaign.text_known = True  # the message's structure says whether a text part exists
     campaign.html = msg.html

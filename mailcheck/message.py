@@ -84,6 +84,7 @@ class ParsedMessage:
     dkim_selectors: list[str] = field(default_factory=list)
     received_ips: list[str] = field(default_factory=list)
     helo: str | None = None  # the name the sending server gave in HELO/EHLO
+    header_lines: dict[str, list[int]] = field(default_factory=dict)  # see field_lines()
 
 
 def looks_like_message(data: bytes) -> bool:
@@ -109,6 +110,27 @@ def _header_block(data: bytes) -> bytes:
     return data[:end]
 
 
+def field_lines(data: bytes) -> dict[str, list[int]]:
+    """The line of the file each header field starts on, by lower-case field name.
+
+    Counted as the parser reads the block: an mbox "From " line first is not a field, a line
+    starting with white space continues the field above, and the block ends at the first
+    empty line or the first line that is neither (the parser takes the body from there).
+    """
+    lines: dict[str, list[int]] = {}
+    for number, line in enumerate(_header_block(data).splitlines(), 1):
+        if number == 1 and line.startswith(b"From "):
+            continue
+        if line[:1] in (b" ", b"\t"):
+            continue
+        match = _FIELD_NAME.match(line)
+        if not match:
+            break
+        name = match.group(0).rstrip(b": \t").decode("ascii").lower()
+        lines.setdefault(name, []).append(number)
+    return lines
+
+
 def parse_message(data: bytes) -> ParsedMessage:
     """Read a saved message. Raises NotAMessage (with the reason) when it cannot be read."""
     if not looks_like_message(data):
@@ -132,6 +154,7 @@ def parse_message(data: bytes) -> ParsedMessage:
             found.dkim_selectors.append(match.group(1))
     found.received_ips = sending_ips(raw_headers)
     found.helo = sending_helo(raw_headers)
+    found.header_lines = field_lines(data)
 
     html_part, text_part = _body_parts(msg)
     if html_part is not None:

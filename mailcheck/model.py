@@ -207,6 +207,8 @@ class Campaign:
     envelope_from: str | None = None  # Return-Path of an .eml
     received_ips: list[str] = field(default_factory=list)  # sending IPs from Received headers
     helo: str | None = None  # the sending server's HELO name, from the same Received header
+    # a saved message's header fields: lower-case name -> the lines each occurrence starts on
+    header_lines: dict[str, list[int]] = field(default_factory=dict)
     load_error: str | None = None  # set when the input could not be read (INP001)
     # (role, path) of every file the loader read or tried to read: what "this campaign" is
     source_files: list[tuple[str, str]] = field(default_factory=list)

@@ -9,7 +9,14 @@ import pytest
 from dns_server import BlackHole, NsdPool, QueryCounter
 
 from mailcheck.net import dns as dns_module
-from mailcheck.net.dns import MAX_IN_FLIGHT, Answer, DnsClient, parse_nameserver, to_dns_name
+from mailcheck.net.dns import (
+    DEAD_AFTER,
+    MAX_IN_FLIGHT,
+    Answer,
+    DnsClient,
+    parse_nameserver,
+    to_dns_name,
+)
 
 pytestmark = pytest.mark.network  # a real NSD on loopback
 
@@ -153,9 +160,13 @@ def test_a_dead_resolver_costs_one_timeout_not_one_per_wave(black_hole: BlackHol
     answers = asyncio.run(go())
     assert {a.status for a in answers} == {"timeout"}
     told = [a for a in answers if "answered no query of this run" in (a.error or "")]
-    assert len(told) == 200 - MAX_IN_FLIGHT
+    # The nameservers count as dead after DEAD_AFTER timeouts: when the first wave's timeouts
+    # fire in separate turns of the event loop (a loaded machine), the slots freed by the
+    # first DEAD_AFTER - 1 of them go to queued queries, which are sent; never more.
+    slipped = DEAD_AFTER - 1
+    assert 200 - MAX_IN_FLIGHT - slipped <= len(told) <= 200 - MAX_IN_FLIGHT
     time.sleep(0.3)  # the black hole's thread counts what reached it
-    assert black_hole.received - before == MAX_IN_FLIGHT
+    assert black_hole.received - before == 200 - len(told)
 
 
 def test_refused_is_a_failure_not_an_empty_answer(nsd_pool: NsdPool) -> None:

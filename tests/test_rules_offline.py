@@ -25,6 +25,14 @@ def body_with(extra: str, base: str = RU_BODY) -> str:
     return base + "\n" + extra
 
 
+def eml_with(headers: str, sender: str = "From: Shop <news@shop.test>\n") -> str:
+    """A saved test send: ``sender`` and ``headers`` above an HTML part of RU_BODY."""
+    return (
+        f"{sender}{headers}MIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+        f"<html><body>{RU_BODY}</body></html>\n"
+    )
+
+
 @dataclass
 class Case:
     code: str
@@ -660,12 +668,24 @@ CASES = [
         {"profile": "ru", "tables": {"headers": {"List-Unsubscribe": "<https://shop.test/u>"}}},
     ),
     Case("RU004", "headers-unknown", False, {"profile": "ru"}),
+    # HDR: saved messages only ("eml": the file's text)
+    Case("HDR001", "two-subjects", True, {"eml": eml_with("Subject: Скидки\nSubject: Sale\n")}),
+    Case("HDR001", "no-from", True, {"eml": eml_with("Subject: Скидки\n", sender="")}),
+    Case(
+        "HDR001", "one-of-each", False, {"eml": eml_with("Subject: =?utf-8?B?0KHQutC40LTQutC4?=\n")}
+    ),
 ]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_rule_case(case: Case, tmp_path: Path) -> None:
     kwargs = dict(case.kwargs)
+    if "eml" in kwargs:
+        (tmp_path / "send.eml").write_text(kwargs.pop("eml"), encoding="utf-8")
+        result = check(tmp_path / "send.eml")
+        found = only(result, case.code)
+        assert bool(found) == case.fails, [(f.code, f.message) for f in result.findings]
+        return
     if "from" not in kwargs:
         kwargs["from"] = "Shop <news@shop.test>"
     kwargs.setdefault("body", RU_BODY)

@@ -1,0 +1,96 @@
+"""HDR: a saved message's header block as mailbox providers read it (RFC 5322 §3.6)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mailcheck.i18n import Joined, Message, t
+from mailcheck.model import Severity
+from mailcheck.rules import Context, Problem, rule
+from mailcheck.text import quoted
+
+# RFC 5322 §3.6's fields that a message carries at most once, as they are usually written.
+# Gmail refuses a message with two of any of them ("not RFC 5322 compliant: duplicate headers",
+# "Multiple 'From' headers found"); Resent-* blocks and trace fields may repeat.
+ONCE_ONLY = {
+    name.lower(): name
+    for name in (
+        "From",
+        "Sender",
+        "Reply-To",
+        "To",
+        "Cc",
+        "Bcc",
+        "Subject",
+        "Date",
+        "Message-ID",
+        "In-Reply-To",
+        "References",
+    )
+}
+
+
+@rule(
+    "HDR001",
+    "message-headers-invalid",
+    Severity.ERROR,
+    short="a saved message without a From address, or with a once-only header twice "
+    "(Gmail rejects it)",
+)
+def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a saved test send (`.eml`) whose header block Gmail refuses: no `From` address,
+    or a header RFC 5322 allows once written twice. The once-only headers are From, Sender,
+    Reply-To, To, Cc, Bcc, Subject, Date, Message-ID, In-Reply-To and References; one finding
+    lists every problem with its lines.
+
+    ## Why it matters
+    Gmail rejects such a message outright ("550 5.7.1 … this message is not RFC 5322
+    compliant: duplicate headers", "'From' header is missing"), whatever the sender's
+    reputation; other providers score it as spam. Which of two `Subject` headers a client
+    shows is anyone's guess.
+
+    ## Example
+    An ESP's "custom headers" field that repeats the subject:
+    ```
+    Subject: =?utf-8?B?0KHQutC40LTQutC4?=
+    Message-ID: <bf-2026@esp.example>
+    Subject: Black Friday
+    ```
+
+    ## How to fix
+    Remove the duplicate from the ESP's custom headers or the sending script (the ESP writes
+    From, Subject, Date and Message-ID itself); give the message one `From` with an address.
+    """
+    campaign = ctx.campaign
+    if campaign.kind != "eml" or not campaign.header_lines:
+        return
+    lines = campaign.header_lines
+    problems: list[Message] = []
+    places: list[str] = []
+    if "from" not in lines:
+        problems.append(t("no From header"))
+        places.append("headers")
+    elif not _has_address(campaign.headers or {}):
+        shown = next((v for k, v in (campaign.headers or {}).items() if k.lower() == "from"), "")
+        problems.append(t("the From header has no address: “{value}”", value=quoted(shown)))
+        places.append(f"headers:{lines['from'][0]}")
+    for key, name in ONCE_ONLY.items():
+        found = lines.get(key, [])
+        if len(found) > 1:
+            problems.append(t("{count} {name} headers", count=len(found), name=name))
+            places.extend(f"headers:{line}" for line in found)
+    if problems:
+        places = list(dict.fromkeys(places))
+        yield Problem(
+            t("Gmail rejects this message: {problems}", problems=Joined("; ", problems)),
+            places[0],
+            locations=tuple(places) if len(places) > 1 else (),
+        )
+
+
+def _has_address(headers: dict[str, str]) -> bool:
+    from email.utils import getaddresses  # here: a batch of HTML files never loads email
+
+    values = [v for k, v in headers.items() if k.lower() == "from"]
+    return any("@" in address for _, address in getaddresses(values))

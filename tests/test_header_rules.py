@@ -1,0 +1,108 @@
+"""HDR001: a saved message's header block as Gmail reads it (RFC 5322 §3.6).
+
+Each message is a real .eml file checked through the real engine, offline.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailcheck.cli import main
+from mailcheck.message import field_lines
+from tests.helpers import check, only
+
+BODY = (
+    "MIME-Version: 1.0\n"
+    'Content-Type: text/html; charset="utf-8"\n'
+    "\n"
+    '<html lang="ru"><body><p>Привет!</p>'
+    '<a href="https://shop.test/unsub">Отписаться</a></body></html>\n'
+)
+
+
+def send(tmp_path: Path, headers: str, name: str = "send.eml") -> Path:
+    path = tmp_path / name
+    path.write_text(headers + BODY, encoding="utf-8")
+    return path
+
+
+def test_duplicate_subject_and_message_id_are_one_finding_with_every_line(tmp_path: Path) -> None:
+    path = send(
+        tmp_path,
+        "From: Shop <news@shop.test>\n"  # 1
+        "Subject: =?utf-8?B?0KHQutC40LTQutC4?=\n"  # 2
+        "Message-ID: <a@shop.test>\n"  # 3
+        "Subject: Black Friday\n"  # 4
+        "Message-ID: <b@shop.test>\n",  # 5
+    )
+    [finding] = only(check(path), "HDR001")
+    assert finding.severity.value == "error"
+    assert finding.message == "Gmail rejects this message: 2 Subject headers; 2 Message-ID headers"
+    assert finding.locations == ("headers:2", "headers:4", "headers:3", "headers:5")
+
+
+def test_no_from_header(tmp_path: Path) -> None:
+    path = send(tmp_path, "To: a@b.test\nSubject: Скидки\n")
+    [finding] = only(check(path), "HDR001")
+    assert finding.message == "Gmail rejects this message: no From header"
+    assert finding.location == "headers"
+
+
+def test_from_without_an_address(tmp_path: Path) -> None:
+    path = send(tmp_path, "Subject: Скидки\nFrom: Магазин\n")
+    [finding] = only(check(path), "HDR001")
+    assert (
+        finding.message == "Gmail rejects this message: the From header has no address: “Магазин”"
+    )
+    assert finding.location == "headers:2"
+
+
+def test_two_from_headers_are_reported_as_duplicates_not_as_missing(tmp_path: Path) -> None:
+    path = send(tmp_path, "From: a@shop.test\nFrom: b@shop.test\nSubject: x\n")
+    [finding] = only(check(path), "HDR001")
+    assert finding.message == "Gmail rejects this message: 2 From headers"
+    assert finding.locations == ("headers:1", "headers:2")
+
+
+def test_a_well_formed_test_send_passes(tmp_path: Path) -> None:
+    # trace and Resent-* fields repeat by design; a folded line is not a field; an mbox
+    # "From " line is not one either; "Subject:" in the body is not a header
+    path = send(
+        tmp_path,
+        "From MAILER-DAEMON Fri Dec  4 05:00:00 2026\n"
+        "Received: from a.shop.test by mx.test\n"
+        "Received: from b.shop.test by a.shop.test\n"
+        "Resent-From: a@shop.test\n"
+        "Resent-From: b@shop.test\n"
+        "From: =?utf-8?B?0JzQsNCz0LDQt9C40L0=?= <news@shop.test>\n"
+        "Subject: Black\n"
+        " Subject: Friday\n"
+        "DKIM-Signature: v=1; d=shop.test; s=k1\n"
+        "DKIM-Signature: v=1; d=esp.test; s=k2\n",
+    )
+    result = check(path)
+    assert only(result, "HDR001") == []
+    assert field_lines(path.read_bytes())["subject"] == [7]
+
+
+def test_only_saved_messages_are_judged(tmp_path: Path) -> None:
+    # a template has no header block of its own: the ESP writes it
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>Sale</title></head><body>x</body></html>")
+    assert only(check(page), "HDR001") == []
+
+
+def test_field_lines_stop_where_the_parser_takes_the_body(tmp_path: Path) -> None:
+    data = b"From: a@b.test\r\nSubject: x\r\nnot a header line\r\nSubject: y\r\n\r\nbody"
+    assert field_lines(data) == {"from": [1], "subject": [2]}
+
+
+def test_said_in_russian(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = send(tmp_path, "To: a@b.test\nSubject: x\nSubject: y\n")
+    assert main(["check", "--offline", "--lang", "ru", "--select", "HDR", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert "HDR001" in out
+    assert "Gmail отклонит это письмо: нет заголовка From; заголовков Subject: 2" in out
+    assert "заголовки:2, 3" in out
