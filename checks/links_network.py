@@ -69,6 +69,64 @@ def _verdicts(
             yield Problem(message, url=url, severity=Severity.WARNING, locations=places)
 
 
+UNVERIFIED_LINK = N_("link: {reason}; open it in a browser before sending")
+BROKEN_IMAGE = N_("image is broken: {reason}")
+
+
+def _host_failure(result: LinkResult) -> bool:
+    """Whether the host, not the page, failed: unreachable, or no answer at all (a timeout,
+    a resolver that failed, a reset). Every URL on that host shares the cause."""
+    return result.verdict == "unreachable" or (
+        result.verdict == "unverified" and result.status is None
+    )
+
+
+def _host_of(url: str) -> tuple[str, str]:
+    """(what links share, what a message names): scheme, host and port, since a refused
+    port 443 says nothing about port 80."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = parts.hostname or ""
+    shown = f"{host}:{port}" if port else host
+    return f"{parts.scheme}://{shown}", shown
+
+
+def _per_host(
+    failed: Iterable[tuple[Link, LinkResult]],
+    ctx: Context,
+    *,
+    one: tuple[str, str],
+    several: tuple[str, str],
+) -> Iterator[Problem]:
+    """One finding per host that failed, listing every link to it: a host that is down, or
+    that this machine cannot reach, is one root cause however many links point there.
+
+    ``one`` and ``several`` are (error, warning) message templates (marked N_) with a
+    ``{reason}``; ``several`` also has ``{count}`` and ``{host}``. The first link's reason is
+    the group's (later ones often only say that the host answered nothing before).
+    """
+    groups: dict[tuple[str, str], list[tuple[Link, LinkResult]]] = {}
+    for link, result in failed:
+        groups.setdefault((_host_of(link.href)[0], result.verdict), []).append((link, result))
+    for (_, verdict), group in groups.items():
+        link, result = group[0]
+        error = verdict == "unreachable"
+        places = ctx.link_places(*(each for each, _ in group))
+        if len(group) == 1:
+            message = t(one[0] if error else one[1], reason=result.reason)
+            url: str | None = link.href
+        else:
+            template = several[0] if error else several[1]
+            host = _host_of(link.href)[1]
+            message = t(template, count=len(group), host=host, reason=result.reason)
+            url = None
+        severity = None if error else Severity.WARNING
+        yield Problem(message, url=url, severity=severity, locations=places)
+
+
 @rule(
     "LNK001",
     "link-broken",
@@ -104,7 +162,7 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     yield from _verdicts(
         located,
         N_("link is broken: {reason}"),
-        N_("link: {reason}; open it in a browser before sending"),
+        UNVERIFIED_LINK,
         ("broken", "invalid"),
     )
 
@@ -128,6 +186,9 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
     not verify": no answer within `links.timeout` (and a shorter second try), a resolver that
     times out or fails, no route from this machine, a reset connection.
 
+    Links to one host (scheme, name and port) that fails are one finding listing every link:
+    the host is the root cause.
+
     ## Why it matters
     Recipients see a browser error instead of the page. A typo in a domain, an expired
     certificate or a staging host left in the template all end up here.
@@ -139,20 +200,15 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
     Correct the host name, renew the certificate, or replace the staging or internal address
     with the public one.
     """
-    for link, result in _plain_links(ctx):
-        if result.verdict == "unreachable":
-            yield Problem(
-                t("link host unreachable: {reason}", reason=result.reason),
-                locations=ctx.link_places(link),
-                url=link.href,
-            )
-        elif result.verdict == "unverified" and result.status is None:
-            yield Problem(
-                t("link: {reason}; open it in a browser before sending", reason=result.reason),
-                locations=ctx.link_places(link),
-                url=link.href,
-                severity=Severity.WARNING,
-            )
+    yield from _per_host(
+        (pair for pair in _plain_links(ctx) if _host_failure(pair[1])),
+        ctx,
+        one=(N_("link host unreachable: {reason}"), UNVERIFIED_LINK),
+        several=(
+            N_("{count} links to {host}: host unreachable: {reason}"),
+            N_("{count} links to {host}: {reason}; open them in a browser before sending"),
+        ),
+    )
 
 
 @rule(
@@ -212,7 +268,8 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
 def image_broken(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports an image (`<img src>`, a `background` attribute, VML or CSS `url()`) whose URL
-    answers 4xx/5xx or whose host is unreachable, as LNK001 and LNK002 do for links.
+    answers 4xx/5xx or whose host is unreachable, as LNK001 and LNK002 do for links. Images
+    from one host that fails are one finding listing every image.
 
     ## Why it matters
     A broken image leaves an empty box, or the alt text, where the offer was. Images in
@@ -224,8 +281,18 @@ def image_broken(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Upload the image again or correct the path; prefer the ESP's or your CDN's permanent URLs.
     """
-    located = ((link.href, ctx.link_places(link), r) for link, r in _checked(ctx, images=True))
-    yield from _verdicts(located, N_("image is broken: {reason}"), N_("image: {reason}"), FAILED)
+    images = list(_checked(ctx, images=True))
+    located = ((link.href, ctx.link_places(link), r) for link, r in images if not _host_failure(r))
+    yield from _verdicts(located, BROKEN_IMAGE, N_("image: {reason}"), FAILED)
+    yield from _per_host(
+        (pair for pair in images if _host_failure(pair[1])),
+        ctx,
+        one=(BROKEN_IMAGE, N_("image: {reason}")),
+        several=(
+            N_("{count} images from {host}: host unreachable: {reason}"),
+            N_("{count} images from {host}: {reason}"),
+        ),
+    )
 
 
 def _utm(url: str) -> dict[str, str]:

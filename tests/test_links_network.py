@@ -1107,3 +1107,67 @@ def test_corpus_links_are_planned_never_requested(tmp_path: Path) -> None:
         assert str(web_url(target.url)) == target.url  # already in the form that is requested
         assert not any(c in target.url for c in " \t\n{}|"), target.url
     assert all(r.verdict in ("excluded", "invalid") for r in plan.local.values())
+
+
+# --- one host that fails is one finding -------------------------------------------------------
+
+
+def test_links_to_a_refused_host_are_one_error_at_every_link(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    with socket.socket() as s, socket.socket() as other:
+        s.bind(("127.0.0.1", 0))
+        other.bind(("127.0.0.1", 0))
+        port, other_port = s.getsockname()[1], other.getsockname()[1]
+        dead = [f"http://127.0.0.1:{port}/{page}" for page in ("sale", "catalog", "about")]
+        elsewhere = f"http://127.0.0.1:{other_port}/"  # another port: another cause
+        fine = server.url("/ok/fine")
+        c = campaign(
+            a(dead[0], line=3),
+            a(fine, line=4),
+            a(dead[1], line=5),
+            a(dead[2], line=7),
+            a(dead[0], line=9),
+            a(elsewhere, line=11),
+        )
+        cfg = config(tmp_path, retries=0)
+        found = findings(c, gather([c], cfg), cfg)
+    assert [(f.code, f.severity, f.places, f.url) for f in found] == [
+        ("LNK002", Severity.ERROR, ("html:3", "html:5", "html:7", "html:9"), None),
+        ("LNK002", Severity.ERROR, ("html:11",), elsewhere),
+    ]
+    assert found[0].message.startswith(f"3 links to 127.0.0.1:{port}: host unreachable: ")
+    assert "refused" in found[0].message
+    assert found[1].message.startswith("link host unreachable: ") and "refused" in found[1].message
+
+
+def test_images_from_a_refused_host_are_one_error(tmp_path: Path) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+        banner, button = f"http://127.0.0.1:{port}/banner.png", f"http://127.0.0.1:{port}/b.png"
+        c = campaign(
+            Link(href=banner, kind="img", text="Баннер", line=2),
+            Link(href=button, kind="img", text="Купить", line=6),
+        )
+        cfg = config(tmp_path, retries=0)
+        found = findings(c, gather([c], cfg), cfg)
+    assert [(f.code, f.severity, f.places, f.url) for f in found] == [
+        ("LNK006", Severity.ERROR, ("html:2", "html:6"), None)
+    ]
+    assert found[0].message.startswith(f"2 images from 127.0.0.1:{port}: host unreachable: ")
+
+
+def test_links_to_a_host_that_never_answers_are_one_warning(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    hanging = [server.url(f"/slow/5/hang-{n}") for n in range(3)]
+    c = campaign(*(a(url, line=n) for n, url in enumerate(hanging, start=4)))
+    cfg = config(tmp_path, timeout=0.5, retries=0)
+    found = findings(c, gather([c], cfg), cfg)
+    host = urlsplit(hanging[0]).netloc
+    assert [(f.code, f.severity, f.places, f.url) for f in found] == [
+        ("LNK002", Severity.WARNING, ("html:4", "html:5", "html:6"), None)
+    ]
+    assert found[0].message.startswith(f"3 links to {host}: could not verify (timed out")
+    assert found[0].message.endswith("; open them in a browser before sending")
