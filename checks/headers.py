@@ -94,3 +94,45 @@ def _has_address(headers: dict[str, str]) -> bool:
 
     values = [v for k, v in headers.items() if k.lower() == "from"]
     return any("@" in address for _, address in getaddresses(values))
+
+
+@rule(
+    "HDR002",
+    "sender-unknown",
+    Severity.WARNING,
+    network=True,
+    short="no sender domain (no from, or one the ESP fills in): SPF, DKIM, DMARC not checked",
+)
+def sender_unknown(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Says that SPF, DKIM and DMARC were not checked because a campaign directory names no
+    sender domain. Its `campaign.toml` has no `from`, or its `from` is written with merge tags
+    (`news@{{ domain }}`) that only the ESP fills in.
+
+    ## Why it matters
+    The sender domain's authentication decides whether Gmail and Yahoo deliver the campaign
+    at all. A check that was not made must not look like a check that passed.
+
+    ## Example
+    ```toml
+    subject = "Скидки до 70%"
+    html = "email.html"
+    ```
+
+    ## How to fix
+    Write the address the ESP sends from: `from = "ACME <news@acme.example>"`.
+    """
+    campaign = ctx.campaign
+    if campaign.kind != "toml" or campaign.from_domain:
+        return
+    if campaign.from_addr:
+        message = t(
+            "the From address is filled in when sending (“{value}”): SPF, DKIM and DMARC of "
+            "the sender domain were not checked",
+            value=quoted(campaign.from_addr),
+        )
+    else:
+        message = t(
+            "campaign.toml has no from: SPF, DKIM and DMARC of the sender domain were not checked"
+        )
+    yield Problem(message, location="From")

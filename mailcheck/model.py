@@ -8,6 +8,7 @@ live in :class:`mailcheck.facts.Facts`. Rules only read these objects.
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from mailcheck.config import Config
 
 from mailcheck.accessibility import Accessibility
+from mailcheck.domains import ascii_host
 
 
 class Severity(enum.Enum):
@@ -27,6 +29,8 @@ class Severity(enum.Enum):
 
 
 SourceKind = Literal["toml", "eml", "html"]
+# A domain as DNS can be asked about it (IDNs in their ASCII form)
+_DNS_NAME = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*")
 # A template dialect's name: "none" or one of the mailcheck.dialects catalogue ("jinja" …).
 Dialect = str
 LinkKind = Literal["a", "area", "img", "background", "vml", "css"]
@@ -234,7 +238,10 @@ class Campaign:
         addr = parseaddr(self.from_addr)[1]
         if "@" not in addr:
             return None
-        return addr.rsplit("@", 1)[1].strip().rstrip(".").lower() or None
+        domain = addr.rsplit("@", 1)[1].strip().rstrip(".").lower()
+        # a From the ESP fills in ("news@{{ domain }}", "#SERVER_NAME#") names no domain yet:
+        # asking DNS about its tags would report a sender domain that does not exist
+        return domain if _DNS_NAME.fullmatch(ascii_host(domain)) else None
 
     def _documents(self) -> list[Document]:
         """The parse of every rendered variant (the static parse when none rendered)."""

@@ -56,6 +56,7 @@ def write_campaign(
     lines = [
         f"{k.replace('_', '-') if k != 'send_at' else k} = {toml_value(v)}"
         for k, v in manifest.items()
+        if v is not None  # None: the key left out
     ]
     for table, values in (tables or {}).items():
         lines.append(f"\n[{table}]")

@@ -5,13 +5,19 @@ Each message is a real .eml file checked through the real engine, offline.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+from dns_server import BlackHole
 
 from mailcheck.cli import main
+from mailcheck.config import Config, DnsConfig, LinksConfig
+from mailcheck.engine import run
 from mailcheck.message import field_lines
-from tests.helpers import check, only
+from mailcheck.model import Campaign, CampaignResult
+from tests.helpers import check, only, write_campaign
 
 BODY = (
     "MIME-Version: 1.0\n"
@@ -106,3 +112,78 @@ def test_said_in_russian(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert "HDR001" in out
     assert "Gmail отклонит это письмо: нет заголовка From; заголовков Subject: 2" in out
     assert "заголовки:2, 3" in out
+
+
+# -- HDR002: a campaign directory that names no sender domain -----------------------------------
+
+
+NO_FROM: dict[str, Any] = {"from": None}
+TAGGED_FROM: dict[str, Any] = {"from": "ACME <news@{{ domain }}>"}
+
+
+def online(path: Path, black_hole: BlackHole) -> tuple[CampaignResult, int]:
+    """Check ``path`` with the network on, every DNS question sent to a nameserver that never
+    answers (no link requested): the result and how many questions reached it."""
+    config = Config(
+        root=path.parent,
+        dns=DnsConfig(nameservers=(black_hole.nameserver,), timeout=0.3, blocklists=False),
+        links=LinksConfig(exclude=(".",)),
+    )
+    before = black_hole.received
+    [result] = run([str(path)], config, offline=False).results
+    time.sleep(0.3)  # the black hole's thread counts what reached it
+    return result, black_hole.received - before
+
+
+def test_a_campaign_without_from_says_authentication_was_not_checked(
+    tmp_path: Path, black_hole: BlackHole
+) -> None:
+    result, asked = online(write_campaign(tmp_path, **NO_FROM), black_hole)
+    [finding] = only(result, "HDR002")
+    assert finding.severity.value == "warning"
+    assert finding.message == (
+        "campaign.toml has no from: SPF, DKIM and DMARC of the sender domain were not checked"
+    )
+    assert finding.location == "From"
+    assert asked == 0
+
+
+def test_a_from_the_esp_fills_in_is_not_asked_about(tmp_path: Path, black_hole: BlackHole) -> None:
+    # before: SPF, DMARC and the blocklists asked DNS about "{{domain}}" — with a resolver that
+    # answers, a sender domain that "does not exist"
+    d = write_campaign(tmp_path, **TAGGED_FROM)
+    result, asked = online(d, black_hole)
+    [finding] = only(result, "HDR002")
+    assert finding.message == (
+        "the From address is filled in when sending (“ACME <news@{{ domain }}>”): SPF, DKIM "
+        "and DMARC of the sender domain were not checked"
+    )
+    assert not [f for f in result.findings if f.code.startswith(("SPF", "DKIM", "DMARC", "DOM"))]
+    assert asked == 0
+
+
+def test_a_campaign_with_a_sender_has_no_hdr002(tmp_path: Path, black_hole: BlackHole) -> None:
+    result, asked = online(write_campaign(tmp_path), black_hole)
+    assert only(result, "HDR002") == []
+    assert asked > 0  # its domain was asked about (and could not be verified: a warning)
+    assert {f.severity.value for f in result.findings if f.code.startswith("SPF")} == {"warning"}
+
+
+def test_hdr002_is_not_said_offline_or_for_saved_messages(
+    tmp_path: Path, black_hole: BlackHole
+) -> None:
+    assert only(check(write_campaign(tmp_path, **NO_FROM)), "HDR002") == []
+    # a test send without From is HDR001's (an error), not also HDR002's
+    result, _ = online(send(tmp_path, "Subject: x\n"), black_hole)
+    assert [f.code for f in result.findings if f.code.startswith("HDR")] == ["HDR001"]
+
+
+def test_from_domain_is_a_name_dns_can_be_asked_about() -> None:
+    def domain(sender: str) -> str | None:
+        return Campaign(id="c", source="c", kind="toml", from_addr=sender).from_domain
+
+    assert domain("ACME <News@ACME.example.>") == "acme.example"
+    assert domain("news@почта.рф") == "почта.рф"
+    assert domain("news@{{ domain }}") is None
+    assert domain("news@#SERVER_NAME#") is None
+    assert domain("news@[%anketa.domain%]") is None
