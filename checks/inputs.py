@@ -29,3 +29,31 @@ def input_unreadable(ctx: Context) -> Iterator[Problem]:
     """
     if ctx.campaign.load_error:
         yield Problem(ctx.campaign.load_error, location=ctx.campaign.source)
+
+
+@rule(
+    "INP002",
+    "input-not-read",
+    Severity.WARNING,
+    short="a mail file below a checked directory that is not read (Outlook .msg/.oft, mbox)",
+)
+def input_not_read(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Says which mail files found below a checked directory mailcheck does not read: Outlook
+    `.msg` messages, Outlook `.oft` templates and `.mbox` mailboxes. Named on the command line,
+    such a file is INP001.
+
+    ## Why it matters
+    A test send saved from Outlook looks checked when the run is green. It was not: the gate
+    must say so rather than pass over it.
+
+    ## Example
+    `campaigns/black-friday/test-send.msg` beside the campaign's `campaign.toml` directory.
+
+    ## How to fix
+    Save the test send as `.eml` (Outlook on the web and the new Outlook can; Outlook for Mac
+    saves one when the message is dragged out), or keep the Outlook files outside the checked
+    directories, or ignore INP002 there.
+    """
+    if ctx.campaign.not_read:
+        yield Problem(ctx.campaign.not_read, location=ctx.campaign.source)

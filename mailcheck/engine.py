@@ -16,7 +16,14 @@ from typing import TYPE_CHECKING, TypeVar
 from mailcheck.config import Config, campaign_config, has_own_config
 from mailcheck.facts import Facts
 from mailcheck.i18n import t
-from mailcheck.loaders import HTML_SUFFIXES, MANIFEST, load
+from mailcheck.loaders import (
+    HTML_SUFFIXES,
+    MANIFEST,
+    MESSAGE_SUFFIXES,
+    NOT_READ,
+    is_outlook_file,
+    load,
+)
 from mailcheck.model import Campaign, CampaignResult, Finding, Severity
 from mailcheck.progress import Progress
 from mailcheck.text import printable
@@ -26,7 +33,13 @@ if TYPE_CHECKING:
 
     from mailcheck.rules import Rule
 
-FILE_SUFFIXES = (".eml", *HTML_SUFFIXES)  # what a campaign is when it is one file
+FILE_SUFFIXES = (*MESSAGE_SUFFIXES, *HTML_SUFFIXES)  # what a campaign is when it is one file
+# what a directory walk picks up: campaigns, and mail files it will say it does not read
+WALKED_SUFFIXES = (*FILE_SUFFIXES, *NOT_READ)
+# what stays an input of its own beside a campaign.toml: a test send of the campaign is
+# checked as sent, not passed over as one of the campaign's files
+OWN_INPUT_SUFFIXES = (*MESSAGE_SUFFIXES, *NOT_READ)
+INPUT_RULES = ("INP001", "INP002")  # the rules that judge an input that was not read
 SKIP_DIRS = {".git", ".mailcheck", "node_modules", "__pycache__", ".venv", "venv", ".tox"}
 
 T = TypeVar("T")
@@ -54,7 +67,8 @@ def discover(paths: Sequence[str]) -> list[Source]:
     """Every campaign below ``paths``; a directory with campaign.toml is one campaign.
 
     Nothing is skipped silently: a directory that cannot be read is a :class:`Source` with an
-    ``error`` (INP001), symlinked directories are followed (each real directory once, so a
+    ``error`` (INP001), a mail file mailcheck does not read (Outlook, mbox) is a source that
+    says so (INP002), symlinked directories are followed (each real directory once, so a
     loop ends), and a PATH with no campaign below it is a :class:`UsageError` (exit 2): a CI
     job pointed at the wrong folder must go red, not pass on nothing.
     """
@@ -66,12 +80,19 @@ def discover(paths: Sequence[str]) -> list[Source]:
         if not p.is_dir():  # a FIFO or device too: the loader refuses it with the reason
             found.append(Source(p, printable(given)))
             continue
-        before = len(found)
-        found.extend(_walk(given, p))
-        if len(found) == before:
-            raise UsageError(
-                f"{given}: no campaign found (no campaign.toml, .eml, .html or .htm below it)"
+        walked = _walk(given, p)
+        if all(is_outlook_file(s.path) for s in walked):
+            # a folder of Outlook files only: a CI job must go red, not pass on warnings
+            unread = (
+                f"; {len(walked)} Outlook .msg/.oft file(s), not read: save test sends as .eml"
+                if walked
+                else ""
             )
+            raise UsageError(
+                f"{given}: no campaign found (no campaign.toml, .eml, .emlx, .html or .htm "
+                f"below it{unread})"
+            )
+        found.extend(walked)
     return found
 
 
@@ -97,13 +118,14 @@ def _walk(given: str, top: Path) -> list[Source]:
             seen.add(identity)
             kept.append(name)
         dirnames[:] = kept
+        suffixes = WALKED_SUFFIXES
         if MANIFEST in filenames:
             dirnames[:] = []  # its files belong to the campaign
             manifest = here / MANIFEST
             found.append(Source(manifest, _shown(given, top, manifest), root=here))
-            continue
+            suffixes = OWN_INPUT_SUFFIXES
         for name in sorted(filenames):
-            if Path(name).suffix.lower() in FILE_SUFFIXES:
+            if Path(name).suffix.lower() in suffixes:
                 found.append(Source(here / name, _shown(given, top, here / name), root=here))
     return found
 
@@ -137,7 +159,7 @@ def prepare(source: Source, config: Config) -> Campaign:
     campaign = load(source.path, source.shown, own, source.root)
     if own is not config:
         campaign.base_config = own
-    if campaign.load_error is None:
+    if campaign.load_error is None and campaign.not_read is None:
         try:
             render_campaign(campaign, campaign_config(campaign, config))
         except Exception as exc:  # a template engine bug must not lose the batch
@@ -395,8 +417,8 @@ def _findings(
     ctx = Context(campaign=campaign, config=cfg, facts=facts)
     findings: list[Finding] = []
     for r in rules:
-        if campaign.load_error is not None and r.code != "INP001":
-            continue  # nothing else can be judged about an input that could not be read
+        if (campaign.load_error or campaign.not_read) is not None and r.code not in INPUT_RULES:
+            continue  # nothing else can be judged about an input that was not read
         try:
             found = r.run(ctx)
             level = cfg.severity_for(r.code)

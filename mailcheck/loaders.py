@@ -54,6 +54,23 @@ MANIFEST = "campaign.toml"
 """The file that makes a directory one campaign. Discovery (:mod:`mailcheck.engine`, the pytest
 plugin) imports it from here: this module loads lxml only when it parses an input."""
 HTML_SUFFIXES = (".html", ".htm")
+# A saved message: RFC 5322 (.eml), or Apple Mail's own file (.emlx: a byte count, the
+# message, then a property list of flags).
+MESSAGE_SUFFIXES = (".eml", ".emlx")
+# Mail files mailcheck does not read, and what to do instead. Named on the command line, such
+# a file is INP001; found below a directory, INP002 (a warning: a repository may keep them
+# beside the campaigns), so that a test send saved this way is never passed over in silence.
+NOT_READ = {
+    ".msg": N_(
+        "Outlook .msg files are not read: save the test send as .eml (Outlook on the web and "
+        "the new Outlook can), or drag it from Outlook for Mac"
+    ),
+    ".oft": N_(
+        "Outlook .oft templates are not read: check the HTML the template was made from, or a "
+        "test send saved as .eml"
+    ),
+    ".mbox": N_("an mbox file of {count} messages is not read: save each test send as .eml"),
+}
 
 # campaign.toml keys (DESIGN §3) and the config keys a campaign may override (DESIGN §4).
 CAMPAIGN_KEYS = frozenset(
@@ -121,9 +138,15 @@ def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Ca
     campaign.source_files.append(("manifest" if path.name == MANIFEST else "file", str(path)))
     limits = config.limits
     try:
+        suffix = path.suffix.lower()
         if path.name == MANIFEST:
             _load_manifest(campaign, path, config)
-        elif path.suffix.lower() == ".eml":
+        elif suffix in NOT_READ:
+            _load_other_mail(campaign, _read(path, root, limits.message_bytes), path.name, root)
+        elif suffix == ".emlx":
+            data = _read(path, root, limits.message_bytes, "message")
+            _load_message(campaign, _emlx_message(data))
+        elif suffix == ".eml":
             _load_message(campaign, _read(path, root, limits.message_bytes, "message"))
         elif path.suffix.lower() in HTML_SUFFIXES:
             _load_html(campaign, path.name, _read(path, root, limits.file_bytes))
@@ -194,6 +217,66 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     if msg.html is not None:
         campaign.static = _parse_static(msg.html)
         campaign.preheader = campaign.static.preheader
+
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Outlook's .msg/.oft: an OLE compound file
+_MBOX_FROM_LINE = re.compile(rb"^From ", re.M)  # where each message of an mbox starts
+
+
+def is_outlook_file(path: Path) -> bool:
+    """Whether ``path`` is an Outlook .msg/.oft file (an OLE compound file): never read."""
+    if path.suffix.lower() not in (".msg", ".oft"):
+        return False
+    try:
+        with path.open("rb") as f:
+            return f.read(len(OLE_MAGIC)) == OLE_MAGIC
+    except OSError:
+        return False  # the loader says why it cannot be read
+
+
+def _load_other_mail(campaign: Campaign, data: bytes, name: str, root: Path | None) -> None:
+    """A .msg, .oft or .mbox file. Some tools save a plain RFC 5322 message as .msg, and an
+    mbox may hold one message: those are read. What is not read is said, never passed over:
+    INP002 for a file found below a directory, INP001 for one named on the command line."""
+    suffix = Path(name).suffix.lower()
+    if suffix == ".mbox":
+        messages = len(_MBOX_FROM_LINE.findall(data))
+        unread = messages > 1
+    else:
+        messages, unread = 0, data.startswith(OLE_MAGIC)
+    if unread:
+        reason = t(NOT_READ[suffix], count=messages)
+        if root is None:
+            raise LoadError(reason)
+        campaign.not_read = reason
+        return
+    from mailcheck.message import looks_like_message
+
+    if root is not None and not looks_like_message(data[:_SNIFF_BYTES]):
+        # found below a directory, and not mail at all (a gettext catalogue's .msg …)
+        campaign.not_read = t("'{name}' is not a mail file mailcheck reads", name=name)
+        return
+    _load_sniffed(campaign, data, name)
+
+
+def _emlx_message(data: bytes) -> bytes:
+    """The message inside an Apple Mail .emlx file: its first line gives its length."""
+    first, _, rest = data.partition(b"\n")
+    if not first.strip().isdigit():
+        raise LoadError(
+            t("not an Apple Mail .emlx file: its first line is not the message's length")
+        )
+    length = int(first.strip())
+    if length > len(rest):
+        raise LoadError(
+            t(
+                "the .emlx file is cut short: it announces {length} bytes of message, "
+                "{found} follow",
+                length=length,
+                found=len(rest),
+            )
+        )
+    return rest[:length]
 
 
 def _parse_static(html: str) -> Document:

@@ -214,6 +214,7 @@ class Campaign:
     # a saved message's header fields: lower-case name -> the lines each occurrence starts on
     header_lines: dict[str, list[int]] = field(default_factory=dict)
     load_error: str | None = None  # set when the input could not be read (INP001)
+    not_read: str | None = None  # a mail file found below a directory, not read (INP002): why
     # (role, path) of every file the loader read or tried to read: what "this campaign" is
     source_files: list[tuple[str, str]] = field(default_factory=list)
     # Filled by the engine's analysis step:

@@ -91,15 +91,18 @@ def pytest_report_header(config: pytest.Config) -> str | None:
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     if _SESSION not in parent.config.stash:
         return None
-    from mailcheck.engine import FILE_SUFFIXES
+    from mailcheck.engine import OWN_INPUT_SUFFIXES, WALKED_SUFFIXES
     from mailcheck.loaders import MANIFEST
 
     is_manifest = file_path.name == MANIFEST
-    if not is_manifest and file_path.suffix.lower() not in FILE_SUFFIXES:
+    suffix = file_path.suffix.lower()
+    if not is_manifest and suffix not in WALKED_SUFFIXES:
         return None
     # As mailcheck's discovery: a campaign directory's files (and campaign directories nested
-    # in it) belong to that campaign; tool and dependency directories are skipped.
-    first_parent = file_path.parent.parent if is_manifest else file_path.parent
+    # in it) belong to that campaign, but for a test send saved beside its campaign.toml;
+    # tool and dependency directories are skipped.
+    beside_manifest = suffix in OWN_INPUT_SUFFIXES and (file_path.parent / MANIFEST).is_file()
+    first_parent = file_path.parent.parent if is_manifest or beside_manifest else file_path.parent
     if _claimed(first_parent, parent.config.rootpath):
         return None
     found: CampaignFile = CampaignFile.from_parent(

@@ -186,6 +186,34 @@ def test_strict_fails_on_warnings(project: pytest.Pytester) -> None:
     assert "IMG001" in result.stdout.str()
 
 
+def test_a_test_send_beside_campaign_toml_and_outlook_files_are_items(
+    project: pytest.Pytester,
+) -> None:
+    good = project.path / "campaigns" / "good"
+    (good / "test-send.eml").write_text(
+        "From: Shop <news@shop.test>\nSubject: Sale\n"
+        "List-Unsubscribe: <https://shop.test/unsubscribe>\n"
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click\n"
+        "Content-Type: text/html; charset=utf-8\n\n" + LOOSE_HTML,
+        encoding="utf-8",
+    )
+    (good / "proof.msg").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # OLE
+    collected = project.runpytest("--mailcheck", "--collect-only", "-q")
+    ids = sorted(line for line in collected.outlines if "::mailcheck" in line)
+    assert ids == [
+        "campaigns/bad/campaign.toml::mailcheck",
+        "campaigns/good/campaign.toml::mailcheck",
+        "campaigns/good/proof.msg::mailcheck",
+        "campaigns/good/test-send.eml::mailcheck",
+        "loose/digest.html::mailcheck",
+    ]
+    result = project.runpytest("--mailcheck", "--mailcheck-offline", "-rP", "campaigns/good")
+    result.assert_outcomes(passed=3)  # the .msg is a warning, shown, not a failure
+    assert (
+        "INP002" in result.stdout.str() and "Outlook .msg files are not read" in result.stdout.str()
+    )
+
+
 def test_mailcheck_fixture(project: pytest.Pytester) -> None:
     project.makepyfile(
         test_custom="""

@@ -1,0 +1,133 @@
+"""Mail files besides .eml: Apple Mail's .emlx is read; Outlook .msg/.oft and mbox files are
+not, and say so (INP002 below a directory, INP001 when named); a test send saved beside a
+campaign.toml is checked as an input of its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailcheck.config import Config
+from mailcheck.engine import UsageError, run
+from mailcheck.model import CampaignResult
+from tests.helpers import only, write_campaign
+
+SEND = (
+    "From: Shop <news@shop.test>\r\n"
+    "Subject: =?utf-8?B?0KHQutC40LTQutC4INC00L4gNzAl?=\r\n"  # «Скидки до 70%»
+    "MIME-Version: 1.0\r\n"
+    "Content-Type: text/html; charset=utf-8\r\n"
+    "\r\n"
+    '<html lang="ru"><body><p>Привет!</p><a href="https://shop.test/u">Отписаться</a>'
+    "</body></html>\r\n"
+).encode()
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504  # an OLE compound file's header
+MBOX_FROM = b"From news@shop.test Fri Dec  4 05:00:00 2026\n"
+MSG_REASON = (
+    "Outlook .msg files are not read: save the test send as .eml (Outlook on the web and the "
+    "new Outlook can), or drag it from Outlook for Mac"
+)
+
+
+def checked(*paths: Path) -> dict[str, CampaignResult]:
+    results = run([str(p) for p in paths], Config(root=paths[0].parent), offline=True).results
+    return {Path(r.campaign.source).name: r for r in results}
+
+
+def emlx(message: bytes, length: int | None = None) -> bytes:
+    count = len(message) if length is None else length
+    plist = b'<?xml version="1.0" encoding="UTF-8"?>\n<plist version="1.0"><dict/></plist>\n'
+    return f"{count}\n".encode() + message + plist
+
+
+def test_outlook_and_mbox_files_below_a_directory_are_inp002_warnings(tmp_path: Path) -> None:
+    (tmp_path / "send.msg").write_bytes(OLE)
+    (tmp_path / "layout.oft").write_bytes(OLE)
+    (tmp_path / "archive.mbox").write_bytes(MBOX_FROM + SEND + b"\n" + MBOX_FROM + SEND)
+    (tmp_path / "page.eml").write_bytes(SEND)
+    (tmp_path / "notes.txt").write_text("not mail")
+    by_name = checked(tmp_path)
+    assert set(by_name) == {"send.msg", "layout.oft", "archive.mbox", "page.eml"}
+    for name in ("send.msg", "layout.oft", "archive.mbox"):
+        result = by_name[name]
+        assert [(f.code, f.severity.value) for f in result.findings] == [("INP002", "warning")]
+        assert result.findings[0].location == str(tmp_path / name)
+        assert result.ok  # a warning: the run is not failed by a file kept beside campaigns
+    assert by_name["send.msg"].findings[0].message == MSG_REASON
+    assert by_name["archive.mbox"].findings[0].message == (
+        "an mbox file of 2 messages is not read: save each test send as .eml"
+    )
+    assert "INP002" not in {f.code for f in by_name["page.eml"].findings}
+
+
+def test_an_outlook_file_named_on_the_command_line_is_inp001(tmp_path: Path) -> None:
+    path = tmp_path / "send.msg"
+    path.write_bytes(OLE)
+    [result] = checked(path).values()
+    assert [(f.code, f.message) for f in result.findings] == [("INP001", MSG_REASON)]
+    assert not result.ok
+
+
+def test_a_directory_of_outlook_files_only_is_a_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "a.msg").write_bytes(OLE)
+    (tmp_path / "b.msg").write_bytes(OLE)
+    with pytest.raises(UsageError, match=r"2 Outlook \.msg/\.oft file\(s\), not read"):
+        run([str(tmp_path)], Config(root=tmp_path), offline=True)
+
+
+def test_an_apple_mail_emlx_is_read_as_the_message_it_holds(tmp_path: Path) -> None:
+    (tmp_path / "send.emlx").write_bytes(emlx(SEND))
+    result = checked(tmp_path)["send.emlx"]
+    assert result.campaign.kind == "eml"
+    assert result.campaign.subject == "Скидки до 70%"
+    assert result.campaign.from_addr == "Shop <news@shop.test>"
+    # the property list after the message is not part of its HTML
+    assert "plist" not in (result.campaign.html or "")
+    assert [f.code for f in result.findings if f.code.startswith("INP")] == []
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (b"Subject: x\n\nbody", "not an Apple Mail .emlx file: its first line is not"),
+        (emlx(SEND, length=len(SEND) + 500), f"cut short: it announces {len(SEND) + 500} bytes"),
+    ],
+    ids=["no-length", "cut-short"],
+)
+def test_a_broken_emlx_is_inp001_with_the_reason(tmp_path: Path, data: bytes, reason: str) -> None:
+    (tmp_path / "send.emlx").write_bytes(data)
+    [finding] = only(checked(tmp_path)["send.emlx"], "INP001")
+    assert reason in finding.message
+
+
+def test_a_test_send_beside_campaign_toml_is_checked_too(tmp_path: Path) -> None:
+    d = write_campaign(tmp_path, "bf")
+    (d / "test-send.eml").write_bytes(SEND)
+    (d / "test-send.msg").write_bytes(OLE)
+    (d / "extra.html").write_text("<p>a part of the campaign, not a campaign</p>")
+    sub = d / "proofs"
+    sub.mkdir()
+    (sub / "old.eml").write_bytes(SEND)  # the campaign's own files: not walked
+    by_name = checked(tmp_path)
+    assert set(by_name) == {"campaign.toml", "test-send.eml", "test-send.msg"}
+    assert by_name["test-send.eml"].campaign.subject == "Скидки до 70%"
+    assert [f.code for f in by_name["test-send.msg"].findings] == ["INP002"]
+
+
+def test_a_msg_that_is_an_rfc_5322_message_and_a_one_message_mbox_are_read(
+    tmp_path: Path,
+) -> None:
+    # some tools save a plain message as .msg (RFC 6376's test vectors do)
+    (tmp_path / "signed.msg").write_bytes(SEND)
+    (tmp_path / "one.mbox").write_bytes(MBOX_FROM + SEND)
+    (tmp_path / "strings.msg").write_text('msgid "Hello"\nmsgstr "Привет"\n', encoding="utf-8")
+    by_name = checked(tmp_path)
+    for name in ("signed.msg", "one.mbox"):
+        assert by_name[name].campaign.subject == "Скидки до 70%", name
+        assert [f.code for f in by_name[name].findings if f.code.startswith("INP")] == []
+    [finding] = by_name["strings.msg"].findings
+    assert (finding.code, finding.message) == (
+        "INP002",
+        "'strings.msg' is not a mail file mailcheck reads",
+    )
