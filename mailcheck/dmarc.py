@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from mailcheck.auth_model import DmarcFacts, ascii_domain, org_domain
+from mailcheck.i18n import t
 from mailcheck.spf import Lookup
 
 POLICIES = ("none", "quarantine", "reject")
@@ -108,7 +109,9 @@ async def discover(lookup: Lookup, domain: str) -> DmarcFacts:
         answer = await lookup.query(f"_dmarc.{candidate}", "TXT")
         if answer.failed:
             facts.status = "error"
-            facts.dns_error = f"_dmarc.{candidate}: {answer.error or answer.status}"
+            facts.dns_error = t(
+                "{name}: {why}", name=f"_dmarc.{candidate}", why=answer.error or answer.status
+            )
             return facts
         texts = [t.decode("utf-8", "replace") for t in answer.txt]
         meant = [t for t in texts if is_dmarc_like(t)]

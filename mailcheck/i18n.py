@@ -128,6 +128,31 @@ def translate(text: object, tr: gettext.NullTranslations) -> object:
     return text.in_language(tr) if isinstance(text, Message) else text
 
 
+def to_data(text: object) -> object:
+    """A :class:`Message` or :class:`Joined` as JSON data, for caches that outlive the run:
+    :func:`from_data` turns it back into one that can still be translated."""
+    if isinstance(text, Message):
+        return {
+            "template": text.template,
+            "values": {k: to_data(v) for k, v in text.values.items()},
+        }
+    if isinstance(text, Joined):
+        return {"sep": text.sep, "items": [to_data(item) for item in text.items]}
+    return text
+
+
+def from_data(data: object) -> object:
+    """What :func:`to_data` made, as it was (plain text stays plain text)."""
+    if isinstance(data, dict) and isinstance(data.get("template"), str):
+        values = data.get("values")
+        kept = {str(k): from_data(v) for k, v in values.items()} if isinstance(values, dict) else {}
+        return Message(data["template"], kept)
+    if isinstance(data, dict) and isinstance(data.get("sep"), str):
+        items = data.get("items")
+        return Joined(data["sep"], [from_data(i) for i in items] if isinstance(items, list) else [])
+    return data
+
+
 def placeholders(template: str) -> set[str]:
     """The ``{name}`` fields of a template (for the catalogue tests)."""
     return {field for _, field, _, _ in string.Formatter().parse(template) if field}

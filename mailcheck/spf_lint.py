@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 
 from mailcheck.auth_model import SpfFacts
+from mailcheck.i18n import t
 from mailcheck.spf import (
     DNS_MECHANISMS,
     MX_PTR_LIMIT,
@@ -37,7 +38,7 @@ async def walk_spf(lookup: Lookup, domain: str) -> SpfFacts:
     answer = await lookup.query(domain, "TXT")
     if answer.failed:
         facts.status = "error"
-        facts.dns_error = f"TXT lookup failed: {answer.error or answer.status}"
+        facts.dns_error = t("TXT lookup failed: {why}", why=answer.error or answer.status)
         return facts
     found = [t for t in answer.txt if is_spf_record(t)]
     facts.records = tuple(t.decode("utf-8", "replace") for t in found)

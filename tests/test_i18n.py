@@ -407,3 +407,48 @@ def test_input_errors_are_said_in_the_readers_language(
     assert [f.code for f in result.findings] == ["INP001"]  # nothing else of an unread input
     assert russian in render([result], language="ru")
     assert russian not in render([result])  # English by default
+
+
+def test_a_message_kept_as_json_data_still_translates() -> None:
+    from mailcheck.i18n import from_data, to_data
+
+    reason = t(
+        "could not verify: DNS lookup of {host} failed ({why})",
+        host="shop.test",
+        why=Joined("; ", [t("no answer within {seconds} s", seconds="5"), "SERVFAIL"]),
+    )
+    again = from_data(json.loads(json.dumps(to_data(reason))))
+    assert isinstance(again, Message) and again == reason
+    assert again.in_language(translations("ru")) == (
+        "не удалось проверить: DNS-запрос shop.test не удался (нет ответа за 5 с; SERVFAIL)"
+    )
+    assert from_data(to_data("404 Not Found")) == "404 Not Found"  # plain text stays plain
+
+
+def test_network_reasons_are_said_in_the_readers_language(tmp_path: Path) -> None:
+    """What the link checker found (a refused host, a redirect loop) is part of the finding:
+    a Russian report said «хост ссылки недоступен: 127.0.0.1 refused the connection»."""
+    import socket
+
+    from test_links_network import a, campaign, config, findings, gather
+
+    from mailcheck.i18n import translate
+    from mailcheck.net.linkcache import _decode, _encode
+    from tests.http_server import running_server
+
+    ru = translations("ru")
+    with socket.socket() as s, running_server() as server:
+        s.bind(("127.0.0.1", 0))
+        refused = f"http://127.0.0.1:{s.getsockname()[1]}/sale"
+        c = campaign(a(refused, line=3), a(server.url("/loop/a/x"), line=4))
+        cfg = config(tmp_path, retries=0)
+        results = gather([c], cfg)
+        found = {f.code: f for f in findings(c, results, cfg)}
+    assert sorted(found) == ["LNK002", "LNK005"]
+    said = translate(found["LNK002"].message, ru)
+    assert said == "хост ссылки недоступен: 127.0.0.1 отказал в соединении", said
+    assert translate(found["LNK005"].message, ru) == "петля перенаправлений после 2 переходов"
+    # a result read back from the link cache is said in Russian too
+    [looped] = [r for r in results.values() if r.verdict == "loop"]
+    cached = _decode(looped.url, _encode(looped))
+    assert str(translate(cached.reason, ru)).startswith("петля перенаправлений: ")

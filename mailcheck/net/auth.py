@@ -46,6 +46,7 @@ from mailcheck.domain_health import (
     read_tls_rpt,
 )
 from mailcheck.domains import host_of
+from mailcheck.i18n import t
 from mailcheck.linkinfo import is_web
 from mailcheck.model import Campaign
 from mailcheck.mta_sts import POLICY_LIMIT, judge_policy, policy_lifetime, policy_url
@@ -310,7 +311,10 @@ async def _walk_capped(client: DnsClient, name: str) -> SpfFacts:
         return SpfFacts(
             domain=name,
             status="error",
-            dns_error=f"the SPF record tree took longer than {_cap(client):g} s to look up",
+            dns_error=t(
+                "the SPF record tree took longer than {seconds} s to look up",
+                seconds=f"{_cap(client):g}",
+            ),
         )
 
 

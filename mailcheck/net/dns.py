@@ -36,6 +36,7 @@ import dns.reversename
 import dns.rrset
 
 from mailcheck.config import NAMESERVERS_ENV, parse_nameserver
+from mailcheck.i18n import t
 
 Status = Literal["ok", "nxdomain", "nodata", "timeout", "servfail", "invalid"]
 RecordType = Literal["A", "AAAA", "MX", "TXT", "PTR"]
@@ -229,9 +230,11 @@ class DnsClient:
         self.stats.by_key[(name, rdtype)] = self.stats.by_key.get((name, rdtype), 0) + 1
         async with self._in_flight:
             if servers not in self._answered and self._timeouts.get(servers, 0) >= DEAD_AFTER:
-                error = (
-                    f"no answer within {self.timeout:g} s (the nameservers {servers} have "
-                    "answered no query of this run)"
+                error = t(
+                    "no answer within {seconds} s (the nameservers {servers} have answered no "
+                    "query of this run)",
+                    seconds=f"{self.timeout:g}",
+                    servers=servers,
                 )
                 return Answer(name, rdtype, "timeout", error=error)
             started = time.perf_counter()
@@ -257,7 +260,7 @@ class DnsClient:
         except dns.resolver.NXDOMAIN as exc:
             return Answer(name, rdtype, "nxdomain"), _negative_ttl(exc)
         except dns.resolver.LifetimeTimeout:
-            error = f"no answer within {self.timeout:g} s"
+            error: str = t("no answer within {seconds} s", seconds=f"{self.timeout:g}")
             return Answer(name, rdtype, "timeout", error=error), None
         except dns.resolver.NoNameservers as exc:
             return Answer(name, rdtype, "servfail", error=_servfail_reason(exc)), None
@@ -265,7 +268,7 @@ class DnsClient:
             error = str(exc) or type(exc).__name__
             return Answer(name, rdtype, "servfail", error=error), None
         except OSError as exc:  # unreachable nameserver, no route
-            error = f"nameserver unreachable: {exc}"
+            error = t("nameserver unreachable: {why}", why=str(exc))
             return Answer(name, rdtype, "servfail", error=error), None
         # dnspython's expiration: the smallest TTL of the answer and its CNAME chain, or for
         # NODATA the zone's negative TTL (RFC 2308 §5)
@@ -291,8 +294,8 @@ def _servfail_reason(exc: dns.resolver.NoNameservers) -> str:
     text = str(exc)
     for word in ("SERVFAIL", "REFUSED", "NOTIMP", "FORMERR"):
         if word in text:
-            return f"the nameserver answered {word}"
-    return "no nameserver could answer"
+            return t("the nameserver answered {code}", code=word)
+    return t("no nameserver could answer")
 
 
 def _records(name: str, rdtype: str, rrset: dns.rrset.RRset) -> Answer:

@@ -46,6 +46,7 @@ import httpx
 from mailcheck.charsets import guess_8bit, known_charset, meta_charset
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult, LinkVerdict
+from mailcheck.i18n import t
 from mailcheck.linkinfo import HOST_NAME
 from mailcheck.net.transport import (
     LOCATION_AS_SENT,
@@ -181,18 +182,18 @@ class Failed(Exception):
 def bot_wall(answer: Answer) -> str | None:
     """Why an error answer looks like bot protection rather than a missing page."""
     if answer.status == 999:
-        return "999: the site refuses automated requests (LinkedIn does this)"
+        return t("999: the site refuses automated requests (LinkedIn does this)")
     if answer.status not in (401, 403, 429, 503):
         return None
     headers = answer.headers
     server = headers.get("server", "").lower()
     if "cf-mitigated" in headers:
-        return f"{answer.status}: Cloudflare bot challenge (cf-mitigated)"
+        return t("{status}: Cloudflare bot challenge (cf-mitigated)", status=answer.status)
     page = answer.page.lower()
     challenge = any(marker in page for marker in CHALLENGE_MARKERS)
     if answer.status in (401, 403):
         if server.startswith("cloudflare"):
-            return f"{answer.status}: blocked by Cloudflare's bot protection"
+            return t("{status}: blocked by Cloudflare's bot protection", status=answer.status)
         for vendor, signs in (
             ("DataDome", ("x-datadome", "x-dd-b")),
             ("AWS WAF", ("x-amzn-waf-action",)),
@@ -200,11 +201,18 @@ def bot_wall(answer: Answer) -> str | None:
             ("PerimeterX", ("x-px-blocked",)),
         ):
             if any(s in headers for s in signs):
-                return f"{answer.status}: blocked by {vendor} bot protection"
+                return t(
+                    "{status}: blocked by {vendor} bot protection",
+                    status=answer.status,
+                    vendor=vendor,
+                )
         if server in ("akamaighost", "ddos-guard") or "incapsula" in headers.get("x-cdn", ""):
-            return f"{answer.status}: blocked by {headers.get('server') or 'a CDN'} bot protection"
+            vendor = headers.get("server") or "CDN"
+            return t(
+                "{status}: blocked by {vendor} bot protection", status=answer.status, vendor=vendor
+            )
     if challenge:
-        return f"{answer.status}: a bot-protection challenge page"
+        return t("{status}: a bot-protection challenge page", status=answer.status)
     return None
 
 
@@ -333,7 +341,9 @@ class Fetcher:
             hops.append(Hop(str(current), answer.status))
             redirect = answer.location
             if answer.status in REDIRECT_STATUSES and answer.location_as_sent and not redirect:
-                reason = f"redirects to an invalid URL {answer.location_as_sent!r}"
+                reason: str = t(
+                    "redirects to an invalid URL {url}", url=repr(answer.location_as_sent)
+                )
                 return result("broken", answer.status, reason, str(current), answer.method)
             if answer.status not in REDIRECT_STATUSES or not redirect:
                 verdict, reason = self._judge(answer, unsubscribe)
@@ -343,20 +353,28 @@ class Fetcher:
                 if target.scheme in ("http", "https"):
                     target = web_url(redirect)
             except (ValueError, httpx.InvalidURL) as exc:
-                reason = f"redirects to an invalid URL {answer.location_as_sent!r} ({exc})"
+                reason = t(
+                    "redirects to an invalid URL {url} ({why})",
+                    url=repr(answer.location_as_sent),
+                    why=str(exc),
+                )
                 return result("broken", answer.status, reason, str(current), answer.method)
             if target.scheme in NEVER_REDIRECTED_TO:
-                reason = f"redirects to {target.scheme}:, which browsers refuse to follow"
+                reason = t(
+                    "redirects to {scheme}:, which browsers refuse to follow", scheme=target.scheme
+                )
                 return result("broken", answer.status, reason, str(target), answer.method)
             if target.scheme not in ("http", "https"):
                 # An app deep link or mailto: at the end of a chain: the chain itself worked.
-                reason = f"redirects to {target} (not a web page; not followed)"
+                reason = t("redirects to {url} (not a web page; not followed)", url=str(target))
                 return result("ok", answer.status, reason, str(target), answer.method)
             if (str(target), cookies.sent()) in seen:
-                reason = f"redirect loop: {target} redirects back to a page already visited"
+                reason = t(
+                    "redirect loop: {url} redirects back to a page already visited", url=str(target)
+                )
                 return result("loop", answer.status, reason, str(target), answer.method)
             if len(hops) >= MAX_REDIRECTS:
-                reason = f"gave up after {MAX_REDIRECTS} redirects"
+                reason = t("gave up after {count} redirects", count=MAX_REDIRECTS)
                 return result("too-many-redirects", answer.status, reason, str(target), "")
             current = target
 
@@ -365,27 +383,33 @@ class Fetcher:
         if 200 <= status < 300 or status == 304:
             title = soft_404(answer.page) if status == 200 else None
             if title is not None:
-                return "unverified", f"answers 200 OK but the page reads «{title}» (a soft 404?)"
+                return "unverified", t(
+                    "answers 200 OK but the page reads «{title}» (a soft 404?)", title=title
+                )
             return "ok", status_reason(status)
         wall = bot_wall(answer)
         if wall is not None:
-            return "unverified", f"could not verify: {wall}"
+            return "unverified", t("could not verify: {why}", why=wall)
         if status == 429:
-            return "unverified", "could not verify: 429 Too Many Requests did not clear"
+            return "unverified", t("could not verify: 429 Too Many Requests did not clear")
         if unsubscribe and answer.method == "HEAD" and status >= 400:
-            return "unverified", (
-                f"not verified: the server answers HEAD with {status_reason(status)}, and an "
-                "unsubscribe link is never opened with GET (it could unsubscribe someone; "
-                "set links.unsubscribe-get = true if a GET is safe)"
+            return "unverified", t(
+                "not verified: the server answers HEAD with {status}, and an unsubscribe link "
+                "is never opened with GET (it could unsubscribe someone; set "
+                "links.unsubscribe-get = true if a GET is safe)",
+                status=status_reason(status),
             )
         if status > 599:  # what a browser makes of it varies (Chromium shows the page)
-            return "unverified", f"could not verify: answers {status}, which is no HTTP status"
+            return "unverified", t(
+                "could not verify: answers {status}, which is no HTTP status", status=status
+            )
         if 300 <= status < 400:
-            return "broken", f"{status_reason(status)} without a Location"
+            return "broken", t("{status} without a Location", status=status_reason(status))
         if status >= 400:
-            via = " (to HEAD)" if answer.method == "HEAD" else ""
-            return "broken", status_reason(status) + via
-        return "broken", f"unexpected answer {status_reason(status)}"
+            if answer.method == "HEAD":
+                return "broken", t("{status} (to HEAD)", status=status_reason(status))
+            return "broken", status_reason(status)
+        return "broken", t("unexpected answer {status}", status=status_reason(status))
 
     # One hop: HEAD, the GET fallback, retries --------------------------------------------
 
@@ -414,8 +438,7 @@ class Fetcher:
                         or short
                         or failed.budget < self.config.timeout
                     ):
-                        tries = " s, then ".join(f"{round(w, 2):g}" for w in waited)
-                        failed.reason = f"could not verify (timed out: no answer in {tries} s)"
+                        failed.reason = timed_out_after(waited)
                         raise
                     short = True
                 elif method == "HEAD" and may_get:
@@ -468,7 +491,10 @@ class Fetcher:
         async with host.slot() as sent_under, self._in_flight:
             if self._is_down(netloc):
                 raise Failed(
-                    f"could not verify (timed out: {netloc} has answered no request of this run)",
+                    t(
+                        "could not verify (timed out: {host} has answered no request of this run)",
+                        host=netloc,
+                    ),
                     proof=False,
                     host_down=True,
                 )
@@ -493,7 +519,7 @@ class Fetcher:
                 self._slow_hosts.add(netloc)
                 if method == "GET":
                     self._get_timeouts[netloc] = self._get_timeouts.get(netloc, 0) + 1
-                failed = Failed("could not verify (timed out)", proof=False, timed_out=True)
+                failed = Failed(t("could not verify (timed out)"), proof=False, timed_out=True)
                 failed.budget = budget
                 raise failed from exc
             except Unreachable as exc:
@@ -590,11 +616,25 @@ def transport_failure(exc: httpx.HTTPError) -> Failed:
         cause = cause.__cause__ or cause.__context__
     if cause is not None or "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
         # a certificate a browser would refuse: every recipient sees the warning page
-        return Failed(f"TLS error: {text}", proof=True)
+        return Failed(t("TLS error: {why}", why=text), proof=True)
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
-        return Failed(f"cannot be requested: {text}", proof=True, invalid=True)
+        return Failed(t("cannot be requested: {why}", why=text), proof=True, invalid=True)
     if isinstance(exc, httpx.RemoteProtocolError):
-        return Failed(f"could not verify: bad answer from the server ({text})", proof=False)
+        return Failed(
+            t("could not verify: bad answer from the server ({why})", why=text), proof=False
+        )
     if isinstance(exc, httpx.ReadError | httpx.WriteError):
-        return Failed("could not verify: the connection was reset", proof=False)
-    return Failed(f"could not verify: {text}", proof=False)
+        return Failed(t("could not verify: the connection was reset"), proof=False)
+    return Failed(t("could not verify: {why}", why=text), proof=False)
+
+
+def timed_out_after(waited: list[float]) -> str:
+    """Why a link that timed out on every try is not verified, with each try's budget."""
+    first, *more = (f"{round(w, 2):g}" for w in waited)
+    if not more:
+        return t("could not verify (timed out: no answer in {seconds} s)", seconds=first)
+    return t(
+        "could not verify (timed out: no answer in {seconds} s, then {more} s)",
+        seconds=first,
+        more=" s, ".join(more),
+    )

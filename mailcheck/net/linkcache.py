@@ -19,6 +19,7 @@ from pathlib import Path
 
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult
+from mailcheck.i18n import from_data, to_data
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for another process's transaction
@@ -38,7 +39,7 @@ def _encode(result: LinkResult) -> str:
         {
             "verdict": result.verdict,
             "status": result.status,
-            "reason": result.reason,
+            "reason": to_data(result.reason),  # translatable when read back
             "hops": [[h.url, h.status] for h in result.hops],
             "final_url": result.final_url,
             "method": result.method,
@@ -49,13 +50,17 @@ def _encode(result: LinkResult) -> str:
     )
 
 
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""  # (a Message stays one: it is a str)
+
+
 def _decode(url: str, text: str) -> LinkResult:
     data = json.loads(text)
     return LinkResult(
         url=url,
         verdict=data["verdict"],
         status=data["status"],
-        reason=data["reason"],
+        reason=_text(from_data(data["reason"])),
         hops=tuple(Hop(str(u), int(s)) for u, s in data["hops"]),
         final_url=data["final_url"],
         method=data["method"],

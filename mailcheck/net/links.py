@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from mailcheck.config import Config, campaign_config
 from mailcheck.facts import LinkResult
+from mailcheck.i18n import t
 from mailcheck.linkinfo import (
     SYSTEM_PLACEHOLDER_HOST,
     TEMPLATE_MARKERS,
@@ -74,7 +75,7 @@ def request_url(href: str) -> str | LinkResult | None:
         return None  # mailto:, tel:, sms:, javascript:, cid: … are not requested
     if TEMPLATE_MARKERS.search(text) or BRACKET_TAG.match(text):
         return LinkResult(
-            href, "excluded", reason="not requested: contains an unrendered merge tag", method=""
+            href, "excluded", reason=t("not requested: contains an unrendered merge tag"), method=""
         )
     if not kind:
         return None  # relative: nothing to request, the offline rule LNK008 reports it
@@ -85,13 +86,15 @@ def request_url(href: str) -> str | LinkResult | None:
         # one request); IDNs go out as punycode, paths percent-encoded.
         url = web_url(text)
     except ValueError as exc:
-        return LinkResult(href, "invalid", reason=f"not a valid URL: {exc}", method="")
+        return LinkResult(
+            href, "invalid", reason=t("not a valid URL: {why}", why=str(exc)), method=""
+        )
     host = url.host
     if host == SYSTEM_PLACEHOLDER_HOST or host.endswith("." + SYSTEM_PLACEHOLDER_HOST):
         return LinkResult(
             href,
             "excluded",
-            reason="not requested: the ESP fills this link in when sending",
+            reason=t("not requested: the ESP fills this link in when sending"),
             method="",
         )
     return str(url)
@@ -151,7 +154,7 @@ def _plan(
     for href in excluded:
         if excluded[href]:
             plan.local[href] = LinkResult(
-                href, "excluded", reason="not requested: matches links.exclude", method=""
+                href, "excluded", reason=t("not requested: matches links.exclude"), method=""
             )
             continue
         decided = request_url(href)
@@ -259,7 +262,9 @@ async def _fetch_all(
                 result = LinkResult(
                     target.url,
                     "unverified",
-                    reason=f"could not verify: the check failed ({exc!r}; please report)",
+                    reason=t(
+                        "could not verify: the check failed ({why}; please report)", why=repr(exc)
+                    ),
                     method="",
                     unsubscribe=target.unsubscribe,
                 )
@@ -283,7 +288,10 @@ async def _fetch_all(
             fetched[key] = LinkResult(
                 target.url,
                 "unverified",
-                reason=f"could not verify: the links deadline ({cfg.deadline:g} s) ran out first",
+                reason=t(
+                    "could not verify: the links deadline ({seconds} s) ran out first",
+                    seconds=f"{cfg.deadline:g}",
+                ),
                 method="",
                 unsubscribe=target.unsubscribe,
             )
@@ -295,7 +303,9 @@ async def _fetch_all(
                 fetched[key] = replace(
                     result,
                     verdict="unverified",
-                    reason=f"could not verify: {result.reason}, and the resolver found no other "
-                    "link host either",
+                    reason=t(
+                        "could not verify: {why}, and the resolver found no other link host either",
+                        why=result.reason,
+                    ),
                 )
     return fetched

@@ -15,10 +15,12 @@ from __future__ import annotations
 import ipaddress
 from collections.abc import Iterable
 
+from mailcheck.i18n import N_, t
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
-ALLOW_PRIVATE = "set links.allow-private = true to check internal links"
-ALLOW_METADATA = "set links.allow-metadata = true if this really is meant"
+ALLOW_PRIVATE = N_("set links.allow-private = true to check internal links")
+ALLOW_METADATA = N_("set links.allow-metadata = true if this really is meant")
 
 # Cloud instance-metadata endpoints: AWS (and its IPv6 one), GCP, OpenStack (169.254.169.254),
 # Azure's wire server (168.63.129.16), Alibaba Cloud (100.100.100.200).
@@ -60,7 +62,11 @@ def why_refused(
 ) -> str | None:
     """Why ``address`` must not be contacted (with the setting that would allow it), or None."""
     if is_metadata(address):
-        return None if allow_metadata else f"a cloud metadata address ({ALLOW_METADATA})"
+        return (
+            None
+            if allow_metadata
+            else t("a cloud metadata address ({setting})", setting=t(ALLOW_METADATA))
+        )
     if allow_private:
         return None
     if isinstance(address, ipaddress.IPv6Address):
@@ -68,15 +74,15 @@ def why_refused(
         if v4 is not None:
             return why_refused(v4)
     for test, what in (
-        (address.is_loopback, "a loopback address"),
-        (address.is_link_local, "a link-local address"),
-        (address.is_unspecified, "the unspecified address"),
-        (address.is_multicast, "a multicast address"),
-        (address.is_private, "a private address"),
-        (not address.is_global, "a non-public address"),
+        (address.is_loopback, N_("a loopback address ({setting})")),
+        (address.is_link_local, N_("a link-local address ({setting})")),
+        (address.is_unspecified, N_("the unspecified address ({setting})")),
+        (address.is_multicast, N_("a multicast address ({setting})")),
+        (address.is_private, N_("a private address ({setting})")),
+        (not address.is_global, N_("a non-public address ({setting})")),
     ):
         if test:
-            return f"{what} ({ALLOW_PRIVATE})"
+            return t(what, setting=t(ALLOW_PRIVATE))
     return None
 
 
@@ -91,7 +97,12 @@ def refusal(
     for address in addresses:
         why = why_refused(address, allow_private=allow_private, allow_metadata=allow_metadata)
         if why is not None:
-            bare = host.strip("[]")
-            where = f"{host} is" if bare == str(address) else f"{host} resolves to {address},"
-            return f"not requested: {where} {why}"
+            if host.strip("[]") == str(address):
+                return t("not requested: {host} is {why}", host=host, why=why)
+            return t(
+                "not requested: {host} resolves to {address}, {why}",
+                host=host,
+                address=str(address),
+                why=why,
+            )
     return None

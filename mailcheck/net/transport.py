@@ -47,6 +47,7 @@ from httpcore._backends.anyio import AnyIOStream
 from httpcore._backends.base import SOCKET_OPTION
 
 from mailcheck.config import NAMESERVERS_ENV, Config, LinksConfig
+from mailcheck.i18n import Joined, t
 from mailcheck.net.ssrf import IPAddress, refusal
 
 if TYPE_CHECKING:
@@ -144,26 +145,33 @@ class HostResolver:
         if found:
             return found
         if any(answer.failed for answer in answers):
-            errors = "; ".join(a.error for a in answers if a.failed)
-            reason = f"could not verify: DNS lookup of {host} failed ({errors})"
+            errors = Joined("; ", dict.fromkeys(a.error for a in answers if a.failed))
+            reason = t(
+                "could not verify: DNS lookup of {host} failed ({why})", host=host, why=errors
+            )
             raise Unreachable(reason, proof=False)
         if all(answer.status == "nxdomain" for answer in answers):
-            raise Unreachable(f"DNS: {host} does not exist (NXDOMAIN)", proof=True, nxdomain=True)
-        raise Unreachable(f"DNS: {host} has no address (no A or AAAA record)", proof=True)
+            reason = t("DNS: {host} does not exist (NXDOMAIN)", host=host)
+            raise Unreachable(reason, proof=True, nxdomain=True)
+        raise Unreachable(
+            t("DNS: {host} has no address (no A or AAAA record)", host=host), proof=True
+        )
 
     async def _ask_system(self, host: str) -> list[IPAddress]:
         try:
             infos = await anyio.getaddrinfo(host, None, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             if exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
-                raise Unreachable(
-                    f"DNS: {host} does not exist ({exc.strerror})", proof=True, nxdomain=True
-                ) from exc
-            raise Unreachable(
-                f"could not verify: DNS lookup of {host} failed ({exc.strerror})", proof=False
-            ) from exc
+                reason = t("DNS: {host} does not exist ({why})", host=host, why=exc.strerror)
+                raise Unreachable(reason, proof=True, nxdomain=True) from exc
+            reason = t(
+                "could not verify: DNS lookup of {host} failed ({why})", host=host, why=exc.strerror
+            )
+            raise Unreachable(reason, proof=False) from exc
         except (OSError, UnicodeError) as exc:
-            reason = f"could not verify: DNS lookup of {host} failed ({exc})"
+            reason = t(
+                "could not verify: DNS lookup of {host} failed ({why})", host=host, why=str(exc)
+            )
             raise Unreachable(reason, proof=False) from exc
         found: list[IPAddress] = []
         for *_, sockaddr in infos:
@@ -224,13 +232,17 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         except TimeoutError as exc:
             raise httpcore.ConnectTimeout(f"timed out connecting to {host}") from exc
         except ConnectionRefusedError as exc:
-            raise Unreachable(f"{host} refused the connection", proof=True) from exc
+            raise Unreachable(t("{host} refused the connection", host=host), proof=True) from exc
         except OSError as exc:
             if exc.errno in OWN_NETWORK or exc.errno is None:
-                raise Unreachable(
-                    f"could not verify: no route to {host} from this machine ({exc})", proof=False
-                ) from exc
-            raise Unreachable(f"could not connect to {host}: {exc}", proof=True) from exc
+                reason = t(
+                    "could not verify: no route to {host} from this machine ({why})",
+                    host=host,
+                    why=str(exc),
+                )
+                raise Unreachable(reason, proof=False) from exc
+            reason = t("could not connect to {host}: {why}", host=host, why=str(exc))
+            raise Unreachable(reason, proof=True) from exc
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return AnyIOStream(await anyio.abc.SocketStream.from_socket(sock))
 
@@ -240,7 +252,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         timeout: float | None = None,
         socket_options: Iterable[SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        raise Unreachable("unix sockets are never link targets", proof=True)
+        raise Unreachable(t("unix sockets are never link targets"), proof=True)
 
     async def sleep(self, seconds: float) -> None:
         await anyio.sleep(seconds)
