@@ -24,6 +24,8 @@ from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from mailcheck.i18n import t
+
 if TYPE_CHECKING:
     from mailcheck.net.dns import Answer  # dnspython loads only when something is looked up
 
@@ -111,12 +113,26 @@ def parse_macro_string(text: str, *, explanation: bool = False) -> list[Token]:
                 continue
             match = _MACRO_RE.match(text, i)
             if not match:
-                raise PermError(f"bad macro at {text[i : i + 8]!r} in {text!r}")
+                raise PermError(
+                    t("bad macro at {at} in {text}", at=repr(text[i : i + 8]), text=repr(text))
+                )
             letter, digits, rev, delims = match.groups()
             if letter.lower() not in allowed:
-                raise PermError(f"unknown macro letter %{{{letter}}} in {text!r}")
+                raise PermError(
+                    t(
+                        "unknown macro letter {macro} in {text}",
+                        macro=f"%{{{letter}}}",
+                        text=repr(text),
+                    )
+                )
             if digits and int(digits) == 0:
-                raise PermError(f"macro %{{{letter}0}} keeps no part in {text!r}")
+                raise PermError(
+                    t(
+                        "macro {macro} keeps no part in {text}",
+                        macro=f"%{{{letter}0}}",
+                        text=repr(text),
+                    )
+                )
             if literal:
                 tokens.append(Token(literal="".join(literal)))
                 literal = []
@@ -132,7 +148,9 @@ def parse_macro_string(text: str, *, explanation: bool = False) -> list[Token]:
             continue
         code = ord(ch)
         if not (0x21 <= code <= 0x7E or (explanation and ch == " ")):
-            raise PermError(f"character {ch!r} is not allowed in {text!r}")
+            raise PermError(
+                t("character {char} is not allowed in {text}", char=repr(ch), text=repr(text))
+            )
         literal.append(ch)
         i += 1
     if literal:
@@ -143,7 +161,7 @@ def parse_macro_string(text: str, *, explanation: bool = False) -> list[Token]:
 def parse_domain_spec(text: str) -> list[Token]:
     """A domain-spec: a macro-string that ends in a macro or in ``.toplabel[.]``."""
     if not text:
-        raise PermError("empty domain-spec")
+        raise PermError(t("empty domain-spec"))
     tokens = parse_macro_string(text)
     last = tokens[-1]
     if last.letter:
@@ -151,10 +169,12 @@ def parse_domain_spec(text: str) -> list[Token]:
     # The literal end must be "." toplabel ["."]; an escape like %_ counts as literal text.
     tail = text[:-1] if text.endswith(".") else text
     if "." not in tail:
-        raise PermError(f"{text!r} is not a domain name (needs a dot and a top-level label)")
+        raise PermError(
+            t("{text} is not a domain name (needs a dot and a top-level label)", text=repr(text))
+        )
     top = tail.rsplit(".", 1)[1]
     if not _TOPLABEL_RE.fullmatch(top):
-        raise PermError(f"{text!r} does not end in a valid top-level label")
+        raise PermError(t("{text} does not end in a valid top-level label", text=repr(text)))
     return tokens
 
 
@@ -185,10 +205,17 @@ def _cidr(text: str | None, limit: int, term: str) -> int | None:
     if text is None:
         return None
     if len(text) > 1 and text.startswith("0"):
-        raise PermError(f"CIDR length with a leading zero in {term!r}")
+        raise PermError(t("CIDR length with a leading zero in {term}", term=repr(term)))
     value = int(text)
     if value > limit:
-        raise PermError(f"CIDR length /{value} is over /{limit} in {term!r}")
+        raise PermError(
+            t(
+                "CIDR length /{value} is over /{limit} in {term}",
+                value=value,
+                limit=limit,
+                term=repr(term),
+            )
+        )
     return value
 
 
@@ -204,23 +231,23 @@ def _split_domain_and_cidr(rest: str, term: str) -> tuple[str | None, str]:
 def parse_mechanism(term: str) -> Mechanism:
     match = _MECHANISM_RE.match(term)
     if not match:
-        raise PermError(f"unknown term {term!r}")
+        raise PermError(t("unknown term {term}", term=repr(term)))
     qualifier, name, rest = match.group(1) or "+", match.group(2).lower(), match.group(3)
     if name not in MECHANISMS:
-        raise PermError(f"unknown mechanism {term!r}")
+        raise PermError(t("unknown mechanism {term}", term=repr(term)))
     if name == "all":
         if rest:
-            raise PermError(f"'all' takes no argument: {term!r}")
+            raise PermError(t("'all' takes no argument: {term}", term=repr(term)))
         return Mechanism(term, qualifier, name)
     if name in ("include", "exists"):
         if not rest.startswith(":"):
-            raise PermError(f"{name!r} needs ':domain': {term!r}")
+            raise PermError(t("{name} needs ':domain': {term}", name=repr(name), term=repr(term)))
         return Mechanism(term, qualifier, name, parse_domain_spec(rest[1:]), rest[1:])
     if name == "ptr":
         if not rest:
             return Mechanism(term, qualifier, name)
         if not rest.startswith(":"):
-            raise PermError(f"'ptr' takes ':domain' only: {term!r}")
+            raise PermError(t("'ptr' takes ':domain' only: {term}", term=repr(term)))
         return Mechanism(term, qualifier, name, parse_domain_spec(rest[1:]), rest[1:])
     if name in ("a", "mx"):
         domain_text, cidr_text = _split_domain_and_cidr(rest, term)
@@ -239,7 +266,7 @@ def parse_mechanism(term: str) -> Mechanism:
         )
     # ip4 / ip6
     if not rest.startswith(":"):
-        raise PermError(f"{name!r} needs ':address': {term!r}")
+        raise PermError(t("{name} needs ':address': {term}", name=repr(name), term=repr(term)))
     address, _, length = rest[1:].partition("/")
     if "/" in length:
         raise PermError(f"bad CIDR length in {term!r}")
@@ -263,7 +290,7 @@ def parse_mechanism(term: str) -> Mechanism:
             bits = _cidr(length or None, 128, term)
             network = ipaddress.IPv6Network((ip6, 128 if bits is None else bits), strict=False)
     except ValueError:
-        raise PermError(f"bad address in {term!r}") from None
+        raise PermError(t("bad address in {term}", term=repr(term))) from None
     return Mechanism(term, qualifier, name, network=network)
 
 
@@ -287,11 +314,11 @@ def parse_record(text: str) -> Record:
             name, value = modifier.group(1).lower(), modifier.group(2)
             if name == "redirect":
                 if redirect is not None:
-                    raise PermError("'redirect=' appears twice")
+                    raise PermError(t("'redirect=' appears twice"))
                 redirect, redirect_text = parse_domain_spec(value), value
             elif name == "exp":
                 if exp is not None:
-                    raise PermError("'exp=' appears twice")
+                    raise PermError(t("'exp=' appears twice"))
                 exp, exp_text = parse_domain_spec(value), value
             else:
                 parse_macro_string(value)  # unknown modifiers must still be well-formed
@@ -394,15 +421,17 @@ class Evaluator:
         start = domain if domain is not None else self.sender_domain
         if not valid_domain(start):
             return SpfResult(
-                "none", start, reason=f"{start!r} is not a domain name SPF can be checked for"
+                "none",
+                start,
+                reason=t("{name} is not a domain name SPF can be checked for", name=repr(start)),
             )
         start = start.rstrip(".")
         try:
             outcome = await self._check_host(start, via="sender", explain=True)
         except PermError as exc:
-            outcome = _Outcome("permerror", reason=str(exc))
+            outcome = _Outcome("permerror", reason=exc.args[0])
         except TempError as exc:
-            outcome = _Outcome("temperror", reason=str(exc))
+            outcome = _Outcome("temperror", reason=exc.args[0])
         explanation = ""
         if outcome.result == "fail":
             explanation = outcome.explanation or DEFAULT_EXPLANATION
@@ -424,7 +453,13 @@ class Evaluator:
         depth = len(self._stack)
         if answer.failed:
             self.chain.append(Step(domain, "", via, depth, answer.error or answer.status))
-            raise TempError(f"TXT lookup for {domain} failed: {answer.error or answer.status}")
+            raise TempError(
+                t(
+                    "TXT lookup for {domain} failed: {why}",
+                    domain=domain,
+                    why=answer.error or answer.status,
+                )
+            )
         if answer.status == "invalid":
             self.chain.append(Step(domain, "", via, depth, answer.error))
             return None
@@ -435,33 +470,41 @@ class Evaluator:
         if len(records) > 1:
             shown = " | ".join(r.decode("latin-1") for r in records)
             self.chain.append(Step(domain, shown, via, depth, "more than one SPF record"))
-            raise PermError(f"{domain} has {len(records)} SPF records")
+            raise PermError(
+                t("{domain} has {count} SPF records", domain=domain, count=len(records))
+            )
         raw = records[0]
         try:
             text = raw.decode("ascii")
         except UnicodeDecodeError:
             shown = raw.decode("utf-8", "replace")
             self.chain.append(Step(domain, shown, via, depth, "non-ASCII characters"))
-            raise PermError(f"the SPF record of {domain} has non-ASCII characters") from None
+            raise PermError(
+                t("the SPF record of {domain} has non-ASCII characters", domain=domain)
+            ) from None
         self.chain.append(Step(domain, text, via, depth))
         try:
             return parse_record(text)
         except PermError as exc:
-            raise PermError(f"{domain}: {exc}") from None
+            raise PermError(t("{domain}: {why}", domain=domain, why=exc.args[0])) from None
 
     async def _check_host(self, domain: str, *, via: str, explain: bool) -> _Outcome:
         if domain.lower() in self._stack:
             loop = " → ".join([*self._stack, domain.lower()])
-            raise PermError(f"{via} loop: {loop}")
+            raise PermError(t("{via} loop: {loop}", via=via, loop=loop))
         record = await self._fetch_record(domain, via)
         if record is None:
-            return _Outcome("none", reason=f"{domain} has no SPF record")
+            return _Outcome("none", reason=t("{domain} has no SPF record", domain=domain))
         self._stack.append(domain.lower())
         try:
             for mech in record.mechanisms:
                 if await self._matches(mech, domain):
                     result = QUALIFIERS[mech.qualifier]
-                    outcome = _Outcome(result, mech.text, f"matched {mech.text!r} of {domain}")
+                    outcome = _Outcome(
+                        result,
+                        mech.text,
+                        t("matched {term} of {domain}", term=repr(mech.text), domain=domain),
+                    )
                     if result == "fail" and explain:
                         outcome.explanation = await self._explain(record, domain)
                     return outcome
@@ -469,25 +512,37 @@ class Evaluator:
                 self._count_lookup(f"redirect={record.redirect_text}")
                 target = await self.expand_target(record.redirect, domain)
                 if target is None:
-                    raise PermError(f"redirect={record.redirect_text} is not a domain name")
+                    raise PermError(
+                        t("redirect={target} is not a domain name", target=record.redirect_text)
+                    )
                 outcome = await self._check_host(target, via="redirect", explain=explain)
                 if outcome.result == "none":
-                    raise PermError(f"redirect target {target} has no SPF record")
+                    raise PermError(t("redirect target {target} has no SPF record", target=target))
                 return outcome
-            return _Outcome("neutral", reason=f"nothing in the SPF record of {domain} matched")
+            return _Outcome(
+                "neutral", reason=t("nothing in the SPF record of {domain} matched", domain=domain)
+            )
         finally:
             self._stack.pop()
 
     def _count_lookup(self, term: str) -> None:
         self.lookups += 1
         if self.lookups > LOOKUP_LIMIT:
-            raise PermError(f"more than {LOOKUP_LIMIT} DNS lookups (at {term!r})")
+            raise PermError(
+                t("more than {limit} DNS lookups (at {term})", limit=LOOKUP_LIMIT, term=repr(term))
+            )
 
     def _count_void(self, answer: Answer, term: str) -> None:
         if answer.void:
             self.void_lookups += 1
             if self.void_lookups > VOID_LIMIT:
-                raise PermError(f"more than {VOID_LIMIT} void DNS lookups (at {term!r})")
+                raise PermError(
+                    t(
+                        "more than {limit} void DNS lookups (at {term})",
+                        limit=VOID_LIMIT,
+                        term=repr(term),
+                    )
+                )
 
     async def _matches(self, mech: Mechanism, domain: str) -> bool:
         name = mech.name
@@ -511,7 +566,9 @@ class Evaluator:
                 return False
             if outcome.result == "temperror":
                 raise TempError(outcome.reason)
-            raise PermError(f"include:{target}: {outcome.reason or outcome.result}")
+            raise PermError(
+                t("include:{target}: {why}", target=target, why=outcome.reason or outcome.result)
+            )
         if name == "a":
             addresses = await self._addresses(target, mech.text, void=True, strict=True)
             return self._in_any(addresses, mech)
@@ -522,7 +579,14 @@ class Evaluator:
         # exists: an A query whatever the client's address family
         answer = await self.lookup.query(target, "A")
         if answer.failed:
-            raise TempError(f"{mech.text}: lookup of {target} failed: {answer.error}")
+            raise TempError(
+                t(
+                    "{term}: lookup of {target} failed: {why}",
+                    term=mech.text,
+                    target=target,
+                    why=answer.error,
+                )
+            )
         self._count_void(answer, mech.text)
         return bool(answer.records)
 
@@ -547,7 +611,15 @@ class Evaluator:
         answer = await self.lookup.query(name, rdtype)
         if answer.failed:
             if strict:
-                raise TempError(f"{term}: {rdtype} lookup of {name} failed: {answer.error}")
+                raise TempError(
+                    t(
+                        "{term}: {rdtype} lookup of {name} failed: {why}",
+                        term=term,
+                        rdtype=rdtype,
+                        name=name,
+                        why=answer.error,
+                    )
+                )
             return ()
         if void:
             self._count_void(answer, term)
@@ -556,11 +628,25 @@ class Evaluator:
     async def _mx_matches(self, target: str, mech: Mechanism) -> bool:
         answer = await self.lookup.query(target, "MX")
         if answer.failed:
-            raise TempError(f"{mech.text}: MX lookup of {target} failed: {answer.error}")
+            raise TempError(
+                t(
+                    "{term}: MX lookup of {target} failed: {why}",
+                    term=mech.text,
+                    target=target,
+                    why=answer.error,
+                )
+            )
         self._count_void(answer, mech.text)
         hosts = [h for _, h in sorted(answer.mx) if h.strip(".")]
         if len(answer.mx) > MX_PTR_LIMIT:
-            raise PermError(f"{mech.text}: {target} has more than {MX_PTR_LIMIT} MX records")
+            raise PermError(
+                t(
+                    "{term}: {target} has more than {limit} MX records",
+                    term=mech.text,
+                    target=target,
+                    limit=MX_PTR_LIMIT,
+                )
+            )
         for host in hosts:
             addresses = await self._addresses(host, mech.text, void=False, strict=True)
             if self._in_any(addresses, mech):
@@ -650,7 +736,9 @@ class Evaluator:
             return str(int(time.time()))
         if letter == "p":
             return await self._p_macro(domain)
-        raise PermError(f"unknown macro letter {letter!r}")
+        raise PermError(
+            t("unknown macro letter {macro} in {text}", macro=repr(letter), text=repr(domain))
+        )
 
     async def _p_macro(self, domain: str) -> str:
         if domain in self._validated:

@@ -40,7 +40,7 @@ async def walk_spf(lookup: Lookup, domain: str) -> SpfFacts:
         facts.status = "error"
         facts.dns_error = t("TXT lookup failed: {why}", why=answer.error or answer.status)
         return facts
-    found = [t for t in answer.txt if is_spf_record(t)]
+    found = [txt for txt in answer.txt if is_spf_record(txt)]
     facts.records = tuple(t.decode("utf-8", "replace") for t in found)
     if not found:
         facts.status = "none"
@@ -74,14 +74,28 @@ class _Walker:
         if answer.failed:
             self.facts.chain.append(Step(domain, "", via, len(stack), answer.error))
             self.facts.unverified.append(
-                f"{via}:{domain} could not be looked up ({answer.error or answer.status})"
+                t(
+                    "{via}:{domain} could not be looked up ({why})",
+                    via=via,
+                    domain=domain,
+                    why=answer.error or answer.status,
+                )
             )
             return
-        found = [t for t in answer.txt if is_spf_record(t)]
+        found = [txt for txt in answer.txt if is_spf_record(txt)]
         if len(found) != 1:
             what = "has no SPF record" if not found else f"has {len(found)} SPF records"
             self.facts.chain.append(Step(domain, "", via, len(stack), what))
-            self.facts.syntax_errors.append(f"{via}:{domain} {what} (permerror)")
+            self.facts.syntax_errors.append(
+                t("{via}:{domain} has no SPF record (permerror)", via=via, domain=domain)
+                if not found
+                else t(
+                    "{via}:{domain} has {count} SPF records (permerror)",
+                    via=via,
+                    domain=domain,
+                    count=len(found),
+                )
+            )
             return
         await self.visit(domain, found[0], via, stack, main=main)
 
@@ -94,19 +108,21 @@ class _Walker:
         except UnicodeDecodeError:
             shown = raw.decode("utf-8", "replace")
             self.facts.chain.append(Step(domain, shown, via, depth, "non-ASCII"))
-            self.facts.syntax_errors.append(f"{domain}: the record has non-ASCII characters")
+            self.facts.syntax_errors.append(
+                t("{domain}: the record has non-ASCII characters", domain=domain)
+            )
             return
         self.facts.chain.append(Step(domain, text, via, depth))
         try:
             record = parse_record(text)
         except PermError as exc:
-            self.facts.syntax_errors.append(f"{domain}: {exc}")
+            self.facts.syntax_errors.append(t("{domain}: {why}", domain=domain, why=exc.args[0]))
             return
         if main:  # the record that ends the sender's redirect chain decides the default
             self._note_all(record, via)
         here = [*stack, domain.lower()]
         if depth > MAX_DEPTH:
-            self.facts.limit_errors.append(f"{domain}: includes nested too deep")
+            self.facts.limit_errors.append(t("{domain}: includes nested too deep", domain=domain))
             return
         if not main and any(m.name == "all" and m.qualifier == "+" for m in evaluated(record)):
             self.facts.plus_all_includes.append(f"{via}:{domain}")
@@ -131,8 +147,15 @@ class _Walker:
                 self._void(ipv4=mx.void, ipv6=mx.void, term=mech.text)
                 if len(mx.mx) > MX_PTR_LIMIT:
                     self.facts.limit_errors.append(
-                        f"{mech.text} in {domain}: {target} has {len(mx.mx)} MX records "
-                        f"(at most {MX_PTR_LIMIT} are allowed)"
+                        t(
+                            "{term} in {domain}: {target} has {count} MX records (at most "
+                            "{limit} are allowed)",
+                            term=mech.text,
+                            domain=domain,
+                            target=target,
+                            count=len(mx.mx),
+                            limit=MX_PTR_LIMIT,
+                        )
                     )
             elif mech.name == "exists":
                 answer = await self.lookup.query(target, "A")  # A whatever the sender's family
@@ -180,7 +203,7 @@ class _Walker:
     async def _follow(self, target: str, via: str, stack: list[str], *, main: bool) -> None:
         if target.lower() in stack:
             loop = " → ".join([*stack, target.lower()])
-            self.facts.limit_errors.append(f"{via} loop: {loop}")
+            self.facts.limit_errors.append(t("{via} loop: {loop}", via=via, loop=loop))
             return
         await self.fetch(target, via, stack, main)
 

@@ -123,3 +123,25 @@ def test_include_timeout_is_a_warning(auth_dns: AuthDns) -> None:
     assert ("SPF001", "warning") in codes(found)
     assert any("include:inc3.many.test could not be looked up" in f.message for f in found)
     assert not any(f.code == "SPF005" for f in found)
+
+
+def test_spf_reasons_are_said_in_the_readers_language(auth_dns: AuthDns) -> None:
+    """The evaluator's own reasons are part of SPF005/SPF003/SPF006: a Russian report read
+    «SPF для badcidr.test: CIDR length /33 is over /32 in 'ip4:…/33'»."""
+    from mailcheck.i18n import translate, translations
+
+    ru = translations("ru")
+    [syntax] = findings(make_campaign("a@badcidr.test"), auth_dns.config(), "SPF005")
+    said = str(translate(syntax.message, ru))
+    assert "длина CIDR /33 больше /32 в " in said and "is over" not in said, said
+    [loop] = [
+        f
+        for f in findings(make_campaign("news@loop.test"), auth_dns.config(), "SPF003")
+        if "loop" in f.message
+    ]
+    assert "петля include: " in str(translate(loop.message, ru))
+    [fail] = findings(
+        make_campaign("news@good.test", received_ips=["198.51.100.7"]), auth_dns.config(), "SPF"
+    )
+    said = str(translate(fail.message, ru))
+    assert "сработал '-all' записи good.test" in said, said
