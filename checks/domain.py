@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from mailcheck.auth_model import DomainAuth, lookup, org_domain, sending_ips
 from mailcheck.domain_health import DomainHealth, Judged, Listing
 from mailcheck.domains import host_of
-from mailcheck.i18n import t
+from mailcheck.i18n import Joined, t
 from mailcheck.linkinfo import is_web
 from mailcheck.model import Severity
 from mailcheck.mta_sts import uncovered
@@ -275,7 +275,7 @@ def _judged(found: Judged | None, domain: str, what: str) -> Iterator[Problem]:
     if found is None:
         return
     if found.problems:
-        problems = "; ".join(found.problems)
+        problems = Joined("; ", found.problems)
         message = t("{what} of {domain}: {problems}", what=what, domain=domain, problems=problems)
         yield Problem(message, location=found.url, url=found.url)
     elif found.unverified:
@@ -397,7 +397,18 @@ def bimi_dmarc_partial(ctx: Context) -> Iterator[Problem]:
 
 
 def _shown(listings: list[Listing]) -> str:
-    return "; ".join(f"{i.subject} on {i.list_name} ({i.detail})" for i in listings)
+    return Joined(
+        "; ",
+        (
+            t(
+                "{subject} on {blocklist} ({detail})",
+                subject=i.subject,
+                blocklist=i.list_name,
+                detail=i.detail,
+            )
+            for i in listings
+        ),
+    )
 
 
 @rule(

@@ -22,7 +22,7 @@ from lxml import etree
 
 from mailcheck.auth_model import parse_tags
 from mailcheck.domain_health import Fetched, Judged
-from mailcheck.i18n import t
+from mailcheck.i18n import N_, t
 
 LOGO_LIMIT = 32 * 1024  # bytes (SVG Tiny PS; receivers refuse larger logos)
 CERTIFICATE_LIMIT = 64 * 1024
@@ -31,9 +31,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 ANIMATIONS = {"animate", "animateColor", "animateMotion", "animateTransform", "set"}
 FORBIDDEN = {
-    "script": "a <script>",
-    "image": "an embedded <image>",
-    "foreignObject": "a <foreignObject>",
+    "script": N_("a <script> is not allowed"),
+    "image": N_("an embedded <image> is not allowed"),
+    "foreignObject": N_("a <foreignObject> is not allowed"),
 }
 NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
 
@@ -45,29 +45,40 @@ def record_urls(record: str) -> tuple[str, str]:
 
 
 def _answered(fetched: Fetched, what: str) -> Judged | None:
-    """A verdict when the document did not come back as a 200; None when it did."""
+    """A verdict when the document did not come back as a 200; None when it did. ``what``:
+    the document, a message marked N_ ("the logo")."""
     found = Judged(fetched.url)
     if fetched.status is None:
         if fetched.proof:
-            found.problems.append(f"the {what} cannot be fetched: {fetched.error}")
+            found.problems.append(
+                t("{what} cannot be fetched: {why}", what=t(what), why=fetched.error)
+            )
         else:
             found.unverified = fetched.error
         return found
     if fetched.status != 200:
-        where = f" to {fetched.location}" if fetched.location else ""
-        found.problems.append(f"the {what} answers {fetched.reason}{where}")
+        found.problems.append(
+            t(
+                "{what} answers {status} to {url}",
+                what=t(what),
+                status=fetched.reason,
+                url=fetched.location,
+            )
+            if fetched.location
+            else t("{what} answers {status}", what=t(what), status=fetched.reason)
+        )
         return found
     return None
 
 
 def judge_logo(fetched: Fetched) -> Judged:
     """The logo as a BIMI receiver reads it (see the module's docstring)."""
-    early = _answered(fetched, "logo")
+    early = _answered(fetched, N_("the logo"))
     if early is not None:
         return early
     found = Judged(fetched.url)
     if fetched.too_large:
-        found.problems.append(f"the logo is larger than {LOGO_LIMIT // 1024} KB")
+        found.problems.append(t("the logo is larger than {size} KB", size=LOGO_LIMIT // 1024))
         return found
     found.problems.extend(svg_problems(fetched.body))
     if not found.problems:
@@ -83,40 +94,55 @@ def svg_problems(data: bytes) -> list[str]:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        return [f"the logo is not well-formed XML ({exc})"]
+        return [t("the logo is not well-formed XML ({why})", why=str(exc))]
     if root.tag != f"{SVG}svg":
-        return [f"the logo's root element is {etree.QName(root).localname!r}, not an SVG <svg>"]
-    problems = []
+        name = repr(etree.QName(root).localname)
+        return [t("the logo's root element is {name}, not an SVG <svg>", name=name)]
+    problems: list[str] = []
     if root.get("version") != "1.2":
-        problems.append(f'version="{root.get("version", "")}", not "1.2"')
+        problems.append(
+            t(
+                "{attribute}, not {wanted}",
+                attribute=f'version="{root.get("version", "")}"',
+                wanted='"1.2"',
+            )
+        )
     if root.get("baseProfile") != "tiny-ps":
-        problems.append(f'baseProfile="{root.get("baseProfile", "")}", not "tiny-ps"')
+        problems.append(
+            t(
+                "{attribute}, not {wanted}",
+                attribute=f'baseProfile="{root.get("baseProfile", "")}"',
+                wanted='"tiny-ps"',
+            )
+        )
     title = root.find(f"{SVG}title")
     if title is None or not "".join(title.itertext()).strip():
-        problems.append("no <title> (the brand's name) under <svg>")
+        problems.append(t("no <title> (the brand's name) under <svg>"))
     if root.get("x") is not None or root.get("y") is not None:
-        problems.append("x= or y= on the root <svg>")
+        problems.append(t("x= or y= on the root <svg>"))
     problems.extend(_square(root))
     found: dict[str, None] = {}
     dtd = root.getroottree().docinfo.internalDTD
     for entity in dtd.iterentities() if dtd is not None else ():
-        found[f"an entity declaration ({entity.name})"] = None  # never expanded here
+        # never expanded here
+        found[t("an entity declaration ({name}) is not allowed", name=entity.name)] = None
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue  # comments and processing instructions
         name = etree.QName(element).localname
         if name in FORBIDDEN:
-            found[FORBIDDEN[name]] = None
+            found[t(FORBIDDEN[name])] = None
         elif name in ANIMATIONS:
-            found[f"animation (<{name}>)"] = None
+            found[t("animation ({tag}) is not allowed", tag=f"<{name}>")] = None
         for attribute, value in element.attrib.items():
             local = etree.QName(attribute).localname
             if local.lower().startswith("on"):
-                found[f"a script ({local}=)"] = None
+                found[t("a script ({attribute}) is not allowed", attribute=f"{local}=")] = None
             elif attribute in (XLINK_HREF, "href") and not value.strip().startswith("#"):
-                found[f"an external reference ({value.strip()[:60]})"] = None
-    problems.extend(f"{what} is not allowed" for what in found)
-    return [f"the logo is not SVG Tiny PS: {p}" for p in problems]
+                shown = value.strip()[:60]
+                found[t("an external reference ({url}) is not allowed", url=shown)] = None
+    problems.extend(found)
+    return [t("the logo is not SVG Tiny PS: {problem}", problem=p) for p in problems]
 
 
 def _square(root: etree._Element) -> list[str]:
@@ -126,37 +152,43 @@ def _square(root: etree._Element) -> list[str]:
     else:
         sizes = [NUMBER.match(root.get(k, "")) for k in ("width", "height")]
         if not all(sizes):
-            return ["no viewBox (a square one is expected)"]
+            return [t("no viewBox (a square one is expected)")]
         width, height = (float(m.group()) for m in sizes if m)
     if width <= 0 or abs(width - height) > 1e-6 * max(width, height):
-        return [f"not square ({width:g} × {height:g})"]
+        return [t("not square ({width} × {height})", width=f"{width:g}", height=f"{height:g}")]
     return []
 
 
 def judge_certificate(fetched: Fetched, domain: str, org: str, now: datetime.datetime) -> Judged:
     """The evidence document: a PEM chain that parses, in date, for BIMI, naming the domain."""
-    early = _answered(fetched, "mark certificate")
+    early = _answered(fetched, N_("the mark certificate"))
     if early is not None:
         return early
     from cryptography import x509
 
     found = Judged(fetched.url)
     if fetched.too_large:
-        found.problems.append(f"the mark certificate is larger than {CERTIFICATE_LIMIT // 1024} KB")
+        found.problems.append(
+            t("the mark certificate is larger than {size} KB", size=CERTIFICATE_LIMIT // 1024)
+        )
         return found
     try:
         chain = x509.load_pem_x509_certificates(fetched.body)
     except ValueError:
-        found.problems.append("the mark certificate is not a PEM certificate chain")
+        found.problems.append(t("the mark certificate is not a PEM certificate chain"))
         return found
     for cert in chain:
         name = _common_name(cert)
         if cert.not_valid_after_utc < now:
             expired = cert.not_valid_after_utc.date().isoformat()
-            found.problems.append(f"the certificate {name} expired on {expired}")
+            found.problems.append(
+                t("the certificate {name} expired on {date}", name=name, date=expired)
+            )
         elif cert.not_valid_before_utc > now:
             since = cert.not_valid_before_utc.date().isoformat()
-            found.problems.append(f"the certificate {name} is not valid before {since}")
+            found.problems.append(
+                t("the certificate {name} is not valid before {date}", name=name, date=since)
+            )
     mark = chain[0]
     try:
         usages = mark.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
@@ -165,8 +197,12 @@ def judge_certificate(fetched: Fetched, domain: str, org: str, now: datetime.dat
         for_bimi = False
     if not for_bimi:
         found.problems.append(
-            f"the first certificate ({_common_name(mark)}) is not a mark certificate (no BIMI "
-            f"extended key usage {BIMI_KEY_USAGE})"
+            t(
+                "the first certificate ({name}) is not a mark certificate (no BIMI extended key "
+                "usage {usage})",
+                name=_common_name(mark),
+                usage=BIMI_KEY_USAGE,
+            )
         )
     try:
         names = mark.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
@@ -174,7 +210,13 @@ def judge_certificate(fetched: Fetched, domain: str, org: str, now: datetime.dat
     except x509.ExtensionNotFound:
         dns_names = []
     if dns_names and domain not in dns_names and org not in dns_names:
-        found.problems.append(f"the mark certificate is for {', '.join(dns_names)}, not {domain}")
+        found.problems.append(
+            t(
+                "the mark certificate is for {names}, not {domain}",
+                names=", ".join(dns_names),
+                domain=domain,
+            )
+        )
     if not found.problems:
         until = mark.not_valid_after_utc.date().isoformat()
         found.summary = t(

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from mailcheck.auth_model import DkimKey, DkimVerification, parse_tags
+from mailcheck.i18n import t
 
 if TYPE_CHECKING:
     from mailcheck.net.dns import Answer  # dnspython loads only when something is looked up
@@ -34,18 +35,18 @@ def parse_key(selector: str, domain: str, source: str, answer: Answer) -> DkimKe
         return key
     if not answer.txt:
         key.status = "missing"
-        key.error = "NXDOMAIN" if answer.status == "nxdomain" else "no TXT record"
+        key.error = "NXDOMAIN" if answer.status == "nxdomain" else t("no TXT record")
         return key
     # several TXT records at a key name: use the first that looks like a key (as dkimpy does)
-    texts = [t.decode("utf-8", "replace") for t in answer.txt]
-    text = next((t for t in texts if "p=" in t), texts[0])
+    texts = [txt.decode("utf-8", "replace") for txt in answer.txt]
+    text = next((txt for txt in texts if "p=" in txt), texts[0])
     key.record = text
     tags = parse_tags(text)
     if "v" in tags and tags["v"] != "DKIM1":
-        key.status, key.error = "invalid", f"v={tags['v']} (must be DKIM1)"
+        key.status, key.error = "invalid", t("{tag} (must be DKIM1)", tag=f"v={tags['v']}")
         return key
     if "p" not in tags:
-        key.status, key.error = "invalid", "no p= tag"
+        key.status, key.error = "invalid", t("no p= tag")
         return key
     key.key_type = tags.get("k", "rsa").lower()
     key.testing = "y" in tags.get("t", "").lower().split(":")
@@ -55,23 +56,26 @@ def parse_key(selector: str, domain: str, source: str, answer: Answer) -> DkimKe
     try:
         der = base64.b64decode(tags["p"], validate=True)
     except (binascii.Error, ValueError):
-        key.status, key.error = "invalid", "p= is not valid base64"
+        key.status, key.error = "invalid", t("p= is not valid base64")
         return key
     if key.key_type == "ed25519":
         if len(der) != 32:
-            key.status, key.error = "invalid", f"ed25519 key of {len(der)} octets (must be 32)"
+            key.status, key.error = (
+                "invalid",
+                t("ed25519 key of {count} octets (must be 32)", count=len(der)),
+            )
             return key
         key.bits = 256
         return key
     if key.key_type != "rsa":
-        key.status, key.error = "invalid", f"unknown key type k={key.key_type}"
+        key.status, key.error = "invalid", t("unknown key type {tag}", tag=f"k={key.key_type}")
         return key
     from dkim.crypto import UnparsableKeyError, parse_public_key
 
     try:
         modulus = parse_public_key(der)["modulus"]
     except (UnparsableKeyError, Exception) as exc:  # dkimpy's ASN.1 parser raises broadly
-        key.status, key.error = "invalid", f"the RSA key cannot be parsed: {exc}"
+        key.status, key.error = "invalid", t("the RSA key cannot be parsed: {why}", why=str(exc))
         return key
     key.bits = int(modulus).bit_length()
     return key
@@ -129,7 +133,7 @@ def verify_message(raw: bytes, answers: Mapping[str, Answer]) -> list[DkimVerifi
                 ok, error = False, f"{type(exc).__name__}: {exc}"[:200]
             answer = answers.get(key_name(selector, domain))
             if not ok and answer is not None and answer.void:
-                error = f"no key is published at {key_name(selector, domain)}"
+                error = t("no key is published at {name}", name=key_name(selector, domain))
             algorithm = sig.get("a", "").lower()
             if ok:
                 refused = _refused_hash(algorithm, answer, key_name(selector, domain))
@@ -157,15 +161,20 @@ def _refused_hash(algorithm: str, answer: Answer | None, name: str) -> str:
     rsa-sha256 signature does not verify (§6.1.2). dkimpy checks neither.
     """
     if algorithm == "rsa-sha1":
-        return "signed with rsa-sha1, which receivers no longer accept (RFC 8301): use rsa-sha256"
+        return t(
+            "signed with rsa-sha1, which receivers no longer accept (RFC 8301): use rsa-sha256"
+        )
     if answer is None or not answer.txt:
         return ""
     allowed = parse_tags(answer.txt[0].decode("utf-8", "replace")).get("h")
     wanted = algorithm.rpartition("-")[2]
     if allowed and wanted and wanted not in allowed.lower().split(":"):
-        return (
-            f"the key at {name} allows only h={allowed}, the signature uses {wanted} "
-            "(RFC 6376 §3.6.1): publish the key without h=sha1"
+        return t(
+            "the key at {name} allows only h={allowed}, the signature uses {wanted} "
+            "(RFC 6376 §3.6.1): publish the key without h=sha1",
+            name=name,
+            allowed=allowed,
+            wanted=wanted,
         )
     return ""
 
@@ -185,9 +194,9 @@ def _signature_tags(checker: object, index: int) -> dict[str, str]:
 def _explain(text: str) -> str:
     lowered = text.lower()
     if "body hash mismatch" in lowered:
-        return "the body was changed after signing (body hash mismatch)"
+        return t("the body was changed after signing (body hash mismatch)")
     if "too small" in lowered:
-        return f"the key is too small for receivers ({text})"
+        return t("the key is too small for receivers ({why})", why=text)
     return text[:200]
 
 
@@ -195,7 +204,7 @@ def _reason(messages: list[str]) -> str:
     for text in reversed(messages):
         lowered = text.lower()
         if "body hash mismatch" in lowered or ("bh" in lowered and "mismatch" in lowered):
-            return "the body was changed after signing (body hash mismatch)"
+            return t("the body was changed after signing (body hash mismatch)")
     if any("public key" in m.lower() or "key" in m.lower() for m in messages):
         return "; ".join(m for m in messages if "key" in m.lower())[:200]
-    return "the signature does not match the signed headers and the published key"
+    return t("the signature does not match the signed headers and the published key")

@@ -46,53 +46,81 @@ def parse_dmarc(text: str) -> tuple[dict[str, str], list[str], list[str]]:
         if not part:
             continue
         if "=" not in part:
-            warnings.append(f"{part!r} is not a tag=value pair (ignored)")
+            warnings.append(t("{part} is not a tag=value pair (ignored)", part=repr(part)))
             continue
         key, _, value = part.partition("=")
         key, value = key.strip().lower(), value.strip()
         if index == 0 and (key != "v" or value != "DMARC1"):
-            errors.append(f"the record must start with v=DMARC1, not {part!r}")
+            errors.append(t("the record must start with v=DMARC1, not {part}", part=repr(part)))
         if key in tags:
-            warnings.append(f"tag {key}= appears twice (the first is used)")
+            warnings.append(t("tag {key}= appears twice (the first is used)", key=key))
             continue
         tags[key] = value
     if "v" not in tags:
-        errors.append("no v=DMARC1 tag")
+        errors.append(t("no v=DMARC1 tag"))
     reports = [u for u in _uris(tags.get("rua", "")) if _URI_RE.match(u)]
-    policy_problems = []
+    policy_problems: list[str] = []
     policy = tags.get("p")
     if policy is None:
-        policy_problems.append("no p= tag (the policy is required)")
+        policy_problems.append(t("no p= tag (the policy is required)"))
     elif policy.lower() not in POLICIES:
-        policy_problems.append(f"p={policy} is not none, quarantine or reject")
+        policy_problems.append(t("{tag} is not none, quarantine or reject", tag=f"p={policy}"))
     if "sp" in tags and tags["sp"].lower() not in POLICIES:
-        policy_problems.append(f"sp={tags['sp']} is not none, quarantine or reject")
+        policy_problems.append(t("{tag} is not none, quarantine or reject", tag=f"sp={tags['sp']}"))
     if policy_problems and reports:
         warnings.extend(
-            f"{problem}: with a valid rua= receivers read the record as p=none (RFC 7489 §6.6.3)"
+            t(
+                "{problem}: with a valid rua= receivers read the record as p=none "
+                "(RFC 7489 §6.6.3)",
+                problem=problem,
+            )
             for problem in policy_problems
         )
     else:
         errors.extend(policy_problems)
     if "np" in tags and tags["np"].lower() not in POLICIES:
-        warnings.append(f"np={tags['np']} is not none, quarantine or reject (ignored)")
+        warnings.append(
+            t("{tag} is not none, quarantine or reject (ignored)", tag=f"np={tags['np']}")
+        )
     for key in ("adkim", "aspf"):
         if key in tags and tags[key].lower() not in ("r", "s"):
-            warnings.append(f"{key}={tags[key]} must be r or s (receivers use r, relaxed)")
+            warnings.append(
+                t("{tag} must be r or s (receivers use r, relaxed)", tag=f"{key}={tags[key]}")
+            )
     if "pct" in tags:
         pct = tags["pct"]
         if not pct.isdigit() or not 0 <= int(pct) <= 100:
-            warnings.append(f"pct={pct} must be a whole number from 0 to 100 (receivers use 100)")
+            warnings.append(
+                t(
+                    "{tag} must be a whole number from 0 to 100 (receivers use 100)",
+                    tag=f"pct={pct}",
+                )
+            )
     for key in ("rua", "ruf"):
         for uri in _uris(tags.get(key, "")):
             if not _URI_RE.match(uri):
-                warnings.append(f"{key}= address {uri!r} is not a URI (e.g. mailto:dmarc@…)")
+                warnings.append(
+                    t(
+                        "{key}= address {uri} is not a URI (e.g. mailto:dmarc@…)",
+                        key=key,
+                        uri=repr(uri),
+                    )
+                )
             elif uri.lower().startswith("mailto:") and not _MAILTO_RE.match(uri):
-                warnings.append(f"{key}= address {uri!r} is not a valid mailto: address")
+                warnings.append(
+                    t("{key}= address {uri} is not a valid mailto: address", key=key, uri=repr(uri))
+                )
     if "ri" in tags and not tags["ri"].isdigit():
-        warnings.append(f"ri={tags['ri']} must be a number of seconds (receivers use 86400)")
+        warnings.append(
+            t("{tag} must be a number of seconds (receivers use 86400)", tag=f"ri={tags['ri']}")
+        )
     if "fo" in tags and not all(o in ("0", "1", "d", "s") for o in tags["fo"].split(":")):
-        warnings.append(f"fo={tags['fo']} must be 0, 1, d or s, colon-separated (receivers use 0)")
+        warnings.append(
+            t(
+                "{tag} must be 0, 1, d or s, colon-separated (receivers use 0)",
+                tag=f"fo={tags['fo']}",
+            )
+        )
     return tags, errors, warnings
 
 
@@ -113,15 +141,17 @@ async def discover(lookup: Lookup, domain: str) -> DmarcFacts:
                 "{name}: {why}", name=f"_dmarc.{candidate}", why=answer.error or answer.status
             )
             return facts
-        texts = [t.decode("utf-8", "replace") for t in answer.txt]
-        meant = [t for t in texts if is_dmarc_like(t)]
+        texts = [txt.decode("utf-8", "replace") for txt in answer.txt]
+        meant = [text for text in texts if is_dmarc_like(text)]
         if not meant:
             continue
         facts.status = "ok"
         facts.record_domain = candidate
         facts.record = meant[0]
         if len(meant) > 1:
-            facts.errors.append(f"_dmarc.{candidate} has {len(meant)} DMARC records")
+            facts.errors.append(
+                t("{name} has {count} DMARC records", name=f"_dmarc.{candidate}", count=len(meant))
+            )
         facts.tags, errors, warnings = parse_dmarc(meant[0])
         facts.errors.extend(errors)
         facts.warnings.extend(warnings)

@@ -26,6 +26,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Literal
 
 from mailcheck.auth_model import parse_tags
+from mailcheck.i18n import t
 
 if TYPE_CHECKING:
     from mailcheck.config import Config
@@ -134,15 +135,16 @@ def read_tag_record(
     status: str, txt: tuple[bytes, ...], version: str, required: tuple[str, ...]
 ) -> TagRecord:
     """The record starting ``v=<version>`` among the TXT strings, checked for its tags."""
-    texts = [t.decode("utf-8", "replace") for t in txt]
-    mine = [t for t in texts if t.replace(" ", "").lower().startswith(f"v={version.lower()}")]
+    texts = [each.decode("utf-8", "replace") for each in txt]
+    start = f"v={version.lower()}"
+    mine = [text for text in texts if text.replace(" ", "").lower().startswith(start)]
     if status != "ok" or not mine:
         return TagRecord(status if status != "ok" else "nodata")
     if len(mine) > 1:
-        return TagRecord("ok", mine[0], f"{len(mine)} records (exactly one allowed)")
+        return TagRecord("ok", mine[0], t("{count} records (exactly one allowed)", count=len(mine)))
     tags = parse_tags(mine[0])
-    missing = [t for t in required if not tags.get(t)]
-    problem = f"missing {', '.join(f'{t}=' for t in missing)}" if missing else ""
+    missing = [f"{tag}=" for tag in required if not tags.get(tag)]
+    problem = t("missing {tags}", tags=", ".join(missing)) if missing else ""
     return TagRecord("ok", mine[0], problem)
 
 
@@ -160,7 +162,7 @@ def read_tls_rpt(status: str, txt: tuple[bytes, ...]) -> TagRecord:
     uris = [u.strip() for u in parse_tags(found.record).get("rua", "").split(",")]
     bad = [u for u in uris if not _REPORT_URI.match(u)]
     if bad:
-        found.problem = f"rua= {', '.join(bad)} is not a mailto: or https: URI"
+        found.problem = t("rua= {uris} is not a mailto: or https: URI", uris=", ".join(bad))
     return found
 
 

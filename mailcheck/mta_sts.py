@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mailcheck.domain_health import Fetched, PolicyFile
+from mailcheck.i18n import Joined, t
 
 POLICY_PATH = "/.well-known/mta-sts.txt"
 POLICY_LIMIT = 65536  # bytes; larger policies are refused by common senders (Google: 64 KB)
@@ -46,7 +47,7 @@ def parse_policy(text: str) -> tuple[Policy | None, list[str]]:
             continue
         key, sep, value = line.partition(":")
         if not sep:
-            problems.append(f"line {line.strip()!r} is not 'key: value'")
+            problems.append(t("line {line} is not 'key: value'", line=repr(line.strip())))
             continue
         key, value = key.strip(), value.strip()
         if key == "mx":
@@ -55,21 +56,35 @@ def parse_policy(text: str) -> tuple[Policy | None, list[str]]:
             fields.setdefault(key, value)
     if fields.get("version") != "STSv1":
         problems.append(
-            f"version is {fields['version']!r}, not STSv1" if "version" in fields else "no version"
+            t("version is {value}, not STSv1", value=repr(fields["version"]))
+            if "version" in fields
+            else t("no version")
         )
     mode = fields.get("mode", "")
     if mode not in MODES:
-        problems.append(f"mode is {mode!r}, not enforce, testing or none" if mode else "no mode")
+        problems.append(
+            t("mode is {value}, not enforce, testing or none", value=repr(mode))
+            if mode
+            else t("no mode")
+        )
     max_age = fields.get("max_age", "")
     if not max_age:
-        problems.append("no max_age")
+        problems.append(t("no max_age"))
     elif not max_age.isdigit() or int(max_age) > MAX_AGE_LIMIT:
-        problems.append(f"max_age {max_age!r} is not a number of seconds up to {MAX_AGE_LIMIT}")
+        problems.append(
+            t(
+                "max_age {value} is not a number of seconds up to {limit}",
+                value=repr(max_age),
+                limit=MAX_AGE_LIMIT,
+            )
+        )
     if mode in ("enforce", "testing") and not mx:
-        problems.append(f"no mx: pattern (mode {mode} needs at least one)")
+        problems.append(t("no mx: pattern (mode {mode} needs at least one)", mode=mode))
     bad = [p for p in mx if not _valid_pattern(p)]
     if bad:
-        problems.append(f"mx {', '.join(bad)} is not a host name or *.domain pattern")
+        problems.append(
+            t("mx {patterns} is not a host name or *.domain pattern", patterns=", ".join(bad))
+        )
     if problems:
         return None, problems
     return Policy(mode, tuple(mx), int(max_age)), []
@@ -101,33 +116,43 @@ def judge_policy(fetched: Fetched) -> PolicyFile:
     found = PolicyFile(url=fetched.url)
     if fetched.status is None:
         if fetched.proof:
-            found.problem = f"cannot be fetched: {fetched.error}"
+            found.problem = t("cannot be fetched: {why}", why=fetched.error)
         else:
             found.unverified = fetched.error
         return found
     if 300 <= fetched.status < 400:
-        where = f" to {fetched.location}" if fetched.location else ""
-        found.problem = f"answers {fetched.reason}{where} (senders do not follow redirects)"
+        found.problem = (
+            t(
+                "answers {status} to {url} (senders do not follow redirects)",
+                status=fetched.reason,
+                url=fetched.location,
+            )
+            if fetched.location
+            else t("answers {status} (senders do not follow redirects)", status=fetched.reason)
+        )
         return found
     if fetched.status != 200:
-        found.problem = f"answers {fetched.reason}"
+        found.problem = t("answers {status}", status=fetched.reason)
         return found
     if fetched.content_type != "text/plain":
-        shown = fetched.content_type or "no Content-Type"
-        found.problem = f"is served as {shown}, not text/plain"
+        found.problem = (
+            t("is served as {type}, not text/plain", type=fetched.content_type)
+            if fetched.content_type
+            else t("is served without a Content-Type, not as text/plain")
+        )
         return found
     if fetched.too_large:
-        found.problem = f"is larger than {POLICY_LIMIT // 1024} KB"
+        found.problem = t("is larger than {size} KB", size=POLICY_LIMIT // 1024)
         return found
     try:
         text = fetched.body.decode("utf-8")
     except UnicodeDecodeError:
-        found.problem = "is not UTF-8 text"
+        found.problem = t("is not UTF-8 text")
         return found
     found.text = text
     policy, problems = parse_policy(text)
     if policy is None:
-        found.problem = "is invalid: " + "; ".join(problems)
+        found.problem = t("is invalid: {problems}", problems=Joined("; ", problems))
     found.policy = policy
     return found
 

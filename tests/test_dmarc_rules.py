@@ -49,6 +49,13 @@ def test_syntax_errors(auth_dns: AuthDns) -> None:
     assert "start with v=DMARC1" in text and "p=maybe" in text
     assert "pct=150" in text and "mailto" in text
     assert dmarc(auth_dns, "a@twodmarc.test") == [("DMARC003", "error")]
+    # said in the reader's language, the record's own text quoted as it is
+    from mailcheck.i18n import translate, translations
+
+    said = " ".join(str(translate(f.message, translations("ru"))) for f in found)
+    assert "запись должна начинаться с v=DMARC1, а не с " in said, said
+    assert "pct=150: должно быть целым числом от 0 до 100" in said, said
+    assert "must be" not in said and "start with" not in said
 
 
 def test_alignment_with_esp_domains_fails(auth_dns: AuthDns) -> None:

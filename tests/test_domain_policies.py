@@ -325,6 +325,13 @@ def test_mta_sts_policies_as_senders_read_them(sites: Sites) -> None:
         assert (finding.code, finding.severity.value) == ("DOM006", "warning")
         assert finding.message == f"MTA-STS policy of {domain} {problem}: senders ignore it"
         assert finding.location == url(domain)
+    from mailcheck.i18n import translate, translations
+
+    (broken,) = found["broken.test"]
+    assert translate(broken.message, translations("ru")) == (
+        "политика MTA-STS домена broken.test: некорректна: mode равен 'strict', а не enforce, "
+        "testing или none; нет max_age — отправители её не применяют"
+    )
     (hung,) = found["hang.test"]
     assert (hung.code, hung.severity.value) == ("DOM006", "warning")
     assert hung.message == (
