@@ -252,8 +252,8 @@ def _load_other_mail(campaign: Campaign, data: bytes, name: str, root: Path | No
         return
     from mailcheck.message import looks_like_message
 
-    if root is not None and not looks_like_message(data[:_SNIFF_BYTES]):
-        # found below a directory, and not mail at all (a gettext catalogue's .msg …)
+    if suffix != ".mbox" and root is not None and not looks_like_message(data[:_SNIFF_BYTES]):
+        # a .msg found below a directory that is not mail at all (a gettext catalogue's …)
         campaign.not_read = t("'{name}' is not a mail file mailcheck reads", name=name)
         return
     _load_sniffed(campaign, data, name)

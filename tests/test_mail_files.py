@@ -131,3 +131,11 @@ def test_a_msg_that_is_an_rfc_5322_message_and_a_one_message_mbox_are_read(
         "INP002",
         "'strings.msg' is not a mail file mailcheck reads",
     )
+
+
+def test_a_one_message_mbox_that_cannot_be_read_is_inp001(tmp_path: Path) -> None:
+    # an mbox is mail whatever is wrong with it: an error with the reason, not "not mail"
+    (tmp_path / "one.mbox").write_bytes(MBOX_FROM + b"garbage without headers\n")
+    [finding] = checked(tmp_path)["one.mbox"].findings
+    assert finding.code == "INP001"
+    assert "no header block" in finding.message
