@@ -23,8 +23,9 @@ HELP = "lint campaigns (campaign.toml dirs, .eml, .html)"
 DESCRIPTION = """\
 Lint e-mail campaigns before they are sent.
 
-PATH may be a campaign directory (with campaign.toml), an .eml test send, an .html file, or
-any directory: mailcheck finds every campaign below it. Each campaign uses the closest
+PATH may be a campaign directory (with campaign.toml), an .eml (or Apple Mail .emlx) test
+send, an .html file, or any directory: mailcheck finds every campaign below it, and says which
+mail files it does not read (Outlook .msg/.oft, mboxes: INP002). Each campaign uses the closest
 mailcheck.toml or [tool.mailcheck] in pyproject.toml above it (see --show-settings); flags
 override it, and a campaign.toml overrides it for its campaign.
 
