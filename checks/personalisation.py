@@ -277,7 +277,11 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
     campaign = ctx.campaign
     for where, message, line in campaign.template_errors:
         # an HTML location carries the line; in other parts the message says it
-        said = f"line {line}: {message}" if line and where != "html" else message
+        said = (
+            t("line {line}: {message}", line=line, message=message)
+            if line and where != "html"
+            else message
+        )
         yield Problem(said, _part_at(ctx, where, line))
     if not campaign.template_errors and campaign.template_error:  # failed at run time
         line = campaign.template_error_line

@@ -452,3 +452,29 @@ def test_network_reasons_are_said_in_the_readers_language(tmp_path: Path) -> Non
     [looped] = [r for r in results.values() if r.verdict == "loop"]
     cached = _decode(looped.url, _encode(looped))
     assert str(translate(cached.reason, ru)).startswith("петля перенаправлений: ")
+
+
+def test_template_problems_are_said_in_the_readers_language(tmp_path: Path) -> None:
+    """PER007's "why" and PER004 from mailcheck's own parsers were English in a Russian report
+    («… не проверена (jinja: html: line 1: it extends “base.html”, …)»)."""
+    from mailcheck.i18n import translate
+    from tests.helpers import check, only, write_campaign
+
+    ru = translations("ru")
+    extends = write_campaign(
+        tmp_path,
+        "extends",
+        html='{% extends "base.html" %}{% block body %}<p>Привет!</p>{% endblock %}',
+        template="jinja",
+    )
+    [unclear] = only(check(extends), "PER007")
+    assert str(translate(unclear.message, ru)) == (
+        "язык шаблона не распознан: персонализация не проверена (jinja: html: строка 1: он "
+        "расширяет “base.html” — файл шаблона, который mailcheck не читает)"
+    )
+    unclosed = write_campaign(
+        tmp_path, "unclosed", body="<p>{{#if name}}Привет, {{name}}!</p>", template="handlebars"
+    )
+    [syntax] = only(check(unclosed), "PER004")
+    said = str(translate(syntax.message, ru))
+    assert said == "'{{#if}}', открытый здесь, нигде не закрыт '{{/if}}'", said

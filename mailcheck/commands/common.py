@@ -21,7 +21,9 @@ FORMATS = ("text", "json", "sarif", "junit", "github")
 
 
 def add_check_options(p: argparse.ArgumentParser, formats: tuple[str, ...] = FORMATS) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="campaign dirs, .eml/.emlx or .html files")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="campaign dirs, .eml/.emlx or .html files"
+    )
     p.add_argument("--format", choices=formats, default="text", help="output format (text)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the output here, not stdout")
     add_run_options(p)

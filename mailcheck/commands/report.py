@@ -21,7 +21,9 @@ DEFAULT_OUTPUT = "mailcheck-report.html"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="+", metavar="PATH", help="campaign dirs, .eml/.emlx or .html files")
+    p.add_argument(
+        "paths", nargs="+", metavar="PATH", help="campaign dirs, .eml/.emlx or .html files"
+    )
     p.add_argument(
         "--output",
         "-o",

@@ -11,6 +11,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
+from mailcheck.i18n import t
+
 
 class TemplateError(Exception):
     """A template that cannot be parsed (or rendered). ``line`` is 1-based, 0 when unknown."""
@@ -21,7 +23,13 @@ class TemplateError(Exception):
         self.line = line
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
+        return self.said()
+
+    def said(self) -> str:
+        """The message with its line (a :class:`~mailcheck.i18n.Message`: translatable)."""
+        if not self.line:
+            return self.message
+        return t("line {line}: {message}", line=self.line, message=self.message)
 
 
 class NotUnderstood(TemplateError):

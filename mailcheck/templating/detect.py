@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import regex
 
+from mailcheck.i18n import t
 from mailcheck.templating.catalogue import Catalogue, load_catalogue
 
 _CURLY = regex.compile(r"\{\{|\{%")
@@ -60,7 +61,7 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
     """The dialect of the template parts taken together, and why."""
     joined = without_comments("\n".join(t for t in texts if t))
     if not joined.strip():
-        return Detection("none", "no template tags")
+        return Detection("none", t("no template tags"))
     catalogue = catalogue or load_catalogue()
     counts: dict[str, int] = {}
     for dialect in catalogue.dialects.values():
@@ -80,17 +81,18 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
             counts[trio[0]] = trio[1]
             guessed = not trio[2]
     if not counts:
-        return Detection("none", "no tag of any known dialect")
+        return Detection("none", t("no tag of any known dialect"))
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     best, n = ranked[0]
     shown = ", ".join(f"{name} {count}" for name, count in ranked)
     if len(ranked) == 1:
         if guessed:
-            return Detection(best, f"{n} plain {{{{ }}}} tag(s), read as {best}", certain=False)
-        return Detection(best, f"{n} tag(s) only {best} writes")
+            reason = t("{count} plain {{{{ }}}} tag(s), read as {dialect}", count=n, dialect=best)
+            return Detection(best, reason, certain=False)
+        return Detection(best, t("{count} tag(s) only {dialect} writes", count=n, dialect=best))
     if n >= _DOMINANCE * ranked[1][1]:
-        return Detection(best, f"mostly {best} tags ({shown})")
-    return Detection("none", f"tags of several dialects ({shown})", unclear=True)
+        return Detection(best, t("mostly {dialect} tags ({counts})", dialect=best, counts=shown))
+    return Detection("none", t("tags of several dialects ({counts})", counts=shown), unclear=True)
 
 
 def _writes_curly(catalogue: Catalogue, name: str) -> bool:

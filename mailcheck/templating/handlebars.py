@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import regex
 
+from mailcheck.i18n import t
 from mailcheck.templating.core import IsSystem, TemplateError, Use, unflatten
 
 _ARG = regex.compile(
@@ -117,12 +118,21 @@ def _split_args(text: str, line: int = 0) -> tuple[str, list[_Expr], dict[str, _
         m = _ARG.match(text, pos)
         if not m or m.end() == pos:
             if text[pos:].strip():
-                raise TemplateError(f"cannot read “{text[pos:].strip()}” in '{{{{{text}}}}}'", line)
+                raise TemplateError(
+                    t(
+                        "cannot read “{part}” in {tag}",
+                        part=text[pos:].strip(),
+                        tag=f"'{{{{{text}}}}}'",
+                    ),
+                    line,
+                )
             break
         pos = m.end()
         key, token = m.group(1), m.group(2)
         if token[0] not in "\"'(" and _NOT_IN_ID.search(regex.sub(r"\[[^\]]*\]", "", token)):
-            raise TemplateError(f"“{token}” is not a name in '{{{{{text}}}}}'", line)
+            raise TemplateError(
+                t("“{token}” is not a name in {tag}", token=token, tag=f"'{{{{{text}}}}}'"), line
+            )
         if not name and key is None and not params:
             name = token
         elif key is not None:
@@ -175,7 +185,9 @@ class HandlebarsTemplate:
                 end = source.find("}}", start + 2)
                 close = 2
             if end < 0:
-                raise TemplateError("'{{' is never closed with '}}'", line)
+                raise TemplateError(
+                    t("{open} is never closed with {close}", open="'{{'", close="'}}'"), line
+                )
             raw = close == 3
             inner = source[start + close : end] if raw else source[start + 2 : end]
             tag_line = line
@@ -190,7 +202,9 @@ class HandlebarsTemplate:
             if kind == "#" or (kind == "^" and inner[1:].strip()):
                 name, params, _ = _split_args(inner[1:], tag_line)
                 if not name:
-                    raise TemplateError(f"'{{{{{inner}}}}}' opens a block without a name", tag_line)
+                    raise TemplateError(
+                        t("{tag} opens a block without a name", tag=f"'{{{{{inner}}}}}'"), tag_line
+                    )
                 block = _Block(name, params, tag_line, inverted=kind == "^")
                 current.append(block)
                 stack.append(block)
@@ -200,17 +214,26 @@ class HandlebarsTemplate:
                 while stack and stack[-1].chained:
                     stack.pop()
                 if not stack:
-                    raise TemplateError(f"unexpected '{{{{/{name}}}}}': no block is open", tag_line)
+                    raise TemplateError(
+                        t("unexpected {tag}: no block is open", tag=f"'{{{{/{name}}}}}'"), tag_line
+                    )
                 top = stack.pop()
                 if name != top.name:
                     raise TemplateError(
-                        f"'{{{{/{name}}}}}' closes '{{{{#{top.name}}}}}' opened on line {top.line}",
+                        t(
+                            "{tag} closes {block} opened on line {line}",
+                            tag=f"'{{{{/{name}}}}}'",
+                            block=f"'{{{{#{top.name}}}}}'",
+                            line=top.line,
+                        ),
                         tag_line,
                     )
                 current = target()
             elif inner == "^" or inner == "else" or inner.startswith("else "):
                 if not stack or stack[-1].inverse is not None:
-                    raise TemplateError(f"'{{{{{inner}}}}}' outside a block", tag_line)
+                    raise TemplateError(
+                        t("{tag} outside a block", tag=f"'{{{{{inner}}}}}'"), tag_line
+                    )
                 stack[-1].inverse = []
                 current = stack[-1].inverse
                 rest = inner[4:].strip() if inner.startswith("else") else ""
@@ -233,8 +256,11 @@ class HandlebarsTemplate:
         if stack:
             open_block = next((b for b in reversed(stack) if not b.chained), stack[-1])
             raise TemplateError(
-                f"'{{{{#{open_block.name}}}}}' opened here is never closed with "
-                f"'{{{{/{open_block.name}}}}}'",
+                t(
+                    "{block} opened here is never closed with {tag}",
+                    block=f"'{{{{#{open_block.name}}}}}'",
+                    tag=f"'{{{{/{open_block.name}}}}}'",
+                ),
                 open_block.line,
             )
         return root
@@ -353,7 +379,7 @@ class HandlebarsTemplate:
         try:
             _Renderer(unflatten(values)).body(self.body, out)
         except RecursionError:
-            raise TemplateError("rendering failed: blocks nested too deeply") from None
+            raise TemplateError(t("rendering failed: blocks nested too deeply")) from None
         return "".join(out)
 
 

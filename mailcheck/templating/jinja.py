@@ -23,6 +23,7 @@ from jinja2.exceptions import TemplateSyntaxError
 from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
+from mailcheck.i18n import N_, t
 from mailcheck.templating import budget
 from mailcheck.templating.core import IsSystem, NotUnderstood, TemplateError, Use, unflatten
 
@@ -241,15 +242,15 @@ class JinjaTemplate:
         except budget.OverBudget:
             raise
         except Exception as exc:  # a template's own run-time error (division by zero …)
-            raise TemplateError(f"rendering failed: {exc}") from None
+            raise TemplateError(t("rendering failed: {why}", why=str(exc))) from None
 
 
 # What pulls another template file into this one, and the verb a message says it with
 _OTHER_FILES: tuple[tuple[type[nodes.Node], str], ...] = (
-    (nodes.Extends, "extends"),
-    (nodes.Include, "includes"),
-    (nodes.Import, "imports"),
-    (nodes.FromImport, "imports from"),
+    (nodes.Extends, N_("it extends {name}, a template file mailcheck does not read")),
+    (nodes.Include, N_("it includes {name}, a template file mailcheck does not read")),
+    (nodes.Import, N_("it imports {name}, a template file mailcheck does not read")),
+    (nodes.FromImport, N_("it imports from {name}, a template file mailcheck does not read")),
 )
 
 
@@ -262,10 +263,8 @@ def _refuse_other_files(ast: nodes.Template) -> None:
         node = next(ast.find_all(kind), None)
         if node is not None:
             name = getattr(node, "template", None)
-            shown = f"“{name.value}”" if isinstance(name, nodes.Const) else "another template"
-            raise NotUnderstood(
-                f"it {verb} {shown}, a template file mailcheck does not read", node.lineno
-            )
+            shown = f"“{name.value}”" if isinstance(name, nodes.Const) else t("another template")
+            raise NotUnderstood(t(verb, name=shown), node.lineno)
 
 
 def parse(source: str, is_system: IsSystem) -> JinjaTemplate:

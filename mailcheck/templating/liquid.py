@@ -40,6 +40,7 @@ from liquid.stream import TokenStream
 from liquid.tag import Tag
 from liquid.token import TOKEN_EXPRESSION
 
+from mailcheck.i18n import t
 from mailcheck.templating import budget
 from mailcheck.templating.core import IsSystem, TemplateError, Use, unflatten
 from mailcheck.templating.system import placeholder
@@ -187,7 +188,7 @@ class LiquidTemplate:
             over = budget.cause(exc)  # a filter's OverBudget, wrapped in a FilterError
             if over is not None:
                 raise over from None
-            raise TemplateError(f"rendering failed: {exc}") from None
+            raise TemplateError(t("rendering failed: {why}", why=str(exc))) from None
 
 
 def _over_budget(exc: ResourceLimitError) -> budget.OverBudget:

@@ -13,6 +13,7 @@ from urllib.parse import quote
 
 import regex
 
+from mailcheck.i18n import t
 from mailcheck.templating.core import IsSystem, TemplateError, Use
 
 _TAG = regex.compile(r"\*\|([^|*\n]{1,200}?)\|\*")
@@ -77,18 +78,24 @@ class MailchimpTemplate:
                 current = block.branches[0].body
             elif upper.startswith("ELSEIF:"):
                 if not stack or stack[-1][0].otherwise is not None:
-                    raise TemplateError(f"'*|{tag}|*' outside an '*|IF:…|*' block", line)
+                    raise TemplateError(
+                        t("{tag} outside an '*|IF:…|*' block", tag=f"'*|{tag}|*'"), line
+                    )
                 branch = _condition(tag.split(":", 1)[1], False)
                 stack[-1][0].branches.append(branch)
                 current = branch.body
             elif upper in ("ELSE:", "ELSE"):
                 if not stack or stack[-1][0].otherwise is not None:
-                    raise TemplateError(f"'*|{tag}|*' outside an '*|IF:…|*' block", line)
+                    raise TemplateError(
+                        t("{tag} outside an '*|IF:…|*' block", tag=f"'*|{tag}|*'"), line
+                    )
                 stack[-1][0].otherwise = []
                 current = stack[-1][0].otherwise
             elif upper in ("END:IF", "END:IFNOT"):
                 if not stack:
-                    raise TemplateError(f"'*|{tag}|*' without an opening '*|IF:…|*'", line)
+                    raise TemplateError(
+                        t("{tag} without an opening '*|IF:…|*'", tag=f"'*|{tag}|*'"), line
+                    )
                 current = stack.pop()[1]
             elif upper.startswith(("INTERESTED:", "END:INTERESTED")):
                 continue  # interest-group blocks: shown to some recipients, no variables
@@ -103,7 +110,10 @@ class MailchimpTemplate:
         if stack:
             block = stack[-1][0]
             raise TemplateError(
-                f"'*|IF:{block.branches[0].name}|*' is never closed with '*|END:IF|*'",
+                t(
+                    "{tag} is never closed with '*|END:IF|*'",
+                    tag=f"'*|IF:{block.branches[0].name}|*'",
+                ),
                 block.line,
             )
         if pos < len(source):

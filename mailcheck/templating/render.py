@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from mailcheck.config import Config, LimitsConfig
 from mailcheck.htmlparse import parse_html
+from mailcheck.i18n import t
 from mailcheck.model import Breakage, Campaign, Document, Rendered, Variable
 from mailcheck.templating import budget
 from mailcheck.templating.breakage import broken_text, visible_text
@@ -53,7 +54,7 @@ def _parser(
         try:
             return _Budgeted(parse(source, system), limits)
         except RecursionError:  # the engine's parser recursed past Python's limit
-            raise TemplateError("the template is nested too deeply to read") from None
+            raise TemplateError(t("the template is nested too deeply to read")) from None
 
     return budgeted_parse
 
@@ -204,9 +205,14 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                 # this is, is a guess; its failure is not a certain syntax error. Nor is a
                 # template file it pulls in that mailcheck does not have.
                 campaign.dialect_unclear = (
-                    f"{dialect.name}: {where}: {exc}"
+                    t("{dialect}: {part}: {why}", dialect=dialect.name, part=where, why=exc.said())
                     if isinstance(exc, NotUnderstood)
-                    else f"{campaign.dialect_reason}, but {dialect.name} cannot read it ({exc})"
+                    else t(
+                        "{reason}, but {dialect} cannot read it ({why})",
+                        reason=campaign.dialect_reason,
+                        dialect=dialect.name,
+                        why=exc.said(),
+                    )
                 )
                 campaign.dialect = "none"
                 campaign.variables = []
@@ -220,7 +226,8 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         where, message, line = campaign.template_errors[0]
         # the line is one of the HTML's (rules show that line); other parts say it inline
         prefix = "" if where == "html" else f"{where}: "
-        campaign.template_error = f"{prefix}{TemplateError(message, line)}"
+        said = TemplateError(message, line).said()
+        campaign.template_error = t("{part}: {error}", part=where, error=said) if prefix else said
         campaign.template_error_line = line if where == "html" else 0
         return
 

@@ -17,6 +17,7 @@ from typing import Literal
 
 import regex
 
+from mailcheck.i18n import t
 from mailcheck.templating.core import IsSystem, TemplateError, Use
 
 Kind = Literal["text", "var", "if", "elif", "else", "end", "for", "skip"]
@@ -105,7 +106,12 @@ class TagTemplate:
                 top = stack[-1][0] if stack else None
                 if not isinstance(top, _If) or top.otherwise is not None:
                     raise TemplateError(
-                        f"{dialect}: '{token.text}' outside an if block", token.line
+                        t(
+                            "{dialect}: {tag} outside an if block",
+                            dialect=dialect,
+                            tag=repr(token.text),
+                        ),
+                        token.line,
                     )
                 if token.kind == "elif":
                     top.branches.append((token, []))
@@ -116,19 +122,32 @@ class TagTemplate:
             elif token.kind == "end":
                 if not stack:
                     raise TemplateError(
-                        f"{dialect}: '{token.text}' closes no open block", token.line
+                        t(
+                            "{dialect}: {tag} closes no open block",
+                            dialect=dialect,
+                            tag=repr(token.text),
+                        ),
+                        token.line,
                     )
                 top = stack[-1][0]
                 if token.block and token.block != top.block:
                     raise TemplateError(
-                        f"{dialect}: '{token.text}' closes the {top.block} block opened on "
-                        f"line {top.line}",
+                        t(
+                            "{dialect}: {tag} closes the {block} block opened on line {line}",
+                            dialect=dialect,
+                            tag=repr(token.text),
+                            block=top.block,
+                            line=top.line,
+                        ),
                         token.line,
                     )
                 current = stack.pop()[1]
         if stack:
             top = stack[-1][0]
-            raise TemplateError(f"{dialect}: the {top.block} block is never closed", top.line)
+            raise TemplateError(
+                t("{dialect}: the {block} block is never closed", dialect=dialect, block=top.block),
+                top.line,
+            )
         self.uses: list[Use] = []
         self._collect(self.body, frozenset(), frozenset())
 

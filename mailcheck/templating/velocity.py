@@ -16,6 +16,7 @@ from collections.abc import Mapping
 import airspeed
 import regex
 
+from mailcheck.i18n import t
 from mailcheck.templating.core import TemplateError, Use, unflatten
 from mailcheck.templating.tags import TagTemplate
 
@@ -49,4 +50,4 @@ class VelocityTemplate:
         try:
             return str(self._template.merge(unflatten(flat)))
         except Exception as exc:  # a template's own run-time error
-            raise TemplateError(f"rendering failed: {exc}") from None
+            raise TemplateError(t("rendering failed: {why}", why=str(exc))) from None
