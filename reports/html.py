@@ -89,7 +89,11 @@ def gettext_for(language: str) -> Callable[..., str]:
 
     def _(message: str, **values: object) -> str:
         text = tr.gettext(message)
-        return text % values if values else text
+        if not values:
+            return text
+        # a value that is itself a message (a DNS error in "could not be checked (…)") is
+        # said in the same language
+        return text % {name: translate(value, tr) for name, value in values.items()}
 
     return _
 
@@ -301,7 +305,7 @@ def link_rows(
         if result is not None:
             verdict = result.verdict
             status = str(result.status) if result.status is not None else ""
-            reason = result.reason
+            reason = str(translate(result.reason, translations(language)))
             hops = [(h.status, h.url) for h in result.hops]
         else:
             verdict = "offline" if offline or not facts.gathered else "not requested"

@@ -478,3 +478,35 @@ def test_template_problems_are_said_in_the_readers_language(tmp_path: Path) -> N
     [syntax] = only(check(unclosed), "PER004")
     said = str(translate(syntax.message, ru))
     assert said == "'{{#if}}', открытый здесь, нигде не закрыт '{{/if}}'", said
+
+
+def test_the_link_table_says_why_in_the_readers_language() -> None:
+    from mailcheck.reports.html import link_rows
+
+    from mailcheck.facts import Facts, LinkResult
+    from mailcheck.model import Campaign, Document, Rendered
+
+    url = "https://acme.example/sale"
+    c = Campaign(id="c", source="c.html", kind="html")
+    link = Link(url, "a", "Купить", line=3, raw=url)
+    c.renders = [Rendered({}, "fallbacks", "Тема", None, "", None, Document(links=[link]))]
+    reason = t("{host} refused the connection", host="acme.example")
+    facts = Facts(gathered=True, links={url: LinkResult(url, "unreachable", reason=reason)})
+    [row] = link_rows(c, facts, offline=False, language="ru")
+    assert row.reason == "acme.example отказал в соединении"
+    [row] = link_rows(c, facts, offline=False, language="en")
+    assert row.reason == "acme.example refused the connection"
+
+
+def test_an_authentication_line_says_a_dns_failure_in_the_readers_language() -> None:
+    from types import SimpleNamespace
+
+    from mailcheck.reports.auth_lines import spf_line
+    from mailcheck.reports.html import gettext_for
+
+    failed = SimpleNamespace(
+        status="error", dns_error=t("TXT lookup failed: {why}", why=t("no nameserver could answer"))
+    )
+    line = spf_line(failed, gettext_for("ru"))
+    assert line.text.endswith("(TXT-запрос не удался: ни один DNS-сервер не смог ответить)")
+    assert "TXT lookup failed" in spf_line(failed, gettext_for("en")).text
