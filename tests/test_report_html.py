@@ -557,6 +557,33 @@ def test_browser_runs_no_hostile_content(tmp_path: Path, recorder: tuple[str, Hi
 
 
 @pytest.mark.browser
+def test_browser_keeps_room_for_utm_values_beside_a_long_reason(tmp_path: Path) -> None:
+    """A link that could not be verified has a long "why" in the status column: the table used
+    to squeeze the UTM column until each value stood one letter a line ("e/m/a/i/l")."""
+    url = "https://acme.example/guide?utm_source=email&utm_medium=email&utm_campaign=welcome-1"
+    why = (
+        "не удалось проверить (нет ответа вовремя: acme.example не ответил ни на один запрос "
+        "этого запуска)"
+    )
+    c = campaign(links=[Link(url, "a", "Read the size guide", 11)])
+    found = Facts(gathered=True, links={url: LinkResult(url, "unverified", reason=why)})
+    html = render_report([CampaignResult(c, [])], found, Config(), language="ru")
+    # the report's own page, with its CSP left out and a script that reports the narrowest
+    # UTM value's width (px) in the title
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    probe = (
+        "<script>addEventListener('load', () => { document.title = 'dd:' + Math.min("
+        "...[...document.querySelectorAll('dl.utm dd')].map(e => e.getBoundingClientRect()"
+        ".width)); });</script>"
+    )
+    page = tmp_path / "report.html"
+    page.write_text(html.replace("</body>", probe + "</body>"), encoding="utf-8")
+    title = re.search(r"<title>dd:([\d.]+)</title>", browser.dump_dom(page, tmp_path))
+    assert title is not None
+    assert float(title.group(1)) >= 50  # "welcome-1" on one line, not a letter a line
+
+
+@pytest.mark.browser
 def test_browser_renders_kpi_chart(tmp_path: Path) -> None:
     page = tmp_path / "kpi.html"
     page.write_text(render_kpi_html(KPI, Config()), encoding="utf-8")
