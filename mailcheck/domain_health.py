@@ -109,16 +109,15 @@ def read_listing(
     if status in ("nxdomain", "nodata"):
         return Listing(listed.name, subject, "clean")
     if status != "ok":
-        return Listing(listed.name, subject, "unverified", f"DNS {status} {error}".strip())
+        why = t("DNS {status}: {error}", status=status, error=error) if error else f"DNS {status}"
+        return Listing(listed.name, subject, "unverified", why)
     refused = [r for r in records if r in listed.refusals]
     if refused:
-        return Listing(
-            listed.name, subject, "unverified", f"the list refused the query ({refused[0]})"
-        )
+        why = t("the list refused the query ({code})", code=refused[0])
+        return Listing(listed.name, subject, "unverified", why)
     if not all(r.startswith("127.") for r in records):
-        return Listing(
-            listed.name, subject, "unverified", f"unexpected answer {', '.join(records)}"
-        )
+        why = t("unexpected answer {records}", records=", ".join(records))
+        return Listing(listed.name, subject, "unverified", why)
     return Listing(listed.name, subject, "listed", ", ".join(records))
 
 

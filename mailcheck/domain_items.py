@@ -112,7 +112,10 @@ def health_items(findings: list[Finding], health: DomainHealth) -> list[Item]:
     items = []
     mx = _family(findings, "DOM001")
     unknown = [host for host, state in health.mx_hosts.items() if state == "unverified"]
-    if mx.verdict == "ok" and unknown:
+    if health.mx_status in ("timeout", "servfail"):
+        # no finding (DOM001 stays silent on a lookup that failed): not a pass either
+        mx = Item("MX", "unverified", t("DNS did not answer"))
+    elif mx.verdict == "ok" and unknown:
         shown = t("could not look up the address of {hosts}", hosts=", ".join(unknown))
         mx = Item("MX", "unverified", shown)
     elif mx.verdict == "ok":

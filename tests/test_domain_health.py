@@ -294,9 +294,7 @@ def test_domain_command_html_has_a_line_per_blocklist(health_dns: Nsd, tmp_path:
         "SpamCop: в порядке — 192.0.2.25: не в списке",
         "Barracuda: в порядке — 192.0.2.25: не в списке",
     ]
-    assert (
-        "URIBL: не удалось проверить — acme.test: the list refused the query (127.0.0.1)" in lines
-    )
+    assert "URIBL: не удалось проверить — acme.test: список отказал в запросе (127.0.0.1)" in lines
 
 
 def test_tls_rpt_reports_to_an_address_without_mailto(health_dns: Nsd) -> None:
@@ -309,3 +307,18 @@ def test_tls_rpt_reports_to_an_address_without_mailto(health_dns: Nsd) -> None:
             "https: URI",
         )
     ]
+
+
+def test_an_mx_lookup_that_failed_is_not_shown_as_a_pass() -> None:
+    """A resolver that answered nothing left DOM001 silent (no finding on a failed lookup), and
+    the MX line read "ok: none (the A record stands in)" in the client's report."""
+    from mailcheck.domain_health import DomainHealth
+    from mailcheck.domain_items import health_items
+
+    for status in ("timeout", "servfail"):
+        health = DomainHealth("acme.test", mx_status=status)
+        [mx] = [i for i in health_items([], health) if i.item == "MX"]
+        assert (mx.verdict, mx.detail) == ("unverified", "DNS did not answer")
+    answered = DomainHealth("web-only.test", mx_status="nodata", has_address=True)
+    [mx] = [i for i in health_items([], answered) if i.item == "MX"]
+    assert (mx.verdict, mx.detail) == ("ok", "none (the A record stands in)")
