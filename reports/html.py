@@ -289,6 +289,17 @@ def verdict_labels(language: str) -> Callable[[str], str]:
     return lambda verdict: labels.get(verdict, verdict)
 
 
+def _without_label(reason: str, label: str) -> str:
+    """The reason after the verdict the table shows beside it: "could not verify" then
+    "could not verify (timed out)" read twice; the cell says "could not verify" / "timed out"."""
+    if not reason.lower().startswith(label.lower()):
+        return reason
+    rest = reason[len(label) :].strip().removeprefix(":").strip()
+    if rest.startswith("(") and rest.endswith(")"):
+        rest = rest[1:-1]
+    return rest or reason
+
+
 def link_rows(
     campaign: Campaign, facts: Facts, offline: bool, language: str = DEFAULT_LANGUAGE
 ) -> list[LinkRow]:
@@ -305,7 +316,10 @@ def link_rows(
         if result is not None:
             verdict = result.verdict
             status = str(result.status) if result.status is not None else ""
-            reason = str(translate(result.reason, translations(language)))
+            reason = _without_label(
+                str(translate(result.reason, translations(language))),
+                verdict_labels(language)(verdict),
+            )
             hops = [(h.status, h.url) for h in result.hops]
         else:
             verdict = "offline" if offline or not facts.gathered else "not requested"

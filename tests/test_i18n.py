@@ -510,3 +510,26 @@ def test_an_authentication_line_says_a_dns_failure_in_the_readers_language() -> 
     line = spf_line(failed, gettext_for("ru"))
     assert line.text.endswith("(TXT-запрос не удался: ни один DNS-сервер не смог ответить)")
     assert "TXT lookup failed" in spf_line(failed, gettext_for("en")).text
+
+
+def test_the_link_table_does_not_say_could_not_verify_twice() -> None:
+    from mailcheck.reports.html import link_rows
+
+    from mailcheck.facts import Facts, LinkResult
+    from mailcheck.model import Campaign, Document, Rendered
+
+    url = "https://acme.example/sale"
+    c = Campaign(id="c", source="c.html", kind="html")
+    link = Link(url, "a", "Купить", line=3, raw=url)
+    c.renders = [Rendered({}, "fallbacks", "Тема", None, "", None, Document(links=[link]))]
+    hung = t("could not verify (timed out: {host} has answered no request of this run)", host="a")
+    dns = t("could not verify: DNS lookup of {host} failed ({why})", host="a", why="SERVFAIL")
+    for reason, en, ru in [
+        (hung, "timed out: a has answered no request of this run", "нет ответа вовремя: a не "),
+        (dns, "DNS lookup of a failed (SERVFAIL)", "DNS-запрос a не удался (SERVFAIL)"),
+    ]:
+        facts = Facts(gathered=True, links={url: LinkResult(url, "unverified", reason=reason)})
+        [row] = link_rows(c, facts, offline=False, language="en")
+        assert row.reason == en
+        [row] = link_rows(c, facts, offline=False, language="ru")
+        assert row.reason.startswith(ru), row.reason
