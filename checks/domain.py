@@ -493,5 +493,17 @@ def blocklist_not_verified(ctx: Context) -> Iterator[Problem]:
     """
     unverified = [i for i in _listings(ctx) if i.status == "unverified"]
     if unverified:
-        lists = list(dict.fromkeys(f"{i.list_name} ({i.detail})" for i in unverified))
-        yield Problem(t("could not verify on {lists}", lists=", ".join(lists)), location="DNS")
+        # lists that failed for the same reason (a resolver down fails them all) said once
+        by_reason: dict[str, list[str]] = {}
+        for listing in unverified:
+            names = by_reason.setdefault(listing.detail, [])
+            if listing.list_name not in names:
+                names.append(listing.list_name)
+        lists = Joined(
+            "; ",
+            (
+                t("{lists} ({why})", lists=", ".join(names), why=why)
+                for why, names in by_reason.items()
+            ),
+        )
+        yield Problem(t("could not verify on {lists}", lists=lists), location="DNS")

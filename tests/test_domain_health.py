@@ -115,7 +115,7 @@ def test_listed_ip_and_link_domain(health_dns: Nsd) -> None:
         (
             "DOM005",
             "warning",
-            "could not verify on Spamhaus ZEN (the list refused the query (127.255.255.254)), "
+            "could not verify on Spamhaus ZEN (the list refused the query (127.255.255.254)); "
             "URIBL (the list refused the query (127.0.0.1))",
         ),
         ("DOM006", "warning", NO_POLICY_HOST),
@@ -322,3 +322,22 @@ def test_an_mx_lookup_that_failed_is_not_shown_as_a_pass() -> None:
     answered = DomainHealth("web-only.test", mx_status="nodata", has_address=True)
     [mx] = [i for i in health_items([], answered) if i.item == "MX"]
     assert (mx.verdict, mx.detail) == ("ok", "none (the A record stands in)")
+
+
+def test_lists_that_fail_for_one_reason_say_it_once(black_hole: Any) -> None:
+    """A resolver that answers nothing fails every list alike: the reason was said once per
+    list, three times in a row."""
+    config = Config(
+        dns=DnsConfig(nameservers=(black_hole.nameserver,), timeout=0.3, sending_ips=("192.0.2.9",))
+    )
+    campaign = Campaign(id="c", source="c.eml", kind="eml", from_addr="news@acme.test")
+    client = DnsClient(config.dns.nameservers, config.dns.timeout)
+    facts = Facts(gathered=True, auth=asyncio.run(collect_auth([campaign], config, client)))
+    [dom005] = [
+        f for f in judge(campaign, config, facts, offline=False).findings if f.code == "DOM005"
+    ]
+    why = "no answer within 0.3 s"
+    assert dom005.message.startswith("could not verify on ")
+    assert dom005.message.count(why) == 1, dom005.message
+    for name in ("Spamhaus ZEN", "SpamCop", "Barracuda", "Spamhaus DBL", "SURBL", "URIBL"):
+        assert name in dom005.message
