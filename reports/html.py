@@ -770,6 +770,11 @@ def report_parts(
     views.sort(key=lambda v: (v.result.ok, not v.result.warnings))
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
+    # what the network could not tell: a clean verdict must not read as verified throughout
+    unverified_links = sum(row.verdict == "unverified" for v in views for row in v.links)
+    unverified_sender = sum(
+        line.state == "unknown" for v in views for domain in v.auth for line in domain.lines
+    )
     template = environment(language).get_template("report.html")
     return template.generate(
         campaigns=views,
@@ -778,6 +783,8 @@ def report_parts(
         warnings=warnings,
         ready=errors == 0,
         offline=offline,
+        unverified_links=unverified_links,
+        unverified_sender=unverified_sender,
         agency=config.report.agency,
         logo=logo,
         generated=(generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),

@@ -18,6 +18,7 @@ from mailcheck.reports.kpi_html import render_kpi_html
 
 from mailcheck.config import Config, ReportConfig
 from mailcheck.facts import Facts, Hop, LinkResult
+from mailcheck.i18n import t
 from mailcheck.model import Campaign, CampaignResult, Document, Finding, Link, Rendered, Severity
 from tests import browser
 from tests.recording_server import recording_server
@@ -36,6 +37,7 @@ class SpfFacts:
     records: tuple[str, ...] = ()
     lookups: int = 0
     chain: list[str] = field(default_factory=list)  # internals: not for the client
+    dns_error: str = ""
 
 
 @dataclass
@@ -554,6 +556,53 @@ def test_browser_runs_no_hostile_content(tmp_path: Path, recorder: tuple[str, Hi
     shot = browser.Image(browser.screenshot(page, tmp_path, (800, 1000)))
     assert hits == [], f"the report made requests while rendering: {hits}"
     assert shot.distinct_colours() > 20
+
+
+def _verdict_text(html: str) -> str:
+    section = re.search(r'<section class="verdict[^>]*>(.*?)</section>', html, re.S)
+    assert section is not None
+    return " ".join(re.sub(r"<[^>]+>", " ", section.group(1)).split())
+
+
+@pytest.mark.parametrize(
+    ("language", "links", "sender"),
+    [
+        (
+            "en",
+            "1 link could not be verified from here: open it before sending.",
+            "1 sender check (SPF, DKIM, DMARC, MX …) could not be made",
+        ),
+        (
+            "ru",
+            "1 ссылку не удалось проверить отсюда: откройте её перед отправкой.",
+            "1 проверку отправителя (SPF, DKIM, DMARC, MX …) выполнить не удалось",
+        ),
+    ],
+)
+def test_a_clean_verdict_says_what_could_not_be_verified(
+    language: str, links: str, sender: str
+) -> None:
+    """With the resolver down nothing on the network was verified, and the report still read
+    "Ready to send" and nothing more: a green page the client takes for a full check."""
+    url = "https://acme.example/sale?utm_source=email&utm_medium=email&utm_campaign=bf"
+    c = campaign(links=[Link(url, "a", "Купить", 12)])
+    why = t("could not verify (timed out)")
+    down = Facts(
+        gathered=True,
+        links={url: LinkResult(url, "unverified", reason=why)},
+        auth={
+            "acme.example": DomainAuth(
+                "acme.example",
+                spf=SpfFacts("acme.example", "error", dns_error=t("no nameserver could answer")),
+                dmarc=DmarcFacts("ok", "v=DMARC1; p=reject", "reject", {"p": "reject"}),
+                dkim={"k1": DkimKey("k1", "ok", 2048)},
+            )
+        },
+    )
+    said = _verdict_text(render_report([CampaignResult(c, [])], down, Config(), language=language))
+    assert links in said and sender in said, said
+    verified = _verdict_text(render_report([CampaignResult(c, [])], facts(), Config()))
+    assert "could not be" not in verified
 
 
 @pytest.mark.browser
