@@ -21,6 +21,7 @@ from test_report_html import (
 )
 
 from mailcheck.config import Config, ConfigError, ReportConfig, load_config
+from mailcheck.facts import LinkVerdict
 from mailcheck.i18n import LANGUAGES, Joined, Message, catalogue_path, placeholders, t, translations
 from mailcheck.model import CampaignResult, Link
 from tests import browser
@@ -480,7 +481,8 @@ def test_template_problems_are_said_in_the_readers_language(tmp_path: Path) -> N
     assert said == "'{{#if}}', открытый здесь, нигде не закрыт '{{/if}}'", said
 
 
-def test_the_link_table_says_why_in_the_readers_language() -> None:
+def link_table_reason(verdict: LinkVerdict, reason: str, language: str) -> str:
+    """The "why" the report's link table shows for a campaign of one link with this result."""
     from mailcheck.reports.html import link_rows
 
     from mailcheck.facts import Facts, LinkResult
@@ -490,12 +492,15 @@ def test_the_link_table_says_why_in_the_readers_language() -> None:
     c = Campaign(id="c", source="c.html", kind="html")
     link = Link(url, "a", "Купить", line=3, raw=url)
     c.renders = [Rendered({}, "fallbacks", "Тема", None, "", None, Document(links=[link]))]
+    facts = Facts(gathered=True, links={url: LinkResult(url, verdict, reason=reason)})
+    [row] = link_rows(c, facts, offline=False, language=language)
+    return row.reason
+
+
+def test_the_link_table_says_why_in_the_readers_language() -> None:
     reason = t("{host} refused the connection", host="acme.example")
-    facts = Facts(gathered=True, links={url: LinkResult(url, "unreachable", reason=reason)})
-    [row] = link_rows(c, facts, offline=False, language="ru")
-    assert row.reason == "acme.example отказал в соединении"
-    [row] = link_rows(c, facts, offline=False, language="en")
-    assert row.reason == "acme.example refused the connection"
+    assert link_table_reason("unreachable", reason, "ru") == "acme.example отказал в соединении"
+    assert link_table_reason("unreachable", reason, "en") == "acme.example refused the connection"
 
 
 def test_an_authentication_line_says_a_dns_failure_in_the_readers_language() -> None:
@@ -513,23 +518,11 @@ def test_an_authentication_line_says_a_dns_failure_in_the_readers_language() -> 
 
 
 def test_the_link_table_does_not_say_could_not_verify_twice() -> None:
-    from mailcheck.reports.html import link_rows
-
-    from mailcheck.facts import Facts, LinkResult
-    from mailcheck.model import Campaign, Document, Rendered
-
-    url = "https://acme.example/sale"
-    c = Campaign(id="c", source="c.html", kind="html")
-    link = Link(url, "a", "Купить", line=3, raw=url)
-    c.renders = [Rendered({}, "fallbacks", "Тема", None, "", None, Document(links=[link]))]
     hung = t("could not verify (timed out: {host} has answered no request of this run)", host="a")
     dns = t("could not verify: DNS lookup of {host} failed ({why})", host="a", why="SERVFAIL")
     for reason, en, ru in [
         (hung, "timed out: a has answered no request of this run", "нет ответа вовремя: a не "),
         (dns, "DNS lookup of a failed (SERVFAIL)", "DNS-запрос a не удался (SERVFAIL)"),
     ]:
-        facts = Facts(gathered=True, links={url: LinkResult(url, "unverified", reason=reason)})
-        [row] = link_rows(c, facts, offline=False, language="en")
-        assert row.reason == en
-        [row] = link_rows(c, facts, offline=False, language="ru")
-        assert row.reason.startswith(ru), row.reason
+        assert link_table_reason("unverified", reason, "en") == en
+        assert link_table_reason("unverified", reason, "ru").startswith(ru)
