@@ -148,7 +148,7 @@ def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Ca
             _load_message(campaign, _emlx_message(data))
         elif suffix == ".eml":
             _load_message(campaign, _read(path, root, limits.message_bytes, "message"))
-        elif path.suffix.lower() in HTML_SUFFIXES:
+        elif suffix in HTML_SUFFIXES:
             _load_html(campaign, path.name, _read(path, root, limits.file_bytes))
         else:
             _load_sniffed(campaign, _read(path, root, limits.message_bytes), path.name)
