@@ -880,6 +880,29 @@ def test_damaged_cache_is_a_warning(
     assert "link cache" in capsys.readouterr().err
 
 
+def test_a_cached_reason_is_kept_translatable_and_a_broken_one_is_a_miss(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    import json
+
+    from mailcheck.i18n import Message
+
+    url = server.url("/loop/a/cached")
+    cfg = config(tmp_path, retries=0)
+    gather([campaign(a(url))], cfg, use_cache=True)
+    again = gather([campaign(a(url))], cfg, use_cache=True)[url]
+    assert again.from_cache and isinstance(again.reason, Message)
+    assert again.reason.template.startswith("redirect loop: {url}")
+    # a row whose reason cannot be filled in (a template from another version): asked again
+    with sqlite3.connect(tmp_path / ".mailcheck" / "links.sqlite") as db:
+        [(key, text)] = db.execute("SELECT key, result FROM link_results").fetchall()
+        data = json.loads(text)
+        data["reason"] = {"template": "{0} {url}", "values": {"url": "x"}}
+        db.execute("UPDATE link_results SET result = ? WHERE key = ?", (json.dumps(data), key))
+    third = gather([campaign(a(url))], cfg, use_cache=True)[url]
+    assert not third.from_cache and third.verdict == "loop"
+
+
 def test_cache_expires(server: ScriptedServer, tmp_path: Path) -> None:
     url = server.url("/ok/expiring")
     gather([campaign(a(url))], config(tmp_path), use_cache=True)

@@ -155,8 +155,8 @@ class LinkCache:
             for key, url, text in rows:
                 try:
                     found[key] = _decode(url, text)
-                except (ValueError, KeyError, TypeError):
-                    continue  # a damaged row is just a miss
+                except (ValueError, KeyError, TypeError, IndexError, AttributeError):
+                    continue  # a damaged row (or a reason's template it cannot fill) is a miss
         return found
 
     def put_many(self, items: Iterable[tuple[str, LinkResult]]) -> int:
