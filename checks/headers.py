@@ -42,7 +42,8 @@ def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
     Reports a saved test send (`.eml`) whose header block Gmail refuses: no `From` address,
     or a header RFC 5322 allows once written twice. The once-only headers are From, Sender,
     Reply-To, To, Cc, Bcc, Subject, Date, Message-ID, In-Reply-To and References; one finding
-    lists every problem with its lines.
+    lists every problem with its lines. A missing From counts only in a message that was sent
+    (it has a `Received` header): an export that never left the ESP gets its From on sending.
 
     ## Why it matters
     Gmail rejects such a message outright ("550 5.7.1 … this message is not RFC 5322
@@ -68,10 +69,13 @@ def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
     lines = campaign.header_lines
     problems: list[Message] = []
     places: list[str] = []
-    if "from" not in lines:
+    # A message that was never sent (an ESP's or a builder's export: no Received header) gets
+    # its From from the ESP when it is sent; one that was sent went out with the From it has.
+    sent = "received" in lines
+    if sent and "from" not in lines:
         problems.append(t("no From header"))
         places.append("headers")
-    elif not _has_address(campaign.headers or {}):
+    elif sent and not _has_address(campaign.headers or {}):
         shown = next((v for k, v in (campaign.headers or {}).items() if k.lower() == "from"), "")
         problems.append(t("the From header has no address: “{value}”", value=quoted(shown)))
         places.append(f"headers:{lines['from'][0]}")

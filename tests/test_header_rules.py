@@ -28,6 +28,10 @@ BODY = (
 )
 
 
+# what every message that was sent carries: one receiving server's trace line
+RECEIVED = "Received: from mx.shop.test by mx.mail.test; Fri, 4 Dec 2026 05:00:00 +0000\n"
+
+
 def send(tmp_path: Path, headers: str, name: str = "send.eml") -> Path:
     path = tmp_path / name
     path.write_text(headers + BODY, encoding="utf-8")
@@ -50,19 +54,26 @@ def test_duplicate_subject_and_message_id_are_one_finding_with_every_line(tmp_pa
 
 
 def test_no_from_header(tmp_path: Path) -> None:
-    path = send(tmp_path, "To: a@b.test\nSubject: Скидки\n")
+    path = send(tmp_path, RECEIVED + "To: a@b.test\nSubject: Скидки\n")
     [finding] = only(check(path), "HDR001")
     assert finding.message == "Gmail rejects this message: no From header"
     assert finding.location == "headers"
 
 
 def test_from_without_an_address(tmp_path: Path) -> None:
-    path = send(tmp_path, "Subject: Скидки\nFrom: Магазин\n")
+    path = send(tmp_path, RECEIVED + "Subject: Скидки\nFrom: Магазин\n")
     [finding] = only(check(path), "HDR001")
     assert (
         finding.message == "Gmail rejects this message: the From header has no address: “Магазин”"
     )
-    assert finding.location == "headers:2"
+    assert finding.location == "headers:3"
+
+
+def test_an_export_that_was_never_sent_gets_its_from_from_the_esp(tmp_path: Path) -> None:
+    # no Received header: a builder's or an ESP's export; duplicates are still the message's
+    assert only(check(send(tmp_path, "Subject: Скидки\n")), "HDR001") == []
+    [finding] = only(check(send(tmp_path, "Subject: a\nSubject: b\n", "two.eml")), "HDR001")
+    assert finding.message == "Gmail rejects this message: 2 Subject headers"
 
 
 def test_two_from_headers_are_reported_as_duplicates_not_as_missing(tmp_path: Path) -> None:
@@ -106,12 +117,12 @@ def test_field_lines_stop_where_the_parser_takes_the_body(tmp_path: Path) -> Non
 
 
 def test_said_in_russian(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = send(tmp_path, "To: a@b.test\nSubject: x\nSubject: y\n")
+    path = send(tmp_path, RECEIVED + "To: a@b.test\nSubject: x\nSubject: y\n")
     assert main(["check", "--offline", "--lang", "ru", "--select", "HDR", str(path)]) == 1
     out = capsys.readouterr().out
     assert "HDR001" in out
     assert "Gmail отклонит это письмо: нет заголовка From; заголовков Subject: 2" in out
-    assert "заголовки:2, 3" in out
+    assert "заголовки:3, 4" in out
 
 
 # -- HDR002: a campaign directory that names no sender domain -----------------------------------
@@ -174,7 +185,7 @@ def test_hdr002_is_not_said_offline_or_for_saved_messages(
 ) -> None:
     assert only(check(write_campaign(tmp_path, **NO_FROM)), "HDR002") == []
     # a test send without From is HDR001's (an error), not also HDR002's
-    result, _ = online(send(tmp_path, "Subject: x\n"), black_hole)
+    result, _ = online(send(tmp_path, RECEIVED + "Subject: x\n"), black_hole)
     assert [f.code for f in result.findings if f.code.startswith("HDR")] == ["HDR001"]
 
 

@@ -670,7 +670,13 @@ CASES = [
     Case("RU004", "headers-unknown", False, {"profile": "ru"}),
     # HDR: saved messages only ("eml": the file's text)
     Case("HDR001", "two-subjects", True, {"eml": eml_with("Subject: Скидки\nSubject: Sale\n")}),
-    Case("HDR001", "no-from", True, {"eml": eml_with("Subject: Скидки\n", sender="")}),
+    Case(
+        "HDR001",
+        "sent-without-from",
+        True,
+        {"eml": eml_with("Subject: Скидки\n", sender="Received: from a.test by b.test\n")},
+    ),
+    Case("HDR001", "export-without-from", False, {"eml": eml_with("Subject: x\n", sender="")}),
     Case(
         "HDR001", "one-of-each", False, {"eml": eml_with("Subject: =?utf-8?B?0KHQutC40LTQutC4?=\n")}
     ),
