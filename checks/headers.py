@@ -71,7 +71,7 @@ def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
     places: list[str] = []
     # A message that was never sent (an ESP's or a builder's export: no Received header) gets
     # its From from the ESP when it is sent; one that was sent went out with the From it has.
-    sent = "received" in lines
+    sent = campaign.travelled
     if sent and "from" not in lines:
         problems.append(t("no From header"))
         places.append("headers")

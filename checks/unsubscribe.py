@@ -119,7 +119,9 @@ def _rendered_from_a_tag(link: Link) -> bool:
 def list_unsubscribe_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a missing `List-Unsubscribe` header when the headers are known: an `.eml` test
-    send, or a `[headers]` table in `campaign.toml`.
+    send, or a `[headers]` table in `campaign.toml`. A saved message that was never sent (no
+    `Received` header: an export from the ESP or a builder) gets a warning: the ESP may add
+    the header when it sends.
 
     ## Why it matters
     Gmail, Yahoo and Outlook require it from bulk senders since 2024-2025; without it their
@@ -132,11 +134,24 @@ def list_unsubscribe_missing(ctx: Context) -> Iterator[Problem]:
     Turn on the List-Unsubscribe header in the ESP, or add
     `List-Unsubscribe = "<https://…/u/{{ uid }}>, <mailto:unsub@…>"` under `[headers]`.
     """
-    if ctx.campaign.headers is None:
+    campaign = ctx.campaign
+    if campaign.headers is None:
         return
     value = _header(ctx, "List-Unsubscribe")
-    if value is None or not value.strip():
-        yield Problem(t("no List-Unsubscribe header"), location="headers")
+    if value is not None and value.strip():
+        return
+    if campaign.kind == "eml" and not campaign.travelled:
+        # an export the ESP has not sent yet: it adds the header on sending, or it does not
+        yield Problem(
+            t(
+                "no List-Unsubscribe header in a message that was never sent (no Received "
+                "header): the ESP may add it on sending; check a real test send"
+            ),
+            location="headers",
+            severity=Severity.WARNING,
+        )
+        return
+    yield Problem(t("no List-Unsubscribe header"), location="headers")
 
 
 # RFC 2369: each address of List-Unsubscribe in angle brackets; a scheme outside them is how

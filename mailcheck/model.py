@@ -231,6 +231,12 @@ class Campaign:
     base_config: Config | None = None
 
     @property
+    def travelled(self) -> bool:
+        """A saved message that went through a mail server (it has a Received header). An
+        export that never left the ESP gets its From, List-Unsubscribe and signature there."""
+        return "received" in self.header_lines
+
+    @property
     def from_domain(self) -> str | None:
         from email.utils import parseaddr
 

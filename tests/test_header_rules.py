@@ -198,3 +198,21 @@ def test_from_domain_is_a_name_dns_can_be_asked_about() -> None:
     assert domain("news@{{ domain }}") is None
     assert domain("news@#SERVER_NAME#") is None
     assert domain("news@[%anketa.domain%]") is None
+
+
+# -- UNS002 on saved messages: sent, or an export the ESP has not sent yet ----------------------
+
+
+def test_a_sent_message_without_list_unsubscribe_is_an_error(tmp_path: Path) -> None:
+    [finding] = only(check(send(tmp_path, RECEIVED + "From: a@shop.test\nSubject: x\n")), "UNS002")
+    assert (finding.severity.value, finding.message) == ("error", "no List-Unsubscribe header")
+
+
+def test_an_export_without_list_unsubscribe_is_a_warning(tmp_path: Path) -> None:
+    # the ESP adds List-Unsubscribe when it sends (or does not): not a certainty either way
+    [finding] = only(check(send(tmp_path, "From: a@shop.test\nSubject: x\n")), "UNS002")
+    assert finding.severity.value == "warning"
+    assert finding.message.startswith(
+        "no List-Unsubscribe header in a message that was never sent (no Received header)"
+    )
+    assert finding.location == "headers"
