@@ -37,6 +37,7 @@ MAILCHIMP_HTML = """<html><head><title>*|MC:SUBJECT|*</title></head><body>
 </body></html>"""
 
 EML = (
+    "Received: from mx.shop.test by mx.b.test; Fri, 4 Dec 2026 05:00:00 +0000\r\n"
     "From: Shop <news@shop.test>\r\nTo: a@b.test\r\nSubject: =?windows-1251?B?z/Do4uXyLCAh?=\r\n"
     "MIME-Version: 1.0\r\nContent-Type: text/html; charset=windows-1251\r\n"
     "Content-Transfer-Encoding: 8bit\r\n\r\n"

@@ -216,3 +216,21 @@ def test_an_export_without_list_unsubscribe_is_a_warning(tmp_path: Path) -> None
         "no List-Unsubscribe header in a message that was never sent (no Received header)"
     )
     assert finding.location == "headers"
+
+
+def test_an_export_is_a_template_and_a_sent_test_send_is_rendered(tmp_path: Path) -> None:
+    """Merge tags in an export the ESP has not sent are what it fills on sending (personalisation
+    is checked as for a template); in a test send that was sent they are leftovers (PER003)."""
+    html = (
+        "<html><body><p>Привет, *|FNAME|*!</p>"
+        '<a href="https://shop.test/u">Отписаться</a></body></html>\n'
+    )
+    head = "From: a@shop.test\nSubject: x\nMIME-Version: 1.0\nContent-Type: text/html; charset=utf-8\n\n"
+    export = tmp_path / "export.eml"
+    export.write_text(head + html, encoding="utf-8")
+    sent = tmp_path / "sent.eml"
+    sent.write_text(RECEIVED + head + html, encoding="utf-8")
+    exported = check(export)
+    assert exported.campaign.dialect == "mailchimp"
+    assert [f.code for f in exported.findings if f.code.startswith("PER")] == ["PER001"]
+    assert [f.code for f in check(sent).findings if f.code.startswith("PER")] == ["PER003"]

@@ -148,19 +148,26 @@ def _choose_dialect(
         if found is not None:
             chosen, platform = found
     if campaign.dialect_explicit:
-        campaign.dialect_reason = f'template = "{campaign.dialect}" in campaign.toml'
+        campaign.dialect_reason = t(
+            "{setting} in campaign.toml", setting=f'template = "{campaign.dialect}"'
+        )
         chosen = catalogue.get(campaign.dialect)
-    elif campaign.kind == "eml":
-        # A saved test send was rendered by the ESP already: a tag left in it is a leftover
-        # (PER003), not something to render away.
+    elif campaign.kind == "eml" and campaign.travelled:
+        # A test send that was sent was rendered by the ESP: a tag left in it is a leftover
+        # (PER003), not something to render away. An export that never left the ESP (no
+        # Received header) still has the tags the ESP fills on sending: a template.
         campaign.dialect = "none"
-        campaign.dialect_reason = "a saved test send is already rendered: tags left are leftovers"
+        campaign.dialect_reason = t("a sent test send is rendered already: tags left are leftovers")
         return None, platform, False
     elif config.template:
-        campaign.dialect_reason = f'template = "{config.template}" in the configuration'
+        campaign.dialect_reason = t(
+            "{setting} in the configuration", setting=f'template = "{config.template}"'
+        )
         chosen = catalogue.get(config.template)
     elif chosen is not None:
-        campaign.dialect_reason = f'esp = "{config.esp}" writes {chosen.name}'
+        campaign.dialect_reason = t(
+            "{setting} writes {dialect}", setting=f'esp = "{config.esp}"', dialect=chosen.name
+        )
     else:
         detection = explain_dialect(source for _, source in sources)
         campaign.dialect_reason = detection.reason
