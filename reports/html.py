@@ -295,15 +295,26 @@ def _without_label(reason: str, label: str) -> str:
     if not reason.lower().startswith(label.lower()):
         return reason
     rest = reason[len(label) :].strip().removeprefix(":").strip()
-    if rest.startswith("(") and rest.endswith(")"):
+    if rest.startswith("(") and _closing(rest) == len(rest) - 1:
         rest = rest[1:-1]
     return rest or reason
+
+
+def _closing(text: str) -> int:
+    """Where the parenthesis that opens ``text`` closes (-1: nowhere)."""
+    depth = 0
+    for at, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return at
+    return -1
 
 
 def link_rows(
     campaign: Campaign, facts: Facts, offline: bool, language: str = DEFAULT_LANGUAGE
 ) -> list[LinkRow]:
     _ = gettext_for(language)
+    tr, label_of = translations(language), verdict_labels(language)
     rows: list[LinkRow] = []
     seen: set[str] = set()
     links: list[Link] = campaign.all_links()
@@ -316,10 +327,7 @@ def link_rows(
         if result is not None:
             verdict = result.verdict
             status = str(result.status) if result.status is not None else ""
-            reason = _without_label(
-                str(translate(result.reason, translations(language))),
-                verdict_labels(language)(verdict),
-            )
+            reason = _without_label(str(translate(result.reason, tr)), label_of(verdict))
             hops = [(h.status, h.url) for h in result.hops]
         else:
             verdict = "offline" if offline or not facts.gathered else "not requested"
