@@ -276,10 +276,11 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
     """
     campaign = ctx.campaign
     for where, message, line in campaign.template_errors:
-        # an HTML location carries the line; in other parts the message says it
+        # the HTML's and the text part's locations carry the line; in other parts (subject,
+        # a header) the message says it
         said = (
             t("line {line}: {message}", line=line, message=message)
-            if line and where != "html"
+            if line and where not in ("html", "text")
             else message
         )
         yield Problem(said, _part_at(ctx, where, line))

@@ -55,6 +55,18 @@ def test_every_refused_part_is_one_finding_at_its_place(tmp_path: Path) -> None:
     assert subject.message.startswith("line 1: ")
 
 
+def test_a_refused_text_part_names_its_line_once(tmp_path: Path) -> None:
+    d = write_campaign(
+        tmp_path,
+        text="email.txt",
+        template="jinja",
+        files={"email.txt": "Здравствуйте!\n{{ city | default('Москва' }}\n"},
+    )
+    [found] = only(check(d), "PER004")
+    assert found.location == "text:2"
+    assert not found.message.startswith("line 2: "), found.message  # "text:2: line 2: …" before
+
+
 def test_the_detected_dialect_is_held_to_its_syntax_too(tmp_path: Path) -> None:
     # no `template =`: default(…) makes it Jinja, and Jinja refuses the unclosed call
     d = write_campaign(tmp_path, body=f"{EN}\n<p>{{{{ city | default('London' }}</p>")
