@@ -234,3 +234,19 @@ def test_an_export_is_a_template_and_a_sent_test_send_is_rendered(tmp_path: Path
     assert exported.campaign.dialect == "mailchimp"
     assert [f.code for f in exported.findings if f.code.startswith("PER")] == ["PER001"]
     assert [f.code for f in check(sent).findings if f.code.startswith("PER")] == ["PER003"]
+
+
+def test_an_exports_mime_headers_are_not_read_as_a_template(tmp_path: Path) -> None:
+    # a boundary that happens to look like a tag is the MIME structure, not a broken template
+    path = tmp_path / "export.eml"
+    path.write_text(
+        "From: a@shop.test\nSubject: {{ first_name | default('Друг', true) }}, скидки\n"
+        'MIME-Version: 1.0\nContent-Type: multipart/alternative; boundary="{{#part"\n\n'
+        "--{{#part\nContent-Type: text/html; charset=utf-8\n\n"
+        '<p>Привет!</p><a href="https://shop.test/u">Отписаться</a>\n--{{#part--\n',
+        encoding="utf-8",
+    )
+    result = check(path)
+    assert result.campaign.dialect == "jinja"
+    assert only(result, "PER004") == []
+    assert result.campaign.renders[0].subject == "Друг, скидки"

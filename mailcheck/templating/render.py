@@ -122,8 +122,13 @@ def _sources(campaign: Campaign) -> list[tuple[str, str]]:
     if campaign.text is not None:
         parts.append(("text", campaign.text))
     for name, value in (campaign.headers or {}).items():
+        if campaign.kind == "eml" and name.lower().startswith(_MIME_HEADERS):
+            continue  # a saved message's MIME structure: no ESP fills anything in there
         parts.append((f"header:{name}", value))
     return parts
+
+
+_MIME_HEADERS = ("content-", "mime-version")
 
 
 def _safe_parse(html: str) -> Document | None:
