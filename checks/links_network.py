@@ -108,10 +108,10 @@ def _per_host(
     ``{reason}``; ``several`` also has ``{count}`` and ``{host}``. The first link's reason is
     the group's (later ones often only say that the host answered nothing before).
     """
-    groups: dict[tuple[str, str], list[tuple[Link, LinkResult]]] = {}
+    groups: dict[tuple[tuple[str, str], str], list[tuple[Link, LinkResult]]] = {}
     for link, result in failed:
-        groups.setdefault((_host_of(link.href)[0], result.verdict), []).append((link, result))
-    for (_, verdict), group in groups.items():
+        groups.setdefault((_host_of(link.href), result.verdict), []).append((link, result))
+    for ((_, host), verdict), group in groups.items():
         link, result = group[0]
         error = verdict == "unreachable"
         places = ctx.link_places(*(each for each, _ in group))
@@ -120,7 +120,6 @@ def _per_host(
             url: str | None = link.href
         else:
             template = several[0] if error else several[1]
-            host = _host_of(link.href)[1]
             message = t(template, count=len(group), host=host, reason=result.reason)
             url = None
         severity = None if error else Severity.WARNING

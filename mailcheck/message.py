@@ -111,7 +111,8 @@ def _header_block(data: bytes) -> bytes:
 
 
 def field_lines(data: bytes) -> dict[str, list[int]]:
-    """The line of the file each header field starts on, by lower-case field name.
+    """The line of the file each header field starts on, by lower-case field name (``data``:
+    the message, or its header block).
 
     Counted as the parser reads the block: an mbox "From " line first is not a field, a line
     starting with white space continues the field above, and the block ends at the first
@@ -137,7 +138,8 @@ def parse_message(data: bytes) -> ParsedMessage:
         if b"\x00" in data[:65536]:
             raise NotAMessage(t("not an e-mail message: binary data"))
         raise NotAMessage(t("not an e-mail message: no RFC 5322 header block at the top"))
-    if b"\x00" in _header_block(data):
+    block = _header_block(data)
+    if b"\x00" in block:
         raise NotAMessage(t("not an e-mail message: NUL bytes in the header block"))
     msg = email.message_from_bytes(data, policy=compat32)
     found = ParsedMessage()
@@ -154,7 +156,7 @@ def parse_message(data: bytes) -> ParsedMessage:
             found.dkim_selectors.append(match.group(1))
     found.received_ips = sending_ips(raw_headers)
     found.helo = sending_helo(raw_headers)
-    found.header_lines = field_lines(data)
+    found.header_lines = field_lines(block)
 
     html_part, text_part = _body_parts(msg)
     if html_part is not None:

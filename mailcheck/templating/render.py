@@ -111,6 +111,10 @@ def render_campaign(campaign: Campaign, config: Config) -> None:
         campaign.static = _safe_parse(campaign.html)
 
 
+# A saved message's headers that are its MIME structure, not anything an ESP fills in
+_MIME_HEADERS = ("content-", "mime-version")
+
+
 def _sources(campaign: Campaign) -> list[tuple[str, str]]:
     parts: list[tuple[str, str]] = []
     if campaign.subject is not None:
@@ -123,12 +127,9 @@ def _sources(campaign: Campaign) -> list[tuple[str, str]]:
         parts.append(("text", campaign.text))
     for name, value in (campaign.headers or {}).items():
         if campaign.kind == "eml" and name.lower().startswith(_MIME_HEADERS):
-            continue  # a saved message's MIME structure: no ESP fills anything in there
+            continue
         parts.append((f"header:{name}", value))
     return parts
-
-
-_MIME_HEADERS = ("content-", "mime-version")
 
 
 def _safe_parse(html: str) -> Document | None:
