@@ -19,7 +19,7 @@ from mailcheck.auth_model import (
 from mailcheck.dmarc import aligned
 from mailcheck.i18n import t
 from mailcheck.model import Severity
-from mailcheck.rules import Context, Problem, rule
+from mailcheck.rules import NO_DNS, Context, Problem, rule
 
 
 def _keys(ctx: Context) -> Iterator[DkimKey]:
@@ -86,6 +86,7 @@ def dkim_key_missing(ctx: Context) -> Iterator[Problem]:
                 ),
                 location=key.name,
                 severity=Severity.WARNING,
+                cause=NO_DNS,
             )
 
 
@@ -228,6 +229,7 @@ def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
                 ),
                 location=where,
                 severity=Severity.WARNING,
+                cause=NO_DNS,
             )
         elif passing and not (from_domain and aligned(from_domain, sig.domain, adkim)):
             # an extra signature (the ESP's own) failing beside an aligned one that verifies:

@@ -14,7 +14,7 @@ from mailcheck.dmarc import aligned
 from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import t
 from mailcheck.model import Severity
-from mailcheck.rules import Context, Problem, rule
+from mailcheck.rules import NO_DNS, Context, Problem, rule
 
 
 def _dmarc(ctx: Context) -> DmarcFacts | None:
@@ -75,6 +75,7 @@ def dmarc_missing(ctx: Context) -> Iterator[Problem]:
             ),
             location=f"_dmarc.{facts.domain}",
             severity=Severity.WARNING,
+            cause=NO_DNS,
         )
 
 

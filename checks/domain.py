@@ -16,7 +16,7 @@ from mailcheck.i18n import Joined, t
 from mailcheck.linkinfo import is_web
 from mailcheck.model import Severity
 from mailcheck.mta_sts import uncovered
-from mailcheck.rules import Context, Problem, rule
+from mailcheck.rules import NO_DNS, Context, Problem, rule
 
 
 def _sender_health(ctx: Context) -> DomainHealth | None:
@@ -506,4 +506,5 @@ def blocklist_not_verified(ctx: Context) -> Iterator[Problem]:
                 for why, names in by_reason.items()
             ),
         )
-        yield Problem(t("could not verify on {lists}", lists=lists), location="DNS")
+        # a blocklist unanswered in a run whose DNS answered nothing is NET001's to report
+        yield Problem(t("could not verify on {lists}", lists=lists), location="DNS", cause=NO_DNS)

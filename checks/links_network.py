@@ -17,7 +17,7 @@ from mailcheck.facts import LinkResult
 from mailcheck.i18n import N_, t
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
-from mailcheck.rules import Context, Problem, rule
+from mailcheck.rules import NO_DNS, Context, Problem, rule
 
 MAX_REDIRECTS = 5
 FAILED = ("broken", "unreachable", "invalid")
@@ -66,7 +66,10 @@ def _verdicts(
             yield Problem(t(broken, reason=result.reason), url=url, locations=places)
         elif result.verdict == "unverified":
             message = t(unverified, reason=result.reason)
-            yield Problem(message, url=url, severity=Severity.WARNING, locations=places)
+            cause = NO_DNS if result.no_dns else ""
+            yield Problem(
+                message, url=url, severity=Severity.WARNING, locations=places, cause=cause
+            )
 
 
 UNVERIFIED_LINK = N_("link: {reason}; open it in a browser before sending")
@@ -123,7 +126,8 @@ def _per_host(
             message = t(template, count=len(group), host=host, reason=result.reason)
             url = None
         severity = None if error else Severity.WARNING
-        yield Problem(message, url=url, severity=severity, locations=places)
+        cause = NO_DNS if result.no_dns else ""  # one host, one lookup: the group's cause
+        yield Problem(message, url=url, severity=severity, locations=places, cause=cause)
 
 
 @rule(

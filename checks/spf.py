@@ -25,7 +25,7 @@ from mailcheck.dmarc import aligned
 from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import t
 from mailcheck.model import Severity
-from mailcheck.rules import Context, Problem, rule
+from mailcheck.rules import NO_DNS, Context, Problem, rule
 from mailcheck.spf import LOOKUP_LIMIT, VOID_LIMIT
 
 
@@ -133,6 +133,7 @@ def spf_missing(ctx: Context) -> Iterator[Problem]:
                 ),
                 location=spf.domain,
                 severity=Severity.WARNING,
+                cause=NO_DNS,
             )
         for reason in spf.unverified:
             yield Problem(
@@ -143,6 +144,7 @@ def spf_missing(ctx: Context) -> Iterator[Problem]:
                 ),
                 location=spf.domain,
                 severity=Severity.WARNING,
+                cause=NO_DNS,
             )
 
 
@@ -431,4 +433,5 @@ def spf_ip_not_authorised(ctx: Context) -> Iterator[Problem]:
                 ),
                 location=domain,
                 severity=Severity.WARNING,
+                cause=NO_DNS,
             )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from mailcheck.domain_health import DomainHealth, TagRecord
 from mailcheck.i18n import Joined, t
 from mailcheck.model import Finding, Severity
+from mailcheck.rootcause import unfolded
 
 
 @dataclass(frozen=True)
@@ -98,6 +99,7 @@ def domain_items(
     findings: list[Finding], health: DomainHealth | None, dkim_keys: bool
 ) -> list[Item]:
     """Every line of ``mailcheck domain``: SPF, DKIM, DMARC, then :func:`health_items`."""
+    findings = unfolded(findings)  # each check's own word, also when NET001 reports it
     dkim = _family(findings, "DKIM")
     if dkim.verdict == "ok" and not dkim_keys:  # nothing was asked: not a pass
         dkim = Item("DKIM", "unverified", t("not checked: no selector is known (use --selector)"))
@@ -109,6 +111,7 @@ def domain_items(
 
 def health_items(findings: list[Finding], health: DomainHealth) -> list[Item]:
     """MX, MTA-STS, TLS-RPT, BIMI and each blocklist of one domain, as judged."""
+    findings = unfolded(findings)
     items = []
     mx = _family(findings, "DOM001")
     unknown = [host for host, state in health.mx_hosts.items() if state == "unverified"]

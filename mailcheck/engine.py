@@ -401,11 +401,13 @@ def judge(campaign: Campaign, config: Config, facts: Facts, *, offline: bool) ->
 
 
 def _result(campaign: Campaign, findings: list[Finding]) -> CampaignResult:
-    """The result with the campaign's suppression comments applied (and kept, to be shown)."""
+    """The result with the campaign's suppression comments applied (and kept, to be shown),
+    and what one cause outside the campaign explains said once (:mod:`mailcheck.rootcause`)."""
+    from mailcheck.rootcause import fold
     from mailcheck.suppression import apply
 
     kept, suppressed = apply(campaign, findings)
-    return CampaignResult(campaign, kept, suppressed)
+    return CampaignResult(campaign, fold(kept), suppressed)
 
 
 def _findings(

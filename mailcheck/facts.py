@@ -42,6 +42,7 @@ class LinkResult:
     from_cache: bool = False
     checked_at: float = 0.0  # Unix time of the request (a cached result keeps its own)
     unsubscribe: bool = False  # requested as an unsubscribe link: HEAD only, never clicked
+    no_dns: bool = False  # failed because DNS gave no answer for the host (not proof)
 
     @property
     def redirects(self) -> int:
@@ -60,6 +61,8 @@ class Facts:
     auth: dict[str, object] = field(default_factory=dict)
     # SpamAssassin scores (mailcheck.spam.SpamScore) by mailcheck.spam.spam_key, when configured
     spam: dict[str, object] = field(default_factory=dict)
+    # why DNS answered none of the run's questions ("" when it answered): NET001's cause
+    dns_silent: str = ""
 
     def link(self, url: str) -> LinkResult | None:
         return self.links.get(url)

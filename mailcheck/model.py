@@ -290,6 +290,9 @@ class Finding:
     location: str = ""  # the first place; ``locations`` lists them all
     url: str | None = None
     locations: tuple[str, ...] = ()
+    cause: str = ""  # why it exists when the cause is outside the campaign (rules.NO_DNS)
+    # the findings of that cause this one reports for them (mailcheck.rootcause)
+    folded: tuple[Finding, ...] = ()
 
     @property
     def places(self) -> tuple[str, ...]:

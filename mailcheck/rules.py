@@ -31,6 +31,9 @@ if TYPE_CHECKING:
     from mailcheck.linkinfo import UnsubscribeLinks
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,7}[0-9]{3}$")  # a family (SPF, A11Y) and 3 digits
+# A Problem's ``cause`` when it exists only because DNS gave no answer: a run in which DNS
+# answered nothing reports all such problems of a campaign as one NET001 (mailcheck.rootcause).
+NO_DNS = "no-dns"
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Problem:
     url: str | None = None
     severity: Severity | None = None  # None: the rule's default severity
     locations: tuple[str, ...] = ()  # every place of this one root cause (location: the first)
+    cause: str = ""  # a cause outside the campaign it exists for (NO_DNS), if any
 
     @property
     def places(self) -> tuple[str, ...]:
@@ -145,9 +149,9 @@ class Rule:
     def run(self, ctx: Context) -> list[Finding]:
         """The rule's findings, one per root cause: problems it reports in the same words
         (message, URL, severity) at several places are one finding listing every place."""
-        merged: dict[tuple[str, str | None, Severity | None], list[str]] = {}
+        merged: dict[tuple[str, str | None, Severity | None, str], list[str]] = {}
         for p in self.check(ctx):
-            places = merged.setdefault((p.message, p.url, p.severity), [])
+            places = merged.setdefault((p.message, p.url, p.severity, p.cause), [])
             places += [place for place in p.places if place not in places]
         return [
             Finding(
@@ -158,8 +162,9 @@ class Rule:
                 location=places[0] if places else "",
                 url=url,
                 locations=tuple(places),
+                cause=cause,
             )
-            for (message, url, severity), places in merged.items()
+            for (message, url, severity, cause), places in merged.items()
         ]
 
 

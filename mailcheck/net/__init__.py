@@ -10,6 +10,7 @@ import asyncio
 from mailcheck.config import Config, campaign_config, check_dns_settings, has_own_config
 from mailcheck.facts import Facts
 from mailcheck.model import Campaign
+from mailcheck.net.dnshealth import DnsHealth
 
 
 def gather(
@@ -24,14 +25,17 @@ async def gather_async(
 ) -> Facts:
     from mailcheck.net.links import gather_links
 
+    health = DnsHealth()  # one for the links' and the sender checks' lookups
     overridden = (campaign_config(c, config) for c in campaigns if has_own_config(c))
     check_dns_settings([config, *overridden])  # exit 2 before any request
     links = asyncio.ensure_future(
-        gather_links(campaigns, config, use_cache=use_cache, progress=progress)
+        gather_links(campaigns, config, use_cache=use_cache, progress=progress, health=health)
     )
     auth = None
     if any(_may_need_dns(c) for c in campaigns):
-        auth = asyncio.ensure_future(_gather_auth(campaigns, config, use_cache=use_cache))
+        auth = asyncio.ensure_future(
+            _gather_auth(campaigns, config, use_cache=use_cache, health=health)
+        )
     spam = None
     if config.spam.spamd or config.spam.rspamd:
         from mailcheck.net.spam import gather_spam
@@ -43,6 +47,7 @@ async def gather_async(
             links=await links,
             auth=await auth if auth else {},
             spam=dict(await spam) if spam else {},
+            dns_silent=health.reason(),
         )
     finally:
         for task in (links, auth, spam):
@@ -63,7 +68,7 @@ def _may_need_dns(campaign: Campaign) -> bool:
 
 
 async def _gather_auth(
-    campaigns: list[Campaign], config: Config, *, use_cache: bool
+    campaigns: list[Campaign], config: Config, *, use_cache: bool, health: DnsHealth
 ) -> dict[str, object]:
     from mailcheck.auth_model import needs_dns
 
@@ -71,4 +76,4 @@ async def _gather_auth(
         return {}
     from mailcheck.net.auth import gather_auth
 
-    return await gather_auth(campaigns, config, use_cache=use_cache)
+    return await gather_auth(campaigns, config, use_cache=use_cache, health=health)

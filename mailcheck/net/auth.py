@@ -52,6 +52,7 @@ from mailcheck.model import Campaign
 from mailcheck.mta_sts import POLICY_LIMIT, judge_policy, policy_lifetime, policy_url
 from mailcheck.net.dns import DnsClient
 from mailcheck.net.dnscache import open_dns_cache
+from mailcheck.net.dnshealth import DnsHealth
 from mailcheck.net.documentcache import DocumentCache, open_document_cache
 from mailcheck.net.published import PublishedFetcher
 from mailcheck.spf import SpfResult, check_host
@@ -61,17 +62,22 @@ T = TypeVar("T")
 
 
 async def gather_auth(
-    campaigns: list[Campaign], config: Config, *, use_cache: bool = True
+    campaigns: list[Campaign],
+    config: Config,
+    *,
+    use_cache: bool = True,
+    health: DnsHealth | None = None,
 ) -> dict[str, object]:
     """Look up each sender domain's records once; keyed by lower-case domain.
 
     Answers still fresh from an earlier run come from the project's DNS cache, and the
     documents the domains publish over HTTPS from its document cache; without ``use_cache``
     every name is asked and every document fetched again, and both caches refreshed.
+    ``health`` hears whether the nameservers answered at all.
     """
     max_ttl = config.dns.cache_max_ttl
     cache = open_dns_cache(config.state_dir, max_ttl, read=use_cache)
-    client = DnsClient(config.dns.nameservers, config.dns.timeout, store=cache)
+    client = DnsClient(config.dns.nameservers, config.dns.timeout, store=cache, health=health)
     stored = open_document_cache(config.state_dir, max_ttl, read=use_cache)
     try:
         return await collect_auth(campaigns, config, client, stored)

@@ -37,6 +37,7 @@ import dns.rrset
 
 from mailcheck.config import NAMESERVERS_ENV, parse_nameserver
 from mailcheck.i18n import t
+from mailcheck.net.dnshealth import DnsHealth
 
 Status = Literal["ok", "nxdomain", "nodata", "timeout", "servfail", "invalid"]
 RecordType = Literal["A", "AAAA", "MX", "TXT", "PTR"]
@@ -148,9 +149,11 @@ class DnsClient:
         *,
         router: Router | None = None,
         store: DnsStore | None = None,
+        health: DnsHealth | None = None,
     ) -> None:
         self.timeout = timeout
         self.stats = DnsStats()
+        self.health = health if health is not None else DnsHealth()
         self._router = router
         self._store = store
         self._cache: dict[tuple[str, str], asyncio.Future[Answer]] = {}  # tasks
@@ -238,8 +241,9 @@ class DnsClient:
                 )
                 return Answer(name, rdtype, "timeout", error=error)
             started = time.perf_counter()
-            answer, ttl = await self._resolve(resolver, qname, name, rdtype)
+            answer, ttl, heard = await self._resolve(resolver, qname, name, rdtype)
             spent = time.perf_counter() - started
+        self.health.note(servers, heard=heard)
         if answer.status == "timeout":
             self._timeouts[servers] = self._timeouts.get(servers, 0) + 1
         else:
@@ -251,31 +255,33 @@ class DnsClient:
 
     async def _resolve(
         self, resolver: dns.asyncresolver.Resolver, qname: dns.name.Name, name: str, rdtype: str
-    ) -> tuple[Answer, float | None]:
-        """The answer and how long it may be kept (None: not at all, it is a failure)."""
+    ) -> tuple[Answer, float | None, bool]:
+        """The answer, how long it may be kept (None: not at all, it is a failure) and whether
+        a nameserver responded at all (a SERVFAIL is a response; a timeout is not)."""
         try:
             result = await resolver.resolve(
                 qname, rdtype, raise_on_no_answer=False, search=False, lifetime=self.timeout
             )
         except dns.resolver.NXDOMAIN as exc:
-            return Answer(name, rdtype, "nxdomain"), _negative_ttl(exc)
-        except dns.resolver.LifetimeTimeout:
+            return Answer(name, rdtype, "nxdomain"), _negative_ttl(exc), True
+        except dns.resolver.LifetimeTimeout as exc:
             error: str = t("no answer within {seconds} s", seconds=f"{self.timeout:g}")
-            return Answer(name, rdtype, "timeout", error=error), None
+            return Answer(name, rdtype, "timeout", error=error), None, _responded(exc)
         except dns.resolver.NoNameservers as exc:
-            return Answer(name, rdtype, "servfail", error=_servfail_reason(exc)), None
+            reason = _servfail_reason(exc)
+            return Answer(name, rdtype, "servfail", error=reason), None, _responded(exc)
         except dns.exception.DNSException as exc:  # CNAME loops, malformed answers …
             error = str(exc) or type(exc).__name__
-            return Answer(name, rdtype, "servfail", error=error), None
+            return Answer(name, rdtype, "servfail", error=error), None, True
         except OSError as exc:  # unreachable nameserver, no route
             error = t("nameserver unreachable: {why}", why=str(exc))
-            return Answer(name, rdtype, "servfail", error=error), None
+            return Answer(name, rdtype, "servfail", error=error), None, False
         # dnspython's expiration: the smallest TTL of the answer and its CNAME chain, or for
         # NODATA the zone's negative TTL (RFC 2308 §5)
         ttl = max(result.expiration - time.time(), 0.0)
         if result.rrset is None or len(result.rrset) == 0:
-            return Answer(name, rdtype, "nodata"), ttl
-        return _records(name, rdtype, result.rrset), ttl
+            return Answer(name, rdtype, "nodata"), ttl, True
+        return _records(name, rdtype, result.rrset), ttl, True
 
 
 def _negative_ttl(exc: dns.resolver.NXDOMAIN) -> float | None:
@@ -288,6 +294,13 @@ def _negative_ttl(exc: dns.resolver.NXDOMAIN) -> float | None:
         except dns.exception.DNSException:
             continue
     return min(ttls) if ttls else None
+
+
+def _responded(exc: dns.exception.DNSException) -> bool:
+    """Whether some nameserver sent a response (SERVFAIL, REFUSED …) on the way to this
+    failure, not only timeouts or errors such as a refused connection or no route."""
+    errors = exc.kwargs.get("errors") or []
+    return any(isinstance(error[-1], dns.message.Message) for error in errors)
 
 
 def _servfail_reason(exc: dns.resolver.NoNameservers) -> str:

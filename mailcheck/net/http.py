@@ -162,6 +162,7 @@ class Failed(Exception):
         nxdomain: bool = False,
         invalid: bool = False,
         host_down: bool = False,
+        no_dns: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
@@ -170,6 +171,7 @@ class Failed(Exception):
         self.host_down = host_down  # not tried: the host timed out and answered nothing
         self.nxdomain = nxdomain  # proof only if the resolver answers other names
         self.invalid = invalid
+        self.no_dns = no_dns  # the host's address lookup got no answer from DNS
         self.budget = 0.0  # seconds the timed-out try had
 
     @property
@@ -316,7 +318,13 @@ class Fetcher:
         current = httpx.URL(url)
 
         def result(
-            verdict: LinkVerdict, status: int | None, reason: str, final: str, method: str
+            verdict: LinkVerdict,
+            status: int | None,
+            reason: str,
+            final: str,
+            method: str,
+            *,
+            no_dns: bool = False,
         ) -> LinkResult:
             return LinkResult(
                 url=url,
@@ -328,6 +336,7 @@ class Fetcher:
                 method=method,
                 checked_at=started,
                 unsubscribe=unsubscribe,
+                no_dns=no_dns,
             )
 
         while True:
@@ -337,7 +346,8 @@ class Fetcher:
             except Failed as failed:
                 if failed.nxdomain:
                     self.nxdomain.add(url)
-                return result(failed.verdict, None, failed.reason, str(current), "")
+                verdict, why = failed.verdict, failed.reason
+                return result(verdict, None, why, str(current), "", no_dns=failed.no_dns)
             hops.append(Hop(str(current), answer.status))
             redirect = answer.location
             if answer.status in REDIRECT_STATUSES and answer.location_as_sent and not redirect:
@@ -523,7 +533,9 @@ class Fetcher:
                 failed.budget = budget
                 raise failed from exc
             except Unreachable as exc:
-                raise Failed(exc.reason, proof=exc.proof, nxdomain=exc.nxdomain) from exc
+                raise Failed(
+                    exc.reason, proof=exc.proof, nxdomain=exc.nxdomain, no_dns=exc.no_dns
+                ) from exc
             except httpx.HTTPError as exc:
                 raise transport_failure(exc) from exc
         cookies.take(response)

@@ -29,6 +29,7 @@ from mailcheck.linkinfo import (
     url_problem,
 )
 from mailcheck.model import Campaign, Link
+from mailcheck.net.dnshealth import DnsHealth
 from mailcheck.net.http import Fetcher, web_url
 from mailcheck.net.linkcache import LinkCache, guard_mode, open_cache, warn
 from mailcheck.net.transport import HostResolver, make_client
@@ -176,11 +177,17 @@ def _plan(
 
 
 async def gather_links(
-    campaigns: list[Campaign], config: Config, *, use_cache: bool = True, progress: bool = False
+    campaigns: list[Campaign],
+    config: Config,
+    *,
+    use_cache: bool = True,
+    progress: bool = False,
+    health: DnsHealth | None = None,
 ) -> dict[str, LinkResult]:
-    """Request every unique web URL of the batch once; results keyed by the URL as rendered."""
+    """Request every unique web URL of the batch once; results keyed by the URL as rendered.
+    ``health`` hears whether the hosts' address lookups got answers."""
     plan = plan_links(campaigns, config)
-    return await _run(plan, config, use_cache=use_cache, progress=progress)
+    return await _run(plan, config, use_cache=use_cache, progress=progress, health=health)
 
 
 async def check_urls(
@@ -206,7 +213,7 @@ async def check_urls(
 
 
 async def _run(
-    plan: Plan, config: Config, *, use_cache: bool, progress: bool
+    plan: Plan, config: Config, *, use_cache: bool, progress: bool, health: DnsHealth | None = None
 ) -> dict[str, LinkResult]:
     cfg = config.links
     answers: dict[str, LinkResult] = {}
@@ -222,7 +229,7 @@ async def _run(
             except sqlite3.Error as exc:
                 warn(f"link cache could not be read ({exc}); checking without it")
         todo = [key for key in plan.requests if key not in answers]
-        fetched = await _fetch_all(todo, plan, config, progress=progress)
+        fetched = await _fetch_all(todo, plan, config, progress=progress, health=health)
         answers.update(fetched)
         if cache is not None and fetched:
             try:
@@ -240,7 +247,7 @@ async def _run(
 
 
 async def _fetch_all(
-    keys: list[str], plan: Plan, config: Config, *, progress: bool
+    keys: list[str], plan: Plan, config: Config, *, progress: bool, health: DnsHealth | None
 ) -> dict[str, LinkResult]:
     """Every request of ``keys``, concurrently, within the run's ``links.deadline``."""
     if not keys:
@@ -248,7 +255,7 @@ async def _fetch_all(
     cfg = config.links
     fetched: dict[str, LinkResult] = {}
     bar = Progress(len(keys), "checking links", enabled=progress)
-    resolver = HostResolver.configured(config)
+    resolver = HostResolver.configured(config, health=health)
     async with make_client(cfg, resolver) as client:
         fetcher = Fetcher(client, cfg)
 

@@ -48,6 +48,7 @@ from httpcore._backends.base import SOCKET_OPTION
 
 from mailcheck.config import NAMESERVERS_ENV, Config, LinksConfig
 from mailcheck.i18n import Joined, t
+from mailcheck.net.dnshealth import DnsHealth
 from mailcheck.net.ssrf import IPAddress, refusal
 
 if TYPE_CHECKING:
@@ -70,13 +71,20 @@ class Unreachable(Exception):
     """No connection. ``proof``: the link is dead for everyone (not only for this machine)."""
 
     def __init__(
-        self, reason: str, *, proof: bool, nxdomain: bool = False, refused: bool = False
+        self,
+        reason: str,
+        *,
+        proof: bool,
+        nxdomain: bool = False,
+        refused: bool = False,
+        no_dns: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.proof = proof
         self.nxdomain = nxdomain  # proof only if the resolver answers other names
         self.refused = refused  # the SSRF guard would not connect: nothing was asked
+        self.no_dns = no_dns  # the host's address lookup failed: DNS gave no usable answer
 
 
 def tls_context() -> ssl.SSLContext:
@@ -101,15 +109,22 @@ class HostResolver:
     _pending: dict[str, asyncio.Future[list[IPAddress]]] = field(default_factory=dict)
     # the client that asks the nameservers: a caller's (and so its DNS cache), else our own
     dns: DnsClient | None = None
+    # whether DNS answers at all this run (shared with the run's other resolvers)
+    health: DnsHealth = field(default_factory=DnsHealth)
 
     @classmethod
-    def configured(cls, config: Config, dns: DnsClient | None = None) -> HostResolver:
-        """Through ``[dns] nameservers`` (else ``$MAILCHECK_NAMESERVERS``), else the system's."""
+    def configured(
+        cls, config: Config, dns: DnsClient | None = None, health: DnsHealth | None = None
+    ) -> HostResolver:
+        """Through ``[dns] nameservers`` (else ``$MAILCHECK_NAMESERVERS``), else the system's;
+        ``health``: the run's (default: the client's, else a new one)."""
         nameservers = config.dns.nameservers
         if not nameservers:
             from_env = os.environ.get(NAMESERVERS_ENV, "")
             nameservers = tuple(ns.strip() for ns in from_env.split(",") if ns.strip())
-        return cls(nameservers, config.dns.timeout, dns=dns)
+        if health is None:
+            health = dns.health if dns is not None else DnsHealth()
+        return cls(nameservers, config.dns.timeout, dns=dns, health=health)
 
     async def resolve(self, host: str, *, system: bool = False) -> list[IPAddress]:
         """The addresses of ``host`` (``system``: through the system resolver, for a proxy)."""
@@ -138,7 +153,7 @@ class HostResolver:
         if self.dns is None:
             from mailcheck.net.dns import DnsClient
 
-            self.dns = DnsClient(self.nameservers, self.timeout)
+            self.dns = DnsClient(self.nameservers, self.timeout, health=self.health)
         client = self.dns
         answers = await asyncio.gather(client.query(host, "AAAA"), client.query(host, "A"))
         found = [ipaddress.ip_address(a) for answer in answers for a in answer.records]
@@ -149,7 +164,7 @@ class HostResolver:
             reason = t(
                 "could not verify: DNS lookup of {host} failed ({why})", host=host, why=errors
             )
-            raise Unreachable(reason, proof=False)
+            raise Unreachable(reason, proof=False, no_dns=True)
         if all(answer.status == "nxdomain" for answer in answers):
             reason = t("DNS: {host} does not exist (NXDOMAIN)", host=host)
             raise Unreachable(reason, proof=True, nxdomain=True)
@@ -158,21 +173,25 @@ class HostResolver:
         )
 
     async def _ask_system(self, host: str) -> list[IPAddress]:
+        system = t("the system resolver")
         try:
             infos = await anyio.getaddrinfo(host, None, type=socket.SOCK_STREAM)
         except socket.gaierror as exc:
             if exc.errno in (socket.EAI_NONAME, getattr(socket, "EAI_NODATA", socket.EAI_NONAME)):
+                self.health.note(system, heard=True)
                 reason = t("DNS: {host} does not exist ({why})", host=host, why=exc.strerror)
                 raise Unreachable(reason, proof=True, nxdomain=True) from exc
+            self.health.note(system, heard=False)
             reason = t(
                 "could not verify: DNS lookup of {host} failed ({why})", host=host, why=exc.strerror
             )
-            raise Unreachable(reason, proof=False) from exc
-        except (OSError, UnicodeError) as exc:
+            raise Unreachable(reason, proof=False, no_dns=True) from exc
+        except (OSError, UnicodeError) as exc:  # a name that cannot be asked, no resolver
             reason = t(
                 "could not verify: DNS lookup of {host} failed ({why})", host=host, why=str(exc)
             )
-            raise Unreachable(reason, proof=False) from exc
+            raise Unreachable(reason, proof=False, no_dns=isinstance(exc, OSError)) from exc
+        self.health.note(system, heard=True)
         found: list[IPAddress] = []
         for *_, sockaddr in infos:
             address = ipaddress.ip_address(str(sockaddr[0]).split("%", 1)[0])

@@ -1,0 +1,64 @@
+"""One root cause, one finding: a cause outside the campaign is reported once.
+
+When DNS answers nothing during a run, every check that waited for it fails for that one
+reason. Rules mark such problems with a ``cause`` (:data:`mailcheck.rules.NO_DNS`); the rule
+that names the cause (NET001) then reports them all, listing their checks and places, and
+keeps them in ``folded`` for whoever reads a check's state (the authentication lines). When
+that rule is not run (ignored, not selected), every problem stays as its rule reported it:
+nothing unchecked passes in silence.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import replace
+
+from mailcheck.i18n import Joined, t
+from mailcheck.model import Finding
+from mailcheck.rules import NO_DNS
+
+# the cause, and the code of the rule that reports it
+ROOT_CAUSES = {NO_DNS: "NET001"}
+
+
+def fold(findings: list[Finding]) -> list[Finding]:
+    """``findings`` with those a root-cause finding explains folded into it."""
+    for cause, code in ROOT_CAUSES.items():
+        root = next((f for f in findings if f.code == code), None)
+        folded = [f for f in findings if f.cause == cause]
+        if root is None or not folded:
+            continue
+        counts = Counter(f.code for f in folded)
+        checks = Joined(
+            ", ", [name if n == 1 else f"{name} ×{n}" for name, n in sorted(counts.items())]
+        )
+        shown = dict.fromkeys(p for f in folded for p in f.places if p not in root.places)
+        places = (*root.places, *sorted(shown, key=_in_order(list(shown))))
+        merged = replace(
+            root,
+            message=t("{message}; not verified: {checks}", message=root.message, checks=checks),
+            location=places[0],
+            locations=places,
+            folded=root.folded + tuple(folded),
+        )
+        findings = [merged if f is root else f for f in findings if f.cause != cause]
+    return findings
+
+
+def _in_order(places: list[str]) -> Callable[[str], tuple[int, str, int]]:
+    """Lines of one file or part in their order ("email.html:7, 12"), then the other places
+    (record names, headers) as they came."""
+
+    def key(place: str) -> tuple[int, str, int]:
+        name, _, line = place.rpartition(":")
+        if name and line.isdigit():
+            return (0, name, int(line))
+        return (1, "", places.index(place))
+
+    return key
+
+
+def unfolded(findings: list[Finding]) -> list[Finding]:
+    """Every finding with the ones folded into it: what each check itself reported."""
+    return [each for f in findings for each in (f, *unfolded(list(f.folded)))]
