@@ -10,6 +10,7 @@ from mailcheck.i18n import N_, t
 from mailcheck.model import Breakage, Severity, Variable
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import broken_text, leftover_tags, missing_from_samples
+from mailcheck.text import quoted_names
 
 _PHP_TAG = regex.compile(r"<\?(?:=|php\b).{0,200}?\?>", regex.S)
 
@@ -401,6 +402,45 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
             t("template language not understood: personalisation not checked ({why})", why=unclear),
             location="template",
         )
+
+
+@rule(
+    "PER009",
+    "template-part-not-read",
+    Severity.WARNING,
+    short="the template pulls in partials mailcheck does not read: what they hold is not checked",
+)
+def template_part_not_read(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Says when a template pulls in other template files that mailcheck does not have —
+    Liquid's `{% render "footer" %}` and `{% include %}`, Handlebars' `{{> footer}}` — and
+    lists them. The ESP or the agency's build supplies them when the e-mail is assembled;
+    mailcheck renders them empty. What must be somewhere in the e-mail but is not found in
+    the rest (the unsubscribe link, the brief's text and links) is then not an error: this
+    finding lists those checks as not verified.
+
+    ## Why it matters
+    A footer partial usually holds the unsubscribe link and the legal text. Calling them
+    missing would be a false alarm on every campaign of a template repository built from
+    partials; saying nothing would pass the partial's content unchecked.
+
+    ## Example
+    `<tbody>{% render "content", blocks: body_blocks %}</tbody>` in a Keila layout, or
+    `{{> footer}}` at the end of a Handlebars template.
+
+    ## How to fix
+    Check the HTML the build (or the ESP's test send) makes from the template and its
+    partials — an `.html` or `.eml` mailcheck reads whole. Ignore PER009 for layouts whose
+    partials are checked that way.
+    """
+    campaign = ctx.campaign
+    if campaign.outside_parts and not campaign.dialect_unclear:  # else PER007 says so
+        message = t(
+            "the template pulls in {files}, which mailcheck does not read (the ESP or the "
+            "build supplies them): what they hold is not checked",
+            files=quoted_names(campaign.outside_parts),
+        )
+        yield Problem(message, location="template")
 
 
 @rule(

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from mailcheck.i18n import t
 from mailcheck.model import Severity
-from mailcheck.rules import Context, Problem, rule
+from mailcheck.rules import UNREAD_PARTS, Context, Problem, rule
 from mailcheck.text import grapheme_len, quoted
 
 
@@ -37,7 +37,9 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
     `campaign.toml` when the ESP inserts it.
     """
     if not _preheader(ctx):
-        yield Problem(t("no preheader (preview text) found"), location="preheader")
+        # a header partial the template pulls in may hold it: PER009 then lists it
+        cause = UNREAD_PARTS if ctx.campaign.outside_parts else ""
+        yield Problem(t("no preheader (preview text) found"), location="preheader", cause=cause)
 
 
 @rule(

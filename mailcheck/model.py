@@ -224,6 +224,9 @@ class Campaign:
     over_budget: str | None = None  # PER008: a render went over its budget (which limit)
     # PER004 for every part the engine refuses: (part as in Variable.where, message, line)
     template_errors: list[tuple[str, str, int]] = field(default_factory=list)
+    # template files the template pulls in that mailcheck does not read (partials, layouts
+    # the ESP or the agency's build supplies): what they hold is not checked (PER009)
+    outside_parts: list[str] = field(default_factory=list)
     renders: list[Rendered] = field(default_factory=list)
     static: Document | None = None  # parse of the unrendered HTML
     config_overrides: dict[str, object] = field(default_factory=dict)

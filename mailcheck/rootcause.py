@@ -1,11 +1,13 @@
-"""One root cause, one finding: a cause outside the campaign is reported once.
+"""One root cause, one finding: a cause outside what mailcheck could read is reported once.
 
 When DNS answers nothing during a run, every check that waited for it fails for that one
-reason. Rules mark such problems with a ``cause`` (:data:`mailcheck.rules.NO_DNS`); the rule
-that names the cause (NET001) then reports them all, listing their checks and places, and
-keeps them in ``folded`` for whoever reads a check's state (the authentication lines). When
-that rule is not run (ignored, not selected), every problem stays as its rule reported it:
-nothing unchecked passes in silence.
+reason; when a template pulls in partials mailcheck does not have, what should be in them
+(the unsubscribe link, the brief's text) may well be. Rules mark such problems with a
+``cause`` (:data:`mailcheck.rules.NO_DNS`, :data:`~mailcheck.rules.UNREAD_PARTS`); the rule
+that names the cause (NET001; PER009 or PER007) then reports them all, listing their checks
+and places, and keeps them in ``folded`` for whoever reads a check's state (the
+authentication lines). When that rule is not run (ignored, not selected), every problem stays
+as its rule reported it: nothing unchecked passes in silence.
 """
 
 from __future__ import annotations
@@ -16,16 +18,16 @@ from dataclasses import replace
 
 from mailcheck.i18n import Joined, t
 from mailcheck.model import Finding
-from mailcheck.rules import NO_DNS
+from mailcheck.rules import NO_DNS, UNREAD_PARTS
 
-# the cause, and the code of the rule that reports it
-ROOT_CAUSES = {NO_DNS: "NET001"}
+# the cause, and the codes of the rules that report it (the first one found does)
+ROOT_CAUSES = {NO_DNS: ("NET001",), UNREAD_PARTS: ("PER009", "PER007")}
 
 
 def fold(findings: list[Finding]) -> list[Finding]:
     """``findings`` with those a root-cause finding explains folded into it."""
-    for cause, code in ROOT_CAUSES.items():
-        root = next((f for f in findings if f.code == code), None)
+    for cause, codes in ROOT_CAUSES.items():
+        root = next((f for code in codes for f in findings if f.code == code), None)
         folded = [f for f in findings if f.cause == cause]
         if root is None or not folded:
             continue

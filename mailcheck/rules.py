@@ -34,6 +34,9 @@ CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,7}[0-9]{3}$")  # a family (SPF, A11Y) an
 # A Problem's ``cause`` when it exists only because DNS gave no answer: a run in which DNS
 # answered nothing reports all such problems of a campaign as one NET001 (mailcheck.rootcause).
 NO_DNS = "no-dns"
+# ... when a part was not found in a template that pulls in files mailcheck does not read
+# (partials, layouts): it may be in them; PER009 (or PER007) reports it (mailcheck.rootcause)
+UNREAD_PARTS = "unread-parts"
 
 
 @dataclass(frozen=True)

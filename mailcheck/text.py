@@ -9,6 +9,7 @@ the inbox preview; that padding is not part of the preheader's text.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 import regex
 
@@ -90,3 +91,8 @@ def quoted(s: str, most: int = QUOTED_MAX) -> str:
     if len(clusters) <= most and len(s) > window:
         clusters = _GRAPHEME.findall(s)  # clusters that long are rare: read them all
     return "".join(clusters[:most]) + "…" if len(clusters) > most else s
+
+
+def quoted_names(names: Iterable[str]) -> str:
+    """File or partial names as a message lists them: “header”, “footer”."""
+    return ", ".join(f"“{quoted(name)}”" for name in names)

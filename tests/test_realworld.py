@@ -99,9 +99,12 @@ EXPECTED: dict[str, Verdict] = {
         {"SUB001": 1, "UNS001": 1},
     ),
     "en-keila-hybrid-liquid": Verdict(
-        "Keila's hybrid Liquid layout: {% render %} is valid Liquid. No "
-        "unsubscribe link in the layout itself (UNS001).",
-        {"UNS001": 1},
+        "Keila's hybrid Liquid layout: {% render %} is valid Liquid. No unsubscribe link in "
+        "the layout itself, but its body is the partial “content” (the campaign's blocks) and "
+        "its footer {{ signature_html }}: Keila's signature is where the unsubscribe link "
+        "usually is. Not a certainty: PER009 (W) names the partial and lists UNS001 as not "
+        "verified.",
+        {},
     ),
     "en-konsav-explorational": Verdict(
         "konsav layout: every {{Campaign-Source}}-style tag sits in an HTML comment (the "

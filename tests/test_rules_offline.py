@@ -527,6 +527,26 @@ CASES = [
             "template": "jinja",
         },
     ),
+    Case(
+        "PER009",
+        "ru-liquid-footer-partial",
+        True,
+        {
+            "body": body_with(
+                '<p>Привет, {{ first_name | default: "друг" }}!</p>{% render "footer" %}'
+            ),
+            "template": "liquid",
+        },
+    ),
+    Case(
+        "PER009",
+        "en-handlebars-without-partials",
+        False,
+        {
+            "body": body_with("<p>Hi {{#if name}}{{name}}{{else}}there{{/if}}!</p>"),
+            "template": "handlebars",
+        },
+    ),
     # SIZE, IMG, TXT
     Case("SIZE001", "over-102kb", True, {"body": body_with("<p>" + "Ж" * 60_000 + "</p>")}),
     Case("SIZE001", "under", False, {"body": body_with("<p>" + "x" * 90_000 + "</p>")}),

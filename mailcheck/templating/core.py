@@ -35,7 +35,12 @@ class TemplateError(Exception):
 class NotUnderstood(TemplateError):
     """A template mailcheck cannot evaluate, though its engine could: it pulls in another
     template file (``{% extends "base.html" %}``) that only the agency's build or the ESP has.
-    Not a syntax error (PER004): personalisation not checked (PER007)."""
+    Not a syntax error (PER004): personalisation not checked (PER007). ``files``: the template
+    files it names, when that is why."""
+
+    def __init__(self, message: str, line: int = 0, files: tuple[str, ...] = ()) -> None:
+        super().__init__(message, line)
+        self.files = files
 
 
 @dataclass(frozen=True)
@@ -56,7 +61,13 @@ IsSystem = Callable[[str], bool]
 
 
 class Parsed(Protocol):
-    """A template part parsed by one dialect."""
+    """A template part parsed by one dialect.
+
+    A dialect whose language pulls in other template files (partials, layouts) the ESP or the
+    agency's build supplies may also give ``partials``: the names of those the part uses
+    (``{% render "footer" %}`` → ``"footer"``). What they hold is not checked, and the
+    campaign says so (PER009); without the attribute, none are assumed.
+    """
 
     @property
     def uses(self) -> list[Use]: ...

@@ -147,6 +147,7 @@ class HandlebarsTemplate:
 
     def __init__(self, source: str, is_system: IsSystem) -> None:
         self.is_system = is_system
+        self.partials: list[str] = []  # {{> footer}}: filled by the ESP or the build
         self.body = self._parse(source)
         self.uses: list[Use] = []
         self._collect(self.body, [""], frozenset())
@@ -243,8 +244,10 @@ class HandlebarsTemplate:
                     current.append(chained)
                     stack.append(chained)
                     current = chained.body
-            elif kind == ">":
-                continue  # partials live elsewhere: nothing to render
+            elif kind == ">":  # partials live elsewhere: nothing to render
+                name = inner[1:].split(None, 1)[0].strip("\"'") if inner[1:].strip() else ""
+                if name and name not in self.partials:
+                    self.partials.append(name)
             else:
                 if kind == "&":
                     inner = inner[1:].strip()

@@ -263,8 +263,10 @@ def _refuse_other_files(ast: nodes.Template) -> None:
         node = next(ast.find_all(kind), None)
         if node is not None:
             name = getattr(node, "template", None)
-            shown = f"“{name.value}”" if isinstance(name, nodes.Const) else t("another template")
-            raise NotUnderstood(t(verb, name=shown), node.lineno)
+            value = name.value if isinstance(name, nodes.Const) else None
+            shown = f"“{value}”" if isinstance(value, str) else t("another template")
+            files = (value,) if isinstance(value, str) else (str(shown),)
+            raise NotUnderstood(t(verb, name=shown), node.lineno, files)
 
 
 def parse(source: str, is_system: IsSystem) -> JinjaTemplate:

@@ -18,6 +18,8 @@ import regex
 from liquid import Environment
 from liquid.ast import Node
 from liquid.builtin.tags.if_tag import IfNode
+from liquid.builtin.tags.include_tag import IncludeNode
+from liquid.builtin.tags.render_tag import RenderNode
 from liquid.builtin.tags.unless_tag import UnlessNode
 from liquid.context import Context
 from liquid.exceptions import ContextDepthError, LoopIterationLimitError, ResourceLimitError
@@ -178,6 +180,7 @@ class LiquidTemplate:
         for stmt in self._template.tree.statements:
             walker.node(stmt, frozenset())
         self.uses = walker.uses
+        self.partials = walker.partials
 
     def render(self, values: Mapping[str, object]) -> str:
         try:
@@ -287,6 +290,7 @@ class _Walker:
     def __init__(self, is_system: IsSystem) -> None:
         self.is_system = is_system
         self.uses: list[Use] = []
+        self.partials: list[str] = []  # {% render "footer" %}: supplied by the ESP
         self.locals: set[str] = {"forloop", "tablerowloop"}
 
     def collect_locals(self, node: Node) -> None:
@@ -297,6 +301,11 @@ class _Walker:
                 self.collect_locals(child.node)
 
     def node(self, node: Node, guards: frozenset[str]) -> None:
+        if isinstance(node, RenderNode | IncludeNode):
+            name = node.name
+            shown = str(name.value) if isinstance(name, StringLiteral) else str(name)
+            if shown not in self.partials:
+                self.partials.append(shown)
         children = _children(node)
         if isinstance(node, IfNode | UnlessNode) and children:
             first = children[0]

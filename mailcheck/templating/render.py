@@ -65,6 +65,7 @@ class _Budgeted:
     def __init__(self, parsed: Parsed, limits: LimitsConfig) -> None:
         self._render = budget.budgeted(parsed.render, limits)
         self.uses = parsed.uses
+        self.partials: tuple[str, ...] = tuple(getattr(parsed, "partials", ()))
 
     def render(self, values: Mapping[str, object]) -> str:
         return self._render(values)
@@ -195,6 +196,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     campaign.variables = []
     campaign.renders = []
     campaign.template_errors = []
+    campaign.outside_parts = []
     if dialect is None:
         campaign.renders = [_as_is(campaign)]
         return
@@ -230,11 +232,15 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                 campaign.dialect = "none"
                 campaign.variables = []
                 campaign.renders = [_as_is(campaign)]
+                if isinstance(exc, NotUnderstood):
+                    campaign.outside_parts = list(exc.files)
                 return
             # every part is parsed whole, as the ESP will: each one it refuses is reported
             campaign.template_errors.append((where, exc.message, exc.line))
             continue
         parts.append(_Part(where, source, parsed))
+    outside = (name for part in parts for name in getattr(part.parsed, "partials", ()))
+    campaign.outside_parts = list(dict.fromkeys(outside))
     if campaign.template_errors:
         where, message, line = campaign.template_errors[0]
         # the line is one of the HTML's (rules show that line); other parts say it inline
