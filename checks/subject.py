@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from mailcheck.i18n import t
@@ -87,3 +88,64 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
             ),
             location="subject",
         )
+
+
+# Characters a Subject header cannot carry as written: C0 controls (a tab is folding white
+# space) and the Unicode line and paragraph separators.
+_LINE_BREAK = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]")
+
+
+@rule(
+    "SUB003",
+    "subject-line-break",
+    Severity.ERROR,
+    short="a line break or control character in the subject",
+)
+def subject_line_break(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a subject that holds a line break or another control character — usually a TOML
+    multi-line string in `campaign.toml`, or a sample value pasted with its line end.
+
+    ## Why it matters
+    A header line cannot hold a line break. ESPs refuse such a subject, or join or cut its
+    lines, and the recipient never sees it as written; mail libraries raise an error for it.
+
+    ## Example
+    ```toml
+    subject = \"\"\"Big sale
+    starts today\"\"\"
+    ```
+
+    ## How to fix
+    Write the subject on one line; strip line ends from the values that fill it.
+    """
+    campaign = ctx.campaign
+    written = [campaign.subject or ""]
+    rendered = [(r.subject or "", r.label) for r in campaign.renders]
+    for subject in written:
+        found = _LINE_BREAK.search(subject)
+        if found:
+            yield _line_break(subject, found.group(), None)
+            return
+    for subject, label in rendered:
+        found = _LINE_BREAK.search(subject)
+        if found:
+            yield _line_break(subject, found.group(), label)
+            return
+
+
+def _line_break(subject: str, char: str, variant: str | None) -> Problem:
+    shown = quoted(_LINE_BREAK.sub("⏎", subject))
+    code = f"U+{ord(char):04X}"
+    if variant is None:
+        message = t(
+            "the subject holds a line break ({code}): “{subject}”", code=code, subject=shown
+        )
+    else:
+        message = t(
+            "the subject holds a line break ({code}) when rendered with {variant}: “{subject}”",
+            code=code,
+            variant=variant,
+            subject=shown,
+        )
+    return Problem(message, location="subject")

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from mailcheck.model import Severity
 from tests.helpers import check, only, write_campaign
 
 UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
@@ -55,6 +56,8 @@ CASES = [
         "SUB002", "ru-emoji-51-graphemes", True, {"subject": "Скидка 🇷🇺 " + "й" * 37 + " 😀😀😀🔥"}
     ),
     Case("SUB002", "en-50", False, {"subject": "x" * 50}),
+    Case("SUB003", "ru-multi-line-toml-string", True, {"subject": "Скидки\nдо 30%"}),
+    Case("SUB003", "en-tab-is-folding-space", False, {"subject": "Sale\tstarts today"}),
     Case(
         "SUB002", "ru-emoji-50-graphemes", False, {"subject": "Скидка 🇷🇺 " + "й" * 36 + " 😀😀😀🔥"}
     ),
@@ -826,3 +829,24 @@ def test_one_click_unsubscribe_says_what_is_wrong_with_the_header(
     found = [(f.message, f.location) for f in only(result, "UNS003")]
     assert found == ([(message, "headers")] if message else [])
     assert only(result, "UNS002") == []
+
+
+def test_a_line_break_in_the_subject_is_one_error_showing_where(tmp_path: Path) -> None:
+    written = check(write_campaign(tmp_path, "written", subject="Big sale\r\nstarts today"))
+    [finding] = only(written, "SUB003")
+    assert finding.severity is Severity.ERROR
+    assert finding.message == "the subject holds a line break (U+000D): “Big sale⏎⏎starts today”"
+    assert finding.places == ("subject",)
+    # a sample value pasted with its line end breaks the rendered subject
+    pasted = write_campaign(
+        tmp_path,
+        "pasted",
+        subject="Hi {{ name | default('there') }}",
+        template="jinja",
+        samples="r.json",
+        files={"r.json": '[{"name": "Anna\\n"}]'},
+    )
+    [finding] = only(check(pasted), "SUB003")
+    assert finding.message == (
+        "the subject holds a line break (U+000A) when rendered with longest values: “Hi Anna⏎”"
+    )
