@@ -34,6 +34,9 @@ _MONTHS = {
     **{m: i for i, m in enumerate(("september", "october", "november", "december"), 9)},
 }
 _MONTH_NAMES = "|".join(_MONTHS)
+# How long one [expect] regex may search the copy: a pattern that backtracks without end
+# ("(a+)+$") must not hang the gate.
+REGEX_SECONDS = 1
 _NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./](20\d\d)(?![\d.])")
 _DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({_MONTH_NAMES})\s+(20\d\d)(?!\d)", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_NAMES})\s+(\d{{1,2}}),?\s+(20\d\d)(?!\d)", re.I)
@@ -299,7 +302,18 @@ def brief_text_missing(ctx: Context) -> Iterator[Problem]:
             message = t("expected text “{text}” is missing", text=wanted)
             yield _maybe_elsewhere(ctx, message, "[expect] text")
     for pattern in expect.get("regex", []):
-        if not re.search(pattern, everything, re.I):
+        try:
+            found = regex.search(pattern, everything, regex.I, timeout=REGEX_SECONDS)
+        except TimeoutError:  # (a+)+$ over a long text: the brief's pattern, not the copy
+            message = t(
+                "could not verify: the pattern /{pattern}/ took over {seconds} s to search the "
+                "copy (simplify it)",
+                pattern=quoted(pattern),
+                seconds=REGEX_SECONDS,
+            )
+            yield Problem(message, location="[expect] regex", severity=Severity.WARNING)
+            continue
+        if not found:
             message = t("expected pattern /{pattern}/ is missing", pattern=pattern)
             yield _maybe_elsewhere(ctx, message, "[expect] regex")
 

@@ -9,6 +9,7 @@ campaign's ``campaign.toml`` overrides it for that campaign.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Iterable
@@ -174,6 +175,9 @@ class Config:
 
 
 SEVERITIES = ("error", "warning")
+# The largest whole number a setting takes: limits and counts far beyond any real need, and
+# within what Python's own sizes (islice, ranges) accept.
+MAX_SETTING = 2**53
 _NOT_SETTABLE = ("root", "path", "code_refs", "discover", "cli_overrides")
 
 
@@ -216,6 +220,9 @@ def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
                 _check_one_scanner(changes[name], f"{where}.{key}")
             continue
         changes[name] = _coerce(current, value, f"{where}: {key!r}")
+        if name == "select" and not changes[name]:
+            # a gate that runs no rule passes everything
+            raise ConfigError(f"{where}: 'select' is empty: no rule would run (use 'ignore')")
         if name in ("select", "ignore"):
             refs = changes.get("code_refs", cfg.code_refs)
             changes["code_refs"] = (*refs, (_label(where, key), changes[name]))
@@ -258,8 +265,15 @@ def _coerce(current: Any, value: Any, what: str) -> Any:
     if isinstance(current, int | float):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise ConfigError(f"{what} must be a number")
+        if not math.isfinite(value):
+            raise ConfigError(f"{what} must be a finite number, not {value}")
         if value < 0:
             raise ConfigError(f"{what} must not be negative")
+        if isinstance(current, int):
+            if value != int(value):
+                raise ConfigError(f"{what} must be a whole number, not {value}")
+            if value > MAX_SETTING:
+                raise ConfigError(f"{what} is too large ({value}; at most {MAX_SETTING})")
         return type(current)(value)
     if isinstance(current, tuple):
         if isinstance(value, str):
@@ -292,18 +306,35 @@ def _find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
             return own, _read(own)
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
-            table = _read(pyproject).get("tool", {}).get("mailcheck")
+            table = _tool_table(pyproject, _read(pyproject))
             if table is not None:
                 return pyproject, table
     return None
 
 
+def _tool_table(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
+    """``[tool.mailcheck]`` of a pyproject.toml, None when it has none."""
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: 'tool' must be a table")
+    table = tool.get("mailcheck")
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'tool.mailcheck' must be a table ([tool.mailcheck])")
+    return table
+
+
 def _read(path: Path) -> dict[str, Any]:
+    """A TOML file, or ConfigError saying why it cannot be read (never a traceback: a broken
+    pyproject.toml of another project above the campaigns must not crash the run)."""
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+        text = path.read_bytes().decode("utf-8-sig")
+        return tomllib.loads(text)
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply to read") from None
+    except (OSError, ValueError) as exc:  # TOMLDecodeError, an integer of 5,000 digits …
+        raise ConfigError(f"{path}: {exc}") from None
 
 
 def load_config(
@@ -325,7 +356,7 @@ def load_config(
     if explicit is not None:
         table = _read(explicit)
         if explicit.name == "pyproject.toml":
-            table = table.get("tool", {}).get("mailcheck", {})
+            table = _tool_table(explicit, table) or {}
         found: tuple[Path, dict[str, Any]] | None = (explicit, table)
     else:
         found = find_config(start)
@@ -377,7 +408,10 @@ def config_for(base: Config, path: Path) -> Config:
     discovery is off). Each config file is read once per process."""
     if not base.discover:
         return base
-    directory = path.resolve()
+    try:
+        directory = path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: its loader says so (INP001)
+        directory = path.absolute()
     if not directory.is_dir():
         directory = directory.parent
     found = find_config(directory)

@@ -37,6 +37,10 @@ def read_file(path: Path, *, root: Path | None, limit: int, label: str = FILE) -
     file the user named on the command line: their choice, still no FIFO or device.
     """
     name = path.name if root is None else _shown(path, root)
+    if "\0" in str(path):  # no file system takes one: say so rather than fail on it
+        raise RefusedInput(
+            t("{label} name {name} holds a NUL character", label=label, name=repr(name))
+        )
     try:
         real = path.resolve(strict=True)
     except FileNotFoundError:

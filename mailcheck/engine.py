@@ -106,6 +106,9 @@ def _walk(given: str, top: Path) -> list[Source]:
         found.append(Source(where, _shown(given, top, where), error=error))
 
     seen = {_identity(top)}
+    # Directories inside a campaign's: their files are the campaign's own (partials, a build's
+    # output, archived proofs), but a campaign.toml there is a campaign of its own.
+    in_campaign: set[Path] = set()
     for dirpath, dirnames, filenames in os.walk(top, onerror=unreadable, followlinks=True):
         here = Path(dirpath)
         kept = []
@@ -118,12 +121,13 @@ def _walk(given: str, top: Path) -> list[Source]:
             seen.add(identity)
             kept.append(name)
         dirnames[:] = kept
-        suffixes = WALKED_SUFFIXES
+        suffixes: tuple[str, ...] = () if here in in_campaign else WALKED_SUFFIXES
         if MANIFEST in filenames:
-            dirnames[:] = []  # its files belong to the campaign
             manifest = here / MANIFEST
             found.append(Source(manifest, _shown(given, top, manifest), root=here))
-            suffixes = OWN_INPUT_SUFFIXES
+            suffixes = OWN_INPUT_SUFFIXES  # a test send saved beside it is checked too
+        if MANIFEST in filenames or here in in_campaign:
+            in_campaign.update(here / name for name in dirnames)
         for name in sorted(filenames):
             if Path(name).suffix.lower() in suffixes:
                 found.append(Source(here / name, _shown(given, top, here / name), root=here))
@@ -169,7 +173,20 @@ def prepare(source: Source, config: Config) -> Campaign:
 
 def check_campaign_settings(campaign: Campaign, config: Config) -> None:
     """:func:`check_rule_settings` for one campaign: its own config and its suppression
-    comments (a comment not understood, or naming no rule, is a configuration error)."""
+    comments (a comment not understood, or naming no rule). A mistake there is the campaign's
+    INP001, as any other mistake in its files: the rest of the batch is still checked."""
+    from mailcheck.config import ConfigError
+
+    if campaign.load_error is not None:
+        return
+    try:
+        _check_campaign_settings(campaign, config)
+    except ConfigError as exc:
+        said = str(exc)  # it names the campaign's file, which the finding's location does
+        campaign.load_error = said.removeprefix(f"{campaign.source}: ")
+
+
+def _check_campaign_settings(campaign: Campaign, config: Config) -> None:
     from mailcheck.suppression import check_comments, code_refs
 
     if has_own_config(campaign):
@@ -396,8 +413,10 @@ def active_rules(config: Config, *, offline: bool) -> list[Rule]:
 
 def judge(campaign: Campaign, config: Config, facts: Facts, *, offline: bool) -> CampaignResult:
     check_campaign_settings(campaign, config)
-    rules = active_rules(campaign_config(campaign, config), offline=offline)
-    return _result(campaign, _findings(campaign, config, facts, rules))
+    # a campaign whose settings are wrong is judged by the run's (its INP001 says why)
+    own = config if campaign.load_error is not None else campaign_config(campaign, config)
+    rules = active_rules(own, offline=offline)
+    return _result(campaign, _findings(campaign, own, facts, rules))
 
 
 def _result(campaign: Campaign, findings: list[Finding]) -> CampaignResult:
@@ -411,11 +430,11 @@ def _result(campaign: Campaign, findings: list[Finding]) -> CampaignResult:
 
 
 def _findings(
-    campaign: Campaign, config: Config, facts: Facts, rules: Iterable[Rule]
+    campaign: Campaign, cfg: Config, facts: Facts, rules: Iterable[Rule]
 ) -> list[Finding]:
+    """The findings of ``rules`` with ``cfg``, the campaign's own configuration."""
     from mailcheck.rules import Context
 
-    cfg = campaign_config(campaign, config)
     ctx = Context(campaign=campaign, config=cfg, facts=facts)
     findings: list[Finding] = []
     for r in rules:
@@ -505,7 +524,7 @@ def check_campaigns(
     campaigns = list(campaigns)
     if not offline:
         check_rule_settings(config)
-        for campaign in campaigns:  # a campaign's typo fails the run before any request
+        for campaign in campaigns:  # a campaign's typo is its INP001 before any request
             check_campaign_settings(campaign, config)
     facts = Facts()
     if not offline:

@@ -31,11 +31,13 @@ Suppression comments (``<!-- mailcheck: ignore LNK004 -->`` for the next element
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from lxml import etree
 
 from mailcheck.accessibility import read_accessibility
+from mailcheck.i18n import t
 from mailcheck.model import Document, Image, Link, LinkKind, Suppression
 from mailcheck.text import collapse_ws, strip_padding
 
@@ -154,16 +156,30 @@ def _is_candidate(el: Any) -> bool:
     return bool(marker and _MARKER.search(marker))
 
 
-def _tree(html: str) -> Any:
-    """The parsed document root, or None when there is nothing to parse."""
+def _tree(html: str) -> tuple[Any, str]:
+    """The parsed document root (None when there is nothing to parse), and why libxml2 stopped
+    before the end ("" when it did not)."""
     if not html or html.isspace():
-        return None
+        return None, ""
     try:
-        return etree.fromstring(html, _PARSER)
+        return etree.fromstring(html, _PARSER), _cut_short(_PARSER)
     except ValueError:
         # lxml refuses str with an XML encoding declaration (or NUL bytes): parse UTF-8 bytes
         data = html.encode("utf-8", "surrogatepass").replace(b"\x00", b"")
-        return etree.fromstring(data, _BYTES_PARSER)
+        return etree.fromstring(data, _BYTES_PARSER), _cut_short(_BYTES_PARSER)
+
+
+def _cut_short(parser: Any) -> str:
+    """Past its nesting limit libxml2 drops everything that follows, and says so only in the
+    parser's log (of the last document it parsed)."""
+    for entry in parser.error_log:
+        if entry.type_name == "ERR_RESOURCE_LIMIT":
+            depth = re.search(r"\d+", entry.message or "")
+            return t(
+                "elements are nested more than {depth} deep, past what the HTML parser reads",
+                depth=depth.group() if depth else "?",
+            )
+    return ""
 
 
 def parse_html(html: str, *, accessibility: bool = False) -> Document:
@@ -173,13 +189,15 @@ def parse_html(html: str, *, accessibility: bool = False) -> Document:
     rendering does not change tables, headings or colours).
     """
     try:
-        root = _tree(html)
+        root, cut = _tree(html)
         if root is None:  # nothing but whitespace and comments
             return Document()
         has_css_urls = "url(" in html or "URL(" in html or "Url(" in html
-        return _extract(root, html if accessibility else None, has_css_urls)
-    except Exception:  # libxml2 gave up (or a bug here): nothing can be read from it
-        return Document()
+        document = _extract(root, html if accessibility else None, has_css_urls)
+    except Exception as exc:  # libxml2 gave up (or a bug here): nothing can be read from it
+        return Document(unread=t("the parser gave up ({why})", why=repr(exc)))
+    document.unread = cut
+    return document
 
 
 def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
@@ -187,7 +205,10 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
     links: list[Link] = []
     images: list[Image] = []
     anchors: list[tuple[int, Any]] = []  # <a> elements: their text is read once blocks are split
-    suppressions: list[Suppression] = []
+    # comments before <html> (the first line of a file is where ignore-file is written) and
+    # after it are the root's siblings, outside the traversal below
+    suppressions = _outside_suppressions(reversed(list(root.itersiblings(preceding=True))))
+    after = _outside_suppressions(root.itersiblings())
     title: str | None = None
     # One traversal for links, images, the title and word boundaries; every element only when
     # some style attribute may hold a url(), else just the tags that matter (much faster).
@@ -256,7 +277,7 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
         # string-value of the tree: text nodes only (comment tails yes, comments no)
         text=strip_padding(_TEXT_OF(root)),  # hidden padding blocks are not text either
         accessibility=accessibility,
-        suppressions=suppressions,
+        suppressions=suppressions + after,
     )
 
 
@@ -341,6 +362,14 @@ def _text_after(anchor: Any, block: Any) -> str:
 def _own_text(el: Any) -> str:
     """An element's text as written (not a comment's)."""
     return "".join(el.itertext(with_tail=False)) if isinstance(el.tag, str) else ""
+
+
+def _outside_suppressions(siblings: Iterable[Any]) -> list[Suppression]:
+    return [
+        _suppression(node)
+        for node in siblings
+        if node.tag is etree.Comment and node.text and _SUPPRESSION_START.match(node.text.lstrip())
+    ]
 
 
 def _suppression(comment: Any) -> Suppression:

@@ -35,12 +35,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from mailcheck.charsets import decode_bytes, guess_8bit, marked_text, meta_charset
 from mailcheck.config import Config, ConfigError, LimitsConfig
 from mailcheck.confined import FILE, MESSAGE, RefusedInput, read_file
 from mailcheck.i18n import N_, t
 from mailcheck.model import Campaign, Document, SourceKind
-from mailcheck.text import printable
+from mailcheck.text import printable, quoted
 
 # What a file is to the campaign, as messages name it ("html file 'x' not found")
 _FILE_ROLES = {
@@ -172,8 +174,8 @@ def _kind_by_name(path: Path) -> SourceKind:
 
 
 def _default_id(path: Path) -> str:
-    if path.name == MANIFEST:
-        return printable(path.resolve().parent.name) or "campaign"
+    if path.name == MANIFEST:  # its directory's name ("." resolved; a link's own directory)
+        return printable(path.absolute().parent.resolve().name) or "campaign"
     return printable(path.stem or path.name)
 
 
@@ -266,6 +268,8 @@ def _emlx_message(data: bytes) -> bytes:
         raise LoadError(
             t("not an Apple Mail .emlx file: its first line is not the message's length")
         )
+    if len(first.strip()) > 18:  # more than any file could hold (and than int() reads)
+        raise LoadError(t("the .emlx file announces a message longer than any file"))
     length = int(first.strip())
     if length > len(rest):
         raise LoadError(
@@ -281,10 +285,14 @@ def _emlx_message(data: bytes) -> bytes:
 
 def _parse_static(html: str) -> Document:
     """The body as written, parsed once with its accessibility facts (lxml: imported here, so
-    that discovery can read :data:`MANIFEST` without it)."""
+    that discovery can read :data:`MANIFEST` without it). HTML the parser cannot read whole
+    is INP001: what it did not read would pass unchecked ("no unsubscribe link" included)."""
     from mailcheck.htmlparse import parse_html
 
-    return parse_html(html, accessibility=True)
+    document = parse_html(html, accessibility=True)
+    if document.unread:
+        raise LoadError(t("the HTML cannot be read whole: {why}", why=document.unread))
+    return document
 
 
 def _load_html(campaign: Campaign, name: str, data: bytes) -> None:
@@ -601,12 +609,13 @@ def _expect(value: object) -> dict[str, list[str]]:
     expect = {key: _string_list(value, key) for key in value}
     for pattern in expect.get("regex", []):
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            regex.compile(pattern)
+        except (regex.error, OverflowError, RecursionError) as exc:
+            why = str(exc) if not isinstance(exc, RecursionError) else t("nested too deeply")
             reason = t(
                 "campaign.toml: [expect] regex '{pattern}' is invalid: {why}",
-                pattern=pattern,
-                why=str(exc),
+                pattern=quoted(pattern),
+                why=why,
             )
             raise LoadError(reason) from None
     return expect
@@ -643,7 +652,12 @@ def _send_at(value: object) -> datetime:
             t("campaign.toml: send_at must be a date and time (e.g. 2026-11-27T10:00:00+03:00)")
         )
     if value.tzinfo is None:
-        value = value.astimezone()  # local time of this machine
+        try:
+            value = value.astimezone()  # local time of this machine
+        except (ValueError, OverflowError):  # year 1 less an offset: before year 1
+            raise LoadError(
+                t("campaign.toml: send_at {value} is out of range", value=value.isoformat())
+            ) from None
     return value
 
 

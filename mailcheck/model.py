@@ -102,6 +102,7 @@ class Document:
     text: str = ""  # visible text, whitespace collapsed
     accessibility: Accessibility | None = None
     suppressions: list[Suppression] = field(default_factory=list)
+    unread: str = ""  # why part of the HTML could not be read (nesting past the parser's limit)
 
 
 @dataclass

@@ -98,12 +98,17 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     suffix = file_path.suffix.lower()
     if not is_manifest and suffix not in WALKED_SUFFIXES:
         return None
-    # As mailcheck's discovery: a campaign directory's files (and campaign directories nested
-    # in it) belong to that campaign, but for a test send saved beside its campaign.toml;
-    # tool and dependency directories are skipped.
-    beside_manifest = suffix in OWN_INPUT_SUFFIXES and (file_path.parent / MANIFEST).is_file()
-    first_parent = file_path.parent.parent if is_manifest or beside_manifest else file_path.parent
-    if _claimed(first_parent, parent.config.rootpath):
+    # As mailcheck's discovery: a campaign directory's files (in its sub-directories too)
+    # belong to that campaign, but a campaign nested in it and a test send saved beside its
+    # campaign.toml are inputs of their own; tool and dependency directories are skipped.
+    root = parent.config.rootpath
+    if is_manifest:
+        claimed = _claimed(file_path.parent, root, by_campaigns=False)
+    elif suffix in OWN_INPUT_SUFFIXES and (file_path.parent / MANIFEST).is_file():
+        claimed = _claimed(file_path.parent.parent, root, by_campaigns=True)
+    else:
+        claimed = _claimed(file_path.parent, root, by_campaigns=True)
+    if claimed:
         return None
     found: CampaignFile = CampaignFile.from_parent(
         parent, path=file_path, nodeid=_storable_nodeid(file_path, parent.config.rootpath)
@@ -130,13 +135,14 @@ def _storable_nodeid(path: Path, root: Path) -> str | None:
     return None
 
 
-def _claimed(directory: Path, root: Path) -> bool:
-    """True when ``directory`` or one above it (up to the rootdir) is a campaign or skipped."""
+def _claimed(directory: Path, root: Path, *, by_campaigns: bool) -> bool:
+    """True when ``directory`` or one above it (up to the rootdir) is skipped, or (with
+    ``by_campaigns``) is a campaign's."""
     from mailcheck.engine import SKIP_DIRS
     from mailcheck.loaders import MANIFEST
 
     for d in [directory, *directory.parents]:
-        if d.name in SKIP_DIRS or (d / MANIFEST).is_file():
+        if d.name in SKIP_DIRS or (by_campaigns and (d / MANIFEST).is_file()):
             return True
         if d == root or d == d.parent:
             break

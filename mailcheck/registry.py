@@ -73,7 +73,9 @@ class Registry:
         problems = []
         for where, codes in refs:
             for code in codes:
-                if self.unknown(code):
+                if not code.strip():  # "" is a prefix of every code: it would match them all
+                    problems.append(f"{where}: an empty rule code")
+                elif self.unknown(code):
                     hint = self.closest(code)
                     maybe = f" (did you mean {hint}?)" if hint else ""
                     problems.append(f"{where}: unknown rule code or prefix {code!r}{maybe}")

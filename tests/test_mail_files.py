@@ -139,3 +139,16 @@ def test_a_one_message_mbox_that_cannot_be_read_is_inp001(tmp_path: Path) -> Non
     [finding] = checked(tmp_path)["one.mbox"].findings
     assert finding.code == "INP001"
     assert "no header block" in finding.message
+
+
+def test_a_campaign_below_another_campaigns_directory_is_checked(tmp_path: Path) -> None:
+    # it was passed over in silence: only the outer campaign was reported
+    outer = write_campaign(tmp_path, "outer")
+    write_campaign(outer / "variants", "b", subject="")
+    (outer / "variants" / "notes.html").write_text("<p>the outer campaign's own file</p>")
+    results = run([str(tmp_path)], Config(root=tmp_path), offline=True).results
+    assert [r.campaign.source for r in results] == [
+        f"{tmp_path}/outer/campaign.toml",
+        f"{tmp_path}/outer/variants/b/campaign.toml",
+    ]
+    assert [f.code for f in results[1].findings if f.code == "SUB001"] == ["SUB001"]

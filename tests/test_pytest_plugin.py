@@ -58,7 +58,6 @@ def project(pytester: pytest.Pytester) -> pytest.Pytester:
     root = pytester.path
     good = write_campaign(root / "campaigns", "good")
     (good / "extra.html").write_text("<p>part of the campaign, not a campaign</p>")
-    write_campaign(good, "nested")  # inside a campaign directory: not a campaign of its own
     (root / "node_modules" / "pkg").mkdir(parents=True)
     (root / "node_modules" / "pkg" / "readme.html").write_text("<p>not ours</p>")
     write_campaign(
@@ -84,6 +83,19 @@ def test_collects_one_item_per_campaign(project: pytest.Pytester) -> None:
         "campaigns/good/campaign.toml::mailcheck",
         "loose/digest.html::mailcheck",
     ]
+
+
+def test_a_campaign_nested_in_another_is_an_item_of_its_own(pytester: pytest.Pytester) -> None:
+    # as `mailcheck check` finds it: a campaign.toml below another campaign's directory was
+    # passed over in silence; the outer campaign's other files stay its own
+    outer = write_campaign(pytester.path, "outer")
+    write_campaign(outer / "variants", "b")
+    (outer / "variants" / "proof.eml").write_bytes(b"Subject: old proof\r\n\r\nHi\r\n")
+    (outer / "partials").mkdir()
+    (outer / "partials" / "footer.html").write_text("<p>footer</p>", encoding="utf-8")
+    result = pytester.runpytest("--mailcheck", "--collect-only", "-q")
+    ids = sorted(line for line in result.outlines if "::mailcheck" in line)
+    assert ids == ["outer/campaign.toml::mailcheck", "outer/variants/b/campaign.toml::mailcheck"]
 
 
 def test_nothing_collected_without_the_option(project: pytest.Pytester) -> None:

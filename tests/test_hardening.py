@@ -1,0 +1,178 @@
+"""Inputs found by fuzzing that crashed a run, hung it, or passed in silence: each is now a
+clear error (exit 2 for the run's configuration, INP001 for one campaign's input) and the
+rest of the batch is still checked."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mailcheck.cli import main
+from mailcheck.config import Config
+from mailcheck.engine import run
+from mailcheck.model import CampaignResult, Severity
+from tests.helpers import check, only, write_campaign
+
+
+def run_cli(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str]:
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "--offline", *args])
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ('ignore = [""]', "mailcheck.toml: ignore: an empty rule code"),
+        ('ignore = " "', "mailcheck.toml: ignore: an empty rule code"),
+        ("select = []", "mailcheck.toml: 'select' is empty: no rule would run (use 'ignore')"),
+        ("subject-max = inf", "mailcheck.toml: 'subject-max' must be a finite number, not inf"),
+        ("subject-max = nan", "mailcheck.toml: 'subject-max' must be a finite number, not nan"),
+        ("subject-max = 3.5", "mailcheck.toml: 'subject-max' must be a whole number, not 3.5"),
+        (
+            "[limits]\nsample-rows = 9223372036854775807",
+            "mailcheck.toml.limits: 'sample-rows' is too large (9223372036854775807; at most "
+            "9007199254740992)",
+        ),
+    ],
+)
+def test_a_setting_that_would_switch_every_rule_off_or_crash_is_exit_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    setting: str,
+    said: str,
+) -> None:
+    # `ignore = [""]` matched every code as a prefix: the run passed with no rule run
+    (tmp_path / "mailcheck.toml").write_text(setting + "\n", encoding="utf-8")
+    write_campaign(tmp_path, "c", subject="")
+    code, err = run_cli(tmp_path, monkeypatch, capsys, "c")
+    assert code == 2
+    assert said in err
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"tool = 1\n", "pyproject.toml: 'tool' must be a table"),
+        (b'[tool]\nmailcheck = "x"\n', "'tool.mailcheck' must be a table ([tool.mailcheck])"),
+        (b'[project]\nname = "caf\xe9"\n', "pyproject.toml: not UTF-8 text (byte 21)"),
+        (b"x = " + b"[" * 2000 + b"]" * 2000, "pyproject.toml: nested too deeply to read"),
+        (b"x = " + b"9" * 5000, "pyproject.toml: Exceeds the limit (4300 digits)"),
+    ],
+)
+def test_another_projects_broken_pyproject_is_a_clear_exit_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    content: bytes,
+    said: str,
+) -> None:
+    (tmp_path / "pyproject.toml").write_bytes(content)
+    write_campaign(tmp_path, "c")
+    code, err = run_cli(tmp_path, monkeypatch, capsys, "c")
+    assert code == 2
+    assert said in err
+    assert "Traceback" not in err
+
+
+def inp001(result: CampaignResult) -> str:
+    [finding] = result.findings
+    assert (finding.code, finding.severity) == ("INP001", Severity.ERROR)
+    return finding.message
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ('html = "a\\u0000.html"', "html file name 'a\\x00.html' holds a NUL character"),
+        (
+            "send_at = 0001-01-01T00:00:00",
+            "campaign.toml: send_at 0001-01-01T00:00:00 is out of range",
+        ),
+    ],
+)
+def test_campaign_values_that_crashed_the_loader_are_inp001_with_the_reason(
+    tmp_path: Path, line: str, said: str
+) -> None:
+    # they were "could not read campaign.toml: ValueError(…) (please report)"
+    d = write_campaign(tmp_path)
+    toml = (d / "campaign.toml").read_text(encoding="utf-8")
+    toml = "\n".join(x for x in toml.splitlines() if not x.startswith("html ="))
+    (d / "campaign.toml").write_text(f"{line}\n{toml}\n", encoding="utf-8")
+    assert inp001(check(d)) == said
+
+
+def test_an_expect_regex_that_cannot_be_compiled_says_so(tmp_path: Path) -> None:
+    d = write_campaign(tmp_path, tables={"expect": {"regex": ["a{4294967295}"]}})
+    assert inp001(check(d)) == (
+        "campaign.toml: [expect] regex 'a{4294967295}' is invalid: repeat count too big at "
+        "position 2"
+    )
+
+
+def test_an_expect_regex_that_backtracks_without_end_is_could_not_verify(
+    tmp_path: Path,
+) -> None:
+    # it hung the run: the search now has a time limit
+    d = write_campaign(
+        tmp_path, body="<p>" + "x" * 5000 + "</p>", tables={"expect": {"regex": ["(x+x+)+y"]}}
+    )
+    [finding] = only(check(d), "BRF004")
+    assert finding.severity is Severity.WARNING
+    assert finding.message == (
+        "could not verify: the pattern /(x+x+)+y/ took over 1 s to search the copy (simplify it)"
+    )
+
+
+def test_html_nested_past_the_parsers_limit_is_inp001_not_a_false_verdict(
+    tmp_path: Path,
+) -> None:
+    # libxml2 dropped everything past 2,048 levels: "no unsubscribe link" (false) and the "#"
+    # link unseen
+    deep = tmp_path / "deep.html"
+    unsubscribe = '<a href="https://acme.example/u">Unsubscribe</a>'
+    deep.write_text(f'<title>Sale</title>{"<div>" * 3000}<a href="#">Buy</a> {unsubscribe}')
+    assert inp001(check(deep)) == (
+        "the HTML cannot be read whole: elements are nested more than 2048 deep, past what the "
+        "HTML parser reads"
+    )
+    fine = tmp_path / "fine.html"
+    fine.write_text(f'<title>Sale</title>{"<div>" * 2000}<a href="#">Buy</a> {unsubscribe}')
+    assert [f.code for f in check(fine).findings if f.severity is Severity.ERROR] == ["LNK003"]
+
+
+def test_a_campaign_toml_that_is_a_symlink_loop_is_inp001_and_the_batch_goes_on(
+    tmp_path: Path,
+) -> None:
+    # it was a RuntimeError traceback that lost the whole batch
+    write_campaign(tmp_path, "good")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "campaign.toml").symlink_to("campaign.toml")
+    results = run([str(tmp_path)], Config(root=tmp_path), offline=True).results
+    by_dir = {Path(r.campaign.source).parent.name: r for r in results}
+    assert "symlink" in inp001(by_dir["bad"]).lower()
+    assert only(by_dir["good"], "INP001") == []
+
+
+def test_an_emlx_announcing_an_impossible_length_is_inp001(tmp_path: Path) -> None:
+    path = tmp_path / "x.emlx"
+    path.write_bytes(b"9" * 4500 + b"\nSubject: Hi\r\n\r\nHi\r\n")
+    assert inp001(check(path)) == "the .emlx file announces a message longer than any file"
+
+
+def test_bad_inputs_keep_json_output_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_campaign(tmp_path, "good")
+    write_campaign(tmp_path, "typo", ignore=["PER0"], select=["XYZ"])
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--offline", "--format", "json", "good", "typo"]) == 1
+    good, typo = json.loads(capsys.readouterr().out)["campaigns"]
+    assert [f["code"] for f in typo["findings"]] == ["INP001"]
+    assert good["findings"] and "INP001" not in [f["code"] for f in good["findings"]]
