@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, replace
@@ -220,6 +221,8 @@ def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
                 _check_one_scanner(changes[name], f"{where}.{key}")
             continue
         changes[name] = _coerce(current, value, f"{where}: {key!r}")
+        if isinstance(cfg, LinksConfig) and name == "exclude":
+            _check_patterns(changes[name], f"{where}: {key!r}")
         if name == "select" and not changes[name]:
             # a gate that runs no rule passes everything
             raise ConfigError(f"{where}: 'select' is empty: no rule would run (use 'ignore')")
@@ -227,6 +230,18 @@ def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
             refs = changes.get("code_refs", cfg.code_refs)
             changes["code_refs"] = (*refs, (_label(where, key), changes[name]))
     return replace(cfg, **changes)
+
+
+def _check_patterns(patterns: tuple[str, ...], what: str) -> None:
+    """Regular expressions the user wrote, each compiled once here: a broken one fails the
+    run with its reason rather than later, mid-way through the links."""
+    for pattern in patterns:
+        try:
+            re.compile(pattern)
+        except (re.error, OverflowError, RecursionError) as exc:
+            raise ConfigError(
+                f"{what}: {pattern!r} is not a valid regular expression ({exc})"
+            ) from None
 
 
 def _check_one_scanner(spam: SpamConfig, where: str) -> None:

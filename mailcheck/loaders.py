@@ -31,7 +31,7 @@ import json
 import re
 import sys
 import tomllib
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -425,7 +425,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
             raise LoadError(t("campaign.toml: {problem}", problem=problem)) from None
         campaign.config_overrides = overrides
 
-    html_path = _html_path(directory, _string(get, "html"))
+    html_path = _html_path(directory, _file_name(get, "html"))
     data_bytes = _read(html_path, directory, limits.file_bytes, "html")
     campaign.source_files.append(("html", str(html_path)))  # only what was read (content hash)
     campaign.html_label = printable(_relative(html_path, directory))
@@ -435,7 +435,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     if not campaign.preheader_explicit:
         campaign.preheader = campaign.static.preheader
 
-    text_name = _string(get, "text")
+    text_name = _file_name(get, "text")
     if text_name is not None:
         text_bytes = _read(directory / text_name, directory, limits.file_bytes, "text")
         campaign.source_files.append(("text", str(directory / text_name)))
@@ -499,6 +499,14 @@ def _parse_toml(data: bytes) -> dict[str, Any]:
         raise LoadError(
             t("campaign.toml holds a number too long to read ({why})", why=_DIGITS)
         ) from None
+
+
+def _file_name(get: dict[str, Any], key: str) -> str | None:
+    """A file the campaign names (html, text): "" would name its directory."""
+    name = _string(get, key)
+    if name is not None and not name.strip():
+        raise LoadError(t("campaign.toml: '{key}' is empty: name a file", key=key))
+    return name
 
 
 def _string(get: dict[str, Any], key: str) -> str | None:
@@ -632,6 +640,8 @@ def _toml_type(value: object) -> str:
     }
     if isinstance(value, datetime | date):
         return t("a date")
+    if isinstance(value, time):
+        return t("a time")
     return names.get(type(value), type(value).__name__)
 
 
@@ -700,6 +710,8 @@ def _samples(directory: Path, value: object, limits: LimitsConfig) -> list[dict[
         return _sample_objects(value, "samples", limits.sample_rows)
     if not isinstance(value, str):
         raise LoadError(t("campaign.toml: 'samples' must be a file name or an array of tables"))
+    if not value.strip():
+        raise LoadError(t("campaign.toml: '{key}' is empty: name a file", key="samples"))
     path = directory / value
     data = _read(path, directory, limits.file_bytes, "samples")
     what = t("samples file '{name}'", name=path.name)  # how every message names it
@@ -714,7 +726,7 @@ def _samples(directory: Path, value: object, limits: LimitsConfig) -> list[dict[
             raise LoadError(
                 t("{what} holds a number too long to read ({why})", what=what, why=_DIGITS)
             ) from None
-        return _some(_sample_objects(parsed, what, limits.sample_rows), what)
+        return _some(_sample_objects(parsed, what, limits.sample_rows), what, json=True)
     return _some(_csv_samples(data, what, limits.sample_rows), what)
 
 
@@ -788,11 +800,18 @@ def _csv_samples(data: bytes, what: str, max_rows: int) -> list[dict[str, object
     return samples
 
 
-def _some(samples: list[dict[str, object]], what: str) -> list[dict[str, object]]:
+def _some(
+    samples: list[dict[str, object]], what: str, *, json: bool = False
+) -> list[dict[str, object]]:
     """A samples file the campaign names must list someone: else the checks that read the
     samples would pass on nothing."""
     if not samples:
-        raise LoadError(
-            t("{what} lists no recipient (a header row, then one row per recipient)", what=what)
+        shape = (
+            t("{what} lists no recipient (a list of objects, one per recipient)", what=what)
+            if json
+            else t(
+                "{what} lists no recipient (a header row, then one row per recipient)", what=what
+            )
         )
+        raise LoadError(shape)
     return samples

@@ -30,6 +30,11 @@ def run_cli(
         ('ignore = [""]', "mailcheck.toml: ignore: an empty rule code"),
         ('ignore = " "', "mailcheck.toml: ignore: an empty rule code"),
         ("select = []", "mailcheck.toml: 'select' is empty: no rule would run (use 'ignore')"),
+        (
+            '[links]\nexclude = ["a{99999999999}"]',
+            "'exclude': 'a{99999999999}' is not a valid regular expression (the repetition "
+            "number is too large)",
+        ),
         ("subject-max = inf", "mailcheck.toml: 'subject-max' must be a finite number, not inf"),
         ("subject-max = nan", "mailcheck.toml: 'subject-max' must be a finite number, not nan"),
         ("subject-max = 3.5", "mailcheck.toml: 'subject-max' must be a whole number, not 3.5"),
@@ -94,6 +99,10 @@ def inp001(result: CampaignResult) -> str:
             "send_at = 0001-01-01T00:00:00",
             "campaign.toml: send_at 0001-01-01T00:00:00 is out of range",
         ),
+        ('html = ""', "campaign.toml: 'html' is empty: name a file"),  # was "'.' is a directory"
+        ('text = " "', "campaign.toml: 'text' is empty: name a file"),
+        ('samples = ""', "campaign.toml: 'samples' is empty: name a file"),
+        ("client = 10:00:00", "campaign.toml: 'client' must be a string, not a time"),
     ],
 )
 def test_campaign_values_that_crashed_the_loader_are_inp001_with_the_reason(
@@ -176,3 +185,44 @@ def test_bad_inputs_keep_json_output_whole(
     good, typo = json.loads(capsys.readouterr().out)["campaigns"]
     assert [f["code"] for f in typo["findings"]] == ["INP001"]
     assert good["findings"] and "INP001" not in [f["code"] for f in good["findings"]]
+
+
+def test_a_velocity_range_is_walked_within_the_loop_budget(tmp_path: Path) -> None:
+    # airspeed walked 100 million items in its own loop (30 s) before any limit was checked
+    path = tmp_path / "velocity.html"
+    path.write_text(
+        '<html lang="ru"><title>Акция</title><p>#foreach($i in [1..100000000])$i#end</p></html>'
+    )
+    [finding] = only(check(path), "PER008")
+    assert finding.message == (
+        "the template went over its render budget: more than 100,000 loop iterations in one "
+        "render ([limits] loop-iterations)"
+    )
+
+
+def test_a_velocity_loop_over_a_literal_list_has_no_recipient_variable(tmp_path: Path) -> None:
+    # `$i` of `#foreach($i in [1..3])` was taken for a recipient's field: a false PER001
+    path = tmp_path / "velocity.html"
+    path.write_text(
+        "<p>#foreach($i in [1..3])$i #end #foreach($c in ['a', 'b'])$c #end"
+        "#foreach($p in $products)${p.name} #end</p>"
+    )
+    result = check(path)
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == []
+    assert [v.name for v in result.campaign.variables if not v.system] == ["products"]
+
+
+def test_a_subject_of_many_flags_counts_each_flag_once() -> None:
+    # \X is quadratic over a run of regional indicators (60,000 flags: 27 s)
+    from mailcheck.text import grapheme_len
+
+    assert grapheme_len("🇷🇺" * 60000) == 60000
+    assert grapheme_len("🇷🇺🇺a") == 3  # an odd indicator stands alone
+    assert grapheme_len("\U0001f1f7\U0001f1fa\ufe0f") == 1
+
+
+def test_an_empty_json_samples_file_is_told_in_json_terms(tmp_path: Path) -> None:
+    d = write_campaign(tmp_path, samples="r.json", files={"r.json": "[]"})
+    assert inp001(check(d)) == (
+        "samples file 'r.json' lists no recipient (a list of objects, one per recipient)"
+    )

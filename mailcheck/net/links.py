@@ -106,7 +106,7 @@ def _excluded_by(patterns: Iterable[str]) -> list[re.Pattern[str]]:
     for pattern in patterns:
         try:
             compiled.append(re.compile(pattern))
-        except re.error as exc:
+        except (re.error, OverflowError, RecursionError) as exc:  # a config checks them first
             warn(f"links.exclude pattern {pattern!r} is not a valid regex ({exc}); ignored")
     return compiled
 

@@ -11,12 +11,13 @@ shows rather than a raw ``${firstName}``.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 import airspeed
 import regex
 
 from mailcheck.i18n import t
+from mailcheck.templating import budget
 from mailcheck.templating.core import TemplateError, Use, unflatten
 from mailcheck.templating.tags import TagTemplate
 
@@ -29,6 +30,36 @@ def _quoted(source: str) -> str:
         lambda m: f"${m.group(1)}{{{m.group(2)}|{json.dumps(m.group(3), ensure_ascii=False)}}}",
         source,
     )
+
+
+class _TickingRange:
+    """A Velocity range (``[1..100000000]``) that spends the render budget as ``#foreach``
+    walks it: airspeed loops in its own code, where no iteration limit or deadline is checked,
+    and such a loop ran for minutes before its output reached the size limit."""
+
+    def __init__(self, items: range) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index: int) -> int:
+        return self._items[index]
+
+    def __iter__(self) -> Iterator[int]:
+        for item in self._items:
+            budget.tick()
+            yield item
+
+
+_plain_range = airspeed.Range.calculate
+
+
+def _ticking_range(self: airspeed.Range, namespace: object, loader: object) -> _TickingRange:
+    return _TickingRange(_plain_range(self, namespace, loader))
+
+
+airspeed.Range.calculate = _ticking_range  # every range airspeed makes is walked budgeted
 
 
 class VelocityTemplate:
@@ -49,5 +80,7 @@ class VelocityTemplate:
             flat[name] = None if empty and name in self._with_fallback else value
         try:
             return str(self._template.merge(unflatten(flat)))
+        except budget.OverBudget:
+            raise
         except Exception as exc:  # a template's own run-time error
             raise TemplateError(t("rendering failed: {why}", why=str(exc))) from None

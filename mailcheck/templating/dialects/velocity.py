@@ -60,9 +60,14 @@ def _classify(m: regex.Match[str], line: int) -> Token:
     if directive == "end":
         return Token("end", line, raw)
     if directive in ("foreach", "macro"):
-        loop = regex.match(r"\(\s*\$(\w+)\s+in\s+\$!?\{?([\w.]+)", m.group("args") or "")
+        # the list is a variable ($items) or a literal ([1..3], ["a", "b"]): the item is the
+        # loop's own either way, never a recipient's field
+        loop = regex.match(
+            r"\(\s*\$!?\{?(\w+)\}?\s+in\s+(?:\$!?\{?([\w.]+)|\S)", m.group("args") or ""
+        )
         if loop and directive == "foreach":
-            return Token("for", line, raw, loop.group(1), source=loop.group(2), block="for")
+            source = loop.group(2) or ""
+            return Token("for", line, raw, loop.group(1), source=source, block="for")
         return Token("for", line, raw, "", block="for")
     if directive is not None:
         return Token("skip", line, raw)  # set, parse, include …: print nothing here
