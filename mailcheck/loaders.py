@@ -748,6 +748,14 @@ def _too_many_rows(what: str, max_rows: int) -> str:
 
 def _csv_samples(data: bytes, what: str, max_rows: int) -> list[dict[str, object]]:
     text = marked_text(data)  # Excel's "CSV UTF-8" and "Unicode Text" (UTF-16, tabs) have one
+    if text is None and b"\x00" in data[:_SNIFF_BYTES]:  # no text has one: read as UTF-8 or
+        # cp1251, UTF-16 without its mark became names no template uses (PER005 only)
+        raise LoadError(
+            t(
+                "{what} is binary data (or UTF-16 without a byte-order mark: save it as UTF-8)",
+                what=what,
+            )
+        )
     if text is None:
         try:
             text = data.decode("utf-8")

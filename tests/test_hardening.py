@@ -226,3 +226,13 @@ def test_an_empty_json_samples_file_is_told_in_json_terms(tmp_path: Path) -> Non
     assert inp001(check(d)) == (
         "samples file 'r.json' lists no recipient (a list of objects, one per recipient)"
     )
+
+
+def test_a_utf16_csv_without_its_mark_is_inp001_not_garbage(tmp_path: Path) -> None:
+    csv = "first_name,email\nАнна,anna@example.com\n".encode("utf-16-le")
+    d = write_campaign(tmp_path, samples="r.csv")
+    (d / "r.csv").write_bytes(csv)
+    assert inp001(check(d)) == (
+        "samples file 'r.csv' is binary data (or UTF-16 without a byte-order mark: save it as "
+        "UTF-8)"
+    )
