@@ -173,20 +173,8 @@ def prepare(source: Source, config: Config) -> Campaign:
 
 def check_campaign_settings(campaign: Campaign, config: Config) -> None:
     """:func:`check_rule_settings` for one campaign: its own config and its suppression
-    comments (a comment not understood, or naming no rule). A mistake there is the campaign's
-    INP001, as any other mistake in its files: the rest of the batch is still checked."""
-    from mailcheck.config import ConfigError
-
-    if campaign.load_error is not None:
-        return
-    try:
-        _check_campaign_settings(campaign, config)
-    except ConfigError as exc:
-        said = str(exc)  # it names the campaign's file, which the finding's location does
-        campaign.load_error = said.removeprefix(f"{campaign.source}: ")
-
-
-def _check_campaign_settings(campaign: Campaign, config: Config) -> None:
+    comments (a comment not understood, or naming no rule, is a configuration error: exit 2,
+    as DESIGN.md §4's Contract says)."""
     from mailcheck.suppression import check_comments, code_refs
 
     if has_own_config(campaign):
@@ -413,8 +401,7 @@ def active_rules(config: Config, *, offline: bool) -> list[Rule]:
 
 def judge(campaign: Campaign, config: Config, facts: Facts, *, offline: bool) -> CampaignResult:
     check_campaign_settings(campaign, config)
-    # a campaign whose settings are wrong is judged by the run's (its INP001 says why)
-    own = config if campaign.load_error is not None else campaign_config(campaign, config)
+    own = campaign_config(campaign, config)
     rules = active_rules(own, offline=offline)
     return _result(campaign, _findings(campaign, own, facts, rules))
 
@@ -524,7 +511,7 @@ def check_campaigns(
     campaigns = list(campaigns)
     if not offline:
         check_rule_settings(config)
-        for campaign in campaigns:  # a campaign's typo is its INP001 before any request
+        for campaign in campaigns:  # a campaign's typo fails the run before any request
             check_campaign_settings(campaign, config)
     facts = Facts()
     if not offline:

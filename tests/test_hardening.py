@@ -4,7 +4,6 @@ rest of the batch is still checked."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -175,16 +174,14 @@ def test_an_emlx_announcing_an_impossible_length_is_inp001(tmp_path: Path) -> No
     assert inp001(check(path)) == "the .emlx file announces a message longer than any file"
 
 
-def test_bad_inputs_keep_json_output_whole(
+def test_an_empty_code_in_a_campaign_toml_is_exit_2_too(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    write_campaign(tmp_path, "good")
-    write_campaign(tmp_path, "typo", ignore=["PER0"], select=["XYZ"])
-    monkeypatch.chdir(tmp_path)
-    assert main(["check", "--offline", "--format", "json", "good", "typo"]) == 1
-    good, typo = json.loads(capsys.readouterr().out)["campaigns"]
-    assert [f["code"] for f in typo["findings"]] == ["INP001"]
-    assert good["findings"] and "INP001" not in [f["code"] for f in good["findings"]]
+    # a campaign's own `ignore = [""]` switched its every rule off as silently
+    write_campaign(tmp_path, "c", subject="", ignore=[""])
+    code, err = run_cli(tmp_path, monkeypatch, capsys, "c")
+    assert code == 2
+    assert "c/campaign.toml: ignore: an empty rule code" in err
 
 
 def test_a_velocity_range_is_walked_within_the_loop_budget(tmp_path: Path) -> None:

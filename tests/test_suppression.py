@@ -113,25 +113,20 @@ def test_without_the_comment_the_finding_is_there(
         ),
     ],
 )
-def test_bad_suppression_comment_is_the_campaigns_inp001(
+def test_bad_suppression_comment_is_a_configuration_error(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
     comment: str,
     expected: str,
 ) -> None:
-    # the campaign is not checked (what would its comment hide?), the others are
     write_campaign(tmp_path, "c", body=f"{comment}\n<p>Привет</p>\n{UNSUB}")
-    write_campaign(tmp_path, "other")
     html = (tmp_path / "c" / "email.html").read_text(encoding="utf-8").splitlines()
     line = 1 + next(i for i, text in enumerate(html) if "mailcheck:" in text)
     monkeypatch.chdir(tmp_path)
-    assert main(["check", "--offline", "--format", "json", "c", "other"]) == 1
-    bad, other = json.loads(capsys.readouterr().out)["campaigns"]
-    assert other["ok"]
-    [finding] = bad["findings"]
-    assert finding["code"] == "INP001"
-    assert finding["message"].startswith(f"email.html:{line}: {expected}")
+    assert main(["check", "--offline", "c"]) == 2
+    err = capsys.readouterr().err
+    assert f"c/campaign.toml: email.html:{line}: {expected}" in err
 
 
 def test_a_suppression_comment_before_the_html_tag_counts(
