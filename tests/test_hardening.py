@@ -233,3 +233,17 @@ def test_a_utf16_csv_without_its_mark_is_inp001_not_garbage(tmp_path: Path) -> N
         "samples file 'r.csv' is binary data (or UTF-16 without a byte-order mark: save it as "
         "UTF-8)"
     )
+
+
+def test_an_element_with_more_attributes_than_any_email_is_inp001(tmp_path: Path) -> None:
+    # libxml2 reads them in quadratic time: 60,000 took 33 s
+    crowded = tmp_path / "attrs.html"
+    crowded.write_text("<p " + " ".join(f"a{i}=x" for i in range(60000)) + ">x</p>")
+    assert inp001(check(crowded)) == (
+        "the HTML cannot be read whole: an element has about 60,000 attributes, more than the "
+        "HTML parser reads in reasonable time (at most 10,000)"
+    )
+    # many attributes over many elements are ordinary
+    many = tmp_path / "many.html"
+    many.write_text("".join(f'<p class="c{i}" id="p{i}">x</p>' for i in range(8000)))
+    assert only(check(many), "INP001") == []
