@@ -18,8 +18,8 @@ import regex
 
 from mailcheck.i18n import Joined, t
 from mailcheck.model import Severity
-from mailcheck.rules import UNREAD_PARTS, Context, Problem, rule
-from mailcheck.text import quoted, quoted_names
+from mailcheck.rules import Context, Problem, rule
+from mailcheck.text import quoted
 
 _MONTHS = {
     **{m: i for i, m in enumerate(("января", "февраля", "марта", "апреля", "мая", "июня"), 1)},
@@ -300,7 +300,7 @@ def brief_text_missing(ctx: Context) -> Iterator[Problem]:
     for wanted in expect.get("text", []):
         if not _contains(everything, wanted):
             message = t("expected text “{text}” is missing", text=wanted)
-            yield _maybe_elsewhere(ctx, message, "[expect] text")
+            yield ctx.missing(message, "[expect] text")
     for pattern in expect.get("regex", []):
         try:
             found = regex.search(pattern, everything, regex.I, timeout=REGEX_SECONDS)
@@ -315,22 +315,7 @@ def brief_text_missing(ctx: Context) -> Iterator[Problem]:
             continue
         if not found:
             message = t("expected pattern /{pattern}/ is missing", pattern=pattern)
-            yield _maybe_elsewhere(ctx, message, "[expect] regex")
-
-
-def _maybe_elsewhere(ctx: Context, message: str, location: str) -> Problem:
-    """A missing piece of the brief: an error, or "could not verify" when the template pulls
-    in partials mailcheck does not read (the piece may be in them)."""
-    outside = ctx.campaign.outside_parts
-    if not outside:
-        return Problem(message, location=location)
-    message = t(
-        "could not verify: {message}, and the template pulls in {files}, which mailcheck "
-        "does not read",
-        message=message,
-        files=quoted_names(outside),
-    )
-    return Problem(message, location=location, severity=Severity.WARNING, cause=UNREAD_PARTS)
+            yield ctx.missing(message, "[expect] regex")
 
 
 @rule(
@@ -368,7 +353,7 @@ def brief_link_missing(ctx: Context) -> Iterator[Problem]:
             for t_host, t_path in targets
         ):
             message = t("no link goes to {target}", target=wanted)
-            yield _maybe_elsewhere(ctx, message, "[expect] links")
+            yield ctx.missing(message, "[expect] links")
 
 
 def _host_path(url: str) -> tuple[str, str]:

@@ -94,6 +94,24 @@ class Context:
         sample recipient), so that a rule reports such a link once."""
         return [list(site) for site in self._link_sites]
 
+    def missing(self, message: str, location: str) -> Problem:
+        """A part the e-mail must have and this one lacks: an error, or "could not verify" when
+        the template pulls in partials mailcheck does not read (it may be in them: PER009
+        then lists it, :mod:`mailcheck.rootcause`)."""
+        outside = self.campaign.outside_parts
+        if not outside:
+            return Problem(message, location=location)
+        from mailcheck.i18n import t
+        from mailcheck.text import quoted_names
+
+        message = t(
+            "could not verify: {message}, and the template pulls in {files}, which mailcheck "
+            "does not read",
+            message=message,
+            files=quoted_names(outside),
+        )
+        return Problem(message, location=location, severity=Severity.WARNING, cause=UNREAD_PARTS)
+
     def unsubscribe(self) -> UnsubscribeLinks:
         """The campaign's unsubscribe links, working or placeholders, as the main variant's
         headers name them (:func:`mailcheck.linkinfo.unsubscribe_links`)."""

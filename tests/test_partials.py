@@ -73,8 +73,8 @@ def test_with_per009_ignored_each_check_says_could_not_verify(tmp_path: Path) ->
     assert result.errors == 0  # warnings: the partials may hold them
     [uns] = only(result, "UNS001")
     assert uns.message == (
-        "could not verify: no unsubscribe link in this template, and it pulls in “header”, "
-        "“footer”, which mailcheck does not read"
+        "could not verify: no unsubscribe link in the body, and the template pulls in "
+        "“header”, “footer”, which mailcheck does not read"
     )
     [text] = only(result, "BRF004")
     assert text.message == (
