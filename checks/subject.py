@@ -120,14 +120,12 @@ def subject_line_break(ctx: Context) -> Iterator[Problem]:
     Write the subject on one line; strip line ends from the values that fill it.
     """
     campaign = ctx.campaign
-    written = [campaign.subject or ""]
-    rendered = [(r.subject or "", r.label) for r in campaign.renders]
-    for subject in written:
-        found = _LINE_BREAK.search(subject)
-        if found:
-            yield _line_break(subject, found.group(), None)
-            return
-    for subject, label in rendered:
+    # as written first; then each rendering (a sample value may bring the line end)
+    variants = [
+        (campaign.subject or "", None),
+        *((r.subject or "", r.label) for r in campaign.renders),
+    ]
+    for subject, label in variants:
         found = _LINE_BREAK.search(subject)
         if found:
             yield _line_break(subject, found.group(), label)
