@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mailcheck.config import Config
+from mailcheck.engine import run
 from mailcheck.model import Severity
 from mailcheck.rules import UNREAD_PARTS
 from mailcheck.templating.handlebars import parse as handlebars
@@ -119,3 +120,62 @@ def test_the_dialects_name_their_partials() -> None:
         "footer",
     ]
     assert liquid("{{ a }}", nothing).partials == []
+
+
+# --- partials the campaign has: read from its directory and checked ---------------------------
+
+FOOTER_LIQUID = '<p><a href="{{ unsubscribe_url }}">Отписаться</a> <a href="#">Условия</a></p>\n'
+BODY_WITH_PARTIALS = (
+    '<html lang="ru"><body><div style="display:none">Скидки недели для вас</div>\n'
+    '<p>Привет, {{ first_name | default: "друг" }}!</p>\n'
+    f"{LINK}\n"
+    '{% render "footer" %}\n'
+    '{% render "card", product: item %}\n'
+    "</body></html>\n"
+)
+
+
+def liquid_campaign(root: Path, name: str, footer: str | None) -> Path:
+    d = write_campaign(root, name, html=BODY_WITH_PARTIALS, template="liquid")
+    (d / "partials").mkdir()
+    (d / "partials" / "card.liquid").write_text("<p>{{ product.title }}</p>", encoding="utf-8")
+    if footer is not None:
+        (d / "partials" / "footer.liquid").write_text(footer, encoding="utf-8")
+    return d
+
+
+def test_a_partial_the_campaign_has_is_rendered_and_checked(tmp_path: Path) -> None:
+    result = check(liquid_campaign(tmp_path, "c", FOOTER_LIQUID))
+    # found in the footer: its unsubscribe tag (no UNS001) and its "#" link (LNK003)
+    assert only(result, "PER009") == [] and only(result, "UNS001") == []
+    [placeholder] = only(result, "LNK003")
+    assert "“Условия”" in placeholder.message
+    # what `render` hands over is the partial's own, not a recipient's field
+    assert "product" not in [v.name for v in result.campaign.variables]
+
+
+def test_each_campaign_reads_its_own_partial(tmp_path: Path) -> None:
+    # the same template in two campaigns: the second's footer has no unsubscribe link
+    with_link = liquid_campaign(tmp_path, "a", FOOTER_LIQUID)
+    without = liquid_campaign(tmp_path, "b", '<p><a href="#">Условия</a></p>')
+    results = run([str(with_link), str(without)], Config(root=tmp_path), offline=True).results
+    assert [len(only(r, "UNS001")) for r in results] == [0, 1]
+    [uns] = only(results[1], "UNS001")
+    assert (uns.severity, uns.message) == (Severity.ERROR, "no unsubscribe link in the body")
+
+
+def test_a_partials_variable_without_fallback_is_the_campaigns(tmp_path: Path) -> None:
+    footer = '<p>{{ first_name }}, <a href="{{ unsubscribe_url }}">отписаться</a></p>'
+    found = only(check(liquid_campaign(tmp_path, "c", footer)), "PER001")
+    [per001] = [f for f in found if "“first_name”" in f.message]
+    assert per001.places == ("email.html",)  # the partial's line is not the template's
+
+
+def test_a_partial_is_never_read_from_outside_the_campaign(tmp_path: Path) -> None:
+    (tmp_path / "secret.liquid").write_text('<a href="{{ unsubscribe_url }}">x</a>')
+    html = BODY_WITH_PARTIALS.replace('{% render "footer" %}', '{% render "../secret" %}')
+    d = write_campaign(tmp_path, "c", html=html, template="liquid")
+    result = check(d)
+    [per009] = only(result, "PER009")
+    assert "“../secret”" in per009.message and "“card”" in per009.message
+    assert "UNS001" in per009.message  # not found in what was read: not verified

@@ -43,7 +43,7 @@ from liquid.tag import Tag
 from liquid.token import TOKEN_EXPRESSION
 
 from mailcheck.i18n import t
-from mailcheck.templating import budget
+from mailcheck.templating import budget, partials
 from mailcheck.templating.core import IsSystem, TemplateError, Use, unflatten
 from mailcheck.templating.system import placeholder
 
@@ -99,12 +99,15 @@ def _esp_tag(tag_name: str) -> type[Tag]:
     return EspTag
 
 
-class _PlatformPartials(BaseLoader):
-    """``{% render 'content' %}``/``{% include %}`` name a partial the ESP supplies at send
-    time (Keila's layouts render the campaign's body this way): it renders empty here."""
+class _CampaignPartials(BaseLoader):
+    """``{% render 'footer' %}``/``{% include %}``: the campaign's own file of that name
+    (:mod:`mailcheck.templating.partials`), else a partial the ESP supplies at send time
+    (Keila's layouts render the campaign's body this way), which renders empty here."""
 
     def get_source(self, env: Environment, template_name: str) -> TemplateSource:
-        return TemplateSource("", template_name, None)
+        files = partials.current()
+        text = files.source(template_name) if files is not None else None
+        return TemplateSource(text or "", template_name, None)
 
 
 class _BudgetedEnvironment(Environment):
@@ -135,7 +138,8 @@ class _BudgetedEnvironment(Environment):
 
 @functools.lru_cache(maxsize=64)
 def _environment(extra_tags: frozenset[str]) -> Environment:
-    env = _BudgetedEnvironment(autoescape=False, loader=_PlatformPartials())
+    # cache_size 0: the environment serves every campaign, and "footer" is each one's own
+    env = _BudgetedEnvironment(autoescape=False, loader=_CampaignPartials(), cache_size=0)
     env.filters = {name: budget.guard_filter(f) for name, f in env.filters.items()}
     for name in sorted(extra_tags):
         env.add_tag(_esp_tag(name))
@@ -174,13 +178,16 @@ class LiquidTemplate:
             message = getattr(exc, "message", None) or str(exc)
             message = regex.sub(r",? on line \d+$", "", str(message))
             raise TemplateError(message, int(line)) from None
-        walker = _Walker(is_system)
+        walker = _Walker(is_system, self._template.env)
         for stmt in self._template.tree.statements:
             walker.collect_locals(stmt)
         for stmt in self._template.tree.statements:
             walker.node(stmt, frozenset())
         self.uses = walker.uses
-        self.partials = walker.partials
+        files = partials.current()  # the ones the campaign has are rendered: not "unread"
+        self.partials = [
+            name for name in walker.partials if files is None or files.source(name) is None
+        ]
 
     def render(self, values: Mapping[str, object]) -> str:
         try:
@@ -286,12 +293,18 @@ def _falsy(expr: Expression) -> set[str]:
     return set()
 
 
+# Partials within partials walked at most this deep (the render budget bounds the rest)
+_PARTIAL_DEPTH = 8
+
+
 class _Walker:
-    def __init__(self, is_system: IsSystem) -> None:
+    def __init__(self, is_system: IsSystem, env: Environment) -> None:
         self.is_system = is_system
         self.uses: list[Use] = []
         self.partials: list[str] = []  # {% render "footer" %}: supplied by the ESP
         self.locals: set[str] = {"forloop", "tablerowloop"}
+        self.env = env
+        self.reading: list[str] = []  # the campaign's partials being walked, outermost first
 
     def collect_locals(self, node: Node) -> None:
         for child in _children(node):
@@ -302,10 +315,7 @@ class _Walker:
 
     def node(self, node: Node, guards: frozenset[str]) -> None:
         if isinstance(node, RenderNode | IncludeNode):
-            name = node.name
-            shown = str(name.value) if isinstance(name, StringLiteral) else str(name)
-            if shown not in self.partials:
-                self.partials.append(shown)
+            self.partial(node, guards)
         children = _children(node)
         if isinstance(node, IfNode | UnlessNode) and children:
             first = children[0]
@@ -327,6 +337,39 @@ class _Walker:
                 self.expr(child.expression, child.linenum, guards, None, tested=False)
             if child.node is not None:
                 self.node(child.node, guards)
+
+    def partial(self, node: RenderNode | IncludeNode, guards: frozenset[str]) -> None:
+        """Name the partial; when the campaign has its file, walk it too: its variables are
+        filled when it renders (a system tag gets its placeholder, a field its sample value),
+        and a missing fallback there is as much the campaign's (reported at no line: the line
+        would be the partial's)."""
+        name = node.name
+        shown = str(name.value) if isinstance(name, StringLiteral) else str(name)
+        if shown not in self.partials:
+            self.partials.append(shown)
+        files = partials.current()
+        source = files.source(shown) if files is not None else None
+        if source is None or shown in self.reading or len(self.reading) >= _PARTIAL_DEPTH:
+            return
+        try:
+            tree = self.env.parse(_prepare(source))
+        except LiquidError:
+            return  # rendering it fails with the reason (PER004)
+        # what the tag hands over ({% render "card", product: p %}) is the partial's own
+        handed = {str(key) for key in (node.args or {})}
+        if node.alias:
+            handed.add(str(node.alias))
+        before = set(self.locals)
+        self.locals |= handed
+        self.reading.append(shown)
+        try:
+            for stmt in tree.statements:
+                self.collect_locals(stmt)
+            for stmt in tree.statements:
+                self.node(stmt, guards)
+        finally:
+            self.reading.pop()
+            self.locals = before
 
     def expr(
         self,
@@ -353,7 +396,7 @@ class _Walker:
                 self.uses.append(
                     Use(
                         name=path,
-                        line=line,
+                        line=0 if self.reading else line,  # a partial's line is its own
                         has_fallback=fb is not None,
                         fallback_covers_empty=True,  # Liquid's default fires for nil, false, ""
                         guarded=tested or path in guards,

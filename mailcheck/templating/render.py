@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from mailcheck.config import Config, LimitsConfig
 from mailcheck.htmlparse import parse_html
 from mailcheck.i18n import t
 from mailcheck.model import Breakage, Campaign, Document, Rendered, Variable
-from mailcheck.templating import budget
+from mailcheck.templating import budget, partials
 from mailcheck.templating.breakage import broken_text, visible_text
 from mailcheck.templating.catalogue import load_catalogue
 from mailcheck.templating.core import IsSystem, NotUnderstood, Parsed, TemplateError, Use
@@ -40,7 +41,7 @@ MAX_BLANK_RENDERS = 400  # part renders spent on blanking per campaign, all samp
 _SHARED_DIALECTS = ("jinja", "handlebars", "mailchimp", "liquid")
 _SHARED_MAX_CHARS = 2000
 _SHARED_MAX_ENTRIES = 4096
-_shared: dict[tuple[str, frozenset[str], str], Parsed] = {}
+_shared: dict[tuple[str, frozenset[str], str, Path | None], Parsed] = {}
 
 
 def _parser(
@@ -81,7 +82,8 @@ def _shared_parser(dialect: Dialect, is_system: SystemNames) -> Callable[[str, I
     def shared_parse(source: str, system: IsSystem) -> Parsed:
         if len(source) > _SHARED_MAX_CHARS or system is not is_system:
             return parse(source, system)
-        key = (dialect.name, names, source)
+        files = partials.current()  # a template's partials are its campaign's own
+        key = (dialect.name, names, source, files.root if files is not None else None)
         found = _shared.get(key)
         if found is None:
             if len(_shared) >= _SHARED_MAX_ENTRIES:
@@ -103,13 +105,24 @@ class _Part:
 def render_campaign(campaign: Campaign, config: Config) -> None:
     """Fill dialect, variables, template_error, static and renders. Never raises."""
     try:
-        with budget.campaign(config.limits):
+        with (
+            budget.campaign(config.limits),
+            partials.reading(_partials_root(campaign), config.limits.file_bytes),
+        ):
             _render_campaign(campaign, config)
     except Exception as exc:  # a bug here must not lose the campaign's other findings
         campaign.template_error = campaign.template_error or f"could not render: {exc!r}"
         campaign.renders = []
     if campaign.static is None and campaign.html is not None:
         campaign.static = _safe_parse(campaign.html)
+
+
+def _partials_root(campaign: Campaign) -> Path | None:
+    """Where the campaign's partials may be: its directory (a campaign.toml's, or a template
+    file's own); a saved message was assembled already."""
+    if campaign.kind == "eml" or not campaign.source_files:
+        return None
+    return Path(campaign.source_files[0][1]).parent
 
 
 # A saved message's headers that are its MIME structure, not anything an ESP fills in

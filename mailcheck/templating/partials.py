@@ -1,0 +1,73 @@
+"""The template files a template pulls in (``{% render "footer" %}``), read from the campaign.
+
+A campaign built from partials keeps them beside its template or in a folder of them; an ESP
+supplies others itself (Keila's "content"). While a campaign renders, :func:`reading` makes its
+directory the only place partials are looked for — inside it, as every file of a campaign
+(:mod:`mailcheck.confined`: no path out of it, no FIFO, within ``[limits] file-bytes``). A
+partial found there is rendered as the ESP would; one that is not stays empty and is named
+(PER009).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from mailcheck.charsets import decode_bytes
+from mailcheck.confined import RefusedInput, read_file
+
+# Where template repositories keep partials, and the names their files take
+FOLDERS = ("", "partials", "includes", "_includes", "snippets", "components", "templates")
+SUFFIXES = ("", ".liquid", ".html", ".htm")
+
+
+@dataclass
+class PartialFiles:
+    """The partials of one campaign: files below ``root``, each read once."""
+
+    root: Path
+    limit: int
+    _read: dict[str, str | None] = field(default_factory=dict)
+
+    def source(self, name: str) -> str | None:
+        """The text of the partial ``name`` ("footer", "blocks/hero.liquid"), None when the
+        campaign has no such file."""
+        if name not in self._read:
+            self._read[name] = self._find(name)
+        return self._read[name]
+
+    def _find(self, name: str) -> str | None:
+        relative = PurePosixPath(name.strip())
+        if not relative.parts or relative.is_absolute() or ".." in relative.parts:
+            return None  # a partial is named inside the campaign, never a path out of it
+        for folder in FOLDERS:
+            for suffix in SUFFIXES:
+                path = self.root / folder / f"{relative}{suffix}"
+                if path.is_file():
+                    try:
+                        data = read_file(path, root=self.root, limit=self.limit)
+                    except RefusedInput:
+                        return None
+                    return decode_bytes(data)
+        return None
+
+
+_current: ContextVar[PartialFiles | None] = ContextVar("partials", default=None)
+
+
+def current() -> PartialFiles | None:
+    """The partials of the campaign rendering now (None: none can be read)."""
+    return _current.get()
+
+
+@contextlib.contextmanager
+def reading(root: Path | None, limit: int) -> Iterator[None]:
+    """Partials are read below ``root`` (None: from nowhere) until the block ends."""
+    token = _current.set(PartialFiles(root, limit) if root is not None else None)
+    try:
+        yield
+    finally:
+        _current.reset(token)
