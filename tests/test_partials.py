@@ -179,3 +179,36 @@ def test_a_partial_is_never_read_from_outside_the_campaign(tmp_path: Path) -> No
     [per009] = only(result, "PER009")
     assert "“../secret”" in per009.message and "“card”" in per009.message
     assert "UNS001" in per009.message  # not found in what was read: not verified
+
+
+JINJA_BASE = (
+    '<html lang="ru"><body><div style="display:none">Подборка недели для вас</div>\n'
+    '{% block content %}{% endblock %}\n{% include "footer.html" %}\n</body></html>\n'
+)
+
+
+def jinja_campaign(root: Path, footer: str | None) -> Path:
+    d = write_campaign(root, "j", html=JINJA, template="jinja")
+    (d / "base.html").write_text(JINJA_BASE, encoding="utf-8")
+    if footer is not None:
+        (d / "partials").mkdir()
+        (d / "partials" / "footer.html").write_text(footer, encoding="utf-8")
+    return d
+
+
+def test_a_jinja_layout_the_campaign_has_is_assembled_and_checked(tmp_path: Path) -> None:
+    footer = '<p>{{ city }} <a href="{{ unsubscribe_url }}">Отписаться</a></p>'
+    result = check(jinja_campaign(tmp_path, footer))
+    # no PER007: base.html and the footer it includes are the campaign's; the unsubscribe
+    # tag in the footer counts, and the footer's variable is the campaign's
+    assert only(result, "PER007") == [] and only(result, "UNS001") == []
+    [per001] = only(result, "PER001")
+    assert "“city”" in per001.message and per001.places == ("email.html",)
+
+
+def test_a_file_the_layout_includes_and_the_campaign_lacks_is_per007(tmp_path: Path) -> None:
+    # not a render failure (PER004, an error): the footer is the build's
+    result = check(jinja_campaign(tmp_path, None))
+    assert only(result, "PER004") == []
+    [per007] = only(result, "PER007")
+    assert "it includes “footer.html”, a template file mailcheck does not read" in per007.message

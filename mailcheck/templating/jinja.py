@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import regex
-from jinja2 import ChainableUndefined, Undefined, nodes
+from jinja2 import BaseLoader, ChainableUndefined, Environment, TemplateNotFound, Undefined, nodes
 from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import TemplateError as Jinja2Error
 from jinja2.exceptions import TemplateSyntaxError
@@ -24,7 +24,7 @@ from jinja2.runtime import Context
 from jinja2.sandbox import SandboxedEnvironment
 
 from mailcheck.i18n import N_, t
-from mailcheck.templating import budget
+from mailcheck.templating import budget, partials
 from mailcheck.templating.core import IsSystem, NotUnderstood, TemplateError, Use, unflatten
 
 
@@ -139,8 +139,29 @@ def _check_binop(spent: budget.Budget, operator: str, left: Any, right: Any) -> 
 
 # optimized=False: jinja2 would otherwise fold constant expressions while compiling, outside
 # any render and its budget (see _BudgetedCode._output_child_to_const)
+class _CampaignTemplates(BaseLoader):
+    """``{% extends/include/import "x" %}``: the campaign's own file of that name
+    (:mod:`mailcheck.templating.partials`); a template that names one it does not have is not
+    understood (PER007)."""
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        files = partials.current()
+        source = files.source(template) if files is not None else None
+        if source is None:
+            raise TemplateNotFound(template)
+        return _rewrite_unisender(source), None, lambda: False
+
+
+# cache_size 0: the environment serves every campaign, and "base.html" is each one's own
 _ENV = _BudgetedEnvironment(
-    autoescape=False, undefined=_Blank, keep_trailing_newline=True, optimized=False
+    autoescape=False,
+    undefined=_Blank,
+    keep_trailing_newline=True,
+    optimized=False,
+    loader=_CampaignTemplates(),
+    cache_size=0,
 )
 _ENV.filters = {name: budget.guard_filter(f) for name, f in _ENV.filters.items()}
 _BUILTIN_NAMES = frozenset(
@@ -254,19 +275,40 @@ _OTHER_FILES: tuple[tuple[type[nodes.Node], str], ...] = (
 )
 
 
-def _refuse_other_files(ast: nodes.Template) -> None:
-    """NotUnderstood for a template that extends, includes or imports another template file:
-    mailcheck has no such file (the agency's build or the ESP has), and without it the e-mail
-    cannot be assembled — jinja2 would fail with "no loader", which is not the campaign's
-    syntax error."""
+def _refuse_other_files(ast: nodes.Template, reading: tuple[str, ...] = ()) -> None:
+    """NotUnderstood for a template that extends, includes or imports a template file the
+    campaign does not have (the agency's build or the ESP has it): without it the e-mail
+    cannot be assembled — jinja2 would fail with "not found", which is not the campaign's
+    syntax error. Files the campaign has (:mod:`mailcheck.templating.partials`) are read."""
     for kind, verb in _OTHER_FILES:
-        node = next(ast.find_all(kind), None)
-        if node is not None:
-            name = getattr(node, "template", None)
-            value = name.value if isinstance(name, nodes.Const) else None
-            shown = f"“{value}”" if isinstance(value, str) else t("another template")
-            files = (value,) if isinstance(value, str) else (str(shown),)
+        for node in ast.find_all(kind):
+            value = _file_named(node)
+            source = _campaign_file(value) if value is not None else None
+            if value is not None and source is not None:
+                # the campaign has it: rendered and walked with the template, as is each file
+                # it names in turn (one it does not have would fail the render)
+                if value not in reading and len(reading) < _FILE_DEPTH:
+                    try:
+                        inner = _ENV.parse(_rewrite_unisender(source))
+                    except Jinja2Error:
+                        continue  # rendering it fails with the reason (PER004)
+                    _refuse_other_files(inner, (*reading, value))
+                continue
+            shown = f"“{value}”" if value is not None else t("another template")
+            files = (value,) if value is not None else (str(shown),)
             raise NotUnderstood(t(verb, name=shown), node.lineno, files)
+
+
+def _file_named(node: nodes.Node) -> str | None:
+    """The template file an extends/include/import names, when it is a literal."""
+    name = getattr(node, "template", None)
+    value = name.value if isinstance(name, nodes.Const) else None
+    return value if isinstance(value, str) else None
+
+
+def _campaign_file(name: str) -> str | None:
+    files = partials.current()
+    return files.source(name) if files is not None else None
 
 
 def parse(source: str, is_system: IsSystem) -> JinjaTemplate:
@@ -321,11 +363,19 @@ def _truthy(test: nodes.Node) -> set[str]:
     return set()
 
 
+# Template files within template files walked at most this deep (the render budget bounds it)
+_FILE_DEPTH = 8
+
+
 class _Walker:
     def __init__(self, ast: nodes.Template, is_system: IsSystem) -> None:
         self.is_system = is_system
         self.uses: list[Use] = []
         self.locals = set(_BUILTIN_NAMES)
+        self.reading: list[str] = []  # the campaign's template files being walked
+        self.local_names(ast)
+
+    def local_names(self, ast: nodes.Template) -> None:
         for name in ast.find_all(nodes.Name):
             if name.ctx in ("store", "param"):
                 self.locals.add(name.name)
@@ -345,7 +395,7 @@ class _Walker:
         self.uses.append(
             Use(
                 name=path,
-                line=line,
+                line=0 if self.reading else line,  # another file's line is not the template's
                 has_fallback=fb is not None,
                 fallback_covers_empty=fb.covers_empty if fb else True,
                 guarded=guarded or path in scope.guards,
@@ -355,6 +405,8 @@ class _Walker:
         )
 
     def statement(self, node: nodes.Node, scope: _Scope) -> None:
+        if isinstance(node, nodes.Extends | nodes.Include | nodes.Import | nodes.FromImport):
+            self.other_file(node, scope)
         if isinstance(node, nodes.If):
             self.test(node.test, scope)
             inner = _Scope(scope.guards | _truthy(node.test))
@@ -375,6 +427,26 @@ class _Walker:
                 self.expr(child, scope, None)
             else:
                 self.statement(child, scope)
+
+    def other_file(self, node: nodes.Node, scope: _Scope) -> None:
+        """Walk a template file the campaign has (a base layout, an included footer): its
+        variables are filled when it renders, and a missing fallback there is the campaign's."""
+        name = _file_named(node)
+        source = _campaign_file(name) if name is not None else None
+        if name is None or source is None or name in self.reading:
+            return
+        if len(self.reading) >= _FILE_DEPTH:
+            return
+        try:
+            ast = _ENV.parse(_rewrite_unisender(source))
+        except Jinja2Error:
+            return  # rendering it fails with the reason (PER004)
+        self.reading.append(name)
+        try:
+            self.local_names(ast)
+            self.statement(ast, scope)
+        finally:
+            self.reading.pop()
 
     def test(self, test: nodes.Node, scope: _Scope) -> None:
         """A condition's own variables: testing a variable is its guard."""
