@@ -417,8 +417,9 @@ def template_part_not_read(ctx: Context) -> Iterator[Problem]:
     lists them. The ESP or the agency's build supplies them when the e-mail is assembled;
     mailcheck renders them empty. What must be somewhere in the e-mail but is not found in
     the rest (the unsubscribe link, the brief's text and links) is then not an error: this
-    finding lists those checks as not verified. A Liquid partial the campaign's directory has
-    (`footer.liquid`, or in `partials/`, `snippets/` …) is read and checked with the template.
+    finding lists those checks as not verified. A partial the campaign's directory has
+    (`footer.liquid`, `footer.hbs`, or in `partials/`, `snippets/` …) is read and checked with
+    the template instead.
 
     ## Why it matters
     A footer partial usually holds the unsubscribe link and the legal text. Calling them

@@ -212,3 +212,26 @@ def test_a_file_the_layout_includes_and_the_campaign_lacks_is_per007(tmp_path: P
     assert only(result, "PER004") == []
     [per007] = only(result, "PER007")
     assert "it includes “footer.html”, a template file mailcheck does not read" in per007.message
+
+
+def test_a_handlebars_partial_the_campaign_has_is_rendered_and_checked(tmp_path: Path) -> None:
+    d = campaign(tmp_path, HANDLEBARS, "handlebars")
+    (d / "partials").mkdir()
+    (d / "partials" / "footer.hbs").write_text(
+        '<p>{{city}} <a href="{{{unsubscribe}}}">Отписаться</a></p>', encoding="utf-8"
+    )
+    (d / "header.html").write_text('<div style="display:none">Подборка недели</div>')
+    result = check(d)
+    assert only(result, "PER009") == [] and only(result, "UNS001") == []
+    assert only(result, "PRE001") == []  # the header partial holds the preheader
+    [per001] = only(result, "PER001")
+    assert "“city”" in per001.message and per001.places == ("email.html",)
+
+
+def test_a_handlebars_partial_given_a_context_stays_unread(tmp_path: Path) -> None:
+    # {{> card item}} binds the partial's names to item's: not modelled, so not read (PER009)
+    html = HANDLEBARS.replace("{{> header}}", "{{> card item}}")
+    d = campaign(tmp_path, html, "handlebars")
+    (d / "card.hbs").write_text("<p>{{title}}</p>", encoding="utf-8")
+    [per009] = only(check(d), "PER009")
+    assert "“card”" in per009.message

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import regex
 
 from mailcheck.i18n import t
+from mailcheck.templating import partials
 from mailcheck.templating.core import IsSystem, TemplateError, Use, unflatten
 
 _ARG = regex.compile(
@@ -29,6 +30,8 @@ _NOT_IN_ID = regex.compile(r"""[|{}!#%&*+,;<=>^`~]""")
 _BLOCK_PARAMS = regex.compile(r"\s+as\s+\|[^|]*\|$")
 _CONDITION_BLOCKS = {"if", "unless", "equals", "notEquals", "greaterThan", "lessThan", "and", "or"}
 _FALLBACK_HELPERS = {"insert", "defaultIfEmpty", "default"}
+# Partials within partials parsed at most this deep
+_PARTIAL_DEPTH = 8
 
 
 @dataclass(frozen=True)
@@ -148,6 +151,7 @@ class HandlebarsTemplate:
     def __init__(self, source: str, is_system: IsSystem) -> None:
         self.is_system = is_system
         self.partials: list[str] = []  # {{> footer}}: filled by the ESP or the build
+        self._reading: list[str] = []  # the campaign's partials being parsed into this one
         self.body = self._parse(source)
         self.uses: list[Use] = []
         self._collect(self.body, [""], frozenset())
@@ -244,9 +248,15 @@ class HandlebarsTemplate:
                     current.append(chained)
                     stack.append(chained)
                     current = chained.body
-            elif kind == ">":  # partials live elsewhere: nothing to render
-                name = inner[1:].split(None, 1)[0].strip("\"'") if inner[1:].strip() else ""
-                if name and name not in self.partials:
+            elif kind == ">":
+                words = inner[1:].split()
+                name = words[0].strip("\"'") if words else ""
+                # a partial the campaign has is parsed in place (one given a context or
+                # parameters, {{> card item}}, would need its names bound: it stays unread)
+                found = self._own_partial(name) if name and len(words) == 1 else None
+                if found is not None:
+                    current.extend(found)
+                elif name and name not in self.partials:
                     self.partials.append(name)
             else:
                 if kind == "&":
@@ -269,6 +279,23 @@ class HandlebarsTemplate:
         return root
 
     # -- analysis --------------------------------------------------------------------------
+
+    def _own_partial(self, name: str) -> list[object] | None:
+        """The campaign's partial ``name`` parsed, its tags at no line (the lines are the
+        partial's, not the template's); None when the campaign has no such file."""
+        files = partials.current()
+        source = files.source(name) if files is not None else None
+        if source is None or name in self._reading or len(self._reading) >= _PARTIAL_DEPTH:
+            return None
+        self._reading.append(name)
+        try:
+            body = self._parse(source)
+        except TemplateError:
+            return None  # the ESP's build would refuse it too; it stays unread here
+        finally:
+            self._reading.pop()
+        _at_no_line(body)
+        return body
 
     def _resolve(self, path: _Path, scopes: Sequence[str | None]) -> str | None:
         """The recipient variable a path names; None for loop items and data variables."""
@@ -384,6 +411,15 @@ class HandlebarsTemplate:
         except RecursionError:
             raise TemplateError(t("rendering failed: blocks nested too deeply")) from None
         return "".join(out)
+
+
+def _at_no_line(body: list[object]) -> None:
+    for item in body:
+        if isinstance(item, _Mustache | _Block):
+            item.line = 0
+        if isinstance(item, _Block):
+            _at_no_line(item.body)
+            _at_no_line(item.inverse or [])
 
 
 def _fallback_text(item: _Mustache) -> str:

@@ -21,7 +21,7 @@ from mailcheck.confined import RefusedInput, read_file
 
 # Where template repositories keep partials, and the names their files take
 FOLDERS = ("", "partials", "includes", "_includes", "snippets", "components", "templates")
-SUFFIXES = ("", ".liquid", ".html", ".htm")
+SUFFIXES = ("", ".liquid", ".html", ".htm", ".hbs", ".handlebars", ".mustache")
 
 
 @dataclass
