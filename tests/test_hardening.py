@@ -247,3 +247,28 @@ def test_an_element_with_more_attributes_than_any_email_is_inp001(tmp_path: Path
     many = tmp_path / "many.html"
     many.write_text("".join(f'<p class="c{i}" id="p{i}">x</p>' for i in range(8000)))
     assert only(check(many), "INP001") == []
+
+
+@pytest.mark.parametrize(
+    ("dialect", "body"),
+    [
+        ("jinja", "{% for p in products %}<p>{{ p.name }}</p>{% else %}<p>Нет</p>{% endfor %}"),
+        ("jinja", "{% for p in products if p.price %}<p>{{ p.name }}</p>{% endfor %}"),
+        ("liquid", "{% for p in products %}<p>{{ p.name }}</p>{% endfor %}"),
+        ("liquid", "{% case city %}{% when 'Москва' %}<p>Доставка завтра</p>{% endcase %}"),
+        ("handlebars", "{{#each items}}<p>{{name}}</p>{{else}}<p>Пусто</p>{{/each}}"),
+    ],
+)
+def test_a_loop_or_case_over_a_missing_value_prints_nothing_broken(
+    tmp_path: Path, dialect: str, body: str
+) -> None:
+    # a false PER001 "has no fallback or guard" on every product loop (found reviewing ESP
+    # templates): a loop over nothing prints nothing, and `case` only compares
+    d = write_campaign(tmp_path, body=f"<p>Привет!</p>{body}", template=dialect)
+    assert only(check(d), "PER001") == []
+
+
+def test_what_a_loop_prints_still_needs_its_fallback(tmp_path: Path) -> None:
+    body = "{% for p in products %}<p>{{ p.name }}</p>{% endfor %}<p>{{ city }}</p>"
+    [per001] = only(check(write_campaign(tmp_path, body=body, template="jinja")), "PER001")
+    assert "“city”" in per001.message

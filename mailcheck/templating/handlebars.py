@@ -374,7 +374,8 @@ class HandlebarsTemplate:
         names.discard(None)
         tested = frozenset(n for n in names if n)
         for p in block.params:
-            self._use(p, block.line, scopes, guards, guarded=block.name != "each")
+            # a block tests its names; {{#each}} over nothing prints nothing (or its else)
+            self._use(p, block.line, scopes, guards, guarded=True)
         inverse = block.inverse or []
         if block.name in ("if", "and", "notEquals") and not block.inverted:
             self._collect(block.body, scopes, guards | tested)

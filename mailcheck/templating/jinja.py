@@ -407,6 +407,14 @@ class _Walker:
     def statement(self, node: nodes.Node, scope: _Scope) -> None:
         if isinstance(node, nodes.Extends | nodes.Include | nodes.Import | nodes.FromImport):
             self.other_file(node, scope)
+        if isinstance(node, nodes.For):
+            # a loop over nothing prints nothing (or its else): its list is tested, not printed
+            self.test(node.iter, scope)
+            if node.test is not None:
+                self.test(node.test, scope)
+            for child in [*node.body, *node.else_]:
+                self.statement(child, scope)
+            return
         if isinstance(node, nodes.If):
             self.test(node.test, scope)
             inner = _Scope(scope.guards | _truthy(node.test))

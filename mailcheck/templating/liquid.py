@@ -17,9 +17,12 @@ from typing import Any, TextIO
 import regex
 from liquid import Environment
 from liquid.ast import Node
+from liquid.builtin.tags.case_tag import CaseNode
+from liquid.builtin.tags.for_tag import ForNode
 from liquid.builtin.tags.if_tag import IfNode
 from liquid.builtin.tags.include_tag import IncludeNode
 from liquid.builtin.tags.render_tag import RenderNode
+from liquid.builtin.tags.tablerow_tag import TablerowNode
 from liquid.builtin.tags.unless_tag import UnlessNode
 from liquid.context import Context
 from liquid.exceptions import ContextDepthError, LoopIterationLimitError, ResourceLimitError
@@ -332,9 +335,12 @@ class _Walker:
                     extra = _truthy(first.expression) if isinstance(node, UnlessNode) else set()
                     self.node(child.node, guards | extra)
             return
+        # a loop over nothing prints nothing, and `case` only compares: their names are
+        # tested, not printed (no fallback wanted)
+        tested = isinstance(node, ForNode | TablerowNode | CaseNode)
         for child in children:
             if child.expression is not None:
-                self.expr(child.expression, child.linenum, guards, None, tested=False)
+                self.expr(child.expression, child.linenum, guards, None, tested=tested)
             if child.node is not None:
                 self.node(child.node, guards)
 
