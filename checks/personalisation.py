@@ -264,7 +264,10 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
 def template_syntax_error(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a template that its engine cannot parse: an unclosed `{% if %}`, a stray `}}`, an
-    unbalanced `{{#each}}`. Links are then checked as written, without rendering.
+    unbalanced `{{#each}}`. Links are then checked as written, without rendering. A template
+    that parses but fails while rendering with mailcheck's own values (a comparison of a
+    sample's text with a number, a placeholder where the template expects a list) is a
+    warning, "could not verify": the ESP's data may be what the template expects.
 
     ## Why it matters
     The ESP either refuses to send or sends the raw template to every recipient.
@@ -286,8 +289,12 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
         )
         yield Problem(said, _part_at(ctx, where, line))
     if not campaign.template_errors and campaign.template_error:  # failed at run time
+        # with mailcheck's own values (fallbacks, placeholders, samples read as text): the
+        # ESP's data may well be of the kind the template expects ("bonus > 0" on a number)
         line = campaign.template_error_line
-        yield Problem(campaign.template_error, ctx.html_at(line) if line else "template")
+        message = t("could not verify: {why}", why=campaign.template_error)
+        where = ctx.html_at(line) if line else "template"
+        yield Problem(message, where, severity=Severity.WARNING)
 
 
 @rule(

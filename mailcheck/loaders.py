@@ -799,13 +799,24 @@ def _csv_samples(data: bytes, what: str, max_rows: int) -> list[dict[str, object
     samples: list[dict[str, object]] = []
     for row in rows:
         sample: dict[str, object] = {
-            k.strip(): (v if isinstance(v, str) else "")
+            k.strip(): _cell(v) if isinstance(v, str) else ""
             for k, v in row.items()
             if k is not None and k.strip()
         }
         if any(v != "" for v in sample.values()):
             samples.append(sample)
     return samples
+
+
+# A whole number written as the ESP's number fields print (no sign "+", no leading zero: a
+# postcode "01234" or a phone "+7…" stays text)
+_WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")
+
+
+def _cell(value: str) -> object:
+    """A CSV cell as the ESP's field holds it: a whole number as a number, so that a template's
+    ``{% if bonus > 0 %}`` compares numbers, as with the real data; anything else as text."""
+    return int(value) if _WHOLE_NUMBER.fullmatch(value) else value
 
 
 def _some(

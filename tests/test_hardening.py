@@ -272,3 +272,26 @@ def test_what_a_loop_prints_still_needs_its_fallback(tmp_path: Path) -> None:
     body = "{% for p in products %}<p>{{ p.name }}</p>{% endfor %}<p>{{ city }}</p>"
     [per001] = only(check(write_campaign(tmp_path, body=body, template="jinja")), "PER001")
     assert "“city”" in per001.message
+
+
+def test_a_sample_number_compares_as_a_number(tmp_path: Path) -> None:
+    # "'>' not supported between instances of 'str' and 'int'": a false PER004 error, because
+    # CSV cells were all text; an ESP's number field holds a number
+    body = "{% if bonus > 0 %}<p>У вас {{ bonus }} бонусов</p>{% endif %}"
+    files = {"r.csv": "email,bonus,zip\na@b.ru,150,01234\n"}
+    d = write_campaign(tmp_path, body=body, template="jinja", samples="r.csv", files=files)
+    result = check(d)
+    assert only(result, "PER004") == []
+    assert result.campaign.samples == [{"email": "a@b.ru", "bonus": 150, "zip": "01234"}]
+    [sample] = [r for r in result.campaign.renders if r.label.startswith("sample 1")]
+    assert sample.document is not None and "У вас 150 бонусов" in sample.document.text
+
+
+def test_a_template_that_fails_only_with_mailchecks_own_values_is_could_not_verify(
+    tmp_path: Path,
+) -> None:
+    # no samples: the placeholder for "total" is text, and the template formats a number
+    body = '<p>{{ "%.2f"|format(total) }}</p>'
+    [per004] = only(check(write_campaign(tmp_path, body=body, template="jinja")), "PER004")
+    assert per004.severity is Severity.WARNING
+    assert per004.message.startswith("could not verify: rendering failed: ")
