@@ -295,3 +295,26 @@ def test_a_template_that_fails_only_with_mailchecks_own_values_is_could_not_veri
     [per004] = only(check(write_campaign(tmp_path, body=body, template="jinja")), "PER004")
     assert per004.severity is Severity.WARNING
     assert per004.message.startswith("could not verify: rendering failed: ")
+
+
+def test_a_go_range_with_an_else_branch_is_valid(tmp_path: Path) -> None:
+    # listmonk: {{ range … }}…{{ else }}…{{ end }} was PER004 "'{{ else }}' outside an if block"
+    body = "{{ range .Subscriber.Attribs.products }}<p>{{ .name }}</p>{{ else }}<p>—</p>{{ end }}"
+    d = write_campaign(tmp_path, body=body, template="go")
+    result = check(d)
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == []
+    assert result.campaign.renders and "—" in (result.campaign.renders[0].html or "")
+
+
+def test_klaviyos_django_syntax_liquid_cannot_read_is_not_understood(tmp_path: Path) -> None:
+    # Klaviyo documents {{ item.product.images.0.src }}: PER004 (an error) from Liquid's parser
+    body = '<img src="{{ item.product.images.0.src }}" alt="Товар">'
+    d = write_campaign(tmp_path, body=body, esp="klaviyo")
+    result = check(d)
+    assert only(result, "PER004") == []
+    [per007] = only(result, "PER007")
+    assert per007.severity is Severity.WARNING
+    assert 'esp = "klaviyo" writes liquid, but liquid cannot read it' in per007.message
+    # a plain Liquid template keeps its syntax errors
+    plain = write_campaign(tmp_path, "plain", body=body, template="liquid")
+    assert [f.severity for f in only(check(plain), "PER004")] == [Severity.ERROR]

@@ -117,6 +117,12 @@ def render_campaign(campaign: Campaign, config: Config) -> None:
         campaign.static = _safe_parse(campaign.html)
 
 
+# Platforms whose template language is wider than the dialect that reads it: Klaviyo's is
+# Django's (items.0.src, |floatformat:0, {% with %}), most of which Liquid reads. What Liquid
+# cannot read there is not a syntax error the ESP would refuse: not understood (PER007).
+_WIDER_PLATFORMS = frozenset({"klaviyo"})
+
+
 def _partials_root(campaign: Campaign) -> Path | None:
     """Where the campaign's partials may be: its directory (a campaign.toml's, or a template
     file's own); a saved message was assembled already."""
@@ -228,7 +234,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                 # there stops the send all the same (PER004)
                 parse(source, is_system)
         except TemplateError as exc:
-            if guessed or isinstance(exc, NotUnderstood):
+            if guessed or isinstance(exc, NotUnderstood) or platform in _WIDER_PLATFORMS:
                 # Only generic tags led here ("{{ Campaign Source Name }}"): which language
                 # this is, is a guess; its failure is not a certain syntax error. Nor is a
                 # template file it pulls in that mailcheck does not have.

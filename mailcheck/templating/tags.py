@@ -71,6 +71,7 @@ class _For:
     item: str
     source: str
     body: list[object] = field(default_factory=list)
+    otherwise: list[object] | None = None  # {{ range … }}…{{ else }}: printed for no items
 
 
 class TagTemplate:
@@ -102,6 +103,10 @@ class TagTemplate:
                 current.append(loop)
                 stack.append((loop, current))
                 current = loop.body
+            elif token.kind == "else" and stack and _loop_without_else(stack[-1][0]):
+                open_loop = stack[-1][0]
+                open_loop.otherwise = []  # Go's range … else, Liquid-like for … else
+                current = open_loop.otherwise
             elif token.kind in ("elif", "else"):
                 top = stack[-1][0] if stack else None
                 if not isinstance(top, _If) or top.otherwise is not None:
@@ -181,6 +186,8 @@ class TagTemplate:
                     # an empty list prints nothing: the loop needs no fallback
                     self.uses.append(Use(item.source, item.line, guarded=True))
                 self._collect(item.body, guards, local | {_root(item.item)})
+                if item.otherwise is not None:
+                    self._collect(item.otherwise, guards, local)
 
     def _key(self, name: str) -> str:
         return name.lower() if self.case_insensitive else name
@@ -212,11 +219,17 @@ class TagTemplate:
                         self._render(item.otherwise, values, out)
             elif isinstance(item, _For):
                 items = values.get(self._key(item.source))
-                if isinstance(items, Sequence) and not isinstance(items, str):
+                if isinstance(items, Sequence) and not isinstance(items, str) and items:
                     for element in items:
                         scoped = dict(values)
                         scoped.update(_flatten(self._key(item.item), element))
                         self._render(item.body, scoped, out)
+                elif item.otherwise is not None:
+                    self._render(item.otherwise, values, out)
+
+
+def _loop_without_else(block: object) -> bool:
+    return isinstance(block, _For) and block.otherwise is None
 
 
 def _root(name: str) -> str:
