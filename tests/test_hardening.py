@@ -318,3 +318,31 @@ def test_klaviyos_django_syntax_liquid_cannot_read_is_not_understood(tmp_path: P
     # a plain Liquid template keeps its syntax errors
     plain = write_campaign(tmp_path, "plain", body=body, template="liquid")
     assert [f.severity for f in only(check(plain), "PER004")] == [Severity.ERROR]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Sendsay (Template Toolkit): an assigned name is the template's own, with a fallback
+        "[% SET name = anketa.base.firstName or 'друг' %]<p>Привет, [% name %]!</p>",
+        "[% DEFAULT anketa.base.firstName = 'друг' %]<p>Привет, [% anketa.base.firstName %]!</p>",
+        # a comparison with '' tests the variable as [% IF name %] does
+        "[% IF anketa.base.firstName != '' %]<p>Привет, [% anketa.base.firstName %]!</p>"
+        "[% ELSE %]<p>Привет!</p>[% END %]",
+        "[% IF anketa.base.firstName == '' %]<p>Привет!</p>[% ELSE %]"
+        "<p>Привет, [% anketa.base.firstName %]!</p>[% END %]",
+    ],
+)
+def test_sendsay_assignments_and_empty_tests_are_read(tmp_path: Path, body: str) -> None:
+    # each was PER001, with "Привет, !" that no recipient gets
+    d = write_campaign(tmp_path, body=body, esp="sendsay")
+    result = check(d)
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == []
+    main = result.campaign.renders[0]
+    assert main.document is not None and "Привет, !" not in main.document.text
+
+
+def test_a_sendsay_assignment_without_fallback_still_needs_one(tmp_path: Path) -> None:
+    body = "[% SET name = anketa.base.firstName %]<p>Привет, [% name %]!</p>"
+    [per001] = only(check(write_campaign(tmp_path, body=body, esp="sendsay")), "PER001")
+    assert "“anketa.base.firstName”" in per001.message and "Привет, !" in per001.message

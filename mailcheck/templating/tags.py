@@ -20,7 +20,7 @@ import regex
 from mailcheck.i18n import t
 from mailcheck.templating.core import IsSystem, TemplateError, Use
 
-Kind = Literal["text", "var", "if", "elif", "else", "end", "for", "skip"]
+Kind = Literal["text", "var", "if", "elif", "else", "end", "for", "skip", "set"]
 
 
 @dataclass(frozen=True)
@@ -28,10 +28,12 @@ class Token:
     kind: Kind
     line: int = 0
     text: str = ""  # "text": the text; any other: the tag as written (for messages)
-    name: str = ""  # "var": the variable; "if"/"elif": the variable tested ("" = unknown test)
-    fallback: str | None = None  # "var": printed when the variable is empty
+    # "var": the variable; "if"/"elif": the variable tested ("" = unknown test); "set": the
+    # name assigned (a template's own from there on)
+    name: str = ""
+    fallback: str | None = None  # "var": printed when empty; "set": assigned when ``source`` is
     negate: bool = False  # "if"/"elif": true when the variable is empty
-    source: str = ""  # "for": the list looped over (name is the loop's item)
+    source: str = ""  # "for": the list looped over (name is the loop's item); "set": the value
     block: str = ""  # "if"/"for"/"end": which block, so that an end closes the right one
     fallback_in_links: bool = True  # False: the ESP ignores the fallback inside a URL
     prints: str = ""  # "skip": what the statement prints (usually nothing)
@@ -91,7 +93,7 @@ class TagTemplate:
         stack: list[tuple[_If | _For, list[object]]] = []
         current = self.body
         for token in tokenizer(source):
-            if token.kind in ("text", "var", "skip"):
+            if token.kind in ("text", "var", "skip", "set"):
                 current.append(token)
             elif token.kind == "if":
                 block = _If(token.line, token.block or "if", [(token, [])])
@@ -158,7 +160,20 @@ class TagTemplate:
 
     def _collect(self, body: list[object], guards: frozenset[str], local: frozenset[str]) -> None:
         for item in body:
-            if isinstance(item, Token) and item.kind == "var":
+            if isinstance(item, Token) and item.kind == "set":
+                if item.source and _root(item.source) not in local:
+                    # what it is assigned from is read here, with the assignment's fallback
+                    self.uses.append(
+                        Use(
+                            item.source,
+                            item.line,
+                            has_fallback=item.fallback is not None,
+                            guarded=self._key(item.source) in guards,
+                            fallback=item.fallback,
+                        )
+                    )
+                local = local | {_root(item.name)}  # the template's own name from here on
+            elif isinstance(item, Token) and item.kind == "var":
                 if _root(item.name) not in local:
                     self.uses.append(
                         Use(
@@ -192,6 +207,15 @@ class TagTemplate:
     def _key(self, name: str) -> str:
         return name.lower() if self.case_insensitive else name
 
+    def _assigned(self, item: Token, values: Mapping[str, object]) -> object:
+        """What a "set" gives its name: the source's value, else the fallback."""
+        if not item.source:
+            return item.fallback if item.fallback is not None else _not_read(item.name)
+        value = values.get(self._key(item.source))
+        if _text(value).strip() or item.fallback is None:
+            return value
+        return item.fallback
+
     def render(self, values: Mapping[str, object]) -> str:
         """The part with ``values`` (flat dotted names); missing names render empty."""
         lookup = {self._key(k): v for k, v in values.items()}
@@ -202,7 +226,9 @@ class TagTemplate:
     def _render(self, body: list[object], values: Mapping[str, object], out: list[str]) -> None:
         for item in body:
             if isinstance(item, Token):
-                if item.kind == "var":
+                if item.kind == "set":  # from here on (and in the blocks below) it holds this
+                    values = {**values, self._key(item.name): self._assigned(item, values)}
+                elif item.kind == "var":
                     text = _text(values.get(self._key(item.name)))
                     out.append(text if text.strip() or item.fallback is None else item.fallback)
                 elif item.kind == "text":
@@ -226,6 +252,12 @@ class TagTemplate:
                         self._render(item.body, scoped, out)
                 elif item.otherwise is not None:
                     self._render(item.otherwise, values, out)
+
+
+def _not_read(name: str) -> str:
+    """What an assignment mailcheck cannot evaluate holds: a plain word, never "" (an empty
+    value would print "Привет, !" that no recipient gets)."""
+    return name.rsplit(".", 1)[-1] or "value"
 
 
 def _loop_without_else(block: object) -> bool:

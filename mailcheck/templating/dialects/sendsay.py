@@ -21,7 +21,10 @@ _VAR = regex.compile(
     r"^([A-Za-z_][\w.]*)\s*(?:(?:\|\|?|\bor\b)\s*(?:default\s*\(\s*)?(?:'([^']*)'|\"([^\"]*)\"))?",
     regex.I,
 )
-_TEST = regex.compile(r"^(NOT\s+|!\s*)?([A-Za-z_][\w.]*)\s*$", regex.I)
+# a test of one variable: [% IF name %], [% IF NOT name %], [% IF name != '' %], [% IF name == "" %]
+_TEST = regex.compile(
+    r"^(NOT\s+|!\s*)?([A-Za-z_][\w.]*)\s*(?:(!=|==|\bne\b|\beq\b)\s*(?:''|\"\"))?\s*$", regex.I
+)
 
 
 def _classify(m: regex.Match[str], line: int) -> Token:
@@ -34,7 +37,8 @@ def _classify(m: regex.Match[str], line: int) -> Token:
         t = _TEST.match(rest.strip())
         kind: Kind = "elif" if upper == "ELSIF" else "if"
         if t:
-            negate = bool(t.group(1)) != (upper == "UNLESS")
+            empty_test = (t.group(3) or "").lower() in ("==", "eq")  # "is empty": the opposite
+            negate = (bool(t.group(1)) != (upper == "UNLESS")) != empty_test
             return Token(kind, line, raw, t.group(2), negate=negate, block="if")
         return Token(kind, line, raw, "", block="if")
     if upper == "ELSE":
@@ -45,13 +49,39 @@ def _classify(m: regex.Match[str], line: int) -> Token:
         f = regex.match(r"(\w+)\s+(?:IN|=)\s+([A-Za-z_][\w.]*)", rest.strip(), regex.I)
         if f:
             return Token("for", line, raw, f.group(1), source=f.group(2), block="for")
-    if upper in ("SET", "DEFAULT", "INCLUDE", "CALL", "BLOCK", "META") or "=" in body:
+    if upper in ("SET", "DEFAULT"):
+        return _assignment(raw, rest, line, keep=upper == "DEFAULT")
+    if upper in ("INCLUDE", "CALL", "BLOCK", "META") or "=" in body:
         return Token("skip", line, raw)
     v = _VAR.match(body)
     if v:
         fallback = v.group(2) if v.group(2) is not None else v.group(3)
         return Token("var", line, raw, v.group(1), fallback=fallback)
     return Token("skip", line, raw)
+
+
+_ASSIGN = regex.compile(r"^([A-Za-z_][\w.]*)\s*=\s*(.+?)\s*$", regex.S)
+_LITERAL = regex.compile(r"^(?:'([^']*)'|\"([^\"]*)\")$")
+
+
+def _assignment(raw: str, rest: str, line: int, *, keep: bool) -> Token:
+    """``[% SET name = anketa.base.firstName or 'друг' %]`` (DEFAULT: only when name is
+    empty): the name is the template's own from there on, holding the value read."""
+    m = _ASSIGN.match(rest.strip())
+    if m is None:
+        return Token("skip", line, raw)
+    name, value = m.group(1), m.group(2)
+    literal = _LITERAL.match(value)
+    if literal:
+        text = literal.group(1) if literal.group(1) is not None else literal.group(2)
+        if keep:  # DEFAULT name = 'x': name's own value, else x
+            return Token("set", line, raw, name, source=name, fallback=text)
+        return Token("set", line, raw, name, fallback=text)
+    v = _VAR.fullmatch(value.strip())
+    if v:
+        fallback = v.group(2) if v.group(2) is not None else v.group(3)
+        return Token("set", line, raw, name, source=v.group(1), fallback=fallback)
+    return Token("set", line, raw, name)  # an expression not read: a value of its own
 
 
 def tokenize(source: str) -> Iterator[Token]:
