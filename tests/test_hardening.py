@@ -346,3 +346,24 @@ def test_a_sendsay_assignment_without_fallback_still_needs_one(tmp_path: Path) -
     body = "[% SET name = anketa.base.firstName %]<p>Привет, [% name %]!</p>"
     [per001] = only(check(write_campaign(tmp_path, body=body, esp="sendsay")), "PER001")
     assert "“anketa.base.firstName”" in per001.message and "Привет, !" in per001.message
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # Mindbox (Quokka): a fallback inside another function, and an if() on IsEmpty
+        '<p>Привет, ${ capitalize(replaceIfEmpty(Recipient.FirstName, "друг")) }!</p>',
+        '<p>Привет, ${ if(IsEmpty(Recipient.FirstName), "друг", Recipient.FirstName) }!</p>',
+        '@{ if Recipient.FirstName != null and Recipient.FirstName != "" }'
+        "<p>Привет, ${ Recipient.FirstName }!</p>@{ end if }",
+    ],
+)
+def test_mindbox_fallbacks_and_tests_are_read(tmp_path: Path, body: str) -> None:
+    # each was PER001, with a "Привет, !" no recipient gets
+    result = check(write_campaign(tmp_path, body=body, esp="mindbox"))
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == []
+
+
+def test_a_mindbox_null_test_lets_an_empty_value_through(tmp_path: Path) -> None:
+    body = "@{ if Recipient.FirstName != null }<p>Привет, ${ Recipient.FirstName }!</p>@{ end if }"
+    assert only(check(write_campaign(tmp_path, body=body, esp="mindbox")), "PER001")

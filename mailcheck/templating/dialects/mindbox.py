@@ -21,8 +21,18 @@ from mailcheck.templating.tags import Kind, Token
 
 _TAG = regex.compile(r"@\{\*.*?\*\}|@\{\s*(?P<stmt>.*?)\s*\}|\$\{\s*(?P<out>.*?)\s*\}", regex.S)
 _PATH = regex.compile(r"(?<![\w.\"'])[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*(?!\s*\()(?![\w\"'])")
+# A fallback anywhere in an output, also inside another function:
+# ${ capitalize(replaceIfEmpty(x, "друг")) }, ${ if(IsEmpty(x), "друг", x) }
 _FALLBACK = regex.compile(
-    r"^replaceIfEmpty\(\s*([A-Za-z_][\w.]*)\s*,\s*(?:\"([^\"]*)\"|'([^']*)')\s*\)$", regex.I
+    r"\b(?:replaceIfEmpty\(\s*([A-Za-z_][\w.]*)\s*,"
+    r"|if\(\s*IsEmpty\(\s*([A-Za-z_][\w.]*)\s*\)\s*,)"
+    r"\s*(?:\"([^\"]*)\"|'([^']*)')",
+    regex.I,
+)
+# x != "", alone or with x != null ("and"): the variable is tested for a value
+_FILLED = regex.compile(
+    r"^([A-Za-z_][\w.]*)\s*!=\s*(?:null|\"\"|'')(?:\s+and\s+\1\s*!=\s*(?:null|\"\"|''))*$",
+    regex.I,
 )
 _EMPTY_TEST = regex.compile(r"^(not\s+)?IsEmpty\(\s*([A-Za-z_][\w.]*)\s*\)$", regex.I)
 _PLAIN = regex.compile(r"^(not\s+)?([A-Za-z_][\w.]*)$", regex.I)
@@ -33,6 +43,9 @@ def _condition(text: str, kind: Kind, line: int, raw: str) -> Token:
     m = _EMPTY_TEST.match(text)
     if m:  # IsEmpty(x) is true when x is empty; not IsEmpty(x) when it is filled
         return Token(kind, line, raw, m.group(2), negate=not m.group(1), block="if")
+    filled = _FILLED.match(text)
+    if filled and ('""' in text or "''" in text):  # "!= null" alone lets "" through
+        return Token(kind, line, raw, filled.group(1), block="if")
     m = _PLAIN.match(text)
     if m and m.group(2).lower() not in _KEYWORDS:
         return Token(kind, line, raw, m.group(2), negate=bool(m.group(1)), block="if")
@@ -43,9 +56,11 @@ def _classify(m: regex.Match[str], line: int) -> Token:
     raw = m.group(0)
     if m.group("out") is not None:
         expr = m.group("out")
-        fb = _FALLBACK.match(expr)
+        fb = _FALLBACK.search(expr)
         if fb:
-            return Token("var", line, raw, fb.group(1), fallback=fb.group(2) or fb.group(3) or "")
+            name = fb.group(1) or fb.group(2)
+            text = fb.group(3) if fb.group(3) is not None else fb.group(4)
+            return Token("var", line, raw, name, fallback=text or "")
         paths = [p for p in _PATH.findall(expr) if p.lower() not in _KEYWORDS]
         return Token("var", line, raw, paths[0]) if paths else Token("skip", line, raw)
     stmt = m.group("stmt")
