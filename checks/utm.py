@@ -97,7 +97,7 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     for link in utm_links(ctx):
         if not tracked(link, domains):
             continue
-        present = {k for k, _ in utm_pairs(link.href)}
+        present = {k for k, _ in utm_pairs(link.href)} | _wrapped_utms(link.href)
         missing = tuple(k for k in required if k not in present)
         if missing:
             after_hash = tuple(k for k in missing if k in fragment_utms(link.href))
@@ -183,13 +183,13 @@ def inconsistent_values(ctx: Context) -> dict[tuple[str, str], tuple[str, list[L
     expected = {k: v for k, v in ctx.campaign.utm.items() if k not in VARYING}
     counts: dict[str, Counter[str]] = {}
     for link in links:
-        for key, value in utm_pairs(link.href):
+        for key, value in _written(link):
             if key not in VARYING:
                 counts.setdefault(key, Counter())[value] += 1
     usual = {k: c.most_common(1)[0][0] for k, c in counts.items() if len(c) > 1}
     found: dict[tuple[str, str], tuple[str, list[Link]]] = {}
     for link in links:
-        for key, value in utm_pairs(link.href):
+        for key, value in _written(link):
             if key in expected and value != expected[key]:
                 should = t("the campaign sets {value}", value=repr(expected[key]))
             elif key not in expected and key in usual and value != usual[key]:
@@ -198,6 +198,32 @@ def inconsistent_values(ctx: Context) -> dict[tuple[str, str], tuple[str, list[L
                 continue
             found.setdefault((key, value), (should, []))[1].append(link)
     return found
+
+
+def _wrapped_utms(url: str) -> set[str]:
+    """The UTM keys of a page a click-tracking link wraps (``…/track?url=https%3A…utm_source``):
+    the tracker sends the reader there, with them."""
+    try:
+        query = urlsplit(url).query
+    except ValueError:
+        return set()
+    return {
+        key
+        for _, value in parse_qsl(query)
+        if value.startswith(("http://", "https://"))
+        for key, _ in utm_pairs(value)
+    }
+
+
+def _written(link: Link) -> list[tuple[str, str]]:
+    """The link's UTM values that are written in the template: a value a tag fills
+    (``utm_campaign={{ campaign_slug }}``) is the ESP's or the recipient's, and what mailcheck
+    renders there (a placeholder, a sample's value) is no value to compare with the brief."""
+    rendered = utm_pairs(link.href)
+    if not link.raw or link.raw == link.href:
+        return list(rendered)
+    written = dict(utm_pairs(link.raw))
+    return [(k, v) for k, v in rendered if written.get(k) == v]
 
 
 def _malformed(value: str) -> str | None:

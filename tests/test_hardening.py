@@ -5,6 +5,7 @@ rest of the batch is still checked."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -367,3 +368,35 @@ def test_mindbox_fallbacks_and_tests_are_read(tmp_path: Path, body: str) -> None
 def test_a_mindbox_null_test_lets_an_empty_value_through(tmp_path: Path) -> None:
     body = "@{ if Recipient.FirstName != null }<p>Привет, ${ Recipient.FirstName }!</p>@{ end if }"
     assert only(check(write_campaign(tmp_path, body=body, esp="mindbox")), "PER001")
+
+
+def test_utm_values_a_tag_fills_are_not_compared_with_the_brief(tmp_path: Path) -> None:
+    # UTM002 compared mailcheck's own placeholder ('esp-campaign-slug') with [utm]
+    body = (
+        '<p><a href="https://shop.ru/p/2?utm_source=email&utm_medium=email'
+        '&utm_campaign={{ campaign_slug }}">Товар</a></p>'
+        '<p><a href="https://shop.ru/p/1?utm_source=email&utm_medium=email'
+        '&utm_campaign=winter">Товар</a></p>'
+    )
+    d = write_campaign(
+        tmp_path,
+        body=body,
+        template="jinja",
+        system_variables=["campaign_slug"],
+        tables={"utm": {"utm_source": "email", "utm_medium": "email", "utm_campaign": "autumn"}},
+    )
+    [utm002] = only(check(d), "UTM002")  # the written one only
+    assert utm002.message.startswith("utm_campaign='winter', the campaign sets 'autumn'")
+
+
+def test_a_click_tracking_link_carries_the_utms_of_the_page_it_wraps(tmp_path: Path) -> None:
+    wrapped = (
+        "https://click.shop.ru/track?url=https%3A%2F%2Fshop.ru%2Fp%2F3%3Futm_source%3Demail"
+        "%26utm_medium%3Demail%26utm_campaign%3Dautumn"
+    )
+    bare = "https://click.shop.ru/track?url=https%3A%2F%2Fshop.ru%2Fp%2F4"
+    body = f'<p><a href="{wrapped}">Товар</a> <a href="{bare}">Ещё</a></p>'
+    sender: dict[str, Any] = {"from": "Shop <news@shop.ru>"}
+    d = write_campaign(tmp_path, body=body, **sender)
+    [utm001] = only(check(d), "UTM001")
+    assert utm001.url == bare  # the wrapped page without UTMs still lacks them
