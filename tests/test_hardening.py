@@ -400,3 +400,10 @@ def test_a_click_tracking_link_carries_the_utms_of_the_page_it_wraps(tmp_path: P
     d = write_campaign(tmp_path, body=body, **sender)
     [utm001] = only(check(d), "UTM001")
     assert utm001.url == bare  # the wrapped page without UTMs still lacks them
+
+
+def test_velocitys_loop_counter_is_no_recipient_field(tmp_path: Path) -> None:
+    # eSputnik's documented examples number items with $velocityCount: it was PER001
+    body = "#foreach($item in $products)<p>$velocityCount. ${item.name}</p>#end"
+    result = check(write_campaign(tmp_path, body=body, esp="esputnik"))
+    assert [f for f in only(result, "PER001") if "velocityCount" in f.message] == []

@@ -104,6 +104,8 @@ DIALECT = Dialect(
     system_variables=frozenset(
         {"unsubscribe", "unsubscribeUrl", "unsubscribe_url", "webversion", "webVersionUrl"}
     ),
+    # the loop's own counters: $velocityCount (Velocity 1.x, eSputnik's examples), $foreach.count
+    builtins=frozenset({"velocityCount", "velocityHasNext", "foreach"}),
     unsubscribe=("$unsubscribe", "${unsubscribe_url}"),
     unsubscribe_pattern=regex.compile(r"\$!?\{?unsubscribe", regex.I),
     platforms={"esputnik": frozenset(), "unisender-go": frozenset()},
