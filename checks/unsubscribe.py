@@ -190,13 +190,15 @@ def one_click_missing(ctx: Context) -> Iterator[Problem]:
     problems = []
     bracketed = [u.strip() for u in _BRACKETED.findall(value)]
     https = [u for u in bracketed if u.lower().startswith("https://")]
+    # <*|UNSUB|*>: the ESP's unsubscribe tag, which it fills with its https URL when sending
+    tagged = any(unsubscribe_tags().href.search(u) for u in bracketed)
     if not bracketed and _URI.search(value):
         problems.append(
             t("List-Unsubscribe has no address in angle brackets (write <https://…>: RFC 2369)")
         )
-    elif not https:
+    elif not https and not tagged:
         problems.append(t("no https URL in List-Unsubscribe"))
-    elif all(unopenable := [url_problem(u) for u in https]):
+    elif https and not tagged and all(unopenable := [url_problem(u) for u in https]):
         why = unopenable[0]
         problems.append(t("the https URL in List-Unsubscribe cannot be opened: {why}", why=why))
     post = _header(ctx, "List-Unsubscribe-Post") or ""

@@ -407,3 +407,18 @@ def test_velocitys_loop_counter_is_no_recipient_field(tmp_path: Path) -> None:
     body = "#foreach($item in $products)<p>$velocityCount. ${item.name}</p>#end"
     result = check(write_campaign(tmp_path, body=body, esp="esputnik"))
     assert [f for f in only(result, "PER001") if "velocityCount" in f.message] == []
+
+
+def test_an_esp_unsubscribe_tag_in_list_unsubscribe_is_its_https_url(tmp_path: Path) -> None:
+    # <*|UNSUB|*> is filled with Mailchimp's https URL: "no https URL" was a false warning
+    headers = {
+        "List-Unsubscribe": "<*|UNSUB|*>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    d = write_campaign(tmp_path, tables={"headers": headers})
+    assert only(check(d), "UNS003") == []
+    plain = write_campaign(
+        tmp_path, "plain", tables={"headers": {**headers, "List-Unsubscribe": "<mailto:u@x.ru>"}}
+    )
+    [uns003] = only(check(plain), "UNS003")
+    assert uns003.message == "no https URL in List-Unsubscribe"
