@@ -200,19 +200,22 @@ def inconsistent_values(ctx: Context) -> dict[tuple[str, str], tuple[str, list[L
     return found
 
 
-def _wrapped_utms(url: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def _wrapped_utms(url: str) -> frozenset[str]:
     """The UTM keys of a page a click-tracking link wraps (``…/track?url=https%3A…utm_source``):
     the tracker sends the reader there, with them."""
+    if "%3a" not in url.lower() and "://" not in url.partition("?")[2]:
+        return frozenset()  # no URL in its query: the common case, without parsing it
     try:
         query = urlsplit(url).query
     except ValueError:
-        return set()
-    return {
+        return frozenset()
+    return frozenset(
         key
         for _, value in parse_qsl(query)
         if value.startswith(("http://", "https://"))
         for key, _ in utm_pairs(value)
-    }
+    )
 
 
 def _written(link: Link) -> list[tuple[str, str]]:

@@ -55,6 +55,16 @@ class PartialFiles:
         return None
 
 
+# What every tag that pulls in another file is written with (Liquid render/include, Jinja
+# extends/include/import, Handlebars {{> }}): a part without any of them pulls in nothing
+_PULLS_IN = ("render", "include", "extends", "import", "{{>", "{{~>")
+
+
+def may_pull_in(source: str) -> bool:
+    """Whether ``source`` may name a partial (a quick test: words in text pass it too)."""
+    return any(word in source for word in _PULLS_IN)
+
+
 _current: ContextVar[PartialFiles | None] = ContextVar("partials", default=None)
 
 

@@ -82,7 +82,9 @@ def _shared_parser(dialect: Dialect, is_system: SystemNames) -> Callable[[str, I
     def shared_parse(source: str, system: IsSystem) -> Parsed:
         if len(source) > _SHARED_MAX_CHARS or system is not is_system:
             return parse(source, system)
-        files = partials.current()  # a template's partials are its campaign's own
+        # a part that may pull in partials is its campaign's own (they are read from its
+        # directory); any other is shared by every campaign that writes it
+        files = partials.current() if partials.may_pull_in(source) else None
         key = (dialect.name, names, source, files.root if files is not None else None)
         found = _shared.get(key)
         if found is None:
