@@ -163,28 +163,11 @@ class TagTemplate:
             if isinstance(item, Token) and item.kind == "set":
                 if item.source and _root(item.source) not in local:
                     # what it is assigned from is read here, with the assignment's fallback
-                    self.uses.append(
-                        Use(
-                            item.source,
-                            item.line,
-                            has_fallback=item.fallback is not None,
-                            guarded=self._key(item.source) in guards,
-                            fallback=item.fallback,
-                        )
-                    )
+                    self.uses.append(self._use(item, item.source, guards))
                 local = local | {_root(item.name)}  # the template's own name from here on
             elif isinstance(item, Token) and item.kind == "var":
                 if _root(item.name) not in local:
-                    self.uses.append(
-                        Use(
-                            item.name,
-                            item.line,
-                            has_fallback=item.fallback is not None,
-                            guarded=self._key(item.name) in guards,
-                            fallback=item.fallback,
-                            fallback_in_links=item.fallback_in_links,
-                        )
-                    )
+                    self.uses.append(self._use(item, item.name, guards))
             elif isinstance(item, _If):
                 earlier: set[str] = set()
                 for test, branch in item.branches:
@@ -203,6 +186,17 @@ class TagTemplate:
                 self._collect(item.body, guards, local | {_root(item.item)})
                 if item.otherwise is not None:
                     self._collect(item.otherwise, guards, local)
+
+    def _use(self, item: Token, name: str, guards: frozenset[str]) -> Use:
+        """``name`` read by ``item`` (a "var", or the source of a "set"), with its fallback."""
+        return Use(
+            name,
+            item.line,
+            has_fallback=item.fallback is not None,
+            guarded=self._key(name) in guards,
+            fallback=item.fallback,
+            fallback_in_links=item.fallback_in_links,
+        )
 
     def _key(self, name: str) -> str:
         return name.lower() if self.case_insensitive else name
