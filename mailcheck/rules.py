@@ -23,7 +23,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from mailcheck.i18n import t
 from mailcheck.model import Campaign, Finding, Link, Rendered, Severity
+from mailcheck.text import quoted_names
 
 if TYPE_CHECKING:
     from mailcheck.config import Config
@@ -101,9 +103,6 @@ class Context:
         outside = self.campaign.outside_parts
         if not outside:
             return Problem(message, location=location)
-        from mailcheck.i18n import t
-        from mailcheck.text import quoted_names
-
         message = t(
             "could not verify: {message}, and the template pulls in {files}, which mailcheck "
             "does not read",

@@ -242,8 +242,7 @@ class JinjaTemplate:
             raise TemplateError(exc.message or str(exc), exc.lineno or 0) from None
         except Jinja2Error as exc:  # e.g. an unknown filter or test at compile time
             raise TemplateError(str(exc)) from None
-        _refuse_other_files(ast)
-        walker = _Walker(ast, is_system)
+        walker = _Walker(ast, is_system)  # NotUnderstood for a file the campaign lacks
         walker.statement(ast, _Scope())
         self.uses = walker.uses
 
@@ -267,36 +266,12 @@ class JinjaTemplate:
 
 
 # What pulls another template file into this one, and the verb a message says it with
-_OTHER_FILES: tuple[tuple[type[nodes.Node], str], ...] = (
-    (nodes.Extends, N_("it extends {name}, a template file mailcheck does not read")),
-    (nodes.Include, N_("it includes {name}, a template file mailcheck does not read")),
-    (nodes.Import, N_("it imports {name}, a template file mailcheck does not read")),
-    (nodes.FromImport, N_("it imports from {name}, a template file mailcheck does not read")),
-)
-
-
-def _refuse_other_files(ast: nodes.Template, reading: tuple[str, ...] = ()) -> None:
-    """NotUnderstood for a template that extends, includes or imports a template file the
-    campaign does not have (the agency's build or the ESP has it): without it the e-mail
-    cannot be assembled — jinja2 would fail with "not found", which is not the campaign's
-    syntax error. Files the campaign has (:mod:`mailcheck.templating.partials`) are read."""
-    for kind, verb in _OTHER_FILES:
-        for node in ast.find_all(kind):
-            value = _file_named(node)
-            source = _campaign_file(value) if value is not None else None
-            if value is not None and source is not None:
-                # the campaign has it: rendered and walked with the template, as is each file
-                # it names in turn (one it does not have would fail the render)
-                if value not in reading and len(reading) < _FILE_DEPTH:
-                    try:
-                        inner = _ENV.parse(_rewrite_unisender(source))
-                    except Jinja2Error:
-                        continue  # rendering it fails with the reason (PER004)
-                    _refuse_other_files(inner, (*reading, value))
-                continue
-            shown = f"“{value}”" if value is not None else t("another template")
-            files = (value,) if value is not None else (str(shown),)
-            raise NotUnderstood(t(verb, name=shown), node.lineno, files)
+_OTHER_FILES: dict[type[nodes.Node], str] = {
+    nodes.Extends: N_("it extends {name}, a template file mailcheck does not read"),
+    nodes.Include: N_("it includes {name}, a template file mailcheck does not read"),
+    nodes.Import: N_("it imports {name}, a template file mailcheck does not read"),
+    nodes.FromImport: N_("it imports from {name}, a template file mailcheck does not read"),
+}
 
 
 def _file_named(node: nodes.Node) -> str | None:
@@ -405,7 +380,7 @@ class _Walker:
         )
 
     def statement(self, node: nodes.Node, scope: _Scope) -> None:
-        if isinstance(node, nodes.Extends | nodes.Include | nodes.Import | nodes.FromImport):
+        if type(node) in _OTHER_FILES:
             self.other_file(node, scope)
         if isinstance(node, nodes.For):
             # a loop over nothing prints nothing (or its else): its list is tested, not printed
@@ -438,12 +413,18 @@ class _Walker:
 
     def other_file(self, node: nodes.Node, scope: _Scope) -> None:
         """Walk a template file the campaign has (a base layout, an included footer): its
-        variables are filled when it renders, and a missing fallback there is the campaign's."""
+        variables are filled when it renders, and a missing fallback there is the campaign's.
+
+        A file the campaign does not have (the agency's build or the ESP has it) is
+        NotUnderstood (PER007): without it the e-mail cannot be assembled, and jinja2's "not
+        found" is not the campaign's syntax error (PER004)."""
         name = _file_named(node)
         source = _campaign_file(name) if name is not None else None
-        if name is None or source is None or name in self.reading:
-            return
-        if len(self.reading) >= _FILE_DEPTH:
+        if source is None:
+            shown = f"“{name}”" if name is not None else t("another template")
+            files = (name,) if name is not None else (str(shown),)
+            raise NotUnderstood(t(_OTHER_FILES[type(node)], name=shown), node.lineno, files)
+        if name is None or name in self.reading or len(self.reading) >= _FILE_DEPTH:
             return
         try:
             ast = _ENV.parse(_rewrite_unisender(source))
