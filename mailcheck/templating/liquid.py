@@ -60,6 +60,9 @@ _LINK_TAGS = {
     "unsubscribe_link": "Unsubscribe",
 }
 _NOT_TAGS = {"else", "elsif", "when", "empty"}
+# Filters that give a value in place of an empty one: Liquid's default, and Klaviyo's
+# missing_product_image (its stand-in picture for a product without one)
+_FALLBACK_FILTERS = frozenset({"default", "missing_product_image"})
 
 
 class _EspNode(Node):
@@ -139,10 +142,24 @@ class _BudgetedEnvironment(Environment):
         return spent.limits.recursion_depth if spent else 30
 
 
+def _missing_product_image(value: object) -> object:
+    return value if value not in (None, "", False) else placeholder("missing_product_image_url")
+
+
+def _title(value: object) -> str:
+    return str(value).title() if value is not None else ""
+
+
+# Klaviyo's filters that Liquid lacks (Klaviyo: "Glossary of variable filters")
+_KLAVIYO_FILTERS = {"missing_product_image": _missing_product_image, "title": _title}
+
+
 @functools.lru_cache(maxsize=64)
-def _environment(extra_tags: frozenset[str]) -> Environment:
+def _environment(extra_tags: frozenset[str], platform: str | None = None) -> Environment:
     # cache_size 0: the environment serves every campaign, and "footer" is each one's own
     env = _BudgetedEnvironment(autoescape=False, loader=_CampaignPartials(), cache_size=0)
+    if platform == "klaviyo":
+        env.filters.update(_KLAVIYO_FILTERS)
     env.filters = {name: budget.guard_filter(f) for name, f in env.filters.items()}
     for name in sorted(extra_tags):
         env.add_tag(_esp_tag(name))
@@ -175,7 +192,9 @@ class LiquidTemplate:
             if n not in _BASE_TAGS and not n.startswith("end") and n not in _NOT_TAGS
         )
         try:
-            self._template = _environment(unknown).from_string(source)
+            # the engine's SystemNames knows the ESP (a bare callable, as in tests: none)
+            platform = getattr(is_system, "platform", None)
+            self._template = _environment(unknown, platform).from_string(source)
         except LiquidError as exc:
             line = getattr(exc, "linenum", None) or 0
             message = getattr(exc, "message", None) or str(exc)
@@ -388,7 +407,7 @@ class _Walker:
     ) -> None:
         if isinstance(expr, FilteredExpression):
             for f in expr.filters:
-                if f.name == "default" and fb is None:
+                if f.name in _FALLBACK_FILTERS and fb is None:
                     text = f.args[0] if f.args else None
                     fb = _Fallback(str(text.value) if isinstance(text, StringLiteral) else "")
             self.expr(expr.expression, line, guards, fb, tested=tested)

@@ -41,7 +41,7 @@ MAX_BLANK_RENDERS = 400  # part renders spent on blanking per campaign, all samp
 _SHARED_DIALECTS = ("jinja", "handlebars", "mailchimp", "liquid")
 _SHARED_MAX_CHARS = 2000
 _SHARED_MAX_ENTRIES = 4096
-_shared: dict[tuple[str, frozenset[str], str, Path | None], Parsed] = {}
+_shared: dict[tuple[str, frozenset[str], str | None, str, Path | None], Parsed] = {}
 
 
 def _parser(
@@ -85,7 +85,8 @@ def _shared_parser(dialect: Dialect, is_system: SystemNames) -> Callable[[str, I
         # a part that may pull in partials is its campaign's own (they are read from its
         # directory); any other is shared by every campaign that writes it
         files = partials.current() if partials.may_pull_in(source) else None
-        key = (dialect.name, names, source, files.root if files is not None else None)
+        root = files.root if files is not None else None
+        key = (dialect.name, names, is_system.platform, source, root)
         found = _shared.get(key)
         if found is None:
             if len(_shared) >= _SHARED_MAX_ENTRIES:
@@ -119,10 +120,11 @@ def render_campaign(campaign: Campaign, config: Config) -> None:
         campaign.static = _safe_parse(campaign.html)
 
 
-# Platforms whose template language is wider than the dialect that reads it: Klaviyo's is
-# Django's (items.0.src, |floatformat:0, {% with %}), most of which Liquid reads. What Liquid
-# cannot read there is not a syntax error the ESP would refuse: not understood (PER007).
-_WIDER_PLATFORMS = frozenset({"klaviyo"})
+# Platforms whose template language is Django's, read with Liquid (Klaviyo: items.0.src,
+# |floatformat:0, {% with %}, most of which Liquid reads). What Liquid cannot read there is not
+# a syntax error the ESP would refuse: not understood (PER007). And Django's truth is not
+# Liquid's: an empty text is false ({% if first_name %} skips it), as nil is in Liquid.
+_DJANGO_PLATFORMS = frozenset({"klaviyo"})
 
 
 def _partials_root(campaign: Campaign) -> Path | None:
@@ -236,7 +238,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                 # there stops the send all the same (PER004)
                 parse(source, is_system)
         except TemplateError as exc:
-            if guessed or isinstance(exc, NotUnderstood) or platform in _WIDER_PLATFORMS:
+            if guessed or isinstance(exc, NotUnderstood) or platform in _DJANGO_PLATFORMS:
                 # Only generic tags led here ("{{ Campaign Source Name }}"): which language
                 # this is, is a guess; its failure is not a certain syntax error. Nor is a
                 # template file it pulls in that mailcheck does not have.
@@ -277,7 +279,9 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         part.names = {u.name for u in part.parsed.uses if not is_system(u.name)}
 
     placeholders = [n for n in system_names if not is_system.is_builtin(n)]
-    renderer = _Renderer(campaign, parts, placeholders, parse, is_system)
+    renderer = _Renderer(
+        campaign, parts, placeholders, parse, is_system, empty_is_nil=platform in _DJANGO_PLATFORMS
+    )
     longest = _longest(campaign)
     try:
         main = renderer.render(longest, "longest values" if campaign.samples else "fallbacks")
@@ -420,6 +424,8 @@ class _Renderer:
         system_names: list[str],
         parse: Callable[[str, IsSystem], Parsed],
         is_system: IsSystem,
+        *,
+        empty_is_nil: bool = False,
     ) -> None:
         self.campaign = campaign
         self.parts = parts
@@ -428,12 +434,15 @@ class _Renderer:
         self.url_templates: dict[str, Parsed | None] = {}
         self.system = {name: placeholder(name) for name in system_names}
         self.documents: dict[str, Document | None] = {}
+        self.empty_is_nil = empty_is_nil  # Django's truth: "" renders as Liquid's nil does
         if campaign.html is not None and campaign.static is not None:
             self.documents[campaign.html] = campaign.static  # no tag rendered anything
 
     def values(self, given: Mapping[str, object]) -> dict[str, object]:
         values: dict[str, object] = dict(self.system)
         values.update(given)
+        if self.empty_is_nil:
+            return {k: None if v == "" else v for k, v in values.items()}
         return values
 
     def render_parts(self, given: Mapping[str, object]) -> dict[str, str]:

@@ -82,6 +82,7 @@ class SystemNames:
         platform: str | None = None,
     ) -> None:
         found = dialect if isinstance(dialect, Dialect) else load_catalogue().get(dialect)
+        self.platform = platform
         self.dialect = found.name if found is not None else str(dialect)
         own = found.system_names(platform) if found is not None else frozenset()
         self.names = {n.lower() for n in COMMON | own}
