@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from mailcheck.domains import host_of, org_domain, under
 from mailcheck.i18n import Joined, t
-from mailcheck.linkinfo import is_unsubscribe, is_web
+from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST, is_unsubscribe, is_web
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
 
@@ -72,7 +72,9 @@ def _partner_links(ctx: Context) -> list[Link]:
         if link.kind not in ("a", "area") or not is_web(link.href) or is_unsubscribe(link):
             continue
         host = host_of(link.href)
-        if not host or any(under(host, d) for d in (*own, *channels)):
+        if not host or host == SYSTEM_PLACEHOLDER_HOST:  # the ESP's own link (web version …)
+            continue
+        if any(under(host, d) for d in (*own, *channels)):
             continue
         found.append(link)
     return found

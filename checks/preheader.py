@@ -7,9 +7,10 @@ import unicodedata
 from collections.abc import Iterator
 
 from mailcheck.i18n import t
+from mailcheck.lengths import measure
 from mailcheck.model import Severity
 from mailcheck.rules import UNREAD_PARTS, Context, Problem, rule
-from mailcheck.text import grapheme_len, quoted
+from mailcheck.text import grapheme_len, quoted, quoted_names
 
 
 def _preheader(ctx: Context) -> str:
@@ -67,17 +68,38 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     """
     text = _preheader(ctx)
     limit = ctx.config.preheader_max
-    length = grapheme_len(text)
-    if length > limit:
-        yield Problem(
-            t(
-                "preheader is {length} characters, limit {limit}: “{text}”",
-                length=length,
-                limit=limit,
-                text=quoted(text),
-            ),
-            "preheader",
+    if grapheme_len(text) <= limit:
+        return
+    measured = measure(text, ctx.campaign)
+    shown = quoted(measured.shown)
+    if measured.certain:
+        message = t(
+            "preheader is {length} characters, limit {limit}: “{text}”",
+            length=measured.length,
+            limit=limit,
+            text=shown,
         )
+        yield Problem(message, "preheader")
+    elif measured.length > limit:
+        message = t(
+            "preheader is {length} characters without what the send fills in ({unknown}), "
+            "limit {limit}: “{text}”",
+            length=measured.length,
+            unknown=quoted_names(measured.unknown),
+            limit=limit,
+            text=shown,
+        )
+        yield Problem(message, "preheader")
+    else:
+        message = t(
+            "could not verify the preheader's length: {length} characters, limit {limit}, "
+            "and then what the send fills in ({unknown}): “{text}”",
+            length=measured.length,
+            unknown=quoted_names(measured.unknown),
+            limit=limit,
+            text=shown,
+        )
+        yield Problem(message, "preheader", severity=Severity.WARNING)
 
 
 # str.isalnum() characters, matched in C rather than tested one by one in Python (the same set:

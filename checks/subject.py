@@ -6,9 +6,10 @@ import re
 from collections.abc import Iterator
 
 from mailcheck.i18n import t
+from mailcheck.lengths import measure
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.text import grapheme_len, quoted
+from mailcheck.text import grapheme_len, quoted, quoted_names
 
 
 @rule("SUB001", "subject-missing", Severity.ERROR, short="no subject")
@@ -67,14 +68,16 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     if not main or not main.subject:
         return
     limit = ctx.config.subject_max
-    length = grapheme_len(main.subject.strip())
-    if length > limit:
-        subject = quoted(main.subject.strip())
+    if grapheme_len(main.subject.strip()) <= limit:
+        return
+    measured = measure(main.subject, ctx.campaign)
+    subject = quoted(measured.shown)
+    if measured.certain:
         yield Problem(
             t(
                 "subject is {length} characters, limit {limit} (rendered with {variant}): "
                 "“{subject}”",
-                length=length,
+                length=measured.length,
                 limit=limit,
                 variant=main.label,
                 subject=subject,
@@ -82,11 +85,36 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
             if ctx.campaign.variables
             else t(
                 "subject is {length} characters, limit {limit}: “{subject}”",
-                length=length,
+                length=measured.length,
                 limit=limit,
                 subject=subject,
             ),
             location="subject",
+        )
+    elif measured.length > limit:
+        yield Problem(
+            t(
+                "subject is {length} characters without what the send fills in ({unknown}), "
+                "limit {limit}: “{subject}”",
+                length=measured.length,
+                unknown=quoted_names(measured.unknown),
+                limit=limit,
+                subject=subject,
+            ),
+            location="subject",
+        )
+    else:
+        yield Problem(
+            t(
+                "could not verify the subject's length: {length} characters, limit {limit}, "
+                "and then what the send fills in ({unknown}): “{subject}”",
+                length=measured.length,
+                unknown=quoted_names(measured.unknown),
+                limit=limit,
+                subject=subject,
+            ),
+            location="subject",
+            severity=Severity.WARNING,
         )
 
 

@@ -142,3 +142,16 @@ def test_profile_is_validated() -> None:
 def test_profile_in_campaign_toml(tmp_path: Path) -> None:
     d = write_campaign(tmp_path, body=OWN + PARTNER, profile="ru")
     assert [f.code for f in only(check(d), "RU001")] == ["RU001"]
+
+
+def test_the_esps_own_links_are_no_other_organisation(tmp_path: Path) -> None:
+    # Unisender's web version and forward links: the ESP fills them, no partner's site
+    body = (
+        OWN + '<p><a href="{{WebLetterUrl}}">Веб-версия</a> <a href="{{ForwardUrl}}">Другу</a></p>'
+    )
+    d = write_campaign(tmp_path, body=body, template="unisender", profile="ru")
+    assert only(check(d), "RU001") == []
+    partner = write_campaign(tmp_path, "partner", body=body + PARTNER, template="unisender",
+                             profile="ru")  # fmt: skip
+    [ru001] = only(check(partner), "RU001")
+    assert "(bank.example)" in ru001.message

@@ -46,3 +46,56 @@ def test_klaviyo_missing_product_image_is_a_fallback(tmp_path: Path) -> None:
     braze = write_campaign(tmp_path, "braze", body=body, esp="braze")
     [per004] = only(check(braze), "PER004")
     assert "missing_product_image" in per004.message and per004.severity is Severity.WARNING
+
+
+# -- what the ESP fills in has no length before the send -----------------------------------
+
+TAIL = " — новые скидки недели уже ждут вас"  # 35 characters
+
+
+def test_a_subject_over_the_limit_without_the_esps_values_is_an_error(tmp_path: Path) -> None:
+    subject = "{{Email}}, только для вас" + TAIL + " в каталоге"  # 62 without the address
+    d = write_campaign(tmp_path, template="unisender", subject=subject)
+    [sub002] = only(check(d), "SUB002")
+    assert sub002.severity is Severity.ERROR
+    assert sub002.message.startswith(
+        "subject is 62 characters without what the send fills in (“Email”), limit 50: "
+        "“[Email], только для вас — новые"
+    )
+    assert "mailcheck.invalid" not in sub002.message
+
+
+def test_a_subject_over_the_limit_only_with_a_stand_in_is_not_verified(tmp_path: Path) -> None:
+    # 46 characters and the address: the 38-character stand-in said nothing of its length
+    d = write_campaign(tmp_path, template="unisender", subject="Письмо для {{Email}}" + TAIL)
+    [sub002] = only(check(d), "SUB002")
+    assert sub002.severity is Severity.WARNING
+    assert sub002.message == (
+        "could not verify the subject's length: 46 characters, limit 50, and then what the "
+        "send fills in (“Email”): “Письмо для [Email]" + TAIL + "”"
+    )
+    # the same in the preheader (limit 90): a warning, the stand-in not shown
+    long_tail = TAIL * 2  # 70
+    pre = write_campaign(tmp_path, "pre", template="unisender",
+                         preheader="Для {{Email}}" + long_tail)  # fmt: skip
+    [pre002] = only(check(pre), "PRE002")
+    assert pre002.severity is Severity.WARNING and "[Email]" in pre002.message
+    assert "mailcheck.invalid" not in pre002.message
+
+
+def test_a_subject_in_a_template_not_understood_is_measured_without_its_tags(
+    tmp_path: Path,
+) -> None:
+    # Klaviyo's own example, which Liquid cannot parse: the subject was measured as written
+    body = "{% if person|lookup:'Points' > 150 %}<p>Gold</p>{% elif x %}<p>Silver</p>{% endif %}"
+    subject = "{{ first_name|default:'Hey there' }}, you left something behind"
+    d = write_campaign(tmp_path, body=body, esp="klaviyo", subject=subject)
+    result = check(d)
+    assert [f.code for f in only(result, "PER007")] == ["PER007"]
+    [sub002] = only(result, "SUB002")
+    assert sub002.severity is Severity.WARNING
+    assert sub002.message.startswith("could not verify the subject's length: 27 characters")
+    # what remains over the limit is still an error
+    longer = write_campaign(tmp_path, "longer", body=body, esp="klaviyo",
+                            subject=subject + " in your cart, come back soon")  # fmt: skip
+    assert [f.severity for f in only(check(longer), "SUB002")] == [Severity.ERROR]

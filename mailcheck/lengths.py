@@ -1,0 +1,51 @@
+"""The length of a rendered subject or preheader, when part of it is known only at the send.
+
+Subjects are measured as rendered with the longest sample values, but two kinds of text in
+them have no length before the send: what the ESP fills in itself (the recipient's address, a
+web-version URL, the campaign's name), which mailcheck renders as stand-ins whose length says
+nothing, and the tags of a template mailcheck could not read (PER007), left as written. Their
+length is not counted: what remains over the limit is certain; only with them, it is not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST
+from mailcheck.model import Campaign
+from mailcheck.templating.breakage import leftover_tags
+from mailcheck.templating.system import placeholder
+from mailcheck.text import grapheme_len
+
+
+@dataclass(frozen=True)
+class Measured:
+    length: int  # user-perceived characters of what is known before the send
+    unknown: tuple[str, ...]  # what was not counted: ESP-filled variables, unread tags
+    shown: str  # the text, each ESP-filled stand-in shown as its variable ("[Email]")
+
+    @property
+    def certain(self) -> bool:
+        return not self.unknown
+
+
+def measure(text: str, campaign: Campaign) -> Measured:
+    """``text`` (a rendered subject or preheader) measured without what the send fills in."""
+    text = text.strip()
+    known = shown = text
+    unknown: list[str] = []
+    for variable in campaign.variables:
+        if not variable.system or variable.name in unknown:
+            continue
+        value = placeholder(variable.name)
+        # a year or a date renders as itself; an address, a URL or an id is a stand-in
+        if (SYSTEM_PLACEHOLDER_HOST in value or value.startswith("esp-")) and value in known:
+            unknown.append(variable.name)
+            known = known.replace(value, "")
+            shown = shown.replace(value, f"[{variable.name}]")
+    if campaign.dialect_unclear:  # not rendered: its tags are in the text as written
+        for tag in leftover_tags(known):
+            if tag in known:
+                unknown.append(tag)
+                known = known.replace(tag, "")
+    return Measured(grapheme_len(known), tuple(unknown), shown)
