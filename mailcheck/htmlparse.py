@@ -30,6 +30,7 @@ Suppression comments (``<!-- mailcheck: ignore LNK004 -->`` for the next element
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -38,7 +39,7 @@ from lxml import etree
 
 from mailcheck.accessibility import read_accessibility
 from mailcheck.i18n import t
-from mailcheck.model import Document, Image, Link, LinkKind, Suppression
+from mailcheck.model import Document, Image, Link, Suppression
 from mailcheck.text import collapse_ws, strip_padding
 
 # The plain etree parser: lxml.html's element classes cost a Python lookup per element.
@@ -90,15 +91,9 @@ _OVERFLOW_HIDDEN = re.compile(r"overflow\s*:\s*hidden")
 _MARKER = re.compile(r"preheader|preview", re.IGNORECASE)
 _CSS_URL = re.compile(r"""url\(\s*(?:"([^"]*)"|'([^']*)'|([^)'"]*?))\s*\)""", re.IGNORECASE)
 # Inside conditional comments: VML image sources and bulletproof-button hrefs.
-_COND_VML = re.compile(
-    r"<v:(?:fill|image|imagedata)\b[^>]*?\bsrc\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE
-)
 _SUPPRESSION_START = re.compile(r"mailcheck\s*:", re.IGNORECASE)
 _SUPPRESSION = re.compile(
     r"^\s*mailcheck\s*:\s*(ignore-file|ignore)\s+([A-Za-z0-9_,\s]+?)\s*$", re.IGNORECASE
-)
-_COND_ROUNDRECT = re.compile(
-    r"<v:(?:roundrect|rect|shape)\b[^>]*?\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)')", re.IGNORECASE
 )
 
 
@@ -244,7 +239,7 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
             if tag is etree.Comment and el.text:
                 text = el.text.lstrip()
                 if text.startswith("[if"):
-                    links.extend(_conditional_links(el))
+                    _conditional_links(el, links, anchors)
                 elif _SUPPRESSION_START.match(text):
                     suppressions.append(_suppression(el))
             continue
@@ -501,15 +496,41 @@ def _tiny(size: str | None) -> bool:
     return match is not None and int(match.group(1)) <= 1
 
 
-def _conditional_links(comment: Any) -> list[Link]:
+_VML_BUTTONS = frozenset({"v:roundrect", "v:rect", "v:shape"})
+
+
+def _conditional_links(comment: Any, links: list[Link], anchors: list[tuple[int, Any]]) -> None:
+    """The links of an Outlook conditional comment (``<!--[if mso]>…<![endif]-->``): HTML that
+    Outlook's readers get (a VML button, its background, the table around it, an Outlook-only
+    link or image), parsed as HTML is, so that ``&amp;`` in an href reads as ``&``."""
     body = comment.text
-    # libxml2 records a comment's line when the comment ends: count back from there
+    if "href" not in body and "src" not in body:
+        return  # most wrap a table in another: nothing to read
+    opened = body.find("]>")
+    content = body[opened + 2 :] if opened != -1 else body
+    content = content.rsplit("<![endif]", 1)[0]
+    if not content.strip():
+        return
+    try:
+        fragment = etree.fromstring(content, _PARSER)
+    except (ValueError, etree.ParserError):
+        return
+    if fragment is None:
+        return
+    # libxml2 records a comment's line when the comment ends: count back to its content's
     end_line = comment.sourceline or 0
-    found: list[Link] = []
-    for pattern, kind in ((_COND_VML, "vml"), (_COND_ROUNDRECT, "a")):
-        for match in pattern.finditer(body):
-            url = (match.group(1) if match.group(1) is not None else match.group(2)).strip()
-            line = max(1, end_line - body.count("\n", match.start())) if end_line else 0
-            link_kind: LinkKind = "vml" if kind == "vml" else "a"
-            found.append(Link(url, link_kind, "", line, url))
-    return found
+    head = body[: opened + 2] if opened != -1 else ""
+    shift = end_line - body.count("\n") + head.count("\n") - 1 if end_line else 0
+    for el in fragment.iter(*_LINK_SET, *_VML_BUTTONS):
+        line = (el.sourceline or 0) + shift if end_line else 0
+        if el.tag in _VML_BUTTONS:
+            href = el.get("href")
+            if href is not None:
+                anchors.append((len(links), el))  # its text is the button's label
+                links.append(Link(href.strip(), "a", "", line, href.strip()))
+            continue
+        # images there are Outlook's copies of the body's: their links alone are checked
+        before = len(links)
+        _element_links(el, el.tag, links, [], anchors)
+        for index in range(before, len(links)):
+            links[index] = dataclasses.replace(links[index], line=line)

@@ -364,3 +364,32 @@ def test_link_opening_its_sentence_takes_the_previous_one() -> None:
         "Другое предложение.</p></body>"
     )
     assert doc.links[0].context == "Не хотите получать письма? Нажмите здесь."
+
+
+OUTLOOK_ONLY = """<html><body>
+<p>Для всех</p>
+<!--[if mso]>
+<table role="presentation"><tr><td>
+<v:roundrect href="https://shop.example.net/sale?utm_source=email&amp;utm_medium=email">
+<center>Купить</center></v:roundrect>
+<a href="#">Каталог</a>
+<img src="images/hero.jpg" alt="">
+</td></tr></table>
+<![endif]-->
+<!--[if mso]><table><tr><td><![endif]-->
+<p><a href="https://shop.example.net/all">Все</a></p>
+</body></html>"""
+
+
+def test_outlook_only_html_is_read_as_html() -> None:
+    # its links were found by a pattern: "&amp;" stayed in the href (a false UTM001) and an
+    # ordinary link or image there was never checked
+    links = [
+        (link.kind, link.href, link.text, link.line) for link in parse_html(OUTLOOK_ONLY).links
+    ]
+    assert links == [
+        ("a", "https://shop.example.net/sale?utm_source=email&utm_medium=email", "Купить", 5),
+        ("a", "#", "Каталог", 7),
+        ("img", "images/hero.jpg", "", 8),
+        ("a", "https://shop.example.net/all", "Все", 12),
+    ]
