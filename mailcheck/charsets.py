@@ -68,12 +68,16 @@ def known_charset(name: str | None) -> str | None:
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Text from bytes: the declared charset, else the one a byte-order mark names, else UTF-8,
     else a Cyrillic/Western guess."""
-    codec = known_charset(declared)
-    if codec is not None:
-        try:
-            return data.decode(codec)
-        except UnicodeDecodeError:
-            pass  # mislabelled (often "us-ascii" on UTF-8 or windows-1251 bytes)
+    declared_codec = known_charset(declared)
+    # Mail clients and browsers read an ISO-8859-1 label as windows-1252 (the WHATWG Encoding
+    # Standard): its bytes 0x80-0x9F are the quotes and dashes Outlook writes, not C1 controls
+    codecs_to_try = ("cp1252", "iso8859-1") if declared_codec == "iso8859-1" else (declared_codec,)
+    for codec in codecs_to_try:
+        if codec is not None:
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError:
+                pass  # mislabelled (often "us-ascii" on UTF-8 or windows-1251 bytes)
     text = marked_text(data)
     if text is not None:
         return text

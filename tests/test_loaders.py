@@ -594,6 +594,23 @@ def test_mislabelled_ascii_part(tmp_path: Path) -> None:
     assert load_file(path).html == "<p>Привет</p>"
 
 
+def test_an_iso_8859_1_label_reads_as_windows_1252_as_mail_clients_do(tmp_path: Path) -> None:
+    # Outlook and PHP mail write typographic quotes (0x92, 0x93 …) under an ISO-8859-1 label;
+    # read as Latin-1 they were C1 controls: a false BRF003 twice and a SIZE002
+    message = (
+        b"From: a@b.example\r\nSubject: =?iso-8859-1?Q?We=92re_live?=\r\n"
+        b"Content-Type: text/html; charset=iso-8859-1\r\n\r\n"
+        b"<p>We\x92re \x93live\x94 \x96 caf\xe9</p>"
+    )
+    path = tmp_path / "latin1.eml"
+    path.write_bytes(message)
+    c = load_file(path)
+    assert c.subject == "We\u2019re live"
+    assert c.html == "<p>We\u2019re \u201clive\u201d \u2013 caf\u00e9</p>"
+    # the five bytes windows-1252 leaves undefined: read as the label says
+    assert decode_bytes(b"\x81\xe9", "latin1") == "\x81\u00e9"
+
+
 def test_attachments_and_attached_messages_are_not_the_body(tmp_path: Path) -> None:
     inner = MIMEMultipart("alternative")
     inner["Subject"] = "forwarded"
