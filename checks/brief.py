@@ -266,8 +266,24 @@ def _reads_as_russian(word: str) -> bool:
     return vowels / len(letters) >= 0.3
 
 
+# A brief copied from Word or Figma has no-break and thin spaces, and "−" where the layout has
+# "-" (or the other way round): a reader sees the same text
+_SPACES = re.compile(r"\s+")
+_DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
+
+
+def _comparable(text: str) -> str:
+    return _DASHES.sub("-", _SPACES.sub(" ", text.casefold()))
+
+
 def _contains(text: str, wanted: str) -> bool:
-    return wanted.casefold() in text.casefold()
+    return _comparable(wanted) in _comparable(text)
+
+
+def _contains_word(text: str, wanted: str) -> bool:
+    """Whether ``wanted`` is in ``text`` as a whole word: «ХИТ» is not in «Хитрости»."""
+    pattern = re.escape(_comparable(wanted).strip())
+    return re.search(rf"(?<!\w){pattern}(?!\w)", _comparable(text)) is not None
 
 
 @rule(
@@ -279,7 +295,9 @@ def _contains(text: str, wanted: str) -> bool:
 def brief_text_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a string (`text`) or regular expression (`regex`) from the campaign's `[expect]`
-    table that appears nowhere in the subject, preheader, HTML or text part as rendered.
+    table that appears nowhere in the subject, preheader, HTML or text part as rendered. Case,
+    the kind of space (a no-break space copied from the brief) and of dash ("−", "–", "-") do
+    not matter.
 
     ## Why it matters
     The promo code, the price and the deadline are what the client checks first; a launch with
@@ -371,8 +389,8 @@ def _host_path(url: str) -> tuple[str, str]:
 @rule("BRF006", "brief-forbidden-text", Severity.ERROR, short="text from [expect] forbid present")
 def brief_forbidden_text(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports text from `[expect] forbid` (case-insensitive) found in the subject, preheader,
-    HTML or text part as rendered.
+    Reports text from `[expect] forbid` found in the subject, preheader, HTML or text part as
+    rendered: as a whole word, in any case, whatever spaces and dashes it is written with.
 
     ## Why it matters
     A client forbids last year's promo code, a competitor's name or a discontinued product;
@@ -389,7 +407,7 @@ def brief_forbidden_text(ctx: Context) -> Iterator[Problem]:
     """
     forbidden = ctx.campaign.expect.get("forbid", [])
     for word in forbidden:
-        places = [place for place, text in _texts(ctx) if _contains(text, word)]
+        places = [place for place, text in _texts(ctx) if _contains_word(text, word)]
         if places:
             message = t("forbidden text “{text}”", text=word)
             yield Problem(message, location=places[0], locations=tuple(places))

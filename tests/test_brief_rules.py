@@ -192,6 +192,28 @@ def test_forbidden_text(tmp_path: Path) -> None:
     ]
 
 
+def test_the_brief_s_spaces_and_dashes_are_the_layout_s(tmp_path: Path) -> None:
+    # the brief copied from Word: no-break and thin spaces, a minus sign where the copy has "-"
+    wanted = ["1\u00a0990\u00a0₽", "−25%", "до\u202f30 декабря"]
+    plain = BODY.replace("Скидка −30% по промокоду BLACK30 до 30 ноября 2026 года.", "Скидки.")
+    body = plain + "<p>Всего 1&nbsp;990 ₽ (-25%) до 30 декабря</p>"
+    d = campaign(tmp_path, body=body, tables={"expect": {"text": wanted, "forbid": ["–25%"]}})
+    result = check(d)
+    assert only(result, "BRF004") == []
+    assert [f.message for f in only(result, "BRF006")] == ["forbidden text “–25%”"]
+    missing = campaign(tmp_path / "other", body=plain, tables={"expect": {"text": wanted}})
+    assert len(only(check(missing), "BRF004")) == 3
+
+
+def test_forbidden_text_is_a_whole_word(tmp_path: Path) -> None:
+    body = BODY + "<p>Хитрости ухода за обувью. Наш хит-парад и ХИТ сезона</p>"
+    d = campaign(tmp_path, body=body, tables={"expect": {"forbid": ["хит", "хитрост", "парад"]}})
+    assert [f.message for f in only(check(d), "BRF006")] == [
+        "forbidden text “хит”",  # "ХИТ сезона" and "хит-парад", not "Хитрости"
+        "forbidden text “парад”",  # "хит-парад": a word of its own after the hyphen
+    ]
+
+
 @pytest.mark.parametrize(
     ("expect", "reason"),
     [
