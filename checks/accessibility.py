@@ -9,6 +9,7 @@ serious accessibility issues in 99.88 % of them: no `lang` in 95.66 %, layout ta
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterator
 from importlib import resources
 
@@ -29,6 +30,16 @@ def _facts(ctx: Context) -> Accessibility | None:
     """Read from the campaign's source (see mailcheck.accessibility)."""
     static = ctx.campaign.static
     return static.accessibility if static else None
+
+
+def _shown_ratio(ratio: float, large: bool) -> str:
+    """The ratio to one decimal, or two where one would round it up to the bar it fails
+    (4.478 is "4.48", not "4.5")."""
+    bar = 3.0 if large else 4.5
+    for shown in (f"{ratio:.1f}", f"{ratio:.2f}"):
+        if float(shown) < bar:
+            return shown
+    return f"{math.floor(ratio * 100) / 100:.2f}"
 
 
 def _lines(lines: list[int]) -> str:
@@ -234,9 +245,10 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     facts = _facts(ctx)
     if not facts or not facts.low_contrast:
         return
-    grouped: dict[tuple[str, str, str, float], list[int]] = {}
+    grouped: dict[tuple[str, str, str, float, bool], list[int]] = {}
     for c in facts.low_contrast:  # the same button repeated is one entry with its lines
-        grouped.setdefault((c.text, c.foreground, c.background, c.ratio), []).append(c.line)
+        key = (c.text, c.foreground, c.background, c.ratio, c.large)
+        grouped.setdefault(key, []).append(c.line)
     entries = list(grouped.items())
     # (Joined, not str.join: each entry is said in the report's language too)
     shown: object = Joined(
@@ -247,10 +259,10 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
                 text=text,
                 fg=fg,
                 bg=bg,
-                ratio=f"{ratio:.1f}",
+                ratio=_shown_ratio(ratio, large),
                 lines=_lines(lines),
             )
-            for (text, fg, bg, ratio), lines in entries[:_LISTED]
+            for (text, fg, bg, ratio, large), lines in entries[:_LISTED]
         ),
     )
     if len(entries) > _LISTED:

@@ -23,8 +23,8 @@ from typing import Any
 
 import webcolors
 
-_COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*([^;!]+)", re.I)
-_BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:\s*([^;!]+)", re.I)
+_COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*([^;!]+)(!\s*important)?", re.I)
+_BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:\s*([^;!]+)(!\s*important)?", re.I)
 _FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)\s*(px|pt)", re.I)
 _BOLD = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
 _RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)", re.I)
@@ -114,9 +114,19 @@ def _unnamed_image_link(anchor: Any) -> bool:
     return all(not (img.get("alt") or "").strip() for img in images)
 
 
+def _declared(pattern: re.Pattern[str], style: str) -> str | None:
+    """The value of a property that wins in an inline style: the last declaration, or the last
+    ``!important`` one (CSS inliners repeat a property: ``color:#e30613;color:#ffffff``)."""
+    found = pattern.findall(style)
+    if not found:
+        return None
+    important = [value for value, flag in found if flag]
+    return (important or [value for value, _ in found])[-1].strip()
+
+
 def _own_color(el: Any) -> str:
-    match = _COLOR.search(el.get("style") or "")
-    return match.group(1).strip() if match else (el.get("color") or "").strip()
+    declared = _declared(_COLOR, el.get("style") or "")
+    return declared if declared is not None else (el.get("color") or "").strip()
 
 
 def _text_in_color(el: Any) -> str:
@@ -153,12 +163,12 @@ def _background_of(el: Any) -> tuple[str, RGB | None]:
     """The nearest inline background colour of the element or an ancestor."""
     node = el
     while node is not None and isinstance(node.tag, str):
-        match = _BACKGROUND.search(node.get("style") or "")
-        value = match.group(1).strip() if match else (node.get("bgcolor") or "").strip()
+        declared = _declared(_BACKGROUND, node.get("style") or "")
+        value = declared if declared is not None else (node.get("bgcolor") or "").strip()
         if value:
             # the shorthand's first word: its colour ("#222 url(bg.jpg) center / cover"), the
             # one shown where images are off; an image or gradient first is unknown, not white
-            shown = value.split()[0] if match else value
+            shown = value.split()[0] if declared is not None else value
             return shown, parse_color(shown)
         node = node.getparent()
     return "", None

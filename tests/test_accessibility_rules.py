@@ -120,6 +120,26 @@ def test_low_contrast_groups_repeats(tmp_path: Path) -> None:
     ]
 
 
+def test_the_declaration_that_wins_is_judged(tmp_path: Path) -> None:
+    # CSS inliners repeat a property: the last one wins, or the last !important one
+    html = GOOD.replace(
+        "<h2>Условия</h2>",
+        '<h2>Условия</h2>\n<p style="background-color:#e30613"><a href="https://shop.test/a?'
+        + UTM
+        + '" style="color:#e30613;color:#ffffff;font-size:24px">Купить</a></p>'
+        '\n<p style="background:#000;background:#FF5F06 !important;background:#000">'
+        '<span style="color:#fff">Важно</span></p>'
+        '\n<p style="background:#fff"><span style="color:#777777">Почти</span></p>',
+    )
+    assert findings(tmp_path, html, "A11Y006") == [
+        (
+            "2 text(s) below WCAG AA contrast: “Важно” #fff on #FF5F06 3.0:1 (line 8); "
+            "“Почти” #777777 on #fff 4.48:1 (line 9)",  # 4.48, which one decimal shows as 4.5
+            "email.html:8",
+        )
+    ]
+
+
 def test_large_text_needs_3_to_1_and_unknown_backgrounds_are_not_judged(tmp_path: Path) -> None:
     html = GOOD.replace(
         "<h2>Условия</h2>",
