@@ -279,7 +279,8 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
     for index, el in anchors:
         link = links[index]
-        text = _TEXT_OF(el)
+        # an image link's text is what its image says (a screen reader reads the alt)
+        text = _TEXT_OF(el) or collapse_ws(" ".join(img.get("alt") or "" for img in el.iter("img")))
         # a short text ("click here", «нажмите здесь») is understood from its sentence
         context = _sentence_around(el, text) if 0 < len(text.split()) <= 4 else ""
         links[index] = Link(

@@ -36,6 +36,9 @@ LINK_TEXTS = {
         "Отписаться от рассылки",
         "ОТПИСКА",
         "Отказаться от нашей рассылки",
+        "Перестать получать письма",
+        "Отключить рассылку",
+        "Выйти из рассылки",
     ],
     "en": ["Unsubscribe", "Opt out", "opt-out", "Manage preferences", "Unsubscribe from this list"],
     "uk": ["Відписатися", "Скасувати підписку", "Відмовитися від розсилки"],
@@ -123,6 +126,8 @@ def test_other_link_texts_are_not_unsubscribe(text: str) -> None:
         '<a href="https://esp.test/x/1">Управление подпиской</a>',
         '<a href="https://esp.test/x/1">Unsubscribe</a>',
         '<a href="https://esp.test/x/1">Abmelden</a>',
+        # an image link says what its image's alt says
+        '<a href="https://esp.test/x/1"><img src="https://cdn.test/u.png" alt="Отписаться"></a>',
     ],
 )
 def test_footer_link_passes(tmp_path: Path, footer: str) -> None:
