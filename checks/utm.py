@@ -76,7 +76,8 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     (`required-utm`: utm_source, utm_medium, utm_campaign by default). The links that lack
     the same ones are one finding, at every place. Tracked domains are
     `tracked-domains`, or else the organisational domain of the From address. Unsubscribe,
-    preference-centre, `mailto:` and `tel:` links are exempt.
+    preference-centre, `mailto:` and `tel:` links are exempt, and so are downloads (a PDF,
+    a calendar file), which no analytics reads.
 
     ## Why it matters
     Untagged clicks land in "direct" or "referral" in GA4 and Yandex Metrica: the campaign's
@@ -95,7 +96,7 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     # tagged, or not, by one hand: every one of them is listed at its places.
     gaps: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Link]] = {}
     for link in utm_links(ctx):
-        if not tracked(link, domains):
+        if not tracked(link, domains) or _is_download(link.href):
             continue
         present = {k for k, _ in utm_pairs(link.href)} | _wrapped_utms(link.href)
         missing = tuple(k for k in required if k not in present)
@@ -150,7 +151,9 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
 def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a UTM value that differs from the campaign's `[utm]` table in `campaign.toml`, or
-    from the value most links of the campaign use (utm_content and utm_term may differ).
+    from the value most links of the campaign use (utm_content and utm_term may differ). Links
+    to the tracked domains are compared (as in UTM001): a partner's link carries the UTMs
+    agreed with the partner.
 
     ## Why it matters
     One campaign split over two names ("black-friday" and "black_friday") shows up as two
@@ -179,7 +182,10 @@ def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
 def inconsistent_values(ctx: Context) -> dict[tuple[str, str], tuple[str, list[Link]]]:
     """(key, value) pairs that differ from ``[utm]`` or from the campaign's usual value: what
     the value should be, and the links that carry it."""
-    links = utm_links(ctx)
+    # a partner's link carries the UTMs agreed with the partner, not the campaign's: only links
+    # to the sender's own (tracked) sites are compared, when they are known
+    domains = tracked_domains(ctx)
+    links = [link for link in utm_links(ctx) if not domains or tracked(link, domains)]
     expected = {k: v for k, v in ctx.campaign.utm.items() if k not in VARYING}
     counts: dict[str, Counter[str]] = {}
     for link in links:
@@ -198,6 +204,17 @@ def inconsistent_values(ctx: Context) -> dict[tuple[str, str], tuple[str, list[L
                 continue
             found.setdefault((key, value), (should, []))[1].append(link)
     return found
+
+
+# Files a link downloads: no page loads there to read the UTMs (analytics never sees them)
+_DOWNLOADS = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|7z|ics|pkpass|epub)$", re.I)
+
+
+def _is_download(url: str) -> bool:
+    try:
+        return bool(_DOWNLOADS.search(urlsplit(url).path))
+    except ValueError:
+        return False
 
 
 @lru_cache(maxsize=16384)

@@ -203,6 +203,12 @@ CASES = [
     ),
     Case(
         "UTM001",
+        "download-exempt",
+        False,
+        {"body": body_with('<a href="https://shop.test/files/rules.PDF">Правила акции</a>')},
+    ),
+    Case(
+        "UTM001",
         "mailto-exempt",
         False,
         {"body": body_with('<a href="mailto:help@shop.test">Написать нам</a>')},
@@ -228,6 +234,18 @@ CASES = [
                 f'<a href="https://shop.test/a?{UTM}">A</a><a href="https://shop.test/b?{UTM}">B</a>'
                 '<a href="https://shop.test/c?utm_source=email&utm_medium=email&utm_campaign=bf2">C</a>'
             )
+        },
+    ),
+    Case(
+        "UTM002",
+        "partner-link-carries-the-partners-utms",
+        False,
+        {
+            "body": body_with(
+                '<a href="https://partner-kassa.test/show/1?utm_source=shop&utm_medium=partner'
+                '&utm_campaign=kassa">Билеты у партнёра</a>'
+            ),
+            "tables": {"utm": {"utm_campaign": "bf", "utm_source": "email"}},
         },
     ),
     Case(
