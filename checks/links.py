@@ -146,6 +146,14 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
 URLISH = re.compile(r"^(?:https?://)?(?:www\.)?((?:[\w-]+\.)+[^\W\d_]{2,})(?:[/:?#]\S*)?$", re.I)
 
 
+def _written_as_address(text: str, shown: re.Match[str]) -> bool:
+    """Whether a text URLISH matched is written as an address (a scheme, "www.", a path, or
+    all in lower case) rather than a name that has a dot in it ("Yandex.Market", "ASP.NET",
+    which end in real top-level domains too)."""
+    host = shown.group(1)
+    return text != host or host == host.lower()
+
+
 @rule(
     "LNK007",
     "link-text-mismatch",
@@ -155,6 +163,8 @@ URLISH = re.compile(r"^(?:https?://)?(?:www\.)?((?:[\w-]+\.)+[^\W\d_]{2,})(?:[/:
 def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a link whose visible text is a URL on another host than the one the link goes to.
+    A text is a URL when it is written as one: with `https://`, `www.` or a path, or all in
+    lower case ("acme.ru"); "Yandex.Market" and "ASP.NET" are names.
 
     ## Why it matters
     "Shows one address, goes to another" is the signature of phishing: spam filters score it,
@@ -171,10 +181,13 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     for link in ctx.link_occurrences():
         if link.kind not in ("a", "area") or not link.text:
             continue
-        shown = URLISH.match(link.text.strip())
+        text = link.text.strip()
+        shown = URLISH.match(text)
         target = host_of(link.href)
         if not shown or not target or target == SYSTEM_PLACEHOLDER_HOST:
             continue
+        if not _written_as_address(text, shown):
+            continue  # "Yandex.Market", "ASP.NET", "CDEK.Shopping": a name with a dot in it
         shown_host = shown.group(1).lower().rstrip(".")
         if not is_domain_name(shown_host):
             continue  # "same-link-as-button.url" is a placeholder text, not an address

@@ -145,3 +145,22 @@ def test_lnk008_urls_are_not_requested_online(href: str) -> None:
 def test_lnk007_text_that_only_looks_like_a_host(tmp_path: Path, text: str) -> None:
     body = f'<p><a href="https://shop.test/?{UTM}">{text}</a></p>'
     assert findings(tmp_path, "LNK007", body) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "reported"),
+    [
+        ("Yandex.Market", False),  # .market, .net, .shopping are real top-level domains
+        ("ASP.NET", False),
+        ("CDEK.Shopping", False),
+        ("yandex.market", True),  # written as an address: lower case, a scheme, www., a path
+        ("https://Yandex.Market", True),
+        ("www.Acme.Shop", True),
+        ("Acme.Shop/sale", True),
+    ],
+)
+def test_lnk007_a_name_with_a_dot_is_not_an_address(
+    tmp_path: Path, text: str, reported: bool
+) -> None:
+    body = f'<p><a href="https://market.yandex.ru/business--acme/1?{UTM}">{text}</a></p>'
+    assert len(findings(tmp_path, "LNK007", body)) == (1 if reported else 0)
