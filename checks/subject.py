@@ -15,7 +15,8 @@ from mailcheck.text import grapheme_len, quoted, quoted_names
 @rule("SUB001", "subject-missing", Severity.ERROR, short="no subject")
 def subject_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports a campaign without a subject, or whose subject renders empty.
+    Reports a campaign without a subject, or whose subject renders empty. A bare HTML file's
+    subject is its `<title>`, a guess: an empty one is a warning.
 
     ## Why it matters
     Mail clients show "(no subject)"; spam filters score an empty subject, and recipients
@@ -31,12 +32,25 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
     main = ctx.main
     subject = main.subject if main else ctx.campaign.subject
     if subject is None or not subject.strip():
+        if _from_title(ctx):
+            why = t(
+                "no subject to check: the file's <title> is empty, and a bare HTML file's "
+                "subject is set in the ESP (give `subject` in campaign.toml to check it)"
+            )
+            yield Problem(why, location="subject", severity=Severity.WARNING)
+            return
         why = (
             t("no subject")
             if not (ctx.campaign.subject or "").strip()
             else t("subject renders empty")
         )
         yield Problem(why, location="subject")
+
+
+def _from_title(ctx: Context) -> bool:
+    """The subject is a bare HTML file's <title>: the ESP's subject is set apart from the file,
+    and whether the title is that subject is a guess."""
+    return ctx.campaign.kind == "html"
 
 
 @rule(
@@ -48,7 +62,9 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
 def subject_too_long(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a subject longer than `subject-max` (50) user-perceived characters, measured as
-    rendered with the longest sample value of each variable.
+    rendered with the longest sample value of each variable. What the ESP fills in at the send
+    (the recipient's address) is not counted, and a bare HTML file's `<title>` is only
+    probably its subject: over the limit only with them, it is a warning "could not verify".
 
     ## Why it matters
     Mobile clients cut subjects after 30-50 characters; the offer at the end of a long subject
@@ -72,7 +88,16 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
         return
     measured = measure(main.subject, ctx.campaign)
     subject = quoted(measured.shown)
-    if measured.certain:
+    if measured.certain and _from_title(ctx):
+        message = t(
+            "the file's <title>, the subject if the ESP's is the same, is {length} characters, "
+            "limit {limit}: “{subject}”",
+            length=measured.length,
+            limit=limit,
+            subject=subject,
+        )
+        yield Problem(message, location="subject", severity=Severity.WARNING)
+    elif measured.certain:
         yield Problem(
             t(
                 "subject is {length} characters, limit {limit} (rendered with {variant}): "

@@ -370,6 +370,9 @@ def test_a_mindbox_null_test_lets_an_empty_value_through(tmp_path: Path) -> None
     assert only(check(write_campaign(tmp_path, body=body, esp="mindbox")), "PER001")
 
 
+SHOP_RU: dict[str, Any] = {"from": "Shop <news@shop.ru>"}  # the links' own sender
+
+
 def test_utm_values_a_tag_fills_are_not_compared_with_the_brief(tmp_path: Path) -> None:
     # UTM002 compared mailcheck's own placeholder ('esp-campaign-slug') with [utm]
     body = (
@@ -384,6 +387,7 @@ def test_utm_values_a_tag_fills_are_not_compared_with_the_brief(tmp_path: Path) 
         template="jinja",
         system_variables=["campaign_slug"],
         tables={"utm": {"utm_source": "email", "utm_medium": "email", "utm_campaign": "autumn"}},
+        **SHOP_RU,
     )
     [utm002] = only(check(d), "UTM002")  # the written one only
     assert utm002.message.startswith("utm_campaign='winter', the campaign sets 'autumn'")
@@ -396,8 +400,7 @@ def test_a_click_tracking_link_carries_the_utms_of_the_page_it_wraps(tmp_path: P
     )
     bare = "https://click.shop.ru/track?url=https%3A%2F%2Fshop.ru%2Fp%2F4"
     body = f'<p><a href="{wrapped}">Товар</a> <a href="{bare}">Ещё</a></p>'
-    sender: dict[str, Any] = {"from": "Shop <news@shop.ru>"}
-    d = write_campaign(tmp_path, body=body, **sender)
+    d = write_campaign(tmp_path, body=body, **SHOP_RU)
     [utm001] = only(check(d), "UTM001")
     assert utm001.url == bare  # the wrapped page without UTMs still lacks them
 

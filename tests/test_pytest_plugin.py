@@ -141,14 +141,13 @@ def test_under_xdist(project: pytest.Pytester) -> None:
 
 def test_each_campaign_uses_its_closest_config(project: pytest.Pytester) -> None:
     """Hierarchical configuration: campaigns/ has its own mailcheck.toml (a longer subject
-    allowed), the loose campaign keeps the defaults."""
+    allowed), a campaign outside it keeps the defaults."""
     (project.path / "campaigns" / "mailcheck.toml").write_text("subject-max = 90\n")
-    long_title = "Чёрная пятница в ACME: скидки до 70% на всю зимнюю коллекцию и аксессуары"
-    loose = project.path / "loose" / "digest.html"
-    loose.write_text(LOOSE_HTML.replace("Weekly digest", long_title), encoding="utf-8")
+    long_subject = "Чёрная пятница в ACME: скидки до 70% на всю зимнюю коллекцию и аксессуары"
+    write_campaign(project.path / "other", "long", subject=long_subject)
     result = project.runpytest("--mailcheck", "--mailcheck-offline")
-    result.assert_outcomes(passed=2, failed=1)
-    assert "FAILED loose/digest.html::mailcheck" in result.stdout.str()
+    result.assert_outcomes(passed=3, failed=1)  # campaigns/bad passes with subject-max 90
+    assert "FAILED other/long/campaign.toml::mailcheck" in result.stdout.str()
 
 
 def test_unchanged_passes_are_not_rechecked(project: pytest.Pytester) -> None:

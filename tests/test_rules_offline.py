@@ -868,3 +868,23 @@ def test_a_line_break_in_the_subject_is_one_error_showing_where(tmp_path: Path) 
     assert finding.message == (
         "the subject holds a line break (U+000A) when rendered with longest values: “Hi Anna⏎”"
     )
+
+
+def test_a_bare_html_files_title_is_only_probably_its_subject(tmp_path: Path) -> None:
+    # MJML writes <title></title>; a web page's title is long: the ESP's subject is set apart
+    page = "<html><head><title>{title}</title></head><body><p>Скидки</p></body></html>"
+    (tmp_path / "empty.html").write_text(page.format(title=""), encoding="utf-8")
+    long_title = "ACME — Черная пятница: скидки до 70% на всю коллекцию одежды"
+    (tmp_path / "long.html").write_text(page.format(title=long_title), encoding="utf-8")
+    [empty] = only(check(tmp_path / "empty.html"), "SUB001")
+    assert empty.severity is Severity.WARNING
+    assert empty.message.startswith("no subject to check: the file's <title> is empty")
+    [long] = only(check(tmp_path / "long.html"), "SUB002")
+    assert long.severity is Severity.WARNING
+    assert long.message == (
+        "the file's <title>, the subject if the ESP's is the same, is 60 characters, limit 50: "
+        f"“{long_title}”"
+    )
+    # a campaign's own subject stays certain
+    d = write_campaign(tmp_path, "c", subject="")
+    assert [f.severity for f in only(check(d), "SUB001")] == [Severity.ERROR]
