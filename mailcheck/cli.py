@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import io
 import signal
 import sys
 from collections.abc import Sequence
@@ -101,6 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     from mailcheck.commands.common import OutputError, silence_stdout
     from mailcheck.config import ConfigError
     from mailcheck.engine import UsageError
+
+    # a terminal or a CI log that cannot show a character gets it escaped, never a failed
+    # command (a launch already recorded must not report an error for "ё" on an ASCII log)
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
     # SIGTERM (a cancelled CI job) unwinds like Ctrl-C, so worker processes are stopped
     with contextlib.suppress(ValueError):  # not the main thread (called as a library)

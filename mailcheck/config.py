@@ -150,7 +150,7 @@ class Config:
     def db_url(self) -> str:
         url = os.environ.get("MAILCHECK_DB") or self.db
         prefix = "sqlite:///"
-        if url.startswith(prefix) and not url.startswith(prefix + "/"):
+        if url.startswith(prefix) and not url.startswith((prefix + "/", prefix + ":memory:")):
             # relative SQLite paths are relative to the config file's directory
             url = prefix + str(self.root / url[len(prefix) :])
         return url

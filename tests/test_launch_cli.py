@@ -126,11 +126,25 @@ def test_errors_refuse_the_launch_and_are_counted_as_caught(tmp_path: Path, db: 
     assert "already refused as #" in text.stdout
 
 
-def test_selection_flags_work_like_check(tmp_path: Path, db: str) -> None:
+def test_selection_flags_narrow_the_gate_only_with_a_recorded_reason(
+    tmp_path: Path, db: str
+) -> None:
     write_campaign(tmp_path, "bad", subject="Ж" * 60)
-    proc = mc("launch", "--offline", "--ignore", "SUB002", "bad", cwd=tmp_path, db=db)
+    # --ignore ALL recorded a broken campaign as launched and error-free, leaving no trace
+    bare = mc("launch", "--offline", "--ignore", "SUB002", "bad", cwd=tmp_path, db=db)
+    assert bare.returncode == 2
+    assert "--ignore SUB002 narrows what the launch gate checks" in bare.stderr
+    proc = mc("launch", "--offline", "--ignore", "SUB002", "--reason", "the ESP cuts it",
+              "--format", "json", "bad", cwd=tmp_path, db=db)  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "ready to send" in proc.stdout
+    narrowed = json.loads(proc.stdout)["launch"]
+    assert narrowed["status"] == "launched"
+    assert narrowed["reason"] == "the ESP cuts it [--ignore SUB002]"
+    # the fully checked launch of the same files is another launch: refused, not "already"
+    full = mc("launch", "--offline", "--format", "json", "bad", cwd=tmp_path, db=db)
+    assert full.returncode == 1 and json.loads(full.stdout)["launch"]["status"] == "refused"
+    alone = mc("launch", "--offline", "--reason", "x", "bad", cwd=tmp_path, db=db)
+    assert alone.returncode == 2 and "--reason is recorded with --force" in alone.stderr
 
 
 def test_launch_takes_exactly_one_campaign(tmp_path: Path) -> None:

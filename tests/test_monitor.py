@@ -271,8 +271,8 @@ def test_launch_online_then_monitor_end_to_end(
         <p><img src="{site.url("/banner.png")}" alt="Баннер"></p>
         <p><a href="{site.url("/u/7f3a")}">Отписаться</a></p>""",
     )
-    code = main(["launch", "--no-cache", "--select", "LNK,UNS001,SUB,PRE", "--format", "json",
-                 "bf"])  # fmt: skip
+    code = main(["launch", "--no-cache", "--select", "LNK,UNS001,SUB,PRE", "--reason",
+                 "the links are what is monitored", "--format", "json", "bf"])  # fmt: skip
     out = json.loads(capsys.readouterr().out)
     assert code == 0, out
     launch_id = out["launch"]["id"]

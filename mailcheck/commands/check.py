@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.statistics and args.format not in ("text", "json"):
         raise UsageError("--statistics prints text or json, not " + args.format)
-    refuse_overwriting_inputs(args.output, args.paths)  # before the work, not after
+    # before the work, not after
+    refuse_overwriting_inputs(args.output, args.paths, database=config.db_url)
     # the writers only name campaigns: light results, cheaper to collect from the workers
     batch = run_checks(args, config, keep=lightened, quiet=args.quiet)
     results = batch.results

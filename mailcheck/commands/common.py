@@ -157,20 +157,43 @@ def _reason(exc: BaseException) -> str:
 
 
 def refuse_overwriting_inputs(
-    output: str | None, paths: Iterable[str], results: Iterable[CampaignResult] = ()
+    output: str | None,
+    paths: Iterable[str],
+    results: Iterable[CampaignResult] = (),
+    *,
+    database: str | None = None,
 ) -> None:
-    """A UsageError when ``-o`` names a file this run reads: a PATH or a campaign's file."""
+    """A UsageError, before any work, when ``-o`` cannot be written (a directory, a folder
+    that does not exist) or names a file this run reads or keeps: a PATH, a campaign's file,
+    the incident log at ``database`` (a URL)."""
     if not output or output == "-":
         return
     from mailcheck.engine import UsageError
 
-    target = Path(output).resolve()
+    given = Path(output)
+    target = given.resolve()
     inputs = [Path(p) for p in paths]
     inputs += [Path(name) for r in results for _, name in r.campaign.source_files]
     for path in inputs:
         if path.resolve() == target:
             raise UsageError(
                 f"--output {output} is an input of this run ({path}); refusing to overwrite it"
+            )
+    # said now, not once the work (a launch's record) is done: as writing it would say it
+    if given.is_dir():
+        raise OutputError(f"cannot write {output}: is a directory")
+    if not given.parent.is_dir():
+        raise OutputError(f"cannot write {output}: no such file or directory")
+    if database is None:
+        return
+    from mailcheck.store.db import database_file  # SQLAlchemy: only for commands with a log
+
+    log = database_file(database)
+    if log is not None:
+        kept = [log, *(log.with_name(log.name + end) for end in ("-wal", "-shm", "-journal"))]
+        if any(path.resolve() == target for path in kept):
+            raise UsageError(
+                f"--output {output} is the incident database; refusing to overwrite it"
             )
 
 

@@ -190,7 +190,12 @@ def render_html(data: dict[str, object], config: Config) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mailcheck.commands.common import config_from_args, say_database, write_output
+    from mailcheck.commands.common import (
+        config_from_args,
+        refuse_overwriting_inputs,
+        say_database,
+        write_output,
+    )
     from mailcheck.kpi import KpiError, compute, parse_targets, window
     from mailcheck.store import open_store
 
@@ -201,6 +206,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"mailcheck: error: {exc}", file=sys.stderr)
         return 2
     config = config_from_args(args)
+    refuse_overwriting_inputs(args.output, [], database=config.db_url)
     say_database(config)
     with open_store(config.db_url) as store:
         attempts = store.launches(client=args.client, since=since, until=until)

@@ -21,7 +21,8 @@ With --force --reason TEXT the campaign is recorded as launched anyway and each 
 incident of the launch (so it counts against the error-free launch rate). Without errors the
 launch is recorded and mailcheck exits 0: go ahead and send.
 
-Recorded: campaign id, client, a sha256 of the campaign's source files, the rendered links and
+Recorded: campaign id, client, a sha256 of the campaign's source files (the partials its
+template pulls in too), the rendered links and
 what the checker said about them (for `mailcheck monitor`), the planned send_at, the launch time,
 who launched it (--by, else MAILCHECK_USER, the CI actor, or the login name) and the CI job
 (GITHUB_RUN_ID, CI_JOB_ID, BUILD_TAG …).
@@ -30,7 +31,11 @@ Launching is idempotent: when the same campaign with the same content (the sha25
 already been launched for the client, a retried job prints "already launched as #N", records
 nothing and exits 0, so a CI retry never counts twice in the KPI. A retried refusal is likewise
 recorded once. --relaunch says the same content really goes out a second time (a resend):
-that launch is recorded and counted.
+that launch is recorded and counted. A retry whose check now finds errors (a link broken
+since) is refused, never "already launched".
+
+--select/--ignore narrow the checks of this one launch: they need --reason TEXT, which is
+recorded with the flags, and such a launch is not the same content as a fully checked one.
 
 PATH must hold exactly one campaign: launch campaigns one by one (a batch is not a launch).
 
@@ -127,6 +132,7 @@ def build_attempt(
     job: str | None,
     now: datetime,
     relaunch: bool = False,
+    narrowed: str = "",
 ) -> LaunchAttempt:
     from mailcheck.store.content import content_hash
 
@@ -135,7 +141,8 @@ def build_attempt(
         campaign=campaign.id,
         client=client or campaign.client,
         source=campaign.source,
-        content_hash=content_hash(campaign),
+        # checked with fewer rules, it is not the launch a full check would make
+        content_hash=content_hash(campaign, narrowed=narrowed),
         status="launched" if force or result.errors == 0 else "refused",
         attempted_at=now,
         launched_by=by,
@@ -208,10 +215,25 @@ def run(args: argparse.Namespace) -> int:
     from mailcheck.store import open_store
     from mailcheck.store.db import now
 
-    if args.force and not (args.reason and args.reason.strip()):
+    reason = (args.reason or "").strip()
+    if args.force and not reason:
         raise UsageError("--force needs --reason TEXT: say why the launch goes out with errors")
+    # --select/--ignore narrow what this one launch is checked for (the configuration's own
+    # select/ignore are in the repository for all to see): the log says so, and why
+    narrowed = " ".join(
+        f"--{name} {value}"
+        for name, value in (("select", args.select), ("ignore", args.ignore))
+        if value
+    )
+    if narrowed and not reason:
+        raise UsageError(
+            f"{narrowed} narrows what the launch gate checks: say why with --reason TEXT "
+            "(recorded with the launch)"
+        )
+    if reason and not (args.force or narrowed):
+        raise UsageError("--reason is recorded with --force or with --select/--ignore only")
     config = config_from_args(args)
-    refuse_overwriting_inputs(args.output, args.paths)
+    refuse_overwriting_inputs(args.output, args.paths, database=config.db_url)
     sources = discover(args.paths)
     if len(sources) != 1:
         listed = "".join(f"\n  {s.shown}" for s in sources[:20])
@@ -232,15 +254,18 @@ def run(args: argparse.Namespace) -> int:
             batch.facts,
             client=args.client,
             force=args.force,
-            reason=args.reason,
+            reason=f"{reason} [{narrowed}]" if narrowed else reason or None,
+            narrowed=narrowed,
             by=launched_by(args.by, os.environ),
             job=ci_job(os.environ),
             now=now(),
             relaunch=args.relaunch,
         )
+        # a retry of a launch is "already launched" only when it would be launched again: the
+        # same content checked with other results (a link broken since) is refused
         before = (
             None
-            if args.relaunch
+            if args.relaunch or attempt.status == "refused"
             else store.last_launched(attempt.client, attempt.campaign, attempt.content_hash)
         )
         row, fresh = (before, False) if before is not None else store.record_decision(attempt)

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     _, logo_problem = logo_data_uri(config.report.logo)
     if logo_problem:
         print(f"mailcheck: warning: {logo_problem}; the report has no logo", file=sys.stderr)
-    refuse_overwriting_inputs(args.output, args.paths)
+    refuse_overwriting_inputs(args.output, args.paths, database=config.db_url)
     # each campaign kept as the report reads it, its other bodies dropped where it was judged
     batch = run_checks(args, config, keep=for_report)
     refuse_overwriting_inputs(args.output, args.paths, batch.results)

@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
-from mailcheck.config import ConfigError
+from mailcheck.config import ConfigError, shown_url
 from mailcheck.store import schema as s
 from mailcheck.store.migrations import MIGRATIONS, create_version_table
 from mailcheck.store.records import (
@@ -73,16 +73,12 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def shown_url(url: str) -> str:
-    """The URL for messages, password hidden."""
+def database_file(url: str) -> Path | None:
+    """The file of a SQLite database URL (None: another database, or none named)."""
     try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return url
-
-
-def _sqlite_path(url: str) -> Path | None:
-    parsed = make_url(url)
+        parsed = make_url(normalise_url(url))
+    except (ArgumentError, ValueError):
+        return None
     if parsed.get_backend_name() != "sqlite" or not parsed.database:
         return None
     if parsed.database == ":memory:" or parsed.database.startswith("file:"):
@@ -111,11 +107,27 @@ def _configure_sqlite(engine: Engine) -> None:
 def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     try:
-        backend = make_url(url).get_backend_name()
-    except ArgumentError as exc:
-        raise StoreError(f"database URL {url!r} is not valid: {exc}") from exc
-    if backend == "sqlite":
-        path = _sqlite_path(url)
+        return _make_engine(url)
+    except StoreError:
+        raise
+    except (ArgumentError, ValueError, OSError, ImportError) as exc:
+        # a port that is no number, a NUL byte, a name the file system refuses …
+        raise StoreError(f"database URL {shown_url(url)!r} is not valid: {exc}") from exc
+
+
+def _make_engine(url: str) -> Engine:
+    parsed = make_url(url)
+    backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
+    if backend == "sqlite" and driver == "pysqlite":
+        database = parsed.database or ""
+        if not database or database == ":memory:" or "mode=memory" in url:
+            raise StoreError(
+                f"database URL {url!r} names no file: an in-memory database keeps nothing "
+                "(write sqlite:///path/to/mailcheck.db)"
+            )
+        if "\x00" in database:
+            raise StoreError(f"database URL {url!r} is not valid: a NUL byte in the file name")
+        path = database_file(url)
         if path is not None:
             if path.is_dir():
                 raise StoreError(f"database {path} is a directory, not a database file")
@@ -126,7 +138,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_S})
         _configure_sqlite(engine)
         return engine
-    if backend == "postgresql":
+    if backend == "postgresql" and driver == "psycopg":
         try:
             return create_engine(url, connect_args=pg_connect_args(url))
         except ModuleNotFoundError as exc:

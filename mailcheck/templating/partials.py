@@ -31,6 +31,7 @@ class PartialFiles:
     root: Path
     limit: int
     _read: dict[str, str | None] = field(default_factory=dict)
+    paths: list[Path] = field(default_factory=list)  # the files read: part of the campaign
 
     def source(self, name: str) -> str | None:
         """The text of the partial ``name`` ("footer", "blocks/hero.liquid"), None when the
@@ -51,6 +52,7 @@ class PartialFiles:
                         data = read_file(path, root=self.root, limit=self.limit)
                     except RefusedInput:
                         return None
+                    self.paths.append(path)
                     return decode_bytes(data)
         return None
 
@@ -74,10 +76,11 @@ def current() -> PartialFiles | None:
 
 
 @contextlib.contextmanager
-def reading(root: Path | None, limit: int) -> Iterator[None]:
+def reading(root: Path | None, limit: int) -> Iterator[PartialFiles | None]:
     """Partials are read below ``root`` (None: from nowhere) until the block ends."""
-    token = _current.set(PartialFiles(root, limit) if root is not None else None)
+    files = PartialFiles(root, limit) if root is not None else None
+    token = _current.set(files)
     try:
-        yield
+        yield files
     finally:
         _current.reset(token)

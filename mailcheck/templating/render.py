@@ -41,7 +41,7 @@ MAX_BLANK_RENDERS = 400  # part renders spent on blanking per campaign, all samp
 _SHARED_DIALECTS = ("jinja", "handlebars", "mailchimp", "liquid")
 _SHARED_MAX_CHARS = 2000
 _SHARED_MAX_ENTRIES = 4096
-_shared: dict[tuple[str, frozenset[str], str | None, str, Path | None], Parsed] = {}
+_shared: dict[tuple[str, frozenset[str], str | None, str], Parsed] = {}
 
 
 def _parser(
@@ -80,13 +80,16 @@ def _shared_parser(dialect: Dialect, is_system: SystemNames) -> Callable[[str, I
     names = frozenset(is_system.names)
 
     def shared_parse(source: str, system: IsSystem) -> Parsed:
-        if len(source) > _SHARED_MAX_CHARS or system is not is_system:
+        # a part that may pull in partials is its campaign's own, parsed afresh: its partials
+        # are read from the campaign's directory (as they are now) each time; any other is
+        # shared by every campaign that writes it
+        if (
+            len(source) > _SHARED_MAX_CHARS
+            or system is not is_system
+            or (partials.current() is not None and partials.may_pull_in(source))
+        ):
             return parse(source, system)
-        # a part that may pull in partials is its campaign's own (they are read from its
-        # directory); any other is shared by every campaign that writes it
-        files = partials.current() if partials.may_pull_in(source) else None
-        root = files.root if files is not None else None
-        key = (dialect.name, names, is_system.platform, source, root)
+        key = (dialect.name, names, is_system.platform, source)
         found = _shared.get(key)
         if found is None:
             if len(_shared) >= _SHARED_MAX_ENTRIES:
@@ -107,15 +110,20 @@ class _Part:
 
 def render_campaign(campaign: Campaign, config: Config) -> None:
     """Fill dialect, variables, template_error, static and renders. Never raises."""
+    files: partials.PartialFiles | None = None
     try:
         with (
             budget.campaign(config.limits),
-            partials.reading(_partials_root(campaign), config.limits.file_bytes),
+            partials.reading(_partials_root(campaign), config.limits.file_bytes) as files,
         ):
             _render_campaign(campaign, config)
     except Exception as exc:  # a bug here must not lose the campaign's other findings
         campaign.template_error = campaign.template_error or f"could not render: {exc!r}"
         campaign.renders = []
+    # the partials it pulled in are its source as much as its template (what a launch hashes)
+    for path in files.paths if files is not None else ():
+        if ("partial", str(path)) not in campaign.source_files:
+            campaign.source_files.append(("partial", str(path)))
     if campaign.static is None and campaign.html is not None:
         campaign.static = _safe_parse(campaign.html)
 
