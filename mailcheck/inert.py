@@ -36,8 +36,10 @@ def inert(text: str) -> str:
 
 
 def csv_cell(value: object) -> object:
-    """A CSV cell a spreadsheet shows as text: a string starting like a formula gets a ``'``
-    in front (numbers, which the spreadsheet should compute with, are left alone)."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
+    """A CSV cell a spreadsheet shows as text: control characters escaped, and a string
+    starting like a formula with a ``'`` in front (numbers, which the spreadsheet should
+    compute with, are left alone)."""
+    if isinstance(value, str):
+        # no raw ESC, CR or NUL in a cell either
+        return inert("'" + value if value.startswith(_FORMULA_START) else value)
     return value

@@ -119,18 +119,28 @@ def parse_targets(
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+# A launch is recorded with the time it happened: the years a KPI can ask about
+YEARS = range(1970, 9999)
+MAX_MONTHS = 120  # one report: ten years at most (--from 0206-01-01 is a typo for 2026)
+
+
 def parse_month(text: str) -> date:
     m = _MONTH.match(text.strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise KpiError(f"--period {text!r}: expected a month as YYYY-MM, e.g. 2026-11")
+    if int(m.group(1)) not in YEARS:
+        raise KpiError(f"--period {text!r}: the year is out of range ({YEARS[0]}–{YEARS[-1]})")
     return date(int(m.group(1)), int(m.group(2)), 1)
 
 
 def parse_day(text: str, what: str) -> date:
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise KpiError(f"--{what} {text!r}: expected a date as YYYY-MM-DD") from None
+    if day.year not in YEARS:
+        raise KpiError(f"--{what} {text!r}: the year is out of range ({YEARS[0]}–{YEARS[-1]})")
+    return day
 
 
 def _next_month(d: date) -> date:
@@ -167,6 +177,10 @@ def window(
     d0, d1 = parse_day(start, "from"), parse_day(end, "to")
     if d1 < d0:
         raise KpiError(f"--to {end} is before --from {start}")
+    if (d1.year - d0.year) * 12 + d1.month - d0.month >= MAX_MONTHS:
+        raise KpiError(
+            f"--from {start} --to {end} spans more than {MAX_MONTHS} months: check the dates"
+        )
     return _utc(d0), _utc(d1 + timedelta(days=1)), months_between(d0, d1)
 
 

@@ -31,7 +31,7 @@ import json
 import re
 import sys
 import tomllib
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -661,13 +661,15 @@ def _send_at(value: object) -> datetime:
         raise LoadError(
             t("campaign.toml: send_at must be a date and time (e.g. 2026-11-27T10:00:00+03:00)")
         )
-    if value.tzinfo is None:
-        try:
-            value = value.astimezone()  # local time of this machine
-        except (ValueError, OverflowError):  # year 1 less an offset: before year 1
-            raise LoadError(
-                t("campaign.toml: send_at {value} is out of range", value=value.isoformat())
-            ) from None
+    try:
+        # a local time is this machine's; any time must be one in UTC too (the log keeps it
+        # so): year 1 less an offset, or 9999-12-31T23:00-05:00, is none
+        value = value.astimezone() if value.tzinfo is None else value
+        value.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise LoadError(
+            t("campaign.toml: send_at {value} is out of range", value=value.isoformat())
+        ) from None
     return value
 
 

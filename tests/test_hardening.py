@@ -99,6 +99,15 @@ def inp001(result: CampaignResult) -> str:
             "send_at = 0001-01-01T00:00:00",
             "campaign.toml: send_at 0001-01-01T00:00:00 is out of range",
         ),
+        # valid with their offsets, but no time in UTC: the launch blamed the database
+        (
+            "send_at = 9999-12-31T23:00:00-05:00",
+            "campaign.toml: send_at 9999-12-31T23:00:00-05:00 is out of range",
+        ),
+        (
+            "send_at = 0001-01-01T00:30:00+01:00",
+            "campaign.toml: send_at 0001-01-01T00:30:00+01:00 is out of range",
+        ),
         ('html = ""', "campaign.toml: 'html' is empty: name a file"),  # was "'.' is a directory"
         ('text = " "', "campaign.toml: 'text' is empty: name a file"),
         ('samples = ""', "campaign.toml: 'samples' is empty: name a file"),

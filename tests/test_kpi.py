@@ -220,6 +220,11 @@ def test_periods_and_ranges() -> None:
         ((None, "2026-11-01", None), "go together"),
         ((None, "2026-11-30", "2026-11-01"), "before"),
         ((None, "2026-11-31", "2026-12-01"), "YYYY-MM-DD"),
+        # were tracebacks (year 0, year 10000) or a run that ate 20 GB (1,800 years of months)
+        (("0000-01", None, None), "the year is out of range"),
+        (("9999-12", None, None), "the year is out of range"),
+        ((None, "2026-01-01", "9999-12-31"), "the year is out of range"),
+        ((None, "1990-01-01", "2026-12-31"), "spans more than 120 months"),
     ]:
         with pytest.raises(KpiError, match=msg):
             window(*bad)

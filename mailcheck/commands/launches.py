@@ -57,13 +57,17 @@ def as_records(launches: list[LaunchRow], incidents: list[IncidentRow]) -> list[
 def format_text(records: list[dict[str, object]]) -> str:
     if not records:
         return "no launches recorded for this selection.\n"
+    from mailcheck.inert import inert
+
     head = ("id", "launched at (UTC)", "client", "campaign", "verdict", "errors", "incidents")
     rows = [
         (
             f"#{r['id']}",
             str(r["launched_at"]).replace("+00:00", ""),
-            str(r["client"]),
-            str(r["campaign"]),
+            # names come from campaign files: a line break or an escape sequence in one must
+            # not write a CI log command ("::error …") or drive the terminal
+            inert(str(r["client"])),
+            inert(str(r["campaign"])),
             str(r["verdict"]),
             str(r["errors"]),
             f"{r['incidents']} ({r['open_incidents']} open)" if r["incidents"] else "0",
@@ -75,7 +79,7 @@ def format_text(records: list[dict[str, object]]) -> str:
     for shown, record in zip([head, *rows], [None, *records], strict=True):
         lines.append("  ".join(c.ljust(w) for c, w in zip(shown, widths, strict=True)).rstrip())
         if record is not None and record["reason"]:
-            lines.append(f"      reason: {record['reason']}")
+            lines.append(f"      reason: {inert(str(record['reason']))}")
     return "\n".join(lines) + f"\n{len(records)} launch attempt(s).\n"
 
 

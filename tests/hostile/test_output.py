@@ -81,7 +81,18 @@ def test_kpi_csv_neutralises_formulas(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("cell", ["=1+1", "+1", "-1+2", "@SUM(A1)", "\tx", "\rx"])
 def test_csv_cell_prefixes_formula_starts(cell: str) -> None:
-    assert csv_cell(cell) == "'" + cell
+    assert csv_cell(cell) == "'" + inert(cell)  # and a tab or CR shown as an escape
+
+
+def test_launches_lists_names_inert(tmp_path: Path) -> None:
+    # a client name from campaign.toml wrote "::error file=a.py::pwned" into the CI log
+    write_campaign(tmp_path, "c", client="x\n::error file=a.py::pwned\x1b]0;t\x07")
+    env = {"MAILCHECK_DB": f"sqlite:///{tmp_path / 'log.db'}"}
+    assert mailcheck("launch", "--offline", "c", cwd=tmp_path, env=env).returncode == 0
+    proc = mailcheck("launches", cwd=tmp_path, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert not [line for line in proc.stdout.splitlines() if line.lstrip().startswith("::")]
+    assert "x\\n::error file=a.py::pwned\\x1b]0;t\\x07" in proc.stdout
 
 
 def test_csv_cell_leaves_text_and_numbers() -> None:
