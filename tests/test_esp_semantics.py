@@ -99,3 +99,31 @@ def test_a_subject_in_a_template_not_understood_is_measured_without_its_tags(
     longer = write_campaign(tmp_path, "longer", body=body, esp="klaviyo",
                             subject=subject + " in your cart, come back soon")  # fmt: skip
     assert [f.severity for f in only(check(longer), "SUB002")] == [Severity.ERROR]
+
+
+# -- Unisender Go: two template engines, the simple one by default --------------------------
+
+
+def test_unisender_go_reads_its_simple_engine_unless_the_tags_are_velocity(
+    tmp_path: Path,
+) -> None:
+    # {{Name}} read as Velocity was seven PER003 "unrendered merge tag" errors
+    simple = write_campaign(
+        tmp_path,
+        "simple",
+        esp="unisender-go",
+        subject="{{Name|Друг}}, заказ отправлен",
+        body='<p>Здравствуйте, {{Name|покупатель}}!</p><p><a href="{{unsubscribe_url}}">'
+        "Отписаться</a></p>",
+    )
+    result = check(simple)
+    assert result.campaign.dialect == "unisender"
+    assert [f.code for f in result.findings if f.code.startswith(("PER", "UNS"))] == []
+    velocity = write_campaign(
+        tmp_path,
+        "velocity",
+        esp="unisender-go",
+        subject="Заказ отправлен",
+        body='#if($name)<p>Здравствуйте, $name!</p>#end<p><a href="$unsubscribe">Отписаться</a></p>',
+    )
+    assert check(velocity).campaign.dialect == "velocity"

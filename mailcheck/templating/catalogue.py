@@ -54,14 +54,25 @@ class Catalogue:
         return None
 
     def for_platform(self, esp: str) -> tuple[Dialect, str] | None:
-        """The dialect an ESP writes and the platform name its system variables are kept under."""
+        """The dialect an ESP writes (its default engine, when it has several) and the platform
+        name its system variables are kept under."""
+        engines = self.engines(esp)
+        return engines[0] if engines else None
+
+    def engines(self, esp: str) -> list[tuple[Dialect, str]]:
+        """Every dialect an ESP writes, in the catalogue's order (Unisender Go: its simple
+        engine, "unisender", and Velocity), with the platform name."""
         wanted = esp.strip().lower()
-        for dialect in self.dialects.values():
-            for platform in dialect.platforms:
-                if platform.lower() == wanted:
-                    return dialect, platform
-        found = self.get(wanted)  # an ESP named like its dialect: "mindbox", "sendsay" …
-        return (found, wanted) if found is not None else None
+        found = [
+            (dialect, platform)
+            for dialect in self.dialects.values()
+            for platform in dialect.platforms
+            if platform.lower() == wanted
+        ]
+        named = self.get(wanted)  # an ESP named like its dialect: "mindbox", "sendsay" …
+        if not found and named is not None:
+            found.append((named, wanted))
+        return found
 
 
 _cache: Catalogue | None = None

@@ -182,9 +182,13 @@ def _choose_dialect(
     platform = None
     chosen: Dialect | None = None
     if config.esp:
-        found = catalogue.for_platform(config.esp)
-        if found is not None:
-            chosen, platform = found
+        engines = catalogue.engines(config.esp)
+        if engines:
+            # an ESP with several template engines: the one its tags are written in, else
+            # the first (its default)
+            chosen, platform = max(
+                engines, key=lambda e: sum(e[0].marker_count(src) for _, src in sources)
+            )
     if campaign.dialect_explicit:
         campaign.dialect_reason = t(
             "{setting} in campaign.toml", setting=f'template = "{campaign.dialect}"'

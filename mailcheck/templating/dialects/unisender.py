@@ -82,5 +82,11 @@ DIALECT = Dialect(
     unsubscribe=("{{UnsubscribeUrl}}",),
     unsubscribe_pattern=regex.compile(r"\{\{\s*UnsubscribeUrl\s*\}\}", regex.I),
     case_insensitive=True,
-    sources=("Unisender: Подстановки — условия в подстановках", "Unisender: Ссылка отписки"),
+    # Unisender Go's default ("simple") engine is this language; its Velocity is the other
+    platforms={"unisender": frozenset(), "unisender-go": frozenset({"unsubscribe_url"})},
+    sources=(
+        "Unisender: Подстановки — условия в подстановках",
+        "Unisender: Ссылка отписки",
+        "Unisender Go: Простой шаблонизатор",
+    ),
 )
