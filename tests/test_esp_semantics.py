@@ -127,3 +127,27 @@ def test_unisender_go_reads_its_simple_engine_unless_the_tags_are_velocity(
         body='#if($name)<p>Здравствуйте, $name!</p>#end<p><a href="$unsubscribe">Отписаться</a></p>',
     )
     assert check(velocity).campaign.dialect == "velocity"
+
+
+# -- Unisender: a fallback or a condition that is another field ------------------------------
+
+
+def test_unisender_fallback_and_condition_may_be_another_field(tmp_path: Path) -> None:
+    # read as a tag around a tag: four PER003 "unrendered merge tag {{Name|anna@…}}" errors
+    body = (
+        "<p>Здравствуйте, {{Name|{{Email}}}}!</p>\n"
+        "<p>Ваша скидка: {{HasOrders?{{Discount}}}}</p>\n"
+        '<p><a href="{{UnsubscribeUrl}}">Отписаться</a></p>'
+    )
+    samples = "email,Name,HasOrders,Discount\nanna@acme.test,Анна,1,10%\nnoname@acme.test,,,\n"
+    d = write_campaign(tmp_path, body=body, template="unisender", samples="recipients.csv",
+                       files={"recipients.csv": samples})  # fmt: skip
+    result = check(d)
+    assert only(result, "PER003") == []
+    shown = [r.html or "" for r in result.campaign.renders]
+    assert "Здравствуйте, Анна!" in shown[1] and "Ваша скидка: 10%" in shown[1]
+    # no name: the recipient's address; no orders: nothing printed
+    assert "Здравствуйте, noname@acme.test!" in shown[2]
+    assert "Ваша скидка: </p>" in shown[2]
+    uses = {(v.name, v.guarded) for v in result.campaign.variables if not v.system}
+    assert ("Name", True) in uses and ("Discount", False) in uses
