@@ -151,3 +151,30 @@ def test_unisender_fallback_and_condition_may_be_another_field(tmp_path: Path) -
     assert "Ваша скидка: </p>" in shown[2]
     uses = {(v.name, v.guarded) for v in result.campaign.variables if not v.system}
     assert ("Name", True) in uses and ("Discount", False) in uses
+
+
+# -- eSputnik's Velocity: guards as eSputnik writes them, copies made with #set ----------------
+
+
+def test_velocity_guards_copies_and_method_calls(tmp_path: Path) -> None:
+    body = """
+    #set($n = $!data.firstName)
+    <p>#if($n != "")Привет, $n!#end</p>
+    <p>#if($city && $city != '')Ваш город: $city#end</p>
+    #set($who = $!data.get('lastName'))
+    #if($who == "")#set($who = "друг")#end
+    <p>Дорогой $who!</p>
+    #if($data.get('items').size() > 0)<p>Товаров: $data.get('items').size()</p>#end
+    #foreach($item in $data.get('items'))<p>$velocityCount. $!item.get('name')</p>#end
+    <p><a href="$unsubscribe">Отписаться</a></p>"""
+    d = write_campaign(tmp_path, body=body, esp="esputnik")
+    result = check(d)
+    # "n" and "who" were recipient fields without fallbacks, "x.size()" a variable's name
+    assert [f.code for f in result.findings if f.code == "PER001"] == []
+    names = {v.name for v in result.campaign.variables if not v.system}
+    assert names == {"data.firstName", "city", "data.lastName", "data.items"}
+    # an unguarded copy is still the variable it copies
+    bare = write_campaign(tmp_path, "bare", esp="esputnik",
+                          body='#set($n = $!data.firstName)<p>Привет, $n!</p>')  # fmt: skip
+    [per001] = only(check(bare), "PER001")
+    assert per001.message.startswith("“data.firstName” has no fallback or guard")

@@ -2,8 +2,10 @@
 
 ``$name``, ``$!name`` (prints nothing when empty: not a fallback), ``${name|'друг'}`` and
 eSputnik's unquoted ``${firstName|Друг}`` fallbacks, ``$!data.get('x')``,
-``#if($name)…#elseif(…)…#else…#end``, ``#foreach($item in $items)…#end``, ``#set``, ``## …``
-and ``#* … *#`` comments. Sources: eSputnik's help "Velocity: personalization and fallback
+``#if($name)…#elseif(…)…#else…#end`` (a test that ``$x != ""``, ``$x && …`` or
+``$x.size() > 0`` guards x), ``#foreach($item in $items)…#end``, ``#set`` (a copy of a variable,
+``#set($n = $!data.firstName)``, is that variable; a text set into it its fallback), ``## …``
+and ``#* … *#`` comments; a method called on a value (``$x.size()``) reads x. Sources: eSputnik's help "Velocity: personalization and fallback
 values" and "Unsubscribe link" (``$unsubscribe``, ``$webversion``), Unisender Go's
 "Template engines: Velocity" (``${unsubscribe_url}``), and the Apache Velocity "User Guide"
 (alternate values ``${a|'b'}``, quiet references).
@@ -14,6 +16,7 @@ guards.
 """
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import regex
 
@@ -32,17 +35,39 @@ _TAG = regex.compile(
     regex.S,
 )
 _GET = regex.compile(r"\.get\(\s*['\"]([^'\"]+)['\"]\s*\)")
+# a method called on a value ($x.size(), $name.toUpperCase()): the value is the variable
+_CALL = regex.compile(r"\.[A-Za-z_]\w*\(.*$", regex.S)
+_REFERENCE = (
+    r"\$!?\{?([A-Za-z_]\w*(?:\.get\([^()]*\)|\.[A-Za-z_]\w*(?![\w(]))*)"
+    r"(?:\.[A-Za-z_]\w*\([^()]*\))?\}?"
+)
+_EMPTY = r"(?:\"\"|''|\$null)"
+# what a condition may say of one variable: it is filled (or, negated, empty)
+_FILLED = regex.compile(
+    rf"(?P<not>!\s*)?{_REFERENCE}"
+    rf"|{_REFERENCE}\s*(?P<op>!=|==|ne|eq)\s*{_EMPTY}|{_EMPTY}\s*(?P<op2>!=|==|ne|eq)\s*{_REFERENCE}"
+    rf"|{_REFERENCE}\s*(?:>|gt)\s*0"
+)
 
 
 def _name(reference: str) -> str:
-    return _GET.sub(r".\1", reference.strip()).rstrip(".")
+    return _CALL.sub("", _GET.sub(r".\1", reference.strip())).rstrip(".")
 
 
 def _test(args: str, kind: Kind, line: int, raw: str) -> Token:
+    """``#if($x)``, ``#if($x != "")``, ``#if($x && $x.size() > 0)``: the variable the test
+    says is filled (negated: empty); a test of anything else names none."""
     inner = args.strip()[1:-1].strip() if args else ""
-    m = regex.fullmatch(r"(!\s*)?\$!?\{?([A-Za-z_][\w.]*(?:\.get\([^()]*\))?)\}?", inner)
-    if m:
-        return Token(kind, line, raw, _name(m.group(2)), negate=bool(m.group(1)), block="if")
+    for part in regex.split(r"\s*(?:&&|\band\b)\s*", inner):
+        m = _FILLED.fullmatch(part.strip())
+        if m is None:
+            continue
+        name = next(g for g in m.groups()[1:] if g and g not in ("!=", "==", "ne", "eq"))
+        op = m.group("op") or m.group("op2")
+        negate = bool(m.group("not")) or op in ("==", "eq")
+        if negate and len(regex.split(r"&&|\band\b", inner)) > 1:
+            continue  # "empty and something else": its else branch says nothing of x
+        return Token(kind, line, raw, _name(name), negate=negate, block="if")
     return Token(kind, line, raw, "", block="if")
 
 
@@ -63,14 +88,16 @@ def _classify(m: regex.Match[str], line: int) -> Token:
         # the list is a variable ($items) or a literal ([1..3], ["a", "b"]): the item is the
         # loop's own either way, never a recipient's field
         loop = regex.match(
-            r"\(\s*\$!?\{?(\w+)\}?\s+in\s+(?:\$!?\{?([\w.]+)|\S)", m.group("args") or ""
+            rf"\(\s*\$!?\{{?(\w+)\}}?\s+in\s+(?:{_REFERENCE}|\S)", m.group("args") or ""
         )
         if loop and directive == "foreach":
-            source = loop.group(2) or ""
+            source = _name(loop.group(2) or "")
             return Token("for", line, raw, loop.group(1), source=source, block="for")
         return Token("for", line, raw, "", block="for")
+    if directive == "set":
+        return _set(m.group("args") or "", line, raw)
     if directive is not None:
-        return Token("skip", line, raw)  # set, parse, include …: print nothing here
+        return Token("skip", line, raw)  # parse, include …: print nothing here
     reference = m.group("braced") or m.group("bare") or ""
     fallback = m.group("fb")
     if fallback is not None:
@@ -78,8 +105,49 @@ def _classify(m: regex.Match[str], line: int) -> Token:
     return Token("var", line, raw, _name(reference), fallback=fallback)
 
 
+def _set(args: str, line: int, raw: str) -> Token:
+    """``#set($n = $!data.firstName)`` (a copy: ``source``) or ``#set($n = "друг")`` (a value:
+    ``fallback``); anything else leaves ``$n`` the template's own."""
+    m = regex.fullmatch(r"\(\s*\$!?\{?(\w+)\}?\s*=\s*(.*?)\s*\)", args.strip(), regex.S)
+    if m is None:
+        return Token("skip", line, raw)
+    copied = regex.fullmatch(_REFERENCE, m.group(2))
+    if copied:
+        return Token("set", line, raw, m.group(1), source=_name(copied.group(1)))
+    literal = regex.fullmatch(r"\"([^\"]*)\"|'([^']*)'", m.group(2))
+    value = next((g for g in literal.groups() if g is not None), None) if literal else None
+    return Token("set", line, raw, m.group(1), fallback=value)
+
+
+def _with_copies(tokens: Iterator[Token]) -> Iterator[Token]:
+    """A name ``#set`` copies a variable into (``#set($n = $!data.firstName)``) is that
+    variable: printing or testing ``$n`` prints or tests it, and a text set into the copy
+    (``#if($n == "")#set($n = "друг")#end``) is its fallback."""
+    copies: dict[str, str] = {}
+    fallbacks: dict[str, str] = {}
+    pending: list[Token] = []
+    for token in tokens:
+        if token.kind == "set" and token.source:
+            copies[token.name] = token.source
+            continue
+        if token.kind == "set" and token.name in copies:
+            if token.fallback is not None:
+                fallbacks[token.name] = token.fallback
+            continue
+        pending.append(token)
+    for token in pending:  # a fallback set after the test that guards it counts as well
+        root, dot, rest = token.name.partition(".")
+        if token.kind in ("var", "if", "elif") and root in copies:
+            name = copies[root] + dot + rest
+            fallback = token.fallback if token.fallback is not None else fallbacks.get(root)
+            if token.kind != "var":
+                fallback = None
+            token = replace(token, name=name, fallback=fallback)
+        yield token
+
+
 def tokenize(source: str) -> Iterator[Token]:
-    return tags.scan(source, _TAG, _classify)
+    return _with_copies(tags.scan(source, _TAG, _classify))
 
 
 def parse(source: str, is_system: IsSystem) -> Parsed:
