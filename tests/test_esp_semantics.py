@@ -178,3 +178,29 @@ def test_velocity_guards_copies_and_method_calls(tmp_path: Path) -> None:
                           body='#set($n = $!data.firstName)<p>Привет, $n!</p>')  # fmt: skip
     [per001] = only(check(bare), "PER001")
     assert per001.message.startswith("“data.firstName” has no fallback or guard")
+
+
+# -- Braze: a message cancelled for a recipient cannot be broken for them ---------------------
+
+
+def test_braze_abort_message_guards_what_follows(tmp_path: Path) -> None:
+    # Braze documents {% abort_message %} in a test: whoever lacks a name gets no message
+    body = (
+        "{% if ${first_name} == blank %}{% abort_message('no name') %}{% endif %}\n"
+        "<p>Hi {{${first_name}}},</p>"
+    )
+    files = {"recipients.csv": ANN_AND_NONAME}
+    aborted = write_campaign(tmp_path, "aborted", body=body, esp="braze", samples="recipients.csv",
+                             subject="{{${first_name}}}, your cart", files=files)  # fmt: skip
+    result = check(aborted)
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == []
+    assert [r.label for r in result.campaign.renders] == ["longest values", "sample 1 (Ann)"]
+    # the else branch of an "== blank" test has the name too
+    either = write_campaign(tmp_path, "either", esp="braze", samples="recipients.csv", files=files,
+                            body="{% if first_name == blank %}<p>Hi there,</p>{% else %}<p>Hi "
+                            "{{ first_name }},</p>{% endif %}")  # fmt: skip
+    assert [f.code for f in check(either).findings if f.code.startswith("PER")] == []
+    # no abort: the name is printed empty for noname
+    plain = write_campaign(tmp_path, "plain", esp="braze", samples="recipients.csv", files=files,
+                           body="<p>Hi {{${first_name}}},</p>")  # fmt: skip
+    assert [f.code for f in check(plain).findings if f.code.startswith("PER")] == ["PER001"]

@@ -14,6 +14,11 @@ from typing import Protocol
 from mailcheck.i18n import t
 
 
+class SendAborted(Exception):
+    """The template stops the send for these values (Braze's ``{% abort_message %}``): that
+    recipient gets no e-mail, so nothing of it can be broken."""
+
+
 class TemplateError(Exception):
     """A template that cannot be parsed (or rendered). ``line`` is 1-based, 0 when unknown."""
 

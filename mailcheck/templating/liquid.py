@@ -10,13 +10,14 @@ tags: the link ones render a system placeholder link, the rest render nothing.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TextIO
 
 import regex
 from liquid import Environment
 from liquid.ast import Node
+from liquid.builtin.literal import LiteralNode
 from liquid.builtin.tags.case_tag import CaseNode
 from liquid.builtin.tags.for_tag import ForNode
 from liquid.builtin.tags.if_tag import IfNode
@@ -47,7 +48,7 @@ from liquid.token import TOKEN_EXPRESSION
 
 from mailcheck.i18n import t
 from mailcheck.templating import budget, partials
-from mailcheck.templating.core import IsSystem, TemplateError, Use, unflatten
+from mailcheck.templating.core import IsSystem, SendAborted, TemplateError, Use, unflatten
 from mailcheck.templating.system import placeholder
 
 _TAG_NAME = regex.compile(r"\{%-?\s*([A-Za-z_]\w*)")
@@ -65,16 +66,23 @@ _NOT_TAGS = {"else", "elsif", "when", "empty"}
 _FALLBACK_FILTERS = frozenset({"default", "missing_product_image"})
 
 
+# Braze's tag that cancels the message for the recipient it renders for
+_ABORT = "abort_message"
+
+
 class _EspNode(Node):
-    """An ESP's own inline tag: renders a fixed text."""
+    """An ESP's own inline tag: renders a fixed text (or cancels the send)."""
 
-    __slots__ = ("text", "tok")
+    __slots__ = ("name", "text", "tok")
 
-    def __init__(self, tok: Any, text: str) -> None:
+    def __init__(self, tok: Any, text: str, name: str = "") -> None:
         self.tok = tok
         self.text = text
+        self.name = name
 
     def render_to_output(self, context: Context, buffer: TextIO) -> bool | None:
+        if self.name == _ABORT:
+            raise SendAborted(self.name)
         buffer.write(self.text)
         return None
 
@@ -100,7 +108,7 @@ def _esp_tag(tag_name: str) -> type[Tag]:
                 return _EspNode(tok, f'<a href="{url}">{label}</a>')
             if tag_name.endswith("_url") or tag_name.endswith("_link"):
                 return _EspNode(tok, url)
-            return _EspNode(tok, "")
+            return _EspNode(tok, "", tag_name)
 
     return EspTag
 
@@ -203,9 +211,10 @@ class LiquidTemplate:
         walker = _Walker(is_system, self._template.env)
         for stmt in self._template.tree.statements:
             walker.collect_locals(stmt)
-        for stmt in self._template.tree.statements:
-            walker.node(stmt, frozenset())
+        walker.statements(self._template.tree.statements, frozenset())
         self.uses = walker.uses
+        self.may_abort = _ABORT in unknown  # {% abort_message %}: it may cancel the message
+        self.aborts_unless = frozenset(walker.aborts_unless)  # … whenever these are blank
         files = partials.current()  # the ones the campaign has are rendered: not "unread"
         self.partials = [
             name for name in walker.partials if files is None or files.source(name) is None
@@ -216,6 +225,8 @@ class LiquidTemplate:
             return str(self._template.render(**unflatten(values)))
         except ResourceLimitError as exc:
             raise _over_budget(exc) from None
+        except SendAborted:
+            raise
         except Exception as exc:  # a template's own run-time error
             over = budget.cause(exc)  # a filter's OverBudget, wrapped in a FilterError
             if over is not None:
@@ -315,6 +326,21 @@ def _falsy(expr: Expression) -> set[str]:
     return set()
 
 
+def _aborted_unless_filled(node: Node) -> set[str]:
+    """The variables an ``{% if x == blank %}{% abort_message %}{% endif %}`` (no other
+    branch) leaves filled for whoever still gets the message."""
+    children = _children(node)
+    if not isinstance(node, IfNode) or len(children) != 1 or children[0].node is None:
+        return set()
+    said = [
+        n
+        for c in _children(children[0].node)
+        if (n := c.node) is not None and not (isinstance(n, LiteralNode) and not str(n).strip())
+    ]
+    aborts = bool(said) and all(isinstance(n, _EspNode) and n.name == _ABORT for n in said)
+    return _falsy(children[0].expression) if aborts else set()
+
+
 # Partials within partials walked at most this deep (the render budget bounds the rest)
 _PARTIAL_DEPTH = 8
 
@@ -327,6 +353,7 @@ class _Walker:
         self.locals: set[str] = {"forloop", "tablerowloop"}
         self.env = env
         self.reading: list[str] = []  # the campaign's partials being walked, outermost first
+        self.aborts_unless: set[str] = set()  # the message is cancelled when these are blank
 
     def collect_locals(self, node: Node) -> None:
         for child in _children(node):
@@ -345,14 +372,20 @@ class _Walker:
             inside = _truthy if isinstance(node, IfNode) else _falsy
             if first.node is not None:
                 self.node(first.node, guards | inside(first.expression))
+            # the else branch runs when every test was false: "unless x" has x there, and so
+            # has "if x == blank"
+            false: set[str] = (
+                _truthy(first.expression) if isinstance(node, UnlessNode)
+                else _falsy(first.expression)
+            )  # fmt: skip
             for child in children[1:]:
                 if child.expression is not None:  # elsif
                     self.expr(child.expression, child.linenum, guards, None, tested=True)
                     if child.node is not None:
                         self.node(child.node, guards | _truthy(child.expression))
-                elif child.node is not None:  # else: "unless x" else-branch has x
-                    extra = _truthy(first.expression) if isinstance(node, UnlessNode) else set()
-                    self.node(child.node, guards | extra)
+                    false |= _falsy(child.expression)
+                elif child.node is not None:
+                    self.node(child.node, guards | false)
             return
         # a loop over nothing prints nothing, and `case` only compares: their names are
         # tested, not printed (no fallback wanted)
@@ -362,6 +395,16 @@ class _Walker:
                 self.expr(child.expression, child.linenum, guards, None, tested=tested)
             if child.node is not None:
                 self.node(child.node, guards)
+                guards = guards | _aborted_unless_filled(child.node)
+
+    def statements(self, nodes: Iterable[Node], guards: frozenset[str]) -> None:
+        """Statements in order: after ``{% if x == blank %}{% abort_message %}{% endif %}``,
+        x is filled for every recipient who still gets the message."""
+        for stmt in nodes:
+            self.node(stmt, guards)
+            filled = _aborted_unless_filled(stmt)
+            self.aborts_unless |= filled
+            guards = guards | filled
 
     def partial(self, node: RenderNode | IncludeNode, guards: frozenset[str]) -> None:
         """Name the partial; when the campaign has its file, walk it too: its variables are
@@ -390,8 +433,7 @@ class _Walker:
         try:
             for stmt in tree.statements:
                 self.collect_locals(stmt)
-            for stmt in tree.statements:
-                self.node(stmt, guards)
+            self.statements(tree.statements, guards)
         finally:
             self.reading.pop()
             self.locals = before

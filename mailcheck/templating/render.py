@@ -20,7 +20,14 @@ from mailcheck.model import Breakage, Campaign, Document, Rendered, Variable
 from mailcheck.templating import budget, partials
 from mailcheck.templating.breakage import broken_text, visible_text
 from mailcheck.templating.catalogue import load_catalogue
-from mailcheck.templating.core import IsSystem, NotUnderstood, Parsed, TemplateError, Use
+from mailcheck.templating.core import (
+    IsSystem,
+    NotUnderstood,
+    Parsed,
+    SendAborted,
+    TemplateError,
+    Use,
+)
 from mailcheck.templating.detect import explain_dialect, without_comments
 from mailcheck.templating.dialect import Dialect
 from mailcheck.templating.links import LinkSpan, attach_raw, link_spans, raw_is_href
@@ -67,6 +74,9 @@ class _Budgeted:
         self._render = budget.budgeted(parsed.render, limits)
         self.uses = parsed.uses
         self.partials: tuple[str, ...] = tuple(getattr(parsed, "partials", ()))
+        # it may cancel the whole message (SendAborted) for some values: Braze's abort_message
+        self.may_abort: bool = getattr(parsed, "may_abort", False)
+        self.aborts_unless: frozenset[str] = frozenset(getattr(parsed, "aborts_unless", ()))
 
     def render(self, values: Mapping[str, object]) -> str:
         return self._render(values)
@@ -300,6 +310,9 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     except budget.OverBudget as exc:
         campaign.over_budget = str(exc)
         return
+    except SendAborted:  # the longest values cancel the message: as written is all there is
+        campaign.renders = [_as_is(campaign)]
+        return
     except TemplateError as exc:  # a run-time failure with fallbacks only: nothing renders
         campaign.template_error = str(exc)
         return
@@ -314,6 +327,8 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         except budget.OverBudget as exc:
             campaign.over_budget = f"{_label(i, flat)}: {exc}"
             break  # the other samples would cost as much
+        except SendAborted:
+            continue  # the template cancels this recipient's message: nothing to break
         except TemplateError as exc:
             campaign.template_error = campaign.template_error or f"sample {i}: {exc}"
             continue
@@ -359,6 +374,9 @@ def _as_is(campaign: Campaign) -> Rendered:
 def _variables(parts: list[_Part], is_system: IsSystem, dialect: Dialect) -> list[Variable]:
     out: list[Variable] = []
     seen: set[tuple[object, ...]] = set()
+    # a part that cancels the message unless a variable is filled (Braze's abort_message)
+    # guards it in every part: the subject of a cancelled message is never sent either
+    filled = {name for part in parts for name in getattr(part.parsed, "aborts_unless", ())}
     for part in parts:
         spans = _spans_by_line(link_spans(part.source, dialect) if part.where == "html" else [])
         link_header = part.where.lower() in ("header:list-unsubscribe",)
@@ -367,6 +385,8 @@ def _variables(parts: list[_Part], is_system: IsSystem, dialect: Dialect) -> lis
                 s.holds(use.name, use.line) for s in spans.get(use.line, ())
             )
             var = _variable(use, part.where, is_system(use.name), in_link)
+            if var.name in filled:
+                var.guarded = True
             key = (
                 var.name,
                 var.where,
@@ -590,7 +610,7 @@ class _Blanker:
             given = {name: neutral_value(name) for name in self.names}
             try:
                 texts = self.texts(self.renderer.render_parts(given))
-            except TemplateError:
+            except (TemplateError, SendAborted):
                 texts = {}
             self._neutral = {s for t in texts.values() for s in self.broken(t)}
         return self._neutral
@@ -619,8 +639,11 @@ class _Blanker:
         if base_parts is None:
             try:
                 base_parts = self.renderer.render_parts(flat)
-            except TemplateError:
+            except (TemplateError, SendAborted):
                 return []
+        # a part that may cancel the message renders with every probe: a blank that cancels
+        # it breaks nothing anywhere (its subject included)
+        cancelling = [p for p in self.renderer.parts if getattr(p.parsed, "may_abort", False)]
         base = self.texts(base_parts)
         base_broken = {part: set(self.broken(text)) for part, text in base.items()}
         out: list[Breakage] = []
@@ -637,8 +660,11 @@ class _Blanker:
                 self.budget -= len(parts)
                 values = self.renderer.values(_with(flat, name, blank, self.dialect))
                 try:
+                    for other in cancelling:
+                        if other not in parts:
+                            other.parsed.render(values)
                     rendered = {p.where: p.parsed.render(values) for p in parts}
-                except TemplateError:
+                except (TemplateError, SendAborted):
                     continue
                 # a part the blank leaves as it was cannot break anew: nothing to scan
                 changed = {w: t for w, t in rendered.items() if t != base_parts.get(w)}

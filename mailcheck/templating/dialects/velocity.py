@@ -5,10 +5,11 @@ eSputnik's unquoted ``${firstName|Друг}`` fallbacks, ``$!data.get('x')``,
 ``#if($name)…#elseif(…)…#else…#end`` (a test that ``$x != ""``, ``$x && …`` or
 ``$x.size() > 0`` guards x), ``#foreach($item in $items)…#end``, ``#set`` (a copy of a variable,
 ``#set($n = $!data.firstName)``, is that variable; a text set into it its fallback), ``## …``
-and ``#* … *#`` comments; a method called on a value (``$x.size()``) reads x. Sources: eSputnik's help "Velocity: personalization and fallback
-values" and "Unsubscribe link" (``$unsubscribe``, ``$webversion``), Unisender Go's
-"Template engines: Velocity" (``${unsubscribe_url}``), and the Apache Velocity "User Guide"
-(alternate values ``${a|'b'}``, quiet references).
+and ``#* … *#`` comments; a method called on a value (``$x.size()``) reads x. Sources:
+eSputnik's help "Velocity: personalization and fallback values" and "Unsubscribe link"
+(``$unsubscribe``, ``$webversion``), Unisender Go's "Template engines: Velocity"
+(``${unsubscribe_url}``), and the Apache Velocity "User Guide" (alternate values
+``${a|'b'}``, quiet references).
 
 Rendering and syntax errors are airspeed's, a maintained Python implementation of Velocity
 (mailcheck.templating.velocity); the tags are read here for the variables, their fallbacks and
