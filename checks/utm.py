@@ -246,11 +246,14 @@ def _written(link: Link) -> list[tuple[str, str]]:
     return [(k, v) for k, v in rendered if written.get(k) == v]
 
 
+_UNRENDERED = t("unrendered merge tag")
+
+
 def _malformed(value: str) -> str | None:
     if not value.strip():
         return t("empty value")
     if leftover_tags(value):
-        return t("unrendered merge tag")
+        return _UNRENDERED
     if re.search(r"\s", value):
         return t("contains spaces")
     if value != value.lower():
@@ -279,8 +282,11 @@ def utm_malformed(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Use lower-case values with hyphens or underscores instead of spaces.
     """
-    # a value UTM002 reports is not reported again here, unless UTM002 is not selected
-    utm002 = selected(["UTM002"], list(ctx.config.select), list(ctx.config.ignore))
+    # a value UTM002 reports is not reported again here, unless UTM002 is not selected; nor
+    # is a tag left in a value, which PER003 reports with every other tag left in the e-mail
+    chosen = (list(ctx.config.select), list(ctx.config.ignore))
+    utm002 = selected(["UTM002"], *chosen)
+    per003 = selected(["PER003"], *chosen)
     inconsistent = inconsistent_values(ctx) if utm002 else {}
     malformed: dict[tuple[str, str, str], list[Link]] = {}
     problems: dict[str, str | None] = {}  # the same values recur from link to link
@@ -297,6 +303,8 @@ def utm_malformed(ctx: Context) -> Iterator[Problem]:
             if value not in problems:
                 problems[value] = _malformed(value)
             problem = problems[value]
+            if per003 and problem == _UNRENDERED:
+                continue
             if problem and (key, value) not in inconsistent:  # UTM002 names it already
                 malformed.setdefault((key, value, problem), []).append(link)
     for (key, value, problem), links in malformed.items():

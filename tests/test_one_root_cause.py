@@ -402,3 +402,22 @@ def test_links_lacking_the_same_utms_are_one_finding(tmp_path: Path) -> None:
             "https://shop.test/d#utm_source=email&utm_medium=email&utm_campaign=bf",
         ),
     }
+
+
+def test_a_tag_left_in_a_utm_value_is_per003_alone(tmp_path: Path) -> None:
+    # a sent test send whose ESP did not fill {{CampaignName}}: PER003 and UTM003 said it twice
+    eml = tmp_path / "sent.eml"
+    eml.write_text(
+        "Received: from esp.test by mx.test; Mon, 30 Nov 2026 10:00:00 +0000\n"
+        "From: Shop <news@shop.test>\nSubject: Sale\nMIME-Version: 1.0\n"
+        "Content-Type: text/html; charset=utf-8\n\n"
+        '<p><a href="https://shop.test/sale?utm_source=email&utm_medium=email'
+        '&utm_campaign={{CampaignName}}">Sale</a></p>' + UNSUB_EN + "\n",
+        encoding="utf-8",
+    )
+    result = check(eml)
+    assert [f.code for f in only(result, "PER003")] == ["PER003"]
+    assert only(result, "UTM003") == []
+    alone = check(eml, Config(ignore=("PER003",)))
+    [utm003] = only(alone, "UTM003")
+    assert utm003.message.startswith("utm_campaign='{{CampaignName}}': unrendered merge tag")
