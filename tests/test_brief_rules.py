@@ -58,6 +58,12 @@ def test_placeholder_copy_is_one_finding_listing_each_text_and_place(tmp_path: P
         ("<p>Здесь будет текст акции</p>", "“Здесь будет текст”"),
         ("<p>Your text here</p>", "“Your text here”"),
         ("<p>аааааааааааа</p>", "“аааааааааааа”"),
+        ("<h3>Название товара</h3><p>1 990 ₽</p>", "“Название товара”"),
+        (
+            "<p>Use this area to offer a short teaser of your email's content.</p>",
+            "“Use this area to offer a short teaser”",
+        ),
+        ("<td>[Product Name]</td>", "“[Product Name]”"),
     ],
 )
 def test_placeholder_patterns(tmp_path: Path, text: str, expected: str) -> None:
@@ -77,6 +83,10 @@ def test_a_long_placeholder_is_quoted_shortened(tmp_path: Path) -> None:
         "<p>Заголовок этой статьи говорит сам за себя.</p>",  # the word in real prose
         "<p>Размеры XXL и XXXL, телефон 8 800 000-00-00, тираж 1000000.</p>",
         "<p>Sooo good</p>",
+        # the layout's own words in a sentence, and Spanish "todo"
+        "<p>Если текст письма отображается некорректно, откройте веб-версию.</p>",
+        "<p>Полное описание товара на сайте. Название товара в заказе изменилось.</p>",
+        "<p>Todo lo que necesitas para el invierno</p>",
     ],
 )
 def test_real_prose_is_not_placeholder_copy(tmp_path: Path, prose: str) -> None:
