@@ -72,7 +72,20 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
         return
     measured = measure(text, ctx.campaign)
     shown = quoted(measured.shown)
-    if measured.certain:
+    main = ctx.main
+    document = main.document if main else ctx.campaign.static
+    by_name = document is not None and document.preheader_by_name
+    if by_name and not ctx.campaign.preheader_explicit and measured.length > limit:
+        message = t(
+            "could not verify the preheader: the element named “preheader” holds {length} "
+            "characters, limit {limit}, but no style of its own hides it, so it may be the "
+            "body's first line, which inboxes cut where it does not fit: “{text}”",
+            length=measured.length,
+            limit=limit,
+            text=shown,
+        )
+        yield Problem(message, "preheader", severity=Severity.WARNING)
+    elif measured.certain:
         message = t(
             "preheader is {length} characters, limit {limit}: “{text}”",
             length=measured.length,

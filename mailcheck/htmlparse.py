@@ -288,7 +288,8 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
         )
 
     preheader_el, preheader = _find_preheader(root)
-    if preheader_el is not None and is_hidden(preheader_el):
+    by_name = preheader_el is not None and not is_hidden(preheader_el)
+    if preheader_el is not None and not by_name:
         _remove_keeping_tail(preheader_el)  # a visible "preheader" row stays body text
     return Document(
         title=title or None,
@@ -299,6 +300,7 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
         text=strip_padding(_TEXT_OF(root)),  # hidden padding blocks are not text either
         accessibility=accessibility,
         suppressions=suppressions + after,
+        preheader_by_name=by_name,
     )
 
 

@@ -97,6 +97,10 @@ class Document:
 
     title: str | None = None
     preheader: str | None = None  # text of the hidden preview element, padding removed
+    # the preview element was found by its class or id ("preheader") and no style of its own
+    # hides it: a stylesheet may hide it (preview copy) or not (the body's first line, which
+    # the inbox shows as far as it fits) — which, only the stylesheet says
+    preheader_by_name: bool = False
     links: list[Link] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     text: str = ""  # visible text, whitespace collapsed

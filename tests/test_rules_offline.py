@@ -888,3 +888,23 @@ def test_a_bare_html_files_title_is_only_probably_its_subject(tmp_path: Path) ->
     # a campaign's own subject stays certain
     d = write_campaign(tmp_path, "c", subject="")
     assert [f.severity for f in only(check(d), "SUB001")] == [Severity.ERROR]
+
+
+def test_a_preview_element_only_named_so_is_not_verified(tmp_path: Path) -> None:
+    # Mailchimp's blueprints: a top row with class="preheader" that no style of its own hides
+    # (a stylesheet may, or not: then it is the body's first line); one hidden inline that
+    # long is an error
+    teaser = "Только до воскресенья: скидки до 70% на пуховики, ботинки, шапки, шарфы и варежки"
+    row = f'<table><tr><td class="preheader">{teaser} — и ещё подарки к заказу</td></tr></table>'
+    named = check(write_campaign(tmp_path, "named", preheader_html=row))
+    [pre002] = only(named, "PRE002")
+    assert pre002.severity is Severity.WARNING
+    assert pre002.message.startswith(
+        "could not verify the preheader: the element named “preheader” holds 106 characters, "
+        "limit 90, but no style of its own hides it"
+    )
+    hidden = f'<div style="display:none">{teaser} — и ещё подарки к заказу</div>'
+    [pre002] = only(check(write_campaign(tmp_path, "hidden", preheader_html=hidden)), "PRE002")
+    assert pre002.severity is Severity.ERROR
+    short = '<table><tr><td class="preheader">Скидки до 70%</td></tr></table>'
+    assert only(check(write_campaign(tmp_path, "short", preheader_html=short)), "PRE002") == []
