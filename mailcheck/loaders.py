@@ -43,6 +43,7 @@ from mailcheck.confined import FILE, MESSAGE, RefusedInput, read_file
 from mailcheck.i18n import N_, t
 from mailcheck.model import Campaign, Document, SourceKind
 from mailcheck.text import printable, quoted
+from mailcheck.textpart import text_document
 
 # What a file is to the campaign, as messages name it ("html file 'x' not found")
 _FILE_ROLES = {
@@ -219,6 +220,9 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     if msg.html is not None:
         campaign.static = _parse_static(msg.html)
         campaign.preheader = campaign.static.preheader
+    elif msg.text is not None:  # text alone: its URLs are the links a recipient clicks
+        campaign.html_label = "text/plain part"
+        campaign.static = text_document(msg.text)
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Outlook's .msg/.oft: an OLE compound file

@@ -908,3 +908,31 @@ def test_a_preview_element_only_named_so_is_not_verified(tmp_path: Path) -> None
     assert pre002.severity is Severity.ERROR
     short = '<table><tr><td class="preheader">Скидки до 70%</td></tr></table>'
     assert only(check(write_campaign(tmp_path, "short", preheader_html=short)), "PRE002") == []
+
+
+def test_a_message_of_text_alone_has_its_links_checked(tmp_path: Path) -> None:
+    # Campaign.all_links read the HTML only: a text-only test send passed with any link
+    eml = tmp_path / "digest.eml"
+    eml.write_text(
+        "From: Shop <news@shop.test>\nSubject: Weekly digest\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8\n"
+        "List-Unsubscribe: <https://shop.test/u/1>\n\n"
+        "Hello!\n\n"
+        "Buy: https://shop.test/sale.\n"
+        "Catalog (http://shop.test/c?utm_source=email&utm_medium=email&utm_campaign=w).\n"
+        "Promo: https://example.com/sale\n"
+        "Unsubscribe: https://shop.test/u/1\n",
+        encoding="utf-8",
+    )
+    result = check(eml)
+    found = {(f.code, f.location, f.url) for f in result.findings if f.code[:3] in ("LNK", "UTM")}
+    assert found == {
+        ("LNK003", "text/plain part:5", "https://example.com/sale"),
+        ("UTM001", "text/plain part:3", "https://shop.test/sale"),  # its full stop left out
+        (
+            "LNK004",
+            "text/plain part:4",
+            "http://shop.test/c?utm_source=email&utm_medium=email&utm_campaign=w",
+        ),
+    }
+    assert only(result, "UNS001") == []  # "Unsubscribe: https://…" is the unsubscribe link

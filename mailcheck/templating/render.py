@@ -33,6 +33,7 @@ from mailcheck.templating.dialect import Dialect
 from mailcheck.templating.links import LinkSpan, attach_raw, link_spans, raw_is_href
 from mailcheck.templating.samples import flatten_sample, lookup, value_text
 from mailcheck.templating.system import SystemNames, placeholder
+from mailcheck.textpart import text_document
 
 MAX_SAMPLE_RENDERS = 50
 MAX_BLANKED_SAMPLES = 10
@@ -533,6 +534,8 @@ class _Renderer:
         """The variant from its rendered parts (:meth:`render_parts` of ``given``)."""
         html = out.get("html")
         doc = self.document(html, self.values(given)) if html is not None else None
+        if doc is None and html is None and out.get("text") is not None:
+            doc = text_document(out["text"])  # a message of text alone: its URLs
         preheader = (
             out.get("preheader")
             if self.campaign.preheader_explicit

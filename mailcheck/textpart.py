@@ -1,0 +1,36 @@
+"""The links of an e-mail without HTML: its plain text is all a recipient reads, URLs included.
+
+A message of text alone is checked as an HTML one is (every link alive, tagged, no
+placeholder), its URLs found the way mail clients make them clickable: ``http(s)://`` or
+``www.`` up to the next space, without the punctuation that closes the sentence around it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from mailcheck.model import Document, Link
+from mailcheck.text import collapse_ws
+
+_URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+", re.IGNORECASE)
+# Sentence punctuation after a URL is the sentence's; a bracket closes the URL's own only
+# when the URL opened one (https://ru.wikipedia.org/wiki/Пушкин_(город))
+_TRAILING = ".,;:!?…'\"»"
+
+
+def text_document(text: str) -> Document:
+    """A Document of a plain-text body: its URLs as links. A link's text is what its line
+    says beside it ("Отписаться: https://…" is the unsubscribe link), else the URL itself."""
+    links: list[Link] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        for match in _URL.finditer(line):
+            url = _trimmed(match.group(0))
+            label = _URL.sub(" ", line).strip(" \t:-–—>")
+            links.append(Link(url, "a", collapse_ws(label) or url, number, url))
+    return Document(links=links, text=collapse_ws(text))
+
+
+def _trimmed(url: str) -> str:
+    while url and (url[-1] in _TRAILING or (url[-1] == ")" and url.count("(") < url.count(")"))):
+        url = url[:-1]
+    return url
