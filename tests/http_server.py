@@ -22,6 +22,8 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /slow-then-404/SECONDS/NAME  the first request answers after SECONDS, the others 404
     /busy/MAX/SECONDS/…          429 (Retry-After: 0) while more than MAX requests are in
                                  flight, else 200 after SECONDS (a host that sheds load)
+    /robots-403/NAME             403 to a User-Agent without "Mozilla" (nginx's bot rule),
+                                 200 to a browser's
     /botwall/cf-mitigated        403 with cf-mitigated: challenge
     /botwall/cloudflare          403, Server: cloudflare, a challenge page
     /botwall/chunked             403, the challenge page in chunks (no Content-Length)
@@ -380,6 +382,9 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 self.hang_up_next = True
             elif head == "status":
                 self._answer(int(segments[1]), b"<html>status page</html>", method=method)
+            elif head == "robots-403":
+                browser = "Mozilla" in self.headers.get("User-Agent", "")
+                self._answer(200 if browser else 403, b"<html>403 Forbidden</html>", method=method)
             elif head == "flaky":
                 failing = seen <= int(query.get("fails", "1"))
                 self._answer(500 if failing else 200, method=method)

@@ -21,9 +21,11 @@ What a link checker must do differently from a browser or a plain HTTP client:
   rest of the batch (down to one): it said it is busy, and a storm of retries would only turn
   its links into "could not verify".
 * An error needs proof: a definite HTTP status, a name that does not exist, a refused
-  connection. Timeouts, resolver failures, no route, bot walls and a 429 that never clears are
-  "could not verify" (warnings): they say something about this machine or about robots, not
-  about what a recipient will see.
+  connection, a certificate a browser refuses. Timeouts, resolver failures, no route, a TLS
+  handshake closed on us, bot walls, a 429 or 503 that never clears ("unavailable for now",
+  or a rate limit on us), and a 401/403 that a browser's User-Agent does not get (asked once
+  more as a browser) are "could not verify" (warnings): they say something about this machine
+  or about robots, not about what a recipient will see.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from mailcheck.facts import Hop, LinkResult, LinkVerdict
 from mailcheck.i18n import t
 from mailcheck.linkinfo import HOST_NAME
 from mailcheck.net.transport import (
+    BROWSER_HEADERS,
     LOCATION_AS_SENT,
     LOCATION_ELSEWHERE,
     Unreachable,
@@ -56,7 +59,7 @@ from mailcheck.net.transport import (
 )
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-MAX_REDIRECTS = 10  # a chain is abandoned here; LNK005 already warns from 6 on
+MAX_REDIRECTS = 20  # browsers follow 20 (Chromium, Firefox); LNK005 already warns from 6 on
 SNIFF_BYTES = 16384  # of a page, enough for its title, first heading or challenge markers
 BACKOFF_BASE = 0.25  # seconds before the first retry, doubled each time
 SNIFF_WAIT = 2.0  # seconds at most spent reading a page's start
@@ -348,6 +351,9 @@ class Fetcher:
                     self.nxdomain.add(url)
                 verdict, why = failed.verdict, failed.reason
                 return result(verdict, None, why, str(current), "", no_dns=failed.no_dns)
+            refused = await self._refuses_robots(current, cookies, answer, unsubscribe)
+            if refused is not None:
+                return result("unverified", answer.status, refused, str(current), answer.method)
             hops.append(Hop(str(current), answer.status))
             redirect = answer.location
             if answer.status in REDIRECT_STATUSES and answer.location_as_sent and not redirect:
@@ -402,6 +408,12 @@ class Fetcher:
             return "unverified", t("could not verify: {why}", why=wall)
         if status == 429:
             return "unverified", t("could not verify: 429 Too Many Requests did not clear")
+        if status == 503:  # "temporary overload or scheduled maintenance" (RFC 9110), or a
+            # rate limit that throttles the checker: no proof the page is gone
+            return "unverified", t(
+                "could not verify: 503 Service Unavailable did not clear (the server says it "
+                "is unavailable for now: overloaded, in maintenance, or limiting this checker)"
+            )
         if unsubscribe and answer.method == "HEAD" and status >= 400:
             return "unverified", t(
                 "not verified: the server answers HEAD with {status}, and an unsubscribe link "
@@ -420,6 +432,28 @@ class Fetcher:
                 return "broken", t("{status} (to HEAD)", status=status_reason(status))
             return "broken", status_reason(status)
         return "broken", t("unexpected answer {status}", status=status_reason(status))
+
+    async def _refuses_robots(
+        self, url: httpx.URL, cookies: ChainCookies, answer: Answer, unsubscribe: bool
+    ) -> str | None:
+        """Why a 401/403 to the link checker is no proof, when a browser's User-Agent gets the
+        page (sites that turn away every client not named Mozilla): else None."""
+        if answer.status not in (401, 403) or answer.method != "GET" or unsubscribe:
+            return None
+        if bot_wall(answer) is not None:
+            return None  # judged as the bot wall it is
+        try:
+            again = await self._exchange("GET", url, cookies, short=True, as_browser=True)
+        except Failed:
+            return None
+        if again.status >= 400:
+            return None  # refused to a browser too: the status stands
+        return t(
+            "could not verify: {status} to a link checker, {other} to a browser: the site "
+            "turns robots away",
+            status=status_reason(answer.status),
+            other=status_reason(again.status),
+        )
 
     # One hop: HEAD, the GET fallback, retries --------------------------------------------
 
@@ -490,13 +524,20 @@ class Fetcher:
     # One request ---------------------------------------------------------------------------
 
     async def _exchange(
-        self, method: str, url: httpx.URL, cookies: ChainCookies, *, short: bool
+        self,
+        method: str,
+        url: httpx.URL,
+        cookies: ChainCookies,
+        *,
+        short: bool,
+        as_browser: bool = False,
     ) -> Answer:
         netloc = url.netloc.decode("ascii")
         host = self._per_host.get(netloc)
         if host is None:
             host = self._per_host[netloc] = HostSlots(self.config.per_host)
-        request = self.client.build_request(method, url, headers=cookies.header(url))
+        headers = {**cookies.header(url), **(BROWSER_HEADERS if as_browser else {})}
+        request = self.client.build_request(method, url, headers=headers)
         # The host slot first: a request waiting for a busy host must not hold a global slot.
         async with host.slot() as sent_under, self._in_flight:
             if self._is_down(netloc):
@@ -626,6 +667,12 @@ def transport_failure(exc: httpx.HTTPError) -> Failed:
     cause: BaseException | None = exc
     while cause is not None and not isinstance(cause, ssl.SSLError):
         cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, ssl.SSLEOFError | ssl.SSLZeroReturnError) or "EOF occurred" in text:
+        # closed in the handshake: an overloaded server or a middlebox, this checker's trouble
+        return Failed(
+            t("could not verify: the connection was closed during the TLS handshake"),
+            proof=False,
+        )
     if cause is not None or "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
         # a certificate a browser would refuse: every recipient sees the warning page
         return Failed(t("TLS error: {why}", why=text), proof=True)

@@ -393,3 +393,12 @@ def make_client(cfg: LinksConfig, resolver: HostResolver) -> httpx.AsyncClient:
 
 
 ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,image/*;q=0.8,*/*;q=0.5"
+# What a page that turned the link checker away is asked again with (net/http.py): a recipient
+# opens it in a browser, and some sites let nothing else in
+BROWSER_HEADERS = {
+    b"User-Agent": (
+        b"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        b"Chrome/131.0.0.0 Safari/537.36"
+    ),
+    b"Accept-Language": b"ru,en;q=0.8",
+}

@@ -1,0 +1,88 @@
+"""What is no proof that a link is broken: a page that turns robots away but not browsers, a
+server that is unavailable for now (503), a TLS handshake closed on the checker. Each is
+"could not verify" (a warning), never an error a recipient would not see."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.http_server import ScriptedServer, running_server
+from tests.test_links_network import a, campaign, check_one, config, findings, gather
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[ScriptedServer]:
+    with running_server() as s:
+        yield s
+
+
+def test_a_page_that_refuses_robots_but_not_browsers_is_not_verified(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # nginx's "if ($http_user_agent !~ Mozilla) { return 403; }": a recipient gets the page
+    result = check_one(server, tmp_path, "/robots-403/shop")
+    assert (result.verdict, result.status) == ("unverified", 403)
+    assert result.reason == (
+        "could not verify: 403 Forbidden to a link checker, 200 OK to a browser: the site "
+        "turns robots away"
+    )
+    url = server.url("/robots-403/shop")
+    assert "Mozilla" in server.user_agents["/robots-403/shop"]  # the second ask, as a browser
+    [lnk001] = findings(campaign(a(url)), {url: result}, config(tmp_path))
+    assert (lnk001.code, lnk001.severity.value) == ("LNK001", "warning")
+    # a 403 a browser gets too stays proof
+    forbidden = check_one(server, tmp_path, "/status/403")
+    assert (forbidden.verdict, forbidden.status) == ("broken", 403)
+
+
+def test_a_503_that_does_not_clear_is_not_verified(server: ScriptedServer, tmp_path: Path) -> None:
+    # nginx's limit_req answers 503 to a checker going faster than it allows; a maintenance
+    # page is 503 too: "unavailable for now" (RFC 9110), no proof the page is gone
+    result = check_one(server, tmp_path, "/status/503", retries=0)
+    assert (result.verdict, result.status) == ("unverified", 503)
+    assert result.reason.startswith("could not verify: 503 Service Unavailable did not clear")
+    assert check_one(server, tmp_path, "/status/500", retries=0).verdict == "broken"
+
+
+@pytest.fixture
+def closes_in_handshake() -> Iterator[int]:
+    """A port that accepts TCP and closes at once: the TLS handshake meets EOF."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    stop = threading.Event()
+
+    def serve() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            conn.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1]
+    finally:
+        stop.set()
+        thread.join(timeout=2)
+        listener.close()
+
+
+def test_a_handshake_closed_on_the_checker_is_not_verified(
+    closes_in_handshake: int, tmp_path: Path
+) -> None:
+    # was "TLS error: ConnectError", an error, on most runs
+    url = f"https://127.0.0.1:{closes_in_handshake}/sale"
+    result = gather([campaign(a(url))], config(tmp_path, retries=1))[url]
+    assert result.verdict == "unverified", result.reason
+    assert result.reason.startswith("could not verify")
