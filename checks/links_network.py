@@ -63,13 +63,28 @@ def _verdicts(
     """
     for url, places, result in located:
         if result.verdict in failed:
-            yield Problem(t(broken, reason=result.reason), url=url, locations=places)
+            reason = _at(result, url)
+            yield Problem(t(broken, reason=reason), url=url, locations=places)
         elif result.verdict == "unverified":
-            message = t(unverified, reason=result.reason)
+            message = t(unverified, reason=_at(result, url))
             cause = NO_DNS if result.no_dns else ""
             yield Problem(
                 message, url=url, severity=Severity.WARNING, locations=places, cause=cause
             )
+
+
+def _at(result: LinkResult, href: str) -> str:
+    """The result's reason, naming the page it is about when redirects led elsewhere (a
+    click tracker that answers well, and the landing page behind it that does not)."""
+    final = result.final_url
+    if not final or final == href or not result.redirects:
+        return result.reason
+    return t(
+        "{reason} at {url} (after {count} redirect(s))",
+        reason=result.reason,
+        url=_shown(final),
+        count=result.redirects,
+    )
 
 
 UNVERIFIED_LINK = N_("link: {reason}; open it in a browser before sending")
@@ -113,13 +128,16 @@ def _per_host(
     """
     groups: dict[tuple[tuple[str, str], str], list[tuple[Link, LinkResult]]] = {}
     for link, result in failed:
-        groups.setdefault((_host_of(link.href), result.verdict), []).append((link, result))
+        # grouped by the host that failed: behind a click tracker that answered, the pages
+        # it leads to are their own causes
+        failing = _host_of(result.final_url or link.href)
+        groups.setdefault((failing, result.verdict), []).append((link, result))
     for ((_, host), verdict), group in groups.items():
         link, result = group[0]
         error = verdict == "unreachable"
         places = ctx.link_places(*(each for each, _ in group))
         if len(group) == 1:
-            message = t(one[0] if error else one[1], reason=result.reason)
+            message = t(one[0] if error else one[1], reason=_at(result, link.href))
             url: str | None = link.href
         else:
             template = several[0] if error else several[1]

@@ -86,3 +86,23 @@ def test_a_handshake_closed_on_the_checker_is_not_verified(
     result = gather([campaign(a(url))], config(tmp_path, retries=1))[url]
     assert result.verdict == "unverified", result.reason
     assert result.reason.startswith("could not verify")
+
+
+def test_behind_a_click_tracker_each_failing_page_is_named_and_its_own_cause(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # the tracker answers 302 for every link: the pages behind it failed, each its own way
+    with socket.socket() as one, socket.socket() as other:
+        one.bind(("127.0.0.1", 0))
+        other.bind(("127.0.0.1", 0))
+        dead = [f"http://127.0.0.1:{s.getsockname()[1]}/landing" for s in (one, other)]
+        gone = server.url("/status/404")
+        hrefs = [server.url(f"/redirect-to?to={target}") for target in (gone, *dead)]
+        links = [a(href, line=n) for n, href in enumerate(hrefs, start=1)]
+        c = campaign(*links)
+        results = gather([c], config(tmp_path, retries=0))
+    found = sorted((f.code, f.message) for f in findings(c, results, config(tmp_path)))
+    assert found[0] == ("LNK001", f"link is broken: 404 Not Found at {gone} (after 1 redirect(s))")
+    # two hosts refused: two findings, each naming its page (was one, under the tracker)
+    assert [code for code, _ in found[1:]] == ["LNK002", "LNK002"]
+    assert all(any(url in message for url in dead) for _, message in found[1:])
