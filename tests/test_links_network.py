@@ -166,7 +166,14 @@ def image(href: str, line: int = 1) -> Link:
 
 
 @pytest.mark.parametrize(
-    "route", ["/head-405/x", "/head-404/x", "/head-hang/x", "/head-empty/x", "/head-reset/x"]
+    "route",
+    [
+        "/head-405/x.png",
+        "/head-404/x.png",
+        "/head-hang/x.png",
+        "/head-empty/x.png",
+        "/head-reset/x.png",
+    ],
 )
 def test_every_head_failure_falls_back_to_get(
     server: ScriptedServer, tmp_path: Path, route: str
@@ -183,7 +190,7 @@ def test_a_head_that_hangs_on_a_slow_host_still_gets_its_get(tmp_path: Path) -> 
     # The first image's HEAD times out on the full budget, which marks the host slow; the
     # others' HEADs then get the short budget and time out too: each still falls back to GET.
     with running_server() as s:
-        routes = [f"/head-hang/img{i}" for i in range(3)]
+        routes = [f"/head-hang/img{i}.png" for i in range(3)]
         images = [image(s.url(r)) for r in routes]
         results = gather([campaign(*images)], config(tmp_path, timeout=1.0, per_host=1))
         assert [(r.verdict, r.method) for r in results.values()] == [("ok", "GET")] * 3
@@ -1198,3 +1205,25 @@ def test_links_to_a_host_that_never_answers_are_one_warning(
     ]
     assert found[0].message.startswith(f"3 links to {host}: could not verify (timed out")
     assert found[0].message.endswith("; open them in a browser before sending")
+
+
+@pytest.mark.parametrize(
+    ("route", "said"),
+    [
+        ("/ok/view-on-drive", "a web page (text/html)"),  # a file host's "view" page
+        ("/status/200", "a web page (text/html)"),
+    ],
+)
+def test_an_image_url_that_answers_a_page_is_a_broken_image(
+    server: ScriptedServer, tmp_path: Path, route: str, said: str
+) -> None:
+    url = server.url(route)
+    result = gather([campaign(image(url))], config(tmp_path))[url]
+    assert result.verdict == "broken"
+    assert result.reason == (
+        f"answers 200 OK with {said}, not an image: mail clients show a broken picture"
+    )
+    # the same URL as a link is a page, and fine
+    assert gather([campaign(a(url))], config(tmp_path))[url].verdict == "ok"
+    picture = server.url("/ok/banner.png")
+    assert gather([campaign(image(picture))], config(tmp_path))[picture].verdict == "ok"

@@ -48,7 +48,7 @@ import httpx
 from mailcheck.charsets import guess_8bit, known_charset, meta_charset
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult, LinkVerdict
-from mailcheck.i18n import t
+from mailcheck.i18n import N_, t
 from mailcheck.linkinfo import HOST_NAME
 from mailcheck.net.transport import (
     BROWSER_HEADERS,
@@ -182,6 +182,27 @@ class Failed(Exception):
         if self.invalid:
             return "invalid"
         return "unreachable" if self.proof else "unverified"
+
+
+# What an image URL answers with when it is no image: a file host's "view" page, a login
+# page, an error text (image/*, application/octet-stream and the rest pass: CDNs vary)
+_NOT_IMAGES = {
+    "text/html": N_("a web page"),
+    "text/plain": N_("plain text"),
+    "application/json": N_("JSON"),
+}
+
+
+def not_an_image(answer: Answer) -> str | None:
+    """What an image URL's 200 answer is instead of a picture, when certain: None if it may be
+    one."""
+    kind = answer.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    shown = _NOT_IMAGES.get(kind)
+    if shown is not None:
+        return t("{what} ({type})", what=t(shown), type=kind)
+    if answer.method == "GET" and answer.headers.get("content-length", "").strip() == "0":
+        return t("an empty body")
+    return None
 
 
 def bot_wall(answer: Answer) -> str | None:
@@ -362,7 +383,7 @@ class Fetcher:
                 )
                 return result("broken", answer.status, reason, str(current), answer.method)
             if answer.status not in REDIRECT_STATUSES or not redirect:
-                verdict, reason = self._judge(answer, unsubscribe)
+                verdict, reason = self._judge(answer, unsubscribe, image=not page)
                 return result(verdict, answer.status, reason, str(current), answer.method)
             try:
                 target = httpx.URL(redirect)
@@ -394,13 +415,23 @@ class Fetcher:
                 return result("too-many-redirects", answer.status, reason, str(target), "")
             current = target
 
-    def _judge(self, answer: Answer, unsubscribe: bool) -> tuple[LinkVerdict, str]:
+    def _judge(
+        self, answer: Answer, unsubscribe: bool, *, image: bool = False
+    ) -> tuple[LinkVerdict, str]:
         status = answer.status
         if 200 <= status < 300 or status == 304:
             title = soft_404(answer.page) if status == 200 else None
             if title is not None:
                 return "unverified", t(
                     "answers 200 OK but the page reads «{title}» (a soft 404?)", title=title
+                )
+            shown = not_an_image(answer) if image and status == 200 else None
+            if shown is not None:
+                return "broken", t(
+                    "answers {status} with {what}, not an image: mail clients show a broken "
+                    "picture",
+                    status=status_reason(status),
+                    what=shown,
                 )
             return "ok", status_reason(status)
         wall = bot_wall(answer)
