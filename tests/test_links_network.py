@@ -385,6 +385,24 @@ def test_soft_404_is_a_warning(
     assert f"«{title}»" in found[0].message and "soft 404" in found[0].message
 
 
+@pytest.mark.parametrize(
+    ("page", "said"),
+    [
+        ("<title>404 | Shop</title>", "404 | Shop"),  # was missed
+        ("<title>Извините, страница не найдена!</title>", "Извините, страница не найдена!"),
+        ("<h1>404 Not Found</h1>", "404 Not Found"),
+        # titles that talk about one were "soft 404s"
+        ("<title>How to fix “Page not found” errors in your shop</title>", None),
+        ("<title>Кольцо «Не найдена» — серебро 925</title>", None),
+        ("<title>Заказ №404 оформлен</title>", None),
+    ],
+)
+def test_a_soft_404_is_a_title_that_says_so(page: str, said: str | None) -> None:
+    from mailcheck.net.http import soft_404
+
+    assert soft_404(page) == said
+
+
 def test_a_long_response_head_is_read(server: ScriptedServer, tmp_path: Path) -> None:
     result = check_one(server, tmp_path, "/big-head/csp")
     assert (result.verdict, result.status) == ("ok", 200)

@@ -242,13 +242,23 @@ def bot_wall(answer: Answer) -> str | None:
     return None
 
 
+# A title's parts: "404 | Shop", "Страница не найдена — Магазин", "Error: not found"
+_TITLE_PARTS = re.compile(r"\s*[|—–:·•]\s*|\s+-\s+")
+_QUOTES = " .!?…«»\"'“”„()"
+
+
 def soft_404(page: str) -> str | None:
-    """The title or first heading of a page that answers 200 but says it was not found."""
+    """The title or first heading of a page that answers 200 but says it was not found: a
+    part of it that is the phrase, or ends with it ("Извините, страница не найдена"), or is
+    "404" — not a title that talks about one («How to fix “Page not found” errors»)."""
     for _tag, inner in TITLE.findall(page):
         text = " ".join(html.unescape(TAG.sub(" ", inner)).split())
-        lowered = text.lower()
-        if any(phrase in lowered for phrase in NOT_FOUND_PHRASES):
-            return text[:80]
+        for part in _TITLE_PARTS.split(text.lower()):
+            said = part.strip(_QUOTES)
+            if said == "404" or any(
+                said == phrase or said.endswith(" " + phrase) for phrase in NOT_FOUND_PHRASES
+            ):
+                return text[:80]
     return None
 
 
@@ -710,8 +720,10 @@ def transport_failure(exc: httpx.HTTPError) -> Failed:
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return Failed(t("cannot be requested: {why}", why=text), proof=True, invalid=True)
     if isinstance(exc, httpx.RemoteProtocolError):
+        # what the server sent instead of HTTP is quoted by its start only (it can be a page)
+        shown = text if len(text) <= 120 else text[:119] + "…"
         return Failed(
-            t("could not verify: bad answer from the server ({why})", why=text), proof=False
+            t("could not verify: bad answer from the server ({why})", why=shown), proof=False
         )
     if isinstance(exc, httpx.ReadError | httpx.WriteError):
         return Failed(t("could not verify: the connection was reset"), proof=False)
