@@ -219,8 +219,8 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             if "Content-Type" not in (headers or {}):
                 # as a web server names a file by its extension: banner.png is image/png
-                kind = mimetypes.guess_type(urlsplit(self.path).path)[0]
-                ok = 200 <= status < 300 and kind is not None and kind.startswith("image/")
+                kind = mimetypes.guess_type(urlsplit(self.path).path)[0] or ""
+                ok = 200 <= status < 300 and kind.startswith("image/")
                 self.send_header("Content-Type", kind if ok else "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
