@@ -63,8 +63,8 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
       `<%asm_group_unsubscribe_raw_url%>` …); a tag that makes the link itself (`{% unsubscribe
       %}`, `{unsubscribe_text}`, `<unsubscribe>`) counts wherever it stands.
 
-    An unsubscribe link that goes nowhere (`href="#"`, `href=""`, `javascript:`) is reported as
-    exactly that.
+    An unsubscribe link that goes nowhere (`href="#"`, `href=""`, `javascript:`), or that no
+    recipient sees (`display:none` on it or a box around it), is reported as exactly that.
 
     ## Why it matters
     Marketing mail without a visible way out breaks the law (CAN-SPAM, GDPR, 38-ФЗ "О
@@ -81,6 +81,15 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     campaign = ctx.campaign
     found = ctx.unsubscribe()
     if found.working or found.tag:
+        return
+    if found.hidden and not found.placeholders:
+        first = found.hidden[0]
+        message = t(
+            "the unsubscribe link “{text}” is hidden (its own style or a box around it hides "
+            "it from every mail client): recipients have no way out",
+            text=first.text or first.href,
+        )
+        yield Problem(message, url=first.href, locations=ctx.link_places(*found.hidden))
         return
     if found.placeholders:
         if all(_rendered_from_a_tag(link) for link, _ in found.placeholders):

@@ -284,7 +284,14 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
         # a short text ("click here", «нажмите здесь») is understood from its sentence
         context = _sentence_around(el, text) if 0 < len(text.split()) <= 4 else ""
         links[index] = Link(
-            link.href, "a", text, link.line, link.raw, context=context, marker=_marker(el)
+            link.href,
+            "a",
+            text,
+            link.line,
+            link.raw,
+            context=context,
+            marker=_marker(el),
+            hidden=_hidden_where_it_stands(el),
         )
 
     preheader_el, preheader = _find_preheader(root)
@@ -302,6 +309,17 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
         suppressions=suppressions + after,
         preheader_by_name=by_name,
     )
+
+
+def _hidden_where_it_stands(el: Any) -> bool:
+    """Whether no recipient sees the element: it or a box around it is hidden by its own
+    style (display:none …), from every client (Outlook's mso-hide alone hides nothing else)."""
+    node = el
+    while node is not None:
+        if (node.get("style") or node.get("hidden") is not None) and _hidden_from_everyone(node):
+            return True
+        node = node.getparent()
+    return False
 
 
 def _marker(el: Any) -> str:

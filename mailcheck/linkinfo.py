@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from urllib.parse import urlsplit
 
@@ -166,6 +166,7 @@ class UnsubscribeLinks:
     working: list[Link]  # unsubscribe links that lead somewhere (or that the ESP fills)
     placeholders: list[tuple[Link, str]]  # unsubscribe links that cannot: (link, why)
     html: str | None = None  # the campaign's HTML as written, for :attr:`tag`
+    hidden: list[Link] = field(default_factory=list)  # working, but no recipient sees them
 
     @cached_property
     def tag(self) -> bool:
@@ -187,14 +188,17 @@ def unsubscribe_links(
     targets = frozenset(list_unsubscribe_targets(headers or campaign.headers))
     working: list[Link] = []
     placeholders: list[tuple[Link, str]] = []
+    hidden: list[Link] = []
     for link in campaign.link_occurrences():
         if is_unsubscribe(link, targets):
             reason = placeholder_reason(link)
             if reason:
                 placeholders.append((link, reason))
+            elif link.hidden:
+                hidden.append(link)
             else:
                 working.append(link)
-    return UnsubscribeLinks(working, placeholders, campaign.html)
+    return UnsubscribeLinks(working, placeholders, campaign.html, hidden)
 
 
 # Merge-tag syntax of any template language, understood or not ({{ }}, {$x}, {x}, <?= ?>,

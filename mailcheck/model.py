@@ -55,6 +55,7 @@ class Link:
     context: str = ""
     # the link's own role, data-*, class and id attributes, e.g. 'role=unsubscribe'
     marker: str = ""
+    hidden: bool = False  # an <a> no recipient sees: it or a box around it is display:none …
 
     @property
     def is_image(self) -> bool:
@@ -277,10 +278,11 @@ class Campaign:
 
     def link_occurrences(self) -> list[Link]:
         """Every link where it stands (its text and line kept), once however many variants."""
-        seen: dict[tuple[str, str, str, int], Link] = {}
+        seen: dict[tuple[str, str, str, int, bool], Link] = {}
         for doc in self._documents():
             for link in doc.links:
-                seen.setdefault((link.href, link.kind, link.text, link.line), link)
+                # (a hidden copy beside a shown one, minified onto one line, is another place)
+                seen.setdefault((link.href, link.kind, link.text, link.line, link.hidden), link)
         return list(seen.values())
 
     @property

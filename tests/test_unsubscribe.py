@@ -298,3 +298,16 @@ def test_dialect_unsubscribe_patterns_are_used() -> None:
     assert any(p is not None for p in patterns)
     assert unsubscribe_tags().href.search("{{{ pm:unsubscribe }}}")  # handlebars' (Postmark)
     assert is_unsubscribe(Link("{{{unsubscribe}}}", "a", "→", raw="{{{unsubscribe}}}"))
+
+
+def test_an_unsubscribe_link_no_recipient_sees_is_no_way_out(tmp_path: Path) -> None:
+    hidden = '<div style="display:none"><a href="https://esp.test/u/1">Отписаться</a></div>'
+    assert uns001(tmp_path / "hidden", hidden) == [
+        "email.html:6: the unsubscribe link “Отписаться” is hidden (its own style or a box "
+        "around it hides it from every mail client): recipients have no way out"
+    ]
+    # hidden from Outlook only (the VML half of a button) or shown beside it: a way out
+    outlook = '<span style="mso-hide:all"><a href="https://esp.test/u/1">Отписаться</a></span>'
+    assert uns001(tmp_path / "outlook", outlook) == []
+    mobile = hidden + '<a href="https://esp.test/u/1">Отписаться</a>'
+    assert uns001(tmp_path / "both", mobile) == []
