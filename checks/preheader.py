@@ -6,11 +6,11 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from mailcheck.i18n import t
-from mailcheck.lengths import measure
+from mailcheck.i18n import N_, t
+from mailcheck.lengths import measure, over_with_unknown
 from mailcheck.model import Severity
 from mailcheck.rules import UNREAD_PARTS, Context, Problem, rule
-from mailcheck.text import grapheme_len, quoted, quoted_names
+from mailcheck.text import grapheme_len, quoted
 
 
 def _preheader(ctx: Context) -> str:
@@ -93,26 +93,20 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
             text=shown,
         )
         yield Problem(message, "preheader")
-    elif measured.length > limit:
-        message = t(
-            "preheader is {length} characters without what the send fills in ({unknown}), "
-            "limit {limit}: “{text}”",
-            length=measured.length,
-            unknown=quoted_names(measured.unknown),
-            limit=limit,
-            text=shown,
-        )
-        yield Problem(message, "preheader")
     else:
-        message = t(
-            "could not verify the preheader's length: {length} characters, limit {limit}, "
-            "and then what the send fills in ({unknown}): “{text}”",
-            length=measured.length,
-            unknown=quoted_names(measured.unknown),
-            limit=limit,
-            text=shown,
+        yield over_with_unknown(
+            measured,
+            limit,
+            "preheader",
+            over=N_(
+                "preheader is {length} characters without what the send fills in ({unknown}), "
+                "limit {limit}: “{text}”"
+            ),
+            unverified=N_(
+                "could not verify the preheader's length: {length} characters, limit {limit}, "
+                "and then what the send fills in ({unknown}): “{text}”"
+            ),
         )
-        yield Problem(message, "preheader", severity=Severity.WARNING)
 
 
 # str.isalnum() characters, matched in C rather than tested one by one in Python (the same set:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mailcheck.i18n import t
-from mailcheck.lengths import measure
+from mailcheck.i18n import N_, t
+from mailcheck.lengths import measure, over_with_unknown
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.text import grapheme_len, quoted, quoted_names
+from mailcheck.text import grapheme_len, quoted
 
 
 @rule("SUB001", "subject-missing", Severity.ERROR, short="no subject")
@@ -116,30 +116,19 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
             ),
             location="subject",
         )
-    elif measured.length > limit:
-        yield Problem(
-            t(
-                "subject is {length} characters without what the send fills in ({unknown}), "
-                "limit {limit}: “{subject}”",
-                length=measured.length,
-                unknown=quoted_names(measured.unknown),
-                limit=limit,
-                subject=subject,
-            ),
-            location="subject",
-        )
     else:
-        yield Problem(
-            t(
-                "could not verify the subject's length: {length} characters, limit {limit}, "
-                "and then what the send fills in ({unknown}): “{subject}”",
-                length=measured.length,
-                unknown=quoted_names(measured.unknown),
-                limit=limit,
-                subject=subject,
+        yield over_with_unknown(
+            measured,
+            limit,
+            "subject",
+            over=N_(
+                "subject is {length} characters without what the send fills in ({unknown}), "
+                "limit {limit}: “{text}”"
             ),
-            location="subject",
-            severity=Severity.WARNING,
+            unverified=N_(
+                "could not verify the subject's length: {length} characters, limit {limit}, "
+                "and then what the send fills in ({unknown}): “{text}”"
+            ),
         )
 
 

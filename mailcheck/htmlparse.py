@@ -277,6 +277,7 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
     if html is not None:
         accessibility = read_accessibility(root, html, _hidden_from_everyone)
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
+    judged: dict[Any, bool] = {}  # boxes around links, hidden or not
     for index, el in anchors:
         link = links[index]
         # an image link's text is what its image says (a screen reader reads the alt)
@@ -291,7 +292,7 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
             link.raw,
             context=context,
             marker=_marker(el),
-            hidden=_hidden_where_it_stands(el),
+            hidden=_unseen(el, judged),
         )
 
     preheader_el, preheader = _find_preheader(root)
@@ -311,15 +312,33 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
     )
 
 
-def _hidden_where_it_stands(el: Any) -> bool:
+# What a style that hides from every client says (display:none, visibility:hidden, opacity:0,
+# a zero height with overflow:hidden): a style without any of it ("border:none") is passed
+# over at once
+_MAY_HIDE = re.compile(r"display\s*:\s*none|hidden|opacity", re.IGNORECASE)
+
+
+def _unseen(el: Any, known: dict[Any, bool]) -> bool:
     """Whether no recipient sees the element: it or a box around it is hidden by its own
-    style (display:none …), from every client (Outlook's mso-hide alone hides nothing else)."""
-    node = el
+    style from every client (Outlook's mso-hide alone hides nothing from the others).
+    ``known``: the boxes already judged (a document's links share most of theirs)."""
+    path: list[Any] = []
+    node, unseen = el, False
     while node is not None:
-        if (node.get("style") or node.get("hidden") is not None) and _hidden_from_everyone(node):
-            return True
+        if node in known:
+            unseen = known[node]
+            break
+        path.append(node)
+        style = node.get("style")
+        if node.get("hidden") is not None or (
+            style and _MAY_HIDE.search(style) and _hidden_from_everyone(node)
+        ):
+            unseen = True
+            break
         node = node.getparent()
-    return False
+    for box in path:
+        known[box] = unseen
+    return unseen
 
 
 def _marker(el: Any) -> str:

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from mailcheck.i18n import t
 from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST
-from mailcheck.model import Campaign
+from mailcheck.model import Campaign, Severity
+from mailcheck.rules import Problem
 from mailcheck.templating.breakage import leftover_tags
 from mailcheck.templating.system import placeholder
-from mailcheck.text import grapheme_len
+from mailcheck.text import grapheme_len, quoted, quoted_names
 
 
 @dataclass(frozen=True)
@@ -49,3 +51,20 @@ def measure(text: str, campaign: Campaign) -> Measured:
                 unknown.append(tag)
                 known = known.replace(tag, "")
     return Measured(grapheme_len(known), tuple(unknown), shown)
+
+
+def over_with_unknown(
+    measured: Measured, limit: int, place: str, *, over: str, unverified: str
+) -> Problem:
+    """The finding of a text over ``limit`` once the send fills it in: an error when what is
+    known is over it already, else a warning "could not verify". ``over`` and ``unverified``
+    are message templates (marked N_) with {length}, {unknown}, {limit} and {text}."""
+    said = {
+        "length": measured.length,
+        "unknown": quoted_names(measured.unknown),
+        "limit": limit,
+        "text": quoted(measured.shown),
+    }
+    if measured.length > limit:
+        return Problem(t(over, **said), place)
+    return Problem(t(unverified, **said), place, severity=Severity.WARNING)
