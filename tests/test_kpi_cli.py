@@ -146,6 +146,12 @@ def test_kpi_range_fills_empty_months_with_null_rates(
 
 
 def test_kpi_with_no_launches_at_all(log_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    if log_url.startswith("sqlite"):
+        # no log at all (a mistyped MAILCHECK_DB, another directory): said, and none created
+        code, _, err = run(capsys, "kpi")
+        assert code == 2 and "no incident log at " in err and "mistyped" in err
+        assert not Path(log_url.removeprefix("sqlite:///")).exists()
+        open_store(log_url).close()  # a log nothing was launched into yet
     code, out, _ = run(capsys, "kpi", "--client", "acme", "--period", "2026-11", "--format", "json")
     assert code == 0
     [p] = json.loads(out)["periods"]

@@ -117,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     detected = _time(getattr(args, "detected_at", None), "--detected-at")
     resolved_at = _time(getattr(args, "at", None), "--at")
-    with open_store(config.db_url) as store:
+    with open_store(config.db_url, create=False) as store:
         if args.action == "add":
             assert detected is None or isinstance(detected, datetime)
             row = store.add_incident(

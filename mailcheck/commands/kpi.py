@@ -208,7 +208,7 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     refuse_overwriting_inputs(args.output, [], database=config.db_url)
     say_database(config)
-    with open_store(config.db_url) as store:
+    with open_store(config.db_url, create=False) as store:
         attempts = store.launches(client=args.client, since=since, until=until)
         incidents = store.incidents(client=args.client, since=since, until=until)
     data = compute(

@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"mailcheck: error: {exc}", file=sys.stderr)
         return 2
     config = config_from_args(args)
-    with open_store(config.db_url) as store:
+    with open_store(config.db_url, create=False) as store:
         launches = store.launches(client=args.client, since=since, until=until)
         incidents = store.incidents(client=args.client, since=since, until=until)
     records = as_records(launches, incidents)

@@ -187,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     if config.links.offline:
         raise UsageError("links.offline is set in the configuration: the monitor needs the network")
-    with open_store(config.db_url) as store:
+    with open_store(config.db_url, create=False) as store:
         checker = default_checker()
         report = monitor(
             store, config, days=args.days, now=now(), checker=checker, client=args.client

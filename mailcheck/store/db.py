@@ -104,10 +104,10 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, create: bool = True) -> Engine:
     url = normalise_url(url)
     try:
-        return _make_engine(url)
+        return _make_engine(url, create=create)
     except StoreError:
         raise
     except (ArgumentError, ValueError, OSError, ImportError) as exc:
@@ -115,7 +115,7 @@ def make_engine(url: str) -> Engine:
         raise StoreError(f"database URL {shown_url(url)!r} is not valid: {exc}") from exc
 
 
-def _make_engine(url: str) -> Engine:
+def _make_engine(url: str, *, create: bool) -> Engine:
     parsed = make_url(url)
     backend, driver = parsed.get_backend_name(), parsed.get_driver_name()
     if backend == "sqlite" and driver == "pysqlite":
@@ -128,6 +128,11 @@ def _make_engine(url: str) -> Engine:
         if "\x00" in database:
             raise StoreError(f"database URL {url!r} is not valid: a NUL byte in the file name")
         path = database_file(url)
+        if path is not None and not create and not path.exists():
+            raise StoreError(
+                f"no incident log at {path}: nothing has been launched with this database "
+                "yet, or its URL is mistyped (MAILCHECK_DB, or db in mailcheck.toml)"
+            )
         if path is not None:
             if path.is_dir():
                 raise StoreError(f"database {path} is a directory, not a database file")
@@ -673,13 +678,15 @@ def _newer_message(url: str, found: int, latest: int) -> str:
     )
 
 
-def open_store(url: str) -> Store:
-    """Open (creating or migrating as needed) the incident log at ``url``.
+def open_store(url: str, *, create: bool = True) -> Store:
+    """Open (creating or migrating as needed) the incident log at ``url``; with ``create``
+    False (the commands that only read it, or add to what a launch recorded), a SQLite log
+    that does not exist is an error rather than a new empty one.
 
     Raises :class:`StoreError` with a message for the user when the database cannot be opened,
     is not a mailcheck database, or has a newer schema. Never resets anything.
     """
-    engine = make_engine(url)
+    engine = make_engine(url, create=create)
     try:
         migrate(engine, url)
     except StoreError:
