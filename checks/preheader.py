@@ -38,6 +38,20 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
     `campaign.toml` when the ESP inserts it.
     """
     if not _preheader(ctx):
+        main = ctx.main
+        document = main.document if main else ctx.campaign.static
+        late = document.late_preheader if document is not None else None
+        if late is not None:
+            text, line, before = late
+            message = t(
+                "no preheader at the top: the first hidden text, “{text}”, comes after "
+                "visible text, “{before}”, which inboxes show as the preview instead (a "
+                "preheader goes first in <body>)",
+                text=quoted(text, 40),
+                before=quoted(before, 40),
+            )
+            yield Problem(message, location=ctx.html_at(line))
+            return
         # a header partial the template pulls in may hold it: PER009 then lists it
         cause = UNREAD_PARTS if ctx.campaign.outside_parts else ""
         yield Problem(t("no preheader (preview text) found"), location="preheader", cause=cause)

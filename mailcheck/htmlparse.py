@@ -295,7 +295,7 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
             hidden=_unseen(el, judged),
         )
 
-    preheader_el, preheader = _find_preheader(root)
+    preheader_el, preheader, late = _find_preheader(root)
     by_name = preheader_el is not None and not is_hidden(preheader_el)
     if preheader_el is not None and not by_name:
         _remove_keeping_tail(preheader_el)  # a visible "preheader" row stays body text
@@ -309,6 +309,7 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
         accessibility=accessibility,
         suppressions=suppressions + after,
         preheader_by_name=by_name,
+        late_preheader=late,
     )
 
 
@@ -455,11 +456,34 @@ def _suppression(comment: Any) -> Suppression:
     return Suppression(codes, "element", line, first, last)
 
 
-def _find_preheader(root: Any) -> tuple[Any, str | None]:
-    """The preheader element and its text: see the module's docstring for the rule."""
+LatePreheader = tuple[str, int, str]  # its text, its line, the visible text before it
+
+
+# How far past the first visible text a hidden preheader is still looked for (elements):
+# written after a "View in browser" line, it is near the top, not in the footer
+_LATE_PREHEADER_WINDOW = 300
+
+
+def _late_preheader(walk: Any, before: str) -> LatePreheader | None:
+    """A hidden preview element after visible text (which inboxes show instead): its text, its
+    line and the visible text before it."""
+    for seen, (event, el) in enumerate(walk):
+        if seen > _LATE_PREHEADER_WINDOW:
+            return None
+        if event == "start" and el.tag not in ("html", "body") and _hidden_from_everyone(el):
+            text = strip_padding(collapse_ws("".join(el.itertext())))
+            if text:
+                return text, el.sourceline or 0, before
+    return None
+
+
+def _find_preheader(root: Any) -> tuple[Any, str | None, LatePreheader | None]:
+    """The preheader element and its text: see the module's docstring for the rule; when
+    visible text comes first, a hidden preview element a little later (else None)."""
     candidate: Any = None
     pieces: list[str] = []
-    for event, el in etree.iterwalk(root, events=("start", "end")):
+    walk = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walk:
         if event == "start":
             if candidate is None and el.tag not in ("html", "body") and _is_candidate(el):
                 candidate = el
@@ -469,7 +493,7 @@ def _find_preheader(root: Any) -> tuple[Any, str | None]:
             if el is candidate:
                 found = strip_padding("".join(pieces))
                 if found:
-                    return candidate, found
+                    return candidate, found, None
                 candidate = None
             piece = el.tail
         if not piece:
@@ -477,8 +501,9 @@ def _find_preheader(root: Any) -> tuple[Any, str | None]:
         if candidate is not None:
             pieces.append(piece)
         elif not piece.isspace() and strip_padding(piece):
-            return None, None  # visible text came first
-    return None, None
+            # visible text came first: no preheader, but one hidden a little later is named
+            return None, None, _late_preheader(walk, collapse_ws(piece))
+    return None, None, None
 
 
 def _remove_keeping_tail(el: Any) -> None:

@@ -102,6 +102,9 @@ class Document:
     # hides it: a stylesheet may hide it (preview copy) or not (the body's first line, which
     # the inbox shows as far as it fits) — which, only the stylesheet says
     preheader_by_name: bool = False
+    # no preheader, but a hidden preview element after visible text: (its text, its line, the
+    # visible text inboxes show instead)
+    late_preheader: tuple[str, int, str] | None = None
     links: list[Link] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     text: str = ""  # visible text, whitespace collapsed

@@ -936,3 +936,21 @@ def test_a_message_of_text_alone_has_its_links_checked(tmp_path: Path) -> None:
         ),
     }
     assert only(result, "UNS001") == []  # "Unsubscribe: https://…" is the unsubscribe link
+
+
+def test_a_preheader_after_visible_text_is_named(tmp_path: Path) -> None:
+    # was "no preheader (preview text) found": it was there, one line too late
+    late = (
+        '<p><a href="https://shop.test/web">Открыть в браузере</a></p>\n'
+        '<div style="display:none">Осталось 3 дня: скидки до 50%</div>'
+    )
+    [pre001] = only(check(write_campaign(tmp_path, "late", preheader_html=late)), "PRE001")
+    assert pre001.severity is Severity.WARNING
+    assert pre001.message == (
+        "no preheader at the top: the first hidden text, “Осталось 3 дня: скидки до 50%”, "
+        "comes after visible text, “Открыть в браузере”, which inboxes show as the preview "
+        "instead (a preheader goes first in <body>)"
+    )
+    assert pre001.location == "email.html:5"
+    none = check(write_campaign(tmp_path, "none", preheader_html=""))
+    assert [f.message for f in only(none, "PRE001")] == ["no preheader (preview text) found"]
