@@ -175,10 +175,32 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     Point the link at a live page (or ask the client to restore the page). For a bot wall,
     open the link in a browser once before sending.
     """
-    located = (
-        (link.href, ctx.link_places(link), r)
+    answered = [
+        (link, r)
         for link, r in _plain_links(ctx)
         if r.status is not None or r.verdict != "unverified"  # no answer at all: LNK002's
+    ]
+    # A host that turns the checker away (429 or 503 that never clears, a bot wall) says so
+    # for every link to it: one warning for the host, not one per link
+    walls: dict[tuple[str, str], list[tuple[Link, LinkResult]]] = {}
+    for link, r in answered:
+        if r.verdict == "unverified" and r.status in _HOST_REFUSALS:
+            walls.setdefault((_host_of(r.final_url or link.href)[1], r.reason), []).append(
+                (link, r)
+            )
+    grouped = {id(pair[0]) for group in walls.values() if len(group) > 1 for pair in group}
+    for (host, reason), group in walls.items():
+        if len(group) > 1:
+            message = t(
+                "{count} links to {host}: {reason}; open them in a browser before sending",
+                count=len(group),
+                host=host,
+                reason=reason,
+            )
+            places = ctx.link_places(*(link for link, _ in group))
+            yield Problem(message, severity=Severity.WARNING, locations=places)
+    located = (
+        (link.href, ctx.link_places(link), r) for link, r in answered if id(link) not in grouped
     )
     yield from _verdicts(
         located,
@@ -186,6 +208,10 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
         UNVERIFIED_LINK,
         ("broken", "invalid"),
     )
+
+
+# Statuses of a host turning the checker away rather than of a page (http.py's verdicts)
+_HOST_REFUSALS = frozenset({401, 403, 429, 503, 999})
 
 
 @rule(

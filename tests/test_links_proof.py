@@ -106,3 +106,23 @@ def test_behind_a_click_tracker_each_failing_page_is_named_and_its_own_cause(
     # two hosts refused: two findings, each naming its page (was one, under the tracker)
     assert [code for code, _ in found[1:]] == ["LNK002", "LNK002"]
     assert all(any(url in message for url in dead) for _, message in found[1:])
+
+
+def test_a_host_that_turns_the_checker_away_is_one_warning(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # 30 links to a shop answering 429 were 30 warnings for one cause
+    hrefs = [server.url(f"/ratelimit-forever/p{i}?after=3600") for i in range(3)]
+    c = campaign(*(a(href, line=n) for n, href in enumerate(hrefs, start=1)))
+    results = gather([c], config(tmp_path, retries=0))
+    found = findings(c, results, config(tmp_path))
+    host = hrefs[0].split("/")[2]
+    assert [(f.code, f.severity.value, f.message, f.places) for f in found] == [
+        (
+            "LNK001",
+            "warning",
+            f"3 links to {host}: could not verify: 429 Too Many Requests did not clear; open "
+            "them in a browser before sending",
+            ("html:1", "html:2", "html:3"),
+        )
+    ]
