@@ -17,7 +17,7 @@ from mailcheck.facts import LinkResult
 from mailcheck.i18n import N_, t
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
-from mailcheck.rules import NO_DNS, Context, Problem, rule
+from mailcheck.rules import NO_DNS, Context, Problem, host_down, rule
 
 MAX_REDIRECTS = 5
 FAILED = ("broken", "unreachable", "invalid")
@@ -64,7 +64,9 @@ def _verdicts(
     for url, places, result in located:
         if result.verdict in failed:
             reason = _at(result, url)
-            yield Problem(t(broken, reason=reason), url=url, locations=places)
+            down = host_down(_host_of(result.final_url or url)[1])
+            cause = down if result.verdict == "unreachable" else ""
+            yield Problem(t(broken, reason=reason), url=url, locations=places, cause=cause)
         elif result.verdict == "unverified":
             message = t(unverified, reason=_at(result, url))
             cause = NO_DNS if result.no_dns else ""
@@ -144,7 +146,9 @@ def _per_host(
             message = t(template, count=len(group), host=host, reason=result.reason)
             url = None
         severity = None if error else Severity.WARNING
-        cause = NO_DNS if result.no_dns else ""  # one host, one lookup: the group's cause
+        # one host, one lookup: the group's cause; a host proven down is one with the image
+        # and unsubscribe link on it (mailcheck.rootcause)
+        cause = NO_DNS if result.no_dns else host_down(host) if error else ""
         yield Problem(message, url=url, severity=severity, locations=places, cause=cause)
 
 
@@ -234,7 +238,8 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
     times out or fails, no route from this machine, a reset connection.
 
     Links to one host (scheme, name and port) that fails are one finding listing every link:
-    the host is the root cause.
+    the host is the root cause. Its images and its unsubscribe link are in the same finding
+    ("the same host: LNK006, UNS004"), not findings of their own.
 
     ## Why it matters
     Recipients see a browser error instead of the page. A typo in a domain, an expired

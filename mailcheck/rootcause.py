@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from mailcheck.i18n import Joined, t
 from mailcheck.model import Finding
-from mailcheck.rules import NO_DNS, UNREAD_PARTS
+from mailcheck.rules import HOST_DOWN, NO_DNS, UNREAD_PARTS
 
 # the cause, and the codes of the rules that report it (the first one found does)
 ROOT_CAUSES = {NO_DNS: ("NET001",), UNREAD_PARTS: ("PER009", "PER007")}
@@ -26,6 +26,7 @@ ROOT_CAUSES = {NO_DNS: ("NET001",), UNREAD_PARTS: ("PER009", "PER007")}
 
 def fold(findings: list[Finding]) -> list[Finding]:
     """``findings`` with those a root-cause finding explains folded into it."""
+    findings = _fold_hosts(findings)
     for cause, codes in ROOT_CAUSES.items():
         root = next((f for code in codes for f in findings if f.code == code), None)
         folded = [f for f in findings if f.cause == cause]
@@ -45,6 +46,32 @@ def fold(findings: list[Finding]) -> list[Finding]:
             folded=root.folded + tuple(folded),
         )
         findings = [merged if f is root else f for f in findings if f.cause != cause]
+    return findings
+
+
+def _fold_hosts(findings: list[Finding]) -> list[Finding]:
+    """A host that is down is one finding however many rules met it (a link, an image and
+    the unsubscribe link on one refusing host): the first one reports the others' places."""
+    by_host: dict[str, list[Finding]] = {}
+    for f in findings:
+        if f.cause.startswith(HOST_DOWN):
+            by_host.setdefault(f.cause, []).append(f)
+    for group in by_host.values():
+        root, *others = sorted(group, key=lambda f: f.code)
+        others = [f for f in others if f.severity is root.severity]
+        if not others:
+            continue
+        shown = dict.fromkeys(p for f in others for p in f.places if p not in root.places)
+        places = (*root.places, *sorted(shown, key=_in_order(list(shown))))
+        codes = Joined(", ", sorted({f.code for f in others}))
+        merged = replace(
+            root,
+            message=t("{message}; the same host: {checks}", message=root.message, checks=codes),
+            location=places[0],
+            locations=places,
+            folded=root.folded + tuple(others),
+        )
+        findings = [merged if f is root else f for f in findings if not any(f is o for o in others)]
     return findings
 
 

@@ -39,6 +39,14 @@ NO_DNS = "no-dns"
 # ... when a part was not found in a template that pulls in files mailcheck does not read
 # (partials, layouts): it may be in them; PER009 (or PER007) reports it (mailcheck.rootcause)
 UNREAD_PARTS = "unread-parts"
+# ... when a host proved unreachable (refused, no such name, a certificate refused): its
+# links, images and unsubscribe link are one finding, the first rule's (mailcheck.rootcause)
+HOST_DOWN = "host-down:"
+
+
+def host_down(host: str) -> str:
+    """The ``cause`` of a problem that exists because ``host`` (name and port) is down."""
+    return HOST_DOWN + host
 
 
 @dataclass(frozen=True)

@@ -126,3 +126,26 @@ def test_a_host_that_turns_the_checker_away_is_one_warning(
             ("html:1", "html:2", "html:3"),
         )
     ]
+
+
+def test_a_host_that_refuses_is_one_error_for_its_links_images_and_unsubscribe_link(
+    tmp_path: Path,
+) -> None:
+    # was three errors (LNK002, LNK006, UNS004) for one refusing host
+    from tests.test_links_network import image
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        base = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        links = [
+            a(f"{base}/sale", line=1),
+            image(f"{base}/banner.png", line=2),
+            a(f"{base}/u/1", "Отписаться", line=3),
+        ]
+        c = campaign(*links)
+        results = gather([c], config(tmp_path, retries=0))
+    found = findings(c, results, config(tmp_path))
+    [down] = found
+    assert (down.code, down.severity.value) == ("LNK002", "error")
+    assert down.places == ("html:1", "html:2", "html:3")
+    assert down.message.endswith("; the same host: LNK006, UNS004")
