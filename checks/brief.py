@@ -37,7 +37,11 @@ _MONTH_NAMES = "|".join(_MONTHS)
 # How long one [expect] regex may search the copy: a pattern that backtracks without end
 # ("(a+)+$") must not hang the gate.
 REGEX_SECONDS = 1
-_NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./](20\d\d)(?![\d.])")
+# (a full stop after the year ends the sentence: «до 30.11.2025.» is a date too)
+_NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./](20\d\d)(?!\d|\.\d)")
+# A date that starts a period or dates something done («с 20.11 по 30.11», «заказ от 25.11»,
+# "since", "from") may well be past: only an end or an event date is stale
+_SINCE = re.compile(r"(?:^|[\s(])(?:с|со|от|from|since)\s+$", re.IGNORECASE)
 _DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({_MONTH_NAMES})\s+(20\d\d)(?!\d)", re.I)
 _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_NAMES})\s+(\d{{1,2}}),?\s+(20\d\d)(?!\d)", re.I)
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–—]\s*)?(20\d\d)(?!\d)", re.I)
@@ -184,7 +188,11 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
     for place, text in _texts(ctx):
         if "20" not in text:
             continue  # every date and copyright pattern wants a year 20xx: no search needed
-        stale = [(start, shown) for start, shown, when in _dates(text) if when < today]
+        stale = [
+            (start, shown)
+            for start, shown, when in _dates(text)
+            if when < today and not _SINCE.search(text[max(0, start - 8) : start])
+        ]
         stale += [
             (match.start(), match.group(0))
             for match in _COPYRIGHT.finditer(text)

@@ -109,6 +109,16 @@ def test_dates_before_send_date_are_one_finding(tmp_path: Path) -> None:
     )
 
 
+def test_a_period_s_start_and_an_order_date_are_not_stale(tmp_path: Path) -> None:
+    body = BODY + (
+        "<p>Акция с 20.11.2026 по 30.11.2026. Заказ №5 от 25.11.2026. Since November 1, 2026."
+        " Старая акция до 30.11.2025.</p>"
+    )
+    [found] = only(check(campaign(tmp_path, body=body)), "BRF002")
+    # the end of last year's sale is stale, a full stop after it or not
+    assert found.message == "dates before the send date 2026-11-27: “30.11.2025” (email.html)"
+
+
 def test_future_dates_and_current_copyright_pass(tmp_path: Path) -> None:
     body = BODY + "<p>До 30.11.2026, December 1, 2026; версия 1.2.2024.1; 31.02.2020 не дата.</p>"
     found = only(check(campaign(tmp_path, body=body)), "BRF002")
