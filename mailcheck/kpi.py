@@ -37,6 +37,7 @@ but not target-able (fact ÷ plan would reward more incidents).
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -113,11 +114,17 @@ def parse_targets(
             raise KpiError(f"--weight {name}: no --target {name}=PLAN to weigh")
         if w < 0:
             raise KpiError(f"--weight {name}: a weight must not be negative")
+        # fact ÷ plan × weight must stay a number JSON can hold (1e308 ÷ 1e-320 does not)
+        if not math.isfinite(w / plans[name] * MAX_FACT):
+            raise KpiError(f"--weight {name} with --target {name}: too large to compute")
     return plans, ws
 
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
+
+# The largest fact a KPI can have: a count of launches in a window (rates are at most 1)
+MAX_FACT = 1e9
 
 # A launch is recorded with the time it happened: the years a KPI can ask about
 YEARS = range(1970, 9999)

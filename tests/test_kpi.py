@@ -195,6 +195,8 @@ def test_no_weights_no_bonus_coefficient() -> None:
         (["launches=5"], ["launches=-1"], "must not be negative"),
         (["launches=5", "launches=6"], [], "given twice"),
         ([], ["bogus=1"], "unknown KPI 'bogus'"),
+        # the coefficient was Infinity, which no JSON reader accepts
+        (["launches=1e-320"], ["launches=1e308"], "too large to compute"),
     ],
 )
 def test_bad_targets_and_weights_are_refused(
