@@ -519,10 +519,13 @@ def test_an_authentication_line_says_a_dns_failure_in_the_readers_language() -> 
 
 
 def test_the_link_table_does_not_say_could_not_verify_twice() -> None:
-    hung = t("could not verify (timed out: {host} has answered no request of this run)", host="a")
+    hung = t(
+        "could not verify (not requested: {host} answered none of this run's requests in time)",
+        host="a",
+    )
     dns = t("could not verify: DNS lookup of {host} failed ({why})", host="a", why="SERVFAIL")
     for reason, en, ru in [
-        (hung, "timed out: a has answered no request of this run", "нет ответа вовремя: a не "),
+        (hung, "not requested: a answered none of this run's requests in time", "не запрошено: "),
         (dns, "DNS lookup of a failed (SERVFAIL)", "DNS-запрос a не удался (SERVFAIL)"),
     ]:
         assert link_table_reason("unverified", reason, "en") == en

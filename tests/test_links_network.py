@@ -477,7 +477,7 @@ def test_a_host_that_never_answers_is_given_up_after_three_timeouts(tmp_path: Pa
         reasons = sorted(r.reason for r in results.values())
         host = s.url("/").split("//", 1)[1].rstrip("/")
         assert reasons == [
-            f"could not verify (timed out: {host} has answered no request of this run)"
+            f"could not verify (not requested: {host} answered none of this run's requests in time)"
         ] * 8 + [
             "could not verify (timed out: no answer in 0.15 s)",
             "could not verify (timed out: no answer in 0.5 s, then 0.15 s)",

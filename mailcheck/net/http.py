@@ -584,7 +584,8 @@ class Fetcher:
             if self._is_down(netloc):
                 raise Failed(
                     t(
-                        "could not verify (timed out: {host} has answered no request of this run)",
+                        "could not verify (not requested: {host} answered none of this run's "
+                        "requests in time)",
                         host=netloc,
                     ),
                     proof=False,
