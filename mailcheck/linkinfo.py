@@ -20,7 +20,12 @@ SYSTEM_PLACEHOLDER_HOST = "esp-system.mailcheck.invalid"
 skip it. Here rather than in :mod:`mailcheck.templating`, so that the link checker does not
 load the template engines to know it."""
 
-PLACEHOLDER_DOMAINS = ("example.com", "example.org", "example.net", "localhost")
+PLACEHOLDER_DOMAINS = (
+    *("example.com", "example.org", "example.net", "localhost"),
+    # services that serve stand-in pictures to a layout not yet filled
+    *("placehold.co", "placehold.it", "placeholder.com", "dummyimage.com", "picsum.photos"),
+    *("placekitten.com", "placeimg.com", "lorempixel.com", "fakeimg.pl"),
+)
 # A whole href that is only a merge tag of some dialect, e.g. "{{ url }}", "*|LINK|*", "[% x %]".
 WHOLE_TAG = re.compile(
     r"^\s*(\{\{.*\}\}|\{%.*%\}|\*\|.*\|\*|\[%.*%\]|%%.*%%|\$\{.*\}|%[a-z_.]+%|<%.*%>)\s*$", re.S

@@ -130,6 +130,12 @@ CASES = [
         {"body": body_with('<a href="*|ARCHIVE_LINK|*">Web</a>'), "template": "none"},
     ),
     Case("LNK003", "scheme-typo", True, {"body": body_with('<a href="htp://shop.test/">Buy</a>')}),
+    Case(
+        "LNK003",
+        "stand-in-picture",  # a layout's placehold.co image left in
+        True,
+        {"body": body_with('<img src="https://placehold.co/600x300" alt="Баннер">')},
+    ),
     Case("LNK003", "real-links", False, {}),
     Case(
         "LNK004", "http", True, {"body": body_with(f'<a href="http://shop.test/x?{UTM}">Блог</a>')}
