@@ -306,3 +306,22 @@ def test_a_broken_or_newer_database_exits_2_without_a_traceback(tmp_path: Path) 
     proc = _cli(tmp_path, "postgresql://nobody@127.0.0.1:1/x", "kpi")
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert "cannot open database postgresql://nobody@127.0.0.1:1/x" in proc.stderr
+
+
+def test_a_log_edited_by_hand_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    from tests.helpers import write_campaign
+
+    log = tmp_path / "log.db"
+    monkeypatch.setenv("MAILCHECK_DB", f"sqlite:///{log}")
+    monkeypatch.chdir(tmp_path)
+    write_campaign(tmp_path, "bf")
+    assert run(capsys, "launch", "--offline", "bf")[0] == 0
+    with sqlite3.connect(log) as db:
+        db.execute("update launches set attempted_at = 'garbage'")
+    code, _, err = run(capsys, "kpi")
+    assert code == 2 and "Traceback" not in err
+    assert "a stored value cannot be read (Invalid isoformat string: 'garbage')" in err

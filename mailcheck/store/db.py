@@ -197,6 +197,11 @@ class Store:
             raise
         except SQLAlchemyError as exc:
             raise StoreError(f"{what} failed on {shown_url(self.url)}: {_reason(exc)}") from exc
+        except ValueError as exc:  # a value the driver cannot read back (a date edited by hand)
+            raise StoreError(
+                f"{what} failed on {shown_url(self.url)}: a stored value cannot be read "
+                f"({exc}); was the log edited by hand?"
+            ) from exc
 
     def close(self) -> None:
         self.engine.dispose()
