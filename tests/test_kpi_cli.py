@@ -325,3 +325,12 @@ def test_a_log_edited_by_hand_is_a_clear_error(
     code, _, err = run(capsys, "kpi")
     assert code == 2 and "Traceback" not in err
     assert "a stored value cannot be read (Invalid isoformat string: 'garbage')" in err
+
+
+@pytest.mark.parametrize("command", ["kpi", "launches", "monitor", "launch"])
+def test_an_empty_client_is_a_usage_error(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # "" read as "every client": one client's report held all of them
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--client", " "])
+    assert exited.value.code == 2
+    assert "argument --client: the client name is empty" in capsys.readouterr().err

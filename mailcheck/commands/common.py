@@ -82,6 +82,14 @@ def config_from_args(args: argparse.Namespace) -> Config:
     )
 
 
+def client_name(value: str) -> str:
+    """``--client``'s value (argparse type): a name, never empty ("" read as "every client"
+    would put all of them in one client's report)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("the client name is empty")
+    return value
+
+
 def say_database(config: Config) -> None:
     """Name the database a command reads or writes (on stderr): with hierarchical config,
     which one is used depends on the path, so it is said every time."""

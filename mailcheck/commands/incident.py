@@ -42,6 +42,8 @@ CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 
 
 def configure(p: argparse.ArgumentParser) -> None:
+    from mailcheck.commands.common import client_name
+
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = sub.add_parser("add", help="log an incident of a launch")
     add.add_argument("--launch", type=int, required=True, metavar="ID", help="the launch id")
@@ -62,7 +64,7 @@ def configure(p: argparse.ArgumentParser) -> None:
             "--class", dest="impact", choices=IMPACTS, help="critical, major or minor"
         )
     lst = sub.add_parser("list", help="list incidents, oldest first")
-    lst.add_argument("--client", metavar="C", help="only this client's")
+    lst.add_argument("--client", metavar="C", type=client_name, help="only this client's")
     lst.add_argument("--open", action="store_true", help="only unresolved incidents")
     res = sub.add_parser("resolve", help="mark an incident resolved")
     res.add_argument("id", type=int, metavar="ID", help="the incident id")

@@ -44,10 +44,15 @@ exactly one campaign, or a database that cannot be used"""
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from mailcheck.commands.common import add_check_options
+    from mailcheck.commands.common import add_check_options, client_name
 
     add_check_options(p, formats=("text", "json"))
-    p.add_argument("--client", metavar="C", help="the client (default: campaign.toml/config)")
+    p.add_argument(
+        "--client",
+        metavar="C",
+        type=client_name,
+        help="the client (default: campaign.toml/config)",
+    )
     p.add_argument("--force", action="store_true", help="launch despite errors (needs --reason)")
     p.add_argument("--reason", metavar="TEXT", help="why the launch is forced")
     p.add_argument("--by", metavar="NAME", help="who launches (default: from the environment)")

@@ -25,7 +25,9 @@ exit codes: 0 done, 2 usage error or a database that cannot be used"""
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--client", metavar="C", help="only this client")
+    from mailcheck.commands.common import client_name
+
+    p.add_argument("--client", metavar="C", type=client_name, help="only this client")
     p.add_argument("--period", metavar="YYYY-MM", help="one month, e.g. 2026-11")
     p.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
     p.add_argument("--to", dest="end", metavar="DATE", help="last day, inclusive")
