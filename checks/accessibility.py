@@ -78,7 +78,8 @@ def html_lang_missing(ctx: Context) -> Iterator[Problem]:
 def rtl_dir_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports right-to-left text (Arabic, Hebrew …) in an e-mail where no element says
-    `dir="rtl"`.
+    `dir="rtl"`. A phrase counts (12 letters or more), not a word: a language switcher's
+    «العربية» is laid out right without it.
 
     ## Why it matters
     Without `dir`, clients lay out right-to-left sentences left to right: punctuation and

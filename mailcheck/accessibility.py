@@ -31,6 +31,12 @@ _RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 # Scripts written right to left: Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+# A phrase in a right-to-left script: its letters with the spaces, digits and punctuation
+# between them. One of RTL_LETTERS letters or more is text written in such a language; a
+# language switcher's «العربية | עברית» is two names of 7 and 5
+_RTL_RANGE = "\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc"
+_RTL_PHRASE = re.compile(rf"[{_RTL_RANGE}](?:[\s\d.,:;!?%-]*[{_RTL_RANGE}])*")
+RTL_LETTERS = 12
 _HTML_TAG = re.compile(r"<html[\s>]", re.I)
 
 RGB = tuple[int, int, int]
@@ -66,7 +72,11 @@ def read_accessibility(root: Any, html: str, is_hidden: Callable[[Any], bool]) -
     facts = Accessibility(has_html_element=bool(_HTML_TAG.search(html)))
     facts.lang = (root.get("lang") or "").strip() or None if root.tag == "html" else None
     # an ASCII document (most) holds no right-to-left letter: isascii() is free, the search not
-    facts.rtl_text = not html.isascii() and bool(_RTL.search(html))
+    # a sentence of it, not a word: a language switcher's «العربية» is laid out by the
+    # browser's bidi rules without dir="rtl"
+    facts.rtl_text = not html.isascii() and any(
+        len(_RTL.findall(phrase)) >= RTL_LETTERS for phrase in _RTL_PHRASE.findall(html)
+    )
     if facts.rtl_text:
         facts.dir_rtl = bool(root.xpath("boolean(//*[translate(@dir,'RTL','rtl')='rtl'])"))
     with_header = _tables_with_own_header(root)

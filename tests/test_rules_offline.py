@@ -626,8 +626,11 @@ CASES = [
     Case(
         "A11Y001", "lang-ru", False, {"html": '<html lang="ru"><body><p>Привет</p></body></html>'}
     ),
-    Case("A11Y002", "arabic-no-dir", True, {"body": body_with("<p>مرحبا</p>")}),
-    Case("A11Y002", "arabic-dir", False, {"body": body_with('<p dir="rtl">مرحبا</p>')}),
+    Case("A11Y002", "arabic-no-dir", True, {"body": body_with("<p>مرحبا بكم في متجرنا</p>")}),
+    Case(
+        "A11Y002", "arabic-dir", False, {"body": body_with('<p dir="rtl">مرحبا بكم في متجرنا</p>')}
+    ),
+    Case("A11Y002", "a-word-in-a-switcher", False, {"body": body_with("<p>EN | العربية</p>")}),
     Case("A11Y003", "layout", True, {"body": body_with("<table><tr><td>x</td></tr></table>")}),
     Case(
         "A11Y003",
