@@ -36,15 +36,8 @@ def fold(findings: list[Finding]) -> list[Finding]:
         checks = Joined(
             ", ", [name if n == 1 else f"{name} ×{n}" for name, n in sorted(counts.items())]
         )
-        shown = dict.fromkeys(p for f in folded for p in f.places if p not in root.places)
-        places = (*root.places, *sorted(shown, key=_in_order(list(shown))))
-        merged = replace(
-            root,
-            message=t("{message}; not verified: {checks}", message=root.message, checks=checks),
-            location=places[0],
-            locations=places,
-            folded=root.folded + tuple(folded),
-        )
+        said = t("{message}; not verified: {checks}", message=root.message, checks=checks)
+        merged = _merged(root, folded, said)
         findings = [merged if f is root else f for f in findings if f.cause != cause]
     return findings
 
@@ -61,18 +54,25 @@ def _fold_hosts(findings: list[Finding]) -> list[Finding]:
         others = [f for f in others if f.severity is root.severity]
         if not others:
             continue
-        shown = dict.fromkeys(p for f in others for p in f.places if p not in root.places)
-        places = (*root.places, *sorted(shown, key=_in_order(list(shown))))
         codes = Joined(", ", sorted({f.code for f in others}))
-        merged = replace(
-            root,
-            message=t("{message}; the same host: {checks}", message=root.message, checks=codes),
-            location=places[0],
-            locations=places,
-            folded=root.folded + tuple(others),
-        )
+        said = t("{message}; the same host: {checks}", message=root.message, checks=codes)
+        merged = _merged(root, others, said)
         findings = [merged if f is root else f for f in findings if not any(f is o for o in others)]
     return findings
+
+
+def _merged(root: Finding, folded: list[Finding], message: str) -> Finding:
+    """``root`` saying ``message``, at its own places and then the folded findings' (in
+    order), keeping them in ``folded``."""
+    shown = dict.fromkeys(p for f in folded for p in f.places if p not in root.places)
+    places = (*root.places, *sorted(shown, key=_in_order(list(shown))))
+    return replace(
+        root,
+        message=message,
+        location=places[0],
+        locations=places,
+        folded=root.folded + tuple(folded),
+    )
 
 
 def _in_order(places: list[str]) -> Callable[[str], tuple[int, str, int]]:

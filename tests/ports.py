@@ -9,8 +9,10 @@ picks a source port, and checked free for both UDP and TCP (NSD listens on both)
 
 from __future__ import annotations
 
+import contextlib
 import random
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 LOWEST = 20000  # above the registered ports that local services commonly use
@@ -46,3 +48,16 @@ def free_port(address: str = "127.0.0.1") -> int:
         if _bindable(family, address, port):
             return port
     raise RuntimeError(f"no free port on {address}")
+
+
+@contextlib.contextmanager
+def refusing(count: int = 1) -> Iterator[list[str]]:
+    """``http://127.0.0.1:PORT`` of ``count`` ports bound but not listening: connections to
+    them are refused (a host that is down) while the block lasts."""
+    with contextlib.ExitStack() as stack:
+        bases = []
+        for _ in range(count):
+            sock = stack.enter_context(socket.socket())
+            sock.bind(("127.0.0.1", 0))
+            bases.append(f"http://127.0.0.1:{sock.getsockname()[1]}")
+        yield bases

@@ -6,7 +6,6 @@ import asyncio
 import email.utils
 import io
 import ipaddress
-import socket
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -28,6 +27,7 @@ from mailcheck.net.ssrf import refusal, why_refused
 from mailcheck.net.transport import HostResolver, make_client
 from mailcheck.progress import Progress
 from tests.http_server import ScriptedServer, running_server
+from tests.ports import refusing
 from tests.shared_data import require_shared
 from tests.tls import loopback_tls
 
@@ -522,10 +522,8 @@ def test_links_deadline_leaves_what_is_left_unverified(tmp_path: Path) -> None:
 
 
 def test_connection_refused(tmp_path: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]  # bound but not listening: connections are refused
-        url = f"http://127.0.0.1:{port}/"
+    with refusing() as [base]:  # bound but not listening: connections are refused
+        url = f"{base}/"
         result = gather([campaign(a(url))], config(tmp_path))[url]
     assert result.verdict == "unreachable"  # a refused connection to a host that resolves
     assert "refused" in result.reason
@@ -1167,12 +1165,10 @@ def test_corpus_links_are_planned_never_requested(tmp_path: Path) -> None:
 def test_links_to_a_refused_host_are_one_error_at_every_link(
     server: ScriptedServer, tmp_path: Path
 ) -> None:
-    with socket.socket() as s, socket.socket() as other:
-        s.bind(("127.0.0.1", 0))
-        other.bind(("127.0.0.1", 0))
-        port, other_port = s.getsockname()[1], other.getsockname()[1]
-        dead = [f"http://127.0.0.1:{port}/{page}" for page in ("sale", "catalog", "about")]
-        elsewhere = f"http://127.0.0.1:{other_port}/"  # another port: another cause
+    with refusing(2) as (base, other):
+        port = base.rsplit(":", 1)[1]
+        dead = [f"{base}/{page}" for page in ("sale", "catalog", "about")]
+        elsewhere = f"{other}/"  # another port: another cause
         fine = server.url("/ok/fine")
         c = campaign(
             a(dead[0], line=3),
@@ -1194,10 +1190,9 @@ def test_links_to_a_refused_host_are_one_error_at_every_link(
 
 
 def test_images_from_a_refused_host_are_one_error(tmp_path: Path) -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-        banner, button = f"http://127.0.0.1:{port}/banner.png", f"http://127.0.0.1:{port}/b.png"
+    with refusing() as [base]:
+        port = base.rsplit(":", 1)[1]
+        banner, button = f"{base}/banner.png", f"{base}/b.png"
         c = campaign(
             Link(href=banner, kind="img", text="Баннер", line=2),
             Link(href=button, kind="img", text="Купить", line=6),

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.http_server import ScriptedServer, running_server
+from tests.ports import refusing
 from tests.test_links_network import a, campaign, check_one, config, findings, gather
 
 
@@ -92,10 +93,8 @@ def test_behind_a_click_tracker_each_failing_page_is_named_and_its_own_cause(
     server: ScriptedServer, tmp_path: Path
 ) -> None:
     # the tracker answers 302 for every link: the pages behind it failed, each its own way
-    with socket.socket() as one, socket.socket() as other:
-        one.bind(("127.0.0.1", 0))
-        other.bind(("127.0.0.1", 0))
-        dead = [f"http://127.0.0.1:{s.getsockname()[1]}/landing" for s in (one, other)]
+    with refusing(2) as bases:
+        dead = [f"{base}/landing" for base in bases]
         gone = server.url("/status/404")
         hrefs = [server.url(f"/redirect-to?to={target}") for target in (gone, *dead)]
         links = [a(href, line=n) for n, href in enumerate(hrefs, start=1)]
@@ -134,9 +133,7 @@ def test_a_host_that_refuses_is_one_error_for_its_links_images_and_unsubscribe_l
     # was three errors (LNK002, LNK006, UNS004) for one refusing host
     from tests.test_links_network import image
 
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        base = f"http://127.0.0.1:{closed.getsockname()[1]}"
+    with refusing() as [base]:
         links = [
             a(f"{base}/sale", line=1),
             image(f"{base}/banner.png", line=2),

@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 import regex
 from liquid import Environment
-from liquid.ast import Node
+from liquid.ast import BlockNode, Node
 from liquid.builtin.literal import LiteralNode
 from liquid.builtin.tags.case_tag import CaseNode
 from liquid.builtin.tags.for_tag import ForNode
@@ -211,7 +211,7 @@ class LiquidTemplate:
         walker = _Walker(is_system, self._template.env)
         for stmt in self._template.tree.statements:
             walker.collect_locals(stmt)
-        walker.statements(self._template.tree.statements, frozenset())
+        walker.statements(self._template.tree.statements, frozenset(), top=True)
         self.uses = walker.uses
         self.may_abort = _ABORT in unknown  # {% abort_message %}: it may cancel the message
         self.aborts_unless = frozenset(walker.aborts_unless)  # … whenever these are blank
@@ -387,6 +387,9 @@ class _Walker:
                 elif child.node is not None:
                     self.node(child.node, guards | false)
             return
+        if isinstance(node, BlockNode):  # statements in order (what an abort leaves filled)
+            self.statements((c.node for c in children if c.node is not None), guards)
+            return
         # a loop over nothing prints nothing, and `case` only compares: their names are
         # tested, not printed (no fallback wanted)
         tested = isinstance(node, ForNode | TablerowNode | CaseNode)
@@ -395,15 +398,18 @@ class _Walker:
                 self.expr(child.expression, child.linenum, guards, None, tested=tested)
             if child.node is not None:
                 self.node(child.node, guards)
-                guards = guards | _aborted_unless_filled(child.node)
 
-    def statements(self, nodes: Iterable[Node], guards: frozenset[str]) -> None:
+    def statements(
+        self, nodes: Iterable[Node], guards: frozenset[str], *, top: bool = False
+    ) -> None:
         """Statements in order: after ``{% if x == blank %}{% abort_message %}{% endif %}``,
-        x is filled for every recipient who still gets the message."""
+        x is filled for every recipient who still gets the message (and, at a template's
+        ``top`` level, in every part: ``aborts_unless``)."""
         for stmt in nodes:
             self.node(stmt, guards)
             filled = _aborted_unless_filled(stmt)
-            self.aborts_unless |= filled
+            if top:
+                self.aborts_unless |= filled
             guards = guards | filled
 
     def partial(self, node: RenderNode | IncludeNode, guards: frozenset[str]) -> None:
@@ -433,7 +439,7 @@ class _Walker:
         try:
             for stmt in tree.statements:
                 self.collect_locals(stmt)
-            self.statements(tree.statements, guards)
+            self.statements(tree.statements, guards, top=True)
         finally:
             self.reading.pop()
             self.locals = before

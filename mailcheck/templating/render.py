@@ -584,6 +584,9 @@ class _Blanker:
         self.budget = MAX_BLANK_RENDERS
         self._neutral: set[str] | None = None
         self.blanks: list[object] = ["", None] if dialect == "jinja" else [""]
+        # a part that may cancel the message renders with every probe: a blank that cancels
+        # it breaks nothing anywhere (its subject included)
+        self.cancelling = [p for p in renderer.parts if getattr(p.parsed, "may_abort", False)]
         # A sample's HTML is read again by its blanked variants, and a blanked variant often
         # renders what another one did: each distinct string is scanned once.
         self._visible: dict[str, str] = {}
@@ -644,9 +647,7 @@ class _Blanker:
                 base_parts = self.renderer.render_parts(flat)
             except (TemplateError, SendAborted):
                 return []
-        # a part that may cancel the message renders with every probe: a blank that cancels
-        # it breaks nothing anywhere (its subject included)
-        cancelling = [p for p in self.renderer.parts if getattr(p.parsed, "may_abort", False)]
+
         base = self.texts(base_parts)
         base_broken = {part: set(self.broken(text)) for part, text in base.items()}
         out: list[Breakage] = []
@@ -663,7 +664,7 @@ class _Blanker:
                 self.budget -= len(parts)
                 values = self.renderer.values(_with(flat, name, blank, self.dialect))
                 try:
-                    for other in cancelling:
+                    for other in self.cancelling:
                         if other not in parts:
                             other.parsed.render(values)
                     rendered = {p.where: p.parsed.render(values) for p in parts}
