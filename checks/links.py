@@ -31,7 +31,8 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     example.org / example.net, localhost, or an unrendered merge tag as the whole href. So are
     web addresses no browser can open: a scheme one letter off (`htp://`), no host, a host no
     domain name can be (`shop example.com`, `shop..example`), a malformed IPv6 address, a port
-    out of range. Images with such a `src` are reported too, and so are stand-in pictures
+    out of range, and `mailto:` addresses no mail client can send to (`info@acme,ru`,
+    `mailto:#`, no `@`). Images with such a `src` are reported too, and so are stand-in pictures
     left from a layout (placehold.co, via.placeholder.com, dummyimage.com, picsum.photos
     …). Schemes are read as browsers read them
     (`java&#x09;script:` is `javascript:`); `vbscript:` and `data:` links go nowhere either

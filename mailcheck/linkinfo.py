@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import regex
 
@@ -94,6 +94,8 @@ def url_problem(href: str) -> str | None:
     if not kind or _TEMPLATED.search(url) or TEMPLATE_MARKERS.search(url):
         return None
     rest = url[len(kind) + 1 :]
+    if kind == "mailto":
+        return _mailto_problem(rest)
     if kind not in ("http", "https"):
         if rest.startswith("//") and _WEB_SCHEME_TYPO.fullmatch(kind):
             return t("“{scheme}:” is not a web address scheme (a typo of http?)", scheme=kind)
@@ -122,6 +124,35 @@ def url_problem(href: str) -> str | None:
     return None  # (an international name IDNA refuses may still open: browsers are lenient)
 
 
+_PERCENT_TAG = re.compile(r"%[A-Za-z_][\w.]{2,}%")
+_NAMED_ADDRESS = re.compile(r"[^<>]*<([^<>]+)>\s*")
+
+
+def _mailto_problem(rest: str) -> str | None:
+    """Why a ``mailto:`` link cannot address a letter (RFC 6068), or None.
+
+    Only what is certain: an address with no ``@``, nothing before it, or a domain no DNS
+    name can be or with no dot ("info@acme,ru" is the addresses "info@acme" and "ru"). A
+    ``mailto:?subject=…`` with no address is a share-by-mail link and fine."""
+    if _PERCENT_TAG.search(rest):
+        return None  # a merge tag of Mailgun's kind (%recipient.email%): the template's business
+    addresses = unquote(rest.split("?", 1)[0])
+    for written in filter(None, (a.strip() for a in addresses.split(","))):
+        named = _NAMED_ADDRESS.fullmatch(written)  # "Acme <info@acme.ru>": clients accept it
+        address = named.group(1).strip() if named else written
+        local, at, domain = address.rpartition("@")
+        name = ascii_host(domain.rstrip("."))
+        literal = domain.startswith("[") and domain.endswith("]")  # user@[192.0.2.1]
+        if (
+            not at
+            or not local.strip()
+            or any(c.isspace() for c in address)
+            or not (literal or ("." in name and (not name.isascii() or HOST_NAME.fullmatch(name))))
+        ):
+            return t("not a valid e-mail address: “{address}”", address=addresses.strip())
+    return None
+
+
 def placeholder_reason(link: Link) -> str | None:
     """Why a link cannot be a real destination, or None."""
     href = link.href.strip()
@@ -138,8 +169,12 @@ def placeholder_reason(link: Link) -> str | None:
         return t("javascript: link")
     if kind == "vbscript" or (kind == "data" and not link.is_image):
         return t("{scheme}: link (a browser runs or shows it, no page opens)", scheme=kind)
-    if kind in ("mailto", "tel") and not browser_form(href).split(":", 1)[1].strip():
-        return t("empty {scheme}: link", scheme=kind)
+    if kind in ("mailto", "tel"):
+        address = browser_form(href).split(":", 1)[1].strip()
+        if not address:
+            return t("empty {scheme}: link", scheme=kind)
+        if address == "#":  # the layout's “#” placeholder, written as a mail link
+            return t("link to “#”")
     problem = url_problem(href)
     if problem:
         return problem

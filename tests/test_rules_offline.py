@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from mailcheck.linkinfo import url_problem
 from mailcheck.model import Severity
 from tests.helpers import check, only, write_campaign
 
@@ -963,3 +964,50 @@ def test_a_preheader_after_visible_text_is_named(tmp_path: Path) -> None:
     assert pre001.location == "email.html:5"
     none = check(write_campaign(tmp_path, "none", preheader_html=""))
     assert [f.message for f in only(none, "PRE001")] == ["no preheader (preview text) found"]
+
+
+def test_a_mailto_address_no_mail_client_can_send_to_is_one_error(tmp_path: Path) -> None:
+    """A typo in a contact address ("info@acme,ru", a space, no domain) is a letter that never
+    arrives: LNK003 once per address with every place ("mailto:#" is the layout's “#”
+    placeholder, one root cause with the other “#” links); share-by-mail links with no
+    address, named addresses, several addresses and international ones pass."""
+    body = body_with(
+        "\n".join(
+            [
+                '<p><a href="mailto:info@acme,ru">Написать нам</a></p>',
+                '<p><a href="mailto:info@acme,ru?subject=Вопрос">Задать вопрос</a></p>',
+                '<p><a href="mailto:#">Поддержка</a></p>',
+                '<p><a href="mailto:?subject=Смотри&amp;body=https://shop.test/">Переслать</a></p>',
+                '<p><a href="mailto:Acme%20%3Cinfo@shop.test%3E">Acme</a></p>',
+                '<p><a href="mailto:a@shop.test,b@shop.test">Обоим</a></p>',
+                '<p><a href="mailto:почта@магазин.рф">Почта</a></p>',
+            ]
+        )
+    )
+    result = check(write_campaign(tmp_path, body=body))
+    found = sorted((f.message, list(f.locations)) for f in only(result, "LNK003"))
+    assert found == [
+        (
+            "2 links (“Написать нам”, “Задать вопрос”): not a valid e-mail address: “info@acme,ru”",
+            ["email.html:9", "email.html:10"],
+        ),
+        ("link (“Поддержка”): link to “#”", ["email.html:11"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("href", "problem"),
+    [
+        ("mailto:info@acme", "not a valid e-mail address: “info@acme”"),
+        ("mailto:a b@acme.ru", "not a valid e-mail address: “a b@acme.ru”"),
+        ("mailto:@acme.ru", "not a valid e-mail address: “@acme.ru”"),
+        ("mailto:acme.ru", "not a valid e-mail address: “acme.ru”"),
+        ("mailto:info@acme..ru", "not a valid e-mail address: “info@acme..ru”"),
+        ("mailto:info@acme.ru", None),
+        ("mailto:info%40acme.ru", None),
+        ("mailto:user@[192.0.2.1]", None),
+        ("mailto:%recipient.email%", None),  # Mailgun's recipient variable
+    ],
+)
+def test_mailto_addresses_read_as_a_mail_client_reads_them(href: str, problem: str | None) -> None:
+    assert url_problem(href) == problem
