@@ -60,7 +60,11 @@ def tracked_domains(ctx: Context) -> list[str]:
 
 
 def tracked(link: Link, domains: list[str]) -> bool:
-    host = host_of(link.href)
+    return on_tracked(link.href, domains)
+
+
+def on_tracked(url: str, domains: list[str]) -> bool:
+    host = host_of(url)
     return bool(host) and any(under(host, d) for d in domains)
 
 
@@ -75,7 +79,9 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     Reports links to a tracked domain that lack a required UTM parameter
     (`required-utm`: utm_source, utm_medium, utm_campaign by default). The links that lack
     the same ones are one finding, at every place. Tracked domains are
-    `tracked-domains`, or else the organisational domain of the From address. Unsubscribe,
+    `tracked-domains`, or else the organisational domain of the From address. A
+    click-tracking link (a test send's links go through the ESP's tracker) is judged, when
+    links are checked, by the page on a tracked domain where its redirects end. Unsubscribe,
     preference-centre, `mailto:` and `tel:` links are exempt, and so are downloads (a PDF,
     a calendar file), which no analytics reads.
 
@@ -94,18 +100,28 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     domains = tracked_domains(ctx)  # once: the From address is parsed to find its domain
     # One finding per gap: the links that lack the same parameters (the same way) were
     # tagged, or not, by one hand: every one of them is listed at its places.
-    gaps: dict[tuple[tuple[str, ...], tuple[str, ...]], list[Link]] = {}
+    gaps: dict[tuple[tuple[str, ...], tuple[str, ...], bool], list[Link]] = {}
+    landings: dict[Link, str] = {}  # a click-tracking link's judged page, where it is known
     for link in utm_links(ctx):
-        if not tracked(link, domains) or _is_download(link.href):
+        if tracked(link, domains):
+            present = {k for k, _ in utm_pairs(link.href)} | _wrapped_utms(link.href)
+            page = link.href
+        elif landing := _tracked_landing(ctx, link, domains):
+            page, present = landing, set()  # (no URL on its way had any UTM)
+            landings[link] = page
+        else:
             continue
-        present = {k for k, _ in utm_pairs(link.href)} | _wrapped_utms(link.href)
+        if _is_download(page):
+            continue
         missing = tuple(k for k in required if k not in present)
         if missing:
-            after_hash = tuple(k for k in missing if k in fragment_utms(link.href))
-            gaps.setdefault((missing, after_hash), []).append(link)
-    for (missing, after_hash), links in gaps.items():
+            after_hash = tuple(k for k in missing if k in fragment_utms(page))
+            gaps.setdefault((missing, after_hash, link in landings), []).append(link)
+    for (missing, after_hash, tracker), links in gaps.items():
         lacks, found = ", ".join(missing), ", ".join(after_hash)
-        hrefs = list(dict.fromkeys(link.href for link in links))
+        hrefs = list(dict.fromkeys(landings.get(link, link.href) for link in links))
+        if tracker:
+            lacks = t("{missing} (on the page a click-tracking link leads to)", missing=lacks)
         if len(hrefs) == 1 and after_hash:
             message = t(
                 "link lacks {missing} ({found} found after “#”, where analytics ignores it)",
@@ -233,6 +249,23 @@ def _wrapped_utms(url: str) -> frozenset[str]:
         if value.startswith(("http://", "https://"))
         for key, _ in utm_pairs(value)
     )
+
+
+def _tracked_landing(ctx: Context, link: Link, domains: list[str]) -> str | None:
+    """The page on a tracked domain that a link to another host (a click tracker) opened
+    when links were checked: where its redirects ended. None when unknown, and when the
+    chain carried UTMs somewhere (whether a redirect lost them is UTM004's question).
+
+    A URL the link wraps in its query is no proof of where it leads: share buttons
+    (vk.com/share.php?url=…) wrap the page they share."""
+    result = ctx.facts.link(link.href)
+    if result is None or result.verdict != "ok" or not result.final_url:
+        return None
+    if not on_tracked(result.final_url, domains):
+        return None
+    if utm_pairs(link.href) or any(utm_pairs(hop.url) for hop in result.hops):
+        return None
+    return result.final_url
 
 
 def _written(link: Link) -> list[tuple[str, str]]:

@@ -1240,3 +1240,40 @@ def test_an_image_url_that_answers_a_page_is_a_broken_image(
     assert gather([campaign(a(url))], config(tmp_path))[url].verdict == "ok"
     picture = server.url("/ok/banner.png")
     assert gather([campaign(image(picture))], config(tmp_path))[picture].verdict == "ok"
+
+
+def test_a_click_tracking_link_is_judged_by_the_page_it_leads_to(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    """A test send's links all go through the ESP's tracker (here 127.0.0.1): once links are
+    checked, UTM001 judges the page on the tracked domain (shop.localhost) where the redirects
+    end; a page that has the UTMs, a partner's page and a chain that carried UTMs (UTM004's)
+    are not UTM001's. Offline nothing is claimed: a URL in a link's query is no proof of
+    where it leads (a share button wraps the page it shares)."""
+    port = urlsplit(server.url("/")).port
+    utm = "utm_source=email&utm_medium=email&utm_campaign=bf"
+
+    def via_tracker(target: str) -> str:
+        return server.url("/redirect-to?to=" + quote(target, safe=""))
+
+    bare = f"http://shop.localhost:{port}/ok/sale"
+    wrapped = via_tracker(bare)  # the destination is in the tracker's query
+    opaque = via_tracker("/redirect-to?to=" + quote(bare + "?ref=2", safe=""))  # it is not
+    c = campaign(
+        a(wrapped, line=3),
+        a(opaque, line=4),
+        a(via_tracker(f"http://shop.localhost:{port}/ok/new?{utm}"), line=5),
+        a(via_tracker(server.url("/ok/partner")), line=6),
+        a(via_tracker(f"/drop-query/t?{utm}"), line=7),
+    )
+    cfg = replace(config(tmp_path), tracked_domains=("shop.localhost",))
+
+    def utm001(facts: Facts, offline: bool) -> list[tuple[Severity, str, list[str]]]:
+        found = judge(c, cfg, facts, offline=offline).findings
+        return [(f.severity, f.message, list(f.locations)) for f in found if f.code == "UTM001"]
+
+    lacks = "utm_source, utm_medium, utm_campaign (on the page a click-tracking link leads to)"
+    assert utm001(Facts(gathered=True, links=gather([c], cfg)), False) == [
+        (Severity.ERROR, f"2 links lack {lacks}: {bare}, {bare}?ref=2", ["html:3", "html:4"])
+    ]
+    assert utm001(Facts(), True) == []
