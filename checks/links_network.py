@@ -165,7 +165,8 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     A page behind a bot wall (a Cloudflare challenge, LinkedIn's 999, a 429 that never
     clears) is reported as a warning: the checker could not verify it, but people can open it.
     So is a soft 404: a page that answers 200 but whose title or first heading says it was
-    not found («Страница не найдена», "Page not found").
+    not found («Страница не найдена», "Page not found"), and a 451 (blocked by law where the
+    checker runs: recipients elsewhere may open it).
 
     ## Why it matters
     A dead link in a sent campaign cannot be fixed: every recipient who clicks it lands on an
@@ -235,7 +236,10 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
 
     What says more about the checker's own network than about the link is a warning "could
     not verify": no answer within `links.timeout` (and a shorter second try), a resolver that
-    times out or fails, no route from this machine, a reset connection.
+    times out or fails, no route from this machine, a reset connection, a certificate whose
+    issuer this machine does not know (a server that leaves out its intermediate certificate,
+    which browsers fetch, and a CA only some browsers trust, such as the Russian Trusted Root
+    CA, look the same from here).
 
     Links to one host (scheme, name and port) that fails are one finding listing every link:
     the host is the root cause. Its images and its unsubscribe link are in the same finding

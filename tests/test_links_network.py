@@ -112,6 +112,10 @@ def test_status_verdicts(server: ScriptedServer, tmp_path: Path) -> None:
     # a 404 is not retried
     assert server.count("/status/404/missing", "HEAD") == 0
     assert server.count("/status/404/missing", "GET") == 1
+    # blocked by law where the checker runs: recipients elsewhere may open it
+    blocked = check_one(server, tmp_path, "/status/451/blocked")
+    assert (blocked.verdict, blocked.status) == ("unverified", 451)
+    assert blocked.reason.startswith("could not verify: 451 Unavailable For Legal Reasons")
 
 
 def test_5xx_is_retried_then_broken(server: ScriptedServer, tmp_path: Path) -> None:
@@ -1111,17 +1115,26 @@ def test_https_links_are_verified_against_trusted_certificates(
     server_tls, _ = loopback_tls(tmp_path)
     with running_server(tls=server_tls) as s:
         by_name = f"https://localhost:{s.port}/redirect/1/tls"
-        # the public CA bundle does not know the test's certificate: a TLS error, no request
+        # the public CA bundle does not know the test's CA: no request is sent, and the link
+        # is not verified (a CA some browsers trust, or a missing intermediate, look alike)
         monkeypatch.delenv("SSL_CERT_FILE", raising=False)
         monkeypatch.delenv("SSL_CERT_DIR", raising=False)
         untrusted = gather([campaign(a(by_name))], config(tmp_path, retries=0))[by_name]
-        assert untrusted.verdict == "unreachable"
-        assert "TLS error" in untrusted.reason and "CERTIFICATE_VERIFY_FAILED" in untrusted.reason
+        assert untrusted.verdict == "unverified"
+        assert untrusted.reason.startswith(
+            "could not verify: the certificate's issuer is not one this checker trusts "
+            "(unable to get local issuer certificate)"
+        )
         assert s.count("/redirect/1/tls") == 0
         monkeypatch.setenv("SSL_CERT_FILE", str(tmp_path / "loopback.crt"))
         trusted = gather([campaign(a(by_name))], config(tmp_path, retries=0))[by_name]
         assert (trusted.verdict, trusted.status, trusted.redirects) == ("ok", 200, 1)
         assert trusted.final_url is not None and trusted.final_url.startswith("https://localhost:")
+        # a certificate for another name is refused by every browser: an error
+        other_name = f"https://shop.localhost:{s.port}/ok/tls"
+        mismatch = gather([campaign(a(other_name))], config(tmp_path, retries=0))[other_name]
+        assert mismatch.verdict == "unreachable"
+        assert mismatch.reason.startswith("TLS error") and "shop.localhost" in mismatch.reason
 
 
 def test_check_urls_for_the_monitor(server: ScriptedServer, tmp_path: Path) -> None:

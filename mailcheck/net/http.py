@@ -455,6 +455,12 @@ class Fetcher:
                 "could not verify: 503 Service Unavailable did not clear (the server says it "
                 "is unavailable for now: overloaded, in maintenance, or limiting this checker)"
             )
+        if status == 451:  # blocked by law where this checker runs: recipients elsewhere
+            # (another country, another network) may open it
+            return "unverified", t(
+                "could not verify: 451 Unavailable For Legal Reasons (the site is blocked "
+                "where this checker runs; recipients elsewhere may open it)"
+            )
         if unsubscribe and answer.method == "HEAD" and status >= 400:
             return "unverified", t(
                 "not verified: the server answers HEAD with {status}, and an unsubscribe link "
@@ -703,6 +709,12 @@ class ChainCookies:
         return frozenset((c.name, c.value or "") for c in self.jar.jar)
 
 
+# OpenSSL's verify codes for "whose certificate is this?": unable to get the issuer's
+# certificate (2, 20), a root this store lacks in the chain sent (19), the first certificate
+# not verifiable (21). An expired or self-signed leaf, a wrong name, stay proof.
+_ISSUER_UNKNOWN = frozenset({2, 19, 20, 21})
+
+
 def transport_failure(exc: httpx.HTTPError) -> Failed:
     """What a failed exchange says about the link."""
     text = str(exc) or type(exc).__name__
@@ -713,6 +725,19 @@ def transport_failure(exc: httpx.HTTPError) -> Failed:
         # closed in the handshake: an overloaded server or a middlebox, this checker's trouble
         return Failed(
             t("could not verify: the connection was closed during the TLS handshake"),
+            proof=False,
+        )
+    if isinstance(cause, ssl.SSLCertVerificationError) and cause.verify_code in _ISSUER_UNKNOWN:
+        # A server that leaves out its intermediate certificate (browsers fetch it from the
+        # address in the certificate) and a CA some browsers trust and others do not (the
+        # Russian Trusted Root CA) look the same from here: the recipient may see the page.
+        return Failed(
+            t(
+                "could not verify: the certificate's issuer is not one this checker trusts "
+                "({why}); a missing intermediate certificate, which browsers fetch, and a CA "
+                "only some browsers trust look the same from here",
+                why=cause.verify_message,
+            ),
             proof=False,
         )
     if cause is not None or "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
