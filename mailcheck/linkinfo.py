@@ -124,7 +124,6 @@ def url_problem(href: str) -> str | None:
     return None  # (an international name IDNA refuses may still open: browsers are lenient)
 
 
-_PERCENT_TAG = re.compile(r"%[A-Za-z_][\w.]{2,}%")
 _NAMED_ADDRESS = re.compile(r"[^<>]*<([^<>]+)>\s*")
 
 
@@ -134,8 +133,6 @@ def _mailto_problem(rest: str) -> str | None:
     Only what is certain: an address with no ``@``, nothing before it, or a domain no DNS
     name can be or with no dot ("info@acme,ru" is the addresses "info@acme" and "ru"). A
     ``mailto:?subject=…`` with no address is a share-by-mail link and fine."""
-    if _PERCENT_TAG.search(rest):
-        return None  # a merge tag of Mailgun's kind (%recipient.email%): the template's business
     addresses = unquote(rest.split("?", 1)[0])
     for written in filter(None, (a.strip() for a in addresses.split(","))):
         named = _NAMED_ADDRESS.fullmatch(written)  # "Acme <info@acme.ru>": clients accept it
@@ -246,6 +243,9 @@ def unsubscribe_links(
 _TEMPLATED = re.compile(
     r"[{}]|<\?|<%|\*\||\|\*|\[%|%%|\$!?\{?[A-Za-z_]|#[A-Z][A-Z0-9_]*#"
     r"|^\s*\[[A-Za-z_][\w:.-]*\]\s*$"
+    # %name% variables (Mailgun's %unsubscribe_url%, %recipient.id%; DashaMail's
+    # %UNSUBSCRIBE_URL%): a percent-escape is two hex digits, never a name of three or more
+    r"|%[A-Za-z_][\w.-]{2,80}%"
 )
 
 

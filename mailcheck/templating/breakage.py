@@ -92,7 +92,7 @@ _LEFTOVERS = (
     ("{{", regex.compile(r"\{\{.{0,200}?\}\}|\{\{", regex.S)),
     ("{%", regex.compile(r"\{%.{0,200}?%\}|\{%", regex.S)),
     ("*|", regex.compile(r"\*\|[^|*\s]{1,80}\|\*")),
-    ("%%", regex.compile(r"%%[A-Za-z_][\w.:\-\[\]]{0,80}%%")),
+    ("%%", regex.compile(r"%%[A-Za-z_][\w.:\-\[\]]{0,80}%%|%%=.{1,200}?=%%", regex.S)),
     ("[%", regex.compile(r"\[%.{0,200}?%\]", regex.S)),
     ("${", regex.compile(r"\$\{[^{}\n]{0,200}\}")),
     ("@{", regex.compile(r"@\{\s*(?:if|else|end)\b[^}\n]{0,200}\}?", regex.I)),

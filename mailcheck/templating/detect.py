@@ -29,6 +29,34 @@ _SPACED = regex.compile(r"\{\{\s+[A-Za-z_][\w.]*\s+\}\}")  # {{ name }}: the Jin
 _CURLY_TRIO = ("jinja", "liquid", "handlebars")
 _DOMINANCE = 3
 
+# Languages of ESPs that no dialect reads: their tags in a template are filled at the send, so
+# a template written in one is "not understood" (PER007), never raw tags left in (PER003).
+# Salesforce Marketing Cloud's AMPscript ("AMPscript Syntax Guide": %%[ … ]%% blocks, %%=v(@x)=%%
+# inline, %%FirstName%% personalization strings and %%unsub_center_url%%-style system strings)
+# and Mailgun's batch variables ("Batch Sending": %recipient.name%; "Tracking Messages":
+# %unsubscribe_url%, %tag_unsubscribe_url%, %mailing_list_unsubscribe_url%).
+_UNREAD = (
+    ("AMPscript", "%%", regex.compile(r"%%\[|\]%%|%%=|=%%|%%[A-Za-z_][\w]{0,80}%%")),
+    (
+        "Mailgun variables",
+        "%",
+        regex.compile(
+            r"%recipient[.\w-]*%|%(?:tag_|mailing_list_)?unsubscribe_url%|%recipient_email%"
+        ),
+    ),
+)
+
+
+def _unread_language(text: str) -> tuple[str, int] | None:
+    """An ESP language mailcheck does not read, and how many of its tags ``text`` holds."""
+    for name, needle, pattern in _UNREAD:
+        if needle in text:
+            found = len(pattern.findall(text))
+            if found:
+                return name, found
+    return None
+
+
 # An HTML comment that is not an Outlook conditional comment (<!--[if mso]> … <![endif]-->).
 # "<!-->" and "<!--->" are empty comments (the HTML standard), as written after <!--[if !mso]>.
 # The stdlib engine runs this lazy pattern about twice as fast as ``regex`` on the corpus.
@@ -81,6 +109,17 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
             counts[trio[0]] = trio[1]
             guessed = not trio[2]
     if not counts:
+        unread = _unread_language(joined)
+        if unread is not None:
+            return Detection(
+                "none",
+                t(
+                    "{count} tag(s) of {language}, a language mailcheck does not read",
+                    count=unread[1],
+                    language=unread[0],
+                ),
+                unclear=True,
+            )
         return Detection("none", t("no tag of any known dialect"))
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     best, n = ranked[0]

@@ -29,6 +29,17 @@ _NUMBER = regex.compile(r"^-?\d+(?:\.\d+)?$")
 _NOT_IN_ID = regex.compile(r"""[|{}!#%&*+,;<=>^`~]""")
 _BLOCK_PARAMS = regex.compile(r"\s+as\s+\|[^|]*\|$")
 _CONDITION_BLOCKS = {"if", "unless", "equals", "notEquals", "greaterThan", "lessThan", "and", "or"}
+# Other ESPs' names for the same comparisons: Mailgun's {{#equal a "b"}} ("Handlebars Template
+# Engine": if, unless, each, with, equal), Iterable's {{#ifEq a b}}, {{#ifGt a b}} …
+_ALIASES = {
+    "equal": "equals",
+    "ifEq": "equals",
+    "ifNotEq": "notEquals",
+    "ifGt": "greaterThan",
+    "ifGte": "greaterThanOrEqual",
+    "ifLt": "lessThan",
+    "ifLte": "lessThanOrEqual",
+}
 _FALLBACK_HELPERS = {"insert", "defaultIfEmpty", "default"}
 # Partials within partials parsed at most this deep
 _PARTIAL_DEPTH = 8
@@ -377,14 +388,29 @@ class HandlebarsTemplate:
             # a block tests its names; {{#each}} over nothing prints nothing (or its else)
             self._use(p, block.line, scopes, guards, guarded=True)
         inverse = block.inverse or []
-        if block.name in ("if", "and", "notEquals") and not block.inverted:
+        name = _ALIASES.get(block.name, block.name)
+        if name in ("if", "and") and not block.inverted:
             self._collect(block.body, scopes, guards | tested)
+            self._collect(inverse, scopes, guards)
+        elif name in ("equals", "notEquals", "greaterThan") and not block.inverted:
+            # {{#equals code "1234"}}: code is filled where the body shows; {{#notEquals code
+            # ""}} too; {{#greaterThan points 5}}: a number over 5 is never empty
+            sure = _compared_filled(name, block.params)
+            first_name = self._resolve(first, scopes) if isinstance(first, _Path) else None
+            inner = guards | {first_name} if sure and first_name else guards
+            self._collect(block.body, scopes, inner)
             self._collect(inverse, scopes, guards)
         elif block.name == "unless":
             self._collect(block.body, scopes, guards)
             self._collect(inverse, scopes, guards | tested)
-        elif block.name in _CONDITION_BLOCKS:
+        elif name in _CONDITION_BLOCKS or name in _ALIASES.values():
             self._collect(block.body, scopes, guards)
+            self._collect(inverse, scopes, guards)
+        elif block.params and block.name not in ("each", "with"):
+            # an ESP helper mailcheck does not know, given arguments ({{#minInList items
+            # "price"}}): never a Mustache section (a section takes none), and it may change
+            # the context, so the names in its body are not taken for the recipient's
+            self._collect(block.body, [*scopes, None], frozenset())
             self._collect(inverse, scopes, guards)
         elif block.name == "each":
             self._collect(block.body, [*scopes, None], frozenset())
@@ -421,6 +447,24 @@ def _at_no_line(body: list[object]) -> None:
         if isinstance(item, _Block):
             _at_no_line(item.body)
             _at_no_line(item.inverse or [])
+
+
+def _compared_filled(name: str, params: list[_Expr]) -> bool:
+    """Whether the block's body shows only when its first argument is not empty."""
+    if len(params) < 2 or not isinstance(params[1], _Lit):
+        return False
+    other = params[1].value
+    if name == "equals":
+        return (
+            isinstance(other, str | int | float)
+            and not isinstance(other, bool)
+            and (str(other) != "")
+        )
+    if name == "notEquals":
+        return other == "" or other is None
+    if name == "greaterThan":
+        return isinstance(other, int | float) and not isinstance(other, bool)
+    return False
 
 
 def _fallback_text(item: _Mustache) -> str:
@@ -541,11 +585,16 @@ class _Renderer:
             return _text(first) == _text(second)
         if name == "notEquals":
             return _text(first) != _text(second)
-        if name in ("greaterThan", "lessThan"):
+        if name in ("greaterThan", "lessThan", "greaterThanOrEqual", "lessThanOrEqual"):
             a, b = _number(first), _number(second)
             if a is None or b is None:
                 return False
-            return a > b if name == "greaterThan" else a < b
+            return {
+                "greaterThan": a > b,
+                "lessThan": a < b,
+                "greaterThanOrEqual": a >= b,
+                "lessThanOrEqual": a <= b,
+            }[name]
         if name == "and":
             return all(_truthy(a) for a in args)
         return any(_truthy(a) for a in args)  # or
@@ -566,12 +615,18 @@ class _Renderer:
     def block(self, block: _Block, out: list[str]) -> None:
         inverse = block.inverse or []
         args = [self.value(p) for p in block.params]
-        if block.name in _CONDITION_BLOCKS:
-            self.body(block.body if self.condition(block.name, args) else inverse, out)
+        name = _ALIASES.get(block.name, block.name)
+        if name in _CONDITION_BLOCKS or name in _ALIASES.values():
+            self.body(block.body if self.condition(name, args) else inverse, out)
             return
         if block.name == "each":
             items = args[0] if args else None
             self.each(items, block.body, inverse, out)
+            return
+        if block.params and block.name not in ("each", "with"):
+            # an ESP helper mailcheck does not know, given arguments: its body is shown as a
+            # condition on its first argument would show it (never read as a section name)
+            self.body(block.body if _truthy(args[0]) else inverse, out)
             return
         if block.name == "with":
             context = args[0] if args else None

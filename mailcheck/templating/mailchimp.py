@@ -99,6 +99,11 @@ class MailchimpTemplate:
                 current = stack.pop()[1]
             elif upper.startswith(("INTERESTED:", "END:INTERESTED")):
                 continue  # interest-group blocks: shown to some recipients, no variables
+            elif upper.startswith("END:") or upper == "SURVEY":
+                # the end of a content block Mailchimp fills itself (*|END:RSSITEMS|*,
+                # *|END:FEEDBLOCK|*, *|END:POLL|*, a survey's *|SURVEY|* … *|END:|*): prints
+                # nothing, names no variable
+                continue
             else:
                 name = tag
                 modifier = ""

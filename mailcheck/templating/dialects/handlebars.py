@@ -22,7 +22,10 @@ DIALECT = Dialect(
     needles=("{{",),
     builtins=frozenset({"this", "@index", "@key", "@first", "@last", "@root"}),
     unsubscribe=("{{{unsubscribe}}}", "{{{ pm:unsubscribe }}}"),
-    unsubscribe_pattern=regex.compile(r"\{\{\{?\s*(?:pm:)?unsubscribe\b"),
+    unsubscribe_pattern=regex.compile(
+        r"\{\{\{?\s*(?:pm:)?(?:unsubscribe|unsubscribeUrl|unsubscribeMessageTypeUrl"
+        r"|hostedUnsubscribeUrl)\b"
+    ),
     platforms={
         "sendgrid": frozenset(
             {
@@ -36,6 +39,16 @@ DIALECT = Dialect(
             }
         ),
         "postmark": frozenset({"pm:unsubscribe"}),
+        # Iterable's "Personalizing Templates with Handlebars": links it fills per recipient
+        "iterable": frozenset(
+            {
+                "viewInBrowserUrl",
+                "unsubscribeUrl",
+                "unsubscribeMessageTypeUrl",
+                "hostedUnsubscribeUrl",
+            }
+        ),
+        "mailgun": frozenset(),
     },
     sources=(
         "SendGrid: Using Handlebars",

@@ -44,6 +44,9 @@ DIALECT = Dialect(
             "facebook_share",
             "twitter_share",
             "emailcampaign",
+            # the cheat sheet's subscriber id and the audience's required-footer address
+            "uniqid",
+            "abuse_email",
         }
     ),
     system_prefixes=(
@@ -65,6 +68,8 @@ DIALECT = Dialect(
         "PRODUCT",
         "PROMO_CODE",
         "SHARE:",
+        "USER:",  # the account's contact info: *|USER:COMPANY|*, *|USER:ADDRESS_HTML|*
+        "HTML:USER:",
     ),
     unsubscribe=("*|UNSUB|*", "*|UPDATE_PROFILE|*"),
     unsubscribe_pattern=regex.compile(r"\*\|(?:UNSUB|UPDATE_PROFILE)\|\*", regex.I),

@@ -1,0 +1,96 @@
+"""ESP template syntax each platform documents is never an error: Mailchimp's own tags and
+block ends, Handlebars block helpers with arguments (Mailgun, Iterable, SendGrid's comparisons),
+and languages mailcheck does not read (AMPscript, Mailgun's %recipient.x%) as "not understood"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mailcheck.model import CampaignResult
+from tests.helpers import check, only, write_campaign
+
+UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
+SHOP = f'<p><a href="https://shop.test/sale?{UTM}">Shop</a></p>'
+
+
+def errors(result: CampaignResult) -> list[str]:
+    return sorted(f.code for f in result.findings if f.severity.value == "error")
+
+
+def test_mailchimp_cheat_sheet_tags_and_block_ends_are_not_variables(tmp_path: Path) -> None:
+    """*|UNIQID|*, *|USER:…|*, *|ABUSE_EMAIL|* are filled by Mailchimp, and *|END:RSSITEMS|*,
+    *|END:FEEDBLOCK|*, *|END:POLL|*, a survey's *|SURVEY|* … *|END:|* close blocks of its own
+    (Mailchimp, "All the Merge Tags Cheat Sheet"): none of them needs a fallback."""
+    body = f"""<p>*|IF:FNAME|*Hi *|FNAME|*,*|ELSE:|*Hi,*|END:IF|*</p>
+*|RSSITEMS:|*<h2><a href="*|RSSITEM:URL|*">*|RSSITEM:TITLE|*</a></h2>*|END:RSSITEMS|*
+*|FEEDBLOCK:https://blog.shop.test/feed|**|FEEDITEMS:[$count=3]|*
+<a href="*|FEEDITEM:URL|*">*|FEEDITEM:TITLE|*</a>*|END:FEEDITEMS|**|END:FEEDBLOCK|*
+*|POLL:RATING:5|* *|END:POLL|* *|SURVEY|* *|END:|*
+<p>id *|UNIQID|*; *|USER:COMPANY|*, *|USER:ADDRESS_HTML|*, *|USER:PHONE|*, *|ABUSE_EMAIL|*</p>
+{SHOP}
+<p><a href="*|UNSUB|*">unsubscribe</a></p>"""
+    result = check(write_campaign(tmp_path, body=body, esp="mailchimp"))
+    assert only(result, "PER001") == [], result.findings
+    assert only(result, "PER005") == [], result.findings
+    assert errors(result) == [], result.findings
+
+
+def test_block_helpers_with_arguments_are_not_mustache_sections(tmp_path: Path) -> None:
+    """Mailgun's {{#equal plan "pro"}} and Iterable's {{#ifEq}}/{{#ifGt}} are comparisons
+    (Mailgun "Handlebars Template Engine"; Iterable's Handlebars reference), not sections named
+    "equal": the names in their bodies are the recipient's own, never "equal.first_name"."""
+    body = f"""<p>Hi {{{{#if first_name}}}}{{{{first_name}}}}{{{{else}}}}there{{{{/if}}}},</p>
+{{{{#equal plan "pro"}}}}<p>Thanks for being a Pro member.</p>{{{{/equal}}}}
+{{{{#ifEq first_name "Ann"}}}}<p>Hi again, {{{{first_name}}}}!</p>{{{{/ifEq}}}}
+{{{{#ifGt age 21}}}}<p>You are {{{{age}}}}.</p>{{{{/ifGt}}}}
+{SHOP}
+<p><a href="{{{{unsubscribeUrl}}}}">Unsubscribe</a></p>"""
+    samples = (
+        '[{"first_name": "Ann", "plan": "pro", "age": "30"},'
+        ' {"first_name": "", "plan": "", "age": ""}]'
+    )
+    path = write_campaign(
+        tmp_path, body=body, esp="iterable", samples="r.json", files={"r.json": samples}
+    )
+    result = check(path)
+    assert errors(result) == [], result.findings
+    names = [f.message for f in result.findings if f.code.startswith("PER")]
+    assert not [m for m in names if "equal" in m or "ifEq" in m or "ifGt" in m], names
+
+
+def test_sendgrid_not_equals_is_no_guard(tmp_path: Path) -> None:
+    """{{#notEquals code "0000"}} shows its body for an empty code: no guard (PER001)."""
+    body = f"""{{{{#notEquals code "0000"}}}}<p>Your code, {{{{code}}}}, gives 10% off.</p>{{{{/notEquals}}}}
+{{{{#equals code "1234"}}}}<p>Code {{{{code}}}} is our best.</p>{{{{/equals}}}}
+{SHOP}
+<p><a href="{{{{{{unsubscribe}}}}}}">Unsubscribe</a></p>"""
+    result = check(write_campaign(tmp_path, body=body, esp="sendgrid"))
+    per001 = only(result, "PER001")
+    assert len(per001) == 1 and per001[0].location.endswith(":5"), result.findings
+
+
+def test_ampscript_template_is_not_understood_not_leftovers(tmp_path: Path) -> None:
+    """An AMPscript template (Salesforce Marketing Cloud) is a language mailcheck does not read:
+    one PER007 warning, no PER003/LNK errors, and a subject over the limit only with its tags
+    is "could not verify"."""
+    body = f"""%%[ SET @name = AttributeValue("FirstName") IF Empty(@name) THEN SET @name = "друг" ENDIF ]%%
+<p>Привет, %%=v(@name)=%%! Ваш email: %%emailaddr%%</p>
+<p><a href="%%view_email_url%%">Открыть в браузере</a></p>
+{SHOP}
+<p><a href="%%unsub_center_url%%">Отписаться</a></p>"""
+    subject = "%%=ProperCase(@name)=%%, ваша персональная подборка недели ждёт"
+    result = check(write_campaign(tmp_path, body=body, subject=subject))
+    assert errors(result) == [], result.findings
+    assert len(only(result, "PER007")) == 1, result.findings
+    assert [f.severity.value for f in only(result, "SUB002")] == ["warning"], result.findings
+
+
+def test_mailgun_variables_are_not_understood_nor_relative_links(tmp_path: Path) -> None:
+    """Mailgun's %recipient.first% and %tag_unsubscribe_url% ("Batch Sending", "Tracking
+    Messages") are filled by Mailgun: PER007, never PER003 or LNK008."""
+    body = f"""<p>Hey %recipient.first%,</p>
+{SHOP}
+<p><a href="%tag_unsubscribe_url%">Unsubscribe</a></p>"""
+    result = check(write_campaign(tmp_path, body=body))
+    assert errors(result) == [], result.findings
+    assert len(only(result, "PER007")) == 1, result.findings
