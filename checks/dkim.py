@@ -17,6 +17,7 @@ from mailcheck.auth_model import (
     signatures,
 )
 from mailcheck.dmarc import aligned
+from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import NO_DNS, Context, Problem, rule
@@ -62,6 +63,8 @@ def dkim_key_missing(ctx: Context) -> Iterator[Problem]:
     Publish the key the ESP gives you (often a CNAME to the ESP) at exactly that name.
     """
     for key in _keys(ctx):
+        if key.status == "missing" and missing_domain_reported(ctx.facts, ctx.config, key.domain):
+            continue  # the domain does not exist: DOM001 says so, one root cause
         if key.status == "missing":
             yield Problem(
                 t(
@@ -218,6 +221,8 @@ def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
     for sig, result in results:
         if result.ok:
             continue
+        if missing_domain_reported(ctx.facts, ctx.config, sig.domain):
+            continue  # d= names a domain that does not exist: DOM001 says so, one root cause
         where = f"{sig.selector}._domainkey.{sig.domain}"
         if result.dns_error:
             yield Problem(

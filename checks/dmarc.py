@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailcheck.auth_model import DmarcFacts, domain_of, envelope_sender, lookup, signatures
-from mailcheck.dmarc import aligned
+from mailcheck.dmarc import aligned, dkim_alignment_expected
 from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import t
 from mailcheck.model import Severity
@@ -206,6 +206,10 @@ def dmarc_not_aligned(ctx: Context) -> Iterator[Problem]:
     if any(aligned(from_domain, d, adkim) for d in dkim_domains):
         return
     if envelope_domain and aligned(from_domain, envelope_domain, aspf):
+        return
+    if not dkim_domains and dkim_alignment_expected(ctx.facts, ctx.campaign, ctx.config):
+        # no signature to look at, but the ESP signs at a selector of the From domain whose
+        # key is published: DKIM aligns, so DMARC passes whatever the envelope sender
         return
     parts = []
     if dkim_domains:

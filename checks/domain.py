@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.auth_model import DomainAuth, lookup, org_domain, sending_ips
+from mailcheck.auth_model import (
+    DomainAuth,
+    domain_of,
+    envelope_sender,
+    lookup,
+    org_domain,
+    sending_ips,
+)
 from mailcheck.domain_health import DomainHealth, Judged, Listing
 from mailcheck.domains import host_of
 from mailcheck.i18n import Joined, t
@@ -59,8 +66,13 @@ def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
     MX `0 .` (RFC 7505), saying it accepts no mail at all, or some of its MX hosts have no
     address (warning).
 
-    A domain that does not exist has no SPF record and, as its own organisational domain, no
-    DMARC record either: that is this one finding, not SPF001 and DMARC001 as well.
+    The envelope sender's (Return-Path) domain, when it differs, is judged the same way:
+    bounces go to it, and receivers that verify the sender domain (Postfix's
+    `reject_unknown_sender_domain`; RFC 7505 §4.2 for a null MX) refuse mail from it.
+
+    A domain that does not exist has no SPF record, no DKIM key and, as its own organisational
+    domain, no DMARC record either: that is this one finding, not SPF001, DKIM001, DKIM004 and
+    DMARC001 as well.
 
     ## Why it matters
     Replies and bounces go nowhere, and many receivers reject mail whose sender domain cannot
@@ -72,10 +84,32 @@ def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Publish MX records for the sending domain (the ESP's inbound servers, or your own).
     """
-    health = _sender_health(ctx)
+    yield from _cannot_receive(_sender_health(ctx), "From")
+    envelope = domain_of(envelope_sender(ctx.campaign))
+    if envelope and envelope != (ctx.campaign.from_domain or "").lower():
+        found = lookup(ctx.facts, envelope)
+        yield from _cannot_receive(found.health if found else None, "Return-Path")
+
+
+def _cannot_receive(health: DomainHealth | None, where: str) -> Iterator[Problem]:
+    """DOM001's findings for the From domain, or the envelope sender's (Return-Path) domain:
+    bounces go to it, and receivers that verify the sender domain (Postfix's
+    reject_unknown_sender_domain, RFC 7505 §4.2 for a null MX) refuse mail from it."""
     if health is None or health.mx_status in ("timeout", "servfail", ""):
         return
     name = health.domain
+    if where != "From":
+        for problem in _cannot_receive(health, "From"):
+            yield Problem(
+                t(
+                    "the envelope sender (Return-Path) domain: {message}; bounces are lost "
+                    "and receivers that verify the sender domain refuse the mail",
+                    message=problem.message,
+                ),
+                location=where,
+                severity=problem.severity,
+            )
+        return
     if health.mx_status == "nxdomain":
         message = t(
             "{domain} does not exist (NXDOMAIN): it can neither receive mail nor publish SPF "

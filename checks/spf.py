@@ -21,7 +21,7 @@ from mailcheck.auth_model import (
     spf_key,
     spf_sender,
 )
-from mailcheck.dmarc import aligned
+from mailcheck.dmarc import aligned, dkim_alignment_expected
 from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import t
 from mailcheck.model import Severity
@@ -158,6 +158,10 @@ def _missing_severity(ctx: Context, j: _Judged, envelope: SpfFacts | None) -> Se
     found = lookup(ctx.facts, ctx.campaign.from_domain)
     aspf = found.dmarc.aspf if found and found.dmarc and found.dmarc.status == "ok" else "r"
     if envelope is not None and _valid(envelope) and aligned(j.spf.domain, envelope.domain, aspf):
+        return Severity.WARNING
+    if dkim_alignment_expected(ctx.facts, ctx.campaign, ctx.config):
+        # receivers check SPF on the envelope sender, not here, and DMARC passes through the
+        # aligned DKIM signature: the missing record protects nothing this mail needs
         return Severity.WARNING
     return None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from mailcheck.auth_model import Signature, signatures
 from mailcheck.i18n import t
 from mailcheck.linkinfo import WHOLE_TAG, url_problem
 from mailcheck.model import Link, Severity
@@ -180,7 +181,8 @@ def one_click_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a `List-Unsubscribe` header without RFC 8058 one-click support: the header needs
     an `https://` URL in angle brackets that a browser can open, and
-    `List-Unsubscribe-Post: List-Unsubscribe=One-Click` must be set.
+    `List-Unsubscribe-Post: List-Unsubscribe=One-Click` must be set; in a test send with DKIM
+    signatures, one of them must list both headers in its `h=` (RFC 8058 §4).
 
     ## Why it matters
     Gmail and Yahoo require one-click unsubscribe from bulk senders; a mailto-only header or a
@@ -213,8 +215,41 @@ def one_click_missing(ctx: Context) -> Iterator[Problem]:
     post = _header(ctx, "List-Unsubscribe-Post") or ""
     if post.replace(" ", "").lower() != "list-unsubscribe=one-click":
         problems.append(t("no “List-Unsubscribe-Post: List-Unsubscribe=One-Click” header"))
+    elif not problems and (uncovered := _not_signed(signatures(ctx.campaign))):
+        problems.append(
+            t(
+                "the DKIM signature ({signatures}) does not cover {headers}: receivers offer "
+                "one-click unsubscribe only when a valid DKIM signature covers both "
+                "List-Unsubscribe and List-Unsubscribe-Post (RFC 8058 §4)",
+                signatures=uncovered[0],
+                headers=uncovered[1],
+            )
+        )
     if problems:
         yield Problem(
             problems[0] if len(problems) == 1 else t("{a}; {b}", a=problems[0], b=problems[1]),
             location="headers",
         )
+
+
+_ONE_CLICK_HEADERS = ("list-unsubscribe", "list-unsubscribe-post")
+_SHOWN = dict(zip(_ONE_CLICK_HEADERS, ("List-Unsubscribe", "List-Unsubscribe-Post"), strict=True))
+
+
+def _not_signed(found: list[Signature]) -> tuple[str, str] | None:
+    """For a message with DKIM signatures none of which lists both one-click headers in its
+    ``h=``: the signatures (``d=``) and the headers left out; else None (no signature:
+    nothing to judge here)."""
+    if not found or any(set(_ONE_CLICK_HEADERS) <= sig.signed for sig in found):
+        return None
+    missing = [h for h in _ONE_CLICK_HEADERS if not any(h in sig.signed for sig in found)]
+    if not missing:  # each header is signed, but never both by one signature
+        missing = list(_ONE_CLICK_HEADERS)
+    shown = {
+        "list-unsubscribe": "List-Unsubscribe",
+        "list-unsubscribe-post": "List-Unsubscribe-Post",
+    }
+    return (
+        ", ".join(f"d={sig.domain}" for sig in found),
+        ", ".join(shown[h] for h in missing),
+    )

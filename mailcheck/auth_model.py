@@ -122,6 +122,7 @@ class Signature:
     domain: str  # d=
     selector: str  # s=
     algorithm: str  # a=
+    signed: frozenset[str] = frozenset()  # h=: the header fields it covers, lower-case
 
 
 # --- what a campaign needs ------------------------------------------------------------------
@@ -194,7 +195,8 @@ def signatures_in(raw: bytes | None, headers: dict[str, str] | None) -> list[Sig
         tags = parse_tags(value)
         domain, selector = tags.get("d", "").lower().rstrip("."), tags.get("s", "")
         if domain and selector:
-            found.append(Signature(domain, selector, tags.get("a", "").lower()))
+            covered = frozenset(h.strip().lower() for h in tags.get("h", "").split(":"))
+            found.append(Signature(domain, selector, tags.get("a", "").lower(), covered - {""}))
     return list(dict.fromkeys(found))
 
 

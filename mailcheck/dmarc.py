@@ -9,10 +9,24 @@ From domain does not exist, RFC 9091: NXDOMAIN or NODATA for A, AAAA and MX), fa
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
-from mailcheck.auth_model import DmarcFacts, ascii_domain, org_domain
+from mailcheck.auth_model import (
+    DmarcFacts,
+    ascii_domain,
+    configured_selectors,
+    lookup,
+    message_key,
+    org_domain,
+    signatures,
+)
 from mailcheck.i18n import t
 from mailcheck.spf import Lookup
+
+if TYPE_CHECKING:
+    from mailcheck.config import Config
+    from mailcheck.facts import Facts
+    from mailcheck.model import Campaign
 
 POLICIES = ("none", "quarantine", "reject")
 # RFC 7489 §6.2/§6.4: rua/ruf take URIs of any scheme (mailto: is the one every receiver
@@ -195,3 +209,33 @@ def aligned(from_domain: str, other: str, mode: str) -> bool:
     if mode == "s":
         return a == b
     return org_domain(a) == org_domain(b)
+
+
+def dkim_alignment_expected(facts: Facts, campaign: Campaign, config: Config) -> bool:
+    """Whether DKIM is expected to pass aligned with the From domain, so that DMARC passes
+    whatever the envelope sender: a DKIM-Signature of the test send with an aligned ``d=``
+    that verifies, or, for a campaign with no signature to look at (campaign.toml, HTML), a
+    configured selector at the From domain whose key is published and usable."""
+    from_domain = campaign.from_domain
+    holder = lookup(facts, from_domain)
+    if not from_domain or holder is None:
+        return False
+    dmarc = holder.dmarc
+    adkim = dmarc.adkim if dmarc is not None and dmarc.status == "ok" else "r"
+    found = signatures(campaign)
+    if found:
+        if not campaign.raw_message:
+            return False
+        digest = message_key(campaign.raw_message)
+        for sig in found:
+            signer = lookup(facts, sig.domain)
+            if signer is None or not aligned(from_domain, sig.domain, adkim):
+                continue
+            checked = signer.verifications.get(digest, [])
+            if any(v.ok and v.selector == sig.selector for v in checked):
+                return True
+        return False
+    return any(
+        (key := holder.dkim.get(selector.lower())) is not None and key.status == "ok"
+        for selector, _source in configured_selectors(campaign, config)
+    )

@@ -188,6 +188,14 @@ async def _collect(
             if found is not None and found not in holder.health.listings:
                 holder.health.listings.append(found)
 
+    async def envelope_job(name: str) -> None:
+        """Whether the envelope sender's domain can receive mail (bounces; receivers that
+        verify the sender domain): its MX and address records only."""
+        holder = domain(name)
+        if holder.health is None:
+            holder.health = DomainHealth(name)
+            await read_mail_hosts(client, holder.health)
+
     async def listing(listed: Blocklist, subject: str, key: str) -> Listing | None:
         name = query_name(listed, subject, key)
         if name is None:
@@ -223,12 +231,28 @@ async def _collect(
         if sender is not None:
             mail_from, sender_domain = sender
             jobs.append(spf_job(sender_domain))
+            if sender_domain.lower() != (from_domain or "").lower():
+                jobs.append(envelope_job(sender_domain))
             for ip in sending_ips(campaign, cfg):
                 jobs.append(evaluate_job(sender_domain, ip, mail_from))
         if campaign.raw_message and signatures(campaign):
             jobs.append(_verify_once(once, campaign.raw_message, verify_job))
     await asyncio.gather(*jobs)
     return dict(auth)
+
+
+async def read_mail_hosts(client: DnsClient, health: DomainHealth) -> None:
+    """MX (with the A/AAAA fallback) of one domain, and whether its MX hosts have addresses."""
+    name = health.domain
+    mx, a, aaaa = await asyncio.gather(
+        client.query(name, "MX"), client.query(name, "A"), client.query(name, "AAAA")
+    )
+    health.mx_status = mx.status
+    health.mx = mx.mx
+    health.has_address = a.status == "ok" or aaaa.status == "ok"
+    hosts = health.mail_hosts if health.mx else []
+    found = await asyncio.gather(*(_address_state(client, host) for host in hosts))
+    health.mx_hosts = dict(zip(hosts, found, strict=True))
 
 
 async def read_health(client: DnsClient, health: DomainHealth) -> None:
