@@ -35,13 +35,15 @@ def input_unreadable(ctx: Context) -> Iterator[Problem]:
     "INP002",
     "input-not-read",
     Severity.WARNING,
-    short="a mail file below a checked directory that is not read (Outlook .msg/.oft, mbox)",
+    short="a file below a checked directory that is not read (Outlook .msg/.oft, mbox, a report)",
 )
 def input_not_read(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Says which mail files found below a checked directory mailcheck does not read: Outlook
     `.msg` messages, Outlook `.oft` templates and `.mbox` mailboxes. Named on the command line,
-    such a file is INP001.
+    such a file is INP001. An HTML report mailcheck wrote (`mailcheck report` writes to the
+    working directory) is no campaign either: found by a walk it is this warning, named on the
+    command line it is checked.
 
     ## Why it matters
     A test send saved from Outlook looks checked when the run is green. It was not: the gate

@@ -394,6 +394,17 @@ def active_rules(config: Config, *, offline: bool) -> list[Rule]:
         return list(cached[1])
     registry.check_codes(config.code_refs)
     chosen = selected(registry.rules, list(config.select), list(config.ignore))
+    if not chosen:  # a gate that runs no rule passes everything, as an empty select would
+        from mailcheck.config import ConfigError
+
+        written = "; ".join(f"{where} = {list(codes)}" for where, codes in config.code_refs)
+        raise ConfigError(
+            f"select and ignore leave no rule to run ({written or 'ignore = ALL'}): "
+            "every campaign would pass unchecked"
+        )
+    # An input that cannot be read is never passed over: INP001 runs whatever is ignored
+    # (its severity can still be set in [severity]); no other rule judges such an input.
+    chosen |= {"INP001"} & set(registry.rules)
     rules = [r for r in registry.sorted() if r.code in chosen and not (offline and r.network)]
     _active[key] = (registry, rules)
     return list(rules)
@@ -509,8 +520,10 @@ def check_campaigns(
 ) -> Batch:
     """Judge prepared campaigns: the batch's network facts first (unless offline), then rules."""
     campaigns = list(campaigns)
+    # offline too: ``strict-plugins`` of the run's configuration is judged here only (the
+    # campaigns' own settings are judged with each campaign)
+    check_rule_settings(config)
     if not offline:
-        check_rule_settings(config)
         for campaign in campaigns:  # a campaign's typo fails the run before any request
             check_campaign_settings(campaign, config)
     facts = Facts()

@@ -152,7 +152,15 @@ def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Ca
         elif suffix == ".eml":
             _load_message(campaign, _read(path, root, limits.message_bytes, "message"))
         elif suffix in HTML_SUFFIXES:
-            _load_html(campaign, path.name, _read(path, root, limits.file_bytes))
+            data = _read(path, root, limits.file_bytes)
+            if root is not None and is_mailcheck_report(data):
+                # `mailcheck report` writes to the working directory (the repository's root):
+                # found by a walk (`check .`, `pytest --mailcheck`) it is no campaign
+                campaign.not_read = t(
+                    "'{name}' is a report mailcheck wrote, not a campaign", name=path.name
+                )
+            else:
+                _load_html(campaign, path.name, data)
         else:
             _load_sniffed(campaign, _read(path, root, limits.message_bytes), path.name)
     except LoadError as exc:
@@ -227,6 +235,15 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Outlook's .msg/.oft: an OLE compound file
 _MBOX_FROM_LINE = re.compile(rb"^From ", re.M)  # where each message of an mbox starts
+
+
+# The <meta name="generator"> of every HTML page mailcheck writes (reports/templates/base.html).
+_MAILCHECK_GENERATOR = re.compile(rb"""<meta name="generator" content="mailcheck [^"<>]*">""")
+
+
+def is_mailcheck_report(data: bytes) -> bool:
+    """Whether an HTML file is a page mailcheck wrote (QA, domain or KPI report)."""
+    return bool(_MAILCHECK_GENERATOR.search(data[:2048]))
 
 
 def is_outlook_file(path: Path) -> bool:

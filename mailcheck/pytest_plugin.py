@@ -20,6 +20,7 @@ it imports nothing heavy until ``--mailcheck`` is in use.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -313,11 +314,30 @@ class MailcheckSession:
     def _pass_key(self, item: CampaignItem) -> str:
         digest = hashlib.sha256()
         digest.update(self.fingerprint().encode())
+        digest.update(self.own_config_fingerprint(item).encode())
         digest.update(os.fsencode(item.relative))  # a name's own bytes, UTF-8 or not
         for name, data in campaign_files(item.path):
             digest.update(b"\0" + os.fsencode(name) + b"\0")
             digest.update(hashlib.sha256(data).digest())
         return digest.hexdigest()
+
+    def own_config_fingerprint(self, item: CampaignItem) -> str:
+        """The configuration that applies to the campaign when it is not the rootdir's: the
+        closest mailcheck.toml or pyproject.toml above it (hierarchical discovery, as the
+        engine reads it). A stricter limit written there must check the campaign again."""
+        from mailcheck.config import ConfigError, config_for
+
+        cfg = self.config
+        if cfg is None:
+            return ""
+        try:
+            own = config_for(cfg, item.path)
+        except ConfigError as exc:  # never matches a pass: the check says what is wrong
+            return f"config error: {exc}"
+        if own is cfg:
+            return ""
+        blob = json.dumps(dataclasses.asdict(own), sort_keys=True, default=str)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
     def old_passes(self) -> dict[str, dict[str, Any]]:
         if self._old_passes is None:

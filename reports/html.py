@@ -612,6 +612,21 @@ _IMAGE_HEIGHT = re.compile(r"""<img\b[^>]*?\bheight\s*=\s*["']?(\d{1,4})""", re.
 _BLOCK = re.compile(r"<(?:p|tr|h[1-6]|li|br|div)\b", re.I)
 
 
+# Elements a browser connects for before any policy is asked: Chromium resolves the host and
+# opens a TLS connection for an <iframe>/<frame> source and a <link rel="preconnect"> (also
+# dns-prefetch, preload …) of a srcdoc frame, although the report's CSP then refuses the
+# request itself. Renamed in the preview, they are unknown elements that load nothing; an
+# e-mail client shows none of them anyway (webmail strips frames, objects and <link>).
+_CONNECTING_TAGS = re.compile(
+    r"<(/?)(iframe|frameset|frame|object|embed|link|portal|fencedframe)(?=[\s/>])", re.I
+)
+
+
+def inert_preview(html: str) -> str:
+    """The e-mail's HTML as the sandboxed preview shows it: nothing in it opens a connection."""
+    return _CONNECTING_TAGS.sub(r"<\1mailcheck-inert-\2", html)
+
+
 def preview_size(html: str, text: str) -> tuple[int, int]:
     """(width, height) in CSS pixels for the preview frame, so it fits the e-mail.
 
@@ -694,7 +709,7 @@ def campaign_view(
         links=link_rows(c, facts, offline, language),
         auth=auth_domains(c, facts, language, result.findings if _judges_health(limits) else None),
         auth_expected=not offline and facts.gathered and bool(sender_domains(c)),
-        preview_html=html,
+        preview_html=inert_preview(html) if html else html,
         preview_text=text if not html else None,
         subject_max=limits.subject_max,
         preheader_max=limits.preheader_max,

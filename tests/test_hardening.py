@@ -30,6 +30,8 @@ def run_cli(
         ('ignore = [""]', "mailcheck.toml: ignore: an empty rule code"),
         ('ignore = " "', "mailcheck.toml: ignore: an empty rule code"),
         ("select = []", "mailcheck.toml: 'select' is empty: no rule would run (use 'ignore')"),
+        ('ignore = ["ALL"]', "select and ignore leave no rule to run"),
+        ('select = ["SUB"]\nignore = ["SUB"]', "select and ignore leave no rule to run"),
         (
             '[links]\nexclude = ["a{99999999999}"]',
             "'exclude': 'a{99999999999}' is not a valid regular expression (the repetition "
@@ -434,3 +436,15 @@ def test_an_esp_unsubscribe_tag_in_list_unsubscribe_is_its_https_url(tmp_path: P
     )
     [uns003] = only(check(plain), "UNS003")
     assert uns003.message == "no https URL in List-Unsubscribe"
+
+
+def test_an_unreadable_input_is_never_passed_over_by_ignoring_inp001(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No other rule judges an input that could not be read: with INP001 ignored, a campaign
+    with broken TOML or a binary email.html read "ok" and the run passed."""
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "campaign.toml").write_text('subject = "unterminated\n', encoding="utf-8")
+    code, _ = run_cli(tmp_path, monkeypatch, capsys, "--ignore", "INP001", "broken")
+    assert code == 1  # INP001, an error: "invalid TOML"

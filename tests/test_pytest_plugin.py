@@ -337,3 +337,50 @@ def test_names_that_are_not_utf8_are_items_with_their_own_passes(pytester: pytes
     result = pytester.runpytest(*offline, "--lf", "-rf")
     result.assert_outcomes(failed=1)
     assert "FAILED \\xe8.html::mailcheck" in result.stdout.str()
+
+
+def test_a_pass_is_checked_again_when_its_directory_config_changes(
+    project: pytest.Pytester,
+) -> None:
+    """The pass cache is keyed by the configuration that applies to the campaign: the closest
+    mailcheck.toml above it, not only the rootdir's."""
+    (project.path / "campaigns" / "mailcheck.toml").write_text("subject-max = 90\n")
+    project.runpytest("--mailcheck", "--mailcheck-offline").assert_outcomes(passed=3)
+    (project.path / "prepared.log").unlink()
+
+    (project.path / "campaigns" / "mailcheck.toml").write_text("subject-max = 10\n")
+    result = project.runpytest("--mailcheck", "--mailcheck-offline")
+    result.assert_outcomes(passed=1, failed=2)  # good and bad: subject over 10 characters
+    assert "FAILED campaigns/good/campaign.toml::mailcheck" in result.stdout.str()
+    assert sorted(lines(project.path / "prepared.log")) == [
+        "campaigns/bad/campaign.toml",
+        "campaigns/good/campaign.toml",
+    ]
+
+
+BROKEN_PLUGIN_DIST = """\
+Metadata-Version: 2.1
+Name: acme-broken-rules
+Version: 1.0
+"""
+
+
+def test_strict_plugins_fails_offline_items_too(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`strict-plugins = true` in the configuration fails the run as `mailcheck check` exits 2,
+    with --mailcheck-offline too, never a pass without the plugin's rules."""
+    site = project.path / "site"
+    dist = site / "acme_broken_rules-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(BROKEN_PLUGIN_DIST)
+    (dist / "entry_points.txt").write_text("[mailcheck.checks]\nACME = acme_broken_rules\n")
+    (site / "acme_broken_rules.py").write_text("raise RuntimeError('ACME_TOKEN is not set')\n")
+    (project.path / "mailcheck.toml").write_text("strict-plugins = true\n")
+    env_path = os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)
+    monkeypatch.setenv("PYTHONPATH", env_path)
+    result = project.runpytest_subprocess("--mailcheck", "--mailcheck-offline")
+    result.assert_outcomes(failed=3)
+    out = result.stdout.str()
+    assert "plugin problems (strict-plugins)" in out and "ACME_TOKEN is not set" in out
+    assert "Traceback" not in out

@@ -863,3 +863,32 @@ def test_report_command_writes_what_render_report_renders(
     stamp = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC")
     assert len(stamp.findall(whole)) == 2
     assert stamp.sub("…", written) == stamp.sub("…", whole)
+
+
+def test_a_report_written_in_the_repository_is_not_checked_as_a_campaign(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`mailcheck report` writes to the working directory, the repository's root: a later
+    `mailcheck check .` (or `pytest --mailcheck`) finds the report's links and template-like
+    text, and must not judge them as an e-mail (false UTM002/PER004 errors)."""
+    from mailcheck.cli import main
+    from tests.helpers import write_campaign
+
+    monkeypatch.chdir(tmp_path)
+    write_campaign(tmp_path / "campaigns", "good")
+    write_campaign(
+        tmp_path / "campaigns",
+        "other",
+        body='<p><a href="https://shop.test/?utm_source=email&utm_medium=email&utm_campaign=o">'
+        'Shop</a> <a href="https://shop.test/unsubscribe">Unsubscribe</a></p>',
+        tables={"utm": {"utm_campaign": "o"}},
+    )
+    main(["report", "--offline", "campaigns"])  # to the default mailcheck-report.html
+    capsys.readouterr()
+
+    assert main(["check", "--offline", "--format", "json", "."]) == 0
+    results = json.loads(capsys.readouterr().out)["campaigns"]
+    report = [r for r in results if r["source"].endswith("mailcheck-report.html")]
+    assert len(report) == 1
+    assert [(f["code"], f["severity"]) for f in report[0]["findings"]] == [("INP002", "warning")]
+    assert "a report mailcheck wrote" in report[0]["findings"][0]["message"]
