@@ -96,7 +96,12 @@ def _emptied_by_a_variable(ctx: Context, link: Link) -> bool:
     """An href that is only a variable without a fallback renders empty: that variable's
     PER001 is the root cause, already reported at this link's line."""
     raw = link.raw or ""
-    if link.href.strip() or not (WHOLE_TAG.match(raw) or whole_tag(raw)):
+    href = link.href.strip()
+    kind = scheme(href)
+    if kind in ("mailto", "tel") and raw.lower().startswith(kind + ":"):
+        # mailto:{{ support_email }}: the address is the variable, and it rendered empty
+        href, raw = href.split(":", 1)[1], raw.split(":", 1)[1]
+    if href.strip() or not (WHOLE_TAG.match(raw.strip()) or whole_tag(raw.strip())):
         return False
     return any(
         v.in_link and not (v.system or v.has_fallback or v.guarded) and v.name in link.raw

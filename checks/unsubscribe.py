@@ -41,6 +41,13 @@ def _text_has_unsubscribe(text: str) -> bool:
 
 _URL = re.compile(r"https?://|mailto:", re.I)
 
+# Slots of a platform's layout that the platform fills when it sends (Keila: "Templates —
+# Liquid"; the sender's signature defaults to "[Unsubscribe]({{ unsubscribe_link }})")
+_LAYOUT_SLOTS = re.compile(r"\{\{-?\s*(?:signature_content|signature_html|main_content)\s*-?\}\}")
+# listmonk's transactional templates read the API call's data as .Tx.Data (listmonk docs,
+# "Transactional"): a receipt or a password reset, sent to one person, not to a list
+_LISTMONK_TX = re.compile(r"\{\{-?[^}]*\.Tx\.")
+
 
 @rule(
     "UNS001",
@@ -66,6 +73,10 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
 
     An unsubscribe link that goes nowhere (`href="#"`, `href=""`, `javascript:`), or that no
     recipient sees (`display:none` on it or a box around it), is reported as exactly that.
+    A platform layout whose slots the platform fills when it sends (Keila's
+    `{{ signature_content }}`, which holds the unsubscribe link by default) is "could not
+    verify"; a listmonk transactional template (`{{ .Tx.Data.… }}`, one message to one person)
+    needs no unsubscribe link.
 
     ## Why it matters
     Marketing mail without a visible way out breaks the law (CAN-SPAM, GDPR, 38-ФЗ "О
@@ -111,6 +122,24 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         )
         return
     if campaign.html is None and campaign.text and _text_has_unsubscribe(campaign.text):
+        return
+    source = campaign.html or ""
+    if campaign.dialect == "go" and _LISTMONK_TX.search(source):
+        return  # a listmonk transactional template (.Tx.Data): no list to leave
+    slots = list(dict.fromkeys(m.group(0) for m in _LAYOUT_SLOTS.finditer(source)))
+    if slots and not campaign.outside_parts:
+        # Keila's layouts: the platform puts the campaign's content and the sender's signature
+        # (by default "[Unsubscribe]({{ unsubscribe_link }})") into these slots when it sends
+        yield Problem(
+            t(
+                "could not verify: no unsubscribe link in the layout itself, and the platform "
+                "fills {slots} when it sends (Keila's default signature holds the unsubscribe "
+                "link): check a test send",
+                slots=", ".join(slots),
+            ),
+            location=campaign.html_label or "body",
+            severity=Severity.WARNING,
+        )
         return
     # the footer is often a partial the template pulls in: then it may well be there
     yield ctx.missing(t("no unsubscribe link in the body"), campaign.html_label or "body")

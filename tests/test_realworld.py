@@ -94,8 +94,10 @@ EXPECTED: dict[str, Verdict] = {
     "en-keila-default-liquid": Verdict(
         "Keila's Liquid layout: main_content/signature_content are layout slots the platform "
         "fills, not recipient variables (no PER001). As a file its subject is Keila's (SUB001, "
-        "a warning) and it has no unsubscribe link (UNS001; Keila puts it in the content).",
-        {"UNS001": 1},
+        "a warning). No unsubscribe link in the layout itself, but Keila fills "
+        "{{ signature_content }} with the sender's signature, which holds it by default: "
+        "UNS001 is “could not verify” (W), not an error.",
+        {},
     ),
     "en-keila-hybrid-liquid": Verdict(
         "Keila's hybrid Liquid layout: {% render %} is valid Liquid. No unsubscribe link in "
@@ -130,11 +132,11 @@ EXPECTED: dict[str, Verdict] = {
     ),
     "en-listmonk-sample-tx": Verdict(
         "listmonk transactional Go template: no <title>: the subject is listmonk's (SUB001, a "
-        "warning); a "
-        "transactional mail needs no unsubscribe link, but the design's UNS001 asks for one "
-        "in every campaign. Read as the go dialect: .Subscriber.Name (required by listmonk) and "
-        ".Tx.Data (the API call's data) are filled by the platform, no PER001.",
-        {"UNS001": 1},
+        "warning); a transactional mail (.Tx.Data: one message to one person, no list to "
+        "leave) needs no unsubscribe link, so no UNS001. Read as the go dialect: "
+        ".Subscriber.Name (required by listmonk) and .Tx.Data (the API call's data) are filled "
+        "by the platform, no PER001.",
+        {},
     ),
     "en-mautic-aurora": Verdict(
         "Mautic Twig theme: the logo link and other links are “#” placeholders (LNK003, one "

@@ -90,8 +90,14 @@ def attach_raw(
             if used[i] or raw_links[i].kind != link.kind:
                 continue
             if predicted[i] is not None and predicted[i] == link.href:
-                match = i
-                break
+                if match is None:
+                    match = i
+                # several sources render to the same URL (every tag without a value renders
+                # empty): the one with this link's text is it, not the first one, which may
+                # stand in a block that rendered nothing
+                if raw_links[i].text == link.text:
+                    match = i
+                    break
         if match is None and len(raw_links) == len(links):
             i = len(out)
             if raw_links[i].kind == link.kind and not used[i]:
@@ -100,8 +106,14 @@ def attach_raw(
         if match is not None:
             used[match] = True
             start = match + 1
+        # the rendered document's lines drift when a block renders nothing: a paired link
+        # stands where its source stands
+        line = raw_links[match].line if match is not None and raw_links[match].line else link.line
         # the parse gave each link its own URL as source: most need no copy (a tagless URL)
-        out.append(link if link.raw == raw else replace(link, raw=raw))
+        if link.raw == raw and link.line == line:
+            out.append(link)
+        else:
+            out.append(replace(link, raw=raw, line=line))
     document.links = out
 
 

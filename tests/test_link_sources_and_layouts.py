@@ -1,0 +1,96 @@
+"""Findings the real campaigns of shared/realworld and shared/corpus showed wrong.
+
+A variable that renders a link empty is its PER001, not also an LNK003 — in ``mailto:{{ x }}``
+as in ``href="{{ x }}"``, and also when an earlier link in a block that rendered nothing renders
+to the same empty URL; a link's finding points at its line in the template, not at the
+rendered copy's (which drifts when a block renders nothing). A platform layout whose slots the
+platform fills (Keila) is "could not verify" for UNS001; a listmonk transactional template
+(``.Tx.Data``) needs no unsubscribe link.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mailcheck.model import Severity
+from tests.helpers import check, codes, only, write_campaign
+
+UNSUB = '<p><a href="https://shop.test/unsub">Unsubscribe</a></p>'
+
+
+def test_mailto_of_a_variable_without_fallback_is_its_per001_only(tmp_path: Path) -> None:
+    body = f'<p>Questions? <a href="mailto:{{{{support_email}}}}">Email our team</a>.</p>\n{UNSUB}'
+    result = check(write_campaign(tmp_path, body=body, template="handlebars"))
+    assert [f.message for f in only(result, "PER001")] == [
+        "“support_email” has no fallback or guard"
+    ]
+    assert only(result, "LNK003") == []
+
+
+SECTION_THEN_LINK = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>New comment</title></head>
+<body>
+{{#attachment_details}}
+<table role="presentation">
+<tr><td>
+{{#each .}}<a href="{{attachment_url}}">{{attachment_name}}</a>{{/each}}
+</td></tr>
+</table>
+{{/attachment_details}}
+<p><a href="{{action_url}}">View the comment</a></p>
+<p><a href="https://shop.test/unsub">Unsubscribe</a></p>
+</body></html>
+"""
+
+
+def test_a_link_after_an_empty_section_is_paired_with_its_own_source(tmp_path: Path) -> None:
+    result = check(write_campaign(tmp_path, html=SECTION_THEN_LINK, template="handlebars"))
+    per001 = {f.message: f.locations for f in only(result, "PER001")}
+    assert per001["“action_url” has no fallback or guard"] == ("email.html:11",)
+    assert only(result, "LNK003") == []  # PER001 is the root cause, not a second error
+
+
+def test_a_link_finding_after_a_false_condition_points_at_the_template_line(
+    tmp_path: Path,
+) -> None:
+    html = SECTION_THEN_LINK.replace('<a href="{{action_url}}">', '<a href="#">')
+    result = check(write_campaign(tmp_path, html=html, template="handlebars"))
+    (lnk,) = only(result, "LNK003")
+    assert lnk.locations == ("email.html:11",)
+
+
+KEILA_LAYOUT = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ campaign.subject }}</title></head>
+<body>
+<div style="display:none">Our October news in two minutes</div>
+<table role="presentation"><tr><td>{{ main_content }}</td></tr></table>
+<div class="footer">{{ signature_content }}</div>
+</body></html>
+"""
+
+
+def test_a_keila_layout_is_could_not_verify_not_an_error(tmp_path: Path) -> None:
+    result = check(write_campaign(tmp_path, html=KEILA_LAYOUT, template="liquid"))
+    (uns,) = only(result, "UNS001")
+    assert uns.severity is Severity.WARNING
+    assert uns.message.startswith("could not verify")
+    assert "{{ signature_content }}" in uns.message
+
+
+LISTMONK_TX = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Order shipped</title></head>
+<body>
+<div style="display:none">Your order is on its way</div>
+<p>Hello {{ .Subscriber.Name }}</p>
+<p><strong>Order number:</strong> {{ .Tx.Data.order_id }}</p>
+</body></html>
+"""
+
+
+def test_a_listmonk_transactional_template_needs_no_unsubscribe_link(tmp_path: Path) -> None:
+    result = check(write_campaign(tmp_path, html=LISTMONK_TX, template="go"))
+    assert "UNS001" not in codes(result)
+    # a listmonk campaign template without one still is an error
+    campaign = LISTMONK_TX.replace("{{ .Tx.Data.order_id }}", "{{ .Subscriber.UUID }}")
+    result = check(write_campaign(tmp_path, "c2", html=campaign, template="go"))
+    assert [f.severity for f in only(result, "UNS001")] == [Severity.ERROR]
