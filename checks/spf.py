@@ -2,10 +2,11 @@
 
 Which domains (RFC 7208 §2.4): the envelope sender's (Return-Path; without one, the From
 domain's, as receivers then see postmaster@From). When the Return-Path is known, the From
-domain's own record and the HELO name's are judged too, as warnings: receivers do not check
-them for this mail, except that a From domain with no SPF at all is an error unless the
-Return-Path's SPF is valid and aligned with it. A DNS timeout or SERVFAIL is a warning "could
-not verify", never a pass and never an error about the record.
+domain's own record is judged too, as a warning (receivers do not check it for this mail);
+when it is not (an empty envelope sender), the HELO name's, also as a warning. A From domain
+with no SPF at all is an error unless the Return-Path's SPF is valid and aligned with it (or
+DKIM aligns). A DNS timeout or SERVFAIL is a warning "could not verify", never a pass and
+never an error about the record.
 """
 
 from __future__ import annotations
@@ -61,14 +62,19 @@ class _Judged:
 
 def _spf_domains(ctx: Context) -> Iterator[_Judged]:
     """The envelope sender's domain (Return-Path; without one, the From domain, as
-    postmaster@From), then the From domain and the HELO name when they differ from it."""
+    postmaster@From), then the From domain (with a Return-Path) or the HELO name (without
+    one), when they differ from it."""
     campaign = ctx.campaign
     sender = spf_sender(campaign)
     envelope = sender[1] if sender else None
     wanted: list[tuple[str | None, str]] = [(envelope, "envelope")]
     if envelope_sender(campaign) is not None:
         wanted.append((campaign.from_domain, "from"))
-    wanted.append((campaign.helo, "helo"))
+    else:
+        # Receivers use the HELO name's SPF only for an empty envelope sender (RFC 7208
+        # §2.3): with a Return-Path it is the ESP's host, which the agency cannot change and
+        # no receiver judges for this mail (it warned on nearly every ESP's test send)
+        wanted.append((campaign.helo, "helo"))
     seen: set[str] = set()
     for name, role in wanted:
         if not name or name.lower() in seen:
