@@ -123,10 +123,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:  # stdout went away (a reader that stopped): not "errors found"
         silence_stdout()
+        if args.command in _READING_COMMANDS:
+            return 0  # `mailcheck rules | head`: the reader had what it wanted
+        # a check's or a launch's verdict was not all written: never a quiet success
         print("mailcheck: error: cannot write the output: broken pipe", file=sys.stderr)
         return 2
     finally:
         _report_plugin_problems()
+
+
+# Commands that only show documentation: a reader that stops early loses nothing.
+_READING_COMMANDS = frozenset({"rules", "rule"})
 
 
 def _report_plugin_problems() -> None:

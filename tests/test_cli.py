@@ -183,3 +183,28 @@ def test_text_output_names_the_link(tmp_path: Path) -> None:
     proc = run_cli("check", "--offline", "c", cwd=tmp_path)
     line = next(x for x in proc.stdout.splitlines() if "UTM001" in x)
     assert line.endswith("— https://shop.test/new")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [
+        # documentation read through `| head`: the reader had what it wanted
+        (["rules"], 0, ""),
+        (["rule", "PER001"], 0, ""),
+        # a check's verdict that was not all written is never a quiet success
+        (["check", "examples", "--offline"], 2, "cannot write the output: broken pipe"),
+    ],
+)
+def test_a_reader_that_stops_early(args: list[str], code: int, said: str) -> None:
+    child = subprocess.Popen(
+        [sys.executable, "-m", "mailcheck", *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()  # gone before the first line: every write is a broken pipe
+    stderr = child.stderr.read().decode()
+    assert child.wait(timeout=60) == code
+    assert (said in stderr) if said else stderr == ""
