@@ -391,6 +391,12 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
     of several dialects with none clearly the one, or only generic `{{ … }}` tags that no
     known engine reads. Its personalisation is then not checked at all.
 
+    In a template it reads, a block whose test or helper it cannot read — Mindbox's
+    `@{ if Recipient.Age > 18 }`, an ESP's own Handlebars helper `{{#minInList items "price"}}`
+    — is reported on its own line: which branch a recipient gets is not known, so what the
+    block prints is not verified (its names are not reported as unguarded, PER001, nor is a
+    guessed branch reported as broken text, PER002).
+
     ## Why it matters
     A gate that cannot read a template must say so: silence would pass "Привет, !" unseen,
     and a guess would report another language's syntax as errors.
@@ -409,6 +415,21 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
             t("template language not understood: personalisation not checked ({why})", why=unclear),
             location="template",
         )
+        return
+    for part, line, tag in ctx.campaign.unread_blocks:
+        yield Problem(
+            t(
+                "{tag} not understood: what this block prints is not verified",
+                tag=_shown_tag(tag),
+            ),
+            location=_part_at(ctx, part, line),
+        )
+
+
+def _shown_tag(tag: str) -> str:
+    """A tag as written, on one line and at most 80 characters."""
+    flat = " ".join(tag.split())
+    return flat if len(flat) <= 80 else flat[:79] + "…"
 
 
 @rule(

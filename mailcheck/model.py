@@ -236,6 +236,9 @@ class Campaign:
     # template files the template pulls in that mailcheck does not read (partials, layouts
     # the ESP or the agency's build supplies): what they hold is not checked (PER009)
     outside_parts: list[str] = field(default_factory=list)
+    # blocks whose test or helper mailcheck cannot read: (part, line, tag as written); what
+    # they print is not verified (PER007), never guessed
+    unread_blocks: list[tuple[str, int, str]] = field(default_factory=list)
     renders: list[Rendered] = field(default_factory=list)
     static: Document | None = None  # parse of the unrendered HTML
     config_overrides: dict[str, object] = field(default_factory=dict)

@@ -268,7 +268,7 @@ def test_rules_and_dialects_list_every_dialect_one_line_each(
     assert main(["dialects"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert [line.split()[0] for line in lines] == ALL
-    assert "[esp: braze, keila, klaviyo, shopify]" in next(
+    assert "[esp: braze, customerio, keila, klaviyo, shopify]" in next(
         x for x in lines if x.startswith("liquid")
     )
 

@@ -32,12 +32,14 @@ _PROGRAMMER_WORDS = regex.compile(
 )
 _LINE_STARTS_WITH_PUNCT = regex.compile(r"(?m)^[ \t]*[,;:][ \t]*\w+")  # ", скидка 30%"
 _WORD_BEFORE = regex.compile(rf"(\w+)([,:]?{_SPACE})?$")
-_LAST_WORD = regex.compile(r"\w+$")
+# the whole word (never its tail) that ends right before, or one line break before, the match
+_LAST_WORD = regex.compile(r"(?<!\w)\w+(?=\n?\Z)")
 
 
-def _word_before(text: str, start: int) -> str | None:
+def _word_before(text: str, start: int) -> tuple[str, int] | None:
+    """The word before ``start`` and where it starts (the snippet starts there)."""
     m = _LAST_WORD.search(text, max(0, start - 40), start)
-    return m.group(0) if m else None
+    return (m.group(0), m.start()) if m else None
 
 
 def broken_text(text: str, *, prose: bool = False) -> list[str]:
@@ -54,19 +56,19 @@ def broken_text(text: str, *, prose: bool = False) -> list[str]:
     for pattern in (_COMMA_THEN_PUNCT, _SPACE_THEN_COMMA):
         for m in pattern.finditer(text):
             word = _word_before(text, m.start())
-            if word and (not prose or _GREETINGS.match(word)):
-                start = m.start() - len(word)
+            if word and (not prose or _GREETINGS.match(word[0])):
+                start = word[1]
                 found.append((start, text[start : m.end()].strip()))
     for m in _SPACE_THEN_END.finditer(text):
         word = _word_before(text, m.start())
-        if word and _GREETINGS.match(word):
-            start = m.start() - len(word)
+        if word and _GREETINGS.match(word[0]):
+            start = word[1]
             found.append((start, text[start : m.end()].strip()))
     stripped = text.rstrip()
     if stripped.endswith(","):
         word = _word_before(stripped, len(stripped) - 1)
-        if word and _GREETINGS.match(word):  # the greeting ends the text: "Привет,"
-            start = len(stripped) - 1 - len(word)
+        if word and _GREETINGS.match(word[0]):  # the greeting ends the text: "Привет,"
+            start = word[1]
             found.append((start, stripped[start:].strip()))
     for m in _PROGRAMMER_WORDS.finditer(text):
         before = _WORD_BEFORE.search(text, max(0, m.start() - 40), m.start())

@@ -16,6 +16,10 @@ from mailcheck.templating.dialect import Dialect
 
 GROUP = "mailcheck.dialects"
 
+# ESPs whose template language no dialect reads: ``esp = "salesforce"`` is a known platform
+# (not an input error), and its tags are "not understood" (PER007, see detect._UNREAD).
+UNREAD_PLATFORMS = {"salesforce": "AMPscript", "sfmc": "AMPscript"}
+
 
 @dataclass
 class Catalogue:
@@ -48,10 +52,15 @@ class Catalogue:
         """What is wrong with a ``template``/``esp`` setting, or None."""
         if template and template != "none" and self.get(template) is None:
             return f"template must be one of none, {', '.join(self.names())}, not {template!r}"
-        if esp and self.for_platform(esp) is None:
-            known = sorted(set(self.platforms()) | set(self.names()))
+        if esp and self.for_platform(esp) is None and not self.unread_platform(esp):
+            known = sorted(set(self.platforms()) | set(self.names()) | set(UNREAD_PLATFORMS))
             return f"esp must be one of {', '.join(known)}, not {esp!r}"
         return None
+
+    @staticmethod
+    def unread_platform(esp: str) -> str | None:
+        """The language of an ESP that no dialect reads (Salesforce: AMPscript), or None."""
+        return UNREAD_PLATFORMS.get(esp.strip().lower())
 
     def for_platform(self, esp: str) -> tuple[Dialect, str] | None:
         """The dialect an ESP writes (its default engine, when it has several) and the platform

@@ -72,6 +72,11 @@ class Parsed(Protocol):
     agency's build supplies may also give ``partials``: the names of those the part uses
     (``{% render "footer" %}`` → ``"footer"``). What they hold is not checked, and the
     campaign says so (PER009); without the attribute, none are assumed.
+
+    A dialect may also give ``unread``: (line, tag) of each block whose test or helper it
+    cannot read (``@{ if Recipient.Age > 18 }``, ``{{#minInList items "price"}}``). What such a
+    block prints is not verified, and the campaign says so (PER007); the dialect must not
+    report the names inside it as unguarded, nor render a guessed branch as broken text.
     """
 
     @property

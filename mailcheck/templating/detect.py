@@ -47,6 +47,37 @@ _UNREAD = (
 )
 
 
+# Tags only HubSpot's HubL has (HubSpot developer docs: "HubL supported tags", "Drag and drop
+# areas", "HubL functions"): Jinja cannot read them, and a template with them is HubL, not
+# Jinja with syntax errors. Read as "not understood" (PER007), with or without esp = "hubspot".
+_HUBL = regex.compile(
+    r"\{%-?\s*(?:module|module_block|widget_block|dnd_area|dnd_section|dnd_column|dnd_row|"
+    r"dnd_module|global_module|global_partial|require_css|require_js|require_head|"
+    r"require_footer|email_simple_subscription|email_subscriptions|email_each|"
+    r"unsubscribe_link)\b"
+    r"|\bpersonalization_token\s*\("
+)
+
+
+def hubl_tags(text: str) -> int:
+    """How many tags only HubSpot's HubL writes ``text`` holds."""
+    if "{%" not in text and "personalization_token" not in text:
+        return 0
+    return len(_HUBL.findall(text))
+
+
+def hubl_detection(count: int) -> Detection:
+    return Detection(
+        "none",
+        t(
+            "{count} tag(s) of {language}, a language mailcheck does not read",
+            count=count,
+            language="HubL (HubSpot)",
+        ),
+        unclear=True,
+    )
+
+
 def _unread_language(text: str) -> tuple[str, int] | None:
     """An ESP language mailcheck does not read, and how many of its tags ``text`` holds."""
     for name, needle, pattern in _UNREAD:
@@ -90,6 +121,9 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
     joined = without_comments("\n".join(t for t in texts if t))
     if not joined.strip():
         return Detection("none", t("no template tags"))
+    hubl = hubl_tags(joined)
+    if hubl:
+        return hubl_detection(hubl)
     catalogue = catalogue or load_catalogue()
     counts: dict[str, int] = {}
     for dialect in catalogue.dialects.values():

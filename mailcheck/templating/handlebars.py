@@ -67,6 +67,10 @@ class _Sub:
 _Expr = _Lit | _Path | _Sub
 
 
+class _Section(str):
+    """The scope of a Mustache section ``{{#user}}…{{/user}}``: the variable it names."""
+
+
 @dataclass
 class _Mustache:
     name: str  # a helper name when params are given, else ""
@@ -81,6 +85,7 @@ class _Block:
     params: list[_Expr]
     line: int
     inverted: bool = False  # {{^x}}
+    tag: str = ""  # the opening tag as written
     body: list[object] = field(default_factory=list)
     inverse: list[object] | None = None
     chained: bool = False  # opened by {{else if …}}: closed with its parent
@@ -165,6 +170,9 @@ class HandlebarsTemplate:
         self._reading: list[str] = []  # the campaign's partials being parsed into this one
         self.body = self._parse(source)
         self.uses: list[Use] = []
+        # blocks of helpers mailcheck does not know (line, tag): what they print is not
+        # verified (PER007)
+        self.unread: list[tuple[int, str]] = []
         self._collect(self.body, [""], frozenset())
 
     # -- parsing ---------------------------------------------------------------------------
@@ -221,7 +229,7 @@ class HandlebarsTemplate:
                     raise TemplateError(
                         t("{tag} opens a block without a name", tag=f"'{{{{{inner}}}}}'"), tag_line
                     )
-                block = _Block(name, params, tag_line, inverted=kind == "^")
+                block = _Block(name, params, tag_line, inverted=kind == "^", tag=f"{{{{{inner}}}}}")
                 current.append(block)
                 stack.append(block)
                 current = block.body
@@ -320,6 +328,16 @@ class HandlebarsTemplate:
         prefix = scopes[index]
         if prefix is None:
             return None
+        if (
+            isinstance(prefix, _Section)
+            and path.parts
+            and not path.depth
+            and not path.explicit_this
+            and prefix.rsplit(".", 1)[-1] == path.parts[0]
+        ):
+            # {{#name}} {{name}}{{/name}}: Mustache looks "name" up the context stack, and a
+            # section's value rarely holds a key of its own name: it is the section's value
+            return ".".join([prefix, *path.parts[1:]])
         joined = ".".join(path.parts)
         if not joined:
             return prefix or None
@@ -409,7 +427,9 @@ class HandlebarsTemplate:
         elif block.params and block.name not in ("each", "with"):
             # an ESP helper mailcheck does not know, given arguments ({{#minInList items
             # "price"}}): never a Mustache section (a section takes none), and it may change
-            # the context, so the names in its body are not taken for the recipient's
+            # the context, so the names in its body are not taken for the recipient's: the
+            # body is not verified, and the campaign says so
+            self.unread.append((block.line, block.tag))
             self._collect(block.body, [*scopes, None], frozenset())
             self._collect(inverse, scopes, guards)
         elif block.name == "each":
@@ -426,7 +446,8 @@ class HandlebarsTemplate:
                 self._collect(inverse, scopes, guards | {section} if section else guards)
             else:
                 inner = guards | {section} if section else guards
-                self._collect(block.body, [*scopes, section], inner)
+                scope = _Section(section) if section is not None else None
+                self._collect(block.body, [*scopes, scope], inner)
                 self._collect(inverse, scopes, guards)
 
     # -- rendering -------------------------------------------------------------------------

@@ -28,7 +28,12 @@ from mailcheck.templating.core import (
     TemplateError,
     Use,
 )
-from mailcheck.templating.detect import explain_dialect, without_comments
+from mailcheck.templating.detect import (
+    explain_dialect,
+    hubl_detection,
+    hubl_tags,
+    without_comments,
+)
 from mailcheck.templating.dialect import Dialect
 from mailcheck.templating.links import LinkSpan, attach_raw, link_spans, raw_is_href
 from mailcheck.templating.samples import flatten_sample, lookup, value_text
@@ -75,6 +80,7 @@ class _Budgeted:
         self._render = budget.budgeted(parsed.render, limits)
         self.uses = parsed.uses
         self.partials: tuple[str, ...] = tuple(getattr(parsed, "partials", ()))
+        self.unread: tuple[tuple[int, str], ...] = tuple(getattr(parsed, "unread", ()))
         # it may cancel the whole message (SendAborted) for some values: Braze's abort_message
         self.may_abort: bool = getattr(parsed, "may_abort", False)
         self.aborts_unless: frozenset[str] = frozenset(getattr(parsed, "aborts_unless", ()))
@@ -144,6 +150,10 @@ def render_campaign(campaign: Campaign, config: Config) -> None:
 # a syntax error the ESP would refuse: not understood (PER007). And Django's truth is not
 # Liquid's: an empty text is false ({% if first_name %} skips it), as nil is in Liquid.
 _DJANGO_PLATFORMS = frozenset({"klaviyo"})
+# Platforms whose language is a superset of the dialect read for it (HubSpot's HubL of Jinja:
+# tags and functions of its own, not all listed in detect._HUBL): what the dialect cannot
+# read there is not understood (PER007), not a syntax error the ESP would refuse.
+_SUPERSET_PLATFORMS = _DJANGO_PLATFORMS | {"hubspot"}
 
 
 def _partials_root(campaign: Campaign) -> Path | None:
@@ -221,6 +231,12 @@ def _choose_dialect(
         campaign.dialect_reason = t(
             "{setting} writes {dialect}", setting=f'esp = "{config.esp}"', dialect=chosen.name
         )
+        hubl = hubl_tags(without_comments("\n".join(src for _, src in sources)))
+        if platform == "hubspot" and hubl:  # HubL's own tags: Jinja cannot read them
+            detection = hubl_detection(hubl)
+            campaign.dialect_reason = campaign.dialect_unclear = detection.reason
+            campaign.dialect = "none"
+            return None, platform, False
     else:
         detection = explain_dialect(source for _, source in sources)
         campaign.dialect_reason = detection.reason
@@ -243,6 +259,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     campaign.renders = []
     campaign.template_errors = []
     campaign.outside_parts = []
+    campaign.unread_blocks = []
     if dialect is None:
         campaign.renders = [_as_is(campaign)]
         return
@@ -261,7 +278,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                 # there stops the send all the same (PER004)
                 parse(source, is_system)
         except TemplateError as exc:
-            if guessed or isinstance(exc, NotUnderstood) or platform in _DJANGO_PLATFORMS:
+            if guessed or isinstance(exc, NotUnderstood) or platform in _SUPERSET_PLATFORMS:
                 # Only generic tags led here ("{{ Campaign Source Name }}"): which language
                 # this is, is a guess; its failure is not a certain syntax error. Nor is a
                 # template file it pulls in that mailcheck does not have.
@@ -287,6 +304,13 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         parts.append(_Part(where, source, parsed))
     outside = (name for part in parts for name in getattr(part.parsed, "partials", ()))
     campaign.outside_parts = list(dict.fromkeys(outside))
+    campaign.unread_blocks = list(
+        dict.fromkeys(
+            (part.where, line, tag)
+            for part in parts
+            for line, tag in getattr(part.parsed, "unread", ())
+        )
+    )
     if campaign.template_errors:
         where, message, line = campaign.template_errors[0]
         # the line is one of the HTML's (rules show that line); other parts say it inline

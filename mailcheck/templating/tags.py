@@ -33,6 +33,9 @@ class Token:
     name: str = ""
     fallback: str | None = None  # "var": printed when empty; "set": assigned when ``source`` is
     negate: bool = False  # "if"/"elif": true when the variable is empty
+    # "if"/"elif": a test for null alone (Quokka's x != null): "" passes it, so it guards
+    # nothing, and whether an empty value is null is not known: that branch is not a claim
+    null_test: bool = False
     source: str = ""  # "for": the list looped over (name is the loop's item); "set": the value
     block: str = ""  # "if"/"for"/"end": which block, so that an end closes the right one
     fallback_in_links: bool = True  # False: the ESP ignores the fallback inside a URL
@@ -156,44 +159,59 @@ class TagTemplate:
                 top.line,
             )
         self.uses: list[Use] = []
+        # tests mailcheck cannot read (line, tag): which branch a recipient gets is not known,
+        # so what the block prints is not verified (PER007 says so), never guessed
+        self.unread: list[tuple[int, str]] = []
         self._collect(self.body, frozenset(), frozenset())
 
-    def _collect(self, body: list[object], guards: frozenset[str], local: frozenset[str]) -> None:
+    def _collect(
+        self,
+        body: list[object],
+        guards: frozenset[str],
+        local: frozenset[str],
+        unsure: bool = False,
+    ) -> None:
+        """``unsure``: inside a branch of a test mailcheck cannot read, which may guard any
+        name: none is reported as unguarded."""
         for item in body:
             if isinstance(item, Token) and item.kind == "set":
                 if item.source and _root(item.source) not in local:
                     # what it is assigned from is read here, with the assignment's fallback
-                    self.uses.append(self._use(item, item.source, guards))
+                    self.uses.append(self._use(item, item.source, guards, unsure))
                 local = local | {_root(item.name)}  # the template's own name from here on
             elif isinstance(item, Token) and item.kind == "var":
                 if _root(item.name) not in local:
-                    self.uses.append(self._use(item, item.name, guards))
+                    self.uses.append(self._use(item, item.name, guards, unsure))
             elif isinstance(item, _If):
                 earlier: set[str] = set()
                 for test, branch in item.branches:
+                    if not test.name:  # this branch and those after it: not known
+                        unsure = True
+                        self.unread.append((test.line, test.text))
                     if test.name and _root(test.name) not in local:
                         self.uses.append(Use(test.name, test.line, guarded=True))
-                    sure = {self._key(test.name)} if test.name and not test.negate else set()
-                    self._collect(branch, guards | sure, local)
-                    if test.name and test.negate:
+                    guarding = test.name and not test.null_test
+                    sure = {self._key(test.name)} if guarding and not test.negate else set()
+                    self._collect(branch, guards | sure, local, unsure)
+                    if guarding and test.negate:
                         earlier.add(self._key(test.name))
                 if item.otherwise is not None:
-                    self._collect(item.otherwise, guards | earlier, local)
+                    self._collect(item.otherwise, guards | earlier, local, unsure)
             elif isinstance(item, _For):
                 if item.source and _root(item.source) not in local:
                     # an empty list prints nothing: the loop needs no fallback
                     self.uses.append(Use(item.source, item.line, guarded=True))
-                self._collect(item.body, guards, local | {_root(item.item)})
+                self._collect(item.body, guards, local | {_root(item.item)}, unsure)
                 if item.otherwise is not None:
-                    self._collect(item.otherwise, guards, local)
+                    self._collect(item.otherwise, guards, local, unsure)
 
-    def _use(self, item: Token, name: str, guards: frozenset[str]) -> Use:
+    def _use(self, item: Token, name: str, guards: frozenset[str], unsure: bool = False) -> Use:
         """``name`` read by ``item`` (a "var", or the source of a "set"), with its fallback."""
         return Use(
             name,
             item.line,
             has_fallback=item.fallback is not None,
-            guarded=self._key(name) in guards,
+            guarded=unsure or self._key(name) in guards,
             fallback=item.fallback,
             fallback_in_links=item.fallback_in_links,
         )
@@ -217,35 +235,51 @@ class TagTemplate:
         self._render(self.body, lookup, out)
         return "".join(out)
 
-    def _render(self, body: list[object], values: Mapping[str, object], out: list[str]) -> None:
+    def _render(
+        self,
+        body: list[object],
+        values: Mapping[str, object],
+        out: list[str],
+        unsure: bool = False,
+    ) -> None:
+        """``unsure``: in a branch taken after a test mailcheck cannot read: that branch is a
+        guess, so an empty value prints a plain word there (a recipient may never see it
+        empty), never a broken "Здравствуйте, !" claimed for a sample."""
         for item in body:
             if isinstance(item, Token):
                 if item.kind == "set":  # from here on (and in the blocks below) it holds this
                     values = {**values, self._key(item.name): self._assigned(item, values)}
                 elif item.kind == "var":
                     text = _text(values.get(self._key(item.name)))
+                    if not text.strip() and item.fallback is None and unsure:
+                        text = _not_read(item.name)
                     out.append(text if text.strip() or item.fallback is None else item.fallback)
                 elif item.kind == "text":
                     out.append(item.text)
                 else:
                     out.append(item.prints)
             elif isinstance(item, _If):
+                guessed = unsure
                 for test, branch in item.branches:
-                    if test.name and _truthy(values.get(self._key(test.name))) != test.negate:
-                        self._render(branch, values, out)
+                    # an unread test is taken as false, a null test as the value says: a guess
+                    guessed = guessed or not test.name or test.null_test
+                    value = values.get(self._key(test.name))
+                    holds = value is not None if test.null_test else _truthy(value)
+                    if test.name and holds != test.negate:
+                        self._render(branch, values, out, guessed)
                         break
                 else:
                     if item.otherwise is not None:
-                        self._render(item.otherwise, values, out)
+                        self._render(item.otherwise, values, out, guessed)
             elif isinstance(item, _For):
                 items = values.get(self._key(item.source))
                 if isinstance(items, Sequence) and not isinstance(items, str) and items:
                     for element in items:
                         scoped = dict(values)
                         scoped.update(_flatten(self._key(item.item), element))
-                        self._render(item.body, scoped, out)
+                        self._render(item.body, scoped, out, unsure)
                 elif item.otherwise is not None:
-                    self._render(item.otherwise, values, out)
+                    self._render(item.otherwise, values, out, unsure)
 
 
 def _not_read(name: str) -> str:

@@ -7,6 +7,8 @@ Platform names come from these pages (by title):
   ``organization.*``, ``person.email``);
 * Braze — "Personalization tags: Supported personalization tags" and "Unsubscribe links"
   (``{{${set_user_to_unsubscribed_url}}}``, ``${user_id}``, ``${email_address}``);
+* Customer.io — "Liquid tag list" (``{% unsubscribe_url %}``, ``{% view_in_browser_url %}``,
+  ``{% manage_subscription_preferences_url %}``, ``customer.email``, ``customer.id``);
 * Keila — "Templates: Liquid" in the Keila docs (``{{ unsubscribe_link }}``, layout slots
   ``main_content`` and ``signature_content``, ``campaign.*``).
 
@@ -76,6 +78,18 @@ DIALECT = Dialect(
                 "html_body_class",
             }
         ),
+        "customerio": frozenset(
+            {
+                "unsubscribe_url",
+                "view_in_browser_url",
+                "manage_subscription_preferences_url",
+                "customer.email",
+                "customer.id",
+                "campaign.id",
+                "campaign.name",
+                "delivery_id",
+            }
+        ),
         "shopify": frozenset({"shop.name", "shop.url", "customer.email", "customer.id"}),
     },
     sources=(
@@ -83,5 +97,6 @@ DIALECT = Dialect(
         "Klaviyo: Use the unsubscribe and manage preferences tags",
         "Braze: Supported personalization tags",
         "Keila: Templates — Liquid",
+        "Customer.io: Liquid tag list",
     ),
 )

@@ -2,7 +2,10 @@
 
 ``${ Recipient.FirstName }`` prints, ``${ replaceIfEmpty(Recipient.FirstName, "друг") }`` prints
 a fallback for an empty value, ``@{ if … }…@{ else }…@{ end if }`` and
-``@{ for item in Products }…@{ end for }`` are blocks, ``@{* … *}`` a comment.
+``@{ for item in Products }…@{ end for }`` are blocks, ``@{* … *}`` a comment. A test is read
+when it is ``IsEmpty(x)``, ``x != ""`` or ``x = ""`` (``=`` is Quokka's equality), or ``x``;
+``x != null`` and ``x = null`` guard nothing (``""`` is not null); any other test leaves its
+block not verified (PER007), never guessed.
 
 Sources: Mindbox's help pages «Шаблонизатор» and «Ссылка отписки в рассылке» (the system names
 below: ``Recipient.Email``, the unsubscribe and web-version links); the grammar and the
@@ -34,6 +37,11 @@ _FILLED = regex.compile(
     r"^([A-Za-z_][\w.]*)\s*!=\s*(?:null|\"\"|'')(?:\s+and\s+\1\s*!=\s*(?:null|\"\"|''))*$",
     regex.I,
 )
+# x = "" (Quokka's "=" is equality), alone or with x = null ("or"): the variable is empty
+_EMPTIED = regex.compile(
+    r"^([A-Za-z_][\w.]*)\s*==?\s*(?:null|\"\"|'')(?:\s+or\s+\1\s*==?\s*(?:null|\"\"|''))*$",
+    regex.I,
+)
 _EMPTY_TEST = regex.compile(r"^(not\s+)?IsEmpty\(\s*([A-Za-z_][\w.]*)\s*\)$", regex.I)
 _PLAIN = regex.compile(r"^(not\s+)?([A-Za-z_][\w.]*)$", regex.I)
 _KEYWORDS = frozenset({"not", "and", "or", "true", "false", "null", "in"})
@@ -46,6 +54,14 @@ def _condition(text: str, kind: Kind, line: int, raw: str) -> Token:
     filled = _FILLED.match(text)
     if filled and ('""' in text or "''" in text):  # "!= null" alone lets "" through
         return Token(kind, line, raw, filled.group(1), block="if")
+    if filled:  # x != null alone: "" passes it
+        return Token(kind, line, raw, filled.group(1), null_test=True, block="if")
+    emptied = _EMPTIED.match(text)
+    if emptied:  # x = "" is true when x is empty; x = null alone is not for ""
+        has_empty = '""' in text or "''" in text
+        return Token(
+            kind, line, raw, emptied.group(1), negate=True, null_test=not has_empty, block="if"
+        )
     m = _PLAIN.match(text)
     if m and m.group(2).lower() not in _KEYWORDS:
         return Token(kind, line, raw, m.group(2), negate=bool(m.group(1)), block="if")
