@@ -20,6 +20,7 @@ from mailcheck.dmarc import aligned
 from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import t
 from mailcheck.model import Severity
+from mailcheck.registry import selected
 from mailcheck.rules import NO_DNS, Context, Problem, rule
 
 
@@ -35,6 +36,28 @@ def _keys(ctx: Context) -> Iterator[DkimKey]:
         key = found.dkim.get(selector.lower()) if found else None
         if key is not None:
             yield key
+
+
+def _reported_by(key: DkimKey) -> str:
+    """The rule that reports this key's own problem, making every signature with it fail:
+    DKIM001 (no key, an unusable record, a lookup that failed) or DKIM002 (revoked, or an RSA
+    key under 1024 bits); "" when the key is usable."""
+    if key.status in ("missing", "invalid", "error"):
+        return "DKIM001"
+    if key.status == "revoked":
+        return "DKIM002"
+    if key.status == "ok" and key.key_type == "rsa" and key.bits is not None and key.bits < 1024:
+        return "DKIM002"
+    return ""
+
+
+def _key_reported(ctx: Context, domain: str, selector: str) -> bool:
+    """Whether DKIM001 or DKIM002 (when selected) already reports the key at ``selector`` of
+    ``domain``: a signature that fails for that reason is the same root cause."""
+    found = lookup(ctx.facts, domain)
+    key = found.dkim.get(selector.lower()) if found else None
+    code = _reported_by(key) if key is not None else ""
+    return bool(code) and bool(selected([code], list(ctx.config.select), list(ctx.config.ignore)))
 
 
 @rule(
@@ -185,7 +208,9 @@ def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
     receivers do, an `rsa-sha1` signature (RFC 8301) and a signature whose key is restricted
     to `h=sha1` (RFC 6376 §3.6.1) do not verify. An extra signature that fails beside one
     aligned with the From domain that verifies (the ESP's own `d=`) is a warning: DKIM still
-    passes for DMARC.
+    passes for DMARC. A signature whose key is missing, unusable, revoked, under 1024 bits or
+    could not be looked up is not reported here: DKIM001 or DKIM002 reports that key, one
+    root cause.
 
     ## Why it matters
     A signature that does not verify is a DKIM fail for receivers: the message was changed
@@ -223,6 +248,8 @@ def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
             continue
         if missing_domain_reported(ctx.facts, ctx.config, sig.domain):
             continue  # d= names a domain that does not exist: DOM001 says so, one root cause
+        if _key_reported(ctx, sig.domain, sig.selector):
+            continue  # the key itself is the problem: DKIM001 or DKIM002 says so, one root cause
         where = f"{sig.selector}._domainkey.{sig.domain}"
         if result.dns_error:
             yield Problem(

@@ -84,6 +84,8 @@ def dmarc_policy_none(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a From domain whose effective DMARC policy is `none` (for a subdomain: the
     `sp=`, or `np=` for a name that does not exist, of the organisational domain's record).
+    A policy of `quarantine` with `pct=0` is reported too: it applies to no message, and
+    receivers apply `none` instead (RFC 7489 §6.6.4).
 
     ## Why it matters
     `p=none` only monitors: forged mail in the domain's name is delivered as if genuine.
@@ -117,6 +119,16 @@ def dmarc_policy_none(ctx: Context) -> Iterator[Problem]:
                 domain=facts.domain,
                 record_domain=facts.record_domain,
             )
+        )
+        yield Problem(message, location=f"_dmarc.{facts.record_domain}")
+    elif facts.sampled_to_none:
+        message = t(
+            "the DMARC policy for {domain} is quarantine with pct=0 ({tag}=quarantine at "
+            "_dmarc.{record_domain}): it applies to no message, so receivers apply none "
+            "(RFC 7489 §6.6.4): forged mail is not stopped",
+            domain=facts.domain,
+            tag=facts.policy_tag,
+            record_domain=facts.record_domain,
         )
         yield Problem(message, location=f"_dmarc.{facts.record_domain}")
 

@@ -8,6 +8,7 @@ failure is "could not verify" (DOM005), never "listed" and never "clean".
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from mailcheck.auth_model import (
     DomainAuth,
@@ -15,6 +16,7 @@ from mailcheck.auth_model import (
     envelope_sender,
     lookup,
     org_domain,
+    reply_to_domains,
     sending_ips,
 )
 from mailcheck.domain_health import DomainHealth, Judged, Listing
@@ -23,7 +25,8 @@ from mailcheck.i18n import Joined, t
 from mailcheck.linkinfo import is_web
 from mailcheck.model import Severity
 from mailcheck.mta_sts import uncovered
-from mailcheck.rules import NO_DNS, Context, Problem, rule
+from mailcheck.registry import selected
+from mailcheck.rules import NO_DNS, Context, Problem, host_down, rule
 
 
 def _sender_health(ctx: Context) -> DomainHealth | None:
@@ -74,6 +77,15 @@ def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
     domain, no DMARC record either: that is this one finding, not SPF001, DKIM001, DKIM004 and
     DMARC001 as well.
 
+    A From domain with no MX and no address record is only a warning when it is a
+    sending-only domain whose replies (Reply-To) and bounces (Return-Path) both go to domains
+    that receive mail: nothing the recipient does is lost, and receivers check the envelope
+    sender's domain, not the header From's MX.
+
+    When the MX lookup times out or gets SERVFAIL, it is a warning "could not verify" (folded
+    into NET001 when DNS is down), unless SPF001 already says the lookup of the same name
+    failed: one failed lookup, one finding.
+
     ## Why it matters
     Replies and bounces go nowhere, and many receivers reject mail whose sender domain cannot
     receive mail ("sender address rejected: domain not found", 550 5.7.27 for a null MX).
@@ -84,22 +96,86 @@ def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Publish MX records for the sending domain (the ESP's inbound servers, or your own).
     """
-    yield from _cannot_receive(_sender_health(ctx), "From")
+    from_domain = (ctx.campaign.from_domain or "").lower()
     envelope = domain_of(envelope_sender(ctx.campaign))
-    if envelope and envelope != (ctx.campaign.from_domain or "").lower():
+    yield from _cannot_receive(ctx, _sender_health(ctx), "From")
+    if envelope and envelope != from_domain:
         found = lookup(ctx.facts, envelope)
-        yield from _cannot_receive(found.health if found else None, "Return-Path")
+        yield from _cannot_receive(ctx, found.health if found else None, "Return-Path")
 
 
-def _cannot_receive(health: DomainHealth | None, where: str) -> Iterator[Problem]:
+def _receives(ctx: Context, domain: str | None) -> bool:
+    """Whether ``domain`` was seen to receive mail: a (non-null) MX with an address, or an
+    address record standing in for it."""
+    found = lookup(ctx.facts, domain)
+    health = found.health if found else None
+    if health is None or health.mx_status not in ("ok", "nodata") or health.null_mx:
+        return False
+    hosts = health.mail_hosts
+    return bool(hosts) and len(health.dead_mx) < len(hosts)
+
+
+def _no_mail_hosts(ctx: Context, name: str) -> Problem:
+    """``name`` has neither MX nor address: an error, unless it is a sending-only From domain
+    whose replies (Reply-To) and bounces (Return-Path) go to domains that receive mail — then
+    nothing is lost, and receivers judge the envelope sender's domain, not the From's."""
+    envelope = domain_of(envelope_sender(ctx.campaign))
+    replies = reply_to_domains(ctx.campaign)
+    if (
+        name == (ctx.campaign.from_domain or "").lower()
+        and replies
+        and envelope
+        and envelope != name
+        and all(_receives(ctx, d) for d in (*replies, envelope))
+    ):
+        message = t(
+            "{domain} has no MX and no address record: mail to it is lost, but replies go to "
+            "the Reply-To domain {replies} and bounces to the Return-Path domain {envelope}, "
+            "which receive mail (receivers judge the envelope sender's domain, not the From "
+            "domain's MX)",
+            domain=name,
+            replies=", ".join(replies),
+            envelope=envelope,
+        )
+        return Problem(message, location="From", severity=Severity.WARNING)
+    message = t("{domain} has no MX and no address record: it cannot receive mail", domain=name)
+    return Problem(message, location="From")
+
+
+def _dns_failure_reported(ctx: Context, domain: str) -> bool:
+    """Whether SPF001 (when selected) already says a lookup of ``domain`` failed: the MX
+    lookup that failed at the same name is that one warning."""
+    found = lookup(ctx.facts, domain)
+    spf = found.spf if found else None
+    if spf is None or spf.status != "error":
+        return False
+    return bool(selected(["SPF001"], list(ctx.config.select), list(ctx.config.ignore)))
+
+
+def _cannot_receive(ctx: Context, health: DomainHealth | None, where: str) -> Iterator[Problem]:
     """DOM001's findings for the From domain, or the envelope sender's (Return-Path) domain:
     bounces go to it, and receivers that verify the sender domain (Postfix's
     reject_unknown_sender_domain, RFC 7505 §4.2 for a null MX) refuse mail from it."""
-    if health is None or health.mx_status in ("timeout", "servfail", ""):
+    if health is None or not health.mx_status:
         return
     name = health.domain
+    if health.mx_status in ("timeout", "servfail"):
+        if not _dns_failure_reported(ctx, name):
+            yield Problem(
+                t(
+                    "could not verify that {domain} ({where}) can receive mail: its MX lookup "
+                    "failed ({status})",
+                    domain=name,
+                    where=where,
+                    status=health.mx_status,
+                ),
+                location=where,
+                severity=Severity.WARNING,
+                cause=NO_DNS,
+            )
+        return
     if where != "From":
-        for problem in _cannot_receive(health, "From"):
+        for problem in _cannot_receive(ctx, health, "From"):
             yield Problem(
                 t(
                     "the envelope sender (Return-Path) domain: {message}; bounces are lost "
@@ -128,8 +204,7 @@ def _cannot_receive(health: DomainHealth | None, where: str) -> Iterator[Problem
             severity=Severity.WARNING,
         )
     elif not health.mx and not health.has_address:
-        message = t("{domain} has no MX and no address record: it cannot receive mail", domain=name)
-        yield Problem(message, location="From")
+        yield _no_mail_hosts(ctx, name)
     elif dead := health.dead_mx:
         hosts = ", ".join(dead)
         if len(dead) == len(health.mail_hosts):
@@ -305,13 +380,25 @@ def mta_sts_mx_not_covered(ctx: Context) -> Iterator[Problem]:
 
 
 def _judged(found: Judged | None, domain: str, what: str) -> Iterator[Problem]:
-    """One finding for a fetched document: every problem of it, or why it was not verified."""
+    """One finding for a fetched document: every problem of it, or why it was not verified.
+    A host proven to answer no one (no such name, refused) is one finding with the other
+    documents on it (mailcheck.rootcause): the logo and the certificate are often on one
+    host."""
     if found is None:
         return
+    cause = ""
+    if found.no_answer:
+        parts = urlsplit(found.url)
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+        host = parts.hostname or ""
+        cause = host_down(f"{host}:{port}" if port else host) if host else ""
     if found.problems:
         problems = Joined("; ", found.problems)
         message = t("{what} of {domain}: {problems}", what=what, domain=domain, problems=problems)
-        yield Problem(message, location=found.url, url=found.url)
+        yield Problem(message, location=found.url, url=found.url, cause=cause)
     elif found.unverified:
         message = t(
             "could not verify the {what} of {domain}: {reason}",
@@ -319,7 +406,7 @@ def _judged(found: Judged | None, domain: str, what: str) -> Iterator[Problem]:
             domain=domain,
             reason=found.unverified,
         )
-        yield Problem(message, location=found.url, url=found.url)
+        yield Problem(message, location=found.url, url=found.url, cause=cause)
 
 
 @rule(
@@ -335,7 +422,8 @@ def bimi_logo_invalid(ctx: Context) -> Iterator[Problem]:
     be fetched or is not in the SVG Tiny Portable/Secure profile: root `<svg>` without
     `version="1.2"` and `baseProfile="tiny-ps"`, no `<title>`, a script or event handler,
     animation, an external reference or embedded image, `x=`/`y=` on the root, a view that is
-    not square, or a file over 32 KB.
+    not square, or a file over 32 KB. A logo and a mark certificate (DOM009) on one host
+    that does not exist or refuses are one finding, this one.
 
     ## Why it matters
     Receivers that support BIMI (Gmail, Apple Mail, Yahoo, Mail.ru) show no logo beside the
@@ -397,8 +485,9 @@ def bimi_certificate_invalid(ctx: Context) -> Iterator[Problem]:
 def bimi_dmarc_partial(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a From domain that publishes a BIMI logo while its DMARC policy, `quarantine` or
-    `reject`, applies to part of the mail only (`pct=` below 100). A policy of `none` is
-    DMARC002's finding, a missing record DMARC001's: both also keep the logo from showing.
+    `reject`, applies to part of the mail only (`pct=` below 100). A policy of `none` (or
+    `quarantine` with `pct=0`, which acts as `none`) is DMARC002's finding, a missing record
+    DMARC001's: both also keep the logo from showing.
 
     ## Why it matters
     BIMI requires DMARC enforcement on all mail (`p=quarantine` or `p=reject` with
@@ -418,6 +507,8 @@ def bimi_dmarc_partial(ctx: Context) -> Iterator[Problem]:
     pct = dmarc.tags.get("pct", "100")
     if dmarc.errors or dmarc.policy not in ("quarantine", "reject") or not pct.isdigit():
         return
+    if dmarc.sampled_to_none:
+        return  # quarantine with pct=0 acts as none: DMARC002's finding
     if int(pct) < 100:
         message = t(
             "{domain} publishes a BIMI logo, but its DMARC policy {policy} applies to {pct}% of "

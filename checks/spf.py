@@ -3,9 +3,9 @@
 Which domains (RFC 7208 §2.4): the envelope sender's (Return-Path; without one, the From
 domain's, as receivers then see postmaster@From). When the Return-Path is known, the From
 domain's own record is judged too, as a warning (receivers do not check it for this mail);
-when it is not (an empty envelope sender), the HELO name's, also as a warning. A From domain
-with no SPF at all is an error unless the Return-Path's SPF is valid and aligned with it (or
-DKIM aligns). A DNS timeout or SERVFAIL is a warning "could not verify", never a pass and
+when it is known to be empty (`Return-Path: <>`), the HELO name's, also as a warning. A From
+domain with no SPF at all is an error unless the Return-Path's SPF is valid and aligned with
+it (or DKIM aligns). A DNS timeout or SERVFAIL is a warning "could not verify", never a pass and
 never an error about the record.
 """
 
@@ -18,6 +18,7 @@ from mailcheck.auth_model import (
     SpfFacts,
     envelope_sender,
     lookup,
+    null_reverse_path,
     sending_ips,
     spf_key,
     spf_sender,
@@ -26,6 +27,7 @@ from mailcheck.dmarc import aligned, dkim_alignment_expected
 from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import t
 from mailcheck.model import Severity
+from mailcheck.registry import selected
 from mailcheck.rules import NO_DNS, Context, Problem, rule
 from mailcheck.spf import LOOKUP_LIMIT, VOID_LIMIT
 
@@ -62,15 +64,15 @@ class _Judged:
 
 def _spf_domains(ctx: Context) -> Iterator[_Judged]:
     """The envelope sender's domain (Return-Path; without one, the From domain, as
-    postmaster@From), then the From domain (with a Return-Path) or the HELO name (without
-    one), when they differ from it."""
+    postmaster@From), then the From domain (with a Return-Path) or the HELO name (with an
+    empty one), when they differ from it."""
     campaign = ctx.campaign
     sender = spf_sender(campaign)
     envelope = sender[1] if sender else None
     wanted: list[tuple[str | None, str]] = [(envelope, "envelope")]
     if envelope_sender(campaign) is not None:
         wanted.append((campaign.from_domain, "from"))
-    else:
+    elif null_reverse_path(campaign):
         # Receivers use the HELO name's SPF only for an empty envelope sender (RFC 7208
         # §2.3): with a Return-Path it is the ESP's host, which the agency cannot change and
         # no receiver judges for this mail (it warned on nearly every ESP's test send)
@@ -104,7 +106,9 @@ def spf_missing(ctx: Context) -> Iterator[Problem]:
     Reports a sender domain (the From domain, and the envelope sender's domain when known)
     that publishes no SPF record: no TXT record starting with `v=spf1`. When the record (or
     an include) cannot be looked up — a DNS timeout or SERVFAIL — it says so as a warning
-    "could not verify" instead.
+    "could not verify" instead (and SPF006 does not say it again). The HELO name of a test
+    send without SPF is a warning only when its envelope sender is empty (`Return-Path: <>`),
+    the only mail receivers check the HELO name's SPF for (RFC 7208 §2.3).
 
     ## Why it matters
     Without SPF, receivers cannot tell the domain's real servers from forgers. Gmail, Yahoo
@@ -152,6 +156,13 @@ def spf_missing(ctx: Context) -> Iterator[Problem]:
                 severity=Severity.WARNING,
                 cause=NO_DNS,
             )
+
+
+def _unverified_reported(ctx: Context, spf: SpfFacts) -> bool:
+    """Whether SPF001 (when selected) reports that ``spf``'s record or part of it could not be
+    looked up."""
+    failed = spf.status == "error" or bool(spf.unverified)
+    return failed and bool(selected(["SPF001"], list(ctx.config.select), list(ctx.config.ignore)))
 
 
 def _missing_severity(ctx: Context, j: _Judged, envelope: SpfFacts | None) -> Severity | None:
@@ -398,7 +409,8 @@ def spf_ip_not_authorised(ctx: Context) -> Iterator[Problem]:
     Evaluates SPF (RFC 7208 check_host) for the sending IPs: those in the `Received` chain
     of a test send (.eml), else the configured `sending-ips` (a CIDR is checked at its first
     address). Reports IPs for which the envelope sender's domain (else the From domain)
-    gives `fail` or `softfail`.
+    gives `fail` or `softfail`. A `temperror` is a warning "could not verify", unless SPF001
+    already says the domain's SPF could not be looked up (one failed lookup, one finding).
 
     ## Why it matters
     The campaign will leave from these servers; if SPF fails for them, receivers treat the
@@ -434,6 +446,8 @@ def spf_ip_not_authorised(ctx: Context) -> Iterator[Problem]:
                 location=domain,
             )
         elif result.result == "temperror":
+            if _unverified_reported(ctx, found.spf):
+                continue  # SPF001 says the lookup failed: one failed lookup, one warning
             yield Problem(
                 t(
                     "could not verify SPF for {ip} sending as {sender}: {reason}",

@@ -11,7 +11,7 @@ import hashlib
 import ipaddress
 from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
-from email.utils import parseaddr
+from email.utils import getaddresses, parseaddr
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -101,6 +101,13 @@ class DmarcFacts:
     def aspf(self) -> str:
         return self.tags.get("aspf", "r").lower()
 
+    @property
+    def sampled_to_none(self) -> bool:
+        """``quarantine`` with ``pct=0``: the policy applies to no message, and the next one
+        down, ``none``, applies instead (RFC 7489 §6.6.4)."""
+        pct = self.tags.get("pct", "100").strip()
+        return self.policy == "quarantine" and pct.isdigit() and int(pct) == 0
+
 
 @dataclass
 class DomainAuth:
@@ -173,6 +180,33 @@ def envelope_sender(campaign: Campaign) -> str | None:
         return None
     addr = parseaddr(value)[1] or value.strip().strip("<>")
     return addr or None
+
+
+def _header(campaign: Campaign, name: str) -> str:
+    """A header of the campaign: ``[headers]`` of campaign.toml, else the test send's."""
+    if campaign.headers:
+        for key, header in campaign.headers.items():
+            if key.lower() == name.lower():
+                return header
+    if campaign.raw_message:
+        try:
+            return str(BytesHeaderParser().parsebytes(campaign.raw_message).get(name, ""))
+        except Exception:  # a broken message is INP001's business, not ours
+            return ""
+    return ""
+
+
+def null_reverse_path(campaign: Campaign) -> bool:
+    """Whether the envelope sender is known to be empty: ``Return-Path: <>`` (a bounce, an
+    auto-reply). Receivers then check SPF on the HELO name (RFC 7208 §2.3, §2.4)."""
+    return (campaign.envelope_from or _header(campaign, "Return-Path")).strip() == "<>"
+
+
+def reply_to_domains(campaign: Campaign) -> list[str]:
+    """The domains of the Reply-To addresses (replies go there), in order, once each."""
+    value = _header(campaign, "Reply-To")
+    found = [domain_of(addr) for _name, addr in getaddresses([value])] if value else []
+    return list(dict.fromkeys(d for d in found if d))
 
 
 def signatures(campaign: Campaign) -> list[Signature]:

@@ -50,6 +50,7 @@ def _answered(fetched: Fetched, what: str) -> Judged | None:
     found = Judged(fetched.url)
     if fetched.status is None:
         if fetched.proof:
+            found.no_answer = True
             found.problems.append(
                 t("{what} cannot be fetched: {why}", what=t(what), why=fetched.error)
             )

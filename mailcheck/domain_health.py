@@ -208,6 +208,7 @@ class Judged:
     problems: list[str] = field(default_factory=list)  # what receivers would refuse
     unverified: str = ""  # why it could not be fetched from here (this machine's trouble)
     summary: str = ""  # what was found, when it is fine
+    no_answer: bool = False  # the host proved to answer no one (no such name, refused, TLS)
 
 
 @dataclass

@@ -116,7 +116,7 @@ def health_items(findings: list[Finding], health: DomainHealth) -> list[Item]:
     mx = _family(findings, "DOM001")
     unknown = [host for host, state in health.mx_hosts.items() if state == "unverified"]
     if health.mx_status in ("timeout", "servfail"):
-        # no finding (DOM001 stays silent on a lookup that failed): not a pass either
+        # DOM001 could not verify (or SPF001 said the name failed): not a pass either
         mx = Item("MX", "unverified", t("DNS did not answer"))
     elif mx.verdict == "ok" and unknown:
         shown = t("could not look up the address of {hosts}", hosts=", ".join(unknown))

@@ -19,6 +19,7 @@ from mailcheck.auth_model import (
     message_key,
     org_domain,
     parse_tags,
+    reply_to_domains,
     sending_ips,
     signatures,
     signatures_in,
@@ -227,6 +228,10 @@ async def _collect(
             jobs.append(key_job(sig.domain, sig.selector, "signature"))
         if campaign.helo:
             jobs.append(spf_job(campaign.helo))
+        for replies in reply_to_domains(campaign):
+            if replies != (from_domain or "").lower():
+                # replies go there: DOM001 weighs a From domain that receives no mail by it
+                jobs.append(envelope_job(replies))
         sender = spf_sender(campaign)
         if sender is not None:
             mail_from, sender_domain = sender
