@@ -137,20 +137,36 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
 _LINE_BREAK = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]")
 
 
+# Bidirectional formatting characters (UAX #9). An override (LRO U+202D, RLO U+202E) forces
+# the order of every letter after it: RLO shows "gpj.exe" as "exe.jpg", the classic spoofing
+# trick, and no ordinary text needs one. An embedding (LRE U+202A, RLE U+202B) reorders runs
+# of digits and punctuation, not letters; UAX #9 recommends isolates instead. Isolates (U+2066
+# to U+2069), the marks LRM/RLM/ALM and PDF (U+202C) alone are what right-to-left text uses.
+_BIDI_OVERRIDE = re.compile(r"[\u202d\u202e]")
+_BIDI_EMBEDDING = re.compile(r"[\u202a\u202b]")
+_BIDI_SHOWN = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+
 @rule(
     "SUB003",
     "subject-line-break",
     Severity.ERROR,
-    short="a line break or control character in the subject",
+    short="a line break, control or bidi override character in the subject",
 )
 def subject_line_break(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a subject that holds a line break or another control character — usually a TOML
-    multi-line string in `campaign.toml`, or a sample value pasted with its line end.
+    multi-line string in `campaign.toml`, or a sample value pasted with its line end — and a
+    subject that holds a bidirectional override (U+202D, U+202E): an error. A bidirectional
+    embedding (U+202A, U+202B) is a warning; isolates (U+2066–U+2069) and the marks
+    right-to-left text uses are not reported.
 
     ## Why it matters
     A header line cannot hold a line break. ESPs refuse such a subject, or join or cut its
     lines, and the recipient never sees it as written; mail libraries raise an error for it.
+    A right-to-left override shows the text after it reversed ("Скидка ", U+202E, "gpj.exe" reads
+    "Скидка exe.jpg"): a spoofing trick no real subject needs, which mailbox providers
+    penalise. Embeddings reorder digits and punctuation; Unicode recommends isolates instead.
 
     ## Example
     ```toml
@@ -159,7 +175,9 @@ def subject_line_break(ctx: Context) -> Iterator[Problem]:
     ```
 
     ## How to fix
-    Write the subject on one line; strip line ends from the values that fill it.
+    Write the subject on one line; strip line ends from the values that fill it. Remove
+    bidirectional overrides and embeddings (often pasted with the text, invisible in editors);
+    right-to-left text that needs one uses an isolate (U+2067 … U+2069).
     """
     campaign = ctx.campaign
     # as written first; then each rendering (a sample value may bring the line end)
@@ -171,7 +189,60 @@ def subject_line_break(ctx: Context) -> Iterator[Problem]:
         found = _LINE_BREAK.search(subject)
         if found:
             yield _line_break(subject, found.group(), label)
-            return
+            break
+    # one finding for the worst bidi control, where it first appears
+    for pattern, severity in (
+        (_BIDI_OVERRIDE, Severity.ERROR),
+        (_BIDI_EMBEDDING, Severity.WARNING),
+    ):
+        for subject, label in variants:
+            found = pattern.search(subject)
+            if found:
+                yield _bidi(subject, found.group(), label, severity)
+                return
+
+
+def _bidi(subject: str, char: str, variant: str | None, severity: Severity) -> Problem:
+    """A bidi control in the subject, each shown as its code so the quote reads as written."""
+    shown = quoted(_BIDI_SHOWN.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", subject))
+    code = f"U+{ord(char):04X}"
+    override = severity is Severity.ERROR
+    if variant is None:
+        message = (
+            t(
+                "the subject holds a bidirectional override ({code}): the text after it is "
+                "shown reordered, a spoofing trick mailbox providers penalise: “{subject}”",
+                code=code,
+                subject=shown,
+            )
+            if override
+            else t(
+                "the subject holds a bidirectional embedding ({code}): it may reorder digits "
+                "and punctuation after it: “{subject}”",
+                code=code,
+                subject=shown,
+            )
+        )
+    else:
+        message = (
+            t(
+                "the subject holds a bidirectional override ({code}) when rendered with "
+                "{variant}: the text after it is shown reordered, a spoofing trick mailbox "
+                "providers penalise: “{subject}”",
+                code=code,
+                variant=variant,
+                subject=shown,
+            )
+            if override
+            else t(
+                "the subject holds a bidirectional embedding ({code}) when rendered with "
+                "{variant}: it may reorder digits and punctuation after it: “{subject}”",
+                code=code,
+                variant=variant,
+                subject=shown,
+            )
+        )
+    return Problem(message, location="subject", severity=severity)
 
 
 def _line_break(subject: str, char: str, variant: str | None) -> Problem:

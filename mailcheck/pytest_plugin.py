@@ -41,6 +41,7 @@ PASS_FILE = "pytest-pass.json"
 PASS_FILE_VERSION = 1
 PASS_MAX_AGE = 30 * 86400.0  # forget passes of campaigns not seen for a month
 WORKER_OUTPUT_KEY = "mailcheck_passes"
+WORKER_COLLECTED_KEY = "mailcheck_collected"  # how many campaign items a worker collected
 SHARED_DIR = "pytest-xdist"  # below .mailcheck/: one checked batch per xdist run
 SHARED_MAX_AGE = 86400.0  # leftovers of runs that were killed are removed after a day
 
@@ -74,6 +75,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def _enabled(config: pytest.Config) -> bool:
     return bool(config.getoption("mailcheck") or config.getini("mailcheck"))
+
+
+def _explicit(config: pytest.Config) -> bool:
+    """``--mailcheck`` was given (on the command line or in ``addopts``), not only the ini."""
+    return bool(config.getoption("mailcheck"))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -150,6 +156,13 @@ def _claimed(directory: Path, root: Path, *, by_campaigns: bool) -> bool:
     return False
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """Count the campaigns collected (before ``-k``/``-m`` deselect any): none is a warning."""
+    session = item.config.stash.get(_SESSION, None)
+    if session is not None and isinstance(item, CampaignItem):
+        session.collected += 1
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_testnodedown(node: Any, error: object) -> None:
     """xdist controller: collect the passes a worker recorded (the controller writes the file)."""
@@ -157,6 +170,10 @@ def pytest_testnodedown(node: Any, error: object) -> None:
     output = getattr(node, "workeroutput", None) or {}
     if session is not None and isinstance(output.get(WORKER_OUTPUT_KEY), dict):
         session.new_passes.update(output[WORKER_OUTPUT_KEY])
+    if session is not None and isinstance(output.get(WORKER_COLLECTED_KEY), int):
+        # every worker collects the whole session: the largest count is the session's
+        seen = session.workers_collected
+        session.workers_collected = max(seen or 0, output[WORKER_COLLECTED_KEY])
     run_id = (getattr(node, "workerinput", None) or {}).get("testrunuid")
     if session is not None and isinstance(run_id, str):
         session.run_ids.add(run_id)
@@ -169,14 +186,22 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     workeroutput = getattr(session.config, "workeroutput", None)
     if workeroutput is not None:  # an xdist worker: hand the passes over, never write
         workeroutput[WORKER_OUTPUT_KEY] = dict(state.new_passes)
+        workeroutput[WORKER_COLLECTED_KEY] = state.collected
         return
     state.save_passes()
     state.remove_shared_batches()
+    if state.nothing_collected() and _explicit(session.config) and exitstatus == 0:
+        # `pytest --mailcheck` that checked no campaign must not pass as if all were clean
+        # (as `mailcheck check` exits 2 on "no campaign found"); with the ini option only,
+        # a run of some test files is legitimate and the summary warns.
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
-    """Rule plugins that failed to load or were refused: said in every run that checks."""
-    if _SESSION not in terminalreporter.config.stash:
+    """Rule plugins that failed to load or were refused, and a run that collected no
+    campaign at all: said in every run that checks."""
+    state = terminalreporter.config.stash.get(_SESSION, None)
+    if state is None:
         return
     from mailcheck.registry import load_registry
 
@@ -185,6 +210,22 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.write_sep("=", "mailcheck plugin problems", yellow=True)
         for problem in problems:
             terminalreporter.write_line(f"mailcheck: warning: {problem}")
+    if state.nothing_collected():
+        config = terminalreporter.config
+        explicit = _explicit(config)
+        terminalreporter.write_sep(
+            "=", "mailcheck: no campaign collected", red=explicit, yellow=not explicit
+        )
+        searched = " ".join(str(a) for a in config.args) or "."
+        kind = "error" if explicit else "warning"
+        terminalreporter.write_line(
+            f"mailcheck: {kind}: no campaign found below {searched} (no campaign.toml, .eml, "
+            ".emlx, .html or .htm file): nothing was checked. Campaigns are collected from "
+            "the paths pytest collects: add the campaigns directory to testpaths or pass it "
+            "(pytest --mailcheck campaigns/)."
+        )
+        if explicit:
+            terminalreporter.write_line("mailcheck: the run fails: --mailcheck checked nothing")
 
 
 class MailcheckFailure(Exception):
@@ -254,6 +295,17 @@ class MailcheckSession:
         self._fingerprint: str | None = None
         self._keys: dict[Path, str] = {}
         self.run_ids: set[str] = set()  # xdist runs whose shared batch the controller removes
+        self.collected = 0  # campaign items collected in this process
+        self.workers_collected: int | None = None  # xdist controller: what the workers did
+
+    def nothing_collected(self) -> bool:
+        """True when the session collected no campaign. An xdist controller collects nothing
+        itself and knows only what its workers reported (no report: it cannot tell)."""
+        if getattr(self.pytest_config, "workerinput", None) is not None:
+            return False  # a worker: the controller says it, once
+        if self.pytest_config.pluginmanager.has_plugin("dsession"):
+            return self.workers_collected == 0
+        return self.collected == 0
 
     # --- configuration ---------------------------------------------------------------------
 

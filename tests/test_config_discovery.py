@@ -136,3 +136,24 @@ def test_database_password_is_not_printed() -> None:
         shown_url("postgresql://qa:s3cret@db.internal/log") == "postgresql://qa:***@db.internal/log"
     )
     assert shown_url("sqlite:////tmp/a:b@c.db") == "sqlite:////tmp/a:b@c.db"
+
+
+def test_show_settings_of_a_campaign_applies_its_campaign_toml(
+    two_projects: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the campaign overrides the project's subject-max 70 and ignores LNK004: what it is
+    # judged with, not the config file's values, is shown
+    write_campaign(two_projects / "repo" / "campaigns", "w", subject_max=90, ignore=["LNK004"])
+    for given in ("repo/campaigns/w", "repo/campaigns/w/campaign.toml"):
+        code, out, _ = _run(two_projects, monkeypatch, capsys, "check", "--show-settings", given)
+        assert code == 0
+        manifest = given if given.endswith(".toml") else given + "/campaign.toml"
+        assert f"campaign: {manifest} (its campaign.toml overrides: subject-max, ignore)\n" in out
+        assert "\nsubject-max = 90\n" in out and "\nsubject-max = 70\n" not in out
+        assert '\nignore = ["LNK004"]\n' in out
+    # a campaign that sets nothing shows the config file's values, and says so
+    code, out, _ = _run(
+        two_projects, monkeypatch, capsys, "check", "--show-settings", "repo/campaigns/x"
+    )
+    assert "campaign: repo/campaigns/x/campaign.toml (sets no setting" in out
+    assert "\nsubject-max = 70\n" in out

@@ -384,3 +384,52 @@ def test_strict_plugins_fails_offline_items_too(
     out = result.stdout.str()
     assert "plugin problems (strict-plugins)" in out and "ACME_TOKEN is not set" in out
     assert "Traceback" not in out
+
+
+def _no_campaign_below_testpaths(pytester: pytest.Pytester, ini: str) -> None:
+    """A repository that already runs pytest: its tests in tests/, its campaigns beside."""
+    write_campaign(pytester.path / "campaigns", "good")
+    pytester.makepyfile(**{"tests/test_unit": "def test_ok():\n    pass\n"})
+    pytester.makeini(f"[pytest]\ntestpaths = tests\n{ini}")
+
+
+NOTHING = "no campaign found below tests"
+
+
+def test_mailcheck_flag_that_collects_no_campaign_fails_the_run(
+    pytester: pytest.Pytester,
+) -> None:
+    # testpaths = tests: `pytest --mailcheck` collected zero campaigns and passed in silence
+    _no_campaign_below_testpaths(pytester, "")
+    result = pytester.runpytest("--mailcheck", "--mailcheck-offline")
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    out = result.stdout.str()
+    assert out.count(NOTHING) == 1 and "mailcheck: error: " + NOTHING in out
+    assert "add the campaigns directory to testpaths" in out
+    # given the campaigns, the same run checks them and passes
+    result = pytester.runpytest("--mailcheck", "--mailcheck-offline", "campaigns", "tests")
+    result.assert_outcomes(passed=2)
+    assert result.ret == 0 and "no campaign found" not in result.stdout.str()
+
+
+def test_ini_option_that_collects_no_campaign_warns(pytester: pytest.Pytester) -> None:
+    # enabled for good in the ini: running some unit tests is legitimate, the summary warns
+    _no_campaign_below_testpaths(pytester, "mailcheck = true\nmailcheck_offline = true\n")
+    result = pytester.runpytest()
+    result.assert_outcomes(passed=1)
+    assert result.ret == 0
+    out = result.stdout.str()
+    assert out.count(NOTHING) == 1 and "mailcheck: warning: " + NOTHING in out
+    # without mailcheck enabled nothing is said
+    pytester.makeini("[pytest]\ntestpaths = tests\n")
+    result = pytester.runpytest()
+    assert result.ret == 0 and "no campaign" not in result.stdout.str()
+
+
+def test_no_campaign_under_xdist_is_said_once_and_fails(pytester: pytest.Pytester) -> None:
+    _no_campaign_below_testpaths(pytester, "")
+    result = pytester.runpytest_subprocess("--mailcheck", "--mailcheck-offline", "-n", "2")
+    result.assert_outcomes(passed=1)
+    assert result.ret == pytest.ExitCode.TESTS_FAILED
+    assert result.stdout.str().count(NOTHING) == 1

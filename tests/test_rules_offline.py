@@ -880,6 +880,51 @@ def test_a_line_break_in_the_subject_is_one_error_showing_where(tmp_path: Path) 
     )
 
 
+def test_a_bidi_override_in_the_subject_is_an_error_shown_by_its_code(tmp_path: Path) -> None:
+    # U+202E shows "gpj.exe" reversed, as "exe.jpg": the classic spoofing trick
+    spoof = write_campaign(tmp_path, "spoof", subject="Скидка \u202egpj.exe")
+    [finding] = only(check(spoof), "SUB003")
+    assert finding.severity is Severity.ERROR
+    assert finding.message == (
+        "the subject holds a bidirectional override (U+202E): the text after it is shown "
+        "reordered, a spoofing trick mailbox providers penalise: “Скидка ⟨U+202E⟩gpj.exe”"
+    )
+    assert finding.places == ("subject",)
+    # brought by a sample value: said once, for the rendering
+    pasted = write_campaign(
+        tmp_path,
+        "pasted",
+        subject="Hi {{ name | default('there') }}",
+        template="jinja",
+        samples="r.json",
+        files={"r.json": '[{"name": "\u202dAnna\u202c"}]'},
+    )
+    [finding] = only(check(pasted), "SUB003")
+    assert finding.severity is Severity.ERROR
+    assert finding.message.startswith(
+        "the subject holds a bidirectional override (U+202D) when rendered with longest values"
+    )
+    assert finding.message.endswith("“Hi ⟨U+202D⟩Anna⟨U+202C⟩”")
+    # an embedding is a warning; with an override too, the override alone is reported
+    embedded = write_campaign(tmp_path, "embedded", subject="Цена \u202b100 ₪\u202c сегодня")
+    [finding] = only(check(embedded), "SUB003")
+    assert finding.severity is Severity.WARNING
+    assert "bidirectional embedding (U+202B)" in finding.message
+    both = write_campaign(tmp_path, "both", subject="\u202bА\u202c \u202eБ")
+    assert [(f.severity, "U+202E" in f.message) for f in only(check(both), "SUB003")] == [
+        (Severity.ERROR, True)
+    ]
+    # isolates and marks are what right-to-left text uses: nothing to report
+    rtl = write_campaign(tmp_path, "rtl", subject="Sale \u2067שלום\u2069 \u200fnow")
+    assert only(check(rtl), "SUB003") == []
+    # a line break and an override are two findings of the rule
+    broken = write_campaign(tmp_path, "broken", subject="Big\nsale \u202egpj.exe")
+    assert sorted(f.message.split(" (")[0] for f in only(check(broken), "SUB003")) == [
+        "the subject holds a bidirectional override",
+        "the subject holds a line break",
+    ]
+
+
 def test_a_bare_html_files_title_is_only_probably_its_subject(tmp_path: Path) -> None:
     # MJML writes <title></title>; a web page's title is long: the ESP's subject is set apart
     page = "<html><head><title>{title}</title></head><body><p>Скидки</p></body></html>"

@@ -17,6 +17,7 @@ from mailcheck.commands.common import (
 from mailcheck.engine import UsageError, lightened
 
 if TYPE_CHECKING:
+    from mailcheck.config import Config
     from mailcheck.model import CampaignResult
 
 HELP = "lint campaigns (campaign.toml dirs, .eml, .html)"
@@ -49,7 +50,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--show-settings",
         action="store_true",
-        help="print the configuration (and database) that applies to the first PATH, then exit",
+        help="print the configuration (and database) that applies to the first PATH (a campaign: "
+        "with its campaign.toml's keys), then exit",
     )
 
 
@@ -62,9 +64,7 @@ def run(args: argparse.Namespace) -> int:
 
     config = config_from_args(args)
     if args.show_settings:
-        from mailcheck.config import settings_text
-
-        write_output(settings_text(config), args.output)
+        write_output(shown_settings(config, args.paths), args.output)
         return 0
     if args.statistics and args.format not in ("text", "json"):
         raise UsageError("--statistics prints text or json, not " + args.format)
@@ -91,6 +91,33 @@ def run(args: argparse.Namespace) -> int:
         text = render(args.format, shown, colour=colour, language=language)
     write_output(text, args.output)
     return exit_code(errors, warnings, args.strict)
+
+
+def shown_settings(config: Config, paths: list[str]) -> str:
+    """``--show-settings``: what applies to the first PATH. A campaign directory (or its
+    campaign.toml) is judged with its campaign.toml's keys on top of the config file's, so
+    those are shown, and said to come from there."""
+    from pathlib import Path
+
+    from mailcheck.config import campaign_config, settings_text
+    from mailcheck.loaders import MANIFEST, load
+
+    path = Path(paths[0]) if paths else None
+    manifest = path / MANIFEST if path is not None and path.name != MANIFEST else path
+    if manifest is None or not manifest.is_file():
+        return settings_text(config)
+    campaign = load(manifest, str(manifest), config)
+    if not campaign.config_overrides:
+        note = f"campaign: {manifest} (sets no setting: the config file's apply)"
+        if campaign.load_error is not None and campaign.kind == "toml":
+            note = (
+                f"campaign: {manifest} could not be read ({campaign.load_error}): "
+                "the config file's settings are shown"
+            )
+        return settings_text(config).replace("\n", f"\n{note}\n", 1)
+    keys = ", ".join(campaign.config_overrides)
+    note = f"campaign: {manifest} (its campaign.toml overrides: {keys})"
+    return settings_text(campaign_config(campaign, config)).replace("\n", f"\n{note}\n", 1)
 
 
 def errors_only(results: list[CampaignResult]) -> list[CampaignResult]:

@@ -120,6 +120,9 @@ def write_output(text: str | Iterable[str], output: str | None) -> None:
     try:
         stream.writelines(parts)
         stream.flush()
+    except BrokenPipeError:  # the reader stopped (`| head`): main() exits quietly
+        silence_stdout()
+        raise
     except (OSError, ValueError) as exc:
         silence_stdout()
         raise OutputError(f"cannot write the output: {_reason(exc)}") from None
