@@ -263,20 +263,12 @@ async def read_mail_hosts(client: DnsClient, health: DomainHealth) -> None:
 async def read_health(client: DnsClient, health: DomainHealth) -> None:
     """MX (with the A/AAAA fallback), MTA-STS, TLS-RPT and BIMI records of one domain."""
     name = health.domain
-    mx, a, aaaa, sts, rpt, bimi = await asyncio.gather(
-        client.query(name, "MX"),
-        client.query(name, "A"),
-        client.query(name, "AAAA"),
+    _, sts, rpt, bimi = await asyncio.gather(
+        read_mail_hosts(client, health),
         client.query(f"_mta-sts.{name}", "TXT"),
         client.query(f"_smtp._tls.{name}", "TXT"),
         client.query(f"default._bimi.{name}", "TXT"),
     )
-    health.mx_status = mx.status
-    health.mx = mx.mx
-    health.has_address = a.status == "ok" or aaaa.status == "ok"
-    hosts = health.mail_hosts if health.mx else []
-    found = await asyncio.gather(*(_address_state(client, host) for host in hosts))
-    health.mx_hosts = dict(zip(hosts, found, strict=True))
     health.mta_sts = read_tag_record(sts.status, sts.txt, "STSv1", ("id",))
     health.tls_rpt = read_tls_rpt(rpt.status, rpt.txt)
     health.bimi = read_tag_record(bimi.status, bimi.txt, "BIMI1", ())  # "l=;" declines
