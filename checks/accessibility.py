@@ -16,7 +16,7 @@ from importlib import resources
 from mailcheck.accessibility import Accessibility
 from mailcheck.i18n import Joined, t
 from mailcheck.model import Document, Severity
-from mailcheck.rules import Context, Problem, rule
+from mailcheck.rules import ALT_MISSING, Context, Problem, rule
 
 _LISTED = 8  # lines named in a message; the rest are counted
 
@@ -140,7 +140,9 @@ def layout_table_role(ctx: Context) -> Iterator[Problem]:
 def image_link_unnamed(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links whose only content is images without alt text (and no `aria-label` or
-    `title`): a linked banner or button image with `alt=""` or no alt.
+    `title`): a linked banner or button image with `alt=""` or no alt. Links whose images have
+    no alt attribute at all are one finding with IMG001's (which reports those images and
+    names these links), unless IMG001 is not run.
 
     ## Why it matters
     A link needs a name: a screen reader reads such a link as its URL, and with images off
@@ -156,14 +158,24 @@ def image_link_unnamed(ctx: Context) -> Iterator[Problem]:
     facts = _facts(ctx)
     if not facts or not facts.unnamed_image_links:
         return
-    found = facts.unnamed_image_links
-    lines = [line for _href, line in found]
-    yield Problem(
-        t("{n} image link(s) without alt text (line {lines})", n=len(found), lines=_lines(lines)),
-        location=ctx.html_at(lines[0]),
-        locations=_places(ctx, lines),
-        url=found[0][0] or None,
-    )
+    # images with no alt attribute at all are IMG001's too: one root cause, reported once by
+    # IMG001 (it names these links); alone when IMG001 is not run (mailcheck.rootcause)
+    empty_alt = [(href, line) for href, line, no_alt in facts.unnamed_image_links if not no_alt]
+    no_alt = [(href, line) for href, line, no_alt in facts.unnamed_image_links if no_alt]
+    for found, cause in ((empty_alt, ""), (no_alt, ALT_MISSING)):
+        if not found:
+            continue
+        lines = [line for _href, line in found]
+        message = t(
+            "{n} image link(s) without alt text (line {lines})", n=len(found), lines=_lines(lines)
+        )
+        yield Problem(
+            message,
+            location=ctx.html_at(lines[0]),
+            locations=_places(ctx, lines),
+            url=found[0][0] or None,
+            cause=cause,
+        )
 
 
 @functools.cache

@@ -14,7 +14,8 @@ def image_alt_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports `<img>` elements without an `alt` attribute. One finding lists every such image.
     Decorative images (spacers, dividers) should say so with `alt=""`. A 1×1 image is an
-    open-tracking pixel (the ESP adds it to a test send): nobody sees it.
+    open-tracking pixel (the ESP adds it to a test send): nobody sees it. When such images
+    are a link's only content, this finding says so and lists the links too (not A11Y004 apart).
 
     ## Why it matters
     Outlook and many corporate clients block images by default: without alt text the reader

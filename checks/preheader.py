@@ -23,7 +23,9 @@ def _preheader(ctx: Context) -> str:
 def preheader_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a campaign with no preheader: neither `preheader =` in `campaign.toml` nor a
-    hidden preview element at the top of the HTML body.
+    hidden preview element at the top of the HTML body. A message without an HTML part (plain
+    text only) is not reported: it has no element to hide a preheader in, and its preview is
+    its own first line.
 
     ## Why it matters
     Without a preheader, clients fill the preview line with the first body text they find:
@@ -37,6 +39,8 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
     Add a hidden preheader element as the first thing in `<body>`, or set `preheader =` in
     `campaign.toml` when the ESP inserts it.
     """
+    if ctx.campaign.html is None and not (ctx.main and ctx.main.html):
+        return  # plain text only: the first line is the preview, nothing to add
     if not _preheader(ctx):
         main = ctx.main
         document = main.document if main else ctx.campaign.static

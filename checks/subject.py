@@ -16,7 +16,7 @@ from mailcheck.text import grapheme_len, quoted
 def subject_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a campaign without a subject, or whose subject renders empty. A bare HTML file's
-    subject is its `<title>`, a guess: an empty one is a warning.
+    subject is its `<title>`, a guess: an empty or missing one is a warning.
 
     ## Why it matters
     Mail clients show "(no subject)"; spam filters score an empty subject, and recipients
@@ -33,9 +33,16 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
     subject = main.subject if main else ctx.campaign.subject
     if subject is None or not subject.strip():
         if _from_title(ctx):
-            why = t(
-                "no subject to check: the file's <title> is empty, and a bare HTML file's "
-                "subject is set in the ESP (give `subject` in campaign.toml to check it)"
+            why = (
+                t(
+                    "no subject to check: the file's <title> is empty, and a bare HTML file's "
+                    "subject is set in the ESP (give `subject` in campaign.toml to check it)"
+                )
+                if _TITLE_TAG.search(ctx.campaign.html or "")
+                else t(
+                    "no subject to check: the file has no <title>, and a bare HTML file's "
+                    "subject is set in the ESP (give `subject` in campaign.toml to check it)"
+                )
             )
             yield Problem(why, location="subject", severity=Severity.WARNING)
             return
@@ -45,6 +52,9 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
             else t("subject renders empty")
         )
         yield Problem(why, location="subject")
+
+
+_TITLE_TAG = re.compile(r"<title[\s>]", re.I)
 
 
 def _from_title(ctx: Context) -> bool:

@@ -60,7 +60,8 @@ class Accessibility:
     dir_rtl: bool = False  # some element says dir="rtl"
     layout_tables: list[int] = field(default_factory=list)  # lines of tables without a role
     headings: list[tuple[int, int]] = field(default_factory=list)  # (level, line)
-    unnamed_image_links: list[tuple[str, int]] = field(default_factory=list)  # (href, line)
+    # (href, line, True when none of its images has an alt attribute at all: IMG001's images)
+    unnamed_image_links: list[tuple[str, int, bool]] = field(default_factory=list)
     low_contrast: list[LowContrast] = field(default_factory=list)
 
 
@@ -90,8 +91,9 @@ def read_accessibility(root: Any, html: str, is_hidden: Callable[[Any], bool]) -
         facts.headings.append((int(heading.tag[1]), heading.sourceline or 0))
     for anchor in root.iter("a"):
         if _unnamed_image_link(anchor):
+            no_alt = all(img.get("alt") is None for img in anchor.iter("img"))
             facts.unnamed_image_links.append(
-                ((anchor.get("href") or "").strip(), anchor.sourceline or 0)
+                ((anchor.get("href") or "").strip(), anchor.sourceline or 0, no_alt)
             )
     for el in root.xpath("//*[contains(@style, 'olor')]|//font[@color]"):
         found = _low_contrast(el)

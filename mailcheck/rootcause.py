@@ -8,6 +8,9 @@ that names the cause (NET001; PER009 or PER007) then reports them all, listing t
 and places, and keeps them in ``folded`` for whoever reads a check's state (the
 authentication lines). When that rule is not run (ignored, not selected), every problem stays
 as its rule reported it: nothing unchecked passes in silence.
+
+One cause inside the campaign is folded the same way: a link unnamed only because its images
+have no alt attribute (A11Y004, :data:`~mailcheck.rules.ALT_MISSING`) is IMG001's image.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import replace
 
 from mailcheck.i18n import Joined, t
 from mailcheck.model import Finding
-from mailcheck.rules import HOST_DOWN, NO_DNS, UNREAD_PARTS
+from mailcheck.rules import ALT_MISSING, HOST_DOWN, NO_DNS, UNREAD_PARTS
 
 # the cause, and the codes of the rules that report it (the first one found does)
 ROOT_CAUSES = {NO_DNS: ("NET001",), UNREAD_PARTS: ("PER009", "PER007")}
@@ -27,6 +30,7 @@ ROOT_CAUSES = {NO_DNS: ("NET001",), UNREAD_PARTS: ("PER009", "PER007")}
 def fold(findings: list[Finding]) -> list[Finding]:
     """``findings`` with those a root-cause finding explains folded into it."""
     findings = _fold_hosts(findings)
+    findings = _fold_missing_alt(findings)
     for cause, codes in ROOT_CAUSES.items():
         root = next((f for code in codes for f in findings if f.code == code), None)
         folded = [f for f in findings if f.cause == cause]
@@ -59,6 +63,26 @@ def _fold_hosts(findings: list[Finding]) -> list[Finding]:
         merged = _merged(root, others, said)
         findings = [merged if f is root else f for f in findings if not any(f is o for o in others)]
     return findings
+
+
+def _fold_missing_alt(findings: list[Finding]) -> list[Finding]:
+    """Links unnamed only because their images have no alt attribute (A11Y004) are IMG001's
+    images: IMG001 reports them, with the links' places, when it runs at the same severity."""
+    root = next((f for f in findings if f.code == "IMG001"), None)
+    if root is None:
+        return findings
+    folded = [f for f in findings if f.cause == ALT_MISSING and f.severity is root.severity]
+    if not folded:
+        return findings
+    codes = Joined(", ", sorted({f.code for f in folded}))
+    said = t(
+        "{message}, and links made only of such images have no name (a screen reader reads "
+        "out their address): {checks}",
+        message=root.message,
+        checks=codes,
+    )
+    merged = _merged(root, folded, said)
+    return [merged if f is root else f for f in findings if not any(f is o for o in folded)]
 
 
 def _merged(root: Finding, folded: list[Finding], message: str) -> Finding:

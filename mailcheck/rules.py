@@ -42,6 +42,9 @@ UNREAD_PARTS = "unread-parts"
 # ... when a host proved unreachable (refused, no such name, a certificate refused): its
 # links, images and unsubscribe link are one finding, the first rule's (mailcheck.rootcause)
 HOST_DOWN = "host-down:"
+# ... when a link is unnamed only because its images have no alt attribute at all: IMG001
+# reports those images, and says that they are links (mailcheck.rootcause)
+ALT_MISSING = "alt-missing"
 
 
 def host_down(host: str) -> str:

@@ -82,9 +82,17 @@ def test_image_links_without_alt(tmp_path: Path) -> None:
         '<a href="https://shop.test/tg" aria-label="Telegram"><img src="https://cdn.shop.test/tg.png" alt=""></a>\n'
         "</td></tr></table>\n</body>",
     )
-    # aria-label names the Telegram link; the other two have no name
+    # aria-label names the Telegram link; the other two have no name. The VK image has no
+    # alt attribute at all: IMG001 reports it, naming the link (one cause, one finding)
     assert findings(tmp_path, html, "A11Y004") == [
-        ("2 image link(s) without alt text (line 8, 12)", "email.html:8")
+        ("1 image link(s) without alt text (line 8)", "email.html:8")
+    ]
+    assert findings(tmp_path, html, "IMG001") == [
+        (
+            "image has no alt attribute, and links made only of such images have no name (a "
+            "screen reader reads out their address): A11Y004",
+            "email.html:12",
+        )
     ]
 
 
