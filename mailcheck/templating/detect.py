@@ -66,16 +66,20 @@ def hubl_tags(text: str) -> int:
     return len(_HUBL.findall(text))
 
 
-def hubl_detection(count: int) -> Detection:
+def not_read(language: str, count: int) -> Detection:
+    """A template written in ``language``, which no dialect reads: not understood (PER007)."""
     return Detection(
         "none",
         t(
             "{count} tag(s) of {language}, a language mailcheck does not read",
             count=count,
-            language="HubL (HubSpot)",
+            language=language,
         ),
         unclear=True,
     )
+
+
+HUBL = "HubL (HubSpot)"
 
 
 def _unread_language(text: str) -> tuple[str, int] | None:
@@ -123,7 +127,7 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
         return Detection("none", t("no template tags"))
     hubl = hubl_tags(joined)
     if hubl:
-        return hubl_detection(hubl)
+        return not_read(HUBL, hubl)
     catalogue = catalogue or load_catalogue()
     counts: dict[str, int] = {}
     for dialect in catalogue.dialects.values():
@@ -145,15 +149,7 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
     if not counts:
         unread = _unread_language(joined)
         if unread is not None:
-            return Detection(
-                "none",
-                t(
-                    "{count} tag(s) of {language}, a language mailcheck does not read",
-                    count=unread[1],
-                    language=unread[0],
-                ),
-                unclear=True,
-            )
+            return not_read(*unread)
         return Detection("none", t("no tag of any known dialect"))
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     best, n = ranked[0]

@@ -29,9 +29,10 @@ from mailcheck.templating.core import (
     Use,
 )
 from mailcheck.templating.detect import (
+    HUBL,
     explain_dialect,
-    hubl_detection,
     hubl_tags,
+    not_read,
     without_comments,
 )
 from mailcheck.templating.dialect import Dialect
@@ -233,7 +234,7 @@ def _choose_dialect(
         )
         hubl = hubl_tags(without_comments("\n".join(src for _, src in sources)))
         if platform == "hubspot" and hubl:  # HubL's own tags: Jinja cannot read them
-            detection = hubl_detection(hubl)
+            detection = not_read(HUBL, hubl)
             campaign.dialect_reason = campaign.dialect_unclear = detection.reason
             campaign.dialect = "none"
             return None, platform, False
