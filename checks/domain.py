@@ -26,7 +26,7 @@ from mailcheck.linkinfo import is_web
 from mailcheck.model import Severity
 from mailcheck.mta_sts import uncovered
 from mailcheck.registry import selected
-from mailcheck.rules import NO_DNS, Context, Problem, host_down, rule
+from mailcheck.rules import NO_DNS, Context, Problem, host_down, host_unreached, rule
 
 
 def _sender_health(ctx: Context) -> DomainHealth | None:
@@ -381,20 +381,24 @@ def mta_sts_mx_not_covered(ctx: Context) -> Iterator[Problem]:
 
 def _judged(found: Judged | None, domain: str, what: str) -> Iterator[Problem]:
     """One finding for a fetched document: every problem of it, or why it was not verified.
-    A host proven to answer no one (no such name, refused) is one finding with the other
-    documents on it (mailcheck.rootcause): the logo and the certificate are often on one
-    host."""
+    A host proven to answer no one (no such name, refused), or that answered this machine
+    nothing (a timeout: "could not verify"), is one finding with the other documents on it
+    (mailcheck.rootcause): the logo and the certificate are often on one host."""
     if found is None:
         return
+    parts = urlsplit(found.url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = parts.hostname or ""
+    shown = f"{host}:{port}" if port else host
     cause = ""
-    if found.no_answer:
-        parts = urlsplit(found.url)
-        try:
-            port = parts.port
-        except ValueError:
-            port = None
-        host = parts.hostname or ""
-        cause = host_down(f"{host}:{port}" if port else host) if host else ""
+    if host and found.no_answer:
+        cause = host_down(shown)
+    elif host and found.unverified:
+        # a document is unverified only when its GET got no answer at all (bimi._answered)
+        cause = host_unreached(shown)
     if found.problems:
         problems = Joined("; ", found.problems)
         message = t("{what} of {domain}: {problems}", what=what, domain=domain, problems=problems)
@@ -423,7 +427,8 @@ def bimi_logo_invalid(ctx: Context) -> Iterator[Problem]:
     `version="1.2"` and `baseProfile="tiny-ps"`, no `<title>`, a script or event handler,
     animation, an external reference or embedded image, `x=`/`y=` on the root, a view that is
     not square, or a file over 32 KB. A logo and a mark certificate (DOM009) on one host
-    that does not exist or refuses are one finding, this one.
+    that does not exist or refuses, or that answered nothing here ("could not verify"), are
+    one finding, this one.
 
     ## Why it matters
     Receivers that support BIMI (Gmail, Apple Mail, Yahoo, Mail.ru) show no logo beside the

@@ -6,11 +6,12 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from mailcheck import bidi
 from mailcheck.i18n import N_, t
 from mailcheck.lengths import measure, over_with_unknown
 from mailcheck.model import Severity
 from mailcheck.rules import UNREAD_PARTS, Context, Problem, rule
-from mailcheck.text import grapheme_len, quoted
+from mailcheck.text import grapheme_len, quoted, strip_padding
 
 
 def _preheader(ctx: Context) -> str:
@@ -160,3 +161,91 @@ def preheader_repeats_subject(ctx: Context) -> Iterator[Problem]:
     pre = _normalised(_preheader(ctx))
     if subject and pre and (pre == subject or pre.startswith(subject)):
         yield Problem(t("preheader repeats the subject"), location="preheader")
+
+
+def _preheaders_as_written(ctx: Context) -> list[tuple[str, str | None]]:
+    """The preheader as written (None) and as each variant renders it, with the invisible
+    controls a preheader taken from the HTML loses in its padding-free text."""
+    campaign = ctx.campaign
+    explicit = campaign.preheader_explicit
+    static = campaign.static
+    source = campaign.preheader if explicit else (static.preheader_raw if static else None)
+    variants: list[tuple[str, str | None]] = [(source or "", None)]
+    for rendered in campaign.renders:
+        document = rendered.document
+        text = rendered.preheader if explicit else (document.preheader_raw if document else None)
+        variants.append((text or "", rendered.label))
+    return variants
+
+
+@rule(
+    "PRE004",
+    "preheader-bidi-control",
+    Severity.ERROR,
+    short="a bidi override (E) or embedding (W) character in the preheader",
+)
+def preheader_bidi_control(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a preheader that holds a bidirectional override (U+202D, U+202E): an error; a
+    bidirectional embedding (U+202A, U+202B) is a warning. Isolates (U+2066–U+2069) and the
+    marks right-to-left text uses are not reported. The preheader is read as written, in
+    `campaign.toml` or in the HTML's preview element (`&#8238;` included), and as each
+    sample recipient's values render it; one finding for the worst character.
+
+    ## Why it matters
+    The inbox shows the preheader beside the subject. A right-to-left override shows the text
+    after it reversed ("Ваш заказ ", U+202E, "fdp.exe" reads "Ваш заказ exe.pdf"): a
+    spoofing trick no real preview text needs, which mailbox providers penalise. Embeddings
+    reorder digits and punctuation; Unicode recommends isolates instead.
+
+    ## Example
+    `<div style="display:none">Ваш заказ &#8238;fdp.exe</div>`: the preview reads
+    "Ваш заказ exe.pdf".
+
+    ## How to fix
+    Remove bidirectional overrides and embeddings (often pasted with the text, invisible in
+    editors); right-to-left text that needs one uses an isolate (U+2067 … U+2069).
+    """
+    found = bidi.worst(_preheaders_as_written(ctx))
+    if found is None:
+        return
+    text, char, variant, severity = found
+    shown = quoted(strip_padding(bidi.shown(text)))
+    code = f"U+{ord(char):04X}"
+    override = severity is Severity.ERROR
+    if variant is None:
+        message = (
+            t(
+                "the preheader holds a bidirectional override ({code}): the text after it is "
+                "shown reordered, a spoofing trick mailbox providers penalise: “{preheader}”",
+                code=code,
+                preheader=shown,
+            )
+            if override
+            else t(
+                "the preheader holds a bidirectional embedding ({code}): it may reorder digits "
+                "and punctuation after it: “{preheader}”",
+                code=code,
+                preheader=shown,
+            )
+        )
+    else:
+        message = (
+            t(
+                "the preheader holds a bidirectional override ({code}) when rendered with "
+                "{variant}: the text after it is shown reordered, a spoofing trick mailbox "
+                "providers penalise: “{preheader}”",
+                code=code,
+                variant=variant,
+                preheader=shown,
+            )
+            if override
+            else t(
+                "the preheader holds a bidirectional embedding ({code}) when rendered with "
+                "{variant}: it may reorder digits and punctuation after it: “{preheader}”",
+                code=code,
+                variant=variant,
+                preheader=shown,
+            )
+        )
+    yield Problem(message, location="preheader", severity=severity)

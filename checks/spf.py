@@ -2,11 +2,13 @@
 
 Which domains (RFC 7208 §2.4): the envelope sender's (Return-Path; without one, the From
 domain's, as receivers then see postmaster@From). When the Return-Path is known, the From
-domain's own record is judged too, as a warning (receivers do not check it for this mail);
-when it is known to be empty (`Return-Path: <>`), the HELO name's, also as a warning. A From
-domain with no SPF at all is an error unless the Return-Path's SPF is valid and aligned with
-it (or DKIM aligns). A DNS timeout or SERVFAIL is a warning "could not verify", never a pass and
-never an error about the record.
+domain's own record is judged too, as a warning (receivers do not check it for this mail).
+When it is known to be empty (`Return-Path: <>`), the MAIL FROM identity is postmaster@ the
+HELO name: its record is judged as a warning (the ESP's host), SPF is evaluated for it, and the
+From domain is judged as beside a Return-Path; an unknown HELO name is "could not verify". A
+From domain with no SPF at all is an error unless the Return-Path's SPF is valid and aligned
+with it (or DKIM aligns). A DNS timeout or SERVFAIL is a warning "could not verify", never a
+pass and never an error about the record.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class _Judged:
     spf: SpfFacts
     role: str  # "envelope" (Return-Path, else the From domain), "from", "helo"
     envelope: str = ""  # the envelope sender's domain, for "from"
+    empty_envelope: bool = False  # `Return-Path: <>`: the HELO name stands for the envelope
 
     @property
     def severity(self) -> Severity | None:
@@ -47,6 +50,19 @@ class _Judged:
 
     def noted(self, message: str) -> str:
         """``message`` with what this name is, when it is not the envelope sender's."""
+        if self.role == "from" and self.empty_envelope and self.envelope:
+            return t(
+                "{message} (the envelope sender is empty: receivers check SPF on "
+                "postmaster@{helo}, the HELO name, not here)",
+                message=message,
+                helo=self.envelope,
+            )
+        if self.role == "from" and self.empty_envelope:
+            return t(
+                "{message} (the envelope sender is empty: receivers check SPF on postmaster@ "
+                "the HELO name, not here)",
+                message=message,
+            )
         if self.role == "from":
             return t(
                 "{message} (receivers check SPF on the envelope sender {envelope}, not here)",
@@ -64,19 +80,20 @@ class _Judged:
 
 def _spf_domains(ctx: Context) -> Iterator[_Judged]:
     """The envelope sender's domain (Return-Path; without one, the From domain, as
-    postmaster@From), then the From domain (with a Return-Path) or the HELO name (with an
-    empty one), when they differ from it."""
+    postmaster@From; with an empty one, the HELO name, as postmaster@HELO), then the From
+    domain (with a Return-Path, empty or not), when they differ from it."""
     campaign = ctx.campaign
     sender = spf_sender(campaign)
     envelope = sender[1] if sender else None
+    empty = null_reverse_path(campaign)
     wanted: list[tuple[str | None, str]] = [(envelope, "envelope")]
-    if envelope_sender(campaign) is not None:
-        wanted.append((campaign.from_domain, "from"))
-    elif null_reverse_path(campaign):
+    if empty:
         # Receivers use the HELO name's SPF only for an empty envelope sender (RFC 7208
-        # §2.3): with a Return-Path it is the ESP's host, which the agency cannot change and
-        # no receiver judges for this mail (it warned on nearly every ESP's test send)
-        wanted.append((campaign.helo, "helo"))
+        # §2.3, §2.4): then it is the MAIL FROM identity, but still the ESP's host, which the
+        # agency cannot change (with a Return-Path it warned on nearly every ESP's test send)
+        wanted = [(envelope, "helo"), (campaign.from_domain, "from")]
+    elif envelope_sender(campaign) is not None:
+        wanted.append((campaign.from_domain, "from"))
     seen: set[str] = set()
     for name, role in wanted:
         if not name or name.lower() in seen:
@@ -84,7 +101,7 @@ def _spf_domains(ctx: Context) -> Iterator[_Judged]:
         seen.add(name.lower())
         found = lookup(ctx.facts, name)
         if found is not None and found.spf is not None:
-            yield _Judged(found.spf, role, envelope or "")
+            yield _Judged(found.spf, role, envelope or "", empty)
 
 
 def _valid(spf: SpfFacts) -> bool:
@@ -108,7 +125,8 @@ def spf_missing(ctx: Context) -> Iterator[Problem]:
     an include) cannot be looked up — a DNS timeout or SERVFAIL — it says so as a warning
     "could not verify" instead (and SPF006 does not say it again). The HELO name of a test
     send without SPF is a warning only when its envelope sender is empty (`Return-Path: <>`),
-    the only mail receivers check the HELO name's SPF for (RFC 7208 §2.3).
+    the only mail receivers check the HELO name's SPF for (RFC 7208 §2.3); with an empty
+    envelope sender and no known HELO name, it says SPF could not be verified (warning).
 
     ## Why it matters
     Without SPF, receivers cannot tell the domain's real servers from forgers. Gmail, Yahoo
@@ -123,7 +141,18 @@ def spf_missing(ctx: Context) -> Iterator[Problem]:
     include: `v=spf1 include:spf.esp.example -all`.
     """
     judged = list(_spf_domains(ctx))
-    envelope = next((j.spf for j in judged if j.role == "envelope"), None)
+    # the MAIL FROM identity's record: the HELO name's for an empty envelope sender
+    envelope = next((j.spf for j in judged if j.role in ("envelope", "helo")), None)
+    if _helo_unknown(ctx):
+        yield Problem(
+            t(
+                "could not verify SPF: the envelope sender is empty (Return-Path: <>), so "
+                "receivers check postmaster@ the HELO name, and the HELO name is unknown (the "
+                "Received header of a test send gives it)"
+            ),
+            location="Return-Path",
+            severity=Severity.WARNING,
+        )
     for j in judged:
         spf = j.spf
         if spf.status == "none" and missing_domain_reported(ctx.facts, ctx.config, spf.domain):
@@ -158,11 +187,21 @@ def spf_missing(ctx: Context) -> Iterator[Problem]:
             )
 
 
+def _helo_unknown(ctx: Context) -> bool:
+    """An empty envelope sender with no known HELO name: the MAIL FROM identity receivers
+    check (postmaster@HELO, RFC 7208 §2.4) is unknown, so SPF cannot be judged for it."""
+    return null_reverse_path(ctx.campaign) and spf_sender(ctx.campaign) is None
+
+
 def _unverified_reported(ctx: Context, spf: SpfFacts) -> bool:
     """Whether SPF001 (when selected) reports that ``spf``'s record or part of it could not be
     looked up."""
     failed = spf.status == "error" or bool(spf.unverified)
-    return failed and bool(selected(["SPF001"], list(ctx.config.select), list(ctx.config.ignore)))
+    return failed and _selected(ctx, "SPF001")
+
+
+def _selected(ctx: Context, code: str) -> bool:
+    return bool(selected([code], list(ctx.config.select), list(ctx.config.ignore)))
 
 
 def _missing_severity(ctx: Context, j: _Judged, envelope: SpfFacts | None) -> Severity | None:
@@ -172,6 +211,9 @@ def _missing_severity(ctx: Context, j: _Judged, envelope: SpfFacts | None) -> Se
         return Severity.WARNING
     if j.role != "from":
         return None
+    if j.empty_envelope and not j.envelope:
+        # the HELO name is unknown: whether SPF aligns through it cannot be told
+        return Severity.WARNING
     found = lookup(ctx.facts, ctx.campaign.from_domain)
     aspf = found.dmarc.aspf if found and found.dmarc and found.dmarc.status == "ok" else "r"
     if envelope is not None and _valid(envelope) and aligned(j.spf.domain, envelope.domain, aspf):
@@ -408,7 +450,8 @@ def spf_ip_not_authorised(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Evaluates SPF (RFC 7208 check_host) for the sending IPs: those in the `Received` chain
     of a test send (.eml), else the configured `sending-ips` (a CIDR is checked at its first
-    address). Reports IPs for which the envelope sender's domain (else the From domain)
+    address). Reports IPs for which the envelope sender's domain (else the From domain; for
+    an empty envelope sender, `Return-Path: <>`, postmaster@ the HELO name, RFC 7208 §2.4)
     gives `fail` or `softfail`. A `temperror` is a warning "could not verify", unless SPF001
     already says the domain's SPF could not be looked up (one failed lookup, one finding).
 
@@ -424,27 +467,39 @@ def spf_ip_not_authorised(ctx: Context) -> Iterator[Problem]:
     ESP's own return-path domain.
     """
     sender = spf_sender(ctx.campaign)
+    ips = sending_ips(ctx.campaign, ctx.config)
     if sender is None:
+        if ips and _helo_unknown(ctx) and not _selected(ctx, "SPF001"):
+            yield Problem(  # SPF001 says it when selected: one unknown identity, one warning
+                t(
+                    "could not verify SPF for {ips}: the envelope sender is empty "
+                    "(Return-Path: <>), so receivers check postmaster@ the HELO name, and the "
+                    "HELO name is unknown",
+                    ips=", ".join(ips),
+                ),
+                location="Return-Path",
+                severity=Severity.WARNING,
+            )
         return
     mail_from, domain = sender
     found = lookup(ctx.facts, domain)
     if found is None or found.spf is None:
         return
-    for ip in sending_ips(ctx.campaign, ctx.config):
+    helo = _Judged(found.spf, "helo") if null_reverse_path(ctx.campaign) else None
+    for ip in ips:
         result = found.spf.evaluations.get(spf_key(ip, mail_from))
         if result is None:
             continue
         if result.result in ("fail", "softfail"):
-            yield Problem(
-                t(
-                    "SPF {result} for {ip} sending as {sender}: {reason}",
-                    result=result.result,
-                    ip=ip,
-                    sender=mail_from,
-                    reason=result.reason,
-                ),
-                location=domain,
+            message = t(
+                "SPF {result} for {ip} sending as {sender}: {reason}",
+                result=result.result,
+                ip=ip,
+                sender=mail_from,
+                reason=result.reason,
             )
+            # postmaster@HELO is what receivers check for an empty envelope sender: say why
+            yield Problem(helo.noted(message) if helo else message, location=domain)
         elif result.result == "temperror":
             if _unverified_reported(ctx, found.spf):
                 continue  # SPF001 says the lookup failed: one failed lookup, one warning

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from mailcheck import bidi
 from mailcheck.i18n import N_, t
 from mailcheck.lengths import measure, over_with_unknown
 from mailcheck.model import Severity
@@ -147,16 +148,6 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
 _LINE_BREAK = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]")
 
 
-# Bidirectional formatting characters (UAX #9). An override (LRO U+202D, RLO U+202E) forces
-# the order of every letter after it: RLO shows "gpj.exe" as "exe.jpg", the classic spoofing
-# trick, and no ordinary text needs one. An embedding (LRE U+202A, RLE U+202B) reorders runs
-# of digits and punctuation, not letters; UAX #9 recommends isolates instead. Isolates (U+2066
-# to U+2069), the marks LRM/RLM/ALM and PDF (U+202C) alone are what right-to-left text uses.
-_BIDI_OVERRIDE = re.compile(r"[\u202d\u202e]")
-_BIDI_EMBEDDING = re.compile(r"[\u202a\u202b]")
-_BIDI_SHOWN = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
-
-
 @rule(
     "SUB003",
     "subject-line-break",
@@ -200,21 +191,15 @@ def subject_line_break(ctx: Context) -> Iterator[Problem]:
         if found:
             yield _line_break(subject, found.group(), label)
             break
-    # one finding for the worst bidi control, where it first appears
-    for pattern, severity in (
-        (_BIDI_OVERRIDE, Severity.ERROR),
-        (_BIDI_EMBEDDING, Severity.WARNING),
-    ):
-        for subject, label in variants:
-            found = pattern.search(subject)
-            if found:
-                yield _bidi(subject, found.group(), label, severity)
-                return
+    # one finding for the worst bidi control, where it first appears (mailcheck.bidi)
+    found_bidi = bidi.worst(variants)
+    if found_bidi is not None:
+        yield _bidi(*found_bidi)
 
 
 def _bidi(subject: str, char: str, variant: str | None, severity: Severity) -> Problem:
     """A bidi control in the subject, each shown as its code so the quote reads as written."""
-    shown = quoted(_BIDI_SHOWN.sub(lambda m: f"⟨U+{ord(m.group()):04X}⟩", subject))
+    shown = quoted(bidi.shown(subject))
     code = f"U+{ord(char):04X}"
     override = severity is Severity.ERROR
     if variant is None:

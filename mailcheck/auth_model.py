@@ -294,11 +294,18 @@ def needs_dns(campaign: Campaign) -> bool:
 
 
 def spf_sender(campaign: Campaign) -> tuple[str, str] | None:
-    """(MAIL FROM, its domain) for SPF: the envelope sender, else postmaster@From domain."""
+    """(MAIL FROM, its domain) for SPF: the envelope sender; for an empty one
+    (``Return-Path: <>``) postmaster@HELO name, None when the HELO name is unknown; without a
+    Return-Path, postmaster@From domain."""
     envelope = envelope_sender(campaign)
     domain = domain_of(envelope)
     if envelope and domain:
         return envelope, domain
+    if null_reverse_path(campaign):
+        # RFC 7208 §2.4: a null reverse-path makes the MAIL FROM identity postmaster@ the HELO
+        # identity; the From domain is not what receivers check, whatever the HELO name
+        helo = (campaign.helo or "").strip().rstrip(".").lower()
+        return (f"postmaster@{helo}", helo) if helo else None
     if campaign.from_domain:
         return f"postmaster@{campaign.from_domain}", campaign.from_domain
     return None

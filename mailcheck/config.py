@@ -188,11 +188,46 @@ def _label(where: str, key: str) -> str:
 
 def campaign_config(campaign: Campaign, config: Config) -> Config:
     """The campaign's settings: its closest config file's (the run's ``config`` unless another
-    applies), with its campaign.toml's keys applied."""
+    applies), with its campaign.toml's keys applied, and the command line's rule selection on
+    top of them all (as ruff's: ``--ignore LNK004`` ignores LNK004 in every campaign)."""
     base = campaign.base_config or config
     if not campaign.config_overrides:
         return base
-    return base.merged(campaign.config_overrides, where=campaign.source)
+    own = base.merged(campaign.config_overrides, where=campaign.source)
+    if not any(key in campaign.config_overrides for key in ("select", "ignore")):
+        return own  # the base already has the command line's selection on top
+    return command_line_selection(own, dict(base.cli_overrides))
+
+
+def command_line_selection(cfg: Config, flags: dict[str, Any]) -> Config:
+    """``cfg`` with the command line's ``--select``/``--ignore`` applied on top of the
+    selection the configuration files (and a campaign.toml) made: ``--select`` replaces their
+    ``select`` (their ``ignore`` still applies, the more specific entry winning as always);
+    ``--ignore`` adds to their ``ignore``, and beats their ``select`` however specific it is
+    (a file's ``select = ["LNK004"]`` does not bring LNK004 back under ``--ignore LNK``),
+    while within the command line the more specific of ``--select``/``--ignore`` wins."""
+    select, ignore = flags.get("select"), flags.get("ignore")
+    if not select and not ignore:
+        return cfg
+    chosen = tuple(select) if select else cfg.select
+    skipped = cfg.ignore
+    if ignore:
+        skipped = tuple(dict.fromkeys((*cfg.ignore, *ignore)))
+        if not select:
+            # a select entry inside an ignored prefix would win by being more specific:
+            # leave it out, so that what the command line ignores is never run
+            chosen = tuple(p for p in cfg.select if not _covered(p, ignore))
+    return replace(cfg, select=chosen, ignore=skipped)
+
+
+def _covered(pattern: str, ignored: list[str] | tuple[str, ...]) -> bool:
+    """Whether every code ``pattern`` selects starts with one of ``ignored`` (``ALL`` is
+    covered by ``ALL`` only)."""
+    wanted = pattern.strip().upper()
+    for entry in (i.strip().upper() for i in ignored):
+        if entry == "ALL" or (wanted != "ALL" and wanted.startswith(entry)):
+            return True
+    return False
 
 
 def has_own_config(campaign: Campaign) -> bool:
@@ -229,6 +264,10 @@ def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
         if name in ("select", "ignore"):
             refs = changes.get("code_refs", cfg.code_refs)
             changes["code_refs"] = (*refs, (_label(where, key), changes[name]))
+    if where == "--" and isinstance(cfg, Config):
+        # the command line's selection goes on top of the file's, not in place of it
+        flags: dict[str, Any] = {k: changes.pop(k) for k in ("select", "ignore") if k in changes}
+        return command_line_selection(replace(cfg, **changes), flags)
     return replace(cfg, **changes)
 
 

@@ -295,13 +295,14 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
             hidden=_unseen(el, judged),
         )
 
-    preheader_el, preheader, late = _find_preheader(root)
+    preheader_el, preheader, preheader_raw, late = _find_preheader(root)
     by_name = preheader_el is not None and not is_hidden(preheader_el)
     if preheader_el is not None and not by_name:
         _remove_keeping_tail(preheader_el)  # a visible "preheader" row stays body text
     return Document(
         title=title or None,
         preheader=preheader,
+        preheader_raw=preheader_raw,
         links=links,
         images=images,
         # string-value of the tree: text nodes only (comment tails yes, comments no)
@@ -477,9 +478,13 @@ def _late_preheader(walk: Any, before: str) -> LatePreheader | None:
     return None
 
 
-def _find_preheader(root: Any) -> tuple[Any, str | None, LatePreheader | None]:
-    """The preheader element and its text: see the module's docstring for the rule; when
-    visible text comes first, a hidden preview element a little later (else None)."""
+def _find_preheader(
+    root: Any,
+) -> tuple[Any, str | None, str | None, LatePreheader | None]:
+    """The preheader element, its text and its text as written (padding and invisible
+    controls kept: PRE004 reads the bidi controls the text loses): see the module's docstring
+    for the rule; when visible text comes first, a hidden preview element a little later (else
+    None)."""
     candidate: Any = None
     pieces: list[str] = []
     walk = etree.iterwalk(root, events=("start", "end"))
@@ -491,9 +496,10 @@ def _find_preheader(root: Any) -> tuple[Any, str | None, LatePreheader | None]:
             piece = el.text
         else:
             if el is candidate:
-                found = strip_padding("".join(pieces))
+                raw = "".join(pieces)
+                found = strip_padding(raw)
                 if found:
-                    return candidate, found, None
+                    return candidate, found, collapse_ws(raw), None
                 candidate = None
             piece = el.tail
         if not piece:
@@ -502,8 +508,8 @@ def _find_preheader(root: Any) -> tuple[Any, str | None, LatePreheader | None]:
             pieces.append(piece)
         elif not piece.isspace() and strip_padding(piece):
             # visible text came first: no preheader, but one hidden a little later is named
-            return None, None, _late_preheader(walk, collapse_ws(piece))
-    return None, None, None
+            return None, None, None, _late_preheader(walk, collapse_ws(piece))
+    return None, None, None, None
 
 
 def _remove_keeping_tail(el: Any) -> None:

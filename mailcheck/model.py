@@ -98,6 +98,8 @@ class Document:
 
     title: str | None = None
     preheader: str | None = None  # text of the hidden preview element, padding removed
+    # ... as written, whitespace collapsed: padding and invisible controls (bidi) kept
+    preheader_raw: str | None = None
     # the preview element was found by its class or id ("preheader") and no style of its own
     # hides it: a stylesheet may hide it (preview copy) or not (the body's first line, which
     # the inbox shows as far as it fits) — which, only the stylesheet says

@@ -21,7 +21,7 @@ from dataclasses import replace
 
 from mailcheck.i18n import Joined, t
 from mailcheck.model import Finding
-from mailcheck.rules import ALT_MISSING, HOST_DOWN, NO_DNS, UNREAD_PARTS
+from mailcheck.rules import ALT_MISSING, HOST_DOWN, HOST_UNREACHED, NO_DNS, UNREAD_PARTS
 
 # the cause, and the codes of the rules that report it (the first one found does)
 ROOT_CAUSES = {NO_DNS: ("NET001",), UNREAD_PARTS: ("PER009", "PER007")}
@@ -48,10 +48,12 @@ def fold(findings: list[Finding]) -> list[Finding]:
 
 def _fold_hosts(findings: list[Finding]) -> list[Finding]:
     """A host that is down is one finding however many rules met it (a link, an image and
-    the unsubscribe link on one refusing host): the first one reports the others' places."""
+    the unsubscribe link on one refusing host): the first one reports the others' places.
+    So is a host that answered this machine nothing (the BIMI logo and mark certificate on
+    one host that timed out): one "could not verify", kept apart from a host proven down."""
     by_host: dict[str, list[Finding]] = {}
     for f in findings:
-        if f.cause.startswith(HOST_DOWN):
+        if f.cause.startswith((HOST_DOWN, HOST_UNREACHED)):
             by_host.setdefault(f.cause, []).append(f)
     for group in by_host.values():
         root, *others = sorted(group, key=lambda f: f.code)

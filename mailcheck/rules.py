@@ -42,6 +42,9 @@ UNREAD_PARTS = "unread-parts"
 # ... when a host proved unreachable (refused, no such name, a certificate refused): its
 # links, images and unsubscribe link are one finding, the first rule's (mailcheck.rootcause)
 HOST_DOWN = "host-down:"
+# ... when a host answered this machine nothing (a timeout, a reset), not proven down for
+# everyone: the documents fetched from it are one "could not verify" (mailcheck.rootcause)
+HOST_UNREACHED = "host-unreached:"
 # ... when a link is unnamed only because its images have no alt attribute at all: IMG001
 # reports those images, and says that they are links (mailcheck.rootcause)
 ALT_MISSING = "alt-missing"
@@ -50,6 +53,12 @@ ALT_MISSING = "alt-missing"
 def host_down(host: str) -> str:
     """The ``cause`` of a problem that exists because ``host`` (name and port) is down."""
     return HOST_DOWN + host
+
+
+def host_unreached(host: str) -> str:
+    """The ``cause`` of a "could not verify" that exists because ``host`` (name and port)
+    answered this machine nothing, without proof that it is down for everyone."""
+    return HOST_UNREACHED + host
 
 
 @dataclass(frozen=True)

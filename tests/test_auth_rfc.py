@@ -9,6 +9,7 @@ for empty non-terminals (RFC 9091); DKIM extra signatures, rsa-sha1 and ``h=sha1
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import dkim
@@ -105,6 +106,83 @@ def test_helo_name_is_judged_only_for_an_empty_envelope_sender(auth_dns: AuthDns
             "mta.nospf.test",
             "mta.nospf.test has no SPF record (the HELO name: checked when the envelope "
             "sender is empty, RFC 7208 §2.3)",
+        )
+    ]
+
+
+def test_an_empty_envelope_sender_is_evaluated_as_postmaster_at_the_helo_name(
+    auth_dns: AuthDns,
+) -> None:
+    """RFC 7208 §2.4: with `Return-Path: <>` the MAIL FROM identity is postmaster@HELO, not
+    postmaster@From: out.esp.test authorises 198.51.100.7, good.test does not (no finding);
+    esp.test does not authorise 192.0.2.7, which good.test does (SPF006 on esp.test)."""
+    passes = {"helo": "out.esp.test", "received_ips": ["198.51.100.7"]}
+    assert found(auth_dns, "SPF", "news@good.test", envelope_from="<>", **passes) == []
+    fails = {"helo": "esp.test", "received_ips": ["192.0.2.7"]}
+    assert found(auth_dns, "SPF", "news@good.test", envelope_from="<>", **fails) == [
+        (
+            "SPF006",
+            "error",
+            "esp.test",
+            "SPF fail for 192.0.2.7 sending as postmaster@esp.test: matched '-all' of "
+            "esp.test (the HELO name: checked when the envelope sender is empty, RFC 7208 "
+            "§2.3)",
+        )
+    ]
+
+
+def test_an_empty_envelope_sender_judges_the_from_domain_beside_the_helo_name(
+    auth_dns: AuthDns,
+) -> None:
+    """The From domain is not the envelope for `Return-Path: <>`: it is judged as beside a
+    Return-Path (its missing SPF stays an error, the HELO name not being aligned with it)."""
+    seen = {"helo": "out.esp.test", "received_ips": ["198.51.100.7"]}
+    assert found(auth_dns, "SPF", "news@nospf.test", envelope_from="<>", **seen) == [
+        (
+            "SPF001",
+            "error",
+            "nospf.test",
+            "nospf.test has no SPF record (the envelope sender is empty: receivers check SPF "
+            "on postmaster@out.esp.test, the HELO name, not here)",
+        )
+    ]
+
+
+def test_an_empty_envelope_sender_without_a_helo_name_could_not_be_verified(
+    auth_dns: AuthDns,
+) -> None:
+    """The identity receivers check is unknown: one "could not verify" warning, never an
+    error about the From domain (whether SPF aligns through the HELO name cannot be told),
+    and SPF006 says it when SPF001 is ignored."""
+    unknown = (
+        "SPF001",
+        "warning",
+        "Return-Path",
+        "could not verify SPF: the envelope sender is empty (Return-Path: <>), so receivers "
+        "check postmaster@ the HELO name, and the HELO name is unknown (the Received header "
+        "of a test send gives it)",
+    )
+    ips = {"received_ips": ["198.51.100.7"]}
+    assert found(auth_dns, "SPF", "news@good.test", envelope_from="<>", **ips) == [unknown]
+    assert found(auth_dns, "SPF", "news@nospf.test", envelope_from="<>", **ips) == [
+        unknown,
+        (
+            "SPF001",
+            "warning",
+            "nospf.test",
+            "nospf.test has no SPF record (the envelope sender is empty: receivers check SPF "
+            "on postmaster@ the HELO name, not here)",
+        ),
+    ]
+    config = replace(auth_dns.config(), ignore=("SPF001",))
+    assert found(auth_dns, "SPF", "news@good.test", envelope_from="<>", config=config, **ips) == [
+        (
+            "SPF006",
+            "warning",
+            "Return-Path",
+            "could not verify SPF for 198.51.100.7: the envelope sender is empty "
+            "(Return-Path: <>), so receivers check postmaster@ the HELO name, and the HELO "
+            "name is unknown",
         )
     ]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mailcheck.cli import main
-from tests.helpers import write_campaign
+from tests.helpers import CLEAN_BODY, write_campaign
 
 # the accessibility rules judge the test HTML too (no lang=…); these tests are about other things
 A11Y = "A11Y"
@@ -157,3 +157,69 @@ def test_show_settings_of_a_campaign_applies_its_campaign_toml(
     )
     assert "campaign: repo/campaigns/x/campaign.toml (sets no setting" in out
     assert "\nsubject-max = 70\n" in out
+
+
+HTTP_BODY = (
+    CLEAN_BODY
+    + '\n<p><a href="http://shop.test/old?utm_source=email&utm_medium=email&utm_campaign=bf">Old</a></p>'
+)
+
+
+@pytest.fixture
+def own_selections(tmp_path: Path) -> Path:
+    """``campaigns/`` under a mailcheck.toml ignoring PRE: ``plain`` with no selection of its
+    own, ``own-ignore`` ignoring SUB, ``own-select`` selecting LNK004 and SUB, ``all`` selecting
+    ALL. Each has a plain http:// link (LNK004), no preheader (PRE001) and a long subject
+    (SUB002)."""
+    root = tmp_path / "campaigns"
+    (root / "mailcheck.toml").parent.mkdir(parents=True)
+    (root / "mailcheck.toml").write_text('ignore = ["PRE"]\n', encoding="utf-8")
+    common: dict[str, object] = {"body": HTTP_BODY, "preheader_html": "", "subject": LONG_SUBJECT}
+    write_campaign(root, "plain", **common)  # type: ignore[arg-type]
+    write_campaign(root, "own-ignore", ignore=["SUB"], **common)  # type: ignore[arg-type]
+    write_campaign(root, "own-select", select=["LNK004", "SUB"], **common)  # type: ignore[arg-type]
+    write_campaign(root, "all", select=["ALL"], **common)  # type: ignore[arg-type]
+    return tmp_path
+
+
+def test_command_line_ignore_applies_on_top_of_every_configuration(
+    own_selections: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--ignore LNK004`` ignores LNK004 everywhere: it adds to the config file's ignore and
+    to a campaign.toml's, and beats a campaign.toml's more specific ``select``."""
+    flags = ("check", "--offline", "--format", "json", "--ignore", f"{A11Y},LNK", "campaigns")
+    code, out, err = _run(own_selections, monkeypatch, capsys, *flags)
+    assert code == 1, err
+    assert _codes(json.loads(out)) == {
+        "all": ["SUB002"],  # its select=ALL does not bring back what the command line ignores
+        "own-ignore": ["PRE001"],  # its ignore (SUB) replaced the file's (PRE), not --ignore's
+        "own-select": ["SUB002"],  # its LNK004 is inside --ignore's LNK
+        "plain": ["SUB002"],  # PRE: the file's ignore still applies beside --ignore
+    }
+
+
+def test_command_line_select_applies_on_top_of_every_configuration(
+    own_selections: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--select SUB,PRE`` replaces every configuration's ``select``, a campaign.toml's too;
+    their ``ignore`` still applies, as it does for a config file's."""
+    flags = ("check", "--offline", "--format", "json", "--select", "SUB,PRE", "campaigns")
+    code, out, err = _run(own_selections, monkeypatch, capsys, *flags)
+    assert code == 1, err
+    assert _codes(json.loads(out)) == {
+        "all": ["SUB002"],  # PRE: the file's ignore (the campaign sets only select)
+        "own-ignore": ["PRE001"],  # its ignore (SUB) replaced the file's
+        "own-select": ["SUB002"],
+        "plain": ["SUB002"],
+    }
+
+
+def test_show_settings_shows_the_command_line_on_top_of_a_campaign_toml(
+    own_selections: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    campaign = "campaigns/own-select"
+    flags = ("check", "--show-settings", "--ignore", "LNK", campaign)
+    code, out, _ = _run(own_selections, monkeypatch, capsys, *flags)
+    assert code == 0
+    assert "its campaign.toml overrides: select; --ignore on top)\n" in out
+    assert '\nselect = ["SUB"]\nignore = ["PRE", "LNK"]\n' in out

@@ -114,6 +114,13 @@ CASES = [
         False,
         {"subject": "Weekend sale", "preheader": "30% off all jackets until Sunday"},
     ),
+    Case(
+        "PRE004",
+        "ru-override-in-the-html",
+        True,
+        {"preheader_html": '<div style="display:none">Заказ &#8238;fdp.exe</div>'},
+    ),
+    Case("PRE004", "rtl-isolate", False, {"preheader": "Sale \u2067שלום\u2069 now"}),
     # LNK offline
     Case("LNK003", "hash", True, {"body": body_with('<a href="#">Купить</a>')}),
     Case("LNK003", "empty", True, {"body": body_with('<a href="">Buy</a>')}),
@@ -1056,3 +1063,43 @@ def test_a_mailto_address_no_mail_client_can_send_to_is_one_error(tmp_path: Path
 )
 def test_mailto_addresses_read_as_a_mail_client_reads_them(href: str, problem: str | None) -> None:
     assert url_problem(href) == problem
+
+
+def test_a_bidi_override_in_the_preheader_is_an_error_shown_by_its_code(tmp_path: Path) -> None:
+    """The preheader taken from the HTML loses its invisible characters in its padding-free
+    text: PRE004 reads it as written, a character reference included."""
+    hidden = '<div style="display:none">Ваш заказ &#8238;fdp.exe&zwnj;&nbsp;&zwnj;&nbsp;</div>'
+    spoof = write_campaign(tmp_path, "spoof", preheader_html=hidden)
+    result = check(spoof)
+    [finding] = only(result, "PRE004")
+    assert finding.severity is Severity.ERROR
+    assert finding.message == (
+        "the preheader holds a bidirectional override (U+202E): the text after it is shown "
+        "reordered, a spoofing trick mailbox providers penalise: “Ваш заказ ⟨U+202E⟩fdp.exe”"
+    )
+    assert finding.places == ("preheader",)
+    assert only(result, "SUB003") == []  # the subject is clean: not said there
+    # written in campaign.toml
+    toml = write_campaign(tmp_path, "toml", preheader="Цена \u202b100 ₪\u202c сегодня")
+    [finding] = only(check(toml), "PRE004")
+    assert finding.severity is Severity.WARNING
+    assert "bidirectional embedding (U+202B)" in finding.message
+    # brought by a sample value: said once, for the rendering
+    pasted = write_campaign(
+        tmp_path,
+        "pasted",
+        preheader_html='<div style="display:none">Для {{ name | default("вас") }}</div>',
+        template="jinja",
+        samples="r.json",
+        files={"r.json": '[{"name": "\u202eАнна"}]'},
+    )
+    [finding] = only(check(pasted), "PRE004")
+    assert finding.severity is Severity.ERROR
+    assert finding.message.startswith(
+        "the preheader holds a bidirectional override (U+202E) when rendered with longest values"
+    )
+    assert finding.message.endswith("“Для ⟨U+202E⟩Анна”")
+    # isolates and marks are what right-to-left text uses; the default preheader is clean
+    rtl = write_campaign(tmp_path, "rtl", preheader="Sale \u2067שלום\u2069 \u200fnow")
+    assert only(check(rtl), "PRE004") == []
+    assert only(check(write_campaign(tmp_path, "clean")), "PRE004") == []

@@ -322,3 +322,31 @@ def test_bimi_logo_and_certificate_on_a_host_that_does_not_exist_are_one_finding
     )
     found = bimi_findings(bimi_facts("acme.test", "100", logo, other), "acme.test")
     assert codes(found) == [("DOM008", "warning"), ("DOM009", "warning")]
+
+
+def test_bimi_logo_and_certificate_on_a_host_that_answered_nothing_are_one_warning() -> None:
+    """A host not proven down (it timed out here): one "could not verify" listing both
+    documents, not a DOM008 and a DOM009 for one cause; other hosts stay their own."""
+    why = "could not verify (timed out)"
+    now = datetime.datetime.now(datetime.UTC)
+    logo = judge_logo(Fetched("https://bimi.slow.test/logo.svg", error=why))
+    certificate = judge_certificate(
+        Fetched("https://bimi.slow.test/vmc.pem", error=why), "acme.test", "acme.test", now
+    )
+    found = bimi_findings(bimi_facts("acme.test", "100", logo, certificate), "acme.test")
+    assert codes(found) == [("DOM008", "warning")]
+    assert found[0].locations == (
+        "https://bimi.slow.test/logo.svg",
+        "https://bimi.slow.test/vmc.pem",
+    )
+    assert found[0].message == (
+        f"could not verify the BIMI logo of acme.test: {why}; the same host: DOM009"
+    )
+    other = judge_certificate(
+        Fetched("https://vmc.slow.test/vmc.pem", error=why), "acme.test", "acme.test", now
+    )
+    found = bimi_findings(bimi_facts("acme.test", "100", logo, other), "acme.test")
+    assert [(f.code, f.location) for f in found] == [
+        ("DOM008", "https://bimi.slow.test/logo.svg"),
+        ("DOM009", "https://vmc.slow.test/vmc.pem"),
+    ]

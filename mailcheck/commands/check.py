@@ -28,7 +28,8 @@ PATH may be a campaign directory (with campaign.toml), an .eml (or Apple Mail .e
 send, an .html file, or any directory: mailcheck finds every campaign below it, and says which
 mail files it does not read (Outlook .msg/.oft, mboxes: INP002). Each campaign uses the closest
 mailcheck.toml or [tool.mailcheck] in pyproject.toml above it (see --show-settings); flags
-override it, and a campaign.toml overrides it for its campaign.
+override it, and a campaign.toml overrides it for its campaign, except --select and --ignore,
+which apply on top of every configuration, a campaign.toml's too (--ignore adds to its ignore).
 
 exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict), 2 usage error"""
 
@@ -116,7 +117,9 @@ def shown_settings(config: Config, paths: list[str]) -> str:
             )
         return settings_text(config).replace("\n", f"\n{note}\n", 1)
     keys = ", ".join(campaign.config_overrides)
-    note = f"campaign: {manifest} (its campaign.toml overrides: {keys})"
+    flags = [f"--{k}" for k, _ in config.cli_overrides if k in ("select", "ignore")]
+    on_top = f"; {' and '.join(flags)} on top" if flags else ""
+    note = f"campaign: {manifest} (its campaign.toml overrides: {keys}{on_top})"
     return settings_text(campaign_config(campaign, config)).replace("\n", f"\n{note}\n", 1)
 
 

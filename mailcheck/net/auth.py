@@ -17,6 +17,7 @@ from mailcheck.auth_model import (
     SpfFacts,
     configured_selectors,
     message_key,
+    null_reverse_path,
     org_domain,
     parse_tags,
     reply_to_domains,
@@ -236,7 +237,8 @@ async def _collect(
         if sender is not None:
             mail_from, sender_domain = sender
             jobs.append(spf_job(sender_domain))
-            if sender_domain.lower() != (from_domain or "").lower():
+            bounces = not null_reverse_path(campaign)  # postmaster@HELO receives no bounces
+            if bounces and sender_domain.lower() != (from_domain or "").lower():
                 jobs.append(envelope_job(sender_domain))
             for ip in sending_ips(campaign, cfg):
                 jobs.append(evaluate_job(sender_domain, ip, mail_from))
