@@ -283,7 +283,10 @@ def test_a_new_policy_id_or_a_stricter_guard_fetches_again(
     found = check(tmp_path, capsys)
     assert asked(published, before) == {}
     refused = [f for _, f in found if "resolves to 127.0.0.1, a loopback address" in f]
-    assert len(refused) == 5  # two policies, two logos, one certificate: none from the cache
+    # none from the cache: two policies, two logos and one certificate all refused, the
+    # certificate on its logo's host in that logo's finding (one host, one root cause)
+    assert sorted(f.split()[0] for f in refused) == ["DOM006", "DOM006", "DOM008", "DOM008"]
+    assert sum(f.endswith("the same host: DOM009") for f in refused) == 1
 
 
 # --- the cache file itself ---------------------------------------------------------------------
