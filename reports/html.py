@@ -16,6 +16,7 @@ import dataclasses
 import hashlib
 import json
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from email.utils import parseaddr
@@ -798,9 +799,13 @@ def report_parts(
     unverified_sender = sum(
         line.state == "unknown" for v in views for domain in v.auth for line in domain.lines
     )
+    # two campaigns of one id (copies of a folder, an id left unchanged) are told apart in the
+    # table of contents by their source, as their own sections are
+    ids = Counter(v.campaign.id for v in views)
     template = environment(language).get_template("report.html")
     return template.generate(
         campaigns=views,
+        shared_ids={campaign_id for campaign_id, n in ids.items() if n > 1},
         verdict_label=verdict_labels(language),
         errors=errors,
         warnings=warnings,

@@ -210,6 +210,25 @@ def test_failures_listed_before_passes() -> None:
     assert html.index('id="c1">\n  <h2>broken-one') < html.index("<h2>clean-one")
 
 
+def test_campaigns_of_one_id_are_told_apart_in_the_table_of_contents() -> None:
+    """Two copies of a folder with one id: each entry of the contents shows its source, and
+    links to its own section; a campaign whose id is its own shows the id alone."""
+    first, second, other = (campaign(cid=cid) for cid in ("acme-bf", "acme-bf", "acme-welcome"))
+    first.source, second.source, other.source = "bf-v1/", "bf-v2/", "welcome/"
+    html = report([CampaignResult(c, []) for c in (first, second, other)])
+    toc = html[html.index('<ul class="toc">') : html.index("</ul>")]
+    entries = re.findall(
+        r'<a href="#(c\d)">([^<]*)</a>( <code class="source">([^<]*)</code>)?', toc
+    )
+    assert [(anchor, cid, source) for anchor, cid, _, source in entries] == [
+        ("c1", "acme-bf", "bf-v1/"),
+        ("c2", "acme-bf", "bf-v2/"),
+        ("c3", "acme-welcome", ""),
+    ]
+    sections = re.findall(r'<section class="campaign" id="(c\d)">', html)
+    assert sections == ["c1", "c2", "c3"]  # every anchor names one section
+
+
 def test_link_table_status_redirects_utm() -> None:
     html = report([CampaignResult(campaign(), findings())])
     start = html.index('<table class="links">')
