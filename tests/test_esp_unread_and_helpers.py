@@ -94,3 +94,25 @@ def test_mailgun_variables_are_not_understood_nor_relative_links(tmp_path: Path)
     result = check(write_campaign(tmp_path, body=body))
     assert errors(result) == [], result.findings
     assert len(only(result, "PER007")) == 1, result.findings
+
+
+def test_what_an_unknown_helper_prints_is_never_claimed_broken(tmp_path: Path) -> None:
+    """An ESP helper mailcheck does not know ({{#formatList plan "x"}}) may change the context
+    or never show its body: an empty name inside it is no "pro, !" claimed for a sample (a
+    guess). The helper is PER007 on its own line; the greeting outside it stays PER002."""
+    body = f"""<p>Привет, {{{{first_name}}}}!</p>
+{{{{#formatList plan "x"}}}}<p>Ваш тариф: {{{{plan}}}}, {{{{first_name}}}}!</p>{{{{/formatList}}}}
+{SHOP}
+<p><a href="{{{{{{unsubscribe}}}}}}">Отписаться</a></p>"""
+    samples = '[{"first_name": "", "plan": "pro"}]'
+    path = write_campaign(
+        tmp_path, body=body, esp="sendgrid", samples="r.json", files={"r.json": samples}
+    )
+    result = check(path)
+    broken = [(f.message, f.location) for f in only(result, "PER002")]
+    assert broken == [("the text reads “Привет, !”", "sample 1 (pro)")], result.findings
+    unread = only(result, "PER007")
+    assert [(f.message, f.location) for f in unread] == [
+        ('{{#formatList plan "x"}} not understood: what this block prints is not verified',
+         "email.html:6")
+    ], unread  # fmt: skip

@@ -524,10 +524,22 @@ def _number(value: object) -> float | None:
         return None
 
 
+def _guessed_word(item: _Mustache) -> str:
+    """What an empty tag prints where mailcheck only guesses the context: its name's last
+    part, a plain word (``{{user.first_name}}`` -> "first_name")."""
+    first = item.params[0] if item.params else None
+    name = item.name or (".".join(first.parts) if isinstance(first, _Path) else "")
+    return name.rsplit(".", 1)[-1] or "value"
+
+
 class _Renderer:
     def __init__(self, root: dict[str, object]) -> None:
         self.stack: list[object] = [root]
         self.data: list[Mapping[str, object]] = [{"root": root}]
+        # inside the body of a helper mailcheck does not know: what it prints there is a guess
+        # (the helper may change the context, or never show the body), so an empty value prints
+        # a plain word, never a broken "Привет, !" claimed for a sample (PER007 says so)
+        self.unsure = 0
 
     def lookup(self, path: _Path) -> object:
         if path.data:
@@ -629,7 +641,10 @@ class _Renderer:
                     result = self.helper(item.name, list(item.params), item.hash)
                 else:
                     result = self.value(item.params[0])
-                out.append(_text(result))
+                text = _text(result)
+                if self.unsure and not text.strip():
+                    text = _guessed_word(item)
+                out.append(text)
             elif isinstance(item, _Block):
                 self.block(item, out)
 
@@ -647,7 +662,9 @@ class _Renderer:
         if block.params and block.name not in ("each", "with"):
             # an ESP helper mailcheck does not know, given arguments: its body is shown as a
             # condition on its first argument would show it (never read as a section name)
+            self.unsure += 1
             self.body(block.body if _truthy(args[0]) else inverse, out)
+            self.unsure -= 1
             return
         if block.name == "with":
             context = args[0] if args else None
