@@ -38,7 +38,14 @@ def _launch_at_once(tmp_path: Path, db: str, *args: str, times: int = 8) -> list
         for _ in range(times)
     ]
     outs = [p.communicate(timeout=180) for p in procs]
-    assert all(p.returncode in (0, 1) for p in procs), outs
+    # a process that failed otherwise says why on stderr: shown whole, one per line, so that a
+    # rare failure under load can be read from the CI log (pytest shortens a long repr)
+    failed = [
+        f"exit {p.returncode}: {err.strip() or out.strip()}"
+        for p, (out, err) in zip(procs, outs, strict=True)
+        if p.returncode not in (0, 1)
+    ]
+    assert not failed, "\n".join(failed)
     return [json.loads(out) for out, _ in outs]
 
 
