@@ -1,6 +1,7 @@
 """Bytes to text for e-mail bodies and headers, whatever charset they claim (or do not).
 
-The declared charset when Python knows it and the bytes fit; else UTF-8; else a guess between
+The declared charset when Python knows it and the bytes fit; else UTF-8 (with a few broken
+sequences as U+FFFD); else a guess between
 windows-1251, KOI8-R and windows-1252 (Russian test sends still arrive with undeclared or bogus
 charsets). Decoding never fails: unknown bytes become U+FFFD.
 """
@@ -38,6 +39,26 @@ def marked_text(data: bytes) -> str | None:
         if data.startswith(mark):
             return data.decode(codec, errors="replace")
     return None
+
+
+def utf8_text(data: bytes) -> str | None:
+    """The bytes read as UTF-8, else None.
+
+    A few broken sequences (a character cut in half where a tool cut the text by bytes, one
+    stray byte) become U+FFFD, as a mail client or browser shows them: read as windows-1251
+    instead, every other letter of the text turned to mojibake. Bytes of another charset
+    (windows-1251, KOI8-R) almost never form a UTF-8 sequence: where broken sequences are as
+    many as the characters read, the text is not UTF-8.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    text = data.decode("utf-8", errors="replace")
+    replaced = text.count("\ufffd")
+    broken = replaced - data.count("\ufffd".encode())
+    read = len(text) - len(text.encode("ascii", errors="ignore")) - replaced
+    return text if read > broken else None
 
 
 def meta_charset(html: bytes) -> str | None:
@@ -79,13 +100,9 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
             except UnicodeDecodeError:
                 pass  # mislabelled (often "us-ascii" on UTF-8 or windows-1251 bytes)
     text = marked_text(data)
-    if text is not None:
-        return text
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    return guess_8bit(data)
+    if text is None:
+        text = utf8_text(data)
+    return text if text is not None else guess_8bit(data)
 
 
 def guess_8bit(data: bytes) -> str:

@@ -31,13 +31,14 @@ import json
 import re
 import sys
 import tomllib
+from collections import Counter
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any
 
 import regex
 
-from mailcheck.charsets import decode_bytes, guess_8bit, marked_text, meta_charset
+from mailcheck.charsets import decode_bytes, guess_8bit, marked_text, meta_charset, utf8_text
 from mailcheck.config import Config, ConfigError, LimitsConfig
 from mailcheck.confined import FILE, MESSAGE, RefusedInput, read_file
 from mailcheck.i18n import N_, t
@@ -371,10 +372,9 @@ def decode_html(data: bytes, name: str) -> str:
                 name=name,
             )
         )
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    text = utf8_text(data)
+    if text is not None:
+        return text
     declared = meta_charset(data)
     if declared:
         return decode_bytes(data, declared)
@@ -780,10 +780,9 @@ def _csv_samples(data: bytes, what: str, max_rows: int) -> list[dict[str, object
             )
         )
     if text is None:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            text = data.decode("cp1251", errors="replace")  # Excel's "CSV" on a Russian Windows
+        text = utf8_text(data)
+    if text is None:
+        text = data.decode("cp1251", errors="replace")  # Excel's "CSV" on a Russian Windows
     first_line = text.lstrip().split("\n", 1)[0]
     # Excel writes ";" where the decimal separator is a comma (Russian locale): take the
     # header's most frequent separator
@@ -811,7 +810,7 @@ def _csv_samples(data: bytes, what: str, max_rows: int) -> list[dict[str, object
     if len(rows) > max_rows:
         raise LoadError(_too_many_rows(what, max_rows))
     names = [n.strip() for n in reader.fieldnames or () if n and n.strip()]
-    twice = sorted({n for n in names if names.count(n) > 1})
+    twice = sorted(n for n, count in Counter(names).items() if count > 1)
     if twice:  # csv keeps the last column of a name: the first one's values would be lost
         shown = ", ".join(f"'{n}'" for n in twice)
         raise LoadError(

@@ -235,8 +235,18 @@ def _payload(part: Message) -> bytes:
     return b""
 
 
+_TRANSFER_ENCODED = frozenset(
+    {"quoted-printable", "base64", "x-uuencode", "uuencode", "uue", "x-uue"}
+)
+
+
 def _encoded_size(part: Message) -> int:
     """Bytes of a leaf part's body as it travels (before transfer decoding)."""
+    if str(part.get("Content-Transfer-Encoding", "")).strip().lower() not in _TRANSFER_ENCODED:
+        # 7bit, 8bit, binary: it travels as its bytes, which "decoding" returns unchanged. (The
+        # undecoded payload is text in the part's charset: its UTF-8 length counted every
+        # windows-1251 or KOI8-R letter twice, and an RFC 2231 charset*= crashed the read.)
+        return len(_payload(part))
     try:
         body = part.get_payload(decode=False)
     except (LookupError, UnicodeError, ValueError):

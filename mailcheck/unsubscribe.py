@@ -253,7 +253,11 @@ def _path_and_query(href: str) -> str:
 @functools.lru_cache(maxsize=8)
 def body_has_unsubscribe_tag(source: str) -> bool:
     """A platform tag that makes the unsubscribe link itself, outside HTML comments."""
-    return unsubscribe_tags().body.search(_HTML_COMMENT.sub("", source))
+    # only text up to the last "-->" can hold a closed comment: searched whole, the pattern would
+    # scan to the end of the text from every unclosed "<!--" (quadratic in them)
+    end = source.rfind("-->") + len("-->")
+    shown = _HTML_COMMENT.sub("", source[:end]) + source[end:] if end >= len("-->") else source
+    return unsubscribe_tags().body.search(shown)
 
 
 # Comments, except Outlook's conditional ones (their content is shown in Outlook).

@@ -24,9 +24,12 @@ _GREETINGS = regex.compile(
 )
 # Each pattern is anchored on punctuation (rare) rather than on words (everywhere), and the word
 # before it is looked up afterwards: scanning a 100 KB body stays a fraction of a millisecond.
-_COMMA_THEN_PUNCT = regex.compile(rf"{_SPACE}*,{_SPACE}*[!?.,;:]")  # "Привет, !", "Hi,!"
-_SPACE_THEN_COMMA = regex.compile(rf"{_SPACE}+,")  # "Hello ,", "Иван , "
-_SPACE_THEN_END = regex.compile(rf"{_SPACE}+[!?.]")  # "Hello !" (greetings only)
+# A match starts where a run of blanks starts (the leftmost match did anyway): tried from each
+# blank of a long run, as many as the run is long, the scan was quadratic in it
+_RUN_START = rf"(?<!{_SPACE})"
+_COMMA_THEN_PUNCT = regex.compile(rf"{_RUN_START}{_SPACE}*,{_SPACE}*[!?.,;:]")  # "Привет, !"
+_SPACE_THEN_COMMA = regex.compile(rf"{_RUN_START}{_SPACE}+,")  # "Hello ,", "Иван , "
+_SPACE_THEN_END = regex.compile(rf"{_RUN_START}{_SPACE}+[!?.]")  # "Hello !" (greetings only)
 _PROGRAMMER_WORDS = regex.compile(
     r"(?<![\w-])(?:None|null|undefined|NaN|nil)(?![\w-])|\[object Object\]"
 )
@@ -146,11 +149,13 @@ def leftover_tags(text: str, system: Iterable[str] = ()) -> list[str]:
     return out
 
 
-_DROP = regex.compile(
-    r"<!--.*?-->|<(script|style|title|head)\b[^>]*>.*?</\1\s*>", regex.S | regex.I
-)
+# What visible_text drops: comments, and script/style/title/head elements with their content
+_HIDDEN_START = re.compile(r"<!--|<(script|style|title|head)\b[^>]*>", re.I)
+_HIDDEN_END = {
+    name: re.compile(rf"</{name}\s*>", re.I) for name in ("script", "style", "title", "head")
+}
 # The stdlib engine runs these simple patterns about twice as fast as ``regex`` (measured on
-# the corpus, bench/bench_offline.py); _DROP's back-reference is faster in ``regex``.
+# the corpus, bench/bench_offline.py).
 _BLOCK = re.compile(
     r"<(?:br|p|div|tr|td|th|li|h[1-6]|table|center|section)\b[^>]*>|</(?:p|div|tr|td|th|li|h[1-6])>",
     re.I,
@@ -161,11 +166,55 @@ _WS = re.compile(r"[\t\r\f\v][ \t\r\f\v]*| [ \t\r\f\v]+")
 _INVISIBLE = re.compile(r"[\u00ad\u034f\u200b-\u200f\u2060\ufeff]")
 
 
+def _without_hidden(html: str) -> str:
+    """``html`` with its comments and script/style/title/head elements each replaced by a space.
+
+    One pass: an opener without its closer is left as it is, and the closer is not looked for
+    again after it (one lazy regex scanned to the end from every such opener: quadratic).
+    """
+    if "<" not in html:
+        return html
+    out: list[str] = []
+    unclosed: set[str] = set()
+    pos = 0
+    # an opening tag needs a ">"; past the last one only "<!--" could start, and no comment
+    # closes there
+    end = html.rfind(">") + 1
+    while (opener := _HIDDEN_START.search(html, pos, end)) is not None:
+        kind = (opener.group(1) or "!--").lower()
+        closed = -1
+        if kind not in unclosed:
+            if kind == "!--":
+                found = html.find("-->", opener.end())
+                closed = found + 3 if found >= 0 else -1
+            else:
+                closer = _HIDDEN_END[kind].search(html, opener.end())
+                closed = closer.end() if closer else -1
+            if closed < 0:
+                unclosed.add(kind)
+        if closed < 0:  # kept as text, as the browser-less reading always did
+            out.append(html[pos : opener.end()])
+            pos = opener.end()
+            continue
+        out.append(html[pos : opener.start()])
+        out.append(" ")
+        pos = closed
+    out.append(html[pos:])
+    return "".join(out)
+
+
+def _sub_tags(pattern: re.Pattern[str], replacement: str, text: str) -> str:
+    """``pattern`` (tags, which end at a ">") replaced in ``text``. Only text up to the last
+    ">" can hold one: past it, ``[^>]*`` scanned to the end from every "<" (quadratic)."""
+    end = text.rfind(">") + 1
+    return pattern.sub(replacement, text[:end]) + text[end:] if end else text
+
+
 def visible_text(html: str) -> str:
     """The text of an HTML string, lines kept where blocks break; cheap and approximate."""
-    text = _DROP.sub(" ", html)
-    text = _BLOCK.sub("\n", text)
-    text = _TAG.sub("", text)
+    text = _without_hidden(html)
+    text = _sub_tags(_BLOCK, "\n", text)
+    text = _sub_tags(_TAG, "", text)
     text = _INVISIBLE.sub("", htmllib.unescape(text))
     # one pass over the whole text, not one per line: the lines are split afterwards
     text = _WS.sub(" ", text)

@@ -112,7 +112,13 @@ def without_comments(text: str) -> str:
     """``text`` with its (non-conditional) HTML comments blanked, line breaks kept."""
     if "<!--" not in text:
         return text
-    return HTML_COMMENT.sub(lambda m: "<!--" + "\n" * m.group(0).count("\n") + "-->", text)
+    # Only text up to the last "-->" can hold a closed comment. Searched whole, the lazy pattern
+    # would scan to the end of the text from every unclosed "<!--": quadratic in them
+    end = text.rfind("-->") + len("-->")
+    if end < len("-->"):
+        return text
+    closed = HTML_COMMENT.sub(lambda m: "<!--" + "\n" * m.group(0).count("\n") + "-->", text[:end])
+    return closed + text[end:]
 
 
 def detect_dialect(texts: Iterable[str | None]) -> str:

@@ -1,13 +1,19 @@
 """Cost grows with the work, not its square: a templated link is matched against the link
-spans of its own line only (issue 11: 5,000 templated links took 55 s)."""
+spans of its own line only (issue 11: 5,000 templated links took 55 s); text scans and the
+samples header stay linear in what a hostile file repeats."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from mailcheck.templating.breakage import broken_text, visible_text
+from mailcheck.templating.detect import without_comments
 from mailcheck.templating.links import LinkSpan
+from mailcheck.unsubscribe import body_has_unsubscribe_tag
 from tests.helpers import check, write_campaign
 
 LINKS = 300
@@ -44,3 +50,58 @@ def test_each_variable_use_is_matched_against_its_own_lines_spans(
     # two variable uses a link, each compared with the one span of its line: about 2 x 300;
     # against every span of the page it was 2 x 300 x 300 = 180,000
     assert 2 * LINKS <= calls <= 4 * LINKS, calls
+
+
+# Each of these once scanned to the end of the text from every repetition of its opener (a
+# lazy or tempered pattern with nothing to close it): seconds to minutes for a file well under
+# the size limit. Sized so that the quadratic scan takes over 15 s here; the linear one takes
+# milliseconds.
+SECONDS = 3.0
+
+
+def _unclosed_comments() -> None:
+    text = "<p>Привет</p>" + "<!--" * 40_000
+    assert without_comments(text) == text
+    assert not body_has_unsubscribe_tag(text)
+
+
+def _unclosed_hidden_elements() -> None:
+    assert visible_text("<style>" * 120_000 + "<p>Привет</p>").endswith("Привет")
+    assert visible_text("<!--" * 60_000 + "<p>Привет</p>").endswith("Привет")
+    assert visible_text("<p " * 100_000 + "<br>Привет").endswith("Привет")
+    assert visible_text("<p>Привет</p>" + "<" * 100_000) == "Привет\n" + "<" * 100_000
+
+
+def _long_run_of_blanks() -> None:
+    assert broken_text("Привет" + " " * 400_000 + "мир") == []
+
+
+@pytest.mark.parametrize(
+    "scan", [_unclosed_comments, _unclosed_hidden_elements, _long_run_of_blanks]
+)
+def test_text_scans_are_linear(scan: Callable[[], None]) -> None:
+    started = time.monotonic()
+    scan()
+    assert time.monotonic() - started < SECONDS
+
+
+def test_closed_comments_are_still_blanked_around_unclosed_ones() -> None:
+    assert without_comments("a<!--x\ny-->b<!--c") == "a<!--\n-->b<!--c"
+    assert not body_has_unsubscribe_tag("<!-- *|UNSUB|* --> <!--")
+    text = visible_text("<p>a</p><style>p{}</style><p>b</p><!--c--><p>d</p><title>e<p>f</p>")
+    assert text.split("\n") == ["a", "b", "d", "e", "f"]
+
+
+def test_a_samples_header_of_many_columns_is_read_in_linear_time(tmp_path: Path) -> None:
+    # the check for a column named twice counted each name in the whole header: 60,000
+    # columns took 35 s
+    columns = 60_000
+    header = ",".join(f"c{i}" for i in range(columns))
+    d = write_campaign(
+        tmp_path, samples="r.csv", files={"r.csv": f"{header}\n{',' * (columns - 1)}x\n"}
+    )
+    started = time.monotonic()
+    result = check(d)
+    assert time.monotonic() - started < SECONDS * 3
+    assert [f.code for f in result.findings if f.code == "INP001"] == []
+    assert result.campaign.samples == [{**{f"c{i}": "" for i in range(columns - 1)}, "c59999": "x"}]

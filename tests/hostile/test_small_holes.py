@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from mailcheck.charsets import decode_bytes, utf8_text
 from mailcheck.config import Config
 from tests.helpers import check, only, write_campaign
 
@@ -100,3 +101,103 @@ def test_run_wide_settings_in_campaign_toml_are_refused_loudly(
 def test_per_campaign_link_excludes_are_still_allowed(tmp_path: Path) -> None:
     d = write_campaign(tmp_path, "c", tables={"links": {"exclude": ["^https://shop\\.test/"]}})
     assert only(check(d, Config(root=tmp_path)), "INP001") == []
+
+
+def _eml(path: Path, html: bytes, content_type: str, encoding: str = "8bit") -> Path:
+    path.write_bytes(
+        b"From: news@shop.test\nSubject: Hi\nMIME-Version: 1.0\n"
+        + f"Content-Type: {content_type}\nContent-Transfer-Encoding: {encoding}\n\n".encode()
+        + html
+    )
+    return path
+
+
+RUSSIAN_NEWSLETTER = (
+    "<html><body>"
+    + "<p>Привет! Это длинный русский текст нашей еженедельной рассылки.</p>\n" * 1200
+    + '<p><a href="https://shop.test/unsubscribe">Отписаться</a></p></body></html>'
+)
+
+
+@pytest.mark.parametrize("charset", ["windows-1251", "koi8-r"])
+def test_an_8bit_cyrillic_part_is_measured_in_its_own_bytes(tmp_path: Path, charset: str) -> None:
+    # 75 KB as it travels; counted in UTF-8 (two bytes a letter) it was 128 KB, a false SIZE001
+    sent = RUSSIAN_NEWSLETTER.encode(charset)
+    assert 70 * 1024 < len(sent) < 102 * 1024 < len(RUSSIAN_NEWSLETTER.encode())
+    eml = _eml(tmp_path / "m.eml", sent, f"text/html; charset={charset}")
+    result = check(eml, Config(root=tmp_path))
+    assert result.campaign.html_sent_bytes == len(sent)
+    assert only(result, "SIZE001") == [] and only(result, "INP001") == []
+
+
+def test_an_8bit_utf8_part_over_the_limit_is_still_size001(tmp_path: Path) -> None:
+    sent = RUSSIAN_NEWSLETTER.encode()
+    eml = _eml(tmp_path / "m.eml", sent, "text/html; charset=utf-8")
+    [finding] = only(check(eml, Config(root=tmp_path)), "SIZE001")
+    assert finding.location == "text/html part"
+    assert finding.message.startswith(f"HTML part is {len(sent) / 1024:.0f} KB as sent")
+
+
+def test_an_rfc2231_charset_parameter_is_read_not_a_crash(tmp_path: Path) -> None:
+    # charset*=utf-8''utf-8 (RFC 2231) came back as a tuple: INP001 "TypeError … please report"
+    html = '<p>Привет</p><p><a href="https://shop.test/unsubscribe">Отписаться</a></p>'
+    eml = _eml(tmp_path / "m.eml", html.encode(), "text/html; charset*=utf-8''utf-8")
+    result = check(eml, Config(root=tmp_path))
+    assert only(result, "INP001") == []
+    assert result.campaign.html == html
+    assert result.campaign.html_sent_bytes == len(html.encode())
+
+
+CUT_LETTER = "Привет".encode()[:-1]  # the last letter cut in half, as a tool cutting by bytes does
+
+
+def test_utf8_html_with_one_broken_byte_is_read_as_utf8(tmp_path: Path) -> None:
+    # read as windows-1251 for one bad byte, "Отписаться" became mojibake: a false UNS001 error
+    body = (
+        '<p>{greeting}, друзья!</p>\n<p><a href="https://shop.test/unsubscribe">Отписаться</a></p>'
+    )
+    d = write_campaign(tmp_path, "c", title="Распродажа", body=body)
+    page = (d / "email.html").read_bytes().replace(b"{greeting}", CUT_LETTER)
+    (d / "email.html").write_bytes(page)
+    result = check(d)
+    assert result.campaign.html is not None and "Приве\ufffd, друзья!" in result.campaign.html
+    assert [f.code for f in result.findings if f.severity.value == "error"] == []
+    [damage] = only(result, "BRF003")
+    assert damage.location == "email.html"
+    assert damage.message.startswith("1 replacement character(s)")
+
+
+def test_a_utf8_message_with_one_broken_byte_keeps_its_unsubscribe_link(tmp_path: Path) -> None:
+    html = (
+        b"<html><body><p>"
+        + CUT_LETTER
+        + " друзья</p>".encode()
+        + '<p><a href="https://shop.test/unsubscribe">Отписаться</a></p></body></html>'.encode()
+    )
+    eml = _eml(tmp_path / "m.eml", html, "text/html; charset=utf-8")
+    result = check(eml, Config(root=tmp_path))
+    assert "Отписаться" in (result.campaign.html or "")
+    assert only(result, "UNS001") == []
+    assert [f.location for f in only(result, "BRF003")] == ["text/html part"]
+
+
+def test_utf8_samples_with_one_broken_byte_keep_their_names(tmp_path: Path) -> None:
+    d = write_campaign(tmp_path, "c", samples="r.csv")
+    (d / "r.csv").write_bytes(
+        b"email,first_name\na@shop.test,\xd0\x9c\xd0\xb0\xd1\x88\xd0\xb0\nb@shop.test,"
+        + CUT_LETTER
+        + b"\n"
+    )
+    samples = check(d).campaign.samples
+    assert [s["first_name"] for s in samples] == ["Маша", "Приве\ufffd"]
+
+
+@pytest.mark.parametrize("codec", ["cp1251", "koi8_r"])
+def test_8bit_cyrillic_is_still_not_read_as_broken_utf8(codec: str) -> None:
+    text = (
+        "Привет, друзья! Ёлка «Москва» — №1 в городе."
+        if codec == "cp1251"
+        else "Привет, друзья! Ёлка в городе."
+    )
+    assert utf8_text(text.encode(codec)) is None
+    assert decode_bytes(text.encode(codec)) == text
