@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.auth_model import DmarcFacts, domain_of, envelope_sender, lookup, signatures
+from mailcheck.auth_model import (
+    DmarcFacts,
+    domain_of,
+    envelope_sender,
+    lookup,
+    null_reverse_path,
+    signatures,
+    spf_sender,
+)
 from mailcheck.dmarc import aligned, dkim_alignment_expected
 from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import t
@@ -191,7 +199,9 @@ def dmarc_not_aligned(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Checks that the From domain is aligned with the domain of a DKIM signature (`d=`) or
     with the envelope sender (Return-Path), when either is known: the same organisational
-    domain (relaxed) or the same name (strict, per `adkim=s` / `aspf=s`).
+    domain (relaxed) or the same name (strict, per `adkim=s` / `aspf=s`). For an empty
+    envelope sender (`Return-Path: <>`) SPF aligns through the HELO name (RFC 7208 §2.4);
+    when that name is unknown, a DKIM domain that does not align is "could not verify".
 
     ## Why it matters
     DMARC passes only when SPF or DKIM passes for an aligned domain. An ESP's own
@@ -210,6 +220,13 @@ def dmarc_not_aligned(ctx: Context) -> Iterator[Problem]:
         return
     dkim_domains = list(dict.fromkeys(s.domain for s in signatures(ctx.campaign)))
     envelope_domain = domain_of(envelope_sender(ctx.campaign))
+    helo_unknown = False
+    if not envelope_domain and null_reverse_path(ctx.campaign):
+        # DMARC takes SPF's result for the MAIL FROM identity (RFC 7489 §4.1), which for an
+        # empty one is postmaster@ the HELO name (RFC 7208 §2.4): SPF aligns through it
+        sender = spf_sender(ctx.campaign)
+        envelope_domain = sender[1] if sender else None
+        helo_unknown = sender is None
     if not dkim_domains and not envelope_domain:
         return  # nothing known to align: not judged
     facts = _dmarc(ctx)
@@ -231,6 +248,20 @@ def dmarc_not_aligned(ctx: Context) -> Iterator[Problem]:
         mode = t("strict") if aspf == "s" else t("relaxed")
         parts.append(t("envelope sender {domain} ({mode})", domain=envelope_domain, mode=mode))
     aligned_with = parts[0] if len(parts) == 1 else t("{a} or {b}", a=parts[0], b=parts[1])
+    if helo_unknown:
+        # SPF may align through a HELO name this message does not show: not a certainty
+        yield Problem(
+            t(
+                "could not verify DMARC alignment: From domain {domain} is not aligned with "
+                "{parts}, and the envelope sender is empty (Return-Path: <>), so SPF aligns "
+                "through the HELO name, which is unknown",
+                domain=from_domain,
+                parts=aligned_with,
+            ),
+            location=from_domain,
+            severity=Severity.WARNING,
+        )
+        return
     yield Problem(
         t(
             "From domain {domain} is not aligned with {parts}: DMARC fails",

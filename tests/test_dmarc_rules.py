@@ -72,6 +72,37 @@ def test_alignment_with_esp_domains_fails(auth_dns: AuthDns) -> None:
     )
 
 
+def test_an_empty_envelope_sender_aligns_through_the_helo_name(auth_dns: AuthDns) -> None:
+    """RFC 7489 §4.1 takes SPF's MAIL FROM result, postmaster@HELO for `Return-Path: <>`
+    (RFC 7208 §2.4): a HELO name of the From domain aligns; another one does not; an unknown
+    one cannot be told (a warning, never an error)."""
+    raw = sign(message("news@good.test"), auth_dns.keys.rsa2048, "k2048", "esp.test")
+
+    def judged(**kw: Any) -> list[tuple[str, str, str]]:
+        campaign = make_campaign("news@good.test", raw_message=raw, envelope_from="<>", **kw)
+        found = findings(campaign, auth_dns.config(), "DMARC004")
+        return [(f.severity.value, f.location, f.message) for f in found]
+
+    assert judged(helo="mx1.good.test") == []
+    assert judged(helo="out.esp.test") == [
+        (
+            "error",
+            "good.test",
+            "From domain good.test is not aligned with DKIM d=esp.test (relaxed) or envelope "
+            "sender out.esp.test (relaxed): DMARC fails",
+        )
+    ]
+    assert judged() == [
+        (
+            "warning",
+            "good.test",
+            "could not verify DMARC alignment: From domain good.test is not aligned with DKIM "
+            "d=esp.test (relaxed), and the envelope sender is empty (Return-Path: <>), so SPF "
+            "aligns through the HELO name, which is unknown",
+        )
+    ]
+
+
 def test_relaxed_alignment_of_a_subdomain_passes(auth_dns: AuthDns) -> None:
     campaign = make_campaign("news@good.test", envelope_from="bounce@mail.good.test")
     assert findings(campaign, auth_dns.config(), "DMARC004") == []
