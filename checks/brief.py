@@ -225,6 +225,10 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     wrong charset), UTF-8 read as another charset ("Ð¿Ñ€Ð¸", «РџСЂРёРІРµС‚»), and Cyrillic
     in windows-1251 read as Latin-1 ("Ïðèâåò").
 
+    A "�" written in the HTML or text part itself (as UTF-8 or `&#65533;`) is an error:
+    every reader sees it. One that only mailcheck's reading of undecodable bytes put there,
+    and the mojibake patterns, are warnings: a mail client may read those bytes otherwise.
+
     ## Why it matters
     Mojibake in a subject or a price block makes a campaign unreadable and looks like spam;
     it comes from a file saved in one charset and declared in another.
@@ -238,13 +242,17 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     import ftfy
     import ftfy.badness
 
+    parts = (ctx.campaign.html_label or "html", "text part")  # what the flag is about
     for place, text in _texts(ctx):
         if text.isascii():
             continue  # "�", mojibake and Latin-1 letters are all beyond ASCII
         lost = text.count("\ufffd")
         if lost:
             message = t("{n} replacement character(s) “�”: bytes lost in a charset", n=lost)
-            yield Problem(message, place)
+            # written in the file, every reader sees it; put there by mailcheck's own reading
+            # of bytes it could not decode, a mail client may read them otherwise
+            written = place in parts and ctx.campaign.replacement_written
+            yield Problem(message, place, severity=Severity.ERROR if written else None)
             continue
         # a word that looks bad makes its whole text look bad (ftfy's pattern has no anchor a
         # word boundary could satisfy): one search of the text spares one per word

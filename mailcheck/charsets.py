@@ -61,6 +61,19 @@ def utf8_text(data: bytes) -> str | None:
     return text if read > broken else None
 
 
+_FFFD_REFERENCE = re.compile(r"&#(?:65533|[xX]0*[fF]{3}[dD]);")
+
+
+def replacement_written(data: bytes, text: str) -> bool:
+    """Whether the replacement characters "�" of ``text`` (``data`` decoded) are written in
+    ``data`` itself: as UTF-8 bytes or a ``&#65533;`` reference. Every reader then sees them,
+    whatever charset a mail client picks; a "�" that only mailcheck's decode put in place of
+    bytes it could not read is not that certain."""
+    if "\ufffd" in text:
+        return text.count("\ufffd") <= data.count("\ufffd".encode())
+    return bool(_FFFD_REFERENCE.search(text))
+
+
 def meta_charset(html: bytes) -> str | None:
     """The charset an HTML file declares in a ``<meta>`` near its top, if any."""
     match = _META_CHARSET.search(html[:4096])

@@ -38,7 +38,14 @@ from typing import Any
 
 import regex
 
-from mailcheck.charsets import decode_bytes, guess_8bit, marked_text, meta_charset, utf8_text
+from mailcheck.charsets import (
+    decode_bytes,
+    guess_8bit,
+    marked_text,
+    meta_charset,
+    replacement_written,
+    utf8_text,
+)
 from mailcheck.config import Config, ConfigError, LimitsConfig
 from mailcheck.confined import FILE, MESSAGE, RefusedInput, read_file
 from mailcheck.i18n import N_, t
@@ -225,6 +232,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.html = msg.html
     campaign.html_bytes = msg.html_bytes
     campaign.html_sent_bytes = msg.html_sent_bytes
+    campaign.replacement_written = msg.replacement_written
     campaign.html_label = "text/html part"
     if msg.html is not None:
         campaign.static = _parse_static(msg.html)
@@ -320,6 +328,7 @@ def _parse_static(html: str) -> Document:
 def _load_html(campaign: Campaign, name: str, data: bytes) -> None:
     campaign.kind = "html"
     campaign.html = decode_html(data, name)
+    campaign.replacement_written = replacement_written(data, campaign.html)
     campaign.html_bytes = len(data)
     campaign.html_label = printable(name)
     campaign.static = _parse_static(campaign.html)
@@ -451,6 +460,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     campaign.source_files.append(("html", str(html_path)))  # only what was read (content hash)
     campaign.html_label = printable(_relative(html_path, directory))
     campaign.html = decode_html(data_bytes, campaign.html_label)
+    campaign.replacement_written = replacement_written(data_bytes, campaign.html)
     campaign.html_bytes = len(data_bytes)
     campaign.static = _parse_static(campaign.html)
     if not campaign.preheader_explicit:

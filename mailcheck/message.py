@@ -20,7 +20,7 @@ from email.header import decode_header
 from email.message import Message
 from email.policy import compat32
 
-from mailcheck.charsets import decode_bytes, meta_charset
+from mailcheck.charsets import decode_bytes, meta_charset, replacement_written
 from mailcheck.i18n import t
 
 _FIELD_NAME = re.compile(rb"^[!-9;-~]+[ \t]*:")
@@ -80,6 +80,7 @@ class ParsedMessage:
     html: str | None = None
     html_bytes: int = 0
     html_sent_bytes: int = 0  # the HTML part as transferred (quoted-printable, base64 …)
+    replacement_written: bool = False  # see Campaign.replacement_written
     text: str | None = None
     dkim_selectors: list[str] = field(default_factory=list)
     received_ips: list[str] = field(default_factory=list)
@@ -165,8 +166,12 @@ def parse_message(data: bytes) -> ParsedMessage:
         found.html_sent_bytes = _encoded_size(html_part)
         declared = html_part.get_content_charset() or meta_charset(payload)
         found.html = decode_bytes(payload, declared)
+        found.replacement_written = replacement_written(payload, found.html)
     if text_part is not None:
-        found.text = decode_bytes(_payload(text_part), text_part.get_content_charset())
+        text_payload = _payload(text_part)
+        found.text = decode_bytes(text_payload, text_part.get_content_charset())
+        written = replacement_written(text_payload, found.text)
+        found.replacement_written = found.replacement_written or written
     if html_part is None and text_part is None:
         broken = [d for d in _all_defects(msg) if isinstance(d, _BROKEN_STRUCTURE)]
         if broken:

@@ -203,6 +203,9 @@ class Campaign:
     html: str | None = None  # template source of the HTML part
     html_bytes: int = 0  # size of the HTML part as it would be sent (UTF-8 or its charset)
     html_sent_bytes: int = 0  # an .eml's HTML part as transferred (0: not a saved message)
+    # a "�" of the HTML or text part is in the file as written, not put there by mailcheck's
+    # decode of bytes it could not read: every reader sees it (BRF003 is then an error)
+    replacement_written: bool = False
     html_label: str = ""  # how findings name the HTML: "email.html", "text/html part"
     text: str | None = None  # plain-text part
     text_known: bool = False  # True when we know whether a plain-text part exists

@@ -144,6 +144,19 @@ def test_future_dates_and_current_copyright_pass(tmp_path: Path) -> None:
 def test_garbled_text(tmp_path: Path, text: str, message: str) -> None:
     found = only(check(campaign(tmp_path, body=BODY + text)), "BRF003")
     assert [(f.message, f.location) for f in found] == [(message, "email.html")]
+    # a "�" written in the file is seen by every reader: an error; mojibake is a reading
+    written = "\ufffd" in text
+    assert [f.severity.value for f in found] == ["error" if written else "warning"]
+
+
+@pytest.mark.parametrize("reference", ["&#65533;", "&#xFFFD;"])
+def test_a_replacement_character_written_as_a_reference_is_an_error(
+    tmp_path: Path, reference: str
+) -> None:
+    found = only(check(campaign(tmp_path, body=f"{BODY}<p>Цена: 1 000 {reference}</p>")), "BRF003")
+    assert [(f.message, f.severity.value) for f in found] == [
+        ("1 replacement character(s) “�”: bytes lost in a charset", "error")
+    ]
 
 
 def test_accented_latin_is_not_mojibake(tmp_path: Path) -> None:

@@ -264,8 +264,9 @@ EXPECTED: dict[str, Verdict] = {
     ),
     "ua-mailerlite-export": Verdict(
         'MailerLite export with placeholder copy: the «сссссссс...» link has href="" '
-        "(LNK003, real).",
-        {"LNK003": 1},
+        "(LNK003, real); 331 “�” are in the committed bytes themselves, so every reader sees "
+        "them (BRF003, an error).",
+        {"LNK003": 1, "BRF003": 1},
     ),
 }
 
