@@ -282,6 +282,10 @@ def decode_header_value(raw: str) -> str:
     for chunk, charset in chunks:
         if isinstance(chunk, str):
             out.append(chunk)
+        elif charset is None and not value.isascii():
+            # beside an encoded word, decode_header hands back 8-bit text (already decoded
+            # above) as raw-unicode-escape bytes: read as ASCII it was "\\u041f\\u0440…"
+            out.append(chunk.decode("raw-unicode-escape", errors="replace"))
         elif charset is None:
             out.append(chunk.decode("ascii", errors="replace"))
         else:

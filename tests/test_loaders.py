@@ -751,6 +751,9 @@ def test_mozilla_cyrillic_messages(name: str, charset: str) -> None:
         ("=?utf-8?b?!!!notbase64?=", "=?utf-8?b?!!!notbase64?="),  # kept as written
         ("=?utf-8?q?unterminated", "=?utf-8?q?unterminated"),
         ("Hello\r\n World", "Hello World"),
+        # raw 8-bit text beside an encoded word (decode_header returns it escaped)
+        ("Привет =?utf-8?B?0J/RgNC40LLQtdGC?=", "Привет Привет"),
+        ("Скидка 30% =?utf-8?q?=D0=BD=D0=B0_=D0=B2=D1=81=D1=91?=", "Скидка 30% на всё"),
     ],
 )
 def test_decode_header_value(raw: str, decoded: str) -> None:
