@@ -8,7 +8,6 @@ failure is "could not verify" (DOM005), never "listed" and never "clean".
 from __future__ import annotations
 
 from collections.abc import Iterator
-from urllib.parse import urlsplit
 
 from mailcheck.auth_model import (
     DomainAuth,
@@ -22,7 +21,7 @@ from mailcheck.auth_model import (
 from mailcheck.domain_health import DomainHealth, Judged, Listing
 from mailcheck.domains import host_of
 from mailcheck.i18n import Joined, t
-from mailcheck.linkinfo import is_web
+from mailcheck.linkinfo import host_and_port, is_web
 from mailcheck.model import Severity
 from mailcheck.mta_sts import uncovered
 from mailcheck.registry import selected
@@ -386,17 +385,11 @@ def _judged(found: Judged | None, domain: str, what: str) -> Iterator[Problem]:
     (mailcheck.rootcause): the logo and the certificate are often on one host."""
     if found is None:
         return
-    parts = urlsplit(found.url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    host = parts.hostname or ""
-    shown = f"{host}:{port}" if port else host
+    shown = host_and_port(found.url)
     cause = ""
-    if host and found.no_answer:
+    if shown and found.no_answer:
         cause = host_down(shown)
-    elif host and found.unverified:
+    elif shown and found.unverified:
         # a document is unverified only when its GET got no answer at all (bimi._answered)
         cause = host_unreached(shown)
     if found.problems:

@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.facts import LinkResult
 from mailcheck.i18n import N_, t
+from mailcheck.linkinfo import host_and_port
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
 from mailcheck.rules import NO_DNS, Context, Problem, host_down, rule
@@ -104,14 +105,8 @@ def _host_failure(result: LinkResult) -> bool:
 def _host_of(url: str) -> tuple[str, str]:
     """(what links share, what a message names): scheme, host and port, since a refused
     port 443 says nothing about port 80."""
-    parts = urlsplit(url)
-    try:
-        port = parts.port
-    except ValueError:
-        port = None
-    host = parts.hostname or ""
-    shown = f"{host}:{port}" if port else host
-    return f"{parts.scheme}://{shown}", shown
+    shown = host_and_port(url)
+    return f"{urlsplit(url).scheme}://{shown}", shown
 
 
 def _per_host(

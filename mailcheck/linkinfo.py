@@ -76,6 +76,18 @@ def scheme(url: str) -> str:
     return match.group(1).lower() if match else ""
 
 
+def host_and_port(url: str) -> str:
+    """``host`` or ``host:port`` of ``url`` as findings name a server ("" without a host): a
+    refused port 443 says nothing about port 80. A port that is no number is left out."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    host = parts.hostname or ""
+    return f"{host}:{port}" if host and port else host
+
+
 def is_web(url: str) -> bool:
     return scheme(url) in ("http", "https")
 

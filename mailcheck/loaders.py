@@ -325,15 +325,22 @@ def _parse_static(html: str) -> Document:
     return document
 
 
-def _load_html(campaign: Campaign, name: str, data: bytes) -> None:
-    campaign.kind = "html"
+def _take_html(campaign: Campaign, data: bytes, name: str) -> Document:
+    """The HTML file's text, what its bytes say of it, and its parse (returned), into
+    ``campaign``."""
     campaign.html = decode_html(data, name)
     campaign.replacement_written = replacement_written(data, campaign.html)
     campaign.html_bytes = len(data)
-    campaign.html_label = printable(name)
     campaign.static = _parse_static(campaign.html)
-    campaign.subject = campaign.static.title
-    campaign.preheader = campaign.static.preheader
+    return campaign.static
+
+
+def _load_html(campaign: Campaign, name: str, data: bytes) -> None:
+    campaign.kind = "html"
+    campaign.html_label = printable(name)
+    static = _take_html(campaign, data, name)
+    campaign.subject = static.title
+    campaign.preheader = static.preheader
 
 
 _SNIFF_BYTES = 65536  # how much of a file tells what it is
@@ -459,12 +466,9 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     data_bytes = _read(html_path, directory, limits.file_bytes, "html")
     campaign.source_files.append(("html", str(html_path)))  # only what was read (content hash)
     campaign.html_label = printable(_relative(html_path, directory))
-    campaign.html = decode_html(data_bytes, campaign.html_label)
-    campaign.replacement_written = replacement_written(data_bytes, campaign.html)
-    campaign.html_bytes = len(data_bytes)
-    campaign.static = _parse_static(campaign.html)
+    static = _take_html(campaign, data_bytes, campaign.html_label)
     if not campaign.preheader_explicit:
-        campaign.preheader = campaign.static.preheader
+        campaign.preheader = static.preheader
 
     text_name = _file_name(get, "text")
     if text_name is not None:
