@@ -20,6 +20,7 @@ from pathlib import Path
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult
 from mailcheck.i18n import from_data, to_data
+from mailcheck.sqlite_wal import use_wal
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for another process's transaction
@@ -79,7 +80,7 @@ def open_cache_db(path: Path, table: str, columns: str, version: int) -> sqlite3
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None)
     db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
-    db.execute("PRAGMA journal_mode = WAL")
+    use_wal(db, wait_s=BUSY_TIMEOUT)
     db.execute("PRAGMA synchronous = NORMAL")
     with writing(db):
         (found,) = db.execute("PRAGMA user_version").fetchone()

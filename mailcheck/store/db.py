@@ -12,6 +12,7 @@ SQLite specifics, all set on each new connection: WAL (readers never block the w
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 
 from mailcheck.config import ConfigError, shown_url
+from mailcheck.sqlite_wal import is_busy, use_wal
 from mailcheck.store import schema as s
 from mailcheck.store.migrations import MIGRATIONS, create_version_table
 from mailcheck.store.records import (
@@ -93,7 +95,7 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
-        cur.execute("PRAGMA journal_mode = WAL")
+        use_wal(cur, wait_s=BUSY_TIMEOUT_S)
         cur.execute("PRAGMA synchronous = FULL")
         cur.execute("PRAGMA foreign_keys = ON")
         cur.close()
@@ -550,6 +552,12 @@ def _reason(exc: SQLAlchemyError) -> str:
     explained = _PG_TIMEOUT_REASONS.get(getattr(orig, "sqlstate", None) or "")
     if explained is not None:
         return explained
+    if isinstance(orig, sqlite3.OperationalError) and is_busy(orig):
+        # SQLite says only "database is locked": say that we waited, and for how long
+        return (
+            f"the database stayed locked by another process for more than {BUSY_TIMEOUT_S} s "
+            "(SQLite busy timeout); try again when it is released"
+        )
     return str(orig if orig is not None else exc).strip().splitlines()[0]
 
 
