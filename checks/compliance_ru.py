@@ -31,12 +31,15 @@ from mailcheck.i18n import Joined, t
 from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST, is_unsubscribe, is_web
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
+from mailcheck.unsubscribe import unsubscribe_tags
 
 _ADVERTISING = re.compile(r"\bреклама\b", re.I)
 _ERID = re.compile(r"\berid\b", re.I)
 _ADVERTISER = re.compile(r"\bИНН\s*:?\s*\d{10}(?:\d{2})?\b|рекламодател", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE = re.compile(r"(?<!\d)(?:\+7|8)[\s(-]*9\d{2}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?!\d)")
+# RFC 2369: the addresses of List-Unsubscribe are in angle brackets
+_BRACKETED = re.compile(r"<([^<>]*)>")
 _PERSONAL_NAMES = re.compile(
     r"(?:^|[._])(e?-?mail|email_address|phone|tel|mobile|msisdn|first_?name|last_?name|"
     r"surname|full_?name|fio|name|имя|фамилия|телефон|почта)$",
@@ -288,10 +291,13 @@ def ru_bulk_headers(ctx: Context) -> Iterator[Problem]:
         return
     headers = {k.lower(): v for k, v in ctx.campaign.headers.items()}
     missing: list[str] = []
-    unsubscribe = headers.get("list-unsubscribe", "").lower()
-    if "mailto:" not in unsubscribe:
+    unsubscribe = headers.get("list-unsubscribe", "")
+    if "mailto:" not in unsubscribe.lower():
         missing.append(t("a mailto: URL in List-Unsubscribe"))
-    if "https:" not in unsubscribe:
+    # <{{UnsubscribeUrl}}>, <*|UNSUB|*>: the ESP's unsubscribe tag, which it fills with its https
+    # URL when sending (as UNS003 reads it)
+    tagged = any(unsubscribe_tags().href.search(u) for u in _BRACKETED.findall(unsubscribe))
+    if "https:" not in unsubscribe.lower() and not tagged:
         missing.append(t("an https: URL in List-Unsubscribe"))
     for name in ("list-id", "feedback-id"):
         if not headers.get(name, "").strip():

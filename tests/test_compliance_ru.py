@@ -134,6 +134,22 @@ def test_bulk_headers(tmp_path: Path) -> None:
     assert ru_check(tmp_path / "ok", OWN, tables={"headers": complete}) == []
 
 
+def test_the_esps_unsubscribe_tag_in_list_unsubscribe_is_its_https_url(tmp_path: Path) -> None:
+    # Unisender fills <{{UnsubscribeUrl}}> with its https URL when sending, as UNS003 reads it
+    rest = {"List-Id": "<news.shop.test>", "Feedback-ID": "bf:shop:promo:us", "Precedence": "bulk"}
+    tagged = {"List-Unsubscribe": "<{{UnsubscribeUrl}}>", **rest}
+    assert ru_check(tmp_path, OWN, template="unisender", tables={"headers": tagged}) == [
+        ("RU004", "headers Mail.ru and Yandex ask of bulk mail are missing: a mailto: URL in "
+         "List-Unsubscribe", "headers")
+    ]  # fmt: skip
+    # a tag that is no unsubscribe link fills nothing that mailcheck knows to be https
+    other = {"List-Unsubscribe": "<mailto:u@shop.test>, <{{ProfileUrl}}>", **rest}
+    assert ru_check(tmp_path / "other", OWN, template="unisender", tables={"headers": other}) == [
+        ("RU004", "headers Mail.ru and Yandex ask of bulk mail are missing: an https: URL in "
+         "List-Unsubscribe", "headers")
+    ]  # fmt: skip
+
+
 def test_profile_is_validated() -> None:
     with pytest.raises(ConfigError, match="profile must be one of"):
         Config(profile="russia")

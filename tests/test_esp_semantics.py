@@ -204,3 +204,44 @@ def test_braze_abort_message_guards_what_follows(tmp_path: Path) -> None:
     plain = write_campaign(tmp_path, "plain", esp="braze", samples="recipients.csv", files=files,
                            body="<p>Hi {{${first_name}}},</p>")  # fmt: skip
     assert [f.code for f in check(plain).findings if f.code.startswith("PER")] == ["PER001"]
+
+
+# -- DashaMail: an automation letter prints the trigger event's data ---------------------------
+
+
+def test_dashamail_trigger_data_is_the_events_and_a_tag_left_in_a_send_is_per003(
+    tmp_path: Path,
+) -> None:
+    # help.dashamail.ru «Как подставлять данные из триггерных событий в письма»: the site sends
+    # the data with the event (no fallback exists); a tag seen as written means it was not sent
+    body = """<p>%(OBJECT)data.customer.fname%, вы забыли товары в корзине.</p>
+    <p>Ваш промокод: %(OBJECT)data.customer.promo%. Заказ № %(OBJECT)data.order.orderId%.</p>
+    <p>Здравствуйте, %NAME%!</p>
+    <p><a href="%UNSUBSCRIBE_URL%">Отписаться от рассылки</a></p>"""
+    d = write_campaign(tmp_path, body=body, esp="dashamail")
+    result = check(d)
+    # the list field has no default in the HTML (PER001); the event's data is the site's
+    [per001] = only(result, "PER001")
+    assert per001.message.startswith("“NAME” has no fallback or guard")
+    assert per001.location == "email.html:7"
+    event = {v.name for v in result.campaign.variables if v.system}
+    assert {"data.customer.fname", "data.customer.promo", "data.order.orderId"} <= event
+    # the tags only DashaMail writes tell the dialect without being told
+    assert per_codes(write_campaign(tmp_path, "told", body=body)) == [("PER001", Severity.ERROR)]
+    # a received letter that still shows the tag: the recipient read it as written
+    eml = tmp_path / "send.eml"
+    eml.write_bytes(
+        b"Received: from mx.dashamail.test by mx.b.test; Tue, 14 Apr 2026 10:00:00 +0300\r\n"
+        b"From: Shop <news@shop.test>\r\nTo: a@b.test\r\nSubject: Cart\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\n'
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n"
+        + "Промокод: %(OBJECT)data.customer.promo%\r\n".encode()
+        + b"--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        + "<p>Промокод: %(OBJECT)data.customer.promo%</p>".encode()
+        + b'<p><a href="https://shop.test/unsub">Unsubscribe</a></p>\r\n--b--\r\n'
+    )
+    [per003] = only(check(eml), "PER003")
+    assert per003.severity is Severity.ERROR
+    assert per003.message == (
+        "unrendered merge tag %(OBJECT)data.customer.promo% in the body and text part"
+    )
