@@ -145,6 +145,10 @@ def parse_message(data: bytes) -> ParsedMessage:
     msg = email.message_from_bytes(data, policy=compat32)
     found = ParsedMessage()
     raw_headers = list(msg.raw_items())
+    found.header_lines = field_lines(block)
+    starts = sorted(n for lines in found.header_lines.values() for n in lines)
+    if len(starts) > len(raw_headers):
+        raise NotAMessage(_broken_header_line(block, starts, len(raw_headers)))
     for name, raw in raw_headers:
         found.headers[name] = decode_header_value(raw)
     lower = {k.lower(): v for k, v in found.headers.items()}
@@ -157,7 +161,6 @@ def parse_message(data: bytes) -> ParsedMessage:
             found.dkim_selectors.append(match.group(1))
     found.received_ips = sending_ips(raw_headers)
     found.helo = sending_helo(raw_headers)
-    found.header_lines = field_lines(block)
 
     html_part, text_part = _body_parts(msg)
     if html_part is not None:
@@ -177,6 +180,25 @@ def parse_message(data: bytes) -> ParsedMessage:
         if broken:
             raise NotAMessage(t("broken MIME structure: {why}", why=_describe(broken[0])))
     return found
+
+
+def _broken_header_line(block: bytes, starts: list[int], read: int) -> str:
+    """Why the parser lost header fields: the first field it did not read (``starts``: the line
+    of each field, ``read``: how many it read), where it took the body from.
+
+    The fields from there on are lost to the rules (Subject, List-Unsubscribe…) while
+    ``field_lines``, which reads RFC 5322's obsolete syntax too ("Name :"), still sees them: one
+    INP001 instead of a false "no subject" and "no unsubscribe link". A block that only lacks its
+    empty line before an HTML body loses no field and is read as is.
+    """
+    number = starts[read]
+    shown = block.splitlines()[number - 1].decode("utf-8", "replace")[:60]
+    return t(
+        "broken header block: line {number} (“{line}”) is not a header field as mail programs "
+        "read it, so the fields after it are read as the body",
+        number=number,
+        line=shown,
+    )
 
 
 def _describe(defect: email.errors.MessageDefect) -> str:

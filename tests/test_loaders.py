@@ -667,6 +667,14 @@ def test_html_only_message(tmp_path: Path) -> None:
             "broken MIME structure: the multipart boundary never occurs in the body",
         ),
         (b"From: a@b\x00.example\nSubject: x\n\nbody", "NUL bytes in the header block"),
+        (
+            # a blank before the colon (RFC 5322's obsolete syntax): the parser reads every
+            # field from there as the body; before, that gave "no subject" and "no unsubscribe"
+            b"From: a@b.example\nReply-To :x@b.example\nSubject: Hi\nList-Unsubscribe: <mailto:"
+            b"u@b.example>\n\nbody\n",
+            "broken header block: line 2 (“Reply-To :x@b.example”) is not a header field as mail "
+            "programs read it, so the fields after it are read as the body",
+        ),
     ],
 )
 def test_unreadable_messages(tmp_path: Path, data: bytes, reason: str) -> None:
@@ -675,6 +683,14 @@ def test_unreadable_messages(tmp_path: Path, data: bytes, reason: str) -> None:
     c = load_file(path)
     assert c.load_error is not None and reason in c.load_error
     assert c.id == "bad" and c.kind == "eml"
+
+
+def test_html_right_after_the_header_fields_is_the_body(tmp_path: Path) -> None:
+    # no empty line before the body: no header field is lost, so the message is read as is
+    path = tmp_path / "no-blank.eml"
+    path.write_bytes(b"From: a@b.example\nSubject: Hi\n<p>Unsubscribe</p>\n")
+    c = load_file(path)
+    assert c.load_error is None and c.subject == "Hi" and c.text == "<p>Unsubscribe</p>\n"
 
 
 def test_binary_body_part_is_not_binary_garbage(tmp_path: Path) -> None:
