@@ -196,25 +196,32 @@ def personal_data_in_url(ctx: Context) -> Iterator[Problem]:
     if not _profile_ru(ctx):
         return
     found: dict[str, list[str]] = {}
-    lines: list[int] = []
+    leaking: list[Link] = []
     for link in ctx.all_links():
         if link.kind not in ("a", "area") or not is_web(link.href):
             continue
         kinds = _personal_data(link)
         if kinds:
             found.setdefault(host_of(link.href), []).extend(kinds)
-            lines.append(link.line)
-    named = sorted(
-        {v.name for v in ctx.campaign.variables if v.in_link and _PERSONAL_NAMES.search(v.name)}
-    )
+            leaking.append(link)
+    uses = [v for v in ctx.campaign.variables if v.in_link and _PERSONAL_NAMES.search(v.name)]
+    named = sorted({v.name for v in uses})
     if not found and not named:
         return
+    # every place: the links' lines, and each variable's part (an HTML line, or the header
+    # of [headers] it is in: "header:List-Unsubscribe", as PER001 names it)
+    places = list(ctx.link_places(*leaking))
+    for v in uses:
+        place = ctx.html_at(v.line) if v.where == "html" else v.where
+        if place not in places:
+            places.append(place)
     parts = [f"{host}: {', '.join(dict.fromkeys(kinds))}" for host, kinds in found.items()]
     if named:
         parts.append(t("variables in links: {names}", names=", ".join(named)))
     yield Problem(
         t("personal data in link URLs (152-FZ art. 7): {found}", found=Joined("; ", parts)),
-        location=ctx.html_at(lines[0] if lines else 0),
+        location=places[0],
+        locations=tuple(places),
     )
 
 

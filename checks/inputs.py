@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 
@@ -35,7 +36,10 @@ def input_unreadable(ctx: Context) -> Iterator[Problem]:
     "INP002",
     "input-not-read",
     Severity.WARNING,
-    short="a file below a checked directory that is not read (Outlook .msg/.oft, mbox, a report)",
+    short=(
+        "a file below a checked directory that is not read (Outlook .msg/.oft, mbox, a report),"
+        " or a part of a test send that is not checked (AMP for Email)"
+    ),
 )
 def input_not_read(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -43,11 +47,15 @@ def input_not_read(ctx: Context) -> Iterator[Problem]:
     `.msg` messages, Outlook `.oft` templates and `.mbox` mailboxes. Named on the command line,
     such a file is INP001. An HTML report mailcheck wrote (`mailcheck report` writes to the
     working directory) is no campaign either: found by a walk it is this warning, named on the
-    command line it is checked.
+    command line it is checked. In a test send that is read, it names the body parts that
+    are not checked: an AMP for Email part (`text/x-amp-html`), which Gmail and Mail.ru show
+    instead of the HTML part to readers whose mail client renders AMP.
 
     ## Why it matters
     A test send saved from Outlook looks checked when the run is green. It was not: the gate
-    must say so rather than pass over it.
+    must say so rather than pass over it. The same holds for an AMP part: its links, its
+    unsubscribe link and its personalisation are what many recipients see, and mailcheck
+    checked the HTML part only.
 
     ## Example
     `campaigns/black-friday/test-send.msg` beside the campaign's `campaign.toml` directory.
@@ -55,7 +63,18 @@ def input_not_read(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Save the test send as `.eml` (Outlook on the web and the new Outlook can; Outlook for Mac
     saves one when the message is dragged out), or keep the Outlook files outside the checked
-    directories, or ignore INP002 there.
+    directories, or ignore INP002 there. For an AMP part, check it by hand (Gmail's AMP
+    playground, a test send to a Gmail and a Mail.ru mailbox), then ignore INP002 for that
+    campaign.
     """
     if ctx.campaign.not_read:
         yield Problem(ctx.campaign.not_read, location=ctx.campaign.source)
+    if "text/x-amp-html" in ctx.campaign.parts_not_read:
+        yield Problem(
+            t(
+                "the AMP for Email part (text/x-amp-html) is not checked: Gmail and Mail.ru show "
+                "it instead of the HTML part to many recipients; its links, unsubscribe link "
+                "and personalisation were not verified"
+            ),
+            location="text/x-amp-html part",
+        )

@@ -234,6 +234,8 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.html_sent_bytes = msg.html_sent_bytes
     campaign.replacement_written = msg.replacement_written
     campaign.html_label = "text/html part"
+    if msg.amp:
+        campaign.parts_not_read.append("text/x-amp-html")
     if msg.html is not None:
         campaign.static = _parse_static(msg.html)
         campaign.preheader = campaign.static.preheader

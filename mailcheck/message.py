@@ -86,6 +86,9 @@ class ParsedMessage:
     received_ips: list[str] = field(default_factory=list)
     helo: str | None = None  # the name the sending server gave in HELO/EHLO
     header_lines: dict[str, list[int]] = field(default_factory=dict)  # see field_lines()
+    # an AMP for Email part (text/x-amp-html) of the body: Gmail and Mail.ru show it instead of
+    # the HTML part to readers whose client renders AMP; mailcheck does not check it
+    amp: bool = False
 
 
 def looks_like_message(data: bytes) -> bool:
@@ -162,7 +165,8 @@ def parse_message(data: bytes) -> ParsedMessage:
     found.received_ips = sending_ips(raw_headers)
     found.helo = sending_helo(raw_headers)
 
-    html_part, text_part = _body_parts(msg)
+    html_part, text_part, amp_part = _body_parts(msg)
+    found.amp = amp_part is not None
     if html_part is not None:
         payload = _payload(html_part)
         found.html_bytes = len(payload)
@@ -216,14 +220,15 @@ def _all_defects(msg: Message) -> list[email.errors.MessageDefect]:
     return found
 
 
-def _body_parts(msg: Message) -> tuple[Message | None, Message | None]:
-    """The first text/html and text/plain parts of the message itself.
+def _body_parts(msg: Message) -> tuple[Message | None, Message | None, Message | None]:
+    """The first text/html, text/plain and text/x-amp-html parts of the message itself.
 
     Attachments and attached messages (message/rfc822, forwarded mails, bounces' originals)
     are not this message's body.
     """
     html: Message | None = None
     text: Message | None = None
+    amp: Message | None = None
     stack = [msg]
     while stack:
         part = stack.pop()
@@ -241,9 +246,9 @@ def _body_parts(msg: Message) -> tuple[Message | None, Message | None]:
             html = part
         elif ctype == "text/plain" and text is None:
             text = part
-        if html is not None and text is not None:
-            break
-    return html, text
+        elif ctype == "text/x-amp-html" and amp is None:
+            amp = part
+    return html, text, amp
 
 
 def _is_attachment(part: Message) -> bool:

@@ -229,6 +229,9 @@ class Campaign:
     header_lines: dict[str, list[int]] = field(default_factory=dict)
     load_error: str | None = None  # set when the input could not be read (INP001)
     not_read: str | None = None  # a mail file found below a directory, not read (INP002): why
+    # body parts of a saved message a recipient may be shown and mailcheck does not check, by
+    # content type ("text/x-amp-html"): the rest is checked, and INP002 says what was not
+    parts_not_read: list[str] = field(default_factory=list)
     # (role, path) of every file the loader read or tried to read: what "this campaign" is
     source_files: list[tuple[str, str]] = field(default_factory=list)
     # Filled by the engine's analysis step:

@@ -91,6 +91,29 @@ def test_personal_data_in_rendered_and_templated_links(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(("template", "tag"), [("jinja", "{{ email }}"), ("dashamail", "%EMAIL%")])
+def test_personal_data_in_a_header_is_found_in_that_header(
+    tmp_path: Path, template: str, tag: str
+) -> None:
+    """A variable in [headers] List-Unsubscribe is named at that header, not at the HTML; a
+    header that holds no URL (X-Recipient) is no link URL."""
+    headers = {
+        "List-Unsubscribe": f"<https://shop.test/u?e={tag}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "X-Recipient": tag,
+    }
+    d = write_campaign(tmp_path, body=OWN, template=template, tables={"headers": headers})
+    found = only(check(d, Config(root=d.parent, profile="ru")), "RU002")
+    assert [(f.location, f.locations) for f in found] == [
+        ("header:List-Unsubscribe", ("header:List-Unsubscribe",))
+    ]
+    # in a body link too: one finding, both places
+    body = OWN + f'\n<p><a href="https://shop.test/profile?email={tag}&{UTM}">Профиль</a></p>'
+    d = write_campaign(tmp_path / "both", body=body, template=template, tables={"headers": headers})
+    found = only(check(d, Config(root=d.parent, profile="ru")), "RU002")
+    assert [f.locations for f in found] == [("email.html:10", "header:List-Unsubscribe")]
+
+
 def test_opaque_ids_are_not_personal_data(tmp_path: Path) -> None:
     body = (
         OWN

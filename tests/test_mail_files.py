@@ -152,3 +152,60 @@ def test_a_campaign_below_another_campaigns_directory_is_checked(tmp_path: Path)
         f"{tmp_path}/outer/variants/b/campaign.toml",
     ]
     assert [f.code for f in results[1].findings if f.code == "SUB001"] == ["SUB001"]
+
+
+AMP_SEND = (
+    "From: Shop <news@shop.test>\r\n"
+    "Subject: Sale\r\n"
+    "List-Unsubscribe: <https://shop.test/u>\r\n"
+    "MIME-Version: 1.0\r\n"
+    'Content-Type: multipart/mixed; boundary="M"\r\n'
+    "\r\n"
+    "--M\r\n"
+    'Content-Type: multipart/alternative; boundary="A"\r\n'
+    "\r\n"
+    "--A\r\n"
+    "Content-Type: text/plain; charset=utf-8\r\n"
+    "\r\n"
+    "Sale https://shop.test/ Unsubscribe https://shop.test/u\r\n"
+    "--A\r\n"
+    "Content-Type: text/x-amp-html; charset=utf-8\r\n"
+    "\r\n"
+    '<!doctype html><html \u26a14email><body><a href="#">Unsubscribe</a></body></html>\r\n'
+    "--A\r\n"
+    "Content-Type: text/html; charset=utf-8\r\n"
+    "\r\n"
+    '<html lang="en"><body><p>Sale</p><a href="https://shop.test/u">Unsubscribe</a>'
+    "</body></html>\r\n"
+    "--A--\r\n"
+    "--M\r\n"
+    "Content-Type: text/x-amp-html; charset=utf-8\r\n"
+    'Content-Disposition: attachment; filename="old.html"\r\n'
+    "\r\n"
+    "<html></html>\r\n"
+    "--M--\r\n"
+).encode()
+
+
+def test_an_amp_part_of_a_test_send_is_said_to_be_unchecked_once(tmp_path: Path) -> None:
+    """Gmail and Mail.ru show the AMP part instead of the HTML one: the HTML part is checked
+    (its unsubscribe link is found), and one warning says the AMP part was not."""
+    (tmp_path / "send.eml").write_bytes(AMP_SEND)
+    result = checked(tmp_path / "send.eml")["send.eml"]
+    assert [(f.severity.value, f.locations) for f in only(result, "INP002")] == [
+        ("warning", ("text/x-amp-html part",))
+    ]
+    assert (
+        "AMP for Email part (text/x-amp-html) is not checked" in only(result, "INP002")[0].message
+    )
+    assert not only(result, "UNS001")  # the HTML part was read and checked as before
+
+
+def test_a_test_send_without_an_amp_part_has_no_inp002(tmp_path: Path) -> None:
+    # the AMP part left out; an attached text/x-amp-html file is no part of the body
+    plain = AMP_SEND.replace(
+        b"text/x-amp-html; charset=utf-8\r\n\r\n<!doctype", b"text/plain\r\n\r\n<"
+    )
+    assert plain != AMP_SEND and b"text/x-amp-html" in plain
+    (tmp_path / "send.eml").write_bytes(plain)
+    assert not only(checked(tmp_path / "send.eml")["send.eml"], "INP002")

@@ -235,3 +235,27 @@ def test_a_handlebars_partial_given_a_context_stays_unread(tmp_path: Path) -> No
     (d / "card.hbs").write_text("<p>{{title}}</p>", encoding="utf-8")
     [per009] = only(check(d), "PER009")
     assert "“card”" in per009.message
+
+
+@pytest.mark.parametrize(
+    ("dialect", "pull"),
+    [
+        ("jinja", '{% include "email.html" %}'),
+        ("liquid", "{% include 'email' %}"),
+        ("liquid", "{% render 'email' %}"),
+    ],
+)
+def test_a_template_that_pulls_itself_in_is_one_per008_in_every_dialect(
+    tmp_path: Path, dialect: str, pull: str
+) -> None:
+    # jinja2 counts no include depth: Python's recursion limit stopped it, which was PER004
+    # "could not verify: rendering failed: maximum recursion depth exceeded"
+    html = f'<html lang="en"><body><p>Hi</p>\n{pull}\n<a href="https://shop.example/u">Unsubscribe</a></body></html>\n'
+    result = check(campaign(tmp_path, html, dialect))
+    assert [(f.code, f.severity, f.location) for f in result.findings if f.code[:3] == "PER"] == [
+        ("PER008", Severity.ERROR, "template")
+    ]
+    assert result.findings[[f.code for f in result.findings].index("PER008")].message == (
+        "the template went over its render budget: calls nested more than 64 deep in one render "
+        "([limits] recursion-depth)"
+    )

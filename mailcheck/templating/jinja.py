@@ -261,6 +261,15 @@ class JinjaTemplate:
             return "".join(out)
         except budget.OverBudget:
             raise
+        except RecursionError:
+            # an include or import that pulls itself in again: jinja2 counts no depth of its
+            # own, Python's limit stops it. Over the depth budget (PER008), as a Liquid
+            # {% render %} loop is, not a run-time error of the template (PER004)
+            if spent is None:
+                raise TemplateError(
+                    t("rendering failed: {why}", why=t("nested too deeply"))
+                ) from None
+            raise budget.OverBudget(budget.too_deep(spent.limits)) from None
         except Exception as exc:  # a template's own run-time error (division by zero …)
             raise TemplateError(t("rendering failed: {why}", why=str(exc))) from None
 
