@@ -36,10 +36,7 @@ def input_unreadable(ctx: Context) -> Iterator[Problem]:
     "INP002",
     "input-not-read",
     Severity.WARNING,
-    short=(
-        "a file below a checked directory that is not read (Outlook .msg/.oft, mbox, a report),"
-        " or a part of a test send that is not checked (AMP for Email)"
-    ),
+    short="a file or a test send's part that is not checked (Outlook .msg/.oft, mbox, report, AMP)",
 )
 def input_not_read(ctx: Context) -> Iterator[Problem]:
     """## What it does
