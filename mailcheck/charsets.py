@@ -99,6 +99,40 @@ def known_charset(name: str | None) -> str | None:
     return info.name
 
 
+# Encodings whose every character takes whole code units of this many bytes
+_UNIT_BYTES = {
+    "utf-16": 2,
+    "utf-16-le": 2,
+    "utf-16-be": 2,
+    "utf-32": 4,
+    "utf-32-le": 4,
+    "utf-32-be": 4,
+}
+
+
+def cut_short(data: bytes, declared: str | None = None) -> str | None:
+    """The encoding (``UTF-16``, ``UTF-32``) whose text ``data`` is, when its bytes stop in the
+    middle of a code unit: no text in it has such a length, so its end was cut off. Else None."""
+    codec = known_charset(declared)
+    if codec not in _UNIT_BYTES:
+        if codec is not None and _reads_as(data, codec):
+            return None  # the declared charset reads it (a "яю…" in windows-1251 is no mark)
+        codec = next(
+            (c for mark, c in _BYTE_ORDER_MARKS if c in _UNIT_BYTES and data.startswith(mark)), None
+        )
+    if codec is None or len(data) % _UNIT_BYTES[codec] == 0:
+        return None
+    return "UTF-16" if _UNIT_BYTES[codec] == 2 else "UTF-32"
+
+
+def _reads_as(data: bytes, codec: str) -> bool:
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Text from bytes: the declared charset, else the one a byte-order mark names, else UTF-8,
     else a Cyrillic/Western guess."""
@@ -110,8 +144,12 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
         if codec is not None:
             try:
                 return data.decode(codec)
-            except UnicodeDecodeError:
-                pass  # mislabelled (often "us-ascii" on UTF-8 or windows-1251 bytes)
+            except UnicodeDecodeError as exc:
+                if codec in _UNIT_BYTES and exc.start >= len(data) - _UNIT_BYTES[codec]:
+                    # UTF-16/32 cut short (an odd byte count): the text is all there but its
+                    # last character. Read on as UTF-8, every letter became mojibake.
+                    return data.decode(codec, errors="replace")
+                # mislabelled (often "us-ascii" on UTF-8 or windows-1251 bytes)
     text = marked_text(data)
     if text is None:
         text = utf8_text(data)

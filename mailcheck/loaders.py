@@ -798,7 +798,9 @@ def _csv_samples(data: bytes, what: str, max_rows: int) -> list[dict[str, object
     if text is None:
         text = utf8_text(data)
     if text is None:
-        text = data.decode("cp1251", errors="replace")  # Excel's "CSV" on a Russian Windows
+        # Excel's "CSV" on a Russian Windows is windows-1251, a Linux export KOI8-R: read as
+        # windows-1251 alone, KOI8-R names became mojibake, and personalisation was judged on it
+        text = guess_8bit(data)
     first_line = text.lstrip().split("\n", 1)[0]
     # Excel writes ";" where the decimal separator is a comma (Russian locale): take the
     # header's most frequent separator

@@ -20,8 +20,8 @@ from email.header import decode_header
 from email.message import Message
 from email.policy import compat32
 
-from mailcheck.charsets import decode_bytes, meta_charset, replacement_written
-from mailcheck.i18n import t
+from mailcheck.charsets import cut_short, decode_bytes, meta_charset, replacement_written
+from mailcheck.i18n import N_, t
 
 _FIELD_NAME = re.compile(rb"^[!-9;-~]+[ \t]*:")
 _KNOWN_HEADERS = frozenset(
@@ -65,6 +65,13 @@ _BROKEN_STRUCTURE = (
     email.errors.StartBoundaryNotFoundDefect,
     email.errors.MultipartInvariantViolationDefect,
 )
+
+# base64 with characters outside its alphabet AND letters that do not end on a whole group of
+# four: the junk stands where letters were (a shifted decode), not beside them
+_JUNK_IN_PLACE_OF_LETTERS = {
+    email.errors.InvalidBase64CharactersDefect,
+    email.errors.InvalidBase64PaddingDefect,
+}
 
 
 class NotAMessage(ValueError):
@@ -169,13 +176,15 @@ def parse_message(data: bytes) -> ParsedMessage:
     found.amp = amp_part is not None
     if html_part is not None:
         payload = _payload(html_part)
+        declared = html_part.get_content_charset() or meta_charset(payload)
+        _read_whole(html_part, payload, declared, N_("text/html part"))
         found.html_bytes = len(payload)
         found.html_sent_bytes = _encoded_size(html_part)
-        declared = html_part.get_content_charset() or meta_charset(payload)
         found.html = decode_bytes(payload, declared)
         found.replacement_written = replacement_written(payload, found.html)
     if text_part is not None:
         text_payload = _payload(text_part)
+        _read_whole(text_part, text_payload, text_part.get_content_charset(), N_("text/plain part"))
         found.text = decode_bytes(text_payload, text_part.get_content_charset())
         written = replacement_written(text_payload, found.text)
         found.replacement_written = found.replacement_written or written
@@ -203,6 +212,42 @@ def _broken_header_line(block: bytes, starts: list[int], read: int) -> str:
         number=number,
         line=shown,
     )
+
+
+def _read_whole(part: Message, payload: bytes, declared: str | None, name: str) -> None:
+    """Raise NotAMessage when a body part (``payload``: its decoded bytes) lost text in its
+    transfer encoding or its charset. What was lost (often the footer, the unsubscribe link
+    with it) would otherwise be judged missing: one INP001 names the damage instead.
+
+    The email package's defects tell (it records them while decoding the part). Harmless ones
+    are not damage: base64 without its "=" padding decodes whole, and characters outside the
+    base64 alphabet between whole groups of four are skipped (RFC 2045 §6.8), as by mail
+    clients."""
+    kinds = {type(d) for d in part.defects}
+    why = None
+    if email.errors.InvalidBase64LengthDefect in kinds:
+        # 4n+1 letters: no decoder makes bytes of the last; email hands back the base64 as is
+        why = t(
+            "its base64 stops one letter into a group of four (cut short, or letters lost), "
+            "so none of it could be decoded"
+        )
+    elif kinds >= _JUNK_IN_PLACE_OF_LETTERS:
+        why = t(
+            "its base64 holds characters outside the base64 alphabet and does not end on a "
+            "whole group of four: letters are missing where they stand, and the text after "
+            "them decodes to garbage"
+        )
+    else:
+        encoding = cut_short(payload, declared)
+        if encoding:
+            why = t(
+                "its {encoding} text has {count} bytes, which no {encoding} text has: it is "
+                "cut short",
+                encoding=encoding,
+                count=len(payload),
+            )
+    if why:
+        raise NotAMessage(t("the {part} could not be read fully: {why}", part=t(name), why=why))
 
 
 def _describe(defect: email.errors.MessageDefect) -> str:

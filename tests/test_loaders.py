@@ -224,6 +224,7 @@ def test_samples_csv_encodings_and_separators(tmp_path: Path) -> None:
         "utf8-bom": "\ufefffirst_name,city\nАнна,Москва\n".encode(),
         "cp1251": "first_name,city\nАнна,Москва\n".encode("cp1251"),
         "semicolon": "first_name;city\r\nАнна;Москва\r\n".encode("cp1251"),
+        "koi8-r": "first_name,city\nАнна,Москва\n".encode("koi8-r"),
     }
     for name, data in variants.items():
         path = campaign_dir(
@@ -232,6 +233,11 @@ def test_samples_csv_encodings_and_separators(tmp_path: Path) -> None:
         c = load_file(path)
         assert c.load_error is None, name
         assert c.samples == [{"first_name": "Анна", "city": "Москва"}], name
+    western = "first_name,city\nJürgen,München\n".encode("cp1252")
+    path = campaign_dir(
+        tmp_path, 'samples = "r.csv"\n', {"email.html": "<p>x</p>", "r.csv": western}, name="de"
+    )
+    assert load_file(path).samples == [{"first_name": "Jürgen", "city": "München"}]
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,124 @@
+"""A body part whose transfer encoding or charset lost text: one INP001 that names the damage,
+never a verdict (UNS001 "no unsubscribe link") on the text that was lost. Harmless defects
+(base64 without its padding, stray characters between whole groups) change nothing."""
+
+from __future__ import annotations
+
+import base64
+import codecs
+from pathlib import Path
+
+import pytest
+
+from mailcheck.charsets import cut_short, decode_bytes
+from tests.helpers import check, codes, only
+
+HTML = (
+    "<html><head><title>Акция</title></head><body><p>Здравствуйте! "
+    + "Новая коллекция уже в магазинах. " * 40
+    + '</p><p><a href="https://acme.example/unsubscribe?u=1">Отписаться</a></p>'
+    "</body></html>\n"
+)
+
+
+def _eml(path: Path, body: bytes, *, ctype: str = "text/html", charset: str = "utf-8") -> Path:
+    head = (
+        "From: ACME <news@acme.example>\nTo: anna@example.org\nSubject: Новая коллекция\n"
+        "Date: Mon, 1 Dec 2025 10:00:00 +0000\nMessage-ID: <1@acme.example>\n"
+        "List-Unsubscribe: <https://acme.example/unsubscribe?u=1>\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/alternative; boundary="BB"\n\n--BB\n'
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "Новая коллекция. Отписаться: https://acme.example/unsubscribe?u=1\n--BB\n"
+        f"Content-Type: {ctype}; charset={charset}\nContent-Transfer-Encoding: base64\n\n"
+    )
+    path.write_bytes(head.encode() + body + b"\n--BB--\n")
+    return path
+
+
+def _base64(data: bytes) -> bytes:
+    return base64.encodebytes(data)
+
+
+def _sized(rest: int) -> bytes:
+    """The HTML, padded with spaces to a byte count of ``rest`` modulo 3 (0: base64 without
+    "=", 1: ending in "==")."""
+    data = HTML.encode()
+    return data + b" " * ((rest - len(data)) % 3)
+
+
+def _damaged(result_codes: list[str], message: str, part: str) -> None:
+    assert result_codes == ["INP001"]
+    assert message.startswith(f"the {part} could not be read fully: ")
+
+
+def test_base64_cut_one_letter_into_a_group_is_one_inp001_not_uns001(tmp_path: Path) -> None:
+    encoded = _base64(HTML.encode())
+    cut = encoded[: len(encoded) // 2]
+    cut = cut[: len(cut) - (len(cut.replace(b"\n", b"")) % 4) + 1]  # 4n+1 letters
+    result = check(_eml(tmp_path / "cut.eml", cut))
+    [finding] = only(result, "INP001")
+    _damaged(codes(result), finding.message, "text/html part")
+    assert "base64 stops one letter into a group of four" in finding.message
+    assert finding.location == str(tmp_path / "cut.eml")
+
+
+def test_base64_letters_replaced_by_junk_is_one_inp001(tmp_path: Path) -> None:
+    encoded = bytearray(_base64(_sized(0)))
+    encoded[100:102] = b"!*"  # two letters lost: all that follows is shifted (garbage)
+    result = check(_eml(tmp_path / "junk.eml", bytes(encoded)))
+    [finding] = only(result, "INP001")
+    _damaged(codes(result), finding.message, "text/html part")
+    assert "outside the base64 alphabet" in finding.message
+
+
+def test_damaged_text_part_is_named(tmp_path: Path) -> None:
+    encoded = _base64(b"Hello " * 50)
+    path = tmp_path / "text.eml"
+    path.write_bytes(
+        b"From: ACME <news@acme.example>\nTo: anna@example.org\nSubject: Hi\n"
+        b"MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n"
+        b"Content-Transfer-Encoding: base64\n\n" + encoded.rstrip(b"=\n") + b"Q\n"
+    )
+    result = check(path)
+    [finding] = only(result, "INP001")
+    _damaged(codes(result), finding.message, "text/plain part")
+
+
+@pytest.mark.parametrize(
+    "harm",
+    ["no padding", "junk between groups"],
+)
+def test_harmless_base64_defects_change_nothing(tmp_path: Path, harm: str) -> None:
+    encoded = _base64(_sized(1))
+    assert encoded.rstrip().endswith(b"==")
+    if harm == "no padding":
+        damaged = encoded.rstrip(b"=\n")
+    else:  # RFC 2045 §6.8: characters outside the alphabet are ignored
+        damaged = encoded[:100] + b"!*~" + encoded[100:]
+    clean = check(_eml(tmp_path / "clean.eml", encoded))
+    result = check(_eml(tmp_path / "harm.eml", damaged))
+    assert "UNS001" not in codes(clean)
+    assert [(f.code, f.message) for f in result.findings] == [
+        (f.code, f.message) for f in clean.findings
+    ]
+
+
+@pytest.mark.parametrize("charset", ["utf-16le", "utf-16"])
+def test_utf16_part_with_an_odd_byte_count_is_inp001(tmp_path: Path, charset: str) -> None:
+    data = HTML.encode("utf-16-le" if charset == "utf-16le" else "utf-16")
+    result = check(_eml(tmp_path / "cut.eml", _base64(data[:-1]), charset=charset))
+    [finding] = only(result, "INP001")
+    _damaged(codes(result), finding.message, "text/html part")
+    assert f"its UTF-16 text has {len(data) - 1} bytes" in finding.message
+    whole = check(_eml(tmp_path / "whole.eml", _base64(data), charset=charset))
+    assert "INP001" not in codes(whole)
+    assert "UNS001" not in codes(whole)
+
+
+def test_cut_utf16_decodes_what_is_there() -> None:
+    data = "Отписаться".encode("utf-16-le")[:-1]
+    assert decode_bytes(data, "utf-16le") == "Отписатьс\ufffd"
+    assert decode_bytes("Отписаться".encode("utf-32")[:-2], "utf-32") == "Отписатьс\ufffd"
+    assert cut_short(data, "utf-16le") == cut_short(codecs.BOM_UTF16_LE + data) == "UTF-16"
+    # windows-1251 text that starts with "яю" (the bytes of a UTF-16 mark) is no UTF-16
+    assert cut_short("яюр".encode("cp1251"), "windows-1251") is None
