@@ -13,6 +13,7 @@ import itertools
 from collections.abc import Collection, Iterable, Iterator
 from urllib.parse import parse_qsl, urlsplit
 
+from mailcheck.domains import URL_CACHE_SIZE
 from mailcheck.facts import LinkResult
 from mailcheck.i18n import N_, t
 from mailcheck.linkinfo import host_and_port
@@ -25,7 +26,7 @@ FAILED = ("broken", "unreachable", "invalid")
 
 # Five rules ask the same question about the same links (and campaigns of a batch share most
 # of theirs): decide it once per link.
-is_unsubscribe = functools.lru_cache(maxsize=1 << 16)(_is_unsubscribe)
+is_unsubscribe = functools.lru_cache(maxsize=URL_CACHE_SIZE)(_is_unsubscribe)
 
 
 def _checked(ctx: Context, *, images: bool) -> Iterator[tuple[Link, LinkResult]]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
-from mailcheck.domains import host_of, org_domain, under
+from mailcheck.domains import URL_CACHE_SIZE, host_of, org_domain, under
 from mailcheck.i18n import t
 from mailcheck.linkinfo import is_unsubscribe, is_web
 from mailcheck.model import Link, Severity
@@ -20,7 +20,7 @@ from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, leftover_tags
 VARYING = {"utm_content", "utm_term"}
 
 
-@lru_cache(maxsize=16384)  # three UTM rules read the same links
+@lru_cache(maxsize=URL_CACHE_SIZE)  # three UTM rules read the same links
 def utm_pairs(url: str) -> tuple[tuple[str, str], ...]:
     """UTM parameters of the query string (not the fragment, which analytics never reads)."""
     try:
@@ -233,7 +233,7 @@ def _is_download(url: str) -> bool:
         return False
 
 
-@lru_cache(maxsize=16384)
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def _wrapped_utms(url: str) -> frozenset[str]:
     """The UTM keys of a page a click-tracking link wraps (``…/track?url=https%3A…utm_source``):
     the tracker sends the reader there, with them."""

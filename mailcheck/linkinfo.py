@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import regex
 
-from mailcheck.domains import ascii_host, host_of, under
+from mailcheck.domains import URL_CACHE_SIZE, ascii_host, host_of, under
 from mailcheck.i18n import t
 from mailcheck.model import Campaign, Link
 from mailcheck.unsubscribe import body_has_unsubscribe_tag, link_is_unsubscribe, unsubscribe_tags
@@ -92,7 +92,7 @@ def is_web(url: str) -> bool:
     return scheme(url) in ("http", "https")
 
 
-@lru_cache(maxsize=4096)  # LNK003, LNK004, UNS001/UNS003 and the link checker ask of each link
+@lru_cache(maxsize=URL_CACHE_SIZE)  # LNK003, LNK004, UNS001/UNS003, the link checker
 def url_problem(href: str) -> str | None:
     """Why a web link cannot be opened at all, read as a browser reads it, or None.
 

@@ -26,6 +26,8 @@ from importlib import resources
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from mailcheck.domains import URL_CACHE_SIZE
+
 # Letters that do not decompose into a base letter and accents, spelled the way people write
 # them without a national keyboard.
 _UNACCENTED = str.maketrans(
@@ -215,7 +217,7 @@ def remove_tags(platform: str) -> None:
 
 
 # Links are asked about by UNS, UTM and LNK rules, the link checker and the report: decide once.
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=URL_CACHE_SIZE)
 def link_is_unsubscribe(
     href: str, raw: str, text: str, context: str, marker: str, list_unsubscribe: frozenset[str]
 ) -> bool:
