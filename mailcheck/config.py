@@ -355,11 +355,13 @@ _nearest: dict[Path, tuple[Path, dict[str, Any]] | None] = {}
 
 def _find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
     for directory in [start, *start.parents]:
+        # exists(), not is_file(): a directory or unreadable entry of that name is a config
+        # that would not apply, which _read says (exit 2) rather than check without it
         own = directory / "mailcheck.toml"
-        if own.is_file():
+        if own.exists():
             return own, _read(own)
         pyproject = directory / "pyproject.toml"
-        if pyproject.is_file():
+        if pyproject.exists():
             table = _tool_table(pyproject, _read(pyproject))
             if table is not None:
                 return pyproject, table
@@ -385,6 +387,8 @@ def _read(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: a directory, not a configuration file") from None
     except RecursionError:
         raise ConfigError(f"{path}: nested too deeply to read") from None
     except (OSError, ValueError) as exc:  # TOMLDecodeError, an integer of 5,000 digits …

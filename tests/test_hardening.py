@@ -87,6 +87,22 @@ def test_another_projects_broken_pyproject_is_a_clear_exit_2(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("name", ["mailcheck.toml", "pyproject.toml"])
+def test_a_directory_named_as_the_config_is_a_clear_exit_2(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+) -> None:
+    # it was passed over: the campaigns were checked without the settings meant for them
+    (tmp_path / name).mkdir()
+    write_campaign(tmp_path, "c")
+    code, err = run_cli(tmp_path, monkeypatch, capsys, "c")
+    assert code == 2
+    assert f"{tmp_path / name}: a directory, not a configuration file" in err
+    assert "Traceback" not in err
+
+
 def inp001(result: CampaignResult) -> str:
     [finding] = result.findings
     assert (finding.code, finding.severity) == ("INP001", Severity.ERROR)
