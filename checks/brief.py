@@ -32,6 +32,11 @@ _MONTHS = {
         )
     },
     **{m: i for i, m in enumerate(("september", "october", "november", "december"), 9)},
+    # the short English forms layouts date their issues with ("Feb 18, 2026", "Sept. 3")
+    **{m: i for i, m in enumerate(("jan", "feb", "mar", "apr"), 1)},
+    **{m: i for i, m in enumerate(("jun", "jul", "aug", "sep"), 6)},
+    **{m: i for i, m in enumerate(("oct", "nov", "dec"), 10)},
+    "sept": 9,
 }
 _MONTH_NAMES = "|".join(_MONTHS)
 # How long one [expect] regex may search the copy: a pattern that backtracks without end
@@ -42,8 +47,8 @@ _NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./](20\d\d)(?!\d|\
 # A date that starts a period or dates something done («с 20.11 по 30.11», «заказ от 25.11»,
 # "since", "from") may well be past: only an end or an event date is stale
 _SINCE = re.compile(r"(?:^|[\s(])(?:с|со|от|from|since)\s+$", re.IGNORECASE)
-_DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({_MONTH_NAMES})\s+(20\d\d)(?!\d)", re.I)
-_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_NAMES})\s+(\d{{1,2}}),?\s+(20\d\d)(?!\d)", re.I)
+_DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({_MONTH_NAMES})\b\.?\s+(20\d\d)(?!\d)", re.I)
+_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_NAMES})\b\.?\s+(\d{{1,2}}),?\s+(20\d\d)(?!\d)", re.I)
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–—]\s*)?(20\d\d)(?!\d)", re.I)
 # Cyrillic written in windows-1251/koi8-r and read as Latin-1: whole words of À-ÿ letters.
 _LATIN1_MOJIBAKE = re.compile(r"\b[\u00c0-\u00ff]{4,}\b")

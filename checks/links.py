@@ -73,9 +73,10 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     for (what, reason), links in groups.items():
         texts = list(dict.fromkeys(link.text for link in links if link.text))
         shown = ", ".join(f"“{t}”" for t in texts[:5]) + (", …" if len(texts) > 5 else "")
-        count = len(ctx.link_places(*links))
+        # the links counted, not their lines: a footer line often holds several
+        # (“+ Google Calendar · + Apple Calendar · + Outlook”)
         yield Problem(
-            _placeholder_message(what, count, shown, reason),
+            _placeholder_message(what, len(links), shown, reason),
             url=links[0].href or None,
             locations=ctx.link_places(*links),
         )

@@ -151,11 +151,30 @@ def _is_candidate(el: Any) -> bool:
     return bool(marker and _MARKER.search(marker))
 
 
+# A PHP tag (``<?= $user->getShortName() ?>``, ``<?php if ($a > 1): ?>``). HTML has no
+# processing instructions: libxml2, like a browser, reads ``<?`` as a comment that ends at the
+# first ">", so the ">" of ``->``, ``=>`` or a comparison ended it early and the rest of the
+# code became body text ("Здравствуйте, getShortName(); ?>!" quoted by A11Y006). Bounded: a
+# "<?=" never closed is not scanned to the end of the document once for each.
+_PHP_TAG = re.compile(r"<\?(?:=|php\b).{0,5000}?\?>", re.DOTALL)
+
+
+def _php_tags_whole(html: str) -> str:
+    """``html`` with the ">" inside each PHP tag written ``&gt;``: the parser reads the tag
+    whole, as it reads one without ">" (nothing of it is text), and in an attribute value
+    (``href="<?= $user->getUrl() ?>"``) the reference reads back as the ">" it was. Line
+    breaks are kept: the parse's line numbers are the source's."""
+    if "<?" not in html:  # most e-mails: one scan
+        return html
+    return _PHP_TAG.sub(lambda m: "<?" + m.group()[2:-2].replace(">", "&gt;") + "?>", html)
+
+
 def _tree(html: str) -> tuple[Any, str]:
     """The parsed document root (None when there is nothing to parse), and why libxml2 stopped
     before the end ("" when it did not)."""
     if not html or html.isspace():
         return None, ""
+    html = _php_tags_whole(html)
     try:
         return etree.fromstring(html, _PARSER), _cut_short(_PARSER)
     except ValueError:

@@ -205,6 +205,34 @@ def test_a_background_shorthand_is_named_by_its_colour(tmp_path: Path) -> None:
     ]
 
 
+def test_php_code_in_a_low_contrast_text_is_not_quoted(tmp_path: Path) -> None:
+    """RUNET-ID's PHP views: the ">" of ``->`` (and of ``=>``, a comparison) ended the tag for
+    the parser, which quoted the rest of the code as text: “Здравствуйте, getShortName(); ?>!”.
+    The tag is read whole now, as one without ">" always was; place and count are the same,
+    and a tag in an href is still the link as written."""
+    html = GOOD.replace(
+        "<h2>Условия</h2>",
+        "<h2>Условия</h2>\n"
+        '<h2 style="color:#ffffff;background-color:#4DB1C6">Здравствуйте, '
+        "<?= $user->getShortName(); ?>!</h2>\n"
+        '<p style="color:#ffffff;background-color:#4DB1C6"><?php if ($user->Participants'
+        "\n&& count($user->Participants) > 1): ?>Ваши билеты<?php endif; ?></p>\n"
+        "<p><a href=\"<?=$user->getFastAuthUrl('https://shop.test/e?a=1&b=2')?>\">Войти</a></p>",
+    )
+    assert findings(tmp_path, html, "A11Y006") == [
+        (
+            "2 text(s) below WCAG AA contrast: “Здравствуйте, !” #ffffff on #4DB1C6 2.5:1 "
+            "(line 7); “Ваши билеты” #ffffff on #4DB1C6 2.5:1 (line 8)",
+            "email.html:7",
+        )
+    ]
+    static = check(tmp_path / "c1").campaign.static
+    assert static is not None
+    (login,) = [link for link in static.links if link.text == "Войти"]
+    assert login.raw == "<?=$user->getFastAuthUrl('https://shop.test/e?a=1&b=2')?>"
+    assert login.line == 10
+
+
 def test_heading_levels_skipped(tmp_path: Path) -> None:
     html = GOOD.replace("<h2>Условия</h2>", "<h3>Условия</h3>\n<h2>Ещё</h2>\n<h5>Мелко</h5>")
     assert findings(tmp_path, html, "A11Y007") == [

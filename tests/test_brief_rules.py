@@ -109,6 +109,18 @@ def test_dates_before_send_date_are_one_finding(tmp_path: Path) -> None:
     )
 
 
+def test_short_english_month_names_are_dates(tmp_path: Path) -> None:
+    """A layout dates its issue "Feb 18, 2026" or "Vol 2.11 • Oct 27, 2017" (en-colorlib-5,
+    en-mautic-aurora); "3 Sept. 2026" is a date too, "Dec 24, 2026" still to come."""
+    body = BODY + "<p>Feb 18, 2026 · Vol 2.11 • Oct 27, 2017 · 3 Sept. 2026 · Dec 24, 2026</p>"
+    [found] = only(check(campaign(tmp_path, body=body)), "BRF002")
+    assert found.locations == ("email.html",)
+    assert found.message == (
+        "dates before the send date 2026-11-27: “Feb 18, 2026”, “Oct 27, 2017”, "
+        "“3 Sept. 2026” (email.html)"
+    )
+
+
 def test_a_period_s_start_and_an_order_date_are_not_stale(tmp_path: Path) -> None:
     body = BODY + (
         "<p>Акция с 20.11.2026 по 30.11.2026. Заказ №5 от 25.11.2026. Since November 1, 2026."

@@ -35,6 +35,27 @@ def test_mailchimp_cheat_sheet_tags_and_block_ends_are_not_variables(tmp_path: P
     assert errors(result) == [], result.findings
 
 
+def test_an_audience_field_named_like_an_rss_tag_is_a_variable(tmp_path: Path) -> None:
+    """*|FEEDBACK_URL|* is the audience's own merge field, not one of Mailchimp's RSS tags
+    (*|FEED:…|*, *|FEEDBLOCK:…|*, *|FEEDITEM:…|*): empty, its link goes nowhere."""
+    body = f"""<p><a href="*|FEEDBACK_URL|*">Rate us</a></p>
+*|FEEDBLOCK:https://blog.shop.test/feed|**|FEEDITEMS:[$count=3]|*
+<a href="*|FEEDITEM:URL|*">*|FEEDITEM:TITLE|*</a>*|END:FEEDITEMS|**|END:FEEDBLOCK|*
+{SHOP}
+<p><a href="*|UNSUB|*">unsubscribe</a></p>"""
+    path = write_campaign(tmp_path, body=body, esp="mailchimp")
+    (found,) = only(check(path), "PER001")
+    line = next(
+        n
+        for n, text in enumerate(path.joinpath("email.html").read_text().splitlines(), 1)
+        if "FEEDBACK_URL" in text
+    )
+    assert (found.message, found.places) == (
+        "“FEEDBACK_URL” has no fallback or guard",
+        (f"email.html:{line}",),
+    )
+
+
 def test_block_helpers_with_arguments_are_not_mustache_sections(tmp_path: Path) -> None:
     """Mailgun's {{#equal plan "pro"}} and Iterable's {{#ifEq}}/{{#ifGt}} are comparisons
     (Mailgun "Handlebars Template Engine"; Iterable's Handlebars reference), not sections named

@@ -177,6 +177,17 @@ def test_one_placeholder_link_25_times_is_one_finding_with_25_places(
     assert finding.message.startswith(f"25 links (“{word} 0”")
 
 
+def test_placeholder_links_are_counted_as_links_not_lines(tmp_path: Path) -> None:
+    """Three “#” links on one footer line are three links at one place (en-colorlib-26's
+    calendar line was “4 links” for six)."""
+    line = " · ".join(f'<a href="#">{name}</a>' for name in ("Google", "Apple", "Outlook"))
+    d = write_campaign(tmp_path, body=f'<p><a href="#">Signal</a></p>\n<p>{line}</p>\n{UNSUB_EN}')
+    (finding,) = only(check(d), "LNK003")
+    assert finding.places == tuple(f"email.html:{n}" for n in lines_of(d, 'href="#"'))
+    assert len(finding.places) == 2
+    assert finding.message == "4 links (“Signal”, “Google”, “Apple”, “Outlook”): link to “#”"
+
+
 def test_a_link_rendered_for_each_sample_is_one_finding(tmp_path: Path) -> None:
     d = write_campaign(
         tmp_path,

@@ -172,10 +172,12 @@ EXPECTED: dict[str, Verdict] = {
         {"PER001": 1, "LNK003": 1},
     ),
     "en-pack-feedback_email-mailchimp": Verdict(
-        "Mailchimp feedback mail: social and support links are “#” (LNK003); the "
-        "*|FEEDBACK_*_URL|* merge fields are the campaign's links (kept as Mailchimp fills "
-        "them).",
-        {"LNK003": 1},
+        "Mailchimp feedback mail: social and support links are “#” (LNK003); the three "
+        "emoji links are the audience's own merge fields *|FEEDBACK_HAPPY_URL|*, …_NEUTRAL_…, "
+        "…_SAD_URL|* with no fallback (PER001 each, as *|FEATURE_URL|* in the feature "
+        "announcement: empty, the link goes nowhere). They are not Mailchimp's RSS tags "
+        "(*|FEEDITEM:…|*).",
+        {"LNK003": 1, "PER001": 3},
     ),
     "en-pack-payment_confirmation-klaviyo": Verdict(
         "Klaviyo receipt: plan_name, amount_paid, transaction_id, payment_method, date and "
@@ -336,3 +338,20 @@ def test_each_placeholder_link_is_one_finding_at_every_place(
         assert len(set(finding.places) | set(unsubscribe)) == written, (folder, finding.places)
         checked += 1
     assert checked == 17  # the Colorlib, Mautic and template-pack campaigns
+
+
+def test_php_code_is_never_quoted_as_text(results: dict[str, CampaignResult]) -> None:
+    """RUNET-ID's greeting <?= $user->getShortName(); ?> is a merge tag, not text: the ">" of
+    "->" no longer ends it for the static parse, so the contrast warning quotes the heading
+    without the code, at the same line, with the same count."""
+    quoted = [
+        (folder, f.code, f.message)
+        for folder, result in results.items()
+        for f in result.findings
+        if "getShortName" in f.message and f.code != "PER001"  # PER001 names the variable
+    ]
+    assert quoted == []
+    (contrast,) = [f for f in results["ru-runetid-1026"].findings if f.code == "A11Y006"]
+    assert contrast.message.startswith("9 ")
+    assert "“Здравствуйте, !” #ffffff on #4DB1C6 2.5:1 (" in contrast.message
+    assert contrast.location == "template1026.html:40"

@@ -61,7 +61,11 @@ DIALECT = Dialect(
         "YOUTUBE:",
         "GOOGLE:",
         "RSS",
-        "FEED",
+        # RSS blocks: *|FEED:url|*, *|FEEDBLOCK:url|*, *|FEEDITEMS|*, *|FEEDITEM:TITLE|* (not
+        # a bare "FEED", which would take an audience's own *|FEEDBACK_URL|* for Mailchimp's)
+        "FEED:",
+        "FEEDBLOCK",
+        "FEEDITEM",
         "SURVEY:",
         "POLL:",
         "TRANSLATE:",
