@@ -44,7 +44,10 @@ def input_not_read(ctx: Context) -> Iterator[Problem]:
     `.msg` messages, Outlook `.oft` templates and `.mbox` mailboxes. Named on the command line,
     such a file is INP001. An HTML report mailcheck wrote (`mailcheck report` writes to the
     working directory) is no campaign either: found by a walk it is this warning, named on the
-    command line it is checked. In a test send that is read, it names the body parts that
+    command line it is checked. MJML source (`<mjml>…<mj-body>`, often saved as `.html`) is
+    not e-mail HTML: its `<mj-button href>` is no link to an HTML reader, so it is said to be
+    unread rather than passed with nothing of it checked (INP001 when named on the command
+    line or as a campaign's `html`). In a test send that is read, it names the body parts that
     are not checked: an AMP for Email part (`text/x-amp-html`), which Gmail and Mail.ru show
     instead of the HTML part to readers whose mail client renders AMP.
 
@@ -60,7 +63,8 @@ def input_not_read(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Save the test send as `.eml` (Outlook on the web and the new Outlook can; Outlook for Mac
     saves one when the message is dragged out), or keep the Outlook files outside the checked
-    directories, or ignore INP002 there. For an AMP part, check it by hand (Gmail's AMP
+    directories, or ignore INP002 there. Compile MJML (`mjml email.mjml -o email.html`) and
+    check the HTML it makes. For an AMP part, check it by hand (Gmail's AMP
     playground, a test send to a Gmail and a Mail.ru mailbox), then ignore INP002 for that
     campaign.
     """

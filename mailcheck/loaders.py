@@ -48,7 +48,7 @@ from mailcheck.charsets import (
 )
 from mailcheck.config import Config, ConfigError, LimitsConfig
 from mailcheck.confined import FILE, MESSAGE, RefusedInput, read_file
-from mailcheck.i18n import N_, t
+from mailcheck.i18n import N_, Message, t
 from mailcheck.model import Campaign, Document, SourceKind
 from mailcheck.text import printable, quoted
 from mailcheck.textpart import text_document
@@ -167,6 +167,8 @@ def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Ca
                 campaign.not_read = t(
                     "'{name}' is a report mailcheck wrote, not a campaign", name=path.name
                 )
+            elif root is not None and (mjml := mjml_source(data, path.name)):
+                campaign.not_read = mjml  # (named on the command line: INP001, _take_html)
             else:
                 _load_html(campaign, path.name, data)
         else:
@@ -257,6 +259,23 @@ def is_mailcheck_report(data: bytes) -> bool:
     return bool(_MAILCHECK_GENERATOR.search(data[:2048]))
 
 
+# MJML (mjml.io): a markup that its compiler turns into the e-mail's HTML. Its <mj-button
+# href>, <mj-image alt>, <mj-title> and <mj-preview> are no HTML links, images, title or
+# preview text, so checked as HTML it would pass with nothing of it read.
+_MJML = re.compile(rb"<mjml[\s>].*?<mj-body[\s>]", re.IGNORECASE | re.DOTALL)
+
+
+def mjml_source(data: bytes, name: str) -> Message | None:
+    """Why an HTML file is not read when it is MJML source, else None."""
+    if not _MJML.search(data[:65536]):
+        return None
+    return t(
+        "'{name}' is MJML source, which mailcheck does not read: compile it to HTML (mjml "
+        "{name} -o compiled.html) and check the HTML it makes",
+        name=name,
+    )
+
+
 def is_outlook_file(path: Path) -> bool:
     """Whether ``path`` is an Outlook .msg/.oft file (an OLE compound file): never read."""
     if path.suffix.lower() not in (".msg", ".oft"):
@@ -330,6 +349,9 @@ def _parse_static(html: str) -> Document:
 def _take_html(campaign: Campaign, data: bytes, name: str) -> Document:
     """The HTML file's text, what its bytes say of it, and its parse (returned), into
     ``campaign``."""
+    mjml = mjml_source(data, name)
+    if mjml:
+        raise LoadError(mjml)
     campaign.html = decode_html(data, name)
     campaign.replacement_written = replacement_written(data, campaign.html)
     campaign.html_bytes = len(data)

@@ -209,3 +209,44 @@ def test_a_test_send_without_an_amp_part_has_no_inp002(tmp_path: Path) -> None:
     assert plain != AMP_SEND and b"text/x-amp-html" in plain
     (tmp_path / "send.eml").write_bytes(plain)
     assert not only(checked(tmp_path / "send.eml")["send.eml"], "INP002")
+
+
+MJML = """<mjml>
+  <mj-head><mj-title>Скидки до 70%</mj-title><mj-preview>Только до пятницы</mj-preview></mj-head>
+  <mj-body>
+    <mj-section><mj-column>
+      <mj-image src="https://cdn.shop.test/hero.png"></mj-image>
+      <mj-button href="#">Купить</mj-button>
+    </mj-column></mj-section>
+  </mj-body>
+</mjml>
+"""
+
+
+def test_mjml_source_is_said_to_be_unread_not_checked_as_html(tmp_path: Path) -> None:
+    # read as HTML, its <mj-button href="#"> was no link and <mj-title> no title: it passed
+    # with "no subject" and "no preheader" warnings, nothing of it checked
+    (tmp_path / "walk").mkdir()
+    (tmp_path / "walk" / "email.html").write_text(MJML, encoding="utf-8")
+    (tmp_path / "walk" / "page.html").write_text(
+        '<html lang="ru"><body><p>About <code>&lt;mjml&gt;</code> and &lt;mj-body&gt;</p>'
+        '<a href="https://shop.test/u">Отписаться</a></body></html>',
+        encoding="utf-8",
+    )
+    reason = (
+        "'email.html' is MJML source, which mailcheck does not read: compile it to HTML (mjml "
+        "email.html -o compiled.html) and check the HTML it makes"
+    )
+    by_name = checked(tmp_path / "walk")
+    found = by_name["email.html"]
+    assert [(f.code, f.severity.value, f.message) for f in found.findings] == [
+        ("INP002", "warning", reason)
+    ]
+    assert found.findings[0].location == str(tmp_path / "walk" / "email.html")
+    assert "INP002" not in {f.code for f in by_name["page.html"].findings}  # HTML about MJML
+    # named on the command line, or as a campaign's html, it was meant to be checked: INP001
+    named = checked(tmp_path / "walk" / "email.html")["email.html"]
+    assert [(f.code, f.message) for f in named.findings] == [("INP001", reason)]
+    campaign = write_campaign(tmp_path, "c", body=MJML)
+    [(code, message)] = [(f.code, f.message) for f in checked(campaign)["campaign.toml"].findings]
+    assert code == "INP001" and "is MJML source, which mailcheck does not read" in message

@@ -145,11 +145,9 @@ EXPECTED: dict[str, Verdict] = {
         {"LNK003": 1},
     ),
     "en-mautic-brienz": Verdict(
-        "Mautic MJML-in-Twig theme: no subject in the file ({subject} is a Mautic token, "
-        "SUB001 is a warning). Its footer's {unsubscribe_text} is Mautic's token for the "
-        "unsubscribe link, so no UNS001. Twig helpers are Mautic's: no PER001. Not "
-        'found: the file is MJML source, and its <mj-button href="#"> placeholders are not read '
-        "as links (a gap: MJML is not compiled to HTML before checking).",
+        "Mautic MJML-in-Twig theme: the file is MJML source, which mailcheck does not compile, "
+        'so its <mj-button href="#"> placeholders are not read as links: it says so (one '
+        "INP002 warning, no verdict on what it did not read).",
     ),
     "en-mautic-cards": Verdict(
         "Mautic Twig theme: “#” placeholder links (LNK003); the logo src is getAssetUrl(…), "
@@ -157,7 +155,8 @@ EXPECTED: dict[str, Verdict] = {
         {"LNK003": 1},
     ),
     "en-mautic-creative": Verdict(
-        "Mautic MJML-in-Twig theme: as en-mautic-brienz (its “#” buttons are not read either).",
+        "Mautic MJML-in-Twig theme: as en-mautic-brienz (its “#” buttons are not read either; "
+        "one INP002).",
     ),
     "en-pack-feature_announcement-klaviyo": Verdict(
         "Klaviyo template: {{ feature_url }} is the button's whole URL with no fallback "
@@ -338,6 +337,15 @@ def test_each_placeholder_link_is_one_finding_at_every_place(
         assert len(set(finding.places) | set(unsubscribe)) == written, (folder, finding.places)
         checked += 1
     assert checked == 17  # the Colorlib, Mautic and template-pack campaigns
+
+
+def test_mjml_source_is_one_warning_that_says_it_was_not_read(
+    results: dict[str, CampaignResult],
+) -> None:
+    for folder in ("en-mautic-brienz", "en-mautic-creative"):
+        findings = [(f.code, f.severity.value) for f in results[folder].findings]
+        assert findings == [("INP002", "warning")], folder
+        assert "is MJML source" in results[folder].findings[0].message
 
 
 def test_php_code_is_never_quoted_as_text(results: dict[str, CampaignResult]) -> None:
