@@ -69,10 +69,13 @@ def _texts(ctx: Context) -> list[tuple[str, str]]:
     preheader = main.preheader if main else campaign.preheader
     document = main.document if main and main.document else campaign.static
     text_part = main.text if main else campaign.text
+    # a message with a text part alone: its document is that part, read once (not as the
+    # "text/plain part" and again as the "text part")
+    body = document.text if document and campaign.html is not None else ""
     places = [
         ("subject", subject or ""),
         ("preheader", preheader or ""),
-        (campaign.html_label or "html", document.text if document else ""),
+        (campaign.html_label or "html", body),
         ("text part", text_part or ""),
     ]
     return [(place, text) for place, text in places if text.strip()]

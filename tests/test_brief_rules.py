@@ -121,6 +121,19 @@ def test_short_english_month_names_are_dates(tmp_path: Path) -> None:
     )
 
 
+def test_a_message_with_a_text_part_alone_names_that_part_once(tmp_path: Path) -> None:
+    # its document is the text part: it was listed as "text/plain part" and as "text part"
+    eml = tmp_path / "send.eml"
+    eml.write_bytes(
+        "From: Shop <news@shop.test>\nSubject: Итоги\nDate: Fri, 27 Nov 2026 10:00:00 +0300\n"
+        "Content-Type: text/plain; charset=utf-8\n\nАкция шла до 30.09.2026.\n"
+        "Отписаться: https://shop.test/unsub\n".encode()
+    )
+    [found] = only(check(eml), "BRF002")
+    assert found.locations == ("text part",)
+    assert found.message.endswith(": “30.09.2026” (text part)")
+
+
 def test_a_period_s_start_and_an_order_date_are_not_stale(tmp_path: Path) -> None:
     body = BODY + (
         "<p>Акция с 20.11.2026 по 30.11.2026. Заказ №5 от 25.11.2026. Since November 1, 2026."
