@@ -44,6 +44,9 @@ _URL = re.compile(r"https?://|mailto:", re.I)
 # Slots of a platform's layout that the platform fills when it sends (Keila: "Templates —
 # Liquid"; the sender's signature defaults to "[Unsubscribe]({{ unsubscribe_link }})")
 _LAYOUT_SLOTS = re.compile(r"\{\{-?\s*(?:signature_content|signature_html|main_content)\s*-?\}\}")
+# What only a whole page has: a file without any of these is a fragment of one (a content
+# block, a PHP view, Inky rows) that a layout wraps when it is sent, footer included
+_WHOLE_PAGE = re.compile(r"<(?:!doctype|html|head|body|title)[\s>/]", re.IGNORECASE)
 # listmonk's transactional templates read the API call's data as .Tx.Data (listmonk docs,
 # "Transactional"): a receipt or a password reset, sent to one person, not to a list
 _LISTMONK_TX = re.compile(r"\{\{-?[^}]*\.Tx\.")
@@ -76,7 +79,9 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     A platform layout whose slots the platform fills when it sends (Keila's
     `{{ signature_content }}`, which holds the unsubscribe link by default) is "could not
     verify"; a listmonk transactional template (`{{ .Tx.Data.… }}`, one message to one person)
-    needs no unsubscribe link.
+    needs no unsubscribe link. A fragment of a page (no `<html>`, `<head>`, `<body>` or
+    `<title>`: a content block, an application's view) is "could not verify" too: a layout
+    mailcheck has not seen wraps it, footer included, when it is sent.
 
     ## Why it matters
     Marketing mail without a visible way out breaks the law (CAN-SPAM, GDPR, 38-ФЗ "О
@@ -136,6 +141,18 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
                 "fills {slots} when it sends (Keila's default signature holds the unsubscribe "
                 "link): check a test send",
                 slots=", ".join(slots),
+            ),
+            location=campaign.html_label or "body",
+            severity=Severity.WARNING,
+        )
+        return
+    if campaign.kind != "eml" and not _WHOLE_PAGE.search(source):
+        # a test send is what recipients get; a file that is no whole page is sent inside a
+        # layout mailcheck has not seen (RUNET-ID's views, Foundation's Inky rows)
+        yield Problem(
+            t(
+                "could not verify: no unsubscribe link in this fragment of a page (no <html>, "
+                "<head> or <body>), and the layout it is sent in may hold it: check a test send"
             ),
             location=campaign.html_label or "body",
             severity=Severity.WARNING,

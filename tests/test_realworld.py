@@ -234,9 +234,11 @@ EXPECTED: dict[str, Verdict] = {
     ),
     "ru-runetid-500": Verdict(
         "RUNET-ID mailing with PHP echo tags (<?=$user->getShortName()?>): no <title> "
-        "(SUB001, a warning), no unsubscribe link (UNS001). The link getters ($user->getFastAuthUrl(…)) "
-        "are made by the application for every participant: no PER001 for them." + PHP_GREETING,
-        {"UNS001": 1, "PER001": 1},
+        "(SUB001, a warning). A fragment of a page (it starts with <p>), sent inside a layout "
+        "that adds the unsubscribe footer (MANIFEST): UNS001 is a could-not-verify warning. "
+        "The link getters ($user->getFastAuthUrl(…)) are made by the application for every "
+        "participant: no PER001 for them." + PHP_GREETING,
+        {"PER001": 1},
     ),
     "ru-runetid-587": Verdict(
         "RUNET-ID ИРИ mailing: the <title> is 169 characters (SUB002, a warning); the footer "

@@ -311,3 +311,29 @@ def test_an_unsubscribe_link_no_recipient_sees_is_no_way_out(tmp_path: Path) -> 
     assert uns001(tmp_path / "outlook", outlook) == []
     mobile = hidden + '<a href="https://esp.test/u/1">Отписаться</a>'
     assert uns001(tmp_path / "both", mobile) == []
+
+
+def test_a_fragment_of_a_page_without_one_is_could_not_verify(tmp_path: Path) -> None:
+    # an application's view (RUNET-ID's PHP templates, Inky rows): a layout wraps it when sent
+    fragment = f"{SHOP}\n<h3>Здравствуйте!</h3>\n<p>Форум пройдёт 5 июня.</p>\n"
+    bare = tmp_path / "view.html"
+    bare.write_text(fragment, encoding="utf-8")
+    [found] = only(check(bare), "UNS001")
+    assert (found.severity.value, found.location) == ("warning", "view.html")
+    assert found.message == (
+        "could not verify: no unsubscribe link in this fragment of a page (no <html>, <head> "
+        "or <body>), and the layout it is sent in may hold it: check a test send"
+    )
+    # a whole page, even one without <html> and <body>, is what is sent: an error
+    page = tmp_path / "page.html"
+    page.write_text(f"<title>Форум</title>\n{fragment}", encoding="utf-8")
+    [found] = only(check(page), "UNS001")
+    assert (found.severity.value, found.message) == ("error", "no unsubscribe link in the body")
+    # so is a test send's HTML part, whatever its markup: recipients got it as it is
+    eml = tmp_path / "send.eml"
+    eml.write_bytes(
+        b"From: news@shop.test\nSubject: Forum\nContent-Type: text/html; charset=utf-8\n\n"
+        + fragment.encode()
+    )
+    [found] = only(check(eml), "UNS001")
+    assert (found.severity.value, found.location) == ("error", "text/html part")
