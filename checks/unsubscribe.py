@@ -146,9 +146,10 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             severity=Severity.WARNING,
         )
         return
-    if campaign.kind != "eml" and not _WHOLE_PAGE.search(source):
+    if campaign.kind != "eml" and not campaign.outside_parts and not _WHOLE_PAGE.search(source):
         # a test send is what recipients get; a file that is no whole page is sent inside a
-        # layout mailcheck has not seen (RUNET-ID's views, Foundation's Inky rows)
+        # layout mailcheck has not seen (RUNET-ID's views, Foundation's Inky rows). One that
+        # names its layout (extends, partials) is PER007's/PER009's "could not verify" below
         yield Problem(
             t(
                 "could not verify: no unsubscribe link in this fragment of a page (no <html>, "
