@@ -163,7 +163,10 @@ def _valid(
     match: re.Match[str], year: str, month: str | int, day: str
 ) -> Iterator[tuple[int, str, date]]:
     try:
-        yield match.start(), match.group(0), date(int(year), int(month), int(day))
+        # as a reader sees it: a date the copy wraps over two lines ("13 Oct\n 2017") is quoted
+        # on one, and is the same date as the one written on one line
+        shown = " ".join(match.group(0).split())
+        yield match.start(), shown, date(int(year), int(month), int(day))
     except ValueError:  # 31.02.2026: not a date
         return
 

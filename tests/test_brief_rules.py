@@ -121,6 +121,14 @@ def test_short_english_month_names_are_dates(tmp_path: Path) -> None:
     )
 
 
+def test_a_date_wrapped_over_two_lines_is_quoted_on_one(tmp_path: Path) -> None:
+    # the quote broke the line of the report (and of every text output) in two
+    text = "Акция шла до 13 октября\n   2026. Итоги 13 октября 2026.\n"
+    d = campaign(tmp_path, text="email.txt", files={"email.txt": text})
+    [found] = only(check(d), "BRF002")
+    assert found.message == "dates before the send date 2026-11-27: “13 октября 2026” (text part)"
+
+
 def test_a_message_with_a_text_part_alone_names_that_part_once(tmp_path: Path) -> None:
     # its document is the text part: it was listed as "text/plain part" and as "text part"
     eml = tmp_path / "send.eml"
