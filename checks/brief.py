@@ -118,7 +118,7 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
         for match in sorted(matches, key=lambda m: m.start()):  # in reading order
             found.setdefault(place, []).append(match.group(0))
     if found:
-        places = tuple(found)
+        places = _places(ctx, found)
         message = t("placeholder copy: {found}", found=_listed(found))
         yield Problem(message, location=places[0], locations=places)
 
@@ -128,6 +128,17 @@ PLACEHOLDER_QUOTED = 60  # characters of each placeholder quoted: "xxx…" says 
 
 # The places of _texts that are parts of the campaign (the HTML is named by its file name)
 _PARTS = ("subject", "preheader", "text part", "text/html part")
+
+
+def _places(ctx: Context, found: dict[str, list[str]]) -> tuple[str, ...]:
+    """Where the texts were found: the subject, the text part, and in the HTML the line each
+    is written on."""
+    html = ctx.campaign.html_label or "html"
+    return tuple(
+        where
+        for place, texts in found.items()
+        for where in (ctx.text_places(*texts) if place == html else (place,))
+    )
 
 
 def _listed(found: dict[str, list[str]], most: int = 6) -> Joined:
@@ -212,7 +223,7 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
         for _start, shown in sorted(stale):  # in reading order
             found.setdefault(place, []).append(shown)
     if found:
-        places = tuple(found)
+        places = _places(ctx, found)
         yield Problem(
             t(
                 "dates before the send date {date}: {found}",
@@ -263,7 +274,10 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
             # written in the file, every reader sees it; put there by mailcheck's own reading
             # of bytes it could not decode, a mail client may read them otherwise
             written = place in parts and ctx.campaign.replacement_written
-            yield Problem(message, place, severity=Severity.ERROR if written else None)
+            where = ctx.text_places("\ufffd") if place == parts[0] else (place,)
+            yield Problem(
+                message, where[0], locations=where, severity=Severity.ERROR if written else None
+            )
             continue
         # a word that looks bad makes its whole text look bad (ftfy's pattern has no anchor a
         # word boundary could satisfy): one search of the text spares one per word

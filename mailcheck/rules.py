@@ -77,6 +77,22 @@ class Problem:
         return self.locations or ((self.location,) if self.location else ())
 
 
+# How the words of a visible text may be apart in the HTML as written: blanks and line
+# breaks, no-break spaces written as references
+_BETWEEN_WORDS = r"(?:\s|&nbsp;|&#160;|&#xa0;)+"
+
+
+def _written(word: str) -> str:
+    """A word of visible text as the HTML may write it: a letter beyond ASCII ("©", "�",
+    "ё") also as a character reference (``&copy;``, ``&#65533;``, ``&#x451;``)."""
+    return "".join(
+        re.escape(ch)
+        if ch.isascii()
+        else f"(?:{re.escape(ch)}|&#0*{ord(ch)};|&#x0*{ord(ch):x};|&[a-z]+\\d*;)"
+        for ch in word
+    )
+
+
 @dataclass(frozen=True)
 class Context:
     """Everything a rule may read about one campaign."""
@@ -93,6 +109,19 @@ class Context:
         """A finding location for a line of the campaign's HTML."""
         label = self.campaign.html_label or "html"
         return f"{label}:{line}" if line else label
+
+    def text_places(self, *texts: str) -> tuple[str, ...]:
+        """The line of the HTML as written where each visible text first stands (a "Lorem
+        ipsum", a stale date, a "�"), in order; the HTML's label alone when none is written so
+        (rendered from a variable, split by markup): the reader still knows the part."""
+        source = self.campaign.html
+        lines: set[int] = set()
+        for text in texts if source else ():
+            words = [_written(word) for word in text.split()]
+            found = re.search(_BETWEEN_WORDS.join(words), source or "", re.IGNORECASE)
+            if found:
+                lines.add(source.count("\n", 0, found.start()) + 1)  # type: ignore[union-attr]
+        return tuple(self.html_at(n) for n in sorted(lines)) or (self.html_at(0),)
 
     def link_places(self, *links: Link) -> tuple[str, ...]:
         """Every line of the HTML the given links sit on, in order."""

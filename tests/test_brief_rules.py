@@ -37,12 +37,14 @@ def test_clean_russian_campaign_has_no_brief_findings(tmp_path: Path) -> None:
 
 def test_placeholder_copy_is_one_finding_listing_each_text_and_place(tmp_path: Path) -> None:
     body = (
-        BODY + "<h1>Заголовок письма</h1><p>Lorem ipsum dolor sit amet, consectetur adipiscing.</p>"
+        BODY + "\n<h1>Заголовок письма</h1>\n<p>Lorem ipsum dolor sit amet,\n consectetur "
+        "adipiscing.</p>"
     )
     d = campaign(tmp_path, body=body, subject="Тема письма")
     found = only(check(d), "BRF001")
     assert len(found) == 1
-    assert found[0].locations == ("subject", "email.html")
+    # each text at the line it is written on (the body starts on line 5)
+    assert found[0].locations == ("subject", "email.html:10", "email.html:11", "email.html:12")
     assert found[0].message == (
         "placeholder copy: “Тема письма” (subject); “Заголовок письма”, “Lorem ipsum”, "
         "“dolor sit amet”, “consectetur adipiscing” (email.html)"
@@ -102,15 +104,16 @@ def test_real_prose_is_not_placeholder_copy(tmp_path: Path, prose: str) -> None:
 
 
 def test_dates_before_send_date_are_one_finding(tmp_path: Path) -> None:
-    body = BODY.replace("© 2026", "© 2019–2025") + (
-        "<p>Акция до 15.11.2026 и 30 ноября 2026. Встреча 1 ноября 2026, "
+    body = BODY.replace("© 2026", "&copy; 2019–2025") + (
+        "\n<p>Акция до 15.11.2026 и 30 ноября 2026. Встреча 1 ноября&nbsp;2026,\n"
         "offer ends November 20, 2026.</p>"
     )
     found = only(
         check(campaign(tmp_path, body=body, subject="Последний день: 20.11.2026")), "BRF002"
     )
     assert len(found) == 1
-    assert found[0].locations == ("subject", "email.html")
+    # “©” written as &copy;, the no-break space as &nbsp;: found at their lines all the same
+    assert found[0].locations == ("subject", "email.html:9", "email.html:10", "email.html:11")
     assert found[0].message == (
         "dates before the send date 2026-11-27: “20.11.2026” (subject); “© 2019–2025”, "
         "“15.11.2026”, “1 ноября 2026”, “November 20, 2026” (email.html)"
@@ -122,7 +125,7 @@ def test_short_english_month_names_are_dates(tmp_path: Path) -> None:
     en-mautic-aurora); "3 Sept. 2026" is a date too, "Dec 24, 2026" still to come."""
     body = BODY + "<p>Feb 18, 2026 · Vol 2.11 • Oct 27, 2017 · 3 Sept. 2026 · Dec 24, 2026</p>"
     [found] = only(check(campaign(tmp_path, body=body)), "BRF002")
-    assert found.locations == ("email.html",)
+    assert found.locations == ("email.html:9",)
     assert found.message == (
         "dates before the send date 2026-11-27: “Feb 18, 2026”, “Oct 27, 2017”, "
         "“3 Sept. 2026” (email.html)"
@@ -183,10 +186,13 @@ def test_future_dates_and_current_copyright_pass(tmp_path: Path) -> None:
     ],
 )
 def test_garbled_text(tmp_path: Path, text: str, message: str) -> None:
-    found = only(check(campaign(tmp_path, body=BODY + text)), "BRF003")
-    assert [(f.message, f.location) for f in found] == [(message, "email.html")]
-    # a "�" written in the file is seen by every reader: an error; mojibake is a reading
+    found = only(check(campaign(tmp_path, body=f"{BODY}\n{text}")), "BRF003")
+    # a "�" is found where it is written; mojibake is named by its words
     written = "\ufffd" in text
+    assert [(f.message, f.location) for f in found] == [
+        (message, "email.html:10" if written else "email.html")
+    ]
+    # a "�" written in the file is seen by every reader: an error; mojibake is a reading
     assert [f.severity.value for f in found] == ["error" if written else "warning"]
 
 
@@ -194,9 +200,10 @@ def test_garbled_text(tmp_path: Path, text: str, message: str) -> None:
 def test_a_replacement_character_written_as_a_reference_is_an_error(
     tmp_path: Path, reference: str
 ) -> None:
-    found = only(check(campaign(tmp_path, body=f"{BODY}<p>Цена: 1 000 {reference}</p>")), "BRF003")
-    assert [(f.message, f.severity.value) for f in found] == [
-        ("1 replacement character(s) “�”: bytes lost in a charset", "error")
+    body = f"{BODY}\n<p>Цена: 1 000 {reference}</p>"
+    found = only(check(campaign(tmp_path, body=body)), "BRF003")
+    assert [(f.message, f.severity.value, f.location) for f in found] == [
+        ("1 replacement character(s) “�”: bytes lost in a charset", "error", "email.html:10")
     ]
 
 
