@@ -163,7 +163,7 @@ def test_utf8_html_with_one_broken_byte_is_read_as_utf8(tmp_path: Path) -> None:
     assert result.campaign.html is not None and "Приве\ufffd, друзья!" in result.campaign.html
     assert [f.code for f in result.findings if f.severity.value == "error"] == []
     [damage] = only(result, "BRF003")
-    assert damage.location == "email.html"
+    assert damage.location == "email.html:5"  # the line the cut letter is on
     assert damage.message.startswith("1 replacement character(s)")
 
 
@@ -178,7 +178,7 @@ def test_a_utf8_message_with_one_broken_byte_keeps_its_unsubscribe_link(tmp_path
     result = check(eml, Config(root=tmp_path))
     assert "Отписаться" in (result.campaign.html or "")
     assert only(result, "UNS001") == []
-    assert [f.location for f in only(result, "BRF003")] == ["text/html part"]
+    assert [f.location for f in only(result, "BRF003")] == ["text/html part:1"]
 
 
 def test_utf8_samples_with_one_broken_byte_keep_their_names(tmp_path: Path) -> None:
