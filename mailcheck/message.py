@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from email.header import decode_header
 from email.message import Message
 from email.policy import compat32
+from typing import Any
 
 from mailcheck.charsets import cut_short, decode_bytes, meta_charset, replacement_written
 from mailcheck.i18n import N_, t
@@ -143,6 +144,20 @@ def field_lines(data: bytes) -> dict[str, list[int]]:
     return lines
 
 
+class _MimeMessage(Message):
+    """A compat32 message whose boundary is read unfolded.
+
+    compat32 keeps a header's line breaks in its value, so a boundary folded inside its quotes
+    (``boundary="foo<CRLF> bar"``) would be searched for with the line break in it and never
+    found: a valid message read as broken MIME (INP001). Unfolded it is "foo bar" (RFC 5322
+    §3.2.2, §3.2.4), as mail programs read it.
+    """
+
+    def get_boundary(self, failobj: Any = None) -> Any:
+        boundary = super().get_boundary(failobj)
+        return _FOLD.sub("", boundary) if isinstance(boundary, str) else boundary
+
+
 def parse_message(data: bytes) -> ParsedMessage:
     """Read a saved message. Raises NotAMessage (with the reason) when it cannot be read."""
     if not looks_like_message(data):
@@ -152,7 +167,7 @@ def parse_message(data: bytes) -> ParsedMessage:
     block = _header_block(data)
     if b"\x00" in block:
         raise NotAMessage(t("not an e-mail message: NUL bytes in the header block"))
-    msg = email.message_from_bytes(data, policy=compat32)
+    msg = email.message_from_bytes(data, _MimeMessage, policy=compat32)
     found = ParsedMessage()
     raw_headers = list(msg.raw_items())
     found.header_lines = field_lines(block)

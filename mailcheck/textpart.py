@@ -22,11 +22,17 @@ def text_document(text: str) -> Document:
     """A Document of a plain-text body: its URLs as links. A link's text is what its line
     says beside it ("Отписаться: https://…" is the unsubscribe link), else the URL itself."""
     links: list[Link] = []
+    heading = ""  # the last line with words and no URL that ends in ":", until another has words
     for number, line in enumerate(text.splitlines(), start=1):
         for match in _URL.finditer(line):
             url = _trimmed(match.group(0))
-            label = _URL.sub(" ", line).strip(" \t:-–—>")
+            # a URL alone on its line is named by the line that introduces it ("Отписаться:"
+            # above it), as UNS001 reads the text: the unsubscribe link needs no UTMs
+            label = _URL.sub(" ", line).strip(" \t:-–—>") or heading
             links.append(Link(url, "a", collapse_ws(label) or url, number, url))
+        if line.strip():
+            bare = line.strip(" \t-–—>")
+            heading = bare.rstrip(":") if bare.endswith(":") and not _URL.search(line) else ""
     return Document(links=links, text=collapse_ws(text))
 
 

@@ -245,3 +245,53 @@ def test_dashamail_trigger_data_is_the_events_and_a_tag_left_in_a_send_is_per003
     assert per003.message == (
         "unrendered merge tag %(OBJECT)data.customer.promo% in the body and text part"
     )
+
+
+# -- Russian ESPs' documented basics, read as each ESP reads them ------------------------------
+
+
+def test_esputnik_contact_field_is_a_variable_not_a_tag_left_in(tmp_path: Path) -> None:
+    # esputnik.com «Personalization and Dynamic Variables»: %FIRSTNAME% is the contact card's
+    # field, substituted only when filled; Velocity ($!data.get) is its other language
+    body = """<p>Здравствуйте, %FIRSTNAME%!</p>
+    <p>Ваш заказ: $!data.get('orderId')</p>
+    <p><a href="$unsubscribe">Отписаться</a></p>"""
+    files = {"recipients.csv": "email,FIRSTNAME,data.orderId\nann@acme.test,Ann,7\n"}
+    d = write_campaign(tmp_path, body=body, esp="esputnik", samples="recipients.csv",
+                       files=files)  # fmt: skip
+    result = check(d)
+    assert only(result, "PER003") == []  # eSputnik fills it: never "unrendered"
+    per001 = sorted((f.message, f.location) for f in only(result, "PER001"))
+    assert [(m.split(" has ")[0], loc) for m, loc in per001] == [
+        ("“FIRSTNAME”", "email.html:5"),
+        ("“data.orderId”", "email.html:6"),
+    ]
+    sample = [r for r in result.campaign.renders if r.label.startswith("sample 1")]
+    assert sample and "Здравствуйте, Ann!" in sample[0].document.text  # type: ignore[union-attr]
+
+
+def test_dashamail_dynamic_content_is_not_understood_not_tags_left_in(tmp_path: Path) -> None:
+    # help.dashamail.ru «Динамический контент»: {{if …}}…{{else}}…{{endif}} and {{ name }}
+    # are DashaMail's own, which mailcheck does not read: one PER007, no PER003
+    body = """<p>Привет, %NAME%!</p>
+    <p>{{if name}}Для вас, {{ name }}{{else}}Для вас{{endif}}</p>
+    <p><a href="%UNSUBSCRIBE_URL%">Отписаться</a></p>"""
+    result = check(write_campaign(tmp_path, body=body, esp="dashamail"))
+    assert sorted(f.code for f in result.findings if f.code.startswith("PER")) == ["PER007"]
+    [per007] = only(result, "PER007")
+    assert per007.severity is Severity.WARNING
+    assert "line 6: DashaMail's dynamic content ({{if name}}) is not read" in per007.message
+
+
+def test_mindbox_names_without_spaces_and_in_functions_are_mindboxs(tmp_path: Path) -> None:
+    # help.mindbox.ru «Функции для обработки и форматирования данных» writes
+    # ${ToUpper(Recipient.OnlyStandardFirstName)}: Mindbox's, detected without `template =`
+    body = """<p>Привет, ${Recipient.FirstName}!</p>
+    <p>${ToUpper(Recipient.LastName)}</p>
+    <p><a href="${ Recipient.UnsubscribeLink }">Отписаться</a></p>"""
+    result = check(write_campaign(tmp_path, body=body))
+    assert result.campaign.dialect == "mindbox"
+    per001 = sorted((f.message.split(" has ")[0], f.location) for f in only(result, "PER001"))
+    assert per001 == [("“Recipient.FirstName”", "email.html:5"),
+                      ("“Recipient.LastName”", "email.html:6")]  # fmt: skip
+    assert [f.code for f in result.findings if f.code in ("PER003", "PER007")] == []

@@ -21,6 +21,7 @@ from mailcheck.config import Config
 from mailcheck.loaders import load
 from mailcheck.message import decode_header_value
 from mailcheck.model import Campaign
+from tests.helpers import check
 from tests.test_corpus import corpus_root
 
 MOZILLA = "mozilla+releases-comm-central/mail/components/extensions/test/xpcshell/messages"
@@ -790,3 +791,21 @@ def test_charset_labels() -> None:
     assert known_charset("base64") is None  # a bytes codec, not a charset
     assert decode_bytes("Привет".encode("koi8_r"), "x-unknown") == "Привет"
     assert decode_bytes(b"caf\xe9 cr\xe8me", None) == "café crème"  # Western 8-bit
+
+
+def test_boundary_folded_inside_its_quotes_is_read_unfolded(tmp_path: Path) -> None:
+    # boundary="part<CRLF> boundary" is "part boundary" once unfolded (RFC 5322 §3.2.2): before,
+    # compat32 searched for the line break too and the valid message was INP001 "never occurs"
+    path = tmp_path / "folded.eml"
+    path.write_bytes(
+        b"From: Shop <news@shop.example>\r\nSubject: Sale\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/alternative; boundary="part\r\n boundary"\r\n\r\n'
+        b"--part boundary\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nHello\r\n"
+        b"--part boundary\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Hello</p>\r\n"
+        b"--part boundary--\r\n"
+    )
+    c = load_file(path)
+    assert c.load_error is None
+    assert c.text == "Hello" and c.html == "<p>Hello</p>"
+    result = check(path)
+    assert [f.code for f in result.findings if f.code.startswith("INP")] == []

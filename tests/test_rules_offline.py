@@ -1000,6 +1000,25 @@ def test_a_message_of_text_alone_has_its_links_checked(tmp_path: Path) -> None:
     assert only(result, "UNS001") == []  # "Unsubscribe: https://…" is the unsubscribe link
 
 
+def test_a_text_link_alone_on_its_line_is_named_by_the_line_above(tmp_path: Path) -> None:
+    # "Отписаться:" on its own line above the URL: UNS001 found the unsubscribe link there,
+    # while UTM001 read the link's text as the URL itself and asked it for UTMs
+    eml = tmp_path / "digest.eml"
+    eml.write_text(
+        "From: Shop <news@shop.test>\nSubject: Weekly digest\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8\n"
+        "List-Unsubscribe: <https://shop.test/u/1>\n\n"
+        "Каталог:\nhttps://shop.test/catalog\n\n"
+        "Отписаться:\n\nhttps://shop.test/mach/view.php?id=5\n",
+        encoding="utf-8",
+    )
+    result = check(eml)
+    [utm001] = only(result, "UTM001")
+    assert (utm001.location, utm001.url) == ("text/plain part:2", "https://shop.test/catalog")
+    assert utm001.locations == ("text/plain part:2",)
+    assert only(result, "UNS001") == []
+
+
 def test_a_preheader_after_visible_text_is_named(tmp_path: Path) -> None:
     # was "no preheader (preview text) found": it was there, one line too late
     late = (

@@ -12,15 +12,22 @@ case-sensitive, and a tag left as written in a received letter means the event's
 passed). The site sends that data with each event, as 1C-Bitrix's mail event fills its macros:
 there is no fallback to ask for, so it is read as filled by the platform, and a tag that
 survives into a sent message is PER003.
+
+DashaMail also has "dynamic content" in double braces: ``{{ name }}``, ``{{if …}}…{{elseif
+…}}…{{else}}…{{endif}}``, ``{{unless …}}`` (DashaMail's help «Динамический контент»,
+https://help.dashamail.ru/hc/guides/articles/5361807-динамический-контент). mailcheck does not
+read that language: a template with it is not understood (PER007), never tags left in (PER003).
 """
 
 from collections.abc import Iterator
 
 import regex
 
+from mailcheck.i18n import t
 from mailcheck.templating import tags
+from mailcheck.templating.core import IsSystem, NotUnderstood
 from mailcheck.templating.dialect import Dialect
-from mailcheck.templating.tags import Token
+from mailcheck.templating.tags import TagTemplate, Token
 
 # %NAME%: upper case, at least three characters (so that %E2%80% escapes are never fields)
 _FIELD = r"(?<![%\w])%(\p{Lu}[\p{Lu}\d_]{2,60})%(?![%\w])"
@@ -38,7 +45,21 @@ def tokenize(source: str) -> Iterator[Token]:
     )
 
 
-parse = tags.parser(tokenize, case_insensitive=True, dialect="dashamail")
+_parse_fields = tags.parser(tokenize, case_insensitive=True, dialect="dashamail")
+# a tag of the dynamic content: {{ name }}, {{if …}}, {{endif}} (the help shows some written
+# #{{ … }}: the same tags)
+_DYNAMIC = regex.compile(r"\{\{[^{}\n]{1,200}\}\}")
+
+
+def parse(source: str, is_system: IsSystem) -> TagTemplate:
+    dynamic = _DYNAMIC.search(source) if "{{" in source else None
+    if dynamic is not None:
+        line = source.count("\n", 0, dynamic.start()) + 1
+        raise NotUnderstood(
+            t("DashaMail's dynamic content ({tag}) is not read", tag=dynamic.group(0)), line
+        )
+    return _parse_fields(source, is_system)
+
 
 DIALECT = Dialect(
     name="dashamail",

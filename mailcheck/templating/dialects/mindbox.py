@@ -111,7 +111,11 @@ DIALECT = Dialect(
     summary="Mindbox (Quokka): ${ Recipient.FirstName }, @{ if … }…@{ else }…@{ end if }",
     parser="mailcheck.templating.dialects.mindbox:parse",
     markers=regex.compile(
-        r"@\{\s*(?:if|for|end|else|set)\b|@\{\*|\$\{\s+[A-Za-z]|\$\{\s*(?:Recipient|Mailing)\.",
+        r"@\{\s*(?:if|for|end|else|set)\b|@\{\*|\$\{\s+[A-Za-z]"
+        # ${Recipient.FirstName}, also inside functions: ${ToUpper(Recipient.FirstName)}
+        # (Mindbox's help «Функции для обработки и форматирования данных»,
+        # https://help.mindbox.ru/docs/функции-для-обработки-и-форматирования-данных)
+        r"|\$\{\s*(?:[A-Za-z]\w*\(\s*){0,3}(?:Recipient|Mailing)\.",
         regex.I,
     ),
     tags=regex.compile(r"@\{[^}\n]{0,200}\}|\$\{\s[^{}\n]{0,200}\}"),

@@ -151,9 +151,27 @@ def tokenize(source: str) -> Iterator[Token]:
     return _with_copies(tags.scan(source, _TAG, _classify))
 
 
+# eSputnik's contact fields, written %FIRSTNAME% beside its Velocity (eSputnik's help
+# "Personalization and Dynamic Variables",
+# https://esputnik.com/en/support/personalization-and-dynamic-variables: the field's value from
+# the contact card, substituted only when the field is filled). Upper case and at least three
+# characters, so that a percent-escape (%E2%80%94) is never one.
+_ESPUTNIK_FIELD = regex.compile(r"(?<![%\w])%(\p{Lu}[\p{Lu}\d_]{2,60})%(?![%\w])")
+
+
+def _esputnik_fields(source: str) -> str:
+    """eSputnik's ``%FIRSTNAME%`` as the Velocity reference ``${FIRSTNAME}`` it stands for: a
+    recipient's field like any other (one character longer, on the same line)."""
+    if "%" not in source:
+        return source
+    return _ESPUTNIK_FIELD.sub(lambda m: "${" + m.group(1) + "}", source)
+
+
 def parse(source: str, is_system: IsSystem) -> Parsed:
     from mailcheck.templating.velocity import VelocityTemplate
 
+    if getattr(is_system, "platform", None) == "esputnik":
+        source = _esputnik_fields(source)
     return VelocityTemplate(
         source, tags.TagTemplate(source, is_system, tokenize, dialect="velocity")
     )
@@ -165,7 +183,10 @@ DIALECT = Dialect(
     parser="mailcheck.templating.dialects.velocity:parse",
     markers=regex.compile(
         r"#\{?(?:if|elseif|foreach|set)\}?\s*\(|#\{?end\b|#\{?else\b|\$!\{?[A-Za-z]"
-        r"|\$\{[A-Za-z_][\w.]*(?:\|[^{}\s][^{}]*)?\}|\$[A-Za-z_]\w*\.get\("
+        # ${Recipient.FirstName} and ${Mailing.…} are Mindbox's names (its help «Шаблонизатор»
+        # writes them without spaces too): Mindbox's marker, not Velocity's
+        r"|\$\{(?!(?:Recipient|Mailing)\.)[A-Za-z_][\w.]*(?:\|[^{}\s][^{}]*)?\}"
+        r"|\$[A-Za-z_]\w*\.get\("
     ),
     tags=regex.compile(r"\$!?\{[A-Za-z_][^{}\n]{0,200}\}|\$![A-Za-z_][\w.]*|#(?:if|foreach)\("),
     needles=("#if", "#{", "#elseif", "#foreach", "#set", "#end", "#else", "$!", "${", ".get("),
