@@ -47,7 +47,9 @@ def input_not_read(ctx: Context) -> Iterator[Problem]:
     command line it is checked. MJML source (`<mjml>…<mj-body>`, often saved as `.html`) is
     not e-mail HTML: its `<mj-button href>` is no link to an HTML reader, so it is said to be
     unread rather than passed with nothing of it checked (INP001 when named on the command
-    line or as a campaign's `html`). In a test send that is read, it names the body parts that
+    line or as a campaign's `html`). So is a mail server's report kept beside the test sends
+    (`multipart/report`: a bounce, a spam complaint, a read receipt), which is no campaign.
+    In a test send that is read, it names the body parts that
     are not checked: an AMP for Email part (`text/x-amp-html`), which Gmail and Mail.ru show
     instead of the HTML part to readers whose mail client renders AMP.
 

@@ -244,6 +244,19 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     elif msg.text is not None:  # text alone: its URLs are the links a recipient clicks
         campaign.html_label = "text/plain part"
         campaign.static = text_document(msg.text)
+    if msg.report_type is not None:
+        # a mail server's or a mailbox provider's report kept beside the test sends (a bounce,
+        # a complaint): no campaign, and judged as one it "lacks" an unsubscribe link
+        kind = _REPORTS.get(msg.report_type, N_("a mail server's report (multipart/report)"))
+        campaign.not_read = t("{kind}, not a campaign: not checked", kind=t(kind))
+
+
+# RFC 6522 report types (RFC 3464 delivery status, RFC 5965 feedback, RFC 8098 disposition)
+_REPORTS = {
+    "delivery-status": N_("a bounce (a delivery status report)"),
+    "feedback-report": N_("a spam complaint (a feedback report)"),
+    "disposition-notification": N_("a read receipt (a disposition notification)"),
+}
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Outlook's .msg/.oft: an OLE compound file

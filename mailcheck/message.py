@@ -97,6 +97,9 @@ class ParsedMessage:
     # an AMP for Email part (text/x-amp-html) of the body: Gmail and Mail.ru show it instead of
     # the HTML part to readers whose client renders AMP; mailcheck does not check it
     amp: bool = False
+    # the report-type of a multipart/report message (RFC 6522): a bounce ("delivery-status"),
+    # a spam complaint ("feedback-report"), a read receipt ("disposition-notification")
+    report_type: str | None = None
 
 
 def looks_like_message(data: bytes) -> bool:
@@ -189,6 +192,8 @@ def parse_message(data: bytes) -> ParsedMessage:
 
     html_part, text_part, amp_part = _body_parts(msg)
     found.amp = amp_part is not None
+    if msg.get_content_type() == "multipart/report":
+        found.report_type = str(msg.get_param("report-type") or "").lower()
     if html_part is not None:
         payload = _payload(html_part)
         declared = html_part.get_content_charset() or meta_charset(payload)

@@ -250,3 +250,35 @@ def test_mjml_source_is_said_to_be_unread_not_checked_as_html(tmp_path: Path) ->
     campaign = write_campaign(tmp_path, "c", body=MJML)
     [(code, message)] = [(f.code, f.message) for f in checked(campaign)["campaign.toml"].findings]
     assert code == "INP001" and "is MJML source, which mailcheck does not read" in message
+
+
+def _report(report_type: str) -> bytes:
+    return (
+        "From: Mail Delivery System <MAILER-DAEMON@mx.shop.test>\r\nTo: news@shop.test\r\n"
+        "Subject: Undelivered Mail Returned to Sender\r\nMIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/report; report-type={report_type}; boundary="r"\r\n\r\n'
+        "--r\r\nContent-Type: text/plain\r\n\r\nThe mail system could not deliver it.\r\n"
+        "--r\r\nContent-Type: message/delivery-status\r\n\r\nAction: failed\r\n--r--\r\n"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("report_type", "kind"),
+    [
+        ("delivery-status", "a bounce (a delivery status report)"),
+        ("feedback-report", "a spam complaint (a feedback report)"),
+        ("x-unknown", "a mail server's report (multipart/report)"),
+    ],
+)
+def test_a_report_beside_the_test_sends_is_said_not_checked(
+    tmp_path: Path, report_type: str, kind: str
+) -> None:
+    # judged as a campaign, a bounce "lacked" its unsubscribe link and List-Unsubscribe: two
+    # false errors on a file that is no campaign (corpus: flanker's bounces and complaints)
+    (tmp_path / "bounce.eml").write_bytes(_report(report_type))
+    (tmp_path / "send.eml").write_bytes(SEND)
+    by_name = checked(tmp_path)
+    assert [(f.code, f.severity.value, f.message) for f in by_name["bounce.eml"].findings] == [
+        ("INP002", "warning", f"{kind}, not a campaign: not checked")
+    ]
+    assert "INP002" not in {f.code for f in by_name["send.eml"].findings}
