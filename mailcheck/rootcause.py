@@ -78,8 +78,8 @@ def _fold_missing_alt(findings: list[Finding]) -> list[Finding]:
         return findings
     codes = Joined(", ", sorted({f.code for f in folded}))
     said = t(
-        "{message}, and links made only of such images have no name (a screen reader reads "
-        "out their address): {checks}",
+        "{message}; links made only of such images have no name either, so a screen reader "
+        "reads out their address ({checks})",
         message=root.message,
         checks=codes,
     )

@@ -89,8 +89,8 @@ def test_image_links_without_alt(tmp_path: Path) -> None:
     ]
     assert findings(tmp_path, html, "IMG001") == [
         (
-            "image has no alt attribute, and links made only of such images have no name (a "
-            "screen reader reads out their address): A11Y004",
+            "image has no alt attribute; links made only of such images have no name either, so "
+            "a screen reader reads out their address (A11Y004)",
             "email.html:12",
         )
     ]

@@ -45,8 +45,8 @@ def test_a_linked_image_without_alt_is_one_finding(tmp_path: Path) -> None:
     [img] = only(result, "IMG001")
     [a11y] = only(result, "A11Y004")
     assert img.places == ("email.html:5",) and img.message == (
-        "image has no alt attribute, and links made only of such images have no name (a screen "
-        "reader reads out their address): A11Y004"
+        "image has no alt attribute; links made only of such images have no name either, so a "
+        "screen reader reads out their address (A11Y004)"
     )
     assert a11y.places == ("email.html:6",)
     assert a11y.message == "1 image link(s) without alt text (line 6)"
