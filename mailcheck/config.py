@@ -9,12 +9,13 @@ campaign's ``campaign.toml`` overrides it for that campaign.
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -241,7 +242,7 @@ def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
     for key, value in data.items():
         name = key.replace("-", "_")
         if name not in known or name in _NOT_SETTABLE:
-            raise ConfigError(f"{where}: unknown key {key!r}")
+            raise ConfigError(f"{where}: unknown key {key!r}{_closest_key(cfg, key)}")
         current = getattr(cfg, name)
         if name == "severity":
             label = _label(where, "[severity]")
@@ -251,15 +252,18 @@ def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
         if isinstance(current, LinksConfig | DnsConfig | ReportConfig | LimitsConfig | SpamConfig):
             if not isinstance(value, dict):
                 raise ConfigError(f"{where}: {key!r} must be a table")
-            changes[name] = _apply(current, value, f"{where}.{key}")
+            inner = _table_label(where, key)
+            changes[name] = _apply(current, value, inner)
             if isinstance(current, SpamConfig):
-                _check_one_scanner(changes[name], f"{where}.{key}")
+                _check_one_scanner(changes[name], inner)
             continue
         changes[name] = _coerce(current, value, f"{where}: {key!r}")
         if isinstance(cfg, LinksConfig) and name == "exclude":
             _check_patterns(changes[name], f"{where}: {key!r}")
         if name == "select" and not changes[name]:
             # a gate that runs no rule passes everything
+            if where == "--":  # `--select ,`: no "--: 'select'"
+                raise ConfigError("--select names no rule: no rule would run (use --ignore)")
             raise ConfigError(f"{where}: 'select' is empty: no rule would run (use 'ignore')")
         if name in ("select", "ignore"):
             refs = changes.get("code_refs", cfg.code_refs)
@@ -269,6 +273,33 @@ def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
         flags: dict[str, Any] = {k: changes.pop(k) for k in ("select", "ignore") if k in changes}
         return command_line_selection(replace(cfg, **changes), flags)
     return replace(cfg, **changes)
+
+
+def _table_label(where: str, key: str) -> str:
+    """Where a sub-table's keys were written, as the user wrote its header: ``[links]`` in a
+    mailcheck.toml or a campaign.toml, ``[tool.mailcheck.links]`` in a pyproject.toml."""
+    if where == "--":
+        return where
+    header = f"tool.mailcheck.{key}" if Path(where).name == "pyproject.toml" else key
+    return f"{where}: [{header}]"
+
+
+def _closest_key(cfg: Any, key: str) -> str:
+    """`` (did you mean …?)`` for a misspelt key (``subjet-max``), or for a key of a sub-table
+    written outside it (``offline`` at the top: ``[links] offline``); "" when nothing is close."""
+    wanted = key.replace("_", "-").lower()
+    own = [f.name.replace("_", "-") for f in fields(cfg) if f.name not in _NOT_SETTABLE]
+    if isinstance(cfg, Config):
+        tables = [
+            f"[{table}] {wanted}"
+            for table in own
+            if is_dataclass(inner := getattr(cfg, table.replace("-", "_")))
+            and wanted in (f.name.replace("_", "-") for f in fields(inner))
+        ]
+        if tables:  # `timeout` is a key of [links], [dns] and [spam]
+            return f" (did you mean {' or '.join(tables)}?)"
+    hint = difflib.get_close_matches(wanted, own, n=1)
+    return f" (did you mean {hint[0]!r}?)" if hint else ""
 
 
 def _check_patterns(patterns: tuple[str, ...], what: str) -> None:
@@ -391,7 +422,9 @@ def _read(path: Path) -> dict[str, Any]:
         raise ConfigError(f"{path}: a directory, not a configuration file") from None
     except RecursionError:
         raise ConfigError(f"{path}: nested too deeply to read") from None
-    except (OSError, ValueError) as exc:  # TOMLDecodeError, an integer of 5,000 digits …
+    except OSError as exc:  # "no such file or directory", not "[Errno 2] …: 'path'" again
+        raise ConfigError(f"{path}: {(exc.strerror or str(exc)).lower()}") from None
+    except ValueError as exc:  # TOMLDecodeError, an integer of 5,000 digits …
         raise ConfigError(f"{path}: {exc}") from None
 
 

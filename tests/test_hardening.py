@@ -42,7 +42,7 @@ def run_cli(
         ("subject-max = 3.5", "mailcheck.toml: 'subject-max' must be a whole number, not 3.5"),
         (
             "[limits]\nsample-rows = 9223372036854775807",
-            "mailcheck.toml.limits: 'sample-rows' is too large (9223372036854775807; at most "
+            "mailcheck.toml: [limits]: 'sample-rows' is too large (9223372036854775807; at most "
             "9007199254740992)",
         ),
     ],

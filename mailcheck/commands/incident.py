@@ -17,7 +17,7 @@ incidents, and mark them resolved. Incidents feed `mailcheck kpi`: a launch with
 severity error is not error-free, and the time to resolve is measured from detection.
 
   mailcheck incident add --launch 12 --code LNK001 --severity error --note "404 on the banner"
-  mailcheck incident add --launch 12 --code LANDING-DOWN --severity error --owner client \
+  mailcheck incident add --launch 12 --code LANDING-DOWN --severity error --owner client \\
       --note "the promo page answered 502 for two hours"
   mailcheck incident edit 7 --owner esp
   mailcheck incident list --client acme --open
