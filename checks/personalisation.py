@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import regex
 
-from mailcheck.i18n import N_, t
+from mailcheck.i18n import N_, Joined, t
 from mailcheck.model import Breakage, Severity, Variable
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import broken_text, leftover_tags, missing_from_samples
@@ -69,7 +69,7 @@ def _evidence(breaks: list[Breakage], received: dict[tuple[str, str], list[str]]
         return t(
             "{evidence}; {who} would receive it",
             evidence=text,
-            who=", ".join(dict.fromkeys(labels)),
+            who=Joined(", ", list(dict.fromkeys(labels))),
         )
     return text
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from mailcheck.i18n import DEFAULT_LANGUAGE, translations
 from mailcheck.model import CampaignResult, Severity
 
 
@@ -36,21 +37,32 @@ def counts(results: list[CampaignResult]) -> list[dict[str, object]]:
     ]
 
 
-def render_statistics(results: list[CampaignResult], *, fmt: str, colour: bool = False) -> str:
+def render_statistics(
+    results: list[CampaignResult],
+    *,
+    fmt: str,
+    colour: bool = False,
+    language: str = DEFAULT_LANGUAGE,
+) -> str:
     rows = counts(results)
     if fmt == "json":
         data = {"version": 1, "statistics": rows, "campaigns": len(results)}
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    from mailcheck.reports.text import _paint
+    from mailcheck.reports.text import _paint, said_checked, said_counts
 
+    tr = translations(language)
     width = max((len(str(r["count"])) for r in rows), default=1)
     lines = [
         f"{r['count']:>{width}}  {r['code']:<9}"
         f"{_paint(str(r['severity']).ljust(8), str(r['severity']), colour)}"
-        f"{r['rule']}  (in {r['campaigns']} campaign(s))"
+        f"{r['rule']}  "
+        + tr.ngettext("(in %(n)s campaign(s))", "(in %(n)s campaign(s))", int(str(r["campaigns"])))
+        % {"n": r["campaigns"]}
         for r in rows
     ]
     errors = sum(int(str(r["count"])) for r in rows if r["severity"] == "error")
     warnings = sum(int(str(r["count"])) for r in rows if r["severity"] == "warning")
-    lines.append(f"{len(results)} campaign(s) checked: {errors} error(s), {warnings} warning(s).")
+    lines.append(
+        f"{said_checked(len(results), language)}: {said_counts(errors, warnings, language)}."
+    )
     return "\n".join(lines) + "\n"

@@ -27,7 +27,8 @@ def format_finding(f: Finding, colour: bool = False, language: str = DEFAULT_LAN
     return f"  {sev} {inert(f.code):<8} {inert(f'{where}{message}{url}')}"
 
 
-def _counts(errors: int, warnings: int, language: str) -> str:
+def said_counts(errors: int, warnings: int, language: str) -> str:
+    """ "3 errors, 1 warning" in the reader's language (its plural forms)."""
     tr = translations(language)
     return "{}, {}".format(
         tr.ngettext("%(n)s error(s)", "%(n)s error(s)", errors) % {"n": errors},
@@ -44,7 +45,7 @@ def format_campaign(
     if r.ok and not r.findings:
         status = _paint(tr.gettext("ok"), "ok", colour)
     else:
-        status = _counts(r.errors, r.warnings, language)
+        status = said_counts(r.errors, r.warnings, language)
     client = tr.gettext("client %(client)s") % {"client": inert(c.client)}
     lines = [f"{head}  [{inert(c.id)}, {client}]  {status}"]
     order = sorted(r.findings, key=lambda f: (f.severity is not Severity.ERROR, f.code))
@@ -66,11 +67,18 @@ def _summary(results: list[CampaignResult], language: str) -> str:
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
     failed = sum(not r.ok for r in results)
-    checked = tr.ngettext(
-        "%(n)s campaign(s) checked", "%(n)s campaign(s) checked", len(results)
-    ) % {"n": len(results)}
     with_errors = tr.gettext("%(n)s with errors") % {"n": failed}
-    return f"{checked}: {with_errors}; {_counts(errors, warnings, language)}."
+    return f"{said_checked(len(results), language)}: {with_errors}; " + (
+        f"{said_counts(errors, warnings, language)}."
+    )
+
+
+def said_checked(campaigns: int, language: str) -> str:
+    """ "4 campaigns checked" in the reader's language."""
+    tr = translations(language)
+    return tr.ngettext("%(n)s campaign(s) checked", "%(n)s campaign(s) checked", campaigns) % {
+        "n": campaigns
+    }
 
 
 def render_errors(

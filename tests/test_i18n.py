@@ -530,3 +530,30 @@ def test_the_link_table_does_not_say_could_not_verify_twice() -> None:
     ]:
         assert link_table_reason("unverified", reason, "en") == en
         assert link_table_reason("unverified", reason, "ru").startswith(ru)
+
+
+def test_samples_statistics_and_lengths_are_said_in_russian(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The variant's label ("longest values", "sample 2 (Bob)") and `--statistics` were English
+    in a Russian run, and "в теме 74 символов" had the wrong plural for 74."""
+    from mailcheck.cli import main
+    from tests.helpers import write_campaign
+
+    d = write_campaign(
+        tmp_path,
+        "c",
+        subject="{{ first_name }}, вот ваша скидка 15% на первый заказ в нашем магазине!",
+        samples="recipients.csv",
+        files={"recipients.csv": "email,first_name\na@x.test,Анна\nb@x.test,\n"},
+        body="<p>Привет, {{ first_name }}!</p><p><a href='https://x.test/u'>Отписаться</a></p>",
+    )
+    assert main(["check", "--offline", "--lang", "ru", str(d)]) == 1
+    out = capsys.readouterr().out
+    assert "в теме 59 симв. при ограничении 50 (подстановка: самые длинные значения)" in out
+    assert "это получат: получатель 2 (b@x.test)" in out
+    assert "longest values" not in out and "sample 2" not in out
+    main(["check", "--offline", "--lang", "ru", "--statistics", str(d)])
+    stats = capsys.readouterr().out.splitlines()
+    assert stats[0].endswith("(в 1 кампании)")
+    assert stats[-1].startswith("проверена 1 кампания: ")

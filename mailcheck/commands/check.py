@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
     if args.statistics:
         from mailcheck.reports.statistics import render_statistics
 
-        text = render_statistics(results, fmt=args.format, colour=colour)
+        text = render_statistics(results, fmt=args.format, colour=colour, language=language)
     elif args.quiet and args.format == "text":
         from mailcheck.reports.text import render_errors
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from mailcheck.config import Config, LimitsConfig
 from mailcheck.htmlparse import parse_html
-from mailcheck.i18n import t
+from mailcheck.i18n import Message, t
 from mailcheck.model import Breakage, Campaign, Document, Rendered, Variable
 from mailcheck.templating import budget, partials
 from mailcheck.templating.breakage import broken_text, visible_text
@@ -332,7 +332,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     )
     longest = _longest(campaign)
     try:
-        main = renderer.render(longest, "longest values" if campaign.samples else "fallbacks")
+        main = renderer.render(longest, t("longest values") if campaign.samples else t("fallbacks"))
     except budget.OverBudget as exc:
         campaign.over_budget = str(exc)
         return
@@ -351,12 +351,14 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
             rendered_parts = renderer.render_parts(flat)
             rendered = renderer.assemble(rendered_parts, flat, _label(i, flat), sample=sample)
         except budget.OverBudget as exc:
-            campaign.over_budget = f"{_label(i, flat)}: {exc}"
+            campaign.over_budget = t("{sample}: {why}", sample=_label(i, flat), why=_said(exc))
             break  # the other samples would cost as much
         except SendAborted:
             continue  # the template cancels this recipient's message: nothing to break
         except TemplateError as exc:
-            campaign.template_error = campaign.template_error or f"sample {i}: {exc}"
+            campaign.template_error = campaign.template_error or t(
+                "{sample}: {why}", sample=t("sample {index}", index=i), why=_said(exc)
+            )
             continue
         campaign.renders.append(rendered)
         sample_renders.append((rendered, flat, rendered_parts))
@@ -461,15 +463,22 @@ def _longest(campaign: Campaign) -> dict[str, object]:
     return longest_values(campaign.samples)
 
 
-def _label(index: int, flat: Mapping[str, object]) -> str:
+def _said(exc: Exception) -> str:
+    """What an error says, in the reader's language when it is a message of mailcheck's."""
+    said = exc.args[0] if len(exc.args) == 1 else None
+    return said if isinstance(said, str) else str(exc)
+
+
+def _label(index: int, flat: Mapping[str, object]) -> Message:
     # A name reads better than an e-mail address or an id: prefer a "*name*" field.
     named = [v for k, v in flat.items() if "name" in k.lower() or "имя" in k.lower()]
     values = [*named, *flat.values()]
     first = next((v for v in values if isinstance(v, str) and v.strip()), None)
     if first is None:
-        return f"sample {index}"
+        return t("sample {index}", index=index)
     first = " ".join(first.split())
-    return f"sample {index} ({first if len(first) <= 40 else first[:39] + '…'})"
+    shown = first if len(first) <= 40 else first[:39] + "…"
+    return t("sample {index} ({value})", index=index, value=shown)
 
 
 class _Renderer:
