@@ -298,7 +298,7 @@ def test_a_russian_report_of_real_findings(tmp_path: Path) -> None:
 
     result = check(write_campaign(tmp_path, "long", subject="Ж" * 60))
     html = render_report([result], Facts(), RU, offline=True)
-    assert "в теме 60 символов при ограничении 50: «" in html  # the message
+    assert "в теме 60 симв. при ограничении 50: «" in html  # the message
     assert "Находит тему длиннее <code>subject-max</code> (50)" in html  # the title
     assert "Сократите тему: сначала предложение" in html  # how to fix
     assert "subject is 60 characters" not in html.split('id="mailcheck-results"')[0]
@@ -306,7 +306,7 @@ def test_a_russian_report_of_real_findings(tmp_path: Path) -> None:
     from mailcheck.reports.text import render
 
     text = render([result], language="ru")
-    assert "SUB002   тема: в теме 60 символов при ограничении 50" in text
+    assert "SUB002   тема: в теме 60 симв. при ограничении 50" in text
     assert re.search(r"проверена 1 кампания: с ошибками: 1; 1 ошибка, \d+ предупреждени", text)
     assert "subject is 60 characters, limit 50" in render([result])  # English by default
 
@@ -357,7 +357,7 @@ def test_parts_of_a_campaign_are_named_in_the_readers_language(tmp_path: Path) -
     assert compact(places) == "subject, text/html part:5, 9, headers, email.html:3"
 
     result = check(write_campaign(tmp_path, "long", subject="Ж" * 60))
-    assert "  error   SUB002   тема: в теме 60 символов" in render([result], language="ru")
+    assert "  error   SUB002   тема: в теме 60 симв." in render([result], language="ru")
     html = render_report([result], Facts(), RU, offline=True)
     assert '<span class="where">тема</span>' in html
     data = json.loads(jsonout.render([result]))
