@@ -77,6 +77,7 @@ def environment(language: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
     env.globals["EAGER_PREVIEWS"] = EAGER_PREVIEWS
     env.globals["preview_script"] = Markup(PREVIEW_SCRIPT)
     env.globals["lang"] = language
+    env.globals["UNNAMED_CLIENT"] = Config().client  # a campaign's client when none is set
     # a finding's places: the file named once per run of lines, the first few of a long list
     # (a layout of 110 tables is one A11Y003; its message says how many)
     env.filters["compact"] = lambda places: compact(places, translations(language))
@@ -609,6 +610,7 @@ PREVIEW_WIDTH = 600  # what most e-mails are designed for, when the HTML does no
 _DECLARED_WIDTH = re.compile(
     r"""(?:\bwidth\s*=\s*["']?|max-width\s*:\s*|\bwidth\s*:\s*)(\d{3,4})(?:px)?\b""", re.I
 )
+_IMAGE_TAG = re.compile(r"<img\b[^>]*>", re.I)
 _IMAGE_HEIGHT = re.compile(r"""<img\b[^>]*?\bheight\s*=\s*["']?(\d{1,4})""", re.I)
 _BLOCK = re.compile(r"<(?:p|tr|h[1-6]|li|br|div)\b", re.I)
 
@@ -635,12 +637,17 @@ def preview_size(html: str, text: str) -> tuple[int, int]:
     is the widest layout width the HTML declares (a 600 px table, ``max-width: 640px``), the
     height an estimate from its images, blocks and text at that width. The reader can resize it.
     """
-    widths = [int(w) for w in _DECLARED_WIDTH.findall(html) if 320 <= int(w) <= 1200]
-    width = max(widths) if widths else PREVIEW_WIDTH
-    images = sum(int(h) for h in _IMAGE_HEIGHT.findall(html))
+    # An image's width is no layout width, only the least room the e-mail needs: a 552 px hero
+    # in a 100% table padded by 24 px needs 600 px, and a frame of 552 cut the text off.
+    images = [int(w) for tag in _IMAGE_TAG.findall(html) for w in _DECLARED_WIDTH.findall(tag)]
+    layout = _DECLARED_WIDTH.findall(_IMAGE_TAG.sub("", html))
+    widths = [int(w) for w in layout if 320 <= int(w) <= 1200]
+    fitting = [w for w in images if w <= 1200]
+    width = max(widths) if widths else max([PREVIEW_WIDTH, *fitting])
+    image_heights = sum(int(h) for h in _IMAGE_HEIGHT.findall(html))
     chars_per_line = max(width // 8, 20)
     text_lines = len(text) // chars_per_line + 1
-    height = images + 22 * text_lines + 12 * len(_BLOCK.findall(html)) + 80
+    height = image_heights + 22 * text_lines + 12 * len(_BLOCK.findall(html)) + 80
     return width + 2, max(240, min(height, 4000))
 
 

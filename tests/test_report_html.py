@@ -285,6 +285,41 @@ def test_inbox_preview_and_lengths_in_graphemes() -> None:
     assert '<td class="over">51 / 50 characters</td>' in long
 
 
+def test_the_preview_is_as_wide_as_the_layout_not_as_its_widest_image() -> None:
+    """examples/black-friday-ru: a 552 px hero in a 100% table padded by 24 px on each side.
+    The frame took the image's 552 px for the layout's and cut the text off at the right."""
+    hero = (
+        '<table role="presentation" width="100%"><tr><td style="padding:0 24px">'
+        "<p>Чёрная пятница началась: −30% на всю зимнюю коллекцию до воскресенья.</p>"
+        '<p><img src="https://cdn.acme.example/hero.jpg" width="552" alt="Пуховики"></p>'
+        '<p><img src="https://cdn.acme.example/line.png" style="max-width:560px" alt=""></p>'
+        "</td></tr></table>"
+    )
+    html = report([CampaignResult(campaign(html=hero), [])])
+    assert html.count('<iframe class="preview"') == 1
+    assert 'style="--email-width: 602px;' in html  # the usual 600 px, as no layout says one
+    # a layout that says its width is taken, whatever its images say
+    boxed = hero.replace('width="100%"', 'width="480"')
+    assert 'style="--email-width: 482px;' in report([CampaignResult(campaign(html=boxed), [])])
+    # an image wider than the usual 600 px, with no layout width, still fits in the frame
+    wide = hero.replace('width="552"', 'width="700"')
+    assert 'style="--email-width: 702px;' in report([CampaignResult(campaign(html=wide), [])])
+
+
+def test_a_campaign_of_no_named_client_does_not_say_client_default() -> None:
+    """A campaign with no client configured belongs to "default": the client read "Client
+    default" above each campaign of /work/shared/realworld (42 of 42)."""
+    unnamed = campaign()
+    unnamed.client = Config().client
+    named = campaign(cid="acme-welcome")
+    html = report([CampaignResult(unnamed, []), CampaignResult(named, [])], language="ru")
+    metas = re.findall(r'<p class="meta">(.*?)</p>', html, flags=re.S)
+    assert len(metas) == 2
+    assert metas[0].startswith("источник <code>campaigns/bf/campaign.toml</code>"), metas[0]
+    assert "default" not in metas[0] and "Клиент" not in metas[0]
+    assert metas[1].startswith("Клиент <b>acme</b> · источник <code>"), metas[1]
+
+
 def test_agency_and_logo_inlined(tmp_path: Path) -> None:
     logo = tmp_path / "logo.png"
     logo.write_bytes(PNG_1PX)
@@ -652,6 +687,56 @@ def test_browser_keeps_room_for_utm_values_beside_a_long_reason(tmp_path: Path) 
 
 
 @pytest.mark.browser
+def test_browser_fits_the_link_table_on_a_phone(tmp_path: Path) -> None:
+    """On a 390 px phone the five-column link table ran off the right edge (its UTM column
+    keeps 16em) and squeezed the others to a few letters a line ("не провер / ялась"): each
+    link is now a block of labelled lines, the empty ones left out."""
+    url = "https://acme.example/guide?utm_source=email&utm_medium=email&utm_campaign=welcome-1"
+    c = campaign(links=[Link(url, "a", "Таблица размеров", 11)])
+    # a second campaign of the same id: the table of contents names both sources beside the
+    # badges, which broke "3 / ошибки" over two lines
+    twin = campaign(links=[])
+    twin.source = "/work/shared/realworld/en-pack-welcome-email-klaviyo/welcome_email.html"
+    bad = [Finding("LNK003", "link-dead-end", E, "x", "line 1")] * 3
+    results = [CampaignResult(c, []), CampaignResult(twin, bad)]
+    html = render_report(results, Facts(), Config(), offline=True, language="ru")
+    # the report's own page, with its CSP left out and a script that tells the page around it
+    # how wide it lays out (the campaign's paint containment clips what runs off, so the UTM
+    # cell's right edge is asked too) and how wide the status cell is (px); it is shown in a frame
+    # of a phone's width, as Chromium's window is never narrower than 500 px
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    probe = (
+        "<script>addEventListener('load', () => { const box = (css) => document.querySelector("
+        "css).getBoundingClientRect(); parent.postMessage('w:' + innerWidth + ':' + "
+        "Math.max(document.documentElement.scrollWidth, box('table.links td.utm').right) + "
+        "':' + box('table.links td.status').width + ':' + Math.max(...[...document."
+        "querySelectorAll('.badge')].map((b) => b.getBoundingClientRect().height)), '*'); "
+        "});</script>"
+    )
+    (tmp_path / "report.html").write_text(html.replace("</body>", probe + "</body>"), "utf-8")
+    phone = tmp_path / "phone.html"
+    phone.write_text(
+        '<!DOCTYPE html><title>-</title><iframe src="report.html" width="390" height="1200" '
+        'style="border:0"></iframe><script>addEventListener("message", (e) => { '
+        "document.title = e.data; });</script>",
+        "utf-8",
+    )
+    title = re.search(
+        r"<title>w:(\d+):([\d.]+):([\d.]+):([\d.]+)</title>", browser.dump_dom(phone, tmp_path)
+    )
+    assert title is not None
+    window, page_width, status_width = int(title[1]), float(title[2]), float(title[3])
+    assert window == 390 and page_width <= window, title[0]  # nothing runs off the screen
+    assert status_width >= 250, title[0]  # "Статус: не проверялась (без сети)" on one line
+    assert float(title[4]) < 30, title[0]  # each badge on one line ("3 ошибки": 13 px text)
+    # each line says which column it is, and the empty ones ("—") are not shown as lines
+    assert html.count('<span class="badge error">') == 2  # the table of contents, the section
+    row = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert row.count('data-label="Статус"') == 1 and row.count('class="empty"') == 1  # redirects
+    assert 'data-label="UTM-метки"' in row and "utm empty" not in row
+
+
+@pytest.mark.browser
 def test_browser_renders_kpi_chart(tmp_path: Path) -> None:
     page = tmp_path / "kpi.html"
     page.write_text(render_kpi_html(KPI, Config()), encoding="utf-8")
@@ -813,9 +898,8 @@ def report_batch(root: Path, copies: int) -> Path:
 
 
 def test_report_of_what_it_keeps_is_the_report_of_whole_campaigns(tmp_path: Path) -> None:
-    from mailcheck.reports.html import for_report
-
     from mailcheck.engine import run
+    from mailcheck.reports.html import for_report
 
     batch = report_batch(tmp_path, 8)
     config = Config(root=tmp_path)
