@@ -898,8 +898,9 @@ def report_batch(root: Path, copies: int) -> Path:
 
 
 def test_report_of_what_it_keeps_is_the_report_of_whole_campaigns(tmp_path: Path) -> None:
-    from mailcheck.engine import run
     from mailcheck.reports.html import for_report
+
+    from mailcheck.engine import run
 
     batch = report_batch(tmp_path, 8)
     config = Config(root=tmp_path)
