@@ -696,7 +696,7 @@ def test_browser_fits_the_link_table_on_a_phone(tmp_path: Path) -> None:
     # a second campaign of the same id: the table of contents names both sources beside the
     # badges, which broke "3 / ошибки" over two lines
     twin = campaign(links=[])
-    twin.source = "/work/shared/realworld/en-pack-welcome-email-klaviyo/welcome_email.html"
+    twin.source = "campaigns/en-pack-welcome-email-klaviyo/welcome_email.html"
     bad = [Finding("LNK003", "link-dead-end", E, "x", "line 1")] * 3
     results = [CampaignResult(c, []), CampaignResult(twin, bad)]
     html = render_report(results, Facts(), Config(), offline=True, language="ru")
