@@ -1,5 +1,5 @@
-"""Babel extraction for rule modules: their marked messages and what each rule's docstring
-shows the client (its title and "How to fix").
+"""Babel extraction for rule modules: their marked messages and what each rule shows the
+client: its one-line title (``short=``, else its docstring's first sentence) and "How to fix".
 
 Used by ``scripts/i18n`` and the catalogue tests (method ``mailcheck.i18n_extract:
 extract_rule_module`` over ``checks/*.py``, see ``mailcheck/locale/babel.cfg``). Docstrings are
@@ -41,6 +41,16 @@ def extract_rule_module(
         if not any(_is_rule_decorator(d) for d in node.decorator_list):
             continue
         doc = ast.get_docstring(node) or ""
-        for text in (summary_of(doc), how_to_fix_of(doc)):
+        shorts = [_short(d) for d in node.decorator_list if _is_rule_decorator(d)]
+        for text in (*shorts, summary_of(doc), how_to_fix_of(doc)):
             if text:
                 yield node.lineno, "gettext", text, ["rule documentation"]
+
+
+def _short(decorator: ast.expr) -> str:
+    """The ``short="…"`` a ``@rule(…)`` decorator gives (a string literal), else ""."""
+    for keyword in decorator.keywords if isinstance(decorator, ast.Call) else ():
+        value = keyword.value
+        if keyword.arg == "short" and isinstance(value, ast.Constant):
+            return str(value.value)
+    return ""

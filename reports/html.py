@@ -191,7 +191,7 @@ def _inline(text: str) -> str:
 @dataclasses.dataclass
 class FindingView:
     finding: Finding
-    summary: Markup  # the rule's title (the first sentence of its docs), translated
+    summary: Markup  # the rule's one-line title (its `short`, else its docs' first sentence)
     how_to_fix: Markup
     message: str  # the finding's message, translated
 
@@ -204,7 +204,9 @@ def finding_views(
     views = []
     for f in findings:
         rule = registry.get(f.code)
-        summary = rule.summary if rule else ""
+        # a one-liner ("no unsubscribe link in the body"), not the docs' first sentence ("Reports
+        # a campaign whose body has no working unsubscribe link…"): the client reads it
+        summary = rule.oneliner if rule else ""
         fix = rule.how_to_fix if rule else ""
         views.append(
             FindingView(

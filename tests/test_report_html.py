@@ -306,6 +306,22 @@ def test_the_preview_is_as_wide_as_the_layout_not_as_its_widest_image() -> None:
     assert 'style="--email-width: 702px;' in report([CampaignResult(campaign(html=wide), [])])
 
 
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [
+        ("en", "no unsubscribe link in the body (any language)"),
+        ("ru", "в письме нет ссылки отписки (на любом языке)"),
+    ],
+)
+def test_a_finding_is_titled_by_its_rules_one_liner(language: str, title: str) -> None:
+    """The title was the first sentence of the rule's page ("Reports a campaign whose body has
+    no working unsubscribe link. A link counts when…"): developer documentation, not a title a
+    client reads."""
+    missing = Finding("UNS001", "unsubscribe-link-missing", E, "no unsubscribe link", "body")
+    html = report([CampaignResult(campaign(), [missing])], language=language)
+    assert re.findall(r'<span class="rule">(.*?)</span>', html) == [title]
+
+
 def test_a_campaign_of_no_named_client_does_not_say_client_default() -> None:
     """A campaign with no client configured belongs to "default": the client read "Client
     default" above each campaign of /work/shared/realworld (42 of 42)."""
