@@ -146,6 +146,12 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
 # Characters a Subject header cannot carry as written: C0 controls (a tab is folding white
 # space) and the Unicode line and paragraph separators.
 _LINE_BREAK = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\u2028\u2029]")
+_LINE_ENDS = frozenset("\n\r\x0b\x0c\u2028\u2029")
+
+
+def _shown_control(match: re.Match[str]) -> str:
+    char = match.group()
+    return "⏎" if char in _LINE_ENDS else f"⟨U+{ord(char):04X}⟩"
 
 
 @rule(
@@ -241,16 +247,21 @@ def _bidi(subject: str, char: str, variant: str | None, severity: Severity) -> P
 
 
 def _line_break(subject: str, char: str, variant: str | None) -> Problem:
-    shown = quoted(_LINE_BREAK.sub("⏎", subject))
-    code = f"U+{ord(char):04X}"
+    # a line break is shown as one (⏎); any other control by its code point, as no terminal or
+    # report can print it (an ESC of a colour code pasted from a terminal, a BEL)
+    shown = quoted(_LINE_BREAK.sub(_shown_control, subject))
+    found = list(dict.fromkeys(_LINE_BREAK.findall(subject)))
+    code = ", ".join(f"U+{ord(c):04X}" for c in found)
+    if all(c in _LINE_ENDS for c in found):
+        what = t("a line break ({code})", code=code)
+    else:
+        what = t("control characters ({code})", code=code)
     if variant is None:
-        message = t(
-            "the subject holds a line break ({code}): “{subject}”", code=code, subject=shown
-        )
+        message = t("the subject holds {what}: “{subject}”", what=what, subject=shown)
     else:
         message = t(
-            "the subject holds a line break ({code}) when rendered with {variant}: “{subject}”",
-            code=code,
+            "the subject holds {what} when rendered with {variant}: “{subject}”",
+            what=what,
             variant=variant,
             subject=shown,
         )

@@ -870,7 +870,9 @@ def test_a_line_break_in_the_subject_is_one_error_showing_where(tmp_path: Path) 
     written = check(write_campaign(tmp_path, "written", subject="Big sale\r\nstarts today"))
     [finding] = only(written, "SUB003")
     assert finding.severity is Severity.ERROR
-    assert finding.message == "the subject holds a line break (U+000D): “Big sale⏎⏎starts today”"
+    assert finding.message == (
+        "the subject holds a line break (U+000D, U+000A): “Big sale⏎⏎starts today”"
+    )
     assert finding.places == ("subject",)
     # a sample value pasted with its line end breaks the rendered subject
     pasted = write_campaign(
@@ -884,6 +886,16 @@ def test_a_line_break_in_the_subject_is_one_error_showing_where(tmp_path: Path) 
     [finding] = only(check(pasted), "SUB003")
     assert finding.message == (
         "the subject holds a line break (U+000A) when rendered with longest values: “Hi Anna⏎”"
+    )
+
+
+def test_control_characters_in_the_subject_are_named_as_such(tmp_path: Path) -> None:
+    # a colour code pasted from a terminal: it was "a line break (U+001B)" shown as "⏎"
+    d = write_campaign(tmp_path, subject="\x1b[31mALERT\x1b[0m: sale\nends \x07today")
+    [finding] = only(check(d), "SUB003")
+    assert finding.message == (
+        "the subject holds control characters (U+001B, U+000A, U+0007): "
+        "“⟨U+001B⟩[31mALERT⟨U+001B⟩[0m: sale⏎ends ⟨U+0007⟩today”"
     )
 
 

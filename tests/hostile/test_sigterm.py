@@ -55,3 +55,28 @@ def test_sigterm_stops_the_worker_processes(tmp_path: Path) -> None:
     while any(_alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert [w for w in workers if _alive(w)] == []
+
+
+def test_ctrl_c_is_one_line_and_exit_130_with_no_partial_results(tmp_path: Path) -> None:
+    # as a terminal sends it: SIGINT to the whole process group, the workers included
+    for i in range(40):
+        write_campaign(tmp_path / "campaigns", f"c{i}", body=SLOW, template="jinja")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mailcheck", "check", "--offline", "campaigns"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 60
+    while not _children(proc.pid) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    assert _children(proc.pid), "the run never started worker processes"
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130, stderr
+    assert stderr.splitlines() == ["mailcheck: interrupted"], stderr
+    assert "Traceback" not in stderr
+    assert "campaign(s) checked" not in stdout  # no verdict for a run that did not end
