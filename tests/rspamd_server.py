@@ -118,15 +118,17 @@ def rspamd() -> Iterator[str]:
     local.mkdir()
     for module in NETWORK_MODULES:
         (local / f"{module}.conf").write_text("enabled = false;\n")
-    port = free_port()
     (local / "options.inc").write_text(OPTIONS.format(dns_port=free_port(), home=home))
     config = home / "rspamd.conf"
-    config.write_text(TOP_LEVEL.format(home=home, port=port))
     command = [RSPAMD, "-f", "-c", str(config)]
     for name in ("LOCAL_CONFDIR", "DBDIR", "RUNDIR", "LOGDIR"):
         command += ["--var", f"{name}={home}"]
     if os.geteuid() == 0:
         command += ["-u", "root", "-g", "root", "-i"]
-    url = f"http://127.0.0.1:{port}"
-    with running("rspamd", command, home, lambda: _answers(url)):
-        yield url
+
+    def on(port: int) -> list[str]:
+        config.write_text(TOP_LEVEL.format(home=home, port=port))
+        return command
+
+    with running("rspamd", home, on, lambda port: _answers(f"http://127.0.0.1:{port}")) as port:
+        yield f"http://127.0.0.1:{port}"

@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from daemon import running
-from ports import free_port
 
 SPAMD = shutil.which("spamd") or "/usr/sbin/spamd"
 
@@ -38,17 +37,18 @@ def spamd() -> Iterator[str]:
         pytest.fail(f"spamd not installed ({SPAMD}); run scripts/install-system-deps")
     home = tempfile.mkdtemp(prefix="mailcheck-spamd-")
     os.chmod(home, 0o777)  # spamd's child runs as nobody
-    port = free_port()
-    command = [
-        SPAMD,
-        f"--listen=127.0.0.1:{port}",
-        "--local",
-        "--max-children=1",
-        "--syslog=stderr",
-        f"--helper-home-dir={home}",
-        "--nouser-config",
-    ]
-    if os.geteuid() == 0:
-        command.append("--username=nobody")
-    with running("spamd", command, Path(home), lambda: _pong(port)):
+
+    def on(port: int) -> list[str]:
+        command = [
+            SPAMD,
+            f"--listen=127.0.0.1:{port}",
+            "--local",
+            "--max-children=1",
+            "--syslog=stderr",
+            f"--helper-home-dir={home}",
+            "--nouser-config",
+        ]
+        return [*command, "--username=nobody"] if os.geteuid() == 0 else command
+
+    with running("spamd", Path(home), on, _pong) as port:
         yield f"127.0.0.1:{port}"
