@@ -30,17 +30,24 @@ def _alive(pid: int) -> bool:
     return "\nState:\tZ" not in status  # a zombie has ended
 
 
-def test_sigterm_stops_the_worker_processes(tmp_path: Path) -> None:
+def _slow_run(tmp_path: Path) -> subprocess.Popen[str]:
+    """`mailcheck check` of 40 slow campaigns, in a process group of its own (as a terminal's
+    job is), its output kept."""
     for i in range(40):
         write_campaign(tmp_path / "campaigns", f"c{i}", body=SLOW, template="jinja")
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "mailcheck", "check", "--offline", "campaigns"],
         cwd=tmp_path,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         env={**os.environ, "NO_COLOR": "1"},
+        start_new_session=True,
     )
+
+
+def test_sigterm_stops_the_worker_processes(tmp_path: Path) -> None:
+    proc = _slow_run(tmp_path)
     deadline = time.monotonic() + 60
     workers: set[int] = set()
     while len(workers) < 2 and time.monotonic() < deadline and proc.poll() is None:
@@ -59,17 +66,7 @@ def test_sigterm_stops_the_worker_processes(tmp_path: Path) -> None:
 
 def test_ctrl_c_is_one_line_and_exit_130_with_no_partial_results(tmp_path: Path) -> None:
     # as a terminal sends it: SIGINT to the whole process group, the workers included
-    for i in range(40):
-        write_campaign(tmp_path / "campaigns", f"c{i}", body=SLOW, template="jinja")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "mailcheck", "check", "--offline", "campaigns"],
-        cwd=tmp_path,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "NO_COLOR": "1"},
-        start_new_session=True,
-    )
+    proc = _slow_run(tmp_path)
     deadline = time.monotonic() + 60
     while not _children(proc.pid) and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.05)
