@@ -791,6 +791,31 @@ def test_one_broken_greeting_is_one_finding(tmp_path: Path) -> None:
     assert "sample 2, sample 3 would receive it" in finding.message
 
 
+def test_a_variable_no_sample_has_is_one_finding_naming_who_receives_what(
+    tmp_path: Path,
+) -> None:
+    """The samples' CSV has no first_name column and the template no fallback: it was PER001
+    ("Привет, None" for a null), and a PER002 for each part sample 1 would receive broken
+    ("the subject reads “Привет,”", "the text reads “Привет, !”"), all one root cause."""
+    d = write_campaign(
+        tmp_path,
+        subject="Привет, {{ first_name }}",
+        body=body_with("<p>Привет, {{ first_name }}!</p>"),
+        template="jinja",
+        samples="r.csv",
+        files={"r.csv": "email,name\nbob@x.test,Bob\n"},
+    )
+    result = check(d)
+    assert only(result, "PER002") == []
+    (finding,) = only(result, "PER001")
+    assert finding.message == (
+        "“first_name” has no fallback or guard: with first_name missing (null) the text reads "
+        "“Привет, !”; sample 1 (Bob) would receive it"
+    )
+    assert finding.places[0] == "subject"
+    assert [f.severity.value for f in only(result, "PER005")] == ["warning"]  # the data's
+
+
 def test_a_huge_subject_and_preheader_are_quoted_in_part(tmp_path: Path) -> None:
     """A subject of 130,000 characters (one was seen in a test send) makes a message of 300."""
     result = check(

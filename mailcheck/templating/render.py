@@ -687,11 +687,16 @@ class _Blanker:
         out: list[Breakage] = []
         for name in self.names:
             found, current = lookup(flat, name, self.dialect)
-            if found and not value_text(current).strip():
-                continue  # already empty here: the sample's own render shows it
             parts = [p for p in self.renderer.parts if name in p.names and p.where in _PART_NAMES]
             if not parts:
                 continue
+            if not found or not value_text(current).strip():
+                # the sample lacks it (no column, or empty): which of the sample's own
+                # breakages does a value for it mend? Those are its doing, so its finding
+                # (PER001) names this recipient rather than a PER002 of unknown cause
+                out += self._mended(flat, name, parts, base_broken, None if not found else "")
+                if found:
+                    continue  # already empty here: no blank can break anything new
             for blank in self.blanks:
                 if self.budget <= 0:
                     return out
@@ -715,6 +720,33 @@ class _Blanker:
                         if snippet not in base_broken.get(part, set()):
                             out.append(Breakage(part, snippet, name, value))
         return list(dict.fromkeys(out))
+
+    def _mended(
+        self,
+        flat: Mapping[str, object],
+        name: str,
+        parts: list[_Part],
+        base_broken: dict[str, set[str]],
+        blank: str | None,
+    ) -> list[Breakage]:
+        """The breakages of ``flat``'s own render that a value for ``name`` makes go away."""
+        if self.budget <= 0 or not any(base_broken.get(p.where) for p in parts):
+            return []
+        self.budget -= len(parts)
+        values = self.renderer.values(_with(flat, name, _mended_value(), self.dialect))
+        try:
+            rendered = {p.where: p.parsed.render(values) for p in parts}
+        except (TemplateError, SendAborted):
+            return []
+        return [
+            Breakage(part, snippet, name, blank)
+            for part, text in self.texts(rendered).items()
+            for snippet in sorted(base_broken.get(part, set()) - set(self.broken(text)))
+        ]
+
+
+def _mended_value() -> str:
+    return "Anna"  # any word: a name, a code, a city all read as text where the variable stands
 
 
 def _with(flat: Mapping[str, object], name: str, value: object, dialect: str) -> dict[str, object]:
