@@ -227,7 +227,7 @@ class LinkRow:
     href: str
     text: str
     kind: str
-    line: int
+    lines: str  # every line the URL stands on ("123, 605, 778"), "" when none is known
     clickable: bool
     verdict: str  # ok, broken, …, "offline", "not requested"
     status: str
@@ -322,6 +322,10 @@ def link_rows(
     rows: list[LinkRow] = []
     seen: set[str] = set()
     links: list[Link] = campaign.all_links()
+    # a URL is a row once, at every line it stands on: "#" at six places is what LNK003 lists
+    lines_of: dict[str, set[int]] = {}
+    for link in links:
+        lines_of.setdefault(link.href, set()).update(n for n in (*link.lines, link.line) if n)
     for link in links:
         if link.href in seen:
             continue
@@ -341,7 +345,7 @@ def link_rows(
                 href=link.href,
                 text=link.text,
                 kind=link.kind,
-                line=link.line,
+                lines=", ".join(map(str, sorted(lines_of[link.href]))),
                 clickable=_clickable(link.href),
                 verdict=verdict,
                 status=status,

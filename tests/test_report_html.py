@@ -306,6 +306,15 @@ def test_the_preview_is_as_wide_as_the_layout_not_as_its_widest_image() -> None:
     assert 'style="--email-width: 702px;' in report([CampaignResult(campaign(html=wide), [])])
 
 
+def test_a_link_row_names_every_line_its_url_stands_on() -> None:
+    """ "#" at three places is one row: it said "line 3" where LNK003 listed 3, 7 and 9."""
+    links = [Link("#", "a", "Home", 7), Link("#", "a", "Shop", 3), Link("#", "a", "Wishlist", 9)]
+    links.append(Link("https://acme.example/sale", "a", "Sale", 5))
+    html = report([CampaignResult(campaign(links=links), [])], language="ru")
+    tags = re.findall(r'<span class="tag">(стр\. [^<]*)</span>', html)
+    assert sorted(tags) == ["стр. 3, 7, 9", "стр. 5"]
+
+
 @pytest.mark.parametrize(
     ("language", "title"),
     [
