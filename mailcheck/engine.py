@@ -6,9 +6,10 @@ sources -> Campaign (loaders) -> variants rendered and parsed (templating)
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -252,10 +253,30 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
 
 def _in_worker() -> None:
     # A forked worker inherits cli.main's SIGTERM handler (raise SystemExit), which the pool
-    # would catch as a task's failure: in a worker, SIGTERM ends the process.
+    # would catch as a task's failure: in a worker, SIGTERM ends the process. Ctrl-C reaches
+    # the whole process group: the parent stops the workers, which would otherwise each print
+    # "Process ForkProcess-1:" and a traceback under its one line "mailcheck: interrupted".
     import signal
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _ctrl_c_held_while_forking() -> Iterator[None]:
+    """Forked while this holds, workers are born with Ctrl-C (SIGINT) blocked: one pressed
+    before their initializer ran raised KeyboardInterrupt in them. The parent's own Ctrl-C
+    waits, pending, and arrives as this ends: it is never lost."""
+    import signal
+
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _chunks(sources: list[Source], jobs: int) -> list[list[int]]:
@@ -307,7 +328,8 @@ def _in_workers(
     if freezing:
         gc.freeze()
     try:
-        futures = [(c, pool.submit(work, [sources[i] for i in c], *args)) for c in chunks]
+        with _ctrl_c_held_while_forking():  # the workers are forked at the first submit
+            futures = [(c, pool.submit(work, [sources[i] for i in c], *args)) for c in chunks]
         for chunk, future in futures:
             try:
                 results = future.result()
