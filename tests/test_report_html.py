@@ -798,7 +798,16 @@ def test_report_command_writes_the_report(
     good = (tmp_path / "good.html").read_text(encoding="utf-8")
     assert "Ready to send" in good and "Weekend sale: 30% off" in good
     assert "Агентство «Почта»" in good and 'src="data:image/png;base64,' in good
-    assert "wrote good.html" in capsys.readouterr().err
+    wrote = capsys.readouterr().err.splitlines()[-1]
+    assert wrote.startswith("mailcheck: wrote good.html: 1 campaign(s) checked, 0 error(s), ")
+    assert wrote.endswith(" warning(s) — ready to send"), wrote
+    # said in the report's language (it was English under --lang ru)
+    assert main(["report", "--offline", "--lang", "ru", "campaigns", "-o", "ru.html"]) == 1
+    wrote = capsys.readouterr().err.splitlines()[-1]
+    assert re.fullmatch(
+        r"mailcheck: записан ru\.html: проверено 2 кампании, 1 ошибка, \d+ предупреждени[йея]",
+        wrote,
+    ), wrote
 
     assert main(["report", "--offline", "campaigns", "-o", "all.html"]) == 1
     both = (tmp_path / "all.html").read_text(encoding="utf-8")

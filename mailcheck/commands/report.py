@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from mailcheck.config import Config
 
 HELP = "write the client QA report (one self-contained HTML file)"
 DESCRIPTION = """\
@@ -60,10 +64,21 @@ def run(args: argparse.Namespace) -> int:
         report_parts(batch.results, batch.facts, config, offline=batch.offline), args.output
     )
     if args.output != "-":
-        verdict = "ready to send" if not errors else f"{errors} error(s)"
-        print(
-            f"mailcheck: wrote {args.output}: {len(batch.results)} campaign(s), {verdict}, "
-            f"{warnings} warning(s)",
-            file=sys.stderr,
-        )
+        print(_wrote(args.output, len(batch.results), errors, warnings, config), file=sys.stderr)
     return 1 if errors else 0
+
+
+def _wrote(path: str, campaigns: int, errors: int, warnings: int, config: Config) -> str:
+    """What the command says once the file is written, in the report's language."""
+    from mailcheck.i18n import translations
+    from mailcheck.reports.text import said_checked, said_counts
+
+    language = config.report.language
+    tr = translations(language)
+    counts = said_counts(errors, warnings, language)
+    return tr.gettext("mailcheck: wrote %(path)s: %(checked)s, %(counts)s%(verdict)s") % {
+        "path": path,
+        "checked": said_checked(campaigns, language),
+        "counts": counts,
+        "verdict": "" if errors else " — " + tr.gettext("ready to send"),
+    }
