@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 from mailcheck.accessibility import Accessibility
-from mailcheck.i18n import Joined, t
+from mailcheck.i18n import Joined, quoted_list, t
 from mailcheck.model import Document, Severity
 from mailcheck.rules import ALT_MISSING, Context, Problem, rule
 
@@ -216,7 +216,7 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
         if link.kind == "a" and link.text.strip(" .,:;!?…→»«\"'").casefold() in vague
     ]
     if found:
-        texts = ", ".join(dict.fromkeys(f"“{link.text}”" for link in found))
+        texts = quoted_list(dict.fromkeys(link.text for link in found))
         lines = [link.line for link in found]
         yield Problem(
             t(

@@ -16,7 +16,7 @@ from importlib import resources
 
 import regex
 
-from mailcheck.i18n import Joined, t
+from mailcheck.i18n import Joined, quoted_list, t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import quoted
@@ -147,7 +147,7 @@ def _listed(found: dict[str, list[str]], most: int = 6) -> Joined:
     parts = []
     for place, texts in found.items():
         unique = list(dict.fromkeys(texts))
-        shown: object = ", ".join(f"“{quoted(x, PLACEHOLDER_QUOTED)}”" for x in unique[:most])
+        shown: object = quoted_list(quoted(x, PLACEHOLDER_QUOTED) for x in unique[:most])
         if len(unique) > most:
             shown = t("{shown} and {n} more", shown=shown, n=len(unique) - most)
         where = t(place) if place in _PARTS else place  # (each part's name is in the catalogue)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from mailcheck.domains import ascii_host, host_of, is_domain_name, under
-from mailcheck.i18n import t
+from mailcheck.i18n import Joined, quoted_list, t
 from mailcheck.linkinfo import (
     WHOLE_TAG,
     placeholder_reason,
@@ -72,7 +72,9 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
             groups.setdefault(("image" if link.is_image else "link", reason), []).append(link)
     for (what, reason), links in groups.items():
         texts = list(dict.fromkeys(link.text for link in links if link.text))
-        shown = ", ".join(f"“{t}”" for t in texts[:5]) + (", …" if len(texts) > 5 else "")
+        shown = quoted_list(texts[:5])
+        if len(texts) > 5:
+            shown = Joined(", ", [shown, "…"])
         # the links counted, not their lines: a footer line often holds several
         # (“+ Google Calendar · + Apple Calendar · + Outlook”)
         yield Problem(

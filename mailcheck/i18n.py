@@ -121,6 +121,11 @@ def N_(message: str, /) -> str:
     return message
 
 
+def quoted_list(items: Iterable[object]) -> Joined:
+    """“a”, “b”: each item in the quotes of the reader's language («a», «b» in Russian)."""
+    return Joined(", ", [t("“{text}”", text=item) for item in items])
+
+
 def translate(text: object, tr: gettext.NullTranslations) -> object:
     """A :class:`Message` in ``tr``'s language; anything else as it is."""
     if isinstance(text, Joined):

@@ -13,6 +13,8 @@ from collections.abc import Iterable
 
 import regex
 
+from mailcheck.i18n import quoted_list
+
 _GRAPHEME = regex.compile(r"\X")
 
 # Invisible characters that are padding wherever they stand: every format character (Cf) except
@@ -100,4 +102,4 @@ def quoted(s: str, most: int = QUOTED_MAX) -> str:
 
 def quoted_names(names: Iterable[str]) -> str:
     """File or partial names as a message lists them: “header”, “footer”."""
-    return ", ".join(f"“{quoted(name)}”" for name in names)
+    return quoted_list(quoted(name) for name in names)

@@ -557,3 +557,19 @@ def test_samples_statistics_and_lengths_are_said_in_russian(
     stats = capsys.readouterr().out.splitlines()
     assert stats[0].endswith("(в 1 кампании)")
     assert stats[-1].startswith("проверена 1 кампания: ")
+
+
+def test_quoted_texts_take_the_readers_quotes(tmp_path: Path) -> None:
+    """Texts a rule quotes in a list were put in English quotes by the code (“Купить”) inside
+    a Russian message that quotes with «…» everywhere else."""
+    from mailcheck.i18n import translate
+    from tests.helpers import check, only, write_campaign
+
+    body = '<p><a href="#">Купить</a> <a href="#">Корзина</a></p><p>Lorem ipsum</p>'
+    result = check(write_campaign(tmp_path, body=body))
+    ru = translations("ru")
+    [placeholder] = only(result, "LNK003")
+    assert str(translate(placeholder.message, ru)).startswith("ссылки (2) («Купить», «Корзина»)")
+    assert "(“Купить”, “Корзина”)" in placeholder.message  # English keeps its own
+    [copy] = only(result, "BRF001")
+    assert str(translate(copy.message, ru)).endswith(": «Lorem ipsum» (email.html)")
