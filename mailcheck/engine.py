@@ -340,6 +340,10 @@ def _in_workers(
     except BaseException:  # Ctrl-C, SIGTERM (cli.main), a bug: no worker outlives the run
         pool.shutdown(wait=False, cancel_futures=True)
         _stop_workers()
+        # the pool's manager thread ends once its workers are gone: joined here, it cannot
+        # race the interpreter's exit hook for its wake-up pipe, which printed "Exception
+        # ignored … OSError: [Errno 9] Bad file descriptor" under "mailcheck: interrupted"
+        pool.shutdown(wait=True)
         raise
     finally:
         if freezing:

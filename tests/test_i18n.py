@@ -372,7 +372,7 @@ def test_placeholder_copy_names_its_places_in_the_readers_language(tmp_path: Pat
     result = check(write_campaign(tmp_path, "lorem", subject="Lorem ipsum для всех"))
     (brf,) = [f for f in result.findings if f.code == "BRF001"]
     assert "“Lorem ipsum” (subject)" in str(brf.message)
-    assert "текст-заглушка: “Lorem ipsum” (тема)" in render([result], language="ru")
+    assert "текст-заглушка: «Lorem ipsum» (тема)" in render([result], language="ru")
 
 
 @pytest.mark.parametrize(
