@@ -115,11 +115,12 @@ def cut_short(data: bytes, declared: str | None = None) -> str | None:
     middle of a code unit: no text in it has such a length, so its end was cut off. Else None."""
     codec = known_charset(declared)
     if codec not in _UNIT_BYTES:
-        if codec is not None and _reads_as(data, codec):
-            return None  # the declared charset reads it (a "яю…" in windows-1251 is no mark)
-        codec = next(
+        marked = next(
             (c for mark, c in _BYTE_ORDER_MARKS if c in _UNIT_BYTES and data.startswith(mark)), None
         )
+        if marked is None or (codec is not None and _reads_as(data, codec)):
+            return None  # no mark, or the declared charset reads it ("яю…" in windows-1251)
+        codec = marked
     if codec is None or len(data) % _UNIT_BYTES[codec] == 0:
         return None
     return "UTF-16" if _UNIT_BYTES[codec] == 2 else "UTF-32"

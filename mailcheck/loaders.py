@@ -167,8 +167,10 @@ def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Ca
                 campaign.not_read = t(
                     "'{name}' is a report mailcheck wrote, not a campaign", name=path.name
                 )
-            elif root is not None and (mjml := mjml_source(data, path.name)):
-                campaign.not_read = mjml  # (named on the command line: INP001, _take_html)
+            elif mjml := mjml_source(data, path.name):
+                if root is None:  # named on the command line: it was meant to be checked
+                    raise LoadError(mjml)
+                campaign.not_read = mjml
             else:
                 _load_html(campaign, path.name, data)
         else:
@@ -362,9 +364,6 @@ def _parse_static(html: str) -> Document:
 def _take_html(campaign: Campaign, data: bytes, name: str) -> Document:
     """The HTML file's text, what its bytes say of it, and its parse (returned), into
     ``campaign``."""
-    mjml = mjml_source(data, name)
-    if mjml:
-        raise LoadError(mjml)
     campaign.html = decode_html(data, name)
     campaign.replacement_written = replacement_written(data, campaign.html)
     campaign.html_bytes = len(data)
@@ -503,6 +502,9 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     data_bytes = _read(html_path, directory, limits.file_bytes, "html")
     campaign.source_files.append(("html", str(html_path)))  # only what was read (content hash)
     campaign.html_label = printable(_relative(html_path, directory))
+    mjml = mjml_source(data_bytes, campaign.html_label)
+    if mjml:  # the campaign's own html: it was meant to be checked
+        raise LoadError(mjml)
     static = _take_html(campaign, data_bytes, campaign.html_label)
     if not campaign.preheader_explicit:
         campaign.preheader = static.preheader

@@ -601,6 +601,10 @@ _PART_NAMES = {
 }
 
 
+# What a variable a sample lacks is tried with: any word reads as text where it stands
+_MENDING_VALUE = "Anna"
+
+
 class _Blanker:
     """The blanking probe: breakage that appears only when one variable is empty (or None).
 
@@ -733,7 +737,7 @@ class _Blanker:
         if self.budget <= 0 or not any(base_broken.get(p.where) for p in parts):
             return []
         self.budget -= len(parts)
-        values = self.renderer.values(_with(flat, name, _mended_value(), self.dialect))
+        values = self.renderer.values(_with(flat, name, _MENDING_VALUE, self.dialect))
         try:
             rendered = {p.where: p.parsed.render(values) for p in parts}
         except (TemplateError, SendAborted):
@@ -743,10 +747,6 @@ class _Blanker:
             for part, text in self.texts(rendered).items()
             for snippet in sorted(base_broken.get(part, set()) - set(self.broken(text)))
         ]
-
-
-def _mended_value() -> str:
-    return "Anna"  # any word: a name, a code, a city all read as text where the variable stands
 
 
 def _with(flat: Mapping[str, object], name: str, value: object, dialect: str) -> dict[str, object]:

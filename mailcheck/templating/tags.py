@@ -45,6 +45,11 @@ class Token:
 Tokenizer = Callable[[str], Iterator[Token]]
 
 
+# %NAME%: an ESP's field written between percent signs (DashaMail, eSputnik): upper case and at
+# least three characters, so that a percent-escape (%E2%80%94) is never one
+PERCENT_FIELD = r"(?<![%\w])%(\p{Lu}[\p{Lu}\d_]{2,60})%(?![%\w])"
+
+
 def scan(
     source: str, pattern: regex.Pattern[str], classify: Callable[[regex.Match[str], int], Token]
 ) -> Iterator[Token]:

@@ -29,11 +29,9 @@ from mailcheck.templating.core import IsSystem, NotUnderstood
 from mailcheck.templating.dialect import Dialect
 from mailcheck.templating.tags import TagTemplate, Token
 
-# %NAME%: upper case, at least three characters (so that %E2%80% escapes are never fields)
-_FIELD = r"(?<![%\w])%(\p{Lu}[\p{Lu}\d_]{2,60})%(?![%\w])"
 # %(OBJECT)data.order.orderId%: the trigger event's data, a dotted path as the event names it
 _EVENT = r"%\(OBJECT\)([A-Za-z_]\w*(?:\.\w+)*)%"
-_TAG = regex.compile(f"{_FIELD}|{_EVENT}")
+_TAG = regex.compile(f"{tags.PERCENT_FIELD}|{_EVENT}")
 # A list field is upper case (the pattern above); a name with a lower-case letter or a dot is
 # the event's data, filled by the site that sent the event
 _EVENT_NAME = regex.compile(r"[\p{Ll}.]")

@@ -154,9 +154,8 @@ def tokenize(source: str) -> Iterator[Token]:
 # eSputnik's contact fields, written %FIRSTNAME% beside its Velocity (eSputnik's help
 # "Personalization and Dynamic Variables",
 # https://esputnik.com/en/support/personalization-and-dynamic-variables: the field's value from
-# the contact card, substituted only when the field is filled). Upper case and at least three
-# characters, so that a percent-escape (%E2%80%94) is never one.
-_ESPUTNIK_FIELD = regex.compile(r"(?<![%\w])%(\p{Lu}[\p{Lu}\d_]{2,60})%(?![%\w])")
+# the contact card, substituted only when the field is filled)
+_ESPUTNIK_FIELD = regex.compile(tags.PERCENT_FIELD)
 
 
 def _esputnik_fields(source: str) -> str:
