@@ -112,3 +112,22 @@ def test_incident_help_shows_its_two_line_example_as_two_lines(
         "  mailcheck incident add --launch 12 --code LANDING-DOWN --severity error --owner client \\"
     )
     assert lines[at + 1] == '      --note "the promo page answered 502 for two hours"'
+
+
+@pytest.mark.parametrize(
+    ("command", "option", "said"),
+    [
+        (["monitor"], "--days N", "launches of the last N days (default: 7)"),
+        (["monitor"], "--format {text,json}", "output format (text)"),
+        (["rules"], "--format {text,json}", "output format (text)"),
+        (["dialects"], "--format {text,json}", "output format (text)"),
+    ],
+)
+def test_help_names_each_option_default(
+    capsys: pytest.CaptureFixture[str], command: list[str], option: str, said: str
+) -> None:
+    # `monitor --help` said "launches of the last N days" without the 7 a cron job gets
+    with pytest.raises(SystemExit):
+        main([*command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"{option} {said}" in text

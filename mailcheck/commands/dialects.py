@@ -20,7 +20,9 @@ examples:
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("paths", nargs="*", metavar="PATH", help="campaigns to explain")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (text)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:

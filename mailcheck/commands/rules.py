@@ -8,7 +8,9 @@ HELP = "list every rule: code, severity, name and what it finds, one line each"
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (text)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
