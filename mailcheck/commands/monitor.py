@@ -50,7 +50,9 @@ NEWS_IF_WAS = (None, "ok")  # a link that was already failing at launch is no ne
 def configure(p: argparse.ArgumentParser) -> None:
     from mailcheck.commands.common import client_name
 
-    p.add_argument("--days", type=int, default=7, metavar="N", help="launches of the last N days (default: 7)")
+    p.add_argument(
+        "--days", type=int, default=7, metavar="N", help="launches of the last N days (default: 7)"
+    )
     p.add_argument("--client", metavar="C", type=client_name, help="only this client's launches")
     p.add_argument(
         "--format", choices=("text", "json"), default="text", help="output format (text)"
