@@ -45,8 +45,10 @@ _URL = re.compile(r"https?://|mailto:", re.I)
 # Liquid"; the sender's signature defaults to "[Unsubscribe]({{ unsubscribe_link }})")
 _LAYOUT_SLOTS = re.compile(r"\{\{-?\s*(?:signature_content|signature_html|main_content)\s*-?\}\}")
 # What only a whole page has: a file without any of these is a fragment of one (a content
-# block, a PHP view, Inky rows) that a layout wraps when it is sent, footer included
-_WHOLE_PAGE = re.compile(r"<(?:!doctype|html|head|body|title)[\s>/]", re.IGNORECASE)
+# block, a PHP view, Inky rows) that a layout wraps when it is sent, footer included. Not
+# <title>: a view cut from an exported page keeps its <title> and <style>, and loses the tags
+# its layout supplies (realworld ru-runetid-1073, whose MANIFEST says the layout adds the footer)
+_WHOLE_PAGE = re.compile(r"<(?:!doctype|html|head|body)[\s>/]", re.IGNORECASE)
 # listmonk's transactional templates read the API call's data as .Tx.Data (listmonk docs,
 # "Transactional"): a receipt or a password reset, sent to one person, not to a list
 _LISTMONK_TX = re.compile(r"\{\{-?[^}]*\.Tx\.")
@@ -79,9 +81,10 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     A platform layout whose slots the platform fills when it sends (Keila's
     `{{ signature_content }}`, which holds the unsubscribe link by default) is "could not
     verify"; a listmonk transactional template (`{{ .Tx.Data.… }}`, one message to one person)
-    needs no unsubscribe link. A fragment of a page (no `<html>`, `<head>`, `<body>` or
-    `<title>`: a content block, an application's view) is "could not verify" too: a layout
-    mailcheck has not seen wraps it, footer included, when it is sent.
+    needs no unsubscribe link. A fragment of a page (no doctype, `<html>`, `<head>` or
+    `<body>`: a content block, an application's view, even one that keeps a `<title>` or
+    `<style>` from the layout it was cut from) is "could not verify" too: a layout mailcheck
+    has not seen wraps it, footer included, when it is sent.
 
     ## Why it matters
     Marketing mail without a visible way out breaks the law (CAN-SPAM, GDPR, 38-ФЗ "О

@@ -324,11 +324,20 @@ def test_a_fragment_of_a_page_without_one_is_could_not_verify(tmp_path: Path) ->
         "could not verify: no unsubscribe link in this fragment of a page (no <html>, <head> "
         "or <body>), and the layout it is sent in may hold it: check a test send"
     )
+    # a view cut from an exported page keeps its <title> and <style>: still a fragment
+    cut = tmp_path / "cut.html"
+    cut.write_text(f"<meta charset='utf-8'><title></title><style>p{{}}</style>\n{fragment}")
+    [found] = only(check(cut), "UNS001")
+    assert (found.severity.value, found.location) == ("warning", "cut.html")
     # a whole page, even one without <html> and <body>, is what is sent: an error
     page = tmp_path / "page.html"
-    page.write_text(f"<title>Форум</title>\n{fragment}", encoding="utf-8")
+    page.write_text(f"<!DOCTYPE html>\n<title>Форум</title>\n{fragment}", encoding="utf-8")
     [found] = only(check(page), "UNS001")
     assert (found.severity.value, found.message) == ("error", "no unsubscribe link in the body")
+    for tag in ("<html lang='ru'>", "<head></head>", "<body>"):
+        (tmp_path / "tagged.html").write_text(f"{tag}\n{fragment}", encoding="utf-8")
+        [found] = only(check(tmp_path / "tagged.html"), "UNS001")
+        assert found.severity.value == "error", tag
     # so is a test send's HTML part, whatever its markup: recipients got it as it is
     eml = tmp_path / "send.eml"
     eml.write_bytes(
