@@ -485,6 +485,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.utm = _string_table(get, "utm")
     if "headers" in get:
         campaign.headers = _string_table(get, "headers")
+        _subject_and_sender_from_headers(campaign, campaign.headers)
     if "expect" in get:
         campaign.expect = _expect(get["expect"])
 
@@ -596,6 +597,36 @@ def _string(get: dict[str, Any], key: str) -> str | None:
             )
         )
     return value
+
+
+def _subject_and_sender_from_headers(campaign: Campaign, headers: dict[str, str]) -> None:
+    """A ``Subject`` or ``From`` written in ``[headers]`` is the campaign's subject or sender
+    when the top-level key is absent: both are headers, and whoever wrote them there meant
+    them (they were passed over: "no subject" next to the Subject given). Written in both
+    places with different values, the campaign is refused: which one the ESP sends is unknown.
+    """
+    for key, header in (("subject", "Subject"), ("from", "From")):
+        values = [v for name, v in headers.items() if name.strip().lower() == key]
+        if not values:
+            continue
+        value = values[0]
+        top = campaign.subject if key == "subject" else campaign.from_addr
+        if top is None:
+            if key == "subject":
+                campaign.subject = value
+            else:
+                campaign.from_addr = _sender(value)
+        elif top.strip() != value.strip():
+            raise LoadError(
+                t(
+                    "campaign.toml: {key} = {top} and [headers] {header} = {value} differ: "
+                    "write it once",
+                    key=key,
+                    top=repr(top),
+                    header=header,
+                    value=repr(value),
+                )
+            )
 
 
 def _sender(value: str | None) -> str | None:

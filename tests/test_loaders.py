@@ -119,6 +119,48 @@ def test_full_russian_manifest(tmp_path: Path) -> None:
     assert c.raw_message is None and c.received_ips == []
 
 
+def test_subject_and_from_written_in_headers_are_the_campaigns(tmp_path: Path) -> None:
+    # [headers] Subject and From were passed over: SUB001 "no subject" beside the Subject
+    # given, and the sender domain (SPF, DKIM, DMARC, RU001's own links) unknown
+    path = campaign_dir(
+        tmp_path,
+        """
+        [headers]
+        Subject = "Скидки недели"
+        From = "Shop <news@shop.example.net>"
+        List-Unsubscribe = "<https://shop.example.net/u/1>"
+        """,
+    )
+    c = load_file(path)
+    assert c.load_error is None
+    assert (c.subject, c.from_addr, c.from_domain) == (
+        "Скидки недели",
+        "Shop <news@shop.example.net>",
+        "shop.example.net",
+    )
+    assert c.headers is not None and c.headers["List-Unsubscribe"].startswith("<https://")
+    result = check(path.parent)
+    assert [f.code for f in result.findings if f.code.startswith(("SUB", "HDR"))] == []
+    # the same value in both places is the same subject
+    same = campaign_dir(
+        tmp_path, 'subject = "Скидки"\n[headers]\nSubject = "Скидки"\n', name="same"
+    )
+    assert load_file(same).subject == "Скидки"
+
+
+def test_subject_or_from_written_twice_differently_is_refused(tmp_path: Path) -> None:
+    path = campaign_dir(
+        tmp_path,
+        'from = "news@shop.example.net"\n[headers]\nFrom = "promo@shop.example.net"\n',
+    )
+    assert load_file(path).load_error == (
+        "campaign.toml: from = 'news@shop.example.net' and [headers] From = "
+        "'promo@shop.example.net' differ: write it once"
+    )
+    bad = campaign_dir(tmp_path, '[headers]\nFrom = "not an address"\n', name="bad")
+    assert "is not an e-mail address" in (load_file(bad).load_error or "")
+
+
 def test_manifest_defaults(tmp_path: Path) -> None:
     path = campaign_dir(tmp_path, 'subject = "Hi"\n', name="weekly-47")
     c = load_file(path, Config(root=tmp_path, client="acme"))
