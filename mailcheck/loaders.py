@@ -483,6 +483,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.dkim_selectors = _string_list(get, "dkim-selectors")
     if "utm" in get:
         campaign.utm = _string_table(get, "utm")
+        _check_utm_names(campaign.utm)
     if "headers" in get:
         campaign.headers = _string_table(get, "headers")
         _subject_and_sender_from_headers(campaign, campaign.headers)
@@ -597,6 +598,52 @@ def _string(get: dict[str, Any], key: str) -> str | None:
             )
         )
     return value
+
+
+# The parameters analytics reads as UTM tags (Google Analytics 4; Yandex Metrica reads the
+# first five): a key of [utm] close to one of them but not it is a typo
+_UTM_PARAMETERS = (
+    "utm_source",
+    "utm_medium",
+    "utm_campaign",
+    "utm_content",
+    "utm_term",
+    "utm_id",
+    "utm_source_platform",
+    "utm_creative_format",
+    "utm_marketing_tactic",
+)
+
+
+def _check_utm_names(utm: dict[str, str]) -> None:
+    """Refuse a key of ``[utm]`` that no link can carry as written: ``source`` for
+    ``utm_source``, ``utm_campain``. The values of [utm] are compared with the links' UTM
+    parameters by name, so such a key was never compared with anything: its check passed."""
+    for name in utm:
+        if name in _UTM_PARAMETERS:
+            continue
+        lower = name.lower()
+        if lower.startswith("utm_"):  # a typo, or the wrong case (analytics reads lower case)
+            hint = difflib.get_close_matches(lower, _UTM_PARAMETERS, n=1, cutoff=0.8)
+        else:  # "source" for utm_source
+            hint = [f"utm_{lower}"] if f"utm_{lower}" in _UTM_PARAMETERS else []
+        if hint:
+            raise LoadError(
+                t(
+                    "campaign.toml: [utm] has '{name}', which is no UTM parameter analytics "
+                    "reads: did you mean '{hint}'?",
+                    name=name,
+                    hint=hint[0],
+                )
+            )
+        if not name.startswith("utm_"):
+            raise LoadError(
+                t(
+                    "campaign.toml: [utm] has '{name}': UTM parameters are named utm_… "
+                    "(utm_source, utm_medium, utm_campaign, utm_content, utm_term)",
+                    name=name,
+                )
+            )
 
 
 def _subject_and_sender_from_headers(campaign: Campaign, headers: dict[str, str]) -> None:

@@ -186,6 +186,14 @@ def test_template_none_is_explicit(tmp_path: Path) -> None:
     assert c.dialect == "none" and c.dialect_explicit
 
 
+def test_utm_keys_analytics_reads_are_accepted(tmp_path: Path) -> None:
+    # the five every analytics reads, GA4's newer ones, and a custom utm_ key of one's own
+    keys = ["utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term", "utm_id"]
+    table = "".join(f"{k} = 'x'\n" for k in [*keys, "utm_source_platform", "utm_agency"])
+    c = load_file(campaign_dir(tmp_path, f"[utm]\n{table}"))
+    assert c.load_error is None and len(c.utm) == 8
+
+
 @pytest.mark.parametrize(
     ("manifest", "files", "reason"),
     [
@@ -211,6 +219,11 @@ def test_template_none_is_explicit(tmp_path: Path) -> None:
         ("send_at = 2026-11-27\n", None, "send_at must be a date and time"),
         ('send_at = "next friday"\n', None, "send_at 'next friday' is not a date and time"),
         ("[utm]\nutm_source = 1\n", None, "[utm] utm_source must be a string"),
+        # a [utm] key no link carries was compared with nothing: its check passed silently
+        ("[utm]\nsource = 'email'\n", None, "[utm] has 'source', which is no UTM parameter"),
+        ("[utm]\nutm_campain = 'bf'\n", None, "did you mean 'utm_campaign'?"),
+        ("[utm]\nUTM_Source = 'email'\n", None, "did you mean 'utm_source'?"),
+        ("[utm]\nerid = 'x'\n", None, "[utm] has 'erid': UTM parameters are named utm_…"),
         ('headers = "List-Unsubscribe: x"\n', None, "[headers] must be a table"),
         ('from = "ACME"\n', None, "from = 'ACME' is not an e-mail address"),
         ('from = "news at acme.example"\n', None, "is not an e-mail address"),
