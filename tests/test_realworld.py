@@ -221,8 +221,10 @@ EXPECTED: dict[str, Verdict] = {
     ),
     "ru-runetid-1073": Verdict(
         "RUNET-ID mailing, Mailchimp-built HTML: over Gmail's 102 KB (SIZE001, real), empty "
-        "<title> (SUB001, a warning), no unsubscribe link in the fragment (UNS001).",
-        {"SIZE001": 1, "UNS001": 1},
+        "<title> (SUB001, a warning). A view cut from the exported page (its <title> and "
+        "<style> kept, no doctype, <html>, <head> or <body>), sent inside a layout that adds "
+        "the unsubscribe footer (MANIFEST): UNS001 is a could-not-verify warning.",
+        {"SIZE001": 1},
     ),
     "ru-runetid-1109": Verdict(
         "RUNET-ID mailing with *|UNSUB|*: empty <title> (SUB001, a warning). No real defect.",
