@@ -618,6 +618,7 @@ _DECLARED_WIDTH = re.compile(
 )
 _IMAGE_TAG = re.compile(r"<img\b[^>]*>", re.I)
 _IMAGE_HEIGHT = re.compile(r"""<img\b[^>]*?\bheight\s*=\s*["']?(\d{1,4})""", re.I)
+_ANY_WIDTH = re.compile(r"""\bwidth\s*(?:=\s*["']?|:\s*)(\d{1,4})""", re.I)
 _BLOCK = re.compile(r"<(?:p|tr|h[1-6]|li|br|div)\b", re.I)
 
 
@@ -636,6 +637,9 @@ def inert_preview(html: str) -> str:
     return _CONNECTING_TAGS.sub(r"<\1mailcheck-inert-\2", html)
 
 
+PREVIEW_MARGIN = 1.7
+
+
 def preview_size(html: str, text: str) -> tuple[int, int]:
     """(width, height) in CSS pixels for the preview frame, so it fits the e-mail.
 
@@ -650,11 +654,25 @@ def preview_size(html: str, text: str) -> tuple[int, int]:
     widths = [int(w) for w in layout if 320 <= int(w) <= 1200]
     fitting = [w for w in images if w <= 1200]
     width = max(widths) if widths else max([PREVIEW_WIDTH, *fitting])
-    image_heights = sum(int(h) for h in _IMAGE_HEIGHT.findall(html))
+    image_heights = sum(_image_height(tag, width) for tag in _IMAGE_TAG.findall(html))
     chars_per_line = max(width // 8, 20)
     text_lines = len(text) // chars_per_line + 1
     height = image_heights + 22 * text_lines + 12 * len(_BLOCK.findall(html)) + 80
-    return width + 2, max(240, min(height, 4000))
+    # on the generous side: a frame too tall shows the e-mail's background below it, one too
+    # short hides the footer, where the unsubscribe link is (the estimate measured 0.6-1.0 of
+    # what Chromium lays out on the shared real campaigns; see docs/benchmarks.md)
+    return width + 2, max(240, min(int(height * PREVIEW_MARGIN), 12000))
+
+
+def _image_height(tag: str, frame_width: int) -> int:
+    """The room an image takes: its declared height, else (a hero or a product photo sized by
+    width alone) half its width, at most the frame's; a tiny icon or spacer without sizes
+    little. Without it a layout of such images got a frame that cut off its footer."""
+    height = _IMAGE_HEIGHT.match(tag)
+    if height:
+        return int(height.group(1))
+    widths = [int(w) for w in _ANY_WIDTH.findall(tag)]
+    return min(widths[0], frame_width) // 2 if widths else 40
 
 
 # --- one campaign ---------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,3 +155,63 @@ def test_browser_opens_a_200_campaign_report_within_budget(tmp_path: Path) -> No
     )
     wall, cpu = browser.render_cost(page, tmp_path)
     assert cpu < RENDER_CPU_BUDGET, f"200 campaigns: {cpu:.1f} s of CPU, {wall:.1f} s wall"
+
+
+# --- the frame fits the e-mail ---------------------------------------------------------------------
+
+# Read in a copy of the report only: the frame made same-origin (still without scripts) so that
+# this probe, allowed by its hash in the report's own CSP, can read the laid-out e-mail. For the
+# desktop and the phone width it reports each frame's inner height, the e-mail's height laid out
+# in it (the frame shrunk to 1 px, so that the frame's own height does not count) and the bottom
+# of its last unsubscribe link ("Отписаться"), in the frame's coordinates.
+FIT_PROBE = (
+    "addEventListener('load', () => setTimeout(() => { const out = [];"
+    " for (const mode of ['width-desktop', 'width-mobile']) {"
+    " document.querySelectorAll('.' + mode).forEach((input) => { input.checked = true; });"
+    " document.querySelectorAll('iframe.preview').forEach((frame) => {"
+    " const doc = frame.contentDocument, inner = frame.clientHeight, keep = frame.style.height;"
+    " frame.style.height = '1px'; const content = doc.documentElement.scrollHeight;"
+    " frame.style.height = keep; const links = [...doc.querySelectorAll('a')]"
+    ".filter((a) => a.textContent.includes('Отписаться'));"
+    " const bottom = links.length ? links[links.length - 1].getBoundingClientRect().bottom : -1;"
+    " out.push([mode, inner, content, Math.round(bottom)]); }); }"
+    " document.title = 'fit:' + JSON.stringify(out); }, 300));"
+)
+
+
+def frame_fit(page_html: str, tmp_path: Path) -> list[tuple[str, int, int, int]]:
+    """(mode, frame height, e-mail height, unsubscribe link bottom) of each preview."""
+    digest = base64.b64encode(hashlib.sha256(FIT_PROBE.encode()).digest()).decode()
+    probe = re.sub(
+        r"script-src &#39;sha256-[^&]+&#39;", f"script-src &#39;sha256-{digest}&#39;", page_html
+    )
+    assert probe.count('<iframe class="preview" sandbox=""') == 1
+    probe = probe.replace('sandbox=""', 'sandbox="allow-same-origin"')
+    page = tmp_path / "probe.html"
+    page.write_text(probe.replace("</body>", f"<script>{FIT_PROBE}</script></body>"), "utf-8")
+    title = re.search(r"<title>fit:(.*?)</title>", browser.dump_dom(page, tmp_path))
+    assert title is not None, "the probe did not run"
+    return [tuple(row) for row in json.loads(title.group(1).replace("&quot;", '"'))]
+
+
+@pytest.mark.browser
+def test_browser_frame_shows_the_whole_black_friday_e_mail(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """examples/black-friday-ru: its hero image has a width and no height, and the frame was
+    sized from the images' height attributes, 276 px for an e-mail of 381: the footer and its
+    unsubscribe link lay below the frame's bottom, out of the reader's sight."""
+    from mailcheck.cli import main
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "black-friday-ru"
+    monkeypatch.chdir(tmp_path)
+    assert main(["report", str(example), "--offline", "-o", "report.html"]) == 0
+    capsys.readouterr()
+    page_html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert 'sandbox=""' in page_html and "allow-" not in page_html  # as strict as it was
+    fits = frame_fit(page_html, tmp_path)
+    assert [mode for mode, *_ in fits] == ["width-desktop", "width-mobile"]
+    for mode, frame, content, unsubscribe in fits:
+        assert content > 300, (mode, content)  # the e-mail laid out, not an empty frame
+        assert frame >= content, f"{mode}: a {frame} px frame for a {content} px e-mail"
+        assert 0 < unsubscribe <= frame, f"{mode}: the unsubscribe link ends at {unsubscribe}"
