@@ -176,7 +176,9 @@ SHOWN_NAME = "\ufffd" * 6 + ".html"
 def test_a_file_name_that_is_not_utf8_is_written_as_valid_utf8(tmp_path: Path, fmt: str) -> None:
     """The campaign is checked and named with "�" for each such byte, in every format, to a
     file and to stdout (it was a traceback with -o, and invalid UTF-8 in the JSON)."""
-    (tmp_path / NOT_UTF8_NAME).write_text("<title>Привет</title><p>Текст</p>", encoding="utf-8")
+    (tmp_path / NOT_UTF8_NAME).write_text(
+        "<html><title>Привет</title><p>Текст</p></html>", encoding="utf-8"
+    )
     out = tmp_path / f"out.{fmt}"
     command = [sys.executable, "-m", "mailcheck", "check", "--offline", "--format", fmt]
     to_file = subprocess.run(
