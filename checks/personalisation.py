@@ -413,7 +413,7 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
     if unclear:
         yield Problem(
             t("template language not understood: personalisation not checked ({why})", why=unclear),
-            location="template",
+            location=_part_at(ctx, *at) if (at := ctx.campaign.dialect_unclear_at) else "template",
         )
         return
     for part, line, tag in ctx.campaign.unread_blocks:

@@ -216,6 +216,9 @@ class Campaign:
     # and, when the language was not understood, what PER007 says.
     dialect_reason: str = ""
     dialect_unclear: str | None = None
+    # the part and line of the tag that made it so, when one did (an include of a file
+    # mailcheck does not have): where PER007 points
+    dialect_unclear_at: tuple[str, int] | None = None
     samples: list[dict[str, object]] = field(default_factory=list)
     send_at: datetime | None = None
     utm: dict[str, str] = field(default_factory=dict)

@@ -193,6 +193,9 @@ def test_a_jinja_template_that_pulls_in_another_file_is_not_understood(
     result = check(d)
     per = [(f.code, f.severity.value, f.message) for f in result.findings if f.code[:3] == "PER"]
     line = 1 + (d / "email.html").read_text(encoding="utf-8").splitlines().index(tag)
+    # at the tag's line (it was "template"), then the body UNS001 folded into it
+    [per007] = only(result, "PER007")
+    assert per007.locations == (f"email.html:{line}", "email.html")
     assert per == [
         (
             "PER007",

@@ -293,6 +293,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                         why=exc.said(),
                     )
                 )
+                campaign.dialect_unclear_at = (where, exc.line) if exc.line else None
                 campaign.dialect = "none"
                 campaign.variables = []
                 campaign.renders = [_as_is(campaign)]
