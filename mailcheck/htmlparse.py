@@ -30,7 +30,6 @@ Suppression comments (``<!-- mailcheck: ignore LNK004 -->`` for the next element
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -232,15 +231,16 @@ def parse_html(html: str, *, accessibility: bool = False) -> Document:
         if root is None:  # nothing but whitespace and comments
             return Document()
         has_css_urls = "url(" in html or "URL(" in html or "Url(" in html
-        document = _extract(root, html if accessibility else None, has_css_urls)
+        document = _extract(root, html, accessibility, has_css_urls)
     except Exception as exc:  # libxml2 gave up (or a bug here): nothing can be read from it
         return Document(unread=t("the parser gave up ({why})", why=repr(exc)))
     document.unread = cut
     return document
 
 
-def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
-    """The document's facts; with ``html`` (its source) its accessibility facts too."""
+def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> Document:
+    """The document's facts from its tree and source; its accessibility facts on request."""
+    starts = _TagStarts(html)
     links: list[Link] = []
     images: list[Image] = []
     anchors: list[tuple[int, Any]] = []  # <a> elements: their text is read once blocks are split
@@ -280,21 +280,20 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
             background = el.get("background")
             if background is not None:
                 background = background.strip()
-                links.append(Link(background, "background", "", el.sourceline or 0, background))
+                line = starts.line(el)
+                links.append(Link(background, "background", "", line, background))
         elif tag in _LINK_SET:
-            _element_links(el, tag, links, images, anchors)
+            _element_links(el, tag, starts.line(el), links, images, anchors)
         elif tag == "title" and title is None:
             title = collapse_ws("".join(el.itertext()))
         if has_css_urls:
             style = el.get("style")
             if style and "url(" in style.lower():
-                line = el.sourceline or 0
+                line = starts.line(el)
                 for match in _CSS_URL.finditer(style):
                     url = next(g for g in match.groups() if g is not None).strip()
                     links.append(Link(url, "css", "", line, url))
-    accessibility = None
-    if html is not None:
-        accessibility = read_accessibility(root, html, _hidden_from_everyone)
+    facts = read_accessibility(root, html, _hidden_from_everyone) if accessibility else None
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
     judged: dict[Any, bool] = {}  # boxes around links, hidden or not
     for index, el in anchors:
@@ -326,7 +325,7 @@ def _extract(root: Any, html: str | None, has_css_urls: bool) -> Document:
         images=images,
         # string-value of the tree: text nodes only (comment tails yes, comments no)
         text=strip_padding(_TEXT_OF(root)),  # hidden padding blocks are not text either
-        accessibility=accessibility,
+        accessibility=facts,
         suppressions=suppressions + after,
         preheader_by_name=by_name,
         late_preheader=late,
@@ -545,10 +544,47 @@ def _remove_keeping_tail(el: Any) -> None:
     parent.remove(el)
 
 
+class _TagStarts:
+    """The line a start tag begins on. libxml2 gives an element the line its start tag ends
+    on: a link written over several lines (``<a⏎ class="btn"⏎ href="#"⏎>``) was placed at its
+    closing ``>``, lines below the href a reader looks for."""
+
+    def __init__(self, html: str) -> None:
+        self._html = html
+        self._line_starts: list[int] | None = None  # built the first time a tag is placed
+
+    def line(self, el: Any) -> int:
+        end_line = el.sourceline or 0
+        if end_line <= 0:
+            return 0
+        if self._line_starts is None:
+            self._line_starts = [0, *(m.end() for m in _NEWLINE.finditer(self._html))]
+        starts = self._line_starts
+        if end_line > len(starts):
+            return end_line
+        begin = starts[end_line - 1]
+        end = starts[end_line] if end_line < len(starts) else len(self._html)
+        opener = "<" + el.tag
+        if self._html.find(opener, begin, end) != -1:
+            return end_line  # the tag starts on that line (nearly always)
+        opened = self._html.rfind(opener, max(0, begin - _TAG_LOOKBACK), begin)
+        if opened == -1:
+            return end_line
+        return end_line - self._html.count("\n", opened, begin)
+
+
+_NEWLINE = re.compile("\n")
+_TAG_LOOKBACK = 4_000  # characters a start tag may span: its attributes, one per line
+
+
 def _element_links(
-    el: Any, tag: str, links: list[Link], images: list[Image], anchors: list[tuple[int, Any]]
+    el: Any,
+    tag: str,
+    line: int,
+    links: list[Link],
+    images: list[Image],
+    anchors: list[tuple[int, Any]],
 ) -> None:
-    line = el.sourceline or 0
     if tag == "a":
         href = el.get("href")
         if href is not None:
@@ -620,7 +656,4 @@ def _conditional_links(comment: Any, links: list[Link], anchors: list[tuple[int,
                 links.append(Link(href.strip(), "a", "", line, href.strip()))
             continue
         # images there are Outlook's copies of the body's: their links alone are checked
-        before = len(links)
-        _element_links(el, el.tag, links, [], anchors)
-        for index in range(before, len(links)):
-            links[index] = dataclasses.replace(links[index], line=line)
+        _element_links(el, el.tag, line, links, [], anchors)

@@ -393,3 +393,29 @@ def test_outlook_only_html_is_read_as_html() -> None:
         ("img", "images/hero.jpg", "", 8),
         ("a", "https://shop.example.net/all", "Все", 12),
     ]
+
+
+def test_a_tag_written_over_several_lines_is_placed_where_it_starts() -> None:
+    # libxml2 places an element at the line its start tag ends on: LNK003 pointed at the
+    # closing ">" of a button link, IMG001 at an image's last attribute
+    doc = parse_html(
+        "<body>\n"  # 1
+        "<a\n"  # 2
+        '  class="btn"\n'  # 3
+        '  href="#"\n'  # 4
+        ">Shop</a>\n"  # 5
+        '<img src="https://x.example/a.png"\n'  # 6
+        '  width="10">\n'  # 7
+        '<td background="https://x.example/bg.png"\n  style="color:red">x</td>\n'  # 8-9
+        '<a href="https://x.example/1">one</a> <a href="https://x.example/2"\n>two</a>\n'  # 10
+        "</body>"
+    )
+    placed = [(link.kind, link.href, link.line) for link in doc.links]
+    assert placed == [
+        ("a", "#", 2),
+        ("img", "https://x.example/a.png", 6),
+        ("background", "https://x.example/bg.png", 8),
+        ("a", "https://x.example/1", 10),
+        ("a", "https://x.example/2", 10),
+    ]
+    assert [image.line for image in doc.images] == [6]
