@@ -30,6 +30,8 @@ Suppression comments (``<!-- mailcheck: ignore LNK004 -->`` for the next element
 
 from __future__ import annotations
 
+import itertools
+import operator
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -558,7 +560,9 @@ class _TagStarts:
         if end_line <= 0:
             return 0
         if self._line_starts is None:
-            self._line_starts = [0, *(m.end() for m in _NEWLINE.finditer(self._html))]
+            # each line's length and its "\n", summed: in C, not a Python step per line
+            lengths = map(operator.add, map(len, self._html.split("\n")), itertools.repeat(1))
+            self._line_starts = list(itertools.accumulate(lengths, initial=0))
         starts = self._line_starts
         if end_line > len(starts):
             return end_line
@@ -573,7 +577,6 @@ class _TagStarts:
         return end_line - self._html.count("\n", opened, begin)
 
 
-_NEWLINE = re.compile("\n")
 _TAG_LOOKBACK = 4_000  # characters a start tag may span: its attributes, one per line
 
 
