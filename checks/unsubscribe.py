@@ -11,6 +11,7 @@ from mailcheck.linkinfo import WHOLE_TAG, url_problem
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import whole_tag
+from mailcheck.text import quoted
 from mailcheck.unsubscribe import WORDS, unsubscribe_tags
 
 
@@ -182,7 +183,8 @@ def list_unsubscribe_missing(ctx: Context) -> Iterator[Problem]:
     Reports a missing `List-Unsubscribe` header when the headers are known: an `.eml` test
     send, or a `[headers]` table in `campaign.toml`. A saved message that was never sent (no
     `Received` header: an export from the ESP or a builder) gets a warning: the ESP may add
-    the header when it sends.
+    the header when it sends. So does a message whose subject marks it as the ESP's test send
+    ("[Test] …", "TEST: …"): MailerLite, for one, leaves the header out of test sends.
 
     ## Why it matters
     Gmail, Yahoo and Outlook require it from bulk senders since 2024-2025; without it their
@@ -212,7 +214,26 @@ def list_unsubscribe_missing(ctx: Context) -> Iterator[Problem]:
             severity=Severity.WARNING,
         )
         return
+    if campaign.kind == "eml" and _TEST_SEND.match(campaign.subject or ""):
+        # MailerLite documents that its "[Test]" sends carry no List-Unsubscribe (listmonk's
+        # maintainers say the same of its test messages): the live send may well have it
+        yield Problem(
+            t(
+                "could not verify: no List-Unsubscribe header, but the subject marks this as "
+                "a test send (“{subject}”), and some ESPs leave the header out of test sends: "
+                "check a live send (a seed address)",
+                subject=quoted(campaign.subject or "", 40),
+            ),
+            location="headers",
+            severity=Severity.WARNING,
+        )
+        return
     yield Problem(t("no List-Unsubscribe header"), location="headers")
+
+
+# The subject prefix ESPs put on a test send ("[Test] …" at MailerLite and Shopify Email,
+# "TEST: " at FluentCRM, "[Test]: " at Salesforce Marketing Cloud)
+_TEST_SEND = re.compile(r"\s*(?:\[\s*test\s*\]|test\s*:)", re.IGNORECASE)
 
 
 # RFC 2369: each address of List-Unsubscribe in angle brackets; a scheme outside them is how

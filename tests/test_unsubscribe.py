@@ -346,3 +346,34 @@ def test_a_fragment_of_a_page_without_one_is_could_not_verify(tmp_path: Path) ->
     )
     [found] = only(check(eml), "UNS001")
     assert (found.severity.value, found.location) == ("error", "text/html part")
+
+
+@pytest.mark.parametrize(
+    ("subject", "severity"),
+    [
+        ("[Test] Скидки недели", "warning"),  # MailerLite, Shopify Email
+        ("[TEST]: Weekend sale", "warning"),  # Salesforce Marketing Cloud
+        ("TEST: Weekend sale", "warning"),  # FluentCRM
+        ("Weekend sale", "error"),
+        ("Test results are in: 30% off", "error"),  # a word of the copy, not a marker
+    ],
+)
+def test_uns002_on_what_the_subject_marks_as_a_test_send(
+    tmp_path: Path, subject: str, severity: str
+) -> None:
+    # MailerLite: "[Test] emails will not show a list-unsubscribe header" (its help centre)
+    eml = tmp_path / "send.eml"
+    eml.write_text(
+        "Received: from mx.esp.test by mx.shop.test; Fri, 27 Nov 2026 10:00:00 +0300\n"
+        f"From: news@shop.test\nSubject: {subject}\n"
+        "Content-Type: text/html; charset=utf-8\n\n"
+        '<html><body><a href="https://shop.test/u/1">Отписаться</a></body></html>\n',
+        encoding="utf-8",
+    )
+    [found] = only(check(eml), "UNS002")
+    assert (found.severity.value, found.location) == (severity, "headers")
+    if severity == "warning":
+        assert found.message.startswith("could not verify: no List-Unsubscribe header, but ")
+        assert f"(“{subject}”)" in found.message
+    else:
+        assert found.message == "no List-Unsubscribe header"
