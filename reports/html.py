@@ -649,18 +649,19 @@ def preview_size(html: str, text: str) -> tuple[int, int]:
     """
     # An image's width is no layout width, only the least room the e-mail needs: a 552 px hero
     # in a 100% table padded by 24 px needs 600 px, and a frame of 552 cut the text off.
-    images = [int(w) for tag in _IMAGE_TAG.findall(html) for w in _DECLARED_WIDTH.findall(tag)]
+    image_tags = _IMAGE_TAG.findall(html)
+    images = [int(w) for tag in image_tags for w in _DECLARED_WIDTH.findall(tag)]
     layout = _DECLARED_WIDTH.findall(_IMAGE_TAG.sub("", html))
     widths = [int(w) for w in layout if 320 <= int(w) <= 1200]
     fitting = [w for w in images if w <= 1200]
     width = max(widths) if widths else max([PREVIEW_WIDTH, *fitting])
-    image_heights = sum(_image_height(tag, width) for tag in _IMAGE_TAG.findall(html))
+    image_heights = sum(_image_height(tag, width) for tag in image_tags)
     chars_per_line = max(width // 8, 20)
     text_lines = len(text) // chars_per_line + 1
     height = image_heights + 22 * text_lines + 12 * len(_BLOCK.findall(html)) + 80
     # on the generous side: a frame too tall shows the e-mail's background below it, one too
-    # short hides the footer, where the unsubscribe link is (the estimate measured 0.6-1.0 of
-    # what Chromium lays out on the shared real campaigns; see docs/benchmarks.md)
+    # short hides the footer, where the unsubscribe link is (before this margin the estimate
+    # came to 0.6-1.0 of what Chromium lays out for the shared real campaigns)
     return width + 2, max(240, min(int(height * PREVIEW_MARGIN), 12000))
 
 
