@@ -72,7 +72,9 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a preheader longer than `preheader-max` (90) user-perceived characters, measured
     as rendered with the longest sample values. The invisible padding after a preheader
-    (`&zwnj;&nbsp;` runs) is not counted.
+    (`&zwnj;&nbsp;` runs) is not counted, nor is what the ESP fills in at the send or a
+    template pack's stand-in for a name (`[Product Name]`): over the limit only with them, it
+    is a warning "could not verify".
 
     ## Why it matters
     Gmail shows about 90 characters of preview; the rest is cut mid-word.
@@ -112,6 +114,20 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
             text=shown,
         )
         yield Problem(message, "preheader")
+    elif not measured.unknown:  # only a template pack's stand-in for a name
+        yield over_with_unknown(
+            measured,
+            limit,
+            "preheader",
+            over=N_(
+                "preheader is {length} characters without the placeholder {unknown}, limit "
+                "{limit}: “{text}”"
+            ),
+            unverified=N_(
+                "could not verify the preheader's length: {length} characters, limit {limit}, "
+                "and then the name that replaces the placeholder {unknown}: “{text}”"
+            ),
+        )
     else:
         yield over_with_unknown(
             measured,

@@ -74,7 +74,8 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a subject longer than `subject-max` (50) user-perceived characters, measured as
     rendered with the longest sample value of each variable. What the ESP fills in at the send
-    (the recipient's address) is not counted, and a bare HTML file's `<title>` is only
+    (the recipient's address) and a template pack's stand-in for a name (`[Product Name]`)
+    are not counted, and a bare HTML file's `<title>` is only
     probably its subject: over the limit only with them, it is a warning "could not verify".
 
     ## Why it matters
@@ -126,6 +127,20 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
                 subject=subject,
             ),
             location="subject",
+        )
+    elif not measured.unknown:  # only a template pack's stand-in for a name
+        yield over_with_unknown(
+            measured,
+            limit,
+            "subject",
+            over=N_(
+                "subject is {length} characters without the placeholder {unknown}, limit "
+                "{limit}: “{text}”"
+            ),
+            unverified=N_(
+                "could not verify the subject's length: {length} characters, limit {limit}, "
+                "and then the name that replaces the placeholder {unknown}: “{text}”"
+            ),
         )
     else:
         yield over_with_unknown(

@@ -3,12 +3,14 @@
 Subjects are measured as rendered with the longest sample values, but two kinds of text in
 them have no length before the send: what the ESP fills in itself (the recipient's address, a
 web-version URL, the campaign's name), which mailcheck renders as stand-ins whose length says
-nothing, and the tags of a template mailcheck could not read (PER007), left as written. Their
-length is not counted: what remains over the limit is certain; only with them, it is not.
+nothing, and the tags of a template mailcheck could not read (PER007), left as written. Nor
+has a template pack's stand-in for a name ("[Product Name]"), which the final copy replaces.
+Their length is not counted: what remains over the limit is certain; only with them, it is not.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from mailcheck.i18n import t
@@ -19,16 +21,22 @@ from mailcheck.templating.breakage import leftover_tags
 from mailcheck.templating.system import placeholder
 from mailcheck.text import grapheme_len, quoted, quoted_names
 
+# The name stand-ins of template packs that BRF001 reports as placeholder copy (Postmark's
+# "Your trial period for [Product Name] is about expired"): the real name may be longer or
+# shorter, so a length counted with them says nothing
+_NAME_STAND_IN = re.compile(r"\[(?:product|company) name\]", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Measured:
     length: int  # user-perceived characters of what is known before the send
     unknown: tuple[str, ...]  # what was not counted: ESP-filled variables, unread tags
     shown: str  # the text, each ESP-filled stand-in shown as its variable ("[Email]")
+    stand_ins: tuple[str, ...] = ()  # not counted either: names the final copy puts in
 
     @property
     def certain(self) -> bool:
-        return not self.unknown
+        return not self.unknown and not self.stand_ins
 
 
 def measure(text: str, campaign: Campaign) -> Measured:
@@ -50,18 +58,21 @@ def measure(text: str, campaign: Campaign) -> Measured:
             if tag in known:
                 unknown.append(tag)
                 known = known.replace(tag, "")
-    return Measured(grapheme_len(known), tuple(unknown), shown)
+    stand_ins = tuple(dict.fromkeys(m.group(0) for m in _NAME_STAND_IN.finditer(known)))
+    known = _NAME_STAND_IN.sub("", known)
+    return Measured(grapheme_len(known), tuple(unknown), shown, stand_ins)
 
 
 def over_with_unknown(
     measured: Measured, limit: int, place: str, *, over: str, unverified: str
 ) -> Problem:
-    """The finding of a text over ``limit`` once the send fills it in: an error when what is
-    known is over it already, else a warning "could not verify". ``over`` and ``unverified``
-    are message templates (marked N_) with {length}, {unknown}, {limit} and {text}."""
+    """The finding of a text over ``limit`` once the send (or the final copy) fills it in: an
+    error when what is known is over it already, else a warning "could not verify". ``over``
+    and ``unverified`` are message templates (marked N_) with {length}, {unknown}, {limit} and
+    {text}."""
     said = {
         "length": measured.length,
-        "unknown": quoted_names(measured.unknown),
+        "unknown": quoted_names(measured.unknown + measured.stand_ins),
         "limit": limit,
         "text": quoted(measured.shown),
     }

@@ -1009,6 +1009,38 @@ def test_a_preview_element_only_named_so_is_not_verified(tmp_path: Path) -> None
     assert only(check(write_campaign(tmp_path, "short", preheader_html=short)), "PRE002") == []
 
 
+def test_a_template_packs_name_stand_in_is_not_counted_in_the_length(tmp_path: Path) -> None:
+    # Postmark's trial-expiring preheader: 91 characters with "[Product Name]", whose place a
+    # name of any length takes: over the limit only with it, so not verified
+    teaser = "Your trial period for [Product Name] is about expired. Is there anything we can do to help?"
+    hidden = f'<div style="display:none">{teaser}</div>'
+    [pre002] = only(check(write_campaign(tmp_path, "trial", preheader_html=hidden)), "PRE002")
+    assert (pre002.severity, pre002.location) == (Severity.WARNING, "preheader")
+    assert pre002.message == (
+        "could not verify the preheader's length: 77 characters, limit 90, and then the name "
+        f"that replaces the placeholder “[Product Name]”: “{teaser}”"
+    )
+    # over the limit without it: certain (Postmark's welcome, 101 of 115 characters)
+    welcome = (
+        "Thanks for trying out [Product Name]. We’ve pulled together some information and "
+        "resources to help you get started."
+    )
+    hidden = f'<div style="display:none">{welcome}</div>'
+    [pre002] = only(check(write_campaign(tmp_path, "welcome", preheader_html=hidden)), "PRE002")
+    assert pre002.severity is Severity.ERROR
+    assert pre002.message.startswith(
+        "preheader is 101 characters without the placeholder “[Product Name]”, limit 90: "
+    )
+    # the subject is measured so too; a bracketed word of real copy is counted
+    subject = "[Company Name] — your order has shipped, track it here"  # 54, 40 without
+    [sub002] = only(check(write_campaign(tmp_path, "subject", subject=subject)), "SUB002")
+    assert sub002.severity is Severity.WARNING
+    assert sub002.message.startswith("could not verify the subject's length: 40 characters")
+    webinar = "[Webinar] Your order has shipped, track it here now!"  # 52
+    [sub002] = only(check(write_campaign(tmp_path, "webinar", subject=webinar)), "SUB002")
+    assert sub002.severity is Severity.ERROR
+
+
 def test_a_message_of_text_alone_has_its_links_checked(tmp_path: Path) -> None:
     # Campaign.all_links read the HTML only: a text-only test send passed with any link
     eml = tmp_path / "digest.eml"
