@@ -22,10 +22,10 @@ incident of the launch (so it counts against the error-free launch rate). Withou
 launch is recorded and mailcheck exits 0: go ahead and send.
 
 Recorded: campaign id, client, a sha256 of the campaign's source files (the partials its
-template pulls in too), the rendered links and
-what the checker said about them (for `mailcheck monitor`), the planned send_at, the launch time,
-who launched it (--by, else MAILCHECK_USER, the CI actor, or the login name) and the CI job
-(GITHUB_RUN_ID, CI_JOB_ID, BUILD_TAG …).
+template pulls in too), the rendered links and what the checker said about them (for
+`mailcheck monitor`), the planned send_at, the launch time, who launched it (--by, else
+MAILCHECK_USER, the CI actor, or the login name) and the CI job (GITHUB_RUN_ID, CI_JOB_ID,
+BUILD_TAG …).
 
 Launching is idempotent: when the same campaign with the same content (the sha256 above) has
 already been launched for the client, a retried job prints "already launched as #N", records
