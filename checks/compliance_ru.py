@@ -180,7 +180,9 @@ def personal_data_in_url(ctx: Context) -> Iterator[Problem]:
     """## What it does
     With `profile = "ru"`: reports links whose query string carries a recipient's e-mail
     address or phone number as rendered for the sample recipients, or a personalisation
-    variable named like one (`email`, `phone`, `first_name`, `fio` …) inside a link.
+    variable named like one (`email`, `phone`, `first_name`, `fio` …) inside a link. A
+    `mailto:` link or List-Unsubscribe address does not count: it goes to the operator's own
+    mailbox.
 
     ## Why it matters
     URLs end up in web-server logs, analytics and the `Referer` sent to every third party the
@@ -204,7 +206,9 @@ def personal_data_in_url(ctx: Context) -> Iterator[Problem]:
         if kinds:
             found.setdefault(host_of(link.href), []).extend(kinds)
             leaking.append(link)
-    uses = [v for v in ctx.campaign.variables if v.in_link and _PERSONAL_NAMES.search(v.name)]
+    # in a web link only: a mailto: (write to support, List-Unsubscribe by mail) goes to the
+    # operator's own mailbox, past no server log, analytics or Referer
+    uses = [v for v in ctx.campaign.variables if v.in_web_link and _PERSONAL_NAMES.search(v.name)]
     named = sorted({v.name for v in uses})
     if not found and not named:
         return

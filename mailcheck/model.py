@@ -126,6 +126,7 @@ class Variable:
     fallback_covers_empty: bool = True  # False for Jinja default('x') without true
     system: bool = False  # filled by the ESP (unsubscribe URL, recipient id …)
     in_link: bool = False
+    in_web_link: bool = False  # in a link a web server receives (not only in a mailto:)
     where: str = "html"  # the part it is used in: subject, preheader, html, text, header:<Name>
     fallback: str | None = None  # the inline fallback text, when one is given
 

@@ -114,6 +114,28 @@ def test_personal_data_in_a_header_is_found_in_that_header(
     assert [f.locations for f in found] == [("email.html:10", "header:List-Unsubscribe")]
 
 
+def test_personal_data_in_a_mailto_goes_to_the_operators_mailbox(tmp_path: Path) -> None:
+    """A recipient's address in a mailto: (a support link's body, the List-Unsubscribe mail
+    address's subject) reaches the operator's own mailbox, past no web server: no RU002. The
+    web URL of the same header still counts."""
+    mail = OWN + (
+        '\n<p><a href="mailto:help@shop.test?body=Мой%20адрес:%20{{ email }}">Написать</a></p>'
+    )
+    by_mail = "<mailto:unsub@shop.test?subject=unsub-{{ email }}>"
+    headers = {
+        "List-Unsubscribe": f"<https://shop.test/u/{{{{ uid }}}}>, {by_mail}",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+    }
+    d = write_campaign(tmp_path, body=mail, template="jinja", tables={"headers": headers})
+    assert only(check(d, Config(root=d.parent, profile="ru")), "RU002") == []
+    # the same variable in the header's web URL is found there, and only there
+    headers["List-Unsubscribe"] = f"<https://shop.test/u?e={{{{ email }}}}>, {by_mail}"
+    d = write_campaign(tmp_path / "web", body=mail, template="jinja", tables={"headers": headers})
+    [found] = only(check(d, Config(root=d.parent, profile="ru")), "RU002")
+    assert found.message.endswith("variables in links: email")
+    assert found.locations == ("header:List-Unsubscribe",)
+
+
 def test_opaque_ids_are_not_personal_data(tmp_path: Path) -> None:
     body = (
         OWN

@@ -242,6 +242,19 @@ def test_in_link_and_where() -> None:
     assert ("avatar", "html", 3, True) in by_where
     assert ("first_name", "subject", 1, False) in by_where
     assert ("uid", "header:List-Unsubscribe", 1, True) in by_where
+    # a link a web server receives, or only a mailbox (mailto:)
+    mail = analyse(
+        '<a href="https://shop.example/p?n={{ first_name }}">Магазин</a>\n'
+        '<a href="mailto:help@shop.example?subject={{ email }}">Поддержка</a>',
+        dialect="jinja",
+        headers={"List-Unsubscribe": "<mailto:u@acme.example?subject={{ uid }}>, <https://acme.example/u>"},
+    )  # fmt: skip
+    web = {(v.name, v.where, v.in_link, v.in_web_link) for v in mail.variables}
+    assert web == {
+        ("first_name", "html", True, True),
+        ("email", "html", True, False),
+        ("uid", "header:List-Unsubscribe", True, False),
+    }
 
 
 def test_unisender_fallback_covers_empty_but_not_inside_links() -> None:

@@ -19,6 +19,8 @@ _LINK_ATTR = regex.compile(
     r"""\b(?:href|src|background|action|xlink:href)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""",
     regex.I,
 )
+# The URLs of a List-Unsubscribe header: each in angle brackets (RFC 2369)
+_HEADER_URL = regex.compile(r"<([^<>]*)>")
 _TAG_BODY = regex.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}|\*\|(.*?)\|\*", regex.S)
 _IDENT = regex.compile(r"[@A-Za-z_][\w.:@-]*")
 
@@ -30,6 +32,7 @@ class LinkSpan:
     first_line: int
     last_line: int
     names: frozenset[str]  # every identifier written inside its tags
+    mailto: bool = False  # a mailto: URL: what it holds goes to a mailbox, not a web server
 
     def holds(self, name: str, line: int) -> bool:
         if not self.first_line <= line <= self.last_line:
@@ -41,11 +44,14 @@ class LinkSpan:
         )
 
 
-def link_spans(source: str, dialect: Dialect | None = None) -> list[LinkSpan]:
-    """Every href/src (…) value of ``source`` that contains a merge tag (of ``dialect``'s too)."""
+def link_spans(
+    source: str, dialect: Dialect | None = None, *, header: bool = False
+) -> list[LinkSpan]:
+    """Every href/src (…) value of ``source`` that contains a merge tag (of ``dialect``'s too);
+    with ``header``, every <URL> of a List-Unsubscribe header that does."""
     spans: list[LinkSpan] = []
     line, counted = 1, 0  # lines are counted on from the previous span, not from the top
-    for m in _LINK_ATTR.finditer(source):
+    for m in (_HEADER_URL if header else _LINK_ATTR).finditer(source):
         value = m.group(1)
         names: set[str] = set()
         if "{{" in value or "{%" in value or "*|" in value:
@@ -59,7 +65,8 @@ def link_spans(source: str, dialect: Dialect | None = None) -> list[LinkSpan]:
             continue
         line += source.count("\n", counted, m.start(1))
         counted = m.start(1)
-        spans.append(LinkSpan(line, line + value.count("\n"), frozenset(names)))
+        mailto = value.strip("\"' \t\r\n").lower().startswith("mailto:")
+        spans.append(LinkSpan(line, line + value.count("\n"), frozenset(names), mailto))
     return spans
 
 

@@ -407,13 +407,18 @@ def _variables(parts: list[_Part], is_system: IsSystem, dialect: Dialect) -> lis
     # guards it in every part: the subject of a cancelled message is never sent either
     filled = {name for part in parts for name in getattr(part.parsed, "aborts_unless", ())}
     for part in parts:
-        spans = _spans_by_line(link_spans(part.source, dialect) if part.where == "html" else [])
         link_header = part.where.lower() in ("header:list-unsubscribe",)
+        found = link_header or part.where == "html"
+        spans = _spans_by_line(
+            link_spans(part.source, dialect, header=link_header) if found else []
+        )
         for use in part.parsed.uses:
-            in_link = link_header or any(
-                s.holds(use.name, use.line) for s in spans.get(use.line, ())
-            )
+            holding = [s for s in spans.get(use.line, ()) if s.holds(use.name, use.line)]
+            # the whole header is a list of URLs, whichever one the tags are found in
+            in_link = link_header or bool(holding)
             var = _variable(use, part.where, is_system(use.name), in_link)
+            # a mailto: URL goes to the sender's own mailbox; any other to a web server
+            var.in_web_link = any(not s.mailto for s in holding) or (link_header and not holding)
             if var.name in filled:
                 var.guarded = True
             key = (
@@ -424,6 +429,7 @@ def _variables(parts: list[_Part], is_system: IsSystem, dialect: Dialect) -> lis
                 var.guarded,
                 var.fallback_covers_empty,
                 var.in_link,
+                var.in_web_link,
                 var.fallback,
             )
             if key not in seen:
