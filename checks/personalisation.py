@@ -440,14 +440,14 @@ def _shown_tag(tag: str) -> str:
 )
 def template_part_not_read(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Says when a template pulls in other template files that mailcheck does not have —
-    Liquid's `{% render "footer" %}` and `{% include %}`, Handlebars' `{{> footer}}` — and
-    lists them. The ESP or the agency's build supplies them when the e-mail is assembled;
-    mailcheck renders them empty. What must be somewhere in the e-mail but is not found in
-    the rest (the unsubscribe link, the brief's text and links) is then not an error: this
-    finding lists those checks as not verified. A partial the campaign's directory has
-    (`footer.liquid`, `footer.hbs`, or in `partials/`, `snippets/` …) is read and checked with
-    the template instead.
+    Says when a template pulls in other template files that mailcheck does not have — Liquid's
+    `{% render "footer" %}` and `{% include %}`, Handlebars' `{{> footer}}` — and lists them,
+    placed at the line of each tag that pulls one in. The ESP or the agency's build supplies
+    them when the e-mail is assembled; mailcheck renders them empty. What must be somewhere in
+    the e-mail but is not found in the rest (the unsubscribe link, the brief's text and links)
+    is then not an error: this finding lists those checks as not verified. A partial the
+    campaign's directory has (`footer.liquid`, `footer.hbs`, or in `partials/`, `snippets/` …)
+    is read and checked with the template instead.
 
     ## Why it matters
     A footer partial usually holds the unsubscribe link and the legal text. Calling them
@@ -470,7 +470,8 @@ def template_part_not_read(ctx: Context) -> Iterator[Problem]:
             "build supplies them): what they hold is not checked",
             files=quoted_names(campaign.outside_parts),
         )
-        yield Problem(message, location="template")
+        places = tuple(dict.fromkeys(_part_at(ctx, *at) for at in campaign.outside_parts_at))
+        yield Problem(message, location=places[0] if places else "template", locations=places)
 
 
 @rule(

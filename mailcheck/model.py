@@ -248,6 +248,8 @@ class Campaign:
     # template files the template pulls in that mailcheck does not read (partials, layouts
     # the ESP or the agency's build supplies): what they hold is not checked (PER009)
     outside_parts: list[str] = field(default_factory=list)
+    # where the template pulls them in: (part, line), each tag (one part may have several)
+    outside_parts_at: list[tuple[str, int]] = field(default_factory=list)
     # blocks whose test or helper mailcheck cannot read: (part, line, tag as written); what
     # they print is not verified (PER007), never guessed
     unread_blocks: list[tuple[str, int, str]] = field(default_factory=list)

@@ -43,7 +43,9 @@ def test_partials_are_one_warning_listing_what_was_not_verified(
         "the template pulls in “header”, “footer”, which mailcheck does not read (the ESP or "
         "the build supplies them): what they hold is not checked; not verified: PRE001, UNS001"
     )
-    assert per009.places == ("template", "preheader", "email.html")
+    # at each tag that pulls one in (lines 2 and 4), then what it did not let be verified
+    assert per009.places == ("email.html:2", "email.html:4", "preheader", "email.html")
+    assert per009.location == "email.html:2"
     # no "no unsubscribe link" error, no separate "no preheader" warning
     assert only(result, "UNS001") == [] and only(result, "PRE001") == []
     assert result.errors == 0
@@ -58,7 +60,8 @@ def test_the_brief_checks_are_not_verified_either(tmp_path: Path) -> None:
     [per009] = only(result, "PER009")
     assert per009.message.endswith("not verified: BRF004, BRF005, PRE001, UNS001")
     assert per009.places == (
-        "template",
+        "email.html:2",
+        "email.html:4",
         "[expect] text",
         "[expect] links",
         "preheader",
@@ -120,6 +123,11 @@ def test_the_dialects_name_their_partials() -> None:
         "footer",
     ]
     assert liquid("{{ a }}", nothing).partials == []
+    # and where each tag stands, every time (one partial pulled in twice: two places)
+    source = '{% render "header" %}\n{% if a %}\n{% include "footer" %}{% endif %}\n{% render "header" %}'
+    assert liquid(source, nothing).partials_at == [("header", 1), ("footer", 3), ("header", 4)]
+    source = "{{> header}}\n{{#if a}}\n{{> footer}}{{/if}}\n{{> header}}"
+    assert handlebars(source, nothing).partials_at == [("header", 1), ("footer", 3), ("header", 4)]
 
 
 # --- partials the campaign has: read from its directory and checked ---------------------------
@@ -169,6 +177,20 @@ def test_a_partials_variable_without_fallback_is_the_campaigns(tmp_path: Path) -
     found = only(check(liquid_campaign(tmp_path, "c", footer)), "PER001")
     [per001] = [f for f in found if "“first_name”" in f.message]
     assert per001.places == ("email.html",)  # the partial's line is not the template's
+
+
+def test_per009_is_placed_at_the_partials_it_could_not_read(tmp_path: Path) -> None:
+    # card is the campaign's own (read and checked); footer is not: its tag alone, on line 4.
+    # A partial the footer would pull in is no place of this template: its line is the
+    # footer's (card.liquid, read, pulls in "badge", which the campaign lacks)
+    d = liquid_campaign(tmp_path, "c", None)
+    (d / "partials" / "card.liquid").write_text(
+        '<p>{{ product.title }}</p>\n{% render "badge" %}', encoding="utf-8"
+    )
+    [per009] = only(check(d), "PER009")
+    assert "“footer”, “badge”" in per009.message
+    # then UNS001's place, not verified (the footer may hold the link)
+    assert per009.places == ("email.html:4", "email.html")
 
 
 def test_a_partial_is_never_read_from_outside_the_campaign(tmp_path: Path) -> None:

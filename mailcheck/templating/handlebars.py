@@ -167,6 +167,7 @@ class HandlebarsTemplate:
     def __init__(self, source: str, is_system: IsSystem) -> None:
         self.is_system = is_system
         self.partials: list[str] = []  # {{> footer}}: filled by the ESP or the build
+        self.partials_at: list[tuple[str, int]] = []  # each of their tags: (name, line)
         self._reading: list[str] = []  # the campaign's partials being parsed into this one
         self.body = self._parse(source)
         self.uses: list[Use] = []
@@ -275,8 +276,11 @@ class HandlebarsTemplate:
                 found = self._own_partial(name) if name and len(words) == 1 else None
                 if found is not None:
                     current.extend(found)
-                elif name and name not in self.partials:
-                    self.partials.append(name)
+                elif name:
+                    if name not in self.partials:
+                        self.partials.append(name)
+                    if not self._reading:  # (a line inside a partial is the partial's)
+                        self.partials_at.append((name, tag_line))
             else:
                 if kind == "&":
                     inner = inner[1:].strip()

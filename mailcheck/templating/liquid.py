@@ -219,6 +219,7 @@ class LiquidTemplate:
         self.partials = [
             name for name in walker.partials if files is None or files.source(name) is None
         ]
+        self.partials_at = walker.partials_at
 
     def render(self, values: Mapping[str, object]) -> str:
         try:
@@ -350,6 +351,7 @@ class _Walker:
         self.is_system = is_system
         self.uses: list[Use] = []
         self.partials: list[str] = []  # {% render "footer" %}: supplied by the ESP
+        self.partials_at: list[tuple[str, int]] = []  # each of their tags: (name, line)
         self.locals: set[str] = {"forloop", "tablerowloop"}
         self.env = env
         self.reading: list[str] = []  # the campaign's partials being walked, outermost first
@@ -423,6 +425,8 @@ class _Walker:
             self.partials.append(shown)
         files = partials.current()
         source = files.source(shown) if files is not None else None
+        if source is None and not self.reading:  # (a line inside a partial is the partial's)
+            self.partials_at.append((shown, node.tok.linenum))
         if source is None or shown in self.reading or len(self.reading) >= _PARTIAL_DEPTH:
             return
         try:

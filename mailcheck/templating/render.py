@@ -81,6 +81,7 @@ class _Budgeted:
         self._render = budget.budgeted(parsed.render, limits)
         self.uses = parsed.uses
         self.partials: tuple[str, ...] = tuple(getattr(parsed, "partials", ()))
+        self.partials_at: tuple[tuple[str, int], ...] = tuple(getattr(parsed, "partials_at", ()))
         self.unread: tuple[tuple[int, str], ...] = tuple(getattr(parsed, "unread", ()))
         # it may cancel the whole message (SendAborted) for some values: Braze's abort_message
         self.may_abort: bool = getattr(parsed, "may_abort", False)
@@ -260,6 +261,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     campaign.renders = []
     campaign.template_errors = []
     campaign.outside_parts = []
+    campaign.outside_parts_at = []
     campaign.unread_blocks = []
     if dialect is None:
         campaign.renders = [_as_is(campaign)]
@@ -306,6 +308,13 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         parts.append(_Part(where, source, parsed))
     outside = (name for part in parts for name in getattr(part.parsed, "partials", ()))
     campaign.outside_parts = list(dict.fromkeys(outside))
+    campaign.outside_parts_at = list(
+        dict.fromkeys(
+            (part.where, line)
+            for part in parts
+            for _, line in getattr(part.parsed, "partials_at", ())
+        )
+    )
     campaign.unread_blocks = list(
         dict.fromkeys(
             (part.where, line, tag)
