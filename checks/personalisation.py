@@ -441,8 +441,8 @@ def _shown_tag(tag: str) -> str:
 def template_part_not_read(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Says when a template pulls in other template files that mailcheck does not have — Liquid's
-    `{% render "footer" %}` and `{% include %}`, Handlebars' `{{> footer}}` — and lists them,
-    placed at the line of each tag that pulls one in. The ESP or the agency's build supplies
+    `{% render "footer" %}` and `{% include %}`, Handlebars' `{{> footer}}` — and lists them.
+    The finding is placed at each tag that pulls one in. The ESP or the agency's build supplies
     them when the e-mail is assembled; mailcheck renders them empty. What must be somewhere in
     the e-mail but is not found in the rest (the unsubscribe link, the brief's text and links)
     is then not an error: this finding lists those checks as not verified. A partial the
