@@ -281,7 +281,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         if tag in _BACKGROUND_TAGS:
             background = el.get("background")
             if background is not None:
-                background = background.strip()
+                background = _url(background)
                 line = starts.line(el)
                 links.append(Link(background, "background", "", line, background))
         elif tag in _LINK_SET:
@@ -293,7 +293,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
             if style and "url(" in style.lower():
                 line = starts.line(el)
                 for match in _CSS_URL.finditer(style):
-                    url = next(g for g in match.groups() if g is not None).strip()
+                    url = _url(next(g for g in match.groups() if g is not None))
                     links.append(Link(url, "css", "", line, url))
     facts = read_accessibility(root, html, _hidden_from_everyone) if accessibility else None
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
@@ -580,6 +580,16 @@ class _TagStarts:
 _TAG_LOOKBACK = 4_000  # characters a start tag may span: its attributes, one per line
 
 
+# A browser (and so a webmail) removes every tab and line break from a URL before it reads it
+# (WHATWG URL Standard, basic URL parser): an href broken over two lines still works
+_TAB_OR_NEWLINE = str.maketrans("", "", "\t\n\r")
+
+
+def _url(value: str) -> str:
+    """A link or image attribute's URL as a mail client's browser reads it."""
+    return value.strip().translate(_TAB_OR_NEWLINE)
+
+
 def _element_links(
     el: Any,
     tag: str,
@@ -591,14 +601,14 @@ def _element_links(
     if tag == "a":
         href = el.get("href")
         if href is not None:
-            href = href.strip()
+            href = _url(href)
             anchors.append((len(links), el))
             links.append(Link(href, "a", "", line, href))
     elif tag == "img":
         src = el.get("src")
         alt = el.get("alt")
         if src is not None:
-            src = src.strip()
+            src = _url(src)
             links.append(Link(src, "img", alt or "", line, src))
         images.append(
             Image(src or "", alt, line, _tiny(el.get("width")) and _tiny(el.get("height")))
@@ -606,13 +616,13 @@ def _element_links(
     elif tag == "area":
         href = el.get("href")
         if href is not None:
-            href = href.strip()
+            href = _url(href)
             text = collapse_ws(el.get("alt") or "")  # an image map region shows no text
             links.append(Link(href, "area", text, line, href))
     elif tag in _VML_IMAGE_TAGS:
         src = el.get("src")
         if src is not None:
-            src = src.strip()
+            src = _url(src)
             links.append(Link(src, "vml", "", line, src))
 
 
@@ -656,7 +666,7 @@ def _conditional_links(comment: Any, links: list[Link], anchors: list[tuple[int,
             href = el.get("href")
             if href is not None:
                 anchors.append((len(links), el))  # its text is the button's label
-                links.append(Link(href.strip(), "a", "", line, href.strip()))
+                links.append(Link(_url(href), "a", "", line, _url(href)))
             continue
         # images there are Outlook's copies of the body's: their links alone are checked
         _element_links(el, el.tag, line, links, [], anchors)

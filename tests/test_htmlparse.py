@@ -419,3 +419,24 @@ def test_a_tag_written_over_several_lines_is_placed_where_it_starts() -> None:
         ("a", "https://x.example/2", 10),
     ]
     assert [image.line for image in doc.images] == [6]
+
+
+def test_a_url_broken_over_lines_reads_as_a_browser_reads_it() -> None:
+    # Netcenter's newsletter (SpamAssassin's welcomelist) breaks its tracking hrefs over two
+    # lines; a browser drops tabs and line breaks from a URL, so the link works as one URL
+    doc = parse_html(
+        "<body>\n"
+        '<a href="https://t.example/mcp?p=041H1g041H2g55Ep6l\n012000WRnwBz">Hier</a>\n'
+        '<img src=" https://cdn.example/a\r\n.png\t">\n'
+        '<td background="https://cdn.example/\tbg.png">x</td>\n'
+        "<div style=\"background: url('https://cdn.example/\nc.png')\">y</div>\n"
+        '<!--[if mso]><v:roundrect href="https://t.example/\tb">z</v:roundrect><![endif]-->\n'
+        "</body>"
+    )
+    assert [(link.kind, link.href, link.raw, link.line) for link in doc.links] == [
+        ("a", "https://t.example/mcp?p=041H1g041H2g55Ep6l012000WRnwBz", "https://t.example/mcp?p=041H1g041H2g55Ep6l012000WRnwBz", 2),
+        ("img", "https://cdn.example/a.png", "https://cdn.example/a.png", 4),
+        ("background", "https://cdn.example/bg.png", "https://cdn.example/bg.png", 6),
+        ("css", "https://cdn.example/c.png", "https://cdn.example/c.png", 7),
+        ("a", "https://t.example/b", "https://t.example/b", 9),
+    ]  # fmt: skip
