@@ -175,7 +175,10 @@ def parse_message(data: bytes) -> ParsedMessage:
     raw_headers = list(msg.raw_items())
     found.header_lines = field_lines(block)
     starts = sorted(n for lines in found.header_lines.values() for n in lines)
-    if len(starts) > len(raw_headers):
+    # A field named "From " ("From  :<a@b>", obsolete syntax) is taken for a misplaced mbox
+    # envelope line and dropped, alone: the fields after it are read (SpamAssassin's spam/008)
+    dropped = sum(isinstance(d, email.errors.MisplacedEnvelopeHeaderDefect) for d in msg.defects)
+    if len(starts) > len(raw_headers) + dropped:
         raise NotAMessage(_broken_header_line(block, starts, len(raw_headers)))
     for name, raw in raw_headers:
         found.headers[name] = decode_header_value(raw)

@@ -747,6 +747,20 @@ def test_unreadable_messages(tmp_path: Path, data: bytes, reason: str) -> None:
     assert c.id == "bad" and c.kind == "eml"
 
 
+def test_a_from_field_written_from_space_colon_loses_that_field_alone(tmp_path: Path) -> None:
+    # "From  :" is taken for a misplaced mbox envelope line and dropped, but the fields after
+    # it are read (SpamAssassin's spam/008): no "broken header block" for the whole message
+    path = tmp_path / "spam.eml"
+    path.write_bytes(
+        b"Subject: Hi\nFrom  :<a@b.example>\nFrom: <c@d.example>\n"
+        b"List-Unsubscribe: <mailto:u@d.example>\n\nbody\n"
+    )
+    c = load_file(path)
+    assert c.load_error is None
+    assert (c.subject, c.from_addr) == ("Hi", "<c@d.example>")
+    assert c.headers is not None and c.headers["List-Unsubscribe"] == "<mailto:u@d.example>"
+
+
 def test_html_right_after_the_header_fields_is_the_body(tmp_path: Path) -> None:
     # no empty line before the body: no header field is lost, so the message is read as is
     path = tmp_path / "no-blank.eml"
