@@ -2,9 +2,10 @@
 
 Usage: python bench/bench_offline.py [CORPUS] [--runs 5] [--no-process]
 
-Both sides read the same files (.eml/.html/.htm below CORPUS). The baseline reads each file
-and parses it with lxml.html (for an .eml: a compat32 MIME parse, the first text/html part's
-decoded payload; the least any checker must do). mailcheck runs its whole engine offline
+Both sides read the same files: the inputs mailcheck discovers below CORPUS (.eml, .html, .htm,
+saved messages without an extension). The baseline reads each file and parses it with
+lxml.html (for a message: a compat32 MIME parse, the first text/html part's decoded payload;
+the least any checker must do). mailcheck runs its whole engine offline
 (discover, load, decode, render, parse, every offline rule) as `mailcheck check` calls it
 (light results), with 1 process and with one per core.
 
@@ -13,7 +14,7 @@ Two measurements, medians of ``--runs``:
 * in-process: both sides run in a fork of this interpreter, with every module imported but
   no run done yet (no cache filled) — the engine's own cost;
 * process: each side as a fresh process, start-up and imports included — what a user waits
-  for: ``python bench_offline.py --baseline CORPUS`` against
+  for: ``python bench_offline.py --baseline FILE-LIST`` against
   ``mailcheck check CORPUS --offline --format json``.
 
 CPU seconds (the run's process and its workers) and the fresh processes' peak resident
@@ -44,9 +45,10 @@ sys.path.insert(0, str(REPO))
 
 
 def corpus_files(root: Path) -> list[Path]:
-    return sorted(
-        p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in (".eml", ".html", ".htm")
-    )
+    """The files mailcheck discovers below ``root`` (the baseline reads the same ones)."""
+    from mailcheck.engine import discover
+
+    return sorted(s.path for s in discover([str(root)]) if s.path.suffix != ".toml")
 
 
 def bare_lxml(files: list[Path]) -> int:
@@ -55,7 +57,7 @@ def bare_lxml(files: list[Path]) -> int:
     parsed = 0
     for path in files:
         data = path.read_bytes()
-        if path.suffix.lower() == ".eml":
+        if path.suffix.lower() in (".eml", ""):  # a saved message, named so or not
             # the cheapest decode there is: compat32, first text/html part, raw payload bytes
             msg = email.message_from_bytes(data)
             html_part = next((p for p in msg.walk() if p.get_content_type() == "text/html"), None)
@@ -164,16 +166,16 @@ def main() -> None:
     ap.add_argument("--no-process", action="store_true", help="skip the fresh-process runs")
     ap.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)  # child mode
     args = ap.parse_args()
-    root = Path(args.corpus)
-    files = corpus_files(root)
     if args.baseline:  # the fresh baseline process: nothing but its own work
-        bare_lxml(files)
+        bare_lxml([Path(line) for line in Path(args.corpus).read_text().splitlines()])
         return
+    root = Path(args.corpus)
     # This tree is measured, whichever one the environment has installed (bench/tree.py).
     installed = installed_tree() == REPO
     if not installed:
         use_tree(REPO)
     as_installed()  # bytecode as pip would compile it (see bench/installed.py)
+    files = corpus_files(root)
     cores = (
         len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     )
@@ -183,18 +185,23 @@ def main() -> None:
     bare_lxml(files)
     warm_imports()
     python = sys.executable
-    baseline_cmd = [python, str(Path(__file__).resolve()), "--baseline", str(root)]
+    listed = Path(tempfile.mkstemp(prefix="bench-files-", suffix=".txt")[1])
+    listed.write_text("".join(f"{p}\n" for p in files))
+    baseline_cmd = [python, str(Path(__file__).resolve()), "--baseline", str(listed)]
     mailcheck = ["-m", "mailcheck"] if installed else [str(BENCH / "tree.py"), str(REPO)]
     check_cmd = [python, *mailcheck, "check", str(root), "--offline", "--format", "json"]
     # The sides take turns, run by run, so that a change in the machine's load hits them alike.
     rows: dict[str, list[tuple[float, ...]]] = {k: [] for k in ("base", "one", "many", "pb", "pm")}
-    for _ in range(args.runs):
-        rows["base"].append(forked(lambda: bare_lxml(files)))
-        rows["one"].append(forked(lambda: mailcheck_run(root, 1)))
-        rows["many"].append(forked(lambda: mailcheck_run(root, cores)))
-        if not args.no_process:
-            rows["pb"].append(process(baseline_cmd))
-            rows["pm"].append(process(check_cmd))
+    try:
+        for _ in range(args.runs):
+            rows["base"].append(forked(lambda: bare_lxml(files)))
+            rows["one"].append(forked(lambda: mailcheck_run(root, 1)))
+            rows["many"].append(forked(lambda: mailcheck_run(root, cores)))
+            if not args.no_process:
+                rows["pb"].append(process(baseline_cmd))
+                rows["pm"].append(process(check_cmd))
+    finally:
+        listed.unlink()
     base, base_cpu = medians(rows["base"])
     one, one_cpu = medians(rows["one"])
     many, many_cpu = medians(rows["many"])

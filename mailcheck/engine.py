@@ -23,6 +23,7 @@ from mailcheck.loaders import (
     MESSAGE_SUFFIXES,
     NOT_READ,
     is_outlook_file,
+    is_saved_message,
     load,
 )
 from mailcheck.model import Campaign, CampaignResult, Finding, Severity
@@ -66,6 +67,9 @@ class Source:
 
 def discover(paths: Sequence[str]) -> list[Source]:
     """Every campaign below ``paths``; a directory with campaign.toml is one campaign.
+
+    A file whose name has no extension is found too when it is a saved message (it starts with
+    a mail header block: a test suite's ``m0129``).
 
     Nothing is skipped silently: a directory that cannot be read is a :class:`Source` with an
     ``error`` (INP001), a mail file mailcheck does not read (Outlook, mbox) is a source that
@@ -130,8 +134,11 @@ def _walk(given: str, top: Path) -> list[Source]:
         if MANIFEST in filenames or here in in_campaign:
             in_campaign.update(here / name for name in dirnames)
         for name in sorted(filenames):
-            if Path(name).suffix.lower() in suffixes:
-                found.append(Source(here / name, _shown(given, top, here / name), root=here))
+            path = here / name
+            # a saved message without an extension is one too (not inside a campaign's
+            # folders: its files are its own)
+            if path.suffix.lower() in suffixes or (suffixes and is_saved_message(path)):
+                found.append(Source(path, _shown(given, top, path), root=here))
     return found
 
 

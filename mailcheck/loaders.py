@@ -291,6 +291,21 @@ def mjml_source(data: bytes, name: str) -> Message | None:
     )
 
 
+def is_saved_message(path: Path) -> bool:
+    """Whether ``path``, a file whose name has no extension, is a saved message (test suites
+    store them so: ``m0129``). Its top must be an RFC 5322 header block naming fields mail
+    has, which a README or a Makefile does not; a dotfile (``.gitignore``) never is."""
+    if path.suffix or path.name.startswith("."):
+        return False
+    from mailcheck.message import looks_like_message
+
+    try:
+        with path.open("rb") as f:
+            return looks_like_message(f.read(_SNIFF_BYTES))
+    except OSError:
+        return False  # not known to be mail: nothing was passed over that was
+
+
 def is_outlook_file(path: Path) -> bool:
     """Whether ``path`` is an Outlook .msg/.oft file (an OLE compound file): never read."""
     if path.suffix.lower() not in (".msg", ".oft"):

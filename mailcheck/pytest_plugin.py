@@ -99,11 +99,11 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     if _SESSION not in parent.config.stash:
         return None
     from mailcheck.engine import OWN_INPUT_SUFFIXES, WALKED_SUFFIXES
-    from mailcheck.loaders import MANIFEST
+    from mailcheck.loaders import MANIFEST, is_saved_message
 
     is_manifest = file_path.name == MANIFEST
     suffix = file_path.suffix.lower()
-    if not is_manifest and suffix not in WALKED_SUFFIXES:
+    if not is_manifest and suffix not in WALKED_SUFFIXES and not is_saved_message(file_path):
         return None
     # As mailcheck's discovery: a campaign directory's files (in its sub-directories too)
     # belong to that campaign, but a campaign nested in it and a test send saved beside its
@@ -111,7 +111,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     root = parent.config.rootpath
     if is_manifest:
         claimed = _claimed(file_path.parent, root, by_campaigns=False)
-    elif suffix in OWN_INPUT_SUFFIXES and (file_path.parent / MANIFEST).is_file():
+    elif (suffix in OWN_INPUT_SUFFIXES or not suffix) and (file_path.parent / MANIFEST).is_file():
         claimed = _claimed(file_path.parent.parent, root, by_campaigns=True)
     else:
         claimed = _claimed(file_path.parent, root, by_campaigns=True)

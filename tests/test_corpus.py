@@ -13,7 +13,7 @@ import pytest
 from shared_data import require_shared
 
 from mailcheck.config import Config
-from mailcheck.loaders import load
+from mailcheck.loaders import is_saved_message, load
 
 SUFFIXES = (".eml", ".html", ".htm")
 
@@ -24,8 +24,13 @@ def corpus_root() -> Path:
 
 
 def corpus_files() -> list[Path]:
+    """What a walk finds: .eml/.html/.htm files, and saved messages without an extension."""
     root = corpus_root()
-    files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+    files = sorted(
+        p
+        for p in root.rglob("*")
+        if p.is_file() and (p.suffix.lower() in SUFFIXES or is_saved_message(p))
+    )
     if not files:
         pytest.fail(f"no .eml/.html/.htm files below {root}")
     return files
@@ -33,7 +38,10 @@ def corpus_files() -> list[Path]:
 
 def test_every_corpus_file_loads() -> None:
     files = corpus_files()
-    assert len(files) > 400  # the corpus as described in its MANIFEST.md (201 .eml, 313 .html)
+    # the corpus as described in its MANIFEST.md: 201 .eml, 313 .html and the extensionless
+    # messages of php-mime-mail-parser (43), SpamScope (23) and SpamAssassin (97)
+    assert len(files) > 650
+    assert sum(not p.suffix for p in files) > 150
     config = Config(root=corpus_root())
     failed: list[tuple[Path, str]] = []
     loaded = 0
@@ -46,7 +54,7 @@ def test_every_corpus_file_loads() -> None:
             failed.append((path, campaign.load_error))
             continue
         loaded += 1
-        if path.suffix.lower() != ".eml":
+        if path.suffix.lower() not in (".eml", ""):
             assert campaign.kind == "html" and campaign.html is not None, path
             assert campaign.static is not None, path
         else:
@@ -56,13 +64,14 @@ def test_every_corpus_file_loads() -> None:
                 assert campaign.static is not None, path
                 assert (campaign.html_bytes > 0) == bool(campaign.html), path
     # only genuinely broken MIME, header blocks or non-messages may fail, and they are few
-    assert len(failed) <= 10, failed
+    # (12: 7 of the .eml files, 5 of the extensionless spam and parser test messages)
+    assert len(failed) <= 12, failed
     for path, reason in failed:
         assert reason.startswith(("broken MIME", "broken header block", "not an e-mail message")), (
             path,
             reason,
         )
-    assert loaded >= len(files) - 10
+    assert loaded >= len(files) - 12
 
 
 def test_known_broken_corpus_messages_say_why() -> None:

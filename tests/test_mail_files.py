@@ -133,6 +133,25 @@ def test_a_msg_that_is_an_rfc_5322_message_and_a_one_message_mbox_are_read(
     )
 
 
+def test_a_saved_message_without_an_extension_is_read(tmp_path: Path) -> None:
+    # test suites and mail programs store messages so (m0129): passed over
+    # in silence before, a third of the shared corpus was never checked
+    (tmp_path / "m0129").write_bytes(SEND)
+    (tmp_path / "Makefile").write_text("all:\n\tmjml email.mjml -o email.html\n")
+    (tmp_path / "LICENSE").write_text("MIT License\n\nCopyright (c) 2026 ACME\n")
+    (tmp_path / ".mailmap").write_bytes(SEND)  # a dotfile is the repository's, never mail
+    d = write_campaign(tmp_path, "bf")
+    (d / "test-send").write_bytes(SEND)  # beside its campaign.toml: an input of its own
+    (d / "proofs").mkdir()
+    (d / "proofs" / "old").write_bytes(SEND)  # the campaign's own files: not walked
+    by_name = checked(tmp_path)
+    assert set(by_name) == {"m0129", "campaign.toml", "test-send"}
+    for name in ("m0129", "test-send"):
+        assert by_name[name].campaign.subject == "Скидки до 70%", name
+        assert by_name[name].campaign.kind == "eml"
+        assert [f.code for f in by_name[name].findings if f.code.startswith("INP")] == []
+
+
 def test_a_one_message_mbox_that_cannot_be_read_is_inp001(tmp_path: Path) -> None:
     # an mbox is mail whatever is wrong with it: an error with the reason, not "not mail"
     (tmp_path / "one.mbox").write_bytes(MBOX_FROM + b"garbage without headers\n")

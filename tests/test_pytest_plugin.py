@@ -209,17 +209,23 @@ def test_a_test_send_beside_campaign_toml_and_outlook_files_are_items(
         encoding="utf-8",
     )
     (good / "proof.msg").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))  # OLE
+    # saved without an extension, beside the campaign and on its own; a Makefile is no mail
+    (good / "seed-copy").write_bytes((good / "test-send.eml").read_bytes())
+    (project.path / "loose" / "m0129").write_bytes((good / "test-send.eml").read_bytes())
+    (project.path / "loose" / "Makefile").write_text("all:\n\ttrue\n")
     collected = project.runpytest("--mailcheck", "--collect-only", "-q")
     ids = sorted(line for line in collected.outlines if "::mailcheck" in line)
     assert ids == [
         "campaigns/bad/campaign.toml::mailcheck",
         "campaigns/good/campaign.toml::mailcheck",
         "campaigns/good/proof.msg::mailcheck",
+        "campaigns/good/seed-copy::mailcheck",
         "campaigns/good/test-send.eml::mailcheck",
         "loose/digest.html::mailcheck",
+        "loose/m0129::mailcheck",
     ]
     result = project.runpytest("--mailcheck", "--mailcheck-offline", "-rP", "campaigns/good")
-    result.assert_outcomes(passed=3)  # the .msg is a warning, shown, not a failure
+    result.assert_outcomes(passed=4)  # the .msg is a warning, shown, not a failure
     assert (
         "INP002" in result.stdout.str() and "Outlook .msg files are not read" in result.stdout.str()
     )
