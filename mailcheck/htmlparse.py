@@ -170,12 +170,28 @@ def _php_tags_whole(html: str) -> str:
     return _PHP_TAG.sub(lambda m: "<?" + m.group()[2:-2].replace(">", "&gt;") + "?>", html)
 
 
+# The end tag of the document. libxml2 (2.14) drops everything after it, where a browser, and
+# so every webmail, reads on in the body (HTML5's "after after body" mode): a footer appended
+# after </html> (Oracle's TechBlast puts its unsubscribe link there) went unseen.
+_HTML_END = re.compile(r"</html\s*>", re.IGNORECASE)
+
+
+def _content_after_end_kept(html: str) -> str:
+    """``html`` with its </html> end tags blanked out when something follows the first one,
+    so that the parser reads on as a browser does. Blanked with spaces: every offset and line
+    stays the source's."""
+    end = _HTML_END.search(html)
+    if end is None or not html[end.end() :].strip():  # nothing after it: most e-mails
+        return html
+    return _HTML_END.sub(lambda m: " " * len(m.group()), html)
+
+
 def _tree(html: str) -> tuple[Any, str]:
     """The parsed document root (None when there is nothing to parse), and why libxml2 stopped
     before the end ("" when it did not)."""
     if not html or html.isspace():
         return None, ""
-    html = _php_tags_whole(html)
+    html = _content_after_end_kept(_php_tags_whole(html))
     try:
         return etree.fromstring(html, _PARSER), _cut_short(_PARSER)
     except ValueError:

@@ -440,3 +440,22 @@ def test_a_url_broken_over_lines_reads_as_a_browser_reads_it() -> None:
         ("css", "https://cdn.example/c.png", "https://cdn.example/c.png", 7),
         ("a", "https://t.example/b", "https://t.example/b", 9),
     ]  # fmt: skip
+
+
+def test_what_follows_the_end_of_the_document_is_read_as_a_browser_reads_it() -> None:
+    # libxml2 drops everything after </html>; a browser reads it into the body. Oracle's
+    # TechBlast (SpamAssassin's welcomelist) has its unsubscribe link there
+    doc = parse_html(
+        "<html><body><p>News</p></body></html>\n"  # 1
+        "<p>To be removed, write to\n"  # 2
+        '<a href="mailto:unsubscribe@oracle.example">unsubscribe@oracle.example</a></p>\n'  # 3
+        '<img src="https://t.example/open.gif" alt="">\n'  # 4
+    )
+    assert [(link.kind, link.href, link.text, link.line) for link in doc.links] == [
+        ("a", "mailto:unsubscribe@oracle.example", "unsubscribe@oracle.example", 3),
+        ("img", "https://t.example/open.gif", "", 4),
+    ]
+    assert doc.text == "News To be removed, write to unsubscribe@oracle.example"
+    # nothing after it (or a comment only): the document as it was
+    alone = parse_html("<html><body><p>News</p></body></HTML >\n<!-- sent by x -->\n")
+    assert (alone.text, alone.links) == ("News", [])
