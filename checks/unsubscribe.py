@@ -26,8 +26,9 @@ def _header(ctx: Context, name: str) -> str | None:
 
 
 def _text_has_unsubscribe(text: str) -> bool:
-    """A plain-text part offers a way out: the words in a paragraph with a URL (or the next
-    paragraph's URL: "To unsubscribe, follow this link:" on a line of its own), or a tag."""
+    """A plain-text part offers a way out: the words in a paragraph with a URL or an e-mail
+    address (or the next paragraph's: "To unsubscribe, follow this link:" on a line of its
+    own), or a tag."""
     tags = unsubscribe_tags()
     if tags.href.search(text) or tags.body.search(text):
         return True
@@ -40,7 +41,9 @@ def _text_has_unsubscribe(text: str) -> bool:
     )
 
 
-_URL = re.compile(r"https?://|mailto:", re.I)
+# A URL, or an e-mail address, which every mail client makes a link in a text part ("To
+# unsubscribe send a blank email to leave-nnt@lists.example": Lyris's list footer)
+_URL = re.compile(r"https?://|mailto:|[\w.+-]@[\w-]+\.\w", re.I)
 
 # Slots of a platform's layout that the platform fills when it sends (Keila: "Templates —
 # Liquid"; the sender's signature defaults to "[Unsubscribe]({{ unsubscribe_link }})")
@@ -76,6 +79,9 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
       tag (`*|UNSUB|*`, `{{ unsubscribe_url }}`, `[% param.url_unsub %]`,
       `<%asm_group_unsubscribe_raw_url%>` …); a tag that makes the link itself (`{% unsubscribe
       %}`, `{unsubscribe_text}`, `<unsubscribe>`) counts wherever it stands.
+
+    In a message of text alone, a paragraph that says unsubscribe beside a URL or an e-mail
+    address counts: mail clients make both links.
 
     An unsubscribe link that goes nowhere (`href="#"`, `href=""`, `javascript:`), or that no
     recipient sees (`display:none` on it or a box around it), is reported as exactly that.

@@ -1088,6 +1088,19 @@ def test_a_text_link_alone_on_its_line_is_named_by_the_line_above(tmp_path: Path
     assert only(result, "UNS001") == []
 
 
+def test_a_text_part_that_says_unsubscribe_by_mail_has_a_way_out(tmp_path: Path) -> None:
+    # Lyris's list footer (SpamAssassin's neat_net_tricks): every mail client makes the
+    # address a link; the same words with no address at all are still no way out
+    footer = "To unsubscribe send a blank email to leave-nnt-1234567K@lists.shop.test\n"
+    eml = tmp_path / "nnt.eml"
+    head = "From: NNT <news@shop.test>\nSubject: Issue 131\nContent-Type: text/plain\n\n"
+    eml.write_text(head + "Tips of the week.\n\n---\n" + footer, encoding="utf-8")
+    assert only(check(eml), "UNS001") == []
+    eml.write_text(head + "Tips of the week.\n\n---\nTo unsubscribe reply.\n", encoding="utf-8")
+    [uns001] = only(check(eml), "UNS001")
+    assert (uns001.severity, uns001.location) == (Severity.ERROR, "text/plain part")
+
+
 def test_a_preheader_after_visible_text_is_named(tmp_path: Path) -> None:
     # was "no preheader (preview text) found": it was there, one line too late
     late = (
