@@ -150,6 +150,11 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
                     # UTF-16/32 cut short (an odd byte count): the text is all there but its
                     # last character. Read on as UTF-8, every letter became mojibake.
                     return data.decode(codec, errors="replace")
+                if codec.startswith("iso2022"):
+                    # 7-bit escape sequences are no 8-bit text to guess at: the charset is
+                    # right, and a character its codec lacks (Microsoft's ISO-2022-JP writes
+                    # NEC's "№") is one "�", not escape codes in the subject
+                    return data.decode(codec, errors="replace")
                 # mislabelled (often "us-ascii" on UTF-8 or windows-1251 bytes)
     text = marked_text(data)
     if text is None:

@@ -551,6 +551,15 @@ def test_rfc2047_subjects(tmp_path: Path, charset: str, header_encoding: str) ->
     assert load_file(path).subject == subject
 
 
+def test_a_russian_subject_in_microsofts_iso_2022_jp(tmp_path: Path) -> None:
+    # Exchange writes Cyrillic in ISO-2022-JP with NEC's "№" (row 13), which Python's codec
+    # lacks: the subject was read as 8-bit text and kept its escape codes (a false SUB003)
+    word = "=?iso-2022-jp?B?GyRCJygnJS1iGyhCNDEgGyRCJ2AnZBsoQiAyOC4wOS4yMDE2?="
+    path = tmp_path / "jp.eml"
+    path.write_bytes(f"From: a@b.example\r\nSubject: {word}\r\n\r\nx\r\n".encode())
+    assert load_file(path).subject == "ЖД\ufffd41 от 28.09.2016"
+
+
 def test_folded_multi_word_subject_and_list_unsubscribe(tmp_path: Path) -> None:
     path = tmp_path / "folded.eml"
     path.write_bytes(russian_message("utf-8", "qp"))
