@@ -682,7 +682,8 @@ def _conditional_links(comment: Any, links: list[Link], anchors: list[tuple[int,
             href = el.get("href")
             if href is not None:
                 anchors.append((len(links), el))  # its text is the button's label
-                links.append(Link(_url(href), "a", "", line, _url(href)))
+                href = _url(href)
+                links.append(Link(href, "a", "", line, href))
             continue
         # images there are Outlook's copies of the body's: their links alone are checked
         _element_links(el, el.tag, line, links, [], anchors)

@@ -1,11 +1,11 @@
 """The length of a rendered subject or preheader, when part of it is known only at the send.
 
-Subjects are measured as rendered with the longest sample values, but two kinds of text in
+Subjects are measured as rendered with the longest sample values, but three kinds of text in
 them have no length before the send: what the ESP fills in itself (the recipient's address, a
 web-version URL, the campaign's name), which mailcheck renders as stand-ins whose length says
-nothing, and the tags of a template mailcheck could not read (PER007), left as written. Nor
-has a template pack's stand-in for a name ("[Product Name]"), which the final copy replaces.
-Their length is not counted: what remains over the limit is certain; only with them, it is not.
+nothing; the tags of a template mailcheck could not read (PER007), left as written; and a
+template pack's stand-in for a name ("[Product Name]"), which the final copy replaces. Their
+length is not counted: what remains over the limit is certain; only with them, it is not.
 """
 
 from __future__ import annotations

@@ -417,9 +417,9 @@ def _variables(parts: list[_Part], is_system: IsSystem, dialect: Dialect) -> lis
     filled = {name for part in parts for name in getattr(part.parsed, "aborts_unless", ())}
     for part in parts:
         link_header = part.where.lower() in ("header:list-unsubscribe",)
-        found = link_header or part.where == "html"
+        has_links = link_header or part.where == "html"
         spans = _spans_by_line(
-            link_spans(part.source, dialect, header=link_header) if found else []
+            link_spans(part.source, dialect, header=link_header) if has_links else []
         )
         for use in part.parsed.uses:
             holding = [s for s in spans.get(use.line, ()) if s.holds(use.name, use.line)]
