@@ -676,8 +676,9 @@ def _conditional_links(comment: Any, links: list[Link], anchors: list[tuple[int,
     end_line = comment.sourceline or 0
     head = body[: opened + 2] if opened != -1 else ""
     shift = end_line - body.count("\n") + head.count("\n") - 1 if end_line else 0
+    starts = _TagStarts(content)  # a VML button's tag is often written over several lines
     for el in fragment.iter(*_LINK_SET, *_VML_BUTTONS):
-        line = (el.sourceline or 0) + shift if end_line else 0
+        line = starts.line(el) + shift if end_line else 0
         if el.tag in _VML_BUTTONS:
             href = el.get("href")
             if href is not None:

@@ -421,6 +421,25 @@ def test_a_tag_written_over_several_lines_is_placed_where_it_starts() -> None:
     assert [image.line for image in doc.images] == [6]
 
 
+def test_an_outlook_button_written_over_several_lines_is_placed_where_it_starts() -> None:
+    # as in the body (session 15): libxml2 places a tag at the line its ">" is on
+    doc = parse_html(
+        "<html><body>\n"  # 1
+        "<!--[if mso]>\n"  # 2
+        "<v:roundrect\n"  # 3
+        '  arcsize="10%"\n'  # 4
+        '  href="https://shop.example.net/sale">\n'  # 5
+        "<center>Купить</center></v:roundrect>\n"  # 6
+        '<a href="https://shop.example.net/all">Все</a>\n'  # 7
+        "<![endif]-->\n"
+        "</body></html>"
+    )
+    assert [(link.href, link.line) for link in doc.links] == [
+        ("https://shop.example.net/sale", 3),
+        ("https://shop.example.net/all", 7),
+    ]
+
+
 def test_a_url_broken_over_lines_reads_as_a_browser_reads_it() -> None:
     # Netcenter's newsletter (SpamAssassin's welcomelist) breaks its tracking hrefs over two
     # lines; a browser drops tabs and line breaks from a URL, so the link works as one URL
