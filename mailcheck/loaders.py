@@ -29,6 +29,7 @@ import io
 import itertools
 import json
 import re
+import stat
 import sys
 import tomllib
 from collections import Counter
@@ -294,12 +295,16 @@ def mjml_source(data: bytes, name: str) -> Message | None:
 def is_saved_message(path: Path) -> bool:
     """Whether ``path``, a file whose name has no extension, is a saved message (test suites
     store them so: ``m0129``). Its top must be an RFC 5322 header block naming fields mail
-    has, which a README or a Makefile does not; a dotfile (``.gitignore``) never is."""
+    has, which a README or a Makefile does not; a dotfile (``.gitignore``) never is. Only a
+    regular file is opened: a named pipe would wait for a writer for ever, and a symbolic link
+    may lead out of the directory the user named (what is read there is not ours to look at)."""
     if path.suffix or path.name.startswith("."):
         return False
     from mailcheck.message import looks_like_message
 
     try:
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return False
         with path.open("rb") as f:
             return looks_like_message(f.read(_SNIFF_BYTES))
     except OSError:

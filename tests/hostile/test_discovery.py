@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -105,3 +106,19 @@ def _restore_modes() -> Iterator[None]:
     if _Restore.path is not None:
         _Restore.path.chmod(0o755)
         _Restore.path = None
+
+
+def test_a_named_pipe_or_a_link_out_without_an_extension_is_not_opened(tmp_path: Path) -> None:
+    # saved messages without an extension are sniffed: a named pipe would block the walk for
+    # ever, and a link leads out of the directory the user named
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret").write_text("From: a@b.example\nSubject: private\n\nbody\n")
+    root = tmp_path / "campaigns"
+    write_campaign(root, "ok")
+    os.mkfifo(root / "pipe")
+    (root / "linked").symlink_to(outside / "secret")
+    proc = mailcheck("check", str(root), "--offline", "--format", "json", cwd=tmp_path, timeout=30)
+    assert proc.returncode in (0, 1), proc.stderr
+    sources = [c["source"] for c in json.loads(proc.stdout)["campaigns"]]
+    assert sources == [os.path.join(str(root), "ok", "campaign.toml")]
