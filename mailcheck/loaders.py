@@ -316,6 +316,8 @@ def is_outlook_file(path: Path) -> bool:
     if path.suffix.lower() not in (".msg", ".oft"):
         return False
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False  # a named pipe would wait for a writer for ever (the loader says why)
         with path.open("rb") as f:
             return f.read(len(OLE_MAGIC)) == OLE_MAGIC
     except OSError:

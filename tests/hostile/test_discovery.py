@@ -122,3 +122,13 @@ def test_a_named_pipe_or_a_link_out_without_an_extension_is_not_opened(tmp_path:
     assert proc.returncode in (0, 1), proc.stderr
     sources = [c["source"] for c in json.loads(proc.stdout)["campaigns"]]
     assert sources == [os.path.join(str(root), "ok", "campaign.toml")]
+
+
+def test_a_named_pipe_called_msg_alone_in_a_directory_is_inp001(tmp_path: Path) -> None:
+    # the walk asks whether every file found is an Outlook file: it opened the pipe and waited
+    root = tmp_path / "sends"
+    root.mkdir()
+    os.mkfifo(root / "proof.msg")
+    proc = mailcheck("check", str(root), "--offline", cwd=tmp_path, timeout=30)
+    assert proc.returncode == 1, proc.stderr
+    assert "proof.msg: file 'proof.msg' is a FIFO (named pipe), not a regular file" in proc.stdout
