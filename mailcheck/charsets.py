@@ -1,6 +1,7 @@
 """Bytes to text for e-mail bodies and headers, whatever charset they claim (or do not).
 
-The declared charset when Python knows it and the bytes fit; else UTF-8 (with a few broken
+The declared charset, read as mail clients read it (GB2312 as GB18030, ISO-8859-1 as
+windows-1252: the WHATWG Encoding Standard), when the bytes fit; else UTF-8 (with a few broken
 sequences as U+FFFD); else a guess between
 windows-1251, KOI8-R and windows-1252 (Russian test sends still arrive with undeclared or bogus
 charsets). Decoding never fails: unknown bytes become U+FFFD.
@@ -80,13 +81,53 @@ def meta_charset(html: bytes) -> str | None:
     return match.group(1).decode("ascii").lower() if match else None
 
 
+# Labels mail and web pages use that Python does not know, as the WHATWG Encoding Standard
+# reads them (its table of labels), and two that mail writes by mistake
+_LABELS = {
+    "utf8": "utf-8",
+    "unicode-1-1-utf-8": "utf-8",
+    "win-1251": "cp1251",
+    "cp-1251": "cp1251",
+    **{f"x-cp125{n}": f"cp125{n}" for n in range(9)},
+    "windows-874": "cp874",
+    "dos-874": "cp874",
+    "x-mac-cyrillic": "mac-cyrillic",
+    "x-mac-ukrainian": "mac-cyrillic",
+    "x-mac-roman": "mac-roman",
+    "koi8-ru": "koi8-u",
+    "x-gbk": "gbk",
+    "csgb2312": "gb2312",
+    "gb_2312-80": "gb2312",
+    "iso-ir-58": "gb2312",
+    "windows-31j": "cp932",
+    "x-sjis": "cp932",
+    "x-euc-jp": "euc-jp",
+    "windows-949": "cp949",
+    "iso-8859-8-i": "iso8859-8",
+}
+
+# Charsets that mail clients and browsers read as a larger one (the WHATWG Encoding Standard):
+# bytes the label's own table lacks are still letters to every reader. A GB2312 subject with
+# one GBK character (屄) did not decode, and was guessed into KOI8-R box drawings
+_READ_AS = {
+    "iso8859-1": "cp1252",  # 0x80-0x9F are Outlook's quotes and dashes, not C1 controls
+    "iso8859-9": "cp1254",
+    "iso8859-11": "cp874",
+    "tis-620": "cp874",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "euc_kr": "cp949",
+    "shift_jis": "cp932",
+    "big5": "big5hkscs",
+}
+
+
 def known_charset(name: str | None) -> str | None:
     """Python's codec name for a charset label, or None when unknown or not a text codec."""
     if not name:
         return None
     label = name.strip().strip("\"'").lower()
-    aliases = {"utf8": "utf-8", "win-1251": "cp1251", "x-cp1251": "cp1251", "ascii": "ascii"}
-    label = aliases.get(label, label)
+    label = _LABELS.get(label, label)
     try:
         info = codecs.lookup(label)
     except (LookupError, ValueError):
@@ -97,6 +138,11 @@ def known_charset(name: str | None) -> str | None:
         return None
 
     return info.name
+
+
+def read_as(codec: str | None) -> str | None:
+    """The codec mail clients and browsers read a charset's text with (its WHATWG superset)."""
+    return _READ_AS.get(codec, codec) if codec else None
 
 
 # Encodings whose every character takes whole code units of this many bytes
@@ -138,9 +184,10 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Text from bytes: the declared charset, else the one a byte-order mark names, else UTF-8,
     else a Cyrillic/Western guess."""
     declared_codec = known_charset(declared)
-    # Mail clients and browsers read an ISO-8859-1 label as windows-1252 (the WHATWG Encoding
-    # Standard): its bytes 0x80-0x9F are the quotes and dashes Outlook writes, not C1 controls
-    codecs_to_try = ("cp1252", "iso8859-1") if declared_codec == "iso8859-1" else (declared_codec,)
+    # as mail clients read the label, and else as it says (the five bytes windows-1252 leaves
+    # undefined are Latin-1's)
+    wider = read_as(declared_codec)
+    codecs_to_try = (wider, declared_codec) if wider != declared_codec else (declared_codec,)
     for codec in codecs_to_try:
         if codec is not None:
             try:

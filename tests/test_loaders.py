@@ -682,6 +682,42 @@ def test_an_iso_8859_1_label_reads_as_windows_1252_as_mail_clients_do(tmp_path: 
     assert decode_bytes(b"\x81\xe9", "latin1") == "\x81\u00e9"
 
 
+def test_legacy_asian_labels_read_as_mail_clients_read_them(tmp_path: Path) -> None:
+    # A GB2312 subject with one GBK character (SpamScope's mail_test_9) did not decode and was
+    # guessed into KOI8-R box drawings: a false SUB002 error quoting mojibake. Mail clients
+    # read GB2312 as GB18030, EUC-KR as Microsoft's Unified Hangul (cp949)
+    subject = "我把镜头拉近些，你们看看这个是什么屄"
+    word = "=?gb2312?B?" + base64.b64encode(subject.encode("gbk")).decode() + "?="
+    hangul = "똠방각하"  # 똠 is in cp949 alone
+    message = (
+        f"From: a@b.example\r\nSubject: {word}\r\n"
+        "Content-Type: text/html; charset=ks_c_5601-1987\r\n\r\n"
+    ).encode() + f"<p>{hangul}</p>".encode("cp949")
+    path = tmp_path / "cjk.eml"
+    path.write_bytes(message)
+    c = load_file(path)
+    assert c.subject == subject
+    assert c.html == f"<p>{hangul}</p>"
+    with pytest.raises(UnicodeDecodeError):  # (what the labels' own tables read)
+        subject.encode("gbk").decode("gb2312")
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        ("windows-874", "cp874"),
+        ("x-mac-cyrillic", "mac-cyrillic"),
+        ("windows-31j", "cp932"),
+        ("x-cp1251", "cp1251"),
+        ("koi8-ru", "koi8-u"),
+    ],
+)
+def test_web_labels_python_does_not_know(label: str, codec: str) -> None:
+    text = {"cp874": "ภาษาไทย", "cp932": "日本語"}.get(codec, "Привет, мир")
+    assert known_charset(label) == codec
+    assert decode_bytes(text.encode(codec), label) == text
+
+
 def test_attachments_and_attached_messages_are_not_the_body(tmp_path: Path) -> None:
     inner = MIMEMultipart("alternative")
     inner["Subject"] = "forwarded"

@@ -45,7 +45,7 @@ from http import HTTPStatus
 
 import httpx
 
-from mailcheck.charsets import guess_8bit, known_charset, meta_charset
+from mailcheck.charsets import guess_8bit, known_charset, meta_charset, read_as
 from mailcheck.config import LinksConfig
 from mailcheck.facts import Hop, LinkResult, LinkVerdict
 from mailcheck.i18n import N_, t
@@ -671,7 +671,7 @@ class Fetcher:
         data = b"".join(chunks)[:SNIFF_BYTES]
         # the charset of the header, else of the page's <meta> (Russian sites often declare
         # windows-1251 only there), else UTF-8, else a Cyrillic/Western guess
-        declared = known_charset(response.charset_encoding or meta_charset(data))
+        declared = read_as(known_charset(response.charset_encoding or meta_charset(data)))
         if declared is not None:
             return data.decode(declared, "replace")
         try:  # (not final: a character cut where reading stopped is no error)
