@@ -94,8 +94,8 @@ def discover(paths: Sequence[str]) -> list[Source]:
                 else ""
             )
             raise UsageError(
-                f"{given}: no campaign found (no campaign.toml, .eml, .emlx, .html or .htm "
-                f"below it{unread})"
+                f"{given}: no campaign found (no campaign.toml, .eml, .emlx, .html or .htm, and no "
+                f"saved message without an extension below it{unread})"
             )
         found.extend(walked)
     return found

@@ -220,9 +220,9 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         kind = "error" if explicit else "warning"
         terminalreporter.write_line(
             f"mailcheck: {kind}: no campaign found below {searched} (no campaign.toml, .eml, "
-            ".emlx, .html or .htm file): nothing was checked. Campaigns are collected from "
-            "the paths pytest collects: add the campaigns directory to testpaths or pass it "
-            "(pytest --mailcheck campaigns/)."
+            ".emlx, .html or .htm file, no saved message without an extension): nothing was "
+            "checked. Campaigns are collected from the paths pytest collects: add the campaigns "
+            "directory to testpaths or pass it (pytest --mailcheck campaigns/)."
         )
         if explicit:
             terminalreporter.write_line("mailcheck: the run fails: --mailcheck checked nothing")

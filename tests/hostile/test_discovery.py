@@ -22,7 +22,8 @@ def test_an_empty_tree_exits_2_and_says_so(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr == (
         "mailcheck: error: campaigns: no campaign found "
-        "(no campaign.toml, .eml, .emlx, .html or .htm below it)\n"
+        "(no campaign.toml, .eml, .emlx, .html or .htm, and no saved message without an "
+        "extension below it)\n"
     )
     assert proc.stdout == ""
 
