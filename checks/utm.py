@@ -187,7 +187,7 @@ def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
         also = _malformed(value)
         pair = f"{key}={value!r}"
         yield Problem(
-            t("{pair}, {should} ({also})", pair=pair, should=should, also=also)
+            t("{pair}, {should}: {also}", pair=pair, should=should, also=also)
             if also
             else t("{pair}, {should}", pair=pair, should=should),
             url=links[0].href,

@@ -226,7 +226,10 @@ def test_a_utm_value_both_inconsistent_and_malformed_is_one_finding(
     )
     result = check(write_campaign(tmp_path, body=body))
     (finding,) = only(result, "UTM002")
-    assert "utm_source='Email'" in finding.message and "upper-case" in finding.message
+    assert finding.message == (
+        "utm_source='Email', other links of the campaign use 'email': "
+        "upper-case letters (analytics splits rows by case)"
+    )
     assert only(result, "UTM003") == []
     assert len(finding.places) == 2  # both links that carry it
 
