@@ -106,14 +106,19 @@ _LABELS = {
     "iso-8859-8-i": "iso8859-8",
 }
 
-# Charsets that mail clients and browsers read as a larger one (the WHATWG Encoding Standard):
-# bytes the label's own table lacks are still letters to every reader. A GB2312 subject with
-# one GBK character (屄) did not decode, and was guessed into KOI8-R box drawings
+# Charsets that mail clients and browsers read as a larger one (the WHATWG Encoding Standard).
+# A single-byte label is read with the larger table first: its own would read every byte, the
+# quotes and dashes Outlook writes at 0x80-0x9F as C1 controls.
 _READ_AS = {
-    "iso8859-1": "cp1252",  # 0x80-0x9F are Outlook's quotes and dashes, not C1 controls
+    "iso8859-1": "cp1252",
     "iso8859-9": "cp1254",
     "iso8859-11": "cp874",
     "tis-620": "cp874",
+}
+# A multi-byte label is read with its own table first (the few characters the extensions map
+# elsewhere stay the label's), then with the extension every reader knows: a GB2312 subject
+# with one GBK character (屄) did not decode, and was guessed into KOI8-R box drawings
+_EXTENDED = {
     "gb2312": "gb18030",
     "gbk": "gb18030",
     "euc_kr": "cp949",
@@ -142,7 +147,7 @@ def known_charset(name: str | None) -> str | None:
 
 def read_as(codec: str | None) -> str | None:
     """The codec mail clients and browsers read a charset's text with (its WHATWG superset)."""
-    return _READ_AS.get(codec, codec) if codec else None
+    return _READ_AS.get(codec) or _EXTENDED.get(codec) or codec if codec else None
 
 
 # Encodings whose every character takes whole code units of this many bytes
@@ -184,10 +189,12 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Text from bytes: the declared charset, else the one a byte-order mark names, else UTF-8,
     else a Cyrillic/Western guess."""
     declared_codec = known_charset(declared)
-    # as mail clients read the label, and else as it says (the five bytes windows-1252 leaves
-    # undefined are Latin-1's)
-    wider = read_as(declared_codec)
-    codecs_to_try = (wider, declared_codec) if wider != declared_codec else (declared_codec,)
+    # as mail clients read the label (the five bytes windows-1252 leaves undefined are
+    # Latin-1's; a multi-byte label's extension reads what its own table lacks)
+    if declared_codec in _READ_AS:
+        codecs_to_try: tuple[str | None, ...] = (_READ_AS[declared_codec], declared_codec)
+    else:
+        codecs_to_try = (declared_codec, _EXTENDED.get(declared_codec or ""))
     for codec in codecs_to_try:
         if codec is not None:
             try:

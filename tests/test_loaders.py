@@ -700,6 +700,9 @@ def test_legacy_asian_labels_read_as_mail_clients_read_them(tmp_path: Path) -> N
     assert c.html == f"<p>{hangul}</p>"
     with pytest.raises(UnicodeDecodeError):  # (what the labels' own tables read)
         subject.encode("gbk").decode("gb2312")
+    # a character the label's own table has stays its own: Shift_JIS's wave dash, not cp932's
+    # full-width tilde
+    assert decode_bytes("〜日本".encode("shift_jis"), "shift_jis") == "〜日本"
 
 
 @pytest.mark.parametrize(
