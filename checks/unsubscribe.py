@@ -72,8 +72,9 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
       подписку», «Отказаться от рассылки», «Не получать письма», «Управление подпиской»,
       "Unsubscribe", "Opt out", "Manage preferences", «Відписатися», "Abmelden", "Se
       désinscrire", "Darse de baja", "Wypisz się", "Odhlásit", "Abonelikten çık", "Afmelden" …;
-    * it says "click here" («нажмите здесь», "hier", "ici" …) in a sentence that says it
-      («Чтобы отписаться от рассылки, нажмите здесь»);
+    * it says "click here" («нажмите здесь», "hier", "ici" …), or its text is only the
+      address it goes to (`https://shop.example/u/1`, `leave@shop.example`), in a sentence that
+      says it («Чтобы отписаться от рассылки, нажмите здесь»);
     * it is marked so (`role="unsubscribe"`, `data-link-type="unsubscribe"`, `class="unsub"`);
     * its href is the campaign's `List-Unsubscribe` URL, or holds a platform's unsubscribe
       tag (`*|UNSUB|*`, `{{ unsubscribe_url }}`, `[% param.url_unsub %]`,
@@ -81,7 +82,8 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
       %}`, `{unsubscribe_text}`, `<unsubscribe>`) counts wherever it stands.
 
     In a message of text alone, a paragraph that says unsubscribe beside a URL or an e-mail
-    address counts: mail clients make both links.
+    address counts: mail clients make both links. In an HTML body, such an address written as
+    text is "could not verify": Gmail makes it a link, Outlook shows it as text.
 
     An unsubscribe link that goes nowhere (`href="#"`, `href=""`, `javascript:`), or that no
     recipient sees (`display:none` on it or a box around it), is reported as exactly that.
@@ -169,8 +171,50 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             severity=Severity.WARNING,
         )
         return
+    written = _address_to_unsubscribe(_body_text(ctx))
+    if written:
+        # Gmail and Apple Mail make the address a link, Outlook does not: a way out for some
+        yield Problem(
+            t(
+                "could not verify: no unsubscribe link in the body, but its text says to "
+                "unsubscribe at “{address}”, which some mail clients make a link and others "
+                "show as text",
+                address=written,
+            ),
+            location=ctx.text_places(written)[0],
+            severity=Severity.WARNING,
+        )
+        return
     # the footer is often a partial the template pulls in: then it may well be there
     yield ctx.missing(t("no unsubscribe link in the body"), campaign.html_label or "body")
+
+
+def _body_text(ctx: Context) -> str:
+    main = ctx.main
+    document = main.document if main and main.document else ctx.campaign.static
+    return document.text if document is not None else ""
+
+
+# Where a sentence of the body's text ends; an address in it (a URL or an e-mail address)
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+")
+_ADDRESS = re.compile(r"https?://[^\s<>\"']+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+
+
+def _address_to_unsubscribe(text: str) -> str | None:
+    """The address that a sentence of the body's text names as the way to unsubscribe ("To
+    unsubscribe, write to unsub@shop.example"), written as text, not as a link; else None.
+    A question before it counts too ("Don't want these e-mails? Write to unsub@shop.example"),
+    not any sentence before: "To unsubscribe, click here. Contact: info@shop.example" names
+    no way out."""
+    if "@" not in text and "://" not in text:
+        return None  # the common case: no address written in the text at all
+    question = ""
+    for sentence in _SENTENCE_BREAK.split(text):
+        address = _ADDRESS.search(sentence)
+        if address and WORDS.sentence_says_unsubscribe(f"{question} {sentence}"):
+            return address.group(0).rstrip(".,;:!?)")
+        question = sentence if sentence.rstrip().endswith("?") else ""
+    return None
 
 
 def _rendered_from_a_tag(link: Link) -> bool:

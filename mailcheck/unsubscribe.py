@@ -4,8 +4,10 @@ A link is an unsubscribe (or preference-centre) link when
 
 * its text says so in one of the languages of ``data/unsubscribe_words.toml`` («Отписаться»,
   «Отказаться от рассылки», "Unsubscribe", "Abmelden", "Se désinscrire" …);
-* its text says nothing by itself ("click here", «нажмите здесь») and the sentence around it
-  says so («Если вы не хотите получать наши письма, нажмите здесь»);
+* its text says nothing by itself ("click here", «нажмите здесь»), or is only the address it
+  goes to ("https://shop.example/u/123", "unsub@shop.example"), and the sentence around it
+  says so («Если вы не хотите получать наши письма, нажмите здесь», "To unsubscribe, visit
+  https://shop.example/u/123");
 * its own ``role``, ``data-*``, ``class`` or ``id`` marker says so (``role="unsubscribe"``);
 * its href holds a platform's unsubscribe tag (``data/unsubscribe_tags.toml``: ``*|UNSUB|*``,
   ``{{ unsubscribe_link }}``, ``[% param.url_unsub %]`` …) or its path says so;
@@ -37,6 +39,12 @@ _WORD = re.compile(r"\w+")
 _SKIP = 2  # words "~" stands for
 # At most this many words make a link text that needs its sentence to be understood.
 _GENERIC_WORDS_MAX = 4
+# A link text that is only an address: a URL (its scheme optional: "shop.example/u/123") or
+# an e-mail address. Like "click here", it is understood from its sentence.
+_ADDRESS_TEXT = re.compile(
+    r"<?(?:(?:https?://)?[\w-]+(?:\.[\w-]+)+(?::\d+)?(?:[/?#]\S*)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>?",
+    re.I,
+)
 _URL_WORDS = re.compile(
     r"unsub|opt-?_?out|otpis|abmeld|desinscri|desabonn|afmeld|wypis|odhlas|dezabon", re.I
 )
@@ -229,6 +237,12 @@ def link_is_unsubscribe(
         return True
     if context and WORDS.is_generic(text) and WORDS.sentence_says_unsubscribe(context):
         return True
+    if context and _ADDRESS_TEXT.fullmatch(text.strip().rstrip(".,;:!")):
+        # an address the words lead up to ("To unsubscribe, visit <a>shop.example/u</a>"), not
+        # a contact address beside a footer's links ("hello@shop.example | Unsubscribe")
+        before = context.partition(text.strip())[0]
+        if WORDS.sentence_says_unsubscribe(before):
+            return True
     if list_unsubscribe and href.strip() in list_unsubscribe:
         return True
     return bool(_URL_WORDS.search(_path_and_query(href)))

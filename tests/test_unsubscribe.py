@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from mailcheck.linkinfo import is_unsubscribe
-from mailcheck.model import Link
+from mailcheck.model import Link, Severity
 from mailcheck.unsubscribe import WORDS, add_tags, remove_tags
 from tests.helpers import check, only, write_campaign
 
@@ -147,6 +147,74 @@ def test_footer_link_passes(tmp_path: Path, footer: str) -> None:
 )
 def test_click_here_in_an_unsubscribe_sentence_passes(tmp_path: Path, footer: str) -> None:
     assert uns001(tmp_path, footer) == []
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        # a link whose text is only where it goes was "no unsubscribe link" (a false error)
+        'To unsubscribe from these emails, visit <a href="https://esp.test/u/1">'
+        "https://esp.test/u/1</a>.",
+        'Чтобы отписаться от рассылки, перейдите по ссылке <a href="https://esp.test/u/1">'
+        "esp.test/u/1</a>",
+        'Don\'t want to receive our emails? <a href="https://esp.test/u/1">esp.test/u/1</a>',
+        'To unsubscribe, write to <a href="mailto:leave@esp.test">leave@esp.test</a>.',
+    ],
+)
+def test_an_address_for_its_text_in_an_unsubscribe_sentence_passes(
+    tmp_path: Path, footer: str
+) -> None:
+    assert uns001(tmp_path, footer) == []
+
+
+def test_a_contact_address_beside_the_footers_links_is_not_one(tmp_path: Path) -> None:
+    # Foundation's drip footer: the words come after the address, in another link's text
+    footer = '<a href="mailto:hello@shop.test">hello@shop.test</a> | <a href="#">Unsubscribe</a>'
+    assert uns001(tmp_path, footer) == [
+        "email.html:6: the unsubscribe link “Unsubscribe” is a placeholder (link to “#”): "
+        "recipients have no way out"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("footer", "address"),
+    [
+        ("To unsubscribe, send an email to leave@esp.test.", "leave@esp.test"),
+        ("Чтобы отписаться, напишите на leave@esp.test", "leave@esp.test"),
+        ("Не хотите получать письма? Напишите на leave@esp.test", "leave@esp.test"),
+        # a bare URL (SpamScope's mail_test_2: "per non ricevere questa newsletter http://…")
+        ("To unsubscribe visit https://esp.test/u/1 today", "https://esp.test/u/1"),
+    ],
+)
+def test_an_address_to_unsubscribe_written_as_text_could_not_be_verified(
+    tmp_path: Path, footer: str, address: str
+) -> None:
+    # Gmail makes it a link, Outlook shows it as text: a way out for some recipients only
+    result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>"))
+    [finding] = only(result, "UNS001")
+    assert finding.severity is Severity.WARNING
+    assert finding.message == (
+        f"could not verify: no unsubscribe link in the body, but its text says to unsubscribe "
+        f"at “{address}”, which some mail clients make a link and others show as text"
+    )
+    assert finding.location == "email.html:6"
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        # an address that is no way out: still no unsubscribe link, an error
+        "To unsubscribe, click here. Contact: info@esp.test",
+        "Questions? Write to info@esp.test",
+    ],
+)
+def test_another_address_in_the_text_is_no_way_out(tmp_path: Path, footer: str) -> None:
+    result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>"))
+    [finding] = only(result, "UNS001")
+    assert (finding.severity, finding.message) == (
+        Severity.ERROR,
+        "no unsubscribe link in the body",
+    )
 
 
 @pytest.mark.parametrize(
