@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.i18n import t
-from mailcheck.model import Image, Severity
+from mailcheck.i18n import quoted_list, t
+from mailcheck.linkinfo import content_id
+from mailcheck.model import Image, Link, Severity
 from mailcheck.rules import Context, Problem, rule
 
 
@@ -53,3 +54,69 @@ def image_alt_missing(ctx: Context) -> Iterator[Problem]:
         url=(images[0].src or None) if len(images) == 1 else None,
         locations=places if len(places) > 1 else (),
     )
+
+
+# Where an image stands: <img>, a background attribute, a CSS url(), an Outlook (VML) fill
+_IMAGE_KINDS = frozenset({"img", "background", "css", "vml"})
+
+
+@rule(
+    "IMG002",
+    "inline-image-missing",
+    Severity.ERROR,
+    short="an inline image (cid:) that names no part of the message",
+)
+def inline_image_missing(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports an inline image (`<img src="cid:logo@shop">`, a `cid:` background) of a saved
+    message that names no part of the message: no part has that `Content-ID`. One finding
+    lists every such image. In a template or an HTML file, which the message it is sent in will
+    carry the images for, a `cid:` image is "could not verify": check a test send.
+
+    ## Why it matters
+    The image is looked up in the message itself (RFC 2392), so every mail client shows a
+    broken image, with images on or off. It happens when a test send is made without its
+    attachments, or when a template names an image the sending code no longer attaches.
+
+    ## Example
+    `<img src="cid:logo@acme.ru" alt="ACME">` in a test send with no part whose
+    `Content-ID` is `<logo@acme.ru>`.
+
+    ## How to fix
+    Attach the image with that `Content-ID` (the `cid:` URL is the Content-ID without its
+    angle brackets), or link the image from the web (`https://cdn.acme.ru/logo.png`).
+    """
+    campaign = ctx.campaign
+    images: dict[str, list[Link]] = {}  # each content-id a cid: image names, and its images
+    for link in ctx.link_occurrences():
+        if link.kind in _IMAGE_KINDS and link.href.lstrip()[:4].lower() == "cid:":
+            images.setdefault(content_id(link.href.strip()), []).append(link)
+    if campaign.content_ids is not None:
+        images = {cid: links for cid, links in images.items() if cid not in campaign.content_ids}
+    if not images:
+        return
+    named = quoted_list(f"cid:{cid}" for cid in images)
+    links = [link for same in images.values() for link in same]
+    if campaign.content_ids is None:
+        message = t(
+            "could not verify {count} inline image(s) ({images}): the message they are sent in "
+            "must carry them as its parts, and this file is not that message; check a test send",
+            count=len(images),
+            images=named,
+        )
+        yield Problem(message, locations=ctx.link_places(*links), severity=Severity.WARNING)
+        return
+    message = (
+        t(
+            "inline image {images} names no part of the message: every recipient sees it broken",
+            images=named,
+        )
+        if len(images) == 1
+        else t(
+            "{count} inline images ({images}) name no part of the message: every recipient "
+            "sees them broken",
+            count=len(images),
+            images=named,
+        )
+    )
+    yield Problem(message, locations=ctx.link_places(*links))

@@ -66,6 +66,15 @@ def is_unsubscribe(link: Link, list_unsubscribe: Iterable[str] = ()) -> bool:
     )  # fmt: skip
 
 
+def content_id(value: str) -> str:
+    """A Content-ID, or the address of a ``cid:`` URL (percent-encoded, RFC 2392), as the two
+    are compared: without <> and spaces, lower-cased (mail clients find "Logo@Shop" by
+    "logo@shop")."""
+    if value[:4].lower() == "cid:":
+        value = unquote(value[4:])
+    return value.strip().strip("<>").strip().lower()
+
+
 def browser_form(url: str) -> str:
     """The URL as a browser reads it (see ``_DROPPED``)."""
     return _DROPPED.sub("", url).strip(_ENDS)

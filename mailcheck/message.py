@@ -23,6 +23,7 @@ from typing import Any
 
 from mailcheck.charsets import cut_short, decode_bytes, meta_charset, replacement_written
 from mailcheck.i18n import N_, t
+from mailcheck.linkinfo import content_id
 
 _FIELD_NAME = re.compile(rb"^[!-9;-~]+[ \t]*:")
 _KNOWN_HEADERS = frozenset(
@@ -100,6 +101,8 @@ class ParsedMessage:
     # the report-type of a multipart/report message (RFC 6522): a bounce ("delivery-status"),
     # a spam complaint ("feedback-report"), a read receipt ("disposition-notification")
     report_type: str | None = None
+    # every part's Content-ID, without its <>, lower-cased: what a cid: URL may name (RFC 2392)
+    content_ids: frozenset[str] = frozenset()
 
 
 def looks_like_message(data: bytes) -> bool:
@@ -194,6 +197,9 @@ def parse_message(data: bytes) -> ParsedMessage:
     found.helo = sending_helo(raw_headers)
 
     html_part, text_part, amp_part = _body_parts(msg)
+    found.content_ids = frozenset(
+        content_id(str(part["Content-ID"])) for part in msg.walk() if part["Content-ID"]
+    )
     found.amp = amp_part is not None
     if msg.get_content_type() == "multipart/report":
         found.report_type = str(msg.get_param("report-type") or "").lower()

@@ -207,6 +207,9 @@ class Campaign:
     # a "�" of the HTML or text part is in the file as written, not put there by mailcheck's
     # decode of bytes it could not read: every reader sees it (BRF003 is then an error)
     replacement_written: bool = False
+    # a saved message's parts' Content-IDs (linkinfo.content_id): what its cid: images may
+    # name. None: not a message, whose images the message it is sent in will hold
+    content_ids: frozenset[str] | None = None
     html_label: str = ""  # how findings name the HTML: "email.html", "text/html part"
     text: str | None = None  # plain-text part
     text_known: bool = False  # True when we know whether a plain-text part exists

@@ -1,0 +1,76 @@
+"""IMG002: an inline image (cid:) that names no part of the message it is in."""
+
+from __future__ import annotations
+
+from email.mime.image import MIMEImage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from pathlib import Path
+
+from mailcheck.model import Severity
+from tests.helpers import check, only, write_campaign
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(64)
+
+
+def saved_send(tmp_path: Path, html: str, content_ids: list[str]) -> Path:
+    """A test send: its HTML, and an image part for each Content-ID."""
+    message = MIMEMultipart("related")
+    message["From"] = "Shop <news@shop.test>"
+    message["Subject"] = "Зимняя распродажа"
+    message.attach(MIMEText(html, "html", "utf-8"))
+    for cid in content_ids:
+        image = MIMEImage(PNG, "png")
+        image["Content-ID"] = cid
+        message.attach(image)
+    path = tmp_path / "send.eml"
+    path.write_bytes(message.as_bytes())
+    return path
+
+
+BODY = (
+    '<html lang="ru"><body>\n'
+    '<p><img src="cid:logo@shop.test" alt="Shop"></p>\n'
+    '<table background="cid:bg@shop.test"><tr><td>Скидки</td></tr></table>\n'
+    '<p><img src="cid:hero%40shop.test" alt="Распродажа"></p>\n'
+    '<p><img src="https://cdn.shop.test/a.png" alt="a"></p>\n'
+    "</body></html>"
+)
+
+
+def test_images_the_message_carries_pass(tmp_path: Path) -> None:
+    # the cid: URL is the Content-ID without <>, percent-encoded, compared without regard to case
+    send = saved_send(tmp_path, BODY, ["<logo@shop.test>", "<BG@Shop.Test>", "<hero@shop.test>"])
+    assert only(check(send), "IMG002") == []
+
+
+def test_an_image_no_part_carries_is_broken_for_everyone(tmp_path: Path) -> None:
+    [finding] = only(check(saved_send(tmp_path, BODY, ["<logo@shop.test>"])), "IMG002")
+    assert finding.severity is Severity.ERROR
+    assert finding.message == (
+        "2 inline images (“cid:bg@shop.test”, “cid:hero@shop.test”) name no part of the "
+        "message: every recipient sees them broken"
+    )
+    assert finding.places == ("text/html part:3", "text/html part:4")
+
+
+def test_one_missing_image_is_named(tmp_path: Path) -> None:
+    send = saved_send(tmp_path, BODY, ["<logo@shop.test>", "<bg@shop.test>"])
+    [finding] = only(check(send), "IMG002")
+    assert finding.message == (
+        "inline image “cid:hero@shop.test” names no part of the message: every recipient "
+        "sees it broken"
+    )
+    assert finding.places == ("text/html part:4",)
+
+
+def test_a_template_cannot_show_the_parts_it_is_sent_with(tmp_path: Path) -> None:
+    # the message it is sent in carries the images: could not verify, not an error
+    html = '<p><img src="cid:logo@shop.test" alt="Shop"></p>\n<p>Отписаться</p>'
+    [finding] = only(check(write_campaign(tmp_path, body=html)), "IMG002")
+    assert finding.severity is Severity.WARNING
+    assert finding.message == (
+        "could not verify 1 inline image(s) (“cid:logo@shop.test”): the message they are sent "
+        "in must carry them as its parts, and this file is not that message; check a test send"
+    )
+    assert finding.places == ("email.html:5",)
