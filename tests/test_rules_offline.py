@@ -595,6 +595,27 @@ CASES = [
         {"body": body_with('<img src="https://cdn.shop.test/b.png" alt="">')},
     ),
     Case(
+        "IMG002",
+        "eml-cid-without-its-part",
+        True,
+        {
+            "eml": "From: Shop <news@shop.test>\nSubject: x\nContent-Type: text/html\n\n"
+            '<img src="cid:logo@shop.test" alt="Shop">\n'
+        },
+    ),
+    Case(
+        "IMG002",
+        "template-cid-not-verified",
+        True,
+        {"body": body_with('<img src="cid:logo@shop.test" alt="Shop">')},
+    ),
+    Case(
+        "IMG002",
+        "web-image",
+        False,
+        {"body": body_with('<img src="https://cdn.shop.test/b.png" alt="Shop">')},
+    ),
+    Case(
         "TXT001",
         "text-named-but-empty",
         True,
