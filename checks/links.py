@@ -237,6 +237,10 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
     A web page resolves a relative URL against its own address; an e-mail has no address, so
     the image is a broken square and the link opens nothing (or a mail client's own page).
     Templates exported from a website or a builder's folder often keep their `images/` paths.
+    A URL without its scheme (`//cdn.acme.ru/a.png`, `www.acme.ru`) is completed by some
+    clients (webmail from its own page, others by a guess) and broken in the rest (desktop
+    clients read `//` as a file, Outlook on the web reads `www.acme.ru` as a path): part of
+    the list still gets it broken.
 
     ## Example
     `<img src="images/banner.jpg" alt="Распродажа">` or `<a href="www.acme.ru">Магазин</a>`.
@@ -268,12 +272,24 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
             else t("{count} relative link URLs", count=len(found))
         )
     first = next(iter(found.values()))[0]
-    yield Problem(
-        t(
+    if all(reason == "relative" for _, reason in found.values()):
+        message = t(
             "{what}, which no mail client can open (an e-mail has no base URL): {urls}",
             what=what,
             urls=urls,
-        ),
+        )
+    else:
+        # "//cdn…" and "www.acme.ru" are completed by webmail in a browser, or by a client's
+        # guess, and broken elsewhere (desktop clients read "//" as a file; Outlook on the web
+        # reads "www.acme.ru" as a path): certain to fail for some of the list, not for all
+        message = t(
+            "{what}, which some mail clients cannot open (an e-mail has no base URL to complete "
+            "it from): {urls}",
+            what=what,
+            urls=urls,
+        )
+    yield Problem(
+        message,
         url=first.href if len(found) == 1 else None,
         locations=ctx.link_places(*places),
     )
