@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from mailcheck.checks.unsubscribe import _address_to_unsubscribe
 
 from mailcheck.templating.breakage import broken_text, visible_text
 from mailcheck.templating.detect import without_comments
@@ -76,8 +77,22 @@ def _long_run_of_blanks() -> None:
     assert broken_text("Привет" + " " * 400_000 + "мир") == []
 
 
+def _long_word_before_an_address() -> None:
+    # UNS001's search for an address to unsubscribe at backtracked over every letter of a long
+    # word before an "@" that begins no address (200,000 letters: minutes)
+    text = "Чтобы отписаться, " + "а" * 200_000 + " напишите @ нам"
+    assert _address_to_unsubscribe(text) is None
+    assert _address_to_unsubscribe(text + " на leave@shop.test.") == "leave@shop.test"
+
+
 @pytest.mark.parametrize(
-    "scan", [_unclosed_comments, _unclosed_hidden_elements, _long_run_of_blanks]
+    "scan",
+    [
+        _unclosed_comments,
+        _unclosed_hidden_elements,
+        _long_run_of_blanks,
+        _long_word_before_an_address,
+    ],
 )
 def test_text_scans_are_linear(scan: Callable[[], None]) -> None:
     started = time.monotonic()
