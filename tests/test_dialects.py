@@ -286,11 +286,19 @@ def test_dialects_command_says_what_was_detected_and_why(
     mixed = write_campaign(
         tmp_path, "mixed", body="<p>*|FNAME|* *|LNAME|* {{#if a}}{{a}}{{/if}}</p>"
     )
-    assert main(["dialects", str(sendsay), str(told), str(mixed)]) == 0
+    # a file found below a directory that mailcheck does not check says why (it said "none — "
+    # with nothing after it)
+    (tmp_path / "unread").mkdir()
+    mbox = tmp_path / "unread" / "sends.mbox"
+    mbox.write_text("From a@b Mon Jan  1 00:00:00 2026\nSubject: x\n\nbody\n" * 2)
+    assert main(["dialects", str(sendsay), str(told), str(mixed), str(mbox.parent)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].endswith("sendsay — 1 tag(s) only sendsay writes")
     assert out[1].endswith('jinja — template = "jinja" in campaign.toml')
     assert "not understood — tags of several dialects (handlebars 3, mailchimp 2)" in out[2]
+    assert out[3] == (
+        f"{mbox}: not read (an mbox file of 2 messages is not read: save each test send as .eml)"
+    )
 
 
 def test_velocity_renders_with_airspeed_fallbacks_cover_empty_values() -> None:

@@ -59,8 +59,9 @@ def run(args: argparse.Namespace) -> int:
     found: list[dict[str, object]] = []
     for source in discover(args.paths):
         c = prepare(source, config)
-        if c.load_error:
-            found.append({"campaign": c.source, "dialect": None, "why": c.load_error})
+        unread = c.load_error or c.not_read  # broken, or a file mailcheck does not check
+        if unread:
+            found.append({"campaign": c.source, "dialect": None, "why": unread})
             continue
         why = c.dialect_unclear or c.dialect_reason
         found.append(
