@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from mailcheck import bidi
 from mailcheck.i18n import N_, t
-from mailcheck.lengths import measure, over_with_unknown
+from mailcheck.lengths import measure, over_with_unknown, test_send_prefix
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import grapheme_len, quoted
@@ -77,6 +77,8 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     (the recipient's address) and a template pack's stand-in for a name (`[Product Name]`)
     are not counted, and a bare HTML file's `<title>` is only
     probably its subject: over the limit only with them, it is a warning "could not verify".
+    Nor is the prefix an ESP puts on a test send's subject ("[Test] ", "TEST: "): the live
+    send has none.
 
     ## Why it matters
     Mobile clients cut subjects after 30-50 characters; the offer at the end of a long subject
@@ -97,6 +99,22 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
         return
     limit = ctx.config.subject_max
     if grapheme_len(main.subject.strip()) <= limit:
+        return
+    # a test send's "[Test] " is the ESP's, put on test sends only: the live subject is the rest
+    prefix = test_send_prefix(main.subject) if ctx.campaign.kind == "eml" else ""
+    if prefix:
+        live = main.subject[len(prefix) :]
+        length = grapheme_len(live.strip())
+        if length > limit:
+            message = t(
+                "subject is {length} characters without the test-send prefix “{prefix}” the "
+                "ESP adds, limit {limit}: “{subject}”",
+                length=length,
+                limit=limit,
+                prefix=prefix.strip(),
+                subject=quoted(live.strip()),
+            )
+            yield Problem(message, location="subject")
         return
     measured = measure(main.subject, ctx.campaign)
     subject = quoted(measured.shown)

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from mailcheck.auth_model import Signature, signatures
 from mailcheck.i18n import t
+from mailcheck.lengths import test_send_prefix
 from mailcheck.linkinfo import WHOLE_TAG, url_problem
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
@@ -276,7 +277,7 @@ def list_unsubscribe_missing(ctx: Context) -> Iterator[Problem]:
             severity=Severity.WARNING,
         )
         return
-    if campaign.kind == "eml" and _TEST_SEND.match(campaign.subject or ""):
+    if campaign.kind == "eml" and test_send_prefix(campaign.subject or ""):
         # MailerLite documents that its "[Test]" sends carry no List-Unsubscribe (listmonk's
         # maintainers say the same of its test messages): the live send may well have it
         yield Problem(
@@ -291,11 +292,6 @@ def list_unsubscribe_missing(ctx: Context) -> Iterator[Problem]:
         )
         return
     yield Problem(t("no List-Unsubscribe header"), location="headers")
-
-
-# The subject prefix ESPs put on a test send ("[Test] …" at MailerLite and Shopify Email,
-# "TEST: " at FluentCRM, "[Test]: " at Salesforce Marketing Cloud)
-_TEST_SEND = re.compile(r"\s*(?:\[\s*test\s*\]|test\s*:)", re.IGNORECASE)
 
 
 # RFC 2369: each address of List-Unsubscribe in angle brackets; a scheme outside them is how

@@ -27,6 +27,17 @@ from mailcheck.text import grapheme_len, quoted, quoted_names
 _NAME_STAND_IN = re.compile(r"\[(?:product|company) name\]", re.IGNORECASE)
 
 
+# The subject prefix ESPs put on a test send ("[Test] …" at MailerLite and Shopify Email,
+# "TEST: " at FluentCRM, "[Test]: " at Salesforce Marketing Cloud): not the live subject's
+_TEST_SEND = re.compile(r"\s*(?:\[\s*test\s*\]\s*:?|test\s*:)\s*", re.IGNORECASE)
+
+
+def test_send_prefix(subject: str) -> str:
+    """The ESP's test-send prefix a saved message's subject starts with ("[Test] "), or ""."""
+    match = _TEST_SEND.match(subject)
+    return match.group(0) if match else ""
+
+
 @dataclass(frozen=True)
 class Measured:
     length: int  # user-perceived characters of what is known before the send

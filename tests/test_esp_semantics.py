@@ -295,3 +295,41 @@ def test_mindbox_names_without_spaces_and_in_functions_are_mindboxs(tmp_path: Pa
     assert per001 == [("“Recipient.FirstName”", "email.html:5"),
                       ("“Recipient.LastName”", "email.html:6")]  # fmt: skip
     assert [f.code for f in result.findings if f.code in ("PER003", "PER007")] == []
+
+
+# -- test sends: the prefix ESPs put on a test send's subject -------------------------------
+
+
+def _test_send(tmp_path: Path, subject: str) -> Path:
+    eml = tmp_path / "send.eml"
+    eml.write_text(
+        "Received: from mx.esp.test by mx.shop.test; Fri, 27 Nov 2026 10:00:00 +0300\n"
+        f"From: news@shop.test\nSubject: {subject}\nList-Unsubscribe: <https://shop.test/u>\n"
+        "Content-Type: text/html; charset=utf-8\n\n"
+        '<html><body><a href="https://shop.test/u/1">Отписаться</a></body></html>\n',
+        encoding="utf-8",
+    )
+    return eml
+
+
+def test_a_test_sends_prefix_is_not_counted_in_the_subject(tmp_path: Path) -> None:
+    # MailerLite and Shopify Email send tests as "[Test] …": a 47-character subject was
+    # "54 characters, limit 50" on every test send, a false error
+    subject = "Скидки до 50% на всю зимнюю коллекцию до воскре"  # 47
+    assert only(check(_test_send(tmp_path, f"[Test] {subject}")), "SUB002") == []
+    assert only(check(_test_send(tmp_path, f"TEST: {subject}")), "SUB002") == []
+
+
+def test_a_test_sends_subject_over_the_limit_without_its_prefix_is_an_error(
+    tmp_path: Path,
+) -> None:
+    subject = "Скидки до 50% на всю зимнюю коллекцию до воскресенья"  # 52
+    [sub002] = only(check(_test_send(tmp_path, f"[Test]: {subject}")), "SUB002")
+    assert (sub002.severity, sub002.location) == (Severity.ERROR, "subject")
+    assert sub002.message == (
+        "subject is 52 characters without the test-send prefix “[Test]:” the ESP adds, "
+        f"limit 50: “{subject}”"
+    )
+    # a word of the copy is no prefix: counted as written
+    [copy] = only(check(_test_send(tmp_path, f"Test results: {subject}")), "SUB002")
+    assert copy.message.startswith("subject is 66 characters, limit 50: ")
