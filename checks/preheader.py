@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from mailcheck import bidi
 from mailcheck.i18n import N_, t
-from mailcheck.lengths import measure, over_with_unknown
+from mailcheck.lengths import live_subject, measure, over_with_unknown
 from mailcheck.model import Severity
 from mailcheck.rules import UNREAD_PARTS, Context, Problem, rule
 from mailcheck.text import grapheme_len, quoted, strip_padding
@@ -173,7 +173,7 @@ def preheader_repeats_subject(ctx: Context) -> Iterator[Problem]:
     benefit.
     """
     main = ctx.main
-    subject = _normalised(main.subject or "") if main else ""
+    subject = _normalised(live_subject(main.subject or "", ctx.campaign)) if main else ""
     pre = _normalised(_preheader(ctx))
     if subject and pre and (pre == subject or pre.startswith(subject)):
         yield Problem(t("preheader repeats the subject"), location="preheader")

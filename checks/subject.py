@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from mailcheck import bidi
 from mailcheck.i18n import N_, t
-from mailcheck.lengths import measure, over_with_unknown, test_send_prefix
+from mailcheck.lengths import live_subject, measure, over_with_unknown
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import grapheme_len, quoted
@@ -101,9 +101,9 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     if grapheme_len(main.subject.strip()) <= limit:
         return
     # a test send's "[Test] " is the ESP's, put on test sends only: the live subject is the rest
-    prefix = test_send_prefix(main.subject) if ctx.campaign.kind == "eml" else ""
-    if prefix:
-        live = main.subject[len(prefix) :]
+    live = live_subject(main.subject, ctx.campaign)
+    if live != main.subject:
+        prefix = main.subject[: len(main.subject) - len(live)]
         length = grapheme_len(live.strip())
         if length > limit:
             message = t(

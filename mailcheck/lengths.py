@@ -38,6 +38,12 @@ def test_send_prefix(subject: str) -> str:
     return match.group(0) if match else ""
 
 
+def live_subject(subject: str, campaign: Campaign) -> str:
+    """The subject recipients get: a test send's without the prefix its ESP put on it."""
+    prefix = test_send_prefix(subject) if campaign.kind == "eml" else ""
+    return subject[len(prefix) :]
+
+
 @dataclass(frozen=True)
 class Measured:
     length: int  # user-perceived characters of what is known before the send

@@ -333,3 +333,18 @@ def test_a_test_sends_subject_over_the_limit_without_its_prefix_is_an_error(
     # a word of the copy is no prefix: counted as written
     [copy] = only(check(_test_send(tmp_path, f"Test results: {subject}")), "SUB002")
     assert copy.message.startswith("subject is 66 characters, limit 50: ")
+
+
+def test_a_preheader_that_repeats_a_test_sends_subject_repeats_the_live_one(
+    tmp_path: Path,
+) -> None:
+    eml = tmp_path / "send.eml"
+    eml.write_text(
+        "Received: from mx.esp.test by mx.shop.test; Fri, 27 Nov 2026 10:00:00 +0300\n"
+        "From: news@shop.test\nSubject: [Test] Скидки до 50%\n"
+        "Content-Type: text/html; charset=utf-8\n\n"
+        '<html><body><div style="display:none">Скидки до 50%</div><p>Привет</p></body></html>\n',
+        encoding="utf-8",
+    )
+    [pre003] = only(check(eml), "PRE003")
+    assert (pre003.message, pre003.location) == ("preheader repeats the subject", "preheader")
