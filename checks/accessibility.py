@@ -15,15 +15,10 @@ from importlib import resources
 
 from mailcheck.accessibility import Accessibility
 from mailcheck.i18n import Joined, quoted_list, t
-from mailcheck.model import Document, Severity
+from mailcheck.model import Severity
 from mailcheck.rules import ALT_MISSING, Context, Problem, rule
 
 _LISTED = 8  # lines named in a message; the rest are counted
-
-
-def _document(ctx: Context) -> Document | None:
-    main = ctx.main
-    return main.document if main and main.document else ctx.campaign.static
 
 
 def _facts(ctx: Context) -> Accessibility | None:
@@ -206,7 +201,7 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Put the destination into the link: `<a href="…">Выбрать подарок</a>`.
     """
-    document = _document(ctx)
+    document = ctx.document
     if not document:
         return
     vague = _vague_texts()

@@ -67,7 +67,7 @@ def _texts(ctx: Context) -> list[tuple[str, str]]:
     main = ctx.main
     subject = main.subject if main else campaign.subject
     preheader = main.preheader if main else campaign.preheader
-    document = main.document if main and main.document else campaign.static
+    document = ctx.document
     text_part = main.text if main else campaign.text
     # a message with a text part alone: its document is that part, read once (not as the
     # "text/plain part" and again as the "text part")

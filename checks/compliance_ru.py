@@ -85,7 +85,7 @@ def _partner_links(ctx: Context) -> list[Link]:
 
 def _reader_text(ctx: Context) -> str:
     main = ctx.main
-    document = main.document if main and main.document else ctx.campaign.static
+    document = ctx.document
     return " ".join(
         part or ""
         for part in (

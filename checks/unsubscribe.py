@@ -172,7 +172,8 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             severity=Severity.WARNING,
         )
         return
-    written = _address_to_unsubscribe(_body_text(ctx))
+    document = ctx.document
+    written = _address_to_unsubscribe(document.text if document else "")
     if written:
         # Gmail and Apple Mail make the address a link, Outlook does not: a way out for some
         yield Problem(
@@ -188,12 +189,6 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         return
     # the footer is often a partial the template pulls in: then it may well be there
     yield ctx.missing(t("no unsubscribe link in the body"), campaign.html_label or "body")
-
-
-def _body_text(ctx: Context) -> str:
-    main = ctx.main
-    document = main.document if main and main.document else ctx.campaign.static
-    return document.text if document is not None else ""
 
 
 # Where a sentence of the body's text ends; a word of it that is an address (a URL or an

@@ -24,7 +24,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from mailcheck.i18n import t
-from mailcheck.model import Campaign, Finding, Link, Rendered, Severity
+from mailcheck.model import Campaign, Document, Finding, Link, Rendered, Severity
 from mailcheck.text import quoted_names
 
 if TYPE_CHECKING:
@@ -104,6 +104,12 @@ class Context:
     @property
     def main(self) -> Rendered | None:
         return self.campaign.main
+
+    @property
+    def document(self) -> Document | None:
+        """What a recipient reads: the main variant's document, else the source's."""
+        main = self.campaign.main
+        return main.document if main and main.document else self.campaign.static
 
     def html_at(self, line: int) -> str:
         """A finding location for a line of the campaign's HTML."""
