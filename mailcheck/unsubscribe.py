@@ -39,12 +39,21 @@ _WORD = re.compile(r"\w+")
 _SKIP = 2  # words "~" stands for
 # At most this many words make a link text that needs its sentence to be understood.
 _GENERIC_WORDS_MAX = 4
-# A link text that is only an address: a URL (its scheme optional: "shop.example/u/123") or
-# an e-mail address. Like "click here", it is understood from its sentence.
-_ADDRESS_TEXT = re.compile(
-    r"<?(?:(?:https?://)?[\w-]+(?:\.[\w-]+)+(?::\d+)?(?:[/?#]\S*)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+)>?",
+# An address written out: a URL (its scheme optional: "shop.example/u/123") or an e-mail
+# address. A link whose text is only that is understood from its sentence, as "click here" is.
+_ADDRESS = re.compile(
+    r"(?:https?://)?[\w-]+(?:\.[\w-]+)+(?::\d+)?(?:[/?#]\S*)?|[\w.+-]+@[\w-]+(?:\.[\w-]+)+",
     re.I,
 )
+# What stands around an address in a sentence: brackets, quotes, the sentence's punctuation
+AROUND_ADDRESS = "()<>[]«»\"'“”.,;:!?"
+
+
+def is_address(word: str) -> bool:
+    """Whether ``word`` (one word, its brackets and punctuation aside) is an address."""
+    return bool(_ADDRESS.fullmatch(word.strip(AROUND_ADDRESS)))
+
+
 _URL_WORDS = re.compile(
     r"unsub|opt-?_?out|otpis|abmeld|desinscri|desabonn|afmeld|wypis|odhlas|dezabon", re.I
 )
@@ -237,7 +246,7 @@ def link_is_unsubscribe(
         return True
     if context and WORDS.is_generic(text) and WORDS.sentence_says_unsubscribe(context):
         return True
-    if context and _ADDRESS_TEXT.fullmatch(text.strip().rstrip(".,;:!")):
+    if context and is_address(text.strip()):
         # an address the words lead up to ("To unsubscribe, visit <a>shop.example/u</a>"), not
         # a contact address beside a footer's links ("hello@shop.example | Unsubscribe")
         before = context.partition(text.strip())[0]
