@@ -28,10 +28,23 @@ def _places(ctx: Context, uses: list[Variable]) -> tuple[str, ...]:
 
 
 def _unsafe(ctx: Context) -> dict[str, list[Variable]]:
-    """PER001's variables: used somewhere with neither a fallback nor a guard."""
+    """PER001's variables: used somewhere with neither a fallback nor a guard, or with an empty
+    fallback where the blanking probe shows the text broken (`Привет, {{ name | default: "" }}!`
+    reads "Привет, !" for every recipient without a name, as with no fallback at all; `{{ middle
+    | default: "" }}` between two names breaks nothing and is left alone)."""
+    broken = _probe(ctx)
     return _by_name(
-        [v for v in ctx.campaign.variables if not (v.system or v.has_fallback or v.guarded)]
+        [
+            v
+            for v in ctx.campaign.variables
+            if not (v.system or v.guarded)
+            and (not v.has_fallback or (_empty_fallback(v) and v.name in broken))
+        ]
     )
+
+
+def _empty_fallback(variable: Variable) -> bool:
+    return variable.fallback is not None and not variable.fallback.strip()
 
 
 def _probe(ctx: Context) -> dict[str, list[Breakage]]:
@@ -109,6 +122,7 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     Reports a personalisation variable that has neither a fallback nor a guard, in any
     dialect: Jinja `default(…)`/`or`, Liquid `default:`, Handlebars `{{#if}}`, Mailchimp
     `*|IF:…|*`, Unisender `{{Name|…}}`. System variables the ESP always fills are exempt.
+    An empty fallback (`default: ""`) where the text reads broken without the value is none.
     One finding per variable lists every place it is used without one (subject, preheader,
     HTML lines), with what the recipient would read when it is empty and which sample
     recipients would.
@@ -128,15 +142,20 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     probe = _probe(ctx)
     received = _received(ctx)
     for name, uses in _unsafe(ctx).items():
-        message = (
-            t(
+        if all(_empty_fallback(v) for v in uses):
+            message = t(
+                "“{name}” has an empty fallback, which is none: {evidence}",
+                name=name,
+                evidence=_evidence(probe[name], received),
+            )
+        elif name in probe:
+            message = t(
                 "“{name}” has no fallback or guard: {evidence}",
                 name=name,
                 evidence=_evidence(probe[name], received),
             )
-            if name in probe
-            else t("“{name}” has no fallback or guard", name=name)
-        )
+        else:
+            message = t("“{name}” has no fallback or guard", name=name)
         yield Problem(message, locations=_places(ctx, uses))
 
 

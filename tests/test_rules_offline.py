@@ -795,6 +795,35 @@ def test_every_offline_rule_has_cases() -> None:
     assert offline <= covered_pass, offline - covered_pass
 
 
+@pytest.mark.parametrize(
+    ("greeting", "template"),
+    [
+        ('<p>Привет, {{ first_name | default: "" }}!</p>', "liquid"),
+        ("<p>Привет, {{ first_name | default('', true) }}!</p>", "jinja"),
+        ("<p>Привет, {{ first_name or ' ' }}!</p>", "jinja"),
+    ],
+)
+def test_an_empty_fallback_that_breaks_the_text_is_no_fallback(
+    tmp_path: Path, greeting: str, template: str
+) -> None:
+    # was PER006, a warning: every recipient without a name reads "Привет, !", as with none
+    result = check(write_campaign(tmp_path, body=body_with(greeting), template=template))
+    [per001] = only(result, "PER001")
+    assert per001.message == (
+        "“first_name” has an empty fallback, which is none: "
+        'with first_name = "" the text reads “Привет, !”'
+    )
+    assert per001.places == ("email.html:9",)
+    assert only(result, "PER006") == []
+
+
+def test_an_empty_fallback_that_breaks_nothing_is_left_alone(tmp_path: Path) -> None:
+    # an optional addition, written to print nothing when missing: the text reads whole
+    body = body_with('<p>Доставка бесплатна{{ city_note | default: "" }}.</p>')
+    result = check(write_campaign(tmp_path, body=body, template="liquid"))
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == []
+
+
 def test_one_broken_greeting_is_one_finding(tmp_path: Path) -> None:
     """Blanking, two samples with an empty name and the missing fallback are one root cause:
     one PER001, naming the recipients who would receive “Привет, !”."""
