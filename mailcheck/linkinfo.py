@@ -68,11 +68,15 @@ def is_unsubscribe(link: Link, list_unsubscribe: Iterable[str] = ()) -> bool:
 
 def content_id(value: str) -> str:
     """A Content-ID, or the address of a ``cid:`` URL (percent-encoded, RFC 2392), as the two
-    are compared: without <> and spaces, lower-cased (mail clients find "Logo@Shop" by
-    "logo@shop")."""
+    are compared: what stands between the header's <> (a comment or a line fold around them is
+    no part of it), lower-cased (mail clients find "Logo@Shop" by "logo@shop")."""
     if value[:4].lower() == "cid:":
         value = unquote(value[4:])
-    return value.strip().strip("<>").strip().lower()
+    bracketed = _MSG_ID.search(value)
+    return (bracketed.group(1) if bracketed else value).strip().lower()
+
+
+_MSG_ID = re.compile(r"<([^<>]*)>")
 
 
 def browser_form(url: str) -> str:
