@@ -49,6 +49,10 @@ _ADDRESS = re.compile(
 AROUND_ADDRESS = "()<>[]«»\"'“”.,;:!?"
 
 
+# What separates the items of a footer's line: "Web version | Unsubscribe · Contact"
+_FOOTER_ITEM_BREAK = re.compile(r"[|•·]")
+
+
 def is_address(word: str) -> bool:
     """Whether ``word`` (one word, its brackets and punctuation aside) is an address."""
     return bool(_ADDRESS.fullmatch(word.strip(AROUND_ADDRESS)))
@@ -248,8 +252,9 @@ def link_is_unsubscribe(
         return True
     if context and is_address(text.strip()):
         # an address the words lead up to ("To unsubscribe, visit <a>shop.example/u</a>"), not
-        # a contact address beside a footer's links ("hello@shop.example | Unsubscribe")
-        before = context.partition(text.strip())[0]
+        # a contact address beside a footer's items ("hello@shop.example | Unsubscribe",
+        # "Unsubscribe | www.shop.example": the words are another item's)
+        before = _FOOTER_ITEM_BREAK.split(context.partition(text.strip())[0])[-1]
         if WORDS.sentence_says_unsubscribe(before):
             return True
     if list_unsubscribe and href.strip() in list_unsubscribe:

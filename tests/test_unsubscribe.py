@@ -174,6 +174,9 @@ def test_a_contact_address_beside_the_footers_links_is_not_one(tmp_path: Path) -
         "email.html:6: the unsubscribe link “Unsubscribe” is a placeholder (link to “#”): "
         "recipients have no way out"
     ]
+    # the word is another item of the footer, left without its link: still no way out
+    footer = 'Unsubscribe | <a href="https://shop.test/">www.shop.test</a>'
+    assert uns001(tmp_path / "2", footer) == ["email.html: no unsubscribe link in the body"]
 
 
 @pytest.mark.parametrize(
