@@ -101,7 +101,8 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
             "could not verify the preheader: the element named “preheader” holds {length} "
             "characters, limit {limit}, but no style of its own hides it, so it may be the "
             "body's first line, which inboxes cut where it does not fit: “{text}”",
-            length=measured.length,
+            # what the quoted text holds, "[Product Name]" too (its measure leaves it out)
+            length=grapheme_len(measured.shown),
             limit=limit,
             text=shown,
         )

@@ -1057,6 +1057,12 @@ def test_a_preview_element_only_named_so_is_not_verified(tmp_path: Path) -> None
     assert pre002.severity is Severity.ERROR
     short = '<table><tr><td class="preheader">Скидки до 70%</td></tr></table>'
     assert only(check(write_campaign(tmp_path, "short", preheader_html=short)), "PRE002") == []
+    # the count is of the text quoted, a template pack's "[Product Name]" in it (Postmark's
+    # welcome said "holds 101" of a 115-character text: 101 without the stand-in)
+    pack = teaser.replace("пуховики", "[Product Name]")
+    row = f'<table><tr><td class="preheader">{pack} — и ещё подарки к заказу</td></tr></table>'
+    [pre002] = only(check(write_campaign(tmp_path, "pack", preheader_html=row)), "PRE002")
+    assert "holds 112 characters, limit 90" in pre002.message
 
 
 def test_a_template_packs_name_stand_in_is_not_counted_in_the_length(tmp_path: Path) -> None:
