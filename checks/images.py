@@ -8,6 +8,7 @@ from mailcheck.i18n import quoted_list, t
 from mailcheck.linkinfo import content_id
 from mailcheck.model import Image, Link, Severity
 from mailcheck.rules import Context, Problem, rule
+from mailcheck.text import quoted
 
 
 @rule("IMG001", "image-alt-missing", Severity.WARNING, short="image without an alt attribute")
@@ -120,3 +121,55 @@ def inline_image_missing(ctx: Context) -> Iterator[Problem]:
         )
     )
     yield Problem(message, locations=ctx.link_places(*links))
+
+
+DATA_URI_QUOTED = 40  # characters of a data: URI quoted: its type, not its kilobytes of base64
+
+
+@rule(
+    "IMG003",
+    "data-uri-image",
+    Severity.ERROR,
+    short="an image embedded as a data: URI, which Gmail and Outlook do not show",
+)
+def data_uri_image(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports images embedded in the HTML as `data:` URIs (`<img src="data:image/png;base64,…">`,
+    a `data:` background or CSS `url()`). One finding lists every such image. A 1×1 image (a
+    spacer or a pixel, which nobody sees) is left alone.
+
+    ## Why it matters
+    Gmail removes `data:` images, and Outlook on Windows and Outlook.com show them broken:
+    for most of a list the image is an empty box, while the builder's preview and Apple Mail
+    show it. Editors put them there when an image is pasted instead of uploaded.
+
+    ## Example
+    `<img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAlg…" alt="Распродажа">`
+
+    ## How to fix
+    Upload the image to the ESP or a CDN and link it (`https://cdn.acme.ru/sale.png`), or, in
+    a message the sending code builds, attach it and name it with `cid:`.
+    """
+    document = ctx.document
+    images = document.images if document else []
+    pixels = {(image.src, image.line) for image in images if image.pixel}
+    found = [
+        link
+        for link in ctx.link_occurrences()
+        if link.kind in _IMAGE_KINDS
+        and link.href.lstrip()[:5].lower() == "data:"
+        and (link.href, link.line) not in pixels
+    ]
+    if not found:
+        return
+    uris = list(dict.fromkeys(quoted(link.href.strip(), DATA_URI_QUOTED) for link in found))
+    message = (
+        t("image embedded as a data: URI ({uri}), which Gmail and Outlook do not show",
+          uri=uris[0])
+        if len(found) == 1
+        else t(
+            "{count} images embedded as data: URIs, which Gmail and Outlook do not show",
+            count=len(found),
+        )
+    )  # fmt: skip
+    yield Problem(message, locations=ctx.link_places(*found))

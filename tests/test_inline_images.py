@@ -1,4 +1,5 @@
-"""IMG002: an inline image (cid:) that names no part of the message it is in."""
+"""IMG002: an inline image (cid:) that names no part of the message it is in; IMG003: an image
+embedded as a data: URI."""
 
 from __future__ import annotations
 
@@ -77,3 +78,33 @@ def test_a_template_cannot_show_the_parts_it_is_sent_with(tmp_path: Path) -> Non
         "in must carry them as its parts, and this file is not that message; check a test send"
     )
     assert finding.places == ("email.html:5",)
+
+
+PNG_URI = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAlgAAAEsCAYAAAB5fY51AAAAAXNSR0IArs4c6Q"
+
+
+def test_an_image_embedded_as_a_data_uri(tmp_path: Path) -> None:
+    # Gmail removes it, Outlook shows it broken: an error, at its line, its type quoted
+    body = f'<p><img src="{PNG_URI}" alt="Распродажа"></p>\n<p>Отписаться</p>'
+    [finding] = only(check(write_campaign(tmp_path, body=body)), "IMG003")
+    assert finding.severity is Severity.ERROR
+    assert finding.message == (
+        "image embedded as a data: URI (data:image/png;base64,iVBORw0KGgoAAAANSU…), which "
+        "Gmail and Outlook do not show"
+    )
+    assert finding.places == ("email.html:5",)
+
+
+def test_data_uri_images_are_one_finding_and_a_spacer_is_left_alone(tmp_path: Path) -> None:
+    body = (
+        f'<p><img src="{PNG_URI}" alt="a"></p>\n'
+        '<p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="1" height="1" alt=""></p>\n'
+        '<table background="data:image/jpeg;base64,/9j/4AAQSkZJRg"><tr><td>x</td></tr></table>\n'
+        '<p style="background:url(data:image/png;base64,iVBORw0KGgo)">y</p>\n'
+        '<p><img src="https://cdn.shop.test/a.png" alt="web"></p>'
+    )
+    [finding] = only(check(write_campaign(tmp_path, body=body)), "IMG003")
+    assert finding.message == (
+        "3 images embedded as data: URIs, which Gmail and Outlook do not show"
+    )
+    assert finding.places == ("email.html:5", "email.html:7", "email.html:8")

@@ -616,6 +616,18 @@ CASES = [
         {"body": body_with('<img src="https://cdn.shop.test/b.png" alt="Shop">')},
     ),
     Case(
+        "IMG003",
+        "data-uri",
+        True,
+        {"body": body_with('<img src="data:image/png;base64,iVBORw0KGgo=" alt="Shop">')},
+    ),
+    Case(
+        "IMG003",
+        "data-uri-spacer",
+        False,
+        {"body": body_with('<img src="data:image/gif;base64,R0lGOD=" width="1" height="1">')},
+    ),
+    Case(
         "TXT001",
         "text-named-but-empty",
         True,
