@@ -66,7 +66,7 @@ _BACKGROUND_TAGS = frozenset({"body", "table", "td", "th"})
 # What a font-size:0 element holds when it is a layout row rather than hidden text.
 _LAYOUT = _BLOCKS | {"table", "tbody", "tr", "img", "span"}
 _VML_IMAGE_TAGS = frozenset({"v:fill", "v:image", "v:imagedata"})
-_LINK_SET = frozenset({*_VML_IMAGE_TAGS, "a", "img", "area"})
+_LINK_SET = frozenset({*_VML_IMAGE_TAGS, "a", "img", "area", "source"})
 _VISITED = (*(_BLOCKS | _BACKGROUND_TAGS | _LINK_SET), "title")
 _TEXT_OF = etree.XPath("normalize-space(.)")
 
@@ -262,6 +262,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
     links: list[Link] = []
     images: list[Image] = []
     anchors: list[tuple[int, Any]] = []  # <a> elements: their text is read once blocks are split
+    srcset: list[Link] = []
     # comments before <html> (the first line of a file is where ignore-file is written) and
     # after it are the root's siblings, outside the traversal below
     suppressions = _outside_suppressions(reversed(list(root.itersiblings(preceding=True))))
@@ -301,7 +302,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
                 line = starts.line(el)
                 links.append(Link(background, "background", "", line, background))
         elif tag in _LINK_SET:
-            _element_links(el, tag, starts.line(el), links, images, anchors)
+            _element_links(el, tag, starts.line(el), links, images, anchors, srcset)
         elif tag == "title" and title is None:
             title = collapse_ws("".join(el.itertext()))
         if has_css_urls:
@@ -345,6 +346,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         text=strip_padding(_TEXT_OF(root)),  # hidden padding blocks are not text either
         accessibility=facts,
         suppressions=suppressions + after,
+        srcset=srcset,
         preheader_by_name=by_name,
         late_preheader=late,
     )
@@ -613,6 +615,7 @@ def _element_links(
     links: list[Link],
     images: list[Image],
     anchors: list[tuple[int, Any]],
+    srcset: list[Link],
 ) -> None:
     if tag == "a":
         href = el.get("href")
@@ -629,6 +632,9 @@ def _element_links(
         images.append(
             Image(src or "", alt, line, _tiny(el.get("width")) and _tiny(el.get("height")))
         )
+        _srcset_links(el, alt or "", line, srcset)
+    elif tag == "source":
+        _srcset_links(el, "", line, srcset)
     elif tag == "area":
         href = el.get("href")
         if href is not None:
@@ -640,6 +646,46 @@ def _element_links(
         if src is not None:
             src = _url(src)
             links.append(Link(src, "vml", "", line, src))
+
+
+def _srcset_links(el: Any, text: str, line: int, found: list[Link]) -> None:
+    """The images an element's srcset names, as links of kind "img"."""
+    srcset = el.get("srcset")
+    for candidate in srcset_urls(srcset) if srcset else ():
+        url = _url(candidate)
+        found.append(Link(url, "img", text, line, url))
+
+
+_SRCSET_SPACE = " \t\n\r\f"
+
+
+def srcset_urls(value: str) -> list[str]:
+    """The image URLs of a srcset, as HTML's "parse a srcset attribute" reads them: a URL runs
+    to the next white space, and ends its candidate when commas close it; else descriptors
+    ("2x", "600w") follow, up to a comma outside parentheses. A comma inside a URL is part of
+    it ("…/w_200,h_100/a.png 1x": image CDNs write them)."""
+    urls: list[str] = []
+    at, end = 0, len(value)
+    while at < end:
+        while at < end and (value[at] in _SRCSET_SPACE or value[at] == ","):
+            at += 1
+        start = at
+        while at < end and value[at] not in _SRCSET_SPACE:
+            at += 1
+        url = value[start:at]
+        if url.endswith(","):
+            url = url.rstrip(",")
+        else:  # its descriptors
+            depth = 0
+            while at < end and (value[at] != "," or depth):
+                if value[at] == "(":
+                    depth += 1
+                elif value[at] == ")" and depth:
+                    depth -= 1
+                at += 1
+        if url:
+            urls.append(url)
+    return urls
 
 
 _SIZE = re.compile(r"\s*(\d+)\s*(?:px)?\s*$", re.I)
@@ -687,4 +733,4 @@ def _conditional_links(comment: Any, links: list[Link], anchors: list[tuple[int,
                 links.append(Link(href, "a", "", line, href))
             continue
         # images there are Outlook's copies of the body's: their links alone are checked
-        _element_links(el, el.tag, line, links, [], anchors)
+        _element_links(el, el.tag, line, links, [], anchors, [])  # (Outlook reads no srcset)

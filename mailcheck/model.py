@@ -108,6 +108,10 @@ class Document:
     # visible text inboxes show instead)
     late_preheader: tuple[str, int, str] | None = None
     links: list[Link] = field(default_factory=list)
+    # the images each srcset names (<img srcset>, <picture><source srcset>: Apple Mail's 2x and
+    # dark-mode images): links of a body without a template language only (see
+    # templating.render._as_is), where no merge tag can have split or emptied them
+    srcset: list[Link] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     text: str = ""  # visible text, whitespace collapsed
     accessibility: Accessibility | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mailcheck.htmlparse import parse_html
+from mailcheck.htmlparse import parse_html, srcset_urls
 from mailcheck.model import Document, Link
 
 PADDING = "&zwnj;&nbsp;" * 40 + "&#847; " * 10 + "&shy;"
@@ -478,3 +478,37 @@ def test_what_follows_the_end_of_the_document_is_read_as_a_browser_reads_it() ->
     # nothing after it (or a comment only): the document as it was
     alone = parse_html("<html><body><p>News</p></body></HTML >\n<!-- sent by x -->\n")
     assert (alone.text, alone.links) == ("News", [])
+
+
+@pytest.mark.parametrize(
+    ("srcset", "urls"),
+    [
+        ("a.png 1x, b.png 2x", ["a.png", "b.png"]),
+        # a comma inside a URL is part of it (image CDNs write them)
+        (
+            "https://img.test/w_200,h_100/a.png 1x, https://img.test/w_400,h_200/a.png 2x",
+            ["https://img.test/w_200,h_100/a.png", "https://img.test/w_400,h_200/a.png"],
+        ),
+        ("a.png, b.png", ["a.png", "b.png"]),  # commas that close a URL end its candidate
+        (" a.png 100w (x, y), c.png 2x ,, ", ["a.png", "c.png"]),  # a comma in parentheses
+        ("", []),
+    ],
+)
+def test_srcset_candidates_as_html_reads_them(srcset: str, urls: list[str]) -> None:
+    assert srcset_urls(srcset) == urls
+
+
+def test_srcset_images_are_kept_apart_from_the_links() -> None:
+    # a template's merge tags may split or empty a srcset: the engine adds these to the links of
+    # a body without a template language only (templating.render._as_is)
+    doc = parse_html(
+        "<picture>\n"
+        '<source srcset="https://img.test/dark.png" media="(prefers-color-scheme: dark)">\n'
+        '<img src="https://img.test/a.png" srcset="https://img.test/a@2x.png 2x" alt="Лого">\n'
+        "</picture>"
+    )
+    assert [(link.href, link.kind, link.text, link.line) for link in doc.srcset] == [
+        ("https://img.test/dark.png", "img", "", 2),
+        ("https://img.test/a@2x.png", "img", "Лого", 3),
+    ]
+    assert [link.href for link in doc.links] == ["https://img.test/a.png"]

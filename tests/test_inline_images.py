@@ -108,3 +108,37 @@ def test_data_uri_images_are_one_finding_and_a_spacer_is_left_alone(tmp_path: Pa
         "3 images embedded as data: URIs, which Gmail and Outlook do not show"
     )
     assert finding.places == ("email.html:5", "email.html:7", "email.html:8")
+
+
+PICTURE = (
+    "<picture>\n"
+    '<source srcset="images/logo-dark.png" media="(prefers-color-scheme: dark)">\n'
+    '<img src="https://cdn.shop.test/logo.png" srcset="data:image/png;base64,iVBORw0KGgo 2x" '
+    'alt="Shop">\n'
+    "</picture>\n<p>Отписаться</p>"
+)
+
+
+def test_the_images_a_srcset_names_are_checked(tmp_path: Path) -> None:
+    # Apple Mail shows a <picture>'s dark-mode source and a 2x candidate: they were not checked
+    result = check(write_campaign(tmp_path, body=PICTURE))
+    [relative] = only(result, "LNK008")
+    assert relative.message == (
+        "relative image URL, which no mail client can open (an e-mail has no base URL): "
+        "images/logo-dark.png"
+    )
+    assert relative.places == ("email.html:6",)
+    [data] = only(result, "IMG003")
+    assert data.places == ("email.html:7",)
+
+
+def test_a_templates_srcset_is_left_alone(tmp_path: Path) -> None:
+    # "{{ img2 }} 2x" renders " 2x" when img2 is empty: read as a URL "2x", a false LNK008 beside
+    # the variable's own PER001
+    body = '<p><img src="{{ img }}" srcset="{{ img2 }} 2x" alt="Товар"></p>\n<p>Отписаться</p>'
+    result = check(write_campaign(tmp_path, body=body, template="jinja"))
+    assert [f.code for f in result.findings if f.code.startswith(("LNK", "IMG"))] == []
+    assert sorted(f.message for f in only(result, "PER001")) == [
+        "“img2” has no fallback or guard",
+        "“img” has no fallback or guard",
+    ]

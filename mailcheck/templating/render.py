@@ -10,7 +10,7 @@ detect dialect -> parse every part once (PER004 on failure; static parse kept)
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mailcheck.config import Config, LimitsConfig
@@ -390,8 +390,12 @@ def neutral_value(name: str) -> str:
 
 
 def _as_is(campaign: Campaign) -> Rendered:
-    """The campaign without a template language: one variant, exactly as written."""
+    """The campaign without a template language: one variant, exactly as written. Its
+    srcset images are links too (in a template, a merge tag may split or empty a srcset, and
+    its rendered candidates could not be told from their source: left out there)."""
     doc = campaign.static
+    if doc is not None and doc.srcset:
+        doc = replace(doc, links=[*doc.links, *doc.srcset])
     preheader = (
         campaign.preheader
         if campaign.preheader_explicit
