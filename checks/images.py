@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailcheck.i18n import quoted_list, t
-from mailcheck.linkinfo import content_id
+from mailcheck.linkinfo import content_id, scheme
 from mailcheck.model import Image, Link, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import quoted
@@ -57,10 +57,6 @@ def image_alt_missing(ctx: Context) -> Iterator[Problem]:
     )
 
 
-# Where an image stands: <img>, a background attribute, a CSS url(), an Outlook (VML) fill
-_IMAGE_KINDS = frozenset({"img", "background", "css", "vml"})
-
-
 @rule(
     "IMG002",
     "inline-image-missing",
@@ -90,7 +86,7 @@ def inline_image_missing(ctx: Context) -> Iterator[Problem]:
     campaign = ctx.campaign
     images: dict[str, list[Link]] = {}  # each content-id a cid: image names, and its images
     for link in ctx.link_occurrences():
-        if link.kind in _IMAGE_KINDS and link.href.lstrip()[:4].lower() == "cid:":
+        if link.is_image and scheme(link.href) == "cid":
             images.setdefault(content_id(link.href.strip()), []).append(link)
     if campaign.content_ids is not None:
         images = {cid: links for cid, links in images.items() if cid not in campaign.content_ids}
@@ -156,9 +152,7 @@ def data_uri_image(ctx: Context) -> Iterator[Problem]:
     found = [
         link
         for link in ctx.link_occurrences()
-        if link.kind in _IMAGE_KINDS
-        and link.href.lstrip()[:5].lower() == "data:"
-        and (link.href, link.line) not in pixels
+        if link.is_image and scheme(link.href) == "data" and (link.href, link.line) not in pixels
     ]
     if not found:
         return

@@ -27,12 +27,12 @@ def _places(ctx: Context, uses: list[Variable]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(_where(ctx, v) for v in uses))
 
 
-def _unsafe(ctx: Context) -> dict[str, list[Variable]]:
+def _unsafe(ctx: Context, broken: dict[str, list[Breakage]]) -> dict[str, list[Variable]]:
     """PER001's variables: used somewhere with neither a fallback nor a guard, or with an empty
     fallback where the blanking probe shows the text broken (`Привет, {{ name | default: "" }}!`
     reads "Привет, !" for every recipient without a name, as with no fallback at all; `{{ middle
-    | default: "" }}` between two names breaks nothing and is left alone)."""
-    broken = _probe(ctx)
+    | default: "" }}` between two names breaks nothing and is left alone). ``broken``: the
+    probe's findings (:func:`_probe`)."""
     return _by_name(
         [
             v
@@ -141,7 +141,7 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     """
     probe = _probe(ctx)
     received = _received(ctx)
-    for name, uses in _unsafe(ctx).items():
+    for name, uses in _unsafe(ctx, probe).items():
         if all(_empty_fallback(v) for v in uses):
             message = t(
                 "“{name}” has an empty fallback, which is none: {evidence}",
@@ -190,7 +190,7 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
     condition.
     """
     probe = _probe(ctx)
-    unsafe = _unsafe(ctx)
+    unsafe = _unsafe(ctx, probe)
     # breakage the probe traces to a variable: whose root cause it is
     cause: dict[tuple[str, str], str] = {}
     for name, breaks in probe.items():
@@ -371,8 +371,8 @@ def fallback_misses_empty(ctx: Context) -> Iterator[Problem]:
     Write `{{ first_name | default('друг', true) }}` or `{{ first_name or 'друг' }}`.
     """
     variables = ctx.campaign.variables
-    unsafe = _unsafe(ctx)
     probe = _probe(ctx)
+    unsafe = _unsafe(ctx, probe)
     received = _received(ctx)
     weak = _by_name(
         [v for v in variables if v.has_fallback and not v.fallback_covers_empty and not v.system]
