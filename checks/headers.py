@@ -139,3 +139,55 @@ def sender_unknown(ctx: Context) -> Iterator[Problem]:
             "campaign.toml has no from: SPF, DKIM and DMARC of the sender domain were not checked"
         )
     yield Problem(message, location="From")
+
+
+@rule(
+    "HDR003",
+    "transfer-encoding-mislabelled",
+    Severity.ERROR,
+    short="a body part written in quoted-printable but labelled 7bit or 8bit: clients show "
+    '"=3D" as written',
+)
+def transfer_encoding_mislabelled(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a saved test send (`.eml`) whose HTML or plain-text part is written in
+    quoted-printable (`href=3D"…"`, lines ending in a soft break `=`) while its
+    `Content-Transfer-Encoding` says `7bit` or `8bit`, or the part has none (which means
+    7bit). The other rules read the part as it was meant, so its links and text are checked
+    as usual; this one finding names the cause.
+
+    ## Why it matters
+    Mail clients believe the label and do not decode the part: every recipient sees `=3D`
+    before each attribute, `=` at the end of lines and `=D0=9F` in place of letters. Links
+    and images written `href=3D"…"` lead nowhere. The ESP's preview decodes it and looks
+    right.
+
+    ## Example
+    ```
+    Content-Type: text/html; charset="utf-8"
+    Content-Transfer-Encoding: 7bit
+
+    <a href=3D"https://shop.example/sale">Sale</a>=
+    ```
+
+    ## How to fix
+    Label the part `Content-Transfer-Encoding: quoted-printable`, or send the HTML as it is
+    without encoding it. It is usually a sending script that encodes the body itself and lets
+    its mail library write the headers.
+    """
+    for part, label in ctx.campaign.mislabelled_parts:
+        if label:
+            message = t(
+                "the {part} is written in quoted-printable (“=3D”, “=” at line ends) but its "
+                "Content-Transfer-Encoding says {label}: mail clients show the codes as written",
+                part=t(part),
+                label=label,
+            )
+        else:
+            message = t(
+                "the {part} is written in quoted-printable (“=3D”, “=” at line ends) but has no "
+                "Content-Transfer-Encoding, which means 7bit: mail clients show the codes as "
+                "written",
+                part=t(part),
+            )
+        yield Problem(message, location=part)

@@ -239,6 +239,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.html_sent_bytes = msg.html_sent_bytes
     campaign.replacement_written = msg.replacement_written
     campaign.content_ids = msg.content_ids
+    campaign.mislabelled_parts = msg.mislabelled
     campaign.html_label = "text/html part"
     if msg.amp:
         campaign.parts_not_read.append("text/x-amp-html")

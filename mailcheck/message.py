@@ -75,6 +75,14 @@ _JUNK_IN_PLACE_OF_LETTERS = {
     email.errors.InvalidBase64PaddingDefect,
 }
 
+# Quoted-printable's marks (RFC 2045 §6.7): an encoded "=", a soft line break ("=" ending a
+# line, not a row of "====" rules) and an encoded attribute of HTML (href=3D"…"). Text under a
+# 7bit or 8bit label (or none) never writes "=3D" and a soft break both, nor two encoded
+# attributes, unless it was encoded and then labelled as not.
+_ENCODED_EQUALS = re.compile(rb"=3D", re.I)
+_SOFT_BREAK = re.compile(rb"(?<!=)=\r?\n")
+_ENCODED_ATTRIBUTE = re.compile(rb"=3D[\"']", re.I)
+
 
 class NotAMessage(ValueError):
     """The bytes are not an e-mail message (the reason is the message)."""
@@ -103,6 +111,9 @@ class ParsedMessage:
     report_type: str | None = None
     # every part's Content-ID, without its <>, lower-cased: what a cid: URL may name (RFC 2392)
     content_ids: frozenset[str] = frozenset()
+    # body parts written in quoted-printable under a label that says they are not:
+    # (part name, the Content-Transfer-Encoding as written, "" when the part has none)
+    mislabelled: list[tuple[str, str]] = field(default_factory=list)
 
 
 def looks_like_message(data: bytes) -> bool:
@@ -204,7 +215,7 @@ def parse_message(data: bytes) -> ParsedMessage:
     if msg.get_content_type() == "multipart/report":
         found.report_type = str(msg.get_param("report-type") or "").lower()
     if html_part is not None:
-        payload = _payload(html_part)
+        payload = _as_labelled(html_part, _payload(html_part), N_("text/html part"), found)
         declared = html_part.get_content_charset() or meta_charset(payload)
         _read_whole(html_part, payload, declared, N_("text/html part"))
         found.html_bytes = len(payload)
@@ -212,7 +223,7 @@ def parse_message(data: bytes) -> ParsedMessage:
         found.html = decode_bytes(payload, declared)
         found.replacement_written = replacement_written(payload, found.html)
     if text_part is not None:
-        text_payload = _payload(text_part)
+        text_payload = _as_labelled(text_part, _payload(text_part), N_("text/plain part"), found)
         _read_whole(text_part, text_payload, text_part.get_content_charset(), N_("text/plain part"))
         found.text = decode_bytes(text_payload, text_part.get_content_charset())
         written = replacement_written(text_payload, found.text)
@@ -222,6 +233,24 @@ def parse_message(data: bytes) -> ParsedMessage:
         if broken:
             raise NotAMessage(t("broken MIME structure: {why}", why=_describe(broken[0])))
     return found
+
+
+def _as_labelled(part: Message, payload: bytes, name: str, found: ParsedMessage) -> bytes:
+    """The part's text as its author wrote it: quoted-printable under a label that says it is
+    not (7bit, 8bit, none) is decoded, and the mislabel noted in ``found`` (HDR003).
+
+    Mail clients trust the label and show the codes as written ("=3D" in every link); judged
+    as shown, each broken link and image would be a finding of its own, all of one cause. The
+    rules judge the text as meant, and one finding names the cause."""
+    label = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if label in _TRANSFER_ENCODED or not _ENCODED_EQUALS.search(payload):
+        return payload
+    if _SOFT_BREAK.search(payload) or len(_ENCODED_ATTRIBUTE.findall(payload)) > 1:
+        import quopri  # here: only a mislabelled part needs it
+
+        found.mislabelled.append((name, label))
+        return quopri.decodestring(payload)
+    return payload
 
 
 def _broken_header_line(block: bytes, starts: list[int], read: int) -> str:

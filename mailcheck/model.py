@@ -243,6 +243,9 @@ class Campaign:
     # body parts of a saved message a recipient may be shown and mailcheck does not check, by
     # content type ("text/x-amp-html"): the rest is checked, and INP002 says what was not
     parts_not_read: list[str] = field(default_factory=list)
+    # body parts of a saved message written in quoted-printable and labelled as not (HDR003):
+    # (part name, its Content-Transfer-Encoding as written, "" for none); read as written
+    mislabelled_parts: list[tuple[str, str]] = field(default_factory=list)
     # (role, path) of every file the loader read or tried to read: what "this campaign" is
     source_files: list[tuple[str, str]] = field(default_factory=list)
     # Filled by the engine's analysis step:

@@ -251,3 +251,90 @@ def test_an_exports_mime_headers_are_not_read_as_a_template(tmp_path: Path) -> N
     assert result.campaign.dialect == "jinja"
     assert only(result, "PER004") == []
     assert result.campaign.renders[0].subject == "Друг, скидки"
+
+
+# -- HDR003: a body part written in quoted-printable under a label that says it is not ----------
+
+QP_HTML = (
+    "<html><body><p>=D0=9F=D1=80=D0=B8=D0=B2=D0=B5=D1=82, =D0=B4=D1=80=D1=83=D0=B3!</p>\n"
+    '<a href=3D"sale.html">=D0=A1=D0=BA=D0=B8=D0=B4=D0=BA=D0=B8</a> <a href=3D"https://shop.t=\n'
+    'est/unsub">=D0=9E=D1=82=D0=BF=D0=B8=D1=81=D0=B0=D1=82=D1=8C=D1=81=D1=8F</a></body></html>\n'
+)
+
+
+def test_quoted_printable_labelled_7bit_is_one_finding_and_read_as_meant(tmp_path: Path) -> None:
+    """SpamAssassin's spam/006: clients show "=3D" in every link; one finding names the cause,
+    and the rules read the part as its author meant it."""
+    path = tmp_path / "send.eml"
+    path.write_text(
+        "From: Shop <news@shop.test>\nSubject: x\nMIME-Version: 1.0\n"
+        'Content-Type: text/html; charset="utf-8"\nContent-Transfer-Encoding: 7bit\n\n' + QP_HTML,
+        encoding="utf-8",
+    )
+    result = check(path)
+    [finding] = only(result, "HDR003")
+    assert finding.severity.value == "error"
+    assert finding.message == (
+        "the text/html part is written in quoted-printable (“=3D”, “=” at line ends) but its "
+        "Content-Transfer-Encoding says 7bit: mail clients show the codes as written"
+    )
+    assert finding.location == "text/html part"
+    # the links as meant: one relative link (LNK008, its own cause), the unsubscribe link whole
+    [relative] = only(result, "LNK008")
+    assert relative.message.endswith(": sale.html")
+    assert only(result, "UNS001") == []
+    assert "<p>Привет, друг!</p>" in (result.campaign.html or "")
+
+
+def test_a_plain_text_part_without_a_transfer_encoding_is_7bit(tmp_path: Path) -> None:
+    # SpamAssassin's spam/004: no Content-Transfer-Encoding header at all
+    path = tmp_path / "send.eml"
+    path.write_text(
+        "From: Shop <news@shop.test>\nSubject: x\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "Sale: https://shop.test/sale?a=3Db&c=3Dd =\nends today. Unsubscribe: https://shop.test/u\n",
+        encoding="utf-8",
+    )
+    [finding] = only(check(path), "HDR003")
+    assert finding.message == (
+        "the text/plain part is written in quoted-printable (“=3D”, “=” at line ends) but has "
+        "no Content-Transfer-Encoding, which means 7bit: mail clients show the codes as written"
+    )
+    assert finding.location == "text/plain part"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # rows of "=" and one "=3D" in a URL (a 3D viewer): no soft break, no encoded attribute
+        "<p>==========</p>\n<a href='https://shop.test/item?view=3D'>3D</a>\n"
+        "<a href='https://shop.test/u'>Unsubscribe</a>\n",
+        # an attribute split over lines by hand, and no encoded "="
+        "<a href=\n'https://shop.test/u'>Unsubscribe</a>\n",
+    ],
+)
+def test_text_that_only_looks_encoded_is_left_alone(tmp_path: Path, body: str) -> None:
+    path = tmp_path / "send.eml"
+    path.write_text(
+        "From: Shop <news@shop.test>\nSubject: x\nMIME-Version: 1.0\n"
+        "Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n" + body,
+        encoding="utf-8",
+    )
+    result = check(path)
+    assert only(result, "HDR003") == []
+    assert "view=3D" in (result.campaign.html or "") or "href=\n" in (result.campaign.html or "")
+
+
+def test_a_part_labelled_quoted_printable_is_not_judged(tmp_path: Path) -> None:
+    path = tmp_path / "send.eml"
+    path.write_text(
+        "From: Shop <news@shop.test>\nSubject: x\nMIME-Version: 1.0\n"
+        "Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: Quoted-Printable\n\n"
+        + QP_HTML,
+        encoding="utf-8",
+    )
+    result = check(path)
+    assert only(result, "HDR003") == []
+    assert [f.message for f in only(result, "LNK008")] == [
+        "relative link URL, which no mail client can open (an e-mail has no base URL): sale.html"
+    ]

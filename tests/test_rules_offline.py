@@ -35,6 +35,15 @@ def eml_with(headers: str, sender: str = "From: Shop <news@shop.test>\n") -> str
     )
 
 
+# an HTML part encoded in quoted-printable and labelled 7bit (HDR003)
+QP_AS_7BIT = (
+    "From: Shop <news@shop.test>\nSubject: x\nMIME-Version: 1.0\n"
+    "Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: 7bit\n\n"
+    '<html><body><p>=D0=9F=D1=80=D0=B8=D0=B2=D0=B5=D1=82!</p><a href=3D"https://shop.test/s=\n'
+    'ale">Sale</a></body></html>\n'
+)
+
+
 @dataclass
 class Case:
     code: str
@@ -770,6 +779,19 @@ CASES = [
     Case("HDR001", "export-without-from", False, {"eml": eml_with("Subject: x\n", sender="")}),
     Case(
         "HDR001", "one-of-each", False, {"eml": eml_with("Subject: =?utf-8?B?0KHQutC40LTQutC4?=\n")}
+    ),
+    Case("HDR003", "qp-labelled-7bit", True, {"eml": QP_AS_7BIT}),
+    Case(
+        "HDR003",
+        "qp-labelled-qp",
+        False,
+        {"eml": QP_AS_7BIT.replace("Encoding: 7bit", "Encoding: quoted-printable")},
+    ),
+    Case(
+        "HDR003",
+        "rules-of-equals-signs",
+        False,
+        {"eml": eml_with("Subject: x\n").replace("</body>", "<p>==========\n?view=3D</p></body>")},
     ),
 ]
 
