@@ -17,6 +17,7 @@ from mailcheck.linkinfo import (
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, whole_tag
+from mailcheck.text import quoted
 
 
 @rule(
@@ -240,7 +241,9 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
     A URL without its scheme (`//cdn.acme.ru/a.png`, `www.acme.ru`) is completed by some
     clients (webmail from its own page, others by a guess) and broken in the rest (desktop
     clients read `//` as a file, Outlook on the web reads `www.acme.ru` as a path): part of
-    the list still gets it broken.
+    the list still gets it broken. So does a relative URL under a `<base href>`: Apple Mail,
+    Gmail, Outlook.com and Thunderbird complete it from there; Mail.ru, Outlook for Android and
+    Windows Mail ignore the `<base>`.
 
     ## Example
     `<img src="images/banner.jpg" alt="Распродажа">` or `<a href="www.acme.ru">Магазин</a>`.
@@ -272,7 +275,19 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
             else t("{count} relative link URLs", count=len(found))
         )
     first = next(iter(found.values()))[0]
-    if all(reason == "relative" for _, reason in found.values()):
+    base = _base_url(ctx)
+    if base:
+        # most clients complete them from the <base href> (caniemail.com's test: Apple Mail,
+        # Gmail, Outlook.com, Yahoo, Thunderbird); Mail.ru, Outlook for Android and Windows
+        # Mail ignore it: broken for part of the list
+        message = t(
+            "{what}, which some mail clients cannot open (Mail.ru, Outlook for Android and "
+            "Windows Mail ignore the <base href=“{base}”> others complete them from): {urls}",
+            what=what,
+            base=quoted(base),
+            urls=urls,
+        )
+    elif all(reason == "relative" for _, reason in found.values()):
         message = t(
             "{what}, which no mail client can open (an e-mail has no base URL): {urls}",
             what=what,
@@ -293,6 +308,14 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
         url=first.href if len(found) == 1 else None,
         locations=ctx.link_places(*places),
     )
+
+
+def _base_url(ctx: Context) -> str | None:
+    """The document's <base href> when it is a web address a relative URL can be completed
+    from (a relative or templated one completes nothing)."""
+    document = ctx.document
+    base = document.base if document else None
+    return base if base and scheme(base) in ("http", "https") and host_of(base) else None
 
 
 def _relative_url(href: str, reason: str) -> str:

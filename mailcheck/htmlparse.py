@@ -67,7 +67,7 @@ _BACKGROUND_TAGS = frozenset({"body", "table", "td", "th"})
 _LAYOUT = _BLOCKS | {"table", "tbody", "tr", "img", "span"}
 _VML_IMAGE_TAGS = frozenset({"v:fill", "v:image", "v:imagedata"})
 _LINK_SET = frozenset({*_VML_IMAGE_TAGS, "a", "img", "area", "source"})
-_VISITED = (*(_BLOCKS | _BACKGROUND_TAGS | _LINK_SET), "title")
+_VISITED = (*(_BLOCKS | _BACKGROUND_TAGS | _LINK_SET), "title", "base")
 _TEXT_OF = etree.XPath("normalize-space(.)")
 
 _ZERO = r"\s*:\s*0*(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:!\s*important\s*)?(?:;|$)"
@@ -268,6 +268,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
     suppressions = _outside_suppressions(reversed(list(root.itersiblings(preceding=True))))
     after = _outside_suppressions(root.itersiblings())
     title: str | None = None
+    base: str | None = None
     # One traversal for links, images, the title and word boundaries; every element only when
     # some style attribute may hold a url(), else just the tags that matter (much faster).
     nodes = root.iter() if has_css_urls else root.iter(etree.Comment, *_VISITED)
@@ -305,6 +306,8 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
             _element_links(el, tag, starts.line(el), links, images, anchors, srcset)
         elif tag == "title" and title is None:
             title = collapse_ws("".join(el.itertext()))
+        elif tag == "base" and base is None and el.get("href"):
+            base = el.get("href").strip()  # the first <base href> counts (HTML's rule)
         if has_css_urls:
             style = el.get("style")
             if style and "url(" in style.lower():
@@ -349,6 +352,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         srcset=srcset,
         preheader_by_name=by_name,
         late_preheader=late,
+        base=base,
     )
 
 

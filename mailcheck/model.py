@@ -117,6 +117,9 @@ class Document:
     accessibility: Accessibility | None = None
     suppressions: list[Suppression] = field(default_factory=list)
     unread: str = ""  # why part of the HTML could not be read (nesting past the parser's limit)
+    # the first <base href> as written: the address most mail clients complete relative URLs
+    # from (Apple Mail, Gmail, Outlook.com, Thunderbird); Mail.ru and Outlook for Android do not
+    base: str | None = None
 
 
 @dataclass

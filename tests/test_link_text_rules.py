@@ -108,6 +108,44 @@ def test_lnk008_relative_link(tmp_path: Path, href: str, shown: str, who: str) -
     ]
 
 
+def page_with_base(tmp_path: Path, base: str) -> Path:
+    page = tmp_path / "page.html"
+    page.write_text(
+        f'<html lang="ru"><head>{base}<title>Скидки недели</title></head><body>\n'
+        '<p><a href="sale.html">Скидки</a> <img src="//cdn.shop.test/a.png" alt="Лого"></p>\n'
+        f"{FOOTER}</body></html>",
+        encoding="utf-8",
+    )
+    return page
+
+
+def test_lnk008_under_a_base_href_is_broken_for_the_clients_that_ignore_it(
+    tmp_path: Path,
+) -> None:
+    # caniemail.com: Apple Mail, Gmail, Outlook.com, Thunderbird complete them from <base>;
+    # Mail.ru, Outlook for Android and Windows Mail do not
+    page = page_with_base(
+        tmp_path, '<base href="https://shop.test/ru/"><base href="https://x.test/">'
+    )
+    [finding] = only(check(page), "LNK008")
+    assert finding.message == (
+        "2 relative link URLs, which some mail clients cannot open (Mail.ru, Outlook for Android "
+        "and Windows Mail ignore the <base href=“https://shop.test/ru/”> others complete them "
+        "from): sale.html, //cdn.shop.test/a.png (protocol-relative)"
+    )
+    assert finding.locations == ("page.html:2",)
+
+
+@pytest.mark.parametrize(
+    "base", ['<base target="_blank">', '<base href="/ru/">', '<base href="{{ site }}">']
+)
+def test_lnk008_a_base_without_a_web_address_completes_nothing(tmp_path: Path, base: str) -> None:
+    # listmonk's templates: <base target="_blank"> sets where links open, not their address
+    [finding] = only(check(page_with_base(tmp_path, base)), "LNK008")
+    assert finding.message.startswith("2 relative link URLs, which some mail clients cannot open")
+    assert "<base" not in finding.message
+
+
 @pytest.mark.parametrize(
     "href",
     [
