@@ -41,6 +41,7 @@ from lxml import etree
 from mailcheck.accessibility import read_accessibility
 from mailcheck.i18n import t
 from mailcheck.model import Document, Image, Link, Suppression
+from mailcheck.stylesheet import style_images
 from mailcheck.text import collapse_ws, strip_padding
 
 # The plain etree parser: lxml.html's element classes cost a Python lookup per element.
@@ -269,6 +270,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
     after = _outside_suppressions(root.itersiblings())
     title: str | None = None
     base: str | None = None
+    stylesheets: list[tuple[str, int]] = []  # <style> texts that may name images, and lines
     # One traversal for links, images, the title and word boundaries; every element only when
     # some style attribute may hold a url(), else just the tags that matter (much faster).
     nodes = root.iter() if has_css_urls else root.iter(etree.Comment, *_VISITED)
@@ -309,12 +311,18 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         elif tag == "base" and base is None and el.get("href"):
             base = el.get("href").strip()  # the first <base href> counts (HTML's rule)
         if has_css_urls:
+            if tag == "style" and el.text:
+                stylesheets.append((el.text, starts.line(el)))
             style = el.get("style")
             if style and "url(" in style.lower():
                 line = starts.line(el)
                 for match in _CSS_URL.finditer(style):
                     url = _url(next(g for g in match.groups() if g is not None))
                     links.append(Link(url, "css", "", line, url))
+    for css, line in stylesheets:  # before the <style> elements leave the tree below
+        links.extend(
+            Link(url, "css", "", line + at - 1, url) for url, at in style_images(css, root)
+        )
     facts = read_accessibility(root, html, _hidden_from_everyone) if accessibility else None
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
     judged: dict[Any, bool] = {}  # boxes around links, hidden or not
