@@ -145,8 +145,7 @@ def sender_unknown(ctx: Context) -> Iterator[Problem]:
     "HDR003",
     "transfer-encoding-mislabelled",
     Severity.ERROR,
-    short="a body part written in quoted-printable but labelled 7bit or 8bit: clients show "
-    '"=3D" as written',
+    short='a body part in quoted-printable labelled 7bit/8bit: clients show "=3D" as written',
 )
 def transfer_encoding_mislabelled(ctx: Context) -> Iterator[Problem]:
     """## What it does
