@@ -109,8 +109,8 @@ class Document:
     late_preheader: tuple[str, int, str] | None = None
     links: list[Link] = field(default_factory=list)
     # the images each srcset names (<img srcset>, <picture><source srcset>: Apple Mail's 2x and
-    # dark-mode images): links only of the variant read as written (templating.render._as_is),
-    # where no merge tag was rendered that could have split or emptied a srcset
+    # dark-mode images): links of the variant read as written (templating.render._as_is), and
+    # of a rendered one those the template writes as they are (render._written_srcset)
     srcset: list[Link] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     text: str = ""  # visible text, whitespace collapsed

@@ -132,13 +132,30 @@ def test_the_images_a_srcset_names_are_checked(tmp_path: Path) -> None:
     assert data.places == ("email.html:7",)
 
 
-def test_a_templates_srcset_is_left_alone(tmp_path: Path) -> None:
+def test_a_templates_srcset_is_checked_where_it_is_written_as_it_is(tmp_path: Path) -> None:
+    # the dark-mode logo is written as is; the merge tags around it render per recipient
+    body = "<p>Привет, {{ name | default('друг', true) }}!</p>\n" + PICTURE.replace(
+        "<picture>", "{% if show_logo | default(true) %}<picture>"
+    ).replace("</picture>", "</picture>{% endif %}")
+    result = check(write_campaign(tmp_path, body=body, template="jinja"))
+    [relative] = only(result, "LNK008")
+    assert relative.message.endswith(": images/logo-dark.png")
+    assert relative.places == ("email.html:7",)  # the template's line
+    [data] = only(result, "IMG003")
+    assert data.places == ("email.html:8",)
+
+
+def test_a_srcset_a_merge_tag_writes_is_left_alone(tmp_path: Path) -> None:
     # "{{ img2 }} 2x" renders " 2x" when img2 is empty: read as a URL "2x", a false LNK008 beside
-    # the variable's own PER001
-    body = '<p><img src="{{ img }}" srcset="{{ img2 }} 2x" alt="Товар"></p>\n<p>Отписаться</p>'
+    # the variable's own PER001; what a tag renders cannot be paired with its source
+    body = (
+        '<p><img src="{{ img }}" srcset="{{ img2 }} 2x, {{ cdn }}/a.png 3x" alt="Товар"></p>\n'
+        "<p>Отписаться</p>"
+    )
     result = check(write_campaign(tmp_path, body=body, template="jinja"))
     assert [f.code for f in result.findings if f.code.startswith(("LNK", "IMG"))] == []
     assert sorted(f.message for f in only(result, "PER001")) == [
+        "“cdn” has no fallback or guard",
         "“img2” has no fallback or guard",
         "“img” has no fallback or guard",
     ]

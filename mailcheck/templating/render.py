@@ -16,7 +16,7 @@ from pathlib import Path
 from mailcheck.config import Config, LimitsConfig
 from mailcheck.htmlparse import parse_html
 from mailcheck.i18n import Message, t
-from mailcheck.model import Breakage, Campaign, Document, Rendered, Variable
+from mailcheck.model import Breakage, Campaign, Document, Link, Rendered, Variable
 from mailcheck.templating import budget, partials
 from mailcheck.templating.breakage import broken_text, visible_text
 from mailcheck.templating.catalogue import load_catalogue
@@ -389,10 +389,23 @@ def neutral_value(name: str) -> str:
     return name.rsplit(".", 1)[-1].strip() or "value"
 
 
+def _written_srcset(doc: Document, static: Document | None) -> list[Link]:
+    """The srcset images of a rendered document that the template writes as they are, where
+    the template writes them (its line, its alt).
+
+    A rendered candidate is only taken when the template's own srcset names the same URL: a
+    merge tag may split or empty a srcset (``{{ img2 }} 2x`` rendered empty reads as a URL
+    "2x"), and what it renders to cannot be paired with its source."""
+    if static is None or not doc.srcset:
+        return []
+    rendered = {link.href for link in doc.srcset}
+    return [link for link in static.srcset if link.href in rendered]
+
+
 def _as_is(campaign: Campaign) -> Rendered:
     """The campaign without a template language: one variant, exactly as written. Its
-    srcset images are links too (in a template, a merge tag may split or empty a srcset, and
-    its rendered candidates could not be told from their source: left out there)."""
+    srcset images are links too (in a template, those its source writes as they are:
+    :func:`_written_srcset`)."""
     doc = campaign.static
     if doc is not None and doc.srcset:
         doc = replace(doc, links=[*doc.links, *doc.srcset])
@@ -555,6 +568,7 @@ class _Renderer:
             doc = _safe_parse(html)
             if doc is not None:
                 attach_raw(doc, self.campaign.static, lambda raw: self.render_url(raw, values))
+                doc.links.extend(_written_srcset(doc, self.campaign.static))
             self.documents[html] = doc
         return self.documents[html]
 
