@@ -191,7 +191,7 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     """
     seen: set[tuple[str, str]] = set()
     for link in ctx.link_occurrences():
-        if link.kind not in ("a", "area") or not link.text:
+        if link.kind not in ("a", "area") or not link.text or link.in_text:
             continue
         text = link.text.strip()
         shown = URLISH.match(text)
@@ -255,6 +255,8 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
     found: dict[str, tuple[Link, str]] = {}
     places: list[Link] = []
     for link in ctx.link_occurrences():
+        if link.in_text:  # "www.acme.ru" in a text is how people write it; clients link it
+            continue
         reason = found[link.href][1] if link.href in found else relative_reason(link)
         if reason:
             found.setdefault(link.href, (link, reason))

@@ -252,7 +252,9 @@ def unsubscribe_links(
     placeholders: list[tuple[Link, str]] = []
     hidden: list[Link] = []
     for link in campaign.link_occurrences():
-        if is_unsubscribe(link, targets):
+        # the text part's own link is no way out for those who read the HTML (UNS001 reads the
+        # text part when it is all there is)
+        if not link.in_text and is_unsubscribe(link, targets):
             reason = placeholder_reason(link)
             if reason:
                 placeholders.append((link, reason))

@@ -241,6 +241,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.content_ids = msg.content_ids
     campaign.mislabelled_parts = msg.mislabelled
     campaign.html_label = "text/html part"
+    campaign.text_label = "text/plain part"
     if msg.amp:
         campaign.parts_not_read.append("text/x-amp-html")
     if msg.html is not None:
@@ -541,6 +542,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.source_files.append(("text", str(directory / text_name)))
         campaign.text = decode_bytes(text_bytes)
         campaign.text_known = True
+        campaign.text_label = printable(text_name)
     samples = get.get("samples")
     if samples is not None:
         campaign.samples = _samples(directory, samples, limits)

@@ -56,6 +56,9 @@ class Link:
     # the link's own role, data-*, class and id attributes, e.g. 'role=unsubscribe'
     marker: str = ""
     hidden: bool = False  # an <a> no recipient sees: it or a box around it is display:none …
+    # a URL of the plain-text part that the HTML part beside it does not have: the text's own
+    # link (its line is the text's); the link rules that read words around a link skip it
+    in_text: bool = False
 
     @property
     def is_image(self) -> bool:
@@ -194,6 +197,9 @@ class Rendered:
     breakage: list[Breakage] = field(default_factory=list)  # what this sample's values break
     probe: list[Breakage] = field(default_factory=list)  # one variable blanked at a time
     headers: dict[str, str] | None = None  # the campaign's header values, rendered
+    # the URLs of the plain-text part the HTML part does not have (Link.in_text): a text part
+    # written apart from the HTML keeps last month's links
+    text_links: list[Link] = field(default_factory=list)
 
 
 @dataclass
@@ -218,6 +224,7 @@ class Campaign:
     # name. None: not a message, whose images the message it is sent in will hold
     content_ids: frozenset[str] | None = None
     html_label: str = ""  # how findings name the HTML: "email.html", "text/html part"
+    text_label: str = "text part"  # how findings name the text: "email.txt", "text/plain part"
     text: str | None = None  # plain-text part
     text_known: bool = False  # True when we know whether a plain-text part exists
     headers: dict[str, str] | None = None  # None: headers unknown (bare HTML, no [headers])
@@ -292,30 +299,36 @@ class Campaign:
         # asking DNS about its tags would report a sender domain that does not exist
         return domain if _DNS_NAME.fullmatch(ascii_host(domain)) else None
 
-    def _documents(self) -> list[Document]:
-        """The parse of every rendered variant (the static parse when none rendered)."""
-        return [r.document for r in self.renders if r.document] or (
-            [self.static] if self.static else []
-        )
+    def _link_lists(self) -> list[list[Link]]:
+        """The links of every rendered variant, the HTML's and the text part's own (the static
+        parse's when none rendered)."""
+        if not any(r.document for r in self.renders):
+            return [self.static.links] if self.static else []
+        return [
+            links
+            for r in self.renders
+            for links in (r.document.links if r.document else [], r.text_links)
+        ]
 
     def all_links(self) -> list[Link]:
         """Every distinct link of every rendered variant (static parse when none rendered)."""
-        seen: dict[tuple[str, str], Link] = {}
-        lines: dict[tuple[str, str], set[int]] = {}
-        for doc in self._documents():
-            for link in doc.links:
-                key = (link.href, link.kind)
+        seen: dict[tuple[str, str, bool], Link] = {}
+        lines: dict[tuple[str, str, bool], set[int]] = {}
+        for links in self._link_lists():
+            for link in links:
+                key = (link.href, link.kind, link.in_text)  # a line of the text is its own
                 seen.setdefault(key, link)
                 lines.setdefault(key, set()).add(link.line)
         return [replace(link, lines=tuple(sorted(lines[key]))) for key, link in seen.items()]
 
     def link_occurrences(self) -> list[Link]:
         """Every link where it stands (its text and line kept), once however many variants."""
-        seen: dict[tuple[str, str, str, int, bool], Link] = {}
-        for doc in self._documents():
-            for link in doc.links:
+        seen: dict[tuple[str, str, str, int, bool, bool], Link] = {}
+        for links in self._link_lists():
+            for link in links:
                 # (a hidden copy beside a shown one, minified onto one line, is another place)
-                seen.setdefault((link.href, link.kind, link.text, link.line, link.hidden), link)
+                key = (link.href, link.kind, link.text, link.line, link.hidden, link.in_text)
+                seen.setdefault(key, link)
         return list(seen.values())
 
     @property

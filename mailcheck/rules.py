@@ -130,9 +130,11 @@ class Context:
         return tuple(self.html_at(n) for n in sorted(lines)) or (self.html_at(0),)
 
     def link_places(self, *links: Link) -> tuple[str, ...]:
-        """Every line of the HTML the given links sit on, in order."""
-        lines = sorted({n for link in links for n in (link.lines or (link.line,))})
-        return tuple(self.html_at(n) for n in lines)
+        """Every line the given links sit on, in order: the HTML's, then the text part's."""
+        html = sorted({n for link in links if not link.in_text for n in link.lines or (link.line,)})
+        text = sorted({n for link in links if link.in_text for n in link.lines or (link.line,)})
+        label = self.campaign.text_label
+        return (*(self.html_at(n) for n in html), *(f"{label}:{n}" for n in text))
 
     # What several rules read of one campaign is worked out once, on the first rule's asking:
     # a Context lives for one campaign's judging, and the campaign no longer changes then.

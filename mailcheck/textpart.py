@@ -8,6 +8,7 @@ placeholder), its URLs found the way mail clients make them clickable: ``http(s)
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from mailcheck.model import Document, Link
 from mailcheck.text import collapse_ws
@@ -34,6 +35,20 @@ def text_document(text: str) -> Document:
             bare = line.strip(" \t-–—>")
             heading = bare.rstrip(":") if bare.endswith(":") and not _URL.search(line) else ""
     return Document(links=links, text=collapse_ws(text))
+
+
+def own_links(text: str | None, html: Document | None) -> list[Link]:
+    """The URLs of a plain-text part that the HTML part beside it does not have (a text
+    written apart from the HTML keeps last month's sale); none when there is no HTML part.
+    Those the HTML has are checked there: one URL, one finding."""
+    if not text or html is None:
+        return []
+    present = {link.href for link in html.links}
+    return [
+        replace(link, in_text=True)
+        for link in text_document(text).links
+        if link.href not in present
+    ]
 
 
 def _trimmed(url: str) -> str:

@@ -314,6 +314,12 @@ def _closing(text: str) -> int:
     return -1
 
 
+def _lines_shown(campaign: Campaign, link: Link, lines: list[int]) -> str:
+    """The lines a link stands on; those of the text part's own link say it is the text's."""
+    shown = ", ".join(map(str, lines))
+    return f"{campaign.text_label}: {shown}" if link.in_text else shown
+
+
 def link_rows(
     campaign: Campaign, facts: Facts, offline: bool, language: str = DEFAULT_LANGUAGE
 ) -> list[LinkRow]:
@@ -345,7 +351,7 @@ def link_rows(
                 href=link.href,
                 text=link.text,
                 kind=link.kind,
-                lines=", ".join(map(str, sorted(lines_of[link.href]))),
+                lines=_lines_shown(campaign, link, sorted(lines_of[link.href])),
                 clickable=_clickable(link.href),
                 verdict=verdict,
                 status=status,

@@ -39,7 +39,7 @@ from mailcheck.templating.dialect import Dialect
 from mailcheck.templating.links import LinkSpan, attach_raw, link_spans, raw_is_href
 from mailcheck.templating.samples import flatten_sample, lookup, value_text
 from mailcheck.templating.system import SystemNames, placeholder
-from mailcheck.textpart import text_document
+from mailcheck.textpart import own_links, text_document
 
 MAX_SAMPLE_RENDERS = 50
 MAX_BLANKED_SAMPLES = 10
@@ -423,6 +423,7 @@ def _as_is(campaign: Campaign) -> Rendered:
         text=campaign.text,
         document=doc,
         headers=dict(campaign.headers) if campaign.headers is not None else None,
+        text_links=own_links(campaign.text, doc if campaign.html is not None else None),
     )
 
 
@@ -624,6 +625,7 @@ class _Renderer:
             text=out.get("text"),
             document=doc,
             headers=headers,
+            text_links=own_links(out.get("text"), doc if html is not None else None),
         )
 
 

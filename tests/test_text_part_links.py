@@ -1,0 +1,86 @@
+"""The plain-text part's own links (a URL the HTML beside it does not have): checked as the
+HTML's are, named at the text's lines; the links the HTML has are its findings alone."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from mailcheck.config import Config, DnsConfig, LinksConfig
+from mailcheck.engine import run
+from tests.helpers import check, only, write_campaign
+from tests.http_server import running_server
+
+HTML = (
+    '<html lang="ru"><body><p><a href="https://shop.test/sale">Скидки</a></p>\n'
+    '<p><a href="http://shop.test/old">Архив</a></p></body></html>\n'
+)
+
+
+def send(tmp_path: Path, text: str, html: str = HTML) -> Path:
+    path = tmp_path / "send.eml"
+    path.write_text(
+        "From: Shop <news@shop.test>\nSubject: Скидки\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/alternative; boundary="b"\n\n'
+        f"--b\nContent-Type: text/plain; charset=utf-8\n\n{text}\n"
+        f"--b\nContent-Type: text/html; charset=utf-8\n\n{html}--b--\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_placeholder_only_the_text_part_has_is_named_at_its_line(tmp_path: Path) -> None:
+    text = (
+        "Скидки: https://shop.test/sale\n"  # 1: the HTML has it
+        "Архив: http://shop.test/old\n"  # 2: the HTML has it
+        "Подарки: https://example.com/gifts\n"  # 3: left from the layout
+        "Магазин: www.shop.test\n"  # 4: how people write an address in a text
+    )
+    result = check(send(tmp_path, text))
+    [placeholder] = only(result, "LNK003")
+    assert placeholder.message == "link (“Подарки”): placeholder host example.com"
+    assert placeholder.locations == ("text/plain part:3",)
+    # one URL, one finding: the plain http:// link the HTML has is named where the HTML has it
+    [plain] = only(result, "LNK004")
+    assert plain.locations == ("text/html part:2",)
+    assert only(result, "LNK008") == []
+
+
+def test_the_text_parts_unsubscribe_link_is_no_way_out_for_html_readers(tmp_path: Path) -> None:
+    html = (
+        '<html lang="ru"><body><p><a href="https://shop.test/sale">Скидки</a></p></body></html>\n'
+    )
+    result = check(send(tmp_path, "Отписаться: https://shop.test/unsubscribe\n", html))
+    [finding] = only(result, "UNS001")
+    assert finding.message == "no unsubscribe link in the body"
+    assert finding.location == "text/html part"
+
+
+def test_a_campaign_directorys_text_file_is_named_by_its_file(tmp_path: Path) -> None:
+    directory = write_campaign(tmp_path, text="email.txt")
+    (directory / "email.txt").write_text(
+        "Здравствуйте!\n\nНовогодняя распродажа: https://example.org/ny\n", encoding="utf-8"
+    )
+    [finding] = only(check(directory), "LNK003")
+    assert finding.locations == ("email.txt:3",)
+
+
+@pytest.mark.network
+def test_a_broken_link_only_the_text_part_has_is_lnk001(tmp_path: Path) -> None:
+    with running_server() as s:
+        fine, gone = s.url("/ok/sale"), s.url("/status/404/last-month")
+        html = f'<html lang="ru"><body><p><a href="{fine}">Скидки</a></p></body></html>\n'
+        text = f"Скидки: {fine}\nПрошлая акция: {gone}\n"
+        config = Config(
+            root=tmp_path,
+            select=("LNK001",),
+            links=replace(LinksConfig(), allow_private=True, timeout=2.0, retries=0),
+            dns=DnsConfig(nameservers=("127.0.0.1:9",), timeout=0.5, blocklists=False),
+        )
+        [result] = run([str(send(tmp_path, text, html))], config, offline=False).results
+        [finding] = only(result, "LNK001")
+        assert finding.url == gone
+        assert finding.locations == ("text/plain part:2",)
+        assert s.count("/ok/sale") == 1  # the URL both parts have: one request
