@@ -84,7 +84,10 @@ EXPECTED: dict[str, Verdict] = {
     "en-colorlib-27": Verdict(COLORLIB_PLACEHOLDERS, {"LNK003": 1, "UNS001": 1}),
     "en-github-welcome-mailchimp": Verdict(
         "A real GitHub welcome mail as received: plain-http Mailchimp tracking links and "
-        "images without alt are warnings; no error."
+        "images without alt are warnings. Its plain-text part writes the Hello World guide's URL "
+        "straight into the next sentence (“…utm_campaign=welcome-emailOr, read the…”): a text "
+        "reader's link says utm_campaign=welcome-emailOr, one UTM002 at the text's line.",
+        {"UTM002": 1},
     ),
     "en-keila-default-html-template": Verdict(
         "A Keila content snippet: as a file on its own it has no <title>; its subject is set "
