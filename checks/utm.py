@@ -9,7 +9,7 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE, host_of, org_domain, under
-from mailcheck.i18n import t
+from mailcheck.i18n import Joined, Message, t
 from mailcheck.linkinfo import is_unsubscribe, is_web
 from mailcheck.model import Link, Severity
 from mailcheck.registry import selected
@@ -29,6 +29,39 @@ def utm_pairs(url: str) -> tuple[tuple[str, str], ...]:
         return ()
     pairs = parse_qsl(query, keep_blank_values=True)
     return tuple((k, v) for k, v in pairs if k.startswith("utm_"))
+
+
+def escaped_twice(url: str) -> list[str]:
+    """The UTM keys of the query written after an "&" escaped twice ("&amp;amp;utm_medium"
+    in the HTML is "&amp;utm_medium" in the URL: analytics reads a key "amp;utm_medium")."""
+    try:
+        query = urlsplit(url).query
+    except ValueError:
+        return []
+    keys = (k for k, _ in parse_qsl(query, keep_blank_values=True))
+    return [k.lower().removeprefix("amp;") for k in keys if k.lower().startswith("amp;utm_")]
+
+
+def _where_they_are(after_hash: tuple[str, ...], escaped: tuple[str, ...]) -> Joined | None:
+    """Where the missing keys are written after all, when they are: the cause to fix."""
+    found: list[Message] = []
+    if after_hash:
+        found.append(
+            t(
+                "{found} found after “#”, where analytics ignores it",
+                found=", ".join(after_hash),
+            )
+        )
+    if escaped:
+        found.append(
+            t(
+                "{found} written after “&amp;amp;”: the link is HTML-escaped twice, so "
+                "analytics reads “amp;{first}”",
+                found=", ".join(escaped),
+                first=escaped[0],
+            )
+        )
+    return Joined("; ", found) if found else None
 
 
 def fragment_utms(url: str) -> list[str]:
@@ -83,7 +116,9 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     click-tracking link (a test send's links go through the ESP's tracker) is judged, when
     links are checked, by the page on a tracked domain where its redirects end. Unsubscribe,
     preference-centre, `mailto:` and `tel:` links are exempt, and so are downloads (a PDF,
-    a calendar file), which no analytics reads.
+    a calendar file), which no analytics reads. UTMs written after "#" or after an "&" the
+    editor escaped twice (`&amp;amp;utm_medium` in the HTML: analytics reads a key
+    `amp;utm_medium`) are missing too, and the finding says so.
 
     ## Why it matters
     Untagged clicks land in "direct" or "referral" in GA4 and Yandex Metrica: the campaign's
@@ -100,7 +135,7 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     domains = tracked_domains(ctx)  # once: the From address is parsed to find its domain
     # One finding per gap: the links that lack the same parameters (the same way) were
     # tagged, or not, by one hand: every one of them is listed at its places.
-    gaps: dict[tuple[tuple[str, ...], tuple[str, ...], bool], list[Link]] = {}
+    gaps: dict[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool], list[Link]] = {}
     landings: dict[Link, str] = {}  # a click-tracking link's judged page, where it is known
     for link in utm_links(ctx):
         if tracked(link, domains):
@@ -116,34 +151,33 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
         missing = tuple(k for k in required if k not in present)
         if missing:
             after_hash = tuple(k for k in missing if k in fragment_utms(page))
-            gaps.setdefault((missing, after_hash, link in landings), []).append(link)
-    for (missing, after_hash, tracker), links in gaps.items():
-        lacks, found = ", ".join(missing), ", ".join(after_hash)
+            escaped = tuple(k for k in missing if k in escaped_twice(page))
+            gaps.setdefault((missing, after_hash, escaped, link in landings), []).append(link)
+    for (missing, after_hash, escaped, tracker), links in gaps.items():
+        lacks = ", ".join(missing)
         hrefs = list(dict.fromkeys(landings.get(link, link.href) for link in links))
         if tracker:
             lacks = t("{missing} (on the page a click-tracking link leads to)", missing=lacks)
-        if len(hrefs) == 1 and after_hash:
-            message = t(
-                "link lacks {missing} ({found} found after “#”, where analytics ignores it)",
-                missing=lacks,
-                found=found,
+        why = _where_they_are(after_hash, escaped)
+        if len(hrefs) == 1:
+            message = (
+                t("link lacks {missing} ({why})", missing=lacks, why=why)
+                if why
+                else t("link lacks {missing}", missing=lacks)
             )
-        elif len(hrefs) == 1:
-            message = t("link lacks {missing}", missing=lacks)
         else:
             urls = ", ".join(hrefs[:3])
             if len(hrefs) > 3:
                 urls = t("{urls} and {count} more", urls=urls, count=len(hrefs) - 3)
             message = (
                 t(
-                    "{count} links lack {missing} ({found} found after “#”, where analytics "
-                    "ignores it): {urls}",
+                    "{count} links lack {missing} ({why}): {urls}",
                     count=len(hrefs),
                     missing=lacks,
-                    found=found,
+                    why=why,
                     urls=urls,
                 )
-                if after_hash
+                if why
                 else t(
                     "{count} links lack {missing}: {urls}",
                     count=len(hrefs),

@@ -418,6 +418,29 @@ def test_links_lacking_the_same_utms_are_one_finding(tmp_path: Path) -> None:
     }
 
 
+def test_utms_escaped_twice_are_named_as_the_cause(tmp_path: Path) -> None:
+    # an editor that escapes an already escaped link: "&amp;amp;" in the HTML is "&amp;" in
+    # the URL, and analytics reads the keys "amp;utm_medium", "amp;utm_campaign"
+    body = (
+        '<p><a href="https://shop.test/a?utm_source=email&amp;amp;utm_medium=email'
+        '&amp;amp;utm_campaign=bf">Скидки</a></p>\n'
+        '<p><a href="https://shop.test/b?utm_source=email&amp;amp;utm_medium=email'
+        '&amp;amp;utm_campaign=bf">Новинки</a></p>\n' + UNSUB_RU
+    )
+    d = write_campaign(tmp_path, body=body, **{"from": "Shop <news@shop.test>"})
+    [finding] = only(check(d), "UTM001")
+    assert finding.message == (
+        "2 links lack utm_medium, utm_campaign (utm_medium, utm_campaign written after "
+        "“&amp;amp;”: the link is HTML-escaped twice, so analytics reads “amp;utm_medium”): "
+        "https://shop.test/a?utm_source=email&amp;utm_medium=email&amp;utm_campaign=bf, "
+        "https://shop.test/b?utm_source=email&amp;utm_medium=email&amp;utm_campaign=bf"
+    )
+    assert finding.places == (
+        f"email.html:{lines_of(d, 'shop.test/a')[0]}",
+        f"email.html:{lines_of(d, 'shop.test/b')[0]}",
+    )
+
+
 def test_a_tag_left_in_a_utm_value_is_per003_alone(tmp_path: Path) -> None:
     # a sent test send whose ESP did not fill {{CampaignName}}: PER003 and UTM003 said it twice
     eml = tmp_path / "sent.eml"
