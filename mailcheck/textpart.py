@@ -1,8 +1,10 @@
-"""The links of an e-mail without HTML: its plain text is all a recipient reads, URLs included.
+"""The links of a plain-text part: all a recipient reads of an e-mail without HTML, and beside
+an HTML part what text-only clients show.
 
 A message of text alone is checked as an HTML one is (every link alive, tagged, no
 placeholder), its URLs found the way mail clients make them clickable: ``http(s)://`` or
 ``www.`` up to the next space, without the punctuation that closes the sentence around it.
+Beside an HTML part, the text's own URLs (those the HTML does not have) are checked too.
 """
 
 from __future__ import annotations
