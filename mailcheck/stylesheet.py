@@ -53,6 +53,7 @@ def style_images(css: str, root: Any) -> list[tuple[str, int]]:
     import tinycss2  # here: only a stylesheet with an image needs it
 
     found: list[tuple[str, int]] = []
+    elements = _Elements(root)
     sheet = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
     for rule in _style_rules(sheet):
         urls = [
@@ -63,7 +64,7 @@ def style_images(css: str, root: Any) -> list[tuple[str, int]]:
             if declaration.type == "declaration" and declaration.lower_name in _IMAGE_PROPERTIES
             for url in _urls(declaration.value)
         ]
-        if urls and _styles_an_element(tinycss2.serialize(rule.prelude), root):
+        if urls and elements.styled_by(tinycss2.serialize(rule.prelude)):
             found.extend(urls)
     return found
 
@@ -94,26 +95,72 @@ def _urls(tokens: Iterable[Any]) -> Iterator[tuple[str, int]]:
                 yield from _urls(token.arguments)
 
 
-def _styles_an_element(prelude: str, root: Any) -> bool:
-    """Whether the element a selector list is for (each selector's last part) is in ``root``.
-    A selector cssselect does not read counts as styling one: its images are checked."""
-    from cssselect import HTMLTranslator, SelectorError, parse
-    from cssselect.parser import CombinedSelector, Selector
-    from cssselect.xpath import ExpressionError
+# XPath queries one stylesheet may ask: each reads the whole tree, so a stylesheet of
+# thousands of image rules would cost their product; past this, a rule counts as styling one
+_MOST_QUERIES = 200
 
-    try:
-        selectors = parse(_USER_STATE.sub("", prelude))
-    except SelectorError:
-        return True
-    translator = HTMLTranslator()
-    for selector in selectors:
-        subject = selector.parsed_tree
-        while isinstance(subject, CombinedSelector):
-            subject = subject.subselector
+
+class _Elements:
+    """What a document's elements are, for telling whether a selector styles one of them.
+
+    Most selectors' last parts are tags, classes and ids (``td.hero``, ``#logo``): a document
+    that has each of them counts as having such an element (one pass over the tree tells it
+    for every rule; a ``td`` and a ``.hero`` apart are taken for a ``td.hero``, whose image is
+    then checked rather than passed over). Others (attributes, ``:first-child``) are asked of
+    lxml as XPath, each a walk of the whole tree: a few hundred at most.
+    """
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.tags: set[str] = set()
+        self.classes: set[str] = set()
+        self.ids: set[str] = set()
+        for el in root.iter():
+            if isinstance(el.tag, str):
+                self.tags.add(el.tag)
+                self.classes.update((el.get("class") or "").split())
+                self.ids.add(el.get("id") or "")
+        self.queries = 0
+
+    def styled_by(self, prelude: str) -> bool:
+        """Whether a selector list styles an element here (each selector's last part). A
+        selector cssselect does not read counts as styling one: its images are checked."""
+        from cssselect import SelectorError, parse
+        from cssselect.parser import CombinedSelector
+
         try:
-            xpath = translator.selector_to_xpath(Selector(subject, None))
+            selectors = parse(_USER_STATE.sub("", prelude))
+        except SelectorError:
+            return True
+        for selector in selectors:
+            subject = selector.parsed_tree
+            while isinstance(subject, CombinedSelector):
+                subject = subject.subselector
+            if self._has(subject):
+                return True
+        return False
+
+    def _has(self, subject: Any) -> bool:
+        from cssselect.parser import Class, Element, Hash, Selector
+        from cssselect.xpath import ExpressionError, HTMLTranslator
+
+        tags, classes, ids = set(), set(), set()
+        part = subject
+        while isinstance(part, (Class, Hash)):
+            if isinstance(part, Class):
+                classes.add(part.class_name)
+            else:
+                ids.add(part.id)
+            part = part.selector
+        if isinstance(part, Element):  # only tags, classes and ids: the sets tell
+            if part.element not in (None, "*"):
+                tags.add(part.element.lower())
+            return tags <= self.tags and classes <= self.classes and ids <= self.ids
+        if self.queries >= _MOST_QUERIES:
+            return True
+        self.queries += 1
+        try:
+            xpath = HTMLTranslator().selector_to_xpath(Selector(subject, None))
         except ExpressionError:
             return True
-        if root.xpath(xpath):
-            return True
-    return False
+        return bool(self.root.xpath(xpath))
