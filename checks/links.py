@@ -30,7 +30,8 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links that cannot lead anywhere: `href=""`, `#`, `javascript:`, example.com /
     example.org / example.net, localhost, or an unrendered merge tag as the whole href. So are
-    web addresses no browser can open: a scheme one letter off (`htp://`), no host, a host no
+    web addresses no browser can open: a scheme one letter off (`htp://`), without its colon
+    (`http//shop.ru`) or written twice (`https://https://shop.ru`), no host, a host no
     domain name can be (`shop example.com`, `shop..example`), a malformed IPv6 address, a port
     out of range, and `mailto:` addresses no mail client can send to (`info@acme,ru`,
     `mailto:#`, no `@`). Images with such a `src` are reported too, and so are stand-in pictures

@@ -50,6 +50,11 @@ _FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x20#%/:<>?@\\^|\x7f]")
 # One letter away from http/https ("htp://", "htttps://", "hhtp://"): a typo, not an app's
 # scheme. Two away ("hxxp", "ftp") is deliberate.
 _WEB_SCHEME_TYPO = regex.compile(r"(?:https?){e<=1}")
+# A web scheme written without its colon ("http//shop.ru"): a relative path to a browser
+_NO_COLON = re.compile(r"(https?)//", re.IGNORECASE)
+# A web scheme again where the host should start ("https://https://shop.ru", "https://http//…")
+_SCHEME_AGAIN = re.compile(r"https?:?/+", re.IGNORECASE)
+_WRITTEN_TWICE = re.compile(r"https?:[/\\]*https?:?/", re.IGNORECASE)
 
 
 def is_unsubscribe(link: Link, list_unsubscribe: Iterable[str] = ()) -> bool:
@@ -106,8 +111,10 @@ def is_web(url: str) -> bool:
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)  # LNK003, LNK004, UNS001/UNS003, the link checker
-def url_problem(href: str) -> str | None:
+def url_problem(href: str, written: str | None = None) -> str | None:
     """Why a web link cannot be opened at all, read as a browser reads it, or None.
+    ``written``: the template source of a rendered ``href``, when it differs (what a merge
+    tag rendered to is mailcheck's stand-in: "https://#URL#" doubles no scheme of its own).
 
     Only what is certain offline: a scheme one letter off http(s) ("htp://"), no host, a host
     no DNS name can be ("shop example.com", "shop..example"), a malformed IPv6 literal, a port
@@ -116,7 +123,16 @@ def url_problem(href: str) -> str | None:
     """
     url = browser_form(href)
     kind = scheme(url)
-    if not kind or _TEMPLATED.search(url) or TEMPLATE_MARKERS.search(url):
+    if _TEMPLATED.search(url) or TEMPLATE_MARKERS.search(url):
+        return None
+    if not kind:
+        colonless = _NO_COLON.match(url)
+        if colonless:  # "http//shop.ru": a path on no site, not the site
+            return t(
+                "“{written}” lacks the colon after {scheme}",
+                written=colonless.group(0),
+                scheme=colonless.group(1).lower(),
+            )
         return None
     rest = url[len(kind) + 1 :]
     if kind == "mailto":
@@ -128,6 +144,13 @@ def url_problem(href: str) -> str | None:
     address = rest.replace("\\", "/").lstrip("/")
     if not address:
         return t("“{scheme}://” with no address after it", scheme=kind)
+    again = _SCHEME_AGAIN.match(address)
+    if again and (written is None or _WRITTEN_TWICE.match(browser_form(written))):
+        # "https://https://shop.ru": a site named "https"
+        return t(
+            "not a valid URL (the scheme is written twice: “{written}”)",
+            written=url[: len(url) - len(address) + again.end()],
+        )
     try:
         parts = urlsplit(f"{kind}://{address}")
     except ValueError:  # urlsplit refuses nothing else
@@ -143,6 +166,8 @@ def url_problem(href: str) -> str | None:
         return t("not a valid URL (no host name)")
     if ":" in host:  # an IPv6 literal, which urlsplit has read
         return None
+    if _FORBIDDEN_IN_HOST.search(host):  # "https://shop.ru /sale": a space ends no host
+        return t("not a valid URL (“{host}” is not a host name)", host=host)
     name = ascii_host(host)
     if (name.isascii() and not HOST_NAME.fullmatch(name)) or _FORBIDDEN_IN_HOST.search(name):
         return t("not a valid URL (“{host}” is not a host name)", host=host)
@@ -197,7 +222,7 @@ def placeholder_reason(link: Link) -> str | None:
             return t("empty {scheme}: link", scheme=kind)
         if address == "#":  # the layout's “#” placeholder, written as a mail link
             return t("link to “#”")
-    problem = url_problem(href)
+    problem = url_problem(href, link.raw if link.raw and link.raw != link.href else None)
     if problem:
         return problem
     # (imported here: the link checker loads this module and must not load the template engines)
@@ -289,6 +314,8 @@ def relative_reason(link: Link) -> str | None:
     url = browser_form(link.href)
     if not url or url.startswith("#") or scheme(url) or _TEMPLATED.search(url):
         return None
+    if _NO_COLON.match(url):
+        return None  # "http//shop.ru" is a typo of a whole URL: LNK003's (url_problem)
     if link.raw and link.raw != link.href and _TEMPLATED.match(browser_form(link.raw)):
         return None  # a merge tag that rendered empty made it relative: the variable's finding
     if url.startswith("//"):

@@ -8,8 +8,10 @@ from __future__ import annotations
 import pytest
 
 from mailcheck.facts import LinkResult
-from mailcheck.linkinfo import is_web, list_unsubscribe_targets, url_problem
+from mailcheck.linkinfo import is_web, list_unsubscribe_targets, placeholder_reason, url_problem
+from mailcheck.model import Link
 from mailcheck.net.links import list_unsubscribe_urls, request_url
+from mailcheck.templating.system import placeholder
 
 
 def test_control_characters_at_the_ends_are_dropped_as_a_browser_does() -> None:
@@ -67,6 +69,17 @@ def test_list_unsubscribe_header_read_once_for_both_sides() -> None:
         ("https://acme test.ru/sale", "not a valid URL (“acme test.ru” is not a host name)"),
         ("https://acme..test/", "not a valid URL (“acme..test” is not a host name)"),
         ("https://-acme.test/", "not a valid URL (“-acme.test” is not a host name)"),
+        ("https://acme.test /sale", "not a valid URL (“acme.test ” is not a host name)"),
+        (
+            "https://https://acme.test/sale",
+            "not a valid URL (the scheme is written twice: “https://https://”)",
+        ),
+        (
+            "https://http//acme.test/",
+            "not a valid URL (the scheme is written twice: “https://http//”)",
+        ),
+        ("http//acme.test/sale", "“http//” lacks the colon after http"),
+        ("HTTPS//acme.test/sale", "“HTTPS//” lacks the colon after https"),
     ],
 )
 def test_a_web_address_no_browser_can_open(href: str, problem: str) -> None:
@@ -102,6 +115,24 @@ def test_a_web_address_no_browser_can_open(href: str, problem: str) -> None:
 )
 def test_what_a_browser_opens_is_no_url_problem(href: str) -> None:
     assert url_problem(href) is None
+
+
+def test_a_url_the_esp_fills_in_after_a_scheme_is_not_judged() -> None:
+    # 1C-Bitrix's "https://#URL#": whether the ESP's URL brings a scheme of its own, only the
+    # send tells; rendered, it is a URL inside a URL
+    rendered = f"https://{placeholder('URL')}"
+    link = Link(href=rendered, kind="a", text="Войти", line=1, raw="https://#URL#")
+    assert placeholder_reason(link) is None
+    result = request_url(rendered)
+    assert isinstance(result, LinkResult) and result.verdict == "excluded"
+    # a URL the ESP fills in as a parameter of a real page leaves the page to be requested
+    page = f"https://acme.test/login?next={placeholder('URL')}"
+    assert request_url(page) == page
+    # written so, the scheme is doubled whatever the ESP fills in
+    doubled = Link(href="https://https://acme.test/", kind="a", raw="https://https://{{ x }}")
+    assert placeholder_reason(doubled) == (
+        "not a valid URL (the scheme is written twice: “https://https://”)"
+    )
 
 
 def test_a_merge_tag_an_editor_percent_encoded_is_not_judged() -> None:

@@ -64,6 +64,11 @@ def list_unsubscribe_urls(headers: dict[str, str] | None) -> list[str]:
     return [u for u in list_unsubscribe_targets(headers) if scheme(u) in WEB_SCHEMES]
 
 
+_FILLED_AFTER_SCHEME = re.compile(
+    rf"https?:[/\\]*https?://{re.escape(SYSTEM_PLACEHOLDER_HOST)}(?:[/?#:]|$)", re.IGNORECASE
+)
+
+
 def request_url(href: str) -> str | LinkResult | None:
     """The URL to request for ``href``; a local verdict; or None for no web link at all."""
     # As a browser reads it: an href wrapped by an editor, or with a stray control character
@@ -80,7 +85,10 @@ def request_url(href: str) -> str | LinkResult | None:
         )
     if not kind:
         return None  # relative: nothing to request, the offline rule LNK008 reports it
-    if url_problem(text):
+    # "https://#URL#" renders the stand-in of a URL the ESP fills in after a scheme: whether
+    # the ESP's value has a scheme of its own, only the send tells
+    filled = _FILLED_AFTER_SCHEME.match(text) is not None
+    if not filled and url_problem(text):
         return None  # no browser could open it: the offline rule LNK003 reports it
     try:
         # The fragment never reaches the server (and two hrefs that differ only in it share
@@ -91,7 +99,7 @@ def request_url(href: str) -> str | LinkResult | None:
             href, "invalid", reason=t("not a valid URL: {why}", why=str(exc)), method=""
         )
     host = url.host
-    if host == SYSTEM_PLACEHOLDER_HOST or host.endswith("." + SYSTEM_PLACEHOLDER_HOST):
+    if filled or host == SYSTEM_PLACEHOLDER_HOST or host.endswith("." + SYSTEM_PLACEHOLDER_HOST):
         return LinkResult(
             href,
             "excluded",
