@@ -42,7 +42,32 @@ def escaped_twice(url: str) -> list[str]:
     return [k.lower().removeprefix("amp;") for k in keys if k.lower().startswith("amp;utm_")]
 
 
-def _where_they_are(after_hash: tuple[str, ...], escaped: tuple[str, ...]) -> Joined | None:
+# "?utm_medium=" inside a value: a tail pasted onto a URL that had its "?" already
+_SECOND_QUESTION = re.compile(r"\?(utm_\w+)=", re.IGNORECASE)
+
+
+def after_second_question(url: str) -> list[str]:
+    """The UTM keys written after a second "?" (``?utm_source=email?utm_medium=email``): to
+    analytics they are part of the value before them."""
+    try:
+        query = urlsplit(url).query
+    except ValueError:
+        return []
+    return [
+        key.lower()
+        for _, value in parse_qsl(query, keep_blank_values=True)
+        for key in _SECOND_QUESTION.findall(value)
+    ]
+
+
+# Missing UTM keys that are written after all: after "#", after an "&" escaped twice, after a
+# second "?"
+_Causes = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def _where_they_are(
+    after_hash: tuple[str, ...], escaped: tuple[str, ...], second: tuple[str, ...]
+) -> Joined | None:
     """Where the missing keys are written after all, when they are: the cause to fix."""
     found: list[Message] = []
     if after_hash:
@@ -59,6 +84,13 @@ def _where_they_are(after_hash: tuple[str, ...], escaped: tuple[str, ...]) -> Jo
                 "analytics reads “amp;{first}”",
                 found=", ".join(escaped),
                 first=escaped[0],
+            )
+        )
+    if second:
+        found.append(
+            t(
+                "{found} written after a second “?”, inside the value before that “?”",
+                found=", ".join(second),
             )
         )
     return Joined("; ", found) if found else None
@@ -116,9 +148,10 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     click-tracking link (a test send's links go through the ESP's tracker) is judged, when
     links are checked, by the page on a tracked domain where its redirects end. Unsubscribe,
     preference-centre, `mailto:` and `tel:` links are exempt, and so are downloads (a PDF,
-    a calendar file), which no analytics reads. UTMs written after "#" or after an "&" the
+    a calendar file), which no analytics reads. UTMs written after "#", after an "&" the
     editor escaped twice (`&amp;amp;utm_medium` in the HTML: analytics reads a key
-    `amp;utm_medium`) are missing too, and the finding says so.
+    `amp;utm_medium`) or after a second "?" (`?color=red?utm_source=…`: part of the value of
+    `color`) are missing too, and the finding says so.
 
     ## Why it matters
     Untagged clicks land in "direct" or "referral" in GA4 and Yandex Metrica: the campaign's
@@ -135,7 +168,8 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     domains = tracked_domains(ctx)  # once: the From address is parsed to find its domain
     # One finding per gap: the links that lack the same parameters (the same way) were
     # tagged, or not, by one hand: every one of them is listed at its places.
-    gaps: dict[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], bool], list[Link]] = {}
+    # (missing, where they are written after all, behind a click tracker)
+    gaps: dict[tuple[tuple[str, ...], _Causes, bool], list[Link]] = {}
     landings: dict[Link, str] = {}  # a click-tracking link's judged page, where it is known
     for link in utm_links(ctx):
         if tracked(link, domains):
@@ -152,13 +186,15 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
         if missing:
             after_hash = tuple(k for k in missing if k in fragment_utms(page))
             escaped = tuple(k for k in missing if k in escaped_twice(page))
-            gaps.setdefault((missing, after_hash, escaped, link in landings), []).append(link)
-    for (missing, after_hash, escaped, tracker), links in gaps.items():
+            second = tuple(k for k in missing if k in after_second_question(page))
+            causes = (after_hash, escaped, second)
+            gaps.setdefault((missing, causes, link in landings), []).append(link)
+    for (missing, causes, tracker), links in gaps.items():
         lacks = ", ".join(missing)
         hrefs = list(dict.fromkeys(landings.get(link, link.href) for link in links))
         if tracker:
             lacks = t("{missing} (on the page a click-tracking link leads to)", missing=lacks)
-        why = _where_they_are(after_hash, escaped)
+        why = _where_they_are(*causes)
         if len(hrefs) == 1:
             message = (
                 t("link lacks {missing} ({why})", missing=lacks, why=why)

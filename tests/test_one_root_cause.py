@@ -442,6 +442,21 @@ def test_utms_escaped_twice_are_named_as_the_cause(tmp_path: Path) -> None:
     )
 
 
+def test_utms_after_a_second_question_mark_are_named_as_the_cause(tmp_path: Path) -> None:
+    # a UTM tail pasted with its own "?" onto a URL that had one: utm_source's key is inside
+    # the value of "color"
+    href = "https://shop.test/a?color=red?utm_source=email&utm_medium=email&utm_campaign=bf"
+    body = f'<p><a href="{href.replace("&", "&amp;")}">Скидки</a></p>\n' + UNSUB_RU
+    sender: dict[str, Any] = {"from": "Shop <news@shop.test>"}
+    d = write_campaign(tmp_path, body=body, **sender)
+    [finding] = only(check(d), "UTM001")
+    assert finding.message == (
+        "link lacks utm_source (utm_source written after a second “?”, inside the value before "
+        "that “?”)"
+    )
+    assert (finding.url, finding.places) == (href, (f"email.html:{lines_of(d, 'shop.test/a')[0]}",))
+
+
 def test_a_tag_left_in_a_utm_value_is_per003_alone(tmp_path: Path) -> None:
     # a sent test send whose ESP did not fill {{CampaignName}}: PER003 and UTM003 said it twice
     eml = tmp_path / "sent.eml"
