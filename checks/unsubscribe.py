@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from mailcheck.auth_model import Signature, signatures
 from mailcheck.i18n import t
 from mailcheck.lengths import test_send_prefix
-from mailcheck.linkinfo import WHOLE_TAG, url_problem
+from mailcheck.linkinfo import WHOLE_TAG, is_unsubscribe, url_problem
 from mailcheck.model import Link, Severity
-from mailcheck.rules import Context, Problem, rule
+from mailcheck.rules import IN_UNCLOSED_COMMENT, Context, Problem, rule
 from mailcheck.templating import whole_tag
 from mailcheck.text import quoted
 from mailcheck.unsubscribe import AROUND_ADDRESS, WORDS, is_address, unsubscribe_tags
@@ -187,8 +188,12 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             severity=Severity.WARNING,
         )
         return
+    missing = ctx.missing(t("no unsubscribe link in the body"), campaign.html_label or "body")
+    unclosed = ctx.unclosed_comment
+    if unclosed and not missing.cause and any(is_unsubscribe(a) for a in unclosed.anchors):
+        missing = replace(missing, cause=IN_UNCLOSED_COMMENT)  # HTML001's: the comment hides it
     # the footer is often a partial the template pulls in: then it may well be there
-    yield ctx.missing(t("no unsubscribe link in the body"), campaign.html_label or "body")
+    yield missing
 
 
 # Where a sentence of the body's text ends

@@ -40,7 +40,7 @@ from lxml import etree
 
 from mailcheck.accessibility import read_accessibility
 from mailcheck.i18n import t
-from mailcheck.model import Document, Image, Link, Suppression
+from mailcheck.model import Document, Image, Link, Suppression, UnclosedComment
 from mailcheck.stylesheet import style_images
 from mailcheck.text import collapse_ws, strip_padding
 
@@ -254,7 +254,41 @@ def parse_html(html: str, *, accessibility: bool = False) -> Document:
     except Exception as exc:  # libxml2 gave up (or a bug here): nothing can be read from it
         return Document(unread=t("the parser gave up ({why})", why=repr(exc)))
     document.unread = cut
+    document.unclosed_comment = _unclosed_comment(html)
     return document
+
+
+def _unclosed_comment(html: str) -> UnclosedComment | None:
+    """The comment that runs to the end of ``html`` because nothing closes it, when it hides
+    something a reader would see. It opens at the first "<!--" after the last "-->" (or
+    HTML's "--!>"): every comment before that one is closed."""
+    closed = max(html.rfind("-->"), html.rfind("--!>"))
+    start = html.find("<!--", closed + 3 if closed != -1 else 0)
+    if start == -1:
+        return None
+    rest = html[start + 4 :]
+    try:
+        root = etree.fromstring(f"<div>{rest}</div>", _PARSER)
+    except (ValueError, etree.ParserError):
+        return None
+    fragment = root.find(".//div") if root is not None else None
+    if fragment is None:
+        return None
+    # its own words before any markup ("<!-- end of footer", "[if mso]>") are the comment's
+    fragment.text = None
+    etree.strip_elements(fragment, *_NOT_TEXT, etree.Comment, with_tail=False)
+    hidden = collapse_ws(" ".join(fragment.itertext()))  # a quote of it: blocks apart
+    links = len(fragment.xpath(".//a[@href] | .//img[@src] | .//area[@href]"))
+    if not hidden and not links:
+        return None  # "<!-- end" before </html>: nothing is lost
+    outlook = rest.lstrip().lower().startswith("[if")
+    line = html.count("\n", 0, start) + 1
+    anchors = tuple(
+        Link(_url(a.get("href")), "a", _TEXT_OF(a), line, _url(a.get("href")))
+        for a in fragment.iter("a")
+        if a.get("href") is not None
+    )
+    return UnclosedComment(line, outlook, hidden, links, anchors)
 
 
 def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> Document:

@@ -95,6 +95,18 @@ class Suppression:
         return bool(lines) and all(self.first <= n <= self.last for n in lines)
 
 
+@dataclass(frozen=True)
+class UnclosedComment:
+    """An HTML comment that is never closed: as HTML is parsed, it runs to the end of the
+    document and hides all that follows from the reader."""
+
+    line: int  # where it opens
+    outlook: bool  # an Outlook conditional comment (<!--[if mso]>): Outlook shows what follows
+    hidden: str  # the visible text it hides, whitespace collapsed
+    links: int  # the links and images it hides
+    anchors: tuple[Link, ...] = ()  # the <a> links it hides, with their text
+
+
 @dataclass
 class Document:
     """One parsed HTML body (one rendered variant of the campaign)."""
@@ -123,6 +135,7 @@ class Document:
     # the first <base href> as written: the address most mail clients complete relative URLs
     # from (Apple Mail, Gmail, Outlook.com, Thunderbird); Mail.ru and Outlook for Android do not
     base: str | None = None
+    unclosed_comment: UnclosedComment | None = None
 
 
 @dataclass

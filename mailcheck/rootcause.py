@@ -21,7 +21,14 @@ from dataclasses import replace
 
 from mailcheck.i18n import Joined, t
 from mailcheck.model import Finding
-from mailcheck.rules import ALT_MISSING, HOST_DOWN, HOST_UNREACHED, NO_DNS, UNREAD_PARTS
+from mailcheck.rules import (
+    ALT_MISSING,
+    HOST_DOWN,
+    HOST_UNREACHED,
+    IN_UNCLOSED_COMMENT,
+    NO_DNS,
+    UNREAD_PARTS,
+)
 
 # the cause, and the codes of the rules that report it (the first one found does)
 ROOT_CAUSES = {NO_DNS: ("NET001",), UNREAD_PARTS: ("PER009", "PER007")}
@@ -31,6 +38,7 @@ def fold(findings: list[Finding]) -> list[Finding]:
     """``findings`` with those a root-cause finding explains folded into it."""
     findings = _fold_hosts(findings)
     findings = _fold_missing_alt(findings)
+    findings = _fold_into(findings, "HTML001", IN_UNCLOSED_COMMENT)
     for cause, codes in ROOT_CAUSES.items():
         root = next((f for code in codes for f in findings if f.code == code), None)
         folded = [f for f in findings if f.cause == cause]
@@ -65,6 +73,21 @@ def _fold_hosts(findings: list[Finding]) -> list[Finding]:
         merged = _merged(root, others, said)
         findings = [merged if f is root else f for f in findings if not any(f is o for o in others)]
     return findings
+
+
+def _fold_into(findings: list[Finding], code: str, cause: str) -> list[Finding]:
+    """What one finding of ``code`` causes inside the campaign (an unsubscribe link missing
+    because a comment left open hides it) is said by that finding, at the same severity."""
+    root = next((f for f in findings if f.code == code), None)
+    if root is None:
+        return findings
+    folded = [f for f in findings if f.cause == cause and f.severity is root.severity]
+    if not folded:
+        return findings
+    codes = Joined(", ", sorted({f.code for f in folded}))
+    said = t("{message}; so: {checks}", message=root.message, checks=codes)
+    merged = _merged(root, folded, said)
+    return [merged if f is root else f for f in findings if not any(f is o for o in folded)]
 
 
 def _fold_missing_alt(findings: list[Finding]) -> list[Finding]:

@@ -24,7 +24,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from mailcheck.i18n import t
-from mailcheck.model import Campaign, Document, Finding, Link, Rendered, Severity
+from mailcheck.model import Campaign, Document, Finding, Link, Rendered, Severity, UnclosedComment
 from mailcheck.text import quoted_names
 
 if TYPE_CHECKING:
@@ -48,6 +48,9 @@ HOST_UNREACHED = "host-unreached:"
 # ... when a link is unnamed only because its images have no alt attribute at all: IMG001
 # reports those images, and says that they are links (mailcheck.rootcause)
 ALT_MISSING = "alt-missing"
+# ... when what is missing is hidden by an HTML comment left open (the unsubscribe link after
+# "<!-- footer"): HTML001 names the comment and reports it (mailcheck.rootcause)
+IN_UNCLOSED_COMMENT = "in-unclosed-comment"
 
 
 def host_down(host: str) -> str:
@@ -110,6 +113,12 @@ class Context:
         """What a recipient reads: the main variant's document, else the source's."""
         main = self.campaign.main
         return main.document if main and main.document else self.campaign.static
+
+    @property
+    def unclosed_comment(self) -> UnclosedComment | None:
+        """The HTML comment the campaign's source leaves open, when it hides anything."""
+        document = self.campaign.static or self.document  # the source's lines
+        return document.unclosed_comment if document else None
 
     def html_at(self, line: int) -> str:
         """A finding location for a line of the campaign's HTML."""

@@ -780,6 +780,9 @@ CASES = [
     Case(
         "HDR001", "one-of-each", False, {"eml": eml_with("Subject: =?utf-8?B?0KHQutC40LTQutC4?=\n")}
     ),
+    # HTML: markup that hides the e-mail
+    Case("HTML001", "ru-footer-comment-left-open", True, {"body": "<!-- подвал\n" + RU_BODY}),
+    Case("HTML001", "closed", False, {"body": "<!-- подвал -->\n" + RU_BODY}),
     Case("HDR003", "qp-labelled-7bit", True, {"eml": QP_AS_7BIT}),
     Case(
         "HDR003",
