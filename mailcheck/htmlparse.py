@@ -254,19 +254,24 @@ def parse_html(html: str, *, accessibility: bool = False) -> Document:
     except Exception as exc:  # libxml2 gave up (or a bug here): nothing can be read from it
         return Document(unread=t("the parser gave up ({why})", why=repr(exc)))
     document.unread = cut
-    document.unclosed_comment = _unclosed_comment(html)
+    document.unclosed_comment = _unclosed_comment(html, root)
     return document
 
 
-def _unclosed_comment(html: str) -> UnclosedComment | None:
+def _unclosed_comment(html: str, root: Any) -> UnclosedComment | None:
     """The comment that runs to the end of ``html`` because nothing closes it, when it hides
     something a reader would see. It opens at the first "<!--" after the last "-->" (or
-    HTML's "--!>"): every comment before that one is closed."""
+    HTML's "--!>"): every comment before that one is closed. The parse must have read it as a
+    comment too: inside a <style> or an attribute value, "<!--" is text."""
     closed = max(html.rfind("-->"), html.rfind("--!>"))
     start = html.find("<!--", closed + 3 if closed != -1 else 0)
     if start == -1:
         return None
     rest = html[start + 4 :]
+    comments = [*root.iter(etree.Comment), *root.itersiblings()]
+    last = comments[-1].text if comments and comments[-1].tag is etree.Comment else None
+    if last is None or collapse_ws(last)[:40] != collapse_ws(rest)[: len(collapse_ws(last)[:40])]:
+        return None
     try:
         root = etree.fromstring(f"<div>{rest}</div>", _PARSER)
     except (ValueError, etree.ParserError):

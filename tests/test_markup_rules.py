@@ -66,6 +66,9 @@ def test_a_comment_left_open_before_the_footer_is_one_finding(tmp_path: Path) ->
         '<!--[if mso]><p>Outlook</p><![endif]--><p><a href="https://shop.test/u">Отписаться</a></p>',
         '<!--><p><a href="https://shop.test/unsubscribe">Отписаться</a></p>',  # HTML's empty one
         '<p><a href="https://shop.test/unsubscribe">Отписаться</a></p>\n<!-- end of footer',
+        # inside a <style> or an attribute value "<!--" is text, no comment
+        '<style><!-- .hero { color: red }</style><p><a href="https://shop.test/u">Отписаться</a></p>',
+        '<p title="<!-- note"><a href="https://shop.test/unsubscribe">Отписаться</a></p>',
     ],
 )
 def test_closed_comments_and_one_left_open_at_the_end_hide_nothing(
