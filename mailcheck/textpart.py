@@ -39,17 +39,21 @@ def text_document(text: str) -> Document:
     return Document(links=links, text=collapse_ws(text))
 
 
-def own_links(text: str | None, html: Document | None) -> list[Link]:
+def own_links(text: str | None, html: Document | None, written: str | None = None) -> list[Link]:
     """The URLs of a plain-text part that the HTML part beside it does not have (a text
     written apart from the HTML keeps last month's sale); none when there is no HTML part.
-    Those the HTML has are checked there: one URL, one finding."""
+    Those the HTML has are checked there: one URL, one finding.
+
+    ``written``: the text's template source, when ``text`` is a rendering of it: only URLs
+    written there as they are count (what a merge tag renders to in a URL is mailcheck's
+    stand-in, "https://domain/…", and no text line pairs it with its source)."""
     if not text or html is None:
         return []
     present = {link.href for link in html.links}
     return [
         replace(link, in_text=True)
         for link in text_document(text).links
-        if link.href not in present
+        if link.href not in present and (written is None or link.href in written)
     ]
 
 

@@ -67,6 +67,19 @@ def test_a_campaign_directorys_text_file_is_named_by_its_file(tmp_path: Path) ->
     assert finding.locations == ("email.txt:3",)
 
 
+def test_a_templates_text_counts_the_urls_it_writes_as_they_are(tmp_path: Path) -> None:
+    # "https://{{ domain }}/gifts" renders mailcheck's stand-in for the domain: no URL to judge
+    directory = write_campaign(tmp_path, text="email.txt", template="jinja")
+    (directory / "email.txt").write_text(
+        "Подарки: https://{{ domain }}/gifts\nАрхив: https://example.org/old\n", encoding="utf-8"
+    )
+    result = check(directory)
+    [finding] = only(result, "LNK003")
+    assert (finding.url, finding.locations) == ("https://example.org/old", ("email.txt:2",))
+    links = [link.href for r in result.campaign.renders for link in r.text_links]
+    assert links and set(links) == {"https://example.org/old"}
+
+
 @pytest.mark.network
 def test_a_broken_link_only_the_text_part_has_is_lnk001(tmp_path: Path) -> None:
     with running_server() as s:

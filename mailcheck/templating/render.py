@@ -625,7 +625,9 @@ class _Renderer:
             text=out.get("text"),
             document=doc,
             headers=headers,
-            text_links=own_links(out.get("text"), doc if html is not None else None),
+            text_links=own_links(
+                out.get("text"), doc if html is not None else None, self.campaign.text
+            ),
         )
 
 
