@@ -358,10 +358,11 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
                 for match in _CSS_URL.finditer(style):
                     url = _url(next(g for g in match.groups() if g is not None))
                     links.append(Link(url, "css", "", line, url))
-    for css, line in stylesheets:  # before the <style> elements leave the tree below
-        links.extend(
-            Link(url, "css", "", line + at - 1, url) for url, at in style_images(css, root)
-        )
+    stylesheet = [  # read before the <style> elements leave the tree below
+        Link(url, "css", "", line + at - 1, url)
+        for css, line in stylesheets
+        for url, at in style_images(css, root)
+    ]
     facts = read_accessibility(root, html, _hidden_from_everyone) if accessibility else None
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
     judged: dict[Any, bool] = {}  # boxes around links, hidden or not
@@ -397,6 +398,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         accessibility=facts,
         suppressions=suppressions + after,
         srcset=srcset,
+        stylesheet=stylesheet,
         preheader_by_name=by_name,
         late_preheader=late,
         base=base,

@@ -125,8 +125,12 @@ class Document:
     links: list[Link] = field(default_factory=list)
     # the images each srcset names (<img srcset>, <picture><source srcset>: Apple Mail's 2x and
     # dark-mode images): links of the variant read as written (templating.render._as_is), and
-    # of a rendered one those the template writes as they are (render._written_srcset)
+    # of a rendered one those the template writes as they are (render._written_as_is)
     srcset: list[Link] = field(default_factory=list)
+    # the images a <style> block shows (mailcheck.stylesheet), kept apart as srcset's are: a
+    # merge tag in a stylesheet's url() is no URL to the CSS parser, so what it renders to
+    # cannot be paired with its source
+    stylesheet: list[Link] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     text: str = ""  # visible text, whitespace collapsed
     accessibility: Accessibility | None = None

@@ -501,7 +501,7 @@ def test_srcset_candidates_as_html_reads_them(srcset: str, urls: list[str]) -> N
 def test_srcset_images_are_kept_apart_from_the_links() -> None:
     # a template's merge tags may split or empty a srcset: the engine adds these to the links
     # itself (all of them without a template language, in a template those it writes as they
-    # are: templating.render._as_is, _written_srcset)
+    # are: templating.render._as_is, _written_as_is)
     doc = parse_html(
         "<picture>\n"
         '<source srcset="https://img.test/dark.png" media="(prefers-color-scheme: dark)">\n'

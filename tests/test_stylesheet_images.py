@@ -73,7 +73,9 @@ def test_parse_html_gives_them_the_line_they_are_written_on() -> None:
         "  .hero { background: url(https://cdn.shop.test/hero.jpg) }\n"  # 3
         "</style></head><body>" + BODY + "</body></html>"
     )
-    [link] = parse_html(html).links
+    doc = parse_html(html)
+    assert doc.links == []  # kept apart, as srcset images are (templating.render)
+    [link] = doc.stylesheet
     assert (link.href, link.kind, link.line, link.is_image) == (
         "https://cdn.shop.test/hero.jpg",
         "css",
@@ -130,3 +132,28 @@ def test_a_broken_stylesheet_image_is_lnk006_and_an_unused_rule_is_not_requested
         assert finding.location == "page.html:5"
         assert s.count("/ok/hero.jpg") >= 1
         assert s.count("/status/404/unused.png") == 0
+
+
+def test_a_templates_stylesheet_counts_the_urls_it_writes_as_they_are(tmp_path: Path) -> None:
+    # "url({{ cdn }}/logo.png)" is no URL to the CSS parser, and renders "/logo.png" with cdn
+    # empty: a false LNK008 beside cdn's own PER001; the URL written as it is still counts
+    directory = tmp_path / "c1"
+    directory.mkdir()
+    (directory / "campaign.toml").write_text(
+        'subject = "Скидки недели"\nhtml = "email.html"\nfrom = "Shop <news@shop.test>"\n'
+        'template = "jinja"\n',
+        encoding="utf-8",
+    )
+    (directory / "email.html").write_text(
+        '<html lang="ru"><head><title>Скидки</title>\n'
+        "<style>.logo { background: url({{ cdn }}/logo.png) }\n"  # 2
+        ".hero { background: url(images/hero.jpg) }</style></head><body>\n"  # 3
+        f"{BODY}\n"
+        '<p><a href="https://shop.test/unsubscribe">Отписаться</a></p></body></html>',
+        encoding="utf-8",
+    )
+    result = check(directory)
+    [finding] = only(result, "LNK008")
+    assert finding.message.endswith(": images/hero.jpg")
+    assert finding.locations == ("email.html:3",)
+    assert [f.message for f in only(result, "PER001")] == ["“cdn” has no fallback or guard"]

@@ -389,26 +389,27 @@ def neutral_value(name: str) -> str:
     return name.rsplit(".", 1)[-1].strip() or "value"
 
 
-def _written_srcset(doc: Document, static: Document | None) -> list[Link]:
-    """The srcset images of a rendered document that the template writes as they are, where
-    the template writes them (its line, its alt).
+def _written_as_is(doc: Document, static: Document | None) -> list[Link]:
+    """The srcset and stylesheet images of a rendered document that the template writes as
+    they are, where the template writes them (its line, its alt).
 
-    A rendered candidate is only taken when the template's own srcset names the same URL: a
-    merge tag may split or empty a srcset (``{{ img2 }} 2x`` rendered empty reads as a URL
-    "2x"), and what it renders to cannot be paired with its source."""
-    if static is None or not doc.srcset:
+    A rendered one is only taken when the template itself names the same URL: a merge tag
+    may split or empty a srcset (``{{ img2 }} 2x`` rendered empty reads as a URL "2x") or a
+    stylesheet's url() (``url({{ cdn }}/logo.png)`` reads "/logo.png"), and what it renders
+    to cannot be paired with its source."""
+    if static is None or not (doc.srcset or doc.stylesheet):
         return []
-    rendered = {link.href for link in doc.srcset}
-    return [link for link in static.srcset if link.href in rendered]
+    rendered = {link.href for link in (*doc.srcset, *doc.stylesheet)}
+    return [link for link in (*static.srcset, *static.stylesheet) if link.href in rendered]
 
 
 def _as_is(campaign: Campaign) -> Rendered:
     """The campaign without a template language: one variant, exactly as written. Its
-    srcset images are links too (in a template, those its source writes as they are:
-    :func:`_written_srcset`)."""
+    srcset and stylesheet images are links too (in a template, those its source writes as
+    they are: :func:`_written_as_is`)."""
     doc = campaign.static
-    if doc is not None and doc.srcset:
-        doc = replace(doc, links=[*doc.links, *doc.srcset])
+    if doc is not None and (doc.srcset or doc.stylesheet):
+        doc = replace(doc, links=[*doc.links, *doc.srcset, *doc.stylesheet])
     preheader = (
         campaign.preheader
         if campaign.preheader_explicit
@@ -569,7 +570,7 @@ class _Renderer:
             doc = _safe_parse(html)
             if doc is not None:
                 attach_raw(doc, self.campaign.static, lambda raw: self.render_url(raw, values))
-                doc.links.extend(_written_srcset(doc, self.campaign.static))
+                doc.links.extend(_written_as_is(doc, self.campaign.static))
             self.documents[html] = doc
         return self.documents[html]
 

@@ -95,7 +95,8 @@ def _a_stylesheet_of_many_image_rules() -> None:
         f"a[data-x='{i}'] {{ background: url(x{i}.png) }}" for i in range(rules)
     )
     body = "".join(f'<div class="c{i}">x</div>' for i in range(0, rules, 2))
-    links = parse_html(f"<html><head><style>{css}</style></head><body>{body}</body></html>").links
+    document = parse_html(f"<html><head><style>{css}</style></head><body>{body}</body></html>")
+    links = document.stylesheet
     assert sum(link.href.startswith("https://cdn.test/") for link in links) == rules // 2
 
 
