@@ -9,8 +9,10 @@ and places, and keeps them in ``folded`` for whoever reads a check's state (the
 authentication lines). When that rule is not run (ignored, not selected), every problem stays
 as its rule reported it: nothing unchecked passes in silence.
 
-One cause inside the campaign is folded the same way: a link unnamed only because its images
-have no alt attribute (A11Y004, :data:`~mailcheck.rules.ALT_MISSING`) is IMG001's image.
+Causes inside the campaign are folded the same way: a link unnamed only because its images
+have no alt attribute (A11Y004, :data:`~mailcheck.rules.ALT_MISSING`) is IMG001's image; an
+unsubscribe link missing because a comment left open hides it (UNS001,
+:data:`~mailcheck.rules.IN_UNCLOSED_COMMENT`) is HTML001's comment.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from mailcheck.i18n import Joined, t
+from mailcheck.i18n import N_, Joined, t
 from mailcheck.model import Finding
 from mailcheck.rules import (
     ALT_MISSING,
@@ -37,8 +39,8 @@ ROOT_CAUSES = {NO_DNS: ("NET001",), UNREAD_PARTS: ("PER009", "PER007")}
 def fold(findings: list[Finding]) -> list[Finding]:
     """``findings`` with those a root-cause finding explains folded into it."""
     findings = _fold_hosts(findings)
-    findings = _fold_missing_alt(findings)
-    findings = _fold_into(findings, "HTML001", IN_UNCLOSED_COMMENT)
+    findings = _fold_into(findings, "IMG001", ALT_MISSING, _UNNAMED_BY_MISSING_ALT)
+    findings = _fold_into(findings, "HTML001", IN_UNCLOSED_COMMENT, _HIDDEN_BY_OPEN_COMMENT)
     for cause, codes in ROOT_CAUSES.items():
         root = next((f for code in codes for f in findings if f.code == code), None)
         folded = [f for f in findings if f.cause == cause]
@@ -75,9 +77,9 @@ def _fold_hosts(findings: list[Finding]) -> list[Finding]:
     return findings
 
 
-def _fold_into(findings: list[Finding], code: str, cause: str) -> list[Finding]:
-    """What one finding of ``code`` causes inside the campaign (an unsubscribe link missing
-    because a comment left open hides it) is said by that finding, at the same severity."""
+def _fold_into(findings: list[Finding], code: str, cause: str, said: str) -> list[Finding]:
+    """What one finding of ``code`` causes inside the campaign is said by that finding, at
+    the same severity: ``said`` (marked N_) with its ``{message}`` and the ``{checks}``."""
     root = next((f for f in findings if f.code == code), None)
     if root is None:
         return findings
@@ -85,29 +87,17 @@ def _fold_into(findings: list[Finding], code: str, cause: str) -> list[Finding]:
     if not folded:
         return findings
     codes = Joined(", ", sorted({f.code for f in folded}))
-    said = t("{message}; so: {checks}", message=root.message, checks=codes)
-    merged = _merged(root, folded, said)
+    merged = _merged(root, folded, t(said, message=root.message, checks=codes))
     return [merged if f is root else f for f in findings if not any(f is o for o in folded)]
 
 
-def _fold_missing_alt(findings: list[Finding]) -> list[Finding]:
-    """Links unnamed only because their images have no alt attribute (A11Y004) are IMG001's
-    images: IMG001 reports them, with the links' places, when it runs at the same severity."""
-    root = next((f for f in findings if f.code == "IMG001"), None)
-    if root is None:
-        return findings
-    folded = [f for f in findings if f.cause == ALT_MISSING and f.severity is root.severity]
-    if not folded:
-        return findings
-    codes = Joined(", ", sorted({f.code for f in folded}))
-    said = t(
-        "{message}; links made only of such images have no name either, so a screen reader "
-        "reads out their address ({checks})",
-        message=root.message,
-        checks=codes,
-    )
-    merged = _merged(root, folded, said)
-    return [merged if f is root else f for f in findings if not any(f is o for o in folded)]
+# Links unnamed only because their images have no alt attribute (A11Y004) are IMG001's images
+_UNNAMED_BY_MISSING_ALT = N_(
+    "{message}; links made only of such images have no name either, so a screen reader "
+    "reads out their address ({checks})"
+)
+# An unsubscribe link missing because a comment left open hides it (UNS001) is HTML001's
+_HIDDEN_BY_OPEN_COMMENT = N_("{message}; so: {checks}")
 
 
 def _merged(root: Finding, folded: list[Finding], message: str) -> Finding:
