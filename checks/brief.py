@@ -239,7 +239,7 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
     "BRF003",
     "garbled-text",
     Severity.WARNING,
-    short='garbled text: "�", UTF-8 read as another charset ("Ð¿Ñ€Ð¸", «РџСЂРёРІРµС‚»)',
+    short='garbled text: "�", mojibake ("Ð¿Ñ€Ð¸", «РџСЂРёРІРµС‚»), "&nbsp;" shown as text',
 )
 def garbled_text(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -251,6 +251,11 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     every reader sees it. One that only mailcheck's reading of undecodable bytes put there,
     and the mojibake patterns, are warnings: a mail client may read those bytes otherwise.
 
+    HTML character references a reader sees as they are written (`&nbsp;`, `&zwnj;`,
+    `&#8212;`) are an error too: in the HTML they were escaped twice (`&amp;nbsp;`, often by an
+    editor that escapes pasted code; one finding for the whole HTML), in a subject or a text
+    part they were written where no reference is read.
+
     ## Why it matters
     Mojibake in a subject or a price block makes a campaign unreadable and looks like spam;
     it comes from a file saved in one charset and declared in another.
@@ -259,13 +264,20 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     An HTML file saved in UTF-8 but declaring `<meta charset="windows-1251">`.
 
     ## How to fix
-    Save the file in UTF-8 and declare `charset=utf-8` (in `<meta>` and the MIME part).
+    Save the file in UTF-8 and declare `charset=utf-8` (in `<meta>` and the MIME part). Write
+    `&nbsp;` once escaped in the HTML, and the character itself in a subject or a text part.
     """
     import ftfy
     import ftfy.badness
 
     parts = (ctx.campaign.html_label or "html", "text part")  # what the flag is about
+    in_html: list[str] = []  # the HTML's references escaped twice: one cause, one finding
     for place, text in _texts(ctx):
+        entities = _entities_shown(text)
+        if entities and _read_as_html(ctx, place):
+            in_html.extend(entities)
+        elif entities:
+            yield _plain_entities(place, entities)
         if text.isascii():
             continue  # "�", mojibake and Latin-1 letters are all beyond ASCII
         lost = text.count("\ufffd")
@@ -295,6 +307,53 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
             meant = sample.encode("latin-1").decode("cp1251")
             message = t("mojibake “{sample}” (meant: “{meant}”)", sample=sample, meant=meant)
             yield Problem(message, location=place)
+    if in_html:
+        yield _html_entities(ctx, list(dict.fromkeys(in_html)))
+
+
+# An HTML character reference as a reader would see it when it is not read as one: "&nbsp;",
+# "&#8212;", "&#x2014;" (the names are HTML's own, so "R&D;" or "&co;" is no reference)
+_REFERENCE = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _entities_shown(text: str) -> list[str]:
+    """The character references ``text`` shows as they are written, each once, in order."""
+    if "&" not in text:
+        return []
+    from html.entities import html5  # here: only a text with an "&" needs the table
+
+    found = (m.group(0) for m in _REFERENCE.finditer(text))
+    return list(dict.fromkeys(r for r in found if r[1] == "#" or r[1:] in html5))
+
+
+def _read_as_html(ctx: Context, place: str) -> bool:
+    """Whether a place of :func:`_texts` is text of the HTML (its body, or the preheader found
+    in it) rather than plain text (the subject, the text part, a preheader campaign.toml
+    gives)."""
+    html = ctx.campaign.html_label or "html"
+    return place == html or (place == "preheader" and not ctx.campaign.preheader_explicit)
+
+
+def _html_entities(ctx: Context, entities: list[str]) -> Problem:
+    """References the HTML escapes twice ("&amp;nbsp;"), at the lines that write them."""
+    message = t(
+        "HTML entities shown as text: {entities} (the HTML escapes them twice: “&amp;{first}”)",
+        entities=quoted_list(entities[:5]),
+        first=entities[0][1:],
+    )
+    where = ctx.text_places(*(f"&amp;{e[1:]}" for e in entities))
+    return Problem(message, where[0], locations=where, severity=Severity.ERROR)
+
+
+def _plain_entities(place: str, entities: list[str]) -> Problem:
+    """References written in plain text (a subject, a text part), where none is read."""
+    message = t(
+        "HTML entities shown as text: {entities} (the {place} is plain text, where no entity "
+        "is read: write the character itself)",
+        entities=quoted_list(entities[:5]),
+        place=t(place),
+    )
+    return Problem(message, location=place, severity=Severity.ERROR)
 
 
 _RUSSIAN_VOWELS = frozenset("аеёиоуыэюя")

@@ -207,6 +207,44 @@ def test_a_replacement_character_written_as_a_reference_is_an_error(
     ]
 
 
+def test_references_the_html_escapes_twice_are_one_error_at_their_lines(tmp_path: Path) -> None:
+    # an editor that escapes pasted code: the inbox preview and the body show "&nbsp;"
+    preheader = (
+        '<div style="display:none">Только до воскресенья&amp;nbsp;&amp;zwnj;&amp;nbsp;</div>'
+    )
+    body = f"{BODY}\n<p>Скидки &amp;mdash; до 30&amp;nbsp;%</p>"
+    found = only(check(campaign(tmp_path, body=body, preheader_html=preheader)), "BRF003")
+    assert [(f.message, f.severity.value, f.places) for f in found] == [
+        (
+            "HTML entities shown as text: “&nbsp;”, “&zwnj;”, “&mdash;” (the HTML escapes them "
+            "twice: “&amp;nbsp;”)",
+            "error",
+            ("email.html:4", "email.html:10"),  # the preheader's line, the body's
+        )
+    ]
+
+
+def test_references_in_a_subject_are_plain_text(tmp_path: Path) -> None:
+    found = only(
+        check(campaign(tmp_path, subject="Скидки&nbsp;30% &#8212; только сегодня")), "BRF003"
+    )
+    assert [(f.message, f.location) for f in found] == [
+        (
+            "HTML entities shown as text: “&nbsp;”, “&#8212;” (the subject is plain text, where "
+            "no entity is read: write the character itself)",
+            "subject",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "text", ["R&D; отдел", "AT&amp;T и &amp;co;", "Скидки &amp; подарки", "&nbsp;&mdash;"]
+)
+def test_what_is_no_reference_shown_is_left_alone(tmp_path: Path, text: str) -> None:
+    # "&co;" names no HTML character; "&amp;" once is an "&"; references read once are read
+    assert only(check(campaign(tmp_path, body=f"{BODY}\n<p>{text}</p>")), "BRF003") == []
+
+
 def test_accented_latin_is_not_mojibake(tmp_path: Path) -> None:
     body = BODY + "<p>Café, naïve, Müller, Ærøskøbing, Señor «ÉTÉ» — “quoted”.</p>"
     assert only(check(campaign(tmp_path, body=body)), "BRF003") == []

@@ -665,6 +665,7 @@ CASES = [
     ),
     Case("BRF003", "mojibake", True, {"body": body_with("<p>Ð¿Ñ€Ð¸Ð²ÐµÑ‚</p>")}),
     Case("BRF003", "ru-text", False, {"body": body_with("<p>Привет, мир</p>")}),
+    Case("BRF003", "ru-escaped-twice", True, {"body": body_with("<p>Скидки&amp;nbsp;30%</p>")}),
     Case("BRF004", "missing", True, {"tables": {"expect": {"text": ["PROMO30"]}}}),
     Case("BRF004", "present", False, {"tables": {"expect": {"text": ["Здравствуйте"]}}}),
     Case("BRF005", "missing", True, {"tables": {"expect": {"links": ["shop.test/cyber"]}}}),
