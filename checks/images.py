@@ -146,13 +146,10 @@ def data_uri_image(ctx: Context) -> Iterator[Problem]:
     Upload the image to the ESP or a CDN and link it (`https://cdn.acme.ru/sale.png`), or, in
     a message the sending code builds, attach it and name it with `cid:`.
     """
-    document = ctx.document
-    images = document.images if document else []
-    pixels = {(image.src, image.line) for image in images if image.pixel}
     found = [
         link
         for link in ctx.link_occurrences()
-        if link.is_image and scheme(link.href) == "data" and (link.href, link.line) not in pixels
+        if link.is_image and scheme(link.href) == "data" and not ctx.is_pixel(link)
     ]
     if not found:
         return

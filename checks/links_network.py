@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Collection, Iterable, Iterator
+from dataclasses import replace
 from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE
@@ -93,6 +94,9 @@ def _at(result: LinkResult, href: str) -> str:
 
 UNVERIFIED_LINK = N_("link: {reason}; open it in a browser before sending")
 BROKEN_IMAGE = N_("image is broken: {reason}")
+BROKEN_PIXEL = N_(
+    "open-tracking pixel is broken: {reason}; nobody sees it, but opens are not counted"
+)
 
 
 def _host_failure(result: LinkResult) -> bool:
@@ -325,7 +329,9 @@ def image_broken(ctx: Context) -> Iterator[Problem]:
 
     ## Why it matters
     A broken image leaves an empty box, or the alt text, where the offer was. Images in
-    e-mail are usually the banner and the buttons, so the campaign loses its message.
+    e-mail are usually the banner and the buttons, so the campaign loses its message. A
+    broken 1×1 open-tracking pixel is a warning: nobody sees it, but the opens it counts are
+    lost from the client's report.
 
     ## Example
     `<img src="https://cdn.acme.ru/bf/banner.jpg">` after the image was moved to `/2026/bf/`.
@@ -333,7 +339,14 @@ def image_broken(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Upload the image again or correct the path; prefer the ESP's or your CDN's permanent URLs.
     """
-    images = list(_checked(ctx, images=True))
+    images: list[tuple[Link, LinkResult]] = []
+    pixels: list[tuple[Link, LinkResult]] = []
+    for pair in _checked(ctx, images=True):
+        (pixels if ctx.is_pixel(pair[0]) else images).append(pair)
+    # nobody sees a pixel: what breaks is the count of opens in the client's report
+    in_pixels = ((link.href, ctx.link_places(link), r) for link, r in pixels)
+    for problem in _verdicts(in_pixels, BROKEN_PIXEL, N_("image: {reason}"), FAILED):
+        yield replace(problem, severity=Severity.WARNING)
     located = ((link.href, ctx.link_places(link), r) for link, r in images if not _host_failure(r))
     yield from _verdicts(located, BROKEN_IMAGE, N_("image: {reason}"), FAILED)
     yield from _per_host(

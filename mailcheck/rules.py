@@ -114,6 +114,18 @@ class Context:
         main = self.campaign.main
         return main.document if main and main.document else self.campaign.static
 
+    def is_pixel(self, link: Link) -> bool:
+        """Whether every place of an image link is a 1×1 (or 0×0) image: an open-tracking
+        pixel or a spacer, which nobody sees."""
+        lines = link.lines or (link.line,)
+        return link.is_image and all((link.href, n) in self._pixels for n in lines)
+
+    @cached_property
+    def _pixels(self) -> frozenset[tuple[str, int]]:
+        document = self.document
+        images = document.images if document else []
+        return frozenset((image.src, image.line) for image in images if image.pixel)
+
     @property
     def unclosed_comment(self) -> UnclosedComment | None:
         """The HTML comment the campaign's source leaves open, when it hides anything."""
