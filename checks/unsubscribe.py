@@ -87,8 +87,9 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     address counts: mail clients make both links. In an HTML body, such an address written as
     text is "could not verify": Gmail makes it a link, Outlook shows it as text.
 
-    An unsubscribe link that goes nowhere (`href="#"`, `href=""`, `javascript:`), or that no
-    recipient sees (`display:none` on it or a box around it), is reported as exactly that.
+    An unsubscribe link that goes nowhere (`href="#"`, `href=""`, `javascript:`), that no
+    recipient sees (`display:none` on it or a box around it), or that only Outlook's readers
+    get (inside `<!--[if mso]>…<![endif]-->`), is reported as exactly that.
     A platform layout whose slots the platform fills when it sends (Keila's
     `{{ signature_content }}`, which holds the unsubscribe link by default) is "could not
     verify"; a listmonk transactional template (`{{ .Tx.Data.… }}`, one message to one person)
@@ -112,6 +113,16 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     campaign = ctx.campaign
     found = ctx.unsubscribe()
     if found.working or found.tag:
+        return
+    if found.outlook_only and not found.placeholders:
+        first = found.outlook_only[0]
+        message = t(
+            "the unsubscribe link “{text}” is only in an Outlook conditional comment "
+            "(<!--[if mso]>): every other mail client hides it, and their readers have no way out",
+            text=first.text or first.href,
+        )
+        places = ctx.link_places(*found.outlook_only)
+        yield Problem(message, url=first.href, locations=places, cause=_open_comment_hides(ctx))
         return
     if found.hidden and not found.placeholders:
         first = found.hidden[0]
@@ -189,11 +200,18 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         )
         return
     missing = ctx.missing(t("no unsubscribe link in the body"), campaign.html_label or "body")
-    unclosed = ctx.unclosed_comment
-    if unclosed and not missing.cause and any(is_unsubscribe(a) for a in unclosed.anchors):
-        missing = replace(missing, cause=IN_UNCLOSED_COMMENT)  # HTML001's: the comment hides it
+    if not missing.cause:  # HTML001's, when a comment left open hides the link
+        missing = replace(missing, cause=_open_comment_hides(ctx))
     # the footer is often a partial the template pulls in: then it may well be there
     yield missing
+
+
+def _open_comment_hides(ctx: Context) -> str:
+    """IN_UNCLOSED_COMMENT when a comment left open (HTML001) hides an unsubscribe link."""
+    unclosed = ctx.unclosed_comment
+    if unclosed and any(is_unsubscribe(link) for link in unclosed.anchors):
+        return IN_UNCLOSED_COMMENT
+    return ""
 
 
 # Where a sentence of the body's text ends

@@ -34,6 +34,7 @@ import itertools
 import operator
 import re
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from lxml import etree
@@ -319,7 +320,9 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
             if tag is etree.Comment and el.text:
                 text = el.text.lstrip()
                 if text.startswith("[if"):
+                    first = len(links)
                     _conditional_links(el, links, anchors)
+                    links[first:] = [replace(link, outlook_only=True) for link in links[first:]]
                 elif _SUPPRESSION_START.match(text):
                     suppressions.append(_suppression(el))
             continue
@@ -381,6 +384,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
             context=context,
             marker=_marker(el),
             hidden=_unseen(el, judged),
+            outlook_only=link.outlook_only,
         )
 
     preheader_el, preheader, preheader_raw, late = _find_preheader(root)

@@ -254,6 +254,8 @@ class UnsubscribeLinks:
     placeholders: list[tuple[Link, str]]  # unsubscribe links that cannot: (link, why)
     html: str | None = None  # the campaign's HTML as written, for :attr:`tag`
     hidden: list[Link] = field(default_factory=list)  # working, but no recipient sees them
+    # working, but only inside Outlook's conditional comments: every other client hides them
+    outlook_only: list[Link] = field(default_factory=list)
 
     @cached_property
     def tag(self) -> bool:
@@ -276,6 +278,7 @@ def unsubscribe_links(
     working: list[Link] = []
     placeholders: list[tuple[Link, str]] = []
     hidden: list[Link] = []
+    outlook_only: list[Link] = []
     for link in campaign.link_occurrences():
         # the text part's own link is no way out for those who read the HTML (UNS001 reads the
         # text part when it is all there is)
@@ -285,9 +288,11 @@ def unsubscribe_links(
                 placeholders.append((link, reason))
             elif link.hidden:
                 hidden.append(link)
+            elif link.outlook_only:
+                outlook_only.append(link)
             else:
                 working.append(link)
-    return UnsubscribeLinks(working, placeholders, campaign.html, hidden)
+    return UnsubscribeLinks(working, placeholders, campaign.html, hidden, outlook_only)
 
 
 # Merge-tag syntax of any template language, understood or not ({{ }}, {$x}, {x}, <?= ?>,

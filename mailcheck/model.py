@@ -59,6 +59,9 @@ class Link:
     # a URL of the plain-text part that the HTML part beside it does not have: the text's own
     # link (its line is the text's); the link rules that read words around a link skip it
     in_text: bool = False
+    # found only inside an Outlook conditional comment (<!--[if mso]>…<![endif]-->): every other
+    # mail client reads it as a comment and shows nothing of it
+    outlook_only: bool = False
 
     @property
     def is_image(self) -> bool:

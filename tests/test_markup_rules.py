@@ -37,10 +37,10 @@ def test_an_outlook_comment_left_open_hides_the_rest_from_everyone_else(tmp_path
     assert finding.message == (
         "the Outlook comment opened on line 6 (<!--[if …]>) is never closed with <![endif]-->: "
         "every mail client but Outlook hides what follows it: “Новинки Отписаться” and 3 link(s) "
-        "or image(s)"
+        "or image(s); so: UNS001"
     )
-    assert finding.places == ("page.html:6",)
-    # Outlook's readers have the unsubscribe link: no UNS001 of its own
+    # the unsubscribe link only Outlook's readers get (UNS001) is this comment's doing
+    assert finding.places == ("page.html:6", "page.html:8")
     assert only(result, "UNS001") == []
 
 

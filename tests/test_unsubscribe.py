@@ -448,3 +448,33 @@ def test_uns002_on_what_the_subject_marks_as_a_test_send(
         assert f"(“{subject}”)" in found.message
     else:
         assert found.message == "no List-Unsubscribe header"
+
+
+def test_an_unsubscribe_link_only_outlook_gets_is_no_way_out_for_the_rest(tmp_path: Path) -> None:
+    # inside <!--[if mso]>…<![endif]-->: every other mail client reads a comment
+    page = tmp_path / "page.html"
+    page.write_text(
+        '<html lang="ru"><head><title>Скидки</title></head><body>\n'
+        '<p><a href="https://shop.test/sale">Скидки</a></p>\n'
+        '<!--[if mso]><p><a href="https://shop.test/unsub">Отписаться</a></p><![endif]-->\n'
+        "</body></html>",
+        encoding="utf-8",
+    )
+    [finding] = only(check(page), "UNS001")
+    assert finding.message == (
+        "the unsubscribe link “Отписаться” is only in an Outlook conditional comment "
+        "(<!--[if mso]>): every other mail client hides it, and their readers have no way out"
+    )
+    assert (finding.severity.value, finding.url, finding.places) == (
+        "error",
+        "https://shop.test/unsub",
+        ("page.html:3",),
+    )
+    # beside a link every client shows, Outlook's own copy is fine
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "</body>", '<p><a href="https://shop.test/unsub">Отписаться</a></p></body>'
+        ),
+        encoding="utf-8",
+    )
+    assert only(check(page), "UNS001") == []
