@@ -277,7 +277,7 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
         if entities and _read_as_html(ctx, place):
             in_html.extend(entities)
         elif entities:
-            yield _plain_entities(place, entities)
+            yield _plain_entities(ctx, place, entities)
         if text.isascii():
             continue  # "�", mojibake and Latin-1 letters are all beyond ASCII
         lost = text.count("\ufffd")
@@ -345,12 +345,25 @@ def _html_entities(ctx: Context, entities: list[str]) -> Problem:
     return Problem(message, where[0], locations=where, severity=Severity.ERROR)
 
 
-def _plain_entities(place: str, entities: list[str]) -> Problem:
-    """References written in plain text (a subject, a text part), where none is read."""
+def _plain_entities(ctx: Context, place: str, entities: list[str]) -> Problem:
+    """References written in plain text (a subject, a text part), where none is read.
+
+    A test send's subject is what its readers saw; a subject campaign.toml gives is what will
+    be typed into the ESP, and whether an ESP reads references in its subject field, its
+    documentation would have to say: "could not verify" there."""
+    shown = quoted_list(entities[:5])
+    if place in ("subject", "preheader") and ctx.campaign.kind == "toml":
+        message = t(
+            "could not verify: HTML entities in the {place}: {entities} (a {place} is plain "
+            "text, which most ESPs send as written: write the character itself)",
+            entities=shown,
+            place=t(place),
+        )
+        return Problem(message, location=place)
     message = t(
         "HTML entities shown as text: {entities} (the {place} is plain text, where no entity "
         "is read: write the character itself)",
-        entities=quoted_list(entities[:5]),
+        entities=shown,
         place=t(place),
     )
     return Problem(message, location=place, severity=Severity.ERROR)

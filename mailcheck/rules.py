@@ -128,9 +128,14 @@ class Context:
 
     @property
     def unclosed_comment(self) -> UnclosedComment | None:
-        """The HTML comment the campaign's source leaves open, when it hides anything."""
-        document = self.campaign.static or self.document  # the source's lines
-        return document.unclosed_comment if document else None
+        """The HTML comment the campaign's source leaves open (with the source's lines), when
+        it hides anything and the rendered e-mail leaves it open too (a template's own
+        comment tag may hold the "<!--")."""
+        rendered = self.document
+        source = self.campaign.static or rendered
+        if source is None or rendered is None or rendered.unclosed_comment is None:
+            return None
+        return source.unclosed_comment
 
     def html_at(self, line: int) -> str:
         """A finding location for a line of the campaign's HTML."""

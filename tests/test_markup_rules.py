@@ -8,7 +8,7 @@ import pytest
 
 from mailcheck.config import Config
 from mailcheck.htmlparse import parse_html
-from tests.helpers import check, only
+from tests.helpers import check, only, write_campaign
 
 
 def page(tmp_path: Path, body: str) -> Path:
@@ -92,3 +92,15 @@ def test_what_the_open_comment_hides_is_read_from_the_source() -> None:
         1,
     )
     assert [(a.href, a.text) for a in unclosed.anchors] == [("https://shop.test/u", "Отписаться")]
+
+
+def test_a_template_comment_that_holds_the_opening_hides_nothing(tmp_path: Path) -> None:
+    # "{# <!-- old footer #}" is Jinja's comment: the rendered e-mail has no "<!--" at all
+    d = write_campaign(
+        tmp_path,
+        template="jinja",
+        body='{# <!-- old footer #}\n<p><a href="https://shop.test/unsubscribe">Отписаться</a></p>',
+    )
+    result = check(d)
+    assert only(result, "HTML001") == []
+    assert only(result, "UNS001") == []
