@@ -269,15 +269,16 @@ def _unclosed_comment(html: str, root: Any) -> UnclosedComment | None:
     if start == -1:
         return None
     rest = html[start + 4 :]
-    comments = [*root.iter(etree.Comment), *root.itersiblings()]
-    last = comments[-1].text if comments and comments[-1].tag is etree.Comment else None
-    if last is None or collapse_ws(last)[:40] != collapse_ws(rest)[: len(collapse_ws(last)[:40])]:
-        return None
+    nodes = [*root.iter(etree.Comment), *root.itersiblings()]
+    last = nodes[-1] if nodes and nodes[-1].tag is etree.Comment else None
+    opening = collapse_ws(last.text or "")[:40] if last is not None else ""
+    if not opening or not collapse_ws(rest).startswith(opening):
+        return None  # the parse's last comment is another one: this "<!--" was text
     try:
-        root = etree.fromstring(f"<div>{rest}</div>", _PARSER)
+        parsed = etree.fromstring(f"<div>{rest}</div>", _PARSER)
     except (ValueError, etree.ParserError):
         return None
-    fragment = root.find(".//div") if root is not None else None
+    fragment = parsed.find(".//div") if parsed is not None else None
     if fragment is None:
         return None
     # its own words before any markup ("<!-- end of footer", "[if mso]>") are the comment's
