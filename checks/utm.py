@@ -21,25 +21,25 @@ VARYING = {"utm_content", "utm_term"}
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)  # three UTM rules read the same links
-def utm_pairs(url: str) -> tuple[tuple[str, str], ...]:
-    """UTM parameters of the query string (not the fragment, which analytics never reads)."""
+def _query_pairs(url: str) -> tuple[tuple[str, str], ...]:
+    """The query string's parameters as analytics reads them (not the fragment's)."""
     try:
         query = urlsplit(url).query
     except ValueError:
         return ()
-    pairs = parse_qsl(query, keep_blank_values=True)
-    return tuple((k, v) for k, v in pairs if k.startswith("utm_"))
+    return tuple(parse_qsl(query, keep_blank_values=True))
+
+
+def utm_pairs(url: str) -> tuple[tuple[str, str], ...]:
+    """UTM parameters of the query string (not the fragment, which analytics never reads)."""
+    return tuple((k, v) for k, v in _query_pairs(url) if k.startswith("utm_"))
 
 
 def escaped_twice(url: str) -> list[str]:
     """The UTM keys of the query written after an "&" escaped twice ("&amp;amp;utm_medium"
     in the HTML is "&amp;utm_medium" in the URL: analytics reads a key "amp;utm_medium")."""
-    try:
-        query = urlsplit(url).query
-    except ValueError:
-        return []
-    keys = (k for k, _ in parse_qsl(query, keep_blank_values=True))
-    return [k.lower().removeprefix("amp;") for k in keys if k.lower().startswith("amp;utm_")]
+    keys = (k.lower() for k, _ in _query_pairs(url))
+    return [k.removeprefix("amp;") for k in keys if k.startswith("amp;utm_")]
 
 
 # "?utm_medium=" inside a value: a tail pasted onto a URL that had its "?" already
@@ -49,14 +49,8 @@ _SECOND_QUESTION = re.compile(r"\?(utm_\w+)=", re.IGNORECASE)
 def after_second_question(url: str) -> list[str]:
     """The UTM keys written after a second "?" (``?utm_source=email?utm_medium=email``): to
     analytics they are part of the value before them."""
-    try:
-        query = urlsplit(url).query
-    except ValueError:
-        return []
     return [
-        key.lower()
-        for _, value in parse_qsl(query, keep_blank_values=True)
-        for key in _SECOND_QUESTION.findall(value)
+        key.lower() for _, value in _query_pairs(url) for key in _SECOND_QUESTION.findall(value)
     ]
 
 
