@@ -71,6 +71,8 @@ _VML_IMAGE_TAGS = frozenset({"v:fill", "v:image", "v:imagedata"})
 _LINK_SET = frozenset({*_VML_IMAGE_TAGS, "a", "img", "area", "source"})
 _VISITED = (*(_BLOCKS | _BACKGROUND_TAGS | _LINK_SET), "title", "base")
 _TEXT_OF = etree.XPath("normalize-space(.)")
+# Elements that show code as it is written: "&nbsp;" there is what the author meant to show
+_CODE = ("code", "pre", "kbd", "samp", "tt")
 
 _ZERO = r"\s*:\s*0*(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:!\s*important\s*)?(?:;|$)"
 _HIDING = re.compile(rf"display\s*:\s*none|opacity{_ZERO}")
@@ -400,6 +402,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         images=images,
         # string-value of the tree: text nodes only (comment tails yes, comments no)
         text=strip_padding(_TEXT_OF(root)),  # hidden padding blocks are not text either
+        code=" ".join(_TEXT_OF(el) for el in root.iter(*_CODE)),
         accessibility=facts,
         suppressions=suppressions + after,
         srcset=srcset,

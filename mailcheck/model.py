@@ -136,6 +136,7 @@ class Document:
     stylesheet: list[Link] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     text: str = ""  # visible text, whitespace collapsed
+    code: str = ""  # the text of its code elements (<code>, <pre>, <kbd> …), which show code as is
     accessibility: Accessibility | None = None
     suppressions: list[Suppression] = field(default_factory=list)
     unread: str = ""  # why part of the HTML could not be read (nesting past the parser's limit)

@@ -253,7 +253,16 @@ def test_references_in_a_subject_are_plain_text(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["R&D; отдел", "AT&amp;T и &amp;co;", "Скидки &amp; подарки", "&nbsp;&mdash;"]
+    "text",
+    [
+        "R&D; отдел",
+        "AT&amp;T и &amp;co;",
+        "Скидки &amp; подарки",
+        "&nbsp;&mdash;",
+        # a newsletter about e-mail code shows a reference as code: meant so
+        "Неразрывный пробел: <code>&amp;nbsp;</code>",
+        "<pre>&lt;td&gt;Цена:&amp;nbsp;990&lt;/td&gt;</pre>",
+    ],
 )
 def test_what_is_no_reference_shown_is_left_alone(tmp_path: Path, text: str) -> None:
     # "&co;" names no HTML character; "&amp;" once is an "&"; references read once are read
