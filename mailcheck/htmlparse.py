@@ -68,7 +68,7 @@ _BACKGROUND_TAGS = frozenset({"body", "table", "td", "th"})
 # What a font-size:0 element holds when it is a layout row rather than hidden text.
 _LAYOUT = _BLOCKS | {"table", "tbody", "tr", "img", "span"}
 _VML_IMAGE_TAGS = frozenset({"v:fill", "v:image", "v:imagedata"})
-_LINK_SET = frozenset({*_VML_IMAGE_TAGS, "a", "img", "area", "source"})
+_LINK_SET = frozenset({*_VML_IMAGE_TAGS, "a", "img", "area", "source", "video"})
 _VISITED = (*(_BLOCKS | _BACKGROUND_TAGS | _LINK_SET), "title", "base")
 _TEXT_OF = etree.XPath("normalize-space(.)")
 # Elements that show code as it is written: "&nbsp;" there is what the author meant to show
@@ -707,6 +707,13 @@ def _element_links(
         if src is not None:
             src = _url(src)
             links.append(Link(src, "vml", "", line, src))
+    elif tag == "video":
+        # the picture Apple Mail and Outlook for Mac show before the video plays (the clients
+        # that play no video show the fallback inside it)
+        poster = el.get("poster")
+        if poster is not None:
+            poster = _url(poster)
+            links.append(Link(poster, "img", "", line, poster))
 
 
 def _srcset_links(el: Any, text: str, line: int, found: list[Link]) -> None:

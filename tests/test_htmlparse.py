@@ -513,3 +513,20 @@ def test_srcset_images_are_kept_apart_from_the_links() -> None:
         ("https://img.test/a@2x.png", "img", "Лого", 3),
     ]
     assert [link.href for link in doc.links] == ["https://img.test/a.png"]
+
+
+def test_a_videos_poster_is_an_image() -> None:
+    # Apple Mail and Outlook for Mac show it before the video plays; the video itself is not
+    # requested, and the clients that play none show the fallback inside the <video>
+    doc = parse_html(
+        '<p>Смотрите</p>\n<video poster="https://cdn.shop.test/poster.jpg" width="600">\n'
+        '<source src="https://cdn.shop.test/promo.mp4" type="video/mp4">\n'
+        '<a href="https://shop.test/video"><img src="https://cdn.shop.test/still.jpg" alt="Видео"></a>'
+        "\n</video>"
+    )
+    assert [(link.href, link.kind, link.line) for link in doc.links] == [
+        ("https://cdn.shop.test/poster.jpg", "img", 2),
+        ("https://shop.test/video", "a", 4),
+        ("https://cdn.shop.test/still.jpg", "img", 4),
+    ]
+    assert [image.src for image in doc.images] == ["https://cdn.shop.test/still.jpg"]

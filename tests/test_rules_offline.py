@@ -184,6 +184,12 @@ CASES = [
     ),
     Case("LNK008", "en-no-scheme", True, {"body": body_with('<a href="www.shop.test">Shop</a>')}),
     Case("LNK008", "absolute", False, {}),
+    Case(
+        "LNK008",
+        "ru-video-poster-relative",
+        True,
+        {"body": body_with('<video poster="images/poster.jpg"><p>Видео</p></video>')},
+    ),
     # UTM
     Case(
         "UTM001",
