@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from mailcheck.auth_model import Signature, signatures
-from mailcheck.i18n import t
+from mailcheck.i18n import N_, t
 from mailcheck.lengths import test_send_prefix
 from mailcheck.linkinfo import WHOLE_TAG, is_unsubscribe, url_problem
 from mailcheck.model import Link, Severity
@@ -114,25 +114,17 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     found = ctx.unsubscribe()
     if found.working or found.tag:
         return
-    if found.outlook_only and not found.placeholders:
-        first = found.outlook_only[0]
-        message = t(
-            "the unsubscribe link “{text}” is only in an Outlook conditional comment "
-            "(<!--[if mso]>): every other mail client hides it, and their readers have no way out",
-            text=first.text or first.href,
-        )
-        places = ctx.link_places(*found.outlook_only)
-        yield Problem(message, url=first.href, locations=places, cause=_open_comment_hides(ctx))
-        return
-    if found.hidden and not found.placeholders:
-        first = found.hidden[0]
-        message = t(
-            "the unsubscribe link “{text}” is hidden (its own style or a box around it hides "
-            "it from every mail client): recipients have no way out",
-            text=first.text or first.href,
-        )
-        yield Problem(message, url=first.href, locations=ctx.link_places(*found.hidden))
-        return
+    # working links no reader (or only Outlook's) sees: said as what they are
+    unseen = (
+        (found.outlook_only, _OUTLOOK_ONLY, _open_comment_hides(ctx)),
+        (found.hidden, _HIDDEN, ""),
+    )
+    for links, why, cause in unseen if not found.placeholders else ():
+        if links:
+            first = links[0]
+            message = t(why, text=first.text or first.href)
+            yield Problem(message, url=first.href, locations=ctx.link_places(*links), cause=cause)
+            return
     if found.placeholders:
         if all(_rendered_from_a_tag(link) for link, _ in found.placeholders):
             return  # a tag that rendered empty: its variable's finding (PER001/PER003) says why
@@ -204,6 +196,16 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         missing = replace(missing, cause=_open_comment_hides(ctx))
     # the footer is often a partial the template pulls in: then it may well be there
     yield missing
+
+
+_OUTLOOK_ONLY = N_(
+    "the unsubscribe link “{text}” is only in an Outlook conditional comment (<!--[if mso]>): "
+    "every other mail client hides it, and their readers have no way out"
+)
+_HIDDEN = N_(
+    "the unsubscribe link “{text}” is hidden (its own style or a box around it hides it from "
+    "every mail client): recipients have no way out"
+)
 
 
 def _open_comment_hides(ctx: Context) -> str:

@@ -72,6 +72,7 @@ _LINK_SET = frozenset({*_VML_IMAGE_TAGS, "a", "img", "area", "source", "video"})
 _VISITED = (*(_BLOCKS | _BACKGROUND_TAGS | _LINK_SET), "title", "base")
 _TEXT_OF = etree.XPath("normalize-space(.)")
 # Elements that show code as it is written: "&nbsp;" there is what the author meant to show
+# (read only from a text with an "&": what BRF003 asks them about)
 _CODE = ("code", "pre", "kbd", "samp", "tt")
 
 _ZERO = r"\s*:\s*0*(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:!\s*important\s*)?(?:;|$)"
@@ -394,15 +395,17 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
     by_name = preheader_el is not None and not is_hidden(preheader_el)
     if preheader_el is not None and not by_name:
         _remove_keeping_tail(preheader_el)  # a visible "preheader" row stays body text
+    # string-value of the tree: text nodes only (comment tails yes, comments no); hidden
+    # padding blocks are not text either
+    text = strip_padding(_TEXT_OF(root))
     return Document(
         title=title or None,
         preheader=preheader,
         preheader_raw=preheader_raw,
         links=links,
         images=images,
-        # string-value of the tree: text nodes only (comment tails yes, comments no)
-        text=strip_padding(_TEXT_OF(root)),  # hidden padding blocks are not text either
-        code=" ".join(_TEXT_OF(el) for el in root.iter(*_CODE)),
+        text=text,
+        code=" ".join(_TEXT_OF(el) for el in root.iter(*_CODE)) if "&" in text else "",
         accessibility=facts,
         suppressions=suppressions + after,
         srcset=srcset,
