@@ -123,7 +123,9 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         if links:
             first = links[0]
             message = t(why, text=first.text or first.href)
-            yield Problem(message, url=first.href, locations=ctx.link_places(*links), cause=cause)
+            # the HTML's links: the text part's copy of the URL is no way out for HTML readers
+            places = ctx.link_places(*links, with_text=False)
+            yield Problem(message, url=first.href, locations=places, cause=cause)
             return
     if found.placeholders:
         if all(_rendered_from_a_tag(link) for link, _ in found.placeholders):

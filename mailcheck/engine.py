@@ -408,7 +408,10 @@ def lightened(result: CampaignResult) -> CampaignResult:
     and ``document`` (so ``all_links()`` is empty). Everything else stays.
     """
     c = result.campaign
-    renders = [replace(r, html=None, text=None, document=None, text_links=[]) for r in c.renders]
+    renders = [
+        replace(r, html=None, text=None, document=None, text_links=[], text_lines={})
+        for r in c.renders
+    ]
     light = replace(c, html=None, text=None, raw_message=None, static=None, renders=renders)
     return CampaignResult(light, result.findings, result.suppressed)
 

@@ -221,6 +221,9 @@ class Rendered:
     # the URLs of the plain-text part the HTML part does not have (Link.in_text): a text part
     # written apart from the HTML keeps last month's links
     text_links: list[Link] = field(default_factory=list)
+    # the plain-text part's lines of each URL the HTML part has too: a finding of that URL
+    # lists them beside the HTML's (Context.link_places)
+    text_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 @dataclass

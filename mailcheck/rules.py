@@ -155,12 +155,18 @@ class Context:
                 lines.add(source.count("\n", 0, found.start()) + 1)  # type: ignore[union-attr]
         return tuple(self.html_at(n) for n in sorted(lines)) or (self.html_at(0),)
 
-    def link_places(self, *links: Link) -> tuple[str, ...]:
-        """Every line the given links sit on, in order: the HTML's, then the text part's."""
+    def link_places(self, *links: Link, with_text: bool = True) -> tuple[str, ...]:
+        """Every line the given links sit on, in order: the HTML's, then the text part's —
+        with ``with_text``, the text's lines that write an HTML link's URL too (the URL's
+        fault shows there as well; not what an HTML element does: its text, its hiding)."""
         html = sorted({n for link in links if not link.in_text for n in link.lines or (link.line,)})
-        text = sorted({n for link in links if link.in_text for n in link.lines or (link.line,)})
+        text = {n for link in links if link.in_text for n in link.lines or (link.line,)}
+        if with_text:
+            text.update(
+                n for link in links if not link.in_text for n in self._text_lines.get(link.href, ())
+            )
         label = self.campaign.text_label
-        return (*(self.html_at(n) for n in html), *(f"{label}:{n}" for n in text))
+        return (*(self.html_at(n) for n in html), *(f"{label}:{n}" for n in sorted(text)))
 
     # What several rules read of one campaign is worked out once, on the first rule's asking:
     # a Context lives for one campaign's judging, and the campaign no longer changes then.
@@ -198,6 +204,15 @@ class Context:
         """The campaign's unsubscribe links, working or placeholders, as the main variant's
         headers name them (:func:`mailcheck.linkinfo.unsubscribe_links`)."""
         return self._unsubscribe
+
+    @cached_property
+    def _text_lines(self) -> dict[str, set[int]]:
+        """The text part's lines of each URL the HTML part has too, over every variant."""
+        lines: dict[str, set[int]] = {}
+        for rendered in self.campaign.renders:
+            for href, numbers in rendered.text_lines.items():
+                lines.setdefault(href, set()).update(numbers)
+        return lines
 
     @cached_property
     def _all_links(self) -> tuple[Link, ...]:

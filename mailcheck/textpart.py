@@ -4,13 +4,15 @@ an HTML part what text-only clients show.
 A message of text alone is checked as an HTML one is (every link alive, tagged, no
 placeholder), its URLs found the way mail clients make them clickable: ``http(s)://`` or
 ``www.`` up to the next space, without the punctuation that closes the sentence around it.
-Beside an HTML part, the text's own URLs (those the HTML does not have) are checked too.
+Beside an HTML part, the text's own URLs (those the HTML does not have) are checked too, and
+the findings of those both parts have list the text's lines beside the HTML's.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import NamedTuple
 
 from mailcheck.model import Document, Link
 from mailcheck.text import collapse_ws
@@ -39,22 +41,39 @@ def text_document(text: str) -> Document:
     return Document(links=links, text=collapse_ws(text))
 
 
-def own_links(text: str | None, html: Document | None, written: str | None = None) -> list[Link]:
-    """The URLs of a plain-text part that the HTML part beside it does not have (a text
-    written apart from the HTML keeps last month's sale); none when there is no HTML part.
-    Those the HTML has are checked there: one URL, one finding.
+class TextPartLinks(NamedTuple):
+    """The URLs of a plain-text part beside an HTML part."""
+
+    # those the HTML part does not have (a text written apart from the HTML keeps last month's
+    # sale): links of their own, Link.in_text
+    own: list[Link]
+    # the text's lines of each URL the HTML part has too: checked there, one URL one finding,
+    # and that finding lists these lines beside the HTML's
+    shared: dict[str, tuple[int, ...]]
+
+
+def text_part_links(
+    text: str | None, html: Document | None, written: str | None = None
+) -> TextPartLinks:
+    """The URLs of a plain-text part, as its own links and as lines of the HTML's; none when
+    there is no HTML part (a text alone is the campaign's document: :func:`text_document`).
 
     ``written``: the text's template source, when ``text`` is a rendering of it: only URLs
     written there as they are count (what a merge tag renders to in a URL is mailcheck's
     stand-in, "https://domain/…", and no text line pairs it with its source)."""
     if not text or html is None:
-        return []
+        return TextPartLinks([], {})
     present = {link.href for link in html.links}
-    return [
-        replace(link, in_text=True)
-        for link in text_document(text).links
-        if link.href not in present and (written is None or link.href in written)
-    ]
+    own: list[Link] = []
+    shared: dict[str, list[int]] = {}
+    for link in text_document(text).links:
+        if written is not None and link.href not in written:
+            continue
+        if link.href in present:
+            shared.setdefault(link.href, []).append(link.line)
+        else:
+            own.append(replace(link, in_text=True))
+    return TextPartLinks(own, {href: tuple(lines) for href, lines in shared.items()})
 
 
 def _trimmed(url: str) -> str:

@@ -1,5 +1,6 @@
 """The plain-text part's own links (a URL the HTML beside it does not have): checked as the
-HTML's are, named at the text's lines; the links the HTML has are its findings alone."""
+HTML's are, named at the text's lines; a URL both parts have is one finding, the HTML's, that
+lists the text's lines too."""
 
 from __future__ import annotations
 
@@ -42,10 +43,47 @@ def test_a_placeholder_only_the_text_part_has_is_named_at_its_line(tmp_path: Pat
     [placeholder] = only(result, "LNK003")
     assert placeholder.message == "link (“Подарки”): placeholder host example.com"
     assert placeholder.locations == ("text/plain part:3",)
-    # one URL, one finding: the plain http:// link the HTML has is named where the HTML has it
+    # one URL, one finding: the plain http:// link both parts have is the HTML's, and lists
+    # every place it shows
     [plain] = only(result, "LNK004")
-    assert plain.locations == ("text/html part:2",)
+    assert plain.locations == ("text/html part:2", "text/plain part:2")
     assert only(result, "LNK008") == []
+
+
+def test_a_url_both_parts_write_is_one_finding_at_every_line(tmp_path: Path) -> None:
+    html = (
+        '<html lang="ru"><body><p><a href="https://shop.test/sale">Скидки</a></p>\n'
+        '<p><a href="https://shop.test/sale">Скидки ещё раз</a></p></body></html>\n'
+    )
+    text = "Скидки: https://shop.test/sale\n\nИ ещё раз: https://shop.test/sale.\n"
+    [untagged] = only(check(send(tmp_path, text, html)), "UTM001")
+    assert untagged.locations == (
+        "text/html part:1",
+        "text/html part:2",
+        "text/plain part:1",
+        "text/plain part:3",
+    )
+
+
+def test_what_an_html_element_does_wrong_is_named_at_the_html_alone(tmp_path: Path) -> None:
+    # the link text shows another domain (LNK007) and the unsubscribe link is hidden (UNS001):
+    # faults of the HTML's elements, not of the URL the text part writes too
+    html = (
+        '<html lang="ru"><body><p><a href="https://shop.test/sale?utm_source=a&utm_medium=b'
+        '&utm_campaign=c">www.other.test</a></p>\n'
+        '<p style="display:none"><a href="https://shop.test/unsubscribe">Отписаться</a></p>'
+        "</body></html>\n"
+    )
+    text = (
+        "Скидки: https://shop.test/sale?utm_source=a&utm_medium=b&utm_campaign=c\n"
+        "Отписаться: https://shop.test/unsubscribe\n"
+    )
+    result = check(send(tmp_path, text, html))
+    [shown] = only(result, "LNK007")
+    assert shown.locations == ("text/html part:1",)
+    [hidden] = only(result, "UNS001")
+    assert hidden.url == "https://shop.test/unsubscribe"
+    assert hidden.locations == ("text/html part:2",)
 
 
 def test_the_text_parts_unsubscribe_link_is_no_way_out_for_html_readers(tmp_path: Path) -> None:

@@ -39,7 +39,7 @@ from mailcheck.templating.dialect import Dialect
 from mailcheck.templating.links import LinkSpan, attach_raw, link_spans, raw_is_href
 from mailcheck.templating.samples import flatten_sample, lookup, value_text
 from mailcheck.templating.system import SystemNames, placeholder
-from mailcheck.textpart import own_links, text_document
+from mailcheck.textpart import text_document, text_part_links
 
 MAX_SAMPLE_RENDERS = 50
 MAX_BLANKED_SAMPLES = 10
@@ -415,6 +415,9 @@ def _as_is(campaign: Campaign) -> Rendered:
         if campaign.preheader_explicit
         else (doc.preheader if doc else campaign.preheader)
     )
+    text_links, text_lines = text_part_links(
+        campaign.text, doc if campaign.html is not None else None
+    )
     return Rendered(
         sample={},
         label="as is",
@@ -424,7 +427,8 @@ def _as_is(campaign: Campaign) -> Rendered:
         text=campaign.text,
         document=doc,
         headers=dict(campaign.headers) if campaign.headers is not None else None,
-        text_links=own_links(campaign.text, doc if campaign.html is not None else None),
+        text_links=text_links,
+        text_lines=text_lines,
     )
 
 
@@ -611,6 +615,9 @@ class _Renderer:
             if self.campaign.preheader_explicit
             else (doc.preheader if doc is not None else None)
         )
+        text_links, text_lines = text_part_links(
+            out.get("text"), doc if html is not None else None, self.campaign.text
+        )
         headers = None
         if self.campaign.headers is not None:
             headers = {
@@ -626,9 +633,8 @@ class _Renderer:
             text=out.get("text"),
             document=doc,
             headers=headers,
-            text_links=own_links(
-                out.get("text"), doc if html is not None else None, self.campaign.text
-            ),
+            text_links=text_links,
+            text_lines=text_lines,
         )
 
 
