@@ -22,6 +22,7 @@ from mailcheck.loaders import (
     MANIFEST,
     MESSAGE_SUFFIXES,
     NOT_READ,
+    is_mailbox,
     is_outlook_file,
     is_saved_message,
     load,
@@ -86,10 +87,12 @@ def discover(paths: Sequence[str]) -> list[Source]:
             found.append(Source(p, printable(given)))
             continue
         walked = _walk(given, p)
-        if all(is_outlook_file(s.path) for s in walked):
-            # a folder of Outlook files only: a CI job must go red, not pass on warnings
+        if all(is_outlook_file(s.path) or is_mailbox(s.path) for s in walked):
+            # a folder of Outlook files and mailboxes only: a CI job must go red, not pass on
+            # warnings
             unread = (
-                f"; {len(walked)} Outlook .msg/.oft file(s), not read: save test sends as .eml"
+                f"; {len(walked)} Outlook .msg/.oft file(s) or mbox mailbox(es), not read: save "
+                "test sends as .eml"
                 if walked
                 else ""
             )

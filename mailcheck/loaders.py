@@ -159,7 +159,9 @@ def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Ca
             data = _read(path, root, limits.message_bytes, "message")
             _load_message(campaign, _emlx_message(data))
         elif suffix == ".eml":
-            _load_message(campaign, _read(path, root, limits.message_bytes, "message"))
+            data = _read(path, root, limits.message_bytes, "message")
+            if not _unread_mailbox(campaign, data, root):
+                _load_message(campaign, data)
         elif suffix in HTML_SUFFIXES:
             data = _read(path, root, limits.file_bytes)
             if root is not None and is_mailcheck_report(data):
@@ -175,7 +177,9 @@ def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Ca
             else:
                 _load_html(campaign, path.name, data)
         else:
-            _load_sniffed(campaign, _read(path, root, limits.message_bytes), path.name)
+            data = _read(path, root, limits.message_bytes)
+            if not _unread_mailbox(campaign, data, root):
+                _load_sniffed(campaign, data, path.name)
     except LoadError as exc:
         campaign.load_error = exc.args[0]  # (a Message: said in the reader's language)
     except RecursionError:
@@ -266,7 +270,10 @@ _REPORTS = {
 
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Outlook's .msg/.oft: an OLE compound file
-_MBOX_FROM_LINE = re.compile(rb"^From ", re.M)  # where each message of an mbox starts
+# The "From " line that starts each message of an mbox: "From news@shop.ru Mon Dec  1 10:00:00
+# 2026" (Thunderbird writes "From - Mon …"). The weekday tells it from a body line ("From our
+# team") and from the obsolete header field "From  :" (SpamAssassin's spam/008).
+_MBOX_FROM_LINE = re.compile(rb"^From \S+ +(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ", re.M)
 
 
 # The <meta name="generator"> of every HTML page mailcheck writes (reports/templates/base.html).
@@ -327,21 +334,31 @@ def is_outlook_file(path: Path) -> bool:
         return False  # the loader says why it cannot be read
 
 
+def is_mailbox(path: Path) -> bool:
+    """Whether ``path`` is an mbox of several messages (never read: :func:`_unread_mailbox`).
+    Read line by line up to the second message's "From " line: a mailbox of gigabytes is told
+    by its first message's length."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return False
+        with path.open("rb") as f:
+            starts = (line for line in f if _MBOX_FROM_LINE.match(line))
+            return next(starts, None) is not None and next(starts, None) is not None
+    except OSError:
+        return False  # the loader says why it cannot be read
+
+
 def _load_other_mail(campaign: Campaign, data: bytes, name: str, root: Path | None) -> None:
     """A .msg, .oft or .mbox file. Some tools save a plain RFC 5322 message as .msg, and an
     mbox may hold one message: those are read. What is not read is said, never passed over:
     INP002 for a file found below a directory, INP001 for one named on the command line."""
     suffix = Path(name).suffix.lower()
-    if suffix == ".mbox":
-        messages = len(_MBOX_FROM_LINE.findall(data))
-        unread = messages > 1
-    else:
-        messages, unread = 0, data.startswith(OLE_MAGIC)
-    if unread:
-        reason = t(NOT_READ[suffix], count=messages)
+    if _unread_mailbox(campaign, data, root):
+        return
+    if data.startswith(OLE_MAGIC):
         if root is None:
-            raise LoadError(reason)
-        campaign.not_read = reason
+            raise LoadError(t(NOT_READ[suffix]))
+        campaign.not_read = t(NOT_READ[suffix])
         return
     from mailcheck.message import looks_like_message
 
@@ -350,6 +367,23 @@ def _load_other_mail(campaign: Campaign, data: bytes, name: str, root: Path | No
         campaign.not_read = t("'{name}' is not a mail file mailcheck reads", name=name)
         return
     _load_sniffed(campaign, data, name)
+
+
+def _unread_mailbox(campaign: Campaign, data: bytes, root: Path | None) -> bool:
+    """Whether ``data`` is an mbox of several messages, whatever its name: said, and not read
+    (INP002 below a directory, INP001 named on the command line).
+
+    Apple Mail exports a mailbox as ``Name.mbox/mbox``, Thunderbird keeps its folders as files
+    without an extension, and some save one as .eml. Read as one message, the first message's
+    headers would be judged with every later message in its body: the others never checked."""
+    messages = len(_MBOX_FROM_LINE.findall(data))
+    if messages < 2:
+        return False
+    reason = t(NOT_READ[".mbox"], count=messages)
+    if root is None:
+        raise LoadError(reason)
+    campaign.not_read = reason
+    return True
 
 
 def _emlx_message(data: bytes) -> bytes:

@@ -291,6 +291,8 @@ def test_dialects_command_says_what_was_detected_and_why(
     (tmp_path / "unread").mkdir()
     mbox = tmp_path / "unread" / "sends.mbox"
     mbox.write_text("From a@b Mon Jan  1 00:00:00 2026\nSubject: x\n\nbody\n" * 2)
+    # (beside a campaign: a directory of mailboxes alone is no campaign, exit 2)
+    (tmp_path / "unread" / "zz.html").write_text("<p>Привет</p>")
     assert main(["dialects", str(sendsay), str(told), str(mixed), str(mbox.parent)]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0].endswith("sendsay — 1 tag(s) only sendsay writes")
@@ -299,6 +301,7 @@ def test_dialects_command_says_what_was_detected_and_why(
     assert out[3] == (
         f"{mbox}: not read (an mbox file of 2 messages is not read: save each test send as .eml)"
     )
+    assert out[4].endswith("zz.html: none — no tag of any known dialect")
 
 
 def test_velocity_renders_with_airspeed_fallbacks_cover_empty_values() -> None:

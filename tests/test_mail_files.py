@@ -61,6 +61,43 @@ def test_outlook_and_mbox_files_below_a_directory_are_inp002_warnings(tmp_path: 
     assert "INP002" not in {f.code for f in by_name["page.eml"].findings}
 
 
+def test_a_mailbox_of_several_messages_is_no_message_whatever_its_name(tmp_path: Path) -> None:
+    # Apple Mail exports "Sends.mbox/mbox"; Thunderbird keeps a folder as a file with no
+    # extension ("From - …"); someone renames one to .eml. Read as one message, the first
+    # one's headers would be judged with the second message in its body
+    second = SEND.replace(b"Subject: =?utf-8?B?0KHQutC40LTQutC4INC00L4gNzAl?=", b"Subject: B")
+    mailbox = MBOX_FROM + SEND + b"\n" + MBOX_FROM + second
+    (tmp_path / "Sends.mbox").mkdir()
+    (tmp_path / "Sends.mbox" / "mbox").write_bytes(mailbox)
+    thunderbird = b"From - Sat Dec 05 10:00:00 2026\n"
+    (tmp_path / "Inbox").write_bytes(thunderbird + SEND + b"\n" + thunderbird + second)
+    (tmp_path / "page.eml").write_bytes(SEND)
+    by_name = checked(tmp_path)
+    assert set(by_name) == {"mbox", "Inbox", "page.eml"}
+    for result in (by_name["mbox"], by_name["Inbox"]):
+        assert [(f.code, f.severity.value, f.message) for f in result.findings] == [
+            (
+                "INP002",
+                "warning",
+                "an mbox file of 2 messages is not read: save each test send as .eml",
+            )
+        ]
+    named = tmp_path / "sends.eml"
+    named.write_bytes(mailbox)
+    [result] = checked(named).values()
+    assert [f.code for f in result.findings] == ["INP001"]
+
+
+def test_a_body_line_that_starts_with_from_is_no_second_message(tmp_path: Path) -> None:
+    # only an envelope line ("From sender weekday …") starts a message of an mbox
+    body = SEND.replace(b"<p>", b"\r\nFrom our team: Mon to Fri\r\n<p>")
+    path = tmp_path / "send"
+    path.write_bytes(MBOX_FROM + body)
+    [result] = checked(path).values()
+    assert {f.code for f in result.findings}.isdisjoint({"INP001", "INP002"})
+    assert result.campaign.subject == "Скидки до 70%"
+
+
 def test_an_outlook_file_named_on_the_command_line_is_inp001(tmp_path: Path) -> None:
     path = tmp_path / "send.msg"
     path.write_bytes(OLE)
@@ -69,11 +106,21 @@ def test_an_outlook_file_named_on_the_command_line_is_inp001(tmp_path: Path) -> 
     assert not result.ok
 
 
-def test_a_directory_of_outlook_files_only_is_a_usage_error(tmp_path: Path) -> None:
+def test_a_directory_of_outlook_files_and_mailboxes_only_is_a_usage_error(
+    tmp_path: Path,
+) -> None:
     (tmp_path / "a.msg").write_bytes(OLE)
     (tmp_path / "b.msg").write_bytes(OLE)
-    with pytest.raises(UsageError, match=r"2 Outlook \.msg/\.oft file\(s\), not read"):
+    (tmp_path / "Sends.mbox").mkdir()
+    (tmp_path / "Sends.mbox" / "mbox").write_bytes(MBOX_FROM + SEND + b"\n" + MBOX_FROM + SEND)
+    (tmp_path / "Inbox").write_bytes(MBOX_FROM + SEND + b"\n" + MBOX_FROM + SEND)
+    unread = r"4 Outlook \.msg/\.oft file\(s\) or mbox mailbox\(es\), not read"
+    with pytest.raises(UsageError, match=unread):
         run([str(tmp_path)], Config(root=tmp_path), offline=True)
+    # a one-message mbox is read: a campaign
+    (tmp_path / "one.mbox").write_bytes(MBOX_FROM + SEND)
+    results = run([str(tmp_path)], Config(root=tmp_path), offline=True).results
+    assert len(results) == 5
 
 
 def test_an_apple_mail_emlx_is_read_as_the_message_it_holds(tmp_path: Path) -> None:
