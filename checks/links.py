@@ -34,9 +34,11 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     (`http//shop.ru`) or written twice (`https://https://shop.ru`), no host, a host no
     domain name can be (`shop example.com`, `shop..example`), a malformed IPv6 address, a port
     out of range, and `mailto:` addresses no mail client can send to (`info@acme,ru`,
-    `mailto:#`, no `@`). Images with such a `src` are reported too, and so are stand-in pictures
-    left from a layout (placehold.co, via.placeholder.com, dummyimage.com, picsum.photos
-    …). Schemes are read as browsers read them
+    `mailto:#`, no `@`), and an in-page link (`#prices`) to a name no `id` or `<a name>` of
+    the e-mail has (`#top` is the top of the page, as in a browser; a link inside Outlook's
+    conditional comments is not judged). Images with such a `src` are reported too, and so
+    are stand-in pictures left from a layout (placehold.co, via.placeholder.com,
+    dummyimage.com, picsum.photos …). Schemes are read as browsers read them
     (`java&#x09;script:` is `javascript:`); `vbscript:` and `data:` links go nowhere either
     (a `data:` image is an inline picture, not a placeholder). A placeholder unsubscribe link
     is UNS001's finding when the campaign has no working one.
@@ -64,10 +66,11 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     unrendered = ctx.campaign.kind != "eml" and bool(
         ctx.campaign.template_error or ctx.campaign.dialect_unclear
     )
+    anchors = ctx.campaign.anchor_names()
     for link in ctx.link_occurrences():
         if link.kind == "css" or link in theirs:
             continue
-        reason = placeholder_reason(link)
+        reason = placeholder_reason(link, anchors)
         if reason and unrendered and WHOLE_TAG.match(link.href.strip()):
             continue
         if reason and not _emptied_by_a_variable(ctx, link):

@@ -413,7 +413,15 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         preheader_by_name=by_name,
         late_preheader=late,
         base=base,
+        anchor_names=_anchor_names(root, links),
     )
+
+
+def _anchor_names(root: Any, links: list[Link]) -> frozenset[str]:
+    """Every id and <a name> of the document, when an in-page link ("#prices") needs them."""
+    if not any(link.href.startswith("#") and len(link.href) > 1 for link in links):
+        return frozenset()
+    return frozenset(str(name) for name in root.xpath("//@id | //a/@name"))
 
 
 # What a style that hides from every client says (display:none, visibility:hidden, opacity:0,

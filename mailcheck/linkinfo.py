@@ -200,13 +200,21 @@ def _mailto_problem(rest: str) -> str | None:
     return None
 
 
-def placeholder_reason(link: Link) -> str | None:
-    """Why a link cannot be a real destination, or None."""
+def placeholder_reason(link: Link, anchors: frozenset[str] | None = None) -> str | None:
+    """Why a link cannot be a real destination, or None. ``anchors``: what an in-page link
+    can go to (:meth:`Campaign.anchor_names`); None: in-page links are not judged."""
     href = link.href.strip()
     if not href:
         return t("empty link")
     if href == "#":
         return t("link to “#”")
+    if href.startswith("#") and anchors is not None and _goes_nowhere(link, href[1:], anchors):
+        return t(
+            "link to “{href}”, and nothing in the e-mail is named “{name}” (no id, no "
+            "<a name>): a click does nothing",
+            href=href,
+            name=href[1:],
+        )
     if WHOLE_TAG.match(href):
         if unsubscribe_tags().href.search(href):
             return None  # a platform's unsubscribe tag: the platform fills it when sending
@@ -232,6 +240,18 @@ def placeholder_reason(link: Link) -> str | None:
             if under(host, domain):
                 return t("placeholder host {host}", host=host)
     return None
+
+
+def _goes_nowhere(link: Link, fragment: str, anchors: frozenset[str]) -> bool:
+    """Whether an in-page link finds no element to go to, as HTML finds it: an id, else an
+    <a name>, as written or percent-decoded; "#top" is the top of the document. Links inside
+    Outlook's conditional comments (their targets may be there too, unparsed) and what a
+    merge tag writes ("#COMMENT_PATH#" before rendering) are not judged."""
+    if link.outlook_only or _TEMPLATED.search(fragment) or _TEMPLATED.search(link.raw or ""):
+        return False
+    if fragment in anchors or unquote(fragment) in anchors:
+        return False
+    return unquote(fragment).lower() != "top"
 
 
 _ANGLE_URL = re.compile(r"<\s*([^<>\s]+)\s*>")
@@ -275,6 +295,7 @@ def unsubscribe_links(
     List-Unsubscribe URL is the unsubscribe link whatever its text.
     """
     targets = frozenset(list_unsubscribe_targets(headers or campaign.headers))
+    anchors = campaign.anchor_names()
     working: list[Link] = []
     placeholders: list[tuple[Link, str]] = []
     hidden: list[Link] = []
@@ -283,7 +304,7 @@ def unsubscribe_links(
         # the text part's own link is no way out for those who read the HTML (UNS001 reads the
         # text part when it is all there is)
         if not link.in_text and is_unsubscribe(link, targets):
-            reason = placeholder_reason(link)
+            reason = placeholder_reason(link, anchors)
             if reason:
                 placeholders.append((link, reason))
             elif link.hidden:

@@ -144,6 +144,9 @@ class Document:
     # from (Apple Mail, Gmail, Outlook.com, Thunderbird); Mail.ru and Outlook for Android do not
     base: str | None = None
     unclosed_comment: UnclosedComment | None = None
+    # what an in-page link ("#prices") can go to: every id and <a name>; read only when the
+    # document has such a link
+    anchor_names: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -333,6 +336,14 @@ class Campaign:
             for r in self.renders
             for links in (r.document.links if r.document else [], r.text_links)
         ]
+
+    def anchor_names(self) -> frozenset[str]:
+        """What an in-page link can go to in any rendered variant (the static parse when none
+        rendered): a target one variant has is not judged missing in another."""
+        documents = [r.document for r in self.renders if r.document]
+        if not documents and self.static:
+            documents = [self.static]
+        return frozenset().union(*(d.anchor_names for d in documents))
 
     def all_links(self) -> list[Link]:
         """Every distinct link of every rendered variant (static parse when none rendered)."""

@@ -1,0 +1,59 @@
+"""In-page links ("#prices"): one that nothing in the e-mail is named after goes nowhere
+(LNK003), found as HTML finds its target: an id, else an <a name>, as written or
+percent-decoded, and "#top" is the top of the document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import CLEAN_BODY, check, only, write_campaign
+
+TAGGED = "https://shop.test/sale?utm_source=email&utm_medium=email&utm_campaign=bf"
+
+
+def test_an_in_page_link_to_no_target_is_one_finding_per_missing_name(tmp_path: Path) -> None:
+    body = f"""<p><a href="#prices">Цены</a> <a href="#faq">Вопросы</a></p>
+<p><a href="#sale">Распродажа</a> <a href="#top">Наверх</a></p>
+<p><a href="#%D0%B4%D0%BE%D1%81%D1%82%D0%B0%D0%B2%D0%BA%D0%B0">Доставка</a></p>
+<h2 id="faq">Вопросы</h2><a name="sale"></a><h2 id="доставка">Доставка</h2>
+<p><a href="#prices">Ещё раз о ценах</a></p>
+{CLEAN_BODY}"""
+    result = check(write_campaign(tmp_path, body=body))
+    [finding] = only(result, "LNK003")
+    assert finding.message == (
+        "2 links (“Цены”, “Ещё раз о ценах”): link to “#prices”, and nothing in the e-mail is "
+        "named “prices” (no id, no <a name>): a click does nothing"
+    )
+    assert finding.locations == ("email.html:5", "email.html:9")
+
+
+def test_a_placeholder_unsubscribe_anchor_is_uns001s(tmp_path: Path) -> None:
+    body = f"""<p><a href="{TAGGED}">Shop</a></p>
+<p><a href="#unsubscribe">Отписаться</a></p>"""
+    result = check(write_campaign(tmp_path, body=body))
+    assert only(result, "LNK003") == []
+    [finding] = only(result, "UNS001")
+    assert "link to “#unsubscribe”, and nothing in the e-mail is named" in finding.message
+    assert finding.locations == ("email.html:6",)
+
+
+def test_what_mailcheck_cannot_see_is_not_judged(tmp_path: Path) -> None:
+    # a link in Outlook's conditional comment (its target may be there too), and a target a
+    # template writes in one variant only: a target any variant has counts
+    body = f"""<!--[if mso]><a href="#outlook">Для Outlook</a><![endif]-->
+{{% if vip %}}<h2 id="vip">Для своих</h2>{{% endif %}}
+<p><a href="#vip">Для своих</a></p>
+{CLEAN_BODY}"""
+    directory = write_campaign(
+        tmp_path,
+        body=body,
+        template="jinja",
+        samples="recipients.json",
+        files={"recipients.json": '[{"vip": true}, {"vip": false}]'},
+    )
+    result = check(directory)
+    assert result.campaign.dialect == "jinja" and len(result.campaign.renders) >= 2
+    outlook = [link for link in result.campaign.link_occurrences() if link.outlook_only]
+    assert [link.href for link in outlook] == ["#outlook"]
+    assert only(result, "LNK003") == []
+    assert {f.code for f in result.findings}.isdisjoint({"INP001", "PER004", "PER007"})
