@@ -12,7 +12,6 @@ from mailcheck.linkinfo import (
     placeholder_reason,
     relative_reason,
     scheme,
-    url_problem,
 )
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
@@ -36,12 +35,14 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     out of range, and `mailto:` addresses no mail client can send to (`info@acme,ru`,
     `mailto:#`, no `@`), and an in-page link (`#prices`) to a name no `id` or `<a name>` of
     the e-mail has (`#top` is the top of the page, as in a browser; a link inside Outlook's
-    conditional comments is not judged). Images with such a `src` are reported too, and so
-    are stand-in pictures left from a layout (placehold.co, via.placeholder.com,
-    dummyimage.com, picsum.photos …). Schemes are read as browsers read them
+    conditional comments is not judged), and a file on the designer's own disk
+    (`file:///C:/Users/…`, `C:\\Users\\…\\logo.png`). Images with such a `src` are
+    reported too, and so are stand-in pictures left from a layout (placehold.co,
+    via.placeholder.com, dummyimage.com, picsum.photos …). Schemes are read as browsers read them
     (`java&#x09;script:` is `javascript:`); `vbscript:` and `data:` links go nowhere either
     (a `data:` image is an inline picture, not a placeholder). A placeholder unsubscribe link
-    is UNS001's finding when the campaign has no working one.
+    is UNS001's finding when the campaign has no working one. A placeholder link is this one
+    finding: online, its answer is no LNK001/LNK002 as well, nor is it LNK004's plain http.
 
     ## Why it matters
     These are leftovers from the template: the button the whole campaign points to does
@@ -138,8 +139,9 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
         link
         for renderings in ctx.link_sites()
         for link in renderings
-        # (an http:// address no browser can open is LNK003's error, not also this warning)
-        if scheme(link.href) == "http" and not url_problem(link.href)
+        # (an http:// address no browser can open, or one to a placeholder host, is LNK003's
+        # error, not also this warning)
+        if scheme(link.href) == "http" and not placeholder_reason(link)
     ]
     if not plain:
         return

@@ -220,6 +220,10 @@ def placeholder_reason(link: Link, anchors: frozenset[str] | None = None) -> str
             return None  # a platform's unsubscribe tag: the platform fills it when sending
         return t("unrendered merge tag as the whole link: {href}", href=href)
     kind = scheme(href)
+    if kind == "file" or _DRIVE_PATH.match(href):
+        # the designer's own disk ("file:///C:/Users/…", "C:\\Users\\…\\logo.png"): there on
+        # the computer the e-mail was made on, on no recipient's
+        return t("a file on the computer the e-mail was made on: no recipient has it")
     if kind == "javascript":
         return t("javascript: link")
     if kind == "vbscript" or (kind == "data" and not link.is_image):
@@ -252,6 +256,9 @@ def _goes_nowhere(link: Link, fragment: str, anchors: frozenset[str]) -> bool:
     if fragment in anchors or unquote(fragment) in anchors:
         return False
     return unquote(fragment).lower() != "top"
+
+
+_DRIVE_PATH = re.compile(r"[A-Za-z]:[\\/]")  # a Windows path: a browser reads "C:" as a scheme
 
 
 _ANGLE_URL = re.compile(r"<\s*([^<>\s]+)\s*>")

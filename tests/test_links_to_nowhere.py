@@ -1,12 +1,19 @@
-"""In-page links ("#prices"): one that nothing in the e-mail is named after goes nowhere
-(LNK003), found as HTML finds its target: an id, else an <a name>, as written or
-percent-decoded, and "#top" is the top of the document."""
+"""Links that go nowhere, whatever the network says (LNK003): an in-page link ("#prices")
+that nothing in the e-mail is named after, found as HTML finds its target (an id, else an
+<a name>, as written or percent-decoded; "#top" is the top of the document), and a file on
+the designer's own disk. A placeholder link is that one finding, online too."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
+from mailcheck.config import Config, DnsConfig, LinksConfig
+from mailcheck.engine import run
 from tests.helpers import CLEAN_BODY, check, only, write_campaign
+from tests.http_server import running_server
 
 TAGGED = "https://shop.test/sale?utm_source=email&utm_medium=email&utm_campaign=bf"
 
@@ -57,3 +64,37 @@ def test_what_mailcheck_cannot_see_is_not_judged(tmp_path: Path) -> None:
     assert [link.href for link in outlook] == ["#outlook"]
     assert only(result, "LNK003") == []
     assert {f.code for f in result.findings}.isdisjoint({"INP001", "PER004", "PER007"})
+
+
+def test_a_file_on_the_designers_disk_is_no_link(tmp_path: Path) -> None:
+    body = rf"""<p><a href="file:///C:/Users/design/Desktop/sale.html">Распродажа</a></p>
+<p><img src="file:///C:/Users/design/Desktop/logo.png" alt="Лого"></p>
+<p><img src="D:\Макет\hero.jpg" alt="Баннер"></p>
+{CLEAN_BODY}"""
+    result = check(write_campaign(tmp_path, body=body))
+    reason = "a file on the computer the e-mail was made on: no recipient has it"
+    found = sorted((f.message, f.locations) for f in only(result, "LNK003"))
+    assert found == [
+        (f"2 images (“Лого”, “Баннер”): {reason}", ("email.html:6", "email.html:7")),
+        (f"link (“Распродажа”): {reason}", ("email.html:5",)),
+    ]
+    assert only(result, "LNK008") == []
+
+
+@pytest.mark.network
+def test_a_placeholder_link_is_one_finding_online_too(tmp_path: Path) -> None:
+    # a link to localhost that answers 404: the placeholder is the cause (LNK003), not also a
+    # broken link (LNK001) nor a plain http:// one (LNK004)
+    with running_server() as s:
+        port = s.url("/").split(":")[2].split("/")[0]
+        gone = f"http://localhost:{port}/status/404/sale"
+        body = f'<p><a href="{gone}">Распродажа</a></p>\n{CLEAN_BODY}'
+        config = Config(
+            root=tmp_path,
+            select=("LNK",),
+            links=replace(LinksConfig(), allow_private=True, timeout=2.0, retries=0),
+            dns=DnsConfig(nameservers=("127.0.0.1:9",), timeout=0.5, blocklists=False),
+        )
+        [result] = run([str(write_campaign(tmp_path, body=body))], config).results
+        assert [(f.code, f.url) for f in result.findings if f.url == gone] == [("LNK003", gone)]
+        assert s.count("/status/404/sale") == 1  # it was asked: the 404 is there to report
