@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
-from mailcheck.i18n import quoted_list, t
-from mailcheck.linkinfo import content_id, scheme
+from mailcheck.i18n import N_, Joined, quoted_list, t
+from mailcheck.linkinfo import content_id, placeholder_reason, scheme
 from mailcheck.model import Image, Link, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import quoted
@@ -164,3 +165,104 @@ def data_uri_image(ctx: Context) -> Iterator[Problem]:
         )
     )  # fmt: skip
     yield Problem(message, locations=ctx.link_places(*found))
+
+
+# Image formats some mail clients cannot show, by the file name's ending, and which. Sources:
+# caniemail.com (image/webp, image/svg+xml), Microsoft's Word-based Outlook for Windows;
+# HEIC/HEIF are Apple's; a .psd, .ai or .eps is a design file, no web image at all.
+_OUTLOOK = N_("Outlook for Windows")
+_UNSHOWN_FORMATS: dict[str, str] = {
+    "webp": _OUTLOOK,
+    "avif": N_("Outlook for Windows and most other mail clients"),
+    "svg": N_("Gmail and Outlook for Windows"),
+    "heic": N_("every mail client but Apple's"),
+    "heif": N_("every mail client but Apple's"),
+    "psd": N_("no mail client"),
+    "ai": N_("no mail client"),
+    "eps": N_("no mail client"),
+}
+
+
+@rule(
+    "IMG004",
+    "image-format-unsupported",
+    Severity.ERROR,
+    short="an image in a format some mail clients do not show (.webp, .svg, .avif, .heic, .psd)",
+)
+def image_format_unsupported(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports images whose file is in a format some mail clients cannot show, told by the
+    file name's ending: WebP (`.webp`: Outlook for Windows shows a broken image), SVG (Gmail
+    and Outlook for Windows), AVIF, HEIC/HEIF (Apple's own), and design files that are no
+    web image at all (`.psd`, `.ai`, `.eps`). It judges what every client shows: `<img src>`,
+    a `background` attribute and Outlook's VML images. A `<picture>` source or a `srcset`
+    candidate is left alone: a client that cannot show it takes the `<img src>`.
+
+    ## Why it matters
+    The builder's preview and Apple Mail show the picture, so nobody notices: the readers on
+    Outlook for Windows — most of a B2B list — see an empty box where the offer was. CMSs
+    and CDNs now export WebP by default.
+
+    ## Example
+    `<img src="https://cdn.acme.ru/bf/hero.webp" alt="Скидки до 70%">`
+
+    ## How to fix
+    Export the image as JPEG, PNG or GIF. To send WebP to the clients that show it, put it
+    in `<picture><source srcset="hero.webp" type="image/webp"><img src="hero.jpg"></picture>`.
+    """
+    campaign = ctx.campaign
+    docs = [r.document for r in campaign.renders if r.document] or (
+        [campaign.static] if campaign.static else []
+    )
+    elements = {(image.src, image.line) for doc in docs for image in doc.images}
+    found: dict[str, list[Link]] = {}  # each format, its images
+    for link in ctx.link_occurrences():
+        shown_by_all = link.kind in ("background", "vml") or (
+            link.kind == "img" and (link.href, link.line) in elements
+        )
+        ending = _format_of(link.href) if shown_by_all else ""
+        # (a placeholder picture is LNK003's; a 1×1 pixel nobody sees shows nothing broken)
+        if ending in _UNSHOWN_FORMATS and not placeholder_reason(link) and not ctx.is_pixel(link):
+            found.setdefault(ending, []).append(link)
+    if not found:
+        return
+    links = [link for same in found.values() for link in same]
+    formats = Joined(
+        "; ",
+        [
+            t(
+                "{files} ({clients} cannot show .{ending})",
+                files=quoted_list(dict.fromkeys(_file_name(link.href) for link in same)),
+                clients=t(_UNSHOWN_FORMATS[ending]),
+                ending=ending,
+            )
+            for ending, same in found.items()
+        ],
+    )
+    message = (
+        t("image in a format some mail clients cannot show: {formats}", formats=formats)
+        if len(links) == 1
+        else t(
+            "{count} images in formats some mail clients cannot show: {formats}",
+            count=len(links),
+            formats=formats,
+        )
+    )
+    yield Problem(message, url=links[0].href if len(links) == 1 else None,
+                  locations=ctx.link_places(*links))  # fmt: skip
+
+
+def _format_of(url: str) -> str:
+    """The ending of a URL's file name, lower case ("" for none): ".../hero.WEBP?v=2" is webp,
+    "https://brand.ai/" has none (a host's ending is no file's)."""
+    name = _file_name(url)
+    return name.rsplit(".", 1)[1].lower() if "." in name else ""
+
+
+def _file_name(url: str) -> str:
+    """The file a URL's path names: "hero.webp" ("" for a path ending in "/")."""
+    try:
+        path = urlsplit(url.strip()).path
+    except ValueError:  # a malformed IPv6 host: LNK003's
+        return ""
+    return path.rsplit("/", 1)[-1]

@@ -643,6 +643,23 @@ CASES = [
         {"body": body_with('<img src="data:image/gif;base64,R0lGOD=" width="1" height="1">')},
     ),
     Case(
+        "IMG004",
+        "webp",
+        True,
+        {"body": body_with('<img src="https://cdn.shop.test/hero.webp" alt="Shop">')},
+    ),
+    Case(
+        "IMG004",
+        "webp-in-a-picture-source",
+        False,
+        {
+            "body": body_with(
+                '<picture><source srcset="https://cdn.shop.test/hero.webp" type="image/webp">'
+                '<img src="https://cdn.shop.test/hero.jpg" alt="Shop"></picture>'
+            )
+        },
+    ),
+    Case(
         "TXT001",
         "text-named-but-empty",
         True,
