@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from mailcheck.i18n import N_, Joined, quoted_list, t
-from mailcheck.linkinfo import content_id, placeholder_reason, scheme
+from mailcheck.linkinfo import content_id, scheme
 from mailcheck.model import Image, Link, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import quoted
@@ -222,7 +222,7 @@ def image_format_unsupported(ctx: Context) -> Iterator[Problem]:
         )
         ending = _format_of(link.href) if shown_by_all else ""
         # (a placeholder picture is LNK003's; a 1×1 pixel nobody sees shows nothing broken)
-        if ending in _UNSHOWN_FORMATS and not placeholder_reason(link) and not ctx.is_pixel(link):
+        if ending in _UNSHOWN_FORMATS and not ctx.placeholder(link) and not ctx.is_pixel(link):
             found.setdefault(ending, []).append(link)
     if not found:
         return

@@ -9,7 +9,6 @@ from mailcheck.domains import ascii_host, host_of, is_domain_name, under
 from mailcheck.i18n import Joined, quoted_list, t
 from mailcheck.linkinfo import (
     WHOLE_TAG,
-    placeholder_reason,
     relative_reason,
     scheme,
 )
@@ -33,10 +32,12 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     (`http//shop.ru`) or written twice (`https://https://shop.ru`), no host, a host no
     domain name can be (`shop example.com`, `shop..example`), a malformed IPv6 address, a port
     out of range, and `mailto:` addresses no mail client can send to (`info@acme,ru`,
-    `mailto:#`, no `@`), and an in-page link (`#prices`) to a name no `id` or `<a name>` of
+    `mailto:#`, no `@`), an in-page link (`#prices`) to a name no `id` or `<a name>` of
     the e-mail has (`#top` is the top of the page, as in a browser; a link inside Outlook's
-    conditional comments is not judged), and a file on the designer's own disk
-    (`file:///C:/Users/…`, `C:\\Users\\…\\logo.png`). Images with such a `src` are
+    conditional comments is not judged), a file on the designer's own disk
+    (`file:///C:/Users/…`, `C:\\Users\\…\\logo.png`), and a host that is a loopback or
+    private IP address (a dev server's `http://192.168.1.5:3000/hero.png`; meant in an
+    internal mailing: `links.allow-private = true`). Images with such a `src` are
     reported too, and so are stand-in pictures left from a layout (placehold.co,
     via.placeholder.com, dummyimage.com, picsum.photos …). Schemes are read as browsers read them
     (`java&#x09;script:` is `javascript:`); `vbscript:` and `data:` links go nowhere either
@@ -67,11 +68,10 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     unrendered = ctx.campaign.kind != "eml" and bool(
         ctx.campaign.template_error or ctx.campaign.dialect_unclear
     )
-    anchors = ctx.campaign.anchor_names()
     for link in ctx.link_occurrences():
         if link.kind == "css" or link in theirs:
             continue
-        reason = placeholder_reason(link, anchors)
+        reason = ctx.placeholder(link)
         if reason and unrendered and WHOLE_TAG.match(link.href.strip()):
             continue
         if reason and not _emptied_by_a_variable(ctx, link):
@@ -141,7 +141,7 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
         for link in renderings
         # (an http:// address no browser can open, or one to a placeholder host, is LNK003's
         # error, not also this warning)
-        if scheme(link.href) == "http" and not placeholder_reason(link)
+        if scheme(link.href) == "http" and not ctx.placeholder(link)
     ]
     if not plain:
         return

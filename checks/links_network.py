@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 from mailcheck.domains import URL_CACHE_SIZE
 from mailcheck.facts import LinkResult
 from mailcheck.i18n import N_, t
-from mailcheck.linkinfo import host_and_port, placeholder_reason
+from mailcheck.linkinfo import host_and_port
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
 from mailcheck.rules import NO_DNS, Context, Problem, host_down, rule
@@ -41,7 +41,7 @@ def _checked(ctx: Context, *, images: bool) -> Iterator[tuple[Link, LinkResult]]
             if link.is_image == images
             and (result := ctx.facts.link(link.href)) is not None
             # a placeholder (localhost, example.com) is LNK003's: one cause, one finding
-            and placeholder_reason(link) is None
+            and ctx.placeholder(link) is None
         ]
         if judged:
             yield next(((k, r) for k, r in judged if r.verdict != "ok"), judged[0])

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from urllib.parse import unquote, urlsplit
@@ -11,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 import regex
 
 from mailcheck.domains import URL_CACHE_SIZE, ascii_host, host_of, under
-from mailcheck.i18n import t
+from mailcheck.i18n import N_, t
 from mailcheck.model import Campaign, Link
 from mailcheck.unsubscribe import body_has_unsubscribe_tag, link_is_unsubscribe, unsubscribe_tags
 
@@ -200,9 +201,13 @@ def _mailto_problem(rest: str) -> str | None:
     return None
 
 
-def placeholder_reason(link: Link, anchors: frozenset[str] | None = None) -> str | None:
+def placeholder_reason(
+    link: Link, anchors: frozenset[str] | None = None, *, private_ok: bool = True
+) -> str | None:
     """Why a link cannot be a real destination, or None. ``anchors``: what an in-page link
-    can go to (:meth:`Campaign.anchor_names`); None: in-page links are not judged."""
+    can go to (:meth:`Campaign.anchor_names`); None: in-page links are not judged.
+    ``private_ok`` (links.allow-private): a host on a loopback or private address is meant
+    (an internal mailing), not the designer's own machine or office network."""
     href = link.href.strip()
     if not href:
         return t("empty link")
@@ -243,6 +248,25 @@ def placeholder_reason(link: Link, anchors: frozenset[str] | None = None) -> str
         for domain in PLACEHOLDER_DOMAINS:
             if under(host, domain):
                 return t("placeholder host {host}", host=host)
+        internal = None if private_ok else _internal_address(host)
+        if internal:  # a dev server's address in a build ("http://192.168.1.5:3000/hero.png")
+            return t(internal, host=host)
+    return None
+
+
+def _internal_address(host: str) -> str | None:
+    """Why no recipient can reach an IP address host (a message with "{host}"), else None."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return None  # a name: what it resolves to is the link checker's to find
+    if address.is_loopback or address.is_unspecified:
+        return N_("{host} is a loopback address: the computer the e-mail was made on")
+    if address.is_private or address.is_link_local:
+        return N_(
+            "{host} is a private network address: no recipient outside it reaches it "
+            "(links.allow-private = true if the list reads it inside that network)"
+        )
     return None
 
 
@@ -294,7 +318,9 @@ class UnsubscribeLinks:
 
 
 def unsubscribe_links(
-    campaign: Campaign, headers: dict[str, str] | None = None
+    campaign: Campaign,
+    placeholder: Callable[[Link], str | None],
+    headers: dict[str, str] | None = None,
 ) -> UnsubscribeLinks:
     """The campaign's unsubscribe links, every place they stand, working or placeholders.
 
@@ -302,7 +328,6 @@ def unsubscribe_links(
     List-Unsubscribe URL is the unsubscribe link whatever its text.
     """
     targets = frozenset(list_unsubscribe_targets(headers or campaign.headers))
-    anchors = campaign.anchor_names()
     working: list[Link] = []
     placeholders: list[tuple[Link, str]] = []
     hidden: list[Link] = []
@@ -311,7 +336,7 @@ def unsubscribe_links(
         # the text part's own link is no way out for those who read the HTML (UNS001 reads the
         # text part when it is all there is)
         if not link.in_text and is_unsubscribe(link, targets):
-            reason = placeholder_reason(link, anchors)
+            reason = placeholder(link)
             if reason:
                 placeholders.append((link, reason))
             elif link.hidden:

@@ -200,6 +200,16 @@ class Context:
         )
         return Problem(message, location=location, severity=Severity.WARNING, cause=UNREAD_PARTS)
 
+    def placeholder(self, link: Link) -> str | None:
+        """Why ``link`` cannot be a real destination (LNK003's, or UNS001's for an unsubscribe
+        link), or None: :func:`mailcheck.linkinfo.placeholder_reason` with what the campaign
+        and the configuration say (its in-page targets, whether internal hosts are meant)."""
+        from mailcheck.linkinfo import placeholder_reason
+
+        return placeholder_reason(
+            link, self._anchor_names, private_ok=self.config.links.allow_private
+        )
+
     def unsubscribe(self) -> UnsubscribeLinks:
         """The campaign's unsubscribe links, working or placeholders, as the main variant's
         headers name them (:func:`mailcheck.linkinfo.unsubscribe_links`)."""
@@ -233,7 +243,12 @@ class Context:
     def _unsubscribe(self) -> UnsubscribeLinks:
         from mailcheck.linkinfo import unsubscribe_links
 
-        return unsubscribe_links(self.campaign, self.main.headers if self.main else None)
+        headers = self.main.headers if self.main else None
+        return unsubscribe_links(self.campaign, self.placeholder, headers)
+
+    @cached_property
+    def _anchor_names(self) -> frozenset[str]:
+        return self.campaign.anchor_names()
 
 
 CheckFn = Callable[[Context], Iterable[Problem]]

@@ -98,3 +98,48 @@ def test_a_placeholder_link_is_one_finding_online_too(tmp_path: Path) -> None:
         [result] = run([str(write_campaign(tmp_path, body=body))], config).results
         assert [(f.code, f.url) for f in result.findings if f.url == gone] == [("LNK003", gone)]
         assert s.count("/status/404/sale") == 1  # it was asked: the 404 is there to report
+
+
+def test_a_dev_servers_address_is_no_link_unless_internal_links_are_meant(tmp_path: Path) -> None:
+    # what a local build server prints ("Network: http://192.168.1.5:3000"), left in the HTML
+    body = f"""<p><img src="http://192.168.1.5:3000/img/hero.png" alt="Баннер"></p>
+<p><a href="http://127.0.0.1:3000/sale">Распродажа</a> <a href="http://[fe80::1]/x">v6</a></p>
+{CLEAN_BODY}"""
+    directory = write_campaign(tmp_path, body=body)
+    found = sorted((f.message, f.locations) for f in only(check(directory), "LNK003"))
+    private = (
+        "is a private network address: no recipient outside it reaches it "
+        "(links.allow-private = true if the list reads it inside that network)"
+    )
+    assert found == [
+        (f"image (“Баннер”): 192.168.1.5 {private}", ("email.html:5",)),
+        (f"link (“v6”): fe80::1 {private}", ("email.html:6",)),
+        (
+            "link (“Распродажа”): 127.0.0.1 is a loopback address: the computer the e-mail "
+            "was made on",
+            ("email.html:6",),
+        ),
+    ]
+    # an internal mailing, said so: the addresses are meant (and plain http:// is a warning)
+    meant = Config(root=tmp_path, links=replace(LinksConfig(), allow_private=True))
+    result = check(directory, meant)
+    assert only(result, "LNK003") == []
+    assert [f.code for f in result.findings if f.severity.value == "error"] == []
+
+
+@pytest.mark.network
+def test_a_loopback_link_is_lnk003s_alone_online(tmp_path: Path) -> None:
+    # the link checker refuses a loopback address (no request is made): that refusal is no
+    # second finding beside LNK003's
+    with running_server() as s:
+        gone = s.url("/status/404/sale")
+        body = f'<p><a href="{gone}">Распродажа</a></p>\n{CLEAN_BODY}'
+        config = Config(
+            root=tmp_path,
+            select=("LNK",),
+            links=replace(LinksConfig(), timeout=2.0, retries=0),
+            dns=DnsConfig(nameservers=("127.0.0.1:9",), timeout=0.5, blocklists=False),
+        )
+        [result] = run([str(write_campaign(tmp_path, body=body))], config).results
+        assert [f.code for f in result.findings if f.url == gone] == ["LNK003"]
+        assert s.count("/status/404/sale") == 0
