@@ -31,15 +31,16 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     web addresses no browser can open: a scheme one letter off (`htp://`), without its colon
     (`http//shop.ru`) or written twice (`https://https://shop.ru`), no host, a host no
     domain name can be (`shop example.com`, `shop..example`), a malformed IPv6 address, a port
-    out of range, and `mailto:` addresses no mail client can send to (`info@acme,ru`,
-    `mailto:#`, no `@`), an in-page link (`#prices`) to a name no `id` or `<a name>` of
-    the e-mail has (`#top` is the top of the page, as in a browser; a link inside Outlook's
-    conditional comments is not judged), a file on the designer's own disk
+    out of range. So are `mailto:` addresses no mail client can send to (`info@acme,ru`,
+    `mailto:#`, no `@`) or at a placeholder domain (`info@example.com`), a layout's phone
+    number (`tel:+7 (XXX) XXX-XX-XX`), an in-page link (`#prices`) to a name no `id` or
+    `<a name>` of the e-mail has (`#top` is the top of the page, as in a browser; a link
+    inside Outlook's conditional comments is not judged), a file on the designer's own disk
     (`file:///C:/Users/…`, `C:\\Users\\…\\logo.png`), and a host that is a loopback or
     private IP address (a dev server's `http://192.168.1.5:3000/hero.png`; meant in an
-    internal mailing: `links.allow-private = true`). Images with such a `src` are
-    reported too, and so are stand-in pictures left from a layout (placehold.co,
-    via.placeholder.com, dummyimage.com, picsum.photos …). Schemes are read as browsers read them
+    internal mailing: `links.allow-private = true`). Images with such a `src` are reported
+    too, and so are stand-in pictures left from a layout (placehold.co, via.placeholder.com,
+    dummyimage.com, picsum.photos …). Schemes are read as browsers read them
     (`java&#x09;script:` is `javascript:`); `vbscript:` and `data:` links go nowhere either
     (a `data:` image is an inline picture, not a placeholder). A placeholder unsubscribe link
     is UNS001's finding when the campaign has no working one. A placeholder link is this one

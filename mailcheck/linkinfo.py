@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from urllib.parse import unquote, urlsplit
@@ -185,9 +185,7 @@ def _mailto_problem(rest: str) -> str | None:
     name can be or with no dot ("info@acme,ru" is the addresses "info@acme" and "ru"). A
     ``mailto:?subject=…`` with no address is a share-by-mail link and fine."""
     addresses = unquote(rest.split("?", 1)[0])
-    for written in filter(None, (a.strip() for a in addresses.split(","))):
-        named = _NAMED_ADDRESS.fullmatch(written)  # "Acme <info@acme.ru>": clients accept it
-        address = named.group(1).strip() if named else written
+    for address in _addresses(rest):
         local, at, domain = address.rpartition("@")
         name = ascii_host(domain.rstrip("."))
         literal = domain.startswith("[") and domain.endswith("]")  # user@[192.0.2.1]
@@ -198,6 +196,25 @@ def _mailto_problem(rest: str) -> str | None:
             or not (literal or ("." in name and (not name.isascii() or HOST_NAME.fullmatch(name))))
         ):
             return t("not a valid e-mail address: “{address}”", address=addresses.strip())
+    return None
+
+
+_STAND_IN_DIGITS = re.compile(r"[XxХх]{3}")  # "+7 (XXX) XXX-XX-XX": a layout's phone number
+
+
+def _addresses(rest: str) -> Iterator[str]:
+    """The addresses a ``mailto:`` link writes to ("Acme <info@acme.ru>" is info@acme.ru)."""
+    for written in filter(None, (a.strip() for a in unquote(rest.split("?", 1)[0]).split(","))):
+        named = _NAMED_ADDRESS.fullmatch(written)  # "Acme <info@acme.ru>": clients accept it
+        yield named.group(1).strip() if named else written
+
+
+def _placeholder_address(rest: str) -> str | None:
+    """The first address of a ``mailto:`` link at a placeholder domain (info@example.com)."""
+    for address in _addresses(rest):
+        domain = ascii_host(address.rpartition("@")[2].rstrip(".").lower())
+        if any(under(domain, placeholder) for placeholder in PLACEHOLDER_DOMAINS):
+            return address
     return None
 
 
@@ -239,6 +256,10 @@ def placeholder_reason(
             return t("empty {scheme}: link", scheme=kind)
         if address == "#":  # the layout's “#” placeholder, written as a mail link
             return t("link to “#”")
+        if kind == "tel" and _STAND_IN_DIGITS.search(unquote(address)):
+            return t("placeholder phone number “{number}”", number=unquote(address))
+        if kind == "mailto" and (stand_in := _placeholder_address(address)):
+            return t("placeholder address {address}", address=stand_in)
     problem = url_problem(href, link.raw if link.raw and link.raw != link.href else None)
     if problem:
         return problem

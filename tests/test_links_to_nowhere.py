@@ -143,3 +143,17 @@ def test_a_loopback_link_is_lnk003s_alone_online(tmp_path: Path) -> None:
         [result] = run([str(write_campaign(tmp_path, body=body))], config).results
         assert [f.code for f in result.findings if f.url == gone] == ["LNK003"]
         assert s.count("/status/404/sale") == 0
+
+
+def test_a_layouts_stand_in_address_and_phone_number(tmp_path: Path) -> None:
+    body = f"""<p><a href="mailto:Shop%20%3Cinfo@example.com%3E?subject=Hi">Пишите</a></p>
+<p><a href="tel:+7 (XXX) XXX-XX-XX">Звоните</a> <a href="tel:+7%20(XXX)%20XXX-XX-XX">Ещё</a></p>
+<p><a href="mailto:info@shop.test">Поддержка</a> <a href="tel:+74951234567">+7 495 123-45-67</a></p>
+{CLEAN_BODY}"""
+    result = check(write_campaign(tmp_path, body=body))
+    found = sorted((f.message, f.locations) for f in only(result, "LNK003"))
+    assert found == [
+        ("2 links (“Звоните”, “Ещё”): placeholder phone number “+7 (XXX) XXX-XX-XX”",
+         ("email.html:6",)),
+        ("link (“Пишите”): placeholder address info@example.com", ("email.html:5",)),
+    ]  # fmt: skip
