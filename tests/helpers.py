@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from mailcheck.config import Config
+from mailcheck.config import Config, DnsConfig, LinksConfig
 from mailcheck.engine import run
 from mailcheck.model import CampaignResult, Finding
 
@@ -85,3 +86,15 @@ def codes(result: CampaignResult) -> list[str]:
 
 def only(result: CampaignResult, code: str) -> list[Finding]:
     return [f for f in result.findings if f.code == code]
+
+
+def loopback_links_config(root: Path, *select: str, allow_private: bool = True) -> Config:
+    """A run that asks the tests' loopback web servers and nothing else: link hosts are
+    loopback addresses (``allow_private`` lets them be asked), DNS is a port nobody answers,
+    no blocklist is asked, and each link is tried once, quickly."""
+    return Config(
+        root=root,
+        select=select,
+        links=replace(LinksConfig(), allow_private=allow_private, timeout=2.0, retries=0),
+        dns=DnsConfig(nameservers=("127.0.0.1:9",), timeout=0.5, blocklists=False),
+    )

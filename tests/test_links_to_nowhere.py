@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from mailcheck.config import Config, DnsConfig, LinksConfig
+from mailcheck.config import Config, LinksConfig
 from mailcheck.engine import run
-from tests.helpers import CLEAN_BODY, check, only, write_campaign
+from tests.helpers import CLEAN_BODY, check, loopback_links_config, only, write_campaign
 from tests.http_server import running_server
 
 TAGGED = "https://shop.test/sale?utm_source=email&utm_medium=email&utm_campaign=bf"
@@ -89,12 +89,7 @@ def test_a_placeholder_link_is_one_finding_online_too(tmp_path: Path) -> None:
         port = s.url("/").split(":")[2].split("/")[0]
         gone = f"http://localhost:{port}/status/404/sale"
         body = f'<p><a href="{gone}">Распродажа</a></p>\n{CLEAN_BODY}'
-        config = Config(
-            root=tmp_path,
-            select=("LNK",),
-            links=replace(LinksConfig(), allow_private=True, timeout=2.0, retries=0),
-            dns=DnsConfig(nameservers=("127.0.0.1:9",), timeout=0.5, blocklists=False),
-        )
+        config = loopback_links_config(tmp_path, "LNK")
         [result] = run([str(write_campaign(tmp_path, body=body))], config).results
         assert [(f.code, f.url) for f in result.findings if f.url == gone] == [("LNK003", gone)]
         assert s.count("/status/404/sale") == 1  # it was asked: the 404 is there to report
@@ -134,12 +129,7 @@ def test_a_loopback_link_is_lnk003s_alone_online(tmp_path: Path) -> None:
     with running_server() as s:
         gone = s.url("/status/404/sale")
         body = f'<p><a href="{gone}">Распродажа</a></p>\n{CLEAN_BODY}'
-        config = Config(
-            root=tmp_path,
-            select=("LNK",),
-            links=replace(LinksConfig(), timeout=2.0, retries=0),
-            dns=DnsConfig(nameservers=("127.0.0.1:9",), timeout=0.5, blocklists=False),
-        )
+        config = loopback_links_config(tmp_path, "LNK", allow_private=False)
         [result] = run([str(write_campaign(tmp_path, body=body))], config).results
         assert [f.code for f in result.findings if f.url == gone] == ["LNK003"]
         assert s.count("/status/404/sale") == 0

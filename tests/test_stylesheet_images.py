@@ -3,17 +3,15 @@ offline (LNK008) and against a real loopback HTTP server (LNK006)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import lxml.html
 import pytest
 
-from mailcheck.config import Config, DnsConfig, LinksConfig
 from mailcheck.engine import run
 from mailcheck.htmlparse import parse_html
 from mailcheck.stylesheet import style_images
-from tests.helpers import check, only
+from tests.helpers import check, loopback_links_config, only
 from tests.http_server import running_server
 
 BODY = '<div class="hero">Sale</div><p class="logo">Shop</p><ul class="list"><li>a</li></ul>'
@@ -119,12 +117,7 @@ def test_a_broken_stylesheet_image_is_lnk006_and_an_unused_rule_is_not_requested
             "}\n"
             f".gone {{ background: url({unused}) }}"
         )
-        config = Config(
-            root=tmp_path,
-            select=("LNK006",),
-            links=replace(LinksConfig(), allow_private=True, timeout=2.0, retries=0),
-            dns=DnsConfig(nameservers=("127.0.0.1:9",), timeout=0.5, blocklists=False),
-        )
+        config = loopback_links_config(tmp_path, "LNK006")
         [result] = run([str(page(tmp_path, css))], config, offline=False).results
         [finding] = only(result, "LNK006")
         assert finding.severity.value == "error"

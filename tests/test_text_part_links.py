@@ -4,14 +4,12 @@ lists the text's lines too."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from mailcheck.config import Config, DnsConfig, LinksConfig
 from mailcheck.engine import run
-from tests.helpers import check, only, write_campaign
+from tests.helpers import check, loopback_links_config, only, write_campaign
 from tests.http_server import running_server
 
 HTML = (
@@ -124,12 +122,7 @@ def test_a_broken_link_only_the_text_part_has_is_lnk001(tmp_path: Path) -> None:
         fine, gone = s.url("/ok/sale"), s.url("/status/404/last-month")
         html = f'<html lang="ru"><body><p><a href="{fine}">Скидки</a></p></body></html>\n'
         text = f"Скидки: {fine}\nПрошлая акция: {gone}\n"
-        config = Config(
-            root=tmp_path,
-            select=("LNK001",),
-            links=replace(LinksConfig(), allow_private=True, timeout=2.0, retries=0),
-            dns=DnsConfig(nameservers=("127.0.0.1:9",), timeout=0.5, blocklists=False),
-        )
+        config = loopback_links_config(tmp_path, "LNK001")
         [result] = run([str(send(tmp_path, text, html))], config, offline=False).results
         [finding] = only(result, "LNK001")
         assert finding.url == gone

@@ -3,14 +3,12 @@ counts are lost), checked against a real loopback HTTP server."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from mailcheck.config import Config, DnsConfig, LinksConfig
 from mailcheck.engine import run
-from tests.helpers import only
+from tests.helpers import loopback_links_config, only
 from tests.http_server import running_server
 
 pytestmark = pytest.mark.network
@@ -28,12 +26,7 @@ def test_a_broken_pixel_is_a_warning_and_a_broken_banner_an_error(tmp_path: Path
             '<img src="' + pixel + '" width="1" height="1" alt=""></body></html>\n',  # 3
             encoding="utf-8",
         )
-        config = Config(
-            root=tmp_path,
-            select=("LNK006",),
-            links=replace(LinksConfig(), allow_private=True, timeout=2.0, retries=0),
-            dns=DnsConfig(nameservers=("127.0.0.1:9",), timeout=0.5, blocklists=False),
-        )
+        config = loopback_links_config(tmp_path, "LNK006")
         [result] = run([str(page)], config, offline=False).results
         found = {f.url: (f.severity.value, f.message, f.places) for f in only(result, "LNK006")}
         assert found == {
