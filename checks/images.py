@@ -170,9 +170,8 @@ def data_uri_image(ctx: Context) -> Iterator[Problem]:
 # Image formats some mail clients cannot show, by the file name's ending, and which. Sources:
 # caniemail.com (image/webp, image/svg+xml), Microsoft's Word-based Outlook for Windows;
 # HEIC/HEIF are Apple's; a .psd, .ai or .eps is a design file, no web image at all.
-_OUTLOOK = N_("Outlook for Windows")
 _UNSHOWN_FORMATS: dict[str, str] = {
-    "webp": _OUTLOOK,
+    "webp": N_("Outlook for Windows"),
     "avif": N_("Outlook for Windows and most other mail clients"),
     "svg": N_("Gmail and Outlook for Windows"),
     "heic": N_("every mail client but Apple's"),

@@ -334,18 +334,20 @@ def is_outlook_file(path: Path) -> bool:
         return False  # the loader says why it cannot be read
 
 
+_MAILBOX_SNIFF = 1 << 24  # a mailbox's second message starts within its first 16 MB
+
+
 def is_mailbox(path: Path) -> bool:
-    """Whether ``path`` is an mbox of several messages (never read: :func:`_unread_mailbox`).
-    Read line by line up to the second message's "From " line: a mailbox of gigabytes is told
-    by its first message's length."""
+    """Whether ``path`` is an mbox of several messages (never read: :func:`_unread_mailbox`),
+    told from its top: a mailbox of gigabytes is not read whole to know it."""
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             return False
         with path.open("rb") as f:
-            starts = (line for line in f if _MBOX_FROM_LINE.match(line))
-            return next(starts, None) is not None and next(starts, None) is not None
+            top = f.read(_MAILBOX_SNIFF)
     except OSError:
         return False  # the loader says why it cannot be read
+    return len(list(itertools.islice(_MBOX_FROM_LINE.finditer(top), 2))) == 2
 
 
 def _load_other_mail(campaign: Campaign, data: bytes, name: str, root: Path | None) -> None:
