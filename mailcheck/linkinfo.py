@@ -266,17 +266,24 @@ def placeholder_reason(
     # (imported here: the link checker loads this module and must not load the template engines)
     host = host_of(href)
     if host and host != SYSTEM_PLACEHOLDER_HOST:
-        for domain in PLACEHOLDER_DOMAINS:
-            if under(host, domain):
-                return t("placeholder host {host}", host=host)
+        if _is_placeholder_host(host):
+            return t("placeholder host {host}", host=host)
         internal = None if private_ok else _internal_address(host)
         if internal:  # a dev server's address in a build ("http://192.168.1.5:3000/hero.png")
             return t(internal, host=host)
     return None
 
 
+@lru_cache(maxsize=URL_CACHE_SIZE)  # a campaign's hosts are few, and asked of by many rules
+def _is_placeholder_host(host: str) -> bool:
+    return any(under(host, domain) for domain in PLACEHOLDER_DOMAINS)
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
 def _internal_address(host: str) -> str | None:
     """Why no recipient can reach an IP address host (a message with "{host}"), else None."""
+    if not (host[0].isdigit() or ":" in host):
+        return None  # a name (an IP address starts with a digit, or is IPv6)
     try:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:

@@ -378,6 +378,8 @@ def _unread_mailbox(campaign: Campaign, data: bytes, root: Path | None) -> bool:
     Apple Mail exports a mailbox as ``Name.mbox/mbox``, Thunderbird keeps its folders as files
     without an extension, and some save one as .eml. Read as one message, the first message's
     headers would be judged with every later message in its body: the others never checked."""
+    if b"\nFrom " not in data:
+        return False  # no second message can start: the one search most messages need
     messages = len(_MBOX_FROM_LINE.findall(data))
     if messages < 2:
         return False
