@@ -30,10 +30,7 @@ def image_alt_missing(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Describe the image: `alt="Скидки до 70% на всё"`, or `alt=""` for decoration.
     """
-    campaign = ctx.campaign
-    docs = [r.document for r in campaign.renders if r.document] or (
-        [campaign.static] if campaign.static else []
-    )
+    docs = ctx.campaign.documents()
     if not docs:
         return
     # One finding, every image: whoever left one alt out left them out (as A11Y003 does).
@@ -209,11 +206,8 @@ def image_format_unsupported(ctx: Context) -> Iterator[Problem]:
     Export the image as JPEG, PNG or GIF. To send WebP to the clients that show it, put it
     in `<picture><source srcset="hero.webp" type="image/webp"><img src="hero.jpg"></picture>`.
     """
-    campaign = ctx.campaign
-    docs = [r.document for r in campaign.renders if r.document] or (
-        [campaign.static] if campaign.static else []
-    )
-    elements = {(image.src, image.line) for doc in docs for image in doc.images}
+    documents = ctx.campaign.documents()
+    elements = {(image.src, image.line) for doc in documents for image in doc.images}
     found: dict[str, list[Link]] = {}  # each format, its images
     for link in ctx.link_occurrences():
         shown_by_all = link.kind in ("background", "vml") or (

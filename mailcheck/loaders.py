@@ -339,7 +339,10 @@ _MAILBOX_SNIFF = 1 << 24  # a mailbox's second message starts within its first 1
 
 def is_mailbox(path: Path) -> bool:
     """Whether ``path`` is an mbox of several messages (never read: :func:`_unread_mailbox`),
-    told from its top: a mailbox of gigabytes is not read whole to know it."""
+    told from its top: a mailbox of gigabytes is not read whole to know it. Only a name a
+    mailbox has is opened (.mbox, .eml, none): a directory's first HTML file is not read for it."""
+    if path.suffix.lower() not in ("", ".mbox", ".eml"):
+        return False
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             return False

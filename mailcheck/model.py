@@ -326,6 +326,12 @@ class Campaign:
         # asking DNS about its tags would report a sender domain that does not exist
         return domain if _DNS_NAME.fullmatch(ascii_host(domain)) else None
 
+    def documents(self) -> list[Document]:
+        """The parse of every rendered variant (the static parse when none rendered)."""
+        return [r.document for r in self.renders if r.document] or (
+            [self.static] if self.static else []
+        )
+
     def _link_lists(self) -> list[list[Link]]:
         """The links of every rendered variant, the HTML's and the text part's own (the static
         parse's when none rendered)."""
@@ -340,10 +346,7 @@ class Campaign:
     def anchor_names(self) -> frozenset[str]:
         """What an in-page link can go to in any rendered variant (the static parse when none
         rendered): a target one variant has is not judged missing in another."""
-        documents = [r.document for r in self.renders if r.document]
-        if not documents and self.static:
-            documents = [self.static]
-        return frozenset().union(*(d.anchor_names for d in documents))
+        return frozenset().union(*(d.anchor_names for d in self.documents()))
 
     def all_links(self) -> list[Link]:
         """Every distinct link of every rendered variant (static parse when none rendered)."""
