@@ -20,7 +20,6 @@ from mailcheck.dmarc import aligned
 from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import t
 from mailcheck.model import Severity
-from mailcheck.registry import selected
 from mailcheck.rules import NO_DNS, Context, Problem, rule
 
 
@@ -57,7 +56,7 @@ def _key_reported(ctx: Context, domain: str, selector: str) -> bool:
     found = lookup(ctx.facts, domain)
     key = found.dkim.get(selector.lower()) if found else None
     code = _reported_by(key) if key is not None else ""
-    return bool(code) and bool(selected([code], list(ctx.config.select), list(ctx.config.ignore)))
+    return bool(code) and ctx.config.selects(code)
 
 
 @rule(

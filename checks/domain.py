@@ -24,7 +24,6 @@ from mailcheck.i18n import Joined, t
 from mailcheck.linkinfo import host_and_port, is_web
 from mailcheck.model import Severity
 from mailcheck.mta_sts import uncovered
-from mailcheck.registry import selected
 from mailcheck.rules import NO_DNS, Context, Problem, host_down, host_unreached, rule
 
 
@@ -148,7 +147,7 @@ def _dns_failure_reported(ctx: Context, domain: str) -> bool:
     spf = found.spf if found else None
     if spf is None or spf.status != "error":
         return False
-    return bool(selected(["SPF001"], list(ctx.config.select), list(ctx.config.ignore)))
+    return ctx.config.selects("SPF001")
 
 
 def _cannot_receive(ctx: Context, health: DomainHealth | None, where: str) -> Iterator[Problem]:

@@ -29,7 +29,6 @@ from mailcheck.dmarc import aligned, dkim_alignment_expected
 from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import t
 from mailcheck.model import Severity
-from mailcheck.registry import selected
 from mailcheck.rules import NO_DNS, Context, Problem, rule
 from mailcheck.spf import LOOKUP_LIMIT, VOID_LIMIT
 
@@ -197,11 +196,7 @@ def _unverified_reported(ctx: Context, spf: SpfFacts) -> bool:
     """Whether SPF001 (when selected) reports that ``spf``'s record or part of it could not be
     looked up."""
     failed = spf.status == "error" or bool(spf.unverified)
-    return failed and _selected(ctx, "SPF001")
-
-
-def _selected(ctx: Context, code: str) -> bool:
-    return bool(selected([code], list(ctx.config.select), list(ctx.config.ignore)))
+    return failed and ctx.config.selects("SPF001")
 
 
 def _missing_severity(ctx: Context, j: _Judged, envelope: SpfFacts | None) -> Severity | None:
@@ -469,7 +464,7 @@ def spf_ip_not_authorised(ctx: Context) -> Iterator[Problem]:
     sender = spf_sender(ctx.campaign)
     ips = sending_ips(ctx.campaign, ctx.config)
     if sender is None:
-        if ips and _helo_unknown(ctx) and not _selected(ctx, "SPF001"):
+        if ips and _helo_unknown(ctx) and not ctx.config.selects("SPF001"):
             yield Problem(  # SPF001 says it when selected: one unknown identity, one warning
                 t(
                     "could not verify SPF for {ips}: the envelope sender is empty "

@@ -12,7 +12,6 @@ from mailcheck.domains import URL_CACHE_SIZE, host_of, org_domain, under
 from mailcheck.i18n import Joined, Message, t
 from mailcheck.linkinfo import is_unsubscribe, is_web
 from mailcheck.model import Link, Severity
-from mailcheck.registry import selected
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, leftover_tags
 
@@ -91,11 +90,14 @@ def _where_they_are(
 
 
 def fragment_utms(url: str) -> list[str]:
+    """The UTM keys written after "#": as a query there too (``#promo?utm_source=…``, a
+    single-page site's route ``#/sale?utm_source=…``), or as the whole fragment."""
     try:
         fragment = urlsplit(url).fragment
     except ValueError:
         return []
-    return [k for k, _ in parse_qsl(fragment, keep_blank_values=True) if k.startswith("utm_")]
+    query = fragment.partition("?")[2] or fragment
+    return [k for k, _ in parse_qsl(query, keep_blank_values=True) if k.startswith("utm_")]
 
 
 def utm_links(ctx: Context) -> list[Link]:
@@ -167,7 +169,7 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     landings: dict[Link, str] = {}  # a click-tracking link's judged page, where it is known
     for link in utm_links(ctx):
         if tracked(link, domains):
-            present = {k for k, _ in utm_pairs(link.href)} | _wrapped_utms(link.href)
+            present = _present_utms(link.href)
             page = link.href
         elif landing := _tracked_landing(ctx, link, domains):
             page, present = landing, set()  # (no URL on its way had any UTM)
@@ -233,7 +235,8 @@ def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
     Reports a UTM value that differs from the campaign's `[utm]` table in `campaign.toml`, or
     from the value most links of the campaign use (utm_content and utm_term may differ). Links
     to the tracked domains are compared (as in UTM001): a partner's link carries the UTMs
-    agreed with the partner.
+    agreed with the partner. A value with a UTM tail pasted after a second "?"
+    (`utm_source=email?utm_medium=email`) is UTM001's finding, which names that cause.
 
     ## Why it matters
     One campaign split over two names ("black-friday" and "black_friday") shows up as two
@@ -266,16 +269,19 @@ def inconsistent_values(ctx: Context) -> dict[tuple[str, str], tuple[str, list[L
     # to the sender's own (tracked) sites are compared, when they are known
     domains = tracked_domains(ctx)
     links = [link for link in utm_links(ctx) if not domains or tracked(link, domains)]
+    # UTM001 judges the links only when it knows the tracked domains
+    cut = bool(domains) and ctx.config.selects("UTM001")
+    values = {link: _judged_values(link, ctx.config.required_utm, cut) for link in links}
     expected = {k: v for k, v in ctx.campaign.utm.items() if k not in VARYING}
     counts: dict[str, Counter[str]] = {}
     for link in links:
-        for key, value in _written(link):
+        for key, value in values[link]:
             if key not in VARYING:
                 counts.setdefault(key, Counter())[value] += 1
     usual = {k: c.most_common(1)[0][0] for k, c in counts.items() if len(c) > 1}
     found: dict[tuple[str, str], tuple[str, list[Link]]] = {}
     for link in links:
-        for key, value in _written(link):
+        for key, value in values[link]:
             if key in expected and value != expected[key]:
                 should = t("the campaign sets {value}", value=repr(expected[key]))
             elif key not in expected and key in usual and value != usual[key]:
@@ -332,6 +338,29 @@ def _tracked_landing(ctx: Context, link: Link, domains: list[str]) -> str | None
     return result.final_url
 
 
+def _present_utms(url: str) -> set[str]:
+    """The UTM keys analytics reads from a link: its query's, or a wrapped page's."""
+    return {k for k, _ in utm_pairs(url)} | _wrapped_utms(url)
+
+
+def _judged_values(link: Link, required: tuple[str, ...], cut: bool) -> list[tuple[str, str]]:
+    """The link's written UTM values as UTM002 and UTM003 judge them. With ``cut`` (UTM001
+    judges the link), a value that carries a UTM tail pasted after a second "?"
+    (``utm_source=email?utm_medium=email``) is judged without that tail when UTM001 reports
+    the tail's keys as missing: the second "?" is one cause, and UTM001's finding names it."""
+    written = _written(link)
+    if not cut or not any(_SECOND_QUESTION.search(value) for _, value in written):
+        return written
+    present = _present_utms(link.href)
+    judged = []
+    for key, value in written:
+        tail = {k.lower() for k in _SECOND_QUESTION.findall(value)}
+        if any(k in required and k not in present for k in tail):
+            value = value.partition("?")[0]
+        judged.append((key, value))
+    return judged
+
+
 def _written(link: Link) -> list[tuple[str, str]]:
     """The link's UTM values that are written in the template: a value a tag fills
     (``utm_campaign={{ campaign_slug }}``) is the ESP's or the recipient's, and what mailcheck
@@ -367,7 +396,9 @@ def _malformed(value: str) -> str | None:
 def utm_malformed(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports UTM values that are empty, contain spaces, upper-case letters or an unrendered
-    merge tag, and UTM keys given twice in one link.
+    merge tag, and UTM keys given twice in one link. Values are judged as the template writes
+    them: one a variable fills is the personalisation rules' (an empty one is PER001's
+    missing fallback).
 
     ## Why it matters
     GA4 and Yandex Metrica treat "Email" and "email" as different sources; a space arrives as
@@ -381,22 +412,25 @@ def utm_malformed(ctx: Context) -> Iterator[Problem]:
     """
     # a value UTM002 reports is not reported again here, unless UTM002 is not selected; nor
     # is a tag left in a value, which PER003 reports with every other tag left in the e-mail
-    chosen = (list(ctx.config.select), list(ctx.config.ignore))
-    utm002 = selected(["UTM002"], *chosen)
-    per003 = selected(["PER003"], *chosen)
+    utm002 = ctx.config.selects("UTM002")
+    per003 = ctx.config.selects("PER003")
     inconsistent = inconsistent_values(ctx) if utm002 else {}
+    domains = tracked_domains(ctx)
+    utm001 = ctx.config.selects("UTM001")
     malformed: dict[tuple[str, str, str], list[Link]] = {}
     problems: dict[str, str | None] = {}  # the same values recur from link to link
     for link in utm_links(ctx):
-        pairs = utm_pairs(link.href)
-        keys = Counter(k for k, _ in pairs)
+        keys = Counter(k for k, _ in utm_pairs(link.href))
         for key in sorted(k for k, n in keys.items() if n > 1):
             yield Problem(
                 t("{key} appears {n} times", key=key, n=keys[key]),
                 link.href,
                 locations=ctx.link_places(link),
             )
-        for key, value in pairs:
+        # the values the template writes: one a tag fills is the personalisation rules'
+        # (an empty sample value is PER001's "no fallback", not a malformed UTM)
+        cut = utm001 and tracked(link, domains)
+        for key, value in _judged_values(link, ctx.config.required_utm, cut):
             if value not in problems:
                 problems[value] = _malformed(value)
             problem = problems[value]

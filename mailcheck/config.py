@@ -170,6 +170,13 @@ class Config:
         """
         return _apply(self, overrides, where=where)
 
+    def selects(self, code: str) -> bool:
+        """Whether ``select`` and ``ignore`` choose the rule ``code``: a rule leaves a cause
+        to another only when that one runs."""
+        from mailcheck.registry import selected
+
+        return bool(selected([code], list(self.select), list(self.ignore)))
+
     def severity_for(self, code: str) -> str | None:
         """The configured severity of ``code`` (the longest matching code or prefix), if any."""
         best = max((p for p, _ in self.severity if code.startswith(p)), key=len, default=None)

@@ -253,10 +253,9 @@ def missing_domain_reported(facts: Facts, config: Config, domain: str | None) ->
     (and its DMARC record, when it is its own organisational domain) are then that one root
     cause, not findings of their own — unless DOM001 is not selected, so nothing goes unsaid."""
     from mailcheck.auth_model import lookup
-    from mailcheck.registry import selected
 
     found = lookup(facts, domain)
     health = found.health if found is not None else None
     if health is None or health.mx_status != "nxdomain":
         return False
-    return bool(selected(["DOM001"], list(config.select), list(config.ignore)))
+    return config.selects("DOM001")

@@ -457,6 +457,84 @@ def test_utms_after_a_second_question_mark_are_named_as_the_cause(tmp_path: Path
     assert (finding.url, finding.places) == (href, (f"email.html:{lines_of(d, 'shop.test/a')[0]}",))
 
 
+def test_a_second_question_mark_is_utm001s_finding_alone(tmp_path: Path) -> None:
+    # "?utm_medium=" pasted after utm_source's value: analytics reads utm_source as
+    # "email?utm_medium=email" and no utm_medium. UTM001 names the cause; UTM002 also said the
+    # value differs from [utm]'s "email", and UTM003 that it has upper case: one cause
+    href = "https://shop.test/a?utm_source=email?utm_medium=Email&utm_campaign=bf"
+    body = f'<p><a href="{href.replace("&", "&amp;")}">Скидки</a></p>\n' + UNSUB_RU
+    utm = {"utm": {"utm_source": "email", "utm_campaign": "bf"}}
+    d = write_campaign(tmp_path, body=body, tables=utm)
+    result = check(d)
+    [finding] = only(result, "UTM001")
+    assert finding.message == (
+        "link lacks utm_medium (utm_medium written after a second “?”, inside the value before "
+        "that “?”)"
+    )
+    assert (finding.url, finding.places) == (href, (f"email.html:{lines_of(d, 'shop.test/a')[0]}",))
+    assert only(result, "UTM002") == only(result, "UTM003") == []
+    # without UTM001, the value analytics reads is UTM002's (and its upper case said there)
+    alone = check(d, Config(root=tmp_path, ignore=("UTM001",)))
+    [utm002] = only(alone, "UTM002")
+    assert utm002.message == (
+        "utm_source='email?utm_medium=Email', the campaign sets 'email': upper-case letters "
+        "(analytics splits rows by case)"
+    )
+    assert only(alone, "UTM003") == []
+
+
+def test_a_tail_after_a_second_question_mark_that_utm001_does_not_need_is_utm002s(
+    tmp_path: Path,
+) -> None:
+    # utm_content is not required: UTM001 has nothing to say, so the value is UTM002's
+    href = "https://shop.test/a?utm_source=email&utm_medium=email&utm_campaign=bf?utm_content=top"
+    body = f'<p><a href="{href.replace("&", "&amp;")}">Скидки</a></p>\n' + UNSUB_RU
+    d = write_campaign(tmp_path, body=body, tables={"utm": {"utm_campaign": "bf"}})
+    result = check(d)
+    assert only(result, "UTM001") == []
+    [utm002] = only(result, "UTM002")
+    assert (utm002.message, utm002.url) == (
+        "utm_campaign='bf?utm_content=top', the campaign sets 'bf'",
+        href,
+    )
+
+
+def test_utms_in_a_routes_query_after_the_hash_are_all_named(tmp_path: Path) -> None:
+    # a single-page shop's route: "#/sale?utm_source=…" (the keys of "#utm_source=…" were named,
+    # those of a query after "#" were not: utm_source read as "/sale?utm_source")
+    href = "https://shop.test/#/sale?utm_source=email&utm_medium=email&utm_campaign=bf"
+    body = f'<p><a href="{href.replace("&", "&amp;")}">Скидки</a></p>\n' + UNSUB_RU
+    d = write_campaign(tmp_path, body=body)
+    [finding] = only(check(d), "UTM001")
+    assert (finding.message, finding.url) == (
+        "link lacks utm_source, utm_medium, utm_campaign (utm_source, utm_medium, utm_campaign "
+        "found after “#”, where analytics ignores it)",
+        href,
+    )
+
+
+def test_a_utm_value_a_template_variable_fills_is_judged_by_personalisation(
+    tmp_path: Path,
+) -> None:
+    # utm_campaign={{ campaign }} with no fallback renders empty for a recipient without it:
+    # PER001 says so; UTM003 said "utm_campaign='': empty value" of the same variable
+    body = (
+        '<p><a href="https://shop.test/a?utm_source=email&amp;utm_medium=email'
+        '&amp;utm_campaign={{ campaign }}">Скидки</a></p>\n' + UNSUB_RU
+    )
+    d = write_campaign(tmp_path, body=body, template="jinja")
+    result = check(d)
+    [per001] = only(result, "PER001")
+    assert "“campaign”" in per001.message
+    assert only(result, "UTM003") == []
+    # a value the template writes is still UTM003's
+    written = write_campaign(
+        tmp_path, "written", body=body.replace("{{ campaign }}", "Black Friday"), template="jinja"
+    )
+    [utm003] = only(check(written), "UTM003")
+    assert utm003.message.startswith("utm_campaign='Black Friday': contains spaces")
+
+
 def test_a_tag_left_in_a_utm_value_is_per003_alone(tmp_path: Path) -> None:
     # a sent test send whose ESP did not fill {{CampaignName}}: PER003 and UTM003 said it twice
     eml = tmp_path / "sent.eml"
