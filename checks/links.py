@@ -29,7 +29,9 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     Reports links that cannot lead anywhere: `href=""`, `#`, `javascript:`, example.com /
     example.org / example.net, localhost, or an unrendered merge tag as the whole href. So are
     web addresses no browser can open: a scheme one letter off (`htp://`), without its colon
-    (`http//shop.ru`) or written twice (`https://https://shop.ru`), no host, a host no
+    (`http//shop.ru`), with one slash after it (`https:/shop.ru`: only a browser opening it on
+    its own guesses the site; through a click tracker's redirect or in web mail it is a page
+    of their site) or written twice (`https://https://shop.ru`), no host, a host no
     domain name can be (`shop example.com`, `shop..example`), a malformed IPv6 address, a port
     out of range. So are `mailto:` addresses no mail client can send to (`info@acme,ru`,
     `mailto:#`, no `@`) or at a placeholder domain (`info@example.com`), a layout's phone

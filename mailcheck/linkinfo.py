@@ -117,9 +117,10 @@ def url_problem(href: str, written: str | None = None) -> str | None:
     ``written``: the template source of a rendered ``href``, when it differs (what a merge
     tag rendered to is mailcheck's stand-in: "https://#URL#" doubles no scheme of its own).
 
-    Only what is certain offline: a scheme one letter off http(s) ("htp://"), no host, a host
-    no DNS name can be ("shop example.com", "shop..example"), a malformed IPv6 literal, a port
-    out of range. A browser's leniencies are kept: "https:/shop.example", "https:\\\\shop…",
+    Only what is certain offline: a scheme one letter off http(s) ("htp://"), fewer than two
+    slashes after its colon, no host, a host no DNS name can be ("shop example.com",
+    "shop..example"), a malformed IPv6 literal, a port out of range. A browser's leniencies
+    that hold wherever the link is opened are kept: "https:\\\\shop…", "https:///shop…",
     international names. A URL with merge tags is the template's business.
     """
     url = browser_form(href)
@@ -145,6 +146,17 @@ def url_problem(href: str, written: str | None = None) -> str | None:
     address = rest.replace("\\", "/").lstrip("/")
     if not address:
         return t("“{scheme}://” with no address after it", scheme=kind)
+    if len(rest) - len(address) < 2:
+        # "https:/shop.ru" (WHATWG URL): a browser with no page around it guesses the host,
+        # but read against a page of the same scheme it is a path on that page's site: the
+        # browser that follows a click tracker's redirect, a web mail's page, go there
+        return t(
+            "“{written}” needs two slashes after the colon (write {fixed}): only a browser "
+            "opening it on its own guesses the site; through a click tracker's redirect or in "
+            "web mail it opens a page of their own site",
+            written=url[: len(url) - len(address)],
+            fixed=f"{kind}://{address}",
+        )
     again = _SCHEME_AGAIN.match(address)
     if again and (written is None or _WRITTEN_TWICE.match(browser_form(written))):
         # "https://https://shop.ru": a site named "https"

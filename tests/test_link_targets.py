@@ -80,6 +80,18 @@ def test_list_unsubscribe_header_read_once_for_both_sides() -> None:
         ),
         ("http//acme.test/sale", "“http//” lacks the colon after http"),
         ("HTTPS//acme.test/sale", "“HTTPS//” lacks the colon after https"),
+        (
+            "https:/acme.test/sale",
+            "“https:/” needs two slashes after the colon (write https://acme.test/sale): only "
+            "a browser opening it on its own guesses the site; through a click tracker's "
+            "redirect or in web mail it opens a page of their own site",
+        ),
+        (
+            "HTTP:acme.test",
+            "“HTTP:” needs two slashes after the colon (write http://acme.test): only a browser "
+            "opening it on its own guesses the site; through a click tracker's redirect or in "
+            "web mail it opens a page of their own site",
+        ),
     ],
 )
 def test_a_web_address_no_browser_can_open(href: str, problem: str) -> None:
@@ -93,8 +105,7 @@ def test_a_web_address_no_browser_can_open(href: str, problem: str) -> None:
     [
         "https://acme.test/sale",
         "HTTPS://ACME.TEST/Sale",
-        "https:/acme.test/sale",  # a browser reads one slash, or none, as two
-        "https:acme.test/sale",
+        "https:///acme.test/sale",  # a browser skips every slash before the host
         "https:\\\\acme.test\\sale",
         "https://магазин.рф/акция",
         "https://shop_news.acme.test/",
@@ -115,6 +126,15 @@ def test_a_web_address_no_browser_can_open(href: str, problem: str) -> None:
 )
 def test_what_a_browser_opens_is_no_url_problem(href: str) -> None:
     assert url_problem(href) is None
+
+
+@pytest.mark.parametrize(
+    "href", ["https:///acme.test/sale", "https:////acme.test/sale", "https:\\\\acme.test/sale"]
+)
+def test_the_link_checker_requests_what_a_browser_opens(href: str) -> None:
+    # no offline finding, so the link checker must request the page (it called three
+    # slashes "invalid: no host name", an error online for a link that opens)
+    assert request_url(href) == "https://acme.test/sale"
 
 
 def test_a_url_the_esp_fills_in_after_a_scheme_is_not_judged() -> None:

@@ -952,7 +952,7 @@ def test_web_addresses_no_browser_can_open_are_one_error_each(tmp_path: Path) ->
                 '<p><a href="http://">Подробнее</a></p>',
                 '<p><a href="http://">Ещё</a></p>',
                 '<p><img src="https://cdn shop.test/a.png" alt="Баннер"></p>',
-                '<p><a href="https:/shop.test/ok?' + UTM + '">Открывается</a></p>',
+                '<p><a href="https:///shop.test/ok?' + UTM + '">Открывается</a></p>',
             ]
         )
     )

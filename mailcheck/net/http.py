@@ -266,12 +266,16 @@ def is_html(headers: httpx.Headers) -> bool:
     return "html" in headers.get("content-type", "").lower()
 
 
+_EXTRA_SLASHES = re.compile(r"^(https?:)///+", re.IGNORECASE)
+
+
 def web_url(text: str) -> httpx.URL:
     """A URL as a browser reads it: WHATWG's leniency for ``\\`` in http(s) URLs, IDN hosts
     as punycode, the path and query percent-encoded; ValueError when it cannot be requested."""
     scheme, sep, _ = text.strip().partition(":")
     if sep and scheme.lower() in ("http", "https"):
-        text = backslashes_as_slashes(text.strip())
+        # "https:///shop.ru": a browser skips every slash before the host, httpx reads none
+        text = _EXTRA_SLASHES.sub(r"\1//", backslashes_as_slashes(text.strip()), count=1)
     try:
         url = httpx.URL(text)
     except httpx.InvalidURL as exc:
