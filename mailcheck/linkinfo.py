@@ -155,7 +155,7 @@ def url_problem(href: str, written: str | None = None) -> str | None:
             "opening it on its own guesses the site; through a click tracker's redirect or in "
             "web mail it opens a page of their own site",
             written=url[: len(url) - len(address)],
-            fixed=f"{kind}://{address}",
+            fixed=f"{kind}://{address}" if len(address) <= 30 else f"{kind}://{address[:30]}…",
         )
     again = _SCHEME_AGAIN.match(address)
     if again and (written is None or _WRITTEN_TWICE.match(browser_form(written))):

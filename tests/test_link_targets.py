@@ -87,6 +87,12 @@ def test_list_unsubscribe_header_read_once_for_both_sides() -> None:
             "redirect or in web mail it opens a page of their own site",
         ),
         (
+            "https:/acme.test/catalogue/shoes?utm_source=email",  # the fix shown, not repeated
+            "“https:/” needs two slashes after the colon (write https://acme.test/catalogue/shoes?utm_…): "
+            "only a browser opening it on its own guesses the site; through a click tracker's "
+            "redirect or in web mail it opens a page of their own site",
+        ),
+        (
             "HTTP:acme.test",
             "“HTTP:” needs two slashes after the colon (write http://acme.test): only a browser "
             "opening it on its own guesses the site; through a click tracker's redirect or in "
