@@ -28,8 +28,9 @@ _NAME_STAND_IN = re.compile(r"\[(?:product|company) name\]", re.IGNORECASE)
 
 
 # The subject prefix ESPs put on a test send ("[Test] …" at MailerLite and Shopify Email,
-# "TEST: " at FluentCRM, "[Test]: " at Salesforce Marketing Cloud): not the live subject's
-_TEST_SEND = re.compile(r"\s*(?:\[\s*test\s*\]\s*:?|test\s*:)\s*", re.IGNORECASE)
+# "TEST: " at FluentCRM, "[Test]: " at Salesforce Marketing Cloud), and a Russian team's
+# "[Тест]" (only bracketed: «Тест: какой вы покупатель?» is a quiz's subject): not the live one
+_TEST_SEND = re.compile(r"\s*(?:\[\s*(?:test|тест)\s*\]\s*:?|test\s*:)\s*", re.IGNORECASE)
 
 
 def test_send_prefix(subject: str) -> str:

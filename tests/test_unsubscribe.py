@@ -425,6 +425,8 @@ def test_a_fragment_of_a_page_without_one_is_could_not_verify(tmp_path: Path) ->
         ("[Test] Скидки недели", "warning"),  # MailerLite, Shopify Email
         ("[TEST]: Weekend sale", "warning"),  # Salesforce Marketing Cloud
         ("TEST: Weekend sale", "warning"),  # FluentCRM
+        ("[ТЕСТ] Скидки недели", "warning"),  # a Russian team's own marker
+        ("Тест: какой вы покупатель?", "error"),  # a quiz, not a marker
         ("Weekend sale", "error"),
         ("Test results are in: 30% off", "error"),  # a word of the copy, not a marker
     ],
