@@ -239,6 +239,8 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     (24 px, or 18.66 px bold). Colours from stylesheets are not judged, nor is text its inline
     style hides (`display:none`, `opacity:0`, …: the hidden preheader is written in the
     background's colour on purpose); `mso-hide:all` hides only from Outlook, so that text is.
+    Text without a letter or digit (a `·` or `|` between links) is decoration, which WCAG
+    leaves out of its contrast rule.
 
     ## Why it matters
     Light-grey disclaimers and pale buttons are unreadable on phones in daylight and for the
@@ -256,7 +258,9 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     grouped: dict[tuple[str, str, str, float, bool], list[int]] = {}
     for c in facts.low_contrast:  # the same button repeated is one entry with its lines
         key = (c.text, c.foreground, c.background, c.ratio, c.large)
-        grouped.setdefault(key, []).append(c.line)
+        lines = grouped.setdefault(key, [])
+        if c.line not in lines:  # two on one line are said once ("line 322", not "322, 322")
+            lines.append(c.line)
     entries = list(grouped.items())
     # (Joined, not str.join: each entry is said in the report's language too)
     shown: object = Joined(

@@ -166,8 +166,8 @@ def _low_contrast(el: Any) -> LowContrast | None:
     # the text last: most coloured elements pass on their colours alone, and reading an
     # element's text walks all of its descendants
     text = " ".join(_text_in_color(el).split())
-    if not text:
-        return None
+    if not any(c.isalnum() for c in text):
+        return None  # nothing, or a separator ("·", "|"): decoration, not text to read
     return LowContrast(el.sourceline or 0, text[:40], foreground, background, ratio, large)
 
 

@@ -260,3 +260,23 @@ def test_a_header_cell_makes_only_its_own_table_a_data_table() -> None:
     facts = read_accessibility(etree.fromstring(html, etree.HTMLParser()), html, is_hidden)
     # the outer layout table holds the <th> only through the nested data table
     assert facts.layout_tables == [2, 4]
+
+
+def test_separators_are_decoration_and_one_line_is_said_once(tmp_path: Path) -> None:
+    """A pale "·" or "|" between links is decoration, which WCAG leaves out (one Colorlib
+    layout had "“·” #d4d4d4 on #ffffff 1.5:1 (line 322, 322)"); two pale links on one line are
+    that line once, and still counted as two texts."""
+    html = GOOD.replace(
+        "<h2>Условия</h2>",
+        '<h2>Условия</h2>\n<p style="background-color:#ffffff">'
+        '<a href="https://shop.test/g?{u}" style="color:#bbbbbb">Google</a>'
+        '<span style="color:#d4d4d4">·</span>'
+        '<a href="https://shop.test/g?{u}" style="color:#bbbbbb">Google</a>'
+        '<span style="color:#d4d4d4"> | </span></p>'.replace("{u}", UTM),
+    )
+    assert findings(tmp_path, html, "A11Y006") == [
+        (
+            "2 text(s) below WCAG AA contrast: “Google” #bbbbbb on #ffffff 1.9:1 (line 7)",
+            "email.html:7",
+        )
+    ]
