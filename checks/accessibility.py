@@ -38,9 +38,11 @@ def _shown_ratio(ratio: float, large: bool) -> str:
 
 
 def _lines(lines: list[int]) -> str:
-    shown = ", ".join(str(n) for n in lines[:_LISTED])
-    if len(lines) > _LISTED:
-        return t("{shown} and {n} more", shown=shown, n=len(lines) - _LISTED)
+    """The lines, each once: three "click here" links on one line are "line 1653"."""
+    unique = list(dict.fromkeys(lines))
+    shown = ", ".join(str(n) for n in unique[:_LISTED])
+    if len(unique) > _LISTED:
+        return t("{shown} and {n} more", shown=shown, n=len(unique) - _LISTED)
     return shown
 
 
@@ -258,9 +260,7 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     grouped: dict[tuple[str, str, str, float, bool], list[int]] = {}
     for c in facts.low_contrast:  # the same button repeated is one entry with its lines
         key = (c.text, c.foreground, c.background, c.ratio, c.large)
-        lines = grouped.setdefault(key, [])
-        if c.line not in lines:  # two on one line are said once ("line 322", not "322, 322")
-            lines.append(c.line)
+        grouped.setdefault(key, []).append(c.line)
     entries = list(grouped.items())
     # (Joined, not str.join: each entry is said in the report's language too)
     shown: object = Joined(
