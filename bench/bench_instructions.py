@@ -16,6 +16,11 @@ parent did before the fork (up to session 6 this script read those totals, which
 parent's start-up once more in each worker). The parent now dumps its counts as it enters
 glibc's ``_Fork`` (``--dump-before``), which zeroes them before the child is made, and each
 process's own work is the sum of the ``summary:`` lines of its dump files.
+
+Each tree's bytecode is compiled first (``bench/installed.py``). Up to session 20 it was not:
+with ``PYTHONDONTWRITEBYTECODE=1`` (this machine's environment) a fresh worktree compiled
+every module from source on each run, ~0.7 x 10^9 instructions that the tree the tests had run
+in did not pay, which biased every comparison of a new worktree against it.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from installed import compile_tree
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -75,6 +82,8 @@ def main() -> None:
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind not found (apt-get install valgrind)")
     target = str(REPO.parent / "shared" / "corpus") if args.target == "corpus" else args.target
+    for tree in args.trees:  # each tree with its bytecode, as installed (bench/installed.py)
+        compile_tree(tree.resolve())
     with tempfile.TemporaryDirectory(prefix="mailcheck-instr-") as tmp:
         running = []
         for index, tree in enumerate(args.trees):
