@@ -14,7 +14,7 @@ from mailcheck.linkinfo import (
 )
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, whole_tag
+from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, leftover_tags, whole_tag
 from mailcheck.text import quoted
 
 
@@ -45,8 +45,10 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     dummyimage.com, picsum.photos …). Schemes are read as browsers read them
     (`java&#x09;script:` is `javascript:`); `vbscript:` and `data:` links go nowhere either
     (a `data:` image is an inline picture, not a placeholder). A placeholder unsubscribe link
-    is UNS001's finding when the campaign has no working one. A placeholder link is this one
-    finding: online, its answer is no LNK001/LNK002 as well, nor is it LNK004's plain http.
+    is UNS001's finding when the campaign has no working one, and a merge tag of a language
+    mailcheck reads, left in as the whole href, is PER003's (at the link's line). A
+    placeholder link is this one finding: online, its answer is no LNK001/LNK002 as well, nor
+    is it LNK004's plain http.
 
     ## Why it matters
     These are leftovers from the template: the button the whole campaign points to does
@@ -71,11 +73,18 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     unrendered = ctx.campaign.kind != "eml" and bool(
         ctx.campaign.template_error or ctx.campaign.dialect_unclear
     )
+    # A tag of a language mailcheck knows, left in as the whole link, is PER003's finding
+    # (at this link's line): one tag not filled in, one finding
+    per003 = ctx.config.selects("PER003") and not ctx.campaign.dialect_unclear
     for link in ctx.link_occurrences():
         if link.kind == "css" or link in theirs:
             continue
         reason = ctx.placeholder(link)
-        if reason and unrendered and WHOLE_TAG.match(link.href.strip()):
+        if (
+            reason
+            and WHOLE_TAG.match(link.href.strip())
+            and (unrendered or (per003 and leftover_tags(link.href)))
+        ):
             continue
         if reason and not _emptied_by_a_variable(ctx, link):
             groups.setdefault(("image" if link.is_image else "link", reason), []).append(link)

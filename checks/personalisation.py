@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import regex
 
 from mailcheck.i18n import N_, Joined, t
-from mailcheck.model import Breakage, Severity, Variable
+from mailcheck.model import Breakage, Link, Severity, Variable
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import broken_text, leftover_tags, missing_from_samples
 from mailcheck.text import quoted_names
@@ -232,7 +232,8 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a raw merge tag of any dialect that survives into the rendered subject,
     preheader, text or links: `{{ x }}`, `{% … %}`, `*|FNAME|*`, `%%name%%`, `[% x %]`,
-    `${ x }`, `%recipient.name%`, also percent-encoded (`%7B%7B`).
+    `${ x }`, `%recipient.name%`, also percent-encoded (`%7B%7B`). One tag is one finding at
+    every part it shows, a link's at the link's lines.
 
     ## Why it matters
     The recipient sees "Привет, *|FNAME|*!" — typically when the template was written for
@@ -249,6 +250,7 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
     if ctx.campaign.dialect_unclear:
         return  # the tags are a language mailcheck did not read (PER007 says so), not leftovers
     places: dict[str, list[str]] = {}  # one tag left in is one finding, at every part it shows
+    in_links: dict[str, list[Link]] = {}  # and at the lines of the links that hold it
     scanned: set[tuple[str, str]] = set()  # samples often render the same text: scan it once
     for r in ctx.campaign.renders:
         parts = {"subject": r.subject or "", "preheader": r.preheader or ""}
@@ -256,7 +258,9 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
             # PHP echo tags parse as processing instructions, never as text: read them raw
             php = " ".join(_PHP_TAG.findall(r.html or "")) if "<?" in (r.html or "") else ""
             parts["body"] = f"{r.document.text} {php}" if php else r.document.text
-            parts["links"] = " ".join(link.href for link in r.document.links)
+            for link in r.document.links:
+                for tag in leftover_tags(link.href):
+                    in_links.setdefault(tag, []).append(link)
         if r.text:
             parts["text part"] = r.text
         for where, text in parts.items():
@@ -267,15 +271,21 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
                 found_in = places.setdefault(tag, [])
                 if where not in found_in:
                     found_in.append(where)
+    for tag in in_links:
+        places.setdefault(tag, []).append("links")
     for tag, where_shown in places.items():
         shown_in = (
             t(where_shown[0])
             if len(where_shown) == 1
             else t("{first} and {rest}", first=t(where_shown[0]), rest=", ".join(where_shown[1:]))
         )
+        # a link's tag is shown at the link's lines (LNK003 leaves a tag as the whole link here)
+        locations = [w for w in where_shown if w != "links"]
+        locations += ctx.link_places(*in_links.get(tag, ()))
         yield Problem(
             t("unrendered merge tag {tag} in the {where}", tag=tag, where=shown_in),
-            locations=tuple(where_shown),
+            url=in_links[tag][0].href if tag in in_links else None,
+            locations=tuple(dict.fromkeys(locations)),
         )
 
 

@@ -552,3 +552,35 @@ def test_a_tag_left_in_a_utm_value_is_per003_alone(tmp_path: Path) -> None:
     alone = check(eml, Config(ignore=("PER003",)))
     [utm003] = only(alone, "UTM003")
     assert utm003.message.startswith("utm_campaign='{{CampaignName}}': unrendered merge tag")
+
+
+def test_a_tag_left_as_a_whole_link_is_per003s_at_the_links_line(tmp_path: Path) -> None:
+    # a test send whose ESP filled neither {{CatalogUrl}} nor {{Banner}}: LNK003 ("unrendered
+    # merge tag as the whole link") and PER003 ("… in the links", with no line) said it twice
+    eml = tmp_path / "sent.eml"
+    eml.write_text(
+        "Received: from esp.test by mx.test; Mon, 30 Nov 2026 10:00:00 +0000\n"
+        "From: Shop <news@shop.test>\nSubject: Sale\nMIME-Version: 1.0\n"
+        "Content-Type: text/html; charset=utf-8\n\n"
+        "<html><body>\n"
+        '<p><a href="{{CatalogUrl}}">Каталог</a></p>\n'
+        '<p><img src="{{Banner}}" alt="Баннер"></p>\n'
+        '<p><a href="{{CatalogUrl}}">Ещё раз</a></p>\n' + UNSUB_RU + "\n</body></html>\n",
+        encoding="utf-8",
+    )
+    result = check(eml)
+    assert only(result, "LNK003") == []
+    found = {f.message: (f.places, f.url) for f in only(result, "PER003")}
+    assert found == {
+        "unrendered merge tag {{CatalogUrl}} in the links": (
+            ("text/html part:2", "text/html part:4"),
+            "{{CatalogUrl}}",
+        ),
+        "unrendered merge tag {{Banner}} in the links": (("text/html part:3",), "{{Banner}}"),
+    }
+    # without PER003 the links are LNK003's, so that nothing goes unsaid
+    alone = check(eml, Config(root=tmp_path, ignore=("PER003",)))
+    assert sorted(f.message for f in only(alone, "LNK003")) == [
+        "2 links (“Каталог”, “Ещё раз”): unrendered merge tag as the whole link: {{CatalogUrl}}",
+        "image (“Баннер”): unrendered merge tag as the whole link: {{Banner}}",
+    ]

@@ -142,8 +142,18 @@ CASES = [
     ),
     Case(
         "LNK003",
-        "raw-tag",
+        "raw-tag-without-per003",
         True,
+        {
+            "body": body_with('<a href="*|ARCHIVE_LINK|*">Web</a>'),
+            "template": "none",
+            "ignore": ["PER003"],
+        },
+    ),
+    Case(
+        "LNK003",
+        "raw-tag-is-per003s",  # one tag not filled in, one finding: PER003's, at the link
+        False,
         {"body": body_with('<a href="*|ARCHIVE_LINK|*">Web</a>'), "template": "none"},
     ),
     Case("LNK003", "scheme-typo", True, {"body": body_with('<a href="htp://shop.test/">Buy</a>')}),
