@@ -48,9 +48,12 @@ _SECOND_QUESTION = re.compile(r"\?(utm_\w+)=", re.IGNORECASE)
 def after_second_question(url: str) -> list[str]:
     """The UTM keys written after a second "?" (``?utm_source=email?utm_medium=email``): to
     analytics they are part of the value before them."""
-    return [
-        key.lower() for _, value in _query_pairs(url) for key in _SECOND_QUESTION.findall(value)
-    ]
+    return [key for _, value in _query_pairs(url) for key in _tail_keys(value)]
+
+
+def _tail_keys(value: str) -> list[str]:
+    """The UTM keys a query value carries after a "?" of its own."""
+    return [key.lower() for key in _SECOND_QUESTION.findall(value)]
 
 
 # Missing UTM keys that are written after all: after "#", after an "&" escaped twice, after a
@@ -349,13 +352,12 @@ def _judged_values(link: Link, required: tuple[str, ...], cut: bool) -> list[tup
     (``utm_source=email?utm_medium=email``) is judged without that tail when UTM001 reports
     the tail's keys as missing: the second "?" is one cause, and UTM001's finding names it."""
     written = _written(link)
-    if not cut or not any(_SECOND_QUESTION.search(value) for _, value in written):
+    if not cut or not after_second_question(link.href):
         return written
     present = _present_utms(link.href)
     judged = []
     for key, value in written:
-        tail = {k.lower() for k in _SECOND_QUESTION.findall(value)}
-        if any(k in required and k not in present for k in tail):
+        if any(k in required and k not in present for k in _tail_keys(value)):
             value = value.partition("?")[0]
         judged.append((key, value))
     return judged
