@@ -258,9 +258,13 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
             # PHP echo tags parse as processing instructions, never as text: read them raw
             php = " ".join(_PHP_TAG.findall(r.html or "")) if "<?" in (r.html or "") else ""
             parts["body"] = f"{r.document.text} {php}" if php else r.document.text
-            for link in r.document.links:
-                for tag in leftover_tags(link.href):
-                    in_links.setdefault(tag, []).append(link)
+            hrefs = " ".join(link.href for link in r.document.links)
+            if ("links", hrefs) not in scanned:
+                scanned.add(("links", hrefs))
+                if leftover_tags(hrefs):  # one scan of them all: most leave no tag in a link
+                    for link in r.document.links:
+                        for tag in leftover_tags(link.href):
+                            in_links.setdefault(tag, []).append(link)
         if r.text:
             parts["text part"] = r.text
         for where, text in parts.items():
