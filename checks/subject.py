@@ -100,15 +100,16 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     limit = ctx.config.subject_max
     if grapheme_len(main.subject.strip()) <= limit:
         return
-    # a test send's "[Test] " is the ESP's, put on test sends only: the live subject is the rest
+    # a test send's "[Test] " (the ESP's, or the team's "[Тест]") is on test sends only: the
+    # live subject is the rest
     live = live_subject(main.subject, ctx.campaign)
     if live != main.subject:
         prefix = main.subject[: len(main.subject) - len(live)]
         length = grapheme_len(live.strip())
         if length > limit:
             message = t(
-                "subject is {length} characters without the test-send prefix “{prefix}” the "
-                "ESP adds, limit {limit}: “{subject}”",
+                "subject is {length} characters without the test-send prefix “{prefix}”, "
+                "limit {limit}: “{subject}”",
                 length=length,
                 limit=limit,
                 prefix=prefix.strip(),

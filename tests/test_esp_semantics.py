@@ -327,8 +327,7 @@ def test_a_test_sends_subject_over_the_limit_without_its_prefix_is_an_error(
     [sub002] = only(check(_test_send(tmp_path, f"[Test]: {subject}")), "SUB002")
     assert (sub002.severity, sub002.location) == (Severity.ERROR, "subject")
     assert sub002.message == (
-        "subject is 52 characters without the test-send prefix “[Test]:” the ESP adds, "
-        f"limit 50: “{subject}”"
+        f"subject is 52 characters without the test-send prefix “[Test]:”, limit 50: “{subject}”"
     )
     # a word of the copy is no prefix: counted as written
     [copy] = only(check(_test_send(tmp_path, f"Test results: {subject}")), "SUB002")
