@@ -350,7 +350,15 @@ def is_mailbox(path: Path) -> bool:
             top = f.read(_MAILBOX_SNIFF)
     except OSError:
         return False  # the loader says why it cannot be read
-    return len(list(itertools.islice(_MBOX_FROM_LINE.finditer(top), 2))) == 2
+    return _several_messages(top)
+
+
+def _several_messages(data: bytes) -> bool:
+    """Whether a second mbox message starts in ``data`` (its "From " line after a line break:
+    one fast search decides it for most messages, the pattern only the rest)."""
+    if b"\nFrom " not in data:
+        return False
+    return len(list(itertools.islice(_MBOX_FROM_LINE.finditer(data), 2))) == 2
 
 
 def _load_other_mail(campaign: Campaign, data: bytes, name: str, root: Path | None) -> None:
@@ -381,12 +389,9 @@ def _unread_mailbox(campaign: Campaign, data: bytes, root: Path | None) -> bool:
     Apple Mail exports a mailbox as ``Name.mbox/mbox``, Thunderbird keeps its folders as files
     without an extension, and some save one as .eml. Read as one message, the first message's
     headers would be judged with every later message in its body: the others never checked."""
-    if b"\nFrom " not in data:
-        return False  # no second message can start: the one search most messages need
-    messages = len(_MBOX_FROM_LINE.findall(data))
-    if messages < 2:
+    if not _several_messages(data):
         return False
-    reason = t(NOT_READ[".mbox"], count=messages)
+    reason = t(NOT_READ[".mbox"], count=len(_MBOX_FROM_LINE.findall(data)))
     if root is None:
         raise LoadError(reason)
     campaign.not_read = reason
