@@ -297,6 +297,31 @@ def test_mindbox_names_without_spaces_and_in_functions_are_mindboxs(tmp_path: Pa
     assert [f.code for f in result.findings if f.code in ("PER003", "PER007")] == []
 
 
+def test_mindbox_loop_items_are_read_whatever_the_case_of_the_samples_keys(
+    tmp_path: Path,
+) -> None:
+    # Quokka's own sample «Loop with links»: ${ element.Url } in a loop over the recipient's
+    # purchases. Mindbox's names ignore case: a sample's "Url" key is element.Url's value,
+    # not an empty href read as a relative link (LNK008) or an empty image (LNK003)
+    body = """@{ for element in Recipient.Purchases }
+    <p><img src="${ element.Image }" alt="${ element.Name }">
+    <a href="${ element.Url }?utm_source=email&utm_medium=email&utm_campaign=sale">Купить</a></p>
+    @{ end for }
+    <p><a href="${ Recipient.UnsubscribeLink }">Отписаться</a></p>"""
+    purchase = (
+        '{"Name": "Кроссовки", "Url": "https://shop.test/p/1", "Image": "https://shop.test/1.png"}'
+    )
+    sample = f'[{{"Recipient": {{"Email": "a@shop.test", "Purchases": [{purchase}]}}}}]'
+    d = write_campaign(tmp_path, body=body, template="mindbox", samples="recipients.json",
+                       files={"recipients.json": sample})  # fmt: skip
+    result = check(d)
+    assert [f.code for f in result.findings if f.code.startswith(("LNK", "PER", "IMG"))] == []
+    [_, rendered] = result.campaign.renders
+    links = {link.href for link in rendered.document.links}  # type: ignore[union-attr]
+    assert "https://shop.test/p/1?utm_source=email&utm_medium=email&utm_campaign=sale" in links
+    assert "https://shop.test/1.png" in links
+
+
 # -- test sends: the prefix ESPs put on a test send's subject -------------------------------
 
 

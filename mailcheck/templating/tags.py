@@ -281,7 +281,9 @@ class TagTemplate:
                 if isinstance(items, Sequence) and not isinstance(items, str) and items:
                     for element in items:
                         scoped = dict(values)
-                        scoped.update(_flatten(self._key(item.item), element))
+                        # the element's own keys as lookups are written ("Url" read as url)
+                        flat = _flatten(item.item, element)
+                        scoped.update({self._key(k): v for k, v in flat.items()})
                         self._render(item.body, scoped, out, unsure)
                 elif item.otherwise is not None:
                     self._render(item.otherwise, values, out, unsure)
