@@ -297,7 +297,11 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
 def template_syntax_error(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a template that its engine cannot parse: an unclosed `{% if %}`, a stray `}}`, an
-    unbalanced `{{#each}}`. Links are then checked as written, without rendering. A template
+    unbalanced `{{#each}}`, a tag never closed (`*|FNAME|!`). A tag that never nests (Sendsay's
+    `[% %]`, Mindbox's `${ }`, Mailchimp's, Go's) and is not closed runs on into the next one
+    (`[% name ]!</p><a href="[% param.url_unsub %]">` swallows the unsubscribe link) or stays
+    in the text as the recipient reads it. Links are then checked as written, without
+    rendering. A template
     that parses but fails while rendering with mailcheck's own values (a comparison of a
     sample's text with a number, a placeholder where the template expects a list) is a
     warning, "could not verify": the ESP's data may be what the template expects.

@@ -275,3 +275,41 @@ def test_rendered_test_send_with_a_surviving_tag_is_per003(d: Dialect, tmp_path:
     per003 = [f for f in result.findings if f.code == "PER003"]
     assert len(per003) == 1, result.findings
     assert d.leftover.strip() in per003[0].message
+
+
+# A tag never closed runs on into the next one (the unsubscribe link's, here) or stays in the
+# text as written: the ESP reads something other than was meant. Found by a QA probe: each
+# passed as "ok" before.
+UNCLOSED = [
+    ("sendsay", 'Привет, [% anketa.base.firstName or "друг" ]!', "[% param.url_unsub %]",
+     '“[% anketa.base.firstName or "друг" ]!</p…” is never closed'),
+    ("mindbox", 'Привет, ${ replaceIfEmpty(Recipient.FirstName, "друг") !',
+     "${ Recipient.UnsubscribeLink }", '“${ replaceIfEmpty(Recipient.FirstName, "…” is never'),
+    ("mailchimp", "Привет, *|FNAME|!", "*|UNSUB|*", "the tag “*|FNAME|!” is never closed"),
+    ("go", "Привет, {{ .Subscriber.FirstName }!", "{{ UnsubscribeURL }}",
+     "the tag “{{ .Subscriber.FirstName }!</p><p><a hre…” is never closed"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("dialect", "greeting", "unsubscribe", "said"), UNCLOSED,
+                         ids=[u[0] for u in UNCLOSED])  # fmt: skip
+def test_a_tag_never_closed_is_one_per004_at_its_line(
+    dialect: str, greeting: str, unsubscribe: str, said: str, tmp_path: Path
+) -> None:
+    body = f'<p>{greeting}</p><p><a href="{unsubscribe}">Отписаться</a></p>\n{SHOP}'
+    result = check(write_campaign(tmp_path, body=body, template=dialect))
+    assert [(f.code, f.location) for f in result.findings if f.severity.value == "error"] == [
+        ("PER004", "email.html:5")
+    ]
+    [per004] = [f for f in result.findings if f.code == "PER004"]
+    assert said in per004.message
+
+
+def test_a_comment_quoting_a_tag_is_no_tag_run_on(tmp_path: Path) -> None:
+    body = (
+        "<p>@{* было: ${ Recipient.Name *}"
+        '${ replaceIfEmpty(Recipient.FirstName, "друг") }</p>'
+        '<p><a href="${ Recipient.UnsubscribeLink }">Отписаться</a></p>'
+    )
+    result = check(write_campaign(tmp_path, body=body, template="mindbox"))
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == []

@@ -15,10 +15,12 @@ import regex
 
 from mailcheck.i18n import t
 from mailcheck.templating.core import IsSystem, TemplateError, Use
+from mailcheck.templating.tags import unclosed_tag
 
 _TAG = regex.compile(r"\*\|([^|*\n]{1,200}?)\|\*")
 _CONDITION = regex.compile(r"^\s*([A-Za-z0-9_:]+?)\s*(!=|<>|>=|<=|=|>|<)\s*(.*?)\s*$")
 _MODIFIERS = ("TITLE:", "UPPER:", "LOWER:", "URL:")
+_OPENERS = ("*|",)
 
 
 @dataclass
@@ -63,11 +65,14 @@ class MailchimpTemplate:
         pos = 0
         line, counted = 1, 0  # lines counted on from the previous tag, not from the top
         for m in _TAG.finditer(source):
-            if m.start() > pos:
-                current.append(source[pos : m.start()])
-            pos = m.end()
             line += source.count("\n", counted, m.start())
             counted = m.start()
+            if m.start() > pos:
+                text = source[pos : m.start()]
+                # "*|FNAME|!" is no tag: the recipient reads it as written
+                unclosed_tag(text, _OPENERS, line - text.count("\n"))
+                current.append(text)
+            pos = m.end()
             tag = m.group(1).strip()
             upper = tag.upper()
             if upper.startswith(("IF:", "IFNOT:")):
@@ -122,6 +127,7 @@ class MailchimpTemplate:
                 block.line,
             )
         if pos < len(source):
+            unclosed_tag(source[pos:], _OPENERS, line + source.count("\n", counted, pos))
             current.append(source[pos:])
         self._collect(self.body, frozenset())
 

@@ -51,19 +51,58 @@ PERCENT_FIELD = r"(?<![%\w])%(\p{Lu}[\p{Lu}\d_]{2,60})%(?![%\w])"
 
 
 def scan(
-    source: str, pattern: regex.Pattern[str], classify: Callable[[regex.Match[str], int], Token]
+    source: str,
+    pattern: regex.Pattern[str],
+    classify: Callable[[regex.Match[str], int], Token],
+    openers: tuple[str, ...] = (),
 ) -> Iterator[Token]:
-    """Text between the tags ``pattern`` finds, and each tag as ``classify`` reads it."""
+    """Text between the tags ``pattern`` finds, and each tag as ``classify`` reads it.
+
+    ``openers``: how a tag of the language starts (``[%``), for one that never nests. An
+    opener left in the text is a tag never closed, and one inside a tag means the tag ran on
+    into the next one (``[% name ]!</p><a href="[% param.url_unsub %]``): either way the ESP
+    reads something else than was meant, a syntax error (:func:`unclosed_tag`)."""
     pos, line, counted = 0, 1, 0
     for m in pattern.finditer(source):
-        if m.start() > pos:
-            yield Token("text", text=source[pos : m.start()])
         line += source.count("\n", counted, m.start())
         counted = m.start()
+        if m.start() > pos:
+            text = source[pos : m.start()]
+            if openers:
+                unclosed_tag(text, openers, line - text.count("\n"))
+            yield Token("text", text=text)
+        if openers and not m.group(0).startswith(_COMMENT_OPENERS):
+            unclosed_tag(m.group(0), openers, line, skip=1)
         yield classify(m, line)
         pos = m.end()
     if pos < len(source):
+        if openers:
+            unclosed_tag(source[pos:], openers, line + source.count("\n", counted, pos))
         yield Token("text", text=source[pos:])
+
+
+# Comments may quote a tag: "@{* was ${ Recipient.Name } *}" (Quokka) is no tag run on
+_COMMENT_OPENERS = ("@{*",)
+
+
+def unclosed_tag(text: str, openers: tuple[str, ...], line: int, skip: int = 0) -> None:
+    """Raises :class:`TemplateError` at the first opener in ``text`` from ``skip`` on (a tag
+    run on into the next one: ``skip=1``, shown up to the next one's opener); ``line`` is the
+    line ``text`` starts on."""
+    found = [at for at in (text.find(o, skip) for o in openers) if at >= 0]
+    if not found:
+        return
+    at = min(found)
+    if skip:  # the whole tag up to where the next one starts
+        start, written = 0, text[:at]
+    else:  # the rest of the opener's line, up to the markup after it
+        start, written = at, text[at:].split("\n", 1)[0].split("<", 1)[0]
+    shown = " ".join(written.split())
+    if skip or len(shown) > 40:
+        shown = shown[:40].rstrip() + "…"
+    raise TemplateError(
+        t("the tag “{tag}” is never closed", tag=shown), line + text.count("\n", 0, start)
+    )
 
 
 @dataclass

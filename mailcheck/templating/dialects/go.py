@@ -84,7 +84,7 @@ class _Reader:
 
 
 def tokenize(source: str) -> Iterator[Token]:
-    return tags.scan(source, _TAG, _Reader().classify)
+    return tags.scan(source, _TAG, _Reader().classify, openers=("{{",))
 
 
 parse = tags.parser(tokenize, dialect="go")

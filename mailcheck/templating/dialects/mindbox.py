@@ -101,7 +101,7 @@ def _classify(m: regex.Match[str], line: int) -> Token:
 
 
 def tokenize(source: str) -> Iterator[Token]:
-    return tags.scan(source, _TAG, _classify)
+    return tags.scan(source, _TAG, _classify, openers=("${", "@{"))
 
 
 parse = tags.parser(tokenize, case_insensitive=True, dialect="mindbox")

@@ -85,7 +85,7 @@ def _assignment(raw: str, rest: str, line: int, *, keep: bool) -> Token:
 
 
 def tokenize(source: str) -> Iterator[Token]:
-    return tags.scan(source, _TAG, _classify)
+    return tags.scan(source, _TAG, _classify, openers=("[%",))
 
 
 parse = tags.parser(tokenize, dialect="sendsay")
