@@ -833,6 +833,33 @@ def test_report_command_bad_logo_is_a_warning(
     assert main(["report", "--offline", "nowhere", "-o", "r.html"]) == 2
 
 
+def test_report_run_again_in_its_directory_replaces_its_last_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `mailcheck report .` writes mailcheck-report.html where it walks: the second run found
+    # the first one's page, refused to overwrite "an input" and exited 2 (a QA probe)
+    from mailcheck.cli import main
+    from tests.helpers import write_campaign
+
+    monkeypatch.chdir(tmp_path)
+    write_campaign(tmp_path, "c")
+    for _ in range(2):
+        assert main(["report", "--offline", "."]) == 0
+        wrote = capsys.readouterr().err.splitlines()[-1]
+        # the page replaced is none of its campaigns (nor an INP002 "report, not read")
+        assert wrote.startswith("mailcheck: wrote mailcheck-report.html: 1 campaign(s) checked")
+    assert "mailcheck-report.html" not in (tmp_path / "mailcheck-report.html").read_text()
+    # another page of mailcheck's found by the walk is still listed as not read
+    assert main(["report", "--offline", ".", "-o", "other.html"]) == 0
+    assert "other.html: 2 campaign(s) checked, 0 error(s)" in capsys.readouterr().err
+    # and a file named as an input is never overwritten, a report or not
+    assert (
+        main(["report", "--offline", "c", "mailcheck-report.html", "-o", "mailcheck-report.html"])
+        == 2
+    )
+    assert "is an input of this run" in capsys.readouterr().err
+
+
 @pytest.mark.browser
 def test_browser_report_of_a_hostile_campaign_from_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorder: tuple[str, Hits]

@@ -184,7 +184,8 @@ def refuse_overwriting_inputs(
     given = Path(output)
     target = given.resolve()
     inputs = [Path(p) for p in paths]
-    inputs += [Path(name) for r in results for _, name in r.campaign.source_files]
+    if replaced_report(output) is None:
+        inputs += [Path(name) for r in results for _, name in r.campaign.source_files]
     for path in inputs:
         if path.resolve() == target:
             raise UsageError(
@@ -206,6 +207,21 @@ def refuse_overwriting_inputs(
             raise UsageError(
                 f"--output {output} is the incident database; refusing to overwrite it"
             )
+
+
+def replaced_report(output: str | None) -> Path | None:
+    """The file ``-o`` names, when it is a page mailcheck wrote: a walk finds it but does not
+    read it (INP002), and a new report may replace it (`mailcheck report .` run again writes
+    where it wrote the last time)."""
+    if not output or output == "-":
+        return None
+    from mailcheck.loaders import is_mailcheck_report
+
+    try:
+        with open(output, "rb") as page:
+            return Path(output).resolve() if is_mailcheck_report(page.read(2048)) else None
+    except OSError:
+        return None
 
 
 def use_colour(output: str | None) -> bool:

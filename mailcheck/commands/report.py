@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mailcheck.config import Config
+    from mailcheck.model import CampaignResult
 
 HELP = "write the client QA report (one self-contained HTML file)"
 DESCRIPTION = """\
@@ -44,6 +46,7 @@ def run(args: argparse.Namespace) -> int:
     from mailcheck.commands.common import (
         config_from_args,
         refuse_overwriting_inputs,
+        replaced_report,
         run_checks,
         write_output,
     )
@@ -54,9 +57,12 @@ def run(args: argparse.Namespace) -> int:
     if logo_problem:
         print(f"mailcheck: warning: {logo_problem}; the report has no logo", file=sys.stderr)
     refuse_overwriting_inputs(args.output, args.paths, database=config.db_url)
+    replaced = replaced_report(args.output)
     # each campaign kept as the report reads it, its other bodies dropped where it was judged
     batch = run_checks(args, config, keep=for_report)
     refuse_overwriting_inputs(args.output, args.paths, batch.results)
+    if replaced is not None:  # the report this one replaces is none of its campaigns
+        batch.results = [r for r in batch.results if not _is_file(r, replaced)]
     errors = sum(r.errors for r in batch.results)
     warnings = sum(r.warnings for r in batch.results)
     # written as it is rendered: a large batch's report is never one string in memory
@@ -66,6 +72,10 @@ def run(args: argparse.Namespace) -> int:
     if args.output != "-":
         print(_wrote(args.output, len(batch.results), errors, warnings, config), file=sys.stderr)
     return 1 if errors else 0
+
+
+def _is_file(result: CampaignResult, path: Path) -> bool:
+    return any(Path(name).resolve() == path for _, name in result.campaign.source_files)
 
 
 def _wrote(path: str, campaigns: int, errors: int, warnings: int, config: Config) -> str:
