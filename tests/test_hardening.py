@@ -63,6 +63,28 @@ def test_a_setting_that_would_switch_every_rule_off_or_crash_is_exit_2(
 
 
 @pytest.mark.parametrize(
+    ("flags", "said"),
+    [
+        (["--select", ""], "--select '': no rule code given"),
+        (["--ignore", " , "], "--ignore ' , ': no rule code given"),
+        (["--lang", ""], "--lang: language '' is not available"),
+    ],
+)
+def test_an_empty_flag_is_exit_2_not_every_rule(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    flags: list[str],
+    said: str,
+) -> None:
+    # `--select ""` (a script's variable left empty) ran every rule without a word, though
+    # `select = [""]` in a file is exit 2 (a QA probe)
+    write_campaign(tmp_path, "c", subject="")
+    code, err = run_cli(tmp_path, monkeypatch, capsys, *flags, "c")
+    assert (code, said in err) == (2, True), err
+
+
+@pytest.mark.parametrize(
     ("content", "said"),
     [
         (b"tool = 1\n", "pyproject.toml: 'tool' must be a table"),

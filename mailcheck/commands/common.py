@@ -61,11 +61,15 @@ def config_from_args(args: argparse.Namespace) -> Config:
     overrides: dict[str, object] = {}
     for key in ("select", "ignore"):
         value = getattr(args, key, None)
-        if value:
-            overrides[key] = [c.strip() for c in value.split(",") if c.strip()]
+        if value is None:
+            continue
+        codes = [c.strip() for c in value.split(",") if c.strip()]
+        if not codes:  # `--select ""` (a variable left empty in a script) selects nothing
+            raise ConfigError(f"--{key} {value!r}: no rule code given")
+        overrides[key] = codes
     if getattr(args, "offline", False):
         overrides["links"] = {"offline": True}
-    if getattr(args, "lang", None):
+    if getattr(args, "lang", None) is not None:
         from mailcheck.i18n import LanguageError, check_language
 
         try:
