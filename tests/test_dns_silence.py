@@ -29,11 +29,14 @@ pytestmark = pytest.mark.network  # a black-hole nameserver and a real NSD on lo
 SILENCED = {"DMARC001", "DOM005", "LNK002", "LNK006", "SPF001", "UNS004"}
 
 
-def online(path: Path, nameserver: str, **settings: object) -> CampaignResult:
+def online(
+    path: Path, nameserver: str, *, dns_timeout: float = 0.3, link_timeout: float = 2.0,
+    **settings: object,
+) -> CampaignResult:  # fmt: skip
     config = Config(
         root=path.parent,
-        dns=DnsConfig(nameservers=(nameserver,), timeout=0.3),
-        links=LinksConfig(timeout=2.0, cache_ttl=0),
+        dns=DnsConfig(nameservers=(nameserver,), timeout=dns_timeout),
+        links=LinksConfig(timeout=link_timeout, cache_ttl=0),
         **settings,  # type: ignore[arg-type]
     )
     [result] = run([str(path)], config, offline=False).results
@@ -64,6 +67,29 @@ def test_dns_that_answers_nothing_is_one_finding_listing_every_check(
     assert not [f for f in result.findings if f.code in SILENCED]
     assert {f.code for f in net.folded} == SILENCED
     assert all(f.severity is Severity.WARNING and f.cause == NO_DNS for f in net.folded)
+
+
+def test_links_that_time_out_waiting_for_dns_are_net001s_too(
+    tmp_path: Path, black_hole: BlackHole
+) -> None:
+    # DNS as slow as a link's whole budget: each request timed out before its host's lookup
+    # did, the host was taken for down ("not requested: shop.test answered none of this
+    # run's requests in time") and LNK002 and UNS004 stood beside NET001 (a QA probe)
+    links = "\n".join(
+        f'<p><a href="https://shop.test/{page}?utm_source=email&utm_medium=email'
+        f'&utm_campaign=sale">{page}</a></p>'
+        for page in ("new", "sale", "gifts", "shoes")
+    )
+    path = write_campaign(
+        tmp_path, body=links + '\n<p><a href="https://shop.test/unsubscribe">Отписаться</a></p>'
+    )
+    result = online(path, black_hole.nameserver, dns_timeout=1.0, link_timeout=0.4)
+    assert [f.code for f in result.findings if f.code in SILENCED | {"NET001"}] == ["NET001"]
+    [net] = only(result, "NET001")
+    assert {f.code for f in net.folded} == SILENCED - {"LNK006"}  # the campaign has no image
+    assert [p for p in net.places if p.startswith("email.html")] == [
+        "email.html:5", "email.html:6", "email.html:7", "email.html:8", "email.html:9"
+    ]  # fmt: skip
 
 
 def test_with_net001_ignored_each_check_says_could_not_verify(

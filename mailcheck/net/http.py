@@ -54,6 +54,7 @@ from mailcheck.net.transport import (
     BROWSER_HEADERS,
     LOCATION_AS_SENT,
     LOCATION_ELSEWHERE,
+    HostResolver,
     Unreachable,
     backslashes_as_slashes,
 )
@@ -335,6 +336,8 @@ class Fetcher:
 
     client: httpx.AsyncClient
     config: LinksConfig
+    # the client's resolver: tells a request that timed out waiting for DNS from a host's
+    resolver: HostResolver | None = None
     _in_flight: asyncio.Semaphore = field(init=False)
     _per_host: dict[str, HostSlots] = field(default_factory=dict, init=False)
     _slow_hosts: set[str] = field(default_factory=set, init=False)  # timed out once already
@@ -619,6 +622,15 @@ class Fetcher:
                 finally:
                     await response.aclose()
             except (TimeoutError, httpx.TimeoutException) as exc:
+                if self.resolver is not None and self.resolver.still_looking_up(url.host):
+                    # DNS, not the host, did not answer in time: the host is no slower for it,
+                    # and with DNS silent this run it is NET001's (one finding, not one a host)
+                    reason = t(
+                        "could not verify: DNS lookup of {host} failed ({why})",
+                        host=url.host,
+                        why=t("no answer in time"),
+                    )
+                    raise Failed(reason, proof=False, no_dns=True) from exc
                 self._slow_hosts.add(netloc)
                 if method == "GET":
                     self._get_timeouts[netloc] = self._get_timeouts.get(netloc, 0) + 1

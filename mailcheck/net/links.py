@@ -265,7 +265,7 @@ async def _fetch_all(
     bar = Progress(len(keys), "checking links", enabled=progress)
     resolver = HostResolver.configured(config, health=health)
     async with make_client(cfg, resolver) as client:
-        fetcher = Fetcher(client, cfg)
+        fetcher = Fetcher(client, cfg, resolver)
 
         async def one(key: str) -> None:
             target = plan.requests[key]

@@ -99,6 +99,11 @@ def tls_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=cafile, capath=capath)
 
 
+def _retrieved(future: asyncio.Future[list[IPAddress]]) -> None:
+    if not future.cancelled():
+        future.exception()
+
+
 @dataclass
 class HostResolver:
     """Each link host resolved once per run, through the configured nameservers if any."""
@@ -132,8 +137,17 @@ class HostResolver:
         pending = self._pending.get(key if not system else f"system {key}")
         if pending is None:
             pending = asyncio.ensure_future(self._lookup(key, system=system))
+            # a request that stopped waiting (its own time out) leaves the lookup to finish:
+            # its failure is taken here, not logged as an exception nobody retrieved
+            pending.add_done_callback(_retrieved)
             self._pending[key if not system else f"system {key}"] = pending
         return await asyncio.shield(pending)
+
+    def still_looking_up(self, host: str) -> bool:
+        """Whether ``host``'s address lookup (through the nameservers) is asked and not yet
+        answered: a request that timed out meanwhile waited for DNS, not for the host."""
+        pending = self._pending.get(host.lower().rstrip("."))
+        return pending is not None and not pending.done()
 
     async def _lookup(self, host: str, *, system: bool) -> list[IPAddress]:
         try:
