@@ -101,7 +101,22 @@ def discover(paths: Sequence[str]) -> list[Source]:
                 f"saved message without an extension below it{unread})"
             )
         found.extend(walked)
-    return found
+    return _each_once(found)
+
+
+def _each_once(sources: list[Source]) -> list[Source]:
+    """Each file once, as first found: PATHs that overlap (``campaigns campaigns/bf``, a
+    directory and its campaign.toml, ``./c`` and ``c/``) would check, count and log it twice."""
+    seen: set[object] = set()
+    kept = []
+    for source in sources:
+        identity = (
+            None if source.error else (_identity(source.path) or os.path.realpath(source.path))
+        )
+        if identity is None or identity not in seen:
+            seen.add(identity)
+            kept.append(source)
+    return kept
 
 
 def _walk(given: str, top: Path) -> list[Source]:

@@ -218,6 +218,25 @@ def test_a_campaign_toml_that_is_a_symlink_loop_is_inp001_and_the_batch_goes_on(
     assert only(by_dir["good"], "INP001") == []
 
 
+def test_paths_that_overlap_check_each_campaign_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `check campaigns campaigns/bf` checked, counted and logged bf twice (a QA probe)
+    for name in ("bf", "welcome"):
+        write_campaign(tmp_path / "campaigns", name)
+    (tmp_path / "send.eml").write_bytes(b"From: a@shop.test\r\nSubject: Hi\r\n\r\nHi\r\n")
+    monkeypatch.chdir(tmp_path)
+    given = [
+        "campaigns", "campaigns/bf", "./campaigns/bf/", "campaigns/bf/campaign.toml",
+        "send.eml", "./send.eml",
+    ]  # fmt: skip
+    results = run(given, Config(root=tmp_path), offline=True).results
+    # each once, named as first found
+    assert [r.campaign.source for r in results] == [
+        "campaigns/bf/campaign.toml", "campaigns/welcome/campaign.toml", "send.eml"
+    ]  # fmt: skip
+
+
 def test_an_emlx_announcing_an_impossible_length_is_inp001(tmp_path: Path) -> None:
     path = tmp_path / "x.emlx"
     path.write_bytes(b"9" * 4500 + b"\nSubject: Hi\r\n\r\nHi\r\n")
