@@ -126,6 +126,23 @@ def test_errors_refuse_the_launch_and_are_counted_as_caught(tmp_path: Path, db: 
     assert "already refused as #" in text.stdout
 
 
+def test_launch_speaks_the_language_of_lang(tmp_path: Path) -> None:
+    # --lang ru was accepted and the findings and the verdict stayed English (a QA probe)
+    db = f"sqlite:///{tmp_path}/log.db"
+    write_campaign(tmp_path, "bad", id="bad-1", client="acme", subject="Ж" * 60)
+    proc = mc("launch", "--offline", "--lang", "ru", "bad", cwd=tmp_path, db=db)
+    assert proc.returncode == 1, proc.stderr
+    assert "[bad-1, клиент acme]  1 ошибка" in proc.stdout and "в теме 60 симв." in proc.stdout
+    assert proc.stdout.rstrip().endswith(
+        "запуск 1 ОТКЛОНЁН: в bad-1 (клиент acme) ошибок: 1; исправьте их или запустите всё "
+        "равно с --force --reason ТЕКСТ (каждая ошибка станет инцидентом)"
+    ), proc.stdout
+    again = mc("launch", "--offline", "--lang", "ru", "bad", cwd=tmp_path, db=db)
+    assert "запуск ОТКЛОНЁН: то же содержимое bad-1 (клиент acme) уже было отклонено как #1" in (
+        again.stdout
+    )
+
+
 def test_selection_flags_narrow_the_gate_only_with_a_recorded_reason(
     tmp_path: Path, db: str
 ) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from mailcheck.facts import Facts
+from mailcheck.i18n import DEFAULT_LANGUAGE, translations
 from mailcheck.model import CampaignResult
 from mailcheck.store.records import LaunchAttempt, LaunchedLink, LaunchRow
 
@@ -172,39 +173,56 @@ def as_json(row: LaunchRow, result: CampaignResult, *, fresh: bool = True) -> di
     }
 
 
-def as_text(row: LaunchRow, result: CampaignResult, colour: bool, *, fresh: bool = True) -> str:
+def as_text(
+    row: LaunchRow,
+    result: CampaignResult,
+    colour: bool,
+    *,
+    fresh: bool = True,
+    language: str = DEFAULT_LANGUAGE,
+) -> str:
     from mailcheck.inert import inert
     from mailcheck.reports.text import format_campaign
 
-    head = format_campaign(result, colour)
-    campaign, client = inert(row.campaign), inert(row.client)  # campaign text: never a raw ESC
-    when = row.attempted_at.isoformat(timespec="seconds")
+    tr = translations(language)
+    head = format_campaign(result, colour, language)
+    said = {
+        "id": row.id,
+        "campaign": inert(row.campaign),  # campaign text: never a raw ESC
+        "client": inert(row.client),
+        "when": row.attempted_at.isoformat(timespec="seconds"),
+        "by": row.launched_by,
+        "errors": row.errors,
+        "reason": inert(row.reason or ""),
+    }
     if not fresh and row.status == "launched":
-        verdict = (
-            f"already launched as #{row.id}: {campaign} (client {client}) with the same "
-            f"content went out at {when} (by {row.launched_by}); nothing recorded, not counted "
-            "again. A real second send of it: --relaunch"
+        verdict = tr.gettext(
+            "already launched as #%(id)s: %(campaign)s (client %(client)s) with the same "
+            "content went out at %(when)s (by %(by)s); nothing recorded, not counted again. "
+            "A real second send of it: --relaunch"
         )
     elif not fresh:
-        verdict = (
-            f"launch REFUSED: the same content of {campaign} (client {client}) was "
-            f"already refused as #{row.id} at {when}; fix its {row.errors} error(s), or launch "
-            "anyway with --force --reason TEXT"
+        verdict = tr.gettext(
+            "launch REFUSED: the same content of %(campaign)s (client %(client)s) was already "
+            "refused as #%(id)s at %(when)s; fix its %(errors)s error(s), or launch anyway "
+            "with --force --reason TEXT"
         )
     elif row.status == "refused":
-        verdict = (
-            f"launch {row.id} REFUSED: {campaign} (client {client}) has "
-            f"{row.errors} error(s); fix them, or launch anyway with --force --reason TEXT "
-            "(each error becomes an incident)"
+        verdict = tr.gettext(
+            "launch %(id)s REFUSED: %(campaign)s (client %(client)s) has %(errors)s error(s); "
+            "fix them, or launch anyway with --force --reason TEXT (each error becomes an "
+            "incident)"
         )
     elif row.forced:
-        verdict = (
-            f"launch {row.id} recorded: {campaign} (client {client}) FORCED with "
-            f"{row.errors} error(s) logged as incidents — reason: {inert(row.reason or '')}"
+        verdict = tr.gettext(
+            "launch %(id)s recorded: %(campaign)s (client %(client)s) FORCED with %(errors)s "
+            "error(s) logged as incidents — reason: %(reason)s"
         )
     else:
-        verdict = f"launch {row.id} recorded: {campaign} (client {client}) — ready to send"
-    return f"{head}\n\n{verdict}\n"
+        verdict = tr.gettext(
+            "launch %(id)s recorded: %(campaign)s (client %(client)s) — ready to send"
+        )
+    return f"{head}\n\n{verdict % said}\n"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -277,6 +295,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = json.dumps(as_json(row, result, fresh=fresh), ensure_ascii=False, indent=2) + "\n"
     else:
-        text = as_text(row, result, use_colour(args.output), fresh=fresh)
+        colour = use_colour(args.output)
+        text = as_text(row, result, colour, fresh=fresh, language=config.report.language)
     write_output(text, args.output)
     return 1 if row.status == "refused" else 0
