@@ -201,16 +201,19 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
         if culprit in unsafe:
             continue  # its PER001 names these recipients
         reads = Breakage(part=part, snippet=snippet).describe()
-        yield Problem(
-            t(
-                "{reads} (the fallback of “{name}” does not cover empty values)",
-                reads=reads,
-                name=culprit,
-            )
-            if culprit
-            else reads,
-            locations=tuple(labels),
+        if not culprit:
+            yield Problem(reads, locations=tuple(labels))
+            continue
+        uses = [v for v in ctx.campaign.variables if v.name == culprit and not v.system]
+        # as PER006 says it: a variable only guarded (`{% if name %}`) has no fallback
+        why = (
+            t("the fallback of “{name}” does not cover empty values", name=culprit)
+            if any(v.has_fallback for v in uses)
+            else t("the fallback or guard of “{name}” does not keep the text whole", name=culprit)
         )
+        # who receives it, then where the template prints it
+        places = (*labels, *_places(ctx, uses))
+        yield Problem(t("{reads} ({why})", reads=reads, why=why), locations=places)
     main = ctx.main
     if main is not None and main.label == "as is":
         # A test send or plain HTML is judged as it stands: nothing was rendered by us, so

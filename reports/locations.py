@@ -45,9 +45,14 @@ PART_NAMES = {
     "template": N_("template"),
     "MIME parts": N_("MIME parts"),
     "text/html part": N_("text/html part"),
+    "text/plain part": N_("text/plain part"),
+    "text part": N_("text part"),
+    "List-Unsubscribe header": N_("List-Unsubscribe header"),
     "body": N_("body"),
     "text": N_("text"),
 }
+# the sample recipient a finding is about ("sample 2 (anna@shop.ru)", a render's label)
+_SAMPLE = re.compile(r"sample (?P<index>\d+)(?: \((?P<value>.*)\))?", re.S)
 # "email.html:12", "text/html part:12": a file or part and a line (all of a place)
 _NAME_LINE = re.compile(r"(?P<name>[^:]+):(?P<line>\d+)")
 
@@ -67,6 +72,10 @@ def compact(places: tuple[str, ...] | list[str], tr: gettext.NullTranslations | 
         previous = name if line is not None else None
         if tr is not None and name in PART_NAMES:
             name = tr.gettext(PART_NAMES[name])
+        elif tr is not None and (sample := _SAMPLE.fullmatch(name)):
+            index, value = sample.group("index", "value")
+            said = "sample {index}" if value is None else "sample {index} ({value})"
+            name = tr.gettext(said).format(index=index, value=value)
         out.append(f"{name}:{line}" if line is not None else name)
     return ", ".join(out)
 

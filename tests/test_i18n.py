@@ -356,6 +356,15 @@ def test_parts_of_a_campaign_are_named_in_the_readers_language(tmp_path: Path) -
     places = ("subject", "text/html part:5", "text/html part:9", "headers", "email.html:3")
     assert compact(places, ru) == "тема, HTML-часть:5, 9, заголовки, email.html:3"
     assert compact(places) == "subject, text/html part:5, 9, headers, email.html:3"
+    # the places of a test send's text part, a header, a sample recipient: English in a
+    # Russian report until a QA probe found them
+    places = ("text/html part:4", "text/plain part:3", "List-Unsubscribe header", "text part")
+    assert compact(places, ru) == (
+        "HTML-часть:4, текстовая часть:3, заголовок List-Unsubscribe, текстовая часть"
+    )
+    places = ("sample 2 (anna@shop.test)", "sample 3", "email.html:5")
+    assert compact(places, ru) == "получатель 2 (anna@shop.test), получатель 3, email.html:5"
+    assert compact(places) == "sample 2 (anna@shop.test), sample 3, email.html:5"
 
     result = check(write_campaign(tmp_path, "long", subject="Ж" * 60))
     assert "  error   SUB002   тема: в теме 60 симв." in render([result], language="ru")

@@ -136,8 +136,29 @@ def test_per002_is_what_a_real_sample_recipient_receives(tmp_path: Path) -> None
     (finding,) = only(result, "PER002")
     assert finding.message.startswith("the text reads “Привет, !”")
     assert "first_name" in finding.message  # the cause: its fallback misses empty values
-    assert len(finding.places) == 1 and finding.places[0].startswith("sample 2")
+    # who receives it, then where the template prints it
+    assert finding.places == ("sample 2", f"email.html:{lines_of(d, 'first_name')[0]}")
     assert only(result, "PER006") == []  # the same root cause, reported once
+
+
+def test_per002_of_a_guarded_variable_names_the_guard_not_a_fallback(tmp_path: Path) -> None:
+    # Liquid: "" is true, so `{% if first_name %}` lets an empty name through. PER002 said
+    # "the fallback of “first_name” does not cover empty values", with no fallback written,
+    # and named the recipient only, not the line (a QA probe)
+    d = write_campaign(
+        tmp_path,
+        body="{% if first_name %}<p>{{ first_name }}, привет</p>{% else %}<p>Привет</p>"
+        f"{{% endif %}}\n{UNSUB_RU}",
+        template="liquid",
+        samples="r.json",
+        files={"r.json": SAMPLES},
+    )
+    (finding,) = only(check(d), "PER002")
+    assert finding.message == (
+        "the text reads “, привет” (the fallback or guard of “first_name” does not keep the "
+        "text whole)"
+    )
+    assert finding.places == ("sample 2", "email.html:5")
 
 
 @pytest.mark.parametrize(
