@@ -65,8 +65,8 @@ def test_a_setting_that_would_switch_every_rule_off_or_crash_is_exit_2(
 @pytest.mark.parametrize(
     ("flags", "said"),
     [
-        (["--select", ""], "--select '': no rule code given"),
-        (["--ignore", " , "], "--ignore ' , ': no rule code given"),
+        (["--select", ""], "--select names no rule: no rule would run (use --ignore)"),
+        (["--ignore", " , "], "--ignore ' , ' names no rule"),
         (["--lang", ""], "--lang: language '' is not available"),
     ],
 )

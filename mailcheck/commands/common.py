@@ -64,8 +64,10 @@ def config_from_args(args: argparse.Namespace) -> Config:
         if value is None:
             continue
         codes = [c.strip() for c in value.split(",") if c.strip()]
-        if not codes:  # `--select ""` (a variable left empty in a script) selects nothing
-            raise ConfigError(f"--{key} {value!r}: no rule code given")
+        # `--ignore ""` (a script's variable left empty) is a mistake, as `ignore = [""]` is;
+        # an empty --select is one too, which the configuration says (no rule would run)
+        if not codes and key == "ignore":
+            raise ConfigError(f"--ignore {value!r} names no rule")
         overrides[key] = codes
     if getattr(args, "offline", False):
         overrides["links"] = {"offline": True}
