@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mailcheck.model import Severity
 from tests.helpers import check, only, write_campaign
 
@@ -30,6 +32,25 @@ def test_klaviyo_if_skips_an_empty_value_as_django_does(tmp_path: Path) -> None:
                            files=files)  # fmt: skip
     [per002] = only(check(braze), "PER002")
     assert per002.location == "sample 2 (noname@acme.test)" and "“Hi ,”" in per002.message
+
+
+@pytest.mark.parametrize(
+    "test",
+    ["first_name != blank", "first_name != ''", 'first_name != ""', "first_name != empty"],
+)
+def test_klaviyo_comparisons_with_empty_guard_as_in_django(tmp_path: Path, test: str) -> None:
+    # Django's "" equals "": `{% if first_name != '' %}` keeps an empty name out. Read with
+    # the empty value as Liquid's nil, nil != '' held and PER002 claimed "Hi ," for noname
+    # (a QA probe)
+    body = f"<p>{{% if {test} %}}Hi {{{{ first_name }}}},{{% else %}}Hi there,{{% endif %}}</p>"
+    files = {"recipients.csv": ANN_AND_NONAME}
+    klaviyo = write_campaign(tmp_path, body=body, esp="klaviyo", samples="recipients.csv",
+                             files=files)  # fmt: skip
+    assert per_codes(klaviyo) == []
+    # the same test does not save a name written without one
+    bare = write_campaign(tmp_path, "bare", body="<p>Hi {{ first_name }},</p>", esp="klaviyo",
+                          samples="recipients.csv", files=files)  # fmt: skip
+    assert per_codes(bare) == [("PER001", Severity.ERROR)]
 
 
 def test_klaviyo_missing_product_image_is_a_fallback(tmp_path: Path) -> None:

@@ -61,6 +61,27 @@ _LINK_TAGS = {
     "unsubscribe_link": "Unsubscribe",
 }
 _NOT_TAGS = {"else", "elsif", "when", "empty"}
+class DjangoEmpty(str):
+    """An empty value as Klaviyo's Django language reads it, for python-liquid to render: it
+    prints nothing, is false in ``{% if x %}`` and equals "" (``x != ''`` and ``x != blank``
+    are false). Liquid's own "" is true in an if, and nil (what such a value was made before)
+    is no "" to python-liquid, so ``{% if x != '' %}``, which guards x in Django, did not.
+    python-liquid reads an if's truth as ``x not in (False, None)``: hence the equalities."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return other is None or other is False or str.__eq__(self, other) is True
+
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
+
+    __hash__ = str.__hash__
+
+
+DJANGO_EMPTY = DjangoEmpty()
+
+
 # Filters that give a value in place of an empty one: Liquid's default, and Klaviyo's
 # missing_product_image (its stand-in picture for a product without one)
 _FALLBACK_FILTERS = frozenset({"default", "missing_product_image"})

@@ -540,15 +540,17 @@ class _Renderer:
         self.url_templates: dict[str, Parsed | None] = {}
         self.system = {name: placeholder(name) for name in system_names}
         self.documents: dict[str, Document | None] = {}
-        self.empty_is_nil = empty_is_nil  # Django's truth: "" renders as Liquid's nil does
+        self.empty_is_nil = empty_is_nil  # Django's truth: "" is false (Klaviyo)
         if campaign.html is not None and campaign.static is not None:
             self.documents[campaign.html] = campaign.static  # no tag rendered anything
 
     def values(self, given: Mapping[str, object]) -> dict[str, object]:
         values: dict[str, object] = dict(self.system)
         values.update(given)
-        if self.empty_is_nil:
-            return {k: None if v == "" else v for k, v in values.items()}
+        if self.empty_is_nil:  # Django's empty: false in an if, equal to "" (Klaviyo)
+            from mailcheck.templating.liquid import DJANGO_EMPTY
+
+            return {k: DJANGO_EMPTY if v is None or v == "" else v for k, v in values.items()}
         return values
 
     def render_parts(self, given: Mapping[str, object]) -> dict[str, str]:
