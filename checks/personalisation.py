@@ -148,6 +148,16 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
                 name=name,
                 evidence=_evidence(probe[name], received),
             )
+        elif all(v.fallback_ignored for v in uses):
+            # the fallback is written, where the ESP does not read it (Unisender: in a link)
+            message = t(
+                "“{name}” has a fallback, but {dialect} ignores fallbacks inside links",
+                name=name,
+                dialect=ctx.campaign.dialect,
+            )
+            if name in probe:
+                evidence = _evidence(probe[name], received)
+                message = t("{message}: {evidence}", message=message, evidence=evidence)
         elif name in probe:
             message = t(
                 "“{name}” has no fallback or guard: {evidence}",

@@ -163,6 +163,8 @@ class Variable:
     in_web_link: bool = False  # in a link a web server receives (not only in a mailto:)
     where: str = "html"  # the part it is used in: subject, preheader, html, text, header:<Name>
     fallback: str | None = None  # the inline fallback text, when one is given
+    # a fallback written that the ESP ignores here (Unisender's inside a link): none
+    fallback_ignored: bool = False
 
 
 @dataclass(frozen=True)

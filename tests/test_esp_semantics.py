@@ -69,6 +69,17 @@ def test_klaviyo_missing_product_image_is_a_fallback(tmp_path: Path) -> None:
     assert "missing_product_image" in per004.message and per004.severity is Severity.WARNING
 
 
+def test_unisender_fallback_in_a_link_is_said_to_be_ignored_there(tmp_path: Path) -> None:
+    # Unisender ignores {{Promo|DR500}}'s fallback inside a link: PER001, which said "has no
+    # fallback or guard" of a tag that plainly has one (a QA probe). In the text it counts.
+    body = """<p>Промокод: {{Promo|DR500}}</p>
+    <p><a href="https://shop.test/bonus?utm_source=email&utm_medium=email&utm_campaign=bd&code={{Promo|DR500}}">Применить</a></p>
+    <p><a href="{{UnsubscribeUrl}}">Отписаться</a></p>"""
+    [per001] = only(check(write_campaign(tmp_path, body=body, template="unisender")), "PER001")
+    assert per001.message == "“Promo” has a fallback, but unisender ignores fallbacks inside links"
+    assert per001.places == ("email.html:6",)
+
+
 # -- what the ESP fills in has no length before the send -----------------------------------
 
 TAIL = " — новые скидки недели уже ждут вас"  # 35 characters

@@ -463,6 +463,7 @@ def _variables(parts: list[_Part], is_system: IsSystem, dialect: Dialect) -> lis
                 var.in_link,
                 var.in_web_link,
                 var.fallback,
+                var.fallback_ignored,
             )
             if key not in seen:
                 seen.add(key)
@@ -493,6 +494,7 @@ def _variable(use: Use, where: str, system: bool, in_link: bool) -> Variable:
         in_link=in_link,
         where=where,
         fallback=use.fallback if has_fallback else None,
+        fallback_ignored=use.has_fallback and not has_fallback,
     )
 
 
