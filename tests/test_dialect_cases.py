@@ -286,6 +286,9 @@ UNCLOSED = [
     ("mindbox", 'Привет, ${ replaceIfEmpty(Recipient.FirstName, "друг") !',
      "${ Recipient.UnsubscribeLink }", '“${ replaceIfEmpty(Recipient.FirstName, "…” is never'),
     ("mailchimp", "Привет, *|FNAME|!", "*|UNSUB|*", "the tag “*|FNAME|!” is never closed"),
+    # Unisender's tags nest ({{Name|{{Email}}}}): a "{{" outside every tag is the one
+    ("unisender", "Привет, {{Name|друг}!", "{{UnsubscribeUrl}}",
+     "the tag “{{Name|друг}!” is never closed"),
     ("go", "Привет, {{ .Subscriber.FirstName }!", "{{ UnsubscribeURL }}",
      "the tag “{{ .Subscriber.FirstName }!</p><p><a hre…” is never closed"),
 ]  # fmt: skip

@@ -61,6 +61,8 @@ _LINK_TAGS = {
     "unsubscribe_link": "Unsubscribe",
 }
 _NOT_TAGS = {"else", "elsif", "when", "empty"}
+
+
 class DjangoEmpty(str):
     """An empty value as Klaviyo's Django language reads it, for python-liquid to render: it
     prints nothing, is false in ``{% if x %}`` and equals "" (``x != ''`` and ``x != blank``

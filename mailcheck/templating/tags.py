@@ -55,13 +55,16 @@ def scan(
     pattern: regex.Pattern[str],
     classify: Callable[[regex.Match[str], int], Token],
     openers: tuple[str, ...] = (),
+    *,
+    nested: bool = False,
 ) -> Iterator[Token]:
     """Text between the tags ``pattern`` finds, and each tag as ``classify`` reads it.
 
-    ``openers``: how a tag of the language starts (``[%``), for one that never nests. An
-    opener left in the text is a tag never closed, and one inside a tag means the tag ran on
-    into the next one (``[% name ]!</p><a href="[% param.url_unsub %]``): either way the ESP
-    reads something else than was meant, a syntax error (:func:`unclosed_tag`)."""
+    ``openers``: how a tag of the language starts (``[%``). An opener left in the text is a
+    tag never closed, and, in a language whose tags never nest (``nested`` False), one inside
+    a tag means the tag ran on into the next one (``[% name ]!</p><a href="[% param.url_unsub
+    %]``): either way the ESP reads something else than was meant, a syntax error
+    (:func:`unclosed_tag`)."""
     pos, line, counted = 0, 1, 0
     for m in pattern.finditer(source):
         line += source.count("\n", counted, m.start())
@@ -71,7 +74,7 @@ def scan(
             if openers:
                 unclosed_tag(text, openers, line - text.count("\n"))
             yield Token("text", text=text)
-        if openers and not m.group(0).startswith(_COMMENT_OPENERS):
+        if openers and not nested and not m.group(0).startswith(_COMMENT_OPENERS):
             unclosed_tag(m.group(0), openers, line, skip=1)
         yield classify(m, line)
         pos = m.end()

@@ -72,7 +72,8 @@ def _expand(tokens: Iterator[Token]) -> Iterator[Token]:
 
 
 def tokenize(source: str) -> Iterator[Token]:
-    return _expand(tags.scan(source, _TAG, _classify))
+    # {{Name|{{Email}}}} nests: only a "{{" left outside every tag is one never closed
+    return _expand(tags.scan(source, _TAG, _classify, openers=("{{",), nested=True))
 
 
 parse = tags.parser(tokenize, case_insensitive=True, dialect="unisender")
