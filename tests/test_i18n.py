@@ -489,7 +489,7 @@ def test_template_problems_are_said_in_the_readers_language(tmp_path: Path) -> N
     )
     [syntax] = only(check(unclosed), "PER004")
     said = str(translate(syntax.message, ru))
-    assert said == "'{{#if}}', открытый здесь, нигде не закрыт '{{/if}}'", said
+    assert said == "'{{#if}}', открытый здесь, нигде не закрыт тегом '{{/if}}'", said
 
 
 def link_table_reason(verdict: LinkVerdict, reason: str, language: str) -> str:
