@@ -42,6 +42,13 @@ def marked_text(data: bytes) -> str | None:
     return None
 
 
+def not_utf8(data: bytes, error: UnicodeDecodeError) -> tuple[int, bool]:
+    """Where a file that must be UTF-8 (TOML) is not: the 1-based line of the first byte that
+    is not, and whether the file is UTF-16 by its byte-order mark (Notepad's "Unicode")."""
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    return data.count(b"\n", 0, error.start) + 1, utf16
+
+
 def utf8_text(data: bytes) -> str | None:
     """The bytes read as UTF-8, else None.
 

@@ -420,11 +420,19 @@ def _tool_table(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
 def _read(path: Path) -> dict[str, Any]:
     """A TOML file, or ConfigError saying why it cannot be read (never a traceback: a broken
     pyproject.toml of another project above the campaigns must not crash the run)."""
+    data = b""
     try:
-        text = path.read_bytes().decode("utf-8-sig")
-        return tomllib.loads(text)
+        data = path.read_bytes()
+        return tomllib.loads(data.decode("utf-8-sig"))
     except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+        from mailcheck.charsets import not_utf8
+
+        line, utf16 = not_utf8(data, exc)
+        if utf16:
+            raise ConfigError(
+                f"{path}: UTF-16 text (Notepad's “Unicode”): save it as UTF-8"
+            ) from None
+        raise ConfigError(f"{path}: not UTF-8 text (line {line}): save it as UTF-8") from None
     except IsADirectoryError:
         raise ConfigError(f"{path}: a directory, not a configuration file") from None
     except RecursionError:

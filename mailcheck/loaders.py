@@ -44,6 +44,7 @@ from mailcheck.charsets import (
     guess_8bit,
     marked_text,
     meta_charset,
+    not_utf8,
     replacement_written,
     utf8_text,
 )
@@ -625,7 +626,12 @@ def _parse_toml(data: bytes) -> dict[str, Any]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise LoadError(t("campaign.toml is not UTF-8 text (byte {at})", at=exc.start)) from None
+        at, utf16 = not_utf8(data, exc)
+        if utf16:
+            said = t("campaign.toml is UTF-16 text (Notepad's “Unicode”): save it as UTF-8")
+        else:
+            said = t("campaign.toml is not UTF-8 text (line {line}): save it as UTF-8", line=at)
+        raise LoadError(said) from None
     try:
         return tomllib.loads(text)
     except RecursionError:

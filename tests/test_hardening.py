@@ -89,7 +89,14 @@ def test_an_empty_flag_is_exit_2_not_every_rule(
     [
         (b"tool = 1\n", "pyproject.toml: 'tool' must be a table"),
         (b'[tool]\nmailcheck = "x"\n', "'tool.mailcheck' must be a table ([tool.mailcheck])"),
-        (b'[project]\nname = "caf\xe9"\n', "pyproject.toml: not UTF-8 text (byte 21)"),
+        (
+            b'[project]\nname = "caf\xe9"\n',
+            "pyproject.toml: not UTF-8 text (line 2): save it as UTF-8",
+        ),
+        (
+            "[tool.mailcheck]\n".encode("utf-16"),
+            "pyproject.toml: UTF-16 text (Notepad's “Unicode”): save it as UTF-8",
+        ),
         (b"x = " + b"[" * 2000 + b"]" * 2000, "pyproject.toml: nested too deeply to read"),
         (b"x = " + b"9" * 5000, "pyproject.toml: Exceeds the limit (4300 digits)"),
     ],
@@ -235,6 +242,25 @@ def test_paths_that_overlap_check_each_campaign_once(
     assert [r.campaign.source for r in results] == [
         "campaigns/bf/campaign.toml", "campaigns/welcome/campaign.toml", "send.eml"
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("encoding", "said"),
+    [
+        ("cp1251", "campaign.toml is not UTF-8 text (line 3): save it as UTF-8"),
+        ("utf-16", "campaign.toml is UTF-16 text (Notepad's “Unicode”): save it as UTF-8"),
+    ],
+)
+def test_a_campaign_toml_saved_in_another_charset_says_where_and_what_to_do(
+    tmp_path: Path, encoding: str, said: str
+) -> None:
+    # Notepad's "ANSI" and "Unicode": it said "(byte 133)", an offset read as a value
+    d = write_campaign(tmp_path, "c")
+    manifest = d / "campaign.toml"
+    text = manifest.read_text(encoding="utf-8").splitlines()
+    text.insert(2, 'client = "Пятёрочка"')
+    manifest.write_bytes("\n".join(text).encode(encoding))
+    assert inp001(check(d)) == said
 
 
 def test_an_emlx_announcing_an_impossible_length_is_inp001(tmp_path: Path) -> None:
