@@ -296,6 +296,8 @@ def _closest_key(cfg: Any, key: str) -> str:
     written outside it (``offline`` at the top: ``[links] offline``); "" when nothing is close."""
     wanted = key.replace("_", "-").lower()
     own = [f.name.replace("_", "-") for f in fields(cfg) if f.name not in _NOT_SETTABLE]
+    if isinstance(cfg, Config) and wanted == "tool":  # pyproject.toml's tables copied over
+        return " (outside pyproject.toml the tables are [links], [dns] …, not [tool.mailcheck.…])"
     if isinstance(cfg, Config):
         tables = [
             f"[{table}] {wanted}"

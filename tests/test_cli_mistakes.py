@@ -58,6 +58,12 @@ def run_check(
             "[tool.mailcheck.links]\ntimeot = 3",
             "pyproject.toml: [tool.mailcheck.links]: unknown key 'timeot' (did you mean 'timeout'?)",
         ),
+        (  # pyproject.toml's table copied into mailcheck.toml (a QA probe)
+            "mailcheck.toml",
+            "[tool.mailcheck.links]\ntimeout = 3",
+            "mailcheck.toml: unknown key 'tool' (outside pyproject.toml the tables are [links], "
+            "[dns] …, not [tool.mailcheck.…])",
+        ),
         (
             "mailcheck.toml",
             "frobnicate = 1",
