@@ -51,7 +51,10 @@ def test_clean_campaign_exits_0_and_strict_counts_warnings(tmp_path: Path) -> No
     assert run_cli("check", "--offline", "ok", cwd=tmp_path).returncode == 0
     write_campaign(tmp_path, "warn", preheader_html="")  # PRE001 is a warning
     assert run_cli("check", "--offline", "warn", cwd=tmp_path).returncode == 0
-    assert run_cli("check", "--offline", "--strict", "warn", cwd=tmp_path).returncode == 1
+    strict = run_cli("check", "--offline", "--strict", "warn", cwd=tmp_path)
+    # the summary says "0 error(s)": the exit says why it is 1 (a QA probe)
+    assert strict.returncode == 1
+    assert strict.stderr.splitlines()[-1] == "mailcheck: --strict: 2 warning(s) fail the run"
 
 
 def test_select_and_ignore_by_prefix(tmp_path: Path) -> None:

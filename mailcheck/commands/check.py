@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -92,6 +93,8 @@ def run(args: argparse.Namespace) -> int:
         shown = errors_only(results) if args.quiet else results
         text = render(args.format, shown, colour=colour, language=language)
     write_output(text, args.output)
+    if args.strict and warnings and not errors:  # the summary says "0 error(s)": why exit 1
+        print(f"mailcheck: --strict: {warnings} warning(s) fail the run", file=sys.stderr)
     return exit_code(errors, warnings, args.strict)
 
 
