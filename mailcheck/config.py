@@ -464,7 +464,10 @@ def load_config(
     if explicit is not None:
         table = _read(explicit)
         if explicit.name == "pyproject.toml":
-            table = _tool_table(explicit, table) or {}
+            tool = _tool_table(explicit, table)
+            if tool is None:  # named to be used: its defaults would be taken silently
+                raise ConfigError(f"{explicit}: no [tool.mailcheck] table")
+            table = tool
         found: tuple[Path, dict[str, Any]] | None = (explicit, table)
     else:
         found = find_config(start)

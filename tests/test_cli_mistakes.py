@@ -106,6 +106,18 @@ def test_a_config_flag_naming_no_file_says_so_once(
     assert err == ["mailcheck: error: nothere.toml: no such file or directory"]
 
 
+def test_a_config_flag_naming_a_pyproject_without_mailcheck_settings_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the defaults were taken without a word, as if the file had been read (a QA probe)
+    write_campaign(tmp_path, "c")
+    (tmp_path / "cfg").mkdir()
+    (tmp_path / "cfg" / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    code, err = run_check(tmp_path, monkeypatch, capsys, "--config", "cfg/pyproject.toml", "c")
+    assert code == 2
+    assert err == ["mailcheck: error: cfg/pyproject.toml: no [tool.mailcheck] table"]
+
+
 def test_incident_help_shows_its_two_line_example_as_two_lines(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
