@@ -75,10 +75,26 @@ def build_parser(commands: Sequence[str] = COMMANDS) -> argparse.ArgumentParser:
             description=getattr(module, "DESCRIPTION", module.HELP),
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        p.add_argument("--config", metavar="FILE", help="use this mailcheck.toml or pyproject.toml")
+        if getattr(module, "READS_CONFIG", True):  # offered only where it is read
+            p.add_argument(
+                "--config", metavar="FILE", help="use this mailcheck.toml or pyproject.toml"
+            )
         module.configure(p)
-        p.set_defaults(handler=module.run)
+        p.set_defaults(handler=module.run, command_parser=p)
     return parser
+
+
+def _unrecognised(unknown: list[str], parser: argparse.ArgumentParser) -> str:
+    """argparse's "unrecognized arguments", with the closest option of the command for each
+    one that looks like a misspelt option (``--ofline``: did you mean --offline?)."""
+    import difflib
+
+    options = [o for action in parser._actions for o in action.option_strings]
+    said = []
+    for arg in unknown:
+        close = difflib.get_close_matches(arg.split("=", 1)[0], options, n=1, cutoff=0.75)
+        said.append(f"{arg} (did you mean {close[0]}?)" if arg.startswith("-") and close else arg)
+    return "unrecognized arguments: " + " ".join(said)
 
 
 def _terminated(signum: int, _frame: object) -> None:
@@ -95,7 +111,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser([])  # the version needs no sub-command
     else:
         parser = build_parser()  # help, or an unknown command: the list of them all
-    args = parser.parse_args(args_given)
+    args, unknown = parser.parse_known_args(args_given)
+    if unknown:  # said with the command's own usage, not the list of commands
+        command_parser = getattr(args, "command_parser", None) or parser
+        command_parser.error(_unrecognised(unknown, command_parser))
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2

@@ -118,6 +118,29 @@ def test_a_config_flag_naming_a_pyproject_without_mailcheck_settings_says_so(
     assert err == ["mailcheck: error: cfg/pyproject.toml: no [tool.mailcheck] table"]
 
 
+def test_a_misspelt_option_is_said_with_the_commands_usage_and_the_closest_option(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # argparse said it with the top-level usage (the list of commands), with no guess
+    from mailcheck.cli import main
+
+    write_campaign(tmp_path, "c")
+    with pytest.raises(SystemExit) as exit_:
+        main(["check", str(tmp_path / "c"), "--ofline", "--nope"])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("usage: mailcheck check [-h]")
+    assert err[-1] == (
+        "mailcheck check: error: unrecognized arguments: --ofline (did you mean --offline?) --nope"
+    )
+    # an option a command does not have at all: `rules` reads no configuration
+    with pytest.raises(SystemExit):
+        main(["rules", "--config", "mailcheck.toml"])
+    assert capsys.readouterr().err.splitlines()[-1] == (
+        "mailcheck rules: error: unrecognized arguments: --config mailcheck.toml"
+    )
+
+
 def test_incident_help_shows_its_two_line_example_as_two_lines(
     capsys: pytest.CaptureFixture[str],
 ) -> None:

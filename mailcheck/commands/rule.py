@@ -7,6 +7,8 @@ import sys
 
 HELP = "show what a rule finds, why it matters and how to fix it"
 
+READS_CONFIG = False  # the rules as mailcheck and its plugins ship them
+
 
 def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
