@@ -308,7 +308,9 @@ def test_a_russian_report_of_real_findings(tmp_path: Path) -> None:
 
     text = render([result], language="ru")
     assert "SUB002   тема: в теме 60 симв. при ограничении 50" in text
-    assert re.search(r"проверена 1 кампания: с ошибками: 1; 1 ошибка, \d+ предупреждени", text)
+    assert re.search(
+        r"проверена 1 кампания: из них с ошибками — 1; 1 ошибка, \d+ предупреждени", text
+    )
     assert "subject is 60 characters, limit 50" in render([result])  # English by default
 
 
