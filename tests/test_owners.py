@@ -169,3 +169,14 @@ def test_incident_cli_sets_defaults_from_client_domains_and_edits_owners(tmp_pat
     assert missing.returncode == 2 and "no incident with id 999" in missing.stderr
     listed = json.loads(mc("incident", "list", "--format", "json").stdout)["incidents"]
     assert [(i["owner"], i["class"]) for i in listed] == [("esp", "minor"), ("agency", "critical")]
+    # every command of the log names the database it uses; a rule code misspelt is recorded
+    # as the agency's own code, as asked, but said (its owner does not follow the rule's)
+    typo = mc("incident", "add", "--launch", str(launch), "--code", "LNK01", "--severity",
+              "error", "--note", "404")  # fmt: skip
+    assert typo.returncode == 0 and "owner unknown" in typo.stdout
+    assert typo.stderr.splitlines() == [
+        "mailcheck: warning: --code LNK01 is no rule code (did you mean LNK001?): recorded as "
+        "a code of your own",
+        f"mailcheck: database: {env['MAILCHECK_DB']} (from $MAILCHECK_DB)",
+    ]
+    assert mc("launches").stderr.startswith("mailcheck: database: ")

@@ -86,7 +86,7 @@ def format_text(records: list[dict[str, object]]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mailcheck.commands.common import config_from_args
+    from mailcheck.commands.common import config_from_args, say_database
     from mailcheck.kpi import KpiError, window
     from mailcheck.store import open_store
 
@@ -96,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"mailcheck: error: {exc}", file=sys.stderr)
         return 2
     config = config_from_args(args)
+    say_database(config)
     with open_store(config.db_url, create=False) as store:
         launches = store.launches(client=args.client, since=since, until=until)
         incidents = store.incidents(client=args.client, since=since, until=until)
