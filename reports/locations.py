@@ -83,7 +83,13 @@ def compact(places: tuple[str, ...] | list[str], tr: gettext.NullTranslations | 
 def finding_file_line(
     campaign: Campaign, finding: Finding, root: Path | None = None
 ) -> tuple[str, int | None]:
-    """The repo-relative file a finding is about and its 1-based line (None when unknown)."""
+    """The repo-relative file a finding is about and its 1-based line (None when unknown):
+    of its first place with a line (PER001 in the subject and at email.html:3 is at line 3
+    of email.html), else of its first place."""
+    for place in finding.places:
+        path, line = place_file_line(campaign, place, root)
+        if line is not None:
+            return path, line
     return place_file_line(campaign, finding.location or "", root)
 
 

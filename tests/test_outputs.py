@@ -323,6 +323,16 @@ def test_github_annotations() -> None:
     assert lines[-1].startswith("mailcheck: 3 campaign(s) checked: 1 with errors; 3 error(s)")
 
 
+def test_github_annotation_is_at_the_first_place_with_a_line() -> None:
+    # PER001 in the subject and at email.html:3: the annotation had no line at all (a QA probe)
+    c = Campaign(id="bf", source="campaigns/bf/campaign.toml", kind="toml")
+    per001 = Finding("PER001", "v", E, "“first_name” has no fallback or guard",
+                     locations=("subject", "email.html:3", "email.html:7"))  # fmt: skip
+    [annotation, _] = render("github", [CampaignResult(c, [per001])]).splitlines()
+    assert annotation.startswith("::error file=campaigns/bf/email.html,line=3,title=PER001::")
+    assert "subject, email.html:3, 7: " in annotation  # the message still names every place
+
+
 def test_github_property_with_comma_and_colon_is_escaped() -> None:
     c = Campaign(id="x", source="a,b:c.html", kind="html")
     out = render("github", [CampaignResult(c, [Finding("SUB001", "s", E, "no subject")])])
