@@ -7,7 +7,7 @@ also ``:`` and ``,`` (they separate properties).
 
 from __future__ import annotations
 
-from mailcheck.reports.locations import compact, finding_file_line
+from mailcheck.reports.locations import compact, first_line
 
 from mailcheck.inert import inert
 from mailcheck.model import CampaignResult, Severity
@@ -28,7 +28,7 @@ def render(results: list[CampaignResult], *, colour: bool = False) -> str:
     for result in results:
         for f in result.findings:
             command = "error" if f.severity is Severity.ERROR else "warning"
-            path, line = finding_file_line(result.campaign, f)
+            path, line = first_line(result.campaign, f)
             props = [f"file={escape_property(path)}"]
             if line:
                 props.append(f"line={line}")

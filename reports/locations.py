@@ -83,14 +83,19 @@ def compact(places: tuple[str, ...] | list[str], tr: gettext.NullTranslations | 
 def finding_file_line(
     campaign: Campaign, finding: Finding, root: Path | None = None
 ) -> tuple[str, int | None]:
-    """The repo-relative file a finding is about and its 1-based line (None when unknown):
-    of its first place with a line (PER001 in the subject and at email.html:3 is at line 3
-    of email.html), else of its first place."""
+    """The repo-relative file a finding is about and its 1-based line (None when unknown).
+    (SARIF's fingerprints are made of this file: it stays the first place's.)"""
+    return place_file_line(campaign, finding.location or "", root)
+
+
+def first_line(campaign: Campaign, finding: Finding) -> tuple[str, int | None]:
+    """The file and line of a finding's first place with a line, else of its first place:
+    PER001 in the subject and at email.html:3 is at line 3 of email.html."""
     for place in finding.places:
-        path, line = place_file_line(campaign, place, root)
+        path, line = place_file_line(campaign, place)
         if line is not None:
             return path, line
-    return place_file_line(campaign, finding.location or "", root)
+    return finding_file_line(campaign, finding)
 
 
 def place_file_line(
