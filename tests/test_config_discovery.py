@@ -108,6 +108,10 @@ def test_show_settings_names_the_config_and_the_database(
     assert "\nsubject-max = 70\n" in out and "\n[links]\noffline = false\n" in out
     code, out, _ = _run(two_projects, monkeypatch, capsys, "check", "--show-settings", "plain/y")
     assert "config file: none (defaults)\n" in out and "\nsubject-max = 50\n" in out
+    # text only: with --format json it printed the same text (a QA probe)
+    args = ("check", "--show-settings", "--format", "json", "plain/y")
+    code, out, err = _run(two_projects, monkeypatch, capsys, *args)
+    assert (code, out, err) == (2, "", "mailcheck: error: --show-settings prints text, not json\n")
 
 
 def test_launch_and_kpi_use_and_name_the_projects_database(

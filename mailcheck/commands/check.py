@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
 
     config = config_from_args(args)
     if args.show_settings:
+        if args.format != "text":
+            raise UsageError("--show-settings prints text, not " + args.format)
         write_output(shown_settings(config, args.paths), args.output)
         return 0
     if args.statistics and args.format not in ("text", "json"):
