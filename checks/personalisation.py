@@ -75,8 +75,10 @@ def _telling(breaks: list[Breakage]) -> Breakage:
 
 
 def _evidence(breaks: list[Breakage], received: dict[tuple[str, str], list[str]]) -> str:
-    """The probe's telling finding as the recipient reads it, and which samples would get it."""
-    text = _telling(breaks).describe()
+    """The probe's telling finding as the recipient reads it, and which samples would get it
+    (what they would get, when they get some of it: not the null case beside their "")."""
+    theirs = [b for b in breaks if (b.part, b.snippet) in received]
+    text = _telling(theirs or breaks).describe()
     labels = [label for b in breaks for label in received.get((b.part, b.snippet), [])]
     if labels:
         return t(

@@ -605,3 +605,22 @@ def test_a_tag_left_as_a_whole_link_is_per003s_at_the_links_line(tmp_path: Path)
         "2 links (“Каталог”, “Ещё раз”): unrendered merge tag as the whole link: {{CatalogUrl}}",
         "image (“Баннер”): unrendered merge tag as the whole link: {{Banner}}",
     ]
+
+
+def test_per001_quotes_what_the_sample_recipients_named_would_receive(tmp_path: Path) -> None:
+    # it named samples 2 and 4 beside the null case's "reads “None”", which neither receives
+    # (their name is ""); and ", −30% на всё" was not read as broken at all (a QA probe)
+    d = write_campaign(
+        tmp_path,
+        subject="{{ first_name }}, −30% на всё",
+        body=UNSUB_RU,
+        template="jinja",
+        samples="r.json",
+        files={"r.json": SAMPLES},
+    )
+    [per001] = only(check(d), "PER001")
+    assert per001.message == (
+        '“first_name” has no fallback or guard: with first_name = "" the subject reads '
+        "“, −30”; sample 2 would receive it"
+    )
+    assert per001.places == ("subject",)

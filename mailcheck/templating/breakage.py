@@ -33,7 +33,8 @@ _SPACE_THEN_END = regex.compile(rf"{_RUN_START}{_SPACE}+[!?.]")  # "Hello !" (gr
 _PROGRAMMER_WORDS = regex.compile(
     r"(?<![\w-])(?:None|null|undefined|NaN|nil)(?![\w-])|\[object Object\]"
 )
-_LINE_STARTS_WITH_PUNCT = regex.compile(r"(?m)^[ \t]*[,;:][ \t]*\w+")  # ", скидка 30%"
+# ", скидка 30%", ", −30% на всё" (a name missing before it)
+_LINE_STARTS_WITH_PUNCT = regex.compile(r"(?m)^[ \t]*[,;:][ \t]*[-−–+]?\w+")
 _WORD_BEFORE = regex.compile(rf"(\w+)([,:]?{_SPACE})?$")
 # the whole word (never its tail) that ends right before, or one line break before, the match
 _LAST_WORD = regex.compile(r"(?<!\w)\w+(?=\n?\Z)")
