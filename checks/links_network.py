@@ -420,6 +420,10 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
         # The UTMs to keep are those of the first URL on the way that has any: the link's own,
         # or those a click-tracking redirect added.
         chain = [link.href, *(hop.url for hop in result.hops[1:])]
+        if result.verdict == "unverified":
+            # the last hop led to what turned the checker away (a captcha page, a rate limit):
+            # a redirect made for a robot, not proof of what a recipient's click keeps
+            chain = chain[:-1]
         start = next((n for n, url in enumerate(chain) if _utm(url)), None)
         if start is None:
             continue

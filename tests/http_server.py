@@ -27,6 +27,8 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /botwall/cf-mitigated        403 with cf-mitigated: challenge
     /botwall/cloudflare          403, Server: cloudflare, a challenge page
     /botwall/chunked             403, the challenge page in chunks (no Content-Length)
+    /botwall/yandex              403, a Russian captcha page («Вы не робот?»)
+    /showcaptcha?…               200 with that page: where a captcha redirect sends robots
     /huge, /huge-404             HEAD 405; GET 200 (404) with a body that never ends
     /drip, /drip-404             HEAD 405; GET 200 (404), then a byte every half second
     /reset                       the connection is reset without an answer
@@ -91,6 +93,13 @@ CHALLENGE_PAGE = (
     b"<div id='challenge-platform'>Checking your browser before accessing the site.</div>"
     b"</body></html>"
 )
+
+# A Russian site's captcha, written the way Yandex SmartCaptcha's page reads
+CAPTCHA_PAGE_RU = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><title>Вы не робот?</title></head><body>"
+    "<p>Нам очень жаль, но запросы, поступившие с вашего IP-адреса, похожи на автоматические."
+    "</p><form action='/checkcaptcha'><input name='rep'></form></body></html>"
+).encode()
 
 
 class ScriptedServer:
@@ -441,6 +450,8 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 self._redirect(301, "/ok/landing?" + "&".join(f"{k}={v}" for k, v in kept.items()))
             elif head == "redirect-to":
                 self._redirect(302, query["to"])
+            elif head == "showcaptcha":  # where a robot is sent, answering 200
+                self._answer(200, CAPTCHA_PAGE_RU, {"Content-Type": "text/html"}, method)
             elif head == "slow":
                 time.sleep(float(segments[1]))
                 self._answer(200, method=method)
@@ -454,6 +465,8 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                             piece = CHALLENGE_PAGE[i : i + 40]
                             self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece))
                         self.wfile.write(b"0\r\n\r\n")
+                elif segments[1] == "yandex":
+                    self._answer(403, CAPTCHA_PAGE_RU, {"Content-Type": "text/html"}, method)
                 elif segments[1] == "cf-mitigated":
                     self._answer(403, b"blocked", {"cf-mitigated": "challenge"}, method)
                 else:

@@ -346,6 +346,7 @@ def test_backslashes_in_a_redirect_are_slashes(
         ("/botwall/chunked", "challenge page"),  # read through the chunked encoding
         ("/gzip-botwall", "challenge page"),  # gzipped: decoded before it is read
         ("/brotli-botwall", "challenge page"),  # brotli too
+        ("/botwall/yandex", "challenge page"),  # «Вы не робот?»: was LNK001 "403 Forbidden"
     ],
 )
 def test_bot_walls_are_unverified(
@@ -990,6 +991,9 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
     tracked = u("/redirect-to?to=" + quote(f"/drop-query/t?{utm}", safe=""))
     # a click-tracking redirect that adds them and keeps them
     kept = u("/redirect-to?to=" + quote(f"/redirect/2/kept?{utm}", safe=""))
+    # a redirect to a captcha page (Yandex's /showcaptcha, 200) that forgets the UTMs: made
+    # for a robot, no proof of what a recipient's click keeps (it was a UTM004 error)
+    walled = u("/redirect-to?to=" + quote("/showcaptcha?retpath=/sale", safe="") + f"&{utm}")
     c = campaign(
         a(dead, line=10),
         a(wall, line=11),
@@ -1004,6 +1008,7 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
         a(u("/ok/fine"), line=20),
         a(tracked, line=21),
         a(kept, line=22),
+        a(walled, line=23),
     )
     cfg = config(tmp_path, retries=0)
     got = {(f.code, f.severity, f.url) for f in findings(c, gather([c], cfg), cfg)}
@@ -1018,6 +1023,7 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
         ("LNK006", Severity.ERROR, image),
         ("UNS004", Severity.WARNING, unsub),
         ("UTM004", Severity.ERROR, tracked),
+        ("LNK001", Severity.WARNING, walled),
     }
     messages = {f.url: f for f in findings(c, gather([c], cfg), cfg)}
     assert "drops utm_source, utm_medium, utm_campaign" in messages[dropped].message

@@ -92,6 +92,16 @@ CHALLENGE_MARKERS = (
     "are you a robot",
     "g-recaptcha",
     "h-captcha",
+    # Russian sites: Yandex SmartCaptcha («Вы не робот?», «…похожи на автоматические»),
+    # Qrator, DDoS-Guard's Russian page
+    "smartcaptcha",
+    "smart-captcha",
+    "вы не робот",
+    "я не робот",
+    "похожи на автоматические",
+    "подтвердите, что вы человек",
+    "подтвердите, что запросы отправляли вы",
+    "qrator",
 )
 # What the title or first heading of a "not found" page says (a soft 404 answers 200 with it).
 NOT_FOUND_PHRASES = (
@@ -206,11 +216,12 @@ def not_an_image(answer: Answer) -> str | None:
     return None
 
 
-def bot_wall(answer: Answer) -> str | None:
-    """Why an error answer looks like bot protection rather than a missing page."""
+def bot_wall(answer: Answer, *, any_status: bool = False) -> str | None:
+    """Why an error answer looks like bot protection rather than a missing page (with
+    ``any_status``, any answer: a captcha page a redirect led to may answer 200)."""
     if answer.status == 999:
         return t("999: the site refuses automated requests (LinkedIn does this)")
-    if answer.status not in (401, 403, 429, 503):
+    if answer.status not in (401, 403, 429, 503) and not any_status:
         return None
     headers = answer.headers
     server = headers.get("server", "").lower()
@@ -437,6 +448,11 @@ class Fetcher:
     ) -> tuple[LinkVerdict, str]:
         status = answer.status
         if 200 <= status < 300 or status == 304:
+            # a redirect to a captcha page that answers 200 (Yandex's /showcaptcha): the wall
+            # a robot is sent to, not the page a recipient opens
+            wall = bot_wall(answer, any_status=True) if "captcha" in answer.url.lower() else None
+            if status == 200 and wall is not None:
+                return "unverified", t("could not verify: {why}", why=wall)
             title = soft_404(answer.page) if status == 200 else None
             if title is not None:
                 return "unverified", t(
