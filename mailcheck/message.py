@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from email.header import decode_header
 from email.message import Message
 from email.policy import compat32
+from email.utils import getaddresses, quote
 from typing import Any
 
 from mailcheck.charsets import cut_short, decode_bytes, meta_charset, replacement_written
@@ -175,6 +176,24 @@ class _MimeMessage(Message):
         return _FOLD.sub("", boundary) if isinstance(boundary, str) else boundary
 
 
+def _readable_from(raw: str) -> str:
+    """The From header decoded, its address still one: a display name that decodes to a
+    comma ("=?utf-8?b?…?=" for «Shop, Москва», as formataddr writes it) is quoted, or the
+    address would be read as two, "Shop" and the real one, and the sender domain lost."""
+    decoded = decode_header_value(raw)
+    pairs = getaddresses([raw])
+    if len(pairs) != 1 or "@" not in pairs[0][1] or not pairs[0][0]:
+        return decoded
+    name, address = decode_header_value(pairs[0][0]), pairs[0][1]
+    if not any(c in name for c in _ADDRESS_SPECIALS):
+        return decoded
+    return f'"{quote(name)}" <{address}>'
+
+
+# what in a decoded display name would be read as the address's own syntax
+_ADDRESS_SPECIALS = frozenset(',;:<>@"')
+
+
 def parse_message(data: bytes) -> ParsedMessage:
     """Read a saved message. Raises NotAMessage (with the reason) when it cannot be read."""
     if not looks_like_message(data):
@@ -198,7 +217,7 @@ def parse_message(data: bytes) -> ParsedMessage:
         found.headers[name] = decode_header_value(raw)
     lower = {k.lower(): v for k, v in found.headers.items()}
     found.subject = lower.get("subject")
-    found.from_addr = lower.get("from") or None
+    found.from_addr = _readable_from(next(iter(_all(raw_headers, "From")), "")) or None
     found.envelope_from = _return_path(lower.get("return-path"))
     for value in _all(raw_headers, "DKIM-Signature"):
         match = _DKIM_SELECTOR.search(_unfold(value))

@@ -259,6 +259,24 @@ def test_from_that_is_an_address(tmp_path: Path, sender: str, domain: str | None
     assert c.from_addr == sender and c.from_domain == domain
 
 
+@pytest.mark.parametrize(
+    ("raw", "shown"),
+    [
+        # what formataddr(("Shop, Москва", …)) writes: decoded first, the comma split the
+        # address in two, "Shop" and the real one, and the sender domain was lost (a QA probe)
+        ("=?utf-8?b?U2hvcCwg0JzQvtGB0LrQstCw?= <news@shop.example>",
+         '"Shop, Москва" <news@shop.example>'),
+        ("=?utf-8?b?0JzQsNCz0LDQt9C40L0=?= <news@shop.example>", "Магазин <news@shop.example>"),
+        ('"Shop, Moscow" <news@shop.example>', '"Shop, Moscow" <news@shop.example>'),
+    ],
+)  # fmt: skip
+def test_a_saved_messages_from_keeps_its_one_address(tmp_path: Path, raw: str, shown: str) -> None:
+    eml = tmp_path / "send.eml"
+    eml.write_bytes(f"From: {raw}\r\nSubject: Hi\r\n\r\nHi\r\n".encode())
+    c = load_file(eml)
+    assert (c.from_addr, c.from_domain) == (shown, "shop.example")
+
+
 def test_manifest_not_utf8(tmp_path: Path) -> None:
     path = campaign_dir(tmp_path, "")
     path.write_bytes('subject = "Привет"\n'.encode("cp1251"))
