@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from mailcheck.i18n import N_, Joined, t
-from mailcheck.model import Finding
+from mailcheck.model import Finding, Severity
 from mailcheck.rules import (
     ALT_MISSING,
     HOST_DOWN,
@@ -39,6 +39,7 @@ ROOT_CAUSES = {NO_DNS: ("NET001",), UNREAD_PARTS: ("PER009", "PER007")}
 def fold(findings: list[Finding]) -> list[Finding]:
     """``findings`` with those a root-cause finding explains folded into it."""
     findings = _fold_hosts(findings)
+    findings = _fold_same_url(findings)
     findings = _fold_into(findings, "IMG001", ALT_MISSING, _UNNAMED_BY_MISSING_ALT)
     findings = _fold_into(findings, "HTML001", IN_UNCLOSED_COMMENT, _HIDDEN_BY_OPEN_COMMENT)
     for cause, codes in ROOT_CAUSES.items():
@@ -98,6 +99,28 @@ _UNNAMED_BY_MISSING_ALT = N_(
 )
 # An unsubscribe link missing because a comment left open hides it (UNS001) is HTML001's
 _HIDDEN_BY_OPEN_COMMENT = N_("{message}; so: {checks}")
+
+
+# A dead URL both an image and a link (a banner that links to its own picture) is one cause:
+# the image's finding (what the recipient sees broken) lists the link's places too
+_IMAGE_AND_LINK = ("LNK006", "LNK001")
+
+
+def _fold_same_url(findings: list[Finding]) -> list[Finding]:
+    images: dict[tuple[str | None, Severity], Finding] = {
+        (f.url, f.severity): f for f in findings if f.code == _IMAGE_AND_LINK[0] and f.url
+    }
+    for link in [f for f in findings if f.code == _IMAGE_AND_LINK[1]]:
+        image = images.get((link.url, link.severity))
+        if image is None:
+            continue
+        said = t("{message}; the same URL: {checks}", message=image.message, checks=link.code)
+        merged = _merged(image, [link], said)
+        places = tuple(sorted(merged.places, key=_in_order(list(merged.places))))  # in order
+        merged = replace(merged, location=places[0], locations=places)
+        images[(link.url, link.severity)] = merged
+        findings = [merged if f is image else f for f in findings if f is not link]
+    return findings
 
 
 def _merged(root: Finding, folded: list[Finding], message: str) -> Finding:

@@ -1031,6 +1031,19 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
     assert messages[dead].location == "html:10"
 
 
+def test_a_dead_url_that_is_an_image_and_a_link_is_one_finding(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # a banner linking to its own picture: LNK001 and LNK006 both said the one 404 (a QA probe)
+    dead = server.url("/status/404/banner.png")
+    c = campaign(a(dead, line=7), Link(href=dead, kind="img", text="Баннер", line=8))
+    cfg = config(tmp_path, retries=0)
+    [finding] = findings(c, gather([c], cfg), cfg)
+    assert (finding.code, finding.severity, finding.url) == ("LNK006", Severity.ERROR, dead)
+    assert finding.places == ("html:7", "html:8")
+    assert finding.message.endswith("; the same URL: LNK001")
+
+
 def test_a_hanging_link_is_a_could_not_verify_warning(
     server: ScriptedServer, tmp_path: Path
 ) -> None:
