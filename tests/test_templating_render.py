@@ -331,7 +331,9 @@ def test_klaviyo_unsubscribe_tag_renders_a_system_link() -> None:
         "Total: NaN",
         "[object Object]",
         ", скидка 30%",
+        ", −30% на всё",  # a name missing before a number with its sign
         "Привет !",
+        "Bonjour \u202f!",  # a name left out before French typography's space
     ],
 )
 def test_broken_text_finds(text: str) -> None:
@@ -348,6 +350,8 @@ def test_broken_text_finds(text: str) -> None:
         "Nonetheless",
         "nullable",
         "Уважаемый клиент!",
+        "Bonjour\u202f!",  # French typography: a narrow no-break space before "!" (a QA probe)
+        "Bonjour\u00a0?",
         "Hi!",
         "",
     ],

@@ -29,7 +29,9 @@ _GREETINGS = regex.compile(
 _RUN_START = rf"(?<!{_SPACE})"
 _COMMA_THEN_PUNCT = regex.compile(rf"{_RUN_START}{_SPACE}*,{_SPACE}*[!?.,;:]")  # "Привет, !"
 _SPACE_THEN_COMMA = regex.compile(rf"{_RUN_START}{_SPACE}+,")  # "Hello ,", "Иван , "
-_SPACE_THEN_END = regex.compile(rf"{_RUN_START}{_SPACE}+[!?.]")  # "Hello !" (greetings only)
+# "Hello !" (greetings only); a no-break space alone before "!" or "?" is French typography
+# ("Bonjour !"), a name left out leaves an ordinary space ("Bonjour {{ name }} !")
+_SPACE_THEN_END = regex.compile(rf"{_RUN_START}{_SPACE}*[ \t]{_SPACE}*[!?.]")
 _PROGRAMMER_WORDS = regex.compile(
     r"(?<![\w-])(?:None|null|undefined|NaN|nil)(?![\w-])|\[object Object\]"
 )
