@@ -338,7 +338,7 @@ def test_listed_contrasts_and_heading_jumps_are_translated_one_by_one(tmp_path: 
     )
     result = check(write_campaign(tmp_path, "a11y", body=body))
     text = render([result], language="ru")
-    assert "«Серый текст на белом» #999999 на #ffffff 2.8:1 (стр." in text
+    assert "«Серый текст на белом» #999999 на #ffffff 2.8:1 (строки:" in text
     assert "h1 → h3 (строка" in text
     assert " on #ffffff" not in text and "(line " not in text
 

@@ -95,6 +95,10 @@ def test_later_previews_wait_inert_behind_the_one_allowed_script() -> None:
     assert live_frames(html) == [f"campaign-{n:03d}" for n in range(1, EAGER_PREVIEWS + 1)]
     inert = re.findall(r"<template>(.*?)</template>", html, re.S)
     assert len(inert) == 8 - EAGER_PREVIEWS
+    # where no script runs (a mail client's viewer), each slot says where to see it; it said
+    # "appears when you scroll to it", which no scrolling would do there (a QA probe)
+    slot = "open the report in a web browser to see it.</p><template>"
+    assert html.count(slot) == 8 - EAGER_PREVIEWS
     for frame in inert:  # the same sandboxed frame, only not made yet
         assert frame.startswith('<iframe class="preview" sandbox="" referrerpolicy="no-referrer"')
         assert 'srcdoc="&lt;p&gt;Письмо ' in frame
