@@ -15,6 +15,7 @@ import base64
 import dataclasses
 import hashlib
 import json
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -36,6 +37,7 @@ from mailcheck.config import Config
 from mailcheck.facts import Facts, LinkResult
 from mailcheck.i18n import DEFAULT_LANGUAGE, translate, translations
 from mailcheck.linkinfo import is_unsubscribe, is_web
+from mailcheck.loaders import MANIFEST
 from mailcheck.model import Campaign, CampaignResult, Document, Finding, Link, Severity
 from mailcheck.registry import load_registry
 from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST
@@ -793,6 +795,39 @@ def for_report(result: CampaignResult) -> CampaignResult:
     return dataclasses.replace(result, campaign=light)
 
 
+def sent_sources(results: list[CampaignResult]) -> list[CampaignResult]:
+    """The results with each campaign's source as the client may read it: an absolute path (a
+    folder dragged into the terminal) is shown from the folder the batch's campaigns share —
+    never the account manager's own folders (/home/i.petrova/Документы/…)."""
+    absolute = [r.campaign.source for r in results if os.path.isabs(r.campaign.source)]
+    if not absolute:
+        return results
+    # the folder holding each campaign: a campaign directory's parent, a file's own folder
+    holders = [
+        os.path.dirname(os.path.dirname(a) if os.path.basename(a) == MANIFEST else a)
+        for a in absolute
+    ]
+    shared = os.path.commonpath(holders)
+    out = []
+    for r in results:
+        old = r.campaign.source
+        if not os.path.isabs(old):
+            out.append(r)
+            continue
+        new = os.path.relpath(old, shared)
+        findings = [
+            dataclasses.replace(
+                f,
+                location=new if f.location == old else f.location,
+                locations=tuple(new if p == old else p for p in f.locations),
+            )
+            for f in r.findings
+        ]
+        campaign = dataclasses.replace(r.campaign, source=new)
+        out.append(dataclasses.replace(r, campaign=campaign, findings=findings))
+    return out
+
+
 def render_report(
     results: list[CampaignResult],
     facts: Facts,
@@ -827,6 +862,7 @@ def report_parts(
 
     language = language or config.report.language
     logo, _ = logo_data_uri(config.report.logo)
+    results = sent_sources(results)
     views = [campaign_view(r, facts, config, offline, language) for r in results]
     # failures first, then campaigns with warnings, then those that passed (as coverage.py does)
     views.sort(key=lambda v: (v.result.ok, not v.result.warnings))

@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mailcheck.reports.html import describe, json_for_html, markdown_lite, render_report
+from mailcheck.reports.html import (
+    describe,
+    json_for_html,
+    markdown_lite,
+    render_report,
+    sent_sources,
+)
 from mailcheck.reports.jsonout import as_dict
 from mailcheck.reports.kpi_html import render_kpi_html
 
@@ -304,6 +310,21 @@ def test_the_preview_is_as_wide_as_the_layout_not_as_its_widest_image() -> None:
     # an image wider than the usual 600 px, with no layout width, still fits in the frame
     wide = hero.replace('width="552"', 'width="700"')
     assert 'style="--email-width: 702px;' in report([CampaignResult(campaign(html=wide), [])])
+
+
+def test_absolute_sources_are_shown_from_the_folder_the_batch_shares() -> None:
+    # `mailcheck report /home/i.petrova/Документы/clients/batch` (a folder dragged into the
+    # terminal) put the account manager's folders before every campaign (a QA probe)
+    home = "/home/i.petrova/Документы/clients/batch"
+    bf, send = campaign(), campaign()
+    bf.source, send.source = f"{home}/bf/campaign.toml", f"{home}/tests/send.eml"
+    failed = Finding("INP001", "input-unreadable", Severity.ERROR, "broken", send.source)
+    html = report([CampaignResult(bf, []), CampaignResult(send, [failed])])
+    assert "i.petrova" not in html and "Документы" not in html
+    assert "<code>bf/campaign.toml</code>" in html and "<code>tests/send.eml</code>" in html
+    # one campaign: its own folder's name stays
+    [one] = sent_sources([CampaignResult(bf, [])])
+    assert one.campaign.source == "bf/campaign.toml"
 
 
 def test_a_link_row_names_every_line_its_url_stands_on() -> None:
