@@ -293,10 +293,15 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
     for tag in in_links:
         places.setdefault(tag, []).append("links")
     for tag, where_shown in places.items():
+        # "the subject, body and text part", each word in the reader's language
         shown_in = (
             t(where_shown[0])
             if len(where_shown) == 1
-            else t("{first} and {rest}", first=t(where_shown[0]), rest=", ".join(where_shown[1:]))
+            else t(
+                "{first} and {rest}",
+                first=Joined(", ", [t(w) for w in where_shown[:-1]]),
+                rest=t(where_shown[-1]),
+            )
         )
         # a link's tag is shown at the link's lines (LNK003 leaves a tag as the whole link here)
         locations = [w for w in where_shown if w != "links"]

@@ -585,3 +585,23 @@ def test_quoted_texts_take_the_readers_quotes(tmp_path: Path) -> None:
     assert "(“Купить”, “Корзина”)" in placeholder.message  # English keeps its own
     [copy] = only(result, "BRF001")
     assert str(translate(copy.message, ru)).endswith(": «Lorem ipsum» (email.html)")
+
+
+def test_every_part_a_leftover_tag_is_in_is_said_in_the_readers_language(tmp_path: Path) -> None:
+    """PER003 said «… в тема и body, text part»: only the first part was translated."""
+    from mailcheck.i18n import translate
+    from tests.helpers import check, only
+
+    send = tmp_path / "send.eml"
+    send.write_bytes(
+        # a test send, as a mailbox saved it (a Received line: rendered by the ESP already)
+        b"Received: from mx.shop.test by mx.b.test; Fri, 4 Dec 2026 05:00:00 +0000\r\n"
+        b"From: Shop <news@shop.test>\r\nSubject: {{Name}}, sale\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\n'
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\nHi {{Name}}\r\n--b\r\n"
+        b"Content-Type: text/html; charset=utf-8\r\n\r\n<p>Hi {{Name}}</p>\r\n--b--\r\n"
+    )
+    [per003] = only(check(send), "PER003")
+    assert per003.message.endswith("in the subject, body and text part")
+    said = str(translate(per003.message, translations("ru")))
+    assert said.endswith("{{Name}}: тема, тело письма и текстовая часть"), said
