@@ -232,6 +232,8 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
         # only what reads as a variable gone wrong counts, never a word of the prose.
         parts = {"subject": main.subject, "preheader": main.preheader}
         parts["body"] = main.document.text if main.document else main.text
+        if main.document and main.text:  # a test send's text part, read by some recipients
+            parts["text part"] = main.text
         for where, text in parts.items():
             for snippet in broken_text(text or "", prose=True):
                 yield Problem(t("broken text: “{snippet}”", snippet=snippet), location=where)

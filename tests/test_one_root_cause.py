@@ -624,3 +624,28 @@ def test_per001_quotes_what_the_sample_recipients_named_would_receive(tmp_path: 
         "“, −30”; sample 2 would receive it"
     )
     assert per001.places == ("subject",)
+
+
+def _test_send(tmp_path: Path, html: str, text: str) -> Path:
+    send = tmp_path / "send.eml"
+    send.write_bytes(
+        (
+            "Received: from mx.shop.test by mx.b.test; Fri, 4 Dec 2026 05:00:00 +0000\r\n"
+            "From: Shop <news@shop.test>\r\nSubject: Sale\r\nMIME-Version: 1.0\r\n"
+            'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\n'
+            f"Content-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n--b\r\n"
+            f"Content-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n--b--\r\n"
+        ).encode()
+    )
+    return send
+
+
+def test_per002_reads_a_test_sends_text_part_too(tmp_path: Path) -> None:
+    # "Привет, !" in the text part alone passed as "ok": only the HTML was read (a QA probe)
+    html = f"<p>Привет, Анна!</p>{UNSUB_RU}"
+    [per002] = only(check(_test_send(tmp_path, html, "Привет, !")), "PER002")
+    assert (per002.message, per002.places) == ("broken text: “Привет, !”", ("text part",))
+    # in both parts: one finding at both
+    broken = _test_send(tmp_path, f"<p>Привет, !</p>{UNSUB_RU}", "Привет, !")
+    [per002] = only(check(broken), "PER002")
+    assert per002.places == ("body", "text part")

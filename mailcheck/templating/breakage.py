@@ -84,7 +84,10 @@ def broken_text(text: str, *, prose: bool = False) -> list[str]:
         start = before.start() if before and before.group(2) else m.start()
         found.append((start, text[start : m.end()].strip()))
     for m in _LINE_STARTS_WITH_PUNCT.finditer(text):
-        found.append((m.start(), m.group(0).strip()))
+        snippet = m.group(0).strip()
+        if prose and snippet[0] != ",":
+            continue  # ":cc", ";-)" in a text as written: only ", скидка" reads as a name gone
+        found.append((m.start(), snippet))
     seen: set[str] = set()
     out: list[str] = []
     for _, snippet in sorted(found):
