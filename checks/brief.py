@@ -54,6 +54,10 @@ _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–—]\s*)?(20\
 _LATIN1_MOJIBAKE = re.compile(r"\b[\u00c0-\u00ff]{4,}\b")
 
 
+# how a charset is written in a Content-Type (Python's codec names are not)
+_CHARSET_NAMES = {"cp1251": "windows-1251", "koi8_r": "koi8-r", "cp1252": "windows-1252"}
+
+
 @functools.cache
 def _patterns(name: str) -> list[regex.Pattern[str]]:
     text = resources.files("mailcheck.checks").joinpath("data", name).read_text("utf-8")
@@ -250,6 +254,9 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     A "�" written in the HTML or text part itself (as UTF-8 or `&#65533;`) is an error:
     every reader sees it. One that only mailcheck's reading of undecodable bytes put there,
     and the mojibake patterns, are warnings: a mail client may read those bytes otherwise.
+    A saved message's part labelled `charset=utf-8` whose bytes are windows-1251, KOI8-R or
+    windows-1252 is an error too (one finding for its parts): mailcheck reads the text, but
+    a mail client reads it as the label says, a "�" for every Cyrillic letter.
 
     HTML character references a reader sees as they are written (`&nbsp;`, `&zwnj;`,
     `&#8212;`) are an error too: in the HTML they were escaped twice (`&amp;nbsp;`, often by an
@@ -268,6 +275,21 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     Save the file in UTF-8 and declare `charset=utf-8` (in `<meta>` and the MIME part). Write
     `&nbsp;` once escaped in the HTML, and the character itself in a subject or a text part.
     """
+    misread: dict[str, list[str]] = {}  # one mislabel (the sender's encoder), every part
+    for part, codec in ctx.campaign.charset_misread:
+        misread.setdefault(codec, []).append(part)
+    for codec, misread_parts in misread.items():
+        yield Problem(
+            t(
+                "labelled charset=utf-8, but the bytes are {charset}: mail clients read them "
+                "as UTF-8 and show “�” for every letter beyond ASCII (declare "
+                "charset={charset}, or encode the text in UTF-8)",
+                charset=_CHARSET_NAMES.get(codec, codec),
+            ),
+            misread_parts[0],
+            locations=tuple(misread_parts),
+            severity=Severity.ERROR,
+        )
     import ftfy
     import ftfy.badness
 

@@ -223,6 +223,19 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
     return text if text is not None else guess_8bit(data)
 
 
+def utf8_label_misread(data: bytes, declared: str | None) -> str | None:
+    """The charset bytes labelled UTF-8 are really in (windows-1251, KOI8-R, windows-1252),
+    None when the label reads them. A mail client reads them as the label says: every letter
+    beyond ASCII a "�". A few broken sequences (a character cut in half) are no mislabel."""
+    if known_charset(declared) != "utf-8" or utf8_text(data) is not None:
+        return None
+    text = guess_8bit(data)
+    return next(
+        (c for c in ("cp1251", "koi8_r", "cp1252") if data.decode(c, errors="replace") == text),
+        None,
+    )
+
+
 def guess_8bit(data: bytes) -> str:
     """Decode 8-bit text that is not UTF-8: windows-1251, KOI8-R or windows-1252.
 

@@ -245,6 +245,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.replacement_written = msg.replacement_written
     campaign.content_ids = msg.content_ids
     campaign.mislabelled_parts = msg.mislabelled
+    campaign.charset_misread = msg.misread
     campaign.html_label = "text/html part"
     campaign.text_label = "text/plain part"
     if msg.amp:

@@ -22,7 +22,13 @@ from email.policy import compat32
 from email.utils import getaddresses, quote
 from typing import Any
 
-from mailcheck.charsets import cut_short, decode_bytes, meta_charset, replacement_written
+from mailcheck.charsets import (
+    cut_short,
+    decode_bytes,
+    meta_charset,
+    replacement_written,
+    utf8_label_misread,
+)
 from mailcheck.i18n import N_, t
 from mailcheck.linkinfo import content_id
 
@@ -115,6 +121,8 @@ class ParsedMessage:
     # body parts written in quoted-printable under a label that says they are not:
     # (part name, the Content-Transfer-Encoding as written, "" when the part has none)
     mislabelled: list[tuple[str, str]] = field(default_factory=list)
+    # body parts labelled charset=utf-8 whose bytes are another charset: (part name, codec)
+    misread: list[tuple[str, str]] = field(default_factory=list)
 
 
 def looks_like_message(data: bytes) -> bool:
@@ -241,10 +249,14 @@ def parse_message(data: bytes) -> ParsedMessage:
         found.html_sent_bytes = _encoded_size(html_part)
         found.html = decode_bytes(payload, declared)
         found.replacement_written = replacement_written(payload, found.html)
+        if codec := utf8_label_misread(payload, declared):
+            found.misread.append((N_("text/html part"), codec))
     if text_part is not None:
         text_payload = _as_labelled(text_part, _payload(text_part), N_("text/plain part"), found)
         _read_whole(text_part, text_payload, text_part.get_content_charset(), N_("text/plain part"))
         found.text = decode_bytes(text_payload, text_part.get_content_charset())
+        if codec := utf8_label_misread(text_payload, text_part.get_content_charset()):
+            found.misread.append((N_("text/plain part"), codec))
         written = replacement_written(text_payload, found.text)
         found.replacement_written = found.replacement_written or written
     if html_part is None and text_part is None:

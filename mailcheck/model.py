@@ -285,6 +285,8 @@ class Campaign:
     # body parts of a saved message written in quoted-printable and labelled as not (HDR003):
     # (part name, its Content-Transfer-Encoding as written, "" for none); read as written
     mislabelled_parts: list[tuple[str, str]] = field(default_factory=list)
+    # a saved message's parts labelled UTF-8 whose bytes are another charset: (part, codec)
+    charset_misread: list[tuple[str, str]] = field(default_factory=list)
     # (role, path) of every file the loader read or tried to read: what "this campaign" is
     source_files: list[tuple[str, str]] = field(default_factory=list)
     # Filled by the engine's analysis step:

@@ -649,3 +649,26 @@ def test_per002_reads_a_test_sends_text_part_too(tmp_path: Path) -> None:
     broken = _test_send(tmp_path, f"<p>Привет, !</p>{UNSUB_RU}", "Привет, !")
     [per002] = only(check(broken), "PER002")
     assert per002.places == ("body", "text part")
+
+
+def test_a_part_labelled_utf8_in_windows_1251_is_one_error_for_its_parts(tmp_path: Path) -> None:
+    # mailcheck read the bytes as windows-1251 and said "ok"; a mail client reads the label,
+    # a "�" for every letter (a QA probe)
+    send = tmp_path / "send.eml"
+    body = "Привет, Анна! Скидки недели.".encode("cp1251")
+    send.write_bytes(
+        b"Received: from mx.shop.test by mx.b.test; Fri, 4 Dec 2026 05:00:00 +0000\r\n"
+        b"From: Shop <news@shop.test>\r\nSubject: Sale\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\n'
+        b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + body + b"\r\n--b\r\n"
+        b"Content-Type: text/html; charset=utf-8\r\n\r\n<p>" + body + b"</p>\r\n--b--\r\n"
+    )
+    [brf003] = only(check(send), "BRF003")
+    assert brf003.severity is Severity.ERROR
+    assert brf003.places == ("text/html part", "text/plain part")
+    assert brf003.message.startswith(
+        "labelled charset=utf-8, but the bytes are windows-1251: mail clients read them"
+    )
+    # the same bytes labelled as they are: nothing to say
+    send.write_bytes(send.read_bytes().replace(b"charset=utf-8", b"charset=windows-1251"))
+    assert only(check(send), "BRF003") == []
