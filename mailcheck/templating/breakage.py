@@ -31,7 +31,9 @@ _COMMA_THEN_PUNCT = regex.compile(rf"{_RUN_START}{_SPACE}*,{_SPACE}*[!?.,;:]")  
 _SPACE_THEN_COMMA = regex.compile(rf"{_RUN_START}{_SPACE}+,")  # "Hello ,", "Иван , "
 # "Hello !" (greetings only); a no-break space alone before "!" or "?" is French typography
 # ("Bonjour !"), a name left out leaves an ordinary space ("Bonjour {{ name }} !")
-_SPACE_THEN_END = regex.compile(rf"{_RUN_START}{_SPACE}*[ \t]{_SPACE}*[!?.]")
+# (the no-break spaces before the first ordinary one, so that a run of blanks has one way to
+# be read and its scan stays linear)
+_SPACE_THEN_END = regex.compile(rf"{_RUN_START}[\u00a0\u2009\u202f]*[ \t]{_SPACE}*[!?.]")
 _PROGRAMMER_WORDS = regex.compile(
     r"(?<![\w-])(?:None|null|undefined|NaN|nil)(?![\w-])|\[object Object\]"
 )
