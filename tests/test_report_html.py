@@ -312,10 +312,10 @@ def test_the_preview_is_as_wide_as_the_layout_not_as_its_widest_image() -> None:
     assert 'style="--email-width: 702px;' in report([CampaignResult(campaign(html=wide), [])])
 
 
-def test_absolute_sources_are_shown_from_the_folder_the_batch_shares() -> None:
+def test_absolute_sources_are_shown_from_the_folder_the_batch_shares(tmp_path: Path) -> None:
     # `mailcheck report /home/i.petrova/Документы/clients/batch` (a folder dragged into the
     # terminal) put the account manager's folders before every campaign (a QA probe)
-    home = "/home/i.petrova/Документы/clients/batch"
+    home = str(tmp_path / "i.petrova" / "Документы" / "clients" / "batch")
     bf, send = campaign(), campaign()
     bf.source, send.source = f"{home}/bf/campaign.toml", f"{home}/tests/send.eml"
     failed = Finding("INP001", "input-unreadable", Severity.ERROR, "broken", send.source)
