@@ -400,6 +400,14 @@ def test_soft_404_is_a_warning(
         ("<title>How to fix “Page not found” errors in your shop</title>", None),
         ("<title>Кольцо «Не найдена» — серебро 925</title>", None),
         ("<title>Заказ №404 оформлен</title>", None),
+        # a shop's or a CMS's missing item, and a status in brackets, passed (a QA probe)
+        ("<title>Страница не найдена (404)</title>", "Страница не найдена (404)"),
+        ("<h1>Товар не найден</h1>", "Товар не найден"),
+        ("<title>Элемент не найден</title>", "Элемент не найден"),  # 1C-Bitrix
+        ("<title>Ничего не найдено</title>", "Ничего не найдено"),
+        # while a title that only ends in the words was one
+        ("<title>Пропавшая, но не найдена</title>", None),
+        ("<title>Почему товар не найден в поиске</title>", None),
     ],
 )
 def test_a_soft_404_is_a_title_that_says_so(page: str, said: str | None) -> None:
