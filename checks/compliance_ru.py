@@ -28,7 +28,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from mailcheck.domains import host_of, org_domain, under
 from mailcheck.i18n import Joined, t
-from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST, is_unsubscribe, is_web
+from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST, is_unsubscribe, is_web, tracked_target
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.unsubscribe import unsubscribe_tags
@@ -74,13 +74,19 @@ def _partner_links(ctx: Context) -> list[Link]:
     for link in ctx.all_links():
         if link.kind not in ("a", "area") or not is_web(link.href) or is_unsubscribe(link):
             continue
-        host = host_of(link.href)
+        host = _destination(link)
         if not host or host == SYSTEM_PLACEHOLDER_HOST:  # the ESP's own link (web version …)
             continue
         if any(under(host, d) for d in (*own, *channels)):
             continue
         found.append(link)
     return found
+
+
+def _destination(link: Link) -> str:
+    """The host a link sends the reader to: a test send's click-tracked link, where its
+    tracker's query says it goes."""
+    return host_of(tracked_target(link.href) or "") or host_of(link.href)
 
 
 def _reader_text(ctx: Context) -> str:
@@ -108,6 +114,8 @@ def ad_marking_missing(ctx: Context) -> Iterator[Problem]:
     sender's domain, not `tracked-domains`, not social networks or app stores), reports what
     of the marking 38-FZ art. 18.1 requires is missing — the word «Реклама», the advertiser
     (name or ИНН, or «Рекламодатель»), and the erid token (in the text or the link's URL).
+    A click tracker's link is judged by where its query says it sends the reader
+    (`…/c?url=https%3A%2F%2Fshop.ru%2F`: the sender's own site).
 
     ## Why it matters
     Since 1 September 2022 online advertising in Russia must be marked and registered with an
@@ -138,7 +146,7 @@ def ad_marking_missing(ctx: Context) -> Iterator[Problem]:
         missing.append("erid")
     if not missing:
         return
-    hosts = list(dict.fromkeys(host_of(link.href) for link in partners))
+    hosts = list(dict.fromkeys(_destination(link) for link in partners))
     shown = ", ".join(hosts[:_LISTED])
     if len(hosts) > _LISTED:
         shown = t("{shown} and {n} more", shown=shown, n=len(hosts) - _LISTED)

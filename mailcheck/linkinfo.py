@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import regex
 
@@ -326,6 +326,21 @@ _DRIVE_PATH = re.compile(r"[A-Za-z]:[\\/]")  # a Windows path: a browser reads "
 
 
 _ANGLE_URL = re.compile(r"<\s*([^<>\s]+)\s*>")
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def tracked_target(href: str) -> str | None:
+    """Where a click tracker's link sends the reader, when the link says so in its query
+    (``https://click.esp.example/c?url=https%3A%2F%2Fshop.ru%2Fsale``): the first query value
+    that is a whole web address. None when none is (the tracker keeps it to itself)."""
+    try:
+        query = urlsplit(href.strip()).query
+    except ValueError:
+        return None
+    for _, value in parse_qsl(query):
+        if value.lower().startswith(("http://", "https://")) and host_of(value):
+            return value
+    return None
 
 
 def list_unsubscribe_targets(headers: dict[str, str] | None) -> list[str]:

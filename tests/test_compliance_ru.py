@@ -46,6 +46,17 @@ def test_partner_block_without_marking(tmp_path: Path) -> None:
     ]
 
 
+def test_click_tracked_links_are_judged_by_where_they_send_the_reader(tmp_path: Path) -> None:
+    # a test send's links all go through the ESP's click tracker: each was "a link to another
+    # organisation" (click.esp.example) on every tracked send (a QA probe)
+    tracker = "https://click.esp.example/c?id=7&url="
+    own = f'<p><a href="{tracker}https%3A%2F%2Fshop.test%2Fsale%3Futm_source%3Demail">Sale</a></p>'
+    assert ru_check(tmp_path, own) == []
+    partner = f'<p><a href="{tracker}https%3A%2F%2Fbank.example%2Fcard">Оформить</a></p>'
+    [(code, message, _)] = ru_check(tmp_path, own + "\n" + partner, id="p", name="p")
+    assert code == "RU001" and "links to other organisations (bank.example) without" in message
+
+
 def test_partner_block_with_marking_passes(tmp_path: Path) -> None:
     marked = PARTNER.replace("?utm_source=shop", "?erid=2VtzqxABC&utm_source=shop") + (
         "<p>Реклама. ООО «Банк», ИНН 7700000000</p>"
