@@ -20,7 +20,7 @@ from mailcheck.i18n import N_, t
 from mailcheck.linkinfo import host_and_port
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
-from mailcheck.rules import NO_DNS, Context, Problem, host_down, rule
+from mailcheck.rules import NO_DNS, Context, Problem, host_down, host_unreached, rule
 
 MAX_REDIRECTS = 5
 FAILED = ("broken", "unreachable", "invalid")
@@ -75,7 +75,7 @@ def _verdicts(
             yield Problem(t(broken, reason=reason), url=url, locations=places, cause=cause)
         elif result.verdict == "unverified":
             message = t(unverified, reason=_at(result, url))
-            cause = NO_DNS if result.no_dns else ""
+            cause = NO_DNS if result.no_dns else _unreached(result, url)
             yield Problem(
                 message, url=url, severity=Severity.WARNING, locations=places, cause=cause
             )
@@ -151,8 +151,15 @@ def _per_host(
         severity = None if error else Severity.WARNING
         # one host, one lookup: the group's cause; a host proven down is one with the image
         # and unsubscribe link on it (mailcheck.rootcause)
-        cause = NO_DNS if result.no_dns else host_down(host) if error else ""
+        cause = NO_DNS if result.no_dns else host_down(host) if error else host_unreached(host)
         yield Problem(message, url=url, severity=severity, locations=places, cause=cause)
+
+
+def _unreached(result: LinkResult, url: str) -> str:
+    """The cause of a "could not verify" whose host answered nothing at all (a timeout, a
+    reset): the link, the image and the unsubscribe link on a host that hangs are one
+    finding (mailcheck.rootcause), as on a host that refuses."""
+    return host_unreached(_host_of(result.final_url or url)[1]) if _host_failure(result) else ""
 
 
 @rule(

@@ -1052,6 +1052,24 @@ def test_a_dead_url_that_is_an_image_and_a_link_is_one_finding(
     assert finding.message.endswith("; the same URL: LNK001")
 
 
+def test_a_host_that_answers_nothing_is_one_finding_for_every_rule(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # a link, an image and the unsubscribe link on a host that hangs were three "could not
+    # verify (timed out)" warnings (LNK002, LNK006, UNS004); on a host that refuses, one
+    slow = [server.url(f"/slow/3/{name}") for name in ("sale", "banner.png", "unsubscribe")]
+    c = campaign(
+        a(slow[0], line=7),
+        Link(href=slow[1], kind="img", text="Баннер", line=8),
+        a(slow[2], text="Отписаться", line=9),
+    )
+    cfg = config(tmp_path, retries=0, timeout=0.5)
+    [finding] = findings(c, gather([c], cfg), cfg)
+    assert (finding.code, finding.severity) == ("LNK002", Severity.WARNING)
+    assert finding.places == ("html:7", "html:8", "html:9")
+    assert finding.message.endswith("; the same host: LNK006, UNS004")
+
+
 def test_a_hanging_link_is_a_could_not_verify_warning(
     server: ScriptedServer, tmp_path: Path
 ) -> None:
