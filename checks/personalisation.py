@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import regex
 
-from mailcheck.i18n import N_, Joined, t
+from mailcheck.i18n import N_, Joined, Message, t
 from mailcheck.model import Breakage, Link, Severity, Variable
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import broken_text, leftover_tags, missing_from_samples
@@ -339,6 +339,8 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
     """
     campaign = ctx.campaign
     for where, message, line in campaign.template_errors:
+        if not isinstance(message, Message):  # the engine's own words (jinja2's, English)
+            message = t("the template engine says: {why}", why=message)
         # the HTML's and the text part's locations carry the line; in other parts (subject,
         # a header) the message says it
         said = (

@@ -22,7 +22,16 @@ from test_report_html import (
 
 from mailcheck.config import Config, ConfigError, ReportConfig, load_config
 from mailcheck.facts import LinkVerdict
-from mailcheck.i18n import LANGUAGES, Joined, Message, catalogue_path, placeholders, t, translations
+from mailcheck.i18n import (
+    LANGUAGES,
+    Joined,
+    Message,
+    catalogue_path,
+    placeholders,
+    t,
+    translate,
+    translations,
+)
 from mailcheck.model import CampaignResult, Link
 from tests import browser
 
@@ -605,3 +614,13 @@ def test_every_part_a_leftover_tag_is_in_is_said_in_the_readers_language(tmp_pat
     assert per003.message.endswith("in the subject, body and text part")
     said = str(translate(per003.message, translations("ru")))
     assert said.endswith("{{Name}}: тема, тело письма и текстовая часть"), said
+
+
+def test_a_template_engines_own_words_are_framed_in_the_readers_language(tmp_path: Path) -> None:
+    """PER004 quoted jinja2's English alone («expected token …») in a Russian report."""
+    from tests.helpers import check, only, write_campaign
+
+    d = write_campaign(tmp_path, body="<p>{% if x %}Привет{% endif %%}</p>", template="jinja")
+    [per004] = only(check(d), "PER004")
+    said = str(translate(per004.message, translations("ru")))
+    assert said == "движок шаблонов сообщает: expected token 'end of statement block', got '%'"
