@@ -340,6 +340,13 @@ def test_broken_text_finds(text: str) -> None:
     assert broken_text(text)
 
 
+def test_broken_text_quotes_a_two_word_greeting_whole() -> None:
+    # it quoted «день, !» of «Добрый день, !» (a QA probe)
+    assert broken_text("Добрый день, !") == ["Добрый день, !"]
+    assert broken_text("Доброе утро, !", prose=True) == ["Доброе утро, !"]
+    assert broken_text("Привет, !") == ["Привет, !"]
+
+
 def test_broken_text_as_written_reads_only_a_comma_at_a_line_start() -> None:
     # a test send's text as it stands: ", скидка" is a name gone, ":cc:content-type;" (a
     # header line that slid into a body) is no greeting broken

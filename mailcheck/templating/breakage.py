@@ -44,10 +44,18 @@ _WORD_BEFORE = regex.compile(rf"(\w+)([,:]?{_SPACE})?$")
 _LAST_WORD = regex.compile(r"(?<!\w)\w+(?=\n?\Z)")
 
 
+# "день" of «Добрый день, !»: the snippet quotes the whole greeting
+_GREETING_FIRST = regex.compile(r"(?i)(?<!\w)добр(?:ый|ое|ой)\s+$")
+
+
 def _word_before(text: str, start: int) -> tuple[str, int] | None:
-    """The word before ``start`` and where it starts (the snippet starts there)."""
+    """The word before ``start`` and where it starts (the snippet starts there, at the
+    greeting's first word when it has two: «Добрый день»)."""
     m = _LAST_WORD.search(text, max(0, start - 40), start)
-    return (m.group(0), m.start()) if m else None
+    if m is None:
+        return None
+    first = _GREETING_FIRST.search(text, max(0, m.start() - 12), m.start())
+    return m.group(0), first.start() if first else m.start()
 
 
 def broken_text(text: str, *, prose: bool = False) -> list[str]:
