@@ -74,6 +74,22 @@ def write_campaign(
     return d
 
 
+def write_test_send(
+    path: Path, *, text: bytes, html: bytes, subject: bytes = b"Sale", charset: bytes = b"utf-8"
+) -> Path:
+    """A test send as a mailbox saves it (a receiving server's Received line: the ESP has
+    rendered it), multipart/alternative with ``text`` and ``html`` in ``charset``."""
+    label = b"Content-Type: text/%s; charset=" + charset + b"\r\n\r\n"
+    path.write_bytes(
+        b"Received: from mx.shop.test by mx.b.test; Fri, 4 Dec 2026 05:00:00 +0000\r\n"
+        b"From: Shop <news@shop.test>\r\nSubject: " + subject + b"\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\n'
+        + label % b"plain" + text + b"\r\n--b\r\n"
+        + label % b"html" + html + b"\r\n--b--\r\n"
+    )  # fmt: skip
+    return path
+
+
 def check(path: Path, config: Config | None = None, **kw: Any) -> CampaignResult:
     results = run([str(path)], config or Config(root=path.parent), offline=True, **kw).results
     assert len(results) == 1, results

@@ -369,13 +369,13 @@ def test_parts_of_a_campaign_are_named_in_the_readers_language(tmp_path: Path) -
     assert compact(places) == "subject, text/html part:5, 9, headers, email.html:3"
     # the places of a test send's text part, a header, a sample recipient: English in a
     # Russian report until a QA probe found them
-    places = ("text/html part:4", "text/plain part:3", "List-Unsubscribe header", "text part")
-    assert compact(places, ru) == (
+    parts = ("text/html part:4", "text/plain part:3", "List-Unsubscribe header", "text part")
+    assert compact(parts, ru) == (
         "HTML-часть:4, текстовая часть:3, заголовок List-Unsubscribe, текстовая часть"
     )
-    places = ("sample 2 (anna@shop.test)", "sample 3", "email.html:5")
-    assert compact(places, ru) == "получатель 2 (anna@shop.test), получатель 3, email.html:5"
-    assert compact(places) == "sample 2 (anna@shop.test), sample 3, email.html:5"
+    samples = ("sample 2 (anna@shop.test)", "sample 3", "email.html:5")
+    assert compact(samples, ru) == "получатель 2 (anna@shop.test), получатель 3, email.html:5"
+    assert compact(samples) == "sample 2 (anna@shop.test), sample 3, email.html:5"
 
     result = check(write_campaign(tmp_path, "long", subject="Ж" * 60))
     assert "  error   SUB002   тема: в теме 60 симв." in render([result], language="ru")
@@ -598,18 +598,12 @@ def test_quoted_texts_take_the_readers_quotes(tmp_path: Path) -> None:
 
 def test_every_part_a_leftover_tag_is_in_is_said_in_the_readers_language(tmp_path: Path) -> None:
     """PER003 said «… в тема и body, text part»: only the first part was translated."""
-    from mailcheck.i18n import translate
-    from tests.helpers import check, only
+    from tests.helpers import check, only, write_test_send
 
-    send = tmp_path / "send.eml"
-    send.write_bytes(
-        # a test send, as a mailbox saved it (a Received line: rendered by the ESP already)
-        b"Received: from mx.shop.test by mx.b.test; Fri, 4 Dec 2026 05:00:00 +0000\r\n"
-        b"From: Shop <news@shop.test>\r\nSubject: {{Name}}, sale\r\nMIME-Version: 1.0\r\n"
-        b'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\n'
-        b"Content-Type: text/plain; charset=utf-8\r\n\r\nHi {{Name}}\r\n--b\r\n"
-        b"Content-Type: text/html; charset=utf-8\r\n\r\n<p>Hi {{Name}}</p>\r\n--b--\r\n"
-    )
+    send = write_test_send(
+        tmp_path / "send.eml", subject=b"{{Name}}, sale", text=b"Hi {{Name}}",
+        html=b"<p>Hi {{Name}}</p>",
+    )  # fmt: skip
     [per003] = only(check(send), "PER003")
     assert per003.message.endswith("in the subject, body and text part")
     said = str(translate(per003.message, translations("ru")))

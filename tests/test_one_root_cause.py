@@ -23,7 +23,7 @@ from mailcheck.reports.html import render_report
 from mailcheck.config import Config
 from mailcheck.facts import Facts
 from mailcheck.model import Severity
-from tests.helpers import check, codes, only, write_campaign
+from tests.helpers import check, codes, only, write_campaign, write_test_send
 
 UNSUB_RU = '<p><a href="https://shop.test/unsub">Отписаться</a></p>'
 UNSUB_EN = '<p><a href="https://shop.test/unsub">Unsubscribe</a></p>'
@@ -627,17 +627,7 @@ def test_per001_quotes_what_the_sample_recipients_named_would_receive(tmp_path: 
 
 
 def _test_send(tmp_path: Path, html: str, text: str) -> Path:
-    send = tmp_path / "send.eml"
-    send.write_bytes(
-        (
-            "Received: from mx.shop.test by mx.b.test; Fri, 4 Dec 2026 05:00:00 +0000\r\n"
-            "From: Shop <news@shop.test>\r\nSubject: Sale\r\nMIME-Version: 1.0\r\n"
-            'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\n'
-            f"Content-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n--b\r\n"
-            f"Content-Type: text/html; charset=utf-8\r\n\r\n{html}\r\n--b--\r\n"
-        ).encode()
-    )
-    return send
+    return write_test_send(tmp_path / "send.eml", text=text.encode(), html=html.encode())
 
 
 def test_per002_reads_a_test_sends_text_part_too(tmp_path: Path) -> None:
@@ -654,15 +644,8 @@ def test_per002_reads_a_test_sends_text_part_too(tmp_path: Path) -> None:
 def test_a_part_labelled_utf8_in_windows_1251_is_one_error_for_its_parts(tmp_path: Path) -> None:
     # mailcheck read the bytes as windows-1251 and said "ok"; a mail client reads the label,
     # a "�" for every letter (a QA probe)
-    send = tmp_path / "send.eml"
     body = "Привет, Анна! Скидки недели.".encode("cp1251")
-    send.write_bytes(
-        b"Received: from mx.shop.test by mx.b.test; Fri, 4 Dec 2026 05:00:00 +0000\r\n"
-        b"From: Shop <news@shop.test>\r\nSubject: Sale\r\nMIME-Version: 1.0\r\n"
-        b'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\n'
-        b"Content-Type: text/plain; charset=utf-8\r\n\r\n" + body + b"\r\n--b\r\n"
-        b"Content-Type: text/html; charset=utf-8\r\n\r\n<p>" + body + b"</p>\r\n--b--\r\n"
-    )
+    send = write_test_send(tmp_path / "send.eml", text=body, html=b"<p>" + body + b"</p>")
     [brf003] = only(check(send), "BRF003")
     assert brf003.severity is Severity.ERROR
     assert brf003.places == ("text/html part", "text/plain part")
