@@ -459,8 +459,8 @@ class Fetcher:
         if 200 <= status < 300 or status == 304:
             # a redirect to a captcha page that answers 200 (Yandex's /showcaptcha): the wall
             # a robot is sent to, not the page a recipient opens
-            wall = bot_wall(answer, any_status=True) if "captcha" in answer.url.lower() else None
-            if status == 200 and wall is not None:
+            captcha = status == 200 and "captcha" in answer.url.lower()
+            if captcha and (wall := bot_wall(answer, any_status=True)):
                 return "unverified", t("could not verify: {why}", why=wall)
             title = soft_404(answer.page) if status == 200 else None
             if title is not None:
