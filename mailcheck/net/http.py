@@ -57,6 +57,7 @@ from mailcheck.net.transport import (
     HostResolver,
     Unreachable,
     backslashes_as_slashes,
+    lookup_failed,
 )
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -650,11 +651,7 @@ class Fetcher:
                 if self.resolver is not None and self.resolver.still_looking_up(url.host):
                     # DNS, not the host, did not answer in time: the host is no slower for it,
                     # and with DNS silent this run it is NET001's (one finding, not one a host)
-                    reason = t(
-                        "could not verify: DNS lookup of {host} failed ({why})",
-                        host=url.host,
-                        why=t("no answer in time"),
-                    )
+                    reason = lookup_failed(url.host, t("no answer in time"))
                     raise Failed(reason, proof=False, no_dns=True) from exc
                 self._slow_hosts.add(netloc)
                 if method == "GET":

@@ -47,7 +47,7 @@ from httpcore._backends.anyio import AnyIOStream
 from httpcore._backends.base import SOCKET_OPTION
 
 from mailcheck.config import NAMESERVERS_ENV, Config, LinksConfig
-from mailcheck.i18n import Joined, t
+from mailcheck.i18n import Joined, Message, t
 from mailcheck.net.dnshealth import DnsHealth
 from mailcheck.net.ssrf import IPAddress, refusal
 
@@ -99,6 +99,17 @@ def tls_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=cafile, capath=capath)
 
 
+def _lookup_key(host: str, system: bool) -> str:
+    """Which lookup answers ``host``: one per name, and the system resolver's apart."""
+    name = host.lower().rstrip(".")
+    return f"system {name}" if system else name
+
+
+def lookup_failed(host: str, why: object) -> Message:
+    """The reason a link is not verified when DNS gave no usable answer for its host."""
+    return t("could not verify: DNS lookup of {host} failed ({why})", host=host, why=why)
+
+
 def _retrieved(future: asyncio.Future[list[IPAddress]]) -> None:
     if not future.cancelled():
         future.exception()
@@ -133,20 +144,21 @@ class HostResolver:
 
     async def resolve(self, host: str, *, system: bool = False) -> list[IPAddress]:
         """The addresses of ``host`` (``system``: through the system resolver, for a proxy)."""
-        key = host.lower().rstrip(".")
-        pending = self._pending.get(key if not system else f"system {key}")
+        key = _lookup_key(host, system)
+        pending = self._pending.get(key)
         if pending is None:
-            pending = asyncio.ensure_future(self._lookup(key, system=system))
+            name = host.lower().rstrip(".")
+            pending = asyncio.ensure_future(self._lookup(name, system=system))
             # a request that stopped waiting (its own time out) leaves the lookup to finish:
             # its failure is taken here, not logged as an exception nobody retrieved
             pending.add_done_callback(_retrieved)
-            self._pending[key if not system else f"system {key}"] = pending
+            self._pending[key] = pending
         return await asyncio.shield(pending)
 
     def still_looking_up(self, host: str) -> bool:
         """Whether ``host``'s address lookup (through the nameservers) is asked and not yet
         answered: a request that timed out meanwhile waited for DNS, not for the host."""
-        pending = self._pending.get(host.lower().rstrip("."))
+        pending = self._pending.get(_lookup_key(host, system=False))
         return pending is not None and not pending.done()
 
     async def _lookup(self, host: str, *, system: bool) -> list[IPAddress]:
@@ -175,9 +187,7 @@ class HostResolver:
             return found
         if any(answer.failed for answer in answers):
             errors = Joined("; ", dict.fromkeys(a.error for a in answers if a.failed))
-            reason = t(
-                "could not verify: DNS lookup of {host} failed ({why})", host=host, why=errors
-            )
+            reason = lookup_failed(host, errors)
             raise Unreachable(reason, proof=False, no_dns=True)
         if all(answer.status == "nxdomain" for answer in answers):
             reason = t("DNS: {host} does not exist (NXDOMAIN)", host=host)
@@ -196,14 +206,10 @@ class HostResolver:
                 reason = t("DNS: {host} does not exist ({why})", host=host, why=exc.strerror)
                 raise Unreachable(reason, proof=True, nxdomain=True) from exc
             self.health.note(system, heard=False)
-            reason = t(
-                "could not verify: DNS lookup of {host} failed ({why})", host=host, why=exc.strerror
-            )
+            reason = lookup_failed(host, exc.strerror)
             raise Unreachable(reason, proof=False, no_dns=True) from exc
         except (OSError, UnicodeError) as exc:  # a name that cannot be asked, no resolver
-            reason = t(
-                "could not verify: DNS lookup of {host} failed ({why})", host=host, why=str(exc)
-            )
+            reason = lookup_failed(host, str(exc))
             raise Unreachable(reason, proof=False, no_dns=isinstance(exc, OSError)) from exc
         self.health.note(system, heard=True)
         found: list[IPAddress] = []
