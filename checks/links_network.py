@@ -36,7 +36,7 @@ def _checked(ctx: Context, *, images: bool) -> Iterator[tuple[Link, LinkResult]]
     that did not answer well (else its first), so it gives one finding, not one per sample."""
     for renderings in ctx.link_sites():
         judged = [
-            (link, result)
+            (link, _as_picture(result) if images else result)
             for link in renderings
             if link.is_image == images
             and (result := ctx.facts.link(link.href)) is not None
@@ -45,6 +45,14 @@ def _checked(ctx: Context, *, images: bool) -> Iterator[tuple[Link, LinkResult]]
         ]
         if judged:
             yield next(((k, r) for k, r in judged if r.verdict != "ok"), judged[0])
+
+
+def _as_picture(result: LinkResult) -> LinkResult:
+    """An image's result: a URL that is also a link was requested as a page, which may answer
+    well and still be no picture."""
+    if result.verdict == "ok" and result.not_image:
+        return replace(result, verdict="broken", reason=result.not_image)
+    return result
 
 
 def _plain_links(ctx: Context) -> Iterator[tuple[Link, LinkResult]]:

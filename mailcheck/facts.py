@@ -43,6 +43,8 @@ class LinkResult:
     checked_at: float = 0.0  # Unix time of the request (a cached result keeps its own)
     unsubscribe: bool = False  # requested as an unsubscribe link: HEAD only, never clicked
     no_dns: bool = False  # failed because DNS gave no answer for the host (not proof)
+    # A page's 200 answer that is no picture: why an <img> of the same URL shows broken ("")
+    not_image: str = ""
 
     @property
     def redirects(self) -> int:

@@ -1302,6 +1302,45 @@ def test_an_image_url_that_answers_a_page_is_a_broken_image(
     assert gather([campaign(image(picture))], config(tmp_path))[picture].verdict == "ok"
 
 
+def test_a_page_url_that_is_also_an_image_is_one_broken_image(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    """A banner whose src is the page it links to: requested once, as the page (which is
+    fine for the link); the picture is broken all the same, and said once, at the image."""
+    page, picture = server.url("/ok/landing"), server.url("/ok/banner.png")
+    c = campaign(a(page, line=3), image(page, line=4), a(picture, line=5), image(picture, line=6))
+    cfg = config(tmp_path)
+    results = gather([c], cfg)
+    assert (results[page].verdict, results[picture].verdict) == ("ok", "ok")
+    found = findings(c, results, cfg)
+    assert [(f.code, f.severity, f.places, f.url) for f in found] == [
+        ("LNK006", Severity.ERROR, ("html:4",), page)
+    ]
+    assert found[0].message == (
+        "image is broken: answers 200 OK with a web page (text/html), not an image: mail "
+        "clients show a broken picture"
+    )
+
+
+def test_an_image_answer_is_cached_apart_from_the_same_url_as_a_page(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    """The image-only run's "not an image" must not come back from the cache as the link's
+    verdict when a later campaign links to the URL."""
+    url = server.url("/ok/landing")
+    cfg = config(tmp_path)
+    assert gather([campaign(image(url))], cfg, use_cache=True)[url].verdict == "broken"
+    as_link = gather([campaign(a(url))], cfg, use_cache=True)[url]
+    assert (as_link.verdict, as_link.from_cache) == ("ok", False)
+    again = gather([campaign(a(url))], cfg, use_cache=True)[url]
+    assert (again.verdict, again.from_cache, again.not_image) == (
+        "ok",
+        True,
+        "answers 200 OK with a web page (text/html), not an image: mail clients show a "
+        "broken picture",
+    )
+
+
 def test_a_click_tracking_link_is_judged_by_the_page_it_leads_to(
     server: ScriptedServer, tmp_path: Path
 ) -> None:

@@ -226,6 +226,15 @@ def not_an_image(answer: Answer) -> str | None:
     return None
 
 
+def broken_picture(answer: Answer, shown: str) -> str:
+    """Why an image whose URL answers ``shown`` (:func:`not_an_image`) is broken."""
+    return t(
+        "answers {status} with {what}, not an image: mail clients show a broken picture",
+        status=status_reason(answer.status),
+        what=shown,
+    )
+
+
 def bot_wall(answer: Answer, *, any_status: bool = False) -> str | None:
     """Why an error answer looks like bot protection rather than a missing page (with
     ``any_status``, any answer: a captcha page a redirect led to may answer 200)."""
@@ -387,6 +396,7 @@ class Fetcher:
             method: str,
             *,
             no_dns: bool = False,
+            not_image: str = "",
         ) -> LinkResult:
             return LinkResult(
                 url=url,
@@ -399,6 +409,7 @@ class Fetcher:
                 checked_at=started,
                 unsubscribe=unsubscribe,
                 no_dns=no_dns,
+                not_image=not_image,
             )
 
         while True:
@@ -422,7 +433,17 @@ class Fetcher:
                 return result("broken", answer.status, reason, str(current), answer.method)
             if answer.status not in REDIRECT_STATUSES or not redirect:
                 verdict, reason = self._judge(answer, unsubscribe, image=not page)
-                return result(verdict, answer.status, reason, str(current), answer.method)
+                # a page that is also some <img>'s src: whether that picture shows is the
+                # image rule's question (LNK006), not the link's
+                shown = not_an_image(answer) if page and answer.status == 200 else None
+                return result(
+                    verdict,
+                    answer.status,
+                    reason,
+                    str(current),
+                    answer.method,
+                    not_image=broken_picture(answer, shown) if shown else "",
+                )
             try:
                 target = httpx.URL(redirect)
                 if target.scheme in ("http", "https"):
@@ -470,12 +491,7 @@ class Fetcher:
                 )
             shown = not_an_image(answer) if image and status == 200 else None
             if shown is not None:
-                return "broken", t(
-                    "answers {status} with {what}, not an image: mail clients show a broken "
-                    "picture",
-                    status=status_reason(status),
-                    what=shown,
-                )
+                return "broken", broken_picture(answer, shown)
             return "ok", status_reason(status)
         wall = bot_wall(answer)
         if wall is not None:

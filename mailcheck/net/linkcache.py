@@ -22,7 +22,7 @@ from mailcheck.facts import Hop, LinkResult
 from mailcheck.i18n import from_data, to_data
 from mailcheck.sqlite_wal import use_wal
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: not_image; image-only URLs keyed apart from pages
 BUSY_TIMEOUT = 30.0  # seconds a writer waits for another process's transaction
 _CHUNK = 500  # keys per SELECT, under SQLite's variable limit
 
@@ -46,6 +46,7 @@ def _encode(result: LinkResult) -> str:
             "method": result.method,
             "checked_at": result.checked_at,
             "unsubscribe": result.unsubscribe,
+            "not_image": to_data(result.not_image),
         },
         ensure_ascii=False,
     )
@@ -68,6 +69,7 @@ def _decode(url: str, text: str) -> LinkResult:
         from_cache=True,
         checked_at=float(data["checked_at"]),
         unsubscribe=bool(data["unsubscribe"]),
+        not_image=_text(from_data(data["not_image"])),
     )
 
 

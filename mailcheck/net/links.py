@@ -173,14 +173,15 @@ def _plan(
             plan.local[href] = decided
             continue
         unsub = unsubscribe[href]
-        mode = "link"
+        image = bool(images and images[href])
+        # An image's answer is judged as a picture ("a web page, not an image" is broken), a
+        # page's as a page: one URL's two requests are two keys, in this run and in the cache.
+        mode = "image" if image and not unsub else "link"
         if unsub:
             mode = "unsubscribe-get" if links_cfg.unsubscribe_get else "unsubscribe"
         key = f"{mode}{guard_mode(links_cfg)} {decided}"
         plan.keys[href] = key
-        image = bool(images and images[href])
-        previous = plan.requests.get(key)
-        plan.requests[key] = Target(decided, unsub, not image or bool(previous and previous.page))
+        plan.requests[key] = Target(decided, unsub, page=not image)
     return plan
 
 
