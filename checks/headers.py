@@ -190,3 +190,48 @@ def transfer_encoding_mislabelled(ctx: Context) -> Iterator[Problem]:
                 part=t(part),
             )
         yield Problem(message, location=part)
+
+
+@rule(
+    "HDR004",
+    "plain-text-preferred",
+    Severity.WARNING,
+    short="multipart/alternative puts text/plain after the HTML: many clients show the text",
+)
+def plain_text_preferred(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports a saved test send (`.eml`) whose `multipart/alternative` lists the plain-text
+    part after the HTML part.
+
+    ## Why it matters
+    The parts of a `multipart/alternative` go from the plainest to the richest: a mail client
+    shows the last one it can display (RFC 2046, section 5.1.4). Apple Mail, iOS Mail and
+    Thunderbird follow that order, so their readers get the plain text instead of the design;
+    clients that always prefer HTML hide the mistake from whoever tests with them.
+
+    ## Example
+    ```
+    Content-Type: multipart/alternative; boundary="b"
+
+    --b
+    Content-Type: text/html; charset="utf-8"
+    …
+    --b
+    Content-Type: text/plain; charset="utf-8"
+    …
+    --b--
+    ```
+
+    ## How to fix
+    Put the `text/plain` part first and the HTML part last. It is usually a sending script
+    that attaches the parts itself; ESPs build the order right.
+    """
+    if ctx.campaign.text_preferred:
+        yield Problem(
+            t(
+                "the text/plain part comes after the text/html part in multipart/alternative: "
+                "clients that show the last alternative (Apple Mail, Thunderbird) show the "
+                "plain text instead of the HTML"
+            ),
+            location="MIME parts",
+        )

@@ -246,6 +246,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.content_ids = msg.content_ids
     campaign.mislabelled_parts = msg.mislabelled
     campaign.charset_misread = msg.misread
+    campaign.text_preferred = msg.text_preferred
     campaign.html_label = "text/html part"
     campaign.text_label = "text/plain part"
     if msg.amp:

@@ -123,6 +123,9 @@ class ParsedMessage:
     mislabelled: list[tuple[str, str]] = field(default_factory=list)
     # body parts labelled charset=utf-8 whose bytes are another charset: (part name, codec)
     misread: list[tuple[str, str]] = field(default_factory=list)
+    # a multipart/alternative that puts its text/plain part after the HTML: RFC 2046 makes
+    # the last part the preferred one, and clients that follow it show the plain text
+    text_preferred: bool = False
 
 
 def looks_like_message(data: bytes) -> bool:
@@ -239,6 +242,7 @@ def parse_message(data: bytes) -> ParsedMessage:
         content_id(str(part["Content-ID"])) for part in msg.walk() if part["Content-ID"]
     )
     found.amp = amp_part is not None
+    found.text_preferred = html_part is not None and _text_after_html(msg)
     if msg.get_content_type() == "multipart/report":
         found.report_type = str(msg.get_param("report-type") or "").lower()
     if html_part is not None:
@@ -383,6 +387,36 @@ def _body_parts(msg: Message) -> tuple[Message | None, Message | None, Message |
         elif ctype == "text/x-amp-html" and amp is None:
             amp = part
     return html, text, amp
+
+
+def _text_after_html(msg: Message) -> bool:
+    """Whether a multipart/alternative of the body offers text/plain after the HTML (an
+    HTML alternative may be a multipart/related holding it with its images)."""
+
+    def kind(part: Message) -> str:
+        # (a part without a Content-Type is text/plain by default: in a broken structure the
+        # empty rest after the last part's boundary is one, and no alternative anyone wrote)
+        if part.get_content_type() == "text/plain" and part["Content-Type"] is not None:
+            return "text"
+        if any(p.get_content_type() == "text/html" for p in part.walk()):
+            return "html"
+        return ""
+
+    stack = [msg]
+    while stack:
+        part = stack.pop()
+        attached_message = part is not msg and part.get_content_maintype() == "message"
+        if not part.is_multipart() or attached_message:
+            continue
+        children = [
+            c for c in part.get_payload() if isinstance(c, Message) and not _is_attachment(c)
+        ]
+        if part.get_content_type() == "multipart/alternative":
+            kinds = [kind(c) for c in children]
+            if "html" in kinds and "text" in kinds[kinds.index("html") :]:
+                return True
+        stack.extend(children)
+    return False
 
 
 def _is_attachment(part: Message) -> bool:

@@ -287,6 +287,8 @@ class Campaign:
     mislabelled_parts: list[tuple[str, str]] = field(default_factory=list)
     # a saved message's parts labelled UTF-8 whose bytes are another charset: (part, codec)
     charset_misread: list[tuple[str, str]] = field(default_factory=list)
+    # a saved message's multipart/alternative puts text/plain after the HTML (HDR004)
+    text_preferred: bool = False
     # (role, path) of every file the loader read or tried to read: what "this campaign" is
     source_files: list[tuple[str, str]] = field(default_factory=list)
     # Filled by the engine's analysis step:

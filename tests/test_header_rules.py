@@ -338,3 +338,81 @@ def test_a_part_labelled_quoted_printable_is_not_judged(tmp_path: Path) -> None:
     assert [f.message for f in only(result, "LNK008")] == [
         "relative link URL, which no mail client can open (an e-mail has no base URL): sale.html"
     ]
+
+
+# -- HDR004: multipart/alternative that offers the plain text last --------------------------------
+
+
+def _alternative(tmp_path: Path, *parts: str, outer: str = "") -> Path:
+    """A test send whose multipart/alternative holds ``parts`` (each a whole MIME part)."""
+    body = "".join(f"--alt\n{part}\n" for part in parts) + "--alt--\n"
+    alternative = 'Content-Type: multipart/alternative; boundary="alt"\n\n' + body
+    if outer:  # wrapped in a multipart/mixed with an attachment after it
+        alternative = (
+            'Content-Type: multipart/mixed; boundary="mix"\n\n--mix\n' + alternative + "--mix\n"
+            + outer + "\n--mix--\n"
+        )  # fmt: skip
+    path = tmp_path / "send.eml"
+    path.write_text(
+        "From: Shop <news@shop.test>\nSubject: x\nMIME-Version: 1.0\n" + alternative,
+        encoding="utf-8",
+    )
+    return path
+
+
+PLAIN = "Content-Type: text/plain; charset=utf-8\n\nПривет! Отписаться: https://shop.test/u"
+HTML = (
+    "Content-Type: text/html; charset=utf-8\n\n"
+    "<p>Привет!</p><a href='https://shop.test/u'>Отписаться</a>"
+)
+RELATED_HTML = (
+    'Content-Type: multipart/related; boundary="rel"\n\n--rel\n' + HTML + "\n--rel\n"
+    "Content-Type: image/png\nContent-ID: <logo>\n\nx\n--rel--"
+)
+
+
+@pytest.mark.parametrize(
+    ("parts", "outer"),
+    [
+        ((HTML, PLAIN), ""),
+        ((RELATED_HTML, PLAIN), ""),  # the HTML with its images in a multipart/related
+        ((HTML, PLAIN), "Content-Type: text/plain\nContent-Disposition: attachment\n\nx"),
+    ],
+)
+def test_plain_text_after_the_html_is_one_warning(
+    tmp_path: Path, parts: tuple[str, ...], outer: str
+) -> None:
+    result = check(_alternative(tmp_path, *parts, outer=outer))
+    assert [(f.severity.value, f.location, f.message) for f in only(result, "HDR004")] == [
+        (
+            "warning",
+            "MIME parts",
+            "the text/plain part comes after the text/html part in multipart/alternative: "
+            "clients that show the last alternative (Apple Mail, Thunderbird) show the plain "
+            "text instead of the HTML",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        (PLAIN, HTML),  # the order RFC 2046 asks for
+        (PLAIN, RELATED_HTML),
+        (HTML,),  # one alternative only
+        (HTML, ""),  # a part without headers: the empty rest of a broken structure
+    ],
+)
+def test_plain_text_first_has_no_hdr004(tmp_path: Path, parts: tuple[str, ...]) -> None:
+    assert only(check(_alternative(tmp_path, *parts)), "HDR004") == []
+
+
+def test_an_attached_text_file_after_the_html_is_no_alternative(tmp_path: Path) -> None:
+    path = tmp_path / "send.eml"
+    path.write_text(
+        "From: Shop <news@shop.test>\nSubject: x\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/mixed; boundary="mix"\n\n--mix\n' + HTML + "\n--mix\n"
+        + PLAIN + "\n--mix--\n",
+        encoding="utf-8",
+    )  # fmt: skip
+    assert only(check(path), "HDR004") == []

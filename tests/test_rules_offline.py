@@ -43,6 +43,14 @@ QP_AS_7BIT = (
     'ale">Sale</a></body></html>\n'
 )
 
+# a multipart/alternative in either order (HDR004: the plain text after the HTML)
+ALTERNATIVE = (
+    "From: Shop <news@shop.test>\nSubject: x\nMIME-Version: 1.0\n"
+    'Content-Type: multipart/alternative; boundary="b"\n\n'
+    "--b\nContent-Type: {first}; charset=utf-8\n\nПривет!\n"
+    "--b\nContent-Type: {last}; charset=utf-8\n\n<p>Привет!</p>\n--b--\n"
+)
+
 
 @dataclass
 class Case:
@@ -829,6 +837,18 @@ CASES = [
         "rules-of-equals-signs",
         False,
         {"eml": eml_with("Subject: x\n").replace("</body>", "<p>==========\n?view=3D</p></body>")},
+    ),
+    Case(
+        "HDR004",
+        "plain-text-last",
+        True,
+        {"eml": ALTERNATIVE.format(first="text/html", last="text/plain")},
+    ),
+    Case(
+        "HDR004",
+        "plain-text-first",
+        False,
+        {"eml": ALTERNATIVE.format(first="text/plain", last="text/html")},
     ),
 ]
 
