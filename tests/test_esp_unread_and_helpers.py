@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mailcheck.model import CampaignResult
-from tests.helpers import check, only, write_campaign
+from tests.helpers import check, only, write_campaign, write_test_send
 
 UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
 SHOP = f'<p><a href="https://shop.test/sale?{UTM}">Shop</a></p>'
@@ -115,6 +117,47 @@ def test_mailgun_variables_are_not_understood_nor_relative_links(tmp_path: Path)
     result = check(write_campaign(tmp_path, body=body))
     assert errors(result) == [], result.findings
     assert len(only(result, "PER007")) == 1, result.findings
+
+
+@pytest.mark.parametrize(
+    ("tag", "language"),
+    [("[[firstname]]", "GetResponse ([[name]])"), ("{!Contact.FirstName}", "Salesforce ({!name})")],
+)
+def test_tags_of_a_language_not_read_are_not_understood_in_a_template(
+    tmp_path: Path, tag: str, language: str
+) -> None:
+    """GetResponse's [[firstname]], Salesforce's {!Contact.FirstName}: a template in them is
+    not understood (PER007), not leftovers (PER003), never passed in silence."""
+    body = (
+        f"<p>Здравствуйте, {tag}!</p>\n{SHOP}\n<p><a href='https://shop.test/u'>Отписаться</a></p>"
+    )
+    result = check(write_campaign(tmp_path, body=body))
+    assert errors(result) == [], result.findings
+    assert [f.message for f in only(result, "PER007")] == [
+        "template language not understood: personalisation not checked (1 tag(s) of "
+        f"{language}, a language mailcheck does not read)"
+    ]
+
+
+def test_tags_of_a_language_not_read_left_in_a_sent_test_send_are_leftovers(
+    tmp_path: Path,
+) -> None:
+    """Sent, the ESP has rendered the message: a [[firstname]] or {!name!} a reader sees is
+    PER003, at every part it shows."""
+    path = write_test_send(
+        tmp_path / "send.eml",
+        text="Здравствуйте, [[firstname]]! {!title!}".encode(),
+        html="<p>Здравствуйте, [[firstname]]!</p><a href='https://shop.test/u'>Отписаться</a>".encode(),
+    )
+    found = [(f.message, f.location, f.locations) for f in only(check(path), "PER003")]
+    assert found == [
+        (
+            "unrendered merge tag [[firstname]] in the body and text part",
+            "body",
+            ("body", "text part"),
+        ),
+        ("unrendered merge tag {!title!} in the text part", "text part", ("text part",)),
+    ]
 
 
 def test_what_an_unknown_helper_prints_is_never_claimed_broken(tmp_path: Path) -> None:

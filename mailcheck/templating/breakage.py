@@ -107,9 +107,18 @@ def broken_text(text: str, *, prose: bool = False) -> list[str]:
     return out
 
 
+# Tags of template languages no dialect reads, each with a piece of text it cannot match
+# without: a template written in one is not understood (PER007), and in a test send that was
+# sent they are leftovers a reader sees (PER003). GetResponse writes [[firstname]]; Salesforce
+# {!Contact.FirstName} (and forum software {!title!}).
+UNREAD_TAGS = (
+    ("GetResponse ([[name]])", "[[", regex.compile(r"\[\[\s*[A-Za-z_][\w.]{0,60}\s*\]\]")),
+    ("Salesforce ({!name})", "{!", regex.compile(r"\{![A-Za-z_][\w.]{0,80}!?\}")),
+)
 # Each pattern with a piece of text it cannot match without: most texts hold none of them,
 # and a substring test is far cheaper than a regex scan.
 _LEFTOVERS = (
+    *((needle, pattern) for _language, needle, pattern in UNREAD_TAGS),
     ("{{", regex.compile(r"\{\{.{0,200}?\}\}|\{\{", regex.S)),
     ("{%", regex.compile(r"\{%.{0,200}?%\}|\{%", regex.S)),
     ("*|", regex.compile(r"\*\|[^|*\s]{1,80}\|\*")),

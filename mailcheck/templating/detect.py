@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import regex
 
 from mailcheck.i18n import t
+from mailcheck.templating.breakage import UNREAD_TAGS
 from mailcheck.templating.catalogue import Catalogue, load_catalogue
 
 _CURLY = regex.compile(r"\{\{|\{%")
@@ -44,6 +45,7 @@ _UNREAD = (
             r"%recipient[.\w-]*%|%(?:tag_|mailing_list_)?unsubscribe_url%|%recipient_email%"
         ),
     ),
+    *UNREAD_TAGS,
 )
 
 
