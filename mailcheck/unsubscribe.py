@@ -269,13 +269,16 @@ def _marker_says_unsubscribe(marker: str) -> bool:
 
 
 def _path_and_query(href: str) -> str:
+    """Where a URL's words say what it does: its path and query, without the campaign's
+    UTM tags (``utm_campaign=reactivation-optout`` names the campaign, not the link)."""
     if "://" not in href:
         return href
     try:
         parts = urlsplit(href)
     except ValueError:
         return href
-    return f"{parts.path}?{parts.query}"
+    query = "&".join(pair for pair in parts.query.split("&") if not pair.lower().startswith("utm_"))
+    return f"{parts.path}?{query}"
 
 
 # LNK003 and UNS001 ask in turn about the same campaign's HTML, whose scan is the larger part

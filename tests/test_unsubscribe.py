@@ -255,6 +255,16 @@ def test_role_and_data_markers(tmp_path: Path, footer: str) -> None:
     assert uns001(tmp_path, footer) == []
 
 
+def test_a_campaign_named_opt_out_in_its_utm_tags_is_no_unsubscribe_link(tmp_path: Path) -> None:
+    """utm_campaign=reactivation-optout names the campaign: the link it tags is the offer's,
+    and a campaign whose only links carry it has no way out. The URL's own path still says."""
+    utm = "utm_source=email&utm_medium=email&utm_campaign=reactivation-optout-2027"
+    offer = f'<a href="https://shop.test/sale?{utm}">Вернуться в магазин</a>'
+    assert uns001(tmp_path, offer) == ["email.html: no unsubscribe link in the body"]
+    way_out = f'<a href="https://shop.test/unsubscribe?{utm}">✕</a>'
+    assert uns001(tmp_path / "2", offer + way_out) == []
+
+
 def test_href_equal_to_list_unsubscribe(tmp_path: Path) -> None:
     headers = {"List-Unsubscribe": "<https://esp.test/u/abc>, <mailto:u@esp.test>"}
     footer = 'Вы подписаны на новости. <a href="https://esp.test/u/abc">Нажмите тут</a>'
