@@ -11,8 +11,9 @@ whatever ``-n`` is, as pytest-mypy runs its tool once per session.
 Passes are remembered in ``.mailcheck/pytest-pass.json``, keyed by the campaign's content,
 the configuration and the mailcheck version, so unchanged campaigns are not re-checked. A pass
 that relied on the network is trusted for ``links.cache_ttl`` seconds only: links die without
-the campaign changing. Under xdist the workers hand their passes to the controller, which is
-the only writer; the file is replaced atomically, so a reader never sees half of it.
+the campaign changing; one with a network rule's warning ("could not verify": DNS down, a link
+that timed out) is not remembered. Under xdist the workers hand their passes to the controller,
+which is the only writer; the file is replaced atomically, so a reader never sees half of it.
 
 This module is imported by every pytest run in an environment where mailcheck is installed:
 it imports nothing heavy until ``--mailcheck`` is in use.
@@ -342,7 +343,7 @@ class MailcheckSession:
 
             cfg = self.config
             plugins = sorted(
-                (ep.name, ep.value, ep.dist.version if ep.dist else "")
+                (ep.name, ep.value, ep.dist.version if ep.dist else "", _source_digest(ep.value))
                 for ep in entry_points(group=GROUP)
             )
             data = {
@@ -447,6 +448,10 @@ class MailcheckSession:
         shown = format_campaign(result) if result.findings else ""
         if shown:  # warnings: visible with -rP (or -rA) without failing the item
             item.add_report_section("call", "mailcheck", shown)
+        if not self.offline and _network_warnings(result):
+            # "could not verify" (DNS down, a link that timed out) is no pass to trust for a
+            # day: the next run asks again, as the link and DNS caches do for such answers
+            return
         self.new_passes[key] = {
             "path": item.shown,
             "checked_at": time.time(),
@@ -581,6 +586,43 @@ def _read(path: Path, root: Path) -> bytes:
         return read_file(path, root=root, limit=LimitsConfig().message_bytes)
     except RefusedInput as exc:
         return f"<refused: {exc}>".encode()
+
+
+def _source_digest(value: str) -> str:
+    """A digest of the source of an entry point's module (a package: every .py file in it).
+    An agency's own rules are often a local package whose version never changes: an edit
+    to them must check the campaigns again. The module is found, not imported."""
+    from importlib.util import find_spec
+
+    try:
+        spec = find_spec(value.partition(":")[0].strip())
+    except (ImportError, ValueError):
+        return ""  # the registry says why when it loads the plugin
+    if spec is None or not spec.origin or not spec.has_location:
+        return ""
+    if spec.submodule_search_locations:
+        files = sorted(f for d in spec.submodule_search_locations for f in Path(d).rglob("*.py"))
+    else:
+        files = [Path(spec.origin)]
+    digest = hashlib.sha256()
+    for file in files:
+        try:
+            digest.update(file.read_bytes())
+        except OSError:
+            continue
+    return digest.hexdigest()
+
+
+def _network_warnings(result: CampaignResult) -> bool:
+    """Whether a network rule warned: what the network said may change by the next run."""
+    from mailcheck.model import Severity
+    from mailcheck.registry import load_registry
+
+    rules = load_registry().rules
+    return any(
+        f.severity is Severity.WARNING and f.code in rules and rules[f.code].network
+        for f in result.findings
+    )
 
 
 def read_passes(path: Path) -> dict[str, dict[str, Any]]:

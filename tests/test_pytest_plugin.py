@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
+from dns_server import BlackHole
 
 from mailcheck.pytest_plugin import read_passes, write_passes
 from tests.helpers import write_campaign
@@ -307,6 +308,32 @@ def test_each_url_requested_once_whatever_the_workers(
         assert not (pytester.path / ".mailcheck" / "pytest-xdist").exists()  # cleaned up
 
 
+@pytest.mark.network
+def test_a_pass_that_could_not_verify_is_not_remembered(
+    pytester: pytest.Pytester, black_hole: BlackHole
+) -> None:
+    """With DNS silent the campaign passes on warnings (NET001: SPF, DKIM, DMARC and its links
+    not verified). Remembered, the next run would skip it for a day, DNS back or not: it is
+    checked again instead."""
+    write_campaign(pytester.path / "campaigns", "bf")
+    (pytester.path / "conftest.py").write_text(COUNTING_CONFTEST, encoding="utf-8")
+    (pytester.path / "mailcheck.toml").write_text(
+        f'[dns]\nnameservers = ["{black_hole.nameserver}"]\ntimeout = 0.3\n'
+        "[links]\ntimeout = 0.5\n",
+        encoding="utf-8",
+    )
+    prepared = pytester.path / "prepared.log"
+    for _run in range(2):
+        result = pytester.runpytest("--mailcheck", "-p", "no:cacheprovider", "-rP")
+        result.assert_outcomes(passed=1)
+        assert "NET001" in result.stdout.str()
+        assert lines(prepared) == [
+            "campaigns/bf/campaign.toml"
+        ]  # checked, not "unchanged since it passed"
+        prepared.unlink()
+    assert read_passes(pytester.path / ".mailcheck" / "pytest-pass.json") == {}
+
+
 def test_names_that_are_not_utf8_are_items_with_their_own_passes(pytester: pytest.Pytester) -> None:
     """Two names that print alike ("�.html": one windows-1251 byte each) are two items, each
     with its own pass and its own node id (the plugin failed with UnicodeEncodeError on such a
@@ -390,6 +417,46 @@ def test_strict_plugins_fails_offline_items_too(
     out = result.stdout.str()
     assert "plugin problems (strict-plugins)" in out and "ACME_TOKEN is not set" in out
     assert "Traceback" not in out
+
+
+LOCAL_RULE = """\
+from mailcheck.model import Severity
+from mailcheck.rules import Problem, rule
+
+
+@rule("ACME001", "brand-in-subject", Severity.ERROR, short="the subject names the brand")
+def brand_in_subject(ctx):
+    \"\"\"## What it does
+    Reports a subject without the brand.
+    \"\"\"
+    if "{brand}" not in (ctx.campaign.subject or ""):
+        yield Problem("the subject does not name {brand}", location="subject")
+"""
+
+
+def test_an_edit_to_a_local_rule_plugin_checks_the_campaigns_again(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An agency's own rules in a local package keep their version through every edit: the
+    pass cache knows them by their source, so an edit is not answered "unchanged"."""
+    site = project.path / "site"
+    dist = site / "acme_rules-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(BROKEN_PLUGIN_DIST.replace("acme-broken-rules", "acme-rules"))
+    (dist / "entry_points.txt").write_text("[mailcheck.checks]\nACME = acme_rules\n")
+    rules = site / "acme_rules.py"
+    rules.write_text(LOCAL_RULE.format(brand="Week"), encoding="utf-8")  # "Weekly digest" too
+    env_path = os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)
+    monkeypatch.setenv("PYTHONPATH", env_path)
+    args = ("--mailcheck", "--mailcheck-offline", "-p", "no:cacheprovider")
+    project.runpytest_subprocess(*args).assert_outcomes(passed=2, failed=1)  # bad: subject
+    rules.write_text(LOCAL_RULE.format(brand="ACME"), encoding="utf-8")
+    result = project.runpytest_subprocess(*args)
+    result.assert_outcomes(failed=3)  # good and the loose digest now fail, not "unchanged"
+    out = result.stdout.str()
+    assert "FAILED campaigns/good/campaign.toml::mailcheck" in out
+    assert "FAILED loose/digest.html::mailcheck" in out
+    assert "error   ACME001  subject: the subject does not name ACME" in out
 
 
 def _no_campaign_below_testpaths(pytester: pytest.Pytester, ini: str) -> None:
