@@ -158,6 +158,16 @@ def test_customerio_writes_liquid_with_its_own_tags(tmp_path: Path) -> None:
     assert errors(result) == [], result.findings
 
 
+def test_customerio_tags_say_liquid_without_the_esp_setting(tmp_path: Path) -> None:
+    """A template whose only tag is Customer.io's {% unsubscribe_url %} (a CI job checking one
+    changed file, no campaign.toml): Liquid, not Jinja's "unknown tag" error."""
+    body = f"""{SHOP}
+<p><a href="{{% unsubscribe_url %}}">Unsubscribe</a></p>"""
+    result = check(write_campaign(tmp_path, body=body))
+    assert result.campaign.dialect == "liquid"
+    assert errors(result) == [], result.findings
+
+
 def test_salesforce_is_known_and_its_ampscript_not_understood(tmp_path: Path) -> None:
     body = f"""%%[ SET @name = AttributeValue("FirstName") ]%%
 <p>Привет, %%=v(@name)=%%!</p>

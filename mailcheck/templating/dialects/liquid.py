@@ -28,7 +28,9 @@ DIALECT = Dialect(
         r"\{\{[^{}]*\|\s*[a-z_]+\s*:[^{}]*\}\}"  # colon filter arguments: | default: 'x'
         r"|\{%-?\s*(?:unless|endunless|assign|capture|endcapture|case|when|elsif|comment|"
         r"liquid|increment|decrement|tablerow|echo|render|unsubscribe|manage_preferences|"
-        r"web_view|connected_content|abort_message)\b"
+        r"web_view|connected_content|abort_message|"
+        # Customer.io's own tags ("Liquid tag list"): {% unsubscribe_url %} and its kin
+        r"unsubscribe_url|view_in_browser_url|manage_subscription_preferences_url)\b"
         r"|(?:==|!=)\s*(?:blank|empty|nil)\b"
         r"|\.size\b"
         # syntax Jinja has not, in tags both write: a range (1..5), the contains operator,
