@@ -290,6 +290,7 @@ class MailcheckSession:
         self._config_loaded = False
         self.results: dict[Path, CampaignResult] = {}
         self.batch_error: str | None = None
+        self.item_errors: dict[Path, str] = {}  # a campaign's own settings that are wrong
         self.checked = False
         self.new_passes: dict[str, dict[str, Any]] = {}
         self._old_passes: dict[str, dict[str, Any]] | None = None
@@ -433,10 +434,11 @@ class MailcheckSession:
             self.check_batch(item.session)
         if self.batch_error:
             raise MailcheckFailure(self.batch_error)
-        result = self.results.get(item.path)
-        if result is None:  # not part of the batch (collected late): check it on its own
-            self.check_items([item])
-            result = self.results[item.path]
+        if item.path not in self.results and item.path not in self.item_errors:
+            self.check_items([item])  # not part of the batch (collected late): on its own
+        if item.path in self.item_errors:
+            raise MailcheckFailure(self.item_errors[item.path])
+        result = self.results[item.path]
         self.judge(item, result, key)
 
     def judge(self, item: CampaignItem, result: CampaignResult, key: str) -> None:
@@ -503,14 +505,16 @@ class MailcheckSession:
             if shared.exists():
                 # written by a worker of this same run, in this project's .mailcheck/
                 with shared.open("rb") as fh:
-                    results, self.batch_error = pickle.load(fh)
+                    results, self.batch_error, errors = pickle.load(fh)
                 self.results.update({Path(p): r for p, r in results.items()})
+                self.item_errors.update({Path(p): e for p, e in errors.items()})
                 return
             self.check_items(items)
             results = {str(p): lightened(r) for p, r in self.results.items()}
             fd, tmp = tempfile.mkstemp(prefix=".batch.", suffix=".tmp", dir=shared.parent)
             with os.fdopen(fd, "wb") as fh:
-                pickle.dump((results, self.batch_error), fh)
+                errors = {str(p): e for p, e in self.item_errors.items()}
+                pickle.dump((results, self.batch_error, errors), fh)
             os.replace(tmp, shared)
 
     def remove_shared_batches(self) -> None:
@@ -532,12 +536,29 @@ class MailcheckSession:
 
     def check_items(self, items: Sequence[CampaignItem]) -> None:
         from mailcheck.config import ConfigError
-        from mailcheck.engine import Source, UsageError, check_campaigns, prepare
+        from mailcheck.engine import (
+            Source,
+            UsageError,
+            check_campaign_settings,
+            check_campaigns,
+            prepare,
+        )
 
         cfg = self.config
         assert cfg is not None
+        # A mistake in one campaign's own settings (its campaign.toml, a suppression comment
+        # naming no rule) fails that item, with its message; the others are checked
+        campaigns, checked = [], []
+        for item in items:
+            try:
+                campaign = prepare(Source(item.path, item.shown, item.path.parent), cfg)
+                check_campaign_settings(campaign, cfg)
+            except ConfigError as exc:
+                self.item_errors[item.path] = f"mailcheck: configuration error: {exc}"
+                continue
+            campaigns.append(campaign)
+            checked.append(item)
         try:
-            campaigns = [prepare(Source(i.path, i.shown, i.path.parent), cfg) for i in items]
             batch: Batch = check_campaigns(campaigns, cfg, offline=self.offline)
         except UsageError as exc:
             self.batch_error = f"mailcheck: {exc}"
@@ -548,7 +569,7 @@ class MailcheckSession:
         except Exception as exc:  # a mailcheck bug: fail the items, do not hide it
             self.batch_error = f"mailcheck failed: {exc!r} (please report this)"
             return
-        for item, result in zip(items, batch.results, strict=True):
+        for item, result in zip(checked, batch.results, strict=True):
             self.results[item.path] = result
 
 

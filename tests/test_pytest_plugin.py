@@ -419,6 +419,25 @@ def test_strict_plugins_fails_offline_items_too(
     assert "Traceback" not in out
 
 
+def test_a_mistake_in_one_campaigns_settings_fails_that_item_alone(
+    project: pytest.Pytester,
+) -> None:
+    """A suppression comment naming no rule (`LNK01`) in one campaign: `mailcheck check` stops
+    with exit 2; in pytest that item fails with the message, and the others are checked as
+    usual (they failed too, each repeating the other campaign's message)."""
+    html = project.path / "campaigns" / "good" / "email.html"
+    html.write_text(
+        html.read_text("utf-8").replace("</body>", "<!-- mailcheck: ignore LNK01 --></body>"),
+        encoding="utf-8",
+    )
+    result = project.runpytest("--mailcheck", "--mailcheck-offline", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=1, failed=2)  # good: its comment; bad: its subject
+    out = result.stdout.str()
+    assert out.count("unknown rule code or prefix 'LNK01'") == 2  # its failure and summary
+    assert "FAILED campaigns/good/campaign.toml::mailcheck - mailcheck: configuration error" in out
+    assert "SUB002" in out  # bad was checked and judged on its own findings
+
+
 LOCAL_RULE = """\
 from mailcheck.model import Severity
 from mailcheck.rules import Problem, rule
