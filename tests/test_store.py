@@ -241,6 +241,28 @@ def test_a_refused_attempt_keeps_its_findings_and_makes_no_incident(store: Store
     assert store.incidents() == []
 
 
+def test_a_connection_the_server_dropped_meanwhile_is_replaced(
+    request: pytest.FixtureRequest,
+) -> None:
+    """A PostgreSQL restart or failover while a launch checks its links: the record is
+    written on a new connection, not failed on the pooled one the server closed."""
+    pg_url: str = request.getfixturevalue("pg_url")
+    with open_store(pg_url) as store:
+        first = store.record_launch(attempt(campaign="a"))
+        admin = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://"))
+        with admin.connect() as conn:
+            dropped = conn.execute(
+                text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar_one()
+        admin.dispose()
+        assert dropped >= 1  # the store's pooled connection
+        second = store.record_launch(attempt(campaign="b"))
+        assert [r.id for r in store.launches()] == [first.id, second.id]
+
+
 def test_a_forced_launch_turns_each_error_into_an_incident(store: Store) -> None:
     row = store.record_launch(
         attempt(findings=(ERR, ERR2, WARN), forced=True, reason="клиент настоял")

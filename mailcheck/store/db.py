@@ -147,7 +147,9 @@ def _make_engine(url: str, *, create: bool) -> Engine:
         return engine
     if backend == "postgresql" and driver == "psycopg":
         try:
-            return create_engine(url, connect_args=pg_connect_args(url))
+            # pre-ping: a pooled connection the server dropped meanwhile (a restart, a
+            # failover during minutes of link checks) is replaced, not used for the record
+            return create_engine(url, connect_args=pg_connect_args(url), pool_pre_ping=True)
         except ModuleNotFoundError as exc:
             raise StoreError(
                 "a postgresql:// database needs psycopg 3: pip install 'mailcheck-qa[postgres]'"
