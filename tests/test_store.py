@@ -246,10 +246,10 @@ def test_a_connection_the_server_dropped_meanwhile_is_replaced(
 ) -> None:
     """A PostgreSQL restart or failover while a launch checks its links: the record is
     written on a new connection, not failed on the pooled one the server closed."""
-    pg_url: str = request.getfixturevalue("pg_url")
-    with open_store(pg_url) as store:
+    url: str = request.getfixturevalue("pg_url")
+    with open_store(url) as store:
         first = store.record_launch(attempt(campaign="a"))
-        admin = create_engine(pg_url.replace("postgresql://", "postgresql+psycopg://"))
+        admin = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
         with admin.connect() as conn:
             dropped = conn.execute(
                 text(
