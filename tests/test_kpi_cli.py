@@ -62,10 +62,11 @@ def seeded(log_url: str) -> dict[str, int]:
         a4 = st.record_launch(attempt("plain", "acme", NOV + timedelta(days=5)))
         st.record_launch(attempt("bad", "acme", NOV, status="refused", findings=(ERR, ERR2)))
         r1 = st.record_launch(attempt("осень", "Ромашка", datetime(2026, 10, 3, tzinfo=UTC)))
+        found = NOV + timedelta(days=5)  # when a4 went out
         inc = st.add_incident(
-            NewIncident(a4.id, "PER002", "warning", "Hello , у части базы", detected_at=NOV)
+            NewIncident(a4.id, "PER002", "warning", "Hello , у части базы", detected_at=found)
         )
-        st.resolve_incident(inc.id, NOV + timedelta(hours=6))
+        st.resolve_incident(inc.id, found + timedelta(hours=6))
         forced_incident = st.incidents(client="acme")[0]
         st.resolve_incident(forced_incident.id, NOV + timedelta(hours=2))
     return {"a1": a1.id, "a2": a2.id, "a3": a3.id, "a4": a4.id, "r1": r1.id}
@@ -196,6 +197,29 @@ def test_kpi_html_without_the_reports_module_is_a_clear_error(
 
 
 # -- incidents -------------------------------------------------------------------------
+
+
+def test_incident_add_with_an_empty_note_or_a_date_before_the_launch_is_refused(
+    seeded: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    add = (
+        "incident",
+        "add",
+        "--launch",
+        str(seeded["a1"]),
+        "--code",
+        "LNK001",
+        "--severity",
+        "error",
+    )
+    code, _, err = run(capsys, *add, "--note", "  ")
+    assert (code, err) == (2, "mailcheck: error: --note: say what happened (it is empty)\n")
+    code, _, err = run(capsys, *add, "--note", "404", "--detected-at", "2026-01-10T09:00Z")
+    assert code == 2
+    assert "detected at 2026-01-10T09:00:00Z, before launch" in err
+    assert "Traceback" not in err
+    code, out, _ = run(capsys, "incident", "list", "--client", "acme", "--format", "json")
+    assert [i["code"] for i in json.loads(out)["incidents"]] == ["LNK001", "PER002"]  # as seeded
 
 
 def test_incident_add_list_resolve(

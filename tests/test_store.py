@@ -343,6 +343,33 @@ def test_incidents_are_added_listed_and_resolved(store: Store) -> None:
     assert one.to_json()["launch"] == acme.id
 
 
+def test_an_incident_time_before_its_launch_or_in_the_future_is_refused(store: Store) -> None:
+    """One mistyped date (2026-01-01 for 2026-12-01) would stay in the KPI's time to resolve
+    for good: detected before the launch went out, or detected or resolved in the future, is
+    refused with the times said; nothing is recorded."""
+    launch = store.record_launch(attempt(at=T0))
+    with pytest.raises(
+        StoreError,
+        match=r"detected at 2026-01-01T00:00:00Z, before launch \d+ went out at "
+        r"2026-11-20T09:00:00Z: an incident is found after its launch",
+    ):
+        store.add_incident(
+            NewIncident(
+                launch.id, "LNK001", "error", "x", detected_at=datetime(2026, 1, 1, tzinfo=UTC)
+            )
+        )
+    future = datetime.now(UTC) + timedelta(days=365)
+    with pytest.raises(StoreError, match=r"detected at .*, which is in the future"):
+        store.add_incident(NewIncident(launch.id, "LNK001", "error", "x", detected_at=future))
+    assert store.incidents() == []
+    found = store.add_incident(
+        NewIncident(launch.id, "LNK001", "error", "x", detected_at=T0.astimezone(MSK))
+    )  # the launch's own minute, written in Moscow time: fine
+    with pytest.raises(StoreError, match=r"resolved at .*, which is in the future"):
+        store.resolve_incident(found.id, future)
+    assert store.incident(found.id).resolved_at is None  # type: ignore[union-attr]
+
+
 def test_keyed_incidents_are_recorded_once(store: Store) -> None:
     row = store.record_launch(attempt())
     items = [

@@ -151,6 +151,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    if args.action == "add" and not args.note.strip():
+        print("mailcheck: error: --note: say what happened (it is empty)", file=sys.stderr)
+        return 2
     if args.action == "add":
         _warn_if_misspelt(args.code)
     detected = _time(getattr(args, "detected_at", None), "--detected-at")

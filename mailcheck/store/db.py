@@ -15,7 +15,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,18 @@ class NotFound(StoreError):
 
 def now() -> datetime:
     return datetime.now(UTC)
+
+
+CLOCK_SKEW = timedelta(minutes=5)  # another machine's clock may run this much ahead
+
+
+def _shown_time(when: datetime) -> str:
+    return when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _not_in_the_future(when: datetime, what: str) -> None:
+    if when > now() + CLOCK_SKEW:
+        raise StoreError(f"{what} at {_shown_time(when)}, which is in the future")
 
 
 def normalise_url(url: str) -> str:
@@ -412,18 +425,30 @@ class Store:
 
     def add_incident(self, new: NewIncident) -> IncidentRow:
         with self._write("recording the incident") as conn:
-            status = conn.execute(
-                select(s.launches.c.status).where(s.launches.c.id == new.launch_id)
-            ).scalar()
-            if status is None:
+            launch = conn.execute(
+                select(s.launches.c.status, s.launches.c.attempted_at).where(
+                    s.launches.c.id == new.launch_id
+                )
+            ).first()
+            if launch is None:
                 raise NotFound(f"no launch with id {new.launch_id}")
+            status, launched_at = launch
             if status != "launched":
                 raise StoreError(
                     f"launch {new.launch_id} was refused at the gate and never sent: "
                     "incidents belong to launches that went out"
                 )
+            # a mistyped date would stay in the KPI's time to resolve for good (8,291 hours)
+            detected = new.detected_at or now()
+            if detected < launched_at:
+                raise StoreError(
+                    f"detected at {_shown_time(detected)}, before launch {new.launch_id} went "
+                    f"out at {_shown_time(launched_at)}: an incident is found after its launch"
+                )
+            _not_in_the_future(detected, "detected")
             incident_id = conn.execute(
-                insert(s.incidents).returning(s.incidents.c.id), _incident_values(new)
+                insert(s.incidents).returning(s.incidents.c.id),
+                _incident_values(replace(new, detected_at=detected)),
             ).scalar_one()
         found = self.incident(incident_id)
         assert found is not None
@@ -524,6 +549,7 @@ class Store:
             if current is None:
                 raise NotFound(f"no incident with id {incident_id}")
             when = at or now()
+            _not_in_the_future(when, "resolved")
             if current[0] is None:
                 if when < current[1]:
                     raise StoreError(
