@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from mailcheck.auth_model import (
     DkimKey,
+    configured_key,
     configured_selectors,
     lookup,
     message_key,
@@ -18,23 +19,31 @@ from mailcheck.auth_model import (
 )
 from mailcheck.dmarc import aligned
 from mailcheck.domain_health import missing_domain_reported
-from mailcheck.i18n import t
+from mailcheck.i18n import N_, t
 from mailcheck.model import Severity
 from mailcheck.rules import NO_DNS, Context, Problem, rule
 
 
 def _keys(ctx: Context) -> Iterator[DkimKey]:
     wanted: list[tuple[str, str]] = [(s.domain, s.selector) for s in signatures(ctx.campaign)]
-    if ctx.campaign.from_domain:
-        wanted += [
-            (ctx.campaign.from_domain, sel)
-            for sel, _ in configured_selectors(ctx.campaign, ctx.config)
-        ]
+    keys = []
     for domain, selector in dict.fromkeys(wanted):
         found = lookup(ctx.facts, domain)
-        key = found.dkim.get(selector.lower()) if found else None
-        if key is not None:
-            yield key
+        keys.append(found.dkim.get(selector.lower()) if found else None)
+    if from_domain := ctx.campaign.from_domain:
+        keys += [
+            configured_key(ctx.facts, from_domain, sel)
+            for sel, _ in configured_selectors(ctx.campaign, ctx.config)
+        ]
+    yield from {k.name: k for k in keys if k is not None}.values()
+
+
+# Where a selector was read (DkimKey.source), as a message says it
+_SELECTOR_SOURCES = {
+    "signature": N_("the DKIM-Signature"),
+    "campaign": N_("campaign.toml (dkim-selectors)"),
+    "config": N_("the configuration (dkim-selectors)"),
+}
 
 
 def _reported_by(key: DkimKey) -> str:
@@ -70,8 +79,9 @@ def dkim_key_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Looks up the DKIM key at `selector._domainkey.domain` for every selector that signs the
     test send (`s=` and `d=` of its DKIM-Signature) and every configured selector
-    (`dkim-selectors`, at the From domain), and reports a selector with no key or with a
-    key record that cannot be used.
+    (`dkim-selectors`, at the From domain, or at its organisational domain when a subdomain
+    has no key of its own: `d=shop.ru` signs `news.shop.ru`'s mail), and reports a selector
+    with no key or with a key record that cannot be used.
 
     ## Why it matters
     Receivers cannot verify a signature whose key is missing: DKIM fails, and DMARC then
@@ -93,7 +103,7 @@ def dkim_key_missing(ctx: Context) -> Iterator[Problem]:
                     "no DKIM key at {name} ({error}); selector from {source}",
                     name=key.name,
                     error=key.error,
-                    source=key.source,
+                    source=t(_SELECTOR_SOURCES.get(key.source, key.source)),
                 ),
                 location=key.name,
             )

@@ -324,3 +324,23 @@ def lookup(facts: Facts, domain: str | None) -> DomainAuth | None:
         return None
     found = facts.auth.get(domain.lower())
     return found if isinstance(found, DomainAuth) else None
+
+
+def key_domains(from_domain: str) -> list[str]:
+    """Where a configured selector's key may be: at the From domain, and at its
+    organisational domain (an ESP signs news.shop.ru's mail d=shop.ru: aligned in DMARC's
+    relaxed mode, the default)."""
+    org = org_domain(from_domain)
+    return [from_domain] if org.lower() == from_domain.lower() else [from_domain, org]
+
+
+def configured_key(facts: Facts, from_domain: str, selector: str) -> DkimKey | None:
+    """The key a configured selector signs with: the From domain's, or, when none is there,
+    the organisational domain's (see :func:`key_domains`)."""
+    keys = [
+        key
+        for name in key_domains(from_domain)
+        if (found := lookup(facts, name)) is not None
+        and (key := found.dkim.get(selector.lower())) is not None
+    ]
+    return next((k for k in keys if k.status != "missing"), keys[0] if keys else None)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from mailcheck.auth_model import (
     DmarcFacts,
     ascii_domain,
+    configured_key,
     configured_selectors,
     lookup,
     message_key,
@@ -215,7 +216,8 @@ def dkim_alignment_expected(facts: Facts, campaign: Campaign, config: Config) ->
     """Whether DKIM is expected to pass aligned with the From domain, so that DMARC passes
     whatever the envelope sender: a DKIM-Signature of the test send with an aligned ``d=``
     that verifies, or, for a campaign with no signature to look at (campaign.toml, HTML), a
-    configured selector at the From domain whose key is published and usable."""
+    configured selector whose key is published and usable at the From domain, or at its
+    organisational domain when the policy's adkim is relaxed."""
     from_domain = campaign.from_domain
     holder = lookup(facts, from_domain)
     if not from_domain or holder is None:
@@ -236,6 +238,8 @@ def dkim_alignment_expected(facts: Facts, campaign: Campaign, config: Config) ->
                 return True
         return False
     return any(
-        (key := holder.dkim.get(selector.lower())) is not None and key.status == "ok"
+        (key := configured_key(facts, from_domain, selector)) is not None
+        and key.status == "ok"
+        and aligned(from_domain, key.domain, adkim)
         for selector, _source in configured_selectors(campaign, config)
     )

@@ -122,6 +122,21 @@ def test_configured_selectors(auth_dns: AuthDns) -> None:
     assert "absent._domainkey" in text and "not valid base64" in text and "revoked" in text
 
 
+def test_a_configured_selector_of_the_parent_domain_signs_a_subdomains_mail(
+    auth_dns: AuthDns,
+) -> None:
+    """From news.good.test, the ESP signing d=good.test (aligned in relaxed mode): the key at
+    k2048._domainkey.good.test is the one; a selector with a key at neither name is still
+    one error, named at the From domain."""
+    campaign = make_campaign("promo@news.good.test")
+    config = auth_dns.config(dkim_selectors=("k2048", "absent"))
+    found = findings(campaign, config, "DKIM")
+    assert [(f.code, f.severity.value, f.location) for f in found] == [
+        ("DKIM001", "error", "absent._domainkey.news.good.test")
+    ]
+    assert found[0].message.startswith("no DKIM key at absent._domainkey.news.good.test")
+
+
 def test_no_selector_known_is_not_a_finding(auth_dns: AuthDns) -> None:
     from auth_helpers import gather
 

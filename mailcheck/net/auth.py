@@ -16,6 +16,7 @@ from mailcheck.auth_model import (
     DomainAuth,
     SpfFacts,
     configured_selectors,
+    key_domains,
     message_key,
     null_reverse_path,
     org_domain,
@@ -218,7 +219,7 @@ async def _collect(
             jobs.append(dmarc_job(from_domain))
             selectors = configured_selectors(campaign, cfg)
             for selector, source in selectors:
-                jobs.append(key_job(from_domain, selector, source))
+                jobs += [key_job(name, selector, source) for name in key_domains(from_domain)]
             sigs = signatures(campaign)
             if not selectors and not sigs:
                 domain(from_domain).notes.append(

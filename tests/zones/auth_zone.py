@@ -138,6 +138,8 @@ def auth_zone(keys: Keys) -> dict[str, list[tuple[str, object]]]:
         "good.test": [*txt(spf_good, "google-site-verification=abc"), ("A", "192.0.2.10")],
         "_dmarc.good.test": txt("v=DMARC1; p=reject; rua=mailto:dmarc@good.test"),
         "k2048._domainkey.good.test": txt(keys.rsa2048.record),
+        # a sending subdomain whose ESP signs with the parent's keys (d=good.test)
+        "news.good.test": [("A", "192.0.2.10")],
         "ed._domainkey.good.test": txt(keys.ed.record),
         "k1024._domainkey.good.test": txt(keys.rsa1024.record),
         "weak._domainkey.good.test": txt(keys.rsa512.record),
