@@ -38,9 +38,17 @@ _MAILTO_RE = re.compile(
 )
 
 
+# A record that starts as DMARC and goes on without ";": "v=DMARC1, p=reject" or
+# "v=DMARC1 p=reject" (commas and spaces are no tag separators: RFC 7489 §6.4)
+_RUN_ON = re.compile(r"\s*v\s*=\s*DMARC1\b\s*[^;\s]", re.I)
+
+
 def is_dmarc_like(text: str) -> bool:
-    """A TXT record meant as DMARC, even a broken one: it has a v=DMARC1 tag somewhere.
-    (Receivers discard one whose first tag is not v=DMARC1: that is what DMARC003 says.)"""
+    """A TXT record meant as DMARC, even a broken one: it has a v=DMARC1 tag somewhere, or
+    starts with one that runs on into other tags. (Receivers discard one whose first tag is
+    not exactly v=DMARC1: that is what DMARC003 says.)"""
+    if _RUN_ON.match(text):
+        return True
     return any(part.replace(" ", "").lower() == "v=dmarc1" for part in text.split(";"))
 
 
@@ -65,7 +73,15 @@ def parse_dmarc(text: str) -> tuple[dict[str, str], list[str], list[str]]:
             continue
         key, _, value = part.partition("=")
         key, value = key.strip().lower(), value.strip()
-        if index == 0 and (key != "v" or value != "DMARC1"):
+        if index == 0 and key == "v" and _RUN_ON.match(part):
+            errors.append(
+                t(
+                    "tags must be separated by “;”, not commas or spaces: {part} reads as one "
+                    "v= tag",
+                    part=repr(part if len(part) <= 60 else part[:59] + "…"),
+                )
+            )
+        elif index == 0 and (key != "v" or value != "DMARC1"):
             errors.append(t("the record must start with v=DMARC1, not {part}", part=repr(part)))
         if key in tags:
             warnings.append(t("tag {key}= appears twice (the first is used)", key=key))
@@ -73,6 +89,8 @@ def parse_dmarc(text: str) -> tuple[dict[str, str], list[str], list[str]]:
         tags[key] = value
     if "v" not in tags:
         errors.append(t("no v=DMARC1 tag"))
+    if _RUN_ON.match(parts[0]):
+        return tags, errors, []  # its p= and rua= are inside v=: no more to say of them
     reports = [u for u in _uris(tags.get("rua", "")) if _URI_RE.match(u)]
     policy_problems: list[str] = []
     policy = tags.get("p")

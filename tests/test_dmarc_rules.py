@@ -129,6 +129,26 @@ def test_dmarc_timeout_is_a_warning(auth_dns: AuthDns) -> None:
     assert codes(found) == [("DMARC001", "warning")]
 
 
+@pytest.mark.parametrize(
+    ("domain", "shown"),
+    [
+        ("commadmarc.test", "'v=DMARC1, p=reject, rua=mailto:d@commadmarc.test'"),
+        ("spacedmarc.test", "'v=DMARC1 p=reject'"),
+    ],
+)
+def test_tags_run_together_are_a_broken_record_not_no_record(
+    auth_dns: AuthDns, domain: str, shown: str
+) -> None:
+    """«v=DMARC1, p=reject»: receivers discard it, and the technician must hear that the record
+    is there and how it is broken (it said "no DMARC record")."""
+    found = findings(make_campaign(f"a@{domain}"), auth_dns.config(), "DMARC")
+    assert [(f.code, f.severity.value) for f in found] == [("DMARC003", "error")]
+    assert (
+        f"tags must be separated by “;”, not commas or spaces: {shown} reads as one v= tag"
+        in found[0].message
+    )
+
+
 def test_parse_and_align_units() -> None:
     tags, errors, warnings = parse_dmarc(
         "v=DMARC1; p=quarantine; sp=reject; adkim=s; rua=mailto:a@b.example!10m"

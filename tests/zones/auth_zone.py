@@ -177,6 +177,11 @@ def auth_zone(keys: Keys) -> dict[str, list[tuple[str, object]]]:
         "bounce.parent.test": txt("v=spf1 ip4:192.0.2.0/24 -all"),
         "baddmarc.test": txt(spf_good),
         "_dmarc.baddmarc.test": txt("p=maybe; v=DMARC1; pct=150; rua=dmarc@baddmarc.test"),
+        # tags written with commas and with spaces: receivers read one v= tag and discard it
+        "commadmarc.test": txt(spf_good),
+        "_dmarc.commadmarc.test": txt("v=DMARC1, p=reject, rua=mailto:d@commadmarc.test"),
+        "spacedmarc.test": txt(spf_good),
+        "_dmarc.spacedmarc.test": txt("v=DMARC1 p=reject"),
         "twodmarc.test": txt(spf_good),
         "_dmarc.twodmarc.test": txt("v=DMARC1; p=reject", "v=DMARC1; p=none"),
         # the RFC 8463 sample message's keys
