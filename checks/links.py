@@ -282,7 +282,7 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
     if not found:
         return
     listed = [_relative_url(href, reason) for href, (_, reason) in found.items()]
-    urls = ", ".join(listed[:5])
+    urls: str = Joined(", ", listed[:5])  # (Joined keeps each item translatable)
     if len(listed) > 5:
         urls = t("{urls} and {count} more", urls=urls, count=len(listed) - 5)
     images = all(link.is_image for link, _ in found.values())

@@ -16,7 +16,7 @@ _C1_CONTROLS = regex.compile(r"[\x80-\x9f]")
 
 
 def _kb(size: int) -> str:
-    return f"{size / 1024:.0f} KB"
+    return t("{n} KB", n=f"{size / 1024:.0f}")
 
 
 QP_GROWTH_MAX = 4  # quoted-printable output is under 4 times its input (3.13 at most)

@@ -89,6 +89,15 @@ NO_CLIENT = "which no mail client can open (an e-mail has no base URL)"
 SOME_CLIENTS = "which some mail clients cannot open (an e-mail has no base URL to complete it from)"
 
 
+def test_lnk008_says_how_to_write_the_url_in_the_readers_language(tmp_path: Path) -> None:
+    from mailcheck.i18n import translate, translations
+
+    d = write_campaign(tmp_path, body='<p><a href="facebook.com">fb</a></p>')
+    [found] = only(check(d), "LNK008")
+    said = str(translate(found.message, translations("ru")))
+    assert said.endswith(": facebook.com (пишите https://facebook.com)"), said
+
+
 @pytest.mark.parametrize(
     ("href", "shown", "who"),
     [

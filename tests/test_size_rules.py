@@ -19,6 +19,10 @@ def test_template_over_102_kb_in_utf8_is_an_error(tmp_path: Path) -> None:
     found = only(check(d), "SIZE001")
     assert [(f.severity, f.location) for f in found] == [(Severity.ERROR, "email.html")]
     assert found[0].message == "HTML is 117 KB; Gmail clips messages over 102 KB"
+    from mailcheck.i18n import translate, translations
+
+    said = str(translate(found[0].message, translations("ru")))
+    assert said == "HTML занимает 117 КБ; Gmail обрезает письма больше 102 КБ"
 
 
 def test_cyrillic_over_102_kb_only_as_quoted_printable_is_a_warning(tmp_path: Path) -> None:
