@@ -23,6 +23,7 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
 import io
@@ -553,6 +554,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.dialect_explicit = True
     if "send-at" in get:
         campaign.send_at = _send_at(get["send-at"])
+        campaign.send_at_local = _written_local(get["send-at"])
     if "dkim-selectors" in get:
         campaign.dkim_selectors = _string_list(get, "dkim-selectors")
     if "utm" in get:
@@ -875,6 +877,14 @@ def _toml_type(value: object) -> str:
     if isinstance(value, time):
         return t("a time")
     return names.get(type(value), type(value).__name__)
+
+
+def _written_local(value: object) -> bool:
+    """Whether a send_at was written without a UTC offset (read in this machine's zone)."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            value = datetime.fromisoformat(value.strip())
+    return isinstance(value, datetime) and value.tzinfo is None
 
 
 def _send_at(value: object) -> datetime:

@@ -268,6 +268,7 @@ class Campaign:
     dialect_unclear_at: tuple[str, int] | None = None
     samples: list[dict[str, object]] = field(default_factory=list)
     send_at: datetime | None = None
+    send_at_local: bool = False  # send_at was written without a UTC offset (this machine's)
     utm: dict[str, str] = field(default_factory=dict)
     expect: dict[str, list[str]] = field(default_factory=dict)  # [expect]: the brief's musts
     dkim_selectors: list[str] = field(default_factory=list)

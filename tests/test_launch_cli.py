@@ -126,6 +126,33 @@ def test_errors_refuse_the_launch_and_are_counted_as_caught(tmp_path: Path, db: 
     assert "already refused as #" in text.stdout
 
 
+def test_a_send_at_without_an_offset_is_said_and_a_padded_client_is_the_client(
+    tmp_path: Path,
+) -> None:
+    """send_at = 2026-12-01T02:30:00 is read in this machine's zone: a CI runner in UTC and a
+    laptop in Moscow would record different planned times, so the launch says so. `--client
+    "acme "` is acme: one row in the KPI, not two."""
+    write_campaign(tmp_path, "bf", id="acme-bf", send_at="2026-12-01T02:30:00")
+    db = f"sqlite:///{tmp_path}/state/log.db"
+    proc = mc(
+        "launch", "--offline", "--client", "acme ", "--format", "json", "bf",
+        cwd=tmp_path, db=db, env={"TZ": "Europe/Moscow"},
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "mailcheck: warning: send_at 2026-12-01T02:30:00 has no UTC offset: recorded as "
+        "2026-12-01T02:30:00+03:00 (this machine's time zone)" in proc.stderr
+    )
+    assert json.loads(proc.stdout)["launch"]["client"] == "acme"
+    kpi = mc("kpi", "--client", "Acme", cwd=tmp_path, db=db)
+    assert kpi.returncode == 0
+    assert (
+        "mailcheck: warning: no launch of client 'Acme' is recorded at all (names are matched "
+        "exactly; clients in the log: acme)" in kpi.stderr
+    )
+    assert "no launch of client" not in mc("kpi", "--client", "acme", cwd=tmp_path, db=db).stderr
+
+
 def test_launch_speaks_the_language_of_lang(tmp_path: Path) -> None:
     # --lang ru was accepted and the findings and the verdict stayed English (a QA probe)
     db = f"sqlite:///{tmp_path}/log.db"

@@ -93,7 +93,7 @@ def client_name(value: str) -> str:
     would put all of them in one client's report)."""
     if not value.strip():
         raise argparse.ArgumentTypeError("the client name is empty")
-    return value
+    return value.strip()  # "acme " is acme (a launch records its client so too)
 
 
 def say_database(config: Config) -> None:

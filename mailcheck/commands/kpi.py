@@ -191,6 +191,19 @@ def render_html(data: dict[str, object], config: Config) -> str:
     return html
 
 
+def _warn_if_unknown_client(client: str, known: set[str]) -> None:
+    """A client no launch was ever recorded for: a row of zeros would read as a month
+    without launches, when the name is mistyped ("Ромашка" for "romashka")."""
+    if client in known:
+        return
+    listed = ", ".join(sorted(known)[:10]) or "none yet"
+    print(
+        f"mailcheck: warning: no launch of client {client!r} is recorded at all (names are "
+        f"matched exactly; clients in the log: {listed})",
+        file=sys.stderr,
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from mailcheck.commands.common import (
         config_from_args,
@@ -213,6 +226,8 @@ def run(args: argparse.Namespace) -> int:
     with open_store(config.db_url, create=False) as store:
         attempts = store.launches(client=args.client, since=since, until=until)
         incidents = store.incidents(client=args.client, since=since, until=until)
+        if args.client and not attempts:
+            _warn_if_unknown_client(args.client, {a.client for a in store.launches()})
     data = compute(
         attempts,
         incidents,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 from collections.abc import Mapping
 from datetime import datetime
 
 from mailcheck.facts import Facts
 from mailcheck.i18n import DEFAULT_LANGUAGE, translations
-from mailcheck.model import CampaignResult
+from mailcheck.model import Campaign, CampaignResult
 from mailcheck.store.records import LaunchAttempt, LaunchedLink, LaunchRow
 
 HELP = "final pre-send gate: check one campaign and record the launch (or refuse it)"
@@ -121,10 +122,26 @@ def launched_links(result: CampaignResult, facts: Facts) -> tuple[LaunchedLink, 
 
 
 def _aware(value: datetime | None) -> datetime | None:
-    # A TOML local date-time (no offset) means the machine's local time.
+    # A local date-time (no offset) means the machine's local time: the loader makes it so,
+    # and a Campaign built by a program other than the loader is read the same way.
     if value is None or value.tzinfo is not None:
         return value
     return value.astimezone()
+
+
+def _warn_if_local_send_at(campaign: Campaign) -> None:
+    """A send_at without a UTC offset is read in this machine's time zone: a CI runner in UTC
+    and a laptop in Moscow record different planned times, and the on-time KPI with them."""
+    planned = campaign.send_at
+    if not campaign.send_at_local or planned is None:
+        return
+    print(
+        f"mailcheck: warning: send_at {planned.replace(tzinfo=None).isoformat()} has no UTC "
+        f"offset: recorded as {planned.isoformat()} (this machine's time zone); a machine in "
+        "another zone (a CI runner in UTC) records another planned time, and the on-time "
+        "KPI with it: write send_at with its offset in campaign.toml",
+        file=sys.stderr,
+    )
 
 
 def build_attempt(
@@ -145,7 +162,7 @@ def build_attempt(
     campaign = result.campaign
     return LaunchAttempt(
         campaign=campaign.id,
-        client=client or campaign.client,
+        client=(client or campaign.client).strip(),  # "acme " is acme: one row in the KPI
         source=campaign.source,
         # checked with fewer rules, it is not the launch a full check would make
         content_hash=content_hash(campaign, narrowed=narrowed),
@@ -272,6 +289,7 @@ def run(args: argparse.Namespace) -> int:
         if len(batch.results) != 1:  # the sources changed while we ran
             raise UsageError(f"launch takes exactly one campaign, found {len(batch.results)}")
         result = batch.results[0]
+        _warn_if_local_send_at(result.campaign)
         attempt = build_attempt(
             result,
             batch.facts,
