@@ -96,6 +96,11 @@ def _written(word: str) -> str:
     )
 
 
+# The stand-in a system value renders to (mailcheck.templating.system.placeholder): "esp-" and
+# a slug, as a whole URL part (https://esp-server-name/…, ?ID=esp-order-id)
+_STAND_IN = re.compile(r"(?<![\w.-])esp-[a-z0-9-]+(?![\w.])")
+
+
 @dataclass(frozen=True)
 class Context:
     """Everything a rule may read about one campaign."""
@@ -174,6 +179,24 @@ class Context:
     def all_links(self) -> tuple[Link, ...]:
         """:meth:`Campaign.all_links`: every distinct link of every rendered variant."""
         return self._all_links
+
+    def shown_url(self, url: str | None) -> str | None:
+        """A finding's URL as the template writes it, when rendering put a system value in it
+        (Bitrix's ``https://#SERVER_NAME#/order/?ID=#ORDER_ID#`` renders with mailcheck's own
+        stand-ins, ``esp-server-name``, which no one can find in the file)."""
+        return self._written.get(url, url) if url else url
+
+    @cached_property
+    def _written(self) -> dict[str, str]:
+        from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST
+
+        return {
+            link.href: link.raw
+            for link in self.link_occurrences()
+            if link.raw
+            and link.raw != link.href
+            and (SYSTEM_PLACEHOLDER_HOST in link.href or _STAND_IN.search(link.href))
+        }
 
     def link_occurrences(self) -> tuple[Link, ...]:
         """:meth:`Campaign.link_occurrences`: every link where it stands, once."""
@@ -293,7 +316,7 @@ class Rule:
                 severity=severity or self.severity,
                 message=message,
                 location=places[0] if places else "",
-                url=url,
+                url=ctx.shown_url(url),
                 locations=tuple(places),
                 cause=cause,
             )

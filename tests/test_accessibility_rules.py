@@ -107,6 +107,18 @@ def test_vague_link_text(tmp_path: Path, text: str, shown: str) -> None:
     ]
 
 
+def test_a_findings_url_is_the_one_the_template_writes_when_the_platform_fills_it(
+    tmp_path: Path,
+) -> None:
+    """1C-Bitrix fills #SERVER_NAME# and #ORDER_ID# when it sends: mailcheck renders its own
+    stand-ins (esp-server-name), which no one finds in the file; the finding names the URL
+    as written."""
+    written = "https://#SERVER_NAME#/personal/order/?ID=#ORDER_ID#"
+    body = f'<p>Заказ можно посмотреть <a href="{written}">по ссылке</a>.</p>'
+    [found] = only(check(write_campaign(tmp_path, body=body, template="bitrix")), "A11Y005")
+    assert found.url == written
+
+
 def test_descriptive_link_text_passes(tmp_path: Path) -> None:
     html = GOOD.replace("Выбрать подарок", "Подробнее об условиях здесь")
     assert findings(tmp_path, html, "A11Y005") == []
