@@ -35,6 +35,7 @@ import sys
 import tomllib
 from collections import Counter
 from datetime import UTC, date, datetime, time
+from email.utils import parseaddr
 from pathlib import Path
 from typing import Any
 
@@ -263,6 +264,26 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
         # a complaint): no campaign, and judged as one it "lacks" an unsubscribe link
         kind = _REPORTS.get(msg.report_type, N_("a mail server's report (multipart/report)"))
         campaign.not_read = t("{kind}, not a campaign: not checked", kind=t(kind))
+    elif _from_the_mail_system(msg.from_addr, msg.subject):
+        # the same kept as plain text (Gmail's "Delivery Status Notification (Failure)"):
+        # MAILER-DAEMON and postmaster send no campaigns
+        kind = N_("a bounce (from the mail system: {sender})")
+        sender = parseaddr(msg.from_addr or "")[1]
+        campaign.not_read = t("{kind}, not a campaign: not checked", kind=t(kind, sender=sender))
+
+
+def _from_the_mail_system(from_addr: str | None, subject: str | None) -> bool:
+    """A bounce: from MAILER-DAEMON, or from postmaster about a delivery (a person may
+    write from postmaster@ too)."""
+    local = parseaddr(from_addr or "")[1].partition("@")[0].lower()
+    if local == "postmaster":
+        return bool(_DELIVERY_SUBJECT.search(subject or ""))
+    return local == "mailer-daemon"
+
+
+# "Undeliverable Mail", "Delivery Status Notification (Failure)", "Returned mail", «Сообщение
+# не доставлено», «Недоставленное сообщение»
+_DELIVERY_SUBJECT = re.compile(r"undeliver|deliver(?:y|ed)|returned|недостав|не доставлен", re.I)
 
 
 # RFC 6522 report types (RFC 3464 delivery status, RFC 5965 feedback, RFC 8098 disposition)

@@ -128,6 +128,12 @@ class ParsedMessage:
     text_preferred: bool = False
 
 
+# The machine-readable part of a report (RFC 3464, 5965, 8098), saved as the whole message
+_REPORT_BODIES = frozenset(
+    {"message/delivery-status", "message/feedback-report", "message/disposition-notification"}
+)
+
+
 def looks_like_message(data: bytes) -> bool:
     """Whether ``data`` starts with an RFC 5322 header block (an mbox "From " line allowed)."""
     lines = data[:16384].lstrip(b"\r\n\t ").splitlines()
@@ -245,6 +251,8 @@ def parse_message(data: bytes) -> ParsedMessage:
     found.text_preferred = html_part is not None and _text_after_html(msg)
     if msg.get_content_type() == "multipart/report":
         found.report_type = str(msg.get_param("report-type") or "").lower()
+    elif msg.get_content_type() in _REPORT_BODIES:  # the report's part alone, as saved
+        found.report_type = msg.get_content_subtype()
     if html_part is not None:
         payload = _as_labelled(html_part, _payload(html_part), N_("text/html part"), found)
         declared = html_part.get_content_charset() or meta_charset(payload)

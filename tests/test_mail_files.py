@@ -348,3 +348,48 @@ def test_a_report_beside_the_test_sends_is_said_not_checked(
         ("INP002", "warning", f"{kind}, not a campaign: not checked")
     ]
     assert "INP002" not in {f.code for f in by_name["send.eml"].findings}
+
+
+@pytest.mark.parametrize(
+    ("headers", "kind"),
+    [
+        (
+            "From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\r\n"
+            "Subject: Delivery Status Notification (Failure)\r\n"
+            "Content-Type: text/plain\r\n",
+            "a bounce (from the mail system: mailer-daemon@googlemail.com)",
+        ),
+        (
+            "From: Postmaster <postmaster@mx.shop.test>\r\nSubject: Undeliverable Mail\r\n"
+            "Content-Type: text/plain\r\n",
+            "a bounce (from the mail system: postmaster@mx.shop.test)",
+        ),
+        (  # the report's machine-readable part saved alone
+            "Content-Type: message/delivery-status\r\n",
+            "a bounce (a delivery status report)",
+        ),
+    ],
+)
+def test_a_bounce_kept_as_plain_text_is_no_campaign(
+    tmp_path: Path, headers: str, kind: str
+) -> None:
+    """Gmail's "Delivery Status Notification" is text/plain, no multipart/report: it
+    "lacked" an unsubscribe link (UNS001 error) all the same."""
+    (tmp_path / "bounce.eml").write_bytes(
+        (headers + "MIME-Version: 1.0\r\n\r\nDelivery to the following recipient failed "
+         "permanently: a@b.example\r\n").encode()
+    )  # fmt: skip
+    [result] = checked(tmp_path).values()
+    assert [(f.code, f.message) for f in result.findings] == [
+        ("INP002", f"{kind}, not a campaign: not checked")
+    ]
+
+
+def test_a_person_writing_from_postmaster_is_checked(tmp_path: Path) -> None:
+    (tmp_path / "note.eml").write_bytes(
+        b"From: Bob <postmaster@shop.test>\r\nSubject: Please enjoy this long link\r\n"
+        b"MIME-Version: 1.0\r\nContent-Type: text/html\r\n\r\n<p>Hi</p>\r\n"
+    )
+    [result] = checked(tmp_path).values()
+    assert "INP002" not in {f.code for f in result.findings}
+    assert "UNS001" in {f.code for f in result.findings}
