@@ -73,6 +73,10 @@ def test_placeholder_copy_is_one_finding_listing_each_text_and_place(tmp_path: P
         ("<p>A small river named Duden flows by their place.</p>", "“A small river named Duden”"),
         ("<p>© YourBrand, 1234 Elm Street, Suite 5</p>", "“YourBrand”, “1234 Elm Street”"),
         ("<p>Your brand new sofa is on its way.</p>", None),  # words, not the stand-in
+        (  # SendGrid's templates explain the preheader in it
+            "<p>A preheader is the short summary text that follows the subject line.</p>",
+            "“A preheader is the short summary text”",
+        ),
     ],
 )
 def test_placeholder_patterns(tmp_path: Path, text: str, expected: str | None) -> None:
