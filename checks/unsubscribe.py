@@ -193,7 +193,15 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             severity=Severity.WARNING,
         )
         return
-    missing = ctx.missing(t("no unsubscribe link in the body"), campaign.html_label or "body")
+    said = t("no unsubscribe link in the body")
+    if reply := _reply_to_unsubscribe(document.text if document else ""):
+        # a way out for a patient reader, and no link: what bulk-sender rules ask for
+        said = t(
+            "no unsubscribe link in the body: its text asks readers to unsubscribe by "
+            "replying (“{words}”), and Gmail and Yahoo ask bulk senders for a link",
+            words=reply,
+        )
+    missing = ctx.missing(said, campaign.html_label or "body")
     if not missing.cause:  # HTML001's, when a comment left open hides the link
         missing = replace(missing, cause=_open_comment_hides(ctx))
     # the footer is often a partial the template pulls in: then it may well be there
@@ -247,6 +255,23 @@ def _address_to_unsubscribe(text: str) -> str | None:
         if address and WORDS.sentence_says_unsubscribe(f"{question} {sentence}"):
             return address
         question = sentence if sentence.rstrip().endswith("?") else ""
+    return None
+
+
+# "reply to this e-mail", «ответив на это письмо», «ответьте на письмо»
+_REPLY = re.compile(
+    r"\brepl(?:y|ying)\b[^.!?]{0,40}\b(?:e-?mail|message|letter)\b"
+    r"|\bответ(?:ив|ьте|ить|ом)\b[^.!?]{0,20}\bписьм\w*",
+    re.I,
+)
+
+
+def _reply_to_unsubscribe(text: str) -> str | None:
+    """How the body says to unsubscribe by replying ("ответив на это письмо"), when it does."""
+    for sentence in _SENTENCE_BREAK.split(text):
+        reply = _REPLY.search(sentence)
+        if reply and WORDS.sentence_says_unsubscribe(sentence):
+            return " ".join(reply.group(0).split())
     return None
 
 

@@ -239,7 +239,8 @@ def test_another_address_in_the_text_is_no_way_out(tmp_path: Path, footer: str) 
     ],
 )
 def test_click_here_elsewhere_is_not_an_unsubscribe_link(tmp_path: Path, footer: str) -> None:
-    assert uns001(tmp_path, footer) == ["email.html: no unsubscribe link in the body"]
+    [said] = uns001(tmp_path, footer)  # (the first one also says it read "reply to unsubscribe")
+    assert said.startswith("email.html: no unsubscribe link in the body"), said
 
 
 @pytest.mark.parametrize(
@@ -263,6 +264,27 @@ def test_a_campaign_named_opt_out_in_its_utm_tags_is_no_unsubscribe_link(tmp_pat
     assert uns001(tmp_path, offer) == ["email.html: no unsubscribe link in the body"]
     way_out = f'<a href="https://shop.test/unsubscribe?{utm}">✕</a>'
     assert uns001(tmp_path / "2", offer + way_out) == []
+
+
+@pytest.mark.parametrize(
+    ("footer", "words"),
+    [
+        (
+            "<p>Не хотите получать дайджест? Можете отписаться, просто ответив на это письмо.</p>",
+            "ответив на это письмо",
+        ),
+        ("<p>To unsubscribe, reply to this email with STOP.</p>", "reply to this email"),
+    ],
+)
+def test_reply_to_unsubscribe_is_said_with_the_missing_link(
+    tmp_path: Path, footer: str, words: str
+) -> None:
+    """No link, a way out by reply: still UNS001 (bulk-sender rules ask for a link), and the
+    finding says it read the instruction, so no one hunts for a link it missed."""
+    assert uns001(tmp_path, footer) == [
+        "email.html: no unsubscribe link in the body: its text asks readers to unsubscribe by "
+        f"replying (“{words}”), and Gmail and Yahoo ask bulk senders for a link"
+    ]
 
 
 def test_href_equal_to_list_unsubscribe(tmp_path: Path) -> None:
