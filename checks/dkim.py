@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from mailcheck.auth_model import (
     DkimKey,
+    Signature,
     configured_key,
     configured_selectors,
     lookup,
@@ -252,6 +253,7 @@ def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
         for sig, result in results
         if result.ok and from_domain and aligned(from_domain, sig.domain, adkim)
     ]
+    failing: dict[str, list[Signature]] = {}
     for sig, result in results:
         if result.ok:
             continue
@@ -288,15 +290,26 @@ def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
                 severity=Severity.WARNING,
             )
         else:
-            yield Problem(
-                t(
-                    "the DKIM signature d={domain} s={selector} does not verify: {error}",
-                    domain=sig.domain,
-                    selector=sig.selector,
-                    error=result.error,
-                ),
-                location=where,
+            failing.setdefault(result.error, []).append(sig)
+    # signatures failing for one reason (a body changed after both signed it: a footer a
+    # relay added) are one finding naming each
+    for error, sigs in failing.items():
+        places = tuple(f"{sig.selector}._domainkey.{sig.domain}" for sig in sigs)
+        if len(sigs) == 1:
+            message = t(
+                "the DKIM signature d={domain} s={selector} does not verify: {error}",
+                domain=sigs[0].domain,
+                selector=sigs[0].selector,
+                error=error,
             )
+        else:
+            message = t(
+                "{count} DKIM signatures ({signatures}) do not verify: {error}",
+                count=len(sigs),
+                signatures=", ".join(f"d={sig.domain} s={sig.selector}" for sig in sigs),
+                error=error,
+            )
+        yield Problem(message, location=places[0], locations=places)
 
 
 @rule(
