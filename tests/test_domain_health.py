@@ -243,6 +243,13 @@ def test_domain_command_text(health_dns: Nsd, tmp_path: Path) -> None:
     ]
 
 
+def test_domain_command_text_speaks_lang(health_dns: Nsd, tmp_path: Path) -> None:
+    proc = domain_command(health_dns, tmp_path, "acme.test", "--lang", "ru", "--no-cache")
+    by_item = {line.split()[0]: line.split(None, 2)[1:] for line in proc.stdout.splitlines()[1:]}
+    assert by_item["DMARC"] == ["ok", "проблем не найдено"], proc.stdout
+    assert "no problem found" not in proc.stdout
+
+
 def test_domain_command_json(health_dns: Nsd, tmp_path: Path) -> None:
     proc = domain_command(health_dns, tmp_path, "nomx.test", "--format", "json", "--no-cache")
     assert proc.returncode == 1, proc.stderr

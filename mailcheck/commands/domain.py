@@ -138,9 +138,14 @@ def run(args: argparse.Namespace) -> int:
 
         text = render_domain_html(reports, config)
     else:
+        from mailcheck.i18n import translate, translations
+
+        said = translations(config.report.language)  # the details; verdicts stay as in check
         text = "".join(
             f"{r.domain}\n"
-            + "".join(f"  {i.item:<11} {i.verdict:<10} {i.detail}\n" for i in r.items)
+            + "".join(
+                f"  {i.item:<11} {i.verdict:<10} {translate(i.detail, said)}\n" for i in r.items
+            )
             for r in reports
         )
     write_output(text, args.output)
