@@ -134,6 +134,18 @@ def test_kpi_all_clients_and_months_in_text_and_csv(
     assert rows[1]["on_time_rate"] == ""
 
 
+def test_kpi_text_speaks_lang_and_csv_keeps_its_column_names(
+    seeded: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "kpi", "--lang", "ru")
+    assert code == 0
+    assert out.splitlines()[0].split()[:3] == ["клиент", "период", "запусков"]
+    assert "по ответственному: agency 2" in out and "дефекты после запуска: 0 (0.0%)" in out
+    assert "by owner" not in out
+    code, out, _ = run(capsys, "kpi", "--lang", "ru", "--format", "csv")
+    assert out.startswith("client,period,launches,")  # data names, for scripts
+
+
 def test_kpi_range_fills_empty_months_with_null_rates(
     seeded: dict[str, int], capsys: pytest.CaptureFixture[str]
 ) -> None:

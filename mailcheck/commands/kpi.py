@@ -9,6 +9,7 @@ import json
 import sys
 
 from mailcheck.config import Config
+from mailcheck.i18n import DEFAULT_LANGUAGE, N_, translations
 from mailcheck.inert import csv_cell, inert
 
 HELP = "error-free launch rate, incidents and on-time rate per client and month"
@@ -63,24 +64,29 @@ def _num(value: object) -> str:
     return "–" if value is None else f"{value}"
 
 
-def format_text(data: dict[str, object]) -> str:
+# The text table's column heads (the CSV's columns are data names, in English for scripts)
+TEXT_HEAD = (
+    N_("client"),
+    N_("period"),
+    N_("launches"),
+    N_("error-free"),
+    N_("rate"),
+    N_("rate (all)"),
+    N_("incidents"),
+    N_("caught"),
+    N_("on-time"),
+    N_("MTTR h"),
+    N_("bonus"),
+)
+
+
+def format_text(data: dict[str, object], language: str = DEFAULT_LANGUAGE) -> str:
+    say = translations(language).gettext
     periods = data["periods"]
     assert isinstance(periods, list)
     if not periods:
-        return "no launches recorded for this selection.\n"
-    head = (
-        "client",
-        "period",
-        "launches",
-        "error-free",
-        "rate",
-        "rate (all)",
-        "incidents",
-        "caught",
-        "on-time",
-        "MTTR h",
-        "bonus",
-    )
+        return say("no launches recorded for this selection.") + "\n"
+    head = tuple(say(label) for label in TEXT_HEAD)
     rows = [
         (
             inert(str(p["client"])),
@@ -104,24 +110,35 @@ def format_text(data: dict[str, object]) -> str:
     for p in periods:
         extra = []
         if p["by_code"]:
-            extra.append("by code: " + ", ".join(f"{c} {n}" for c, n in p["by_code"].items()))
+            counts = ", ".join(f"{c} {n}" for c, n in p["by_code"].items())
+            extra.append(f"{say('by code')}: {counts}")
         if p["incidents"]:
+            owners = ", ".join(f"{o} {n}" for o, n in p["by_owner"].items() if n)
+            classes = ", ".join(f"{c} {n}" for c, n in p["by_class"].items() if n)
+            extra.append(f"{say('by owner')}: {owners}")
+            extra.append(f"{say('by class')}: {classes}")
+            escaped = f"{p['escaped_defects']} ({_pct(p['escaped_defect_rate'])})"
+            extra.append(f"{say('escaped defects')}: {escaped}")
+        for name, target in p["targets"].items():
             extra.append(
-                "by owner: " + ", ".join(f"{o} {n}" for o, n in p["by_owner"].items() if n)
-            )
-            extra.append(
-                "by class: " + ", ".join(f"{c} {n}" for c, n in p["by_class"].items() if n)
-            )
-            extra.append(
-                f"escaped defects: {p['escaped_defects']} ({_pct(p['escaped_defect_rate'])})"
-            )
-        for name, t in p["targets"].items():
-            extra.append(
-                f"{name}: fact {_num(t['fact'])} / plan {t['plan']:g} = {_num(t['ratio'])}"
+                f"{name}: {say('fact')} {_num(target['fact'])} / {say('plan')} "
+                f"{target['plan']:g} = {_num(target['ratio'])}"
             )
         if extra:
             details.append(inert(f"{p['client']} {p['period']}: " + "; ".join(extra)))
     return "\n".join(lines + (["", *details] if details else [])) + "\n"
+
+
+# Labels of the text output's detail lines, for the catalogues (said through gettext above)
+_DETAIL_LABELS = (
+    N_("no launches recorded for this selection."),
+    N_("by code"),
+    N_("by owner"),
+    N_("by class"),
+    N_("escaped defects"),
+    N_("fact"),
+    N_("plan"),
+)
 
 
 CSV_COLUMNS = (
@@ -243,6 +260,6 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "html":
         text = render_html(data, config)
     else:
-        text = format_text(data)
+        text = format_text(data, config.report.language)
     write_output(text, args.output)
     return 0
