@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from mailcheck.reports.html import environment, gettext_for, json_for_html, logo_data_uri
@@ -90,29 +91,37 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def percent(value: Any) -> str:
+def decimal_sign(language: str) -> str:
+    """The language's decimal sign (CLDR via Babel): "33,3 %" in Russian, "33.3 %" in English."""
+    from babel.numbers import get_decimal_symbol
+
+    return str(get_decimal_symbol(language))
+
+
+def percent(value: Any, decimal: str = ".") -> str:
     number = _number(value)
     if number is None:
         return "—"
-    return f"{number * 100:.1f} %".replace(".0 %", " %")
+    return f"{number * 100:.1f} %".replace(".0 %", " %").replace(".", decimal)
 
 
-def figure(value: Any) -> str:
+def figure(value: Any, decimal: str = ".") -> str:
     number = _number(value)
     if number is None:
         return "—" if value is None else str(value)
-    return f"{number:.0f}" if number == int(number) else f"{number:.2f}"
+    shown = f"{number:.0f}" if number == int(number) else f"{number:.2f}"
+    return shown.replace(".", decimal)
 
 
-def target_value(name: str, value: Any) -> str:
+def target_value(name: str, value: Any, decimal: str = ".") -> str:
     """A plan or fact as the contract states it: rates as percentages, counts as numbers."""
     number = _number(value)
     if name.endswith("_rate") and number is not None and number <= 1:
-        return percent(number)
-    return figure(value)
+        return percent(number, decimal)
+    return figure(value, decimal)
 
 
-def chart(periods: list[dict[str, Any]], target: float | None) -> Chart:
+def chart(periods: list[dict[str, Any]], target: float | None, decimal: str = ".") -> Chart:
     left, top = PLOT["left"], PLOT["top"]
     plot_w = CHART_WIDTH - PLOT["left"] - PLOT["right"]
     plot_h = CHART_HEIGHT - PLOT["top"] - PLOT["bottom"]
@@ -133,7 +142,7 @@ def chart(periods: list[dict[str, Any]], target: float | None) -> Chart:
                 width=round(width, 1),
                 height=round(height, 1),
                 label=str(p.get("period", "")),
-                value=percent(rate),
+                value=percent(rate, decimal),
                 low=rate is not None and rate < threshold,
                 label_x=round(x + width / 2, 1),
             )
@@ -149,7 +158,7 @@ def chart(periods: list[dict[str, Any]], target: float | None) -> Chart:
         left=left,
         right=CHART_WIDTH - PLOT["right"],
         target_y=target_y,
-        target_label=percent(target) if target is not None else "",
+        target_label=percent(target, decimal) if target is not None else "",
     )
 
 
@@ -184,13 +193,13 @@ def _rate_target(period: dict[str, Any]) -> float | None:
 BADGE_WARNING_RATIO = 0.95
 
 
-def badge(period: dict[str, Any], _: Any) -> tuple[str, str]:
+def badge(period: dict[str, Any], _: Any, decimal: str = ".") -> tuple[str, str]:
     """The period badge's class and tooltip from the error-free rate's fact ÷ plan."""
     target = (period.get("targets") or {}).get("error_free_rate")
     ratio = _number(target.get("ratio")) if isinstance(target, dict) else None
     if ratio is None:
         return "neutral", _("no plan set for the error-free launch rate")
-    title = _("fact ÷ plan: %(ratio)s", ratio=figure(ratio))
+    title = _("fact ÷ plan: %(ratio)s", ratio=figure(ratio, decimal))
     if ratio >= 1:
         return "ok", title
     return ("warning" if ratio >= BADGE_WARNING_RATIO else "error"), title
@@ -220,6 +229,7 @@ def client_views(data: dict[str, Any], language: str = "en") -> list[ClientView]
         "unknown": _("not attributed"),
     }
     class_names = {"critical": _("critical"), "major": _("major"), "minor": _("minor")}
+    decimal = decimal_sign(language)
     periods = [{**EMPTY_PERIOD, **p} for p in data.get("periods") or [] if isinstance(p, dict)]
     by_client: dict[str, list[dict[str, Any]]] = {}
     for p in periods:
@@ -229,13 +239,13 @@ def client_views(data: dict[str, Any], language: str = "en") -> list[ClientView]
         months = sorted(by_client[client], key=lambda p: str(p.get("period", "")))
         latest = months[-1]
         codes = sorted({str(code) for p in months for code in (p.get("by_code") or {})})
-        colour, tooltip = badge(latest, _)
+        colour, tooltip = badge(latest, _, decimal)
         views.append(
             ClientView(
                 client=client,
                 latest=latest,
                 periods=months,
-                chart=chart(months, _rate_target(latest)),
+                chart=chart(months, _rate_target(latest), decimal),
                 codes=codes,
                 targets=_targets(latest),
                 badge=colour,
@@ -260,14 +270,15 @@ def render_kpi_html(
     names = target_names(gettext_for(language))
     logo, _ = logo_data_uri(config.report.logo)
     template = environment(language).get_template("kpi.html")
+    decimal = decimal_sign(language)
     return template.render(
         clients=client_views(data, language),
         target_name=lambda name: names.get(name, name.replace("_", " ")),
         agency=config.report.agency,
         logo=logo,
-        percent=percent,
-        figure=figure,
-        target_value=target_value,
+        percent=partial(percent, decimal=decimal),
+        figure=partial(figure, decimal=decimal),
+        target_value=partial(target_value, decimal=decimal),
         generated=(generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
         data_json=json_for_html(data),
     )

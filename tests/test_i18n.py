@@ -145,6 +145,11 @@ def test_the_russian_kpi_page() -> None:
     assert "error_free_rate</td>" not in html  # targets by their human names
     visible = re.sub(r'<script type="application/json".*?</script>', "", html, flags=re.S)
     assert "By month" not in visible and "Targets" not in visible
+    # decimals with a comma; tile captions that read right under any number ("1 запусков"
+    # did not)
+    assert ">96 %<" in visible and ">5,50 ч<" in visible and "5.50" not in visible
+    assert '<div class="label">запуски</div>' in visible
+    assert "mailcheck kpi --target" not in visible  # no command line in the client's page
 
 
 @pytest.mark.browser

@@ -139,7 +139,7 @@ def test_kpi_text_speaks_lang_and_csv_keeps_its_column_names(
 ) -> None:
     code, out, _ = run(capsys, "kpi", "--lang", "ru")
     assert code == 0
-    assert out.splitlines()[0].split()[:3] == ["клиент", "период", "запусков"]
+    assert out.splitlines()[0].split()[:3] == ["клиент", "период", "запуски"]
     assert "по ответственному: agency 2" in out and "дефекты после запуска: 0 (0.0%)" in out
     assert "by owner" not in out
     code, out, _ = run(capsys, "kpi", "--lang", "ru", "--format", "csv")
