@@ -2,7 +2,8 @@
 
 A listener on every SQLAlchemy engine acts right after the launch row is inserted, inside the
 launch's transaction (the findings and incidents not yet written): ``fail`` raises as the
-driver would on a full disk; ``pause=PATH`` writes this process's id to PATH and waits, so a
+driver would on a full disk; ``readonly`` refuses every write transaction, as SQLite does for
+a file it may only read; ``pause=PATH`` writes this process's id to PATH and waits, so a
 test can kill the process mid-transaction.
 
 In-process: ``with store_fault("fail"): …``. In a subprocess: run this file instead of
@@ -29,7 +30,13 @@ def _listener(action: str) -> Any:
     def after_cursor_execute(
         conn: Any, cursor: Any, statement: str, *args: Any, **kwargs: Any
     ) -> None:
-        if not statement.lstrip().upper().startswith("INSERT INTO LAUNCHES"):
+        said = statement.lstrip().upper()
+        if action == "readonly" and said.startswith("BEGIN IMMEDIATE"):
+            # what SQLite says of a file this process may read and not write
+            raise OperationalError(
+                "(test fault)", None, RuntimeError("attempt to write a readonly database")
+            )
+        if not said.startswith("INSERT INTO LAUNCHES"):
             return
         if action == "fail":
             raise OperationalError(

@@ -272,6 +272,22 @@ def test_a_launch_killed_mid_write_leaves_the_log_consistent(tmp_path: Path) -> 
               db=db).returncode == 0  # fmt: skip
 
 
+def test_a_log_that_cannot_be_written_stops_the_launch_before_any_check(tmp_path: Path) -> None:
+    """A read-only log file (a shared drive, an immutable backup): exit 2 at once, saying so,
+    not after minutes of link checks whose launch then cannot be recorded."""
+    write_campaign(tmp_path, "bf")
+    db = f"sqlite:///{tmp_path}/state/log.db"
+    assert mc("launch", "--offline", "bf", cwd=tmp_path, db=db).returncode == 0  # the log exists
+    write_campaign(tmp_path, "cm", subject="Киберпонедельник")
+    proc = mc("launch", "--offline", "cm", cwd=tmp_path, db=db, fault="readonly")
+    assert proc.returncode == 2
+    assert "writing to the log failed on" in proc.stderr
+    assert "attempt to write a readonly database" in proc.stderr
+    assert proc.stdout == ""  # nothing checked, nothing said launched
+    with open_store(db) as st:
+        assert [r.campaign for r in st.launches()] == ["bf"]
+
+
 def test_a_failing_write_refuses_to_pretend_and_keeps_earlier_launches(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path}/log.db"
     write_campaign(tmp_path, "bf")

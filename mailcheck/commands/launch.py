@@ -285,6 +285,7 @@ def run(args: argparse.Namespace) -> int:
         )
     say_database(config)
     with open_store(config.db_url) as store:  # a database problem shows before any checking
+        store.check_writable()
         batch = run_checks(args, config)
         if len(batch.results) != 1:  # the sources changed while we ran
             raise UsageError(f"launch takes exactly one campaign, found {len(batch.results)}")

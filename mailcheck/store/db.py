@@ -220,6 +220,13 @@ class Store:
                 f"({exc}); was the log edited by hand?"
             ) from exc
 
+    def check_writable(self) -> None:
+        """Raise StoreError unless a write transaction can start: a read-only file, or a
+        PostgreSQL standby, found before a launch spends minutes on checks it cannot record."""
+        with self._write("writing to the log") as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SET TRANSACTION READ WRITE"))
+
     def close(self) -> None:
         self.engine.dispose()
 
