@@ -230,6 +230,18 @@ def parse_message(data: bytes) -> ParsedMessage:
     dropped = sum(isinstance(d, email.errors.MisplacedEnvelopeHeaderDefect) for d in msg.defects)
     if len(starts) > len(raw_headers) + dropped:
         raise NotAMessage(_broken_header_line(block, starts, len(raw_headers)))
+    if (stray := _stray_line(block)) is not None:
+        raise NotAMessage(_broken_header_line(block, [stray], 0))
+    # (a message/delivery-status or message/rfc822 body is header fields by design)
+    if msg.get_content_maintype() != "message" and (fields := _fields_after_the_block(data, block)):
+        raise NotAMessage(
+            t(
+                "broken header block: line {number} is empty, which ends the header block, so "
+                "the fields after it ({fields}) are read as the body",
+                number=len(block.splitlines()) + 1,
+                fields=fields,
+            )
+        )
     for name, raw in raw_headers:
         found.headers[name] = decode_header_value(raw)
     lower = {k.lower(): v for k, v in found.headers.items()}
@@ -294,6 +306,39 @@ def _as_labelled(part: Message, payload: bytes, name: str, found: ParsedMessage)
         found.mislabelled.append((name, label))
         return quopri.decodestring(payload)
     return payload
+
+
+def _stray_line(block: bytes) -> int | None:
+    """The line where the parser takes the body from when fields a mail program knows come
+    after it in the header block: a folded line that lost its leading space ("by localhost
+    with SMTP; …" under a Received field) puts From, Subject and List-Unsubscribe in the
+    body, and the rules would call each of them missing."""
+    lines = block.splitlines()
+    for number, line in enumerate(lines, 1):
+        if (number == 1 and line.startswith(b"From ")) or line[:1] in (b" ", b"\t"):
+            continue
+        if _FIELD_NAME.match(line):
+            continue
+        later = (_FIELD_NAME.match(rest) for rest in lines[number:])
+        known = any(m and m.group(0).rstrip(b": \t").lower() in _KNOWN_HEADERS for m in later)
+        return number if known else None
+    return None
+
+
+def _fields_after_the_block(data: bytes, block: bytes) -> str:
+    """The header fields a mail program knows that start the body, right after the empty line
+    that ended the header block (an empty line slipped in among the fields), named; else "".
+    """
+    body = data[len(block) :].lstrip(b"\r\n")
+    names = []
+    for line in body.splitlines()[:40]:
+        match = _FIELD_NAME.match(line) if not line.startswith(b"--") else None  # a boundary
+        if match:
+            names.append(match.group(0).rstrip(b": \t").decode("ascii"))
+        elif not line.strip() or line[:1] not in (b" ", b"\t"):
+            break  # the fields run on, folded lines and all, to the next empty or other line
+    known = [n for n in names if n.lower().encode() in _KNOWN_HEADERS]
+    return ", ".join(dict.fromkeys(known)) if len(names) >= 2 and known else ""
 
 
 def _broken_header_line(block: bytes, starts: list[int], read: int) -> str:

@@ -64,14 +64,15 @@ def test_every_corpus_file_loads() -> None:
                 assert campaign.static is not None, path
                 assert (campaign.html_bytes > 0) == bool(campaign.html), path
     # only genuinely broken MIME, header blocks or non-messages may fail, and they are few
-    # (12: 7 of the .eml files, 5 of the extensionless spam and parser test messages)
-    assert len(failed) <= 12, failed
+    # (13: 7 of the .eml files, 6 of the extensionless spam and parser test messages, one of
+    # them php-mime-mail-parser's issue84, whose folded Received line lost its indent)
+    assert len(failed) <= 13, failed
     for path, reason in failed:
         assert reason.startswith(("broken MIME", "broken header block", "not an e-mail message")), (
             path,
             reason,
         )
-    assert loaded >= len(files) - 12
+    assert loaded >= len(files) - 13
 
 
 def test_known_broken_corpus_messages_say_why() -> None:

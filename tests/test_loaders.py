@@ -803,6 +803,21 @@ def test_html_only_message(tmp_path: Path) -> None:
             "broken header block: line 2 (“Reply-To :x@b.example”) is not a header field as mail "
             "programs read it, so the fields after it are read as the body",
         ),
+        (
+            # a folded line that lost its leading space: From, Subject and List-Unsubscribe
+            # after it are body, and were "missing" (three errors naming none of this)
+            b"Received: from a (HELO b) (127.0.0.1)\nby localhost with SMTP; 19 Nov 2014\n"
+            b"Subject: Sale\nList-Unsubscribe: <https://b.example/u>\nFrom: <n@b.example>\n\nHi\n",
+            "broken header block: line 2 (“by localhost with SMTP; 19 Nov 2014”) is not a header "
+            "field as mail programs read it, so the fields after it are read as the body",
+        ),
+        (
+            # an empty line slipped in among the fields
+            b"From: <n@b.example>\nDate: Mon, 1 Dec 2026 10:00:00 +0300\n\nSubject: Sale\n"
+            b"List-Unsubscribe: <https://b.example/u>\n\nHi\n",
+            "broken header block: line 3 is empty, which ends the header block, so the fields "
+            "after it (Subject, List-Unsubscribe) are read as the body",
+        ),
     ],
 )
 def test_unreadable_messages(tmp_path: Path, data: bytes, reason: str) -> None:
@@ -825,6 +840,19 @@ def test_a_from_field_written_from_space_colon_loses_that_field_alone(tmp_path: 
     assert c.load_error is None
     assert (c.subject, c.from_addr) == ("Hi", "<c@d.example>")
     assert c.headers is not None and c.headers["List-Unsubscribe"] == "<mailto:u@d.example>"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"Subject: of our talk\nI wrote down what we agreed.\n",  # prose that starts so
+        b"--zz\nContent-Type: text/plain\n\nx\n--zz--\n",  # a boundary with a colon-free name
+    ],
+)
+def test_a_body_that_only_looks_like_a_field_is_read(tmp_path: Path, body: bytes) -> None:
+    path = tmp_path / "send.eml"
+    path.write_bytes(b"From: <n@b.example>\nSubject: Hi\n\n" + body)
+    assert load_file(path).load_error is None
 
 
 def test_html_right_after_the_header_fields_is_the_body(tmp_path: Path) -> None:
