@@ -308,6 +308,30 @@ def test_a_tag_never_closed_is_one_per004_at_its_line(
     assert said in per004.message
 
 
+# Closed, but not as the language writes a tag: shown to the reader as written. Said so, not
+# "never closed" (a QA probe's cases: Mailchimp has no fallback in its tags; Unisender's field
+# names are Latin; an empty name).
+NOT_READ = [
+    ("mailchimp", "*|FNAME|друг|*", "*|UNSUB|*"),
+    ("mailchimp", "*||*", "*|UNSUB|*"),
+    ("unisender", "{{Имя|друг}}", "{{UnsubscribeUrl}}"),
+    ("unisender", "{{|друг}}", "{{UnsubscribeUrl}}"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("dialect", "tag", "unsubscribe"), NOT_READ)
+def test_a_closed_tag_the_language_does_not_read_is_said_so(
+    dialect: str, tag: str, unsubscribe: str, tmp_path: Path
+) -> None:
+    body = f'<p>Привет, {tag}!</p><p><a href="{unsubscribe}">Отписаться</a></p>\n{SHOP}'
+    result = check(write_campaign(tmp_path, body=body, template=dialect))
+    [per004] = [f for f in result.findings if f.code == "PER004"]
+    assert (per004.location, per004.message) == (
+        "email.html:5",
+        f"the tag “{tag}” is not written as the template language reads it",
+    )
+
+
 def test_a_comment_quoting_a_tag_is_no_tag_run_on(tmp_path: Path) -> None:
     body = (
         "<p>@{* было: ${ Recipient.Name *}"

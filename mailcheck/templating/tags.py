@@ -100,12 +100,25 @@ def unclosed_tag(text: str, openers: tuple[str, ...], line: int, skip: int = 0) 
         start, written = 0, text[:at]
     else:  # the rest of the opener's line, up to the markup after it
         start, written = at, text[at:].split("\n", 1)[0].split("<", 1)[0]
+    where = line + text.count("\n", 0, start)
+    closer = _CLOSERS.get(next(o for o in openers if text.startswith(o, at)), "")
+    end = written.find(closer, 2) if closer and not skip else -1
+    if end > 0:
+        # closed, but not as the language writes a tag (*|FNAME|друг|*: Mailchimp has no
+        # fallback; {{Имя}}: a field name it does not read): the reader sees it as written
+        shown = " ".join(written[: end + len(closer)].split())
+        raise TemplateError(
+            t("the tag “{tag}” is not written as the template language reads it", tag=shown),
+            where,
+        )
     shown = " ".join(written.split())
     if skip or len(shown) > 40:
         shown = shown[:40].rstrip() + "…"
-    raise TemplateError(
-        t("the tag “{tag}” is never closed", tag=shown), line + text.count("\n", 0, start)
-    )
+    raise TemplateError(t("the tag “{tag}” is never closed", tag=shown), where)
+
+
+# How a tag that starts so ends, where the dialect's pattern did not take it as one
+_CLOSERS = {"{{": "}}", "[%": "%]", "${": "}", "@{": "}", "*|": "|*"}
 
 
 @dataclass
