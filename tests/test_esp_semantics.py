@@ -20,6 +20,23 @@ def per_codes(path: Path) -> list[tuple[str, Severity]]:
 # -- Klaviyo: Django's language, read with Liquid -------------------------------------------
 
 
+def test_klaviyos_unsubscribe_link_tag_is_an_address_in_an_href(tmp_path: Path) -> None:
+    """<a href="{% unsubscribe_link %}"> (Klaviyo: the unsubscribe URL alone), beside
+    {% manage_preferences %} (a whole link): it was drawn as a link inside the href, an
+    LNK008 "relative URL: <a href=" error, and the preview showed «Unsubscribe">Отписаться»."""
+    body = (
+        '<p><a href="https://shop.test/sale?utm_source=email&utm_medium=email&utm_campaign=bf">'
+        'Каталог</a></p><p><a href="{% unsubscribe_link %}">Отписаться</a> · '
+        "{% manage_preferences %}</p>"
+    )
+    result = check(write_campaign(tmp_path, body=body, esp="klaviyo"))
+    assert [f.code for f in result.findings if f.severity.value == "error"] == []
+    main = result.campaign.main
+    assert main is not None and main.document is not None
+    [unsubscribe] = [link for link in main.document.links if link.text == "Отписаться"]
+    assert unsubscribe.href.startswith("https://")
+
+
 def test_klaviyo_if_skips_an_empty_value_as_django_does(tmp_path: Path) -> None:
     # Django's truth: "" is false, so the else branch prints "Hi there," (Liquid's "" is true)
     body = "<p>{% if first_name %}Hi {{ first_name }},{% else %}Hi there,{% endif %}</p>"

@@ -54,11 +54,13 @@ from mailcheck.templating.system import placeholder
 _TAG_NAME = regex.compile(r"\{%-?\s*([A-Za-z_]\w*)")
 _BRAZE_ATTRIBUTE = regex.compile(r"\$\{([A-Za-z_][\w.]*)\}")
 _CURLY_TAG = regex.compile(r"\{\{.*?\}\}\}?|\{%.*?%\}", regex.S)
+# Klaviyo's tags that write a whole link ("Template tag reference"); its {% unsubscribe_link %}
+# is the address alone, written in an href as <a href="{% unsubscribe_link %}"> (the *_link and
+# *_url tags below)
 _LINK_TAGS = {
     "unsubscribe": "Unsubscribe",
     "manage_preferences": "Manage preferences",
     "web_view": "View in browser",
-    "unsubscribe_link": "Unsubscribe",
 }
 _NOT_TAGS = {"else", "elsif", "when", "empty"}
 
