@@ -413,7 +413,9 @@ def utm_change(start: str, hop: str) -> str | None:
 def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Follows each tagged link's redirects and reports the first hop that drops or changes the
-    link's UTM parameters (`utm_source`, `utm_medium`, `utm_campaign`, …).
+    link's UTM parameters (`utm_source`, `utm_medium`, `utm_campaign`, …), when the page that
+    finally opens does not have them as the link gave them (a cookie check that bounces
+    through a page of its own and back keeps them).
 
     ## Why it matters
     Analytics (GA4, Yandex Metrica) read UTMs from the page that finally opens. A shortener,
@@ -442,6 +444,8 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
         start = next((n for n, url in enumerate(chain) if _utm(url)), None)
         if start is None:
             continue
+        if utm_change(chain[start], chain[-1]) is None:
+            continue  # the page that opens has them (a cookie check bounced through another)
         for before, after in itertools.pairwise(chain[start:]):
             change = utm_change(chain[start], after)
             if change is not None:

@@ -58,6 +58,8 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
                                  declared only in a <meta>
     /cookie-check/NAME           302 to /cookie-verify/NAME with Set-Cookie; that redirects
                                  back; with the cookie, 200 (a cookie-check bounce)
+    /cookie-back/NAME?…          302 with Set-Cookie to /cookie-set?back=<the page, query and all>,
+                                 which redirects there; with the cookie, 200
     /head-hang/NAME, /head-empty/NAME, /head-reset/NAME
                                  HEAD hangs / gets no answer / is reset; GET answers 200
     /drip-head                   the status line and headers a byte every 0.2 s
@@ -82,7 +84,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import brotli
 
@@ -372,6 +374,16 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                     self._redirect(302, back, {"Set-Cookie": "checked=1; Path=/"})
             elif head == "cookie-verify":
                 self._redirect(302, f"/cookie-check/{segments[1]}")
+            elif head == "cookie-back":
+                if "checked=1" in (self.headers.get("Cookie") or ""):
+                    self._answer(200, method=method)
+                else:  # the bounce carries the page, query and all, in back= (no UTMs itself)
+                    back = quote(raw, safe="")
+                    self._redirect(
+                        302, f"/cookie-set?back={back}", {"Set-Cookie": "checked=1; Path=/"}
+                    )
+            elif head == "cookie-set":
+                self._redirect(302, query.get("back", "/"))
             elif head in ("head-hang", "head-empty", "head-reset") and method == "HEAD":
                 if head == "head-hang":
                     time.sleep(5)

@@ -1302,6 +1302,20 @@ def test_an_image_url_that_answers_a_page_is_a_broken_image(
     assert gather([campaign(image(picture))], config(tmp_path))[picture].verdict == "ok"
 
 
+def test_a_cookie_bounce_that_brings_the_utms_back_loses_none(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    """/page?utm… → /cookie-set?back=… (sets a cookie, carries no UTMs itself) → /page?utm…:
+    analytics read the page that opens, which has them all (it was a UTM004 error naming the
+    bounce)."""
+    url = server.url("/cookie-back/sale?utm_source=email&utm_medium=email&utm_campaign=bf")
+    c = campaign(a(url, line=4))
+    cfg = config(tmp_path)
+    results = gather([c], cfg)
+    assert (results[url].verdict, len(results[url].hops)) == ("ok", 3)
+    assert findings(c, results, cfg) == []
+
+
 def test_a_page_url_that_is_also_an_image_is_one_broken_image(
     server: ScriptedServer, tmp_path: Path
 ) -> None:
