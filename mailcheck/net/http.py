@@ -70,10 +70,12 @@ RETRY_SHARE = 0.3  # of links.timeout, the budget of the one retry after a timeo
 # slow host that answers is slow, not dead, and must not turn its links into warnings.
 SLOWEST_MARGIN = 1.5
 BUSY_STATUSES = frozenset({429, 503})  # a host saying so gets fewer requests at a time
-# GET timeouts after which a host that has answered nothing this run is taken for down: its
-# other requests end "could not verify" at once. A click-tracking host that hangs wraps every
-# link of a campaign, and behind the per-host limit each further wave of them would wait a
-# budget of its own (48 links: 1.95 x the timeout). HEAD timeouts do not count: many servers
+# Pages (distinct URLs) timed out on GET after which a host that has answered nothing this run
+# is taken for down: its other requests end "could not verify" at once. A click-tracking host
+# that hangs wraps every link of a campaign, and behind the per-host limit each further wave of
+# them would wait a budget of its own (48 links: 1.95 x the timeout). Pages, not tries: two
+# slow pages at the top of an e-mail, each retried, filled a host's slots and made its 404
+# link "not requested" (a broken link passed as a warning). HEAD timeouts do not count: many servers
 # hang on HEAD alone, and their links still get the GET fallback.
 HOST_DOWN_AFTER = 3
 
@@ -372,7 +374,7 @@ class Fetcher:
     _per_host: dict[str, HostSlots] = field(default_factory=dict, init=False)
     _slow_hosts: set[str] = field(default_factory=set, init=False)  # timed out once already
     _slowest: dict[str, float] = field(default_factory=dict, init=False)  # seconds, per host
-    _get_timeouts: dict[str, int] = field(default_factory=dict, init=False)  # per host
+    _timed_out_pages: dict[str, set[str]] = field(default_factory=dict, init=False)  # per host
     nxdomain: set[str] = field(default_factory=set, init=False)  # URLs whose host does not exist
 
     def __post_init__(self) -> None:
@@ -671,7 +673,7 @@ class Fetcher:
                     raise Failed(reason, proof=False, no_dns=True) from exc
                 self._slow_hosts.add(netloc)
                 if method == "GET":
-                    self._get_timeouts[netloc] = self._get_timeouts.get(netloc, 0) + 1
+                    self._timed_out_pages.setdefault(netloc, set()).add(str(url))
                 failed = Failed(t("could not verify (timed out)"), proof=False, timed_out=True)
                 failed.budget = budget
                 raise failed from exc
@@ -689,9 +691,9 @@ class Fetcher:
         )
 
     def _is_down(self, netloc: str) -> bool:
-        """The host timed out on GET :data:`HOST_DOWN_AFTER` times and never answered."""
+        """The host timed out on GET for :data:`HOST_DOWN_AFTER` pages and never answered."""
         answered = netloc in self._slowest
-        return not answered and self._get_timeouts.get(netloc, 0) >= HOST_DOWN_AFTER
+        return not answered and len(self._timed_out_pages.get(netloc, ())) >= HOST_DOWN_AFTER
 
     def _budget(self, netloc: str, short: bool) -> float:
         """Seconds for one exchange: ``timeout``, or the shorter budget of the one retry after a
