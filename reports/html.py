@@ -45,7 +45,11 @@ from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_LOGO_BYTES = 512 * 1024
 # Previews shown as frames when the report opens; the others wait for the reader (previews.js).
+# A report of up to ALL_PREVIEWS_UP_TO campaigns shows every one at once: it opens fast all the
+# same, and prints whole (lazy previews made at print time are still empty when the page is
+# printed) and reads whole where no script runs.
 EAGER_PREVIEWS = 3
+ALL_PREVIEWS_UP_TO = 20
 PLACES_SHOWN = 12  # of a finding's places, in its head line
 PREVIEW_SCRIPT = (TEMPLATES / "previews.js").read_text(encoding="utf-8")
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(PREVIEW_SCRIPT.encode("utf-8")).digest()).decode()
@@ -76,7 +80,6 @@ def environment(language: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
     env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
     env.globals["CSP"] = CSP
     env.globals["version"] = __version__
-    env.globals["EAGER_PREVIEWS"] = EAGER_PREVIEWS
     env.globals["preview_script"] = Markup(PREVIEW_SCRIPT)
     env.globals["lang"] = language
     env.globals["UNNAMED_CLIENT"] = Config().client  # a campaign's client when none is set
@@ -879,6 +882,7 @@ def report_parts(
     template = environment(language).get_template("report.html")
     return template.generate(
         campaigns=views,
+        eager_previews=len(views) if len(views) <= ALL_PREVIEWS_UP_TO else EAGER_PREVIEWS,
         shared_ids={campaign_id for campaign_id, n in ids.items() if n > 1},
         verdict_label=verdict_labels(language),
         errors=errors,

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from mailcheck.reports.html import EAGER_PREVIEWS, render_report
+from mailcheck.reports.html import ALL_PREVIEWS_UP_TO, EAGER_PREVIEWS, render_report
 
 from mailcheck.config import Config
 from mailcheck.facts import Facts
@@ -89,16 +89,26 @@ def test_one_campaign_report_has_its_preview_live_and_no_script() -> None:
     assert 'sandbox=""' in html and "allow-" not in html
 
 
+def test_a_small_batch_shows_every_preview_at_once() -> None:
+    """Up to ALL_PREVIEWS_UP_TO campaigns every preview is a frame from the start: printed,
+    or read where no script runs, the report is whole (it showed three of fifteen)."""
+    results = [campaign(n, f"<p>Письмо {n}</p>") for n in range(1, ALL_PREVIEWS_UP_TO + 1)]
+    html = render_report(results, Facts(), Config(), offline=True)
+    assert live_frames(html) == [f"campaign-{n:03d}" for n in range(1, ALL_PREVIEWS_UP_TO + 1)]
+    assert "<template>" not in html and html.count("<script") == 1  # the JSON data only
+
+
 def test_later_previews_wait_inert_behind_the_one_allowed_script() -> None:
-    results = [campaign(n, f"<p>Письмо {n}</p>") for n in range(1, 9)]
+    total = ALL_PREVIEWS_UP_TO + 4
+    results = [campaign(n, f"<p>Письмо {n}</p>") for n in range(1, total + 1)]
     html = render_report(results, Facts(), Config(), offline=True)
     assert live_frames(html) == [f"campaign-{n:03d}" for n in range(1, EAGER_PREVIEWS + 1)]
     inert = re.findall(r"<template>(.*?)</template>", html, re.S)
-    assert len(inert) == 8 - EAGER_PREVIEWS
+    assert len(inert) == total - EAGER_PREVIEWS
     # where no script runs (a mail client's viewer), each slot says where to see it; it said
     # "appears when you scroll to it", which no scrolling would do there (a QA probe)
     slot = "open the report in a web browser to see it.</p><template>"
-    assert html.count(slot) == 8 - EAGER_PREVIEWS
+    assert html.count(slot) == total - EAGER_PREVIEWS
     for frame in inert:  # the same sandboxed frame, only not made yet
         assert frame.startswith('<iframe class="preview" sandbox="" referrerpolicy="no-referrer"')
         assert 'srcdoc="&lt;p&gt;Письмо ' in frame
@@ -132,19 +142,22 @@ def test_browser_makes_a_preview_when_the_reader_reaches_it(
         "parent.document.body.appendChild(parent.document.createElement('mark')).id='pwn3d'"
         '</script><div style="background:#ff00aa;height:700px">Ближе к концу</div>'
     )
-    results = [campaign(n, newsletter(n)) for n in range(1, 12)]
-    results.append(campaign(12, hostile))
+    last = ALL_PREVIEWS_UP_TO + 4  # a batch whose later previews wait
+    results = [campaign(n, newsletter(n)) for n in range(1, last)]
+    results.append(campaign(last, hostile))
     page = write_report(tmp_path / "report.html", results)
 
     at_top = live_frames(browser.dump_dom(page, tmp_path))
     assert at_top[:EAGER_PREVIEWS] == [f"campaign-{n:03d}" for n in range(1, EAGER_PREVIEWS + 1)]
-    assert "campaign-012" not in at_top and len(at_top) < 6
+    assert f"campaign-{last:03d}" not in at_top and len(at_top) < 6
 
-    at_last = browser.dump_dom(page, tmp_path, fragment="c12")
+    at_last = browser.dump_dom(page, tmp_path, fragment=f"c{last}")
     frames = live_frames(at_last)
-    assert "campaign-012" in frames  # the reader reached it: the frame exists now
+    assert f"campaign-{last:03d}" in frames  # the reader reached it: the frame exists now
     assert "campaign-005" not in frames  # ... and not those the reader skipped
-    made = re.search(r'<iframe class="preview"[^>]*title="preview of campaign-012"', at_last)
+    made = re.search(
+        rf'<iframe class="preview"[^>]*title="preview of campaign-{last:03d}"', at_last
+    )
     assert made is not None and 'sandbox=""' in made.group(0)
     assert '<mark id="pwn3d">' not in at_last
     assert hits == [], f"a preview made requests: {hits}"
