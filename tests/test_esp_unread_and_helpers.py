@@ -174,7 +174,7 @@ def test_what_an_unknown_helper_prints_is_never_claimed_broken(tmp_path: Path) -
     )
     result = check(path)
     broken = [(f.message, f.location) for f in only(result, "PER002")]
-    assert broken == [("the text reads “Привет, !”", "sample 1 (pro)")], result.findings
+    assert broken == [("the text reads “Привет, !”", "sample 1")], result.findings
     unread = only(result, "PER007")
     assert [(f.message, f.location) for f in unread] == [
         ('{{#formatList plan "x"}} not understood: what this block prints is not verified',

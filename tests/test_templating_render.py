@@ -58,6 +58,22 @@ PAGE = """<html><head><title>{{ first_name }}</title></head><body>
 </body></html>"""
 
 
+def test_a_samples_label_is_its_name_never_its_address_or_another_field() -> None:
+    """Labels reach the client's report: a recipient's e-mail address is not for it, and
+    "sample 2 (100)" (a price) told nothing (QA probes)."""
+    c = render(
+        PAGE,
+        samples=[
+            {"email": "petr.ivanov@mail.example", "first_name": "Пётр"},
+            {"email": "marina.k@list.example", "first_name": ""},
+            {"price": "100", "city": "Тверь"},
+            {"ФИО": "Ольга Смирнова", "email": "olga@mail.example"},
+        ],
+    )
+    labels = [r.label for r in c.renders][1:]
+    assert labels == ["sample 1 (Пётр)", "sample 2", "sample 3", "sample 4 (Ольга Смирнова)"]
+
+
 def test_renders_longest_values_then_each_sample() -> None:
     c = render(
         PAGE,

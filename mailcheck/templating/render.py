@@ -510,11 +510,15 @@ def _said(exc: Exception) -> str:
     return said if isinstance(said, str) else str(exc)
 
 
+_NAME_FIELDS = ("name", "имя", "фио")
+
+
 def _label(index: int, flat: Mapping[str, object]) -> Message:
-    # A name reads better than an e-mail address or an id: prefer a "*name*" field.
-    named = [v for k, v in flat.items() if "name" in k.lower() or "имя" in k.lower()]
-    values = [*named, *flat.values()]
-    first = next((v for v in values if isinstance(v, str) and v.strip()), None)
+    # A name tells samples apart: a "*name*" field ("first_name", «Имя»). Never an e-mail
+    # address or another field: labels reach the client's report, and "sample 2 (100)" (a
+    # price) says nothing.
+    named = [v for k, v in flat.items() if any(w in k.lower() for w in _NAME_FIELDS)]
+    first = next((v for v in named if isinstance(v, str) and v.strip() and "@" not in v), None)
     if first is None:
         return t("sample {index}", index=index)
     first = " ".join(first.split())
