@@ -371,6 +371,23 @@ def test_mindbox_loop_items_are_read_whatever_the_case_of_the_samples_keys(
     assert "https://shop.test/1.png" in links
 
 
+def test_mindbox_set_makes_a_name_the_templates_own(tmp_path: Path) -> None:
+    """@{ set promo = "SPRING26" } then ${ promo }: the template's own value, no "no fallback"
+    error nor "no sample has promo" (QA probes, twice); a name set from a recipient's field
+    is that field, fallback and all."""
+    body = """@{ set promo = "SPRING26" }
+    @{ set name = replaceIfEmpty(Recipient.FirstName, "друг") }
+    @{ set city = Recipient.City }
+    <p>Привет, ${ name }! Промокод: ${ promo }</p>
+    <p>Ваш город: ${ city }.</p>
+    <p><a href="${ Recipient.UnsubscribeLink }">Отписаться</a></p>"""
+    result = check(write_campaign(tmp_path, body=body, template="mindbox"))
+    assert [(f.code, f.message.split(" has ")[0]) for f in only(result, "PER001")] == [
+        ("PER001", "“Recipient.City”")
+    ]
+    assert only(result, "PER005") == []
+
+
 # -- test sends: the prefix ESPs put on a test send's subject -------------------------------
 
 

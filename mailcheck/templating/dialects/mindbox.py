@@ -97,7 +97,34 @@ def _classify(m: regex.Match[str], line: int) -> Token:
         m2 = regex.match(r"for\s+(\w+)\s+in\s+([A-Za-z_][\w.]*)", stmt, regex.I)
         if m2:
             return Token("for", line, raw, m2.group(1), source=m2.group(2), block="for")
-    return Token("skip", line, raw)  # set, and anything else that prints nothing
+    if first == "set":
+        return _assignment(stmt[3:], line, raw)
+    return Token("skip", line, raw)  # anything else that prints nothing
+
+
+# @{ set promo = "SPRING26" }, @{ set name = Recipient.FirstName }: from there on the name is
+# the template's own (agencies' Mindbox templates write it; Quokka's published grammar has no
+# such instruction, so a value it cannot read is a value of its own, never a guess)
+_SET = regex.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.+?)\s*$", regex.S)
+_LITERAL = regex.compile(r"^(?:\"([^\"]*)\"|'([^']*)')$")
+
+
+def _assignment(rest: str, line: int, raw: str) -> Token:
+    m = _SET.match(rest)
+    if m is None:
+        return Token("skip", line, raw)
+    name, value = m.group(1), m.group(2)
+    literal = _LITERAL.match(value)
+    if literal:
+        text = literal.group(1) if literal.group(1) is not None else literal.group(2)
+        return Token("set", line, raw, name, fallback=text)
+    fb = _FALLBACK.search(value)
+    if fb:  # replaceIfEmpty(Recipient.FirstName, "друг")
+        text = fb.group(3) if fb.group(3) is not None else fb.group(4)
+        return Token("set", line, raw, name, source=fb.group(1) or fb.group(2), fallback=text)
+    if regex.fullmatch(r"[A-Za-z_][\w.]*", value):
+        return Token("set", line, raw, name, source=value)
+    return Token("set", line, raw, name)
 
 
 def tokenize(source: str) -> Iterator[Token]:
