@@ -319,6 +319,22 @@ def test_esputnik_contact_field_is_a_variable_not_a_tag_left_in(tmp_path: Path) 
     assert sample and "Здравствуйте, Ann!" in sample[0].document.text  # type: ignore[union-attr]
 
 
+def test_esputnik_contact_field_with_a_fallback(tmp_path: Path) -> None:
+    """%FIRSTNAME|друг% (Stripo inserts %FIRSTNAME|%, an empty fallback): the fallback is read.
+    An empty one is none: «Привет, !» for a recipient without a name (it passed as ok)."""
+    files = {"recipients.csv": "email,FIRSTNAME\nann@acme.test,Ann\nbob@acme.test,\n"}
+    for name, greeting, said in (
+        ("empty", "%FIRSTNAME|%", ["“FIRSTNAME”"]),
+        ("filled", "%FIRSTNAME|друг%", []),
+    ):
+        body = f'<p>Привет, {greeting}!</p>\n<p><a href="$unsubscribe">Отписаться</a></p>'
+        d = write_campaign(tmp_path, name, body=body, esp="esputnik", samples="recipients.csv",
+                           files=files)  # fmt: skip
+        result = check(d)
+        assert [f.message.split(" has ")[0] for f in only(result, "PER001")] == said, name
+        assert only(result, "PER003") == []
+
+
 def test_dashamail_dynamic_content_is_not_understood_not_tags_left_in(tmp_path: Path) -> None:
     # help.dashamail.ru «Динамический контент»: {{if …}}…{{else}}…{{endif}} and {{ name }}
     # are DashaMail's own, which mailcheck does not read: one PER007, no PER003

@@ -154,16 +154,26 @@ def tokenize(source: str) -> Iterator[Token]:
 # eSputnik's contact fields, written %FIRSTNAME% beside its Velocity (eSputnik's help
 # "Personalization and Dynamic Variables",
 # https://esputnik.com/en/support/personalization-and-dynamic-variables: the field's value from
-# the contact card, substituted only when the field is filled)
+# the contact card, substituted only when the field is filled); with a fallback, %FIRSTNAME|друг%
+# (what Stripo, eSputnik's editor, inserts: %FIRSTNAME|%, an empty one)
 _ESPUTNIK_FIELD = regex.compile(tags.PERCENT_FIELD)
+_ESPUTNIK_FALLBACK = regex.compile(r"(?<![%\w])%(\p{Lu}[\p{Lu}\d_]{2,60})\|([^%|{}\n]{0,80})%")
 
 
 def _esputnik_fields(source: str) -> str:
-    """eSputnik's ``%FIRSTNAME%`` as the Velocity reference ``${FIRSTNAME}`` it stands for: a
-    recipient's field like any other (one character longer, on the same line)."""
+    """eSputnik's ``%FIRSTNAME%`` as the Velocity reference ``${FIRSTNAME}`` it stands for, and
+    ``%FIRSTNAME|друг%`` as ``${FIRSTNAME|друг}``: a recipient's field like any other, its
+    fallback read (an empty one is none), on the same line."""
     if "%" not in source:
         return source
-    return _ESPUTNIK_FIELD.sub(lambda m: "${" + m.group(1) + "}", source)
+
+    def with_fallback(m: regex.Match[str]) -> str:
+        fallback = m.group(2).strip()
+        return "${" + m.group(1) + (f"|{fallback}" if fallback else "") + "}"
+
+    return _ESPUTNIK_FIELD.sub(
+        lambda m: "${" + m.group(1) + "}", _ESPUTNIK_FALLBACK.sub(with_fallback, source)
+    )
 
 
 def parse(source: str, is_system: IsSystem) -> Parsed:
