@@ -444,10 +444,12 @@ class MailcheckSession:
     def judge(self, item: CampaignItem, result: CampaignResult, key: str) -> None:
         from mailcheck.reports.text import format_campaign
 
+        # in the language `mailcheck check` speaks ([report] language): the same words
+        language = self.config.report.language if self.config is not None else "en"
         if result.errors or (self.strict and result.warnings):
             colour = item.config.get_terminal_writer().hasmarkup
-            raise MailcheckFailure(format_campaign(result, colour=colour))
-        shown = format_campaign(result) if result.findings else ""
+            raise MailcheckFailure(format_campaign(result, colour=colour, language=language))
+        shown = format_campaign(result, language=language) if result.findings else ""
         if shown:  # warnings: visible with -rP (or -rA) without failing the item
             item.add_report_section("call", "mailcheck", shown)
         if not self.offline and _network_warnings(result):

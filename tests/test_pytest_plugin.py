@@ -438,6 +438,17 @@ def test_a_mistake_in_one_campaigns_settings_fails_that_item_alone(
     assert "SUB002" in out  # bad was checked and judged on its own findings
 
 
+def test_items_speak_the_configured_language(project: pytest.Pytester) -> None:
+    """`[report] language = "ru"`: `mailcheck check` speaks Russian, and so do the items (they
+    printed English)."""
+    (project.path / "mailcheck.toml").write_text('[report]\nlanguage = "ru"\n', encoding="utf-8")
+    result = project.runpytest("--mailcheck", "--mailcheck-offline", "-p", "no:cacheprovider")
+    result.assert_outcomes(passed=2, failed=1)
+    out = result.stdout.str()
+    assert "тема: в теме 73 симв. при ограничении 50" in out
+    assert "subject is 73 characters" not in out
+
+
 LOCAL_RULE = """\
 from mailcheck.model import Severity
 from mailcheck.rules import Problem, rule
