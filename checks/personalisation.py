@@ -305,8 +305,14 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
                 rest=t(where_shown[-1]),
             )
         )
-        # a link's tag is shown at the link's lines (LNK003 leaves a tag as the whole link here)
-        locations = [w for w in where_shown if w != "links"]
+        # a link's tag is shown at the link's lines (LNK003 leaves a tag as the whole link here),
+        # one in the body at the HTML's line that writes it
+        locations: list[str] = []
+        for where in where_shown:
+            if where == "body":
+                locations += ctx.text_places(tag)
+            elif where != "links":
+                locations.append(where)
         locations += ctx.link_places(*in_links.get(tag, ()))
         yield Problem(
             t("unrendered merge tag {tag} in the {where}", tag=tag, where=shown_in),

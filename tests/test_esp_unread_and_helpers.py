@@ -151,10 +151,10 @@ def test_tags_of_a_language_not_read_left_in_a_sent_test_send_are_leftovers(
     )
     found = [(f.message, f.location, f.locations) for f in only(check(path), "PER003")]
     assert found == [
-        (
+        (  # at the line of the HTML part that writes it
             "unrendered merge tag [[firstname]] in the body and text part",
-            "body",
-            ("body", "text part"),
+            "text/html part:1",
+            ("text/html part:1", "text part"),
         ),
         ("unrendered merge tag {!title!} in the text part", "text part", ("text part",)),
     ]
