@@ -196,6 +196,21 @@ def test_links_that_died_after_launch_become_incidents_once(
     assert period["launches"] == 2 and period["error_free"] == 0
 
 
+def test_a_link_not_verified_at_launch_is_watched(store: Store, site: Site) -> None:
+    """A bot wall at launch (403 to the checker), a 404 now: news, an incident. It was never
+    re-checked, and the monitor said nothing of it."""
+    site.status["/walled"] = 404
+    walled = site.url("/walled")
+    launched = launch(store, "bf", [LaunchedLink(walled, "a", "link", "unverified", 403)])
+    report = monitor(store, CONFIG, days=7, now=NOW, checker=simple_check_urls)
+    assert (report.checked, [(d.launch_id, d.url, d.code) for d in report.dead]) == (
+        1,
+        [(launched, walled, "LNK001")],
+    )
+    [incident] = store.incidents()
+    assert incident.note == f"link died after launch (could not verify then, now: 404): {walled}"
+
+
 def test_nothing_to_check_makes_no_request(store: Store, site: Site) -> None:
     launch(store, "bf", [LaunchedLink(site.url("/x"), "a", "link", "broken", 404)])
 

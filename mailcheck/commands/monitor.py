@@ -44,7 +44,9 @@ class Checker(Protocol):
 
 
 DEAD = ("broken", "unreachable")
-NEWS_IF_WAS = (None, "ok")  # a link that was already failing at launch is no news
+# A link that was already failing at launch is no news; one that could not be verified then (a
+# bot wall, a HEAD-only unsubscribe link, a timeout) is watched: found dead now, it is news
+NEWS_IF_WAS = (None, "ok", "unverified")
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -147,7 +149,13 @@ def monitor(
             continue
         code = incident_code(link.purpose, result.verdict)
         report.dead.append(Dead(row.id, row.campaign, row.client, link.url, code, result))
-        was = f"{link.status}" if link.status else "not checked"
+        was = (
+            "could not verify"
+            if link.verdict == "unverified"
+            else f"{link.status}"
+            if link.status
+            else "not checked"
+        )
         news.append(
             NewIncident(
                 launch_id=row.id,
@@ -183,7 +191,7 @@ def format_text(report: MonitorReport, days: int) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from mailcheck.commands.common import config_from_args
+    from mailcheck.commands.common import config_from_args, say_database
     from mailcheck.engine import UsageError
     from mailcheck.store import open_store
     from mailcheck.store.db import now
@@ -193,6 +201,7 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     if config.links.offline:
         raise UsageError("links.offline is set in the configuration: the monitor needs the network")
+    say_database(config)
     with open_store(config.db_url, create=False) as store:
         checker = default_checker()
         report = monitor(
