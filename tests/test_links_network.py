@@ -1182,7 +1182,19 @@ def test_https_links_are_verified_against_trusted_certificates(
         other_name = f"https://shop.localhost:{s.port}/ok/tls"
         mismatch = gather([campaign(a(other_name))], config(tmp_path, retries=0))[other_name]
         assert mismatch.verdict == "unreachable"
-        assert mismatch.reason.startswith("TLS error") and "shop.localhost" in mismatch.reason
+        assert mismatch.reason.startswith(
+            "TLS error: the certificate is for another host name ([SSL: CERTIFICATE_VERIFY_FAILED]"
+        )
+        assert "shop.localhost" in mismatch.reason
+        # plain HTTP where the link says https: every browser fails the same way
+        plain = running_server()
+        with plain as p:
+            wrong = f"https://127.0.0.1:{p.port}/ok/plain"
+            said = gather([campaign(a(wrong))], config(tmp_path, retries=0))[wrong]
+        assert said.verdict == "unreachable"
+        assert said.reason.startswith(
+            "TLS error: the server does not speak HTTPS on this port ([SSL: WRONG_VERSION_NUMBER]"
+        )
 
 
 def test_check_urls_for_the_monitor(server: ScriptedServer, tmp_path: Path) -> None:

@@ -771,6 +771,30 @@ class ChainCookies:
 _ISSUER_UNKNOWN = frozenset({2, 19, 20, 21})
 
 
+# What the browser's warning page is about, by OpenSSL's verify code (said in the reader's
+# language; OpenSSL's own words are for the technician and follow in brackets)
+_VERIFY_SAID = {
+    9: N_("the certificate is not valid yet"),
+    10: N_("the certificate has expired"),
+    18: N_("the certificate is self-signed"),
+    23: N_("the certificate has been revoked"),
+    62: N_("the certificate is for another host name"),
+    64: N_("the certificate is for another IP address"),
+}
+
+
+def _tls_said(cause: BaseException | None, text: str) -> str:
+    """A TLS failure in words a QA person acts on, OpenSSL's own in brackets."""
+    said: str | None = None
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        said = _VERIFY_SAID.get(cause.verify_code)
+    elif isinstance(cause, ssl.SSLError) and cause.reason == "WRONG_VERSION_NUMBER":
+        said = N_("the server does not speak HTTPS on this port")
+    if said is None:
+        return text
+    return t("{said} ({openssl})", said=t(said), openssl=text)
+
+
 def transport_failure(exc: httpx.HTTPError) -> Failed:
     """What a failed exchange says about the link."""
     text = str(exc) or type(exc).__name__
@@ -798,7 +822,7 @@ def transport_failure(exc: httpx.HTTPError) -> Failed:
         )
     if cause is not None or "CERTIFICATE_VERIFY_FAILED" in text or "SSL" in text:
         # a certificate a browser would refuse: every recipient sees the warning page
-        return Failed(t("TLS error: {why}", why=text), proof=True)
+        return Failed(t("TLS error: {why}", why=_tls_said(cause, text)), proof=True)
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return Failed(t("cannot be requested: {why}", why=text), proof=True, invalid=True)
     if isinstance(exc, httpx.RemoteProtocolError):
