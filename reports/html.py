@@ -35,7 +35,7 @@ from markupsafe import Markup, escape
 from mailcheck import __version__
 from mailcheck.config import Config
 from mailcheck.facts import Facts, LinkResult
-from mailcheck.i18n import DEFAULT_LANGUAGE, translate, translations
+from mailcheck.i18n import DEFAULT_LANGUAGE, t, translate, translations
 from mailcheck.linkinfo import is_unsubscribe, is_web
 from mailcheck.loaders import MANIFEST
 from mailcheck.model import Campaign, CampaignResult, Document, Finding, Link, Severity
@@ -248,6 +248,19 @@ class LinkRow:
         return self.verdict in ("broken", "unreachable", "loop", "too-many-redirects", "invalid")
 
 
+def _decided_locally(link: Link, anchors: frozenset[str], private_ok: bool) -> str | None:
+    """Why a link goes nowhere, known without a request: a placeholder (LNK003's "#", "", an
+    example.com) or a URL an e-mail cannot complete (LNK008's relative one)."""
+    from mailcheck.linkinfo import placeholder_reason, relative_reason
+
+    placeholder = placeholder_reason(link, anchors, private_ok=private_ok)
+    if placeholder:
+        return placeholder
+    if relative_reason(link) is None:
+        return None
+    return t("relative image URL") if link.is_image else t("relative link URL")  # LNK008's words
+
+
 def _clickable(href: str) -> bool:
     # Only plain web links may be followed from the report; never javascript:, data:, …
     return is_web(href) and not re.search(r"[\s\x00-\x1f\x7f]", href)
@@ -326,9 +339,17 @@ def _lines_shown(campaign: Campaign, link: Link, lines: list[int]) -> str:
 
 
 def link_rows(
-    campaign: Campaign, facts: Facts, offline: bool, language: str = DEFAULT_LANGUAGE
+    campaign: Campaign,
+    facts: Facts,
+    offline: bool,
+    language: str = DEFAULT_LANGUAGE,
+    *,
+    private_ok: bool = False,
 ) -> list[LinkRow]:
+    """The link table's rows. A link no request could check (a "#", a relative URL) is shown
+    as what LNK003/LNK008 call it, offline too: the table agrees with the errors above it."""
     _ = gettext_for(language)
+    anchors = campaign.anchor_names()
     tr, label_of = translations(language), verdict_labels(language)
     rows: list[LinkRow] = []
     seen: set[str] = set()
@@ -348,6 +369,8 @@ def link_rows(
             status = str(result.status) if result.status is not None else ""
             reason = _without_label(str(translate(result.reason, tr)), label_of(verdict))
             hops = [(h.status, h.url) for h in result.hops]
+        elif local := _decided_locally(link, anchors, private_ok):
+            verdict, status, reason, hops = "invalid", "", str(translate(local, tr)), []
         else:
             verdict = "offline" if offline or not facts.gathered else "not requested"
             status, reason, hops = "", "", []
@@ -750,7 +773,7 @@ def campaign_view(
         preheader_length=graphemes(preheader),
         errors=finding_views((f for f in ordered if f.severity is Severity.ERROR), language),
         warnings=finding_views((f for f in ordered if f.severity is not Severity.ERROR), language),
-        links=link_rows(c, facts, offline, language),
+        links=link_rows(c, facts, offline, language, private_ok=limits.links.allow_private),
         auth=auth_domains(c, facts, language, result.findings if _judges_health(limits) else None),
         auth_expected=not offline and facts.gathered and bool(sender_domains(c)),
         preview_html=inert_preview(html) if html else html,

@@ -254,6 +254,24 @@ def test_offline_link_table_says_not_checked() -> None:
     assert "Links and DNS were not checked (offline run)." in html
 
 
+def test_the_link_table_marks_what_goes_nowhere_offline_too() -> None:
+    """A "#" link and a relative image are errors above the table (LNK003, LNK008): the table
+    showed them "not checked (offline)", unmarked. Now they are rows marked bad, with why."""
+    links = [
+        Link(href="#", kind="a", text="Купить", line=3),
+        Link(href="images/cart.png", kind="img", text="Корзина", line=4),
+        Link(href="https://acme.example/sale", kind="a", text="Каталог", line=5),
+    ]
+    html = render_report(
+        [CampaignResult(campaign(links=links), [])], Facts(), Config(), offline=True
+    )
+    rows = re.findall(r'<tr class="(bad)?">(.*?)</tr>', html, re.S)
+    marked = {("#" in row and "Купить" in row, "cart.png" in row): bad for bad, row in rows}
+    assert marked[(True, False)] == "bad" and marked[(False, True)] == "bad"
+    assert html.count('<tr class="bad">') == 2  # the catalogue link stays "not checked"
+    assert "relative image URL" in html
+
+
 def test_authentication_tables() -> None:
     c = campaign()
     c.headers = {"DKIM-Signature": "v=1; a=rsa-sha256; d=esp.example; s=s1; b=xyz"}
