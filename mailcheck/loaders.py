@@ -328,12 +328,15 @@ def mjml_source(data: bytes, name: str) -> Message | None:
 
 
 def is_saved_message(path: Path) -> bool:
-    """Whether ``path``, a file whose name has no extension, is a saved message (test suites
-    store them so: ``m0129``). Its top must be an RFC 5322 header block naming fields mail
-    has, which a README or a Makefile does not; a dotfile (``.gitignore``) never is. Only a
-    regular file is opened: a named pipe would wait for a writer for ever, and a symbolic link
-    may lead out of the directory the user named (what is read there is not ours to look at)."""
-    if path.suffix or path.name.startswith("."):
+    """Whether ``path``, a file whose name has no extension a message is saved with, is a
+    saved message: test suites store them so (``m0129``, ``paypal.com``, ``gb2312.1``), and
+    one passed over would be a test send checked by nobody. Its top must be an RFC 5322 header
+    block naming fields mail has, which a README or a Makefile does not; a dotfile
+    (``.gitignore``) never is, nor a file of a kind that is never mail (a picture, a
+    stylesheet, data). Only a regular file is opened: a named pipe would wait for a writer for
+    ever, and a symbolic link may lead out of the directory the user named (what is read there
+    is not ours to look at)."""
+    if path.name.startswith(".") or path.suffix.lower() in _NEVER_MAIL:
         return False
     from mailcheck.message import looks_like_message
 
@@ -344,6 +347,21 @@ def is_saved_message(path: Path) -> bool:
             return looks_like_message(f.read(_SNIFF_BYTES))
     except OSError:
         return False  # not known to be mail: nothing was passed over that was
+
+
+# Extensions of what an agency's repository holds beside its campaigns, never a saved message
+_NEVER_MAIL = frozenset(
+    f".{ext}"
+    for group in (
+        "png jpg jpeg gif webp svg ico bmp avif tif tiff psd ai sketch fig",  # pictures
+        "mp4 mov webm mp3 woff woff2 ttf otf eot pdf zip gz tgz bz2 xz 7z rar",  # media, fonts
+        "css scss less js mjs ts json toml yaml yml csv tsv md rst xml ini cfg log txt",  # text
+        "py pyc sh lock map sqlite db mjml html htm eml msg oft mbox",  # code, data, mail kinds
+        # an application's mail templates, which name their Subject at the top too
+        "tpl twig php erb hbs handlebars mustache liquid j2 jinja njk vm ftl",
+    )
+    for ext in group.split()
+)
 
 
 def is_outlook_file(path: Path) -> bool:

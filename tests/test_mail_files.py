@@ -393,3 +393,17 @@ def test_a_person_writing_from_postmaster_is_checked(tmp_path: Path) -> None:
     [result] = checked(tmp_path).values()
     assert "INP002" not in {f.code for f in result.findings}
     assert "UNS001" in {f.code for f in result.findings}
+
+
+def test_a_saved_message_named_otherwise_is_found_and_other_files_are_not(
+    tmp_path: Path,
+) -> None:
+    """A test suite names its saved messages after their sender (paypal.com) or numbers them
+    (gb2312.1): passed over, they were test sends no one checked. A picture, a template of
+    an application, a text file are not messages, whatever their top says."""
+    for name in ("paypal.com", "gb2312.1"):
+        (tmp_path / name).write_bytes(SEND)
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    (tmp_path / "welcome.tpl").write_bytes(b"Subject: Welcome to {!title!}\n\nHello\n")
+    (tmp_path / "notes.txt").write_bytes(b"Subject: what we agreed\nFrom: me\n\ntext\n")
+    assert sorted(checked(tmp_path)) == ["gb2312.1", "paypal.com"]
