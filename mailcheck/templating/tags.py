@@ -50,6 +50,22 @@ Tokenizer = Callable[[str], Iterator[Token]]
 PERCENT_FIELD = r"(?<![%\w])%(\p{Lu}[\p{Lu}\d_]{2,60})%(?![%\w])"
 
 
+_ASSIGNMENT = regex.compile(r"^\s*([A-Za-z_][\w.]*)\s*=\s*(.+?)\s*$", regex.S)
+_QUOTED = regex.compile(r"^(?:'([^']*)'|\"([^\"]*)\")$")
+
+
+def assignment(text: str) -> tuple[str, str, str | None] | None:
+    """``name = value`` of a dialect's set instruction (Sendsay's ``[% SET … %]``, Mindbox's
+    ``@{ set … }``): the name, the value as written, and its text when the value is a quoted
+    literal; None when ``text`` is no assignment."""
+    m = _ASSIGNMENT.match(text)
+    if m is None:
+        return None
+    quoted = _QUOTED.match(m.group(2))
+    text_of = None if quoted is None else next(g for g in quoted.groups() if g is not None)
+    return m.group(1), m.group(2), text_of
+
+
 def scan(
     source: str,
     pattern: regex.Pattern[str],

@@ -105,18 +105,12 @@ def _classify(m: regex.Match[str], line: int) -> Token:
 # @{ set promo = "SPRING26" }, @{ set name = Recipient.FirstName }: from there on the name is
 # the template's own (agencies' Mindbox templates write it; Quokka's published grammar has no
 # such instruction, so a value it cannot read is a value of its own, never a guess)
-_SET = regex.compile(r"^\s*([A-Za-z_]\w*)\s*=\s*(.+?)\s*$", regex.S)
-_LITERAL = regex.compile(r"^(?:\"([^\"]*)\"|'([^']*)')$")
-
-
 def _assignment(rest: str, line: int, raw: str) -> Token:
-    m = _SET.match(rest)
-    if m is None:
+    found = tags.assignment(rest)
+    if found is None:
         return Token("skip", line, raw)
-    name, value = m.group(1), m.group(2)
-    literal = _LITERAL.match(value)
-    if literal:
-        text = literal.group(1) if literal.group(1) is not None else literal.group(2)
+    name, value, text = found
+    if text is not None:
         return Token("set", line, raw, name, fallback=text)
     fb = _FALLBACK.search(value)
     if fb:  # replaceIfEmpty(Recipient.FirstName, "друг")

@@ -60,20 +60,14 @@ def _classify(m: regex.Match[str], line: int) -> Token:
     return Token("skip", line, raw)
 
 
-_ASSIGN = regex.compile(r"^([A-Za-z_][\w.]*)\s*=\s*(.+?)\s*$", regex.S)
-_LITERAL = regex.compile(r"^(?:'([^']*)'|\"([^\"]*)\")$")
-
-
 def _assignment(raw: str, rest: str, line: int, *, keep: bool) -> Token:
     """``[% SET name = anketa.base.firstName or 'друг' %]`` (DEFAULT: only when name is
     empty): the name is the template's own from there on, holding the value read."""
-    m = _ASSIGN.match(rest.strip())
-    if m is None:
+    found = tags.assignment(rest)
+    if found is None:
         return Token("skip", line, raw)
-    name, value = m.group(1), m.group(2)
-    literal = _LITERAL.match(value)
-    if literal:
-        text = literal.group(1) if literal.group(1) is not None else literal.group(2)
+    name, value, text = found
+    if text is not None:
         if keep:  # DEFAULT name = 'x': name's own value, else x
             return Token("set", line, raw, name, source=name, fallback=text)
         return Token("set", line, raw, name, fallback=text)
