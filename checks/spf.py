@@ -425,13 +425,21 @@ def spf_syntax(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Correct the term the message names; check the ESP's documentation for the exact include.
     """
+    # one broken include that both the envelope sender's and the From domain's records pull
+    # in (the ESP's) is one finding naming both, as severe as its most severe place
+    by_error: dict[str, list[_Judged]] = {}
     for j in _spf_domains(ctx):
         for error in j.spf.syntax_errors:
-            yield Problem(
-                j.noted(t("SPF of {domain}: {error}", domain=j.spf.domain, error=error)),
-                location=j.spf.domain,
-                severity=j.severity,
-            )
+            by_error.setdefault(error, []).append(j)
+    for error, judged in by_error.items():
+        first = judged[0]
+        domains = ", ".join(j.spf.domain for j in judged)
+        yield Problem(
+            first.noted(t("SPF of {domain}: {error}", domain=domains, error=error)),
+            location=first.spf.domain,
+            locations=tuple(j.spf.domain for j in judged),
+            severity=None if any(j.severity is None for j in judged) else first.severity,
+        )
 
 
 @rule(

@@ -69,6 +69,18 @@ def test_syntax_errors(auth_dns: AuthDns) -> None:
         assert len(found) == 1 and words in found[0].message, (domain, found)
 
 
+def test_one_broken_include_pulled_in_twice_is_one_finding(auth_dns: AuthDns) -> None:
+    """The Return-Path's record and the From domain's both include the ESP's broken record:
+    one cause, one finding naming both, an error as the envelope sender's (it was an error
+    and a warning saying the same)."""
+    campaign = make_campaign("a@shared-bad.test", envelope_from="b@bounce.shared-bad.test")
+    [found] = findings(campaign, auth_dns.config(), "SPF005")
+    assert found.severity.value == "error"
+    assert found.places == ("bounce.shared-bad.test", "shared-bad.test")
+    assert found.message.startswith("SPF of bounce.shared-bad.test, shared-bad.test: ")
+    assert "/33" in found.message
+
+
 def test_multi_string_txt_is_one_record(auth_dns: AuthDns) -> None:
     config = auth_dns.config(sending_ips=("192.0.2.7",))
     assert spf(auth_dns, "a@multi.test", config=config) == []

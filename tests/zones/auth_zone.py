@@ -163,6 +163,9 @@ def auth_zone(keys: Keys) -> dict[str, list[tuple[str, object]]]:
         "badcidr.test": txt("v=spf1 ip4:192.0.2.0/33 -all"),
         "badmacro.test": txt("v=spf1 exists:%{z}.badmacro.test -all"),
         "badinclude.test": txt("v=spf1 include:nospf.test -all"),
+        # the From domain and the Return-Path's both include one broken ESP record
+        "shared-bad.test": txt("v=spf1 include:badcidr.test -all"),
+        "bounce.shared-bad.test": txt("v=spf1 include:badcidr.test -all"),
         "loop.test": txt("v=spf1 include:loop2.test -all"),
         "loop2.test": txt("v=spf1 include:loop.test -all"),
         "soft.test": txt("v=spf1 ip4:192.0.2.0/24 ~all"),
