@@ -626,6 +626,26 @@ def test_per001_quotes_what_the_sample_recipients_named_would_receive(tmp_path: 
     assert per001.places == ("subject",)
 
 
+def test_a_variable_no_sample_has_is_one_finding_in_the_body_too(tmp_path: Path) -> None:
+    """«Привет, {{ last_name }}!» and samples without a last_name column: one cause, one
+    PER001 naming the samples that receive «Привет, !». In the body it was also a PER002 (the
+    probe's "which of the sample's own breakages does a value mend" looked the body up under
+    the wrong name), two caught errors in the launch KPI for one defect (a QA probe)."""
+    d = write_campaign(
+        tmp_path,
+        body="<p>Привет, {{ last_name }}!</p>" + UNSUB_RU,
+        template="jinja",
+        samples="r.csv",
+        files={"r.csv": "email,first_name\na@x.test,Анна\nb@x.test,\n"},
+    )
+    result = check(d)
+    assert [f.code for f in result.findings if f.severity.value == "error"] == ["PER001"]
+    [per001] = only(result, "PER001")
+    assert "the text reads “Привет, !”; sample 1 (Анна), sample 2 would receive it" in (
+        per001.message
+    )
+
+
 def _test_send(tmp_path: Path, html: str, text: str) -> Path:
     return write_test_send(tmp_path / "send.eml", text=text.encode(), html=html.encode())
 

@@ -787,7 +787,8 @@ class _Blanker:
         blank: str | None,
     ) -> list[Breakage]:
         """The breakages of ``flat``'s own render that a value for ``name`` makes go away."""
-        if self.budget <= 0 or not any(base_broken.get(p.where) for p in parts):
+        # (base_broken is keyed by the parts' names, "text" for the HTML: _PART_NAMES)
+        if self.budget <= 0 or not any(base_broken.get(_PART_NAMES[p.where]) for p in parts):
             return []
         self.budget -= len(parts)
         values = self.renderer.values(_with(flat, name, _MENDING_VALUE, self.dialect))
