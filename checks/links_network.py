@@ -16,13 +16,14 @@ from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE
 from mailcheck.facts import LinkResult
-from mailcheck.i18n import N_, t
+from mailcheck.i18n import N_, Joined, t
 from mailcheck.linkinfo import host_and_port
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
 from mailcheck.rules import NO_DNS, Context, Problem, host_down, host_unreached, rule
 
 MAX_REDIRECTS = 5
+URLS_LISTED = 3  # of a finding about several links to one host, the URLs its message names
 FAILED = ("broken", "unreachable", "invalid")
 
 # Five rules ask the same question about the same links (and campaigns of a batch share most
@@ -155,6 +156,10 @@ def _per_host(
         else:
             template = several[0] if error else several[1]
             message = t(template, count=len(group), host=host, reason=result.reason)
+            # the pages themselves, that a reader told to open them can: the first few
+            hrefs = list(dict.fromkeys(_shown(each.href) for each, _ in group))
+            listed = Joined(", ", hrefs[:URLS_LISTED] + (["…"] if len(hrefs) > URLS_LISTED else []))
+            message = t("{message} — {urls}", message=message, urls=listed)
             url = None
         severity = None if error else Severity.WARNING
         # one host, one lookup: the group's cause; a host proven down is one with the image

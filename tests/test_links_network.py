@@ -1278,6 +1278,16 @@ def test_images_from_a_refused_host_are_one_error(tmp_path: Path) -> None:
     assert found[0].message.startswith(f"2 images from 127.0.0.1:{port}: host unreachable: ")
 
 
+def test_a_finding_about_many_links_to_a_host_names_the_first_few(tmp_path: Path) -> None:
+    with refusing() as [base]:
+        pages = [f"{base}/p{n}" for n in range(5)]
+        c = campaign(*(a(url, line=n) for n, url in enumerate(pages, start=2)))
+        cfg = config(tmp_path, retries=0)
+        [found] = findings(c, gather([c], cfg), cfg)
+    assert found.code == "LNK002" and found.places == tuple(f"html:{n}" for n in range(2, 7))
+    assert found.message.endswith(" — " + ", ".join(pages[:3]) + ", …")
+
+
 def test_links_to_a_host_that_never_answers_are_one_warning(
     server: ScriptedServer, tmp_path: Path
 ) -> None:
@@ -1290,7 +1300,10 @@ def test_links_to_a_host_that_never_answers_are_one_warning(
         ("LNK002", Severity.WARNING, ("html:4", "html:5", "html:6"), None)
     ]
     assert found[0].message.startswith(f"3 links to {host}: could not verify (timed out")
-    assert found[0].message.endswith("; open them in a browser before sending")
+    # the pages to open, named (a QA probe: "open them in a browser" named none)
+    assert found[0].message.endswith(
+        "; open them in a browser before sending — " + ", ".join(hanging)
+    )
 
 
 @pytest.mark.parametrize(
