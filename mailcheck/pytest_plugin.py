@@ -448,7 +448,9 @@ class MailcheckSession:
         language = self.config.report.language if self.config is not None else "en"
         if result.errors or (self.strict and result.warnings):
             colour = item.config.get_terminal_writer().hasmarkup
-            raise MailcheckFailure(format_campaign(result, colour=colour, language=language))
+            shown = format_campaign(result, colour=colour, language=language)
+            # first the finding itself: pytest's short summary (-q, -rf) shows the first line
+            raise MailcheckFailure(f"{_first_finding(result, language)}\n{shown}")
         shown = format_campaign(result, language=language) if result.findings else ""
         if shown:  # warnings: visible with -rP (or -rA) without failing the item
             item.add_report_section("call", "mailcheck", shown)
@@ -634,6 +636,18 @@ def _source_digest(value: str) -> str:
         except OSError:
             continue
     return digest.hexdigest()
+
+
+def _first_finding(result: CampaignResult, language: str) -> str:
+    """The first error (in strict mode, warning) of a failed campaign, in one line."""
+    from mailcheck.i18n import translate, translations
+    from mailcheck.model import Severity
+
+    errors = [f for f in result.findings if f.severity is Severity.ERROR]
+    first, *others = errors or result.findings
+    said = " ".join(str(translate(first.message, translations(language))).split())
+    line = f"{first.code} {first.location}: {said}" if first.location else f"{first.code} {said}"
+    return f"{line} (+{len(others)})" if others else line
 
 
 def _network_warnings(result: CampaignResult) -> bool:

@@ -449,6 +449,18 @@ def test_items_speak_the_configured_language(project: pytest.Pytester) -> None:
     assert "subject is 73 characters" not in out
 
 
+def test_the_short_summary_names_the_first_error(project: pytest.Pytester) -> None:
+    """`pytest -rf` and `-q` end with one line per failed item: it showed the campaign's path,
+    cut off, which the node id already says."""
+    result = project.runpytest(
+        "--mailcheck", "--mailcheck-offline", "-p", "no:cacheprovider", "-rf"
+    )
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.re_match_lines(
+        [r"FAILED campaigns/bad/campaign.toml::mailcheck - SUB002 subject: subject is 73 .*"]
+    )
+
+
 LOCAL_RULE = """\
 from mailcheck.model import Severity
 from mailcheck.rules import Problem, rule
