@@ -163,7 +163,9 @@ def test_tags_of_a_language_not_read_left_in_a_sent_test_send_are_leftovers(
 def test_what_an_unknown_helper_prints_is_never_claimed_broken(tmp_path: Path) -> None:
     """An ESP helper mailcheck does not know ({{#formatList plan "x"}}) may change the context
     or never show its body: an empty name inside it is no "pro, !" claimed for a sample (a
-    guess). The helper is PER007 on its own line; the greeting outside it stays PER002."""
+    guess). The helper is PER007 on its own line; the greeting outside it is first_name's
+    PER001, naming the sample that receives «Привет, !» (one cause, one finding: it was a
+    PER002 of its own)."""
     body = f"""<p>Привет, {{{{first_name}}}}!</p>
 {{{{#formatList plan "x"}}}}<p>Ваш тариф: {{{{plan}}}}, {{{{first_name}}}}!</p>{{{{/formatList}}}}
 {SHOP}
@@ -173,8 +175,13 @@ def test_what_an_unknown_helper_prints_is_never_claimed_broken(tmp_path: Path) -
         tmp_path, body=body, esp="sendgrid", samples="r.json", files={"r.json": samples}
     )
     result = check(path)
-    broken = [(f.message, f.location) for f in only(result, "PER002")]
-    assert broken == [("the text reads “Привет, !”", "sample 1")], result.findings
+    assert only(result, "PER002") == [], result.findings
+    [per001] = only(result, "PER001")
+    assert (per001.places, per001.message) == (
+        ("email.html:5",),
+        '“first_name” has no fallback or guard: with first_name = "" the text reads '
+        "“Привет, !”; sample 1 would receive it",
+    )
     unread = only(result, "PER007")
     assert [(f.message, f.location) for f in unread] == [
         ('{{#formatList plan "x"}} not understood: what this block prints is not verified',
