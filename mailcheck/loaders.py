@@ -23,7 +23,6 @@ Choices worth knowing:
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import difflib
 import io
@@ -592,8 +591,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.dialect = template.strip().lower()
         campaign.dialect_explicit = True
     if "send-at" in get:
-        campaign.send_at = _send_at(get["send-at"])
-        campaign.send_at_local = _written_local(get["send-at"])
+        campaign.send_at, campaign.send_at_local = _send_at(get["send-at"])
     if "dkim-selectors" in get:
         campaign.dkim_selectors = _string_list(get, "dkim-selectors")
     if "utm" in get:
@@ -918,15 +916,9 @@ def _toml_type(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _written_local(value: object) -> bool:
-    """Whether a send_at was written without a UTC offset (read in this machine's zone)."""
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            value = datetime.fromisoformat(value.strip())
-    return isinstance(value, datetime) and value.tzinfo is None
-
-
-def _send_at(value: object) -> datetime:
+def _send_at(value: object) -> tuple[datetime, bool]:
+    """The planned send time, and whether it was written without a UTC offset (then it is read
+    in this machine's zone)."""
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip())
@@ -942,16 +934,17 @@ def _send_at(value: object) -> datetime:
         raise LoadError(
             t("campaign.toml: send_at must be a date and time (e.g. 2026-11-27T10:00:00+03:00)")
         )
+    local = value.tzinfo is None
     try:
         # a local time is this machine's; any time must be one in UTC too (the log keeps it
         # so): year 1 less an offset, or 9999-12-31T23:00-05:00, is none
-        value = value.astimezone() if value.tzinfo is None else value
+        value = value.astimezone() if local else value
         value.astimezone(UTC)
     except (ValueError, OverflowError):
         raise LoadError(
             t("campaign.toml: send_at {value} is out of range", value=value.isoformat())
         ) from None
-    return value
+    return value, local
 
 
 def _html_path(directory: Path, named: str | None) -> Path:

@@ -15,6 +15,7 @@ import email
 import email.errors
 import ipaddress
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.header import decode_header
 from email.message import Message
@@ -166,17 +167,22 @@ def field_lines(data: bytes) -> dict[str, list[int]]:
     empty line or the first line that is neither (the parser takes the body from there).
     """
     lines: dict[str, list[int]] = {}
-    for number, line in enumerate(_header_block(data).splitlines(), 1):
-        if number == 1 and line.startswith(b"From "):
-            continue
-        if line[:1] in (b" ", b"\t"):
-            continue
-        match = _FIELD_NAME.match(line)
+    for number, match in _field_starts(_header_block(data).splitlines()):
         if not match:
             break
         name = match.group(0).rstrip(b": \t").decode("ascii").lower()
         lines.setdefault(name, []).append(number)
     return lines
+
+
+def _field_starts(lines: list[bytes]) -> Iterator[tuple[int, re.Match[bytes] | None]]:
+    """Each line of a header block that starts a field, with its name's match, as the parser
+    reads them: an mbox "From " line first is none, a line starting with white space continues
+    the field above; a line that is neither comes with None (the parser takes the body there)."""
+    for number, line in enumerate(lines, 1):
+        if (number == 1 and line.startswith(b"From ")) or line[:1] in (b" ", b"\t"):
+            continue
+        yield number, _FIELD_NAME.match(line)
 
 
 class _MimeMessage(Message):
@@ -314,10 +320,8 @@ def _stray_line(block: bytes) -> int | None:
     with SMTP; …" under a Received field) puts From, Subject and List-Unsubscribe in the
     body, and the rules would call each of them missing."""
     lines = block.splitlines()
-    for number, line in enumerate(lines, 1):
-        if (number == 1 and line.startswith(b"From ")) or line[:1] in (b" ", b"\t"):
-            continue
-        if _FIELD_NAME.match(line):
+    for number, match in _field_starts(lines):
+        if match:
             continue
         later = (_FIELD_NAME.match(rest) for rest in lines[number:])
         known = any(m and m.group(0).rstrip(b": \t").lower() in _KNOWN_HEADERS for m in later)
@@ -420,17 +424,8 @@ def _body_parts(msg: Message) -> tuple[Message | None, Message | None, Message |
     html: Message | None = None
     text: Message | None = None
     amp: Message | None = None
-    stack = [msg]
-    while stack:
-        part = stack.pop()
-        if part.is_multipart():
-            if part.get_content_maintype() == "message" and part is not msg:
-                continue
-            children = part.get_payload()
-            if isinstance(children, list):
-                stack.extend(c for c in reversed(children) if isinstance(c, Message))
-            continue
-        if part is not msg and _is_attachment(part):
+    for part in _body(msg):
+        if part.is_multipart() or (part is not msg and _is_attachment(part)):
             continue
         ctype = part.get_content_type()
         if ctype == "text/html" and html is None:
@@ -455,21 +450,30 @@ def _text_after_html(msg: Message) -> bool:
             return "html"
         return ""
 
+    for part in _body(msg):
+        if part.get_content_type() == "multipart/alternative":
+            kinds = [kind(c) for c in _children(part) if not _is_attachment(c)]
+            if "html" in kinds and "text" in kinds[kinds.index("html") :]:
+                return True
+    return False
+
+
+def _body(msg: Message) -> Iterator[Message]:
+    """The message and its parts in the order written, without what is attached as a message
+    (message/rfc822: a forwarded mail, a bounce's original), which is not this message's body."""
     stack = [msg]
     while stack:
         part = stack.pop()
-        attached_message = part is not msg and part.get_content_maintype() == "message"
-        if not part.is_multipart() or attached_message:
+        if part.is_multipart() and part.get_content_maintype() == "message" and part is not msg:
             continue
-        children = [
-            c for c in part.get_payload() if isinstance(c, Message) and not _is_attachment(c)
-        ]
-        if part.get_content_type() == "multipart/alternative":
-            kinds = [kind(c) for c in children]
-            if "html" in kinds and "text" in kinds[kinds.index("html") :]:
-                return True
-        stack.extend(children)
-    return False
+        yield part
+        if part.is_multipart():
+            stack.extend(reversed(_children(part)))
+
+
+def _children(part: Message) -> list[Message]:
+    payload = part.get_payload()
+    return [c for c in payload if isinstance(c, Message)] if isinstance(payload, list) else []
 
 
 def _is_attachment(part: Message) -> bool:

@@ -96,11 +96,6 @@ def _written(word: str) -> str:
     )
 
 
-# The stand-in a system value renders to (mailcheck.templating.system.placeholder): "esp-" and
-# a slug, as a whole URL part (https://esp-server-name/…, ?ID=esp-order-id)
-_STAND_IN = re.compile(r"(?<![\w.-])esp-[a-z0-9-]+(?![\w.])")
-
-
 @dataclass(frozen=True)
 class Context:
     """Everything a rule may read about one campaign."""
@@ -184,18 +179,16 @@ class Context:
         """A finding's URL as the template writes it, when rendering put a system value in it
         (Bitrix's ``https://#SERVER_NAME#/order/?ID=#ORDER_ID#`` renders with mailcheck's own
         stand-ins, ``esp-server-name``, which no one can find in the file)."""
-        return self._written.get(url, url) if url else url
+        return self._urls_as_written.get(url, url) if url else url
 
     @cached_property
-    def _written(self) -> dict[str, str]:
-        from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST
+    def _urls_as_written(self) -> dict[str, str]:
+        from mailcheck.templating.system import holds_stand_in
 
         return {
             link.href: link.raw
             for link in self.link_occurrences()
-            if link.raw
-            and link.raw != link.href
-            and (SYSTEM_PLACEHOLDER_HOST in link.href or _STAND_IN.search(link.href))
+            if link.raw and link.raw != link.href and holds_stand_in(link.href)
         }
 
     def link_occurrences(self) -> tuple[Link, ...]:

@@ -85,8 +85,19 @@ def format_text(data: dict[str, object], language: str = DEFAULT_LANGUAGE) -> st
     periods = data["periods"]
     assert isinstance(periods, list)
     if not periods:
-        return say("no launches recorded for this selection.") + "\n"
+        return say(N_("no launches recorded for this selection.")) + "\n"
     head = tuple(say(label) for label in TEXT_HEAD)
+    label = {
+        text: say(text)
+        for text in (
+            N_("by code"),
+            N_("by owner"),
+            N_("by class"),
+            N_("escaped defects"),
+            N_("fact"),
+            N_("plan"),
+        )
+    }
     rows = [
         (
             inert(str(p["client"])),
@@ -111,34 +122,22 @@ def format_text(data: dict[str, object], language: str = DEFAULT_LANGUAGE) -> st
         extra = []
         if p["by_code"]:
             counts = ", ".join(f"{c} {n}" for c, n in p["by_code"].items())
-            extra.append(f"{say('by code')}: {counts}")
+            extra.append(f"{label['by code']}: {counts}")
         if p["incidents"]:
             owners = ", ".join(f"{o} {n}" for o, n in p["by_owner"].items() if n)
             classes = ", ".join(f"{c} {n}" for c, n in p["by_class"].items() if n)
-            extra.append(f"{say('by owner')}: {owners}")
-            extra.append(f"{say('by class')}: {classes}")
+            extra.append(f"{label['by owner']}: {owners}")
+            extra.append(f"{label['by class']}: {classes}")
             escaped = f"{p['escaped_defects']} ({_pct(p['escaped_defect_rate'])})"
-            extra.append(f"{say('escaped defects')}: {escaped}")
+            extra.append(f"{label['escaped defects']}: {escaped}")
         for name, target in p["targets"].items():
             extra.append(
-                f"{name}: {say('fact')} {_num(target['fact'])} / {say('plan')} "
+                f"{name}: {label['fact']} {_num(target['fact'])} / {label['plan']} "
                 f"{target['plan']:g} = {_num(target['ratio'])}"
             )
         if extra:
             details.append(inert(f"{p['client']} {p['period']}: " + "; ".join(extra)))
     return "\n".join(lines + (["", *details] if details else [])) + "\n"
-
-
-# Labels of the text output's detail lines, for the catalogues (said through gettext above)
-_DETAIL_LABELS = (
-    N_("no launches recorded for this selection."),
-    N_("by code"),
-    N_("by owner"),
-    N_("by class"),
-    N_("escaped defects"),
-    N_("fact"),
-    N_("plan"),
-)
 
 
 CSV_COLUMNS = (

@@ -149,13 +149,9 @@ def monitor(
             continue
         code = incident_code(link.purpose, result.verdict)
         report.dead.append(Dead(row.id, row.campaign, row.client, link.url, code, result))
-        was = (
-            "could not verify"
-            if link.verdict == "unverified"
-            else f"{link.status}"
-            if link.status
-            else "not checked"
-        )
+        was = f"{link.status}" if link.status else "not checked"
+        if link.verdict == "unverified":
+            was = "could not verify"
         news.append(
             NewIncident(
                 launch_id=row.id,

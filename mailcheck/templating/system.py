@@ -107,6 +107,16 @@ class SystemNames:
         return name.strip().lower() in self.builtins
 
 
+# What placeholder() renders a system value to: a URL on SYSTEM_PLACEHOLDER_HOST, or "esp-"
+# and a slug as a whole URL part (https://esp-server-name/…, ?ID=esp-order-id)
+_STAND_IN = re.compile(r"(?<![\w.-])esp-[a-z0-9-]+(?![\w.])")
+
+
+def holds_stand_in(text: str) -> bool:
+    """Whether ``text`` (a rendered URL) holds a value :func:`placeholder` made."""
+    return SYSTEM_PLACEHOLDER_HOST in text or bool(_STAND_IN.search(text))
+
+
 def placeholder(name: str, *, today: date | None = None) -> str:
     """The stable value a system variable renders to."""
     lowered = name.strip().lower()
