@@ -86,6 +86,52 @@ def test_klaviyo_missing_product_image_is_a_fallback(tmp_path: Path) -> None:
     assert "missing_product_image" in per004.message and per004.severity is Severity.WARNING
 
 
+def test_klaviyo_formats_with_djangos_filters(tmp_path: Path) -> None:
+    # |floatformat:2 on a price (Klaviyo's product blocks): Liquid has no such filter, so
+    # every render failed: a PER004 "could not verify" and no sample rendered at all
+    body = (
+        "<p>{% if first_name %}Привет, {{ first_name|title }}!{% else %}Привет!{% endif %}</p>"
+        "<p>{{ product|default:'Товар'|upper }}: {{ price|default:0|floatformat:2 }} ₽</p>"
+    )
+    files = {
+        "recipients.csv": "email,first_name,product,price\nann@acme.test,Ann,Кофе,199\nnoname@acme.test,,,\n"
+    }
+    d = write_campaign(tmp_path, body=body, esp="klaviyo", samples="recipients.csv", files=files)
+    result = check(d)
+    assert per_codes(d) == []
+    texts = [r.document.text for r in result.campaign.renders if r.document is not None]
+    # the main render (sample 1) and each sample's
+    assert set(texts) == {"Привет, Ann! КОФЕ: 199 ₽", "Привет! ТОВАР: 0 ₽"}
+
+
+@pytest.mark.parametrize(
+    ("block", "closing", "line"),
+    [
+        ("{% if first_name %}", "{% endif %}", 2),
+        ("{% for item in event.Items %}", "{% endfor %}", 3),
+    ],
+)
+def test_klaviyo_block_never_closed_is_a_syntax_error(
+    tmp_path: Path, block: str, closing: str, line: int
+) -> None:
+    # what Liquid cannot read in Klaviyo's Django is "not understood" (PER007, a warning), but
+    # an {% if %} or {% for %} never closed is refused by Django as by Liquid: PER004, an error
+    lines = ["<p>Привет!</p>", "<p>{% if vip %}VIP{% endif %}</p>", "<p>Пока!</p>"]
+    lines[line - 1] = f"<p>{block} текст</p>"
+    body = "\n".join(lines)
+    d = write_campaign(tmp_path, body=body, esp="klaviyo")
+    [per004] = only(check(d), "PER004")
+    written = (d / "email.html").read_text(encoding="utf-8").splitlines()
+    [at] = [n for n, text in enumerate(written, 1) if block in text]
+    opening = block.split()[1]
+    assert per004.severity is Severity.ERROR
+    assert per004.message == f"“{{% {opening} %}}” is never closed: no “{closing}”"
+    assert per004.location == f"email.html:{at}"
+    # closed, it passes
+    closed = write_campaign(tmp_path, "closed", body=body.replace(" текст", closing), esp="klaviyo")
+    assert [f.code for f in check(closed).findings if f.code.startswith("PER")] == []
+
+
 def test_unisender_fallback_in_a_link_is_said_to_be_ignored_there(tmp_path: Path) -> None:
     # Unisender ignores {{Promo|DR500}}'s fallback inside a link: PER001, which said "has no
     # fallback or guard" of a tag that plainly has one (a QA probe). In the text it counts.

@@ -183,8 +183,29 @@ def _title(value: object) -> str:
     return str(value).title() if value is not None else ""
 
 
+def _as_is(value: object, *_args: object) -> object:
+    return value
+
+
 # Klaviyo's filters that Liquid lacks (Klaviyo: "Glossary of variable filters")
-_KLAVIYO_FILTERS = {"missing_product_image": _missing_product_image, "title": _title}
+_KLAVIYO_FILTERS = {
+    "missing_product_image": _missing_product_image,
+    "title": _title,
+    "lower": lambda value: str(value).lower() if value is not None else "",
+    "upper": lambda value: str(value).upper() if value is not None else "",
+    "length": lambda value: len(value) if isinstance(value, str | list | dict) else 0,
+}
+# Klaviyo's editors "support most built-in Django filters" (the glossary): those Liquid lacks
+# that only format a value are rendered as the value itself (a price |floatformat:2 is the
+# price), which is all mailcheck reads of it (empty or not, and the text around). Unknown to
+# Liquid, they failed every render: "could not verify", and no sample was rendered.
+_DJANGO_FORMATTING = (
+    "addslashes", "center", "cut", "escapejs", "filesizeformat", "floatformat",
+    "force_escape", "iriencode", "linebreaks", "linebreaksbr", "linenumbers", "ljust",
+    "phone2numeric", "rjust", "safe", "slugify", "stringformat", "striptags", "time",
+    "truncatechars", "truncatechars_html", "truncatewords", "truncatewords_html", "urlize",
+    "urlizetrunc", "wordwrap",
+)  # fmt: skip
 
 
 @functools.lru_cache(maxsize=64)
@@ -193,6 +214,8 @@ def _environment(extra_tags: frozenset[str], platform: str | None = None) -> Env
     env = _BudgetedEnvironment(autoescape=False, loader=_CampaignPartials(), cache_size=0)
     if platform == "klaviyo":
         env.filters.update(_KLAVIYO_FILTERS)
+        for name in _DJANGO_FORMATTING:
+            env.filters.setdefault(name, _as_is)
     env.filters = {name: budget.guard_filter(f) for name, f in env.filters.items()}
     for name in sorted(extra_tags):
         env.add_tag(_esp_tag(name))

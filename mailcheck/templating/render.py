@@ -9,6 +9,7 @@ detect dialect -> parse every part once (PER004 on failure; static parse kept)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -156,6 +157,31 @@ _DJANGO_PLATFORMS = frozenset({"klaviyo"})
 # tags and functions of its own, not all listed in detect._HUBL): what the dialect cannot
 # read there is not understood (PER007), not a syntax error the ESP would refuse.
 _SUPERSET_PLATFORMS = _DJANGO_PLATFORMS | {"hubspot"}
+# ... save one failure: an {% if %} or {% for %} never closed. Django, HubL and Liquid alike
+# refuse that template, whatever else they read differently.
+_BLOCK_TAG = re.compile(r"\{%-?\s*(end)?(if|for)\b")
+
+
+def _unclosed_block(source: str) -> TemplateError | None:
+    """The first ``{% if %}``/``{% for %}`` that no ``{% endif %}``/``{% endfor %}`` closes."""
+    open_at: dict[str, list[int]] = {"if": [], "for": []}
+    shown = without_comments(source)
+    for match in _BLOCK_TAG.finditer(shown):
+        starts = open_at[match[2]]
+        if not match[1]:
+            starts.append(match.start())
+        elif starts:
+            starts.pop()
+    unclosed = [(starts[0], name) for name, starts in open_at.items() if starts]
+    if not unclosed:
+        return None
+    at, name = min(unclosed)
+    message = t(
+        "“{opening}” is never closed: no “{closing}”",
+        opening=f"{{% {name} %}}",
+        closing=f"{{% end{name} %}}",
+    )
+    return TemplateError(message, shown.count("\n", 0, at) + 1)
 
 
 def _partials_root(campaign: Campaign) -> Path | None:
@@ -281,7 +307,10 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                 # there stops the send all the same (PER004)
                 parse(source, is_system)
         except TemplateError as exc:
-            if guessed or isinstance(exc, NotUnderstood) or platform in _SUPERSET_PLATFORMS:
+            unclosed = _unclosed_block(source) if platform in _SUPERSET_PLATFORMS else None
+            if unclosed is not None and not isinstance(exc, NotUnderstood):
+                exc = unclosed  # certain in the platform's language too
+            elif guessed or isinstance(exc, NotUnderstood) or platform in _SUPERSET_PLATFORMS:
                 # Only generic tags led here ("{{ Campaign Source Name }}"): which language
                 # this is, is a guess; its failure is not a certain syntax error. Nor is a
                 # template file it pulls in that mailcheck does not have.
