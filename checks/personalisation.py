@@ -137,9 +137,11 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     `Привет, {{ first_name }}!`
 
     ## How to fix
-    Give a fallback (`{{ first_name | default('друг', true) }}`) or wrap the greeting in a
-    guard (`{% if first_name %}Привет, {{ first_name }}!{% else %}Привет!{% endif %}`).
-    If the ESP always fills the variable, list it in `system-variables`.
+    Give the variable a fallback in the template's own language — Jinja
+    `{{ first_name | default('друг', true) }}`, Liquid `{{ first_name | default: 'друг' }}`,
+    Mailchimp `*|IF:FNAME|*Привет, *|FNAME|*!*|ELSE:|*Привет!*|END:IF|*`, Unisender
+    `{{Name|друг}}`, eSputnik `%FIRSTNAME|друг%` — or show the greeting only when the value is
+    there. If the ESP always fills the variable, list it in `system-variables`.
     """
     probe = _probe(ctx)
     received = _received(ctx)
