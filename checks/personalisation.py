@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 
 import regex
 
 from mailcheck.i18n import N_, Joined, Message, t
 from mailcheck.model import Breakage, Link, Severity, Variable
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.templating import broken_text, leftover_tags, missing_from_samples
+from mailcheck.templating import broken_text, leftover_tags, missing_from_samples, value_shown
 from mailcheck.text import quoted_names
 
 _PHP_TAG = regex.compile(r"<\?(?:=|php\b).{0,200}?\?>", regex.S)
@@ -68,6 +69,35 @@ def _received(ctx: Context) -> dict[tuple[str, str], list[str]]:
     return found
 
 
+def _samples_of(ctx: Context, labels: Iterable[str]) -> list[dict[str, object]]:
+    wanted = set(labels)
+    return [r.sample for r in ctx.campaign.renders if r.label in wanted]
+
+
+def _spaces_only(ctx: Context, labels: Iterable[str], name: str) -> bool:
+    """Whether ``name`` is a value of spaces alone in each of these samples (data to fix: a
+    fallback, which covers an empty value, prints the spaces)."""
+    dialect = ctx.campaign.dialect
+    values = [value_shown(s, name, dialect) for s in _samples_of(ctx, labels)]
+    return bool(values) and all(v and not v.strip() for v in values)
+
+
+def _shown_by(ctx: Context, labels: Iterable[str], breaks: list[Breakage]) -> list[Variable]:
+    """The variables whose value in these samples the broken text shows ("None")."""
+    dialect = ctx.campaign.dialect
+    samples = _samples_of(ctx, labels)
+    return [
+        v
+        for v in ctx.campaign.variables
+        if not v.system
+        and any(
+            (shown := value_shown(s, v.name, dialect).strip())
+            and any(shown in b.snippet for b in breaks)
+            for s in samples
+        )
+    ]
+
+
 def _telling(breaks: list[Breakage]) -> Breakage:
     """The breakage that shows the defect best: a greeting ("Привет, !") before a fragment
     that starts with punctuation (", скидка 30%"), the body before the other parts."""
@@ -95,10 +125,13 @@ def _where(ctx: Context, v: Variable) -> str:
 
 
 def _part_at(ctx: Context, part: str, line: int) -> str:
-    """A place in a template part (subject, preheader, html, text, header:<Name>)."""
+    """A place in a template part (subject, preheader, html, text, header:<Name>); the HTML
+    and the text part are named as their files are ("email.txt:3": a CI annotation's line)."""
     if part == "html":
         return ctx.html_at(line)
-    return f"{part}:{line}" if line and part == "text" else part
+    if part == "text":
+        return f"{ctx.campaign.text_label}:{line}" if line else ctx.campaign.text_label
+    return part
 
 
 # The parts a merge tag may survive in (PER003) and breakage is found in, named in messages.
@@ -185,7 +218,10 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
     receive broken: "Привет, !", "Здравствуйте, ,", "Hello ,", "Dear ,", or the words None,
     null, undefined, NaN, [object Object] where a variable printed them. Only what a
     variable breaks is reported, not punctuation or words the copy has anyway ("None of
-    them…"). A campaign without a template language (a test send) is read as it stands.
+    them…"). One finding per cause: what one sample's value breaks in the subject, the HTML
+    and the text part is one finding naming the sample and where the variable is printed.
+    The first 50 sample recipients are rendered; more are a warning, "could not verify". A
+    campaign without a template language (a test send) is read as it stands.
 
     What the blanking probe finds (each variable emptied in turn) is reported with the
     variable's own finding: PER001 when it has no fallback, PER006 when its fallback misses
@@ -210,24 +246,46 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
     for name, breaks in probe.items():
         for b in breaks:
             cause.setdefault((b.part, b.snippet), name)
+    # what the samples' own values break ("None" in the data), by who receives it: one
+    # finding for every part it shows in
+    own: dict[tuple[str, ...], list[Breakage]] = {}
     for (part, snippet), labels in _received(ctx).items():
         culprit = cause.get((part, snippet))
         if culprit in unsafe:
             continue  # its PER001 names these recipients
-        reads = Breakage(part=part, snippet=snippet).describe()
         if not culprit:
-            yield Problem(reads, locations=tuple(labels))
+            own.setdefault(tuple(labels), []).append(Breakage(part=part, snippet=snippet))
             continue
+        reads = Breakage(part=part, snippet=snippet).describe()
         uses = [v for v in ctx.campaign.variables if v.name == culprit and not v.system]
         # as PER006 says it: a variable only guarded (`{% if name %}`) has no fallback
-        why = (
-            t("the fallback of “{name}” does not cover empty values", name=culprit)
-            if any(v.has_fallback for v in uses)
-            else t("the fallback or guard of “{name}” does not keep the text whole", name=culprit)
-        )
+        if _spaces_only(ctx, labels, culprit):
+            why = t("“{name}” is only spaces there, which no fallback covers", name=culprit)
+        elif any(v.has_fallback for v in uses):
+            why = t("the fallback of “{name}” does not cover empty values", name=culprit)
+        else:
+            why = t("the fallback or guard of “{name}” does not keep the text whole", name=culprit)
         # who receives it, then where the template prints it
         places = (*labels, *_places(ctx, uses))
         yield Problem(t("{reads} ({why})", reads=reads, why=why), locations=places)
+    for who, breaks in own.items():
+        reads = Joined("; ", [b.describe() for b in breaks])
+        yield Problem(reads, locations=(*who, *_places(ctx, _shown_by(ctx, who, breaks))))
+    if ctx.campaign.samples_unrendered:
+        rendered = len(ctx.campaign.samples) - ctx.campaign.samples_unrendered
+        yield Problem(
+            t(
+                "could not verify the sample recipients after the first {count}: "
+                "{more} more are not rendered",
+                count=rendered,
+                more=ctx.campaign.samples_unrendered,
+            ),
+            location=next(
+                (Path(path).name for role, path in ctx.campaign.source_files if role == "samples"),
+                "samples",
+            ),
+            severity=Severity.WARNING,
+        )
     main = ctx.main
     if main is not None and main.label == "as is":
         # A test send or plain HTML is judged as it stands: nothing was rendered by us, so

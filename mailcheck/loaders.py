@@ -1040,14 +1040,28 @@ def _csv_samples(data: bytes, what: str, max_rows: int) -> list[dict[str, object
         text = guess_8bit(data)
     first_line = text.lstrip().split("\n", 1)[0]
     # Excel writes ";" where the decimal separator is a comma (Russian locale): take the
-    # header's most frequent separator
-    delimiter = max(",;\t", key=first_line.count)
+    # header's most frequent separator, outside quotes ("Фамилия, Имя";email;first_name)
+    unquoted = _QUOTED_FIELD.sub("", first_line)
+    delimiter = max(",;\t", key=unquoted.count)
     # strict: a quote left open would swallow every later row into one value, silently
     reader = csv.DictReader(
         io.StringIO(text, newline=""), delimiter=delimiter, restval="", strict=True
     )
+    rows: list[dict[str | None, object]] = []
     try:
-        rows = list(itertools.islice(reader, max_rows + 1))
+        for row in itertools.islice(reader, max_rows + 1):
+            extra = row.get(None)  # csv puts the values past the header's columns there
+            if isinstance(extra, list) and any(v.strip() for v in extra):
+                raise LoadError(
+                    t(
+                        "{what} is not valid CSV: line {line} has more values than the header "
+                        "has columns (a value with a “{sep}” in it needs quotes)",
+                        what=what,
+                        line=reader.line_num,
+                        sep="\\t" if delimiter == "\t" else delimiter,
+                    )
+                )
+            rows.append(row)
     except csv.Error as exc:
         if str(exc) == "unexpected end of data":  # what the csv module says of it
             raise LoadError(
@@ -1085,6 +1099,7 @@ def _csv_samples(data: bytes, what: str, max_rows: int) -> list[dict[str, object
     return samples
 
 
+_QUOTED_FIELD = re.compile(r'"[^"]*"')
 # A whole number written as the ESP's number fields print (no sign "+", no leading zero: a
 # postcode "01234" or a phone "+7…" stays text)
 _WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,17})")

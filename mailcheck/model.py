@@ -267,6 +267,7 @@ class Campaign:
     # mailcheck does not have): where PER007 points
     dialect_unclear_at: tuple[str, int] | None = None
     samples: list[dict[str, object]] = field(default_factory=list)
+    samples_unrendered: int = 0  # sample recipients past the number rendered: not checked
     send_at: datetime | None = None
     send_at_local: bool = False  # send_at was written without a UTC offset (this machine's)
     utm: dict[str, str] = field(default_factory=dict)

@@ -299,6 +299,9 @@ def test_samples_csv_encodings_and_separators(tmp_path: Path) -> None:
         "cp1251": "first_name,city\nАнна,Москва\n".encode("cp1251"),
         "semicolon": "first_name;city\r\nАнна;Москва\r\n".encode("cp1251"),
         "koi8-r": "first_name,city\nАнна,Москва\n".encode("koi8-r"),
+        # the header's own quoted commas are no separators: this is a semicolon file (it was
+        # read as a comma one, an INP001 "',' expected after '\"'")
+        "quoted-header": '"first_name";"city, region"\nАнна;Москва\n'.encode("cp1251"),
     }
     for name, data in variants.items():
         path = campaign_dir(
@@ -306,7 +309,8 @@ def test_samples_csv_encodings_and_separators(tmp_path: Path) -> None:
         )
         c = load_file(path)
         assert c.load_error is None, name
-        assert c.samples == [{"first_name": "Анна", "city": "Москва"}], name
+        city = "city, region" if name == "quoted-header" else "city"
+        assert c.samples == [{"first_name": "Анна", city: "Москва"}], name
     western = "first_name,city\nJürgen,München\n".encode("cp1252")
     path = campaign_dir(
         tmp_path, 'samples = "r.csv"\n', {"email.html": "<p>x</p>", "r.csv": western}, name="de"
@@ -332,6 +336,13 @@ def test_samples_csv_encodings_and_separators(tmp_path: Path) -> None:
             'first_name,city\nОля,Казань\n"Анна"x,Москва\n'.encode(),
             "samples file 'r.csv' is not valid CSV: ',' expected after '\"' (line 3)",
         ),
+        # a value with the separator in it, unquoted: its tail was dropped without a word
+        (
+            "r.csv",
+            "email,preheader\na@acme.test,Скидки,   ботинки и шапки\nb@acme.test,x\n".encode(),
+            "samples file 'r.csv' is not valid CSV: line 2 has more values than the header "
+            "has columns (a value with a “,” in it needs quotes)",
+        ),
         # csv keeps the last column of a name: the first one's values would be dropped
         (
             "r.csv",
@@ -345,6 +356,13 @@ def test_samples_that_list_nobody_or_lose_values_are_load_errors(
 ) -> None:
     path = campaign_dir(tmp_path, f'samples = "{name}"\n', {"email.html": "<p>x</p>", name: data})
     assert (load_file(path).load_error or "").startswith(reason)
+
+
+def test_empty_cells_past_the_header_are_no_csv_error(tmp_path: Path) -> None:
+    data = "first_name;city\nАнна;Москва;;\n".encode()  # Excel pads some rows so
+    path = campaign_dir(tmp_path, 'samples = "r.csv"\n', {"email.html": "<p>x</p>", "r.csv": data})
+    c = load_file(path)
+    assert c.load_error is None and c.samples == [{"first_name": "Анна", "city": "Москва"}]
 
 
 def test_a_quote_inside_a_value_is_no_csv_error(tmp_path: Path) -> None:

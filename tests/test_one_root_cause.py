@@ -161,6 +161,70 @@ def test_per002_of_a_guarded_variable_names_the_guard_not_a_fallback(tmp_path: P
     assert finding.places == ("sample 2", "email.html:5")
 
 
+def test_a_samples_none_in_every_part_is_one_per002_at_the_variables_places(
+    tmp_path: Path,
+) -> None:
+    # "None" in the data, printed in the subject, the HTML and the text part: it was three
+    # PER002 (one per part), none naming a line (a QA probe)
+    guarded = "{{ first_name | default('друг', true) }}"
+    d = write_campaign(
+        tmp_path,
+        subject=f"{guarded}, скидки недели",
+        body=f"<p>Привет, {guarded}!</p>\n{UNSUB_RU}",
+        template="jinja",
+        samples="r.csv",
+        files={
+            "r.csv": "email,first_name\nann@acme.test,Анна\nnone@acme.test,None\n",
+            "email.txt": f"Привет, {guarded}!\n",
+        },
+        text="email.txt",
+    )
+    (finding,) = only(check(d), "PER002")
+    assert finding.message == (
+        "the subject reads “None”; the text reads “Привет, None”; "
+        "the plain-text part reads “Привет, None”"
+    )
+    line = lines_of(d, "Привет, {{")[0]
+    assert finding.places == ("sample 2 (None)", "subject", f"email.html:{line}", "email.txt:1")
+
+
+def test_a_name_of_spaces_is_said_to_be_the_data_not_a_missing_fallback(tmp_path: Path) -> None:
+    d = write_campaign(
+        tmp_path,
+        body=f"<p>Привет, {{{{ first_name | default('друг', true) }}}}!</p>\n{UNSUB_RU}",
+        template="jinja",
+        samples="r.csv",
+        files={"r.csv": "email,first_name\nann@acme.test,Анна\nspace@acme.test,   \n"},
+    )
+    (finding,) = only(check(d), "PER002")
+    assert finding.message == (
+        "the text reads “Привет, !” (“first_name” is only spaces there, which no fallback covers)"
+    )
+    assert finding.places == ("sample 2", f"email.html:{lines_of(d, 'first_name')[0]}")
+
+
+def test_every_rendered_sample_is_read_and_more_than_50_are_said(tmp_path: Path) -> None:
+    # the 11th sample's "None" passed: only the first 10 samples' texts were read
+    rows = [f"r{i}@acme.test,Имя{i}" for i in range(1, 56)]
+    rows[10] = "r11@acme.test,None"
+    rows[54] = "r55@acme.test,None"  # past the 50 rendered: not verified, and said so
+    d = write_campaign(
+        tmp_path,
+        body=f"<p>Привет, {{{{ first_name | default('друг', true) }}}}!</p>\n{UNSUB_RU}",
+        template="jinja",
+        samples="r.csv",
+        files={"r.csv": "email,first_name\n" + "\n".join(rows) + "\n"},
+    )
+    result = check(d)
+    error, warning = sorted(only(result, "PER002"), key=lambda f: f.severity.value)
+    assert error.severity is Severity.ERROR and error.places[0] == "sample 11 (None)"
+    assert error.message == "the text reads “Привет, None”"
+    assert warning.severity is Severity.WARNING and warning.location == "r.csv"
+    assert warning.message == (
+        "could not verify the sample recipients after the first 50: 5 more are not rendered"
+    )
+
+
 @pytest.mark.parametrize(
     ("prose", "broken"),
     [

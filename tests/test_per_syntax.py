@@ -63,8 +63,8 @@ def test_a_refused_text_part_names_its_line_once(tmp_path: Path) -> None:
         files={"email.txt": "Здравствуйте!\n{{ city | default('Москва' }}\n"},
     )
     [found] = only(check(d), "PER004")
-    assert found.location == "text:2"
-    assert not found.message.startswith("line 2: "), found.message  # "text:2: line 2: …" before
+    assert found.location == "email.txt:2"  # the file and line a CI annotation points at
+    assert not found.message.startswith("line 2: "), found.message  # "…:2: line 2: …" before
 
 
 def test_the_detected_dialect_is_held_to_its_syntax_too(tmp_path: Path) -> None:

@@ -8,7 +8,8 @@ and ``campaign.renders``:
 * ``renders[0]`` is judged for lengths: every variable takes its longest sample value (by
   graphemes), or its fallback without samples ("longest values" / "fallbacks"); a campaign
   without a template language has one render, "as is";
-* then one render per sample recipient (at most 50), "sample N (<first value>)";
+* then one render per sample recipient (the first 50: ``campaign.samples_unrendered`` says
+  how many more there are), "sample N (<first value>)";
 * ``Rendered.breakage`` holds what a sample's own values break (PER002: what that recipient
   would receive); ``Rendered.probe`` what emptying one variable at a time breaks (None too in
   Jinja): evidence for that variable's PER001 or PER006.
@@ -30,7 +31,12 @@ from typing import TYPE_CHECKING
 from mailcheck.templating.breakage import broken_text, leftover_tags, visible_text, whole_tag
 from mailcheck.templating.core import TemplateError
 from mailcheck.templating.detect import detect_dialect
-from mailcheck.templating.samples import flatten_sample, missing_from_samples, sample_has
+from mailcheck.templating.samples import (
+    flatten_sample,
+    missing_from_samples,
+    sample_has,
+    value_shown,
+)
 from mailcheck.templating.system import SYSTEM_PLACEHOLDER_HOST, SystemNames, placeholder
 
 if TYPE_CHECKING:
@@ -57,6 +63,7 @@ __all__ = [
     "placeholder",
     "render_campaign",
     "sample_has",
+    "value_shown",
     "visible_text",
     "whole_tag",
 ]

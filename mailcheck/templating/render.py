@@ -384,6 +384,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     campaign.renders.append(main)
     # each sample's rendered parts are kept: its blanking probe compares against them
     sample_renders: list[tuple[Rendered, dict[str, object], dict[str, str]]] = []
+    campaign.samples_unrendered = max(0, len(campaign.samples) - MAX_SAMPLE_RENDERS)
     for i, sample in enumerate(campaign.samples[:MAX_SAMPLE_RENDERS], start=1):
         flat = flatten_sample(sample)
         try:
@@ -404,9 +405,12 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
 
     blanker = _Blanker(renderer, campaign.variables, campaign.dialect)
     if sample_renders:
-        for rendered, flat, rendered_parts in sample_renders[:MAX_BLANKED_SAMPLES]:
+        # what a sample's own values break is read for every sample rendered; the blanking
+        # probe (a render per variable) runs for the first few
+        for n, (rendered, flat, rendered_parts) in enumerate(sample_renders):
             rendered.breakage = blanker.own_breakage(rendered)
-            rendered.probe = blanker.evidence(flat, rendered_parts)
+            if n < MAX_BLANKED_SAMPLES:
+                rendered.probe = blanker.evidence(flat, rendered_parts)
     else:
         neutral = {v.name: neutral_value(v.name) for v in campaign.variables if not v.system}
         main.probe = blanker.evidence(neutral)

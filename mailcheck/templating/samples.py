@@ -75,6 +75,12 @@ def lookup(flat: Mapping[str, object], name: str, dialect: Dialect | str) -> tup
     return False, None
 
 
+def value_shown(sample: Mapping[str, object], name: str, dialect: Dialect | str) -> str:
+    """How ``name``'s value in a (nested) sample reads once rendered; "" when it has none."""
+    found, value = lookup(flatten_sample(sample), name, dialect)
+    return value_text(value) if found else ""
+
+
 def sample_has(flat: Mapping[str, object], name: str, dialect: Dialect | str) -> bool:
     """Whether a sample provides ``name`` (itself, a nested field of it, or a list holding it)."""
     folded = _fold(name, dialect)
