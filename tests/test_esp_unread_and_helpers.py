@@ -139,6 +139,34 @@ def test_tags_of_a_language_not_read_are_not_understood_in_a_template(
     ]
 
 
+@pytest.mark.parametrize(
+    ("greeting", "language", "count"),
+    [
+        # read as Velocity (its ${…} and #if), "<#if …>" was PER004 "the if block is never
+        # closed", an error on a correct FreeMarker template (a QA probe)
+        (
+            "<#if first_name?has_content>Привет, ${first_name}!<#else>Привет!</#if>",
+            "FreeMarker",
+            3,
+        ),
+        # ${x!"default"}: PER003 "unrendered merge tag", an error on a template
+        ('Привет, ${first_name!"друг"}!', "FreeMarker", 1),
+        # Razor passed in silence (no tag of any known dialect)
+        ("Привет, @Model.FirstName!", "Razor (ASP.NET)", 1),
+    ],
+)
+def test_freemarker_and_razor_are_languages_of_their_own_not_understood(
+    tmp_path: Path, greeting: str, language: str, count: int
+) -> None:
+    body = f"<p>{greeting}</p>\n{SHOP}\n<p><a href='https://shop.test/u'>Отписаться</a></p>"
+    result = check(write_campaign(tmp_path, body=body))
+    assert errors(result) == [], result.findings
+    assert [f.message for f in only(result, "PER007")] == [
+        "template language not understood: personalisation not checked "
+        f"({count} tag(s) of {language}, a language mailcheck does not read)"
+    ]
+
+
 def test_tags_of_a_language_not_read_left_in_a_sent_test_send_are_leftovers(
     tmp_path: Path,
 ) -> None:

@@ -111,9 +111,41 @@ def broken_text(text: str, *, prose: bool = False) -> list[str]:
 # without: a template written in one is not understood (PER007), and in a test send that was
 # sent they are leftovers a reader sees (PER003). GetResponse writes [[firstname]]; Salesforce
 # {!Contact.FirstName} (and forum software {!title!}).
+#
+# FreeMarker (Java CRMs; "FreeMarker Manual": <#if>…</#if>, <#list>, <#assign>, ${x!"default"},
+# ${x?has_content}) and Razor (.NET; @Model.FirstName, @if (…) { … }) write tags that look like
+# a dialect's (Velocity's ${…} and #if) but are their own: OWN_SYNTAX, which detection reads
+# before any dialect's markers (read as Velocity, "<#if …>" was "the if block is never closed").
+FREEMARKER = "FreeMarker"
+RAZOR = "Razor (ASP.NET)"
+OWN_SYNTAX = (
+    (
+        FREEMARKER,
+        "#",
+        regex.compile(
+            r"</?#(?:if|elseif|else|list|items|sep|assign|local|global|macro|function|return|"
+            r"include|import|switch|case|on|default|break|attempt|recover|compress|ftl|setting|"
+            r"noparse|nested)\b"
+        ),
+    ),
+    (
+        FREEMARKER,
+        "${",
+        regex.compile(
+            r"\$\{[^{}\n]{1,200}?(?:!\s*[\"'(]|\?(?:has_content|if_exists|exists|c|string|html|"
+            r"upper_case|lower_case|cap_first|trim|size)\b)"
+        ),
+    ),
+    (
+        RAZOR,
+        "@",
+        regex.compile(r"@(?:Model|ViewBag|ViewData|Html)\.[A-Za-z_]|@(?:if|foreach)\s*\("),
+    ),
+)
 UNREAD_TAGS = (
     ("GetResponse ([[name]])", "[[", regex.compile(r"\[\[\s*[A-Za-z_][\w.]{0,60}\s*\]\]")),
     ("Salesforce ({!name})", "{!", regex.compile(r"\{![A-Za-z_][\w.]{0,80}!?\}")),
+    *OWN_SYNTAX,
 )
 # Each pattern with a piece of text it cannot match without: most texts hold none of them,
 # and a substring test is far cheaper than a regex scan.

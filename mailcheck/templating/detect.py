@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import regex
 
 from mailcheck.i18n import t
-from mailcheck.templating.breakage import UNREAD_TAGS
+from mailcheck.templating.breakage import OWN_SYNTAX, UNREAD_TAGS
 from mailcheck.templating.catalogue import Catalogue, load_catalogue
 
 _CURLY = regex.compile(r"\{\{|\{%")
@@ -84,9 +84,11 @@ def not_read(language: str, count: int) -> Detection:
 HUBL = "HubL (HubSpot)"
 
 
-def _unread_language(text: str) -> tuple[str, int] | None:
+def _unread_language(
+    text: str, languages: tuple[tuple[str, str, regex.Pattern[str]], ...] = _UNREAD
+) -> tuple[str, int] | None:
     """An ESP language mailcheck does not read, and how many of its tags ``text`` holds."""
-    for name, needle, pattern in _UNREAD:
+    for name, needle, pattern in languages:
         if needle in text:
             found = len(pattern.findall(text))
             if found:
@@ -136,6 +138,9 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
     hubl = hubl_tags(joined)
     if hubl:
         return not_read(HUBL, hubl)
+    own = _unread_language(joined, OWN_SYNTAX)
+    if own is not None:
+        return not_read(*own)
     catalogue = catalogue or load_catalogue()
     counts: dict[str, int] = {}
     for dialect in catalogue.dialects.values():
