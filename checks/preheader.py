@@ -15,9 +15,11 @@ from mailcheck.text import grapheme_len, quoted, strip_padding
 
 
 def _preheader(ctx: Context) -> str:
+    """The preheader a reader sees: without the invisible padding (``&zwnj;&nbsp;`` …) that a
+    `preheader =` may carry as one taken from the HTML does (that one has lost it already)."""
     main = ctx.main
     text = main.preheader if main else ctx.campaign.preheader
-    return (text or "").strip()
+    return strip_padding(text or "")
 
 
 @rule("PRE001", "preheader-missing", Severity.WARNING, short="no preheader")

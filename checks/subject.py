@@ -10,13 +10,14 @@ from mailcheck.i18n import N_, t
 from mailcheck.lengths import live_subject, measure, over_with_unknown
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.text import grapheme_len, quoted
+from mailcheck.text import grapheme_len, quoted, strip_padding
 
 
 @rule("SUB001", "subject-missing", Severity.ERROR, short="no subject")
 def subject_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports a campaign without a subject, or whose subject renders empty. A bare HTML file's
+    Reports a campaign without a subject, or whose subject renders empty or only invisible
+    characters (zero-width spaces, fillers such as U+3164). A bare HTML file's
     subject is its `<title>`, a guess: an empty or missing one is a warning.
 
     ## Why it matters
@@ -32,7 +33,7 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
     """
     main = ctx.main
     subject = main.subject if main else ctx.campaign.subject
-    if subject is None or not subject.strip():
+    if subject is None or not strip_padding(subject):
         if _from_title(ctx):
             why = (
                 t(
@@ -47,11 +48,13 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
             )
             yield Problem(why, location="subject", severity=Severity.WARNING)
             return
-        why = (
-            t("no subject")
-            if not (ctx.campaign.subject or "").strip()
-            else t("subject renders empty")
-        )
+        written = ctx.campaign.subject or ""
+        if not written.strip():
+            why = t("no subject")
+        elif not strip_padding(written):  # zero-width spaces, U+3164 …: an empty line to see
+            why = t("the subject is only invisible characters: the inbox shows it empty")
+        else:
+            why = t("subject renders empty")
         yield Problem(why, location="subject")
 
 

@@ -77,6 +77,17 @@ def test_placeholder_copy_is_one_finding_listing_each_text_and_place(tmp_path: P
             "<p>A preheader is the short summary text that follows the subject line.</p>",
             "“A preheader is the short summary text”",
         ),
+        # the jokes on Lorem ipsum, a template's own stand-ins (QA probes on the corpus)
+        ("<p>Bacon ipsum dolor amet pork belly.</p>", "“Bacon ipsum dolor”"),
+        ("<p>This is preheader text. Some clients show it.</p>", "“This is preheader text”"),
+        ('<p><a href="https://shop.test/">Call To Action</a></p>', "“Call To Action”"),
+        ("<h1>Heading 1</h1><h2>Heading 2</h2>", "“Heading 1”, “Heading 2”"),
+        # the dummy Latin's own "dolorem ipsum" is no second placeholder beside "Lorem ipsum"
+        (
+            "<p>Lorem ipsum dolor sit amet. Neque porro quisquam est qui dolorem ipsum quia "
+            "dolor sit amet.</p>",
+            "“Lorem ipsum”, “dolor sit amet”",
+        ),
     ],
 )
 def test_placeholder_patterns(tmp_path: Path, text: str, expected: str | None) -> None:
@@ -101,6 +112,7 @@ def test_a_long_placeholder_is_quoted_shortened(tmp_path: Path) -> None:
         "<p>Если текст письма отображается некорректно, откройте веб-версию.</p>",
         "<p>Полное описание товара на сайте. Название товара в заказе изменилось.</p>",
         "<p>Todo lo que necesitas para el invierno</p>",
+        "<p>Every call to action in this issue links to our shop; heading 2 of the guide.</p>",
     ],
 )
 def test_real_prose_is_not_placeholder_copy(tmp_path: Path, prose: str) -> None:

@@ -69,6 +69,9 @@ CASES = [
     Case("SUB001", "no-subject", True, {"subject": ""}),
     Case("SUB001", "renders-empty", True, {"subject": "{{ promo }}", "template": "jinja"}),
     Case("SUB001", "ru-present", False, {"subject": "Скидки выходного дня"}),
+    # zero-width characters and the Hangul filler: the inbox shows an empty subject
+    Case("SUB001", "invisible-only", True, {"subject": "\u200b\u200c\u2060\u00a0\u3164"}),
+    Case("SUB001", "emoji-with-zwj", False, {"subject": "\U0001f469\u200d\U0001f4bb"}),
     Case("SUB002", "en-51", True, {"subject": "x" * 51}),
     Case(
         "SUB002", "ru-emoji-51-graphemes", True, {"subject": "Скидка 🇷🇺 " + "й" * 37 + " 😀😀😀🔥"}
@@ -119,6 +122,14 @@ CASES = [
         },
     ),
     Case("PRE002", "ru-long", True, {"preheader": "Только до воскресенья: " + "скидки " * 12}),
+    # `preheader =` with the padding as the ESP's field holds it: 45 characters a reader sees
+    # (it was "preheader is 94 characters")
+    Case(
+        "PRE002",
+        "toml-padding-not-counted",
+        False,
+        {"preheader": "Только до воскресенья — скидки на всю обувь!" + "\u200c\u00a0" * 50},
+    ),
     Case(
         "PRE003",
         "same-as-subject",
@@ -1351,3 +1362,10 @@ def test_a_bidi_override_in_the_preheader_is_an_error_shown_by_its_code(tmp_path
     rtl = write_campaign(tmp_path, "rtl", preheader="Sale \u2067שלום\u2069 \u200fnow")
     assert only(check(rtl), "PRE004") == []
     assert only(check(write_campaign(tmp_path, "clean")), "PRE004") == []
+
+
+def test_a_subject_of_invisible_characters_is_said_to_show_empty(tmp_path: Path) -> None:
+    d = write_campaign(tmp_path, subject="\u200b\u200c\u2060", body=RU_BODY)
+    [sub001] = only(check(d), "SUB001")
+    assert sub001.severity is Severity.ERROR and sub001.location == "subject"
+    assert sub001.message == "the subject is only invisible characters: the inbox shows it empty"
