@@ -311,7 +311,7 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
             # written in the file, every reader sees it; put there by mailcheck's own reading
             # of bytes it could not decode, a mail client may read them otherwise
             written = place in parts and ctx.campaign.replacement_written
-            where = ctx.text_places("\ufffd") if place == parts[0] else (place,)
+            where = ctx.text_places("\ufffd", every=True) if place == parts[0] else (place,)
             yield Problem(
                 message, where[0], locations=where, severity=Severity.ERROR if written else None
             )

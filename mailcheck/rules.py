@@ -83,6 +83,12 @@ class Problem:
 # How the words of a visible text may be apart in the HTML as written: blanks and line
 # breaks, no-break spaces written as references
 _BETWEEN_WORDS = r"(?:\s|&nbsp;|&#160;|&#xa0;)+"
+# Where no text a reader sees is: scripts, stylesheets, comments (not Outlook's conditional
+# ones, whose content Outlook shows)
+_UNSHOWN = re.compile(
+    r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--(?!\[if\b).*?-->", re.S | re.I
+)
+_BLANKED = re.compile(r"[^\n]")
 
 
 def _written(word: str) -> str:
@@ -142,18 +148,29 @@ class Context:
         label = self.campaign.html_label or "html"
         return f"{label}:{line}" if line else label
 
-    def text_places(self, *texts: str) -> tuple[str, ...]:
+    def text_places(self, *texts: str, every: bool = False) -> tuple[str, ...]:
         """The line of the HTML as written where each visible text first stands (a "Lorem
-        ipsum", a stale date, a "�"), in order; the HTML's label alone when none is written so
-        (rendered from a variable, split by markup): the reader still knows the part."""
-        source = self.campaign.html
+        ipsum", a stale date, a "�"), in order — with ``every``, each line it stands on; the
+        HTML's label alone when none is written so (rendered from a variable, split by
+        markup): the reader still knows the part. Scripts, styles and comments are no text a
+        reader sees: never searched."""
+        source = self._shown_source
         lines: set[int] = set()
         for text in texts if source else ():
             words = [_written(word) for word in text.split()]
-            found = re.search(_BETWEEN_WORDS.join(words), source or "", re.IGNORECASE)
-            if found:
-                lines.add(source.count("\n", 0, found.start()) + 1)  # type: ignore[union-attr]
+            pattern = re.compile(_BETWEEN_WORDS.join(words), re.IGNORECASE)
+            for found in pattern.finditer(source):
+                lines.add(source.count("\n", 0, found.start()) + 1)
+                if not every:
+                    break
         return tuple(self.html_at(n) for n in sorted(lines)) or (self.html_at(0),)
+
+    @cached_property
+    def _shown_source(self) -> str:
+        """The HTML as written, with what no reader sees (scripts, styles, comments) blanked
+        out: every other character, and every line, where it was."""
+        source = self.campaign.html or ""
+        return _UNSHOWN.sub(lambda m: _BLANKED.sub(" ", m.group(0)), source)
 
     def link_places(self, *links: Link, with_text: bool = True) -> tuple[str, ...]:
         """Every line the given links sit on, in order: the HTML's, then the text part's —

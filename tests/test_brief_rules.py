@@ -96,6 +96,27 @@ def test_placeholder_patterns(tmp_path: Path, text: str, expected: str | None) -
     assert [f.message for f in found] == wanted
 
 
+def test_texts_are_placed_where_a_reader_sees_them_not_in_scripts_or_styles(
+    tmp_path: Path,
+) -> None:
+    # a "Heading 1" in a stylesheet's comment, a "�" in a script: the findings pointed there
+    body = (
+        "<style>/* Heading 1 */ h1 {font-size: 22px}</style>\n"
+        "<script>var s = '\ufffd\ufffd';</script>\n<!-- Heading 1 -->\n"
+        f"{BODY}\n<h1>Heading 1</h1>\n<p>Цена \ufffd\ufffd</p>\n<p>Итого \ufffd</p>"
+    )
+    d = campaign(tmp_path, body=body)
+    lines = (d / "email.html").read_text(encoding="utf-8").splitlines()
+    heading = [n for n, text in enumerate(lines, 1) if text == "<h1>Heading 1</h1>"]
+    lost = [n for n, text in enumerate(lines, 1) if text.startswith(("<p>Цена", "<p>Итого"))]
+    result = check(d)
+    [placeholder] = only(result, "BRF001")
+    assert placeholder.places == tuple(f"email.html:{n}" for n in heading)
+    [garbled] = only(result, "BRF003")
+    assert garbled.message.startswith("3 replacement character(s)")  # what a reader sees
+    assert garbled.places == tuple(f"email.html:{n}" for n in lost)  # every line
+
+
 def test_a_long_placeholder_is_quoted_shortened(tmp_path: Path) -> None:
     """A filler run of 100,000 letters is quoted by its first 60 (the message was the run)."""
     found = only(check(campaign(tmp_path, body=BODY + "<p>" + "я" * 100_000 + "</p>")), "BRF001")
