@@ -104,6 +104,21 @@ def test_klaviyo_formats_with_djangos_filters(tmp_path: Path) -> None:
     assert set(texts) == {"Привет, Ann! КОФЕ: 199 ₽", "Привет! ТОВАР: 0 ₽"}
 
 
+def test_shopify_formats_with_its_money_filters(tmp_path: Path) -> None:
+    # Shopify's | money was an unknown filter to Liquid: PER004 "could not verify" on every
+    # Shopify template that shows a price, and no sample rendered
+    body = (
+        "<p>{% if first_name != blank %}Привет, {{ first_name }}!{% else %}Привет!{% endif %}"
+        "</p><p>Цена: {{ price | default: 0 | money }}</p>"
+    )
+    csv = "email,first_name,price\nann@acme.test,Ann,1990\nnoname@acme.test,,\n"
+    d = write_campaign(tmp_path, body=body, esp="shopify", samples="r.csv", files={"r.csv": csv})
+    result = check(d)
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == []
+    texts = {r.document.text for r in result.campaign.renders if r.document is not None}
+    assert texts == {"Привет, Ann! Цена: 1990", "Привет! Цена: 0"}
+
+
 @pytest.mark.parametrize(
     ("block", "closing", "line"),
     [

@@ -208,14 +208,25 @@ _DJANGO_FORMATTING = (
 )  # fmt: skip
 
 
+# Shopify's Liquid filters that only format a value ("Liquid filters" reference: money,
+# media, HTML and string filters), rendered as the value itself for the same reason
+_SHOPIFY_FORMATTING = (
+    "money", "money_with_currency", "money_without_currency", "money_without_trailing_zeros",
+    "img_url", "image_url", "asset_url", "asset_img_url", "file_url", "file_img_url",
+    "product_img_url", "collection_img_url", "shopify_asset_url", "format_address", "handle",
+    "handleize", "weight_with_unit", "link_to", "image_tag", "json",
+)  # fmt: skip
+_FORMATTING_BY_PLATFORM = {"klaviyo": _DJANGO_FORMATTING, "shopify": _SHOPIFY_FORMATTING}
+
+
 @functools.lru_cache(maxsize=64)
 def _environment(extra_tags: frozenset[str], platform: str | None = None) -> Environment:
     # cache_size 0: the environment serves every campaign, and "footer" is each one's own
     env = _BudgetedEnvironment(autoescape=False, loader=_CampaignPartials(), cache_size=0)
     if platform == "klaviyo":
         env.filters.update(_KLAVIYO_FILTERS)
-        for name in _DJANGO_FORMATTING:
-            env.filters.setdefault(name, _as_is)
+    for name in _FORMATTING_BY_PLATFORM.get(platform or "", ()):
+        env.filters.setdefault(name, _as_is)
     env.filters = {name: budget.guard_filter(f) for name, f in env.filters.items()}
     for name in sorted(extra_tags):
         env.add_tag(_esp_tag(name))
