@@ -10,7 +10,13 @@ import regex
 from mailcheck.i18n import N_, Joined, Message, t
 from mailcheck.model import Breakage, Link, Severity, Variable
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.templating import broken_text, leftover_tags, missing_from_samples, value_shown
+from mailcheck.templating import (
+    broken_text,
+    leftover_tags,
+    missing_from_samples,
+    shape,
+    value_shown,
+)
 from mailcheck.text import quoted_names
 
 _PHP_TAG = regex.compile(r"<\?(?:=|php\b).{0,200}?\?>", regex.S)
@@ -242,15 +248,15 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
     probe = _probe(ctx)
     unsafe = _unsafe(ctx, probe)
     # breakage the probe traces to a variable: whose root cause it is
-    cause: dict[tuple[str, str], str] = {}
+    cause: dict[tuple[str, str], str] = {}  # by the breakage's shape: ", Саша" is ", Анна"
     for name, breaks in probe.items():
         for b in breaks:
-            cause.setdefault((b.part, b.snippet), name)
+            cause.setdefault((b.part, shape(b.snippet)), name)
     # what the samples' own values break ("None" in the data), by who receives it: one
     # finding for every part it shows in
     own: dict[tuple[str, ...], list[Breakage]] = {}
     for (part, snippet), labels in _received(ctx).items():
-        culprit = cause.get((part, snippet))
+        culprit = cause.get((part, shape(snippet)))
         if culprit in unsafe:
             continue  # its PER001 names these recipients
         if not culprit:
@@ -481,13 +487,13 @@ def fallback_misses_empty(ctx: Context) -> Iterator[Problem]:
     variables = ctx.campaign.variables
     probe = _probe(ctx)
     unsafe = _unsafe(ctx, probe)
-    received = _received(ctx)
+    received = {(part, shape(snippet)) for part, snippet in _received(ctx)}
     weak = _by_name(
         [v for v in variables if v.has_fallback and not v.fallback_covers_empty and not v.system]
     )
     for name in [*weak, *(n for n in probe if n not in weak)]:
         breaks = probe.get(name, [])
-        if name in unsafe or any((b.part, b.snippet) in received for b in breaks):
+        if name in unsafe or any((b.part, shape(b.snippet)) in received for b in breaks):
             continue  # PER001 reports it, or PER002 where a sample recipient receives it
         if name in weak:
             uses = weak[name]

@@ -203,6 +203,24 @@ def test_a_name_of_spaces_is_said_to_be_the_data_not_a_missing_fallback(tmp_path
     assert finding.places == ("sample 2", f"email.html:{lines_of(d, 'first_name')[0]}")
 
 
+def test_a_gender_word_without_an_else_is_one_finding_naming_the_gender(tmp_path: Path) -> None:
+    # no else branch: a recipient without a gender reads ", Саша!". It was a PER002 of no
+    # cause, a PER006 for gender and a PER006 blaming first_name, whose fallback is right
+    body = (
+        "<p>{% if gender == 'f' %}Дорогая{% elif gender == 'm' %}Дорогой{% endif %}, "
+        f"{{{{ first_name | default('клиент', true) }}}}!</p>\n{UNSUB_RU}"
+    )
+    csv = "email,first_name,gender\na@acme.test,Анна,f\nb@acme.test,Саша,\n"
+    d = write_campaign(tmp_path, body=body, template="jinja", samples="r.csv", files={"r.csv": csv})
+    result = check(d)
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == ["PER002"]
+    [finding] = only(result, "PER002")
+    assert finding.message == (
+        "the text reads “, Саша” (the fallback or guard of “gender” does not keep the text whole)"
+    )
+    assert finding.places == ("sample 2 (Саша)", f"email.html:{lines_of(d, 'gender')[0]}")
+
+
 def test_every_rendered_sample_is_read_and_more_than_50_are_said(tmp_path: Path) -> None:
     # the 11th sample's "None" passed: only the first 10 samples' texts were read
     rows = [f"r{i}@acme.test,Имя{i}" for i in range(1, 56)]

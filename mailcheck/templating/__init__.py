@@ -28,7 +28,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mailcheck.templating.breakage import broken_text, leftover_tags, visible_text, whole_tag
+from mailcheck.templating.breakage import (
+    broken_text,
+    leftover_tags,
+    shape,
+    visible_text,
+    whole_tag,
+)
 from mailcheck.templating.core import TemplateError
 from mailcheck.templating.detect import detect_dialect
 from mailcheck.templating.samples import (
@@ -63,6 +69,7 @@ __all__ = [
     "placeholder",
     "render_campaign",
     "sample_has",
+    "shape",
     "value_shown",
     "visible_text",
     "whole_tag",

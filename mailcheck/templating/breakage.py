@@ -176,6 +176,15 @@ def whole_tag(text: str) -> bool:
     return bool(text) and any(d.tags is not None and d.tags.fullmatch(text) for d in _dialects())
 
 
+_WORD = re.compile(r"\w+")
+
+
+def shape(snippet: str) -> str:
+    """A broken snippet with each word as one stand-in: ", Анна" and ", клиент" are one
+    breakage (a comma left before a name, whichever name), as a reader would count them."""
+    return _WORD.sub("…", snippet)
+
+
 def leftover_tags(text: str, system: Iterable[str] = ()) -> list[str]:
     """Raw merge tags of any dialect that survive in ``text`` (no duplicates).
 
