@@ -19,7 +19,7 @@ import regex
 from mailcheck.i18n import Joined, quoted_list, t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.text import quoted
+from mailcheck.text import quoted, references_shown
 
 _MONTHS = {
     **{m: i for i, m in enumerate(("января", "февраля", "марта", "апреля", "мая", "июня"), 1)},
@@ -296,7 +296,7 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     parts = (ctx.campaign.html_label or "html", "text part")  # what the flag is about
     in_html: list[str] = []  # the HTML's references escaped twice: one cause, one finding
     for place, text in _texts(ctx):
-        entities = _entities_shown(text)
+        entities = references_shown(text)
         if entities and place == parts[0] and ctx.document:  # code shown as code is meant so
             entities = [e for e in entities if e not in ctx.document.code]
         if entities and _read_as_html(ctx, place):
@@ -334,21 +334,6 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
             yield Problem(message, location=place)
     if in_html:
         yield _html_entities(ctx, list(dict.fromkeys(in_html)))
-
-
-# An HTML character reference as a reader would see it when it is not read as one: "&nbsp;",
-# "&#8212;", "&#x2014;" (the names are HTML's own, so "R&D;" or "&co;" is no reference)
-_REFERENCE = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-
-
-def _entities_shown(text: str) -> list[str]:
-    """The character references ``text`` shows as they are written, each once, in order."""
-    if "&" not in text:
-        return []
-    from html.entities import html5  # here: only a text with an "&" needs the table
-
-    found = (m.group(0) for m in _REFERENCE.finditer(text))
-    return list(dict.fromkeys(r for r in found if r[1] == "#" or r[1:] in html5))
 
 
 def _read_as_html(ctx: Context, place: str) -> bool:

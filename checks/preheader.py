@@ -11,14 +11,18 @@ from mailcheck.i18n import N_, t
 from mailcheck.lengths import live_subject, measure, over_with_unknown
 from mailcheck.model import Severity
 from mailcheck.rules import UNREAD_PARTS, Context, Problem, rule
-from mailcheck.text import grapheme_len, quoted, strip_padding
+from mailcheck.text import grapheme_len, quoted, strip_padding, without_references_shown
 
 
 def _preheader(ctx: Context) -> str:
     """The preheader a reader sees: without the invisible padding (``&zwnj;&nbsp;`` …) that a
-    `preheader =` may carry as one taken from the HTML does (that one has lost it already)."""
+    `preheader =` may carry as one taken from the HTML does (that one has lost it already).
+    Padding the HTML escapes twice shows as text ("&zwnj;&nbsp;…"): BRF003 says so, and that
+    cause is not measured here again."""
     main = ctx.main
     text = main.preheader if main else ctx.campaign.preheader
+    if not ctx.campaign.preheader_explicit:
+        text = without_references_shown(text or "")
     return strip_padding(text or "")
 
 

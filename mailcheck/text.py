@@ -103,3 +103,26 @@ def quoted(s: str, most: int = QUOTED_MAX) -> str:
 def quoted_names(names: Iterable[str]) -> str:
     """File or partial names as a message lists them: “header”, “footer”."""
     return quoted_list(quoted(name) for name in names)
+
+
+# An HTML character reference as a reader would see it when it is not read as one: "&nbsp;",
+# "&#8212;", "&#x2014;" (the names are HTML's own, so "R&D;" or "&co;" is no reference)
+_REFERENCE = re.compile(r"&(?:#[0-9]{2,7}|#[xX][0-9a-fA-F]{2,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def references_shown(text: str) -> list[str]:
+    """The character references ``text`` shows as they are written, each once, in order."""
+    if "&" not in text:
+        return []
+    from html.entities import html5  # here: only a text with an "&" needs the table
+
+    found = (m.group(0) for m in _REFERENCE.finditer(text))
+    return list(dict.fromkeys(r for r in found if r[1] == "#" or r[1:] in html5))
+
+
+def without_references_shown(text: str) -> str:
+    """``text`` without the character references it shows as written (BRF003's: an HTML that
+    escapes ``&zwnj;&nbsp;`` padding twice shows it, and that is one cause)."""
+    for reference in references_shown(text):
+        text = text.replace(reference, "")
+    return text

@@ -243,6 +243,24 @@ def test_every_rendered_sample_is_read_and_more_than_50_are_said(tmp_path: Path)
     )
 
 
+def test_padding_escaped_twice_is_one_brf003_not_a_long_preheader_too(tmp_path: Path) -> None:
+    # "&amp;zwnj;&amp;nbsp;" × 40: the preview shows the codes; it was also a PRE002 "preheader
+    # is 567 characters" for the same cause
+    preheader = (
+        '<div style="display:none">Только до воскресенья: скидка 30% на пуховики'
+        + "&amp;zwnj;&amp;nbsp;" * 40
+        + "</div>"
+    )
+    d = write_campaign(tmp_path, preheader_html=preheader, body=f"<p>Скидки</p>\n{UNSUB_RU}")
+    result = check(d)
+    assert only(result, "PRE002") == []
+    [brf003] = only(result, "BRF003")
+    assert brf003.message == (
+        "HTML entities shown as text: “&zwnj;”, “&nbsp;” (the HTML escapes them twice: "
+        "“&amp;zwnj;”)"
+    )
+
+
 @pytest.mark.parametrize(
     ("prose", "broken"),
     [
