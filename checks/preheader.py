@@ -30,9 +30,11 @@ def _preheader(ctx: Context) -> str:
 def preheader_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a campaign with no preheader: neither `preheader =` in `campaign.toml` nor a
-    hidden preview element at the top of the HTML body. A message without an HTML part (plain
-    text only) is not reported: it has no element to hide a preheader in, and its preview is
-    its own first line.
+    hidden preview element at the top of the HTML body, and quotes the text inboxes show
+    instead. A message without an HTML part (plain text only) is not reported: it has no
+    element to hide a preheader in, and its preview is its own first line. A fragment of a
+    page (no `<html>`, `<head>` or `<body>`) is "could not verify": the layout it is sent in
+    may hold the preheader.
 
     ## Why it matters
     Without a preheader, clients fill the preview line with the first body text they find:
@@ -65,7 +67,20 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
             return
         # a header partial the template pulls in may hold it: PER009 then lists it
         cause = UNREAD_PARTS if ctx.campaign.outside_parts else ""
-        yield Problem(t("no preheader (preview text) found"), location="preheader", cause=cause)
+        if ctx.is_fragment and not cause:  # as UNS001 says of its footer
+            message = t(
+                "could not verify: no preheader in this fragment of a page (no <html>, <head> "
+                "or <body>), and the layout it is sent in may hold it: check a test send"
+            )
+        elif document is not None and document.text.strip():
+            # what the inbox shows in its place, which the QA person judges
+            message = t(
+                "no preheader (preview text) found: inboxes show the first text instead, “{text}”",
+                text=quoted(document.text, 60),
+            )
+        else:
+            message = t("no preheader (preview text) found")
+        yield Problem(message, location="preheader", cause=cause)
 
 
 @rule(

@@ -50,11 +50,6 @@ _URL = re.compile(r"https?://|mailto:|[\w.+-]@[\w-]+\.\w", re.I)
 # Slots of a platform's layout that the platform fills when it sends (Keila: "Templates —
 # Liquid"; the sender's signature defaults to "[Unsubscribe]({{ unsubscribe_link }})")
 _LAYOUT_SLOTS = re.compile(r"\{\{-?\s*(?:signature_content|signature_html|main_content)\s*-?\}\}")
-# What only a whole page has: a file without any of these is a fragment of one (a content
-# block, a PHP view, Inky rows) that a layout wraps when it is sent, footer included. Not
-# <title>: a view cut from an exported page keeps its <title> and <style>, and loses the tags
-# its layout supplies (realworld ru-runetid-1073, whose MANIFEST says the layout adds the footer)
-_WHOLE_PAGE = re.compile(r"<(?:!doctype|html|head|body)[\s>/]", re.IGNORECASE)
 # listmonk's transactional templates read the API call's data as .Tx.Data (listmonk docs,
 # "Transactional"): a receipt or a password reset, sent to one person, not to a list
 _LISTMONK_TX = re.compile(r"\{\{-?[^}]*\.Tx\.")
@@ -165,7 +160,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             severity=Severity.WARNING,
         )
         return
-    if campaign.kind != "eml" and not campaign.outside_parts and not _WHOLE_PAGE.search(source):
+    if ctx.is_fragment and not campaign.outside_parts:
         # a test send is what recipients get; a file that is no whole page is sent inside a
         # layout mailcheck has not seen (RUNET-ID's views, Foundation's Inky rows). One that
         # names its layout (extends, partials) is PER007's/PER009's "could not verify" below

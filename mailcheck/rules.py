@@ -83,6 +83,10 @@ class Problem:
 # How the words of a visible text may be apart in the HTML as written: blanks and line
 # breaks, no-break spaces written as references
 _BETWEEN_WORDS = r"(?:\s|&nbsp;|&#160;|&#xa0;)+"
+# What only a whole page has. Not <title>: a view cut from an exported page keeps its <title>
+# and <style>, and loses the tags its layout supplies (realworld ru-runetid-1073, whose
+# MANIFEST says the layout adds the footer)
+_WHOLE_PAGE = re.compile(r"<(?:!doctype|html|head|body)[\s>/]", re.IGNORECASE)
 # Where no text a reader sees is: scripts, stylesheets, comments (not Outlook's conditional
 # ones, whose content Outlook shows)
 _UNSHOWN = re.compile(
@@ -142,6 +146,15 @@ class Context:
         if source is None or rendered is None or rendered.unclosed_comment is None:
             return None
         return source.unclosed_comment
+
+    @property
+    def is_fragment(self) -> bool:
+        """Whether the campaign's HTML is a fragment of a page (no doctype, <html>, <head> or
+        <body>: a content block, a PHP view) that a layout mailcheck has not seen wraps when it
+        is sent; a test send is what recipients get, never one."""
+        if self.campaign.kind == "eml" or self.campaign.html is None:
+            return False
+        return not _WHOLE_PAGE.search(self.campaign.html)
 
     def html_at(self, line: int) -> str:
         """A finding location for a line of the campaign's HTML."""

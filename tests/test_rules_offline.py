@@ -1274,7 +1274,32 @@ def test_a_preheader_after_visible_text_is_named(tmp_path: Path) -> None:
     )
     assert pre001.location == "email.html:5"
     none = check(write_campaign(tmp_path, "none", preheader_html=""))
-    assert [f.message for f in only(none, "PRE001")] == ["no preheader (preview text) found"]
+    [missing] = only(none, "PRE001")
+    assert missing.location == "preheader"
+    # what the inbox shows in its place: the body's first text (the QA probe's "Welcome, …")
+    assert missing.message.startswith(
+        "no preheader (preview text) found: inboxes show the first text instead, “"
+    )
+
+
+def test_a_fragment_without_a_preheader_is_not_verified(tmp_path: Path) -> None:
+    # a content block the layout wraps: its preheader is the layout's, as its footer is
+    d = tmp_path / "block"
+    d.mkdir()
+    (d / "campaign.toml").write_text(
+        'subject = "Скидки недели"\nfrom = "Shop <news@shop.test>"\nhtml = "block.html"\n',
+        encoding="utf-8",
+    )
+    (d / "block.html").write_text("<table><tr><td><p>Скидки недели</p></td></tr></table>\n")
+    result = check(d)
+    [pre001] = only(result, "PRE001")
+    assert pre001.severity is Severity.WARNING and pre001.location == "preheader"
+    assert pre001.message == (
+        "could not verify: no preheader in this fragment of a page (no <html>, <head> or "
+        "<body>), and the layout it is sent in may hold it: check a test send"
+    )
+    [uns001] = only(result, "UNS001")  # the same judgement of the same file
+    assert uns001.message.startswith("could not verify: no unsubscribe link in this fragment")
 
 
 def test_a_mailto_address_no_mail_client_can_send_to_is_one_error(tmp_path: Path) -> None:
