@@ -255,8 +255,10 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     every reader sees it. One that only mailcheck's reading of undecodable bytes put there,
     and the mojibake patterns, are warnings: a mail client may read those bytes otherwise.
     A saved message's part labelled `charset=utf-8` whose bytes are windows-1251, KOI8-R or
-    windows-1252 is an error too (one finding for its parts): mailcheck reads the text, but
-    a mail client reads it as the label says, a "�" for every Cyrillic letter.
+    windows-1252 is an error too, and so is a subject or From name written in such bytes
+    under a UTF-8 label (`=?utf-8?B?…?=`): one finding for the subject and the parts the
+    same encoder mislabelled. mailcheck reads the text, but a mail client reads it as the
+    label says, a "�" for every Cyrillic letter.
 
     HTML character references a reader sees as they are written (`&nbsp;`, `&zwnj;`,
     `&#8212;`) are an error too: in the HTML they were escaped twice (`&amp;nbsp;`, often by an

@@ -15,7 +15,7 @@ import email
 import email.errors
 import ipaddress
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from email.header import decode_header
 from email.message import Message
@@ -26,6 +26,7 @@ from typing import Any
 from mailcheck.charsets import (
     cut_short,
     decode_bytes,
+    header_text,
     meta_charset,
     replacement_written,
     utf8_label_misread,
@@ -199,15 +200,15 @@ class _MimeMessage(Message):
         return _FOLD.sub("", boundary) if isinstance(boundary, str) else boundary
 
 
-def _readable_from(raw: str) -> str:
+def _readable_from(raw: str, declared: Sequence[str] = ()) -> str:
     """The From header decoded, its address still one: a display name that decodes to a
     comma ("=?utf-8?b?…?=" for «Shop, Москва», as formataddr writes it) is quoted, or the
     address would be read as two, "Shop" and the real one, and the sender domain lost."""
-    decoded = decode_header_value(raw)
+    decoded = decode_header_value(raw, declared)
     pairs = getaddresses([raw])
     if len(pairs) != 1 or "@" not in pairs[0][1] or not pairs[0][0]:
         return decoded
-    name, address = decode_header_value(pairs[0][0]), pairs[0][1]
+    name, address = decode_header_value(pairs[0][0], declared), pairs[0][1]
     if not any(c in name for c in _ADDRESS_SPECIALS):
         return decoded
     return f'"{quote(name)}" <{address}>'
@@ -215,6 +216,17 @@ def _readable_from(raw: str) -> str:
 
 # what in a decoded display name would be read as the address's own syntax
 _ADDRESS_SPECIALS = frozenset(',;:<>@"')
+
+# header fields a recipient is shown in the message list: their text is judged like the body's
+_SHOWN_HEADERS = frozenset({"subject", "from"})
+
+
+def _declared_charsets(msg: Message) -> list[str]:
+    """The charsets the message's own parts declare (``charset=``), in the order written:
+    what raw 8-bit header bytes are read in before any guess. An attached message's are its
+    sender's, not this message's."""
+    found = (part.get_content_charset() for part in _body(msg))
+    return list(dict.fromkeys(c for c in found if c))
 
 
 def parse_message(data: bytes) -> ParsedMessage:
@@ -248,11 +260,18 @@ def parse_message(data: bytes) -> ParsedMessage:
                 fields=fields,
             )
         )
+    charsets = _declared_charsets(msg)
     for name, raw in raw_headers:
-        found.headers[name] = decode_header_value(raw)
+        found.headers[name], misread = _decoded_header(raw, charsets)
+        if name.lower() in _SHOWN_HEADERS and misread:
+            # the last of a field written twice is the one read (as in found.headers)
+            where = found.header_lines.get(name.lower(), [0])[-1]
+            place = "subject" if name.lower() == "subject" else f"headers:{where}"
+            found.misread.extend((place, codec) for codec in misread)
+    found.misread.sort(key=lambda found: found[0] != "subject")  # the one read first, first
     lower = {k.lower(): v for k, v in found.headers.items()}
     found.subject = lower.get("subject")
-    found.from_addr = _readable_from(next(iter(_all(raw_headers, "From")), "")) or None
+    found.from_addr = _readable_from(next(iter(_all(raw_headers, "From")), ""), charsets) or None
     found.envelope_from = _return_path(lower.get("return-path"))
     for value in _all(raw_headers, "DKIM-Signature"):
         match = _DKIM_SELECTOR.search(_unfold(value))
@@ -518,19 +537,30 @@ def _unfold(value: str) -> str:
     return _LINE_BREAK.sub("", _FOLD.sub("", value))
 
 
-def decode_header_value(raw: str) -> str:
-    """A header's text: unfolded, 8-bit bytes decoded, RFC 2047 encoded words decoded."""
+def decode_header_value(raw: str, declared: Sequence[str] = ()) -> str:
+    """A header's text: unfolded, 8-bit bytes decoded, RFC 2047 encoded words decoded.
+
+    ``declared``: the charsets the message's parts declare, which raw 8-bit bytes are read in
+    before any guess (:func:`mailcheck.charsets.header_text`)."""
+    return _decoded_header(raw, declared)[0]
+
+
+def _decoded_header(raw: str, declared: Sequence[str] = ()) -> tuple[str, list[str]]:
+    """:func:`decode_header_value`, and the charsets (codecs) of the encoded words labelled
+    UTF-8 whose bytes are another (:func:`mailcheck.charsets.utf8_label_misread`): mailcheck
+    reads their text, a mail client reads the label, a "�" for every letter."""
     if _SURROGATE_ESCAPE.search(raw):
         # compat32 keeps raw 8-bit header bytes as surrogate escapes
-        raw = decode_bytes(raw.encode("ascii", "surrogateescape"))
+        raw = header_text(raw.encode("ascii", "surrogateescape"), declared)
     value = _unfold(raw).strip()
     if "=?" not in value:
-        return value
+        return value, []
     try:
         chunks = decode_header(value)
     except Exception:  # malformed encoded words (bad base64): keep the text as written
-        return value
+        return value, []
     out: list[str] = []
+    misread: list[str] = []
     for chunk, charset in chunks:
         if isinstance(chunk, str):
             out.append(chunk)
@@ -542,8 +572,11 @@ def decode_header_value(raw: str) -> str:
             out.append(chunk.decode("ascii", errors="replace"))
         else:
             out.append(decode_bytes(chunk, charset))
+            if codec := utf8_label_misread(chunk, charset):
+                misread.append(codec)
     # an encoded word may carry a line break of its own ("=?koi8-r?B?4czGwdfJ1Ao=?=")
-    return _LINE_BREAK.sub(" ", "".join(out).replace("\r", "\n")).strip()
+    text = _LINE_BREAK.sub(" ", "".join(out).replace("\r", "\n")).strip()
+    return text, list(dict.fromkeys(misread))
 
 
 def _return_path(value: str | None) -> str | None:

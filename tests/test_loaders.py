@@ -626,6 +626,28 @@ def test_raw_8bit_subject_without_encoded_words(tmp_path: Path, codec: str) -> N
     assert c.text == "Привет\r\n"  # undeclared charset in the body: guessed the same way
 
 
+def test_raw_8bit_subject_is_read_in_the_charset_the_message_declares(tmp_path: Path) -> None:
+    # a GB2312 subject in a GB2312 message was guessed as KOI8-R box drawings (“х╚пбт╜в╟…”,
+    # a false SUB002 at 63 characters for 32: SpamAssassin's nice/cjk/gb2312.1)
+    subject = "全新原装进口，送货上门，货到付款－台湾鑫龙商贸集团公司向您拜年!"
+    name = "台湾鑫龙商贸集团公司"
+    message = (
+        b'From: "' + name.encode("gb2312") + b'" <a@b.example>\r\nSubject: '
+        + subject.encode("gb2312")
+        + b"\r\nTo: dangl\xc3\xbce@b.example\r\n"  # UTF-8 is read as UTF-8 (RFC 6532)
+        + b"Content-Type: text/plain; charset=gb2312\r\n\r\n"
+        + "您好".encode("gb2312") + b"\r\n"
+    )  # fmt: skip
+    path = tmp_path / "gb.eml"
+    path.write_bytes(message)
+    c = load_file(path)
+    assert c.load_error is None
+    assert c.subject == subject
+    assert c.from_addr == f'"{name}" <a@b.example>'
+    assert c.headers is not None and c.headers["To"] == "danglüe@b.example"
+    assert [f.code for f in check(path).findings if f.code.startswith("SUB")] == []
+
+
 def test_raw_8bit_latin1_subject_is_not_read_as_cyrillic(tmp_path: Path) -> None:
     message = "From: a@b.example\nSubject: Die Hasen und die Frösche\n\nx\n".encode("latin-1")
     path = tmp_path / "de.eml"

@@ -9,6 +9,7 @@ is only what a real sample recipient would receive.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -775,3 +776,22 @@ def test_a_part_labelled_utf8_in_windows_1251_is_one_error_for_its_parts(tmp_pat
     # the same bytes labelled as they are: nothing to say
     send.write_bytes(send.read_bytes().replace(b"charset=utf-8", b"charset=windows-1251"))
     assert only(check(send), "BRF003") == []
+
+
+def test_a_subject_word_labelled_utf8_in_windows_1251_is_the_same_error(tmp_path: Path) -> None:
+    # =?utf-8?B?<windows-1251 bytes>?= was read as windows-1251 and passed; Gmail and
+    # Thunderbird follow the label: "������, ������ ���� ����" (a QA probe)
+    word = b"=?utf-8?B?" + base64.b64encode("Привет, скидки ждут тебя".encode("cp1251")) + b"?="
+    html = f"<p>Привет, Анна!</p>{UNSUB_RU}".encode()
+    send = write_test_send(tmp_path / "send.eml", text=b"Hi", html=html, subject=word)
+    [brf003] = only(check(send), "BRF003")
+    assert brf003.severity is Severity.ERROR
+    assert brf003.places == ("subject",)
+    assert "the bytes are windows-1251" in brf003.message
+    # the From's display name too, and the body parts the same encoder wrote: one cause, one
+    # finding at every place
+    body = f"<p>Привет, Анна!</p>{UNSUB_RU}".encode("cp1251")
+    write_test_send(send, text="Привет".encode("cp1251"), html=body, subject=word)
+    send.write_bytes(send.read_bytes().replace(b"From: Shop", b"From: " + word))
+    [brf003] = only(check(send), "BRF003")
+    assert brf003.places == ("subject", "headers:2", "text/html part", "text/plain part")
