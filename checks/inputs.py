@@ -15,7 +15,9 @@ from mailcheck.rules import Context, Problem, rule
 def input_unreadable(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports an input that cannot be read or parsed, and says why: binary garbage, broken
-    MIME, invalid TOML, a missing HTML file, an undecodable charset.
+    MIME, invalid TOML, a missing HTML file, an undecodable charset, a test send saved cut off
+    (its HTML stops inside a tag, or before `</body></html>` with the multipart's closing
+    boundary missing: what was cut, the footer's unsubscribe link, is not judged missing).
 
     ## Why it matters
     A campaign that cannot be read cannot be checked, and a launch gate must not pass what it

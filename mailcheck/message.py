@@ -297,6 +297,7 @@ def parse_message(data: bytes) -> ParsedMessage:
         found.html_bytes = len(payload)
         found.html_sent_bytes = _encoded_size(html_part)
         found.html = decode_bytes(payload, declared)
+        _not_cut_off(msg, html_part, found.html)
         found.replacement_written = replacement_written(payload, found.html)
         if codec := utf8_label_misread(payload, declared):
             found.misread.append((N_("text/html part"), codec))
@@ -417,6 +418,42 @@ def _read_whole(part: Message, payload: bytes, declared: str | None, name: str) 
             )
     if why:
         raise NotAMessage(t("the {part} could not be read fully: {why}", part=t(name), why=why))
+
+
+# What follows the last "<" of an HTML that stops inside a tag: "<", "</title", '<a href="ht'
+_TAG_BEGUN = re.compile(r"<(?:[/!]?[A-Za-z][^<>]*)?")
+_HTML_OPENED = re.compile(r"<(?:html|body)\b", re.I)
+_HTML_CLOSED = re.compile(r"</(?:html|body)\s*>", re.I)
+
+
+def _not_cut_off(msg: Message, html_part: Message, html: str) -> None:
+    """Raise NotAMessage when the saved message was cut off in its HTML part (a test send
+    saved or copied incompletely): the rules would judge what was cut as missing (the footer's
+    unsubscribe link, UNS001) or pass a message a reader gets half of.
+
+    Told only when it is certain: the HTML stops inside a tag (no HTML ends with "<p><"), or
+    the multipart's closing boundary is missing and the HTML part, the last of the file,
+    opened <html> or <body> and closed neither. A closing boundary missing alone is no sign:
+    it is missing from messages whose every part is whole (a mailer that leaves it out)."""
+    text = html.rstrip()
+    last = text.rfind("<")
+    if last > text.rfind(">") and _TAG_BEGUN.fullmatch(text, last):
+        why = t("its text/html part stops inside a tag (“{tail}”)", tail=text[last : last + 40])
+    elif (
+        any(isinstance(d, email.errors.CloseBoundaryNotFoundDefect) for d in _all_defects(msg))
+        and [p for p in msg.walk() if not p.is_multipart()][-1] is html_part
+        and _HTML_OPENED.search(text)
+        and not _HTML_CLOSED.search(text)
+    ):
+        why = t(
+            "its multipart has no closing boundary, and its text/html part, the last, stops "
+            "before </body> and </html>"
+        )
+    else:
+        return
+    raise NotAMessage(
+        t("the message is cut off: {why}; save the test send again (the whole message)", why=why)
+    )
 
 
 def _describe(defect: email.errors.MessageDefect) -> str:

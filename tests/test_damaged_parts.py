@@ -122,3 +122,55 @@ def test_cut_utf16_decodes_what_is_there() -> None:
     assert cut_short(data, "utf-16le") == cut_short(codecs.BOM_UTF16_LE + data) == "UTF-16"
     # windows-1251 text that starts with "яю" (the bytes of a UTF-16 mark) is no UTF-16
     assert cut_short("яюр".encode("cp1251"), "windows-1251") is None
+
+
+def _message_cut_at(path: Path, html: str, cut: str, *, closed: bool = False) -> Path:
+    """A test send whose file stops right before ``cut`` in its HTML part, the last (with the
+    multipart's closing boundary after it when ``closed``)."""
+    whole = _eml(path, b"").read_bytes().replace(b"base64", b"8bit").removesuffix(b"\n--BB--\n")
+    body = html[: html.index(cut)].encode()
+    path.write_bytes(whole + body + (b"\n--BB--\n" if closed else b""))
+    return path
+
+
+def test_a_test_send_cut_off_is_one_inp001_not_uns001(tmp_path: Path) -> None:
+    # saved incompletely, the footer's unsubscribe link was judged missing (UNS001), or the
+    # message passed "ok" when the cut fell after it (a QA probe)
+    cut = "the message is cut off: "
+    again = "; save the test send again (the whole message)"
+    # the closing boundary missing and the HTML, the last part, stopped before </body></html>
+    footer = _message_cut_at(tmp_path / "footer.eml", HTML, "</body>")
+    result = check(footer)
+    [inp001] = only(result, "INP001")
+    assert codes(result) == ["INP001"]
+    assert inp001.message == (
+        f"{cut}its multipart has no closing boundary, and its text/html part, the last, stops "
+        f"before </body> and </html>{again}"
+    )
+    # stopped inside a tag: cut whatever the rest says, in a message of one part too
+    result = check(_message_cut_at(tmp_path / "tag.eml", HTML, "/a></p>", closed=True))
+    assert codes(result) == ["INP001"]
+    assert only(result, "INP001")[0].message == (
+        f"{cut}its text/html part stops inside a tag (“<”){again}"
+    )
+    single = tmp_path / "single.eml"
+    single.write_bytes(
+        b"From: ACME <news@acme.example>\nSubject: Sale\nMIME-Version: 1.0\n"
+        b"Content-Type: text/html; charset=utf-8\nContent-Transfer-Encoding: base64\n\n"
+        + _base64(HTML[: HTML.index("Отписаться") - 2].encode())
+    )
+    result = check(single)
+    assert codes(result) == ["INP001"]
+    assert only(result, "INP001")[0].message == (
+        f"{cut}its text/html part stops inside a tag "
+        f'(“<a href="https://acme.example/unsubscrib”){again}'
+    )
+
+
+def test_a_closing_boundary_missing_alone_is_no_cut(tmp_path: Path) -> None:
+    # mailers leave it out of messages whose every part is whole (the corpus has 20 such):
+    # the HTML closed, or an HTML with a closing boundary that never closed its <body>
+    whole = _message_cut_at(tmp_path / "whole.eml", HTML + "@end", "@end")
+    assert only(check(whole), "INP001") == []
+    unclosed = _message_cut_at(tmp_path / "unclosed.eml", HTML, "</body>", closed=True)
+    assert only(check(unclosed), "INP001") == []
