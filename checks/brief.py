@@ -55,7 +55,12 @@ _LATIN1_MOJIBAKE = re.compile(r"\b[\u00c0-\u00ff]{4,}\b")
 
 
 # how a charset is written in a Content-Type (Python's codec names are not)
-_CHARSET_NAMES = {"cp1251": "windows-1251", "koi8_r": "koi8-r", "cp1252": "windows-1252"}
+_CHARSET_NAMES = {
+    "cp1251": "windows-1251",
+    "koi8_r": "koi8-r",
+    "koi8-r": "koi8-r",
+    "cp1252": "windows-1252",
+}
 
 
 @functools.cache
@@ -258,7 +263,9 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     windows-1252 is an error too, and so is a subject or From name written in such bytes
     under a UTF-8 label (`=?utf-8?B?…?=`): one finding for the subject and the parts the
     same encoder mislabelled. mailcheck reads the text, but a mail client reads it as the
-    label says, a "�" for every Cyrillic letter.
+    label says, a "�" for every Cyrillic letter. KOI8-R labelled windows-1251 (or the other
+    way round) is the same error, where it is certain: every Cyrillic letter shows as another
+    of inverted case («Привет» as «оПХБЕР»), and the other table reads ordinary Russian.
 
     HTML character references a reader sees as they are written (`&nbsp;`, `&zwnj;`,
     `&#8212;`) are an error too: in the HTML they were escaped twice (`&amp;nbsp;`, often by an
@@ -277,21 +284,28 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     Save the file in UTF-8 and declare `charset=utf-8` (in `<meta>` and the MIME part). Write
     `&nbsp;` once escaped in the HTML, and the character itself in a subject or a text part.
     """
-    misread: dict[str, list[str]] = {}  # one mislabel (the sender's encoder), every part
-    for part, codec in ctx.campaign.charset_misread:
-        misread.setdefault(codec, []).append(part)
-    for codec, misread_parts in misread.items():
-        yield Problem(
-            t(
+    # one mislabel (the sender's encoder), every place it wrote
+    misread: dict[tuple[str, str], list[str]] = {}
+    for place, label, codec in ctx.campaign.charset_misread:
+        misread.setdefault((label, codec), []).append(place)
+    for (label, codec), places in misread.items():
+        if label == "utf-8":
+            message = t(
                 "labelled charset=utf-8, but the bytes are {charset}: mail clients read them "
                 "as UTF-8 and show “�” for every letter beyond ASCII (declare "
                 "charset={charset}, or encode the text in UTF-8)",
                 charset=_CHARSET_NAMES.get(codec, codec),
-            ),
-            misread_parts[0],
-            locations=tuple(misread_parts),
-            severity=Severity.ERROR,
-        )
+            )
+        else:  # KOI8-R and windows-1251 swapped
+            message = t(
+                "labelled charset={label}, but the bytes are {charset}: mail clients read them "
+                "as {label} and show every Cyrillic letter as another («Привет» as «{shown}») "
+                "(declare charset={charset}, or encode the text in UTF-8)",
+                label=_CHARSET_NAMES.get(label, label),
+                charset=_CHARSET_NAMES.get(codec, codec),
+                shown="Привет".encode(codec).decode(label),
+            )
+        yield Problem(message, places[0], locations=tuple(places), severity=Severity.ERROR)
     import ftfy
     import ftfy.badness
 

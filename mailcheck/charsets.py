@@ -259,6 +259,68 @@ def utf8_label_misread(data: bytes, declared: str | None) -> str | None:
     )
 
 
+# KOI8-R and windows-1251 put Russian's lower-case letters where the other has its capitals,
+# in another order: read with the other's table, «Привет, скидки» shows as «оПХБЕР, ЯЙХДЙХ»
+_SWAPPED = {"cp1251": "koi8_r", "koi8-r": "cp1251"}
+_CYRILLIC_WORD = re.compile(r"[а-яёА-ЯЁ]+")
+_RUSSIAN_VOWELS = frozenset("аеёиоуыэюя")
+
+
+def cyrillic_labels_swapped(data: bytes, declared: str | None) -> str | None:
+    """The charset (codec) of bytes labelled windows-1251 that are KOI8-R, or labelled KOI8-R
+    that are windows-1251; None when the label reads them as Russian, or it cannot be told.
+
+    Told only when certain, by :func:`_reads_swapped`: a mail client reads the label, and
+    every Cyrillic letter is another. (The corpus's and the real-world campaigns' 86 texts
+    with Cyrillic, each read under either label: none is taken for swapped; none even has
+    an inverted word.)"""
+    label = known_charset(declared)
+    other = _SWAPPED.get(label or "")
+    if label is None or other is None or data.isascii():
+        return None
+    shown = data.decode(label, errors="replace")
+    meant = data.decode(other, errors="replace")
+    return other if _reads_swapped(shown, meant) else None
+
+
+def _reads_swapped(shown: str, meant: str) -> bool:
+    """Whether ``shown`` is Russian read with the wrong one of KOI8-R and windows-1251, and
+    ``meant`` (the same bytes read with the other) the Russian.
+
+    The swap inverts each letter's case: a capitalised word ("Привет") shows as a lower-case
+    letter before capitals ("оПХБЕР"), which Russian does not write, and lower-case text as
+    capitals; and it puts consonants where the vowels were (Russian text is 35-45 % vowels,
+    the swapped reading about 25 %). All must hold: at least 15 letters, a word of four or
+    more inverted so and none capitalised, most letters capitals and at most a third vowels;
+    read the other way, no inverted word, a capitalised word for each, most letters
+    lower-case, and a third or more vowels, 8 points more than the label's reading. An
+    all-capitals text read right ("СКИДКИ ДО 50%") has no inverted word, and its vowels."""
+    shown_words = _CYRILLIC_WORD.findall(shown)
+    meant_words = _CYRILLIC_WORD.findall(meant)
+    inverted, capitalised, upper, vowels, letters = _case_and_vowels(shown_words)
+    if letters < 15 or not inverted or capitalised or upper < 0.6 or vowels > 0.33:
+        return False
+    inverted_meant, capitalised_meant, upper_meant, vowels_meant, _ = _case_and_vowels(meant_words)
+    return (
+        not inverted_meant
+        and capitalised_meant >= inverted
+        and upper_meant <= 0.4
+        and vowels_meant >= max(0.33, vowels + 0.08)
+    )
+
+
+def _case_and_vowels(words: list[str]) -> tuple[int, int, float, float, int]:
+    """Of Cyrillic words: how many of 4+ letters are inverted ("оПХБЕР") and how many of 3+
+    capitalised ("Привет"), the share of capitals and of vowels, the number of letters."""
+    inverted = sum(len(w) >= 4 and w[0].islower() and w[1:].isupper() for w in words)
+    capitalised = sum(len(w) >= 3 and w[0].isupper() and w[1:].islower() for w in words)
+    letters = "".join(words)
+    count = max(1, len(letters))
+    upper = sum(c.isupper() for c in letters) / count
+    vowels = sum(c.lower() in _RUSSIAN_VOWELS for c in letters) / count
+    return inverted, capitalised, upper, vowels, len(letters)
+
+
 def guess_8bit(data: bytes) -> str:
     """Decode 8-bit text that is not UTF-8: windows-1251, KOI8-R or windows-1252.
 

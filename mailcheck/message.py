@@ -25,8 +25,10 @@ from typing import Any
 
 from mailcheck.charsets import (
     cut_short,
+    cyrillic_labels_swapped,
     decode_bytes,
     header_text,
+    known_charset,
     meta_charset,
     replacement_written,
     utf8_label_misread,
@@ -123,8 +125,9 @@ class ParsedMessage:
     # body parts written in quoted-printable under a label that says they are not:
     # (part name, the Content-Transfer-Encoding as written, "" when the part has none)
     mislabelled: list[tuple[str, str]] = field(default_factory=list)
-    # body parts labelled charset=utf-8 whose bytes are another charset: (part name, codec)
-    misread: list[tuple[str, str]] = field(default_factory=list)
+    # text whose bytes are in a charset other than its label's (a body part, the subject):
+    # (place, the label's codec, the bytes' codec); it is read as meant (see _read_as_meant)
+    misread: list[tuple[str, str, str]] = field(default_factory=list)
     # a multipart/alternative that puts its text/plain part after the HTML: RFC 2046 makes
     # the last part the preferred one, and clients that follow it show the plain text
     text_preferred: bool = False
@@ -267,7 +270,7 @@ def parse_message(data: bytes) -> ParsedMessage:
             # the last of a field written twice is the one read (as in found.headers)
             where = found.header_lines.get(name.lower(), [0])[-1]
             place = "subject" if name.lower() == "subject" else f"headers:{where}"
-            found.misread.extend((place, codec) for codec in misread)
+            found.misread.extend((place, *mislabel) for mislabel in misread)
     found.misread.sort(key=lambda found: found[0] != "subject")  # the one read first, first
     lower = {k.lower(): v for k, v in found.headers.items()}
     found.subject = lower.get("subject")
@@ -296,17 +299,17 @@ def parse_message(data: bytes) -> ParsedMessage:
         _read_whole(html_part, payload, declared, N_("text/html part"))
         found.html_bytes = len(payload)
         found.html_sent_bytes = _encoded_size(html_part)
-        found.html = decode_bytes(payload, declared)
+        found.html, mislabel = _read_as_meant(payload, declared)
         _not_cut_off(msg, html_part, found.html)
         found.replacement_written = replacement_written(payload, found.html)
-        if codec := utf8_label_misread(payload, declared):
-            found.misread.append((N_("text/html part"), codec))
+        if mislabel:
+            found.misread.append((N_("text/html part"), *mislabel))
     if text_part is not None:
         text_payload = _as_labelled(text_part, _payload(text_part), N_("text/plain part"), found)
         _read_whole(text_part, text_payload, text_part.get_content_charset(), N_("text/plain part"))
-        found.text = decode_bytes(text_payload, text_part.get_content_charset())
-        if codec := utf8_label_misread(text_payload, text_part.get_content_charset()):
-            found.misread.append((N_("text/plain part"), codec))
+        found.text, mislabel = _read_as_meant(text_payload, text_part.get_content_charset())
+        if mislabel:
+            found.misread.append((N_("text/plain part"), *mislabel))
         written = replacement_written(text_payload, found.text)
         found.replacement_written = found.replacement_written or written
     if html_part is None and text_part is None:
@@ -582,10 +585,9 @@ def decode_header_value(raw: str, declared: Sequence[str] = ()) -> str:
     return _decoded_header(raw, declared)[0]
 
 
-def _decoded_header(raw: str, declared: Sequence[str] = ()) -> tuple[str, list[str]]:
-    """:func:`decode_header_value`, and the charsets (codecs) of the encoded words labelled
-    UTF-8 whose bytes are another (:func:`mailcheck.charsets.utf8_label_misread`): mailcheck
-    reads their text, a mail client reads the label, a "�" for every letter."""
+def _decoded_header(raw: str, declared: Sequence[str] = ()) -> tuple[str, list[tuple[str, str]]]:
+    """:func:`decode_header_value`, and the (label, charset) of each encoded word whose bytes
+    are in a charset other than its label's (:func:`_read_as_meant`)."""
     if _SURROGATE_ESCAPE.search(raw):
         # compat32 keeps raw 8-bit header bytes as surrogate escapes
         raw = header_text(raw.encode("ascii", "surrogateescape"), declared)
@@ -597,7 +599,7 @@ def _decoded_header(raw: str, declared: Sequence[str] = ()) -> tuple[str, list[s
     except Exception:  # malformed encoded words (bad base64): keep the text as written
         return value, []
     out: list[str] = []
-    misread: list[str] = []
+    misread: list[tuple[str, str]] = []
     for chunk, charset in chunks:
         if isinstance(chunk, str):
             out.append(chunk)
@@ -608,12 +610,26 @@ def _decoded_header(raw: str, declared: Sequence[str] = ()) -> tuple[str, list[s
         elif charset is None:
             out.append(chunk.decode("ascii", errors="replace"))
         else:
-            out.append(decode_bytes(chunk, charset))
-            if codec := utf8_label_misread(chunk, charset):
-                misread.append(codec)
+            text, mislabel = _read_as_meant(chunk, charset)
+            out.append(text)
+            if mislabel:
+                misread.append(mislabel)
     # an encoded word may carry a line break of its own ("=?koi8-r?B?4czGwdfJ1Ao=?=")
     text = _LINE_BREAK.sub(" ", "".join(out).replace("\r", "\n")).strip()
     return text, list(dict.fromkeys(misread))
+
+
+def _read_as_meant(data: bytes, declared: str | None) -> tuple[str, tuple[str, str] | None]:
+    """Text as its author wrote it, and (the label's codec, the bytes' codec) when its label
+    names a charset the bytes are not in: UTF-8 on windows-1251 or KOI8-R bytes, KOI8-R and
+    windows-1251 swapped. Mail clients read the label ("�" for every letter, or every
+    Cyrillic letter another: «оПХБЕР»); the rules judge the text as meant (an unsubscribe
+    link's «Отписаться» is one), and BRF003 names the label once."""
+    if codec := utf8_label_misread(data, declared):
+        return decode_bytes(data, declared), ("utf-8", codec)
+    if codec := cyrillic_labels_swapped(data, declared):
+        return data.decode(codec, errors="replace"), (known_charset(declared) or "", codec)
+    return decode_bytes(data, declared), None
 
 
 def _return_path(value: str | None) -> str | None:

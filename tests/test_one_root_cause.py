@@ -778,6 +778,42 @@ def test_a_part_labelled_utf8_in_windows_1251_is_one_error_for_its_parts(tmp_pat
     assert only(check(send), "BRF003") == []
 
 
+def test_koi8_r_and_windows_1251_swapped_are_one_error_read_as_meant(tmp_path: Path) -> None:
+    # read as labelled, «оПХБЕР» passed, and «Отписаться» garbled was no unsubscribe link
+    # (a false UTM001 on it): clients read the label (a QA probe)
+    text = "Привет, Анна! Скидки недели ждут тебя."
+    html = f"<p>{text}</p>{UNSUB_RU}"
+    send = write_test_send(
+        tmp_path / "send.eml",
+        text=text.encode("koi8_r"),
+        html=html.encode("koi8_r"),
+        charset=b"windows-1251",
+    )
+    result = check(send)
+    [brf003] = only(result, "BRF003")
+    assert brf003.severity is Severity.ERROR
+    assert brf003.places == ("text/html part", "text/plain part")
+    assert brf003.message.startswith(
+        "labelled charset=windows-1251, but the bytes are koi8-r: mail clients read them as "
+        "windows-1251 and show every Cyrillic letter as another («Привет» as «рТЙЧЕФ»)"
+    )
+    assert [f.code for f in result.findings if f.code in ("UNS001", "UTM001")] == []
+    # the subject's encoded word the other way round
+    word = b"=?koi8-r?B?" + base64.b64encode(text.encode("cp1251")) + b"?="
+    write_test_send(send, text=b"Hi", html=html.encode(), subject=word)
+    [brf003] = only(check(send), "BRF003")
+    assert brf003.places == ("subject",)
+    assert "«Привет» as «оПХБЕР»" in brf003.message
+    # labelled right, or Russian in capitals (no word of inverted case): nothing to say
+    write_test_send(
+        send, text=b"Hi", html=html.encode(), subject=word.replace(b"koi8-r", b"cp1251")
+    )
+    assert only(check(send), "BRF003") == []
+    caps = b"=?koi8-r?B?" + base64.b64encode("СКИДКИ НЕДЕЛИ ЖДУТ ТЕБЯ".encode("koi8_r")) + b"?="
+    write_test_send(send, text=b"Hi", html=html.encode(), subject=caps)
+    assert only(check(send), "BRF003") == []
+
+
 def test_a_subject_word_labelled_utf8_in_windows_1251_is_the_same_error(tmp_path: Path) -> None:
     # =?utf-8?B?<windows-1251 bytes>?= was read as windows-1251 and passed; Gmail and
     # Thunderbird follow the label: "������, ������ ���� ����" (a QA probe)
