@@ -432,3 +432,8 @@ class CampaignResult:
     @property
     def ok(self) -> bool:
         return self.errors == 0
+
+    def passed(self, strict: bool = False) -> bool:
+        """The verdict the exit code gives: no errors, and with ``--strict`` no warnings either
+        (a machine output that says ``ok`` on a failed run shows a CI job green)."""
+        return self.ok and not (strict and self.warnings)

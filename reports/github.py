@@ -7,6 +7,7 @@ also ``:`` and ``,`` (they separate properties).
 
 from __future__ import annotations
 
+from mailcheck.reports import listed
 from mailcheck.reports.locations import compact, first_line
 
 from mailcheck.inert import inert
@@ -23,10 +24,17 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def render(results: list[CampaignResult], *, colour: bool = False) -> str:
+def render(
+    results: list[CampaignResult],
+    *,
+    colour: bool = False,
+    strict: bool = False,
+    quiet: bool = False,
+) -> str:
+    # --strict changes no annotation's level (a warning stays one; the exit code fails the job)
     lines: list[str] = []
     for result in results:
-        for f in result.findings:
+        for f in listed(result, quiet):
             command = "error" if f.severity is Severity.ERROR else "warning"
             path, line = first_line(result.campaign, f)
             props = [f"file={escape_property(path)}"]
@@ -42,6 +50,7 @@ def render(results: list[CampaignResult], *, colour: bool = False) -> str:
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
     failed = sum(not r.ok for r in results)
+    # the summary counts what --quiet does not annotate too, as the text summary does
     lines.append(
         f"mailcheck: {len(results)} campaign(s) checked: {failed} with errors; "
         f"{errors} error(s), {warnings} warning(s)."

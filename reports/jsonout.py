@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import json
 
+from mailcheck.reports import listed
+
 from mailcheck.model import CampaignResult
 
 
-def as_dict(results: list[CampaignResult]) -> dict[str, object]:
+def as_dict(
+    results: list[CampaignResult], *, strict: bool = False, quiet: bool = False
+) -> dict[str, object]:
+    # "ok" is the verdict the exit code gives (--strict: warnings fail); the summary counts
+    # every finding, the ones --quiet does not list too
     return {
         "version": 1,
         "campaigns": [
@@ -15,8 +21,8 @@ def as_dict(results: list[CampaignResult]) -> dict[str, object]:
                 "id": r.campaign.id,
                 "source": r.campaign.source,
                 "client": r.campaign.client,
-                "ok": r.ok,
-                "findings": [f.to_json() for f in r.findings],
+                "ok": r.passed(strict),
+                "findings": [f.to_json() for f in listed(r, quiet)],
                 "suppressions": [
                     {
                         "codes": list(s.codes),
@@ -37,5 +43,12 @@ def as_dict(results: list[CampaignResult]) -> dict[str, object]:
     }
 
 
-def render(results: list[CampaignResult], *, colour: bool = False) -> str:
-    return json.dumps(as_dict(results), ensure_ascii=False, indent=2) + "\n"
+def render(
+    results: list[CampaignResult],
+    *,
+    colour: bool = False,
+    strict: bool = False,
+    quiet: bool = False,
+) -> str:
+    data = as_dict(results, strict=strict, quiet=quiet)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

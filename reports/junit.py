@@ -1,7 +1,9 @@
 """JUnit XML: one testsuite, one testcase per campaign (Jenkins, GitLab, Azure DevOps).
 
 A campaign with errors is a failed test case whose failure text lists the errors as the text
-output prints them; warnings go to ``system-out`` so they are visible without failing.
+output prints them; warnings go to ``system-out`` so they are visible without failing. Under
+``--strict`` warnings fail the run, so they fail their test case too (listed in the failure,
+``--quiet`` or not: a failed case says why); a report that is green on a failed job is wrong.
 """
 
 from __future__ import annotations
@@ -21,8 +23,14 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def render(results: list[CampaignResult], *, colour: bool = False) -> str:
-    failures = sum(not r.ok for r in results)
+def render(
+    results: list[CampaignResult],
+    *,
+    colour: bool = False,
+    strict: bool = False,
+    quiet: bool = False,
+) -> str:
+    failures = sum(not r.passed(strict) for r in results)
     suites = ET.Element(
         "testsuites", name="mailcheck", tests=str(len(results)), failures=str(failures)
     )
@@ -48,17 +56,21 @@ def render(results: list[CampaignResult], *, colour: bool = False) -> str:
         )
         errors = [f for f in r.findings if f.severity is Severity.ERROR]
         warnings = [f for f in r.findings if f.severity is not Severity.ERROR]
-        if errors:
+        failing, shown = (errors + warnings, []) if strict else (errors, warnings)
+        if failing:
+            counts = f"{len(errors)} error(s)"
+            if strict:
+                counts += f", {len(warnings)} warning(s) (--strict)"
             failure = ET.SubElement(
                 case,
                 "failure",
-                message=_clean(f"{len(errors)} error(s): {', '.join(f.code for f in errors)}"),
+                message=_clean(f"{counts}: {', '.join(f.code for f in failing)}"),
                 type="mailcheck",
             )
-            failure.text = _clean("\n".join(format_finding(f) for f in errors))
-        if warnings:
+            failure.text = _clean("\n".join(format_finding(f) for f in failing))
+        if shown and not quiet:
             out = ET.SubElement(case, "system-out")
-            out.text = _clean("\n".join(format_finding(f) for f in warnings))
+            out.text = _clean("\n".join(format_finding(f) for f in shown))
     ET.indent(suites)
     body = ET.tostring(suites, encoding="unicode")
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"

@@ -13,6 +13,7 @@ import hashlib
 import json
 from urllib.parse import quote
 
+from mailcheck.reports import listed
 from mailcheck.reports.locations import compact, finding_file_line, place_file_line
 
 from mailcheck import __version__
@@ -68,13 +69,13 @@ def _physical(path: str, line: int | None, artifacts: dict[str, int]) -> dict[st
     return physical
 
 
-def as_dict(results: list[CampaignResult]) -> dict[str, object]:
+def as_dict(results: list[CampaignResult], *, quiet: bool = False) -> dict[str, object]:
     rules: list[dict[str, object]] = []
     rule_index: dict[str, int] = {}
     sarif_results: list[dict[str, object]] = []
     artifacts: dict[str, int] = {}
     for result in results:
-        for f in result.findings:
+        for f in listed(result, quiet):
             if f.code not in rule_index:
                 rule_index[f.code] = len(rules)
                 rules.append(_rule_descriptor(f.code, f.rule, f.severity))
@@ -126,5 +127,12 @@ def as_dict(results: list[CampaignResult]) -> dict[str, object]:
     }
 
 
-def render(results: list[CampaignResult], *, colour: bool = False) -> str:
-    return json.dumps(as_dict(results), ensure_ascii=False, indent=2) + "\n"
+def render(
+    results: list[CampaignResult],
+    *,
+    colour: bool = False,
+    strict: bool = False,
+    quiet: bool = False,
+) -> str:
+    # SARIF has results, not a verdict: --strict changes no level (the exit code fails the run)
+    return json.dumps(as_dict(results, quiet=quiet), ensure_ascii=False, indent=2) + "\n"

@@ -77,11 +77,36 @@ def test_quiet_prints_errors_only_and_counts_everything(
     assert out.count("SUB002") == 1 and "b/campaign.toml" in out
     assert out.rstrip().endswith("3 campaign(s) checked: 1 with errors; 1 error(s), 2 warning(s).")
     code, out = _check(batch, monkeypatch, capsys, "-q", "--format", "json")
-    findings = [f["code"] for c in json.loads(out)["campaigns"] for f in c["findings"]]
+    data = json.loads(out)
+    findings = [f["code"] for c in data["campaigns"] for f in c["findings"]]
     assert findings == ["SUB002"]
+    # the JSON summary counts what --quiet does not list, as the text summary does (it said 0)
+    assert data["summary"] == {"campaigns": 3, "errors": 1, "warnings": 2}
     # --strict still counts the warnings that --quiet does not print
     write_campaign(batch, "b", body=HTTP_BODY)
     assert _check(batch, monkeypatch, capsys, "-q", "--strict")[0] == 1
+
+
+@pytest.mark.parametrize("quiet", [(), ("-q",)])
+def test_strict_json_says_a_campaign_with_warnings_is_not_ok(
+    batch: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    quiet: tuple[str, ...],
+) -> None:
+    # exit 1 under --strict, yet "ok": true for the campaigns with warnings (a QA probe)
+    code, out = _check(batch, monkeypatch, capsys, "--strict", "--format", "json", *quiet)
+    assert code == 1
+    data = json.loads(out)
+    assert [(c["source"], c["ok"]) for c in data["campaigns"]] == [
+        ("a/campaign.toml", False),
+        ("b/campaign.toml", False),
+        ("c/campaign.toml", True),
+    ]
+    assert data["summary"] == {"campaigns": 3, "errors": 1, "warnings": 2}
+    # without --strict, warnings leave a campaign ok
+    code, out = _check(batch, monkeypatch, capsys, "--format", "json", *quiet)
+    assert [c["ok"] for c in json.loads(out)["campaigns"]] == [True, False, True]
 
 
 def _coloured(batch: Path, **env: str) -> str:

@@ -289,6 +289,32 @@ def test_junit_one_suite_one_case_per_campaign() -> None:
     assert cases[2].find("failure") is None and cases[2].find("system-out") is None
 
 
+def test_junit_strict_fails_the_cases_with_warnings() -> None:
+    # --strict exits 1 on warnings: the report said failures="0", green on a failed job (QA probe)
+    root = ET.fromstring(render("junit", _results(), strict=True).encode("utf-8"))
+    suite = root.find("testsuite")
+    assert suite is not None and suite.get("failures") == "2" and root.get("failures") == "2"
+    cases = suite.findall("testcase")
+    bf = cases[0].find("failure")
+    assert bf is not None
+    assert (
+        bf.get("message") == "3 error(s), 1 warning(s) (--strict): SUB002, LNK001, INP001, IMG001"
+    )
+    assert "IMG001" in (bf.text or "") and cases[0].find("system-out") is None
+    promo = cases[1].find("failure")
+    assert (
+        promo is not None and promo.get("message") == "0 error(s), 1 warning(s) (--strict): PRE001"
+    )
+    assert "Нет прехедера" in (promo.text or "") and cases[1].find("system-out") is None
+    assert cases[2].find("failure") is None
+    # --quiet lists no warning where it does not fail, but one that fails a case is its reason
+    quiet = ET.fromstring(render("junit", _results(), quiet=True).encode("utf-8"))
+    assert quiet.findall(".//system-out") == [] and quiet.get("failures") == "1"
+    quiet_strict = ET.fromstring(render("junit", _results(), strict=True, quiet=True).encode())
+    assert quiet_strict.get("failures") == "2"
+    assert "PRE001" in (quiet_strict.findtext("testsuite/testcase[2]/failure") or "")
+
+
 def test_junit_survives_hostile_text() -> None:
     c = Campaign(id="x", source="x.html", kind="html")
     nasty = 'a <b> & "c" ]]> \x00\x1b[31m'
@@ -321,6 +347,15 @@ def test_github_annotations() -> None:
     sub = next(a for a in annotations if "title=SUB002" in a)
     assert ",line=" not in sub
     assert lines[-1].startswith("mailcheck: 3 campaign(s) checked: 1 with errors; 3 error(s)")
+
+
+def test_github_quiet_annotates_errors_and_counts_warnings() -> None:
+    lines = render("github", _results(), quiet=True).splitlines()
+    annotations = [line for line in lines if line.startswith("::")]
+    assert len(annotations) == 3 and all(a.startswith("::error ") for a in annotations)
+    assert lines[-1] == (
+        "mailcheck: 3 campaign(s) checked: 1 with errors; 3 error(s), 2 warning(s)."
+    )
 
 
 def test_github_annotation_is_at_the_first_place_with_a_line() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mailcheck.commands.common import (
@@ -19,7 +18,6 @@ from mailcheck.engine import UsageError, lightened
 
 if TYPE_CHECKING:
     from mailcheck.config import Config
-    from mailcheck.model import CampaignResult
 
 HELP = "lint campaigns (campaign.toml dirs, .eml, .html)"
 DESCRIPTION = """\
@@ -87,13 +85,15 @@ def run(args: argparse.Namespace) -> int:
         from mailcheck.reports.statistics import render_statistics
 
         text = render_statistics(results, fmt=args.format, colour=colour, language=language)
-    elif args.quiet and args.format == "text":
-        from mailcheck.reports.text import render_errors
-
-        text = render_errors(results, colour=colour, language=language)
     else:
-        shown = errors_only(results) if args.quiet else results
-        text = render(args.format, shown, colour=colour, language=language)
+        text = render(
+            args.format,
+            results,
+            colour=colour,
+            language=language,
+            strict=args.strict,
+            quiet=args.quiet,
+        )
     write_output(text, args.output)
     if args.strict and warnings and not errors:  # the summary says "0 error(s)": why exit 1
         print(f"mailcheck: --strict: {warnings} warning(s) fail the run", file=sys.stderr)
@@ -127,13 +127,3 @@ def shown_settings(config: Config, paths: list[str]) -> str:
     on_top = f"; {' and '.join(flags)} on top" if flags else ""
     note = f"campaign: {manifest} (its campaign.toml overrides: {keys}{on_top})"
     return settings_text(campaign_config(campaign, config)).replace("\n", f"\n{note}\n", 1)
-
-
-def errors_only(results: list[CampaignResult]) -> list[CampaignResult]:
-    """``--quiet``: the results with their warnings left out."""
-    from mailcheck.model import Severity
-
-    return [
-        replace(r, findings=[f for f in r.findings if f.severity is Severity.ERROR])
-        for r in results
-    ]
