@@ -117,7 +117,6 @@ CONFIG_KEYS = frozenset(
         "profile",
         "select",
         "ignore",
-        "severity",
         "links",
         "dns",
     }
@@ -127,6 +126,10 @@ PER_CAMPAIGN_TABLE_KEYS = {
     "links": frozenset({"exclude"}),
     "dns": frozenset({"dkim-selectors", "sending-ips"}),
 }
+# Config tables a campaign.toml may not set at all, said so by name (not "unknown key"):
+# [severity] is the agency's block/warn choice, and a campaign that turned its own errors into
+# warnings would pass its own gate.
+AGENCY_TABLES = ("severity",)
 # With several *.html beside campaign.toml and no `html` key, email.html (or index.html) is the
 # campaign's; others are web versions, snippets, previews.
 CONVENTIONAL_HTML_STEMS = ("email", "index")
@@ -555,6 +558,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     limits = config.limits
     data = _parse_toml(_read(path, directory, limits.file_bytes))
     keys = {_canonical(k): k for k in data}
+    _refuse_agency_tables(keys)
     unknown = [keys[k] for k in keys if k not in CAMPAIGN_KEYS and k not in CONFIG_KEYS]
     if unknown:
         key = unknown[0]
@@ -607,7 +611,7 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     _refuse_run_wide(get)
     if overrides:
         try:
-            config.merged(overrides)
+            _check_own_selection(config, config.merged(overrides))
         except ConfigError as exc:
             problem = str(exc).removeprefix("overrides: ")
             raise LoadError(t("campaign.toml: {problem}", problem=problem)) from None
@@ -636,6 +640,43 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.samples = _samples(directory, samples, limits)
         if isinstance(samples, str):
             campaign.source_files.append(("samples", str(directory / samples)))
+
+
+def _refuse_agency_tables(keys: dict[str, str]) -> None:
+    for table in AGENCY_TABLES:
+        if table in keys:
+            raise LoadError(
+                t(
+                    "campaign.toml: [{table}] cannot be set per campaign; set it in "
+                    "mailcheck.toml [{table}] or pyproject.toml [tool.mailcheck.{table}]",
+                    table=keys[table],
+                )
+            )
+
+
+def _check_own_selection(config: Config, merged: Config) -> None:
+    """ConfigError for a rule code the campaign.toml's ``select``/``ignore`` names that no rule
+    has, or a selection that leaves no rule to run: this campaign's INP001 (as its unknown keys
+    are), not the whole batch's exit 2, which stays for the configuration files' own."""
+    own = [(where.removeprefix("overrides: "), c) for where, c in merged.code_refs]
+    own = own[len(config.code_refs) :]
+    if not own:
+        return
+    from mailcheck.config import command_line_selection
+    from mailcheck.registry import load_registry, selected
+
+    registry = load_registry()
+    registry.check_codes(own)
+    # the command line's --select/--ignore go on top of a campaign.toml's, as they will be
+    effective = command_line_selection(merged, dict(config.cli_overrides))
+    rules = list(registry.rules)
+    if not selected(rules, list(effective.select), list(effective.ignore)) and selected(
+        rules, list(config.select), list(config.ignore)
+    ):
+        written = "; ".join(f"{where} = {list(codes)}" for where, codes in own)
+        raise ConfigError(
+            f"select and ignore leave no rule to run ({written}): the campaign would pass unchecked"
+        )
 
 
 def _refuse_run_wide(get: dict[str, Any]) -> None:

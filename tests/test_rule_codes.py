@@ -1,4 +1,5 @@
-"""Unknown rule codes are configuration errors (exit 2) from every source, as in ruff.
+"""Unknown rule codes are configuration errors (exit 2) from every source, as in ruff; in a
+campaign.toml, that campaign's INP001 (the other campaigns are still checked).
 
 A typo in ``select`` used to turn every rule off and pass the campaign; now it names the code,
 where it was written, and the closest real code.
@@ -92,23 +93,74 @@ def test_unknown_codes_in_a_config_file(
     assert f"{file}: ignore: unknown rule code or prefix 'PRE01' (did you mean PRE001?)" in err
 
 
-@pytest.mark.parametrize("offline", [True, False])
-def test_unknown_code_in_campaign_toml_fails_the_batch(
+def _batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, dict[str, list[tuple[str, str]]]]:
+    """The exit code and each campaign's findings (code, message) of a JSON run."""
+    import json
+
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "--format", "json", "--ignore", A11Y, *args])
+    data = json.loads(capsys.readouterr().out)
+    return code, {
+        c["source"]: [(f["code"], f["message"]) for f in c["findings"]] for c in data["campaigns"]
+    }
+
+
+@pytest.mark.parametrize(
+    ("settings", "problem"),
+    [
+        (
+            {"ignore": ["SUB02"]},
+            "ignore: unknown rule code or prefix 'SUB02' (did you mean SUB002?); "
+            "`mailcheck rules` lists them",
+        ),
+        (
+            {"select": ["PER01", "SUB"]},
+            "select: unknown rule code or prefix 'PER01' (did you mean PER001?); "
+            "`mailcheck rules` lists them",
+        ),
+        (
+            {"ignore": ["ALL"]},
+            "select and ignore leave no rule to run (ignore = ['ALL']): the campaign would pass "
+            "unchecked",
+        ),
+    ],
+)
+def test_a_campaign_toml_code_typo_is_its_own_inp001(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    offline: bool,
+    settings: dict[str, list[str]],
+    problem: str,
 ) -> None:
-    write_campaign(tmp_path, "good")
-    write_campaign(tmp_path, "typo", subject="Привет, мир", ignore=["SUB02"])
-    monkeypatch.chdir(tmp_path)
-    code = main(["check", *(["--offline"] if offline else []), "good", "typo"])
-    err = capsys.readouterr().err
-    assert code == 2
-    expected = (
-        "typo/campaign.toml: ignore: unknown rule code or prefix 'SUB02' (did you mean SUB002?)"
+    # it was exit 2 for the whole batch (no campaign checked), while an unknown key in the
+    # same file was the campaign's INP001 (a QA probe): one campaign's input is not the gate's
+    long = "Распродажа выходного дня: минус тридцать процентов на всё"
+    write_campaign(tmp_path, "good", subject=long)  # SUB002: the batch is still checked
+    write_campaign(tmp_path, "typo", subject="Привет, мир", **settings)
+    code, found = _batch(tmp_path, monkeypatch, capsys, "--offline", "good", "typo")
+    assert code == 1
+    assert [c for c, _ in found["good/campaign.toml"]] == ["SUB002"]
+    assert found["typo/campaign.toml"] == [("INP001", f"campaign.toml: {problem}")]
+
+
+def test_a_campaign_toml_may_not_set_severity(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # README: a campaign.toml may set only [links] exclude and [dns] … of the tables; its own
+    # [severity] turned its own error into a warning and passed its own gate (a QA probe)
+    (tmp_path / "mailcheck.toml").write_text('[severity]\nPRE001 = "error"\n', encoding="utf-8")
+    write_campaign(tmp_path, "c", preheader_html="", tables={"severity": {"PRE001": "warning"}})
+    write_campaign(tmp_path, "d", preheader_html="")
+    code, found = _batch(tmp_path, monkeypatch, capsys, "--offline", "c", "d")
+    assert code == 1
+    said = (
+        "campaign.toml: [severity] cannot be set per campaign; set it in mailcheck.toml "
+        "[severity] or pyproject.toml [tool.mailcheck.severity]"
     )
-    assert expected in err
+    assert found["c/campaign.toml"] == [("INP001", said)]
+    assert [c for c, _ in found["d/campaign.toml"]] == ["PRE001"]  # the config's error stands
 
 
 def test_unknown_code_in_severity_table(
@@ -160,15 +212,6 @@ def test_severity_table_turns_warnings_into_errors_and_back(
     (tmp_path / file).write_text(text, encoding="utf-8")
     code, found = _json_findings(tmp_path, monkeypatch, capsys)
     assert (code, found) == (1, [("PRE001", "error"), ("SUB002", "warning")])
-
-
-def test_campaign_toml_severity_overrides_the_config_for_its_campaign(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    (tmp_path / "mailcheck.toml").write_text('[severity]\nPRE001 = "error"\n', encoding="utf-8")
-    write_campaign(tmp_path, "c", preheader_html="", tables={"severity": {"PRE001": "warning"}})
-    code, found = _json_findings(tmp_path, monkeypatch, capsys)
-    assert (code, found) == (0, [("PRE001", "warning")])
 
 
 def test_severity_value_must_be_error_or_warning(
