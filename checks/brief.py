@@ -94,7 +94,9 @@ def _texts(ctx: Context) -> list[tuple[str, str]]:
     "BRF001",
     "placeholder-copy",
     Severity.WARNING,
-    short='placeholder copy: "Lorem ipsum", "TODO", «Заголовок письма», «Тема письма» subject',
+    short=(
+        'placeholder copy: "Lorem ipsum", "TODO", «Заголовок письма», «Тема письма» as the subject'
+    ),
 )
 def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     """## What it does

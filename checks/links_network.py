@@ -247,7 +247,8 @@ _HOST_REFUSALS = frozenset({401, 403, 429, 503, 999})
     "link-unreachable",
     Severity.ERROR,
     network=True,
-    short="link host unreachable: DNS failure, refused, TLS error, timeout, private address",
+    # a timeout or a resolver failure is a warning, "could not verify" (see the page)
+    short="link host unreachable: no such name, refused, TLS error, private IP (timeout: W)",
 )
 def link_unreachable(ctx: Context) -> Iterator[Problem]:
     """## What it does

@@ -185,6 +185,15 @@ def test_rules_is_a_table_of_one_liners_and_rule_keeps_the_page(
         "subject-too-long",
         "subject longer than subject-max (50) characters",
     ]
+    # the one-liners say what the rule's page says: LNK002 listed "DNS failure … timeout" as
+    # errors (they are its "could not verify" warnings); BRF001's ended "«Тема письма» subject"
+    shorts = {row.split(None, 1)[0]: row.split(None, 3)[3] for row in rows}
+    assert shorts["LNK002"] == (
+        "link host unreachable: no such name, refused, TLS error, private IP (timeout: W) (network)"
+    )
+    assert shorts["BRF001"] == (
+        'placeholder copy: "Lorem ipsum", "TODO", «Заголовок письма», «Тема письма» as the subject'
+    )
     assert main(["rule", "SUB002"]) == 0
     page = capsys.readouterr().out
     for section in ("What it does", "Why it matters", "Example", "How to fix"):
