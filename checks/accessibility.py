@@ -16,7 +16,7 @@ from importlib import resources
 from mailcheck.accessibility import Accessibility
 from mailcheck.i18n import Joined, quoted_list, t
 from mailcheck.model import Severity
-from mailcheck.rules import ALT_MISSING, Context, Problem, rule
+from mailcheck.rules import ALT_MISSING, PLACES_LISTED, Context, Problem, rule
 
 _LISTED = 8  # lines named in a message; the rest are counted
 
@@ -191,7 +191,8 @@ def _vague_texts() -> frozenset[str]:
 def vague_link_text(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links whose whole text is «здесь», «по ссылке», "click here", "here" or the like
-    in the languages of `mailcheck/checks/data/vague_link_text.txt`, as one finding.
+    in the languages of `mailcheck/checks/data/vague_link_text.txt`, as one finding that counts
+    them all and lists the first 25 places.
 
     ## Why it matters
     Screen-reader users jump from link to link: a list of "здесь, здесь, здесь" says nothing
@@ -223,7 +224,7 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
                 lines=_lines(lines),
             ),
             location=ctx.html_at(lines[0]),
-            locations=_places(ctx, lines),
+            locations=_places(ctx, lines)[:PLACES_LISTED],
             url=found[0].href or None,
         )
 

@@ -33,6 +33,9 @@ if TYPE_CHECKING:
     from mailcheck.linkinfo import UnsubscribeLinks
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,7}[0-9]{3}$")  # a family (SPF, A11Y) and 3 digits
+# The places a finding about a pattern repeated all over a file lists at most (its message
+# counts them all): 28,000 "ссылка" links listed each line, 630 KB of output for one finding.
+PLACES_LISTED = 25
 # A Problem's ``cause`` when it exists only because DNS gave no answer: a run in which DNS
 # answered nothing reports all such problems of a campaign as one NET001 (mailcheck.rootcause).
 NO_DNS = "no-dns"

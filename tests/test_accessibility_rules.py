@@ -107,6 +107,17 @@ def test_vague_link_text(tmp_path: Path, text: str, shown: str) -> None:
     ]
 
 
+def test_vague_link_text_lists_25_places_and_counts_them_all(tmp_path: Path) -> None:
+    # a 28,000-link file listed every line in the finding's places (630 KB of text output)
+    links = "\n".join('<p><a href="https://shop.test/p">ссылка</a></p>' for _ in range(300))
+    html = GOOD.replace('<a href="https://shop.test/gift?' + UTM + '">Выбрать подарок</a>', links)
+    [found] = only(check(write_campaign(tmp_path, html=html)), "A11Y005")
+    assert found.message == (
+        "300 link(s) named only “ссылка” (line 9, 10, 11, 12, 13, 14, 15, 16 and 292 more)"
+    )
+    assert found.places == tuple(f"email.html:{n}" for n in range(9, 34))
+
+
 def test_a_findings_url_is_the_one_the_template_writes_when_the_platform_fills_it(
     tmp_path: Path,
 ) -> None:
