@@ -8,6 +8,7 @@ where it was written, and the closest real code.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -131,7 +132,7 @@ def test_a_campaign_toml_code_typo_is_its_own_inp001(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    settings: dict[str, list[str]],
+    settings: dict[str, Any],
     problem: str,
 ) -> None:
     # it was exit 2 for the whole batch (no campaign checked), while an unknown key in the
