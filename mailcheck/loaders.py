@@ -117,6 +117,7 @@ CONFIG_KEYS = frozenset(
         "profile",
         "select",
         "ignore",
+        "severity",
         "links",
         "dns",
     }
@@ -126,10 +127,6 @@ PER_CAMPAIGN_TABLE_KEYS = {
     "links": frozenset({"exclude"}),
     "dns": frozenset({"dkim-selectors", "sending-ips"}),
 }
-# Config tables a campaign.toml may not set at all, said so by name (not "unknown key"):
-# [severity] is the agency's block/warn choice, and a campaign that turned its own errors into
-# warnings would pass its own gate.
-AGENCY_TABLES = ("severity",)
 # With several *.html beside campaign.toml and no `html` key, email.html (or index.html) is the
 # campaign's; others are web versions, snippets, previews.
 CONVENTIONAL_HTML_STEMS = ("email", "index")
@@ -558,7 +555,6 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     limits = config.limits
     data = _parse_toml(_read(path, directory, limits.file_bytes))
     keys = {_canonical(k): k for k in data}
-    _refuse_agency_tables(keys)
     unknown = [keys[k] for k in keys if k not in CAMPAIGN_KEYS and k not in CONFIG_KEYS]
     if unknown:
         key = unknown[0]
@@ -640,18 +636,6 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.samples = _samples(directory, samples, limits)
         if isinstance(samples, str):
             campaign.source_files.append(("samples", str(directory / samples)))
-
-
-def _refuse_agency_tables(keys: dict[str, str]) -> None:
-    for table in AGENCY_TABLES:
-        if table in keys:
-            raise LoadError(
-                t(
-                    "campaign.toml: [{table}] cannot be set per campaign; set it in "
-                    "mailcheck.toml [{table}] or pyproject.toml [tool.mailcheck.{table}]",
-                    table=keys[table],
-                )
-            )
 
 
 def _check_own_selection(config: Config, merged: Config) -> None:

@@ -146,24 +146,6 @@ def test_a_campaign_toml_code_typo_is_its_own_inp001(
     assert found["typo/campaign.toml"] == [("INP001", f"campaign.toml: {problem}")]
 
 
-def test_a_campaign_toml_may_not_set_severity(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    # README: a campaign.toml may set only [links] exclude and [dns] … of the tables; its own
-    # [severity] turned its own error into a warning and passed its own gate (a QA probe)
-    (tmp_path / "mailcheck.toml").write_text('[severity]\nPRE001 = "error"\n', encoding="utf-8")
-    write_campaign(tmp_path, "c", preheader_html="", tables={"severity": {"PRE001": "warning"}})
-    write_campaign(tmp_path, "d", preheader_html="")
-    code, found = _batch(tmp_path, monkeypatch, capsys, "--offline", "c", "d")
-    assert code == 1
-    said = (
-        "campaign.toml: [severity] cannot be set per campaign; set it in mailcheck.toml "
-        "[severity] or pyproject.toml [tool.mailcheck.severity]"
-    )
-    assert found["c/campaign.toml"] == [("INP001", said)]
-    assert [c for c, _ in found["d/campaign.toml"]] == ["PRE001"]  # the config's error stands
-
-
 def test_unknown_code_in_severity_table(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -213,6 +195,17 @@ def test_severity_table_turns_warnings_into_errors_and_back(
     (tmp_path / file).write_text(text, encoding="utf-8")
     code, found = _json_findings(tmp_path, monkeypatch, capsys)
     assert (code, found) == (1, [("PRE001", "error"), ("SUB002", "warning")])
+
+
+def test_campaign_toml_severity_overrides_the_config_for_its_campaign(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the agency's choice for one campaign (a transactional trigger's UNS001, say): DESIGN's
+    # "campaign.toml overrides config for its campaign"
+    (tmp_path / "mailcheck.toml").write_text('[severity]\nPRE001 = "error"\n', encoding="utf-8")
+    write_campaign(tmp_path, "c", preheader_html="", tables={"severity": {"PRE001": "warning"}})
+    code, found = _json_findings(tmp_path, monkeypatch, capsys)
+    assert (code, found) == (0, [("PRE001", "warning")])
 
 
 def test_severity_value_must_be_error_or_warning(
