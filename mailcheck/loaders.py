@@ -158,10 +158,10 @@ def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Ca
         elif suffix in NOT_READ:
             _load_other_mail(campaign, _read(path, root, limits.message_bytes), path.name, root)
         elif suffix == ".emlx":
-            data = _read(path, root, limits.message_bytes, "message")
+            data = _not_empty(_read(path, root, limits.message_bytes, "message"), path.name)
             _load_message(campaign, _emlx_message(data))
         elif suffix == ".eml":
-            data = _read(path, root, limits.message_bytes, "message")
+            data = _not_empty(_read(path, root, limits.message_bytes, "message"), path.name)
             if not _unread_mailbox(campaign, data, root):
                 _load_message(campaign, data)
         elif suffix in HTML_SUFFIXES:
@@ -179,7 +179,7 @@ def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Ca
             else:
                 _load_html(campaign, path.name, data)
         else:
-            data = _read(path, root, limits.message_bytes)
+            data = _not_empty(_read(path, root, limits.message_bytes), path.name)
             if not _unread_mailbox(campaign, data, root):
                 _load_sniffed(campaign, data, path.name)
     except LoadError as exc:
@@ -205,6 +205,18 @@ def _default_id(path: Path) -> str:
     if path.name == MANIFEST:  # its directory's name ("." resolved; a link's own directory)
         return printable(path.absolute().parent.resolve().name) or "campaign"
     return printable(path.stem or path.name)
+
+
+def _not_empty(data: bytes, name: str, text: str | None = None) -> bytes:
+    """``data``, unless the file holds nothing (0 bytes, or blank lines and spaces alone;
+    ``text``: the bytes as decoded, when they were): then INP001. An empty email.html passed
+    with "no preheader" warnings, an e-mail of nothing on its way out; an empty .eml was said
+    to have "no header block", which names no cause."""
+    if data and (text.strip() if text is not None else data.strip()):
+        return data
+    if not data:
+        raise LoadError(t("{name} is empty (0 bytes)", name=name))
+    raise LoadError(t("{name} is empty: it holds only blank lines and spaces", name=name))
 
 
 def _read(path: Path, root: Path | None, limit: int, what: str = "") -> bytes:
@@ -478,6 +490,7 @@ def _take_html(campaign: Campaign, data: bytes, name: str) -> Document:
     """The HTML file's text, what its bytes say of it, and its parse (returned), into
     ``campaign``."""
     campaign.html = decode_html(data, name)
+    _not_empty(data, name, campaign.html)
     campaign.replacement_written = replacement_written(data, campaign.html)
     campaign.html_bytes = len(data)
     campaign.static = _parse_static(campaign.html)

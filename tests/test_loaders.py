@@ -18,6 +18,7 @@ import pytest
 
 from mailcheck.charsets import decode_bytes, known_charset
 from mailcheck.config import Config
+from mailcheck.engine import run
 from mailcheck.loaders import load
 from mailcheck.message import decode_header_value
 from mailcheck.model import Campaign
@@ -467,6 +468,32 @@ def test_binary_html_file_is_a_load_error(tmp_path: Path) -> None:
     )
 
 
+def test_an_empty_html_file_is_inp001_not_an_empty_email_passed(tmp_path: Path) -> None:
+    # it passed with PRE001/UNS001 warnings and exit 0: an e-mail of nothing on its way out
+    blank = campaign_dir(tmp_path, 'subject = "Скидки"\n', {"email.html": "\n  \r\n\t\n"})
+    result = check(blank.parent)
+    assert [(f.code, f.message, f.location) for f in result.findings] == [
+        ("INP001", "email.html is empty: it holds only blank lines and spaces", str(blank))
+    ]
+    walked = tmp_path / "walked"
+    (walked / "sub").mkdir(parents=True)
+    (walked / "sub" / "zero.html").write_bytes(b"")
+    (walked / "bom.htm").write_bytes(b"\xef\xbb\xbf \n")  # a byte-order mark and a blank
+    (walked / "page.html").write_text(HTML_RU, encoding="utf-8")
+    results = run([str(walked)], Config(root=walked), offline=True).results
+    inp001 = [
+        (r.campaign.source, f.message) for r in results for f in r.findings if f.code == "INP001"
+    ]
+    assert inp001 == [
+        (str(walked / "bom.htm"), "bom.htm is empty: it holds only blank lines and spaces"),
+        (str(walked / "sub" / "zero.html"), "zero.html is empty (0 bytes)"),
+    ]
+    named = check(walked / "sub" / "zero.html")
+    assert [(f.code, f.message) for f in named.findings] == [
+        ("INP001", "zero.html is empty (0 bytes)")
+    ]
+
+
 # --- bare HTML -------------------------------------------------------------------------------
 
 
@@ -486,7 +513,7 @@ def test_bare_html(tmp_path: Path) -> None:
 def test_bare_html_empty_and_htm(tmp_path: Path) -> None:
     (tmp_path / "empty.html").write_bytes(b"")
     c = load_file(tmp_path / "empty.html")
-    assert c.load_error is None and c.subject is None and c.html == ""
+    assert c.load_error == "empty.html is empty (0 bytes)"  # nothing to send: not a pass
     (tmp_path / "OLD.HTM").write_text("<title>Old</title><p>x</p>")
     c = load_file(tmp_path / "OLD.HTM")
     assert c.kind == "html" and c.subject == "Old"
@@ -825,7 +852,8 @@ def test_html_only_message(tmp_path: Path) -> None:
     [
         (b"\x00\x01\x02\xff\xfe" * 100, "not an e-mail message: binary data"),
         (b"just some words\nand more\n", "no RFC 5322 header block"),
-        (b"", "no RFC 5322 header block"),
+        (b"", "bad.eml is empty (0 bytes)"),
+        (b"\r\n\r\n", "bad.eml is empty: it holds only blank lines and spaces"),
         (
             b"From: a@b.example\nContent-Type: multipart/mixed\n\nno boundary\n",
             "broken MIME structure: a multipart message without a boundary parameter",
