@@ -45,7 +45,7 @@ def input_not_read(ctx: Context) -> Iterator[Problem]:
     Says which mail files found below a checked directory mailcheck does not read: Outlook
     `.msg` messages, Outlook `.oft` templates and mbox mailboxes of several messages, whatever
     the file's name (`.mbox`, Apple Mail's exported `Name.mbox/mbox`, a Thunderbird folder, one
-    saved as `.eml`). Named on the command line,
+    saved as `.eml`, an Outlook message saved without its `.msg`). Named on the command line,
     such a file is INP001. An HTML report mailcheck wrote (`mailcheck report` writes to the
     working directory) is no campaign either: found by a walk it is this warning, named on the
     command line it is checked. MJML source (`<mjml>…<mj-body>`, often saved as `.html`) is

@@ -36,7 +36,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, time
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import regex
 
@@ -180,7 +180,9 @@ def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Ca
                 _load_html(campaign, path.name, data)
         else:
             data = _not_empty(_read(path, root, limits.message_bytes), path.name)
-            if not _unread_mailbox(campaign, data, root):
+            if outlook_message(io.BytesIO(data)):  # one saved without its .msg
+                _not_read(campaign, t(NOT_READ[".msg"]), root)
+            elif not _unread_mailbox(campaign, data, root):
                 _load_sniffed(campaign, data, path.name)
     except LoadError as exc:
         campaign.load_error = exc.args[0]  # (a Message: said in the reader's language)
@@ -342,7 +344,8 @@ def is_saved_message(path: Path) -> bool:
     """Whether ``path``, a file whose name has no extension a message is saved with, is a
     saved message: test suites store them so (``m0129``, ``paypal.com``, ``gb2312.1``), and
     one passed over would be a test send checked by nobody. Its top must be an RFC 5322 header
-    block naming fields mail has, which a README or a Makefile does not; a dotfile
+    block naming fields mail has, which a README or a Makefile does not, or it is an Outlook
+    message (:func:`outlook_message`: found, it is said not to be read); a dotfile
     (``.gitignore``) never is, nor a file of a kind that is never mail (a picture, a
     stylesheet, data). Only a regular file is opened: a named pipe would wait for a writer for
     ever, and a symbolic link may lead out of the directory the user named (what is read there
@@ -355,7 +358,10 @@ def is_saved_message(path: Path) -> bool:
         if not stat.S_ISREG(path.lstat().st_mode):
             return False
         with path.open("rb") as f:
-            return looks_like_message(f.read(_SNIFF_BYTES))
+            if looks_like_message(f.read(_SNIFF_BYTES)):
+                return True
+            f.seek(0)
+            return outlook_message(f)
     except OSError:
         return False  # not known to be mail: nothing was passed over that was
 
@@ -376,16 +382,49 @@ _NEVER_MAIL = frozenset(
 
 
 def is_outlook_file(path: Path) -> bool:
-    """Whether ``path`` is an Outlook .msg/.oft file (an OLE compound file): never read."""
-    if path.suffix.lower() not in (".msg", ".oft"):
+    """Whether ``path`` is an Outlook .msg/.oft file (an OLE compound file), or an Outlook
+    message saved without that extension (:func:`is_saved_message`'s names): never read."""
+    named = path.suffix.lower() in (".msg", ".oft")
+    if not named and (path.name.startswith(".") or path.suffix.lower() in _NEVER_MAIL):
         return False
     try:
         if not stat.S_ISREG(path.stat().st_mode):
             return False  # a named pipe would wait for a writer for ever (the loader says why)
         with path.open("rb") as f:
-            return f.read(len(OLE_MAGIC)) == OLE_MAGIC
+            return f.read(len(OLE_MAGIC)) == OLE_MAGIC if named else outlook_message(f)
     except OSError:
         return False  # the loader says why it cannot be read
+
+
+# The names of the streams and storages an Outlook message or template is made of (MS-OXMSG
+# 2.2): every entry of its directory but the root has one of them
+_OUTLOOK_ENTRIES = tuple(
+    name.encode("utf-16-le")
+    for name in (
+        "__substg1.0_",
+        "__properties_version1.0",
+        "__nameid_version1.0",
+        "__recip_version1.0_",
+        "__attach_version1.0_",
+    )
+)
+
+
+def outlook_message(f: BinaryIO) -> bool:
+    """Whether the file ``f`` reads (from its start) is an Outlook message or template, whatever
+    its name: an OLE compound file whose first directory sector names Outlook's property
+    streams. A Word .doc or an Excel .xls is an OLE compound file too, with streams of other
+    names: no mail, and not said to be an Outlook file."""
+    header = f.read(512)
+    if len(header) < 512 or not header.startswith(OLE_MAGIC):
+        return False
+    shift = int.from_bytes(header[0x1E:0x20], "little")  # sectors of 512 or 4096 bytes
+    first = int.from_bytes(header[0x30:0x34], "little")  # the directory's first sector
+    if shift not in (9, 12) or first >= 0xFFFFFFFA:  # a broken header, or a special value
+        return False
+    f.seek((first + 1) << shift)  # sector n follows the header's own sector
+    directory = f.read(1 << shift)
+    return any(name in directory for name in _OUTLOOK_ENTRIES)
 
 
 _MAILBOX_SNIFF = 1 << 24  # a mailbox's second message starts within its first 16 MB
@@ -423,9 +462,7 @@ def _load_other_mail(campaign: Campaign, data: bytes, name: str, root: Path | No
     if _unread_mailbox(campaign, data, root):
         return
     if data.startswith(OLE_MAGIC):
-        if root is None:
-            raise LoadError(t(NOT_READ[suffix]))
-        campaign.not_read = t(NOT_READ[suffix])
+        _not_read(campaign, t(NOT_READ[suffix]), root)
         return
     from mailcheck.message import looks_like_message
 
@@ -445,11 +482,16 @@ def _unread_mailbox(campaign: Campaign, data: bytes, root: Path | None) -> bool:
     headers would be judged with every later message in its body: the others never checked."""
     if not _several_messages(data):
         return False
-    reason = t(NOT_READ[".mbox"], count=len(_MBOX_FROM_LINE.findall(data)))
+    _not_read(campaign, t(NOT_READ[".mbox"], count=len(_MBOX_FROM_LINE.findall(data))), root)
+    return True
+
+
+def _not_read(campaign: Campaign, reason: str, root: Path | None) -> None:
+    """A mail file mailcheck does not read: INP001 named on the command line (it was meant to
+    be checked), INP002 found below a directory (a repository may keep it beside campaigns)."""
     if root is None:
         raise LoadError(reason)
     campaign.not_read = reason
-    return True
 
 
 def _emlx_message(data: bytes) -> bytes:

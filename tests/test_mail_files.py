@@ -106,6 +106,48 @@ def test_an_outlook_file_named_on_the_command_line_is_inp001(tmp_path: Path) -> 
     assert not result.ok
 
 
+def compound_file(*entries: str) -> bytes:
+    """An OLE compound file of 512-byte sectors whose directory (sector 0) names ``entries``
+    after its root: enough of one for what tells an Outlook message from a Word document."""
+    header = bytearray(OLE + b"\x00" * (512 - len(OLE)))
+    header[0x1E:0x20] = (9).to_bytes(2, "little")  # 2**9-byte sectors
+    header[0x30:0x34] = (0).to_bytes(4, "little")  # the directory starts at sector 0
+    directory = b"".join(
+        (name.encode("utf-16-le") + b"\x00\x00").ljust(64, b"\x00")
+        + (2 * len(name) + 2).to_bytes(2, "little")
+        + b"\x00" * 62
+        for name in ("Root Entry", *entries)
+    )
+    return bytes(header) + directory.ljust(512, b"\x00")
+
+
+def test_an_outlook_message_saved_without_an_extension_is_said_not_to_be_read(
+    tmp_path: Path,
+) -> None:
+    # a test suite's mail_outlook_1 was dropped without a word below a directory, and named
+    # it was "binary data": Outlook messages are INP002/INP001 whatever their name
+    outlook = compound_file(
+        "__properties_version1.0", "__nameid_version1.0", "__substg1.0_0037001F"
+    )
+    (tmp_path / "mail_outlook_1").write_bytes(outlook)
+    (tmp_path / "minutes").write_bytes(compound_file("WordDocument", "1Table"))  # no mail
+    (tmp_path / "page.eml").write_bytes(SEND)
+    by_name = checked(tmp_path)
+    assert set(by_name) == {"mail_outlook_1", "page.eml"}
+    found = by_name["mail_outlook_1"]
+    assert [(f.code, f.severity.value, f.message) for f in found.findings] == [
+        ("INP002", "warning", MSG_REASON)
+    ]
+    assert found.findings[0].location == str(tmp_path / "mail_outlook_1")
+    [named] = checked(tmp_path / "mail_outlook_1").values()
+    assert [(f.code, f.message) for f in named.findings] == [("INP001", MSG_REASON)]
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    (alone / "send").write_bytes(outlook)  # nothing else to check: a CI job must go red
+    with pytest.raises(UsageError, match=r"1 Outlook \.msg/\.oft file\(s\)"):
+        run([str(alone)], Config(root=tmp_path), offline=True)
+
+
 def test_a_directory_of_outlook_files_and_mailboxes_only_is_a_usage_error(
     tmp_path: Path,
 ) -> None:
