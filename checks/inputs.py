@@ -51,11 +51,13 @@ def input_not_read(ctx: Context) -> Iterator[Problem]:
     command line it is checked. MJML source (`<mjml>…<mj-body>`, often saved as `.html`) is
     not e-mail HTML: its `<mj-button href>` is no link to an HTML reader, so it is said to be
     unread rather than passed with nothing of it checked (INP001 when named on the command
-    line or as a campaign's `html`). So is a mail server's report kept beside the test sends
-    (`multipart/report`: a bounce, a spam complaint, a read receipt), which is no campaign.
-    In a test send that is read, it names the body parts that
-    are not checked: an AMP for Email part (`text/x-amp-html`), which Gmail and Mail.ru show
-    instead of the HTML part to readers whose mail client renders AMP.
+    line or as a campaign's `html`). Inky source (Foundation for Emails, told by two of its
+    own tags outside comments: `<container>`, `<row>`, `<columns>`, `<spacer>`, `<wrapper>` …)
+    is said to be unread too: its `<button href>` and `<item href>` are no links either. So is
+    a mail server's report kept beside the test sends (`multipart/report`: a bounce, a spam
+    complaint, a read receipt), which is no campaign. In a test send that is read, it names
+    the body parts that are not checked: an AMP for Email part (`text/x-amp-html`), which
+    Gmail and Mail.ru show instead of the HTML part to readers whose mail client renders AMP.
 
     ## Why it matters
     A test send saved from Outlook looks checked when the run is green. It was not: the gate
@@ -69,10 +71,10 @@ def input_not_read(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Save the test send as `.eml` (Outlook on the web and the new Outlook can; Outlook for Mac
     saves one when the message is dragged out), or keep the Outlook files outside the checked
-    directories, or ignore INP002 there. Compile MJML (`mjml email.mjml -o email.html`) and
-    check the HTML it makes. For an AMP part, check it by hand (Gmail's AMP
-    playground, a test send to a Gmail and a Mail.ru mailbox), then ignore INP002 for that
-    campaign.
+    directories, or ignore INP002 there. Compile MJML (`mjml email.mjml -o email.html`) or Inky
+    (`inky email.html dist/`, or the Foundation for Emails project's build) and check the HTML
+    it makes. For an AMP part, check it by hand (Gmail's AMP playground, a test send to a
+    Gmail and a Mail.ru mailbox), then ignore INP002 for that campaign.
     """
     if ctx.campaign.not_read:
         yield Problem(ctx.campaign.not_read, location=ctx.campaign.source)

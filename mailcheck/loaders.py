@@ -172,10 +172,8 @@ def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Ca
                 campaign.not_read = t(
                     "'{name}' is a report mailcheck wrote, not a campaign", name=path.name
                 )
-            elif mjml := mjml_source(data, path.name):
-                if root is None:  # named on the command line: it was meant to be checked
-                    raise LoadError(mjml)
-                campaign.not_read = mjml
+            elif source := uncompiled_source(data, path.name):
+                _not_read(campaign, source, root)  # named, it was meant to be checked: INP001
             else:
                 _load_html(campaign, path.name, data)
         else:
@@ -329,15 +327,41 @@ def is_mailcheck_report(data: bytes) -> bool:
 _MJML = re.compile(rb"<mjml[\s>].*?<mj-body[\s>]", re.IGNORECASE | re.DOTALL)
 
 
-def mjml_source(data: bytes, name: str) -> Message | None:
-    """Why an HTML file is not read when it is MJML source, else None."""
-    if not _MJML.search(data[:65536]):
-        return None
-    return t(
-        "'{name}' is MJML source, which mailcheck does not read: compile it to HTML (mjml "
-        "{name} -o compiled.html) and check the HTML it makes",
-        name=name,
-    )
+# Inky (Foundation for Emails): HTML with tags of its own that its compiler turns into tables.
+# Its <button href> and <menu><item href> are no links to an HTML reader, and a <style> before
+# its <container> put the whole body into <head> (lxml), where no text is read: its Lorem
+# ipsum passed. Its tags are none of HTML's (<spacer> was Netscape's alone): two of them tell
+# it, outside comments (an HTML page about Inky shows them escaped, "&lt;row&gt;").
+_INKY_TAG = re.compile(
+    rb"<(container|row|columns|column|block-grid|callout|wrapper|spacer|h-line)[\s/>]",
+    re.IGNORECASE,
+)
+_COMMENT = re.compile(rb"<!--(?!\[if).*?-->", re.DOTALL)  # not Outlook's conditional HTML
+
+
+def uncompiled_source(data: bytes, name: str) -> Message | None:
+    """Why an HTML file is not read when it is the source of an e-mail markup (MJML, Inky)
+    that its compiler turns into the HTML sent, else None."""
+    if _MJML.search(data[:65536]):
+        return t(
+            "'{name}' is MJML source, which mailcheck does not read: compile it to HTML (mjml "
+            "{name} -o compiled.html) and check the HTML it makes",
+            name=name,
+        )
+    tags: list[str] = []
+    for match in _INKY_TAG.finditer(_COMMENT.sub(b"", data)):
+        tag = f"<{match.group(1).decode().lower()}>"
+        if tag not in tags:
+            tags.append(tag)
+        if len(tags) == 2:
+            return t(
+                "'{name}' is Inky source (Foundation for Emails: {tags}), which mailcheck does "
+                "not read: compile it to HTML (inky {name} dist/, or the project's build) and "
+                "check the HTML it makes",
+                name=name,
+                tags=", ".join(tags),
+            )
+    return None
 
 
 def is_saved_message(path: Path) -> bool:
@@ -672,9 +696,9 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     data_bytes = _read(html_path, directory, limits.file_bytes, "html")
     campaign.source_files.append(("html", str(html_path)))  # only what was read (content hash)
     campaign.html_label = printable(_relative(html_path, directory))
-    mjml = mjml_source(data_bytes, campaign.html_label)
-    if mjml:  # the campaign's own html: it was meant to be checked
-        raise LoadError(mjml)
+    source = uncompiled_source(data_bytes, campaign.html_label)
+    if source:  # the campaign's own html: it was meant to be checked
+        raise LoadError(source)
     static = _take_html(campaign, data_bytes, campaign.html_label)
     if not campaign.preheader_explicit:
         campaign.preheader = static.preheader

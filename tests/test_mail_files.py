@@ -360,6 +360,63 @@ def test_mjml_source_is_said_to_be_unread_not_checked_as_html(tmp_path: Path) ->
     assert code == "INP001" and "is MJML source, which mailcheck does not read" in message
 
 
+INKY = """<style>
+  .header { background: #f3f3f3; }
+</style>
+<spacer size="16"></spacer>
+<container class="header">
+  <row>
+    <columns small="12" large="12">
+      <h1>Скидки до 70%</h1>
+      <p>Lorem ipsum dolor sit amet.</p>
+      <button href="#">Купить</button>
+      <menu><item href="https://shop.test/u">Отписаться</item></menu>
+    </columns>
+  </row>
+</container>
+"""
+
+
+def test_inky_source_is_said_to_be_unread_not_checked_as_html(tmp_path: Path) -> None:
+    # read as HTML, its <button href="#"> was no link, and the <style> before <container> put
+    # the whole body into <head>: its Lorem ipsum passed unseen (Foundation's templates)
+    walk = tmp_path / "walk"
+    walk.mkdir()
+    (walk / "email.html").write_text(INKY, encoding="utf-8")
+    # HTML that is not Inky: one such tag alone, the tags in a comment or shown escaped,
+    # Foundation's compiled HTML (class="container", class="row")
+    (walk / "page.html").write_text(
+        '<html lang="ru"><body><!-- <container><row> --><p>About &lt;container&gt;, '
+        "&lt;row&gt; and <spacer type='block'> in old mail</p>"
+        '<table class="container"><tr><th class="columns">'
+        '<a href="https://shop.test/u">Отписаться</a></th></tr></table></body></html>',
+        encoding="utf-8",
+    )
+    reason = (
+        "'email.html' is Inky source (Foundation for Emails: <spacer>, <container>), which "
+        "mailcheck does not read: compile it to HTML (inky email.html dist/, or the project's "
+        "build) and check the HTML it makes"
+    )
+    by_name = checked(walk)
+    found = by_name["email.html"]
+    assert [(f.code, f.severity.value, f.message) for f in found.findings] == [
+        ("INP002", "warning", reason)
+    ]
+    assert found.findings[0].location == str(walk / "email.html")
+    assert not {"INP001", "INP002"} & {f.code for f in by_name["page.html"].findings}
+    # named on the command line, or as a campaign's html, it was meant to be checked: INP001
+    named = checked(walk / "email.html")["email.html"]
+    assert [(f.code, f.message) for f in named.findings] == [("INP001", reason)]
+    campaign = write_campaign(tmp_path, "c", html=INKY.replace("<spacer", "<wrapper"))
+    [(code, message)] = [(f.code, f.message) for f in checked(campaign)["campaign.toml"].findings]
+    assert (code, message) == (
+        "INP001",
+        "'email.html' is Inky source (Foundation for Emails: <wrapper>, <container>), which "
+        "mailcheck does not read: compile it to HTML (inky email.html dist/, or the project's "
+        "build) and check the HTML it makes",
+    )
+
+
 def _report(report_type: str) -> bytes:
     return (
         "From: Mail Delivery System <MAILER-DAEMON@mx.shop.test>\r\nTo: news@shop.test\r\n"

@@ -26,10 +26,10 @@ Lint e-mail campaigns before they are sent.
 PATH may be a campaign directory (with campaign.toml), an .eml (or Apple Mail .emlx) test send,
 an .html file, or any directory: mailcheck finds every campaign below it (saved messages
 without an extension too), and says which mail files it does not read (Outlook .msg/.oft,
-mboxes: INP002). Each campaign uses the closest mailcheck.toml or [tool.mailcheck] in
-pyproject.toml above it (see --show-settings); flags override it, and a campaign.toml overrides
-it for its campaign, except --select and --ignore, which apply on top of every configuration, a
-campaign.toml's too (--ignore adds to its ignore).
+mboxes, MJML or Inky source to compile first: INP002). Each campaign uses the closest
+mailcheck.toml or [tool.mailcheck] in pyproject.toml above it (see --show-settings); flags
+override it, and a campaign.toml overrides it for its campaign, except --select and --ignore,
+which apply on top of every configuration, a campaign.toml's too (--ignore adds to its ignore).
 
 exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict), 2 usage error"""
 
