@@ -336,7 +336,24 @@ _INKY_TAG = re.compile(
     rb"<(container|row|columns|column|block-grid|callout|wrapper|spacer|h-line)[\s/>]",
     re.IGNORECASE,
 )
-_COMMENT = re.compile(rb"<!--(?!\[if).*?-->", re.DOTALL)  # not Outlook's conditional HTML
+
+
+def _outside_comments(data: bytes) -> bytes:
+    """``data`` without its comments (Outlook's conditional HTML, ``<!--[if mso]>``, kept):
+    found one by one, as a lazy pattern would have rescanned to the end from each unclosed
+    ``<!--`` of a hostile file."""
+    kept: list[bytes] = []
+    at = 0
+    while (start := data.find(b"<!--", at)) != -1:
+        kept.append(data[at:start])
+        end = data.find(b"-->", start + 4)
+        if end == -1:
+            return b"".join(kept)  # a comment to the end of the file
+        if data.startswith(b"[if", start + 4):
+            kept.append(data[start : end + 3])
+        at = end + 3
+    kept.append(data[at:])
+    return b"".join(kept)
 
 
 def uncompiled_source(data: bytes, name: str) -> Message | None:
@@ -349,7 +366,7 @@ def uncompiled_source(data: bytes, name: str) -> Message | None:
             name=name,
         )
     tags: list[str] = []
-    for match in _INKY_TAG.finditer(_COMMENT.sub(b"", data)):
+    for match in _INKY_TAG.finditer(_outside_comments(data)):
         tag = f"<{match.group(1).decode().lower()}>"
         if tag not in tags:
             tags.append(tag)

@@ -12,6 +12,7 @@ import pytest
 from mailcheck.checks.unsubscribe import _address_to_unsubscribe
 
 from mailcheck.htmlparse import parse_html
+from mailcheck.loaders import uncompiled_source
 from mailcheck.templating.breakage import broken_text, visible_text
 from mailcheck.templating.detect import without_comments
 from mailcheck.templating.links import LinkSpan
@@ -65,6 +66,9 @@ def _unclosed_comments() -> None:
     text = "<p>Привет</p>" + "<!--" * 40_000
     assert without_comments(text) == text
     assert not body_has_unsubscribe_tag(text)
+    # Inky's tags are looked for outside comments (a lazy "<!--.*?-->" took minutes)
+    assert uncompiled_source(b"<row><columns>" + b"<!--" * 400_000, "e.html") is not None
+    assert uncompiled_source(b"<row>" + b"<!--" * 400_000 + b"<columns>", "e.html") is None
 
 
 def _unclosed_hidden_elements() -> None:
