@@ -16,6 +16,13 @@ from mailcheck.config import Config
 from mailcheck.loaders import is_saved_message, load
 
 SUFFIXES = (".eml", ".html", ".htm")
+_FOUNDATION = "foundation+foundation-emails/"
+_OUTLOOK = "SpamScope+mail-parser/tests/mails/mail_outlook_1"
+
+
+def said_not_read(reason: str) -> bool:
+    """A file mailcheck does not read, and says so (INP001 named): no failure to read it."""
+    return " is Inky source (" in reason or reason.startswith("Outlook .msg files are not read")
 
 
 def corpus_root() -> Path:
@@ -45,6 +52,7 @@ def test_every_corpus_file_loads() -> None:
     assert sum(not p.suffix for p in files) > 150
     config = Config(root=corpus_root())
     failed: list[tuple[Path, str]] = []
+    not_read: list[str] = []
     loaded = 0
     for path in files:
         campaign = load(path, str(path), config)  # must not raise
@@ -52,7 +60,10 @@ def test_every_corpus_file_loads() -> None:
         if campaign.load_error is not None:
             assert campaign.load_error.strip(), f"{path}: load_error without a reason"
             assert "please report" not in campaign.load_error, f"{path}: {campaign.load_error}"
-            failed.append((path, campaign.load_error))
+            if said_not_read(campaign.load_error):  # named, so INP001, not INP002
+                not_read.append(str(path.relative_to(corpus_root())))
+            else:
+                failed.append((path, campaign.load_error))
             continue
         loaded += 1
         if path.suffix.lower() in (".html", ".htm"):
@@ -73,7 +84,11 @@ def test_every_corpus_file_loads() -> None:
             path,
             reason,
         )
-    assert loaded >= len(files) - 13
+    # what is said not to be read: Foundation for Emails' Inky source (its 40 uncompiled
+    # templates and test pages) and SpamScope's Outlook message saved without its .msg
+    assert len(not_read) == 41, not_read
+    assert [p for p in not_read if not p.startswith(_FOUNDATION)] == [_OUTLOOK]
+    assert loaded >= len(files) - 13 - len(not_read)
 
 
 def test_known_broken_corpus_messages_say_why() -> None:
