@@ -198,11 +198,44 @@ def _tree(html: str) -> tuple[Any, str]:
         return None, ""
     html = _content_after_end_kept(_php_tags_whole(html))
     try:
-        return etree.fromstring(html, _PARSER), _cut_short(_PARSER)
+        root, cut = etree.fromstring(html, _PARSER), _cut_short(_PARSER)
     except ValueError:
         # lxml refuses str with an XML encoding declaration (or NUL bytes): parse UTF-8 bytes
         data = html.encode("utf-8", "surrogatepass").replace(b"\x00", b"")
-        return etree.fromstring(data, _BYTES_PARSER), _cut_short(_BYTES_PARSER)
+        root, cut = etree.fromstring(data, _BYTES_PARSER), _cut_short(_BYTES_PARSER)
+    if root is not None:
+        _head_as_a_browser_ends_it(root)
+    return root, cut
+
+
+# What HTML's parser keeps in <head>. Anything else ends the head ("in head" insertion mode,
+# "anything else") and goes, with all after it, into <body>; libxml2 keeps an element it does
+# not know in the head instead: after a leading <style>, a fragment's <columns> or Campaign
+# Monitor's <unsubscribe> took the whole text into <head>, which no rule reads (a QA probe).
+_HEAD_CONTENT = frozenset(
+    {"base", "basefont", "bgsound", "link", "meta", "title", "noscript", "noframes", "style",
+     "script", "template"}
+)  # fmt: skip
+
+
+def _head_as_a_browser_ends_it(root: Any) -> None:
+    head = root.find("head")
+    if head is None:
+        return
+    stray = next(
+        (el for el in head if isinstance(el.tag, str) and el.tag not in _HEAD_CONTENT), None
+    )
+    if stray is None:
+        return
+    body = root.find("body")
+    if body is None:
+        body = etree.SubElement(root, "body")
+    moved = [stray, *stray.itersiblings()]
+    if body.text:  # the body's own first words come after what the head held
+        moved[-1].tail = (moved[-1].tail or "") + body.text
+        body.text = None
+    for element in reversed(moved):
+        body.insert(0, element)
 
 
 # libxml2 reads an element's attributes in quadratic time: 60,000 on one element took 33 s

@@ -530,3 +530,24 @@ def test_a_videos_poster_is_an_image() -> None:
         ("https://cdn.shop.test/still.jpg", "img", 4),
     ]
     assert [image.src for image in doc.images] == ["https://cdn.shop.test/still.jpg"]
+
+
+@pytest.mark.parametrize(
+    ("html", "text"),
+    [
+        # after a leading <style>, libxml2 kept an element it does not know in <head>, and
+        # the whole text with it: a browser ends the head there (a QA probe)
+        (
+            "<style>p {margin: 0}</style><columns><p>Lorem ipsum dolor sit amet.</p></columns>",
+            "Lorem ipsum dolor sit amet.",
+        ),
+        (  # Campaign Monitor's <unsubscribe> tag, then the body's own text
+            "<style></style><unsubscribe>Отписаться</unsubscribe><p>Скидки недели</p>",
+            "Отписаться Скидки недели",
+        ),
+        ("<title>Скидки</title><meta charset=utf-8><p>Текст</p>", "Текст"),  # head stays head
+    ],
+)
+def test_what_a_browser_puts_in_the_body_is_read_as_the_body(html: str, text: str) -> None:
+    document = parse_html(html)
+    assert document.text == text
