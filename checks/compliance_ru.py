@@ -31,7 +31,7 @@ from mailcheck.i18n import Joined, t
 from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST, is_unsubscribe, is_web, tracked_target
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.unsubscribe import unsubscribe_tags
+from mailcheck.unsubscribe import SOCIAL_HOSTS, unsubscribe_tags
 
 _ADVERTISING = re.compile(r"\bреклама\b", re.I)
 _ERID = re.compile(r"\berid\b", re.I)
@@ -69,7 +69,7 @@ def _own_domains(ctx: Context) -> list[str]:
 def _partner_links(ctx: Context) -> list[Link]:
     """Links to another organisation's site: not the sender's, not its own channels."""
     own = _own_domains(ctx)
-    channels = _hosts("own_channel_hosts.txt")
+    channels = (*_hosts("own_channel_hosts.txt"), *SOCIAL_HOSTS)
     found = []
     for link in ctx.all_links():
         if link.kind not in ("a", "area") or not is_web(link.href) or is_unsubscribe(link):

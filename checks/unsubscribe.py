@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from mailcheck.auth_model import Signature, signatures
+from mailcheck.domains import host_of
 from mailcheck.i18n import N_, t
 from mailcheck.lengths import test_send_prefix
 from mailcheck.linkinfo import WHOLE_TAG, is_unsubscribe, url_problem
@@ -77,6 +78,11 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
       tag (`*|UNSUB|*`, `{{ unsubscribe_url }}`, `[% param.url_unsub %]`,
       `<%asm_group_unsubscribe_raw_url%>` …); a tag that makes the link itself (`{% unsubscribe
       %}`, `{unsubscribe_text}`, `<unsubscribe>`) counts wherever it stands.
+
+    A link to a social network or a messenger (twitter.com, vk.com, t.me …) is no unsubscribe
+    link whatever its text says: `<a href="https://twitter.com/shop">Unsubscribe</a>` opens a
+    profile. The finding then names that link (unless the network sends the e-mail itself, or
+    the href is the `List-Unsubscribe` URL or holds the platform's tag).
 
     In a message of text alone, a paragraph that says unsubscribe beside a URL or an e-mail
     address counts: mail clients make both links. In an HTML body, such an address written as
@@ -189,7 +195,16 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         )
         return
     said = t("no unsubscribe link in the body")
-    if reply := _reply_to_unsubscribe(document.text if document else ""):
+    if found.social:
+        # the footer's "Unsubscribe" was pointed at the brand's profile: that link is the fix
+        first = found.social[0]
+        said = t(
+            "no unsubscribe link in the body: the link “{text}” goes to a social network "
+            "({network}), not to a page that unsubscribes",
+            text=first.text,
+            network=host_of(first.href),
+        )
+    elif reply := _reply_to_unsubscribe(document.text if document else ""):
         # a way out for a patient reader, and no link: what bulk-sender rules ask for
         said = t(
             "no unsubscribe link in the body: its text asks readers to unsubscribe by "
@@ -199,6 +214,9 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     missing = ctx.missing(said, campaign.html_label or "body")
     if not missing.cause:  # HTML001's, when a comment left open hides the link
         missing = replace(missing, cause=_open_comment_hides(ctx))
+    if found.social:  # at the links worded so, which are to be pointed at the way out
+        places = ctx.link_places(*found.social, with_text=False)
+        missing = replace(missing, locations=places, url=found.social[0].href)
     # the footer is often a partial the template pulls in: then it may well be there
     yield missing
 

@@ -111,7 +111,7 @@ def utm_links(ctx: Context) -> list[Link]:
         if link.kind in ("a", "area")
         and is_web(link.href)
         and host_of(link.href) != SYSTEM_PLACEHOLDER_HOST
-        and not is_unsubscribe(link)
+        and not is_unsubscribe(link, (), ctx.campaign.from_domain)
     ]
 
 

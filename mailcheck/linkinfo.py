@@ -14,7 +14,13 @@ import regex
 from mailcheck.domains import URL_CACHE_SIZE, ascii_host, host_of, under
 from mailcheck.i18n import N_, t
 from mailcheck.model import Campaign, Link
-from mailcheck.unsubscribe import body_has_unsubscribe_tag, link_is_unsubscribe, unsubscribe_tags
+from mailcheck.unsubscribe import (
+    body_has_unsubscribe_tag,
+    link_is_unsubscribe,
+    link_says_unsubscribe,
+    social_network,
+    unsubscribe_tags,
+)
 
 SYSTEM_PLACEHOLDER_HOST = "esp-system.mailcheck.invalid"
 """Host of every URL a system variable renders to (a reserved ``.invalid`` name); link checkers
@@ -58,17 +64,36 @@ _SCHEME_AGAIN = re.compile(r"https?:?/+", re.IGNORECASE)
 _WRITTEN_TWICE = re.compile(r"https?:[/\\]*https?:?/", re.IGNORECASE)
 
 
-def is_unsubscribe(link: Link, list_unsubscribe: Iterable[str] = ()) -> bool:
+def is_unsubscribe(
+    link: Link, list_unsubscribe: Iterable[str] = (), sender: str | None = ""
+) -> bool:
     """An unsubscribe or preference-centre link: never clicked by the checker, no UTMs needed.
 
     ``list_unsubscribe`` holds the campaign's List-Unsubscribe URLs: a link to one of them is
-    the unsubscribe link whatever its text.
+    the unsubscribe link whatever its text. ``sender``: the domain of the campaign's From
+    address, when known (a social network's own mail unsubscribes on the network's site).
     """
     if link.kind not in ("a", "area"):
         return False
     return link_is_unsubscribe(
         link.href, link.raw or link.href, link.text, link.context, link.marker,
-        frozenset(list_unsubscribe),
+        frozenset(list_unsubscribe), sender or "",
+    )  # fmt: skip
+
+
+def _says_unsubscribe_on_a_network(
+    link: Link, list_unsubscribe: frozenset[str], sender: str
+) -> bool:
+    """A link whose words say unsubscribe and which opens a page of a social network: no way
+    out, though a reader takes it for one (the mailgun template's «<a
+    href="http://twitter.com/mail_gun">Unsubscribe</a>»)."""
+    return (
+        link.kind in ("a", "area")
+        and social_network(link.href, sender) is not None
+        and link_says_unsubscribe(
+            link.href, link.raw or link.href, link.text, link.context, link.marker,
+            list_unsubscribe,
+        )
     )  # fmt: skip
 
 
@@ -362,6 +387,8 @@ class UnsubscribeLinks:
     hidden: list[Link] = field(default_factory=list)  # working, but no recipient sees them
     # working, but only inside Outlook's conditional comments: every other client hides them
     outlook_only: list[Link] = field(default_factory=list)
+    # links whose words say unsubscribe and which open a social network's page: no way out
+    social: list[Link] = field(default_factory=list)
 
     @cached_property
     def tag(self) -> bool:
@@ -380,27 +407,36 @@ def unsubscribe_links(
     """The campaign's unsubscribe links, every place they stand, working or placeholders.
 
     ``headers`` are the campaign's headers as rendered (else as written): a link to the
-    List-Unsubscribe URL is the unsubscribe link whatever its text.
+    List-Unsubscribe URL is the unsubscribe link whatever its text. A link whose words say
+    unsubscribe and which goes to a social network is none: it is kept apart, for UNS001 to
+    name as the cause.
     """
     targets = frozenset(list_unsubscribe_targets(headers or campaign.headers))
+    sender = campaign.from_domain or ""
     working: list[Link] = []
     placeholders: list[tuple[Link, str]] = []
     hidden: list[Link] = []
     outlook_only: list[Link] = []
+    social: list[Link] = []
     for link in campaign.link_occurrences():
         # the text part's own link is no way out for those who read the HTML (UNS001 reads the
         # text part when it is all there is)
-        if not link.in_text and is_unsubscribe(link, targets):
-            reason = placeholder(link)
-            if reason:
-                placeholders.append((link, reason))
-            elif link.hidden:
-                hidden.append(link)
-            elif link.outlook_only:
-                outlook_only.append(link)
-            else:
-                working.append(link)
-    return UnsubscribeLinks(working, placeholders, campaign.html, hidden, outlook_only)
+        if link.in_text:
+            continue
+        if not is_unsubscribe(link, targets, sender):
+            if _says_unsubscribe_on_a_network(link, targets, sender):
+                social.append(link)
+            continue
+        reason = placeholder(link)
+        if reason:
+            placeholders.append((link, reason))
+        elif link.hidden:
+            hidden.append(link)
+        elif link.outlook_only:
+            outlook_only.append(link)
+        else:
+            working.append(link)
+    return UnsubscribeLinks(working, placeholders, campaign.html, hidden, outlook_only, social)
 
 
 # Merge-tag syntax of any template language, understood or not ({{ }}, {$x}, {x}, <?= ?>,

@@ -13,6 +13,11 @@ A link is an unsubscribe (or preference-centre) link when
   ``{{ unsubscribe_link }}``, ``[% param.url_unsub %]`` …) or its path says so;
 * its href is the campaign's ``List-Unsubscribe`` URL.
 
+A link to a social network or a messenger (``data/social_hosts.toml``) is no unsubscribe link
+whatever its text says ("<a href="https://twitter.com/shop">Unsubscribe</a>" opens a profile),
+unless the network sends the e-mail itself, its href is the ``List-Unsubscribe`` URL or holds a
+platform's unsubscribe tag.
+
 Words are compared without regard to case or accents, so "desinscrire" is "désinscrire" and «ё»
 is «е». A dialect that knows more of its platform's tags adds them with :func:`add_tags`.
 """
@@ -28,7 +33,7 @@ from importlib import resources
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from mailcheck.domains import URL_CACHE_SIZE
+from mailcheck.domains import URL_CACHE_SIZE, host_of, under
 
 # Letters that do not decompose into a base letter and accents, spelled the way people write
 # them without a national keyboard.
@@ -226,23 +231,76 @@ def add_tags(platform: str, *, href: Iterable[str] = (), body: Iterable[str] = (
     tags produce the whole link wherever they stand (Klaviyo's ``{% unsubscribe %}``).
     """
     TAGS.add(platform, href=href, body=body)
-    link_is_unsubscribe.cache_clear()
+    link_says_unsubscribe.cache_clear()
     body_has_unsubscribe_tag.cache_clear()
 
 
 def remove_tags(platform: str) -> None:
     """Forget what :func:`add_tags` registered for ``platform``."""
     TAGS.remove(platform)
-    link_is_unsubscribe.cache_clear()
+    link_says_unsubscribe.cache_clear()
     body_has_unsubscribe_tag.cache_clear()
+
+
+def link_is_unsubscribe(
+    href: str,
+    raw: str,
+    text: str,
+    context: str,
+    marker: str,
+    list_unsubscribe: frozenset[str],
+    sender: str = "",
+) -> bool:
+    """Whether a link with these parts is an unsubscribe or preference-centre link; ``sender``
+    is the domain of the campaign's From address ("" when unknown)."""
+    if not link_says_unsubscribe(href, raw, text, context, marker, list_unsubscribe):
+        return False
+    # a profile on a social network opens whatever the link's words say: only the campaign's
+    # own declarations (a platform's tag, the List-Unsubscribe URL) or the network's own mail
+    # make it the way out
+    return not social_network(href, sender) or _declared(href, raw, list_unsubscribe)
+
+
+def _declared(href: str, raw: str, list_unsubscribe: frozenset[str]) -> bool:
+    """The href holds a platform's unsubscribe tag or is the List-Unsubscribe URL."""
+    tags = unsubscribe_tags()
+    return bool(
+        tags.href.search(raw)
+        or (href != raw and tags.href.search(href))
+        or (list_unsubscribe and href.strip() in list_unsubscribe)
+    )
+
+
+def _social_hosts() -> tuple[str, ...]:
+    text = resources.files("mailcheck.data").joinpath("social_hosts.toml").read_text("utf-8")
+    return tuple(host.lower() for host in tomllib.loads(text)["hosts"])
+
+
+SOCIAL_HOSTS = _social_hosts()
+"""Social networks, video sites and messengers (``data/social_hosts.toml``)."""
+
+
+@functools.lru_cache(maxsize=URL_CACHE_SIZE)
+def social_network(href: str, sender: str = "") -> str | None:
+    """The social network (its entry of ``SOCIAL_HOSTS``) that ``href`` opens a page of, unless
+    the ``sender`` domain is that network's own (Twitter's mail links to twitter.com to
+    unsubscribe); else None."""
+    host = host_of(href)
+    if not host:
+        return None
+    for network in SOCIAL_HOSTS:
+        if under(host, network):
+            return None if sender and under(sender, network) else network
+    return None
 
 
 # Links are asked about by UNS, UTM and LNK rules, the link checker and the report: decide once.
 @functools.lru_cache(maxsize=URL_CACHE_SIZE)
-def link_is_unsubscribe(
+def link_says_unsubscribe(
     href: str, raw: str, text: str, context: str, marker: str, list_unsubscribe: frozenset[str]
 ) -> bool:
-    """Whether a link with these parts is an unsubscribe or preference-centre link."""
+    """Whether a link with these parts says it is an unsubscribe or preference-centre link (by
+    its words, marker, tag or URL), wherever it goes."""
     tags = unsubscribe_tags()
     if tags.href.search(raw) or (href != raw and tags.href.search(href)):
         return True

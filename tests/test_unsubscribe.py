@@ -523,3 +523,55 @@ def test_an_unsubscribe_link_only_outlook_gets_is_no_way_out_for_the_rest(tmp_pa
         encoding="utf-8",
     )
     assert only(check(page), "UNS001") == []
+
+
+@pytest.mark.parametrize(
+    ("footer", "text", "network"),
+    [
+        # the mailgun alert template's footer (QA probe "quiet", item 5)
+        ('<a href="http://twitter.com/mail_gun">Unsubscribe</a> from these alerts.',
+         "Unsubscribe", "twitter.com"),
+        ('<a href="https://vk.com/shop">Отписаться от рассылки</a>', "Отписаться от рассылки",
+         "vk.com"),
+        ('Чтобы отписаться, <a href="https://t.me/shop_news">нажмите здесь</a>.', "нажмите здесь",
+         "t.me"),
+    ],
+)  # fmt: skip
+def test_an_unsubscribe_link_to_a_social_network_is_no_way_out(
+    tmp_path: Path, footer: str, text: str, network: str
+) -> None:
+    result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>\n"))
+    [found] = only(result, "UNS001")
+    assert found.severity == Severity.ERROR
+    assert found.locations == ("email.html:6",)  # the footer's link, to be pointed elsewhere
+    assert found.message == (
+        f"no unsubscribe link in the body: the link “{text}” goes to a social network "
+        f"({network}), not to a page that unsubscribes"
+    )
+
+
+def test_a_social_link_beside_the_unsubscribe_link_is_no_finding(tmp_path: Path) -> None:
+    footer = (
+        '<a href="https://twitter.com/shop">Unsubscribe on Twitter</a> · '
+        '<a href="https://shop.test/u/1">Unsubscribe</a>'
+    )
+    assert uns001(tmp_path, footer) == []
+
+
+@pytest.mark.parametrize(
+    ("footer", "kwargs"),
+    [
+        # the network's own mail unsubscribes on its own site
+        ('<a href="https://twitter.com/settings/notifications">Unsubscribe</a>',
+         {"from": "Twitter <info@twitter.com>"}),
+        # the campaign's List-Unsubscribe URL, or a platform's tag, is the way out wherever it is
+        ('<a href="https://vk.com/away.php?to=u1">Отписаться</a>',
+         {"tables": {"headers": {"List-Unsubscribe": "<https://vk.com/away.php?to=u1>"}}}),
+        ('<a href="https://vk.com/away.php?to=*|UNSUB|*">Отписаться</a>',
+         {"template": "mailchimp"}),
+    ],
+)  # fmt: skip
+def test_a_social_networks_link_declared_the_way_out_is_one(
+    tmp_path: Path, footer: str, kwargs: dict[str, Any]
+) -> None:
+    assert uns001(tmp_path, footer, **kwargs) == []

@@ -105,11 +105,13 @@ def launched_links(result: CampaignResult, facts: Facts) -> tuple[LaunchedLink, 
     from mailcheck.linkinfo import is_unsubscribe, is_web
 
     found: dict[str, LaunchedLink] = {}
+    sender = result.campaign.from_domain
     for link in result.campaign.all_links():
         href = link.href.strip()
         if not is_web(href) or href in found:
             continue
-        purpose = "unsubscribe" if is_unsubscribe(link) else "image" if link.is_image else "link"
+        unsubscribe = is_unsubscribe(link, (), sender)
+        purpose = "unsubscribe" if unsubscribe else "image" if link.is_image else "link"
         checked = facts.link(link.href) if facts.gathered else None
         found[href] = LaunchedLink(
             url=href,

@@ -120,13 +120,15 @@ def _excluded_by(patterns: Iterable[str]) -> list[re.Pattern[str]]:
 
 
 def _campaign_links(
-    campaign: Campaign, known: dict[Link, bool]
+    campaign: Campaign, known: dict[tuple[Link, str], bool]
 ) -> Iterator[tuple[str, bool, bool]]:
     """(href, is an unsubscribe link, is an image) for every link of every rendered variant."""
     for link in campaign.all_links():
-        unsubscribe = known.get(link)
+        # (the sender: a social network's own mail unsubscribes on its site)
+        key = (link, campaign.from_domain or "")
+        unsubscribe = known.get(key)
         if unsubscribe is None:  # campaigns of a batch share most links: decide each once
-            unsubscribe = known[link] = is_unsubscribe(link)
+            unsubscribe = known[key] = is_unsubscribe(link, (), key[1])
         yield link.href, unsubscribe, link.is_image
     for url in list_unsubscribe_urls(campaign.headers):
         if not TEMPLATE_MARKERS.search(url):
@@ -138,7 +140,7 @@ def plan_links(campaigns: Iterable[Campaign], config: Config) -> Plan:
     unsubscribe: dict[str, bool] = {}
     excluded: dict[str, bool] = {}
     images: dict[str, bool] = {}
-    known: dict[Link, bool] = {}
+    known: dict[tuple[Link, str], bool] = {}
     for campaign in campaigns:
         cfg = campaign_config(campaign, config)
         patterns = _excluded_by(cfg.links.exclude)
