@@ -9,8 +9,14 @@ from mailcheck.domains import ascii_host, host_of, is_domain_name, under
 from mailcheck.i18n import Joined, quoted_list, t
 from mailcheck.linkinfo import (
     WHOLE_TAG,
+    dialled,
+    mailto_addresses,
     relative_reason,
+    same_address,
+    same_phone,
     scheme,
+    shown_address,
+    shown_phone,
 )
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
@@ -188,7 +194,7 @@ def _written_as_address(text: str, shown: re.Match[str]) -> bool:
     "LNK007",
     "link-text-mismatch",
     Severity.ERROR,
-    short="the link's visible text is a URL on another host than the href",
+    short="the link's visible text is a URL, phone number or address other than the link's",
 )
 def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -196,48 +202,95 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     A text is a URL when it is written as one: with `https://`, `www.` or a path, or all in
     lower case ("acme.ru"); "Yandex.Market" and "ASP.NET" are names.
 
+    So is a `tel:` link whose text is a phone number (and nothing else) other than the one it
+    dials, and a `mailto:` link whose text is an e-mail address (and nothing else) other than
+    the one it writes to (compared without regard to case; `?subject=…` aside). Numbers are
+    compared by their last 10 digits, and a number shown without its area code or trunk prefix
+    is the one it ends: «8 (800) 555-35-35» for `tel:+78005553535` and "555-5555" for
+    `tel:+14085555555` are honest. "Call us" or «Напишите нам» is no number or address.
+
     ## Why it matters
     "Shows one address, goes to another" is the signature of phishing: spam filters score it,
-    and careful readers will not click.
+    and careful readers will not click. A reader who taps the number shown calls someone else;
+    one who writes to the address shown writes to another mailbox.
 
     ## Example
-    `<a href="https://click.esp.example/t/123">https://acme.ru/sale</a>`
+    `<a href="https://click.esp.example/t/123">https://acme.ru/sale</a>`,
+    `<a href="tel:+14085555555">+1 513 555 5555</a>`,
+    `<a href="mailto:sales@acme.ru">support@acme.ru</a>`
 
     ## How to fix
-    Make the text describe the destination in words ("Открыть каталог"), or make the shown URL
-    the real one.
+    Make the text describe the destination in words ("Открыть каталог"), or make the shown URL,
+    number or address the real one.
     """
-    seen: set[tuple[str, str]] = set()
+    # one finding per link and what its text shows, at every place that link stands
+    found: dict[tuple[str, str], tuple[str, list[Link]]] = {}
     for link in ctx.link_occurrences():
         if link.kind not in ("a", "area") or not link.text or link.in_text:
             continue
-        text = link.text.strip()
-        shown = URLISH.match(text)
-        target = host_of(link.href)
-        if not shown or not target or target == SYSTEM_PLACEHOLDER_HOST:
-            continue
-        if not _written_as_address(text, shown):
-            continue  # "Yandex.Market", "ASP.NET", "CDEK.Shopping": a name with a dot in it
-        shown_host = shown.group(1).lower().rstrip(".")
-        if not is_domain_name(shown_host):
-            continue  # "same-link-as-button.url" is a placeholder text, not an address
-        # compared in their ASCII form: "ири.рф" shown for http://xn--h1aax.xn--p1ai/ is honest
-        shown_ascii, target_ascii = ascii_host(shown_host), ascii_host(target)
-        if under(target_ascii, shown_ascii.removeprefix("www.")) or under(
-            shown_ascii, target_ascii
-        ):
-            continue
-        if (link.href, shown_ascii) not in seen:
-            seen.add((link.href, shown_ascii))
-            yield Problem(
-                t(
-                    "link text shows {shown} but the link goes to {target}",
-                    shown=shown_host,
-                    target=target,
-                ),
-                url=link.href,
-                locations=ctx.link_places(link, with_text=False),  # what the HTML's text shows
-            )
+        mismatch = _text_mismatch(link)
+        if mismatch:
+            shown, message = mismatch
+            found.setdefault((link.href, shown), (message, []))[1].append(link)
+    for (href, _), (message, links) in found.items():
+        yield Problem(
+            message,
+            url=href,
+            locations=ctx.link_places(*links, with_text=False),  # what the HTML's text shows
+        )
+
+
+def _text_mismatch(link: Link) -> tuple[str, str] | None:
+    """(what the link's text shows, the finding's message) when it is not where the link goes."""
+    text = link.text.strip()
+    kind = scheme(link.href)
+    if kind == "tel":
+        return _phone_mismatch(text, link.href)
+    if kind == "mailto":
+        return _address_mismatch(text, link.href)
+    shown = URLISH.match(text)
+    target = host_of(link.href)
+    if not shown or not target or target == SYSTEM_PLACEHOLDER_HOST:
+        return None
+    if not _written_as_address(text, shown):
+        return None  # "Yandex.Market", "ASP.NET", "CDEK.Shopping": a name with a dot in it
+    shown_host = shown.group(1).lower().rstrip(".")
+    if not is_domain_name(shown_host):
+        return None  # "same-link-as-button.url" is a placeholder text, not an address
+    # compared in their ASCII form: "ири.рф" shown for http://xn--h1aax.xn--p1ai/ is honest
+    shown_ascii, target_ascii = ascii_host(shown_host), ascii_host(target)
+    if under(target_ascii, shown_ascii.removeprefix("www.")) or under(shown_ascii, target_ascii):
+        return None
+    message = t(
+        "link text shows {shown} but the link goes to {target}", shown=shown_host, target=target
+    )
+    return shown_ascii, message
+
+
+def _phone_mismatch(text: str, href: str) -> tuple[str, str] | None:
+    shown = shown_phone(text)
+    called = dialled(href)
+    if shown is None or called is None or same_phone(shown, called[1]):
+        return None
+    message = t(
+        "link text shows the phone number {shown} but the link calls {number}",
+        shown=text,
+        number=called[0],
+    )
+    return shown, message
+
+
+def _address_mismatch(text: str, href: str) -> tuple[str, str] | None:
+    shown = shown_address(text)
+    addresses = mailto_addresses(href)
+    if shown is None or not addresses or any(same_address(shown, a) for a in addresses):
+        return None  # (no address at all: a share-by-mail link, "mailto:?subject=…")
+    message = t(
+        "link text shows the address {shown} but the link writes to {address}",
+        shown=shown,
+        address=", ".join(addresses),
+    )
+    return shown.casefold(), message
 
 
 @rule(

@@ -473,3 +473,84 @@ def relative_reason(link: Link) -> str | None:
     if _HOST_LIKE.fullmatch(first) and first.rsplit(".", 1)[1].lower() not in _FILE_TYPES:
         return "no scheme"
     return "relative"
+
+
+# What a phone number is written with besides its digits: a leading +, brackets, dashes
+# (hyphens, the no-break hyphen and dashes that e-mail layouts use against a line break), dots,
+# spaces (no-break ones too)
+_PHONE_SIGNS = r"\s().\-\u2010-\u2015\u2212"
+_PHONE_TEXT = re.compile(rf"\+?[{_PHONE_SIGNS}]*\d[\d{_PHONE_SIGNS}]*")
+_DIGITS = re.compile(r"\d")
+# A tel: URI's number, up to its parameters (";ext=12", RFC 3966), and a dialler's pauses with
+# what they dial next (",123", "p123#")
+_TEL_NUMBER = re.compile(rf"(\+?[\d{_PHONE_SIGNS}]*)(?:[,pPwW][\d*#,pPwW{_PHONE_SIGNS}]*)?")
+_PHONE_DIGITS_MIN = 3  # fewer is no number anyone dials ("+7" alone)
+# Trunk prefixes a number is written with at home and not after its country code: 0 (most of
+# Europe), 8 (Russia, Kazakhstan), 80 (Belarus)
+_TRUNK = ("80", "8", "0")
+_NATIONAL_MIN = 6  # a number without its trunk prefix still this long is compared by it
+
+
+def shown_phone(text: str) -> str | None:
+    """The digits of a link text that is a phone number and nothing else ("8 (800) 555-35-35",
+    "+1 513 555 5555"), else None ("Call us", "8 800 555-35-35 (free)")."""
+    text = text.strip()
+    if not _PHONE_TEXT.fullmatch(text):
+        return None
+    digits = "".join(_DIGITS.findall(text))
+    return digits if len(digits) >= _PHONE_DIGITS_MIN else None
+
+
+def dialled(href: str) -> tuple[str, str] | None:
+    """(the number as written, its digits) that a ``tel:`` link dials; None for another link,
+    a templated one or a number with letters (a vanity number, "tel:1-800-FLOWERS")."""
+    url = browser_form(href)
+    if scheme(url) != "tel" or _TEMPLATED.search(url) or TEMPLATE_MARKERS.search(url):
+        return None
+    written = _TEL_NUMBER.fullmatch(unquote(url.split(":", 1)[1]).split(";", 1)[0].strip())
+    number = written.group(1).strip() if written else ""
+    if not _PHONE_TEXT.fullmatch(number):
+        return None
+    digits = "".join(_DIGITS.findall(number))
+    return (number, digits) if len(digits) >= _PHONE_DIGITS_MIN else None
+
+
+def same_phone(shown: str, called: str) -> bool:
+    """Whether two numbers' digits name one phone: one ends the other (a local number shown
+    for the full one, "+7 495 …" and "7495…"), their last 10 digits agree (the national number:
+    "8 800 …" and "+7 800 …" in Russia), or the shorter without its trunk prefix ends the
+    longer ("030 1234567" and "+49 30 1234567")."""
+    short, long = sorted((shown, called), key=len)
+    if long.endswith(short) or short[-10:] == long[-10:]:
+        return True
+    national = [short[len(t) :] for t in _TRUNK if short.startswith(t)]
+    return any(len(n) >= _NATIONAL_MIN and long.endswith(n) for n in national)
+
+
+_SHOWN_ADDRESS = re.compile(r"[\w.!#$%&'*+/=?^`{|}~-]+@[\w-]+(?:\.[\w-]+)+\.?")
+
+
+def shown_address(text: str) -> str | None:
+    """A link text that is an e-mail address and nothing else, else None ("Write to us")."""
+    text = text.strip()
+    return text if _SHOWN_ADDRESS.fullmatch(text) else None
+
+
+def mailto_addresses(href: str) -> list[str] | None:
+    """The addresses a ``mailto:`` link writes to, its query aside (``?subject=…``); None for
+    another link or a templated one."""
+    url = browser_form(href)
+    if scheme(url) != "mailto" or _TEMPLATED.search(url) or TEMPLATE_MARKERS.search(url):
+        return None
+    return list(_addresses(url.split(":", 1)[1]))
+
+
+def same_address(a: str, b: str) -> bool:
+    """Two addresses name one mailbox as mail clients compare them: without regard to case,
+    the domain in its ASCII form ("info@магазин.рф" is "info@xn--80aa….xn--p1ai")."""
+
+    def key(address: str) -> tuple[str, str]:
+        local, _, domain = address.strip().rpartition("@")
+        return local.casefold(), ascii_host(domain.rstrip("."))
+
+    return key(a) == key(b)

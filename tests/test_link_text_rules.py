@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mailcheck.linkinfo import dialled, same_phone, shown_phone
 from mailcheck.net.links import request_url
 from tests.helpers import check, only, write_campaign
 
@@ -217,3 +218,61 @@ def test_lnk007_a_name_with_a_dot_is_not_an_address(
 ) -> None:
     body = f'<p><a href="https://market.yandex.ru/business--acme/1?{UTM}">{text}</a></p>'
     assert len(findings(tmp_path, "LNK007", body)) == (1 if reported else 0)
+
+
+@pytest.mark.parametrize(
+    ("link", "message"),
+    [
+        # Foundation's visual test page (QA probe "quiet", item 6)
+        ('<a href="tel:1-408-555-5555">513-555-5555</a>',
+         "link text shows the phone number 513-555-5555 but the link calls 1-408-555-5555"),
+        ('<a href="tel:+74951234567">8 (800) 555-35-35</a>',
+         "link text shows the phone number 8 (800) 555-35-35 but the link calls +74951234567"),
+        ('<a href="mailto:sales@acme.test?subject=Hi">support@acme.test</a>',
+         "link text shows the address support@acme.test but the link writes to sales@acme.test"),
+        ('<a href="https://evil.test/">shop.test</a>',
+         "link text shows shop.test but the link goes to evil.test"),
+    ],
+)  # fmt: skip
+def test_lnk007_a_number_or_address_shown_is_not_the_one_linked(
+    tmp_path: Path, link: str, message: str
+) -> None:
+    body = f"<p>Контакты:</p>\n<p>{link}</p>\n<p>{link}</p>"
+    result = check(write_campaign(tmp_path, body=f"{body}\n{FOOTER}"))
+    [found] = only(result, "LNK007")  # one link, one finding, at both places
+    assert (found.message, found.locations) == (message, ("email.html:6", "email.html:7"))
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        # one number, written at home and after the country code: 8 and +7 in Russia
+        '<a href="tel:+78005553535">8 (800) 555-35-35</a>',
+        '<a href="tel:84951234567">+7 495 123-45-67</a>',
+        '<a href="tel:+7%20(495)%20123-45-67;ext=12">+7&nbsp;495&nbsp;123&#8209;45&#8209;67</a>',
+        '<a href="tel:+14085555555">555-5555</a>',  # shown without its area code
+        '<a href="tel:+49301234567">030 1234567</a>',  # the trunk 0 at home
+        # words, not a number or an address
+        '<a href="tel:+74951234567">Позвонить нам</a>',
+        '<a href="tel:+14085555555">Call us</a>',
+        '<a href="tel:+74951234567">8 800 555-35-35 (бесплатно)</a>',
+        '<a href="mailto:sales@acme.test">Write to us</a>',
+        '<a href="mailto:sales@acme.test">Напишите нам</a>',
+        # the same address, whatever its case or the query
+        '<a href="mailto:Sales@ACME.test?subject=Заказ">sales@acme.test</a>',
+        '<a href="mailto:sales@acme.test,info@acme.test">info@acme.test</a>',
+        '<a href="mailto:?subject=Look">friend@acme.test</a>',  # share by mail: no address
+    ],
+)
+def test_lnk007_the_same_number_or_address_or_words(tmp_path: Path, link: str) -> None:
+    assert findings(tmp_path, "LNK007", f"<p>{link}</p>") == []
+
+
+def test_russian_numbers_are_read_and_compared_as_one() -> None:
+    # the cases above pass only if the text is read as a number and found the same one
+    assert shown_phone("8 (800) 555-35-35") == "88005553535"
+    assert dialled("tel:+78005553535") == ("+78005553535", "78005553535")
+    assert same_phone("88005553535", "78005553535")
+    assert same_phone("74951234567", "84951234567")
+    assert not same_phone("88005553535", "74951234567")
+    assert shown_phone("Позвонить: 8 800 555-35-35") is None
