@@ -480,12 +480,65 @@ def _loaded(found: tuple[Path, dict[str, Any]] | None, root: Path | None) -> Con
     if found is None:
         return Config(root=root or Path.cwd().resolve())
     path, table = found
-    cfg = _apply(Config(root=path.parent.resolve(), path=path), table, where=str(path))
+    cfg = Config(root=path.parent.resolve(), path=path)
+    for file, settings in _extended(path, table):  # the extended files first, then this one
+        cfg = _apply(cfg, settings, where=str(file))
     assert isinstance(cfg, Config)
     _check_language(cfg, str(path))
     _resolve_paths(cfg)
     check_dialect_settings(cfg, str(path))
     return cfg
+
+
+def _extended(path: Path, table: dict[str, Any]) -> list[tuple[Path, dict[str, Any]]]:
+    """The config files ``extend`` chains from ``path``, each with its settings, the farthest
+    first (as ruff's ``extend``): a folder's mailcheck.toml that extends the repository's
+    keeps its database, client and rules, and changes what it names. A relative path in an
+    extended file (``db``, ``[report] logo``) stays relative to that file."""
+    chain: list[tuple[Path, dict[str, Any]]] = []
+    seen: set[Path] = set()
+    file: Path | None = path
+    while file is not None:
+        resolved = file.resolve()
+        if resolved in seen:
+            raise ConfigError(f"{path}: 'extend' comes back to {file}: a loop")
+        seen.add(resolved)
+        settings = dict(table)
+        target = settings.pop("extend", None)
+        if file != path:
+            settings = _anchored(settings, file.parent.resolve())
+        chain.append((file, settings))
+        if target is None:
+            break
+        if not isinstance(target, str) or not target.strip():
+            raise ConfigError(f"{file}: 'extend' must name a configuration file")
+        file = (file.parent / target).resolve()
+        if not file.exists():
+            raise ConfigError(f"{chain[-1][0]}: 'extend' names {file}, which does not exist")
+        table = _read(file)
+        if file.name == "pyproject.toml":
+            tool = _tool_table(file, table)
+            if tool is None:
+                raise ConfigError(f"{file}: no [tool.mailcheck] table (named by 'extend')")
+            table = tool
+    return chain[::-1]
+
+
+def _anchored(settings: dict[str, Any], directory: Path) -> dict[str, Any]:
+    """An extended file's settings with its relative paths made absolute from its directory."""
+    out = dict(settings)
+    db = out.get("db")
+    prefix = "sqlite:///"
+    if isinstance(db, str) and db.startswith(prefix) and not db.startswith(
+        (prefix + "/", prefix + ":memory:")
+    ):
+        out["db"] = prefix + str(directory / db[len(prefix) :])
+    report = out.get("report")
+    if isinstance(report, dict) and isinstance(report.get("logo"), str):
+        logo = report["logo"]
+        if logo and not Path(logo).is_absolute():
+            out["report"] = {**report, "logo": str(directory / logo)}
+    return out
 
 
 def _check_language(cfg: Config, where: str) -> None:

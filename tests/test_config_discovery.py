@@ -227,3 +227,50 @@ def test_show_settings_shows_the_command_line_on_top_of_a_campaign_toml(
     assert code == 0
     assert "its campaign.toml overrides: select; --ignore on top)\n" in out
     assert '\nselect = ["SUB"]\nignore = ["PRE", "LNK"]\n' in out
+
+
+def test_a_folder_config_that_extends_the_repositorys_keeps_its_database_and_rules(
+    two_projects: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the closest config wins, whole: a folder's mailcheck.toml for one client moved its
+    # launches to a database of its own and dropped the repository's settings, and `kpi` from
+    # the repository's root did not count them (a QA probe). With `extend`, as in ruff, it
+    # keeps what it does not change.
+    monkeypatch.delenv("MAILCHECK_DB", raising=False)
+    repo = two_projects.resolve() / "repo"
+    acme = repo / "campaigns" / "acme"
+    write_campaign(acme, "bf", subject=LONG_SUBJECT)
+    (acme / "mailcheck.toml").write_text(
+        'extend = "../../pyproject.toml"\nclient = "acme"\n', encoding="utf-8"
+    )
+    code, out, _ = _run(two_projects, monkeypatch, capsys, "check", "--show-settings", str(acme))
+    assert code == 0
+    assert f"config file: {acme / 'mailcheck.toml'}\n" in out
+    assert f"database: sqlite:///{repo / 'data' / 'log.db'} (" in out  # relative to its file
+    assert '\nclient = "acme"\n' in out and "\nsubject-max = 70\n" in out
+    code, out, _ = _run(
+        two_projects, monkeypatch, capsys, "check", "--offline", "--format", "json", str(acme)
+    )
+    assert code == 0 and "SUB002" not in out  # the repository's subject-max still applies
+
+
+@pytest.mark.parametrize(
+    ("extend", "said"),
+    [
+        ('"mailcheck.toml"', "'extend' comes back to"),
+        ('"../missing.toml"', "which does not exist"),
+        ('""', "'extend' must name a configuration file"),
+    ],
+)
+def test_a_broken_extend_is_a_configuration_error(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    extend: str,
+    said: str,
+) -> None:
+    write_campaign(tmp_path, "c")
+    (tmp_path / "mailcheck.toml").write_text(f"extend = {extend}\n", encoding="utf-8")
+    code, out, err = _run(tmp_path, monkeypatch, capsys, "check", "--offline", "c")
+    assert code == 2 and out == ""
+    assert said in err and str(tmp_path.resolve() / "mailcheck.toml") in err
