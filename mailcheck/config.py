@@ -529,8 +529,10 @@ def _anchored(settings: dict[str, Any], directory: Path) -> dict[str, Any]:
     out = dict(settings)
     db = out.get("db")
     prefix = "sqlite:///"
-    if isinstance(db, str) and db.startswith(prefix) and not db.startswith(
-        (prefix + "/", prefix + ":memory:")
+    if (
+        isinstance(db, str)
+        and db.startswith(prefix)
+        and not db.startswith((prefix + "/", prefix + ":memory:"))
     ):
         out["db"] = prefix + str(directory / db[len(prefix) :])
     report = out.get("report")

@@ -447,6 +447,9 @@ _TEMPLATED = re.compile(
     # %name% variables (Mailgun's %unsubscribe_url%, %recipient.id%; DashaMail's
     # %UNSUBSCRIBE_URL%): a percent-escape is two hex digits, never a name of three or more
     r"|%[A-Za-z_][\w.-]{2,80}%"
+    # Razor's @Model.UnsubscribeUrl (an e-mail address's "@" is followed by its domain, and
+    # those names are Razor's own)
+    r"|^\s*@(?:Model|ViewBag|ViewData|Html)\."
 )
 
 

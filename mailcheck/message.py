@@ -440,10 +440,15 @@ def _not_cut_off(msg: Message, html_part: Message, html: str) -> None:
     it is missing from messages whose every part is whole (a mailer that leaves it out)."""
     text = html.rstrip()
     last = text.rfind("<")
-    if last > text.rfind(">") and _TAG_BEGUN.fullmatch(text, last):
+    unclosed = any(
+        isinstance(d, email.errors.CloseBoundaryNotFoundDefect) for d in _all_defects(msg)
+    )
+    # a multipart that ends with its closing boundary was saved whole, whatever its HTML says
+    whole = msg.is_multipart() and not unclosed
+    if not whole and last > text.rfind(">") and _TAG_BEGUN.fullmatch(text, last):
         why = t("its text/html part stops inside a tag (“{tail}”)", tail=text[last : last + 40])
     elif (
-        any(isinstance(d, email.errors.CloseBoundaryNotFoundDefect) for d in _all_defects(msg))
+        unclosed
         and [p for p in msg.walk() if not p.is_multipart()][-1] is html_part
         and _HTML_OPENED.search(text)
         and not _HTML_CLOSED.search(text)

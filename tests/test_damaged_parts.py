@@ -147,12 +147,16 @@ def test_a_test_send_cut_off_is_one_inp001_not_uns001(tmp_path: Path) -> None:
         f"{cut}its multipart has no closing boundary, and its text/html part, the last, stops "
         f"before </body> and </html>{again}"
     )
-    # stopped inside a tag: cut whatever the rest says, in a message of one part too
-    result = check(_message_cut_at(tmp_path / "tag.eml", HTML, "/a></p>", closed=True))
+    # stopped inside a tag: cut, in a message of one part too
+    result = check(_message_cut_at(tmp_path / "tag.eml", HTML, "/a></p>"))
     assert codes(result) == ["INP001"]
     assert only(result, "INP001")[0].message == (
         f"{cut}its text/html part stops inside a tag (“<”){again}"
     )
+    # but a multipart that ends with its closing boundary was saved whole (an HTML whose
+    # text ends in "<" was "cut off": a QA probe)
+    whole = check(_message_cut_at(tmp_path / "whole.eml", HTML, "/a></p>", closed=True))
+    assert only(whole, "INP001") == []
     single = tmp_path / "single.eml"
     single.write_bytes(
         b"From: ACME <news@acme.example>\nSubject: Sale\nMIME-Version: 1.0\n"

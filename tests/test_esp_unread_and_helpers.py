@@ -167,6 +167,17 @@ def test_freemarker_and_razor_are_languages_of_their_own_not_understood(
     ]
 
 
+def test_a_razor_href_is_the_templates_not_a_relative_link(tmp_path: Path) -> None:
+    # <a href="@Model.UnsubscribeUrl">: LNK008 "relative link URL" beside Razor's PER007
+    body = (
+        "<p>Привет, @Model.FirstName!</p>\n"
+        f'{SHOP}\n<p><a href="@Model.UnsubscribeUrl">Отписаться</a></p>'
+    )
+    result = check(write_campaign(tmp_path, body=body))
+    assert errors(result) == [], result.findings
+    assert [f.code for f in only(result, "PER007")] == ["PER007"]
+
+
 def test_tags_of_a_language_not_read_left_in_a_sent_test_send_are_leftovers(
     tmp_path: Path,
 ) -> None:

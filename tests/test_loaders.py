@@ -480,12 +480,17 @@ def test_an_empty_html_file_is_inp001_not_an_empty_email_passed(tmp_path: Path) 
     (walked / "sub" / "zero.html").write_bytes(b"")
     (walked / "bom.htm").write_bytes(b"\xef\xbb\xbf \n")  # a byte-order mark and a blank
     (walked / "page.html").write_text(HTML_RU, encoding="utf-8")
+    # a saved page's comment and nothing else (it passed with two warnings: a QA probe); an
+    # Outlook conditional comment holds what Outlook shows, and is no empty file
+    (walked / "saved.html").write_text("<!-- saved from url=(0014)about:internet -->\n")
+    (walked / "mso.html").write_text("<!--[if mso]><p>Скидки недели</p><![endif]-->\n")
     results = run([str(walked)], Config(root=walked), offline=True).results
     inp001 = [
         (r.campaign.source, f.message) for r in results for f in r.findings if f.code == "INP001"
     ]
     assert inp001 == [
         (str(walked / "bom.htm"), "bom.htm is empty: it holds only blank lines and spaces"),
+        (str(walked / "saved.html"), "saved.html is empty: it holds only comments and blank lines"),
         (str(walked / "sub" / "zero.html"), "zero.html is empty (0 bytes)"),
     ]
     named = check(walked / "sub" / "zero.html")
