@@ -305,6 +305,15 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
                 yield Problem(t("broken text: “{snippet}”", snippet=snippet), location=where)
 
 
+# Braces an HTML writes as character references ("&#123;&#123; name }}"): no template engine
+# reads a tag there, and the author means them as text (Postmark's help on showing "{{ }}")
+_BRACE_REFERENCE = regex.compile(r"&(?:#123|#[xX]0*7[bB]|lbrace|lcub);")
+
+
+def _braces_written_as_text(tag: str, html: str) -> bool:
+    return tag.startswith("{") and tag not in html and bool(_BRACE_REFERENCE.search(html))
+
+
 @rule(
     "PER003",
     "merge-tag-unrendered",
@@ -355,6 +364,8 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
                 continue
             scanned.add((where, text))
             for tag in leftover_tags(text):
+                if where == "body" and _braces_written_as_text(tag, r.html or ""):
+                    continue
                 found_in = places.setdefault(tag, [])
                 if where not in found_in:
                     found_in.append(where)

@@ -167,6 +167,21 @@ def test_freemarker_and_razor_are_languages_of_their_own_not_understood(
     ]
 
 
+def test_braces_written_as_references_are_text_not_a_leftover_tag(tmp_path: Path) -> None:
+    # Postmark's help: "&#123;&#123; something }} will turn into {{ something }}" was PER003
+    # "unrendered merge tag", an error on braces no engine reads
+    body = (
+        "<p>Type &#123;&#123; first_name }} in the editor to greet by name.</p>\n"
+        f"{SHOP}\n<p><a href='https://shop.test/u'>Отписаться</a></p>"
+    )
+    result = check(write_campaign(tmp_path, body=body, template="none"))
+    assert only(result, "PER003") == []
+    # written as braces, the same words are a leftover
+    left = body.replace("&#123;&#123;", "{{")
+    [per003] = only(check(write_campaign(tmp_path, "left", body=left, template="none")), "PER003")
+    assert per003.message == "unrendered merge tag {{ first_name }} in the body"
+
+
 def test_a_razor_href_is_the_templates_not_a_relative_link(tmp_path: Path) -> None:
     # <a href="@Model.UnsubscribeUrl">: LNK008 "relative link URL" beside Razor's PER007
     body = (
