@@ -149,12 +149,8 @@ class Config:
 
     @property
     def db_url(self) -> str:
-        url = os.environ.get("MAILCHECK_DB") or self.db
-        prefix = "sqlite:///"
-        if url.startswith(prefix) and not url.startswith((prefix + "/", prefix + ":memory:")):
-            # relative SQLite paths are relative to the config file's directory
-            url = prefix + str(self.root / url[len(prefix) :])
-        return url
+        # relative SQLite paths are relative to the config file's directory
+        return sqlite_from(os.environ.get("MAILCHECK_DB") or self.db, self.root)
 
     @property
     def db_source(self) -> str:
@@ -181,6 +177,14 @@ class Config:
         """The configured severity of ``code`` (the longest matching code or prefix), if any."""
         best = max((p for p, _ in self.severity if code.startswith(p)), key=len, default=None)
         return dict(self.severity)[best] if best is not None else None
+
+
+def sqlite_from(url: str, directory: Path) -> str:
+    """A database URL with a relative SQLite path made absolute from ``directory``."""
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith((prefix + "/", prefix + ":memory:")):
+        return prefix + str(directory / url[len(prefix) :])
+    return url
 
 
 SEVERITIES = ("error", "warning")
@@ -527,14 +531,8 @@ def _extended(path: Path, table: dict[str, Any]) -> list[tuple[Path, dict[str, A
 def _anchored(settings: dict[str, Any], directory: Path) -> dict[str, Any]:
     """An extended file's settings with its relative paths made absolute from its directory."""
     out = dict(settings)
-    db = out.get("db")
-    prefix = "sqlite:///"
-    if (
-        isinstance(db, str)
-        and db.startswith(prefix)
-        and not db.startswith((prefix + "/", prefix + ":memory:"))
-    ):
-        out["db"] = prefix + str(directory / db[len(prefix) :])
+    if isinstance(out.get("db"), str):
+        out["db"] = sqlite_from(out["db"], directory)
     report = out.get("report")
     if isinstance(report, dict) and isinstance(report.get("logo"), str):
         logo = report["logo"]

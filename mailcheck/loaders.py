@@ -207,17 +207,15 @@ def _default_id(path: Path) -> str:
     return printable(path.stem or path.name)
 
 
-# An HTML comment, Outlook's conditional ones not (what they hold, Outlook shows)
-_COMMENT = re.compile(r"<!--(?!\[if\b).*?-->", re.S)
-
-
 def _not_empty(data: bytes, name: str, text: str | None = None) -> bytes:
     """``data``, unless the file holds nothing (0 bytes, or blank lines and spaces alone;
     ``text``: the bytes as decoded, when they were): then INP001. An empty email.html passed
     with "no preheader" warnings, an e-mail of nothing on its way out; an empty .eml was said
     to have "no header block", which names no cause."""
     if data and (text.strip() if text is not None else data.strip()):
-        if text is None or not text.lstrip().startswith("<!--") or _COMMENT.sub("", text).strip():
+        if text is None or not text.lstrip().startswith("<!--"):
+            return data
+        if _outside_comments(text.encode("utf-8", "surrogatepass")).strip():
             return data
         # a saved page's "<!-- saved from url=… -->" and nothing else: as empty to a reader
         raise LoadError(t("{name} is empty: it holds only comments and blank lines", name=name))
