@@ -81,8 +81,9 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
 
     A link to a social network or a messenger (twitter.com, vk.com, t.me …) is no unsubscribe
     link whatever its text says: `<a href="https://twitter.com/shop">Unsubscribe</a>` opens a
-    profile. The finding then names that link (unless the network sends the e-mail itself, or
-    the href is the `List-Unsubscribe` URL or holds the platform's tag).
+    profile. The finding then names that link (unless the network sends the e-mail itself,
+    from any of its domains: Facebook's mail from facebookmail.com unsubscribes on facebook.com;
+    or the href is the `List-Unsubscribe` URL or holds the platform's tag).
 
     In a message of text alone, a paragraph that says unsubscribe beside a URL or an e-mail
     address counts: mail clients make both links. In an HTML body, such an address written as

@@ -30,10 +30,10 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable
 from importlib import resources
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from mailcheck.domains import URL_CACHE_SIZE, host_of, under
+from mailcheck.domains import URL_CACHE_SIZE, host_of, org_domain, under
 
 # Letters that do not decompose into a base letter and accents, spelled the way people write
 # them without a national keyboard.
@@ -271,26 +271,43 @@ def _declared(href: str, raw: str, list_unsubscribe: frozenset[str]) -> bool:
     )
 
 
-def _social_hosts() -> tuple[str, ...]:
+def _social_data() -> dict[str, Any]:
     text = resources.files("mailcheck.data").joinpath("social_hosts.toml").read_text("utf-8")
-    return tuple(host.lower() for host in tomllib.loads(text)["hosts"])
+    return tomllib.loads(text)
 
 
-SOCIAL_HOSTS = _social_hosts()
+_SOCIAL = _social_data()
+SOCIAL_HOSTS: tuple[str, ...] = tuple(str(host).lower() for host in _SOCIAL["hosts"])
 """Social networks, video sites and messengers (``data/social_hosts.toml``)."""
+_SAME_NETWORK: tuple[tuple[str, ...], ...] = tuple(
+    tuple(str(domain).lower() for domain in family) for family in _SOCIAL.get("same-network", [])
+)
+
+
+def _own_site(host: str, network: str, sender: str) -> bool:
+    """``host`` (a page of ``network``) is on the ``sender``'s own site: the same
+    organisational domain (mail from notify.vk.com to vk.com), or domains of one network
+    (``same-network``: facebookmail.com's mail to facebook.com, x.com's to twitter.com)."""
+    if org_domain(host) == org_domain(sender):
+        return True
+    return any(
+        any(under(host, d) for d in family) and any(under(sender, d) for d in family)
+        for family in _SAME_NETWORK
+        if network in family
+    )
 
 
 @functools.lru_cache(maxsize=URL_CACHE_SIZE)
 def social_network(href: str, sender: str = "") -> str | None:
     """The social network (its entry of ``SOCIAL_HOSTS``) that ``href`` opens a page of, unless
     the ``sender`` domain is that network's own (Twitter's mail links to twitter.com to
-    unsubscribe); else None."""
+    unsubscribe, Facebook's, from facebookmail.com, to facebook.com); else None."""
     host = host_of(href)
     if not host:
         return None
     for network in SOCIAL_HOSTS:
         if under(host, network):
-            return None if sender and under(sender, network) else network
+            return None if sender and _own_site(host, network, sender) else network
     return None
 
 

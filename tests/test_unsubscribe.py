@@ -575,3 +575,43 @@ def test_a_social_networks_link_declared_the_way_out_is_one(
     tmp_path: Path, footer: str, kwargs: dict[str, Any]
 ) -> None:
     assert uns001(tmp_path, footer, **kwargs) == []
+
+
+@pytest.mark.parametrize(
+    ("sender", "href"),
+    [
+        # a network writes from a domain of its own that is not its site's (QA probe, session 24)
+        ("notification@facebookmail.com", "https://www.facebook.com/o.php?k=AS1&u=1"),
+        ("info@x.com", "https://twitter.com/i/settings/notifications"),
+        ("info@twitter.com", "https://x.com/settings/email_notifications"),
+        ("noreply@telegram.org", "https://t.me/BotNews?start=unsubscribe"),
+        # or from a host of the organisational domain its site is on
+        ("admin@notify.vk.com", "https://vk.com/settings?act=notify"),
+        ("no-reply@mail.instagram.com", "https://www.instagram.com/emails/unsubscribe/"),
+    ],
+)  # fmt: skip
+def test_a_networks_own_mail_unsubscribes_on_any_of_its_domains(
+    tmp_path: Path, sender: str, href: str
+) -> None:
+    footer = f'<a href="{href}">Unsubscribe</a>'
+    assert uns001(tmp_path, footer, **{"from": f"Network <{sender}>"}) == []
+
+
+@pytest.mark.parametrize(
+    ("sender", "href", "network"),
+    [
+        # another network's page is still no way out from a network's mail
+        ("notification@facebookmail.com", "https://twitter.com/facebook", "twitter.com"),
+        # a name that only ends like the network's is another organisation's
+        ("news@notfacebookmail.com", "https://www.facebook.com/shop", "www.facebook.com"),
+        ("news@x.com.shop.test", "https://twitter.com/shop", "twitter.com"),
+    ],
+)  # fmt: skip
+def test_the_network_of_another_sender_is_no_way_out(
+    tmp_path: Path, sender: str, href: str, network: str
+) -> None:
+    footer = f'<a href="{href}">Unsubscribe</a>'
+    assert uns001(tmp_path, footer, **{"from": f"Shop <{sender}>"}) == [
+        "email.html:6: no unsubscribe link in the body: the link “Unsubscribe” goes to a social "
+        f"network ({network}), not to a page that unsubscribes"
+    ]
