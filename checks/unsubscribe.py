@@ -15,7 +15,13 @@ from mailcheck.model import Link, Severity
 from mailcheck.rules import IN_UNCLOSED_COMMENT, Context, Problem, rule
 from mailcheck.templating import whole_tag
 from mailcheck.text import quoted
-from mailcheck.unsubscribe import AROUND_ADDRESS, WORDS, is_address, unsubscribe_tags
+from mailcheck.unsubscribe import (
+    AROUND_ADDRESS,
+    WORDS,
+    is_address,
+    social_network,
+    unsubscribe_tags,
+)
 
 
 def _header(ctx: Context, name: str) -> str | None:
@@ -28,25 +34,48 @@ def _header(ctx: Context, name: str) -> str | None:
     return None
 
 
-def _text_has_unsubscribe(text: str) -> bool:
-    """A plain-text part offers a way out: the words in a paragraph with a URL or an e-mail
-    address (or the next paragraph's: "To unsubscribe, follow this link:" on a line of its
-    own), or a tag."""
+def _text_way_out(text: str, sender: str) -> tuple[bool, list[str]]:
+    """Whether a plain-text part offers a way out: the words in a paragraph with a URL or an
+    e-mail address (or the next paragraph's: "To unsubscribe, follow this link:" on a line of
+    its own), or a tag. A page of a social network or a messenger is none, as the HTML part's
+    link there is none (``sender``: the From domain, whose own network's page is one); when
+    that is all a paragraph saying unsubscribe offers, its URLs are the second item."""
     tags = unsubscribe_tags()
     if tags.href.search(text) or tags.body.search(text):
-        return True
+        return True, []
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
     # the URL test first: it is one regex, the words are looked up word by word
-    has_url = [bool(_URL.search(p)) for p in paragraphs] + [False]
-    return any(
-        (has_url[index] or has_url[index + 1]) and WORDS.sentence_says_unsubscribe(paragraph)
-        for index, paragraph in enumerate(paragraphs)
-    )
+    addresses = [_addresses(p, sender) for p in paragraphs] + [([], [])]
+    social: list[str] = []
+    for index, paragraph in enumerate(paragraphs):
+        (usable, networks), (usable_next, networks_next) = addresses[index : index + 2]
+        if not (usable or usable_next or networks or networks_next):
+            continue
+        if WORDS.sentence_says_unsubscribe(paragraph):
+            if usable or usable_next:
+                return True, []
+            social += networks or networks_next
+    return False, list(dict.fromkeys(social))
+
+
+def _addresses(paragraph: str, sender: str) -> tuple[list[str], list[str]]:
+    """The addresses of ``paragraph`` a reader can leave by (e-mail addresses, URLs), and
+    those that open a social network's page (its URLs)."""
+    usable: list[str] = []
+    networks: list[str] = []
+    for found in _URL.finditer(paragraph):
+        url = _WEB_URL.match(paragraph, found.start())
+        if url and social_network(url.group(0), sender):
+            networks.append(url.group(0).rstrip(AROUND_ADDRESS))
+        else:  # mailto:, an e-mail address, a web page
+            usable.append(found.group(0))
+    return usable, networks
 
 
 # A URL, or an e-mail address, which every mail client makes a link in a text part ("To
 # unsubscribe send a blank email to leave-nnt@lists.example": Lyris's list footer)
 _URL = re.compile(r"https?://|mailto:|[\w.+-]@[\w-]+\.\w", re.I)
+_WEB_URL = re.compile(r"https?://[^\s<>\"'«»]+", re.I)
 
 # Slots of a platform's layout that the platform fills when it sends (Keila: "Templates —
 # Liquid"; the sender's signature defaults to "[Unsubscribe]({{ unsubscribe_link }})")
@@ -86,8 +115,10 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     or the href is the `List-Unsubscribe` URL or holds the platform's tag).
 
     In a message of text alone, a paragraph that says unsubscribe beside a URL or an e-mail
-    address counts: mail clients make both links. In an HTML body, such an address written as
-    text is "could not verify": Gmail makes it a link, Outlook shows it as text.
+    address counts: mail clients make both links (a social network's or a messenger's page, a
+    Telegram bot's `https://t.me/ShopBot?start=unsubscribe`, is none there either). In an
+    HTML body, such an address written as text is "could not verify": Gmail makes it a link,
+    Outlook shows it as text.
 
     An unsubscribe link that goes nowhere (`href="#"`, `href=""`, `javascript:`), that no
     recipient sees (`display:none` on it or a box around it), or that only Outlook's readers
@@ -147,8 +178,13 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             locations=ctx.link_places(*(link for link, _ in found.placeholders)),
         )
         return
-    if campaign.html is None and campaign.text and _text_has_unsubscribe(campaign.text):
-        return
+    sender = campaign.from_domain or ""
+    text_alone = campaign.html is None and bool(campaign.text)
+    networks: list[str] = []
+    if text_alone:
+        way_out, networks = _text_way_out(campaign.text or "", sender)
+        if way_out:
+            return
     source = campaign.html or ""
     if campaign.dialect == "go" and _LISTMONK_TX.search(source):
         return  # a listmonk transactional template (.Tx.Data): no list to leave
@@ -181,7 +217,10 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         )
         return
     document = ctx.document
-    written = _address_to_unsubscribe(document.text if document else "")
+    # in a text part every mail client makes an address a link: _text_way_out has judged them
+    written = (
+        None if text_alone else _address_to_unsubscribe(document.text if document else "", sender)
+    )
     if written:
         # Gmail and Apple Mail make the address a link, Outlook does not: a way out for some
         yield Problem(
@@ -196,13 +235,17 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         )
         return
     said = t("no unsubscribe link in the body")
-    if found.social:
+    social = found.social
+    if text_alone:
+        # a text's URL is its own link text; a paragraph's words may name it, not its line
+        social = [link for link in (document.links if document else []) if link.href in networks]
+    if social:
         # the footer's "Unsubscribe" was pointed at the brand's profile: that link is the fix
-        first = found.social[0]
+        first = social[0]
         said = t(
             "no unsubscribe link in the body: the link “{text}” goes to a social network "
             "({network}), not to a page that unsubscribes",
-            text=first.text,
+            text=first.href if text_alone else first.text,
             network=host_of(first.href),
         )
     elif reply := _reply_to_unsubscribe(document.text if document else ""):
@@ -215,9 +258,9 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     missing = ctx.missing(said, campaign.html_label or "body")
     if not missing.cause:  # HTML001's, when a comment left open hides the link
         missing = replace(missing, cause=_open_comment_hides(ctx))
-    if found.social:  # at the links worded so, which are to be pointed at the way out
-        places = ctx.link_places(*found.social, with_text=False)
-        missing = replace(missing, locations=places, url=found.social[0].href)
+    if social:  # at the links worded so, which are to be pointed at the way out
+        places = ctx.link_places(*social, with_text=False)
+        missing = replace(missing, locations=places, url=social[0].href)
     # the footer is often a partial the template pulls in: then it may well be there
     yield missing
 
@@ -244,18 +287,20 @@ def _open_comment_hides(ctx: Context) -> str:
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+")
 
 
-def _address_in(sentence: str) -> str | None:
+def _address_in(sentence: str, sender: str) -> str | None:
     """The first URL or e-mail address written in ``sentence``, word by word: searched for in
     the whole sentence, the pattern backtracked over every long run of letters before an "@"
     (quadratic: 40,000 letters took 4 s). A bare host ("ACME.ru") is a name in copy, not an
-    address a reader is sent to."""
+    address a reader is sent to; a social network's page (not ``sender``'s) is no way out."""
     for word in sentence.split():
         if ("@" in word or "://" in word) and is_address(word):
-            return word.strip(AROUND_ADDRESS)
+            address = word.strip(AROUND_ADDRESS)
+            if not social_network(address, sender):
+                return address
     return None
 
 
-def _address_to_unsubscribe(text: str) -> str | None:
+def _address_to_unsubscribe(text: str, sender: str) -> str | None:
     """The address that a sentence of the body's text names as the way to unsubscribe ("To
     unsubscribe, write to unsub@shop.example"), written as text, not as a link; else None.
     A question before it counts too ("Don't want these e-mails? Write to unsub@shop.example"),
@@ -265,7 +310,7 @@ def _address_to_unsubscribe(text: str) -> str | None:
         return None  # the common case: no address written in the text at all
     question = ""
     for sentence in _SENTENCE_BREAK.split(text):
-        address = _address_in(sentence)
+        address = _address_in(sentence, sender)
         if address and WORDS.sentence_says_unsubscribe(f"{question} {sentence}"):
             return address
         question = sentence if sentence.rstrip().endswith("?") else ""

@@ -10,7 +10,7 @@ import pytest
 from mailcheck.linkinfo import is_unsubscribe
 from mailcheck.model import Link, Severity
 from mailcheck.unsubscribe import WORDS, add_tags, remove_tags
-from tests.helpers import check, only, write_campaign
+from tests.helpers import check, codes, only, write_campaign
 
 SHOP = '<p><a href="https://shop.test/sale?utm_source=email&utm_medium=email&utm_campaign=bf">Каталог</a></p>'
 
@@ -388,19 +388,73 @@ def test_placeholder_links_elsewhere_do_not_hide_the_unsubscribe_one(tmp_path: P
     ]
 
 
-def test_plain_text_part_only(tmp_path: Path) -> None:
-    from tests.helpers import write_campaign as write
-
-    d = write(
-        tmp_path,
-        html="",
-        text="email.txt",
-        files={"email.txt": "Скидки!\n\nОтписаться:\nhttps://esp.test/u/1\n"},
+def text_send(path: Path, text: str, sender: str = "news@shop.test") -> Path:
+    """A saved message of one text/plain part (a campaign directory needs an HTML part)."""
+    path.write_text(
+        f"From: Shop <{sender}>\nTo: a@b.test\nSubject: News\nMIME-Version: 1.0\n"
+        "List-Unsubscribe: <https://esp.test/lu/1>\n"
+        "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\n" + text,
+        encoding="utf-8",
     )
-    (d / "email.html").unlink()
-    text = (d / "campaign.toml").read_text().replace('html = "email.html"\n', "")
-    (d / "campaign.toml").write_text(text)
-    assert only(check(d), "UNS001") == []
+    return path
+
+
+def test_plain_text_part_only(tmp_path: Path) -> None:
+    result = check(text_send(tmp_path / "t.eml", "Скидки!\n\nОтписаться:\nhttps://esp.test/u/1\n"))
+    assert "INP001" not in codes(result)
+    assert only(result, "UNS001") == []
+
+
+BOT = "https://t.me/ShopNewsBot?start=unsubscribe"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        # the words and the bot's link in one paragraph, or the link under its heading
+        (f"Скидки!\n\nЧтобы отписаться от рассылки, напишите нашему боту: {BOT}\n", 3),
+        (f"Скидки!\n\nОтписаться:\n{BOT}\n", 4),
+        (f"Sale!\n\nTo unsubscribe,\nmessage {BOT.replace('unsubscribe', 'stop')}\n", 4),
+    ],
+    ids=["one-paragraph", "under-a-heading", "words-above"],
+)  # fmt: skip
+def test_a_text_alones_way_out_to_a_messenger_is_none(tmp_path: Path, text: str, line: int) -> None:
+    """A Telegram bot needs an account and is no page that unsubscribes: a text part's link
+    there is no way out, as the HTML part's is not (QA probe, session 24)."""
+    [found] = only(check(text_send(tmp_path / "t.eml", text)), "UNS001")
+    url = BOT if "start=unsubscribe" in text else BOT.replace("unsubscribe", "stop")
+    assert (found.severity, found.locations, found.url) == (
+        Severity.ERROR, (f"text/plain part:{line}",), url,
+    )  # fmt: skip
+    assert found.message == (
+        f"no unsubscribe link in the body: the link “{url}” goes to a social network (t.me), "
+        "not to a page that unsubscribes"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "sender"),
+    [
+        # a page that unsubscribes beside the bot
+        (f"Sale!\n\nTo unsubscribe, visit https://shop.test/u/1 or message {BOT}\n",
+         "news@shop.test"),
+        # an address to write to
+        (f"Sale!\n\nTo unsubscribe, write to leave@shop.test or message {BOT}\n",
+         "news@shop.test"),
+        # Telegram's own mail unsubscribes on its own site
+        (f"News!\n\nTo unsubscribe, open {BOT}\n", "noreply@telegram.org"),
+    ],
+)  # fmt: skip
+def test_a_text_alones_way_out_beside_a_messenger(tmp_path: Path, text: str, sender: str) -> None:
+    result = check(text_send(tmp_path / "t.eml", text, sender))
+    assert only(result, "UNS001") == []
+
+
+def test_a_messengers_address_written_in_html_text_is_no_way_out(tmp_path: Path) -> None:
+    """Written as text, a social network's address is no way out for any mail client that
+    makes it a link: no "could not verify" as for a web page's address."""
+    footer = f"Чтобы отписаться, напишите боту {BOT}"
+    assert uns001(tmp_path, footer) == ["email.html: no unsubscribe link in the body"]
 
 
 def test_dialect_unsubscribe_patterns_are_used() -> None:
