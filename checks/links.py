@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from mailcheck.domains import ascii_host, host_of, is_domain_name, under
@@ -54,7 +55,10 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     is UNS001's finding when the campaign has no working one, and a merge tag of a language
     mailcheck reads, left in as the whole href, is PER003's (at the link's line). A
     placeholder link is this one finding: online, its answer is no LNK001/LNK002 as well, nor
-    is it LNK004's plain http.
+    is it LNK004's plain http. A button written twice, Outlook's VML copy
+    (`<v:roundrect href="#">` inside `<!--[if mso]>`) and the `<a>` every other client shows, is
+    one link in the count, listed at both places; `mailto:#` and `tel:#` lack an address, not a
+    page: their finding is not the `#` links' one.
 
     ## Why it matters
     These are leftovers from the template: the button the whole campaign points to does
@@ -102,10 +106,28 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
         # the links counted, not their lines: a footer line often holds several
         # (“+ Google Calendar · + Apple Calendar · + Outlook”)
         yield Problem(
-            _placeholder_message(what, len(links), shown, reason),
+            _placeholder_message(what, _links_seen(links), shown, reason),
             url=links[0].href or None,
             locations=ctx.link_places(*links),
         )
+
+
+def _links_seen(links: list[Link]) -> int:
+    """How many links of ``links`` a reader sees: Outlook's copy of a button (the VML
+    ``<v:roundrect href>`` inside ``<!--[if mso]>``) beside the same button for every other
+    mail client (the ``<a>`` with its href and text) is one button. Both places are listed:
+    each href is to be filled."""
+    others = Counter(_button(link) for link in links if not link.outlook_only)
+    count = len(links)
+    for link in links:
+        if link.outlook_only and others[_button(link)] > 0:
+            others[_button(link)] -= 1
+            count -= 1
+    return count
+
+
+def _button(link: Link) -> tuple[str, str]:
+    return link.href.strip(), " ".join(link.text.split()).casefold()
 
 
 def _placeholder_message(what: str, count: int, shown: str, reason: str) -> str:

@@ -291,8 +291,12 @@ def placeholder_reason(
         address = browser_form(href).split(":", 1)[1].strip()
         if not address:
             return t("empty {scheme}: link", scheme=kind)
-        if address == "#":  # the layout's “#” placeholder, written as a mail link
-            return t("link to “#”")
+        if unquote(address.split("?", 1)[0]).strip() == "#":
+            # the layout's “#” placeholder written as a mail link or a phone number: what it
+            # lacks is an address (a number), not a page; "mailto:%23?subject=…" is one too
+            if kind == "mailto":
+                return t("mailto: link to “#”: no address to write to")
+            return t("tel: link to “#”: no number to call")
         if kind == "tel" and _STAND_IN_DIGITS.search(unquote(address)):
             return t("placeholder phone number “{number}”", number=unquote(address))
         if kind == "mailto" and (stand_in := _placeholder_address(address)):

@@ -310,6 +310,72 @@ def test_placeholder_links_are_counted_as_links_not_lines(tmp_path: Path) -> Non
     assert finding.message == "4 links (“Signal”, “Google”, “Apple”, “Outlook”): link to “#”"
 
 
+def bulletproof(href: str, text: str, outlook_href: str | None = None) -> str:
+    """A button as Campaign Monitor's "bulletproof buttons" write it: Outlook's VML copy in a
+    conditional comment, the <a> for every other mail client after it."""
+    return (
+        "<!--[if mso]>\n"
+        f'<v:roundrect xmlns:v="urn:schemas-microsoft-com:vml" href="{outlook_href or href}" '
+        'style="height:40px;width:200px;" fillcolor="#d62828">\n'
+        f'<w:anchorlock/><center style="color:#ffffff;">{text}</center>\n'
+        "</v:roundrect>\n<![endif]-->\n<!--[if !mso]><!-- -->\n"
+        f'<a href="{href}" style="background:#d62828;color:#fff">{text}</a>\n'
+        "<!--<![endif]-->"
+    )
+
+
+def test_outlooks_copy_of_a_button_is_that_button_not_another_link(tmp_path: Path) -> None:
+    """The VML button and its <a> are one button for the count; both places are listed, each
+    href is to be filled (QA probe, session 24: "4 links" for three)."""
+    body = "\n".join(
+        [
+            bulletproof("#", "Shop now"),
+            bulletproof("#", "Details"),
+            '<p><a href="#">Shop now</a></p>',  # a link of its own with the same words
+            UNSUB_EN,
+        ]
+    )
+    d = write_campaign(tmp_path, body=body)
+    (finding,) = only(check(d), "LNK003")
+    assert finding.places == tuple(f"email.html:{n}" for n in lines_of(d, 'href="#"'))
+    assert len(finding.places) == 5
+    assert finding.message == "3 links (“Shop now”, “Details”): link to “#”"
+
+
+def test_a_placeholder_only_in_outlooks_copy_of_a_button_is_one_link(tmp_path: Path) -> None:
+    shop = f"https://shop.test/sale?{UTM}"
+    d = write_campaign(tmp_path, body=bulletproof(shop, "Shop now", outlook_href="#") + UNSUB_EN)
+    (finding,) = only(check(d), "LNK003")
+    assert finding.places == tuple(f"email.html:{n}" for n in lines_of(d, 'href="#"'))
+    assert len(finding.places) == 1
+    assert finding.message == "link (“Shop now”): link to “#”"
+
+
+def test_a_mail_link_to_a_placeholder_is_its_own_finding(tmp_path: Path) -> None:
+    """“mailto:#” lacks an address, not a page: one finding of its own, as an empty mailto: link
+    is, whichever way the “#” is written; the “#” links are another."""
+    body = "\n".join(
+        [
+            '<p><a href="#">Shop now</a></p>',
+            '<p><a href="mailto:#">Write to us</a></p>',
+            '<p><a href="mailto:%23?subject=Order">Ask about an order</a></p>',
+            '<p><a href="tel:#">Call us</a></p>',
+            UNSUB_EN,
+        ]
+    )
+    d = write_campaign(tmp_path, body=body)
+    found = sorted((f.message, f.places) for f in only(check(d), "LNK003"))
+    place = {
+        word: f"email.html:{lines_of(d, word)[0]}" for word in ("Shop", "Write", "Ask", "Call")
+    }
+    assert found == [
+        ("2 links (“Write to us”, “Ask about an order”): mailto: link to “#”: no address to write "
+         "to", (place["Write"], place["Ask"])),
+        ("link (“Call us”): tel: link to “#”: no number to call", (place["Call"],)),
+        ("link (“Shop now”): link to “#”", (place["Shop"],)),
+    ]  # fmt: skip
+
+
 def test_a_link_rendered_for_each_sample_is_one_finding(tmp_path: Path) -> None:
     d = write_campaign(
         tmp_path,
