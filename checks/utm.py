@@ -239,7 +239,10 @@ def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
     from the value most links of the campaign use (utm_content and utm_term may differ). Links
     to the tracked domains are compared (as in UTM001): a partner's link carries the UTMs
     agreed with the partner. A value with a UTM tail pasted after a second "?"
-    (`utm_source=email?utm_medium=email`) is UTM001's finding, which names that cause.
+    (`utm_source=email?utm_medium=email`) is UTM001's finding, which names that cause. A
+    plain-text URL written with no space before the next word (`…&utm_source=newsletterПодробнее`,
+    `…&utm_campaign=sale.Next`) takes the word in, as every mail client links it: the finding
+    says so rather than "upper-case letters".
 
     ## Why it matters
     One campaign split over two names ("black-friday" and "black_friday") shows up as two
@@ -253,8 +256,10 @@ def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
     """
     # One wrong value is one finding, at every link that carries it; a value that is also
     # malformed (UTM003) says so here instead of giving a second finding.
+    plain = ctx.campaign.html is None  # a message of text alone: its links are the text's
     for (key, value), (should, links) in inconsistent_values(ctx).items():
-        also = _malformed(value)
+        in_text = all((plain or link.in_text) and _ends(link, key, value) for link in links)
+        also = _malformed(value, in_text, _reference(ctx, key) if in_text else None)
         pair = f"{key}={value!r}"
         yield Problem(
             t("{pair}, {should}: {also}", pair=pair, should=should, also=also)
@@ -377,15 +382,69 @@ def _written(link: Link) -> list[tuple[str, str]]:
 _UNRENDERED = t("unrendered merge tag")
 
 
-def _malformed(value: str) -> str | None:
+def _malformed(value: str, in_text: bool = False, reference: str | None = None) -> str | None:
+    """What is wrong with a UTM value, or None. ``in_text``: the value is a plain-text URL's,
+    which ends where a space does; ``reference``: the value it should be, when known."""
     if not value.strip():
         return t("empty value")
     if leftover_tags(value):
         return _UNRENDERED
     if re.search(r"\s", value):
         return t("contains spaces")
+    word = _run_into_word(value, reference) if in_text else None
+    if word:
+        return t(
+            "the URL runs into the next word of the text (“{word}”), which mail clients make "
+            "part of the link: put a space after the URL",
+            word=word,
+        )
     if value != value.lower():
         return t("upper-case letters (analytics splits rows by case)")
+    return None
+
+
+def _reference(ctx: Context, key: str) -> str | None:
+    """The value of ``key`` that the campaign's ``[utm]`` sets, else the one its links use."""
+    if key in ctx.campaign.utm:
+        return ctx.campaign.utm[key]
+    values = Counter(
+        value for link in utm_links(ctx) for k, value in utm_pairs(link.href) if k == key
+    )
+    return values.most_common(1)[0][0] if values else None
+
+
+def _ends(link: Link, key: str, value: str) -> bool:
+    """``key=value`` ends the link's URL: where a plain-text URL ends, a word written with no
+    space after it is taken in."""
+    pairs = _query_pairs(link.href)
+    return bool(pairs) and pairs[-1] == (key, value) and "#" not in link.href
+
+
+# Where the sentence a URL ends goes on: its closing punctuation, then a capital ("…=sale.Next
+# week"), or a letter of another alphabet ("…=newsletterПодробнее")
+_SENTENCE_END = ".,;:!?…"
+_CAPITAL_AFTER_STOP = re.compile(r"(?<=[a-zа-яё0-9])[.,;:!?…]+(?P<word>[A-ZА-ЯЁ][^\W\d_]*)$")
+_OTHER_ALPHABET = re.compile(
+    r"(?<=[A-Za-z])[А-Яа-яЁё][А-Яа-яЁё-]*$|(?<=[А-Яа-яЁё])[A-Za-z][A-Za-z-]*$"
+)
+
+
+def _run_into_word(value: str, reference: str | None) -> str | None:
+    """The word of a plain text that a URL written with no space after it took into the UTM
+    value that ends it ("sale.Next", "newsletterПодробнее"; "welcome-emailOr" where the campaign's
+    value is "welcome-email"), without the stop before it; else None. A capital
+    in a value of its own ("blackFriday") is no next word."""
+    if reference and value != reference and value.startswith(reference):
+        rest = value[len(reference) :]
+        word = rest.lstrip(_SENTENCE_END)
+        if word[:1].isalpha() and (
+            word != rest or word[0].isupper() or _OTHER_ALPHABET.search(reference[-1] + word[0])
+        ):
+            return word
+    if stop := _CAPITAL_AFTER_STOP.search(value):
+        return stop.group("word")
+    if other := _OTHER_ALPHABET.search(value):
+        return other.group(0)
     return None
 
 
@@ -400,7 +459,8 @@ def utm_malformed(ctx: Context) -> Iterator[Problem]:
     Reports UTM values that are empty, contain spaces, upper-case letters or an unrendered
     merge tag, and UTM keys given twice in one link. Values are judged as the template writes
     them: one a variable fills is the personalisation rules' (an empty one is PER001's
-    missing fallback).
+    missing fallback). The last value of a plain-text URL that runs into the next sentence or
+    word (`…=sale.Next week`, `…=saleПодробнее`) is said to have taken in that word.
 
     ## Why it matters
     GA4 and Yandex Metrica treat "Email" and "email" as different sources; a space arrives as
@@ -420,7 +480,9 @@ def utm_malformed(ctx: Context) -> Iterator[Problem]:
     domains = tracked_domains(ctx)
     utm001 = ctx.config.selects("UTM001")
     malformed: dict[tuple[str, str, str], list[Link]] = {}
-    problems: dict[str, str | None] = {}  # the same values recur from link to link
+    problems: dict[tuple[str, bool], str | None] = {}  # the same values recur link to link
+    references: dict[str, str | None] = {}  # each key's value as it should be, when asked
+    plain = ctx.campaign.html is None  # a message of text alone: its links are the text's
     for link in utm_links(ctx):
         keys = Counter(k for k, _ in utm_pairs(link.href))
         for key in sorted(k for k, n in keys.items() if n > 1):
@@ -433,9 +495,13 @@ def utm_malformed(ctx: Context) -> Iterator[Problem]:
         # (an empty sample value is PER001's "no fallback", not a malformed UTM)
         cut = utm001 and tracked(link, domains)
         for key, value in _judged_values(link, ctx.config.required_utm, cut):
-            if value not in problems:
-                problems[value] = _malformed(value)
-            problem = problems[value]
+            in_text = (plain or link.in_text) and _ends(link, key, value)
+            if (value, in_text) not in problems:
+                if in_text and key not in references:
+                    references[key] = _reference(ctx, key)
+                reference = references.get(key)
+                problems[value, in_text] = _malformed(value, in_text, reference)
+            problem = problems[value, in_text]
             if per003 and problem == _UNRENDERED:
                 continue
             if problem and (key, value) not in inconsistent:  # UTM002 names it already

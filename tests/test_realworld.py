@@ -374,3 +374,17 @@ def test_php_code_is_never_quoted_as_text(results: dict[str, CampaignResult]) ->
     assert contrast.message.startswith("9 ")
     assert "“Здравствуйте, !” #ffffff on #4DB1C6 2.5:1 (" in contrast.message
     assert contrast.location == "template1026.html:40"
+
+
+def test_a_text_url_run_into_the_next_sentence_is_said_so(
+    results: dict[str, CampaignResult],
+) -> None:
+    """GitHub's welcome text writes “…utm_campaign=welcome-emailOr, read…”: the cause named is
+    the missing space after the URL, not upper-case letters."""
+    (finding,) = [f for f in results["en-github-welcome-mailchimp"].findings if f.code == "UTM002"]
+    assert finding.locations == ("text/plain part:17",)
+    assert finding.message == (
+        "utm_campaign='welcome-emailOr', other links of the campaign use 'welcome-email': the URL "
+        "runs into the next word of the text (“Or”), which mail clients make part of the link: "
+        "put a space after the URL"
+    )

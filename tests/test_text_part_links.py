@@ -128,3 +128,104 @@ def test_a_broken_link_only_the_text_part_has_is_lnk001(tmp_path: Path) -> None:
         assert finding.url == gone
         assert finding.locations == ("text/plain part:2",)
         assert s.count("/ok/sale") == 1  # the URL both parts have: one request
+
+
+# -- a plain-text URL that runs into the next word (QA probe, session 24) ---------------------
+
+TAGS = "utm_source=newsletter&utm_medium=email&utm_campaign=sale"
+RUN_IN = (
+    "the URL runs into the next word of the text (“{word}”), which mail clients make part of "
+    "the link: put a space after the URL"
+)
+
+
+def text_alone(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "text.eml"
+    path.write_text(
+        "From: Shop <news@shop.test>\nSubject: Скидки\nMIME-Version: 1.0\n"
+        f"Content-Type: text/plain; charset=utf-8\n\n{text}",
+        encoding="utf-8",
+    )
+    return path
+
+
+def utm_findings(path: Path) -> list[tuple[str, str, tuple[str, ...], str]]:
+    result = check(path)
+    return [
+        (f.code, f.severity.value, f.locations, f.message)
+        for f in result.findings
+        if f.code in ("UTM002", "UTM003")
+    ]
+
+
+def test_a_text_url_that_takes_in_the_next_word_is_said_so(tmp_path: Path) -> None:
+    """“…&utm_source=newsletterПодробнее”: every mail client links the word with the URL, and
+    analytics gets that value; the cause is the missing space, not upper-case letters."""
+    html = (
+        f'<html lang="ru"><body><p><a href="https://shop.test/sale?{TAGS}">Скидки</a></p>\n'
+        f'<p><a href="https://shop.test/new?{TAGS}">Новинки</a></p></body></html>\n'
+    )
+    text = (
+        f"Скидки: https://shop.test/sale?{TAGS}\n"
+        "Каталог: https://shop.test/?utm_medium=email&utm_campaign=sale"
+        "&utm_source=newsletterПодробнее на сайте.\n"
+    )
+    assert utm_findings(send(tmp_path, text, html)) == [
+        ("UTM002", "error", ("text/plain part:2",),
+         "utm_source='newsletterПодробнее', other links of the campaign use 'newsletter': "
+         + RUN_IN.format(word="Подробнее")),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # other links say what the value is
+        (f"Sale: https://shop.test/a?{TAGS}\nNew: https://shop.test/b?{TAGS}\n"
+         f"See https://shop.test/?{TAGS}.Next week: more.\n",
+         ("UTM002", "error", ("text/plain part:3",),
+          "utm_campaign='sale.Next', other links of the campaign use 'sale': "
+          + RUN_IN.format(word="Next"))),
+        (f"Sale: https://shop.test/a?{TAGS}\nSee https://shop.test/?{TAGS}Or read on.\n"
+         f"New: https://shop.test/b?{TAGS}\n",
+         ("UTM002", "error", ("text/plain part:2",),
+          "utm_campaign='saleOr', other links of the campaign use 'sale': "
+          + RUN_IN.format(word="Or"))),
+        # none do: a sentence's stop and a capital, or another alphabet, end the value
+        (f"See https://shop.test/?{TAGS}.Next week: more.\n",
+         ("UTM003", "warning", ("text/plain part:1",),
+          "utm_campaign='sale.Next': " + RUN_IN.format(word="Next"))),
+        (f"Каталог: https://shop.test/?{TAGS}Подробнее\n",
+         ("UTM003", "warning", ("text/plain part:1",),
+          "utm_campaign='saleПодробнее': " + RUN_IN.format(word="Подробнее"))),
+        # a capital of the value's own, with no other value to compare: upper case as written
+        ("See https://shop.test/?utm_source=newsletter&utm_medium=email&utm_campaign=blackFriday"
+         " for more.\n",
+         ("UTM003", "warning", ("text/plain part:1",),
+          "utm_campaign='blackFriday': upper-case letters (analytics splits rows by case)")),
+        # not the URL's last value: no word after it
+        ("See https://shop.test/?utm_campaign=sale.Next&utm_source=newsletter&utm_medium=email\n",
+         ("UTM003", "warning", ("text/plain part:1",),
+          "utm_campaign='sale.Next': upper-case letters (analytics splits rows by case)")),
+    ],
+    ids=["stop-capital", "capital", "alone-stop-capital", "alone-alphabet", "camel-case",
+         "not-last"],
+)  # fmt: skip
+def test_a_text_alones_url_that_takes_in_the_next_word(
+    tmp_path: Path, text: str, expected: tuple[str, str, tuple[str, ...], str]
+) -> None:
+    assert utm_findings(text_alone(tmp_path, text)) == [expected]
+
+
+def test_an_html_href_has_no_next_word(tmp_path: Path) -> None:
+    """An href ends at its quote: a capital written in it is the value as written."""
+    html = (
+        f'<html lang="ru"><body><p><a href="https://shop.test/a?{TAGS}">Скидки</a></p>\n'
+        f'<p><a href="https://shop.test/b?{TAGS}">Новинки</a></p>\n'
+        f'<p><a href="https://shop.test/c?{TAGS}Or">Ещё</a></p></body></html>\n'
+    )
+    assert utm_findings(send(tmp_path, "Скидки!\n", html)) == [
+        ("UTM002", "error", ("text/html part:3",),
+         "utm_campaign='saleOr', other links of the campaign use 'sale': upper-case letters "
+         "(analytics splits rows by case)"),
+    ]  # fmt: skip
