@@ -173,11 +173,17 @@ class Context:
         source = self._shown_source
         lines: set[int] = set()
         for text in texts if source else ():
-            words = [_written(word) for word in text.split()]
-            pattern = re.compile(_BETWEEN_WORDS.join(words), re.IGNORECASE)
-            for found in pattern.finditer(source):
-                lines.add(source.count("\n", 0, found.start()) + 1)
-                if not every:
+            words = _BETWEEN_WORDS.join(_written(word) for word in text.split())
+            # as written first: "xxx" is on the line of "Цена: xxx руб", not of a heading's
+            # "XXX Международная" above it; else in any case
+            for flags in (0, re.IGNORECASE):
+                matched = False
+                for found in re.finditer(words, source, flags):
+                    matched = True
+                    lines.add(source.count("\n", 0, found.start()) + 1)
+                    if not every:
+                        break
+                if matched:
                     break
         return tuple(self.html_at(n) for n in sorted(lines)) or (self.html_at(0),)
 

@@ -140,6 +140,55 @@ def test_real_prose_is_not_placeholder_copy(tmp_path: Path, prose: str) -> None:
     assert only(check(campaign(tmp_path, body=BODY + prose)), "BRF001") == []
 
 
+@pytest.mark.parametrize(
+    "prose",
+    [
+        # the Roman numeral XXX (30th) before an event's name (QA probe, session 24), in Latin
+        # letters or in the Cyrillic «Х» Russian copy often types it with
+        "<h1>XXX Международная выставка «Связь»</h1>",
+        "<p>Приглашаем на XXX Международную выставку.</p>",
+        "<p>Приглашаем на ХХХ Всероссийский съезд.</p>",
+        "<p>XXX Olympic Games, XXV Congress of Surgeons</p>",
+    ],
+)
+def test_a_roman_ordinal_is_not_placeholder_copy(tmp_path: Path, prose: str) -> None:
+    assert only(check(campaign(tmp_path, body=BODY + prose)), "BRF001") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("<p>Цена: xxx руб.</p>", "“xxx”"),
+        ("<p>Цена: XXX руб.</p>", "“XXX”"),
+        ("<p>Цена: ХХХ ₽</p>", "“ХХХ”"),  # Cyrillic Х
+        ("<p>XXX</p>", "“XXX”"),
+        ("<p>Здравствуйте, XXX!</p>", "“XXX”"),
+        # not the numeral: lower case, four letters, an acronym after it
+        ("<p>xxx Международная выставка</p>", "“xxx”"),
+        ("<p>XXXX Company</p>", "“XXXX”"),
+        ("<p>Итого: XXX USD</p>", "“XXX”"),
+    ],
+)
+def test_xxx_for_a_number_or_a_name_is_placeholder_copy(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    found = only(check(campaign(tmp_path, body=BODY + text)), "BRF001")
+    assert [f.message for f in found] == [f"placeholder copy: {expected} (email.html)"]
+
+
+def test_a_placeholder_is_placed_where_it_is_written_in_its_case(tmp_path: Path) -> None:
+    """“xxx” of the price, not the heading's numeral “XXX” above it (nor the other way)."""
+    body = f"{BODY}\n<h1>XXX Международная выставка</h1>\n<p>Билет: xxx руб.</p>"
+    d = campaign(tmp_path, body=body)
+    lines = (d / "email.html").read_text(encoding="utf-8").splitlines()
+    price = [n for n, text in enumerate(lines, 1) if text.startswith("<p>Билет")]
+    [found] = only(check(d), "BRF001")
+    assert (found.message, found.places) == (
+        "placeholder copy: “xxx” (email.html)",
+        tuple(f"email.html:{n}" for n in price),
+    )
+
+
 def test_dates_before_send_date_are_one_finding(tmp_path: Path) -> None:
     body = BODY.replace("© 2026", "&copy; 2019–2025") + (
         "\n<p>Акция до 15.11.2026 и 30 ноября 2026. Встреча 1 ноября&nbsp;2026,\n"
