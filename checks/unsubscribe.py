@@ -287,7 +287,7 @@ def _open_comment_hides(ctx: Context) -> str:
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?…])\s+")
 
 
-def _address_in(sentence: str, sender: str) -> str | None:
+def _address_in(sentence: str, sender: str = "") -> str | None:
     """The first URL or e-mail address written in ``sentence``, word by word: searched for in
     the whole sentence, the pattern backtracked over every long run of letters before an "@"
     (quadratic: 40,000 letters took 4 s). A bare host ("ACME.ru") is a name in copy, not an
@@ -300,7 +300,7 @@ def _address_in(sentence: str, sender: str) -> str | None:
     return None
 
 
-def _address_to_unsubscribe(text: str, sender: str) -> str | None:
+def _address_to_unsubscribe(text: str, sender: str = "") -> str | None:
     """The address that a sentence of the body's text names as the way to unsubscribe ("To
     unsubscribe, write to unsub@shop.example"), written as text, not as a link; else None.
     A question before it counts too ("Don't want these e-mails? Write to unsub@shop.example"),
