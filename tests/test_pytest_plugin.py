@@ -54,8 +54,11 @@ LOOSE_HTML = """<!DOCTYPE html>
 
 
 @pytest.fixture
-def project(pytester: pytest.Pytester) -> pytest.Pytester:
+def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """Two campaign directories (one clean, one with errors) and a loose .html campaign."""
+    # pytest cuts the short summary to the terminal's width except under CI: a wide terminal
+    # makes the runs read the same on a laptop and in CI
+    monkeypatch.setenv("COLUMNS", "200")
     root = pytester.path
     good = write_campaign(root / "campaigns", "good")
     (good / "extra.html").write_text("<p>part of the campaign, not a campaign</p>")
