@@ -16,6 +16,7 @@ from importlib import resources
 
 import regex
 
+from mailcheck.charsets import read_as
 from mailcheck.i18n import Joined, quoted_list, t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
@@ -248,6 +249,12 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
         )
 
 
+def _beyond_ascii(ctx: Context) -> str | None:
+    """The first word of the HTML's text with a letter beyond ASCII (BRF003's example)."""
+    text = ctx.document.text if ctx.document else ""
+    return next((w[:30] for w in re.findall(r"\w+", text) if not w.isascii()), None)
+
+
 @rule(
     "BRF003",
     "garbled-text",
@@ -270,6 +277,9 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     label says, a "�" for every Cyrillic letter. KOI8-R labelled windows-1251 (or the other
     way round) is the same error, where it is certain: every Cyrillic letter shows as another
     of inverted case («Привет» as «оПХБЕР»), and the other table reads ordinary Russian.
+    An HTML file's `<meta charset>` is its label: one that names a charset its bytes are
+    certainly not in is the same error (UTF-8 bytes under windows-1251 show «Привет» as
+    «РџСЂРёРІРµС‚» in a browser); the text is checked as meant.
 
     HTML character references a reader sees as they are written (`&nbsp;`, `&zwnj;`,
     `&#8212;`) are an error too: in the HTML they were escaped twice (`&amp;nbsp;`, often by an
@@ -299,6 +309,17 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
                 "as UTF-8 and show “�” for every letter beyond ASCII (declare "
                 "charset={charset}, or encode the text in UTF-8)",
                 charset=_CHARSET_NAMES.get(codec, codec),
+            )
+        elif codec == "utf-8":  # an HTML file's <meta>: the bytes are UTF-8
+            word = _beyond_ascii(ctx) or "Привет"
+            message = t(
+                "labelled charset={label} in its <meta>, but the bytes are UTF-8: browsers, "
+                "and mail clients that read the <meta>, read them as {label} and show each "
+                "letter beyond ASCII as two or three others («{word}» as «{shown}») (declare "
+                "charset=utf-8)",
+                label=_CHARSET_NAMES.get(label, label),
+                word=word,
+                shown=word.encode().decode(read_as(label) or label, errors="replace"),
             )
         else:  # KOI8-R and windows-1251 swapped
             message = t(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from collections.abc import Iterable
 
 _CYRILLIC_NEXT_TO_LATIN = re.compile(r"[A-Za-z][а-яёА-ЯЁ]|[а-яёА-ЯЁ][A-Za-z]")
@@ -257,6 +258,46 @@ def utf8_label_misread(data: bytes, declared: str | None) -> str | None:
         (c for c in ("cp1251", "koi8_r", "cp1252") if data.decode(c, errors="replace") == text),
         None,
     )
+
+
+def html_label_misread(data: bytes, declared: str | None) -> tuple[str, str] | None:
+    """(the label's codec, the bytes' codec) when an HTML file's ``<meta>`` declares a charset
+    its bytes are certainly not in; None when the label reads them, or it cannot be told.
+
+    A browser, and a mail client or an ESP's import that reads the ``<meta>``, shows the text
+    as labelled. Told where it is certain: UTF-8 labelled on bytes that are not
+    (:func:`utf8_label_misread`); bytes that are UTF-8 to the last byte under a single-byte
+    label (windows-1251, KOI8-R, ISO-8859-1 …), with two characters or more beyond ASCII or
+    one sign ("©", "—": text in those charsets almost never forms a UTF-8 sequence, the
+    letters of a Russian word never do, and a sign's reads "Â©", "â€”", which no text
+    writes); KOI8-R and windows-1251 swapped (:func:`cyrillic_labels_swapped`)."""
+    label = known_charset(declared)
+    if label is None or data.isascii():
+        return None
+    if label == "utf-8":
+        codec = utf8_label_misread(data, declared)
+        return (label, codec) if codec else None
+    if _single_byte(label):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+        else:
+            beyond_ascii = [c for c in text if not c.isascii()]
+            if len(beyond_ascii) >= 2 or (
+                beyond_ascii and unicodedata.category(beyond_ascii[0])[0] in "PSZ"
+            ):
+                return label, "utf-8"
+            return None
+    codec = cyrillic_labels_swapped(data, declared)
+    return (label, codec) if codec else None
+
+
+def _single_byte(codec: str) -> bool:
+    """Whether each byte is one character of ``codec`` (windows-1251, KOI8-R, ISO-8859-x)."""
+    if codec.startswith(("utf", "iso2022")):
+        return False
+    return len(bytes(range(128, 256)).decode(codec, errors="replace")) == 128
 
 
 # KOI8-R and windows-1251 put Russian's lower-case letters where the other has its capitals,

@@ -43,6 +43,7 @@ import regex
 from mailcheck.charsets import (
     decode_bytes,
     guess_8bit,
+    html_label_misread,
     marked_text,
     meta_charset,
     not_utf8,
@@ -577,7 +578,9 @@ def _parse_static(html: str) -> Document:
 def _take_html(campaign: Campaign, data: bytes, name: str) -> Document:
     """The HTML file's text, what its bytes say of it, and its parse (returned), into
     ``campaign``."""
-    campaign.html = decode_html(data, name)
+    campaign.html, mislabel = decode_html(data, name)
+    if mislabel:  # the <meta> names a charset the bytes are not in: BRF003
+        campaign.charset_misread.append((campaign.html_label, *mislabel))
     _not_empty(data, name, campaign.html)
     campaign.replacement_written = replacement_written(data, campaign.html)
     campaign.html_bytes = len(data)
@@ -621,15 +624,17 @@ def _load_sniffed(campaign: Campaign, data: bytes, name: str) -> None:
     )
 
 
-def decode_html(data: bytes, name: str) -> str:
+def decode_html(data: bytes, name: str) -> tuple[str, tuple[str, str] | None]:
     """An HTML file's text: the encoding its byte-order mark names, else UTF-8, else its
-    declared ``<meta>`` charset, else a guess. Binary data (a NUL near the top, where no text
-    has one: the test of :func:`_load_sniffed`) is a :class:`LoadError`."""
+    declared ``<meta>`` charset, else a guess; and (the label's codec, the bytes' codec) when
+    the ``<meta>`` declares a charset the bytes certainly are not in (a browser reads the
+    label: the text as meant is read, BRF003 names the label). Binary data (a NUL near the
+    top, where no text has one: the test of :func:`_load_sniffed`) is a :class:`LoadError`."""
     text = marked_text(data)
     if text is not None:
         if "\x00" in text[:_SNIFF_BYTES]:
             raise LoadError(t("not HTML: '{name}' is binary data", name=name))
-        return text
+        return text, None  # the mark wins over a <meta>, in browsers too
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise LoadError(
             t(
@@ -638,13 +643,16 @@ def decode_html(data: bytes, name: str) -> str:
                 name=name,
             )
         )
+    declared = meta_charset(data)
+    mislabel = html_label_misread(data, declared)
+    if mislabel:
+        return data.decode(mislabel[1], errors="replace"), mislabel
     text = utf8_text(data)
     if text is not None:
-        return text
-    declared = meta_charset(data)
+        return text, None
     if declared:
-        return decode_bytes(data, declared)
-    return guess_8bit(data)
+        return decode_bytes(data, declared), None
+    return guess_8bit(data), None
 
 
 # --- campaign.toml ---------------------------------------------------------------------------

@@ -287,8 +287,9 @@ class Campaign:
     # body parts of a saved message written in quoted-printable and labelled as not (HDR003):
     # (part name, its Content-Transfer-Encoding as written, "" for none); read as written
     mislabelled_parts: list[tuple[str, str]] = field(default_factory=list)
-    # a saved message's text whose bytes are in another charset than its label says (UTF-8 on
-    # windows-1251, KOI8-R and windows-1251 swapped): (place, the label's codec, the bytes')
+    # a saved message's text, or an HTML file, whose bytes are in another charset than its
+    # label (or <meta>) says (UTF-8 on windows-1251 and the reverse, KOI8-R and windows-1251
+    # swapped): (place, the label's codec, the bytes')
     charset_misread: list[tuple[str, str, str]] = field(default_factory=list)
     # a saved message's multipart/alternative puts text/plain after the HTML (HDR004)
     text_preferred: bool = False

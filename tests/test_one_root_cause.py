@@ -880,6 +880,97 @@ def test_koi8_r_and_windows_1251_swapped_are_one_error_read_as_meant(tmp_path: P
     assert only(check(send), "BRF003") == []
 
 
+RUSSIAN_PAGE = (
+    "<!doctype html><html><head>{meta}<title>Скидки недели</title></head><body>"
+    "<p>Привет, Анна! Скидки недели ждут тебя.</p>" + UNSUB_RU + "</body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("meta", "codec", "said"),
+    [
+        (
+            '<meta charset="windows-1251">',
+            "utf-8",
+            "labelled charset=windows-1251 in its <meta>, but the bytes are UTF-8: browsers, and "
+            "mail clients that read the <meta>, read them as windows-1251 and show each letter "
+            "beyond ASCII as two or three others («Привет» as «РџСЂРёРІРµС‚») (declare "
+            "charset=utf-8)",
+        ),
+        (
+            '<meta http-equiv="Content-Type" content="text/html; charset=utf-8">',
+            "cp1251",
+            "labelled charset=utf-8, but the bytes are windows-1251: mail clients read them as "
+            "UTF-8 and show “�” for every letter beyond ASCII",
+        ),
+        (
+            '<meta charset="windows-1251">',
+            "koi8_r",
+            "labelled charset=windows-1251, but the bytes are koi8-r: mail clients read them as "
+            "windows-1251 and show every Cyrillic letter as another («Привет» as «рТЙЧЕФ»)",
+        ),
+    ],
+)
+def test_a_bare_html_whose_meta_names_another_charset_is_one_brf003_error(
+    tmp_path: Path, meta: str, codec: str, said: str
+) -> None:
+    # BRF003's own example passed silently: mailcheck read the bytes as they are, a browser
+    # reads the <meta> (a QA probe)
+    page = tmp_path / "email.html"
+    page.write_bytes(RUSSIAN_PAGE.format(meta=meta).encode(codec))
+    result = check(page)
+    [brf003] = only(result, "BRF003")
+    assert brf003.severity is Severity.ERROR
+    assert brf003.places == ("email.html",)
+    assert brf003.message.startswith(said)
+    # the text is read as meant: «Отписаться» is the unsubscribe link
+    assert only(result, "UNS001") == []
+    # the same in a campaign directory's HTML
+    campaign = write_campaign(tmp_path, html="")
+    (campaign / "email.html").write_bytes(page.read_bytes())
+    [brf003] = only(check(campaign), "BRF003")
+    assert brf003.places == ("email.html",) and brf003.message.startswith(said)
+
+
+def test_a_western_page_in_utf8_under_a_latin_label_says_so_with_its_own_word(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "email.html"
+    body = "<p>Café crème, déjà vu.</p>" + UNSUB_EN
+    page.write_bytes(f'<meta charset="iso-8859-1"><title>Sale</title>{body}'.encode())
+    [brf003] = only(check(page), "BRF003")
+    assert brf003.severity is Severity.ERROR
+    assert "charset=iso8859-1 in its <meta>, but the bytes are UTF-8" in brf003.message
+    assert "(«Café» as «CafÃ©»)" in brf003.message
+    # a single sign is as certain: "©" read as windows-1252 is "Â©", which no text writes
+    page.write_bytes(f'<meta charset="windows-1252"><p>Sale</p>{UNSUB_EN}<p>© Shop</p>'.encode())
+    [brf003] = only(check(page), "BRF003")
+    assert brf003.places == ("email.html",)
+
+
+@pytest.mark.parametrize(
+    ("meta", "codec"),
+    [
+        ('<meta charset="windows-1251">', "cp1251"),
+        ('<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">', "koi8_r"),
+        ('<meta charset="utf-8">', "utf-8"),
+        ("", "cp1251"),  # no label: nothing to contradict
+        ('<meta charset="windows-1251">', "utf-8-sig"),  # the byte-order mark wins, in browsers
+        # one letter beyond ASCII could be chance: not told
+        ('<meta charset="windows-1252">', "utf-8"),
+    ],
+)
+def test_a_bare_html_read_as_its_meta_says_is_no_brf003(
+    tmp_path: Path, meta: str, codec: str
+) -> None:
+    page = tmp_path / "email.html"
+    html = RUSSIAN_PAGE.format(meta=meta)
+    if meta == '<meta charset="windows-1252">':
+        html = f"{meta}<title>Sale</title><p>Café</p>{UNSUB_EN}"
+    page.write_bytes(html.encode(codec))
+    assert only(check(page), "BRF003") == []
+
+
 def test_a_subject_word_labelled_utf8_in_windows_1251_is_the_same_error(tmp_path: Path) -> None:
     # =?utf-8?B?<windows-1251 bytes>?= was read as windows-1251 and passed; Gmail and
     # Thunderbird follow the label: "������, ������ ���� ����" (a QA probe)
