@@ -276,7 +276,9 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     same encoder mislabelled. mailcheck reads the text, but a mail client reads it as the
     label says, a "�" for every Cyrillic letter. KOI8-R labelled windows-1251 (or the other
     way round) is the same error, where it is certain: every Cyrillic letter shows as another
-    of inverted case («Привет» as «оПХБЕР»), and the other table reads ordinary Russian.
+    of inverted case («Привет» as «оПХБЕР»), and the other table reads ordinary Russian;
+    text in capitals shows in lower-case letters («СКИДКА» as «яйхдйю»), told by sequences
+    no Russian word has and by how often its letters occur.
     An HTML file's `<meta charset>` is its label: one that names a charset its bytes are
     certainly not in is the same error (UTF-8 bytes under windows-1251 show «Привет» as
     «РџСЂРёРІРµС‚» in a browser); the text is checked as meant.

@@ -23,6 +23,7 @@ from mailcheck.reports.html import render_report
 
 from mailcheck.config import Config
 from mailcheck.facts import Facts
+from mailcheck.loaders import load
 from mailcheck.model import Severity
 from tests.helpers import check, codes, only, write_campaign, write_test_send
 
@@ -969,6 +970,59 @@ def test_a_bare_html_read_as_its_meta_says_is_no_brf003(
         html = f"{meta}<title>Sale</title><p>Café</p>{UNSUB_EN}"
     page.write_bytes(html.encode(codec))
     assert only(check(page), "BRF003") == []
+
+
+@pytest.mark.parametrize(
+    ("label", "codec", "shown"),
+    [("koi8-r", "cp1251", "«Привет» as «оПХБЕР»"), ("windows-1251", "koi8_r", "«рТЙЧЕФ»")],
+)
+def test_capitals_in_koi8_r_and_windows_1251_swapped_are_the_same_error(
+    tmp_path: Path, label: str, codec: str, shown: str
+) -> None:
+    # Russian in capitals read with the other table is lower-case, as Russian is: no word of
+    # inverted case told it, and «СКИДКА 50% НА ВСЁ» as «яйхдйю 50% мю бя╗» passed (a QA probe)
+    html = f"<p>Привет, Анна!</p>{UNSUB_RU}".encode()
+    subject = "СКИДКА 50% НА ВСЁ".encode(codec)
+    word = b"=?" + label.encode() + b"?B?" + base64.b64encode(subject) + b"?="
+    send = write_test_send(tmp_path / "send.eml", text=b"Hi", html=html, subject=word)
+    result = check(send)
+    [brf003] = only(result, "BRF003")
+    assert brf003.severity is Severity.ERROR
+    assert brf003.places == ("subject",)
+    assert brf003.message.startswith(f"labelled charset={label}, but the bytes are ")
+    assert shown in brf003.message
+    loaded = load(send, str(send), Config(root=tmp_path))
+    assert loaded.subject == "СКИДКА 50% НА ВСЁ"  # read as meant
+    # a body part in capitals the same, and the subject with it: one finding
+    caps = f"<p>ЧЁРНАЯ ПЯТНИЦА: СКИДКИ НА ВСЁ ДО ВОСКРЕСЕНЬЯ</p>{UNSUB_RU.replace('Отписаться', 'ОТПИСАТЬСЯ')}"
+    write_test_send(send, text=b"Hi", html=caps.encode(codec), subject=word, charset=label.encode())
+    [brf003] = only(check(send), "BRF003")
+    assert brf003.places == ("subject", "text/html part")
+    # and a bare HTML file's <meta>
+    page = tmp_path / "email.html"
+    page.write_bytes(f'<meta charset="{label}">{caps}'.encode(codec))
+    [brf003] = only(check(page), "BRF003")
+    assert brf003.places == ("email.html",)
+
+
+@pytest.mark.parametrize("codec", ["cp1251", "koi8_r"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "СКИДКА 50% НА ВСЁ",
+        "ЧЁРНАЯ ПЯТНИЦА: СКИДКИ НА ВСЁ ДО ВОСКРЕСЕНЬЯ",
+        "привет, анна! скидки недели ждут тебя до воскресенья",  # lower-case read right
+        "ГГГГГГГГГГГГГГГ ОООООООООО",  # no Russian: no certainty either way
+    ],
+)
+def test_capitals_labelled_as_they_are_are_no_brf003(tmp_path: Path, codec: str, text: str) -> None:
+    label = {"cp1251": b"windows-1251", "koi8_r": b"koi8-r"}[codec]
+    word = b"=?" + label + b"?B?" + base64.b64encode(text.encode(codec)) + b"?="
+    html = f"<p>{text}</p>{UNSUB_RU}".encode(codec)
+    send = write_test_send(
+        tmp_path / "send.eml", text=b"Hi", html=html, subject=word, charset=label
+    )
+    assert only(check(send), "BRF003") == []
 
 
 def test_a_subject_word_labelled_utf8_in_windows_1251_is_the_same_error(tmp_path: Path) -> None:
