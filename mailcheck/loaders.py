@@ -54,7 +54,7 @@ from mailcheck.config import Config, ConfigError, LimitsConfig
 from mailcheck.confined import FILE, MESSAGE, RefusedInput, read_file
 from mailcheck.i18n import N_, Message, t
 from mailcheck.model import Campaign, Document, SourceKind
-from mailcheck.text import printable, quoted
+from mailcheck.text import printable, quoted, stops_inside_tag
 from mailcheck.textpart import text_document
 
 # What a file is to the campaign, as messages name it ("html file 'x' not found")
@@ -582,10 +582,30 @@ def _take_html(campaign: Campaign, data: bytes, name: str) -> Document:
     if mislabel:  # the <meta> names a charset the bytes are not in: BRF003
         campaign.charset_misread.append((campaign.html_label, *mislabel))
     _not_empty(data, name, campaign.html)
+    _not_cut_off(campaign.html, name)
     campaign.replacement_written = replacement_written(data, campaign.html)
     campaign.html_bytes = len(data)
     campaign.static = _parse_static(campaign.html)
     return campaign.static
+
+
+def _not_cut_off(html: str, name: str) -> None:
+    """INP001 for an HTML file that stops inside a tag (a save cut short, a copy cut off at
+    '<a href="https://ex'): the rules would judge what was cut as missing ("no unsubscribe
+    link") or pass a page a reader gets part of. One that ends with text or a whole tag is
+    not told (an HTML without </html> is legal, and complete)."""
+    last = stops_inside_tag(html)
+    if last is None:
+        return
+    raise LoadError(
+        t(
+            "{name} is cut off: it stops inside a tag on line {line} (“{tail}”); save the "
+            "whole file again",
+            name=name,
+            line=html.count("\n", 0, last) + 1,
+            tail=html[last : last + 40].rstrip(),
+        )
+    )
 
 
 def _load_html(campaign: Campaign, name: str, data: bytes) -> None:

@@ -35,6 +35,7 @@ from mailcheck.charsets import (
 )
 from mailcheck.i18n import N_, t
 from mailcheck.linkinfo import content_id
+from mailcheck.text import stops_inside_tag
 
 _FIELD_NAME = re.compile(rb"^[!-9;-~]+[ \t]*:")
 _KNOWN_HEADERS = frozenset(
@@ -423,8 +424,6 @@ def _read_whole(part: Message, payload: bytes, declared: str | None, name: str) 
         raise NotAMessage(t("the {part} could not be read fully: {why}", part=t(name), why=why))
 
 
-# What follows the last "<" of an HTML that stops inside a tag: "<", "</title", '<a href="ht'
-_TAG_BEGUN = re.compile(r"<(?:[/!]?[A-Za-z][^<>]*)?")
 _HTML_OPENED = re.compile(r"<(?:html|body)\b", re.I)
 _HTML_CLOSED = re.compile(r"</(?:html|body)\s*>", re.I)
 
@@ -439,13 +438,13 @@ def _not_cut_off(msg: Message, html_part: Message, html: str) -> None:
     opened <html> or <body> and closed neither. A closing boundary missing alone is no sign:
     it is missing from messages whose every part is whole (a mailer that leaves it out)."""
     text = html.rstrip()
-    last = text.rfind("<")
+    last = stops_inside_tag(text)
     unclosed = any(
         isinstance(d, email.errors.CloseBoundaryNotFoundDefect) for d in _all_defects(msg)
     )
     # a multipart that ends with its closing boundary was saved whole, whatever its HTML says
     whole = msg.is_multipart() and not unclosed
-    if not whole and last > text.rfind(">") and _TAG_BEGUN.fullmatch(text, last):
+    if not whole and last is not None:
         why = t("its text/html part stops inside a tag (“{tail}”)", tail=text[last : last + 40])
     elif (
         unclosed

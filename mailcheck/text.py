@@ -126,3 +126,20 @@ def without_references_shown(text: str) -> str:
     for reference in references_shown(text):
         text = text.replace(reference, "")
     return text
+
+
+# What follows the last "<" of an HTML that stops inside a tag: "<", "</title", '<a href="ht'
+_TAG_BEGUN = re.compile(r"<(?:[/!]?[A-Za-z][^<>]*)?")
+_HTML_END = re.compile(r"</html\s*>", re.I)
+
+
+def stops_inside_tag(html: str) -> int | None:
+    """Where (the index of its "<") the tag an HTML stops inside begins, when it stops inside
+    one: cut off, as no HTML ends ("<p><", '<a href="https://ex'). None when it ends with
+    text or a whole tag (an HTML without </html> is legal), or the tag begins after its
+    </html> (a stray "<" after the whole document)."""
+    text = html.rstrip()
+    last = text.rfind("<")
+    if last > text.rfind(">") and _TAG_BEGUN.fullmatch(text, last):
+        return None if _HTML_END.search(text, 0, last) else last
+    return None

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from mailcheck.charsets import cut_short, decode_bytes
-from tests.helpers import check, codes, only
+from tests.helpers import check, codes, only, write_campaign
 
 HTML = (
     "<html><head><title>Акция</title></head><body><p>Здравствуйте! "
@@ -178,3 +178,43 @@ def test_a_closing_boundary_missing_alone_is_no_cut(tmp_path: Path) -> None:
     assert only(check(whole), "INP001") == []
     unclosed = _message_cut_at(tmp_path / "unclosed.eml", HTML, "</body>", closed=True)
     assert only(check(unclosed), "INP001") == []
+
+
+def test_a_bare_html_cut_off_inside_a_tag_is_one_inp001_not_uns001(tmp_path: Path) -> None:
+    # a truncated save was judged a whole e-mail without its footer: "no unsubscribe link"
+    # (UNS001), where a test send cut so was already INP001 (a QA probe)
+    page = tmp_path / "email.html"
+    page.write_text(HTML[: HTML.index("Отписаться") - 2], encoding="utf-8")
+    result = check(page)
+    assert codes(result) == ["INP001"]
+    [inp001] = only(result, "INP001")
+    line = HTML.count("\n", 0, HTML.index('<a href="https://acme.example/unsub')) + 1
+    assert inp001.message == (
+        f"email.html is cut off: it stops inside a tag on line {line} "
+        f'(“<a href="https://acme.example/unsubscrib”); save the whole file again'
+    )
+    assert inp001.places == (str(page),)
+    # a lone "<" at the end, a closing tag begun: cut too, in a campaign's HTML alike
+    for tail in ("<", "</p", "<!DOCTYPE"):
+        page.write_text("<p>Hello</p>\n<p>Sale</p>" + tail, encoding="utf-8")
+        [inp001] = only(check(page), "INP001")
+        assert f"stops inside a tag on line 2 (“{tail}”)" in inp001.message
+    campaign = write_campaign(tmp_path, html=HTML[: HTML.index("</body>") + 3])
+    [inp001] = only(check(campaign), "INP001")
+    assert inp001.message.startswith("email.html is cut off: it stops inside a tag on line")
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        "",  # whole
+        "</p>",  # no </body></html>: legal, and complete
+        "\n<p>Price: 5 < 7</p>",  # a "<" in text, before a whole tag
+        "</body></html>\n<",  # a stray "<" after the whole document
+    ],
+)
+def test_a_bare_html_that_ends_whole_is_not_cut_off(tmp_path: Path, ending: str) -> None:
+    page = tmp_path / "email.html"
+    whole = HTML[: HTML.index("</body>")]
+    page.write_text(whole + ending, encoding="utf-8")
+    assert only(check(page), "INP001") == []
