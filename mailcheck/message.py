@@ -250,6 +250,17 @@ def parse_message(data: bytes) -> ParsedMessage:
     # A field named "From " ("From  :<a@b>", obsolete syntax) is taken for a misplaced mbox
     # envelope line and dropped, alone: the fields after it are read (SpamAssassin's spam/008)
     dropped = sum(isinstance(d, email.errors.MisplacedEnvelopeHeaderDefect) for d in msg.defects)
+    if (boundary_line := _boundary_in_block(msg, block)) is not None:
+        raise NotAMessage(
+            t(
+                "broken header block: no empty line ends it before the body: line {number} "
+                "(“{line}”) is the multipart's first boundary, so it and the first part's "
+                "fields are read as header fields and no part is found (an empty line belongs "
+                "before line {number})",
+                number=boundary_line,
+                line=block.splitlines()[boundary_line - 1].decode("ascii", "replace")[:60],
+            )
+        )
     if len(starts) > len(raw_headers) + dropped:
         raise NotAMessage(_broken_header_line(block, starts, len(raw_headers)))
     if (stray := _stray_line(block)) is not None:
@@ -315,8 +326,18 @@ def parse_message(data: bytes) -> ParsedMessage:
         found.replacement_written = found.replacement_written or written
     if html_part is None and text_part is None:
         broken = [d for d in _all_defects(msg) if isinstance(d, _BROKEN_STRUCTURE)]
+        if broken and not data[len(block) :].strip():
+            raise NotAMessage(
+                t(
+                    "the message has no body: nothing but blank lines follows its header block "
+                    "(lines 1-{number}), though its Content-Type is {type}",
+                    number=len(block.splitlines()),
+                    type=msg.get_content_type(),
+                )
+            )
         if broken:
-            raise NotAMessage(t("broken MIME structure: {why}", why=_describe(broken[0])))
+            why = _no_boundary(msg, block, found.header_lines) or _describe(broken[0])
+            raise NotAMessage(t("broken MIME structure: {why}", why=why))
     return found
 
 
@@ -367,6 +388,20 @@ def _fields_after_the_block(data: bytes, block: bytes) -> str:
             break  # the fields run on, folded lines and all, to the next empty or other line
     known = [n for n in names if n.lower().encode() in _KNOWN_HEADERS]
     return ", ".join(dict.fromkeys(known)) if len(names) >= 2 and known else ""
+
+
+def _boundary_in_block(msg: Message, block: bytes) -> int | None:
+    """The line of the header block that is the multipart's boundary, if one is: the block
+    ran on into the body (no empty line after the fields), and the parser reads the boundary
+    and the first part's fields as the message's own."""
+    boundary = msg.get_boundary() if msg.get_content_maintype() == "multipart" else None
+    if not boundary:
+        return None
+    delimiter = b"--" + boundary.encode("ascii", "replace")
+    for number, line in enumerate(block.splitlines(), start=1):
+        if line.rstrip() in (delimiter, delimiter + b"--"):
+            return number
+    return None
 
 
 def _broken_header_line(block: bytes, starts: list[int], read: int) -> str:
@@ -460,6 +495,38 @@ def _not_cut_off(msg: Message, html_part: Message, html: str) -> None:
         return
     raise NotAMessage(
         t("the message is cut off: {why}; save the test send again (the whole message)", why=why)
+    )
+
+
+# a Content-Type that writes its boundary without the ";" before it: the type, as written
+_BOUNDARY_WITHOUT_SEMICOLON = re.compile(r"^([^;]*?)\sboundary\s*=", re.I)
+
+
+def _no_boundary(msg: Message, block: bytes, lines: dict[str, list[int]]) -> str | None:
+    """Why a multipart has no boundary, where its Content-Type writes one without the ";"
+    that begins a parameter ("multipart/mixed<fold> boundary=…"): where, and what to add."""
+    if msg.get_content_maintype() != "multipart" or msg.get_boundary():
+        return None
+    written = _BOUNDARY_WITHOUT_SEMICOLON.search(str(msg.get("Content-Type", "")))
+    if not written or not lines.get("content-type"):
+        return None
+    number = lines["content-type"][0]
+    block_lines = block.splitlines()
+    at = next(
+        (
+            n
+            for n in range(number, len(block_lines) + 1)
+            if b"boundary" in block_lines[n - 1].lower()
+        ),
+        number,
+    )
+    return t(
+        "the Content-Type on line {number} is {type} without a boundary parameter: no “;” "
+        "comes before “boundary=” (line {at}), so it is not read as one and the parts cannot "
+        "be told apart",
+        number=number,
+        type=written.group(1).strip().lower(),
+        at=at,
     )
 
 

@@ -869,6 +869,31 @@ def test_html_only_message(tmp_path: Path) -> None:
         ),
         (b"From: a@b\x00.example\nSubject: x\n\nbody", "NUL bytes in the header block"),
         (
+            # no empty line between the fields and the body: the boundary and the first
+            # part's fields were read as header fields ("the multipart boundary never occurs
+            # in the body" named no cause: SpamAssassin's spam/015 and 016)
+            b'From: a@b.example\nSubject: Hi\nContent-Type: multipart/alternative;\n boundary="zz"'
+            b"\n--zz\nContent-Type: text/plain\n\nHello\n--zz--\n",
+            "broken header block: no empty line ends it before the body: line 5 (“--zz”) is the "
+            "multipart's first boundary, so it and the first part's fields are read as header "
+            "fields and no part is found (an empty line belongs before line 5)",
+        ),
+        (
+            # the boundary written without the ";" that begins a parameter (stalwart's
+            # malformed/017): where, and what is missing
+            b"From: a@b.example\nSubject: Hi\nContent-Type: multipart/mixed\n\tboundary=zz\n\n"
+            b"--zz\nContent-Type: text/plain\n\nHello\n--zz--\n",
+            "broken MIME structure: the Content-Type on line 3 is multipart/mixed without a "
+            "boundary parameter: no “;” comes before “boundary=” (line 4), so it is not read as "
+            "one and the parts cannot be told apart",
+        ),
+        (
+            # a multipart of nothing: its header block alone (SpamAssassin's spam/017)
+            b'From: a@b.example\nSubject: Hi\nContent-Type: multipart/alternative; boundary="zz"\n',
+            "the message has no body: nothing but blank lines follows its header block (lines "
+            "1-3), though its Content-Type is multipart/alternative",
+        ),
+        (
             # a blank before the colon (RFC 5322's obsolete syntax): the parser reads every
             # field from there as the body; before, that gave "no subject" and "no unsubscribe"
             b"From: a@b.example\nReply-To :x@b.example\nSubject: Hi\nList-Unsubscribe: <mailto:"
