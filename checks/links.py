@@ -57,8 +57,8 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     placeholder link is this one finding: online, its answer is no LNK001/LNK002 as well, nor
     is it LNK004's plain http. A button written twice, Outlook's VML copy
     (`<v:roundrect href="#">` inside `<!--[if mso]>`) and the `<a>` every other client shows, is
-    one link in the count, listed at both places; `mailto:#` and `tel:#` lack an address, not a
-    page: their finding is not the `#` links' one.
+    one link in the count, listed at both places; `mailto:#` and `tel:#` are the layout's `#`
+    placeholder too, in the same finding.
 
     ## Why it matters
     These are leftovers from the template: the button the whole campaign points to does

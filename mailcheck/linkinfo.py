@@ -292,11 +292,9 @@ def placeholder_reason(
         if not address:
             return t("empty {scheme}: link", scheme=kind)
         if unquote(address.split("?", 1)[0]).strip() == "#":
-            # the layout's “#” placeholder written as a mail link or a phone number: what it
-            # lacks is an address (a number), not a page; "mailto:%23?subject=…" is one too
-            if kind == "mailto":
-                return t("mailto: link to “#”: no address to write to")
-            return t("tel: link to “#”: no number to call")
+            # the layout's “#” placeholder written as a mail link or a phone number (also
+            # "mailto:%23?subject=…"): one root cause with the other “#” links, one finding
+            return t("link to “#”")
         if kind == "tel" and _STAND_IN_DIGITS.search(unquote(address)):
             return t("placeholder phone number “{number}”", number=unquote(address))
         if kind == "mailto" and (stand_in := _placeholder_address(address)):
