@@ -255,6 +255,9 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
     # what the samples' own values break ("None" in the data), by who receives it: one
     # finding for every part it shows in
     own: dict[tuple[str, ...], list[Breakage]] = {}
+    # what a variable's fallback or guard (or its value of spaces) breaks, by that cause: one
+    # finding for every part it shows in and every sample that receives it
+    traced: dict[tuple[str, Message], tuple[list[Breakage], list[str]]] = {}
     for (part, snippet), labels in _received(ctx).items():
         culprit = cause.get((part, shape(snippet)))
         if culprit in unsafe:
@@ -262,7 +265,6 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
         if not culprit:
             own.setdefault(tuple(labels), []).append(Breakage(part=part, snippet=snippet))
             continue
-        reads = Breakage(part=part, snippet=snippet).describe()
         uses = [v for v in ctx.campaign.variables if v.name == culprit and not v.system]
         # as PER006 says it: a variable only guarded (`{% if name %}`) has no fallback
         if _spaces_only(ctx, labels, culprit):
@@ -271,8 +273,15 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
             why = t("the fallback of “{name}” does not cover empty values", name=culprit)
         else:
             why = t("the fallback or guard of “{name}” does not keep the text whole", name=culprit)
+        breaks, receivers = traced.setdefault((culprit, why), ([], []))
+        if all(b.part != part for b in breaks):  # each part once: "Привет,   !" is "Привет,  !"
+            breaks.append(Breakage(part=part, snippet=snippet))
+        receivers += [label for label in labels if label not in receivers]
+    for (culprit, why), (breaks, receivers) in traced.items():
+        reads = Joined("; ", [b.describe() for b in breaks])
+        uses = [v for v in ctx.campaign.variables if v.name == culprit and not v.system]
         # who receives it, then where the template prints it
-        places = (*labels, *_places(ctx, uses))
+        places = (*receivers, *_places(ctx, uses))
         yield Problem(t("{reads} ({why})", reads=reads, why=why), locations=places)
     for who, breaks in own.items():
         reads = Joined("; ", [b.describe() for b in breaks])

@@ -205,6 +205,41 @@ def test_a_name_of_spaces_is_said_to_be_the_data_not_a_missing_fallback(tmp_path
     assert finding.places == ("sample 2", f"email.html:{lines_of(d, 'first_name')[0]}")
 
 
+def test_a_name_of_spaces_in_every_part_is_one_per002_listing_every_place(
+    tmp_path: Path,
+) -> None:
+    # a value of spaces printed in the subject, the HTML and the text part: it was three PER002
+    # (one per part), each listing the same places, where "None" in the data was one (a QA probe)
+    guarded = "{{ first_name | default('друг', true) }}"
+    d = write_campaign(
+        tmp_path,
+        subject=f"Привет, {guarded}! Скидки недели",
+        body=f"<p>Привет, {guarded}!</p>\n{UNSUB_RU}",
+        template="jinja",
+        samples="r.csv",
+        files={
+            "r.csv": 'email,first_name\nann@acme.test,Анна\nspace@acme.test,"   "\n'
+            'more@acme.test,"  "\n',
+            "email.txt": f"Привет, {guarded}!\n",
+        },
+        text="email.txt",
+    )
+    (finding,) = only(check(d), "PER002")
+    assert finding.message == (
+        "the subject reads “Привет,    !”; the text reads “Привет, !”; "
+        "the plain-text part reads “Привет,    !” "
+        "(“first_name” is only spaces there, which no fallback covers)"
+    )
+    line = lines_of(d, "Привет, {{")[0]
+    assert finding.places == (
+        "sample 2",
+        "sample 3",
+        "subject",
+        f"email.html:{line}",
+        "email.txt:1",
+    )
+
+
 def test_a_gender_word_without_an_else_is_one_finding_naming_the_gender(tmp_path: Path) -> None:
     # no else branch: a recipient without a gender reads ", Саша!". It was a PER002 of no
     # cause, a PER006 for gender and a PER006 blaming first_name, whose fallback is right
