@@ -542,7 +542,12 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Says when mailcheck could not tell which template language a campaign is written in: tags
     of several dialects with none clearly the one, or only generic `{{ … }}` tags that no
-    known engine reads. Its personalisation is then not checked at all.
+    known engine reads. Its personalisation is then not checked at all. A template in a
+    language mailcheck does not read (AMPscript, FreeMarker, Razor …) is reported at the line
+    of its first tag. A Razor "@Model.Works" alone in the copy may be a handle, and an
+    address's "@" ("team@Model.Works") is one: Razor is read from a code construct
+    (`@if (…)`, `@Html.`), a "@Model." in a tag (`href="@Model.UnsubscribeUrl"`) or two
+    members (`@Model.FirstName`, `@Model.Bonus`).
 
     In a template it reads, a block whose test or helper it cannot read — Mindbox's
     `@{ if Recipient.Age > 18 }`, an ESP's own Handlebars helper `{{#minInList items "price"}}`

@@ -151,8 +151,10 @@ def test_tags_of_a_language_not_read_are_not_understood_in_a_template(
         ),
         # ${x!"default"}: PER003 "unrendered merge tag", an error on a template
         ('Привет, ${first_name!"друг"}!', "FreeMarker", 1),
-        # Razor passed in silence (no tag of any known dialect)
-        ("Привет, @Model.FirstName!", "Razor (ASP.NET)", 1),
+        # Razor passed in silence (no tag of any known dialect); one "@Model.X" alone in the
+        # copy may be a handle ("@Model.Works"): two members make it a template
+        ("Привет, @Model.FirstName! Ваш бонус: @Model.Bonus", "Razor (ASP.NET)", 2),
+        ("@if (Model.HasName) { <span>Привет, @Model.FirstName!</span> }", "Razor (ASP.NET)", 2),
     ],
 )
 def test_freemarker_and_razor_are_languages_of_their_own_not_understood(
@@ -191,6 +193,48 @@ def test_a_razor_href_is_the_templates_not_a_relative_link(tmp_path: Path) -> No
     result = check(write_campaign(tmp_path, body=body))
     assert errors(result) == [], result.findings
     assert [f.code for f in only(result, "PER007")] == ["PER007"]
+
+
+def test_razor_not_understood_is_said_at_the_line_of_its_first_construct(tmp_path: Path) -> None:
+    # PER007 said "template" with no line for a Razor template (a QA probe)
+    body = (
+        "<p>Новости недели</p>\n<p>Скидки</p>\n"
+        f'{SHOP}\n<p><a href="@Model.UnsubscribeUrl">Отписаться</a></p>\n'
+        "<p>Привет, @Model.FirstName!</p>"
+    )
+    d = write_campaign(tmp_path, body=body)
+    lines = (d / "email.html").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, start=1) if "@Model.UnsubscribeUrl" in text)
+    [finding] = only(check(d), "PER007")
+    assert finding.location == f"email.html:{line}"
+    assert finding.message.endswith(
+        "(2 tag(s) of Razor (ASP.NET), a language mailcheck does not read)"
+    )
+
+
+def test_razor_in_the_subject_is_said_at_the_subject(tmp_path: Path) -> None:
+    d = write_campaign(
+        tmp_path,
+        subject="@Model.FirstName, скидка @Model.Discount%",
+        body=f"{SHOP}\n<p><a href='https://shop.test/u'>Отписаться</a></p>",
+    )
+    assert [f.location for f in only(check(d), "PER007")] == ["subject"]
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "<p>Подписывайтесь на нас: @Model.Works в Telegram и Instagram</p>",  # a handle
+        "<p>Пишите нам: team@Model.Works или hello@Model.Agency</p>",  # e-mail addresses
+        "<p>Follow @Model.Works</p>\n<p>Follow @Model.Works on Instagram</p>",  # one handle twice
+    ],
+)
+def test_model_written_in_the_copy_is_not_razor(tmp_path: Path, copy: str) -> None:
+    # "@Model.Works" in the text was PER007 "1 tag(s) of Razor (ASP.NET)": personalisation not
+    # checked on an e-mail with none (a QA probe); nor is it a leftover tag
+    body = f"{copy}\n{SHOP}\n<p><a href='https://shop.test/u'>Отписаться</a></p>"
+    result = check(write_campaign(tmp_path, body=body))
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == []
 
 
 def test_tags_of_a_language_not_read_left_in_a_sent_test_send_are_leftovers(

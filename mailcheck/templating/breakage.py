@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from typing import Protocol
 
 import regex
 
@@ -118,6 +119,55 @@ def broken_text(text: str, *, prose: bool = False) -> list[str]:
 # before any dialect's markers (read as Velocity, "<#if …>" was "the if block is never closed").
 FREEMARKER = "FreeMarker"
 RAZOR = "Razor (ASP.NET)"
+
+
+class TagPattern(Protocol):
+    """What finds a language's tags in a text: a compiled pattern, or :class:`RazorTags`."""
+
+    def finditer(self, string: str) -> Iterator[regex.Match[str]]: ...
+
+
+# A word character before "@" makes it an e-mail address to Razor itself ("team@Model.Works");
+# ``code`` is what only a template writes, ``member`` a "@Model.Name" that copy may write too
+_RAZOR = regex.compile(
+    r"(?<![\w@.+%-])@(?:(?P<code>(?:ViewBag|ViewData|Html)\.[A-Za-z_]|(?:if|foreach)\s*\()"
+    r"|Model\.(?P<member>[A-Za-z_]\w*))"
+)
+
+
+class RazorTags:
+    """Razor's constructs in a text, when the text is a Razor template.
+
+    "@Model.Works" alone in the copy is as likely a handle ("follow @Model.Works") as a
+    Razor expression; it is one beside another Razor construct: a code construct (``@if (``,
+    ``@foreach (``, ``@Html.``, ``@ViewBag.``), a "@Model." inside an HTML tag
+    (``href="@Model.UnsubscribeUrl"``), or a "@Model." of another member
+    (``@Model.FirstName`` and ``@Model.Bonus``).
+    """
+
+    def finditer(self, string: str) -> Iterator[regex.Match[str]]:
+        if "@" not in string:
+            return iter(())
+        found: list[regex.Match[str]] = []
+        members: set[str] = set()
+        template = in_tag = False
+        read = 0  # the text up to here is read for "<" and ">": each part once (linear)
+        for m in _RAZOR.finditer(string):
+            found.append(m)
+            if template:
+                continue
+            opened, closed = string.rfind("<", read, m.start()), string.rfind(">", read, m.start())
+            if opened != closed:  # -1 both: no tag starts or ends since the last one
+                in_tag = opened > closed
+            read = m.start()
+            if m.group("code") or in_tag:
+                template = True
+            else:
+                members.add(m.group("member"))
+                template = len(members) > 1
+        return iter(found if template else ())
+
+
 OWN_SYNTAX = (
     (
         FREEMARKER,
@@ -136,11 +186,7 @@ OWN_SYNTAX = (
             r"upper_case|lower_case|cap_first|trim|size)\b)"
         ),
     ),
-    (
-        RAZOR,
-        "@",
-        regex.compile(r"@(?:Model|ViewBag|ViewData|Html)\.[A-Za-z_]|@(?:if|foreach)\s*\("),
-    ),
+    (RAZOR, "@", RazorTags()),
 )
 UNREAD_TAGS = (
     ("GetResponse ([[name]])", "[[", regex.compile(r"\[\[\s*[A-Za-z_][\w.]{0,60}\s*\]\]")),

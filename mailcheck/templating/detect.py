@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import regex
 
 from mailcheck.i18n import t
-from mailcheck.templating.breakage import OWN_SYNTAX, UNREAD_TAGS
+from mailcheck.templating.breakage import OWN_SYNTAX, UNREAD_TAGS, TagPattern
 from mailcheck.templating.catalogue import Catalogue, load_catalogue
 
 _CURLY = regex.compile(r"\{\{|\{%")
@@ -63,13 +63,18 @@ _HUBL = regex.compile(
 
 def hubl_tags(text: str) -> int:
     """How many tags only HubSpot's HubL writes ``text`` holds."""
+    return len(_hubl_starts(text))
+
+
+def _hubl_starts(text: str) -> list[int]:
     if "{%" not in text and "personalization_token" not in text:
-        return 0
-    return len(_HUBL.findall(text))
+        return []
+    return [m.start() for m in _HUBL.finditer(text)]
 
 
-def not_read(language: str, count: int) -> Detection:
-    """A template written in ``language``, which no dialect reads: not understood (PER007)."""
+def not_read(language: str, count: int, line: int | None = None) -> Detection:
+    """A template written in ``language``, which no dialect reads: not understood (PER007).
+    ``line``: of its first tag, in the parts joined (:func:`part_line`)."""
     return Detection(
         "none",
         t(
@@ -78,21 +83,40 @@ def not_read(language: str, count: int) -> Detection:
             language=language,
         ),
         unclear=True,
+        line=line,
     )
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def part_line(parts: Iterable[tuple[str, str | None]], line: int) -> tuple[str, int] | None:
+    """The part and its own line that a ``line`` of the parts joined (as
+    :func:`explain_dialect` joins them) falls in."""
+    for where, text in parts:
+        if not text:
+            continue
+        lines = text.count("\n") + 1
+        if line <= lines:
+            return where, line
+        line -= lines
+    return None
 
 
 HUBL = "HubL (HubSpot)"
 
 
 def _unread_language(
-    text: str, languages: tuple[tuple[str, str, regex.Pattern[str]], ...] = _UNREAD
-) -> tuple[str, int] | None:
-    """An ESP language mailcheck does not read, and how many of its tags ``text`` holds."""
+    text: str, languages: tuple[tuple[str, str, TagPattern], ...] = _UNREAD
+) -> tuple[str, int, int] | None:
+    """An ESP language mailcheck does not read, how many of its tags ``text`` holds, and
+    where the first one starts."""
     for name, needle, pattern in languages:
         if needle in text:
-            found = len(pattern.findall(text))
+            found = [m.start() for m in pattern.finditer(text)]
             if found:
-                return name, found
+                return name, len(found), found[0]
     return None
 
 
@@ -110,6 +134,7 @@ class Detection:
     # False when only the house style of plain {{ name }} tags decided: a guess, and a
     # template the guessed engine cannot read is "not understood" rather than a syntax error
     certain: bool = True
+    line: int | None = None  # of the first tag of a language not read, in the parts joined
 
 
 def without_comments(text: str) -> str:
@@ -135,12 +160,12 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
     joined = without_comments("\n".join(t for t in texts if t))
     if not joined.strip():
         return Detection("none", t("no template tags"))
-    hubl = hubl_tags(joined)
+    hubl = _hubl_starts(joined)
     if hubl:
-        return not_read(HUBL, hubl)
+        return not_read(HUBL, len(hubl), _line_at(joined, hubl[0]))
     own = _unread_language(joined, OWN_SYNTAX)
     if own is not None:
-        return not_read(*own)
+        return not_read(own[0], own[1], _line_at(joined, own[2]))
     catalogue = catalogue or load_catalogue()
     counts: dict[str, int] = {}
     for dialect in catalogue.dialects.values():
@@ -162,7 +187,7 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
     if not counts:
         unread = _unread_language(joined)
         if unread is not None:
-            return not_read(*unread)
+            return not_read(unread[0], unread[1], _line_at(joined, unread[2]))
         return Detection("none", t("no tag of any known dialect"))
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     best, n = ranked[0]

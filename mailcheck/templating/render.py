@@ -30,10 +30,10 @@ from mailcheck.templating.core import (
     Use,
 )
 from mailcheck.templating.detect import (
-    HUBL,
+    Detection,
     explain_dialect,
     hubl_tags,
-    not_read,
+    part_line,
     without_comments,
 )
 from mailcheck.templating.dialect import Dialect
@@ -261,8 +261,9 @@ def _choose_dialect(
         )
         hubl = hubl_tags(without_comments("\n".join(src for _, src in sources)))
         if platform == "hubspot" and hubl:  # HubL's own tags: Jinja cannot read them
-            detection = not_read(HUBL, hubl)
+            detection = explain_dialect(source for _, source in sources)  # HubL's, at its line
             campaign.dialect_reason = campaign.dialect_unclear = detection.reason
+            campaign.dialect_unclear_at = _first_tag_at(sources, detection)
             campaign.dialect = "none"
             return None, platform, False
     else:
@@ -270,10 +271,16 @@ def _choose_dialect(
         campaign.dialect_reason = detection.reason
         if detection.unclear:
             campaign.dialect_unclear = detection.reason
+            campaign.dialect_unclear_at = _first_tag_at(sources, detection)
         campaign.dialect = detection.dialect
         return catalogue.get(detection.dialect), platform, not detection.certain
     campaign.dialect = chosen.name if chosen is not None else "none"
     return chosen, platform, False
+
+
+def _first_tag_at(sources: list[tuple[str, str]], detection: Detection) -> tuple[str, int] | None:
+    """Where the first tag of a language not read is (PER007 names its line)."""
+    return part_line(sources, detection.line) if detection.line else None
 
 
 def _render_campaign(campaign: Campaign, config: Config) -> None:
