@@ -8,7 +8,7 @@ from pathlib import Path
 import regex
 
 from mailcheck.i18n import N_, Joined, Message, t
-from mailcheck.model import Breakage, Link, Severity, Variable
+from mailcheck.model import Breakage, Document, Link, Severity, Variable
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import (
     broken_text,
@@ -323,6 +323,12 @@ def _braces_written_as_text(tag: str, html: str) -> bool:
     return tag.startswith("{") and tag not in html and bool(_BRACE_REFERENCE.search(html))
 
 
+def _shown_as_code(tag: str, document: Document | None) -> bool:
+    """A "${…}" in a code element (<code>, <pre> …): a JavaScript or shell string the e-mail
+    shows, as a developers' newsletter does, not a tag left unrendered."""
+    return tag.startswith("${") and document is not None and tag in document.code
+
+
 @rule(
     "PER003",
     "merge-tag-unrendered",
@@ -334,7 +340,8 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
     Reports a raw merge tag of any dialect that survives into the rendered subject,
     preheader, text or links: `{{ x }}`, `{% … %}`, `*|FNAME|*`, `%%name%%`, `[% x %]`,
     `${ x }`, `%recipient.name%`, also percent-encoded (`%7B%7B`). One tag is one finding at
-    every part it shows, a link's at the link's lines.
+    every part it shows, a link's at the link's lines. A `${…}` the HTML shows in a code
+    element (`<code>`, `<pre>`, `<kbd>` …) is code shown to the reader, not a tag.
 
     ## Why it matters
     The recipient sees "Привет, *|FNAME|*!" — typically when the template was written for
@@ -374,6 +381,8 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
             scanned.add((where, text))
             for tag in leftover_tags(text):
                 if where == "body" and _braces_written_as_text(tag, r.html or ""):
+                    continue
+                if where == "body" and _shown_as_code(tag, r.document):
                     continue
                 found_in = places.setdefault(tag, [])
                 if where not in found_in:

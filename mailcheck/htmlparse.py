@@ -72,7 +72,8 @@ _LINK_SET = frozenset({*_VML_IMAGE_TAGS, "a", "img", "area", "source", "video"})
 _VISITED = (*(_BLOCKS | _BACKGROUND_TAGS | _LINK_SET), "title", "base")
 _TEXT_OF = etree.XPath("normalize-space(.)")
 # Elements that show code as it is written: "&nbsp;" there is what the author meant to show
-# (read only from a text with an "&": what BRF003 asks them about)
+# (read only from a text with an "&": what BRF003 asks them about), and so is a "${price}"
+# (with a "${": PER003's)
 _CODE = ("code", "pre", "kbd", "samp", "tt")
 
 _ZERO = r"\s*:\s*0*(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:!\s*important\s*)?(?:;|$)"
@@ -438,7 +439,11 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         links=links,
         images=images,
         text=text,
-        code=" ".join(_TEXT_OF(el) for el in root.iter(*_CODE)) if "&" in text else "",
+        code=(
+            " ".join(_TEXT_OF(el) for el in root.iter(*_CODE))
+            if "&" in text or "${" in text
+            else ""
+        ),
         accessibility=facts,
         suppressions=suppressions + after,
         srcset=srcset,

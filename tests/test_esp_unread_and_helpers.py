@@ -285,3 +285,35 @@ def test_what_an_unknown_helper_prints_is_never_claimed_broken(tmp_path: Path) -
         ('{{#formatList plan "x"}} not understood: what this block prints is not verified',
          "email.html:6")
     ], unread  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        "<pre><code>Цена: ${price} руб.</code></pre>\n<p>Или <code>${item.name}</code>.</p>",
+        # a JavaScript template literal Velocity cannot parse: it was PER004, an error
+        "<pre>const total = `${price * qty}`;\nconsole.log(total);</pre>",
+        "<p>Наберите <kbd>echo ${HOME}</kbd> в терминале.</p>",
+    ],
+)
+def test_dollar_braces_shown_as_code_are_not_a_template(tmp_path: Path, shown: str) -> None:
+    # "${price}" in <code> or <pre> (a developers' newsletter showing code) was read as
+    # Velocity: PER001 "price has no fallback", or PER004 "template syntax error" (a QA probe)
+    body = f"<p>Новая версия SDK</p>\n{shown}\n{SHOP}\n<p><a href='https://shop.test/u'>Отписаться</a></p>"
+    result = check(write_campaign(tmp_path, body=body))
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == []
+
+
+def test_dollar_braces_in_the_copy_are_still_a_template(tmp_path: Path) -> None:
+    # outside a code element "${price}" is Velocity's, as before
+    body = (
+        f"<p>Цена: ${{price}} руб.</p>\n{SHOP}\n<p><a href='https://shop.test/u'>Отписаться</a></p>"
+    )
+    d = write_campaign(tmp_path, body=body)
+    lines = (d / "email.html").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, start=1) if "${price}" in text)
+    [per001] = only(check(d), "PER001")
+    assert (per001.message, per001.places) == (
+        "“price” has no fallback or guard",
+        (f"email.html:{line}",),
+    )

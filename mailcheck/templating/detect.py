@@ -6,7 +6,8 @@ Mailchimp, ``[% … %]`` Sendsay, ``@{ if … }`` Mindbox, ``#if(…)`` Velocity
 Handlebars: written ``{{name}}`` it is taken for Mustache/Handlebars (Postmark, SendGrid),
 written ``{{ name }}`` for Jinja, unless another dialect that writes double braces (Go
 templates, Unisender) shows its own markers. Tags inside HTML comments are not read (Outlook's
-conditional comments ``<!--[if mso]>`` are content and are).
+conditional comments ``<!--[if mso]>`` are content and are), nor a ``${…}`` inside a code
+element (``<code>``, ``<pre>``): JavaScript's or a shell's, shown as code.
 
 One dialect found: that one. Several: the one with clearly most markers (three times the
 next), else the file is *not understood* (mixed): PER007 says so rather than guessing.
@@ -150,6 +151,40 @@ def without_comments(text: str) -> str:
     return closed + text[end:]
 
 
+# Elements that show code as it is written (htmlparse's _CODE): "${price}" there is a
+# JavaScript template literal, a shell or Kotlin string shown to the reader, not a tag
+_SHOWN_CODE = re.compile(r"<(code|pre|kbd|samp|tt)\b[^<>]*>", re.I)
+_SHOWN_CODE_END = {
+    name: re.compile(rf"</{name}\s*>", re.I) for name in ("code", "pre", "kbd", "samp", "tt")
+}
+
+
+def without_shown_code_tags(text: str) -> str:
+    """``text`` with each "${" inside a code element (<code>, <pre> …) blanked, lengths and
+    line breaks kept: a "${…}" shown as code does not make an HTML a Velocity or Mindbox
+    template. One pass: an element left unclosed ends the blanking of its kind there."""
+    if "${" not in text or "<" not in text:
+        return text
+    out: list[str] = []
+    pos = 0
+    unclosed: set[str] = set()
+    while (opener := _SHOWN_CODE.search(text, pos)) is not None:
+        kind = opener.group(1).lower()
+        closer = None if kind in unclosed else _SHOWN_CODE_END[kind].search(text, opener.end())
+        if closer is None:
+            unclosed.add(kind)
+            out.append(text[pos : opener.end()])
+            pos = opener.end()
+            continue
+        out.append(text[pos : opener.end()])
+        out.append(text[opener.end() : closer.start()].replace("${", "  "))
+        pos = closer.start()
+        if len(unclosed) == len(_SHOWN_CODE_END):
+            break
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def detect_dialect(texts: Iterable[str | None]) -> str:
     """The dialect of the given template parts taken together ("none" when unclear)."""
     return explain_dialect(texts).dialect
@@ -157,7 +192,7 @@ def detect_dialect(texts: Iterable[str | None]) -> str:
 
 def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = None) -> Detection:
     """The dialect of the template parts taken together, and why."""
-    joined = without_comments("\n".join(t for t in texts if t))
+    joined = without_shown_code_tags(without_comments("\n".join(t for t in texts if t)))
     if not joined.strip():
         return Detection("none", t("no template tags"))
     hubl = _hubl_starts(joined)
