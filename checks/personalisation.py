@@ -429,6 +429,11 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
     sample's text with a number, a placeholder where the template expects a list) is a
     warning, "could not verify": the ESP's data may be what the template expects.
 
+    A Jinja name that reads a dict's method instead of a field — `{{ order.items }}`, where
+    Jinja finds the method `items` (also `keys`, `values`, `get`, `copy`) before the key — is
+    an error too, at its line: every recipient reads "<built-in method items of dict
+    object>" (nothing in the HTML), whatever the data holds.
+
     ## Why it matters
     The ESP either refuses to send or sends the raw template to every recipient.
 
@@ -450,6 +455,13 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
             else message
         )
         yield Problem(said, _part_at(ctx, where, line))
+    for where, line, mistake in campaign.template_mistakes:  # read, but not as meant
+        yield Problem(
+            t("line {line}: {message}", line=line, message=mistake)
+            if line and where not in ("html", "text")
+            else mistake,
+            _part_at(ctx, where, line),
+        )
     if not campaign.template_errors and campaign.template_error:  # failed at run time
         # with mailcheck's own values (fallbacks, placeholders, samples read as text): the
         # ESP's data may well be of the kind the template expects ("bonus > 0" on a number)

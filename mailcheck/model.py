@@ -30,6 +30,8 @@ class Severity(enum.Enum):
 
 SourceKind = Literal["toml", "eml", "html"]
 # A domain as DNS can be asked about it (IDNs in their ASCII form)
+# what a template prints for no value (Jinja's None, JavaScript's undefined, Ruby's nil …)
+_NO_VALUE_WORD = re.compile(r"(?<![\w-])(?:None|null|undefined|nil|NaN)(?![\w-])")
 _DNS_NAME = re.compile(r"[a-z0-9_-]+(?:\.[a-z0-9_-]+)*")
 # A template dialect's name: "none" or one of the mailcheck.dialects catalogue ("jinja" …).
 Dialect = str
@@ -198,15 +200,24 @@ class Breakage:
                     snippet=self.snippet,
                 )
             return t('with {name} = "" the {part} is empty', name=self.variable, part=part)
-        # a value the ESP's data lacks: "None" is what Python calls it, not what a client knows
-        if self.snippet:
+        # a value the ESP's data lacks (no field, or null): "None" is what Python calls it, not
+        # what a client knows, and a template that prints it says so
+        if not self.snippet:
             return t(
-                "with {name} missing (null) the {part} reads “{snippet}”",
+                "with no value for {name} in the data the {part} is empty",
                 name=self.variable,
                 part=part,
-                snippet=self.snippet,
             )
-        return t("with {name} missing (null) the {part} is empty", name=self.variable, part=part)
+        said = {"name": self.variable, "part": part, "snippet": self.snippet}
+        printed = _NO_VALUE_WORD.search(self.snippet)
+        if printed:
+            return t(
+                "with no value for {name} in the data the {part} reads “{snippet}”: "
+                "“{word}” is how the template prints no value",
+                word=printed.group(0),
+                **said,
+            )
+        return t("with no value for {name} in the data the {part} reads “{snippet}”", **said)
 
 
 @dataclass
@@ -310,6 +321,9 @@ class Campaign:
     # blocks whose test or helper mailcheck cannot read: (part, line, tag as written); what
     # they print is not verified (PER007), never guessed
     unread_blocks: list[tuple[str, int, str]] = field(default_factory=list)
+    # what the engine reads but prints otherwise than the author means (Jinja's order.items:
+    # the dict's method, not the field): (part, line, message), each a PER004 of its own
+    template_mistakes: list[tuple[str, int, str]] = field(default_factory=list)
     renders: list[Rendered] = field(default_factory=list)
     static: Document | None = None  # parse of the unrendered HTML
     config_overrides: dict[str, object] = field(default_factory=dict)

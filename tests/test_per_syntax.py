@@ -113,3 +113,56 @@ def test_handlebars_block_params_and_paths_are_its_syntax(tmp_path: Path) -> Non
     )
     d = write_campaign(tmp_path, body=body, template="handlebars")
     assert only(check(d), "PER004") == []
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{{ order.items }}",
+        "{{ order.items | default('0', true) }}",  # the method is never empty: no fallback fires
+        "{{ order.values }}",
+    ],
+)
+def test_a_dicts_method_printed_for_a_field_is_said_plainly(tmp_path: Path, written: str) -> None:
+    # {{ order.items }} prints "<built-in method items of dict object at 0x…>" (in the HTML an
+    # unknown tag: nothing) for every recipient, whatever the data's "items" holds. It was
+    # PER001 "“order.items” has no fallback or guard", or nothing with a fallback (a QA probe)
+    line = f"<p>В заказе: {written} шт.</p>"
+    d = write_campaign(
+        tmp_path,
+        body=f"{RU}\n{line}",
+        template="jinja",
+        samples="r.json",
+        files={"r.json": '[{"first_name": "Анна", "order": {"items": 3, "values": 1}}]'},
+    )
+    result = check(d)
+    method = "values" if "values" in written else "items"
+    [finding] = only(result, "PER004")
+    assert finding.severity.value == "error"
+    assert finding.message == (
+        f"“order.{method}” is the method {method} that every dict has, not a field “{method}” "
+        f"(Jinja looks an attribute up before a key): recipients read “<built-in method "
+        f"{method} of dict object>”, or nothing in the HTML — write order['{method}']"
+    )
+    html_line = (d / "email.html").read_text(encoding="utf-8").splitlines().index(line) + 1
+    assert finding.places == (f"email.html:{html_line}",)
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == ["PER004"]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "{{ order['items'] }}",
+        "{% for k, v in order.items() %}{{ k }}{% endfor %}",
+        "{{ order.id }}",
+    ],
+)
+def test_a_field_read_by_key_or_a_method_called_is_no_mistake(tmp_path: Path, written: str) -> None:
+    d = write_campaign(
+        tmp_path,
+        body=f"{RU}\n<p>{written}</p>",
+        template="jinja",
+        samples="r.json",
+        files={"r.json": '[{"first_name": "Анна", "order": {"items": 3, "id": 1}}]'},
+    )
+    assert only(check(d), "PER004") == []

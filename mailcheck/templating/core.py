@@ -77,6 +77,10 @@ class Parsed(Protocol):
     cannot read (``@{ if Recipient.Age > 18 }``, ``{{#minInList items "price"}}``). What such a
     block prints is not verified, and the campaign says so (PER007); the dialect must not
     report the names inside it as unguarded, nor render a guessed branch as broken text.
+
+    And ``mistakes``: (line, message) of what the engine reads but prints otherwise than the
+    author means (Jinja's ``{{ order.items }}`` prints the dict's method ``items``): each is
+    a template error (PER004); such a name is no recipient variable, and not in ``uses``.
     """
 
     @property

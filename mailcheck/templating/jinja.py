@@ -245,6 +245,7 @@ class JinjaTemplate:
         walker = _Walker(ast, is_system)  # NotUnderstood for a file the campaign lacks
         walker.statement(ast, _Scope())
         self.uses = walker.uses
+        self.mistakes = walker.mistakes
 
     def render(self, values: Mapping[str, object]) -> str:
         spent = budget.current()
@@ -316,6 +317,22 @@ def _path(node: nodes.Node) -> str | None:
     return None
 
 
+# The methods of a dict that Jinja's sandbox lets a template print: "order.items" is the method,
+# whatever the data's "items" field holds (the mutating ones it refuses at run time)
+_DICT_METHODS = frozenset({"items", "keys", "values", "get", "copy"})
+
+
+def _dict_method(node: nodes.Node) -> nodes.Getattr | None:
+    """The first ``.items``-like attribute in a Name/Getattr/Getitem chain, printed as a
+    value (not called): ``order.items``, ``order.items.0``; never ``order['items']``."""
+    found = None
+    while isinstance(node, nodes.Getattr | nodes.Getitem):
+        if isinstance(node, nodes.Getattr) and node.attr in _DICT_METHODS:
+            found = node
+        node = node.node
+    return found if isinstance(node, nodes.Name) else None
+
+
 def _const_text(node: nodes.Node | None) -> str:
     if isinstance(node, nodes.Const):
         return "" if node.value is None else str(node.value)
@@ -355,6 +372,7 @@ class _Walker:
     def __init__(self, ast: nodes.Template, is_system: IsSystem) -> None:
         self.is_system = is_system
         self.uses: list[Use] = []
+        self.mistakes: list[tuple[int, str]] = []
         self.locals = set(_BUILTIN_NAMES)
         self.reading: list[str] = []  # the campaign's template files being walked
         self.local_names(ast)
@@ -387,6 +405,22 @@ class _Walker:
                 fallback_in_links=fb.in_links if fb else True,
             )
         )
+
+    def dict_method(self, path: str, method: nodes.Getattr, line: int) -> None:
+        """``order.items`` printed: Jinja looks an attribute up before a key, and every dict
+        has the method ``items``, so the recipient reads "<built-in method items of dict
+        object at 0x…>" (the HTML hides it as an unknown tag: nothing) — never the field."""
+        base = _path(method.node) or ""
+        fix = f"{base}[{method.attr!r}]{path[len(base) + len(method.attr) + 1 :]}"
+        message = t(
+            "“{name}” is the method {method} that every dict has, not a field “{method}” "
+            "(Jinja looks an attribute up before a key): recipients read “<built-in method "
+            "{method} of dict object>”, or nothing in the HTML — write {fix}",
+            name=path,
+            method=method.attr,
+            fix=fix,
+        )
+        self.mistakes.append((0 if self.reading else line, message))
 
     def statement(self, node: nodes.Node, scope: _Scope) -> None:
         if type(node) in _OTHER_FILES:
@@ -458,6 +492,9 @@ class _Walker:
 
     def expr(self, node: nodes.Node, scope: _Scope, fb: _Fallback | None) -> None:
         path = _path(node)
+        if path is not None and (method := _dict_method(node)) is not None:
+            self.dict_method(path, method, node.lineno)
+            return
         if path is not None:
             self.add(path, node.lineno, scope, fb)
             if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):

@@ -84,6 +84,7 @@ class _Budgeted:
         self.partials: tuple[str, ...] = tuple(getattr(parsed, "partials", ()))
         self.partials_at: tuple[tuple[str, int], ...] = tuple(getattr(parsed, "partials_at", ()))
         self.unread: tuple[tuple[int, str], ...] = tuple(getattr(parsed, "unread", ()))
+        self.mistakes: tuple[tuple[int, str], ...] = tuple(getattr(parsed, "mistakes", ()))
         # it may cancel the whole message (SendAborted) for some values: Braze's abort_message
         self.may_abort: bool = getattr(parsed, "may_abort", False)
         self.aborts_unless: frozenset[str] = frozenset(getattr(parsed, "aborts_unless", ()))
@@ -296,6 +297,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     campaign.outside_parts = []
     campaign.outside_parts_at = []
     campaign.unread_blocks = []
+    campaign.template_mistakes = []
     if dialect is None:
         campaign.renders = [_as_is(campaign)]
         return
@@ -356,6 +358,13 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
             (part.where, line, tag)
             for part in parts
             for line, tag in getattr(part.parsed, "unread", ())
+        )
+    )
+    campaign.template_mistakes = list(
+        dict.fromkeys(
+            (part.where, line, message)
+            for part in parts
+            for line, message in getattr(part.parsed, "mistakes", ())
         )
     )
     if campaign.template_errors:
