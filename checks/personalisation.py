@@ -225,7 +225,9 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
     null, undefined, NaN, [object Object] where a variable printed them. Only what a
     variable breaks is reported, not punctuation or words the copy has anyway ("None of
     them…"). One finding per cause: what one sample's value breaks in the subject, the HTML
-    and the text part is one finding naming the sample and where the variable is printed.
+    and the text part is one finding naming the sample and where the variable is printed. A
+    sample of a CSV is named by the line its row starts at (`recipients.csv:6`), as the file
+    shows it; one of a JSON list by its place in the list (`sample 2`).
     The first 50 sample recipients are rendered; more are a warning, "could not verify". A
     campaign without a template language (a test send) is read as it stands.
 

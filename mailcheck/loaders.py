@@ -36,7 +36,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, time
 from email.utils import parseaddr
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import regex
 
@@ -762,9 +762,13 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.text_label = printable(text_name)
     samples = get.get("samples")
     if samples is not None:
-        campaign.samples = _samples(directory, samples, limits)
+        campaign.samples, lines = _samples(directory, samples, limits)
         if isinstance(samples, str):
             campaign.source_files.append(("samples", str(directory / samples)))
+            # a CSV's recipient is told by its line, as the file shows it (blank rows and a
+            # value over several lines are not recipients)
+            name = printable(samples)
+            campaign.sample_places = [f"{name}:{line}" for line in lines]
 
 
 def _check_own_selection(config: Config, merged: Config) -> None:
@@ -1134,10 +1138,13 @@ def _relative(path: Path, directory: Path) -> str:
 # --- sample recipients -----------------------------------------------------------------------
 
 
-def _samples(directory: Path, value: object, limits: LimitsConfig) -> list[dict[str, object]]:
-    """Sample recipients: a CSV file with a header row, a JSON list of objects, or inline."""
+def _samples(
+    directory: Path, value: object, limits: LimitsConfig
+) -> tuple[list[dict[str, object]], list[int]]:
+    """Sample recipients: a CSV file with a header row, a JSON list of objects, or inline;
+    and for a CSV, the line each starts at (else none)."""
     if isinstance(value, list):  # samples = [{ first_name = "Иван" }, …]
-        return _sample_objects(value, "samples", limits.sample_rows)
+        return _sample_objects(value, "samples", limits.sample_rows), []
     if not isinstance(value, str):
         raise LoadError(t("campaign.toml: 'samples' must be a file name or an array of tables"))
     if not value.strip():
@@ -1156,8 +1163,9 @@ def _samples(directory: Path, value: object, limits: LimitsConfig) -> list[dict[
             raise LoadError(
                 t("{what} holds a number too long to read ({why})", what=what, why=_DIGITS)
             ) from None
-        return _some(_sample_objects(parsed, what, limits.sample_rows), what, json=True)
-    return _some(_csv_samples(data, what, limits.sample_rows), what)
+        return _some(_sample_objects(parsed, what, limits.sample_rows), what, json=True), []
+    rows = _some(_csv_samples(data, what, limits.sample_rows), what)
+    return [sample for _, sample in rows], [line for line, _ in rows]
 
 
 def _sample_objects(value: object, what: str, max_rows: int) -> list[dict[str, object]]:
@@ -1176,7 +1184,8 @@ def _too_many_rows(what: str, max_rows: int) -> str:
     )
 
 
-def _csv_samples(data: bytes, what: str, max_rows: int) -> list[dict[str, object]]:
+def _csv_samples(data: bytes, what: str, max_rows: int) -> list[tuple[int, dict[str, object]]]:
+    """The recipients of a CSV, each with the line its row starts at."""
     text = marked_text(data)  # Excel's "CSV UTF-8" and "Unicode Text" (UTF-16, tabs) have one
     if text is None and b"\x00" in data[:_SNIFF_BYTES]:  # no text has one: read as UTF-8 or
         # cp1251, UTF-16 without its mark became names no template uses (PER005 only)
@@ -1201,7 +1210,7 @@ def _csv_samples(data: bytes, what: str, max_rows: int) -> list[dict[str, object
     reader = csv.DictReader(
         io.StringIO(text, newline=""), delimiter=delimiter, restval="", strict=True
     )
-    rows: list[dict[str | None, object]] = []
+    rows: list[tuple[int, dict[str | None, object]]] = []
     try:
         for row in itertools.islice(reader, max_rows + 1):
             extra = row.get(None)  # csv puts the values past the header's columns there
@@ -1215,7 +1224,9 @@ def _csv_samples(data: bytes, what: str, max_rows: int) -> list[dict[str, object
                         sep="\\t" if delimiter == "\t" else delimiter,
                     )
                 )
-            rows.append(row)
+            # line_num is the row's last line: a quoted value may span several
+            breaks = sum(v.count("\n") for v in row.values() if isinstance(v, str))
+            rows.append((reader.line_num - breaks, row))
     except csv.Error as exc:
         if str(exc) == "unexpected end of data":  # what the csv module says of it
             raise LoadError(
@@ -1241,15 +1252,15 @@ def _csv_samples(data: bytes, what: str, max_rows: int) -> list[dict[str, object
             if len(twice) == 1
             else t("{what} names the columns {shown} twice", what=what, shown=shown)
         )
-    samples: list[dict[str, object]] = []
-    for row in rows:
+    samples: list[tuple[int, dict[str, object]]] = []
+    for line, row in rows:
         sample: dict[str, object] = {
             k.strip(): _cell(v) if isinstance(v, str) else ""
             for k, v in row.items()
             if k is not None and k.strip()
         }
         if any(v != "" for v in sample.values()):
-            samples.append(sample)
+            samples.append((line, sample))
     return samples
 
 
@@ -1265,9 +1276,10 @@ def _cell(value: str) -> object:
     return int(value) if _WHOLE_NUMBER.fullmatch(value) else value
 
 
-def _some(
-    samples: list[dict[str, object]], what: str, *, json: bool = False
-) -> list[dict[str, object]]:
+_T = TypeVar("_T")
+
+
+def _some(samples: list[_T], what: str, *, json: bool = False) -> list[_T]:
     """A samples file the campaign names must list someone: else the checks that read the
     samples would pass on nothing."""
     if not samples:

@@ -279,6 +279,9 @@ class Campaign:
     dialect_unclear_at: tuple[str, int] | None = None
     samples: list[dict[str, object]] = field(default_factory=list)
     samples_unrendered: int = 0  # sample recipients past the number rendered: not checked
+    # where each sample recipient is in its file, as its reader finds it ("recipients.csv:6");
+    # empty when the samples have no lines to tell (JSON, inline): "sample 2" then
+    sample_places: list[str] = field(default_factory=list)
     send_at: datetime | None = None
     send_at_local: bool = False  # send_at was written without a UTC offset (this machine's)
     utm: dict[str, str] = field(default_factory=dict)

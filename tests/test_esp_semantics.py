@@ -48,7 +48,7 @@ def test_klaviyo_if_skips_an_empty_value_as_django_does(tmp_path: Path) -> None:
     braze = write_campaign(tmp_path, "b", body=body, esp="braze", samples="recipients.csv",
                            files=files)  # fmt: skip
     [per002] = only(check(braze), "PER002")
-    assert per002.location == "sample 2" and "“Hi ,”" in per002.message
+    assert per002.location == "recipients.csv:3" and "“Hi ,”" in per002.message
 
 
 @pytest.mark.parametrize(
@@ -304,7 +304,10 @@ def test_braze_abort_message_guards_what_follows(tmp_path: Path) -> None:
                              subject="{{${first_name}}}, your cart", files=files)  # fmt: skip
     result = check(aborted)
     assert [f.code for f in result.findings if f.code.startswith("PER")] == []
-    assert [r.label for r in result.campaign.renders] == ["longest values", "sample 1 (Ann)"]
+    assert [r.label for r in result.campaign.renders] == [
+        "longest values",
+        "recipients.csv:2 (Ann)",
+    ]
     # the else branch of an "== blank" test has the name too
     either = write_campaign(tmp_path, "either", esp="braze", samples="recipients.csv", files=files,
                             body="{% if first_name == blank %}<p>Hi there,</p>{% else %}<p>Hi "
@@ -376,7 +379,7 @@ def test_esputnik_contact_field_is_a_variable_not_a_tag_left_in(tmp_path: Path) 
         ("“FIRSTNAME”", "email.html:5"),
         ("“data.orderId”", "email.html:6"),
     ]
-    sample = [r for r in result.campaign.renders if r.label.startswith("sample 1")]
+    sample = [r for r in result.campaign.renders if r.label.startswith("recipients.csv:2")]
     assert sample and "Здравствуйте, Ann!" in sample[0].document.text  # type: ignore[union-attr]
 
 

@@ -375,7 +375,7 @@ def test_a_sample_number_compares_as_a_number(tmp_path: Path) -> None:
     result = check(d)
     assert only(result, "PER004") == []
     assert result.campaign.samples == [{"email": "a@b.ru", "bonus": 150, "zip": "01234"}]
-    [sample] = [r for r in result.campaign.renders if r.label.startswith("sample 1")]
+    [sample] = [r for r in result.campaign.renders if r.label.startswith("r.csv:2")]
     assert sample.document is not None and "У вас 150 бонусов" in sample.document.text
 
 

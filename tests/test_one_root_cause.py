@@ -187,7 +187,7 @@ def test_a_samples_none_in_every_part_is_one_per002_at_the_variables_places(
         "the plain-text part reads “Привет, None”"
     )
     line = lines_of(d, "Привет, {{")[0]
-    assert finding.places == ("sample 2 (None)", "subject", f"email.html:{line}", "email.txt:1")
+    assert finding.places == ("r.csv:3 (None)", "subject", f"email.html:{line}", "email.txt:1")
 
 
 def test_a_name_of_spaces_is_said_to_be_the_data_not_a_missing_fallback(tmp_path: Path) -> None:
@@ -202,7 +202,7 @@ def test_a_name_of_spaces_is_said_to_be_the_data_not_a_missing_fallback(tmp_path
     assert finding.message == (
         "the text reads “Привет, !” (“first_name” is only spaces there, which no fallback covers)"
     )
-    assert finding.places == ("sample 2", f"email.html:{lines_of(d, 'first_name')[0]}")
+    assert finding.places == ("r.csv:3", f"email.html:{lines_of(d, 'first_name')[0]}")
 
 
 def test_a_name_of_spaces_in_every_part_is_one_per002_listing_every_place(
@@ -232,8 +232,8 @@ def test_a_name_of_spaces_in_every_part_is_one_per002_listing_every_place(
     )
     line = lines_of(d, "Привет, {{")[0]
     assert finding.places == (
-        "sample 2",
-        "sample 3",
+        "r.csv:3",
+        "r.csv:4",
         "subject",
         f"email.html:{line}",
         "email.txt:1",
@@ -255,7 +255,54 @@ def test_a_gender_word_without_an_else_is_one_finding_naming_the_gender(tmp_path
     assert finding.message == (
         "the text reads “, Саша” (the fallback or guard of “gender” does not keep the text whole)"
     )
-    assert finding.places == ("sample 2 (Саша)", f"email.html:{lines_of(d, 'gender')[0]}")
+    assert finding.places == ("r.csv:3 (Саша)", f"email.html:{lines_of(d, 'gender')[0]}")
+
+
+def test_a_csv_sample_is_named_by_the_line_its_row_starts_at(tmp_path: Path) -> None:
+    # blank rows, a row of separators alone and a value over two lines: "sample 3" was the
+    # third recipient, on line 8 of the file the user opens (a QA probe)
+    csv = (
+        "email,first_name,note\n"
+        "\n"
+        'ann@acme.test,Анна,"две\nстроки"\n'  # lines 3-4
+        "\n"
+        ",,\n"
+        "none@acme.test,None,\n"  # line 7
+        "\n"
+        'space@acme.test,"   ",\n'  # line 9
+    )
+    (tmp_path / "c1" / "data").mkdir(parents=True)
+    d = write_campaign(
+        tmp_path,
+        body=f"<p>Привет, {{{{ first_name | default('друг', true) }}}}!</p>\n{UNSUB_RU}",
+        template="jinja",
+        samples="data/r.csv",
+        files={"data/r.csv": csv},
+    )
+    result = check(d)
+    assert [r.label for r in result.campaign.renders] == [
+        "longest values",
+        "data/r.csv:3 (Анна)",
+        "data/r.csv:7 (None)",
+        "data/r.csv:9",
+    ]
+    line = lines_of(d, "first_name")[0]
+    assert sorted(f.places for f in only(result, "PER002")) == [
+        ("data/r.csv:7 (None)", f"email.html:{line}"),
+        ("data/r.csv:9", f"email.html:{line}"),
+    ]
+
+
+def test_json_and_inline_samples_are_numbered_as_listed(tmp_path: Path) -> None:
+    body = f"<p>Привет, {{{{ first_name | default('друг', true) }}}}!</p>\n{UNSUB_RU}"
+    d = write_campaign(
+        tmp_path,
+        body=body,
+        template="jinja",
+        samples="r.json",
+        files={"r.json": '[{"first_name": "Анна"},\n\n{"first_name": "None"}]'},
+    )
+    assert [f.places[0] for f in only(check(d), "PER002")] == ["sample 2 (None)"]
 
 
 def test_every_rendered_sample_is_read_and_more_than_50_are_said(tmp_path: Path) -> None:
@@ -272,7 +319,7 @@ def test_every_rendered_sample_is_read_and_more_than_50_are_said(tmp_path: Path)
     )
     result = check(d)
     error, warning = sorted(only(result, "PER002"), key=lambda f: f.severity.value)
-    assert error.severity is Severity.ERROR and error.places[0] == "sample 11 (None)"
+    assert error.severity is Severity.ERROR and error.places[0] == "r.csv:12 (None)"
     assert error.message == "the text reads “Привет, None”"
     assert warning.severity is Severity.WARNING and warning.location == "r.csv"
     assert warning.message == (
@@ -842,7 +889,7 @@ def test_a_variable_no_sample_has_is_one_finding_in_the_body_too(tmp_path: Path)
     result = check(d)
     assert [f.code for f in result.findings if f.severity.value == "error"] == ["PER001"]
     [per001] = only(result, "PER001")
-    assert "the text reads “Привет, !”; sample 1 (Анна), sample 2 would receive it" in (
+    assert "the text reads “Привет, !”; r.csv:2 (Анна), r.csv:3 would receive it" in (
         per001.message
     )
 

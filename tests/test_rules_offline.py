@@ -962,7 +962,7 @@ def test_a_variable_no_sample_has_is_one_finding_naming_who_receives_what(
     (finding,) = only(result, "PER001")
     assert finding.message == (
         "“first_name” has no fallback or guard: with no value for first_name in the data the "
-        "text reads “Привет, !”; sample 1 (Bob) would receive it"
+        "text reads “Привет, !”; r.csv:2 (Bob) would receive it"
     )
     assert finding.places[0] == "subject"
     assert [f.severity.value for f in only(result, "PER005")] == ["warning"]  # the data's

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mailcheck.config import Config, LimitsConfig
 from mailcheck.htmlparse import parse_html
-from mailcheck.i18n import Message, t
+from mailcheck.i18n import t
 from mailcheck.model import Breakage, Campaign, Document, Link, Rendered, Variable
 from mailcheck.templating import budget, partials
 from mailcheck.templating.breakage import broken_text, shape, visible_text
@@ -405,15 +405,17 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         flat = flatten_sample(sample)
         try:
             rendered_parts = renderer.render_parts(flat)
-            rendered = renderer.assemble(rendered_parts, flat, _label(i, flat), sample=sample)
+            label = _label(campaign, i, flat)
+            rendered = renderer.assemble(rendered_parts, flat, label, sample=sample)
         except budget.OverBudget as exc:
-            campaign.over_budget = t("{sample}: {why}", sample=_label(i, flat), why=_said(exc))
+            label = _label(campaign, i, flat)
+            campaign.over_budget = t("{sample}: {why}", sample=label, why=_said(exc))
             break  # the other samples would cost as much
         except SendAborted:
             continue  # the template cancels this recipient's message: nothing to break
         except TemplateError as exc:
             campaign.template_error = campaign.template_error or t(
-                "{sample}: {why}", sample=t("sample {index}", index=i), why=_said(exc)
+                "{sample}: {why}", sample=_sample_name(campaign, i), why=_said(exc)
             )
             continue
         campaign.renders.append(rendered)
@@ -562,16 +564,27 @@ def _said(exc: Exception) -> str:
 _NAME_FIELDS = ("name", "имя", "фио")
 
 
-def _label(index: int, flat: Mapping[str, object]) -> Message:
+def _sample_name(campaign: Campaign, index: int) -> str:
+    """The ``index``-th sample recipient (from 1) as its reader finds it: at its line in a CSV
+    ("recipients.csv:6": blank rows are no recipients, and the count was off by them), else
+    by its place in the list ("sample 2")."""
+    if index <= len(campaign.sample_places):
+        return campaign.sample_places[index - 1]
+    return t("sample {index}", index=index)
+
+
+def _label(campaign: Campaign, index: int, flat: Mapping[str, object]) -> str:
     # A name tells samples apart: a "*name*" field ("first_name", «Имя»). Never an e-mail
     # address or another field: labels reach the client's report, and "sample 2 (100)" (a
     # price) says nothing.
     named = [v for k, v in flat.items() if any(w in k.lower() for w in _NAME_FIELDS)]
     first = next((v for v in named if isinstance(v, str) and v.strip() and "@" not in v), None)
     if first is None:
-        return t("sample {index}", index=index)
+        return _sample_name(campaign, index)
     first = " ".join(first.split())
     shown = first if len(first) <= 40 else first[:39] + "…"
+    if index <= len(campaign.sample_places):  # a file's place: no word to translate
+        return f"{campaign.sample_places[index - 1]} ({shown})"
     return t("sample {index} ({value})", index=index, value=shown)
 
 
