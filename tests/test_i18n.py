@@ -577,7 +577,8 @@ def test_samples_statistics_and_lengths_are_said_in_russian(
     assert main(["check", "--offline", "--lang", "ru", str(d)]) == 1
     out = capsys.readouterr().out
     assert "в теме 59 симв. при ограничении 50 (подстановка: самые длинные значения)" in out
-    assert "это получат: получатель 2" in out
+    # a CSV's recipient by its line: no word to translate
+    assert "это получат: recipients.csv:3" in out
     assert "longest values" not in out and "sample 2" not in out
     main(["check", "--offline", "--lang", "ru", "--statistics", str(d)])
     stats = capsys.readouterr().out.splitlines()
