@@ -83,6 +83,15 @@ def discover(paths: Sequence[str]) -> list[Source]:
         p = Path(given)
         if not p.exists():
             raise UsageError(f"{given}: no such file or directory")
+        manifest = owning_campaign(p)
+        if manifest is not None:
+            shown = campaign_shown(given, manifest)
+            _note(
+                f"mailcheck: note: {printable(given)} is a file of the campaign "
+                f"{os.path.dirname(shown) or '.'} ({MANIFEST}): checking that campaign"
+            )
+            found.append(Source(manifest, shown, root=manifest.parent))
+            continue
         if not p.is_dir():  # a FIFO or device too: the loader refuses it with the reason
             found.append(Source(p, printable(given)))
             continue
@@ -102,6 +111,53 @@ def discover(paths: Sequence[str]) -> list[Source]:
             )
         found.extend(walked)
     return _each_once(found)
+
+
+def owning_campaign(path: Path) -> Path | None:
+    """The campaign.toml of the campaign directory the file ``path`` belongs to, or None.
+
+    As a directory walk counts them: every file in a campaign's directory, its sub-directories
+    too, is the campaign's own (its html, text, samples, partials), up to the nearest directory
+    with a campaign.toml. Named on its own, such a file was checked (and launched, and logged)
+    as a bare HTML without the campaign's subject, UTM expectations, client and id: a pass
+    that checked something else than what is sent. A saved message stays an input of its own
+    (a test send is checked as sent), as does campaign.toml itself and what is no regular file.
+    """
+    if path.name == MANIFEST or not path.is_file():
+        return None
+    if path.suffix.lower() in OWN_INPUT_SUFFIXES or is_saved_message(path):
+        return None
+    here = Path(os.path.abspath(path)).parent
+    for directory in [here, *here.parents]:
+        if directory.name in SKIP_DIRS:
+            return None  # a tool's or a dependency's file: never a campaign's
+        if (directory / MANIFEST).is_file():
+            return directory / MANIFEST
+        if (directory / ".git").exists():
+            return None  # the repository's top: campaigns live below it
+    return None
+
+
+def campaign_shown(given: str, manifest: Path) -> str:
+    """How the campaign of the file named ``given`` is shown: its campaign.toml, spelt from
+    the directory the user named the file from (``campaigns/x/email.html`` ->
+    ``campaigns/x/campaign.toml``)."""
+    named_in = Path(os.path.abspath(given)).parent
+    relative = os.path.relpath(manifest, named_in)
+    return printable(os.path.normpath(os.path.join(os.path.dirname(given), relative)))
+
+
+# What discovery said on stderr in this process: a command that discovers its PATHs twice
+# (launch counts them, then checks them) says it once.
+_SAID: set[str] = set()
+
+
+def _note(message: str) -> None:
+    import sys
+
+    if message not in _SAID:
+        _SAID.add(message)
+        print(message, file=sys.stderr)
 
 
 def _each_once(sources: list[Source]) -> list[Source]:

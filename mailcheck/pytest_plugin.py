@@ -102,6 +102,19 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     from mailcheck.engine import OWN_INPUT_SUFFIXES, WALKED_SUFFIXES
     from mailcheck.loaders import MANIFEST, is_saved_message
 
+    if parent.session.isinitpath(file_path):
+        from mailcheck.engine import owning_campaign
+
+        # named on the command line, a campaign's own file (its email.html) stands for its
+        # campaign, as in `mailcheck check`: checked bare it would pass without the campaign's
+        # subject, UTM expectations and client; passed over it said "no campaign found"
+        manifest = owning_campaign(file_path)
+        if manifest is not None:
+            owned: CampaignFile = CampaignFile.from_parent(
+                parent, path=file_path, nodeid=_storable_nodeid(file_path, parent.config.rootpath)
+            )
+            owned.manifest = manifest
+            return owned
     is_manifest = file_path.name == MANIFEST
     suffix = file_path.suffix.lower()
     if not is_manifest and suffix not in WALKED_SUFFIXES and not is_saved_message(file_path):
@@ -238,6 +251,10 @@ class MailcheckFailure(Exception):
 
 
 class CampaignFile(pytest.File):
+    # the campaign.toml checked for a campaign's own file named on the command line (pytest
+    # matches what it collects to the path named, so the node keeps that file's path)
+    manifest: Path | None = None
+
     def collect(self) -> Iterator[pytest.Item]:
         yield CampaignItem.from_parent(self, name="mailcheck")
 
@@ -259,12 +276,19 @@ class CampaignItem(pytest.Item):
         return self.path, None, f"mailcheck {self.shown}"
 
     @property
+    def campaign_path(self) -> Path:
+        """The input checked: the item's file, or the campaign.toml of the campaign whose own
+        file (its email.html) was named."""
+        manifest = getattr(self.parent, "manifest", None)
+        return manifest if isinstance(manifest, Path) else self.path
+
+    @property
     def relative(self) -> str:
-        """The path relative to the rootdir (as the file system spells it)."""
+        """The input's path relative to the rootdir (as the file system spells it)."""
         try:
-            return self.path.relative_to(self.config.rootpath).as_posix()
+            return self.campaign_path.relative_to(self.config.rootpath).as_posix()
         except ValueError:
-            return str(self.path)
+            return str(self.campaign_path)
 
     @property
     def shown(self) -> str:
@@ -361,16 +385,16 @@ class MailcheckSession:
     # --- the pass cache --------------------------------------------------------------------
 
     def pass_key(self, item: CampaignItem) -> str:
-        if item.path not in self._keys:
-            self._keys[item.path] = self._pass_key(item)
-        return self._keys[item.path]
+        if item.campaign_path not in self._keys:
+            self._keys[item.campaign_path] = self._pass_key(item)
+        return self._keys[item.campaign_path]
 
     def _pass_key(self, item: CampaignItem) -> str:
         digest = hashlib.sha256()
         digest.update(self.fingerprint().encode())
         digest.update(self.own_config_fingerprint(item).encode())
         digest.update(os.fsencode(item.relative))  # a name's own bytes, UTF-8 or not
-        for name, data in campaign_files(item.path):
+        for name, data in campaign_files(item.campaign_path):
             digest.update(b"\0" + os.fsencode(name) + b"\0")
             digest.update(hashlib.sha256(data).digest())
         return digest.hexdigest()
@@ -385,7 +409,7 @@ class MailcheckSession:
         if cfg is None:
             return ""
         try:
-            own = config_for(cfg, item.path)
+            own = config_for(cfg, item.campaign_path)
         except ConfigError as exc:  # never matches a pass: the check says what is wrong
             return f"config error: {exc}"
         if own is cfg:
@@ -434,11 +458,11 @@ class MailcheckSession:
             self.check_batch(item.session)
         if self.batch_error:
             raise MailcheckFailure(self.batch_error)
-        if item.path not in self.results and item.path not in self.item_errors:
+        if item.campaign_path not in self.results and item.campaign_path not in self.item_errors:
             self.check_items([item])  # not part of the batch (collected late): on its own
-        if item.path in self.item_errors:
-            raise MailcheckFailure(self.item_errors[item.path])
-        result = self.results[item.path]
+        if item.campaign_path in self.item_errors:
+            raise MailcheckFailure(self.item_errors[item.campaign_path])
+        result = self.results[item.campaign_path]
         self.judge(item, result, key)
 
     def judge(self, item: CampaignItem, result: CampaignResult, key: str) -> None:
@@ -555,10 +579,12 @@ class MailcheckSession:
         campaigns, checked = [], []
         for item in items:
             try:
-                campaign = prepare(Source(item.path, item.shown, item.path.parent), cfg)
+                campaign = prepare(
+                    Source(item.campaign_path, item.shown, item.campaign_path.parent), cfg
+                )
                 check_campaign_settings(campaign, cfg)
             except ConfigError as exc:
-                self.item_errors[item.path] = f"mailcheck: configuration error: {exc}"
+                self.item_errors[item.campaign_path] = f"mailcheck: configuration error: {exc}"
                 continue
             campaigns.append(campaign)
             checked.append(item)
@@ -574,7 +600,7 @@ class MailcheckSession:
             self.batch_error = f"mailcheck failed: {exc!r} (please report this)"
             return
         for item, result in zip(checked, batch.results, strict=True):
-            self.results[item.path] = result
+            self.results[item.campaign_path] = result
 
 
 _SESSION = pytest.StashKey[MailcheckSession]()

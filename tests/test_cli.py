@@ -211,3 +211,33 @@ def test_a_reader_that_stops_early(args: list[str], code: int, said: str) -> Non
     stderr = child.stderr.read().decode()
     assert child.wait(timeout=60) == code
     assert (said in stderr) if said else stderr == ""
+
+
+def test_a_file_of_a_campaign_directory_is_checked_as_that_campaign(tmp_path: Path) -> None:
+    # `check bad/email.html` checked the bare HTML: the campaign.toml's subject (60 characters,
+    # SUB002), id and client were ignored and it passed
+    d = write_campaign(tmp_path, "bad", subject="x" * 60, id="bad-1", client="acme")
+    (d / "partials").mkdir()
+    (d / "partials" / "footer.html").write_text("<p>footer</p>", encoding="utf-8")
+    for named in ("bad/email.html", "bad/partials/footer.html"):
+        proc = run_cli("check", "--offline", "--format", "json", named, cwd=tmp_path)
+        assert proc.returncode == 1, proc.stderr
+        (camp,) = json.loads(proc.stdout)["campaigns"]
+        assert (camp["id"], camp["client"], camp["source"]) == (
+            "bad-1",
+            "acme",
+            os.path.join("bad", "campaign.toml"),
+        )
+        assert [f["location"] for f in camp["findings"] if f["code"] == "SUB002"] == ["subject"]
+        assert proc.stderr.count(f"{named} is a file of the campaign bad (campaign.toml)") == 1
+    # named with its directory too, it is one campaign, checked once
+    proc = run_cli("check", "--offline", "--format", "json", "bad/email.html", "bad", cwd=tmp_path)
+    assert json.loads(proc.stdout)["summary"]["campaigns"] == 1
+    # a test send saved beside campaign.toml stays an input of its own: checked as sent
+    (d / "proof.eml").write_bytes(
+        b"From: Shop <news@shop.test>\r\nSubject: Sale\r\nContent-Type: text/html\r\n\r\n"
+        b"<p>Hi</p>\r\n"
+    )
+    proc = run_cli("check", "--offline", "--format", "json", "bad/proof.eml", cwd=tmp_path)
+    (camp,) = json.loads(proc.stdout)["campaigns"]
+    assert camp["source"] == os.path.join("bad", "proof.eml") and "is a file of" not in proc.stderr

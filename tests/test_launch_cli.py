@@ -332,3 +332,28 @@ def test_an_online_launch_judges_links_and_offline_rules_together(tmp_path: Path
         assert row is not None and row.status == "refused"
         verdicts = {lk.url.split("?")[0]: lk.verdict for lk in st.launch_links([row.id])[row.id]}
         assert verdicts[live] == "ok" and verdicts[dead] == "broken"
+
+
+def test_a_file_of_a_campaign_directory_launches_that_campaign(tmp_path: Path) -> None:
+    # `launch bad/email.html` launched the bare HTML: the campaign.toml's too long subject
+    # (SUB002), id and client were ignored, and it was logged as campaign "email" (exit 0)
+    # while `launch bad` was refused
+    write_campaign(tmp_path, "bad", subject="x" * 60, id="acme-bad", client="acme")
+    db = f"sqlite:///{tmp_path}/log.db"
+    proc = mc("launch", "--offline", "--format", "json", "bad/email.html", cwd=tmp_path, db=db)
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(proc.stdout)
+    launch = data["launch"]
+    assert (launch["status"], launch["campaign"], launch["client"], launch["source"]) == (
+        "refused",
+        "acme-bad",
+        "acme",
+        os.path.join("bad", "campaign.toml"),
+    )
+    assert [f["location"] for f in data["findings"] if f["code"] == "SUB002"] == ["subject"]
+    assert proc.stderr.count("bad/email.html is a file of the campaign bad (campaign.toml)") == 1
+    # the same decision as `launch bad`: the retry through the directory is the same attempt
+    again = mc("launch", "--offline", "--format", "json", "bad", cwd=tmp_path, db=db)
+    assert again.returncode == 1 and json.loads(again.stdout)["launch"]["id"] == launch["id"]
+    with open_store(db) as st:
+        assert [(r.campaign, r.client) for r in st.launches()] == [("acme-bad", "acme")]

@@ -102,6 +102,19 @@ def test_a_campaign_nested_in_another_is_an_item_of_its_own(pytester: pytest.Pyt
     assert ids == ["outer/campaign.toml::mailcheck", "outer/variants/b/campaign.toml::mailcheck"]
 
 
+def test_a_campaigns_own_file_named_checks_that_campaign(project: pytest.Pytester) -> None:
+    # `pytest --mailcheck campaigns/bad/email.html` said "not found": as `mailcheck check`,
+    # the campaign's own file stands for its campaign (its subject is too long: SUB002)
+    result = project.runpytest("--mailcheck", "--mailcheck-offline", "campaigns/bad/email.html")
+    result.assert_outcomes(failed=1)
+    out = result.stdout.str()
+    assert "campaigns/bad/email.html::mailcheck" in out
+    assert out.count("campaigns/bad/campaign.toml  [bad, client default]  1 error(s)") == 1
+    assert sum(line.strip().startswith("error   SUB002") for line in result.outlines) == 1
+    assert "no campaign found" not in out and "not found" not in out
+    assert lines(project.path / "prepared.log") == ["campaigns/bad/campaign.toml"]
+
+
 def test_nothing_collected_without_the_option(project: pytest.Pytester) -> None:
     result = project.runpytest("--collect-only", "-q")
     assert "::mailcheck" not in result.stdout.str()
