@@ -124,7 +124,10 @@ def test_a_version_1_log_is_upgraded_with_its_launches(
     import mailcheck.store.db as store_db
 
     monkeypatch.setattr(store_db, "MIGRATIONS", MIGRATIONS[:1])
-    _raw(db_url, "SELECT 1")  # the database exists
+    if not db_url.startswith("sqlite"):
+        # the database exists (a SQLite "SELECT 1" would leave an empty file: a log that
+        # lost its history, which every command refuses)
+        _raw(db_url, "SELECT 1")
     st = open_store(db_url)
     assert st.schema_version() == 1
     st.close()

@@ -159,7 +159,7 @@ def run(args: argparse.Namespace) -> int:
     detected = _time(getattr(args, "detected_at", None), "--detected-at")
     resolved_at = _time(getattr(args, "at", None), "--at")
     say_database(config)
-    with open_store(config.db_url, create=False) as store:
+    with open_store(config.db_url, create=False, readonly=args.action == "list") as store:
         if args.action == "add":
             assert detected is None or isinstance(detected, datetime)
             row = store.add_incident(

@@ -239,7 +239,7 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     refuse_overwriting_inputs(args.output, [], database=config.db_url)
     say_database(config)
-    with open_store(config.db_url, create=False) as store:
+    with open_store(config.db_url, readonly=True) as store:
         attempts = store.launches(client=args.client, since=since, until=until)
         incidents = store.incidents(client=args.client, since=since, until=until)
         if args.client and not attempts:

@@ -97,7 +97,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     config = config_from_args(args)
     say_database(config)
-    with open_store(config.db_url, create=False) as store:
+    with open_store(config.db_url, readonly=True) as store:
         launches = store.launches(client=args.client, since=since, until=until)
         incidents = store.incidents(client=args.client, since=since, until=until)
     records = as_records(launches, incidents)

@@ -34,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from mailcheck.config import ConfigError, shown_url
 from mailcheck.sqlite_wal import is_busy, use_wal
@@ -151,6 +152,7 @@ def _make_engine(url: str, *, create: bool) -> Engine:
         if path is not None:
             if path.is_dir():
                 raise StoreError(f"database {path} is a directory, not a database file")
+            refuse_empty_log(path, creating=create)
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -170,6 +172,60 @@ def _make_engine(url: str, *, create: bool) -> Engine:
     raise StoreError(
         f"database URL {shown_url(url)!r}: only sqlite:/// and postgresql:// are supported"
     )
+
+
+# How long a log found empty (0 bytes) may take to get its first page: SQLite creates the file
+# on connecting and writes its header at once (journal_mode = WAL), so a log a parallel first
+# launch is creating stays empty for microseconds; a truncated one stays empty.
+EMPTY_WAIT_S = 2.0
+
+
+def refuse_empty_log(path: Path, *, creating: bool) -> None:
+    """Raise StoreError when the log at ``path`` exists and holds 0 bytes.
+
+    SQLite reads an empty file as an empty database: opened, the log of a disk that filled up
+    or a copy cut short became a fresh schema, and the KPI said "no launches recorded" (a
+    read-only command rewrote it). History is never silently empty: every command refuses
+    it, ``launch`` (``creating``) too — a log it did not create is somebody's history — unless
+    a parallel first launch is creating it: that one holds SQLite's lock on it, or gives it its
+    first page within :data:`EMPTY_WAIT_S`.
+    """
+    import time
+
+    deadline = time.monotonic() + EMPTY_WAIT_S
+    while True:
+        try:
+            if path.stat().st_size != 0:
+                return
+        except OSError:
+            return  # not there (yet): said by whoever needs it
+        if creating and _locked_by_another(path):
+            return
+        if time.monotonic() >= deadline:
+            break
+        time.sleep(0.05)
+    raise StoreError(
+        f"the incident log {path} is empty (0 bytes): it may have been truncated (a full "
+        "disk, a copy cut short); nothing was read or written. Restore it from a backup, or "
+        "delete it to start a new log"
+    )
+
+
+def _locked_by_another(path: Path) -> bool:
+    """Whether another connection holds a lock on the SQLite file (it is creating it)."""
+    try:
+        probe = sqlite3.connect(f"{path.absolute().as_uri()}?mode=rw", uri=True, timeout=0)
+    except sqlite3.Error:
+        return False
+    try:
+        probe.isolation_level = None
+        probe.execute("BEGIN IMMEDIATE")  # takes the lock only: an empty file stays empty
+        probe.execute("ROLLBACK")
+        return False
+    except sqlite3.OperationalError as exc:
+        return is_busy(exc)
+    finally:
+        probe.close()
 
 
 def pg_connect_args(url: str) -> dict[str, object]:
@@ -210,6 +266,7 @@ class Store:
                 conn = raw.execution_options(mailcheck_readonly=True)
                 with conn.begin():
                     yield conn
+                _unchanged_since_opened(raw, self.url)
         except StoreError:
             raise
         except SQLAlchemyError as exc:
@@ -726,14 +783,21 @@ def _newer_message(url: str, found: int, latest: int) -> str:
     )
 
 
-def open_store(url: str, *, create: bool = True) -> Store:
+def open_store(url: str, *, create: bool = True, readonly: bool = False) -> Store:
     """Open (creating or migrating as needed) the incident log at ``url``; with ``create``
     False (the commands that only read it, or add to what a launch recorded), a SQLite log
-    that does not exist is an error rather than a new empty one.
+    that does not exist is an error rather than a new empty one. ``readonly`` (the commands
+    that only read: kpi, launches, incident list) opens a SQLite log read-only
+    (:func:`_open_sqlite_readonly`), and implies ``create`` False.
 
     Raises :class:`StoreError` with a message for the user when the database cannot be opened,
     is not a mailcheck database, or has a newer schema. Never resets anything.
     """
+    if readonly:
+        create = False
+        found = _open_sqlite_readonly(url)
+        if found is not None:
+            return found
     engine = make_engine(url, create=create)
     try:
         migrate(engine, url)
@@ -744,3 +808,113 @@ def open_store(url: str, *, create: bool = True) -> Store:
         engine.dispose()
         raise StoreError(f"cannot open database {shown_url(url)}: {_reason(exc)}") from exc
     return Store(engine, url)
+
+
+# -- reading a SQLite log without writing to it ------------------------------------------------
+
+
+def _open_sqlite_readonly(url: str) -> Store | None:
+    """The SQLite log at ``url`` opened read-only, or None when it is no SQLite file or its
+    schema is older than this mailcheck's (then it is migrated as before, which writes).
+
+    A command that only reads must work on a log the user may read but not write (a shared
+    CI cache, an agency's archive), and must leave nothing behind. Opened read-write, the
+    connection's set-up (journal_mode, BEGIN IMMEDIATE, the migration check) failed with
+    "attempt to write a readonly database". Opened ``mode=ro``, SQLite still creates the WAL's
+    -wal and -shm files when the directory is writable, and a reader cannot remove them (its
+    -shm, owned by it, could then keep the log's owner from writing). So:
+
+    * -wal or -shm there (a writer is at work, or left them): ``mode=ro`` reads through them
+      and creates nothing;
+    * neither there: the log is whole in its one file; it is read ``immutable`` (no lock, no
+      -wal, no -shm), and each read checks afterwards that no writer came meanwhile (the file
+      unchanged, no -wal): a read that may have seen half a write is an error, never a figure.
+    """
+    path = database_file(normalise_url(url))
+    try:
+        backend = make_url(normalise_url(url)).get_backend_name()
+    except (ArgumentError, ValueError):
+        return None  # make_engine says what is wrong with it
+    if backend != "sqlite" or path is None:
+        return None
+    make_engine(url, create=False).dispose()  # its checks: no such log, a directory, empty
+    # a connection per read (NullPool): each sees the file as it is then
+    engine = create_engine("sqlite://", creator=lambda: _connect_readonly(path), poolclass=NullPool)
+    _configure_sqlite_readonly(engine)
+    store = Store(engine, url)
+    try:
+        with engine.connect() as conn:
+            current = _version(conn)
+    except SQLAlchemyError as exc:  # not a database, not readable
+        engine.dispose()
+        raise StoreError(f"cannot open database {shown_url(url)}: {_reason(exc)}") from exc
+    latest = MIGRATIONS[-1].version
+    if current > latest:
+        engine.dispose()
+        raise StoreError(_newer_message(url, current, latest))
+    if current < latest:  # an older (or not yet created) schema: migrated, as before
+        engine.dispose()
+        return None
+    return store
+
+
+def _companions(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _signature(path: Path) -> tuple[int, int, int, int]:
+    st = path.stat()
+    return st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    absolute = path.absolute()
+    wal, shm = _companions(absolute)
+    quiet = not wal.exists() and not shm.exists()
+    uri = absolute.as_uri() + ("?mode=ro&immutable=1" if quiet else "?mode=ro")
+    signature = _signature(absolute) if quiet else None
+    conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
+    _IMMUTABLE[id(conn)] = (absolute, signature)
+    return conn
+
+
+# The file each immutable connection reads and how it was when opened (by the connection's id;
+# NullPool closes each connection after its one read, and the entry goes with it).
+_IMMUTABLE: dict[int, tuple[Path, tuple[int, int, int, int] | None]] = {}
+
+
+def _configure_sqlite_readonly(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+        cur.execute("PRAGMA query_only = ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        conn.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "close")
+    def _on_close(dbapi_conn: Any, _record: Any) -> None:
+        _IMMUTABLE.pop(id(dbapi_conn), None)
+
+
+def _unchanged_since_opened(raw: Connection, url: str) -> None:
+    """StoreError when the log an immutable connection read was written meanwhile."""
+    dbapi = raw.connection.dbapi_connection
+    opened = _IMMUTABLE.get(id(dbapi)) if dbapi is not None else None
+    if opened is None or opened[1] is None:
+        return
+    path, signature = opened
+    wal, _shm = _companions(path)
+    try:
+        same = _signature(path) == signature and not wal.exists()
+    except OSError:
+        same = False
+    if not same:
+        raise StoreError(
+            f"the incident log {shown_url(url)} was written by another process while it was "
+            "read; run the command again"
+        )
