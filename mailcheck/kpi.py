@@ -16,7 +16,10 @@ Definitions (per client and calendar month, UTC, of the launch attempt):
   ``escaped_defect_rate`` — their share of all the period's defects (errors caught at the gate
   + errors launched with ``--force`` + errors found after launch);
 * ``incidents`` — incidents of those launches, ``by_code`` and ``by_severity``;
-* ``caught_before_launch`` — error findings of refused attempts (the gate's catch);
+* ``caught_before_launch`` — error findings of refused attempts (the gate's catch), but not
+  of an attempt whose same content of the campaign was then launched with ``--force``: those
+  errors went out, and count as that launch's incidents, not as caught
+  (``refused_then_forced`` counts such attempts);
 * ``on_time_rate`` — launches with launched ≤ send_at ÷ launches that had a send_at;
 * ``mttr_hours`` — mean detected→resolved time of the resolved incidents;
 * ``targets`` — fact ÷ plan per ``--target``; ``bonus_coefficient`` — Σ wᵢ·factᵢ/planᵢ over
@@ -236,6 +239,23 @@ def fold_retries(
     return kept, folded
 
 
+def sent_anyway(attempts: Iterable[LaunchRow]) -> frozenset[int]:
+    """The refused attempts whose same content (client, campaign, content hash) was launched
+    with ``--force`` afterwards: the errors the gate caught went out all the same."""
+    rows = list(attempts)
+    last_forced: dict[tuple[str, str, str], int] = {}
+    for a in rows:
+        if a.status == "launched" and a.forced:
+            key = (a.client, a.campaign, a.content_hash)
+            last_forced[key] = max(a.id, last_forced.get(key, a.id))
+    return frozenset(
+        a.id
+        for a in rows
+        if a.status == "refused"
+        and a.id < last_forced.get((a.client, a.campaign, a.content_hash), 0)
+    )
+
+
 def period_kpis(
     client: str,
     period: str,
@@ -243,8 +263,14 @@ def period_kpis(
     incidents: Iterable[IncidentRow],
     plans: dict[str, float] | None = None,
     weights: dict[str, float] | None = None,
+    *,
+    forced_later: frozenset[int] = frozenset(),
 ) -> dict[str, object]:
-    """The KPI record of one client and month from its attempts and their incidents."""
+    """The KPI record of one client and month from its attempts and their incidents.
+
+    ``forced_later``: ids of refused attempts whose content was launched with ``--force``
+    afterwards (:func:`sent_anyway`); their errors are not caught before launch.
+    """
     attempts = list(attempts)
     launched = [a for a in attempts if a.status == "launched"]
     launched_ids = {a.id for a in launched}
@@ -265,7 +291,8 @@ def period_kpis(
     ]
     refused = [a for a in attempts if a.status == "refused"]
     severity = Counter(i.severity for i in own)
-    caught = sum(a.errors for a in refused)
+    # the same defects are never both caught at the gate and escaped with a forced launch
+    caught = sum(a.errors for a in refused if a.id not in forced_later)
     owners = Counter(i.owner for i in own)
     classes = Counter(i.impact_class for i in own)
     exact: dict[str, float | None] = {
@@ -296,6 +323,7 @@ def period_kpis(
         "mttr_hours": round(sum(hours) / len(hours), 2) if hours else None,
         "open_incidents": sum(1 for i in own if i.resolved_at is None),
         "refused": len(refused),
+        "refused_then_forced": sum(1 for a in refused if a.id in forced_later),
         "forced": sum(1 for a in launched if a.forced),
         "on_time": on_time,
         "scheduled": len(scheduled),
@@ -342,12 +370,16 @@ def compute(
     clients: Sequence[str] | None = None,
     plans: dict[str, float] | None = None,
     weights: dict[str, float] | None = None,
+    later: Sequence[LaunchRow] = (),
 ) -> dict[str, object]:
     """The ``mailcheck kpi --format json`` document.
 
     ``months``: show exactly these (empty ones included); None: the months with attempts.
     ``clients``: show exactly these; None: the clients with attempts.
+    ``later``: launches after the period asked for; a forced one among them may have sent
+    what a refused attempt of the period caught.
     """
+    forced_later = sent_anyway([*attempts, *later])
     attempts, incidents = fold_retries(attempts, incidents)
     groups: dict[tuple[str, str], list[LaunchRow]] = {}
     for a in attempts:
@@ -365,5 +397,7 @@ def compute(
     for client, month in keys:
         rows = groups.get((client, month), [])
         own = [i for a in rows for i in by_launch.get(a.id, [])]
-        periods.append(period_kpis(client, month, rows, own, plans, weights))
+        periods.append(
+            period_kpis(client, month, rows, own, plans, weights, forced_later=forced_later)
+        )
     return {"version": 1, "periods": periods}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
 
 import pytest
 
@@ -100,6 +101,43 @@ def test_refused_attempts_are_caught_errors_not_launches() -> None:
     assert k["refused"] == 2
     assert k["forced"] == 1
     assert k["error_free_rate"] == 0.5
+
+
+def test_errors_refused_then_forced_out_are_incidents_not_caught() -> None:
+    # `launch welcome` refused with 8 errors, then `--force` of the same content: 8 incidents;
+    # the KPI said caught_before_launch 8 AND incidents 8, the same defects caught and escaped
+    refused = dataclasses.replace(launch(1, status="refused", errors=8), campaign="welcome")
+    forced = dataclasses.replace(launch(2, forced=True, errors=8), campaign="welcome")
+    gate = [
+        dataclasses.replace(incident(10 + n, 2), source="launch", code=f"LNK00{n}")
+        for n in range(8)
+    ]
+    # another campaign's refusal, never forced out, stays caught; so does a refusal of other
+    # content of welcome (it was fixed before the forced launch)
+    other = launch(3, status="refused", errors=3)
+    edited = dataclasses.replace(
+        launch(0, status="refused", errors=2), campaign="welcome", content_hash="1" * 64
+    )
+    (k,) = _periods(compute([edited, refused, forced, other], gate))
+    assert (k["caught_before_launch"], k["incidents"], k["refused"]) == (5, 8, 3)
+    assert k["refused_then_forced"] == 1
+    assert k["by_severity"] == {"error": 8, "warning": 0}
+    assert k["escaped_defect_rate"] == 0.0  # 0 found after launch of 5 caught + 8 forced
+
+
+def test_a_refusal_forced_out_in_a_later_month_is_not_caught_in_its_own() -> None:
+    refused = dataclasses.replace(launch(1, status="refused", errors=8), campaign="welcome")
+    forced = dataclasses.replace(
+        launch(2, at=NOV + timedelta(days=25), forced=True, errors=8), campaign="welcome"
+    )
+    alone = _periods(compute([refused], [], months=["2026-11"]))
+    assert [p["caught_before_launch"] for p in alone] == [8]
+    told = _periods(compute([refused], [], months=["2026-11"], later=[forced]))
+    assert [(p["caught_before_launch"], p["refused_then_forced"]) for p in told] == [(0, 1)]
+
+
+def _periods(data: dict[str, object]) -> list[dict[str, Any]]:
+    return cast("list[dict[str, Any]]", data["periods"])
 
 
 def test_incidents_of_a_refused_attempt_do_not_count() -> None:

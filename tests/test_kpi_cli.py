@@ -370,3 +370,30 @@ def test_an_empty_client_is_a_usage_error(command: str, capsys: pytest.CaptureFi
         main([command, "--client", " "])
     assert exited.value.code == 2
     assert "argument --client: the client name is empty" in capsys.readouterr().err
+
+
+def test_kpi_errors_refused_then_forced_are_not_caught_before_launch(
+    log_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # refused in November with 2 errors; the same content forced out on 1 December
+    with open_store(log_url) as st:
+        st.record_launch(attempt("welcome", "acme", NOV, status="refused", findings=(ERR, ERR2)))
+        st.record_launch(attempt("other", "acme", NOV, status="refused", findings=(ERR,)))
+        st.record_launch(
+            attempt(
+                "welcome",
+                "acme",
+                datetime(2026, 12, 1, 9, 0, tzinfo=UTC),
+                forced=True,
+                reason="client approved",
+                findings=(ERR, ERR2),
+            )
+        )
+    code, out, _err = run(capsys, "kpi", "--period", "2026-11", "--format", "json")
+    assert code == 0
+    (nov,) = json.loads(out)["periods"]
+    assert (nov["caught_before_launch"], nov["refused_then_forced"], nov["refused"]) == (1, 1, 2)
+    code, out, _err = run(capsys, "kpi", "--format", "json")
+    assert [
+        (p["period"], p["caught_before_launch"], p["incidents"]) for p in json.loads(out)["periods"]
+    ] == [("2026-11", 1, 0), ("2026-12", 0, 2)]

@@ -242,6 +242,12 @@ def run(args: argparse.Namespace) -> int:
     with open_store(config.db_url, readonly=True) as store:
         attempts = store.launches(client=args.client, since=since, until=until)
         incidents = store.incidents(client=args.client, since=since, until=until)
+        # a refused attempt of the period whose content was forced out later was not caught
+        later = (
+            store.launches(client=args.client, since=until, status="launched")
+            if until is not None
+            else []
+        )
         if args.client and not attempts:
             _warn_if_unknown_client(args.client, {a.client for a in store.launches()})
     data = compute(
@@ -251,6 +257,7 @@ def run(args: argparse.Namespace) -> int:
         clients=[args.client] if args.client else None,
         plans=plans,
         weights=weights,
+        later=later,
     )
     if args.format == "json":
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
