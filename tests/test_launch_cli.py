@@ -121,8 +121,10 @@ def test_errors_refuse_the_launch_and_are_counted_as_caught(tmp_path: Path, db: 
 
     kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
     assert kpi["launches"] == 1 and kpi["error_free"] == 0
-    # the retried refusal of the same content is one gate decision
-    assert kpi["caught_before_launch"] == len(errors)
+    # the retried refusal of the same content is one gate decision; its errors then went out
+    # with --force: they are the forced launch's incidents, not also caught before launch
+    assert (kpi["refused"], kpi["refused_then_forced"], kpi["caught_before_launch"]) == (1, 1, 0)
+    assert kpi["incidents"] == len(errors)
     assert "already refused as #" in text.stdout
 
 
