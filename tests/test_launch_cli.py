@@ -25,7 +25,8 @@ def mc(
     *args: str, cwd: Path, db: str, env: dict[str, str] | None = None, fault: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     full = {**os.environ, "NO_COLOR": "1", "MAILCHECK_DB": db, **(env or {})}
-    for key in ("GITHUB_RUN_ID", "CI_JOB_ID", "BUILD_TAG", "GITHUB_ACTOR"):
+    for key in ("GITHUB_RUN_ID", "GITHUB_RUN_ATTEMPT", "CI_JOB_ID", "CI_PIPELINE_ID",
+                "CI_JOB_NAME", "BUILD_TAG", "GITHUB_ACTOR"):  # fmt: skip
         if key not in (env or {}):
             full.pop(key, None)
     command = [str(STORE_FAULTS), fault] if fault else ["-m", "mailcheck"]

@@ -108,6 +108,53 @@ def test_a_retry_says_already_launched_and_relaunch_counts_a_real_second_send(
     assert kpi["launches"] == 3
 
 
+def test_a_retried_ci_job_that_relaunches_is_one_second_send(tmp_path: Path, db: str) -> None:
+    # `GITHUB_RUN_ID=555 mailcheck launch bf --relaunch` run twice (the job retried) gave two
+    # launches: the KPI counted one send twice
+    write_campaign(tmp_path, "bf", id="acme-bf", client="acme")
+    first = json.loads(mc("launch", "--offline", "--format", "json", "bf", cwd=tmp_path,
+                          db=db).stdout)  # fmt: skip
+
+    def relaunch(**env: str) -> dict:
+        proc = mc("launch", "--offline", "--relaunch", "--format", "json", "bf", cwd=tmp_path,
+                  db=db, env={"GITHUB_REPOSITORY": "acme/mail", **env})  # fmt: skip
+        assert proc.returncode == 0, proc.stderr
+        return json.loads(proc.stdout)["launch"]
+
+    sent = relaunch(GITHUB_RUN_ID="555")
+    assert (sent["status"], sent["relaunch"]) == ("launched", True)
+    # the job retried, and re-run (GitHub's attempt 2 of run 555): the same second send
+    for retried in (relaunch(GITHUB_RUN_ID="555"), relaunch(GITHUB_RUN_ID="555",
+                                                             GITHUB_RUN_ATTEMPT="2")):  # fmt: skip
+        assert (retried["status"], retried["id"]) == ("already-launched", sent["id"])
+    text = mc("launch", "--offline", "--relaunch", "bf", cwd=tmp_path, db=db,
+              env={"GITHUB_RUN_ID": "555", "GITHUB_REPOSITORY": "acme/mail"}).stdout  # fmt: skip
+    assert f"already launched as #{sent['id']}: this CI job relaunched acme-bf" in text
+    # another run is another send
+    third = relaunch(GITHUB_RUN_ID="556")
+    assert third["status"] == "launched" and third["id"] not in (first["launch"]["id"], sent["id"])
+    with open_store(db) as st:
+        assert [r.relaunch for r in st.launches()] == [False, True, True]
+    kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
+    assert kpi["launches"] == 3
+
+
+def test_relaunch_of_a_campaign_never_launched_is_its_first_launch(tmp_path: Path, db: str) -> None:
+    # listed with verdict "relaunch" although nothing had gone out before
+    write_campaign(tmp_path, "bf", id="acme-bf", client="acme")
+    proc = mc("launch", "--offline", "--relaunch", "--format", "json", "bf", cwd=tmp_path, db=db)
+    assert proc.returncode == 0, proc.stderr
+    launch = json.loads(proc.stdout)["launch"]
+    assert (launch["status"], launch["relaunch"]) == ("launched", False)
+    assert proc.stderr.count("was never launched before; recorded as its first launch") == 1
+    listed = json.loads(mc("launches", "--format", "json", cwd=tmp_path, db=db).stdout)
+    assert [r["verdict"] for r in listed["launches"]] == ["launched"]
+    # and a retry of it is "already launched", as of any first launch
+    retry = json.loads(mc("launch", "--offline", "--format", "json", "bf", cwd=tmp_path,
+                          db=db).stdout)  # fmt: skip
+    assert (retry["launch"]["status"], retry["launch"]["id"]) == ("already-launched", launch["id"])
+
+
 def test_launches_lists_ids_verdicts_reasons_and_incidents(tmp_path: Path, db: str) -> None:
     write_campaign(tmp_path, "ok", id="acme-ok", client="acme")
     write_campaign(tmp_path, "bad", id="acme-bad", client="acme", subject="Ж" * 60)

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from mailcheck.facts import Facts
@@ -33,7 +34,9 @@ Launching is idempotent: when the same campaign with the same content (the sha25
 already been launched for the client, a retried job prints "already launched as #N", records
 nothing and exits 0, so a CI retry never counts twice in the KPI. A retried refusal is likewise
 recorded once. --relaunch says the same content really goes out a second time (a resend):
-that launch is recorded and counted. A retry whose check now finds errors (a link broken
+that launch is recorded and counted — once per CI job, however often the job is retried (a
+re-run of the same GitHub run, a retry in the same GitLab pipeline); --relaunch of content
+never launched before is its ordinary first launch. A retry whose check now finds errors (a link broken
 since) is refused, never "already launched".
 
 --select/--ignore narrow the checks of this one launch: they need --reason TEXT, which is
@@ -100,6 +103,18 @@ def ci_job(env: Mapping[str, str]) -> str | None:
     return None
 
 
+def ci_retry(env: Mapping[str, str]) -> str | None:
+    """What stays the same when CI retries the job, as ``system:id``: a GitHub re-run keeps
+    the run id (its attempt number grows), a GitLab retry the pipeline and the job's name (it
+    gets a new job id); elsewhere the job as :func:`ci_job` records it. None outside CI."""
+    if env.get("GITHUB_RUN_ID"):
+        return f"github:{env.get('GITHUB_REPOSITORY', '')}#{env['GITHUB_RUN_ID']}"
+    if env.get("CI_PIPELINE_ID") and env.get("CI_JOB_NAME"):
+        project = env.get("CI_PROJECT_PATH", "")
+        return f"gitlab:{project}#{env['CI_PIPELINE_ID']}/{env['CI_JOB_NAME']}"
+    return ci_job(env)
+
+
 def launched_links(result: CampaignResult, facts: Facts) -> tuple[LaunchedLink, ...]:
     """Every rendered web link of the campaign with the checker's verdict at launch."""
     from mailcheck.linkinfo import is_unsubscribe, is_web
@@ -158,6 +173,7 @@ def build_attempt(
     now: datetime,
     relaunch: bool = False,
     narrowed: str = "",
+    retry: str | None = None,
 ) -> LaunchAttempt:
     from mailcheck.store.content import content_hash
 
@@ -178,6 +194,7 @@ def build_attempt(
         findings=tuple(result.findings),
         links=launched_links(result, facts),
         relaunch=relaunch,
+        ci_retry=retry,
     )
 
 
@@ -214,7 +231,13 @@ def as_text(
         "errors": row.errors,
         "reason": inert(row.reason or ""),
     }
-    if not fresh and row.status == "launched":
+    if not fresh and row.status == "launched" and row.relaunch:
+        verdict = tr.gettext(
+            "already launched as #%(id)s: this CI job relaunched %(campaign)s (client "
+            "%(client)s) with the same content at %(when)s (by %(by)s); a retried job is not "
+            "another send: nothing recorded, not counted again"
+        )
+    elif not fresh and row.status == "launched":
         verdict = tr.gettext(
             "already launched as #%(id)s: %(campaign)s (client %(client)s) with the same "
             "content went out at %(when)s (by %(by)s); nothing recorded, not counted again. "
@@ -304,14 +327,26 @@ def run(args: argparse.Namespace) -> int:
             job=ci_job(os.environ),
             now=now(),
             relaunch=args.relaunch,
+            retry=ci_retry(os.environ),
         )
         # a retry of a launch is "already launched" only when it would be launched again: the
         # same content checked with other results (a link broken since) is refused
         before = (
             None
-            if args.relaunch or attempt.status == "refused"
+            if attempt.status == "refused"
             else store.last_launched(attempt.client, attempt.campaign, attempt.content_hash)
         )
+        if attempt.relaunch and attempt.status == "launched" and before is None:
+            # nothing of this content went out before: an ordinary first launch (listed and
+            # retried as one), not a second send
+            print(
+                "mailcheck: note: --relaunch: this content of the campaign was never launched "
+                "before; recorded as its first launch",
+                file=sys.stderr,
+            )
+            attempt = replace(attempt, relaunch=False, ci_retry=None)
+        elif attempt.relaunch:
+            before = None  # a real second send: recorded (a retried CI job once)
         row, fresh = (before, False) if before is not None else store.record_decision(attempt)
     if args.format == "json":
         text = json.dumps(as_json(row, result, fresh=fresh), ensure_ascii=False, indent=2) + "\n"

@@ -63,18 +63,24 @@ class LaunchAttempt:
     findings: tuple[Finding, ...] = ()
     links: tuple[LaunchedLink, ...] = field(default=())
     relaunch: bool = False  # a real second send of the same content (``--relaunch``)
+    # what stays the same when CI retries the job (GitHub's run without its attempt number):
+    # a retried ``--relaunch`` is the same second send; not recorded as a column of its own
+    ci_retry: str | None = None
 
     @property
     def decision_key(self) -> str | None:
         """What makes a retried gate decision the same one: status, client, campaign, content.
 
-        The store keeps one row per key, so a CI job retried eight times records one launch;
-        a launch with ``--relaunch`` has no key, since a real second send must be counted.
+        The store keeps one row per key, so a CI job retried eight times records one launch.
+        A launch with ``--relaunch`` is a real second send and must be counted: by hand it has
+        no key; from CI its key adds the job, so that the job retried is still one send.
         """
+        identity: list[str] = [self.status, self.client, self.campaign, self.content_hash]
         if self.relaunch and self.status == "launched":
-            return None
-        identity = json.dumps([self.status, self.client, self.campaign, self.content_hash])
-        return hashlib.sha256(identity.encode()).hexdigest()
+            if self.ci_retry is None:
+                return None
+            identity = ["relaunch", *identity, self.ci_retry]
+        return hashlib.sha256(json.dumps(identity).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
