@@ -333,6 +333,7 @@ def test_an_online_launch_judges_links_and_offline_rules_together(tmp_path: Path
     with open_store(db) as st:
         row = st.launch(data["launch"]["id"])
         assert row is not None and row.status == "refused"
+        assert row.offline is False and data["launch"]["offline"] is False  # links were asked
         verdicts = {lk.url.split("?")[0]: lk.verdict for lk in st.launch_links([row.id])[row.id]}
         assert verdicts[live] == "ok" and verdicts[dead] == "broken"
 
@@ -360,3 +361,37 @@ def test_a_file_of_a_campaign_directory_launches_that_campaign(tmp_path: Path) -
     assert again.returncode == 1 and json.loads(again.stdout)["launch"]["id"] == launch["id"]
     with open_store(db) as st:
         assert [(r.campaign, r.client) for r in st.launches()] == [("acme-bad", "acme")]
+
+
+@pytest.mark.parametrize("how", ["--offline", "[links] offline = true"])
+def test_an_offline_launch_says_and_records_that_links_and_dns_went_unchecked(
+    tmp_path: Path, how: str
+) -> None:
+    # "ready to send", and nothing recorded that no link and no DNS record had been asked
+    write_campaign(tmp_path, "bf", id="acme-bf", client="acme")
+    db = f"sqlite:///{tmp_path}/log.db"
+    flags = ["--offline"] if how == "--offline" else []
+    if how != "--offline":
+        (tmp_path / "mailcheck.toml").write_text("[links]\noffline = true\n", encoding="utf-8")
+    text = mc("launch", *flags, "bf", cwd=tmp_path, db=db)
+    assert text.returncode == 0, text.stderr
+    said = text.stdout.splitlines()
+    assert (
+        said[-2]
+        == "launch 1 recorded: acme-bf (client acme) — ready to send as far as checked offline"
+    )
+    assert said[-1].startswith(
+        "checked offline (--offline or [links] offline = true): links and DNS"
+    )
+    assert "NOT verified" in said[-1] and text.stdout.count("ready to send") == 1
+    retry = json.loads(mc("launch", *flags, "--format", "json", "bf", cwd=tmp_path, db=db).stdout)
+    assert (retry["launch"]["status"], retry["launch"]["offline"]) == ("already-launched", True)
+    listed = mc("launches", cwd=tmp_path, db=db).stdout.splitlines()
+    assert listed.count("      checked offline: links and DNS not verified") == 1
+    records = json.loads(mc("launches", "--format", "json", cwd=tmp_path, db=db).stdout)
+    assert [(r["id"], r["offline"]) for r in records["launches"]] == [(1, True)]
+    with open_store(db) as st:
+        assert [r.offline for r in st.launches()] == [True]
+    # the KPI counts it as any launch
+    kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
+    assert (kpi["launches"], kpi["error_free"]) == (1, 1)

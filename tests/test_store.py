@@ -142,6 +142,7 @@ def test_a_version_1_log_is_upgraded_with_its_launches(
     assert st.schema_version() == SCHEMA_VERSION
     [old] = st.launches()
     assert (old.campaign, old.relaunch) == ("old", False)
+    assert old.offline is False  # version 4: not known to have been checked offline
     st.close()
 
 

@@ -36,8 +36,8 @@ nothing and exits 0, so a CI retry never counts twice in the KPI. A retried refu
 recorded once. --relaunch says the same content really goes out a second time (a resend):
 that launch is recorded and counted — once per CI job, however often the job is retried (a
 re-run of the same GitHub run, a retry in the same GitLab pipeline); --relaunch of content
-never launched before is its ordinary first launch. A retry whose check now finds errors (a link broken
-since) is refused, never "already launched".
+never launched before is its ordinary first launch. A retry whose check now finds errors (a
+link broken since) is refused, never "already launched".
 
 --select/--ignore narrow the checks of this one launch: they need --reason TEXT, which is
 recorded with the flags, and such a launch is not the same content as a fully checked one.
@@ -174,6 +174,7 @@ def build_attempt(
     relaunch: bool = False,
     narrowed: str = "",
     retry: str | None = None,
+    offline: bool = False,
 ) -> LaunchAttempt:
     from mailcheck.store.content import content_hash
 
@@ -195,6 +196,7 @@ def build_attempt(
         links=launched_links(result, facts),
         relaunch=relaunch,
         ci_retry=retry,
+        offline=offline,
     )
 
 
@@ -260,9 +262,19 @@ def as_text(
             "launch %(id)s recorded: %(campaign)s (client %(client)s) FORCED with %(errors)s "
             "error(s) logged as incidents — reason: %(reason)s"
         )
+    elif row.offline:
+        verdict = tr.gettext(
+            "launch %(id)s recorded: %(campaign)s (client %(client)s) — ready to send as far "
+            "as checked offline"
+        )
     else:
         verdict = tr.gettext(
             "launch %(id)s recorded: %(campaign)s (client %(client)s) — ready to send"
+        )
+    if row.offline and row.status == "launched":
+        verdict += "\n" + tr.gettext(
+            "checked offline (--offline or [links] offline = true): links and DNS (SPF, "
+            "DKIM, DMARC) were NOT verified; the launch is recorded so"
         )
     return f"{head}\n\n{verdict % said}\n"
 
@@ -328,6 +340,7 @@ def run(args: argparse.Namespace) -> int:
             now=now(),
             relaunch=args.relaunch,
             retry=ci_retry(os.environ),
+            offline=batch.offline,
         )
         # a retry of a launch is "already launched" only when it would be launched again: the
         # same content checked with other results (a link broken since) is refused

@@ -82,6 +82,8 @@ def format_text(records: list[dict[str, object]]) -> str:
         lines.append("  ".join(c.ljust(w) for c, w in zip(shown, widths, strict=True)).rstrip())
         if record is not None and record["reason"]:
             lines.append(f"      reason: {inert(str(record['reason']))}")
+        if record is not None and record.get("offline") and record["status"] == "launched":
+            lines.append("      checked offline: links and DNS not verified")
     return "\n".join(lines) + f"\n{len(records)} launch attempt(s).\n"
 
 

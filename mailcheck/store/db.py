@@ -371,6 +371,7 @@ class Store:
                     "warnings": len(warnings),
                     "decision_key": key,
                     "relaunch": attempt.relaunch,
+                    "offline": attempt.offline,
                 },
             ).scalar_one()
             if attempt.findings:
@@ -701,6 +702,7 @@ def _launch_row(m: Any) -> LaunchRow:
         errors=m["errors"],
         warnings=m["warnings"],
         relaunch=bool(m["relaunch"]),
+        offline=bool(m["offline"]),
     )
 
 

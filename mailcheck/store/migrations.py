@@ -144,8 +144,14 @@ def _v3(conn: Connection) -> None:
             )
 
 
+def _v4(conn: Connection) -> None:
+    # Launches recorded before version 4 say nothing about it: false, as before (unknown).
+    conn.execute(text("ALTER TABLE launches ADD COLUMN offline BOOLEAN NOT NULL DEFAULT FALSE"))
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "launches, their findings and links; incidents", _v1),
     Migration(2, "one launch row per gate decision; --relaunch", _v2),
     Migration(3, "incident owner and class", _v3),
+    Migration(4, "launches checked offline (links and DNS not verified)", _v4),
 ]

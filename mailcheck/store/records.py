@@ -66,6 +66,7 @@ class LaunchAttempt:
     # what stays the same when CI retries the job (GitHub's run without its attempt number):
     # a retried ``--relaunch`` is the same second send; not recorded as a column of its own
     ci_retry: str | None = None
+    offline: bool = False  # checked without the network: links and DNS not verified
 
     @property
     def decision_key(self) -> str | None:
@@ -100,6 +101,7 @@ class LaunchRow:
     errors: int
     warnings: int
     relaunch: bool = False
+    offline: bool = False  # links and DNS were not verified at the gate
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -118,6 +120,7 @@ class LaunchRow:
             "errors": self.errors,
             "warnings": self.warnings,
             "relaunch": self.relaunch,
+            "offline": self.offline,
         }
 
 

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 3  # the version this mailcheck writes; a newer database is refused
+SCHEMA_VERSION = 4  # the version this mailcheck writes; a newer database is refused
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -84,6 +84,8 @@ launches = Table(
     # --relaunch, and NULLs never collide
     Column("decision_key", Text),
     Column("relaunch", Boolean, nullable=False, default=False),
+    # version 4: checked offline (--offline, [links] offline): links and DNS not verified
+    Column("offline", Boolean, nullable=False, default=False),
     Index("ix_launches_client_time", "client", "attempted_at"),
     Index("ix_launches_time", "attempted_at"),
     Index("uq_launches_decision_key", "decision_key", unique=True),
