@@ -217,6 +217,7 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     state = terminalreporter.config.stash.get(_SESSION, None)
     if state is None:
         return
+    from mailcheck.engine import SKIP_DIRS
     from mailcheck.registry import load_registry
 
     problems = load_registry().problems
@@ -232,12 +233,23 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
         searched = " ".join(str(a) for a in config.args) or "."
         kind = "error" if explicit else "warning"
-        terminalreporter.write_line(
-            f"mailcheck: {kind}: no campaign found below {searched} (no campaign.toml, .eml, "
-            ".emlx, .html or .htm file, no saved message without an extension): nothing was "
-            "checked. Campaigns are collected from the paths pytest collects: add the campaigns "
-            "directory to testpaths or pass it (pytest --mailcheck campaigns/)."
-        )
+        named = [config.invocation_params.dir / str(a).split("::")[0] for a in config.args]
+        if named and all(path.is_file() for path in named):
+            # files named (an .html among them, maybe): "no .html below" them says nothing
+            said = (
+                f"mailcheck: {kind}: no campaign in {searched}: not a campaign file (campaign."
+                "toml, .eml, .emlx, .html, .htm, a saved message) or in a directory mailcheck "
+                f"skips ({', '.join(sorted(SKIP_DIRS))}): nothing was checked."
+            )
+        else:
+            said = (
+                f"mailcheck: {kind}: no campaign found below {searched} (no campaign.toml, "
+                ".eml, .emlx, .html or .htm file, no saved message without an extension): "
+                "nothing was checked. Campaigns are collected from the paths pytest collects: "
+                "add the campaigns directory to testpaths or pass it (pytest --mailcheck "
+                "campaigns/)."
+            )
+        terminalreporter.write_line(said)
         if explicit:
             terminalreporter.write_line("mailcheck: the run fails: --mailcheck checked nothing")
 

@@ -733,6 +733,9 @@ class CampaignView:
     preheader_max: int
     preview_width: int = PREVIEW_WIDTH
     preview_height: int = 600
+    # the input could not be read (INP001) or is a file mailcheck does not read (INP002): it
+    # has no subject to measure; "0 / 50 characters" and "(no subject)" would be invented
+    unread: bool = False
 
     @property
     def campaign(self) -> Campaign:
@@ -782,6 +785,7 @@ def campaign_view(
         preheader_max=limits.preheader_max,
         preview_width=width,
         preview_height=height,
+        unread=c.load_error is not None or c.not_read is not None,
     )
 
 

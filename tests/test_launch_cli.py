@@ -395,3 +395,13 @@ def test_an_offline_launch_says_and_records_that_links_and_dns_went_unchecked(
     # the KPI counts it as any launch
     kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
     assert (kpi["launches"], kpi["error_free"]) == (1, 1)
+
+
+def test_launch_help_shows_one_path(tmp_path: Path) -> None:
+    # `PATH [PATH ...]` although exactly one campaign is launched
+    proc = mc("launch", "--help", cwd=tmp_path, db=f"sqlite:///{tmp_path}/log.db")
+    assert proc.returncode == 0
+    usage = proc.stdout[: proc.stdout.index("\n\n")]
+    assert usage.split()[-1] == "PATH" and "[PATH ...]" not in proc.stdout
+    said = " ".join(proc.stdout.split())
+    assert said.count("the campaign: its directory, campaign.toml, .eml or .html file") == 1

@@ -115,6 +115,17 @@ def test_a_campaigns_own_file_named_checks_that_campaign(project: pytest.Pyteste
     assert lines(project.path / "prepared.log") == ["campaigns/bad/campaign.toml"]
 
 
+def test_a_named_file_that_is_no_campaign_is_said_so(project: pytest.Pytester) -> None:
+    # "no campaign found below notes.txt (no … .html …)": a named file is no directory
+    (project.path / "notes.txt").write_text("not mail\n", encoding="utf-8")
+    result = project.runpytest("--mailcheck", "--mailcheck-offline", "notes.txt")
+    assert result.ret != pytest.ExitCode.OK
+    out = result.stdout.str()
+    assert out.count("mailcheck: error: no campaign in notes.txt: not a campaign file") == 1
+    assert "a directory mailcheck skips (" in out and "node_modules" in out
+    assert "no campaign found below" not in out
+
+
 def test_nothing_collected_without_the_option(project: pytest.Pytester) -> None:
     result = project.runpytest("--collect-only", "-q")
     assert "::mailcheck" not in result.stdout.str()

@@ -254,6 +254,34 @@ def test_offline_link_table_says_not_checked() -> None:
     assert "Links and DNS were not checked (offline run)." in html
 
 
+def test_an_offline_clean_verdict_headlines_that_links_and_dns_were_not_verified() -> None:
+    # the headline said "Ready to send" (and the page title too): a client reads no further
+    html = render_report([CampaignResult(campaign(), [])], Facts(), Config(), offline=True)
+    headline = "Ready to send — links and DNS not verified"
+    assert re.findall(r"<h1>(.*?)</h1>", html) == [headline]
+    assert re.search(r"<title>(.*?)</title>", html).group(1).startswith(headline + " — ")  # type: ignore[union-attr]
+    online = report([CampaignResult(campaign(), [])])
+    assert re.findall(r"<h1>(.*?)</h1>", online) == ["Ready to send"]
+
+
+def test_an_input_that_could_not_be_read_shows_no_invented_subject() -> None:
+    # "Subject — 0 / 50 characters" and "(no subject)" for a file that was never read
+    c = Campaign(
+        id="broken", source="broken.eml", kind="eml", load_error="broken.eml is empty (0 bytes)"
+    )
+    inp = Finding("INP001", "input-unreadable", E, "broken.eml is empty (0 bytes)", "broken.eml")
+    html = report([CampaignResult(c, [inp])])
+    section = html[html.index('<section class="campaign"') :]
+    assert section.count("The input could not be read: there is no subject") == 1
+    assert "(no subject)" not in section and " / 50 characters" not in section
+    assert "As the inbox shows it" not in section
+    assert "INP001" in section
+    # a campaign that was read still shows its subject and its length
+    read = report([CampaignResult(campaign(), [])])
+    assert "As the inbox shows it" in read and " / 50 characters" in read
+    assert "The input could not be read" not in read
+
+
 def test_the_link_table_marks_what_goes_nowhere_offline_too() -> None:
     """A "#" link and a relative image are errors above the table (LNK003, LNK008): the table
     showed them "not checked (offline)", unmarked. Now they are rows marked bad, with why."""

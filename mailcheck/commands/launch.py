@@ -48,10 +48,24 @@ exit codes: 0 launched (or already launched), 1 refused (errors found), 2 usage 
 exactly one campaign, or a database that cannot be used"""
 
 
+class _OneCampaignFormatter(argparse.RawDescriptionHelpFormatter):
+    """Usage and help show ``PATH``, not ``PATH [PATH ...]``: exactly one campaign is launched.
+    Several are still parsed, so that the command can say which campaigns it found."""
+
+    def _format_args(self, action: argparse.Action, default_metavar: str) -> str:
+        if action.dest == "paths":
+            return "PATH"
+        return super()._format_args(action, default_metavar)
+
+
 def configure(p: argparse.ArgumentParser) -> None:
     from mailcheck.commands.common import add_check_options, client_name
 
+    p.formatter_class = _OneCampaignFormatter
     add_check_options(p, formats=("text", "json"))
+    for action in p._actions:
+        if action.dest == "paths":
+            action.help = "the campaign: its directory, campaign.toml, .eml or .html file"
     p.add_argument(
         "--client",
         metavar="C",
