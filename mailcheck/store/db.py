@@ -826,9 +826,9 @@ def _open_sqlite_readonly(url: str) -> Store | None:
     -wal and -shm files when the directory is writable, and a reader cannot remove them (its
     -shm, owned by it, could then keep the log's owner from writing). So:
 
-    * -wal or -shm there (a writer is at work, or left them): ``mode=ro`` reads through them
-      and creates nothing;
-    * neither there: the log is whole in its one file; it is read ``immutable`` (no lock, no
+    * -wal or -shm there (a writer is at work, or left them), or a -journal: ``mode=ro``
+      reads through them and creates nothing;
+    * none there: the log is whole in its one file; it is read ``immutable`` (no lock, no
       -wal, no -shm), and each read checks afterwards that no writer came meanwhile (the file
       unchanged, no -wal): a read that may have seen half a write is an error, never a figure.
     """
@@ -860,8 +860,10 @@ def _open_sqlite_readonly(url: str) -> Store | None:
     return store
 
 
-def _companions(path: Path) -> tuple[Path, Path]:
-    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+def _companions(path: Path) -> tuple[Path, ...]:
+    """The -wal and -shm of a log in WAL mode, and the -journal of one that is not (a hot
+    journal left by a crash is part of the log as well: never read past it)."""
+    return tuple(path.with_name(path.name + end) for end in ("-wal", "-shm", "-journal"))
 
 
 def _signature(path: Path) -> tuple[int, int, int, int]:
@@ -871,8 +873,7 @@ def _signature(path: Path) -> tuple[int, int, int, int]:
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:
     absolute = path.absolute()
-    wal, shm = _companions(absolute)
-    quiet = not wal.exists() and not shm.exists()
+    quiet = not any(companion.exists() for companion in _companions(absolute))
     uri = absolute.as_uri() + ("?mode=ro&immutable=1" if quiet else "?mode=ro")
     signature = _signature(absolute) if quiet else None
     conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, check_same_thread=False)
@@ -910,9 +911,8 @@ def _unchanged_since_opened(raw: Connection, url: str) -> None:
     if opened is None or opened[1] is None:
         return
     path, signature = opened
-    wal, _shm = _companions(path)
     try:
-        same = _signature(path) == signature and not wal.exists()
+        same = _signature(path) == signature and not any(c.exists() for c in _companions(path))
     except OSError:
         same = False
     if not same:
