@@ -867,7 +867,8 @@ def test_report_command_writes_the_report(
     assert "Агентство «Почта»" in good and 'src="data:image/png;base64,' in good
     wrote = capsys.readouterr().err.splitlines()[-1]
     assert wrote.startswith("mailcheck: wrote good.html: 1 campaign(s) checked, 0 error(s), ")
-    assert wrote.endswith(" warning(s) — ready to send"), wrote
+    # (offline: what it did not verify is said with the verdict, as in the headline)
+    assert wrote.endswith(" warning(s) — ready to send — links and DNS not verified"), wrote
     # said in the report's language (it was English under --lang ru)
     assert main(["report", "--offline", "--lang", "ru", "campaigns", "-o", "ru.html"]) == 1
     wrote = capsys.readouterr().err.splitlines()[-1]

@@ -7,6 +7,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from mailcheck.i18n import N_
+
 if TYPE_CHECKING:
     from mailcheck.config import Config
     from mailcheck.model import CampaignResult
@@ -70,7 +72,10 @@ def run(args: argparse.Namespace) -> int:
         report_parts(batch.results, batch.facts, config, offline=batch.offline), args.output
     )
     if args.output != "-":
-        print(_wrote(args.output, len(batch.results), errors, warnings, config), file=sys.stderr)
+        print(
+            _wrote(args.output, len(batch.results), errors, warnings, config, batch.offline),
+            file=sys.stderr,
+        )
     return 1 if errors else 0
 
 
@@ -78,7 +83,9 @@ def _is_file(result: CampaignResult, path: Path) -> bool:
     return any(Path(name).resolve() == path for _, name in result.campaign.source_files)
 
 
-def _wrote(path: str, campaigns: int, errors: int, warnings: int, config: Config) -> str:
+def _wrote(
+    path: str, campaigns: int, errors: int, warnings: int, config: Config, offline: bool
+) -> str:
     """What the command says once the file is written, in the report's language."""
     from mailcheck.i18n import translations
     from mailcheck.reports.text import said_checked, said_counts
@@ -86,9 +93,14 @@ def _wrote(path: str, campaigns: int, errors: int, warnings: int, config: Config
     language = config.report.language
     tr = translations(language)
     counts = said_counts(errors, warnings, language)
+    ready = _READY_OFFLINE if offline else N_("ready to send")
     return tr.gettext("mailcheck: wrote %(path)s: %(checked)s, %(counts)s%(verdict)s") % {
         "path": path,
         "checked": said_checked(campaigns, language),
         "counts": counts,
-        "verdict": "" if errors else " — " + tr.gettext("ready to send"),
+        "verdict": "" if errors else " — " + tr.gettext(ready),
     }
+
+
+# the headline's words: an offline run judged neither links nor the sender's DNS
+_READY_OFFLINE = N_("ready to send — links and DNS not verified")
