@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
-from mailcheck.domains import URL_CACHE_SIZE, host_of, org_domain, under
+from mailcheck.domains import URL_CACHE_SIZE, ascii_host, host_of, org_domain, under
 from mailcheck.i18n import Joined, Message, t
 from mailcheck.linkinfo import is_unsubscribe, is_web
 from mailcheck.model import Link, Severity
@@ -116,11 +116,12 @@ def utm_links(ctx: Context) -> list[Link]:
 
 
 def tracked_domains(ctx: Context) -> list[str]:
-    """``tracked-domains``, or else the organisational domain of the From address."""
+    """``tracked-domains``, or else the organisational domain of the From address, in their
+    ASCII form (as ``on_tracked`` compares them)."""
     if ctx.config.tracked_domains:
-        return list(ctx.config.tracked_domains)
+        return [ascii_host(d.strip().lstrip(".")) for d in ctx.config.tracked_domains]
     sender = ctx.campaign.from_domain
-    return [org_domain(sender)] if sender else []
+    return [ascii_host(org_domain(sender))] if sender else []
 
 
 def tracked(link: Link, domains: list[str]) -> bool:
@@ -128,8 +129,11 @@ def tracked(link: Link, domains: list[str]) -> bool:
 
 
 def on_tracked(url: str, domains: list[str]) -> bool:
+    """Whether the URL's host is one of ``domains`` (ASCII forms) or under one. Hosts are
+    compared as A-labels: "магазин.рф" and "xn--80aairftm.xn--p1ai" are one site, whichever
+    way the link, the From address or ``tracked-domains`` writes it."""
     host = host_of(url)
-    return bool(host) and any(under(host, d) for d in domains)
+    return bool(host) and any(under(ascii_host(host), d) for d in domains)
 
 
 @rule(

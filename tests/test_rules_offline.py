@@ -1394,3 +1394,29 @@ def test_a_subject_of_invisible_characters_is_said_to_show_empty(tmp_path: Path)
     [sub001] = only(check(d), "SUB001")
     assert sub001.severity is Severity.ERROR and sub001.location == "subject"
     assert sub001.message == "the subject is only invisible characters: the inbox shows it empty"
+
+
+@pytest.mark.parametrize(
+    ("sender", "tracked", "href"),
+    [
+        # tracked-domains in Cyrillic, the link in punycode, and the reverse
+        ("Shop <news@shop.test>", ["магазин.рф"], "http://xn--80aairftm.xn--p1ai/x"),
+        ("Shop <news@shop.test>", ["xn--80aairftm.xn--p1ai"], "http://магазин.рф/x"),
+        ("Shop <news@shop.test>", ["Магазин.РФ"], "https://m.xn--80aairftm.xn--p1ai/x"),
+        # no tracked-domains: the From address's organisational domain, either spelling
+        ("Магазин <news@магазин.рф>", None, "http://xn--80aairftm.xn--p1ai/x"),
+        ("Магазин <news@xn--80aairftm.xn--p1ai>", None, "http://магазин.рф/x"),
+    ],
+)
+def test_a_tracked_international_domain_is_one_site_in_either_spelling(
+    tmp_path: Path, sender: str, tracked: list[str] | None, href: str
+) -> None:
+    # was silence: "магазин.рф" and "xn--80aairftm.xn--p1ai" were compared as strings, so a
+    # link written in the other spelling was not on a tracked domain and lost no UTM
+    body = body_with(f'<p><a href="{href}">Каталог</a></p>')
+    manifest: dict[str, Any] = {"from": sender, "tracked_domains": tracked}
+    result = check(write_campaign(tmp_path, body=body, **manifest))
+    [utm001] = only(result, "UTM001")
+    assert utm001.message == "link lacks utm_source, utm_medium, utm_campaign"
+    assert utm001.url == href
+    assert utm001.places == ("email.html:9",)
