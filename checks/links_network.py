@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE
 from mailcheck.facts import LinkResult
-from mailcheck.i18n import N_, Joined, t
+from mailcheck.i18n import N_, Joined, Message, t
 from mailcheck.linkinfo import host_and_port
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
@@ -66,7 +66,34 @@ def _shown(url: str) -> str:
     return url if len(url) <= 120 else url[:117] + "…"
 
 
+def _age(seconds: float) -> Message:
+    """A cached answer's age as a reader takes it in: "40 s", "12 min", "3 h"."""
+    if seconds < 60:
+        return t("{n} s", n=int(seconds))
+    if seconds < 3600:
+        return t("{n} min", n=int(seconds // 60))
+    return t("{n} h", n=int(seconds // 3600))
+
+
+def _noted(message: str, result: LinkResult, ctx: Context) -> str:
+    """``message``, saying so when the answer it judges came from the link cache: a user who
+    fixed the page since must know that the finding is that old, and how to ask again."""
+    if not result.from_cache:
+        return message
+    gathered = ctx.facts.gathered_at
+    note = (
+        t(
+            "answer cached {age} ago; --no-cache asks again",
+            age=_age(max(0.0, gathered - result.checked_at)),
+        )
+        if gathered and result.checked_at
+        else t("answer cached; --no-cache asks again")
+    )
+    return t("{message} ({note})", message=message, note=note)
+
+
 def _verdicts(
+    ctx: Context,
     located: Iterable[tuple[str, tuple[str, ...], LinkResult]],
     broken: str,
     unverified: str,
@@ -81,9 +108,10 @@ def _verdicts(
             reason = _at(result, url)
             down = host_down(_host_of(result.final_url or url)[1])
             cause = down if result.verdict == "unreachable" else ""
-            yield Problem(t(broken, reason=reason), url=url, locations=places, cause=cause)
+            message = _noted(t(broken, reason=reason), result, ctx)
+            yield Problem(message, url=url, locations=places, cause=cause)
         elif result.verdict == "unverified":
-            message = t(unverified, reason=_at(result, url))
+            message = _noted(t(unverified, reason=_at(result, url)), result, ctx)
             cause = NO_DNS if result.no_dns else _unreached(result, url)
             yield Problem(
                 message, url=url, severity=Severity.WARNING, locations=places, cause=cause
@@ -231,6 +259,7 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
         (link.href, ctx.link_places(link), r) for link, r in answered if id(link) not in grouped
     )
     yield from _verdicts(
+        ctx,
         located,
         N_("link is broken: {reason}"),
         UNVERIFIED_LINK,
@@ -320,7 +349,7 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
     for link, result in [*_plain_links(ctx), *_checked(ctx, images=True)]:
         if result.verdict == "loop":
             yield Problem(
-                t("redirect loop after {n} redirects", n=result.redirects),
+                _noted(t("redirect loop after {n} redirects", n=result.redirects), result, ctx),
                 locations=ctx.link_places(link),
                 url=link.href,
                 severity=Severity.ERROR,
@@ -332,7 +361,7 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
                 else N_("{n} redirects (more than {limit}) before the page")
             )
             yield Problem(
-                t(template, n=result.redirects, limit=MAX_REDIRECTS),
+                _noted(t(template, n=result.redirects, limit=MAX_REDIRECTS), result, ctx),
                 locations=ctx.link_places(link),
                 url=link.href,
             )
@@ -369,10 +398,10 @@ def image_broken(ctx: Context) -> Iterator[Problem]:
         (pixels if ctx.is_pixel(pair[0]) else images).append(pair)
     # nobody sees a pixel: what breaks is the count of opens in the client's report
     in_pixels = ((link.href, ctx.link_places(link), r) for link, r in pixels)
-    for problem in _verdicts(in_pixels, BROKEN_PIXEL, N_("image: {reason}"), FAILED):
+    for problem in _verdicts(ctx, in_pixels, BROKEN_PIXEL, N_("image: {reason}"), FAILED):
         yield replace(problem, severity=Severity.WARNING)
     located = ((link.href, ctx.link_places(link), r) for link, r in images if not _host_failure(r))
-    yield from _verdicts(located, BROKEN_IMAGE, N_("image: {reason}"), FAILED)
+    yield from _verdicts(ctx, located, BROKEN_IMAGE, N_("image: {reason}"), FAILED)
     yield from _per_host(
         (pair for pair in images if _host_failure(pair[1])),
         ctx,
@@ -456,11 +485,15 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
             change = utm_change(chain[start], after)
             if change is not None:
                 yield Problem(
-                    t(
-                        "a redirect {change}: {before} → {after}",
-                        change=change,
-                        before=_shown(before),
-                        after=_shown(after),
+                    _noted(
+                        t(
+                            "a redirect {change}: {before} → {after}",
+                            change=change,
+                            before=_shown(before),
+                            after=_shown(after),
+                        ),
+                        result,
+                        ctx,
                     ),
                     locations=ctx.link_places(link),
                     url=link.href,
@@ -510,6 +543,7 @@ def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
         seen = first.get(url)
         first[url] = (url, seen[1] + places, seen[2]) if seen else (url, places, result)
     yield from _verdicts(
+        ctx,
         first.values(),
         N_("unsubscribe link is broken: {reason}"),
         N_("unsubscribe link: {reason}"),

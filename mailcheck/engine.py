@@ -576,6 +576,7 @@ def run(
     *,
     offline: bool | None = None,
     use_cache: bool = True,
+    cached_links: bool = True,
     progress: bool = False,
     jobs: int | None = None,
     keep: Keep | None = None,
@@ -585,6 +586,8 @@ def run(
     ``jobs`` worker processes load, render and (offline) judge the campaigns; default: one per
     core, and none for a small batch. ``keep`` trims each result to what the caller reads
     (:func:`lightened` for callers that only print findings); None keeps whole campaigns.
+    ``cached_links=False`` asks every link again while DNS answers may still come from the
+    cache (the launch gate).
     """
     offline = config.links.offline if offline is None else offline
     check_rule_settings(config)  # before anything is read or requested
@@ -613,7 +616,12 @@ def run(
     finally:
         bar.close()
     batch = check_campaigns(
-        campaigns, config, offline=offline, use_cache=use_cache, progress=progress
+        campaigns,
+        config,
+        offline=offline,
+        use_cache=use_cache,
+        cached_links=cached_links,
+        progress=progress,
     )
     if keep is not None:
         batch.results = [keep(r) for r in batch.results]
@@ -626,6 +634,7 @@ def check_campaigns(
     *,
     offline: bool,
     use_cache: bool = True,
+    cached_links: bool = True,
     progress: bool = False,
 ) -> Batch:
     """Judge prepared campaigns: the batch's network facts first (unless offline), then rules."""
@@ -640,6 +649,12 @@ def check_campaigns(
     if not offline:
         from mailcheck.net import gather
 
-        facts = gather(campaigns, config, use_cache=use_cache, progress=progress)
+        facts = gather(
+            campaigns,
+            config,
+            use_cache=use_cache,
+            cached_links=cached_links,
+            progress=progress,
+        )
     results = [judge(c, config, facts, offline=offline) for c in campaigns]
     return Batch(results, facts, offline)

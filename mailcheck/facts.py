@@ -65,6 +65,8 @@ class Facts:
     spam: dict[str, object] = field(default_factory=dict)
     # why DNS answered none of the run's questions ("" when it answered): NET001's cause
     dns_silent: str = ""
+    # Unix time the facts were gathered: how old a cached link answer was then
+    gathered_at: float = 0.0
 
     def link(self, url: str) -> LinkResult | None:
         return self.links.get(url)

@@ -101,3 +101,38 @@ def test_a_log_that_cannot_show_a_character_escapes_it(tmp_path: Path) -> None:
     proc = mc("launch", "--offline", "bf", cwd=tmp_path, db=db, env={"PYTHONIOENCODING": "ascii"})
     assert proc.returncode == 0, proc.stderr
     assert "launch 1 recorded: \\u0451\\u043b\\u043a\\u0430" in proc.stdout
+
+
+def test_the_launch_asks_the_links_again_whatever_the_cache_holds(tmp_path: Path) -> None:
+    # was "ready to send" with no request at all: the morning's `check` had cached the page's
+    # 200, and the launch gate trusted it although the page answered 404 since
+    from tests.http_server import running_server
+
+    db = f"sqlite:///{tmp_path}/log.db"
+    utm = "utm_source=email&utm_medium=email&utm_campaign=bf"
+    with running_server() as server:
+        path = f"/slow-then-404/0/launch-cache?{utm}"  # 200 to the first request, then 404
+        page = server.url(path)
+        body = f'<p><a href="{page}">Купить</a></p>\n' + FOOTER
+        write_campaign(tmp_path, "bf", body=body)
+        (tmp_path / "mailcheck.toml").write_text(
+            'ignore = ["SPF", "DKIM", "DMARC"]\n[links]\nallow-private = true\nretries = 0\n'
+            '[dns]\nnameservers = ["127.0.0.1:9"]\ntimeout = 1\n',
+            encoding="utf-8",
+        )
+        checked = mc("check", "--format", "json", "bf", cwd=tmp_path, db=db)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert server.count(path) == 1
+        # a warm `check` stays instant: the cached answer, no request
+        assert mc("check", "bf", cwd=tmp_path, db=db).returncode == 0
+        assert server.count(path) == 1
+
+        proc = mc("launch", "--format", "json", "bf", cwd=tmp_path, db=db)
+        assert server.count(path) == 2  # the gate asked again
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["launch"]["status"] == "refused"
+    broken = [f for f in data["findings"] if f["code"] == "LNK001"]
+    assert [(f["url"], f["location"], f["message"]) for f in broken] == [
+        (page, "email.html:5", "link is broken: 404 Not Found")
+    ]

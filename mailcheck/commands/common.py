@@ -241,12 +241,18 @@ def use_colour(output: str | None) -> bool:
 
 
 def run_checks(
-    args: argparse.Namespace, config: Config, *, keep: Keep | None = None, quiet: bool = False
+    args: argparse.Namespace,
+    config: Config,
+    *,
+    keep: Keep | None = None,
+    quiet: bool = False,
+    cached_links: bool = True,
 ) -> Batch:
     """Check the PATHs of a check-like command: network unless offline, progress on a tty.
 
     ``keep``: what the command reads of each result (:func:`mailcheck.engine.lightened` for
-    commands that only print findings); None keeps whole campaigns.
+    commands that only print findings); None keeps whole campaigns. ``cached_links=False``
+    asks every link again (DNS answers may still come from the cache).
     """
     from mailcheck.engine import run
 
@@ -255,6 +261,7 @@ def run_checks(
         config,
         offline=config.links.offline,
         use_cache=not args.no_cache,
+        cached_links=cached_links,
         progress=not quiet and show_progress(),
         keep=keep,
     )

@@ -337,7 +337,9 @@ def run(args: argparse.Namespace) -> int:
     say_database(config)
     with open_store(config.db_url) as store:  # a database problem shows before any checking
         store.check_writable()
-        batch = run_checks(args, config)
+        # the last look before sending: a page that broke since the morning's check must not
+        # pass on a cached answer (DNS answers within their TTL may still be reused)
+        batch = run_checks(args, config, cached_links=False)
         if len(batch.results) != 1:  # the sources changed while we ran
             raise UsageError(f"launch takes exactly one campaign, found {len(batch.results)}")
         result = batch.results[0]

@@ -6,6 +6,7 @@ Both run concurrently on one event loop, over the whole batch, before any rule j
 from __future__ import annotations
 
 import asyncio
+import time
 
 from mailcheck.config import Config, campaign_config, check_dns_settings, has_own_config
 from mailcheck.facts import Facts
@@ -14,22 +15,47 @@ from mailcheck.net.dnshealth import DnsHealth
 
 
 def gather(
-    campaigns: list[Campaign], config: Config, *, use_cache: bool = True, progress: bool = False
+    campaigns: list[Campaign],
+    config: Config,
+    *,
+    use_cache: bool = True,
+    cached_links: bool = True,
+    progress: bool = False,
 ) -> Facts:
-    """Fetch every network fact the batch needs, each unique URL and DNS name once."""
-    return asyncio.run(gather_async(campaigns, config, use_cache=use_cache, progress=progress))
+    """Fetch every network fact the batch needs, each unique URL and DNS name once.
+
+    ``use_cache=False`` (``--no-cache``) asks everything again; ``cached_links=False`` asks
+    the links again but lets DNS answers within their TTL come from the cache."""
+    return asyncio.run(
+        gather_async(
+            campaigns, config, use_cache=use_cache, cached_links=cached_links, progress=progress
+        )
+    )
 
 
 async def gather_async(
-    campaigns: list[Campaign], config: Config, *, use_cache: bool = True, progress: bool = False
+    campaigns: list[Campaign],
+    config: Config,
+    *,
+    use_cache: bool = True,
+    cached_links: bool = True,
+    progress: bool = False,
 ) -> Facts:
     from mailcheck.net.links import gather_links
+
+    started = time.time()  # what a cached link answer's age is measured against
 
     health = DnsHealth()  # one for the links' and the sender checks' lookups
     overridden = (campaign_config(c, config) for c in campaigns if has_own_config(c))
     check_dns_settings([config, *overridden])  # exit 2 before any request
     links = asyncio.ensure_future(
-        gather_links(campaigns, config, use_cache=use_cache, progress=progress, health=health)
+        gather_links(
+            campaigns,
+            config,
+            use_cache=use_cache and cached_links,
+            progress=progress,
+            health=health,
+        )
     )
     auth = None
     if any(_may_need_dns(c) for c in campaigns):
@@ -48,6 +74,7 @@ async def gather_async(
             auth=await auth if auth else {},
             spam=dict(await spam) if spam else {},
             dns_silent=health.reason(),
+            gathered_at=started,
         )
     finally:
         for task in (links, auth, spam):
