@@ -450,7 +450,9 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
     Follows each tagged link's redirects and reports the first hop that drops or changes the
     link's UTM parameters (`utm_source`, `utm_medium`, `utm_campaign`, …), when the page that
     finally opens does not have them as the link gave them (a cookie check that bounces
-    through a page of its own and back keeps them).
+    through a page of its own and back keeps them). The links whose UTMs a redirect on one
+    host drops (or changes) the same way are one finding listing every place: one redirect
+    rule is one cause, however many links go through it.
 
     ## Why it matters
     Analytics (GA4, Yandex Metrica) read UTMs from the page that finally opens. A shortener,
@@ -466,39 +468,84 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
     Link to the final URL, or fix the redirect to keep the query string (in nginx:
     `return 301 https://www.acme.ru$request_uri;`).
     """
+    # One redirect rule that forgets the query loses the UTMs of every link through it: the
+    # links whose UTMs a redirect on one host drops (or changes) alike are one finding
+    lost: dict[tuple[str, str], list[tuple[Link, LinkResult, str, str]]] = {}
     for link, result in _plain_links(ctx):
-        if len(result.hops) < 2 or result.verdict in (*FAILED, "loop"):
-            continue  # no page ever opens: the link's own finding (LNK001/2/5) says so
-        # The UTMs to keep are those of the first URL on the way that has any: the link's own,
-        # or those a click-tracking redirect added.
-        chain = [link.href, *(hop.url for hop in result.hops[1:])]
-        if result.verdict == "unverified":
-            # the last hop led to what turned the checker away (a captcha page, a rate limit):
-            # a redirect made for a robot, not proof of what a recipient's click keeps
-            chain = chain[:-1]
-        start = next((n for n, url in enumerate(chain) if _utm(url)), None)
-        if start is None:
-            continue
-        if utm_change(chain[start], chain[-1]) is None:
-            continue  # the page that opens has them (a cookie check bounced through another)
-        for before, after in itertools.pairwise(chain[start:]):
-            change = utm_change(chain[start], after)
-            if change is not None:
-                yield Problem(
-                    _noted(
-                        t(
-                            "a redirect {change}: {before} → {after}",
-                            change=change,
-                            before=_shown(before),
-                            after=_shown(after),
-                        ),
-                        result,
-                        ctx,
-                    ),
-                    locations=ctx.link_places(link),
-                    url=link.href,
+        found = _first_loss(link, result)
+        if found is not None:
+            change, before, after = found
+            lost.setdefault((change, _host_of(before)[0]), []).append((link, result, before, after))
+    for (change, _), group in lost.items():
+        links = [link for link, *_ in group]
+        cached = next((r for _, r, _, _ in group if r.from_cache), group[0][1])
+        hops = list(dict.fromkeys((before, after) for _, _, before, after in group))
+        if len(group) == 1:
+            (before, after), *_ = hops
+            message = t(
+                "a redirect {change}: {before} → {after}",
+                change=change,
+                before=_shown(before),
+                after=_shown(after),
+            )
+        else:
+            targets = list(dict.fromkeys(after for _, after in hops))
+            befores = list(dict.fromkeys(before for before, _ in hops))
+            if len(targets) == 1:  # the same page: name it once
+                shown = _listed([_shown(before) for before in befores])
+                message = t(
+                    "{count} links: a redirect {change} on the way to {after}: {urls}",
+                    count=len(links),
+                    change=change,
+                    after=_shown(targets[0]),
+                    urls=shown,
                 )
-                break
+            else:
+                pairs = _listed([f"{_shown(before)} → {_shown(after)}" for before, after in hops])
+                message = t(
+                    "{count} links: a redirect on {host} {change}: {hops}",
+                    count=len(links),
+                    host=_host_of(hops[0][0])[1],
+                    change=change,
+                    hops=pairs,
+                )
+        yield Problem(
+            _noted(message, cached, ctx),
+            locations=ctx.link_places(*links),
+            url=links[0].href if len(links) == 1 else None,
+        )
+
+
+def _listed(items: list[str]) -> str:
+    """The first few of ``items``, and how many more there are."""
+    shown = ", ".join(items[:URLS_LISTED])
+    if len(items) > URLS_LISTED:
+        return t("{urls} and {count} more", urls=shown, count=len(items) - URLS_LISTED)
+    return shown
+
+
+def _first_loss(link: Link, result: LinkResult) -> tuple[str, str, str] | None:
+    """The first hop of the link's redirects that drops or changes its UTMs, when the page
+    that finally opens lacks them: (how, the URL redirected, where it redirected to)."""
+    if len(result.hops) < 2 or result.verdict in (*FAILED, "loop"):
+        return None  # no page ever opens: the link's own finding (LNK001/2/5) says so
+    # The UTMs to keep are those of the first URL on the way that has any: the link's own,
+    # or those a click-tracking redirect added.
+    chain = [link.href, *(hop.url for hop in result.hops[1:])]
+    if result.verdict == "unverified":
+        # the last hop led to what turned the checker away (a captcha page, a rate limit):
+        # a redirect made for a robot, not proof of what a recipient's click keeps
+        chain = chain[:-1]
+    start = next((n for n, url in enumerate(chain) if _utm(url)), None)
+    if start is None:
+        return None
+    if utm_change(chain[start], chain[-1]) is None:
+        return None  # the page that opens has them (a cookie check bounced through another)
+    for before, after in itertools.pairwise(chain[start:]):
+        change = utm_change(chain[start], after)
+        if change is not None:
+            return change, before, after
+    return None
 
 
 @rule(

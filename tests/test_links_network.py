@@ -1027,15 +1027,17 @@ def test_rules_judge_gathered_facts(server: ScriptedServer, tmp_path: Path) -> N
         ("LNK002", Severity.WARNING, reset),
         ("LNK005", Severity.WARNING, chain7),
         ("LNK005", Severity.ERROR, loop),
-        ("UTM004", Severity.ERROR, dropped),
+        # the one /drop-query redirect drops the UTMs of the link and of the tracked link:
+        # one finding at both places (below)
+        ("UTM004", Severity.ERROR, None),
         ("UTM004", Severity.ERROR, changed),
         ("LNK006", Severity.ERROR, image),
         ("UNS004", Severity.WARNING, unsub),
-        ("UTM004", Severity.ERROR, tracked),
         ("LNK001", Severity.WARNING, walled),
     }
     messages = {f.url: f for f in findings(c, gather([c], cfg), cfg)}
-    assert "drops utm_source, utm_medium, utm_campaign" in messages[dropped].message
+    assert "drops utm_source, utm_medium, utm_campaign" in messages[None].message
+    assert messages[None].places == ("html:16", "html:21")
     assert "'email' → 'other'" in messages[changed].message
     assert messages[dead].location == "html:10"
 
@@ -1441,3 +1443,46 @@ def test_a_click_tracking_link_is_judged_by_the_page_it_leads_to(
         (Severity.ERROR, f"2 links lack {lacks}: {bare}, {bare}?ref=2", ["html:3", "html:4"])
     ]
     assert utm001(Facts(), True) == []
+
+
+def test_one_redirect_that_drops_the_utms_of_many_links_is_one_finding(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # one redirect rule forgetting the query was ten UTM004 errors, one per link (a QA probe)
+    utm = "utm_source=email&utm_medium=email&utm_campaign=bf"
+    dropping = [server.url(f"/drop-query/item{n}?{utm}") for n in range(1, 11)]
+    changed = server.url(f"/change-utm/item?{utm}")  # another way to lose them: its own
+    c = campaign(*(a(url, line=n) for n, url in enumerate(dropping, 1)), a(changed, line=20))
+    cfg = config(tmp_path, retries=0)
+    found = [f for f in findings(c, gather([c], cfg), cfg) if f.code == "UTM004"]
+    assert len(found) == 2
+    dropped, other = found
+    landing = server.url("/ok/landing")
+    assert dropped.message == (
+        f"10 links: a redirect drops utm_source, utm_medium, utm_campaign on the way to "
+        f"{landing}: {dropping[0]}, {dropping[1]}, {dropping[2]} and 7 more"
+    )
+    assert (dropped.severity, dropped.url) == (Severity.ERROR, None)
+    assert dropped.places == tuple(f"html:{n}" for n in range(1, 11))
+    assert other.url == changed and other.places == ("html:20",)
+    assert other.message.startswith("a redirect changes utm_source 'email' → 'other': ")
+
+
+def test_redirects_of_one_host_to_several_pages_that_drop_the_utms_are_one_finding(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # an http → https-like rule that keeps the path and forgets the query: one host's rule
+    utm = "utm_source=email&utm_medium=email&utm_campaign=bf"
+    links = [
+        server.url("/redirect-to?to=" + quote(f"/ok/{name}", safe="") + f"&{utm}")
+        for name in ("shoes", "bags")
+    ]
+    c = campaign(a(links[0], line=3), a(links[1], line=4))
+    cfg = config(tmp_path, retries=0)
+    [finding] = [f for f in findings(c, gather([c], cfg), cfg) if f.code == "UTM004"]
+    host = urlsplit(server.url("/")).netloc
+    assert finding.message == (
+        f"2 links: a redirect on {host} drops utm_source, utm_medium, utm_campaign: "
+        f"{links[0]} → {server.url('/ok/shoes')}, {links[1]} → {server.url('/ok/bags')}"
+    )
+    assert (finding.url, finding.places) == (None, ("html:3", "html:4"))
