@@ -214,7 +214,9 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a link that answers 4xx or 5xx after retries, or that is not a valid URL at all.
     A page behind a bot wall (a Cloudflare challenge, LinkedIn's 999, a 429 that never
-    clears) is reported as a warning: the checker could not verify it, but people can open it.
+    clears, a 401/403 from a DDoS-protection service that names itself in its `Server` header:
+    Qrator, Servicepipe, Variti, StormWall, DDoS-Guard, Akamai) is reported as a warning: the
+    checker could not verify it, but people can open it.
     So is a soft 404: a page that answers 200 but whose title or first heading says it was
     not found («Страница не найдена», "Page not found"), and a 451 (blocked by law where the
     checker runs: recipients elsewhere may open it).

@@ -63,6 +63,8 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /head-hang/NAME, /head-empty/NAME, /head-reset/NAME
                                  HEAD hangs / gets no answer / is reset; GET answers 200
     /drip-head                   the status line and headers a byte every 0.2 s
+    /server/NAME/STATUS/…        STATUS with exactly "Server: NAME" and a plain page (what a
+                                 DDoS-protection service's edge answers a robot)
 
 ``server.publish(host, path, body, content_type, status)`` serves a document at ``path`` to
 requests for ``host`` (the Host header) before any route: what a domain publishes (an MTA-STS
@@ -83,6 +85,7 @@ import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, quote, urlsplit
 
@@ -406,6 +409,13 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             elif head == "hangup-next":
                 self._answer(200, method=method)
                 self.hang_up_next = True
+            elif head == "server":
+                code, forbidden = int(segments[2]), b"<html>Forbidden</html>"
+                self._raw(
+                    f"HTTP/1.1 {code} {HTTPStatus(code).phrase}\r\nServer: {segments[1]}\r\n"
+                    f"Content-Type: text/html\r\nContent-Length: {len(forbidden)}\r\n\r\n".encode()
+                    + (forbidden if method != "HEAD" else b"")
+                )
             elif head == "status":
                 self._answer(int(segments[1]), b"<html>status page</html>", method=method)
             elif head == "robots-403":

@@ -1486,3 +1486,40 @@ def test_redirects_of_one_host_to_several_pages_that_drop_the_utms_are_one_findi
         f"{links[0]} → {server.url('/ok/shoes')}, {links[1]} → {server.url('/ok/bags')}"
     )
     assert (finding.url, finding.places) == (None, ("html:3", "html:4"))
+
+
+@pytest.mark.parametrize(
+    ("server_name", "status", "vendor"),
+    [
+        # Russian DDoS-protection services, named by their Server header alone: each was an
+        # LNK001 error, "qrator" being known only in a challenge page's text (a QA probe)
+        ("QRATOR", 403, "Qrator"),
+        ("QRATOR", 401, "Qrator"),
+        ("Servicepipe", 403, "Servicepipe"),
+        ("Variti", 403, "Variti"),
+        ("StormWall", 403, "StormWall"),
+        ("DDoS-Guard", 403, "DDoS-Guard"),
+        ("AkamaiGHost", 403, "Akamai"),
+        # a server that only looks like one, and one that is none: the page's own answer
+        ("ddos-guard__", 403, None),
+        ("nginx", 403, None),
+    ],
+)
+def test_a_refusal_from_a_bot_protection_server_is_could_not_verify(
+    server: ScriptedServer, tmp_path: Path, server_name: str, status: int, vendor: str | None
+) -> None:
+    url = server.url(f"/server/{server_name}/{status}/page")
+    c = campaign(a(url, line=7))
+    cfg = config(tmp_path, retries=0)
+    [finding] = findings(c, gather([c], cfg), cfg)
+    assert (finding.code, finding.url, finding.places) == ("LNK001", url, ("html:7",))
+    phrase = f"{status} {'Forbidden' if status == 403 else 'Unauthorized'}"
+    if vendor is None:
+        assert finding.severity == Severity.ERROR
+        assert finding.message == f"link is broken: {phrase}"
+    else:
+        assert finding.severity == Severity.WARNING
+        assert finding.message == (
+            f"link: could not verify: {status}: blocked by {vendor} bot protection; "
+            "open it in a browser before sending"
+        )

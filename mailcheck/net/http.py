@@ -37,11 +37,13 @@ import html
 import re
 import ssl
 import time
+import tomllib
 import urllib.request
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from importlib import resources
 
 import httpx
 
@@ -79,33 +81,19 @@ BUSY_STATUSES = frozenset({429, 503})  # a host saying so gets fewer requests at
 # hang on HEAD alone, and their links still get the GET fallback.
 HOST_DOWN_AFTER = 3
 
-# Phrases of bot-protection challenge pages (Cloudflare, DataDome, PerimeterX, Akamai, Sucuri…).
-CHALLENGE_MARKERS = (
-    "just a moment...",
-    "attention required! | cloudflare",
-    "cf-browser-verification",
-    "challenge-platform",
-    "cf-chl-",
-    "captcha-delivery.com",
-    "px-captcha",
-    "/_incapsula_resource",
-    "sucuri website firewall",
-    "ddos-guard",
-    "verify you are human",
-    "are you a robot",
-    "g-recaptcha",
-    "h-captcha",
-    # Russian sites: Yandex SmartCaptcha («Вы не робот?», «…похожи на автоматические»),
-    # Qrator, DDoS-Guard's Russian page
-    "smartcaptcha",
-    "smart-captcha",
-    "вы не робот",
-    "я не робот",
-    "похожи на автоматические",
-    "подтвердите, что вы человек",
-    "подтвердите, что запросы отправляли вы",
-    "qrator",
-)
+
+def _bot_walls() -> tuple[tuple[str, ...], dict[str, str]]:
+    """The known signs of bot protection (``data/bot_walls.toml``): challenge-page phrases,
+    and the Server header names of protection services with the vendor each one is."""
+    text = resources.files("mailcheck.data").joinpath("bot_walls.toml").read_text("utf-8")
+    data = tomllib.loads(text)
+    markers = tuple(marker.lower() for marker in data["page-markers"])
+    servers = {name.lower(): vendor for name, vendor in data["servers"].items()}
+    return markers, servers
+
+
+# Phrases of bot-protection challenge pages; Server header names of protection services
+CHALLENGE_MARKERS, BOT_WALL_SERVERS = _bot_walls()
 # What the title or first heading of a "not found" page says (a soft 404 answers 200 with it).
 NOT_FOUND_PHRASES = (
     "page not found",
@@ -265,10 +253,14 @@ def bot_wall(answer: Answer, *, any_status: bool = False) -> str | None:
                     status=answer.status,
                     vendor=vendor,
                 )
-        if server in ("akamaighost", "ddos-guard") or "incapsula" in headers.get("x-cdn", ""):
-            vendor = headers.get("server") or "CDN"
+        # a protection service's edge names itself ("Server: QRATOR"): its product name
+        # whole, not a look-alike inside another server's name
+        edge = BOT_WALL_SERVERS.get(server.partition("/")[0].strip())
+        if edge is None and "incapsula" in headers.get("x-cdn", ""):
+            edge = "Incapsula"
+        if edge is not None:
             return t(
-                "{status}: blocked by {vendor} bot protection", status=answer.status, vendor=vendor
+                "{status}: blocked by {vendor} bot protection", status=answer.status, vendor=edge
             )
     if challenge:
         return t("{status}: a bot-protection challenge page", status=answer.status)
