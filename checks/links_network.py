@@ -23,6 +23,7 @@ from mailcheck.model import Link, Severity
 from mailcheck.rules import NO_DNS, Context, Problem, host_down, host_unreached, rule
 
 MAX_REDIRECTS = 5
+BROWSER_REDIRECTS = 20  # Chrome and Firefox follow this many; the next one is an error page
 URLS_LISTED = 3  # of a finding about several links to one host, the URLs its message names
 FAILED = ("broken", "unreachable", "invalid")
 
@@ -327,12 +328,13 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
     "too-many-redirects",
     Severity.WARNING,
     network=True,
-    short="more than 5 redirects, or a redirect loop (loop: E)",
+    short="more than 5 redirects, or a redirect loop (loop, more than 20: E)",
 )
 def too_many_redirects(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a link that goes through more than 5 redirects before reaching its page, and
-    (as an error) a link whose redirects go round in a loop and never reach a page.
+    (as an error) a link whose redirects go round in a loop and never reach a page, or go on
+    beyond the 20 that browsers follow (Chrome and Firefox then show an error page).
 
     ## Why it matters
     Every hop costs the recipient time on a mobile connection, some clients and security
@@ -356,14 +358,33 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
                 url=link.href,
                 severity=Severity.ERROR,
             )
-        elif result.verdict == "too-many-redirects" or result.redirects > MAX_REDIRECTS:
-            template = (
-                N_("at least {n} redirects (more than {limit}) before the page")
-                if result.verdict == "too-many-redirects"
-                else N_("{n} redirects (more than {limit}) before the page")
-            )
+        elif result.verdict == "too-many-redirects":
+            # every recipient's browser gives up on the way: a dead link, as a loop is
             yield Problem(
-                _noted(t(template, n=result.redirects, limit=MAX_REDIRECTS), result, ctx),
+                _noted(
+                    t(
+                        "more than {n} redirects: browsers give up (Chrome and Firefox stop "
+                        "at {n}) and show an error page",
+                        n=BROWSER_REDIRECTS,
+                    ),
+                    result,
+                    ctx,
+                ),
+                locations=ctx.link_places(link),
+                url=link.href,
+                severity=Severity.ERROR,
+            )
+        elif result.redirects > MAX_REDIRECTS:
+            yield Problem(
+                _noted(
+                    t(
+                        "{n} redirects (more than {limit}) before the page",
+                        n=result.redirects,
+                        limit=MAX_REDIRECTS,
+                    ),
+                    result,
+                    ctx,
+                ),
                 locations=ctx.link_places(link),
                 url=link.href,
             )
@@ -529,7 +550,7 @@ def _listed(items: list[str]) -> str:
 def _first_loss(link: Link, result: LinkResult) -> tuple[str, str, str] | None:
     """The first hop of the link's redirects that drops or changes its UTMs, when the page
     that finally opens lacks them: (how, the URL redirected, where it redirected to)."""
-    if len(result.hops) < 2 or result.verdict in (*FAILED, "loop"):
+    if len(result.hops) < 2 or result.verdict in (*FAILED, "loop", "too-many-redirects"):
         return None  # no page ever opens: the link's own finding (LNK001/2/5) says so
     # The UTMs to keep are those of the first URL on the way that has any: the link's own,
     # or those a click-tracking redirect added.

@@ -219,8 +219,10 @@ def test_redirect_loop_and_give_up(server: ScriptedServer, tmp_path: Path) -> No
     assert server.count("/loop/a/x") == 1  # detected without going round again
     endless = check_one(server, tmp_path, "/redirect/40/long")
     assert endless.verdict == "too-many-redirects"
-    assert len(endless.hops) == 20  # as far as browsers follow
+    assert len(endless.hops) == 21  # the 20 browsers follow, and the one where they stop
     assert server.count("/redirect/19/long") == 0
+    # 20 redirects: a browser follows them all and shows the page
+    assert check_one(server, tmp_path, "/redirect/20/long").verdict == "ok"
     # 12 hops: a browser gets there, and so does the checker (LNK005 warns of the chain)
     assert check_one(server, tmp_path, "/redirect/12/long").verdict == "ok"
 
@@ -1523,3 +1525,34 @@ def test_a_refusal_from_a_bot_protection_server_is_could_not_verify(
             f"link: could not verify: {status}: blocked by {vendor} bot protection; "
             "open it in a browser before sending"
         )
+
+
+def test_more_redirects_than_browsers_follow_is_an_error(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # was "warning LNK005 at least 20 redirects": every recipient gets the browser's error
+    # page, as with a loop
+    utm = "utm_source=email&utm_medium=email&utm_campaign=bf"
+    urls = {n: server.url(f"/redirect/{n}/browsers?{utm}") for n in (5, 6, 20, 21, 40)}
+    c = campaign(*(a(url, line=n) for n, url in urls.items()))
+    cfg = config(tmp_path, retries=0)
+    found = [f for f in findings(c, gather([c], cfg), cfg) if f.code == "LNK005"]
+    assert [(f.url, f.severity, f.places, f.message) for f in found] == [
+        (urls[6], Severity.WARNING, ("html:6",), "6 redirects (more than 5) before the page"),
+        (urls[20], Severity.WARNING, ("html:20",), "20 redirects (more than 5) before the page"),
+        *(
+            (
+                urls[n],
+                Severity.ERROR,
+                (f"html:{n}",),
+                "more than 20 redirects: browsers give up (Chrome and Firefox stop at 20) "
+                "and show an error page",
+            )
+            for n in (21, 40)
+        ),
+    ]
+    # the only finding of such a link: no page opens, so none lacks the UTMs a hop dropped
+    dropping = server.url("/redirect-to?to=" + quote("/redirect/25/dropped", safe="") + f"&{utm}")
+    c = campaign(a(dropping, line=3))
+    [finding] = findings(c, gather([c], cfg), cfg)
+    assert (finding.code, finding.severity, finding.url) == ("LNK005", Severity.ERROR, dropping)

@@ -63,7 +63,9 @@ from mailcheck.net.transport import (
 )
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-MAX_REDIRECTS = 20  # browsers follow 20 (Chromium, Firefox); LNK005 already warns from 6 on
+# browsers follow 20 (Chromium, Firefox) and show an error page at the 21st; LNK005 already
+# warns from 6 on
+MAX_REDIRECTS = 20
 SNIFF_BYTES = 16384  # of a page, enough for its title, first heading or challenge markers
 BACKOFF_BASE = 0.25  # seconds before the first retry, doubled each time
 SNIFF_WAIT = 2.0  # seconds at most spent reading a page's start
@@ -463,8 +465,8 @@ class Fetcher:
                     "redirect loop: {url} redirects back to a page already visited", url=str(target)
                 )
                 return result("loop", answer.status, reason, str(target), answer.method)
-            if len(hops) >= MAX_REDIRECTS:
-                reason = t("gave up after {count} redirects", count=MAX_REDIRECTS)
+            if len(hops) > MAX_REDIRECTS:  # the 21st: where browsers stop
+                reason = t("more than {count} redirects", count=MAX_REDIRECTS)
                 return result("too-many-redirects", answer.status, reason, str(target), "")
             current = target
 
