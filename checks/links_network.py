@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE
 from mailcheck.facts import LinkResult
-from mailcheck.i18n import N_, Joined, Message, t
+from mailcheck.i18n import N_, Message, t
 from mailcheck.linkinfo import host_and_port
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
@@ -187,14 +187,14 @@ def _per_host(
             message = t(template, count=len(group), host=host, reason=result.reason)
             # the pages themselves, that a reader told to open them can: the first few
             hrefs = list(dict.fromkeys(_shown(each.href) for each, _ in group))
-            listed = Joined(", ", hrefs[:URLS_LISTED] + (["…"] if len(hrefs) > URLS_LISTED else []))
-            message = t("{message} — {urls}", message=message, urls=listed)
+            message = t("{message} — {urls}", message=message, urls=_listed(hrefs))
             url = None
         severity = None if error else Severity.WARNING
         # one host, one lookup: the group's cause; a host proven down is one with the image
         # and unsubscribe link on it (mailcheck.rootcause)
         cause = NO_DNS if result.no_dns else host_down(host) if error else host_unreached(host)
-        yield Problem(message, url=url, severity=severity, locations=places, cause=cause)
+        urls = () if url else tuple(dict.fromkeys(each.href for each, _ in group))
+        yield Problem(message, url=url, severity=severity, locations=places, cause=cause, urls=urls)
 
 
 def _unreached(result: LinkResult, url: str) -> str:
@@ -299,7 +299,7 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
 
     Links to one host (scheme, name and port) that fails are one finding listing every link:
     the host is the root cause. Its images and its unsubscribe link are in the same finding
-    ("the same host: LNK006, UNS004"), not findings of their own.
+    ("the same host: LNK006, UNS004", and their URLs), not findings of their own.
 
     ## Why it matters
     Recipients see a browser error instead of the page. A typo in a domain, an expired

@@ -412,6 +412,9 @@ class Finding:
     url: str | None = None
     locations: tuple[str, ...] = ()
     cause: str = ""  # why it exists when the cause is outside the campaign (rules.NO_DNS)
+    # every URL of a finding about several (``url`` is None then); not in the outputs: the
+    # message names them
+    urls: tuple[str, ...] = ()
     # the findings of that cause this one reports for them (mailcheck.rootcause)
     folded: tuple[Finding, ...] = ()
 

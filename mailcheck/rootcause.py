@@ -74,8 +74,33 @@ def _fold_hosts(findings: list[Finding]) -> list[Finding]:
         codes = Joined(", ", sorted({f.code for f in others}))
         said = t("{message}; the same host: {checks}", message=root.message, checks=codes)
         merged = _merged(root, others, said)
+        # the image's and the unsubscribe link's URLs too, not only the root's: every URL
+        # of the host is one to open before sending
+        # (not where the places are the URLs already: a domain's documents)
+        own = _urls_of(root)
+        more = [u for f in others for u in _urls_of(f) if u not in own]
+        if more and not set(more) <= set(merged.places):
+            more = list(dict.fromkeys(more))
+            named = more if root.urls else [*own, *more]  # a group's message names its own
+            said = t("{message} — {urls}", message=said, urls=_listed(named))
+            merged = replace(merged, message=said, url=None, urls=(*own, *more))
         findings = [merged if f is root else f for f in findings if not any(f is o for o in others)]
     return findings
+
+
+URLS_LISTED = 3  # of the URLs a folded finding covers, those its message names
+
+
+def _urls_of(finding: Finding) -> tuple[str, ...]:
+    return finding.urls or ((finding.url,) if finding.url else ())
+
+
+def _listed(urls: list[str]) -> str:
+    """The first few URLs, and how many more there are."""
+    shown = ", ".join(urls[:URLS_LISTED])
+    if len(urls) > URLS_LISTED:
+        return t("{urls} and {count} more", urls=shown, count=len(urls) - URLS_LISTED)
+    return shown
 
 
 def _fold_into(findings: list[Finding], code: str, cause: str, said: str) -> list[Finding]:

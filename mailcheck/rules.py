@@ -77,6 +77,7 @@ class Problem:
     severity: Severity | None = None  # None: the rule's default severity
     locations: tuple[str, ...] = ()  # every place of this one root cause (location: the first)
     cause: str = ""  # a cause outside the campaign it exists for (NO_DNS), if any
+    urls: tuple[str, ...] = ()  # every URL of a problem about several (``url``: None)
 
     @property
     def places(self) -> tuple[str, ...]:
@@ -337,9 +338,9 @@ class Rule:
     def run(self, ctx: Context) -> list[Finding]:
         """The rule's findings, one per root cause: problems it reports in the same words
         (message, URL, severity) at several places are one finding listing every place."""
-        merged: dict[tuple[str, str | None, Severity | None, str], list[str]] = {}
+        merged: dict[tuple[str, str | None, Severity | None, str, tuple[str, ...]], list[str]] = {}
         for p in self.check(ctx):
-            places = merged.setdefault((p.message, p.url, p.severity, p.cause), [])
+            places = merged.setdefault((p.message, p.url, p.severity, p.cause, p.urls), [])
             places += [place for place in p.places if place not in places]
         return [
             Finding(
@@ -351,8 +352,9 @@ class Rule:
                 url=ctx.shown_url(url),
                 locations=tuple(places),
                 cause=cause,
+                urls=tuple(shown for each in urls if (shown := ctx.shown_url(each))),
             )
-            for (message, url, severity, cause), places in merged.items()
+            for (message, url, severity, cause, urls), places in merged.items()
         ]
 
 

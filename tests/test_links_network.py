@@ -1072,7 +1072,8 @@ def test_a_host_that_answers_nothing_is_one_finding_for_every_rule(
     [finding] = findings(c, gather([c], cfg), cfg)
     assert (finding.code, finding.severity) == ("LNK002", Severity.WARNING)
     assert finding.places == ("html:7", "html:8", "html:9")
-    assert finding.message.endswith("; the same host: LNK006, UNS004")
+    assert finding.message.endswith("; the same host: LNK006, UNS004 — " + ", ".join(slow))
+    assert finding.url is None
 
 
 def test_a_hanging_link_is_a_could_not_verify_warning(
@@ -1289,7 +1290,7 @@ def test_a_finding_about_many_links_to_a_host_names_the_first_few(tmp_path: Path
         cfg = config(tmp_path, retries=0)
         [found] = findings(c, gather([c], cfg), cfg)
     assert found.code == "LNK002" and found.places == tuple(f"html:{n}" for n in range(2, 7))
-    assert found.message.endswith(" — " + ", ".join(pages[:3]) + ", …")
+    assert found.message.endswith(f" — {', '.join(pages[:3])} and {len(pages) - 3} more")
 
 
 def test_links_to_a_host_that_never_answers_are_one_warning(
@@ -1556,3 +1557,39 @@ def test_more_redirects_than_browsers_follow_is_an_error(
     c = campaign(a(dropping, line=3))
     [finding] = findings(c, gather([c], cfg), cfg)
     assert (finding.code, finding.severity, finding.url) == ("LNK005", Severity.ERROR, dropping)
+
+
+def test_a_links_deadline_finding_names_every_url_it_covers(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # it named the page link alone, not the image nor the unsubscribe link it covered too
+    host = [server.url(f"/slow/3/deadline-{name}") for name in ("sale", "banner.png", "unsub")]
+    pages = [server.url(f"/slow/3/deadline-page{n}") for n in range(3)]
+    c = campaign(
+        a(host[0], line=7),
+        Link(href=host[1], kind="img", text="Баннер", line=8),
+        a(host[2], text="Отписаться", line=9),
+    )
+    cfg = config(tmp_path, retries=0, timeout=10, deadline=0.5)
+    [finding] = findings(c, gather([c], cfg), cfg)
+    assert (finding.code, finding.severity, finding.url) == ("LNK002", Severity.WARNING, None)
+    assert finding.places == ("html:7", "html:8", "html:9")
+    assert finding.message == (
+        "link: could not verify: the links deadline (0.5 s) ran out first; open it in a "
+        "browser before sending; the same host: LNK006, UNS004 — " + ", ".join(host)
+    )
+    # more than a few: the first ones, and how many more
+    same_host = (
+        a(host[0], line=7),
+        Link(href=host[1], kind="img", text="Баннер", line=8),
+        a(host[2], text="Отписаться", line=9),
+    )
+    c = campaign(*(a(url, line=n) for n, url in enumerate(pages, 10)), *same_host)
+    [finding] = findings(c, gather([c], cfg), cfg)
+    assert finding.places == ("html:7", "html:10", "html:11", "html:12", "html:8", "html:9")
+    assert finding.message == (
+        f"4 links to {urlsplit(host[0]).netloc}: could not verify: the links deadline (0.5 s) "
+        "ran out first; open them in a browser before sending — "
+        f"{pages[0]}, {pages[1]}, {pages[2]} and 1 more; "
+        f"the same host: LNK006, UNS004 — {host[1]}, {host[2]}"
+    )
