@@ -145,4 +145,7 @@ def test_a_host_that_refuses_is_one_error_for_its_links_images_and_unsubscribe_l
     [down] = found
     assert (down.code, down.severity.value) == ("LNK002", "error")
     assert down.places == ("html:1", "html:2", "html:3")
-    assert down.message.endswith("; the same host: LNK006, UNS004")
+    assert down.message.endswith(
+        "; the same host: LNK006, UNS004 — " + ", ".join(link.href for link in links)
+    )
+    assert down.url is None  # one finding about three URLs
