@@ -104,6 +104,7 @@ def _verdicts(
 
     ``broken`` and ``unverified`` are message templates (marked N_) with a ``{reason}``.
     """
+    answered: frozenset[str] | None = None  # asked once, when a result needs it
     for url, places, result in located:
         if result.verdict in failed:
             reason = _at(result, url)
@@ -113,7 +114,9 @@ def _verdicts(
             yield Problem(message, url=url, locations=places, cause=cause)
         elif result.verdict == "unverified":
             message = _noted(t(unverified, reason=_at(result, url)), result, ctx)
-            cause = NO_DNS if result.no_dns else _unreached(result, url)
+            if answered is None and not result.no_dns and _host_failure(result):
+                answered = _answered_hosts(ctx)
+            cause = NO_DNS if result.no_dns else _unreached(result, url, answered or frozenset())
             yield Problem(
                 message, url=url, severity=Severity.WARNING, locations=places, cause=cause
             )
@@ -169,13 +172,16 @@ def _per_host(
     ``{reason}``; ``several`` also has ``{count}`` and ``{host}``. The first link's reason is
     the group's (later ones often only say that the host answered nothing before).
     """
-    groups: dict[tuple[tuple[str, str], str], list[tuple[Link, LinkResult]]] = {}
+    groups: dict[tuple[tuple[str, str] | str, str, str], list[tuple[Link, LinkResult]]] = {}
+    answered = _answered_hosts(ctx)
     for link, result in failed:
         # grouped by the host that failed: behind a click tracker that answered, the pages
-        # it leads to are their own causes
+        # it leads to are their own causes. A host that answered other links is no cause
+        # shared by these: each URL is its own (a page that closes without an answer)
         failing = _host_of(result.final_url or link.href)
-        groups.setdefault((failing, result.verdict), []).append((link, result))
-    for ((_, host), verdict), group in groups.items():
+        key = (failing[0], link.href) if failing[0] in answered else failing[0]
+        groups.setdefault((key, failing[1], result.verdict), []).append((link, result))
+    for (key, host, verdict), group in groups.items():
         link, result = group[0]
         error = verdict == "unreachable"
         places = ctx.link_places(*(each for each, _ in group))
@@ -192,16 +198,40 @@ def _per_host(
         severity = None if error else Severity.WARNING
         # one host, one lookup: the group's cause; a host proven down is one with the image
         # and unsubscribe link on it (mailcheck.rootcause)
-        cause = NO_DNS if result.no_dns else host_down(host) if error else host_unreached(host)
+        cause = (
+            NO_DNS
+            if result.no_dns
+            else ""
+            if isinstance(key, tuple)  # one URL of a host that answered others
+            else host_down(host)
+            if error
+            else host_unreached(host)
+        )
         urls = () if url else tuple(dict.fromkeys(each.href for each, _ in group))
         yield Problem(message, url=url, severity=severity, locations=places, cause=cause, urls=urls)
 
 
-def _unreached(result: LinkResult, url: str) -> str:
+def _unreached(result: LinkResult, url: str, answered: frozenset[str]) -> str:
     """The cause of a "could not verify" whose host answered nothing at all (a timeout, a
     reset): the link, the image and the unsubscribe link on a host that hangs are one
-    finding (mailcheck.rootcause), as on a host that refuses."""
-    return host_unreached(_host_of(result.final_url or url)[1]) if _host_failure(result) else ""
+    finding (mailcheck.rootcause), as on a host that refuses. Not on a host that answered
+    other links of the campaign (``answered``): there each URL is its own."""
+    if not _host_failure(result):
+        return ""
+    failing = _host_of(result.final_url or url)
+    return "" if failing[0] in answered else host_unreached(failing[1])
+
+
+def _answered_hosts(ctx: Context) -> frozenset[str]:
+    """The hosts (scheme, name and port) that answered some request for the campaign's
+    links: every response on the way counts, a redirect too."""
+    return frozenset(
+        _host_of(hop.url)[0]
+        for renderings in ctx.link_sites()
+        for link in renderings
+        if (result := ctx.facts.link(link.href)) is not None
+        for hop in result.hops
+    )
 
 
 @rule(
@@ -292,14 +322,16 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
 
     What says more about the checker's own network than about the link is a warning "could
     not verify": no answer within `links.timeout` (and a shorter second try), a resolver that
-    times out or fails, no route from this machine, a reset connection, a certificate whose
-    issuer this machine does not know (a server that leaves out its intermediate certificate,
-    which browsers fetch, and a CA only some browsers trust, such as the Russian Trusted Root
-    CA, look the same from here).
+    times out or fails, no route from this machine, a connection closed without an answer, a
+    certificate whose issuer this machine does not know (a server that leaves out its
+    intermediate certificate, which browsers fetch, and a CA only some browsers trust, such as
+    the Russian Trusted Root CA, look the same from here).
 
-    Links to one host (scheme, name and port) that fails are one finding listing every link:
-    the host is the root cause. Its images and its unsubscribe link are in the same finding
-    ("the same host: LNK006, UNS004", and their URLs), not findings of their own.
+    Links to one host (scheme, name and port) that fails for all of them are one finding
+    listing every link: the host is the root cause. Its images and its unsubscribe link are in
+    the same finding ("the same host: LNK006, UNS004", and their URLs), not findings of their
+    own. On a host that answered other links of the campaign, each URL that failed is a
+    finding of its own.
 
     ## Why it matters
     Recipients see a browser error instead of the page. A typo in a domain, an expired

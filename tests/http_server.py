@@ -32,6 +32,7 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /huge, /huge-404             HEAD 405; GET 200 (404) with a body that never ends
     /drip, /drip-404             HEAD 405; GET 200 (404), then a byte every half second
     /reset                       the connection is reset without an answer
+    /close/NAME                  the connection is closed (FIN, no reset) without an answer
     /unsub/NAME                  200 for every method; every method used is recorded
     /unsub-nohead/NAME           HEAD 405, GET 200 (records methods too)
     /big-head/NAME               200 with 40 KB of headers (a long CSP and cookies)
@@ -506,6 +507,9 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                     self._drip(200 if head == "drip" else 404)
             elif head == "reset":
                 self._reset()
+            elif head == "close":  # the connection closed without an answer (no reset)
+                self.connection.shutdown(socket.SHUT_RDWR)
+                self.close_connection = True
             elif head == "unsub":
                 server._unsubscribe(segments[1], method)
                 self._answer(200, b"<html>Unsubscribed.</html>", method=method)

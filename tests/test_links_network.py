@@ -451,7 +451,8 @@ def test_connection_reset(server: ScriptedServer, tmp_path: Path) -> None:
     # a reset proves nothing about what recipients see (a middlebox on our side?): a warning
     result = check_one(server, tmp_path, "/reset", retries=1)
     assert result.verdict == "unverified"
-    assert "could not verify" in result.reason and "reset" in result.reason
+    # (a server that closes with the request unread resets too: no answer, said so)
+    assert result.reason == "could not verify: the connection was closed without an answer (reset)"
     assert server.count("/reset", "GET") == 2  # tried once more, on a new connection
 
 
@@ -1592,4 +1593,42 @@ def test_a_links_deadline_finding_names_every_url_it_covers(
         "ran out first; open them in a browser before sending — "
         f"{pages[0]}, {pages[1]}, {pages[2]} and 1 more; "
         f"the same host: LNK006, UNS004 — {host[1]}, {host[2]}"
+    )
+
+
+def test_a_connection_closed_without_an_answer_is_said_so_per_url_on_a_host_that_answers(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # was "2 links to host: could not verify: the connection was reset" although the host
+    # answered the campaign's other link: each page that closes is its own cause
+    closing = [server.url(f"/close/answering-{n}") for n in (1, 2)]
+    c = campaign(
+        a(closing[0], line=3), a(server.url("/ok/answering"), line=4), a(closing[1], line=5)
+    )
+    cfg = config(tmp_path, retries=0)
+    found = findings(c, gather([c], cfg), cfg)
+    said = (
+        "link: could not verify: the connection was closed without an answer; open it in a "
+        "browser before sending"
+    )
+    assert [(f.code, f.severity, f.url, f.places, f.message) for f in found] == [
+        ("LNK002", Severity.WARNING, closing[0], ("html:3",), said),
+        ("LNK002", Severity.WARNING, closing[1], ("html:5",), said),
+    ]
+
+
+def test_a_host_that_closes_every_connection_without_an_answer_is_one_finding(
+    tmp_path: Path,
+) -> None:
+    with running_server() as closing_host:
+        closing = [closing_host.url(f"/close/every-{n}") for n in (1, 2)]
+        c = campaign(a(closing[0], line=3), a(closing[1], line=5))
+        cfg = config(tmp_path, retries=0)
+        [finding] = findings(c, gather([c], cfg), cfg)
+    host = urlsplit(closing[0]).netloc
+    assert (finding.code, finding.severity, finding.url) == ("LNK002", Severity.WARNING, None)
+    assert finding.places == ("html:3", "html:5")
+    assert finding.message == (
+        f"2 links to {host}: could not verify: the connection was closed without an answer; "
+        f"open them in a browser before sending — {closing[0]}, {closing[1]}"
     )

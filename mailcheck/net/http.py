@@ -819,6 +819,11 @@ def transport_failure(exc: httpx.HTTPError) -> Failed:
         return Failed(t("TLS error: {why}", why=_tls_said(cause, text)), proof=True)
     if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
         return Failed(t("cannot be requested: {why}", why=text), proof=True, invalid=True)
+    if isinstance(exc, httpx.RemoteProtocolError) and "without sending a response" in text:
+        # h11's "Server disconnected without sending a response.": closed, nothing sent
+        return Failed(
+            t("could not verify: the connection was closed without an answer"), proof=False
+        )
     if isinstance(exc, httpx.RemoteProtocolError):
         # what the server sent instead of HTTP is quoted by its start only (it can be a page)
         shown = text if len(text) <= 120 else text[:119] + "…"
@@ -826,7 +831,12 @@ def transport_failure(exc: httpx.HTTPError) -> Failed:
             t("could not verify: bad answer from the server ({why})", why=shown), proof=False
         )
     if isinstance(exc, httpx.ReadError | httpx.WriteError):
-        return Failed(t("could not verify: the connection was reset"), proof=False)
+        # a reset is what a server closing with the request unread sends too: from here, a
+        # close without an answer
+        return Failed(
+            t("could not verify: the connection was closed without an answer (reset)"),
+            proof=False,
+        )
     return Failed(t("could not verify: {why}", why=text), proof=False)
 
 
