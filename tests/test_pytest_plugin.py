@@ -56,9 +56,12 @@ LOOSE_HTML = """<!DOCTYPE html>
 @pytest.fixture
 def project(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> pytest.Pytester:
     """Two campaign directories (one clean, one with errors) and a loose .html campaign."""
-    # pytest cuts the short summary to the terminal's width except under CI: a wide terminal
-    # makes the runs read the same on a laptop and in CI
+    # pytest cuts the short summary to the terminal's width, except under CI where it repeats
+    # each failure's whole text: a wide terminal and no CI make the runs read the same on a
+    # laptop and in CI
     monkeypatch.setenv("COLUMNS", "200")
+    for name in ("CI", "BUILD_NUMBER"):
+        monkeypatch.delenv(name, raising=False)
     root = pytester.path
     good = write_campaign(root / "campaigns", "good")
     (good / "extra.html").write_text("<p>part of the campaign, not a campaign</p>")
