@@ -103,9 +103,10 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports placeholder copy left from a layout: "Lorem ipsum", "TODO", "xxx", «Заголовок
     письма», «Здесь будет текст», a run of one repeated letter, or a subject/preheader that is
-    just «Тема письма» / "Preheader text". "XXX" in capitals before a capitalised name is the
-    Roman numeral (30th: «XXX Международная выставка», "XXX Olympic Games"), not a
-    placeholder; "Цена: xxx руб" and "XXX" alone are. The patterns are data
+    just «Тема письма» / "Preheader text". "XXX" in capitals before an event's word is the
+    Roman numeral (30th: «XXX Международная выставка», "XXX Olympic Games", "XXX Annual
+    Conference"), not a placeholder; "Цена: xxx руб", "XXX" alone and "XXX" before any other
+    capitalised word ("Only XXX Days Left!", "Dear XXX Smith") are. The patterns are data
     (`mailcheck/checks/data/placeholder_copy.txt`, `placeholder_fields.txt`).
 
     ## Why it matters

@@ -149,6 +149,14 @@ def test_real_prose_is_not_placeholder_copy(tmp_path: Path, prose: str) -> None:
         "<p>Приглашаем на XXX Международную выставку.</p>",
         "<p>Приглашаем на ХХХ Всероссийский съезд.</p>",
         "<p>XXX Olympic Games, XXV Congress of Surgeons</p>",
+        # only before what has ordinals (review probe, session 24): an event's English word,
+        # a Russian adjective in an ordinal's ending with its noun after it
+        "<p>The XXX Annual Conference of the Society; the XXX International Summit.</p>",
+        "<p>Welcome to the XXX Anniversary Festival and the XXX Olympiad.</p>",
+        "<p>Участники XXX Олимпийских игр выступят на ХХХ Всероссийском съезде.</p>",
+        "<p>XXX Юбилейный концерт, ХХХ Московская неделя моды.</p>",
+        # XXI, XXV are not x{3,}: never a placeholder
+        "<p>XXI Century Fox Collection, XXV Days Left</p>",
     ],
 )
 def test_a_roman_ordinal_is_not_placeholder_copy(tmp_path: Path, prose: str) -> None:
@@ -174,6 +182,34 @@ def test_xxx_for_a_number_or_a_name_is_placeholder_copy(
 ) -> None:
     found = only(check(campaign(tmp_path, body=BODY + text)), "BRF001")
     assert [f.message for f in found] == [f"placeholder copy: {expected} (email.html)"]
+
+
+@pytest.mark.parametrize(
+    ("subject", "text"),
+    [
+        # "XXX" before a Title-Case word is a placeholder, not the numeral (review probe,
+        # session 24: these passed as Roman ordinals)
+        ("Only XXX Days Left!", "<h1>Only XXX Days Left!</h1>"),
+        ("Sale ends XXX December", "<h1>Sale ends XXX December</h1>"),
+        ("Join XXX Happy Customers", "<h1>Join XXX Happy Customers</h1>"),
+        ("Dear XXX Smith", "<h1>Dear XXX Smith</h1>"),
+        ("Акция до XXX Декабря", "<p>Акция действует до XXX Декабря включительно.</p>"),
+        # after a count Russian puts the genitive plural, an ordinal's ending it is not
+        ("Более XXX Довольных Клиентов", "<p>Нам доверяют ХХХ Довольных Клиентов.</p>"),
+        # an adjective's ending with no word after it: a name, not an event
+        ("Уважаемый XXX Высоцкий!", "<p>Уважаемый XXX Высоцкий!</p>"),
+    ],
+)
+def test_xxx_before_a_capitalised_word_is_placeholder_copy(
+    tmp_path: Path, subject: str, text: str
+) -> None:
+    d = campaign(tmp_path, body=f"{BODY}\n{text}", subject=subject)
+    found = only(check(d), "BRF001")
+    xxx = "“ХХХ”" if "ХХХ" in text else "“XXX”"
+    assert [f.message for f in found] == [f"placeholder copy: “XXX” (subject); {xxx} (email.html)"]
+    lines = (d / "email.html").read_text(encoding="utf-8").splitlines()
+    [line] = [n for n, written in enumerate(lines, 1) if written == text]
+    assert found[0].places == ("subject", f"email.html:{line}")
 
 
 def test_a_placeholder_is_placed_where_it_is_written_in_its_case(tmp_path: Path) -> None:
