@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from mailcheck.domains import ascii_host, host_of, is_domain_name, under
 from mailcheck.i18n import Joined, quoted_list, t
@@ -56,9 +55,11 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     mailcheck reads, left in as the whole href, is PER003's (at the link's line). A
     placeholder link is this one finding: online, its answer is no LNK001/LNK002 as well, nor
     is it LNK004's plain http. A button written twice, Outlook's VML copy
-    (`<v:roundrect href="#">` inside `<!--[if mso]>`) and the `<a>` every other client shows, is
-    one link in the count, listed at both places; `mailto:#` and `tel:#` are the layout's `#`
-    placeholder too, in the same finding.
+    (`<v:roundrect href="#">` inside `<!--[if mso]>`, or a `<v:rect>` opened around the `<a>`)
+    and the `<a>` every other client shows next to it with the same href, is one link in the
+    count whatever the copy's words, named by the `<a>`'s and listed at both places; each name
+    is said once. `mailto:#` and `tel:#` are the layout's `#` placeholder too, in the same
+    finding.
 
     ## Why it matters
     These are leftovers from the template: the button the whole campaign points to does
@@ -98,36 +99,77 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
             continue
         if reason and not _emptied_by_a_variable(ctx, link):
             groups.setdefault(("image" if link.is_image else "link", reason), []).append(link)
+    copies = _outlook_copies(ctx.link_occurrences())
     for (what, reason), links in groups.items():
-        texts = list(dict.fromkeys(link.text for link in links if link.text))
+        # Outlook's copy of a button counts and is named with its button: once
+        members = set(links)
+        seen = [link for link in links if copies.get(link) not in members]
+        # (a button's <a> around a table has no text as parsed, a blank one none to read: the
+        # copy's names it)
+        copied = {button: copy.text for copy, button in copies.items()}
+        named: dict[str, str] = {}  # each name once, as first written
+        for link in seen:
+            text = link.text if link.text.strip() else copied.get(link, "")
+            if text.strip():
+                named.setdefault(" ".join(text.split()).casefold(), text)
+        texts = list(named.values())
         shown = quoted_list(texts[:5])
         if len(texts) > 5:
             shown = Joined(", ", [shown, "…"])
         # the links counted, not their lines: a footer line often holds several
         # (“+ Google Calendar · + Apple Calendar · + Outlook”)
         yield Problem(
-            _placeholder_message(what, _links_seen(links), shown, reason),
+            _placeholder_message(what, len(seen), shown, reason),
             url=links[0].href or None,
             locations=ctx.link_places(*links),
         )
 
 
-def _links_seen(links: list[Link]) -> int:
-    """How many links of ``links`` a reader sees: Outlook's copy of a button (the VML
-    ``<v:roundrect href>`` inside ``<!--[if mso]>``) beside the same button for every other
-    mail client (the ``<a>`` with its href and text) is one button. Both places are listed:
-    each href is to be filled."""
-    others = Counter(_button(link) for link in links if not link.outlook_only)
-    count = len(links)
-    for link in links:
-        if link.outlook_only and others[_button(link)] > 0:
-            others[_button(link)] -= 1
-            count -= 1
-    return count
+def _outlook_copies(occurrences: Sequence[Link]) -> dict[Link, Link]:
+    """Outlook's copy of each button (a VML ``<v:roundrect href>`` or an ``<a>`` inside
+    ``<!--[if mso]>``) and the button every other mail client shows. A bulletproof button
+    writes the two next to each other: the copy just before the ``<a>`` (Campaign Monitor's
+    layouts: in its own comment, or with the VML opened around the ``<a>`` and its text there
+    alone), or just after the last one. They are paired by that place and their href, not by
+    text: the VML's is often none, or the ``<a>``'s words with a "→" more. Both places are
+    to be filled; the reader sees one button."""
+    anchors = [link for link in occurrences if link.kind == "a" and not link.in_text]
+    runs: list[list[Link]] = []  # alternating runs of Outlook's links and everyone's
+    for link in anchors:
+        if runs and runs[-1][0].outlook_only == link.outlook_only:
+            runs[-1].append(link)
+        else:
+            runs.append([link])
+    copies: dict[Link, Link] = {}
+    paired: set[Link] = set()
+    for at, run in enumerate(runs):
+        if not run[0].outlook_only:
+            continue
+        # the links nearest after it, as many as this run has; before it only at the end (a
+        # "#" link before a copy whose own button has a real href is another link)
+        near = runs[at + 1][: len(run)] if at + 1 < len(runs) else []
+        if not near and at > 0:
+            near = runs[at - 1][-len(run) :]
+        for copy in run:
+            for button in near:
+                if button not in paired and button.href.strip() == copy.href.strip():
+                    copies[copy] = button
+                    paired.add(button)
+                    break
+    # else the same href and words: a VML background's copy of its image, a button written
+    # apart from its copy
+    others: dict[tuple[str, str, bool], list[Link]] = {}
+    for link in occurrences:
+        if not link.outlook_only and link not in paired:
+            others.setdefault(_button(link), []).append(link)
+    for link in occurrences:
+        if link.outlook_only and link not in copies and others.get(_button(link)):
+            copies[link] = others[_button(link)].pop(0)
+    return copies
 
 
-def _button(link: Link) -> tuple[str, str]:
-    return link.href.strip(), " ".join(link.text.split()).casefold()
+def _button(link: Link) -> tuple[str, str, bool]:
+    return link.href.strip(), " ".join(link.text.split()).casefold(), link.is_image
 
 
 def _placeholder_message(what: str, count: int, shown: str, reason: str) -> str:

@@ -434,6 +434,81 @@ def test_a_placeholder_only_in_outlooks_copy_of_a_button_is_one_link(tmp_path: P
     assert finding.message == "link (“Shop now”): link to “#”"
 
 
+def wrapped_button(href: str, text: str) -> str:
+    """A button as sendwithus's layouts (go/invite.html) write it: the VML ``<v:rect>`` opened
+    in a conditional comment around the ``<a>``, its own text empty, closed in another."""
+    return (
+        '<div><!--[if mso]>\n<v:rect xmlns:v="urn:schemas-microsoft-com:vml" '
+        f'href="{href}" style="height:40px;width:150px;" fillcolor="#2b934f">\n'
+        "<w:anchorlock/>\n<center>\n<![endif]-->\n"
+        f'<a href="{href}" style="background-color:#2b934f;color:#fff">{text}</a>\n'
+        "<!--[if mso]>\n</center>\n</v:rect>\n<![endif]--></div>"
+    )
+
+
+def test_a_vml_button_around_its_link_is_one_button(tmp_path: Path) -> None:
+    """Outlook's copy with no text of its own, around the <a>, is that button (review probe,
+    session 24: sendwithus go/invite.html was “2 links (“Sign up now!”)”)."""
+    body = "\n".join(
+        [wrapped_button("http://", "Sign up now!"), wrapped_button("#", "Details"), UNSUB_EN]
+    )
+    d = write_campaign(tmp_path, body=body)
+    found = {f.message: f.places for f in only(check(d), "LNK003")}
+    assert found == {
+        "link (“Sign up now!”): “http://” with no address after it": tuple(
+            f"email.html:{n}" for n in lines_of(d, 'href="http://"')
+        ),
+        "link (“Details”): link to “#”": tuple(f"email.html:{n}" for n in lines_of(d, 'href="#"')),
+    }
+    assert all(len(places) == 2 for places in found.values())
+
+
+def test_outlooks_copy_in_other_words_is_its_button_named_once(tmp_path: Path) -> None:
+    """The <a> beside Outlook's copy is its button whatever the copy says (“→” more, no-break
+    spaces): one link, named once by the <a> (review probe, session 24: “5 links” for four,
+    “Купить со скидкой” listed twice)."""
+    body = "\n".join(
+        [
+            bulletproof("#", "Купить со скидкой")
+            .replace(">Купить со скидкой</a>", ">Купить со скидкой&nbsp;→</a>")
+            .replace(">Купить со скидкой</center>", ">Купить&nbsp;со&nbsp;скидкой</center>"),
+            bulletproof("#", "Details").replace(">Details</center>", ">Подробнее</center>"),
+            '<p><a href="#">Купить со скидкой</a> <a href="mailto:#">Напишите нам</a></p>',
+            UNSUB_EN,
+        ]
+    )
+    d = write_campaign(tmp_path, body=body)
+    (finding,) = only(check(d), "LNK003")
+    assert finding.places == tuple(f"email.html:{n}" for n in lines_of(d, '="#"'))
+    assert len(finding.places) == 5
+    assert finding.message == (
+        "4 links (“Купить со скидкой\xa0→”, “Details”, “Купить со скидкой”, “Напишите нам”): "
+        "link to “#”"
+    )
+
+
+def test_a_name_written_twice_is_said_once(tmp_path: Path) -> None:
+    """Outlook's copy with no-break spaces and its <a> with plain ones: one button, one name."""
+    button = bulletproof("#", "Купить со скидкой").replace(
+        ">Купить со скидкой</center>", ">Купить&nbsp;со&nbsp;скидкой</center>"
+    )
+    d = write_campaign(tmp_path, body=f'{button}\n<p><a href="tel:#">Позвоните</a></p>\n{UNSUB_EN}')
+    (finding,) = only(check(d), "LNK003")
+    assert len(finding.places) == 3
+    assert finding.message == "2 links (“Купить со скидкой”, “Позвоните”): link to “#”"
+
+
+def test_a_placeholder_link_before_a_copy_of_another_button_is_its_own(tmp_path: Path) -> None:
+    """A “#” link just before Outlook's “#” copy of a button whose <a> has a real address is
+    no copy of that button: two links."""
+    shop = f"https://shop.test/sale?{UTM}"
+    body = '<p><a href="#">Details</a></p>\n' + bulletproof(shop, "Shop now", "#") + UNSUB_EN
+    d = write_campaign(tmp_path, body=body)
+    (finding,) = only(check(d), "LNK003")
+    assert finding.places == tuple(f"email.html:{n}" for n in lines_of(d, 'href="#"'))
+    assert finding.message == "2 links (“Details”, “Shop now”): link to “#”"
+
+
 def test_a_mail_link_to_a_placeholder_joins_the_layouts_other_placeholders(
     tmp_path: Path,
 ) -> None:
