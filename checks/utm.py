@@ -245,8 +245,9 @@ def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
     agreed with the partner. A value with a UTM tail pasted after a second "?"
     (`utm_source=email?utm_medium=email`) is UTM001's finding, which names that cause. A
     plain-text URL written with no space before the next word (`…&utm_source=newsletterПодробнее`,
-    `…&utm_campaign=sale.Next`) takes the word in, as every mail client links it: the finding
-    says so rather than "upper-case letters".
+    `…&utm_campaign=sale.Next`, `…&utm_campaign=sale—уже`: a dash, quote or ellipsis between)
+    takes the word in, as every mail client links it: the finding says so rather than
+    "upper-case letters".
 
     ## Why it matters
     One campaign split over two names ("black-friday" and "black_friday") shows up as two
@@ -424,10 +425,16 @@ def _ends(link: Link, key: str, value: str) -> bool:
     return bool(pairs) and pairs[-1] == (key, value) and "#" not in link.href
 
 
-# Where the sentence a URL ends goes on: its closing punctuation, then a capital ("…=sale.Next
-# week"), or a letter of another alphabet ("…=newsletterПодробнее")
-_SENTENCE_END = ".,;:!?…"
-_CAPITAL_AFTER_STOP = re.compile(r"(?<=[a-zа-яё0-9])[.,;:!?…]+(?P<word>[A-ZА-ЯЁ][^\W\d_]*)$")
+# Where the sentence a URL ends goes on: its closing punctuation (a dash, quotes, an ellipsis:
+# typography no UTM value is written with), then a capital ("…=sale.Next week"), or any word
+# after the typography ("…=spring-sale—уже в продаже"), or a letter of another alphabet
+# ("…=newsletterПодробнее")
+_TYPOGRAPHY = "—–«»“”„…"
+_SENTENCE_END = ".,;:!?" + _TYPOGRAPHY
+_CAPITAL_AFTER_STOP = re.compile(
+    rf"(?<=[a-zа-яё0-9])[{_SENTENCE_END}]+(?P<word>[A-ZА-ЯЁ][^\W\d_]*)$"
+)
+_WORD_AFTER_TYPOGRAPHY = re.compile(rf"(?<=[^\W_])[{_TYPOGRAPHY}]+(?P<word>[^\W\d_]+)$")
 _OTHER_ALPHABET = re.compile(
     r"(?<=[A-Za-z])[А-Яа-яЁё][А-Яа-яЁё-]*$|(?<=[А-Яа-яЁё])[A-Za-z][A-Za-z-]*$"
 )
@@ -436,7 +443,7 @@ _OTHER_ALPHABET = re.compile(
 def _run_into_word(value: str, reference: str | None) -> str | None:
     """The word of a plain text that a URL written with no space after it took into the UTM
     value that ends it ("sale.Next", "newsletterПодробнее"; "welcome-emailOr" where the campaign's
-    value is "welcome-email"), without the stop before it; else None. A capital
+    value is "welcome-email", "spring-sale—уже"), without the stop before it; else None. A capital
     in a value of its own ("blackFriday") is no next word."""
     if reference and value != reference and value.startswith(reference):
         rest = value[len(reference) :]
@@ -445,7 +452,7 @@ def _run_into_word(value: str, reference: str | None) -> str | None:
             word != rest or word[0].isupper() or _OTHER_ALPHABET.search(reference[-1] + word[0])
         ):
             return word
-    if stop := _CAPITAL_AFTER_STOP.search(value):
+    if stop := _CAPITAL_AFTER_STOP.search(value) or _WORD_AFTER_TYPOGRAPHY.search(value):
         return stop.group("word")
     if other := _OTHER_ALPHABET.search(value):
         return other.group(0)
@@ -464,7 +471,7 @@ def utm_malformed(ctx: Context) -> Iterator[Problem]:
     merge tag, and UTM keys given twice in one link. Values are judged as the template writes
     them: one a variable fills is the personalisation rules' (an empty one is PER001's
     missing fallback). The last value of a plain-text URL that runs into the next sentence or
-    word (`…=sale.Next week`, `…=saleПодробнее`) is said to have taken in that word.
+    word (`…=sale.Next week`, `…=saleПодробнее`, `…=sale—уже`) is said to have taken in that word.
 
     ## Why it matters
     GA4 and Yandex Metrica treat "Email" and "email" as different sources; a space arrives as

@@ -140,6 +140,7 @@ RUN_IN = (
 
 
 def text_alone(tmp_path: Path, text: str) -> Path:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     path = tmp_path / "text.eml"
     path.write_text(
         "From: Shop <news@shop.test>\nSubject: Скидки\nMIME-Version: 1.0\n"
@@ -215,6 +216,28 @@ def test_a_text_alones_url_that_takes_in_the_next_word(
     tmp_path: Path, text: str, expected: tuple[str, str, tuple[str, ...], str]
 ) -> None:
     assert utm_findings(text_alone(tmp_path, text)) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("stop", "word"),
+    [("—", "уже"), ("–", "теперь"), ("“", "new"), ("”", "and"), ("…", "ещё")],
+    ids=["em-dash", "en-dash", "quote", "closing-quote", "ellipsis"],
+)  # fmt: skip
+def test_a_text_url_run_into_a_word_after_typography(tmp_path: Path, stop: str, word: str) -> None:
+    """A dash, a quote or an ellipsis typed between the URL and the next word (“…=sale—уже в
+    продаже”) is no UTM value's: the word after it is the text's (review probe, session 24:
+    no reason was given), with other links to compare or none. (A URL ends before « and ».)"""
+    text = f"Хиты — https://shop.test/hits?{TAGS}{stop}{word} в продаже.\n"
+    others = f"Скидки: https://shop.test/a?{TAGS}\nНовинки: https://shop.test/b?{TAGS}\n"
+    assert utm_findings(text_alone(tmp_path / "1", others + text)) == [
+        ("UTM002", "error", ("text/plain part:3",),
+         f"utm_campaign='sale{stop}{word}', other links of the campaign use 'sale': "
+         + RUN_IN.format(word=word)),
+    ]  # fmt: skip
+    assert utm_findings(text_alone(tmp_path / "2", text)) == [
+        ("UTM003", "warning", ("text/plain part:1",),
+         f"utm_campaign='sale{stop}{word}': " + RUN_IN.format(word=word)),
+    ]  # fmt: skip
 
 
 def test_an_html_href_has_no_next_word(tmp_path: Path) -> None:
