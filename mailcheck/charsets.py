@@ -85,10 +85,28 @@ def replacement_written(data: bytes, text: str) -> bool:
     return bool(_FFFD_REFERENCE.search(text))
 
 
+# An HTML comment, as a browser's prescan for the charset skips it: "<!-->" and "<!--->" end
+# at once (the dashes of "<!--" may close it), one never closed runs to the end
+_HTML_COMMENT = re.compile(rb"<!--(?:>|->|.*?-->|.*\Z)", re.S)
+
+
 def meta_charset(html: bytes) -> str | None:
     """The charset an HTML file declares in a ``<meta>`` near its top, if any."""
-    match = _META_CHARSET.search(html[:4096])
-    return match.group(1).decode("ascii").lower() if match else None
+    found = meta_charset_at(html)
+    return found[0] if found else None
+
+
+def meta_charset_at(html: bytes) -> tuple[str, int] | None:
+    """The charset an HTML file declares in a ``<meta>`` near its top and the offset of that
+    ``<meta>``, if any: the first outside comments, as browsers read it (the HTML standard's
+    prescan). A ``<meta>`` commented out ("<!-- old: <meta charset=windows-1251> -->") is
+    no label: a browser reads the one after it."""
+    head = html[:4096]
+    comments = [m.span() for m in _HTML_COMMENT.finditer(head)]
+    for match in _META_CHARSET.finditer(head):
+        if not any(start <= match.start() < end for start, end in comments):
+            return match.group(1).decode("ascii").lower(), match.start()
+    return None
 
 
 # Labels mail and web pages use that Python does not know, as the WHATWG Encoding Standard

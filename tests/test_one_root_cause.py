@@ -1104,6 +1104,23 @@ def test_a_western_page_in_utf8_under_a_latin_label_says_so_with_its_own_word(
     assert brf003.places == ("email.html",)
 
 
+def test_a_meta_in_a_comment_is_no_label(tmp_path: Path) -> None:
+    # an old <meta> commented out above the real one was taken for the label: a false BRF003
+    # on a UTF-8 page (a QA probe). A browser's prescan skips comments: the first <meta>
+    # outside them is the label
+    page = tmp_path / "email.html"
+    old = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+    meta = f'<!-- old: {old} -->\n<meta charset="utf-8">'
+    page.write_bytes(RUSSIAN_PAGE.format(meta=meta).encode())
+    assert only(check(page), "BRF003") == []
+    # "<!-->" is a whole comment: the <meta> after it is read, and the first outside wins
+    meta = f'<!--><meta charset="windows-1251"><!-- <meta charset="utf-8"> -->{old}'
+    page.write_bytes(RUSSIAN_PAGE.format(meta=meta).encode())
+    [brf003] = only(check(page), "BRF003")
+    assert brf003.places == ("email.html",)
+    assert brf003.message.startswith("labelled charset=windows-1251 in its <meta>")
+
+
 @pytest.mark.parametrize(
     ("meta", "codec"),
     [
