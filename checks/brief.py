@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+import string
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -251,9 +252,14 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
 
 
 def _beyond_ascii(ctx: Context) -> str | None:
-    """The first word of the HTML's text with a letter beyond ASCII (BRF003's example)."""
-    text = ctx.document.text if ctx.document else ""
-    return next((w[:30] for w in re.findall(r"\w+", text) if not w.isascii()), None)
+    """The first word of the HTML's visible text with a character beyond ASCII, without the
+    punctuation around it ("Здравствуйте", "Café", or a sign alone: "—", "©") written so in
+    the file: BRF003's example, the page's own text."""
+    source = ctx.campaign.html or ""
+    texts = [ctx.document.text if ctx.document else ""] + [text for _, text in _texts(ctx)]
+    words = (w.strip(string.punctuation)[:30] for t in texts for w in t.split() if not w.isascii())
+    # as written in the bytes: a "©" written "&copy;" every reader reads right
+    return next((w for w in words if w and w in source), None)
 
 
 @rule(

@@ -1122,6 +1122,42 @@ def test_a_meta_in_a_comment_is_no_label(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    "unseen",
+    [
+        "<!-- Вёрстка: Иван, правки от 12.03 -->",
+        "<script>var author = 'Иван — вёрстка';</script>",
+        "<style>/* Вёрстка: Иван */ p { color: #333 }</style>",
+    ],
+)
+def test_text_no_reader_sees_is_no_brf003(tmp_path: Path, unseen: str) -> None:
+    # an English page labelled windows-1251 whose one UTF-8 text is a comment was a BRF003
+    # error quoting a made-up «Привет»: nobody sees a comment garbled (a QA probe)
+    page = tmp_path / "email.html"
+    head = '<meta http-equiv="Content-Type" content="text/html; charset=windows-1251">'
+    html = f"<html><head>{head}<title>Spring news</title>\n{unseen}\n</head><body>"
+    page.write_bytes(f"{html}<p>Hello! Our spring collection is here.</p>{UNSUB_EN}".encode())
+    assert only(check(page), "BRF003") == []
+    # what Outlook shows of a conditional comment is seen
+    page.write_bytes(
+        f"{html}<!--[if mso]><p>Вёрстка: Иван</p><![endif]--><p>Hello!</p>{UNSUB_EN}".encode()
+    )
+    [brf003] = only(check(page), "BRF003")
+    assert brf003.places == ("email.html",)
+
+
+def test_a_mislabelled_page_is_quoted_by_its_own_visible_text(tmp_path: Path) -> None:
+    # an English page's "—" under ISO-8859-1 was explained with «Привет» as «ÐŸÑ€Ð¸Ð²ÐµÑ‚»;
+    # its "&copy;" is read right by everyone: not the example either
+    page = tmp_path / "email.html"
+    body = f"<p>Hello!</p>{UNSUB_EN}<p>&copy; 2026 Shop — all rights reserved</p>"
+    page.write_bytes(f'<meta charset="windows-1252"><!-- Привет -->{body}'.encode())
+    [brf003] = only(check(page), "BRF003")
+    assert brf003.places == ("email.html",)
+    assert "(«—» as «â€”»)" in brf003.message
+    assert "Привет" not in brf003.message
+
+
+@pytest.mark.parametrize(
     ("meta", "codec"),
     [
         ('<meta charset="windows-1251">', "cp1251"),
