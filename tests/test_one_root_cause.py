@@ -1213,6 +1213,35 @@ def test_capitals_in_koi8_r_and_windows_1251_swapped_are_the_same_error(
     assert brf003.places == ("email.html",)
 
 
+MIXED_CASE_PAGE = (
+    '<html><head><meta http-equiv="Content-Type" content="text/html; charset={label}">'
+    "<title>РАСПРОДАЖА</title></head>\n<body><p>СКИДКА 50% НА ВСЁ ДО КОНЦА НЕДЕЛИ. ТОЛЬКО "
+    'ДЛЯ ПОДПИСЧИКОВ</p>\n<p><a href="https://shop.test/sale">Перейти</a></p>\n'
+    f"{UNSUB_RU}\n</body></html>"
+)
+
+
+@pytest.mark.parametrize(("label", "codec"), [("windows-1251", "koi8_r"), ("koi8-r", "cp1251")])
+def test_capitals_swapped_beside_links_in_normal_case_are_brf003(
+    tmp_path: Path, label: str, codec: str
+) -> None:
+    # a title and a paragraph in capitals with «Перейти» and «Отписаться» in normal case
+    # (three in four letters capitals) passed: the capitals test wanted nine in ten of the
+    # whole text, and the links' few inverted words are no case test (a QA probe)
+    page = tmp_path / "email.html"
+    page.write_bytes(MIXED_CASE_PAGE.format(label=label).encode(codec))
+    result = check(page)
+    [brf003] = only(result, "BRF003")
+    assert brf003.severity is Severity.ERROR
+    assert brf003.places[0].startswith("email.html")
+    assert brf003.message.startswith(f"labelled charset={label}, but the bytes are ")
+    assert only(result, "UNS001") == []  # read as meant: «Отписаться» is the way out
+    # labelled as they are: nothing to say
+    other = {"cp1251": "windows-1251", "koi8_r": "koi8-r"}[codec]
+    page.write_bytes(MIXED_CASE_PAGE.format(label=other).encode(codec))
+    assert only(check(page), "BRF003") == []
+
+
 @pytest.mark.parametrize("codec", ["cp1251", "koi8_r"])
 @pytest.mark.parametrize(
     "text",
