@@ -17,7 +17,7 @@ from importlib import resources
 
 import regex
 
-from mailcheck.charsets import read_as
+from mailcheck.charsets import charset_name, read_as
 from mailcheck.i18n import Joined, quoted_list, t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
@@ -54,15 +54,6 @@ _MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_NAMES})\b\.?\s+(\d{{1,2}}),?\s+(20\d\
 _COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–—]\s*)?(20\d\d)(?!\d)", re.I)
 # Cyrillic written in windows-1251/koi8-r and read as Latin-1: whole words of À-ÿ letters.
 _LATIN1_MOJIBAKE = re.compile(r"\b[\u00c0-\u00ff]{4,}\b")
-
-
-# how a charset is written in a Content-Type (Python's codec names are not)
-_CHARSET_NAMES = {
-    "cp1251": "windows-1251",
-    "koi8_r": "koi8-r",
-    "koi8-r": "koi8-r",
-    "cp1252": "windows-1252",
-}
 
 
 @functools.cache
@@ -317,7 +308,7 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
                 "labelled charset=utf-8, but the bytes are {charset}: mail clients read them "
                 "as UTF-8 and show “�” for every letter beyond ASCII (declare "
                 "charset={charset}, or encode the text in UTF-8)",
-                charset=_CHARSET_NAMES.get(codec, codec),
+                charset=charset_name(codec),
             )
         elif codec == "utf-8":  # an HTML file's <meta>: the bytes are UTF-8
             word = _beyond_ascii(ctx) or "Привет"
@@ -326,18 +317,20 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
                 "and mail clients that read the <meta>, read them as {label} and show each "
                 "letter beyond ASCII as two or three others («{word}» as «{shown}») (declare "
                 "charset=utf-8)",
-                label=_CHARSET_NAMES.get(label, label),
+                label=charset_name(label),
                 word=word,
                 shown=word.encode().decode(read_as(label) or label, errors="replace"),
             )
         else:  # KOI8-R and windows-1251 swapped
+            word = _cyrillic_word(ctx, places, codec) or "Привет"
             message = t(
                 "labelled charset={label}, but the bytes are {charset}: mail clients read them "
-                "as {label} and show every Cyrillic letter as another («Привет» as «{shown}») "
+                "as {label} and show every Cyrillic letter as another («{word}» as «{shown}») "
                 "(declare charset={charset}, or encode the text in UTF-8)",
-                label=_CHARSET_NAMES.get(label, label),
-                charset=_CHARSET_NAMES.get(codec, codec),
-                shown="Привет".encode(codec).decode(label),
+                label=charset_name(label),
+                charset=charset_name(codec),
+                word=word,
+                shown=word.encode(codec).decode(label),
             )
         yield Problem(message, places[0], locations=tuple(places), severity=Severity.ERROR)
     import ftfy
@@ -384,6 +377,33 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
             yield Problem(message, location=place)
     if in_html:
         yield _html_entities(ctx, list(dict.fromkeys(in_html)))
+
+
+def _cyrillic_word(ctx: Context, places: list[str], codec: str) -> str | None:
+    """The first Russian word of the text at the first of ``places`` that has one (the
+    subject, a part, the HTML), as meant («СКИДКА», «Привет»): BRF003's example of a swap
+    of KOI8-R and windows-1251 (bytes in ``codec``), the text's own word."""
+    campaign, main = ctx.campaign, ctx.main
+    for place in places:
+        if place == "subject":
+            text = (main.subject if main else campaign.subject) or ""
+        elif place == "text/plain part":
+            text = (main.text if main else campaign.text) or ""
+        elif place.startswith("headers"):
+            continue  # the From's name: not a text _texts reads
+        else:
+            text = ctx.document.text if ctx.document else campaign.html or ""
+        words = _RUSSIAN_WORD.findall(text)
+        for word in [w for w in words if len(w) >= 4] + words:  # four letters or more first
+            try:
+                word.encode(codec)
+            except UnicodeEncodeError:
+                continue  # a letter the table lacks (Ukrainian «і» in KOI8-R)
+            return word
+    return None
+
+
+_RUSSIAN_WORD = re.compile(r"[а-яёА-ЯЁ]{3,}")
 
 
 def _read_as_html(ctx: Context, place: str) -> bool:

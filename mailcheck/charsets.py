@@ -173,6 +173,17 @@ def known_charset(name: str | None) -> str | None:
     return info.name
 
 
+def charset_name(codec: str) -> str:
+    """A charset as mail and web pages write its label (Python's codec names are not):
+    windows-1251 for cp1251, koi8-r, iso-8859-1 for iso8859-1, utf-8."""
+    name = codec.lower().replace("_", "-")
+    if re.fullmatch(r"cp125\d", name):
+        return f"windows-{name[2:]}"
+    if re.fullmatch(r"iso8859-\d+", name):
+        return f"iso-{name[3:]}"
+    return {"mac-cyrillic": "x-mac-cyrillic", "mac-roman": "macintosh"}.get(name, name)
+
+
 def read_as(codec: str | None) -> str | None:
     """The codec mail clients and browsers read a charset's text with (its WHATWG superset)."""
     return _READ_AS.get(codec) or _EXTENDED.get(codec) or codec if codec else None

@@ -45,7 +45,7 @@ from mailcheck.charsets import (
     guess_8bit,
     html_label_misread,
     marked_text,
-    meta_charset,
+    meta_charset_at,
     not_utf8,
     replacement_written,
     utf8_text,
@@ -579,8 +579,9 @@ def _take_html(campaign: Campaign, data: bytes, name: str) -> Document:
     """The HTML file's text, what its bytes say of it, and its parse (returned), into
     ``campaign``."""
     campaign.html, mislabel = decode_html(data, name)
-    if mislabel:  # the <meta> names a charset the bytes are not in: BRF003
-        campaign.charset_misread.append((campaign.html_label, *mislabel))
+    if mislabel:  # the <meta> names a charset the bytes are not in: BRF003, at its line
+        label, codec, line = mislabel
+        campaign.charset_misread.append((f"{campaign.html_label}:{line}", label, codec))
     _not_empty(data, name, campaign.html)
     _not_cut_off(campaign.html, name)
     campaign.replacement_written = replacement_written(data, campaign.html)
@@ -644,11 +645,11 @@ def _load_sniffed(campaign: Campaign, data: bytes, name: str) -> None:
     )
 
 
-def decode_html(data: bytes, name: str) -> tuple[str, tuple[str, str] | None]:
+def decode_html(data: bytes, name: str) -> tuple[str, tuple[str, str, int] | None]:
     """An HTML file's text: the encoding its byte-order mark names, else UTF-8, else its
-    declared ``<meta>`` charset, else a guess; and (the label's codec, the bytes' codec) when
-    the ``<meta>`` declares a charset the bytes certainly are not in (a browser reads the
-    label: the text as meant is read, BRF003 names the label). Binary data (a NUL near the
+    declared ``<meta>`` charset, else a guess; and (the label's codec, the bytes' codec, the
+    ``<meta>``'s line) when it declares a charset the bytes certainly are not in (a browser
+    reads the label: the text as meant is read, BRF003 names the label). Binary data (a NUL near the
     top, where no text has one: the test of :func:`_load_sniffed`) is a :class:`LoadError`."""
     text = marked_text(data)
     if text is not None:
@@ -663,10 +664,12 @@ def decode_html(data: bytes, name: str) -> tuple[str, tuple[str, str] | None]:
                 name=name,
             )
         )
-    declared = meta_charset(data)
+    meta = meta_charset_at(data)
+    declared = meta[0] if meta else None
     mislabel = html_label_misread(data, declared)
-    if mislabel:
-        return data.decode(mislabel[1], errors="replace"), mislabel
+    if mislabel and meta:
+        line = data.count(b"\n", 0, meta[1]) + 1
+        return data.decode(mislabel[1], errors="replace"), (*mislabel, line)
     text = utf8_text(data)
     if text is not None:
         return text, None

@@ -1077,7 +1077,7 @@ def test_a_bare_html_whose_meta_names_another_charset_is_one_brf003_error(
     result = check(page)
     [brf003] = only(result, "BRF003")
     assert brf003.severity is Severity.ERROR
-    assert brf003.places == ("email.html",)
+    assert brf003.places == ("email.html:1",)
     assert brf003.message.startswith(said)
     # the text is read as meant: «Отписаться» is the unsubscribe link
     assert only(result, "UNS001") == []
@@ -1085,7 +1085,7 @@ def test_a_bare_html_whose_meta_names_another_charset_is_one_brf003_error(
     campaign = write_campaign(tmp_path, html="")
     (campaign / "email.html").write_bytes(page.read_bytes())
     [brf003] = only(check(campaign), "BRF003")
-    assert brf003.places == ("email.html",) and brf003.message.startswith(said)
+    assert brf003.places == ("email.html:1",) and brf003.message.startswith(said)
 
 
 def test_a_western_page_in_utf8_under_a_latin_label_says_so_with_its_own_word(
@@ -1096,12 +1096,12 @@ def test_a_western_page_in_utf8_under_a_latin_label_says_so_with_its_own_word(
     page.write_bytes(f'<meta charset="iso-8859-1"><title>Sale</title>{body}'.encode())
     [brf003] = only(check(page), "BRF003")
     assert brf003.severity is Severity.ERROR
-    assert "charset=iso8859-1 in its <meta>, but the bytes are UTF-8" in brf003.message
+    assert "charset=iso-8859-1 in its <meta>, but the bytes are UTF-8" in brf003.message
     assert "(«Café» as «CafÃ©»)" in brf003.message
     # a single sign is as certain: "©" read as windows-1252 is "Â©", which no text writes
     page.write_bytes(f'<meta charset="windows-1252"><p>Sale</p>{UNSUB_EN}<p>© Shop</p>'.encode())
     [brf003] = only(check(page), "BRF003")
-    assert brf003.places == ("email.html",)
+    assert brf003.places == ("email.html:1",)
 
 
 def test_a_meta_in_a_comment_is_no_label(tmp_path: Path) -> None:
@@ -1117,8 +1117,20 @@ def test_a_meta_in_a_comment_is_no_label(tmp_path: Path) -> None:
     meta = f'<!--><meta charset="windows-1251"><!-- <meta charset="utf-8"> -->{old}'
     page.write_bytes(RUSSIAN_PAGE.format(meta=meta).encode())
     [brf003] = only(check(page), "BRF003")
-    assert brf003.places == ("email.html",)
+    assert brf003.places == ("email.html:1",)
     assert brf003.message.startswith("labelled charset=windows-1251 in its <meta>")
+
+
+def test_a_meta_naming_another_charset_is_told_at_its_line(tmp_path: Path) -> None:
+    # the finding named the file alone: the <meta> to change is on line 3
+    page = tmp_path / "email.html"
+    meta = '<meta http-equiv="Content-Type" content="text/html; charset=ISO-8859-1">'
+    html = f"<!doctype html>\n<html><head>\n  {meta}\n<title>Sale</title></head>\n"
+    page.write_bytes(f"{html}<body><p>Café crème</p>{UNSUB_EN}</body></html>".encode())
+    [brf003] = only(check(page), "BRF003")
+    assert brf003.places == ("email.html:3",)
+    # the label as a charset is written, not Python's codec name "iso8859-1"
+    assert brf003.message.startswith("labelled charset=iso-8859-1 in its <meta>")
 
 
 @pytest.mark.parametrize(
@@ -1142,7 +1154,7 @@ def test_text_no_reader_sees_is_no_brf003(tmp_path: Path, unseen: str) -> None:
         f"{html}<!--[if mso]><p>Вёрстка: Иван</p><![endif]--><p>Hello!</p>{UNSUB_EN}".encode()
     )
     [brf003] = only(check(page), "BRF003")
-    assert brf003.places == ("email.html",)
+    assert brf003.places == ("email.html:1",)
 
 
 def test_a_mislabelled_page_is_quoted_by_its_own_visible_text(tmp_path: Path) -> None:
@@ -1152,7 +1164,7 @@ def test_a_mislabelled_page_is_quoted_by_its_own_visible_text(tmp_path: Path) ->
     body = f"<p>Hello!</p>{UNSUB_EN}<p>&copy; 2026 Shop — all rights reserved</p>"
     page.write_bytes(f'<meta charset="windows-1252"><!-- Привет -->{body}'.encode())
     [brf003] = only(check(page), "BRF003")
-    assert brf003.places == ("email.html",)
+    assert brf003.places == ("email.html:1",)
     assert "(«—» as «â€”»)" in brf003.message
     assert "Привет" not in brf003.message
 
@@ -1182,7 +1194,10 @@ def test_a_bare_html_read_as_its_meta_says_is_no_brf003(
 
 @pytest.mark.parametrize(
     ("label", "codec", "shown"),
-    [("koi8-r", "cp1251", "«Привет» as «оПХБЕР»"), ("windows-1251", "koi8_r", "«рТЙЧЕФ»")],
+    [
+        ("koi8-r", "cp1251", "«СКИДКА» as «яйхдйю»"),
+        ("windows-1251", "koi8_r", "«СКИДКА» as «улйдлб»"),
+    ],
 )
 def test_capitals_in_koi8_r_and_windows_1251_swapped_are_the_same_error(
     tmp_path: Path, label: str, codec: str, shown: str
@@ -1210,7 +1225,7 @@ def test_capitals_in_koi8_r_and_windows_1251_swapped_are_the_same_error(
     page = tmp_path / "email.html"
     page.write_bytes(f'<meta charset="{label}">{caps}'.encode(codec))
     [brf003] = only(check(page), "BRF003")
-    assert brf003.places == ("email.html",)
+    assert brf003.places == ("email.html:1",)
 
 
 MIXED_CASE_PAGE = (
@@ -1233,7 +1248,8 @@ def test_capitals_swapped_beside_links_in_normal_case_are_brf003(
     result = check(page)
     [brf003] = only(result, "BRF003")
     assert brf003.severity is Severity.ERROR
-    assert brf003.places[0].startswith("email.html")
+    assert brf003.places == ("email.html:1",)  # the <meta>'s line
+    assert "(«СКИДКА» as «" in brf003.message  # the page's own word
     assert brf003.message.startswith(f"labelled charset={label}, but the bytes are ")
     assert only(result, "UNS001") == []  # read as meant: «Отписаться» is the way out
     # labelled as they are: nothing to say
