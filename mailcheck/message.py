@@ -251,6 +251,29 @@ def parse_message(data: bytes) -> ParsedMessage:
     # envelope line and dropped, alone: the fields after it are read (SpamAssassin's spam/008)
     dropped = sum(isinstance(d, email.errors.MisplacedEnvelopeHeaderDefect) for d in msg.defects)
     if (boundary_line := _boundary_in_block(msg, block)) is not None:
+        lines = block.splitlines()
+        spaces = next(  # the empty line meant, written with spaces: a field's continuation
+            (
+                n
+                for n, line in enumerate(lines[: boundary_line - 1], 1)
+                if line and not line.strip()
+            ),
+            None,
+        )
+        if spaces is not None:
+            raise NotAMessage(
+                t(
+                    "broken header block: line {spaces} looks empty but holds only whitespace, "
+                    "which is read as the continuation of the header field above it, so no "
+                    "empty line ends the header block: line {number} (“{line}”), the "
+                    "multipart's first boundary, and the first part's fields are read as "
+                    "header fields and no part is found (delete the whitespace on line "
+                    "{spaces})",
+                    spaces=spaces,
+                    number=boundary_line,
+                    line=lines[boundary_line - 1].decode("ascii", "replace")[:60],
+                )
+            )
         raise NotAMessage(
             t(
                 "broken header block: no empty line ends it before the body: line {number} "

@@ -113,6 +113,11 @@ def test_known_broken_corpus_messages_say_why() -> None:
             "boundary parameter: no “;” comes before “boundary=” (line 5)",
         ),
         (
+            "apache+spamassassin/t/data/spam/015",
+            "broken header block: line 18 looks empty but holds only whitespace, which is read "
+            "as the continuation of the header field above it",
+        ),
+        (
             "apache+spamassassin/t/data/spam/016",
             "broken header block: no empty line ends it before the body: line 18 "
             "(“----9-274170048-9813316604=:18061”) is the multipart's first boundary",

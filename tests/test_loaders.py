@@ -879,6 +879,16 @@ def test_html_only_message(tmp_path: Path) -> None:
             "fields and no part is found (an empty line belongs before line 5)",
         ),
         (
+            # the empty line written with spaces (SpamAssassin's spam/015): the reader sees an
+            # empty line 4, and was told one belongs before line 5
+            b'From: a@b.example\nSubject: Hi\nContent-Type: multipart/alternative; boundary="zz"'
+            b"\n \t\n--zz\nContent-Type: text/plain\n\nHello\n--zz--\n",
+            "broken header block: line 4 looks empty but holds only whitespace, which is read as "
+            "the continuation of the header field above it, so no empty line ends the header "
+            "block: line 5 (“--zz”), the multipart's first boundary, and the first part's fields "
+            "are read as header fields and no part is found (delete the whitespace on line 4)",
+        ),
+        (
             # the boundary written without the ";" that begins a parameter (stalwart's
             # malformed/017): where, and what is missing
             b"From: a@b.example\nSubject: Hi\nContent-Type: multipart/mixed\n\tboundary=zz\n\n"
