@@ -128,18 +128,117 @@ def without_references_shown(text: str) -> str:
     return text
 
 
-# What follows the last "<" of an HTML that stops inside a tag: "<", "</title", '<a href="ht'
-_TAG_BEGUN = re.compile(r"<(?:[/!]?[A-Za-z][^<>]*)?")
-_HTML_END = re.compile(r"</html\s*>", re.I)
+# Template code a template engine replaces before any HTML is read ({% if a <b %}, {{ x }},
+# {# note #}): its "<" begins no tag
+_TEMPLATE_CLOSERS = {"{%": "%}", "{{": "}}", "{#": "#}"}
+_TEMPLATE_OPENER = re.compile(r"\{[%{#]")
+# Elements whose content a browser reads as text up to their end tag ("if (a<b)" in a script)
+_RAW_TEXT = re.compile(r"<(script|style|title|textarea|xmp)\b", re.I)
+_RAW_TEXT_END = {
+    name: re.compile(rf"</{name}[\s/>]", re.I)
+    for name in ("script", "style", "title", "textarea", "xmp")
+}
 
 
 def stops_inside_tag(html: str) -> int | None:
     """Where (the index of its "<") the tag an HTML stops inside begins, when it stops inside
-    one: cut off, as no HTML ends ("<p><", '<a href="https://ex'). None when it ends with
-    text or a whole tag (an HTML without </html> is legal), or the tag begins after its
-    </html> (a stray "<" after the whole document)."""
-    text = html.rstrip()
-    last = text.rfind("<")
-    if last > text.rfind(">") and _TAG_BEGUN.fullmatch(text, last):
-        return None if _HTML_END.search(text, 0, last) else last
+    one: cut off, as no HTML ends ("<p><", '<a href="https://ex', '<img alt="a > b" src="ht').
+    Read as a browser's tokenizer reads it: a "<" begins a tag before a Latin letter ("<b",
+    "</p", "<!DOCTYPE"; a lone "<" at the very end too), not before a space, another letter
+    («<ВАШ ГОРОД») or "?" (PHP); a ">" in a quoted attribute value ends no tag; comments, the
+    text of a script, style or title, and template code ({% if a <b %}) hold no tag (what
+    Outlook's "<!--[if mso]>" holds is HTML to it). None
+    when it ends with text, a whole tag or inside a comment (an HTML without </html> is legal,
+    and complete), or the tag begins after a real </html> (a stray "<" after the whole
+    document; one inside a comment ends nothing)."""
+    text = _template_blanked(html.rstrip())
+    ended = False  # a </html> read
+    at = 0
+    while (start := text.find("<", at)) >= 0:
+        rest = text[start + 1 : start + 4]
+        if text.startswith("<!--[if", start):  # Outlook reads what it holds as HTML
+            close = text.find(">", start)
+            if close < 0:
+                return start
+            at = close + 1
+            continue
+        if rest.startswith("!--"):
+            close = text.find("-->", start + 2)
+            if close < 0:
+                return None  # ends inside a comment: no tag
+            at = close + 3
+            continue
+        if (
+            not rest
+            or (rest[0].isascii() and rest[0].isalpha())
+            or (rest[0] in "/!" and (len(rest) < 2 or (rest[1].isascii() and rest[1].isalpha())))
+        ):
+            end = _tag_end(text, start)
+            if end is None:
+                return None if ended else start
+            tag = text[start:end].lower()
+            ended = ended or tag.startswith("</html")
+            raw = _RAW_TEXT.match(text, start)
+            if raw and not tag.endswith("/>"):
+                found = _RAW_TEXT_END[raw.group(1).lower()].search(text, end)
+                if found is None:
+                    return None  # ends in a script's or a title's text: no tag
+                end = found.start()
+            at = end
+            continue
+        if rest[0] in "!?/":  # a bogus comment ("<?php", "<!x", "</ "), to the next ">"
+            close = text.find(">", start)
+            if close < 0:
+                return None
+            at = close + 1
+            continue
+        at = start + 1  # a "<" of text ("3 < 5")
     return None
+
+
+def _tag_end(text: str, start: int) -> int | None:
+    """The index after the ">" that ends the tag begun at ``start``, as a browser reads it (a
+    ">" inside a quoted attribute value is the value's); None when the text ends first."""
+    at = start + 1
+    while True:
+        found = _TAG_STOP.search(text, at)
+        if found is None:
+            return None
+        if found.group() == ">":
+            return found.end()
+        quote = found.group()[-1]
+        close = text.find(quote, found.end())
+        if close < 0:
+            return None
+        at = close + 1
+
+
+# In a tag: its end, or an attribute value's opening quote (after "=")
+_TAG_STOP = re.compile(r">|=[ \t\n\r\f]*[\"']")
+
+
+def _template_blanked(text: str) -> str:
+    """``text`` with each whole construct of template code ({% … %}, {{ … }}, {# … #})
+    blanked to spaces (lines kept): in one pass, an opener with no closer after it ends the
+    search for its kind."""
+    spans: list[tuple[int, int]] = []
+    at, done = 0, set()
+    while found := _TEMPLATE_OPENER.search(text, at):
+        opener = found.group()
+        if opener in done:
+            at = found.start() + 1
+            continue
+        close = text.find(_TEMPLATE_CLOSERS[opener], found.end())
+        if close < 0:
+            done.add(opener)
+            at = found.start() + 1
+            continue
+        spans.append((found.start(), close + 2))
+        at = close + 2
+    if not spans:
+        return text
+    parts, last = [], 0
+    for begin, end in spans:
+        parts += [text[last:begin], re.sub(r"[^\n]", " ", text[begin:end])]
+        last = end
+    return "".join([*parts, text[last:]])

@@ -211,6 +211,13 @@ def test_a_bare_html_cut_off_inside_a_tag_is_one_inp001_not_uns001(tmp_path: Pat
         "</p>",  # no </body></html>: legal, and complete
         "\n<p>Price: 5 < 7</p>",  # a "<" in text, before a whole tag
         "</body></html>\n<",  # a stray "<" after the whole document
+        # template code, not HTML: its "<" begins no tag (a QA probe)
+        "\n{% if a <b %}x{% endif %}",
+        "\n{{ price <total }}",
+        # no tag as a browser reads it: "<" before another letter, in a comment, in a script
+        "\n<p>Укажите <ВАШ ГОРОД",
+        "</body></html><!-- sent by <tool",
+        "\n<script>if (a <b",
     ],
 )
 def test_a_bare_html_that_ends_whole_is_not_cut_off(tmp_path: Path, ending: str) -> None:
@@ -218,3 +225,36 @@ def test_a_bare_html_that_ends_whole_is_not_cut_off(tmp_path: Path, ending: str)
     whole = HTML[: HTML.index("</body>")]
     page.write_text(whole + ending, encoding="utf-8")
     assert only(check(page), "INP001") == []
+
+
+@pytest.mark.parametrize(
+    ("ending", "tail"),
+    [
+        # "</html>" in a comment ends no document: the cut after it was missed (a QA probe)
+        (
+            '\n<!-- </html> -->\n<p><a href="https://acme.example/x',
+            '<a href="https://acme.example/x',
+        ),
+        # a ">" in a quoted attribute value ends no tag
+        (
+            '\n\n<img alt="a > b" src="https://acme.example/i.png',
+            '<img alt="a > b" src="https://acme.examp',
+        ),
+        # what Outlook's conditional comment holds is HTML to it
+        ('\n\n<!--[if mso]><v:roundrect href="https://x', '<v:roundrect href="https://x'),
+    ],
+)
+def test_a_bare_html_cut_as_a_browser_reads_it_is_inp001(
+    tmp_path: Path, ending: str, tail: str
+) -> None:
+    page = tmp_path / "email.html"
+    whole = HTML[: HTML.index("</body>")]
+    page.write_text(whole + ending, encoding="utf-8")
+    result = check(page)
+    assert codes(result) == ["INP001"]
+    [inp001] = only(result, "INP001")
+    line = whole.count("\n") + 3
+    assert inp001.message == (
+        f"email.html is cut off: it stops inside a tag on line {line} (“{tail}”); save the "
+        "whole file again"
+    )
