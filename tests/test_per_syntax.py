@@ -7,6 +7,7 @@ in it stops the send. Each refused part is one PER004 at its own place.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -166,3 +167,56 @@ def test_a_field_read_by_key_or_a_method_called_is_no_mistake(tmp_path: Path, wr
         files={"r.json": '[{"first_name": "Анна", "order": {"items": 3, "id": 1}}]'},
     )
     assert only(check(d), "PER004") == []
+
+
+# A customer.io/Braze-style template with no template or esp set: its tags are Liquid's as much
+# as Jinja's (Twig, Nunjucks, Django write them too); it is read with Jinja, but only Jinja2
+# itself reads event.items as the dict's method — Liquid reads the field (a QA probe)
+_LIQUID_LIKE = (
+    "<p>Hi there,</p>{% for item in event.items %}"
+    "<p>{{ item.name }} x {{ item.quantity }}</p>{% endfor %}"
+)
+
+
+def test_a_loop_over_items_in_a_template_not_declared_jinja_is_no_mistake(tmp_path: Path) -> None:
+    d = write_campaign(tmp_path, body=_LIQUID_LIKE)
+    result = check(d)
+    assert result.campaign.dialect == "jinja"  # read as Jinja, but not certainly Jinja2
+    assert only(result, "PER004") == []
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        {},  # detected: not certainly Jinja2
+        {"esp": "hubspot"},  # HubL (Jinjava) reads the map's key
+        {"esp": "hubspot", "template": "jinja"},  # declared, but HubSpot runs Jinjava
+    ],
+)
+def test_a_dicts_method_name_is_a_field_where_jinja2_may_not_run(
+    tmp_path: Path, setting: dict[str, Any]
+) -> None:
+    line = "<p>В заказе: {{ order.items }} шт.</p>"
+    d = write_campaign(
+        tmp_path,
+        body=f"{RU}\n{line}",
+        samples="r.json",
+        files={"r.json": '[{"first_name": "Анна", "order": {"items": 3}}]'},
+        **setting,
+    )
+    result = check(d)
+    assert only(result, "PER004") == []
+    # the field like any other: printed without a fallback (what it was before the mistake)
+    [finding] = only(result, "PER001")
+    html_line = (d / "email.html").read_text(encoding="utf-8").splitlines().index(line) + 1
+    assert finding.message == "“order.items” has no fallback or guard"
+    assert finding.places == (f"email.html:{html_line}",)
+
+
+def test_a_loop_over_items_in_a_declared_jinja_template_is_still_the_mistake(
+    tmp_path: Path,
+) -> None:
+    d = write_campaign(tmp_path, body=_LIQUID_LIKE, template="jinja")
+    [finding] = [f for f in only(check(d), "PER004") if f.severity.value == "error"]
+    assert finding.message.startswith("“event.items” is the method items that every dict has")
+    assert finding.places == ("email.html:5",)

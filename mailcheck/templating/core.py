@@ -81,6 +81,10 @@ class Parsed(Protocol):
     And ``mistakes``: (line, message) of what the engine reads but prints otherwise than the
     author means (Jinja's ``{{ order.items }}`` prints the dict's method ``items``): each is
     a template error (PER004); such a name is no recipient variable, and not in ``uses``.
+    Such a dialect gives ``keyed_uses`` too: ``uses`` with those names in, as an engine that
+    only reads like it sees them (HubL, Twig, Liquid read order.items as the field). Which one
+    counts is the campaign's: the mistakes only where the dialect is declared for an ESP that
+    runs its very engine.
     """
 
     @property

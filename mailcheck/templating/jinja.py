@@ -246,6 +246,7 @@ class JinjaTemplate:
         walker.statement(ast, _Scope())
         self.uses = walker.uses
         self.mistakes = walker.mistakes
+        self.keyed_uses = walker.keyed_uses
 
     def render(self, values: Mapping[str, object]) -> str:
         spent = budget.current()
@@ -373,6 +374,9 @@ class _Walker:
         self.is_system = is_system
         self.uses: list[Use] = []
         self.mistakes: list[tuple[int, str]] = []
+        # the uses as an engine that reads a key before an attribute sees them (HubL, Twig,
+        # Liquid, Django: order.items is the field): ``uses`` with the mistakes' names in
+        self.keyed_uses: list[Use] = []
         self.locals = set(_BUILTIN_NAMES)
         self.reading: list[str] = []  # the campaign's template files being walked
         self.local_names(ast)
@@ -390,21 +394,29 @@ class _Walker:
                 self.locals.add(item[1] if isinstance(item, tuple) else item)
 
     def add(
-        self, path: str, line: int, scope: _Scope, fb: _Fallback | None, *, guarded: bool = False
+        self,
+        path: str,
+        line: int,
+        scope: _Scope,
+        fb: _Fallback | None,
+        *,
+        guarded: bool = False,
+        keyed_only: bool = False,
     ) -> None:
         if path.split(".", 1)[0] in self.locals:
             return
-        self.uses.append(
-            Use(
-                name=path,
-                line=0 if self.reading else line,  # another file's line is not the template's
-                has_fallback=fb is not None,
-                fallback_covers_empty=fb.covers_empty if fb else True,
-                guarded=guarded or path in scope.guards,
-                fallback=fb.text if fb else None,
-                fallback_in_links=fb.in_links if fb else True,
-            )
+        use = Use(
+            name=path,
+            line=0 if self.reading else line,  # another file's line is not the template's
+            has_fallback=fb is not None,
+            fallback_covers_empty=fb.covers_empty if fb else True,
+            guarded=guarded or path in scope.guards,
+            fallback=fb.text if fb else None,
+            fallback_in_links=fb.in_links if fb else True,
         )
+        if not keyed_only:
+            self.uses.append(use)
+        self.keyed_uses.append(use)
 
     def dict_method(self, path: str, method: nodes.Getattr, line: int) -> None:
         """``order.items`` printed: Jinja looks an attribute up before a key, and every dict
@@ -482,18 +494,20 @@ class _Walker:
 
     def test(self, test: nodes.Node, scope: _Scope) -> None:
         """A condition's own variables: testing a variable is its guard."""
-        before = len(self.uses)
+        before = len(self.uses), len(self.keyed_uses)
         self.expr(test, scope, None)
-        for i in range(before, len(self.uses)):
-            u = self.uses[i]
-            self.uses[i] = Use(
-                u.name, u.line, u.has_fallback, u.fallback_covers_empty, True, u.fallback
-            )
+        for uses, start in ((self.uses, before[0]), (self.keyed_uses, before[1])):
+            for i in range(start, len(uses)):
+                u = uses[i]
+                uses[i] = Use(
+                    u.name, u.line, u.has_fallback, u.fallback_covers_empty, True, u.fallback
+                )
 
     def expr(self, node: nodes.Node, scope: _Scope, fb: _Fallback | None) -> None:
         path = _path(node)
         if path is not None and (method := _dict_method(node)) is not None:
             self.dict_method(path, method, node.lineno)
+            self.add(path, node.lineno, scope, fb, keyed_only=True)
             return
         if path is not None:
             self.add(path, node.lineno, scope, fb)

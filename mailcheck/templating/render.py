@@ -60,15 +60,16 @@ _shared: dict[tuple[str, frozenset[str], str | None, str], Parsed] = {}
 
 
 def _parser(
-    dialect: Dialect, is_system: SystemNames, limits: LimitsConfig
+    dialect: Dialect, is_system: SystemNames, limits: LimitsConfig, *, exact: bool = True
 ) -> Callable[[str, IsSystem], Parsed]:
     """The dialect's parser; what it parses renders within ``limits``: every dialect, built-in
-    or plugin, renders through :class:`_Budgeted`."""
+    or plugin, renders through :class:`_Budgeted`. ``exact``: the ESP runs the dialect's own
+    engine, not only one that reads the same tags (see :func:`_choose_dialect`)."""
     parse = _shared_parser(dialect, is_system)
 
     def budgeted_parse(source: str, system: IsSystem) -> Parsed:
         try:
-            return _Budgeted(parse(source, system), limits)
+            return _Budgeted(parse(source, system), limits, exact=exact)
         except RecursionError:  # the engine's parser recursed past Python's limit
             raise TemplateError(t("the template is nested too deeply to read")) from None
 
@@ -78,13 +79,19 @@ def _parser(
 class _Budgeted:
     """A parsed part whose every render has its own budget (:mod:`.budget`)."""
 
-    def __init__(self, parsed: Parsed, limits: LimitsConfig) -> None:
+    def __init__(self, parsed: Parsed, limits: LimitsConfig, *, exact: bool = True) -> None:
         self._render = budget.budgeted(parsed.render, limits)
         self.uses = parsed.uses
         self.partials: tuple[str, ...] = tuple(getattr(parsed, "partials", ()))
         self.partials_at: tuple[tuple[str, int], ...] = tuple(getattr(parsed, "partials_at", ()))
         self.unread: tuple[tuple[int, str], ...] = tuple(getattr(parsed, "unread", ()))
         self.mistakes: tuple[tuple[int, str], ...] = tuple(getattr(parsed, "mistakes", ()))
+        if not exact and self.mistakes:
+            # what only the dialect's own engine misreads (Jinja2's order.items, the method)
+            # is no error where another engine may run the template: HubL, Twig, Liquid and
+            # Django read the key "items", a field like any other
+            self.uses = list(getattr(parsed, "keyed_uses", self.uses))
+            self.mistakes = ()
         # it may cancel the whole message (SendAborted) for some values: Braze's abort_message
         self.may_abort: bool = getattr(parsed, "may_abort", False)
         self.aborts_unless: frozenset[str] = frozenset(getattr(parsed, "aborts_unless", ()))
@@ -223,8 +230,15 @@ def _safe_parse(html: str) -> Document | None:
 
 def _choose_dialect(
     campaign: Campaign, config: Config, sources: list[tuple[str, str]]
-) -> tuple[Dialect | None, str | None, bool]:
-    """The campaign's dialect, its platform, and whether the dialect is only a guess.
+) -> tuple[Dialect | None, str | None, bool, bool]:
+    """The campaign's dialect, its platform, whether the dialect is only a guess, and
+    whether it is exact: the ESP certainly runs the dialect's own engine.
+
+    Exact only where ``template = "…"`` says so and the ESP is no platform whose language
+    merely reads like it (HubSpot's HubL is Jinjava, not Jinja2). Not an ESP's dialect
+    (HubSpot, the only one Jinja's reads, runs Jinjava), nor a detected one: every tag
+    Jinja's markers find (``{% set %}``, ``| default(…)``, ``is defined``, ``{# #}``) Twig,
+    Nunjucks, Django or HubL write too, and those read ``order.items`` as the field.
 
     Fills ``campaign.dialect``, ``dialect_reason`` and ``dialect_unclear``.
     """
@@ -250,7 +264,7 @@ def _choose_dialect(
         # Received header) still has the tags the ESP fills on sending: a template.
         campaign.dialect = "none"
         campaign.dialect_reason = t("a sent test send is rendered already: tags left are leftovers")
-        return None, platform, False
+        return None, platform, False, False
     elif config.template:
         campaign.dialect_reason = t(
             "{setting} in the configuration", setting=f'template = "{config.template}"'
@@ -266,7 +280,7 @@ def _choose_dialect(
             campaign.dialect_reason = campaign.dialect_unclear = detection.reason
             campaign.dialect_unclear_at = _first_tag_at(sources, detection)
             campaign.dialect = "none"
-            return None, platform, False
+            return None, platform, False, False
     else:
         detection = explain_dialect(source for _, source in sources)
         campaign.dialect_reason = detection.reason
@@ -274,9 +288,10 @@ def _choose_dialect(
             campaign.dialect_unclear = detection.reason
             campaign.dialect_unclear_at = _first_tag_at(sources, detection)
         campaign.dialect = detection.dialect
-        return catalogue.get(detection.dialect), platform, not detection.certain
+        return catalogue.get(detection.dialect), platform, not detection.certain, False
     campaign.dialect = chosen.name if chosen is not None else "none"
-    return chosen, platform, False
+    declared = campaign.dialect_explicit or bool(config.template)
+    return chosen, platform, False, declared and platform not in _SUPERSET_PLATFORMS
 
 
 def _first_tag_at(sources: list[tuple[str, str]], detection: Detection) -> tuple[str, int] | None:
@@ -286,7 +301,7 @@ def _first_tag_at(sources: list[tuple[str, str]], detection: Detection) -> tuple
 
 def _render_campaign(campaign: Campaign, config: Config) -> None:
     sources = _sources(campaign)
-    dialect, platform, guessed = _choose_dialect(campaign, config, sources)
+    dialect, platform, guessed, exact = _choose_dialect(campaign, config, sources)
     if campaign.html is not None and campaign.static is None:
         campaign.static = _safe_parse(campaign.html)
     if campaign.static is not None:
@@ -303,7 +318,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         return
 
     is_system = SystemNames(dialect, config.system_variables, platform)
-    parse = _parser(dialect, is_system, config.limits)
+    parse = _parser(dialect, is_system, config.limits, exact=exact)
     parts: list[_Part] = []
     for where, source in sources:
         try:
