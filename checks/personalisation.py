@@ -572,6 +572,10 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
     (`@if (…)`, `@Html.`), a "@Model." in a tag (`href="@Model.UnsubscribeUrl"`) or two
     members (`@Model.FirstName`, `@Model.Bonus`).
 
+    A `${…}` inside a code element (`<code>`, `<pre>` …) is code shown to the reader and makes
+    no template; but a code element whose whole text is one `${name}` (`<code>${promocode}</code>`)
+    is most likely a merge tag: where no dialect read fills it, it is reported as not verified.
+
     In a template it reads, a block whose test or helper it cannot read — Mindbox's
     `@{ if Recipient.Age > 18 }`, an ESP's own Handlebars helper `{{#minInList items "price"}}`
     — is reported on its own line: which branch a recipient gets is not known, so what the
@@ -604,6 +608,19 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
                 tag=_shown_tag(tag),
             ),
             location=_part_at(ctx, part, line),
+        )
+    lone = ctx.campaign.unfilled_code_tags
+    if lone:  # one cause: no dialect read here fills "${…}"
+        places = tuple(dict.fromkeys(_part_at(ctx, "html", line) for line, _, _ in lone))
+        yield Problem(
+            t(
+                "{tags}: the whole text of a code element, but no template language read here "
+                "fills it — a merge tag or code shown as written? What recipients see there "
+                "is not verified",
+                tags=", ".join(dict.fromkeys(f"<{el}>{tag}</{el}>" for _, el, tag in lone)),
+            ),
+            location=places[0],
+            locations=places,
         )
 
 

@@ -324,6 +324,9 @@ class Campaign:
     # blocks whose test or helper mailcheck cannot read: (part, line, tag as written); what
     # they print is not verified (PER007), never guessed
     unread_blocks: list[tuple[str, int, str]] = field(default_factory=list)
+    # "${name}" as the whole text of a code element (<code>${promocode}</code>) that no dialect
+    # read here fills: a merge tag, or code shown? (line in the HTML, element, tag): PER007
+    unfilled_code_tags: list[tuple[int, str, str]] = field(default_factory=list)
     # what the engine reads but prints otherwise than the author means (Jinja's order.items:
     # the dict's method, not the field): (part, line, message), each a PER004 of its own
     template_mistakes: list[tuple[str, int, str]] = field(default_factory=list)

@@ -290,7 +290,7 @@ def test_what_an_unknown_helper_prints_is_never_claimed_broken(tmp_path: Path) -
 @pytest.mark.parametrize(
     "shown",
     [
-        "<pre><code>Цена: ${price} руб.</code></pre>\n<p>Или <code>${item.name}</code>.</p>",
+        "<pre><code>Цена: ${price} руб.</code></pre>\n<p>Или <code>${item.name} + 1</code>.</p>",
         # a JavaScript template literal Velocity cannot parse: it was PER004, an error
         "<pre>const total = `${price * qty}`;\nconsole.log(total);</pre>",
         "<p>Наберите <kbd>echo ${HOME}</kbd> в терминале.</p>",
@@ -317,3 +317,42 @@ def test_dollar_braces_in_the_copy_are_still_a_template(tmp_path: Path) -> None:
         "“price” has no fallback or guard",
         (f"email.html:{line}",),
     )
+
+
+def test_a_code_element_holding_one_dollar_tag_alone_is_not_verified(tmp_path: Path) -> None:
+    # <code>${promocode}</code> (a promo code set in a monospace font) as the only tag: it made
+    # no template (a ${…} in code is code shown), and the e-mail passed silently (a QA probe).
+    # Most likely a merge tag no dialect read here fills: not verified, at each place, once
+    body = (
+        '<p>Ваш промокод: <code style="font-size:20px">${promocode}</code></p>\n'
+        "<p>Ещё один: <kbd> ${ second.code } </kbd></p>\n"
+        f"{SHOP}\n<p><a href='https://shop.test/u'>Отписаться</a></p>"
+    )
+    d = write_campaign(
+        tmp_path, body=body, samples="r.json", files={"r.json": '[{"promocode": "SALE20"}]'}
+    )
+    lines = (d / "email.html").read_text(encoding="utf-8").splitlines()
+    at = [i for i, text in enumerate(lines, start=1) if "${" in text]
+    result = check(d)
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == ["PER007"]
+    [per007] = only(result, "PER007")
+    assert per007.severity.value == "warning"
+    assert per007.message == (
+        "<code>${promocode}</code>, <kbd>${ second.code }</kbd>: the whole text of a code "
+        "element, but no template language read here fills it — a merge tag or code shown "
+        "as written? What recipients see there is not verified"
+    )
+    assert per007.places == tuple(f"email.html:{line}" for line in at)
+
+
+def test_a_lone_dollar_tag_in_code_that_velocity_fills_is_checked_as_a_tag(tmp_path: Path) -> None:
+    # esp = "esputnik" writes Velocity: the tag is rendered and checked like any other
+    body = (
+        "<p>Ваш промокод: <code>${promocode}</code></p>\n"
+        f"{SHOP}\n<p><a href='https://shop.test/u'>Отписаться</a></p>"
+    )
+    d = write_campaign(tmp_path, body=body, esp="esputnik")
+    result = check(d)
+    assert only(result, "PER007") == []
+    [per001] = only(result, "PER001")
+    assert per001.message == "“promocode” has no fallback or guard"

@@ -185,6 +185,26 @@ def without_shown_code_tags(text: str) -> str:
     return "".join(out)
 
 
+# A code element whose whole text is one "${name}" (a promo code set in <code> for its font):
+# far likelier a merge tag than code shown; a longer sample ("const s = `${name}`") is code
+_LONE_CODE_TAG = re.compile(
+    r"<(code|pre|kbd|samp|tt)\b[^<>]*>\s*(\$\{\s*[A-Za-z_][\w.]*\s*\})\s*</\1\s*>", re.I
+)
+
+
+def lone_code_tags(html: str) -> list[tuple[int, str, str]]:
+    """(line, element, tag) of each code element (``<code>``, ``<pre>`` …) whose whole text is
+    one ``${name}``, outside HTML comments: detection does not count it (it is blanked with
+    the code shown), yet it is most likely a merge tag."""
+    if "${" not in html:
+        return []
+    shown = without_comments(html)
+    return [
+        (_line_at(shown, m.start(2)), m.group(1).lower(), m.group(2))
+        for m in _LONE_CODE_TAG.finditer(shown)
+    ]
+
+
 def detect_dialect(texts: Iterable[str | None]) -> str:
     """The dialect of the given template parts taken together ("none" when unclear)."""
     return explain_dialect(texts).dialect

@@ -33,6 +33,7 @@ from mailcheck.templating.detect import (
     Detection,
     explain_dialect,
     hubl_tags,
+    lone_code_tags,
     part_line,
     without_comments,
 )
@@ -313,6 +314,11 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     campaign.outside_parts_at = []
     campaign.unread_blocks = []
     campaign.template_mistakes = []
+    campaign.unfilled_code_tags = [
+        (line, element, tag)
+        for line, element, tag in lone_code_tags(campaign.html or "")
+        if dialect is None or not dialect.leftovers(tag)
+    ]
     if dialect is None:
         campaign.renders = [_as_is(campaign)]
         return
