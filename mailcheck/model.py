@@ -174,13 +174,16 @@ class Breakage:
     """Broken text in one rendered part, as a recipient would read it.
 
     From a sample recipient's own values (``variable`` None: PER002), or from the blanking
-    probe, which renders again with one ``variable`` set to ``blank`` ("" or None).
+    probe, which renders again with one ``variable`` set to ``blank`` ("" or None, a null),
+    or finds that a sample without the field (``missing``) is broken where a value mends it.
     """
 
     part: str  # subject, preheader, text (the HTML's visible text), plain-text part
     snippet: str  # the broken fragment; "" when the whole part came out empty
     variable: str | None = None
     blank: str | None = ""
+    # the data has no such field at all: Jinja prints "" for it, "None" only for a null
+    missing: bool = False
 
     def describe(self) -> str:
         """``with first_name = "" the text reads “Привет, !”``, in the report's language."""
@@ -200,16 +203,28 @@ class Breakage:
                     snippet=self.snippet,
                 )
             return t('with {name} = "" the {part} is empty', name=self.variable, part=part)
-        # a value the ESP's data lacks (no field, or null): "None" is what Python calls it, not
-        # what a client knows, and a template that prints it says so
+        said = {"name": self.variable, "part": part, "snippet": self.snippet}
+        printed = _NO_VALUE_WORD.search(self.snippet)
+        if not self.missing:
+            # a null in the data (what was probed): Jinja prints "None" for it, a missing
+            # field it prints empty. "None" is what Python calls it, not what a client knows
+            if not self.snippet:
+                return t("with {name} null in the data the {part} is empty", **said)
+            if printed:
+                return t(
+                    "with {name} null in the data the {part} reads “{snippet}”: "
+                    "“{word}” is how the template prints null",
+                    word=printed.group(0),
+                    **said,
+                )
+            return t("with {name} null in the data the {part} reads “{snippet}”", **said)
+        # no such field in the data (a sample without it)
         if not self.snippet:
             return t(
                 "with no value for {name} in the data the {part} is empty",
                 name=self.variable,
                 part=part,
             )
-        said = {"name": self.variable, "part": part, "snippet": self.snippet}
-        printed = _NO_VALUE_WORD.search(self.snippet)
         if printed:
             return t(
                 "with no value for {name} in the data the {part} reads “{snippet}”: "

@@ -1420,3 +1420,62 @@ def test_a_tracked_international_domain_is_one_site_in_either_spelling(
     assert utm001.message == "link lacks utm_source, utm_medium, utm_campaign"
     assert utm001.url == href
     assert utm001.places == ("email.html:9",)
+
+
+def test_the_evidence_of_a_null_says_null_not_missing(tmp_path: Path) -> None:
+    """The probe renders city null: Jinja prints "None" for a null, "" for a missing field.
+    It said "with no value for city in the data … “город: None”", which a sample without city
+    never reads (a QA probe)."""
+    line = "<p>Ваш город: {{ city }}</p>"
+    d = write_campaign(
+        tmp_path,
+        body=body_with(line),
+        template="jinja",
+        samples="r.csv",
+        files={"r.csv": "email,city\na@x.test,Москва\n"},
+    )
+    (finding,) = only(check(d), "PER001")
+    assert finding.message == (
+        "“city” has no fallback or guard: with city null in the data the text reads "
+        "“город: None”: “None” is how the template prints null"
+    )
+    html_line = (d / "email.html").read_text(encoding="utf-8").splitlines().index(line) + 1
+    assert finding.places == (f"email.html:{html_line}",)
+
+
+@pytest.mark.parametrize(
+    ("last_name", "expected"),
+    [
+        # no fallback: PER001 all the same, with what blanking last_name alone shows
+        (
+            "{{ last_name }}",
+            [
+                "“last_name” has no fallback or guard: with last_name null in the data the text "
+                "reads “Иван None”: “None” is how the template prints null"
+            ],
+        ),
+        # an empty fallback at the end of the greeting breaks nothing alone: no PER001
+        ("{{ last_name | default('', true) }}", []),
+    ],
+)
+def test_a_variables_evidence_is_from_blanking_it_alone(
+    tmp_path: Path, last_name: str, expected: list[str]
+) -> None:
+    """Sample 2's first_name is spaces: blanking last_name there read "Здравствуйте, !", which
+    no recipient gets from last_name alone — it was PER001's evidence for last_name (a QA
+    probe)."""
+    line = f"<p>Здравствуйте, {{{{ first_name | default('друг', true) }}}} {last_name}!</p>"
+    d = write_campaign(
+        tmp_path,
+        body=body_with(line),
+        template="jinja",
+        samples="r.csv",
+        files={"r.csv": 'first_name,last_name\nИван,Петров\n"   ",Сидоров\n'},
+    )
+    result = check(d)
+    assert [f.message for f in only(result, "PER001")] == expected
+    html_line = (d / "email.html").read_text(encoding="utf-8").splitlines().index(line) + 1
+    assert [f.places for f in only(result, "PER001")] == [(f"email.html:{html_line}",)] * len(
+        expected
+    )
+    assert only(result, "PER002") == []  # "Здравствуйте,    Сидоров!" reads whole

@@ -206,11 +206,13 @@ def test_fallback_for_undefined_only_gives_evidence_for_empty_and_none() -> None
     found = evidence(c)
     assert 'with first_name = "" the text reads “Привет, !”' in found
     # what None is, in the reader's words: it said "with first_name missing (null)", where a
-    # missing first_name gets the fallback and a null one prints "None"
+    # missing first_name gets the fallback and a null one prints "None"; then "with no value
+    # for first_name", which a missing one is too: what was probed is a null (a QA probe)
     assert (
-        "with no value for first_name in the data the text reads “Привет, None”: “None” is how "
-        "the template prints no value"
+        "with first_name null in the data the text reads “Привет, None”: “None” is how "
+        "the template prints null"
     ) in found
+    assert not [e for e in found if "no value" in e]
 
 
 def test_sample_with_empty_value_shows_its_own_breakage() -> None:

@@ -824,9 +824,27 @@ class _Blanker:
 
         base = self.texts(base_parts)
         base_broken = {part: set(self.broken(text)) for part, text in base.items()}
+        # The blanks are tried beside the sample's other values, each of them given: a sample
+        # whose first_name is spaces would make blanking last_name read "Здравствуйте, !",
+        # which no recipient gets from last_name alone. Its other empty values stand as a
+        # plain word (their own name) for the probe; what they break is theirs (PER002).
+        probe_flat = dict(flat)
+        for given in self.names:
+            found, current = lookup(flat, given, self.dialect)
+            if found and not value_text(current).strip():
+                probe_flat = _with(probe_flat, given, neutral_value(given), self.dialect)
+        probe_parts: Mapping[str, str] = base_parts
+        if probe_flat != flat:
+            try:
+                probe_parts = self.renderer.render_parts(probe_flat)
+            except (TemplateError, SendAborted):
+                probe_flat, probe_parts = dict(flat), base_parts
+        probe_base = self.texts(probe_parts)
         # what the sample breaks anyway, whichever words stand in it: blanking first_name in a
         # sample whose text reads ", Саша" (no gender) breaks nothing new with ", клиент"
-        base_shapes = {part: {shape(b) for b in broken} for part, broken in base_broken.items()}
+        base_shapes = {
+            part: {shape(b) for b in self.broken(text)} for part, text in probe_base.items()
+        }
         out: list[Breakage] = []
         for name in self.names:
             found, current = lookup(flat, name, self.dialect)
@@ -837,14 +855,14 @@ class _Blanker:
                 # the sample lacks it (no column, or empty): which of the sample's own
                 # breakages does a value for it mend? Those are its doing, so its finding
                 # (PER001) names this recipient rather than a PER002 of unknown cause
-                out += self._mended(flat, name, parts, base_broken, None if not found else "")
+                out += self._mended(flat, name, parts, base_broken, found)
                 if found:
                     continue  # already empty here: no blank can break anything new
             for blank in self.blanks:
                 if self.budget <= 0:
                     return out
                 self.budget -= len(parts)
-                values = self.renderer.values(_with(flat, name, blank, self.dialect))
+                values = self.renderer.values(_with(probe_flat, name, blank, self.dialect))
                 try:
                     for other in self.cancelling:
                         if other not in parts:
@@ -853,10 +871,11 @@ class _Blanker:
                 except (TemplateError, SendAborted):
                     continue
                 # a part the blank leaves as it was cannot break anew: nothing to scan
-                changed = {w: t for w, t in rendered.items() if t != base_parts.get(w)}
+                changed = {w: t for w, t in rendered.items() if t != probe_parts.get(w)}
                 value = "" if blank == "" else None
                 for part, text in self.texts(changed).items():
-                    if part == "subject" and base.get("subject", "").strip() and not text.strip():
+                    subject = probe_base.get("subject", "")
+                    if part == "subject" and subject.strip() and not text.strip():
                         out.append(Breakage(part, "", name, value))
                         continue
                     for snippet in self.broken(text):
@@ -870,9 +889,10 @@ class _Blanker:
         name: str,
         parts: list[_Part],
         base_broken: dict[str, set[str]],
-        blank: str | None,
+        found: bool,
     ) -> list[Breakage]:
-        """The breakages of ``flat``'s own render that a value for ``name`` makes go away."""
+        """The breakages of ``flat``'s own render that a value for ``name`` makes go away
+        (``found``: ``flat`` has the field, empty; else it has none)."""
         # (base_broken is keyed by the parts' names, "text" for the HTML: _PART_NAMES)
         if self.budget <= 0 or not any(base_broken.get(_PART_NAMES[p.where]) for p in parts):
             return []
@@ -883,7 +903,7 @@ class _Blanker:
         except (TemplateError, SendAborted):
             return []
         return [
-            Breakage(part, snippet, name, blank)
+            Breakage(part, snippet, name, "" if found else None, missing=not found)
             for part, text in self.texts(rendered).items()
             for snippet in sorted(base_broken.get(part, set()) - set(self.broken(text)))
         ]
