@@ -569,8 +569,9 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
     language mailcheck does not read (AMPscript, FreeMarker, Razor …) is reported at the line
     of its first tag. A Razor "@Model.Works" alone in the copy may be a handle, and an
     address's "@" ("team@Model.Works") is one: Razor is read from a code construct
-    (`@if (…)`, `@Html.`), a "@Model." in a tag (`href="@Model.UnsubscribeUrl"`) or two
-    members (`@Model.FirstName`, `@Model.Bonus`).
+    (`@if (…)`, `@Html.`), a "@Model." in an address or value attribute
+    (`href="@Model.UnsubscribeUrl"`, `src`, `action`, `value`; not `alt` or `title`, text as
+    the copy is) or two members (`@Model.FirstName`, `@Model.Bonus`).
 
     A `${…}` inside a code element (`<code>`, `<pre>` …) is code shown to the reader and makes
     no template; but a code element whose whole text is one `${name}` (`<code>${promocode}</code>`)

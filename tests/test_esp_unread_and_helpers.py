@@ -356,3 +356,40 @@ def test_a_lone_dollar_tag_in_code_that_velocity_fills_is_checked_as_a_tag(tmp_p
     assert only(result, "PER007") == []
     [per001] = only(result, "PER001")
     assert per001.message == "“promocode” has no fallback or guard"
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        '<p><img src="https://shop.test/logo.png" alt="@Model.Works" width="100"></p>',
+        '<p>Мы в Instagram: <a href="https://instagram.com/model.works" '
+        'title="@Model.Works">@Model.Works</a></p>',
+        "<p><a href='https://shop.test/' aria-label='@Model.Works'>Shop</a></p>",
+    ],
+)
+def test_a_handle_in_a_text_attribute_is_not_razor(tmp_path: Path, copy: str) -> None:
+    # alt="@Model.Works" counted as "@Model. inside an HTML tag": PER007 "1 tag(s) of Razor"
+    # on an e-mail with no template (a QA probe). alt and title are text, as the copy is
+    body = f"{copy}\n{SHOP}\n<p><a href='https://shop.test/u'>Отписаться</a></p>"
+    result = check(write_campaign(tmp_path, body=body))
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == []
+
+
+@pytest.mark.parametrize(
+    "tag",
+    [
+        '<a href="https://shop.test/p/@Model.Id?x=1">Профиль</a>',
+        "<img src=@Model.LogoUrl alt='Логотип'>",
+        '<input type="hidden" value="@Model.Token">',
+    ],
+)
+def test_a_model_in_an_address_or_value_attribute_is_razor(tmp_path: Path, tag: str) -> None:
+    body = f"<p>Здравствуйте!</p>\n<p>{tag}</p>\n{SHOP}\n<p><a href='https://shop.test/u'>Отписаться</a></p>"
+    d = write_campaign(tmp_path, body=body)
+    lines = (d / "email.html").read_text(encoding="utf-8").splitlines()
+    line = next(i for i, text in enumerate(lines, start=1) if "@Model." in text)
+    [finding] = only(check(d), "PER007")
+    assert finding.location == f"email.html:{line}"
+    assert finding.message.endswith(
+        "(1 tag(s) of Razor (ASP.NET), a language mailcheck does not read)"
+    )

@@ -135,14 +135,38 @@ _RAZOR = regex.compile(
 )
 
 
+# An attribute of a tag, its value possibly still open where the text read ends
+_ATTRIBUTE = regex.compile(r"""([^\s"'<>/=]+)\s*=\s*("[^"]*"?|'[^']*'?|[^\s"'>]*)""")
+# Attributes whose value is an address or a form's value: what a Razor template fills with
+# @Model.X. Not text ones (alt, title, aria-label, placeholder): a handle is text there too
+_CODE_ATTRIBUTES = frozenset(
+    {"href", "src", "srcset", "action", "formaction", "value", "background", "poster"}
+)
+_TAG_READ = 2000  # how far back in a tag its attributes are read (a tag is shorter)
+
+
+def _in_code_attribute(text: str, tag_start: int, at: int) -> bool:
+    """Whether ``at`` is inside the value of an address-like attribute of the tag that starts
+    at ``tag_start`` (``href="@Model.Url"``, ``src="https://x/@Model.Id.png"``)."""
+    start = max(tag_start, at - _TAG_READ)
+    attributes = list(_ATTRIBUTE.finditer(text, start, at))
+    last = attributes[-1] if attributes else None
+    if last is None or last.end() != at:
+        return False
+    value = last.group(2)
+    still_open = not value or value[0] not in "\"'" or len(value) == 1 or value[-1] != value[0]
+    return still_open and last.group(1).lower() in _CODE_ATTRIBUTES
+
+
 class RazorTags:
     """Razor's constructs in a text, when the text is a Razor template.
 
     "@Model.Works" alone in the copy is as likely a handle ("follow @Model.Works") as a
     Razor expression; it is one beside another Razor construct: a code construct (``@if (``,
-    ``@foreach (``, ``@Html.``, ``@ViewBag.``), a "@Model." inside an HTML tag
-    (``href="@Model.UnsubscribeUrl"``), or a "@Model." of another member
-    (``@Model.FirstName`` and ``@Model.Bonus``).
+    ``@foreach (``, ``@Html.``, ``@ViewBag.``), a "@Model." in an address-like attribute's
+    value (``href="@Model.UnsubscribeUrl"``, ``src``, ``action``, ``value``; not ``alt`` or
+    ``title``, text where a handle is written as in the copy), or a "@Model." of another
+    member (``@Model.FirstName`` and ``@Model.Bonus``).
     """
 
     def finditer(self, string: str) -> Iterator[regex.Match[str]]:
@@ -151,6 +175,7 @@ class RazorTags:
         found: list[regex.Match[str]] = []
         members: set[str] = set()
         template = in_tag = False
+        tag_start = 0
         read = 0  # the text up to here is read for "<" and ">": each part once (linear)
         for m in _RAZOR.finditer(string):
             found.append(m)
@@ -159,8 +184,9 @@ class RazorTags:
             opened, closed = string.rfind("<", read, m.start()), string.rfind(">", read, m.start())
             if opened != closed:  # -1 both: no tag starts or ends since the last one
                 in_tag = opened > closed
+                tag_start = opened if in_tag else tag_start
             read = m.start()
-            if m.group("code") or in_tag:
+            if m.group("code") or (in_tag and _in_code_attribute(string, tag_start, m.start())):
                 template = True
             else:
                 members.add(m.group("member"))
