@@ -434,7 +434,9 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
     A Jinja name that reads a dict's method instead of a field — `{{ order.items }}`, where
     Jinja finds the method `items` (also `keys`, `values`, `get`, `copy`) before the key — is
     an error too, at its line: every recipient reads "<built-in method items of dict
-    object>" (nothing in the HTML), whatever the data holds.
+    object>" (nothing in the HTML), whatever the data holds. A render that fails only for it
+    (`{% for item in order.items %}`, `{{ order.items | length }}`: the method is no list) is
+    that one finding, not a "could not verify" as well; a failure with another cause still is.
 
     ## Why it matters
     The ESP either refuses to send or sends the raw template to every recipient.
@@ -464,7 +466,11 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
             else mistake,
             _part_at(ctx, where, line),
         )
-    if not campaign.template_errors and campaign.template_error:  # failed at run time
+    if (  # failed at run time, and not for a mistake reported above (one cause, one finding)
+        not campaign.template_errors
+        and campaign.template_error
+        and not campaign.template_error_mistaken
+    ):
         # with mailcheck's own values (fallbacks, placeholders, samples read as text): the
         # ESP's data may well be of the kind the template expects ("bonus > 0" on a number)
         line = campaign.template_error_line

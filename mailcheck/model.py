@@ -328,6 +328,9 @@ class Campaign:
     variables: list[Variable] = field(default_factory=list)
     template_error: str | None = None  # PER004: the first part that fails, or a run-time failure
     template_error_line: int = 0
+    # the run-time failure is one that a template mistake (PER004, below) explains: read as
+    # the author means it ({% for i in order.items %} as the key), the template renders
+    template_error_mistaken: bool = False
     over_budget: str | None = None  # PER008: a render went over its budget (which limit)
     # PER004 for every part the engine refuses: (part as in Variable.where, message, line)
     template_errors: list[tuple[str, str, int]] = field(default_factory=list)

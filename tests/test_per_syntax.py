@@ -220,3 +220,96 @@ def test_a_loop_over_items_in_a_declared_jinja_template_is_still_the_mistake(
     [finding] = [f for f in only(check(d), "PER004") if f.severity.value == "error"]
     assert finding.message.startswith("“event.items” is the method items that every dict has")
     assert finding.places == ("email.html:5",)
+
+
+# Looped over or measured, Jinja2's order.items (the dict's method) fails the render itself:
+# "'builtin_function_or_method' object is not iterable", "… has no len()". That failure is the
+# mistake's, already the PER004 error at its line: it was a second PER004, a warning "could not
+# verify: rendering failed: …" (a QA probe). One root cause, one finding.
+_ORDER = '[{"first_name": "Анна", "order": {"items": [{"name": "Чайник"}], "total": 990}}]'
+
+
+def _mistake(path: str = "order.items", fix: str = "order['items']") -> str:
+    method = path.rsplit(".", 1)[1]
+    return (
+        f"“{path}” is the method {method} that every dict has, not a field “{method}” "
+        f"(Jinja looks an attribute up before a key): recipients read “<built-in method "
+        f"{method} of dict object>”, or nothing in the HTML — write {fix}"
+    )
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "{% for item in order.items %}<p>{{ item.name }}</p>{% endfor %}",
+        "<p>Товаров: {{ order.items | length }}</p>",
+    ],
+)
+def test_a_render_that_fails_for_the_dicts_method_is_that_one_finding(
+    tmp_path: Path, line: str
+) -> None:
+    d = write_campaign(
+        tmp_path,
+        body=f"{RU}\n{line}",
+        template="jinja",
+        samples="r.json",
+        files={"r.json": _ORDER},
+    )
+    result = check(d)
+    [finding] = only(result, "PER004")
+    assert finding.severity.value == "error"
+    assert finding.message == _mistake()
+    html_line = (d / "email.html").read_text(encoding="utf-8").splitlines().index(line) + 1
+    assert finding.places == (f"email.html:{html_line}",)
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == ["PER004"]
+
+
+@pytest.mark.parametrize(
+    ("body", "files", "manifest"),
+    [
+        # in the same part as the mistake: read as the author means, it still fails
+        (
+            "{% for item in order.items %}<p>{{ item.name }}</p>{% endfor %}"
+            "<p>{{ order.total / 0 }}</p>",
+            {},
+            {},
+        ),
+        # in another part, rendered after the HTML that fails for the mistake
+        (
+            "<p>Товаров: {{ order.items | length }}</p>",
+            {"email.txt": "Итого: {{ order.total / 0 }}\n"},
+            {"text": "email.txt"},
+        ),
+    ],
+)
+def test_a_render_failure_of_its_own_beside_the_mistake_is_still_said(
+    tmp_path: Path, body: str, files: dict[str, str], manifest: dict[str, Any]
+) -> None:
+    d = write_campaign(
+        tmp_path,
+        body=f"{RU}\n{body}",
+        template="jinja",
+        samples="r.json",
+        files={"r.json": _ORDER, **files},
+        **manifest,
+    )
+    findings = only(check(d), "PER004")
+    assert [(f.severity.value, f.message) for f in findings] == [
+        ("error", _mistake()),
+        ("warning", "could not verify: rendering failed: division by zero"),
+    ]
+    assert findings[1].places == ("template",)
+
+
+def test_a_render_failure_without_a_mistake_is_still_said(tmp_path: Path) -> None:
+    d = write_campaign(
+        tmp_path,
+        body=f"{RU}\n<p>{{{{ order.total / 0 }}}}</p>",
+        template="jinja",
+        samples="r.json",
+        files={"r.json": _ORDER},
+    )
+    [finding] = only(check(d), "PER004")
+    assert finding.severity.value == "warning"
+    assert finding.message == "could not verify: rendering failed: division by zero"
+    assert finding.places == ("template",)

@@ -48,6 +48,12 @@ class NotUnderstood(TemplateError):
         self.files = files
 
 
+class MistakeFailure(TemplateError):
+    """A render that fails only for a part's ``mistakes`` (see :class:`Parsed`): read as the
+    author means them (Jinja's ``order.items`` as the key), the part renders. The mistake is
+    reported already (PER004): the failure is no finding of its own."""
+
+
 @dataclass(frozen=True)
 class Use:
     """One use of a recipient variable in a template part."""

@@ -25,7 +25,14 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from mailcheck.i18n import N_, t
 from mailcheck.templating import budget, partials
-from mailcheck.templating.core import IsSystem, NotUnderstood, TemplateError, Use, unflatten
+from mailcheck.templating.core import (
+    IsSystem,
+    MistakeFailure,
+    NotUnderstood,
+    TemplateError,
+    Use,
+    unflatten,
+)
 
 
 class _Blank(ChainableUndefined):
@@ -217,6 +224,28 @@ def _unisender_default(value: object, fallback: str = "") -> object:
 _ENV.filters[UNISENDER_FILTER] = budget.guard_filter(_unisender_default)
 
 
+class _KeyedEnvironment(_BudgetedEnvironment):
+    """Jinja as the author of ``order.items`` means it: a dict's key before its method of
+    that name (:data:`_DICT_METHODS`). Only to tell whether a failed render fails for those
+    names alone (:meth:`JinjaTemplate.render`); never what recipients get."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if isinstance(obj, dict) and attribute in _DICT_METHODS:
+            return obj[attribute] if attribute in obj else self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+_KEYED_ENV = _KeyedEnvironment(
+    autoescape=False,
+    undefined=_Blank,
+    keep_trailing_newline=True,
+    optimized=False,
+    loader=_CampaignTemplates(),
+    cache_size=0,
+)
+_KEYED_ENV.filters = dict(_ENV.filters)
+
+
 def _rewrite_unisender(source: str) -> str:
     def fallback(m: regex.Match[str]) -> str:
         text = m.group(2)
@@ -247,6 +276,22 @@ class JinjaTemplate:
         self.uses = walker.uses
         self.mistakes = walker.mistakes
         self.keyed_uses = walker.keyed_uses
+        # read with a dict's keys first, on demand: does a failed render fail for a mistake?
+        self._ast = ast if walker.mistakes else None
+
+    def _keyed_failure(self, values: Mapping[str, object]) -> str | None:
+        """With the mistakes (``order.items``) read as the author means them, the dict's key
+        and not its method: "" when the template renders so, else why it still fails (None
+        where that is not known: no mistake, or the budget spent)."""
+        if self._ast is None:
+            return None
+        try:
+            _KEYED_ENV.from_string(self._ast).render(unflatten(values))
+        except (budget.OverBudget, RecursionError, MemoryError):
+            return None
+        except Exception as exc:  # a failure of its own (division by zero …)
+            return str(exc)
+        return ""
 
     def render(self, values: Mapping[str, object]) -> str:
         spent = budget.current()
@@ -273,7 +318,12 @@ class JinjaTemplate:
                 ) from None
             raise budget.OverBudget(budget.too_deep(spent.limits)) from None
         except Exception as exc:  # a template's own run-time error (division by zero …)
-            raise TemplateError(t("rendering failed: {why}", why=str(exc))) from None
+            keyed = self._keyed_failure(values)
+            if keyed == "":
+                # {% for i in order.items %} iterates the method: the mistake's (PER004) own
+                raise MistakeFailure(t("rendering failed: {why}", why=str(exc))) from None
+            # what fails beside the mistakes (said already) is the reason to give
+            raise TemplateError(t("rendering failed: {why}", why=keyed or str(exc))) from None
 
 
 # What pulls another template file into this one, and the verb a message says it with

@@ -23,6 +23,7 @@ from mailcheck.templating.breakage import broken_text, shape, visible_text
 from mailcheck.templating.catalogue import load_catalogue
 from mailcheck.templating.core import (
     IsSystem,
+    MistakeFailure,
     NotUnderstood,
     Parsed,
     SendAborted,
@@ -98,7 +99,13 @@ class _Budgeted:
         self.aborts_unless: frozenset[str] = frozenset(getattr(parsed, "aborts_unless", ()))
 
     def render(self, values: Mapping[str, object]) -> str:
-        return self._render(values)
+        try:
+            return self._render(values)
+        except MistakeFailure as exc:
+            if self.mistakes:
+                raise
+            # no mistake reported here (another engine may run it): the failure is its own
+            raise TemplateError(exc.message, exc.line) from None
 
 
 def _shared_parser(dialect: Dialect, is_system: SystemNames) -> Callable[[str, IsSystem], Parsed]:
@@ -417,6 +424,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         return
     except TemplateError as exc:  # a run-time failure with fallbacks only: nothing renders
         campaign.template_error = str(exc)
+        campaign.template_error_mistaken = isinstance(exc, MistakeFailure)
         return
     campaign.renders.append(main)
     # each sample's rendered parts are kept: its blanking probe compares against them
@@ -435,9 +443,15 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         except SendAborted:
             continue  # the template cancels this recipient's message: nothing to break
         except TemplateError as exc:
-            campaign.template_error = campaign.template_error or t(
-                "{sample}: {why}", sample=_sample_name(campaign, i), why=_said(exc)
-            )
+            mistaken = isinstance(exc, MistakeFailure)
+            # the first failure of its own wins over one that a mistake (PER004) explains
+            if campaign.template_error is None or (
+                campaign.template_error_mistaken and not mistaken
+            ):
+                campaign.template_error = t(
+                    "{sample}: {why}", sample=_sample_name(campaign, i), why=_said(exc)
+                )
+                campaign.template_error_mistaken = mistaken
             continue
         campaign.renders.append(rendered)
         sample_renders.append((rendered, flat, rendered_parts))
@@ -645,9 +659,14 @@ class _Renderer:
     def render_parts(self, given: Mapping[str, object]) -> dict[str, str]:
         values = self.values(given)
         out: dict[str, str] = {}
+        # a part that fails for a mistake (PER004) does not hide another part's own failure
+        mistaken: MistakeFailure | None = None
         subject_part = next((p for p in self.parts if p.where == "subject"), None)
         if subject_part is not None:
-            out["subject"] = subject_part.parsed.render(values)
+            try:
+                out["subject"] = subject_part.parsed.render(values)
+            except MistakeFailure as exc:
+                mistaken, out["subject"] = exc, ""
             if self.campaign.dialect == "mailchimp" and "MC:SUBJECT" not in {
                 u.name.upper() for u in subject_part.parsed.uses
             }:
@@ -655,9 +674,14 @@ class _Renderer:
         for part in self.parts:
             if part.where == "subject":
                 continue
-            out[part.where] = part.parsed.render(values)
+            try:
+                out[part.where] = part.parsed.render(values)
+            except MistakeFailure as exc:
+                mistaken, out[part.where] = mistaken or exc, ""
             if part.where == "preheader" and self.campaign.dialect == "mailchimp":
                 values["MC_PREVIEW_TEXT"] = out["preheader"]
+        if mistaken is not None:
+            raise mistaken
         return out
 
     def document(self, html: str, values: Mapping[str, object]) -> Document | None:
