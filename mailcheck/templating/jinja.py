@@ -161,15 +161,19 @@ class _CampaignTemplates(BaseLoader):
         return _rewrite_unisender(source), None, lambda: False
 
 
-# cache_size 0: the environment serves every campaign, and "base.html" is each one's own
-_ENV = _BudgetedEnvironment(
-    autoescape=False,
-    undefined=_Blank,
-    keep_trailing_newline=True,
-    optimized=False,
-    loader=_CampaignTemplates(),
-    cache_size=0,
-)
+def _environment(kind: type[_BudgetedEnvironment]) -> _BudgetedEnvironment:
+    # cache_size 0: the environment serves every campaign, and "base.html" is each one's own
+    return kind(
+        autoescape=False,
+        undefined=_Blank,
+        keep_trailing_newline=True,
+        optimized=False,
+        loader=_CampaignTemplates(),
+        cache_size=0,
+    )
+
+
+_ENV = _environment(_BudgetedEnvironment)
 _ENV.filters = {name: budget.guard_filter(f) for name, f in _ENV.filters.items()}
 _BUILTIN_NAMES = frozenset(
     {
@@ -235,14 +239,7 @@ class _KeyedEnvironment(_BudgetedEnvironment):
         return super().getattr(obj, attribute)
 
 
-_KEYED_ENV = _KeyedEnvironment(
-    autoescape=False,
-    undefined=_Blank,
-    keep_trailing_newline=True,
-    optimized=False,
-    loader=_CampaignTemplates(),
-    cache_size=0,
-)
+_KEYED_ENV = _environment(_KeyedEnvironment)
 _KEYED_ENV.filters = dict(_ENV.filters)
 
 
