@@ -105,13 +105,14 @@ def fragment_utms(url: str) -> list[str]:
 
 def utm_links(ctx: Context) -> list[Link]:
     """Clickable web links the UTM rules judge: unsubscribe and ESP system links are exempt."""
+    sender = ctx.campaign.from_domain  # (parses the From address: once, not per link)
     return [
         link
         for link in ctx.all_links()
         if link.kind in ("a", "area")
         and is_web(link.href)
         and host_of(link.href) != SYSTEM_PLACEHOLDER_HOST
-        and not is_unsubscribe(link, (), ctx.campaign.from_domain)
+        and not is_unsubscribe(link, (), sender)
     ]
 
 
