@@ -437,6 +437,7 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
     object>" (nothing in the HTML), whatever the data holds. A render that fails only for it
     (`{% for item in order.items %}`, `{{ order.items | length }}`: the method is no list) is
     that one finding, not a "could not verify" as well; a failure with another cause still is.
+    For `esp = "hubspot"` it is no mistake: HubL reads the key first, and so does the render.
 
     ## Why it matters
     The ESP either refuses to send or sends the raw template to every recipient.

@@ -185,16 +185,24 @@ def test_a_loop_over_items_in_a_template_not_declared_jinja_is_no_mistake(tmp_pa
     assert only(result, "PER004") == []
 
 
+# HubSpot's template renders as HubL reads it, the key first: its probe with order.items null
+# reads what any field's does; Jinja2 (detected) prints the method, never null
+_NULL_SAID = (
+    ": with order.items null in the data the text reads “заказе: None”: "
+    "“None” is how the template prints null"
+)
+
+
 @pytest.mark.parametrize(
-    "setting",
+    ("setting", "evidence"),
     [
-        {},  # detected: not certainly Jinja2
-        {"esp": "hubspot"},  # HubL (Jinjava) reads the map's key
-        {"esp": "hubspot", "template": "jinja"},  # declared, but HubSpot runs Jinjava
+        ({}, ""),  # detected: not certainly Jinja2
+        ({"esp": "hubspot"}, _NULL_SAID),  # HubL (Jinjava) reads the map's key
+        ({"esp": "hubspot", "template": "jinja"}, _NULL_SAID),  # declared; HubSpot runs Jinjava
     ],
 )
 def test_a_dicts_method_name_is_a_field_where_jinja2_may_not_run(
-    tmp_path: Path, setting: dict[str, Any]
+    tmp_path: Path, setting: dict[str, Any], evidence: str
 ) -> None:
     line = "<p>В заказе: {{ order.items }} шт.</p>"
     d = write_campaign(
@@ -209,7 +217,7 @@ def test_a_dicts_method_name_is_a_field_where_jinja2_may_not_run(
     # the field like any other: printed without a fallback (what it was before the mistake)
     [finding] = only(result, "PER001")
     html_line = (d / "email.html").read_text(encoding="utf-8").splitlines().index(line) + 1
-    assert finding.message == "“order.items” has no fallback or guard"
+    assert finding.message == "“order.items” has no fallback or guard" + evidence
     assert finding.places == (f"email.html:{html_line}",)
 
 
@@ -313,3 +321,39 @@ def test_a_render_failure_without_a_mistake_is_still_said(tmp_path: Path) -> Non
     assert finding.severity.value == "warning"
     assert finding.message == "could not verify: rendering failed: division by zero"
     assert finding.places == ("template",)
+
+
+# HubSpot's HubL runs on Jinjava, which reads order.items as the key: {% for item in
+# order.items %} is valid HubL and loops over the order's lines. Rendered with Jinja2 it failed
+# ("could not verify: rendering failed: 'builtin_function_or_method' object is not iterable", a
+# false warning) and its output went unchecked; it renders as HubSpot reads it now.
+_HUBSPOT_ORDER = (
+    '[{"first_name": "Анна", "order": {"items": '
+    '[{"name": "Чайник", "qty": 1}, {"name": "None", "qty": 2}]}}]'
+)
+
+
+@pytest.mark.parametrize("setting", [{"esp": "hubspot"}, {"esp": "hubspot", "template": "jinja"}])
+def test_a_hubspot_loop_over_items_renders_as_hubl_reads_it(
+    tmp_path: Path, setting: dict[str, Any]
+) -> None:
+    line = "{% for item in order.items %}<p>{{ item.qty }} шт.: спасибо за {{ item.name }}!</p>"
+    line += "{% endfor %}"
+    d = write_campaign(
+        tmp_path,
+        body=f"{RU}\n{line}",
+        samples="r.json",
+        files={"r.json": _HUBSPOT_ORDER},
+        **setting,
+    )
+    result = check(d)
+    assert result.campaign.dialect == "jinja"
+    assert only(result, "PER004") == []
+    # the loop's output is checked like any other: the sample's "None" in the second line
+    [broken] = [f for f in result.findings if f.code.startswith("PER")]
+    assert broken.code == "PER002"
+    assert broken.message == "the text reads “за None”"
+    assert broken.places == ("sample 1 (Анна)",)
+    [sample] = [r for r in result.campaign.renders if r.label == "sample 1 (Анна)"]
+    assert sample.html is not None
+    assert "<p>1 шт.: спасибо за Чайник!</p><p>2 шт.: спасибо за None!</p>" in sample.html

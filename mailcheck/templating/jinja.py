@@ -230,8 +230,9 @@ _ENV.filters[UNISENDER_FILTER] = budget.guard_filter(_unisender_default)
 
 class _KeyedEnvironment(_BudgetedEnvironment):
     """Jinja as the author of ``order.items`` means it: a dict's key before its method of
-    that name (:data:`_DICT_METHODS`). Only to tell whether a failed render fails for those
-    names alone (:meth:`JinjaTemplate.render`); never what recipients get."""
+    that name (:data:`_DICT_METHODS`). For Jinja2, only to tell whether a failed render fails
+    for those names alone (:meth:`JinjaTemplate.render`), never what recipients get; for a
+    platform whose engine reads the key first (:data:`KEY_FIRST_PLATFORMS`), what they get."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         if isinstance(obj, dict) and attribute in _DICT_METHODS:
@@ -241,6 +242,11 @@ class _KeyedEnvironment(_BudgetedEnvironment):
 
 _KEYED_ENV = _environment(_KeyedEnvironment)
 _KEYED_ENV.filters = dict(_ENV.filters)
+
+# Platforms whose engine reads Jinja's syntax but a dict's key before its attribute: HubSpot's
+# HubL runs on Jinjava, where {% for item in order.items %} loops over the field "items". Their
+# templates render in the keyed environment from the start, as the platform renders them.
+KEY_FIRST_PLATFORMS = frozenset({"hubspot"})
 
 
 def _rewrite_unisender(source: str) -> str:
@@ -261,9 +267,11 @@ class JinjaTemplate:
     """A parsed Jinja2 template part."""
 
     def __init__(self, source: str, is_system: IsSystem) -> None:
+        # the platform's engine reads order.items as the key (HubL): so does the render
+        key_first = getattr(is_system, "platform", None) in KEY_FIRST_PLATFORMS
         try:
             ast = _ENV.parse(_rewrite_unisender(source))
-            self._template = _ENV.from_string(ast)
+            self._template = (_KEYED_ENV if key_first else _ENV).from_string(ast)
         except TemplateSyntaxError as exc:
             raise TemplateError(exc.message or str(exc), exc.lineno or 0) from None
         except Jinja2Error as exc:  # e.g. an unknown filter or test at compile time
@@ -274,7 +282,8 @@ class JinjaTemplate:
         self.mistakes = walker.mistakes
         self.keyed_uses = walker.keyed_uses
         # read with a dict's keys first, on demand: does a failed render fail for a mistake?
-        self._ast = ast if walker.mistakes else None
+        # (rendered so already where the platform reads them so: its failure is its own)
+        self._ast = ast if walker.mistakes and not key_first else None
 
     def _keyed_failure(self, values: Mapping[str, object]) -> str | None:
         """With the mistakes (``order.items``) read as the author means them, the dict's key

@@ -9,7 +9,9 @@ with the names HubSpot fills (HubSpot developer docs, "HubL variables": the requ
 variables ``site_settings.company_*``, ``unsubscribe_link``, ``unsubscribe_link_all``,
 ``unsubscribe_section``, and ``view_as_page_url``, ``subscription_name``, ``local_dt``).
 Tags only HubL has (``{% module %}``, drag-and-drop areas, ``personalization_token(…)``)
-are not read: such a template is not understood (PER007), never a syntax error.
+are not read: such a template is not understood (PER007), never a syntax error. HubL runs on
+Jinjava, which reads a dict's key before its method: ``order.items`` is the field "items", and
+the template renders so (``{% for item in order.items %}`` loops over the field).
 """
 
 import regex
