@@ -433,9 +433,11 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
 
     A Jinja name that reads a dict's method instead of a field — `{{ order.items }}`, where
     Jinja finds the method `items` (also `keys`, `values`, `get`, `copy`) before the key — is
-    an error too, at its line: every recipient reads "<built-in method items of dict
-    object>" (nothing in the HTML), whatever the data holds. A render that fails only for it
-    (`{% for item in order.items %}`, `{{ order.items | length }}`: the method is no list) is
+    an error too, at its line, saying what it does there: printed, every recipient reads
+    "<built-in method items of dict object>" (nothing in the HTML), whatever the data holds;
+    looped over or through a filter that cannot take a method (`{% for item in order.items
+    %}`, `{{ order.items | length }}`), rendering stops with an error and the message is not
+    sent as written; as a condition it is always true. A render that fails only for it is
     that one finding, not a "could not verify" as well; a failure with another cause still is.
     For `esp = "hubspot"` it is no mistake: HubL reads the key first, and so does the render.
 

@@ -237,24 +237,40 @@ def test_a_loop_over_items_in_a_declared_jinja_template_is_still_the_mistake(
 _ORDER = '[{"first_name": "Анна", "order": {"items": [{"name": "Чайник"}], "total": 990}}]'
 
 
-def _mistake(path: str = "order.items", fix: str = "order['items']") -> str:
-    method = path.rsplit(".", 1)[1]
+_FAILS = (
+    "rendering stops with an error wherever “order” is filled, and those recipients get no "
+    "message as written — write order['items']"
+)
+# What the mistake does, by how the template reads it: printed, the recipient reads the
+# method; looped over or through a filter that cannot take a method, the render fails and
+# nobody reads "<built-in method …>" (it said so for every use: a QA probe)
+_DOES = {
+    "printed": "recipients read “<built-in method items of dict object>”, or nothing in the "
+    "HTML — write order['items']",
+    "loop": f"a loop over a method fails, so {_FAILS}",
+    "length": f"the filter “length” fails on a method, so {_FAILS}",
+    "join": f"the filter “join” fails on a method, so {_FAILS}",
+    "test": "as a condition a method is always true, whatever the data holds — "
+    "write order['items']",
+}
+
+
+def _mistake(does: str = "printed") -> str:
     return (
-        f"“{path}” is the method {method} that every dict has, not a field “{method}” "
-        f"(Jinja looks an attribute up before a key): recipients read “<built-in method "
-        f"{method} of dict object>”, or nothing in the HTML — write {fix}"
+        "“order.items” is the method items that every dict has, not a field “items” "
+        f"(Jinja looks an attribute up before a key): {_DOES[does]}"
     )
 
 
 @pytest.mark.parametrize(
-    "line",
+    ("line", "does"),
     [
-        "{% for item in order.items %}<p>{{ item.name }}</p>{% endfor %}",
-        "<p>Товаров: {{ order.items | length }}</p>",
+        ("{% for item in order.items %}<p>{{ item.name }}</p>{% endfor %}", "loop"),
+        ("<p>Товаров: {{ order.items | length }}</p>", "length"),
     ],
 )
 def test_a_render_that_fails_for_the_dicts_method_is_that_one_finding(
-    tmp_path: Path, line: str
+    tmp_path: Path, line: str, does: str
 ) -> None:
     d = write_campaign(
         tmp_path,
@@ -266,14 +282,14 @@ def test_a_render_that_fails_for_the_dicts_method_is_that_one_finding(
     result = check(d)
     [finding] = only(result, "PER004")
     assert finding.severity.value == "error"
-    assert finding.message == _mistake()
+    assert finding.message == _mistake(does)
     html_line = (d / "email.html").read_text(encoding="utf-8").splitlines().index(line) + 1
     assert finding.places == (f"email.html:{html_line}",)
     assert [f.code for f in result.findings if f.code.startswith("PER")] == ["PER004"]
 
 
 @pytest.mark.parametrize(
-    ("body", "files", "manifest"),
+    ("body", "files", "manifest", "does"),
     [
         # in the same part as the mistake: read as the author means, it still fails
         (
@@ -281,17 +297,19 @@ def test_a_render_that_fails_for_the_dicts_method_is_that_one_finding(
             "<p>{{ order.total / 0 }}</p>",
             {},
             {},
+            "loop",
         ),
         # in another part, rendered after the HTML that fails for the mistake
         (
             "<p>Товаров: {{ order.items | length }}</p>",
             {"email.txt": "Итого: {{ order.total / 0 }}\n"},
             {"text": "email.txt"},
+            "length",
         ),
     ],
 )
 def test_a_render_failure_of_its_own_beside_the_mistake_is_still_said(
-    tmp_path: Path, body: str, files: dict[str, str], manifest: dict[str, Any]
+    tmp_path: Path, body: str, files: dict[str, str], manifest: dict[str, Any], does: str
 ) -> None:
     d = write_campaign(
         tmp_path,
@@ -303,10 +321,43 @@ def test_a_render_failure_of_its_own_beside_the_mistake_is_still_said(
     )
     findings = only(check(d), "PER004")
     assert [(f.severity.value, f.message) for f in findings] == [
-        ("error", _mistake()),
+        ("error", _mistake(does)),
         ("warning", "could not verify: rendering failed: division by zero"),
     ]
     assert findings[1].places == ("template",)
+
+
+@pytest.mark.parametrize(
+    ("line", "does"),
+    [
+        ("<p>{{ order.items }}</p>", "printed"),
+        ("<p>{{ order.items | default('нет', true) | upper }}</p>", "printed"),
+        ("{% for item in order.items %}<p>{{ item.name }}</p>{% endfor %}", "loop"),
+        ("{% for item in order.items | default([]) %}<p>{{ item }}</p>{% endfor %}", "loop"),
+        ("<p>Товаров: {{ order.items | length }}</p>", "length"),
+        ("{% if order.items | length > 1 %}<p>Несколько</p>{% endif %}", "length"),
+        ("<p>{{ order.items | join(', ') }}</p>", "join"),
+        ("{% for n in order.items | join(', ') %}{{ n }}{% endfor %}", "join"),
+        ("{% if order.items %}<p>Есть товары</p>{% endif %}", "test"),
+        ("{% if not order.items %}<p>Пусто</p>{% endif %}", "test"),
+    ],
+)
+def test_the_dicts_method_is_said_as_what_it_does_where_it_is_read(
+    tmp_path: Path, line: str, does: str
+) -> None:
+    d = write_campaign(
+        tmp_path,
+        body=f"{RU}\n{line}",
+        template="jinja",
+        samples="r.json",
+        files={"r.json": _ORDER},
+    )
+    result = check(d)
+    [finding] = only(result, "PER004")
+    assert finding.severity.value == "error"
+    assert finding.message == _mistake(does)
+    html_line = (d / "email.html").read_text(encoding="utf-8").splitlines().index(line) + 1
+    assert finding.places == (f"email.html:{html_line}",)
 
 
 def test_a_render_failure_without_a_mistake_is_still_said(tmp_path: Path) -> None:

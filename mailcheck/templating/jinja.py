@@ -213,6 +213,74 @@ class _Scope:
     guards: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class _Read:
+    """How the template reads an expression's value: what a dict's method read for a field
+    (``order.items``) does there. ``how``: "printed" ({{ order.items }}, also through a filter
+    that prints its text, ``default``, ``upper``), "loop" (a loop's list), "test" (a
+    condition), "filter" (a filter that cannot take a method: ``filter`` names it), "other"."""
+
+    how: str
+    filter: str = ""
+
+
+_PRINTED = _Read("printed")
+_LOOP = _Read("loop")
+_TEST = _Read("test")
+_OTHER = _Read("other")
+
+# Filters whose output is the text of their value: the method's text is printed through them
+_TEXT_FILTERS = frozenset(
+    {
+        *_DEFAULT_FILTERS,  # the method is never empty: the fallback never shows
+        "string",
+        "upper",
+        "lower",
+        "title",
+        "capitalize",
+        "trim",
+        "e",
+        "escape",
+        "forceescape",
+        "safe",
+        "format",
+        "center",
+        "pprint",
+        "urlencode",
+        "urlize",
+    }
+)
+# Filters that fail on a method (no length, not iterable, no number): the render stops there
+_FAILING_FILTERS = frozenset(
+    {
+        "length",
+        "count",
+        "first",
+        "last",
+        "join",
+        "list",
+        "sort",
+        "dictsort",
+        "sum",
+        "min",
+        "max",
+        "random",
+        "reverse",
+        "truncate",
+        "wordwrap",
+        "indent",
+        "tojson",
+        "abs",
+        "round",
+        "filesizeformat",
+        "batch",
+        "slice",
+        "groupby",
+        "xmlattr",
+    }
+)
+
+
 # Unisender writes a fallback after a bar: {{Name|уважаемый подписчик}}. Where the text after
 # the bar is not a Jinja filter it is that fallback (it covers empty values, but not in links).
 _UNISENDER = regex.compile(r"\{\{\s*([A-Za-z_][\w.]*)\s*\|\s*([^{}|\n]*?)\s*\}\}")
@@ -474,20 +542,54 @@ class _Walker:
             self.uses.append(use)
         self.keyed_uses.append(use)
 
-    def dict_method(self, path: str, method: nodes.Getattr, line: int) -> None:
-        """``order.items`` printed: Jinja looks an attribute up before a key, and every dict
-        has the method ``items``, so the recipient reads "<built-in method items of dict
-        object at 0x…>" (the HTML hides it as an unknown tag: nothing) — never the field."""
+    def dict_method(self, path: str, method: nodes.Getattr, line: int, read: _Read) -> None:
+        """``order.items``: Jinja looks an attribute up before a key, and every dict has the
+        method ``items`` — never the field. What that does depends on how it is ``read``:
+        printed, the recipient reads "<built-in method items of dict object at 0x…>" (the HTML
+        hides it as an unknown tag: nothing); looped over or through a filter such as
+        ``length``, the render fails (no recipient reads the method: the message is not sent
+        as written); tested, it is always true."""
         base = _path(method.node) or ""
         fix = f"{base}[{method.attr!r}]{path[len(base) + len(method.attr) + 1 :]}"
-        message = t(
-            "“{name}” is the method {method} that every dict has, not a field “{method}” "
-            "(Jinja looks an attribute up before a key): recipients read “<built-in method "
-            "{method} of dict object>”, or nothing in the HTML — write {fix}",
-            name=path,
-            method=method.attr,
-            fix=fix,
-        )
+        said = {"name": path, "method": method.attr, "fix": fix, "base": base}
+        if read.how == "printed":
+            message = t(
+                "“{name}” is the method {method} that every dict has, not a field “{method}” "
+                "(Jinja looks an attribute up before a key): recipients read “<built-in method "
+                "{method} of dict object>”, or nothing in the HTML — write {fix}",
+                **said,
+            )
+        elif read.how == "loop":
+            message = t(
+                "“{name}” is the method {method} that every dict has, not a field “{method}” "
+                "(Jinja looks an attribute up before a key): a loop over a method fails, so "
+                "rendering stops with an error wherever “{base}” is filled, and those "
+                "recipients get no message as written — write {fix}",
+                **said,
+            )
+        elif read.how == "filter":
+            message = t(
+                "“{name}” is the method {method} that every dict has, not a field “{method}” "
+                "(Jinja looks an attribute up before a key): the filter “{filter}” fails on a "
+                "method, so rendering stops with an error wherever “{base}” is filled, and "
+                "those recipients get no message as written — write {fix}",
+                filter=read.filter,
+                **said,
+            )
+        elif read.how == "test":
+            message = t(
+                "“{name}” is the method {method} that every dict has, not a field “{method}” "
+                "(Jinja looks an attribute up before a key): as a condition a method is always "
+                "true, whatever the data holds — write {fix}",
+                **said,
+            )
+        else:
+            message = t(
+                "“{name}” is the method {method} that every dict has, not a field “{method}” "
+                "(Jinja looks an attribute up before a key): the template reads the method "
+                "there, never the field the data holds — write {fix}",
+                **said,
+            )
         self.mistakes.append((0 if self.reading else line, message))
 
     def statement(self, node: nodes.Node, scope: _Scope) -> None:
@@ -495,7 +597,7 @@ class _Walker:
             self.other_file(node, scope)
         if isinstance(node, nodes.For):
             # a loop over nothing prints nothing (or its else): its list is tested, not printed
-            self.test(node.iter, scope)
+            self.test(node.iter, scope, _LOOP)
             if node.test is not None:
                 self.test(node.test, scope)
             for child in [*node.body, *node.else_]:
@@ -514,7 +616,7 @@ class _Walker:
         if isinstance(node, nodes.Output):
             for child in node.nodes:
                 if not isinstance(child, nodes.TemplateData):
-                    self.expr(child, scope, None)
+                    self.expr(child, scope, None, _PRINTED)
             return
         for child in node.iter_child_nodes():
             if isinstance(child, nodes.Expr):
@@ -548,10 +650,11 @@ class _Walker:
         finally:
             self.reading.pop()
 
-    def test(self, test: nodes.Node, scope: _Scope) -> None:
-        """A condition's own variables: testing a variable is its guard."""
+    def test(self, test: nodes.Node, scope: _Scope, read: _Read = _TEST) -> None:
+        """A condition's own variables (or a loop's list: ``read``): testing a variable is
+        its guard."""
         before = len(self.uses), len(self.keyed_uses)
-        self.expr(test, scope, None)
+        self.expr(test, scope, None, read)
         for uses, start in ((self.uses, before[0]), (self.keyed_uses, before[1])):
             for i in range(start, len(uses)):
                 u = uses[i]
@@ -559,10 +662,14 @@ class _Walker:
                     u.name, u.line, u.has_fallback, u.fallback_covers_empty, True, u.fallback
                 )
 
-    def expr(self, node: nodes.Node, scope: _Scope, fb: _Fallback | None) -> None:
+    def expr(
+        self, node: nodes.Node, scope: _Scope, fb: _Fallback | None, read: _Read = _OTHER
+    ) -> None:
+        """``node``'s variables; ``read``: how the template reads its value (a dict's method
+        read for a field is said as what it does there)."""
         path = _path(node)
         if path is not None and (method := _dict_method(node)) is not None:
-            self.dict_method(path, method, node.lineno)
+            self.dict_method(path, method, node.lineno, read)
             self.add(path, node.lineno, scope, fb, keyed_only=True)
             return
         if path is not None:
@@ -571,10 +678,16 @@ class _Walker:
                 self.expr(node.arg, scope, None)
             return
         if isinstance(node, nodes.Filter):
+            if node.name in _FAILING_FILTERS:
+                inner = _Read("filter", node.name)
+            elif node.name in _TEXT_FILTERS or node.name == UNISENDER_FILTER:
+                inner = read if read.how == "printed" else _OTHER
+            else:
+                inner = _OTHER
             if node.name == UNISENDER_FILTER:
                 text = _const_text(node.args[0]) if node.args else ""
                 if node.node is not None:
-                    self.expr(node.node, scope, _Fallback(text, True, in_links=False))
+                    self.expr(node.node, scope, _Fallback(text, True, in_links=False), inner)
             elif node.name in _DEFAULT_FILTERS:
                 covers = False
                 if len(node.args) > 1 and isinstance(node.args[1], nodes.Const):
@@ -584,21 +697,23 @@ class _Walker:
                         covers = bool(kw.value.value)
                 text = _const_text(node.args[0]) if node.args else ""
                 if node.node is not None:
-                    self.expr(node.node, scope, _Fallback(text, covers))
+                    # a method is never empty: the fallback never stands in, read as the value
+                    self.expr(node.node, scope, _Fallback(text, covers), read)
             elif node.node is not None:
-                self.expr(node.node, scope, fb)
+                self.expr(node.node, scope, fb, inner)
             for arg in [*node.args, *(kw.value for kw in node.kwargs)]:
                 self.expr(arg, scope, None)
             return
         if isinstance(node, nodes.Or):
-            self.expr(node.left, scope, _Fallback(_const_text(node.right), True))
-            self.expr(node.right, scope, fb)
+            # a method is true: "order.items or x" is the method, read as the whole is
+            self.expr(node.left, scope, _Fallback(_const_text(node.right), True), read)
+            self.expr(node.right, scope, fb, read)
             return
         if isinstance(node, nodes.CondExpr):
             self.test(node.test, scope)
-            self.expr(node.expr1, _Scope(scope.guards | _truthy(node.test)), fb)
+            self.expr(node.expr1, _Scope(scope.guards | _truthy(node.test)), fb, read)
             if node.expr2 is not None:
-                self.expr(node.expr2, scope, fb)
+                self.expr(node.expr2, scope, fb, read)
             return
         if isinstance(node, nodes.Call):
             callee = _path(node.node)
@@ -610,5 +725,7 @@ class _Walker:
             for arg in [*node.args, *(kw.value for kw in node.kwargs)]:
                 self.expr(arg, scope, None)
             return
+        # "not x", "x and y" in a condition are tested as x and y are
+        inner = read if read.how == "test" and isinstance(node, nodes.Not | nodes.And) else _OTHER
         for child in node.iter_child_nodes():
-            self.expr(child, scope, None)
+            self.expr(child, scope, None, inner)
