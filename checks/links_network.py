@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE
 from mailcheck.facts import LinkResult
-from mailcheck.i18n import N_, Message, t
+from mailcheck.i18n import N_, t
 from mailcheck.linkinfo import host_and_port
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
@@ -67,32 +67,6 @@ def _shown(url: str) -> str:
     return url if len(url) <= 120 else url[:117] + "…"
 
 
-def _age(seconds: float) -> Message:
-    """A cached answer's age as a reader takes it in: "40 s", "12 min", "3 h"."""
-    if seconds < 60:
-        return t("{n} s", n=int(seconds))
-    if seconds < 3600:
-        return t("{n} min", n=int(seconds // 60))
-    return t("{n} h", n=int(seconds // 3600))
-
-
-def _noted(message: str, result: LinkResult, ctx: Context) -> str:
-    """``message``, saying so when the answer it judges came from the link cache: a user who
-    fixed the page since must know that the finding is that old, and how to ask again."""
-    if not result.from_cache:
-        return message
-    gathered = ctx.facts.gathered_at
-    note = (
-        t(
-            "answer cached {age} ago; --no-cache asks again",
-            age=_age(max(0.0, gathered - result.checked_at)),
-        )
-        if gathered and result.checked_at
-        else t("answer cached; --no-cache asks again")
-    )
-    return t("{message} ({note})", message=message, note=note)
-
-
 def _verdicts(
     ctx: Context,
     located: Iterable[tuple[str, tuple[str, ...], LinkResult]],
@@ -110,10 +84,10 @@ def _verdicts(
             reason = _at(result, url)
             down = host_down(_host_of(result.final_url or url)[1])
             cause = down if result.verdict == "unreachable" else ""
-            message = _noted(t(broken, reason=reason), result, ctx)
+            message = ctx.answer_noted(t(broken, reason=reason), result)
             yield Problem(message, url=url, locations=places, cause=cause)
         elif result.verdict == "unverified":
-            message = _noted(t(unverified, reason=_at(result, url)), result, ctx)
+            message = ctx.answer_noted(t(unverified, reason=_at(result, url)), result)
             if answered is None and not result.no_dns and _host_failure(result):
                 answered = _answered_hosts(ctx)
             cause = NO_DNS if result.no_dns else _unreached(result, url, answered or frozenset())
@@ -385,7 +359,9 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
     for link, result in [*_plain_links(ctx), *_checked(ctx, images=True)]:
         if result.verdict == "loop":
             yield Problem(
-                _noted(t("redirect loop after {n} redirects", n=result.redirects), result, ctx),
+                ctx.answer_noted(
+                    t("redirect loop after {n} redirects", n=result.redirects), result
+                ),
                 locations=ctx.link_places(link),
                 url=link.href,
                 severity=Severity.ERROR,
@@ -393,14 +369,13 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
         elif result.verdict == "too-many-redirects":
             # every recipient's browser gives up on the way: a dead link, as a loop is
             yield Problem(
-                _noted(
+                ctx.answer_noted(
                     t(
                         "more than {n} redirects: browsers give up (Chrome and Firefox stop "
                         "at {n}) and show an error page",
                         n=BROWSER_REDIRECTS,
                     ),
                     result,
-                    ctx,
                 ),
                 locations=ctx.link_places(link),
                 url=link.href,
@@ -408,14 +383,13 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
             )
         elif result.redirects > MAX_REDIRECTS:
             yield Problem(
-                _noted(
+                ctx.answer_noted(
                     t(
                         "{n} redirects (more than {limit}) before the page",
                         n=result.redirects,
                         limit=MAX_REDIRECTS,
                     ),
                     result,
-                    ctx,
                 ),
                 locations=ctx.link_places(link),
                 url=link.href,
@@ -565,7 +539,7 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
                     hops=pairs,
                 )
         yield Problem(
-            _noted(message, cached, ctx),
+            ctx.answer_noted(message, cached),
             locations=ctx.link_places(*links),
             url=links[0].href if len(links) == 1 else None,
         )

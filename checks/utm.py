@@ -150,7 +150,8 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     the same ones are one finding, at every place. Tracked domains are
     `tracked-domains`, or else the organisational domain of the From address. A
     click-tracking link (a test send's links go through the ESP's tracker) is judged, when
-    links are checked, by the page on a tracked domain where its redirects end. Unsubscribe,
+    links are checked, by the page on a tracked domain where its redirects end (an answer
+    from the link cache is said with its age, as the link rules say it). Unsubscribe,
     preference-centre, `mailto:` and `tel:` links are exempt, and so are downloads (a PDF,
     a calendar file), which no analytics reads. UTMs written after "#", after an "&" the
     editor escaped twice (`&amp;amp;utm_medium` in the HTML: analytics reads a key
@@ -225,8 +226,12 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
                     urls=urls,
                 )
             )
+        # judged on the tracker's answer (where its redirects ended): from the link cache, the
+        # finding is that old, as every finding judged on a link's answer says
+        answers = [ctx.facts.link(link.href) for link in links] if tracker else []
+        cached = next((r for r in answers if r is not None and r.from_cache), None)
         yield Problem(
-            message,
+            ctx.answer_noted(message, cached) if cached is not None else message,
             url=hrefs[0] if len(hrefs) == 1 else None,
             locations=ctx.link_places(*links),
         )

@@ -23,13 +23,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from mailcheck.i18n import t
+from mailcheck.i18n import Message, t
 from mailcheck.model import Campaign, Document, Finding, Link, Rendered, Severity, UnclosedComment
 from mailcheck.text import quoted_names
 
 if TYPE_CHECKING:
     from mailcheck.config import Config
-    from mailcheck.facts import Facts
+    from mailcheck.facts import Facts, LinkResult
     from mailcheck.linkinfo import UnsubscribeLinks
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,7}[0-9]{3}$")  # a family (SPF, A11Y) and 3 digits
@@ -108,6 +108,15 @@ def _written(word: str) -> str:
         else f"(?:{re.escape(ch)}|&#0*{ord(ch)};|&#x0*{ord(ch):x};|&[a-z]+\\d*;)"
         for ch in word
     )
+
+
+def _age(seconds: float) -> Message:
+    """A cached answer's age as a reader takes it in: "40 s", "12 min", "3 h"."""
+    if seconds < 60:
+        return t("{n} s", n=int(seconds))
+    if seconds < 3600:
+        return t("{n} min", n=int(seconds // 60))
+    return t("{n} h", n=int(seconds // 3600))
 
 
 @dataclass(frozen=True)
@@ -240,6 +249,23 @@ class Context:
         rendering of one template link (a URL with a recipient's name in it renders once per
         sample recipient), so that a rule reports such a link once."""
         return [list(site) for site in self._link_sites]
+
+    def answer_noted(self, message: str, result: LinkResult) -> str:
+        """``message``, saying so when the link answer it judges came from the link cache: a
+        user who fixed the page since must know that the finding is that old, and how to ask
+        again."""
+        if not result.from_cache:
+            return message
+        gathered = self.facts.gathered_at
+        note = (
+            t(
+                "answer cached {age} ago; --no-cache asks again",
+                age=_age(max(0.0, gathered - result.checked_at)),
+            )
+            if gathered and result.checked_at
+            else t("answer cached; --no-cache asks again")
+        )
+        return t("{message} ({note})", message=message, note=note)
 
     def missing(self, message: str, location: str) -> Problem:
         """A part the e-mail must have and this one lacks: an error, or "could not verify" when

@@ -1449,6 +1449,40 @@ def test_a_click_tracking_link_is_judged_by_the_page_it_leads_to(
     assert utm001(Facts(), True) == []
 
 
+def test_a_click_trackers_landing_judged_on_a_cached_answer_says_how_old_it_is(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    """UTM001 about the page a click tracker leads to is judged on the tracker's answer: from
+    the link cache it says the answer's age, as LNK001 and UTM004 do (it did not: a user who
+    fixed the landing page since was told the old verdict as today's). A link to the tracked
+    domain itself is judged on its URL alone: no note, cached or not."""
+    port = urlsplit(server.url("/")).port
+    landings = [f"http://shop.localhost:{port}/ok/cache-note-{n}" for n in (1, 2)]
+    trackers = [server.url("/redirect-to?to=" + quote(page, safe="")) for page in landings]
+    direct = f"http://shop.localhost:{port}/ok/cache-note-direct"
+    c = campaign(a(trackers[0], line=3), a(trackers[1], line=4), a(direct, line=5))
+    cfg = replace(config(tmp_path, retries=0), tracked_domains=("shop.localhost",))
+
+    def utm001(results: dict[str, LinkResult]) -> list[tuple[str, tuple[str, ...]]]:
+        # the facts gathered three hours after the answers were (when those are cached)
+        asked = max(r.checked_at for r in results.values())
+        facts = Facts(gathered=True, links=results, gathered_at=asked + 3 * 3600 + 5)
+        found = judge(c, cfg, facts, offline=False).findings
+        return [(f.message, f.places) for f in found if f.code == "UTM001"]
+
+    lacks = "utm_source, utm_medium, utm_campaign"
+    behind = f"2 links lack {lacks} (on the page a click-tracking link leads to): "
+    behind += ", ".join(landings)
+    itself = (f"link lacks {lacks}", ("html:5",))
+    fresh = gather([c], cfg, use_cache=True)
+    assert not any(r.from_cache for r in fresh.values())
+    assert utm001(fresh) == [(behind, ("html:3", "html:4")), itself]
+    cached = gather([c], cfg, use_cache=True)
+    assert all(r.from_cache for r in cached.values())
+    note = " (answer cached 3 h ago; --no-cache asks again)"
+    assert utm001(cached) == [(behind + note, ("html:3", "html:4")), itself]
+
+
 def test_one_redirect_that_drops_the_utms_of_many_links_is_one_finding(
     server: ScriptedServer, tmp_path: Path
 ) -> None:
