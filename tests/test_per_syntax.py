@@ -408,3 +408,20 @@ def test_a_hubspot_loop_over_items_renders_as_hubl_reads_it(
     [sample] = [r for r in result.campaign.renders if r.label == "sample 1 (Анна)"]
     assert sample.html is not None
     assert "<p>1 шт.: спасибо за Чайник!</p><p>2 шт.: спасибо за None!</p>" in sample.html
+
+
+def test_a_hubspot_dicts_method_called_is_still_the_method(tmp_path: Path) -> None:
+    # read key first, order.items() (HubL's loop over a dict's pairs) found no key "items" and
+    # rendered nothing: called, it is the method where the dict has no such key
+    line = "{% for key, value in order.items() %}<p>{{ key }}: {{ value }}</p>{% endfor %}"
+    d = write_campaign(
+        tmp_path,
+        body=f"{RU}\n{line}",
+        samples="r.json",
+        files={"r.json": '[{"first_name": "Анна", "order": {"id": "A-7", "total": 990}}]'},
+        esp="hubspot",
+    )
+    result = check(d)
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == []
+    [sample] = [r for r in result.campaign.renders if r.label == "sample 1 (Анна)"]
+    assert sample.html is not None and "<p>id: A-7</p><p>total: 990</p>" in sample.html

@@ -307,6 +307,15 @@ class _KeyedEnvironment(_BudgetedEnvironment):
             return obj[attribute] if attribute in obj else self.undefined(obj=obj, name=attribute)
         return super().getattr(obj, attribute)
 
+    def call(self, context: Context, obj: Any, /, *args: Any, **kwargs: Any) -> Any:
+        # a dict's method called, where the dict has no key of that name: the method, as
+        # HubL's {% for key, value in order.items() %} means it (read as a value, it is none)
+        if isinstance(obj, Undefined):
+            owner, name = obj._undefined_obj, obj._undefined_name
+            if isinstance(owner, dict) and name in _DICT_METHODS and name not in owner:
+                obj = super().getattr(owner, name)
+        return super().call(context, obj, *args, **kwargs)
+
 
 _KEYED_ENV = _environment(_KeyedEnvironment)
 _KEYED_ENV.filters = dict(_ENV.filters)
