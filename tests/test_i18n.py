@@ -613,7 +613,7 @@ def test_every_part_a_leftover_tag_is_in_is_said_in_the_readers_language(tmp_pat
     [per003] = only(check(send), "PER003")
     assert per003.message.endswith("in the subject, body and text part")
     said = str(translate(per003.message, translations("ru")))
-    assert said.endswith("{{Name}}: тема, тело письма и текстовая часть"), said
+    assert said.endswith("{{Name}} (тема, тело письма и текстовая часть)"), said
 
 
 def test_a_template_engines_own_words_are_framed_in_the_readers_language(tmp_path: Path) -> None:
