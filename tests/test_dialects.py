@@ -160,6 +160,23 @@ def test_detection_reads_tags_only(text: str, dialect: str, unclear: bool) -> No
     assert (found.dialect, found.unclear) == (dialect, unclear), found
 
 
+@pytest.mark.parametrize(
+    ("text", "dialect", "platform"),
+    [
+        ("Привет, %FIRSTNAME|%!", "velocity", "esputnik"),  # what Stripo inserts
+        ("%FIRSTNAME|Друг%, %CITY% и %EMAIL%", "velocity", "esputnik"),  # its fields too
+        ("Привет, %FIRSTNAME%!", "dashamail", None),  # no fallback: DashaMail's as before
+        # percent-escapes and prose are no tag
+        ("https://shop.test/?q=%D0%9F%D1%80|%20 и 50%|30%", "none", None),
+    ],
+)
+def test_esputniks_fallback_form_is_read_as_esputniks(
+    text: str, dialect: str, platform: str | None
+) -> None:
+    found = explain_dialect([text])
+    assert (found.dialect, found.platform, found.unclear) == (dialect, platform, False), found
+
+
 def test_mixed_template_is_one_warning_not_errors(tmp_path: Path) -> None:
     d = write_campaign(
         tmp_path, body="<p>Привет, *|FNAME|* *|LNAME|*! {{#if city}}{{city}}{{/if}}</p>"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mailcheck.model import Severity
-from tests.helpers import check, only, write_campaign
+from tests.helpers import check, only, write_campaign, write_test_send
 
 ANN_AND_NONAME = "email,first_name\nann@acme.test,Ann\nnoname@acme.test,\n"
 
@@ -397,6 +397,89 @@ def test_esputnik_contact_field_with_a_fallback(tmp_path: Path) -> None:
         result = check(d)
         assert [f.message.split(" has ")[0] for f in only(result, "PER001")] == said, name
         assert only(result, "PER003") == []
+
+
+ESPUTNIK_UNSUBSCRIBE = '<p><a href="$unsubscribe">Отписаться</a></p>'
+
+
+# %FIRSTNAME|друг% is eSputnik's alone: read as with esp = "esputnik" when the campaign does not
+# say its ESP. It was "no tag of any known dialect": the subject measured with the raw tag (a
+# false SUB002 "56 characters") and an empty fallback passed as ok (a QA probe)
+ESPUTNIK_SUBJECT = "%FIRSTNAME|Друг%, ваши бонусы сгорают завтра — успейте 🎁"  # 44 as «Друг, …»
+ESPUTNIK_BODY = f"<p>Здравствуйте, %FIRSTNAME|покупатель%!</p>\n{ESPUTNIK_UNSUBSCRIBE}"
+
+
+def test_esputnik_fallback_form_without_esp_passes_when_correct(tmp_path: Path) -> None:
+    ok = check(write_campaign(tmp_path, body=ESPUTNIK_BODY, subject=ESPUTNIK_SUBJECT))
+    assert [f.code for f in ok.findings if f.severity is Severity.ERROR] == []
+    assert [f.code for f in ok.findings if f.code.startswith(("PER", "SUB"))] == []
+    assert ok.campaign.dialect == "velocity"
+
+
+def test_esputnik_fallback_form_without_esp_subject_measured_rendered(tmp_path: Path) -> None:
+    # over the limit as rendered is still an error, measured with the fallback, not the tag
+    d = write_campaign(tmp_path, body=ESPUTNIK_BODY, subject=ESPUTNIK_SUBJECT + " скорее")
+    [sub002] = only(check(d), "SUB002")
+    assert (sub002.severity, sub002.location) == (Severity.ERROR, "subject")
+    assert sub002.message == (
+        "subject is 51 characters, limit 50 (rendered with fallbacks): "
+        "“Друг, ваши бонусы сгорают завтра — успейте 🎁 скорее”"
+    )
+
+
+def test_esputnik_empty_fallback_without_esp_in_the_body(tmp_path: Path) -> None:
+    # an empty fallback (what Stripo inserts) is none
+    body = f"<p>Привет, %FIRSTNAME|%!</p>\n{ESPUTNIK_UNSUBSCRIBE}"
+    result = check(write_campaign(tmp_path, body=body))
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == ["PER001"]
+    [per001] = only(result, "PER001")
+    assert (per001.severity, per001.location) == (Severity.ERROR, "email.html:5")
+    assert per001.message == (
+        '“FIRSTNAME” has no fallback or guard: with FIRSTNAME = "" the text reads “Привет, !”'
+    )
+
+
+def test_esputnik_empty_fallback_without_esp_in_the_subject(tmp_path: Path) -> None:
+    body = f"<p>Здравствуйте!</p>\n{ESPUTNIK_UNSUBSCRIBE}"
+    d = write_campaign(tmp_path, body=body, subject="%FIRSTNAME|%, бонусы сгорают 🎁")
+    result = check(d)
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == ["PER001"]
+    [per001] = only(result, "PER001")
+    assert (per001.severity, per001.location) == (Severity.ERROR, "subject")
+    assert per001.message.startswith("“FIRSTNAME” has no fallback or guard")
+
+
+def test_esputnik_fields_beside_its_fallback_form_are_its_own(tmp_path: Path) -> None:
+    # %CITY% beside %FIRSTNAME|друг% is eSputnik's field too: one PER001, not PER007 "tags of
+    # several dialects (dashamail 1, velocity 1)"
+    body = f"<p>Привет, %FIRSTNAME|друг%!</p>\n<p>Ваш город: %CITY%</p>\n{ESPUTNIK_UNSUBSCRIBE}"
+    result = check(write_campaign(tmp_path, body=body))
+    assert result.campaign.dialect == "velocity"
+    assert [(f.code, f.location) for f in result.findings if f.code.startswith("PER")] == [
+        ("PER001", "email.html:6")
+    ]
+    assert only(result, "PER001")[0].message.startswith("“CITY” has no fallback or guard")
+
+
+# A sent test send showing %FIRSTNAME|% as written: the recipient read the raw tag, as with
+# %NAME% or [% … %] (it passed)
+
+
+def test_esputnik_fallback_form_left_in_a_sent_test_sends_body_is_per003(tmp_path: Path) -> None:
+    html = "<p>Здравствуйте, %FIRSTNAME|%!</p>".encode()
+    [per003] = only(check(write_test_send(tmp_path / "s.eml", text=b"", html=html)), "PER003")
+    assert (per003.severity, per003.location) == (Severity.ERROR, "text/html part:1")
+    assert per003.message == "unrendered merge tag %FIRSTNAME|% in the body"
+
+
+def test_esputnik_fallback_form_left_in_a_sent_test_sends_subject_is_per003(
+    tmp_path: Path,
+) -> None:
+    subject = "%FIRSTNAME|%, бонусы сгорают".encode()
+    sent = write_test_send(tmp_path / "s.eml", text=b"", html=b"<p>Hi</p>", subject=subject)
+    [per003] = only(check(sent), "PER003")
+    assert (per003.severity, per003.location) == (Severity.ERROR, "subject")
+    assert per003.message == "unrendered merge tag %FIRSTNAME|% in the subject"
 
 
 def test_dashamail_dynamic_content_is_not_understood_not_tags_left_in(tmp_path: Path) -> None:

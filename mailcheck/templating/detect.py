@@ -2,12 +2,14 @@
 
 Each dialect of the catalogue counts its ``markers``: tags only it writes (``*|FNAME|*`` is
 Mailchimp, ``[% … %]`` Sendsay, ``@{ if … }`` Mindbox, ``#if(…)`` Velocity, ``<?=`` PHP,
-``{unsubscribe_url}`` Mautic). Plain ``{{ name }}`` reads the same in Jinja, Liquid and
-Handlebars: written ``{{name}}`` it is taken for Mustache/Handlebars (Postmark, SendGrid),
-written ``{{ name }}`` for Jinja, unless another dialect that writes double braces (Go
-templates, Unisender) shows its own markers. Tags inside HTML comments are not read (Outlook's
-conditional comments ``<!--[if mso]>`` are content and are), nor a ``${…}`` inside a code
-element (``<code>``, ``<pre>``): JavaScript's or a shell's, shown as code.
+``{unsubscribe_url}`` Mautic), and the tags only one ESP writes beside a dialect
+(``%FIRSTNAME|друг%``: eSputnik's Velocity, read as with ``esp = "esputnik"``). Plain
+``{{ name }}`` reads the same in Jinja, Liquid and Handlebars: written ``{{name}}`` it is
+taken for Mustache/Handlebars (Postmark, SendGrid), written ``{{ name }}`` for Jinja, unless
+another dialect that writes double braces (Go templates, Unisender) shows its own markers.
+Tags inside HTML comments are not read (Outlook's conditional comments ``<!--[if mso]>`` are
+content and are), nor a ``${…}`` inside a code element (``<code>``, ``<pre>``): JavaScript's
+or a shell's, shown as code.
 
 One dialect found: that one. Several: the one with clearly most markers (three times the
 next), else the file is *not understood* (mixed): PER007 says so rather than guessing.
@@ -136,6 +138,9 @@ class Detection:
     # template the guessed engine cannot read is "not understood" rather than a syntax error
     certain: bool = True
     line: int | None = None  # of the first tag of a language not read, in the parts joined
+    # the ESP whose own tags beside the dialect were found (eSputnik's %FIRSTNAME|друг%): the
+    # template is read as with esp = "…"
+    platform: str | None = None
 
 
 def without_comments(text: str) -> str:
@@ -223,11 +228,18 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
         return not_read(own[0], own[1], _line_at(joined, own[2]))
     catalogue = catalogue or load_catalogue()
     counts: dict[str, int] = {}
+    platforms: dict[str, str] = {}  # dialect -> the ESP whose own tags beside it were found
     for dialect in catalogue.dialects.values():
         if dialect.name not in _CURLY_TRIO:
             found = dialect.marker_count(joined)
+            for esp, its_own in dialect.platform_marker_counts(joined).items():
+                found += its_own
+                platforms.setdefault(dialect.name, esp)
             if found:
                 counts[dialect.name] = found
+    for name, esp in platforms.items():  # eSputnik's %FIRSTNAME% beside its %FIRSTNAME|друг%
+        for embedded in catalogue.dialects[name].platform_embeds.get(esp, ()):
+            counts[name] += counts.pop(embedded, 0)
     for name in list(counts):
         for embedded in catalogue.dialects[name].embeds:
             counts.pop(embedded, None)
@@ -251,9 +263,18 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
         if guessed:
             reason = t("{count} plain {{{{ }}}} tag(s), read as {dialect}", count=n, dialect=best)
             return Detection(best, reason, certain=False)
+        if best in platforms:
+            reason = t(
+                "{count} tag(s) only {esp} writes, in {dialect}",
+                count=n,
+                esp=platforms[best],
+                dialect=best,
+            )
+            return Detection(best, reason, platform=platforms[best])
         return Detection(best, t("{count} tag(s) only {dialect} writes", count=n, dialect=best))
     if n >= _DOMINANCE * ranked[1][1]:
-        return Detection(best, t("mostly {dialect} tags ({counts})", dialect=best, counts=shown))
+        reason = t("mostly {dialect} tags ({counts})", dialect=best, counts=shown)
+        return Detection(best, reason, platform=platforms.get(best))
     return Detection("none", t("tags of several dialects ({counts})", counts=shown), unclear=True)
 
 

@@ -9,6 +9,10 @@ group (see :mod:`mailcheck.templating.catalogue`), exactly as rule families regi
   :class:`~mailcheck.templating.core.Parsed` (``uses`` and ``render``);
 * which tags only it writes (``markers``, for detection: tags, never prose) and which text is
   a tag of it at all (``tags``: in an already rendered test send, a leftover, PER003);
+* which tags only one ESP writes beside it (``platform_markers``: eSputnik's
+  ``%FIRSTNAME|друг%`` beside its Velocity), so that a template with them is read as that
+  ESP's even without ``esp = "…"``, and which other dialects' tags that ESP writes too
+  (``platform_embeds``: eSputnik's ``%FIRSTNAME%`` reads like DashaMail's);
 * which names the platform fills itself (``system_variables``, ``system_prefixes``, and per
   ESP in ``platforms``) and which are the language's own built-ins (``builtins``: ``now``,
   loop variables, layout slots): neither is ever asked for a fallback;
@@ -59,6 +63,12 @@ class Dialect:
     # ESP -> the names that ESP adds (Klaviyo's organization.*, Keila's main_content …)
     platforms: Mapping[str, frozenset[str]] = field(default_factory=dict)
     embeds: tuple[str, ...] = ()  # dialects whose tags it contains (Mautic themes are Twig)
+    # ESP -> tags only that ESP writes beside this dialect: detection reads a template with
+    # them as this dialect on that platform (eSputnik's %FIRSTNAME|друг% beside its Velocity)
+    platform_markers: Mapping[str, regex.Pattern[str]] = field(default_factory=dict)
+    # ESP -> the dialects whose tags that ESP writes too: found beside the ESP's own markers,
+    # they are that ESP's (eSputnik's %FIRSTNAME% reads like DashaMail's)
+    platform_embeds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     case_insensitive: bool = False  # variable names match samples case-insensitively
     sources: tuple[str, ...] = ()  # the documentation its names come from, by page title
 
@@ -77,6 +87,11 @@ class Dialect:
         if self.markers is None or not self._may_hold(text):
             return 0
         return len(self.markers.findall(text))
+
+    def platform_marker_counts(self, text: str) -> dict[str, int]:
+        """ESP -> how many tags only that ESP writes beside this dialect appear in ``text``."""
+        counts = {esp: len(p.findall(text)) for esp, p in self.platform_markers.items()}
+        return {esp: n for esp, n in counts.items() if n}
 
     def leftovers(self, text: str) -> list[tuple[int, str]]:
         """Tags of this dialect in ``text`` (offset, tag)."""

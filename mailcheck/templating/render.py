@@ -296,6 +296,7 @@ def _choose_dialect(
             campaign.dialect_unclear = detection.reason
             campaign.dialect_unclear_at = _first_tag_at(sources, detection)
         campaign.dialect = detection.dialect
+        platform = detection.platform or platform  # eSputnik's own tags: read as its
         return catalogue.get(detection.dialect), platform, not detection.certain, False
     campaign.dialect = chosen.name if chosen is not None else "none"
     declared = campaign.dialect_explicit or bool(config.template)

@@ -155,9 +155,13 @@ def tokenize(source: str) -> Iterator[Token]:
 # "Personalization and Dynamic Variables",
 # https://esputnik.com/en/support/personalization-and-dynamic-variables: the field's value from
 # the contact card, substituted only when the field is filled); with a fallback, %FIRSTNAME|друг%
-# (what Stripo, eSputnik's editor, inserts: %FIRSTNAME|%, an empty one)
+# (what Stripo, eSputnik's editor, inserts: %FIRSTNAME|%, an empty one). That form is eSputnik's
+# alone (DashaMail's %NAME% has no inline fallback; a percent-escape is two hex digits, never
+# three capitals and a "|"): a template with it is eSputnik's Velocity even without
+# esp = "esputnik", and its %FIRSTNAME% fields are eSputnik's then, not DashaMail's.
 _ESPUTNIK_FIELD = regex.compile(tags.PERCENT_FIELD)
-_ESPUTNIK_FALLBACK = regex.compile(r"(?<![%\w])%(\p{Lu}[\p{Lu}\d_]{2,60})\|([^%|{}\n]{0,80})%")
+ESPUTNIK_FALLBACK = r"(?<![%\w])%(\p{Lu}[\p{Lu}\d_]{2,60})\|([^%|{}\n]{0,80})%"
+_ESPUTNIK_FALLBACK = regex.compile(ESPUTNIK_FALLBACK)
 
 
 def _esputnik_fields(source: str) -> str:
@@ -197,8 +201,12 @@ DIALECT = Dialect(
         r"|\$\{(?!(?:Recipient|Mailing)\.)[A-Za-z_][\w.]*(?:\|[^{}\s][^{}]*)?\}"
         r"|\$[A-Za-z_]\w*\.get\("
     ),
-    tags=regex.compile(r"\$!?\{[A-Za-z_][^{}\n]{0,200}\}|\$![A-Za-z_][\w.]*|#(?:if|foreach)\("),
-    needles=("#if", "#{", "#elseif", "#foreach", "#set", "#end", "#else", "$!", "${", ".get("),
+    # any tag of it, eSputnik's %FIRSTNAME|друг% too: left in a sent test send, PER003
+    tags=regex.compile(
+        r"\$!?\{[A-Za-z_][^{}\n]{0,200}\}|\$![A-Za-z_][\w.]*|#(?:if|foreach)\("
+        rf"|{ESPUTNIK_FALLBACK}"
+    ),
+    needles=("#if", "#{", "#elseif", "#foreach", "#set", "#end", "#else", "$!", "${", ".get(", "%"),
     scan_needles_first=False,
     system_variables=frozenset(
         {"unsubscribe", "unsubscribeUrl", "unsubscribe_url", "webversion", "webVersionUrl"}
@@ -208,6 +216,8 @@ DIALECT = Dialect(
     unsubscribe=("$unsubscribe", "${unsubscribe_url}"),
     unsubscribe_pattern=regex.compile(r"\$!?\{?unsubscribe", regex.I),
     platforms={"esputnik": frozenset(), "unisender-go": frozenset()},
+    platform_markers={"esputnik": _ESPUTNIK_FALLBACK},
+    platform_embeds={"esputnik": ("dashamail",)},
     sources=(
         "eSputnik: Velocity — personalization and fallback values",
         "Unisender Go: Template engines — Velocity",
