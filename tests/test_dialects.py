@@ -132,6 +132,25 @@ def test_config_template_and_esp_must_name_known_ones(tmp_path: Path) -> None:
         load_config(tmp_path)
 
 
+def test_esp_unione_is_unisender_go(tmp_path: Path) -> None:
+    """UniOne is Unisender Go's international brand: esp = "unione" was an INP001 "esp must be
+    one of …" error; it is Unisender Go, its engines and its system names ({{unsubscribe_url}})."""
+    body = '<p>Здравствуйте, {{Name}}!</p>\n<p><a href="{{unsubscribe_url}}">Отписаться</a></p>'
+    result = check(write_campaign(tmp_path, body=body, esp="unione"))
+    assert only(result, "INP001") == []
+    assert result.campaign.dialect == "unisender"
+    [per001] = only(result, "PER001")  # Name needs a fallback; unsubscribe_url is Unisender Go's
+    assert (per001.location, per001.message.split(" has ")[0]) == ("email.html:5", "“Name”")
+    velocity = (
+        '<p>#if($name)Здравствуйте, $name!#end</p>\n<p><a href="$unsubscribe">Отписаться</a></p>'
+    )
+    vel = check(write_campaign(tmp_path, "vel", body=velocity, esp="unione"))
+    assert vel.campaign.dialect == "velocity"
+    assert [f.code for f in vel.findings if f.code.startswith(("INP", "PER"))] == []
+    (tmp_path / "mailcheck.toml").write_text('esp = "UniOne"\n', encoding="utf-8")
+    assert load_config(tmp_path).esp == "UniOne"
+
+
 def test_campaign_toml_esp_and_unknown_template(tmp_path: Path) -> None:
     good = write_campaign(
         tmp_path,

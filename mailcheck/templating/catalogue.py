@@ -20,6 +20,10 @@ GROUP = "mailcheck.dialects"
 # (not an input error), and its tags are "not understood" (PER007, see detect._UNREAD).
 UNREAD_PLATFORMS = {"salesforce": "AMPscript", "sfmc": "AMPscript"}
 
+# Other names of an ESP: ``esp = "unione"`` is Unisender Go (UniOne is its international brand:
+# the same platform, engines and system names)
+ESP_ALIASES = {"unione": "unisender-go"}
+
 
 @dataclass
 class Catalogue:
@@ -53,7 +57,9 @@ class Catalogue:
         if template and template != "none" and self.get(template) is None:
             return f"template must be one of none, {', '.join(self.names())}, not {template!r}"
         if esp and self.for_platform(esp) is None and not self.unread_platform(esp):
-            known = sorted(set(self.platforms()) | set(self.names()) | set(UNREAD_PLATFORMS))
+            known = sorted(
+                set(self.platforms()) | set(self.names()) | set(UNREAD_PLATFORMS) | set(ESP_ALIASES)
+            )
             return f"esp must be one of {', '.join(known)}, not {esp!r}"
         return None
 
@@ -72,6 +78,7 @@ class Catalogue:
         """Every dialect an ESP writes, in the catalogue's order (Unisender Go: its simple
         engine, "unisender", and Velocity), with the platform name."""
         wanted = esp.strip().lower()
+        wanted = ESP_ALIASES.get(wanted, wanted)
         found = [
             (dialect, platform)
             for dialect in self.dialects.values()
