@@ -141,7 +141,8 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
                 variant=main.label,
                 subject=subject,
             )
-            if ctx.campaign.variables
+            # said only of a subject with variables: one without was measured as written
+            if any(v.where == "subject" for v in ctx.campaign.variables)
             else t(
                 "subject is {length} characters, limit {limit}: “{subject}”",
                 length=measured.length,

@@ -1199,6 +1199,26 @@ def test_a_template_packs_name_stand_in_is_not_counted_in_the_length(tmp_path: P
     assert sub002.severity is Severity.ERROR
 
 
+def test_subject_too_long_says_rendered_only_of_a_subject_with_variables(tmp_path: Path) -> None:
+    """SUB002 said "(rendered with fallbacks)" of a subject with no variable at all whenever the
+    body had one (a QA probe: Mindbox's unsubscribe tag in the body)."""
+    body = "<p>Привет, {{ name | default('друг', true) }}!</p>"
+    plain = "Распродажа зимней одежды: скидки до 50% в Лавке!! 🎄"  # 51
+    d = write_campaign(tmp_path, "plain", body=body, subject=plain, template="jinja")
+    [sub002] = only(check(d), "SUB002")
+    assert (sub002.severity, sub002.location) == (Severity.ERROR, "subject")
+    assert sub002.message == f"subject is 51 characters, limit 50: “{plain}”"
+    # a subject with a variable says how it was rendered
+    subject = "{{ name | default('Друг', true) }}, распродажа зимней одежды: скидки до 50% в Лавк"
+    d = write_campaign(tmp_path, "var", body=body, subject=subject, template="jinja")
+    [sub002] = only(check(d), "SUB002")
+    assert (sub002.severity, sub002.location) == (Severity.ERROR, "subject")
+    assert sub002.message == (
+        "subject is 52 characters, limit 50 (rendered with fallbacks): "
+        "“Друг, распродажа зимней одежды: скидки до 50% в Лавк”"
+    )
+
+
 def test_a_message_of_text_alone_has_its_links_checked(tmp_path: Path) -> None:
     # Campaign.all_links read the HTML only: a text-only test send passed with any link
     eml = tmp_path / "digest.eml"
