@@ -944,7 +944,7 @@ def test_per001_quotes_what_the_sample_recipients_named_would_receive(tmp_path: 
     [per001] = only(check(d), "PER001")
     assert per001.message == (
         '“first_name” has no fallback or guard: with first_name = "" the subject reads '
-        "“, −30”; sample 2 would receive it"
+        "“, −30% на всё”; sample 2 would receive it"
     )
     assert per001.places == ("subject",)
 

@@ -38,8 +38,13 @@ _SPACE_THEN_END = regex.compile(rf"{_RUN_START}[\u00a0\u2009\u202f]*[ \t]{_SPACE
 _PROGRAMMER_WORDS = regex.compile(
     r"(?<![\w-])(?:None|null|undefined|NaN|nil)(?![\w-])|\[object Object\]"
 )
-# ", скидка 30%", ", −30% на всё" (a name missing before it)
-_LINE_STARTS_WITH_PUNCT = regex.compile(r"(?m)^[ \t]*[,;:][ \t]*[-−–+]?\w+")
+# ", скидка 30%", ", −30% на всё" (a name missing before it), quoted with up to three words
+# after the first: ", для" alone did not tell the reader which text it was ("%NAME%, для вас
+# подборка новинок" in a preheader)
+_QUOTED_WORD = r"[-−–+]?[\p{L}\p{N}_][\p{L}\p{M}\p{N}_%'’-]*"
+_LINE_STARTS_WITH_PUNCT = regex.compile(
+    rf"(?m)^[ \t]*[,;:][ \t]*{_QUOTED_WORD}(?:{_SPACE}+{_QUOTED_WORD}){{0,3}}"
+)
 _WORD_BEFORE = regex.compile(rf"(\w+)([,:]?{_SPACE})?$")
 # the whole word (never its tail) that ends right before, or one line break before, the match
 _LAST_WORD = regex.compile(r"(?<!\w)\w+(?=\n?\Z)")
