@@ -600,9 +600,14 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
     A template mixing Mailchimp `*|FNAME|*` and Sendsay `[% anketa.base.firstName %]` tags.
 
     ## How to fix
-    Set `template = "<dialect>"` or `esp = "<platform>"` in campaign.toml or the
-    configuration (`mailcheck dialects` lists them and shows what was detected), or add your
-    ESP's language as a dialect plugin.
+    When the language is not understood: set `template = "<dialect>"` or `esp = "<platform>"`
+    in campaign.toml or the configuration (`mailcheck dialects` lists them and shows what was
+    detected), or add your ESP's language as a dialect plugin.
+
+    When one block is not understood in a language mailcheck reads (the finding names the
+    block's test), naming the language changes nothing: check what the block prints for each
+    kind of recipient in a test send, then acknowledge it with
+    `<!-- mailcheck: ignore PER007 -->` right before the element that holds the block.
     """
     unclear = ctx.campaign.dialect_unclear
     if unclear:
@@ -612,11 +617,26 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
         )
         return
     for part, line, tag in ctx.campaign.unread_blocks:
+        said = t(
+            "{tag} not understood: what this block prints is not verified", tag=_shown_tag(tag)
+        )
+        if ctx.campaign.dialect_declared:
+            # the language is the one named: naming it again changes nothing, this block
+            # stays unread
+            advice = t(
+                "check what it prints in a test send; once checked, "
+                "<!-- mailcheck: ignore PER007 --> before its element acknowledges it"
+            )
+        else:
+            advice = t(
+                "{dialect} was detected from the tags: if that is not the language, set "
+                'template = "<dialect>" or esp = "<platform>"; else check what this block prints '
+                "in a test send, and <!-- mailcheck: ignore PER007 --> before its element "
+                "acknowledges it",
+                dialect=ctx.campaign.dialect,
+            )
         yield Problem(
-            t(
-                "{tag} not understood: what this block prints is not verified",
-                tag=_shown_tag(tag),
-            ),
+            t("{message} — {advice}", message=said, advice=advice),
             location=_part_at(ctx, part, line),
         )
     lone = ctx.campaign.unfilled_code_tags

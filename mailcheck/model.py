@@ -289,6 +289,8 @@ class Campaign:
     # and, when the language was not understood, what PER007 says.
     dialect_reason: str = ""
     dialect_unclear: str | None = None
+    # the dialect is the one `template = …` or `esp = …` names, not one detected from the tags
+    dialect_declared: bool = False
     # the part and line of the tag that made it so, when one did (an include of a file
     # mailcheck does not have): where PER007 points
     dialect_unclear_at: tuple[str, int] | None = None

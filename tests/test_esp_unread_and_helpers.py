@@ -282,8 +282,9 @@ def test_what_an_unknown_helper_prints_is_never_claimed_broken(tmp_path: Path) -
     )
     unread = only(result, "PER007")
     assert [(f.message, f.location) for f in unread] == [
-        ('{{#formatList plan "x"}} not understood: what this block prints is not verified',
-         "email.html:6")
+        ('{{#formatList plan "x"}} not understood: what this block prints is not verified — '
+         "check what it prints in a test send; once checked, <!-- mailcheck: ignore PER007 --> "
+         "before its element acknowledges it", "email.html:6")
     ], unread  # fmt: skip
 
 

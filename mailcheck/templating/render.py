@@ -248,11 +248,13 @@ def _choose_dialect(
     Jinja's markers find (``{% set %}``, ``| default(…)``, ``is defined``, ``{# #}``) Twig,
     Nunjucks, Django or HubL write too, and those read ``order.items`` as the field.
 
-    Fills ``campaign.dialect``, ``dialect_reason`` and ``dialect_unclear``.
+    Fills ``campaign.dialect``, ``dialect_reason``, ``dialect_unclear`` and
+    ``dialect_declared``.
     """
     catalogue = load_catalogue()
     platform = None
     chosen: Dialect | None = None
+    campaign.dialect_declared = False
     if config.esp:
         engines = catalogue.engines(config.esp)
         if engines:
@@ -299,6 +301,7 @@ def _choose_dialect(
         platform = detection.platform or platform  # eSputnik's own tags: read as its
         return catalogue.get(detection.dialect), platform, not detection.certain, False
     campaign.dialect = chosen.name if chosen is not None else "none"
+    campaign.dialect_declared = chosen is not None  # by template = or esp =, not detected
     declared = campaign.dialect_explicit or bool(config.template)
     return chosen, platform, False, declared and platform not in _SUPERSET_PLATFORMS
 
