@@ -17,6 +17,7 @@ from mailcheck.templating import (
     shape,
     value_shown,
 )
+from mailcheck.templating.dialect import Dialect
 from mailcheck.text import quoted_names
 
 _PHP_TAG = regex.compile(r"<\?(?:=|php\b).{0,200}?\?>", regex.S)
@@ -166,7 +167,12 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     An empty fallback (`default: ""`) where the text reads broken without the value is none.
     One finding per variable lists every place it is used without one (subject, preheader,
     HTML lines), with what the recipient would read when it is empty and which sample
-    recipients would.
+    recipients would. A guard that tests for null alone (Mindbox's `@{ if x != null }`) lets
+    an empty value through: the finding names it and the test that covers an empty value.
+
+    Where the dialect has no fallback in the template (DashaMail: the list's field holds the
+    default value), the fallback cannot be seen: the finding is a warning, "could not
+    verify", that says where it is set, never an error.
 
     ## Why it matters
     The first recipient without a first name gets "Привет, !" or "Hello ,". In a base of
@@ -179,12 +185,32 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     Give the variable a fallback in the template's own language — Jinja
     `{{ first_name | default('друг', true) }}`, Liquid `{{ first_name | default: 'друг' }}`,
     Mailchimp `*|IF:FNAME|*Привет, *|FNAME|*!*|ELSE:|*Привет!*|END:IF|*`, Unisender
-    `{{Name|друг}}`, eSputnik `%FIRSTNAME|друг%` — or show the greeting only when the value is
-    there. If the ESP always fills the variable, list it in `system-variables`.
+    `{{Name|друг}}`, eSputnik `%FIRSTNAME|друг%`, Mindbox
+    `${ replaceIfEmpty(Recipient.FirstName, "друг") }` — or show the greeting only when the
+    value is there (in Mindbox `@{ if Recipient.FirstName != "" }`: a test `!= null` lets an
+    empty value through). If the ESP always fills the variable, list it in `system-variables`.
+
+    DashaMail's `%NAME%` takes no fallback in the template: a recipient without a value gets
+    the default value set on the field in the DashaMail list, which mailcheck cannot see, so
+    the finding is a warning, "could not verify". Set that default on the list's field; list
+    the field in `system-variables` only if every recipient has a value (an empty one then
+    passes unseen).
     """
     probe = _probe(ctx)
     received = _received(ctx)
+    dialect = _dialect(ctx)
+    outside = dialect.fallback_outside if dialect is not None else ""
     for name, uses in _unsafe(ctx, probe).items():
+        evidence = _evidence(probe[name], received) if name in probe else None
+        if outside and not any(v.has_fallback or v.fallback_ignored for v in uses):
+            # the dialect's fallback is set where the template cannot show it (DashaMail: on
+            # the list's field): that it is missing is not a certainty
+            yield Problem(
+                _fallback_unseen(name, t(outside), evidence),
+                locations=_places(ctx, uses),
+                severity=Severity.WARNING,
+            )
+            continue
         if all(_empty_fallback(v) for v in uses):
             message = t(
                 "“{name}” has an empty fallback, which is none: {evidence}",
@@ -198,18 +224,54 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
                 name=name,
                 dialect=ctx.campaign.dialect,
             )
-            if name in probe:
-                evidence = _evidence(probe[name], received)
+            if evidence is not None:
                 message = t("{message}: {evidence}", message=message, evidence=evidence)
-        elif name in probe:
+        elif guard := next((v.null_guard for v in uses if v.null_guard), ""):
+            # the author did guard it, with a test an empty value passes (Mindbox's != null)
             message = t(
-                "“{name}” has no fallback or guard: {evidence}",
+                "“{name}” has no fallback, and its guard {guard} tests for null only: an empty "
+                'value ("") passes it — test for an empty value instead: {fixed}',
                 name=name,
-                evidence=_evidence(probe[name], received),
+                guard=_shown_tag(guard),
+                fixed=_shown_tag(_NULL.sub('""', guard)),
+            )
+            if evidence is not None:
+                message = t("{message}; {evidence}", message=message, evidence=evidence)
+        elif evidence is not None:
+            message = t(
+                "“{name}” has no fallback or guard: {evidence}", name=name, evidence=evidence
             )
         else:
             message = t("“{name}” has no fallback or guard", name=name)
         yield Problem(message, locations=_places(ctx, uses))
+
+
+# "null" in a test as written, which a test for an empty value writes as ""
+_NULL = regex.compile(r"(?<![\w\"'])null(?![\w\"'])", regex.I)
+
+
+def _dialect(ctx: Context) -> Dialect | None:
+    from mailcheck.templating.catalogue import load_catalogue
+
+    return load_catalogue().get(ctx.campaign.dialect)
+
+
+def _fallback_unseen(name: str, outside: Message, evidence: str | None) -> Message:
+    """PER001 where the dialect's fallback is set outside the template (``outside``: where)."""
+    unseen = t(
+        "could not verify “{name}”: the template cannot give it a fallback, a recipient "
+        "without a value gets {outside}, which mailcheck cannot see",
+        name=name,
+        outside=outside,
+    )
+    if evidence is not None:
+        unseen = t("{message}; if none is set there, {evidence}", message=unseen, evidence=evidence)
+    return t(
+        "{message}. Make sure that default is set, or, if every recipient has a value, list "
+        "“{name}” in system-variables",
+        message=unseen,
+        name=name,
+    )
 
 
 @rule(

@@ -167,6 +167,9 @@ class Variable:
     fallback: str | None = None  # the inline fallback text, when one is given
     # a fallback written that the ESP ignores here (Unisender's inside a link): none
     fallback_ignored: bool = False
+    # the only test around it, as written, tests for null alone (Mindbox's
+    # ``@{ if x != null }``): an empty value ("") passes it, so it guards nothing
+    null_guard: str = ""
 
 
 @dataclass(frozen=True)

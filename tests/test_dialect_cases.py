@@ -231,7 +231,10 @@ def test_missing_fallback_is_one_per001(d: Dialect, tmp_path: Path) -> None:
     findings = check(path).findings
     per001 = [f for f in findings if f.code == "PER001"]
     assert len(per001) == 1 and per001[0].location.endswith(":5"), findings
-    assert [f.code for f in findings if f.severity.value == "error"] == ["PER001"]
+    # DashaMail's field takes its default from the list, which mailcheck cannot see: could not
+    # verify, a warning (elsewhere the template writes the fallback: an error)
+    errors = [] if d.name == "dashamail" else ["PER001"]
+    assert [f.code for f in findings if f.severity.value == "error"] == errors
     assert "Здравствуйте, !" in per001[0].message, per001  # the evidence: what a reader gets
 
 
@@ -251,6 +254,15 @@ def test_unclosed_block_is_one_per004(d: Dialect, tmp_path: Path) -> None:
 @pytest.mark.parametrize("d", [d for d in DIALECTS if d.name != "bitrix"], ids=lambda d: d.name)
 def test_broken_unsubscribe_tag_is_reported(d: Dialect, tmp_path: Path) -> None:
     errors = run(tmp_path, d, d.body(unsub=d.broken_unsubscribe), template=d.name)
+    if d.name == "dashamail":
+        # a list field, whose default the list may hold: PER001 "could not verify" at the link
+        path = write_campaign(tmp_path, "warned", body=d.body(unsub=d.broken_unsubscribe),
+                              subject="Подарки ко дню рождения", template=d.name)  # fmt: skip
+        [per001] = [f for f in check(path).findings if f.code == "PER001"]
+        assert (per001.severity.value, per001.location) == ("warning", "email.html:10")
+        assert per001.message.startswith("could not verify “UNSUBSCRIBE_ULR”")
+        assert errors == [], errors
+        return
     # the misspelt tag is a variable nobody fills (PER001 at the link: the root cause of the
     # empty link), or a token the platform leaves as it is (PER003)
     assert errors in (["PER001"], ["PER003"]), errors

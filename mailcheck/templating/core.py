@@ -65,6 +65,9 @@ class Use:
     guarded: bool = False
     fallback: str | None = None
     fallback_in_links: bool = True  # False: the ESP ignores this fallback inside a URL
+    # the test that "guards" it as written, when it tests for null alone (Quokka's
+    # ``@{ if x != null }``): an empty value passes it, so it is no guard (``guarded`` False)
+    null_guard: str = ""
 
 
 # Tells a dialect whether a dotted name is filled by the ESP.

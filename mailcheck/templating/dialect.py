@@ -16,6 +16,8 @@ group (see :mod:`mailcheck.templating.catalogue`), exactly as rule families regi
 * which names the platform fills itself (``system_variables``, ``system_prefixes``, and per
   ESP in ``platforms``) and which are the language's own built-ins (``builtins``: ``now``,
   loop variables, layout slots): neither is ever asked for a fallback;
+* where a variable's fallback lives when its tags cannot carry one (``fallback_outside``:
+  DashaMail's field takes the default value set on the list, which the template cannot show);
 * which tags are its unsubscribe link (``unsubscribe``, as written; ``unsubscribe_pattern``
   recognises them in an href).
 
@@ -70,6 +72,12 @@ class Dialect:
     # they are that ESP's (eSputnik's %FIRSTNAME% reads like DashaMail's)
     platform_embeds: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     case_insensitive: bool = False  # variable names match samples case-insensitively
+    # Where the value a recipient without one gets is set, when the dialect's tags cannot
+    # carry a fallback (DashaMail: the default value of the list's field): an English phrase
+    # marked with N_, said in the report's language. "" (the usual): the template writes its
+    # own fallbacks, and a variable without one is certain to print empty (PER001 an error);
+    # else mailcheck cannot see the fallback and says so (PER001 a warning, "could not verify")
+    fallback_outside: str = ""
     sources: tuple[str, ...] = ()  # the documentation its names come from, by page title
 
     def parse(self, source: str, is_system: IsSystem) -> Parsed:

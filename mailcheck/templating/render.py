@@ -554,6 +554,7 @@ def _variables(parts: list[_Part], is_system: IsSystem, dialect: Dialect) -> lis
                 var.in_web_link,
                 var.fallback,
                 var.fallback_ignored,
+                var.null_guard,
             )
             if key not in seen:
                 seen.add(key)
@@ -585,6 +586,7 @@ def _variable(use: Use, where: str, system: bool, in_link: bool) -> Variable:
         where=where,
         fallback=use.fallback if has_fallback else None,
         fallback_ignored=use.has_fallback and not has_fallback,
+        null_guard=use.null_guard,
     )
 
 

@@ -246,20 +246,25 @@ class TagTemplate:
         guards: frozenset[str],
         local: frozenset[str],
         unsure: bool = False,
+        nulls: Mapping[str, str] | None = None,
     ) -> None:
         """``unsure``: inside a branch of a test mailcheck cannot read, which may guard any
-        name: none is reported as unguarded."""
+        name: none is reported as unguarded. ``nulls``: the names tested for null alone here
+        (Quokka's ``x != null``), with the test as written: an empty value passes it, so it
+        guards nothing, and PER001 says which guard the author wrote and why it is none."""
+        nulls = nulls or {}
         for item in body:
             if isinstance(item, Token) and item.kind == "set":
                 if item.source and _root(item.source) not in local:
                     # what it is assigned from is read here, with the assignment's fallback
-                    self.uses.append(self._use(item, item.source, guards, unsure))
+                    self.uses.append(self._use(item, item.source, guards, unsure, nulls))
                 local = local | {_root(item.name)}  # the template's own name from here on
             elif isinstance(item, Token) and item.kind == "var":
                 if _root(item.name) not in local:
-                    self.uses.append(self._use(item, item.name, guards, unsure))
+                    self.uses.append(self._use(item, item.name, guards, unsure, nulls))
             elif isinstance(item, _If):
                 earlier: set[str] = set()
+                earlier_nulls: dict[str, str] = {}
                 for test, branch in item.branches:
                     if not test.name:  # this branch and those after it: not known
                         unsure = True
@@ -268,28 +273,45 @@ class TagTemplate:
                         self.uses.append(Use(test.name, test.line, guarded=True))
                     guarding = test.name and not test.null_test
                     sure = {self._key(test.name)} if guarding and not test.negate else set()
-                    self._collect(branch, guards | sure, local, unsure)
+                    null = test.name and test.null_test
+                    here = nulls
+                    if null and not test.negate:  # x != null: this branch has a non-null x
+                        here = {**nulls, self._key(test.name): test.text}
+                    self._collect(branch, guards | sure, local, unsure, here)
                     if guarding and test.negate:
                         earlier.add(self._key(test.name))
+                    if null and test.negate:  # x = null: the branches after it have a non-null x
+                        earlier_nulls[self._key(test.name)] = test.text
                 if item.otherwise is not None:
-                    self._collect(item.otherwise, guards | earlier, local, unsure)
+                    self._collect(
+                        item.otherwise, guards | earlier, local, unsure, {**nulls, **earlier_nulls}
+                    )
             elif isinstance(item, _For):
                 if item.source and _root(item.source) not in local:
                     # an empty list prints nothing: the loop needs no fallback
                     self.uses.append(Use(item.source, item.line, guarded=True))
-                self._collect(item.body, guards, local | {_root(item.item)}, unsure)
+                self._collect(item.body, guards, local | {_root(item.item)}, unsure, nulls)
                 if item.otherwise is not None:
-                    self._collect(item.otherwise, guards, local, unsure)
+                    self._collect(item.otherwise, guards, local, unsure, nulls)
 
-    def _use(self, item: Token, name: str, guards: frozenset[str], unsure: bool = False) -> Use:
+    def _use(
+        self,
+        item: Token,
+        name: str,
+        guards: frozenset[str],
+        unsure: bool = False,
+        nulls: Mapping[str, str] | None = None,
+    ) -> Use:
         """``name`` read by ``item`` (a "var", or the source of a "set"), with its fallback."""
+        guarded = unsure or self._key(name) in guards
         return Use(
             name,
             item.line,
             has_fallback=item.fallback is not None,
-            guarded=unsure or self._key(name) in guards,
+            guarded=guarded,
             fallback=item.fallback,
             fallback_in_links=item.fallback_in_links,
+            null_guard="" if guarded else (nulls or {}).get(self._key(name), ""),
         )
 
     def _key(self, name: str) -> str:

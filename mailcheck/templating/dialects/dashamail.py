@@ -2,8 +2,10 @@
 
 Sources: DashaMail's help «Персонализация писем» (list fields as ``%FIELD%``) and «Ссылка
 отписки» (``%UNSUBSCRIBE_URL%``, ``%WEBVERSION_URL%``, ``%EMAIL%`` are filled by DashaMail).
-The fields have no inline fallback: every non-system field needs the list's default value,
-which the HTML cannot show, so mailcheck asks for one (PER001). The shared tag engine reads it.
+The fields have no inline fallback: a recipient without a value gets the default value set on
+the list's field, which the HTML cannot show (``fallback_outside``). A field without a guard is
+then a PER001 warning, "could not verify", that says where to set it, never an error: the list
+may well have one, and the template cannot. The shared tag engine reads it.
 
 An automation's letter also prints the data of the event that triggered it:
 ``%(OBJECT)data.customer.promo%`` (DashaMail's help «Как подставлять данные из триггерных событий
@@ -23,7 +25,7 @@ from collections.abc import Iterator
 
 import regex
 
-from mailcheck.i18n import t
+from mailcheck.i18n import N_, t
 from mailcheck.templating import tags
 from mailcheck.templating.core import IsSystem, NotUnderstood
 from mailcheck.templating.dialect import Dialect
@@ -73,6 +75,7 @@ DIALECT = Dialect(
     unsubscribe=("%UNSUBSCRIBE_URL%",),
     unsubscribe_pattern=regex.compile(r"%UNSUBSCRIBE(?:_URL)?%"),
     case_insensitive=True,
+    fallback_outside=N_("the default value set on the field in the DashaMail list"),
     sources=(
         "DashaMail: Персонализация писем",
         "DashaMail: Ссылка отписки",
