@@ -281,6 +281,13 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     certainly not in is the same error (UTF-8 bytes under windows-1251 show «Привет» as
     «РџСЂРёРІРµС‚» in a browser); the text is checked as meant.
 
+    Text beyond ASCII whose charset nothing names is a warning: mailcheck reads it in a
+    guessed charset (the finding names it), and a mail client guesses too, maybe otherwise.
+    So it is for a saved message's part with no `charset=` (nor, in HTML, a `<meta charset>`),
+    which RFC 2045 reads as US-ASCII: one finding for every such part; and for an HTML file
+    that is not UTF-8 and has no `<meta charset>` (browsers and ESPs' upload tools guess; a
+    UTF-8 one is not told: the ESP labels the part it sends).
+
     HTML character references a reader sees as they are written (`&nbsp;`, `&zwnj;`,
     `&#8212;`) are an error too: in the HTML they were escaped twice (`&amp;nbsp;`, often by an
     editor that escapes pasted code; one finding for the whole HTML), in a test send's subject
@@ -289,10 +296,11 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
 
     ## Why it matters
     Mojibake in a subject or a price block makes a campaign unreadable and looks like spam;
-    it comes from a file saved in one charset and declared in another.
+    it comes from a file saved in one charset and declared in another, or in none.
 
     ## Example
-    An HTML file saved in UTF-8 but declaring `<meta charset="windows-1251">`.
+    An HTML file saved in UTF-8 but declaring `<meta charset="windows-1251">`. A test send
+    whose HTML part is `Content-Type: text/html` with no charset, in windows-1251 bytes.
 
     ## How to fix
     Save the file in UTF-8 and declare `charset=utf-8` (in `<meta>` and the MIME part). Write
@@ -333,6 +341,8 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
                 shown=word.encode(codec).decode(label),
             )
         yield Problem(message, places[0], locations=tuple(places), severity=Severity.ERROR)
+    if ctx.campaign.charset_unlabelled:
+        yield _unlabelled(ctx, ctx.campaign.charset_unlabelled)
     import ftfy
     import ftfy.badness
 
@@ -377,6 +387,36 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
             yield Problem(message, location=place)
     if in_html:
         yield _html_entities(ctx, list(dict.fromkeys(in_html)))
+
+
+def _charsets(found: list[tuple[str, str]]) -> Joined:
+    return Joined(", ", dict.fromkeys(charset_name(codec) for _, codec in found))
+
+
+def _unlabelled(ctx: Context, found: list[tuple[str, str]]) -> Problem:
+    """Text beyond ASCII whose charset nothing names, read here in a guessed one: a warning,
+    as a mail client or browser may guess the same. One finding for every part so written."""
+    places = tuple(place for place, _ in found)
+    charset = _charsets(found)
+    if ctx.campaign.kind == "eml":
+        message = t(
+            "no charset named for the text beyond ASCII in the {parts} (read here as "
+            "{charset}): RFC 2045 reads an unlabelled part as US-ASCII, and mail clients guess "
+            "its charset, some wrongly: the text may show garbled (declare charset={charset} "
+            "in the part's Content-Type)",
+            parts=Joined(", ", [t(place) for place in places]),
+            charset=charset,
+        )
+    else:  # an HTML file, not UTF-8, without a <meta> charset
+        message = t(
+            "no charset named for {name} (no <meta charset>), and its bytes are not UTF-8 "
+            "(read here as {charset}): ESP upload tools and browsers guess its charset, and one "
+            "that guesses otherwise (UTF-8, or the reader's own) shows the text garbled (save "
+            'it as UTF-8, or declare <meta charset="{charset}">)',
+            name=places[0],
+            charset=charset,
+        )
+    return Problem(message, places[0], locations=places)
 
 
 def _cyrillic_word(ctx: Context, places: list[str], codec: str) -> str | None:

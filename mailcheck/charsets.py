@@ -492,21 +492,35 @@ def _case_and_vowels(words: list[str]) -> tuple[int, int, float, float, int]:
 
 
 def guess_8bit(data: bytes) -> str:
-    """Decode 8-bit text that is not UTF-8: windows-1251, KOI8-R or windows-1252.
+    """Decode 8-bit text that is not UTF-8: windows-1251, KOI8-R or windows-1252
+    (:func:`guess_8bit_charset`)."""
+    return data.decode(guess_8bit_charset(data), errors="replace")
+
+
+def guess_8bit_charset(data: bytes) -> str:
+    """The charset (codec) of 8-bit text that is not UTF-8: windows-1251, KOI8-R or
+    windows-1252.
 
     Russian text is mostly lower-case; KOI8-R bytes read as windows-1251 (and the other way
     round) come out mostly upper-case, so the reading with more lower-case Cyrillic wins.
     Western text read as Cyrillic puts Cyrillic letters inside Latin words ("Frцsche"); such
     text, and text with no Cyrillic reading at all, is read as windows-1252.
     """
-    best, best_score = "", 0
+    best, best_score = "cp1252", 0
     for codec in ("cp1251", "koi8_r"):
         text = data.decode(codec, errors="replace")
         lower = sum(1 for c in text if "а" <= c <= "я" or c == "ё")
         upper = sum(1 for c in text if "А" <= c <= "Я" or c == "Ё")
         score = lower - upper - 3 * len(_CYRILLIC_NEXT_TO_LATIN.findall(text))
         if score > best_score:
-            best, best_score = text, score
-    if best_score > 0:
-        return best
-    return data.decode("cp1252", errors="replace")
+            best, best_score = codec, score
+    return best
+
+
+def unlabelled_charset(data: bytes) -> str | None:
+    """The charset (codec) mailcheck reads bytes in that no label names (:func:`decode_bytes`
+    without one): "utf-8", or :func:`guess_8bit_charset`'s guess. None when there is nothing
+    to guess: ASCII, or a byte-order mark, which names the encoding."""
+    if data.isascii() or marked_text(data) is not None:
+        return None
+    return "utf-8" if utf8_text(data) is not None else guess_8bit_charset(data)

@@ -48,6 +48,8 @@ from mailcheck.charsets import (
     meta_charset_at,
     not_utf8,
     replacement_written,
+    unlabelled_charset,
+    unseen_blanked,
     utf8_text,
 )
 from mailcheck.config import Config, ConfigError, LimitsConfig
@@ -265,6 +267,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.content_ids = msg.content_ids
     campaign.mislabelled_parts = msg.mislabelled
     campaign.charset_misread = msg.misread
+    campaign.charset_unlabelled = msg.unlabelled
     campaign.text_preferred = msg.text_preferred
     campaign.html_label = "text/html part"
     campaign.text_label = "text/plain part"
@@ -582,12 +585,25 @@ def _take_html(campaign: Campaign, data: bytes, name: str) -> Document:
     if mislabel:  # the <meta> names a charset the bytes are not in: BRF003, at its line
         label, codec, line = mislabel
         campaign.charset_misread.append((f"{campaign.html_label}:{line}", label, codec))
+    elif (guessed := _unlabelled_not_utf8(data)) is not None:
+        campaign.charset_unlabelled.append((campaign.html_label, guessed))
     _not_empty(data, name, campaign.html)
     _not_cut_off(campaign.html, name)
     campaign.replacement_written = replacement_written(data, campaign.html)
     campaign.html_bytes = len(data)
     campaign.static = _parse_static(campaign.html)
     return campaign.static
+
+
+def _unlabelled_not_utf8(data: bytes) -> str | None:
+    """The charset (codec) an HTML file's text is guessed in when it is not UTF-8 and nothing
+    names its charset (no byte-order mark, no ``<meta>``), and a reader sees text beyond ASCII:
+    browsers and ESPs' upload tools guess too, most as UTF-8. A UTF-8 file needs no label
+    there (the ESP labels the part it sends), and is not told."""
+    if meta_charset_at(data) is not None or unseen_blanked(data).isascii():
+        return None
+    codec = unlabelled_charset(data)
+    return codec if codec not in (None, "utf-8") else None
 
 
 def _not_cut_off(html: str, name: str) -> None:

@@ -31,6 +31,8 @@ from mailcheck.charsets import (
     known_charset,
     meta_charset,
     replacement_written,
+    unlabelled_charset,
+    unseen_blanked,
     utf8_label_misread,
 )
 from mailcheck.i18n import N_, t
@@ -129,6 +131,9 @@ class ParsedMessage:
     # text whose bytes are in a charset other than its label's (a body part, the subject):
     # (place, the label's codec, the bytes' codec); it is read as meant (see _read_as_meant)
     misread: list[tuple[str, str, str]] = field(default_factory=list)
+    # body parts with bytes beyond ASCII and no charset named (no charset= nor, in HTML, a
+    # <meta>): (part name, the charset (codec) they are read in here, a guess)
+    unlabelled: list[tuple[str, str]] = field(default_factory=list)
     # a multipart/alternative that puts its text/plain part after the HTML: RFC 2046 makes
     # the last part the preferred one, and clients that follow it show the plain text
     text_preferred: bool = False
@@ -331,6 +336,10 @@ def parse_message(data: bytes) -> ParsedMessage:
     if html_part is not None:
         payload = _as_labelled(html_part, _payload(html_part), N_("text/html part"), found)
         declared = html_part.get_content_charset() or meta_charset(payload)
+        # text a reader sees beyond ASCII, and no label: mail clients guess its charset
+        codec = None if declared else unlabelled_charset(payload)
+        if codec and not unseen_blanked(payload).isascii():
+            found.unlabelled.append((N_("text/html part"), codec))
         _read_whole(html_part, payload, declared, N_("text/html part"))
         found.html_bytes = len(payload)
         found.html_sent_bytes = _encoded_size(html_part)
@@ -343,6 +352,8 @@ def parse_message(data: bytes) -> ParsedMessage:
         text_payload = _as_labelled(text_part, _payload(text_part), N_("text/plain part"), found)
         _read_whole(text_part, text_payload, text_part.get_content_charset(), N_("text/plain part"))
         found.text, mislabel = _read_as_meant(text_payload, text_part.get_content_charset())
+        if not text_part.get_content_charset() and (codec := unlabelled_charset(text_payload)):
+            found.unlabelled.append((N_("text/plain part"), codec))
         if mislabel:
             found.misread.append((N_("text/plain part"), *mislabel))
         written = replacement_written(text_payload, found.text)

@@ -325,6 +325,10 @@ class Campaign:
     # label (or <meta>) says (UTF-8 on windows-1251 and the reverse, KOI8-R and windows-1251
     # swapped): (place, the label's codec, the bytes')
     charset_misread: list[tuple[str, str, str]] = field(default_factory=list)
+    # text with bytes beyond ASCII and no charset named, read here in a guessed one: a saved
+    # message's parts (no charset=, nor a <meta> in HTML), an HTML file that is not UTF-8 and
+    # has no <meta> charset: (place, the codec it is read in)
+    charset_unlabelled: list[tuple[str, str]] = field(default_factory=list)
     # a saved message's multipart/alternative puts text/plain after the HTML (HDR004)
     text_preferred: bool = False
     # (role, path) of every file the loader read or tried to read: what "this campaign" is

@@ -1175,7 +1175,7 @@ def test_a_mislabelled_page_is_quoted_by_its_own_visible_text(tmp_path: Path) ->
         ('<meta charset="windows-1251">', "cp1251"),
         ('<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">', "koi8_r"),
         ('<meta charset="utf-8">', "utf-8"),
-        ("", "cp1251"),  # no label: nothing to contradict
+        ("", "utf-8"),  # UTF-8 with no label: the ESP labels the part it sends
         ('<meta charset="windows-1251">', "utf-8-sig"),  # the byte-order mark wins, in browsers
         # one letter beyond ASCII could be chance: not told
         ('<meta charset="windows-1252">', "utf-8"),
@@ -1295,3 +1295,96 @@ def test_a_subject_word_labelled_utf8_in_windows_1251_is_the_same_error(tmp_path
     send.write_bytes(send.read_bytes().replace(b"From: Shop", b"From: " + word))
     [brf003] = only(check(send), "BRF003")
     assert brf003.places == ("subject", "headers:2", "text/html part", "text/plain part")
+
+
+def _send_with_labels(
+    path: Path, *, html: bytes, text: bytes | None = None, subject: bytes = b"Sale",
+    sender: bytes = b"Shop", html_type: bytes = b"text/html", text_type: bytes = b"text/plain",
+) -> Path:  # fmt: skip
+    """A test send whose parts' Content-Types are written as given (no charset: none)."""
+    head = (
+        b"Received: from mx.shop.test by mx.b.test; Fri, 4 Dec 2026 05:00:00 +0000\r\n"
+        b"From: " + sender + b" <news@shop.test>\r\nSubject: " + subject + b"\r\n"
+        b"List-Unsubscribe: <https://shop.test/unsub>\r\nMIME-Version: 1.0\r\n"
+    )  # fmt: skip
+    html_part = b"Content-Type: " + html_type + b"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+    if text is None:
+        path.write_bytes(head + html_part + html)
+        return path
+    text_part = b"Content-Type: " + text_type + b"\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+    path.write_bytes(
+        head + b'Content-Type: multipart/alternative; boundary="b"\r\n\r\n--b\r\n'
+        + text_part + text + b"\r\n--b\r\n" + html_part + html + b"\r\n--b--\r\n"
+    )  # fmt: skip
+    return path
+
+
+def test_a_part_naming_no_charset_with_bytes_beyond_ascii_is_one_warning(tmp_path: Path) -> None:
+    # Content-Type: text/html, 8bit, windows-1251 bytes and no <meta charset>: mailcheck
+    # guessed right and said nothing; RFC 2045 reads the part as US-ASCII and mail clients
+    # guess, some wrongly (a QA probe)
+    html = f"<p>Привет, Анна! Скидки недели ждут тебя.</p>{UNSUB_RU}".encode("cp1251")
+    send = _send_with_labels(tmp_path / "send.eml", html=html)
+    result = check(send)
+    [brf003] = only(result, "BRF003")
+    assert brf003.severity is Severity.WARNING
+    assert brf003.places == ("text/html part",)
+    assert brf003.message.startswith(
+        "no charset named for the text beyond ASCII in the text/html part (read here as "
+        "windows-1251): RFC 2045 reads an unlabelled part as US-ASCII, and mail clients guess"
+    )
+    assert "(declare charset=windows-1251 in the part's Content-Type)" in brf003.message
+    assert only(result, "UNS001") == []  # read as guessed: «Отписаться» is the link
+    # both parts so written: one finding at both
+    text = "Привет, Анна! Скидки недели.".encode("cp1251")
+    _send_with_labels(send, html=html, text=text)
+    [brf003] = only(check(send), "BRF003")
+    assert brf003.places == ("text/html part", "text/plain part")
+    # the text part alone, in UTF-8: the same warning, its guess named
+    _send_with_labels(send, html=html, text="Привет, Анна!".encode(), html_type=b"text/html; charset=windows-1251")  # fmt: skip
+    [brf003] = only(check(send), "BRF003")
+    assert (brf003.places, brf003.severity) == (("text/plain part",), Severity.WARNING)
+    assert "(read here as utf-8)" in brf003.message
+
+
+@pytest.mark.parametrize(
+    ("html", "html_type"),
+    [
+        # ASCII needs no label
+        (f"<p>Hello, Anna!</p>{UNSUB_EN}".encode(), b"text/html"),
+        # a <meta charset> is the HTML's label
+        (
+            f'<meta charset="windows-1251"><p>Привет!</p>{UNSUB_RU}'.encode("cp1251"),
+            b"text/html",
+        ),
+        # a charset= of the part
+        (f"<p>Привет!</p>{UNSUB_RU}".encode("cp1251"), b"text/html; charset=windows-1251"),
+        # text beyond ASCII only where no reader sees it
+        (f"<!-- Вёрстка: Иван --><p>Hello!</p>{UNSUB_EN}".encode("cp1251"), b"text/html"),
+    ],
+)
+def test_a_part_labelled_or_in_ascii_is_no_brf003(
+    tmp_path: Path, html: bytes, html_type: bytes
+) -> None:
+    send = _send_with_labels(tmp_path / "send.eml", html=html, html_type=html_type)
+    assert only(check(send), "BRF003") == []
+
+
+def test_a_bare_html_not_in_utf8_without_a_meta_charset_is_one_warning(tmp_path: Path) -> None:
+    # a windows-1251 page without <meta charset> passed (its test said "no label: nothing to
+    # contradict"): browsers and ESPs' upload tools guess its charset, not all right
+    page = tmp_path / "email.html"
+    page.write_bytes(RUSSIAN_PAGE.format(meta="").encode("cp1251"))
+    result = check(page)
+    [brf003] = only(result, "BRF003")
+    assert brf003.severity is Severity.WARNING
+    assert brf003.places == ("email.html",)
+    assert brf003.message.startswith(
+        "no charset named for email.html (no <meta charset>), and its bytes are not UTF-8 "
+        "(read here as windows-1251)"
+    )
+    # in UTF-8 it needs no label (the ESP labels the part it sends), and labelled it is fine
+    page.write_bytes(RUSSIAN_PAGE.format(meta="").encode())
+    assert only(check(page), "BRF003") == []
+    page.write_bytes(RUSSIAN_PAGE.format(meta='<meta charset="windows-1251">').encode("cp1251"))
+    assert only(check(page), "BRF003") == []
