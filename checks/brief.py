@@ -286,7 +286,10 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     So it is for a saved message's part with no `charset=` (nor, in HTML, a `<meta charset>`),
     which RFC 2045 reads as US-ASCII: one finding for every such part; and for an HTML file
     that is not UTF-8 and has no `<meta charset>` (browsers and ESPs' upload tools guess; a
-    UTF-8 one is not told: the ESP labels the part it sends).
+    UTF-8 one is not told: the ESP labels the part it sends). A subject or From name written
+    in raw 8-bit bytes that are not UTF-8 (no RFC 2047 word) is the same warning, one finding
+    for every such header: a header is ASCII (RFC 5322) or UTF-8 (RFC 6532: raw UTF-8 is
+    fine), and clients read other bytes in the body's charset, their own, or a guess.
 
     HTML character references a reader sees as they are written (`&nbsp;`, `&zwnj;`,
     `&#8212;`) are an error too: in the HTML they were escaped twice (`&amp;nbsp;`, often by an
@@ -300,11 +303,13 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
 
     ## Example
     An HTML file saved in UTF-8 but declaring `<meta charset="windows-1251">`. A test send
-    whose HTML part is `Content-Type: text/html` with no charset, in windows-1251 bytes.
+    whose HTML part is `Content-Type: text/html` with no charset, in windows-1251 bytes, or
+    whose `Subject:` is windows-1251 bytes as they are, without `=?windows-1251?B?…?=`.
 
     ## How to fix
     Save the file in UTF-8 and declare `charset=utf-8` (in `<meta>` and the MIME part). Write
     `&nbsp;` once escaped in the HTML, and the character itself in a subject or a text part.
+    Have the sender encode a subject or From name beyond ASCII as an RFC 2047 word.
     """
     # one mislabel (the sender's encoder), every place it wrote
     misread: dict[tuple[str, str], list[str]] = {}
@@ -343,6 +348,8 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
         yield Problem(message, places[0], locations=tuple(places), severity=Severity.ERROR)
     if ctx.campaign.charset_unlabelled:
         yield _unlabelled(ctx, ctx.campaign.charset_unlabelled)
+    if ctx.campaign.header_not_utf8:
+        yield _header_not_utf8(ctx.campaign.header_not_utf8)
     import ftfy
     import ftfy.badness
 
@@ -416,6 +423,23 @@ def _unlabelled(ctx: Context, found: list[tuple[str, str]]) -> Problem:
             name=places[0],
             charset=charset,
         )
+    return Problem(message, places[0], locations=places)
+
+
+def _header_not_utf8(found: list[tuple[str, str]]) -> Problem:
+    """The subject or From name in raw 8-bit bytes that are not UTF-8: a warning, as a mail
+    client may read them in the charset the message's parts declare (or its reader's own).
+    One finding for every field so written (one encoder wrote them)."""
+    places = tuple(place for place, _ in found)
+    fields = Joined(", ", [t("subject") if p == "subject" else "From" for p in places])
+    message = t(
+        "raw 8-bit bytes that are not UTF-8 in the {fields} header(s) (read here as "
+        "{charset}): a header is ASCII (RFC 5322) or UTF-8 (RFC 6532), and mail clients guess "
+        "a charset for other bytes: the text may show garbled (encode it as an RFC 2047 "
+        "word, =?utf-8?B?…?=)",
+        fields=fields,
+        charset=_charsets(found),
+    )
     return Problem(message, places[0], locations=places)
 
 

@@ -263,18 +263,29 @@ def header_text(data: bytes, declared: Iterable[str] = ()) -> str:
     A sender writes its header and its body with one encoder: a GB2312 subject in a GB2312
     message was guessed as KOI8-R box drawings ("х╚пбт╜в╟"), 63 characters for 32.
     """
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    codec = _header_reader(data, declared)
+    return data.decode(codec) if codec else decode_bytes(data)
+
+
+def header_charset(data: bytes, declared: Iterable[str] = ()) -> str:
+    """The charset (codec) :func:`header_text` reads raw 8-bit header bytes in: "utf-8" for
+    UTF-8 (RFC 6532, or a few broken sequences), else a charset the message declares, else
+    the guess's."""
+    return _header_reader(data, declared) or unlabelled_charset(data) or "utf-8"
+
+
+def _header_reader(data: bytes, declared: Iterable[str]) -> str | None:
+    """UTF-8 when the bytes are, else the first charset of ``declared`` that reads them."""
+    if _reads_as(data, "utf-8"):
+        return "utf-8"
     for label in declared:
         codec = known_charset(label)
         if codec is None or codec in _UNIT_BYTES or codec.startswith("iso2022"):
             continue  # UTF-16/32 and 7-bit escapes are no 8-bit header text
         for reader in dict.fromkeys((read_as(codec), codec)):
             if reader is not None and _reads_as(data, reader):
-                return data.decode(reader)
-    return decode_bytes(data)
+                return reader
+    return None
 
 
 def utf8_label_misread(data: bytes, declared: str | None) -> str | None:

@@ -268,6 +268,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.mislabelled_parts = msg.mislabelled
     campaign.charset_misread = msg.misread
     campaign.charset_unlabelled = msg.unlabelled
+    campaign.header_not_utf8 = msg.header_not_utf8
     campaign.text_preferred = msg.text_preferred
     campaign.html_label = "text/html part"
     campaign.text_label = "text/plain part"

@@ -27,6 +27,7 @@ from mailcheck.charsets import (
     cut_short,
     cyrillic_labels_swapped,
     decode_bytes,
+    header_charset,
     header_text,
     known_charset,
     meta_charset,
@@ -134,6 +135,9 @@ class ParsedMessage:
     # body parts with bytes beyond ASCII and no charset named (no charset= nor, in HTML, a
     # <meta>): (part name, the charset (codec) they are read in here, a guess)
     unlabelled: list[tuple[str, str]] = field(default_factory=list)
+    # the subject or From written in raw 8-bit bytes that are not UTF-8: (place, the charset
+    # (codec) they are read in here)
+    header_not_utf8: list[tuple[str, str]] = field(default_factory=list)
     # a multipart/alternative that puts its text/plain part after the HTML: RFC 2046 makes
     # the last part the preferred one, and clients that follow it show the plain text
     text_preferred: bool = False
@@ -306,12 +310,18 @@ def parse_message(data: bytes) -> ParsedMessage:
     charsets = _declared_charsets(msg)
     for name, raw in raw_headers:
         found.headers[name], misread = _decoded_header(raw, charsets)
-        if name.lower() in _SHOWN_HEADERS and misread:
-            # the last of a field written twice is the one read (as in found.headers)
-            where = found.header_lines.get(name.lower(), [0])[-1]
-            place = "subject" if name.lower() == "subject" else f"headers:{where}"
-            found.misread.extend((place, *mislabel) for mislabel in misread)
+        if name.lower() not in _SHOWN_HEADERS:
+            continue
+        # the last of a field written twice is the one read (as in found.headers)
+        where = found.header_lines.get(name.lower(), [0])[-1]
+        place = "subject" if name.lower() == "subject" else f"headers:{where}"
+        found.misread.extend((place, *mislabel) for mislabel in misread)
+        if codec := _raw_8bit_charset(raw, charsets):
+            found.header_not_utf8.append((place, codec))
     found.misread.sort(key=lambda found: found[0] != "subject")  # the one read first, first
+    found.header_not_utf8 = sorted(
+        dict(found.header_not_utf8).items(), key=lambda item: item[0] != "subject"
+    )
     lower = {k.lower(): v for k, v in found.headers.items()}
     found.subject = lower.get("subject")
     found.from_addr = _readable_from(next(iter(_all(raw_headers, "From")), ""), charsets) or None
@@ -722,6 +732,17 @@ def _decoded_header(raw: str, declared: Sequence[str] = ()) -> tuple[str, list[t
     # an encoded word may carry a line break of its own ("=?koi8-r?B?4czGwdfJ1Ao=?=")
     text = _LINE_BREAK.sub(" ", "".join(out).replace("\r", "\n")).strip()
     return text, list(dict.fromkeys(misread))
+
+
+def _raw_8bit_charset(raw: str, declared: Sequence[str]) -> str | None:
+    """The charset (codec) a header field's raw 8-bit bytes (no RFC 2047 word) are read in
+    when they are not UTF-8, which RFC 6532 alone allows (RFC 5322 is ASCII): a mail client
+    guesses, or reads them in a charset of its own. None for ASCII and UTF-8 (a few broken
+    sequences of UTF-8 are "�", which BRF003 tells as such)."""
+    if not _SURROGATE_ESCAPE.search(raw):
+        return None
+    codec = header_charset(raw.encode("ascii", "surrogateescape"), declared)
+    return None if codec == "utf-8" else codec
 
 
 def _read_as_meant(data: bytes, declared: str | None) -> tuple[str, tuple[str, str] | None]:

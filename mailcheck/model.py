@@ -329,6 +329,9 @@ class Campaign:
     # message's parts (no charset=, nor a <meta> in HTML), an HTML file that is not UTF-8 and
     # has no <meta> charset: (place, the codec it is read in)
     charset_unlabelled: list[tuple[str, str]] = field(default_factory=list)
+    # a saved message's subject or From in raw 8-bit bytes that are not UTF-8 (RFC 6532
+    # allows UTF-8 alone): (place, the codec they are read in)
+    header_not_utf8: list[tuple[str, str]] = field(default_factory=list)
     # a saved message's multipart/alternative puts text/plain after the HTML (HDR004)
     text_preferred: bool = False
     # (role, path) of every file the loader read or tried to read: what "this campaign" is

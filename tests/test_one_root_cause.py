@@ -1370,6 +1370,44 @@ def test_a_part_labelled_or_in_ascii_is_no_brf003(
     assert only(check(send), "BRF003") == []
 
 
+def test_a_raw_8bit_subject_not_in_utf8_is_one_warning_for_every_header(tmp_path: Path) -> None:
+    # "Subject: <windows-1251 bytes>" with no RFC 2047 word passed, shown decoded: a header is
+    # ASCII or UTF-8, and clients guess a charset for other bytes (a QA probe)
+    html = f"<p>Привет, Анна!</p>{UNSUB_RU}".encode("cp1251")
+    subject = "Зимние новинки для вас".encode("cp1251")
+    label = b"text/html; charset=windows-1251"
+    send = _send_with_labels(tmp_path / "send.eml", html=html, html_type=label, subject=subject)
+    result = check(send)
+    [brf003] = only(result, "BRF003")
+    assert brf003.severity is Severity.WARNING
+    assert brf003.places == ("subject",)
+    assert brf003.message.startswith(
+        "raw 8-bit bytes that are not UTF-8 in the subject header(s) (read here as "
+        "windows-1251): a header is ASCII (RFC 5322) or UTF-8 (RFC 6532)"
+    )
+    assert "the text may show garbled" in brf003.message
+    # the From's display name so written too: one finding, both places
+    _send_with_labels(send, html=html, html_type=label, subject=subject, sender="Лавка".encode("cp1251"))  # fmt: skip
+    [brf003] = only(check(send), "BRF003")
+    assert brf003.places == ("subject", "headers:2")
+    assert "in the subject, From header(s)" in brf003.message
+
+
+def test_raw_utf8_in_the_subject_and_from_is_no_brf003(tmp_path: Path) -> None:
+    # RFC 6532 allows UTF-8 in header fields as it is
+    html = f"<p>Привет, Анна!</p>{UNSUB_RU}".encode()
+    send = _send_with_labels(
+        tmp_path / "send.eml",
+        html=html,
+        html_type=b"text/html; charset=utf-8",
+        subject="Зимние новинки для вас".encode(),
+        sender="Лавка".encode(),
+    )
+    result = check(send)
+    assert only(result, "BRF003") == []
+    assert result.campaign.subject == "Зимние новинки для вас"
+
+
 def test_a_bare_html_not_in_utf8_without_a_meta_charset_is_one_warning(tmp_path: Path) -> None:
     # a windows-1251 page without <meta charset> passed (its test said "no label: nothing to
     # contradict"): browsers and ESPs' upload tools guess its charset, not all right
