@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from mailcheck.domains import ascii_host, host_of, is_domain_name, under
+from mailcheck.domains import ascii_host, host_of, is_domain_name, org_domain, under, unicode_host
 from mailcheck.i18n import Joined, quoted_list, t
 from mailcheck.linkinfo import (
     WHOLE_TAG,
+    click_tracker,
     dialled,
+    list_unsubscribe_targets,
     mailto_addresses,
     relative_reason,
     same_address,
@@ -273,39 +275,131 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     is the one it ends: «8 (800) 555-35-35» for `tel:+78005553535` and "555-5555" for
     `tel:+14085555555` are honest. "Call us" or «Напишите нам» is no number or address.
 
+    A click-tracking link is not judged by its own host: an ESP's test send wraps every
+    link, a URL written as the text too, in a redirect on its own domain. When links are
+    checked, the page where the redirects land decides: on the site shown (its registrable
+    domain, compared as A-labels) it is no finding; elsewhere the error names the landing
+    host; a chain that could not be followed (a loop, no answer, a bot wall) is a warning
+    "could not verify". Offline, or for a link not requested, a link that looks like a
+    tracker's is that warning: its host is the ESP's (a domain the campaign's own unsubscribe
+    URLs or `List-Unsubscribe` header use), its query names a page on the site shown
+    (`?url=https%3A%2F%2Facme.ru%2F`), or its path or query carries a click's identifier
+    (`/app/linkClick/12670/4ef4eb3a741767c4`) and the site shown is written nowhere in it.
+    A link with none of these (`https://evil.example/login` shown as "paypal.com"), one whose
+    host or path spells the site shown (`paypal.com.evil.example`), and one whose query sends
+    the reader to a third site stay errors.
+
     ## Why it matters
     "Shows one address, goes to another" is the signature of phishing: spam filters score it,
     and careful readers will not click. A reader who taps the number shown calls someone else;
     one who writes to the address shown writes to another mailbox.
 
     ## Example
-    `<a href="https://click.esp.example/t/123">https://acme.ru/sale</a>`,
+    `<a href="https://acme-sale.example/">https://acme.ru/sale</a>`,
     `<a href="tel:+14085555555">+1 513 555 5555</a>`,
     `<a href="mailto:sales@acme.ru">support@acme.ru</a>`
 
     ## How to fix
     Make the text describe the destination in words ("Открыть каталог"), or make the shown URL,
-    number or address the real one.
+    number or address the real one. For a click-tracking link: check the test send online
+    (without `--offline`), or turn click tracking off for links whose text is a URL.
     """
     # one finding per link and what its text shows, at every place that link stands
-    found: dict[tuple[str, str], tuple[str, list[Link]]] = {}
+    found: dict[tuple[str, str], tuple[str, Severity | None, list[Link]]] = {}
+    esp: list[frozenset[str]] = []  # the ESP's domains, worked out for the first web link
     for link in ctx.link_occurrences():
         if link.kind not in ("a", "area") or not link.text or link.in_text:
             continue
         mismatch = _text_mismatch(link)
-        if mismatch:
-            shown, message = mismatch
-            found.setdefault((link.href, shown), (message, []))[1].append(link)
-    for (href, _), (message, links) in found.items():
+        if not mismatch:
+            continue
+        shown, message = mismatch
+        severity: Severity | None = None
+        if scheme(link.href) in ("http", "https"):
+            if not esp:
+                esp.append(_esp_domains(ctx))
+            judged = _judged_web_link(ctx, link.href, shown, message, esp[0])
+            if judged is None:
+                continue  # click tracking that lands on the host shown
+            message, severity = judged
+        found.setdefault((link.href, shown), (message, severity, []))[2].append(link)
+    for (href, _), (message, severity, links) in found.items():
         yield Problem(
             message,
             url=href,
+            severity=severity,
             locations=ctx.link_places(*links, with_text=False),  # what the HTML's text shows
         )
 
 
+def _esp_domains(ctx: Context) -> frozenset[str]:
+    """The organisational domains of the ESP that sends the campaign, as its own unsubscribe
+    URLs name them (the List-Unsubscribe header's, the body's unsubscribe links'): an ESP
+    tracks clicks on its own domain. Not the From address's: a sender's own site is no
+    ESP."""
+    headers = ctx.main.headers if ctx.main and ctx.main.headers else ctx.campaign.headers
+    urls = [*list_unsubscribe_targets(headers), *(x.href for x in ctx.unsubscribe().working)]
+    own = org_domain(ascii_host(ctx.campaign.from_domain or ""))
+    domains = {
+        org_domain(ascii_host(host))
+        for url in urls
+        if scheme(url) in ("http", "https") and (host := host_of(url))
+    }
+    return frozenset(domains - {own, ""})
+
+
+def _judged_web_link(
+    ctx: Context, href: str, shown: str, message: str, esp: frozenset[str]
+) -> tuple[str, Severity | None] | None:
+    """LNK007's finding for a web link whose host is not the one its text shows (its
+    ``message`` and severity), or None when its redirects land on the host shown: a click
+    tracker's link (an ESP's test send wraps every link). Where the links were checked, the
+    landing decides; where it is unknown, a link that looks like a tracker's is not judged.
+    ``shown``: the host the text shows, in its ASCII form."""
+    target = host_of(href)
+    tracker = click_tracker(href, shown, esp)
+    result = ctx.facts.link(href)
+    if result is not None and result.verdict not in ("excluded", "invalid"):
+        landing = host_of(result.final_url or "")
+        if landing and _same_site(landing, shown):
+            return None
+        if result.verdict in ("ok", "broken"):  # the chain's last answer is its landing
+            if landing and result.redirects and ascii_host(landing) != ascii_host(target):
+                return t(
+                    "link text shows {shown} but the link leads to {landing} (through {target})",
+                    shown=unicode_host(shown),
+                    landing=landing,
+                    target=target,
+                ), None
+            return message, None
+        if tracker or result.redirects:
+            return t(
+                "could not verify: the link text shows {shown}, and the link goes through a "
+                "click tracker ({host}) whose redirects could not be followed: {reason}",
+                shown=unicode_host(shown),
+                host=tracker or target,
+                reason=result.reason or result.verdict,
+            ), Severity.WARNING
+        return message, None
+    if tracker:
+        return t(
+            "could not verify: the link text shows {shown}, and the link goes through a "
+            "click tracker ({host}); mailcheck did not follow it",
+            shown=unicode_host(shown),
+            host=tracker,
+        ), Severity.WARNING
+    return message, None
+
+
+def _same_site(host: str, shown: str) -> bool:
+    """Whether a landing host and the host a link's text shows have one registrable domain
+    (compared as A-labels: "www.ири.рф" is the site "xn--h1aax.xn--p1ai")."""
+    return org_domain(ascii_host(host)) == org_domain(ascii_host(shown))
+
+
 def _text_mismatch(link: Link) -> tuple[str, str] | None:
-    """(what the link's text shows, the finding's message) when it is not where the link goes."""
+    """(what the link's text shows, the finding's message) when it is not where the link goes:
+    for a web link, the host its text shows (ASCII)."""
     text = link.text.strip()
     kind = scheme(link.href)
     if kind == "tel":

@@ -24,6 +24,12 @@ def _as_listed(domain: str) -> str:
     return ".".join(map(_unicode_label, domain.split(".")))
 
 
+def unicode_host(host: str) -> str:
+    """A host name's Unicode form, as a reader sees it (``xn--h1aax.xn--p1ai`` is
+    ``ири.рф``); labels that are not punycode stay as written."""
+    return _as_listed(host.lower())
+
+
 def _unicode_label(label: str) -> str:
     if not label.startswith("xn--"):
         return label
