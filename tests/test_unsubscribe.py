@@ -163,6 +163,64 @@ def test_click_here_in_an_unsubscribe_sentence_passes(tmp_path: Path, footer: st
 @pytest.mark.parametrize(
     "footer",
     [
+        # separable verbs: "zu" inside (German), "te" between (Dutch); a list's English footer
+        # (a QA probe: each was UNS001, an error, and its link UTM001's)
+        'Um den Newsletter abzubestellen, klicken Sie bitte <a href="https://esp.test/x/1">hier</a>.',
+        'Klicken Sie <a href="https://esp.test/x/1">hier</a>, um sich abzumelden.',
+        'Klicken Sie <a href="https://esp.test/x/1">hier</a>, um sich vom Verteiler auszutragen.',
+        'Klik <a href="https://esp.test/x/1">hier</a> om je af te melden.',
+        'Klik <a href="https://esp.test/x/1">hier</a> om je uit te schrijven.',
+        'To be removed please click <a href="https://esp.test/x/1">here</a>.',
+        'If you wish to be removed, click <a href="https://esp.test/x/1">here</a>.',
+    ],
+)
+def test_click_here_in_a_separable_verbs_or_a_lists_sentence_passes(
+    tmp_path: Path, footer: str
+) -> None:
+    result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>"))
+    assert only(result, "UNS001") == []
+    assert only(result, "UTM001") == []  # the way out needs no UTM tags
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        # the same verbs said of something else than the reader or the newsletter
+        'Um Ihr Fahrzeug abzumelden, klicken Sie <a href="https://shop.test/kfz">hier</a>.',
+        'Das Turnier ist noch auszutragen: die Termine <a href="https://shop.test/t">hier</a>.',
+        'Klik <a href="https://shop.test/auto">hier</a> om je auto af te melden.',
+        'The items to be removed are listed <a href="https://shop.test/cart">here</a>.',
+        'Click <a href="https://shop.test/film">here</a> to remove the film.',
+    ],
+)
+def test_those_verbs_said_of_something_else_are_no_way_out(tmp_path: Path, footer: str) -> None:
+    result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>"))
+    [found] = only(result, "UNS001")
+    assert (found.severity, found.message, found.locations) == (
+        Severity.ERROR, "no unsubscribe link in the body", ("email.html",),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sale!\n\nTo be removed please visit:\nhttps://esp.test/rl/remove.html\n",
+        "News\n\nFor subscription changes, please use the WWW form at:\nhttps://esp.test/f\n",
+    ],
+)
+def test_a_lists_footer_in_a_text_alone_is_a_way_out(tmp_path: Path, text: str) -> None:
+    assert only(check(text_send(tmp_path / "t.eml", text)), "UNS001") == []
+    # the words alone, with the URL to another page: still no way out
+    other = text.replace("To be removed please visit", "Our blog").replace(
+        "For subscription changes, please use the WWW form at", "Our blog"
+    )
+    [found] = only(check(text_send(tmp_path / "o.eml", other)), "UNS001")
+    assert (found.severity, found.locations) == (Severity.ERROR, ("text/plain part",))
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
         # a link whose text is only where it goes was "no unsubscribe link" (a false error)
         'To unsubscribe from these emails, visit <a href="https://esp.test/u/1">'
         "https://esp.test/u/1</a>.",
