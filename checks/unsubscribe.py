@@ -129,7 +129,12 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     needs no unsubscribe link. A fragment of a page (no doctype, `<html>`, `<head>` or
     `<body>`: a content block, an application's view, even one that keeps a `<title>` or
     `<style>` from the layout it was cut from) is "could not verify" too: a layout mailcheck
-    has not seen wraps it, footer included, when it is sent.
+    has not seen wraps it, footer included, when it is sent. So is a view of an application's
+    server-side language (PHP's `<?= $user->name ?>`, detected or `template = "php"`), even a
+    whole page with `<html>`: the application renders it inside a layout of its own that the
+    view does not name. ESP template languages (Liquid, Mailchimp, Bitrix's macros, listmonk's
+    Go templates …) and plain HTML name their layout themselves, if any: a whole page of
+    theirs is the message, and the error stands.
 
     ## Why it matters
     Marketing mail without a visible way out breaks the law (CAN-SPAM, GDPR, 38-ФЗ "О
@@ -211,6 +216,21 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             t(
                 "could not verify: no unsubscribe link in this fragment of a page (no <html>, "
                 "<head> or <body>), and the layout it is sent in may hold it: check a test send"
+            ),
+            location=campaign.html_label or "body",
+            severity=Severity.WARNING,
+        )
+        return
+    view = ctx.application_view_language
+    if view and not campaign.outside_parts:
+        # a whole page too: Yii renders RUNET-ID's <html> views inside the layout that adds
+        # the footer with «отписаться»; the view does not name it, the controller does
+        yield Problem(
+            t(
+                "could not verify: no unsubscribe link in this view of an application "
+                "({dialect}), and the layout the application renders it in may hold it: check "
+                "a test send",
+                dialect=view,
             ),
             location=campaign.html_label or "body",
             severity=Severity.WARNING,

@@ -169,6 +169,20 @@ class Context:
             return False
         return not _WHOLE_PAGE.search(self.campaign.html)
 
+    @property
+    def application_view_language(self) -> str | None:
+        """The dialect (its name) when the campaign's HTML is a view in an application's
+        server-side language (``application_views``: PHP), detected or declared: the
+        application renders it inside a layout of its own that the view does not name, whole
+        page or not; else None. A test send is what recipients get, never one."""
+        campaign = self.campaign
+        if campaign.kind == "eml" or campaign.html is None or campaign.dialect == "none":
+            return None
+        from mailcheck.templating.catalogue import load_catalogue
+
+        dialect = load_catalogue().dialects.get(campaign.dialect)
+        return dialect.name if dialect is not None and dialect.application_views else None
+
     def html_at(self, line: int) -> str:
         """A finding location for a line of the campaign's HTML."""
         label = self.campaign.html_label or "html"

@@ -574,6 +574,74 @@ def test_a_fragment_of_a_page_without_one_is_could_not_verify(tmp_path: Path) ->
     assert (found.severity.value, found.location) == ("error", "text/html part")
 
 
+VIEW_WARNING = (
+    "could not verify: no unsubscribe link in this view of an application (php), and the "
+    "layout the application renders it in may hold it: check a test send"
+)
+
+
+def test_an_applications_view_without_one_is_could_not_verify_whole_page_or_not(
+    tmp_path: Path,
+) -> None:
+    """A PHP view is rendered inside a layout the application picks (RUNET-ID's Yii views
+    with <html>, whose layout adds «отписаться»): a QA probe found the whole page an error and
+    the same view without <html> a warning."""
+    greeting = "<h2>Здравствуйте, <?=$user->getShortName()?>!</h2>\n"
+    page = tmp_path / "view.html"
+    page.write_text(
+        f"<!DOCTYPE html>\n<html><head><title>Форум</title></head><body>\n{greeting}{SHOP}\n"
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    [found] = only(check(page), "UNS001")
+    assert (found.severity, found.locations, found.message) == (
+        Severity.WARNING, ("view.html",), VIEW_WARNING,
+    )  # fmt: skip
+    # declared, with no tag of the language in it
+    declared = write_campaign(tmp_path, "declared", body=SHOP, template="php")
+    [found] = only(check(declared), "UNS001")
+    assert (found.severity, found.locations, found.message) == (
+        Severity.WARNING, ("email.html",), VIEW_WARNING,
+    )  # fmt: skip
+    # a placeholder way out the view shows is its own defect, whatever the layout adds
+    placeholder = write_campaign(
+        tmp_path, "placeholder", body=f'{SHOP}\n<p><a href="#">Отписаться</a></p>', template="php"
+    )
+    [found] = only(check(placeholder), "UNS001")
+    assert (found.severity, found.locations) == (Severity.ERROR, ("email.html:6",))
+    # a test send of such a view is what recipients got: the error stands
+    eml = tmp_path / "send.eml"
+    eml.write_bytes(
+        b"From: news@shop.test\nSubject: Forum\nContent-Type: text/html; charset=utf-8\n\n"
+        + page.read_bytes()
+    )
+    [found] = only(check(eml), "UNS001")
+    assert (found.severity, found.locations) == (Severity.ERROR, ("text/html part",))
+
+
+@pytest.mark.parametrize(
+    ("template", "greeting"),
+    [
+        # ESP languages: the platform sends the page as it is (a layout, if any, is named in
+        # the template itself: PER009's partials)
+        ("liquid", '{{ first_name | default: "друг" }}'),
+        ("mailchimp", "*|FNAME|*"),
+        ("bitrix", "#USER_NAME#"),
+        ("go", '{{ .Subscriber.FirstName | default "друг" }}'),
+        ("jinja", "{{ first_name | default('друг', true) }}"),
+        (None, "друг"),
+    ],
+)
+def test_a_whole_page_of_an_esps_language_without_one_is_an_error(
+    tmp_path: Path, template: str | None, greeting: str
+) -> None:
+    body = f"<p>Привет, {greeting}!</p>\n{SHOP}"
+    [found] = only(check(write_campaign(tmp_path, body=body, template=template)), "UNS001")
+    assert (found.severity, found.message, found.locations) == (
+        Severity.ERROR, "no unsubscribe link in the body", ("email.html",),
+    )  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("subject", "severity"),
     [

@@ -19,7 +19,10 @@ group (see :mod:`mailcheck.templating.catalogue`), exactly as rule families regi
 * where a variable's fallback lives when its tags cannot carry one (``fallback_outside``:
   DashaMail's field takes the default value set on the list, which the template cannot show);
 * which tags are its unsubscribe link (``unsubscribe``, as written; ``unsubscribe_pattern``
-  recognises them in an href).
+  recognises them in an href);
+* whether it is the language of an application's server-side views (``application_views``):
+  the application renders each view inside a layout of its own that the view does not name
+  (a controller's), so no view, whole page or not, is the message as sent.
 
 An agency adds its in-house ESP's language by publishing one such value::
 
@@ -78,6 +81,9 @@ class Dialect:
     # own fallbacks, and a variable without one is certain to print empty (PER001 an error);
     # else mailcheck cannot see the fallback and says so (PER001 a warning, "could not verify")
     fallback_outside: str = ""
+    # an application's view language (PHP): the application, not the view, picks the layout it
+    # is rendered in, so what that layout adds (the footer's unsubscribe link) is not in the file
+    application_views: bool = False
     sources: tuple[str, ...] = ()  # the documentation its names come from, by page title
 
     def parse(self, source: str, is_system: IsSystem) -> Parsed:

@@ -5,8 +5,10 @@ PHP is not rendered (mailcheck never runs code): echo tags are variables — ``$
 (``?? 'друг'``, ``?: 'друг'``) and ``<?php if ($name): ?>…<?php endif; ?>`` /
 ``if (!empty($name)) { ?>…<?php } ?>`` guards read; other PHP prints nothing. No platform:
 no system variables beyond the common ones and link getters (``$user->getTicketUrl()``: made by
-the application for every recipient). Source: the PHP manual, "Escaping from HTML" and
-"Alternative syntax for control structures".
+the application for every recipient). A view is rendered inside a layout the application picks
+(Yii's ``$this->layout``, a mailer's own), not one the view names: whole page or fragment, the
+file is not all the message (``application_views``). Source: the PHP manual, "Escaping from
+HTML" and "Alternative syntax for control structures".
 """
 
 from collections.abc import Iterator
@@ -94,5 +96,7 @@ DIALECT = Dialect(
     # a getter that builds a link (getFastAuthUrl, getTicketUrl): the application makes it
     # for every recipient, it is not a profile field that may be empty
     system_pattern=regex.compile(r"(?:^|\.)get\w*(?:Url|URL|Link)$"),
+    # Yii's and Laravel's controllers render a view inside the layout they name themselves
+    application_views=True,
     sources=("PHP manual: Escaping from HTML", "PHP manual: Alternative syntax"),
 )
