@@ -280,14 +280,14 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     checked, the page where the redirects land decides: on the site shown (its registrable
     domain, compared as A-labels) it is no finding; elsewhere the error names the landing
     host; a chain that could not be followed (a loop, no answer, a bot wall) is a warning
-    "could not verify". Offline, or for a link not requested, a link that looks like a
-    tracker's is that warning: its host is the ESP's (a domain the campaign's own unsubscribe
-    URLs or `List-Unsubscribe` header use), its query names a page on the site shown
-    (`?url=https%3A%2F%2Facme.ru%2F`), or its path or query carries a click's identifier
-    (`/app/linkClick/12670/4ef4eb3a741767c4`) and the site shown is written nowhere in it.
-    A link with none of these (`https://evil.example/login` shown as "paypal.com"), one whose
-    host or path spells the site shown (`paypal.com.evil.example`), and one whose query sends
-    the reader to a third site stay errors.
+    "could not verify". Offline, or for a link not requested, a tracker's link is that
+    warning: its host is the ESP's, a domain the campaign's own unsubscribe URLs or
+    `List-Unsubscribe` header use (a test send's `https://t2d857ce9.emailsys2a.net/c/136/…`
+    beside `List-Unsubscribe: <https://t2d857ce9.emailsys2a.net/…/unsubscribe.html>`).
+    A click's identifier or a `?next=https://paypal.com/` on any other host is what a wrong or
+    phishing link writes too: `https://evil.example/login/4ef4eb3a` shown as "paypal.com" stays
+    an error, as do a host or path that spells the site shown (`paypal.com.evil.example`) and a
+    tracker's query that sends the reader to a third site.
 
     ## Why it matters
     "Shows one address, goes to another" is the signature of phishing: spam filters score it,

@@ -11,7 +11,14 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 import regex
 
-from mailcheck.domains import URL_CACHE_SIZE, ascii_host, host_of, under, unicode_host
+from mailcheck.domains import (
+    URL_CACHE_SIZE,
+    ascii_host,
+    host_of,
+    org_domain,
+    under,
+    unicode_host,
+)
 from mailcheck.i18n import N_, t
 from mailcheck.model import Campaign, Link
 from mailcheck.unsubscribe import (
@@ -370,34 +377,24 @@ def tracked_target(href: str) -> str | None:
     return None
 
 
-# An identifier in a URL's path or query, not a word: a run of 8 or more letters and digits
-# with both in it (``4ef4eb3a741767c4``), or of 8 or more digits. Click trackers name the
-# click by one (``/app/linkClick/12670/4ef4eb3a741767c4/…``, ``/c/136/…/4b337372eb.html``)
-_TOKEN = re.compile(
-    r"(?<![A-Za-z0-9])(?:(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{8,}|\d{8,})"
-    r"(?![A-Za-z0-9])"
-)
-
-
 def click_tracker(href: str, shown: str, esp_domains: Iterable[str] = ()) -> str | None:
-    """The host of the click tracker ``href`` goes through, for a link whose text shows the
-    host ``shown`` (any form): its query wraps a web address on ``shown`` (one on another host
-    says the reader is sent there: no tracker of this text's); or its host is
-    under one of ``esp_domains`` (the ESP's, as the campaign's own unsubscribe URLs name it)
-    or its path or query holds a token (a click's identifier), and ``shown`` is written
-    nowhere else in it. None when the href looks like no tracker: where it leads is its own
-    host. A host or path that spells ``shown`` (``paypal.com.evil.example``,
-    ``evil.example/paypal.com/login``) is a disguise, not a tracker."""
+    """The host of the ESP's click tracker ``href`` goes through, for a link whose text shows
+    the host ``shown`` (any form): its host is under one of ``esp_domains`` (the ESP's, as the
+    campaign's own unsubscribe URLs name it), it is no home page, and neither does its query
+    send the reader to another site nor its host or path spell ``shown`` (a disguise). None
+    otherwise: where it leads is its own host. Only the ESP's own domain tells a tracker: a
+    token or a "?next=https://shown/" in an unknown host's URL is what a phishing link writes
+    too (``paypal-secure.example/signin?next=https://www.paypal.com/``)."""
     if scheme(href) not in ("http", "https"):
         return None
     host = ascii_host(host_of(href))
-    if not host:
+    if not host or not any(under(host, domain) for domain in esp_domains):
         return None
     shown = ascii_host(shown).removeprefix("www.")
     wrapped = tracked_target(href)
     if wrapped:
-        # the query says where the tracker sends the reader: the host shown, or another
-        return host if under(ascii_host(host_of(wrapped)), shown) else None
+        # the query says where the tracker sends the reader: the site shown, or another
+        return host if org_domain(ascii_host(host_of(wrapped))) == org_domain(shown) else None
     try:
         parts = urlsplit(href.strip())
     except ValueError:
@@ -408,9 +405,7 @@ def click_tracker(href: str, shown: str, esp_domains: Iterable[str] = ()) -> str
         return None
     if not (parts.path.strip("/") or parts.query):
         return None  # a site's home page is no click
-    if any(under(host, domain) for domain in esp_domains) or _TOKEN.search(rest):
-        return host
-    return None
+    return host
 
 
 def list_unsubscribe_targets(headers: dict[str, str] | None) -> list[str]:

@@ -50,23 +50,55 @@ def not_followed(shown: str, host: str) -> str:
 
 
 @pytest.mark.parametrize(
-    ("href", "text", "shown", "host"),
+    ("href", "text", "shown", "host", "unsubscribe"),
     [
-        # the corpus's test sends (php-mime-mail-parser m0015, SpamScope mail_test_5)
+        # the corpus's test sends (php-mime-mail-parser m0015, SpamScope mail_test_5), whose
+        # List-Unsubscribe URL is on the tracker's domain
         (INFUSIONSOFT, "https://www.facebook.com/Vitamart.ca", "facebook.com",
-         "healthmarketing.infusionsoft.com"),
-        (RAPIDMAIL, "www.carlance.fr", "carlance.fr", "t2d857ce9.emailsys2a.net"),
-        # a tracker that says in its query where it sends the reader: the host shown
-        ("https://click.esp.test/c?url=https%3A%2F%2Fshop.test%2Fsale", "shop.test/sale",
-         "shop.test", "click.esp.test"),
+         "healthmarketing.infusionsoft.com",
+         "https://healthmarketing.infusionsoft.com/app/optOut/noConfirm/4852414/3fd76d"),
+        (RAPIDMAIL, "www.carlance.fr", "carlance.fr", "t2d857ce9.emailsys2a.net",
+         "https://t2d857ce9.emailsys2a.net/136/1071579/1264/4531494/9012/3ee5/unsubscribe.html"),
+        # a tracker that says in its query where it sends the reader: the site shown
+        ("https://click.esp.test/c?url=https%3A%2F%2Fwww.shop.test%2Fsale", "sale.shop.test",
+         "sale.shop.test", "click.esp.test", "https://u.esp.test/unsub/xyz"),
     ],
 )  # fmt: skip
 def test_a_click_trackers_link_is_not_verified_offline(
-    tmp_path: Path, href: str, text: str, shown: str, host: str
+    tmp_path: Path, href: str, text: str, shown: str, host: str, unsubscribe: str
 ) -> None:
     body = f'<p>Отзыв: <a href="{href}">{text}</a></p>\n<p><a href="{href}">{text}</a></p>'
-    assert offline(tmp_path, body) == [
+    headers = {"List-Unsubscribe": f"<{unsubscribe}>"}
+    assert offline(tmp_path, body, tables={"headers": headers}) == [
         (Severity.WARNING, not_followed(shown, host), ("email.html:5", "email.html:6"))
+    ]
+    # the same links without the header: nothing says the host is the ESP's
+    assert [severity for severity, _, _ in offline(tmp_path / "bare", body)] == [Severity.ERROR]
+
+
+@pytest.mark.parametrize(
+    ("href", "target"),
+    [
+        # a token, an id or a tracked-looking query on a host that is not the ESP's: what a
+        # wrong or phishing link writes too (a QA probe: each was a "could not verify")
+        ("https://acme-staging.test/promo?utm_campaign=blackfriday2026", "acme-staging.test"),
+        ("https://shop-old.test/catalog/item/12345678", "shop-old.test"),
+        (f"https://secure-verify.test/session/{TOKEN}", "secure-verify.test"),
+        ("https://paypal-secure.test/signin?next=https://www.paypal.com/myaccount",
+         "paypal-secure.test"),
+    ],
+)  # fmt: skip
+def test_a_token_or_a_wrapped_address_on_a_host_not_the_esps_stays_an_error(
+    tmp_path: Path, href: str, target: str
+) -> None:
+    headers = {"List-Unsubscribe": "<https://u.esp.test/unsub/xyz>"}
+    body = f'<p><a href="{href}">https://www.paypal.com/</a></p>'
+    assert offline(tmp_path, body, tables={"headers": headers}) == [
+        (
+            Severity.ERROR,
+            f"link text shows paypal.com but the link goes to {target}",
+            ("email.html:5",),
+        )
     ]
 
 
@@ -125,15 +157,24 @@ def test_a_wrong_phone_number_stays_an_error(tmp_path: Path) -> None:
 
 
 def test_click_tracker_shapes() -> None:
-    assert click_tracker(INFUSIONSOFT, "www.facebook.com") == "healthmarketing.infusionsoft.com"
-    assert click_tracker("https://evil.test/login", "paypal.com") is None
-    assert click_tracker(f"https://evil.test/{TOKEN}", "paypal.com") == "evil.test"
-    assert click_tracker("https://evil.test/summer-sale", "paypal.com") is None  # words
+    esp = ["infusionsoft.com"]
+    assert click_tracker(INFUSIONSOFT, "www.facebook.com", esp) == (
+        "healthmarketing.infusionsoft.com"
+    )
+    assert click_tracker(INFUSIONSOFT, "www.facebook.com") is None  # no ESP domain known
+    assert click_tracker(f"https://evil.test/{TOKEN}", "paypal.com", ["esp.test"]) is None
     assert click_tracker("https://t.esp.test/", "shop.test", ["esp.test"]) is None  # home page
     assert click_tracker("https://t.esp.test/c/1", "shop.test", ["esp.test"]) == "t.esp.test"
+    # the query's address on the site shown (another subdomain of it), or on another site
+    wrapped = "https://t.esp.test/c?url=https%3A%2F%2Fwww.shop.test%2F"
+    assert click_tracker(wrapped, "sale.shop.test", ["esp.test"]) == "t.esp.test"
+    assert click_tracker(wrapped, "paypal.com", ["esp.test"]) is None
     # the shown host in its Unicode form, spelled in the path either way
-    assert click_tracker(f"https://evil.test/ири.рф/{TOKEN}", "xn--h1aax.xn--p1ai") is None
-    assert click_tracker("mailto:a@evil.test", "shop.test") is None
+    assert (
+        click_tracker(f"https://t.esp.test/ири.рф/{TOKEN}", "xn--h1aax.xn--p1ai", ["esp.test"])
+        is None
+    )
+    assert click_tracker("mailto:a@evil.test", "shop.test", ["esp.test"]) is None
 
 
 @pytest.mark.network
@@ -156,7 +197,9 @@ def test_online_the_landing_decides(tmp_path: Path) -> None:
             f'<p><a href="{plain}">shop.localhost/plain</a></p>\n'
             f'<p><a href="{home}">shop.localhost/sale</a></p>'
         )
-        directory = write_campaign(tmp_path, body=f"{body}\n{FOOTER}")
+        # the test send's List-Unsubscribe is on the tracker's host: the ESP's
+        headers = {"List-Unsubscribe": f"<{s.url('/unsub/1')}>"}
+        directory = write_campaign(tmp_path, body=f"{body}\n{FOOTER}", tables={"headers": headers})
         config = loopback_links_config(tmp_path, "LNK007")
         [result] = run([str(directory)], config, use_cache=False).results
     # offline the three trackers' links are not judged; the plain mismatch is an error
@@ -200,9 +243,13 @@ def test_online_a_link_not_requested_is_judged_as_offline(tmp_path: Path) -> Non
             f'<p><a href="{tracked}">shop.localhost</a></p>\n'
             f'<p><a href="{plain}">shop.localhost</a></p>'
         )
-        directory = write_campaign(tmp_path, body=f"{body}\n{FOOTER}")
+        # the test send's List-Unsubscribe is on the tracker's host: the ESP's
+        headers = {"List-Unsubscribe": f"<{s.url('/unsub/1')}>"}
+        directory = write_campaign(tmp_path, body=f"{body}\n{FOOTER}", tables={"headers": headers})
         config = loopback_links_config(tmp_path, "LNK007")
-        config = replace(config, links=replace(config.links, exclude=(r"redirect-to|/plain",)))
+        config = replace(
+            config, links=replace(config.links, exclude=(r"redirect-to|/plain|/unsub/",))
+        )
         [result] = run([str(directory)], config, use_cache=False).results
         assert s.total() == 0
     assert lnk007(result.findings) == [
