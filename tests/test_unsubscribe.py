@@ -191,6 +191,9 @@ def test_click_here_in_a_separable_verbs_or_a_lists_sentence_passes(
         'Klik <a href="https://shop.test/auto">hier</a> om je auto af te melden.',
         'The items to be removed are listed <a href="https://shop.test/cart">here</a>.',
         'Click <a href="https://shop.test/film">here</a> to remove the film.',
+        # leaving an event or cancelling an order is not leaving the list (a review probe)
+        'Klicken Sie <a href="https://shop.test/w">hier</a>, um sich vom Webinar abzumelden.',
+        'Um Ihre Tickets abzubestellen, klicken Sie <a href="https://shop.test/t">hier</a>.',
     ],
 )
 def test_those_verbs_said_of_something_else_are_no_way_out(tmp_path: Path, footer: str) -> None:
