@@ -291,7 +291,9 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
     sample of a CSV is named by the line its row starts at (`recipients.csv:6`), as the file
     shows it; one of a JSON list by its place in the list (`sample 2`).
     The first 50 sample recipients are rendered; more are a warning, "could not verify". A
-    campaign without a template language (a test send) is read as it stands.
+    campaign without a template language (a test send) is read as it stands, and its broken
+    text is placed at the line of the part that writes it (`text/html part:59`,
+    `text/plain part:3`).
 
     What the blanking probe finds (each variable emptied in turn) is reported with the
     variable's own finding: PER001 when it has no fallback, PER006 when its fallback misses
@@ -375,7 +377,28 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
             parts["text part"] = main.text
         for where, text in parts.items():
             for snippet in broken_text(text or "", prose=True):
-                yield Problem(t("broken text: “{snippet}”", snippet=snippet), location=where)
+                # in the HTML and the text part, at the line that writes it (as other
+                # findings name a test send's parts: "text/html part:167")
+                if where == "body":
+                    places = ctx.text_places(snippet)
+                elif where == "text part":
+                    places = (_text_line(ctx, text or "", snippet),)
+                else:
+                    places = (where,)
+                yield Problem(
+                    t("broken text: “{snippet}”", snippet=snippet),
+                    location=places[0],
+                    locations=places,
+                )
+
+
+def _text_line(ctx: Context, text: str, snippet: str) -> str:
+    """The text part's line where ``snippet`` first stands (words apart by any spaces), as
+    findings name it ("text/plain part:12"); the part alone when it is not written so."""
+    words = r"\s+".join(regex.escape(word) for word in snippet.split())
+    found = regex.search(words, text) if words else None
+    label = ctx.campaign.text_label
+    return f"{label}:{text.count(chr(10), 0, found.start()) + 1}" if found else label
 
 
 # Braces an HTML writes as character references ("&#123;&#123; name }}"): no template engine

@@ -977,11 +977,12 @@ def test_per002_reads_a_test_sends_text_part_too(tmp_path: Path) -> None:
     # "Привет, !" in the text part alone passed as "ok": only the HTML was read (a QA probe)
     html = f"<p>Привет, Анна!</p>{UNSUB_RU}"
     [per002] = only(check(_test_send(tmp_path, html, "Привет, !")), "PER002")
-    assert (per002.message, per002.places) == ("broken text: “Привет, !”", ("text part",))
+    # at the line of the text part, as other findings name a test send's parts
+    assert (per002.message, per002.places) == ("broken text: “Привет, !”", ("text/plain part:1",))
     # in both parts: one finding at both
     broken = _test_send(tmp_path, f"<p>Привет, !</p>{UNSUB_RU}", "Привет, !")
     [per002] = only(check(broken), "PER002")
-    assert per002.places == ("body", "text part")
+    assert per002.places == ("text/html part:1", "text/plain part:1")
 
 
 def test_a_part_labelled_utf8_in_windows_1251_is_one_error_for_its_parts(tmp_path: Path) -> None:
