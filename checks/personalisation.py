@@ -45,8 +45,11 @@ def _unsafe(ctx: Context, broken: dict[str, list[Breakage]]) -> dict[str, list[V
         [
             v
             for v in ctx.campaign.variables
-            if not (v.system or v.guarded)
-            and (not v.has_fallback or (_empty_fallback(v) and v.name in broken))
+            if v.misspelt[0]
+            or (
+                not (v.system or v.guarded)
+                and (not v.has_fallback or (_empty_fallback(v) and v.name in broken))
+            )
         ]
     )
 
@@ -163,16 +166,53 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a personalisation variable that has neither a fallback nor a guard, in any
     dialect: Jinja `default(…)`/`or`, Liquid `default:`, Handlebars `{{#if}}`, Mailchimp
-    `*|IF:…|*`, Unisender `{{Name|…}}`. System variables the ESP always fills are exempt.
-    An empty fallback (`default: ""`) where the text reads broken without the value is none.
-    One finding per variable lists every place it is used without one (subject, preheader,
-    HTML lines), with what the recipient would read when it is empty and which sample
-    recipients would. A guard that tests for null alone (Mindbox's `@{ if x != null }`) lets
-    an empty value through: the finding names it and the test that covers an empty value.
+    `*|IF:…|*`, Unisender `{{Name|…}}`. An empty fallback (`default: ""`) where the text
+    reads broken without the value is none. One finding per variable lists every place it is
+    used without one (subject, preheader, HTML lines). A guard that tests for null alone
+    (Mindbox's `@{ if x != null }`) lets an empty value through: the finding names it and the
+    test that covers an empty value.
 
-    Where the dialect has no fallback in the template (DashaMail: the list's field holds the
-    default value), the fallback cannot be seen: the finding is a warning, "could not
-    verify", that says where it is set, never an error.
+    What the recipient would read is quoted only when emptying the variable breaks the text:
+    mailcheck renders the subject, preheader, HTML text and text part again with that one
+    variable empty (and, in Jinja, null) and quotes the fragment that breaks — a greeting left
+    without its name ("Привет, !", "Dear ,"), a space before a comma or a full stop, a line
+    that now starts with a comma, the word None/null/undefined printed, a subject left empty
+    — with the sample recipients who would receive it. Most variables get no quote: an empty
+    one that leaves whole-looking text (a price in a table cell, a word inside a sentence, a
+    link's URL, a header) breaks nothing mailcheck can read, and variables beyond the first 30
+    of a campaign (or once the probe's 400 renders are spent) are not emptied one by one.
+
+    Exempt, as values that are always there:
+    - system variables the ESP fills (the dialect's own, the common ones such as `email` and
+      `unsubscribe_url`, and the names listed in `system-variables`);
+    - the recipient's own address, which is what the message is sent to: `email` (or
+      `email_address`) alone, or as the member of an object that is the recipient —
+      `user.email`, `recipient.email`, `customer.email`, `subscriber.email`,
+      `contact.email`, `person.email`, `member.email`, `client.email`, `profile.email`,
+      `lead.email`, `account.email`. Another object's address (`manager.email`,
+      `support_email`) may be empty and is not exempt;
+    - links the application or the author builds for every recipient, where a fallback
+      makes no sense: a variable that is a link's whole URL (`href="{{ reset_link }}"`,
+      `href="*|FEATURE_URL|*"`, `src="{{ avatar }}"`), and a variable named as a URL
+      (`*_url`, `*_link`, `*Url`, `*Link`) that a link's URL holds anywhere
+      (`href="{{ base_url }}/sale"`), as PHP's link getters (`$user->getTicketUrl()`). They
+      render as a stand-in URL; a sample recipient who has the value empty gets an empty
+      link, LNK003's error at the link's line.
+
+    A name one or two letters off one of the platform's link tags (its unsubscribe tag, its
+    system variables that are URLs) is no field anyone fills but a misspelt tag: an error that
+    names the tag meant (`%UNSUBSCRIBE_ULR% is not a dashamail tag: did you mean
+    %UNSUBSCRIBE_URL%?`), also where other variables are warnings. Only the platform's link
+    tags are compared, never one recipient field with another (FIRSTNAME is no misspelling of
+    LASTNAME); both names have at least 5 letters; names of fewer than 8 letters may be one
+    letter off, longer ones two (two letters swapped count as one); without case, as the
+    platforms read names. The tag's own name with its object left out (`[% url_unsub %]` for
+    `[% param.url_unsub %]`) or under one of the platform's objects (`.Subscriber.UnsubscribeURL`)
+    is a misspelling too.
+
+    What mailcheck cannot see is a warning, "could not verify", never an error: where the
+    dialect has no fallback in the template (DashaMail: the list's field holds the default
+    value), the finding says where it is set.
 
     ## Why it matters
     The first recipient without a first name gets "Привет, !" or "Hello ,". In a base of
@@ -195,6 +235,8 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     the finding is a warning, "could not verify". Set that default on the list's field; list
     the field in `system-variables` only if every recipient has a value (an empty one then
     passes unseen).
+
+    For a misspelt tag, write the tag the message names.
     """
     probe = _probe(ctx)
     received = _received(ctx)
@@ -202,14 +244,26 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     outside = dialect.fallback_outside if dialect is not None else ""
     for name, uses in _unsafe(ctx, probe).items():
         evidence = _evidence(probe[name], received) if name in probe else None
+        misspelt = next((v.misspelt for v in uses if v.misspelt[0]), None)
+        if misspelt is not None:
+            # a platform's link tag misspelt: no field of that name, nobody fills it
+            yield Problem(
+                t(
+                    "{tag} is not a {dialect} tag: did you mean {meant}?",
+                    tag=misspelt[0],
+                    dialect=ctx.campaign.dialect,
+                    meant=misspelt[1],
+                ),
+                locations=_places(ctx, uses),
+            )
+            continue
+        unseen: Message | None = None
         if outside and not any(v.has_fallback or v.fallback_ignored for v in uses):
             # the dialect's fallback is set where the template cannot show it (DashaMail: on
             # the list's field): that it is missing is not a certainty
-            yield Problem(
-                _fallback_unseen(name, t(outside), evidence),
-                locations=_places(ctx, uses),
-                severity=Severity.WARNING,
-            )
+            unseen = _fallback_unseen(name, t(outside), evidence)
+        if unseen is not None:
+            yield Problem(unseen, locations=_places(ctx, uses), severity=Severity.WARNING)
             continue
         if all(_empty_fallback(v) for v in uses):
             message = t(

@@ -163,6 +163,8 @@ class Variable:
     system: bool = False  # filled by the ESP (unsubscribe URL, recipient id …)
     in_link: bool = False
     in_web_link: bool = False  # in a link a web server receives (not only in a mailto:)
+    # the whole URL of a link (href="{{ reset_link }}"): the application or the author builds it
+    whole_link: bool = False
     where: str = "html"  # the part it is used in: subject, preheader, html, text, header:<Name>
     fallback: str | None = None  # the inline fallback text, when one is given
     # a fallback written that the ESP ignores here (Unisender's inside a link): none
@@ -170,6 +172,9 @@ class Variable:
     # the only test around it, as written, tests for null alone (Mindbox's
     # ``@{ if x != null }``): an empty value ("") passes it, so it guards nothing
     null_guard: str = ""
+    # a name one or two letters off one of the platform's link tags (``%UNSUBSCRIBE_ULR%``):
+    # the tag as written and the tag meant; ("", "") for any other variable
+    misspelt: tuple[str, str] = ("", "")
 
 
 @dataclass(frozen=True)

@@ -549,13 +549,30 @@ def test_a_link_rendered_for_each_sample_is_one_finding(tmp_path: Path) -> None:
 
 def test_an_empty_href_from_a_variable_without_fallback_is_its_per001(tmp_path: Path) -> None:
     d = write_campaign(
-        tmp_path, body=f'<p><a href="{{{{ feature_url }}}}">Try it</a></p>\n{UNSUB_EN}',
+        tmp_path, body=f'<p><a href="{{{{ feature }}}}/go">Try it</a></p>\n{UNSUB_EN}',
         template="jinja",
     )  # fmt: skip
     result = check(d)
     assert only(result, "LNK003") == []
     (finding,) = only(result, "PER001")
-    assert "feature_url" in finding.message
+    assert "feature" in finding.message
+
+
+def test_a_link_the_application_builds_is_the_link_rules_business(tmp_path: Path) -> None:
+    # href="{{ feature_url }}": a fallback makes no sense for a link's whole URL (PER001 asked
+    # for one, a QA probe). Without samples nothing is known of it; a sample whose value is
+    # empty gets an empty link, LNK003's finding at the link's line
+    body = f'<p><a href="{{{{ feature_url }}}}">Try it</a></p>\n{UNSUB_EN}'
+    result = check(write_campaign(tmp_path, body=body, template="jinja"))
+    assert (only(result, "PER001"), only(result, "LNK003")) == ([], [])
+    files = {"r.csv": "email,feature_url\na@shop.test,https://shop.test/f\nb@shop.test,\n"}
+    d = write_campaign(tmp_path, "sampled", body=body, template="jinja", samples="r.csv",
+                       files=files)  # fmt: skip
+    result = check(d)
+    assert only(result, "PER001") == []
+    (empty,) = only(result, "LNK003")
+    assert (empty.severity.value, empty.message) == ("error", "link (“Try it”): empty link")
+    assert empty.places == (f"email.html:{lines_of(d, 'feature_url')[0]}",)
 
 
 @pytest.mark.parametrize("word", ["Купить", "Shop"])

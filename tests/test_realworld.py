@@ -162,31 +162,31 @@ EXPECTED: dict[str, Verdict] = {
         "one INP002).",
     ),
     "en-pack-feature_announcement-klaviyo": Verdict(
-        "Klaviyo template: {{ feature_url }} is the button's whole URL with no fallback "
-        "(PER001: without it the main button goes nowhere; the empty href it renders is the "
-        "same root cause); social/support links are “#” (LNK003). {{ now }} is Klaviyo's "
-        "built-in, never a recipient variable.",
-        {"PER001": 1, "LNK003": 1},
+        "Klaviyo template: {{ feature_url }} is the button's whole URL, a link the sender "
+        "builds for every recipient: a fallback makes no sense there (no PER001; an empty one "
+        "in a sample would be LNK003's empty link); social/support links are “#” (LNK003). "
+        "{{ now }} is Klaviyo's built-in, never a recipient variable.",
+        {"LNK003": 1},
     ),
     "en-pack-feature_announcement-mailchimp": Verdict(
-        "The same design for Mailchimp: *|FEATURE_URL|* has no fallback (PER001), social and "
-        "support links are “#” (LNK003).",
-        {"PER001": 1, "LNK003": 1},
+        "The same design for Mailchimp: *|FEATURE_URL|* is the button's whole URL (no PER001, "
+        "as in the Klaviyo one), social and support links are “#” (LNK003).",
+        {"LNK003": 1},
     ),
     "en-pack-feedback_email-mailchimp": Verdict(
         "Mailchimp feedback mail: social and support links are “#” (LNK003); the three "
         "emoji links are the audience's own merge fields *|FEEDBACK_HAPPY_URL|*, …_NEUTRAL_…, "
-        "…_SAD_URL|* with no fallback (PER001 each, as *|FEATURE_URL|* in the feature "
-        "announcement: empty, the link goes nowhere). They are not Mailchimp's RSS tags "
-        "(*|FEEDITEM:…|*).",
-        {"LNK003": 1, "PER001": 3},
+        "…_SAD_URL|*, each a link's whole URL: links the sender builds, where a fallback makes "
+        "no sense (no PER001, as *|FEATURE_URL|* in the feature announcement). They are not "
+        "Mailchimp's RSS tags (*|FEEDITEM:…|*).",
+        {"LNK003": 1},
     ),
     "en-pack-payment_confirmation-klaviyo": Verdict(
-        "Klaviyo receipt: plan_name, amount_paid, transaction_id, payment_method, date and "
-        "billing_url have no fallback (PER001 each, the design's rule; the data comes from "
-        "the payment event), the billing button renders empty with billing_url empty, "
-        "social/support links are “#” (LNK003). `now` is a built-in.",
-        {"PER001": 6, "LNK003": 1},
+        "Klaviyo receipt: plan_name, amount_paid, transaction_id, payment_method and date "
+        "have no fallback (PER001 each, the design's rule; the data comes from the payment "
+        "event); billing_url is the billing button's whole URL, a link the sender builds (no "
+        "PER001); social/support links are “#” (LNK003). `now` is a built-in.",
+        {"PER001": 5, "LNK003": 1},
     ),
     "en-pack-welcome_email-html": Verdict(
         "Plain HTML variant: the main button, social and support links are “#” (LNK003, one "

@@ -33,6 +33,9 @@ class LinkSpan:
     last_line: int
     names: frozenset[str]  # every identifier written inside its tags
     mailto: bool = False  # a mailto: URL: what it holds goes to a mailbox, not a web server
+    # the one name the value is, when the whole value is one tag of it (href="{{ reset_link }}",
+    # src="*|LOGO|*"): a link the application or the ESP builds whole; "" otherwise
+    whole: str = ""
 
     def holds(self, name: str, line: int) -> bool:
         if not self.first_line <= line <= self.last_line:
@@ -54,19 +57,27 @@ def link_spans(
     for m in (_HEADER_URL if header else _LINK_ATTR).finditer(source):
         value = m.group(1)
         names: set[str] = set()
+        stripped = value.strip("\"' \t\r\n")
+        whole = ""
         if "{{" in value or "{%" in value or "*|" in value:
             for tag in _TAG_BODY.finditer(value):
                 body = next(g for g in tag.groups() if g is not None)
-                names.update(i.lstrip("#/^@") for i in _IDENT.findall(body))
+                idents = [i.lstrip("#/^@") for i in _IDENT.findall(body)]
+                names.update(idents)
+                if tag.group(0) == stripped and len(idents) == 1:
+                    whole = idents[0]
         if dialect is not None:
             for _, tag in dialect.leftovers(value):
-                names.update(i.lstrip("#/^@") for i in _IDENT.findall(tag))
+                idents = [i.lstrip("#/^@") for i in _IDENT.findall(tag)]
+                names.update(idents)
+                if tag == stripped and len(idents) == 1:
+                    whole = idents[0]
         if not names:
             continue
         line += source.count("\n", counted, m.start(1))
         counted = m.start(1)
         mailto = value.strip("\"' \t\r\n").lower().startswith("mailto:")
-        spans.append(LinkSpan(line, line + value.count("\n"), frozenset(names), mailto))
+        spans.append(LinkSpan(line, line + value.count("\n"), frozenset(names), mailto, whole))
     return spans
 
 

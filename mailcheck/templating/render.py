@@ -41,7 +41,7 @@ from mailcheck.templating.detect import (
 from mailcheck.templating.dialect import Dialect
 from mailcheck.templating.links import LinkSpan, attach_raw, link_spans, raw_is_href
 from mailcheck.templating.samples import flatten_sample, lookup, value_text
-from mailcheck.templating.system import SystemNames, placeholder
+from mailcheck.templating.system import SystemNames, link_name, placeholder
 from mailcheck.textpart import text_document, text_part_links
 
 MAX_SAMPLE_RENDERS = 50
@@ -409,13 +409,27 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         return
 
     campaign.variables = _variables(parts, is_system, dialect)
+    # a link the application or the author builds (a link's whole URL, a *_url name in one)
+    # is the application's to fill, as if listed in system-variables: it renders as a stand-in
+    # URL unless a sample gives it a value (an empty one is then LNK003's empty link)
+    links = _links_made(campaign.variables)
+    if links:
+        is_system = is_system.adding(links)
+        for var in campaign.variables:
+            var.system = var.system or var.name in links
     system_names = sorted({v.name for v in campaign.variables if v.system})
     for part in parts:
         part.names = {u.name for u in part.parsed.uses if not is_system(u.name)}
 
     placeholders = [n for n in system_names if not is_system.is_builtin(n)]
     renderer = _Renderer(
-        campaign, parts, placeholders, parse, is_system, empty_is_nil=platform in _DJANGO_PLATFORMS
+        campaign,
+        parts,
+        placeholders,
+        parse,
+        is_system,
+        empty_is_nil=platform in _DJANGO_PLATFORMS,
+        links=links,
     )
     longest = _longest(campaign)
     try:
@@ -522,7 +536,23 @@ def _as_is(campaign: Campaign) -> Rendered:
     )
 
 
-def _variables(parts: list[_Part], is_system: IsSystem, dialect: Dialect) -> list[Variable]:
+def _links_made(variables: list[Variable]) -> frozenset[str]:
+    """The variables that are links the application or the author builds: a link's whole URL
+    (``href="{{ reset_link }}"``, ``src="*|LOGO|*"``), or named as a URL (``*_url``, ``*_link``,
+    ``*Url``, ``*Link``) and used in a link. A fallback would make no sense there; what an
+    empty one does to the link is the link rules' to say. Never a misspelt link tag."""
+    misspelt = {v.name for v in variables if v.misspelt[0]}
+    return frozenset(
+        v.name
+        for v in variables
+        if v.in_link
+        and not v.system
+        and v.name not in misspelt
+        and (v.whole_link or link_name(v.name))
+    )
+
+
+def _variables(parts: list[_Part], is_system: SystemNames, dialect: Dialect) -> list[Variable]:
     out: list[Variable] = []
     seen: set[tuple[object, ...]] = set()
     # a part that cancels the message unless a variable is filled (Braze's abort_message)
@@ -541,6 +571,9 @@ def _variables(parts: list[_Part], is_system: IsSystem, dialect: Dialect) -> lis
             var = _variable(use, part.where, is_system(use.name), in_link)
             # a mailto: URL goes to the sender's own mailbox; any other to a web server
             var.in_web_link = any(not s.mailto for s in holding) or (link_header and not holding)
+            var.whole_link = any(s.whole == use.name and not s.mailto for s in holding)
+            if not var.system and (meant := is_system.near_miss(use.name)):
+                var.misspelt = _misspelt(part.source, use, meant, dialect)
             if var.name in filled:
                 var.guarded = True
             key = (
@@ -555,11 +588,34 @@ def _variables(parts: list[_Part], is_system: IsSystem, dialect: Dialect) -> lis
                 var.fallback,
                 var.fallback_ignored,
                 var.null_guard,
+                var.whole_link,
+                var.misspelt,
             )
             if key not in seen:
                 seen.add(key)
                 out.append(var)
     return out
+
+
+def _misspelt(source: str, use: Use, meant: str, dialect: Dialect) -> tuple[str, str]:
+    """The tag of ``use`` as written at its line and the tag meant (``meant``: a tag as
+    written, or a name to put in the written tag's place)."""
+    lines = source.splitlines()
+    text = lines[use.line - 1] if 0 < use.line <= len(lines) else source
+    low = use.name.lower()
+    at, written = next(
+        ((start, tag) for start, tag in dialect.leftovers(text) if low in tag.lower()), (0, "")
+    )
+    if not written:
+        return use.name, meant
+    # a tag of three braces ({{{unsubscrib}}}) as written, not as the two-brace pattern ends it
+    end = at + len(written)
+    while written.count("{") > written.count("}") and text[end : end + 1] == "}":
+        written, end = written + "}", end + 1
+    if not re.fullmatch(r"[\w.:]+", meant):
+        return written, meant  # the platform's tag as written
+    start = written.lower().index(low)
+    return written, written[:start] + meant + written[start + len(low) :]
 
 
 def _spans_by_line(spans: list[LinkSpan]) -> dict[int, list[LinkSpan]]:
@@ -641,13 +697,14 @@ class _Renderer:
         is_system: IsSystem,
         *,
         empty_is_nil: bool = False,
+        links: frozenset[str] = frozenset(),
     ) -> None:
         self.campaign = campaign
         self.parts = parts
         self.parse = parse
         self.is_system = is_system
         self.url_templates: dict[str, Parsed | None] = {}
-        self.system = {name: placeholder(name) for name in system_names}
+        self.system = {name: placeholder(name, link=name in links) for name in system_names}
         self.documents: dict[str, Document | None] = {}
         self.empty_is_nil = empty_is_nil  # Django's truth: "" is false (Klaviyo)
         if campaign.html is not None and campaign.static is not None:

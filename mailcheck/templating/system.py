@@ -8,6 +8,7 @@ request or flag as a placeholder link.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -55,6 +56,78 @@ COMMON = frozenset(
     }
 )
 
+# The recipient's own address is what the message is sent to: never empty. Written alone it
+# is in COMMON ("email"); as a member it is the address of the object before it, which is the
+# recipient when that object names the one the message goes to (user.email, customer.email,
+# Recipient.Email). Another object's address (manager.email, support.email, order.seller.email)
+# may be empty, and stays a variable.
+ADDRESS_FIELDS = frozenset({"email", "email_address"})
+RECIPIENT_OBJECTS = frozenset(
+    {
+        "user",
+        "recipient",
+        "customer",
+        "subscriber",
+        "contact",
+        "person",
+        "member",
+        "client",
+        "profile",
+        "lead",
+        "account",
+    }
+)
+
+# A name that says it is a link (reset_link, FEATURE_URL, confirmationLink): the application
+# or the author builds the URL for every recipient, as PHP's link getters ($user->getTicketUrl())
+_LINK_NAME = re.compile(r"(?:_(?:url|link)|[a-z\d](?:Url|URL|Link))$")
+_SNAKE_LINK = re.compile(r"_(?:url|link)$", re.IGNORECASE)
+
+
+_NEAR_MIN = 5  # shorter names are one letter off too many others to be a misspelling of one
+_TAG_NAME = re.compile(r"[A-Za-z_][\w.:]*")
+
+
+def _link_tags(dialect: Dialect, platform: str | None) -> dict[str, str]:
+    """The dialect's link tags by name (lower case): its unsubscribe tags as written, and its
+    system variables whose names are URLs (as named)."""
+    tags: dict[str, str] = {}
+    for tag in dialect.unsubscribe:
+        m = _TAG_NAME.search(tag)
+        if m is not None:
+            tags.setdefault(m.group(0).lower(), tag)
+    for n in sorted(dialect.system_names(platform) - dialect.builtins):
+        if _URLISH.search(n):
+            tags.setdefault(n.lower(), n)
+    return tags
+
+
+def _distance(a: str, b: str) -> int:
+    """Edits from ``a`` to ``b``: a letter added, dropped, changed, or two swapped."""
+    rows = [list(range(len(b) + 1))]
+    for i, ca in enumerate(a, 1):
+        row = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def recipient_address(name: str) -> bool:
+    """Whether ``name`` is the recipient's own address as a member: ``user.email``."""
+    parts = name.strip().lower().split(".")
+    return len(parts) >= 2 and parts[-1] in ADDRESS_FIELDS and parts[-2] in RECIPIENT_OBJECTS
+
+
+def link_name(name: str) -> bool:
+    """Whether ``name``'s last member says it is a URL: ``*_url``, ``*_link``, ``*Url``,
+    ``*Link`` (``reset_link``, ``FEATURE_URL``, ``user.confirmationUrl``)."""
+    last = name.strip().rsplit(".", 1)[-1]
+    return bool(_LINK_NAME.search(last) or _SNAKE_LINK.search(last))
+
+
 # Prefixes of names that ESPs reserve: Postmark's "pm:", Braze's "${…}" keys and similar.
 SYSTEM_PREFIXES = ("pm:", "@")
 
@@ -92,10 +165,49 @@ class SystemNames:
         self.prefixes = SYSTEM_PREFIXES + tuple(
             p.lower() for p in (found.system_prefixes if found is not None else ())
         )
+        self.link_tags = _link_tags(found, platform) if found is not None else {}
+
+    def adding(self, names: Iterable[str]) -> SystemNames:
+        """These names and the ones the template itself shows the application fills (a
+        variable that is a link's whole URL): as if listed in ``system-variables``."""
+        more = copy.copy(self)
+        more.names = self.names | {n.strip().lower() for n in names if n.strip()}
+        return more
+
+    def near_miss(self, name: str) -> str | None:
+        """The platform's link tag that ``name`` is a misspelling of, as written
+        (``%UNSUBSCRIBE_URL%`` for ``UNSUBSCRIBE_ULR``), or None. Only the dialect's own link
+        tags (its unsubscribe tags, its system variables that are URLs) are targets, never a
+        recipient's field (FIRSTNAME is no misspelling of LASTNAME); names are compared as
+        the platform compares them, without case. A near miss is one letter off (two for
+        names of 8 letters or more: a swapped pair, "ULR", counts as one), both names being
+        at least 5 letters long; or the tag's own name with its object dropped
+        (``url_unsub`` for ``param.url_unsub``) or under one of the platform's objects that
+        has no such member (``Subscriber.UnsubscribeURL`` for ``UnsubscribeURL``)."""
+        low = name.strip().lower()
+        if len(low) < _NEAR_MIN or self(name):
+            return None
+        objects = {n.rsplit(".", 1)[0] + "." for n in self.names if "." in n}
+        objects.update(p for p in self.prefixes if p.endswith("."))
+        for target, shown in self.link_tags.items():
+            if target == low or len(target) < _NEAR_MIN:
+                continue
+            own, theirs = low.rsplit(".", 1), target.rsplit(".", 1)
+            if own[-1] == theirs[-1] and len(own[-1]) >= _NEAR_MIN:
+                dropped = len(own) == 1 and len(theirs) == 2
+                misplaced = len(own) == 2 and own[0] + "." in objects
+                if dropped or misplaced:
+                    return shown
+            limit = 1 if len(target) < 8 else 2
+            if abs(len(target) - len(low)) <= limit and _distance(low, target) <= limit:
+                return shown
+        return None
 
     def __call__(self, name: str) -> bool:
         lowered = name.strip().lower()
         if lowered in self.names or lowered.startswith(self.prefixes):
+            return True
+        if recipient_address(lowered):
             return True
         if self.pattern is not None and self.pattern.search(name.strip()):
             return True
@@ -117,8 +229,9 @@ def holds_stand_in(text: str) -> bool:
     return SYSTEM_PLACEHOLDER_HOST in text or bool(_STAND_IN.search(text))
 
 
-def placeholder(name: str, *, today: date | None = None) -> str:
-    """The stable value a system variable renders to."""
+def placeholder(name: str, *, today: date | None = None, link: bool = False) -> str:
+    """The stable value a system variable renders to (``link``: a URL, whatever its name: a
+    variable that is a link's whole URL)."""
     lowered = name.strip().lower()
     if lowered in _FALSE_FLAGS:
         return ""
@@ -129,6 +242,6 @@ def placeholder(name: str, *, today: date | None = None) -> str:
         return (today or date.today()).isoformat()
     if "email" in lowered and not _URLISH.search(lowered):
         return f"recipient@{SYSTEM_PLACEHOLDER_HOST}"
-    if _URLISH.search(lowered):
+    if link or _URLISH.search(lowered):
         return f"https://{SYSTEM_PLACEHOLDER_HOST}/{slug}"
     return f"esp-{slug}"

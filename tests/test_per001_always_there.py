@@ -1,0 +1,209 @@
+"""PER001 on values that are always there, on what mailcheck cannot run, and on misspelt tags
+(a QA probe of real templates: false errors on the recipient's address and on links the
+application builds; a misspelt DashaMail unsubscribe tag only warned).
+
+The body of ``write_campaign`` starts at line 5 of email.html: body line k is email.html:4+k.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mailcheck.model import CampaignResult, Severity
+from mailcheck.templating.system import SystemNames, link_name, recipient_address
+from tests.helpers import check, only, write_campaign
+from tests.shared_data import require_shared
+
+UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
+SHOP = f'<p><a href="https://shop.test/sale?{UTM}">Каталог</a></p>'
+UNSUB = '<p><a href="https://shop.test/unsub">Отписаться</a></p>'
+
+
+def _run(tmp_path: Path, body: str, **kw: Any) -> CampaignResult:
+    return check(write_campaign(tmp_path, body=body, subject="Новинки недели", **kw))
+
+
+# -- the recipient's own address ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name", ["user.email", "recipient.email", "Customer.Email", "subscriber.email_address"]
+)
+def test_the_recipients_address_as_a_member_is_always_there(name: str) -> None:
+    assert recipient_address(name)
+    assert SystemNames("jinja")(name)
+
+
+@pytest.mark.parametrize("name", ["manager.email", "support_email", "order.seller.email", "email"])
+def test_another_address_is_a_variable(name: str) -> None:
+    # ("email" alone is a common system name, not this rule's)
+    assert not recipient_address(name)
+
+
+def test_user_email_is_no_per001_but_a_managers_address_is(tmp_path: Path) -> None:
+    # flask-security welcome.html:8: "Welcome {{ user.email }}!" was a PER001 error
+    body = f"<p>Добро пожаловать, {{{{ user.email }}}}!</p>\n{SHOP}\n{UNSUB}"
+    assert only(_run(tmp_path, body, template="jinja"), "PER001") == []
+    body = f"<p>Ваш менеджер: {{{{ manager.email }}}}.</p>\n{SHOP}\n{UNSUB}"
+    [per001] = only(_run(tmp_path / "m", body, template="jinja"), "PER001")
+    assert (per001.severity, per001.places) == (Severity.ERROR, ("email.html:5",))
+    assert per001.message.startswith("“manager.email” has no fallback or guard")
+
+
+# -- links the application or the author builds ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "is_link"),
+    [
+        ("reset_link", True),
+        ("FEATURE_URL", True),
+        ("confirmationLink", True),
+        ("user.billingUrl", True),
+        ("url", False),
+        ("curly", False),
+        ("link_text", False),
+        ("first_name", False),
+    ],
+)
+def test_a_name_says_it_is_a_url(name: str, is_link: bool) -> None:
+    assert link_name(name) is is_link
+
+
+@pytest.mark.parametrize(
+    ("template", "href"),
+    [
+        ("jinja", "{{ reset_link }}"),  # flask-security reset_instructions.html:1
+        ("jinja", "{{ cta }}"),  # any name: a link's whole URL
+        ("mailchimp", "*|FEATURE_URL|*"),  # realworld en-pack-feature_announcement-mailchimp
+        ("liquid", "{{ feature_url }}"),  # the Klaviyo one
+        ("jinja", "{{ base_url }}/sale"),  # named as a URL, a part of one
+    ],
+)
+def test_a_link_the_application_builds_is_no_per001(
+    tmp_path: Path, template: str, href: str
+) -> None:
+    body = f'<p>Здравствуйте!</p>\n<p><a href="{href}">Открыть</a></p>\n{UNSUB}'
+    result = _run(tmp_path, body, template=template)
+    assert only(result, "PER001") == []
+    # nothing is known of its value: no empty link either
+    assert only(result, "LNK003") == []
+
+
+def test_a_url_name_printed_as_text_keeps_its_per001(tmp_path: Path) -> None:
+    # not in a link: mailcheck does not read it as the link (Postmark's "Login: {{login_url}}")
+    body = f"<p>Вход: {{{{ login_url }}}}</p>\n{SHOP}\n{UNSUB}"
+    [per001] = only(_run(tmp_path, body, template="jinja"), "PER001")
+    assert (per001.severity, per001.places) == (Severity.ERROR, ("email.html:5",))
+
+
+def test_an_image_whose_whole_src_is_a_variable_is_no_per001(tmp_path: Path) -> None:
+    body = f'<p><img src="{{{{ avatar }}}}" alt="Аватар"></p>\n{SHOP}\n{UNSUB}'
+    result = _run(tmp_path, body, template="jinja")
+    assert only(result, "PER001") == []
+    assert [f.code for f in result.findings if f.severity is Severity.ERROR] == []
+
+
+# -- a platform's link tag misspelt -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("esp", "written", "said"),
+    [
+        (
+            "dashamail",
+            "%UNSUBSCRIBE_ULR%",
+            "%UNSUBSCRIBE_ULR% is not a dashamail tag: did you mean %UNSUBSCRIBE_URL%?",
+        ),
+        (
+            "dashamail",
+            "%WEBVERSION_UR%",
+            "%WEBVERSION_UR% is not a dashamail tag: did you mean %WEBVERSION_URL%?",
+        ),
+        (
+            "sendsay",
+            "[% url_unsub %]",
+            "[% url_unsub %] is not a sendsay tag: did you mean [% param.url_unsub %]?",
+        ),
+        ("mailchimp", "*|UNSUBB|*", "*|UNSUBB|* is not a mailchimp tag: did you mean *|UNSUB|*?"),
+    ],
+)
+def test_a_misspelt_link_tag_is_an_error_naming_the_tag_meant(
+    tmp_path: Path, esp: str, written: str, said: str
+) -> None:
+    body = f'<p>Здравствуйте!</p>\n{SHOP}\n<p><a href="{written}">Ссылка</a></p>\n{UNSUB}'
+    result = _run(tmp_path, body, esp=esp)
+    [per001] = only(result, "PER001")
+    assert (per001.severity, per001.places, per001.message) == (
+        Severity.ERROR,
+        ("email.html:7",),
+        said,
+    )
+    # one root cause: not the empty link as well
+    assert only(result, "LNK003") == []
+
+
+def test_a_misspelt_tag_in_two_places_is_one_finding(tmp_path: Path) -> None:
+    body = (
+        f'<p><a href="%UNSUBSCRIBE_ULR%">Отписаться</a></p>\n{SHOP}\n'
+        '<p><a href="%UNSUBSCRIBE_ULR%">Отписаться здесь</a></p>'
+    )
+    [per001] = only(_run(tmp_path, body, esp="dashamail"), "PER001")
+    assert per001.severity is Severity.ERROR
+    assert per001.places == ("email.html:5", "email.html:7")
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "%LASTNAME%",  # FIRSTNAME's neighbour: recipient fields are never compared
+        "%DISCOUNT_URL%",  # a URL field of its own
+        "%WEBVERSIONS_COUNT%",  # a field that starts as a system tag does
+    ],
+)
+def test_a_field_near_another_field_is_no_misspelling(tmp_path: Path, field: str) -> None:
+    body = (
+        f'<p>Здравствуйте, {field}!</p>\n{SHOP}\n<p><a href="%UNSUBSCRIBE_URL%">Отписаться</a></p>'
+    )
+    result = _run(tmp_path, body, esp="dashamail")
+    assert [f.message for f in only(result, "PER001") if "did you mean" in f.message] == []
+    assert [f.severity for f in only(result, "PER001")] == [Severity.WARNING]
+
+
+def test_near_misses_are_only_the_platforms_link_tags() -> None:
+    dasha = SystemNames("dashamail", platform="dashamail")
+    assert dasha.near_miss("UNSUBSCRIBE_ULR") == "%UNSUBSCRIBE_URL%"
+    assert dasha.near_miss("UNSUBSCRIBE_URLL") == "%UNSUBSCRIBE_URL%"
+    # without case, as Unisender reads names
+    assert SystemNames("unisender").near_miss("unsubscribeurll") == "{{UnsubscribeUrl}}"
+    # both names at least 5 letters: Mailchimp's UNSUB is no target for "UNSU" or "UNSB"
+    mailchimp = SystemNames("mailchimp")
+    assert mailchimp.near_miss("UNSUBB") == "*|UNSUB|*"
+    assert (mailchimp.near_miss("UNSU"), mailchimp.near_miss("UNSB")) == (None, None)
+    assert dasha.near_miss("UNSUBSCRIBE_URL") is None  # the tag itself
+    assert dasha.near_miss("FIRSTNAM") is None
+    assert dasha.near_miss("EMAILS") is None  # EMAIL is the platform's, but no link
+    # an application's own name in a language of no platform: nothing to misspell
+    assert SystemNames("php").near_miss("unsubscribeUrl") is None
+
+
+# -- the probe's corpus files -------------------------------------------------------------------
+
+
+def test_the_probes_corpus_files() -> None:
+    corpus = require_shared("corpus")
+    security = corpus / "pallets-eco+flask-security/flask_security/templates/security/email"
+    # {{ user.email }} (welcome.html:8), {{ confirmation_link }} (:13), {{ reset_link }}
+    for name in ("welcome.html", "reset_instructions.html"):
+        assert only(check(security / name), "PER001") == [], name
+    # a test send's "Hi ," at the line of its HTML part that writes it (file line 167), not "body"
+    mail = corpus / "php-mime-mail-parser+php-mime-mail-parser/tests/mails/m0015"
+    [per002] = only(check(mail), "PER002")
+    assert (per002.severity, per002.message, per002.places) == (
+        Severity.ERROR,
+        "broken text: “Hi ,”",
+        ("text/html part:59",),
+    )
