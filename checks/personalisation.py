@@ -212,7 +212,9 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
 
     What mailcheck cannot see is a warning, "could not verify", never an error: where the
     dialect has no fallback in the template (DashaMail: the list's field holds the default
-    value), the finding says where it is set.
+    value), the finding says where it is set; a method of the application (PHP's
+    `<?= $user->getShortName() ?>`), which mailcheck does not run, may return a fallback of its
+    own, or an empty value: the finding says what an empty one would read.
 
     ## Why it matters
     The first recipient without a first name gets "Привет, !" or "Hello ,". In a base of
@@ -236,7 +238,10 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     the field in `system-variables` only if every recipient has a value (an empty one then
     passes unseen).
 
-    For a misspelt tag, write the tag the message names.
+    For a method of the application (PHP), give it a fallback in the template
+    (`<?= $user->getShortName() ?: 'друг' ?>`) or, if it never returns an empty value, list it
+    in `system-variables` (`user.getShortName`). For a misspelt tag, write the tag the message
+    names.
     """
     probe = _probe(ctx)
     received = _received(ctx)
@@ -262,6 +267,10 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
             # the dialect's fallback is set where the template cannot show it (DashaMail: on
             # the list's field): that it is missing is not a certainty
             unseen = _fallback_unseen(name, t(outside), evidence)
+        elif all(v.computed and not v.has_fallback for v in uses):
+            # a call of the application's code (PHP's $user->getShortName()), never run here:
+            # it may fall back itself
+            unseen = _computed_unseen(name, evidence)
         if unseen is not None:
             yield Problem(unseen, locations=_places(ctx, uses), severity=Severity.WARNING)
             continue
@@ -323,6 +332,23 @@ def _fallback_unseen(name: str, outside: Message, evidence: str | None) -> Messa
     return t(
         "{message}. Make sure that default is set, or, if every recipient has a value, list "
         "“{name}” in system-variables",
+        message=unseen,
+        name=name,
+    )
+
+
+def _computed_unseen(name: str, evidence: str | None) -> Message:
+    """PER001 for a call of the application's code (PHP's ``$user->getShortName()``)."""
+    unseen = t(
+        "could not verify “{name}”: it is a call of the application's code, which mailcheck "
+        "does not run, and it may return an empty value",
+        name=name,
+    )
+    if evidence is not None:
+        unseen = t("{message}; if it does, {evidence}", message=unseen, evidence=evidence)
+    return t(
+        "{message}. Give it a fallback in the template (?: '…'), or, if it never returns "
+        "an empty value, list “{name}” in system-variables",
         message=unseen,
         name=name,
     )

@@ -172,6 +172,9 @@ class Variable:
     # the only test around it, as written, tests for null alone (Mindbox's
     # ``@{ if x != null }``): an empty value ("") passes it, so it guards nothing
     null_guard: str = ""
+    # a call of the application's code (PHP's ``$user->getShortName()``): mailcheck does not
+    # run it, so whether it returns a fallback for an empty field is not known
+    computed: bool = False
     # a name one or two letters off one of the platform's link tags (``%UNSUBSCRIBE_ULR%``):
     # the tag as written and the tag meant; ("", "") for any other variable
     misspelt: tuple[str, str] = ("", "")

@@ -172,7 +172,8 @@ DIALECTS = [
         "<?php if ($user->city): ?>Ваш город: <?= $user->city ?><?php endif; ?>",
         "<?= 'RUNET-ID' ?>",
         "https://runet-id.test/unsubscribe",
-        "Здравствуйте, <?=$user->getShortName()?>!",
+        # a property: a method call is the application's code, which may fall back (a warning)
+        "Здравствуйте, <?=$user->shortName?>!",
         "<?php if ($user->city): ?>Ваш город: <?= $user->city ?>",
         "<?= $unsubscribeUrl ?>",
         "<?=$user->getShortName()?>",

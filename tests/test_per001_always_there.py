@@ -1,6 +1,6 @@
 """PER001 on values that are always there, on what mailcheck cannot run, and on misspelt tags
-(a QA probe of real templates: false errors on the recipient's address and on links the
-application builds; a misspelt DashaMail unsubscribe tag only warned).
+(a QA probe of real templates: false errors on the recipient's address, on links the
+application builds, on PHP methods; a misspelt DashaMail unsubscribe tag only warned).
 
 The body of ``write_campaign`` starts at line 5 of email.html: body line k is email.html:4+k.
 """
@@ -105,6 +105,29 @@ def test_an_image_whose_whole_src_is_a_variable_is_no_per001(tmp_path: Path) -> 
     result = _run(tmp_path, body, template="jinja")
     assert only(result, "PER001") == []
     assert [f.code for f in result.findings if f.severity is Severity.ERROR] == []
+
+
+# -- what mailcheck does not run ------------------------------------------------------------------
+
+
+def test_a_php_method_is_a_warning_that_could_not_verify(tmp_path: Path) -> None:
+    # realworld ru-runetid-1026 template1026.html:40: an error that read «Здравствуйте, !»
+    body = f"<p>Здравствуйте, <?=$user->getShortName()?>!</p>\n{SHOP}\n{UNSUB}"
+    [per001] = only(_run(tmp_path, body, template="php"), "PER001")
+    assert (per001.severity, per001.places) == (Severity.WARNING, ("email.html:5",))
+    assert per001.message == (
+        "could not verify “user.getShortName”: it is a call of the application's code, which "
+        "mailcheck does not run, and it may return an empty value; if it does, with "
+        'user.getShortName = "" the text reads “Здравствуйте, !”. Give it a fallback in the '
+        "template (?: '…'), or, if it never returns an empty value, list “user.getShortName” "
+        "in system-variables"
+    )
+
+
+def test_a_php_property_without_a_fallback_stays_an_error(tmp_path: Path) -> None:
+    body = f"<p>Здравствуйте, <?=$user->shortName?>!</p>\n{SHOP}\n{UNSUB}"
+    [per001] = only(_run(tmp_path, body, template="php"), "PER001")
+    assert (per001.severity, per001.places) == (Severity.ERROR, ("email.html:5",))
 
 
 # -- a platform's link tag misspelt -------------------------------------------------------------

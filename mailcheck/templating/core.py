@@ -68,6 +68,9 @@ class Use:
     # the test that "guards" it as written, when it tests for null alone (Quokka's
     # ``@{ if x != null }``): an empty value passes it, so it is no guard (``guarded`` False)
     null_guard: str = ""
+    # a call of the application's code (PHP's ``$user->getShortName()``), which mailcheck does
+    # not run: whether it falls back for an empty field is not known
+    computed: bool = False
 
 
 # Tells a dialect whether a dotted name is filled by the ESP.

@@ -589,6 +589,7 @@ def _variables(parts: list[_Part], is_system: SystemNames, dialect: Dialect) -> 
                 var.fallback_ignored,
                 var.null_guard,
                 var.whole_link,
+                var.computed,
                 var.misspelt,
             )
             if key not in seen:
@@ -643,6 +644,7 @@ def _variable(use: Use, where: str, system: bool, in_link: bool) -> Variable:
         fallback=use.fallback if has_fallback else None,
         fallback_ignored=use.has_fallback and not has_fallback,
         null_guard=use.null_guard,
+        computed=use.computed,
     )
 
 

@@ -40,6 +40,7 @@ class Token:
     block: str = ""  # "if"/"for"/"end": which block, so that an end closes the right one
     fallback_in_links: bool = True  # False: the ESP ignores the fallback inside a URL
     prints: str = ""  # "skip": what the statement prints (usually nothing)
+    computed: bool = False  # "var": a call of the application's code (PHP's getShortName())
 
 
 Tokenizer = Callable[[str], Iterator[Token]]
@@ -312,6 +313,7 @@ class TagTemplate:
             fallback=item.fallback,
             fallback_in_links=item.fallback_in_links,
             null_guard="" if guarded else (nulls or {}).get(self._key(name), ""),
+            computed=item.computed and item.kind == "var",
         )
 
     def _key(self, name: str) -> str:

@@ -58,7 +58,9 @@ def _classify(m: regex.Match[str], line: int) -> Token:
             return Token("skip", line, raw, prints=text)
         fb = _FALLBACK.search(code)
         fallback = (fb.group(1) if fb.group(1) is not None else fb.group(2)) if fb else None
-        return Token("var", line, raw, _name(access), fallback=fallback)
+        # a method call ($user->getShortName()): the application's code, never run here
+        called = access.group(2).rstrip().endswith(")")
+        return Token("var", line, raw, _name(access), fallback=fallback, computed=called)
     m_if = _IF.match(code)
     if m_if:
         kind: Kind = "elif" if m_if.group(2) else "if"
