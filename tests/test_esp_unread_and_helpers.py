@@ -39,21 +39,25 @@ def test_mailchimp_cheat_sheet_tags_and_block_ends_are_not_variables(tmp_path: P
 
 def test_an_audience_field_named_like_an_rss_tag_is_a_variable(tmp_path: Path) -> None:
     """*|FEEDBACK_URL|* is the audience's own merge field, not one of Mailchimp's RSS tags
-    (*|FEED:…|*, *|FEEDBLOCK:…|*, *|FEEDITEM:…|*): empty, its link goes nowhere."""
+    (*|FEED:…|*, *|FEEDBLOCK:…|*, *|FEEDITEM:…|*): a sample's value reaches it, and empty, its
+    link goes nowhere (LNK003). As a link's whole URL it asks for no fallback (no PER001)."""
     body = f"""<p><a href="*|FEEDBACK_URL|*">Rate us</a></p>
 *|FEEDBLOCK:https://blog.shop.test/feed|**|FEEDITEMS:[$count=3]|*
 <a href="*|FEEDITEM:URL|*">*|FEEDITEM:TITLE|*</a>*|END:FEEDITEMS|**|END:FEEDBLOCK|*
 {SHOP}
 <p><a href="*|UNSUB|*">unsubscribe</a></p>"""
-    path = write_campaign(tmp_path, body=body, esp="mailchimp")
-    (found,) = only(check(path), "PER001")
+    files = {"r.csv": "EMAIL,FEEDBACK_URL\na@shop.test,\n"}
+    path = write_campaign(tmp_path, body=body, esp="mailchimp", samples="r.csv", files=files)
+    result = check(path)
+    assert only(result, "PER001") == []
+    (found,) = only(result, "LNK003")
     line = next(
         n
         for n, text in enumerate(path.joinpath("email.html").read_text().splitlines(), 1)
         if "FEEDBACK_URL" in text
     )
     assert (found.message, found.places) == (
-        "“FEEDBACK_URL” has no fallback or guard",
+        "link (“Rate us”): empty link",
         (f"email.html:{line}",),
     )
 

@@ -44,10 +44,18 @@ SECTION_THEN_LINK = """<!DOCTYPE html>
 
 
 def test_a_link_after_an_empty_section_is_paired_with_its_own_source(tmp_path: Path) -> None:
-    result = check(write_campaign(tmp_path, html=SECTION_THEN_LINK, template="handlebars"))
-    per001 = {f.message: f.locations for f in only(result, "PER001")}
-    assert per001["“action_url” has no fallback or guard"] == ("email.html:11",)
-    assert only(result, "LNK003") == []  # PER001 is the root cause, not a second error
+    # {{action_url}}, a link the application builds, asks for no fallback (PER001); a sample
+    # recipient whose value is empty gets an empty link, at the line of its own source
+    files = {"r.csv": "email,action_url\na@shop.test,\n"}
+    d = write_campaign(tmp_path, html=SECTION_THEN_LINK, template="handlebars",
+                       samples="r.csv", files=files)  # fmt: skip
+    result = check(d)
+    assert only(result, "PER001") == []
+    (lnk,) = only(result, "LNK003")
+    assert (lnk.message, lnk.locations) == (
+        "link (“View the comment”): empty link",
+        ("email.html:11",),
+    )
 
 
 def test_a_link_finding_after_a_false_condition_points_at_the_template_line(

@@ -23,6 +23,7 @@ _LINK_ATTR = regex.compile(
 _HEADER_URL = regex.compile(r"<([^<>]*)>")
 _TAG_BODY = regex.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}|\*\|(.*?)\|\*", regex.S)
 _IDENT = regex.compile(r"[@A-Za-z_][\w.:@-]*")
+_ELEMENT = regex.compile(r"<\s*base\b", regex.I)
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,9 @@ def link_spans(
         line += source.count("\n", counted, m.start(1))
         counted = m.start(1)
         mailto = value.strip("\"' \t\r\n").lower().startswith("mailto:")
+        element = source.rfind("<", 0, m.start())
+        if whole and element >= 0 and _ELEMENT.match(source, element):
+            whole = ""  # <base href="{{ site }}">: the address others complete from, no link
         spans.append(LinkSpan(line, line + value.count("\n"), frozenset(names), mailto, whole))
     return spans
 
