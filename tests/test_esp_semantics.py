@@ -440,6 +440,25 @@ def test_esputnik_empty_fallback_without_esp_in_the_body(tmp_path: Path) -> None
     )
 
 
+@pytest.mark.parametrize(
+    ("esp", "subject", "copy"),
+    [
+        # "30 %" is how Russian typography writes a percentage; a fallback ends in no space
+        ("mailchimp", "Скидки до 50 %", "<p>Экономия 30 %NOW|всё до 50 %</p>"),
+        (None, "Скидка 30 %ВСЁ|ДЛЯ ДОМА до 50 %", "<p>Только сегодня.</p>"),
+    ],
+)
+def test_percentages_in_prose_are_no_esputnik_tag(
+    tmp_path: Path, esp: str | None, subject: str, copy: str
+) -> None:
+    """A review probe: the prose was PER003 "unrendered merge tag %NOW|всё до 50 %" with
+    another ESP declared, and PER004 "velocity: expected }" in a subject."""
+    manifest = {"esp": esp} if esp else {}
+    body = f'{copy}\n<p><a href="https://shop.test/unsubscribe">Отписаться</a></p>'
+    result = check(write_campaign(tmp_path, body=body, subject=subject, **manifest))
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == []
+
+
 def test_esputnik_empty_fallback_without_esp_in_the_subject(tmp_path: Path) -> None:
     body = f"<p>Здравствуйте!</p>\n{ESPUTNIK_UNSUBSCRIBE}"
     d = write_campaign(tmp_path, body=body, subject="%FIRSTNAME|%, бонусы сгорают 🎁")

@@ -160,7 +160,12 @@ def tokenize(source: str) -> Iterator[Token]:
 # three capitals and a "|"): a template with it is eSputnik's Velocity even without
 # esp = "esputnik", and its %FIRSTNAME% fields are eSputnik's then, not DashaMail's.
 _ESPUTNIK_FIELD = regex.compile(tags.PERCENT_FIELD)
-ESPUTNIK_FALLBACK = r"(?<![%\w])%(\p{Lu}[\p{Lu}\d_]{2,60})\|([^%|{}\n]{0,80})%"
+# Not a percent sign after a number ("30 %" is how Russian typography writes 30%: «Скидка
+# 30 %ВСЁ|ДЛЯ ДОМА до 50 %») nor a fallback ending in a space (one before a closing "%")
+ESPUTNIK_FALLBACK = (
+    r"(?<![%\w])(?<!\d[ \u00a0\u202f])%(\p{Lu}[\p{Lu}\d_]{2,60})"
+    r"\|((?:[^%|{}\n]{0,79}[^%|{}\s])?)%"
+)
 _ESPUTNIK_FALLBACK = regex.compile(ESPUTNIK_FALLBACK)
 
 
