@@ -4,6 +4,7 @@ or aborts is no "Привет, !" a recipient gets (found by a review of the ESP
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -453,7 +454,7 @@ def test_percentages_in_prose_are_no_esputnik_tag(
 ) -> None:
     """A review probe: the prose was PER003 "unrendered merge tag %NOW|всё до 50 %" with
     another ESP declared, and PER004 "velocity: expected }" in a subject."""
-    manifest = {"esp": esp} if esp else {}
+    manifest: dict[str, Any] = {"esp": esp} if esp else {}
     body = f'{copy}\n<p><a href="https://shop.test/unsubscribe">Отписаться</a></p>'
     result = check(write_campaign(tmp_path, body=body, subject=subject, **manifest))
     assert [f.code for f in result.findings if f.code.startswith("PER")] == []
