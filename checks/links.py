@@ -279,8 +279,9 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     link, a URL written as the text too, in a redirect on its own domain. When links are
     checked, the page where the redirects land decides: on the site shown (its registrable
     domain, compared as A-labels) it is no finding; elsewhere the error names the landing
-    host; a chain that could not be followed (a loop, no answer, a bot wall) is a warning
-    "could not verify". Offline, or for a link not requested, a tracker's link is that
+    host; a chain that could not be followed (a loop, no answer, a bot wall), or the ESP's
+    tracker answering itself without a redirect (a page whose meta refresh or script sends
+    the reader on), is a warning "could not verify". Offline, or for a link not requested, a tracker's link is that
     warning: its host is the ESP's, a domain the campaign's own unsubscribe URLs or
     `List-Unsubscribe` header use (a test send's `https://t2d857ce9.emailsys2a.net/c/136/…`
     beside `List-Unsubscribe: <https://t2d857ce9.emailsys2a.net/…/unsubscribe.html>`).
@@ -371,6 +372,15 @@ def _judged_web_link(
                     landing=landing,
                     target=target,
                 ), None
+            if tracker:  # the ESP's tracker answered itself: a page or script sends on
+                return t(
+                    "could not verify: the link text shows {shown}, and the link goes through "
+                    "a click tracker ({host}) that answered without a redirect ({reason}): a "
+                    "page or a script of its own sends the reader on",
+                    shown=unicode_host(shown),
+                    host=tracker,
+                    reason=result.reason or result.verdict,
+                ), Severity.WARNING
             return message, None
         if tracker or result.redirects:
             return t(

@@ -260,3 +260,36 @@ def test_online_a_link_not_requested_is_judged_as_offline(tmp_path: Path) -> Non
             ("email.html:6",),
         ),
     ]
+
+
+@pytest.mark.network
+def test_online_a_tracker_that_answers_itself_is_not_verified(tmp_path: Path) -> None:
+    """The ESP's tracker answering 200 itself (a page whose meta refresh or script sends the
+    reader on) lands nowhere mailcheck sees: "could not verify", not an error naming the
+    tracker (a review probe); an unknown host answering so stays an error."""
+    with running_server() as s:
+        port = s.url("/").rsplit(":", 1)[1].strip("/")
+        itself = s.url(f"/ok/{TOKEN}")
+        plain = f"http://evil.localhost:{port}/ok/{TOKEN}"
+        body = (
+            f'<p><a href="{itself}">shop.localhost/sale</a></p>\n'
+            f'<p><a href="{plain}">shop.localhost/sale</a></p>'
+        )
+        headers = {"List-Unsubscribe": f"<{s.url('/unsub/1')}>"}
+        directory = write_campaign(tmp_path, body=f"{body}\n{FOOTER}", tables={"headers": headers})
+        config = loopback_links_config(tmp_path, "LNK007")
+        [result] = run([str(directory)], config, use_cache=False).results
+    assert lnk007(result.findings) == [
+        (
+            Severity.WARNING,
+            "could not verify: the link text shows shop.localhost, and the link goes through a "
+            "click tracker (127.0.0.1) that answered without a redirect (200 OK): a page or a "
+            "script of its own sends the reader on",
+            ("email.html:5",),
+        ),
+        (
+            Severity.ERROR,
+            "link text shows shop.localhost but the link goes to evil.localhost",
+            ("email.html:6",),
+        ),
+    ]
