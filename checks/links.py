@@ -281,10 +281,10 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     domain, compared as A-labels) it is no finding; elsewhere the error names the landing
     host; a chain that could not be followed (a loop, no answer, a bot wall), or the ESP's
     tracker answering itself without a redirect (a page whose meta refresh or script sends
-    the reader on), is a warning "could not verify". Offline, or for a link not requested, a tracker's link is that
-    warning: its host is the ESP's, a domain the campaign's own unsubscribe URLs or
-    `List-Unsubscribe` header use (a test send's `https://t2d857ce9.emailsys2a.net/c/136/…`
-    beside `List-Unsubscribe: <https://t2d857ce9.emailsys2a.net/…/unsubscribe.html>`).
+    the reader on), is a warning "could not verify". Offline, or for a link not requested,
+    a tracker's link is that warning: its host is the ESP's, a domain the campaign's own
+    unsubscribe URLs or `List-Unsubscribe` header use (a test send's
+    `https://t2d857ce9.emailsys2a.net/c/136/…` beside `List-Unsubscribe: <https://t2d857ce9.emailsys2a.net/…/unsubscribe.html>`).
     A click's identifier or a `?next=https://paypal.com/` on any other host is what a wrong or
     phishing link writes too: `https://evil.example/login/4ef4eb3a` shown as "paypal.com" stays
     an error, as do a host or path that spells the site shown (`paypal.com.evil.example`) and a

@@ -13,6 +13,8 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+import regex
+
 from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST
 from mailcheck.templating.catalogue import load_catalogue
 from mailcheck.templating.dialect import Dialect
@@ -102,17 +104,10 @@ def _link_tags(dialect: Dialect, platform: str | None) -> dict[str, str]:
     return tags
 
 
-def _distance(a: str, b: str) -> int:
-    """Edits from ``a`` to ``b``: a letter added, dropped, changed, or two swapped."""
-    rows = [list(range(len(b) + 1))]
-    for i, ca in enumerate(a, 1):
-        row = [i] + [0] * len(b)
-        for j, cb in enumerate(b, 1):
-            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (ca != cb))
-            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
-                row[j] = min(row[j], rows[-2][j - 2] + 1)
-        rows.append(row)
-    return rows[-1][-1]
+def _within(name: str, target: str, edits: int) -> bool:
+    """Whether ``name`` is ``target`` with at most ``edits`` letters added, dropped or changed
+    (the regex module's fuzzy matching; a swapped pair, "ULR", is two)."""
+    return regex.fullmatch(f"(?:{regex.escape(target)}){{e<={edits}}}", name) is not None
 
 
 def recipient_address(name: str) -> bool:
@@ -180,7 +175,7 @@ class SystemNames:
         tags (its unsubscribe tags, its system variables that are URLs) are targets, never a
         recipient's field (FIRSTNAME is no misspelling of LASTNAME); names are compared as
         the platform compares them, without case. A near miss is one letter off (two for
-        names of 8 letters or more: a swapped pair, "ULR", counts as one), both names being
+        names of 8 letters or more, where a swapped pair, "ULR", is two), both names being
         at least 5 letters long; or the tag's own name with its object dropped
         (``url_unsub`` for ``param.url_unsub``) or under one of the platform's objects that
         has no such member (``Subscriber.UnsubscribeURL`` for ``UnsubscribeURL``)."""
@@ -199,7 +194,7 @@ class SystemNames:
                 if dropped or misplaced:
                     return shown
             limit = 1 if len(target) < 8 else 2
-            if abs(len(target) - len(low)) <= limit and _distance(low, target) <= limit:
+            if abs(len(target) - len(low)) <= limit and _within(low, target, limit):
                 return shown
         return None
 
