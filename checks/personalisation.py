@@ -197,15 +197,18 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
       (`*_url`, `*_link`, `*Url`, `*Link`) that a link's URL holds anywhere
       (`href="{{ base_url }}/sale"`), as PHP's link getters (`$user->getTicketUrl()`). They
       render as a stand-in URL; a sample recipient who has the value empty gets an empty
-      link, LNK003's error at the link's line.
+      link, LNK003's error at the link's line. Not a name also printed as text (`Call
+      *|MANAGER|*` wants its fallback), nor an unsubscribe tag of the author's own
+      (`{{UnsubscribeLink}}` where the platform's is `{{UnsubscribeUrl}}`: nobody fills it).
 
-    A name one or two letters off one of the platform's link tags (its unsubscribe tag, its
-    system variables that are URLs) is no field anyone fills but a misspelt tag: an error that
+    A link's whole URL one or two letters off one of the platform's link tags (its
+    unsubscribe tag, its system variables that are URLs) is no field anyone fills but a
+    misspelt tag (a name that says subscribe, not unsubscribe, is a link of its own): an error that
     names the tag meant (`%UNSUBSCRIBE_ULR% is not a dashamail tag: did you mean
     %UNSUBSCRIBE_URL%?`), also where other variables are warnings. Only the platform's link
     tags are compared, never one recipient field with another (FIRSTNAME is no misspelling of
     LASTNAME); both names have at least 5 letters; names of fewer than 8 letters may be one
-    letter off, longer ones two (two letters swapped count as one); without case, as the
+    letter off, longer ones two (two letters swapped count as two); without case, as the
     platforms read names. The tag's own name with its object left out (`[% url_unsub %]` for
     `[% param.url_unsub %]`) or under one of the platform's objects (`.Subscriber.UnsubscribeURL`)
     is a misspelling too.

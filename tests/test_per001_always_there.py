@@ -213,6 +213,57 @@ def test_near_misses_are_only_the_platforms_link_tags() -> None:
     assert SystemNames("php").near_miss("unsubscribeUrl") is None
 
 
+# -- a review probe's false errors and silent passes -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("manifest", "body"),
+    [
+        # Braze's own resubscribe tag, two letters from its unsubscribe tag
+        ({"esp": "braze"}, '<p><a href="{{${set_user_to_subscribed_url}}}">Снова с нами</a></p>'),
+        # a double opt-in's confirm and resubscribe links are links of their own
+        ({"template": "jinja"}, '<p><a href="{{ subscribe_url }}">Подтвердить</a></p>'),
+        ({"template": "jinja"}, '<p><a href="{{ resubscribe_url }}">Вернуться</a></p>'),
+        ({"esp": "dashamail"}, '<p><a href="%SUBSCRIBE_URL%">Подтвердить</a></p>'),
+        # a name printed as text is no link tag of any spelling ("preview" holds "view")
+        ({"template": "liquid"}, '<div>{{ preview_text | default: "Новинки" }}</div>'),
+    ],
+)  # fmt: skip
+def test_another_link_or_a_text_is_no_misspelt_tag(
+    tmp_path: Path, manifest: dict[str, str], body: str
+) -> None:
+    result = _run(tmp_path, f"{body}\n{SHOP}\n{UNSUB}", **manifest)
+    assert [f.message for f in only(result, "PER001") if "did you mean" in f.message] == []
+    assert [f for f in only(result, "PER001") if f.severity is Severity.ERROR] == []
+
+
+@pytest.mark.parametrize(
+    ("esp", "written"),
+    [
+        ("unisender", "{{UnsubscribeLink}}"),  # Unisender's is {{UnsubscribeUrl}}
+        ("unisender", "{{Unsub_Page_URL}}"),
+    ],
+)
+def test_an_unsubscribe_tag_of_the_authors_own_as_a_whole_href_stays_an_error(
+    tmp_path: Path, esp: str, written: str
+) -> None:
+    """Not "a link the application builds": the platform fills its own tag, nobody fills
+    this one, and the way out is broken (a review probe: it passed with no finding)."""
+    body = f'<p>Здравствуйте!</p>\n{SHOP}\n<p><a href="{written}">Отписаться</a></p>'
+    [per001] = only(_run(tmp_path, body, esp=esp), "PER001")
+    assert (per001.severity, per001.places) == (Severity.ERROR, ("email.html:7",))
+
+
+def test_a_whole_href_name_also_printed_as_text_keeps_its_per001(tmp_path: Path) -> None:
+    body = (
+        '<p><a href="*|MANAGER|*">Ваш менеджер</a></p>\n<p>Позвоните *|MANAGER|* сегодня.</p>'
+        f"\n{SHOP}\n{UNSUB}"
+    )
+    [per001] = only(_run(tmp_path, body, esp="mailchimp"), "PER001")
+    assert per001.severity is Severity.ERROR
+    assert per001.places == ("email.html:5", "email.html:6")
+
+
 # -- the probe's corpus files -------------------------------------------------------------------
 
 

@@ -540,14 +540,21 @@ def _links_made(variables: list[Variable]) -> frozenset[str]:
     """The variables that are links the application or the author builds: a link's whole URL
     (``href="{{ reset_link }}"``, ``src="*|LOGO|*"``), or named as a URL (``*_url``, ``*_link``,
     ``*Url``, ``*Link``) and used in a link. A fallback would make no sense there; what an
-    empty one does to the link is the link rules' to say. Never a misspelt link tag."""
+    empty one does to the link is the link rules' to say. Never a misspelt link tag, never a
+    name also printed as text ("Dear {{ first_name }}" beside href="{{ first_name }}": that
+    use wants a fallback), never an unsubscribe tag of the author's own ("*|UNSUBSCRIBE|*",
+    "%UNSUBSCRIBE_LINK%" for Mailchimp's *|UNSUB|* or DashaMail's %UNSUBSCRIBE_URL%: the
+    platform fills its own, nobody fills that one, and the way out is broken)."""
     misspelt = {v.name for v in variables if v.misspelt[0]}
+    shown = {v.name for v in variables if not v.in_link}
     return frozenset(
         v.name
         for v in variables
         if v.in_link
         and not v.system
         and v.name not in misspelt
+        and v.name not in shown
+        and "unsub" not in v.name.lower()
         and (v.whole_link or link_name(v.name))
     )
 
@@ -572,7 +579,9 @@ def _variables(parts: list[_Part], is_system: SystemNames, dialect: Dialect) -> 
             # a mailto: URL goes to the sender's own mailbox; any other to a web server
             var.in_web_link = any(not s.mailto for s in holding) or (link_header and not holding)
             var.whole_link = any(s.whole == use.name and not s.mailto for s in holding)
-            if not var.system and (meant := is_system.near_miss(use.name)):
+            # a misspelt link tag is one written as a link's whole URL (a name printed as
+            # text, "preview_text", is no link tag of any spelling)
+            if var.whole_link and not var.system and (meant := is_system.near_miss(use.name)):
                 var.misspelt = _misspelt(part.source, use, meant, dialect)
             if var.name in filled:
                 var.guarded = True

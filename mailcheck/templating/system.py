@@ -182,6 +182,8 @@ class SystemNames:
         low = name.strip().lower()
         if len(low) < _NEAR_MIN or self(name):
             return None
+        if "subscri" in low and "unsub" not in low:
+            return None  # a (re)subscribe link is another link, not the way out misspelt
         objects = {n.rsplit(".", 1)[0] + "." for n in self.names if "." in n}
         objects.update(p for p in self.prefixes if p.endswith("."))
         for target, shown in self.link_tags.items():
