@@ -270,9 +270,9 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
             # the dialect's fallback is set where the template cannot show it (DashaMail: on
             # the list's field): that it is missing is not a certainty
             unseen = _fallback_unseen(name, t(outside), evidence)
-        elif all(v.computed and not v.has_fallback for v in uses):
+        elif all(v.computed and (not v.has_fallback or _empty_fallback(v)) for v in uses):
             # a call of the application's code (PHP's $user->getShortName()), never run here:
-            # it may fall back itself
+            # it may fall back itself (an empty fallback after it, ?: '', changes nothing)
             unseen = _computed_unseen(name, evidence)
         if unseen is not None:
             yield Problem(unseen, locations=_places(ctx, uses), severity=Severity.WARNING)

@@ -124,6 +124,14 @@ def test_a_php_method_is_a_warning_that_could_not_verify(tmp_path: Path) -> None
     )
 
 
+def test_a_php_method_with_an_empty_fallback_is_the_same_warning(tmp_path: Path) -> None:
+    # ?: '' prints nothing where the method returns nothing: no surer than the bare call
+    body = f"<p>Здравствуйте, <?= $user->getShortName() ?: '' ?>!</p>\n{SHOP}\n{UNSUB}"
+    [per001] = only(_run(tmp_path, body, template="php"), "PER001")
+    assert (per001.severity, per001.places) == (Severity.WARNING, ("email.html:5",))
+    assert per001.message.startswith("could not verify “user.getShortName”")
+
+
 def test_a_php_property_without_a_fallback_stays_an_error(tmp_path: Path) -> None:
     body = f"<p>Здравствуйте, <?=$user->shortName?>!</p>\n{SHOP}\n{UNSUB}"
     [per001] = only(_run(tmp_path, body, template="php"), "PER001")
