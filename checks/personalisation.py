@@ -189,8 +189,9 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
       `email_address`) alone, or as the member of an object that is the recipient —
       `user.email`, `recipient.email`, `customer.email`, `subscriber.email`,
       `contact.email`, `person.email`, `member.email`, `client.email`, `profile.email`,
-      `lead.email`, `account.email`. Another object's address (`manager.email`,
-      `support_email`) may be empty and is not exempt;
+      `account.email`, at the top of the data or one level down (`data.user.email`).
+      Another object's address (`manager.email`, `support_email`,
+      `invitation.inviter.user.email`, a CRM's `lead.email`) may be empty and is not exempt;
     - links the application or the author builds for every recipient, where a fallback
       makes no sense: a variable that is a link's whole URL (`href="{{ reset_link }}"`,
       `href="*|FEATURE_URL|*"`, `src="{{ avatar }}"`), and a variable named as a URL

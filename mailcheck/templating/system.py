@@ -75,7 +75,6 @@ RECIPIENT_OBJECTS = frozenset(
         "member",
         "client",
         "profile",
-        "lead",
         "account",
     }
 )
@@ -113,7 +112,10 @@ def _within(name: str, target: str, edits: int) -> bool:
 def recipient_address(name: str) -> bool:
     """Whether ``name`` is the recipient's own address as a member: ``user.email``."""
     parts = name.strip().lower().split(".")
-    return len(parts) >= 2 and parts[-1] in ADDRESS_FIELDS and parts[-2] in RECIPIENT_OBJECTS
+    # at the top of the data or one level down (data.user.email): deeper, it is someone else's
+    # (invitation.inviter.user.email); a CRM's "lead" is often not the recipient (a staff
+    # notification "New lead: {{ lead.email }}")
+    return 2 <= len(parts) <= 3 and parts[-1] in ADDRESS_FIELDS and parts[-2] in RECIPIENT_OBJECTS
 
 
 def link_name(name: str) -> bool:
