@@ -464,9 +464,9 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
                 # in the HTML and the text part, at the line that writes it (as other
                 # findings name a test send's parts: "text/html part:167")
                 if where == "body":
-                    places = ctx.text_places(snippet)
+                    places = ctx.text_places(snippet, every=True)
                 elif where == "text part":
-                    places = (_text_line(ctx, text or "", snippet),)
+                    places = _text_lines(ctx, text or "", snippet)
                 else:
                     places = (where,)
                 yield Problem(
@@ -476,13 +476,14 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
                 )
 
 
-def _text_line(ctx: Context, text: str, snippet: str) -> str:
-    """The text part's line where ``snippet`` first stands (words apart by any spaces), as
-    findings name it ("text/plain part:12"); the part alone when it is not written so."""
+def _text_lines(ctx: Context, text: str, snippet: str) -> tuple[str, ...]:
+    """The text part's lines where ``snippet`` stands (words apart by any spaces), as
+    findings name them ("text/plain part:12"); the part alone when it is not written so."""
     words = r"\s+".join(regex.escape(word) for word in snippet.split())
-    found = regex.search(words, text) if words else None
     label = ctx.campaign.text_label
-    return f"{label}:{text.count(chr(10), 0, found.start()) + 1}" if found else label
+    found = regex.finditer(words, text) if words else ()
+    lines = dict.fromkeys(text.count("\n", 0, m.start()) + 1 for m in found)
+    return tuple(f"{label}:{line}" for line in lines) or (label,)
 
 
 # Braces an HTML writes as character references ("&#123;&#123; name }}"): no template engine

@@ -1000,6 +1000,19 @@ def test_per002_reads_a_test_sends_text_part_too(tmp_path: Path) -> None:
     broken = _test_send(tmp_path, f"<p>Привет, !</p>{UNSUB_RU}", "Привет, !")
     [per002] = only(check(broken), "PER002")
     assert per002.places == ("text/html part:1", "text/plain part:1")
+    # written twice in each part: every line (a review probe: only the first was named)
+    twice = _test_send(
+        tmp_path,
+        f"<p>Привет, !</p>\n<p>Ок</p>\n<p>Привет, !</p>{UNSUB_RU}",
+        "Привет, !\nОк\nПривет, !",
+    )
+    [per002] = only(check(twice), "PER002")
+    assert per002.places == (
+        "text/html part:1",
+        "text/html part:3",
+        "text/plain part:1",
+        "text/plain part:3",
+    )
 
 
 def test_a_part_labelled_utf8_in_windows_1251_is_one_error_for_its_parts(tmp_path: Path) -> None:
