@@ -495,6 +495,14 @@ def _braces_written_as_text(tag: str, html: str) -> bool:
     return tag.startswith("{") and tag not in html and bool(_BRACE_REFERENCE.search(html))
 
 
+def _php_written_as_text(tag: str, php: str) -> bool:
+    """A PHP echo tag the body shows but the HTML never writes as one: written with character
+    references ("&lt;?= $x ?&gt;", a developers' e-mail showing code), no PHP reads it and the
+    author means it as text. A tag left in as written parses as markup, never as text, so it
+    is one of ``php`` (the tags read raw from the HTML)."""
+    return tag.startswith("<?") and tag.removesuffix("…") not in php
+
+
 def _shown_as_code(tag: str, document: Document | None) -> bool:
     """A "${…}" in a code element (<code>, <pre> …): a JavaScript or shell string the e-mail
     shows, as a developers' newsletter does, not a tag left unrendered."""
@@ -513,7 +521,8 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
     preheader, text or links: `{{ x }}`, `{% … %}`, `*|FNAME|*`, `%%name%%`, `[% x %]`,
     `${ x }`, `%recipient.name%`, also percent-encoded (`%7B%7B`). One tag is one finding at
     every part it shows, a link's at the link's lines. A `${…}` the HTML shows in a code
-    element (`<code>`, `<pre>`, `<kbd>` …) is code shown to the reader, not a tag.
+    element (`<code>`, `<pre>`, `<kbd>` …) is code shown to the reader, not a tag, and so is a
+    PHP tag written with character references (`&lt;?= $x ?&gt;`, as braces written `&#123;`).
 
     ## Why it matters
     The recipient sees "Привет, *|FNAME|*!" — typically when the template was written for
@@ -534,6 +543,7 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
     scanned: set[tuple[str, str]] = set()  # samples often render the same text: scan it once
     for r in ctx.campaign.renders:
         parts = {"subject": r.subject or "", "preheader": r.preheader or ""}
+        php = ""
         if r.document:
             # PHP echo tags parse as processing instructions, never as text: read them raw
             php = " ".join(_PHP_TAG.findall(r.html or "")) if "<?" in (r.html or "") else ""
@@ -555,6 +565,8 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
                 if where == "body" and _braces_written_as_text(tag, r.html or ""):
                     continue
                 if where == "body" and _shown_as_code(tag, r.document):
+                    continue
+                if where == "body" and _php_written_as_text(tag, php):
                     continue
                 found_in = places.setdefault(tag, [])
                 if where not in found_in:

@@ -188,6 +188,23 @@ def test_braces_written_as_references_are_text_not_a_leftover_tag(tmp_path: Path
     assert per003.message == "unrendered merge tag {{ first_name }} in the body"
 
 
+def test_a_php_tag_written_with_references_is_text_not_a_leftover_tag(tmp_path: Path) -> None:
+    # a review probe: "<p>Write &lt;?= $x ?&gt; in your view</p>" in a test send was PER003
+    # "unrendered merge tag <?= $x ?>", an error on code the author escaped to show
+    unsub = b"<p><a href='https://shop.test/u'>Unsubscribe</a></p>"
+    shown = b"<p>Sale</p>\n<p>Write &lt;?= $x ?&gt; in your view</p>\n" + unsub
+    sent = write_test_send(tmp_path / "shown.eml", text=b"Sale", html=shown)
+    assert only(check(sent), "PER003") == []
+    # written as a tag, the same code is a leftover, at its line of the HTML
+    left = shown.replace(b"&lt;", b"<").replace(b"&gt;", b">")
+    sent = write_test_send(tmp_path / "left.eml", text=b"Sale", html=left)
+    [per003] = only(check(sent), "PER003")
+    assert (per003.message, per003.places) == (
+        "unrendered merge tag <?= $x ?> in the body",
+        ("text/html part:2",),
+    )
+
+
 def test_a_razor_href_is_the_templates_not_a_relative_link(tmp_path: Path) -> None:
     # <a href="@Model.UnsubscribeUrl">: LNK008 "relative link URL" beside Razor's PER007
     body = (
