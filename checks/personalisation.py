@@ -260,7 +260,7 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
                 t(
                     "{tag} is not a {dialect} tag: did you mean {meant}?",
                     tag=misspelt[0],
-                    dialect=ctx.campaign.dialect,
+                    dialect=_platform_name(ctx),
                     meant=misspelt[1],
                 ),
                 locations=_places(ctx, uses),
@@ -321,6 +321,14 @@ def _dialect(ctx: Context) -> Dialect | None:
     from mailcheck.templating.catalogue import load_catalogue
 
     return load_catalogue().get(ctx.campaign.dialect)
+
+
+def _platform_name(ctx: Context) -> str:
+    """The campaign's platform as people write it (Braze, eSputnik), else its dialect's
+    (DashaMail, Liquid): whose tag a misspelt one is not."""
+    from mailcheck.templating.catalogue import load_catalogue
+
+    return load_catalogue().display_name(ctx.campaign.platform or ctx.campaign.dialect)
 
 
 def _fallback_unseen(name: str, outside: Message, evidence: str | None) -> Message:

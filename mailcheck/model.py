@@ -302,6 +302,9 @@ class Campaign:
     dialect_unclear: str | None = None
     # the dialect is the one `template = …` or `esp = …` names, not one detected from the tags
     dialect_declared: bool = False
+    # the platform whose tags the campaign writes: the one `esp = …` names, else the one its own
+    # tags were detected as (eSputnik's %FIRSTNAME|друг%); "" when none is known
+    platform: str = ""
     # the part and line of the tag that made it so, when one did (an include of a file
     # mailcheck does not have): where PER007 points
     dialect_unclear_at: tuple[str, int] | None = None

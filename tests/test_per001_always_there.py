@@ -158,19 +158,33 @@ def test_a_php_property_without_a_fallback_stays_an_error(tmp_path: Path) -> Non
         (
             "dashamail",
             "%UNSUBSCRIBE_ULR%",
-            "%UNSUBSCRIBE_ULR% is not a dashamail tag: did you mean %UNSUBSCRIBE_URL%?",
+            "%UNSUBSCRIBE_ULR% is not a DashaMail tag: did you mean %UNSUBSCRIBE_URL%?",
         ),
         (
             "dashamail",
             "%WEBVERSION_UR%",
-            "%WEBVERSION_UR% is not a dashamail tag: did you mean %WEBVERSION_URL%?",
+            "%WEBVERSION_UR% is not a DashaMail tag: did you mean %WEBVERSION_URL%?",
         ),
         (
             "sendsay",
             "[% url_unsub %]",
-            "[% url_unsub %] is not a sendsay tag: did you mean [% param.url_unsub %]?",
+            "[% url_unsub %] is not a Sendsay tag: did you mean [% param.url_unsub %]?",
         ),
-        ("mailchimp", "*|UNSUBB|*", "*|UNSUBB|* is not a mailchimp tag: did you mean *|UNSUB|*?"),
+        ("mailchimp", "*|UNSUBB|*", "*|UNSUBB|* is not a Mailchimp tag: did you mean *|UNSUB|*?"),
+        # the platform, not its template engine (a review probe: "is not a liquid tag" for
+        # esp = "braze", "not a velocity tag" for eSputnik); Braze's own tag whole, to its
+        # third brace
+        (
+            "braze",
+            "{{${set_user_to_unsubscribd_url}}}",
+            "{{${set_user_to_unsubscribd_url}}} is not a Braze tag: "
+            "did you mean {{${set_user_to_unsubscribed_url}}}?",
+        ),
+        (
+            "esputnik",
+            "${unsubscribe_ulr}",
+            "${unsubscribe_ulr} is not a eSputnik tag: did you mean ${unsubscribe_url}?",
+        ),
     ],
 )
 def test_a_misspelt_link_tag_is_an_error_naming_the_tag_meant(
@@ -186,6 +200,20 @@ def test_a_misspelt_link_tag_is_an_error_naming_the_tag_meant(
     )
     # one root cause: not the empty link as well
     assert only(result, "LNK003") == []
+
+
+def test_a_misspelt_tag_names_the_platform_its_tags_were_detected_as(tmp_path: Path) -> None:
+    # no esp = …: eSputnik's own %FIRSTNAME|друг% beside its Velocity tells the platform
+    body = (
+        f'<p>Здравствуйте, %FIRSTNAME|друг%!</p>\n{SHOP}\n<p><a href="${{unsubscribe_ulr}}">'
+        "Отписаться</a></p>"
+    )
+    [per001] = only(_run(tmp_path, body), "PER001")
+    assert (per001.severity, per001.places, per001.message) == (
+        Severity.ERROR,
+        ("email.html:7",),
+        "${unsubscribe_ulr} is not a eSputnik tag: did you mean ${unsubscribe_url}?",
+    )
 
 
 def test_a_misspelt_tag_in_two_places_is_one_finding(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ others still load; a name two plugins claim is refused for the second one.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 
@@ -23,6 +24,31 @@ UNREAD_PLATFORMS = {"salesforce": "AMPscript", "sfmc": "AMPscript"}
 # Other names of an ESP: ``esp = "unione"`` is Unisender Go (UniOne is its international brand:
 # the same platform, engines and system names)
 ESP_ALIASES = {"unione": "unisender-go"}
+
+# How people write a platform's or a dialect's name, where its `esp =`/`template =` name is not
+# it: findings name the platform so ("{{unsubscrib}} is not a Braze tag"). A dialect not here
+# is named by its summary's head ("DashaMail: %NAME%, …" -> DashaMail)
+DISPLAY_NAMES = {
+    "braze": "Braze",
+    "customerio": "Customer.io",
+    "esputnik": "eSputnik",
+    "go": "Go",
+    "hubspot": "HubSpot",
+    "iterable": "Iterable",
+    "keila": "Keila",
+    "klaviyo": "Klaviyo",
+    "listmonk": "listmonk",
+    "mailchimp": "Mailchimp",
+    "mailgun": "Mailgun",
+    "php": "PHP",
+    "postmark": "Postmark",
+    "salesforce": "Salesforce",
+    "sendgrid": "SendGrid",
+    "sfmc": "Salesforce Marketing Cloud",
+    "shopify": "Shopify",
+    "unisender": "Unisender",
+    "unisender-go": "Unisender Go",
+}
 
 
 @dataclass
@@ -40,6 +66,17 @@ class Catalogue:
 
     def get(self, name: str) -> Dialect | None:
         return self.dialects.get(name.strip().lower())
+
+    def display_name(self, name: str) -> str:
+        """How people write the platform or dialect ``name`` (``esputnik`` -> eSputnik,
+        ``dashamail`` -> DashaMail); ``name`` itself when nothing says."""
+        key = name.strip().lower()
+        key = ESP_ALIASES.get(key, key)
+        if key in DISPLAY_NAMES:
+            return DISPLAY_NAMES[key]
+        dialect = self.get(key)
+        head = re.split(r":| \(", dialect.summary, maxsplit=1)[0].strip() if dialect else ""
+        return head or name
 
     def names(self) -> list[str]:
         return sorted(self.dialects)

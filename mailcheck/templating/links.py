@@ -48,6 +48,15 @@ class LinkSpan:
         )
 
 
+def _closed(value: str, tag: regex.Match[str]) -> str:
+    """``tag`` as written to its last brace: Braze's ``{{${name}}}`` ends at its third "}",
+    where the tag pattern stops at the first "}}"."""
+    written, end = tag.group(0), tag.end()
+    while written.count("{") > written.count("}") and value[end : end + 1] == "}":
+        written, end = written + "}", end + 1
+    return written
+
+
 def link_spans(
     source: str, dialect: Dialect | None = None, *, header: bool = False
 ) -> list[LinkSpan]:
@@ -65,7 +74,7 @@ def link_spans(
                 body = next(g for g in tag.groups() if g is not None)
                 idents = [i.lstrip("#/^@") for i in _IDENT.findall(body)]
                 names.update(idents)
-                if tag.group(0) == stripped and len(idents) == 1:
+                if _closed(value, tag) == stripped and len(idents) == 1:
                     whole = idents[0]
         if dialect is not None:
             for _, tag in dialect.leftovers(value):

@@ -314,6 +314,7 @@ def _first_tag_at(sources: list[tuple[str, str]], detection: Detection) -> tuple
 def _render_campaign(campaign: Campaign, config: Config) -> None:
     sources = _sources(campaign)
     dialect, platform, guessed, exact = _choose_dialect(campaign, config, sources)
+    campaign.platform = platform or ""
     if campaign.html is not None and campaign.static is None:
         campaign.static = _safe_parse(campaign.html)
     if campaign.static is not None:
