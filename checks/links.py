@@ -19,6 +19,7 @@ from mailcheck.linkinfo import (
     scheme,
     shown_address,
     shown_phone,
+    tracked_target,
 )
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
@@ -288,7 +289,8 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     A click's identifier or a `?next=https://paypal.com/` on any other host is what a wrong or
     phishing link writes too: `https://evil.example/login/4ef4eb3a` shown as "paypal.com" stays
     an error, as do a host or path that spells the site shown (`paypal.com.evil.example`) and a
-    tracker's query that sends the reader to a third site.
+    tracker's query that sends the reader to a third site (the ESP's tracker's: the error names
+    that site, "leads to evil.example (through click.esp.example)").
 
     ## Why it matters
     "Shows one address, goes to another" is the signature of phishing: spam filters score it,
@@ -360,6 +362,15 @@ def _judged_web_link(
     target = host_of(href)
     tracker = click_tracker(href, shown, esp)
     result = ctx.facts.link(href)
+    answered = message  # where a tracker answered itself, the link went to it
+    sent_on = _sent_elsewhere(href, shown, esp)
+    if sent_on:  # the ESP's tracker, whose query sends the reader to a third site
+        message = t(
+            "link text shows {shown} but the link leads to {landing} (through {target})",
+            shown=unicode_host(shown),
+            landing=sent_on,
+            target=target,
+        )
     if result is not None and result.verdict not in ("excluded", "invalid"):
         landing = host_of(result.final_url or "")
         if landing and _same_site(landing, shown):
@@ -381,7 +392,7 @@ def _judged_web_link(
                     host=tracker,
                     reason=result.reason or result.verdict,
                 ), Severity.WARNING
-            return message, None
+            return answered, None
         if tracker or result.redirects:
             return t(
                 "could not verify: the link text shows {shown}, and the link goes through a "
@@ -399,6 +410,19 @@ def _judged_web_link(
             host=tracker,
         ), Severity.WARNING
     return message, None
+
+
+def _sent_elsewhere(href: str, shown: str, esp: frozenset[str]) -> str | None:
+    """The host a link on the ESP's own domain (``esp``) sends the reader to by its query
+    (``https://click.esp.test/c?url=https%3A%2F%2Fevil.test%2F``), when that is not the site
+    shown; None otherwise. Only the ESP's tracker is taken at its word: an unknown host's
+    ``?next=https://…`` is what a phishing link writes too, and goes where its host says."""
+    host = ascii_host(host_of(href))
+    if not host or not any(under(host, domain) for domain in esp):
+        return None
+    wrapped = tracked_target(href)
+    landing = host_of(wrapped) if wrapped else ""
+    return landing if landing and not _same_site(landing, shown) else None
 
 
 def _same_site(host: str, shown: str) -> bool:

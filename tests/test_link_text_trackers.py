@@ -144,6 +144,23 @@ def test_a_plain_mismatch_stays_an_error_offline(tmp_path: Path, href: str, targ
     ]
 
 
+def test_the_esps_tracker_sending_the_reader_to_a_third_site_names_that_site(
+    tmp_path: Path,
+) -> None:
+    # a review probe: the error named the tracker ("goes to click.esp.test"), not the site its
+    # query sends the reader to
+    href = "https://click.esp.test/c?url=https%3A%2F%2Fevil.test%2F"
+    body = f'<p><a href="{href}">shop.test</a></p>\n<p><a href="{href}">shop.test</a></p>'
+    headers = {"List-Unsubscribe": "<https://u.esp.test/unsub/xyz>"}
+    assert offline(tmp_path, body, tables={"headers": headers}) == [
+        (
+            Severity.ERROR,
+            "link text shows shop.test but the link leads to evil.test (through click.esp.test)",
+            ("email.html:5", "email.html:6"),
+        )
+    ]
+
+
 def test_a_wrong_phone_number_stays_an_error(tmp_path: Path) -> None:
     # kedr's template-wholesale.php.html: 363-86-51 shown, 362-86-51 dialled
     body = '<p><a href="tel:83833628651">+7 (383) 363-86-51</a></p>'
