@@ -18,7 +18,7 @@ from importlib import resources
 import regex
 
 from mailcheck.charsets import charset_name, read_as
-from mailcheck.i18n import Joined, quoted_list, t
+from mailcheck.i18n import Joined, Message, quoted_list, t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import quoted, references_shown
@@ -286,7 +286,9 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     So it is for a saved message's part with no `charset=` (nor, in HTML, a `<meta charset>`),
     which RFC 2045 reads as US-ASCII: one finding for every such part; and for an HTML file
     that is not UTF-8 and has no `<meta charset>` (browsers and ESPs' upload tools guess; a
-    UTF-8 one is not told: the ESP labels the part it sends). A subject or From name written
+    UTF-8 one is not told: the ESP labels the part it sends); and for a campaign's text file
+    that is not UTF-8 (a plain text file has no way to name its charset), in one finding with
+    its HTML when both are so written. A subject or From name written
     in raw 8-bit bytes that are not UTF-8 (no RFC 2047 word) is the same warning, one finding
     for every such header: a header is ASCII (RFC 5322) or UTF-8 (RFC 6532: raw UTF-8 is
     fine), and clients read other bytes in the body's charset, their own, or a guess.
@@ -414,16 +416,46 @@ def _unlabelled(ctx: Context, found: list[tuple[str, str]]) -> Problem:
             parts=Joined(", ", [t(place) for place in places]),
             charset=charset,
         )
-    else:  # an HTML file, not UTF-8, without a <meta> charset
-        message = t(
+    else:
+        message = _unlabelled_files(ctx, found)
+    return Problem(message, places[0], locations=places)
+
+
+def _unlabelled_files(ctx: Context, found: list[tuple[str, str]]) -> Message:
+    """BRF003's message for files not in UTF-8 that name no charset: an HTML file without a
+    ``<meta>`` charset, a campaign's text file (which has no way to name one: it must be
+    UTF-8), or both, in one finding."""
+    html = [(place, codec) for place, codec in found if place == ctx.campaign.html_label]
+    text = [(place, codec) for place, codec in found if place != ctx.campaign.html_label]
+    if not text:  # an HTML file, not UTF-8, without a <meta> charset
+        return t(
             "no charset named for {name} (no <meta charset>), and its bytes are not UTF-8 "
             "(read here as {charset}): ESP upload tools and browsers guess its charset, and one "
             "that guesses otherwise (UTF-8, or the reader's own) shows the text garbled (save "
             'it as UTF-8, or declare <meta charset="{charset}">)',
-            name=places[0],
-            charset=charset,
+            name=html[0][0],
+            charset=_charsets(html),
         )
-    return Problem(message, places[0], locations=places)
+    if not html:  # a campaign's text file, not UTF-8
+        return t(
+            "no charset named for {name} (a plain text file cannot name one), and its bytes "
+            "are not UTF-8 (read here as {charset}): ESP upload tools guess its charset, and "
+            "one that guesses otherwise (UTF-8, or the reader's own) shows the text garbled "
+            "(save it as UTF-8)",
+            name=text[0][0],
+            charset=_charsets(text),
+        )
+    return t(
+        "no charset named for {html} (no <meta charset>) nor {text} (a plain text file cannot "
+        "name one), and their bytes are not UTF-8 (read here as {charset}): ESP upload tools "
+        "and browsers guess their charset, and one that guesses otherwise (UTF-8, or the "
+        "reader's own) shows the text garbled (save both as UTF-8; the HTML may instead "
+        'declare <meta charset="{html_charset}">)',
+        html=html[0][0],
+        text=text[0][0],
+        charset=_charsets(found),
+        html_charset=_charsets(html),
+    )
 
 
 def _header_not_utf8(found: list[tuple[str, str]]) -> Problem:

@@ -603,6 +603,12 @@ def _unlabelled_not_utf8(data: bytes) -> str | None:
     there (the ESP labels the part it sends), and is not told."""
     if meta_charset_at(data) is not None or unseen_blanked(data).isascii():
         return None
+    return _not_utf8_guess(data)
+
+
+def _not_utf8_guess(data: bytes) -> str | None:
+    """The charset (codec) bytes beyond ASCII that no label names are guessed in, when they
+    are not UTF-8; None for ASCII, UTF-8, or a byte-order mark (it names the encoding)."""
     codec = unlabelled_charset(data)
     return codec if codec not in (None, "utf-8") else None
 
@@ -780,6 +786,10 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.text = decode_bytes(text_bytes)
         campaign.text_known = True
         campaign.text_label = printable(text_name)
+        # a plain text file cannot name its charset: one not in UTF-8 is guessed at, by the
+        # ESP's upload tool too (BRF003, one finding with an unlabelled email.html)
+        if (guessed := _not_utf8_guess(text_bytes)) is not None:
+            campaign.charset_unlabelled.append((campaign.text_label, guessed))
     samples = get.get("samples")
     if samples is not None:
         campaign.samples, lines = _samples(directory, samples, limits)

@@ -1457,3 +1457,64 @@ def test_a_bare_html_not_in_utf8_without_a_meta_charset_is_one_warning(tmp_path:
     assert only(check(page), "BRF003") == []
     page.write_bytes(RUSSIAN_PAGE.format(meta='<meta charset="windows-1251">').encode("cp1251"))
     assert only(check(page), "BRF003") == []
+
+
+RUSSIAN_TEXT = "Привет, Анна! Скидки недели ждут тебя.\nОтписаться: https://shop.test/unsub\n"
+
+
+def _campaign_in(tmp_path: Path, html: bytes, text: bytes) -> Path:
+    """A campaign directory whose email.html and email.txt are these bytes."""
+    d = write_campaign(tmp_path, text="email.txt")
+    (d / "email.html").write_bytes(html)
+    (d / "email.txt").write_bytes(text)
+    return d
+
+
+def test_a_campaign_text_file_not_in_utf8_is_the_same_brf003_warning(tmp_path: Path) -> None:
+    # a windows-1251 email.txt passed silently while the same bytes in email.html were told; a
+    # plain text file has no way to name its charset, so it must be UTF-8 (a review probe)
+    html = RUSSIAN_PAGE.format(meta="").encode()
+    d = _campaign_in(tmp_path, html, RUSSIAN_TEXT.encode("cp1251"))
+    [brf003] = only(check(d), "BRF003")
+    assert brf003.severity is Severity.WARNING
+    assert brf003.places == ("email.txt",)
+    assert brf003.message.startswith(
+        "no charset named for email.txt (a plain text file cannot name one), and its bytes "
+        "are not UTF-8 (read here as windows-1251)"
+    )
+    assert brf003.message.endswith("(save it as UTF-8)")
+    assert "<meta" not in brf003.message
+
+
+def test_a_campaign_html_and_text_not_in_utf8_are_one_brf003_warning(tmp_path: Path) -> None:
+    # both files in windows-1251, neither labelled: one root cause, one finding at both (the
+    # finding listed only email.html)
+    html = RUSSIAN_PAGE.format(meta="").encode("cp1251")
+    d = _campaign_in(tmp_path, html, RUSSIAN_TEXT.encode("cp1251"))
+    [brf003] = only(check(d), "BRF003")
+    assert brf003.severity is Severity.WARNING
+    assert brf003.places == ("email.html", "email.txt")
+    assert brf003.message.startswith(
+        "no charset named for email.html (no <meta charset>) nor email.txt (a plain text file "
+        "cannot name one), and their bytes are not UTF-8 (read here as windows-1251)"
+    )
+    assert 'the HTML may instead declare <meta charset="windows-1251">' in brf003.message
+    # the HTML labelled by its <meta>: the text file alone
+    html = RUSSIAN_PAGE.format(meta='<meta charset="windows-1251">').encode("cp1251")
+    d = _campaign_in(tmp_path, html, RUSSIAN_TEXT.encode("koi8_r"))
+    [brf003] = only(check(d), "BRF003")
+    assert (brf003.places, brf003.severity) == (("email.txt",), Severity.WARNING)
+    assert "(read here as koi8-r)" in brf003.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        RUSSIAN_TEXT.encode(),  # UTF-8
+        b"\xef\xbb\xbf" + RUSSIAN_TEXT.encode(),  # UTF-8 with a byte-order mark
+        b"Hello, Anna! Unsubscribe: https://shop.test/unsub\n",  # ASCII
+    ],
+)
+def test_a_campaign_text_file_in_utf8_or_ascii_is_no_brf003(tmp_path: Path, text: bytes) -> None:
+    d = _campaign_in(tmp_path, RUSSIAN_PAGE.format(meta="").encode(), text)
+    assert only(check(d), "BRF003") == []
