@@ -205,7 +205,7 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     A link's whole URL one or two letters off one of the platform's link tags (its
     unsubscribe tag, its system variables that are URLs) is no field anyone fills but a
     misspelt tag (a name that says subscribe, not unsubscribe, is a link of its own): an error that
-    names the tag meant (`%UNSUBSCRIBE_ULR% is not a dashamail tag: did you mean
+    names the tag meant (`DashaMail has no tag %UNSUBSCRIBE_ULR%: did you mean
     %UNSUBSCRIBE_URL%?`), also where other variables are warnings. Only the platform's link
     tags are compared, never one recipient field with another (FIRSTNAME is no misspelling of
     LASTNAME); both names have at least 5 letters; names of fewer than 8 letters may be one
@@ -258,7 +258,7 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
             # a platform's link tag misspelt: no field of that name, nobody fills it
             yield Problem(
                 t(
-                    "{tag} is not a {dialect} tag: did you mean {meant}?",
+                    "{dialect} has no tag {tag}: did you mean {meant}?",
                     tag=misspelt[0],
                     dialect=_platform_name(ctx),
                     meant=misspelt[1],

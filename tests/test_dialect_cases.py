@@ -269,7 +269,7 @@ def test_broken_unsubscribe_tag_is_reported(d: Dialect, tmp_path: Path) -> None:
         [per001] = [f for f in check(path).findings if f.code == "PER001"]
         assert (per001.severity.value, per001.locations) == ("error", ("email.html:10",))
         assert per001.message == (
-            "%UNSUBSCRIBE_ULR% is not a DashaMail tag: did you mean %UNSUBSCRIBE_URL%?"
+            "DashaMail has no tag %UNSUBSCRIBE_ULR%: did you mean %UNSUBSCRIBE_URL%?"
         )
 
 

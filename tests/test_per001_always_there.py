@@ -158,32 +158,32 @@ def test_a_php_property_without_a_fallback_stays_an_error(tmp_path: Path) -> Non
         (
             "dashamail",
             "%UNSUBSCRIBE_ULR%",
-            "%UNSUBSCRIBE_ULR% is not a DashaMail tag: did you mean %UNSUBSCRIBE_URL%?",
+            "DashaMail has no tag %UNSUBSCRIBE_ULR%: did you mean %UNSUBSCRIBE_URL%?",
         ),
         (
             "dashamail",
             "%WEBVERSION_UR%",
-            "%WEBVERSION_UR% is not a DashaMail tag: did you mean %WEBVERSION_URL%?",
+            "DashaMail has no tag %WEBVERSION_UR%: did you mean %WEBVERSION_URL%?",
         ),
         (
             "sendsay",
             "[% url_unsub %]",
-            "[% url_unsub %] is not a Sendsay tag: did you mean [% param.url_unsub %]?",
+            "Sendsay has no tag [% url_unsub %]: did you mean [% param.url_unsub %]?",
         ),
-        ("mailchimp", "*|UNSUBB|*", "*|UNSUBB|* is not a Mailchimp tag: did you mean *|UNSUB|*?"),
+        ("mailchimp", "*|UNSUBB|*", "Mailchimp has no tag *|UNSUBB|*: did you mean *|UNSUB|*?"),
         # the platform, not its template engine (a review probe: "is not a liquid tag" for
         # esp = "braze", "not a velocity tag" for eSputnik); Braze's own tag whole, to its
         # third brace
         (
             "braze",
             "{{${set_user_to_unsubscribd_url}}}",
-            "{{${set_user_to_unsubscribd_url}}} is not a Braze tag: "
+            "Braze has no tag {{${set_user_to_unsubscribd_url}}}: "
             "did you mean {{${set_user_to_unsubscribed_url}}}?",
         ),
         (
             "esputnik",
             "${unsubscribe_ulr}",
-            "${unsubscribe_ulr} is not a eSputnik tag: did you mean ${unsubscribe_url}?",
+            "eSputnik has no tag ${unsubscribe_ulr}: did you mean ${unsubscribe_url}?",
         ),
     ],
 )
@@ -212,7 +212,7 @@ def test_a_misspelt_tag_names_the_platform_its_tags_were_detected_as(tmp_path: P
     assert (per001.severity, per001.places, per001.message) == (
         Severity.ERROR,
         ("email.html:7",),
-        "${unsubscribe_ulr} is not a eSputnik tag: did you mean ${unsubscribe_url}?",
+        "eSputnik has no tag ${unsubscribe_ulr}: did you mean ${unsubscribe_url}?",
     )
 
 
