@@ -26,7 +26,7 @@ UNREAD_PLATFORMS = {"salesforce": "AMPscript", "sfmc": "AMPscript"}
 ESP_ALIASES = {"unione": "unisender-go"}
 
 # How people write a platform's or a dialect's name, where its `esp =`/`template =` name is not
-# it: findings name the platform so ("{{unsubscrib}} is not a Braze tag"). A dialect not here
+# it: findings name the platform so ("Braze has no tag {{unsubscrib}}"). A dialect not here
 # is named by its summary's head ("DashaMail: %NAME%, …" -> DashaMail)
 DISPLAY_NAMES = {
     "braze": "Braze",
