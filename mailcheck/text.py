@@ -153,7 +153,9 @@ def stops_inside_tag(html: str) -> int | None:
     document; one inside a comment ends nothing)."""
     text = _template_blanked(html.rstrip())
     ended = False  # a </html> read
-    at = 0
+    # what the loop reads up to the first </html> or unfinished token, read at once
+    whole = _WHOLE_TOKENS.match(text)
+    at = whole.end() if whole else 0
     while (start := text.find("<", at)) >= 0:
         rest = text[start + 1 : start + 4]
         if text.startswith("<!--[if", start):  # Outlook reads what it holds as HTML
@@ -215,6 +217,36 @@ def _tag_end(text: str, start: int) -> int | None:
 
 # In a tag: its end, or an attribute value's opening quote (after "=")
 _TAG_STOP = re.compile(r">|=[ \t\n\r\f]*[\"']")
+
+# The tokens stops_inside_tag reads one by one, read as it reads them, whole ones only: no
+# </html> (its reading goes on from there, which is rarely before the end) and no raw-text
+# element that ends with "/>". Text; Outlook's "<!--[if …]>"; a comment ("<!-->" ends one);
+# a script's, style's or title's start tag and its text (the end tag comes next); a tag (a
+# ">" in a quoted attribute value is the value's); a bogus comment ("<?php …>", "<!x>",
+# "</ >"); a "<" of text ("3 < 5").
+_IN_TAG = (
+    r"""[^>=]*(?:(?:=[ \t\n\r\f]*"[^"]*"|=[ \t\n\r\f]*'[^']*'|=(?![ \t\n\r\f]*["']))[^>=]*)*>"""
+)
+_RAW_NAMES = ("script", "style", "title", "textarea", "xmp")
+_WHOLE_TOKENS = re.compile(
+    "(?:"
+    + "|".join(
+        [
+            r"[^<]+",
+            r"<!--\[if[^>]*>",
+            r"<!(?=--)[^-]*(?:-(?!->)[^-]*)*-->",
+            *(
+                rf"<(?ai:{name})\b{_IN_TAG}(?<!/>)"
+                rf"[^<]*(?:<(?!/(?i:{name})[\s/>])[^<]*)*(?=</(?i:{name})[\s/>])"
+                for name in _RAW_NAMES
+            ),
+            rf"<(?=[A-Za-z]|[/!][A-Za-z])(?!/(?i:html))(?!(?i:{'|'.join(_RAW_NAMES)})\b){_IN_TAG}",
+            r"<(?=[!?/])(?![/!][A-Za-z]|[/!]\Z|!--)[^>]*>",
+            r"<(?![A-Za-z!?/]|\Z)",
+        ]
+    )
+    + ")*"
+)
 
 
 def _template_blanked(text: str) -> str:

@@ -7,7 +7,14 @@ import unicodedata
 
 import pytest
 
-from mailcheck.text import QUOTED_MAX, collapse_ws, grapheme_len, quoted, strip_padding
+from mailcheck.text import (
+    QUOTED_MAX,
+    collapse_ws,
+    grapheme_len,
+    quoted,
+    stops_inside_tag,
+    strip_padding,
+)
 
 
 @pytest.mark.parametrize(
@@ -76,3 +83,45 @@ def test_quoted_keeps_short_texts_and_cuts_long_ones_between_characters() -> Non
     assert quoted("👨‍👩‍👧" * 400, most=3) == "👨‍👩‍👧" * 3 + "…"
     zalgo = "a" + "\u0301" * 20  # one character of 21 code points
     assert quoted(zalgo * 100, most=10) == zalgo * 10 + "…"
+
+
+# Where an HTML stops inside a tag (INP001's "cut off"), as the read of whole tokens at once
+# and the token-by-token read after it agree: each case crosses what the first one reads
+CUT_OFF_CASES = [
+    ('<p>a</p><a href="https://ex', 8),
+    ('<p title="a > b">a</p><img alt="a > b" src="ht', 22),
+    ("<p>3 < 5</p><", 12),
+    ("<p>a</p><!-- a <b -->", None),  # a "<" in a comment begins no tag
+    ("<p>a</p><!--> <b", 14),  # "<!-->" is a whole comment
+    ("<p>a</p><!-- not closed <b", None),  # ends inside a comment
+    ("<!--[if mso]><table><tr><td", 24),  # what Outlook's comment holds is HTML
+    ("<script>if (a<b) x()</script><p", 29),
+    ("<script>if (a<b) x()", None),  # ends in a script's text
+    ("<script/><p", 9),  # a script that ends with "/>" has no text
+    ("<style>p{}</STYLE ><p", 19),
+    ("<title>a <b</title>", None),
+    ("<html><body></body></html><p", None),  # after the whole document
+    ("<html><!-- </html> --><p", 22),  # a </html> in a comment ends nothing
+    ('<p a="</html>">x</p><p', 20),  # nor in an attribute value
+    ("{% if a <b %}<p>", None),  # template code holds no tag
+    ("<?php echo 1; ?><p", 16),
+    ("«<ВАШ ГОРОД»", None),
+    ("<p>a</p>", None),
+]
+
+
+@pytest.mark.parametrize(("html", "at"), CUT_OFF_CASES)
+def test_stops_inside_tag(html: str, at: int | None) -> None:
+    assert stops_inside_tag(html) == at
+
+
+def test_stops_inside_tag_reads_a_whole_document_at_once() -> None:
+    """The whole tokens up to </html> are read by one compiled expression, not one by one in
+    Python (the offline pass reads every HTML so: the speed issue's item 4)."""
+    from mailcheck.text import _WHOLE_TOKENS
+
+    head = "<!DOCTYPE html><html><head><title>a<b</title><style>p>a{}</style></head><body>"
+    body = '<!--[if mso]><table><![endif]--><p class="x" title="a > b">3 < 5 <?x?></p></body>'
+    html = head + body + "</html>"
+    whole = _WHOLE_TOKENS.match(html)
+    assert whole is not None and html[whole.end() :] == "</html>"
