@@ -96,7 +96,12 @@ _WHOLE_PAGE = re.compile(r"<(?:!doctype|html|head|body)[\s>/]", re.IGNORECASE)
 _UNSHOWN = re.compile(
     r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--(?!\[if\b).*?-->", re.S | re.I
 )
-_BLANKED = re.compile(r"[^\n]")
+
+
+def _blanked(text: str) -> str:
+    """``text`` with each character but a line break a space (a line at a time: not one
+    replacement per character)."""
+    return "\n".join(" " * len(line) for line in text.split("\n"))
 
 
 def _written(word: str) -> str:
@@ -216,7 +221,7 @@ class Context:
         """The HTML as written, with what no reader sees (scripts, styles, comments) blanked
         out: every other character, and every line, where it was."""
         source = self.campaign.html or ""
-        return _UNSHOWN.sub(lambda m: _BLANKED.sub(" ", m.group(0)), source)
+        return _UNSHOWN.sub(lambda m: _blanked(m.group(0)), source)
 
     def link_places(self, *links: Link, with_text: bool = True) -> tuple[str, ...]:
         """Every line the given links sit on, in order: the HTML's, then the text part's —

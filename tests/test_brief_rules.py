@@ -117,6 +117,28 @@ def test_texts_are_placed_where_a_reader_sees_them_not_in_scripts_or_styles(
     assert garbled.places == tuple(f"email.html:{n}" for n in lost)  # every line
 
 
+def test_a_text_is_placed_on_its_line_below_a_stylesheet_and_a_comment_of_many_lines(
+    tmp_path: Path,
+) -> None:
+    # what no reader sees is blanked a line at a time: every line after it stays where it is
+    body = (
+        "<style>\n/* Heading 1 */\nh1 {font-size: 22px}\n</style>\n<!-- Heading 1\n\n-->\n"
+        f"{BODY}\n<h1>Heading 1</h1>"
+    )
+    d = campaign(tmp_path, body=body)
+    lines = (d / "email.html").read_text(encoding="utf-8").splitlines()
+    heading = [n for n, text in enumerate(lines, 1) if text == "<h1>Heading 1</h1>"]
+    [placeholder] = only(check(d), "BRF001")
+    assert placeholder.places == tuple(f"email.html:{n}" for n in heading)
+
+
+def test_what_no_reader_sees_is_blanked_a_line_at_a_time() -> None:
+    from mailcheck.rules import _blanked
+
+    assert _blanked("<!-- a\n\nbc -->") == "      \n\n      "
+    assert _blanked("") == ""
+
+
 def test_a_long_placeholder_is_quoted_shortened(tmp_path: Path) -> None:
     """A filler run of 100,000 letters is quoted by its first 60 (the message was the run)."""
     found = only(check(campaign(tmp_path, body=BODY + "<p>" + "я" * 100_000 + "</p>")), "BRF001")
