@@ -276,6 +276,24 @@ def test_short_english_month_names_are_dates(tmp_path: Path) -> None:
     )
 
 
+def test_a_month_first_date_is_found_in_any_case_and_a_word_ending_in_a_month_is_none(
+    tmp_path: Path,
+) -> None:
+    body = BODY + "<p>MARCH 5, 2024 · Remay 3, 2024 · ОКТЯБРЯ 7, 2024 · sept. 9, 2024</p>"
+    [found] = only(check(campaign(tmp_path, body=body)), "BRF002")
+    assert found.locations == ("email.html:9",)
+    assert found.message == (
+        "dates before the send date 2026-11-27: “MARCH 5, 2024”, “ОКТЯБРЯ 7, 2024”, "
+        "“sept. 9, 2024” (email.html)"
+    )
+
+
+def test_every_month_begins_with_a_letter_the_month_first_date_looks_for() -> None:
+    from checks.brief import _MONTH_INITIALS, _MONTHS
+
+    assert all(name[0] in _MONTH_INITIALS for name in _MONTHS)
+
+
 def test_a_date_wrapped_over_two_lines_is_quoted_on_one(tmp_path: Path) -> None:
     # the quote broke the line of the report (and of every text output) in two
     text = "Акция шла до 13 октября\n   2026. Итоги 13 октября 2026.\n"
