@@ -48,7 +48,8 @@ _USER_STATE = re.compile(
 def style_images(css: str, root: Any) -> list[tuple[str, int]]:
     """(URL, line within ``css`` from 1) of every image ``css`` shows on an element of
     ``root`` (an lxml tree), in the order written."""
-    if not _IMAGE_DECLARATION.search(css):
+    # no url() at all (most stylesheets): no scan for an image property
+    if "url(" not in css.lower() or not _IMAGE_DECLARATION.search(css):
         return []
     import tinycss2  # here: only a stylesheet with an image needs it
 

@@ -40,6 +40,22 @@ def test_image_properties_only_not_fonts_or_imports() -> None:
     ]
 
 
+def test_a_url_in_capitals_is_read_and_a_stylesheet_without_url_is_not_scanned(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert images(".hero { BACKGROUND: URL(hero.png) }") == [("hero.png", 1)]
+    assert images(".hero { Background-Image: Url('a.png') }") == [("a.png", 1)]
+
+    import mailcheck.stylesheet as stylesheet
+
+    class NotScanned:
+        def search(self, css: str) -> None:
+            raise AssertionError(f"scanned {css!r}")
+
+    monkeypatch.setattr(stylesheet, "_IMAGE_DECLARATION", NotScanned())
+    assert images(".hero { background: #fff; content: 'x' } @font-face { src: local(X) }") == []
+
+
 def test_a_rule_for_an_element_the_email_does_not_have_shows_nothing() -> None:
     assert images(".promo-banner { background: url(gone.png) }") == []
     assert images("table.hero { background: url(t.png) }") == []  # .hero is a <div>
