@@ -45,6 +45,11 @@ def test_a_url_in_capitals_is_read_and_a_stylesheet_without_url_is_not_scanned(
 ) -> None:
     assert images(".hero { BACKGROUND: URL(hero.png) }") == [("hero.png", 1)]
     assert images(".hero { Background-Image: Url('a.png') }") == [("a.png", 1)]
+    # each first letter the scan looks for, in capitals too
+    assert images(".list { List-Style: URL(b.png) }\n.logo::after { CONTENT: url(c.svg) }") == [
+        ("b.png", 1),
+        ("c.svg", 2),
+    ]
 
     import mailcheck.stylesheet as stylesheet
 
