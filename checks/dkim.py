@@ -18,8 +18,6 @@ from mailcheck.auth_model import (
     message_key,
     signatures,
 )
-from mailcheck.dmarc import aligned
-from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import N_, t
 from mailcheck.model import Severity
 from mailcheck.rules import NO_DNS, Context, Problem, rule
@@ -95,6 +93,8 @@ def dkim_key_missing(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Publish the key the ESP gives you (often a CNAME to the ESP) at exactly that name.
     """
+    from mailcheck.domain_health import missing_domain_reported
+
     for key in _keys(ctx):
         if key.status == "missing" and missing_domain_reported(ctx.facts, ctx.config, key.domain):
             continue  # the domain does not exist: DOM001 says so, one root cause
@@ -234,6 +234,9 @@ def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
     Publish the ESP's current key at the selector, or have the ESP sign after its last
     change to the message.
     """
+    from mailcheck.dmarc import aligned
+    from mailcheck.domain_health import missing_domain_reported
+
     raw = ctx.campaign.raw_message
     if not raw:
         return

@@ -18,8 +18,6 @@ from mailcheck.auth_model import (
     signatures,
     spf_sender,
 )
-from mailcheck.dmarc import aligned, dkim_alignment_expected
-from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import NO_DNS, Context, Problem, rule
@@ -54,6 +52,8 @@ def dmarc_missing(ctx: Context) -> Iterator[Problem]:
     Publish at least `_dmarc.acme.example TXT "v=DMARC1; p=none; rua=mailto:dmarc@acme.example"`,
     then move to `quarantine` or `reject` once reports show all mail aligned.
     """
+    from mailcheck.domain_health import missing_domain_reported
+
     facts = _dmarc(ctx)
     if facts is None:
         return
@@ -215,6 +215,8 @@ def dmarc_not_aligned(ctx: Context) -> Iterator[Problem]:
     Set up the ESP's custom (branded) domain: DKIM signing with `d=acme.example` (a CNAME
     to the ESP's key), and a return-path subdomain such as `bounce.acme.example`.
     """
+    from mailcheck.dmarc import aligned, dkim_alignment_expected
+
     from_domain = ctx.campaign.from_domain
     if not from_domain:
         return

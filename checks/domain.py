@@ -8,6 +8,7 @@ failure is "could not verify" (DOM005), never "listed" and never "clean".
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from mailcheck.auth_model import (
     DomainAuth,
@@ -18,13 +19,14 @@ from mailcheck.auth_model import (
     reply_to_domains,
     sending_ips,
 )
-from mailcheck.domain_health import DomainHealth, Judged, Listing
 from mailcheck.domains import host_of
 from mailcheck.i18n import Joined, t
 from mailcheck.linkinfo import host_and_port, is_web
 from mailcheck.model import Severity
-from mailcheck.mta_sts import uncovered
 from mailcheck.rules import NO_DNS, Context, Problem, host_down, host_unreached, rule
+
+if TYPE_CHECKING:  # the DNS rules' modules load when a rule runs: an offline check skips them
+    from mailcheck.domain_health import DomainHealth, Judged, Listing
 
 
 def _sender_health(ctx: Context) -> DomainHealth | None:
@@ -342,6 +344,8 @@ def mta_sts_mx_not_covered(ctx: Context) -> Iterator[Problem]:
     Add an `mx:` line for every MX host (or a `*.` pattern covering them) to the policy file,
     then change the `id=` of the `_mta-sts` TXT record so senders fetch the new policy.
     """
+    from mailcheck.mta_sts import uncovered
+
     health = _sender_health(ctx)
     found = health.mta_sts_policy if health else None
     policy = found.policy if found else None

@@ -25,12 +25,9 @@ from mailcheck.auth_model import (
     spf_key,
     spf_sender,
 )
-from mailcheck.dmarc import aligned, dkim_alignment_expected
-from mailcheck.domain_health import missing_domain_reported
 from mailcheck.i18n import t
 from mailcheck.model import Severity
 from mailcheck.rules import NO_DNS, Context, Problem, rule
-from mailcheck.spf import LOOKUP_LIMIT, VOID_LIMIT
 
 
 @dataclass(frozen=True)
@@ -105,6 +102,8 @@ def _spf_domains(ctx: Context) -> Iterator[_Judged]:
 
 def _valid(spf: SpfFacts) -> bool:
     """An SPF record receivers can use: one record, no error anywhere in its tree."""
+    from mailcheck.spf import LOOKUP_LIMIT, VOID_LIMIT
+
     return (
         spf.status == "ok"
         and len(spf.records) == 1
@@ -139,6 +138,8 @@ def spf_missing(ctx: Context) -> Iterator[Problem]:
     Publish one TXT record at the domain listing the ESP's servers, usually the ESP's
     include: `v=spf1 include:spf.esp.example -all`.
     """
+    from mailcheck.domain_health import missing_domain_reported
+
     judged = list(_spf_domains(ctx))
     # the MAIL FROM identity's record: the HELO name's for an empty envelope sender
     envelope = next((j.spf for j in judged if j.role in ("envelope", "helo")), None)
@@ -202,6 +203,8 @@ def _unverified_reported(ctx: Context, spf: SpfFacts) -> bool:
 def _missing_severity(ctx: Context, j: _Judged, envelope: SpfFacts | None) -> Severity | None:
     """A From domain without SPF is only a warning when the envelope sender's SPF is valid and
     aligned with it (DMARC can pass through it); otherwise an error, as for the envelope."""
+    from mailcheck.dmarc import aligned, dkim_alignment_expected
+
     if j.role == "helo":
         return Severity.WARNING
     if j.role != "from":
@@ -285,6 +288,8 @@ def spf_too_many_lookups(ctx: Context) -> Iterator[Problem]:
     Remove includes of services that no longer send for you, replace `a`/`mx`/`ptr` by
     `ip4:`/`ip6:` ranges, or move a sending stream to a subdomain with its own record.
     """
+    from mailcheck.spf import LOOKUP_LIMIT, VOID_LIMIT
+
     for j in _spf_domains(ctx):
         spf = j.spf
         if spf.lookups > LOOKUP_LIMIT:

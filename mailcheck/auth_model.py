@@ -7,7 +7,6 @@ rule families read it, and reports can show it as found. Gathering fills it
 
 from __future__ import annotations
 
-import hashlib
 import ipaddress
 from dataclasses import dataclass, field
 from email.parser import BytesHeaderParser
@@ -316,6 +315,8 @@ def spf_key(ip: str, sender: str) -> str:
 
 
 def message_key(raw: bytes) -> str:
+    import hashlib  # here: only the DNS checks digest messages, an offline check never
+
     return hashlib.sha256(raw).hexdigest()[:16]
 
 
