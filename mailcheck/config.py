@@ -9,7 +9,6 @@ campaign's ``campaign.toml`` overrides it for that campaign.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
@@ -311,6 +310,8 @@ def _closest_key(cfg: Any, key: str) -> str:
         ]
         if tables:  # `timeout` is a key of [links], [dns] and [spam]
             return f" (did you mean {' or '.join(tables)}?)"
+    import difflib  # only for a key that is wrong
+
     hint = difflib.get_close_matches(wanted, own, n=1)
     return f" (did you mean {hint[0]!r}?)" if hint else ""
 

@@ -24,7 +24,6 @@ Choices worth knowing:
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import itertools
 import json
@@ -712,6 +711,8 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     keys = {_canonical(k): k for k in data}
     unknown = [keys[k] for k in keys if k not in CAMPAIGN_KEYS and k not in CONFIG_KEYS]
     if unknown:
+        import difflib  # only for a key that is wrong
+
         key = unknown[0]
         hint = difflib.get_close_matches(_canonical(key), sorted(CAMPAIGN_KEYS | CONFIG_KEYS), n=1)
         shown = {"send-at": "send_at"}
@@ -931,6 +932,8 @@ def _check_utm_names(utm: dict[str, str]) -> None:
             continue
         lower = name.lower()
         if lower.startswith("utm_"):  # a typo, or the wrong case (analytics reads lower case)
+            import difflib
+
             hint = difflib.get_close_matches(lower, _UTM_PARAMETERS, n=1, cutoff=0.8)
         else:  # "source" for utm_source
             hint = [f"utm_{lower}"] if f"utm_{lower}" in _UTM_PARAMETERS else []
