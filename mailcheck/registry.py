@@ -13,9 +13,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from importlib.metadata import EntryPoint, entry_points
+from importlib.metadata import EntryPoint
 from types import ModuleType
 
+from mailcheck.entrypoints import declared as declared_in
 from mailcheck.rules import Rule
 
 GROUP = "mailcheck.checks"
@@ -109,7 +110,7 @@ def load_registry(refresh: bool = False) -> Registry:
         return _cache
     registry = Registry()
     # built-ins first, whatever the plugins are called: a plugin cannot replace one
-    declared = entry_points(group=GROUP)
+    declared = declared_in(GROUP, rescan=refresh)
     names = _distribution_names(declared)
     for ep in sorted(declared, key=lambda e: (not _builtin(e, names), e.name)):
         try:

@@ -88,7 +88,7 @@ def test_a_third_party_dialect_plugin_is_detected_and_rendered_and_a_broken_one_
         EntryPoint("notadialect", f"{__name__}:BUILT_IN", GROUP),
         EntryPoint("jinja2", "mailcheck.templating.dialects.jinja:DIALECT", GROUP),
     ]
-    monkeypatch.setattr(catalogue_module, "entry_points", lambda group: [*real, *fake])
+    monkeypatch.setattr(catalogue_module, "declared", lambda group, rescan=False: [*real, *fake])
     try:
         catalogue = load_catalogue(refresh=True)
         assert catalogue.get("shout") is SHOUT

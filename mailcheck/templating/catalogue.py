@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from importlib.metadata import entry_points
 
+from mailcheck.entrypoints import declared
 from mailcheck.templating.dialect import Dialect
 
 GROUP = "mailcheck.dialects"
@@ -137,7 +137,7 @@ def load_catalogue(refresh: bool = False) -> Catalogue:
     if _cache is not None and not refresh:
         return _cache
     catalogue = Catalogue()
-    for ep in sorted(entry_points(group=GROUP), key=lambda e: e.name):
+    for ep in sorted(declared(GROUP, rescan=refresh), key=lambda e: e.name):
         try:
             loaded = ep.load()
         except Exception as exc:  # a broken plugin must not stop the others
