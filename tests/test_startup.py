@@ -26,7 +26,7 @@ except SystemExit as exc:
     code = exc.code
 else:
     code = 0
-heavy = sorted({name.split(".")[0] for name in sys.modules} & watched)
+heavy = sorted(({name.split(".")[0] for name in sys.modules} | set(sys.modules)) & watched)
 sys.stderr.write("\\nPROBE " + json.dumps({"code": code, "heavy": heavy}) + "\\n")
 """
 
@@ -34,8 +34,8 @@ sys.stderr.write("\\nPROBE " + json.dumps({"code": code, "heavy": heavy}) + "\\n
 def loaded_heavy(
     args: list[str], cwd: Path, watched: tuple[str, ...] = HEAVY
 ) -> tuple[object, list[str], str]:
-    """Run ``mailcheck ARGS``; its exit code, which ``watched`` modules it imported, its
-    stdout."""
+    """Run ``mailcheck ARGS``; its exit code, which ``watched`` modules it imported (a
+    package by its top-level name, or a module by its full name), its stdout."""
     proc = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(args), json.dumps(watched)],
         cwd=cwd,
@@ -137,3 +137,59 @@ def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:
     )
     line = next(ln for ln in proc.stdout.splitlines() if ln.startswith("LOADED"))
     assert line == "LOADED ['mailcheck.commands.check', 'mailcheck.commands.common']", proc.stderr
+
+
+# The DNS rules' own modules (SPF evaluation, DMARC alignment, domain health, MTA-STS): their
+# rules are network rules, which an offline check never runs.
+DNS_MODULES = ("mailcheck.spf", "mailcheck.dmarc", "mailcheck.domain_health", "mailcheck.mta_sts")
+SIGNED = (
+    b"DKIM-Signature: v=1; a=rsa-sha256; d=shop.example; s=s1; h=from; bh=AAAA; b=AAAA\r\n"
+    b"Return-Path: <bounce@esp.example>\r\nFrom: Shop <news@shop.example>\r\n"
+    b"Subject: Hi\r\nContent-Type: text/html\r\n\r\n<html><body><p>Hello</p></body></html>\r\n"
+)
+
+
+def test_an_offline_check_imports_no_dns_rule_modules(tmp_path: Path) -> None:
+    (tmp_path / "a.eml").write_bytes(SIGNED)
+    watched = (*DNS_MODULES, "lxml")
+    code, loaded, out = loaded_heavy(["check", "--offline", "a.eml"], tmp_path, watched)
+    assert code in (0, 1), out
+    assert loaded == ["lxml"]  # the check ran; none of the DNS rules' modules was imported
+
+
+def test_the_dns_rules_still_load_their_modules_when_they_run(tmp_path: Path) -> None:
+    # Imported where the rules use them: listed by `mailcheck rules` without them, run with them
+    (tmp_path / "a.eml").write_bytes(SIGNED)
+    probe = (
+        "import sys\nfrom mailcheck.engine import Facts, judge, prepare, discover\n"
+        "from mailcheck.config import Config\n"
+        "[source] = discover(['a.eml'])\n"
+        "judge(prepare(source, Config()), Config(), Facts(), offline=False)\n"
+        f"print('LOADED', sorted(m for m in sys.modules if m in {DNS_MODULES!r}))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("LOADED")), None)
+    assert line == f"LOADED {sorted(DNS_MODULES)}", proc.stderr
+
+
+def test_a_check_reads_the_installed_entry_points_once(tmp_path: Path) -> None:
+    # The rules' and the dialects' groups come from one reading of every distribution's
+    # metadata (each reading costs ~2.5 ms of every check's start-up)
+    (tmp_path / "a.html").write_text("<html><body><p>Hi {{ name }}</p></body></html>", "utf-8")
+    probe = (
+        "import importlib.metadata as md, sys\n"
+        "calls = []\nreal = md.entry_points\n"
+        "def counted(**kw):\n    calls.append(kw)\n    return real(**kw)\n"
+        "md.entry_points = counted\n"
+        "from mailcheck.cli import main\n"
+        "main(['check', '--offline', 'a.html'])\n"
+        "print('DIALECTS', 'mailcheck.templating.dialects.jinja' in sys.modules)\n"
+        "print('CALLS', len(calls))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert "DIALECTS True" in proc.stdout, proc.stderr  # rules and dialects both loaded
+    assert "CALLS 1" in proc.stdout, proc.stdout + proc.stderr
