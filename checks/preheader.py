@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from mailcheck import bidi
 from mailcheck.i18n import N_, t
 from mailcheck.lengths import live_subject, measure, over_with_unknown
-from mailcheck.model import Severity
+from mailcheck.model import Document, Severity
 from mailcheck.rules import UNREAD_PARTS, Context, Problem, rule
+from mailcheck.templating.system import holds_stand_in, leading_slot
 from mailcheck.text import grapheme_len, quoted, strip_padding, without_references_shown
 
 
@@ -26,6 +27,21 @@ def _preheader(ctx: Context) -> str:
     return strip_padding(text or "")
 
 
+def _stand_in(*texts: str) -> bool:
+    """Whether a quote of ``texts`` would show a value mailcheck renders the platform's own
+    variables to ("esp-subscriber-name"): no recipient sees that."""
+    return any(holds_stand_in(quoted(text, 60)) for text in texts)
+
+
+def _first_text(document: Document | None, static: Document | None) -> str:
+    """The beginning of the text inboxes show, quoted: as rendered, or as written where the
+    render shows mailcheck's stand-ins for what the platform fills in; "" when neither."""
+    for source in (document, static):
+        if source is not None and source.text.strip() and not _stand_in(source.text):
+            return quoted(source.text, 60)
+    return ""
+
+
 @rule("PRE001", "preheader-missing", Severity.WARNING, short="no preheader")
 def preheader_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -34,7 +50,10 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
     instead. A message without an HTML part (plain text only) is not reported: it has no
     element to hide a preheader in, and its preview is its own first line. A fragment of a
     page (no `<html>`, `<head>` or `<body>`) is "could not verify": the layout it is sent in
-    may hold the preheader.
+    may hold the preheader, and so is a platform's layout whose first text is the slot the
+    platform fills when it sends (Keila's `{{ main_content }}`, listmonk's
+    `{{ template "content" . }}`). The text quoted is as rendered with the sample values; a
+    value the platform fills in at the send is quoted as the template writes it.
 
     ## Why it matters
     Without a preheader, clients fill the preview line with the first body text they find:
@@ -52,10 +71,14 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
         return  # plain text only: the first line is the preview, nothing to add
     if not _preheader(ctx):
         main = ctx.main
-        document = main.document if main else ctx.campaign.static
+        static = ctx.campaign.static
+        document = main.document if main else static
         late = document.late_preheader if document is not None else None
         if late is not None:
             text, line, before = late
+            # as written where the render holds the platform's values (mailcheck's stand-ins)
+            if static is not None and static.late_preheader and _stand_in(text, before):
+                text, line, before = static.late_preheader
             message = t(
                 "no preheader at the top: the first hidden text, “{text}”, comes after "
                 "visible text, “{before}”, which inboxes show as the preview instead (a "
@@ -67,16 +90,25 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
             return
         # a header partial the template pulls in may hold it: PER009 then lists it
         cause = UNREAD_PARTS if ctx.campaign.outside_parts else ""
+        slot = leading_slot(static.text) if static is not None and not cause else None
+        first = _first_text(document, static)
         if ctx.is_fragment and not cause:  # as UNS001 says of its footer
             message = t(
                 "could not verify: no preheader in this fragment of a page (no <html>, <head> "
                 "or <body>), and the layout it is sent in may hold it: check a test send"
             )
-        elif document is not None and document.text.strip():
+        elif slot:  # as UNS001 says of the platform's slots
+            message = t(
+                "could not verify: no preheader in the layout itself, and its first text is "
+                "{slot}, which the platform fills when it sends (inboxes show that text as the "
+                "preview): check a test send",
+                slot=slot,
+            )
+        elif first:
             # what the inbox shows in its place, which the QA person judges
             message = t(
                 "no preheader (preview text) found: inboxes show the first text instead, “{text}”",
-                text=quoted(document.text, 60),
+                text=first,
             )
         else:
             message = t("no preheader (preview text) found")

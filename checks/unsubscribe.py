@@ -14,6 +14,7 @@ from mailcheck.linkinfo import WHOLE_TAG, is_unsubscribe, url_problem
 from mailcheck.model import Link, Severity
 from mailcheck.rules import IN_UNCLOSED_COMMENT, Context, Problem, rule
 from mailcheck.templating import whole_tag
+from mailcheck.templating.system import LAYOUT_SLOTS
 from mailcheck.text import quoted
 from mailcheck.unsubscribe import (
     AROUND_ADDRESS,
@@ -77,9 +78,6 @@ def _addresses(paragraph: str, sender: str) -> tuple[list[str], list[str]]:
 _URL = re.compile(r"https?://|mailto:|[\w.+-]@[\w-]+\.\w", re.I)
 _WEB_URL = re.compile(r"https?://[^\s<>\"'«»]+", re.I)
 
-# Slots of a platform's layout that the platform fills when it sends (Keila: "Templates —
-# Liquid"; the sender's signature defaults to "[Unsubscribe]({{ unsubscribe_link }})")
-_LAYOUT_SLOTS = re.compile(r"\{\{-?\s*(?:signature_content|signature_html|main_content)\s*-?\}\}")
 # listmonk's transactional templates read the API call's data as .Tx.Data (listmonk docs,
 # "Transactional"): a receipt or a password reset, sent to one person, not to a list
 _LISTMONK_TX = re.compile(r"\{\{-?[^}]*\.Tx\.")
@@ -193,7 +191,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     source = campaign.html or ""
     if campaign.dialect == "go" and _LISTMONK_TX.search(source):
         return  # a listmonk transactional template (.Tx.Data): no list to leave
-    slots = list(dict.fromkeys(m.group(0) for m in _LAYOUT_SLOTS.finditer(source)))
+    slots = list(dict.fromkeys(m.group(0) for m in LAYOUT_SLOTS.finditer(source)))
     if slots and not campaign.outside_parts:
         # Keila's layouts: the platform puts the campaign's content and the sender's signature
         # (by default "[Unsubscribe]({{ unsubscribe_link }})") into these slots when it sends

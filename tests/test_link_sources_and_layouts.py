@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mailcheck.model import Severity
 from tests.helpers import check, codes, only, write_campaign
 
@@ -102,3 +104,67 @@ def test_a_listmonk_transactional_template_needs_no_unsubscribe_link(tmp_path: P
     campaign = LISTMONK_TX.replace("{{ .Tx.Data.order_id }}", "{{ .Subscriber.UUID }}")
     result = check(write_campaign(tmp_path, "c2", html=campaign, template="go"))
     assert [f.severity for f in only(result, "UNS001")] == [Severity.ERROR]
+
+
+PLATFORM_SLOT_LAYOUTS = {
+    # Keila's Liquid layout: its body is the campaign's content, then the signature
+    "liquid": (
+        KEILA_LAYOUT.replace(
+            '<div style="display:none">Our October news in two minutes</div>\n', ""
+        ),
+        "{{ main_content }}",
+    ),
+    # listmonk's default layout: the campaign's body comes first, the footer after it
+    "go": (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>News</title>'
+        '</head>\n<body>\n<div class="wrap">\n        {{ template "content" . }}\n</div>\n'
+        '<p><a href="{{ UnsubscribeURL }}">{{ L.T "email.unsub" }}</a></p>\n</body></html>\n',
+        '{{ template "content" . }}',
+    ),
+}
+
+
+@pytest.mark.parametrize("template", sorted(PLATFORM_SLOT_LAYOUTS))
+def test_a_layout_that_starts_with_the_platforms_slot_is_could_not_verify(
+    tmp_path: Path, template: str
+) -> None:
+    """The preview is the first text of what the platform puts into its slot: mailcheck has
+    not seen it, and its stand-ins for the slot are no text an inbox shows."""
+    html, slot = PLATFORM_SLOT_LAYOUTS[template]
+    result = check(write_campaign(tmp_path, html=html, template=template))
+    assert [(f.message, f.location, f.severity) for f in only(result, "PRE001")] == [
+        (
+            f"could not verify: no preheader in the layout itself, and its first text is {slot}, "
+            "which the platform fills when it sends (inboxes show that text as the preview): "
+            "check a test send",
+            "preheader",
+            Severity.WARNING,
+        )
+    ]
+
+
+def test_the_text_inboxes_show_is_quoted_as_the_template_writes_it(tmp_path: Path) -> None:
+    """What the platform fills in at the send is quoted as its tag, never as mailcheck's
+    stand-in for it ("esp-subscriber-name")."""
+    html = LISTMONK_TX.replace('<div style="display:none">Your order is on its way</div>\n', "")
+    result = check(write_campaign(tmp_path, html=html, template="go"))
+    assert [(f.message, f.location) for f in only(result, "PRE001")] == [
+        (
+            "no preheader (preview text) found: inboxes show the first text instead, “Hello "
+            "{{ .Subscriber.Name }} Order number: {{ .Tx.Data.order…”",
+            "preheader",
+        )
+    ]
+    # a late preheader's quotes too
+    late = html.replace(
+        "</body>", '<div style="display:none">Shipped {{ .Subscriber.Name }}</div>\n</body>'
+    )
+    result = check(write_campaign(tmp_path, "late", html=late, template="go"))
+    assert [(f.message, f.location) for f in only(result, "PRE001")] == [
+        (
+            "no preheader at the top: the first hidden text, “Shipped {{ .Subscriber.Name }}”, "
+            "comes after visible text, “Hello {{ .Subscriber.Name }}”, which inboxes show as the "
+            "preview instead (a preheader goes first in <body>)",
+            "email.html:6",
+        )
+    ]

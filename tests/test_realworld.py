@@ -12,6 +12,7 @@ the same commit, and only where the new finding is what a QA person would say.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -407,4 +408,44 @@ def test_a_text_url_run_into_the_next_sentence_is_said_so(
         "utm_campaign='welcome-emailOr', other links of the campaign use 'welcome-email': the URL "
         "runs into the next word of the text (“Or”), which mail clients make part of the link: "
         "put a space after the URL"
+    )
+
+# Layouts whose body is the platform's slot for the campaign's content: the preview is what
+# the platform puts there
+PLATFORM_SLOTS = {
+    "en-keila-default-liquid": "{{ main_content }}",
+    "en-listmonk-default": '{{ template "content" . }}',
+}
+
+
+@pytest.mark.parametrize("folder", sorted(PLATFORM_SLOTS))
+def test_a_layout_that_is_the_platforms_slot_has_an_unverified_preheader(
+    folder: str, results: dict[str, CampaignResult]
+) -> None:
+    found = [f for f in results[folder].findings if f.code == "PRE001"]
+    assert [(f.message, f.location, f.severity) for f in found] == [
+        (
+            "could not verify: no preheader in the layout itself, and its first text is "
+            f"{PLATFORM_SLOTS[folder]}, which the platform fills when it sends (inboxes show "
+            "that text as the preview): check a test send",
+            "preheader",
+            Severity.WARNING,
+        )
+    ]
+
+
+def test_no_message_shows_mailchecks_stand_ins(results: dict[str, CampaignResult]) -> None:
+    """What mailcheck renders a platform's own variables to ("esp-subscriber-name") is no
+    text a recipient sees: a message quotes the template's tag instead."""
+    shown = [
+        (folder, f.code, f.message)
+        for folder, result in results.items()
+        for f in result.findings
+        if re.search(r"(?<![\w.-])esp-[a-z0-9-]+", f.message)
+    ]
+    assert shown == []
+    [pre] = [f for f in results["en-listmonk-sample-tx"].findings if f.code == "PRE001"]
+    assert pre.message == (
+        "no preheader (preview text) found: inboxes show the first text instead, “Hello "
+        "{{ .Subscriber.Name }} Order number: {{ .Tx.Data.order…”"
     )

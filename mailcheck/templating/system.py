@@ -223,6 +223,22 @@ class SystemNames:
 _STAND_IN = re.compile(r"(?<![\w.-])esp-[a-z0-9-]+(?![\w.])")
 
 
+# Slots of a platform's layout that the platform fills when it sends. Keila ("Templates —
+# Liquid"): the campaign's content and the sender's signature (by default "[Unsubscribe]({{
+# unsubscribe_link }})"); listmonk ("Templating"): ``{{ template "content" . }}``, the campaign's
+# body in the layout
+LAYOUT_SLOTS = re.compile(r"\{\{-?\s*(?:signature_content|signature_html|main_content)\s*-?\}\}")
+_LISTMONK_CONTENT = r'\{\{-?\s*template\s+"content"\s*\.?\s*-?\}\}'
+PLATFORM_SLOTS = re.compile(rf"{LAYOUT_SLOTS.pattern}|{_LISTMONK_CONTENT}")
+
+
+def leading_slot(text: str) -> str | None:
+    """The platform's slot (as written) that ``text``, a layout's unrendered text, starts
+    with: what the inbox shows first is then what the platform puts there."""
+    match = PLATFORM_SLOTS.match(text.lstrip())
+    return match.group(0) if match else None
+
+
 def holds_stand_in(text: str) -> bool:
     """Whether ``text`` (a rendered URL) holds a value :func:`placeholder` made."""
     return SYSTEM_PLACEHOLDER_HOST in text or bool(_STAND_IN.search(text))
