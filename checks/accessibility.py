@@ -53,7 +53,8 @@ def _places(ctx: Context, lines: list[int]) -> tuple[str, ...]:
 @rule("A11Y001", "html-lang-missing", Severity.WARNING, short="<html> without lang")
 def html_lang_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports a whole HTML document whose `<html>` element has no `lang` attribute. (A snippet
+    Reports a whole HTML document whose `<html>` element has no `lang` attribute, or
+    `lang="und"` (BCP 47's "undetermined", which names no language either). (A snippet
     without `<html>`, which a platform wraps in its own layout, is not judged.)
 
     ## Why it matters
@@ -67,8 +68,19 @@ def html_lang_missing(ctx: Context) -> Iterator[Problem]:
     `<html lang="ru">` (or the campaign's language, e.g. `lang="en"`).
     """
     facts = _facts(ctx)
-    if facts and facts.has_html_element and not facts.lang:
+    if not facts or not facts.has_html_element:
+        return
+    if not facts.lang:
         yield Problem(t("<html> has no lang attribute"), location=ctx.html_at(0))
+    elif facts.lang.split("-")[0].lower() == "und":
+        yield Problem(
+            t(
+                '<html> has lang="{lang}" ("undetermined"), which names no language for a '
+                "screen reader",
+                lang=facts.lang,
+            ),
+            location=ctx.html_at(0),
+        )
 
 
 @rule("A11Y002", "rtl-dir-missing", Severity.WARNING, short='right-to-left text without dir="rtl"')

@@ -303,3 +303,18 @@ def test_separators_are_decoration_and_one_line_is_said_once(tmp_path: Path) -> 
             "email.html:7",
         )
     ]
+
+def test_lang_undetermined_is_no_language(tmp_path: Path) -> None:
+    """BCP 47's "und" (undetermined) tells a screen reader no more than no lang does."""
+    for folder, lang in (("und", "und"), ("und-latn", "UND-Latn")):
+        html = GOOD.replace('<html lang="ru">', f'<html lang="{lang}">')
+        assert findings(tmp_path / folder, html, "A11Y001") == [
+            (
+                f'<html> has lang="{lang}" ("undetermined"), which names no language for a '
+                "screen reader",
+                "email.html",
+            )
+        ]
+    # a language whose code starts with the same letters is one
+    html = GOOD.replace('<html lang="ru">', '<html lang="ur">')
+    assert findings(tmp_path / "ur", html, "A11Y001") == []

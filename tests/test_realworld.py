@@ -410,6 +410,24 @@ def test_a_text_url_run_into_the_next_sentence_is_said_so(
         "put a space after the URL"
     )
 
+COLORLIB = [f"en-colorlib-{n}" for n in (12, 17, 18, 24, 26, 27, 5, 8)]
+
+
+@pytest.mark.parametrize("folder", COLORLIB)
+def test_lang_und_is_reported_as_no_language(
+    folder: str, results: dict[str, CampaignResult]
+) -> None:
+    """Colorlib's templates say <html lang="und">: BCP 47's "undetermined", no language."""
+    found = [f for f in results[folder].findings if f.code == "A11Y001"]
+    assert [(f.message, f.location, f.severity) for f in found] == [
+        (
+            '<html> has lang="und" ("undetermined"), which names no language for a screen reader',
+            "index.html",
+            Severity.WARNING,
+        )
+    ]
+
+
 # Layouts whose body is the platform's slot for the campaign's content: the preview is what
 # the platform puts there
 PLATFORM_SLOTS = {
