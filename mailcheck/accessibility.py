@@ -8,6 +8,8 @@ report on 376,348 e-mails: no ``lang`` in 95.66 %, layout tables without
 Contrast is computed only where both colours are written inline (the text's ``color`` and the
 ``background-color``/``bgcolor`` of the element or an ancestor): what a stylesheet or the
 client's dark mode does is not knowable from the HTML alone, and a guess is not a finding.
+So text over a background image (``background="…"``, ``background-image``) is left out: it
+is not written for the colour around.
 For the same reason text that its inline style hides is not judged: the usual hidden
 preheader is written in the background's colour on purpose (the inbox shows it in its own),
 and a block hidden until a media query shows it is the stylesheet's business.
@@ -25,6 +27,7 @@ import webcolors
 
 _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*([^;!]+)(!\s*important)?", re.I)
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:\s*([^;!]+)(!\s*important)?", re.I)
+_BACKGROUND_IMAGE = re.compile(r"(?:^|;)\s*background-image\s*:\s*([^;!]+)(!\s*important)?", re.I)
 _FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)\s*(px|pt)", re.I)
 _BOLD = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
 _RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)", re.I)
@@ -172,16 +175,23 @@ def _low_contrast(el: Any) -> LowContrast | None:
 
 
 def _background_of(el: Any) -> tuple[str, RGB | None]:
-    """The nearest inline background colour of the element or an ancestor."""
+    """The nearest inline background colour of the element or an ancestor; unknown (None)
+    where the nearest background is an image."""
     node = el
     while node is not None and isinstance(node.tag, str):
-        declared = _declared(_BACKGROUND, node.get("style") or "")
+        style = node.get("style") or ""
+        declared = _declared(_BACKGROUND, style)
         value = declared if declared is not None else (node.get("bgcolor") or "").strip()
         if value:
             # the shorthand's first word: its colour ("#222 url(bg.jpg) center / cover"), the
             # one shown where images are off; an image or gradient first is unknown, not white
             shown = value.split()[0] if declared is not None else value
             return shown, parse_color(shown)
+        # an image alone (background="dark.gif", background-image:url(…)): the text is
+        # written for the picture, not for the colour further out
+        image = _declared(_BACKGROUND_IMAGE, style)
+        if (node.get("background") or "").strip() or (image and image.lower() != "none"):
+            return "", None
         node = node.getparent()
     return "", None
 

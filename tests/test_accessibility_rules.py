@@ -318,3 +318,26 @@ def test_lang_undetermined_is_no_language(tmp_path: Path) -> None:
     # a language whose code starts with the same letters is one
     html = GOOD.replace('<html lang="ru">', '<html lang="ur">')
     assert findings(tmp_path / "ur", html, "A11Y001") == []
+
+def test_text_over_a_background_image_is_not_judged(tmp_path: Path) -> None:
+    """``<td background="dark.gif">`` or ``background-image``: the text is written for the
+    picture, not for the colour of the page around it; a colour of the cell itself is what
+    shows with images off, and is judged."""
+    html = GOOD.replace(
+        "<body>",
+        '<body bgcolor="#ffffff">\n<table role="presentation"><tr>'
+        '<td background="https://cdn.shop.test/dark.gif"><font color="#ffffff">В номере</font></td>'
+        '<td style="background-image:url(https://cdn.shop.test/dark.gif)">'
+        '<span style="color:#ffffff">Тёмный фон</span></td>'
+        '<td style="background-image:none"><span style="color:#ffffff">Без картинки</span></td>'
+        '<td bgcolor="#ffffff" background="https://cdn.shop.test/dark.gif">'
+        '<span style="color:#eeeeee">Белый без картинок</span></td>'
+        "</tr></table>",
+    )
+    assert findings(tmp_path, html, "A11Y006") == [
+        (
+            "2 text(s) below WCAG AA contrast: “Без картинки” #ffffff on #ffffff 1.0:1 "
+            "(line 4); “Белый без картинок” #eeeeee on #ffffff 1.2:1 (line 4)",
+            "email.html:4",
+        )
+    ]

@@ -148,3 +148,13 @@ def test_corpus_russian_and_preheaders() -> None:
     ]
     assert len(with_preheader) >= 30
     assert all("\u200c" not in (c.preheader or "") for c in with_preheader)
+
+
+def test_text_over_a_background_image_is_not_judged_for_contrast() -> None:
+    """WinXPnews writes its white headings on <td background="…gif"> cells of a white page:
+    the picture is their background, not the page's white (12 texts at 1.0:1 before)."""
+    from mailcheck.engine import run
+
+    path = corpus_root() / "apache+spamassassin/t/data/welcomelists/winxpnews.com"
+    [result] = run([str(path)], Config(root=path.parent), offline=True).results
+    assert [f for f in result.findings if f.code == "A11Y006"] == []
