@@ -8,8 +8,9 @@ report on 376,348 e-mails: no ``lang`` in 95.66 %, layout tables without
 Contrast is computed only where both colours are written inline (the text's ``color`` and the
 ``background-color``/``bgcolor`` of the element or an ancestor): what a stylesheet or the
 client's dark mode does is not knowable from the HTML alone, and a guess is not a finding.
-So text over a background image (``background="…"``, ``background-image``) is left out: it
-is not written for the colour around.
+So text in an element whose colour a ``<style>`` rule may set (``.big{color:#fff}`` on the
+``<span class="big">`` in a grey ``<div>``) is left out, and so is text over a background
+image (``background="…"``, ``background-image``): it is not written for the colour around.
 For the same reason text that its inline style hides is not judged: the usual hidden
 preheader is written in the background's colour on purpose (the inbox shows it in its own),
 and a block hidden until a media query shows it is the stylesheet's business.
@@ -24,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import webcolors
+
+from mailcheck.stylesheet import StyleColors, style_colors
 
 _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*([^;!]+)(!\s*important)?", re.I)
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:\s*([^;!]+)(!\s*important)?", re.I)
@@ -98,8 +101,10 @@ def read_accessibility(root: Any, html: str, is_hidden: Callable[[Any], bool]) -
             facts.unnamed_image_links.append(
                 ((anchor.get("href") or "").strip(), anchor.sourceline or 0, no_alt)
             )
+    # the stylesheets are read once some text fails on its inline colours, if any does
+    styled = functools.cache(lambda: style_colors(root))
     for el in root.xpath("//*[contains(@style, 'olor')]|//font[@color]"):
-        found = _low_contrast(el)
+        found = _low_contrast(el, styled)
         # hidden text last: few elements fail, and the test walks up to the root
         if found and not (is_hidden(el) or any(map(is_hidden, el.iterancestors()))):
             facts.low_contrast.append(found)
@@ -144,17 +149,18 @@ def _own_color(el: Any) -> str:
     return declared if declared is not None else (el.get("color") or "").strip()
 
 
-def _text_in_color(el: Any) -> str:
-    """The element's text, without descendants that set a colour of their own (judged apart)."""
+def _text_in_color(el: Any, styled: StyleColors) -> str:
+    """The element's text, without descendants that set a colour of their own (judged apart)
+    or whose colour a stylesheet may set (not judged)."""
     pieces = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and not _own_color(child):
-            pieces.append(_text_in_color(child))
+        if isinstance(child.tag, str) and not _own_color(child) and not styled.sets(child):
+            pieces.append(_text_in_color(child, styled))
         pieces.append(child.tail or "")
     return "".join(pieces)
 
 
-def _low_contrast(el: Any) -> LowContrast | None:
+def _low_contrast(el: Any, styled: Callable[[], StyleColors]) -> LowContrast | None:
     foreground = _own_color(el)
     fg = parse_color(foreground)
     if fg is None:
@@ -166,9 +172,12 @@ def _low_contrast(el: Any) -> LowContrast | None:
     large = _is_large(el.get("style") or "")
     if ratio >= (3.0 if large else 4.5):
         return None
-    # the text last: most coloured elements pass on their colours alone, and reading an
-    # element's text walks all of its descendants
-    text = " ".join(_text_in_color(el).split())
+    # the stylesheets and the text last: most coloured elements pass on their colours alone,
+    # and reading an element's text walks all of its descendants
+    sheets = styled()
+    if sheets.overrides_inline(el):
+        return None  # a stylesheet's !important colour beats the inline one
+    text = " ".join(_text_in_color(el, sheets).split())
     if not any(c.isalnum() for c in text):
         return None  # nothing, or a separator ("·", "|"): decoration, not text to read
     return LowContrast(el.sourceline or 0, text[:40], foreground, background, ratio, large)

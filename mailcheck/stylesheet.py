@@ -71,15 +71,20 @@ def style_images(css: str, root: Any) -> list[tuple[str, int]]:
     return found
 
 
-def _style_rules(rules: Iterable[Any]) -> Iterator[Any]:
+def _style_rules(rules: Iterable[Any], light_only: bool = False) -> Iterator[Any]:
+    """The style rules, also those inside ``@media`` and the like; ``light_only``: without
+    those of a dark mode's ``@media (prefers-color-scheme: dark)``."""
     import tinycss2
 
     for rule in rules:
         if rule.type == "qualified-rule":
             yield rule
         elif rule.type == "at-rule" and rule.lower_at_keyword in _GROUPING and rule.content:
+            if light_only and _DARK_MODE.search(tinycss2.serialize(rule.prelude)):
+                continue
             yield from _style_rules(
-                tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True)
+                tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
+                light_only,
             )
 
 
@@ -166,3 +171,209 @@ class _Elements:
         except ExpressionError:
             return True
         return bool(self.root.xpath(xpath))
+
+
+# A stylesheet that sets a text colour: the cheap test before any parse (most set fonts,
+# widths and the hidden preheader's display only in a few documents' rules)
+_COLOR_DECLARATION = re.compile(r"(?<![\w-])color\s*:", re.IGNORECASE)
+# Colours of a client's dark mode, which the light one (what inline colours say) does not
+# show: ``@media (prefers-color-scheme: dark)``, Outlook.com's ``[data-ogsc]``/``[data-ogsb]``
+_DARK_MODE = re.compile(r"prefers-color-scheme\s*:\s*dark", re.IGNORECASE)
+_OUTLOOK_DARK = re.compile(r"\[\s*data-ogs[cb]\b", re.IGNORECASE)
+# A colour only while the reader points at or clicks the element: at rest it has another
+_TRANSIENT = re.compile(r":(?:hover|active|focus(?:-within|-visible)?)\b", re.IGNORECASE)
+# Values that set no colour of their own: the element keeps the one of the block around it
+_INHERITED = frozenset({"inherit", "currentcolor", "unset"})
+
+
+class StyleColors:
+    """The elements whose text colour a document's ``<style>`` blocks may set: those a rule
+    that declares ``color`` picks. Inline colours are the light mode's: a dark mode's rules
+    (``prefers-color-scheme: dark``, Outlook.com's ``[data-ogsc]``) are left out, and so are
+    the colours of a pointed-at or clicked element (``:hover``, ``:active``, ``:focus``) and
+    ``color: inherit``, which keeps the colour of the block around.
+
+    Selectors are matched whole (``.footer a`` colours the footer's links only), without the
+    outer parts that match nothing here: a client's own wrapper (Gmail's ``u + .body``). A
+    rule's colour loses to the element's inline one unless it is ``!important``; either
+    wins over the colour the element inherits. A selector cssselect does not read may pick
+    any element: ``everything`` then."""
+
+    def __init__(self) -> None:
+        self.picked: set[Any] = set()
+        self.important: set[Any] = set()
+        self.everything = False
+        self.everything_important = False
+
+    def sets(self, el: Any) -> bool:
+        """Whether a stylesheet may set ``el``'s colour over an inherited one."""
+        return self.everything or el in self.picked
+
+    def overrides_inline(self, el: Any) -> bool:
+        """Whether a stylesheet may set ``el``'s colour over its inline one (``!important``)."""
+        return self.everything_important or el in self.important
+
+
+def style_colors(root: Any) -> StyleColors:
+    """Which elements of ``root`` (an lxml tree, ``<style>`` elements still in it) the
+    colour rules of its stylesheets pick."""
+    found = StyleColors()
+    sheets = [el.text for el in root.iter("style") if el.text]
+    if not any(_COLOR_DECLARATION.search(css) for css in sheets):
+        return found
+    import tinycss2
+
+    picker = _Picker(root)
+    for css in sheets:
+        if not _COLOR_DECLARATION.search(css):
+            continue
+        sheet = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+        for rule in _style_rules(sheet, light_only=True):
+            colors = [
+                declaration
+                for declaration in tinycss2.parse_declaration_list(
+                    rule.content, skip_comments=True, skip_whitespace=True
+                )
+                if declaration.type == "declaration"
+                and declaration.lower_name == "color"
+                and tinycss2.serialize(declaration.value).strip().lower() not in _INHERITED
+            ]
+            if not colors:
+                continue
+            important = any(declaration.important for declaration in colors)
+            selectors = [
+                selector
+                for selector in _selectors(rule.prelude)
+                if not _OUTLOOK_DARK.search(selector) and not _TRANSIENT.search(selector)
+            ]
+            if not selectors:
+                continue
+            picked = picker.picked(",".join(selectors))
+            if picked is None:
+                found.everything = True
+                found.everything_important |= important
+            else:
+                found.picked.update(picked)
+                if important:
+                    found.important.update(picked)
+    return found
+
+
+def _selectors(prelude: list[Any]) -> list[str]:
+    """The selectors of a rule's selector list, each as written (split at the commas outside
+    brackets and functions: ``:not(.a, .b)`` is one)."""
+    import tinycss2
+
+    selectors: list[list[Any]] = [[]]
+    for token in prelude:
+        if token.type == "literal" and token.value == ",":
+            selectors.append([])
+        else:
+            selectors[-1].append(token)
+    return [text for tokens in selectors if (text := tinycss2.serialize(tokens).strip())]
+
+
+class _Picker:
+    """The elements a selector picks. A compound of tags, classes and ids is read off an index
+    of the tree made in one pass; anything else (``.a .b``, attributes, ``:first-child``) is
+    asked of lxml as XPath, a few hundred queries at most (each walks the whole tree)."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.elements: list[Any] = []
+        self.by_tag: dict[str, list[Any]] = {}
+        self.by_class: dict[str, list[Any]] = {}
+        self.by_id: dict[str, list[Any]] = {}
+        for el in root.iter():
+            if isinstance(el.tag, str):
+                self.elements.append(el)
+                self.by_tag.setdefault(el.tag, []).append(el)
+                for name in set((el.get("class") or "").split()):
+                    self.by_class.setdefault(name, []).append(el)
+                self.by_id.setdefault(el.get("id") or "", []).append(el)
+        self.queries = 0
+
+    def picked(self, prelude: str) -> set[Any] | None:
+        """The elements a selector list picks, or None when any may be (not understood)."""
+        from cssselect import SelectorError, parse
+        from cssselect.parser import CombinedSelector
+
+        try:
+            selectors = parse(_USER_STATE.sub("", prelude))
+        except SelectorError:
+            return None
+        picked: set[Any] = set()
+        for selector in selectors:
+            parts: list[tuple[str, Any]] = []  # (combinator before it, compound), outermost first
+            tree = selector.parsed_tree
+            while isinstance(tree, CombinedSelector):
+                parts.insert(0, (tree.combinator, tree.subselector))
+                tree = tree.selector
+            parts.insert(0, ("", tree))
+            found = self._combined(parts)
+            if found is None:
+                return None
+            picked.update(found)
+        return picked
+
+    def _combined(self, parts: list[tuple[str, Any]]) -> set[Any] | None:
+        """The elements a selector picks, from its compounds. Outer compounds no element of the
+        e-mail matches are a client's own wrappers (Gmail's ``u + .body``, Samsung's
+        ``#MessageViewBody``, Yahoo's ``.yshortcuts``): in that client the rule applies to
+        what the rest picks. More than ``_MOST_QUERIES`` selectors: their last part's."""
+        from cssselect.parser import CombinedSelector, Selector
+        from cssselect.xpath import ExpressionError, HTMLTranslator
+
+        while len(parts) > 1 and self._matching(parts[0][1]) == set():
+            parts = parts[1:]
+        subject = parts[-1][1]
+        if len(parts) == 1 or self.queries >= _MOST_QUERIES:
+            return self._matching(subject)
+        tree = parts[0][1]
+        for combinator, compound in parts[1:]:
+            tree = CombinedSelector(tree, combinator, compound)
+        self.queries += 1
+        try:
+            xpath = HTMLTranslator().selector_to_xpath(Selector(tree, None))
+        except ExpressionError:
+            return self._matching(subject)
+        return set(self.root.xpath(xpath))
+
+    def _matching(self, subject: Any) -> set[Any] | None:
+        from cssselect.parser import Class, Element, Hash, Selector
+        from cssselect.xpath import ExpressionError, HTMLTranslator
+
+        classes: set[str] = set()
+        ids: set[str] = set()
+        part = subject
+        while isinstance(part, (Class, Hash)):
+            if isinstance(part, Class):
+                classes.add(part.class_name)
+            else:
+                ids.add(part.id)
+            part = part.selector
+        if isinstance(part, Element):  # only a tag, classes and ids: read off the elements
+            tag = None if part.element in (None, "*") else part.element.lower()
+            # the fewest candidates first: an id's element, a class's, a tag's, or all
+            if ids:
+                candidates = self.by_id.get(ids.pop(), []) if len(ids) == 1 else []
+            elif classes:
+                candidates = self.by_class.get(classes.pop(), [])
+            elif tag is not None:
+                candidates = self.by_tag.get(tag, [])
+            else:
+                candidates = self.elements
+            return {
+                el
+                for el in candidates
+                if (tag is None or el.tag == tag)
+                and classes <= set((el.get("class") or "").split())
+            }
+        if self.queries >= _MOST_QUERIES:
+            return None
+        self.queries += 1
+        try:
+            xpath = HTMLTranslator().selector_to_xpath(Selector(subject, None))
+        except ExpressionError:
+            return None
+        return set(self.root.xpath(xpath))

@@ -304,6 +304,7 @@ def test_separators_are_decoration_and_one_line_is_said_once(tmp_path: Path) -> 
         )
     ]
 
+
 def test_lang_undetermined_is_no_language(tmp_path: Path) -> None:
     """BCP 47's "und" (undetermined) tells a screen reader no more than no lang does."""
     for folder, lang in (("und", "und"), ("und-latn", "UND-Latn")):
@@ -318,6 +319,57 @@ def test_lang_undetermined_is_no_language(tmp_path: Path) -> None:
     # a language whose code starts with the same letters is one
     html = GOOD.replace('<html lang="ru">', '<html lang="ur">')
     assert findings(tmp_path / "ur", html, "A11Y001") == []
+
+
+# A stylesheet's colour on the element that holds the text, inside an inline-coloured block
+STYLED = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Autumn</title>
+<style>
+.big {{ color:#ffffff; font-size:40px }}
+@media (prefers-color-scheme: dark) {{ [data-ogsc] .dark-ok {{ color:#ffffff }} }}
+p.lead {{ color:#ffffff }}
+.loud {{ color:#ffffff !important }}
+.other {{ color:#ffffff }}
+.footer a, u + .body .gmail, .plain:hover, .plain:focus {{ color:#ffffff }}
+.plain {{ color:inherit }}
+</style></head>
+<body>
+<table role="presentation" bgcolor="#c2410c"><tr><td>
+<div style="color:#404040"><span class="big">Welcome back</span></div>
+<div style="color:#404040"><span class="dark-ok">Dark mode</span></div>
+<div style="color:#404040"><p class="lead">Lead text</p></div>
+<div style="color:#404040" class="loud">Loud text</div>
+<div style="color:#404040"><span class="big">40%</span> off everything</div>
+<div style="color:#404040"><span class="plain">Still grey</span></div>
+<div style="color:#404040" class="other">Inline wins</div>
+<p class="lead" style="color:#404040">Inline wins too</p>
+<div style="color:#404040"><span class="gmail">In Gmail</span> <a href="https://shop.test/x">Out of the footer</a></div>
+<div class="footer" style="color:#404040"><a href="https://shop.test/y">Footer link</a></div>
+</td></tr></table>
+<p><a href="https://shop.test/unsub">Unsubscribe</a></p>
+</body></html>
+"""
+
+
+def test_text_a_stylesheet_may_colour_is_not_judged(tmp_path: Path) -> None:
+    """``<div style="color:#404040"><span class="big">`` with ``.big{color:#fff}``: the span
+    is white, and a stylesheet's colour is not judged; a rule's !important colour beats the
+    inline one too, and a client's wrapper (Gmail's ``u + .body``) is not in the file. Text
+    the stylesheet does not reach is judged: the rest of a sentence, a class no rule
+    colours, an element whose inline colour beats its rule's, a link out of ``.footer a``'s
+    footer; so is the light mode's colour under a dark mode's rule, a colour only while
+    pointed at, and ``color: inherit``."""
+    assert findings(tmp_path, STYLED.format(), "A11Y006") == [
+        (
+            "6 text(s) below WCAG AA contrast: “Dark mode” #404040 on #c2410c 2.0:1 (line 15); "
+            "“off everything” #404040 on #c2410c 2.0:1 (line 18); “Still grey” #404040 on "
+            "#c2410c 2.0:1 (line 19); “Inline wins” #404040 on #c2410c 2.0:1 (line 20); "
+            "“Inline wins too” #404040 on #c2410c 2.0:1 (line 21); “Out of the footer” #404040 "
+            "on #c2410c 2.0:1 (line 22)",
+            "email.html:15",
+        )
+    ]
+
 
 def test_text_over_a_background_image_is_not_judged(tmp_path: Path) -> None:
     """``<td background="dark.gif">`` or ``background-image``: the text is written for the

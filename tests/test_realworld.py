@@ -410,6 +410,7 @@ def test_a_text_url_run_into_the_next_sentence_is_said_so(
         "put a space after the URL"
     )
 
+
 COLORLIB = [f"en-colorlib-{n}" for n in (12, 17, 18, 24, 26, 27, 5, 8)]
 
 
@@ -426,6 +427,29 @@ def test_lang_und_is_reported_as_no_language(
             Severity.WARNING,
         )
     ]
+
+
+# Text whose colour a <style> rule sets (.counter-num, .hero-h1, .hero-sub, .price-tag, .nav
+# a) inside a block with an inline colour: stylesheet colours are not judged, and the inline
+# one is not the text's. (count of texts reported, first line, lines never named)
+STYLESHEET_COLOURED = {
+    "en-colorlib-17": (1, 267, (1081, 1109, 1137)),
+    "en-colorlib-5": (14, 422, (1027, 1055, 1083)),
+    "en-colorlib-27": (4, 156, (168, 180)),
+    "en-colorlib-8": (15, 259, (170, 404, 584, 684, 864, 964, 1144)),
+}
+
+
+@pytest.mark.parametrize("folder", sorted(STYLESHEET_COLOURED))
+def test_text_a_stylesheet_colours_is_not_judged_for_contrast(
+    folder: str, results: dict[str, CampaignResult]
+) -> None:
+    count, first, never = STYLESHEET_COLOURED[folder]
+    [found] = [f for f in results[folder].findings if f.code == "A11Y006"]
+    assert found.message.startswith(f"{count} text(s) below WCAG AA contrast: ")
+    assert found.location == f"index.html:{first}"
+    assert not {f"index.html:{line}" for line in never} & set(found.locations)
+    assert "$100.00" not in found.message and "Welcome" not in found.message
 
 
 # Layouts whose body is the platform's slot for the campaign's content: the preview is what
