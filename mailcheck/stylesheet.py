@@ -196,22 +196,22 @@ class StyleColors:
     Selectors are matched whole (``.footer a`` colours the footer's links only), without the
     outer parts that match nothing here: a client's own wrapper (Gmail's ``u + .body``). A
     rule's colour loses to the element's inline one unless it is ``!important``; either
-    wins over the colour the element inherits. A selector cssselect does not read may pick
-    any element: ``everything`` then."""
+    wins over the colour the element inherits. What cssselect or XPath cannot say is taken
+    from the selector's tag, classes and ids: more elements than it may pick, never fewer.
+    Pseudo-elements other than ``::first-line``/``::first-letter`` (``::selection``,
+    ``::before``) colour no text of the element's own."""
 
     def __init__(self) -> None:
         self.picked: set[Any] = set()
         self.important: set[Any] = set()
-        self.everything = False
-        self.everything_important = False
 
     def sets(self, el: Any) -> bool:
         """Whether a stylesheet may set ``el``'s colour over an inherited one."""
-        return self.everything or el in self.picked
+        return el in self.picked
 
     def overrides_inline(self, el: Any) -> bool:
         """Whether a stylesheet may set ``el``'s colour over its inline one (``!important``)."""
-        return self.everything_important or el in self.important
+        return el in self.important
 
 
 def style_colors(root: Any) -> StyleColors:
@@ -248,14 +248,10 @@ def style_colors(root: Any) -> StyleColors:
             ]
             if not selectors:
                 continue
-            picked = picker.picked(",".join(selectors))
-            if picked is None:
-                found.everything = True
-                found.everything_important |= important
-            else:
-                found.picked.update(picked)
-                if important:
-                    found.important.update(picked)
+            picked = picker.picked(selectors)
+            found.picked |= picked
+            if important:
+                found.important |= picked
     return found
 
 
@@ -293,87 +289,113 @@ class _Picker:
                 self.by_id.setdefault(el.get("id") or "", []).append(el)
         self.queries = 0
 
-    def picked(self, prelude: str) -> set[Any] | None:
-        """The elements a selector list picks, or None when any may be (not understood)."""
+    def picked(self, selectors: list[str]) -> set[Any]:
+        """The elements the selectors pick (each as written). One cssselect does not read
+        picks what its last part's tag, classes and ids do: more than it may, never fewer."""
         from cssselect import SelectorError, parse
         from cssselect.parser import CombinedSelector
 
-        try:
-            selectors = parse(_USER_STATE.sub("", prelude))
-        except SelectorError:
-            return None
         picked: set[Any] = set()
-        for selector in selectors:
+        for text in selectors:
+            try:
+                [selector] = parse(_USER_STATE.sub("", text))
+            except (SelectorError, ValueError):
+                last = re.split(r"[\s>+~]+", text.strip())[-1]
+                tag = re.match(r"[a-zA-Z][\w-]*", last)
+                picked |= self._indexed(
+                    tag.group(0).lower() if tag else None,
+                    set(re.findall(r"\.([\w-]+)", last)),
+                    set(re.findall(r"#([\w-]+)", last)),
+                )
+                continue
+            if selector.pseudo_element not in (None, "first-line", "first-letter"):
+                continue  # ::selection, ::before, ::placeholder: not the element's own text
             parts: list[tuple[str, Any]] = []  # (combinator before it, compound), outermost first
             tree = selector.parsed_tree
             while isinstance(tree, CombinedSelector):
                 parts.insert(0, (tree.combinator, tree.subselector))
                 tree = tree.selector
             parts.insert(0, ("", tree))
-            found = self._combined(parts)
-            if found is None:
-                return None
-            picked.update(found)
+            picked |= self._combined(parts)
         return picked
 
-    def _combined(self, parts: list[tuple[str, Any]]) -> set[Any] | None:
+    def _combined(self, parts: list[tuple[str, Any]]) -> set[Any]:
         """The elements a selector picks, from its compounds. Outer compounds no element of the
         e-mail matches are a client's own wrappers (Gmail's ``u + .body``, Samsung's
         ``#MessageViewBody``, Yahoo's ``.yshortcuts``): in that client the rule applies to
-        what the rest picks. More than ``_MOST_QUERIES`` selectors: their last part's."""
-        from cssselect.parser import CombinedSelector, Selector
-        from cssselect.xpath import ExpressionError, HTMLTranslator
+        what the rest picks. Past ``_MOST_QUERIES``: what their last part picks."""
+        from cssselect.parser import CombinedSelector
 
-        while len(parts) > 1 and self._matching(parts[0][1]) == set():
+        while len(parts) > 1 and not self._matching(parts[0][1]):
             parts = parts[1:]
-        subject = parts[-1][1]
-        if len(parts) == 1 or self.queries >= _MOST_QUERIES:
-            return self._matching(subject)
+        if len(parts) == 1:
+            return self._matching(parts[0][1])
         tree = parts[0][1]
         for combinator, compound in parts[1:]:
             tree = CombinedSelector(tree, combinator, compound)
-        self.queries += 1
-        try:
-            xpath = HTMLTranslator().selector_to_xpath(Selector(tree, None))
-        except ExpressionError:
-            return self._matching(subject)
-        return set(self.root.xpath(xpath))
+        found = self._xpath(tree)
+        return self._matching(parts[-1][1]) if found is None else found
 
-    def _matching(self, subject: Any) -> set[Any] | None:
-        from cssselect.parser import Class, Element, Hash, Selector
-        from cssselect.xpath import ExpressionError, HTMLTranslator
+    def _matching(self, compound: Any) -> set[Any]:
+        """The elements one compound (``td.hero:first-child``) picks."""
+        from cssselect.parser import Class, Element, Hash
+
+        tag, classes, ids = self._core(compound)
+        part = compound
+        while isinstance(part, (Class, Hash)):
+            part = part.selector
+        if not isinstance(part, Element):  # attributes, pseudo-classes: lxml tells
+            found = self._xpath(compound)
+            if found is not None:
+                return found
+        return self._indexed(tag, classes, ids)
+
+    @staticmethod
+    def _core(compound: Any) -> tuple[str | None, set[str], set[str]]:
+        """The tag, classes and ids a compound requires, whatever else it tests."""
+        from cssselect.parser import Class, Element, Hash
 
         classes: set[str] = set()
         ids: set[str] = set()
-        part = subject
-        while isinstance(part, (Class, Hash)):
+        part = compound
+        while not isinstance(part, Element) and hasattr(part, "selector"):
             if isinstance(part, Class):
                 classes.add(part.class_name)
-            else:
+            elif isinstance(part, Hash):
                 ids.add(part.id)
             part = part.selector
-        if isinstance(part, Element):  # only a tag, classes and ids: read off the elements
-            tag = None if part.element in (None, "*") else part.element.lower()
-            # the fewest candidates first: an id's element, a class's, a tag's, or all
-            if ids:
-                candidates = self.by_id.get(ids.pop(), []) if len(ids) == 1 else []
-            elif classes:
-                candidates = self.by_class.get(classes.pop(), [])
-            elif tag is not None:
-                candidates = self.by_tag.get(tag, [])
-            else:
-                candidates = self.elements
-            return {
-                el
-                for el in candidates
-                if (tag is None or el.tag == tag)
-                and classes <= set((el.get("class") or "").split())
-            }
+        element = getattr(part, "element", None)
+        return (None if element in (None, "*") else element.lower()), classes, ids
+
+    def _indexed(self, tag: str | None, classes: set[str], ids: set[str]) -> set[Any]:
+        """The elements with the tag, classes and ids, from the index."""
+        classes = set(classes)
+        # the fewest candidates first: an id's element, a class's, a tag's, or all
+        if ids:
+            candidates = self.by_id.get(next(iter(ids)), []) if len(ids) == 1 else []
+        elif classes:
+            candidates = self.by_class.get(classes.pop(), [])
+        elif tag is not None:
+            candidates = self.by_tag.get(tag, [])
+        else:
+            candidates = self.elements
+        return {
+            el
+            for el in candidates
+            if (tag is None or el.tag == tag) and classes <= set((el.get("class") or "").split())
+        }
+
+    def _xpath(self, tree: Any) -> set[Any] | None:
+        """What lxml finds for a parsed selector; None past ``_MOST_QUERIES`` queries or for
+        a selector XPath cannot say (``:hover`` left in a compound, an unknown pseudo-class)."""
+        from cssselect.parser import Selector
+        from cssselect.xpath import ExpressionError, HTMLTranslator
+
         if self.queries >= _MOST_QUERIES:
             return None
         self.queries += 1
         try:
-            xpath = HTMLTranslator().selector_to_xpath(Selector(subject, None))
+            xpath = HTMLTranslator().selector_to_xpath(Selector(tree, None))
         except ExpressionError:
             return None
         return set(self.root.xpath(xpath))

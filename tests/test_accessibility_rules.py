@@ -331,7 +331,7 @@ p.lead {{ color:#ffffff }}
 .loud {{ color:#ffffff !important }}
 .other {{ color:#ffffff }}
 .footer a, u + .body .gmail, .plain:hover, .plain:focus {{ color:#ffffff }}
-.plain {{ color:inherit }}
+.plain {{ color:inherit }} ::selection, span::before {{ color:#ffffff }}
 </style></head>
 <body>
 <table role="presentation" bgcolor="#c2410c"><tr><td>
@@ -358,7 +358,7 @@ def test_text_a_stylesheet_may_colour_is_not_judged(tmp_path: Path) -> None:
     the stylesheet does not reach is judged: the rest of a sentence, a class no rule
     colours, an element whose inline colour beats its rule's, a link out of ``.footer a``'s
     footer; so is the light mode's colour under a dark mode's rule, a colour only while
-    pointed at, and ``color: inherit``."""
+    pointed at, ``color: inherit``, and selected text's or generated content's colour."""
     assert findings(tmp_path, STYLED.format(), "A11Y006") == [
         (
             "6 text(s) below WCAG AA contrast: “Dark mode” #404040 on #c2410c 2.0:1 (line 15); "
