@@ -224,6 +224,7 @@ def style_colors(root: Any) -> StyleColors:
     import tinycss2
 
     picker = _Picker(root)
+    added: dict[tuple[int, bool], frozenset[Any]] = {}
     for css in sheets:
         if not _COLOR_DECLARATION.search(css):
             continue
@@ -248,10 +249,15 @@ def style_colors(root: Any) -> StyleColors:
             ]
             if not selectors:
                 continue
-            picked = picker.picked(selectors)
-            found.picked |= picked
-            if important:
-                found.important |= picked
+            for picked in picker.picked(selectors):
+                # a set read off the index is the same object each time it is asked for:
+                # thousands of rules for one tag's elements add them once
+                if (id(picked), important) in added:
+                    continue
+                added[id(picked), important] = picked  # kept: its id is not given again
+                found.picked |= picked
+                if important:
+                    found.important |= picked
     return found
 
 
@@ -287,25 +293,28 @@ class _Picker:
                 for name in set((el.get("class") or "").split()):
                     self.by_class.setdefault(name, []).append(el)
                 self.by_id.setdefault(el.get("id") or "", []).append(el)
+        self.made: dict[tuple[str | None, frozenset[str], frozenset[str]], frozenset[Any]] = {}
         self.queries = 0
 
-    def picked(self, selectors: list[str]) -> set[Any]:
-        """The elements the selectors pick (each as written). One cssselect does not read
+    def picked(self, selectors: list[str]) -> list[frozenset[Any]]:
+        """The elements each selector picks (each as written). One cssselect does not read
         picks what its last part's tag, classes and ids do: more than it may, never fewer."""
         from cssselect import SelectorError, parse
         from cssselect.parser import CombinedSelector
 
-        picked: set[Any] = set()
+        picked: list[frozenset[Any]] = []
         for text in selectors:
             try:
                 [selector] = parse(_USER_STATE.sub("", text))
             except (SelectorError, ValueError):
                 last = re.split(r"[\s>+~]+", text.strip())[-1]
                 tag = re.match(r"[a-zA-Z][\w-]*", last)
-                picked |= self._indexed(
-                    tag.group(0).lower() if tag else None,
-                    set(re.findall(r"\.([\w-]+)", last)),
-                    set(re.findall(r"#([\w-]+)", last)),
+                picked.append(
+                    self._indexed(
+                        tag.group(0).lower() if tag else None,
+                        frozenset(re.findall(r"\.([\w-]+)", last)),
+                        frozenset(re.findall(r"#([\w-]+)", last)),
+                    )
                 )
                 continue
             if selector.pseudo_element not in (None, "first-line", "first-letter"):
@@ -316,10 +325,10 @@ class _Picker:
                 parts.insert(0, (tree.combinator, tree.subselector))
                 tree = tree.selector
             parts.insert(0, ("", tree))
-            picked |= self._combined(parts)
+            picked.append(self._combined(parts))
         return picked
 
-    def _combined(self, parts: list[tuple[str, Any]]) -> set[Any]:
+    def _combined(self, parts: list[tuple[str, Any]]) -> frozenset[Any]:
         """The elements a selector picks, from its compounds. Outer compounds no element of the
         e-mail matches are a client's own wrappers (Gmail's ``u + .body``, Samsung's
         ``#MessageViewBody``, Yahoo's ``.yshortcuts``): in that client the rule applies to
@@ -336,7 +345,7 @@ class _Picker:
         found = self._xpath(tree)
         return self._matching(parts[-1][1]) if found is None else found
 
-    def _matching(self, compound: Any) -> set[Any]:
+    def _matching(self, compound: Any) -> frozenset[Any]:
         """The elements one compound (``td.hero:first-child``) picks."""
         from cssselect.parser import Class, Element, Hash
 
@@ -351,7 +360,7 @@ class _Picker:
         return self._indexed(tag, classes, ids)
 
     @staticmethod
-    def _core(compound: Any) -> tuple[str | None, set[str], set[str]]:
+    def _core(compound: Any) -> tuple[str | None, frozenset[str], frozenset[str]]:
         """The tag, classes and ids a compound requires, whatever else it tests."""
         from cssselect.parser import Class, Element, Hash
 
@@ -365,27 +374,33 @@ class _Picker:
                 ids.add(part.id)
             part = part.selector
         element = getattr(part, "element", None)
-        return (None if element in (None, "*") else element.lower()), classes, ids
+        tag = None if element in (None, "*") else element.lower()
+        return tag, frozenset(classes), frozenset(ids)
 
-    def _indexed(self, tag: str | None, classes: set[str], ids: set[str]) -> set[Any]:
-        """The elements with the tag, classes and ids, from the index."""
-        classes = set(classes)
-        # the fewest candidates first: an id's element, a class's, a tag's, or all
-        if ids:
-            candidates = self.by_id.get(next(iter(ids)), []) if len(ids) == 1 else []
-        elif classes:
-            candidates = self.by_class.get(classes.pop(), [])
-        elif tag is not None:
-            candidates = self.by_tag.get(tag, [])
-        else:
-            candidates = self.elements
-        return {
-            el
-            for el in candidates
-            if (tag is None or el.tag == tag) and classes <= set((el.get("class") or "").split())
-        }
+    def _indexed(
+        self, tag: str | None, classes: frozenset[str], ids: frozenset[str]
+    ) -> frozenset[Any]:
+        """The elements with the tag, classes and ids, from the index (each set made once)."""
+        key = (tag, classes, ids)
+        if key not in self.made:
+            # the fewest candidates first: an id's element, a class's, a tag's, or all
+            if ids:
+                candidates = self.by_id.get(next(iter(ids)), []) if len(ids) == 1 else []
+            elif classes:
+                candidates = self.by_class.get(next(iter(classes)), [])
+            elif tag is not None:
+                candidates = self.by_tag.get(tag, [])
+            else:
+                candidates = self.elements
+            self.made[key] = frozenset(
+                el
+                for el in candidates
+                if (tag is None or el.tag == tag)
+                and classes <= set((el.get("class") or "").split())
+            )
+        return self.made[key]
 
-    def _xpath(self, tree: Any) -> set[Any] | None:
+    def _xpath(self, tree: Any) -> frozenset[Any] | None:
         """What lxml finds for a parsed selector; None past ``_MOST_QUERIES`` queries or for
         a selector XPath cannot say (``:hover`` left in a compound, an unknown pseudo-class)."""
         from cssselect.parser import Selector
@@ -398,4 +413,4 @@ class _Picker:
             xpath = HTMLTranslator().selector_to_xpath(Selector(tree, None))
         except ExpressionError:
             return None
-        return set(self.root.xpath(xpath))
+        return frozenset(self.root.xpath(xpath))

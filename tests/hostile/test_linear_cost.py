@@ -104,6 +104,21 @@ def _a_stylesheet_of_many_image_rules() -> None:
     assert sum(link.href.startswith("https://cdn.test/") for link in links) == rules // 2
 
 
+def _a_stylesheet_of_many_colour_rules() -> None:
+    # each rule for a tag's elements made the set of them anew: 6,000 rules for every <span>
+    # of 3,000 grey blocks took 6 s; a set read off the index is made and added once
+    rules = 6_000
+    css = "\n".join(f".c{i} span {{ color:#fff }}" for i in range(rules))
+    css += "\n" + "\n".join(f"a[data-x='{i}'] {{ color:#fff }}" for i in range(rules))
+    body = "".join(
+        f'<div class="c{i}" style="color:#aaa;background:#fff"><span>x</span> y{i}</div>'
+        for i in range(0, rules, 2)
+    )
+    html = f"<html><head><style>{css}</style></head><body>{body}</body></html>"
+    facts = parse_html(html, accessibility=True).accessibility
+    assert facts is not None and len(facts.low_contrast) == rules // 2
+
+
 @pytest.mark.parametrize(
     "scan",
     [
@@ -112,6 +127,7 @@ def _a_stylesheet_of_many_image_rules() -> None:
         _long_run_of_blanks,
         _long_word_before_an_address,
         _a_stylesheet_of_many_image_rules,
+        _a_stylesheet_of_many_colour_rules,
     ],
 )
 def test_text_scans_are_linear(scan: Callable[[], None]) -> None:
