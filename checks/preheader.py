@@ -127,7 +127,10 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     as rendered with the longest sample values. The invisible padding after a preheader
     (`&zwnj;&nbsp;` runs) is not counted, nor is what the ESP fills in at the send or a
     template pack's stand-in for a name (`[Product Name]`): over the limit only with them, it
-    is a warning "could not verify".
+    is a warning "could not verify". So is a preview element named only by its class or id
+    (`class="preheader"`) that neither a style of its own nor a `<style>` rule (outside
+    `@media`) hides: it may be the body's first line rather than preview copy. Hidden by a
+    `<style>` rule (`.preheader {display: none}`), it is the preheader, as an inline style's.
 
     ## Why it matters
     Gmail shows about 90 characters of preview; the rest is cut mid-word.

@@ -16,7 +16,9 @@ with visible descendants is never the preheader nor dropped from the body text.
 Images, spacers and empty cells may precede it; text may not — a hidden element further down is a
 mobile-only block or a tracking trick, not what the inbox shows next to the subject. Its text,
 without padding (see :func:`mailcheck.text.strip_padding`), is the preheader; when the first such
-element has no text left, the next one (still before visible text) is tried. A hidden
+element has no text left, the next one (still before visible text) is tried. One found by its
+class or id is hidden too when a ``<style>`` rule at the top level of a stylesheet hides it
+(Postmark's ``.preheader {display: none !important}``). A hidden
 preheader's text is not part of the body's visible text; a visible one's (Mailchimp's
 "preheaderContent" row) is, and so is other hidden elements' text (mobile-only content is still
 read by someone).
@@ -42,7 +44,7 @@ from lxml import etree
 from mailcheck.accessibility import read_accessibility
 from mailcheck.i18n import t
 from mailcheck.model import Document, Image, Link, Suppression, UnclosedComment
-from mailcheck.stylesheet import style_images
+from mailcheck.stylesheet import hides, style_images
 from mailcheck.text import collapse_ws, strip_padding
 
 # The plain etree parser: lxml.html's element classes cost a Python lookup per element.
@@ -118,7 +120,12 @@ def is_hidden(el: Any, *, from_everyone: bool = False) -> bool:
     style = el.get("style")
     if not style:
         return False
-    style = style.lower()
+    return _style_hides(el, style.lower(), from_everyone=from_everyone)
+
+
+def _style_hides(el: Any, style: str, *, from_everyone: bool = False) -> bool:
+    """Whether ``style`` (declarations in lower case: an inline style, or a stylesheet rule's
+    for ``el``) hides ``el``, as :func:`is_hidden` tells."""
     if "none" not in style and "hid" not in style and "0" not in style:
         return False  # most styles of a layout hide nothing: skip the regexes
     if _HIDING.search(style):
@@ -405,6 +412,8 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         for url, at in style_images(css, root)
     ]
     facts = read_accessibility(root, html, _hidden_from_everyone) if accessibility else None
+    # the <style> blocks, for the preview element a class or id names (read before they go)
+    css_texts = [el.text for el in root.iter("style") if el.text]
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
     judged: dict[Any, bool] = {}  # boxes around links, hidden or not
     for index, el in anchors:
@@ -427,6 +436,12 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
 
     preheader_el, preheader, preheader_raw, late = _find_preheader(root)
     by_name = preheader_el is not None and not is_hidden(preheader_el)
+    if (
+        by_name
+        and css_texts
+        and hides(preheader_el, css_texts, lambda style: _style_hides(preheader_el, style))
+    ):
+        by_name = False  # a <style> rule hides it (Postmark's .preheader): the preview copy
     if preheader_el is not None and not by_name:
         _remove_keeping_tail(preheader_el)  # a visible "preheader" row stays body text
     # string-value of the tree: text nodes only (comment tails yes, comments no); hidden

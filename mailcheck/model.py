@@ -120,9 +120,10 @@ class Document:
     preheader: str | None = None  # text of the hidden preview element, padding removed
     # ... as written, whitespace collapsed: padding and invisible controls (bidi) kept
     preheader_raw: str | None = None
-    # the preview element was found by its class or id ("preheader") and no style of its own
-    # hides it: a stylesheet may hide it (preview copy) or not (the body's first line, which
-    # the inbox shows as far as it fits) — which, only the stylesheet says
+    # the preview element was found by its class or id ("preheader") and neither a style of
+    # its own nor a top-level <style> rule hides it: it may be preview copy (a stylesheet
+    # inside @media hides it, the ESP's CSS) or the body's first line, which the inbox shows
+    # as far as it fits
     preheader_by_name: bool = False
     # no preheader, but a hidden preview element after visible text: (its text, its line, the
     # visible text inboxes show instead)

@@ -15,7 +15,7 @@ tinycss2 reads the CSS as browsers tokenise it (comments, quoted and unquoted UR
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 # The properties whose url() is a picture on the element (background, bullets, borders, the
@@ -414,3 +414,42 @@ class _Picker:
         except ExpressionError:
             return None
         return frozenset(self.root.xpath(xpath))
+
+
+def hides(el: Any, css_texts: Iterable[str], hiding: Callable[[str], bool]) -> bool:
+    """Whether a rule of a stylesheet (``css_texts``, the ``<style>`` blocks) hides ``el``: a
+    rule at the top level of a stylesheet, not inside ``@media`` (which hides it on some
+    screens only), whose selector picks ``el`` (``.preheader``, ``#preview``, ``body
+    span.preheader``) and whose declarations ``hiding`` finds hide it (``display:none``), as
+    it would an inline style. A pseudo-element (``::before``) or a user's state (``:hover``)
+    is not the element as it shows."""
+    import tinycss2
+    from cssselect import SelectorError, parse
+    from cssselect.xpath import ExpressionError, HTMLTranslator
+
+    root = el.getroottree()
+    for css in css_texts:
+        sheet = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+        for rule in sheet:
+            if rule.type != "qualified-rule":
+                continue
+            declarations = tinycss2.serialize(rule.content)
+            if not hiding(declarations.lower()):
+                continue
+            prelude = tinycss2.serialize(rule.prelude)
+            if _USER_STATE.search(prelude):
+                continue
+            try:
+                selectors = parse(prelude)
+            except SelectorError:
+                continue
+            for selector in selectors:
+                if selector.pseudo_element is not None:
+                    continue
+                try:
+                    xpath = HTMLTranslator().selector_to_xpath(selector)
+                except ExpressionError:
+                    continue
+                if el in root.xpath(xpath):
+                    return True
+    return False

@@ -14,7 +14,7 @@ import pytest
 
 from mailcheck.linkinfo import url_problem
 from mailcheck.model import Severity
-from tests.helpers import check, only, write_campaign
+from tests.helpers import CLEAN_BODY, HTML_TEMPLATE, check, only, write_campaign
 
 UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
 RU_BODY = f"""<p>Здравствуйте!</p>
@@ -1165,6 +1165,40 @@ def test_a_preview_element_only_named_so_is_not_verified(tmp_path: Path) -> None
     row = f'<table><tr><td class="preheader">{pack} — и ещё подарки к заказу</td></tr></table>'
     [pre002] = only(check(write_campaign(tmp_path, "pack", preheader_html=row)), "PRE002")
     assert "holds 112 characters, limit 90" in pre002.message
+
+
+def test_a_preview_element_a_stylesheet_hides_is_the_preheader(tmp_path: Path) -> None:
+    # Postmark's templates: <span class="preheader"> hidden by a <style> rule, not inline:
+    # the preheader for certain, so over the limit it is the error its inlined twin gets
+    text = (
+        "Thanks for trying out our product. We have pulled together some information and "
+        "resources to help you get started."
+    )  # 114 characters
+    span = f'<span class="preheader">{text}</span>'
+
+    def page(css: str) -> str:
+        html = HTML_TEMPLATE.format(title="Welcome", preheader=span, body=CLEAN_BODY)
+        return html.replace("</title>", f"</title><style>{css}</style>")
+
+    hidden = ".preheader {display: none !important; mso-hide: all}"
+    [pre002] = only(check(write_campaign(tmp_path, "styled", html=page(hidden))), "PRE002")
+    assert (pre002.severity, pre002.places) == (Severity.ERROR, ("preheader",))
+    assert pre002.message == f"preheader is 114 characters, limit 90: “{text}”"
+    # a selector that picks it through its ancestors is the same rule
+    nested = "body span.preheader {opacity: 0; max-height: 0; overflow: hidden}"
+    [pre002] = only(check(write_campaign(tmp_path, "nested", html=page(nested))), "PRE002")
+    assert pre002.severity is Severity.ERROR
+    # still unclear which text is the preview: a rule that styles it without hiding it, one
+    # hiding it on small screens only (@media), one for another class, or a :hover state
+    for name, css in {
+        "shown": ".preheader {color: #999; font-size: 12px}",
+        "media": "@media (max-width: 480px) {.preheader {display: none}}",
+        "other": ".footer {display: none}",
+        "hover": ".preheader:hover {display: none}",
+    }.items():
+        [pre002] = only(check(write_campaign(tmp_path, name, html=page(css))), "PRE002")
+        assert pre002.severity is Severity.WARNING, name
+        assert pre002.message.startswith("could not verify the preheader: the element named")
 
 
 def test_a_template_packs_name_stand_in_is_not_counted_in_the_length(tmp_path: Path) -> None:
