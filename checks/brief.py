@@ -103,7 +103,9 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     just «Тема письма» / "Preheader text". "XXX" in capitals before an event's word is the
     Roman numeral (30th: «XXX Международная выставка», "XXX Olympic Games", "XXX Annual
     Conference"), not a placeholder; "Цена: xxx руб", "XXX" alone and "XXX" before any other
-    capitalised word ("Only XXX Days Left!", "Dear XXX Smith") are. The patterns are data
+    capitalised word ("Only XXX Days Left!", "Dear XXX Smith") are. Letters in an e-mail
+    address or a host name ("sent to zzzzzz@aaaaaaaaaaaa.com"), and a run of one letter in a
+    URL, are a test send's merged or masked recipient, not placeholder copy. The patterns are data
     (`mailcheck/checks/data/placeholder_copy.txt`, `placeholder_fields.txt`).
 
     ## Why it matters
@@ -126,13 +128,56 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
             if any(p.fullmatch(bare) for p in fields):
                 found.setdefault(place, []).append(bare)
                 continue
-        matches = [m for p in _patterns("placeholder_copy.txt") for m in p.finditer(text)]
+        matches = [
+            m
+            for p in _patterns("placeholder_copy.txt")
+            for m in p.finditer(text)
+            if not _in_address(text, m.start(), m.end())
+        ]
         for match in sorted(matches, key=lambda m: m.start()):  # in reading order
             found.setdefault(place, []).append(match.group(0))
     if found:
         places = _places(ctx, found)
         message = t("placeholder copy: {found}", found=_listed(found))
         yield Problem(message, location=places[0], locations=places)
+
+
+# What ends an e-mail address or a URL written in the copy: spaces, and the brackets, quotes
+# and separators written around one ("<a@b.test>", "[a@b.test]", "(www.b.test)")
+_ADDRESS_END = frozenset(" \t\r\n<>()[]{}\"'«»“”„,;|")
+_URL_START = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)
+# a host name: dotted labels, the last of letters ("mail.aaaaaaaaaaaa.com")
+_HOST = regex.compile(r"(?:[\p{L}\d-]+\.)+\p{L}{2,}")
+# a run of one letter, as placeholder_copy.txt's own pattern finds it (seven or more)
+_LETTER_RUN = regex.compile(r"(\p{L})\1{6,}")
+
+
+def _in_address(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` lies in an e-mail address or a host name written in the
+    copy ("This message was sent to: zzzzzz@aaaaaaaaaaaa.com", "mail.yyyyyyy.net"), or is a
+    run of one letter in a URL ("?r=yyyyyyyyyyyy"): a test send's recipient, a merged or
+    masked address, not placeholder copy. A URL's path the layout wrote ("/xxx-xxx-xxxx")
+    is copy, and a dotted run of one letter alone ("xxx.xx" for a price) is no host."""
+    if any(ch in _ADDRESS_END for ch in text[start:end]):
+        return False
+    left, right = start, end
+    while left > 0 and text[left - 1] not in _ADDRESS_END:
+        left -= 1
+    while right < len(text) and text[right] not in _ADDRESS_END:
+        right += 1
+    token = text[left:right].rstrip(".:!?")
+    if "@" in token.strip("@"):
+        return True
+    scheme = _URL_START.match(token)
+    host_start = scheme.end() if scheme and "://" in scheme.group(0) else 0
+    host = regex.split(r"[/?#:]", token[host_start:], maxsplit=1)[0]
+    letters = {ch for ch in host.casefold() if ch.isalpha()}
+    is_host = len(letters) > 1 and _HOST.fullmatch(host) is not None
+    if scheme is None and not is_host:
+        return False
+    if is_host and left + host_start <= start and end <= left + host_start + len(host):
+        return True
+    return _LETTER_RUN.fullmatch(text[start:end]) is not None  # in the URL's path or query
 
 
 PLACEHOLDER_QUOTED = 60  # characters of each placeholder quoted: "xxx…" says what it is

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from mailcheck.model import Severity
 from tests.helpers import check, only, write_campaign
 
 UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
@@ -137,6 +138,28 @@ def test_what_no_reader_sees_is_blanked_a_line_at_a_time() -> None:
 
     assert _blanked("<!-- a\n\nbc -->") == "      \n\n      "
     assert _blanked("") == ""
+
+
+def test_letters_of_an_address_or_a_host_are_no_placeholder_copy(tmp_path: Path) -> None:
+    # a test send's merged (or masked) recipient: "zzzzzz@aaaaaaaaaaaa.com", a masked host,
+    # a masked value in a URL's query (QA probe on SpamAssassin's corpus: 11 findings)
+    body = BODY + (
+        "\n<p>This message was sent to: zzzzzz@aaaaaaaaaaaa.com</p>"
+        "\n<p>Sie sind angemeldet als [XXXXXX.YYYYYYYYYY@RUHR-UNI-BOCHUM.DE].</p>"
+        "\n<p>Archive: lists.yyyyyyyyyyyy.net, https://www.inphonic.test/r?r=yyyyyyyyyyyy</p>"
+    )
+    text = "Sent to <xxxxx@yyyyyy.zzz>; help: https://mail.zzzzzzzz.test/help\n"
+    d = campaign(tmp_path, body=body, text="email.txt", files={"email.txt": text})
+    assert only(check(d), "BRF001") == []
+    # the same letters as copy still are, and so is a placeholder a URL's path writes, and a
+    # price that is no host
+    body = BODY + (
+        "\n<p>zzzzzzzz</p>\n<p>https://same-link-as-button.test/xxx-xxx</p>\n<p>Цена: хххх.хх руб</p>"
+    )
+    [found] = only(check(campaign(tmp_path / "copy", body=body)), "BRF001")
+    assert found.severity is Severity.WARNING
+    assert found.message == "placeholder copy: “zzzzzzzz”, “xxx”, “хххх” (email.html)"
+    assert found.places == ("email.html:10", "email.html:11", "email.html:12")
 
 
 def test_a_long_placeholder_is_quoted_shortened(tmp_path: Path) -> None:
