@@ -121,21 +121,10 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     Replace the placeholder with the approved copy from the brief.
     """
     found: dict[str, list[str]] = {}
-    fields = _patterns("placeholder_fields.txt")
     for place, text in _texts(ctx):
-        if place in ("subject", "preheader"):
-            bare = text.strip(" \t.:!?-–—«»\"'")
-            if any(p.fullmatch(bare) for p in fields):
-                found.setdefault(place, []).append(bare)
-                continue
-        matches = [
-            m
-            for p in _patterns("placeholder_copy.txt")
-            for m in p.finditer(text)
-            if not _in_address(text, m.start(), m.end())
-        ]
-        for match in sorted(matches, key=lambda m: m.start()):  # in reading order
-            found.setdefault(place, []).append(match.group(0))
+        texts = placeholders_in(text, field=place in ("subject", "preheader"))
+        if texts:
+            found.setdefault(place, []).extend(texts)
     if found:
         places = _places(ctx, found)
         message = t("placeholder copy: {found}", found=_listed(found))
@@ -178,6 +167,23 @@ def _in_address(text: str, start: int, end: int) -> bool:
     if is_host and left + host_start <= start and end <= left + host_start + len(host):
         return True
     return _LETTER_RUN.fullmatch(text[start:end]) is not None  # in the URL's path or query
+
+
+def placeholders_in(text: str, *, field: bool = False) -> list[str]:
+    """The placeholder copy in ``text``, in reading order; a ``field`` (the subject, the
+    preheader) that is just a layout's name for it («Тема письма», "Preheader text") whole.
+    BRF001 reports them; PRE002 tells by them a placeholder preheader's length apart."""
+    if field:
+        bare = text.strip(" \t.:!?-–—«»\"'")
+        if any(p.fullmatch(bare) for p in _patterns("placeholder_fields.txt")):
+            return [bare]
+    matches = [
+        m
+        for p in _patterns("placeholder_copy.txt")
+        for m in p.finditer(text)
+        if not _in_address(text, m.start(), m.end())
+    ]
+    return [m.group(0) for m in sorted(matches, key=lambda m: m.start())]
 
 
 PLACEHOLDER_QUOTED = 60  # characters of each placeholder quoted: "xxx…" says what it is

@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import replace
+
+from mailcheck.checks.brief import placeholders_in
 
 from mailcheck import bidi
 from mailcheck.i18n import N_, t
-from mailcheck.lengths import live_subject, measure, over_with_unknown
+from mailcheck.lengths import is_name_stand_in, live_subject, measure, over_with_unknown
 from mailcheck.model import Document, Severity
-from mailcheck.rules import UNREAD_PARTS, Context, Problem, rule
+from mailcheck.rules import PLACEHOLDER_PREHEADER, UNREAD_PARTS, Context, Problem, rule
 from mailcheck.templating.system import holds_stand_in, leading_slot
 from mailcheck.text import grapheme_len, quoted, strip_padding, without_references_shown
 
@@ -131,6 +134,9 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     (`class="preheader"`) that neither a style of its own nor a `<style>` rule (outside
     `@media`) hides: it may be the body's first line rather than preview copy. Hidden by a
     `<style>` rule (`.preheader {display: none}`), it is the preheader, as an inline style's.
+    A preheader that is placeholder copy ("Use this area to offer a short teaser…") is
+    BRF001's finding, which says its length too (at the same severity; when BRF001 is not run,
+    PRE002 reports it).
 
     ## Why it matters
     Gmail shows about 90 characters of preview; the rest is cut mid-word.
@@ -147,6 +153,15 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     limit = ctx.config.preheader_max
     if grapheme_len(text) <= limit:
         return
+    for problem in _too_long(ctx, text, limit):
+        # placeholder copy the final preheader replaces: its length is BRF001's placeholder
+        # (a template pack's name stand-in is measured apart: the rest is the layout's copy)
+        placeholders = [p for p in placeholders_in(text, field=True) if not is_name_stand_in(p)]
+        yield replace(problem, cause=PLACEHOLDER_PREHEADER) if placeholders else problem
+
+
+def _too_long(ctx: Context, text: str, limit: int) -> Iterator[Problem]:
+    """PRE002's finding about ``text``, over ``limit``: certain, or "could not verify"."""
     measured = measure(text, ctx.campaign)
     shown = quoted(measured.shown)
     main = ctx.main

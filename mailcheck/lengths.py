@@ -27,6 +27,11 @@ from mailcheck.text import grapheme_len, quoted, quoted_names
 _NAME_STAND_IN = re.compile(r"\[(?:product|company) name\]", re.IGNORECASE)
 
 
+def is_name_stand_in(text: str) -> bool:
+    """Whether ``text`` is a template pack's stand-in for a name ("[Product Name]")."""
+    return _NAME_STAND_IN.fullmatch(text) is not None
+
+
 # The subject prefix ESPs put on a test send ("[Test] …" at MailerLite and Shopify Email,
 # "TEST: " at FluentCRM, "[Test]: " at Salesforce Marketing Cloud), and a Russian team's
 # "[Тест]" (only bracketed: «Тест: какой вы покупатель?» is a quiz's subject): not the live one

@@ -12,7 +12,9 @@ as its rule reported it: nothing unchecked passes in silence.
 Causes inside the campaign are folded the same way: a link unnamed only because its images
 have no alt attribute (A11Y004, :data:`~mailcheck.rules.ALT_MISSING`) is IMG001's image; an
 unsubscribe link missing because a comment left open hides it (UNS001,
-:data:`~mailcheck.rules.IN_UNCLOSED_COMMENT`) is HTML001's comment.
+:data:`~mailcheck.rules.IN_UNCLOSED_COMMENT`) is HTML001's comment; a preheader too long
+because it is placeholder copy (PRE002, :data:`~mailcheck.rules.PLACEHOLDER_PREHEADER`) is
+BRF001's placeholder.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from mailcheck.rules import (
     HOST_UNREACHED,
     IN_UNCLOSED_COMMENT,
     NO_DNS,
+    PLACEHOLDER_PREHEADER,
     UNREAD_PARTS,
 )
 
@@ -42,6 +45,7 @@ def fold(findings: list[Finding]) -> list[Finding]:
     findings = _fold_same_url(findings)
     findings = _fold_into(findings, "IMG001", ALT_MISSING, _UNNAMED_BY_MISSING_ALT)
     findings = _fold_into(findings, "HTML001", IN_UNCLOSED_COMMENT, _HIDDEN_BY_OPEN_COMMENT)
+    findings = _fold_placeholder_preheader(findings)
     for cause, codes in ROOT_CAUSES.items():
         root = next((f for code in codes for f in findings if f.code == code), None)
         folded = [f for f in findings if f.cause == cause]
@@ -124,6 +128,35 @@ _UNNAMED_BY_MISSING_ALT = N_(
 )
 # An unsubscribe link missing because a comment left open hides it (UNS001) is HTML001's
 _HIDDEN_BY_OPEN_COMMENT = N_("{message}; so: {checks}")
+
+
+# A preheader over the limit that is placeholder copy (PRE002) is BRF001's placeholder
+_PLACEHOLDER_LENGTH = N_(
+    "{message}; the preheader is over the limit with it, which the approved copy replaces "
+    "({checks})"
+)
+
+
+def _fold_placeholder_preheader(findings: list[Finding]) -> list[Finding]:
+    """PRE002's length of a preheader that is placeholder copy (:data:`PLACEHOLDER_PREHEADER`)
+    said by the BRF001 finding that names the preheader at the same severity: one cause, the
+    placeholder. (At another, both stay, as every fold here: a certain length is not said by a
+    warning about a pattern.)"""
+    for length in [f for f in findings if f.cause == PLACEHOLDER_PREHEADER]:
+        root = next(
+            (
+                f
+                for f in findings
+                if f.code == "BRF001" and "preheader" in f.places and f.severity is length.severity
+            ),
+            None,
+        )
+        if root is None:
+            continue
+        said = t(_PLACEHOLDER_LENGTH, message=root.message, checks=length.code)
+        merged = _merged(root, [length], said)
+        findings = [merged if f is root else f for f in findings if f is not length]
+    return findings
 
 
 # A dead URL both an image and a link (a banner that links to its own picture) is one cause:

@@ -54,6 +54,10 @@ ALT_MISSING = "alt-missing"
 # ... when what is missing is hidden by an HTML comment left open (the unsubscribe link after
 # "<!-- footer"): HTML001 names the comment and reports it (mailcheck.rootcause)
 IN_UNCLOSED_COMMENT = "in-unclosed-comment"
+# ... when the preheader over the limit is placeholder copy ("Use this area to offer a short
+# teaser…"), which the final preheader replaces: BRF001 reports the placeholder, and says the
+# length with it (mailcheck.rootcause)
+PLACEHOLDER_PREHEADER = "placeholder-preheader"
 
 
 def host_down(host: str) -> str:

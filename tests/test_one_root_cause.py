@@ -345,6 +345,53 @@ def test_padding_escaped_twice_is_one_brf003_not_a_long_preheader_too(tmp_path: 
     )
 
 
+TEASER = (
+    "Use this area to offer a short teaser of your email's content. Text here will show in the "
+    "preview area of some email clients."
+)  # 124 characters
+
+
+def test_a_placeholder_preheader_is_one_brf001_not_a_long_preheader_too(tmp_path: Path) -> None:
+    # Mailchimp's blueprints: the teaser row is placeholder copy (BRF001), and was a PRE002
+    # "holds 124 characters" too, for the same cause (QA probe: 41 templates)
+    row = f'<table><tr><td class="preheader">{TEASER}</td></tr></table>'
+    d = write_campaign(tmp_path, preheader_html=row, body=f"<p>Скидки</p>\n{UNSUB_RU}")
+    result = check(d)
+    assert only(result, "PRE002") == []
+    [brf001] = only(result, "BRF001")
+    assert (brf001.severity, brf001.places) == (Severity.WARNING, ("preheader", "email.html:4"))
+    assert brf001.message == (
+        "placeholder copy: “Use this area to offer a short teaser” (preheader); “Use this area "
+        "to offer a short teaser” (email.html); the preheader is over the limit with it, which "
+        "the approved copy replaces (PRE002)"
+    )
+    # with BRF001 not run, the length is said: nothing passes in silence
+    d = write_campaign(
+        tmp_path, "no-brf", preheader_html=row, body=f"<p>Скидки</p>\n{UNSUB_RU}", ignore=["BRF001"]
+    )
+    [pre002] = only(check(d), "PRE002")
+    assert (pre002.severity, pre002.places) == (Severity.WARNING, ("preheader",))
+    # a name stand-in is measured apart: what remains over the limit is the layout's own copy,
+    # another cause (Postmark's welcome), so both stay
+    welcome = (
+        "Thanks for trying out [Product Name]. We’ve pulled together some information and "
+        "resources to help you get started."
+    )
+    hidden = f'<div style="display:none">{welcome}</div>'
+    result = check(write_campaign(tmp_path, "pack", preheader_html=hidden))
+    assert [(f.code, f.severity, f.places) for f in result.findings if f.code[:3] in "PREBRF"] == [
+        ("BRF001", Severity.WARNING, ("preheader",)),
+        ("PRE002", Severity.ERROR, ("preheader",)),
+    ]
+    # a length certainly over the limit is not said by a warning about a pattern
+    hidden = f'<div style="display:none">{TEASER}</div>'
+    result = check(write_campaign(tmp_path, "hidden", preheader_html=hidden))
+    assert [(f.code, f.severity) for f in result.findings if f.code[:3] in "PREBRF"] == [
+        ("BRF001", Severity.WARNING),
+        ("PRE002", Severity.ERROR),
+    ]
+
+
 @pytest.mark.parametrize(
     ("prose", "broken"),
     [
