@@ -19,7 +19,7 @@ import regex
 
 from mailcheck.charsets import charset_name, read_as
 from mailcheck.i18n import Joined, Message, quoted_list, t
-from mailcheck.model import Severity
+from mailcheck.model import Document, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import quoted, references_shown
 
@@ -92,43 +92,70 @@ def _texts(ctx: Context) -> list[tuple[str, str]]:
     "BRF001",
     "placeholder-copy",
     Severity.WARNING,
-    short=(
-        'placeholder copy: "Lorem ipsum", "TODO", «Заголовок письма», «Тема письма» as the subject'
-    ),
+    short=('"Lorem ipsum" seen (E); "TODO", «Заголовок письма», «Тема письма» as the subject (W)'),
 )
 def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports placeholder copy left from a layout: "Lorem ipsum", "TODO", "xxx", «Заголовок
-    письма», «Здесь будет текст», a run of one repeated letter, or a subject/preheader that is
-    just «Тема письма» / "Preheader text". "XXX" in capitals before an event's word is the
-    Roman numeral (30th: «XXX Международная выставка», "XXX Olympic Games", "XXX Annual
+    Reports placeholder copy left from a layout. The standard dummy texts are an error where a
+    reader sees them — in the subject, the preheader, the visible text or the text part: a few
+    words of Lorem ipsum ("Lorem ipsum", "dolor sit amet", "consectetur adipiscing", its jokes
+    such as "Bacon ipsum dolor") and of the free layouts' "Far far away, behind the word
+    mountains… A small river named Duden". No copy says them, so they are certain. In an
+    element hidden from every client (a mobile-only block) they are a warning; in a comment or
+    an image's alt text they are not read.
+
+    The looser patterns are warnings: "TODO", "xxx", «Заголовок письма», «Здесь будет
+    текст», "YourBrand", "[Product Name]", a run of one repeated letter, or a subject/preheader
+    that is just «Тема письма» / "Preheader text". "XXX" in capitals before an event's word is
+    the Roman numeral (30th: «XXX Международная выставка», "XXX Olympic Games", "XXX Annual
     Conference"), not a placeholder; "Цена: xxx руб", "XXX" alone and "XXX" before any other
     capitalised word ("Only XXX Days Left!", "Dear XXX Smith") are. Letters in an e-mail
     address or a host name ("sent to zzzzzz@aaaaaaaaaaaa.com"), and a run of one letter in a
-    URL, are a test send's merged or masked recipient, not placeholder copy. The patterns are data
-    (`mailcheck/checks/data/placeholder_copy.txt`, `placeholder_fields.txt`).
+    URL, are a test send's merged or masked recipient, not placeholder copy.
+
+    One finding per severity, each listing every place. The patterns are data
+    (`mailcheck/checks/data/dummy_text.txt` for the errors, `placeholder_copy.txt` and
+    `placeholder_fields.txt` for the warnings).
 
     ## Why it matters
     A launch with "Lorem ipsum" in the hero block or «Заголовок» as the subject is the kind of
     mistake clients remember; the layout looked finished to everyone who checked it by eye.
+    Dummy Latin is never meant to be sent; a "TODO" or an "xxx" usually is not either, but a
+    pattern may meet real copy, so those are for a person to judge.
 
     ## Example
     ```html
     <h1>Заголовок письма</h1><p>Lorem ipsum dolor sit amet…</p>
     ```
+    An error for "Lorem ipsum" and "dolor sit amet" at the paragraph's line, a warning for
+    «Заголовок письма» at the heading's.
 
     ## How to fix
-    Replace the placeholder with the approved copy from the brief.
+    Replace the placeholder with the approved copy from the brief; remove a hidden block of
+    dummy text too (someone's client may show it).
     """
+    shown: dict[str, list[str]] = {}  # dummy text a reader sees: an error
     found: dict[str, list[str]] = {}
+    html = ctx.campaign.html_label or "html"
     for place, text in _texts(ctx):
-        texts = placeholders_in(text, field=place in ("subject", "preheader"))
+        for each, dummy in _placeholders(text, field=place in ("subject", "preheader")):
+            seen = dummy and (place != html or _seen(each, ctx.document))
+            (shown if seen else found).setdefault(place, []).append(each)
+    for texts, severity in ((shown, Severity.ERROR), (found, Severity.WARNING)):
         if texts:
-            found.setdefault(place, []).extend(texts)
-    if found:
-        places = _places(ctx, found)
-        message = t("placeholder copy: {found}", found=_listed(found))
-        yield Problem(message, location=places[0], locations=places)
+            places = _places(ctx, texts)
+            message = t("placeholder copy: {found}", found=_listed(texts))
+            yield Problem(message, location=places[0], locations=places, severity=severity)
+
+
+def _seen(text: str, document: Document | None) -> bool:
+    """Whether ``text`` of the HTML's visible text stands somewhere no style hides: not only
+    in a hidden element (a mobile-only block)."""
+    if document is None:
+        return True
+    wanted = text.casefold()
+    hidden = document.hidden_text.casefold().count(wanted)
+    return document.text.casefold().count(wanted) > hidden
 
 
 # What ends an e-mail address or a URL written in the copy: spaces, and the brackets, quotes
@@ -170,20 +197,27 @@ def _in_address(text: str, start: int, end: int) -> bool:
 
 
 def placeholders_in(text: str, *, field: bool = False) -> list[str]:
-    """The placeholder copy in ``text``, in reading order; a ``field`` (the subject, the
-    preheader) that is just a layout's name for it («Тема письма», "Preheader text") whole.
-    BRF001 reports them; PRE002 tells by them a placeholder preheader's length apart."""
+    """The placeholder copy in ``text``, dummy text or not, in reading order; a ``field`` (the
+    subject, the preheader) that is just a layout's name for it («Тема письма», "Preheader
+    text") whole. BRF001 reports them; PRE002 tells by them a placeholder preheader's length
+    apart."""
+    return [each for each, _dummy in _placeholders(text, field=field)]
+
+
+def _placeholders(text: str, *, field: bool = False) -> list[tuple[str, bool]]:
+    """(text, whether it is a standard dummy text) of each placeholder in ``text``."""
     if field:
         bare = text.strip(" \t.:!?-–—«»\"'")
         if any(p.fullmatch(bare) for p in _patterns("placeholder_fields.txt")):
-            return [bare]
+            return [(bare, False)]
     matches = [
-        m
-        for p in _patterns("placeholder_copy.txt")
+        (m, dummy)
+        for name, dummy in (("dummy_text.txt", True), ("placeholder_copy.txt", False))
+        for p in _patterns(name)
         for m in p.finditer(text)
         if not _in_address(text, m.start(), m.end())
     ]
-    return [m.group(0) for m in sorted(matches, key=lambda m: m.start())]
+    return [(m.group(0), dummy) for m, dummy in sorted(matches, key=lambda each: each[0].start())]
 
 
 PLACEHOLDER_QUOTED = 60  # characters of each placeholder quoted: "xxx…" says what it is

@@ -447,6 +447,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
     # string-value of the tree: text nodes only (comment tails yes, comments no); hidden
     # padding blocks are not text either
     text = strip_padding(_TEXT_OF(root))
+    hidden = [_TEXT_OF(el) for el in _STYLED(root) if _hidden_box(el)] if text else []
     return Document(
         title=title or None,
         preheader=preheader,
@@ -454,6 +455,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         links=links,
         images=images,
         text=text,
+        hidden_text=" ".join(h for h in hidden if h),
         code=(
             " ".join(_TEXT_OF(el) for el in root.iter(*_CODE))
             if "&" in text or "${" in text
@@ -504,6 +506,18 @@ def _unseen(el: Any, known: dict[Any, bool]) -> bool:
     for box in path:
         known[box] = unseen
     return unseen
+
+
+# The elements a style or the hidden attribute may hide (one XPath pass in C)
+_STYLED = etree.XPath("//*[@style or @hidden]")
+
+
+def _hidden_box(el: Any) -> bool:
+    """Whether the element's own style (or ``hidden``) hides it from every client."""
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    return bool(style and _MAY_HIDE.search(style) and _hidden_from_everyone(el))
 
 
 def _marker(el: Any) -> str:

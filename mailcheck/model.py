@@ -139,6 +139,10 @@ class Document:
     stylesheet: list[Link] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     text: str = ""  # visible text, whitespace collapsed
+    # the part of ``text`` in elements hidden from every client by their own style (mobile-only
+    # blocks, tracking tricks; not the preheader, which ``text`` leaves out): what no reader of
+    # a desktop client sees
+    hidden_text: str = ""
     code: str = ""  # the text of its code elements (<code>, <pre>, <kbd> …), which show code as is
     accessibility: Accessibility | None = None
     suppressions: list[Suppression] = field(default_factory=list)

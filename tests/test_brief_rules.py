@@ -36,20 +36,78 @@ def test_clean_russian_campaign_has_no_brief_findings(tmp_path: Path) -> None:
     assert [f for f in result.findings if f.code.startswith("BRF")] == []
 
 
-def test_placeholder_copy_is_one_finding_listing_each_text_and_place(tmp_path: Path) -> None:
+def test_placeholder_copy_is_one_finding_per_severity_listing_each_text_and_place(
+    tmp_path: Path,
+) -> None:
+    # the standard dummy text a reader sees is an error (certain: no copy says "Lorem ipsum");
+    # a layout's heading and subject («Заголовок письма», «Тема письма») a warning
     body = (
         BODY + "\n<h1>Заголовок письма</h1>\n<p>Lorem ipsum dolor sit amet,\n consectetur "
         "adipiscing.</p>"
     )
     d = campaign(tmp_path, body=body, subject="Тема письма")
-    found = only(check(d), "BRF001")
-    assert len(found) == 1
+    dummy, layout = only(check(d), "BRF001")
     # each text at the line it is written on (the body starts on line 5)
-    assert found[0].locations == ("subject", "email.html:10", "email.html:11", "email.html:12")
-    assert found[0].message == (
-        "placeholder copy: “Тема письма” (subject); “Заголовок письма”, “Lorem ipsum”, "
-        "“dolor sit amet”, “consectetur adipiscing” (email.html)"
+    assert (dummy.severity, dummy.locations) == (Severity.ERROR, ("email.html:11", "email.html:12"))
+    assert dummy.message == (
+        "placeholder copy: “Lorem ipsum”, “dolor sit amet”, “consectetur adipiscing” (email.html)"
     )
+    assert (layout.severity, layout.locations) == (Severity.WARNING, ("subject", "email.html:10"))
+    assert layout.message == (
+        "placeholder copy: “Тема письма” (subject); “Заголовок письма” (email.html)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("where", "severity", "places"),
+    [
+        # seen: the visible text, the subject, the inbox's preview, the text part
+        ({"body": "<p>Far far away, behind the word mountains</p>"}, "error", ["email.html:10"]),
+        ({"body": "<p>A small river named Duden flows</p>"}, "error", ["email.html:10"]),
+        ({"body": "<p>Bacon ipsum dolor amet pork</p>"}, "error", ["email.html:10"]),
+        ({"subject": "Lorem ipsum dolor"}, "error", ["subject"]),
+        (
+            {"preheader_html": '<div style="display:none">Lorem ipsum dolor sit amet</div>'},
+            "error",
+            ["preheader"],
+        ),
+        ({"text": "Lorem ipsum dolor sit amet"}, "error", ["text part"]),
+        # a hidden element no client shows (a mobile-only block, after the visible text)
+        ({"body": '<div style="display:none">Lorem ipsum dolor sit amet</div>'}, "warning", None),
+        # not shown at all: a comment, the alt of a 1×1 tracking pixel
+        ({"body": "<!-- Lorem ipsum dolor sit amet -->"}, None, None),
+        (
+            {
+                "body": '<img src="https://t.shop.test/o.gif" width="1" height="1" alt="Lorem ipsum">'
+            },
+            None,
+            None,
+        ),
+    ],
+)
+def test_dummy_text_a_reader_sees_is_an_error(
+    tmp_path: Path, where: dict[str, str], severity: str | None, places: list[str] | None
+) -> None:
+    kw: dict[str, Any] = {k: v for k, v in where.items() if k != "text"}
+    kw["body"] = BODY + "\n" + kw.get("body", "")
+    if "text" in where:
+        kw.update(text="email.txt", files={"email.txt": where["text"] + "\n"})
+    found = only(check(campaign(tmp_path, **kw)), "BRF001")
+    assert [f.severity.value for f in found] == ([severity] if severity else [])
+    if places:
+        assert list(found[0].places) == places
+    elif found:
+        assert found[0].places[0].startswith("email.html")
+
+
+def test_dummy_text_hidden_and_seen_is_an_error(tmp_path: Path) -> None:
+    # the same words in a hidden block and in the visible text: a reader sees them
+    body = BODY + ('\n<div style="display:none">Lorem ipsum</div>\n<p>Lorem ipsum</p>\n<p>TODO</p>')
+    found = only(check(campaign(tmp_path, body=body)), "BRF001")
+    assert [(f.severity, f.message) for f in found] == [
+        (Severity.ERROR, "placeholder copy: “Lorem ipsum” (email.html)"),
+        (Severity.WARNING, "placeholder copy: “TODO” (email.html)"),
+    ]
 
 
 @pytest.mark.parametrize(

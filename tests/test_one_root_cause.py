@@ -392,6 +392,24 @@ def test_a_placeholder_preheader_is_one_brf001_not_a_long_preheader_too(tmp_path
     ]
 
 
+def test_a_dummy_text_preheader_is_one_brf001_error(tmp_path: Path) -> None:
+    # "Lorem ipsum…" hidden as the preview: an error both ways, said once
+    lorem = (
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
+        "incididunt ut labore et dolore magna aliqua."
+    )
+    hidden = f'<div style="display:none">{lorem}</div>'
+    result = check(write_campaign(tmp_path, preheader_html=hidden))
+    assert only(result, "PRE002") == []
+    [brf001] = only(result, "BRF001")
+    assert (brf001.severity, brf001.places) == (Severity.ERROR, ("preheader",))
+    assert brf001.message == (
+        "placeholder copy: “Lorem ipsum”, “dolor sit amet”, “consectetur adipiscing” "
+        "(preheader); the preheader is over the limit with it, which the approved copy "
+        "replaces (PRE002)"
+    )
+
+
 @pytest.mark.parametrize(
     ("prose", "broken"),
     [

@@ -43,6 +43,10 @@ COLORLIB_PLACEHOLDERS = (
 COLORLIB_IMAGES = (
     " Its images are relative paths (images/…), which no mail client can open (one LNK008)."
 )
+COLORLIB_DUMMY = (
+    " Its copy is the layout's dummy text a reader sees (“A small river named Duden”, “Far far "
+    "away, behind the word mountains”): one BRF001 error."
+)
 
 # RUNET-ID's PHP views greet by <?=$user->getShortName()?> with no fallback (read as the php
 # dialect, issue 12).
@@ -59,19 +63,24 @@ EXPECTED: dict[str, Verdict] = {
         "broken (only warnings: no preheader, no https List-Unsubscribe)."
     ),
     "en-colorlib-5": Verdict(
-        COLORLIB_PLACEHOLDERS + COLORLIB_IMAGES, {"LNK003": 1, "UNS001": 1, "LNK008": 1}
+        COLORLIB_PLACEHOLDERS + COLORLIB_IMAGES + COLORLIB_DUMMY,
+        {"LNK003": 1, "UNS001": 1, "LNK008": 1, "BRF001": 1},
     ),
     "en-colorlib-8": Verdict(
-        COLORLIB_PLACEHOLDERS + COLORLIB_IMAGES, {"LNK003": 1, "UNS001": 1, "LNK008": 1}
+        COLORLIB_PLACEHOLDERS + COLORLIB_IMAGES + COLORLIB_DUMMY,
+        {"LNK003": 1, "UNS001": 1, "LNK008": 1, "BRF001": 1},
     ),
     "en-colorlib-12": Verdict(
-        COLORLIB_PLACEHOLDERS + COLORLIB_IMAGES, {"LNK003": 1, "UNS001": 1, "LNK008": 1}
+        COLORLIB_PLACEHOLDERS + COLORLIB_IMAGES + COLORLIB_DUMMY,
+        {"LNK003": 1, "UNS001": 1, "LNK008": 1, "BRF001": 1},
     ),
     "en-colorlib-17": Verdict(
-        COLORLIB_PLACEHOLDERS + COLORLIB_IMAGES, {"LNK003": 1, "UNS001": 1, "LNK008": 1}
+        COLORLIB_PLACEHOLDERS + COLORLIB_IMAGES + COLORLIB_DUMMY,
+        {"LNK003": 1, "UNS001": 1, "LNK008": 1, "BRF001": 1},
     ),
     "en-colorlib-18": Verdict(
-        COLORLIB_PLACEHOLDERS + COLORLIB_IMAGES, {"LNK003": 1, "UNS001": 1, "LNK008": 1}
+        COLORLIB_PLACEHOLDERS + COLORLIB_IMAGES + COLORLIB_DUMMY,
+        {"LNK003": 1, "UNS001": 1, "LNK008": 1, "BRF001": 1},
     ),
     "en-colorlib-24": Verdict(
         COLORLIB_PLACEHOLDERS + " “None of them are design tools” is prose, not a variable "
@@ -147,8 +156,9 @@ EXPECTED: dict[str, Verdict] = {
     "en-mautic-aurora": Verdict(
         "Mautic Twig theme: the logo link and other links are “#” placeholders (LNK003, one "
         "root cause). getAssetUrl(…) and `template` are Twig helpers/theme variables that "
-        "Mautic fills (read as the mautic dialect: no PER001, the images have their URLs).",
-        {"LNK003": 1},
+        "Mautic fills (read as the mautic dialect: no PER001, the images have their URLs). "
+        "Its copy is Lorem ipsum a reader sees (one BRF001 error).",
+        {"LNK003": 1, "BRF001": 1},
     ),
     "en-mautic-brienz": Verdict(
         "Mautic MJML-in-Twig theme: the file is MJML source, which mailcheck does not compile, "
@@ -157,8 +167,8 @@ EXPECTED: dict[str, Verdict] = {
     ),
     "en-mautic-cards": Verdict(
         "Mautic Twig theme: “#” placeholder links (LNK003); the logo src is getAssetUrl(…), "
-        "filled by Mautic.",
-        {"LNK003": 1},
+        "filled by Mautic. Its copy is Lorem ipsum a reader sees (one BRF001 error).",
+        {"LNK003": 1, "BRF001": 1},
     ),
     "en-mautic-creative": Verdict(
         "Mautic MJML-in-Twig theme: as en-mautic-brienz (its “#” buttons are not read either; "
