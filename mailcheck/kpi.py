@@ -320,7 +320,7 @@ def period_kpis(
         "on_time_rate": _rounded(exact["on_time_rate"]),
         "by_code": dict(sorted(Counter(i.code for i in own).items())),
         "by_severity": {"error": severity.get("error", 0), "warning": severity.get("warning", 0)},
-        "mttr_hours": round(sum(hours) / len(hours), 2) if hours else None,
+        "mttr_hours": _rounded(sum(hours) / len(hours) if hours else None),
         "open_incidents": sum(1 for i in own if i.resolved_at is None),
         "refused": len(refused),
         "refused_then_forced": sum(1 for a in refused if a.id in forced_later),

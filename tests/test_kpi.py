@@ -179,6 +179,15 @@ def test_mean_time_to_resolve_is_over_resolved_incidents_in_hours() -> None:
     assert k["open_incidents"] == 1
 
 
+def test_mean_time_to_resolve_is_rounded_to_four_places_as_every_figure() -> None:
+    # a QA probe: rounded to 2 places, an incident resolved in 7 s gave a time to resolve of 0
+    quick = [incident(1, 1, resolved=NOV + timedelta(seconds=7))]
+    assert period_kpis("acme", "2026-11", [launch(1)], quick)["mttr_hours"] == 0.0019
+    # (7 s + 1 h) / 2 = 0.500972… h
+    both = [*quick, incident(2, 1, resolved=NOV + timedelta(hours=1))]
+    assert period_kpis("acme", "2026-11", [launch(1)], both)["mttr_hours"] == 0.501
+
+
 def test_targets_and_the_weighted_bonus_coefficient() -> None:
     plans, weights = parse_targets(
         ["error_free_rate=95%", "on_time_rate=0.8", "launches=10"],
