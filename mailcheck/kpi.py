@@ -8,7 +8,8 @@ Definitions (per client and calendar month, UTC, of the launch attempt):
 * ``launches`` — attempts recorded as launched (forced ones included);
 * ``error_free`` — launches with no incident of severity ``error`` that the agency answers for
   (owner ``agency``, or ``unknown`` until attributed; see :mod:`mailcheck.owners`), whenever
-  it was found (at launch with ``--force``, by the monitor, or logged by hand later);
+  it was found (at launch with ``--force`` or by checks ``--select``/``--ignore`` skipped at
+  launch, by the monitor, or logged by hand later);
 * ``error_free_rate`` — error_free ÷ launches (null without launches): the contract figure;
 * ``error_free_all``, ``error_free_rate_all`` — the same counting every owner's incidents;
 * ``by_owner``, ``by_class`` — incidents per owner and per class (critical, major, minor);

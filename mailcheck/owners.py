@@ -65,7 +65,8 @@ def default_owner(
 ) -> Owner:
     """The owner of an incident nobody attributed by hand.
 
-    ``source`` is where it was found: ``launch`` (an error launched with ``--force``),
+    ``source`` is where it was found: ``launch`` (an error launched with ``--force``, or
+    found by a check the launch's ``--select``/``--ignore`` skipped),
     ``monitor`` (a link that died after launch) or ``manual``.
     """
     code = code.upper()

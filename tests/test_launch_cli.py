@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -405,3 +406,152 @@ def test_launch_help_shows_one_path(tmp_path: Path) -> None:
     assert usage.split()[-1] == "PATH" and "[PATH ...]" not in proc.stdout
     said = " ".join(proc.stdout.split())
     assert said.count("the campaign: its directory, campaign.toml, .eml or .html file") == 1
+
+
+def incidents_of(cwd: Path, db: str) -> list[dict[str, object]]:
+    listed = mc("incident", "list", "--format", "json", cwd=cwd, db=db)
+    assert listed.returncode == 0, listed.stderr
+    found: list[dict[str, object]] = json.loads(listed.stdout)["incidents"]
+    return found
+
+
+# A 78-character subject (limit 50) and *|FNAME|* with no fallback: SUB002 and PER001 errors;
+# no unsubscribe link either (UNS001), which the repository's configuration ignores.
+SKIPPED_BODY = """<p>Hello *|FNAME|*!</p>
+<p><a href="https://shop.test/sale?utm_source=email&utm_medium=email&utm_campaign=bf">Shop</a></p>"""
+LONG_SUBJECT = "Sale " * 15 + "!!!"
+
+
+def test_errors_of_checks_skipped_by_ignore_are_incidents_of_the_launch(
+    tmp_path: Path, db: str
+) -> None:
+    # a QA probe: `--ignore SUB002,PER001 --reason …` on a campaign with exactly those errors
+    # was recorded launched with 0 errors and 0 incidents, and the KPI counted it error-free
+    write_campaign(tmp_path, "bad", id="bad-1", client="acme", esp="mailchimp",
+                   subject=LONG_SUBJECT, body=SKIPPED_BODY)  # fmt: skip
+    (tmp_path / "mailcheck.toml").write_text('ignore = ["UNS001"]\n', encoding="utf-8")
+    full = json.loads(mc("check", "--offline", "--format", "json", "bad", cwd=tmp_path,
+                         db=db).stdout)["campaigns"][0]["findings"]  # fmt: skip
+    errors = sorted((f["code"], f["location"]) for f in full if f["severity"] == "error")
+    assert errors == [("PER001", "email.html:5"), ("SUB002", "subject")]
+
+    proc = mc("launch", "--offline", "--ignore", "SUB002,PER001", "--reason", "ESP cuts it",
+              "--format", "json", "bad", cwd=tmp_path, db=db)  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # narrowed on purpose: it goes out
+    data = json.loads(proc.stdout)
+    launch = data["launch"]
+    assert (launch["status"], launch["forced"], launch["errors"]) == ("launched", False, 0)
+    assert [f for f in data["findings"] if f["severity"] == "error"] == []
+    skipped = sorted((f["code"], f["location"]) for f in data["skipped_errors"])
+    assert skipped == errors
+
+    incidents = incidents_of(tmp_path, db)
+    assert sorted((i["code"], i["severity"], i["launch"], i["owner"]) for i in incidents) == [
+        ("PER001", "error", launch["id"], "agency"),
+        ("SUB002", "error", launch["id"], "agency"),
+    ]  # the configuration's own ignore (UNS001) is agreed policy: no incident
+    for i in incidents:
+        assert str(i["note"]).startswith(
+            "skipped at launch by --ignore SUB002,PER001 (ESP cuts it): "
+        ), i["note"]
+    kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
+    assert (kpi["launches"], kpi["error_free"], kpi["error_free_rate"]) == (1, 0, 0.0)
+    assert kpi["incidents"] == 2 and kpi["by_code"] == {"PER001": 1, "SUB002": 1}
+    assert (kpi["caught_before_launch"], kpi["escaped_defects"]) == (0, 0)
+
+    # a retried job is the same launch: no second copy of the incidents
+    retry = json.loads(mc("launch", "--offline", "--ignore", "SUB002,PER001", "--reason",
+                          "ESP cuts it", "--format", "json", "bad", cwd=tmp_path,
+                          db=db).stdout)  # fmt: skip
+    assert retry["launch"]["status"] == "already-launched"
+    assert len(incidents_of(tmp_path, db)) == 2
+
+
+def test_errors_of_checks_left_out_by_select_are_incidents_and_said_in_text(
+    tmp_path: Path, db: str
+) -> None:
+    write_campaign(tmp_path, "bad", id="bad-1", client="acme", esp="mailchimp",
+                   body=SKIPPED_BODY)  # fmt: skip
+    (tmp_path / "mailcheck.toml").write_text('ignore = ["UNS001"]\n', encoding="utf-8")
+    proc = mc("launch", "--offline", "--select", "SUB", "--reason", "subject only",
+              "bad", cwd=tmp_path, db=db)  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    said = proc.stdout.splitlines()
+    at = said.index(
+        "1 error(s) found by the checks that --select SUB skipped were recorded as incidents "
+        "of launch 1: the launch is not error-free"
+    )
+    assert said[at + 1].startswith("  PER001  “FNAME” has no fallback or guard")
+    assert said[at + 1].endswith(" (email.html:5)")
+    assert len(said) == at + 2  # nothing else, and not UNS001 the configuration ignores
+    incidents = incidents_of(tmp_path, db)
+    assert [(i["code"], i["launch"]) for i in incidents] == [("PER001", 1)]
+    assert str(incidents[0]["note"]).startswith("skipped at launch by --select SUB (subject only)")
+    kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
+    assert (kpi["launches"], kpi["error_free"], kpi["incidents"]) == (1, 0, 1)
+
+
+def test_a_narrowed_launch_refused_by_what_it_checked_records_no_incident(
+    tmp_path: Path,
+) -> None:
+    # refused attempts take no incidents: the skipped checks' errors never went out
+    db = f"sqlite:///{tmp_path}/log.db"
+    write_campaign(tmp_path, "bad", id="bad-1", client="acme", esp="mailchimp",
+                   subject=LONG_SUBJECT, body=SKIPPED_BODY)  # fmt: skip
+    proc = mc("launch", "--offline", "--ignore", "PER001", "--reason", "ESP fills it",
+              "--format", "json", "bad", cwd=tmp_path, db=db)  # fmt: skip
+    assert proc.returncode == 1, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["launch"]["status"] == "refused" and data["skipped_errors"] == []
+    assert sorted(f["code"] for f in data["findings"] if f["severity"] == "error") == [
+        "SUB002",
+        "UNS001",
+    ]
+    assert incidents_of(tmp_path, db) == []
+
+
+def test_a_launch_after_its_send_at_says_it_counts_as_late(tmp_path: Path, db: str) -> None:
+    # a QA probe: "— ready to send" and nothing more, then the KPI counted the launch late
+    write_campaign(tmp_path, "late", id="late-1", client="acme",
+                   send_at="2020-03-01T10:00:00+03:00")  # fmt: skip
+    write_campaign(tmp_path, "early", id="early-1", client="acme",
+                   send_at="2099-03-01T10:00:00+03:00")  # fmt: skip
+    proc = mc("launch", "--offline", "--format", "json", "late", cwd=tmp_path, db=db)
+    assert proc.returncode == 0, proc.stderr
+    launch = json.loads(proc.stdout)["launch"]
+    launched = datetime.fromisoformat(launch["launched_at"])
+    planned = datetime(2020, 3, 1, 7, 0, tzinfo=UTC)
+    assert launch["send_at"] == "2020-03-01T07:00:00+00:00"  # the keys of DESIGN §8 as they were
+    assert launch["late"]["seconds"] == int((launched - planned).total_seconds())
+    assert launch["late"]["note"].startswith(
+        "the planned send time (send_at 2020-03-01T07:00:00+00:00) had passed "
+    )
+    assert launch["late"]["note"].endswith(
+        " before this launch: it counts as late in the on-time rate"
+    )
+    text = mc("launch", "--offline", "late", cwd=tmp_path, db=db)  # already launched: the same
+    assert text.stdout.splitlines()[-1] == "note: " + launch["late"]["note"]
+
+    on_time = mc("launch", "--offline", "--format", "json", "early", cwd=tmp_path, db=db)
+    assert json.loads(on_time.stdout)["launch"]["late"] is None
+    assert "on-time rate" not in mc("launch", "--offline", "early", cwd=tmp_path, db=db).stdout
+    kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
+    assert (kpi["on_time"], kpi["scheduled"]) == (1, 2)
+
+
+@pytest.mark.parametrize(
+    ("late", "language", "said"),
+    [
+        (timedelta(seconds=40), "en", "40 seconds"),
+        (timedelta(hours=2, minutes=5, seconds=9), "en", "2 hours 5 minutes"),
+        (timedelta(days=3, minutes=1), "en", "3 days"),
+        (timedelta(days=9, hours=4), "en", "9 days 4 hours"),
+        (timedelta(hours=2, minutes=5), "ru", "2 часа 5 минут"),
+    ],
+)
+def test_how_late_a_launch_is_is_said_in_the_two_largest_units(
+    late: timedelta, language: str, said: str
+) -> None:
+    from mailcheck.commands.launch import say_duration
+
+    assert say_duration(late, language) == said

@@ -6,14 +6,17 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Literal
 
 from mailcheck.facts import Facts
 from mailcheck.i18n import DEFAULT_LANGUAGE, translations
-from mailcheck.model import Campaign, CampaignResult
+from mailcheck.model import Campaign, CampaignResult, Finding, Severity
 from mailcheck.store.records import LaunchAttempt, LaunchedLink, LaunchRow
+
+Unit = Literal["day", "hour", "minute", "second"]
 
 HELP = "final pre-send gate: check one campaign and record the launch (or refuse it)"
 DESCRIPTION = """\
@@ -41,6 +44,13 @@ link broken since) is refused, never "already launched".
 
 --select/--ignore narrow the checks of this one launch: they need --reason TEXT, which is
 recorded with the flags, and such a launch is not the same content as a fully checked one.
+The gate does not stop on the checks they skip, but those checks still run (offline when the
+launch is) and each error they find becomes an incident of the launch, as with --force: the
+launch goes ahead (exit 0), says which errors it recorded, and is not error-free in the KPI.
+Rules the configuration (mailcheck.toml, campaign.toml) ignores are not run.
+
+A launch after the campaign's send_at says how late it is: it counts as late in the on-time
+rate.
 
 PATH must hold exactly one campaign: launch campaigns one by one (a batch is not a launch).
 
@@ -189,6 +199,7 @@ def build_attempt(
     narrowed: str = "",
     retry: str | None = None,
     offline: bool = False,
+    skipped: Sequence[Finding] = (),
 ) -> LaunchAttempt:
     from mailcheck.store.content import content_hash
 
@@ -211,17 +222,77 @@ def build_attempt(
         relaunch=relaunch,
         ci_retry=retry,
         offline=offline,
+        skipped=tuple(skipped),
+        skipped_by=narrowed if skipped else "",
     )
 
 
-def as_json(row: LaunchRow, result: CampaignResult, *, fresh: bool = True) -> dict[str, object]:
+def late_by(row: LaunchRow) -> timedelta | None:
+    """How long after its planned send_at the launch went out; None when it was not late (or
+    not planned, or not launched). The KPI's on-time rate counts it so: launched ≤ send_at."""
+    if row.status != "launched" or row.send_at is None or row.attempted_at <= row.send_at:
+        return None
+    return row.attempted_at - row.send_at
+
+
+def say_duration(delta: timedelta, language: str = DEFAULT_LANGUAGE) -> str:
+    """``2 hours 5 minutes``, ``3 days 4 hours``, ``40 seconds``: the two largest units, in
+    ``language`` (CLDR's unit names through Babel)."""
+    from babel.dates import format_timedelta
+
+    seconds = int(delta.total_seconds())
+    units: list[tuple[Unit, int]] = [
+        ("day", seconds // 86400),
+        ("hour", seconds % 86400 // 3600),
+        ("minute", seconds % 3600 // 60),
+        ("second", seconds % 60),
+    ]
+    first = next((i for i, (_, n) in enumerate(units) if n), len(units) - 1)
+    said = []
+    for place, (unit, n) in enumerate(units[first : first + 2]):
+        if n or place == 0:
+            # a threshold no count reaches: said in this unit, never rounded up to a larger one
+            one = timedelta(**{f"{unit}s": n})
+            said.append(format_timedelta(one, granularity=unit, threshold=1e9, locale=language))
+    return " ".join(said)
+
+
+def late_note(row: LaunchRow, language: str = DEFAULT_LANGUAGE) -> str | None:
+    """The note of a launch after its send_at (None when it was not late)."""
+    late = late_by(row)
+    if late is None or row.send_at is None:
+        return None
+    return translations(language).gettext(
+        "the planned send time (send_at %(send_at)s) had passed %(late)s before this launch: "
+        "it counts as late in the on-time rate"
+    ) % {"send_at": row.send_at.isoformat(timespec="seconds"), "late": say_duration(late, language)}
+
+
+def skipped_shown(row: LaunchRow, fresh: bool, skipped: Sequence[Finding]) -> list[Finding]:
+    """The errors of skipped checks that this run recorded as incidents of its launch."""
+    return list(skipped) if fresh and row.status == "launched" else []
+
+
+def as_json(
+    row: LaunchRow,
+    result: CampaignResult,
+    *,
+    fresh: bool = True,
+    skipped: Sequence[Finding] = (),
+) -> dict[str, object]:
     launch = row.to_json()
     if not fresh and row.status == "launched":
         launch["status"] = "already-launched"
+    late = late_by(row)
+    launch["late"] = (
+        None if late is None else {"seconds": int(late.total_seconds()), "note": late_note(row)}
+    )
     return {
         "version": 1,
         "launch": launch,
         "findings": [f.to_json() for f in result.findings],
+        # errors of the checks --select/--ignore skipped, recorded as incidents of the launch
+        "skipped_errors": [f.to_json() for f in skipped_shown(row, fresh, skipped)],
     }
 
 
@@ -232,7 +303,10 @@ def as_text(
     *,
     fresh: bool = True,
     language: str = DEFAULT_LANGUAGE,
+    skipped: Sequence[Finding] = (),
+    narrowed: str = "",
 ) -> str:
+    from mailcheck.i18n import translate
     from mailcheck.inert import inert
     from mailcheck.reports.text import format_campaign
 
@@ -290,7 +364,20 @@ def as_text(
             "checked offline (--offline or [links] offline = true): links and DNS (SPF, "
             "DKIM, DMARC) were NOT verified; the launch is recorded so"
         )
-    return f"{head}\n\n{verdict % said}\n"
+    verdict %= said
+    recorded = skipped_shown(row, fresh, skipped)
+    if recorded:
+        verdict += "\n" + tr.gettext(
+            "%(count)s error(s) found by the checks that %(flags)s skipped were recorded as "
+            "incidents of launch %(id)s: the launch is not error-free"
+        ) % {"count": len(recorded), "flags": narrowed or "--select/--ignore", "id": row.id}
+        for f in recorded:
+            places = f" ({', '.join(f.places)})" if f.places else ""
+            verdict += "\n  " + inert(f"{f.code}  {translate(f.message, tr)}{places}")
+    note = late_note(row, language)
+    if note is not None:
+        verdict += "\n" + tr.gettext("note: %(note)s") % {"note": note}
+    return f"{head}\n\n{verdict}\n"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -302,6 +389,7 @@ def run(args: argparse.Namespace) -> int:
         use_colour,
         write_output,
     )
+    from mailcheck.config import campaign_config
     from mailcheck.engine import UsageError, discover
     from mailcheck.store import open_store
     from mailcheck.store.db import now
@@ -339,10 +427,26 @@ def run(args: argparse.Namespace) -> int:
         store.check_writable()
         # the last look before sending: a page that broke since the morning's check must not
         # pass on a cached answer (DNS answers within their TTL may still be reused)
-        batch = run_checks(args, config, cached_links=False)
-        if len(batch.results) != 1:  # the sources changed while we ran
-            raise UsageError(f"launch takes exactly one campaign, found {len(batch.results)}")
+        full = None
+        if narrowed:
+            # what --select/--ignore skip is still checked, as the configuration says (offline
+            # when the launch is): its errors do not stop the gate, they become incidents
+            unnarrowed = argparse.Namespace(**{**vars(args), "select": None, "ignore": None})
+            full = run_checks(unnarrowed, config_from_args(unnarrowed), cached_links=False)
+        # narrowed: the links were asked a moment ago, by the full check
+        batch = run_checks(args, config, cached_links=full is not None)
+        for checked in (batch, full):
+            if checked is not None and len(checked.results) != 1:  # the sources changed
+                raise UsageError(f"launch takes exactly one campaign, found {len(checked.results)}")
         result = batch.results[0]
+        skipped: list[Finding] = []
+        if full is not None:
+            gate = campaign_config(result.campaign, config)
+            skipped = [
+                f
+                for f in full.results[0].findings
+                if f.severity is Severity.ERROR and not gate.selects(f.code)
+            ]
         _warn_if_local_send_at(result.campaign)
         attempt = build_attempt(
             result,
@@ -357,6 +461,7 @@ def run(args: argparse.Namespace) -> int:
             relaunch=args.relaunch,
             retry=ci_retry(os.environ),
             offline=batch.offline,
+            skipped=skipped,
         )
         # a retry of a launch is "already launched" only when it would be launched again: the
         # same content checked with other results (a link broken since) is refused
@@ -378,9 +483,18 @@ def run(args: argparse.Namespace) -> int:
             before = None  # a real second send: recorded (a retried CI job once)
         row, fresh = (before, False) if before is not None else store.record_decision(attempt)
     if args.format == "json":
-        text = json.dumps(as_json(row, result, fresh=fresh), ensure_ascii=False, indent=2) + "\n"
+        shown = as_json(row, result, fresh=fresh, skipped=skipped)
+        text = json.dumps(shown, ensure_ascii=False, indent=2) + "\n"
     else:
         colour = use_colour(args.output)
-        text = as_text(row, result, colour, fresh=fresh, language=config.report.language)
+        text = as_text(
+            row,
+            result,
+            colour,
+            fresh=fresh,
+            language=config.report.language,
+            skipped=skipped,
+            narrowed=narrowed,
+        )
     write_output(text, args.output)
     return 1 if row.status == "refused" else 0

@@ -37,6 +37,8 @@ from sqlalchemy.exc import ArgumentError, IntegrityError, SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
 from mailcheck.config import ConfigError, shown_url
+from mailcheck.model import Finding
+from mailcheck.owners import default_owner
 from mailcheck.sqlite_wal import is_busy, use_wal
 from mailcheck.store import schema as s
 from mailcheck.store.migrations import MIGRATIONS, create_version_table
@@ -407,27 +409,8 @@ class Store:
                         for link in links
                     ],
                 )
-            if attempt.status == "launched" and errors:
-                conn.execute(
-                    insert(s.incidents),
-                    [
-                        {
-                            "launch_id": launch_id,
-                            "code": f.code,
-                            "severity": "error",
-                            "note": f"launched with --force ({attempt.reason or 'no reason'}): "
-                            f"{f.message}" + (f" (at {', '.join(f.places)})" if f.places else ""),
-                            "source": "launch",
-                            "url": f.url,
-                            "dedupe_key": None,
-                            "detected_at": attempt.attempted_at,
-                            "resolved_at": None,
-                            "owner": "agency",  # it saw the error at the gate and sent anyway
-                            "impact": None,
-                        }
-                        for f in errors
-                    ],
-                )
+            if attempt.status == "launched" and (errors or attempt.skipped):
+                conn.execute(insert(s.incidents), _launch_incidents(launch_id, attempt, errors))
             row = conn.execute(select(s.launches).where(s.launches.c.id == launch_id)).one()
         return _launch_row(row._mapping)
 
@@ -652,6 +635,37 @@ def _reason(exc: SQLAlchemyError) -> str:
             "(SQLite busy timeout); try again when it is released"
         )
     return str(orig if orig is not None else exc).strip().splitlines()[0]
+
+
+def _launch_incidents(
+    launch_id: int, attempt: LaunchAttempt, errors: Sequence[Finding]
+) -> list[dict[str, object]]:
+    """The incidents a launch records itself: each error it was forced out with, and each
+    error of the checks its --select/--ignore skipped (it went out unchecked for them)."""
+    reason = attempt.reason or "no reason"
+    narrowed = f" [{attempt.skipped_by}]"
+    why = [(f, f"launched with --force ({reason})") for f in errors]
+    why += [
+        (f, f"skipped at launch by {attempt.skipped_by} ({reason.removesuffix(narrowed)})")
+        for f in attempt.skipped
+    ]
+    return [
+        {
+            "launch_id": launch_id,
+            "code": f.code,
+            "severity": "error",
+            "note": f"{said}: {f.message}" + (f" (at {', '.join(f.places)})" if f.places else ""),
+            "source": "launch",
+            "url": f.url,
+            "dedupe_key": None,
+            "detected_at": attempt.attempted_at,
+            "resolved_at": None,
+            # the agency saw the error at the gate, or chose not to look, and sent anyway
+            "owner": default_owner(f.code, source="launch", url=f.url),
+            "impact": None,
+        }
+        for f, said in why
+    ]
 
 
 def _unique_links(links: Sequence[LaunchedLink]) -> list[LaunchedLink]:

@@ -67,6 +67,11 @@ class LaunchAttempt:
     # a retried ``--relaunch`` is the same second send; not recorded as a column of its own
     ci_retry: str | None = None
     offline: bool = False  # checked without the network: links and DNS not verified
+    # The errors of the checks this launch's --select/--ignore skipped (``skipped_by``: the
+    # flags): found all the same, and incidents of the launch as a forced launch's errors are
+    # -- narrowing the gate must not be a way around the KPI. Not the gate's findings.
+    skipped: tuple[Finding, ...] = ()
+    skipped_by: str = ""
 
     @property
     def decision_key(self) -> str | None:
