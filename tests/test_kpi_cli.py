@@ -140,10 +140,39 @@ def test_kpi_text_speaks_lang_and_csv_keeps_its_column_names(
     code, out, _ = run(capsys, "kpi", "--lang", "ru")
     assert code == 0
     assert out.splitlines()[0].split()[:3] == ["клиент", "период", "запуски"]
-    assert "по ответственному: agency 2" in out and "дефекты после запуска: 0 (0.0%)" in out
+    assert "по ответственному: агентство 2" in out and "дефекты после запуска: 0 (0,0\xa0%)" in out
     assert "by owner" not in out
     code, out, _ = run(capsys, "kpi", "--lang", "ru", "--format", "csv")
     assert out.startswith("client,period,launches,")  # data names, for scripts
+
+
+def test_kpi_text_names_owners_and_classes_and_writes_numbers_as_the_html_does(
+    seeded: dict[str, int], log_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a QA probe: `kpi --lang ru` said "по ответственному: agency 1, client 1, unknown 2;
+    # по классу: major 3, minor 1" and "66.7%" where the HTML says «агентство» and "66,7 %"
+    with open_store(log_url) as st:
+        st.add_incident(NewIncident(seeded["a1"], "WRONG-PRICE", "error", "old price",
+                                    detected_at=NOV + timedelta(hours=3)))  # fmt: skip
+        st.add_incident(NewIncident(seeded["a3"], "LNK001", "error", "promo page 502",
+                                    url="https://a/x", owner="client",
+                                    detected_at=NOV + timedelta(hours=3)))  # fmt: skip
+    code, out, _ = run(capsys, "kpi", "--client", "acme", "--lang", "ru",
+                       "--target", "error_free_rate=95%")  # fmt: skip
+    assert code == 0
+    row = out.splitlines()[1].split()
+    # 4 launches, 2 error-free (a2's forced error, a1's unattributed one): 50,0 %; with the
+    # client's incident too 1 of 4: 25,0 %; on time 1 of 2 scheduled
+    assert row[:11] == ["acme", "2026-11", "4", "2", "50,0", "%", "25,0", "%", "4", "2", "50,0"]
+    assert "по ответственному: агентство 2, клиент 1, не определён 1;" in out
+    assert "по классу: значительные 3, незначительные 1;" in out
+    assert "дефекты после запуска: 2 (40,0\xa0%)" in out  # 2 found later of 2 caught + 3
+    assert "error_free_rate: факт 0,5 / план 0,95 = 0,5263" in out
+    for english in ("agency", "client 1", "unknown", "major", "minor", "50.0%", "0.95"):
+        assert english not in out, english
+    # the same words as the HTML report
+    code, page, _ = run(capsys, "kpi", "--client", "acme", "--lang", "ru", "--format", "html")
+    assert all(word in page for word in ("агентство", "не определён", "значительные", "50 %"))
 
 
 def test_kpi_range_fills_empty_months_with_null_rates(

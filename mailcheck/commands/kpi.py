@@ -56,12 +56,33 @@ def configure(p: argparse.ArgumentParser) -> None:
     add_language_option(p)
 
 
-def _pct(value: object) -> str:
-    return "–" if value is None else f"{float(value) * 100:.1f}%"  # type: ignore[arg-type]
+def _pct(value: object, language: str = DEFAULT_LANGUAGE) -> str:
+    """A rate as a percentage with one decimal, in the language's way (CLDR via Babel, as the
+    HTML report localizes it): ``66.7%`` in English, ``66,7 %`` in Russian."""
+    if value is None:
+        return "–"
+    from babel import Locale
+    from babel.numbers import format_percent
+
+    pattern = Locale.parse(language).percent_formats[None].pattern  # "#,##0%", "#,##0 %"
+    one_decimal = pattern.replace("#,##0", "#,##0.0", 1)
+    return str(format_percent(float(value), format=one_decimal, locale=language))  # type: ignore[arg-type]
 
 
-def _num(value: object) -> str:
-    return "–" if value is None else f"{value}"
+def _num(value: object, language: str = DEFAULT_LANGUAGE) -> str:
+    """A figure (hours, a ratio, a plan) as reported, to 4 places at most, in the language's
+    way: ``0.0019`` in English, ``0,0019`` in Russian."""
+    if value is None:
+        return "–"
+    from babel.numbers import format_decimal
+
+    return str(format_decimal(float(value), format="#,##0.####", locale=language))  # type: ignore[arg-type]
+
+
+# Owners and classes as the HTML report names them (the same catalogue entries)
+OWNER_NAMES = {"agency": N_("agency"), "client": N_("client"), "esp": N_("ESP"),
+               "unknown": N_("not attributed")}  # fmt: skip
+CLASS_NAMES = {"critical": N_("critical"), "major": N_("major"), "minor": N_("minor")}
 
 
 # The text table's column heads (the CSV's columns are data names, in English for scripts)
@@ -104,13 +125,13 @@ def format_text(data: dict[str, object], language: str = DEFAULT_LANGUAGE) -> st
             inert(str(p["period"])),
             str(p["launches"]),
             str(p["error_free"]),
-            _pct(p["error_free_rate"]),
-            _pct(p["error_free_rate_all"]),
+            _pct(p["error_free_rate"], language),
+            _pct(p["error_free_rate_all"], language),
             str(p["incidents"]),
             str(p["caught_before_launch"]),
-            _pct(p["on_time_rate"]),
-            _num(p["mttr_hours"]),
-            _num(p["bonus_coefficient"]),
+            _pct(p["on_time_rate"], language),
+            _num(p["mttr_hours"], language),
+            _num(p["bonus_coefficient"], language),
         )
         for p in periods
     ]
@@ -124,16 +145,20 @@ def format_text(data: dict[str, object], language: str = DEFAULT_LANGUAGE) -> st
             counts = ", ".join(f"{c} {n}" for c, n in p["by_code"].items())
             extra.append(f"{label['by code']}: {counts}")
         if p["incidents"]:
-            owners = ", ".join(f"{o} {n}" for o, n in p["by_owner"].items() if n)
-            classes = ", ".join(f"{c} {n}" for c, n in p["by_class"].items() if n)
+            owners = ", ".join(
+                f"{say(OWNER_NAMES.get(o, o))} {n}" for o, n in p["by_owner"].items() if n
+            )
+            classes = ", ".join(
+                f"{say(CLASS_NAMES.get(c, c))} {n}" for c, n in p["by_class"].items() if n
+            )
             extra.append(f"{label['by owner']}: {owners}")
             extra.append(f"{label['by class']}: {classes}")
-            escaped = f"{p['escaped_defects']} ({_pct(p['escaped_defect_rate'])})"
+            escaped = f"{p['escaped_defects']} ({_pct(p['escaped_defect_rate'], language)})"
             extra.append(f"{label['escaped defects']}: {escaped}")
         for name, target in p["targets"].items():
             extra.append(
-                f"{name}: {label['fact']} {_num(target['fact'])} / {label['plan']} "
-                f"{target['plan']:g} = {_num(target['ratio'])}"
+                f"{name}: {label['fact']} {_num(target['fact'], language)} / {label['plan']} "
+                f"{_num(target['plan'], language)} = {_num(target['ratio'], language)}"
             )
         if extra:
             details.append(inert(f"{p['client']} {p['period']}: " + "; ".join(extra)))
