@@ -132,6 +132,12 @@ class Config:
     # the registry when rules are chosen (mailcheck.registry.check_codes), not here, so that
     # loading a config never loads the plugins.
     code_refs: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    # The levels whose select/ignore made ``select``/``ignore`` (``--show-settings`` says them):
+    # from the last level that had a ``select`` on (the ones before it no longer count).
+    selection_from: tuple[str, ...] = ()
+    # The directory of the config at the root of an ``extend`` chain (None: no extend): where
+    # the link/DNS caches and the default database live, one for the whole repository.
+    state_root: Path | None = None
     # Hierarchical discovery (False with --config, or for a Config built in code): the config
     # of another path is the closest one above it, with these command-line overrides applied.
     discover: bool = False
@@ -143,8 +149,10 @@ class Config:
 
     @property
     def state_dir(self) -> Path:
-        """Where the link cache and the default database live."""
-        return self.root / ".mailcheck"
+        """Where the link and DNS caches and the default database live: beside the config at
+        the root of an ``extend`` chain, so that a folder's config that extends the
+        repository's shares its caches (the CI cache step keeps one ``.mailcheck/``)."""
+        return (self.state_root or self.root) / ".mailcheck"
 
     @property
     def db_url(self) -> str:
@@ -190,7 +198,15 @@ SEVERITIES = ("error", "warning")
 # The largest whole number a setting takes: limits and counts far beyond any real need, and
 # within what Python's own sizes (islice, ranges) accept.
 MAX_SETTING = 2**53
-_NOT_SETTABLE = ("root", "path", "code_refs", "discover", "cli_overrides")
+_NOT_SETTABLE = (
+    "root",
+    "path",
+    "code_refs",
+    "selection_from",
+    "state_root",
+    "discover",
+    "cli_overrides",
+)
 
 
 def _label(where: str, key: str) -> str:
@@ -207,28 +223,50 @@ def campaign_config(campaign: Campaign, config: Config) -> Config:
     own = base.merged(campaign.config_overrides, where=campaign.source)
     if not any(key in campaign.config_overrides for key in ("select", "ignore")):
         return own  # the base already has the command line's selection on top
-    return command_line_selection(own, dict(base.cli_overrides))
+    # the command line's level comes after the campaign.toml's: said once, in its place
+    files_only = tuple(s for s in own.selection_from if not s.startswith("--"))
+    return command_line_selection(replace(own, selection_from=files_only), dict(base.cli_overrides))
 
 
 def command_line_selection(cfg: Config, flags: dict[str, Any]) -> Config:
-    """``cfg`` with the command line's ``--select``/``--ignore`` applied on top of the
-    selection the configuration files (and a campaign.toml) made: ``--select`` replaces their
-    ``select`` (their ``ignore`` still applies, the more specific entry winning as always);
-    ``--ignore`` adds to their ``ignore``, and beats their ``select`` however specific it is
-    (a file's ``select = ["LNK004"]`` does not bring LNK004 back under ``--ignore LNK``),
-    while within the command line the more specific of ``--select``/``--ignore`` wins."""
+    """``cfg`` with the command line's ``--select``/``--ignore`` applied as the last level of
+    the rule selection (:func:`selection_level`): ``--select`` replaces the set the
+    configuration files and a campaign.toml chose, ``--ignore`` removes from it."""
     select, ignore = flags.get("select"), flags.get("ignore")
-    if not select and not ignore:
+    return selection_level(
+        cfg,
+        tuple(select) if select else None,
+        tuple(ignore) if ignore else None,
+        "--",
+    )
+
+
+def selection_level(
+    cfg: Config, select: tuple[str, ...] | None, ignore: tuple[str, ...] | None, where: str
+) -> Config:
+    """The rules ``cfg`` runs after one more level of the chain (repository config, the files
+    it extends, a campaign.toml, the command line), as ruff's: a level's ``select`` replaces
+    the running set (its own ``ignore`` then removes from it, the more specific entry winning
+    within the level); a level with only ``ignore`` removes those rules from the set it got.
+    So a campaign's ``ignore`` adds to the repository's, and a campaign's ``select = ["ALL"]``
+    brings back what the repository ignored.
+
+    The set is kept as one ``select``/``ignore`` pair that :func:`mailcheck.registry.selected`
+    reads: an ``ignore`` level joins the ignore list and drops the select entries it covers (a
+    more specific entry would otherwise win over it), which chooses exactly the rules left."""
+    if select is None and not ignore:
         return cfg
-    chosen = tuple(select) if select else cfg.select
-    skipped = cfg.ignore
-    if ignore:
-        skipped = tuple(dict.fromkeys((*cfg.ignore, *ignore)))
-        if not select:
-            # a select entry inside an ignored prefix would win by being more specific:
-            # leave it out, so that what the command line ignores is never run
-            chosen = tuple(p for p in cfg.select if not _covered(p, ignore))
-    return replace(cfg, select=chosen, ignore=skipped)
+    said = tuple(
+        f"--{key} {','.join(codes)}" if where == "--" else f"{where}: {key} = {_toml(list(codes))}"
+        for key, codes in (("select", select), ("ignore", ignore))
+        if codes is not None and (codes or key == "select")
+    )
+    if select is not None:
+        return replace(cfg, select=select, ignore=ignore or (), selection_from=said)
+    assert ignore is not None
+    chosen = tuple(p for p in cfg.select if not _covered(p, ignore))
+    skipped = tuple(dict.fromkeys((*cfg.ignore, *ignore)))
+    return replace(cfg, select=chosen, ignore=skipped, selection_from=(*cfg.selection_from, *said))
 
 
 def _covered(pattern: str, ignored: list[str] | tuple[str, ...]) -> bool:
@@ -278,10 +316,10 @@ def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
         if name in ("select", "ignore"):
             refs = changes.get("code_refs", cfg.code_refs)
             changes["code_refs"] = (*refs, (_label(where, key), changes[name]))
-    if where == "--" and isinstance(cfg, Config):
-        # the command line's selection goes on top of the file's, not in place of it
-        flags: dict[str, Any] = {k: changes.pop(k) for k in ("select", "ignore") if k in changes}
-        return command_line_selection(replace(cfg, **changes), flags)
+    if isinstance(cfg, Config) and ("select" in changes or "ignore" in changes):
+        # a level of the rule selection: on top of the one before, not in place of it
+        level_select, level_ignore = changes.pop("select", None), changes.pop("ignore", None)
+        return selection_level(replace(cfg, **changes), level_select, level_ignore, where)
     return replace(cfg, **changes)
 
 
@@ -486,7 +524,13 @@ def _loaded(found: tuple[Path, dict[str, Any]] | None, root: Path | None) -> Con
         return Config(root=root or Path.cwd().resolve())
     path, table = found
     cfg = Config(root=path.parent.resolve(), path=path)
-    for file, settings in _extended(path, table):  # the extended files first, then this one
+    chain = _extended(path, table)
+    if len(chain) > 1:
+        # one state directory per repository: the extended config's, at the chain's root
+        # (and the default database in it, unless a file of the chain names one)
+        state_root = chain[0][0].parent.resolve()
+        cfg = replace(cfg, state_root=state_root, db=sqlite_from(cfg.db, state_root))
+    for file, settings in chain:  # the extended files first, then this one
         cfg = _apply(cfg, settings, where=str(file))
     assert isinstance(cfg, Config)
     _check_language(cfg, str(path))
@@ -610,10 +654,11 @@ def settings_text(cfg: Config) -> str:
     lines = [
         f"config file: {cfg.path if cfg.path is not None else 'none (defaults)'}",
         f"database: {shown_url(cfg.db_url)} (from {cfg.db_source})",
-        f"state directory (link cache): {cfg.state_dir}",
+        f"state directory (link cache): {cfg.state_dir}"
+        + (f" (shared with the config it extends, in {cfg.state_root})" if cfg.state_root else ""),
         "",
     ]
-    hidden = {"root", "path", "code_refs", "discover", "cli_overrides", "db"}
+    hidden = {"db", *_NOT_SETTABLE}
 
     def table(obj: Any, title: str | None) -> None:
         if title:
@@ -629,6 +674,10 @@ def settings_text(cfg: Config) -> str:
             if isinstance(value, tuple):
                 value = list(value)
             lines.append(f"{f.name.replace('_', '-')} = {_toml(value)}")
+            if f.name == "ignore" and isinstance(obj, Config) and obj.selection_from:
+                # the levels that made select/ignore, in order (ruff's model: a level's select
+                # starts over, its ignore removes; the defaults before the first select)
+                lines.append(f"# rules chosen by: {'; then '.join(obj.selection_from)}")
 
     table(cfg, None)
     table(cfg.links, "links")

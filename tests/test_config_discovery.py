@@ -69,8 +69,9 @@ def test_each_path_uses_its_closest_config_whatever_the_cwd(
     code, out, _ = _run(two_projects, monkeypatch, capsys, *args)
     assert code == 1
     # repo's 70-character limit; no config above plain/ (defaults: 50); both/: mailcheck.toml
-    # wins over the pyproject.toml beside it (SUB002 at 50, PRE ignored)
-    assert _codes(json.loads(out)) == {"x": [], "y": ["SUB002"], "z": ["SUB002"]}
+    # wins over the pyproject.toml beside it (SUB002 at 50); its ignore of PRE does not hold
+    # against --select PRE, which replaces the rules chosen before it, as ruff's --select
+    assert _codes(json.loads(out)) == {"x": [], "y": ["SUB002"], "z": ["PRE001", "SUB002"]}
     # from inside the project, the same verdicts
     code, out, _ = _run(
         two_projects / "repo",
@@ -189,14 +190,14 @@ def own_selections(tmp_path: Path) -> Path:
 def test_command_line_ignore_applies_on_top_of_every_configuration(
     own_selections: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``--ignore LNK004`` ignores LNK004 everywhere: it adds to the config file's ignore and
-    to a campaign.toml's, and beats a campaign.toml's more specific ``select``."""
+    """``--ignore LNK`` is the last level of the rule selection: it removes LNK from what every
+    configuration chose, and beats a campaign.toml's more specific ``select``."""
     flags = ("check", "--offline", "--format", "json", "--ignore", f"{A11Y},LNK", "campaigns")
     code, out, err = _run(own_selections, monkeypatch, capsys, *flags)
     assert code == 1, err
     assert _codes(json.loads(out)) == {
-        "all": ["SUB002"],  # its select=ALL does not bring back what the command line ignores
-        "own-ignore": ["PRE001"],  # its ignore (SUB) replaced the file's (PRE), not --ignore's
+        "all": ["PRE001", "SUB002"],  # its select=ALL starts over: PRE back, LNK still not
+        "own-ignore": [],  # the file's ignore (PRE), its own (SUB) and --ignore's, together
         "own-select": ["SUB002"],  # its LNK004 is inside --ignore's LNK
         "plain": ["SUB002"],  # PRE: the file's ignore still applies beside --ignore
     }
@@ -205,16 +206,13 @@ def test_command_line_ignore_applies_on_top_of_every_configuration(
 def test_command_line_select_applies_on_top_of_every_configuration(
     own_selections: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """``--select SUB,PRE`` replaces every configuration's ``select``, a campaign.toml's too;
-    their ``ignore`` still applies, as it does for a config file's."""
+    """``--select SUB,PRE`` replaces the rules every configuration chose, a campaign.toml's
+    too, their ``ignore`` included (as ruff's ``--select``)."""
     flags = ("check", "--offline", "--format", "json", "--select", "SUB,PRE", "campaigns")
     code, out, err = _run(own_selections, monkeypatch, capsys, *flags)
     assert code == 1, err
     assert _codes(json.loads(out)) == {
-        "all": ["SUB002"],  # PRE: the file's ignore (the campaign sets only select)
-        "own-ignore": ["PRE001"],  # its ignore (SUB) replaced the file's
-        "own-select": ["SUB002"],
-        "plain": ["SUB002"],
+        name: ["PRE001", "SUB002"] for name in ("all", "own-ignore", "own-select", "plain")
     }
 
 
@@ -226,7 +224,84 @@ def test_show_settings_shows_the_command_line_on_top_of_a_campaign_toml(
     code, out, _ = _run(own_selections, monkeypatch, capsys, *flags)
     assert code == 0
     assert "its campaign.toml overrides: select; --ignore on top)\n" in out
-    assert '\nselect = ["SUB"]\nignore = ["PRE", "LNK"]\n' in out
+    # its select started over (the file's PRE no longer ignored); --ignore LNK beat its LNK004
+    assert (
+        '\nselect = ["SUB"]\nignore = ["LNK"]\n# rules chosen by: campaigns/own-select/'
+        'campaign.toml: select = ["LNK004", "SUB"]; then --ignore LNK\n'
+    ) in out
+
+
+@pytest.fixture
+def repository_ignores_lnk004(tmp_path: Path) -> Path:
+    """An agency's repository whose mailcheck.toml ignores LNK004 (and A11Y): ``plain`` sets no
+    rule selection, ``own-ignore`` ignores UNS002 and UNS003, ``own-all`` selects ALL and
+    ``own-lnk`` selects LNK004. Each has a plain http:// link (LNK004) and a long subject."""
+    (tmp_path / "mailcheck.toml").write_text(f'ignore = ["LNK004", "{A11Y}"]\n', encoding="utf-8")
+    root = tmp_path / "campaigns"
+    common: dict[str, object] = {"body": HTTP_BODY, "subject": LONG_SUBJECT}
+    write_campaign(root, "plain", **common)  # type: ignore[arg-type]
+    write_campaign(root, "own-ignore", ignore=["UNS002", "UNS003"], **common)  # type: ignore[arg-type]
+    write_campaign(root, "own-all", select=["ALL"], **common)  # type: ignore[arg-type]
+    write_campaign(root, "own-lnk", select=["LNK004"], **common)  # type: ignore[arg-type]
+    return tmp_path
+
+
+def test_a_campaigns_ignore_adds_to_the_repositorys(
+    repository_ignores_lnk004: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A campaign.toml's ``ignore`` removes rules from what the repository's config chose: it
+    does not replace the repository's ``ignore`` (a QA probe: LNK004 came back for the campaign
+    that ignored UNS002/UNS003). Its ``select`` starts over, as a level's ``select`` in ruff."""
+    args = ("check", "--offline", "--format", "json", "campaigns")
+    code, out, err = _run(repository_ignores_lnk004, monkeypatch, capsys, *args)
+    assert code == 1, err
+    found = {c["id"]: c["findings"] for c in json.loads(out)["campaigns"]}
+    assert {k: [f["code"] for f in v] for k, v in found.items()} == {
+        "own-all": ["A11Y001", "LNK004", "SUB002"],  # ALL brings back what the repository ignored
+        "own-ignore": ["SUB002"],  # LNK004 and A11Y stay ignored: the lists add up
+        "own-lnk": ["LNK004"],  # the campaign's select is the whole set
+        "plain": ["SUB002"],
+    }
+    (lnk004,) = [f for f in found["own-lnk"] if f["code"] == "LNK004"]
+    assert lnk004["url"] == "http://shop.test/old?utm_source=email&utm_medium=email&utm_campaign=bf"
+
+
+def test_show_settings_shows_the_rules_a_campaign_is_judged_with_and_why(
+    repository_ignores_lnk004: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = repository_ignores_lnk004.resolve()
+    args: tuple[str, ...] = ("check", "--show-settings", "campaigns/own-ignore")
+    code, out, _ = _run(repository_ignores_lnk004, monkeypatch, capsys, *args)
+    assert code == 0
+    assert (
+        '\nselect = ["ALL"]\nignore = ["LNK004", "A11Y", "UNS002", "UNS003"]\n'
+        f'# rules chosen by: {root / "mailcheck.toml"}: ignore = ["LNK004", "A11Y"]; then '
+        'campaigns/own-ignore/campaign.toml: ignore = ["UNS002", "UNS003"]\n'
+    ) in out
+    args = ("check", "--show-settings", "--select", "LNK,SUB", "campaigns/own-all")
+    code, out, _ = _run(repository_ignores_lnk004, monkeypatch, capsys, *args)
+    assert '\nselect = ["LNK", "SUB"]\nignore = []\n# rules chosen by: --select LNK,SUB\n' in out
+
+
+def test_an_extending_configs_ignore_adds_to_the_extended_ones(
+    repository_ignores_lnk004: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = repository_ignores_lnk004 / "campaigns"
+    (folder / "mailcheck.toml").write_text(
+        'extend = "../mailcheck.toml"\nignore = ["SUB"]\n', encoding="utf-8"
+    )
+    args: tuple[str, ...] = ("check", "--offline", "--format", "json", "campaigns/plain")
+    code, out, err = _run(repository_ignores_lnk004, monkeypatch, capsys, *args)
+    assert (code, _codes(json.loads(out))) == (0, {"plain": []}), err  # LNK004, A11Y, SUB
+    args = ("check", "--offline", "--format", "json", "--ignore", "UNS", "campaigns/own-all")
+    code, out, err = _run(repository_ignores_lnk004, monkeypatch, capsys, *args)
+    assert _codes(json.loads(out)) == {"own-all": ["A11Y001", "LNK004", "SUB002"]}
 
 
 def test_a_folder_config_that_extends_the_repositorys_keeps_its_database_and_rules(
@@ -252,6 +327,41 @@ def test_a_folder_config_that_extends_the_repositorys_keeps_its_database_and_rul
         two_projects, monkeypatch, capsys, "check", "--offline", "--format", "json", str(acme)
     )
     assert code == 0 and "SUB002" not in out  # the repository's subject-max still applies
+
+
+def test_a_folder_config_that_extends_the_repositorys_shares_its_state_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The link/DNS caches of a campaign under ``extend = "../../mailcheck.toml"`` are the
+    repository's ``.mailcheck/`` (the one CI keeps and ``pytest --mailcheck`` uses), not a
+    second one in the folder (a QA probe: the caches split)."""
+    from tests.ports import free_port
+
+    monkeypatch.delenv("MAILCHECK_DB", raising=False)
+    repo = tmp_path.resolve()
+    # nothing listens at the nameserver: DNS is not answered, the caches are still opened
+    (repo / "mailcheck.toml").write_text(
+        f'[dns]\nnameservers = ["127.0.0.1:{free_port()}"]\ntimeout = 1\n[links]\ntimeout = 1\n',
+        encoding="utf-8",
+    )
+    folder = repo / "campaigns" / "acme"
+    write_campaign(folder, "bf")
+    (folder / "mailcheck.toml").write_text(
+        'extend = "../../mailcheck.toml"\nclient = "acme"\n', encoding="utf-8"
+    )
+    args = ("check", "--show-settings", "campaigns/acme/bf")
+    code, out, _ = _run(repo, monkeypatch, capsys, *args)
+    assert code == 0
+    assert f"config file: {folder / 'mailcheck.toml'}\n" in out
+    assert f"state directory (link cache): {repo / '.mailcheck'} (shared with" in out
+    assert f"database: sqlite:///{repo / '.mailcheck' / 'mailcheck.db'} (" in out
+    code, out, err = _run(repo, monkeypatch, capsys, "check", "--format", "json", "campaigns")
+    assert code == 0, err
+    (campaign,) = json.loads(out)["campaigns"]
+    assert [f["code"] for f in campaign["findings"]] == ["A11Y001", "NET001"]
+    shared = repo / ".mailcheck"
+    assert {p.name for p in shared.iterdir()} >= {"links.sqlite", "dns.sqlite"}
+    assert not (folder / ".mailcheck").exists()
 
 
 @pytest.mark.parametrize(

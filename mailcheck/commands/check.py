@@ -28,8 +28,9 @@ an .html file, or any directory: mailcheck finds every campaign below it (saved 
 without an extension too), and says which mail files it does not read (Outlook .msg/.oft,
 mboxes, MJML or Inky source to compile first: INP002). Each campaign uses the closest
 mailcheck.toml or [tool.mailcheck] in pyproject.toml above it (see --show-settings); flags
-override it, and a campaign.toml overrides it for its campaign, except --select and --ignore,
-which apply on top of every configuration, a campaign.toml's too (--ignore adds to its ignore).
+override it, and a campaign.toml overrides it for its campaign. Rules are chosen as ruff's,
+level by level (config, the configs it extends, campaign.toml, then --select/--ignore): a
+level's select replaces the rules chosen so far, its ignore removes from them.
 
 exit codes: 0 no errors (warnings allowed), 1 errors (or warnings with --strict), 2 usage error"""
 
