@@ -26,7 +26,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Literal
 
 from mailcheck.auth_model import parse_tags
-from mailcheck.i18n import t
+from mailcheck.i18n import N_, t
 
 if TYPE_CHECKING:
     from mailcheck.config import Config
@@ -102,6 +102,20 @@ class Listing:
     detail: str = ""  # the return code(s), or why it could not be verified
 
 
+# A failed lookup's kind in words (the resolver's status names are mailcheck's own code)
+_DNS_FAILURES = {
+    "timeout": (N_("DNS timeout: {error}"), N_("DNS timeout")),
+    "servfail": (N_("DNS server failure (SERVFAIL): {error}"), N_("DNS server failure (SERVFAIL)")),
+    "invalid": (N_("invalid DNS answer: {error}"), N_("invalid DNS answer")),
+}
+
+
+def dns_failure(status: str, error: str = "") -> str:
+    """Why a lookup told nothing, in words the reader's language can say."""
+    with_error, alone = _DNS_FAILURES.get(status, ("DNS {status}: {error}", "DNS {status}"))
+    return t(with_error, status=status, error=error) if error else t(alone, status=status)
+
+
 def read_listing(
     listed: Blocklist, subject: str, status: str, records: tuple[str, ...], error: str = ""
 ) -> Listing:
@@ -109,8 +123,7 @@ def read_listing(
     if status in ("nxdomain", "nodata"):
         return Listing(listed.name, subject, "clean")
     if status != "ok":
-        why = t("DNS {status}: {error}", status=status, error=error) if error else f"DNS {status}"
-        return Listing(listed.name, subject, "unverified", why)
+        return Listing(listed.name, subject, "unverified", dns_failure(status, error))
     refused = [r for r in records if r in listed.refusals]
     if refused:
         why = t("the list refused the query ({code})", code=refused[0])

@@ -21,6 +21,7 @@ import gettext
 import io
 import string
 from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -161,3 +162,22 @@ def from_data(data: object) -> object:
 def placeholders(template: str) -> set[str]:
     """The ``{name}`` fields of a template (for the catalogue tests)."""
     return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+
+
+def format_moment(when: datetime, lang: str) -> str:
+    """A date and time as the reader's language writes it, with its time zone (Babel's
+    patterns: «20 декабря 2026 г., 09:00 UTC», "December 20, 2026, 9:00 AM UTC+03:00"). A
+    time without a zone is taken as UTC, as mailcheck records its own."""
+    from babel.dates import format_date, format_time, get_datetime_format
+
+    locale = check_language(lang)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    offset = when.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    hours, rest = divmod(abs(minutes), 60)
+    zone = "UTC" if not minutes else f"UTC{sign}{hours:02d}:{rest:02d}"
+    date = format_date(when, "long", locale=locale)
+    time = format_time(when, "short", tzinfo=when.tzinfo, locale=locale)
+    return str(get_datetime_format("medium", locale=locale)).format(f"{time} {zone}", date)

@@ -24,7 +24,7 @@ from mailcheck.reports.html import (
 )
 
 from mailcheck.config import Config
-from mailcheck.i18n import translate, translations
+from mailcheck.i18n import format_moment, translate, translations
 from mailcheck.model import Finding, Severity
 
 # An item's verdict as the QA report's authentication lines mark it (✓ ! ✗ ?); "missing" is
@@ -75,14 +75,14 @@ def domain_views(reports: Sequence[ReportLike], language: str) -> list[DomainVie
             )
             for i in report.items
         ]
-        tables = auth_sections(report.domain, report.facts) if report.facts is not None else []
+        tables = auth_sections(report.domain, report.facts, tr) if report.facts is not None else []
         views.append(
             DomainView(
                 domain=report.domain,
                 errors=sum(f.severity is Severity.ERROR for f in report.findings),
                 warnings=sum(f.severity is Severity.WARNING for f in report.findings),
                 lines=lines,
-                tables=tables + health_tables(report.domain, report.facts),
+                tables=tables + health_tables(report.domain, report.facts, tr),
             )
         )
     return views
@@ -117,6 +117,6 @@ def render_domain_html(
             warnings=sum(v.warnings for v in views),
             agency=config.report.agency,
             logo=logo,
-            generated=(generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
+            generated=format_moment(generated or datetime.now(UTC), language),
         )
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import gettext
 import hashlib
 import json
 import os
@@ -35,7 +36,7 @@ from markupsafe import Markup, escape
 from mailcheck import __version__
 from mailcheck.config import Config
 from mailcheck.facts import Facts, LinkResult
-from mailcheck.i18n import DEFAULT_LANGUAGE, t, translate, translations
+from mailcheck.i18n import DEFAULT_LANGUAGE, N_, format_moment, t, translate, translations
 from mailcheck.linkinfo import is_unsubscribe, is_web
 from mailcheck.loaders import MANIFEST
 from mailcheck.model import Campaign, CampaignResult, Document, Finding, Link, Severity
@@ -86,6 +87,7 @@ def environment(language: str = DEFAULT_LANGUAGE) -> jinja2.Environment:
     # a finding's places: the file named once per run of lines, the first few of a long list
     # (a layout of 110 tables is one A11Y003; its message says how many)
     env.filters["compact"] = lambda places: compact(places, translations(language))
+    env.filters["moment"] = lambda when: format_moment(when, language)
     env.globals["PLACES_SHOWN"] = PLACES_SHOWN
     return env
 
@@ -397,11 +399,16 @@ def link_rows(
 
 # --- authentication (records as found) ----------------------------------------------------------
 
+ENGLISH = gettext.NullTranslations()  # the source language: the identity
 
-def describe(value: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, str]]:
-    """Flatten whatever the DNS facts hold into (field, value) rows, without knowing the type."""
+
+def describe(
+    value: Any, prefix: str = "", depth: int = 0, tr: gettext.NullTranslations = ENGLISH
+) -> list[tuple[str, str]]:
+    """Flatten whatever the DNS facts hold into (field, value) rows, without knowing the type:
+    the fields mailcheck knows by their label in ``tr``'s language (:data:`FIELD_LABELS`)."""
     if depth > 4:
-        return [(prefix or "value", str(value))]
+        return [(field_label(prefix or "value", tr), _scalar(value, tr))]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         items: Iterable[tuple[str, Any]] = (
             (f.name, getattr(value, f.name)) for f in dataclasses.fields(value)
@@ -411,17 +418,17 @@ def describe(value: Any, prefix: str = "", depth: int = 0) -> list[tuple[str, st
     elif hasattr(value, "__dict__") and not callable(value):
         items = ((k, v) for k, v in vars(value).items() if not k.startswith("_"))
     else:
-        return [(prefix or "value", _scalar(value))]
+        return [(field_label(prefix or "value", tr), _scalar(value, tr))]
     rows: list[tuple[str, str]] = []
     for name, item in items:
         key = f"{prefix}.{name}" if prefix else name
         if _is_structured(item):
-            rows += describe(item, key, depth + 1)
+            rows += describe(item, key, depth + 1, tr)
         elif isinstance(item, list | tuple | set | frozenset) and any(map(_is_structured, item)):
             for i, element in enumerate(item):
-                rows += describe(element, f"{key}[{i}]", depth + 1)
+                rows += describe(element, f"{key}[{i}]", depth + 1, tr)
         else:
-            rows.append((key, _scalar(item)))
+            rows.append((field_label(key, tr), _field_value(name, item, tr)))
     return rows
 
 
@@ -431,16 +438,99 @@ def _is_structured(value: Any) -> bool:
     )
 
 
-def _scalar(value: Any) -> str:
+def _scalar(value: Any, tr: gettext.NullTranslations = ENGLISH) -> str:
+    """A value as the technician reads it: mailcheck's own words (a DNS error, a note, yes/no)
+    in ``tr``'s language, a record as it was published."""
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return tr.gettext("yes") if value else tr.gettext("no")
     if isinstance(value, list | tuple | set | frozenset):
-        return ", ".join(_scalar(v) for v in value) if value else "—"
+        return ", ".join(_scalar(v, tr) for v in value) if value else "—"
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    return str(value)
+    return str(translate(value, tr))
+
+
+# What the records' tables call the facts' fields (their names in the code, void_lookups or
+# dns_error, mean nothing to the reader); a field not listed shows its name.
+FIELD_LABELS: dict[str, str] = {
+    "status": N_("Lookup result"),
+    "records": N_("Records"),
+    "record": N_("Record"),
+    "lookups": N_("DNS lookups (at most 10)"),
+    "void_lookups": N_("Lookups with no answer (at most 2)"),
+    "void_lookups_ipv4": N_("Lookups with no answer for an IPv4 sender"),
+    "void_lookups_ipv6": N_("Lookups with no answer for an IPv6 sender"),
+    "plus_all_includes": N_("Includes that allow everyone (+all)"),
+    "all_qualifier": N_("Qualifier of “all”"),
+    "has_redirect": N_("Uses redirect="),
+    "syntax_errors": N_("Syntax errors"),
+    "limit_errors": N_("Limits exceeded"),
+    "unverified": N_("Not verified"),
+    "dns_error": N_("DNS error"),
+    "org_domain": N_("Organisational domain"),
+    "domain_exists": N_("Domain exists"),
+    "record_domain": N_("Record found at"),
+    "policy": N_("Policy"),
+    "policy_tag": N_("Policy taken from tag"),
+    "tags": N_("Tags"),
+    "errors": N_("Errors"),
+    "warnings": N_("Warnings"),
+    "source": N_("Selector from"),
+    "key_type": N_("Key type"),
+    "bits": N_("Key size, bits"),
+    "testing": N_("Testing mode (t=y)"),
+    "error": N_("Error"),
+    "note": N_("Note"),
+    "logo": N_("Logo"),
+    "certificate": N_("Certificate"),
+    "value": N_("Value"),
+}
+# mailcheck's own words among the values: the outcome of a lookup, where a selector came from
+STATUS_WORDS: dict[str, str] = {
+    "ok": N_("found"),
+    "none": N_("not published"),
+    "error": N_("lookup failed: not verified"),
+    "missing": N_("no key published"),
+    "revoked": N_("key revoked (empty p=)"),
+    "invalid": N_("key not understood"),
+}
+SOURCE_WORDS: dict[str, str] = {
+    "signature": N_("the message's DKIM-Signature"),
+    "campaign": N_("the campaign's dkim-selectors"),
+    "config": N_("the configured dkim-selectors"),
+}
+LISTING_WORDS: dict[str, str] = {
+    "listed": N_("listed"),
+    "clean": N_("not listed"),
+    "unverified": N_("could not verify"),
+}
+
+
+def field_label(key: str, tr: gettext.NullTranslations = ENGLISH) -> str:
+    """``void_lookups`` → "Lookups with no answer (at most 2)"; a nested field (``tags.p``,
+    ``errors[0]``) keeps its own part after its parent's label."""
+    head, sep, rest = _split(key)
+    label = FIELD_LABELS.get(head)
+    if label is None:
+        return key
+    said = tr.gettext(label)
+    return f"{said}: {rest}" if sep == "." else f"{said}{sep}{rest}" if sep else said
+
+
+def _split(key: str) -> tuple[str, str, str]:
+    match = re.search(r"[.\[]", key)
+    if match is None:
+        return key, "", ""
+    return key[: match.start()], match.group(), key[match.end() :]
+
+
+def _field_value(name: str, value: Any, tr: gettext.NullTranslations = ENGLISH) -> str:
+    words = {"status": STATUS_WORDS, "source": SOURCE_WORDS}.get(name)
+    if words is not None and isinstance(value, str) and value in words:
+        return tr.gettext(words[value])
+    return _scalar(value, tr)
 
 
 # The DNS facts' shape, read by duck typing: the parts and fields worth showing a client, in
@@ -470,25 +560,29 @@ class AuthTable:
     rows: list[tuple[str, str]]
 
 
-def auth_sections(domain: str, value: Any) -> list[AuthTable]:
-    """Tables for one domain's authentication facts, whatever their exact type."""
+def auth_sections(
+    domain: str, value: Any, tr: gettext.NullTranslations = ENGLISH
+) -> list[AuthTable]:
+    """Tables for one domain's authentication facts, whatever their exact type, with labels
+    and mailcheck's own words in ``tr``'s language (the records as published)."""
     tables: list[AuthTable] = []
     known = False
     for part, names in AUTH_PARTS.items():
         obj = getattr(value, part, None)
         if obj is not None:
             known = True
-            tables.append(AuthTable(domain, part.upper(), _part_rows(obj, names)))
+            tables.append(AuthTable(domain, part.upper(), _part_rows(obj, names, tr)))
     dkim = getattr(value, "dkim", None)
     if isinstance(dkim, dict):
         known = True
         for selector, key in dkim.items():
-            tables.append(AuthTable(domain, f"DKIM {selector}", _part_rows(key, DKIM_FIELDS)))
+            tables.append(AuthTable(domain, f"DKIM {selector}", _part_rows(key, DKIM_FIELDS, tr)))
     notes = getattr(value, "notes", None)
     if known and notes:
-        tables.append(AuthTable(domain, "Notes", [("note", _scalar(n)) for n in notes]))
+        rows = [(field_label("note", tr), _scalar(n, tr)) for n in notes]
+        tables.append(AuthTable(domain, tr.gettext("Notes"), rows))
     if not known:
-        tables.append(AuthTable(domain, "", describe(value)))
+        tables.append(AuthTable(domain, "", describe(value, tr=tr)))
     return tables
 
 
@@ -496,16 +590,18 @@ def auth_sections(domain: str, value: Any) -> list[AuthTable]:
 _AUTH_SKIP = {"chain", "evaluations", "domain", "selector"}
 
 
-def _part_rows(obj: Any, first: tuple[str, ...]) -> list[tuple[str, str]]:
+def _part_rows(
+    obj: Any, first: tuple[str, ...], tr: gettext.NullTranslations = ENGLISH
+) -> list[tuple[str, str]]:
     """The fields a client cares about first, then any others the object has, non-empty only."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         names = [f.name for f in dataclasses.fields(obj)]
     elif isinstance(obj, dict):
-        return describe({k: v for k, v in obj.items() if _shown(v)})
+        return describe({k: v for k, v in obj.items() if _shown(v)}, tr=tr)
     elif hasattr(obj, "__dict__"):
         names = [n for n in vars(obj) if not n.startswith("_")]
     else:
-        return [("value", _scalar(obj))]
+        return [(field_label("value", tr), _scalar(obj, tr))]
     ordered = [n for n in first if n in names] + [
         n for n in names if n not in first and n not in _AUTH_SKIP
     ]
@@ -514,7 +610,10 @@ def _part_rows(obj: Any, first: tuple[str, ...]) -> list[tuple[str, str]]:
         item = getattr(obj, name)
         if not _shown(item):
             continue
-        rows += describe(item, name, 1) if _is_structured(item) else [(name, _scalar(item))]
+        if _is_structured(item):
+            rows += describe(item, name, 1, tr)
+        else:
+            rows.append((field_label(name, tr), _field_value(name, item, tr)))
     return rows
 
 
@@ -572,10 +671,10 @@ def auth_domains(
         if any(d == k or d.endswith("." + k) for d in domains):
             value = facts.auth[key]
             lines = auth_lines(value, _)
-            tables = auth_sections(key, value)
+            tables = auth_sections(key, value, translations(language))
             if k == sender and findings is not None:
                 lines += health_lines(value, list(findings), language)
-                tables += health_tables(key, value)
+                tables += health_tables(key, value, translations(language))
             found.append(AuthDomain(key, lines, tables))
     return found
 
@@ -613,35 +712,45 @@ def health_lines(value: object, findings: list[Finding], language: str) -> list[
     ]
 
 
-def health_tables(domain: str, facts: object | None) -> list[AuthTable]:
-    """MX, MTA-STS, TLS-RPT, BIMI and blocklist answers as found, for the technician."""
+def health_tables(
+    domain: str, facts: object | None, tr: gettext.NullTranslations = ENGLISH
+) -> list[AuthTable]:
+    """MX, MTA-STS, TLS-RPT, BIMI and blocklist answers as found, for the technician, with
+    labels and mailcheck's own words in ``tr``'s language."""
     health: Any = getattr(facts, "health", None)
     if health is None:
         return []
+    record, policy = field_label("record", tr), field_label("policy", tr)
     tables = [AuthTable(domain, "MX", [("MX", f"{p} {h}") for p, h in health.mx])]
-    sts_rows = (
-        [("record", health.mta_sts.record)] if health.mta_sts and health.mta_sts.record else []
-    )
+    sts_rows = [(record, health.mta_sts.record)] if health.mta_sts and health.mta_sts.record else []
     if health.mta_sts_policy is not None:
-        sts_rows.append(("policy", health.mta_sts_policy.url))
+        sts_rows.append((policy, health.mta_sts_policy.url))
         if health.mta_sts_policy.text:
             sts_rows.append(("mta-sts.txt", health.mta_sts_policy.text))
     tables.append(AuthTable(domain, "MTA-STS", sts_rows))
     rpt = health.tls_rpt
     tables.append(
-        AuthTable(domain, "TLS-RPT", [("record", rpt.record)] if rpt and rpt.record else [])
+        AuthTable(domain, "TLS-RPT", [(record, rpt.record)] if rpt and rpt.record else [])
     )
-    bimi_rows = [("record", health.bimi.record)] if health.bimi and health.bimi.record else []
+    bimi_rows = [(record, health.bimi.record)] if health.bimi and health.bimi.record else []
     for label, judged in (("logo", health.bimi_logo), ("certificate", health.bimi_certificate)):
         if judged is not None:
-            bimi_rows.append((label, judged.url))
+            bimi_rows.append((field_label(label, tr), judged.url))
     tables.append(AuthTable(domain, "BIMI", bimi_rows))
     listings = [
-        (f"{i.list_name} · {i.subject}", f"{i.status} {i.detail}".strip()) for i in health.listings
+        (f"{i.list_name} · {i.subject}", _listing(i.status, i.detail, tr)) for i in health.listings
     ]
     if listings:
-        tables.append(AuthTable(domain, "blocklists", listings))
+        tables.append(AuthTable(domain, tr.gettext("Blocklists"), listings))
     return tables
+
+
+def _listing(status: str, detail: object, tr: gettext.NullTranslations) -> str:
+    """A blocklist's answer: listed (with its return codes) / not listed / could not verify
+    (and why), in ``tr``'s language."""
+    said = tr.gettext(LISTING_WORDS[status]) if status in LISTING_WORDS else status
+    why = _scalar(detail, tr) if detail else ""
+    return f"{said}: {why}" if why else said
 
 
 # --- the preview ------------------------------------------------------------------------------
@@ -920,6 +1029,6 @@ def report_parts(
         unverified_sender=unverified_sender,
         agency=config.report.agency,
         logo=logo,
-        generated=(generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=format_moment(generated or datetime.now(UTC), language),
         data_json=json_for_html(as_dict(results)),
     )

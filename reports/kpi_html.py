@@ -15,6 +15,7 @@ from typing import Any
 from mailcheck.reports.html import environment, gettext_for, json_for_html, logo_data_uri
 
 from mailcheck.config import Config
+from mailcheck.i18n import format_moment
 
 # Every key the template reads; a store that omits one still gets a report ("—").
 EMPTY_PERIOD: dict[str, Any] = dict.fromkeys(
@@ -279,6 +280,6 @@ def render_kpi_html(
         percent=partial(percent, decimal=decimal),
         figure=partial(figure, decimal=decimal),
         target_value=partial(target_value, decimal=decimal),
-        generated=(generated or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC"),
+        generated=format_moment(generated or datetime.now(UTC), language),
         data_json=json_for_html(data),
     )

@@ -627,3 +627,114 @@ def test_a_template_engines_own_words_are_framed_in_the_readers_language(tmp_pat
     [per004] = only(check(d), "PER004")
     said = str(translate(per004.message, translations("ru")))
     assert said == "движок шаблонов сообщает: expected token 'end of statement block', got '%'"
+
+
+def _visible(html: str) -> str:
+    """What a reader of the report sees: no scripts, styles or the preview's srcdoc."""
+    for pattern in (r"<script.*?</script>", r"<style.*?</style>", r'srcdoc="[^"]*"'):
+        html = re.sub(pattern, "", html, flags=re.S)
+    return html
+
+
+@pytest.fixture
+def unanswered_sender(tmp_path: Path) -> Path:
+    """A campaign whose From domain no resolver answers for (the nameserver is a loopback port
+    nothing listens on), with a planned send time; the QA probe's setup."""
+    from tests.helpers import write_campaign
+    from tests.ports import free_port
+
+    (tmp_path / "mailcheck.toml").write_text(
+        f'[dns]\nnameservers = ["127.0.0.1:{free_port()}"]\ntimeout = 1\n[links]\ntimeout = 1\n',
+        encoding="utf-8",
+    )
+    manifest: dict[str, object] = {"from": "Daisy <news@daisy.example>"}
+    write_campaign(tmp_path / "campaigns", "daisy", send_at="2026-12-20T09:00:00Z", **manifest)  # type: ignore[arg-type]
+    return tmp_path
+
+
+def _russian_report(root: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    from mailcheck.cli import main
+
+    monkeypatch.chdir(root)
+    assert main(["report", "campaigns", "--lang", "ru", "-o", "r.html"]) == 0
+    return _visible((root / "r.html").read_text(encoding="utf-8"))
+
+
+RAW_KEYS = ("status", "dns_error", "org_domain", "domain_exists", "void_lookups", "has_redirect")
+
+
+def test_a_russian_report_says_mailchecks_own_words_through_the_catalogue(
+    unanswered_sender: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A QA probe: the records' tables of a Russian report showed internal keys (dns_error,
+    void_lookups …) with error/yes/no, English captions ("— Notes", "— blocklists") and
+    mailcheck's own notes in English. Every such word now goes through the catalogue: with a
+    catalogue that marks what it lacks ⟦so⟧, none of them is left bare."""
+    from mailcheck.reports.html import environment
+
+    real = translations("ru")
+    known = dict(real._catalog)  # type: ignore[attr-defined]
+
+    def marking(message: str) -> str:
+        return str(known.get(message, f"⟦{message}⟧"))
+
+    monkeypatch.setattr(real, "gettext", marking)
+    environment.cache_clear()  # its templates took the catalogue's gettext when made
+    try:
+        html = _russian_report(unanswered_sender, monkeypatch)
+    finally:
+        monkeypatch.undo()
+        environment.cache_clear()
+    for key in RAW_KEYS:
+        assert f"<th>{key}</th>" not in html, key
+    for value in ("error", "yes", "no"):
+        assert f"<code>{value}</code>" not in html, value
+    for label in ("Lookup result", "DNS error", "Organisational domain", "Domain exists"):
+        assert f"<th>⟦{label}⟧</th>" in html, label
+    assert "<th>⟦Lookups with no answer (at most 2)⟧</th><td><code>0</code>" in html
+    assert "<th>⟦Uses redirect=⟧</th><td><code>⟦no⟧</code>" in html
+    assert "<caption>daisy.example — ⟦Notes⟧</caption>" in html
+    assert "<caption>daisy.example — ⟦Blocklists⟧</caption>" in html
+    note = (
+        "DKIM not verified: no selector is known (no DKIM-Signature, no dkim-selectors configured)"
+    )
+    assert html.count(f"<code>⟦{note}⟧</code>") == 1
+    assert html.replace(f"⟦{note}⟧", "").count(note) == 0
+    # the blocklists' "unverified DNS timeout: …": the list's verdict and the failure, each said
+    # by the catalogue (in the visible lines and the records alike)
+    assert "unverified" not in re.sub(r'class="[^"]*"', "", html)
+    assert html.count("⟦DNS timeout: {error}⟧") == 0  # the values are in the said text
+    said = "⟦DNS timeout: нет ответа за 1 с"
+    assert html.count(f"<code>не удалось проверить: {said}") == 3  # DBL, SURBL, URIBL
+    assert "DNS timeout" not in html.replace(said, "")
+
+
+def test_a_russian_report_of_an_unanswered_sender_reads_russian(
+    unanswered_sender: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the catalogue as it is: what it translates is translated in the records' tables
+    too (they printed the English of a DNS error shown in Russian above them), and dates are
+    written as Russian writes them (Babel), with their time zone."""
+    html = _russian_report(unanswered_sender, monkeypatch)
+    records = html[html.index('<details class="raw">') :]
+    assert records.count("<code>TXT-запрос не удался: нет ответа за 1 с</code>") == 1  # SPF
+    assert records.count("<code>_dmarc.daisy.example: нет ответа за 1 с</code>") == 1  # DMARC
+    assert "no answer within" not in html
+    # Babel's Russian pattern: a narrow no-break space before "г."
+    assert "плановая отправка 20 декабря 2026\u202fг., 09:00 UTC" in html
+    assert "+0000" not in html and not re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d", html)
+    generated = re.findall(r"\d{1,2} [а-я]+ \d{4}\sг\., \d\d:\d\d UTC", html)
+    assert len(generated) == 3, generated  # the header, the footer, the planned send
+
+
+def test_dates_are_written_in_the_readers_language_with_their_zone() -> None:
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from mailcheck.i18n import format_moment
+
+    utc = datetime(2026, 12, 20, 9, 0, tzinfo=UTC)
+    moscow = datetime(2026, 11, 27, 10, 0, tzinfo=timezone(timedelta(hours=3)))
+    assert format_moment(utc, "ru") == "20 декабря 2026\u202fг., 09:00 UTC"
+    assert format_moment(moscow, "ru") == "27 ноября 2026\u202fг., 10:00 UTC+03:00"
+    assert format_moment(moscow, "en").startswith("November 27, 2026, 10:00")
+    assert format_moment(moscow, "en").endswith("AM UTC+03:00")

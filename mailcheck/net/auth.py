@@ -223,8 +223,10 @@ async def _collect(
             sigs = signatures(campaign)
             if not selectors and not sigs:
                 domain(from_domain).notes.append(
-                    "DKIM not verified: no selector is known (no DKIM-Signature, "
-                    "no dkim-selectors configured)"
+                    t(
+                        "DKIM not verified: no selector is known (no DKIM-Signature, "
+                        "no dkim-selectors configured)"
+                    )
                 )
         for sig in signatures(campaign):
             jobs.append(key_job(sig.domain, sig.selector, "signature"))
