@@ -181,7 +181,7 @@ def test_selection_flags_narrow_the_gate_only_with_a_recorded_reason(
     # --ignore ALL recorded a broken campaign as launched and error-free, leaving no trace
     bare = mc("launch", "--offline", "--ignore", "SUB002", "bad", cwd=tmp_path, db=db)
     assert bare.returncode == 2
-    assert "--ignore SUB002 narrows what the launch gate checks" in bare.stderr
+    assert "--ignore SUB002 changes what the launch gate checks" in bare.stderr
     proc = mc("launch", "--offline", "--ignore", "SUB002", "--reason", "the ESP cuts it",
               "--format", "json", "bad", cwd=tmp_path, db=db)  # fmt: skip
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -42,10 +42,10 @@ re-run of the same GitHub run, a retry in the same GitLab pipeline); --relaunch 
 never launched before is its ordinary first launch. A retry whose check now finds errors (a
 link broken since) is refused, never "already launched".
 
---select/--ignore narrow the checks of this one launch: they need --reason TEXT, which is
-recorded with the flags, and such a launch is not the same content as a fully checked one.
-The gate does not stop on the checks they skip, but those checks still run (offline when the
-launch is) and each error they find becomes an incident of the launch, as with --force: the
+--select/--ignore choose the checks this one launch's gate stops on: they need --reason TEXT,
+which is recorded with the flags, and such a launch is not the same content as a fully checked
+one. The gate does not stop on the checks they skip, but those checks still run (offline when
+the launch is) and each error they find becomes an incident of the launch, as with --force: the
 launch goes ahead (exit 0), says which errors it recorded, and is not error-free in the KPI.
 Rules the configuration (mailcheck.toml, campaign.toml) ignores are not run.
 
@@ -406,7 +406,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if narrowed and not reason:
         raise UsageError(
-            f"{narrowed} narrows what the launch gate checks: say why with --reason TEXT "
+            f"{narrowed} changes what the launch gate checks: say why with --reason TEXT "
             "(recorded with the launch)"
         )
     if reason and not (args.force or narrowed):
