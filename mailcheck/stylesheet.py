@@ -14,6 +14,7 @@ tinycss2 reads the CSS as browsers tokenise it (comments, quoted and unquoted UR
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
@@ -46,6 +47,15 @@ _USER_STATE = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=16)
+def _parsed(css: str) -> tuple[Any, ...]:
+    """A ``<style>`` block's rules, parsed once for the rules that read it (images, colours,
+    a hidden preheader): the parse is most of what reading a stylesheet costs."""
+    import tinycss2
+
+    return tuple(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+
+
 def style_images(css: str, root: Any) -> list[tuple[str, int]]:
     """(URL, line within ``css`` from 1) of every image ``css`` shows on an element of
     ``root`` (an lxml tree), in the order written."""
@@ -56,7 +66,7 @@ def style_images(css: str, root: Any) -> list[tuple[str, int]]:
 
     found: list[tuple[str, int]] = []
     elements = _Elements(root)
-    sheet = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+    sheet = _parsed(css)
     for rule in _style_rules(sheet):
         urls = [
             url
@@ -228,7 +238,7 @@ def style_colors(root: Any) -> StyleColors:
     for css in sheets:
         if not _COLOR_DECLARATION.search(css):
             continue
-        sheet = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+        sheet = _parsed(css)
         for rule in _style_rules(sheet, light_only=True):
             colors = [
                 declaration
@@ -422,14 +432,24 @@ def hides(el: Any, css_texts: Iterable[str], hiding: Callable[[str], bool]) -> b
     screens only), whose selector picks ``el`` (``.preheader``, ``#preview``, ``body
     span.preheader``) and whose declarations ``hiding`` finds hide it (``display:none``), as
     it would an inline style. A pseudo-element (``::before``) or a user's state (``:hover``)
-    is not the element as it shows."""
+    is not the element as it shows.
+
+    Only a stylesheet that names one of ``el``'s classes or its id is parsed (a parse of
+    every layout's stylesheet cost a tenth of the offline pass): a rule that picks it by its
+    tag or place alone is not read, and the preheader stays "could not verify"."""
+    names = [name.lower() for name in (el.get("class") or "").split()]
+    if el.get("id"):
+        names.append(el.get("id").lower())
+    css_texts = [css for css in css_texts if any(name in css.lower() for name in names)]
+    if not css_texts:
+        return False
     import tinycss2
     from cssselect import SelectorError, parse
     from cssselect.xpath import ExpressionError, HTMLTranslator
 
     root = el.getroottree()
     for css in css_texts:
-        sheet = tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True)
+        sheet = _parsed(css)
         for rule in sheet:
             if rule.type != "qualified-rule":
                 continue
