@@ -18,9 +18,10 @@ Definitions (per client and calendar month, UTC, of the launch attempt):
   + errors launched with ``--force`` + errors found after launch);
 * ``incidents`` — incidents of those launches, ``by_code`` and ``by_severity``;
 * ``caught_before_launch`` — error findings of refused attempts (the gate's catch), but not
-  of an attempt whose same content of the campaign was then launched with ``--force``: those
-  errors went out, and count as that launch's incidents, not as caught
-  (``refused_then_forced`` counts such attempts);
+  of an attempt whose same content of the campaign was then launched with ``--force``, or
+  with ``--select``/``--ignore`` past checks that found errors: those errors went out, and
+  count as that launch's incidents, not as caught (``refused_then_forced`` counts such
+  attempts);
 * ``on_time_rate`` — launches with launched ≤ send_at ÷ launches that had a send_at;
 * ``mttr_hours`` — mean detected→resolved time of the resolved incidents;
 * ``targets`` — fact ÷ plan per ``--target``; ``bonus_coefficient`` — Σ wᵢ·factᵢ/planᵢ over
@@ -241,19 +242,21 @@ def fold_retries(
 
 
 def sent_anyway(attempts: Iterable[LaunchRow]) -> frozenset[int]:
-    """The refused attempts whose same content (client, campaign, content hash) was launched
-    with ``--force`` afterwards: the errors the gate caught went out all the same."""
+    """The refused attempts whose same files (client, campaign, source hash) were launched
+    afterwards with errors known at the gate — with ``--force``, or past the checks its
+    ``--select``/``--ignore`` skipped, whose errors became its incidents: the errors the gate
+    caught went out all the same. The files are compared however narrowly each attempt was
+    checked (:attr:`LaunchRow.sources_hash`): ``--ignore SUB002`` is not other content."""
     rows = list(attempts)
-    last_forced: dict[tuple[str, str, str], int] = {}
+    last_sent: dict[tuple[str, str, str], int] = {}
     for a in rows:
-        if a.status == "launched" and a.forced:
-            key = (a.client, a.campaign, a.content_hash)
-            last_forced[key] = max(a.id, last_forced.get(key, a.id))
+        if a.sent_with_errors:
+            key = (a.client, a.campaign, a.sources_hash)
+            last_sent[key] = max(a.id, last_sent.get(key, a.id))
     return frozenset(
         a.id
         for a in rows
-        if a.status == "refused"
-        and a.id < last_forced.get((a.client, a.campaign, a.content_hash), 0)
+        if a.status == "refused" and a.id < last_sent.get((a.client, a.campaign, a.sources_hash), 0)
     )
 
 
@@ -269,8 +272,9 @@ def period_kpis(
 ) -> dict[str, object]:
     """The KPI record of one client and month from its attempts and their incidents.
 
-    ``forced_later``: ids of refused attempts whose content was launched with ``--force``
-    afterwards (:func:`sent_anyway`); their errors are not caught before launch.
+    ``forced_later``: ids of refused attempts whose content was launched with errors
+    afterwards (``--force``, or past skipped checks: :func:`sent_anyway`); their errors are
+    not caught before launch.
     """
     attempts = list(attempts)
     launched = [a for a in attempts if a.status == "launched"]
@@ -292,7 +296,8 @@ def period_kpis(
     ]
     refused = [a for a in attempts if a.status == "refused"]
     severity = Counter(i.severity for i in own)
-    # the same defects are never both caught at the gate and escaped with a forced launch
+    # the same defects are never both caught at the gate and sent with a forced or narrowed
+    # launch
     caught = sum(a.errors for a in refused if a.id not in forced_later)
     owners = Counter(i.owner for i in own)
     classes = Counter(i.impact_class for i in own)
@@ -377,8 +382,8 @@ def compute(
 
     ``months``: show exactly these (empty ones included); None: the months with attempts.
     ``clients``: show exactly these; None: the clients with attempts.
-    ``later``: launches after the period asked for; a forced one among them may have sent
-    what a refused attempt of the period caught.
+    ``later``: launches after the period asked for; a forced or narrowed one among them may
+    have sent what a refused attempt of the period caught.
     """
     forced_later = sent_anyway([*attempts, *later])
     attempts, incidents = fold_retries(attempts, incidents)

@@ -136,6 +136,38 @@ def test_a_refusal_forced_out_in_a_later_month_is_not_caught_in_its_own() -> Non
     assert [(p["caught_before_launch"], p["refused_then_forced"]) for p in told] == [(0, 1)]
 
 
+def test_a_refusal_launched_past_the_checks_that_caught_it_is_not_caught() -> None:
+    # refused with 2 errors, then the same files launched with `--ignore SUB002,PER001`: its
+    # content hash differs (the flags are hashed), its source hash does not, and its 2 skipped
+    # errors are its incidents. It was counted 2 caught AND 2 incidents
+    refused = dataclasses.replace(launch(1, status="refused", errors=2), campaign="welcome")
+    narrowed = dataclasses.replace(
+        launch(2),
+        campaign="welcome",
+        content_hash="2" * 64,
+        source_hash="0" * 64,
+        reason="ESP cuts it [--ignore SUB002,PER001]",
+        skipped_errors=2,
+    )
+    gate = [
+        dataclasses.replace(incident(10 + n, 2), source="launch", code=code)
+        for n, code in enumerate(("SUB002", "PER001"))
+    ]
+    (k,) = _periods(compute([refused, narrowed], gate))
+    assert (k["launches"], k["caught_before_launch"], k["incidents"]) == (1, 0, 2)
+    assert (k["error_free_rate"], k["refused_then_forced"]) == (0.0, 1)
+    # in a later month too
+    later = dataclasses.replace(narrowed, attempted_at=NOV + timedelta(days=25))
+    told = _periods(compute([refused], [], months=["2026-11"], later=[later]))
+    assert [(p["caught_before_launch"], p["refused_then_forced"]) for p in told] == [(0, 1)]
+    # narrowed, but its skipped checks found nothing (a link fixed since): the gate's catch
+    # did not go out, and stays caught
+    clean = dataclasses.replace(narrowed, skipped_errors=0)
+    (k,) = _periods(compute([refused, clean], []))
+    assert (k["caught_before_launch"], k["incidents"], k["error_free_rate"]) == (2, 0, 1.0)
+    assert k["refused_then_forced"] == 0
+
+
 def _periods(data: dict[str, object]) -> list[dict[str, Any]]:
     return cast("list[dict[str, Any]]", data["periods"])
 

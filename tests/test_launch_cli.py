@@ -555,3 +555,69 @@ def test_how_late_a_launch_is_is_said_in_the_two_largest_units(
     from mailcheck.commands.launch import say_duration
 
     assert say_duration(late, language) == said
+
+
+KPI_FIGURES = ("launches", "caught_before_launch", "incidents", "error_free_rate", "refused",
+               "refused_then_forced")  # fmt: skip
+
+
+def kpi_of(cwd: Path, db: str, client: str) -> tuple[object, ...]:
+    proc = mc("kpi", "--client", client, "--format", "json", cwd=cwd, db=db)
+    assert proc.returncode == 0, proc.stderr
+    (period,) = json.loads(proc.stdout)["periods"]
+    return tuple(period[k] for k in KPI_FIGURES)
+
+
+def test_a_refusal_then_launched_past_the_checks_it_failed_is_not_also_caught(
+    tmp_path: Path, db: str
+) -> None:
+    # a QA probe: refused for SUB002 (1 caught), then `--ignore SUB002 --reason …`: the same
+    # error was counted caught before launch AND an incident of the launch
+    write_campaign(tmp_path, "bad", id="bad-1", client="ignored", subject=LONG_SUBJECT)
+    assert mc("launch", "--offline", "bad", cwd=tmp_path, db=db).returncode == 1
+    assert kpi_of(tmp_path, db, "ignored") == (0, 1, 0, None, 1, 0)
+    proc = mc("launch", "--offline", "--ignore", "SUB002", "--reason", "ESP cuts it",
+              "--format", "json", "bad", cwd=tmp_path, db=db)  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(proc.stdout)
+    assert [(f["code"], f["location"]) for f in data["skipped_errors"]] == [("SUB002", "subject")]
+    assert [(i["code"], i["launch"]) for i in incidents_of(tmp_path, db)] == [
+        ("SUB002", data["launch"]["id"])
+    ]
+    # launches, caught, incidents, error-free rate, refused, refused then sent with its errors
+    assert kpi_of(tmp_path, db, "ignored") == (1, 0, 1, 0.0, 1, 1)
+
+
+def test_refusals_narrowed_or_not_then_launched_past_all_their_errors_are_not_caught(
+    tmp_path: Path, db: str
+) -> None:
+    # refused with SUB002 and PER001 (2 caught); `--ignore PER001` refused again for SUB002
+    # (1 more); `--ignore SUB002,PER001` went out with both as incidents: nothing was caught
+    write_campaign(tmp_path, "bad", id="bad-2", client="narrowed", esp="mailchimp",
+                   subject=LONG_SUBJECT, body=SKIPPED_BODY)  # fmt: skip
+    (tmp_path / "mailcheck.toml").write_text('ignore = ["UNS001"]\n', encoding="utf-8")
+    assert mc("launch", "--offline", "bad", cwd=tmp_path, db=db).returncode == 1
+    narrowed = ("launch", "--offline", "--reason", "ESP fills it", "bad")
+    assert mc(*narrowed, "--ignore", "PER001", cwd=tmp_path, db=db).returncode == 1
+    assert kpi_of(tmp_path, db, "narrowed") == (0, 3, 0, None, 2, 0)
+    assert mc(*narrowed, "--ignore", "SUB002,PER001", cwd=tmp_path, db=db).returncode == 0
+    assert sorted(str(i["code"]) for i in incidents_of(tmp_path, db)) == ["PER001", "SUB002"]
+    assert kpi_of(tmp_path, db, "narrowed") == (1, 0, 2, 0.0, 2, 2)
+
+
+def test_a_refusal_then_forced_stays_out_of_caught_and_a_fixed_one_stays_in(
+    tmp_path: Path, db: str
+) -> None:
+    write_campaign(tmp_path, "forced", id="bad-3", client="forced", subject=LONG_SUBJECT)
+    assert mc("launch", "--offline", "forced", cwd=tmp_path, db=db).returncode == 1
+    proc = mc("launch", "--offline", "--force", "--reason", "client approved", "forced",
+              cwd=tmp_path, db=db)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert kpi_of(tmp_path, db, "forced") == (1, 0, 1, 0.0, 1, 1)
+
+    write_campaign(tmp_path, "fixed", id="bad-4", client="fixed", subject=LONG_SUBJECT)
+    assert mc("launch", "--offline", "fixed", cwd=tmp_path, db=db).returncode == 1
+    write_campaign(tmp_path, "fixed", id="bad-4", client="fixed", subject="Weekend sale")
+    assert mc("launch", "--offline", "fixed", cwd=tmp_path, db=db).returncode == 0
+    # the gate caught the long subject, the fixed campaign went out clean
+    assert kpi_of(tmp_path, db, "fixed") == (1, 1, 0, 1.0, 1, 0)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import sqlite3
 import subprocess
@@ -144,6 +145,70 @@ def test_a_version_1_log_is_upgraded_with_its_launches(
     assert (old.campaign, old.relaunch) == ("old", False)
     assert old.offline is False  # version 4: not known to have been checked offline
     st.close()
+
+
+def test_a_version_4_log_counts_the_skipped_errors_of_its_launches(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mailcheck.store.db as store_db
+
+    monkeypatch.setattr(store_db, "MIGRATIONS", MIGRATIONS[:4])
+    if not db_url.startswith("sqlite"):
+        _raw(db_url, "SELECT 1")
+    open_store(db_url).close()
+    for values in (
+        "('narrowed', 'acme', 's', 'h1', 'launched', false, 'x [--ignore SUB002]', "
+        "'2026-10-01 10:00:00', 'ci', 0, 0)",
+        "('forced', 'acme', 's', 'h2', 'launched', true, 'x', '2026-10-01 11:00:00', 'ci', 1, 0)",
+    ):
+        _raw(
+            db_url,
+            "INSERT INTO launches (campaign, client, source, content_hash, status, forced, "
+            f"reason, attempted_at, launched_by, errors, warnings) VALUES {values}",
+        )
+    for launch_id, note in (
+        (1, "skipped at launch by --ignore SUB002 (x): subject is 78 characters"),
+        (1, "skipped at launch by --ignore SUB002 (x): no fallback"),
+        (1, "a complaint"),  # logged by hand: source manual
+        (2, "launched with --force (x): 404"),
+    ):
+        source = "manual" if "complaint" in note else "launch"
+        _raw(
+            db_url,
+            "INSERT INTO incidents (launch_id, code, severity, note, source, detected_at, owner) "
+            f"VALUES ({launch_id}, 'SUB002', 'error', '{note}', '{source}', "
+            "'2026-10-01 12:00:00', 'agency')",
+        )
+    monkeypatch.setattr(store_db, "MIGRATIONS", MIGRATIONS)
+    with open_store(db_url) as st:
+        assert st.schema_version() == SCHEMA_VERSION == 5
+        rows = [
+            (r.campaign, r.skipped_errors, r.source_hash, r.sources_hash) for r in st.launches()
+        ]
+    # the files' own hash of an old narrowed launch is not known: its content hash stands in
+    assert rows == [("narrowed", 2, None, "h1"), ("forced", 0, None, "h2")]
+
+
+def test_a_launch_records_its_source_hash_and_its_skipped_errors(db_url: str) -> None:
+    with open_store(db_url) as st:
+        plain = st.record_launch(attempt())
+        narrowed = st.record_launch(
+            dataclasses.replace(
+                attempt(),
+                content_hash="cd" * 32,
+                source_hash="ab" * 32,
+                skipped=(ERR, ERR2),
+                skipped_by="--ignore LNK001,UTM001",
+                reason="x [--ignore LNK001,UTM001]",
+            )
+        )
+        refused = st.record_launch(
+            attempt(status="refused", findings=(ERR,), source_hash="ab" * 32, skipped=(ERR2,))
+        )
+        got = [(r.sources_hash, r.skipped_errors, r.sent_with_errors) for r in st.launches()]
+        assert len(st.incidents()) == 2
+    assert [plain.id, narrowed.id, refused.id] == [1, 2, 3]
+    assert got == [("ab" * 32, 0, False), ("ab" * 32, 2, True), ("ab" * 32, 0, False)]
 
 
 def test_a_failing_migration_changes_nothing(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -267,7 +267,8 @@ def run(args: argparse.Namespace) -> int:
     with open_store(config.db_url, readonly=True) as store:
         attempts = store.launches(client=args.client, since=since, until=until)
         incidents = store.incidents(client=args.client, since=since, until=until)
-        # a refused attempt of the period whose content was forced out later was not caught
+        # a refused attempt of the period whose content went out later with its errors (forced,
+        # or past the checks a narrowed launch skipped) was not caught
         later = (
             store.launches(client=args.client, since=until, status="launched")
             if until is not None

@@ -210,6 +210,7 @@ def build_attempt(
         source=campaign.source,
         # checked with fewer rules, it is not the launch a full check would make
         content_hash=content_hash(campaign, narrowed=narrowed),
+        source_hash=content_hash(campaign) if narrowed else None,
         status="launched" if force or result.errors == 0 else "refused",
         attempted_at=now,
         launched_by=by,

@@ -374,6 +374,9 @@ class Store:
                     "decision_key": key,
                     "relaunch": attempt.relaunch,
                     "offline": attempt.offline,
+                    "source_hash": attempt.source_hash or attempt.content_hash,
+                    # recorded as incidents below: a launch's only
+                    "skipped_errors": len(attempt.skipped) if attempt.status == "launched" else 0,
                 },
             ).scalar_one()
             if attempt.findings:
@@ -717,6 +720,8 @@ def _launch_row(m: Any) -> LaunchRow:
         warnings=m["warnings"],
         relaunch=bool(m["relaunch"]),
         offline=bool(m["offline"]),
+        source_hash=m["source_hash"],
+        skipped_errors=m["skipped_errors"],
     )
 
 

@@ -149,9 +149,24 @@ def _v4(conn: Connection) -> None:
     conn.execute(text("ALTER TABLE launches ADD COLUMN offline BOOLEAN NOT NULL DEFAULT FALSE"))
 
 
+def _v5(conn: Connection) -> None:
+    # The source files' own hash of a launch recorded before cannot be computed now: NULL, read
+    # as its content_hash. Its skipped errors can be counted: they are its incidents so noted.
+    conn.execute(text("ALTER TABLE launches ADD COLUMN source_hash VARCHAR(64)"))
+    conn.execute(text("ALTER TABLE launches ADD COLUMN skipped_errors INTEGER NOT NULL DEFAULT 0"))
+    conn.execute(
+        text(
+            "UPDATE launches SET skipped_errors = (SELECT count(*) FROM incidents"
+            " WHERE incidents.launch_id = launches.id AND incidents.source = 'launch'"
+            " AND incidents.note LIKE 'skipped at launch by %') WHERE status = 'launched'"
+        )
+    )
+
+
 MIGRATIONS: list[Migration] = [
     Migration(1, "launches, their findings and links; incidents", _v1),
     Migration(2, "one launch row per gate decision; --relaunch", _v2),
     Migration(3, "incident owner and class", _v3),
     Migration(4, "launches checked offline (links and DNS not verified)", _v4),
+    Migration(5, "a launch's source hash and its errors of skipped checks", _v5),
 ]

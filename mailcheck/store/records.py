@@ -72,6 +72,9 @@ class LaunchAttempt:
     # -- narrowing the gate must not be a way around the KPI. Not the gate's findings.
     skipped: tuple[Finding, ...] = ()
     skipped_by: str = ""
+    # the sha256 of the source files alone, without the launch's --select/--ignore that
+    # content_hash adds (None: the same as content_hash)
+    source_hash: str | None = None
 
     @property
     def decision_key(self) -> str | None:
@@ -107,6 +110,20 @@ class LaunchRow:
     warnings: int
     relaunch: bool = False
     offline: bool = False  # links and DNS were not verified at the gate
+    # content_hash less the launch's --select/--ignore (None: recorded before schema version 5)
+    source_hash: str | None = None
+    skipped_errors: int = 0  # errors of the checks --select/--ignore skipped: its incidents
+
+    @property
+    def sources_hash(self) -> str:
+        """The campaign's files as launched, however narrowly they were checked: a refused
+        attempt and a narrowed launch of the same files share it."""
+        return self.source_hash or self.content_hash
+
+    @property
+    def sent_with_errors(self) -> bool:
+        """Launched with errors it knew of: forced past them, or past checks it skipped."""
+        return self.status == "launched" and (self.forced or self.skipped_errors > 0)
 
     def to_json(self) -> dict[str, object]:
         return {

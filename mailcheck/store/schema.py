@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-SCHEMA_VERSION = 4  # the version this mailcheck writes; a newer database is refused
+SCHEMA_VERSION = 5  # the version this mailcheck writes; a newer database is refused
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -86,6 +86,11 @@ launches = Table(
     Column("relaunch", Boolean, nullable=False, default=False),
     # version 4: checked offline (--offline, [links] offline): links and DNS not verified
     Column("offline", Boolean, nullable=False, default=False),
+    # version 5: the sha256 of the source files alone (content_hash less the launch's own
+    # --select/--ignore; NULL before), and how many errors of the checks those flags skipped
+    # became incidents of the launch: what the KPI needs to see a refusal sent out anyway
+    Column("source_hash", String(64)),
+    Column("skipped_errors", Integer, nullable=False, default=0),
     Index("ix_launches_client_time", "client", "attempted_at"),
     Index("ix_launches_time", "attempted_at"),
     Index("uq_launches_decision_key", "decision_key", unique=True),
