@@ -621,3 +621,25 @@ def test_a_refusal_then_forced_stays_out_of_caught_and_a_fixed_one_stays_in(
     assert mc("launch", "--offline", "fixed", cwd=tmp_path, db=db).returncode == 0
     # the gate caught the long subject, the fixed campaign went out clean
     assert kpi_of(tmp_path, db, "fixed") == (1, 1, 0, 1.0, 1, 0)
+
+
+def test_an_offline_retry_says_nothing_was_recorded_and_nothing_else(tmp_path: Path) -> None:
+    # a QA probe: "already launched as #1 … nothing recorded" followed by the offline note
+    # "… the launch is recorded so", which said the opposite
+    write_campaign(tmp_path, "bf", id="acme-bf", client="acme")
+    db = f"sqlite:///{tmp_path}/log.db"
+    first = mc("launch", "--offline", "bf", cwd=tmp_path, db=db)
+    assert first.stdout.splitlines()[-1].endswith("were NOT verified; the launch is recorded so")
+    retry = mc("launch", "--offline", "bf", cwd=tmp_path, db=db)
+    assert retry.returncode == 0, retry.stderr
+    with open_store(db) as st:
+        (row,) = st.launches()
+    when = row.attempted_at.isoformat(timespec="seconds")
+    assert retry.stdout.splitlines()[-2:] == [
+        f"already launched as #1: acme-bf (client acme) with the same content went out at {when} "
+        f"(by {row.launched_by}); nothing recorded, not counted again. A real second send of it: "
+        "--relaunch",
+        "checked offline (--offline or [links] offline = true): links and DNS (SPF, DKIM, "
+        "DMARC) were NOT verified by this check",
+    ]
+    assert "recorded so" not in retry.stdout

@@ -306,7 +306,11 @@ def as_text(
     language: str = DEFAULT_LANGUAGE,
     skipped: Sequence[Finding] = (),
     narrowed: str = "",
+    offline: bool | None = None,
 ) -> str:
+    """The launch's verdict under the campaign's findings. ``offline``: whether this run
+    checked without the network (None: as the row was recorded); a retry that finds the
+    launch already recorded says so of its own check only."""
     from mailcheck.i18n import translate
     from mailcheck.inert import inert
     from mailcheck.reports.text import format_campaign
@@ -360,10 +364,16 @@ def as_text(
         verdict = tr.gettext(
             "launch %(id)s recorded: %(campaign)s (client %(client)s) — ready to send"
         )
-    if row.offline and row.status == "launched":
+    if fresh and row.offline and row.status == "launched":
         verdict += "\n" + tr.gettext(
             "checked offline (--offline or [links] offline = true): links and DNS (SPF, "
             "DKIM, DMARC) were NOT verified; the launch is recorded so"
+        )
+    elif not fresh and row.status == "launched" and (row.offline if offline is None else offline):
+        # a retry records nothing: what it says of being offline is of this run's check alone
+        verdict += "\n" + tr.gettext(
+            "checked offline (--offline or [links] offline = true): links and DNS (SPF, "
+            "DKIM, DMARC) were NOT verified by this check"
         )
     verdict %= said
     recorded = skipped_shown(row, fresh, skipped)
@@ -496,6 +506,7 @@ def run(args: argparse.Namespace) -> int:
             language=config.report.language,
             skipped=skipped,
             narrowed=narrowed,
+            offline=batch.offline,
         )
     write_output(text, args.output)
     return 1 if row.status == "refused" else 0
