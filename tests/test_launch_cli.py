@@ -408,6 +408,32 @@ def test_launch_help_shows_one_path(tmp_path: Path) -> None:
     assert said.count("the campaign: its directory, campaign.toml, .eml or .html file") == 1
 
 
+def test_launch_help_says_what_select_ignore_and_reason_do_at_the_gate(tmp_path: Path) -> None:
+    # `--ignore CODES … to skip` and `--reason TEXT why the launch is forced`, above a
+    # description saying the checks left out still run and that --select/--ignore need --reason
+    proc = mc("launch", "--help", cwd=tmp_path, db=f"sqlite:///{tmp_path}/log.db")
+    assert proc.returncode == 0
+    said = " ".join(proc.stdout.split())
+    assert (
+        "--select CODES the only codes or prefixes the gate stops on (needs --reason); the "
+        "other checks still run and each error they find becomes an incident" in said
+    )
+    assert (
+        "--ignore CODES codes or prefixes the gate does not stop on (needs --reason); they "
+        "still run and each error they find becomes an incident" in said
+    )
+    assert (
+        "--reason TEXT why the launch is forced or narrowed (--force, --select/--ignore "
+        "need it)" in said
+    )
+    assert "to skip" not in said and "to run" not in said
+    assert (
+        "caught before launch (unless the same files go out later with --force, or past "
+        "the checks that found them with --select/--ignore: then they are that launch's "
+        "incidents)" in said
+    )
+
+
 def incidents_of(cwd: Path, db: str) -> list[dict[str, object]]:
     listed = mc("incident", "list", "--format", "json", cwd=cwd, db=db)
     assert listed.returncode == 0, listed.stderr

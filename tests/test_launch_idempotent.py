@@ -192,3 +192,31 @@ def test_launches_lists_ids_verdicts_reasons_and_incidents(tmp_path: Path, db: s
     assert month["launches"] == []
     bad = mc("launches", "--period", "2026-13", cwd=tmp_path, db=db)
     assert bad.returncode == 2 and "YYYY-MM" in bad.stderr
+
+
+def test_a_relaunch_that_loses_the_race_to_record_the_first_launch_does_not_say_it_recorded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # two jobs `--relaunch` content never launched: both saw no launch before and both said
+    # "recorded as its first launch" on stderr; the one whose row the other had written first
+    # also said "already launched as #1 … nothing recorded"
+    from mailcheck.cli import main
+    from mailcheck.store.db import Store
+
+    write_campaign(tmp_path, "bf", id="acme-bf", client="acme")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MAILCHECK_DB", f"sqlite:///{tmp_path}/log.db")
+    for key in ("GITHUB_RUN_ID", "CI_JOB_ID", "CI_PIPELINE_ID", "BUILD_TAG"):
+        monkeypatch.delenv(key, raising=False)
+    note = "--relaunch: this content of the campaign was never launched before"
+    assert main(["launch", "--offline", "--relaunch", "bf"]) == 0
+    first = capsys.readouterr()
+    assert first.err.count(note) == 1 and "launch 1 recorded: acme-bf" in first.out
+    # the second job looked before the first had written its row
+    monkeypatch.setattr(Store, "last_launched", lambda *_args: None)
+    assert main(["launch", "--offline", "--relaunch", "bf"]) == 0
+    second = capsys.readouterr()
+    assert "already launched as #1: acme-bf (client acme)" in second.out
+    assert note not in second.err
+    with open_store(f"sqlite:///{tmp_path}/log.db") as st:
+        assert len(st.launches()) == 1

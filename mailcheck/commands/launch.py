@@ -22,10 +22,12 @@ HELP = "final pre-send gate: check one campaign and record the launch (or refuse
 DESCRIPTION = """\
 Run every check on ONE campaign and record the launch attempt in the incident log.
 
-With errors the launch is refused (exit 1) and the errors are recorded as caught before launch.
-With --force --reason TEXT the campaign is recorded as launched anyway and each error becomes an
-incident of the launch (so it counts against the error-free launch rate). Without errors the
-launch is recorded and mailcheck exits 0: go ahead and send.
+With errors the launch is refused (exit 1) and the errors are recorded as caught before launch
+(unless the same files go out later with --force, or past the checks that found them with
+--select/--ignore: then they are that launch's incidents). With --force --reason TEXT the
+campaign is recorded as launched anyway and each error becomes an incident of the launch (so it
+counts against the error-free launch rate). Without errors the launch is recorded and mailcheck
+exits 0: go ahead and send.
 
 Recorded: campaign id, client, a sha256 of the campaign's source files (the partials its
 template pulls in too), the rendered links and what the checker said about them (for
@@ -76,6 +78,17 @@ def configure(p: argparse.ArgumentParser) -> None:
     for action in p._actions:
         if action.dest == "paths":
             action.help = "the campaign: its directory, campaign.toml, .eml or .html file"
+        # the checks left out still run here: their errors become incidents of the launch
+        elif action.dest == "select":
+            action.help = (
+                "the only codes or prefixes the gate stops on (needs --reason); the other "
+                "checks still run and each error they find becomes an incident"
+            )
+        elif action.dest == "ignore":
+            action.help = (
+                "codes or prefixes the gate does not stop on (needs --reason); they still run "
+                "and each error they find becomes an incident"
+            )
     p.add_argument(
         "--client",
         metavar="C",
@@ -83,7 +96,11 @@ def configure(p: argparse.ArgumentParser) -> None:
         help="the client (default: campaign.toml/config)",
     )
     p.add_argument("--force", action="store_true", help="launch despite errors (needs --reason)")
-    p.add_argument("--reason", metavar="TEXT", help="why the launch is forced")
+    p.add_argument(
+        "--reason",
+        metavar="TEXT",
+        help="why the launch is forced or narrowed (--force, --select/--ignore need it)",
+    )
     p.add_argument("--by", metavar="NAME", help="who launches (default: from the environment)")
     p.add_argument(
         "--relaunch",
@@ -481,18 +498,22 @@ def run(args: argparse.Namespace) -> int:
             if attempt.status == "refused"
             else store.last_launched(attempt.client, attempt.campaign, attempt.content_hash)
         )
-        if attempt.relaunch and attempt.status == "launched" and before is None:
+        first_of_relaunch = attempt.relaunch and attempt.status == "launched" and before is None
+        if first_of_relaunch:
             # nothing of this content went out before: an ordinary first launch (listed and
             # retried as one), not a second send
-            print(
-                "mailcheck: note: --relaunch: this content of the campaign was never launched "
-                "before; recorded as its first launch",
-                file=sys.stderr,
-            )
             attempt = replace(attempt, relaunch=False, ci_retry=None)
         elif attempt.relaunch:
             before = None  # a real second send: recorded (a retried CI job once)
         row, fresh = (before, False) if before is not None else store.record_decision(attempt)
+    if first_of_relaunch and fresh:
+        # said once it is so: a parallel retry that recorded it first makes this one "already
+        # launched", and nothing was recorded here
+        print(
+            "mailcheck: note: --relaunch: this content of the campaign was never launched "
+            "before; recorded as its first launch",
+            file=sys.stderr,
+        )
     if args.format == "json":
         shown = as_json(row, result, fresh=fresh, skipped=skipped)
         text = json.dumps(shown, ensure_ascii=False, indent=2) + "\n"
