@@ -253,8 +253,10 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     of the element or an ancestor) is below WCAG 2 AA: contrast 4.5:1, or 3:1 for large text
     (24 px, or 18.66 px bold). Colours from stylesheets are not judged: text in an element a
     `<style>` rule that sets `color` picks (`.big{color:#fff}`, `<span class="big">`) is left
-    out, though not for a dark mode's rule, a `:hover` colour or `color: inherit`, which
-    leave the light mode's inline colour as it is. Nor is text over a background image
+    out, though not for a rule some readers only get (inside `@media` with a feature: a dark
+    mode's `prefers-color-scheme`, a phone's `max-width`; `@supports`), whose other readers
+    see the inline colours, nor for a `:hover` colour or `color: inherit`, which leave the
+    inline colour as it is. Nor is text over a background image
     (`background="…"`, `background-image`, `background:url(…)`), nor is text its inline
     style hides (`display:none`, `opacity:0`, …: the hidden preheader is written in the
     background's colour on purpose); `mso-hide:all` hides only from Outlook, so that text is.

@@ -81,21 +81,43 @@ def style_images(css: str, root: Any) -> list[tuple[str, int]]:
     return found
 
 
-def _style_rules(rules: Iterable[Any], light_only: bool = False) -> Iterator[Any]:
-    """The style rules, also those inside ``@media`` and the like; ``light_only``: without
-    those of a dark mode's ``@media (prefers-color-scheme: dark)``."""
+def _style_rules(rules: Iterable[Any], everyone: bool = False) -> Iterator[Any]:
+    """The style rules, also those inside ``@media`` and the like; ``everyone``: only those
+    every reader's screen applies, not those inside a condition that holds for some readers
+    only (:func:`_for_everyone`)."""
     import tinycss2
 
     for rule in rules:
         if rule.type == "qualified-rule":
             yield rule
         elif rule.type == "at-rule" and rule.lower_at_keyword in _GROUPING and rule.content:
-            if light_only and _DARK_MODE.search(tinycss2.serialize(rule.prelude)):
+            if everyone and not _for_everyone(rule):
                 continue
             yield from _style_rules(
                 tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
-                light_only,
+                everyone,
             )
+
+
+# Media queries every screen matches: a type alone, no feature (``@media screen``)
+_EVERY_SCREEN = frozenset({"", "all", "screen", "only all", "only screen", "not print"})
+
+
+def _for_everyone(rule: Any) -> bool:
+    """Whether every reader's screen applies what a grouping rule holds: ``@layer``, and
+    ``@media`` of a type alone (``screen``). A media feature holds for some readers only: a
+    dark mode (``prefers-color-scheme: dark``), a phone's width (``max-width: 600px``), a
+    desktop's (``min-width: 601px``), a WebKit client (``-webkit-min-device-pixel-ratio``);
+    so does a client's support of a feature (``@supports``), a container's size
+    (``@container``), a browser's own ``@document``; ``print`` is no screen."""
+    import tinycss2
+
+    if rule.lower_at_keyword == "layer":
+        return True
+    if rule.lower_at_keyword != "media":
+        return False
+    queries = tinycss2.serialize(rule.prelude).split(",")
+    return any(" ".join(query.lower().split()) in _EVERY_SCREEN for query in queries)
 
 
 def _urls(tokens: Iterable[Any]) -> Iterator[tuple[str, int]]:
@@ -186,9 +208,9 @@ class _Elements:
 # A stylesheet that sets a text colour: the cheap test before any parse (most set fonts,
 # widths and the hidden preheader's display only in a few documents' rules)
 _COLOR_DECLARATION = re.compile(r"(?<![\w-])color\s*:", re.IGNORECASE)
-# Colours of a client's dark mode, which the light one (what inline colours say) does not
-# show: ``@media (prefers-color-scheme: dark)``, Outlook.com's ``[data-ogsc]``/``[data-ogsb]``
-_DARK_MODE = re.compile(r"prefers-color-scheme\s*:\s*dark", re.IGNORECASE)
+# Colours of Outlook.com's dark mode, which the light one (what inline colours say) does not
+# show: ``[data-ogsc]``/``[data-ogsb]`` (other clients' dark mode is ``@media``'s, left out
+# with the other rules some readers only get: :func:`_for_everyone`)
 _OUTLOOK_DARK = re.compile(r"\[\s*data-ogs[cb]\b", re.IGNORECASE)
 # A colour only while the reader points at or clicks the element: at rest it has another
 _TRANSIENT = re.compile(r":(?:hover|active|focus(?:-within|-visible)?)\b", re.IGNORECASE)
@@ -198,10 +220,12 @@ _INHERITED = frozenset({"inherit", "currentcolor", "unset"})
 
 class StyleColors:
     """The elements whose text colour a document's ``<style>`` blocks may set: those a rule
-    that declares ``color`` picks. Inline colours are the light mode's: a dark mode's rules
-    (``prefers-color-scheme: dark``, Outlook.com's ``[data-ogsc]``) are left out, and so are
-    the colours of a pointed-at or clicked element (``:hover``, ``:active``, ``:focus``) and
-    ``color: inherit``, which keeps the colour of the block around.
+    that declares ``color`` picks. A rule some readers only get is left out, as the others
+    still see the inline colours: inside ``@media`` with a feature (a dark mode's
+    ``prefers-color-scheme: dark``, a phone's ``max-width: 600px``) or ``@supports``, and
+    Outlook.com's dark mode (``[data-ogsc]``); so are the colours of a pointed-at or clicked
+    element (``:hover``, ``:active``, ``:focus``) and ``color: inherit``, which keeps the
+    colour of the block around.
 
     Selectors are matched whole (``.footer a`` colours the footer's links only), without the
     outer parts that match nothing here: a client's own wrapper (Gmail's ``u + .body``). A
@@ -239,7 +263,7 @@ def style_colors(root: Any) -> StyleColors:
         if not _COLOR_DECLARATION.search(css):
             continue
         sheet = _parsed(css)
-        for rule in _style_rules(sheet, light_only=True):
+        for rule in _style_rules(sheet, everyone=True):
             colors = [
                 declaration
                 for declaration in tinycss2.parse_declaration_list(

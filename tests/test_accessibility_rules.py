@@ -393,3 +393,51 @@ def test_text_over_a_background_image_is_not_judged(tmp_path: Path) -> None:
             "email.html:4",
         )
     ]
+
+
+# Inline grey on grey, and a stylesheet that colours the paragraph black
+NARROW = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Autumn</title>
+<style>{css}</style></head>
+<body>
+<p class="x" style="color:#777;background:#888">Grey on grey</p>
+<p style="color:#777;background:#888"><span class="y">Also</span> grey</p>
+<p><a href="https://shop.test/unsub">Unsubscribe</a></p>
+</body></html>
+"""
+GREY_ON_GREY = (
+    "2 text(s) below WCAG AA contrast: “Grey on grey” #777 on #888 1.3:1 (line 5); "
+    "“Also grey” #777 on #888 1.3:1 (line 6)"
+)
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "@media (max-width:600px)",
+        "@media only screen and (max-width: 600px)",
+        "@media screen and (min-width:601px)",
+        "@media (prefers-color-scheme: dark)",
+        "@media print",
+        "@supports (display: grid)",
+        "@media screen { @media (max-width:600px)",
+    ],
+)
+def test_a_colour_some_readers_only_get_leaves_the_finding(tmp_path: Path, condition: str) -> None:
+    """A phone's ``@media (max-width:600px){.x{color:#000 !important}}`` makes the text black
+    on phones only: on a desktop it is still grey on grey, and a span it colours is still
+    part of the grey sentence there."""
+    closing = "}" * condition.count("{")
+    css = f"{condition} {{ .x {{ color:#000 !important }} .y {{ color:#000 }} }}{closing}"
+    assert findings(tmp_path, NARROW.format(css=css), "A11Y006") == [(GREY_ON_GREY, "email.html:5")]
+
+
+@pytest.mark.parametrize("condition", ["", "@media screen", "@media all, print"])
+def test_a_colour_every_reader_gets_clears_the_finding(tmp_path: Path, condition: str) -> None:
+    """The same rules outside any condition, or in ``@media`` of a type every screen is:
+    the stylesheet's colours are not judged (the ``!important`` one beats the inline one)."""
+    rules = ".x { color:#000 !important } .y { color:#000 }"
+    css = f"{condition} {{ {rules} }}" if condition else rules
+    assert findings(tmp_path, NARROW.format(css=css), "A11Y006") == [
+        ("1 text(s) below WCAG AA contrast: “grey” #777 on #888 1.3:1 (line 6)", "email.html:6")
+    ]
