@@ -135,8 +135,8 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     `@media`) hides: it may be the body's first line rather than preview copy. Hidden by a
     `<style>` rule (`.preheader {display: none}`), it is the preheader, as an inline style's.
     A preheader that is placeholder copy ("Use this area to offer a short teaser…") is
-    BRF001's finding, which says its length too (at the same severity; when BRF001 is not run,
-    PRE002 reports it).
+    BRF001's finding, which says its length too and is an error when the length certainly is
+    over the limit (when BRF001 is not run, PRE002 reports it).
 
     ## Why it matters
     Gmail shows about 90 characters of preview; the rest is cut mid-word.

@@ -135,26 +135,32 @@ _PLACEHOLDER_LENGTH = N_(
     "{message}; the preheader is over the limit with it, which the approved copy replaces "
     "({checks})"
 )
+# ... and when the two are not equally certain, what each says
+_PLACEHOLDER_AND_LENGTH = N_("{message}; with it, {length} ({checks})")
 
 
 def _fold_placeholder_preheader(findings: list[Finding]) -> list[Finding]:
     """PRE002's length of a preheader that is placeholder copy (:data:`PLACEHOLDER_PREHEADER`)
-    said by the BRF001 finding that names the preheader at the same severity: one cause, the
-    placeholder. (At another, both stay, as every fold here: a certain length is not said by a
-    warning about a pattern.)"""
+    said by the BRF001 finding that names the preheader: one cause, the placeholder, one
+    finding at the more severe of the two (a length certainly over the limit stays an error
+    beside a warning about a pattern). Unequally certain, the message says both in their own
+    words."""
     for length in [f for f in findings if f.cause == PLACEHOLDER_PREHEADER]:
-        root = next(
-            (
-                f
-                for f in findings
-                if f.code == "BRF001" and "preheader" in f.places and f.severity is length.severity
-            ),
-            None,
-        )
+        root = next((f for f in findings if f.code == "BRF001" and "preheader" in f.places), None)
         if root is None:
             continue
-        said = t(_PLACEHOLDER_LENGTH, message=root.message, checks=length.code)
+        if length.severity is root.severity:
+            said = t(_PLACEHOLDER_LENGTH, message=root.message, checks=length.code)
+        else:
+            said = t(
+                _PLACEHOLDER_AND_LENGTH,
+                message=root.message,
+                length=length.message,
+                checks=length.code,
+            )
         merged = _merged(root, [length], said)
+        if length.severity is Severity.ERROR:
+            merged = replace(merged, severity=Severity.ERROR)
         findings = [merged if f is root else f for f in findings if f is not length]
     return findings
 
