@@ -65,7 +65,7 @@ def style_images(css: str, root: Any) -> list[tuple[str, int]]:
     import tinycss2  # here: only a stylesheet with an image needs it
 
     found: list[tuple[str, int]] = []
-    elements = _Elements(root)
+    elements = _Picker(root)
     sheet = _parsed(css)
     for rule in _style_rules(sheet):
         urls = [
@@ -76,7 +76,7 @@ def style_images(css: str, root: Any) -> list[tuple[str, int]]:
             if declaration.type == "declaration" and declaration.lower_name in _IMAGE_PROPERTIES
             for url in _urls(declaration.value)
         ]
-        if urls and elements.styled_by(tinycss2.serialize(rule.prelude)):
+        if urls and elements.styles_one(tinycss2.serialize(rule.prelude)):
             found.extend(urls)
     return found
 
@@ -134,75 +134,30 @@ def _urls(tokens: Iterable[Any]) -> Iterator[tuple[str, int]]:
                 yield from _urls(token.arguments)
 
 
-# XPath queries one stylesheet may ask: each reads the whole tree, so a stylesheet of
-# thousands of image rules would cost their product; past this, a rule counts as styling one
-_MOST_QUERIES = 200
+# Each selector's XPath, made (cssselect) and compiled (lxml) once for every document that
+# asks: None for one XPath cannot say (an unknown pseudo-class)
+_XPATHS: dict[str, Any] = {}
+_MOST_XPATHS = 4096  # then made again: a batch of endless distinct selectors stays bounded
 
 
-class _Elements:
-    """What a document's elements are, for telling whether a selector styles one of them.
-
-    Most selectors' last parts are tags, classes and ids (``td.hero``, ``#logo``): a document
-    that has each of them counts as having such an element (one pass over the tree tells it
-    for every rule; a ``td`` and a ``.hero`` apart are taken for a ``td.hero``, whose image is
-    then checked rather than passed over). Others (attributes, ``:first-child``) are asked of
-    lxml as XPath, each a walk of the whole tree: a few hundred at most.
-    """
-
-    def __init__(self, root: Any) -> None:
-        self.root = root
-        self.tags: set[str] = set()
-        self.classes: set[str] = set()
-        self.ids: set[str] = set()
-        for el in root.iter():
-            if isinstance(el.tag, str):
-                self.tags.add(el.tag)
-                self.classes.update((el.get("class") or "").split())
-                self.ids.add(el.get("id") or "")
-        self.queries = 0
-
-    def styled_by(self, prelude: str) -> bool:
-        """Whether a selector list styles an element here (each selector's last part). A
-        selector cssselect does not read counts as styling one: its images are checked."""
-        from cssselect import SelectorError, parse
-        from cssselect.parser import CombinedSelector
-
-        try:
-            selectors = parse(_USER_STATE.sub("", prelude))
-        except SelectorError:
-            return True
-        for selector in selectors:
-            subject = selector.parsed_tree
-            while isinstance(subject, CombinedSelector):
-                subject = subject.subselector
-            if self._has(subject):
-                return True
-        return False
-
-    def _has(self, subject: Any) -> bool:
-        from cssselect.parser import Class, Element, Hash, Selector
+def _picks(root: Any, tree: Any) -> frozenset[Any] | None:
+    """The elements of ``root`` (an lxml tree) a selector that cssselect parsed (``tree``, its
+    ``parsed_tree`` or a part of it; without a pseudo-element) picks, exactly: the one matcher
+    of this module. None when XPath cannot say."""
+    key = tree.canonical()
+    if key not in _XPATHS:
+        from cssselect.parser import Selector
         from cssselect.xpath import ExpressionError, HTMLTranslator
+        from lxml import etree
 
-        tags, classes, ids = set(), set(), set()
-        part = subject
-        while isinstance(part, (Class, Hash)):
-            if isinstance(part, Class):
-                classes.add(part.class_name)
-            else:
-                ids.add(part.id)
-            part = part.selector
-        if isinstance(part, Element):  # only tags, classes and ids: the sets tell
-            if part.element not in (None, "*"):
-                tags.add(part.element.lower())
-            return tags <= self.tags and classes <= self.classes and ids <= self.ids
-        if self.queries >= _MOST_QUERIES:
-            return True
-        self.queries += 1
+        if len(_XPATHS) >= _MOST_XPATHS:
+            _XPATHS.clear()
         try:
-            xpath = HTMLTranslator().selector_to_xpath(Selector(subject, None))
+            _XPATHS[key] = etree.XPath(HTMLTranslator().selector_to_xpath(Selector(tree, None)))
         except ExpressionError:
-            return True
-        return bool(self.root.xpath(xpath))
+            _XPATHS[key] = None
+    xpath = _XPATHS[key]
+    return None if xpath is None else frozenset(xpath(root))
 
 
 # A stylesheet that sets a text colour: the cheap test before any parse (most set fonts,
@@ -309,10 +264,18 @@ def _selectors(prelude: list[Any]) -> list[str]:
     return [text for tokens in selectors if (text := tinycss2.serialize(tokens).strip())]
 
 
+# XPath queries one stylesheet may ask: each reads the whole tree, so a stylesheet of
+# thousands of rules would cost their product; past this, a selector picks what its tag,
+# classes and ids do (a colour), or counts as styling an element (an image)
+_MOST_QUERIES = 200
+
+
 class _Picker:
-    """The elements a selector picks. A compound of tags, classes and ids is read off an index
-    of the tree made in one pass; anything else (``.a .b``, attributes, ``:first-child``) is
-    asked of lxml as XPath, a few hundred queries at most (each walks the whole tree)."""
+    """The elements a selector picks, widened where it is cheaper or cannot be said: picking
+    too many only keeps an image checked or a colour unjudged. A compound of tags, classes and
+    ids is read off an index of the tree made in one pass; anything else (``.a .b``,
+    attributes, ``:first-child``) is asked of the exact matcher (:func:`_picks`), a few hundred
+    queries at most (each walks the whole tree)."""
 
     def __init__(self, root: Any) -> None:
         self.root = root
@@ -329,6 +292,36 @@ class _Picker:
                 self.by_id.setdefault(el.get("id") or "", []).append(el)
         self.made: dict[tuple[str | None, frozenset[str], frozenset[str]], frozenset[Any]] = {}
         self.queries = 0
+
+    def styles_one(self, prelude: str) -> bool:
+        """Whether a selector list styles an element here (an image on it): each selector's
+        last part. Tags, classes and ids are each looked for alone (a ``td`` and a ``.hero``
+        apart are taken for a ``td.hero``); a selector cssselect does not read, or past
+        ``_MOST_QUERIES``, counts as styling one."""
+        from cssselect import SelectorError, parse
+        from cssselect.parser import CombinedSelector
+
+        try:
+            selectors = parse(_USER_STATE.sub("", prelude))
+        except SelectorError:
+            return True
+        for selector in selectors:
+            subject = selector.parsed_tree
+            while isinstance(subject, CombinedSelector):
+                subject = subject.subselector
+            if not _tags_classes_ids(subject):
+                found = self._xpath(subject)
+                if found is None or found:
+                    return True
+                continue
+            tag, classes, ids = self._core(subject)
+            if (
+                {tag} - {None} <= self.by_tag.keys()
+                and classes <= self.by_class.keys()
+                and ids <= self.by_id.keys()
+            ):
+                return True
+        return False
 
     def picked(self, selectors: list[str]) -> list[frozenset[Any]]:
         """The elements each selector picks (each as written). One cssselect does not read
@@ -381,17 +374,11 @@ class _Picker:
 
     def _matching(self, compound: Any) -> frozenset[Any]:
         """The elements one compound (``td.hero:first-child``) picks."""
-        from cssselect.parser import Class, Element, Hash
-
-        tag, classes, ids = self._core(compound)
-        part = compound
-        while isinstance(part, (Class, Hash)):
-            part = part.selector
-        if not isinstance(part, Element):  # attributes, pseudo-classes: lxml tells
+        if not _tags_classes_ids(compound):  # attributes, pseudo-classes: lxml tells
             found = self._xpath(compound)
             if found is not None:
                 return found
-        return self._indexed(tag, classes, ids)
+        return self._indexed(*self._core(compound))
 
     @staticmethod
     def _core(compound: Any) -> tuple[str | None, frozenset[str], frozenset[str]]:
@@ -435,19 +422,21 @@ class _Picker:
         return self.made[key]
 
     def _xpath(self, tree: Any) -> frozenset[Any] | None:
-        """What lxml finds for a parsed selector; None past ``_MOST_QUERIES`` queries or for
-        a selector XPath cannot say (``:hover`` left in a compound, an unknown pseudo-class)."""
-        from cssselect.parser import Selector
-        from cssselect.xpath import ExpressionError, HTMLTranslator
-
+        """What the exact matcher finds for a parsed selector; None past ``_MOST_QUERIES``
+        queries or for a selector XPath cannot say (``:hover`` left in a compound)."""
         if self.queries >= _MOST_QUERIES:
             return None
         self.queries += 1
-        try:
-            xpath = HTMLTranslator().selector_to_xpath(Selector(tree, None))
-        except ExpressionError:
-            return None
-        return frozenset(self.root.xpath(xpath))
+        return _picks(self.root, tree)
+
+
+def _tags_classes_ids(compound: Any) -> bool:
+    """Whether a compound tests only a tag, classes and ids (``td.hero#top``)."""
+    from cssselect.parser import Class, Element, Hash
+
+    while isinstance(compound, (Class, Hash)):
+        compound = compound.selector
+    return isinstance(compound, Element)
 
 
 def hides(el: Any, css_texts: Iterable[str], hiding: Callable[[str], bool]) -> bool:
@@ -469,7 +458,6 @@ def hides(el: Any, css_texts: Iterable[str], hiding: Callable[[str], bool]) -> b
         return False
     import tinycss2
     from cssselect import SelectorError, parse
-    from cssselect.xpath import ExpressionError, HTMLTranslator
 
     root = el.getroottree()
     for css in css_texts:
@@ -488,12 +476,8 @@ def hides(el: Any, css_texts: Iterable[str], hiding: Callable[[str], bool]) -> b
             except SelectorError:
                 continue
             for selector in selectors:
-                if selector.pseudo_element is not None:
-                    continue
-                try:
-                    xpath = HTMLTranslator().selector_to_xpath(selector)
-                except ExpressionError:
-                    continue
-                if el in root.xpath(xpath):
+                if selector.pseudo_element is None and el in (
+                    _picks(root, selector.parsed_tree) or ()
+                ):
                     return True
     return False

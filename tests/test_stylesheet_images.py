@@ -85,6 +85,25 @@ def test_a_selector_cssselect_cannot_read_is_checked() -> None:
     assert images(".logo:dir(ltr) { background: url(x.png) }") == [("x.png", 1)]
 
 
+def test_a_selectors_xpath_is_made_once_for_every_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the three readers of a stylesheet (images, colours, a hidden preheader) ask one matcher,
+    # which makes a selector's XPath once: a batch repeats its layout's stylesheet
+    from cssselect.xpath import HTMLTranslator
+
+    made: list[str] = []
+    translate = HTMLTranslator.selector_to_xpath
+
+    def counted(self: HTMLTranslator, selector: object, *args: object, **kw: object) -> str:
+        made.append(str(selector))
+        return translate(self, selector, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(HTMLTranslator, "selector_to_xpath", counted)
+    css = "ul.list li:first-child, .hero[data-once] { background: url(b.png) }"
+    assert images(css) == [("b.png", 1)]
+    assert images(css, BODY.replace("<li>a</li>", "")) == []  # another document: no <li>
+    assert len(made) == 2  # li:first-child, .hero[data-once]: once each
+
+
 def test_parse_html_gives_them_the_line_they_are_written_on() -> None:
     html = (
         "<html><head>\n"  # 1
