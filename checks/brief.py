@@ -62,10 +62,16 @@ _LATIN1_MOJIBAKE = re.compile(r"\b[\u00c0-\u00ff]{4,}\b")
 
 
 @functools.cache
-def _patterns(name: str) -> list[regex.Pattern[str]]:
+def _pattern_lines(name: str) -> tuple[str, ...]:
+    """The regular expressions a data file writes, one a line (# starts a comment)."""
     text = resources.files("mailcheck.checks").joinpath("data", name).read_text("utf-8")
     lines = [line.strip() for line in text.splitlines()]
-    return [regex.compile(line, regex.I | regex.V1) for line in lines if line and line[0] != "#"]
+    return tuple(line for line in lines if line and line[0] != "#")
+
+
+@functools.cache
+def _patterns(name: str) -> list[regex.Pattern[str]]:
+    return [regex.compile(line, regex.I | regex.V1) for line in _pattern_lines(name)]
 
 
 def _texts(ctx: Context) -> list[tuple[str, str]]:
@@ -164,8 +170,6 @@ _ADDRESS_END = frozenset(" \t\r\n<>()[]{}\"'«»“”„,;|")
 _URL_START = re.compile(r"(?:[a-z][a-z0-9+.-]*://|www\.)", re.IGNORECASE)
 # a host name: dotted labels, the last of letters ("mail.aaaaaaaaaaaa.com")
 _HOST = regex.compile(r"(?:[\p{L}\d-]+\.)+\p{L}{2,}")
-# a run of one letter, as placeholder_copy.txt's own pattern finds it (seven or more)
-_LETTER_RUN = regex.compile(r"(\p{L})\1{6,}")
 
 
 def _in_address(text: str, start: int, end: int) -> bool:
@@ -193,7 +197,24 @@ def _in_address(text: str, start: int, end: int) -> bool:
         return False
     if is_host and left + host_start <= start and end <= left + host_start + len(host):
         return True
-    return _LETTER_RUN.fullmatch(text[start:end]) is not None  # in the URL's path or query
+    letter_run = _letter_run()  # in the URL's path or query
+    return letter_run is not None and letter_run.fullmatch(text[start:end]) is not None
+
+
+# What a run of one letter is ("zzzzzzz"): placeholder_copy.txt's pattern that finds it
+_RUN_OF_ONE_LETTER = "z" * 12
+
+
+@functools.cache
+def _letter_run() -> regex.Pattern[str] | None:
+    """placeholder_copy.txt's pattern for a run of one letter (written there once), as the
+    text it matched is told apart in a URL: in the case written (none when the data has no
+    such pattern)."""
+    lines = _pattern_lines("placeholder_copy.txt")
+    for line, pattern in zip(lines, _patterns("placeholder_copy.txt"), strict=True):
+        if pattern.fullmatch(_RUN_OF_ONE_LETTER):
+            return regex.compile(line, regex.V1)
+    return None
 
 
 def placeholders_in(text: str, *, field: bool = False) -> list[str]:

@@ -615,3 +615,14 @@ def test_bad_expect_table_is_inp001(tmp_path: Path, expect: str, reason: str) ->
     )
     found = only(check(d), "INP001")
     assert len(found) == 1 and reason in found[0].message
+
+
+def test_the_letter_run_a_url_masks_is_the_data_s_pattern() -> None:
+    # written once, in placeholder_copy.txt; told apart in a URL in the case written
+    from mailcheck.checks.brief import _letter_run, _pattern_lines
+
+    pattern = _letter_run()
+    assert pattern is not None
+    assert pattern.pattern in _pattern_lines("placeholder_copy.txt")
+    assert pattern.fullmatch("yyyyyyy") and not pattern.fullmatch("yyyyyy")
+    assert not pattern.fullmatch("yYyyyyy")
