@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import string
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from importlib import resources
@@ -19,7 +20,7 @@ import regex
 
 from mailcheck.charsets import charset_name, read_as
 from mailcheck.i18n import Joined, Message, quoted_list, t
-from mailcheck.model import Document, Severity
+from mailcheck.model import Severity, TextApart
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import quoted, references_shown
 
@@ -106,9 +107,17 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     reader sees them — in the subject, the preheader, the visible text or the text part: a few
     words of Lorem ipsum ("Lorem ipsum", "dolor sit amet", "consectetur adipiscing", its jokes
     such as "Bacon ipsum dolor") and of the free layouts' "Far far away, behind the word
-    mountains… A small river named Duden". No copy says them, so they are certain. In an
-    element hidden from every client (a mobile-only block) they are a warning; in a comment or
-    an image's alt text they are not read.
+    mountains… A small river named Duden". No copy says them, so they are certain. The text
+    of Outlook's conditional comments (`<!--[if mso]>…<![endif]-->`) is what Outlook's readers
+    see, and `<!--[if !mso]><!-->…<!--<![endif]-->` what every other client's do: read too. In
+    an element hidden from every client (a mobile-only block: by its own style or a top-level
+    `<style>` rule such as `.mobile {display: none}`; one inside `@media` hides it on some
+    screens only), hidden from Outlook within its comment, or in a comment for another client
+    (`[if IE]`), they are a warning; so are they quoted by name in a short quotation (“Lorem
+    ipsum”, «Lorem ipsum dolor sit amet», at most seven words: a sentence about the dummy
+    text). In a comment no client shows (`[if !mso]` unrevealed), an image's alt text, a
+    style or a font's name (`font-family: "Lorem Ipsum Sans"`), and in `<code>`, `<pre>`,
+    `<kbd>` or `<samp>` (a sample shown as written) they are not copy, not read.
 
     The looser patterns are warnings: "TODO", "xxx", «Заголовок письма», «Здесь будет
     текст», "YourBrand", "[Product Name]", a run of one repeated letter, or a subject/preheader
@@ -143,25 +152,81 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     shown: dict[str, list[str]] = {}  # dummy text a reader sees: an error
     found: dict[str, list[str]] = {}
     html = ctx.campaign.html_label or "html"
-    for place, text in _texts(ctx):
-        for each, dummy in _placeholders(text, field=place in ("subject", "preheader")):
-            seen = dummy and (place != html or _seen(each, ctx.document))
-            (shown if seen else found).setdefault(place, []).append(each)
-    for texts, severity in ((shown, Severity.ERROR), (found, Severity.WARNING)):
-        if texts:
-            places = _places(ctx, texts)
-            message = t("placeholder copy: {found}", found=_listed(texts))
+    document = ctx.document
+    # (place, text, whether it is the HTML's visible text, whether a reader surely sees it)
+    texts = [(place, text, place == html, True) for place, text in _texts(ctx)]
+    if document is not None and ctx.campaign.html is not None:
+        # what Outlook alone shows (<!--[if mso]>), and what maybe no client does
+        texts += [(html, document.outlook_text, False, True)]
+        texts += [(html, document.outlook_unsure, False, False)]
+    for place, text, body, certain in texts:
+        if not text:
+            continue
+        matches = _placeholder_matches(text, field=place in ("subject", "preheader"))
+        dummy_text = any(dummy for _each, dummy, _start, _end in matches)
+        # what of the body is hidden or code: read again, only for a body with dummy text
+        apart = document.text_apart if body and document and dummy_text else None
+        verdicts = _dummy_verdicts(text, matches, apart)
+        for each, dummy, _start, _end in matches:
+            verdict = verdicts.get(each.casefold()) if dummy else Severity.WARNING
+            if verdict is Severity.ERROR and certain:
+                shown.setdefault(place, []).append(each)
+            elif verdict is not None:
+                found.setdefault(place, []).append(each)
+    for texts_found, severity in ((shown, Severity.ERROR), (found, Severity.WARNING)):
+        if texts_found:
+            places = _places(ctx, texts_found)
+            message = t("placeholder copy: {found}", found=_listed(texts_found))
             yield Problem(message, location=places[0], locations=places, severity=severity)
 
 
-def _seen(text: str, document: Document | None) -> bool:
-    """Whether ``text`` of the HTML's visible text stands somewhere no style hides: not only
-    in a hidden element (a mobile-only block)."""
-    if document is None:
-        return True
-    wanted = text.casefold()
-    hidden = document.hidden_text.casefold().count(wanted)
-    return document.text.casefold().count(wanted) > hidden
+def _dummy_verdicts(
+    text: str, matches: list[tuple[str, bool, int, int]], apart: TextApart | None
+) -> dict[str, Severity | None]:
+    """For each dummy text of ``text`` (case-folded): an error when it stands somewhere as copy
+    a reader sees; a warning when only in a hidden element (a mobile-only block) or quoted by
+    name (a sentence about “Lorem ipsum”); nothing when only in code (``apart``: what of
+    the HTML's visible text is hidden or code)."""
+    dummies = [(each.casefold(), start, end) for each, dummy, start, end in matches if dummy]
+    if not dummies:
+        return {}
+    folded = text.casefold()
+    quoted = _mentions(text, dummies)
+    mentioned = Counter(each for each, start, _end in dummies if start in quoted)
+    hidden = apart.hidden.casefold() if apart else ""
+    code = apart.code.casefold() if apart else ""
+    verdicts: dict[str, Severity | None] = {}
+    for each in {each for each, _start, _end in dummies}:
+        total = folded.count(each)
+        unseen, as_code = hidden.count(each), code.count(each)
+        if total > unseen + as_code + mentioned[each]:
+            verdicts[each] = Severity.ERROR
+        elif total > as_code:
+            verdicts[each] = Severity.WARNING
+        else:
+            verdicts[each] = None
+    return verdicts
+
+
+# A quotation: “…”, „…“, «…», "…" (on one line, not a page)
+_QUOTED = regex.compile(r'“[^“”\n]{1,200}”|„[^“”„\n]{1,200}[“”]|«[^«»\n]{1,200}»|"[^"\n]{1,200}"')
+MENTION_WORDS = 7  # a quotation of dummy text this short names it ("Far far away, behind …")
+
+
+def _mentions(text: str, dummies: list[tuple[str, int, int]]) -> set[int]:
+    """Where dummy text is quoted by name: a short quotation («Lorem ipsum», “Lorem ipsum
+    dolor sit amet”) in the copy's own words, not a passage of it (a testimonial's
+    “Lorem ipsum dolor sit amet, consectetur adipiscing elit.”)."""
+    if not any(ch in text for ch in '“„«"'):
+        return set()
+    found: set[int] = set()
+    for quote in _QUOTED.finditer(text):
+        if len(quote.group().split()) > MENTION_WORDS:
+            continue
+        found.update(
+            start for _each, start, end in dummies if quote.start() < start and end < quote.end()
+        )
+    return found
 
 
 # What ends an e-mail address or a URL written in the copy: spaces, and the brackets, quotes
@@ -222,15 +287,16 @@ def placeholders_in(text: str, *, field: bool = False) -> list[str]:
     subject, the preheader) that is just a layout's name for it («Тема письма», "Preheader
     text") whole. BRF001 reports them; PRE002 tells by them a placeholder preheader's length
     apart."""
-    return [each for each, _dummy in _placeholders(text, field=field)]
+    return [each for each, _dummy, _start, _end in _placeholder_matches(text, field=field)]
 
 
-def _placeholders(text: str, *, field: bool = False) -> list[tuple[str, bool]]:
-    """(text, whether it is a standard dummy text) of each placeholder in ``text``."""
+def _placeholder_matches(text: str, *, field: bool = False) -> list[tuple[str, bool, int, int]]:
+    """(text, whether it is a standard dummy text, start, end) of each placeholder in
+    ``text``, in reading order."""
     if field:
         bare = text.strip(" \t.:!?-–—«»\"'")
         if any(p.fullmatch(bare) for p in _patterns("placeholder_fields.txt")):
-            return [(bare, False)]
+            return [(bare, False, 0, len(text))]
     matches = [
         (m, dummy)
         for name, dummy in (("dummy_text.txt", True), ("placeholder_copy.txt", False))
@@ -238,7 +304,10 @@ def _placeholders(text: str, *, field: bool = False) -> list[tuple[str, bool]]:
         for m in p.finditer(text)
         if not _in_address(text, m.start(), m.end())
     ]
-    return [(m.group(0), dummy) for m, dummy in sorted(matches, key=lambda each: each[0].start())]
+    return [
+        (m.group(0), dummy, m.start(), m.end())
+        for m, dummy in sorted(matches, key=lambda each: each[0].start())
+    ]
 
 
 PLACEHOLDER_QUOTED = 60  # characters of each placeholder quoted: "xxx…" says what it is

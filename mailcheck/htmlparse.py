@@ -24,7 +24,12 @@ preheader's text is not part of the body's visible text; a visible one's (Mailch
 read by someone).
 
 Links in Outlook conditional comments (``<!--[if mso]>…<![endif]-->``) are real links for Outlook
-readers: VML image sources and ``<v:roundrect href>`` buttons found there are reported too.
+readers: VML image sources and ``<v:roundrect href>`` buttons found there are reported too. Their
+text is Outlook's own (``Document.outlook_text``), kept apart from the visible text every client
+shows.
+
+What of the visible text is hidden (by an element's own style or a top-level ``<style>`` rule) or
+shown as code is read again from the source when a rule asks (:func:`text_apart`): few do.
 
 Suppression comments (``<!-- mailcheck: ignore LNK004 -->`` for the next element,
 ``<!-- mailcheck: ignore-file UNS001 -->`` for the campaign) are read in the same traversal.
@@ -32,6 +37,7 @@ Suppression comments (``<!-- mailcheck: ignore LNK004 -->`` for the next element
 
 from __future__ import annotations
 
+import copy
 import itertools
 import operator
 import re
@@ -43,8 +49,8 @@ from lxml import etree
 
 from mailcheck.accessibility import read_accessibility
 from mailcheck.i18n import t
-from mailcheck.model import Document, Image, Link, Suppression, UnclosedComment
-from mailcheck.stylesheet import hides, style_images
+from mailcheck.model import Document, Image, Link, Suppression, TextApart, UnclosedComment
+from mailcheck.stylesheet import hidden_by_rules, hides, style_images
 from mailcheck.text import collapse_ws, strip_padding
 
 # The plain etree parser: lxml.html's element classes cost a Python lookup per element.
@@ -300,7 +306,87 @@ def parse_html(html: str, *, accessibility: bool = False) -> Document:
         return Document(unread=t("the parser gave up ({why})", why=repr(exc)))
     document.unread = cut
     document.unclosed_comment = _unclosed_comment(html, root)
+    document.source = html
     return document
+
+
+def text_apart(html: str) -> TextApart:
+    """The text of ``html`` that is no copy a reader sees (:class:`TextApart`), parsed again
+    as :func:`parse_html` parses it: asked of the few documents that need it (dummy text)
+    rather than read in every parse."""
+    if not html or _crowded_element(html):
+        return TextApart()
+    try:
+        root, _cut = _tree(html)
+        if root is None:
+            return TextApart()
+        for el in root.iter(*_BLOCKS):
+            _spaced(el)
+        css_texts = [el.text for el in root.iter("style") if el.text]
+        etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
+        _preheader_taken(root, css_texts, late=False)
+        hiding = [el for el in _STYLED(root) if _hidden_box(el)]
+        if css_texts:  # a top-level rule's .mobile {display:none}
+            hiding += hidden_by_rules(
+                root, css_texts, lambda el, style: _style_hides(el, style, from_everyone=True)
+            )
+        hidden = _outermost(hiding)
+        boxes = set(hidden)
+        code = [el for el in _outermost(root.iter(*_CODE)) if not _inside(el, boxes)]
+    except Exception:  # as parse_html: nothing read, nothing apart
+        return TextApart()
+    return TextApart(
+        hidden=" ".join(t for el in hidden if (t := _TEXT_OF(el))),
+        code=" ".join(t for el in code if (t := _TEXT_OF(el))),
+    )
+
+
+def _outermost(elements: Iterable[Any]) -> list[Any]:
+    """``elements`` (in their order, once each) without those inside another of them, whose
+    text it holds."""
+    listed = list(dict.fromkeys(elements))
+    chosen = set(listed)
+    return [el for el in listed if not any(a in chosen for a in el.iterancestors())]
+
+
+def _inside(el: Any, boxes: set[Any]) -> bool:
+    return el in boxes or any(a in boxes for a in el.iterancestors())
+
+
+def _spaced(el: Any) -> None:
+    """A block's boundaries made word boundaries: <td>a</td><td>b</td> reads "a b"; indented
+    HTML mostly has whitespace there already, and writing text nodes costs more."""
+    tail = el.tail
+    if not tail:
+        el.tail = " "
+    elif not tail[0].isspace():
+        el.tail = " " + tail
+    text = el.text
+    if not text:
+        if len(el):
+            el.text = " "
+    elif not text[0].isspace():
+        el.text = " " + text
+
+
+def _preheader_taken(
+    root: Any, css_texts: list[str], *, late: bool = True
+) -> tuple[str | None, str | None, LatePreheader | None, bool]:
+    """The preheader's text, its text as written, a late preheader (looked for with
+    ``late``), and whether it was found by its name alone and no style hides it (see the
+    module's docstring); a hidden preheader's element leaves the tree (its text is not the
+    body's)."""
+    preheader_el, preheader, preheader_raw, late_one = _find_preheader(root, late=late)
+    by_name = preheader_el is not None and not is_hidden(preheader_el)
+    if (
+        by_name
+        and css_texts
+        and hides(preheader_el, css_texts, lambda style: _style_hides(preheader_el, style))
+    ):
+        by_name = False  # a <style> rule hides it (Postmark's .preheader): the preview copy
+    if preheader_el is not None and not by_name:
+        _remove_keeping_tail(preheader_el)  # a visible "preheader" row stays body text
+    return preheader, preheader_raw, late_one, by_name
 
 
 def _unclosed_comment(html: str, root: Any) -> UnclosedComment | None:
@@ -356,6 +442,8 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
     title: str | None = None
     base: str | None = None
     stylesheets: list[tuple[str, int]] = []  # <style> texts that may name images, and lines
+    outlook: list[str] = []  # the text Outlook's conditional comments show it
+    unsure: list[str] = []  # ... and what they may not show anyone
     # One traversal for links, images, the title and word boundaries; every element only when
     # some style attribute may hold a url(), else just the tags that matter (much faster).
     nodes = root.iter() if has_css_urls else root.iter(etree.Comment, *_VISITED)
@@ -366,25 +454,13 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
                 text = el.text.lstrip()
                 if text.startswith("[if"):
                     first = len(links)
-                    _conditional_links(el, links, anchors)
+                    _conditional(el, links, anchors, outlook, unsure)
                     links[first:] = [replace(link, outlook_only=True) for link in links[first:]]
                 elif _SUPPRESSION_START.match(text):
                     suppressions.append(_suppression(el))
             continue
         if tag in _BLOCKS:
-            # block boundaries are word boundaries: <td>a</td><td>b</td> reads "a b"; indented
-            # HTML mostly has whitespace there already, and writing text nodes costs more
-            tail = el.tail
-            if not tail:
-                el.tail = " "
-            elif not tail[0].isspace():
-                el.tail = " " + tail
-            text = el.text
-            if not text:
-                if len(el):
-                    el.text = " "
-            elif not text[0].isspace():
-                el.text = " " + text
+            _spaced(el)
         if tag in _BACKGROUND_TAGS:
             background = el.get("background")
             if background is not None:
@@ -434,20 +510,10 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
             outlook_only=link.outlook_only,
         )
 
-    preheader_el, preheader, preheader_raw, late = _find_preheader(root)
-    by_name = preheader_el is not None and not is_hidden(preheader_el)
-    if (
-        by_name
-        and css_texts
-        and hides(preheader_el, css_texts, lambda style: _style_hides(preheader_el, style))
-    ):
-        by_name = False  # a <style> rule hides it (Postmark's .preheader): the preview copy
-    if preheader_el is not None and not by_name:
-        _remove_keeping_tail(preheader_el)  # a visible "preheader" row stays body text
+    preheader, preheader_raw, late, by_name = _preheader_taken(root, css_texts)
     # string-value of the tree: text nodes only (comment tails yes, comments no); hidden
     # padding blocks are not text either
     text = strip_padding(_TEXT_OF(root))
-    hidden = [_TEXT_OF(el) for el in _STYLED(root) if _hidden_box(el)] if text else []
     return Document(
         title=title or None,
         preheader=preheader,
@@ -455,7 +521,8 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         links=links,
         images=images,
         text=text,
-        hidden_text=" ".join(h for h in hidden if h),
+        outlook_text=" ".join(t for t in outlook if t),
+        outlook_unsure=" ".join(t for t in unsure if t),
         code=(
             " ".join(_TEXT_OF(el) for el in root.iter(*_CODE))
             if "&" in text or "${" in text
@@ -656,7 +723,7 @@ def _late_preheader(walk: Any, before: str) -> LatePreheader | None:
 
 
 def _find_preheader(
-    root: Any,
+    root: Any, *, late: bool = True
 ) -> tuple[Any, str | None, str | None, LatePreheader | None]:
     """The preheader element, its text and its text as written (padding and invisible
     controls kept: PRE004 reads the bidi controls the text loses): see the module's docstring
@@ -685,7 +752,8 @@ def _find_preheader(
             pieces.append(piece)
         elif not piece.isspace() and strip_padding(piece):
             # visible text came first: no preheader, but one hidden a little later is named
-            return None, None, None, _late_preheader(walk, collapse_ws(piece))
+            later = _late_preheader(walk, collapse_ws(piece)) if late else None
+            return None, None, None, later
     return None, None, None, None
 
 
@@ -846,17 +914,37 @@ def _tiny(size: str | None) -> bool:
 _VML_BUTTONS = frozenset({"v:roundrect", "v:rect", "v:shape"})
 
 
-def _conditional_links(comment: Any, links: list[Link], anchors: list[tuple[int, Any]]) -> None:
-    """The links of an Outlook conditional comment (``<!--[if mso]>…<![endif]-->``): HTML that
-    Outlook's readers get (a VML button, its background, the table around it, an Outlook-only
-    link or image), parsed as HTML is, so that ``&amp;`` in an href reads as ``&``."""
+# A condition Outlook meets: "mso", "gte mso 9", "(mso)|(IE)" (not "!mso")
+_FOR_OUTLOOK = re.compile(r"(?:^|[\s(|&])(?:(?:gte?|lte?)\s+)?mso\b", re.IGNORECASE)
+# One no client meets: "!mso" (the other clients read the comment as a comment)
+_NOT_OUTLOOK = re.compile(r"^\s*!\s*mso\s*$", re.IGNORECASE)
+# What in a conditional comment is no text: its stylesheets, Office's settings, tags
+_NO_TEXT = re.compile(r"<(style|xml|script)\b.*?</\1\s*>|<!--.*?-->|<[^>]*>", re.S | re.I)
+
+
+def _conditional(
+    comment: Any,
+    links: list[Link],
+    anchors: list[tuple[int, Any]],
+    outlook: list[str],
+    unsure: list[str],
+) -> None:
+    """What a conditional comment (``<!--[if mso]>…<![endif]-->``) gives: its links, and the
+    text Outlook shows (into ``outlook``) or may not (``unsure``: hidden there by a style, or
+    for a client not told: ``[if IE]``); a ``[if !mso]`` comment's text no client shows.
+    Parsed only when it may hold links or text: most wrap a table in another."""
     body = comment.text
-    if "href" not in body and "src" not in body:
-        return  # most wrap a table in another: nothing to read
+    has_links = "href" in body or "src" in body
     opened = body.find("]>")
     content = body[opened + 2 :] if opened != -1 else body
     content = content.rsplit("<![endif]", 1)[0]
-    if not content.strip():
+    condition = body[body.find("[if") + 3 : opened] if opened != -1 else ""
+    has_text = (
+        opened != -1
+        and not _NOT_OUTLOOK.match(condition)
+        and bool(_NO_TEXT.sub(" ", content).strip())
+    )
+    if not (has_links or has_text) or not content.strip():
         return
     try:
         fragment = etree.fromstring(content, _PARSER)
@@ -864,6 +952,37 @@ def _conditional_links(comment: Any, links: list[Link], anchors: list[tuple[int,
         return
     if fragment is None:
         return
+    if has_text:  # (a copy: the links' texts are read from the fragment as it is)
+        shown = _FOR_OUTLOOK.search(condition) is not None
+        text = _conditional_text(copy.deepcopy(fragment) if has_links else fragment, unsure)
+        (outlook if shown else unsure).append(text)
+    if has_links:
+        _conditional_links(comment, opened, fragment, links, anchors)
+
+
+def _conditional_text(fragment: Any, hidden: list[str]) -> str:
+    """The text of a conditional comment's parsed content, without its code elements and
+    the elements its styles hide (their text goes into ``hidden``)."""
+    etree.strip_elements(fragment, *_NOT_TEXT, etree.Comment, with_tail=False)
+    for el in fragment.iter(*_BLOCKS):
+        _spaced(el)
+    hiding = _outermost(el for el in fragment.iter() if isinstance(el.tag, str) and is_hidden(el))
+    hidden.extend(t for el in hiding if (t := _TEXT_OF(el)))
+    boxes = set(hiding)
+    code = [el for el in _outermost(fragment.iter(*_CODE)) if not _inside(el, boxes)]
+    for el in (*hiding, *code):
+        _remove_keeping_tail(el)
+    return str(_TEXT_OF(fragment))
+
+
+def _conditional_links(
+    comment: Any, opened: int, fragment: Any, links: list[Link], anchors: list[tuple[int, Any]]
+) -> None:
+    """The links of an Outlook conditional comment (``<!--[if mso]>…<![endif]-->``): HTML that
+    Outlook's readers get (a VML button, its background, the table around it, an Outlook-only
+    link or image), parsed as HTML is, so that ``&amp;`` in an href reads as ``&``."""
+    body = comment.text
+    content = (body[opened + 2 :] if opened != -1 else body).rsplit("<![endif]", 1)[0]
     # libxml2 records a comment's line when the comment ends: count back to its content's
     end_line = comment.sourceline or 0
     head = body[: opened + 2] if opened != -1 else ""

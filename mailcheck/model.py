@@ -8,6 +8,7 @@ live in :class:`mailcheck.facts.Facts`. Rules only read these objects.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -139,10 +140,12 @@ class Document:
     stylesheet: list[Link] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
     text: str = ""  # visible text, whitespace collapsed
-    # the part of ``text`` in elements hidden from every client by their own style (mobile-only
-    # blocks, tracking tricks; not the preheader, which ``text`` leaves out): what no reader of
-    # a desktop client sees
-    hidden_text: str = ""
+    # the text of Outlook's conditional comments (``<!--[if mso]>…<![endif]-->``), which Outlook
+    # alone shows and ``text`` leaves out: what Outlook shows (not its code elements), and what
+    # it may not (hidden there by a style, ``mso-hide:all``; in a comment for another client,
+    # ``[if IE]``); whitespace collapsed
+    outlook_text: str = ""
+    outlook_unsure: str = ""
     code: str = ""  # the text of its code elements (<code>, <pre>, <kbd> …), which show code as is
     accessibility: Accessibility | None = None
     suppressions: list[Suppression] = field(default_factory=list)
@@ -154,6 +157,36 @@ class Document:
     # what an in-page link ("#prices") can go to: every id and <a name>; read only when the
     # document has such a link
     anchor_names: frozenset[str] = frozenset()
+    # the HTML this was parsed from: what only a few rules ask of it is read again on demand
+    # (:attr:`text_apart`)
+    source: str = field(default="", repr=False, compare=False)
+
+    @functools.cached_property
+    def text_apart(self) -> TextApart:
+        """The parts of ``text`` a reader does not see as copy: hidden, or shown as code. Read
+        from ``source`` when asked (few documents need it: BRF001's dummy text)."""
+        from mailcheck.htmlparse import text_apart  # (it builds Documents)
+
+        return text_apart(self.source)
+
+    @property
+    def hidden_text(self) -> str:
+        """The part of ``text`` hidden from every client (mobile-only blocks, tracking tricks;
+        not the preheader, which ``text`` leaves out): what no reader of a desktop client sees.
+        """
+        return self.text_apart.hidden
+
+
+@dataclass(frozen=True)
+class TextApart:
+    """Text of a document that is not copy a reader sees, read on demand."""
+
+    # in elements hidden from every client by their own style or a top-level <style> rule
+    # (``.mobile {display: none}``)
+    hidden: str = ""
+    # in code elements (<code>, <pre>, <kbd>, <samp>, <tt>) not hidden: shown as written, a
+    # sample, not copy
+    code: str = ""
 
 
 @dataclass

@@ -96,9 +96,11 @@ _BETWEEN_WORDS = r"(?:\s|&nbsp;|&#160;|&#xa0;)+"
 # MANIFEST says the layout adds the footer)
 _WHOLE_PAGE = re.compile(r"<(?:!doctype|html|head|body)[\s>/]", re.IGNORECASE)
 # Where no text a reader sees is: scripts, stylesheets, comments (not Outlook's conditional
-# ones, whose content Outlook shows)
+# ones, whose content Outlook shows). "<!-->" and "<!--->" are whole (empty) comments, as HTML
+# reads them: the "<!-->" that ends "<!--[if !mso]><!-->" opens none (what follows it, which
+# every client but Outlook shows, was blanked up to the next comment's end)
 _UNSHOWN = re.compile(
-    r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--(?!\[if\b).*?-->", re.S | re.I
+    r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--(?!\[if\b|-?>).*?-->", re.S | re.I
 )
 
 

@@ -454,19 +454,57 @@ def hides(el: Any, css_texts: Iterable[str], hiding: Callable[[str], bool]) -> b
     if el.get("id"):
         names.append(el.get("id").lower())
     css_texts = [css for css in css_texts if any(name in css.lower() for name in names)]
+    root = el.getroottree()
+    return any(el in picked for picked, _style in _top_level_rules(root, css_texts, hiding))
+
+
+def hidden_by_rules(
+    root: Any, css_texts: Iterable[str], hiding: Callable[[Any, str], bool]
+) -> list[Any]:
+    """The elements of ``root`` a top-level rule of a stylesheet hides, in the order of the
+    rules, as :func:`hides` tells it of one element: the rules whose declarations may hide
+    from every client, then ``hiding(element, declarations)`` for each element one picks
+    (``visibility:hidden`` hides one only when no descendant shows). A stylesheet that writes
+    no hiding declaration is not parsed."""
+    found: dict[Any, None] = {}
+    tree = root.getroottree()
+    sheets = [css for css in css_texts if _HIDING_DECLARATION.search(css.lower())]
+    may_hide = _HIDING_DECLARATION.search
+    for picked, style in _top_level_rules(tree, sheets, lambda style: bool(may_hide(style))):
+        for el in picked:
+            if el not in found and hiding(el, style):
+                found[el] = None
+    return list(found)
+
+
+# What declarations that hide from every client write (display:none, visibility:hidden,
+# opacity:0, a zero height with overflow:hidden, font-size:0): a rule without any of it
+# hides nothing, and its selector is not read (of the text in lower case; the look-ahead at
+# the first letters passes over most places at once)
+_HIDING_DECLARATION = re.compile(
+    r"(?=[dvof])(?:display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*[0.]"
+    r"|font-size\s*:\s*[0.]|overflow\s*:\s*hidden)"
+)
+
+
+def _top_level_rules(
+    root: Any, css_texts: Iterable[str], hiding: Callable[[str], bool]
+) -> Iterator[tuple[frozenset[Any], str]]:
+    """(elements picked, declarations in lower case) of each selector of each top-level style
+    rule of ``css_texts`` whose declarations ``hiding`` accepts, exactly (:func:`_picks`), as
+    the element shows (no pseudo-element, no user's state)."""
+    css_texts = list(css_texts)
     if not css_texts:
-        return False
+        return
     import tinycss2
     from cssselect import SelectorError, parse
 
-    root = el.getroottree()
     for css in css_texts:
-        sheet = _parsed(css)
-        for rule in sheet:
+        for rule in _parsed(css):
             if rule.type != "qualified-rule":
                 continue
-            declarations = tinycss2.serialize(rule.content)
-            if not hiding(declarations.lower()):
+            declarations = tinycss2.serialize(rule.content).lower()
+            if not hiding(declarations):
                 continue
             prelude = tinycss2.serialize(rule.prelude)
             if _USER_STATE.search(prelude):
@@ -476,8 +514,7 @@ def hides(el: Any, css_texts: Iterable[str], hiding: Callable[[str], bool]) -> b
             except SelectorError:
                 continue
             for selector in selectors:
-                if selector.pseudo_element is None and el in (
-                    _picks(root, selector.parsed_tree) or ()
-                ):
-                    return True
-    return False
+                if selector.pseudo_element is None:
+                    picked = _picks(root, selector.parsed_tree)
+                    if picked:
+                        yield picked, declarations

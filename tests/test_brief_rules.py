@@ -617,6 +617,119 @@ def test_bad_expect_table_is_inp001(tmp_path: Path, expect: str, reason: str) ->
     assert len(found) == 1 and reason in found[0].message
 
 
+def _lines_of(d: Path, written: str) -> list[int]:
+    lines = (d / "email.html").read_text(encoding="utf-8").splitlines()
+    return [n for n, text in enumerate(lines, 1) if written in text]
+
+
+@pytest.mark.parametrize(
+    ("stylesheet", "severity"),
+    [
+        # a top-level rule hides the block from every client: a mobile-only block, as an inline
+        # display:none is
+        (".mob{display:none}", Severity.WARNING),
+        ("div.mob {visibility: hidden !important}", Severity.WARNING),
+        # inside @media it hides on some screens only: the others show it
+        ("@media (max-width: 600px) {.mob{display:none}}", Severity.ERROR),
+        # a rule for another element hides nothing here
+        (".desktop{display:none}", Severity.ERROR),
+    ],
+)
+def test_dummy_text_hidden_by_a_stylesheet_rule_is_a_warning(
+    tmp_path: Path, stylesheet: str, severity: Severity
+) -> None:
+    body = f'<style>{stylesheet}</style>\n{BODY}\n<div class="mob">Lorem ipsum dolor sit amet</div>'
+    d = campaign(tmp_path, body=body)
+    [found] = only(check(d), "BRF001")
+    assert found.severity is severity
+    assert found.message == "placeholder copy: “Lorem ipsum”, “dolor sit amet” (email.html)"
+    assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, '<div class="mob">'))
+
+
+def test_dummy_text_hidden_by_a_stylesheet_and_seen_elsewhere_is_an_error(tmp_path: Path) -> None:
+    body = (
+        f'<style>.mob{{display:none}}</style>\n{BODY}\n<div class="mob">Lorem ipsum</div>'
+        "\n<p>Lorem ipsum</p>"
+    )
+    [found] = only(check(campaign(tmp_path, body=body)), "BRF001")
+    assert (found.severity, found.message) == (
+        Severity.ERROR,
+        "placeholder copy: “Lorem ipsum” (email.html)",
+    )
+
+
+@pytest.mark.parametrize(
+    ("block", "severity"),
+    [
+        # Outlook's readers see what its conditional comments hold
+        ("<!--[if mso]>\n<p>Lorem ipsum dolor sit amet</p>\n<![endif]-->", Severity.ERROR),
+        ("<!--[if gte mso 9]>\n<p>Lorem ipsum dolor sit amet</p>\n<![endif]-->", Severity.ERROR),
+        # ... and every other client what is revealed to all but Outlook
+        (
+            "<!--[if !mso]><!-->\n<p>Lorem ipsum dolor sit amet</p>\n<!--<![endif]-->",
+            Severity.ERROR,
+        ),
+        # hidden from Outlook there, or for a client not told: maybe no one sees it
+        (
+            '<!--[if mso]>\n<p style="mso-hide:all">Lorem ipsum dolor sit amet</p>\n<![endif]-->',
+            Severity.WARNING,
+        ),
+        ("<!--[if IE]>\n<p>Lorem ipsum dolor sit amet</p>\n<![endif]-->", Severity.WARNING),
+        # for every client but Outlook, and not revealed to them: a comment no one reads
+        ("<!--[if !mso]>\n<p>Lorem ipsum dolor sit amet</p>\n<![endif]-->", None),
+    ],
+)
+def test_dummy_text_in_a_conditional_comment_is_read_as_its_readers_see_it(
+    tmp_path: Path, block: str, severity: Severity | None
+) -> None:
+    d = campaign(tmp_path, body=f"{BODY}\n{block}")
+    found = only(check(d), "BRF001")
+    assert [f.severity for f in found] == ([severity] if severity else [])
+    if found:  # at the line the text is written on, not the HTML's name alone
+        assert found[0].message == "placeholder copy: “Lorem ipsum”, “dolor sit amet” (email.html)"
+        assert found[0].places == tuple(
+            f"email.html:{n}" for n in _lines_of(d, "Lorem ipsum dolor")
+        )
+
+
+def test_what_outlook_reads_as_no_text_is_no_copy(tmp_path: Path) -> None:
+    # its stylesheet, Office's settings, a VML button's style: a font family named so is no copy
+    body = (
+        "<!--[if mso]><style>td {font-family: 'Lorem Ipsum Sans', Arial}</style>"
+        "<xml><o:OfficeDocumentSettings><o:PixelsPerInch>96</o:PixelsPerInch>"
+        "</o:OfficeDocumentSettings></xml><![endif]-->\n"
+        f"{BODY}\n"
+        '<!--[if mso]><table><tr><td style="font-family:Lorem Ipsum Sans"><![endif]-->\n'
+        "<p style=\"font-family:'Lorem Ipsum Sans', Arial\">Привет</p>\n"
+        "<!--[if mso]></td></tr></table><![endif]-->"
+    )
+    assert only(check(campaign(tmp_path, body=body)), "BRF001") == []
+
+
+@pytest.mark.parametrize(
+    ("copy", "severity"),
+    [
+        # a sentence about the dummy text names it in quotation marks: for a person to judge
+        ("<p>Designers fill a layout with “Lorem ipsum” until the copy comes.</p>", "warning"),
+        ("<p>Мы больше не пишем «Lorem ipsum dolor sit amet» в макетах.</p>", "warning"),
+        ('<p>The "Far far away, behind the word mountains" of free layouts.</p>', "warning"),
+        # shown as code: a sample, not copy
+        ("<pre>Lorem ipsum dolor sit amet</pre>", None),
+        ("<p>Type <code>lorem ipsum</code> or <kbd>Lorem ipsum</kbd>.</p>", None),
+        # the dummy text itself, quoted or not, stays an error
+        ("<p>Lorem ipsum dolor sit amet, consectetur adipiscing elit.</p>", "error"),
+        ("<p>“Lorem ipsum dolor sit amet, consectetur adipiscing elit.” — Jane</p>", "error"),
+        ("<p>“Lorem ipsum”</p>\n<p>Lorem ipsum</p>", "error"),  # named, and written too
+        ("<pre>Lorem ipsum</pre>\n<p>Lorem ipsum</p>", "error"),
+    ],
+)
+def test_dummy_text_named_or_shown_as_code_is_no_error(
+    tmp_path: Path, copy: str, severity: str | None
+) -> None:
+    found = only(check(campaign(tmp_path, body=f"{BODY}\n{copy}")), "BRF001")
+    assert [f.severity.value for f in found] == ([severity] if severity else [])
+
+
 def test_the_letter_run_a_url_masks_is_the_data_s_pattern() -> None:
     # written once, in placeholder_copy.txt; told apart in a URL in the case written
     from mailcheck.checks.brief import _letter_run, _pattern_lines

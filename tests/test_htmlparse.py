@@ -551,3 +551,30 @@ def test_a_videos_poster_is_an_image() -> None:
 def test_what_a_browser_puts_in_the_body_is_read_as_the_body(html: str, text: str) -> None:
     document = parse_html(html)
     assert document.text == text
+
+
+def test_text_apart_is_read_on_demand_and_travels_between_processes() -> None:
+    import pickle
+
+    html = (
+        "<style>.mob {display:none}</style><p>Copy</p><div class=mob>Mobile</div>"
+        '<div style="display:none">Hidden <span style="display:none">twice</span></div>'
+        "<pre>sample</pre>"
+    )
+    doc = parse_html(html)
+    assert "text_apart" not in vars(doc)  # not read by the parse: few documents need it
+    # its own style's, then a stylesheet's (the nested box counted once)
+    assert doc.hidden_text == "Hidden twice Mobile"
+    assert doc.text_apart.code == "sample"
+    again = pickle.loads(pickle.dumps(parse_html(html)))
+    assert again.hidden_text == "Hidden twice Mobile"
+    assert Document().hidden_text == ""
+
+
+def test_outlook_text() -> None:
+    doc = parse_html(
+        "<p>All</p><!--[if mso]><p>Outlook</p><p style='mso-hide:all'>not</p>"
+        "<code>x</code><![endif]--><!--[if IE]><p>IE</p><![endif]-->"
+        "<!--[if !mso]><p>nobody</p><![endif]-->"
+    )
+    assert (doc.text, doc.outlook_text, doc.outlook_unsure) == ("All", "Outlook", "not IE")
