@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE, ascii_host, host_of, org_domain, under
 from mailcheck.i18n import Joined, Message, t
-from mailcheck.linkinfo import is_unsubscribe, is_web
+from mailcheck.linkinfo import is_unsubscribe, is_web, tracked_target
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, leftover_tags
@@ -151,12 +151,23 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     `tracked-domains`, or else the organisational domain of the From address. A
     click-tracking link (a test send's links go through the ESP's tracker) is judged, when
     links are checked, by the page on a tracked domain where its redirects end (an answer
-    from the link cache is said with its age, as the link rules say it). Unsubscribe,
-    preference-centre, `mailto:` and `tel:` links are exempt, and so are downloads (a PDF,
-    a calendar file), which no analytics reads. UTMs written after "#", after an "&" the
-    editor escaped twice (`&amp;amp;utm_medium` in the HTML: analytics reads a key
-    `amp;utm_medium`) or after a second "?" (`?color=red?utm_source=…`: part of the value of
-    `color`) are missing too, and the finding says so.
+    from the link cache is said with its age, as the link rules say it). So is a click
+    tracker on a tracked domain itself (a branded tracker, `click.acme.ru/ls/click?upn=…`)
+    that lacks them: its own URL says nothing of the landing page's UTMs. Offline, or when
+    its redirects were not followed, such a link is a warning "could not verify". A link on a
+    tracked domain is taken for a tracker only when its query writes no readable target, it
+    carries an opaque token (a query value or path segment of 16 or more characters of an
+    encoding's alphabet, mixing digits and letters or cases), and its path is a tracker's
+    (`/ls/click`, `/c/`, `/r/`, `/redirect`, `/redir`, `/track`, `/click`) or its host's
+    first label is (`click.`, `links.`, `track.`, `go.` …): `acme.ru/sale` and
+    `acme.ru/track?order=15` are pages, judged on their own URL. A target the query writes,
+    as a URL or hex-encoded (`/redirect/?href=68747470…`), is where the tracker sends the
+    reader: its UTMs count, and a target on another site is a partner's page, not judged.
+    Unsubscribe, preference-centre, `mailto:` and `tel:` links are exempt, and so are
+    downloads (a PDF, a calendar file), which no analytics reads. UTMs written after "#",
+    after an "&" the editor escaped twice (`&amp;amp;utm_medium` in the HTML: analytics
+    reads a key `amp;utm_medium`) or after a second "?" (`?color=red?utm_source=…`: part of
+    the value of `color`) are missing too, and the finding says so.
 
     ## Why it matters
     Untagged clicks land in "direct" or "referral" in GA4 and Yandex Metrica: the campaign's
@@ -176,10 +187,23 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     # (missing, where they are written after all, behind a click tracker)
     gaps: dict[tuple[tuple[str, ...], _Causes, bool], list[Link]] = {}
     landings: dict[Link, str] = {}  # a click-tracking link's judged page, where it is known
+    unverified: list[Link] = []  # trackers on a tracked domain whose landing is unknown
     for link in utm_links(ctx):
         if tracked(link, domains):
             present = _present_utms(link.href)
             page = link.href
+            targets = _wrapped_targets(link.href)
+            if targets and not any(on_tracked(target, domains) for target in targets):
+                continue  # a redirect to another site, as its query writes: a partner's page
+            if not all(k in present for k in required) and own_tracker(link.href):
+                # a branded click tracker: its landing page has the UTMs, or lacks them
+                known, landing = _landing(ctx, link, domains)
+                if not known:
+                    unverified.append(link)
+                if not landing:
+                    continue
+                page, present = landing, set()  # (no URL on its way had any UTM)
+                landings[link] = page
         elif landing := _tracked_landing(ctx, link, domains):
             page, present = landing, set()  # (no URL on its way had any UTM)
             landings[link] = page
@@ -235,6 +259,38 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
             url=hrefs[0] if len(hrefs) == 1 else None,
             locations=ctx.link_places(*links),
         )
+    if unverified:
+        yield _unverified_trackers(ctx, unverified, required)
+
+
+def _unverified_trackers(ctx: Context, links: list[Link], required: tuple[str, ...]) -> Problem:
+    """The warning for click trackers on a tracked domain whose landing page is unknown (one
+    cause: where they lead was not followed), at every place."""
+    hrefs = list(dict.fromkeys(link.href for link in links))
+    keys = ", ".join(required)
+    if len(hrefs) == 1:
+        message = t(
+            "could not verify that the link has {required} (click-tracking link; the landing "
+            "page's UTMs are known only after the redirect)",
+            required=keys,
+        )
+    else:
+        urls = ", ".join(hrefs[:3])
+        if len(hrefs) > 3:
+            urls = t("{urls} and {count} more", urls=urls, count=len(hrefs) - 3)
+        message = t(
+            "could not verify that {count} links have {required} (click-tracking links; the "
+            "landing pages' UTMs are known only after the redirect): {urls}",
+            count=len(hrefs),
+            required=keys,
+            urls=urls,
+        )
+    return Problem(
+        message,
+        url=hrefs[0] if len(hrefs) == 1 else None,
+        severity=Severity.WARNING,
+        locations=ctx.link_places(*links),
+    )
 
 
 @rule(
@@ -322,22 +378,108 @@ def _is_download(url: str) -> bool:
         return False
 
 
-@lru_cache(maxsize=URL_CACHE_SIZE)
-def _wrapped_utms(url: str) -> frozenset[str]:
-    """The UTM keys of a page a click-tracking link wraps (``…/track?url=https%3A…utm_source``):
-    the tracker sends the reader there, with them."""
-    if "%3a" not in url.lower() and "://" not in url.partition("?")[2]:
-        return frozenset()  # no URL in its query: the common case, without parsing it
+# "http" hex-encoded: how a target written in hex (``&href=68747470733a2f2f…``) begins
+_HEX_HTTP = "68747470"
+_HEX = re.compile(r"(?:[0-9a-fA-F]{2}){8,}")
+
+
+def _hex_target(value: str) -> str | None:
+    """The web address a query value writes hex-encoded (a mailer's
+    ``/redirect/?href=68747470733a2f2f…``), or None."""
+    if not value.lower().startswith(_HEX_HTTP) or not _HEX.fullmatch(value):
+        return None
+    try:
+        decoded = bytes.fromhex(value).decode("ascii")
+    except ValueError:
+        return None
+    return decoded if decoded.startswith(("http://", "https://")) else None
+
+
+def _wrapped_targets(url: str) -> list[str]:
+    """The web addresses the link's query writes as a value: as a URL (percent-encoded or
+    not) or hex-encoded."""
+    lowered = url.lower()
+    if "%3a" not in lowered and "://" not in url.partition("?")[2] and _HEX_HTTP not in lowered:
+        return []  # no URL in its query: the common case, without parsing it
     try:
         query = urlsplit(url).query
     except ValueError:
-        return frozenset()
-    return frozenset(
-        key
-        for _, value in parse_qsl(query)
-        if value.startswith(("http://", "https://"))
-        for key, _ in utm_pairs(value)
+        return []
+    targets = []
+    for _, value in parse_qsl(query):
+        target = value if value.startswith(("http://", "https://")) else _hex_target(value)
+        if target:
+            targets.append(target)
+    return targets
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _wrapped_utms(url: str) -> frozenset[str]:
+    """The UTM keys of a page a click-tracking link wraps (``…/track?url=https%3A…utm_source``,
+    or the address written in hex): the tracker sends the reader there, with them."""
+    return frozenset(key for target in _wrapped_targets(url) for key, _ in utm_pairs(target))
+
+
+# A click tracker on the sender's own domain (an ESP's branded link domain): a tracker's path
+# (SendGrid's /ls/click, /c/…, /r/…, /redirect, /track/click) or first host label
+# (click.acme.ru, links.acme.ru), and an opaque token (a query value or path segment of an
+# encoding's alphabet) in place of a readable target. Both, so that a page of the site
+# ("/track?order=15", "click.acme.ru/sale") is no tracker
+_TRACKER_PATH = re.compile(r"/(?:ls/click|c|r|redirect|redir|track|tracking|click|clicks)(?:/|$)")
+_TRACKER_LABELS = frozenset(
+    {"click", "clicks", "link", "links", "track", "tracking", "trk", "go", "url", "r", "t", "c"}
+)
+_TOKEN = re.compile(r"[A-Za-z0-9_=.%+~-]{16,}")
+
+
+def _opaque(token: str) -> bool:
+    """A click's identifier, encoded: long, of an encoding's alphabet, mixing digits and
+    letters or upper and lower case (a word or a slug of a page does not)."""
+    if not _TOKEN.fullmatch(token):
+        return False
+    kinds = (
+        any(c.isdigit() for c in token),
+        any(c.islower() for c in token),
+        any(c.isupper() for c in token),
     )
+    return sum(kinds) >= 2
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def own_tracker(url: str) -> bool:
+    """Whether a link on a tracked domain is a click tracker's (see UTM001's doc): its
+    query writes no target it sends the reader to, it carries an opaque token, and its
+    path or its host's first label is a tracker's."""
+    if tracked_target(url) or _wrapped_targets(url):
+        return False  # where it sends the reader is written: that page's UTMs count
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    path = parts.path.lower()
+    segments = [s for s in parts.path.split("/") if s]
+    tokens = [value for _, value in parse_qsl(parts.query)] + segments[1:]
+    if not any(_opaque(token) for token in tokens):
+        return False
+    label = (parts.hostname or "").split(".", 1)[0]
+    return bool(_TRACKER_PATH.match(path)) or label in _TRACKER_LABELS
+
+
+def _landing(ctx: Context, link: Link, domains: list[str]) -> tuple[bool, str | None]:
+    """Whether where a click-tracking link leads is known (its redirects were followed to a
+    page, or to no page, which the link rules report), and the page on a tracked domain to
+    judge there: None when it leads elsewhere, when there is no page, and when the chain
+    carried UTMs somewhere (whether a redirect lost them is UTM004's question)."""
+    result = ctx.facts.link(link.href)
+    if result is None or result.verdict not in ("ok", "broken", "loop", "too-many-redirects"):
+        return False, None
+    if result.verdict != "ok" or not result.final_url:
+        return True, None  # no page opens: LNK001 or LNK005 says so
+    if not on_tracked(result.final_url, domains):
+        return True, None
+    if utm_pairs(link.href) or any(utm_pairs(hop.url) for hop in result.hops):
+        return True, None
+    return True, result.final_url
 
 
 def _tracked_landing(ctx: Context, link: Link, domains: list[str]) -> str | None:
@@ -347,14 +489,7 @@ def _tracked_landing(ctx: Context, link: Link, domains: list[str]) -> str | None
 
     A URL the link wraps in its query is no proof of where it leads: share buttons
     (vk.com/share.php?url=…) wrap the page they share."""
-    result = ctx.facts.link(link.href)
-    if result is None or result.verdict != "ok" or not result.final_url:
-        return None
-    if not on_tracked(result.final_url, domains):
-        return None
-    if utm_pairs(link.href) or any(utm_pairs(hop.url) for hop in result.hops):
-        return None
-    return result.final_url
+    return _landing(ctx, link, domains)[1]
 
 
 def _present_utms(url: str) -> set[str]:

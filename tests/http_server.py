@@ -18,6 +18,8 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /drop-query/NAME             301 to /ok/landing without the query string
     /change-utm/NAME             301 to /ok/landing with utm_source changed
     /redirect-to?to=URL          302 to URL (any host: used for the SSRF guard on hops)
+    /ls/click?upn=B64            302 to the URL base64url-encoded in upn: a branded click
+                                 tracker whose target is opaque
     /slow/SECONDS/…              answers after SECONDS
     /slow-then-404/SECONDS/NAME  the first request answers after SECONDS, the others 404
     /busy/MAX/SECONDS/…          429 (Retry-After: 0) while more than MAX requests are in
@@ -75,6 +77,7 @@ policy, a BIMI logo). ``ScriptedServer(tls=context)`` serves the same routes ove
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import gzip
 import mimetypes
@@ -473,6 +476,11 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 self._redirect(301, "/ok/landing?" + "&".join(f"{k}={v}" for k, v in kept.items()))
             elif head == "redirect-to":
                 self._redirect(302, query["to"])
+            elif head == "ls" and segments[1:] == ["click"]:
+                # a branded click tracker (SendGrid's /ls/click): the target is opaque, here
+                # base64url in ?upn=, and known only from the redirect
+                upn = query["upn"]
+                self._redirect(302, base64.urlsafe_b64decode(upn + "=" * (-len(upn) % 4)).decode())
             elif head == "showcaptcha":  # where a robot is sent, answering 200
                 self._answer(200, CAPTCHA_PAGE_RU, {"Content-Type": "text/html"}, method)
             elif head == "slow":

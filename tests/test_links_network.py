@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import email.utils
 import io
 import ipaddress
@@ -1447,6 +1448,51 @@ def test_a_click_tracking_link_is_judged_by_the_page_it_leads_to(
         (Severity.ERROR, f"2 links lack {lacks}: {bare}, {bare}?ref=2", ["html:3", "html:4"])
     ]
     assert utm001(Facts(), True) == []
+
+
+def test_a_branded_click_tracker_on_the_tracked_domain_is_judged_by_its_landing(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    """A click tracker on the sender's own domain (click.shop.localhost/ls/click?upn=…, its
+    target opaque) was judged on its own URL: "link lacks utm_source, …", an error for every
+    branded tracker (a QA probe). Once its redirects are followed, the landing page decides:
+    an error only where the landing lacks the UTMs; offline it is a warning "could not
+    verify". A page of the site itself without UTMs stays an error."""
+    port = urlsplit(server.url("/")).port
+    shop = f"http://shop.localhost:{port}"
+    utm = "utm_source=email&utm_medium=email&utm_campaign=bf"
+
+    def tracker(target: str) -> str:
+        upn = base64.urlsafe_b64encode(target.encode()).decode().rstrip("=")
+        return f"http://click.shop.localhost:{port}/ls/click?upn={upn}"
+
+    bare, tagged = f"{shop}/ok/sale", f"{shop}/ok/new?{utm}"
+    c = campaign(
+        a(tracker(bare), line=3), a(tracker(tagged), line=4), a(f"{shop}/ok/plain", line=5)
+    )
+    cfg = replace(config(tmp_path, retries=0), tracked_domains=("shop.localhost",))
+
+    def utm001(facts: Facts, offline: bool) -> list[tuple[Severity, str, tuple[str, ...]]]:
+        found = judge(c, cfg, facts, offline=offline).findings
+        return [(f.severity, f.message, f.places) for f in found if f.code == "UTM001"]
+
+    lacks = "utm_source, utm_medium, utm_campaign"
+    plain = (Severity.ERROR, f"link lacks {lacks}", ("html:5",))
+    results = gather([c], cfg)
+    assert results[tracker(bare)].final_url == bare
+    assert utm001(Facts(gathered=True, links=results), False) == [
+        (
+            Severity.ERROR,
+            f"link lacks {lacks} (on the page a click-tracking link leads to)",
+            ("html:3",),
+        ),
+        plain,
+    ]
+    unknown = (
+        f"could not verify that 2 links have {lacks} (click-tracking links; the landing "
+        f"pages' UTMs are known only after the redirect): {tracker(bare)}, {tracker(tagged)}"
+    )
+    assert utm001(Facts(), True) == [plain, (Severity.WARNING, unknown, ("html:3", "html:4"))]
 
 
 def test_a_click_trackers_landing_judged_on_a_cached_answer_says_how_old_it_is(
