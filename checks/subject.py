@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from mailcheck import bidi
 from mailcheck.i18n import N_, t
-from mailcheck.lengths import live_subject, measure, over_with_unknown
+from mailcheck.lengths import displayed, left_out, live_subject, measure, over_with_unknown
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import grapheme_len, quoted, strip_padding
@@ -81,7 +81,10 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     are not counted, and a bare HTML file's `<title>` is only
     probably its subject: over the limit only with them, it is a warning "could not verify".
     Nor is the prefix an ESP puts on a test send's subject ("[Test] ", "TEST: "): the live
-    send has none.
+    send has none; nor, in a saved message, the tag a receiving spam filter wrote before it
+    ("*****SPAM*****", "***SPAM***", "[SPAM]"). The subject is counted as the inbox shows it:
+    a run of blanks, the line break and indent of a folded `Subject:` header among them, is
+    one space.
 
     ## Why it matters
     Mobile clients cut subjects after 30-50 characters; the offer at the end of a long subject
@@ -101,26 +104,52 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     if not main or not main.subject:
         return
     limit = ctx.config.subject_max
-    if grapheme_len(main.subject.strip()) <= limit:
+    # as the inbox shows it: a folded header's line break and indent are one space
+    shown = displayed(main.subject)
+    if grapheme_len(shown) <= limit:
         return
-    # a test send's "[Test] " (the ESP's, or the team's "[Тест]") is on test sends only: the
-    # live subject is the rest
-    live = live_subject(main.subject, ctx.campaign)
-    if live != main.subject:
-        prefix = main.subject[: len(main.subject) - len(live)]
+    # a test send's "[Test] " (the ESP's, or the team's "[Тест]") is on test sends only, and a
+    # receiving spam filter's "*****SPAM*****" in the mailbox that saved it: the live subject
+    # is the rest
+    live = live_subject(shown, ctx.campaign)
+    if live != shown:
         length = grapheme_len(live.strip())
-        if length > limit:
+        if length <= limit:
+            return
+        tags, prefix = left_out(shown, ctx.campaign)
+        subject = quoted(live.strip())
+        if tags and prefix:
+            message = t(
+                "subject is {length} characters without “{tags}”, the tag a receiving spam "
+                "filter put before it, and the test-send prefix “{prefix}”, limit {limit}: "
+                "“{subject}”",
+                length=length,
+                tags=tags,
+                prefix=prefix,
+                limit=limit,
+                subject=subject,
+            )
+        elif tags:
+            message = t(
+                "subject is {length} characters without “{tags}”, the tag a receiving spam "
+                "filter put before it, limit {limit}: “{subject}”",
+                length=length,
+                tags=tags,
+                limit=limit,
+                subject=subject,
+            )
+        else:
             message = t(
                 "subject is {length} characters without the test-send prefix “{prefix}”, "
                 "limit {limit}: “{subject}”",
                 length=length,
                 limit=limit,
-                prefix=prefix.strip(),
-                subject=quoted(live.strip()),
+                prefix=prefix,
+                subject=subject,
             )
-            yield Problem(message, location="subject")
+        yield Problem(message, location="subject")
         return
-    measured = measure(main.subject, ctx.campaign)
+    measured = measure(shown, ctx.campaign)
     subject = quoted(measured.shown)
     if measured.certain and _from_title(ctx):
         message = t(

@@ -44,10 +44,51 @@ def test_send_prefix(subject: str) -> str:
     return match.group(0) if match else ""
 
 
+# The tag a receiving spam filter writes before a saved message's subject (SpamAssassin's
+# "*****SPAM*****", amavis's "***SPAM***", "[SPAM]"), once or more: the mailbox's, not the
+# sender's
+_FILTER_TAG = re.compile(r"\s*(?:\*{3,5}\s*SPAM\s*\*{3,5}|\[\s*SPAM\s*\])\s*", re.IGNORECASE)
+
+
+def _prefixes(subject: str, campaign: Campaign) -> tuple[list[str], list[str], str]:
+    """A saved message's subject read from its start: (the tags a receiving spam filter put
+    before it, the prefixes the ESP put on a test send, the rest)."""
+    tags: list[str] = []
+    tests: list[str] = []
+    rest = subject
+    while campaign.kind == "eml":
+        if tag := _FILTER_TAG.match(rest):
+            tags.append(tag.group(0).strip())
+            rest = rest[tag.end() :]
+        elif test := _TEST_SEND.match(rest):
+            tests.append(test.group(0).strip())
+            rest = rest[test.end() :]
+        else:
+            break
+    return tags, tests, rest
+
+
+def left_out(subject: str, campaign: Campaign) -> tuple[str, str]:
+    """What :func:`live_subject` leaves out of a subject: (the tags a receiving spam filter
+    put before it, the prefix the ESP put on a test send), each "" when there is none."""
+    tags, tests, _ = _prefixes(subject, campaign)
+    return " ".join(tags), " ".join(tests)
+
+
 def live_subject(subject: str, campaign: Campaign) -> str:
-    """The subject recipients get: a test send's without the prefix its ESP put on it."""
-    prefix = test_send_prefix(subject) if campaign.kind == "eml" else ""
-    return subject[len(prefix) :]
+    """The subject recipients get: a saved message's without the prefix its ESP put on a
+    test send, and without the tag a receiving spam filter put before it."""
+    return _prefixes(subject, campaign)[2]
+
+
+# What a mail client shows of a run of blanks: one space (a folded header's line break and
+# the indent after it, "Now\r\n    Available!", read "Now Available!")
+_BLANKS = re.compile(r"[ \t\r\n]+")
+
+
+def displayed(subject: str) -> str:
+    """The subject as a mail client shows it: each run of blanks one space, none at the ends."""
+    return _BLANKS.sub(" ", subject).strip()
 
 
 @dataclass(frozen=True)

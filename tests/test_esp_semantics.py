@@ -609,6 +609,49 @@ def test_a_test_sends_subject_over_the_limit_without_its_prefix_is_an_error(
     assert copy.message.startswith("subject is 66 characters, limit 50: ")
 
 
+@pytest.mark.parametrize(
+    "tag", ["*****SPAM***** *****SPAM*****", "***SPAM***", "[SPAM]", "[SPAM] [Test]"]
+)
+def test_a_receiving_spam_filters_tag_is_not_counted_in_the_subject(
+    tmp_path: Path, tag: str
+) -> None:
+    # SpamAssassin's "*****SPAM*****" on a message a mailbox saved (apache+spamassassin
+    # spam/003): a 22-character subject was "52 characters, limit 50"
+    subject = "Скидки до 50% на всю зимнюю коллекцию до воскре"  # 47
+    assert only(check(_test_send(tmp_path, f"{tag} {subject}")), "SUB002") == []
+
+
+def test_a_subject_over_the_limit_without_a_spam_filters_tag_says_the_tag(
+    tmp_path: Path,
+) -> None:
+    subject = "Скидки до 50% на всю зимнюю коллекцию до воскресенья"  # 52
+    [sub002] = only(check(_test_send(tmp_path, f"*****SPAM***** {subject}")), "SUB002")
+    assert (sub002.severity, sub002.location) == (Severity.ERROR, "subject")
+    assert sub002.message == (
+        "subject is 52 characters without “*****SPAM*****”, the tag a receiving spam filter "
+        f"put before it, limit 50: “{subject}”"
+    )
+    [both] = only(check(_test_send(tmp_path, f"[SPAM] [Test] {subject}")), "SUB002")
+    assert both.message == (
+        "subject is 52 characters without “[SPAM]”, the tag a receiving spam filter put "
+        f"before it, and the test-send prefix “[Test]”, limit 50: “{subject}”"
+    )
+
+
+def test_a_folded_subject_is_counted_as_the_inbox_shows_it(tmp_path: Path) -> None:
+    # a Subject header folded onto a second line: its line break and indent counted 3 more
+    # characters than the same subject on one line (apache+spamassassin nice/001, nice/016)
+    words = "Ximian Evolution 0.10 is Now Available for everyone"  # 51
+    [one_line] = only(check(_test_send(tmp_path, words)), "SUB002")
+    folded = words.replace(" is ", "\n    is ")
+    [sub002] = only(check(_test_send(tmp_path, folded)), "SUB002")
+    assert (sub002.message, sub002.location) == (one_line.message, "subject")
+    assert sub002.message == f"subject is 51 characters, limit 50: “{words}”"
+    # nor do blanks that are no fold count more than the one space a client shows
+    padded = words[:50].replace(" ", "   ", 1)  # 52 as written, 50 as shown
+    assert only(check(_test_send(tmp_path, padded)), "SUB002") == []
+
+
 def test_a_preheader_that_repeats_a_test_sends_subject_repeats_the_live_one(
     tmp_path: Path,
 ) -> None:
