@@ -380,7 +380,7 @@ def parse_message(data: bytes) -> ParsedMessage:
                 )
             )
         if broken:
-            why = _no_boundary(msg, block, found.header_lines) or _describe(broken[0])
+            why = _no_boundary(msg, block, found.header_lines) or _describe(broken[0], msg, data)
             raise NotAMessage(t("broken MIME structure: {why}", why=why))
     return found
 
@@ -574,12 +574,39 @@ def _no_boundary(msg: Message, block: bytes, lines: dict[str, list[int]]) -> str
     )
 
 
-def _describe(defect: email.errors.MessageDefect) -> str:
+def _describe(defect: email.errors.MessageDefect, msg: Message, data: bytes) -> str:
     if isinstance(defect, email.errors.NoBoundaryInMultipartDefect):
         return t("a multipart message without a boundary parameter")
     if isinstance(defect, email.errors.StartBoundaryNotFoundDefect):
+        closing = _closing_delimiter_line(defect, msg, data)
+        if closing is not None:
+            # only the opening line is mangled ("----fa**f__fawf" for "----faf__fawf")
+            return t(
+                "the boundary's opening delimiter “{delimiter}” never occurs; its closing "
+                "delimiter does, at line {line}",
+                delimiter=closing[0],
+                line=closing[1],
+            )
         return t("the multipart boundary never occurs in the body")
     return t("a multipart message whose body is not divided into parts")
+
+
+def _closing_delimiter_line(
+    defect: email.errors.MessageDefect, msg: Message, data: bytes
+) -> tuple[str, int] | None:
+    """The opening delimiter ("--" and the boundary) of the multipart whose ``defect`` says
+    it never occurs, and the line of the message where its closing delimiter does (RFC 2046:
+    "--boundary--" on a line of its own, blanks after it allowed); None when it does not."""
+    part = next((p for p in msg.walk() if any(d is defect for d in p.defects)), None)
+    boundary = part.get_boundary() if part is not None else None
+    if not boundary:
+        return None
+    delimiter = "--" + boundary
+    closing = (delimiter + "--").encode("utf-8", "surrogateescape")
+    for number, line in enumerate(data.splitlines(), 1):
+        if line.rstrip(b" \t") == closing:
+            return delimiter, number
+    return None
 
 
 def _all_defects(msg: Message) -> list[email.errors.MessageDefect]:

@@ -936,6 +936,28 @@ def test_unreadable_messages(tmp_path: Path, data: bytes, reason: str) -> None:
     assert c.id == "bad" and c.kind == "eml"
 
 
+def test_a_mangled_opening_delimiter_is_named_beside_the_closing_one(tmp_path: Path) -> None:
+    """Only the opening delimiter line is mangled ("----b**x" for "----bx"; flanker's
+    mailformed-headers.eml): INP001 said "the multipart boundary never occurs in the body",
+    though its closing delimiter does."""
+    path = tmp_path / "mangled.eml"
+    path.write_bytes(
+        b"From: a@b.example\nSubject: Hi\nMIME-Version: 1.0\n"
+        b'Content-Type: multipart/alternative;\r\n\tboundary="--bx"\n\n'
+        b"----b**x\nContent-Type: text/html\n\nHello\n\n----bx--  \n"
+    )
+    result = check(path)
+    assert [(f.code, f.severity.value, f.message, f.places) for f in result.findings] == [
+        (
+            "INP001",
+            "error",
+            "broken MIME structure: the boundary's opening delimiter “----bx” never occurs; "
+            "its closing delimiter does, at line 12",
+            (str(path),),
+        )
+    ]
+
+
 def test_a_from_field_written_from_space_colon_loses_that_field_alone(tmp_path: Path) -> None:
     # "From  :" is taken for a misplaced mbox envelope line and dropped, but the fields after
     # it are read (SpamAssassin's spam/008): no "broken header block" for the whole message
