@@ -501,12 +501,12 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
     A web page resolves a relative URL against its own address; an e-mail has no address, so
     the image is a broken square and the link opens nothing (or a mail client's own page).
     Templates exported from a website or a builder's folder often keep their `images/` paths.
-    A URL without its scheme (`//cdn.acme.ru/a.png`, `www.acme.ru`) is completed by some
-    clients (webmail from its own page, others by a guess) and broken in the rest (desktop
-    clients read `//` as a file, Outlook on the web reads `www.acme.ru` as a path): part of
-    the list still gets it broken. So does a relative URL under a `<base href>`: Apple Mail,
-    Gmail, Outlook.com and Thunderbird complete it from there; Mail.ru, Outlook for Android and
-    Windows Mail ignore the `<base>`.
+    A URL without its scheme (`//cdn.acme.ru/a.png`, `www.acme.ru`) is no web address as
+    written: a client that opens it guesses what is missing (webmail from its own page,
+    others by a guess), and the guesses differ (desktop clients read `//` as a file, Outlook
+    on the web reads `www.acme.ru` as a path). Part of the list gets a relative URL under a
+    `<base href>` broken: Apple Mail, Gmail, Outlook.com and Thunderbird complete it from
+    there; Mail.ru, Outlook for Android and Windows Mail ignore the `<base>`.
 
     ## Example
     `<img src="images/banner.jpg" alt="Распродажа">` or `<a href="www.acme.ru">Магазин</a>`.
@@ -561,12 +561,23 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
     else:
         # "//cdn…" and "www.acme.ru" are completed by webmail in a browser, or by a client's
         # guess, and broken elsewhere (desktop clients read "//" as a file; Outlook on the web
-        # reads "www.acme.ru" as a path): certain to fail for some of the list, not for all
-        message = t(
-            "{what}, which some mail clients cannot open (an e-mail has no base URL to complete "
-            "it from): {urls}",
-            what=what,
-            urls=urls,
+        # reads "www.acme.ru" as a path): what is certain is that the URL as written is none
+        message = (
+            t(
+                "{what} has no scheme: in an e-mail there is no page to resolve it against, so "
+                "as written it is no web address (a client that opens it guesses what is "
+                "missing): {urls}",
+                what=what,
+                urls=urls,
+            )
+            if len(found) == 1
+            else t(
+                "{what} have no scheme: in an e-mail there is no page to resolve them against, "
+                "so as written they are no web addresses (a client that opens one guesses what "
+                "is missing): {urls}",
+                what=what,
+                urls=urls,
+            )
         )
     yield Problem(
         message,

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from mailcheck.linkinfo import dialled, same_phone, shown_phone
+from mailcheck.model import Severity
 from mailcheck.net.links import request_url
 from tests.helpers import check, only, write_campaign
 
@@ -86,8 +87,13 @@ def test_lnk008_relative_images_one_finding(tmp_path: Path) -> None:
 
 
 NO_CLIENT = "which no mail client can open (an e-mail has no base URL)"
-# webmail completes "//…" from its own page, clients guess "www…": some open them, not all
-SOME_CLIENTS = "which some mail clients cannot open (an e-mail has no base URL to complete it from)"
+# webmail completes "//…" from its own page, clients guess "www…": what is certain is that
+# the URL as written is no web address (it was "which some mail clients cannot open", an error
+# that stated no certainty)
+NO_SCHEME = (
+    "has no scheme: in an e-mail there is no page to resolve it against, so as written it is "
+    "no web address (a client that opens it guesses what is missing)"
+)
 
 
 def test_lnk008_says_how_to_write_the_url_in_the_readers_language(tmp_path: Path) -> None:
@@ -106,15 +112,18 @@ def test_lnk008_says_how_to_write_the_url_in_the_readers_language(tmp_path: Path
         (
             "www.shop.test/sale",
             "www.shop.test/sale (write https://www.shop.test/sale)",
-            SOME_CLIENTS,
+            NO_SCHEME,
         ),
-        ("//cdn.shop.test/a", "//cdn.shop.test/a (protocol-relative)", SOME_CLIENTS),
+        ("facebook.com", "facebook.com (write https://facebook.com)", NO_SCHEME),
+        ("//x.list-manage.com/vcard", "//x.list-manage.com/vcard (protocol-relative)", NO_SCHEME),
         ("../index.html", "../index.html", NO_CLIENT),
     ],
 )
 def test_lnk008_relative_link(tmp_path: Path, href: str, shown: str, who: str) -> None:
-    assert findings(tmp_path, "LNK008", f'<p><a href="{href}">Shop</a></p>') == [
-        ("email.html:5", f"relative link URL, {who}: {shown}")
+    said = f"relative link URL {who}" if who == NO_SCHEME else f"relative link URL, {who}"
+    result = check(write_campaign(tmp_path, body=f'<p><a href="{href}">Shop</a></p>\n{FOOTER}'))
+    assert [(f.location, f.message, f.severity) for f in only(result, "LNK008")] == [
+        ("email.html:5", f"{said}: {shown}", Severity.ERROR)
     ]
 
 
@@ -152,7 +161,11 @@ def test_lnk008_under_a_base_href_is_broken_for_the_clients_that_ignore_it(
 def test_lnk008_a_base_without_a_web_address_completes_nothing(tmp_path: Path, base: str) -> None:
     # listmonk's templates: <base target="_blank"> sets where links open, not their address
     [finding] = only(check(page_with_base(tmp_path, base)), "LNK008")
-    assert finding.message.startswith("2 relative link URLs, which some mail clients cannot open")
+    assert finding.message == (
+        "2 relative link URLs have no scheme: in an e-mail there is no page to resolve them "
+        "against, so as written they are no web addresses (a client that opens one guesses what "
+        "is missing): sale.html, //cdn.shop.test/a.png (protocol-relative)"
+    )
     assert "<base" not in finding.message
 
 
