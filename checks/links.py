@@ -46,7 +46,8 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     `mailto:#`, no `@`) or at a placeholder domain (`info@example.com`), a layout's phone
     number (`tel:+7 (XXX) XXX-XX-XX`), an in-page link (`#prices`) to a name no `id` or
     `<a name>` of the e-mail has (`#top` is the top of the page, as in a browser; a link
-    inside Outlook's conditional comments is not judged), a file on the designer's own disk
+    inside Outlook's conditional comments is not judged; the in-page links to missing names
+    are one finding listing each name), a file on the designer's own disk
     (`file:///C:/Users/…`, `C:\\Users\\…\\logo.png`), and a host that is a loopback or
     private IP address (a dev server's `http://192.168.1.5:3000/hero.png`; meant in an
     internal mailing: `links.allow-private = true`). Images with such a `src` are reported
@@ -101,9 +102,14 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
         ):
             continue
         if reason and not _emptied_by_a_variable(ctx, link):
-            groups.setdefault(("image" if link.is_image else "link", reason), []).append(link)
+            # in-page links to names the e-mail lacks: one table of contents left from another
+            # issue, one finding listing each name
+            key = _MISSING_NAME if _in_page(link) else reason
+            groups.setdefault(("image" if link.is_image else "link", key), []).append(link)
     copies = _outlook_copies(ctx.link_occurrences())
     for (what, reason), links in groups.items():
+        if reason == _MISSING_NAME:
+            reason = _missing_names(ctx, links)
         # Outlook's copy of a button counts and is named with its button: once
         members = set(links)
         seen = [link for link in links if copies.get(link) not in members]
@@ -126,6 +132,28 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
             url=links[0].href or None,
             locations=ctx.link_places(*links),
         )
+
+
+_MISSING_NAME = "\0missing name"  # LNK003's group of in-page links to no target
+
+
+def _in_page(link: Link) -> bool:
+    """An in-page link ("#prices"), whose only placeholder reason is a target missing."""
+    href = link.href.strip()
+    return not link.is_image and href.startswith("#") and href != "#"
+
+
+def _missing_names(ctx: Context, links: list[Link]) -> str:
+    """Why in-page links go nowhere: for one name, its own reason; for several, each link's
+    href, named once."""
+    hrefs = list(dict.fromkeys(link.href.strip() for link in links))
+    if len(hrefs) == 1:
+        return ctx.placeholder(links[0]) or ""
+    return t(
+        "they go to {hrefs}, names nothing in the e-mail has (no id, no <a name>): a click "
+        "does nothing",
+        hrefs=quoted_list(hrefs),
+    )
 
 
 def _outlook_copies(occurrences: Sequence[Link]) -> dict[Link, Link]:

@@ -34,6 +34,26 @@ def test_an_in_page_link_to_no_target_is_one_finding_per_missing_name(tmp_path: 
     assert finding.locations == ("email.html:5", "email.html:9")
 
 
+def test_in_page_links_to_several_missing_names_are_one_finding_listing_each(
+    tmp_path: Path,
+) -> None:
+    # a table of contents left from another issue ("#topnews", "#ebn": SpamAssassin's
+    # oracle_net_techblast) was one error per missing name
+    body = f"""<p><a href="#topnews">Новости</a></p>
+<p><a href="#ebn">Рассылка</a> <a href="#faq">Вопросы</a></p>
+<h2 id="faq">Вопросы</h2>
+<p><a href="#topnews">Ещё новости</a></p>
+{CLEAN_BODY}"""
+    result = check(write_campaign(tmp_path, body=body))
+    assert [(f.message, f.locations) for f in only(result, "LNK003")] == [
+        (
+            "3 links (“Новости”, “Рассылка”, “Ещё новости”): they go to “#topnews”, “#ebn”, "
+            "names nothing in the e-mail has (no id, no <a name>): a click does nothing",
+            ("email.html:5", "email.html:6", "email.html:8"),
+        )
+    ]
+
+
 def test_a_placeholder_unsubscribe_anchor_is_uns001s(tmp_path: Path) -> None:
     body = f"""<p><a href="{TAGGED}">Shop</a></p>
 <p><a href="#unsubscribe">Отписаться</a></p>"""
