@@ -596,17 +596,23 @@ def _closing_delimiter_line(
 ) -> tuple[str, int] | None:
     """The opening delimiter ("--" and the boundary) of the multipart whose ``defect`` says
     it never occurs, and the line of the message where its closing delimiter does (RFC 2046:
-    "--boundary--" on a line of its own, blanks after it allowed); None when it does not."""
+    "--boundary--" on a line of its own, blanks after it allowed); None when it does not, or
+    when the opening delimiter is written after all."""
     part = next((p for p in msg.walk() if any(d is defect for d in p.defects)), None)
     boundary = part.get_boundary() if part is not None else None
     if not boundary:
         return None
     delimiter = "--" + boundary
-    closing = (delimiter + "--").encode("utf-8", "surrogateescape")
-    for number, line in enumerate(data.splitlines(), 1):
-        if line.rstrip(b" \t") == closing:
-            return delimiter, number
-    return None
+    opening = delimiter.encode("utf-8", "surrogateescape")
+    closing = opening + b"--"
+    lines = [line.rstrip(b" \t") for line in data.splitlines()]
+    if opening in lines:
+        # it is written, though not where this multipart's body is (an enclosing multipart's
+        # boundary that ends the same way took it): no "never occurs" to say
+        return None
+    return next(
+        ((delimiter, number) for number, line in enumerate(lines, 1) if line == closing), None
+    )
 
 
 def _all_defects(msg: Message) -> list[email.errors.MessageDefect]:

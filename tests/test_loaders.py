@@ -956,6 +956,18 @@ def test_a_mangled_opening_delimiter_is_named_beside_the_closing_one(tmp_path: P
             (str(path),),
         )
     ]
+    # an inner multipart's opening delimiter that the outer one's closing delimiter took
+    # ("--a----" closes boundary "a--"; stalwart's malformed/005) is written: not "never"
+    nested = tmp_path / "nested.eml"
+    nested.write_bytes(
+        b'From: a@b.example\nContent-Type: multipart/mixed; boundary="a--"\n\n--a--\n'
+        b'Content-Type: multipart/mixed; boundary="a----"\n\n--a----\nContent-Type: '
+        b"text/plain\n\nbody\n--a------\n"
+    )
+    [inp001] = check(nested).findings
+    assert inp001.message == (
+        "broken MIME structure: the multipart boundary never occurs in the body"
+    )
 
 
 def test_a_from_field_written_from_space_colon_loses_that_field_alone(tmp_path: Path) -> None:
