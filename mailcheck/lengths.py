@@ -82,12 +82,14 @@ def live_subject(subject: str, campaign: Campaign) -> str:
 
 
 # What a mail client shows of a run of blanks: one space (a folded header's line break and
-# the indent after it, "Now\r\n    Available!", read "Now Available!")
-_BLANKS = re.compile(r"[ \t\r\n]+")
+# the indent after it, "Now\r\n    Available!", read "Now Available!"). A line break with no
+# blank after it is no fold: SUB003's, and shown as written
+_BLANKS = re.compile(r"(?:\r?\n)?[ \t]+")
 
 
 def displayed(subject: str) -> str:
-    """The subject as a mail client shows it: each run of blanks one space, none at the ends."""
+    """The subject as a mail client shows it: each run of blanks (a fold among them) one
+    space, none at the ends."""
     return _BLANKS.sub(" ", subject).strip()
 
 
