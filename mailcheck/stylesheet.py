@@ -210,34 +210,12 @@ def style_colors(root: Any) -> StyleColors:
     sheets = [el.text for el in root.iter("style") if el.text]
     if not any(_COLOR_DECLARATION.search(css) for css in sheets):
         return found
-    import tinycss2
-
     picker = _Picker(root)
     added: dict[tuple[int, bool], frozenset[Any]] = {}
     for css in sheets:
         if not _COLOR_DECLARATION.search(css):
             continue
-        sheet = _parsed(css)
-        for rule in _style_rules(sheet, everyone=True):
-            colors = [
-                declaration
-                for declaration in tinycss2.parse_declaration_list(
-                    rule.content, skip_comments=True, skip_whitespace=True
-                )
-                if declaration.type == "declaration"
-                and declaration.lower_name == "color"
-                and tinycss2.serialize(declaration.value).strip().lower() not in _INHERITED
-            ]
-            if not colors:
-                continue
-            important = any(declaration.important for declaration in colors)
-            selectors = [
-                selector
-                for selector in _selectors(rule.prelude)
-                if not _OUTLOOK_DARK.search(selector) and not _TRANSIENT.search(selector)
-            ]
-            if not selectors:
-                continue
+        for important, selectors in _color_rules(css):
             for picked in picker.picked(selectors):
                 # a set read off the index is the same object each time it is asked for:
                 # thousands of rules for one tag's elements add them once
@@ -248,6 +226,36 @@ def style_colors(root: Any) -> StyleColors:
                 if important:
                     found.important |= picked
     return found
+
+
+@functools.lru_cache(maxsize=16)
+def _color_rules(css: str) -> tuple[tuple[bool, tuple[str, ...]], ...]:
+    """(whether ``!important``, the selectors) of each rule of a stylesheet that sets a text
+    colour for every reader (:class:`StyleColors`), in the order written: read once for the
+    documents of a campaign that share the stylesheet."""
+    import tinycss2
+
+    found: list[tuple[bool, tuple[str, ...]]] = []
+    for rule in _style_rules(_parsed(css), everyone=True):
+        colors = [
+            declaration
+            for declaration in tinycss2.parse_declaration_list(
+                rule.content, skip_comments=True, skip_whitespace=True
+            )
+            if declaration.type == "declaration"
+            and declaration.lower_name == "color"
+            and tinycss2.serialize(declaration.value).strip().lower() not in _INHERITED
+        ]
+        if not colors:
+            continue
+        selectors = tuple(
+            selector
+            for selector in _selectors(rule.prelude)
+            if not _OUTLOOK_DARK.search(selector) and not _TRANSIENT.search(selector)
+        )
+        if selectors:
+            found.append((any(declaration.important for declaration in colors), selectors))
+    return tuple(found)
 
 
 def _selectors(prelude: list[Any]) -> list[str]:
@@ -323,7 +331,7 @@ class _Picker:
                 return True
         return False
 
-    def picked(self, selectors: list[str]) -> list[frozenset[Any]]:
+    def picked(self, selectors: Iterable[str]) -> list[frozenset[Any]]:
         """The elements each selector picks (each as written). One cssselect does not read
         picks what its last part's tag, classes and ids do: more than it may, never fewer."""
         from cssselect import SelectorError, parse
@@ -500,10 +508,7 @@ def _top_level_rules(
     from cssselect import SelectorError, parse
 
     for css in css_texts:
-        for rule in _parsed(css):
-            if rule.type != "qualified-rule":
-                continue
-            declarations = tinycss2.serialize(rule.content).lower()
+        for declarations, rule in _top_rules(css):
             if not hiding(declarations):
                 continue
             prelude = tinycss2.serialize(rule.prelude)
@@ -518,3 +523,16 @@ def _top_level_rules(
                     picked = _picks(root, selector.parsed_tree)
                     if picked:
                         yield picked, declarations
+
+
+@functools.lru_cache(maxsize=16)
+def _top_rules(css: str) -> tuple[tuple[str, Any], ...]:
+    """(its declarations as written, in lower case; the rule) of each style rule at the top
+    level of a stylesheet: written out once for the documents of a campaign that share it."""
+    import tinycss2
+
+    return tuple(
+        (tinycss2.serialize(rule.content).lower(), rule)
+        for rule in _parsed(css)
+        if rule.type == "qualified-rule"
+    )

@@ -441,3 +441,36 @@ def test_a_colour_every_reader_gets_clears_the_finding(tmp_path: Path, condition
     assert findings(tmp_path, NARROW.format(css=css), "A11Y006") == [
         ("1 text(s) below WCAG AA contrast: “grey” #777 on #888 1.3:1 (line 6)", "email.html:6")
     ]
+
+
+def test_documents_that_share_a_stylesheet_read_its_colour_rules_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The colour rules of a stylesheet two documents share (a campaign's layout) are read
+    once: the second document's check reads no rule's declarations again, and finds what
+    the first did."""
+    import tinycss2
+
+    read: list[int] = []
+    parse_declaration_list = tinycss2.parse_declaration_list
+
+    def counted(*args: object, **kwargs: object) -> object:
+        read.append(1)
+        return parse_declaration_list(*args, **kwargs)
+
+    monkeypatch.setattr(tinycss2, "parse_declaration_list", counted)
+    filler = " ".join(f".c{i} {{ color:#00{i:04d} }}" for i in range(40))
+    css = f"/* {tmp_path.name} */ {filler} .y {{ color:#000 }}"
+    expected = [
+        (
+            "2 text(s) below WCAG AA contrast: “Grey on grey” #777 on #888 1.3:1 (line 5); "
+            "“grey” #777 on #888 1.3:1 (line 6)",
+            "email.html:5",
+        )
+    ]
+    counts = []
+    for name in ("first", "second"):
+        read.clear()
+        assert findings(tmp_path / name, NARROW.format(css=css), "A11Y006") == expected
+        counts.append(len(read))
+    assert counts[0] >= 41 and counts[1] == 0

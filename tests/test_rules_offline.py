@@ -1213,6 +1213,41 @@ def test_a_preview_element_a_stylesheet_hides_is_the_preheader(tmp_path: Path) -
         assert pre002.message.startswith("could not verify the preheader: the element named")
 
 
+def test_documents_that_share_a_stylesheet_write_out_its_rules_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rules of a stylesheet that hides the preheader, shared by two documents, are
+    written out once to be asked whether they hide it: the second document's check writes
+    out only the hiding rule's selector, and its PRE002 is the first one's."""
+    import tinycss2
+
+    written: list[int] = []
+    serialize = tinycss2.serialize
+
+    def counted(nodes: Any) -> str:
+        written.append(1)
+        return serialize(nodes)
+
+    monkeypatch.setattr(tinycss2, "serialize", counted)
+    text = (
+        "Thanks for trying out our product. We have pulled together some information and "
+        "resources to help you get started."
+    )  # 114 characters
+    span = f'<span class="preheader">{text}</span>'
+    filler = " ".join(f".r{i} {{ margin: {i}px }}" for i in range(40))
+    css = f"/* {tmp_path.name} */ {filler} .preheader {{display: none}}"
+    html = HTML_TEMPLATE.format(title="Welcome", preheader=span, body=CLEAN_BODY)
+    html = html.replace("</title>", f"</title><style>{css}</style>")
+    counts = []
+    for name in ("first", "second"):
+        written.clear()
+        [pre002] = only(check(write_campaign(tmp_path, name, html=html)), "PRE002")
+        assert (pre002.severity, pre002.places) == (Severity.ERROR, ("preheader",))
+        assert pre002.message == f"preheader is 114 characters, limit 90: “{text}”"
+        counts.append(len(written))
+    assert counts[0] >= 41 and counts[1] == 1
+
+
 def test_a_template_packs_name_stand_in_is_not_counted_in_the_length(tmp_path: Path) -> None:
     # Postmark's trial-expiring preheader: 91 characters with "[Product Name]", whose place a
     # name of any length takes: over the limit only with it, so not verified
