@@ -177,6 +177,8 @@ def _low_contrast(el: Any, styled: Callable[[], StyleColors]) -> LowContrast | N
     sheets = styled()
     if sheets.overrides_inline(el):
         return None  # a stylesheet's !important colour beats the inline one
+    if _declared(_COLOR, el.get("style") or "") is None and sheets.sets(el):
+        return None  # <font color> is a hint that any stylesheet rule for the element beats
     text = " ".join(_text_in_color(el, sheets).split())
     if not any(c.isalnum() for c in text):
         return None  # nothing, or a separator ("·", "|"): decoration, not text to read

@@ -185,7 +185,8 @@ class StyleColors:
     Selectors are matched whole (``.footer a`` colours the footer's links only), without the
     outer parts that match nothing here: a client's own wrapper (Gmail's ``u + .body``). A
     rule's colour loses to the element's inline one unless it is ``!important``; either
-    wins over the colour the element inherits. What cssselect or XPath cannot say is taken
+    wins over the colour the element inherits, and over a ``<font color>`` (a hint below every
+    rule). What cssselect or XPath cannot say is taken
     from the selector's tag, classes and ids: more elements than it may pick, never fewer.
     Pseudo-elements other than ``::first-line``/``::first-letter`` (``::selection``,
     ``::before``) colour no text of the element's own."""

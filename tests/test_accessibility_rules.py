@@ -474,3 +474,23 @@ def test_documents_that_share_a_stylesheet_read_its_colour_rules_once(
         assert findings(tmp_path / name, NARROW.format(css=css), "A11Y006") == expected
         counts.append(len(read))
     assert counts[0] >= 41 and counts[1] == 0
+
+
+def test_a_stylesheet_rule_beats_a_font_colour_attribute(tmp_path: Path) -> None:
+    """``<font color>`` is a presentational hint, below every stylesheet rule: ``.x{color:
+    #000}`` (no ``!important``) colours the first font black, and only the font no rule
+    reaches is judged; an inline ``style`` colour still beats the same rule."""
+    html = NARROW.replace(
+        '<p class="x" style="color:#777;background:#888">Grey on grey</p>\n'
+        '<p style="color:#777;background:#888"><span class="y">Also</span> grey</p>',
+        '<p style="background:#888"><font class="x" color="#777">Ruled black</font></p>\n'
+        '<p style="background:#888"><font color="#777">No rule</font></p>\n'
+        '<p style="background:#888"><span class="x" style="color:#777">Inline</span></p>',
+    ).format(css=".x { color:#000 }")
+    assert findings(tmp_path, html, "A11Y006") == [
+        (
+            "2 text(s) below WCAG AA contrast: “No rule” #777 on #888 1.3:1 (line 6); "
+            "“Inline” #777 on #888 1.3:1 (line 7)",
+            "email.html:6",
+        )
+    ]
