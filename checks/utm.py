@@ -156,10 +156,13 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     that lacks them: its own URL says nothing of the landing page's UTMs. Offline, or when
     its redirects were not followed, such a link is a warning "could not verify". A link on a
     tracked domain is taken for a tracker only when its query writes no readable target, it
-    carries an opaque token (a query value or path segment of 16 or more characters of an
-    encoding's alphabet, mixing digits and letters or cases), and its path is a tracker's
-    (`/ls/click`, `/c/`, `/r/`, `/redirect`, `/redir`, `/track`, `/click`) or its host's
-    first label is (`click.`, `links.`, `track.`, `go.` …): `acme.ru/sale` and
+    carries an opaque token (a path segment or query value of no separated words that looks
+    encoded: base64/base62 of 16 or more characters mixing upper case, lower case and
+    digits, a hexadecimal run of 24 or more, or a UUID; an upper-case code such as a SKU,
+    an order or a promo code, a slug, a year or a size is none, and neither is the value of
+    a key a page reads, such as `sku`, `order`, `promo`, `id` or `page`), and its path is a
+    tracker's (`/ls/click`, `/c/`, `/r/`, `/redirect`, `/redir`, `/track`, `/click`) or its
+    host's first label is (`click.`, `links.`, `track.`, `go.` …): `acme.ru/sale` and
     `acme.ru/track?order=15` are pages, judged on their own URL. A target the query writes,
     as a URL or hex-encoded (`/redirect/?href=68747470…`), is where the tracker sends the
     reader: its UTMs count, and a target on another site is a partner's page, not judged.
@@ -429,20 +432,50 @@ _TRACKER_PATH = re.compile(r"/(?:ls/click|c|r|redirect|redir|track|tracking|clic
 _TRACKER_LABELS = frozenset(
     {"click", "clicks", "link", "links", "track", "tracking", "trk", "go", "url", "r", "t", "c"}
 )
-_TOKEN = re.compile(r"[A-Za-z0-9_=.%+~-]{16,}")
+# A click's identifier as encoders write it: base64/base62 (letters of both cases and digits,
+# "=" padding at most), or hexadecimal (a digest, 24 characters or more, of one case), or a UUID.
+# No separator of words: a slug ("nike-air-max-270-black", "summer_sale_2026") is a page's
+_BASE64 = re.compile(r"[A-Za-z0-9]{16,}(?:=|%3D){0,2}", re.IGNORECASE)
+_HEX = re.compile(r"[0-9a-f]{24,}|[0-9A-F]{24,}")
+_UUID = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.IGNORECASE)
+# Words run together with capitals ("AirMax270BlackWhite2026"): a product's name, not a token
+_CAMEL_WORDS = re.compile(r"(?:[A-Z][a-z]{2,}|[A-Z]{2,}(?![a-z])|\d+)+")
+# Query keys a page reads: their values are the page's (a SKU, an order, a promo code), not a
+# click's identifier, however they are written
+_READABLE_KEYS = frozenset(
+    {
+        "id", "sku", "order", "orderid", "order_id", "promo", "promocode", "coupon", "code",
+        "page", "p", "item", "product", "product_id", "article", "category", "cat", "size",
+        "color", "colour", "q", "query", "search", "lang", "sort",
+    }
+)  # fmt: skip
 
 
 def _opaque(token: str) -> bool:
-    """A click's identifier, encoded: long, of an encoding's alphabet, mixing digits and
-    letters or upper and lower case (a word or a slug of a page does not)."""
-    if not _TOKEN.fullmatch(token):
+    """A click's identifier, encoded (see UTM001's doc): one path segment or query value,
+    of no separated words, long, and of an encoding's look: base64/base62 mixing upper case,
+    lower case and digits; or a hexadecimal run of 24 or more (of digits and letters); or a
+    UUID. An upper-case code (a SKU, an order, a promo code), a lower-case slug, a year or a
+    size is not one, nor are capitalised words run together ("AirMax270Black2026"). A value
+    with dots (SendGrid's "u001.<token>") is judged piece by piece."""
+    if _UUID.fullmatch(token):
+        return True
+    return any(_encoded(piece) for piece in token.split("."))
+
+
+def _encoded(piece: str) -> bool:
+    if _HEX.fullmatch(piece):
+        return any(c.isdigit() for c in piece) and any(c.isalpha() for c in piece)
+    if not _BASE64.fullmatch(piece):
         return False
-    kinds = (
-        any(c.isdigit() for c in token),
-        any(c.islower() for c in token),
-        any(c.isupper() for c in token),
+    piece = re.sub(r"(?:=|%3D)+$", "", piece, flags=re.IGNORECASE)
+    if _CAMEL_WORDS.fullmatch(piece):
+        return False
+    return (
+        any(c.isdigit() for c in piece)
+        and any(c.islower() for c in piece)
+        and any(c.isupper() for c in piece)
     )
-    return sum(kinds) >= 2
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
@@ -458,7 +491,8 @@ def own_tracker(url: str) -> bool:
         return False
     path = parts.path.lower()
     segments = [s for s in parts.path.split("/") if s]
-    tokens = [value for _, value in parse_qsl(parts.query)] + segments[1:]
+    values = [v for k, v in parse_qsl(parts.query) if k.lower() not in _READABLE_KEYS]
+    tokens = values + segments[1:]
     if not any(_opaque(token) for token in tokens):
         return False
     label = (parts.hostname or "").split(".", 1)[0]
