@@ -153,8 +153,10 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     links are checked, by the page on a tracked domain where its redirects end (an answer
     from the link cache is said with its age, as the link rules say it). So is a click
     tracker on a tracked domain itself (a branded tracker, `click.acme.ru/ls/click?upn=…`)
-    that lacks them: its own URL says nothing of the landing page's UTMs. Offline, or when
-    its redirects were not followed, such a link is a warning "could not verify". A link on a
+    that lacks them: its own URL says nothing of the landing page's UTMs. Offline, when its
+    redirects were not followed, or when it answered without a redirect (a tracker that
+    forwards with a page of its own, a `<meta>` refresh or a script), such a link is a
+    warning "could not verify". A link on a
     tracked domain is taken for a tracker only when its query writes no readable target, it
     carries an opaque token (a path segment or query value of no separated words that looks
     encoded: base64/base62 of 16 or more characters mixing upper case, lower case and
@@ -503,12 +505,18 @@ def _landing(ctx: Context, link: Link, domains: list[str]) -> tuple[bool, str | 
     """Whether where a click-tracking link leads is known (its redirects were followed to a
     page, or to no page, which the link rules report), and the page on a tracked domain to
     judge there: None when it leads elsewhere, when there is no page, and when the chain
-    carried UTMs somewhere (whether a redirect lost them is UTM004's question)."""
+    carried UTMs somewhere (whether a redirect lost them is UTM004's question). A link that
+    answered without a redirect leads to no known page: one that forwards with a page of
+    its own (a <meta> refresh, a script) is followed by no link check."""
     result = ctx.facts.link(link.href)
     if result is None or result.verdict not in ("ok", "broken", "loop", "too-many-redirects"):
         return False, None
     if result.verdict != "ok" or not result.final_url:
         return True, None  # no page opens: LNK001 or LNK005 says so
+    if not result.redirects or result.final_url == link.href:
+        # nothing redirected: a tracker that forwards with a page (a <meta> refresh, a
+        # script) answered itself, and where it leads is unknown
+        return False, None
     if not on_tracked(result.final_url, domains):
         return True, None
     if utm_pairs(link.href) or any(utm_pairs(hop.url) for hop in result.hops):

@@ -20,6 +20,8 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /redirect-to?to=URL          302 to URL (any host: used for the SSRF guard on hops)
     /ls/click?upn=B64            302 to the URL base64url-encoded in upn: a branded click
                                  tracker whose target is opaque
+    /ls/page?upn=B64             200 with a page that forwards to that URL by a <meta>
+                                 refresh and a script: a tracker that redirects without HTTP
     /slow/SECONDS/…              answers after SECONDS
     /slow-then-404/SECONDS/NAME  the first request answers after SECONDS, the others 404
     /busy/MAX/SECONDS/…          429 (Retry-After: 0) while more than MAX requests are in
@@ -481,6 +483,15 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 # base64url in ?upn=, and known only from the redirect
                 upn = query["upn"]
                 self._redirect(302, base64.urlsafe_b64decode(upn + "=" * (-len(upn) % 4)).decode())
+            elif head == "ls" and segments[1:] == ["page"]:
+                # the same tracker forwarding with a page of its own: no HTTP redirect
+                upn = query["upn"]
+                target = base64.urlsafe_b64decode(upn + "=" * (-len(upn) % 4)).decode()
+                page = (
+                    f'<html><head><meta http-equiv="refresh" content="0;url={target}">'
+                    f'<script>location.replace("{target}")</script></head><body></body></html>'
+                )
+                self._answer(200, page.encode(), {"Content-Type": "text/html"}, method)
             elif head == "showcaptcha":  # where a robot is sent, answering 200
                 self._answer(200, CAPTCHA_PAGE_RU, {"Content-Type": "text/html"}, method)
             elif head == "slow":

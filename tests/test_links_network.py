@@ -1495,6 +1495,47 @@ def test_a_branded_click_tracker_on_the_tracked_domain_is_judged_by_its_landing(
     assert utm001(Facts(), True) == [plain, (Severity.WARNING, unknown, ("html:3", "html:4"))]
 
 
+def test_a_tracker_forwarding_with_a_page_instead_of_a_redirect_is_could_not_verify(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    """A click tracker on the sender's domain that forwards with a page of its own (200, a
+    <meta> refresh and a script) was judged as its own landing: "link lacks utm_… (on the
+    page a click-tracking link leads to): <the tracker's URL>", a false error. Nothing
+    redirected, so where it leads is unknown: the warning "could not verify", and the words
+    "on the page a click-tracking link leads to" are said of no link that did not redirect.
+    A tracker that redirects by HTTP beside it is judged by its landing page, as before."""
+    port = urlsplit(server.url("/")).port
+    shop = f"http://shop.localhost:{port}"
+
+    def tracker(kind: str, target: str) -> str:
+        upn = base64.urlsafe_b64encode(target.encode()).decode().rstrip("=")
+        return f"http://click.shop.localhost:{port}/ls/{kind}?upn={upn}"
+
+    by_page, by_redirect = tracker("page", f"{shop}/ok/sale"), tracker("click", f"{shop}/ok/new")
+    c = campaign(a(by_page, line=3), a(by_redirect, line=4))
+    cfg = replace(config(tmp_path, retries=0), tracked_domains=("shop.localhost",))
+    results = gather([c], cfg)
+    assert (results[by_page].verdict, results[by_page].final_url) == ("ok", by_page)
+    assert results[by_redirect].final_url == f"{shop}/ok/new"
+    found = judge(c, cfg, Facts(gathered=True, links=results), offline=False).findings
+    lacks = "utm_source, utm_medium, utm_campaign"
+    assert [(f.severity, f.message, f.places, f.url) for f in found if f.code == "UTM001"] == [
+        (
+            Severity.ERROR,
+            f"link lacks {lacks} (on the page a click-tracking link leads to)",
+            ("html:4",),
+            f"{shop}/ok/new",
+        ),
+        (
+            Severity.WARNING,
+            f"could not verify that the link has {lacks} (click-tracking link; the landing "
+            "page's UTMs are known only after the redirect)",
+            ("html:3",),
+            by_page,
+        ),
+    ]
+
+
 def test_a_click_trackers_landing_judged_on_a_cached_answer_says_how_old_it_is(
     server: ScriptedServer, tmp_path: Path
 ) -> None:
