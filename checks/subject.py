@@ -17,7 +17,9 @@ from mailcheck.text import grapheme_len, quoted, strip_padding
 def subject_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a campaign without a subject, or whose subject renders empty or only invisible
-    characters (zero-width spaces, fillers such as U+3164). A bare HTML file's
+    characters (zero-width spaces, fillers such as U+3164). A saved message's subject that is
+    only the tag a receiving spam filter put before it (`[SPAM]`, `***SPAM***`) or the ESP's
+    test-send prefix (`[Test]`) is empty too: recipients get none. A bare HTML file's
     subject is its `<title>`, a guess: an empty or missing one is a warning.
 
     ## Why it matters
@@ -55,6 +57,27 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
             why = t("the subject is only invisible characters: the inbox shows it empty")
         else:
             why = t("subject renders empty")
+        yield Problem(why, location="subject")
+        return
+    # a saved message's subject that is only a receiving spam filter's tag ("[SPAM] ") or the
+    # ESP's test-send prefix ("[Test] "): the subject recipients get is empty
+    shown = displayed(subject)
+    if not strip_padding(live_subject(shown, ctx.campaign)):
+        tags, prefix = left_out(shown, ctx.campaign)
+        if tags and prefix:
+            why = t(
+                "no subject: only “{tags}”, the tag a receiving spam filter put before it, "
+                "and the test-send prefix “{prefix}”",
+                tags=tags,
+                prefix=prefix,
+            )
+        elif tags:
+            why = t(
+                "no subject: only “{tags}”, the tag a receiving spam filter put before it",
+                tags=tags,
+            )
+        else:
+            why = t("no subject: only the test-send prefix “{prefix}”", prefix=prefix)
         yield Problem(why, location="subject")
 
 

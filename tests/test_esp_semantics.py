@@ -638,6 +638,36 @@ def test_a_subject_over_the_limit_without_a_spam_filters_tag_says_the_tag(
     )
 
 
+@pytest.mark.parametrize(
+    ("subject", "message"),
+    [
+        ("", "no subject"),
+        ("[SPAM] ", "no subject: only “[SPAM]”, the tag a receiving spam filter put before it"),
+        (
+            "***SPAM*** ",
+            "no subject: only “***SPAM***”, the tag a receiving spam filter put before it",
+        ),
+        ("[Test] ", "no subject: only the test-send prefix “[Test]”"),
+        (
+            "[SPAM] [Test]",
+            "no subject: only “[SPAM]”, the tag a receiving spam filter put before it, and the "
+            "test-send prefix “[Test]”",
+        ),
+    ],
+)
+def test_a_subject_of_only_a_spam_filters_tag_is_no_subject(
+    tmp_path: Path, subject: str, message: str
+) -> None:
+    # "Subject: [SPAM] " gave neither SUB001 (the header is not empty) nor SUB002 (the live
+    # subject, without the tag, is short): a silent pass for a message with no subject (QA
+    # probe). Without the tag the subject is empty: the error of an empty "Subject:"
+    result = check(_test_send(tmp_path, subject))
+    assert [(f.severity, f.message, f.location) for f in only(result, "SUB001")] == [
+        (Severity.ERROR, message, "subject")
+    ]
+    assert only(result, "SUB002") == []
+
+
 def test_a_folded_subject_is_counted_as_the_inbox_shows_it(tmp_path: Path) -> None:
     # a Subject header folded onto a second line: its line break and indent counted 3 more
     # characters than the same subject on one line (apache+spamassassin nice/001, nice/016)
