@@ -156,18 +156,18 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     that lacks them: its own URL says nothing of the landing page's UTMs. Offline, when its
     redirects were not followed, or when it answered without a redirect (a tracker that
     forwards with a page of its own, a `<meta>` refresh or a script), such a link is a
-    warning "could not verify". A link on a
-    tracked domain is taken for a tracker only when its query writes no readable target, it
-    carries an opaque token (a path segment or query value of no separated words that looks
-    encoded: base64/base62 of 16 or more characters mixing upper case, lower case and
-    digits, a hexadecimal run of 24 or more, or a UUID; an upper-case code such as a SKU,
-    an order or a promo code, a slug, a year or a size is none, and neither is the value of
-    a key a page reads, such as `sku`, `order`, `promo`, `id` or `page`), and its path is a
-    tracker's (`/ls/click`, `/c/`, `/r/`, `/redirect`, `/redir`, `/track`, `/click`) or its
-    host's first label is (`click.`, `links.`, `track.`, `go.` …): `acme.ru/sale` and
-    `acme.ru/track?order=15` are pages, judged on their own URL. A target the query writes,
-    as a URL or hex-encoded (`/redirect/?href=68747470…`), is where the tracker sends the
-    reader: its UTMs count, and a target on another site is a partner's page, not judged.
+    warning "could not verify". A link on a tracked domain is taken for a tracker only when
+    its query writes no readable target, it carries an opaque token (a path segment or query
+    value of no separated words that looks encoded: base64/base62 of 16 or more characters
+    mixing upper case, lower case and digits, a hexadecimal run of 24 or more, or a UUID; an
+    upper-case code such as a SKU, an order or a promo code, a slug, a year or a size is
+    none, and neither is the value of a key a page reads, such as `sku`, `order`, `promo`,
+    `id` or `page`), and its path is a tracker's (`/ls/click`, `/c/`, `/r/`, `/redirect`,
+    `/redir`, `/track`, `/click`) or its host's first label is (`click.`, `links.`, `track.`,
+    `go.` …): `acme.ru/sale` and `acme.ru/track?order=15` are pages, judged on their own
+    URL. A target the query writes, as a URL or hex-encoded (`/redirect/?href=68747470…`),
+    is where the tracker sends the reader: its UTMs count, and a target on another site is a
+    partner's page, not judged.
     Unsubscribe, preference-centre, `mailto:` and `tel:` links are exempt, and so are
     downloads (a PDF, a calendar file), which no analytics reads. UTMs written after "#",
     after an "&" the editor escaped twice (`&amp;amp;utm_medium` in the HTML: analytics
