@@ -158,7 +158,8 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     forwards with a page of its own, a `<meta>` refresh or a script), such a link is a
     warning "could not verify". A link on a tracked domain is taken for a tracker only when
     its query writes no readable target, it carries an opaque token (a path segment or query
-    value of no separated words that looks encoded: base64/base62 of 16 or more characters
+    value, or a piece of one between dots, dashes or underscores, that looks encoded:
+    base64/base62 of 16 or more characters
     mixing upper case, lower case and digits, a hexadecimal run of 24 or more, or a UUID; an
     upper-case code such as a SKU, an order or a promo code, a slug, a year or a size is
     none, and neither is the value of a key a page reads, such as `sku`, `order`, `promo`,
@@ -436,7 +437,8 @@ _TRACKER_LABELS = frozenset(
 )
 # A click's identifier as encoders write it: base64/base62 (letters of both cases and digits,
 # "=" padding at most), or hexadecimal (a digest, 24 characters or more, of one case), or a UUID.
-# No separator of words: a slug ("nike-air-max-270-black", "summer_sale_2026") is a page's
+# Judged between separators: a slug's pieces ("nike-air-max-270-black", "summer_sale_2026")
+# are short words, a page's
 _BASE64 = re.compile(r"[A-Za-z0-9]{16,}(?:=|%3D){0,2}", re.IGNORECASE)
 _HEX = re.compile(r"[0-9a-f]{24,}|[0-9A-F]{24,}")
 _UUID = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.IGNORECASE)
@@ -459,10 +461,11 @@ def _opaque(token: str) -> bool:
     lower case and digits; or a hexadecimal run of 24 or more (of digits and letters); or a
     UUID. An upper-case code (a SKU, an order, a promo code), a lower-case slug, a year or a
     size is not one, nor are capitalised words run together ("AirMax270Black2026"). A value
-    with dots (SendGrid's "u001.<token>") is judged piece by piece."""
+    with dots, dashes or underscores (SendGrid's "u001.<token>-2F<token>", base64url's own
+    "-" and "_") is judged piece by piece: a slug's pieces are short words."""
     if _UUID.fullmatch(token):
         return True
-    return any(_encoded(piece) for piece in token.split("."))
+    return any(_encoded(piece) for piece in re.split(r"[._-]", token))
 
 
 def _encoded(piece: str) -> bool:
