@@ -464,7 +464,7 @@ def hides(el: Any, css_texts: Iterable[str], hiding: Callable[[str], bool]) -> b
         names.append(el.get("id").lower())
     css_texts = [css for css in css_texts if any(name in css.lower() for name in names)]
     root = el.getroottree()
-    return any(el in picked for picked, _style in _top_level_rules(root, css_texts, hiding))
+    return any(el in picked for picked, _style, _rule in _top_level_rules(root, css_texts, hiding))
 
 
 def hidden_by_rules(
@@ -474,16 +474,86 @@ def hidden_by_rules(
     rules, as :func:`hides` tells it of one element: the rules whose declarations may hide
     from every client, then ``hiding(element, declarations)`` for each element one picks
     (``visibility:hidden`` hides one only when no descendant shows). A stylesheet that writes
-    no hiding declaration is not parsed."""
-    found: dict[Any, None] = {}
+    no hiding declaration is not parsed.
+
+    No cascade is worked out: an element counts as hidden only when nothing else may show
+    it, its own inline style declaring no ``display`` or ``visibility`` (inline wins), and no
+    other rule that picks it, at any level (a phone's ``@media`` too), declaring a
+    ``display`` or ``visibility`` that shows it (a later ``.mob {display: block}``, an
+    ``!important`` one, a more specific one): any of them may win, and the text may show."""
+    found: dict[Any, set[int]] = {}  # each element hidden, and the rules that hide it
     tree = root.getroottree()
+    css_texts = list(css_texts)
     sheets = [css for css in css_texts if _HIDING_DECLARATION.search(css.lower())]
     may_hide = _HIDING_DECLARATION.search
-    for picked, style in _top_level_rules(tree, sheets, lambda style: bool(may_hide(style))):
+    for picked, style, rule in _top_level_rules(tree, sheets, lambda style: bool(may_hide(style))):
         for el in picked:
-            if el not in found and hiding(el, style):
-                found[el] = None
+            if el in found:
+                found[el].add(id(rule))
+            elif not _SHOWING_PROPERTY.search(el.get("style") or "") and hiding(el, style):
+                found[el] = {id(rule)}
+    if found:
+        for el in _shown_by_other_rules(tree, css_texts, found):
+            del found[el]
     return list(found)
+
+
+# A declaration of display or visibility (in an inline style: one there wins over any rule)
+_SHOWING_PROPERTY = re.compile(r"(?<![\w-])(?:display|visibility)\s*:", re.IGNORECASE)
+
+
+def _shown_by_other_rules(root: Any, css_texts: list[str], hidden: dict[Any, set[int]]) -> set[Any]:
+    """The elements of ``hidden`` (each with the ids of the rules that hide it) that another
+    rule of ``css_texts``, at any level, picks and shows: it declares ``display`` other than
+    ``none`` or ``visibility: visible``. Only stylesheets that write such a declaration are
+    parsed; a pseudo-element (``::before``) or a user's state (``:hover``) is not the element
+    as it shows, and a selector cssselect does not read picks nothing."""
+    import tinycss2
+    from cssselect import SelectorError, parse
+
+    shown: set[Any] = set()
+    for css in css_texts:
+        if not _SHOWING_DECLARATION.search(css):
+            continue
+        for rule in _style_rules(_parsed(css)):
+            declarations = tinycss2.parse_declaration_list(
+                rule.content, skip_comments=True, skip_whitespace=True
+            )
+            if not any(_shows(declaration) for declaration in declarations):
+                continue
+            prelude = tinycss2.serialize(rule.prelude)
+            if _USER_STATE.search(prelude):
+                continue
+            try:
+                selectors = parse(prelude)
+            except SelectorError:
+                continue
+            for selector in selectors:
+                if selector.pseudo_element is not None:
+                    continue
+                for el in _picks(root, selector.parsed_tree) or ():
+                    if el in hidden and id(rule) not in hidden[el]:
+                        shown.add(el)
+    return shown
+
+
+# A stylesheet that may show what a rule hides: the cheap test before any parse
+_SHOWING_DECLARATION = re.compile(
+    r"(?<![\w-])(?:display\s*:\s*(?!none\b)[a-z-]|visibility\s*:\s*visible)", re.IGNORECASE
+)
+
+
+def _shows(declaration: Any) -> bool:
+    """Whether a declaration shows an element: ``display`` other than ``none``,
+    ``visibility: visible``."""
+    if declaration.type != "declaration":
+        return False
+    import tinycss2
+
+    value = tinycss2.serialize(declaration.value).strip().lower()
+    if declaration.lower_name == "display":
+        return bool(value) and value != "none"
+    return declaration.lower_name == "visibility" and value == "visible"
 
 
 # What declarations that hide from every client write (display:none, visibility:hidden,
@@ -498,10 +568,10 @@ _HIDING_DECLARATION = re.compile(
 
 def _top_level_rules(
     root: Any, css_texts: Iterable[str], hiding: Callable[[str], bool]
-) -> Iterator[tuple[frozenset[Any], str]]:
-    """(elements picked, declarations in lower case) of each selector of each top-level style
-    rule of ``css_texts`` whose declarations ``hiding`` accepts, exactly (:func:`_picks`), as
-    the element shows (no pseudo-element, no user's state)."""
+) -> Iterator[tuple[frozenset[Any], str, Any]]:
+    """(elements picked, declarations in lower case, the rule) of each selector of each
+    top-level style rule of ``css_texts`` whose declarations ``hiding`` accepts, exactly
+    (:func:`_picks`), as the element shows (no pseudo-element, no user's state)."""
     css_texts = list(css_texts)
     if not css_texts:
         return
@@ -523,7 +593,7 @@ def _top_level_rules(
                 if selector.pseudo_element is None:
                     picked = _picks(root, selector.parsed_tree)
                     if picked:
-                        yield picked, declarations
+                        yield picked, declarations, rule
 
 
 @functools.lru_cache(maxsize=16)

@@ -646,6 +646,50 @@ def test_dummy_text_hidden_by_a_stylesheet_rule_is_a_warning(
     assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, '<div class="mob">'))
 
 
+@pytest.mark.parametrize(
+    ("stylesheet", "style"),
+    [
+        # its own inline style wins over any rule
+        (".mob{display:none}", "display:block"),
+        # a later rule, an !important one, a more specific one may win: the text may show
+        (".mob{display:none} .mob{display:block}", ""),
+        (".mob{display:none}.mob{display:table !important}", ""),
+        ("body .mob{display:none} div.mob.mob{display:block}", ""),
+        (".mob{visibility:hidden} .mob{visibility:visible}", ""),
+        # phones show it
+        (".mob{display:none}@media (max-width:600px){.mob{display:block!important}}", ""),
+    ],
+)
+def test_dummy_text_a_stylesheet_rule_hides_and_another_may_show_is_an_error(
+    tmp_path: Path, stylesheet: str, style: str
+) -> None:
+    own = f' style="{style}"' if style else ""
+    body = (
+        f"<style>{stylesheet}</style>\n{BODY}\n"
+        f'<div class="mob"{own}>Lorem ipsum dolor sit amet consectetur</div>'
+    )
+    d = campaign(tmp_path, body=body)
+    [found] = only(check(d), "BRF001")
+    assert found.severity is Severity.ERROR
+    assert found.message == "placeholder copy: “Lorem ipsum”, “dolor sit amet” (email.html)"
+    assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, '<div class="mob"'))
+
+
+def test_a_rule_that_shows_nothing_leaves_the_dummy_text_hidden(tmp_path: Path) -> None:
+    # what shows another element, a pseudo-element or a pointed-at element shows no text here
+    stylesheet = (
+        ".mob{display:none} .desktop{display:block} .mob::before{display:block}"
+        " .mob:hover{display:block} .mob{visibility:hidden}"
+    )
+    body = f'<style>{stylesheet}</style>\n{BODY}\n<div class="mob">Lorem ipsum</div>'
+    d = campaign(tmp_path, body=body)
+    [found] = only(check(d), "BRF001")
+    assert (found.severity, found.places) == (
+        Severity.WARNING,
+        tuple(f"email.html:{n}" for n in _lines_of(d, '<div class="mob"')),
+    )
+
+
 def test_dummy_text_hidden_by_a_stylesheet_and_seen_elsewhere_is_an_error(tmp_path: Path) -> None:
     body = (
         f'<style>.mob{{display:none}}</style>\n{BODY}\n<div class="mob">Lorem ipsum</div>'
