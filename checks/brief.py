@@ -113,8 +113,9 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     an element hidden from every client (a mobile-only block: by its own style or a top-level
     `<style>` rule such as `.mobile {display: none}`; one inside `@media` hides it on some
     screens only, and a rule hides it only when neither its own style nor another rule, a
-    phone's `@media` too, writes a `display` or `visibility` that may show it), hidden from
-    Outlook within its comment, or in a comment for another client
+    phone's `@media` too, writes a `display` or `visibility` that may show it; not the body's
+    first text, though, which an inbox shows as the preview, as a hidden preheader's), hidden
+    from Outlook within its comment, or in a comment for another client
     (`[if IE]`), they are a warning; so are they quoted by name in a short quotation (“Lorem
     ipsum”, «Lorem ipsum dolor sit amet», at most seven words: a sentence about the dummy
     text). In a comment no client shows (`[if !mso]` unrevealed), an image's alt text, a

@@ -324,12 +324,16 @@ def text_apart(html: str) -> TextApart:
             _spaced(el)
         css_texts = [el.text for el in root.iter("style") if el.text]
         etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
-        _preheader_taken(root, css_texts, late=False)
+        preheader, *_rest = _preheader_taken(root, css_texts, late=False)
         hiding = [el for el in _STYLED(root) if _hidden_box(el)]
         if css_texts:  # a top-level rule's .mobile {display:none}
-            hiding += hidden_by_rules(
+            by_rules = hidden_by_rules(
                 root, css_texts, lambda el, style: _style_hides(el, style, from_everyone=True)
             )
+            # the first text of a body without a preheader is the preview the inbox shows
+            # (PRE001 quotes it), however a stylesheet hides it: as a hidden preheader's is
+            preview = _preview_box(root, set(by_rules)) if preheader is None else None
+            hiding += [el for el in by_rules if el is not preview]
         hidden = _outermost(hiding)
         boxes = set(hidden)
         code = [el for el in _outermost(root.iter(*_CODE)) if not _inside(el, boxes)]
@@ -339,6 +343,20 @@ def text_apart(html: str) -> TextApart:
         hidden=" ".join(t for el in hidden if (t := _TEXT_OF(el))),
         code=" ".join(t for el in code if (t := _TEXT_OF(el))),
     )
+
+
+def _preview_box(root: Any, boxes: set[Any]) -> Any:
+    """The element of ``boxes`` whose text is the first of the body (none of the body's
+    text comes before it, padding aside), else None."""
+    if not boxes:
+        return None
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        if event == "start" and el in boxes:
+            return el
+        piece = el.text if event == "start" else el.tail
+        if piece and not piece.isspace() and strip_padding(piece):
+            return None
+    return None
 
 
 def _outermost(elements: Iterable[Any]) -> list[Any]:

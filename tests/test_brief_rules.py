@@ -690,6 +690,40 @@ def test_a_rule_that_shows_nothing_leaves_the_dummy_text_hidden(tmp_path: Path) 
     )
 
 
+@pytest.mark.parametrize(
+    ("before", "severity"),
+    [
+        # the body's first text: the inbox shows it as the preview (PRE001 quotes it), as it
+        # shows a preheader hidden by an inline style
+        ("", Severity.ERROR),
+        (
+            '<table><tr><td><img src="https://cdn.shop.test/logo.png" alt=""></td></tr></table>',
+            Severity.ERROR,
+        ),
+        # a preheader is the preview: the block after it is a hidden one
+        ('<div style="display:none">Скидки до 30 ноября</div>', Severity.WARNING),
+        # so is a block after the first visible text
+        ("<p>Здравствуйте!</p>", Severity.WARNING),
+    ],
+)
+def test_dummy_text_a_stylesheet_hides_as_the_preview_is_seen(
+    tmp_path: Path, before: str, severity: Severity
+) -> None:
+    body = (
+        f"{before}\n"
+        '<div class="ph">Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do</div>\n'
+        f"{BODY}"
+    )
+    preheader = "<style>.ph{display:none}</style>"  # and no preheader
+    d = campaign(tmp_path, body=body, preheader_html=preheader)
+    [found] = only(check(d), "BRF001")
+    assert found.severity is severity
+    assert found.message == (
+        "placeholder copy: “Lorem ipsum”, “dolor sit amet”, “consectetur adipiscing” (email.html)"
+    )
+    assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, '<div class="ph">'))
+
+
 def test_dummy_text_hidden_by_a_stylesheet_and_seen_elsewhere_is_an_error(tmp_path: Path) -> None:
     body = (
         f'<style>.mob{{display:none}}</style>\n{BODY}\n<div class="mob">Lorem ipsum</div>'
