@@ -339,9 +339,10 @@ def text_apart(html: str) -> TextApart:
         code = [el for el in _outermost(root.iter(*_CODE)) if not _inside(el, boxes)]
     except Exception:  # as parse_html: nothing read, nothing apart
         return TextApart()
+    # spaces as the visible text reads them (strip_padding): "Lorem&nbsp;ipsum" is "Lorem ipsum"
     return TextApart(
-        hidden=" ".join(t for el in hidden if (t := _TEXT_OF(el))),
-        code=" ".join(t for el in code if (t := _TEXT_OF(el))),
+        hidden=" ".join(t for el in hidden if (t := strip_padding(_TEXT_OF(el)))),
+        code=" ".join(t for el in code if (t := strip_padding(_TEXT_OF(el)))),
     )
 
 
@@ -985,12 +986,13 @@ def _conditional_text(fragment: Any, hidden: list[str]) -> str:
     for el in fragment.iter(*_BLOCKS):
         _spaced(el)
     hiding = _outermost(el for el in fragment.iter() if isinstance(el.tag, str) and is_hidden(el))
-    hidden.extend(t for el in hiding if (t := _TEXT_OF(el)))
+    # spaces as the visible text reads them (strip_padding): "Lorem&nbsp;ipsum" is "Lorem ipsum"
+    hidden.extend(t for el in hiding if (t := strip_padding(_TEXT_OF(el))))
     boxes = set(hiding)
     code = [el for el in _outermost(fragment.iter(*_CODE)) if not _inside(el, boxes)]
     for el in (*hiding, *code):
         _remove_keeping_tail(el)
-    return str(_TEXT_OF(fragment))
+    return strip_padding(_TEXT_OF(fragment))
 
 
 def _conditional_links(

@@ -770,6 +770,31 @@ def test_dummy_text_in_a_conditional_comment_is_read_as_its_readers_see_it(
         )
 
 
+@pytest.mark.parametrize(
+    ("block", "severity"),
+    [
+        # a no-break space is a space, as in the visible text
+        ("<!--[if mso]><p>Lorem&nbsp;ipsum dolor&nbsp;sit&nbsp;amet</p><![endif]-->", "error"),
+        (
+            '<!--[if mso]><p style="mso-hide:all">Lorem&nbsp;ipsum dolor&nbsp;sit&nbsp;amet</p>'
+            "<![endif]-->",
+            "warning",
+        ),
+        ('<div style="display:none">Lorem&nbsp;ipsum dolor&nbsp;sit&nbsp;amet</div>', "warning"),
+        ("<pre>Lorem&nbsp;ipsum dolor&nbsp;sit&nbsp;amet</pre>", None),
+    ],
+)
+def test_dummy_text_with_no_break_spaces_is_read_as_shown(
+    tmp_path: Path, block: str, severity: str | None
+) -> None:
+    d = campaign(tmp_path, body=f"{BODY}\n{block}")
+    found = only(check(d), "BRF001")
+    assert [f.severity.value for f in found] == ([severity] if severity else [])
+    if found:
+        assert found[0].message == "placeholder copy: “Lorem ipsum”, “dolor sit amet” (email.html)"
+        assert found[0].places == tuple(f"email.html:{n}" for n in _lines_of(d, "Lorem&nbsp;"))
+
+
 def test_what_outlook_reads_as_no_text_is_no_copy(tmp_path: Path) -> None:
     # its stylesheet, Office's settings, a VML button's style: a font family named so is no copy
     body = (
