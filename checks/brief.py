@@ -115,12 +115,13 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     screens only, and a rule hides it only when neither its own style nor another rule, a
     phone's `@media` too, writes a `display` or `visibility` that may show it; not the body's
     first text, though, which an inbox shows as the preview, as a hidden preheader's), hidden
-    from Outlook within its comment, or in a comment for another client
-    (`[if IE]`), they are a warning; so are they quoted by name in a short quotation (“Lorem
-    ipsum”, «Lorem ipsum dolor sit amet», at most seven words: a sentence about the dummy
-    text). In a comment no client shows (`[if !mso]` unrevealed), an image's alt text, a
-    style or a font's name (`font-family: "Lorem Ipsum Sans"`), and in `<code>`, `<pre>`,
-    `<kbd>` or `<samp>` (a sample shown as written) they are not copy, not read.
+    from Outlook within its comment, or in a comment for another client (`[if IE]`), they are a
+    warning; so are they quoted by name in a short quotation (“Lorem ipsum”, «Lorem ipsum dolor
+    sit amet», at most seven words) in a paragraph with words of its own: a sentence about the
+    dummy text (a paragraph, cell or subject that is nothing but the quotation is a placeholder
+    testimonial: an error). In a comment no client shows (`[if !mso]` unrevealed), an image's
+    alt text, a style or a font's name (`font-family: "Lorem Ipsum Sans"`), and in `<code>`,
+    `<pre>`, `<kbd>` or `<samp>` (a sample shown as written) they are not copy, not read.
 
     The looser patterns are warnings: "TODO", "xxx", «Заголовок письма», «Здесь будет
     текст», "YourBrand", "[Product Name]", a run of one repeated letter, or a subject/preheader
@@ -169,7 +170,9 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
         dummy_text = any(dummy for _each, dummy, _start, _end in matches)
         # what of the body is hidden or code: read again, only for a body with dummy text
         apart = document.text_apart if body and document and dummy_text else None
-        verdicts = _dummy_verdicts(text, matches, apart)
+        # the text blocks a quotation may stand alone in: a field's or the text part's lines
+        blocks = apart.blocks if apart else frozenset(text.splitlines()) if not body else None
+        verdicts = _dummy_verdicts(text, matches, apart, blocks)
         for each, dummy, _start, _end in matches:
             verdict = verdicts.get(each.casefold()) if dummy else Severity.WARNING
             if verdict is Severity.ERROR and certain:
@@ -184,17 +187,21 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
 
 
 def _dummy_verdicts(
-    text: str, matches: list[tuple[str, bool, int, int]], apart: TextApart | None
+    text: str,
+    matches: list[tuple[str, bool, int, int]],
+    apart: TextApart | None,
+    blocks: frozenset[str] | None = None,
 ) -> dict[str, Severity | None]:
     """For each dummy text of ``text`` (case-folded): an error when it stands somewhere as copy
     a reader sees; a warning when only in a hidden element (a mobile-only block) or quoted by
     name (a sentence about “Lorem ipsum”); nothing when only in code (``apart``: what of
-    the HTML's visible text is hidden or code)."""
+    the HTML's visible text is hidden or code). ``blocks``: the text blocks of ``text`` (its
+    paragraphs, cells, lines), in which a quotation standing alone is copy."""
     dummies = [(each.casefold(), start, end) for each, dummy, start, end in matches if dummy]
     if not dummies:
         return {}
     folded = text.casefold()
-    quoted = _mentions(text, dummies)
+    quoted = _mentions(text, dummies, blocks or frozenset())
     mentioned = Counter(each for each, start, _end in dummies if start in quoted)
     hidden = apart.hidden.casefold() if apart else ""
     code = apart.code.casefold() if apart else ""
@@ -216,16 +223,31 @@ _QUOTED = regex.compile(r'“[^“”\n]{1,200}”|„[^“”„\n]{1,200}[“�
 MENTION_WORDS = 7  # a quotation of dummy text this short names it ("Far far away, behind …")
 
 
-def _mentions(text: str, dummies: list[tuple[str, int, int]]) -> set[int]:
+# What stands around a quotation in a block of its own: spaces, punctuation, the quotes
+_AROUND_QUOTATION = " \t\r\n.,;:!?…—–-\"'“”„«»"
+
+
+def _mentions(
+    text: str, dummies: list[tuple[str, int, int]], blocks: frozenset[str] = frozenset()
+) -> set[int]:
     """Where dummy text is quoted by name: a short quotation («Lorem ipsum», “Lorem ipsum
-    dolor sit amet”) in the copy's own words, not a passage of it (a testimonial's
-    “Lorem ipsum dolor sit amet, consectetur adipiscing elit.”)."""
+    dolor sit amet”) in the copy's own words (a block of ``blocks`` holds it with words of
+    its own), not a passage of it (a testimonial's “Lorem ipsum dolor sit amet, consectetur
+    adipiscing elit.”) nor a quotation that is its block's whole text (a placeholder
+    testimonial: “Lorem ipsum dolor sit amet”)."""
     if not any(ch in text for ch in '“„«"'):
         return set()
+    alone = {
+        " ".join(block.split()).strip(_AROUND_QUOTATION).casefold()
+        for block in blocks
+        if any(ch in block for ch in '“„«"')
+    }
     found: set[int] = set()
     for quote in _QUOTED.finditer(text):
         if len(quote.group().split()) > MENTION_WORDS:
             continue
+        if " ".join(quote.group().split()).strip(_AROUND_QUOTATION).casefold() in alone:
+            continue  # the whole text of its block: the copy itself
         found.update(
             start for _each, start, end in dummies if quote.start() < start and end < quote.end()
         )

@@ -49,7 +49,15 @@ from lxml import etree
 
 from mailcheck.accessibility import read_accessibility
 from mailcheck.i18n import t
-from mailcheck.model import Document, Image, Link, Suppression, TextApart, UnclosedComment
+from mailcheck.model import (
+    SHORT_BLOCK,
+    Document,
+    Image,
+    Link,
+    Suppression,
+    TextApart,
+    UnclosedComment,
+)
 from mailcheck.stylesheet import hidden_by_rules, hides, style_images
 from mailcheck.text import collapse_ws, strip_padding
 
@@ -337,13 +345,23 @@ def text_apart(html: str) -> TextApart:
         hidden = _outermost(hiding)
         boxes = set(hidden)
         code = [el for el in _outermost(root.iter(*_CODE)) if not _inside(el, boxes)]
+        blocks = frozenset(
+            text
+            for el in root.iter(*_TEXT_BLOCKS)
+            if (text := strip_padding(_TEXT_OF(el))) and len(text) <= SHORT_BLOCK
+        )
     except Exception:  # as parse_html: nothing read, nothing apart
         return TextApart()
     # spaces as the visible text reads them (strip_padding): "Lorem&nbsp;ipsum" is "Lorem ipsum"
     return TextApart(
         hidden=" ".join(t for el in hidden if (t := strip_padding(_TEXT_OF(el)))),
         code=" ".join(t for el in code if (t := strip_padding(_TEXT_OF(el)))),
+        blocks=blocks,
     )
+
+
+# The blocks that hold text of their own (a line break or a rule holds none)
+_TEXT_BLOCKS = tuple(_BLOCKS - {"br", "hr"})
 
 
 def _preview_box(root: Any, boxes: set[Any]) -> Any:

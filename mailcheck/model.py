@@ -187,6 +187,12 @@ class TextApart:
     # in code elements (<code>, <pre>, <kbd>, <samp>, <tt>) not hidden: shown as written, a
     # sample, not copy
     code: str = ""
+    # the whole text of each short text block (a paragraph, a cell, a heading: at most
+    # SHORT_BLOCK characters): what a quotation in it is said in, or whether it stands alone
+    blocks: frozenset[str] = frozenset()
+
+
+SHORT_BLOCK = 300  # characters of a block TextApart.blocks holds (a quotation is shorter)
 
 
 @dataclass

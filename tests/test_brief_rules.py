@@ -833,6 +833,40 @@ def test_dummy_text_named_or_shown_as_code_is_no_error(
     assert [f.severity.value for f in found] == ([severity] if severity else [])
 
 
+@pytest.mark.parametrize(
+    ("copy", "severity"),
+    [
+        # a paragraph that is nothing but a quotation of it: a placeholder testimonial
+        ('<p>"Lorem ipsum dolor sit amet, consectetur."</p>', "error"),
+        ("<p>“Lorem ipsum dolor sit amet consectetur adipiscing”</p>", "error"),
+        ("<table><tr><td>\n  «Lorem ipsum dolor sit amet» \n</td></tr></table>", "error"),
+        # said in a block with words of its own: a sentence about it
+        ("<p>Designers call filler text “Lorem ipsum dolor sit amet”.</p>", "warning"),
+        # ... but a paragraph of its own there is copy again
+        ("<div>Designers call filler text <p>“Lorem ipsum dolor sit amet”</p></div>", "error"),
+    ],
+)
+def test_a_quotation_alone_in_its_block_is_placeholder_copy(
+    tmp_path: Path, copy: str, severity: str
+) -> None:
+    d = campaign(tmp_path, body=f"{BODY}\n{copy}")
+    [found] = only(check(d), "BRF001")
+    assert found.severity.value == severity
+    assert found.message.startswith("placeholder copy: “Lorem ipsum”, “dolor sit amet”")
+    assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, "Lorem ipsum dolor"))
+
+
+@pytest.mark.parametrize(
+    ("subject", "severity"),
+    [("“Lorem ipsum dolor sit amet”", "error"), ("Why we dropped “Lorem ipsum”", "warning")],
+)
+def test_a_subject_that_is_a_quotation_of_dummy_text_is_placeholder_copy(
+    tmp_path: Path, subject: str, severity: str
+) -> None:
+    [found] = only(check(campaign(tmp_path, subject=subject)), "BRF001")
+    assert (found.severity.value, found.places) == (severity, ("subject",))
+
+
 def test_the_letter_run_a_url_masks_is_the_data_s_pattern() -> None:
     # written once, in placeholder_copy.txt; told apart in a URL in the case written
     from mailcheck.checks.brief import _letter_run, _pattern_lines
