@@ -181,7 +181,7 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
                 found.setdefault(place, []).append(each)
     for texts_found, severity in ((shown, Severity.ERROR), (found, Severity.WARNING)):
         if texts_found:
-            places = _places(ctx, texts_found)
+            places = _places(ctx, texts_found, code=False)  # (what code shows passes)
             message = t("placeholder copy: {found}", found=_listed(texts_found))
             yield Problem(message, location=places[0], locations=places, severity=severity)
 
@@ -342,14 +342,14 @@ PLACEHOLDER_QUOTED = 60  # characters of each placeholder quoted: "xxx…" says 
 _PARTS = ("subject", "preheader", "text part", "text/html part")
 
 
-def _places(ctx: Context, found: dict[str, list[str]]) -> tuple[str, ...]:
+def _places(ctx: Context, found: dict[str, list[str]], code: bool = True) -> tuple[str, ...]:
     """Where the texts were found: the subject, the text part, and in the HTML the line each
-    is written on."""
+    is written on (without ``code``: outside code elements first)."""
     html = ctx.campaign.html_label or "html"
     return tuple(
         where
         for place, texts in found.items()
-        for where in (ctx.text_places(*texts) if place == html else (place,))
+        for where in (ctx.text_places(*texts, code=code) if place == html else (place,))
     )
 
 

@@ -489,7 +489,8 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         if not isinstance(tag, str):
             if tag is etree.Comment and el.text:
                 text = el.text.lstrip()
-                if text.startswith("[if"):
+                # Outlook reads "<!--[if" as written: "<!-- [if" is a comment no one reads
+                if el.text.startswith("[if"):
                     first = len(links)
                     _conditional(el, links, anchors, outlook, unsure)
                     links[first:] = [replace(link, outlook_only=True) for link in links[first:]]

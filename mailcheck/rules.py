@@ -17,6 +17,7 @@ yields :class:`Problem` s. It never parses HTML or opens a socket: the engine ha
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -90,7 +91,8 @@ class Problem:
 
 # How the words of a visible text may be apart in the HTML as written: blanks and line
 # breaks, no-break spaces written as references
-_BETWEEN_WORDS = r"(?:\s|&nbsp;|&#160;|&#xa0;)+"
+# (a space written as a character reference too: "Lorem&#32;ipsum", "&#x20;", a tab's "&#9;")
+_BETWEEN_WORDS = r"(?:\s|&nbsp;|&#0*(?:160|32|9|10|13);|&#[xX]0*(?:a0|A0|20|9|a|A|d|D);)+"
 # What only a whole page has. Not <title>: a view cut from an exported page keeps its <title>
 # and <style>, and loses the tags its layout supplies (realworld ru-runetid-1073, whose
 # MANIFEST says the layout adds the footer)
@@ -102,6 +104,10 @@ _WHOLE_PAGE = re.compile(r"<(?:!doctype|html|head|body)[\s>/]", re.IGNORECASE)
 _UNSHOWN = re.compile(
     r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--(?!\[if\b|-?>).*?-->", re.S | re.I
 )
+
+
+# An element that shows code as written: <pre>, <code>, <kbd>, <samp>, <tt>
+_CODE_ELEMENT = re.compile(r"<(pre|code|kbd|samp|tt)\b.*?</\1\s*>", re.S | re.I)
 
 
 def _blanked(text: str) -> str:
@@ -199,19 +205,21 @@ class Context:
         label = self.campaign.html_label or "html"
         return f"{label}:{line}" if line else label
 
-    def text_places(self, *texts: str, every: bool = False) -> tuple[str, ...]:
+    def text_places(self, *texts: str, every: bool = False, code: bool = True) -> tuple[str, ...]:
         """The line of the HTML as written where each visible text first stands (a "Lorem
         ipsum", a stale date, a "�"), in order — with ``every``, each line it stands on; the
         HTML's label alone when none is written so (rendered from a variable, split by
         markup): the reader still knows the part. Scripts, styles and comments are no text a
-        reader sees: never searched."""
-        source = self._shown_source
+        reader sees: never searched. Without ``code``, a text is looked for outside
+        ``<pre>``, ``<code>``, ``<kbd>``, ``<samp>`` and ``<tt>`` first (a rule that lets
+        what they show as written pass: the copy is elsewhere)."""
+        sources = (self._shown_source,) if code else (self._copy_source, self._shown_source)
         lines: set[int] = set()
-        for text in texts if source else ():
+        for text in texts if self._shown_source else ():
             words = _BETWEEN_WORDS.join(_written(word) for word in text.split())
             # as written first: "xxx" is on the line of "Цена: xxx руб", not of a heading's
             # "XXX Международная" above it; else in any case
-            for flags in (0, re.IGNORECASE):
+            for source, flags in itertools.product(sources, (0, re.IGNORECASE)):
                 matched = False
                 for found in re.finditer(words, source, flags):
                     matched = True
@@ -221,6 +229,11 @@ class Context:
                 if matched:
                     break
         return tuple(self.html_at(n) for n in sorted(lines)) or (self.html_at(0),)
+
+    @cached_property
+    def _copy_source(self) -> str:
+        """:attr:`_shown_source` with the code elements' content blanked out too."""
+        return _CODE_ELEMENT.sub(lambda m: _blanked(m.group(0)), self._shown_source)
 
     @cached_property
     def _shown_source(self) -> str:

@@ -795,6 +795,35 @@ def test_dummy_text_with_no_break_spaces_is_read_as_shown(
         assert found[0].places == tuple(f"email.html:{n}" for n in _lines_of(d, "Lorem&nbsp;"))
 
 
+def test_a_comment_outlook_does_not_read_as_conditional_is_no_copy(tmp_path: Path) -> None:
+    # Outlook reads "<!--[if" as written: with a space it is a comment no client shows
+    body = f"{BODY}\n<!-- [if mso]><p>Lorem ipsum dolor sit amet</p><![endif]-->"
+    assert only(check(campaign(tmp_path, body=body)), "BRF001") == []
+
+
+@pytest.mark.parametrize(
+    ("copy", "written"),
+    [
+        # a space written as a character reference
+        ("<!--[if mso]><p>Lorem&#32;ipsum</p><![endif]-->", "Lorem&#32;"),
+        ("<p>Lorem&#x20;ipsum</p>", "Lorem&#x20;"),
+        # the copy, not the code above it that shows the same words
+        ("<pre>Lorem ipsum</pre>\n<p>Lorem ipsum is great.</p>", "is great"),
+    ],
+)
+def test_dummy_text_is_placed_where_the_copy_writes_it(
+    tmp_path: Path, copy: str, written: str
+) -> None:
+    d = campaign(tmp_path, body=f"{BODY}\n\n{copy}")
+    [found] = only(check(d), "BRF001")
+    assert (found.severity, found.message) == (
+        Severity.ERROR,
+        "placeholder copy: “Lorem ipsum” (email.html)",
+    )
+    assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, written))
+    assert len(found.places) == 1
+
+
 def test_what_outlook_reads_as_no_text_is_no_copy(tmp_path: Path) -> None:
     # its stylesheet, Office's settings, a VML button's style: a font family named so is no copy
     body = (

@@ -578,3 +578,16 @@ def test_outlook_text() -> None:
         "<!--[if !mso]><p>nobody</p><![endif]-->"
     )
     assert (doc.text, doc.outlook_text, doc.outlook_unsure) == ("All", "Outlook", "not IE")
+
+
+def test_a_comment_with_a_space_before_if_is_no_conditional_comment() -> None:
+    # Outlook reads "<!--[if" as written: "<!-- [if mso]>" is an ordinary comment
+    doc = parse_html(
+        '<p>All</p><!-- [if mso]><p>Outlook</p><a href="https://a.test/">x</a><![endif]-->'
+    )
+    assert (doc.text, doc.outlook_text, doc.outlook_unsure, doc.links) == ("All", "", "", [])
+
+
+def test_outlook_text_reads_no_break_spaces_as_spaces() -> None:
+    doc = parse_html("<p>All</p><!--[if mso]><p>Lorem&nbsp;ipsum</p><![endif]-->")
+    assert doc.outlook_text == "Lorem ipsum"
