@@ -107,7 +107,7 @@ _UNSHOWN = re.compile(
 
 
 # An element that shows code as written: <pre>, <code>, <kbd>, <samp>, <tt>
-_CODE_ELEMENT = re.compile(r"<(pre|code|kbd|samp|tt)\b.*?</\1\s*>", re.S | re.I)
+_CODE_ELEMENT = re.compile(r"<(pre|code|kbd|samp|tt)(?=[\s/>]).*?</\1\s*>", re.S | re.I)
 
 
 def _blanked(text: str) -> str:

@@ -809,6 +809,11 @@ def test_a_comment_outlook_does_not_read_as_conditional_is_no_copy(tmp_path: Pat
         ("<p>Lorem&#x20;ipsum</p>", "Lorem&#x20;"),
         # the copy, not the code above it that shows the same words
         ("<pre>Lorem ipsum</pre>\n<p>Lorem ipsum is great.</p>", "is great"),
+        # an element of another name is no code: its text is the first copy
+        (
+            "<code-note>Lorem ipsum</code-note> <code>x</code>\n<p>Lorem ipsum is great.</p>",
+            "code-note",
+        ),
     ],
 )
 def test_dummy_text_is_placed_where_the_copy_writes_it(
