@@ -489,8 +489,9 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         if not isinstance(tag, str):
             if tag is etree.Comment and el.text:
                 text = el.text.lstrip()
-                # Outlook reads "<!--[if" as written: "<!-- [if" is a comment no one reads
-                if el.text.startswith("[if"):
+                # Outlook reads "<!--[if" as written, in either case ("<!--[IF MSO]>"):
+                # "<!-- [if" is a comment no one reads
+                if el.text[:3].lower() == "[if":
                     first = len(links)
                     _conditional(el, links, anchors, outlook, unsure)
                     links[first:] = [replace(link, outlook_only=True) for link in links[first:]]
@@ -975,8 +976,9 @@ def _conditional(
     has_links = "href" in body or "src" in body
     opened = body.find("]>")
     content = body[opened + 2 :] if opened != -1 else body
-    content = content.rsplit("<![endif]", 1)[0]
-    condition = body[body.find("[if") + 3 : opened] if opened != -1 else ""
+    ended = content.lower().rfind("<![endif]")
+    content = content[:ended] if ended != -1 else content
+    condition = body[body.lower().find("[if") + 3 : opened] if opened != -1 else ""
     has_text = (
         opened != -1
         and not _NOT_OUTLOOK.match(condition)

@@ -742,6 +742,8 @@ def test_dummy_text_hidden_by_a_stylesheet_and_seen_elsewhere_is_an_error(tmp_pa
         # Outlook's readers see what its conditional comments hold
         ("<!--[if mso]>\n<p>Lorem ipsum dolor sit amet</p>\n<![endif]-->", Severity.ERROR),
         ("<!--[if gte mso 9]>\n<p>Lorem ipsum dolor sit amet</p>\n<![endif]-->", Severity.ERROR),
+        # in either case, as Outlook reads it
+        ("<!--[IF MSO]>\n<p>Lorem ipsum dolor sit amet</p>\n<![ENDIF]-->", Severity.ERROR),
         # ... and every other client what is revealed to all but Outlook
         (
             "<!--[if !mso]><!-->\n<p>Lorem ipsum dolor sit amet</p>\n<!--<![endif]-->",
