@@ -159,16 +159,17 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     warning "could not verify". A link on a tracked domain is taken for a tracker only when
     its query writes no readable target, it carries an opaque token (a path segment or query
     value, or a piece of one between dots, dashes or underscores, that looks encoded:
-    base64/base62 of 16 or more characters
-    mixing upper case, lower case and digits, a hexadecimal run of 24 or more, or a UUID; an
-    upper-case code such as a SKU, an order or a promo code, a slug, a year or a size is
-    none, and neither is the value of a key a page reads, such as `sku`, `order`, `promo`,
-    `id` or `page`), and its path is a tracker's (`/ls/click`, `/c/`, `/r/`, `/redirect`,
-    `/redir`, `/track`, `/click`) or its host's first label is (`click.`, `links.`, `track.`,
-    `go.` …): `acme.ru/sale` and `acme.ru/track?order=15` are pages, judged on their own
-    URL. A target the query writes, as a URL or hex-encoded (`/redirect/?href=68747470…`),
-    is where the tracker sends the reader: its UTMs count, and a target on another site is a
-    partner's page, not judged.
+    base64/base62 of 16 or more characters mixing upper case, lower case and digits, a
+    hexadecimal run of 24 or more, or a UUID; an upper-case code such as a SKU, an order or
+    a promo code, a slug, words run together with capitals (`emailDecember2026`,
+    `iPhone15ProMax256GB`), a year or a size is none, and neither is the value of a key a
+    page reads, such as `sku`, `order`, `promo`, `id`, `ref`, `src` or `page`; a path's
+    first segment counts only on a tracker's host), and its path is a tracker's
+    (`/ls/click`, `/wf/click`, `/c/`, `/r/`, `/redirect`, `/redir`, `/track`, `/click`) or
+    its host's first label is (`click.`, `links.`, `track.`, `go.` …): `acme.ru/sale` and
+    `acme.ru/track?order=15` are pages, judged on their own URL. A target the query writes,
+    as a URL or hex-encoded (`/redirect/?href=68747470…`), is where the tracker sends the
+    reader: its UTMs count, and a target on another site is a partner's page, not judged.
     Unsubscribe, preference-centre, `mailto:` and `tel:` links are exempt, and so are
     downloads (a PDF, a calendar file), which no analytics reads. UTMs written after "#",
     after an "&" the editor escaped twice (`&amp;amp;utm_medium` in the HTML: analytics
@@ -431,7 +432,9 @@ def _wrapped_utms(url: str) -> frozenset[str]:
 # (click.acme.ru, links.acme.ru), and an opaque token (a query value or path segment of an
 # encoding's alphabet) in place of a readable target. Both, so that a page of the site
 # ("/track?order=15", "click.acme.ru/sale") is no tracker
-_TRACKER_PATH = re.compile(r"/(?:ls/click|c|r|redirect|redir|track|tracking|click|clicks)(?:/|$)")
+_TRACKER_PATH = re.compile(
+    r"/(?:ls/click|wf/click|c|r|redirect|redir|track|tracking|click|clicks)(?:/|$)"
+)
 _TRACKER_LABELS = frozenset(
     {"click", "clicks", "link", "links", "track", "tracking", "trk", "go", "url", "r", "t", "c"}
 )
@@ -442,15 +445,17 @@ _TRACKER_LABELS = frozenset(
 _BASE64 = re.compile(r"[A-Za-z0-9]{16,}(?:=|%3D){0,2}", re.IGNORECASE)
 _HEX = re.compile(r"[0-9a-f]{24,}|[0-9A-F]{24,}")
 _UUID = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.IGNORECASE)
-# Words run together with capitals ("AirMax270BlackWhite2026"): a product's name, not a token
-_CAMEL_WORDS = re.compile(r"(?:[A-Z][a-z]{2,}|[A-Z]{2,}(?![a-z])|\d+)+")
+# Words run together with capitals ("AirMax270BlackWhite2026", "emailDecember2026",
+# "iPhone15ProMax256GB"): a name written by a person, not a token
+_CAMEL_WORDS = re.compile(r"[a-z]*(?:[A-Z][a-z]{2,}|[A-Z]{2,}(?![a-z])|\d+)+")
 # Query keys a page reads: their values are the page's (a SKU, an order, a promo code), not a
 # click's identifier, however they are written
 _READABLE_KEYS = frozenset(
     {
         "id", "sku", "order", "orderid", "order_id", "promo", "promocode", "coupon", "code",
         "page", "p", "item", "product", "product_id", "article", "category", "cat", "size",
-        "color", "colour", "q", "query", "search", "lang", "sort",
+        "color", "colour", "q", "query", "search", "lang", "sort", "ref", "src", "source",
+        "productid", "promo_code", "coupon_code", "ordernumber", "order_number",
     }
 )  # fmt: skip
 
@@ -497,10 +502,12 @@ def own_tracker(url: str) -> bool:
     path = parts.path.lower()
     segments = [s for s in parts.path.split("/") if s]
     values = [v for k, v in parse_qsl(parts.query) if k.lower() not in _READABLE_KEYS]
-    tokens = values + segments[1:]
+    label = (parts.hostname or "").split(".", 1)[0]
+    # a tracker's host may write its token first (click.acme.ru/AbC12dEf…); a site's page's
+    # first segment is its section ("/c/…", "/promo/…")
+    tokens = values + (segments if label in _TRACKER_LABELS else segments[1:])
     if not any(_opaque(token) for token in tokens):
         return False
-    label = (parts.hostname or "").split(".", 1)[0]
     return bool(_TRACKER_PATH.match(path)) or label in _TRACKER_LABELS
 
 
