@@ -343,13 +343,14 @@ _PARTS = ("subject", "preheader", "text part", "text/html part")
 
 
 def _places(ctx: Context, found: dict[str, list[str]], code: bool = True) -> tuple[str, ...]:
-    """Where the texts were found: the subject, the text part, and in the HTML the line each
-    is written on (without ``code``: outside code elements first)."""
+    """Where the texts were found: the subject, the text part, and in the HTML every line
+    each is written on (one finding lists every place; without ``code``: outside code
+    elements first)."""
     html = ctx.campaign.html_label or "html"
     return tuple(
         where
         for place, texts in found.items()
-        for where in (ctx.text_places(*texts, code=code) if place == html else (place,))
+        for where in (ctx.text_places(*texts, every=True, code=code) if place == html else (place,))
     )
 
 
