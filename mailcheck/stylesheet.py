@@ -81,10 +81,13 @@ def style_images(css: str, root: Any) -> list[tuple[str, int]]:
     return found
 
 
-def _style_rules(rules: Iterable[Any], everyone: bool = False) -> Iterator[Any]:
+def _style_rules(
+    rules: Iterable[Any], everyone: bool = False, screens: bool = False
+) -> Iterator[Any]:
     """The style rules, also those inside ``@media`` and the like; ``everyone``: only those
     every reader's screen applies, not those inside a condition that holds for some readers
-    only (:func:`_for_everyone`)."""
+    only (:func:`_for_everyone`); ``screens``: only those some screen may apply, not those
+    for print alone (:func:`_on_screen`)."""
     import tinycss2
 
     for rule in rules:
@@ -93,9 +96,12 @@ def _style_rules(rules: Iterable[Any], everyone: bool = False) -> Iterator[Any]:
         elif rule.type == "at-rule" and rule.lower_at_keyword in _GROUPING and rule.content:
             if everyone and not _for_everyone(rule):
                 continue
+            if screens and not _on_screen(rule):
+                continue
             yield from _style_rules(
                 tinycss2.parse_rule_list(rule.content, skip_comments=True, skip_whitespace=True),
                 everyone,
+                screens,
             )
 
 
@@ -118,6 +124,18 @@ def _for_everyone(rule: Any) -> bool:
         return False
     queries = tinycss2.serialize(rule.prelude).split(",")
     return any(" ".join(query.lower().split()) in _EVERY_SCREEN for query in queries)
+
+
+def _on_screen(rule: Any) -> bool:
+    """Whether some reader's screen may apply what a grouping rule holds: all but an
+    ``@media`` whose every query is for print (``print``, ``only print``, ``print and
+    (orientation: landscape)``); ``not print`` is every screen."""
+    if rule.lower_at_keyword != "media":
+        return True
+    queries = [query.lower().split() for query in _selectors(rule.prelude)]
+    return not queries or any(
+        (words[1:2] if words[:1] == ["only"] else words[:1]) != ["print"] for words in queries
+    )
 
 
 def _urls(tokens: Iterable[Any]) -> Iterator[tuple[str, int]]:
@@ -478,10 +496,13 @@ def hidden_by_rules(
 
     No cascade is worked out: an element counts as hidden only when nothing else may show
     it, its own inline style declaring no ``display`` or ``visibility`` (inline wins), and no
-    other rule that picks it, at any level (a phone's ``@media`` too), declaring a
-    ``display`` or ``visibility`` that shows it (a later ``.mob {display: block}``, an
-    ``!important`` one, a more specific one): any of them may win, and the text may show."""
+    other rule that picks it, at any level (a phone's ``@media`` too, not ``@media print``:
+    paper is no screen), declaring a ``display`` or ``visibility`` that shows it (a later
+    ``.mob {display: block}``, an ``!important`` one, a more specific one): any of them may
+    win, and the text may show. What an ``!important`` declaration hides, only another
+    ``!important`` one (a rule's or the inline style's) may show: it wins over all the rest."""
     found: dict[Any, set[int]] = {}  # each element hidden, and the rules that hide it
+    important: set[Any] = set()  # those a rule's !important declarations alone hide
     tree = root.getroottree()
     css_texts = list(css_texts)
     sheets = [css for css in css_texts if _HIDING_DECLARATION.search(css.lower())]
@@ -490,24 +511,53 @@ def hidden_by_rules(
         for el in picked:
             if el in found:
                 found[el].add(id(rule))
-            elif not _SHOWING_PROPERTY.search(el.get("style") or "") and hiding(el, style):
+            elif hiding(el, style):
                 found[el] = {id(rule)}
+            else:
+                continue
+            if el not in important and "!" in style and hiding(el, _important_part(rule)):
+                important.add(el)
+    for el in list(found):  # its own inline style wins over a rule: an !important one
+        inline = _IMPORTANT_SHOWING_PROPERTY if el in important else _SHOWING_PROPERTY
+        if inline.search(el.get("style") or ""):
+            del found[el]
     if found:
-        for el in _shown_by_other_rules(tree, css_texts, found):
+        for el in _shown_by_other_rules(tree, css_texts, found, important):
             del found[el]
     return list(found)
 
 
-# A declaration of display or visibility (in an inline style: one there wins over any rule)
+# A declaration of display or visibility (in an inline style: one there wins over any rule,
+# and an !important one over an !important rule too)
 _SHOWING_PROPERTY = re.compile(r"(?<![\w-])(?:display|visibility)\s*:", re.IGNORECASE)
+_IMPORTANT_SHOWING_PROPERTY = re.compile(
+    r"(?<![\w-])(?:display|visibility)\s*:[^;]*!\s*important", re.IGNORECASE
+)
 
 
-def _shown_by_other_rules(root: Any, css_texts: list[str], hidden: dict[Any, set[int]]) -> set[Any]:
+def _important_part(rule: Any) -> str:
+    """A rule's ``!important`` declarations, in lower case, as written in an inline style."""
+    import tinycss2
+
+    return "".join(
+        f"{declaration.lower_name}:{tinycss2.serialize(declaration.value).strip()} !important;"
+        for declaration in tinycss2.parse_declaration_list(
+            rule.content, skip_comments=True, skip_whitespace=True
+        )
+        if declaration.type == "declaration" and declaration.important
+    ).lower()
+
+
+def _shown_by_other_rules(
+    root: Any, css_texts: list[str], hidden: dict[Any, set[int]], important: set[Any]
+) -> set[Any]:
     """The elements of ``hidden`` (each with the ids of the rules that hide it) that another
-    rule of ``css_texts``, at any level, picks and shows: it declares ``display`` other than
-    ``none`` or ``visibility: visible``. Only stylesheets that write such a declaration are
-    parsed; a pseudo-element (``::before``) or a user's state (``:hover``) is not the element
-    as it shows, and a selector cssselect does not read picks nothing."""
+    rule of ``css_texts``, at any level but print's (:func:`_on_screen`), picks and shows: it
+    declares ``display`` other than ``none`` or ``visibility: visible``, ``!important`` for
+    the elements of ``important`` (hidden by an ``!important`` declaration, which wins over
+    any other). Only stylesheets that write such a declaration are parsed; a pseudo-element
+    (``::before``) or a user's state (``:hover``) is not the element as it shows, and a
+    selector cssselect does not read picks nothing."""
     import tinycss2
     from cssselect import SelectorError, parse
 
@@ -515,12 +565,14 @@ def _shown_by_other_rules(root: Any, css_texts: list[str], hidden: dict[Any, set
     for css in css_texts:
         if not _SHOWING_DECLARATION.search(css):
             continue
-        for rule in _style_rules(_parsed(css)):
+        for rule in _style_rules(_parsed(css), screens=True):
             declarations = tinycss2.parse_declaration_list(
                 rule.content, skip_comments=True, skip_whitespace=True
             )
-            if not any(_shows(declaration) for declaration in declarations):
+            showing = [declaration for declaration in declarations if _shows(declaration)]
+            if not showing:
                 continue
+            strong = any(declaration.important for declaration in showing)
             prelude = tinycss2.serialize(rule.prelude)
             if _USER_STATE.search(prelude):
                 continue
@@ -532,7 +584,11 @@ def _shown_by_other_rules(root: Any, css_texts: list[str], hidden: dict[Any, set
                 if selector.pseudo_element is not None:
                     continue
                 for el in _picks(root, selector.parsed_tree) or ():
-                    if el in hidden and id(rule) not in hidden[el]:
+                    if (
+                        el in hidden
+                        and id(rule) not in hidden[el]
+                        and (strong or el not in important)
+                    ):
                         shown.add(el)
     return shown
 

@@ -658,6 +658,11 @@ def test_dummy_text_hidden_by_a_stylesheet_rule_is_a_warning(
         (".mob{visibility:hidden} .mob{visibility:visible}", ""),
         # phones show it
         (".mob{display:none}@media (max-width:600px){.mob{display:block!important}}", ""),
+        (".mob{display:none}@media print, (max-width:600px){.mob{display:block}}", ""),
+        # what an !important declaration hides, another !important one may show
+        (".mob{display:none!important} div.mob{display:block!important}", ""),
+        (".mob{display:none!important}", "display:block !important"),
+        (".mob{display:none!important}@media (max-width:600px){.mob{display:block!important}}", ""),
     ],
 )
 def test_dummy_text_a_stylesheet_rule_hides_and_another_may_show_is_an_error(
@@ -673,6 +678,36 @@ def test_dummy_text_a_stylesheet_rule_hides_and_another_may_show_is_an_error(
     assert found.severity is Severity.ERROR
     assert found.message == "placeholder copy: “Lorem ipsum”, “dolor sit amet” (email.html)"
     assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, '<div class="mob"'))
+
+
+@pytest.mark.parametrize(
+    ("stylesheet", "style"),
+    [
+        # an !important declaration wins over every declaration that is not
+        ("div{display:block} .old{display:none!important}", ""),
+        (".old{display:none !important} div.old.old{display:block}", ""),
+        (".old{display:none!important}", "display:block"),
+        (".old{visibility:hidden!important; display:block} .old{visibility:visible}", ""),
+        # paper is no screen: what only print shows, no reader sees
+        (".old{display:none}@media print{.old{display:block}}", ""),
+        (
+            ".old{display:none}@media only print, print and (orientation:landscape){.old{display:block}}",
+            "",
+        ),
+        (".old{display:none}@media print{@media (max-width:600px){.old{display:block}}}", ""),
+    ],
+)
+def test_dummy_text_hidden_where_no_other_rule_may_show_it_is_a_warning(
+    tmp_path: Path, stylesheet: str, style: str
+) -> None:
+    own = f' style="{style}"' if style else ""
+    body = f'<style>{stylesheet}</style>\n<p>Hi</p>\n<div class="old"{own}>Lorem ipsum dolor sit amet</div>'
+    d = campaign(tmp_path, body=body)
+    [found] = only(check(d), "BRF001")
+    assert found.severity is Severity.WARNING
+    assert found.message == "placeholder copy: “Lorem ipsum”, “dolor sit amet” (email.html)"
+    assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, '<div class="old"'))
+    assert len(found.places) == 1
 
 
 def test_a_rule_that_shows_nothing_leaves_the_dummy_text_hidden(tmp_path: Path) -> None:
