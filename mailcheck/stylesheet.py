@@ -555,11 +555,9 @@ def _shown_by_other_rules(
     rule of ``css_texts``, at any level but print's (:func:`_on_screen`), picks and shows: it
     declares ``display`` other than ``none`` or ``visibility: visible``, ``!important`` for
     the elements of ``important`` (hidden by an ``!important`` declaration, which wins over
-    any other). Only stylesheets that write such a declaration are parsed; a pseudo-element
-    (``::before``) or a user's state (``:hover``) is not the element as it shows, and a
-    selector cssselect does not read picks nothing."""
+    any other). Only stylesheets that write such a declaration are parsed; selectors are
+    read as :func:`_picked_by` reads them."""
     import tinycss2
-    from cssselect import SelectorError, parse
 
     shown: set[Any] = set()
     for css in css_texts:
@@ -573,17 +571,8 @@ def _shown_by_other_rules(
             if not showing:
                 continue
             strong = any(declaration.important for declaration in showing)
-            prelude = tinycss2.serialize(rule.prelude)
-            if _USER_STATE.search(prelude):
-                continue
-            try:
-                selectors = parse(prelude)
-            except SelectorError:
-                continue
-            for selector in selectors:
-                if selector.pseudo_element is not None:
-                    continue
-                for el in _picks(root, selector.parsed_tree) or ():
+            for picked in _picked_by(root, rule):
+                for el in picked:
                     if (
                         el in hidden
                         and id(rule) not in hidden[el]
@@ -591,6 +580,25 @@ def _shown_by_other_rules(
                     ):
                         shown.add(el)
     return shown
+
+
+def _picked_by(root: Any, rule: Any) -> Iterator[frozenset[Any]]:
+    """The elements of ``root`` each selector of a style rule picks, exactly (:func:`_picks`),
+    as they show: a pseudo-element (``::before``) or a user's state (``:hover``) is not the
+    element as it shows, and a selector cssselect does not read picks nothing."""
+    import tinycss2
+    from cssselect import SelectorError, parse
+
+    prelude = tinycss2.serialize(rule.prelude)
+    if _USER_STATE.search(prelude):
+        return
+    try:
+        selectors = parse(prelude)
+    except SelectorError:
+        return
+    for selector in selectors:
+        if selector.pseudo_element is None:
+            yield _picks(root, selector.parsed_tree) or frozenset()
 
 
 # A stylesheet that may show what a rule hides: the cheap test before any parse
@@ -631,23 +639,10 @@ def _top_level_rules(
     css_texts = list(css_texts)
     if not css_texts:
         return
-    import tinycss2
-    from cssselect import SelectorError, parse
-
     for css in css_texts:
         for declarations, rule in _top_rules(css):
-            if not hiding(declarations):
-                continue
-            prelude = tinycss2.serialize(rule.prelude)
-            if _USER_STATE.search(prelude):
-                continue
-            try:
-                selectors = parse(prelude)
-            except SelectorError:
-                continue
-            for selector in selectors:
-                if selector.pseudo_element is None:
-                    picked = _picks(root, selector.parsed_tree)
+            if hiding(declarations):
+                for picked in _picked_by(root, rule):
                     if picked:
                         yield picked, declarations, rule
 
