@@ -114,7 +114,9 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     `<style>` rule such as `.mobile {display: none}`; one inside `@media` hides it on some
     screens only, and a rule hides it only when neither its own style nor another rule, a
     phone's `@media` too, writes a `display` or `visibility` that may show it; not the body's
-    first text, though, which an inbox shows as the preview, as a hidden preheader's), hidden
+    first text, though, which an inbox shows as the preview, as a hidden preheader's, nor the
+    text right after a preheader of fewer than 35 characters and no padding, which the inbox
+    shows after it in the preview), hidden
     from Outlook within its comment, or in a comment for another client (`[if IE]`), they are a
     warning; so are they quoted by name in a short quotation (“Lorem ipsum”, «Lorem ipsum dolor
     sit amet», at most seven words) in a paragraph with words of its own: a sentence about the

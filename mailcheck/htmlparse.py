@@ -332,16 +332,27 @@ def text_apart(html: str) -> TextApart:
             _spaced(el)
         css_texts = [el.text for el in root.iter("style") if el.text]
         etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
+        # the preheader's whole text, its padding too (its "text as written" is trimmed)
+        found = _find_preheader(root, late=False)[0]
+        raw = "".join(found.itertext()) if found is not None else ""
         preheader, *_rest = _preheader_taken(root, css_texts, late=False)
         hiding = [el for el in _STYLED(root) if _hidden_box(el)]
+        by_rules: list[Any] = []
         if css_texts:  # a top-level rule's .mobile {display:none}
             by_rules = hidden_by_rules(
                 root, css_texts, lambda el, style: _style_hides(el, style, from_everyone=True)
             )
-            # the first text of a body without a preheader is the preview the inbox shows
-            # (PRE001 quotes it), however a stylesheet hides it: as a hidden preheader's is
-            preview = _preview_box(root, set(by_rules)) if preheader is None else None
-            hiding += [el for el in by_rules if el is not preview]
+        # the first text of a body without a preheader is the preview the inbox shows (PRE001
+        # quotes it), however it is hidden: as a hidden preheader's is; so is the text right
+        # after a preheader too short to fill the preview, with no padding to fill it
+        fills = preheader is None or (
+            len(preheader) < _SHORTEST_PREVIEW
+            and strip_padding(raw) == collapse_ws(raw)  # no &zwnj; or the like
+            and "\xa0" * 3 not in raw  # nor a run of &nbsp;
+        )
+        boxes = set(hiding) | set(by_rules)
+        preview = _preview_box(root, boxes, padded=preheader is not None) if fills else None
+        hiding = [el for el in [*hiding, *by_rules] if el is not preview]
         hidden = _outermost(hiding)
         boxes = set(hidden)
         code = [el for el in _outermost(root.iter(*_CODE)) if not _inside(el, boxes)]
@@ -364,16 +375,22 @@ def text_apart(html: str) -> TextApart:
 _TEXT_BLOCKS = tuple(_BLOCKS - {"br", "hr"})
 
 
-def _preview_box(root: Any, boxes: set[Any]) -> Any:
+# The fewest characters an inbox shows of the preview (Outlook's one line): a preheader
+# shorter than this, unpadded, leaves room for the text after it
+_SHORTEST_PREVIEW = 35
+
+
+def _preview_box(root: Any, boxes: set[Any], *, padded: bool = False) -> Any:
     """The element of ``boxes`` whose text is the first of the body (none of the body's
-    text comes before it, padding aside), else None."""
+    text comes before it, padding aside), else None; with ``padded``, padding before it
+    fills the preview (after a preheader) and there is none."""
     if not boxes:
         return None
     for event, el in etree.iterwalk(root, events=("start", "end")):
         if event == "start" and el in boxes:
             return el
         piece = el.text if event == "start" else el.tail
-        if piece and not piece.isspace() and strip_padding(piece):
+        if piece and not piece.isspace() and (padded or strip_padding(piece)):
             return None
     return None
 

@@ -735,8 +735,13 @@ def test_a_rule_that_shows_nothing_leaves_the_dummy_text_hidden(tmp_path: Path) 
             '<table><tr><td><img src="https://cdn.shop.test/logo.png" alt=""></td></tr></table>',
             Severity.ERROR,
         ),
-        # a preheader is the preview: the block after it is a hidden one
-        ('<div style="display:none">Скидки до 30 ноября</div>', Severity.WARNING),
+        # a preheader that fills the preview is the preview: the block after it is a hidden
+        # one (a short one leaves room for it: see the test below)
+        (
+            '<div style="display:none">Скидки до 30 ноября на всю зимнюю коллекцию</div>',
+            Severity.WARNING,
+        ),
+        ('<div style="display:none">Скидки до 30 ноября</div>', Severity.ERROR),
         # so is a block after the first visible text
         ("<p>Здравствуйте!</p>", Severity.WARNING),
     ],
@@ -949,3 +954,35 @@ def test_the_letter_run_a_url_masks_is_the_data_s_pattern() -> None:
     assert pattern.pattern in _pattern_lines("placeholder_copy.txt")
     assert pattern.fullmatch("yyyyyyy") and not pattern.fullmatch("yyyyyy")
     assert not pattern.fullmatch("yYyyyyy")
+
+
+@pytest.mark.parametrize(
+    ("preheader", "hidden_by", "severity"),
+    [
+        # a preheader too short to fill the preview, and no padding: the inbox shows the
+        # hidden text after it ("Sale! Lorem ipsum…"), however it is hidden
+        ("Sale!", 'class="old"', Severity.ERROR),
+        ("Sale!", 'style="display:none"', Severity.ERROR),
+        # padding fills the preview, or the preheader does: the text after it is hidden
+        ("Sale!&zwnj;&nbsp;&zwnj;&nbsp;&zwnj;&nbsp;", 'class="old"', Severity.WARNING),
+        ("Sale!&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;", 'class="old"', Severity.WARNING),
+        (
+            "Our winter sale starts today with big discounts on everything",
+            'class="old"',
+            Severity.WARNING,
+        ),
+    ],
+)
+def test_hidden_dummy_text_a_short_preheader_leaves_in_the_preview_is_seen(
+    tmp_path: Path, preheader: str, hidden_by: str, severity: Severity
+) -> None:
+    d = campaign(
+        tmp_path,
+        body=f"<style>.old{{display:none}}</style>\n"
+        f"<div {hidden_by}>Lorem ipsum dolor sit amet</div>\n{BODY}",
+        preheader_html=f'<div style="display:none">{preheader}</div>',
+    )
+    [found] = only(check(d), "BRF001")
+    assert found.severity is severity
+    assert found.message == "placeholder copy: “Lorem ipsum”, “dolor sit amet” (email.html)"
+    assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, "Lorem ipsum dolor"))
