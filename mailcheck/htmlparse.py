@@ -332,10 +332,9 @@ def text_apart(html: str) -> TextApart:
             _spaced(el)
         css_texts = [el.text for el in root.iter("style") if el.text]
         etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
+        found, preheader, *_rest = _preheader_taken(root, css_texts, late=False)
         # the preheader's whole text, its padding too (its "text as written" is trimmed)
-        found = _find_preheader(root, late=False)[0]
         raw = "".join(found.itertext()) if found is not None else ""
-        preheader, *_rest = _preheader_taken(root, css_texts, late=False)
         hiding = [el for el in _STYLED(root) if _hidden_box(el)]
         by_rules: list[Any] = []
         if css_texts:  # a top-level rule's .mobile {display:none}
@@ -425,8 +424,9 @@ def _spaced(el: Any) -> None:
 
 def _preheader_taken(
     root: Any, css_texts: list[str], *, late: bool = True
-) -> tuple[str | None, str | None, LatePreheader | None, bool]:
-    """The preheader's text, its text as written, a late preheader (looked for with
+) -> tuple[Any, str | None, str | None, LatePreheader | None, bool]:
+    """The preheader's element (None when there is none), its text, its text as written
+    (trimmed), a late preheader (looked for with
     ``late``), and whether it was found by its name alone and no style hides it (see the
     module's docstring); a hidden preheader's element leaves the tree (its text is not the
     body's)."""
@@ -440,7 +440,7 @@ def _preheader_taken(
         by_name = False  # a <style> rule hides it (Postmark's .preheader): the preview copy
     if preheader_el is not None and not by_name:
         _remove_keeping_tail(preheader_el)  # a visible "preheader" row stays body text
-    return preheader, preheader_raw, late_one, by_name
+    return preheader_el, preheader, preheader_raw, late_one, by_name
 
 
 def _unclosed_comment(html: str, root: Any) -> UnclosedComment | None:
@@ -566,7 +566,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
             outlook_only=link.outlook_only,
         )
 
-    preheader, preheader_raw, late, by_name = _preheader_taken(root, css_texts)
+    _found, preheader, preheader_raw, late, by_name = _preheader_taken(root, css_texts)
     # string-value of the tree: text nodes only (comment tails yes, comments no); hidden
     # padding blocks are not text either
     text = strip_padding(_TEXT_OF(root))

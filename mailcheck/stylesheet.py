@@ -116,14 +116,12 @@ def _for_everyone(rule: Any) -> bool:
     desktop's (``min-width: 601px``), a WebKit client (``-webkit-min-device-pixel-ratio``);
     so does a client's support of a feature (``@supports``), a container's size
     (``@container``), a browser's own ``@document``; ``print`` is no screen."""
-    import tinycss2
-
     if rule.lower_at_keyword == "layer":
         return True
     if rule.lower_at_keyword != "media":
         return False
-    queries = tinycss2.serialize(rule.prelude).split(",")
-    return any(" ".join(query.lower().split()) in _EVERY_SCREEN for query in queries)
+    queries = _media_queries(rule)  # none: every screen, as "@media {…}" reads
+    return not queries or any(" ".join(query) in _EVERY_SCREEN for query in queries)
 
 
 def _on_screen(rule: Any) -> bool:
@@ -132,10 +130,16 @@ def _on_screen(rule: Any) -> bool:
     (orientation: landscape)``); ``not print`` is every screen."""
     if rule.lower_at_keyword != "media":
         return True
-    queries = [query.lower().split() for query in _selectors(rule.prelude)]
+    queries = _media_queries(rule)
     return not queries or any(
         (words[1:2] if words[:1] == ["only"] else words[:1]) != ["print"] for words in queries
     )
+
+
+def _media_queries(rule: Any) -> list[list[str]]:
+    """The queries of an ``@media`` rule's list, each as its words in lower case (split at the
+    commas outside brackets, as a selector list is)."""
+    return [query.lower().split() for query in _selectors(rule.prelude)]
 
 
 def _urls(tokens: Iterable[Any]) -> Iterator[tuple[str, int]]:
