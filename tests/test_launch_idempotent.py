@@ -130,6 +130,7 @@ def test_a_retried_ci_job_that_relaunches_is_one_second_send(tmp_path: Path, db:
     text = mc("launch", "--offline", "--relaunch", "bf", cwd=tmp_path, db=db,
               env={"GITHUB_RUN_ID": "555", "GITHUB_REPOSITORY": "acme/mail"}).stdout  # fmt: skip
     assert f"already launched as #{sent['id']}: this CI job relaunched acme-bf" in text
+    assert "A real second send" not in text  # what this job did already
     # another run is another send
     third = relaunch(GITHUB_RUN_ID="556")
     assert third["status"] == "launched" and third["id"] not in (first["launch"]["id"], sent["id"])
@@ -153,6 +154,62 @@ def test_relaunch_of_a_campaign_never_launched_is_its_first_launch(tmp_path: Pat
     retry = json.loads(mc("launch", "--offline", "--format", "json", "bf", cwd=tmp_path,
                           db=db).stdout)  # fmt: skip
     assert (retry["launch"]["status"], retry["launch"]["id"]) == ("already-launched", launch["id"])
+
+
+GITHUB_RETRIES = [
+    {"GITHUB_REPOSITORY": "acme/mail", "GITHUB_RUN_ID": "900"},
+    {"GITHUB_REPOSITORY": "acme/mail", "GITHUB_RUN_ID": "900", "GITHUB_RUN_ATTEMPT": "2"},
+]
+# a GitLab retry is a new job of the same pipeline, with the same name
+GITLAB_RETRIES = [
+    {"CI_PROJECT_PATH": "acme/mail", "CI_PIPELINE_ID": "77", "CI_JOB_NAME": "launch",
+     "CI_JOB_ID": job}
+    for job in ("501", "502")
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("runs", [GITHUB_RETRIES, GITLAB_RETRIES], ids=["github", "gitlab"])
+def test_a_retried_ci_job_whose_relaunch_was_the_first_launch_records_it_once(
+    tmp_path: Path, db: str, runs: list[dict[str, str]]
+) -> None:
+    # `--relaunch` of content never launched, from a CI job then retried: the first launch was
+    # recorded without the job, so the retry took it for an earlier send and recorded a second
+    # one — two launches of one send in the KPI
+    write_campaign(tmp_path, "bf", id="acme-bf", client="acme")
+
+    def relaunch(env: dict[str, str], *flags: str) -> subprocess.CompletedProcess[str]:
+        proc = mc("launch", "--offline", "--relaunch", *flags, "bf", cwd=tmp_path, db=db, env=env)
+        assert proc.returncode == 0, proc.stderr
+        return proc
+
+    first = json.loads(relaunch(runs[0], "--format", "json").stdout)["launch"]
+    assert (first["status"], first["relaunch"]) == ("launched", False)
+    for env in runs:
+        retried = json.loads(relaunch(env, "--format", "json").stdout)["launch"]
+        assert (retried["status"], retried["id"]) == ("already-launched", first["id"])
+    text = relaunch(runs[-1]).stdout
+    with open_store(db) as st:
+        rows = st.launches()
+        assert st.incidents() == []
+    assert [(r.id, r.status, r.relaunch) for r in rows] == [(first["id"], "launched", False)]
+    when = rows[0].attempted_at.isoformat(timespec="seconds")
+    assert text.splitlines()[-2] == (
+        f"already launched as #{first['id']}: this CI job launched acme-bf (client acme) at "
+        f"{when} (by {rows[0].launched_by}), the first launch of this content; a retried job is "
+        "the same send, allowed as that launch: nothing recorded, not counted again"
+    )
+    assert "A real second send" not in text
+    kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
+    assert kpi["launches"] == 1
+    # another run's --relaunch is a real second send
+    run = "GITHUB_RUN_ID" if "GITHUB_RUN_ID" in runs[0] else "CI_PIPELINE_ID"
+    other = {**runs[0], run: "901", "CI_JOB_ID": "601"}
+    second = json.loads(relaunch(other, "--format", "json").stdout)["launch"]
+    assert (second["status"], second["relaunch"]) == ("launched", True)
+    with open_store(db) as st:
+        assert [r.relaunch for r in st.launches()] == [False, True]
+    kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
+    assert kpi["launches"] == 2
 
 
 def test_launches_lists_ids_verdicts_reasons_and_incidents(tmp_path: Path, db: str) -> None:
@@ -217,6 +274,9 @@ def test_a_relaunch_that_loses_the_race_to_record_the_first_launch_does_not_say_
     assert main(["launch", "--offline", "--relaunch", "bf"]) == 0
     second = capsys.readouterr()
     assert "already launched as #1: acme-bf (client acme)" in second.out
+    # it said "A real second send of it: --relaunch" to a launch given --relaunch
+    assert "while this --relaunch checked it — the first launch of this content" in second.out
+    assert "A real second send" not in second.out
     assert note not in second.err
     with open_store(f"sqlite:///{tmp_path}/log.db") as st:
         assert len(st.launches()) == 1

@@ -324,16 +324,21 @@ def as_text(
     skipped: Sequence[Finding] = (),
     narrowed: str = "",
     offline: bool | None = None,
+    relaunch: bool = False,
+    in_ci: bool = False,
 ) -> str:
-    """The launch's verdict under the campaign's findings. ``offline``: whether this run
-    checked without the network (None: as the row was recorded); a retry that finds the
-    launch already recorded says so of its own check only."""
+    """The launch's verdict under the campaign's findings: whether it may go, and how it
+    counts in the KPI. ``offline``: whether this run checked without the network (None: as
+    the row was recorded); a retry that finds the launch already recorded says so of its own
+    check only. ``relaunch``: ``--relaunch`` was given; ``in_ci``: from a CI job, whose
+    ``--relaunch`` that finds a launch recorded found its own (the job retried)."""
     from mailcheck.i18n import translate
     from mailcheck.inert import inert
     from mailcheck.reports.text import format_campaign
 
     tr = translations(language)
     head = format_campaign(result, colour, language)
+    recorded = skipped_shown(row, fresh, skipped)
     said = {
         "id": row.id,
         "campaign": inert(row.campaign),  # campaign text: never a raw ESC
@@ -342,44 +347,80 @@ def as_text(
         "by": row.launched_by,
         "errors": row.errors,
         "reason": inert(row.reason or ""),
+        "count": len(recorded),
+        "flags": narrowed or "--select/--ignore",
     }
-    if not fresh and row.status == "launched" and row.relaunch:
+    if not fresh and row.status == "launched" and relaunch and in_ci and row.relaunch:
         verdict = tr.gettext(
             "already launched as #%(id)s: this CI job relaunched %(campaign)s (client "
-            "%(client)s) with the same content at %(when)s (by %(by)s); a retried job is not "
-            "another send: nothing recorded, not counted again"
+            "%(client)s) with the same content at %(when)s (by %(by)s); a retried job is the "
+            "same send, allowed as that launch: nothing recorded, not counted again"
+        )
+    elif not fresh and row.status == "launched" and relaunch and in_ci:
+        verdict = tr.gettext(
+            "already launched as #%(id)s: this CI job launched %(campaign)s (client "
+            "%(client)s) at %(when)s (by %(by)s), the first launch of this content; a retried "
+            "job is the same send, allowed as that launch: nothing recorded, not counted again"
+        )
+    elif not fresh and row.status == "launched" and relaunch:
+        # --relaunch of content never launched, whose first launch another run recorded while
+        # this one checked it: the hint to use --relaunch would say what was done already
+        verdict = tr.gettext(
+            "already launched as #%(id)s: %(campaign)s (client %(client)s) with the same "
+            "content was recorded as launched at %(when)s (by %(by)s) while this --relaunch "
+            "checked it — the first launch of this content, and this is the same send, allowed "
+            "as that launch: nothing recorded, not counted again"
         )
     elif not fresh and row.status == "launched":
         verdict = tr.gettext(
             "already launched as #%(id)s: %(campaign)s (client %(client)s) with the same "
-            "content went out at %(when)s (by %(by)s); nothing recorded, not counted again. "
-            "A real second send of it: --relaunch"
+            "content went out at %(when)s (by %(by)s); a retry is the same send, allowed as "
+            "that launch: nothing recorded, not counted again. A real second send of it: "
+            "--relaunch"
         )
     elif not fresh:
         verdict = tr.gettext(
-            "launch REFUSED: the same content of %(campaign)s (client %(client)s) was already "
-            "refused as #%(id)s at %(when)s; fix its %(errors)s error(s), or launch anyway "
-            "with --force --reason TEXT"
+            "launch REFUSED: do not send. The same content of %(campaign)s (client "
+            "%(client)s) was already refused as #%(id)s at %(when)s: nothing recorded again, "
+            "its %(errors)s error(s) count once as caught before launch. Fix them, or launch "
+            "anyway with --force --reason TEXT"
         )
     elif row.status == "refused":
         verdict = tr.gettext(
-            "launch %(id)s REFUSED: %(campaign)s (client %(client)s) has %(errors)s error(s); "
-            "fix them, or launch anyway with --force --reason TEXT (each error becomes an "
-            "incident)"
+            "launch %(id)s REFUSED: do not send. %(campaign)s (client %(client)s) has "
+            "%(errors)s error(s), recorded as caught before launch (a refusal is not a launch "
+            "in the KPI). Fix them, or launch anyway with --force --reason TEXT (each error "
+            "becomes an incident)"
+        )
+    elif row.forced and recorded:
+        verdict = tr.gettext(
+            "launch %(id)s recorded: %(campaign)s (client %(client)s) FORCED — allowed to "
+            "send with %(errors)s error(s), and %(count)s more of the checks %(flags)s left "
+            "out, each recorded as an incident: this launch does not count as error-free — "
+            "reason: %(reason)s"
         )
     elif row.forced:
         verdict = tr.gettext(
-            "launch %(id)s recorded: %(campaign)s (client %(client)s) FORCED with %(errors)s "
-            "error(s) logged as incidents — reason: %(reason)s"
+            "launch %(id)s recorded: %(campaign)s (client %(client)s) FORCED — allowed to "
+            "send with %(errors)s error(s), each recorded as an incident: this launch does not "
+            "count as error-free — reason: %(reason)s"
+        )
+    elif recorded:
+        verdict = tr.gettext(
+            "launch %(id)s recorded: %(campaign)s (client %(client)s) — allowed to send "
+            "(%(count)s error(s) of the checks %(flags)s left out recorded as incidents: this "
+            "launch does not count as error-free)"
         )
     elif row.offline:
         verdict = tr.gettext(
             "launch %(id)s recorded: %(campaign)s (client %(client)s) — ready to send as far "
-            "as checked offline"
+            "as checked offline; error-free in the KPI unless an error is logged against it "
+            "later"
         )
     else:
         verdict = tr.gettext(
-            "launch %(id)s recorded: %(campaign)s (client %(client)s) — ready to send"
+            "launch %(id)s recorded: %(campaign)s (client %(client)s) — ready to send; "
+            "error-free in the KPI unless an error is logged against it later"
         )
     if fresh and row.offline and row.status == "launched":
         verdict += "\n" + tr.gettext(
@@ -393,12 +434,10 @@ def as_text(
             "DKIM, DMARC) were NOT verified by this check"
         )
     verdict %= said
-    recorded = skipped_shown(row, fresh, skipped)
     if recorded:
         verdict += "\n" + tr.gettext(
-            "%(count)s error(s) found by the checks that %(flags)s skipped were recorded as "
-            "incidents of launch %(id)s: the launch is not error-free"
-        ) % {"count": len(recorded), "flags": narrowed or "--select/--ignore", "id": row.id}
+            "the errors of the checks %(flags)s left out, incidents of launch %(id)s:"
+        ) % {"flags": narrowed or "--select/--ignore", "id": row.id}
         for f in recorded:
             places = f" ({', '.join(f.places)})" if f.places else ""
             verdict += "\n  " + inert(f"{f.code}  {translate(f.message, tr)}{places}")
@@ -500,9 +539,9 @@ def run(args: argparse.Namespace) -> int:
         )
         first_of_relaunch = attempt.relaunch and attempt.status == "launched" and before is None
         if first_of_relaunch:
-            # nothing of this content went out before: an ordinary first launch (listed and
-            # retried as one), not a second send
-            attempt = replace(attempt, relaunch=False, ci_retry=None)
+            # nothing of this content went out before: an ordinary first launch (listed as
+            # one), not a second send; keyed by the CI job, which retried finds it
+            attempt = replace(attempt, relaunch=False, relaunch_asked=True)
         elif attempt.relaunch:
             before = None  # a real second send: recorded (a retried CI job once)
         row, fresh = (before, False) if before is not None else store.record_decision(attempt)
@@ -528,6 +567,8 @@ def run(args: argparse.Namespace) -> int:
             skipped=skipped,
             narrowed=narrowed,
             offline=batch.offline,
+            relaunch=args.relaunch,
+            in_ci=attempt.ci_retry is not None,
         )
     write_output(text, args.output)
     return 1 if row.status == "refused" else 0

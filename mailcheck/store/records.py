@@ -66,6 +66,10 @@ class LaunchAttempt:
     # what stays the same when CI retries the job (GitHub's run without its attempt number):
     # a retried ``--relaunch`` is the same second send; not recorded as a column of its own
     ci_retry: str | None = None
+    # ``--relaunch`` was given but nothing of this content had gone out: recorded as its
+    # first launch (``relaunch`` False), keyed by the CI job as a second send would be, so
+    # that the job retried finds it
+    relaunch_asked: bool = False
     offline: bool = False  # checked without the network: links and DNS not verified
     # The errors of the checks this launch's --select/--ignore skipped (``skipped_by``: the
     # flags): found all the same, and incidents of the launch as a forced launch's errors are
@@ -82,13 +86,16 @@ class LaunchAttempt:
 
         The store keeps one row per key, so a CI job retried eight times records one launch.
         A launch with ``--relaunch`` is a real second send and must be counted: by hand it has
-        no key; from CI its key adds the job, so that the job retried is still one send.
+        no key; from CI its key adds the job, so that the job retried is still one send. The
+        first launch a CI job's ``--relaunch`` made (nothing had gone out before) has the same
+        key: the job retried finds it, and does not record a second send.
         """
         identity: list[str] = [self.status, self.client, self.campaign, self.content_hash]
-        if self.relaunch and self.status == "launched":
-            if self.ci_retry is None:
+        if (self.relaunch or self.relaunch_asked) and self.status == "launched":
+            if self.ci_retry is not None:
+                identity = ["relaunch", *identity, self.ci_retry]
+            elif self.relaunch:
                 return None
-            identity = ["relaunch", *identity, self.ci_retry]
         return hashlib.sha256(json.dumps(identity).encode()).hexdigest()
 
 
