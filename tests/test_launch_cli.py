@@ -435,10 +435,37 @@ def test_launch_help_says_what_select_ignore_and_reason_do_at_the_gate(tmp_path:
     )
     assert "to skip" not in said and "to run" not in said
     assert (
-        "caught before launch (unless the same files go out later with --force, or past "
-        "the checks that found them with --select/--ignore: then they are that launch's "
-        "incidents)" in said
+        "The errors of a refusal stop counting as caught once the same files go out with them "
+        "(with --force, or past those checks): they are then that launch's incidents." in said
     )
+
+
+def test_launch_and_kpi_help_say_what_may_be_sent_and_how_it_counts(tmp_path: Path) -> None:
+    # a new user read "--force launch despite errors" and "exit codes: 0 launched": nothing
+    # said that a forced or narrowed launch may go but is not error-free, nor kpi's defaults
+    db = f"sqlite:///{tmp_path}/log.db"
+    launch = " ".join(mc("launch", "--help", cwd=tmp_path, db=db).stdout.split())
+    for row in (
+        "no errors launched, exit 0: send it; an error-free launch",
+        "errors REFUSED, exit 1: do not send; the errors count as caught before launch, and a "
+        "refusal is not a launch",
+        "errors, --force launched, exit 0: allowed to send (--reason TEXT says why); each error "
+        "becomes an incident, so the launch is not error-free",
+        "exit 0, allowed to send, but not error-free",
+        "exit codes: 0 may be sent (launched, forced, narrowed, or already launched), 1 refused "
+        "(errors found: do not send)",
+        "--force launch despite errors (needs --reason): each error becomes an incident",
+    ):
+        assert row in launch, row
+    kpi = " ".join(mc("kpi", "--help", cwd=tmp_path, db=db).stdout.split())
+    for said in (
+        "a forced launch, or one whose --select/--ignore left out checks with errors, is a "
+        "launch but not error-free",
+        "Without --period or --from/--to every month with launches is reported.",
+        "--target NAME=PLAN the plan for a KPI, e.g. error_free_rate=95%; reports fact ÷ plan",
+        "--from DATE first day, YYYY-MM-DD (with --to)",
+    ):
+        assert said in kpi, said
 
 
 def incidents_of(cwd: Path, db: str) -> list[dict[str, object]]:

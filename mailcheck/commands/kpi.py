@@ -31,6 +31,11 @@ bonus coefficient Σ wᵢ·factᵢ/planᵢ. Target names: error_free_rate, on_ti
 launches (rates take 0..1 or a percentage). Incidents count in the month of their launch.
 Rates without launches are null (text: "–").
 
+What counts is what `mailcheck launch` recorded: a forced launch, or one whose --select/--ignore
+left out checks with errors, is a launch but not error-free (those errors are its incidents); a
+refused attempt is not a launch (its errors are caught before launch); a retried CI job counts
+once. Without --period or --from/--to every month with launches is reported.
+
 exit codes: 0 done, 2 usage error or a database that cannot be used"""
 
 FORMATS = ("text", "json", "csv", "html")
@@ -40,14 +45,24 @@ def configure(p: argparse.ArgumentParser) -> None:
     from mailcheck.commands.common import client_name
 
     p.add_argument("--client", metavar="C", type=client_name, help="only this client")
-    p.add_argument("--period", metavar="YYYY-MM", help="one month, e.g. 2026-11")
-    p.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
-    p.add_argument("--to", dest="end", metavar="DATE", help="last day, inclusive")
     p.add_argument(
-        "--target", action="append", default=[], metavar="NAME=PLAN", help="a planned value"
+        "--period", metavar="YYYY-MM", help="one month, e.g. 2026-11 (default: every month)"
+    )
+    p.add_argument("--from", dest="start", metavar="DATE", help="first day, YYYY-MM-DD (with --to)")
+    p.add_argument("--to", dest="end", metavar="DATE", help="last day, inclusive (with --from)")
+    p.add_argument(
+        "--target",
+        action="append",
+        default=[],
+        metavar="NAME=PLAN",
+        help="the plan for a KPI, e.g. error_free_rate=95%%; reports fact ÷ plan (repeatable)",
     )
     p.add_argument(
-        "--weight", action="append", default=[], metavar="NAME=W", help="a target's weight"
+        "--weight",
+        action="append",
+        default=[],
+        metavar="NAME=W",
+        help="a --target's weight in the bonus coefficient, e.g. error_free_rate=0.7 (repeatable)",
     )
     p.add_argument("--format", choices=FORMATS, default="text", help="output format (text)")
     p.add_argument("--output", "-o", metavar="FILE", help="write the output here, not stdout")

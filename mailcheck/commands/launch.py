@@ -20,14 +20,18 @@ Unit = Literal["day", "hour", "minute", "second"]
 
 HELP = "final pre-send gate: check one campaign and record the launch (or refuse it)"
 DESCRIPTION = """\
-Run every check on ONE campaign and record the launch attempt in the incident log.
+Run every check on ONE campaign, say whether it may be sent, and record the attempt in the
+incident log that `mailcheck kpi` counts:
 
-With errors the launch is refused (exit 1) and the errors are recorded as caught before launch
-(unless the same files go out later with --force, or past the checks that found them with
---select/--ignore: then they are that launch's incidents). With --force --reason TEXT the
-campaign is recorded as launched anyway and each error becomes an incident of the launch (so it
-counts against the error-free launch rate). Without errors the launch is recorded and mailcheck
-exits 0: go ahead and send.
+  no errors              launched, exit 0: send it; an error-free launch (unless an error is
+                         logged against it later: `mailcheck incident add`)
+  errors                 REFUSED, exit 1: do not send; the errors count as caught before
+                         launch, and a refusal is not a launch
+  errors, --force        launched, exit 0: allowed to send (--reason TEXT says why); each error
+                         becomes an incident, so the launch is not error-free
+  --select/--ignore      the gate stops only on the checks chosen (--reason TEXT says why); the
+                         others still run and each error they find becomes an incident: exit 0,
+                         allowed to send, but not error-free
 
 Recorded: campaign id, client, a sha256 of the campaign's source files (the partials its
 template pulls in too), the rendered links and what the checker said about them (for
@@ -35,29 +39,27 @@ template pulls in too), the rendered links and what the checker said about them 
 MAILCHECK_USER, the CI actor, or the login name) and the CI job (GITHUB_RUN_ID, CI_JOB_ID,
 BUILD_TAG …).
 
-Launching is idempotent: when the same campaign with the same content (the sha256 above) has
-already been launched for the client, a retried job prints "already launched as #N", records
-nothing and exits 0, so a CI retry never counts twice in the KPI. A retried refusal is likewise
-recorded once. --relaunch says the same content really goes out a second time (a resend):
-that launch is recorded and counted — once per CI job, however often the job is retried (a
-re-run of the same GitHub run, a retry in the same GitLab pipeline); --relaunch of content
-never launched before is its ordinary first launch. A retry whose check now finds errors (a
-link broken since) is refused, never "already launched".
+A retry counts once: when the same content (the sha256 above) of the campaign was already
+launched for the client, launch prints "already launched as #N", records nothing and exits 0; a
+retried refusal is likewise recorded once. A retry whose check now finds errors (a link broken
+since) is refused, never "already launched". --relaunch says the same content really goes out
+a second time (a resend): recorded and counted as a new launch, once per CI job however often
+the job is retried (a re-run of the same GitHub run, a retry in the same GitLab pipeline);
+--relaunch of content never launched before is its ordinary first launch.
 
---select/--ignore choose the checks this one launch's gate stops on: they need --reason TEXT,
-which is recorded with the flags, and such a launch is not the same content as a fully checked
-one. The gate does not stop on the checks they skip, but those checks still run (offline when
-the launch is) and each error they find becomes an incident of the launch, as with --force: the
-launch goes ahead (exit 0), says which errors it recorded, and is not error-free in the KPI.
-Rules the configuration (mailcheck.toml, campaign.toml) ignores are not run.
+The errors of a refusal stop counting as caught once the same files go out with them (with
+--force, or past those checks): they are then that launch's incidents. The reason of a narrowed
+launch is recorded with its --select/--ignore flags, and such a launch is not the same content
+as a fully checked one. Rules the configuration (mailcheck.toml, campaign.toml) ignores are not
+run at all, and give no incidents.
 
 A launch after the campaign's send_at says how late it is: it counts as late in the on-time
 rate.
 
 PATH must hold exactly one campaign: launch campaigns one by one (a batch is not a launch).
 
-exit codes: 0 launched (or already launched), 1 refused (errors found), 2 usage error, not
-exactly one campaign, or a database that cannot be used"""
+exit codes: 0 may be sent (launched, forced, narrowed, or already launched), 1 refused (errors
+found: do not send), 2 usage error, not exactly one campaign, or a database that cannot be used"""
 
 
 class _OneCampaignFormatter(argparse.RawDescriptionHelpFormatter):
@@ -95,7 +97,11 @@ def configure(p: argparse.ArgumentParser) -> None:
         type=client_name,
         help="the client (default: campaign.toml/config)",
     )
-    p.add_argument("--force", action="store_true", help="launch despite errors (needs --reason)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="launch despite errors (needs --reason): each error becomes an incident",
+    )
     p.add_argument(
         "--reason",
         metavar="TEXT",
@@ -105,7 +111,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--relaunch",
         action="store_true",
-        help="the same content really goes out again: record and count it as a new launch",
+        help="the same content really goes out again (a resend): record and count it as a new "
+        "launch, once per CI job",
     )
 
 
