@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE, ascii_host, host_of, org_domain, under
 from mailcheck.i18n import Joined, Message, t
@@ -14,6 +14,13 @@ from mailcheck.linkinfo import is_unsubscribe, is_web, tracked_target
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, leftover_tags
+from mailcheck.trackers import (
+    LANDING_KEYS,
+    KnownTracker,
+    known_tracker,
+    opaque_token,
+    raw_query_pairs,
+)
 
 # Values of these keys legitimately differ between the links of one campaign.
 VARYING = {"utm_content", "utm_term"}
@@ -156,20 +163,29 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     that lacks them: its own URL says nothing of the landing page's UTMs. Offline, when its
     redirects were not followed, or when it answered without a redirect (a tracker that
     forwards with a page of its own, a `<meta>` refresh or a script), such a link is a
-    warning "could not verify". A link on a tracked domain is taken for a tracker only when
-    its query writes no readable target, it carries an opaque token (a path segment or query
-    value, or a piece of one between dots, dashes or underscores, that looks encoded:
-    base64/base62 of 16 or more characters mixing upper case, lower case and digits, a
-    hexadecimal run of 24 or more, or a UUID; an upper-case code such as a SKU, an order or
-    a promo code, a slug, words run together with capitals (`emailDecember2026`,
-    `iPhone15ProMax256GB`), a year or a size is none, and neither is the value of a key a
-    page reads, such as `sku`, `order`, `promo`, `id`, `ref`, `src` or `page`; a path's
-    first segment counts only on a tracker's host), and its path is a tracker's
-    (`/ls/click`, `/wf/click`, `/c/`, `/r/`, `/redirect`, `/redir`, `/track`, `/click`) or
-    its host's first label is (`click.`, `links.`, `track.`, `go.` …): `acme.ru/sale` and
-    `acme.ru/track?order=15` are pages, judged on their own URL. A target the query writes,
-    as a URL or hex-encoded (`/redirect/?href=68747470…`), is where the tracker sends the
-    reader: its UTMs count, and a target on another site is a partner's page, not judged.
+    warning "could not verify", which names the ESP when the link has a known ESP's
+    click-tracker shape: HubSpot's `/e3t/…`, Oracle Eloqua's `/e/er?…&lid=…`, SendGrid's
+    `/ls/click?upn=…`, Mailgun's `email.…/c/…`, Customer.io's `/e/c/…`, SparkPost's `/f/a/…`,
+    Salesforce Marketing Cloud's `click.…/?qs=…`, and the ESPs' own tracking hosts (the table
+    is `mailcheck/data/click_trackers.toml`). Otherwise a link on a tracked domain is taken
+    for a tracker only when its query writes no readable target, it carries an opaque token
+    (a path segment or query value, or a piece of one between dots, dashes, underscores or
+    tildes, that looks encoded: base64/base62 of 16 or more characters mixing upper case,
+    lower case and digits, standard base64's `+` and `/` included, or a hexadecimal run of 25
+    or more; an upper-case code such as a SKU, an order or a promo code, a slug, words run
+    together with capitals (`emailDecember2026`, `iPhone15ProMax256GB`), a year, a size, a
+    UUID (an order's) or a 24-digit MongoDB ObjectId (a category's) is none, and neither is
+    the value of a key a page reads, such as `sku`, `order`, `promo`, `id`, `ref`, `src`,
+    `page`, `session` or `sig`; a path's first segment counts only on a tracker's host), and
+    its path is a tracker's (`/ls/click`, `/wf/click`, `/c/`, `/r/`, `/redirect`, `/redir`,
+    `/track`, `/click`) or its host's first label is (`click.`, `links.`, `track.`, `go.` …):
+    `acme.ru/sale` and `acme.ru/track?order=15` are pages, judged on their own URL, and so is
+    a link with a parameter an ESP appends to the landing page (Marketo's `mkt_tok`,
+    HubSpot's `_hsenc`, Klaviyo's `_kx`, Mailchimp's `mc_cid`). A target the query writes,
+    as a URL, hex-encoded (`/redirect/?href=68747470…`) or as a path of the same site
+    (`/redirect?to=/sale`), or that a known shape writes (Amazon SES's `/CL0/<URL>/…`,
+    Postmark's `/3s/<host%2Fpath>/…`, Unisender's base64 `url=`), is where the tracker sends
+    the reader: its UTMs count, and a target on another site is a partner's page, not judged.
     Unsubscribe, preference-centre, `mailto:` and `tel:` links are exempt, and so are
     downloads (a PDF, a calendar file), which no analytics reads. UTMs written after "#",
     after an "&" the editor escaped twice (`&amp;amp;utm_medium` in the HTML: analytics
@@ -195,6 +211,7 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     gaps: dict[tuple[tuple[str, ...], _Causes, bool], list[Link]] = {}
     landings: dict[Link, str] = {}  # a click-tracking link's judged page, where it is known
     unverified: list[Link] = []  # trackers on a tracked domain whose landing is unknown
+    esps: list[str] = []  # the ESP of each of them whose tracker's shape is known, else ""
     for link in utm_links(ctx):
         if tracked(link, domains):
             present = _present_utms(link.href)
@@ -202,11 +219,13 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
             targets = _wrapped_targets(link.href)
             if targets and not any(on_tracked(target, domains) for target in targets):
                 continue  # a redirect to another site, as its query writes: a partner's page
-            if not all(k in present for k in required) and own_tracker(link.href):
+            shape = None if all(k in present for k in required) else own_tracker(link.href)
+            if shape:
                 # a branded click tracker: its landing page has the UTMs, or lacks them
                 known, landing = _landing(ctx, link, domains)
                 if not known:
                     unverified.append(link)
+                    esps.append(shape.esp)
                 if not landing:
                     continue
                 page, present = landing, set()  # (no URL on its way had any UTM)
@@ -267,14 +286,26 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
             locations=ctx.link_places(*links),
         )
     if unverified:
-        yield _unverified_trackers(ctx, unverified, required)
+        yield _unverified_trackers(ctx, unverified, required, esps)
 
 
-def _unverified_trackers(ctx: Context, links: list[Link], required: tuple[str, ...]) -> Problem:
+def _unverified_trackers(
+    ctx: Context, links: list[Link], required: tuple[str, ...], esps: list[str]
+) -> Problem:
     """The warning for click trackers on a tracked domain whose landing page is unknown (one
-    cause: where they lead was not followed), at every place."""
+    cause: where they lead was not followed), at every place. ``esps``: each link's ESP, when
+    its tracker's shape is a known ESP's (else ""): when every link's is, the warning names
+    them ("SendGrid click tracking")."""
     hrefs = list(dict.fromkeys(link.href for link in links))
     keys = ", ".join(required)
+    if all(esps):
+        named = ", ".join(dict.fromkeys(esps))
+        return Problem(
+            _named_unverified(hrefs, keys, named),
+            url=hrefs[0] if len(hrefs) == 1 else None,
+            severity=Severity.WARNING,
+            locations=ctx.link_places(*links),
+        )
     if len(hrefs) == 1:
         message = t(
             "could not verify that the link has {required} (click-tracking link; the landing "
@@ -297,6 +328,28 @@ def _unverified_trackers(ctx: Context, links: list[Link], required: tuple[str, .
         url=hrefs[0] if len(hrefs) == 1 else None,
         severity=Severity.WARNING,
         locations=ctx.link_places(*links),
+    )
+
+
+def _named_unverified(hrefs: list[str], keys: str, esps: str) -> Message:
+    """The "could not verify" message of click trackers whose ESPs are known."""
+    if len(hrefs) == 1:
+        return t(
+            "could not verify that the link has {required} ({esp} click tracking; the landing "
+            "page's UTMs are known only after the redirect)",
+            required=keys,
+            esp=esps,
+        )
+    urls = ", ".join(hrefs[:3])
+    if len(hrefs) > 3:
+        urls = t("{urls} and {count} more", urls=urls, count=len(hrefs) - 3)
+    return t(
+        "could not verify that {count} links have {required} ({esp} click tracking; the "
+        "landing pages' UTMs are known only after the redirect): {urls}",
+        count=len(hrefs),
+        required=keys,
+        esp=esps,
+        urls=urls,
     )
 
 
@@ -403,10 +456,16 @@ def _hex_target(value: str) -> str | None:
 
 
 def _wrapped_targets(url: str) -> list[str]:
-    """The web addresses the link's query writes as a value: as a URL (percent-encoded or
-    not) or hex-encoded."""
-    lowered = url.lower()
-    if "%3a" not in lowered and "://" not in url.partition("?")[2] and _HEX_HTTP not in lowered:
+    """The web addresses the link writes as where it sends the reader: a query value that is a
+    URL (percent-encoded or not), hex-encoded, or a path of the same site (``?to=/sale``), or
+    the target a known ESP's tracker shape writes (Amazon SES's ``/L0/<URL>/…``, Unisender's
+    base64 ``url=``)."""
+    known = known_tracker(url)
+    if known and known.target:
+        return [known.target]
+    query = url.partition("?")[2]
+    lowered = query.lower()
+    if not any(mark in lowered for mark in _TARGET_MARKS):
         return []  # no URL in its query: the common case, without parsing it
     try:
         query = urlsplit(url).query
@@ -414,10 +473,20 @@ def _wrapped_targets(url: str) -> list[str]:
         return []
     targets = []
     for _, value in parse_qsl(query):
-        target = value if value.startswith(("http://", "https://")) else _hex_target(value)
+        if value.startswith(("http://", "https://")):
+            target: str | None = value
+        elif value.startswith("/") and not value.startswith("//"):
+            target = urljoin(url, value)  # a page of the same site: a readable target
+        else:
+            target = _hex_target(value)
         if target:
             targets.append(target)
     return targets
+
+
+# What a query writing a target has: a URL's scheme (percent-encoded or not), a URL in hex,
+# a value that is a path ("=/", "=%2f")
+_TARGET_MARKS = ("%3a", "://", _HEX_HTTP, "=/", "=%2f")
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
@@ -427,88 +496,62 @@ def _wrapped_utms(url: str) -> frozenset[str]:
     return frozenset(key for target in _wrapped_targets(url) for key, _ in utm_pairs(target))
 
 
-# A click tracker on the sender's own domain (an ESP's branded link domain): a tracker's path
-# (SendGrid's /ls/click, /c/…, /r/…, /redirect, /track/click) or first host label
-# (click.acme.ru, links.acme.ru), and an opaque token (a query value or path segment of an
-# encoding's alphabet) in place of a readable target. Both, so that a page of the site
-# ("/track?order=15", "click.acme.ru/sale") is no tracker
+# A click tracker on the sender's own domain (an ESP's branded link domain), when its URL has
+# no shape of a known ESP's (mailcheck/data/click_trackers.toml): a tracker's path (/c/…,
+# /r/…, /redirect, /track/click) or first host label (click.acme.ru, links.acme.ru), and an
+# opaque token (a query value or path segment of an encoding's alphabet) in place of a
+# readable target. Both, so that a page of the site ("/track?order=15", "click.acme.ru/sale")
+# is no tracker
 _TRACKER_PATH = re.compile(
     r"/(?:ls/click|wf/click|c|r|redirect|redir|track|tracking|click|clicks)(?:/|$)"
 )
 _TRACKER_LABELS = frozenset(
     {"click", "clicks", "link", "links", "track", "tracking", "trk", "go", "url", "r", "t", "c"}
 )
-# A click's identifier as encoders write it: base64/base62 (letters of both cases and digits,
-# "=" padding at most), or hexadecimal (a digest, 24 characters or more, of one case), or a UUID.
-# Judged between separators: a slug's pieces ("nike-air-max-270-black", "summer_sale_2026")
-# are short words, a page's
-_BASE64 = re.compile(r"[A-Za-z0-9]{16,}(?:=|%3D){0,2}", re.IGNORECASE)
-_HEX = re.compile(r"[0-9a-f]{24,}|[0-9A-F]{24,}")
-_UUID = re.compile(r"[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}", re.IGNORECASE)
-# Words run together with capitals ("AirMax270BlackWhite2026", "emailDecember2026",
-# "iPhone15ProMax256GB"): a name written by a person, not a token
-_CAMEL_WORDS = re.compile(r"[a-z]*(?:[A-Z][a-z]{2,}|[A-Z]{2,}(?![a-z])|\d+)+")
-# Query keys a page reads: their values are the page's (a SKU, an order, a promo code), not a
-# click's identifier, however they are written
+# Query keys a page reads: their values are the page's (a SKU, an order, a promo code, a
+# session, a signature), not a click's identifier, however they are written
 _READABLE_KEYS = frozenset(
     {
         "id", "sku", "order", "orderid", "order_id", "promo", "promocode", "coupon", "code",
         "page", "p", "item", "product", "product_id", "article", "category", "cat", "size",
         "color", "colour", "q", "query", "search", "lang", "sort", "ref", "src", "source",
         "productid", "promo_code", "coupon_code", "ordernumber", "order_number",
+        "session", "sessionid", "session_id", "sig", "signature",
     }
 )  # fmt: skip
 
 
-def _opaque(token: str) -> bool:
-    """A click's identifier, encoded (see UTM001's doc): one path segment or query value,
-    of no separated words, long, and of an encoding's look: base64/base62 mixing upper case,
-    lower case and digits; or a hexadecimal run of 24 or more (of digits and letters); or a
-    UUID. An upper-case code (a SKU, an order, a promo code), a lower-case slug, a year or a
-    size is not one, nor are capitalised words run together ("AirMax270Black2026"). A value
-    with dots, dashes or underscores (SendGrid's "u001.<token>-2F<token>", base64url's own
-    "-" and "_") is judged piece by piece: a slug's pieces are short words."""
-    if _UUID.fullmatch(token):
-        return True
-    return any(_encoded(piece) for piece in re.split(r"[._-]", token))
-
-
-def _encoded(piece: str) -> bool:
-    if _HEX.fullmatch(piece):
-        return any(c.isdigit() for c in piece) and any(c.isalpha() for c in piece)
-    if not _BASE64.fullmatch(piece):
-        return False
-    piece = re.sub(r"(?:=|%3D)+$", "", piece, flags=re.IGNORECASE)
-    if _CAMEL_WORDS.fullmatch(piece):
-        return False
-    return (
-        any(c.isdigit() for c in piece)
-        and any(c.islower() for c in piece)
-        and any(c.isupper() for c in piece)
-    )
-
-
 @lru_cache(maxsize=URL_CACHE_SIZE)
-def own_tracker(url: str) -> bool:
-    """Whether a link on a tracked domain is a click tracker's (see UTM001's doc): its
-    query writes no target it sends the reader to, it carries an opaque token, and its
-    path or its host's first label is a tracker's."""
+def own_tracker(url: str) -> KnownTracker | None:
+    """Whether a link on a tracked domain is a click tracker's (see UTM001's doc), and whose:
+    the ESP whose known shape it has (``data/click_trackers.toml``), else one with no name
+    (``esp`` empty) when its query writes no target it sends the reader to, it carries an
+    opaque token, and its path or its host's first label is a tracker's. None for a page, and
+    for a link that writes its target (that page's UTMs count)."""
     if tracked_target(url) or _wrapped_targets(url):
-        return False  # where it sends the reader is written: that page's UTMs count
+        return None  # where it sends the reader is written: that page's UTMs count
+    known = known_tracker(url)
+    if known:
+        return known
     try:
         parts = urlsplit(url)
     except ValueError:
-        return False
+        return None
+    pairs = raw_query_pairs(parts.query)
+    if any(key.lower() in LANDING_KEYS for key, _ in pairs):
+        return None  # a parameter an ESP appends to the landing page: the page itself
     path = parts.path.lower()
     segments = [s for s in parts.path.split("/") if s]
-    values = [v for k, v in parse_qsl(parts.query) if k.lower() not in _READABLE_KEYS]
+    values = [v for k, v in pairs if k.lower() not in _READABLE_KEYS]
     label = (parts.hostname or "").split(".", 1)[0]
     # a tracker's host may write its token first (click.acme.ru/AbC12dEf…); a site's page's
     # first segment is its section ("/c/…", "/promo/…")
     tokens = values + (segments if label in _TRACKER_LABELS else segments[1:])
-    if not any(_opaque(token) for token in tokens):
-        return False
-    return bool(_TRACKER_PATH.match(path)) or label in _TRACKER_LABELS
+    if not any(opaque_token(token) for token in tokens):
+        return None
+    if _TRACKER_PATH.match(path) or label in _TRACKER_LABELS:
+        return KnownTracker("")
+    return None
 
 
 def _landing(ctx: Context, link: Link, domains: list[str]) -> tuple[bool, str | None]:
