@@ -295,7 +295,7 @@ def _unverified_trackers(
     """The warning for click trackers on a tracked domain whose landing page is unknown (one
     cause: where they lead was not followed), at every place. ``esps``: each link's ESP, when
     its tracker's shape is a known ESP's (else ""): when every link's is, the warning names
-    them ("SendGrid click tracking")."""
+    them ("SendGrid or Klaviyo click tracking")."""
     hrefs = list(dict.fromkeys(link.href for link in links))
     keys = ", ".join(required)
     if all(esps):

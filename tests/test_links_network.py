@@ -1489,7 +1489,7 @@ def test_a_branded_click_tracker_on_the_tracked_domain_is_judged_by_its_landing(
         plain,
     ]
     unknown = (
-        f"could not verify that 2 links have {lacks} (SendGrid click tracking; the landing "
+        f"could not verify that 2 links have {lacks} (SendGrid or Klaviyo click tracking; the landing "
         f"pages' UTMs are known only after the redirect): {tracker(bare)}, {tracker(tagged)}"
     )
     assert utm001(Facts(), True) == [plain, (Severity.WARNING, unknown, ("html:3", "html:4"))]
