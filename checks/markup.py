@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.i18n import t
+from mailcheck.i18n import Joined, t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import quoted
@@ -66,3 +66,92 @@ def comment_unclosed(ctx: Context) -> Iterator[Problem]:
             what=what,
         )
     yield Problem(message, location=ctx.html_at(unclosed.line))
+
+
+@rule(
+    "HTML002",
+    "element-stripped",
+    Severity.WARNING,
+    short="scripts, external stylesheets, iframes, objects, embeds: mail clients remove them",
+)
+def element_stripped(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports the elements of the e-mail's HTML that mail clients remove before they show it,
+    as one finding that lists each kind with its lines: scripts (`<script>`, inline or with
+    `src`), stylesheets loaded from a URL (`<link rel="stylesheet" href="…">`), and
+    `<iframe>`, `<object>` and `<embed>`. A web-font service's stylesheet (Google Fonts,
+    Adobe Fonts …) is not reported: a client that drops it shows the next font the
+    `font-family` lists, as the template means it to. Nor is a script that holds data
+    (`type="application/ld+json"`, Gmail's schema.org markup). Forms are not reported:
+    several clients show and submit them.
+
+    ## Why it matters
+    No mail client runs a script: Gmail, Outlook, Yahoo Mail, Mail.ru and Yandex Mail remove
+    it, and spam filters count a script in an e-mail against it. Gmail and Outlook drop a
+    linked stylesheet, so every style it holds is lost and the layout shows unstyled to
+    those recipients. Gmail, Outlook and Yahoo Mail do not show an iframe, an object or an
+    embed: what it holds (a video, a map, a form) is a blank space. A page exported as an
+    e-mail (a web version, a builder's preview) usually brings them along.
+
+    ## Example
+    ```html
+    <link href="https://cdn.shop.example/mail.css" rel="stylesheet">
+    <script src="https://cdn.shop.example/jquery.js"></script>
+    ```
+
+    ## How to fix
+    Remove the scripts. Put the stylesheet's rules in a `<style>` block or inline them
+    (an ESP's or a build's CSS inliner). Replace an iframe or a video with an image that
+    links to the page.
+    """
+    document = ctx.campaign.static or ctx.document
+    if document is None or not document.stripped:
+        return
+    lines: dict[str, list[int]] = {}
+    for element in document.stripped:
+        lines.setdefault(element.kind, []).append(element.line)
+    said = []
+    for kind, at in lines.items():
+        shown = _lines(at)
+        if kind == "script":
+            said.append(
+                t(
+                    "{n} script(s) (line {lines}): no mail client runs them, and spam filters "
+                    "count them against the e-mail",
+                    n=len(at),
+                    lines=shown,
+                )
+            )
+        elif kind == "stylesheet":
+            said.append(
+                t(
+                    "{n} linked stylesheet(s) (line {lines}): Gmail and Outlook drop them and "
+                    "every style they hold",
+                    n=len(at),
+                    lines=shown,
+                )
+            )
+        else:
+            said.append(
+                t(
+                    "{n} <{tag}> (line {lines}): Gmail, Outlook and Yahoo Mail show nothing "
+                    "in its place",
+                    n=len(at),
+                    tag=kind,
+                    lines=shown,
+                )
+            )
+    message = t("elements mail clients remove: {what}", what=Joined("; ", said))
+    places = tuple(dict.fromkeys(ctx.html_at(e.line) for e in document.stripped))
+    yield Problem(message, location=places[0], locations=places)
+
+
+_LISTED = 8  # lines a message names of one kind of element
+
+
+def _lines(lines: list[int]) -> str:
+    unique = list(dict.fromkeys(lines))
+    shown = ", ".join(str(n) for n in unique[:_LISTED])
+    if len(unique) > _LISTED:
+        return t("{shown} and {n} more", shown=shown, n=len(unique) - _LISTED)
+    return shown

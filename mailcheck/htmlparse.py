@@ -38,6 +38,7 @@ Suppression comments (``<!-- mailcheck: ignore LNK004 -->`` for the next element
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 import operator
 import re
@@ -54,6 +55,7 @@ from mailcheck.model import (
     Document,
     Image,
     Link,
+    StrippedElement,
     Suppression,
     TextApart,
     UnclosedComment,
@@ -85,7 +87,9 @@ _BACKGROUND_TAGS = frozenset({"body", "table", "td", "th"})
 _LAYOUT = _BLOCKS | {"table", "tbody", "tr", "img", "span"}
 _VML_IMAGE_TAGS = frozenset({"v:fill", "v:image", "v:imagedata"})
 _LINK_SET = frozenset({*_VML_IMAGE_TAGS, "a", "img", "area", "source", "video"})
-_VISITED = (*(_BLOCKS | _BACKGROUND_TAGS | _LINK_SET), "title", "base")
+# Elements mail clients remove before showing an e-mail (HTML002): read in the same walk
+_STRIPPED_TAGS = frozenset({"script", "link", "iframe", "object", "embed"})
+_VISITED = (*(_BLOCKS | _BACKGROUND_TAGS | _LINK_SET | _STRIPPED_TAGS), "title", "base")
 _TEXT_OF = etree.XPath("normalize-space(.)")
 # Elements that show code as it is written: "&nbsp;" there is what the author meant to show
 # (read only from a text with an "&": what BRF003 asks them about), and so is a "${price}"
@@ -496,6 +500,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
     title: str | None = None
     base: str | None = None
     stylesheets: list[tuple[str, int]] = []  # <style> texts that may name images, and lines
+    stripped: list[StrippedElement] = []  # what mail clients remove (scripts …)
     outlook: list[str] = []  # the text Outlook's conditional comments show it
     unsure: list[str] = []  # ... and what they may not show anyone
     # One traversal for links, images, the title and word boundaries; every element only when
@@ -525,6 +530,11 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
                 links.append(Link(background, "background", "", line, background))
         elif tag in _LINK_SET:
             _element_links(el, tag, starts.line(el), links, images, anchors, srcset)
+        elif tag in _STRIPPED_TAGS:
+            found = _stripped(el, tag)
+            if found is not None:
+                kind, url = found
+                stripped.append(StrippedElement(starts.line(el), kind, url))
         elif tag == "title" and title is None:
             title = collapse_ws("".join(el.itertext()))
         elif tag == "base" and base is None and el.get("href"):
@@ -592,7 +602,52 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         late_preheader=late,
         base=base,
         anchor_names=_anchor_names(root, links),
+        stripped=stripped,
     )
+
+
+# A <script type> that runs (HTML's JavaScript MIME types, "module"); any other type is a data
+# block no client runs: the JSON-LD (application/ld+json) of Gmail's schema.org markup
+_SCRIPT_TYPES = re.compile(r"^(?:|module|(?:text|application)/(?:x-)?(?:java|ecma|j|live)script)$")
+
+
+def _stripped(el: Any, tag: str) -> tuple[Any, str] | None:
+    """What kind of element mail clients remove ``el`` is, with the URL it loads; None when
+    it is none: a data block, an empty script, a <link> that is no stylesheet or a web font's
+    (the font-family's next font shows)."""
+    if tag == "script":
+        kind = (el.get("type") or "").split(";")[0].strip().lower()
+        src = _url(el.get("src") or "")
+        if not _SCRIPT_TYPES.match(kind) or not (src or (el.text or "").strip()):
+            return None
+        return "script", src
+    if tag == "link":
+        rel = (el.get("rel") or "").lower().split()
+        href = _url(el.get("href") or "")
+        if "stylesheet" not in rel or not href or _web_font(href):
+            return None
+        return "stylesheet", href
+    return tag, _url(el.get("src") or el.get("data") or "")
+
+
+def _web_font(url: str) -> bool:
+    """Whether ``url`` is a web-font service's stylesheet (``data/web_font_hosts.toml``)."""
+    from urllib.parse import urlsplit
+
+    try:
+        host = (urlsplit(url if "//" in url else "//" + url).hostname or "").rstrip(".")
+    except ValueError:
+        return False
+    return any(host == h or host.endswith("." + h) for h in _web_font_hosts())
+
+
+@functools.cache
+def _web_font_hosts() -> frozenset[str]:
+    import tomllib
+    from importlib import resources
+
+    text = resources.files("mailcheck.data").joinpath("web_font_hosts.toml").read_text("utf-8")
+    return frozenset(tomllib.loads(text)["hosts"])
 
 
 def _anchor_names(root: Any, links: list[Link]) -> frozenset[str]:

@@ -113,6 +113,16 @@ class UnclosedComment:
     anchors: tuple[Link, ...] = ()  # the <a> links it hides, with their text
 
 
+@dataclass(frozen=True)
+class StrippedElement:
+    """An element that mail clients remove from an e-mail before showing it: a script, a
+    stylesheet loaded from a URL, an iframe, an object or an embed (HTML002)."""
+
+    line: int  # where its start tag begins
+    kind: Literal["script", "stylesheet", "iframe", "object", "embed"]
+    url: str = ""  # what it loads (src, href, data), as written; "" for an inline script
+
+
 @dataclass
 class Document:
     """One parsed HTML body (one rendered variant of the campaign)."""
@@ -154,6 +164,8 @@ class Document:
     # from (Apple Mail, Gmail, Outlook.com, Thunderbird); Mail.ru and Outlook for Android do not
     base: str | None = None
     unclosed_comment: UnclosedComment | None = None
+    # scripts, linked stylesheets (not a web font's), iframes, objects and embeds, in order
+    stripped: list[StrippedElement] = field(default_factory=list)
     # what an in-page link ("#prices") can go to: every id and <a name>; read only when the
     # document has such a link
     anchor_names: frozenset[str] = frozenset()

@@ -1,4 +1,4 @@
-"""HTML001: an HTML comment left open hides everything after it."""
+"""HTML001: an HTML comment left open hides everything after it; HTML002: elements mail clients remove."""
 
 from __future__ import annotations
 
@@ -104,3 +104,73 @@ def test_a_template_comment_that_holds_the_opening_hides_nothing(tmp_path: Path)
     result = check(d)
     assert only(result, "HTML001") == []
     assert only(result, "UNS001") == []
+
+
+# HTML002: what mail clients remove
+
+
+def test_scripts_and_a_linked_stylesheet_are_one_finding_with_every_line(tmp_path: Path) -> None:
+    path = tmp_path / "export.html"
+    path.write_text(
+        '<html lang="ru"><head><title>Новости клуба любителей чая</title>\n'  # 1
+        '<link rel="stylesheet" href="https://static.builder.test/mail.css">\n'  # 2
+        '<link href="https://fonts.googleapis.com/css?family=Lora" rel="stylesheet">\n'  # 3
+        '<script type="text/javascript" src="https://static.builder.test/jquery.js"></script>\n'
+        "<script>var page = 'mail';</script>\n"  # 5
+        '<script type="application/ld+json">{"@context": "http://schema.org"}</script>\n'  # 6
+        '<link rel="icon" href="https://static.builder.test/favicon.ico">\n'  # 7
+        "</head><body>\n"  # 8
+        '<p>Новый сорт улуна уже в клубе. <a href="https://tea.test/oolong">Читать</a></p>\n'
+        '<iframe src="https://video.test/embed/42" width="560"></iframe>\n'  # 10
+        "<script></script>\n"  # 11: nothing to run
+        '<p><a href="https://tea.test/unsubscribe">Отписаться</a></p>\n'
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    [finding] = only(check(path), "HTML002")
+    assert finding.severity.value == "warning"
+    assert finding.places == ("export.html:2", "export.html:4", "export.html:5", "export.html:10")
+    assert finding.message == (
+        "elements mail clients remove: 1 linked stylesheet(s) (line 2): Gmail and Outlook drop "
+        "them and every style they hold; 2 script(s) (line 4, 5): no mail client runs them, and "
+        "spam filters count them against the e-mail; 1 <iframe> (line 10): Gmail, Outlook and "
+        "Yahoo Mail show nothing in its place"
+    )
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<link href="https://fonts.googleapis.com/css2?family=Inter&amp;display=swap" rel="stylesheet">',
+        '<link rel="stylesheet" href="https://use.typekit.net/abc1def.css">',
+        '<script type="application/ld+json">{"@type": "EmailMessage"}</script>',
+        '<link rel="preconnect" href="https://fonts.gstatic.com">',
+        "<style>p { color: #222222; }</style>",
+    ],
+)
+def test_web_fonts_data_scripts_and_style_blocks_are_not_removed_elements(
+    tmp_path: Path, head: str
+) -> None:
+    path = tmp_path / "fonts.html"
+    path.write_text(
+        f'<html lang="ru"><head><title>Чайный клуб</title>{head}</head><body>\n'
+        '<p>Новый сорт. <a href="https://tea.test/unsubscribe">Отписаться</a></p></body></html>\n',
+        encoding="utf-8",
+    )
+    assert only(check(path), "HTML002") == []
+
+
+def test_the_parse_gathers_each_removed_element_with_its_kind_and_url() -> None:
+    document = parse_html(
+        "<html><body><p>Текст</p>\n"
+        '<object data="https://cdn.test/banner.swf"></object>\n'
+        '<embed src="https://cdn.test/clip.mp4">\n'
+        '<script type="module" src="https://cdn.test/app.js"></script>\n'
+        '<script type="text/x-template"><p>{{ name }}</p></script>\n'
+        "</body></html>"
+    )
+    assert [(e.line, e.kind, e.url) for e in document.stripped] == [
+        (2, "object", "https://cdn.test/banner.swf"),
+        (3, "embed", "https://cdn.test/clip.mp4"),
+        (4, "script", "https://cdn.test/app.js"),
+    ]

@@ -845,6 +845,13 @@ CASES = [
     # HTML: markup that hides the e-mail
     Case("HTML001", "ru-footer-comment-left-open", True, {"body": "<!-- подвал\n" + RU_BODY}),
     Case("HTML001", "closed", False, {"body": "<!-- подвал -->\n" + RU_BODY}),
+    Case(
+        "HTML002",
+        "script-in-body",
+        True,
+        {"body": '<script src="https://cdn.shop.test/app.js"></script>\n' + RU_BODY},
+    ),
+    Case("HTML002", "style-block", False, {"body": "<style>p{color:#222}</style>\n" + RU_BODY}),
     Case("HDR003", "qp-labelled-7bit", True, {"eml": QP_AS_7BIT}),
     Case(
         "HDR003",
