@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
 from collections.abc import Iterator, Sequence
+from importlib import resources
 
 from mailcheck.domains import ascii_host, host_of, is_domain_name, org_domain, under, unicode_host
 from mailcheck.i18n import Joined, quoted_list, t
@@ -234,7 +237,12 @@ def _emptied_by_a_variable(ctx: Context, link: Link) -> bool:
 @rule("LNK004", "link-plain-http", Severity.WARNING, short="plain http:// link")
 def link_plain_http(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports links and images that use plain `http://`. One finding lists every place.
+    Reports links and images that use plain `http://`. One finding lists every place. The
+    click-tracking links and open pixel a sending platform writes on its own hosts
+    (Mailchimp's list-manage.com, SendGrid's, Mailjet's, Constant Contact's) are one finding
+    of their own that names the platform: its account's setting, not the template, makes them
+    http. The platform's badge ("Powered by Mailchimp"), which nobody but the platform can
+    change, is left out.
 
     ## Why it matters
     Browsers warn about insecure pages, some clients block insecure images, and the UTM
@@ -244,7 +252,8 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
     `<a href="http://acme.ru/sale?utm_source=email">`
 
     ## How to fix
-    Use `https://` for every link and image.
+    Use `https://` for every link and image. For a platform's click tracking, switch on its
+    HTTPS (SSL) click tracking.
     """
     # One finding, every place: plain http:// comes from one habit or one setting (the ESP's
     # click-tracking domain without TLS, an old CDN), fixed once for all its links.
@@ -256,21 +265,77 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
         # error, not also this warning)
         if scheme(link.href) == "http" and not ctx.placeholder(link)
     ]
-    if not plain:
-        return
+    # the ESP's own links are not the template's: its click tracking and pixel are its
+    # account's setting (said apart, naming it); its badge nobody but the ESP can change
+    by_esp: dict[str, list[Link]] = {}
+    own = []
+    for link in plain:
+        owner = esp_of(host_of(link.href))
+        if owner is None:
+            own.append(link)
+        elif owner[1] == "tracking":
+            by_esp.setdefault(owner[0], []).append(link)
+    if own:
+        yield _plain_http(ctx, own)
+    for esp, links in by_esp.items():
+        sites = {link.raw or link.href for link in links}
+        hosts = _hosts_shown(links)
+        yield Problem(
+            t(
+                "{count} plain http:// URL(s) of {esp}'s click tracking or open pixel ({hosts}), "
+                "which {esp} writes, not the template: switch on HTTPS (SSL) click tracking in "
+                "the {esp} account, or ask {esp} to",
+                count=len(sites),
+                esp=esp,
+                hosts=hosts,
+            ),
+            url=links[0].href if len(sites) == 1 else None,
+            locations=ctx.link_places(*links),
+        )
+
+
+def _plain_http(ctx: Context, plain: list[Link]) -> Problem:
     sites = {link.raw or link.href for link in plain}
     if len(sites) == 1:
         message = t("plain http:// link")
     else:
-        hosts = [h for h in dict.fromkeys(host_of(link.href) for link in plain) if h]
-        shown = ", ".join(hosts[:3])
-        if len(hosts) > 3:
-            shown = t("{hosts} and {count} more", hosts=shown, count=len(hosts) - 3)
-        message = t("{count} plain http:// URLs ({hosts})", count=len(sites), hosts=shown)
-    yield Problem(
+        message = t(
+            "{count} plain http:// URLs ({hosts})", count=len(sites), hosts=_hosts_shown(plain)
+        )
+    return Problem(
         message,
         url=plain[0].href if len(sites) == 1 else None,
         locations=ctx.link_places(*plain),
+    )
+
+
+def _hosts_shown(links: list[Link]) -> str:
+    """The first three hosts of ``links``, and how many more there are."""
+    hosts = [h for h in dict.fromkeys(host_of(link.href) for link in links) if h]
+    shown = ", ".join(hosts[:3])
+    if len(hosts) > 3:
+        shown = t("{hosts} and {count} more", hosts=shown, count=len(hosts) - 3)
+    return shown
+
+
+def esp_of(host: str) -> tuple[str, str] | None:
+    """The sending platform whose own host ``host`` is (``data/esp_link_hosts.toml``), and
+    what the host is to it: "tracking" (its click tracking, open pixel) or "site" (its badge,
+    its own pages); None for any other host."""
+    host = host.lower().rstrip(".")
+    for name, role, hosts in _esp_link_hosts():
+        if any(host == h or host.endswith("." + h) for h in hosts):
+            return name, role
+    return None
+
+
+@functools.cache
+def _esp_link_hosts() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    text = resources.files("mailcheck.data").joinpath("esp_link_hosts.toml").read_text("utf-8")
+    return tuple(
+        (esp["name"], role, tuple(esp.get(role, ())))
+        for esp in tomllib.loads(text)["esp"]
+        for role in ("tracking", "site")
     )
 
 

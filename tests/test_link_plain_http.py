@@ -1,0 +1,74 @@
+"""LNK004: plain http:// links; an ESP's own click tracking is said apart, its badge left out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.helpers import check, only
+
+TRACK = "http://bakery.us5.list-manage.com/track/click?u=0a1b2c&id=9f8e"
+
+
+def send(tmp_path: Path) -> Path:
+    html = (
+        '<html lang="ru"><body><p>Свежий хлеб каждое утро.</p>\n'  # 1
+        f'<p><a href="{TRACK}1">Меню</a></p>\n'  # 2
+        '<p><a href="http://bakery.test/old-menu">Старое меню</a></p>\n'  # 3: the sender's own
+        f'<p><a href="{TRACK}2">Адреса</a>'
+        ' <a href="http://bakery.us5.list-manage1.com/unsubscribe?u=0a1b2c">Отписаться</a></p>\n'
+        '<img src="http://bakery.us5.list-manage.com/track/open.php?u=0a1b2c" width="1" height="1"'
+        ' alt="">\n'  # 5: the open pixel
+        "</body></html>\n"
+    )
+    text = (
+        "Свежий хлеб каждое утро.\n"  # 1
+        "Отписаться: http://bakery.us5.list-manage1.com/unsubscribe?u=0a1b2c\n"  # 2
+        "http://www.mailchimp.com/email-referral/?utm_source=freemium_newsletter\n"  # 3: badge
+    )
+    path = tmp_path / "send.eml"
+    path.write_text(
+        "From: Bakery <news@bakery.test>\nSubject: Меню недели\nMIME-Version: 1.0\n"
+        'Content-Type: multipart/alternative; boundary="b"\n\n'
+        f"--b\nContent-Type: text/plain; charset=utf-8\n\n{text}\n"
+        f"--b\nContent-Type: text/html; charset=utf-8\n\n{html}--b--\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_the_esp_click_tracking_is_one_finding_naming_the_esp_apart_from_own_links(
+    tmp_path: Path,
+) -> None:
+    own, esp = only(check(send(tmp_path)), "LNK004")
+    assert own.severity.value == esp.severity.value == "warning"
+    # the sender's own http:// link, as before
+    assert own.message == "plain http:// link"
+    assert own.url == "http://bakery.test/old-menu"
+    assert own.places == ("text/html part:3",)
+    # Mailchimp's links: one finding that says whose they are and what to do; its badge
+    # (www.mailchimp.com) is no one's to change but Mailchimp's: not reported
+    assert esp.message == (
+        "4 plain http:// URL(s) of Mailchimp's click tracking or open pixel "
+        "(bakery.us5.list-manage.com, bakery.us5.list-manage1.com), which Mailchimp writes, not "
+        "the template: switch on HTTPS (SSL) click tracking in the Mailchimp account, or ask "
+        "Mailchimp to"
+    )
+    assert esp.url is None
+    assert esp.places == (
+        "text/html part:2",
+        "text/html part:4",
+        "text/html part:5",
+        "text/plain part:2",
+    )
+
+
+def test_a_host_only_named_like_an_esp_is_the_senders(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        '<html lang="ru"><body><p><a href="http://list-manage.com.bakery.test/menu">Меню</a>'
+        ' <a href="http://notsendgrid.net/x">Акции</a></p></body></html>\n',
+        encoding="utf-8",
+    )
+    [finding] = only(check(path), "LNK004")
+    assert finding.message == "2 plain http:// URLs (list-manage.com.bakery.test, notsendgrid.net)"
+    assert finding.places == ("page.html:1",)
