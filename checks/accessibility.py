@@ -137,6 +137,7 @@ def layout_table_role(ctx: Context) -> Iterator[Problem]:
             ),
             location=ctx.html_at(lines[0]),
             locations=_places(ctx, lines),
+            lines_said=True,
         )
 
 
@@ -182,6 +183,7 @@ def image_link_unnamed(ctx: Context) -> Iterator[Problem]:
             message,
             location=ctx.html_at(lines[0]),
             locations=_places(ctx, lines),
+            lines_said=True,
             url=found[0][0] or None,
             cause=cause,
         )
@@ -238,6 +240,7 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
             location=ctx.html_at(lines[0]),
             locations=_places(ctx, lines)[:PLACES_LISTED],
             url=found[0].href or None,
+            lines_said=True,
         )
 
 
@@ -302,6 +305,7 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
         t("{n} text(s) below WCAG AA contrast: {shown}", n=len(facts.low_contrast), shown=shown),
         location=ctx.html_at(facts.low_contrast[0].line),
         locations=_places(ctx, [c.line for c in facts.low_contrast]),
+        lines_said=True,
     )
 
 
@@ -342,4 +346,5 @@ def heading_order(ctx: Context) -> Iterator[Problem]:
             t("heading levels skipped: {shown}", shown=shown),
             location=ctx.html_at(lines[0]),
             locations=_places(ctx, lines),
+            lines_said=True,
         )

@@ -143,7 +143,7 @@ def element_stripped(ctx: Context) -> Iterator[Problem]:
             )
     message = t("elements mail clients remove: {what}", what=Joined("; ", said))
     places = tuple(dict.fromkeys(ctx.html_at(e.line) for e in document.stripped))
-    yield Problem(message, location=places[0], locations=places)
+    yield Problem(message, location=places[0], locations=places, lines_said=True)
 
 
 _LISTED = 8  # lines a message names of one kind of element

@@ -517,6 +517,9 @@ class Finding:
     urls: tuple[str, ...] = ()
     # the findings of that cause this one reports for them (mailcheck.rootcause)
     folded: tuple[Finding, ...] = ()
+    # the message names the line of every place: the text output names the file once (not in
+    # the outputs' fields: JSON's "locations" lists every place as always)
+    lines_said: bool = False
 
     @property
     def places(self) -> tuple[str, ...]:

@@ -83,6 +83,9 @@ class Problem:
     locations: tuple[str, ...] = ()  # every place of this one root cause (location: the first)
     cause: str = ""  # a cause outside the campaign it exists for (NO_DNS), if any
     urls: tuple[str, ...] = ()  # every URL of a problem about several (``url``: None)
+    # the message names the line of every place ("… (line 12, 40)"): the text output names
+    # the file once instead of listing the lines a second time
+    lines_said: bool = False
 
     @property
     def places(self) -> tuple[str, ...]:
@@ -402,9 +405,12 @@ class Rule:
     def run(self, ctx: Context) -> list[Finding]:
         """The rule's findings, one per root cause: problems it reports in the same words
         (message, URL, severity) at several places are one finding listing every place."""
-        merged: dict[tuple[str, str | None, Severity | None, str, tuple[str, ...]], list[str]] = {}
+        merged: dict[
+            tuple[str, str | None, Severity | None, str, tuple[str, ...], bool], list[str]
+        ] = {}
         for p in self.check(ctx):
-            places = merged.setdefault((p.message, p.url, p.severity, p.cause, p.urls), [])
+            key = (p.message, p.url, p.severity, p.cause, p.urls, p.lines_said)
+            places = merged.setdefault(key, [])
             places += [place for place in p.places if place not in places]
         return [
             Finding(
@@ -417,8 +423,9 @@ class Rule:
                 locations=tuple(places),
                 cause=cause,
                 urls=tuple(shown for each in urls if (shown := ctx.shown_url(each))),
+                lines_said=lines_said,
             )
-            for (message, url, severity, cause, urls), places in merged.items()
+            for (message, url, severity, cause, urls, lines_said), places in merged.items()
         ]
 
 

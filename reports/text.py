@@ -18,13 +18,26 @@ def _paint(text: str, what: str, colour: bool) -> str:
 
 def format_finding(f: Finding, colour: bool = False, language: str = DEFAULT_LANGUAGE) -> str:
     sev = _paint(f"{f.severity.value:<7}", f.severity.value, colour)
-    where = f"{compact(f.places, translations(language))}: " if f.places else ""
+    where = f"{compact(_shown_places(f), translations(language))}: " if f.places else ""
     # which link a finding is about matters more than anything else on the line
     url = f" — {f.url}" if f.url and f.url not in f.message else ""
     message = translate(f.message, translations(language))
     # campaign text (a subject, a URL, a file name) never writes a raw newline or ESC: in a
     # CI log a line of its own starting "::error::" would be a workflow command
     return f"  {sev} {inert(f.code):<8} {inert(f'{where}{message}{url}')}"
+
+
+def _shown_places(f: Finding) -> tuple[str, ...]:
+    """The places a finding's line starts with: a message that names each place's line
+    ("… (line 12, 40)") gets the files (or parts) alone, not the same lines twice."""
+    if not f.lines_said:
+        return f.places
+    return tuple(dict.fromkeys(_without_line(place) for place in f.places))
+
+
+def _without_line(place: str) -> str:
+    name, colon, line = place.rpartition(":")
+    return name if colon and name and line.isdigit() else place
 
 
 def said_counts(errors: int, warnings: int, language: str) -> str:

@@ -231,3 +231,29 @@ def test_a_file_name_that_is_not_utf8_is_written_as_valid_utf8(tmp_path: Path, f
         (campaign,) = json.loads(written)["campaigns"]
         assert (campaign["id"], campaign["source"]) == ("\ufffd" * 6, SHOWN_NAME)
         assert [f["code"] for f in campaign["findings"] if f["severity"] == "error"] == ["UNS001"]
+
+
+def test_lines_a_message_names_are_not_listed_again_in_the_text_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A11Y003 (and A11Y004-007, HTML002) name their lines in the message: the text line
+    names the file once; JSON keeps every place, with its line, in its fields."""
+    page = tmp_path / "digest.html"
+    page.write_text(
+        '<html lang="ru"><head><title>Дайджест</title></head><body>\n'  # 1
+        '<table width="600"><tr><td><p>Новости недели</p></td></tr></table>\n'  # 2
+        '<table width="600"><tr><td><p>Подборка статей</p></td></tr></table>\n'  # 3
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    main(["check", str(page), "--offline", "--select", "A11Y003"])
+    out = capsys.readouterr().out
+    [line] = [each for each in out.splitlines() if "A11Y003" in each]
+    assert line == (
+        '  warning A11Y003  digest.html: 2 layout table(s) without role="presentation" (line 2, 3)'
+    )
+    main(["check", str(page), "--offline", "--select", "A11Y003", "--format", "json"])
+    [finding] = json.loads(capsys.readouterr().out)["campaigns"][0]["findings"]
+    assert finding["location"] == "digest.html:2"
+    assert finding["locations"] == ["digest.html:2", "digest.html:3"]
+    assert set(finding) == {"code", "rule", "severity", "message", "location", "locations", "url"}
