@@ -883,11 +883,23 @@ def template_part_not_read(ctx: Context) -> Iterator[Problem]:
     """
     campaign = ctx.campaign
     if campaign.outside_parts and not campaign.dialect_unclear:  # else PER007 says so
-        message = t(
-            "the template pulls in {files}, which mailcheck does not read (the ESP or the "
-            "build supplies them): what they hold is not checked",
-            files=quoted_names(campaign.outside_parts),
-        )
+        parts = quoted_names(campaign.outside_parts)
+        if len(campaign.outside_parts) == 1:
+            message = t(
+                "the template pulls in the partial {files}, a template file mailcheck was not "
+                "given (the ESP or the build inserts it when the e-mail is assembled): what it "
+                "holds is not checked — check the assembled e-mail (a test send's .eml, or the "
+                "built .html) instead",
+                files=parts,
+            )
+        else:
+            message = t(
+                "the template pulls in the partials {files}, template files mailcheck was not "
+                "given (the ESP or the build inserts them when the e-mail is assembled): what "
+                "they hold is not checked — check the assembled e-mail (a test send's .eml, or "
+                "the built .html) instead",
+                files=parts,
+            )
         places = tuple(dict.fromkeys(_part_at(ctx, *at) for at in campaign.outside_parts_at))
         yield Problem(message, location=places[0] if places else "template", locations=places)
 

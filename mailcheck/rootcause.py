@@ -55,10 +55,36 @@ def fold(findings: list[Finding]) -> list[Finding]:
         checks = Joined(
             ", ", [name if n == 1 else f"{name} ×{n}" for name, n in sorted(counts.items())]
         )
-        said = t("{message}; not verified: {checks}", message=root.message, checks=checks)
+        if cause == UNREAD_PARTS:
+            said = t(_MAYBE_IN_UNREAD, message=root.message, checks=_looked_for(counts))
+        else:
+            said = t("{message}; not verified: {checks}", message=root.message, checks=checks)
         merged = _merged(root, folded, said)
         findings = [merged if f is root else f for f in findings if f.cause != cause]
     return findings
+
+
+# What a check that found nothing looks for, when the parts mailcheck did not read may hold it
+_MAYBE_IN_UNREAD = N_(
+    "{message}; not reported as missing, since what mailcheck did not read may hold it: {checks}"
+)
+_LOOKED_FOR = {
+    "UNS001": N_("the unsubscribe link ({code})"),
+    "PRE001": N_("the preheader ({code})"),
+    "BRF004": N_("the brief's expected text ({code})"),
+    "BRF005": N_("the brief's expected links ({code})"),
+}
+
+
+def _looked_for(counts: Counter[str]) -> Joined:
+    """ "the unsubscribe link (UNS001), the brief's expected text (BRF004 ×2)": what each
+    check looks for, with its code (and how many of its findings); a check not listed here,
+    by its code alone."""
+    said = []
+    for code, n in sorted(counts.items()):
+        shown = code if n == 1 else f"{code} ×{n}"
+        said.append(t(_LOOKED_FOR[code], code=shown) if code in _LOOKED_FOR else shown)
+    return Joined(", ", said)
 
 
 def _fold_hosts(findings: list[Finding]) -> list[Finding]:

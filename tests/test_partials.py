@@ -40,8 +40,11 @@ def test_partials_are_one_warning_listing_what_was_not_verified(
     [per009] = only(result, "PER009")
     assert per009.severity is Severity.WARNING
     assert per009.message == (
-        "the template pulls in “header”, “footer”, which mailcheck does not read (the ESP or "
-        "the build supplies them): what they hold is not checked; not verified: PRE001, UNS001"
+        "the template pulls in the partials “header”, “footer”, template files mailcheck was "
+        "not given (the ESP or the build inserts them when the e-mail is assembled): what they "
+        "hold is not checked — check the assembled e-mail (a test send's .eml, or the built "
+        ".html) instead; not reported as missing, since what mailcheck did not read may hold it: "
+        "the preheader (PRE001), the unsubscribe link (UNS001)"
     )
     # at each tag that pulls one in (lines 2 and 4), then what it did not let be verified
     assert per009.places == ("email.html:2", "email.html:4", "preheader", "email.html")
@@ -58,7 +61,11 @@ def test_partials_are_one_warning_listing_what_was_not_verified(
 def test_the_brief_checks_are_not_verified_either(tmp_path: Path) -> None:
     result = check(write_campaign(tmp_path, html=LIQUID, template="liquid", tables=BRIEF))
     [per009] = only(result, "PER009")
-    assert per009.message.endswith("not verified: BRF004, BRF005, PRE001, UNS001")
+    assert per009.message.endswith(
+        "; not reported as missing, since what mailcheck did not read may hold it: the brief's "
+        "expected text (BRF004), the brief's expected links (BRF005), the preheader (PRE001), "
+        "the unsubscribe link (UNS001)"
+    )
     assert per009.places == (
         "email.html:2",
         "email.html:4",
@@ -91,7 +98,10 @@ def test_a_jinja_layout_is_reported_by_per007_alone(tmp_path: Path) -> None:
     result = check(campaign(tmp_path, JINJA, "jinja"))
     assert codes(result) == ["PER007"]
     [per007] = only(result, "PER007")
-    assert per007.message.endswith("; not verified: PRE001, UNS001")
+    assert per007.message.endswith(
+        "; not reported as missing, since what mailcheck did not read may hold it: "
+        "the preheader (PRE001), the unsubscribe link (UNS001)"
+    )
     assert "it extends “base.html”" in per007.message
 
 
@@ -109,7 +119,7 @@ def test_partials_with_the_unsubscribe_link_beside_them_fold_nothing(tmp_path: P
     result = check(campaign(tmp_path, html, "liquid"))
     [per009] = only(result, "PER009")
     assert per009.folded == ()
-    assert per009.message.endswith("what they hold is not checked")
+    assert per009.message.endswith("built .html) instead")  # nothing folded into it
 
 
 def test_the_dialects_name_their_partials() -> None:
@@ -281,3 +291,19 @@ def test_a_template_that_pulls_itself_in_is_one_per008_in_every_dialect(
         "the template went over its render budget: calls nested more than 64 deep in one render "
         "([limits] recursion-depth)"
     )
+
+
+def test_one_partial_is_named_as_one_and_what_to_do_is_said(tmp_path: Path) -> None:
+    html = LIQUID.replace('{% render "header" %}\n', "")  # the footer alone, on line 3
+    result = check(campaign(tmp_path, html, "liquid"))
+    [per009] = only(result, "PER009")
+    assert per009.severity is Severity.WARNING
+    assert per009.message == (
+        "the template pulls in the partial “footer”, a template file mailcheck was not given "
+        "(the ESP or the build inserts it when the e-mail is assembled): what it holds is not "
+        "checked — check the assembled e-mail (a test send's .eml, or the built .html) instead; "
+        "not reported as missing, since what mailcheck did not read may hold it: the preheader "
+        "(PRE001), the unsubscribe link (UNS001)"
+    )
+    assert per009.places == ("email.html:3", "preheader", "email.html")
+    assert only(result, "UNS001") == [] and only(result, "PRE001") == []
