@@ -14,9 +14,10 @@ from collections.abc import Iterator
 from importlib import resources
 
 from mailcheck.accessibility import Accessibility
-from mailcheck.i18n import Joined, quoted_list, t
+from mailcheck.i18n import Joined, Message, quoted_list, t
 from mailcheck.model import Severity
 from mailcheck.rules import ALT_MISSING, PLACES_LISTED, Context, Problem, rule
+from mailcheck.templating import whole_tag
 
 _LISTED = 8  # lines named in a message; the rest are counted
 
@@ -289,8 +290,8 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
         "; ",
         (
             t(
-                "“{text}” {fg} on {bg} {ratio}:1 (line {lines})",
-                text=text,
+                "{text} {fg} on {bg} {ratio}:1 (line {lines})",
+                text=_text_shown(text),
                 fg=fg,
                 bg=bg,
                 ratio=_shown_ratio(ratio, large),
@@ -307,6 +308,15 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
         locations=_places(ctx, [c.line for c in facts.low_contrast]),
         lines_said=True,
     )
+
+
+def _text_shown(text: str) -> Message:
+    """A judged text as the message quotes it: “Unsubscribe”; a text that is one template tag
+    (``{{ L.T "email.unsub" }}``, ``*|UNSUB|*``), whose words only the rendering gives, is not
+    quoted as if it were the copy: "the text of {{ L.T "email.unsub" }}"."""
+    if whole_tag(text):
+        return t("the text of {tag}", tag=text.strip())
+    return t("“{text}”", text=text)
 
 
 @rule("A11Y007", "heading-order", Severity.WARNING, short="heading levels skipped (h1 → h3)")

@@ -154,6 +154,21 @@ def test_low_contrast_groups_repeats(tmp_path: Path) -> None:
     ]
 
 
+def test_a_text_that_is_one_template_tag_is_not_quoted_as_the_copy(tmp_path: Path) -> None:
+    html = GOOD.replace(
+        "<h2>Условия</h2>",
+        '<h2>Условия</h2>\n<p style="background:#ffffff"><span style="color:#aaaaaa">'
+        '{{ footer_note }}</span> <span style="color:#bbbbbb">Привет, {{ name }}</span></p>',
+    )
+    assert findings(tmp_path, html, "A11Y006") == [
+        (
+            "2 text(s) below WCAG AA contrast: the text of {{ footer_note }} #aaaaaa on #ffffff "
+            "2.3:1 (line 7); “Привет, {{ name }}” #bbbbbb on #ffffff 1.9:1 (line 7)",
+            "email.html:7",
+        )
+    ]
+
+
 def test_the_declaration_that_wins_is_judged(tmp_path: Path) -> None:
     # CSS inliners repeat a property: the last one wins, or the last !important one
     html = GOOD.replace(
