@@ -367,7 +367,12 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     the one it writes to (compared without regard to case; `?subject=…` aside). Numbers are
     compared by their last 10 digits, and a number shown without its area code or trunk prefix
     is the one it ends: «8 (800) 555-35-35» for `tel:+78005553535` and "555-5555" for
-    `tel:+14085555555` are honest. "Call us" or «Напишите нам» is no number or address.
+    `tel:+14085555555` are honest. "Call us" or «Напишите нам» is no number or address. A
+    `tel:` link that dials the digits its text shows with a "+", country code and all, but
+    without the "+" (`tel:74952858877` for «+7 495 285-88-77») is a warning: RFC 3966 reads a
+    number without "+" as a local one, and a phone dials it as written, so from another
+    country it reaches another number or none (a national number, `tel:88005553535`, is how
+    links are written for readers at home: not judged).
 
     A click-tracking link is not judged by its own host: an ESP's test send wraps every
     link, a URL written as the text too, in a redirect on its own domain. When links are
@@ -407,10 +412,13 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
         if link.kind not in ("a", "area") or not link.text or link.in_text:
             continue
         mismatch = _text_mismatch(link)
-        if not mismatch:
-            continue
-        shown, message = mismatch
         severity: Severity | None = None
+        if not mismatch:
+            mismatch = _plus_missing(link.text.strip(), link.href)
+            if not mismatch:
+                continue
+            severity = Severity.WARNING  # the number shown, but dialled as a local one
+        shown, message = mismatch
         if scheme(link.href) in ("http", "https"):
             if not esp:
                 esp.append(_esp_domains(ctx))
@@ -561,6 +569,29 @@ def _phone_mismatch(text: str, href: str) -> tuple[str, str] | None:
         "link text shows the phone number {shown} but the link calls {number}",
         shown=text,
         number=called[0],
+    )
+    return shown, message
+
+
+def _plus_missing(text: str, href: str) -> tuple[str, str] | None:
+    """(the number shown, the message) when a ``tel:`` link dials the very digits its text
+    shows with a "+" (the country code's too), without the "+": ``tel:74952858877`` for
+    «+7 495 285-88-77». Only then is the number meant as an international one; a national
+    number (``tel:88005553535``) is how many links are written for readers at home."""
+    shown = shown_phone(text)
+    called = dialled(href)
+    if shown is None or called is None or not text.startswith("+") or called[0][:1] == "+":
+        return None
+    if shown != called[1]:
+        return None
+    message = t(
+        "link text shows the phone number {shown} but the link calls {number}, without the "
+        "“+”: a tel: number without it is a local one (RFC 3966), which a phone dials as "
+        "written, so a reader in another country calls another number or none; write "
+        "tel:+{digits}",
+        shown=text,
+        number=called[0],
+        digits=called[1],
     )
     return shown, message
 

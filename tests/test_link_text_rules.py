@@ -281,6 +281,27 @@ def test_lnk007_the_same_number_or_address_or_words(tmp_path: Path, link: str) -
     assert findings(tmp_path, "LNK007", f"<p>{link}</p>") == []
 
 
+def test_lnk007_a_number_shown_with_plus_and_dialled_without_it_is_a_warning(
+    tmp_path: Path,
+) -> None:
+    body = (
+        '<p>Звоните: <a href="tel:74951234567">+7 495 123-45-67</a></p>\n'  # line 5
+        "<p>Ещё раз: <a href='tel:74951234567'>+7 495 123-45-67</a>,"  # line 6: the same link
+        ' <a href="tel:88005553535">+7 800 555-35-35</a></p>'  # national, for readers at home
+    )
+    result = check(write_campaign(tmp_path, body=f"{body}\n{FOOTER}"))
+    [found] = only(result, "LNK007")
+    assert found.severity is Severity.WARNING
+    assert found.message == (
+        "link text shows the phone number +7 495 123-45-67 but the link calls 74951234567, "
+        "without the “+”: a tel: number without it is a local one (RFC 3966), which a phone "
+        "dials as written, so a reader in another country calls another number or none; write "
+        "tel:+74951234567"
+    )
+    assert found.url == "tel:74951234567"
+    assert found.places == ("email.html:5", "email.html:6")
+
+
 def test_russian_numbers_are_read_and_compared_as_one() -> None:
     # the cases above pass only if the text is read as a number and found the same one
     assert shown_phone("8 (800) 555-35-35") == "88005553535"
