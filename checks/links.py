@@ -7,6 +7,7 @@ import re
 import tomllib
 from collections.abc import Iterator, Sequence
 from importlib import resources
+from urllib.parse import urlsplit
 
 from mailcheck.domains import ascii_host, host_of, is_domain_name, org_domain, under, unicode_host
 from mailcheck.i18n import Joined, quoted_list, t
@@ -238,11 +239,12 @@ def _emptied_by_a_variable(ctx: Context, link: Link) -> bool:
 def link_plain_http(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links and images that use plain `http://`. One finding lists every place. The
-    click-tracking links and open pixel a sending platform writes on its own hosts
-    (Mailchimp's list-manage.com, SendGrid's, Mailjet's, Constant Contact's) are one finding
-    of their own that names the platform: its account's setting, not the template, makes them
-    http. The platform's badge ("Powered by Mailchimp"), which nobody but the platform can
-    change, is left out.
+    links a sending platform writes on its own hosts (its click tracking, open pixel,
+    unsubscribe and profile pages: Mailchimp's list-manage.com, SendGrid's, Mailjet's,
+    Constant Contact's) are one finding of their own that names the platform: its account's
+    setting, not the template, makes them http. The platform's "Powered by" badge link, which
+    nobody but the platform can change, is left out. Links the template writes to the
+    platform's other pages (a social icon to mailchimp.com) are the sender's.
 
     ## Why it matters
     Browsers warn about insecure pages, some clients block insecure images, and the UTM
@@ -270,7 +272,7 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
     by_esp: dict[str, list[Link]] = {}
     own = []
     for link in plain:
-        owner = esp_of(host_of(link.href))
+        owner = esp_of(link.href)
         if owner is None:
             own.append(link)
         elif owner[1] == "tracking":
@@ -282,9 +284,9 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
         hosts = _hosts_shown(links)
         yield Problem(
             t(
-                "{count} plain http:// URL(s) of {esp}'s click tracking or open pixel ({hosts}), "
-                "which {esp} writes, not the template: switch on HTTPS (SSL) click tracking in "
-                "the {esp} account, or ask {esp} to",
+                "{count} plain http:// URL(s) on {esp}'s own hosts ({hosts}): its click "
+                "tracking, open pixel and pages, which {esp} writes, not the template: switch on "
+                "HTTPS (SSL) click tracking in the {esp} account, or ask {esp} to",
                 count=len(sites),
                 esp=esp,
                 hosts=hosts,
@@ -318,14 +320,17 @@ def _hosts_shown(links: list[Link]) -> str:
     return shown
 
 
-def esp_of(host: str) -> tuple[str, str] | None:
-    """The sending platform whose own host ``host`` is (``data/esp_link_hosts.toml``), and
-    what the host is to it: "tracking" (its click tracking, open pixel) or "site" (its badge,
-    its own pages); None for any other host."""
-    host = host.lower().rstrip(".")
-    for name, role, hosts in _esp_link_hosts():
-        if any(host == h or host.endswith("." + h) for h in hosts):
-            return name, role
+def esp_of(url: str) -> tuple[str, str] | None:
+    """The sending platform whose own link ``url`` is (``data/esp_link_hosts.toml``), and
+    what it is to it: "tracking" (on the hosts of its click tracking, open pixel and pages) or
+    "badge" (its "Powered by" link); None for any other link."""
+    host = host_of(url).lower().rstrip(".")
+    path = urlsplit(url).path if "//" in url else ""
+    for name, role, places in _esp_link_hosts():
+        for place in places:
+            where, slash, start = place.partition("/")
+            if (host == where or host.endswith("." + where)) and path.startswith(slash + start):
+                return name, role
     return None
 
 
@@ -335,7 +340,7 @@ def _esp_link_hosts() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
     return tuple(
         (esp["name"], role, tuple(esp.get(role, ())))
         for esp in tomllib.loads(text)["esp"]
-        for role in ("tracking", "site")
+        for role in ("tracking", "badge")
     )
 
 

@@ -18,6 +18,7 @@ def send(tmp_path: Path) -> Path:
         ' <a href="http://bakery.us5.list-manage1.com/unsubscribe?u=0a1b2c">Отписаться</a></p>\n'
         '<img src="http://bakery.us5.list-manage.com/track/open.php?u=0a1b2c" width="1" height="1"'
         ' alt="">\n'  # 5: the open pixel
+        '<p><a href="http://mailchimp.com">Mailchimp</a></p>\n'  # 6: the template's own
         "</body></html>\n"
     )
     text = (
@@ -41,17 +42,18 @@ def test_the_esp_click_tracking_is_one_finding_naming_the_esp_apart_from_own_lin
 ) -> None:
     own, esp = only(check(send(tmp_path)), "LNK004")
     assert own.severity.value == esp.severity.value == "warning"
-    # the sender's own http:// link, as before
-    assert own.message == "plain http:// link"
-    assert own.url == "http://bakery.test/old-menu"
-    assert own.places == ("text/html part:3",)
+    # the sender's own http:// links, as before: the template's social icon to Mailchimp's
+    # site is the sender's too
+    assert own.message == "2 plain http:// URLs (bakery.test, mailchimp.com)"
+    assert own.url is None
+    assert own.places == ("text/html part:3", "text/html part:6")
     # Mailchimp's links: one finding that says whose they are and what to do; its badge
-    # (www.mailchimp.com) is no one's to change but Mailchimp's: not reported
+    # (www.mailchimp.com/email-referral) is no one's to change but Mailchimp's: not reported
     assert esp.message == (
-        "4 plain http:// URL(s) of Mailchimp's click tracking or open pixel "
-        "(bakery.us5.list-manage.com, bakery.us5.list-manage1.com), which Mailchimp writes, not "
-        "the template: switch on HTTPS (SSL) click tracking in the Mailchimp account, or ask "
-        "Mailchimp to"
+        "4 plain http:// URL(s) on Mailchimp's own hosts (bakery.us5.list-manage.com, "
+        "bakery.us5.list-manage1.com): its click tracking, open pixel and pages, which Mailchimp "
+        "writes, not the template: switch on HTTPS (SSL) click tracking in the Mailchimp "
+        "account, or ask Mailchimp to"
     )
     assert esp.url is None
     assert esp.places == (
