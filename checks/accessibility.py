@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 from mailcheck.accessibility import Accessibility
-from mailcheck.i18n import Joined, Message, quoted_list, t
+from mailcheck.i18n import N_, Joined, quoted_list, t
 from mailcheck.model import Severity
 from mailcheck.rules import ALT_MISSING, PLACES_LISTED, Context, Problem, rule
 from mailcheck.templating import whole_tag
@@ -290,8 +290,10 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
         "; ",
         (
             t(
-                "{text} {fg} on {bg} {ratio}:1 (line {lines})",
-                text=_text_shown(text),
+                # a text that is one template tag ({{ L.T "email.unsub" }}, *|UNSUB|*), whose
+                # words only the rendering gives, is not quoted as if it were the copy
+                _OF_TAG if whole_tag(text) else _QUOTED,
+                text=text.strip() if whole_tag(text) else text,
                 fg=fg,
                 bg=bg,
                 ratio=_shown_ratio(ratio, large),
@@ -310,13 +312,8 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     )
 
 
-def _text_shown(text: str) -> Message:
-    """A judged text as the message quotes it: “Unsubscribe”; a text that is one template tag
-    (``{{ L.T "email.unsub" }}``, ``*|UNSUB|*``), whose words only the rendering gives, is not
-    quoted as if it were the copy: "the text of {{ L.T "email.unsub" }}"."""
-    if whole_tag(text):
-        return t("the text of {tag}", tag=text.strip())
-    return t("“{text}”", text=text)
+_QUOTED = N_("“{text}” {fg} on {bg} {ratio}:1 (line {lines})")
+_OF_TAG = N_("the text of {text} {fg} on {bg} {ratio}:1 (line {lines})")
 
 
 @rule("A11Y007", "heading-order", Severity.WARNING, short="heading levels skipped (h1 → h3)")
