@@ -512,6 +512,18 @@ def test_what_is_no_reference_shown_is_left_alone(tmp_path: Path, text: str) -> 
     assert only(check(campaign(tmp_path, body=f"{BODY}\n<p>{text}</p>")), "BRF003") == []
 
 
+def test_mojibake_words_among_english_are_named_alone(tmp_path: Path) -> None:
+    # only the words beyond ASCII are searched for mojibake: "e Ã ü" across three words looks
+    # bad to ftfy, but no word of it does; the one mojibake word among English is named
+    body = BODY + (
+        "<p>Our naïve Ã über plan: " + "plain words " * 200 + "then Ð¿Ñ€Ð¸Ð²ÐµÑ‚ ends.</p>"
+    )
+    found = only(check(campaign(tmp_path, body=body)), "BRF003")
+    assert [(f.message, f.location) for f in found] == [
+        ("mojibake “Ð¿Ñ€Ð¸Ð²ÐµÑ‚” (meant: “привет”)", "email.html")
+    ]
+
+
 def test_accented_latin_is_not_mojibake(tmp_path: Path) -> None:
     body = BODY + "<p>Café, naïve, Müller, Ærøskøbing, Señor «ÉTÉ» — “quoted”.</p>"
     assert only(check(campaign(tmp_path, body=body)), "BRF003") == []
