@@ -61,8 +61,8 @@ def _hosts(name: str) -> tuple[str, ...]:
 
 def _own_domains(ctx: Context) -> list[str]:
     own = [org_domain(d) for d in ctx.config.tracked_domains]
-    if ctx.campaign.from_domain:
-        own.append(org_domain(ctx.campaign.from_domain))
+    if ctx.from_domain:
+        own.append(org_domain(ctx.from_domain))
     return own
 
 

@@ -29,7 +29,7 @@ def _keys(ctx: Context) -> Iterator[DkimKey]:
     for domain, selector in dict.fromkeys(wanted):
         found = lookup(ctx.facts, domain)
         keys.append(found.dkim.get(selector.lower()) if found else None)
-    if from_domain := ctx.campaign.from_domain:
+    if from_domain := ctx.from_domain:
         keys += [
             configured_key(ctx.facts, from_domain, sel)
             for sel, _ in configured_selectors(ctx.campaign, ctx.config)
@@ -248,7 +248,7 @@ def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
         for result in found.verifications.get(digest, [])
         if result.selector == sig.selector
     ]
-    from_domain = ctx.campaign.from_domain
+    from_domain = ctx.from_domain
     dmarc = lookup(ctx.facts, from_domain)
     adkim = dmarc.dmarc.adkim if dmarc and dmarc.dmarc and dmarc.dmarc.status == "ok" else "r"
     passing = [

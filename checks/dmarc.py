@@ -24,7 +24,7 @@ from mailcheck.rules import NO_DNS, Context, Problem, rule
 
 
 def _dmarc(ctx: Context) -> DmarcFacts | None:
-    found = lookup(ctx.facts, ctx.campaign.from_domain)
+    found = lookup(ctx.facts, ctx.from_domain)
     return found.dmarc if found else None
 
 
@@ -217,7 +217,7 @@ def dmarc_not_aligned(ctx: Context) -> Iterator[Problem]:
     """
     from mailcheck.dmarc import aligned, dkim_alignment_expected
 
-    from_domain = ctx.campaign.from_domain
+    from_domain = ctx.from_domain
     if not from_domain:
         return
     dkim_domains = list(dict.fromkeys(s.domain for s in signatures(ctx.campaign)))

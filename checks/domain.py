@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the DNS rules' modules load when a rule runs: an offline ch
 
 
 def _sender_health(ctx: Context) -> DomainHealth | None:
-    found: DomainAuth | None = lookup(ctx.facts, ctx.campaign.from_domain)
+    found: DomainAuth | None = lookup(ctx.facts, ctx.from_domain)
     return found.health if found else None
 
 
@@ -96,7 +96,7 @@ def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Publish MX records for the sending domain (the ESP's inbound servers, or your own).
     """
-    from_domain = (ctx.campaign.from_domain or "").lower()
+    from_domain = (ctx.from_domain or "").lower()
     envelope = domain_of(envelope_sender(ctx.campaign))
     yield from _cannot_receive(ctx, _sender_health(ctx), "From")
     if envelope and envelope != from_domain:
@@ -122,7 +122,7 @@ def _no_mail_hosts(ctx: Context, name: str) -> Problem:
     envelope = domain_of(envelope_sender(ctx.campaign))
     replies = reply_to_domains(ctx.campaign)
     if (
-        name == (ctx.campaign.from_domain or "").lower()
+        name == (ctx.from_domain or "").lower()
         and replies
         and envelope
         and envelope != name
@@ -501,7 +501,7 @@ def bimi_dmarc_partial(ctx: Context) -> Iterator[Problem]:
     Raise `pct` to 100 (or remove it) once DMARC reports show all legitimate mail passes.
     """
     health = _sender_health(ctx)
-    holder = lookup(ctx.facts, ctx.campaign.from_domain)
+    holder = lookup(ctx.facts, ctx.from_domain)
     dmarc = holder.dmarc if holder else None
     if health is None or health.bimi_logo is None or dmarc is None or dmarc.status != "ok":
         return

@@ -448,7 +448,7 @@ def _esp_domains(ctx: Context) -> frozenset[str]:
     ESP."""
     headers = ctx.main.headers if ctx.main and ctx.main.headers else ctx.campaign.headers
     urls = [*list_unsubscribe_targets(headers), *(x.href for x in ctx.unsubscribe().working)]
-    own = org_domain(ascii_host(ctx.campaign.from_domain or ""))
+    own = org_domain(ascii_host(ctx.from_domain or ""))
     domains = {
         org_domain(ascii_host(host))
         for url in urls

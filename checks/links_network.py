@@ -59,7 +59,7 @@ def _as_picture(result: LinkResult) -> LinkResult:
 
 def _plain_links(ctx: Context) -> Iterator[tuple[Link, LinkResult]]:
     for link, result in _checked(ctx, images=False):
-        if not (is_unsubscribe(link, (), ctx.campaign.from_domain) or result.unsubscribe):
+        if not (is_unsubscribe(link, (), ctx.from_domain) or result.unsubscribe):
             yield link, result
 
 
@@ -606,7 +606,7 @@ def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
     """
     candidates: list[tuple[str, tuple[str, ...], LinkResult]] = []
     for link, result in _checked(ctx, images=False):
-        if is_unsubscribe(link, (), ctx.campaign.from_domain) or result.unsubscribe:
+        if is_unsubscribe(link, (), ctx.from_domain) or result.unsubscribe:
             candidates.append((link.href, ctx.link_places(link), result))
     from mailcheck.net.links import list_unsubscribe_urls
 

@@ -212,7 +212,7 @@ def _missing_severity(ctx: Context, j: _Judged, envelope: SpfFacts | None) -> Se
     if j.empty_envelope and not j.envelope:
         # the HELO name is unknown: whether SPF aligns through it cannot be told
         return Severity.WARNING
-    found = lookup(ctx.facts, ctx.campaign.from_domain)
+    found = lookup(ctx.facts, ctx.from_domain)
     aspf = found.dmarc.aspf if found and found.dmarc and found.dmarc.status == "ok" else "r"
     if envelope is not None and _valid(envelope) and aligned(j.spf.domain, envelope.domain, aspf):
         return Severity.WARNING

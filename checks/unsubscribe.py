@@ -181,7 +181,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             locations=ctx.link_places(*(link for link, _ in found.placeholders)),
         )
         return
-    sender = campaign.from_domain or ""
+    sender = ctx.from_domain or ""
     text_alone = campaign.html is None and bool(campaign.text)
     networks: list[str] = []
     if text_alone:

@@ -112,7 +112,7 @@ def fragment_utms(url: str) -> list[str]:
 
 def utm_links(ctx: Context) -> list[Link]:
     """Clickable web links the UTM rules judge: unsubscribe and ESP system links are exempt."""
-    sender = ctx.campaign.from_domain  # (parses the From address: once, not per link)
+    sender = ctx.from_domain  # (the From address, parsed once per campaign)
     return [
         link
         for link in ctx.all_links()
@@ -128,7 +128,7 @@ def tracked_domains(ctx: Context) -> list[str]:
     ASCII form (as ``on_tracked`` compares them)."""
     if ctx.config.tracked_domains:
         return [ascii_host(d.strip().lstrip(".")) for d in ctx.config.tracked_domains]
-    sender = ctx.campaign.from_domain
+    sender = ctx.from_domain
     return [ascii_host(org_domain(sender))] if sender else []
 
 

@@ -265,6 +265,12 @@ class Context:
         """:meth:`Campaign.all_links`: every distinct link of every rendered variant."""
         return self._all_links
 
+    @cached_property
+    def from_domain(self) -> str | None:
+        """:attr:`Campaign.from_domain`: the From address parsed once for every rule (a parse
+        costs ~20 µs, and the UTM rules asked for it ten times a campaign)."""
+        return self.campaign.from_domain
+
     def shown_url(self, url: str | None) -> str | None:
         """A finding's URL as the template writes it, when rendering put a system value in it
         (Bitrix's ``https://#SERVER_NAME#/order/?ID=#ORDER_ID#`` renders with mailcheck's own

@@ -1587,3 +1587,19 @@ def test_a_variables_evidence_is_from_blanking_it_alone(
         expected
     )
     assert only(result, "PER002") == []  # "Здравствуйте,    Сидоров!" reads whole
+
+
+def test_the_from_address_is_parsed_once_for_every_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    import email.utils
+
+    from mailcheck.config import Config
+    from mailcheck.facts import Facts
+    from mailcheck.model import Campaign
+    from mailcheck.rules import Context
+
+    campaign = Campaign(id="c", source="c.eml", kind="eml", from_addr='"Shop" <news@Shop.Example>')
+    ctx = Context(campaign=campaign, config=Config(), facts=Facts())
+    assert ctx.from_domain == "shop.example"
+    # the UTM rules and UNS001 ask for it again and again while judging one campaign: read once
+    monkeypatch.setattr(email.utils, "parseaddr", lambda value: pytest.fail("parsed again"))
+    assert ctx.from_domain == "shop.example"
