@@ -53,7 +53,10 @@ def utm001(
     ("tracker", "message"),
     [
         # SendGrid's branded link: a known ESP's shape, named
-        ("https://click.shop.test/ls/click?upn=aGVsbG8td29ybGQtdGVzdA", unverified("SendGrid or Klaviyo")),
+        (
+            "https://click.shop.test/ls/click?upn=aGVsbG8td29ybGQtdGVzdA",
+            unverified("SendGrid or Klaviyo"),
+        ),
         # an ESP's /c/ path on the site; a tracker's host, token in the path: no ESP's shape
         ("https://shop.test/c/eJyrVkrLz1eyUkpKLFKqBQApJgUx", UNVERIFIED),
         ("https://links.shop.test/CL0/9f3bA21c77e04d5a8b", UNVERIFIED),
@@ -148,7 +151,11 @@ def test_a_shop_page_on_a_tracker_like_path_without_utms_is_an_error(
 def test_an_encoded_token_on_a_trackers_path_is_still_a_tracker(
     tmp_path: Path, tracker: str
 ) -> None:
-    message = unverified("SendGrid or Klaviyo") if "/ls/click" in tracker or "/wf/" in tracker else UNVERIFIED
+    message = (
+        unverified("SendGrid or Klaviyo")
+        if "/ls/click" in tracker or "/wf/" in tracker
+        else UNVERIFIED
+    )
     assert utm001(tmp_path, tracker, domain="shop.ru") == [
         (Severity.WARNING, message, ("text/html part:2",), tracker)
     ]
