@@ -500,8 +500,9 @@ def test_template_problems_are_said_in_the_readers_language(tmp_path: Path) -> N
     [unclear] = only(check(extends), "PER007")
     assert str(translate(unclear.message, ru)) == (
         "язык шаблона не распознан: персонализация не проверена (jinja: html: строка 1: он "
-        "расширяет “base.html” — файл шаблона, который mailcheck не читает); не проверено: "
-        "PRE001, UNS001"
+        "расширяет “base.html” — файл шаблона, который mailcheck не читает); не считается "
+        "отсутствующим, ведь то, что mailcheck не прочитал, может это содержать: прехедер "
+        "(PRE001), ссылка отписки (UNS001)"
     )
     unclosed = write_campaign(
         tmp_path, "unclosed", body="<p>{{#if name}}Привет, {{name}}!</p>", template="handlebars"
