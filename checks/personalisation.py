@@ -218,7 +218,11 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     dialect has no fallback in the template (DashaMail: the list's field holds the default
     value), the finding says where it is set; a method of the application (PHP's
     `<?= $user->getShortName() ?>`), which mailcheck does not run, may return a fallback of its
-    own, or an empty value: the finding says what an empty one would read.
+    own, or an empty value: the finding says what an empty one would read. The data of the API
+    call that sends the message (listmonk's `{{ .Tx.Data.order_id }}`, the `data` of
+    `/api/tx`) is neither the platform's to fill nor certain to be missing: each call passes
+    its own. Its fields without a fallback are one warning listing them all and their places,
+    unless every sample recipient gives them a value (`{"Tx": {"Data": {"order_id": "A-17"}}}`).
 
     ## Why it matters
     The first recipient without a first name gets "Привет, !" or "Hello ,". In a base of
@@ -251,9 +255,16 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     received = _received(ctx)
     dialect = _dialect(ctx)
     outside = dialect.fallback_outside if dialect is not None else ""
+    # the fields of the data the API call that sends it passes (listmonk's .Tx.Data): one
+    # root cause, the caller's data mailcheck cannot see, one finding for them all
+    payload: dict[str, list[Variable]] = {}
     for name, uses in _unsafe(ctx, probe).items():
         evidence = _evidence(probe[name], received) if name in probe else None
         misspelt = next((v.misspelt for v in uses if v.misspelt[0]), None)
+        if misspelt is None and all(v.payload for v in uses):
+            if not _samples_give(ctx, name):
+                payload[name] = uses
+            continue
         if misspelt is not None:
             # a platform's link tag misspelt: no field of that name, nobody fills it
             yield Problem(
@@ -311,6 +322,45 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
         else:
             message = t("“{name}” has no fallback or guard", name=name)
         yield Problem(message, locations=_places(ctx, uses))
+    if payload and dialect is not None:
+        yield _payload_unseen(ctx, payload, t(dialect.payload_from), probe, received)
+
+
+def _samples_give(ctx: Context, name: str) -> bool:
+    """Whether every sample recipient gives ``name`` a value that is not empty: the author
+    says what the data holds (for the API call's data: what each call passes)."""
+    samples = ctx.campaign.samples
+    dialect = ctx.campaign.dialect
+    return bool(samples) and all(value_shown(s, name, dialect).strip() for s in samples)
+
+
+def _payload_unseen(
+    ctx: Context,
+    fields: dict[str, list[Variable]],
+    source: Message,
+    probe: dict[str, list[Breakage]],
+    received: dict[tuple[str, str], list[str]],
+) -> Problem:
+    """PER001 for the fields of the data the API call that sends the message passes
+    (listmonk's ``.Tx.Data.order_id``): whether each is there is the caller's."""
+    message = t(
+        "could not verify {names}: they are {source}, which mailcheck cannot see, and a call "
+        "without one of them prints it empty",
+        names=Joined(", ", [f"“{name}”" for name in fields]),
+        source=source,
+    )
+    for name in fields:
+        if name in probe:
+            message = t(
+                "{message}; {evidence}", message=message, evidence=_evidence(probe[name], received)
+            )
+    message = t(
+        "{message}. Give them a fallback in the template, or, to check them, give sample "
+        "recipients (samples in campaign.toml) with the data a call passes",
+        message=message,
+    )
+    uses = [v for group in fields.values() for v in group]
+    return Problem(message, locations=_places(ctx, uses), severity=Severity.WARNING)
 
 
 # "null" in a test as written, which a test for an empty value writes as ""

@@ -231,6 +231,9 @@ class Variable:
     # a call of the application's code (PHP's ``$user->getShortName()``): mailcheck does not
     # run it, so whether it returns a fallback for an empty field is not known
     computed: bool = False
+    # a field of the data the API call that sends the message passes (listmonk's
+    # ``.Tx.Data.order_id``): whether it is there is the caller's, which mailcheck cannot see
+    payload: bool = False
     # a name one or two letters off one of the platform's link tags (``%UNSUBSCRIBE_ULR%``):
     # the tag as written and the tag meant; ("", "") for any other variable
     misspelt: tuple[str, str] = ("", "")

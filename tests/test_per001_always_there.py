@@ -328,3 +328,79 @@ def test_the_probes_corpus_files() -> None:
         "broken text: “Hi ,”",
         ("text/html part:59",),
     )
+
+
+# -- the data of the API call that sends the message (listmonk's .Tx.Data) ------------------------
+
+LISTMONK_TX = (
+    "<p>Hello {{ .Subscriber.FirstName }}</p>\n"
+    "<p>Order: {{ .Tx.Data.order_ref }}</p>\n"
+    "<p>Arrives {{ .Tx.Data.arrival_day }}, order {{ .Tx.Data.order_ref }}</p>\n"
+    '<p><a href="{{ UnsubscribeURL }}">Unsubscribe</a></p>'
+)
+
+
+def test_the_api_calls_data_is_one_warning_that_could_not_verify(tmp_path: Path) -> None:
+    """listmonk's ``.Tx.Data`` is what each /api/tx call passes: not the platform's to fill
+    (it was silently "always there"), nor certain to be missing (Liquid's bare ``{{ order_ref
+    }}`` is an error): one warning for the root cause, every field and every place."""
+    [per001] = only(_run(tmp_path, LISTMONK_TX, template="go"), "PER001")
+    assert (per001.severity, per001.places) == (
+        Severity.WARNING,
+        ("email.html:6", "email.html:7"),
+    )
+    assert per001.message == (
+        "could not verify “Tx.Data.order_ref”, “Tx.Data.arrival_day”: they are the data of "
+        "the API call that sends the message (listmonk's /api/tx “data”), which mailcheck "
+        "cannot see, and a call without one of them prints it empty; with "
+        'Tx.Data.arrival_day = "" the text reads “Arrives ,”. Give them a fallback in '
+        "the template, or, to check them, give sample recipients (samples in campaign.toml) "
+        "with the data a call passes"
+    )
+
+
+def test_the_api_calls_data_given_by_the_samples_is_no_per001(tmp_path: Path) -> None:
+    samples = '[{"Tx": {"Data": {"order_ref": "A-17", "arrival_day": "Tuesday"}}}]'
+    result = _run(tmp_path, LISTMONK_TX, template="go", samples="s.json", files={"s.json": samples})
+    assert only(result, "PER001") == []
+    # a field the samples leave out is still the warning, for that field alone
+    samples = '[{"Tx": {"Data": {"order_ref": "A-17"}}}]'
+    result = check(
+        write_campaign(
+            tmp_path,
+            "c2",
+            body=LISTMONK_TX,
+            template="go",
+            samples="s.json",
+            files={"s.json": samples},
+        )
+    )
+    [per001] = only(result, "PER001")
+    assert (per001.severity, per001.places) == (Severity.WARNING, ("email.html:7",))
+    assert per001.message.startswith("could not verify “Tx.Data.arrival_day”: they are")
+
+
+def test_a_fallback_covers_the_api_calls_data_and_other_fields_stay_errors(
+    tmp_path: Path,
+) -> None:
+    body = (
+        '<p>Order: {{ .Tx.Data.order_ref | default "—" }}</p>\n'
+        "<p>City: {{ .Subscriber.Attribs.city }}</p>\n"
+        '<p><a href="{{ UnsubscribeURL }}">Unsubscribe</a></p>'
+    )
+    [per001] = only(_run(tmp_path, body, template="go"), "PER001")
+    assert (per001.severity, per001.places, per001.message) == (
+        Severity.ERROR,
+        ("email.html:6",),
+        "“Subscriber.Attribs.city” has no fallback or guard",
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["Subscriber.FirstName", "Subscriber.LastName", "Campaign.Subject", "Tx.Subject"]
+)
+def test_listmonk_fills_its_subscriber_and_campaign_fields(name: str) -> None:
+    # FirstName/LastName fall back to the whole name, which listmonk requires
+    assert SystemNames("go", platform="listmonk")(name)
+    assert not SystemNames("go", platform="listmonk")("Tx.Data.order_ref")
+    assert SystemNames("go", ["Tx.Data.order_ref"], platform="listmonk")("Tx.Data.order_ref")

@@ -16,6 +16,10 @@ group (see :mod:`mailcheck.templating.catalogue`), exactly as rule families regi
 * which names the platform fills itself (``system_variables``, ``system_prefixes``, and per
   ESP in ``platforms``) and which are the language's own built-ins (``builtins``: ``now``,
   loop variables, layout slots): neither is ever asked for a fallback;
+* which names are the data of the API call that sends the message (``payload_prefixes``:
+  listmonk's ``Tx.Data.``): each call passes its own, so whether a field is there is not
+  the platform's to promise, nor anything mailcheck can see (``payload_from`` says where it
+  comes from);
 * where a variable's fallback lives when its tags cannot carry one (``fallback_outside``:
   DashaMail's field takes the default value set on the list, which the template cannot show);
 * which tags are its unsubscribe link (``unsubscribe``, as written; ``unsubscribe_pattern``
@@ -81,6 +85,12 @@ class Dialect:
     # own fallbacks, and a variable without one is certain to print empty (PER001 an error);
     # else mailcheck cannot see the fallback and says so (PER001 a warning, "could not verify")
     fallback_outside: str = ""
+    # Names that are the data of the API call that sends each message (listmonk's "Tx.Data."):
+    # not the platform's to fill, nor a recipient's field; each call passes its own, so a field
+    # without a fallback is "could not verify" (PER001 a warning) unless the sample recipients
+    # give it. ``payload_from``: where the data comes from, an English phrase marked with N_
+    payload_prefixes: tuple[str, ...] = ()
+    payload_from: str = ""
     # an application's view language (PHP): the application, not the view, picks the layout it
     # is rendered in, so what that layout adds (the footer's unsubscribe link) is not in the file
     application_views: bool = False

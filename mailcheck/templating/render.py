@@ -577,6 +577,7 @@ def _variables(parts: list[_Part], is_system: SystemNames, dialect: Dialect) -> 
             # the whole header is a list of URLs, whichever one the tags are found in
             in_link = link_header or bool(holding)
             var = _variable(use, part.where, is_system(use.name), in_link)
+            var.payload = not var.system and is_system.payload(use.name)
             # a mailto: URL goes to the sender's own mailbox; any other to a web server
             var.in_web_link = any(not s.mailto for s in holding) or (link_header and not holding)
             var.whole_link = any(s.whole == use.name and not s.mailto for s in holding)
@@ -600,6 +601,7 @@ def _variables(parts: list[_Part], is_system: SystemNames, dialect: Dialect) -> 
                 var.null_guard,
                 var.whole_link,
                 var.computed,
+                var.payload,
                 var.misspelt,
             )
             if key not in seen:

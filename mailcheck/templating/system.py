@@ -163,6 +163,9 @@ class SystemNames:
             p.lower() for p in (found.system_prefixes if found is not None else ())
         )
         self.link_tags = _link_tags(found, platform) if found is not None else {}
+        self.payload_prefixes = tuple(
+            p.lower() for p in (found.payload_prefixes if found is not None else ())
+        )
 
     def adding(self, names: Iterable[str]) -> SystemNames:
         """These names and the ones the template itself shows the application fills (a
@@ -202,8 +205,19 @@ class SystemNames:
                 return shown
         return None
 
+    def payload(self, name: str) -> bool:
+        """Whether ``name`` is a field of the data the API call that sends the message passes
+        (listmonk's ``Tx.Data.order_id``): neither the platform's nor a recipient's."""
+        return (
+            name.strip().lower().startswith(self.payload_prefixes)
+            if self.payload_prefixes
+            else False
+        )
+
     def __call__(self, name: str) -> bool:
         lowered = name.strip().lower()
+        if self.payload(name) and lowered not in self.names:
+            return False  # the caller's data, unless listed in system-variables
         if lowered in self.names or lowered.startswith(self.prefixes):
             return True
         if recipient_address(lowered):

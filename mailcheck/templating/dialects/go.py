@@ -14,6 +14,7 @@ from collections.abc import Iterator
 
 import regex
 
+from mailcheck.i18n import N_
 from mailcheck.templating import tags
 from mailcheck.templating.dialect import Dialect
 from mailcheck.templating.tags import Token
@@ -109,9 +110,19 @@ DIALECT = Dialect(
             "Subscriber.Email",
             "Subscriber.UUID",
             "Subscriber.Name",  # required by listmonk for every subscriber
+            # "automatically extracted from the name": a part of it, or the whole name when no
+            # part is longer than two letters (listmonk's models.Subscriber), never empty
+            "Subscriber.FirstName",
+            "Subscriber.LastName",
+            "Subscriber.Status",
+            "Subscriber.CreatedAt",
+            "Subscriber.UpdatedAt",
         }
     ),
     system_prefixes=("Campaign.", "Tx.", "L."),
+    # .Tx.Data is the "data" of the /api/tx call ("APIs — Transactional"): each call its own
+    payload_prefixes=("Tx.Data.",),
+    payload_from=N_("the data of the API call that sends the message (listmonk's /api/tx “data”)"),
     unsubscribe=("{{ UnsubscribeURL }}",),
     unsubscribe_pattern=regex.compile(r"\{\{-?\s*(?:UnsubscribeURL|ManageURL)"),
     platforms={"listmonk": frozenset()},
