@@ -11,11 +11,23 @@ from mailcheck.checks.brief import placeholders_in
 
 from mailcheck import bidi
 from mailcheck.i18n import N_, t
-from mailcheck.lengths import is_name_stand_in, live_subject, measure, over_with_unknown
+from mailcheck.lengths import (
+    is_name_stand_in,
+    live_subject,
+    measure,
+    over_with_unknown,
+    platform_fills_all,
+)
 from mailcheck.model import Document, Severity
 from mailcheck.rules import PLACEHOLDER_PREHEADER, UNREAD_PARTS, Context, Problem, rule
 from mailcheck.templating.system import holds_stand_in, leading_slot
-from mailcheck.text import grapheme_len, quoted, strip_padding, without_references_shown
+from mailcheck.text import (
+    grapheme_len,
+    quoted,
+    quoted_names,
+    strip_padding,
+    without_references_shown,
+)
 
 
 def _preheader(ctx: Context) -> str:
@@ -53,10 +65,18 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
     instead. A message without an HTML part (plain text only) is not reported: it has no
     element to hide a preheader in, and its preview is its own first line. A fragment of a
     page (no `<html>`, `<head>` or `<body>`) is "could not verify": the layout it is sent in
-    may hold the preheader, and so is a platform's layout whose first text is the slot the
-    platform fills when it sends (Keila's `{{ main_content }}`, listmonk's
-    `{{ template "content" . }}`). The text quoted is as rendered with the sample values; a
-    value the platform fills in at the send is quoted as the template writes it.
+    may hold the preheader, as may the layout an application renders its view in (a view in
+    PHP, detected or `template = "php"`, even a whole page), and so is a platform's layout
+    whose first text is the slot the platform fills when it sends (Keila's
+    `{{ main_content }}`, listmonk's `{{ template "content" . }}`). The text quoted is as
+    rendered with the sample values; a value the platform fills in at the send is quoted as
+    the template writes it.
+
+    A preheader that is only what the platform fills in when it sends (Keila's
+    `{{ campaign.preview_text }}`, Mailchimp's `*|MC_PREVIEW_TEXT|*`) is "could not verify"
+    too: the platform's field may be left empty, and its length is not known. A preheader
+    written in the template or `campaign.toml` whose variables render it empty is said so,
+    quoted as written (PER001 names the variables).
 
     ## Why it matters
     Without a preheader, clients fill the preview line with the first body text they find:
@@ -72,10 +92,40 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
     """
     if ctx.campaign.html is None and not (ctx.main and ctx.main.html):
         return  # plain text only: the first line is the preview, nothing to add
-    if not _preheader(ctx):
+    preheader = _preheader(ctx)
+    if preheader:
+        measured = measure(preheader, ctx.campaign)
+        if platform_fills_all(measured, ctx.campaign):
+            # Keila's {{ campaign.preview_text }}, Mailchimp's *|MC_PREVIEW_TEXT|*: the
+            # platform's own field, empty where the campaign's author left it so
+            message = t(
+                "could not verify the preheader: it is {written}, which the platform fills in "
+                "when it sends; whether it is set there, and its length (limit {limit}), "
+                "mailcheck cannot see: check it where it is set, or a test send",
+                written=_written_preheader(ctx) or quoted_names(measured.unknown),
+                limit=ctx.config.preheader_max,
+            )
+            yield Problem(message, location="preheader")
+    else:
         main = ctx.main
         static = ctx.campaign.static
         document = main.document if main else static
+        written = _written_preheader(ctx)
+        if written:
+            # written, but empty as rendered: its variables have no value here (PER001)
+            first = _first_text(document, static)
+            message = (
+                t(
+                    "the preheader, {written}, renders empty: inboxes then show the first text "
+                    "instead, “{text}”",
+                    written=written,
+                    text=first,
+                )
+                if first
+                else t("the preheader, {written}, renders empty", written=written)
+            )
+            yield Problem(message, location="preheader")
+            return
         late = document.late_preheader if document is not None else None
         if late is not None:
             text, line, before = late
@@ -100,6 +150,14 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
                 "could not verify: no preheader in this fragment of a page (no <html>, <head> "
                 "or <body>), and the layout it is sent in may hold it: check a test send"
             )
+        elif (view := ctx.application_view_language) and not cause:
+            # a whole page too: the application renders its views inside a layout of its own
+            # that the view does not name (as UNS001 says of its footer)
+            message = t(
+                "could not verify: no preheader in this view of an application ({dialect}), "
+                "and the layout the application renders it in may hold it: check a test send",
+                dialect=view,
+            )
         elif slot:  # as UNS001 says of the platform's slots
             message = t(
                 "could not verify: no preheader in the layout itself, and its first text is "
@@ -116,6 +174,18 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
         else:
             message = t("no preheader (preview text) found")
         yield Problem(message, location="preheader", cause=cause)
+
+
+def _written_preheader(ctx: Context) -> str:
+    """The preheader as written, quoted (“{{ campaign.preview_text }}”): `preheader =` or the
+    unrendered preview element; "" when there is none."""
+    campaign = ctx.campaign
+    if campaign.preheader_explicit:
+        written = campaign.preheader or ""
+    else:
+        written = campaign.static.preheader or "" if campaign.static is not None else ""
+    written = " ".join(strip_padding(written).split())
+    return f"“{quoted(written)}”" if written else ""
 
 
 @rule(

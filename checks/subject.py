@@ -7,10 +7,17 @@ from collections.abc import Iterator
 
 from mailcheck import bidi
 from mailcheck.i18n import N_, t
-from mailcheck.lengths import displayed, left_out, live_subject, measure, over_with_unknown
+from mailcheck.lengths import (
+    displayed,
+    left_out,
+    live_subject,
+    measure,
+    over_with_unknown,
+    platform_fills_all,
+)
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.text import grapheme_len, quoted, strip_padding
+from mailcheck.text import grapheme_len, quoted, quoted_names, strip_padding
 
 
 @rule("SUB001", "subject-missing", Severity.ERROR, short="no subject")
@@ -20,7 +27,8 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
     characters (zero-width spaces, fillers such as U+3164). A saved message's subject that is
     only the tag a receiving spam filter put before it (`[SPAM]`, `***SPAM***`) or the ESP's
     test-send prefix (`[Test]`) is empty too: recipients get none. A bare HTML file's
-    subject is its `<title>`, a guess: an empty or missing one is a warning.
+    subject is its `<title>`, a guess: an empty or missing one is a warning, and so is one
+    whose variables render it empty (the finding quotes it as written).
 
     ## Why it matters
     Mail clients show "(no subject)"; spam filters score an empty subject, and recipients
@@ -37,8 +45,19 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
     subject = main.subject if main else ctx.campaign.subject
     if subject is None or not strip_padding(subject):
         if _from_title(ctx):
+            static = ctx.campaign.static
+            title = strip_padding(static.title or "") if static is not None else ""
             why = (
+                # a title that holds only variables with no value here ({{ campaign.subject }}
+                # read as Jinja): written, but empty as rendered
                 t(
+                    "no subject to check: the file's <title>, “{title}”, renders empty, and a "
+                    "bare HTML file's subject is set in the ESP (give `subject` in campaign.toml "
+                    "to check it)",
+                    title=quoted(title),
+                )
+                if title
+                else t(
                     "no subject to check: the file's <title> is empty, and a bare HTML file's "
                     "subject is set in the ESP (give `subject` in campaign.toml to check it)"
                 )
@@ -107,7 +126,9 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     send has none; nor, in a saved message, the tag a receiving spam filter wrote before it
     ("*****SPAM*****", "***SPAM***", "[SPAM]"). The subject is counted as the inbox shows it:
     a run of blanks, the line break and indent of a folded `Subject:` header among them, is
-    one space.
+    one space. A subject that is only what the platform fills in when it sends (Keila's
+    `{{ campaign.subject }}`, Mautic's `{subject}`, Mailchimp's `*|MC:SUBJECT|*`) has no
+    length mailcheck can know: a warning "could not verify", whatever its stand-in measures.
 
     ## Why it matters
     Mobile clients cut subjects after 30-50 characters; the offer at the end of a long subject
@@ -129,6 +150,21 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     limit = ctx.config.subject_max
     # as the inbox shows it: a folded header's line break and indent are one space
     shown = displayed(main.subject)
+    whole = measure(shown, ctx.campaign)
+    if platform_fills_all(whole, ctx.campaign):
+        # Keila's {{ campaign.subject }}, Mautic's {subject}: the platform's own field, which
+        # mailcheck renders as a stand-in whose length says nothing
+        yield Problem(
+            t(
+                "could not verify the subject's length: it is {written}, which the platform "
+                "fills in when it sends (limit {limit}): check it where it is set, or a test send",
+                written=_written(ctx.campaign.subject, whole.unknown),
+                limit=limit,
+            ),
+            location="subject",
+            severity=Severity.WARNING,
+        )
+        return
     if grapheme_len(shown) <= limit:
         return
     # a test send's "[Test] " (the ESP's, or the team's "[Тест]") is on test sends only, and a
@@ -231,6 +267,13 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
                 "and then what the send fills in ({unknown}): “{text}”"
             ),
         )
+
+
+def _written(text: str | None, names: tuple[str, ...]) -> str:
+    """A text the platform fills in, as the template writes it (“{{ campaign.subject }}”), or
+    the names of its variables when it is not at hand."""
+    written = " ".join((text or "").split())
+    return f"“{quoted(written)}”" if written else quoted_names(names)
 
 
 # Characters a Subject header cannot carry as written: C0 controls (a tab is folding white

@@ -129,6 +129,23 @@ def measure(text: str, campaign: Campaign) -> Measured:
     return Measured(grapheme_len(known), tuple(unknown), shown, stand_ins)
 
 
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def platform_fills_all(measured: Measured, campaign: Campaign) -> bool:
+    """Whether the measured text is, but for spaces and punctuation, only what the platform
+    fills in when it sends (Keila's ``{{ campaign.subject }}``, Mailchimp's
+    ``*|MC_PREVIEW_TEXT|*``): nothing of it is known before the send, its length neither."""
+    system = {v.name for v in campaign.variables if v.system}
+    filled = [name for name in measured.unknown if name in system]
+    if not filled or measured.stand_ins:
+        return False
+    rest = measured.shown
+    for name in filled:
+        rest = rest.replace(f"[{name}]", "")
+    return not _LETTER_OR_DIGIT.search(rest)
+
+
 def over_with_unknown(
     measured: Measured, limit: int, place: str, *, over: str, unverified: str
 ) -> Problem:

@@ -1,0 +1,155 @@
+"""Subject and preheader that mailcheck cannot measure, and what it says of them (QA probe W).
+
+A subject or preheader that is only what the platform fills in when it sends (Keila's
+``{{ campaign.subject }}``, Mautic's ``{subject}``, Mailchimp's ``*|MC_PREVIEW_TEXT|*``) passed
+silently: mailcheck measured its own stand-in. One that renders empty was said to be missing;
+a PHP view's preheader was "not found" where UNS001 says the application's layout may hold
+the footer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailcheck.config import Config
+from mailcheck.model import CampaignResult, Severity
+from tests.helpers import check, only, write_campaign
+
+UNSUB = '<p><a href="{unsub}">Unsubscribe</a></p>'
+
+
+def _page(title: str, preheader: str, unsub: str) -> str:
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        f"<title>{title}</title></head><body>\n"
+        f'<div style="display:none;max-height:0;overflow:hidden">{preheader}</div>\n'
+        "<p>Hello, here is our autumn letter with three short stories.</p>\n"
+        f"{UNSUB.format(unsub=unsub)}\n</body></html>\n"
+    )
+
+
+def _file(tmp_path: Path, html: str, template: str = "") -> CampaignResult:
+    """A bare HTML file (its subject is its <title>), read as ``template`` (or detected)."""
+    path = tmp_path / "letter.html"
+    path.write_text(html, encoding="utf-8")
+    return check(path, Config(root=tmp_path, template=template))
+
+
+# (template, title, preheader, unsubscribe link): each platform's own fields
+PLATFORM_FIELDS = {
+    "keila": ("liquid", "{{ campaign.subject }}", "{{ campaign.preview_text }}", "#u"),
+    "mailchimp": ("mailchimp", "*|MC:SUBJECT|*", "*|MC_PREVIEW_TEXT|*", "*|UNSUB|*"),
+}
+
+
+@pytest.mark.parametrize("platform", sorted(PLATFORM_FIELDS))
+def test_a_subject_and_preheader_the_platform_fills_in_are_could_not_verify(
+    tmp_path: Path, platform: str
+) -> None:
+    template, title, preheader, unsub = PLATFORM_FIELDS[platform]
+    result = _file(tmp_path, _page(title, preheader, unsub), template)
+    [sub] = only(result, "SUB002")
+    assert (sub.severity, sub.location, sub.message) == (
+        Severity.WARNING,
+        "subject",
+        f"could not verify the subject's length: it is “{title}”, which the platform fills in "
+        "when it sends (limit 50): check it where it is set, or a test send",
+    )
+    [pre] = only(result, "PRE001")
+    assert (pre.severity, pre.location, pre.message) == (
+        Severity.WARNING,
+        "preheader",
+        f"could not verify the preheader: it is “{preheader}”, which the platform fills in "
+        "when it sends; whether it is set there, and its length (limit 90), mailcheck cannot "
+        "see: check it where it is set, or a test send",
+    )
+    assert only(result, "SUB001") == only(result, "PRE002") == only(result, "PER001") == []
+
+
+def test_mautics_subject_in_campaign_toml_is_could_not_verify(tmp_path: Path) -> None:
+    d = write_campaign(tmp_path, subject="{subject}", template="mautic")
+    [sub] = only(check(d), "SUB002")
+    assert (sub.severity, sub.location) == (Severity.WARNING, "subject")
+    assert sub.message.startswith("could not verify the subject's length: it is “{subject}”")
+
+
+def test_a_subject_with_words_of_its_own_is_measured_as_before(tmp_path: Path) -> None:
+    # the platform's field beside the author's words: the words are measured, the field is
+    # the known "what the send fills in"
+    d = write_campaign(tmp_path, subject="Autumn news: {{ campaign.subject }}", esp="keila")
+    assert only(check(d), "SUB002") == []
+    long = "Autumn news from the shop, with three stories and a discount: {{ campaign.subject }}"
+    d = write_campaign(tmp_path, "c2", subject=long, esp="keila")
+    [sub] = only(check(d), "SUB002")
+    assert (sub.severity, sub.message.split(":")[0]) == (
+        Severity.ERROR,
+        "subject is 62 characters without what the send fills in (“campaign.subject”), limit 50",
+    )
+
+
+def test_a_title_and_preheader_that_render_empty_are_said_so(tmp_path: Path) -> None:
+    """Read as Jinja the platform's fields are variables with no value here (PER001 errors):
+    the <title> holds text and the preheader element is there, both render empty."""
+    html = _page("{{ campaign.subject }}", "{{ campaign.preview_text }}", "#u")
+    result = _file(tmp_path, html, "jinja")
+    [sub] = only(result, "SUB001")
+    assert (sub.severity, sub.location, sub.message) == (
+        Severity.WARNING,
+        "subject",
+        "no subject to check: the file's <title>, “{{ campaign.subject }}”, renders empty, and "
+        "a bare HTML file's subject is set in the ESP (give `subject` in campaign.toml to "
+        "check it)",
+    )
+    [pre] = only(result, "PRE001")
+    assert (pre.severity, pre.location, pre.message) == (
+        Severity.WARNING,
+        "preheader",
+        "the preheader, “{{ campaign.preview_text }}”, renders empty: inboxes then show the "
+        "first text instead, “Hello, here is our autumn letter with three short stories. U…”",
+    )
+    assert sorted(f.places for f in only(result, "PER001")) == [
+        ("letter.html:2",),
+        ("subject", "letter.html:1"),
+    ]
+    # an empty title is still said to be empty
+    [sub] = only(_file(tmp_path, _page("", "Three stories", "#u"), "jinja"), "SUB001")
+    assert sub.message.startswith("no subject to check: the file's <title> is empty")
+
+
+def test_a_preheader_in_campaign_toml_that_renders_empty_is_said_so(tmp_path: Path) -> None:
+    d = write_campaign(tmp_path, preheader="{{ teaser }}", preheader_html="", template="jinja")
+    [pre] = only(check(d), "PRE001")
+    assert (pre.location, pre.message.split(":")[0]) == (
+        "preheader",
+        "the preheader, “{{ teaser }}”, renders empty",
+    )
+
+
+# -- a view of an application (PHP): its layout may hold the preheader ------------------------
+
+PHP_VIEW = (
+    "<html><head><title>Форум</title></head><body>\n"
+    "<p>Здравствуйте, <?= $user->name ?: 'коллега' ?>! 14 июня пройдёт форум.</p>\n"
+    "</body></html>\n"
+)
+
+
+def test_a_php_view_without_a_preheader_is_could_not_verify(tmp_path: Path) -> None:
+    d = write_campaign(tmp_path, html=PHP_VIEW, template="php")
+    result = check(d)
+    [pre] = only(result, "PRE001")
+    assert (pre.severity, pre.location, pre.message) == (
+        Severity.WARNING,
+        "preheader",
+        "could not verify: no preheader in this view of an application (php), and the layout "
+        "the application renders it in may hold it: check a test send",
+    )
+    # UNS001 says the same of its footer
+    [uns] = only(result, "UNS001")
+    assert uns.message.startswith("could not verify: no unsubscribe link in this view")
+    # the same page in plain HTML is the message as sent: no preheader, certainly
+    plain = PHP_VIEW.replace("<?= $user->name ?: 'коллега' ?>", "коллега")
+    [pre] = only(check(write_campaign(tmp_path, "c2", html=plain, template="none")), "PRE001")
+    assert pre.message.startswith("no preheader (preview text) found: inboxes show")
