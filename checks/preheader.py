@@ -300,8 +300,10 @@ def _normalised(text: str) -> str:
 )
 def preheader_repeats_subject(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports a preheader that repeats the subject (ignoring case, spaces and punctuation), or
-    starts with it.
+    Reports a preheader that repeats the subject (ignoring case, spaces and punctuation). A
+    preheader that starts with the subject and goes on with words of its own (subject "Your
+    order", preheader "Your order is on its way") says something the subject does not: no
+    repeat.
 
     ## Why it matters
     Subject and preheader are shown side by side: repeating the subject wastes the second
@@ -317,7 +319,7 @@ def preheader_repeats_subject(ctx: Context) -> Iterator[Problem]:
     main = ctx.main
     subject = _normalised(live_subject(main.subject or "", ctx.campaign)) if main else ""
     pre = _normalised(_preheader(ctx))
-    if subject and pre and (pre == subject or pre.startswith(subject)):
+    if subject and pre == subject:
         yield Problem(t("preheader repeats the subject"), location="preheader")
 
 

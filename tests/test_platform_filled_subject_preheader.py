@@ -4,7 +4,7 @@ A subject or preheader that is only what the platform fills in when it sends (Ke
 ``{{ campaign.subject }}``, Mautic's ``{subject}``, Mailchimp's ``*|MC_PREVIEW_TEXT|*``) passed
 silently: mailcheck measured its own stand-in. One that renders empty was said to be missing;
 a PHP view's preheader was "not found" where UNS001 says the application's layout may hold
-the footer.
+the footer; a preheader that goes on after the subject was a "repeat".
 """
 
 from __future__ import annotations
@@ -153,3 +153,26 @@ def test_a_php_view_without_a_preheader_is_could_not_verify(tmp_path: Path) -> N
     plain = PHP_VIEW.replace("<?= $user->name ?: 'коллега' ?>", "коллега")
     [pre] = only(check(write_campaign(tmp_path, "c2", html=plain, template="none")), "PRE001")
     assert pre.message.startswith("no preheader (preview text) found: inboxes show")
+
+
+# -- PRE003: a repeat, not a continuation ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("subject", "preheader", "repeats"),
+    [
+        ("Your order", "Your order!", True),
+        ("Чёрная пятница в ACME", "чёрная пятница — в ACME", True),
+        ("Your order", "Your order is on its way", False),
+        ("Скидки до 50%", "Скидки до 50% на всю обувь до воскресенья", False),
+        ("Weekend sale", "30% off all jackets until Sunday", False),
+    ],
+)
+def test_pre003_is_a_repeat_of_the_subject_not_a_continuation(
+    tmp_path: Path, subject: str, preheader: str, repeats: bool
+) -> None:
+    d = write_campaign(tmp_path, subject=subject, preheader=preheader)
+    found = [(f.message, f.location, f.severity) for f in only(check(d), "PRE003")]
+    assert found == (
+        [("preheader repeats the subject", "preheader", Severity.WARNING)] if repeats else []
+    )
