@@ -245,14 +245,76 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
                     return data.decode(codec, errors="replace")
                 if codec.startswith("iso2022"):
                     # 7-bit escape sequences are no 8-bit text to guess at: the charset is
-                    # right, and a character its codec lacks (Microsoft's ISO-2022-JP writes
-                    # NEC's "№") is one "�", not escape codes in the subject
+                    # right. Microsoft's ISO-2022-JP writes NEC's and IBM's characters ("№",
+                    # "①") that Python's codec lacks and mail clients show: read as they
+                    # read them; another character no table has is one "�", not escape
+                    # codes in the subject
+                    if codec == "iso2022_jp":
+                        try:
+                            return iso2022_jp_as_windows(data)
+                        except UnicodeDecodeError:
+                            pass
                     return data.decode(codec, errors="replace")
                 # mislabelled (often "us-ascii" on UTF-8 or windows-1251 bytes)
     text = marked_text(data)
     if text is None:
         text = utf8_text(data)
     return text if text is not None else guess_8bit(data)
+
+
+# ISO-2022-JP's escape sequences (RFC 1468) and the character set each one switches to
+_ISO2022_JP_SETS = {
+    b"\x1b(B": "ascii",
+    b"\x1b(J": "roman",  # JIS X 0201 Roman: ASCII but for "¥" and "‾"
+    b"\x1b(I": "kana",  # JIS X 0201 half-width katakana (Microsoft's CP50222 writes it)
+    b"\x1b$@": "jis",  # JIS C 6226-1978, read with JIS X 0208's table as clients do
+    b"\x1b$B": "jis",  # JIS X 0208
+}
+_ISO2022_JP_ESCAPE = re.compile(rb"\x1b(?:\(B|\(J|\(I|\$@|\$B)")
+
+
+def iso2022_jp_as_windows(data: bytes) -> str:
+    """ISO-2022-JP text as Windows mail clients read it (Microsoft's CP50220 family): JIS X
+    0208 with NEC's row 13 ("№" at 0x2D62, "①", "㈱") and IBM's extensions, which Python's
+    ``iso2022_jp`` codec refuses. Each two-byte JIS code is read through its Shift_JIS code
+    in cp932, the same characters in Microsoft's table. Raises UnicodeDecodeError for bytes
+    that are no such text (another escape sequence, a code outside the table)."""
+    out: list[str] = []
+    mode, pos = "ascii", 0
+    for m in [*_ISO2022_JP_ESCAPE.finditer(data), None]:
+        end = m.start() if m is not None else len(data)
+        out.append(_iso2022_jp_run(data, pos, end, mode))
+        if m is not None:
+            mode, pos = _ISO2022_JP_SETS[m.group()], m.end()
+    return "".join(out)
+
+
+def _iso2022_jp_run(data: bytes, start: int, end: int, mode: str) -> str:
+    """The bytes ``data[start:end]``, written in one of ISO-2022-JP's sets, as text."""
+    run = data[start:end]
+    if b"\x1b" in run or (mode != "ascii" and any(b > 0x7F for b in run)):
+        raise UnicodeDecodeError("iso2022_jp", data, start, end, "no ISO-2022-JP text")
+    if mode == "ascii":
+        return run.decode("ascii")
+    if mode == "roman":
+        return run.decode("ascii").replace("\\", "¥").replace("~", "‾")
+    if mode == "kana":
+        return bytes(b + 0x80 if 0x21 <= b <= 0x5F else b for b in run).decode("cp932")
+    if len(run) % 2:
+        raise UnicodeDecodeError("iso2022_jp", data, start, end, "half a JIS code")
+    sjis = bytearray()
+    for first, second in zip(run[::2], run[1::2], strict=True):
+        if not (0x21 <= first <= 0x7E and 0x21 <= second <= 0x7E):
+            raise UnicodeDecodeError("iso2022_jp", data, start, end, "no JIS code")
+        lead = ((first - 0x21) >> 1) + 0x81
+        trail = second + (0x1F if first & 1 else 0x7E)
+        if first & 1 and trail >= 0x7F:
+            trail += 1  # Shift_JIS skips 0x7F
+        sjis += bytes((lead + 0x40 if lead > 0x9F else lead, trail))
+    try:
+        return bytes(sjis).decode("cp932")
+    except UnicodeDecodeError as exc:
+        raise UnicodeDecodeError("iso2022_jp", data, start, end, exc.reason) from None
 
 
 def header_text(data: bytes, declared: Iterable[str] = ()) -> str:

@@ -21,8 +21,8 @@ from mailcheck.config import Config
 from mailcheck.engine import run
 from mailcheck.loaders import load
 from mailcheck.message import decode_header_value
-from mailcheck.model import Campaign
-from tests.helpers import check
+from mailcheck.model import Campaign, Severity
+from tests.helpers import check, only
 from tests.test_corpus import corpus_root
 
 MOZILLA = "mozilla+releases-comm-central/mail/components/extensions/test/xpcshell/messages"
@@ -621,11 +621,44 @@ def test_rfc2047_subjects(tmp_path: Path, charset: str, header_encoding: str) ->
 
 def test_a_russian_subject_in_microsofts_iso_2022_jp(tmp_path: Path) -> None:
     # Exchange writes Cyrillic in ISO-2022-JP with NEC's "№" (row 13), which Python's codec
-    # lacks: the subject was read as 8-bit text and kept its escape codes (a false SUB003)
+    # lacks: the subject was read as 8-bit text and kept its escape codes (a false SUB003),
+    # then as "ЖД�41" (a false BRF003); mail clients show "№", as cp932 reads it
     word = "=?iso-2022-jp?B?GyRCJygnJS1iGyhCNDEgGyRCJ2AnZBsoQiAyOC4wOS4yMDE2?="
     path = tmp_path / "jp.eml"
     path.write_bytes(f"From: a@b.example\r\nSubject: {word}\r\n\r\nx\r\n".encode())
-    assert load_file(path).subject == "ЖД\ufffd41 от 28.09.2016"
+    assert load_file(path).subject == "ЖД№41 от 28.09.2016"
+
+
+# "セール①、№5 ㈱エース ｱｲ" as Microsoft's ISO-2022-JP writes it: JIS X 0208 (ESC $ B) with
+# NEC's row 13 (①, №, ㈱) and JIS X 0201 half-width katakana (ESC ( I)
+MS_JIS = b'\x1b$B%;!<%k-!!"\x1b(B\x1b$B-b\x1b(B5 \x1b$B-j%(!<%9\x1b(B \x1b(I12\x1b(B'
+
+
+def test_microsofts_iso_2022_jp_is_read_as_mail_clients_read_it() -> None:
+    assert decode_bytes(MS_JIS, "iso-2022-jp") == "セール①、№5 ㈱エース ｱｲ"
+    # what Python's codec reads is read as it reads it
+    plain = "日本語のお知らせ ¥100".encode("iso2022_jp")
+    assert decode_bytes(plain, "iso-2022-jp") == "日本語のお知らせ ¥100"
+    # a code no table has (row 15 is empty in JIS X 0208 and cp932) is still one "�"
+    assert decode_bytes(b"\x1b$B/!\x1b(Bx", "iso-2022-jp") == "\ufffdx"
+
+
+def test_an_iso_2022_jp_part_with_necs_characters_is_no_garbled_text(tmp_path: Path) -> None:
+    path = tmp_path / "jp.eml"
+    path.write_bytes(
+        b"From: shop@acme.example\r\nSubject: =?iso-2022-jp?B?"
+        + base64.b64encode(MS_JIS)
+        + b"?=\r\nContent-Type: text/html; charset=iso-2022-jp\r\n\r\n<html><body><p>"
+        + MS_JIS
+        + b"</p></body></html>\r\n"
+    )
+    result = check(path)
+    assert result.campaign.subject == "セール①、№5 ㈱エース ｱｲ"
+    assert only(result, "BRF003") == []
+    # an undecodable code is still the warning that says mailcheck's reading put the "�"
+    path.write_bytes(path.read_bytes().replace(b"-b", b"/!"))
+    [brf003] = only(check(path), "BRF003")
+    assert brf003.severity is Severity.WARNING
 
 
 def test_folded_multi_word_subject_and_list_unsubscribe(tmp_path: Path) -> None:
