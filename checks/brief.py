@@ -20,7 +20,7 @@ import regex
 
 from mailcheck.charsets import charset_name, read_as
 from mailcheck.i18n import Joined, Message, quoted_list, t
-from mailcheck.model import Severity, TextApart
+from mailcheck.model import Document, Severity, TextApart
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import quoted, references_shown
 
@@ -86,6 +86,12 @@ def _texts(ctx: Context) -> list[tuple[str, str]]:
     # a message with a text part alone: its document is that part, read once (not as the
     # "text/plain part" and again as the "text part")
     body = document.text if document and campaign.html is not None else ""
+    # campaign.toml's preheader goes in front of the body: the body's own hidden one is no
+    # preview then but its text, hidden or not (TextApart tells); a visible one is the
+    # body's text already
+    own = document.preheader if document and not document.preheader_by_name else None
+    if body and campaign.preheader_explicit and own:
+        body = f"{own} {body}"
     places = [
         ("subject", subject or ""),
         ("preheader", preheader or ""),
@@ -107,23 +113,26 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     reader sees them — in the subject, the preheader, the visible text or the text part: a few
     words of Lorem ipsum ("Lorem ipsum", "dolor sit amet", "consectetur adipiscing", its jokes
     such as "Bacon ipsum dolor") and of the free layouts' "Far far away, behind the word
-    mountains… A small river named Duden". No copy says them, so they are certain. The text
-    of Outlook's conditional comments (`<!--[if mso]>…<![endif]-->`) is what Outlook's readers
-    see, and `<!--[if !mso]><!-->…<!--<![endif]-->` what every other client's do: read too. In
-    an element hidden from every client (a mobile-only block: by its own style or a top-level
+    mountains… A small river named Duden". No copy says them, so they are certain. The text of
+    Outlook's conditional comments (`<!--[if mso]>…<![endif]-->`) is what Outlook's readers see,
+    and `<!--[if !mso]><!-->…<!--<![endif]-->` what every other client's do: read too. In an
+    element hidden from every client (a mobile-only block: by its own style or a top-level
     `<style>` rule such as `.mobile {display: none}`; one inside `@media` hides it on some
     screens only, and a rule hides it only when neither its own style nor another rule, a
-    phone's `@media` too, writes a `display` or `visibility` that may show it; not the body's
+    phone's `@media` too, writes a `display` or `visibility` that may show it; a `<style
+    media="…">` is read as its `@media` query, `print` shows nothing on a screen; not the body's
     first text, though, which an inbox shows as the preview, as a hidden preheader's, nor the
     text right after a preheader of fewer than 35 characters and no padding, which the inbox
-    shows after it in the preview), hidden
-    from Outlook within its comment, or in a comment for another client (`[if IE]`), they are a
-    warning; so are they quoted by name in a short quotation (“Lorem ipsum”, «Lorem ipsum dolor
-    sit amet», at most seven words) in a paragraph with words of its own: a sentence about the
-    dummy text (a paragraph, cell or subject that is nothing but the quotation is a placeholder
-    testimonial: an error). In a comment no client shows (`[if !mso]` unrevealed), an image's
-    alt text, a style or a font's name (`font-family: "Lorem Ipsum Sans"`), and in `<code>`,
-    `<pre>`, `<kbd>` or `<samp>` (a sample shown as written) they are not copy, not read.
+    shows after it in the preview: `preheader =` in `campaign.toml` is put in front of the body
+    and counts so too), hidden from Outlook within its comment, or in a comment for another
+    client (`[if IE]`), they are a warning, which says how each is hidden (`display:none on line
+    12`, the stylesheet rule that hides it): no reader sees it, but it is in the message; so are
+    they quoted by name in a short quotation (“Lorem ipsum”, «Lorem ipsum dolor sit amet», at
+    most seven words) in a paragraph with words of its own: a sentence about the dummy text (a
+    paragraph, cell or subject that is nothing but the quotation is a placeholder testimonial:
+    an error). In a comment no client shows (`[if !mso]` unrevealed), an image's alt text, a
+    style or a font's name (`font-family: "Lorem Ipsum Sans"`), and in `<code>`, `<pre>`,
+    `<kbd>` or `<samp>` (a sample shown as written) they are not copy, not read.
 
     The looser patterns are warnings: "TODO", "xxx", «Заголовок письма», «Здесь будет
     текст», "YourBrand", "[Product Name]", a run of one repeated letter, or a subject/preheader
@@ -165,13 +174,15 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
         # what Outlook alone shows (<!--[if mso]>), and what maybe no client does
         texts += [(html, document.outlook_text, False, True)]
         texts += [(html, document.outlook_unsure, False, False)]
+    hows: list[Message] = []  # how the dummy text no reader sees is hidden (the warning)
     for place, text, body, certain in texts:
         if not text:
             continue
         matches = _placeholder_matches(text, field=place in ("subject", "preheader"))
         dummy_text = any(dummy for _each, dummy, _start, _end in matches)
-        # what of the body is hidden or code: read again, only for a body with dummy text
-        apart = document.text_apart if body and document and dummy_text else None
+        # what of the body is hidden or code: read again, only for a body with dummy text,
+        # as sent (after campaign.toml's preheader, which the preview reads first)
+        apart = ctx.text_apart if body and document and dummy_text else None
         # the text blocks a quotation may stand alone in: a field's or the text part's lines
         blocks = apart.blocks if apart else frozenset(text.splitlines()) if not body else None
         verdicts = _dummy_verdicts(text, matches, apart, blocks)
@@ -181,11 +192,54 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
                 shown.setdefault(place, []).append(each)
             elif verdict is not None:
                 found.setdefault(place, []).append(each)
+                if dummy:
+                    hows += _hidden_how(each, apart, None if certain else document)
     for texts_found, severity in ((shown, Severity.ERROR), (found, Severity.WARNING)):
         if texts_found:
             places = _places(ctx, texts_found, code=False)  # (what code shows passes)
             message = t("placeholder copy: {found}", found=_listed(texts_found))
+            if severity is Severity.WARNING and hows:
+                message = t(
+                    "placeholder copy: {found}; the dummy text is hidden ({how}): no reader "
+                    "sees it, but it is still in the message; remove it",
+                    found=_listed(texts_found),
+                    how=_listed_hows(hows),
+                )
             yield Problem(message, location=places[0], locations=places, severity=severity)
+
+
+def _hidden_how(each: str, apart: TextApart | None, outlook: Document | None) -> list[Message]:
+    """How the elements that hold the dummy text ``each`` hide it from every reader: those of
+    the body (``apart``), or of Outlook's conditional comments (``outlook``'s)."""
+    folded = each.casefold()
+    found: list[Message] = []
+    for hidden in apart.hidden_how if apart else ():
+        if folded not in hidden.text.casefold():
+            continue
+        if hidden.rule:
+            found.append(t("by the stylesheet rule “{rule}”", rule=quoted(hidden.rule, 60)))
+        else:
+            found.append(
+                t("{declaration} on line {line}", declaration=hidden.declaration, line=hidden.line)
+            )
+    for text, how in outlook.outlook_unsure_how if outlook else ():
+        if folded not in text.casefold():
+            continue
+        if how.startswith("[if"):
+            found.append(
+                t("in a conditional comment for another client, {condition}", condition=how)
+            )
+        else:
+            found.append(t("{declaration} in an Outlook conditional comment", declaration=how))
+    return found
+
+
+def _listed_hows(hows: list[Message], most: int = 3) -> Joined:
+    """Each way dummy text is hidden once, the first few only."""
+    unique = list(dict.fromkeys(hows))
+    if len(unique) > most:
+        return Joined("; ", [*unique[:most], t("{n} more", n=len(unique) - most)])
+    return Joined("; ", unique)
 
 
 def _dummy_verdicts(

@@ -44,6 +44,7 @@ import operator
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from html import unescape
 from typing import Any
 
 from lxml import etree
@@ -53,6 +54,7 @@ from mailcheck.i18n import t
 from mailcheck.model import (
     SHORT_BLOCK,
     Document,
+    HiddenHow,
     Image,
     Link,
     StrippedElement,
@@ -60,7 +62,7 @@ from mailcheck.model import (
     TextApart,
     UnclosedComment,
 )
-from mailcheck.stylesheet import hidden_by_rules, hides, style_images
+from mailcheck.stylesheet import hidden_by_rules, hides, style_images, style_texts
 from mailcheck.text import collapse_ws, strip_padding
 
 # The plain etree parser: lxml.html's element classes cost a Python lookup per element.
@@ -322,10 +324,11 @@ def parse_html(html: str, *, accessibility: bool = False) -> Document:
     return document
 
 
-def text_apart(html: str) -> TextApart:
+def text_apart(html: str, *, before: str | None = None) -> TextApart:
     """The text of ``html`` that is no copy a reader sees (:class:`TextApart`), parsed again
     as :func:`parse_html` parses it: asked of the few documents that need it (dummy text)
-    rather than read in every parse."""
+    rather than read in every parse. ``before``: a preheader the ESP puts in front of the
+    body (campaign.toml's), which the preview reads first, as it does the body's own."""
     if not html or _crowded_element(html):
         return TextApart()
     try:
@@ -334,29 +337,39 @@ def text_apart(html: str) -> TextApart:
             return TextApart()
         for el in root.iter(*_BLOCKS):
             _spaced(el)
-        css_texts = [el.text for el in root.iter("style") if el.text]
+        css_texts = style_texts(root)
         etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
-        found, preheader, *_rest = _preheader_taken(root, css_texts, late=False)
-        # the preheader's whole text, its padding too (its "text as written" is trimmed)
-        raw = "".join(found.itertext()) if found is not None else ""
-        hiding = [el for el in _STYLED(root) if _hidden_box(el)]
-        by_rules: list[Any] = []
+        how: dict[Any, HiddenHow] = {}  # each element hidden from every client, and how
+        starts = _TagStarts(html)
+        for el in _STYLED(root):
+            if _hidden_box(el):
+                how[el] = HiddenHow("", starts.line(el), declaration=_hiding_said(el))
         if css_texts:  # a top-level rule's .mobile {display:none}
             by_rules = hidden_by_rules(
                 root, css_texts, lambda el, style: _style_hides(el, style, from_everyone=True)
             )
+            for el, rule in by_rules.items():
+                how.setdefault(el, HiddenHow("", starts.line(el), rule=rule))
+        found, preheader, *_rest = _preheader_taken(root, css_texts, late=False)
+        # the preheader's whole text, its padding too (its "text as written" is trimmed)
+        raw = "".join(found.itertext()) if found is not None else ""
+        taken = found is not None and found.getparent() is None  # a hidden one: not the body's
+        if before:  # the ESP's preheader, then the body's own (if any), as HTML reads it
+            before = unescape(before)
+            if taken and _fills(strip_padding(before), before):
+                # the body's own preheader is hidden text after a preview already full
+                how.setdefault(found, HiddenHow("", starts.line(found), _hiding_said(found)))
+                taken = False
+            raw = f"{before} {raw}"
+            preheader = collapse_ws(f"{strip_padding(before)} {preheader or ''}")
+        if taken:  # (its elements left the tree with it)
+            how = {el: each for el, each in how.items() if not _inside(el, {found})}
         # the first text of a body without a preheader is the preview the inbox shows (PRE001
         # quotes it), however it is hidden: as a hidden preheader's is; so is the text right
         # after a preheader too short to fill the preview, with no padding to fill it
-        fills = preheader is None or (
-            len(preheader) < _SHORTEST_PREVIEW
-            and strip_padding(raw) == collapse_ws(raw)  # no &zwnj; or the like
-            and "\xa0" * 3 not in raw  # nor a run of &nbsp;
-        )
-        boxes = set(hiding) | set(by_rules)
-        preview = _preview_box(root, boxes, padded=preheader is not None) if fills else None
-        hiding = [el for el in [*hiding, *by_rules] if el is not preview]
-        hidden = _outermost(hiding)
+        fills = preheader is None or not _fills(preheader, raw)
+        preview = _preview_box(root, set(how), padded=preheader is not None) if fills else None
+        hidden = _outermost(el for el in how if el is not preview)
         boxes = set(hidden)
         code = [el for el in _outermost(root.iter(*_CODE)) if not _inside(el, boxes)]
         blocks = frozenset(
@@ -367,10 +380,54 @@ def text_apart(html: str) -> TextApart:
     except Exception:  # as parse_html: nothing read, nothing apart
         return TextApart()
     # spaces as the visible text reads them (strip_padding): "Lorem&nbsp;ipsum" is "Lorem ipsum"
+    hidden_how = tuple(  # in the order written
+        sorted(
+            (replace(how[el], text=text) for el in hidden if (text := strip_padding(_TEXT_OF(el)))),
+            key=operator.attrgetter("line"),
+        )
+    )
     return TextApart(
-        hidden=" ".join(t for el in hidden if (t := strip_padding(_TEXT_OF(el)))),
+        hidden=" ".join(each.text for each in hidden_how),
+        hidden_how=hidden_how,
         code=" ".join(t for el in code if (t := strip_padding(_TEXT_OF(el)))),
         blocks=blocks,
+    )
+
+
+# The declarations of a style that hide, as :func:`_style_hides` finds them: what is said
+# of an element hidden (the first found)
+_HIDING_SAID = (
+    _HIDING,
+    _VISIBILITY_HIDDEN,
+    _FONT_SIZE_ZERO,
+    _ZERO_HEIGHT,
+    _ZERO_MAX,
+    _OUTLOOK_HIDING,
+)
+
+
+def _hiding_said(el: Any) -> str:
+    """The declaration of ``el``'s own style that hides it, as written ("display:none",
+    "height:0" of "height:0;overflow:hidden"); "hidden" for the attribute."""
+    if el.get("hidden") is not None:
+        return "hidden"
+    style = el.get("style") or ""
+    for pattern in _HIDING_SAID:
+        found = pattern.search(style.lower())
+        if found:
+            start, end = found.span()
+            return " ".join(style[start:end].split()).rstrip(";").strip()
+    return " ".join(style.split())
+
+
+def _fills(preheader: str, raw: str) -> bool:
+    """Whether a preheader (its text, and ``raw``: as written, padding too) fills the
+    preview: long enough, or padded (``&zwnj;&nbsp;``, a run of ``&nbsp;``), the inbox
+    shows nothing after it."""
+    return (
+        len(preheader) >= _SHORTEST_PREVIEW
+        or strip_padding(raw) != collapse_ws(raw)  # &zwnj; or the like
+        or "\xa0" * 3 in raw  # a run of &nbsp;
     )
 
 
@@ -502,7 +559,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
     stylesheets: list[tuple[str, int]] = []  # <style> texts that may name images, and lines
     stripped: list[StrippedElement] = []  # what mail clients remove (scripts …)
     outlook: list[str] = []  # the text Outlook's conditional comments show it
-    unsure: list[str] = []  # ... and what they may not show anyone
+    unsure: list[tuple[str, str]] = []  # ... and what they may not show anyone, and why
     # One traversal for links, images, the title and word boundaries; every element only when
     # some style attribute may hold a url(), else just the tags that matter (much faster).
     nodes = root.iter() if has_css_urls else root.iter(etree.Comment, *_VISITED)
@@ -555,7 +612,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
     ]
     facts = read_accessibility(root, html, _hidden_from_everyone) if accessibility else None
     # the <style> blocks, for the preview element a class or id names (read before they go)
-    css_texts = [el.text for el in root.iter("style") if el.text]
+    css_texts = style_texts(root)
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
     judged: dict[Any, bool] = {}  # boxes around links, hidden or not
     for index, el in anchors:
@@ -588,7 +645,8 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         images=images,
         text=text,
         outlook_text=" ".join(t for t in outlook if t),
-        outlook_unsure=" ".join(t for t in unsure if t),
+        outlook_unsure=" ".join(t for t, _how in unsure if t),
+        outlook_unsure_how=tuple((t, how) for t, how in unsure if t),
         code=(
             " ".join(_TEXT_OF(el) for el in root.iter(*_CODE))
             if "&" in text or "${" in text
@@ -1038,10 +1096,11 @@ def _conditional(
     links: list[Link],
     anchors: list[tuple[int, Any]],
     outlook: list[str],
-    unsure: list[str],
+    unsure: list[tuple[str, str]],
 ) -> None:
     """What a conditional comment (``<!--[if mso]>…<![endif]-->``) gives: its links, and the
-    text Outlook shows (into ``outlook``) or may not (``unsure``: hidden there by a style, or
+    text Outlook shows (into ``outlook``) or may not (``unsure``, with how: hidden there by a
+    style, its hiding declaration; or
     for a client not told: ``[if IE]``); a ``[if !mso]`` comment's text no client shows.
     Parsed only when it may hold links or text: most wrap a table in another."""
     body = comment.text
@@ -1067,20 +1126,24 @@ def _conditional(
     if has_text:  # (a copy: the links' texts are read from the fragment as it is)
         shown = _FOR_OUTLOOK.search(condition) is not None
         text = _conditional_text(copy.deepcopy(fragment) if has_links else fragment, unsure)
-        (outlook if shown else unsure).append(text)
+        if shown:
+            outlook.append(text)
+        else:
+            unsure.append((text, f"[if {condition.strip()}]"))
     if has_links:
         _conditional_links(comment, opened, fragment, links, anchors)
 
 
-def _conditional_text(fragment: Any, hidden: list[str]) -> str:
+def _conditional_text(fragment: Any, hidden: list[tuple[str, str]]) -> str:
     """The text of a conditional comment's parsed content, without its code elements and
-    the elements its styles hide (their text goes into ``hidden``)."""
+    the elements its styles hide (their text goes into ``hidden``, with the declaration
+    that hides each: ``mso-hide:all``)."""
     etree.strip_elements(fragment, *_NOT_TEXT, etree.Comment, with_tail=False)
     for el in fragment.iter(*_BLOCKS):
         _spaced(el)
     hiding = _outermost(el for el in fragment.iter() if isinstance(el.tag, str) and is_hidden(el))
     # spaces as the visible text reads them (strip_padding): "Lorem&nbsp;ipsum" is "Lorem ipsum"
-    hidden.extend(t for el in hiding if (t := strip_padding(_TEXT_OF(el))))
+    hidden.extend((t, _hiding_said(el)) for el in hiding if (t := strip_padding(_TEXT_OF(el))))
     boxes = set(hiding)
     code = [el for el in _outermost(fragment.iter(*_CODE)) if not _inside(el, boxes)]
     for el in (*hiding, *code):

@@ -156,6 +156,9 @@ class Document:
     # ``[if IE]``); whitespace collapsed
     outlook_text: str = ""
     outlook_unsure: str = ""
+    # ... each piece of it, with why Outlook may not show it: the declaration of a style that
+    # hides it there ("mso-hide:all"), or the condition for another client ("[if IE]")
+    outlook_unsure_how: tuple[tuple[str, str], ...] = ()
     code: str = ""  # the text of its code elements (<code>, <pre>, <kbd> …), which show code as is
     accessibility: Accessibility | None = None
     suppressions: list[Suppression] = field(default_factory=list)
@@ -181,6 +184,16 @@ class Document:
 
         return text_apart(self.source)
 
+    def text_apart_after(self, preheader: str | None) -> TextApart:
+        """:attr:`text_apart` of the body as sent after ``preheader``, the one campaign.toml
+        gives, which the ESP puts in front of it: the preview reads it first (not cached:
+        :attr:`mailcheck.rules.Context.text_apart` asks once)."""
+        if not preheader:
+            return self.text_apart
+        from mailcheck.htmlparse import text_apart
+
+        return text_apart(self.source, before=preheader)
+
     @property
     def hidden_text(self) -> str:
         """The part of ``text`` hidden from every client (mobile-only blocks, tracking tricks;
@@ -190,12 +203,27 @@ class Document:
 
 
 @dataclass(frozen=True)
+class HiddenHow:
+    """How an element of a document is hidden from every client, as the source writes it."""
+
+    text: str  # the element's text, as :attr:`TextApart.hidden` holds it
+    line: int  # the line of its start tag
+    # the hiding declaration of its own style ("display:none", "hidden" for the attribute),
+    # or the stylesheet rule that hides it, as written (".mob{display:none}")
+    declaration: str = ""
+    rule: str = ""
+
+
+@dataclass(frozen=True)
 class TextApart:
     """Text of a document that is not copy a reader sees, read on demand."""
 
     # in elements hidden from every client by their own style or a top-level <style> rule
     # (``.mobile {display: none}``)
     hidden: str = ""
+    # how each of those elements is hidden, in their order: what BRF001 says of the dummy
+    # text it finds there
+    hidden_how: tuple[HiddenHow, ...] = ()
     # in code elements (<code>, <pre>, <kbd>, <samp>, <tt>) not hidden: shown as written, a
     # sample, not copy
     code: str = ""

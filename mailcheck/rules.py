@@ -25,7 +25,16 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 from mailcheck.i18n import Message, t
-from mailcheck.model import Campaign, Document, Finding, Link, Rendered, Severity, UnclosedComment
+from mailcheck.model import (
+    Campaign,
+    Document,
+    Finding,
+    Link,
+    Rendered,
+    Severity,
+    TextApart,
+    UnclosedComment,
+)
 from mailcheck.text import quoted_names
 
 if TYPE_CHECKING:
@@ -156,6 +165,19 @@ class Context:
         """What a recipient reads: the main variant's document, else the source's."""
         main = self.campaign.main
         return main.document if main and main.document else self.campaign.static
+
+    @cached_property
+    def text_apart(self) -> TextApart:
+        """What of :attr:`document`'s visible text no reader sees as copy (hidden, or code), as
+        the body is sent: after campaign.toml's preheader, which the ESP puts in front of it
+        (the preview reads that first, as it does a preheader the HTML writes)."""
+        document = self.document
+        if document is None:
+            return TextApart()
+        if not self.campaign.preheader_explicit:
+            return document.text_apart
+        main = self.campaign.main
+        return document.text_apart_after(main.preheader if main else self.campaign.preheader)
 
     def is_pixel(self, link: Link) -> bool:
         """Whether every place of an image link is a 1×1 (or 0×0) image: an open-tracking

@@ -226,11 +226,32 @@ class StyleColors:
         return el in self.important
 
 
+def style_texts(root: Any) -> list[str]:
+    """The text of each ``<style>`` element of ``root`` (an lxml tree), its ``media``
+    attribute read as an ``@media`` rule around it reads: ``<style media="print">`` holds
+    rules for paper (:func:`_on_screen`), ``media="(max-width: 600px)"`` rules for phones
+    only (:func:`_for_everyone`); ``screen``, ``all`` or none, rules for every screen, as
+    written. A media list with a brace in it is no query (HTML reads it as ``not all``)."""
+    found = []
+    for el in root.iter("style"):
+        css = el.text
+        if not css:
+            continue
+        media = " ".join((el.get("media") or "").split())
+        queries = [" ".join(q.lower().split()) for q in media.split(",")] if media else []
+        if queries and not any(query in _EVERY_SCREEN for query in queries):
+            # on the same line as the text: a rule's line in it is the one written
+            css = f"@media {media}{{{css}\n}}" if "{" not in media and "}" not in media else ""
+        if css:
+            found.append(css)
+    return found
+
+
 def style_colors(root: Any) -> StyleColors:
     """Which elements of ``root`` (an lxml tree, ``<style>`` elements still in it) the
     colour rules of its stylesheets pick."""
     found = StyleColors()
-    sheets = [el.text for el in root.iter("style") if el.text]
+    sheets = style_texts(root)
     if not any(_COLOR_DECLARATION.search(css) for css in sheets):
         return found
     picker = _Picker(root)
@@ -491,9 +512,11 @@ def hides(el: Any, css_texts: Iterable[str], hiding: Callable[[str], bool]) -> b
 
 def hidden_by_rules(
     root: Any, css_texts: Iterable[str], hiding: Callable[[Any, str], bool]
-) -> list[Any]:
+) -> dict[Any, str]:
     """The elements of ``root`` a top-level rule of a stylesheet hides, in the order of the
-    rules, as :func:`hides` tells it of one element: the rules whose declarations may hide
+    rules, each with the first rule that hides it as written (``.mob{display:none}``,
+    whitespace collapsed), as :func:`hides` tells it of one element: the rules whose
+    declarations may hide
     from every client, then ``hiding(element, declarations)`` for each element one picks
     (``visibility:hidden`` hides one only when no descendant shows). A stylesheet that writes
     no hiding declaration is not parsed.
@@ -506,6 +529,7 @@ def hidden_by_rules(
     win, and the text may show. What an ``!important`` declaration hides, only another
     ``!important`` one (a rule's or the inline style's) may show: it wins over all the rest."""
     found: dict[Any, set[int]] = {}  # each element hidden, and the rules that hide it
+    first: dict[Any, Any] = {}  # ... the first of them
     important: set[Any] = set()  # those a rule's !important declarations alone hide
     tree = root.getroottree()
     css_texts = list(css_texts)
@@ -517,6 +541,7 @@ def hidden_by_rules(
                 found[el].add(id(rule))
             elif hiding(el, style):
                 found[el] = {id(rule)}
+                first[el] = rule
             else:
                 continue
             if el not in important and "!" in style and hiding(el, _important_part(rule)):
@@ -528,7 +553,16 @@ def hidden_by_rules(
     if found:
         for el in _shown_by_other_rules(tree, css_texts, found, important):
             del found[el]
-    return list(found)
+    return {el: _as_written(first[el]) for el in found}
+
+
+def _as_written(rule: Any) -> str:
+    """A style rule as written, whitespace collapsed: ``.mob{display:none}``."""
+    import tinycss2
+
+    selectors = ", ".join(_selectors(rule.prelude))
+    declarations = " ".join(tinycss2.serialize(rule.content).split()).strip(" ;")
+    return f"{selectors}{{{declarations}}}"
 
 
 # A declaration of display or visibility (in an inline style: one there wins over any rule,

@@ -458,6 +458,33 @@ def test_a_colour_every_reader_gets_clears_the_finding(tmp_path: Path, condition
     ]
 
 
+@pytest.mark.parametrize(
+    ("media", "cleared"),
+    [
+        # a <style> element's media attribute is read as an @media rule around it
+        ("print", False),
+        ("(max-width:600px)", False),
+        ("only screen and (max-width: 600px)", False),
+        ("screen", True),
+        ("all", True),
+        ("all, print", True),
+    ],
+)
+def test_a_stylesheet_s_media_attribute_is_read_as_its_media_query(
+    tmp_path: Path, media: str, cleared: bool
+) -> None:
+    """``<style media="print">`` colours paper, and ``media="(max-width:600px)"`` phones
+    only: on a desktop the text is still grey on grey. ``screen`` and ``all`` colour it for
+    every reader, as the same stylesheet without the attribute does."""
+    rules = ".x { color:#000 !important } .y { color:#000 }"
+    html = NARROW.format(css=rules).replace("<style>", f'<style media="{media}">')
+    assert findings(tmp_path, html, "A11Y006") == (
+        [("1 text(s) below WCAG AA contrast: “grey” #777 on #888 1.3:1 (line 6)", "email.html:6")]
+        if cleared
+        else [(GREY_ON_GREY, "email.html:5")]
+    )
+
+
 def test_documents_that_share_a_stylesheet_read_its_colour_rules_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

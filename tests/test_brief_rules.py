@@ -634,27 +634,42 @@ def _lines_of(d: Path, written: str) -> list[int]:
     return [n for n, text in enumerate(lines, 1) if written in text]
 
 
+LOREM = "“Lorem ipsum”, “dolor sit amet” (email.html)"
+
+
+def _hidden(how: str, found: str = LOREM) -> str:
+    """BRF001's warning for dummy text no reader sees: why it is no error."""
+    return (
+        f"placeholder copy: {found}; the dummy text is hidden ({how}): no reader sees it, but "
+        "it is still in the message; remove it"
+    )
+
+
 @pytest.mark.parametrize(
-    ("stylesheet", "severity"),
+    ("stylesheet", "how"),
     [
         # a top-level rule hides the block from every client: a mobile-only block, as an inline
         # display:none is
-        (".mob{display:none}", Severity.WARNING),
-        ("div.mob {visibility: hidden !important}", Severity.WARNING),
+        # (the warning says which rule, as written)
+        (".mob{display:none}", "by the stylesheet rule “.mob{display:none}”"),
+        (
+            "div.mob {visibility: hidden !important}",
+            "by the stylesheet rule “div.mob{visibility: hidden !important}”",
+        ),
         # inside @media it hides on some screens only: the others show it
-        ("@media (max-width: 600px) {.mob{display:none}}", Severity.ERROR),
+        ("@media (max-width: 600px) {.mob{display:none}}", None),
         # a rule for another element hides nothing here
-        (".desktop{display:none}", Severity.ERROR),
+        (".desktop{display:none}", None),
     ],
 )
 def test_dummy_text_hidden_by_a_stylesheet_rule_is_a_warning(
-    tmp_path: Path, stylesheet: str, severity: Severity
+    tmp_path: Path, stylesheet: str, how: str | None
 ) -> None:
     body = f'<style>{stylesheet}</style>\n{BODY}\n<div class="mob">Lorem ipsum dolor sit amet</div>'
     d = campaign(tmp_path, body=body)
     [found] = only(check(d), "BRF001")
-    assert found.severity is severity
-    assert found.message == "placeholder copy: “Lorem ipsum”, “dolor sit amet” (email.html)"
+    assert found.severity is (Severity.WARNING if how else Severity.ERROR)
+    assert found.message == (_hidden(how) if how else f"placeholder copy: {LOREM}")
     assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, '<div class="mob">'))
 
 
@@ -693,31 +708,44 @@ def test_dummy_text_a_stylesheet_rule_hides_and_another_may_show_is_an_error(
 
 
 @pytest.mark.parametrize(
-    ("stylesheet", "style"),
+    ("stylesheet", "style", "rule"),
     [
         # an !important declaration wins over every declaration that is not
-        ("div{display:block} .old{display:none!important}", ""),
-        (".old{display:none !important} div.old.old{display:block}", ""),
-        (".old{display:none!important}", "display:block"),
-        (".old{visibility:hidden!important; display:block} .old{visibility:visible}", ""),
+        ("div{display:block} .old{display:none!important}", "", ".old{display:none!important}"),
+        (
+            ".old{display:none !important} div.old.old{display:block}",
+            "",
+            ".old{display:none !important}",
+        ),
+        (".old{display:none!important}", "display:block", ".old{display:none!important}"),
+        (
+            ".old{visibility:hidden!important; display:block} .old{visibility:visible}",
+            "",
+            ".old{visibility:hidden!important; display:block}",
+        ),
         # paper is no screen: what only print shows, no reader sees
-        (".old{display:none}@media print{.old{display:block}}", ""),
+        (".old{display:none}@media print{.old{display:block}}", "", ".old{display:none}"),
         (
             ".old{display:none}@media only print, print and (orientation:landscape){.old{display:block}}",
             "",
+            ".old{display:none}",
         ),
-        (".old{display:none}@media print{@media (max-width:600px){.old{display:block}}}", ""),
+        (
+            ".old{display:none}@media print{@media (max-width:600px){.old{display:block}}}",
+            "",
+            ".old{display:none}",
+        ),
     ],
 )
 def test_dummy_text_hidden_where_no_other_rule_may_show_it_is_a_warning(
-    tmp_path: Path, stylesheet: str, style: str
+    tmp_path: Path, stylesheet: str, style: str, rule: str
 ) -> None:
     own = f' style="{style}"' if style else ""
     body = f'<style>{stylesheet}</style>\n<p>Hi</p>\n<div class="old"{own}>Lorem ipsum dolor sit amet</div>'
     d = campaign(tmp_path, body=body)
     [found] = only(check(d), "BRF001")
     assert found.severity is Severity.WARNING
-    assert found.message == "placeholder copy: “Lorem ipsum”, “dolor sit amet” (email.html)"
+    assert found.message == _hidden(f"by the stylesheet rule “{rule}”")
     assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, '<div class="old"'))
     assert len(found.places) == 1
 
@@ -770,8 +798,11 @@ def test_dummy_text_a_stylesheet_hides_as_the_preview_is_seen(
     d = campaign(tmp_path, body=body, preheader_html=preheader)
     [found] = only(check(d), "BRF001")
     assert found.severity is severity
+    texts = "“Lorem ipsum”, “dolor sit amet”, “consectetur adipiscing” (email.html)"
     assert found.message == (
-        "placeholder copy: “Lorem ipsum”, “dolor sit amet”, “consectetur adipiscing” (email.html)"
+        _hidden("by the stylesheet rule “.ph{display:none}”", texts)
+        if severity is Severity.WARNING
+        else f"placeholder copy: {texts}"
     )
     assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, '<div class="ph">'))
 
@@ -818,7 +849,12 @@ def test_dummy_text_in_a_conditional_comment_is_read_as_its_readers_see_it(
     found = only(check(d), "BRF001")
     assert [f.severity for f in found] == ([severity] if severity else [])
     if found:  # at the line the text is written on, not the HTML's name alone
-        assert found[0].message == "placeholder copy: “Lorem ipsum”, “dolor sit amet” (email.html)"
+        hows = {  # the warning says why no one may see it
+            "mso-hide": "mso-hide:all in an Outlook conditional comment",
+            "[if IE]": "in a conditional comment for another client, [if IE]",
+        }
+        how = next((said for key, said in hows.items() if key in block), None)
+        assert found[0].message == (_hidden(how) if how else f"placeholder copy: {LOREM}")
         assert found[0].places == tuple(
             f"email.html:{n}" for n in _lines_of(d, "Lorem ipsum dolor")
         )
@@ -845,8 +881,14 @@ def test_dummy_text_with_no_break_spaces_is_read_as_shown(
     found = only(check(d), "BRF001")
     assert [f.severity.value for f in found] == ([severity] if severity else [])
     if found:
-        assert found[0].message == "placeholder copy: “Lorem ipsum”, “dolor sit amet” (email.html)"
-        assert found[0].places == tuple(f"email.html:{n}" for n in _lines_of(d, "Lorem&nbsp;"))
+        [line] = _lines_of(d, "Lorem&nbsp;")
+        how = {
+            "mso-hide": "mso-hide:all in an Outlook conditional comment",
+            "display:none": f"display:none on line {line}",
+        }
+        said = next((said for key, said in how.items() if key in block), None)
+        assert found[0].message == (_hidden(said) if said else f"placeholder copy: {LOREM}")
+        assert found[0].places == (f"email.html:{line}",)
 
 
 def test_a_comment_outlook_does_not_read_as_conditional_is_no_copy(tmp_path: Path) -> None:
@@ -996,5 +1038,135 @@ def test_hidden_dummy_text_a_short_preheader_leaves_in_the_preview_is_seen(
     )
     [found] = only(check(d), "BRF001")
     assert found.severity is severity
-    assert found.message == "placeholder copy: “Lorem ipsum”, “dolor sit amet” (email.html)"
+    [line] = _lines_of(d, "Lorem ipsum dolor")
+    how = (
+        f"display:none on line {line}"
+        if "style" in hidden_by
+        else "by the stylesheet rule “.old{display:none}”"
+    )
+    assert found.message == (
+        _hidden(how) if severity is Severity.WARNING else f"placeholder copy: {LOREM}"
+    )
+    assert found.places == (f"email.html:{line}",)
+
+
+@pytest.mark.parametrize(
+    ("preheader", "severity"),
+    [
+        # campaign.toml's preheader is put in front of the body by the ESP: one that fills the
+        # preview (35 characters or more) leaves the hidden text after it hidden, as a
+        # preheader written in the HTML does
+        ("Our winter sale starts today with big discounts on everything", Severity.WARNING),
+        # padding fills it too
+        ("Sale!&zwnj;&nbsp;&zwnj;&nbsp;&zwnj;&nbsp;&zwnj;&nbsp;", Severity.WARNING),
+        # a short one, unpadded, leaves room: the inbox shows "Sale! Lorem ipsum…"
+        ("Sale!", Severity.ERROR),
+    ],
+)
+@pytest.mark.parametrize("hidden_by", ['class="old"', 'style="display:none"'])
+def test_hidden_dummy_text_after_the_campaign_s_preheader_is_judged_by_its_length(
+    tmp_path: Path, preheader: str, severity: Severity, hidden_by: str
+) -> None:
+    # the body has no preheader of its own: the hidden block is its first text
+    d = campaign(
+        tmp_path,
+        body=f"<style>.old{{display:none}}</style>\n"
+        f"<div {hidden_by}>Lorem ipsum dolor sit amet</div>\n{BODY}",
+        preheader_html="",
+        preheader=preheader,
+    )
+    [found] = only(check(d), "BRF001")
+    assert found.severity is severity
+    [line] = _lines_of(d, "Lorem ipsum dolor")
+    how = (
+        f"display:none on line {line}"
+        if "style" in hidden_by
+        else "by the stylesheet rule “.old{display:none}”"
+    )
+    assert found.message == (
+        _hidden(how) if severity is Severity.WARNING else f"placeholder copy: {LOREM}"
+    )
+    assert found.places == (f"email.html:{line}",)
+
+
+def test_a_short_campaign_preheader_and_the_body_s_own_fill_the_preview_together(
+    tmp_path: Path,
+) -> None:
+    # "Sale!" then the HTML's preheader: 35 characters and more together, the preview is full
+    d = campaign(
+        tmp_path,
+        body=f'<div class="old">Lorem ipsum dolor sit amet</div>\n{BODY}',
+        preheader_html='<style>.old{display:none}</style><div style="display:none">'
+        "Everything in the shop at 30% off</div>",
+        preheader="Sale!",
+    )
+    [found] = only(check(d), "BRF001")
+    assert found.severity is Severity.WARNING
+    assert found.message == _hidden("by the stylesheet rule “.old{display:none}”")
     assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, "Lorem ipsum dolor"))
+
+
+@pytest.mark.parametrize(
+    ("stylesheets", "severity"),
+    [
+        # a <style> element's media attribute is read as an @media rule around it: print
+        # shows nothing on a screen
+        ('<style>.mob{display:none}</style><style media="print">.mob{display:block}</style>', "W"),
+        (
+            '<style>.mob{display:none}</style><style media="only print">.mob{display:block}</style>',
+            "W",
+        ),
+        # a phone's query shows it there; screen and all show it everywhere
+        (
+            '<style>.mob{display:none}</style><style media="(max-width:600px)">'
+            ".mob{display:block}</style>",
+            "E",
+        ),
+        ('<style>.mob{display:none}</style><style media="screen">.mob{display:block}</style>', "E"),
+        # what a print stylesheet hides, or a phone's, every other screen shows
+        ('<style media="print">.mob{display:none}</style>', "E"),
+        ('<style media="screen and (max-width:600px)">.mob{display:none}</style>', "E"),
+        # one for every screen hides it from every client
+        ('<style media="all">.mob{display:none}</style>', "W"),
+        ('<style media="screen">.mob{display:none}</style>', "W"),
+    ],
+)
+def test_a_stylesheet_s_media_attribute_is_read_as_its_media_query(
+    tmp_path: Path, stylesheets: str, severity: str
+) -> None:
+    body = f'{stylesheets}\n{BODY}\n<div class="mob">Lorem ipsum dolor sit amet</div>'
+    d = campaign(tmp_path, body=body)
+    [found] = only(check(d), "BRF001")
+    assert found.severity is (Severity.WARNING if severity == "W" else Severity.ERROR)
+    assert found.message == (
+        _hidden("by the stylesheet rule “.mob{display:none}”")
+        if severity == "W"
+        else f"placeholder copy: {LOREM}"
+    )
+    assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, '<div class="mob">'))
+
+
+def test_the_warning_says_every_way_the_dummy_text_is_hidden_in_one_finding(
+    tmp_path: Path,
+) -> None:
+    body = (
+        f"<style>.mob{{display:none}}</style>\n{BODY}\n"
+        '<div class="mob">Lorem ipsum dolor sit amet</div>\n'
+        '<p style="display: none">Lorem ipsum</p>\n'
+        '<!--[if mso]><p style="mso-hide:all">Lorem ipsum</p><![endif]-->\n'
+        "<p>TODO: the footer</p>"
+    )
+    d = campaign(tmp_path, body=body)
+    result = check(d)
+    [found] = only(result, "BRF001")
+    [by_rule] = _lines_of(d, '<div class="mob">')
+    [inline] = _lines_of(d, '<p style="display: none">')
+    [outlook] = _lines_of(d, "mso-hide")
+    [todo] = _lines_of(d, "TODO")
+    assert found.severity is Severity.WARNING
+    assert found.message == _hidden(
+        "by the stylesheet rule “.mob{display:none}”; display: none on line "
+        f"{inline}; mso-hide:all in an Outlook conditional comment",
+        found="“Lorem ipsum”, “dolor sit amet”, “TODO” (email.html)",
+    )
+    assert found.places == tuple(f"email.html:{n}" for n in (by_rule, inline, outlook, todo))
