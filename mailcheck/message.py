@@ -587,8 +587,50 @@ def _describe(defect: email.errors.MessageDefect, msg: Message, data: bytes) -> 
                 delimiter=closing[0],
                 line=closing[1],
             )
+        taken = _taken_by_enclosing(defect, msg, data)
+        if taken is not None:
+            # a nested boundary that begins with the enclosing one ("x----" in "x--")
+            return t(
+                "the opening delimiter “{delimiter}” of a nested multipart, at line {line}, "
+                "is read as the closing delimiter of the multipart around it, whose "
+                "boundary is “{outer}”: that one ends there, and the nested one has no parts",
+                delimiter=taken[0],
+                line=taken[1],
+                outer=taken[2],
+            )
         return t("the multipart boundary never occurs in the body")
     return t("a multipart message whose body is not divided into parts")
+
+
+def _taken_by_enclosing(
+    defect: email.errors.MessageDefect, msg: Message, data: bytes
+) -> tuple[str, int, str] | None:
+    """Where the opening delimiter of the multipart whose ``defect`` says it never occurs is
+    written after all, read as an enclosing multipart's closing delimiter: a nested boundary
+    that begins with an enclosing one and "--" ("x----" inside "x--": "--x----" is "--x--"
+    and "--", RFC 2046's closing delimiter, which ends the enclosing one). (the opening
+    delimiter, its line, the enclosing boundary); None when it is not written or no
+    enclosing boundary takes it."""
+    parents: dict[int, Message] = {}
+    for each in msg.walk():
+        for child in each.get_payload() if each.is_multipart() else ():
+            parents[id(child)] = each
+    part = next((p for p in msg.walk() if any(d is defect for d in p.defects)), None)
+    boundary = part.get_boundary() if part is not None else None
+    if part is None or not boundary:
+        return None
+    delimiter = "--" + boundary
+    opening = delimiter.encode("utf-8", "surrogateescape")
+    lines = [line.rstrip(b" \t") for line in data.splitlines()]
+    if opening not in lines:
+        return None
+    enclosing = parents.get(id(part))
+    while enclosing is not None:
+        outer = enclosing.get_boundary()
+        if outer and opening == ("--" + outer + "--").encode("utf-8", "surrogateescape"):
+            return delimiter, lines.index(opening) + 1, outer
+        enclosing = parents.get(id(enclosing))
+    return None
 
 
 def _closing_delimiter_line(

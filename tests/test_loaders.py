@@ -989,18 +989,50 @@ def test_a_mangled_opening_delimiter_is_named_beside_the_closing_one(tmp_path: P
             (str(path),),
         )
     ]
-    # an inner multipart's opening delimiter that the outer one's closing delimiter took
-    # ("--a----" closes boundary "a--"; stalwart's malformed/005) is written: not "never"
+
+
+@pytest.mark.parametrize(
+    ("outer", "inner", "said"),
+    [
+        # "--x----" is "--x--" and "--": the outer multipart's closing delimiter (stalwart's
+        # malformed/005 has this shape)
+        (
+            "x--",
+            "x----",
+            "broken MIME structure: the opening delimiter “--x----” of a nested multipart, at "
+            "line 8, is read as the closing delimiter of the multipart around it, whose "
+            "boundary is “x--”: that one ends there, and the nested one has no parts",
+        ),
+        (
+            "x=",
+            "x=--",
+            "broken MIME structure: the opening delimiter “--x=--” of a nested multipart, at "
+            "line 8, is read as the closing delimiter of the multipart around it, whose "
+            "boundary is “x=”: that one ends there, and the nested one has no parts",
+        ),
+        # nested boundaries that differ otherwise: read as meant, no finding
+        ("x--", "x-y", None),
+        ("same", "same", None),
+    ],
+)
+def test_a_nested_opening_delimiter_an_enclosing_boundary_takes_is_named(
+    tmp_path: Path, outer: str, inner: str, said: str | None
+) -> None:
+    """An inner multipart's opening delimiter is written, but read as the enclosing one's
+    delimiter line: INP001 said "the multipart boundary never occurs in the body"."""
     nested = tmp_path / "nested.eml"
     nested.write_bytes(
-        b'From: a@b.example\nContent-Type: multipart/mixed; boundary="a--"\n\n--a--\n'
-        b'Content-Type: multipart/mixed; boundary="a----"\n\n--a----\nContent-Type: '
-        b"text/plain\n\nbody\n--a------\n"
+        f'From: a@b.example\nSubject: Hi\nContent-Type: multipart/mixed; boundary="{outer}"'
+        f'\n\n--{outer}\nContent-Type: multipart/alternative; boundary="{inner}"\n\n'
+        f"--{inner}\nContent-Type: text/plain\n\nHello\n--{inner}\nContent-Type: text/html\n"
+        f"\n<p>Hello</p>\n--{inner}--\n--{outer}--\n".encode()
     )
-    [inp001] = check(nested).findings
-    assert inp001.message == (
-        "broken MIME structure: the multipart boundary never occurs in the body"
-    )
+    result = check(nested)
+    assert [
+        (f.code, f.severity.value, f.message, f.places)
+        for f in result.findings
+        if f.code == "INP001"
+    ] == ([("INP001", "error", said, (str(nested),))] if said else [])
 
 
 def test_a_from_field_written_from_space_colon_loses_that_field_alone(tmp_path: Path) -> None:
