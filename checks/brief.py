@@ -238,7 +238,8 @@ def _listed_hows(hows: list[Message], most: int = 3) -> Joined:
     """Each way dummy text is hidden once, the first few only."""
     unique = list(dict.fromkeys(hows))
     if len(unique) > most:
-        return Joined("; ", [*unique[:most], t("{n} more", n=len(unique) - most)])
+        shown = Joined("; ", unique[:most])
+        return Joined("", [t("{shown} and {n} more", shown=shown, n=len(unique) - most)])
     return Joined("; ", unique)
 
 

@@ -408,7 +408,8 @@ _HIDING_SAID = (
 
 def _hiding_said(el: Any) -> str:
     """The declaration of ``el``'s own style that hides it, as written ("display:none",
-    "height:0" of "height:0;overflow:hidden"); "hidden" for the attribute."""
+    "height:0" of "height:0;overflow:hidden"); "hidden" for the attribute; what its author
+    called it ("class=preheader") for a preheader a stylesheet hides."""
     if el.get("hidden") is not None:
         return "hidden"
     style = el.get("style") or ""
@@ -417,7 +418,7 @@ def _hiding_said(el: Any) -> str:
         if found:
             start, end = found.span()
             return " ".join(style[start:end].split()).rstrip(";").strip()
-    return " ".join(style.split())
+    return " ".join(style.split()) or _marker(el)
 
 
 def _fills(preheader: str, raw: str) -> bool:

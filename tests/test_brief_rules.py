@@ -1170,3 +1170,17 @@ def test_the_warning_says_every_way_the_dummy_text_is_hidden_in_one_finding(
         found="“Lorem ipsum”, “dolor sit amet”, “TODO” (email.html)",
     )
     assert found.places == tuple(f"email.html:{n}" for n in (by_rule, inline, outlook, todo))
+
+
+def test_the_warning_names_the_first_three_ways_and_counts_the_rest(tmp_path: Path) -> None:
+    hidden = "\n".join(f'<p style="display:none;margin:{n}px">Lorem ipsum</p>' for n in range(5))
+    d = campaign(tmp_path, body=f"{BODY}\n{hidden}")
+    [found] = only(check(d), "BRF001")
+    lines = _lines_of(d, '<p style="display:none')
+    assert found.severity is Severity.WARNING
+    assert found.message == _hidden(
+        f"display:none on line {lines[0]}; display:none on line {lines[1]}; display:none on "
+        f"line {lines[2]} and 2 more",
+        found="“Lorem ipsum” (email.html)",
+    )
+    assert found.places == tuple(f"email.html:{n}" for n in lines) and len(lines) == 5
