@@ -9,6 +9,7 @@ requires (a promo code, a price, the landing page) and what it forbids.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import string
 from collections import Counter
@@ -75,6 +76,57 @@ def _patterns(name: str) -> list[regex.Pattern[str]]:
     return [regex.compile(line, regex.I | regex.V1) for line in _pattern_lines(name)]
 
 
+_SECTION = regex.compile(r"\[(\w+)\]")
+
+
+@functools.cache
+def _stand_ins(kind: str) -> list[regex.Pattern[str]]:
+    """placeholder_fields.txt's patterns for a kind of field (its lines after ``[kind]``): a
+    field whose whole text one of them matches is a layout's stand-in for it."""
+    lines: list[str] = []
+    section = ""
+    for line in _pattern_lines("placeholder_fields.txt"):
+        marker = _SECTION.fullmatch(line)
+        if marker:
+            section = marker.group(1)
+        elif section == kind:
+            lines.append(line)
+    return [regex.compile(line, regex.I | regex.V1) for line in lines]
+
+
+# What stands around a field's stand-in: spaces, punctuation, quotes, an arrow ("Button →")
+_AROUND_STAND_IN = " \t\r\n.:!?-–—«»\"'“”„→›>»"
+
+
+def _stand_in(text: str, kind: str) -> str | None:
+    """The whole text of a field (``kind``: fields, links, headings) when it is nothing but a
+    layout's stand-in for it («Тема письма», "Button", "H1 Header"), else None."""
+    bare = " ".join(text.split()).strip(_AROUND_STAND_IN)
+    if bare and any(p.fullmatch(bare) for p in _stand_ins(kind)):
+        return bare
+    return None
+
+
+def _stand_in_elements(ctx: Context) -> list[tuple[str, int, bool]]:
+    """(text, line, whether a reader sees it) of each link and heading of the HTML whose whole
+    text is a layout's stand-in ("Button", «Кнопка», "Call to Action", "H1 Header")."""
+    document = ctx.document
+    found: list[tuple[str, int, bool]] = []
+    for link in document.links if document else ():
+        if link.is_image or link.in_text or not link.text:
+            continue
+        bare = _stand_in(link.text, "links")
+        if bare:
+            found.append((bare, link.line, not link.hidden))
+    static = ctx.campaign.static
+    facts = static.accessibility if static else None
+    for text, line, hidden in facts.heading_texts if facts else ():
+        bare = _stand_in(text, "headings")
+        if bare:
+            found.append((bare, line, not hidden))
+    return sorted(found, key=lambda each: each[1])  # (in reading order)
+
+
 def _texts(ctx: Context) -> list[tuple[str, str]]:
     """(place, text) of everything a recipient reads, as rendered for the main variant."""
     campaign = ctx.campaign
@@ -105,7 +157,7 @@ def _texts(ctx: Context) -> list[tuple[str, str]]:
     "BRF001",
     "placeholder-copy",
     Severity.WARNING,
-    short=('"Lorem ipsum" seen (E); "TODO", «Заголовок письма», «Тема письма» as the subject (W)'),
+    short=('"Lorem ipsum", «Тема письма» as the subject, a "Button" button seen (E); "TODO" (W)'),
 )
 def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -134,18 +186,27 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     style or a font's name (`font-family: "Lorem Ipsum Sans"`), and in `<code>`, `<pre>`,
     `<kbd>` or `<samp>` (a sample shown as written) they are not copy, not read.
 
+    So are a layout's stand-ins no copy says, an error where a reader sees them as the
+    dummy text is (a warning where hidden): a subject or preheader that is nothing but its
+    name («Тема письма», «Заголовок», "Preheader text", «Текст»), a link or button whose whole
+    text is "Button", «Кнопка» or "Call to Action", a heading whose whole text is "Heading",
+    "H1 Header" or «Заголовок» (whole fields only: in a sentence these are words); a template
+    pack's "YourBrand" and "1234 Elm Street"; a word of one letter typed 7 to 32 times
+    («ееееееее»; not "Mmmmmmm", "Zzzzzzz" nor the "xxxxxxxx" a real message masks with).
+
     The looser patterns are warnings: "TODO", "xxx", «Заголовок письма», «Здесь будет
-    текст», "YourBrand", "[Product Name]", a run of one repeated letter, or a subject/preheader
-    that is just «Тема письма» / "Preheader text". "XXX" in capitals before an event's word is
-    the Roman numeral (30th: «XXX Международная выставка», "XXX Olympic Games", "XXX Annual
-    Conference"), not a placeholder; "Цена: xxx руб", "XXX" alone and "XXX" before any other
-    capitalised word ("Only XXX Days Left!", "Dear XXX Smith") are. Letters in an e-mail
+    текст», "[Product Name]", a longer run of one letter or one in a word, a word typed by
+    drumming two neighbouring keys («вывывы», «уцуцу»; not laughter "lololol" nor «мимими»).
+    "XXX" in capitals before an event's word is the Roman numeral (30th:
+    «XXX Международная выставка», "XXX Olympic Games", "XXX Annual Conference"), not a
+    placeholder; "Цена: xxx руб", "XXX" alone and "XXX" before any other capitalised word
+    ("Only XXX Days Left!", "Dear XXX Smith") are. Letters in an e-mail
     address or a host name ("sent to zzzzzz@aaaaaaaaaaaa.com"), and a run of one letter in a
     URL, are a test send's merged or masked recipient, not placeholder copy.
 
-    One finding per severity, each listing every place. The patterns are data
-    (`mailcheck/checks/data/dummy_text.txt` for the errors, `placeholder_copy.txt` and
-    `placeholder_fields.txt` for the warnings).
+    One finding per severity, each listing every place (a link or heading at its line). The
+    patterns are data (`mailcheck/checks/data/dummy_text.txt` and `placeholder_fields.txt`
+    for the certain ones, `placeholder_copy.txt` for the warnings).
 
     ## Why it matters
     A launch with "Lorem ipsum" in the hero block or «Заголовок» as the subject is the kind of
@@ -155,10 +216,10 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
 
     ## Example
     ```html
-    <h1>Заголовок письма</h1><p>Lorem ipsum dolor sit amet…</p>
+    <h1>Заголовок письма</h1><p>Lorem ipsum dolor sit amet…</p><p>Цена: xxx руб.</p>
     ```
-    An error for "Lorem ipsum" and "dolor sit amet" at the paragraph's line, a warning for
-    «Заголовок письма» at the heading's.
+    An error for «Заголовок письма», a heading that is nothing else, at the heading's line
+    and "Lorem ipsum" and "dolor sit amet" at the paragraph's, a warning for "xxx".
 
     ## How to fix
     Replace the placeholder with the approved copy from the brief; remove a hidden block of
@@ -194,9 +255,28 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
                 found.setdefault(place, []).append(each)
                 if dummy:
                     hows += _hidden_how(each, apart, None if certain else document)
+    # a link or heading that is nothing but a stand-in ("Button", "H1 Header"): at its line,
+    # an error where seen; the same text a pattern found in the copy is the element's
+    elements = _stand_in_elements(ctx)
+    lines: dict[Severity, list[int]] = {Severity.ERROR: [], Severity.WARNING: []}
+    by_element = Counter(each.casefold() for each, _line, _seen in elements)
+    for texts_found in (shown, found):
+        if html in texts_found:
+            texts_found[html] = _less(texts_found[html], by_element)
+            if not texts_found[html]:
+                del texts_found[html]
+    # what the patterns found is placed where it is written, the elements at their lines
+    located = {Severity.ERROR: {**shown}, Severity.WARNING: {**found}}
+    for each, start, seen in elements:
+        severity = Severity.ERROR if seen else Severity.WARNING
+        line = _text_line(ctx, each, start)
+        texts_found = shown if seen else found
+        texts_found[html] = [*texts_found.get(html, []), each]
+        lines[severity].append(line)
     for texts_found, severity in ((shown, Severity.ERROR), (found, Severity.WARNING)):
         if texts_found:
-            places = _places(ctx, texts_found, code=False)  # (what code shows passes)
+            places = _places(ctx, located[severity], code=False)  # (what code shows passes)
+            places = _with_lines(ctx, places, lines[severity])
             message = t("placeholder copy: {found}", found=_listed(texts_found))
             if severity is Severity.WARNING and hows:
                 message = t(
@@ -206,6 +286,45 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
                     how=_listed_hows(hows),
                 )
             yield Problem(message, location=places[0], locations=places, severity=severity)
+
+
+ELEMENT_LINES = 10  # lines below an element's start tag its text may be written on
+
+
+def _text_line(ctx: Context, text: str, start: int) -> int:
+    """The line an element's whole ``text`` is written on: the first at or below its start
+    tag's line ``start`` (``<h1>`` on one line, "H1 Header" on the next) that has it."""
+    html = ctx.html_at(0)
+    written = [
+        int(place.rsplit(":", 1)[1]) for place in ctx.text_places(text, every=True) if place != html
+    ]
+    return min((n for n in written if start <= n <= start + ELEMENT_LINES), default=start)
+
+
+def _less(texts: list[str], taken: Counter[str]) -> list[str]:
+    """``texts`` without as many of each as ``taken`` counts (case-folded): the copy's
+    matches of a stand-in the elements it is the whole text of report."""
+    left = Counter(taken)
+    kept: list[str] = []
+    for each in texts:
+        if left[each.casefold()] > 0:
+            left[each.casefold()] -= 1
+        else:
+            kept.append(each)
+    return kept
+
+
+def _with_lines(ctx: Context, places: tuple[str, ...], lines: list[int]) -> tuple[str, ...]:
+    """``places`` and the HTML's ``lines``, each once, the HTML's in the order of its lines."""
+    if not lines:
+        return places
+    html = ctx.html_at(0)
+    at = {place: n for n in set(lines) for place in (ctx.html_at(n),)}
+    others = [place for place in places if not place.startswith(html)]
+    written = [place for place in places if place.startswith(html) and place != html]
+    for place in written:
+        at.setdefault(place, int(place.rsplit(":", 1)[1]))
+    return (*others, *sorted(at, key=lambda place: at[place]))
 
 
 def _hidden_how(each: str, apart: TextApart | None, outlook: Document | None) -> list[Message]:
@@ -376,20 +495,61 @@ def _placeholder_matches(text: str, *, field: bool = False) -> list[tuple[str, b
     """(text, whether it is a standard dummy text, start, end) of each placeholder in
     ``text``, in reading order."""
     if field:
-        bare = text.strip(" \t.:!?-–—«»\"'")
-        if any(p.fullmatch(bare) for p in _patterns("placeholder_fields.txt")):
-            return [(bare, False, 0, len(text))]
+        bare = _stand_in(text, "fields")
+        if bare:  # certain: an error where seen, as dummy text is
+            return [(bare, True, 0, len(text))]
     matches = [
-        (m, dummy)
+        (m.group(0), dummy, m.start(), m.end())
         for name, dummy in (("dummy_text.txt", True), ("placeholder_copy.txt", False))
         for p in _patterns(name)
         for m in p.finditer(text)
         if not _in_address(text, m.start(), m.end())
     ]
-    return [
-        (m.group(0), dummy, m.start(), m.end())
-        for m, dummy in sorted(matches, key=lambda each: each[0].start())
+    matches += _keyboard_mash(text)
+    # a looser pattern's match within a certain one's («ееееееее» as a run of one letter too)
+    # is that one's
+    certain = [(start, end) for _each, dummy, start, end in matches if dummy]
+    matches = [
+        each
+        for each in matches
+        if each[1] or not any(each[2] < end and start < each[3] for start, end in certain)
     ]
+    return sorted(matches, key=lambda each: each[2])
+
+
+# A word of one syllable of two letters typed over and over («вывывы», «уцуцу»), five letters
+# or more: its letters are then told to be neighbours on a keyboard
+_ALTERNATING = regex.compile(r"\b(\p{L})(?!\1)(\p{L})(?:\1\2){1,5}\1?\b", regex.I | regex.V1)
+_KEYBOARDS = (("qwertyuiop", "asdfghjkl", "zxcvbnm"), ("йцукенгшщзхъ", "фывапролджэ", "ячсмитьбю"))
+# neighbours whose repeated syllable is a word: laughter ("lololol", «ололо», "huhuhu"), a
+# cuckoo («кукуку»), the slang for cute («мимими»), «ненене»
+_SAID = frozenset({"lo", "hu", "ку", "ми", "ол", "не"})
+
+
+@functools.cache
+def _neighbours() -> frozenset[str]:
+    """Each pair of letters whose keys touch (as "ab" and "ba"): in one row, or in rows one
+    above the other (a key touches the two below it, the rows being staggered)."""
+    pairs: set[str] = set()
+    for rows in _KEYBOARDS:
+        for row in rows:
+            pairs.update(a + b for a, b in itertools.pairwise(row))
+        for upper, lower in itertools.pairwise(rows):
+            for i, key in enumerate(upper):
+                pairs.update(key + lower[j] for j in (i - 1, i) if 0 <= j < len(lower))
+    return frozenset(pairs | {pair[::-1] for pair in pairs})
+
+
+def _keyboard_mash(text: str) -> list[tuple[str, bool, int, int]]:
+    """Words typed by drumming two neighbouring keys («вывывы», «уцуцу»), five letters or more,
+    save the few that are words (laughter "lololol", «мимими»): a layout's filler."""
+    found: list[tuple[str, bool, int, int]] = []
+    for m in _ALTERNATING.finditer(text):
+        pair = (m.group(1) + m.group(2)).casefold()
+        said = pair in _SAID or pair[::-1] in _SAID
+        if len(m.group(0)) >= 5 and pair in _neighbours() and not said:
+            found.append((m.group(0), False, m.start(), m.end()))
+    return found
 
 
 PLACEHOLDER_QUOTED = 60  # characters of each placeholder quoted: "xxx…" says what it is

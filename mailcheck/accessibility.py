@@ -35,6 +35,7 @@ _FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)\s*(px|pt)", re.I)
 _BOLD = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
 _RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)", re.I)
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+HEADING_TEXT = 40  # characters of a heading's text kept (a layout's stand-in is shorter)
 # Scripts written right to left: Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
 # A phrase in a right-to-left script: its letters with the spaces, digits and punctuation
@@ -66,6 +67,9 @@ class Accessibility:
     dir_rtl: bool = False  # some element says dir="rtl"
     layout_tables: list[int] = field(default_factory=list)  # lines of tables without a role
     headings: list[tuple[int, int]] = field(default_factory=list)  # (level, line)
+    # (text, line, hidden by its own or an ancestor's style) of each heading whose whole text
+    # is short (HEADING_TEXT characters at most): what BRF001 tells a layout's "Heading" by
+    heading_texts: list[tuple[str, int, bool]] = field(default_factory=list)
     # (href, line, True when none of its images has an alt attribute at all: IMG001's images)
     unnamed_image_links: list[tuple[str, int, bool]] = field(default_factory=list)
     low_contrast: list[LowContrast] = field(default_factory=list)
@@ -95,6 +99,10 @@ def read_accessibility(root: Any, html: str, is_hidden: Callable[[Any], bool]) -
             facts.layout_tables.append(table.sourceline or 0)
     for heading in root.iter(*_HEADINGS):
         facts.headings.append((int(heading.tag[1]), heading.sourceline or 0))
+        text = " ".join(str(heading.xpath("string()")).split())
+        if text and len(text) <= HEADING_TEXT:
+            hidden = is_hidden(heading) or any(map(is_hidden, heading.iterancestors()))
+            facts.heading_texts.append((text, heading.sourceline or 0, hidden))
     for anchor in root.iter("a"):
         if _unnamed_image_link(anchor):
             no_alt = all(img.get("alt") is None for img in anchor.iter("img"))

@@ -39,23 +39,26 @@ def test_clean_russian_campaign_has_no_brief_findings(tmp_path: Path) -> None:
 def test_placeholder_copy_is_one_finding_per_severity_listing_each_text_and_place(
     tmp_path: Path,
 ) -> None:
-    # the standard dummy text a reader sees is an error (certain: no copy says "Lorem ipsum");
-    # a layout's heading and subject («Заголовок письма», «Тема письма») a warning
+    # the standard dummy text a reader sees is an error (certain: no copy says "Lorem ipsum"),
+    # and so are a subject and a heading that are nothing but the layout's name for them
+    # («Тема письма», «Заголовок письма»); a looser pattern ("xxx", in a sentence) a warning
     body = (
         BODY + "\n<h1>Заголовок письма</h1>\n<p>Lorem ipsum dolor sit amet,\n consectetur "
-        "adipiscing.</p>"
+        "adipiscing.</p>\n<p>Цена: xxx руб.</p>"
     )
     d = campaign(tmp_path, body=body, subject="Тема письма")
     dummy, layout = only(check(d), "BRF001")
     # each text at the line it is written on (the body starts on line 5)
-    assert (dummy.severity, dummy.locations) == (Severity.ERROR, ("email.html:11", "email.html:12"))
+    assert (dummy.severity, dummy.locations) == (
+        Severity.ERROR,
+        ("subject", "email.html:10", "email.html:11", "email.html:12"),
+    )
     assert dummy.message == (
-        "placeholder copy: “Lorem ipsum”, “dolor sit amet”, “consectetur adipiscing” (email.html)"
+        "placeholder copy: “Тема письма” (subject); “Lorem ipsum”, “dolor sit amet”, "
+        "“consectetur adipiscing”, “Заголовок письма” (email.html)"
     )
-    assert (layout.severity, layout.locations) == (Severity.WARNING, ("subject", "email.html:10"))
-    assert layout.message == (
-        "placeholder copy: “Тема письма” (subject); “Заголовок письма” (email.html)"
-    )
+    assert (layout.severity, layout.locations) == (Severity.WARNING, ("email.html:13",))
+    assert layout.message == "placeholder copy: “xxx” (email.html)"
 
 
 @pytest.mark.parametrize(
@@ -1184,3 +1187,136 @@ def test_the_warning_names_the_first_three_ways_and_counts_the_rest(tmp_path: Pa
         found="“Lorem ipsum” (email.html)",
     )
     assert found.places == tuple(f"email.html:{n}" for n in lines) and len(lines) == 5
+
+
+# A field, link or heading that is nothing but the layout's name for it (QA probe, session 28:
+# a MailerLite export's subject «Заголовок» and preheader «Текст», Mautic's "H1 Header" and
+# "Call to Action"): certain, an error where seen, at the line its text is written on
+@pytest.mark.parametrize(
+    ("where", "text", "places"),
+    [
+        ({"subject": "Заголовок"}, "“Заголовок” (subject)", ["subject"]),
+        ({"subject": "Title"}, "“Title” (subject)", ["subject"]),
+        ({"subject": "Тема письма."}, "“Тема письма” (subject)", ["subject"]),
+        (
+            {"preheader_html": '<div class="preheader" style="display:none">Текст</div>'},
+            "“Текст” (preheader)",
+            ["preheader"],
+        ),
+        ({"preheader": "Text"}, "“Text” (preheader)", ["preheader"]),
+        (
+            {"body": '<p><a href="https://shop.test/">Кнопка</a></p>'},
+            "“Кнопка” (email.html)",
+            ["email.html:10"],
+        ),
+        (
+            {"body": '<p><a href="https://shop.test/">\n  Call to Action →\n</a></p>'},
+            "“Call to Action” (email.html)",
+            ["email.html:11"],
+        ),
+        (
+            {"body": "<h1>\n  <singleline>H1 Header</singleline>\n</h1>"},
+            "“H1 Header” (email.html)",
+            ["email.html:11"],
+        ),
+        ({"body": "<h2>Заголовок</h2>"}, "“Заголовок” (email.html)", ["email.html:10"]),
+    ],
+)
+def test_a_field_that_is_only_a_layout_s_stand_in_is_an_error(
+    tmp_path: Path, where: dict[str, str], text: str, places: list[str]
+) -> None:
+    kw: dict[str, Any] = dict(where)
+    kw["body"] = BODY + "\n" + kw.get("body", "")
+    found = only(check(campaign(tmp_path, **kw)), "BRF001")
+    assert [(f.severity, f.message, list(f.places)) for f in found] == [
+        (Severity.ERROR, f"placeholder copy: {text}", places)
+    ]
+
+
+def test_every_stand_in_link_and_heading_is_one_finding_at_its_lines(tmp_path: Path) -> None:
+    body = (
+        BODY + '\n<h1>Heading</h1>\n<p><a href="https://shop.test/a">Button</a></p>\n'
+        '<p><a href="https://shop.test/b">Button</a></p>\n'
+        '<div style="display:none"><a href="https://shop.test/c">Кнопка</a></div>'
+    )
+    found = only(check(campaign(tmp_path, body=body)), "BRF001")
+    assert [(f.severity, f.message, list(f.places)) for f in found] == [
+        (
+            Severity.ERROR,
+            "placeholder copy: “Heading”, “Button” (email.html)",
+            ["email.html:10", "email.html:11", "email.html:12"],
+        ),
+        # a button no reader sees: in the message all the same
+        (Severity.WARNING, "placeholder copy: “Кнопка” (email.html)", ["email.html:13"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        # the stand-ins' words in sentences, or a field with words of its own
+        "<p>Текст договора приложен. Нажмите кнопку ниже: это наш call to action.</p>",
+        '<p><a href="https://shop.test/">Кнопка «Купить»</a> и <a href="https://shop.test/l">'
+        "Link</a></p>",
+        # a heading over a topic, a title or a text: real headings
+        "<h2>Тема</h2><p>Как выбрать пуховик</p><h3>Title</h3><h3>Text</h3>",
+        "<h2>Headlines of the week</h2><h2>Header images, explained</h2>",
+    ],
+)
+def test_a_stand_in_s_words_in_copy_are_no_placeholder(tmp_path: Path, prose: str) -> None:
+    found = only(check(campaign(tmp_path, body=BODY + prose, subject="Текст песни")), "BRF001")
+    assert found == []
+
+
+def test_a_word_typed_on_two_neighbouring_keys_is_placeholder_copy(tmp_path: Path) -> None:
+    # a MailerLite export's heading «уцуцу (цуцу)» and link «вывывы» (QA probe, session 28)
+    body = (
+        BODY + '\n<h1><a href="https://shop.test/">уцуцу (цуцу)</a></h1>\n'
+        '<p><a href="https://shop.test/n">вывывы</a></p>\n<p>asasas dfdfdf</p>'
+    )
+    found = only(check(campaign(tmp_path, body=body)), "BRF001")
+    assert [(f.severity, f.message, list(f.places)) for f in found] == [
+        (
+            Severity.WARNING,
+            "placeholder copy: “уцуцу”, “вывывы”, “asasas”, “dfdfdf” (email.html)",
+            ["email.html:10", "email.html:11", "email.html:12"],
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        # laughter, songs and words a syllable repeats in (their keys are no neighbours, or
+        # the word is said: "lololol", «ололо», «мимими», «кукуку», «ненене», "huhuhu")
+        "<p>Хахаха! Hahaha, hehehe, хихихи, Хохохо, ахахах, jajaja, ляляля, nanana.</p>",
+        "<p>lololol, ололо, мимими, кукуку, ненене, huhuhu</p>",
+        "<p>Mississippi, banana, ananas, papaya, cocoa, tutu, мама, папа, цуцу</p>",
+    ],
+)
+def test_laughter_and_words_are_no_keyboard_mash(tmp_path: Path, prose: str) -> None:
+    assert only(check(campaign(tmp_path, body=BODY + prose)), "BRF001") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "severity"),
+    [
+        # a word of one letter typed 7 to 32 times, seen: certain (no copy reads so)
+        ("<p>ееееееее ееее</p>", Severity.ERROR),
+        ("<p>Цена: сссссссс...</p>", Severity.ERROR),
+        # hidden from every reader: a warning, as hidden dummy text is
+        ('<div style="display:none">ееееееее</div>', Severity.WARNING),
+        # what copy does say: "Mmmmmmm" (yummy), "Zzzzzzz" (sleep), a run in a word, and the
+        # x a real message masks a number with; a run longer than a word of 32
+        ("<p>Mmmmmmm</p>", Severity.WARNING),
+        ("<p>Zzzzzzz</p>", Severity.WARNING),
+        ("<p>Урааааааа!</p>", Severity.WARNING),
+        ("<p>Account: xxxxxxxxx</p>", Severity.WARNING),
+        ("<p>" + "о" * 33 + "</p>", Severity.WARNING),
+        # a template pack's brand and address, seen
+        ("<p>© YourBrand, 1234 Elm Street</p>", Severity.ERROR),
+    ],
+)
+def test_a_certain_stand_in_seen_is_an_error(tmp_path: Path, text: str, severity: Severity) -> None:
+    found = only(check(campaign(tmp_path, body=BODY + "\n" + text)), "BRF001")
+    assert [(f.severity, list(f.places)) for f in found] == [(severity, ["email.html:10"])]

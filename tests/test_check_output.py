@@ -192,7 +192,7 @@ def test_rules_is_a_table_of_one_liners_and_rule_keeps_the_page(
         "link host unreachable: no such name, refused, TLS error, private IP (timeout: W) (network)"
     )
     assert shorts["BRF001"] == (
-        '"Lorem ipsum" seen (E); "TODO", «Заголовок письма», «Тема письма» as the subject (W)'
+        '"Lorem ipsum", «Тема письма» as the subject, a "Button" button seen (E); "TODO" (W)'
     )
     assert main(["rule", "SUB002"]) == 0
     page = capsys.readouterr().out

@@ -158,7 +158,8 @@ EXPECTED: dict[str, Verdict] = {
         "Mautic Twig theme: the logo link and other links are “#” placeholders (LNK003, one "
         "root cause). getAssetUrl(…) and `template` are Twig helpers/theme variables that "
         "Mautic fills (read as the mautic dialect: no PER001, the images have their URLs). "
-        "Its copy is Lorem ipsum a reader sees (one BRF001 error).",
+        "Its copy is Lorem ipsum a reader sees, its heading “H1 Header” and its buttons "
+        "“Call to Action” (one BRF001 error).",
         {"LNK003": 1, "BRF001": 1},
     ),
     "en-mautic-brienz": Verdict(
@@ -179,43 +180,50 @@ EXPECTED: dict[str, Verdict] = {
         "Klaviyo template: {{ feature_url }} is the button's whole URL, a link the sender "
         "builds for every recipient: a fallback makes no sense there (no PER001; an empty one "
         "in a sample would be LNK003's empty link); social/support links are “#” (LNK003). "
-        "{{ now }} is Klaviyo's built-in, never a recipient variable.",
-        {"LNK003": 1},
+        "{{ now }} is Klaviyo's built-in, never a recipient variable. Its brand is the "
+        "template pack's stand-in “YourBrand”, which a reader sees (one BRF001 error).",
+        {"LNK003": 1, "BRF001": 1},
     ),
     "en-pack-feature_announcement-mailchimp": Verdict(
         "The same design for Mailchimp: *|FEATURE_URL|* is the button's whole URL (no PER001, "
-        "as in the Klaviyo one), social and support links are “#” (LNK003).",
-        {"LNK003": 1},
+        "as in the Klaviyo one), social and support links are “#” (LNK003); “YourBrand” "
+        "(BRF001, as in the Klaviyo one).",
+        {"LNK003": 1, "BRF001": 1},
     ),
     "en-pack-feedback_email-mailchimp": Verdict(
         "Mailchimp feedback mail: social and support links are “#” (LNK003); the three "
         "emoji links are the audience's own merge fields *|FEEDBACK_HAPPY_URL|*, …_NEUTRAL_…, "
         "…_SAD_URL|*, each a link's whole URL: links the sender builds, where a fallback makes "
         "no sense (no PER001, as *|FEATURE_URL|* in the feature announcement). They are not "
-        "Mailchimp's RSS tags (*|FEEDITEM:…|*).",
-        {"LNK003": 1},
+        "Mailchimp's RSS tags (*|FEEDITEM:…|*). The brand is the stand-in “YourBrand” "
+        "(BRF001).",
+        {"LNK003": 1, "BRF001": 1},
     ),
     "en-pack-payment_confirmation-klaviyo": Verdict(
         "Klaviyo receipt: plan_name, amount_paid, transaction_id, payment_method and date "
         "have no fallback (PER001 each, the design's rule; the data comes from the payment "
         "event); billing_url is the billing button's whole URL, a link the sender builds (no "
-        "PER001); social/support links are “#” (LNK003). `now` is a built-in.",
-        {"PER001": 5, "LNK003": 1},
+        "PER001); social/support links are “#” (LNK003). `now` is a built-in. The brand is "
+        "the stand-in “YourBrand” (BRF001).",
+        {"PER001": 5, "LNK003": 1, "BRF001": 1},
     ),
     "en-pack-welcome_email-html": Verdict(
         "Plain HTML variant: the main button, social and support links are “#” (LNK003, one "
         "root cause); the unsubscribe link is “#” too, and UNS001 says exactly that: "
-        "recipients have no way out. The preheader repeats the subject (warning).",
-        {"LNK003": 1, "UNS001": 1},
+        "recipients have no way out. The preheader repeats the subject (warning). The brand "
+        "and address are the pack's stand-ins “YourBrand” and “1234 Elm Street”, in the "
+        "subject, the preheader and the copy (one BRF001 error).",
+        {"LNK003": 1, "UNS001": 1, "BRF001": 1},
     ),
     "en-pack-welcome_email-klaviyo": Verdict(
         "Klaviyo variant: “#” links (LNK003); {% unsubscribe %} is Klaviyo's unsubscribe "
-        "tag; `now` is a built-in.",
-        {"LNK003": 1},
+        "tag; `now` is a built-in. “YourBrand” in the subject, preheader and copy (BRF001).",
+        {"LNK003": 1, "BRF001": 1},
     ),
     "en-pack-welcome_email-mailchimp": Verdict(
-        "Mailchimp variant: “#” links (LNK003); *|UNSUB|* is the unsubscribe link.",
-        {"LNK003": 1},
+        "Mailchimp variant: “#” links (LNK003); *|UNSUB|* is the unsubscribe link. "
+        "“YourBrand” in the subject and copy (BRF001).",
+        {"LNK003": 1, "BRF001": 1},
     ),
     "en-rspamd-newsletter": Verdict(
         "A synthetic ESP-style test send: every link points at example.com (LNK003, one root "
@@ -293,8 +301,10 @@ EXPECTED: dict[str, Verdict] = {
     "ua-mailerlite-export": Verdict(
         'MailerLite export with placeholder copy: the «сссссссс...» link has href="" '
         "(LNK003, real); 331 “�” are in the committed bytes themselves, so every reader sees "
-        "them (BRF003, an error).",
-        {"LNK003": 1, "BRF003": 1},
+        "them (BRF003, an error). The subject «Заголовок» and the preheader «Текст» are the "
+        "layout's stand-ins, its copy runs of one letter («ееее…», «сссссссс»): one BRF001 "
+        "error; the keyboard mash «уцуцу», «вывывы» is a BRF001 warning.",
+        {"LNK003": 1, "BRF003": 1, "BRF001": 1},
     ),
 }
 
