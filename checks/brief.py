@@ -196,8 +196,9 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
 
     The looser patterns are warnings: "TODO", "xxx", «Заголовок письма», «Здесь будет
     текст», "[Product Name]", a longer run of one letter or one in a word, a word typed by
-    drumming two neighbouring keys («вывывы», «уцуцу»; not laughter "lololol" nor «мимими»).
-    "XXX" in capitals before an event's word is the Roman numeral (30th:
+    drumming two neighbouring keys («вывывы», «уцуцу»; not laughter "lololol" nor «мимими»),
+    a template pack's address ("123 Business St", "City, State 12345", "Your Company Name",
+    "Example Corp"). "XXX" in capitals before an event's word is the Roman numeral (30th:
     «XXX Международная выставка», "XXX Olympic Games", "XXX Annual Conference"), not a
     placeholder; "Цена: xxx руб", "XXX" alone and "XXX" before any other capitalised word
     ("Only XXX Days Left!", "Dear XXX Smith") are. Letters in an e-mail

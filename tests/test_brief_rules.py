@@ -1299,6 +1299,42 @@ def test_laughter_and_words_are_no_keyboard_mash(tmp_path: Path, prose: str) -> 
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "<p>Marketing Team, Example Corp<br>\n123 Business St, City, State 12345</p>",
+            "“Example Corp”, “123 Business St”, “City, State 12345”",
+        ),
+        (
+            "<p>Your Company Name, Company Name, Address</p>",
+            "“Your Company Name”, “Company Name, Address”",
+        ),
+        ("<p>123 Main Street, Anytown</p>", "“123 Main Street, Anytown”"),
+        ("<p>123 Fake Street</p>", "“123 Fake Street”"),
+    ],
+)
+def test_a_template_s_stand_in_address_is_placeholder_copy(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    found = only(check(campaign(tmp_path, body=BODY + text)), "BRF001")
+    assert [(f.severity, f.message) for f in found] == [
+        (Severity.WARNING, f"placeholder copy: {expected} (email.html)")
+    ]
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "<p>Visit us at 123 Main Street, Springfield, or 1600 Amphitheatre Pkwy.</p>",
+        "<p>Kansas City, MO 64105. Grow your company; the company name, address and VAT.</p>",
+        "<p>For example, Corp. Dev. lists example Inc. 5000 companies.</p>",
+    ],
+)
+def test_a_real_address_is_no_placeholder(tmp_path: Path, prose: str) -> None:
+    assert only(check(campaign(tmp_path, body=BODY + prose)), "BRF001") == []
+
+
+@pytest.mark.parametrize(
     ("text", "severity"),
     [
         # a word of one letter typed 7 to 32 times, seen: certain (no copy reads so)
