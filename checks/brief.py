@@ -21,7 +21,7 @@ import regex
 
 from mailcheck.charsets import charset_name, read_as
 from mailcheck.i18n import Joined, Message, quoted_list, t
-from mailcheck.model import Document, Severity, TextApart
+from mailcheck.model import Document, HiddenHow, HiddenPreview, Severity, TextApart
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import quoted, references_shown
 
@@ -176,14 +176,15 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     first text, though, which an inbox shows as the preview, as a hidden preheader's, nor the
     text right after a preheader of fewer than 35 characters and no padding, which the inbox
     shows after it in the preview: `preheader =` in `campaign.toml` is put in front of the body
-    and counts so too), hidden from Outlook within its comment, or in a comment for another
-    client (`[if IE]`), they are a warning, which says how each is hidden (`display:none on line
-    12`, the stylesheet rule that hides it): no reader sees it, but it is in the message; so are
-    they quoted by name in a short quotation (“Lorem ipsum”, «Lorem ipsum dolor sit amet», at
-    most seven words) in a paragraph with words of its own: a sentence about the dummy text (a
-    paragraph, cell or subject that is nothing but the quotation is a placeholder testimonial:
-    an error). In a comment no client shows (`[if !mso]` unrevealed), an image's alt text, a
-    style or a font's name (`font-family: "Lorem Ipsum Sans"`), and in `<code>`, `<pre>`,
+    and counts so too; such an error says why, with how the text is hidden and the preheader
+    it follows or that there is none), hidden from Outlook within its comment, or in a comment
+    for another client (`[if IE]`), they are a warning, which says how each is hidden
+    (`display:none on line 12`, the stylesheet rule that hides it): no reader sees it, but it is in
+    the message; so are they quoted by name in a short quotation (“Lorem ipsum”, «Lorem ipsum dolor
+    sit amet», at most seven words) in a paragraph with words of its own: a sentence about the dummy
+    text (a paragraph, cell or subject that is nothing but the quotation is a placeholder
+    testimonial: an error). In a comment no client shows (`[if !mso]` unrevealed), an image's alt
+    text, a style or a font's name (`font-family: "Lorem Ipsum Sans"`), and in `<code>`, `<pre>`,
     `<kbd>` or `<samp>` (a sample shown as written) they are not copy, not read.
 
     So are a layout's stand-ins no copy says, an error where a reader sees them as the
@@ -237,6 +238,8 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
         texts += [(html, document.outlook_text, False, True)]
         texts += [(html, document.outlook_unsure, False, False)]
     hows: list[Message] = []  # how the dummy text no reader sees is hidden (the warning)
+    # hidden dummy text the inbox shows in the preview (an error), by the element it is in
+    previewed: dict[HiddenPreview, list[str]] = {}
     for place, text, body, certain in texts:
         if not text:
             continue
@@ -252,6 +255,9 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
             verdict = verdicts.get(each.casefold()) if dummy else Severity.WARNING
             if verdict is Severity.ERROR and certain:
                 shown.setdefault(place, []).append(each)
+                for preview in apart.previewed if apart and dummy else ():
+                    if each.casefold() in preview.how.text.casefold():
+                        previewed.setdefault(preview, []).append(each)
             elif verdict is not None:
                 found.setdefault(place, []).append(each)
                 if dummy:
@@ -279,6 +285,12 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
             places = _places(ctx, located[severity], code=False)  # (what code shows passes)
             places = _with_lines(ctx, places, lines[severity])
             message = t("placeholder copy: {found}", found=_listed(texts_found))
+            if severity is Severity.ERROR and previewed:
+                message = t(
+                    "placeholder copy: {found}; {why}",
+                    found=_listed(texts_found),
+                    why=Joined("; ", [_previewed_why(*each) for each in previewed.items()]),
+                )
             if severity is Severity.WARNING and hows:
                 message = t(
                     "placeholder copy: {found}; the dummy text is hidden ({how}): no reader "
@@ -328,20 +340,45 @@ def _with_lines(ctx: Context, places: tuple[str, ...], lines: list[int]) -> tupl
     return (*others, *sorted(at, key=lambda place: at[place]))
 
 
+def _previewed_why(preview: HiddenPreview, texts: list[str]) -> Message:
+    """Why the dummy ``texts`` of a hidden element are an error nonetheless: the inbox shows
+    them as the preview, after a preheader that does not fill it, or with none."""
+    found = quoted_list(dict.fromkeys(texts))
+    how = _how_hidden(preview.how)
+    if preview.after is None:
+        return t(
+            "the element with {found} is hidden ({how}), but the inbox shows it as the preview: "
+            "there is no preheader, and it is the first text — add a preheader or remove the text",
+            found=found,
+            how=how,
+        )
+    return t(
+        "the element with {found} is hidden ({how}), but the inbox preview shows it: it follows "
+        "a preheader of {count} characters ({preheader}), which does not fill the preview — pad "
+        "the preheader (&zwnj;&nbsp;…) or remove the text",
+        found=found,
+        how=how,
+        count=len(preview.after),
+        preheader=quoted_list([quoted(preview.after, 60)]),
+    )
+
+
+def _how_hidden(hidden: HiddenHow) -> Message:
+    """How an element of the body is hidden from every reader, as its source writes it."""
+    if hidden.rule:
+        return t("by the stylesheet rule “{rule}”", rule=quoted(hidden.rule, 60))
+    return t("{declaration} on line {line}", declaration=hidden.declaration, line=hidden.line)
+
+
 def _hidden_how(each: str, apart: TextApart | None, outlook: Document | None) -> list[Message]:
     """How the elements that hold the dummy text ``each`` hide it from every reader: those of
     the body (``apart``), or of Outlook's conditional comments (``outlook``'s)."""
     folded = each.casefold()
-    found: list[Message] = []
-    for hidden in apart.hidden_how if apart else ():
-        if folded not in hidden.text.casefold():
-            continue
-        if hidden.rule:
-            found.append(t("by the stylesheet rule “{rule}”", rule=quoted(hidden.rule, 60)))
-        else:
-            found.append(
-                t("{declaration} on line {line}", declaration=hidden.declaration, line=hidden.line)
-            )
+    found: list[Message] = [
+        _how_hidden(hidden)
+        for hidden in (apart.hidden_how if apart else ())
+        if folded in hidden.text.casefold()
+    ]
     for text, how in outlook.outlook_unsure_how if outlook else ():
         if folded not in text.casefold():
             continue

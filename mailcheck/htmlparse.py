@@ -55,6 +55,7 @@ from mailcheck.model import (
     SHORT_BLOCK,
     Document,
     HiddenHow,
+    HiddenPreview,
     Image,
     Link,
     StrippedElement,
@@ -354,8 +355,13 @@ def text_apart(html: str, *, before: str | None = None) -> TextApart:
         # the preheader's whole text, its padding too (its "text as written" is trimmed)
         raw = "".join(found.itertext()) if found is not None else ""
         taken = found is not None and found.getparent() is None  # a hidden one: not the body's
+        previewed: list[HiddenPreview] = []  # hidden, yet in the preview (and why)
         if before:  # the ESP's preheader, then the body's own (if any), as HTML reads it
             before = unescape(before)
+            if taken and preheader and not _fills(strip_padding(before), before):
+                # the body's own hidden preheader follows one too short to fill the preview
+                said = HiddenHow(preheader, starts.line(found), _hiding_said(found))
+                previewed.append(HiddenPreview(said, collapse_ws(strip_padding(before))))
             if taken and _fills(strip_padding(before), before):
                 # the body's own preheader is hidden text after a preview already full
                 how.setdefault(found, HiddenHow("", starts.line(found), _hiding_said(found)))
@@ -377,6 +383,9 @@ def text_apart(html: str, *, before: str | None = None) -> TextApart:
             for el in root.iter(*_TEXT_BLOCKS)
             if (text := strip_padding(_TEXT_OF(el))) and len(text) <= SHORT_BLOCK
         )
+        if preview is not None and (text := strip_padding(_TEXT_OF(preview))):
+            # why the inbox shows it: the short preheader it follows, or none at all
+            previewed.append(HiddenPreview(replace(how[preview], text=text), preheader))
     except Exception:  # as parse_html: nothing read, nothing apart
         return TextApart()
     # spaces as the visible text reads them (strip_padding): "Lorem&nbsp;ipsum" is "Lorem ipsum"
@@ -391,6 +400,7 @@ def text_apart(html: str, *, before: str | None = None) -> TextApart:
         hidden_how=hidden_how,
         code=" ".join(t for el in code if (t := strip_padding(_TEXT_OF(el)))),
         blocks=blocks,
+        previewed=tuple(previewed),
     )
 
 

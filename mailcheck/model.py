@@ -230,6 +230,20 @@ class TextApart:
     # the whole text of each short text block (a paragraph, a cell, a heading: at most
     # SHORT_BLOCK characters): what a quotation in it is said in, or whether it stands alone
     blocks: frozenset[str] = frozenset()
+    # the hidden elements the inbox shows in the preview nonetheless (their text is not in
+    # ``hidden``), in reading order: what BRF001 says of the dummy text it finds there
+    previewed: tuple[HiddenPreview, ...] = ()
+
+
+@dataclass(frozen=True)
+class HiddenPreview:
+    """An element hidden from every client whose text the inbox shows as the preview."""
+
+    how: HiddenHow  # its text, line, and how it is hidden
+    # the preheader it follows (the campaign's and the body's own, as the preview reads
+    # them), too short to fill the preview and unpadded; None: there is none, and the
+    # element's is the body's first text
+    after: str | None = None
 
 
 SHORT_BLOCK = 300  # characters of a block TextApart.blocks holds (a quotation is shorter)

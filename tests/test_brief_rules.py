@@ -768,6 +768,21 @@ def test_a_rule_that_shows_nothing_leaves_the_dummy_text_hidden(tmp_path: Path) 
     )
 
 
+def _previewed(how: str, after: str | None = None, found: str = LOREM, texts: str = "") -> str:
+    """BRF001's error for hidden dummy text the inbox shows in the preview: why it is one
+    (``after``: the short preheader it follows; None: there is none)."""
+    texts = texts or found.rsplit(" (", 1)[0]
+    why = (
+        "but the inbox shows it as the preview: there is no preheader, and it is the first "
+        "text — add a preheader or remove the text"
+        if after is None
+        else f"but the inbox preview shows it: it follows a preheader of {len(after)} characters "
+        f"(“{after}”), which does not fill the preview — pad the preheader (&zwnj;&nbsp;…) or "
+        "remove the text"
+    )
+    return f"placeholder copy: {found}; the element with {texts} is hidden ({how}), {why}"
+
+
 @pytest.mark.parametrize(
     ("before", "severity"),
     [
@@ -802,10 +817,12 @@ def test_dummy_text_a_stylesheet_hides_as_the_preview_is_seen(
     [found] = only(check(d), "BRF001")
     assert found.severity is severity
     texts = "“Lorem ipsum”, “dolor sit amet”, “consectetur adipiscing” (email.html)"
+    how = "by the stylesheet rule “.ph{display:none}”"
+    # the error says why, though the block is hidden: the preheader it follows is too short
+    # to fill the preview, or there is none
+    after = "Скидки до 30 ноября" if "Скидки" in before else None
     assert found.message == (
-        _hidden("by the stylesheet rule “.ph{display:none}”", texts)
-        if severity is Severity.WARNING
-        else f"placeholder copy: {texts}"
+        _hidden(how, texts) if severity is Severity.WARNING else _previewed(how, after, texts)
     )
     assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, '<div class="ph">'))
 
@@ -1048,7 +1065,7 @@ def test_hidden_dummy_text_a_short_preheader_leaves_in_the_preview_is_seen(
         else "by the stylesheet rule “.old{display:none}”"
     )
     assert found.message == (
-        _hidden(how) if severity is Severity.WARNING else f"placeholder copy: {LOREM}"
+        _hidden(how) if severity is Severity.WARNING else _previewed(how, "Sale!")
     )
     assert found.places == (f"email.html:{line}",)
 
@@ -1086,8 +1103,9 @@ def test_hidden_dummy_text_after_the_campaign_s_preheader_is_judged_by_its_lengt
         if "style" in hidden_by
         else "by the stylesheet rule “.old{display:none}”"
     )
+    # (a first block hidden by its own style is the body's preheader, after campaign.toml's)
     assert found.message == (
-        _hidden(how) if severity is Severity.WARNING else f"placeholder copy: {LOREM}"
+        _hidden(how) if severity is Severity.WARNING else _previewed(how, "Sale!")
     )
     assert found.places == (f"email.html:{line}",)
 
@@ -1356,3 +1374,63 @@ def test_a_real_address_is_no_placeholder(tmp_path: Path, prose: str) -> None:
 def test_a_certain_stand_in_seen_is_an_error(tmp_path: Path, text: str, severity: Severity) -> None:
     found = only(check(campaign(tmp_path, body=BODY + "\n" + text)), "BRF001")
     assert [(f.severity, list(f.places)) for f in found] == [(severity, ["email.html:10"])]
+
+
+def test_the_preview_s_reason_names_only_the_hidden_dummy_text_of_the_error(
+    tmp_path: Path,
+) -> None:
+    # the first text, hidden by a stylesheet (no preheader: one its own style hides is the
+    # preheader), is the preview: an error that says why; "consectetur adipiscing" is seen in
+    # a paragraph (an error, no reason needed), "Far far away…" in a mobile-only block no
+    # preview reaches (a warning): one finding per severity
+    body = (
+        '<style>.ph, .mob{display:none}</style>\n<div class="ph">Lorem ipsum dolor sit '
+        f"amet</div>\n{BODY}\n<p>Consectetur adipiscing</p>\n"
+        '<div class="mob">Far far away, behind the word mountains</div>'
+    )
+    d = campaign(tmp_path, body=body, preheader_html="")
+    error, warning = only(check(d), "BRF001")
+    [hidden] = _lines_of(d, "Lorem ipsum")
+    [seen] = _lines_of(d, "<p>Consectetur")
+    [mobile] = _lines_of(d, '<div class="mob">')
+    assert (error.severity, error.places) == (
+        Severity.ERROR,
+        (f"email.html:{hidden}", f"email.html:{seen}"),
+    )
+    assert error.message == _previewed(
+        "by the stylesheet rule “.ph, .mob{display:none}”",
+        found="“Lorem ipsum”, “dolor sit amet”, “Consectetur adipiscing” (email.html)",
+        texts=LOREM.rsplit(" (", 1)[0],
+    )
+    assert (warning.severity, warning.places) == (Severity.WARNING, (f"email.html:{mobile}",))
+    assert warning.message == _hidden(
+        "by the stylesheet rule “.ph, .mob{display:none}”",
+        "“Far far away, behind the word mountains” (email.html)",
+    )
+
+
+def test_each_hidden_block_in_a_short_preview_says_what_it_follows(tmp_path: Path) -> None:
+    # campaign.toml's "Sale!", the body's own hidden preheader, then a hidden block: 35
+    # characters are not reached, the inbox shows all three ("Sale! Lorem ipsum dolor sit
+    # amet"); each block's reason names the preheader before it
+    body = f'<div class="old">dolor sit amet</div>\n{BODY}'
+    preheader_html = (
+        '<style>.old{display:none}</style>\n<div style="display:none">Lorem ipsum</div>'
+    )
+    d = campaign(tmp_path, body=body, preheader_html=preheader_html, preheader="Sale!")
+    [found] = only(check(d), "BRF001")
+    [own] = _lines_of(d, "Lorem ipsum")
+    [block] = _lines_of(d, "dolor sit amet")
+    assert (found.severity, found.places) == (
+        Severity.ERROR,
+        (f"email.html:{own}", f"email.html:{block}"),
+    )
+    assert found.message == (
+        f"placeholder copy: {LOREM}; the element with “Lorem ipsum” is hidden (display:none "
+        f"on line {own}), but the inbox preview shows it: it follows a preheader of 5 "
+        "characters (“Sale!”), which does not fill the preview — pad the preheader "
+        "(&zwnj;&nbsp;…) or remove the text; the element with “dolor sit amet” is hidden (by "
+        "the stylesheet rule “.old{display:none}”), but the inbox preview shows it: it follows "
+        "a preheader of 17 characters (“Sale! Lorem ipsum”), which does not fill the preview "
+        "— pad the preheader (&zwnj;&nbsp;…) or remove the text"
+    )
