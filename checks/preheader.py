@@ -17,6 +17,7 @@ from mailcheck.lengths import (
     measure,
     over_with_unknown,
     platform_fills_all,
+    platform_lines,
 )
 from mailcheck.model import Document, Severity
 from mailcheck.rules import PLACEHOLDER_PREHEADER, UNREAD_PARTS, Context, Problem, rule
@@ -200,7 +201,10 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     as rendered with the longest sample values. The invisible padding after a preheader
     (`&zwnj;&nbsp;` runs) is not counted, nor is what the ESP fills in at the send or a
     template pack's stand-in for a name (`[Product Name]`): over the limit only with them, it
-    is a warning "could not verify". So is a preview element named only by its class or id
+    is a warning "could not verify". So is a preheader that puts the platform's own preview
+    text among words of its own (`Read: *|MC_PREVIEW_TEXT|*`): the finding says how many of
+    the limit's characters those words take (an error when they alone are over it). So is a
+    preview element named only by its class or id
     (`class="preheader"`) that neither a style of its own nor a `<style>` rule (outside
     `@media`) hides: it may be the body's first line rather than preview copy. Hidden by a
     `<style>` rule (`.preheader {display: none}`), it is the preheader, as an inline style's.
@@ -221,6 +225,23 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     """
     text = _preheader(ctx)
     limit = ctx.config.preheader_max
+    measured = measure(text, ctx.campaign)
+    lines = platform_lines(measured, ctx.campaign)
+    # the platform's own preview text with words around it ("Read: *|MC_PREVIEW_TEXT|*"),
+    # whose stand-in measures nothing; only it is PRE001's; over the limit with the words alone,
+    # it is an error below
+    if lines and measured.length <= limit and not platform_fills_all(measured, ctx.campaign):
+        message = t(
+            "could not verify the preheader's length: the platform puts its own preview text "
+            "({unknown}) in it when it sends, and your words around it take {length} of the "
+            "{limit} characters: check the whole in a test send: “{text}”",
+            unknown=quoted_names(lines),
+            length=measured.length,
+            limit=limit,
+            text=quoted(measured.shown),
+        )
+        yield Problem(message, "preheader", severity=Severity.WARNING)
+        return
     if grapheme_len(text) <= limit:
         return
     for problem in _too_long(ctx, text, limit):

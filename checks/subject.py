@@ -14,6 +14,7 @@ from mailcheck.lengths import (
     measure,
     over_with_unknown,
     platform_fills_all,
+    platform_lines,
 )
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
@@ -128,7 +129,10 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     a run of blanks, the line break and indent of a folded `Subject:` header among them, is
     one space. A subject that is only what the platform fills in when it sends (Keila's
     `{{ campaign.subject }}`, Mautic's `{subject}`, Mailchimp's `*|MC:SUBJECT|*`) has no
-    length mailcheck can know: a warning "could not verify", whatever its stand-in measures.
+    length mailcheck can know: a warning "could not verify", whatever its stand-in measures,
+    and so is one that puts it in with a filter (`{{ campaign.subject | upcase }}`) or writes
+    words around it (`*|MC:SUBJECT|* | Shop news`): the finding says how many of the limit's
+    characters those words take (an error when they alone are over it).
 
     ## Why it matters
     Mobile clients cut subjects after 30-50 characters; the offer at the end of a long subject
@@ -160,6 +164,24 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
                 "fills in when it sends (limit {limit}): check it where it is set, or a test send",
                 written=_written(ctx.campaign.subject, whole.unknown),
                 limit=limit,
+            ),
+            location="subject",
+            severity=Severity.WARNING,
+        )
+        return
+    lines = platform_lines(whole, ctx.campaign)
+    if lines and whole.length <= limit:
+        # "*|MC:SUBJECT|* | Shop news": the platform's subject with words around it, whose
+        # stand-in measures nothing; over the limit with the words alone, it is an error below
+        yield Problem(
+            t(
+                "could not verify the subject's length: the platform puts its own subject "
+                "({unknown}) in it when it sends, and your words around it take {length} of the "
+                "{limit} characters: check the whole in a test send: “{subject}”",
+                length=whole.length,
+                limit=limit,
+                unknown=quoted_names(lines),
+                subject=quoted(whole.shown),
             ),
             location="subject",
             severity=Severity.WARNING,

@@ -114,11 +114,15 @@ def measure(text: str, campaign: Campaign) -> Measured:
         if not variable.system or variable.name in unknown:
             continue
         value = placeholder(variable.name)
-        # a year or a date renders as itself; an address, a URL or an id is a stand-in
-        if (SYSTEM_PLACEHOLDER_HOST in value or value.startswith("esp-")) and value in known:
+        # a year or a date renders as itself; an address, a URL or an id is a stand-in, in
+        # any case a filter wrote it in ({{ campaign.subject | upcase }}: "ESP-CAMPAIGN-SUBJECT")
+        if SYSTEM_PLACEHOLDER_HOST not in value and not value.startswith("esp-"):
+            continue
+        written = re.compile(re.escape(value), re.IGNORECASE)
+        if written.search(known):
             unknown.append(variable.name)
-            known = known.replace(value, "")
-            shown = shown.replace(value, f"[{variable.name}]")
+            known = written.sub("", known)
+            shown = written.sub(f"[{variable.name}]".replace("\\", "\\\\"), shown)
     if campaign.dialect_unclear:  # not rendered: its tags are in the text as written
         for tag in leftover_tags(known):
             if tag in known:
@@ -144,6 +148,22 @@ def platform_fills_all(measured: Measured, campaign: Campaign) -> bool:
     for name in filled:
         rest = rest.replace(f"[{name}]", "")
     return not _LETTER_OR_DIGIT.search(rest)
+
+
+# The platform's own subject and preview text (Keila's campaign.subject and
+# campaign.preview_text, Mailchimp's MC:SUBJECT and MC_PREVIEW_TEXT, Mautic's subject): a whole
+# line of copy the campaign's author writes in the platform, of any length
+_PLATFORM_LINE = re.compile(r"(?:^|[.:_])(?:subject|preview_text)$", re.IGNORECASE)
+
+
+def platform_lines(measured: Measured, campaign: Campaign) -> tuple[str, ...]:
+    """The platform's own subject or preview text (as its variables' names) that the measured
+    text holds beside words of the sender's: what is known of its length is the sender's
+    words alone."""
+    system = {v.name for v in campaign.variables if v.system}
+    return tuple(
+        name for name in measured.unknown if name in system and _PLATFORM_LINE.search(name.strip())
+    )
 
 
 def over_with_unknown(

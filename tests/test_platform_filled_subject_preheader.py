@@ -10,6 +10,7 @@ the footer; a preheader that goes on after the subject was a "repeat".
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -75,11 +76,116 @@ def test_mautics_subject_in_campaign_toml_is_could_not_verify(tmp_path: Path) ->
     assert sub.message.startswith("could not verify the subject's length: it is “{subject}”")
 
 
+@pytest.mark.parametrize(
+    ("subject", "setting", "field", "shown", "words"),
+    [
+        (
+            "*|MC:SUBJECT|* | Shop news",
+            {"template": "mailchimp"},
+            "MC:SUBJECT",
+            "[MC:SUBJECT] | Shop news",
+            12,
+        ),
+        (
+            "*|MC:SUBJECT|* | Shop news",
+            {"esp": "mailchimp"},
+            "MC:SUBJECT",
+            "[MC:SUBJECT] | Shop news",
+            12,
+        ),
+        (
+            "Shop news: {{ campaign.subject }}",
+            {"template": "liquid"},
+            "campaign.subject",
+            "Shop news: [campaign.subject]",
+            11,
+        ),
+        (
+            "Shop news: {{ campaign.subject }}",
+            {"esp": "keila"},
+            "campaign.subject",
+            "Shop news: [campaign.subject]",
+            11,
+        ),
+        ("Shop news: {subject}", {"template": "mautic"}, "subject", "Shop news: [subject]", 11),
+    ],
+)
+def test_a_subject_with_words_around_the_platforms_is_could_not_verify(
+    tmp_path: Path, subject: str, setting: dict[str, Any], field: str, shown: str, words: int
+) -> None:
+    """The platform's subject with the sender's words around it was measured with its
+    stand-in (24 characters) and passed: its length is the platform's subject and the words."""
+    [sub] = only(check(write_campaign(tmp_path, subject=subject, **setting)), "SUB002")
+    assert (sub.severity, sub.location, sub.message) == (
+        Severity.WARNING,
+        "subject",
+        f"could not verify the subject's length: the platform puts its own subject (“{field}”) "
+        f"in it when it sends, and your words around it take {words} of the 50 characters: "
+        f"check the whole in a test send: “{shown}”",
+    )
+
+
+def test_a_filtered_platform_subject_is_still_the_platforms(tmp_path: Path) -> None:
+    d = write_campaign(tmp_path, subject="{{ campaign.subject | upcase }}", esp="keila")
+    [sub] = only(check(d), "SUB002")
+    assert (sub.severity, sub.location, sub.message) == (
+        Severity.WARNING,
+        "subject",
+        "could not verify the subject's length: it is “{{ campaign.subject | upcase }}”, which "
+        "the platform fills in when it sends (limit 50): check it where it is set, or a test send",
+    )
+    d = write_campaign(
+        tmp_path,
+        "c2",
+        subject="Week",
+        preheader="{{ campaign.preview_text | downcase }}",
+        esp="keila",
+    )
+    [pre] = only(check(d), "PRE001")
+    assert (pre.severity, pre.location) == (Severity.WARNING, "preheader")
+    assert pre.message.startswith(
+        "could not verify the preheader: it is “{{ campaign.preview_text | downcase }}”"
+    )
+
+
+@pytest.mark.parametrize(
+    ("preheader", "esp", "field", "shown"),
+    [
+        ("Read: *|MC_PREVIEW_TEXT|*", "mailchimp", "MC_PREVIEW_TEXT", "Read: [MC_PREVIEW_TEXT]"),
+        (
+            "Read: {{ campaign.preview_text }}",
+            "keila",
+            "campaign.preview_text",
+            "Read: [campaign.preview_text]",
+        ),
+    ],
+)
+def test_a_preheader_with_words_around_the_platforms_is_could_not_verify(
+    tmp_path: Path, preheader: str, esp: str, field: str, shown: str
+) -> None:
+    d = write_campaign(tmp_path, subject="Weekly letter", preheader=preheader, esp=esp)
+    result = check(d)
+    [pre] = only(result, "PRE002")
+    assert (pre.severity, pre.location, pre.message) == (
+        Severity.WARNING,
+        "preheader",
+        f"could not verify the preheader's length: the platform puts its own preview text "
+        f"(“{field}”) in it when it sends, and your words around it take 6 of the 90 "
+        f"characters: check the whole in a test send: “{shown}”",
+    )
+    assert only(result, "PRE001") == []
+    # the sender's words alone over the limit: an error, as before
+    long = "Read all about it: " * 6 + preheader
+    [pre] = only(check(write_campaign(tmp_path, "c2", preheader=long, esp=esp)), "PRE002")
+    assert (pre.severity, pre.message.split(" without")[0]) == (
+        Severity.ERROR,
+        "preheader is 120 characters",
+    )
+
+
 def test_a_subject_with_words_of_its_own_is_measured_as_before(tmp_path: Path) -> None:
-    # the platform's field beside the author's words: the words are measured, the field is
-    # the known "what the send fills in"
-    d = write_campaign(tmp_path, subject="Autumn news: {{ campaign.subject }}", esp="keila")
-    assert only(check(d), "SUB002") == []
+    # the sender's words alone over the limit: an error, the field is the known "what the
+    # send fills in"
     long = "Autumn news from the shop, with three stories and a discount: {{ campaign.subject }}"
     d = write_campaign(tmp_path, "c2", subject=long, esp="keila")
     [sub] = only(check(d), "SUB002")
