@@ -206,6 +206,9 @@ ESP_TRACKERS = [
         "https://click.e.shop.example/?qs=" + "4f2a9c1e4b5d6e7f8a9b0c1d2e3f4a5b" * 3,
         "Salesforce Marketing Cloud",
     ),
+    # HubSpot's older shapes, with their encoded link after the prefix (invented tokens)
+    ("https://t.shop.example/e2t/tc/VWq8rT3yJSqZW4Jb5GX5X4xj0/MKd3xK8Wn2Lq9bT4Z5dPq7rW", "HubSpot"),
+    ("https://shop.example/e1t/c/5/f18dQhb0S7lM8dDMPbW2n0x6l2B9nMJN7t5X9Mmb/Ab12Cd34", "HubSpot"),
 ]
 
 
@@ -285,6 +288,11 @@ PAGES_NOT_TRACKERS = [
     "https://go.shop.example/invoice?sig=Ab12Cd34Ef56Gh78Ij90KlMn",
     # a relative target: the page it sends the reader to is written
     "https://shop.example/redirect?to=/sale&t=Xk9aB7qLm3Zt8Vw2RrYy0Qp5",
+    # the site's own pages on a path HubSpot's trackers start with, but no encoded link after
+    # it: they were "HubSpot click tracking", not the missing UTMs
+    "https://shop.example/e1t/spring-sale",
+    "https://shop.example/e2t/news/AirMax270Black2026",
+    "https://shop.example/e3t/Ctc/spring/sale-2026",
 ]
 
 
