@@ -82,8 +82,9 @@ def element_stripped(ctx: Context) -> Iterator[Problem]:
     `<iframe>`, `<object>` and `<embed>`. A web-font service's stylesheet (Google Fonts,
     Adobe Fonts …) is not reported: a client that drops it shows the next font the
     `font-family` lists, as the template means it to. Nor is a script that holds data
-    (`type="application/ld+json"`, Gmail's schema.org markup). Forms are not reported:
-    several clients show and submit them.
+    (`type="application/ld+json"`, Gmail's schema.org markup), nor an empty one: no `src`,
+    and only blanks and comments (`<script><!-- --></script>`, `// …`, `/* … */`). Forms
+    are not reported: several clients show and submit them.
 
     ## Why it matters
     No mail client runs a script: Gmail, Outlook, Yahoo Mail, Mail.ru and Yandex Mail remove

@@ -687,7 +687,7 @@ def _stripped(el: Any, tag: str) -> tuple[Any, str] | None:
     if tag == "script":
         kind = (el.get("type") or "").split(";")[0].strip().lower()
         src = _url(el.get("src") or "")
-        if not _SCRIPT_TYPES.match(kind) or not (src or (el.text or "").strip()):
+        if not _SCRIPT_TYPES.match(kind) or not (src or _code(el.text or "")):
             return None
         return "script", src
     if tag == "link":
@@ -697,6 +697,18 @@ def _stripped(el: Any, tag: str) -> tuple[Any, str] | None:
             return None
         return "stylesheet", href
     return tag, _url(el.get("src") or el.get("data") or "")
+
+
+# What a script's text holds besides code: JavaScript's comments, the /* … */ kind and the
+# line kinds ("//", and the "<!--" and a line's leading "-->" that hid a script from
+# browsers without one)
+_SCRIPT_COMMENTS = re.compile(r"/\*.*?(?:\*/|\Z)|(?://|<!--)[^\n]*|^[ \t]*-->[^\n]*", re.S | re.M)
+
+
+def _code(text: str) -> str:
+    """A script's text without its comments and blanks: "" for an empty script (only
+    ``<!-- -->``, ``// …``)."""
+    return _SCRIPT_COMMENTS.sub("", text).strip()
 
 
 def _web_font(url: str) -> bool:

@@ -146,6 +146,9 @@ def test_scripts_and_a_linked_stylesheet_are_one_finding_with_every_line(tmp_pat
         '<script type="application/ld+json">{"@type": "EmailMessage"}</script>',
         '<link rel="preconnect" href="https://fonts.gstatic.com">',
         "<style>p { color: #222222; }</style>",
+        # empty scripts: only comments and blanks
+        "<script><!-- --></script>",
+        "<script>\n  // analytics removed\n  /* was: ga('send') */\n</script>",
     ],
 )
 def test_web_fonts_data_scripts_and_style_blocks_are_not_removed_elements(
@@ -167,10 +170,14 @@ def test_the_parse_gathers_each_removed_element_with_its_kind_and_url() -> None:
         '<embed src="https://cdn.test/clip.mp4">\n'
         '<script type="module" src="https://cdn.test/app.js"></script>\n'
         '<script type="text/x-template"><p>{{ name }}</p></script>\n'
+        "<script><!-- --></script>\n"
+        "<script>\n<!--\nwindow.print();\n// -->\n</script>\n"
         "</body></html>"
     )
     assert [(e.line, e.kind, e.url) for e in document.stripped] == [
         (2, "object", "https://cdn.test/banner.swf"),
         (3, "embed", "https://cdn.test/clip.mp4"),
         (4, "script", "https://cdn.test/app.js"),
+        # the code inside an old "<!-- … // -->" wrapper is code; an empty comment none
+        (7, "script", ""),
     ]
