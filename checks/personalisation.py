@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -222,7 +223,9 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     call that sends the message (listmonk's `{{ .Tx.Data.order_id }}`, the `data` of
     `/api/tx`) is neither the platform's to fill nor certain to be missing: each call passes
     its own. Its fields without a fallback are one warning listing them all and their places,
-    unless every sample recipient gives them a value (`{"Tx": {"Data": {"order_id": "A-17"}}}`).
+    unless every sample recipient gives them a value, named as the template names them, case
+    and all: `{"Tx": {"Data": {"order_id": "A-17"}}}` in a JSON samples file, a column
+    `Tx.Data.order_id` in a CSV one (`{"tx": …}` is another name). The finding shows the shape.
 
     ## Why it matters
     The first recipient without a first name gets "Привет, !" or "Hello ,". In a base of
@@ -354,10 +357,19 @@ def _payload_unseen(
             message = t(
                 "{message}; {evidence}", message=message, evidence=_evidence(probe[name], received)
             )
+    # how a sample gives the first field: nested as the template names it, case and all
+    # ("tx" is not "Tx"); a CSV column is the dotted name
+    first = next(iter(fields))
+    nested: object = "…"
+    for part in reversed(first.split(".")):
+        nested = {part: nested}
     message = t(
         "{message}. Give them a fallback in the template, or, to check them, give sample "
-        "recipients (samples in campaign.toml) with the data a call passes",
+        "recipients (samples in campaign.toml) with the data a call passes, named as the "
+        "template names it: {json} in a JSON samples file, a column “{column}” in a CSV one",
         message=message,
+        json=json.dumps(nested, ensure_ascii=False),
+        column=first,
     )
     uses = [v for group in fields.values() for v in group]
     return Problem(message, locations=_places(ctx, uses), severity=Severity.WARNING)

@@ -355,7 +355,9 @@ def test_the_api_calls_data_is_one_warning_that_could_not_verify(tmp_path: Path)
         "cannot see, and a call without one of them prints it empty; with "
         'Tx.Data.arrival_day = "" the text reads “Arrives ,”. Give them a fallback in '
         "the template, or, to check them, give sample recipients (samples in campaign.toml) "
-        "with the data a call passes"
+        "with the data a call passes, named as the template names it: "
+        '{"Tx": {"Data": {"order_ref": "…"}}} in a JSON samples file, a column '
+        "“Tx.Data.order_ref” in a CSV one"
     )
 
 
@@ -378,6 +380,24 @@ def test_the_api_calls_data_given_by_the_samples_is_no_per001(tmp_path: Path) ->
     [per001] = only(result, "PER001")
     assert (per001.severity, per001.places) == (Severity.WARNING, ("email.html:7",))
     assert per001.message.startswith("could not verify “Tx.Data.arrival_day”: they are")
+
+
+@pytest.mark.parametrize(
+    ("name", "samples", "given"),
+    [
+        # the shapes PER001's message shows give the data
+        ("s.csv", "Tx.Data.order_ref,Tx.Data.arrival_day\nA-17,Tuesday\n", True),
+        ("s.json", '[{"Tx": {"Data": {"order_ref": "A-17", "arrival_day": "Tue"}}}]', True),
+        # named otherwise than the template names it: not the call's data
+        ("s.json", '[{"tx": {"data": {"order_ref": "A-17", "arrival_day": "Tue"}}}]', False),
+    ],
+)
+def test_the_sample_shapes_the_message_shows_give_the_api_calls_data(
+    tmp_path: Path, name: str, samples: str, given: bool
+) -> None:
+    result = _run(tmp_path, LISTMONK_TX, template="go", samples=name, files={name: samples})
+    found = [(f.severity, f.places) for f in only(result, "PER001")]
+    assert found == ([] if given else [(Severity.WARNING, ("email.html:6", "email.html:7"))])
 
 
 def test_a_fallback_covers_the_api_calls_data_and_other_fields_stay_errors(
