@@ -215,7 +215,9 @@ def fold_retries(
     attempts: Iterable[LaunchRow], incidents: Iterable[IncidentRow]
 ) -> tuple[list[LaunchRow], list[IncidentRow]]:
     """One row per gate decision: a later row with the same status, client, campaign and
-    content is a retried job, not a launch (unless it is a ``--relaunch``).
+    content is a retried job, not a launch (unless it is a ``--relaunch``). A launch is the
+    same as an earlier one of the same files however narrowly either was checked (schema
+    version 5 recorded such repeats as new launches).
 
     Incidents logged against a folded row move to the first one; the copies of the gate's own
     incidents (a forced retry logs the same errors again) are dropped.
@@ -227,7 +229,14 @@ def fold_retries(
         if a.relaunch and a.status == "launched":
             kept.append(a)
             continue
-        key = (a.status, a.client, a.campaign, a.content_hash)
+        # a launch of files launched before is the same send whatever --select/--ignore
+        # either gave (sources_hash); refusals stay keyed by what they were checked for
+        key = (
+            a.status,
+            a.client,
+            a.campaign,
+            a.sources_hash if a.status == "launched" else a.content_hash,
+        )
         if key in first:
             moved[a.id] = first[key]
         else:

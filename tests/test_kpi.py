@@ -168,6 +168,39 @@ def test_a_refusal_launched_past_the_checks_that_caught_it_is_not_caught() -> No
     assert k["refused_then_forced"] == 0
 
 
+def test_the_same_files_launched_again_with_other_flags_count_once() -> None:
+    # recorded before launch matched the files: a campaign whose only error is UTM001 went
+    # out with `--ignore UTM001` (#1) and again with `--select SUB` (#2), its UTM001 an
+    # incident of each; a clean one with no flags (#3) and again with `--ignore UTM001` (#4):
+    # 4 launches and 2 incidents where 2 launches and 1 incident were real
+    narrowed = dataclasses.replace(
+        launch(1),
+        campaign="utm",
+        content_hash="1" * 64,
+        source_hash="a" * 64,
+        reason="a [--ignore UTM001]",
+        skipped_errors=1,
+    )
+    again = dataclasses.replace(
+        narrowed, id=2, content_hash="2" * 64, reason="b [--select SUB]", skipped_errors=1
+    )
+    clean = dataclasses.replace(launch(3), campaign="good", source_hash="0" * 64)
+    clean_again = dataclasses.replace(
+        clean, id=4, content_hash="4" * 64, reason="x [--ignore UTM001]"
+    )
+    gate = [
+        dataclasses.replace(incident(10 + n, n), source="launch", code="UTM001") for n in (1, 2)
+    ]
+    (k,) = _periods(compute([narrowed, again, clean, clean_again], gate))
+    assert (k["launches"], k["incidents"], k["error_free"]) == (2, 1, 1)
+    assert k["by_code"] == {"UTM001": 1}
+    # a narrowed launch recorded before schema version 5 (no source hash, the flags in its
+    # content hash) cannot be matched: it stays a launch of its own
+    old = dataclasses.replace(clean_again, source_hash=None)
+    (k,) = _periods(compute([clean, old], []))
+    assert k["launches"] == 2
+
+
 def _periods(data: dict[str, object]) -> list[dict[str, Any]]:
     return cast("list[dict[str, Any]]", data["periods"])
 

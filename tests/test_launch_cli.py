@@ -388,10 +388,8 @@ def test_an_offline_launch_says_and_records_that_links_and_dns_went_unchecked(
         "launch 1 recorded: acme-bf (client acme) — ready to send as far as checked offline; "
         "error-free in the KPI unless an error is logged against it later"
     )
-    assert said[-1].startswith(
-        "checked offline (--offline or [links] offline = true): links and DNS"
-    )
-    assert "NOT verified" in said[-1] and text.stdout.count("ready to send") == 1
+    # what was not verified, what that means for sending, and how it counts
+    assert said[-1] == OFFLINE_NOTE and text.stdout.count("ready to send") == 1
     retry = json.loads(mc("launch", *flags, "--format", "json", "bf", cwd=tmp_path, db=db).stdout)
     assert (retry["launch"]["status"], retry["launch"]["offline"]) == ("already-launched", True)
     listed = mc("launches", cwd=tmp_path, db=db).stdout.splitlines()
@@ -544,8 +542,7 @@ def test_errors_of_checks_left_out_by_select_are_incidents_and_said_in_text(
         "--select SUB left out recorded as incidents: this launch does not count as error-free)"
     )
     assert said[at + 1 :] == [
-        "checked offline (--offline or [links] offline = true): links and DNS (SPF, DKIM, "
-        "DMARC) were NOT verified; the launch is recorded so",
+        OFFLINE_NOTE,
         "the errors of the checks --select SUB left out, incidents of launch 1:",
         said[at + 3],
     ]  # nothing else, and not UNS001 the configuration ignores
@@ -628,6 +625,15 @@ KPI_FIGURES = ("launches", "caught_before_launch", "incidents", "error_free_rate
                "refused_then_forced")  # fmt: skip
 
 
+OFFLINE_NOTE = (
+    "checked offline (--offline or [links] offline = true): no link was requested and no DNS "
+    "record (SPF, DKIM, DMARC) looked up, so a broken link or failing authentication would "
+    "not have stopped this launch; check them before sending. Recorded as checked offline, it "
+    "counts in the KPI as any launch, and an error found later (mailcheck monitor, incident "
+    "add) is its incident"
+)
+
+
 def kpi_of(cwd: Path, db: str, client: str) -> tuple[object, ...]:
     proc = mc("kpi", "--client", client, "--format", "json", cwd=cwd, db=db)
     assert proc.returncode == 0, proc.stderr
@@ -696,7 +702,7 @@ def test_an_offline_retry_says_nothing_was_recorded_and_nothing_else(tmp_path: P
     write_campaign(tmp_path, "bf", id="acme-bf", client="acme")
     db = f"sqlite:///{tmp_path}/log.db"
     first = mc("launch", "--offline", "bf", cwd=tmp_path, db=db)
-    assert first.stdout.splitlines()[-1].endswith("were NOT verified; the launch is recorded so")
+    assert first.stdout.splitlines()[-1] == OFFLINE_NOTE
     retry = mc("launch", "--offline", "bf", cwd=tmp_path, db=db)
     assert retry.returncode == 0, retry.stderr
     with open_store(db) as st:
@@ -706,10 +712,11 @@ def test_an_offline_retry_says_nothing_was_recorded_and_nothing_else(tmp_path: P
         f"already launched as #1: acme-bf (client acme) with the same content went out at {when} "
         f"(by {row.launched_by}); a retry is the same send, allowed as that launch: nothing "
         "recorded, not counted again. A real second send of it: --relaunch",
-        "checked offline (--offline or [links] offline = true): links and DNS (SPF, DKIM, "
-        "DMARC) were NOT verified by this check",
+        "checked offline (--offline or [links] offline = true): this check requested no link "
+        "and looked up no DNS record (SPF, DKIM, DMARC), so it could not see a link or "
+        "authentication broken since",
     ]
-    assert "recorded so" not in retry.stdout
+    assert "Recorded as checked offline" not in retry.stdout
 
 
 def test_every_verdict_says_whether_to_send_and_how_the_launch_counts(tmp_path: Path) -> None:
@@ -752,6 +759,14 @@ def test_every_verdict_says_whether_to_send_and_how_the_launch_counts(tmp_path: 
         said[at + 2] == "the errors of the checks --ignore PER001 left out, incidents of launch 2:"
     )
     assert [line.split()[0] for line in said[at + 3 :]] == ["PER001"]
+    # the same files forced without --ignore: the same send as #2, not a second launch
+    same = mc("launch", "--offline", "--force", "--reason", "client insists", "bad",
+              cwd=tmp_path, db=db)  # fmt: skip
+    assert same.returncode == 0, same.stderr
+    assert same.stdout.splitlines()[-2].startswith("already launched as #2: bad-1 (client acme)")
+    # edited, it is new content: forced, its own launch
+    html = tmp_path / "bad" / "email.html"
+    html.write_text(html.read_text(encoding="utf-8") + "<!-- v2 -->", encoding="utf-8")
     forced = mc("launch", "--offline", "--force", "--reason", "client insists", "bad",
                 cwd=tmp_path, db=db)  # fmt: skip
     assert forced.returncode == 0, forced.stderr

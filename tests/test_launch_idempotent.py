@@ -280,3 +280,138 @@ def test_a_relaunch_that_loses_the_race_to_record_the_first_launch_does_not_say_
     assert note not in second.err
     with open_store(f"sqlite:///{tmp_path}/log.db") as st:
         assert len(st.launches()) == 1
+
+
+def _rows(db: str) -> list[tuple[int, str, bool, str | None]]:
+    with open_store(db) as st:
+        return [(r.id, r.status, r.forced, r.reason) for r in st.launches()]
+
+
+def _kpi(tmp_path: Path, db: str) -> dict:
+    proc = mc("kpi", "--format", "json", cwd=tmp_path, db=db)
+    assert proc.returncode == 0, proc.stderr
+    (period,) = json.loads(proc.stdout)["periods"]
+    return period
+
+
+def test_the_same_files_launched_with_other_select_ignore_flags_are_the_same_send(
+    tmp_path: Path, db: str
+) -> None:
+    # a review probe: `--ignore UTM001` on unchanged files was "launch 2 recorded … error-free
+    # in the KPI"; a campaign whose only error is SUB002 went out with `--ignore SUB002` and
+    # again with `--select UTM`, its SUB002 counted twice
+    write_campaign(tmp_path, "good", id="acme-good", client="acme")
+    write_campaign(tmp_path, "bad", id="acme-bad", client="acme", subject="Ж" * 60)
+    assert mc("launch", "--offline", "good", cwd=tmp_path, db=db).returncode == 0
+    same = mc("launch", "--offline", "--ignore", "UTM001", "--reason", "x", "good",
+              cwd=tmp_path, db=db)  # fmt: skip
+    assert same.returncode == 0, same.stderr
+    assert "already launched as #1: acme-good (client acme)" in same.stdout
+    assert "recorded" not in same.stdout.replace("nothing recorded", "")
+    narrowed = mc("launch", "--offline", "--ignore", "SUB002", "--reason", "a", "bad",
+                  cwd=tmp_path, db=db)  # fmt: skip
+    assert narrowed.returncode == 0 and "launch 2 recorded: acme-bad" in narrowed.stdout
+    again = json.loads(
+        mc("launch", "--offline", "--select", "UTM", "--reason", "b", "--format", "json", "bad",
+           cwd=tmp_path, db=db).stdout
+    )  # fmt: skip
+    assert (again["launch"]["status"], again["launch"]["id"]) == ("already-launched", 2)
+    assert again["skipped_errors"] == []  # nothing recorded as incidents by this run
+    assert _rows(db) == [
+        (1, "launched", False, None), (2, "launched", False, "a [--ignore SUB002]"),
+    ]  # fmt: skip
+    kpi = _kpi(tmp_path, db)
+    assert (kpi["launches"], kpi["error_free"], kpi["incidents"]) == (2, 1, 1)
+    assert kpi["by_code"] == {"SUB002": 1}
+    # a resend is still a resend: --relaunch records it, whatever the flags
+    resend = mc("launch", "--offline", "--relaunch", "--ignore", "UTM001", "--reason", "r",
+                "good", cwd=tmp_path, db=db)  # fmt: skip
+    assert resend.returncode == 0 and "launch 3 recorded: acme-good" in resend.stdout
+    assert _kpi(tmp_path, db)["launches"] == 3
+
+
+def test_a_refusal_of_content_that_went_out_with_its_errors_names_that_launch(
+    tmp_path: Path, db: str
+) -> None:
+    # a review probe: refused #1, forced #2, then a plain launch said "already refused as #1 …
+    # its 1 error(s) count once as caught before launch" while the KPI caught none (they are
+    # #2's incidents), and never said the content went out as #2
+    write_campaign(tmp_path, "bad", id="acme-bad", client="acme", subject="Ж" * 60)
+    assert mc("launch", "--offline", "bad", cwd=tmp_path, db=db).returncode == 1
+    forced = mc("launch", "--offline", "--force", "--reason", "client approved", "bad",
+                cwd=tmp_path, db=db)  # fmt: skip
+    assert forced.returncode == 0 and "launch 2 recorded" in forced.stdout
+    plain = mc("launch", "--offline", "bad", cwd=tmp_path, db=db)
+    assert plain.returncode == 1, plain.stderr  # errors without --force: refused (DESIGN §8)
+    with open_store(db) as st:
+        when = st.launches()[1].attempted_at.isoformat(timespec="seconds")
+    assert plain.stdout.splitlines()[-2] == (
+        "launch REFUSED: do not send it again as it is. acme-bad (client acme) has 1 error(s), "
+        f"and the same content already went out as #2 at {when}, FORCED past its errors "
+        "(reason: client approved): they are incidents of #2, not caught before launch; "
+        "nothing recorded. Fix them, or send it again anyway with --force --relaunch --reason "
+        "TEXT (a new launch)"
+    )
+    assert "already refused" not in plain.stdout and "caught before launch)" not in plain.stdout
+    data = mc("launch", "--offline", "--format", "json", "bad", cwd=tmp_path, db=db)
+    assert data.returncode == 1
+    launch = json.loads(data.stdout)["launch"]
+    assert (launch["status"], launch["sent_as"], launch["errors"]) == ("refused", 2, 1)
+    # forced again: the same send
+    retry = mc("launch", "--offline", "--force", "--reason", "again", "bad", cwd=tmp_path, db=db)
+    assert retry.returncode == 0 and "already launched as #2" in retry.stdout
+    assert _rows(db) == [
+        (1, "refused", False, None), (2, "launched", True, "client approved"),
+    ]  # fmt: skip
+    kpi = _kpi(tmp_path, db)
+    assert (kpi["launches"], kpi["incidents"], kpi["caught_before_launch"]) == (1, 1, 0)
+    assert (kpi["refused"], kpi["refused_then_forced"]) == (1, 1)
+
+
+def test_a_refusal_of_content_that_went_out_narrowed_names_that_launch(
+    tmp_path: Path, db: str
+) -> None:
+    # no refusal before: the files went out past --ignore SUB002 first, then a full check
+    write_campaign(tmp_path, "bad", id="acme-bad", client="acme", subject="Ж" * 60)
+    first = mc("launch", "--offline", "--ignore", "SUB002", "--reason", "ESP cuts it", "bad",
+               cwd=tmp_path, db=db)  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    plain = mc("launch", "--offline", "bad", cwd=tmp_path, db=db)
+    assert plain.returncode == 1, plain.stderr
+    assert plain.stdout.splitlines()[-2].startswith(
+        "launch REFUSED: do not send it again as it is. acme-bad (client acme) has 1 error(s), "
+        "and the same content already went out as #1 at "
+    )
+    assert (
+        "past the checks its --select/--ignore left out (reason: ESP cuts it [--ignore SUB002]): "
+        "their errors are incidents of #1, not caught before launch; nothing recorded"
+    ) in plain.stdout
+    assert _rows(db) == [(1, "launched", False, "ESP cuts it [--ignore SUB002]")]
+    kpi = _kpi(tmp_path, db)
+    assert (kpi["launches"], kpi["incidents"], kpi["caught_before_launch"]) == (1, 1, 0)
+    assert kpi["refused"] == 0
+
+
+def test_a_relaunch_says_it_resends_the_earlier_launch_and_counts_as_new(
+    tmp_path: Path, db: str
+) -> None:
+    write_campaign(tmp_path, "good", id="acme-good", client="acme")
+    assert mc("launch", "--offline", "good", cwd=tmp_path, db=db).returncode == 0
+    resend = mc("launch", "--offline", "--relaunch", "good", cwd=tmp_path, db=db)
+    assert resend.returncode == 0, resend.stderr
+    said = resend.stdout.splitlines()
+    at = said.index(
+        "launch 2 recorded: acme-good (client acme) — ready to send as far as checked offline; "
+        "error-free in the KPI unless an error is logged against it later"
+    )
+    assert said[at + 1] == (
+        "--relaunch: a resend of launch #1 (the same content), recorded and counted in the KPI "
+        "as a new launch"
+    )
+    third = mc("launch", "--offline", "--relaunch", "good", cwd=tmp_path, db=db)
+    assert "--relaunch: a resend of launch #2 (the same content)" in third.stdout
+    # a first launch given --relaunch is no resend
+    write_campaign(tmp_path, "new", id="acme-new", client="acme")
+    first = mc("launch", "--offline", "--relaunch", "new", cwd=tmp_path, db=db)
+    assert "launch 4 recorded" in first.stdout and "a resend" not in first.stdout
+    assert _kpi(tmp_path, db)["launches"] == 4

@@ -304,9 +304,16 @@ def as_json(
     *,
     fresh: bool = True,
     skipped: Sequence[Finding] = (),
+    sent_as: bool = False,
 ) -> dict[str, object]:
+    """``sent_as``: this check refused the files that went out as ``row`` with errors known
+    at the gate: status ``refused`` (nothing recorded), ``sent_as`` that launch's id."""
     launch = row.to_json()
-    if not fresh and row.status == "launched":
+    if sent_as:
+        launch["status"] = "refused"
+        launch["sent_as"] = row.id
+        launch["errors"] = result.errors
+    elif not fresh and row.status == "launched":
         launch["status"] = "already-launched"
     late = late_by(row)
     launch["late"] = (
@@ -333,12 +340,17 @@ def as_text(
     offline: bool | None = None,
     relaunch: bool = False,
     in_ci: bool = False,
+    sent_as: bool = False,
+    resend_of: int | None = None,
 ) -> str:
     """The launch's verdict under the campaign's findings: whether it may go, and how it
     counts in the KPI. ``offline``: whether this run checked without the network (None: as
     the row was recorded); a retry that finds the launch already recorded says so of its own
     check only. ``relaunch``: ``--relaunch`` was given; ``in_ci``: from a CI job, whose
-    ``--relaunch`` that finds a launch recorded found its own (the job retried)."""
+    ``--relaunch`` that finds a launch recorded found its own (the job retried).
+    ``sent_as``: this check refused files that went out as ``row`` with errors known at the
+    gate (forced or narrowed); ``resend_of``: the launch of the same content that the
+    recorded ``--relaunch`` sends again."""
     from mailcheck.i18n import translate
     from mailcheck.inert import inert
     from mailcheck.reports.text import format_campaign
@@ -356,8 +368,27 @@ def as_text(
         "reason": inert(row.reason or ""),
         "count": len(recorded),
         "flags": narrowed or "--select/--ignore",
+        "found": result.errors,
+        "of": resend_of,
     }
-    if not fresh and row.status == "launched" and relaunch and in_ci and row.relaunch:
+    if sent_as and row.forced:
+        verdict = tr.gettext(
+            "launch REFUSED: do not send it again as it is. %(campaign)s (client %(client)s) "
+            "has %(found)s error(s), and the same content already went out as #%(id)s at "
+            "%(when)s, FORCED past its errors (reason: %(reason)s): they are incidents of "
+            "#%(id)s, not caught before launch; nothing recorded. Fix them, or send it again "
+            "anyway with --force --relaunch --reason TEXT (a new launch)"
+        )
+    elif sent_as:
+        verdict = tr.gettext(
+            "launch REFUSED: do not send it again as it is. %(campaign)s (client %(client)s) "
+            "has %(found)s error(s), and the same content already went out as #%(id)s at "
+            "%(when)s, past the checks its --select/--ignore left out (reason: %(reason)s): "
+            "their errors are incidents of #%(id)s, not caught before launch; nothing "
+            "recorded. Fix them, or send it again anyway with --force --relaunch --reason TEXT "
+            "(a new launch)"
+        )
+    elif not fresh and row.status == "launched" and relaunch and in_ci and row.relaunch:
         verdict = tr.gettext(
             "already launched as #%(id)s: this CI job relaunched %(campaign)s (client "
             "%(client)s) with the same content at %(when)s (by %(by)s); a retried job is the "
@@ -429,16 +460,25 @@ def as_text(
             "launch %(id)s recorded: %(campaign)s (client %(client)s) — ready to send; "
             "error-free in the KPI unless an error is logged against it later"
         )
+    if fresh and resend_of is not None and row.relaunch:
+        verdict += "\n" + tr.gettext(
+            "--relaunch: a resend of launch #%(of)s (the same content), recorded and counted "
+            "in the KPI as a new launch"
+        )
     if fresh and row.offline and row.status == "launched":
         verdict += "\n" + tr.gettext(
-            "checked offline (--offline or [links] offline = true): links and DNS (SPF, "
-            "DKIM, DMARC) were NOT verified; the launch is recorded so"
+            "checked offline (--offline or [links] offline = true): no link was requested and "
+            "no DNS record (SPF, DKIM, DMARC) looked up, so a broken link or failing "
+            "authentication would not have stopped this launch; check them before sending. "
+            "Recorded as checked offline, it counts in the KPI as any launch, and an error "
+            "found later (mailcheck monitor, incident add) is its incident"
         )
     elif not fresh and row.status == "launched" and (row.offline if offline is None else offline):
         # a retry records nothing: what it says of being offline is of this run's check alone
         verdict += "\n" + tr.gettext(
-            "checked offline (--offline or [links] offline = true): links and DNS (SPF, "
-            "DKIM, DMARC) were NOT verified by this check"
+            "checked offline (--offline or [links] offline = true): this check requested no "
+            "link and looked up no DNS record (SPF, DKIM, DMARC), so it could not see a link "
+            "or authentication broken since"
         )
     verdict %= said
     if recorded:
@@ -537,21 +577,37 @@ def run(args: argparse.Namespace) -> int:
             offline=batch.offline,
             skipped=skipped,
         )
+        # the same files launched before for the client are the same send, whatever
+        # --select/--ignore either launch gave: the findings are the same
+        sent = store.last_launched(
+            attempt.client, attempt.campaign, attempt.source_hash or attempt.content_hash
+        )
         # a retry of a launch is "already launched" only when it would be launched again: the
         # same content checked with other results (a link broken since) is refused
-        before = (
-            None
-            if attempt.status == "refused"
-            else store.last_launched(attempt.client, attempt.campaign, attempt.content_hash)
+        before = None if attempt.status == "refused" else sent
+        # refused, but these files went out already with the errors the gate knew of (forced,
+        # or past checks skipped): those errors are that launch's incidents, never caught
+        # before launch; nothing is recorded
+        went_out = (
+            sent
+            if attempt.status == "refused" and sent is not None and sent.sent_with_errors
+            else None
         )
+        resend_of: int | None = None
         first_of_relaunch = attempt.relaunch and attempt.status == "launched" and before is None
         if first_of_relaunch:
             # nothing of this content went out before: an ordinary first launch (listed as
             # one), not a second send; keyed by the CI job, which retried finds it
             attempt = replace(attempt, relaunch=False, relaunch_asked=True)
-        elif attempt.relaunch:
+        elif attempt.relaunch and before is not None:
+            resend_of = before.id
             before = None  # a real second send: recorded (a retried CI job once)
-        row, fresh = (before, False) if before is not None else store.record_decision(attempt)
+        if went_out is not None:
+            row, fresh = went_out, False
+        elif before is not None:
+            row, fresh = before, False
+        else:
+            row, fresh = store.record_decision(attempt)
     if first_of_relaunch and fresh:
         # said once it is so: a parallel retry that recorded it first makes this one "already
         # launched", and nothing was recorded here
@@ -561,7 +617,7 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     if args.format == "json":
-        shown = as_json(row, result, fresh=fresh, skipped=skipped)
+        shown = as_json(row, result, fresh=fresh, skipped=skipped, sent_as=went_out is not None)
         text = json.dumps(shown, ensure_ascii=False, indent=2) + "\n"
     else:
         colour = use_colour(args.output)
@@ -576,6 +632,8 @@ def run(args: argparse.Namespace) -> int:
             offline=batch.offline,
             relaunch=args.relaunch,
             in_ci=attempt.ci_retry is not None,
+            sent_as=went_out is not None,
+            resend_of=resend_of if fresh else None,
         )
     write_output(text, args.output)
-    return 1 if row.status == "refused" else 0
+    return 1 if row.status == "refused" or went_out is not None else 0

@@ -328,15 +328,20 @@ class Store:
             row = conn.execute(select(s.launches).where(s.launches.c.decision_key == key)).first()
         return _launch_row(row._mapping) if row is not None else None
 
-    def last_launched(self, client: str, campaign: str, content_hash: str) -> LaunchRow | None:
-        """The latest launch of exactly this content of this campaign, if it went out."""
+    def last_launched(self, client: str, campaign: str, files_hash: str) -> LaunchRow | None:
+        """The latest launch of these files of this campaign for the client, if it went out,
+        however narrowly it was checked (its ``--select``/``--ignore``): the same files are
+        the same send. ``files_hash``: the sha256 of the files alone (``source_hash``). Rows
+        recorded before schema version 5 have no ``source_hash``: their ``content_hash`` is
+        the files' hash unless they were narrowed, and those cannot be matched."""
+        files = func.coalesce(s.launches.c.source_hash, s.launches.c.content_hash)
         q = (
             select(s.launches)
             .where(
                 s.launches.c.status == "launched",
                 s.launches.c.client == client,
                 s.launches.c.campaign == campaign,
-                s.launches.c.content_hash == content_hash,
+                files == files_hash,
             )
             .order_by(s.launches.c.id.desc())
             .limit(1)
