@@ -436,6 +436,14 @@ def test_launch_help_says_what_select_ignore_and_reason_do_at_the_gate(tmp_path:
         "The errors of a refusal stop counting as caught once the same files go out with them "
         "(with --force, or past those checks): they are then that launch's incidents." in said
     )
+    # the same files are the same send whatever the flags; a refusal of files sent with their
+    # errors names that launch
+    assert "--select/--ignore do not make other content" in said
+    assert (
+        "a check that finds those errors again without --force refuses (exit 1) but records "
+        "nothing: it names the launch #N they went out with" in said
+    )
+    assert "not the same content as a fully checked one" not in said
 
 
 def test_launch_and_kpi_help_say_what_may_be_sent_and_how_it_counts(tmp_path: Path) -> None:

@@ -39,19 +39,23 @@ template pulls in too), the rendered links and what the checker said about them 
 MAILCHECK_USER, the CI actor, or the login name) and the CI job (GITHUB_RUN_ID, CI_JOB_ID,
 BUILD_TAG …).
 
-A retry counts once: when the same content (the sha256 above) of the campaign was already
-launched for the client, launch prints "already launched as #N", records nothing and exits 0; a
-retried refusal is likewise recorded once. A retry whose check now finds errors (a link broken
-since) is refused, never "already launched". --relaunch says the same content really goes out
-a second time (a resend): recorded and counted as a new launch, once per CI job however often
-the job is retried (a re-run of the same GitHub run, a retry in the same GitLab pipeline);
---relaunch of content never launched before is its ordinary first launch.
+A retry counts once: when the same files (the sha256 above) of the campaign were already
+launched for the client — however either launch was checked: --select/--ignore do not make
+other content, the files and so their findings are the same —, launch prints "already launched
+as #N", records nothing and exits 0; a retried refusal is likewise recorded once. A retry whose
+check now finds errors (a link broken since) is refused, never "already launched". --relaunch
+says the same content really goes out a second time (a resend): recorded and counted as a new
+launch, and said to resend #N, once per CI job however often the job is retried (a re-run of
+the same GitHub run, a retry in the same GitLab pipeline); --relaunch of content never
+launched before is its ordinary first launch.
 
 The errors of a refusal stop counting as caught once the same files go out with them (with
---force, or past those checks): they are then that launch's incidents. The reason of a narrowed
-launch is recorded with its --select/--ignore flags, and such a launch is not the same content
-as a fully checked one. Rules the configuration (mailcheck.toml, campaign.toml) ignores are not
-run at all, and give no incidents.
+--force, or past those checks): they are then that launch's incidents. Once the files went
+out so, a check that finds those errors again without --force refuses (exit 1) but records
+nothing: it names the launch #N they went out with, whose incidents they are (a new send of
+them: --force --relaunch). The reason of a narrowed launch is recorded with its
+--select/--ignore flags. Rules the configuration (mailcheck.toml, campaign.toml) ignores are
+not run at all, and give no incidents.
 
 A launch after the campaign's send_at says how late it is: it counts as late in the on-time
 rate.
