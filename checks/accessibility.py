@@ -16,10 +16,16 @@ from importlib import resources
 from mailcheck.accessibility import Accessibility
 from mailcheck.i18n import N_, Joined, quoted_list, t
 from mailcheck.model import Severity
-from mailcheck.rules import ALT_MISSING, PLACES_LISTED, Context, Problem, rule
+from mailcheck.rules import (
+    ALT_MISSING,
+    LINES_LISTED,
+    PLACES_LISTED,
+    Context,
+    Problem,
+    listed_lines,
+    rule,
+)
 from mailcheck.templating import whole_tag
-
-_LISTED = 8  # lines named in a message; the rest are counted
 
 
 def _facts(ctx: Context) -> Accessibility | None:
@@ -36,15 +42,6 @@ def _shown_ratio(ratio: float, large: bool) -> str:
         if float(shown) < bar:
             return shown
     return f"{math.floor(ratio * 100) / 100:.2f}"
-
-
-def _lines(lines: list[int]) -> str:
-    """The lines, each once: three "click here" links on one line are "line 1653"."""
-    unique = list(dict.fromkeys(lines))
-    shown = ", ".join(str(n) for n in unique[:_LISTED])
-    if len(unique) > _LISTED:
-        return t("{shown} and {n} more", shown=shown, n=len(unique) - _LISTED)
-    return shown
 
 
 def _places(ctx: Context, lines: list[int]) -> tuple[str, ...]:
@@ -134,7 +131,7 @@ def layout_table_role(ctx: Context) -> Iterator[Problem]:
             t(
                 '{n} layout table(s) without role="presentation" (line {lines})',
                 n=len(lines),
-                lines=_lines(lines),
+                lines=listed_lines(lines),
             ),
             location=ctx.html_at(lines[0]),
             locations=_places(ctx, lines),
@@ -178,7 +175,9 @@ def image_link_unnamed(ctx: Context) -> Iterator[Problem]:
             continue
         lines = [line for _href, line in found]
         message = t(
-            "{n} image link(s) without alt text (line {lines})", n=len(found), lines=_lines(lines)
+            "{n} image link(s) without alt text (line {lines})",
+            n=len(found),
+            lines=listed_lines(lines),
         )
         yield Problem(
             message,
@@ -236,7 +235,7 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
                 "{n} link(s) named only {texts} (line {lines})",
                 n=len(found),
                 texts=texts,
-                lines=_lines(lines),
+                lines=listed_lines(lines),
             ),
             location=ctx.html_at(lines[0]),
             locations=_places(ctx, lines)[:PLACES_LISTED],
@@ -297,13 +296,13 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
                 fg=fg,
                 bg=bg,
                 ratio=_shown_ratio(ratio, large),
-                lines=_lines(lines),
+                lines=listed_lines(lines),
             )
-            for (text, fg, bg, ratio, large), lines in entries[:_LISTED]
+            for (text, fg, bg, ratio, large), lines in entries[:LINES_LISTED]
         ),
     )
-    if len(entries) > _LISTED:
-        shown = t("{shown} and {n} more", shown=shown, n=len(entries) - _LISTED)
+    if len(entries) > LINES_LISTED:
+        shown = t("{shown} and {n} more", shown=shown, n=len(entries) - LINES_LISTED)
     yield Problem(
         t("{n} text(s) below WCAG AA contrast: {shown}", n=len(facts.low_contrast), shown=shown),
         location=ctx.html_at(facts.low_contrast[0].line),

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from mailcheck.i18n import Joined, t
 from mailcheck.model import Severity
-from mailcheck.rules import Context, Problem, rule
+from mailcheck.rules import Context, Problem, listed_lines, rule
 from mailcheck.text import quoted
 
 
@@ -113,7 +113,7 @@ def element_stripped(ctx: Context) -> Iterator[Problem]:
         lines.setdefault(element.kind, []).append(element.line)
     said = []
     for kind, at in lines.items():
-        shown = _lines(at)
+        shown = listed_lines(at)
         if kind == "script":
             said.append(
                 t(
@@ -145,14 +145,3 @@ def element_stripped(ctx: Context) -> Iterator[Problem]:
     message = t("elements mail clients remove: {what}", what=Joined("; ", said))
     places = tuple(dict.fromkeys(ctx.html_at(e.line) for e in document.stripped))
     yield Problem(message, location=places[0], locations=places, lines_said=True)
-
-
-_LISTED = 8  # lines a message names of one kind of element
-
-
-def _lines(lines: list[int]) -> str:
-    unique = list(dict.fromkeys(lines))
-    shown = ", ".join(str(n) for n in unique[:_LISTED])
-    if len(unique) > _LISTED:
-        return t("{shown} and {n} more", shown=shown, n=len(unique) - _LISTED)
-    return shown

@@ -70,6 +70,19 @@ IN_UNCLOSED_COMMENT = "in-unclosed-comment"
 PLACEHOLDER_PREHEADER = "placeholder-preheader"
 
 
+LINES_LISTED = 8  # lines a message names; the rest are counted
+
+
+def listed_lines(lines: list[int]) -> str:
+    """Lines for a message, each once and the first ``LINES_LISTED`` of them: three "click
+    here" links on one line are "line 1653"; more are "1, 2, … and 4 more"."""
+    unique = list(dict.fromkeys(lines))
+    shown = ", ".join(str(n) for n in unique[:LINES_LISTED])
+    if len(unique) > LINES_LISTED:
+        return t("{shown} and {n} more", shown=shown, n=len(unique) - LINES_LISTED)
+    return shown
+
+
 def host_down(host: str) -> str:
     """The ``cause`` of a problem that exists because ``host`` (name and port) is down."""
     return HOST_DOWN + host
