@@ -753,9 +753,15 @@ def utm_malformed(ctx: Context) -> Iterator[Problem]:
                 continue
             if problem and (key, value) not in inconsistent:  # UTM002 names it already
                 malformed.setdefault((key, value, problem), []).append(link)
+    # values of one fault in the same links are one slip of whoever tagged them
+    # (utm_source='SendBlaster' and utm_campaign='Eu2' in each link: upper case), one finding
+    pairs: dict[tuple[str, tuple[int, ...]], tuple[list[str], list[Link]]] = {}
     for (key, value, problem), links in malformed.items():
+        same = pairs.setdefault((problem, tuple(id(link) for link in links)), ([], links))
+        same[0].append(f"{key}={value!r}")
+    for (problem, _links), (written, links) in pairs.items():
         yield Problem(
-            t("{pair}: {problem}", pair=f"{key}={value!r}", problem=problem),
+            t("{pair}: {problem}", pair=", ".join(written), problem=problem),
             url=links[0].href,
             locations=ctx.link_places(*links),
         )

@@ -1626,3 +1626,29 @@ def test_a_campaign_html_and_text_not_in_utf8_are_one_brf003_warning(tmp_path: P
 def test_a_campaign_text_file_in_utf8_or_ascii_is_no_brf003(tmp_path: Path, text: bytes) -> None:
     d = _campaign_in(tmp_path, RUSSIAN_PAGE.format(meta="").encode(), text)
     assert only(check(d), "BRF003") == []
+
+
+def test_values_of_one_fault_in_the_same_links_are_one_utm003(tmp_path: Path) -> None:
+    # upper case in utm_source and utm_campaign of the same three links: one slip of whoever
+    # tagged them, one finding naming both values; a value in one link alone is its own
+    tagged = (
+        "https://shop.test/{p}?utm_source=SendBlaster&amp;utm_medium=email&amp;utm_campaign=Eu2-19"
+    )
+    body = (
+        f'<p><a href="{tagged.format(p="a")}">Один</a></p>\n'
+        f'<p><a href="{tagged.format(p="b")}">Два</a></p>\n'
+        f'<p><a href="{tagged.format(p="c")}&amp;utm_content=Promo">Три</a></p>\n' + UNSUB_RU
+    )
+    d = write_campaign(tmp_path, body=body)
+    findings = only(check(d), "UTM003")
+    assert [(f.message, f.places) for f in findings] == [
+        (
+            "utm_source='SendBlaster', utm_campaign='Eu2-19': upper-case letters (analytics "
+            "splits rows by case)",
+            tuple(f"email.html:{n}" for n in lines_of(d, "SendBlaster")),
+        ),
+        (
+            "utm_content='Promo': upper-case letters (analytics splits rows by case)",
+            (f"email.html:{lines_of(d, 'Promo')[0]}",),
+        ),
+    ]
