@@ -1167,3 +1167,75 @@ def brief_forbidden_text(ctx: Context) -> Iterator[Problem]:
         if places:
             message = t("forbidden text “{text}”", text=word)
             yield Problem(message, location=places[0], locations=tuple(places))
+
+
+# A word of one alphabet with a letter of the other that looks the same: «cайте» typed with a
+# Latin "c" (a keyboard layout left on), "Hеllo" with a Cyrillic "е". Only letters that look
+# alike in print: lower-case "т", "в", "н", "к", "м" do not, and words such as "SMSка" or
+# "iPhone-чехол" mix alphabets on purpose.
+# a word of Latin and Cyrillic letters with both in it (tried from each word's start only)
+_MIXED_WORD = regex.compile(
+    r"(?<![\p{Latin}\p{Cyrillic}])[\p{Latin}\p{Cyrillic}]*?"
+    r"(?:\p{Latin}\p{Cyrillic}|\p{Cyrillic}\p{Latin})[\p{Latin}\p{Cyrillic}]*"
+)
+_LATIN_LOOKING_CYRILLIC = frozenset("aceopxyABCEHKMOPTXY")
+_CYRILLIC_LOOKING_LATIN = frozenset("асеорхуАВСЕНКМОРТХУ")
+_LATIN = regex.compile(r"\p{Latin}")
+
+
+def _mixed_script_letters(word: str) -> str | None:
+    """The letters of the other alphabet in ``word`` when they look like its own (at most
+    two, among three or more of its own), else None."""
+    latin = [c for c in word if _LATIN.match(c)]
+    cyrillic = [c for c in word if not _LATIN.match(c)]
+    if not latin or not cyrillic:
+        return None
+    odd, own, alike = (
+        (latin, cyrillic, _LATIN_LOOKING_CYRILLIC)
+        if len(latin) < len(cyrillic)
+        else (cyrillic, latin, _CYRILLIC_LOOKING_LATIN)
+    )
+    if len(own) < 3 or len(odd) > 2 or not all(c in alike for c in odd):
+        return None
+    return "".join(odd)
+
+
+@rule(
+    "BRF007",
+    "mixed-alphabet-word",
+    Severity.WARNING,
+    short="a word with a look-alike letter of the other alphabet («cайте» with a Latin “c”)",
+)
+def mixed_alphabet_word(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports words of the copy (subject, preheader, HTML text, text part) written in one
+    alphabet with one or two letters of the other that look the same in print: «cайте» with
+    a Latin "c", "Hеllo" with a Cyrillic "е". Only look-alikes count (а/a, с/c, е/e, о/o,
+    р/p, х/x, у/y and the capitals А/A, В/B, Е/E, К/K, М/M, Н/H, Т/T…), in a word of at
+    least three letters of its own alphabet: "SMSка" or "Wi-Fi-роутер" mix on purpose.
+
+    ## Why it matters
+    The reader sees a normal word, but nothing else does: a search in the mailbox, the
+    recipient's spell-checker and screen reader, and spam filters, which score words of mixed
+    alphabets as a trick to slip past them (Rspamd's `R_MIXED_CHARSET`). It comes from a
+    keyboard layout left on while typing, or copy pasted from a document that had it.
+
+    ## Example
+    `<p>Подробности на нашем cайте</p>` (the first letter of «cайте» is Latin).
+
+    ## How to fix
+    Retype the word in one alphabet.
+    """
+    found: dict[str, list[str]] = {}
+    for place, text in _texts(ctx):
+        for match in _MIXED_WORD.finditer(text):
+            if _mixed_script_letters(match.group()):
+                found.setdefault(place, []).append(match.group())
+    if found:
+        places = _places(ctx, found)
+        message = t(
+            "a word with a look-alike letter of the other alphabet: {words}: search, "
+            "spell-check and spam filters read it as no word; retype it in one alphabet",
+            words=_listed(found),
+        )
+        yield Problem(message, location=places[0], locations=places)

@@ -1434,3 +1434,34 @@ def test_each_hidden_block_in_a_short_preview_says_what_it_follows(tmp_path: Pat
         "a preheader of 17 characters (“Sale! Lorem ipsum”), which does not fill the preview "
         "— pad the preheader (&zwnj;&nbsp;…) or remove the text"
     )
+
+
+def test_a_word_with_a_look_alike_letter_of_the_other_alphabet(tmp_path: Path) -> None:
+    # «cайте» with a Latin "c" (twice, on two lines), "Hеllo" with a Cyrillic "е" in the
+    # subject: one finding listing each word and place
+    body = BODY + "\n<p>Подробности на нашем cайте.</p>\n<p>И снова о cайте: Hеllo!</p>"
+    d = campaign(tmp_path, body=body, subject="Hеllo: −30% на всё")
+    [found] = only(check(d), "BRF007")
+    assert found.severity is Severity.WARNING
+    assert found.message == (
+        "a word with a look-alike letter of the other alphabet: “Hеllo” (subject); “cайте”, "
+        "“Hеllo” (email.html): search, spell-check and spam filters read it as no word; "
+        "retype it in one alphabet"
+    )
+    assert found.places == (
+        "subject",
+        *(f"email.html:{n}" for n in _lines_of(d, "cайте")),
+    )
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "SMSка, Wi-Fi-роутер, iPhone-чехол, e-mail-рассылка",  # alphabets mixed on purpose
+        "Скидки на Samsung и «Яндекс Маркет», OK, ТВ",  # each word of one alphabet
+        "ТВ-box и PRO-версия",  # joined by a hyphen: two words
+    ],
+)
+def test_words_that_mix_alphabets_on_purpose_are_not_reported(tmp_path: Path, words: str) -> None:
+    d = campaign(tmp_path, body=BODY + f"\n<p>{words}</p>")
+    assert only(check(d), "BRF007") == []
