@@ -1181,6 +1181,7 @@ _MIXED_WORD = regex.compile(
 _LATIN_LOOKING_CYRILLIC = frozenset("aceopxyABCEHKMOPTXY")
 _CYRILLIC_LOOKING_LATIN = frozenset("асеорхуАВСЕНКМОРТХУ")
 _LATIN = regex.compile(r"\p{Latin}")
+_CYRILLIC_LETTER = regex.compile(r"\p{Cyrillic}")
 
 
 def _mixed_script_letters(word: str) -> str | None:
@@ -1228,6 +1229,9 @@ def mixed_alphabet_word(ctx: Context) -> Iterator[Problem]:
     """
     found: dict[str, list[str]] = {}
     for place, text in _texts(ctx):
+        # (most texts are of one alphabet: a search for the other's letter spares the scan)
+        if not (_CYRILLIC_LETTER.search(text) and _LATIN.search(text)):
+            continue
         for match in _MIXED_WORD.finditer(text):
             if _mixed_script_letters(match.group()):
                 found.setdefault(place, []).append(match.group())
