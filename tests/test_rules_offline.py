@@ -733,6 +733,8 @@ CASES = [
     Case("BRF005", "present", False, {"tables": {"expect": {"links": ["shop.test/sale"]}}}),
     Case("BRF006", "present", True, {"tables": {"expect": {"forbid": ["выбрать"]}}}),
     Case("BRF006", "absent", False, {"tables": {"expect": {"forbid": ["SUMMER25"]}}}),
+    Case("BRF007", "latin-c-in-a-russian-word", True, {"body": RU_BODY + "<p>На cайте</p>"}),
+    Case("BRF007", "words-of-one-alphabet", False, {"body": RU_BODY + "<p>На сайте shop</p>"}),
     # A11Y (details and exact messages: test_accessibility_rules.py)
     Case("A11Y001", "no-lang", True, {"html": "<html><body><p>Привет</p></body></html>"}),
     Case(
