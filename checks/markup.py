@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.i18n import Joined, t
+from mailcheck.i18n import N_, Joined, t
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, listed_lines, rule
 from mailcheck.text import quoted
@@ -68,6 +68,22 @@ def comment_unclosed(ctx: Context) -> Iterator[Problem]:
     yield Problem(message, location=ctx.html_at(unclosed.line))
 
 
+# What each kind of element HTML002 lists does to the e-mail, by kind (the tag otherwise)
+_REMOVED = {
+    "script": N_(
+        "{n} script(s) (line {lines}): no mail client runs them, and spam filters count them "
+        "against the e-mail"
+    ),
+    "stylesheet": N_(
+        "{n} linked stylesheet(s) (line {lines}): Gmail and Outlook drop them and every style "
+        "they hold"
+    ),
+}
+_REMOVED_ELEMENT = N_(
+    "{n} <{tag}> (line {lines}): Gmail, Outlook and Yahoo Mail show nothing in its place"
+)
+
+
 @rule(
     "HTML002",
     "element-stripped",
@@ -111,37 +127,10 @@ def element_stripped(ctx: Context) -> Iterator[Problem]:
     lines: dict[str, list[int]] = {}
     for element in document.stripped:
         lines.setdefault(element.kind, []).append(element.line)
-    said = []
-    for kind, at in lines.items():
-        shown = listed_lines(at)
-        if kind == "script":
-            said.append(
-                t(
-                    "{n} script(s) (line {lines}): no mail client runs them, and spam filters "
-                    "count them against the e-mail",
-                    n=len(at),
-                    lines=shown,
-                )
-            )
-        elif kind == "stylesheet":
-            said.append(
-                t(
-                    "{n} linked stylesheet(s) (line {lines}): Gmail and Outlook drop them and "
-                    "every style they hold",
-                    n=len(at),
-                    lines=shown,
-                )
-            )
-        else:
-            said.append(
-                t(
-                    "{n} <{tag}> (line {lines}): Gmail, Outlook and Yahoo Mail show nothing "
-                    "in its place",
-                    n=len(at),
-                    tag=kind,
-                    lines=shown,
-                )
-            )
+    said = [
+        t(_REMOVED.get(kind, _REMOVED_ELEMENT), n=len(at), tag=kind, lines=listed_lines(at))
+        for kind, at in lines.items()
+    ]
     message = t("elements mail clients remove: {what}", what=Joined("; ", said))
     places = tuple(dict.fromkeys(ctx.html_at(e.line) for e in document.stripped))
     yield Problem(message, location=places[0], locations=places, lines_said=True)

@@ -26,6 +26,7 @@ from mailcheck.text import (
     grapheme_len,
     quoted,
     quoted_names,
+    quoted_written,
     strip_padding,
     without_references_shown,
 )
@@ -185,8 +186,7 @@ def _written_preheader(ctx: Context) -> str:
         written = campaign.preheader or ""
     else:
         written = campaign.static.preheader or "" if campaign.static is not None else ""
-    written = " ".join(strip_padding(written).split())
-    return f"“{quoted(written)}”" if written else ""
+    return quoted_written(strip_padding(written))
 
 
 @rule(

@@ -18,7 +18,7 @@ from mailcheck.lengths import (
 )
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.text import grapheme_len, quoted, quoted_names, strip_padding
+from mailcheck.text import grapheme_len, quoted, quoted_names, quoted_written, strip_padding
 
 
 @rule("SUB001", "subject-missing", Severity.ERROR, short="no subject")
@@ -294,8 +294,7 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
 def _written(text: str | None, names: tuple[str, ...]) -> str:
     """A text the platform fills in, as the template writes it (“{{ campaign.subject }}”), or
     the names of its variables when it is not at hand."""
-    written = " ".join((text or "").split())
-    return f"“{quoted(written)}”" if written else quoted_names(names)
+    return quoted_written(text or "") or quoted_names(names)
 
 
 # Characters a Subject header cannot carry as written: C0 controls (a tab is folding white

@@ -140,8 +140,7 @@ def platform_fills_all(measured: Measured, campaign: Campaign) -> bool:
     """Whether the measured text is, but for spaces and punctuation, only what the platform
     fills in when it sends (Keila's ``{{ campaign.subject }}``, Mailchimp's
     ``*|MC_PREVIEW_TEXT|*``): nothing of it is known before the send, its length neither."""
-    system = {v.name for v in campaign.variables if v.system}
-    filled = [name for name in measured.unknown if name in system]
+    filled = _platform_filled(measured, campaign)
     if not filled or measured.stand_ins:
         return False
     rest = measured.shown
@@ -160,10 +159,14 @@ def platform_lines(measured: Measured, campaign: Campaign) -> tuple[str, ...]:
     """The platform's own subject or preview text (as its variables' names) that the measured
     text holds beside words of the sender's: what is known of its length is the sender's
     words alone."""
+    filled = _platform_filled(measured, campaign)
+    return tuple(name for name in filled if _PLATFORM_LINE.search(name.strip()))
+
+
+def _platform_filled(measured: Measured, campaign: Campaign) -> list[str]:
+    """The variables of the measured text whose value the platform fills in at the send."""
     system = {v.name for v in campaign.variables if v.system}
-    return tuple(
-        name for name in measured.unknown if name in system and _PLATFORM_LINE.search(name.strip())
-    )
+    return [name for name in measured.unknown if name in system]
 
 
 def over_with_unknown(

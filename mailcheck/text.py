@@ -100,6 +100,13 @@ def quoted(s: str, most: int = QUOTED_MAX) -> str:
     return "".join(clusters[:most]) + "…" if len(clusters) > most else s
 
 
+def quoted_written(text: str) -> str:
+    """``text`` as a message quotes what a template writes (“{{ campaign.subject }}”): its
+    blanks one space, the first characters only; "" when it is blank."""
+    written = " ".join(text.split())
+    return f"“{quoted(written)}”" if written else ""
+
+
 def quoted_names(names: Iterable[str]) -> str:
     """File or partial names as a message lists them: “header”, “footer”."""
     return quoted_list(quoted(name) for name in names)

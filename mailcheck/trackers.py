@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE, ascii_host, under
 
@@ -62,12 +62,7 @@ _SHAPES, LANDING_KEYS = _load()
 def raw_query_pairs(query: str) -> list[tuple[str, str]]:
     """A query's keys and values as written: percent-escapes decoded, but a "+" kept (a form's
     space to ``parse_qsl``, and a letter of the base64 alphabet to a click token)."""
-    pairs = []
-    for part in query.split("&"):
-        if part:
-            key, _, value = part.partition("=")
-            pairs.append((unquote(key), unquote(value)))
-    return pairs
+    return parse_qsl(query.replace("+", "%2B"), keep_blank_values=True)
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)
