@@ -143,28 +143,41 @@ def layout_table_role(ctx: Context) -> Iterator[Problem]:
     "A11Y004",
     "image-link-unnamed",
     Severity.WARNING,
-    short="a link whose only content is images without alt text",
+    short="a link with no name: only images without alt text, or a background image and no text",
 )
 def image_link_unnamed(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports links whose only content is images without alt text (and no `aria-label` or
-    `title`): a linked banner or button image with `alt=""` or no alt. Links whose images have
-    no alt attribute at all are one finding with IMG001's (which reports those images and
-    names these links), unless IMG001 is not run.
+    Reports links with no name (no `aria-label`, `aria-labelledby` or `title`) of two kinds,
+    one finding per kind listing every line:
+
+    - links whose only content is images without alt text: a linked banner or button image
+      with `alt=""` or no alt. Links whose images have no alt attribute at all are one finding
+      with IMG001's (which reports those images and names these links), unless IMG001 is not
+      run;
+    - links with no text (spaces and `&nbsp;` are none) whose picture is a CSS background
+      image (`background-image:url(…)` or `background="…"` on the link or an element in it):
+      a social icon drawn from a sprite behind `&#160;`.
 
     ## Why it matters
     A link needs a name: a screen reader reads such a link as its URL, and with images off
-    the reader sees an empty box to click. Decorative `alt=""` is right for spacers, not for
-    the image that *is* the call to action.
+    the reader sees an empty box to click (or, for a background image, nothing at all).
+    Decorative `alt=""` is right for spacers, not for the image that *is* the call to action.
 
     ## Example
     `<a href="https://acme.ru/sale"><img src="banner.png" alt=""></a>`
 
+    `<a href="https://vk.com/acme" style="display:block;background:url(vk.png)">&#160;</a>`
+
     ## How to fix
-    Write what the link does in the image's alt: `alt="Смотреть распродажу"`.
+    Write what the link does in the image's alt: `alt="Смотреть распродажу"`. For a
+    background image, make the icon an `<img>` with alt text (`alt="ВКонтакте"`, shown where
+    images are off), or give the link a name: `aria-label="Мы во ВКонтакте"`.
     """
     facts = _facts(ctx)
-    if not facts or not facts.unnamed_image_links:
+    if not facts:
+        return
+    yield from _background_links_unnamed(ctx, facts)
+    if not facts.unnamed_image_links:
         return
     # images with no alt attribute at all are IMG001's too: one root cause, reported once by
     # IMG001 (it names these links); alone when IMG001 is not run (mailcheck.rootcause)
@@ -187,6 +200,24 @@ def image_link_unnamed(ctx: Context) -> Iterator[Problem]:
             url=found[0][0] or None,
             cause=cause,
         )
+
+
+def _background_links_unnamed(ctx: Context, facts: Accessibility) -> Iterator[Problem]:
+    """A11Y004's links whose only picture is a CSS background image: one finding, every line."""
+    if not facts.unnamed_background_links:
+        return
+    lines = [line for _href, line in facts.unnamed_background_links]
+    yield Problem(
+        t(
+            "{n} link(s) with a background image and no text or label (line {lines})",
+            n=len(lines),
+            lines=listed_lines(lines),
+        ),
+        location=ctx.html_at(lines[0]),
+        locations=_places(ctx, lines),
+        lines_said=True,
+        url=facts.unnamed_background_links[0][0] or None,
+    )
 
 
 @functools.cache

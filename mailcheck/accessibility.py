@@ -31,6 +31,8 @@ from mailcheck.stylesheet import StyleColors, style_colors
 _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*([^;!]+)(!\s*important)?", re.I)
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:\s*([^;!]+)(!\s*important)?", re.I)
 _BACKGROUND_IMAGE = re.compile(r"(?:^|;)\s*background-image\s*:\s*([^;!]+)(!\s*important)?", re.I)
+# a picture in an inline style: background or background-image with a url()
+_BACKGROUND_URL = re.compile(r"(?:^|;)\s*background(?:-image)?\s*:[^;]*url\(", re.I)
 _FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)\s*(px|pt)", re.I)
 _BOLD = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
 _RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)", re.I)
@@ -72,6 +74,9 @@ class Accessibility:
     heading_texts: list[tuple[str, int, bool]] = field(default_factory=list)
     # (href, line, True when none of its images has an alt attribute at all: IMG001's images)
     unnamed_image_links: list[tuple[str, int, bool]] = field(default_factory=list)
+    # (href, line) of each link whose only picture is a CSS background image and that has no
+    # text (spaces and no-break spaces are none): a social icon's sprite behind "&#160;"
+    unnamed_background_links: list[tuple[str, int]] = field(default_factory=list)
     low_contrast: list[LowContrast] = field(default_factory=list)
 
 
@@ -109,6 +114,10 @@ def read_accessibility(root: Any, html: str, is_hidden: Callable[[Any], bool]) -
             facts.unnamed_image_links.append(
                 ((anchor.get("href") or "").strip(), anchor.sourceline or 0, no_alt)
             )
+        elif _unnamed_background_link(anchor):
+            facts.unnamed_background_links.append(
+                ((anchor.get("href") or "").strip(), anchor.sourceline or 0)
+            )
     # the stylesheets are read once some text fails on its inline colours, if any does
     styled = functools.cache(lambda: style_colors(root))
     for el in root.xpath("//*[contains(@style, 'olor')]|//font[@color]"):
@@ -132,14 +141,51 @@ def _tables_with_own_header(root: Any) -> set[Any]:
     }
 
 
+def _named_by_attribute(anchor: Any) -> bool:
+    """A link without an href is no link; one with an aria-label, aria-labelledby or title
+    has a name whatever its content."""
+    return anchor.get("href") is None or any(
+        (anchor.get(name) or "").strip() for name in ("aria-label", "aria-labelledby", "title")
+    )
+
+
 def _unnamed_image_link(anchor: Any) -> bool:
     """A link whose only content is images without alt text: a screen reader reads the URL."""
-    if anchor.get("aria-label") or anchor.get("title") or anchor.get("href") is None:
+    if _named_by_attribute(anchor):
         return False
     images = anchor.findall(".//img")
     if not images or "".join(anchor.itertext()).strip():
         return False
     return all(not (img.get("alt") or "").strip() for img in images)
+
+
+def _unnamed_background_link(anchor: Any) -> bool:
+    """A link with no text (spaces and no-break spaces are none) and no image element whose
+    picture is a CSS background (``background-image:url(…)`` or ``background="…"`` on the link
+    or an element in it): a screen reader reads the URL, and with images off nothing shows.
+
+    The parser moves a table out of the ``<a>`` around it (a browser does not): a table right
+    after the link, not a character between them, is read as the link's own content (a
+    ``<td background="…">&#160;</td>`` in it, or the text of a button built as a table)."""
+    if _named_by_attribute(anchor):
+        return False
+    parts = [anchor]
+    after = anchor.getnext()
+    if anchor.tail is None and after is not None and after.tag == "table":
+        if after.find(".//a") is not None:
+            return False  # links in a link: which one the cell belongs to is not known
+        parts.append(after)
+    elements = [el for part in parts for el in part.iter() if isinstance(el.tag, str)]
+    if not any(  # first: most links have no background, and the test reads no text
+        (el.get("background") or "").strip() or _BACKGROUND_URL.search(el.get("style") or "")
+        for el in elements
+    ):
+        return False
+    # an <img> makes it an image link (judged by its alt); <span role="img" aria-label="VK">
+    # names the link; text (not spaces or U+00A0, which str.strip() takes) is its name
+    if any(el.tag == "img" or (el.get("aria-label") or "").strip() for el in elements):
+        return False
+    return not "".join(text for part in parts for text in part.itertext()).strip()
 
 
 def _declared(pattern: re.Pattern[str], style: str) -> str | None:

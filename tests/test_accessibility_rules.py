@@ -96,6 +96,71 @@ def test_image_links_without_alt(tmp_path: Path) -> None:
     ]
 
 
+def with_links(*links: str) -> str:
+    """GOOD with each link on its own line from line 12 on."""
+    return GOOD.replace(
+        "</td></tr></table>\n</body>", "\n".join(links) + "\n</td></tr></table>\n</body>"
+    )
+
+
+SPRITE = "display:block;width:32px;height:32px;background:url(https://cdn.shop.test/vk.png)"
+
+
+def test_background_image_links_without_text_are_one_finding(tmp_path: Path) -> None:
+    # a social row drawn from CSS backgrounds behind &#160;, &nbsp; or spaces (QA probe:
+    # realworld ru-amurnet-coupons:339-342): the screen reader reads each URL aloud
+    html = with_links(
+        f'<a href="https://vk.com/shop" style="{SPRITE}">&#160;</a>',
+        '<a href="https://t.me/shop" style="background-image:url(\'https://cdn.shop.test/tg.png\')">'
+        "&nbsp; </a>",
+        '<a href="https://ok.ru/shop"><div style="background-color:#fff;'
+        'background-image:url(https://cdn.shop.test/ok.png);width:32px"> </div></a>',
+        # a table in a link: the parser moves it out of the <a>, a browser does not
+        '<a href="https://dzen.ru/shop"><table role="presentation"><tr>'
+        '<td background="https://cdn.shop.test/dzen.png" width="32">&#160;</td></tr></table></a>',
+    )
+    assert findings(tmp_path, html, "A11Y004") == [
+        (
+            "4 link(s) with a background image and no text or label (line 12, 13, 14, 15)",
+            "email.html:12",
+        )
+    ]
+    (finding,) = only(check(write_campaign(tmp_path / "again", html=html)), "A11Y004")
+    assert finding.locations == tuple(f"email.html:{n}" for n in (12, 13, 14, 15))
+    assert finding.url == "https://vk.com/shop"
+
+
+def test_each_kind_of_unnamed_link_is_its_own_finding(tmp_path: Path) -> None:
+    html = with_links(
+        '<a href="https://shop.test/new"><img src="https://cdn.shop.test/new.png" alt=""></a>',
+        f'<a href="https://vk.com/shop" style="{SPRITE}">&#160;</a>',
+        '<a href="https://shop.test/top"><img src="https://cdn.shop.test/top.png" alt=" "></a>',
+    )
+    assert sorted(findings(tmp_path, html, "A11Y004")) == [
+        ("1 link(s) with a background image and no text or label (line 13)", "email.html:13"),
+        ("2 image link(s) without alt text (line 12, 14)", "email.html:12"),
+    ]
+
+
+def test_named_links_with_a_background_image_pass(tmp_path: Path) -> None:
+    html = with_links(
+        f'<a href="https://vk.com/shop" style="{SPRITE}">VK</a>',
+        f'<a href="https://t.me/shop" style="{SPRITE}" aria-label="Telegram">&#160;</a>',
+        f'<a href="https://ok.ru/shop" style="{SPRITE}" title="Одноклассники">&#160;</a>',
+        f'<a href="https://dzen.ru/shop" style="{SPRITE}" aria-labelledby="dzen">&#160;</a>',
+        f'<a href="https://rutube.ru/shop"><span role="img" aria-label="Rutube" style="{SPRITE}">'
+        "&#160;</span></a>",
+        '<a href="https://shop.test/cart" style="background:#e30613 url(https://cdn.shop.test/'
+        'btn.png);color:#ffffff;font-size:24px">&#160;<b>В корзину</b>&#160;</a>',
+        f'<a name="top" style="{SPRITE}">&#160;</a>',  # an anchor, not a link
+        # a button built as a table in the link (the parser moves the table out of the <a>)
+        f'<a href="https://shop.test/gift" style="{SPRITE}"><table role="presentation"><tr>'
+        '<td style="background-image:url(https://cdn.shop.test/btn.png)">Подарок</td>'
+        "</tr></table></a>",
+    )
+    assert findings(tmp_path, html, "A11Y004") == []
+
+
 @pytest.mark.parametrize(
     ("text", "shown"),
     [("здесь", "“здесь”"), ("Нажмите здесь", "“Нажмите здесь”"), ("click here!", "“click here!”")],

@@ -773,6 +773,28 @@ CASES = [
         },
     ),
     Case(
+        "A11Y004",
+        "background-icon-no-text",
+        True,
+        {
+            "body": body_with(
+                '<a href="https://vk.com/shop" style="background:url(https://cdn.shop.test/vk.png)">'
+                "&#160;</a>"
+            )
+        },
+    ),
+    Case(
+        "A11Y004",
+        "background-icon-aria-label",
+        False,
+        {
+            "body": body_with(
+                '<a href="https://vk.com/shop" aria-label="ВКонтакте" '
+                'style="background:url(https://cdn.shop.test/vk.png)">&#160;</a>'
+            )
+        },
+    ),
+    Case(
         "A11Y005",
         "zdes",
         True,
