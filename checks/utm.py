@@ -10,7 +10,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE, ascii_host, host_of, org_domain, under
 from mailcheck.i18n import Joined, Message, t
-from mailcheck.linkinfo import is_unsubscribe, is_web, tracked_target
+from mailcheck.linkinfo import is_unsubscribe, is_web, manages_subscription, tracked_target
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, leftover_tags
@@ -111,7 +111,8 @@ def fragment_utms(url: str) -> list[str]:
 
 
 def utm_links(ctx: Context) -> list[Link]:
-    """Clickable web links the UTM rules judge: unsubscribe and ESP system links are exempt."""
+    """Clickable web links the UTM rules judge: unsubscribe, preference-centre (a link that
+    changes the reader's subscription, profile or interests) and ESP system links are exempt."""
     sender = ctx.from_domain  # (the From address, parsed once per campaign)
     return [
         link
@@ -120,6 +121,7 @@ def utm_links(ctx: Context) -> list[Link]:
         and is_web(link.href)
         and host_of(link.href) != SYSTEM_PLACEHOLDER_HOST
         and not is_unsubscribe(link, (), sender)
+        and not manages_subscription(link)
     ]
 
 
@@ -187,7 +189,14 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     Postmark's `/3s/<host%2Fpath>/…`, Unisender's base64 `url=`), is where the tracker sends
     the reader: its UTMs count, and a target on another site is a partner's page, not judged.
     Unsubscribe, preference-centre, `mailto:` and `tel:` links are exempt, and so are
-    downloads (a PDF, a calendar file), which no analytics reads. UTMs written after "#",
+    downloads (a PDF, a calendar file), which no analytics reads. A preference-centre link is
+    one whose words say it changes the reader's subscription, profile or interests ("To change
+    your subscription visit …", «Einstellungen ändern»), whose URL names that
+    (`/profile/change_interests.html`, `/email-preferences`), or whose URL names a profile, a
+    subscription or settings and its words a change; a page whose URL only names a profile
+    (`/profile/skin-care` under "Find your skin type") is checked. In a plain-text part a URL
+    is named by the words that lead up to it, and one the mail program hard-wrapped is read
+    whole. UTMs written after "#",
     after an "&" the editor escaped twice (`&amp;amp;utm_medium` in the HTML: analytics
     reads a key `amp;utm_medium`) or after a second "?" (`?color=red?utm_source=…`: part of
     the value of `color`) are missing too, and the finding says so.

@@ -24,6 +24,7 @@ from mailcheck.model import Campaign, Link
 from mailcheck.unsubscribe import (
     body_has_unsubscribe_tag,
     link_is_unsubscribe,
+    link_manages_subscription,
     link_says_unsubscribe,
     social_network,
     unsubscribe_tags,
@@ -86,6 +87,15 @@ def is_unsubscribe(
         link.href, link.raw or link.href, link.text, link.context, link.marker,
         frozenset(list_unsubscribe), sender or "",
     )  # fmt: skip
+
+
+def manages_subscription(link: Link) -> bool:
+    """A link that changes the reader's subscription, profile or interests without saying
+    unsubscribe (:func:`mailcheck.unsubscribe.link_manages_subscription`): a preference-centre
+    link to the UTM rules, no way out to UNS001."""
+    return link.kind in ("a", "area") and link_manages_subscription(
+        link.href, link.text, link.context
+    )
 
 
 def _says_unsubscribe_on_a_network(

@@ -143,6 +143,10 @@ class Words:
         self.link = Phrases(p for lang in languages.values() for p in lang.get("link", []))
         self.sentence = Phrases(p for lang in languages.values() for p in lang.get("sentence", []))
         self.generic = Phrases(p for lang in languages.values() for p in lang.get("generic", []))
+        self.preference = Phrases(
+            p for lang in languages.values() for p in lang.get("preference", [])
+        )
+        self.change = Phrases(p for lang in languages.values() for p in lang.get("change", []))
 
     def says_unsubscribe(self, text: str) -> bool:
         return bool(text) and self.link.search(text)
@@ -325,16 +329,80 @@ def link_says_unsubscribe(
         return True
     if context and WORDS.is_generic(text) and WORDS.sentence_says_unsubscribe(context):
         return True
-    if context and is_address(text.strip()):
+    if context and WORDS.sentence_says_unsubscribe(_leading_words(href, text, context)):
         # an address the words lead up to ("To unsubscribe, visit <a>shop.example/u</a>"), not
         # a contact address beside a footer's items ("hello@shop.example | Unsubscribe",
         # "Unsubscribe | www.shop.example": the words are another item's)
-        before = _FOOTER_ITEM_BREAK.split(context.partition(text.strip())[0])[-1]
-        if WORDS.sentence_says_unsubscribe(before):
-            return True
+        return True
     if list_unsubscribe and href.strip() in list_unsubscribe:
         return True
     return bool(_URL_WORDS.search(_path_and_query(href)))
+
+
+def _leading_words(href: str, text: str, context: str) -> str:
+    """The words that lead up to a link written out as its address: an HTML link whose text is
+    an address, or a plain-text part's URL (its context ends with the URL: the text part
+    shows the URL itself, whatever its line's words). The last item of a footer's line only
+    ("hello@shop.example | Unsubscribe": the words after "|" are another item's). "" for
+    another link, whose own text says what it is."""
+    shown = text.strip()
+    if is_address(shown):
+        written = shown
+    elif href.strip() and context.endswith(href.strip()):
+        written = href.strip()
+    else:
+        return ""
+    return _FOOTER_ITEM_BREAK.split(context.partition(written)[0])[-1]
+
+
+# A URL that names the management of a subscription by itself: a verb of changing with what
+# it changes ("change_interests", "manage-subscription"), a preference centre, the e-mail's
+# settings or preferences, German «Abo verwalten» / «Einstellungen ändern»
+_MANAGEMENT_URL = re.compile(
+    r"(?:change|update|edit|manage|modify)[-_]?(?:interests?|subscriptions?|preferences?"
+    r"|profile|settings)"
+    r"|preference[-_]?cent(?:er|re)"
+    r"|(?:e-?mail|newsletter|subscription|communication|mailing)[-_]?(?:preferences|settings)"
+    r"|abo(?:nnement)?[-_]?verwalt|einstellungen[-_]?a(?:e)?ndern",
+    re.I,
+)
+# Words of a URL that name a profile, an account, a subscription, settings or interests (in
+# English, German, Russian transliterated, Italian …): a page of them is a preference page
+# when the link's words say it changes them; alone they may name a shop's page
+_PROFILE_URL = re.compile(
+    r"profil|account|subscri|preferen|settings|interest|einstellung|abonnement|\babo\b"
+    r"|podpisk|rassylk|nastro[iy]k|iscrizion|impostazion|cancellazion",
+    re.I,
+)
+
+
+def _naming_words(href: str, text: str, context: str) -> str:
+    """The words that say what a link is for: its text, with the sentence around it when the
+    text says nothing by itself ("click here", its address; a plain-text part's URL)."""
+    if context and WORDS.is_generic(text):
+        return f"{text} {context}"
+    return f"{text} {_leading_words(href, text, context)}"
+
+
+@functools.lru_cache(maxsize=URL_CACHE_SIZE)
+def link_manages_subscription(href: str, text: str, context: str) -> bool:
+    """Whether a link changes the reader's subscription, profile or interests (a preference
+    centre by other words than the unsubscribe ones): exempt from the UTM rules (DESIGN §5),
+    and no way out for UNS001.
+
+    Its words say so ("To change your subscription visit …", «Einstellungen ändern können Sie
+    auf folgender Website: …», "To manage your profile, …"), its URL names the managing
+    ("/profile/change_interests.html", "/email-preferences"), or its URL names a profile, a
+    subscription or settings and its words a change ("To change your address, visit
+    …/subscribe/"). A URL's word alone is not enough: "/profile/skin-care" under "Find your
+    skin type" is a shop's page, and stays checked."""
+    words = _naming_words(href, text, context)
+    if WORDS.preference.search(words):
+        return True
+    path = _path_and_query(href)
+    if _MANAGEMENT_URL.search(path):
+        return True
+    return bool(_PROFILE_URL.search(path)) and WORDS.change.search(words)
 
 
 def _marker_says_unsubscribe(marker: str) -> bool:
