@@ -179,8 +179,12 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     UUID (an order's) or a 24-digit MongoDB ObjectId (a category's) is none, and neither is
     the value of a key a page reads, such as `sku`, `order`, `promo`, `id`, `ref`, `src`,
     `page`, `session` or `sig`; a path's first segment counts only on a tracker's host), and
-    its path is a tracker's (`/ls/click`, `/wf/click`, `/c/`, `/r/`, `/redirect`, `/redir`,
-    `/track`, `/click`) or its host's first label is (`click.`, `links.`, `track.`, `go.` …):
+    its path is a tracker's (`/ls/click`, `/wf/click`, `/c/`, `/r/`, `/l/`, `/redirect`,
+    `/redir`, `/track`, `/click`; there a run of 32 or more letters and digits is a token too)
+    or its host's first label is (`click.`, `links.`, `track.`, `go.` …). So is a redirect
+    script by its name (`/rd/rd.cfm`, `/cgi-bin/goto`) with a code that has digits in a key
+    no page reads (`?on=de020756`, `&mid=9665862091709486`), and a CGI script whose whole
+    query is one encoded token (`/cgi-bin/gx.cgi/mcp?p=041H1h041H2g55Ep6l012000WRnwBz`):
     `acme.ru/sale` and `acme.ru/track?order=15` are pages, judged on their own URL, and so is
     a link with a parameter an ESP appends to the landing page (Marketo's `mkt_tok`,
     HubSpot's `_hsenc`, Klaviyo's `_kx`, Mailchimp's `mc_cid`). A target the query writes,
@@ -512,8 +516,23 @@ def _wrapped_utms(url: str) -> frozenset[str]:
 # readable target. Both, so that a page of the site ("/track?order=15", "click.acme.ru/sale")
 # is no tracker
 _TRACKER_PATH = re.compile(
-    r"/(?:ls/click|wf/click|c|r|redirect|redir|track|tracking|click|clicks)(?:/|$)"
+    r"/(?:ls/click|wf/click|c|r|l|redirect|redir|track|tracking|click|clicks)(?:/|$)"
 )
+# A redirect script by its name, under /cgi-bin/ or not ("/rd/rd.cfm", "/cgi-bin/goto",
+# "/redirect.php"): a name only a redirect has, which shows no page of its own. The
+# identifier it reads needs no encoding to be the click's: a code with digits ("on=de020756",
+# "on=020758", "mid=9665862091709486"), in a key no page reads
+_REDIRECT_SCRIPT = re.compile(
+    r"/(?:cgi-bin/)?(?:rd|goto|redirect|redir)(?:\.(?:cgi|pl|php|cfm|asp|aspx|jsp))?(?:/|$)"
+)
+_CLICK_ID = re.compile(r"(?=[a-z]*\d)[a-z\d]{4,}", re.IGNORECASE)
+# On a tracker's path, a run of letters and digits this long is no SKU, slug or promo code
+# (moneytrack's "/l/lc1CD3615SO370MA/1222K1383FY1979KO249B81339090MO3323432606", upper case
+# and digits, which base62 need not mix with lower case)
+_LONG_RUN = re.compile(r"(?=[a-z]*\d)(?=\d*[a-z])[a-z\d]{32,}", re.IGNORECASE)
+# Keys whose opaque values a page reads as they are (a session, a signature): a CGI script
+# with one such value is a page
+_TOKEN_KEYS = frozenset({"session", "sessionid", "session_id", "sig", "signature"})
 _TRACKER_LABELS = frozenset(
     {"click", "clicks", "link", "links", "track", "tracking", "trk", "go", "url", "r", "t", "c"}
 )
@@ -556,11 +575,33 @@ def own_tracker(url: str) -> KnownTracker | None:
     # a tracker's host may write its token first (click.acme.ru/AbC12dEf…); a site's page's
     # first segment is its section ("/c/…", "/promo/…")
     tokens = values + (segments if label in _TRACKER_LABELS else segments[1:])
-    if not any(opaque_token(token) for token in tokens):
-        return None
-    if _TRACKER_PATH.match(path) or label in _TRACKER_LABELS:
+    if _REDIRECT_SCRIPT.match(path) and any(_CLICK_ID.fullmatch(value) for value in values):
+        return KnownTracker("")  # a redirect script and the click's id it reads
+    if _cgi_token(path, pairs):
         return KnownTracker("")
-    return None
+    on_trackers_path = bool(_TRACKER_PATH.match(path)) or label in _TRACKER_LABELS
+    if not any(
+        opaque_token(token) or (on_trackers_path and _LONG_RUN.fullmatch(token)) for token in tokens
+    ):
+        return None
+    return KnownTracker("") if on_trackers_path else None
+
+
+def _cgi_token(path: str, pairs: list[tuple[str, str]]) -> bool:
+    """A CGI script whose query is one opaque token and nothing else
+    ("/cgi-bin/gx.cgi/mcp?p=041H1h041H2g55Ep6l012000WRnwBz"): an identifier encoded for the
+    script that reads it, however its key is named ("p" is no page number of 30 characters),
+    but a session's or a signature's."""
+    return (
+        path.startswith("/cgi-bin/")
+        and len(pairs) == 1
+        and pairs[0][0].lower() not in _TOKEN_KEYS
+        # (its pieces between marks no encoding writes: "041H0$041H2g55Ep6l012000WRnwBz")
+        and any(opaque_token(piece) for piece in _NOT_BASE64.split(pairs[0][1]))
+    )
+
+
+_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=._~-]+")
 
 
 def _landing(ctx: Context, link: Link, domains: list[str]) -> tuple[bool, str | None]:

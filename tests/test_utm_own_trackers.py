@@ -335,3 +335,46 @@ def test_uncertain_tokens_stay_errors(tmp_path: Path, page: str) -> None:
     assert utm001(tmp_path, page, domain="shop.example") == [
         (Severity.ERROR, f"link lacks {LACKS}", ("text/html part:2",), page)
     ]
+
+
+# Shapes of a click tracker with an opaque identifier, no ESP's (QA probe: they were errors):
+# a "/l/" link with long runs of letters and digits, a redirect script by its name (rd, goto)
+# with the click's id, a CGI script whose whole query is one encoded token
+REDIRECT_SHAPES = [
+    "https://shop.ru/l/lc1CD3615SO370MA/1222K1383FY1979KO249B81339090MO3323432606",
+    "https://shop.ru/rd/rd.cfm?id=020709S1-iHateSpam&mid=9665862091709486",
+    "https://www.shop.ru/cgi-bin/goto?on=de020756",
+    "https://www.shop.ru/cgi-bin/goto?on=020758",
+    "https://dms.shop.ru/cgi-bin/gx.cgi/mcp?p=041H1h041H2g55Ep6l012000WRnwBz",
+    "https://dms.shop.ru/cgi-bin/gx.cgi/mcp?p=041H0$041H2g55Ep6l012000WRnwBz",
+]
+# ... and the pages beside them that stay errors
+REDIRECT_LIKE_PAGES = [
+    "https://shop.ru/l/summer-sale-2026",
+    "https://shop.ru/l/AB1234567890CDEF",  # a SKU: shorter than a tracker's run
+    "https://shop.ru/cgi-bin/oraclepress/0072224746.html",
+    "https://shop.ru/cgi-bin/catalog?session=Xk9aB7qLm3Zt8Vw2RrYy0Qp5",
+    "https://shop.ru/cgi-bin/shop.cgi?p=Xk9aB7qLm3Zt8Vw2RrYy0Qp5&cat=shoes",
+    "https://shop.ru/goto?page=sale2026",  # a key a page reads
+    "https://shop.ru/rd/rd.cfm?id=020709S1-iHateSpam",
+]
+
+
+@pytest.mark.parametrize("tracker", REDIRECT_SHAPES)
+def test_a_redirect_with_an_opaque_id_is_could_not_verify(tmp_path: Path, tracker: str) -> None:
+    assert utm001(tmp_path, tracker, domain="shop.ru") == [
+        (Severity.WARNING, UNVERIFIED, ("text/html part:2",), tracker)
+    ]
+
+
+def test_redirect_shapes_and_their_pages_are_one_warning_and_one_error(tmp_path: Path) -> None:
+    found = utm001(tmp_path, *REDIRECT_SHAPES, *REDIRECT_LIKE_PAGES, domain="shop.ru")
+    trackers, pages = len(REDIRECT_SHAPES), len(REDIRECT_LIKE_PAGES)
+    assert [(severity, places) for severity, _, places, _ in found] == [
+        (
+            Severity.ERROR,
+            tuple(f"text/html part:{line}" for line in range(2 + trackers, 2 + trackers + pages)),
+        ),
+        (Severity.WARNING, tuple(f"text/html part:{line}" for line in range(2, 2 + trackers))),
+    ]
+    assert found[0][1].startswith(f"{pages} links lack {LACKS}: {REDIRECT_LIKE_PAGES[0]}, ")
