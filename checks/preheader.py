@@ -210,7 +210,9 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     `<style>` rule (`.preheader {display: none}`), it is the preheader, as an inline style's.
     A preheader that is placeholder copy ("Use this area to offer a short teaser…") is
     BRF001's finding, which says its length too and is an error when the length certainly is
-    over the limit (when BRF001 is not run, PRE002 reports it).
+    over the limit (when BRF001 is not run, PRE002 reports it; so it does when the length is
+    certain and BRF001's finding is a warning about other places too, whose patterns are no
+    certainty).
 
     ## Why it matters
     Gmail shows about 90 characters of preview; the rest is cut mid-word.

@@ -170,10 +170,15 @@ def _fold_placeholder_preheader(findings: list[Finding]) -> list[Finding]:
     said by the BRF001 finding that names the preheader: one cause, the placeholder, one
     finding at the more severe of the two (a length certainly over the limit stays an error
     beside a warning about a pattern). Unequally certain, the message says both in their own
-    words."""
+    words. A BRF001 warning that lists other places too is not made an error by the length:
+    its patterns there ("xxx", "City, State 12345") are no certainty, so PRE002's error stays
+    beside it."""
     for length in [f for f in findings if f.cause == PLACEHOLDER_PREHEADER]:
         root = next((f for f in findings if f.code == "BRF001" and "preheader" in f.places), None)
         if root is None:
+            continue
+        raised = length.severity is Severity.ERROR and root.severity is not Severity.ERROR
+        if raised and root.places != ("preheader",):
             continue
         if length.severity is root.severity:
             said = t(_PLACEHOLDER_LENGTH, message=root.message, checks=length.code)

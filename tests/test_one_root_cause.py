@@ -349,6 +349,9 @@ TEASER = (
     "Use this area to offer a short teaser of your email's content. Text here will show in the "
     "preview area of some email clients."
 )  # 124 characters
+# the blueprints' preview row: the teaser and the link to the web version (a pattern: the row
+# is more than the layout's words about the preheader)
+TEASER_ROW = f"{TEASER} Is this email not displaying correctly? View it in your browser."
 
 
 def test_a_placeholder_preheader_is_one_brf001_not_a_long_preheader_too(tmp_path: Path) -> None:
@@ -433,6 +436,28 @@ def test_a_placeholder_preheader_certainly_too_long_is_one_brf001_error(tmp_path
         "characters, limit 90, but no style of its own hides it, so it may be the body's first "
         f"line, which inboxes cut where it does not fit: “{lorem}” (PRE002)"
     )
+
+
+def test_a_placeholder_preheader_s_length_raises_no_pattern_elsewhere(tmp_path: Path) -> None:
+    # a pattern in the preheader (a warning) certainly over the limit (PRE002, an error), and
+    # a pattern in the body: the length made the body's "City, State 12345" an error too
+    hidden = f'<div style="display:none">{TEASER_ROW}</div>'
+    body = f"<p>Shop, 1 Main Road, City, State 12345</p>\n{UNSUB_EN}"
+    result = check(write_campaign(tmp_path, preheader_html=hidden, body=body))
+    found = [
+        (f.code, f.severity, f.places) for f in result.findings if f.code in ("BRF001", "PRE002")
+    ]
+    assert found == [
+        ("BRF001", Severity.WARNING, ("preheader", "email.html:5")),
+        ("PRE002", Severity.ERROR, ("preheader",)),
+    ]
+    [brf001] = only(result, "BRF001")
+    assert brf001.message == (
+        "placeholder copy: “Use this area to offer a short teaser” (preheader); “City, State "
+        "12345” (email.html)"
+    )
+    [pre002] = only(result, "PRE002")
+    assert pre002.message == f"preheader is 190 characters, limit 90: “{TEASER_ROW}”"
 
 
 def test_a_dummy_text_preheader_is_one_brf001_error(tmp_path: Path) -> None:
