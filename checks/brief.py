@@ -203,8 +203,9 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     «XXX Международная выставка», "XXX Olympic Games", "XXX Annual Conference"), not a
     placeholder; "Цена: xxx руб", "XXX" alone and "XXX" before any other capitalised word
     ("Only XXX Days Left!", "Dear XXX Smith") are. Letters in an e-mail
-    address or a host name ("sent to zzzzzz@aaaaaaaaaaaa.com"), and a run of one letter in a
-    URL, are a test send's merged or masked recipient, not placeholder copy.
+    address, a host name or a URL ("sent to zzzzzz@aaaaaaaaaaaa.com", a link shown as its
+    address "https://…/reset/xxx-xxx-xxxx") are a test send's merged or masked recipient or
+    an address as written, not placeholder copy.
 
     One finding per severity, each listing every place (a link or heading at its line). The
     patterns are data (`mailcheck/checks/data/dummy_text.txt` and `placeholder_fields.txt`
@@ -477,11 +478,11 @@ _HOST = regex.compile(r"(?:[\p{L}\d-]+\.)+\p{L}{2,}")
 
 
 def _in_address(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` lies in an e-mail address or a host name written in the
-    copy ("This message was sent to: zzzzzz@aaaaaaaaaaaa.com", "mail.yyyyyyy.net"), or is a
-    run of one letter in a URL ("?r=yyyyyyyyyyyy"): a test send's recipient, a merged or
-    masked address, not placeholder copy. A URL's path the layout wrote ("/xxx-xxx-xxxx")
-    is copy, and a dotted run of one letter alone ("xxx.xx" for a price) is no host."""
+    """Whether ``text[start:end]`` lies in an e-mail address, a host name or a URL written in
+    the copy ("This message was sent to: zzzzzz@aaaaaaaaaaaa.com", "mail.yyyyyyy.net",
+    "?r=yyyyyyyyyyyy", a link shown as its address "https://…/xxx-xxx-xxxx"): a test send's
+    recipient, a merged or masked address, an address as written, not placeholder copy. A
+    dotted run of one letter alone ("xxx.xx" for a price) is no host."""
     if any(ch in _ADDRESS_END for ch in text[start:end]):
         return False
     left, right = start, end
@@ -492,33 +493,15 @@ def _in_address(text: str, start: int, end: int) -> bool:
     token = text[left:right].rstrip(".:!?")
     if "@" in token.strip("@"):
         return True
-    scheme = _URL_START.match(token)
-    host_start = scheme.end() if scheme and "://" in scheme.group(0) else 0
-    host = regex.split(r"[/?#:]", token[host_start:], maxsplit=1)[0]
+    if _URL_START.match(token):
+        return True  # anywhere in a URL
+    host = regex.split(r"[/?#:]", token, maxsplit=1)[0]
     letters = {ch for ch in host.casefold() if ch.isalpha()}
-    is_host = len(letters) > 1 and _HOST.fullmatch(host) is not None
-    if scheme is None and not is_host:
+    if len(letters) < 2 or _HOST.fullmatch(host) is None:
         return False
-    if is_host and left + host_start <= start and end <= left + host_start + len(host):
-        return True
-    letter_run = _letter_run()  # in the URL's path or query
-    return letter_run is not None and letter_run.fullmatch(text[start:end]) is not None
-
-
-# What a run of one letter is ("zzzzzzz"): placeholder_copy.txt's pattern that finds it
-_RUN_OF_ONE_LETTER = "z" * 12
-
-
-@functools.cache
-def _letter_run() -> regex.Pattern[str] | None:
-    """placeholder_copy.txt's pattern for a run of one letter (written there once), as the
-    text it matched is told apart in a URL: in the case written (none when the data has no
-    such pattern)."""
-    lines = _pattern_lines("placeholder_copy.txt")
-    for line, pattern in zip(lines, _patterns("placeholder_copy.txt"), strict=True):
-        if pattern.fullmatch(_RUN_OF_ONE_LETTER):
-            return regex.compile(line, regex.V1)
-    return None
+    # in the host name, or in what a URL written without its scheme has after it
+    # ("acme.com/xxx")
+    return end <= left + len(host) or token[len(host) : len(host) + 1] in ("/", "?", "#", ":")
 
 
 def placeholders_in(text: str, *, field: bool = False) -> list[str]:
