@@ -189,7 +189,10 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
 
     So are a layout's stand-ins no copy says, an error where a reader sees them as the
     dummy text is (a warning where hidden): a subject or preheader that is nothing but its
-    name («Тема письма», «Заголовок», "Preheader text", «Текст»), a link or button whose whole
+    name («Тема письма», «Заголовок», "Preheader text", «Текст») or the layout's words about
+    it ("This is preheader text. Some clients will show this text as a preview.", "A
+    preheader is the short summary text that follows the subject line…"; in the body, whose
+    preview row shows it, it is that one finding), a link or button whose whole
     text is "Button", «Кнопка» or "Call to Action", a heading whose whole text is "Heading",
     "H1 Header" or «Заголовок» (whole fields only: in a sentence these are words); a template
     pack's "YourBrand" and "1234 Elm Street"; a word of one letter typed 7 to 32 times
@@ -207,7 +210,8 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     address "https://…/reset/xxx-xxx-xxxx") are a test send's merged or masked recipient or
     an address as written, not placeholder copy.
 
-    One finding per severity, each listing every place (a link or heading at its line). The
+    One finding per severity, each listing every place (a link or heading at its line): the
+    error lists only what is certain, the looser patterns are the warning. The
     patterns are data (`mailcheck/checks/data/dummy_text.txt` and `placeholder_fields.txt`
     for the certain ones, `placeholder_copy.txt` for the warnings).
 
@@ -241,10 +245,17 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     hows: list[Message] = []  # how the dummy text no reader sees is hidden (the warning)
     # hidden dummy text the inbox shows in the preview (an error), by the element it is in
     previewed: dict[HiddenPreview, list[str]] = {}
+    # a preheader that is nothing but a layout's words for it is reported whole; the body that
+    # shows it (a preview row named by its class) holds the same text: its matches there are
+    # the preheader's, not a second finding of another severity
+    fields = [_stand_in(text, "fields") for place, text, _b, _c in texts if place == "preheader"]
+    stand_in_preheader = next((each for each in fields if each), None)
     for place, text, body, certain in texts:
         if not text:
             continue
         matches = _placeholder_matches(text, field=place in ("subject", "preheader"))
+        if place == html and stand_in_preheader:
+            matches = _outside(matches, _spans(text, stand_in_preheader))
         dummy_text = any(dummy for _each, dummy, _start, _end in matches)
         # what of the body is hidden or code: read again, only for a body with dummy text,
         # as sent (after campaign.toml's preheader, which the preview reads first)
@@ -300,6 +311,19 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
                     how=_listed_hows(hows),
                 )
             yield Problem(message, location=places[0], locations=places, severity=severity)
+
+
+def _spans(text: str, words: str) -> list[tuple[int, int]]:
+    """Where ``words`` are written in ``text``, whatever spaces stand between them."""
+    pattern = r"\s+".join(regex.escape(word) for word in words.split())
+    return [m.span() for m in regex.finditer(pattern, text, regex.I | regex.V1)]
+
+
+def _outside(
+    matches: list[tuple[str, bool, int, int]], spans: list[tuple[int, int]]
+) -> list[tuple[str, bool, int, int]]:
+    """The ``matches`` that lie in none of ``spans``."""
+    return [m for m in matches if not any(start <= m[2] and m[3] <= end for start, end in spans)]
 
 
 ELEMENT_LINES = 10  # lines below an element's start tag its text may be written on

@@ -357,7 +357,7 @@ TEASER_ROW = f"{TEASER} Is this email not displaying correctly? View it in your 
 def test_a_placeholder_preheader_is_one_brf001_not_a_long_preheader_too(tmp_path: Path) -> None:
     # Mailchimp's blueprints: the teaser row is placeholder copy (BRF001), and was a PRE002
     # "holds 124 characters" too, for the same cause (QA probe: 41 templates)
-    row = f'<table><tr><td class="preheader">{TEASER}</td></tr></table>'
+    row = f'<table><tr><td class="preheader">{TEASER_ROW}</td></tr></table>'
     d = write_campaign(tmp_path, preheader_html=row, body=f"<p>Скидки</p>\n{UNSUB_RU}")
     result = check(d)
     assert only(result, "PRE002") == []
@@ -392,14 +392,14 @@ def test_a_placeholder_preheader_certainly_too_long_is_one_brf001_error(tmp_path
     # SendGrid's templates: the hidden preview is placeholder copy (BRF001, a warning about a
     # pattern) certainly over the limit (PRE002, an error): one cause, one finding, and an
     # error still (QA probe: 12 templates kept both)
-    hidden = f'<div style="display:none">{TEASER}</div>'
+    hidden = f'<div style="display:none">{TEASER_ROW}</div>'
     result = check(write_campaign(tmp_path, preheader_html=hidden))
     assert only(result, "PRE002") == []
     [brf001] = only(result, "BRF001")
     assert (brf001.severity, brf001.places) == (Severity.ERROR, ("preheader",))
     assert brf001.message == (
         "placeholder copy: “Use this area to offer a short teaser” (preheader); with it, "
-        f"preheader is 125 characters, limit 90: “{TEASER}” (PRE002)"
+        f"preheader is 190 characters, limit 90: “{TEASER_ROW}” (PRE002)"
     )
     assert [f.code for f in brf001.folded] == ["PRE002"]
     assert [(f.code, f.severity) for f in result.findings if f.code in ("BRF001", "PRE002")] == [
@@ -458,6 +458,74 @@ def test_a_placeholder_preheader_s_length_raises_no_pattern_elsewhere(tmp_path: 
     )
     [pre002] = only(result, "PRE002")
     assert pre002.message == f"preheader is 190 characters, limit 90: “{TEASER_ROW}”"
+
+
+SENDGRID_PREHEADER = (
+    "A preheader is the short summary text that follows the subject line when an email is "
+    "viewed in the inbox."
+)
+
+
+def test_a_layout_s_words_about_the_preheader_are_an_error_apart_from_patterns(
+    tmp_path: Path,
+) -> None:
+    # SendGrid's templates: the hidden preview is nothing but the layout's words about it (a
+    # certain stand-in, as "Preheader text"), 105 characters; the footer's stand-in address is
+    # a pattern, and the link shown as its address no copy: an error and a warning, each with
+    # its own places (the address and the URL were in the error)
+    hidden = f'<div style="display:none">{SENDGRID_PREHEADER}</div>'
+    body = (
+        "<p>Paste 1234 S. Broadway St. City, State 12345</p>\n"
+        '<p><a href="https://shop.test/reset">https://same-link-as-button.url/xxx-xxx-xxxx</a></p>'
+        f"\n{UNSUB_EN}"
+    )
+    result = check(write_campaign(tmp_path, preheader_html=hidden, body=body))
+    assert only(result, "PRE002") == []
+    error, warning = only(result, "BRF001")
+    assert (error.severity, error.places) == (Severity.ERROR, ("preheader",))
+    assert error.message == (
+        "placeholder copy: “A preheader is the short summary text that follows the subje…” "
+        "(preheader); the preheader is over the limit with it, which the approved copy replaces "
+        "(PRE002)"
+    )
+    assert [f.code for f in error.folded] == ["PRE002"]
+    assert (warning.severity, warning.places) == (Severity.WARNING, ("email.html:5",))
+    assert warning.message == "placeholder copy: “City, State 12345” (email.html)"
+
+
+def test_a_stylesheet_hidden_preheader_of_the_layout_s_words_is_an_error(tmp_path: Path) -> None:
+    # Lee Munroe's template: "This is preheader text…" in a preview a <style> rule hides is what
+    # the inbox shows: certain, as its "Call To Action" button (it was a warning beside it)
+    html = (
+        "<!DOCTYPE html>\n<html><head><title>Sale</title>\n"
+        "<style>.preheader { display: none !important; }</style></head>\n<body>\n"
+        '<span class="preheader">This is preheader text. Some clients will show this text as a '
+        "preview.</span>\n<p>Hello!</p>\n"
+        '<p><a href="https://shop.test/sale">Call To Action</a></p>\n'
+        f"{UNSUB_EN}\n</body></html>\n"
+    )
+    result = check(write_campaign(tmp_path, html=html))
+    [brf001] = only(result, "BRF001")
+    assert (brf001.severity, brf001.places) == (Severity.ERROR, ("preheader", "email.html:7"))
+    assert brf001.message == (
+        "placeholder copy: “This is preheader text. Some clients will show this text as …” "
+        "(preheader); “Call To Action” (email.html)"
+    )
+
+
+def test_a_preview_row_of_the_layout_s_words_is_one_error(tmp_path: Path) -> None:
+    # Mailchimp's mobile blueprints: the row named "preheader" holds the teaser alone, a
+    # certain stand-in; the body that shows it holds the same words, the same one finding
+    # (they were a warning at both)
+    row = f'<table><tr><td class="preheader">{TEASER}</td></tr></table>'
+    result = check(write_campaign(tmp_path, preheader_html=row))
+    [brf001] = only(result, "BRF001")
+    assert (brf001.severity, brf001.places) == (Severity.ERROR, ("preheader",))
+    assert brf001.message.startswith(
+        "placeholder copy: “Use this area to offer a short teaser of your email's conten…” "
+        "(preheader); with it, could not verify the preheader"
+    )
+    assert only(result, "PRE002") == []
 
 
 def test_a_dummy_text_preheader_is_one_brf001_error(tmp_path: Path) -> None:
