@@ -107,24 +107,46 @@ def _stand_in(text: str, kind: str) -> str | None:
     return None
 
 
-def _stand_in_elements(ctx: Context) -> list[tuple[str, int, bool]]:
-    """(text, line, whether a reader sees it) of each link and heading of the HTML whose whole
-    text is a layout's stand-in ("Button", «Кнопка», "Call to Action", "H1 Header")."""
+def _stand_in_elements(ctx: Context) -> list[tuple[str, int, bool, HiddenHow | None]]:
+    """(text, line, whether a reader sees it, how it is hidden where that is known) of each
+    link and heading of the HTML whose whole text is a layout's stand-in ("Button",
+    «Кнопка», "Call to Action", "H1 Header")."""
     document = ctx.document
-    found: list[tuple[str, int, bool]] = []
+    found: list[tuple[str, int, bool, HiddenHow | None]] = []
     for link in document.links if document else ():
         if link.is_image or link.in_text or not link.text:
             continue
         bare = _stand_in(link.text, "links")
         if bare:
-            found.append((bare, link.line, not link.hidden))
+            found.append((bare, link.line, not link.hidden, None))
     static = ctx.campaign.static
     facts = static.accessibility if static else None
-    for text, line, hidden in facts.heading_texts if facts else ():
+    heading_texts = facts.heading_texts if facts else []
+    headings = any(_stand_in(text, "headings") for text, _line, _hidden in heading_texts)
+    # hidden as the dummy text is judged (a stylesheet's rule too), read only for a stand-in
+    apart = _source_apart(ctx).hidden_headings if headings else ()
+    hows = {(line, text, index): how for line, text, index, how in apart}
+    before: Counter[tuple[int, str]] = Counter()
+    for text, line, hidden in heading_texts:
+        index = before[line, text]
+        before[line, text] += 1
         bare = _stand_in(text, "headings")
         if bare:
-            found.append((bare, line, not hidden))
+            how = hows.get((line, text, index))
+            found.append((bare, line, not (hidden or how is not None), how))
     return sorted(found, key=lambda each: each[1])  # (in reading order)
+
+
+def _source_apart(ctx: Context) -> TextApart:
+    """:attr:`Context.text_apart` of the source the accessibility facts are read from (its
+    lines are theirs): the main variant's when that is the source, else the source's own."""
+    static = ctx.campaign.static
+    if static is None:
+        return TextApart()
+    if ctx.document is static:
+        return ctx.text_apart
+    campaign = ctx.campaign
+    return static.text_apart_after(campaign.preheader if campaign.preheader_explicit else None)
 
 
 def _texts(ctx: Context) -> list[tuple[str, str]]:
@@ -278,7 +300,7 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     # an error where seen; the same text a pattern found in the copy is the element's
     elements = _stand_in_elements(ctx)
     lines: dict[Severity, list[int]] = {Severity.ERROR: [], Severity.WARNING: []}
-    by_element = Counter(each.casefold() for each, _line, _seen in elements)
+    by_element = Counter(each.casefold() for each, _line, _seen, _how in elements)
     for texts_found in (shown, found):
         if html in texts_found:
             texts_found[html] = _less(texts_found[html], by_element)
@@ -286,8 +308,10 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
                 del texts_found[html]
     # what the patterns found is placed where it is written, the elements at their lines
     located = {Severity.ERROR: {**shown}, Severity.WARNING: {**found}}
-    for each, start, seen in elements:
+    for each, start, seen, how in elements:
         severity = Severity.ERROR if seen else Severity.WARNING
+        if how is not None:
+            hows.append(_how_hidden(how))
         line = _text_line(ctx, each, start)
         texts_found = shown if seen else found
         texts_found[html] = [*texts_found.get(html, []), each]

@@ -98,6 +98,7 @@ _TEXT_OF = etree.XPath("normalize-space(.)")
 # (read only from a text with an "&": what BRF003 asks them about), and so is a "${price}"
 # (with a "${": PER003's)
 _CODE = ("code", "pre", "kbd", "samp", "tt")
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 _ZERO = r"\s*:\s*0*(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:!\s*important\s*)?(?:;|$)"
 _HIDING = re.compile(rf"display\s*:\s*none|opacity{_ZERO}")
@@ -339,6 +340,8 @@ def text_apart(html: str, *, before: str | None = None) -> TextApart:
         for el in root.iter(*_BLOCKS):
             _spaced(el)
         css_texts = style_texts(root)
+        # each heading and its text as the accessibility facts read it (before the strip)
+        titled = [(el, " ".join(str(el.xpath("string()")).split())) for el in root.iter(*_HEADINGS)]
         etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
         how: dict[Any, HiddenHow] = {}  # each element hidden from every client, and how
         starts = _TagStarts(html)
@@ -377,6 +380,7 @@ def text_apart(html: str, *, before: str | None = None) -> TextApart:
         preview = _preview_box(root, set(how), padded=preheader is not None) if fills else None
         hidden = _outermost(el for el in how if el is not preview)
         boxes = set(hidden)
+        headings = _headings_hidden(titled, boxes, how)
         code = [el for el in _outermost(root.iter(*_CODE)) if not _inside(el, boxes)]
         blocks = frozenset(
             text
@@ -401,7 +405,25 @@ def text_apart(html: str, *, before: str | None = None) -> TextApart:
         code=" ".join(t for el in code if (t := strip_padding(_TEXT_OF(el)))),
         blocks=blocks,
         previewed=tuple(previewed),
+        hidden_headings=headings,
     )
+
+
+def _headings_hidden(
+    titled: list[tuple[Any, str]], boxes: set[Any], how: dict[Any, HiddenHow]
+) -> tuple[tuple[int, str, int, HiddenHow], ...]:
+    """(line, text, how many headings of that line and text come before it, how it is
+    hidden) of each heading of ``titled`` (with their texts, in document order) inside one of
+    the hidden ``boxes``: :attr:`TextApart.hidden_headings`."""
+    found: list[tuple[int, str, int, HiddenHow]] = []
+    before: dict[tuple[int, str], int] = {}
+    for heading, text in titled:
+        line = heading.sourceline or 0
+        index = before[line, text] = before.get((line, text), -1) + 1
+        box = next((el for el in (heading, *heading.iterancestors()) if el in boxes), None)
+        if box is not None:
+            found.append((line, text, index, how[box]))
+    return tuple(found)
 
 
 # The declarations of a style that hide, as :func:`_style_hides` finds them: what is said

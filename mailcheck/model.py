@@ -233,6 +233,11 @@ class TextApart:
     # the hidden elements the inbox shows in the preview nonetheless (their text is not in
     # ``hidden``), in reading order: what BRF001 says of the dummy text it finds there
     previewed: tuple[HiddenPreview, ...] = ()
+    # each heading (<h1>…<h6>) in an element of ``hidden`` (by its own style or a stylesheet's
+    # rule): its line and whole text, as the accessibility facts read them, how many headings
+    # of that line and text come before it (one line holds a minified layout), and how it is
+    # hidden: what BRF001 says of a layout's stand-in heading there ("Heading 1")
+    hidden_headings: tuple[tuple[int, str, int, HiddenHow], ...] = ()
 
 
 @dataclass(frozen=True)

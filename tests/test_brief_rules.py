@@ -1258,6 +1258,57 @@ def test_every_stand_in_link_and_heading_is_one_finding_at_its_lines(tmp_path: P
     ]
 
 
+# A stand-in heading a stylesheet's rule hides is judged as hidden dummy text is (it was an
+# error, as if seen): a warning that says the rule; one hidden inside @media only is seen on
+# other screens, as dummy text there is: an error
+@pytest.mark.parametrize(
+    ("stylesheet", "heading", "how"),
+    [
+        (".mob{display:none}", '<h1 class="mob">Heading 1</h1>', ".mob{display:none}"),
+        (
+            "#top {max-height:0; overflow:hidden}",
+            '<div id="top"><h2>H1 Header</h2></div>',
+            "#top{max-height:0; overflow:hidden}",
+        ),
+        ("h3.x{font-size:0}", '<h3 class="x">Заголовок</h3>', "h3.x{font-size:0}"),
+        ("@media (max-width: 600px) {.mob{display:none}}", '<h1 class="mob">Heading 1</h1>', None),
+        ("", "<h1>Heading 1</h1>", None),
+    ],
+)
+def test_a_stand_in_heading_a_stylesheet_hides_is_a_warning(
+    tmp_path: Path, stylesheet: str, heading: str, how: str | None
+) -> None:
+    d = campaign(tmp_path, body=f"<style>{stylesheet}</style>\n{BODY}\n{heading}")
+    found = only(check(d), "BRF001")
+    text = "".join(piece.split(">")[-1] for piece in heading.split("<"))  # (the tags left out)
+    lines = _lines_of(d, heading)
+    assert len(lines) == 1
+    if how is None:  # seen somewhere: an error, as before
+        expected = (Severity.ERROR, f"placeholder copy: “{text}” (email.html)")
+    else:
+        said = f"by the stylesheet rule “{how}”"
+        expected = (Severity.WARNING, _hidden(said, f"“{text}” (email.html)"))
+    assert [(f.severity, f.message, f.places) for f in found] == [
+        (*expected, (f"email.html:{lines[0]}",))
+    ]
+
+
+def test_each_stand_in_heading_of_a_line_is_judged_apart(tmp_path: Path) -> None:
+    # a minified layout: the visible "Heading 1" between two a rule hides is an error
+    headings = '<h1 class="mob">Heading 1</h1><h1>Heading 1</h1><h2 class="mob">Heading 1</h2>'
+    d = campaign(tmp_path, body=f"<style>.mob{{display:none}}</style>\n{BODY}\n{headings}")
+    [line] = _lines_of(d, headings)
+    found = only(check(d), "BRF001")
+    assert [(f.severity, f.message, f.places) for f in found] == [
+        (Severity.ERROR, "placeholder copy: “Heading 1” (email.html)", (f"email.html:{line}",)),
+        (
+            Severity.WARNING,
+            _hidden("by the stylesheet rule “.mob{display:none}”", "“Heading 1” (email.html)"),
+            (f"email.html:{line}",),
+        ),
+    ]
+
+
 @pytest.mark.parametrize(
     "prose",
     [
