@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import regex
 
-from mailcheck.i18n import quoted_list
+from mailcheck.i18n import quoted_list, t
 
 _GRAPHEME = regex.compile(r"\X")
 
@@ -102,9 +102,11 @@ def quoted(s: str, most: int = QUOTED_MAX) -> str:
 
 def quoted_written(text: str) -> str:
     """``text`` as a message quotes what a template writes (“{{ campaign.subject }}”): its
-    blanks one space, the first characters only; "" when it is blank."""
+    blanks one space, the first characters only, in the quotes of the reader's language
+    («…» in Russian: a :class:`~mailcheck.i18n.Message`, as :func:`quoted_list`'s items);
+    "" when it is blank."""
     written = " ".join(text.split())
-    return f"“{quoted(written)}”" if written else ""
+    return t("“{text}”", text=quoted(written)) if written else ""
 
 
 def quoted_names(names: Iterable[str]) -> str:

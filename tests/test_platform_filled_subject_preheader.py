@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from mailcheck.config import Config
+from mailcheck.i18n import translate, translations
 from mailcheck.model import CampaignResult, Severity
 from tests.helpers import check, only, write_campaign
 
@@ -67,6 +68,41 @@ def test_a_subject_and_preheader_the_platform_fills_in_are_could_not_verify(
         "see: check it where it is set, or a test send",
     )
     assert only(result, "SUB001") == only(result, "PRE002") == only(result, "PER001") == []
+
+
+def test_the_field_as_written_is_quoted_as_the_output_s_language_quotes(tmp_path: Path) -> None:
+    # Russian output quoted it “…” in a sentence that quotes with «…» (QA probe, session 29)
+    template, title, preheader, unsub = PLATFORM_FIELDS["keila"]
+    result = _file(tmp_path, _page(title, preheader, unsub), template)
+    [sub] = only(result, "SUB002")
+    [pre] = only(result, "PRE001")
+    ru, en = translations("ru"), translations("en")
+    assert translate(sub.message, ru) == (
+        "не удалось проверить длину темы: это «{{ campaign.subject }}», её подставляет "
+        "платформа при отправке (ограничение 50): проверьте там, где она задаётся, или в "
+        "тестовой отправке"
+    )
+    assert str(translate(pre.message, ru)).startswith(
+        "не удалось проверить прехедер: это «{{ campaign.preview_text }}», его подставляет"
+    )
+    assert (
+        translate(sub.message, en)
+        == str(sub.message)
+        == (
+            "could not verify the subject's length: it is “{{ campaign.subject }}”, which the "
+            "platform fills in when it sends (limit 50): check it where it is set, or a test send"
+        )
+    )
+    assert str(translate(pre.message, en)).startswith(
+        "could not verify the preheader: it is “{{ campaign.preview_text }}”, which"
+    )
+    # and where the preheader renders empty
+    d = write_campaign(tmp_path, preheader="{{ teaser }}", preheader_html="", template="jinja")
+    [empty] = only(check(d), "PRE001")
+    assert str(translate(empty.message, ru)).startswith(
+        "прехедер, «{{ teaser }}», выводится пустым"
+    )
+    assert str(translate(empty.message, en)).startswith("the preheader, “{{ teaser }}”, renders")
 
 
 def test_mautics_subject_in_campaign_toml_is_could_not_verify(tmp_path: Path) -> None:
