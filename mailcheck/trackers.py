@@ -34,6 +34,7 @@ class _Shape:
     keys: frozenset[str]
     token: bool
     target: str
+    starred: bool = False  # a path segment "*<token>*" (or "*<token>") is the token
 
 
 def _load() -> tuple[tuple[_Shape, ...], frozenset[str]]:
@@ -48,6 +49,7 @@ def _load() -> tuple[tuple[_Shape, ...], frozenset[str]]:
             keys=frozenset(str(k) for k in entry.get("keys", ())),
             token=bool(entry.get("token", False)),
             target=str(entry.get("target", "")),
+            starred=bool(entry.get("starred", False)),
         )
         for entry in data["shape"]
     )
@@ -81,10 +83,7 @@ def known_tracker(url: str) -> KnownTracker | None:
         rest = _matched_rest(shape, host, parts.path, pairs)
         if rest is None:
             continue
-        if shape.token and not (
-            any(opaque_token(s) for s in rest.split("/") if s)
-            or any(opaque_token(v) for _, v in pairs)
-        ):
+        if shape.token and not _carries_token(shape, rest, pairs):
             continue
         if not shape.target:
             return KnownTracker(shape.esp)
@@ -92,6 +91,24 @@ def known_tracker(url: str) -> KnownTracker | None:
         if target:
             return KnownTracker(shape.esp, target)
     return None
+
+
+def _carries_token(shape: _Shape, rest: str, pairs: list[tuple[str, str]]) -> bool:
+    """Whether a link of the shape carries an opaque token: a segment of the path after the
+    prefix (``rest``; starred or not, as the shape writes it) or a query value."""
+    segments = [s for s in rest.split("/") if s]
+    if shape.starred:
+        segments = [_unstarred(s) for s in segments]
+    return any(opaque_token(s) for s in segments) or any(opaque_token(v) for _, v in pairs)
+
+
+def _unstarred(segment: str) -> str:
+    """A path segment HubSpot wraps in stars ("*W2nXb…*", or "*W2nXb…" alone) without them;
+    any other as it is (a "*" inside a segment wraps nothing)."""
+    if not segment.startswith("*"):
+        return segment
+    inner = segment[1:].removesuffix("*")
+    return inner if inner and "*" not in inner else segment
 
 
 def _matched_rest(shape: _Shape, host: str, path: str, pairs: list[tuple[str, str]]) -> str | None:

@@ -209,6 +209,13 @@ ESP_TRACKERS = [
     # HubSpot's older shapes, with their encoded link after the prefix (invented tokens)
     ("https://t.shop.example/e2t/tc/VWq8rT3yJSqZW4Jb5GX5X4xj0/MKd3xK8Wn2Lq9bT4Z5dPq7rW", "HubSpot"),
     ("https://shop.example/e1t/c/5/f18dQhb0S7lM8dDMPbW2n0x6l2B9nMJN7t5X9Mmb/Ab12Cd34", "HubSpot"),
+    # ... whose ids HubSpot writes starred, no other token after them: they were the error
+    # "link lacks …" (invented tokens)
+    (
+        "https://t.shop.example/e2t/c/*W2nXbxy4bF7bzW3Mh1Rn4mW-JL0*/*N5bzVbSd7JQPW3Bxg0*/5/f18",
+        "HubSpot",
+    ),
+    ("https://shop.example/e3t/Ctc/LX+113/*W3bY2Lf8Yk4fKN1FJVdkwFhRl0/5", "HubSpot"),
 ]
 
 
@@ -293,6 +300,10 @@ PAGES_NOT_TRACKERS = [
     "https://shop.example/e1t/spring-sale",
     "https://shop.example/e2t/news/AirMax270Black2026",
     "https://shop.example/e3t/Ctc/spring/sale-2026",
+    # a star that wraps no token, one inside a segment, a starred token off HubSpot's paths
+    "https://shop.example/e2t/news/*AirMax270Black2026*",
+    "https://shop.example/e2t/c/W2nXbxy4bF7bz*W3Mh1Rn4mW",
+    "https://shop.example/sale/*W2nXbxy4bF7bzW3Mh1Rn4mW*/",
 ]
 
 
