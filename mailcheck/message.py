@@ -298,15 +298,10 @@ def parse_message(data: bytes) -> ParsedMessage:
     if (stray := _stray_line(block)) is not None:
         raise NotAMessage(_broken_header_line(block, [stray], 0))
     # (a message/delivery-status or message/rfc822 body is header fields by design)
-    if msg.get_content_maintype() != "message" and (fields := _fields_after_the_block(data, block)):
-        raise NotAMessage(
-            t(
-                "broken header block: line {number} is empty, which ends the header block, so "
-                "the fields after it ({fields}) are read as the body",
-                number=len(block.splitlines()) + 1,
-                fields=fields,
-            )
-        )
+    if msg.get_content_maintype() != "message" and (
+        run := _fields_after_the_block(data, block, found.header_lines)
+    ):
+        raise NotAMessage(_fields_in_the_body(run))
     charsets = _declared_charsets(msg)
     for name, raw in raw_headers:
         found.headers[name], misread = _decoded_header(raw, charsets)
@@ -418,20 +413,93 @@ def _stray_line(block: bytes) -> int | None:
     return None
 
 
-def _fields_after_the_block(data: bytes, block: bytes) -> str:
-    """The header fields a mail program knows that start the body, right after the empty line
-    that ended the header block (an empty line slipped in among the fields), named; else "".
+@dataclass(frozen=True)
+class _FieldsRun:
+    """Header fields read as the body: the empty line that ended the header block early,
+    the lines of the fields after it, those a mail program knows, and the empty lines among
+    them (each of which ended, or would end, the block)."""
+
+    ended: int
+    first: int
+    last: int
+    names: tuple[str, ...]
+    empty: tuple[int, ...]
+
+
+def _fields_after_the_block(
+    data: bytes, block: bytes, in_block: dict[str, list[int]]
+) -> _FieldsRun | None:
+    """The header fields that start the body, right after the empty line that ended the
+    header block (an empty line slipped in among the fields), if the body starts so.
+
+    The fields are read paragraph by paragraph while a paragraph is nothing but fields (and
+    their folded lines): an empty line lost among the fields may not be the only one
+    (SpamAssassin's nice/005 has two, each where a folded line was). Told only when it is
+    certain: at least two fields, one a mail program knows and the header block lacks.
+    A body that quotes a header is left a body: a forward or a bounce that says something
+    before the fields, or quotes the fields the message has itself ("From:", "Subject:"
+    of a forwarded message, with the same fields above), and a message/rfc822 body (the
+    caller's), which is header fields by design.
     """
-    body = data[len(block) :].lstrip(b"\r\n")
-    names = []
-    for line in body.splitlines()[:40]:
+    lines = data[len(block) :].splitlines()[:400]
+    ended = len(block.splitlines()) + 1  # lines[0] ends the block's last line; lines[1] is empty
+    names: list[str] = []
+    empty: list[int] = []
+    first = last = 0
+    index = 1
+    while index < len(lines) and not lines[index].strip():
+        empty.append(ended + index - 1)
+        index += 1
+    while index < len(lines):
+        line = lines[index]
         match = _FIELD_NAME.match(line) if not line.startswith(b"--") else None  # a boundary
         if match:
             names.append(match.group(0).rstrip(b": \t").decode("ascii"))
-        elif not line.strip() or line[:1] not in (b" ", b"\t"):
-            break  # the fields run on, folded lines and all, to the next empty or other line
+            first, last = first or ended + index - 1, ended + index - 1
+        elif line[:1] in (b" ", b"\t") and line.strip() and names:
+            last = ended + index - 1  # a field's folded line
+        elif line.strip():
+            break  # text: the body proper (the fields of this paragraph still counted)
+        else:  # an empty line: another paragraph of fields, or the body after them
+            gap = index
+            while index < len(lines) and not lines[index].strip():
+                index += 1
+            rest = lines[index] if index < len(lines) else b""
+            if rest.startswith(b"--") or not _FIELD_NAME.match(rest):
+                break
+            empty.extend(ended + n - 1 for n in range(gap, index))
+            continue
+        index += 1
     known = [n for n in names if n.lower().encode() in _KNOWN_HEADERS]
-    return ", ".join(dict.fromkeys(known)) if len(names) >= 2 and known else ""
+    lacked = [n for n in known if n.lower() not in in_block]
+    if len(names) < 2 or not lacked:
+        return None
+    return _FieldsRun(ended, first, last, tuple(dict.fromkeys(known)), tuple(empty))
+
+
+def _fields_in_the_body(run: _FieldsRun) -> str:
+    """INP001's reason for header fields read as the body: where the block ended, which
+    lines were lost to it, and which empty lines to delete."""
+    if len(run.empty) == 1:
+        return t(
+            "broken header block: line {number} is empty, which ends the header block, so "
+            "lines {first}-{last}, header fields ({fields}), are read as the body (delete "
+            "line {number})",
+            number=run.ended,
+            first=run.first,
+            last=run.last,
+            fields=", ".join(run.names),
+        )
+    return t(
+        "broken header block: line {number} is empty, which ends the header block, so "
+        "lines {first}-{last}, header fields ({fields}), are read as the body (delete the "
+        "empty lines among them: {empty})",
+        number=run.ended,
+        first=run.first,
+        last=run.last,
+        fields=", ".join(run.names),
+        empty=", ".join(str(n) for n in run.empty),
+    )
 
 
 def _boundary_in_block(msg: Message, block: bytes) -> int | None:

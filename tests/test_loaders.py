@@ -956,8 +956,20 @@ def test_html_only_message(tmp_path: Path) -> None:
             # an empty line slipped in among the fields
             b"From: <n@b.example>\nDate: Mon, 1 Dec 2026 10:00:00 +0300\n\nSubject: Sale\n"
             b"List-Unsubscribe: <https://b.example/u>\n\nHi\n",
-            "broken header block: line 3 is empty, which ends the header block, so the fields "
-            "after it (Subject, List-Unsubscribe) are read as the body",
+            "broken header block: line 3 is empty, which ends the header block, so lines 4-5, "
+            "header fields (Subject, List-Unsubscribe), are read as the body (delete line 3)",
+        ),
+        (
+            # two empty lines among the fields, each where a folded line was (SpamAssassin's
+            # nice/005): the first field after them alone, then an empty line, then the rest;
+            # before, "no subject" and "no List-Unsubscribe header"
+            b"From: <n@b.example>\r\nList-Subscribe: <https://b.example/s>,\r\n\r\n"
+            b"List-Unsubscribe: <https://b.example/u>,\r\n\r\nMessage-id: <1@b.example>\r\n"
+            b"Received: from a\r\n by b; Wed, 10 Jul 2002 08:20:56 -0700\r\nSubject: Sale\r\n"
+            b"\r\nHi\r\n",
+            "broken header block: line 3 is empty, which ends the header block, so lines 4-9, "
+            "header fields (List-Unsubscribe, Message-id, Received, Subject), are read as the "
+            "body (delete the empty lines among them: 3, 5)",
         ),
     ],
 )
@@ -967,6 +979,42 @@ def test_unreadable_messages(tmp_path: Path, data: bytes, reason: str) -> None:
     c = load_file(path)
     assert c.load_error is not None and reason in c.load_error
     assert c.id == "bad" and c.kind == "eml"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        # a forward that quotes the forwarded message's fields first: the message has them too
+        b"From: <n@b.example>\nTo: <r@b.example>\nSubject: Fwd: Sale\n\nFrom: <a@c.example>\n"
+        b"To: <n@b.example>\nSubject: Sale\n\nHello\n",
+        # a bounce that says something before the fields it quotes
+        b"From: <mailer-daemon@b.example>\nSubject: Undelivered\n\nThis message was not "
+        b"delivered:\n\nList-Unsubscribe: <https://b.example/u>\nMessage-ID: <1@b.example>\n"
+        b"\nHi\n",
+        # a message/rfc822 body is header fields by design
+        b"From: <n@b.example>\nSubject: Sale\nContent-Type: message/rfc822\n\n"
+        b"Message-ID: <1@b.example>\nList-Unsubscribe: <https://b.example/u>\n\nHi\n",
+        # one field-like line, then text
+        b"From: <n@b.example>\nDate: Mon, 1 Dec 2026 10:00:00 +0300\n\nSubject: our sale\n\nHi\n",
+    ],
+)
+def test_a_body_that_quotes_header_fields_stays_a_body(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "quoted.eml"
+    path.write_bytes(data)
+    assert load_file(path).load_error is None
+
+
+def test_fields_after_an_empty_line_are_one_inp001_not_each_missing_field() -> None:
+    """SpamAssassin's nice/005: empty lines 14 and 16 among the fields ended the header block,
+    and SUB001 ("no subject") and UNS002 ("no List-Unsubscribe header") named none of it."""
+    path = corpus_root() / "apache+spamassassin/t/data/nice/005"
+    result = check(path)
+    assert [(f.code, f.places) for f in result.findings] == [("INP001", (str(path),))]
+    assert result.findings[0].message.startswith(
+        "broken header block: line 14 is empty, which ends the header block, so lines 15-81, "
+        "header fields (List-Unsubscribe, Message-id, Received, Sender, Subject, To, "
+    )
+    assert result.findings[0].message.endswith("(delete the empty lines among them: 14, 16)")
 
 
 def test_a_mangled_opening_delimiter_is_named_beside_the_closing_one(tmp_path: Path) -> None:
