@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import tomllib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from importlib import resources
 from urllib.parse import urlsplit
 
@@ -24,9 +24,10 @@ from mailcheck.linkinfo import (
     shown_address,
     shown_phone,
     tracked_target,
+    unfilled,
 )
 from mailcheck.model import Link, Severity
-from mailcheck.rules import Context, Problem, rule
+from mailcheck.rules import Context, Problem, listed_lines, rule
 from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, leftover_tags, whole_tag
 from mailcheck.text import quoted
 
@@ -67,7 +68,9 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     and the `<a>` every other client shows next to it with the same href, is one link in the
     count whatever the copy's words, named by the `<a>`'s and listed at both places; each name
     is said once. `mailto:#` and `tel:#` are the layout's `#` placeholder too, in the same
-    finding.
+    finding. A layout's stand-ins of several kinds (`#` links and `http://` with nothing
+    after it, `hello@example.com` and `example@example.com`, a placehold.it picture) are one
+    finding too: the layout was never filled in; each kind is said in it with its lines.
 
     ## Why it matters
     These are leftovers from the template: the button the whole campaign points to does
@@ -111,31 +114,91 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
             key = _MISSING_NAME if _in_page(link) else reason
             groups.setdefault(("image" if link.is_image else "link", key), []).append(link)
     copies = _outlook_copies(ctx.link_occurrences())
-    for (what, reason), links in groups.items():
-        if reason == _MISSING_NAME:
-            reason = _missing_names(ctx, links)
-        # Outlook's copy of a button counts and is named with its button: once
-        members = set(links)
-        seen = [link for link in links if copies.get(link) not in members]
-        # (a button's <a> around a table has no text as parsed, a blank one none to read: the
-        # copy's names it)
-        copied = {button: copy.text for copy, button in copies.items()}
-        named: dict[str, str] = {}  # each name once, as first written
-        for link in seen:
-            text = link.text if link.text.strip() else copied.get(link, "")
-            if text.strip():
-                named.setdefault(" ".join(text.split()).casefold(), text)
-        texts = list(named.values())
-        shown = quoted_list(texts[:5])
-        if len(texts) > 5:
-            shown = Joined(", ", [shown, "…"])
-        # the links counted, not their lines: a footer line often holds several
-        # (“+ Google Calendar · + Apple Calendar · + Outlook”)
-        yield Problem(
-            _placeholder_message(what, len(seen), shown, reason),
-            url=links[0].href or None,
-            locations=ctx.link_places(*links),
-        )
+    found_by_reason = [
+        (reason, _placeholder_group(ctx, what, reason, links, copies))
+        for (what, reason), links in groups.items()
+    ]
+    # the layout's stand-ins of every kind (“#”, “http://”, example.com…) were left for one
+    # reason, the layout never filled in: one finding, each kind said with its lines
+    stand_ins = [problem for reason, problem in found_by_reason if unfilled(reason)]
+    if len(stand_ins) > 1:
+        yield _stand_ins(stand_ins)
+        found_by_reason = [(r, problem) for r, problem in found_by_reason if not unfilled(r)]
+    yield from (problem for _, problem in found_by_reason)
+
+
+def _placeholder_group(
+    ctx: Context, what: str, reason: str, links: list[Link], copies: dict[Link, Link]
+) -> Problem:
+    """LNK003's finding for the links (or images, ``what``) of one placeholder ``reason``."""
+    if reason == _MISSING_NAME:
+        reason = _missing_names(ctx, links)
+    # Outlook's copy of a button counts and is named with its button: once
+    members = set(links)
+    seen = [link for link in links if copies.get(link) not in members]
+    # (a button's <a> around a table has no text as parsed, a blank one none to read: the
+    # copy's names it)
+    copied = {button: copy.text for copy, button in copies.items()}
+    named: dict[str, str] = {}  # each name once, as first written
+    for link in seen:
+        text = link.text if link.text.strip() else copied.get(link, "")
+        if text.strip():
+            named.setdefault(" ".join(text.split()).casefold(), text)
+    texts = list(named.values())
+    shown = quoted_list(texts[:5])
+    if len(texts) > 5:
+        shown = Joined(", ", [shown, "…"])
+    # the links counted, not their lines: a footer line often holds several
+    # (“+ Google Calendar · + Apple Calendar · + Outlook”)
+    return Problem(
+        _placeholder_message(what, len(seen), shown, reason),
+        url=links[0].href or None,
+        locations=ctx.link_places(*links),
+    )
+
+
+def _stand_ins(problems: list[Problem]) -> Problem:
+    """One LNK003 for the layout's stand-ins of several kinds: each kind's own finding said
+    with its lines, every place listed."""
+    said = [
+        t("{message} ({note})", message=p.message, note=_lines_said(p.places)) for p in problems
+    ]
+    places = _in_order(place for p in problems for place in p.places)
+    urls = tuple(dict.fromkeys(p.url for p in problems if p.url))
+    return Problem(
+        t("the layout's placeholders, never filled in: {kinds}", kinds=Joined("; ", said)),
+        url=urls[0] if len(urls) == 1 else None,
+        urls=urls if len(urls) > 1 else (),
+        locations=places,
+        lines_said=True,
+    )
+
+
+def _in_order(places: Iterable[str]) -> tuple[str, ...]:
+    """Places each once, by file or part (the first named first), then by line."""
+    unique = list(dict.fromkeys(places))
+    parts = list(dict.fromkeys(place.rpartition(":")[0] for place in unique))
+
+    def key(place: str) -> tuple[int, int]:
+        name, _, line = place.rpartition(":")
+        return parts.index(name), int(line) if line.isdigit() else 0
+
+    return tuple(sorted(unique, key=key))
+
+
+def _lines_said(places: Sequence[str]) -> str:
+    """“line 3, 5” of places in one file or part; “text/html part line 3; text/plain part
+    line 7” of places in several."""
+    lines: dict[str, list[int]] = {}
+    for place in places:
+        name, _, line = place.rpartition(":")
+        lines.setdefault(name, []).append(int(line) if line.isdigit() else 0)
+    if len(lines) == 1:
+        return t("line {lines}", lines=listed_lines(next(iter(lines.values()))))
+    return Joined(
+        "; ",
+        [t("{part} line {lines}", part=name, lines=listed_lines(at)) for name, at in lines.items()],
+    )
 
 
 _MISSING_NAME = "\0missing name"  # LNK003's group of in-page links to no target

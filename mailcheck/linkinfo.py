@@ -330,6 +330,29 @@ def placeholder_reason(
     return None
 
 
+# The reasons of :func:`placeholder_reason` (their templates) that say a layout's stand-in
+# was left where the real destination belongs: nothing filled in ("", "#", "http://", an
+# empty mailto:), or the layout's own example (example.com, hello@example.com, a phone number
+# of X's, a placehold.it picture). One fix for them all: fill in the layout. Not a typo of a
+# real address (htp://, shop..ru), a script, a file on disk, a tag left unrendered.
+_UNFILLED = frozenset(
+    {
+        "empty link",
+        "link to “#”",
+        "empty {scheme}: link",
+        "placeholder phone number “{number}”",
+        "placeholder address {address}",
+        "placeholder host {host}",
+        "“{scheme}://” with no address after it",
+    }
+)
+
+
+def unfilled(reason: str) -> bool:
+    """Whether ``reason`` (:func:`placeholder_reason`'s) is a layout's stand-in left in."""
+    return getattr(reason, "template", None) in _UNFILLED
+
+
 @lru_cache(maxsize=URL_CACHE_SIZE)  # a campaign's hosts are few, and asked of by many rules
 def _is_placeholder_host(host: str) -> bool:
     return any(under(host, domain) for domain in PLACEHOLDER_DOMAINS)

@@ -654,14 +654,15 @@ def test_a_vml_button_around_its_link_is_one_button(tmp_path: Path) -> None:
         [wrapped_button("http://", "Sign up now!"), wrapped_button("#", "Details"), UNSUB_EN]
     )
     d = write_campaign(tmp_path, body=body)
+    http, hash_ = lines_of(d, 'href="http://"'), lines_of(d, 'href="#"')
+    assert len(http) == len(hash_) == 2
     found = {f.message: f.places for f in only(check(d), "LNK003")}
+    # the layout's two kinds of stand-in, one finding (session 29, item 3); each button once
     assert found == {
-        "link (“Sign up now!”): “http://” with no address after it": tuple(
-            f"email.html:{n}" for n in lines_of(d, 'href="http://"')
-        ),
-        "link (“Details”): link to “#”": tuple(f"email.html:{n}" for n in lines_of(d, 'href="#"')),
+        "the layout's placeholders, never filled in: link (“Sign up now!”): “http://” with no "
+        f"address after it (line {http[0]}, {http[1]}); link (“Details”): link to “#” (line "
+        f"{hash_[0]}, {hash_[1]})": tuple(f"email.html:{n}" for n in (*http, *hash_))
     }
-    assert all(len(places) == 2 for places in found.values())
 
 
 def test_outlooks_copy_in_other_words_is_its_button_named_once(tmp_path: Path) -> None:
@@ -1745,3 +1746,67 @@ def test_values_of_one_fault_in_the_same_links_are_one_utm003(tmp_path: Path) ->
             (f"email.html:{lines_of(d, 'Promo')[0]}",),
         ),
     ]
+
+
+# -- LNK003: a layout's stand-ins of several kinds, one finding ------------------------------
+
+
+def test_a_layouts_stand_ins_of_several_kinds_are_one_finding(tmp_path: Path) -> None:
+    """“#” links and an “http://” with nothing after it: the layout never filled in, one fix
+    (QA probe, session 29: 27 sendwithus layouts had two LNK003 each). A typo of a real
+    address is another cause, its own finding."""
+    body = "\n".join(
+        [
+            '<p><a href="#">Logo</a></p>',
+            '<p><a href="#">facebook</a> <a href="#">twitter</a></p>',
+            '<p><a href="http://">Come back!</a></p>',
+            '<p><a href="htp://shop.test/sale">Sale</a></p>',
+            UNSUB_EN,
+        ]
+    )
+    d = write_campaign(tmp_path, body=body)
+    hash_, http = lines_of(d, 'href="#"'), lines_of(d, 'href="http://"')
+    typo = lines_of(d, "htp://")
+    found = [(f.message, f.places) for f in only(check(d), "LNK003")]
+    assert len(found) == 2
+    assert (
+        "the layout's placeholders, never filled in: 3 links (“Logo”, “facebook”, “twitter”): "
+        f"link to “#” (line {hash_[0]}, {hash_[1]}); link (“Come back!”): “http://” with no "
+        f"address after it (line {http[0]})",
+        tuple(f"email.html:{n}" for n in (*hash_, *http)),
+    ) in found
+    assert [places for message, places in found if "htp:" in message] == [
+        tuple(f"email.html:{n}" for n in typo)
+    ]
+
+
+def test_one_kind_of_stand_in_is_said_as_before(tmp_path: Path) -> None:
+    d = write_campaign(tmp_path, body='<p><a href="#">Logo</a> <a href="#">Shop</a></p>' + UNSUB_EN)
+    assert [f.message for f in only(check(d), "LNK003")] == [
+        "2 links (“Logo”, “Shop”): link to “#”"
+    ]
+
+
+def test_placeholder_addresses_of_a_saved_message_are_one_finding() -> None:
+    """flanker's multi-received-headers.eml: hello@example.com (lines 1, 2, 4) and
+    example@example.com (line 3) were two LNK003."""
+    from tests.test_corpus import corpus_root
+
+    path = corpus_root() / "mailgun+flanker/tests/fixtures/messages/multi-received-headers.eml"
+    found = [(f.message, f.places) for f in only(check(path), "LNK003")]
+    assert found == [
+        (
+            "the layout's placeholders, never filled in: 3 links (“hello@example.com”): "
+            "placeholder address hello@example.com (line 1, 2, 4); link "
+            "(“example@example.com”): placeholder address example@example.com (line 3)",
+            tuple(f"text/html part:{n}" for n in (1, 2, 3, 4)),
+        )
+    ]
+
+
+def test_stand_ins_in_the_html_and_the_text_part_name_each_part() -> None:
+    from checks.links import _lines_said
+
+    assert _lines_said(["text/html part:3", "text/html part:5", "text/plain part:7"]) == (
+        "text/html part line 3, 5; text/plain part line 7"
+    )
