@@ -666,8 +666,62 @@ def _describe(defect: email.errors.MessageDefect, msg: Message, data: bytes) -> 
                 line=taken[1],
                 outer=taken[2],
             )
-        return t("the multipart boundary never occurs in the body")
+        return _what_occurs(defect, msg, data) or t(
+            "the multipart boundary never occurs in the body"
+        )
     return t("a multipart message whose body is not divided into parts")
+
+
+# a line that looks like a multipart's delimiter: "--", then a boundary of no blanks with a
+# letter or digit in it ("----------" is a rule drawn in text, "-- " a signature's)
+_DELIMITER_LIKE = re.compile(rb"--([!-~]*[A-Za-z0-9][!-~]*)")
+
+
+def _what_occurs(defect: email.errors.MessageDefect, msg: Message, data: bytes) -> str | None:
+    """What the body writes instead of the delimiter of the multipart whose ``defect`` says
+    its boundary never occurs, when that can be told: the declared boundary on lines of its
+    own without the "--" a delimiter line starts with (SpamAssassin's mlist_yahoo_groups_message),
+    or the delimiter of another boundary, a part's fields under it (SpamScope's
+    mail_malformed_3: “--=_HsWzsKVZkho” declared, “----=_GlSzQZUbRbpVOpy” written). None
+    when neither is written."""
+    part = next((p for p in msg.walk() if any(d is defect for d in p.defects)), None)
+    boundary = part.get_boundary() if part is not None else None
+    if not boundary:
+        return None
+    declared = boundary.encode("utf-8", "surrogateescape")
+    lines = [line.rstrip(b" \t") for line in data.splitlines()]
+    bare = [n for n, line in enumerate(lines, 1) if line in (declared, declared + b"--")]
+    if bare:
+        return t(
+            "the Content-Type's boundary “{boundary}” never occurs in the body as a delimiter "
+            "line: the body writes it without the “--” a delimiter line starts with (line "
+            "{lines}; “--{boundary}” is meant)",
+            boundary=boundary,
+            lines=", ".join(str(n) for n in bare),
+        )
+    # the delimiters of every boundary the message declares are no other boundary
+    known = {
+        b"--" + str(b).encode("utf-8", "surrogateescape")
+        for b in (each.get_boundary() for each in msg.walk())
+        if b
+    }
+    for number, line in enumerate(lines[:-1], 1):
+        match = _DELIMITER_LIKE.fullmatch(line)
+        if (
+            match
+            and line not in known
+            and line.removesuffix(b"--") not in known
+            and lines[number].lower().startswith(b"content-")
+        ):
+            return t(
+                "the Content-Type's boundary “{boundary}” never occurs in the body; line "
+                "{number} is the delimiter of another boundary, “{other}”, with a part's fields "
+                "under it (change one of the two to match the other)",
+                boundary=boundary,
+                number=number,
+                other=match.group(1).decode("utf-8", "replace")[:70],
+            )
+    return None
 
 
 def _taken_by_enclosing(

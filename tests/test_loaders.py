@@ -902,6 +902,24 @@ def test_html_only_message(tmp_path: Path) -> None:
         ),
         (b"From: a@b\x00.example\nSubject: x\n\nbody", "NUL bytes in the header block"),
         (
+            # the declared boundary written without the "--" of a delimiter line (SpamAssassin's
+            # mlist_yahoo_groups_message): where, and what is meant
+            b'From: a@b.example\nContent-Type: multipart/alternative; boundary="--zz"\n\n--zz\n'
+            b"Content-Type: text/plain\n\nHello\n--zz--\n",
+            "broken MIME structure: the Content-Type's boundary “--zz” never occurs in the body "
+            "as a delimiter line: the body writes it without the “--” a delimiter line starts "
+            "with (line 4, 8; “----zz” is meant)",
+        ),
+        (
+            # the delimiter of another boundary, a part's fields under it (SpamScope's
+            # mail_malformed_3); a rule drawn in the text ("----------") is no delimiter
+            b'From: a@b.example\nContent-Type: multipart/alternative; boundary="zz"\n\n'
+            b"----------\nContent-Type: x\n--yy\nContent-Type: text/plain\n\nHello\n--yy--\n",
+            "broken MIME structure: the Content-Type's boundary “zz” never occurs in the body; "
+            "line 6 is the delimiter of another boundary, “yy”, with a part's fields under it "
+            "(change one of the two to match the other)",
+        ),
+        (
             # no empty line between the fields and the body: the boundary and the first
             # part's fields were read as header fields ("the multipart boundary never occurs
             # in the body" named no cause: SpamAssassin's spam/015 and 016)
@@ -1015,6 +1033,33 @@ def test_fields_after_an_empty_line_are_one_inp001_not_each_missing_field() -> N
         "header fields (List-Unsubscribe, Message-id, Received, Sender, Subject, To, "
     )
     assert result.findings[0].message.endswith("(delete the empty lines among them: 14, 16)")
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        (
+            "SpamScope+mail-parser/tests/mails/mail_malformed_3",
+            "broken MIME structure: the Content-Type's boundary “--=_HsWzsKVZkho” never occurs "
+            "in the body; line 20 is the delimiter of another boundary, “--=_GlSzQZUbRbpVOpy”, "
+            "with a part's fields under it (change one of the two to match the other)",
+        ),
+        (
+            "apache+spamassassin/t/data/welcomelists/mlist_yahoo_groups_message",
+            "broken MIME structure: the Content-Type's boundary “------=_NextPart_000_0146_"
+            "01C1F16C.B224C240” never occurs in the body as a delimiter line: the body writes "
+            "it without the “--” a delimiter line starts with (line 15, 56, 137; “--------="
+            "_NextPart_000_0146_01C1F16C.B224C240” is meant)",
+        ),
+    ],
+)
+def test_a_boundary_never_written_says_what_is(name: str, said: str) -> None:
+    """INP001 said "the multipart boundary never occurs in the body", and no more (QA probe,
+    session 29)."""
+    path = corpus_root() / name
+    assert [(f.code, f.message, f.places) for f in check(path).findings] == [
+        ("INP001", said, (str(path),))
+    ]
 
 
 def test_a_mangled_opening_delimiter_is_named_beside_the_closing_one(tmp_path: Path) -> None:
