@@ -23,7 +23,7 @@ from mailcheck.charsets import charset_name, read_as
 from mailcheck.i18n import Joined, Message, quoted_list, t
 from mailcheck.model import Document, HiddenHow, HiddenPreview, Severity, TextApart
 from mailcheck.rules import Context, Problem, rule
-from mailcheck.text import quoted, references_shown
+from mailcheck.text import html_source, quoted, references_shown
 
 _MONTHS = {
     **{m: i for i, m in enumerate(("января", "февраля", "марта", "апреля", "мая", "июня"), 1)},
@@ -789,7 +789,10 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     `&#8212;`) are an error too: in the HTML they were escaped twice (`&amp;nbsp;`, often by an
     editor that escapes pasted code; one finding for the whole HTML), in a test send's subject
     or a text part they were written where no reference is read. One shown inside `<code>` or
-    `<pre>` is meant so; in a subject campaign.toml gives it is "could not verify".
+    `<pre>` is meant so; in a subject campaign.toml gives it is "could not verify". A text part
+    that is HTML source (ten tags or more of HTML's elements: the HTML put where the plain text
+    belongs) shows its references because it is HTML: the finding says so, from the line its
+    markup starts.
 
     ## Why it matters
     Mojibake in a subject or a price block makes a campaign unreadable and looks like spam;
@@ -856,7 +859,7 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
         if entities and _read_as_html(ctx, place):
             in_html.extend(entities)
         elif entities:
-            yield _plain_entities(ctx, place, entities)
+            yield _plain_entities(ctx, place, entities, text)
         if text.isascii():
             continue  # "�", mojibake and Latin-1 letters are all beyond ASCII
         lost = text.count("\ufffd")
@@ -1016,13 +1019,26 @@ def _html_entities(ctx: Context, entities: list[str]) -> Problem:
     return Problem(message, where[0], locations=where, severity=Severity.ERROR)
 
 
-def _plain_entities(ctx: Context, place: str, entities: list[str]) -> Problem:
+def _plain_entities(ctx: Context, place: str, entities: list[str], text: str) -> Problem:
     """References written in plain text (a subject, a text part), where none is read.
 
     A test send's subject is what its readers saw; a subject campaign.toml gives is what will
     be typed into the ESP, and whether an ESP reads references in its subject field, its
-    documentation would have to say: "could not verify" there."""
+    documentation would have to say: "could not verify" there. A text part that is HTML
+    source (tags throughout) shows its references because it is HTML: that is said, not
+    "write the character itself" (SpamAssassin's spam/004)."""
     shown = quoted_list(entities[:5])
+    if place == "text part" and (source := html_source(text)):
+        line, tags = source
+        message = t(
+            "the text part shows HTML source from its line {line} ({tags} …), its entities "
+            "({entities}) as written: the HTML was put in the text part, where no tag or "
+            "entity is read (put the plain text there, or let the ESP make it from the HTML)",
+            line=line,
+            tags=quoted_list(tags),
+            entities=shown,
+        )
+        return Problem(message, location=place, severity=Severity.ERROR)
     if place in ("subject", "preheader") and ctx.campaign.kind == "toml":
         message = t(
             "could not verify: HTML entities in the {place}: {entities} (a {place} is plain "

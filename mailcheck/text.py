@@ -129,6 +129,27 @@ def references_shown(text: str) -> list[str]:
     return list(dict.fromkeys(r for r in found if r[1] == "#" or r[1:] in html5))
 
 
+# A tag of an element HTML e-mails are made of, start or end ("<td align=center>", "</p>")
+_ELEMENT_TAG = re.compile(
+    r"</?(html|head|body|title|meta|style|table|tbody|tr|td|th|div|span|p|br|hr|a|img|font"
+    r"|center|b|i|u|strong|em|h[1-6]|ul|ol|li)(?=[\s/>])[^<>]*>",
+    re.I,
+)
+_MARKUP_TAGS = 10  # tags a plain text has only when it is HTML source
+
+
+def html_source(text: str) -> tuple[int, list[str]] | None:
+    """Where a plain text shows HTML source, when it does: the line its first tag is on and
+    the first start tags written ("<html>", "<head>", …), each once; None when the text has
+    fewer than ten tags of HTML's elements (a text that names a tag or two is a text)."""
+    tags = list(_ELEMENT_TAG.finditer(text))
+    if len(tags) < _MARKUP_TAGS:
+        return None
+    line = text.count("\n", 0, tags[0].start()) + 1
+    names = dict.fromkeys(f"<{m.group(1).lower()}>" for m in tags if m.group(0)[1] != "/")
+    return line, list(names)[:4]
+
+
 def without_references_shown(text: str) -> str:
     """``text`` without the character references it shows as written (BRF003's: an HTML that
     escapes ``&zwnj;&nbsp;`` padding twice shows it, and that is one cause)."""

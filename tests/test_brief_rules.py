@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from mailcheck.model import Severity
-from tests.helpers import check, only, write_campaign
+from tests.helpers import check, only, write_campaign, write_test_send
 
 UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
 BODY = f"""<p>Здравствуйте! Скидка −30% по промокоду BLACK30 до 30 ноября 2026 года.</p>
@@ -1505,3 +1505,54 @@ def test_a_word_with_a_look_alike_letter_of_the_other_alphabet(tmp_path: Path) -
 def test_words_that_mix_alphabets_on_purpose_are_not_reported(tmp_path: Path, words: str) -> None:
     d = campaign(tmp_path, body=BODY + f"\n<p>{words}</p>")
     assert only(check(d), "BRF007") == []
+
+
+HTML_SOURCE = (
+    "<html><head><title>Sale</title></head><body><table><tr><td><p>Скидки&nbsp;30%</p>"
+    '<p><a href="https://shop.test/sale">Купить</a></p></td></tr></table></body></html>'
+)
+
+
+def test_a_text_part_of_html_source_is_said_so(tmp_path: Path) -> None:
+    """The HTML put in the text part shows its entities as written because it is HTML: say
+    that, not "write the character itself" (QA probe, session 29: SpamAssassin's spam/004)."""
+    sent = write_test_send(
+        tmp_path / "sent.eml",
+        text=f"Hello\n\n{HTML_SOURCE}\nhttps://shop.test/u".encode(),
+        html=f"<p>Hello</p>{HTML_SOURCE}".encode(),
+    )
+    assert [(f.message, f.severity.value, f.places) for f in only(check(sent), "BRF003")] == [
+        (
+            "the text part shows HTML source from its line 3 (“<html>”, “<head>”, “<title>”, "
+            "“<body>” …), its entities (“&nbsp;”) as written: the HTML was put in the text "
+            "part, where no tag or entity is read (put the plain text there, or let the ESP "
+            "make it from the HTML)",
+            "error",
+            ("text part",),
+        )
+    ]
+
+
+def test_a_text_part_that_names_a_tag_is_plain_text(tmp_path: Path) -> None:
+    # a tag or two named in plain text: the entity advice stands
+    sent = write_test_send(
+        tmp_path / "sent.eml",
+        text=b"Write <br> or <p> where a line breaks; &nbsp; keeps words together",
+        html=b"<p>Hello</p>",
+    )
+    assert [f.message for f in only(check(sent), "BRF003")] == [
+        "HTML entities shown as text: “&nbsp;” (the text part is plain text, where no entity is "
+        "read: write the character itself)"
+    ]
+
+
+def test_spamassassins_spam_004_is_html_source_in_its_text_part() -> None:
+    from tests.test_corpus import corpus_root
+
+    path = corpus_root() / "apache+spamassassin/t/data/spam/004"
+    [finding] = only(check(path), "BRF003")
+    assert finding.places == ("text part",)
+    assert finding.message.startswith(
+        "the text part shows HTML source from its line 25 (“<html>”, “<head>”, “<meta>”, "
+        "“<title>” …), its entities (“&nbsp;”) as written"
+    )
