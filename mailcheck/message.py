@@ -413,6 +413,11 @@ def _stray_line(block: bytes) -> int | None:
     return None
 
 
+# the fields a sent message has once each, or whose absence a rule reports: one of them in the
+# body and not in the header block was lost from it (a forward's quoted "Cc:" is not that)
+_ONCE_IN_EVERY = frozenset({"subject", "from", "to", "date", "message-id", "list-unsubscribe"})
+
+
 @dataclass(frozen=True)
 class _FieldsRun:
     """Header fields read as the body: the empty line that ended the header block early,
@@ -435,7 +440,8 @@ def _fields_after_the_block(
     The fields are read paragraph by paragraph while a paragraph is nothing but fields (and
     their folded lines): an empty line lost among the fields may not be the only one
     (SpamAssassin's nice/005 has two, each where a folded line was). Told only when it is
-    certain: at least two fields, one a mail program knows and the header block lacks.
+    certain: at least two fields, one that every message has once (or a rule asks for) and
+    the header block lacks.
     A body that quotes a header is left a body: a forward or a bounce that says something
     before the fields, or quotes the fields the message has itself ("From:", "Subject:"
     of a forwarded message, with the same fields above), and a message/rfc822 body (the
@@ -471,7 +477,7 @@ def _fields_after_the_block(
             continue
         index += 1
     known = [n for n in names if n.lower().encode() in _KNOWN_HEADERS]
-    lacked = [n for n in known if n.lower() not in in_block]
+    lacked = [n for n in known if n.lower() in _ONCE_IN_EVERY and n.lower() not in in_block]
     if len(names) < 2 or not lacked:
         return None
     return _FieldsRun(ended, first, last, tuple(dict.fromkeys(known)), tuple(empty))

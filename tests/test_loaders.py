@@ -1005,6 +1005,9 @@ def test_unreadable_messages(tmp_path: Path, data: bytes, reason: str) -> None:
         # a forward that quotes the forwarded message's fields first: the message has them too
         b"From: <n@b.example>\nTo: <r@b.example>\nSubject: Fwd: Sale\n\nFrom: <a@c.example>\n"
         b"To: <n@b.example>\nSubject: Sale\n\nHello\n",
+        # a forward of a message with a Cc the forward lacks: a Cc is not every message's
+        b"From: <n@b.example>\nTo: <r@b.example>\nSubject: Fwd: Sale\n\nFrom: <a@c.example>\n"
+        b"Cc: <x@c.example>\nSubject: Sale\n\nHello\n",
         # a bounce that says something before the fields it quotes
         b"From: <mailer-daemon@b.example>\nSubject: Undelivered\n\nThis message was not "
         b"delivered:\n\nList-Unsubscribe: <https://b.example/u>\nMessage-ID: <1@b.example>\n"
