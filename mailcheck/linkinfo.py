@@ -349,8 +349,12 @@ _UNFILLED = frozenset(
 
 
 def unfilled(reason: str) -> bool:
-    """Whether ``reason`` (:func:`placeholder_reason`'s) is a layout's stand-in left in."""
-    return getattr(reason, "template", None) in _UNFILLED
+    """Whether ``reason`` (:func:`placeholder_reason`'s) is a layout's stand-in left in: not
+    a link to localhost, the designer's own server (a build's leftover, another fix)."""
+    if getattr(reason, "template", None) not in _UNFILLED:
+        return False
+    host = str(getattr(reason, "values", {}).get("host", ""))
+    return not under(host, "localhost")
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)  # a campaign's hosts are few, and asked of by many rules

@@ -1810,3 +1810,13 @@ def test_stand_ins_in_the_html_and_the_text_part_name_each_part() -> None:
     assert _lines_said(["text/html part:3", "text/html part:5", "text/plain part:7"]) == (
         "text/html part line 3, 5; text/plain part line 7"
     )
+
+
+def test_a_link_to_localhost_is_not_the_layouts_stand_in(tmp_path: Path) -> None:
+    # the designer's own server left in by a build: another fix than filling the layout
+    body = '<p><a href="#">Logo</a> <a href="http://localhost:3000/sale">Sale</a></p>' + UNSUB_EN
+    found = sorted(f.message for f in only(check(write_campaign(tmp_path, body=body)), "LNK003"))
+    assert found == [
+        "link (“Logo”): link to “#”",
+        "link (“Sale”): placeholder host localhost",
+    ]
