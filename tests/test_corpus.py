@@ -76,9 +76,10 @@ def test_every_corpus_file_loads() -> None:
                 assert campaign.static is not None, path
                 assert (campaign.html_bytes > 0) == bool(campaign.html), path
     # only genuinely broken MIME, header blocks or non-messages may fail, and they are few
-    # (13: 7 of the .eml files, 6 of the extensionless spam and parser test messages, one of
-    # them php-mime-mail-parser's issue84, whose folded Received line lost its indent)
-    assert len(failed) <= 13, failed
+    # (14: 7 of the .eml files, 7 of the extensionless spam and parser test messages, one of
+    # them php-mime-mail-parser's issue84, whose folded Received line lost its indent, one
+    # SpamAssassin's nice/005, whose empty lines 14 and 16 among the fields end the block)
+    assert len(failed) <= 14, failed
     for path, reason in failed:
         assert reason.startswith(
             (
@@ -95,7 +96,7 @@ def test_every_corpus_file_loads() -> None:
     # templates and test pages) and SpamScope's Outlook message saved without its .msg
     assert len(not_read) == 41, not_read
     assert [p for p in not_read if not p.startswith(_FOUNDATION)] == [_OUTLOOK]
-    assert loaded >= len(files) - 13 - len(not_read)
+    assert loaded >= len(files) - 14 - len(not_read)
 
 
 def test_known_broken_corpus_messages_say_why() -> None:
