@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailcheck.i18n import t
-from mailcheck.model import Severity
-from mailcheck.rules import Context, Problem, rule
+from mailcheck.model import Severity, WrappedUrl
+from mailcheck.rules import PLACES_LISTED, Context, Problem, listed_lines, rule
+from mailcheck.text import quoted
 
 
 @rule("TXT001", "plain-text-missing", Severity.WARNING, short="no plain-text alternative part")
@@ -27,3 +28,72 @@ def plain_text_missing(ctx: Context) -> Iterator[Problem]:
     campaign = ctx.campaign
     if campaign.text_known and campaign.html is not None and not (campaign.text or "").strip():
         yield Problem(t("no plain-text part"), location="MIME parts")
+
+
+@rule(
+    "TXT002",
+    "text-url-wrapped",
+    Severity.WARNING,
+    short=(
+        "a URL in the text part is cut by a line break: text-only readers get only its first line"
+    ),
+)
+def text_url_wrapped(ctx: Context) -> Iterator[Problem]:
+    """## What it does
+    Reports the URLs of the plain-text part that a hard line break cuts: a URL that ends a
+    long line (60 characters or more, as a mail program wraps them) and goes on at the start of
+    the next, as one finding listing every line. mailcheck reads such a URL whole (its links
+    are checked as the whole URL), so this finding is what says that readers do not.
+
+    ## Why it matters
+    Mail clients do not join a URL again across a line break: a reader of the text part gets
+    a link to the first line's part only, which usually leads to a wrong or missing page. A
+    warning: the cut link may still resolve, and which part a client links is not certain.
+
+    ## Example
+    Outlook's text part, wrapped at 76 columns:
+
+    ```
+    To unsubscribe: http://www.acme.test/newsletter/preferences/cancellation/c
+    onfirm.asp?list=weekly
+    ```
+
+    ## How to fix
+    Do not let a URL be wrapped: put it on a line of its own and turn off the ESP's (or the
+    mail program's) line wrapping of the text part. `format=flowed` is not enough for URLs:
+    many clients ignore it, and it cannot break a URL, which has no space, safely.
+    """
+    seen: dict[tuple[int, str], WrappedUrl] = {}
+    for rendered in ctx.campaign.renders:
+        for wrapped in rendered.text_wrapped:
+            seen.setdefault((wrapped.line, wrapped.url), wrapped)
+    if not seen:
+        return
+    found = sorted(seen.values(), key=lambda w: w.line)
+    lines = [w.line for w in found]
+    first = found[0]
+    label = ctx.campaign.text_label
+    places = tuple(dict.fromkeys(f"{label}:{line}" for line in lines))
+    yield Problem(
+        t(
+            "{n} URL(s) in the text part cut by a line break (line {lines}): text-only readers "
+            "get only the first line's part, “{cut}” of {url}; put each URL on a line of its "
+            "own, unwrapped",
+            n=len(dict.fromkeys(lines)),
+            cut=_cut_shown(first.cut),
+            url=quoted(first.url, _URL_SHOWN),
+            lines=listed_lines(lines),
+        ),
+        location=places[0],
+        locations=places[:PLACES_LISTED],
+        url=first.url,
+        lines_said=True,
+    )
+
+
+_URL_SHOWN = 80  # characters of the whole URL a message quotes
+
+
+def _cut_shown(cut: str) -> str:
+    """The cut URL as a message quotes it: where it ends is what matters ("…/meteo/c")."""
+    return cut if len(cut) <= 40 else "…" + cut[-36:]

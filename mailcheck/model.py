@@ -72,6 +72,22 @@ class Link:
 
 
 @dataclass(frozen=True)
+class WrappedUrl:
+    """A URL of a plain-text part that a hard line break cuts: it ends a long line and goes on
+    at the start of the next (Outlook's wrapped text part). Mail clients do not join it again:
+    a text-only reader gets ``pieces[0]`` as the link."""
+
+    url: str  # the URL read whole
+    line: int  # the line it starts on
+    pieces: tuple[str, ...]  # the URL as each line it stands on writes it
+
+    @property
+    def cut(self) -> str:
+        """What a text-only reader's client makes the link: the first line's part."""
+        return self.pieces[0]
+
+
+@dataclass(frozen=True)
 class Image:
     src: str
     alt: str | None  # None: no alt attribute at all; "" is a decorative image
@@ -372,6 +388,9 @@ class Rendered:
     # the plain-text part's lines of each URL the HTML part has too: a finding of that URL
     # lists them beside the HTML's (Context.link_places)
     text_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    # the plain-text part's URLs that a hard line break cuts (textpart.text_part_links), with
+    # or without an HTML part: TXT002
+    text_wrapped: tuple[WrappedUrl, ...] = ()
 
 
 @dataclass

@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 from typing import NamedTuple
 
-from mailcheck.model import Document, Link
+from mailcheck.model import Document, Link, WrappedUrl
 from mailcheck.text import collapse_ws
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+", re.IGNORECASE)
@@ -33,28 +33,40 @@ def text_document(text: str) -> Document:
     what the sentence around an HTML link is, read as UNS001 reads a text alone (the words
     of a paragraph, or of the one before, name its URL). A URL hard-wrapped at the end of a
     long line is read whole (:func:`_wrapped_on`)."""
+    return _read(text)[0]
+
+
+def wrapped_urls(text: str | None) -> tuple[WrappedUrl, ...]:
+    """The URLs of a plain-text part that a hard line break cuts (:func:`_wrapped_on`): read
+    whole as links, and what a text-only reader clicks is only their first line's part."""
+    return tuple(_read(text)[1]) if text else ()
+
+
+def _read(text: str) -> tuple[Document, list[WrappedUrl]]:
+    """:func:`text_document`, and the URLs in it that a line break cuts."""
     links: list[Link] = []
+    wrapped: list[WrappedUrl] = []
     heading = ""  # the last line with words and no URL that ends in ":", until another has words
     lines = text.splitlines()
     leading = ""  # the paragraph's words since its last URL
     previous = ""  # the previous paragraph's words after its last URL
-    taken = 0  # characters of this line a URL wrapped from the line before has taken
+    taken: dict[int, int] = {}  # characters of a line that a URL wrapped from above has taken
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             if leading.strip():
                 previous = leading
             leading = ""
-            taken = 0
             continue
-        start = taken
-        taken = 0
+        start = taken.pop(number, 0)
         for match in _URL.finditer(line, start):
             url = _trimmed(match.group(0))
             if url == match.group(0) and match.end() == len(line):
                 tail = _wrapped_on(line, lines[number:])
                 if tail:
-                    url = _trimmed(url + tail)
-                    taken = len(tail)
+                    url = _trimmed(url + "".join(tail))
+                    wrapped.append(WrappedUrl(url, number, (match.group(0), *tail)))
+                    for below, piece in enumerate(tail, start=number + 1):
+                        taken[below] = len(piece)
             # a URL alone on its line is named by the line that introduces it ("Отписаться:"
             # above it), as UNS001 reads the text: the unsubscribe link needs no UTMs
             label = _URL.sub(" ", line).strip(" \t:-–—>") or heading
@@ -67,7 +79,7 @@ def text_document(text: str) -> Document:
         if line.strip():
             bare = line.strip(" \t-–—>")
             heading = bare.rstrip(":") if bare.endswith(":") and not _URL.search(line) else ""
-    return Document(links=links, text=collapse_ws(text))
+    return Document(links=links, text=collapse_ws(text)), wrapped
 
 
 _CONTEXT_CHARS = 300  # of the words before a URL: a sentence or two, not the whole text
@@ -82,13 +94,13 @@ _URL_MARKS = re.compile(r"[/?=&_%#~]|\.\w")
 _RULE = re.compile(r"([^\w\s])\1\1")
 
 
-def _wrapped_on(line: str, rest: list[str]) -> str:
+def _wrapped_on(line: str, rest: list[str]) -> list[str]:
     """What the next lines add to a URL that ends ``line``, when a mail program hard-wrapped it
-    (Outlook's text part: «…/centrofunzionale/meteo/c» then «ancellazione_i.asp?arg=meteo»):
-    ``line`` is as long as wrapped lines are and the next line begins, with no space, with a
-    word that can only be the rest of a URL. "" otherwise: a sentence after a URL ("…/sale" then
-    "Next week"), a URL of its own, a short line (which was ended on purpose)."""
-    tail = ""
+    (Outlook's text part: «…/centrofunzionale/meteo/c» then «ancellazione_i.asp?arg=meteo»),
+    a piece a line: ``line`` is as long as wrapped lines are and the next line begins, with no
+    space, with a word that can only be the rest of a URL. None otherwise: a sentence after a
+    URL ("…/sale" then "Next week"), a URL of its own, a short line (ended on purpose)."""
+    tail: list[str] = []
     while rest and len(line) >= _WRAP_MIN and rest[0][:1].strip():
         word = _URL_TAIL.match(rest[0])
         if (
@@ -99,7 +111,7 @@ def _wrapped_on(line: str, rest: list[str]) -> str:
             or _URL.match(rest[0])
         ):
             break
-        tail += word.group(0)
+        tail.append(word.group(0))
         if word.end() < len(rest[0]):
             break  # the URL ends on this line
         line, rest = rest[0], rest[1:]
@@ -107,7 +119,7 @@ def _wrapped_on(line: str, rest: list[str]) -> str:
 
 
 class TextPartLinks(NamedTuple):
-    """The URLs of a plain-text part beside an HTML part."""
+    """The URLs of a plain-text part beside an HTML part, and those a line break cuts."""
 
     # those the HTML part does not have (a text written apart from the HTML keeps last month's
     # sale): links of their own, Link.in_text
@@ -115,6 +127,9 @@ class TextPartLinks(NamedTuple):
     # the text's lines of each URL the HTML part has too: checked there, one URL one finding,
     # and that finding lists these lines beside the HTML's
     shared: dict[str, tuple[int, ...]]
+    # the text's URLs that a hard line break cuts (:func:`wrapped_urls`), with or without an
+    # HTML part: a text-only reader gets the first line's part
+    wrapped: tuple[WrappedUrl, ...] = ()
 
 
 def text_part_links(
@@ -122,23 +137,37 @@ def text_part_links(
 ) -> TextPartLinks:
     """The URLs of a plain-text part, as its own links and as lines of the HTML's; none when
     there is no HTML part (a text alone is the campaign's document: :func:`text_document`).
+    Its URLs that a line break cuts, with or without an HTML part.
 
     ``written``: the text's template source, when ``text`` is a rendering of it: only URLs
     written there as they are count (what a merge tag renders to in a URL is mailcheck's
-    stand-in, "https://domain/…", and no text line pairs it with its source)."""
-    if not text or html is None:
+    stand-in, "https://domain/…", and no text line pairs it with its source); a URL cut by a
+    line break is written there as it is when its pieces are, on the lines they are on."""
+    if not text:
         return TextPartLinks([], {})
+    document, wrapped = _read(text)
+    # a URL the text cuts stands in the source as the text has it: with the line break
+    as_written = {(w.line, w.url): "\n".join(w.pieces) for w in wrapped}
+    source = written.replace("\r\n", "\n") if written is not None else None
+
+    def kept(href: str, line: int) -> bool:
+        return source is None or as_written.get((line, href), href) in source
+
+    wrapped = [w for w in wrapped if kept(w.url, w.line)]
+    if html is None:
+        return TextPartLinks([], {}, tuple(wrapped))
     present = {link.href for link in html.links}
     own: list[Link] = []
     shared: dict[str, list[int]] = {}
-    for link in text_document(text).links:
-        if written is not None and link.href not in written:
+    for link in document.links:
+        if not kept(link.href, link.line):
             continue
         if link.href in present:
             shared.setdefault(link.href, []).append(link.line)
         else:
             own.append(replace(link, in_text=True))
-    return TextPartLinks(own, {href: tuple(lines) for href, lines in shared.items()})
+    lines = {href: tuple(numbers) for href, numbers in shared.items()}
+    return TextPartLinks(own, lines, tuple(wrapped))
 
 
 def _trimmed(url: str) -> str:

@@ -709,6 +709,31 @@ CASES = [
         False,
         {"text": "email.txt", "files": {"email.txt": "Скидки: https://shop.test/\n"}},
     ),
+    # a URL a hard line break cuts (details: test_text_part_links.py)
+    Case(
+        "TXT002",
+        "url-cut-by-a-line-break",
+        True,
+        {
+            "text": "email.txt",
+            "files": {
+                "email.txt": "Отписаться от рассылки можно здесь: https://shop.test/account/\n"
+                "unsubscribe?list=weekly\n"
+            },
+        },
+    ),
+    Case(
+        "TXT002",
+        "url-on-its-own-line",
+        False,
+        {
+            "text": "email.txt",
+            "files": {
+                "email.txt": "Отписаться от рассылки можно здесь:\n"
+                "https://shop.test/account/unsubscribe?list=weekly\n"
+            },
+        },
+    ),
     # BRF (details and exact messages: test_brief_rules.py)
     Case("BRF001", "lorem", True, {"body": body_with("<p>Lorem ipsum dolor sit amet</p>")}),
     Case("BRF001", "ru-copy", False, {"body": body_with("<h1>Скидки недели</h1>")}),

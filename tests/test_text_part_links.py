@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from mailcheck.engine import run
+from mailcheck.textpart import text_document, wrapped_urls
 from tests.helpers import check, loopback_links_config, only, write_campaign
 from tests.http_server import running_server
 
@@ -252,3 +253,106 @@ def test_an_html_href_has_no_next_word(tmp_path: Path) -> None:
          "utm_campaign='saleOr', other links of the campaign use 'sale': upper-case letters "
          "(analytics splits rows by case)"),
     ]  # fmt: skip
+
+
+# -- a URL that a hard line break cuts (TXT002) --------------------------------------------------
+
+CUT = "http://www.regione.test/territorio/territorio/centrofunzionale/meteo/c"  # 70 characters
+WHOLE = CUT + "ancellazione_i.asp?arg=meteo"
+NEWS = "https://shop.test/news/2026/11/27/the-whole-story-of-this-weeks-sale-an"
+NEWS_WHOLE = NEWS + "d-what-comes-next/"
+
+
+def test_urls_a_line_break_cuts_are_one_warning_listing_every_line(tmp_path: Path) -> None:
+    """mailcheck reads a hard-wrapped URL whole (its link is checked so), and says that text
+    readers get only the first line's part."""
+    text = (
+        "Bollettino meteo\n"  # 1
+        "\n"
+        "Se non desideri più ricevere questa newsletter\n"  # 3
+        f"{CUT}\n"  # 4
+        "ancellazione_i.asp?arg=meteo\n"  # 5
+        "\n"
+        f"Read on: {NEWS}\n"  # 7
+        "d-what-comes-next/ and see you next week.\n"  # 8
+    )
+    result = check(text_alone(tmp_path, text))
+    [cut] = only(result, "TXT002")
+    assert cut.severity.value == "warning"
+    assert cut.locations == ("text/plain part:4", "text/plain part:7")
+    assert cut.url == WHOLE
+    assert cut.message == (
+        "2 URL(s) in the text part cut by a line break (line 4, 7): text-only readers get only "
+        f"the first line's part, “…/territorio/centrofunzionale/meteo/c” of {WHOLE[:80]}…; put "
+        "each URL on a line of its own, unwrapped"
+    )
+    links = {link.href for link in result.campaign.all_links()}
+    assert {WHOLE, NEWS_WHOLE} <= links and CUT not in links
+
+
+def test_a_cut_url_beside_an_html_part_is_named_at_the_text_part(tmp_path: Path) -> None:
+    html = (
+        f'<html lang="it"><body><p><a href="{WHOLE}">Cancellazione</a></p>\n'
+        f'<p><a href="{NEWS_WHOLE}">News</a></p></body></html>\n'
+    )
+    text = f"Notizie: {NEWS_WHOLE}\n\nPer non ricevere più questa newsletter:\n{CUT}\nancellazione_i.asp?arg=meteo\n"
+    [cut] = only(check(send(tmp_path, text, html)), "TXT002")
+    assert (cut.locations, cut.url) == (("text/plain part:4",), WHOLE)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the URL on a line of its own, whole
+        f"Per non ricevere più questa newsletter:\n{WHOLE}\nGrazie.\n",
+        # a long URL that ends a short line: the line was ended on purpose
+        f"Disiscriviti:\n{CUT[:50]}\nancellazione_i.asp?arg=meteo\n",
+        # a URL followed by a new paragraph
+        f"Leggi: {NEWS}\n\nd-what-comes-next/ is what we ask.\n",
+        # a sentence after the URL, and a rule drawn under it
+        f"Leggi: {NEWS}\nNext week: more.\n{NEWS}\n~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n",
+    ],
+    ids=["own-line", "short-line", "new-paragraph", "sentence-and-rule"],
+)
+def test_a_url_no_line_break_cuts_is_not_reported(tmp_path: Path, text: str) -> None:
+    assert only(check(text_alone(tmp_path, text)), "TXT002") == []
+
+
+def test_a_url_cut_over_three_lines_is_read_whole_and_its_last_line_read_on() -> None:
+    text = (
+        "Read more about it here, in the article: https://acme.test/news/2002/08/\n"
+        "12/a-very-long-article-name-here/part/two/and/more/of-it/x/y/z/w/more/of\n"
+        "/three.html today, or at www.acme.test\n"
+    )
+    whole = (
+        "https://acme.test/news/2002/08/12/a-very-long-article-name-here/part/two/and/more/"
+        "of-it/x/y/z/w/more/of/three.html"
+    )
+    [wrapped] = wrapped_urls(text)
+    assert (wrapped.url, wrapped.line, wrapped.cut) == (whole, 1, "https://acme.test/news/2002/08/")
+    links = text_document(text).links
+    assert [(link.href, link.line) for link in links] == [(whole, 1), ("www.acme.test", 3)]
+    # the words before the last URL are the third line's, not the URL's tail
+    assert links[1].context == "today, or at www.acme.test"
+
+
+def test_a_templates_text_keeps_a_url_it_writes_cut(tmp_path: Path) -> None:
+    """The text of a template counts the URLs it writes as they are: a cut URL is written so
+    with its line break, and is checked whole (it was dropped: not in the source unbroken)."""
+    directory = write_campaign(tmp_path, text="email.txt", template="jinja")
+    (directory / "email.txt").write_text(
+        "Ciao {{ name | default('amico') }}!\n"
+        "\n"
+        "Se non desideri più ricevere questa newsletter\n"
+        f"{CUT}\r\n"
+        "ancellazione_i.asp?arg=meteo\n"
+        "Regali: https://{{ domain }}/gifts/and/a/long/path/that/goes/on/for/a/while/x\n"
+        "y/z\n",
+        encoding="utf-8",
+    )
+    result = check(directory)
+    links = {link.href for r in result.campaign.renders for link in r.text_links}
+    assert WHOLE in links
+    assert not any("gifts" in href for href in links)  # a stand-in's URL: not the source's
+    [cut] = only(result, "TXT002")
+    assert (cut.locations, cut.url) == (("email.txt:4",), WHOLE)

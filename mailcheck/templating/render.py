@@ -520,9 +520,7 @@ def _as_is(campaign: Campaign) -> Rendered:
         if campaign.preheader_explicit
         else (doc.preheader if doc else campaign.preheader)
     )
-    text_links, text_lines = text_part_links(
-        campaign.text, doc if campaign.html is not None else None
-    )
+    text_part = text_part_links(campaign.text, doc if campaign.html is not None else None)
     return Rendered(
         sample={},
         label="as is",
@@ -532,8 +530,9 @@ def _as_is(campaign: Campaign) -> Rendered:
         text=campaign.text,
         document=doc,
         headers=dict(campaign.headers) if campaign.headers is not None else None,
-        text_links=text_links,
-        text_lines=text_lines,
+        text_links=text_part.own,
+        text_lines=text_part.shared,
+        text_wrapped=text_part.wrapped,
     )
 
 
@@ -807,7 +806,7 @@ class _Renderer:
             if self.campaign.preheader_explicit
             else (doc.preheader if doc is not None else None)
         )
-        text_links, text_lines = text_part_links(
+        text_part = text_part_links(
             out.get("text"), doc if html is not None else None, self.campaign.text
         )
         headers = None
@@ -825,8 +824,9 @@ class _Renderer:
             text=out.get("text"),
             document=doc,
             headers=headers,
-            text_links=text_links,
-            text_lines=text_lines,
+            text_links=text_part.own,
+            text_lines=text_part.shared,
+            text_wrapped=text_part.wrapped,
         )
 
 
