@@ -47,11 +47,15 @@ _MONTH_NAMES = "|".join(_MONTHS)
 # ("(a+)+$") must not hang the gate.
 REGEX_SECONDS = 1
 # (a full stop after the year ends the sentence: «до 30.11.2025.» is a date too)
-_NUMERIC_DATE = re.compile(r"(?<![\d.])(\d{1,2})[./](\d{1,2})[./](20\d\d)(?!\d|\.\d)")
+# The day's first digit is matched before the look-behind that no digit or dot precedes it
+# (written "\d(?<![\d.]\d)", the same test): a pattern that starts with a digit lets the engine
+# skip to the next digit, where one that starts with the look-behind tried every position
+# (three times as long on the corpus). _DAY_MONTH_YEAR likewise.
+_NUMERIC_DATE = re.compile(r"(\d(?<![\d.]\d)\d?)[./](\d{1,2})[./](20\d\d)(?!\d|\.\d)")
 # A date that starts a period or dates something done («с 20.11 по 30.11», «заказ от 25.11»,
 # "since", "from") may well be past: only an end or an event date is stale
 _SINCE = re.compile(r"(?:^|[\s(])(?:с|со|от|from|since)\s+$", re.IGNORECASE)
-_DAY_MONTH_YEAR = re.compile(rf"(?<!\d)(\d{{1,2}})\s+({_MONTH_NAMES})\b\.?\s+(20\d\d)(?!\d)", re.I)
+_DAY_MONTH_YEAR = re.compile(rf"(\d(?<!\d\d)\d?)\s+({_MONTH_NAMES})\b\.?\s+(20\d\d)(?!\d)", re.I)
 # (the look-ahead at a month's first letter passes over most words at once: every name tried
 # at each word took three times as long)
 _MONTH_INITIALS = "".join(sorted({name[0] for name in _MONTHS}))

@@ -416,6 +416,20 @@ def test_future_dates_and_current_copyright_pass(tmp_path: Path) -> None:
     assert found == []
 
 
+def test_a_day_written_after_a_digit_or_a_dot_is_no_date(tmp_path: Path) -> None:
+    """The day is one or two digits with no digit or dot before it: "112.10.2025" and
+    "v1.12.10.2025" are numbers, «112 мая 2025» a count; the dates after them are dates."""
+    body = BODY + (
+        "<p>112.10.2025 v1.12.10.2025 112 мая 2025 · 1.10.2025, 12/10/2025 и 3 мая 2025</p>"
+    )
+    [found] = only(check(campaign(tmp_path, body=body)), "BRF002")
+    assert found.locations == ("email.html:9",)
+    assert found.message == (
+        "dates before the send date 2026-11-27: “1.10.2025”, “12/10/2025”, “3 мая 2025” "
+        "(email.html)"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
