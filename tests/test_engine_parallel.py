@@ -290,3 +290,35 @@ def test_workers_start_with_the_parent_frozen_and_the_parent_thaws(
         assert host - 100 < gc.get_freeze_count() <= host
     finally:
         gc.unfreeze()
+
+
+def test_workers_inherit_what_every_campaign_loads(tmp_path: Path) -> None:
+    """The renderer (with the HTML parser) and the Public Suffix List are loaded once, in the
+    parent, before the workers fork: loaded lazily, each worker imported and read them again.
+    A fresh interpreter, so that nothing an earlier test loaded hides a lazy load."""
+    import subprocess
+    import sys
+
+    batch = mixed_batch(tmp_path, 10)
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "import mailcheck.engine as engine\n"
+        "from mailcheck import domains\n"
+        "from mailcheck.config import Config\n"
+        "seen = []\n"
+        "real_pool = engine._pool\n"
+        "def watching_pool(jobs):\n"
+        "    seen.append(('mailcheck.templating.render' in sys.modules,\n"
+        "                 'mailcheck.htmlparse' in sys.modules,\n"
+        "                 'mailcheck.suppression' in sys.modules,\n"
+        "                 'mailcheck.rootcause' in sys.modules,\n"
+        "                 domains._psl.cache_info().currsize))\n"
+        "    return real_pool(jobs)\n"
+        "engine._pool = watching_pool\n"
+        f"batch = engine.run([{str(batch)!r}], Config(root=Path({str(tmp_path)!r})),\n"
+        "                   offline=True, jobs=2)\n"
+        "print(len(batch.results), seen)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip() == "42 [(True, True, True, True, 1)]", out.stderr
