@@ -416,6 +416,28 @@ def _stray_line(block: bytes) -> int | None:
 # the fields a sent message has once each, or whose absence a rule reports: one of them in the
 # body and not in the header block was lost from it (a forward's quoted "Cc:" is not that)
 _ONCE_IN_EVERY = frozenset({"subject", "from", "to", "date", "message-id", "list-unsubscribe"})
+# the fields a mail program or a list writes and a person never types in a message's text:
+# one of them among the body's fields is the evidence that the fields are a header block's
+# (a memo's "To: all staff", an event card's "Date: Saturday 14 March" are the body's own)
+_WRITTEN_BY_PROGRAMS = frozenset(
+    [
+        "received",
+        "message-id",
+        "mime-version",
+        "content-type",
+        "content-transfer-encoding",
+        "return-path",
+        "dkim-signature",
+        "delivered-to",
+    ]
+)
+
+
+def _written_by_a_program(name: str) -> bool:
+    """Whether a field of this name is one a person never types in copy: transport, MIME or
+    a mailing list's (List-Unsubscribe, List-Id, any List-*)."""
+    lowered = name.lower()
+    return lowered in _WRITTEN_BY_PROGRAMS or lowered.startswith("list-")
 
 
 @dataclass(frozen=True)
@@ -441,7 +463,10 @@ def _fields_after_the_block(
     their folded lines): an empty line lost among the fields may not be the only one
     (SpamAssassin's nice/005 has two, each where a folded line was). Told only when it is
     certain: at least two fields, one that every message has once (or a rule asks for) and
-    the header block lacks.
+    the header block lacks, and one that a mail program writes and a person never types
+    (Received, Message-ID, MIME-Version, Content-Type, List-*…): a draft or an export without
+    Date or To whose body opens like a memo ("To: all customers", "From: the management") or
+    an event card ("Date: Saturday 14 March", "Time: 10am") is a body.
     A body that quotes a header is left a body: a forward or a bounce that says something
     before the fields, or quotes the fields the message has itself ("From:", "Subject:"
     of a forwarded message, with the same fields above), and a message/rfc822 body (the
@@ -478,7 +503,7 @@ def _fields_after_the_block(
         index += 1
     known = [n for n in names if n.lower().encode() in _KNOWN_HEADERS]
     lacked = [n for n in known if n.lower() in _ONCE_IN_EVERY and n.lower() not in in_block]
-    if len(names) < 2 or not lacked:
+    if len(names) < 2 or not lacked or not any(_written_by_a_program(n) for n in names):
         return None
     return _FieldsRun(ended, first, last, tuple(dict.fromkeys(known)), tuple(empty))
 

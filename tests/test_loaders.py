@@ -1025,6 +1025,71 @@ def test_a_body_that_quotes_header_fields_stays_a_body(tmp_path: Path, data: byt
     assert load_file(path).load_error is None
 
 
+_SHOP = (
+    b"From: Shop <news@shop.example>\nSubject: Spring event\n"
+    b"List-Unsubscribe: <https://shop.example/unsubscribe?u=1>\n"
+    b"List-Unsubscribe-Post: List-Unsubscribe=One-Click\nMIME-Version: 1.0\n"
+    b"Content-Type: text/plain; charset=utf-8\n"
+)
+_SHOP_FOOTER = (
+    b"\nUnsubscribe: https://shop.example/unsubscribe?u=1\n\nShop Ltd, 1 High St, London\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("fields", "body"),
+    [
+        # an event card under a header block without Date or Message-ID (a draft, an export)
+        (
+            b"To: you@example.org\n",
+            b"Date: Saturday 14 March\nTime: 10am-4pm\nPlace: 1 High St\n\nJoin us.\n",
+        ),
+        # a memo's lines under a block without To
+        (
+            b"Date: Mon, 02 Mar 2026 10:00:00 +0000\nMessage-ID: <a@shop.example>\n",
+            b"To: all customers\nFrom: the management\n\nDear customer, our event is on.\n",
+        ),
+        (
+            b"To: you@example.org\nMessage-ID: <a@shop.example>\n",
+            b"Subject: Spring event\nDate: 14 March\n\nDear customer, our event is on.\n",
+        ),
+        (
+            b"To: you@example.org\nMessage-ID: <a@shop.example>\n",
+            b"When: Saturday 14 March\nDate: 14.03.2026\nWhere: 1 High St\n\nJoin us.\n",
+        ),
+        (
+            b"Date: Mon, 02 Mar 2026 10:00:00 +0000\nMessage-ID: <a@shop.example>\n",
+            b"To: Store managers\nRe: Spring window displays\n\nPlease set them up.\n",
+        ),
+        # the card's fields in two paragraphs, or in the second one
+        (
+            b"To: you@example.org\nMessage-ID: <a@shop.example>\n",
+            b"Date: Saturday, 14 March\nTime: 10am\n\nVenue: 1 High St\nDress code: casual\n"
+            b"\nJoin us.\n",
+        ),
+        (
+            b"To: you@example.org\nMessage-ID: <a@shop.example>\n",
+            b"Event: Spring open day\n\nDate: Saturday 14 March\nTime: 10am\n\nJoin us.\n",
+        ),
+        (
+            b"To: you@example.org\n",
+            b"Attention: all customers\n\nDate: Saturday 14 March\nVenue: 1 High St\n\nJoin us.\n",
+        ),
+    ],
+)
+def test_a_body_that_opens_like_a_memo_or_an_event_card_is_checked(
+    tmp_path: Path, fields: bytes, body: bytes
+) -> None:
+    """A body whose first lines read as fields a person types ("Date: Saturday 14 March",
+    "To: all customers") under a header block that lacks that field (a draft or an export
+    has no Date, To or Message-ID) was refused whole as a broken header block (INP001): no
+    field of it is one only a mail program writes (QA probe, session 29)."""
+    path = tmp_path / "card.eml"
+    path.write_bytes(_SHOP + fields + b"\n" + body + _SHOP_FOOTER)
+    assert load_file(path).load_error is None
+    assert [f.code for f in check(path).findings if f.code.startswith("INP")] == []
+
+
 def test_fields_after_an_empty_line_are_one_inp001_not_each_missing_field() -> None:
     """SpamAssassin's nice/005: empty lines 14 and 16 among the fields ended the header block,
     and SUB001 ("no subject") and UNS002 ("no List-Unsubscribe header") named none of it."""
