@@ -6,6 +6,7 @@ import functools
 import re
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from importlib import resources
 from urllib.parse import urlsplit
 
@@ -120,16 +121,27 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     ]
     # the layout's stand-ins of every kind (“#”, “http://”, example.com…) were left for one
     # reason, the layout never filled in: one finding, each kind said with its lines
-    stand_ins = [problem for reason, problem in found_by_reason if unfilled(reason)]
+    stand_ins = [group for reason, group in found_by_reason if unfilled(reason)]
     if len(stand_ins) > 1:
         yield _stand_ins(stand_ins)
-        found_by_reason = [(r, problem) for r, problem in found_by_reason if not unfilled(r)]
-    yield from (problem for _, problem in found_by_reason)
+        found_by_reason = [(r, group) for r, group in found_by_reason if not unfilled(r)]
+    yield from (group.problem for _, group in found_by_reason)
+
+
+@dataclass(frozen=True)
+class _Group:
+    """LNK003's finding for the links of one placeholder reason, and what it is said of: the
+    links counted (“3 links”), their texts (“Logo”, “Shop”), the reason (link to “#”)."""
+
+    label: str
+    texts: str
+    reason: str
+    problem: Problem
 
 
 def _placeholder_group(
     ctx: Context, what: str, reason: str, links: list[Link], copies: dict[Link, Link]
-) -> Problem:
+) -> _Group:
     """LNK003's finding for the links (or images, ``what``) of one placeholder ``reason``."""
     if reason == _MISSING_NAME:
         reason = _missing_names(ctx, links)
@@ -150,19 +162,21 @@ def _placeholder_group(
         shown = Joined(", ", [shown, "…"])
     # the links counted, not their lines: a footer line often holds several
     # (“+ Google Calendar · + Apple Calendar · + Outlook”)
-    return Problem(
-        _placeholder_message(what, len(seen), shown, reason),
+    label = _counted(what, len(seen))
+    problem = Problem(
+        _placeholder_message(label, shown, reason),
         url=links[0].href or None,
         locations=ctx.link_places(*links),
     )
+    return _Group(label, shown, reason, problem)
 
 
-def _stand_ins(problems: list[Problem]) -> Problem:
-    """One LNK003 for the layout's stand-ins of several kinds: each kind's own finding said
-    with its lines, every place listed."""
-    said = [
-        t("{message} ({note})", message=p.message, note=_lines_said(p.places)) for p in problems
-    ]
+def _stand_ins(groups: list[_Group]) -> Problem:
+    """One LNK003 for the layout's stand-ins of several kinds: each kind said first, with its
+    lines, then the links of that kind counted and named (“link to “#” (line 3, 4): 2 links
+    (“Logo”, “Shop”)”: the count is the kind's, not the finding's), every place listed."""
+    said = [_kind_said(group) for group in groups]
+    problems = [group.problem for group in groups]
     places = _in_order(place for p in problems for place in p.places)
     urls = tuple(dict.fromkeys(p.url for p in problems if p.url))
     return Problem(
@@ -270,12 +284,30 @@ def _button(link: Link) -> tuple[str, str, bool]:
     return link.href.strip(), " ".join(link.text.split()).casefold(), link.is_image
 
 
-def _placeholder_message(what: str, count: int, shown: str, reason: str) -> str:
-    """“3 links (“Купить”, “Подробнее”): link to “#”” in the report's language."""
+def _kind_said(group: _Group) -> str:
+    """One kind of the layout's stand-ins: “link to “#” (line 3, 4): 2 links (“Logo”,
+    “Shop”)” in the report's language."""
+    lines = _lines_said(group.problem.places)
+    if group.texts:
+        return t(
+            "{reason} ({lines}): {label} ({texts})",
+            reason=group.reason,
+            lines=lines,
+            label=group.label,
+            texts=group.texts,
+        )
+    return t("{reason} ({lines}): {label}", reason=group.reason, lines=lines, label=group.label)
+
+
+def _counted(what: str, count: int) -> str:
+    """“3 links”, “link”, “2 images”, “image” in the report's language."""
     if what == "image":
-        label = t("{count} images", count=count) if count > 1 else t("image")
-    else:
-        label = t("{count} links", count=count) if count > 1 else t("link")
+        return t("{count} images", count=count) if count > 1 else t("image")
+    return t("{count} links", count=count) if count > 1 else t("link")
+
+
+def _placeholder_message(label: str, shown: str, reason: str) -> str:
+    """“3 links (“Купить”, “Подробнее”): link to “#”” in the report's language."""
     if shown:
         return t("{label} ({texts}): {reason}", label=label, texts=shown, reason=reason)
     return t("{label}: {reason}", label=label, reason=reason)

@@ -164,8 +164,8 @@ def test_a_layouts_stand_in_address_and_phone_number(tmp_path: Path) -> None:
     found = sorted((f.message, f.locations) for f in only(result, "LNK003"))
     # the layout's two stand-ins, one finding (the layout never filled in), each said
     assert found == [
-        ("the layout's placeholders, never filled in: link (“Пишите”): placeholder address "
-         "info@example.com (line 5); 2 links (“Звоните”, “Ещё”): placeholder phone number "
-         "“+7 (XXX) XXX-XX-XX” (line 6)",
+        ("the layout's placeholders, never filled in: placeholder address info@example.com "
+         "(line 5): link (“Пишите”); placeholder phone number “+7 (XXX) XXX-XX-XX” (line 6): "
+         "2 links (“Звоните”, “Ещё”)",
          ("email.html:5", "email.html:6")),
     ]  # fmt: skip

@@ -659,9 +659,9 @@ def test_a_vml_button_around_its_link_is_one_button(tmp_path: Path) -> None:
     found = {f.message: f.places for f in only(check(d), "LNK003")}
     # the layout's two kinds of stand-in, one finding (session 29, item 3); each button once
     assert found == {
-        "the layout's placeholders, never filled in: link (“Sign up now!”): “http://” with no "
-        f"address after it (line {http[0]}, {http[1]}); link (“Details”): link to “#” (line "
-        f"{hash_[0]}, {hash_[1]})": tuple(f"email.html:{n}" for n in (*http, *hash_))
+        "the layout's placeholders, never filled in: “http://” with no address after it (line "
+        f"{http[0]}, {http[1]}): link (“Sign up now!”); link to “#” (line {hash_[0]}, "
+        f"{hash_[1]}): link (“Details”)": tuple(f"email.html:{n}" for n in (*http, *hash_))
     }
 
 
@@ -1770,13 +1770,45 @@ def test_a_layouts_stand_ins_of_several_kinds_are_one_finding(tmp_path: Path) ->
     found = [(f.message, f.places) for f in only(check(d), "LNK003")]
     assert len(found) == 2
     assert (
-        "the layout's placeholders, never filled in: 3 links (“Logo”, “facebook”, “twitter”): "
-        f"link to “#” (line {hash_[0]}, {hash_[1]}); link (“Come back!”): “http://” with no "
-        f"address after it (line {http[0]})",
+        f"the layout's placeholders, never filled in: link to “#” (line {hash_[0]}, {hash_[1]}): "
+        "3 links (“Logo”, “facebook”, “twitter”); “http://” with no address after it (line "
+        f"{http[0]}): link (“Come back!”)",
         tuple(f"email.html:{n}" for n in (*hash_, *http)),
     ) in found
     assert [places for message, places in found if "htp:" in message] == [
         tuple(f"email.html:{n}" for n in typo)
+    ]
+
+
+def test_each_kind_of_stand_in_is_said_before_its_links_count(tmp_path: Path) -> None:
+    """The count is the kind's: “11 links (“Shop the sale”, …): link to “#” (line …); link
+    …” opened the finding with the “#” links' count, which read as the finding's total (QA
+    probe, session 29). Each kind now comes first, with its lines, then its links counted."""
+    names = ["Shop the sale", "Shoes", "Bags", "Hats", "Coats", "Socks", "Belts", "Scarves"]
+    names += ["Gloves", "Boots", "Sale"]
+    body = "\n".join(
+        [
+            *(
+                f'<p><a href="#">{a}</a> <a href="#">{b}</a></p>'
+                for a, b in zip(names[:-1:2], names[1::2], strict=True)
+            ),
+            f'<p><a href="#">{names[-1]}</a></p>',
+            '<p><a href="http://">Shop shoes</a></p>',
+            UNSUB_EN,
+        ]
+    )
+    d = write_campaign(tmp_path, body=body)
+    hash_, http = lines_of(d, 'href="#"'), lines_of(d, 'href="http://"')
+    assert len(hash_) == 6 and len(http) == 1
+    found = [(f.message, f.places) for f in only(check(d), "LNK003")]
+    assert found == [
+        (
+            "the layout's placeholders, never filled in: link to “#” (line "
+            f"{', '.join(map(str, hash_))}): 11 links (“Shop the sale”, “Shoes”, “Bags”, "
+            f"“Hats”, “Coats”, …); “http://” with no address after it (line {http[0]}): link "
+            "(“Shop shoes”)",
+            tuple(f"email.html:{n}" for n in (*hash_, *http)),
+        )
     ]
 
 
@@ -1796,9 +1828,9 @@ def test_placeholder_addresses_of_a_saved_message_are_one_finding() -> None:
     found = [(f.message, f.places) for f in only(check(path), "LNK003")]
     assert found == [
         (
-            "the layout's placeholders, never filled in: 3 links (“hello@example.com”): "
-            "placeholder address hello@example.com (line 1, 2, 4); link "
-            "(“example@example.com”): placeholder address example@example.com (line 3)",
+            "the layout's placeholders, never filled in: placeholder address hello@example.com "
+            "(line 1, 2, 4): 3 links (“hello@example.com”); placeholder address "
+            "example@example.com (line 3): link (“example@example.com”)",
             tuple(f"text/html part:{n}" for n in (1, 2, 3, 4)),
         )
     ]
