@@ -600,7 +600,7 @@ def test_quoted_texts_take_the_readers_quotes(tmp_path: Path) -> None:
     result = check(write_campaign(tmp_path, body=body))
     ru = translations("ru")
     [placeholder] = only(result, "LNK003")
-    assert str(translate(placeholder.message, ru)).startswith("ссылки (2) («Купить», «Корзина»)")
+    assert str(translate(placeholder.message, ru)).startswith("ссылки (2) — «Купить», «Корзина»:")
     assert "(“Купить”, “Корзина”)" in placeholder.message  # English keeps its own
     [copy] = only(result, "BRF001")
     assert str(translate(copy.message, ru)).endswith(": «Lorem ipsum» (email.html)")
