@@ -85,35 +85,61 @@ def _read(text: str) -> tuple[Document, list[WrappedUrl]]:
 _CONTEXT_CHARS = 300  # of the words before a URL: a sentence or two, not the whole text
 # A line that a mail program wrapped: at least this long (they wrap at 72 to 78 columns)
 _WRAP_MIN = 60
-# What goes on a URL cut at a line's end: the next line's first word, made of URL characters,
-# with a URL's own marks in it (a "/", "?", "=", "&", "_", "%", "#", "~", or a dot before a
-# letter: "ancellazione_i.asp?arg=meteo"), letters or digits, no URL of its own, and no rule
-# drawn under the URL ("~~~~~~", "=====")
+# What goes on a URL cut at a line's end: the whole next line (a ">" or ")" closing it allowed)
+# when it is one run of URL characters, no space in it, and cannot be a line of prose of its own
+# (:func:`_continues`)
 _URL_TAIL = re.compile(r"[\w\-.~/?=&%#+:;@!$,*()]+")
-_URL_MARKS = re.compile(r"[/?=&_%#~]|\.\w")
+# A URL's own marks: a query ("?", "=", "&"), an escape ("%"), "_" inside it, or a dot before a
+# letter ("ancellazione_i.asp?arg=meteo"); a "/" only at the piece's start or end or beside a
+# slug ("d-what-comes-next/", "12/a-very-long-article-name/part"), not between words of prose
+# ("B2B/wholesale", "Terms/Privacy" alone on a line)
+_URL_MARKS = re.compile(r"[?=&%]|\w_|\.[^\W\d_]|^/|/$|/.*\w+-\w+-\w|\w+-\w+-\w.*/")
+_CONTINUATION_MIN = 8  # characters: "50%", "24/7", "Q&A", "#1", "e.g.", "~30" are shorter
+# A host at the start of a line ("shop.example/stores"): a link of its own, not a URL's rest
+_HOST = re.compile(r"(?:[a-z0-9\-]+\.)+[a-z]{2,}(?:[/:]|$)", re.IGNORECASE)
+# A line of its own that looks like a URL's rest: an e-mail address, a word in emphasis
+# ("_Sunday_", "*Limited*"), a hashtag ("#SpringSale")
+_NOT_A_TAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+$|[_*#~]")
 _RULE = re.compile(r"([^\w\s])\1\1")
+
+
+def _continues(line: str) -> str | None:
+    """The rest of a URL that ``line`` is, whole: None unless the line (stripped, a closing ">"
+    or ")" after it allowed) is one run of URL characters, at least eight of them, with letters
+    and a URL's own mark, that is neither a URL, a host, an e-mail address, a word in emphasis or
+    a hashtag, nor a rule drawn under the URL."""
+    bare = line.rstrip()
+    if not bare[:1].strip():
+        return None
+    tail = _URL_TAIL.match(bare)
+    if not tail or tail.end() < len(bare) - (bare[-1] == ">"):
+        return None
+    piece = tail.group(0)
+    if (
+        len(piece) < _CONTINUATION_MIN
+        or not any(c.isalpha() for c in piece)
+        or not _URL_MARKS.search(piece)
+        or _RULE.search(piece)
+        or _URL.match(piece)
+        or _HOST.match(piece)
+        or _NOT_A_TAIL.match(piece)
+    ):
+        return None
+    return piece
 
 
 def _wrapped_on(line: str, rest: list[str]) -> list[str]:
     """What the next lines add to a URL that ends ``line``, when a mail program hard-wrapped it
     (Outlook's text part: «…/centrofunzionale/meteo/c» then «ancellazione_i.asp?arg=meteo»),
-    a piece a line: ``line`` is as long as wrapped lines are and the next line begins, with no
-    space, with a word that can only be the rest of a URL. None otherwise: a sentence after a
-    URL ("…/sale" then "Next week"), a URL of its own, a short line (ended on purpose)."""
+    a piece a line: ``line`` is as long as wrapped lines are and the next line is, whole, the
+    rest of a URL (:func:`_continues`). None otherwise: a sentence after a URL ("…/spring" then
+    "24/7 customer support"), a URL of its own, a short line (ended on purpose)."""
     tail: list[str] = []
-    while rest and len(line) >= _WRAP_MIN and rest[0][:1].strip():
-        word = _URL_TAIL.match(rest[0])
-        if (
-            not word
-            or not _URL_MARKS.search(word.group(0))
-            or not any(c.isalnum() for c in word.group(0))
-            or _RULE.search(word.group(0))
-            or _URL.match(rest[0])
-        ):
+    while rest and len(line) >= _WRAP_MIN:
+        piece = _continues(rest[0])
+        if piece is None:
             break
-        tail.append(word.group(0))
-        if word.end() < len(rest[0]):
-            break  # the URL ends on this line
+        tail.append(piece)
         line, rest = rest[0], rest[1:]
     return tail
 

@@ -274,7 +274,8 @@ def test_urls_a_line_break_cuts_are_one_warning_listing_every_line(tmp_path: Pat
         "ancellazione_i.asp?arg=meteo\n"  # 5
         "\n"
         f"Read on: {NEWS}\n"  # 7
-        "d-what-comes-next/ and see you next week.\n"  # 8
+        "d-what-comes-next/\n"  # 8
+        "See you next week.\n"
     )
     result = check(text_alone(tmp_path, text))
     [cut] = only(result, "TXT002")
@@ -322,7 +323,8 @@ def test_a_url_cut_over_three_lines_is_read_whole_and_its_last_line_read_on() ->
     text = (
         "Read more about it here, in the article: https://acme.test/news/2002/08/\n"
         "12/a-very-long-article-name-here/part/two/and/more/of-it/x/y/z/w/more/of\n"
-        "/three.html today, or at www.acme.test\n"
+        "/three.html\n"
+        "Today, or at www.acme.test\n"
     )
     whole = (
         "https://acme.test/news/2002/08/12/a-very-long-article-name-here/part/two/and/more/"
@@ -331,9 +333,8 @@ def test_a_url_cut_over_three_lines_is_read_whole_and_its_last_line_read_on() ->
     [wrapped] = wrapped_urls(text)
     assert (wrapped.url, wrapped.line, wrapped.cut) == (whole, 1, "https://acme.test/news/2002/08/")
     links = text_document(text).links
-    assert [(link.href, link.line) for link in links] == [(whole, 1), ("www.acme.test", 3)]
-    # the words before the last URL are the third line's, not the URL's tail
-    assert links[1].context == "today, or at www.acme.test"
+    assert [(link.href, link.line) for link in links] == [(whole, 1), ("www.acme.test", 4)]
+    assert links[1].context == "Today, or at www.acme.test"
 
 
 def test_a_templates_text_keeps_a_url_it_writes_cut(tmp_path: Path) -> None:
@@ -356,3 +357,63 @@ def test_a_templates_text_keeps_a_url_it_writes_cut(tmp_path: Path) -> None:
     assert not any("gifts" in href for href in links)  # a stand-in's URL: not the source's
     [cut] = only(result, "TXT002")
     assert (cut.locations, cut.url) == (("email.txt:4",), WHOLE)
+
+
+# -- only a whole line can be a URL's rest (QA probe R, session 29) ---------------------------
+
+SPRING = "https://shop.example/spring?utm_source=newsletter&utm_medium=email&utm_campaign=spring"
+LONG_LINE = f"Shop the whole spring collection online right now at {SPRING}"  # over 60
+
+
+@pytest.mark.parametrize(
+    "below",
+    [
+        "50% off everything until Sunday.",
+        "24/7 customer support, free returns.",
+        "#1 bestseller: the linen shirt.",
+        "e.g. linen shirts, chinos and more.",
+        "1/2 price on all sandals.",
+        "_Offer ends Sunday_",
+        "~30 new styles added.",
+        "Q&A with our designer tonight.",
+        "B2B/wholesale customers: call us.",
+        "Скидки 50% на всё до воскресенья.",
+        "www.shop.example/help for help.",
+        "shop.example/stores has all addresses.",
+        "24/7 support.",
+        # a line of its own that is no URL's rest
+        *("50%", "24/7", "Q&A", "1/2", "#1", "e.g.", "_Offer", "~30", "_Sunday_"),
+        *("B2B/wholesale", "Terms/Privacy", "#SpringSale", "hello@shop.example"),
+        "shop.example/stores",
+    ],
+)
+def test_a_url_ending_a_long_line_takes_no_prose_from_the_next(tmp_path: Path, below: str) -> None:
+    """The probe's "…online right now at URL" + "24/7 customer support" was read as
+    …utm_campaign=spring24/7: a URL that is not in the text, checked online (a false LNK001
+    404) and a false TXT002. A URL's rest is a whole line, one run of URL characters."""
+    text = f"Spring sale\n\n{LONG_LINE}\n{below}\n\nUnsubscribe: https://shop.example/unsubscribe?u=1\n"
+    assert wrapped_urls(text) == ()
+    result = check(text_alone(tmp_path, text))
+    assert only(result, "TXT002") == []
+    assert only(result, "UTM003") == []
+    hrefs = [(link.href, link.line) for link in result.campaign.all_links()]
+    assert hrefs[0] == (SPRING, 3)
+
+
+@pytest.mark.parametrize(
+    ("cut", "rest", "whole"),
+    [
+        (CUT, "ancellazione_i.asp?arg=meteo", WHOLE),  # mail_test_2
+        # the spf*/nodmarc.eml Google News URL, in <…>
+        (
+            "<http://news.google.test/news?hl=en&lr=&ie=UTF-8&oe=utf8&client=google&num=30&newsc",
+            "lusterurl=http://thewhir.test/marketwatch/sws021004.cfm>",
+            "http://news.google.test/news?hl=en&lr=&ie=UTF-8&oe=utf8&client=google&num=30"
+            "&newsclusterurl=http://thewhir.test/marketwatch/sws021004.cfm",
+        ),
+        (NEWS, "d-what-comes-next/", NEWS_WHOLE),
+    ],
+)
+def test_a_line_that_is_a_urls_rest_is_joined(cut: str, rest: str, whole: str) -> None:
+    [wrapped] = wrapped_urls(f"See all stories on this topic:\n{cut}\n{rest}\n\nBye\n")
+    assert (wrapped.url, wrapped.line) == (whole, 2)
