@@ -29,7 +29,8 @@ def text_document(text: str) -> Document:
 
     A link's context is the words that lead up to it, ending with the URL as written: those
     of its paragraph since the URL before it, else (a URL that opens its paragraph, under
-    "To unsubscribe, follow this link:") the previous paragraph's after its last URL. It is
+    "To unsubscribe, follow this link:") the previous paragraph's after its last URL when they
+    end with a colon, which leads into the URL (else its own line's alone). It is
     what the sentence around an HTML link is, read as UNS001 reads a text alone (the words
     of a paragraph, or of the one before, name its URL). A URL hard-wrapped at the end of a
     long line is read whole (:func:`_wrapped_on`)."""
@@ -49,12 +50,14 @@ def _read(text: str) -> tuple[Document, list[WrappedUrl]]:
     heading = ""  # the last line with words and no URL that ends in ":", until another has words
     lines = text.splitlines()
     leading = ""  # the paragraph's words since its last URL
-    previous = ""  # the previous paragraph's words after its last URL
+    previous = ""  # the previous paragraph's words after its last URL, when they end with ":"
     taken: dict[int, int] = {}  # characters of a line that a URL wrapped from above has taken
     for number, line in enumerate(lines, start=1):
         if not line.strip():
+            # the paragraph's words name a URL that opens the next only when they lead straight
+            # into it ("To unsubscribe, follow this link:"), not "To unsubscribe click below."
             if leading.strip():
-                previous = leading
+                previous = leading if leading.rstrip().endswith((":", "：")) else ""
             leading = ""
             continue
         start = taken.pop(number, 0)

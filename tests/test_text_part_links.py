@@ -417,3 +417,39 @@ def test_a_url_ending_a_long_line_takes_no_prose_from_the_next(tmp_path: Path, b
 def test_a_line_that_is_a_urls_rest_is_joined(cut: str, rest: str, whole: str) -> None:
     [wrapped] = wrapped_urls(f"See all stories on this topic:\n{cut}\n{rest}\n\nBye\n")
     assert (wrapped.url, wrapped.line) == (whole, 2)
+
+
+# -- a URL opening its paragraph is named by the one before only through a colon (probe R) ----
+
+
+@pytest.mark.parametrize(
+    "above",
+    [
+        "To unsubscribe click below.",
+        "Don't want these emails? Unsubscribe at the end of this message.",
+        "Чтобы отписаться от рассылки, нажмите ссылку внизу письма.",
+    ],
+)
+def test_a_url_opening_its_paragraph_is_not_named_by_words_that_do_not_lead_into_it(
+    tmp_path: Path, above: str
+) -> None:
+    """The shop link under "To unsubscribe click below." was read as the unsubscribe link: no
+    UTM001, and online never opened (a 404 unseen)."""
+    text = f"Spring sale\n\n{above}\n\nhttps://shop.test/sale\n\nShop Ltd, 1 High St, London\n"
+    [link] = text_document(text).links
+    assert link.context == "https://shop.test/sale"
+    [finding] = only(check(text_alone(tmp_path, text)), "UTM001")
+    assert (finding.url, finding.locations) == (
+        "https://shop.test/sale",
+        ("text/plain part:5",),
+    )
+
+
+@pytest.mark.parametrize("colon", [":", "："])
+def test_a_paragraph_ending_in_a_colon_names_the_url_that_opens_the_next(
+    tmp_path: Path, colon: str
+) -> None:
+    text = f"Spring sale\n\nTo unsubscribe, follow this link{colon}\n\nhttps://shop.test/u/1\n"
+    [link] = text_document(text).links
+    assert link.context == f"To unsubscribe, follow this link{colon} https://shop.test/u/1"
+    assert only(check(text_alone(tmp_path, text)), "UTM001") == []
