@@ -112,7 +112,7 @@ def fragment_utms(url: str) -> list[str]:
 
 def utm_links(ctx: Context) -> list[Link]:
     """Clickable web links the UTM rules judge: unsubscribe, preference-centre (a link that
-    changes the reader's subscription, profile or interests) and ESP system links are exempt."""
+    manages the reader's e-mail preferences) and ESP system links are exempt."""
     sender = ctx.from_domain  # (the From address, parsed once per campaign)
     return [
         link
@@ -194,12 +194,15 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     the reader: its UTMs count, and a target on another site is a partner's page, not judged.
     Unsubscribe, preference-centre, `mailto:` and `tel:` links are exempt, and so are
     downloads (a PDF, a calendar file), which no analytics reads. A preference-centre link is
-    one whose words say it changes the reader's subscription, profile or interests ("To change
-    your subscription visit …", «Einstellungen ändern»), whose URL names that
-    (`/profile/change_interests.html`, `/email-preferences`), or whose URL names a profile, a
-    subscription or settings and its words a change; a page whose URL only names a profile
-    (`/profile/skin-care` under "Find your skin type") is checked. In a plain-text part a URL
-    is named by the words that lead up to it, and one the mail program hard-wrapped is read
+    one whose words name the mailings' preferences ("Manage your newsletter preferences",
+    «настройки рассылки»), or say a change of a subscription, preferences or interests in a
+    sentence or beside a URL that names the mailings ("To learn about other newsletters or to
+    change your subscription visit …"), or whose URL names the managing
+    (`/profile/change_interests.html`, `/email-preferences`, `/preference-center`); an offer
+    to change a subscription, a profile or settings ("Update your coffee subscription",
+    "Update your profile", under `/subscriptions/`, `/account/`, `/profile/`) is checked. In a
+    plain-text part a URL is named by the words that lead up to it (a paragraph above it only
+    when it ends with a colon), and one the mail program hard-wrapped is read
     whole. UTMs written after "#",
     after an "&" the editor escaped twice (`&amp;amp;utm_medium` in the HTML: analytics
     reads a key `amp;utm_medium`) or after a second "?" (`?color=red?utm_source=…`: part of

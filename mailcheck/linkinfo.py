@@ -90,9 +90,9 @@ def is_unsubscribe(
 
 
 def manages_subscription(link: Link) -> bool:
-    """A link that changes the reader's subscription, profile or interests without saying
-    unsubscribe (:func:`mailcheck.unsubscribe.link_manages_subscription`): a preference-centre
-    link to the UTM rules, no way out to UNS001."""
+    """A link that manages the reader's e-mail, newsletter or mailing-list preferences without
+    saying unsubscribe (:func:`mailcheck.unsubscribe.link_manages_subscription`): a
+    preference-centre link to the UTM rules, no way out to UNS001."""
     return link.kind in ("a", "area") and link_manages_subscription(
         link.href, link.text, link.context
     )

@@ -146,7 +146,8 @@ class Words:
         self.preference = Phrases(
             p for lang in languages.values() for p in lang.get("preference", [])
         )
-        self.change = Phrases(p for lang in languages.values() for p in lang.get("change", []))
+        self.manage = Phrases(p for lang in languages.values() for p in lang.get("manage", []))
+        self.mail = Phrases(p for lang in languages.values() for p in lang.get("mail", []))
 
     def says_unsubscribe(self, text: str) -> bool:
         return bool(text) and self.link.search(text)
@@ -355,25 +356,26 @@ def _leading_words(href: str, text: str, context: str) -> str:
     return _FOOTER_ITEM_BREAK.split(context.partition(written)[0])[-1]
 
 
-# A URL that names the management of a subscription by itself: a verb of changing with what
-# it changes ("change_interests", "manage-subscription"), a preference centre, the e-mail's
-# settings or preferences, German «Abo verwalten» / «Einstellungen ändern»
+# A URL that names the management of the mailings by itself: a verb of changing with what it
+# changes ("change_interests", "manage-subscription"), a preference centre, the e-mail's
+# preferences or settings, German «Abo verwalten»; not a profile's or settings' page
+# ("/update-profile", "/account/settings": a shop's account)
 _MANAGEMENT_URL = re.compile(
-    r"(?:change|update|edit|manage|modify)[-_]?(?:interests?|subscriptions?|preferences?"
-    r"|profile|settings)"
+    r"(?:change|update|edit|manage|modify)[-_]?(?:interests?|subscriptions?|preferences?)"
     r"|preference[-_]?cent(?:er|re)"
-    r"|(?:e-?mail|newsletter|subscription|communication|mailing)[-_]?(?:preferences|settings)"
-    r"|abo(?:nnement)?[-_]?verwalt|einstellungen[-_]?a(?:e)?ndern",
+    r"|(?:e-?mail|newsletter|communication|mailing)[-_]?(?:preferences|settings)"
+    r"|subscription[-_]?preferences|abo(?:nnement)?[-_]?verwalt",
     re.I,
 )
-# Words of a URL that name a profile, an account, a subscription, settings or interests (in
-# English, German, Russian transliterated, Italian …): a page of them is a preference page
-# when the link's words say it changes them; alone they may name a shop's page
-_PROFILE_URL = re.compile(
-    r"profil|account|subscri|preferen|settings|interest|einstellung|abonnement|\babo\b"
-    r"|podpisk|rassylk|nastro[iy]k|iscrizion|impostazion|cancellazion",
-    re.I,
+# A URL's word that names the mailings (a host or path word: "list-manage.com",
+# "/action/email.html", "e-newsletters.…"; not "wishlist", "gmail")
+_MAIL_URL = re.compile(
+    r"(?<![a-z])(?:e-?mail|mailing|newsletter|list(?:s|serv)?(?![a-z])|rassylk)", re.I
 )
+# The end of a sentence in the words before a link: a word of the mailings names the change
+# when it is said in the same sentence ("Thanks for reading our newsletter. Update your
+# subscription to Premium:" is an offer)
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
 def _naming_words(href: str, text: str, context: str) -> str:
@@ -386,29 +388,45 @@ def _naming_words(href: str, text: str, context: str) -> str:
 
 @functools.lru_cache(maxsize=URL_CACHE_SIZE)
 def link_manages_subscription(href: str, text: str, context: str) -> bool:
-    """Whether a link changes the reader's subscription, profile or interests (a preference
-    centre by other words than the unsubscribe ones): exempt from the UTM rules (DESIGN §5),
-    and no way out for UNS001.
+    """Whether a link manages the reader's e-mail, newsletter or mailing-list preferences (a
+    preference centre by other words than the unsubscribe ones): exempt from the UTM rules
+    (DESIGN §5), and no way out for UNS001.
 
-    Its words say so ("To change your subscription visit …", «Einstellungen ändern können Sie
-    auf folgender Website: …», "To manage your profile, …"), its URL names the managing
-    ("/profile/change_interests.html", "/email-preferences"), or its URL names a profile, a
-    subscription or settings and its words a change ("To change your address, visit
-    …/subscribe/"). A URL's word alone is not enough: "/profile/skin-care" under "Find your
-    skin type" is a shop's page, and stays checked."""
+    Its words name the mailings' preferences ("newsletter preferences", «Чтобы изменить
+    настройки рассылки»); or they say a change of a subscription, preferences or interests
+    and its sentence or its URL name the mailings ("To learn about other newsletters or to
+    change your subscription visit …", "For subscription changes, please use the form at:
+    …/action/email.html"); or its URL names the managing ("/profile/change_interests.html",
+    "/email-preferences", "/preference-center"). A change alone is an offer: "Update your
+    coffee subscription", "Update your subscription to Premium", "Update your profile",
+    "Change your look" stay checked, whatever their URL's words (/subscriptions/, /account/,
+    /profile/)."""
     words = _naming_words(href, text, context)
     if WORDS.preference.search(words):
         return True
     path = _path_and_query(href)
     if _MANAGEMENT_URL.search(path):
         return True
-    return bool(_PROFILE_URL.search(path)) and WORDS.change.search(words)
+    if not WORDS.manage.search(words):
+        return False
+    sentence = _SENTENCE_END.split(words.strip())[-1]
+    return WORDS.mail.search(sentence) or bool(_MAIL_URL.search(_host_and_path(href)))
 
 
 def _marker_says_unsubscribe(marker: str) -> bool:
     # markers are identifiers (data-link-type="unsubscribe", class="unsub-link"): words joined
     # by - and _ are words too
     return WORDS.says_unsubscribe(marker) or bool(_URL_WORDS.search(marker))
+
+
+def _host_and_path(href: str) -> str:
+    """A URL's host and path and query (:func:`_path_and_query`): where it may name the
+    mailings ("list-manage.com", "e-newsletters.internet.com", "/action/email.html")."""
+    try:
+        host = urlsplit(href).hostname or ""
+    except ValueError:
+        host = ""
+    return f"{host} {_path_and_query(href)}"
 
 
 def _path_and_query(href: str) -> str:

@@ -44,7 +44,7 @@ def test_subscription_management_in_a_text_alone_is_exempt_and_shop_pages_are_no
         "ändern können Sie auf folgender Website:\n"  # 13
         "https://acme.test/de/profile/\n"  # 14
         "\n"
-        "To change your address, please visit:\n"  # 16
+        "To change your address, please visit:\n"  # 16: no word of the mailings
         "https://acme.test/subscribe/\n"  # 17
         "\n"
         "Чтобы изменить настройки рассылки, перейдите: https://acme.test/ru/podpiska\n"  # 19
@@ -57,17 +57,22 @@ def test_subscription_management_in_a_text_alone_is_exempt_and_shop_pages_are_no
     )
     [untagged] = only(check(text_alone(tmp_path, body)), "UTM001")
     assert untagged.message == (
-        f"2 links lack {LACKS}: https://acme.test/profile/skin-care, "
+        f"3 links lack {LACKS}: https://acme.test/subscribe/, https://acme.test/profile/skin-care, "
         "https://acme.test/subscribe/magazine"
     )
-    assert untagged.locations == ("text/plain part:21", "text/plain part:23")
+    assert untagged.locations == (
+        "text/plain part:17",
+        "text/plain part:21",
+        "text/plain part:23",
+    )
 
 
 def test_a_profile_link_named_by_its_sentence_in_html_is_exempt(tmp_path: Path) -> None:
     html = (
         '<html lang="en"><body>\n'
         f'<p><a href="https://acme.test/news?{UTM}">News</a></p>\n'
-        "<p>To manage your profile, please visit our site by clicking on the following link:"
+        "<p>To change your newsletter subscription, please visit our site by clicking on the "
+        "following link:"
         '<br>\n<a href="https://acme.test/login.cfm?id=9665862091709486">'
         "https://acme.test/login.cfm?id=9665862091709486</a></p>\n"  # 4
         '<p><a href="https://acme.test/profile/skin-care">Find your skin type</a></p>\n'  # 5
@@ -93,7 +98,7 @@ def test_a_profile_link_is_no_way_out_for_uns001(tmp_path: Path) -> None:
     path.write_text(
         "From: Acme <news@acme.test>\nTo: a@b.test\nSubject: News\nMIME-Version: 1.0\n"
         "Content-Type: text/html; charset=utf-8\n\n"
-        '<html lang="en"><body><p>To manage your profile, visit '
+        '<html lang="en"><body><p>To change your newsletter subscription, visit '
         '<a href="https://acme.test/profile/edit">here</a></p></body></html>\n',
         encoding="utf-8",
     )
@@ -163,3 +168,74 @@ def test_the_text_parts_links_carry_the_words_that_lead_up_to_them() -> None:
     ]
     assert links[0].context == f"Se non desideri più ricevere questa newsletter {WRAPPED}"
     assert links[1].context.startswith("Jobs:")
+
+
+# -- a change of a subscription, a profile or settings is an offer unless it names the mailings
+# (QA probe R, session 29)
+
+PROBE_OFFERS = [
+    ("https://acme.test/account/profile", "Update your profile to get 10% off"),
+    ("https://acme.test/account/offers", "Change your look this spring – 30% off"),
+    ("https://acme.test/profile/skin-care", "Update your skincare routine"),
+    ("https://acme.test/subscribe-and-save", "Manage your pantry with Subscribe &amp; Save"),
+    ("https://acme.test/settings-sale", "Update your home settings – sofas 40% off"),
+    ("https://acme.test/interests/garden", "Update your garden – new arrivals"),
+    ("https://acme.test/subscription-box", "Change your subscription box to Premium and save 20%"),
+    ("https://acme.test/premium", "Update your subscription to Premium – 50% off"),
+    ("https://acme.test/app", "Update your profile in our new app"),
+    ("https://acme.test/profile", "Измените профиль и получите скидку 10%"),
+    ("https://acme.test/account/sale", "Обновите гардероб — скидки до 50%"),
+    ("https://acme.test/account/orders", "See the latest updates on your order"),
+    ("https://acme.test/account/points", "Manage your loyalty points – double points this week"),
+    (
+        "https://acme.test/subscriptions/coffee",
+        "Update your coffee subscription: try our new roast",
+    ),
+    ("https://acme.test/premium", "Change your subscription plan"),
+    ("https://acme.test/de/konto", "Profil ändern und 10% sparen"),
+]
+
+
+def html_mail(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "offer.eml"
+    path.write_text(
+        "From: Acme <news@acme.test>\nTo: a@b.test\nSubject: News\n"
+        "List-Unsubscribe: <https://acme.test/unsubscribe>\nMIME-Version: 1.0\n"
+        "Content-Type: text/html; charset=utf-8\n\n"
+        f'<html lang="en"><body>\n{body}\n'
+        '<p><a href="https://acme.test/unsubscribe">Unsubscribe</a></p></body></html>\n',
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_an_offer_to_change_a_subscription_profile_or_settings_is_checked(tmp_path: Path) -> None:
+    body = "\n".join(f'<p><a href="{href}">{text}</a></p>' for href, text in PROBE_OFFERS)
+    [untagged] = only(check(html_mail(tmp_path, body)), "UTM001")
+    hrefs = list(dict.fromkeys(href for href, _ in PROBE_OFFERS))
+    assert untagged.message.startswith(f"{len(hrefs)} links lack {LACKS}: {hrefs[0]}, ")
+    assert untagged.locations == tuple(
+        f"text/html part:{n}" for n in range(2, len(PROBE_OFFERS) + 2)
+    )
+
+
+def test_a_link_that_names_the_mailings_preferences_is_exempt(tmp_path: Path) -> None:
+    body = "\n".join(
+        [
+            '<p><a href="https://acme.test/p/1">Manage your newsletter preferences</a></p>',
+            '<p><a href="https://acme.test/p/2">Change your e-mail subscription</a></p>',
+            '<p><a href="https://acme.test/p/3">Настройки рассылки</a></p>',
+            '<p><a href="https://acme.test/p/4">Newsletter-Einstellungen</a></p>',
+            '<p><a href="https://acme.test/newsletter/p/5">Update your subscription</a></p>',
+            '<p><a href="https://acme.test/p/6">Einstellungen ändern</a> (E-Mail)</p>',
+            '<p><a href="https://acme.test/account/email-preferences">Your account</a></p>',
+            '<p><a href="https://acme.test/abo-verwalten">Ihr Konto</a></p>',
+            '<p><a href="https://acme.test/offer">Shop now</a></p>',  # 10
+        ]
+    )
+    [untagged] = only(check(html_mail(tmp_path, body)), "UTM001")
+    # "(E-Mail)" after the link is not its words: "Einstellungen ändern" alone is no proof
+    assert (untagged.message, untagged.locations) == (
+        f"2 links lack {LACKS}: https://acme.test/p/6, https://acme.test/offer",
+        ("text/html part:7", "text/html part:10"),
+    )
