@@ -501,13 +501,32 @@ def hides(el: Any, css_texts: Iterable[str], hiding: Callable[[str], bool]) -> b
 
     Only a stylesheet that names one of ``el``'s classes or its id is parsed (a parse of
     every layout's stylesheet cost a tenth of the offline pass): a rule that picks it by its
-    tag or place alone is not read, and the preheader stays "could not verify"."""
+    tag or place alone is not read, and the preheader stays "could not verify". Nor is one
+    that writes no hiding declaration anywhere (:data:`_PREHEADER_HIDING`): Mailchimp's
+    layouts style their ``#templatePreheader`` with colours and paddings only, and their
+    parse was half of all the stylesheets' tokenising."""
     names = [name.lower() for name in (el.get("class") or "").split()]
     if el.get("id"):
         names.append(el.get("id").lower())
-    css_texts = [css for css in css_texts if any(name in css.lower() for name in names)]
+    lowered = [(css, css.lower()) for css in css_texts]
+    css_texts = [
+        css
+        for css, lower in lowered
+        if any(name in lower for name in names) and _PREHEADER_HIDING.search(lower)
+    ]
     root = el.getroottree()
     return any(el in picked for picked, _style, _rule in _top_level_rules(root, css_texts, hiding))
+
+
+# What a rule that hides a preheader writes: what hides from every client
+# (:data:`_HIDING_DECLARATION`), and the preheader tricks for some clients (Outlook's
+# mso-hide:all, a zero max-height or max-width). The cheap test before a parse: a stylesheet
+# without any of it (of its text in lower case) has no rule that hides anything.
+_PREHEADER_HIDING = re.compile(
+    r"(?=[dvofm])(?:display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*[0.]"
+    r"|font-size\s*:\s*[0.]|overflow\s*:\s*hidden|mso-hide\s*:\s*all"
+    r"|max-(?:height|width)\s*:\s*[0.])"
+)
 
 
 def hidden_by_rules(

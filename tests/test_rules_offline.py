@@ -1304,6 +1304,51 @@ def test_documents_that_share_a_stylesheet_write_out_its_rules_once(
     assert counts[0] >= 41 and counts[1] == 1
 
 
+def test_a_stylesheet_that_hides_nothing_is_not_parsed_for_the_preheader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stylesheet that names the preheader but writes no hiding declaration anywhere
+    (Mailchimp's #templatePreheader: colours and paddings) is not tokenised to be asked
+    whether a rule hides it: PRE002 is the warning reading every rule gave. A stylesheet with
+    a preheader trick for some clients alone (mso-hide:all, a zero max-height or max-width)
+    is still read, and its rule hides the preheader."""
+    import tinycss2
+
+    parsed: list[int] = []
+    parse_stylesheet = tinycss2.parse_stylesheet
+
+    def counted(css: str, **options: Any) -> Any:
+        parsed.append(1)
+        return parse_stylesheet(css, **options)
+
+    monkeypatch.setattr(tinycss2, "parse_stylesheet", counted)
+    text = (
+        "Thanks for trying out our product. We have pulled together some information and "
+        "resources to help you get started."
+    )  # 114 characters
+    span = f'<span class="preheader">{text}</span>'
+
+    def page(css: str) -> str:
+        html = HTML_TEMPLATE.format(title="Welcome", preheader=span, body=CLEAN_BODY)
+        # a comment of the test's own: no stylesheet read by another test is cached
+        return html.replace("</title>", f"</title><style>/* {tmp_path.name} */ {css}</style>")
+
+    styled = ".preheader {color: #999; padding: 0 8px; font-size: 12px} td {height: 20px}"
+    [pre002] = only(check(write_campaign(tmp_path, "styled", html=page(styled))), "PRE002")
+    assert pre002.severity is Severity.WARNING
+    assert pre002.message.startswith("could not verify the preheader: the element named")
+    assert parsed == []
+    for name, declaration in {
+        "outlook": "mso-hide: all",
+        "max-height": "max-height: 0",
+        "max-width": "MAX-WIDTH: 0 !important",
+    }.items():
+        css = f".preheader {{color: #999; {declaration}}}"
+        [pre002] = only(check(write_campaign(tmp_path, name, html=page(css))), "PRE002")
+        assert (pre002.severity, pre002.places) == (Severity.ERROR, ("preheader",)), name
+    assert len(parsed) == 3
+
+
 def test_a_template_packs_name_stand_in_is_not_counted_in_the_length(tmp_path: Path) -> None:
     # Postmark's trial-expiring preheader: 91 characters with "[Product Name]", whose place a
     # name of any length takes: over the limit only with it, so not verified
