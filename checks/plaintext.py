@@ -77,11 +77,11 @@ def text_url_wrapped(ctx: Context) -> Iterator[Problem]:
     yield Problem(
         t(
             "{n} URL(s) in the text part cut by a line break (line {lines}): text-only readers "
-            "get only the first line's part, “{cut}” of {url}; put each URL on a line of its "
-            "own, unwrapped",
+            "get only the first line's part, “{cut}”, without “{lost}” from the next line; put "
+            "each URL on a line of its own, unwrapped",
             n=len(dict.fromkeys(lines)),
             cut=_cut_shown(first.cut),
-            url=quoted(first.url, _URL_SHOWN),
+            lost=quoted("".join(first.pieces[1:]), _LOST_SHOWN),
             lines=listed_lines(lines),
         ),
         location=places[0],
@@ -91,7 +91,7 @@ def text_url_wrapped(ctx: Context) -> Iterator[Problem]:
     )
 
 
-_URL_SHOWN = 80  # characters of the whole URL a message quotes
+_LOST_SHOWN = 60  # characters quoted of what the next lines hold of the URL: the part lost
 
 
 def _cut_shown(cut: str) -> str:

@@ -284,8 +284,9 @@ def test_urls_a_line_break_cuts_are_one_warning_listing_every_line(tmp_path: Pat
     assert cut.url == WHOLE
     assert cut.message == (
         "2 URL(s) in the text part cut by a line break (line 4, 7): text-only readers get only "
-        f"the first line's part, “…/territorio/centrofunzionale/meteo/c” of {WHOLE[:80]}…; put "
-        "each URL on a line of its own, unwrapped"
+        "the first line's part, “…/territorio/centrofunzionale/meteo/c”, without "
+        "“ancellazione_i.asp?arg=meteo” from the next line; put each URL on a line of its own, "
+        "unwrapped"
     )
     links = {link.href for link in result.campaign.all_links()}
     assert {WHOLE, NEWS_WHOLE} <= links and CUT not in links
