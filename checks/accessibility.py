@@ -155,8 +155,9 @@ def image_link_unnamed(ctx: Context) -> Iterator[Problem]:
       with IMG001's (which reports those images and names these links), unless IMG001 is not
       run;
     - links with no text (spaces and `&nbsp;` are none) whose picture is a CSS background
-      image (`background-image:url(…)` or `background="…"` on the link or an element in it):
-      a social icon drawn from a sprite behind `&#160;`.
+      image (`background-image:url(…)` or `background="…"` on the link or an element in it,
+      inline or set by a stylesheet rule such as `.vk{background:url(vk.png)}`): a social icon
+      drawn from a sprite behind `&#160;`.
 
     ## Why it matters
     A link needs a name: a screen reader reads such a link as its URL, and with images off

@@ -26,7 +26,7 @@ from typing import Any
 
 import webcolors
 
-from mailcheck.stylesheet import StyleColors, style_colors
+from mailcheck.stylesheet import StyleColors, style_backgrounds, style_colors, style_texts
 
 _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*([^;!]+)(!\s*important)?", re.I)
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:\s*([^;!]+)(!\s*important)?", re.I)
@@ -108,13 +108,17 @@ def read_accessibility(root: Any, html: str, is_hidden: Callable[[Any], bool]) -
         if text and len(text) <= HEADING_TEXT:
             hidden = is_hidden(heading) or any(map(is_hidden, heading.iterancestors()))
             facts.heading_texts.append((text, heading.sourceline or 0, hidden))
+    # the elements the stylesheets give a background image, read once a link with no text needs
+    backgrounds = functools.cache(
+        lambda: frozenset().union(*(style_backgrounds(css, root) for css in style_texts(root)))
+    )
     for anchor in root.iter("a"):
         if _unnamed_image_link(anchor):
             no_alt = all(img.get("alt") is None for img in anchor.iter("img"))
             facts.unnamed_image_links.append(
                 ((anchor.get("href") or "").strip(), anchor.sourceline or 0, no_alt)
             )
-        elif _unnamed_background_link(anchor):
+        elif _unnamed_background_link(anchor, backgrounds):
             facts.unnamed_background_links.append(
                 ((anchor.get("href") or "").strip(), anchor.sourceline or 0)
             )
@@ -159,10 +163,11 @@ def _unnamed_image_link(anchor: Any) -> bool:
     return all(not (img.get("alt") or "").strip() for img in images)
 
 
-def _unnamed_background_link(anchor: Any) -> bool:
+def _unnamed_background_link(anchor: Any, styled: Callable[[], frozenset[Any]]) -> bool:
     """A link with no text (spaces and no-break spaces are none) and no image element whose
     picture is a CSS background (``background-image:url(…)`` or ``background="…"`` on the link
-    or an element in it): a screen reader reads the URL, and with images off nothing shows.
+    or an element in it, inline or by a stylesheet rule: ``styled``): a screen reader reads the
+    URL, and with images off nothing shows.
 
     The parser moves a table out of the ``<a>`` around it (a browser does not): a table right
     after the link, not a character between them, is read as the link's own content (a
@@ -180,7 +185,12 @@ def _unnamed_background_link(anchor: Any) -> bool:
         (el.get("background") or "").strip() or _BACKGROUND_URL.search(el.get("style") or "")
         for el in elements
     ):
-        return False
+        # a background a stylesheet rule sets (``.vk{background:url(vk.png)}``): the
+        # stylesheets are read only for a link with no text, once per document
+        if "".join(text for part in parts for text in part.itertext()).strip():
+            return False
+        if not any(el in styled() for el in elements):
+            return False
     # an <img> makes it an image link (judged by its alt); <span role="img" aria-label="VK">
     # names the link; text (not spaces or U+00A0, which str.strip() takes) is its name
     if any(el.tag == "img" or (el.get("aria-label") or "").strip() for el in elements):

@@ -83,6 +83,30 @@ def style_images(css: str, root: Any) -> list[tuple[str, int]]:
     return found
 
 
+def style_backgrounds(css: str, root: Any) -> frozenset[Any]:
+    """The elements of ``root`` to which ``css`` gives a background image (a social icon's
+    sprite set by its class), picked exactly: A11Y004 asks whether a link with no text has a
+    picture. A selector that cannot be read picks none (the link is then not reported)."""
+    lower = css.lower()
+    if "url(" not in lower or not _IMAGE_DECLARATION.search(lower):
+        return frozenset()
+    import tinycss2
+
+    picked: set[Any] = set()
+    for rule in _style_rules(_parsed(css), screens=True):
+        if any(
+            declaration.type == "declaration"
+            and declaration.lower_name in ("background", "background-image")
+            and next(_urls(declaration.value), None) is not None
+            for declaration in tinycss2.parse_declaration_list(
+                rule.content, skip_comments=True, skip_whitespace=True
+            )
+        ):
+            for found in _picked_by(root, rule):
+                picked.update(found)
+    return frozenset(picked)
+
+
 def _style_rules(
     rules: Iterable[Any], everyone: bool = False, screens: bool = False
 ) -> Iterator[Any]:

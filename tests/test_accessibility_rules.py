@@ -130,6 +130,28 @@ def test_background_image_links_without_text_are_one_finding(tmp_path: Path) -> 
     assert finding.url == "https://vk.com/shop"
 
 
+def test_a_background_image_a_stylesheet_rule_sets_is_the_link_s_picture(tmp_path: Path) -> None:
+    # the usual social sprite: the picture comes from a class (QA probe R), not an inline style
+    html = with_links(
+        "<style>.vk{background:url(https://cdn.shop.test/vk.png);width:32px}"
+        " a.tg{background-image:url('https://cdn.shop.test/tg.png')}"
+        " .plain{color:#333} @media print{.fb{background:url(https://cdn.shop.test/fb.png)}}"
+        "</style>",
+        '<a href="https://vk.com/shop" class="vk">&#160;</a>',
+        '<a href="https://t.me/shop" class="tg"> </a>',
+        '<a href="https://shop.test/vk" class="vk">ВКонтакте</a>',
+        '<a href="https://ok.ru/shop" class="vk" aria-label="Одноклассники">&#160;</a>',
+        '<a href="https://facebook.com/shop" class="fb">&#160;</a>',
+        '<a href="https://shop.test/empty" class="plain">&#160;</a>',
+    )
+    assert findings(tmp_path, html, "A11Y004") == [
+        (
+            "2 link(s) with a background image and no text or label (line 13, 14)",
+            "email.html:13",
+        )
+    ]
+
+
 def test_each_kind_of_unnamed_link_is_its_own_finding(tmp_path: Path) -> None:
     html = with_links(
         '<a href="https://shop.test/new"><img src="https://cdn.shop.test/new.png" alt=""></a>',
