@@ -304,3 +304,15 @@ def _template_blanked(text: str) -> str:
         parts += [text[last:begin], re.sub(r"[^\n]", " ", text[begin:end])]
         last = end
     return "".join([*parts, text[last:]])
+
+
+# Where a sentence ends: its full stop, "!", "?" or "…" before a space
+SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def last_sentence(words: str) -> str:
+    """The last sentence of ``words`` that has words: the one that leads into what follows
+    ("…unsubscribe at the bottom. Meanwhile, shop our sale at" → "Meanwhile, shop our sale
+    at"), or the last one whole when it ends right before ("To unsubscribe, click below.")."""
+    sentences = [each for each in SENTENCE_END.split(words) if each.strip()]
+    return sentences[-1] if sentences else ""

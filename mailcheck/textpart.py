@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import NamedTuple
 
 from mailcheck.model import Document, Link, WrappedUrl
-from mailcheck.text import collapse_ws
+from mailcheck.text import SENTENCE_END, collapse_ws, last_sentence
 
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"'«»]+", re.IGNORECASE)
 # Sentence punctuation after a URL is the sentence's; a bracket closes the URL's own only
@@ -72,7 +72,7 @@ def _read(text: str) -> tuple[Document, list[WrappedUrl]]:
                         taken[below] = len(piece)
             # a URL alone on its line is named by the line that introduces it ("Отписаться:"
             # above it), as UNS001 reads the text: the unsubscribe link needs no UTMs
-            label = _URL.sub(" ", line).strip(" \t:-–—>") or heading
+            label = _own_sentence(line, match.start(), match.end()) or heading
             words = collapse_ws(leading + " " + line[start : match.start()]) or previous
             context = f"{words[-_CONTEXT_CHARS:]} {url}".strip()
             links.append(Link(url, "a", collapse_ws(label) or url, number, url, context=context))
@@ -83,6 +83,16 @@ def _read(text: str) -> tuple[Document, list[WrappedUrl]]:
             bare = line.strip(" \t-–—>")
             heading = bare.rstrip(":") if bare.endswith(":") and not _URL.search(line) else ""
     return Document(links=links, text=collapse_ws(text)), wrapped
+
+
+def _own_sentence(line: str, start: int, end: int) -> str:
+    """A URL's own words on its line: the sentence leading into it and the rest of that
+    sentence after it ("Unsubscribe: https://…", "https://… — отписаться"), not another
+    sentence of the line ("You can unsubscribe at the bottom. Meanwhile, shop our sale at
+    https://…" is a shop's link)."""
+    before = last_sentence(_URL.sub(" ", line[:start]))
+    after = SENTENCE_END.split(_URL.sub(" ", line[end:]), maxsplit=1)[0]
+    return f"{before} {after}".strip(" \t:-–—>")
 
 
 _CONTEXT_CHARS = 300  # of the words before a URL: a sentence or two, not the whole text

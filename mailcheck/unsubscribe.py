@@ -34,6 +34,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE, host_of, org_domain, under
+from mailcheck.text import SENTENCE_END, last_sentence
 
 # Letters that do not decompose into a base letter and accents, spelled the way people write
 # them without a national keyboard.
@@ -353,7 +354,9 @@ def _leading_words(href: str, text: str, context: str) -> str:
         written = href.strip()
     else:
         return ""
-    return _FOOTER_ITEM_BREAK.split(context.partition(written)[0])[-1]
+    # the sentence that leads into the URL, not an earlier one of its paragraph ("…unsubscribe
+    # at the bottom. Meanwhile, shop our sale at https://…")
+    return last_sentence(_FOOTER_ITEM_BREAK.split(context.partition(written)[0])[-1])
 
 
 # A URL that names the management of the mailings by itself: a verb of changing with what it
@@ -372,10 +375,6 @@ _MANAGEMENT_URL = re.compile(
 _MAIL_URL = re.compile(
     r"(?<![a-z])(?:e-?mail|mailing|newsletter|list(?:s|serv)?(?![a-z])|rassylk)", re.I
 )
-# The end of a sentence in the words before a link: a word of the mailings names the change
-# when it is said in the same sentence ("Thanks for reading our newsletter. Update your
-# subscription to Premium:" is an offer)
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
 def _naming_words(href: str, text: str, context: str) -> str:
@@ -409,7 +408,9 @@ def link_manages_subscription(href: str, text: str, context: str) -> bool:
         return True
     if not WORDS.manage.search(words):
         return False
-    sentence = _SENTENCE_END.split(words.strip())[-1]
+    # a word of the mailings names the change when it is said in the same sentence ("Thanks
+    # for reading our newsletter. Update your subscription to Premium:" is an offer)
+    sentence = SENTENCE_END.split(words.strip())[-1]
     return WORDS.mail.search(sentence) or bool(_MAIL_URL.search(_host_and_path(href)))
 
 

@@ -454,3 +454,39 @@ def test_a_paragraph_ending_in_a_colon_names_the_url_that_opens_the_next(
     [link] = text_document(text).links
     assert link.context == f"To unsubscribe, follow this link{colon} https://shop.test/u/1"
     assert only(check(text_alone(tmp_path, text)), "UTM001") == []
+
+
+# -- the words of another sentence on the URL's line do not name it (probe R: b2, b4) ---------
+
+
+@pytest.mark.parametrize(
+    ("line", "url_line"),
+    [
+        (
+            "If you no longer wish to receive these emails, you can unsubscribe at the bottom. "
+            "Meanwhile, shop our sale at https://shop.test/sale",
+            "text/plain part:3",
+        ),
+        (
+            "To unsubscribe from our list, reply STOP. Our spring sale: https://shop.test/sale",
+            "text/plain part:3",
+        ),
+    ],
+)
+def test_a_url_is_named_by_its_own_sentence_not_another_on_its_line(
+    tmp_path: Path, line: str, url_line: str
+) -> None:
+    text = f"Spring sale\n\n{line}\n\nUnsubscribe: https://shop.test/unsubscribe\n"
+    [finding] = only(check(text_alone(tmp_path, text)), "UTM001")
+    assert (finding.url, finding.locations) == ("https://shop.test/sale", (url_line,))
+    # the unsubscribe link's own sentence names it: exempt, so the finding has one link
+    assert "unsubscribe" not in finding.message
+
+
+def test_a_url_is_named_by_the_sentence_that_leads_into_it_or_follows_it(tmp_path: Path) -> None:
+    text = (
+        "Spring sale: https://shop.test/sale?utm_source=e&utm_medium=email&utm_campaign=s\n\n"
+        "Thanks for reading. To unsubscribe, click here. https://shop.test/u/1\n\n"
+        "https://shop.test/u/2 — отписаться от рассылки.\n"
+    )
+    assert only(check(text_alone(tmp_path, text)), "UTM001") == []
