@@ -36,7 +36,7 @@ _BACKGROUND_URL = re.compile(r"(?:^|;)\s*background(?:-image)?\s*:[^;]*url\(", r
 _FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)\s*(px|pt)", re.I)
 _BOLD = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
 _RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)", re.I)
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 HEADING_TEXT = 40  # characters of a heading's text kept (a layout's stand-in is shorter)
 # Scripts written right to left: Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
@@ -102,9 +102,9 @@ def read_accessibility(root: Any, html: str, is_hidden: Callable[[Any], bool]) -
             continue
         if table.find("caption") is None and table not in with_header:
             facts.layout_tables.append(table.sourceline or 0)
-    for heading in root.iter(*_HEADINGS):
+    for heading in root.iter(*HEADINGS):
         facts.headings.append((int(heading.tag[1]), heading.sourceline or 0))
-        text = " ".join(str(heading.xpath("string()")).split())
+        text = heading_text(heading)
         if text and len(text) <= HEADING_TEXT:
             hidden = is_hidden(heading) or any(map(is_hidden, heading.iterancestors()))
             facts.heading_texts.append((text, heading.sourceline or 0, hidden))
@@ -130,6 +130,12 @@ def read_accessibility(root: Any, html: str, is_hidden: Callable[[Any], bool]) -
         if found and not (is_hidden(el) or any(map(is_hidden, el.iterancestors()))):
             facts.low_contrast.append(found)
     return facts
+
+
+def heading_text(heading: Any) -> str:
+    """A heading's whole text, its blanks one space: what BRF001 reads of it, in the facts
+    (``heading_texts``) and in the hidden text (``TextApart.hidden_headings``) alike."""
+    return " ".join(str(heading.xpath("string()")).split())
 
 
 def _tables_with_own_header(root: Any) -> set[Any]:

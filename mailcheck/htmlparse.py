@@ -49,7 +49,7 @@ from typing import Any
 
 from lxml import etree
 
-from mailcheck.accessibility import read_accessibility
+from mailcheck.accessibility import HEADINGS, heading_text, read_accessibility
 from mailcheck.i18n import t
 from mailcheck.model import (
     SHORT_BLOCK,
@@ -98,7 +98,6 @@ _TEXT_OF = etree.XPath("normalize-space(.)")
 # (read only from a text with an "&": what BRF003 asks them about), and so is a "${price}"
 # (with a "${": PER003's)
 _CODE = ("code", "pre", "kbd", "samp", "tt")
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 _ZERO = r"\s*:\s*0*(?:\.0*)?(?:px|pt|em|rem|%)?\s*(?:!\s*important\s*)?(?:;|$)"
 _HIDING = re.compile(rf"display\s*:\s*none|opacity{_ZERO}")
@@ -341,7 +340,7 @@ def text_apart(html: str, *, before: str | None = None) -> TextApart:
             _spaced(el)
         css_texts = style_texts(root)
         # each heading and its text as the accessibility facts read it (before the strip)
-        titled = [(el, " ".join(str(el.xpath("string()")).split())) for el in root.iter(*_HEADINGS)]
+        titled = [(el, heading_text(el)) for el in root.iter(*HEADINGS)]
         etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
         how: dict[Any, HiddenHow] = {}  # each element hidden from every client, and how
         starts = _TagStarts(html)

@@ -60,24 +60,14 @@ def _parsed(css: str) -> tuple[Any, ...]:
 def style_images(css: str, root: Any) -> list[tuple[str, int]]:
     """(URL, line within ``css`` from 1) of every image ``css`` shows on an element of
     ``root`` (an lxml tree), in the order written."""
-    # no url() at all (most stylesheets): no scan for an image property
-    lower = css.lower()
-    if "url(" not in lower or not _IMAGE_DECLARATION.search(lower):
+    if not _may_show_images(css):
         return []
-    import tinycss2  # here: only a stylesheet with an image needs it
+    import tinycss2
 
     found: list[tuple[str, int]] = []
     elements = _Picker(root)
-    sheet = _parsed(css)
-    for rule in _style_rules(sheet):
-        urls = [
-            url
-            for declaration in tinycss2.parse_declaration_list(
-                rule.content, skip_comments=True, skip_whitespace=True
-            )
-            if declaration.type == "declaration" and declaration.lower_name in _IMAGE_PROPERTIES
-            for url in _urls(declaration.value)
-        ]
+    for rule in _style_rules(_parsed(css)):
+        urls = _rule_images(rule, _IMAGE_PROPERTIES)
         if urls and elements.styles_one(tinycss2.serialize(rule.prelude)):
             found.extend(urls)
     return found
@@ -87,24 +77,37 @@ def style_backgrounds(css: str, root: Any) -> frozenset[Any]:
     """The elements of ``root`` to which ``css`` gives a background image (a social icon's
     sprite set by its class), picked exactly: A11Y004 asks whether a link with no text has a
     picture. A selector that cannot be read picks none (the link is then not reported)."""
-    lower = css.lower()
-    if "url(" not in lower or not _IMAGE_DECLARATION.search(lower):
+    if not _may_show_images(css):
         return frozenset()
-    import tinycss2
-
     picked: set[Any] = set()
     for rule in _style_rules(_parsed(css), screens=True):
-        if any(
-            declaration.type == "declaration"
-            and declaration.lower_name in ("background", "background-image")
-            and next(_urls(declaration.value), None) is not None
-            for declaration in tinycss2.parse_declaration_list(
-                rule.content, skip_comments=True, skip_whitespace=True
-            )
-        ):
+        if _rule_images(rule, _BACKGROUND_PROPERTIES):
             for found in _picked_by(root, rule):
                 picked.update(found)
     return frozenset(picked)
+
+
+_BACKGROUND_PROPERTIES = frozenset({"background", "background-image"})
+
+
+def _may_show_images(css: str) -> bool:
+    """The cheap test before a parse: no url() at all (most stylesheets), or only fonts'."""
+    lower = css.lower()
+    return "url(" in lower and _IMAGE_DECLARATION.search(lower) is not None
+
+
+def _rule_images(rule: Any, properties: frozenset[str]) -> list[tuple[str, int]]:
+    """(URL, line) of each image a style rule's declarations of ``properties`` show."""
+    import tinycss2  # here: only a stylesheet with an image needs it
+
+    return [
+        url
+        for declaration in tinycss2.parse_declaration_list(
+            rule.content, skip_comments=True, skip_whitespace=True
+        )
+        if declaration.type == "declaration" and declaration.lower_name in properties
+        for url in _urls(declaration.value)
+    ]
 
 
 def _style_rules(
@@ -544,14 +547,20 @@ def hides(el: Any, css_texts: Iterable[str], hiding: Callable[[str], bool]) -> b
     return any(el in picked for picked, _style, _rule in _top_level_rules(root, css_texts, hiding))
 
 
-# What a rule that hides a preheader writes: what hides from every client
-# (:data:`_HIDING_DECLARATION`), and the preheader tricks for some clients (Outlook's
-# mso-hide:all, a zero max-height or max-width). The cheap test before a parse: a stylesheet
-# without any of it (of its text in lower case) has no rule that hides anything.
+# What declarations that hide from every client write (display:none, visibility:hidden,
+# opacity:0, a zero height with overflow:hidden, font-size:0): a rule without any of it
+# hides nothing, and its selector is not read (of the text in lower case: plain letters first,
+# as :data:`_IMAGE_DECLARATION`'s, 4.5 times as fast as behind a look-ahead)
+_HIDES_EVERY_CLIENT = (
+    r"display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*[0.]"
+    r"|font-size\s*:\s*[0.]|overflow\s*:\s*hidden"
+)
+_HIDING_DECLARATION = re.compile(f"(?:{_HIDES_EVERY_CLIENT})")
+# What a rule that hides a preheader writes: that, and the preheader tricks for some clients
+# (Outlook's mso-hide:all, a zero max-height or max-width). The cheap test before a parse: a
+# stylesheet without any of it (of its text in lower case) has no rule that hides anything.
 _PREHEADER_HIDING = re.compile(
-    r"(?:display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*[0.]"
-    r"|font-size\s*:\s*[0.]|overflow\s*:\s*hidden|mso-hide\s*:\s*all"
-    r"|max-(?:height|width)\s*:\s*[0.])"
+    rf"(?:{_HIDES_EVERY_CLIENT}|mso-hide\s*:\s*all|max-(?:height|width)\s*:\s*[0.])"
 )
 
 
@@ -701,16 +710,6 @@ def _shows(declaration: Any) -> bool:
     if declaration.lower_name == "display":
         return bool(value) and value != "none"
     return declaration.lower_name == "visibility" and value == "visible"
-
-
-# What declarations that hide from every client write (display:none, visibility:hidden,
-# opacity:0, a zero height with overflow:hidden, font-size:0): a rule without any of it
-# hides nothing, and its selector is not read (of the text in lower case: plain letters first,
-# as :data:`_IMAGE_DECLARATION`'s, 4.5 times as fast as behind a look-ahead)
-_HIDING_DECLARATION = re.compile(
-    r"(?:display\s*:\s*none|visibility\s*:\s*hidden|opacity\s*:\s*[0.]"
-    r"|font-size\s*:\s*[0.]|overflow\s*:\s*hidden)"
-)
 
 
 def _top_level_rules(

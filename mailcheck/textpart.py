@@ -37,12 +37,6 @@ def text_document(text: str) -> Document:
     return _read(text)[0]
 
 
-def wrapped_urls(text: str | None) -> tuple[WrappedUrl, ...]:
-    """The URLs of a plain-text part that a hard line break cuts (:func:`_wrapped_on`): read
-    whole as links, and what a text-only reader clicks is only their first line's part."""
-    return tuple(_read(text)[1]) if text else ()
-
-
 def _read(text: str) -> tuple[Document, list[WrappedUrl]]:
     """:func:`text_document`, and the URLs in it that a line break cuts."""
     links: list[Link] = []
@@ -166,7 +160,7 @@ class TextPartLinks(NamedTuple):
     # the text's lines of each URL the HTML part has too: checked there, one URL one finding,
     # and that finding lists these lines beside the HTML's
     shared: dict[str, tuple[int, ...]]
-    # the text's URLs that a hard line break cuts (:func:`wrapped_urls`), with or without an
+    # the text's URLs that a hard line break cuts (:func:`_wrapped_on`), with or without an
     # HTML part: a text-only reader gets the first line's part
     wrapped: tuple[WrappedUrl, ...] = ()
 

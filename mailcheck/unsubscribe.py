@@ -34,7 +34,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE, host_of, org_domain, under
-from mailcheck.text import SENTENCE_END, last_sentence
+from mailcheck.text import last_sentence
 
 # Letters that do not decompose into a base letter and accents, spelled the way people write
 # them without a national keyboard.
@@ -410,24 +410,15 @@ def link_manages_subscription(href: str, text: str, context: str) -> bool:
         return False
     # a word of the mailings names the change when it is said in the same sentence ("Thanks
     # for reading our newsletter. Update your subscription to Premium:" is an offer)
-    sentence = SENTENCE_END.split(words.strip())[-1]
-    return WORDS.mail.search(sentence) or bool(_MAIL_URL.search(_host_and_path(href)))
+    return WORDS.mail.search(last_sentence(words)) or bool(
+        _MAIL_URL.search(f"{host_of(href)} {_path_and_query(href)}")
+    )
 
 
 def _marker_says_unsubscribe(marker: str) -> bool:
     # markers are identifiers (data-link-type="unsubscribe", class="unsub-link"): words joined
     # by - and _ are words too
     return WORDS.says_unsubscribe(marker) or bool(_URL_WORDS.search(marker))
-
-
-def _host_and_path(href: str) -> str:
-    """A URL's host and path and query (:func:`_path_and_query`): where it may name the
-    mailings ("list-manage.com", "e-newsletters.internet.com", "/action/email.html")."""
-    try:
-        host = urlsplit(href).hostname or ""
-    except ValueError:
-        host = ""
-    return f"{host} {_path_and_query(href)}"
 
 
 def _path_and_query(href: str) -> str:

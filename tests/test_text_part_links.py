@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from mailcheck.engine import run
-from mailcheck.textpart import text_document, wrapped_urls
+from mailcheck.textpart import text_document, text_part_links
 from tests.helpers import check, loopback_links_config, only, write_campaign
 from tests.http_server import running_server
 
@@ -331,7 +331,7 @@ def test_a_url_cut_over_three_lines_is_read_whole_and_its_last_line_read_on() ->
         "https://acme.test/news/2002/08/12/a-very-long-article-name-here/part/two/and/more/"
         "of-it/x/y/z/w/more/of/three.html"
     )
-    [wrapped] = wrapped_urls(text)
+    [wrapped] = text_part_links(text, None).wrapped
     assert (wrapped.url, wrapped.line, wrapped.cut) == (whole, 1, "https://acme.test/news/2002/08/")
     links = text_document(text).links
     assert [(link.href, link.line) for link in links] == [(whole, 1), ("www.acme.test", 4)]
@@ -393,7 +393,7 @@ def test_a_url_ending_a_long_line_takes_no_prose_from_the_next(tmp_path: Path, b
     …utm_campaign=spring24/7: a URL that is not in the text, checked online (a false LNK001
     404) and a false TXT002. A URL's rest is a whole line, one run of URL characters."""
     text = f"Spring sale\n\n{LONG_LINE}\n{below}\n\nUnsubscribe: https://shop.example/unsubscribe?u=1\n"
-    assert wrapped_urls(text) == ()
+    assert text_part_links(text, None).wrapped == ()
     result = check(text_alone(tmp_path, text))
     assert only(result, "TXT002") == []
     assert only(result, "UTM003") == []
@@ -416,7 +416,9 @@ def test_a_url_ending_a_long_line_takes_no_prose_from_the_next(tmp_path: Path, b
     ],
 )
 def test_a_line_that_is_a_urls_rest_is_joined(cut: str, rest: str, whole: str) -> None:
-    [wrapped] = wrapped_urls(f"See all stories on this topic:\n{cut}\n{rest}\n\nBye\n")
+    [wrapped] = text_part_links(
+        f"See all stories on this topic:\n{cut}\n{rest}\n\nBye\n", None
+    ).wrapped
     assert (wrapped.url, wrapped.line) == (whole, 2)
 
 
