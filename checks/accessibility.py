@@ -238,7 +238,8 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links whose whole text is «здесь», «по ссылке», "click here", "here" or the like
     in the languages of `mailcheck/checks/data/vague_link_text.txt`, as one finding that counts
-    them all and lists the first 25 places.
+    them all and lists the first 25 places. Links of the HTML only: in a plain-text part the
+    link is the URL itself, which a screen reader reads ("Click here https://…").
 
     ## Why it matters
     Screen-reader users jump from link to link: a list of "здесь, здесь, здесь" says nothing
@@ -251,8 +252,8 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
     Put the destination into the link: `<a href="…">Выбрать подарок</a>`.
     """
     document = ctx.document
-    if not document:
-        return
+    if not document or ctx.campaign.html is None:
+        return  # a message of text alone: its link is the URL itself, named by its words
     vague = _vague_texts()
     found = [
         link

@@ -217,6 +217,24 @@ def test_a_findings_url_is_the_one_the_template_writes_when_the_platform_fills_i
     assert found.url == written
 
 
+def test_a_text_part_s_link_is_its_url_not_vague(tmp_path: Path) -> None:
+    """A message of text alone (probe W b3/t1, SpamAssassin's spam/001): "Click here
+    https://…" names the link by the URL a screen reader reads after the words; the same
+    words as an HTML link's whole text are still reported."""
+    message = (
+        "From: Shop <news@shop.test>\nSubject: Sale\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8\n\nOur spring sale starts today.\n\n"
+        f"Click here https://shop.test/sale?{UTM}\n\nUnsubscribe: https://shop.test/u/1\n"
+    )
+    path = tmp_path / "text.eml"
+    path.write_text(message, encoding="utf-8")
+    assert only(check(path), "A11Y005") == []
+    html = GOOD.replace("Выбрать подарок", "Click here")
+    assert findings(tmp_path / "html", html, "A11Y005") == [
+        ("1 link(s) named only “Click here” (line 9)", "email.html:9")
+    ]
+
+
 def test_descriptive_link_text_passes(tmp_path: Path) -> None:
     html = GOOD.replace("Выбрать подарок", "Подробнее об условиях здесь")
     assert findings(tmp_path, html, "A11Y005") == []
