@@ -287,15 +287,22 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports text whose inline `color` on the inline background (`background-color`, `bgcolor`
     of the element or an ancestor) is below WCAG 2 AA: contrast 4.5:1, or 3:1 for large text
-    (24 px, or 18.66 px bold). Colours from stylesheets are not judged: text in an element a
-    `<style>` rule that sets `color` picks (`.big{color:#fff}`, `<span class="big">`) is left
-    out, though not for a rule some readers only get (inside `@media` with a feature: a dark
-    mode's `prefers-color-scheme`, a phone's `max-width`; `@supports`), whose other readers
-    see the inline colours, nor for a `:hover` colour or `color: inherit`, which leave the
-    inline colour as it is. Nor is text over a background image
-    (`background="…"`, `background-image`, `background:url(…)`), nor is text its inline
-    style hides (`display:none`, `opacity:0`, …: the hidden preheader is written in the
-    background's colour on purpose); `mso-hide:all` hides only from Outlook, so that text is.
+    (24 px, or 18.66 px bold, the size and weight inherited from the inline styles around;
+    `<h1>` and `<h2>` are large by default). Colours from stylesheets are not judged: text in
+    an element a `<style>` rule that sets `color` picks (`.big{color:#fff}`,
+    `<span class="big">`) is left out, and so is text whose background such a rule may set
+    (`.btn{background-color:#1a1a1a}` on the `<td class="btn">` around it), though not for a
+    rule some readers only get (inside `@media` with a feature: a dark mode's
+    `prefers-color-scheme`, a phone's `max-width`; `@supports`), whose other readers see the
+    inline colours, nor for a `:hover` colour or `color: inherit`, which leave the inline
+    colour as it is; text a rule may make large is judged at 3:1. Text over a background
+    image alone (`background="…"`, `background-image`, `background:url(…)`) is not judged;
+    over an image with a colour (`background="ribbon.gif" bgcolor="#ffffff"`,
+    `background:#fff url(…)`), it is judged on that colour, which is what shows where images
+    are off (Outlook blocks them by default), and the message says so. Nor is text judged
+    that its inline style or a stylesheet rule hides (`display:none`, `opacity:0`, …;
+    `.preheader{display:none}`: the hidden preheader is written in the background's colour on
+    purpose); `mso-hide:all` hides only from Outlook, so that text is.
     Text without a letter or digit (a `·` or `|` between links) is decoration, which WCAG
     leaves out of its contrast rule.
 
@@ -312,9 +319,9 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     facts = _facts(ctx)
     if not facts or not facts.low_contrast:
         return
-    grouped: dict[tuple[str, str, str, float, bool], list[int]] = {}
+    grouped: dict[tuple[str, str, str, float, bool, bool], list[int]] = {}
     for c in facts.low_contrast:  # the same button repeated is one entry with its lines
-        key = (c.text, c.foreground, c.background, c.ratio, c.large)
+        key = (c.text, c.foreground, c.background, c.ratio, c.large, c.fallback)
         grouped.setdefault(key, []).append(c.line)
     entries = list(grouped.items())
     # (Joined, not str.join: each entry is said in the report's language too)
@@ -324,14 +331,15 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
             t(
                 # a text that is one template tag ({{ L.T "email.unsub" }}, *|UNSUB|*), whose
                 # words only the rendering gives, is not quoted as if it were the copy
-                _OF_TAG if whole_tag(text) else _QUOTED,
+                # the colour an image is drawn over is judged as it shows where images are off
+                _MESSAGES[whole_tag(text), fallback],
                 text=text.strip() if whole_tag(text) else text,
                 fg=fg,
                 bg=bg,
                 ratio=_shown_ratio(ratio, large),
                 lines=listed_lines(lines),
             )
-            for (text, fg, bg, ratio, large), lines in entries[:LINES_LISTED]
+            for (text, fg, bg, ratio, large, fallback), lines in entries[:LINES_LISTED]
         ),
     )
     if len(entries) > LINES_LISTED:
@@ -346,6 +354,19 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
 
 _QUOTED = N_("“{text}” {fg} on {bg} {ratio}:1 (line {lines})")
 _OF_TAG = N_("the text of {text} {fg} on {bg} {ratio}:1 (line {lines})")
+_QUOTED_FALLBACK = N_(
+    "“{text}” where images are off: {fg} on its fallback {bg} {ratio}:1 (line {lines})"
+)
+_OF_TAG_FALLBACK = N_(
+    "the text of {text} where images are off: {fg} on its fallback {bg} {ratio}:1 (line {lines})"
+)
+# (a text that is one template tag, a colour that is an image's fallback): the entry's message
+_MESSAGES = {
+    (False, False): _QUOTED,
+    (True, False): _OF_TAG,
+    (False, True): _QUOTED_FALLBACK,
+    (True, True): _OF_TAG_FALLBACK,
+}
 
 
 @rule("A11Y007", "heading-order", Severity.WARNING, short="heading levels skipped (h1 → h3)")

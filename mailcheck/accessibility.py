@@ -9,18 +9,22 @@ Contrast is computed only where both colours are written inline (the text's ``co
 ``background-color``/``bgcolor`` of the element or an ancestor): what a stylesheet or the
 client's dark mode does is not knowable from the HTML alone, and a guess is not a finding.
 So text in an element whose colour a ``<style>`` rule may set (``.big{color:#fff}`` on the
-``<span class="big">`` in a grey ``<div>``) is left out, and so is text over a background
-image (``background="…"``, ``background-image``): it is not written for the colour around.
-For the same reason text that its inline style hides is not judged: the usual hidden
-preheader is written in the background's colour on purpose (the inbox shows it in its own),
-and a block hidden until a media query shows it is the stylesheet's business.
+``<span class="big">`` in a grey ``<div>``) is left out, and so is text whose background a
+rule may set (``.btn{background-color:#1a1a1a}``), and text over a background image alone
+(``background="…"``, ``background-image``): it is not written for the colour around. Over
+an image with a colour (``background="ribbon.gif" bgcolor="#fff"``) the colour is what shows
+where images are off, and is judged as such (``LowContrast.fallback``). The text's size is
+inherited (``<h1>`` is 2em and bold), and one a rule may make large is judged as large.
+For the same reason text that its inline style or a stylesheet rule hides is not judged: the
+usual hidden preheader is written in the background's colour on purpose (the inbox shows it
+in its own), and a block hidden until a media query shows it is the stylesheet's business.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,10 +37,27 @@ _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:\s*([^;!]+)(!\s*im
 _BACKGROUND_IMAGE = re.compile(r"(?:^|;)\s*background-image\s*:\s*([^;!]+)(!\s*important)?", re.I)
 # a picture in an inline style: background or background-image with a url()
 _BACKGROUND_URL = re.compile(r"(?:^|;)\s*background(?:-image)?\s*:[^;]*url\(", re.I)
-_FONT_SIZE = re.compile(r"font-size\s*:\s*([\d.]+)\s*(px|pt)", re.I)
-_BOLD = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.I)
+_FONT_SIZE = re.compile(r"(?:^|;)\s*font-size\s*:\s*([^;!]+)(!\s*important)?", re.I)
+_FONT_WEIGHT = re.compile(r"(?:^|;)\s*font-weight\s*:\s*([^;!]+)(!\s*important)?", re.I)
 _RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)", re.I)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_LENGTH = re.compile(r"(\d*\.?\d+)\s*(px|pt|em|rem|%)?")
+# CSS's absolute size keywords in pixels (of the default 16 px), and the relative ones
+_SIZE_KEYWORDS = {
+    "xx-small": 9.0,
+    "x-small": 10.0,
+    "small": 13.0,
+    "medium": 16.0,
+    "large": 18.0,
+    "x-large": 24.0,
+    "xx-large": 32.0,
+    "xxx-large": 48.0,
+}
+_SIZE_STEPS = {"smaller": 1 / 1.2, "larger": 1.2}
+# The default size of the headings WCAG's large text counts (h1 2em, h2 1.5em: 32 and 24 px
+# of the default 16), and the elements bold by default
+_HEADING_SCALE = {"h1": 2.0, "h2": 1.5}
+_BOLD_TAGS = frozenset({"b", "strong", "th", *HEADINGS})
 HEADING_TEXT = 40  # characters of a heading's text kept (a layout's stand-in is shorter)
 # Scripts written right to left: Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
@@ -59,6 +80,9 @@ class LowContrast:
     background: str
     ratio: float
     large: bool
+    # the background is the colour an image is drawn over (``background="ribbon.gif"
+    # bgcolor="#fff"``): what shows where images are off (Outlook blocks them)
+    fallback: bool = False
 
 
 @dataclass
@@ -80,11 +104,19 @@ class Accessibility:
     low_contrast: list[LowContrast] = field(default_factory=list)
 
 
-def read_accessibility(root: Any, html: str, is_hidden: Callable[[Any], bool]) -> Accessibility:
+def read_accessibility(
+    root: Any,
+    html: str,
+    is_hidden: Callable[[Any], bool],
+    hidden_by_rules: Callable[[], Collection[Any]] = frozenset,
+) -> Accessibility:
     """The facts of a parsed document (before its non-text elements are stripped).
 
     ``is_hidden`` tells whether an element's inline style hides it from every reader (the
-    parser's own test, :func:`mailcheck.htmlparse.is_hidden`): such text is not judged."""
+    parser's own test, :func:`mailcheck.htmlparse.is_hidden`), ``hidden_by_rules`` the
+    elements a stylesheet rule hides from every reader (``.preheader{display:none}``, as the
+    hidden text BRF001 reads: :func:`mailcheck.stylesheet.hidden_by_rules`, asked only when
+    some text fails): such text is not judged."""
     facts = Accessibility(has_html_element=bool(_HTML_TAG.search(html)))
     facts.lang = (root.get("lang") or "").strip() or None if root.tag == "html" else None
     # an ASCII document (most) holds no right-to-left letter: isascii() is free, the search not
@@ -123,11 +155,16 @@ def read_accessibility(root: Any, html: str, is_hidden: Callable[[Any], bool]) -
                 ((anchor.get("href") or "").strip(), anchor.sourceline or 0)
             )
     # the stylesheets are read once some text fails on its inline colours, if any does
-    styled = functools.cache(lambda: style_colors(root))
+    styled = functools.cache(lambda reading: style_colors(root, reading))
+    ruled = functools.cache(lambda: frozenset(hidden_by_rules()))
     for el in root.xpath("//*[contains(@style, 'olor')]|//font[@color]"):
         found = _low_contrast(el, styled)
         # hidden text last: few elements fail, and the test walks up to the root
-        if found and not (is_hidden(el) or any(map(is_hidden, el.iterancestors()))):
+        if (
+            found
+            and not (is_hidden(el) or any(map(is_hidden, el.iterancestors())))
+            and not (el in ruled() or any(node in ruled() for node in el.iterancestors()))
+        ):
             facts.low_contrast.append(found)
     return facts
 
@@ -230,60 +267,135 @@ def _text_in_color(el: Any, styled: StyleColors) -> str:
     return "".join(pieces)
 
 
-def _low_contrast(el: Any, styled: Callable[[], StyleColors]) -> LowContrast | None:
+def _low_contrast(el: Any, styled: Callable[[str], StyleColors]) -> LowContrast | None:
     foreground = _own_color(el)
     fg = parse_color(foreground)
     if fg is None:
         return None
-    background, bg = _background_of(el)
+    background, bg, fallback = _background_of(el)
     if bg is None:
         return None
     ratio = contrast_ratio(fg, bg)
-    large = _is_large(el.get("style") or "")
+    size, bold = _text_size(el)
+    large = _is_large(size, bold)
     if ratio >= (3.0 if large else 4.5):
         return None
     # the stylesheets and the text last: most coloured elements pass on their colours alone,
     # and reading an element's text walks all of its descendants
-    sheets = styled()
+    sheets = styled("color")
     if sheets.overrides_inline(el):
         return None  # a stylesheet's !important colour beats the inline one
     if _declared(_COLOR, el.get("style") or "") is None and sheets.sets(el):
         return None  # <font color> is a hint that any stylesheet rule for the element beats
+    if _background_of(el, styled("background"))[1] is None:
+        return None  # a stylesheet rule may set the background (.btn{background:#1a1a1a})
+    if not large and ratio >= 3.0 and _large_by_rules(el, size, styled):
+        return None  # a stylesheet rule may make it large text, which passes at 3:1
     text = " ".join(_text_in_color(el, sheets).split())
     if not any(c.isalnum() for c in text):
         return None  # nothing, or a separator ("·", "|"): decoration, not text to read
-    return LowContrast(el.sourceline or 0, text[:40], foreground, background, ratio, large)
+    return LowContrast(
+        el.sourceline or 0, text[:40], foreground, background, ratio, large, fallback
+    )
 
 
-def _background_of(el: Any) -> tuple[str, RGB | None]:
-    """The nearest inline background colour of the element or an ancestor; unknown (None)
-    where the nearest background is an image."""
+def _background_of(el: Any, backgrounds: StyleColors | None = None) -> tuple[str, RGB | None, bool]:
+    """The nearest inline background colour of the element or an ancestor, and whether it is
+    the colour an image there is drawn over (its fallback, which shows where images are off);
+    unknown (None) where the nearest background is an image alone, or, with ``backgrounds``
+    (the elements a stylesheet rule gives a background: :func:`style_colors`), where a rule
+    may set it: one for an element without an inline background (``bgcolor`` is a hint any
+    rule beats), or an ``!important`` one."""
     node = el
     while node is not None and isinstance(node.tag, str):
         style = node.get("style") or ""
         declared = _declared(_BACKGROUND, style)
+        if (
+            backgrounds is not None
+            and backgrounds.sets(node)
+            and (declared is None or backgrounds.overrides_inline(node))
+        ):
+            return "", None, False
         value = declared if declared is not None else (node.get("bgcolor") or "").strip()
+        # an image (background="ribbon.gif", background-image:url(…), background:#fff url(…))
+        image = _declared(_BACKGROUND_IMAGE, style)
+        pictured = bool(
+            (node.get("background") or "").strip()
+            or (image and image.lower() != "none")
+            or _BACKGROUND_URL.search(style)
+        )
         if value:
             # the shorthand's first word: its colour ("#222 url(bg.jpg) center / cover"), the
             # one shown where images are off; an image or gradient first is unknown, not white
             shown = value.split()[0] if declared is not None else value
-            return shown, parse_color(shown)
+            return shown, parse_color(shown), pictured
         # an image alone (background="dark.gif", background-image:url(…)): the text is
         # written for the picture, not for the colour further out
-        image = _declared(_BACKGROUND_IMAGE, style)
-        if (node.get("background") or "").strip() or (image and image.lower() != "none"):
-            return "", None
+        if pictured:
+            return "", None, False
         node = node.getparent()
-    return "", None
+    return "", None, False
 
 
-def _is_large(style: str) -> bool:
+def _text_size(el: Any) -> tuple[float, bool]:
+    """The text's font size in pixels and whether it is bold, as the inline styles of the
+    element and its ancestors give them (the nearest that says: inherited), of the default
+    16 px; ``h1`` is 2em and ``h2`` 1.5em, headings, ``<b>``, ``<strong>`` and ``<th>`` bold.
+    A size not understood (``calc()``, ``var()``) is passed over."""
+    scale = 1.0  # what relative sizes below the node (em, %, h1) make of its size
+    size: float | None = None
+    bold: bool | None = None
+    node = el
+    while node is not None and isinstance(node.tag, str) and (size is None or bold is None):
+        style = node.get("style") or ""
+        if bold is None:
+            weight = (_declared(_FONT_WEIGHT, style) or "").lower()
+            if weight in ("bold", "bolder") or weight in ("600", "700", "800", "900"):
+                bold = True
+            elif weight in ("normal", "lighter") or weight[:1].isdigit():
+                bold = False
+            elif node.tag in _BOLD_TAGS:
+                bold = True
+        if size is None:
+            declared = (_declared(_FONT_SIZE, style) or "").lower()
+            length = _LENGTH.fullmatch(declared)
+            if length and length.group(2) in ("em", "%"):
+                scale *= float(length.group(1)) / (100 if length.group(2) == "%" else 1)
+            elif length:
+                unit = {"pt": 4 / 3, "rem": 16.0}.get(length.group(2) or "px", 1.0)
+                size = float(length.group(1)) * unit * scale
+            elif declared in _SIZE_KEYWORDS:
+                size = _SIZE_KEYWORDS[declared] * scale
+            elif declared in _SIZE_STEPS:
+                scale *= _SIZE_STEPS[declared]
+            elif not declared and node.tag in _HEADING_SCALE:
+                scale *= _HEADING_SCALE[node.tag]
+        node = node.getparent()
+    return (16.0 * scale if size is None else size), bool(bold)
+
+
+def _is_large(size: float, bold: bool) -> bool:
     """WCAG's large text: 18 pt (24 px), or 14 pt (18.66 px) bold."""
-    match = _FONT_SIZE.search(style)
-    if not match:
-        return False
-    size = float(match.group(1)) * (4 / 3 if match.group(2).lower() == "pt" else 1)
-    return size >= 24 or (size >= 18.66 and bool(_BOLD.search(style)))
+    return size >= 24 or (size >= 18.66 and bold)
+
+
+def _large_by_rules(el: Any, size: float, styled: Callable[[str], StyleColors]) -> bool:
+    """Whether a stylesheet rule may make the text large: one that may give it a large size
+    (``.big{font-size:30px}``) on the element or an ancestor, up to the nearest inline size
+    (which beats a rule unless the rule's is ``!important``), or one that makes it bold where
+    its size is 18.66 px or more (:func:`mailcheck.stylesheet.style_colors`' readings)."""
+    for reading in ("large", "bold") if size >= 18.66 else ("large",):
+        rules = styled(reading)
+        own = _FONT_SIZE if reading == "large" else _FONT_WEIGHT
+        node = el
+        while node is not None and isinstance(node.tag, str):
+            inline = _declared(own, node.get("style") or "") is not None
+            if rules.overrides_inline(node) or (rules.sets(node) and not inline):
+                return True
+            if inline:
+                break
+            node = node.getparent()
+    return False
 
 
 # A campaign repeats a few colours on thousands of elements: each is parsed and compared once

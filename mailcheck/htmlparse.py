@@ -42,7 +42,7 @@ import functools
 import itertools
 import operator
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import replace
 from html import unescape
 from typing import Any
@@ -166,6 +166,17 @@ def _style_hides(el: Any, style: str, *, from_everyone: bool = False) -> bool:
 
 def _hidden_from_everyone(el: Any) -> bool:
     return is_hidden(el, from_everyone=True)
+
+
+def _hidden_by_rules(root: Any) -> Collection[Any]:
+    """The elements a top-level stylesheet rule hides from every client, as the hidden text
+    BRF001 reads (:func:`text_apart`): ``.preheader{display:none}``."""
+    css_texts = style_texts(root)
+    if not css_texts:
+        return ()
+    return hidden_by_rules(
+        root, css_texts, lambda el, style: _style_hides(el, style, from_everyone=True)
+    ).keys()
 
 
 def _descendant_style(el: Any, pattern: re.Pattern[str]) -> bool:
@@ -642,7 +653,11 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         for css, line in stylesheets
         for url, at in style_images(css, root)
     ]
-    facts = read_accessibility(root, html, _hidden_from_everyone) if accessibility else None
+    facts = (
+        read_accessibility(root, html, _hidden_from_everyone, lambda: _hidden_by_rules(root))
+        if accessibility
+        else None
+    )
     # the <style> blocks, for the preview element a class or id names (read before they go)
     css_texts = style_texts(root)
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)

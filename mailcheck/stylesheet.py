@@ -276,19 +276,26 @@ def style_texts(root: Any) -> list[str]:
     return found
 
 
-def style_colors(root: Any) -> StyleColors:
+def style_colors(root: Any, reading: str = "color") -> StyleColors:
     """Which elements of ``root`` (an lxml tree, ``<style>`` elements still in it) the
-    colour rules of its stylesheets pick."""
+    colour rules of its stylesheets pick; with ``reading``, the rules of another property
+    read the same way (:data:`_READINGS`): ``"background"`` those that may set a
+    background (a colour or an image: ``.btn{background-color:#1a1a1a}``), ``"large"``
+    those whose font size may make text large (``.big{font-size:30px}``), ``"bold"`` those
+    that make it bold."""
     found = StyleColors()
+    declaration = _READINGS[reading][0]
     sheets = style_texts(root)
-    if not any(_COLOR_DECLARATION.search(css) for css in sheets):
+    if not any(declaration.search(css) for css in sheets):
         return found
-    picker = _Picker(root)
+    # a client's own wrapper is taken for granted for text colours alone: a background or a
+    # size that only the client with that wrapper applies leaves the others the inline ones
+    picker = _Picker(root, wrappers=reading == "color")
     added: dict[tuple[int, bool], frozenset[Any]] = {}
     for css in sheets:
-        if not _COLOR_DECLARATION.search(css):
+        if not declaration.search(css):
             continue
-        for important, selectors in _color_rules(css):
+        for important, selectors in _color_rules(css, reading):
             for picked in picker.picked(selectors):
                 # a set read off the index is the same object each time it is asked for:
                 # thousands of rules for one tag's elements add them once
@@ -301,13 +308,15 @@ def style_colors(root: Any) -> StyleColors:
     return found
 
 
-@functools.lru_cache(maxsize=16)
-def _color_rules(css: str) -> tuple[tuple[bool, tuple[str, ...]], ...]:
+@functools.lru_cache(maxsize=64)
+def _color_rules(css: str, reading: str = "color") -> tuple[tuple[bool, tuple[str, ...]], ...]:
     """(whether ``!important``, the selectors) of each rule of a stylesheet that sets a text
-    colour for every reader (:class:`StyleColors`), in the order written: read once for the
-    documents of a campaign that share the stylesheet."""
+    colour for every reader (:class:`StyleColors`), or what ``reading`` reads
+    (:func:`style_colors`), in the order written: read once for the documents of a campaign
+    that share the stylesheet."""
     import tinycss2
 
+    _declaration, counts = _READINGS[reading]
     found: list[tuple[bool, tuple[str, ...]]] = []
     for rule in _style_rules(_parsed(css), everyone=True):
         colors = [
@@ -316,8 +325,9 @@ def _color_rules(css: str) -> tuple[tuple[bool, tuple[str, ...]], ...]:
                 rule.content, skip_comments=True, skip_whitespace=True
             )
             if declaration.type == "declaration"
-            and declaration.lower_name == "color"
-            and tinycss2.serialize(declaration.value).strip().lower() not in _INHERITED
+            and counts(
+                declaration.lower_name, tinycss2.serialize(declaration.value).strip().lower()
+            )
         ]
         if not colors:
             continue
@@ -329,6 +339,55 @@ def _color_rules(css: str) -> tuple[tuple[bool, tuple[str, ...]], ...]:
         if selectors:
             found.append((any(declaration.important for declaration in colors), selectors))
     return tuple(found)
+
+
+# WCAG's large text is 18.66 px bold or more: a rule's size that may reach it (relative sizes
+# taken of the default 16 px; one not understood may)
+_LARGE_PX = 18.66
+_SIZE = re.compile(r"(\d*\.?\d+)(px|pt|em|rem|%)?")  # (no unit: pixels, as a quirk reads it)
+_LARGE_KEYWORDS = frozenset({"x-large", "xx-large", "xxx-large"})
+_SMALL_KEYWORDS = frozenset({"xx-small", "x-small", "small", "medium", "smaller", "large"})
+_BOLD_VALUE = re.compile(r"(?<![\w-])(?:bold|bolder|[6-9]00)(?![\w-])")
+
+
+def _may_be_large(name: str, value: str) -> bool:
+    """Whether a ``font-size`` (or the size in a ``font`` shorthand) may make text large."""
+    if value in _INHERITED or value == "initial":
+        return False
+    words = value.replace("/", " ").split()
+    for word in words if name == "font" else [value]:
+        size = _SIZE.fullmatch(word)
+        if size and (size.group(2) or name == "font-size"):  # a shorthand's 700 is a weight
+            number = float(size.group(1))
+            px = {"pt": 4 / 3, "em": 16.0, "rem": 16.0, "%": 0.16}.get(size.group(2), 1.0)
+            if number * px >= _LARGE_PX:
+                return True
+        elif word in _LARGE_KEYWORDS:
+            return True
+        elif name == "font-size" and word not in _SMALL_KEYWORDS:
+            return True  # larger, calc(), var(): not known
+    return False
+
+
+# What each reading of :func:`style_colors` reads: the cheap test of a stylesheet before any
+# parse, and which declarations (lower-case name and value) count
+_READINGS: dict[str, tuple[re.Pattern[str], Callable[[str, str], bool]]] = {
+    "color": (_COLOR_DECLARATION, lambda name, value: name == "color" and value not in _INHERITED),
+    "background": (
+        re.compile(r"(?<![\w-])background(?:-color|-image)?\s*:", re.IGNORECASE),
+        lambda name, value: (
+            name in ("background", "background-color", "background-image") and bool(value)
+        ),  # (an empty value is no declaration: "table { background: }")
+    ),
+    "large": (
+        re.compile(r"(?<![\w-])font(?:-size)?\s*:", re.IGNORECASE),
+        lambda name, value: name in ("font", "font-size") and _may_be_large(name, value),
+    ),
+    "bold": (
+        re.compile(r"(?<![\w-])font(?:-weight)?\s*:", re.IGNORECASE),
+        lambda name, value: name in ("font", "font-weight") and bool(_BOLD_VALUE.search(value)),
+    ),
+}
 
 
 def _selectors(prelude: list[Any]) -> list[str]:
@@ -358,8 +417,9 @@ class _Picker:
     attributes, ``:first-child``) is asked of the exact matcher (:func:`_picks`), a few hundred
     queries at most (each walks the whole tree)."""
 
-    def __init__(self, root: Any) -> None:
+    def __init__(self, root: Any, wrappers: bool = True) -> None:
         self.root = root
+        self.wrappers = wrappers  # outer compounds no element matches are a client's wrapper
         self.elements: list[Any] = []
         self.by_tag: dict[str, list[Any]] = {}
         self.by_class: dict[str, list[Any]] = {}
@@ -440,10 +500,11 @@ class _Picker:
         """The elements a selector picks, from its compounds. Outer compounds no element of the
         e-mail matches are a client's own wrappers (Gmail's ``u + .body``, Samsung's
         ``#MessageViewBody``, Yahoo's ``.yshortcuts``): in that client the rule applies to
-        what the rest picks. Past ``_MOST_QUERIES``: what their last part picks."""
+        what the rest picks (unless ``wrappers`` is off: then it picks nothing here). Past
+        ``_MOST_QUERIES``: what their last part picks."""
         from cssselect.parser import CombinedSelector
 
-        while len(parts) > 1 and not self._matching(parts[0][1]):
+        while self.wrappers and len(parts) > 1 and not self._matching(parts[0][1]):
             parts = parts[1:]
         if len(parts) == 1:
             return self._matching(parts[0][1])

@@ -342,7 +342,8 @@ def test_a_background_shorthand_is_named_by_its_colour(tmp_path: Path) -> None:
     )
     assert findings(tmp_path, html, "A11Y006") == [
         (
-            "1 text(s) below WCAG AA contrast: “200 агентов” #666666 on #222222 2.8:1 (line 7)",
+            "1 text(s) below WCAG AA contrast: “200 агентов” where images are off: #666666 on "
+            "its fallback #222222 2.8:1 (line 7)",
             "email.html:7",
         )
     ]
@@ -494,7 +495,7 @@ def test_text_a_stylesheet_may_colour_is_not_judged(tmp_path: Path) -> None:
 def test_text_over_a_background_image_is_not_judged(tmp_path: Path) -> None:
     """``<td background="dark.gif">`` or ``background-image``: the text is written for the
     picture, not for the colour of the page around it; a colour of the cell itself is what
-    shows with images off, and is judged."""
+    shows with images off, and is judged as that fallback (the message says so)."""
     html = GOOD.replace(
         "<body>",
         '<body bgcolor="#ffffff">\n<table role="presentation"><tr>'
@@ -509,7 +510,8 @@ def test_text_over_a_background_image_is_not_judged(tmp_path: Path) -> None:
     assert findings(tmp_path, html, "A11Y006") == [
         (
             "2 text(s) below WCAG AA contrast: “Без картинки” #ffffff on #ffffff 1.0:1 "
-            "(line 4); “Белый без картинок” #eeeeee on #ffffff 1.2:1 (line 4)",
+            "(line 4); “Белый без картинок” where images are off: #eeeeee on its fallback "
+            "#ffffff 1.2:1 (line 4)",
             "email.html:4",
         )
     ]
@@ -639,5 +641,153 @@ def test_a_stylesheet_rule_beats_a_font_colour_attribute(tmp_path: Path) -> None
             "2 text(s) below WCAG AA contrast: “No rule” #777 on #888 1.3:1 (line 6); "
             "“Inline” #777 on #888 1.3:1 (line 7)",
             "email.html:6",
+        )
+    ]
+
+
+# White text on a cell a stylesheet rule may colour, under a white page (probe W a6/s1, s2)
+RULED_CELL = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Sale</title>
+<style>{css}</style></head>
+<body bgcolor="#ffffff">
+<table role="presentation"><tr><td class="btn"{cell}><a href="https://shop.test/?{utm}" style="color:#ffffff">Shop the sale</a></td></tr></table>
+<p><a href="https://shop.test/unsub">Unsubscribe</a></p>
+</body></html>
+"""
+WHITE_ON_WHITE = (
+    "1 text(s) below WCAG AA contrast: “Shop the sale” #ffffff on #ffffff 1.0:1 (line 5)",
+    "email.html:5",
+)
+
+
+@pytest.mark.parametrize(
+    ("css", "cell"),
+    [
+        (".btn{background-color:#1a1a1a}", ""),
+        (".btn{background-color:#1a1a1a !important}", ""),
+        # a rule beats the bgcolor hint, and an !important one the inline style too
+        (".btn{background:#1a1a1a}", ' bgcolor="#ffffff"'),
+        ("td.btn{background-color:#1a1a1a !important}", ' style="background-color:#ffffff"'),
+        # an image a rule sets: the text is written for it
+        (".btn{background-image:url(https://cdn.shop.test/b.png)}", ""),
+    ],
+)
+def test_a_background_a_stylesheet_rule_sets_is_not_judged(
+    tmp_path: Path, css: str, cell: str
+) -> None:
+    """``.btn{background-color:#1a1a1a}`` on the cell: the text is not on the page's white,
+    and the rule's colour is not read: no ratio is claimed."""
+    html = RULED_CELL.format(css=css, cell=cell, utm=UTM)
+    assert findings(tmp_path, html, "A11Y006") == []
+
+
+@pytest.mark.parametrize(
+    ("css", "cell"),
+    [
+        # the inline background beats a rule without !important
+        (".btn{background-color:#1a1a1a}", ' style="background-color:#ffffff"'),
+        # a rule some readers only get: the others see the white
+        ("@media (max-width:600px){.btn{background-color:#1a1a1a}}", ""),
+        ("[data-ogsb] .btn{background-color:#1a1a1a}", ""),
+        (".btn:hover{background-color:#1a1a1a}", ""),
+        # a rule for an element the e-mail does not have, an empty declaration
+        (".absent .btn{background-color:#1a1a1a}", ""),
+        ("td{background:}", ""),
+    ],
+)
+def test_a_background_rule_that_does_not_reach_the_text_leaves_the_finding(
+    tmp_path: Path, css: str, cell: str
+) -> None:
+    html = RULED_CELL.format(css=css, cell=cell, utm=UTM)
+    assert findings(tmp_path, html, "A11Y006") == [WHITE_ON_WHITE]
+
+
+def test_text_a_stylesheet_rule_hides_is_not_judged(tmp_path: Path) -> None:
+    """A preheader hidden by ``.preheader{display:none}`` with an inline white colour on a white
+    page (probe W a6/h1): no one reads it, as BRF001's hidden text says; a rule that hides it
+    on phones only (``@media``) leaves it judged."""
+    html = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Sale</title>
+<style>{css}</style></head>
+<body bgcolor="#ffffff">
+<span class="preheader" style="color:#ffffff">Our spring sale starts today with new coats</span>
+<p><a href="https://shop.test/unsub">Unsubscribe</a></p>
+</body></html>
+"""
+    hidden = ".preheader{display:none !important;mso-hide:all;max-height:0;overflow:hidden}"
+    assert findings(tmp_path, html.format(css=hidden), "A11Y006") == []
+    phones = "@media (max-width:600px){.preheader{display:none}}"
+    assert findings(tmp_path / "b", html.format(css=phones), "A11Y006") == [
+        (
+            "1 text(s) below WCAG AA contrast: “Our spring sale starts today with new co” "
+            "#ffffff on #ffffff 1.0:1 (line 5)",
+            "email.html:5",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        '<td background="https://cdn.shop.test/r.gif" bgcolor="#ffffff">',
+        '<td bgcolor="#ffffff" background="https://cdn.shop.test/r.gif">',
+        '<td style="background-image:url(https://cdn.shop.test/r.gif);background-color:#ffffff">',
+        '<td style="background:#ffffff url(https://cdn.shop.test/r.gif)">',
+        '<td bgcolor="#ffffff" style="background-image:url(https://cdn.shop.test/r.gif)">',
+    ],
+)
+def test_text_over_an_image_is_judged_on_its_fallback_as_such(tmp_path: Path, cell: str) -> None:
+    """sendwithus' sunday ribbon (probe W a6/t2-t6): the white "20%" is drawn over a picture
+    whose fallback colour is white; with images off (Outlook's default) it is white on white,
+    and the message says that is what is judged."""
+    html = GOOD.replace(
+        "<body>",
+        f'<body>\n<table role="presentation"><tr>{cell}\n'
+        '<table role="presentation"><tr><td style="font-size:45px;color:#ffffff">20%</td></tr>'
+        "</table></td></tr></table>",
+    )
+    assert findings(tmp_path, html, "A11Y006") == [
+        (
+            "1 text(s) below WCAG AA contrast: “20%” where images are off: #ffffff on its "
+            "fallback #ffffff 1.0:1 (line 5)",
+            "email.html:5",
+        )
+    ]
+
+
+def test_large_text_is_read_from_the_styles_around_and_the_heading(tmp_path: Path) -> None:
+    """White on #348eda is 3.5:1: it passes for large text. The size and weight a cell gives
+    its link, ``<h1>``'s default 2em bold and ``<h2>``'s 1.5em, and a size a class rule sets
+    make text large (probe W a6/l1, l2); an ``<h3>``, a heading set small inline, a small
+    class size and 20 px not bold are judged at 4.5:1."""
+    blue = 'style="color:#ffffff;background-color:#348eda"'
+    html = (
+        GOOD.replace("<title>", "<style>.big{font-size:30px} .small{font-size:12px}</style><title>")
+        .replace("<h1>Чёрная пятница</h1>", "")
+        .replace("<h2>Условия</h2>", "")
+        .replace(
+            "<body>",
+            "<body>\n"
+            '<table role="presentation"><tr><td bgcolor="#348eda" '
+            'style="font-size:28px;font-weight:bold"><a href="https://shop.test/a?{u}" '
+            'style="color:#ffffff">Купить</a></td></tr></table>\n'
+            f"<h1 {blue}>Распродажа</h1>\n"
+            f"<h2 {blue}>Условия</h2>\n"
+            '<p style="background-color:#348eda"><a class="big" href="https://shop.test/b?{u}" '
+            'style="color:#ffffff">Каталог</a></p>\n'
+            f"<h3 {blue}>Мелкий заголовок</h3>\n"
+            '<h1 style="color:#ffffff;background-color:#348eda;font-size:14px">Мелкий h1</h1>\n'
+            '<p style="background-color:#348eda"><span class="small" style="color:#ffffff">'
+            "Мелко</span></p>\n"
+            '<p style="background-color:#348eda;font-size:20px"><span style="color:#ffffff">'
+            "Не жирный</span></p>".replace("{u}", UTM),
+        )
+    )
+    assert findings(tmp_path, html, "A11Y006") == [
+        (
+            "4 text(s) below WCAG AA contrast: “Мелкий заголовок” #ffffff on #348eda 3.5:1 "
+            "(line 8); “Мелкий h1” #ffffff on #348eda 3.5:1 (line 9); “Мелко” #ffffff on "
+            "#348eda 3.5:1 (line 10); “Не жирный” #ffffff on #348eda 3.5:1 (line 11)",
+            "email.html:8",
         )
     ]
