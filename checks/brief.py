@@ -215,10 +215,13 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
 
     So are a layout's stand-ins no copy says, an error where a reader sees them as the
     dummy text is (a warning where hidden): a subject or preheader that is nothing but its
-    name («Тема письма», «Заголовок», "Preheader text", «Текст») or the layout's words about
-    it ("This is preheader text. Some clients will show this text as a preview.", "A
-    preheader is the short summary text that follows the subject line…"; in the body, whose
-    preview row shows it, it is that one finding), a link or button whose whole
+    name («Тема письма», «Заголовок», "Preheader text", «Текст»), and the layout's words about
+    the preheader wherever a reader sees them ("This is preheader text. Some clients will show
+    this text as a preview.", "A preheader is the short summary text that follows the subject
+    line…", "Use this area to offer a short teaser of your email's content", in a preview row
+    beside "View it in your browser" too; a preview row named by its class that no style hides
+    is the body's text as well: what is found in it is quoted once, as the preheader's, at the
+    preheader and the row's line), a link or button whose whole
     text is "Button", «Кнопка» or "Call to Action", a heading whose whole text is "Heading",
     "H1 Header" or «Заголовок» (whole fields only: in a sentence these are words); a template
     pack's "YourBrand" and "1234 Elm Street"; a word of one letter typed 7 to 32 times
@@ -276,10 +279,18 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     # the preheader's, not a second finding of another severity
     fields = [_stand_in(text, "fields") for place, text, _b, _c in texts if place == "preheader"]
     stand_in_preheader = next((each for each in fields if each), None)
+    # a preview row named by its class that no style hides is the body's text too: what is
+    # found in it there is the preheader's, quoted once, and its line one of its places
+    row = _preview_row(ctx)
+    echoed: list[str] = []
     for place, text, body, certain in texts:
         if not text:
             continue
         matches = _placeholder_matches(text, field=place in ("subject", "preheader"))
+        if body and row:
+            outside = _outside(matches, _spans(text, row)[:1])
+            echoed += [m[0] for m in matches if m not in outside]
+            matches = outside
         if place == html and stand_in_preheader:
             matches = _outside(matches, _spans(text, stand_in_preheader))
         dummy_text = any(dummy for _each, dummy, _start, _end in matches)
@@ -312,6 +323,10 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
                 del texts_found[html]
     # what the patterns found is placed where it is written, the elements at their lines
     located = {Severity.ERROR: {**shown}, Severity.WARNING: {**found}}
+    # (the row's line is the place of the more severe finding that quotes the preheader)
+    row_found = next((each for each in located.values() if "preheader" in each), None)
+    if row_found is not None and echoed:
+        row_found[html] = [*row_found.get(html, []), *echoed]
     for each, start, seen, how in elements:
         severity = Severity.ERROR if seen else Severity.WARNING
         if how is not None:
@@ -339,6 +354,15 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
                     how=_listed_hows(hows),
                 )
             yield Problem(message, location=places[0], locations=places, severity=severity)
+
+
+def _preview_row(ctx: Context) -> str | None:
+    """The preheader when it is a row of the body named by its class or id that no style
+    hides (:attr:`Document.preheader_by_name`): the body's visible text holds it too."""
+    document = ctx.document
+    if document is None or ctx.campaign.preheader_explicit or not document.preheader_by_name:
+        return None
+    return document.preheader or None
 
 
 def _spans(text: str, words: str) -> list[tuple[int, int]]:

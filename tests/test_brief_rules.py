@@ -75,6 +75,30 @@ def test_placeholder_copy_is_one_finding_per_severity_listing_each_text_and_plac
             ["preheader"],
         ),
         ({"text": "Lorem ipsum dolor sit amet"}, "error", ["text part"]),
+        # a layout's own words about its preheader, in the visible text (Mailchimp's preview
+        # row beside the web-version link, Lee Munroe's), are certain as the dummy text is
+        (
+            {"body": "<p>Use this area to offer a short teaser of your email's content.</p>"},
+            "error",
+            ["email.html:10"],
+        ),
+        (
+            {
+                "body": "<p>This is preheader text. Some clients will show this text as a preview.</p>"
+            },
+            "error",
+            ["email.html:10"],
+        ),
+        (
+            {"text": "Use this area to offer a short teaser of your email's content."},
+            "error",
+            ["text part"],
+        ),
+        (
+            {"body": '<div style="display:none">Use this area to offer a short teaser</div>'},
+            "warning",
+            None,
+        ),
         # a hidden element no client shows (a mobile-only block, after the visible text)
         ({"body": '<div style="display:none">Lorem ipsum dolor sit amet</div>'}, "warning", None),
         # not shown at all: a comment, the alt of a 1×1 tracking pixel
@@ -125,7 +149,7 @@ def test_dummy_text_hidden_and_seen_is_an_error(tmp_path: Path) -> None:
         ("<h3>Название товара</h3><p>1 990 ₽</p>", "“Название товара”"),
         (
             "<p>Use this area to offer a short teaser of your email's content.</p>",
-            "“Use this area to offer a short teaser”",
+            "“Use this area to offer a short teaser of your email's conten…”",
         ),
         ("<td>[Product Name]</td>", "“[Product Name]”"),
         (
@@ -137,7 +161,7 @@ def test_dummy_text_hidden_and_seen_is_an_error(tmp_path: Path) -> None:
         ("<p>Your brand new sofa is on its way.</p>", None),  # words, not the stand-in
         (  # SendGrid's templates explain the preheader in it
             "<p>A preheader is the short summary text that follows the subject line.</p>",
-            "“A preheader is the short summary text”",
+            "“A preheader is the short summary text that follows the subje…”",
         ),
         # the jokes on Lorem ipsum, a template's own stand-ins (QA probes on the corpus)
         ("<p>Bacon ipsum dolor amet pork belly.</p>", "“Bacon ipsum dolor”"),

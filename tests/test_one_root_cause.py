@@ -349,24 +349,29 @@ TEASER = (
     "Use this area to offer a short teaser of your email's content. Text here will show in the "
     "preview area of some email clients."
 )  # 124 characters
-# the blueprints' preview row: the teaser and the link to the web version (a pattern: the row
-# is more than the layout's words about the preheader)
+# the blueprints' preview row: the teaser and the link to the web version (the teaser is
+# certain there too: the layout's own words, wherever a reader sees them)
 TEASER_ROW = f"{TEASER} Is this email not displaying correctly? View it in your browser."
+# a preview of a looser pattern ("Your text here", a warning) and the link to the web version
+PATTERN_ROW = (
+    "Your text here: this week's news in a line. Is this email not displaying correctly? View "
+    "it in your browser."
+)  # 108 characters
 
 
 def test_a_placeholder_preheader_is_one_brf001_not_a_long_preheader_too(tmp_path: Path) -> None:
     # Mailchimp's blueprints: the teaser row is placeholder copy (BRF001), and was a PRE002
     # "holds 124 characters" too, for the same cause (QA probe: 41 templates)
-    row = f'<table><tr><td class="preheader">{TEASER_ROW}</td></tr></table>'
+    row = f'<table><tr><td class="preheader">{PATTERN_ROW}</td></tr></table>'
     d = write_campaign(tmp_path, preheader_html=row, body=f"<p>Скидки</p>\n{UNSUB_RU}")
     result = check(d)
     assert only(result, "PRE002") == []
     [brf001] = only(result, "BRF001")
+    # (the row no style hides is the body's text too: quoted once, at the preheader and its line)
     assert (brf001.severity, brf001.places) == (Severity.WARNING, ("preheader", "email.html:4"))
     assert brf001.message == (
-        "placeholder copy: “Use this area to offer a short teaser” (preheader); “Use this area "
-        "to offer a short teaser” (email.html); the preheader is over the limit with it, which "
-        "the approved copy replaces (PRE002)"
+        "placeholder copy: “Your text here” (preheader); the preheader is over the limit with "
+        "it, which the approved copy replaces (PRE002)"
     )
     # with BRF001 not run, the length is said: nothing passes in silence
     d = write_campaign(
@@ -392,14 +397,14 @@ def test_a_placeholder_preheader_certainly_too_long_is_one_brf001_error(tmp_path
     # SendGrid's templates: the hidden preview is placeholder copy (BRF001, a warning about a
     # pattern) certainly over the limit (PRE002, an error): one cause, one finding, and an
     # error still (QA probe: 12 templates kept both)
-    hidden = f'<div style="display:none">{TEASER_ROW}</div>'
+    hidden = f'<div style="display:none">{PATTERN_ROW}</div>'
     result = check(write_campaign(tmp_path, preheader_html=hidden))
     assert only(result, "PRE002") == []
     [brf001] = only(result, "BRF001")
     assert (brf001.severity, brf001.places) == (Severity.ERROR, ("preheader",))
     assert brf001.message == (
-        "placeholder copy: “Use this area to offer a short teaser” (preheader); with it, "
-        f"preheader is 190 characters, limit 90: “{TEASER_ROW}” (PRE002)"
+        "placeholder copy: “Your text here” (preheader); with it, "
+        f"preheader is 108 characters, limit 90: “{PATTERN_ROW}” (PRE002)"
     )
     assert [f.code for f in brf001.folded] == ["PRE002"]
     assert [(f.code, f.severity) for f in result.findings if f.code in ("BRF001", "PRE002")] == [
@@ -441,7 +446,7 @@ def test_a_placeholder_preheader_certainly_too_long_is_one_brf001_error(tmp_path
 def test_a_placeholder_preheader_s_length_raises_no_pattern_elsewhere(tmp_path: Path) -> None:
     # a pattern in the preheader (a warning) certainly over the limit (PRE002, an error), and
     # a pattern in the body: the length made the body's "City, State 12345" an error too
-    hidden = f'<div style="display:none">{TEASER_ROW}</div>'
+    hidden = f'<div style="display:none">{PATTERN_ROW}</div>'
     body = f"<p>Shop, 1 Main Road, City, State 12345</p>\n{UNSUB_EN}"
     result = check(write_campaign(tmp_path, preheader_html=hidden, body=body))
     found = [
@@ -453,11 +458,10 @@ def test_a_placeholder_preheader_s_length_raises_no_pattern_elsewhere(tmp_path: 
     ]
     [brf001] = only(result, "BRF001")
     assert brf001.message == (
-        "placeholder copy: “Use this area to offer a short teaser” (preheader); “City, State "
-        "12345” (email.html)"
+        "placeholder copy: “Your text here” (preheader); “City, State 12345” (email.html)"
     )
     [pre002] = only(result, "PRE002")
-    assert pre002.message == f"preheader is 190 characters, limit 90: “{TEASER_ROW}”"
+    assert pre002.message == f"preheader is 108 characters, limit 90: “{PATTERN_ROW}”"
 
 
 SENDGRID_PREHEADER = (
@@ -516,16 +520,40 @@ def test_a_stylesheet_hidden_preheader_of_the_layout_s_words_is_an_error(tmp_pat
 def test_a_preview_row_of_the_layout_s_words_is_one_error(tmp_path: Path) -> None:
     # Mailchimp's mobile blueprints: the row named "preheader" holds the teaser alone, a
     # certain stand-in; the body that shows it holds the same words, the same one finding
-    # (they were a warning at both)
+    # (they were a warning at both), which lists the row's line
     row = f'<table><tr><td class="preheader">{TEASER}</td></tr></table>'
     result = check(write_campaign(tmp_path, preheader_html=row))
     [brf001] = only(result, "BRF001")
-    assert (brf001.severity, brf001.places) == (Severity.ERROR, ("preheader",))
+    assert (brf001.severity, brf001.places) == (Severity.ERROR, ("preheader", "email.html:4"))
     assert brf001.message.startswith(
         "placeholder copy: “Use this area to offer a short teaser of your email's conten…” "
         "(preheader); with it, could not verify the preheader"
     )
     assert only(result, "PRE002") == []
+
+
+def test_a_preview_row_of_the_layout_s_words_and_the_web_link_is_one_error(
+    tmp_path: Path,
+) -> None:
+    # Mailchimp's blueprints (39 of the corpus): the teaser beside "View it in your browser"
+    # in the row named "preheader" that no style hides; the teaser is the layout's own words
+    # wherever a reader sees them (it was a warning, quoted twice: "(preheader)" and
+    # "(email.html)"): one error, quoting it once, at the preheader and the row's line
+    row = f'<table><tr><td class="preheader">{TEASER_ROW}</td></tr></table>'
+    result = check(write_campaign(tmp_path, preheader_html=row))
+    [brf001] = only(result, "BRF001")
+    assert (brf001.severity, brf001.places) == (Severity.ERROR, ("preheader", "email.html:4"))
+    assert brf001.message == (
+        "placeholder copy: “Use this area to offer a short teaser of your email's conten…” "
+        "(preheader); with it, could not verify the preheader: the element named “preheader” "
+        "holds 190 characters, limit 90, but no style of its own hides it, so it may be the "
+        f"body's first line, which inboxes cut where it does not fit: “{TEASER_ROW}” (PRE002)"
+    )
+    assert only(result, "PRE002") == []
+    # the same words hidden as the preview: the inbox shows them, an error too
+    hidden = f'<div style="display:none">{TEASER_ROW}</div>'
+    [brf001] = only(check(write_campaign(tmp_path, "hidden", preheader_html=hidden)), "BRF001")
+    assert (brf001.severity, brf001.places) == (Severity.ERROR, ("preheader",))
 
 
 def test_a_dummy_text_preheader_is_one_brf001_error(tmp_path: Path) -> None:
