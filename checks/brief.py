@@ -234,7 +234,10 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     "Example Corp"). "XXX" in capitals before an event's word is the Roman numeral (30th:
     «XXX Международная выставка», "XXX Olympic Games", "XXX Annual Conference"), not a
     placeholder; "Цена: xxx руб", "XXX" alone and "XXX" before any other capitalised word
-    ("Only XXX Days Left!", "Dear XXX Smith") are. Letters in an e-mail
+    ("Only XXX Days Left!", "Dear XXX Smith") are, and so is a price of x's ("XX.XX $"). A
+    number some of whose digits x's mask, the last shown ("VISA XXXXXXXXXXXX1111", "card
+    ending XXX-1111", "DE89 XXXX XXXX XXXX 3000", "+7 (XXX) XXX-12-34"), is a receipt's or a
+    security notice's masked number, not placeholder copy. Letters in an e-mail
     address, a host name or a URL ("sent to zzzzzz@aaaaaaaaaaaa.com", a link shown as its
     address "https://…/reset/xxx-xxx-xxxx") are a test send's merged or masked recipient or
     an address as written, not placeholder copy.
@@ -580,6 +583,38 @@ def _in_address(text: str, start: int, end: int) -> bool:
     return end <= left + len(host) or token[len(host) : len(host) + 1] in ("/", "?", "#", ":")
 
 
+# The letter a number is masked with (Latin or Cyrillic x), and a number written with it:
+# groups of digits and x's, joined by a space, a hyphen, a dot, a slash or brackets
+# ("XXXX XXXX XXXX 1111", "+7 (XXX) XXX-12-34", "XXXXXXXXXXXX1111")
+_MASK = regex.compile(r"[xх]+", regex.I)
+_NUMBER_SHAPE = regex.compile(
+    r"\+?\(?(?<![\p{L}\d])[\dxх][\dxх() ./-]*(?<=\d)(?![\p{L}\d])", regex.I
+)
+_MASKED_GROUP = regex.compile(r"[xх]{2,}", regex.I)
+MASKED_DIGITS = 4  # digits a masked number shows at the least (a card's last four)
+
+
+def _masked_numbers(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` writes a number with some of its digits masked by x's and the last
+    shown: a card ("VISA XXXXXXXXXXXX1111", "xxxx-xxxx-xxxx-4242", "ending XXX-1111"), an
+    account or IBAN ("DE89 XXXX XXXX XXXX 3000"), a phone ("+7 (XXX) XXX-12-34"): a
+    statement's or a security notice's masked number, not placeholder copy. It ends in two
+    digits or more and shows four at the least, and is a number by its shape: three groups or
+    more, or x's and digits in one group ("XXX 2026" and "Top XXX 10" are not; a price of x's,
+    "XX.XX $", shows no digit; "8-800-XXX-XX-XX" ends masked: a layout's stand-in phone)."""
+    found: list[tuple[int, int]] = []
+    for m in _NUMBER_SHAPE.finditer(text):
+        number = m.group(0)
+        groups = number.split()
+        mixed = any(_MASKED_GROUP.search(g) and any(c.isdigit() for c in g) for g in groups)
+        if not _MASKED_GROUP.search(number) or not (mixed or len(groups) >= 3):
+            continue
+        digits = sum(c.isdigit() for c in number)
+        if digits >= MASKED_DIGITS and number[-2:].isdigit():
+            found.append(m.span())
+    return found
+
+
 def placeholders_in(text: str, *, field: bool = False) -> list[str]:
     """The placeholder copy in ``text``, dummy text or not, in reading order; a ``field`` (the
     subject, the preheader) that is just a layout's name for it («Тема письма», "Preheader
@@ -602,6 +637,11 @@ def _placeholder_matches(text: str, *, field: bool = False) -> list[tuple[str, b
         for m in p.finditer(text)
         if not _in_address(text, m.start(), m.end())
     ]
+    if any(_MASK.fullmatch(each) for each, _dummy, _start, _end in matches):
+        masked = _masked_numbers(text)
+        matches = [
+            m for m in matches if not any(start <= m[2] and m[3] <= end for start, end in masked)
+        ]
     matches += _keyboard_mash(text)
     # a looser pattern's match within a certain one's («ееееееее» as a run of one letter too)
     # is that one's

@@ -182,6 +182,51 @@ def test_placeholder_patterns(tmp_path: Path, text: str, expected: str | None) -
     assert [f.message for f in found] == wanted
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a card, an account, a phone with its first digits masked by x's and the last shown:
+        # a receipt's or a security notice's masked number, not placeholder copy (php-mime-mail-
+        # parser's m0009: "VISA XXXXXXXXXXXX1111")
+        "VISA XXXXXXXXXXXX1111",
+        "Paid with VISA XXXX XXXX XXXX 1111",
+        "Card: xxxx-xxxx-xxxx-4242",
+        "Order total 148.43 EUR, card ending XXX-1111",
+        "IBAN DE89 XXXX XXXX XXXX 3000",
+        "Код отправлен на +7 (XXX) XXX-12-34",
+        "Код отправлен на +7 (ххх) ххх-12-34",  # Cyrillic х
+    ],
+)
+def test_a_masked_number_is_no_placeholder(tmp_path: Path, text: str) -> None:
+    files = {"email.txt": f"{text}\n"}
+    d = campaign(tmp_path, body=f"{BODY}\n<p>{text}</p>", text="email.txt", files=files)
+    assert only(check(d), "BRF001") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # x's with no digit shown, or a number that ends masked, or too few digits for one
+        ("<p>Цена: xxx руб</p>", "“xxx”"),
+        ("<p>Цена: XXX руб.</p>", "“XXX”"),
+        ("<p>Price: XX.XX $</p>", "“XX.XX”"),  # a price of x's: not filled in
+        ("<p>Card ending XXXX</p>", "“XXXX”"),
+        ("<p>Call 8-800-XXX-XX-XX</p>", "“XXX”"),  # a layout's stand-in phone
+        ("<p>Sale ends XXX 2026</p>", "“XXX”"),
+        ("<p>Top XXX 10 gifts</p>", "“XXX”"),
+    ],
+)
+def test_x_s_that_mask_no_number_are_placeholder_copy(
+    tmp_path: Path, text: str, expected: str
+) -> None:
+    [found] = only(check(campaign(tmp_path, body=f"{BODY}\n{text}")), "BRF001")
+    assert (found.severity, found.message, found.places) == (
+        Severity.WARNING,
+        f"placeholder copy: {expected} (email.html)",
+        ("email.html:10",),
+    )
+
+
 def test_texts_are_placed_where_a_reader_sees_them_not_in_scripts_or_styles(
     tmp_path: Path,
 ) -> None:
