@@ -199,9 +199,14 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
       (`*_url`, `*_link`, `*Url`, `*Link`) that a link's URL holds anywhere
       (`href="{{ base_url }}/sale"`), as PHP's link getters (`$user->getTicketUrl()`). They
       render as a stand-in URL; a sample recipient who has the value empty gets an empty
-      link, LNK003's error at the link's line. Not a name also printed as text (`Call
-      *|MANAGER|*` wants its fallback), nor an unsubscribe tag of the author's own
-      (`{{UnsubscribeLink}}` where the platform's is `{{UnsubscribeUrl}}`: nobody fills it).
+      link, LNK003's error at the link's line. One verdict per variable, however the template
+      breaks its lines: a URL name a link holds is exempt in all its uses, the URL printed
+      beside the button to copy and paste as well (`<p>{{action_url}}</p>`). A URL name only
+      ever printed as text (`Login Page: {{login_url}}`) shows no link the application builds
+      (it may be a contact's field, a website_url) and is not exempt; nor is a name that does
+      not say it is a URL and is also printed as text (`Call *|MANAGER|*` wants its
+      fallback), nor an unsubscribe tag of the author's own (`{{UnsubscribeLink}}` where the
+      platform's is `{{UnsubscribeUrl}}`: nobody fills it).
 
     A link's whole URL one or two letters off one of the platform's link tags (its
     unsubscribe tag, its system variables that are URLs) is no field anyone fills but a

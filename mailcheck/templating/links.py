@@ -94,6 +94,27 @@ def link_spans(
     return spans
 
 
+# A tag that closes a block (``{{/name}}``, ``{% endif %}``, ``*|END:IF|*``): no use of a name
+_CLOSING = regex.compile(r"^(?:\{\{~?\s*/|\{%-?\s*end|\*\|END)", regex.I)
+
+
+def tags_in_links(text: str, name: str, dialect: Dialect) -> list[bool]:
+    """For each tag of ``dialect`` on ``text`` (one line of a template) that names ``name``,
+    in order, whether it stands inside a link attribute's value (``href="{{ action_url }}"``)
+    rather than in the text beside it (``<p>{{ action_url }}</p>``). Uses carry their line
+    only: this tells the uses of one line apart, so that a layout that writes the link and
+    the copy on one line reads as one that writes them on two."""
+    values = [m.span(1) for m in _LINK_ATTR.finditer(text)]
+    found: list[bool] = []
+    for at, tag in dialect.leftovers(text):
+        if _CLOSING.match(tag):
+            continue
+        idents = {i.lstrip("#/^@") for i in _IDENT.findall(tag)}
+        if name in idents or name.split(".", 1)[0] in idents:
+            found.append(any(start <= at < end for start, end in values))
+    return found
+
+
 def attach_raw(
     document: Document, static: Document | None, predict: Callable[[str], str | None] | None = None
 ) -> None:

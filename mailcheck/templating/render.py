@@ -39,7 +39,13 @@ from mailcheck.templating.detect import (
     without_comments,
 )
 from mailcheck.templating.dialect import Dialect
-from mailcheck.templating.links import LinkSpan, attach_raw, link_spans, raw_is_href
+from mailcheck.templating.links import (
+    LinkSpan,
+    attach_raw,
+    link_spans,
+    raw_is_href,
+    tags_in_links,
+)
 from mailcheck.templating.samples import flatten_sample, lookup, value_text
 from mailcheck.templating.system import SystemNames, link_name, placeholder
 from mailcheck.textpart import text_document, text_part_links
@@ -540,11 +546,17 @@ def _links_made(variables: list[Variable]) -> frozenset[str]:
     """The variables that are links the application or the author builds: a link's whole URL
     (``href="{{ reset_link }}"``, ``src="*|LOGO|*"``), or named as a URL (``*_url``, ``*_link``,
     ``*Url``, ``*Link``) and used in a link. A fallback would make no sense there; what an
-    empty one does to the link is the link rules' to say. Never a misspelt link tag, never a
-    name also printed as text ("Dear {{ first_name }}" beside href="{{ first_name }}": that
-    use wants a fallback), never an unsubscribe tag of the author's own ("*|UNSUBSCRIBE|*",
-    "%UNSUBSCRIBE_LINK%" for Mailchimp's *|UNSUB|* or DashaMail's %UNSUBSCRIBE_URL%: the
-    platform fills its own, nobody fills that one, and the way out is broken)."""
+    empty one does to the link is the link rules' to say. One verdict per variable, however
+    the lines fall: a name that says it is a URL and that a link holds is the application's
+    link in all its uses, the URL printed as text beside the button to copy and paste too
+    (Postmark's ``<p>{{action_url}}</p>``); a name that does not say so is a link only if it
+    is never printed as text ("Dear {{ first_name }}" beside href="{{ first_name }}", "Call
+    *|MANAGER|*": that use wants a fallback). A URL name only ever printed as text
+    ("Login: {{ login_url }}") shows no link the application builds: it may be a profile's
+    field (a contact's website_url) and keeps its PER001. Never a misspelt link tag, never an
+    unsubscribe tag of the author's own ("*|UNSUBSCRIBE|*", "%UNSUBSCRIBE_LINK%" for
+    Mailchimp's *|UNSUB|* or DashaMail's %UNSUBSCRIBE_URL%: the platform fills its own,
+    nobody fills that one, and the way out is broken)."""
     misspelt = {v.name for v in variables if v.misspelt[0]}
     shown = {v.name for v in variables if not v.in_link}
     return frozenset(
@@ -553,9 +565,8 @@ def _links_made(variables: list[Variable]) -> frozenset[str]:
         if v.in_link
         and not v.system
         and v.name not in misspelt
-        and v.name not in shown
         and "unsub" not in v.name.lower()
-        and (v.whole_link or link_name(v.name))
+        and (link_name(v.name) or (v.whole_link and v.name not in shown))
     )
 
 
@@ -571,8 +582,15 @@ def _variables(parts: list[_Part], is_system: SystemNames, dialect: Dialect) -> 
         spans = _spans_by_line(
             link_spans(part.source, dialect, header=link_header) if has_links else []
         )
+        placed = _placed_in_links(part, spans, dialect) if spans and not link_header else {}
+        nth: dict[tuple[int, str], int] = {}
         for use in part.parsed.uses:
             holding = [s for s in spans.get(use.line, ()) if s.holds(use.name, use.line)]
+            if holding and (flags := placed.get((use.line, use.name))) is not None:
+                # the link and the copy beside it on one line: this use's own place
+                i = nth[use.line, use.name] = nth.get((use.line, use.name), -1) + 1
+                if not flags[i]:
+                    holding = []
             # the whole header is a list of URLs, whichever one the tags are found in
             in_link = link_header or bool(holding)
             var = _variable(use, part.where, is_system(use.name), in_link)
@@ -607,6 +625,30 @@ def _variables(parts: list[_Part], is_system: SystemNames, dialect: Dialect) -> 
                 seen.add(key)
                 out.append(var)
     return out
+
+
+def _placed_in_links(
+    part: _Part, spans: dict[int, list[LinkSpan]], dialect: Dialect
+) -> dict[tuple[int, str], list[bool]]:
+    """For a name used more than once on a line that holds a link with it, whether each use
+    there, in order, is in the link's URL (:func:`tags_in_links`); only where the tags found
+    on the line are the parser's uses one for one (else that line's uses all count as in the
+    link, as before)."""
+    counts: dict[tuple[int, str], int] = {}
+    for use in part.parsed.uses:
+        if use.line in spans:
+            counts[use.line, use.name] = counts.get((use.line, use.name), 0) + 1
+    lines = without_comments(part.source).splitlines()
+    placed: dict[tuple[int, str], list[bool]] = {}
+    for (line, name), count in counts.items():
+        if count < 2 or not 0 < line <= len(lines):
+            continue
+        if any(s.first_line != s.last_line for s in spans[line]):
+            continue  # an URL over several lines: this line alone does not show it
+        flags = tags_in_links(lines[line - 1], name, dialect)
+        if len(flags) == count:
+            placed[line, name] = flags
+    return placed
 
 
 def _misspelt(source: str, use: Use, meant: str, dialect: Dialect) -> tuple[str, str]:

@@ -1,0 +1,82 @@
+"""PER001 false errors of a QA probe (probe Q): a link's variable judged line by line, a
+Mustache fallback section not read as one, and Postmark's API data taken for a profile's.
+
+The body of ``write_campaign`` starts at line 5 of email.html: body line k is email.html:4+k.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mailcheck.model import CampaignResult, Severity
+from tests.helpers import check, only, write_campaign
+from tests.shared_data import require_shared
+
+UTM = "utm_source=email&utm_medium=email&utm_campaign=bf"
+SHOP = f'<p><a href="https://shop.test/sale?{UTM}">Каталог</a></p>'
+UNSUB = '<p><a href="https://shop.test/unsub">Отписаться</a></p>'
+
+
+def _run(tmp_path: Path, body: str, **kw: Any) -> CampaignResult:
+    return check(write_campaign(tmp_path, body=body, subject="Новинки недели", **kw))
+
+
+# -- 1. a URL variable in a link and printed beside it: one verdict whatever the lines ----------
+
+
+@pytest.mark.parametrize("template", ["handlebars", "jinja"])
+@pytest.mark.parametrize("between", ["", "\n", "\n\n"])
+def test_a_url_in_a_link_and_printed_to_copy_is_no_per001_on_any_layout(
+    tmp_path: Path, template: str, between: str
+) -> None:
+    # Postmark's password-reset: the button's href and "copy and paste the URL below"
+    body = (
+        '<p><a href="{{ action_url }}">Сбросить пароль</a></p>'
+        f"{between}<p>{{{{ action_url }}}}</p>\n{SHOP}\n{UNSUB}"
+    )
+    assert only(_run(tmp_path, body, template=template), "PER001") == []
+
+
+@pytest.mark.parametrize("between", ["", "\n"])
+def test_a_name_whole_href_and_printed_as_text_is_an_error_on_any_layout(
+    tmp_path: Path, between: str
+) -> None:
+    # not named as a URL: "Call *|MANAGER|*" wants its fallback, on one line as on two
+    body = (
+        f'<p><a href="*|MANAGER|*">Ваш менеджер</a></p>{between}<p>Позвоните *|MANAGER|*.</p>'
+        f"\n{SHOP}\n{UNSUB}"
+    )
+    [per001] = only(_run(tmp_path, body, esp="mailchimp"), "PER001")
+    assert per001.severity is Severity.ERROR
+    assert per001.places == (("email.html:5",) if not between else ("email.html:5", "email.html:6"))
+
+
+def test_a_first_name_in_copy_beside_a_url_on_its_line_stays_an_error(tmp_path: Path) -> None:
+    body = (
+        '<p>Привет, {{ first_name }}! <a href="{{ action_url }}">Войти</a> {{ action_url }}</p>'
+        f"\n{SHOP}\n{UNSUB}"
+    )
+    [per001] = only(_run(tmp_path, body, template="jinja"), "PER001")
+    assert (per001.severity, per001.places) == (Severity.ERROR, ("email.html:5",))
+    assert "first_name" in per001.message
+
+
+def test_a_url_name_only_printed_as_text_stays_an_error(tmp_path: Path) -> None:
+    # Postmark's welcome "Login Page: {{login_url}}": no link shows the application builds it
+    body = f"<p>Вход: {{{{login_url}}}}</p>\n<p>{{{{login_url}}}}</p>\n{SHOP}\n{UNSUB}"
+    [per001] = only(_run(tmp_path, body, template="handlebars"), "PER001")
+    assert (per001.severity, per001.places) == (Severity.ERROR, ("email.html:5", "email.html:6"))
+
+
+def test_the_probes_corpus_files() -> None:
+    postmark = require_shared("corpus") / "ActiveCampaign+postmark-templates/templates/basic"
+    # action_url: the button's href at :471 and the URL to copy at :486
+    assert [
+        f for f in only(check(postmark / "password-reset"), "PER001") if "action_url" in f.message
+    ] == []
+    # login_url only printed as text ("Login Page: {{login_url}}") stays an error
+    [login] = [f for f in only(check(postmark / "welcome"), "PER001") if "login_url" in f.message]
+    assert (login.severity, login.places) == (Severity.ERROR, ("content.html:486",))
