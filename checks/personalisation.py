@@ -167,9 +167,14 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a personalisation variable that has neither a fallback nor a guard, in any
     dialect: Jinja `default(…)`/`or`, Liquid `default:`, Handlebars `{{#if}}`, Mailchimp
-    `*|IF:…|*`, Unisender `{{Name|…}}`. An empty fallback (`default: ""`) where the text
-    reads broken without the value is none. One finding per variable lists every place it is
-    used without one (subject, preheader, HTML lines). A guard that tests for null alone
+    `*|IF:…|*`, Unisender `{{Name|…}}`. In Handlebars/Mustache an inverted section or an
+    `{{#unless}}` of the same variable right beside its use (spaces alone between) is its
+    fallback: `Hi {{name}}{{^name}}there{{/name}},` and `Hi {{name}}{{#unless name}}there
+    {{/unless}},` read "Hi there," without the name; one that prints nothing is an empty
+    fallback, and one after more text ("Hi {{name}}, {{^name}}friend{{/name}}") is none.
+    An empty fallback (`default: ""`) where the text reads broken without the value is none.
+    One finding per variable lists every place it is used without one (subject, preheader,
+    HTML lines). A guard that tests for null alone
     (Mindbox's `@{ if x != null }`) lets an empty value through: the finding names it and the
     test that covers an empty value.
 

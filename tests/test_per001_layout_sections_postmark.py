@@ -71,6 +71,47 @@ def test_a_url_name_only_printed_as_text_stays_an_error(tmp_path: Path) -> None:
     assert (per001.severity, per001.places) == (Severity.ERROR, ("email.html:5", "email.html:6"))
 
 
+# -- 2. a Mustache inverted section or {{#unless}} beside the use is its fallback ---------------
+
+
+@pytest.mark.parametrize(
+    "greeting",
+    [
+        "Hi {{name}}{{^name}}there{{/name}},",
+        "Hi {{name}}{{#unless name}}there{{/unless}},",
+        "Hi {{^name}}there{{/name}}{{name}},",
+        "Hi {{name}} {{#unless name}}there{{/unless}}!",
+        "Hi {{#name}}{{name}}{{/name}}{{^name}}there{{/name}},",  # passed before too
+    ],
+)
+def test_an_inverted_section_beside_the_use_is_its_fallback(tmp_path: Path, greeting: str) -> None:
+    result = _run(tmp_path, f"<p>{greeting}</p>\n{SHOP}\n{UNSUB}", template="handlebars")
+    assert only(result, "PER001") == []
+    # the blanking probe agrees: "Hi there," is whole
+    assert only(result, "PER002") == [] and only(result, "PER006") == []
+
+
+@pytest.mark.parametrize(
+    ("greeting", "said"),
+    [
+        # another variable's section: "Hi ," for a recipient without a name
+        ("Hi {{name}}{{^nick}}there{{/nick}},", "“name” has no fallback or guard"),
+        # not beside the use: "Hi , friend"
+        ("Hi {{name}}, {{^name}}friend{{/name}}", "“name” has no fallback or guard"),
+        # a section that prints nothing is an empty fallback
+        ("Hi {{name}}{{^name}}{{/name}},", "“name” has an empty fallback, which is none"),
+    ],
+)
+def test_a_section_that_does_not_mend_the_sentence_stays_an_error(
+    tmp_path: Path, greeting: str, said: str
+) -> None:
+    result = _run(tmp_path, f"<p>{greeting}</p>\n{SHOP}\n{UNSUB}", template="handlebars")
+    [per001] = only(result, "PER001")
+    assert (per001.severity, per001.places) == (Severity.ERROR, ("email.html:5",))
+    assert per001.message.startswith(said)
+    assert "“Hi ,”" in per001.message
+
+
 def test_the_probes_corpus_files() -> None:
     postmark = require_shared("corpus") / "ActiveCampaign+postmark-templates/templates/basic"
     # action_url: the button's href at :471 and the URL to copy at :486

@@ -381,15 +381,57 @@ class HandlebarsTemplate:
     def _collect(
         self, body: list[object], scopes: list[str | None], guards: frozenset[str]
     ) -> None:
-        for item in body:
+        for at, item in enumerate(body):
             if isinstance(item, _Mustache):
-                self._collect_mustache(item, scopes, guards)
+                beside = self._inverse_beside(body, at, scopes)
+                self._collect_mustache(item, scopes, guards, beside)
             elif isinstance(item, _Block):
                 self._collect_block(item, scopes, guards)
 
+    def _inverse_beside(self, body: list[object], at: int, scopes: list[str | None]) -> str | None:
+        """The fallback text of the variable ``body[at]`` prints, when a block that shows only
+        where it is empty stands right beside it (spaces alone between): an inverted section
+        or an {{#unless}} of the same variable, with no else — ``Hi {{name}}{{^name}}there
+        {{/name}},``, ``Hi {{name}}{{#unless name}}there{{/unless}},``, the sentence reading
+        "Hi there," without the value, as the sections around it (``{{#name}}…{{/name}}
+        {{^name}}…{{/name}}``) do. The text it prints ("" when it prints only tags), or None."""
+        item = body[at]
+        if not isinstance(item, _Mustache) or item.name or len(item.params) != 1:
+            return None
+        printed = item.params[0]
+        if not isinstance(printed, _Path):
+            return None
+        name = self._resolve(printed, scopes)
+        if name is None:
+            return None
+        for step in (1, -1):
+            i = at + step
+            while 0 <= i < len(body) and isinstance(body[i], str) and not str(body[i]).strip():
+                i += step
+            block = body[i] if 0 <= i < len(body) else None
+            if not isinstance(block, _Block) or block.inverse is not None:
+                continue
+            if block.inverted and not block.params:
+                tested = self._resolve(_path(block.name), scopes)
+            elif block.name == "unless" and len(block.params) == 1:
+                first = block.params[0]
+                tested = self._resolve(first, scopes) if isinstance(first, _Path) else None
+            else:
+                continue
+            if tested == name:
+                return " ".join("".join(p for p in block.body if isinstance(p, str)).split())
+        return None
+
     def _collect_mustache(
-        self, item: _Mustache, scopes: list[str | None], guards: frozenset[str]
+        self,
+        item: _Mustache,
+        scopes: list[str | None],
+        guards: frozenset[str],
+        beside: str | None = None,
     ) -> None:
+        if beside is not None:  # the inverted section beside it is its fallback
+            self._use(item.params[0], item.line, scopes, guards, fallback=beside)
+            return
         if item.name in _FALLBACK_HELPERS and item.params:
             fallback = _fallback_text(item)
             self._use(item.params[0], item.line, scopes, guards, fallback=fallback)
