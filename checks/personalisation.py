@@ -236,6 +236,12 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     unless every sample recipient gives them a value, named as the template names them, case
     and all: `{"Tx": {"Data": {"order_id": "A-17"}}}` in a JSON samples file, a column
     `Tx.Data.order_id` in a CSV one (`{"tx": …}` is another name). The finding shows the shape.
+    Postmark fills a template only from the `TemplateModel` the sending application passes in
+    the API call that sends it, never from a contact profile: for a campaign with
+    `esp = "postmark"`, or whose template writes a tag only Postmark writes
+    (`{{{ pm:unsubscribe }}}`, a layout's `{{{ @content }}}`), every variable Postmark does not
+    fill itself is such a field, the same one warning. A Handlebars template with neither is
+    not known to be Postmark's: its variables stay errors.
 
     ## Why it matters
     The first recipient without a first name gets "Привет, !" or "Hello ,". In a base of
@@ -336,7 +342,8 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
             message = t("“{name}” has no fallback or guard", name=name)
         yield Problem(message, locations=_places(ctx, uses))
     if payload and dialect is not None:
-        yield _payload_unseen(ctx, payload, t(dialect.payload_from), probe, received)
+        source = dialect.payload_platforms.get(ctx.campaign.platform, dialect.payload_from)
+        yield _payload_unseen(ctx, payload, t(source), probe, received)
 
 
 def _samples_give(ctx: Context, name: str) -> bool:

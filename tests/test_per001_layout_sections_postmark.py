@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from mailcheck.model import CampaignResult, Severity
+from mailcheck.templating.detect import explain_dialect
 from tests.helpers import check, only, write_campaign
 from tests.shared_data import require_shared
 
@@ -110,6 +111,56 @@ def test_a_section_that_does_not_mend_the_sentence_stays_an_error(
     assert (per001.severity, per001.places) == (Severity.ERROR, ("email.html:5",))
     assert per001.message.startswith(said)
     assert "“Hi ,”" in per001.message
+
+
+# -- 3. Postmark: every field is the data of the API call that sends the message ---------------
+
+RECEIPT = (
+    "<p>Hi {{name}},</p>\n<p>Receipt {{receipt_id}} of {{date}}</p>\n<p>Total: {{total}}</p>"
+    f"\n{SHOP}\n{UNSUB}"
+)
+
+
+def test_postmark_declared_is_one_warning_listing_the_fields(tmp_path: Path) -> None:
+    [per001] = only(_run(tmp_path, RECEIPT, esp="postmark"), "PER001")
+    assert per001.severity is Severity.WARNING
+    assert per001.places == ("email.html:5", "email.html:6", "email.html:7")
+    assert per001.message.startswith(
+        "could not verify “name”, “receipt_id”, “date”, “total”: they are the data the sending "
+        "application passes in the API call that sends the message (Postmark's “TemplateModel”)"
+    )
+    assert 'with name = "" the text reads “Hi ,”' in per001.message
+
+
+def test_postmark_samples_that_give_every_field_pass(tmp_path: Path) -> None:
+    samples = '[{"name": "Ann", "receipt_id": "R-1", "date": "1 May", "total": "$5"}]'
+    result = _run(tmp_path, RECEIPT, esp="postmark", samples="s.json", files={"s.json": samples})
+    assert only(result, "PER001") == []
+
+
+def test_an_undeclared_template_keeps_its_errors(tmp_path: Path) -> None:
+    per001 = only(_run(tmp_path, RECEIPT, template="handlebars"), "PER001")
+    assert [(f.severity, f.places) for f in per001] == [
+        (Severity.ERROR, ("email.html:5",)),
+        (Severity.ERROR, ("email.html:6",)),
+        (Severity.ERROR, ("email.html:6",)),
+        (Severity.ERROR, ("email.html:7",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "marker",
+    [
+        '<p><a href="{{{ pm:unsubscribe }}}">Unsubscribe</a></p>',
+        "<div>{{{ @content }}}</div>",
+    ],
+)
+def test_a_postmark_tag_makes_the_template_postmarks(tmp_path: Path, marker: str) -> None:
+    detection = explain_dialect([f"{marker}<p>Hi {{{{name}}}},</p>"])
+    assert (detection.dialect, detection.platform) == ("handlebars", "postmark")
+    [per001] = only(_run(tmp_path, f"{marker}\n{RECEIPT}"), "PER001")
+    assert per001.severity is Severity.WARNING
+    assert per001.places == ("email.html:6", "email.html:7", "email.html:8")
 
 
 def test_the_probes_corpus_files() -> None:

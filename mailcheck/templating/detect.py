@@ -229,17 +229,20 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
     catalogue = catalogue or load_catalogue()
     counts: dict[str, int] = {}
     platforms: dict[str, str] = {}  # dialect -> the ESP whose own tags beside it were found
+    esp_own: dict[str, int] = {}  # dialect -> how many of that ESP's own tags
     for dialect in catalogue.dialects.values():
+        # (the curly trio's are counted by _curly_trio; an ESP's own tags beside one of them,
+        # Postmark's {{{ pm:unsubscribe }}} in Handlebars, still name the platform)
+        for esp, its_own in dialect.platform_marker_counts(joined).items():
+            esp_own[dialect.name] = esp_own.get(dialect.name, 0) + its_own
+            platforms.setdefault(dialect.name, esp)
         if dialect.name not in _CURLY_TRIO:
-            found = dialect.marker_count(joined)
-            for esp, its_own in dialect.platform_marker_counts(joined).items():
-                found += its_own
-                platforms.setdefault(dialect.name, esp)
+            found = dialect.marker_count(joined) + esp_own.get(dialect.name, 0)
             if found:
                 counts[dialect.name] = found
     for name, esp in platforms.items():  # eSputnik's %FIRSTNAME% beside its %FIRSTNAME|друг%
         for embedded in catalogue.dialects[name].platform_embeds.get(esp, ()):
-            counts[name] += counts.pop(embedded, 0)
+            counts[name] = counts.get(name, 0) + counts.pop(embedded, 0)
     for name in list(counts):
         for embedded in catalogue.dialects[name].embeds:
             counts.pop(embedded, None)
@@ -266,7 +269,7 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
         if best in platforms:
             reason = t(
                 "{count} tag(s) only {esp} writes, in {dialect}",
-                count=n,
+                count=esp_own[best] if best in _CURLY_TRIO else n,
                 esp=platforms[best],
                 dialect=best,
             )

@@ -19,7 +19,8 @@ group (see :mod:`mailcheck.templating.catalogue`), exactly as rule families regi
 * which names are the data of the API call that sends the message (``payload_prefixes``:
   listmonk's ``Tx.Data.``): each call passes its own, so whether a field is there is not
   the platform's to promise, nor anything mailcheck can see (``payload_from`` says where it
-  comes from);
+  comes from); on a platform in ``payload_platforms`` (Postmark), every name it does not fill
+  itself is;
 * where a variable's fallback lives when its tags cannot carry one (``fallback_outside``:
   DashaMail's field takes the default value set on the list, which the template cannot show);
 * which tags are its unsubscribe link (``unsubscribe``, as written; ``unsubscribe_pattern``
@@ -91,6 +92,10 @@ class Dialect:
     # give it. ``payload_from``: where the data comes from, an English phrase marked with N_
     payload_prefixes: tuple[str, ...] = ()
     payload_from: str = ""
+    # ESP -> where its data comes from (as ``payload_from``), for a platform that fills the
+    # template only from the API call that sends each message (Postmark's TemplateModel): on
+    # it, every name the platform does not fill itself is that call's data
+    payload_platforms: Mapping[str, str] = field(default_factory=dict)
     # an application's view language (PHP): the application, not the view, picks the layout it
     # is rendered in, so what that layout adds (the footer's unsubscribe link) is not in the file
     application_views: bool = False

@@ -166,6 +166,11 @@ class SystemNames:
         self.payload_prefixes = tuple(
             p.lower() for p in (found.payload_prefixes if found is not None else ())
         )
+        # a platform that fills a template only from the API call that sends it (Postmark's
+        # TemplateModel): every name it does not fill itself is a field of that call's data
+        self.payload_all = (
+            found is not None and platform is not None and platform in found.payload_platforms
+        )
 
     def adding(self, names: Iterable[str]) -> SystemNames:
         """These names and the ones the template itself shows the application fills (a
@@ -207,17 +212,25 @@ class SystemNames:
 
     def payload(self, name: str) -> bool:
         """Whether ``name`` is a field of the data the API call that sends the message passes
-        (listmonk's ``Tx.Data.order_id``): neither the platform's nor a recipient's."""
-        return (
-            name.strip().lower().startswith(self.payload_prefixes)
-            if self.payload_prefixes
-            else False
-        )
+        (listmonk's ``Tx.Data.order_id``; any name on Postmark but the ones it fills itself):
+        neither the platform's nor a recipient's."""
+        if self.payload_prefixes and name.strip().lower().startswith(self.payload_prefixes):
+            return True
+        return self.payload_all and not self._filled(name)
 
     def __call__(self, name: str) -> bool:
         lowered = name.strip().lower()
-        if self.payload(name) and lowered not in self.names:
+        if (
+            self.payload_prefixes
+            and lowered.startswith(self.payload_prefixes)
+            and lowered not in self.names
+        ):
             return False  # the caller's data, unless listed in system-variables
+        return self._filled(name)
+
+    def _filled(self, name: str) -> bool:
+        """Whether the platform (or the configuration) fills ``name``."""
+        lowered = name.strip().lower()
         if lowered in self.names or lowered.startswith(self.prefixes):
             return True
         if recipient_address(lowered):
@@ -225,7 +238,7 @@ class SystemNames:
         if self.pattern is not None and self.pattern.search(name.strip()):
             return True
         if lowered.startswith("html:"):  # Mailchimp's unescaped form of a tag: *|HTML:X|*
-            return self(lowered[5:])
+            return self._filled(lowered[5:])
         return False
 
     def is_builtin(self, name: str) -> bool:

@@ -9,6 +9,7 @@ SendGrid's helpers).
 
 import regex
 
+from mailcheck.i18n import N_
 from mailcheck.templating.dialect import Dialect
 
 DIALECT = Dialect(
@@ -50,9 +51,23 @@ DIALECT = Dialect(
         ),
         "mailgun": frozenset(),
     },
+    # Postmark fills a template only from the TemplateModel of the API call that sends each
+    # message ("Sending email with templates"): no contact profile, every field the caller's
+    payload_platforms={
+        "postmark": N_(
+            "the data the sending application passes in the API call that sends the message "
+            "(Postmark's “TemplateModel”)"
+        )
+    },
+    # tags only Postmark writes: its own {{{ pm:… }}} names and a layout's content slot
+    # {{{ @content }}} ("Template syntax: Mustachio", "Layouts"): a template with one is
+    # Postmark's even without esp = "postmark"
+    platform_markers={"postmark": regex.compile(r"\{\{\{?\s*pm:\w|\{\{\{\s*@content\s*\}\}\}")},
     sources=(
         "SendGrid: Using Handlebars",
         "SendGrid: Unsubscribe Groups — substitution tags",
         "Postmark: Template syntax (Mustachio)",
+        "Postmark: Sending email with templates",
+        "Postmark: Layouts",
     ),
 )
