@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from typing import Any
 
 # The properties whose url() is a picture on the element (background, bullets, borders, the
@@ -717,6 +717,13 @@ def _shown_by_other_rules(
         if not _SHOWING_DECLARATION.search(css):
             continue
         for rule in _style_rules(_parsed(css), screens=True):
+            # a declaration's name is an identifier of the block's own: a rule without
+            # "display" or "visibility" among them (most of a layout's) is not parsed
+            if not any(
+                token.type == "ident" and token.lower_value in _SHOWING_PROPERTIES
+                for token in rule.content
+            ):
+                continue
             declarations = tinycss2.parse_declaration_list(
                 rule.content, skip_comments=True, skip_whitespace=True
             )
@@ -724,7 +731,7 @@ def _shown_by_other_rules(
             if not showing:
                 continue
             strong = any(declaration.important for declaration in showing)
-            for picked in _picked_by(root, rule):
+            for picked in _picked_by(root, rule, hidden):
                 for el in picked:
                     if (
                         el in hidden
@@ -735,10 +742,14 @@ def _shown_by_other_rules(
     return shown
 
 
-def _picked_by(root: Any, rule: Any) -> Iterator[frozenset[Any]]:
+def _picked_by(
+    root: Any, rule: Any, among: Collection[Any] | None = None
+) -> Iterator[frozenset[Any]]:
     """The elements of ``root`` each selector of a style rule picks, exactly (:func:`_picks`),
     as they show: a pseudo-element (``::before``) or a user's state (``:hover``) is not the
-    element as it shows, and a selector cssselect does not read picks nothing."""
+    element as it shows, and a selector cssselect does not read picks nothing. With
+    ``among``, only the elements asked about matter: a selector none of them may match
+    (:func:`_may_pick`) is not asked of the tree, whose every XPath query walks all of it."""
     import tinycss2
     from cssselect import SelectorError, parse
 
@@ -750,10 +761,38 @@ def _picked_by(root: Any, rule: Any) -> Iterator[frozenset[Any]]:
     except SelectorError:
         return
     for selector in selectors:
-        if selector.pseudo_element is None:
+        if selector.pseudo_element is None and (
+            among is None or _may_pick(selector.parsed_tree, among)
+        ):
             yield _picks(root, selector.parsed_tree) or frozenset()
 
 
+def _may_pick(tree: Any, elements: Iterable[Any]) -> bool:
+    """Whether a parsed selector may pick one of ``elements``: one has the tag, the ids and
+    (in its class attribute's text) the classes its last compound requires, all of which
+    the XPath of :func:`_picks` tests as written (a tag in lower case). A namespace's tag
+    (``svg|rect``) is left to XPath."""
+    from cssselect.parser import CombinedSelector, Element
+
+    subject = tree
+    while isinstance(subject, CombinedSelector):
+        subject = subject.subselector
+    tag, classes, ids = _Picker._core(subject)
+    part = subject
+    while not isinstance(part, Element) and hasattr(part, "selector"):
+        part = part.selector
+    if getattr(part, "namespace", None) is not None:
+        return True
+    return any(
+        (tag is None or el.tag == tag)
+        and all(el.get("id") == name for name in ids)
+        and all(name in (el.get("class") or "") for name in classes)
+        for el in elements
+    )
+
+
+# The properties that may show what a rule hides (:func:`_shows`)
+_SHOWING_PROPERTIES = frozenset({"display", "visibility"})
 # A stylesheet that may show what a rule hides: the cheap test before any parse
 _SHOWING_DECLARATION = re.compile(
     r"(?<![\w-])(?:display\s*:\s*(?!none\b)[a-z-]|visibility\s*:\s*visible)", re.IGNORECASE

@@ -851,6 +851,37 @@ def test_a_rule_that_shows_nothing_leaves_the_dummy_text_hidden(tmp_path: Path) 
     )
 
 
+@pytest.mark.parametrize(
+    "shows",
+    [
+        # whatever part of the block a selector names, its tag, id, classes, attributes or
+        # place, a rule that may pick it may show it
+        "div{display:block}",
+        "#m{display:block}",
+        ".x, .mob.wide{display:block}",
+        "body > div.wide{display:block}",
+        "p + div{display:block}",
+        "[id=m]{display:block}",
+        "*|div{display:block}",
+        "div:not(.other){display:block}",
+        ":last-child{display:block}",
+    ],
+)
+def test_dummy_text_any_selector_that_may_pick_the_hidden_block_may_show_it(
+    tmp_path: Path, shows: str
+) -> None:
+    body = (
+        f"<style>.mob{{display:none}} {shows}</style>\n{BODY}\n"
+        '<div class="mob wide" id="m">Lorem ipsum dolor sit amet consectetur</div>'
+    )
+    d = campaign(tmp_path, body=body)
+    [found] = only(check(d), "BRF001")
+    assert found.severity is Severity.ERROR
+    assert found.message == "placeholder copy: “Lorem ipsum”, “dolor sit amet” (email.html)"
+    assert found.places == tuple(f"email.html:{n}" for n in _lines_of(d, '<div class="mob'))
+    assert len(found.places) == 1
+
+
 def _previewed(how: str, after: str | None = None, found: str = LOREM, texts: str = "") -> str:
     """BRF001's error for hidden dummy text the inbox shows in the preview: why it is one
     (``after``: the short preheader it follows; None: there is none)."""
