@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 # The properties whose url() is a picture on the element (background, bullets, borders, the
@@ -48,13 +48,54 @@ _USER_STATE = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=16)
 def _parsed(css: str) -> tuple[Any, ...]:
     """A ``<style>`` block's rules, parsed once for the rules that read it (images, colours,
     a hidden preheader): the parse is most of what reading a stylesheet costs."""
-    import tinycss2
+    return _sheet(css).rules
 
-    return tuple(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+
+@functools.lru_cache(maxsize=16)
+def _sheet(css: str) -> _Sheet:
+    """The stylesheet's parse, kept for the next documents (the one cache of parses: what is
+    read of it once for all of them is kept in it, not in a cache of its own)."""
+    return _Sheet(css)
+
+
+class _Sheet:
+    """A stylesheet's rules, and what is read of them for every document that shares the
+    stylesheet (a campaign's variants): kept with the parse, as long as it is kept."""
+
+    def __init__(self, css: str) -> None:
+        import tinycss2
+
+        self.rules = tuple(tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True))
+
+    @functools.cached_property
+    def showing(self) -> tuple[tuple[Any, bool, tuple[Any, ...]], ...]:
+        """(the rule, whether ``!important``, its selectors as :func:`_as_shown` reads them)
+        of each rule at any level but print's (:func:`_on_screen`) that declares ``display``
+        other than ``none`` or ``visibility: visible`` (:func:`_shows`): what may show an
+        element another rule hides. The selectors are parsed here once: each of the
+        documents that share a layout's stylesheet asked cssselect for them again."""
+        import tinycss2
+
+        found = []
+        for rule in _style_rules(self.rules, screens=True):
+            # a declaration's name is an identifier of the block's own: a rule without
+            # "display" or "visibility" among them (most of a layout's) is not parsed
+            if not any(
+                token.type == "ident" and token.lower_value in _SHOWING_PROPERTIES
+                for token in rule.content
+            ):
+                continue
+            declarations = tinycss2.parse_declaration_list(
+                rule.content, skip_comments=True, skip_whitespace=True
+            )
+            showing = [declaration for declaration in declarations if _shows(declaration)]
+            if showing:
+                strong = any(declaration.important for declaration in showing)
+                found.append((rule, strong, tuple(_as_shown(rule))))
+        return tuple(found)
 
 
 def style_images(css: str, root: Any) -> list[tuple[str, int]]:
@@ -705,34 +746,20 @@ def _shown_by_other_rules(
     root: Any, css_texts: list[str], hidden: dict[Any, set[int]], important: set[Any]
 ) -> set[Any]:
     """The elements of ``hidden`` (each with the ids of the rules that hide it) that another
-    rule of ``css_texts``, at any level but print's (:func:`_on_screen`), picks and shows: it
-    declares ``display`` other than ``none`` or ``visibility: visible``, ``!important`` for
+    rule of ``css_texts`` picks and shows (:attr:`_Sheet.showing`), ``!important`` for
     the elements of ``important`` (hidden by an ``!important`` declaration, which wins over
     any other). Only stylesheets that write such a declaration are parsed; selectors are
-    read as :func:`_picked_by` reads them."""
-    import tinycss2
-
+    read as :func:`_picked_by` reads them, and only one that may pick a hidden element
+    (:func:`_may_pick`) is asked of the tree, whose every XPath query walks all of it."""
     shown: set[Any] = set()
     for css in css_texts:
         if not _SHOWING_DECLARATION.search(css):
             continue
-        for rule in _style_rules(_parsed(css), screens=True):
-            # a declaration's name is an identifier of the block's own: a rule without
-            # "display" or "visibility" among them (most of a layout's) is not parsed
-            if not any(
-                token.type == "ident" and token.lower_value in _SHOWING_PROPERTIES
-                for token in rule.content
-            ):
-                continue
-            declarations = tinycss2.parse_declaration_list(
-                rule.content, skip_comments=True, skip_whitespace=True
-            )
-            showing = [declaration for declaration in declarations if _shows(declaration)]
-            if not showing:
-                continue
-            strong = any(declaration.important for declaration in showing)
-            for picked in _picked_by(root, rule, hidden):
-                for el in picked:
+        for rule, strong, selectors in _sheet(css).showing:
+            for selector in selectors:
+                if not _may_pick(selector.parsed_tree, hidden):
+                    continue
+                for el in _picks(root, selector.parsed_tree) or ():
                     if (
                         el in hidden
                         and id(rule) not in hidden[el]
@@ -742,29 +769,28 @@ def _shown_by_other_rules(
     return shown
 
 
-def _picked_by(
-    root: Any, rule: Any, among: Collection[Any] | None = None
-) -> Iterator[frozenset[Any]]:
+def _picked_by(root: Any, rule: Any) -> Iterator[frozenset[Any]]:
     """The elements of ``root`` each selector of a style rule picks, exactly (:func:`_picks`),
-    as they show: a pseudo-element (``::before``) or a user's state (``:hover``) is not the
-    element as it shows, and a selector cssselect does not read picks nothing. With
-    ``among``, only the elements asked about matter: a selector none of them may match
-    (:func:`_may_pick`) is not asked of the tree, whose every XPath query walks all of it."""
+    as they show (:func:`_as_shown`)."""
+    for selector in _as_shown(rule):
+        yield _picks(root, selector.parsed_tree) or frozenset()
+
+
+def _as_shown(rule: Any) -> list[Any]:
+    """The selectors of a style rule, parsed by cssselect, that pick elements as they show: a
+    pseudo-element (``::before``) or a user's state (``:hover``) is not the element as it
+    shows, and a selector list cssselect does not read picks nothing."""
     import tinycss2
     from cssselect import SelectorError, parse
 
     prelude = tinycss2.serialize(rule.prelude)
     if _USER_STATE.search(prelude):
-        return
+        return []
     try:
         selectors = parse(prelude)
     except SelectorError:
-        return
-    for selector in selectors:
-        if selector.pseudo_element is None and (
-            among is None or _may_pick(selector.parsed_tree, among)
-        ):
-            yield _picks(root, selector.parsed_tree) or frozenset()
+        return []
+    return [selector for selector in selectors if selector.pseudo_element is None]
 
 
 def _may_pick(tree: Any, elements: Iterable[Any]) -> bool:

@@ -55,3 +55,36 @@ def test_only_rules_that_may_show_a_hidden_element_are_read(
     # of the 42 others, only those that declare a display: the margins are not parsed
     assert len(read) == 1 + 10 + 1
     assert not any("margin" in declarations for declarations in read)
+
+
+def test_the_rules_that_may_show_are_read_once_for_the_documents_sharing_a_stylesheet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cssselect
+
+    # a comment of the test's own: no other test's reading of it is kept
+    css = (
+        "/* read once */ .mob{display:none} .a{display:block} .b{display:block}"
+        " div.mob{display:block}"
+    )
+    parsed: list[str] = []  # the selector lists cssselect parses
+    parse = cssselect.parse
+
+    def counted(text: str) -> Any:
+        parsed.append(text)
+        return parse(text)
+
+    monkeypatch.setattr(cssselect, "parse", counted)
+
+    def hiding(el: Any, style: str) -> bool:
+        return "display:none" in style
+
+    for variant in ("A", "B", "C"):  # a campaign's variants: one layout, other text
+        root = lxml.html.document_fromstring(
+            f'<html><body><style>{css}</style><p class="a">{variant}</p>'
+            '<div class="mob">Lorem</div></body></html>'
+        )
+        assert hidden_by_rules(root, [css], hiding) == {}  # div.mob shows it
+    # the hiding rule's selector for each document (its elements are each one's own), the
+    # three that may show it once
+    assert parsed == [".mob", ".a", ".b", "div.mob", ".mob", ".mob"]
