@@ -14,20 +14,29 @@ from mailcheck.text import quoted
 def plain_text_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a campaign with an HTML part but no plain-text alternative, when the parts are
-    known (an `.eml`, or a `campaign.toml` that names its parts).
+    known (an `.eml`, or a `campaign.toml` that names its parts); a plain-text part that is
+    there but empty (or only blank lines) is reported as empty.
 
     ## Why it matters
     Spam filters score HTML-only mail, and text-only clients and smart watches show nothing.
 
     ## Example
-    A test send whose MIME structure is a single `text/html` part.
+    A test send whose MIME structure is a single `text/html` part, or a
+    `multipart/alternative` whose `text/plain` part is empty.
 
     ## How to fix
     Let the ESP generate the text version, or add `text = "email.txt"` to `campaign.toml`.
     """
     campaign = ctx.campaign
-    if campaign.text_known and campaign.html is not None and not (campaign.text or "").strip():
+    if not campaign.text_known or campaign.html is None:
+        return
+    if campaign.text is None:
         yield Problem(t("no plain-text part"), location="MIME parts")
+    elif not campaign.text.strip():  # a part there, but blank: its readers see nothing
+        yield Problem(
+            t("the plain-text part is empty: readers of the text part see a blank message"),
+            location=campaign.text_label,
+        )
 
 
 @rule(

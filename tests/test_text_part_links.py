@@ -492,3 +492,29 @@ def test_a_url_is_named_by_the_sentence_that_leads_into_it_or_follows_it(tmp_pat
         "https://shop.test/u/2 — отписаться от рассылки.\n"
     )
     assert only(check(text_alone(tmp_path, text)), "UTM001") == []
+
+
+@pytest.mark.parametrize("blank", ["", "\n\n", "  \n"])
+def test_an_empty_text_part_is_said_empty_not_missing(tmp_path: Path, blank: str) -> None:
+    # a multipart/alternative whose text/plain part is there but blank (probe W b3/e1)
+    (finding,) = only(check(send(tmp_path, blank)), "TXT001")
+    assert finding.message.startswith("the plain-text part is empty")
+    assert finding.locations == ("text/plain part",)
+
+
+def test_a_message_without_a_text_part_is_said_to_have_none(tmp_path: Path) -> None:
+    path = tmp_path / "send.eml"
+    path.write_text(
+        "From: Shop <news@shop.test>\nSubject: Скидки\nMIME-Version: 1.0\n"
+        f"Content-Type: text/html; charset=utf-8\n\n{HTML}",
+        encoding="utf-8",
+    )
+    (finding,) = only(check(path), "TXT001")
+    assert (finding.message, finding.locations) == ("no plain-text part", ("MIME parts",))
+
+
+def test_an_empty_text_file_is_named_by_its_file(tmp_path: Path) -> None:
+    d = write_campaign(tmp_path, text="email.txt", files={"email.txt": "\n"})
+    (finding,) = only(check(d), "TXT001")
+    assert finding.message.startswith("the plain-text part is empty")
+    assert finding.locations == ("email.txt",)
