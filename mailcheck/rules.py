@@ -21,7 +21,8 @@ import itertools
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
+from html.entities import html5
 from typing import TYPE_CHECKING
 
 from mailcheck.i18n import Message, t
@@ -143,13 +144,22 @@ def _blanked(text: str) -> str:
 
 def _written(word: str) -> str:
     """A word of visible text as the HTML may write it: a letter beyond ASCII ("©", "�",
-    "ё") also as a character reference (``&copy;``, ``&#65533;``, ``&#x451;``)."""
+    "ё") also as a character reference (``&copy;``, ``&#65533;``, ``&#x451;``) — its own,
+    not another's (a "�" is not the "&mdash;" of the line above it)."""
     return "".join(
         re.escape(ch)
         if ch.isascii()
-        else f"(?:{re.escape(ch)}|&#0*{ord(ch)};|&#x0*{ord(ch):x};|&[a-z]+\\d*;)"
+        else f"(?:{re.escape(ch)}|&#0*{ord(ch)};|&#[xX]0*{ord(ch):x};{_named(ch)})"
         for ch in word
     )
+
+
+@cache
+def _named(ch: str) -> str:
+    """The alternatives of a pattern for the named character references of ``ch``
+    (``|&copy;|&COPY;`` for "©"), HTML's own list; "" when it has none ("�")."""
+    names = sorted({name.rstrip(";") for name, value in html5.items() if value == ch})
+    return "".join(f"|&{re.escape(name)};" for name in names)
 
 
 def _age(seconds: float) -> Message:

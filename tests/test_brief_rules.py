@@ -536,6 +536,31 @@ def test_a_replacement_character_written_as_a_reference_is_an_error(
     ]
 
 
+def test_a_replacement_character_is_placed_at_its_line_not_at_other_references(
+    tmp_path: Path,
+) -> None:
+    # "&mdash;" and "&copy;" on the lines around a "�" are other characters (SpamScope
+    # mail_test_6 listed lines 100, 102 and 104 for its one "�"); "&copy;" is placed as "©"
+    body = (
+        f"{BODY}\n<p>Скидки &mdash; до 30%</p>\n<p>Цена: 1 000 \ufffd</p>\n"
+        "<p>&copy; 2016 ООО «Магазин»</p>"
+    )
+    d = campaign(tmp_path, body=body)
+    lines = (d / "email.html").read_text(encoding="utf-8").splitlines()
+    lost = [n for n, text in enumerate(lines, 1) if text.startswith("<p>Цена: 1 000")]
+    stale = [n for n, text in enumerate(lines, 1) if text.startswith("<p>&copy; 2016")]
+    result = check(d)
+    assert [(f.message, f.places) for f in only(result, "BRF003")] == [
+        (
+            "1 replacement character(s) “�”: bytes lost in a charset",
+            tuple(f"email.html:{n}" for n in lost),
+        )
+    ]
+    [dated] = only(result, "BRF002")
+    assert "“© 2016”" in dated.message
+    assert dated.places == tuple(f"email.html:{n}" for n in stale)
+
+
 def test_references_the_html_escapes_twice_are_one_error_at_their_lines(tmp_path: Path) -> None:
     # an editor that escapes pasted code: the inbox preview and the body show "&nbsp;"
     preheader = (
