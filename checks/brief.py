@@ -22,7 +22,7 @@ import regex
 from mailcheck.charsets import charset_name, read_as
 from mailcheck.i18n import Joined, Message, quoted_list, t
 from mailcheck.model import Document, HiddenHow, HiddenPreview, Severity, TextApart
-from mailcheck.rules import Context, Problem, rule
+from mailcheck.rules import PLACES_LISTED, Context, Problem, listed_lines, rule
 from mailcheck.text import html_source, quoted, references_shown
 
 _MONTHS = {
@@ -964,15 +964,21 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
         yield _html_entities(ctx, list(dict.fromkeys(in_html)))
 
 
-def _charsets(found: list[tuple[str, str]]) -> Joined:
-    return Joined(", ", dict.fromkeys(charset_name(codec) for _, codec in found))
+def _charsets(codecs: list[str]) -> Joined:
+    return Joined(", ", dict.fromkeys(charset_name(codec) for codec in codecs))
 
 
-def _unlabelled(ctx: Context, found: list[tuple[str, str]]) -> Problem:
+def _unlabelled(ctx: Context, found: list[tuple[str, str, bool]]) -> Problem:
     """Text beyond ASCII whose charset nothing names, read here in a guessed one: a warning,
-    as a mail client or browser may guess the same. One finding for every part so written."""
-    places = tuple(place for place, _ in found)
-    charset = _charsets(found)
+    as a mail client or browser may guess the same. One finding for every part so written.
+    A charset to declare is named only when the guess is sure (charsets.guess_told: UTF-8,
+    or Cyrillic that reads as Russian words); else the finding says it could not be told,
+    and names the lines beyond ASCII, the ones that may show garbled."""
+    places = tuple(place for place, _, _ in found)
+    charset = _charsets([codec for _, codec, _ in found])
+    told = all(sure for _, _, sure in found)
+    if not told:
+        return _unlabelled_untold(ctx, found)
     if ctx.campaign.kind == "eml":
         message = t(
             "no charset named for the text beyond ASCII in the {parts} (read here as "
@@ -987,12 +993,55 @@ def _unlabelled(ctx: Context, found: list[tuple[str, str]]) -> Problem:
     return Problem(message, places[0], locations=places)
 
 
-def _unlabelled_files(ctx: Context, found: list[tuple[str, str]]) -> Message:
+def _beyond_ascii_lines(ctx: Context, place: str) -> list[int]:
+    """The lines of the part or file at ``place`` that have a character beyond ASCII."""
+    campaign = ctx.campaign
+    # a text/plain message alone has the text part's label for its "HTML" too
+    html = place == campaign.html_label and campaign.html is not None
+    text = campaign.html if html else campaign.text
+    return [n for n, line in enumerate((text or "").splitlines(), 1) if not line.isascii()]
+
+
+def _unlabelled_untold(ctx: Context, found: list[tuple[str, str, bool]]) -> Problem:
+    """BRF003 for text beyond ASCII in no named charset that mailcheck could not tell: its
+    guess (windows-1252, or a Cyrillic reading without Russian words) is no charset to tell
+    the sender to declare, which would garble a text in another (a Latin-1 newsletter's
+    "Café" declared windows-1251 shows «Cafй»). Names each place's lines beyond ASCII."""
+    places: list[str] = []
+    said: list[Message] = []
+    for place, _, _ in found:
+        lines = _beyond_ascii_lines(ctx, place)
+        places += [f"{place}:{n}" for n in lines] or [place]
+        said.append(t("{part} (line {lines})", part=t(place), lines=listed_lines(lines)))
+    charset = _charsets([codec for _, codec, _ in found])
+    if ctx.campaign.kind == "eml":
+        message = t(
+            "no charset named for the text beyond ASCII in the {parts}, and which one it is "
+            "could not be told (read here as {charset}, a guess): RFC 2045 reads an "
+            "unlabelled part as US-ASCII, and mail clients guess its charset, some wrongly: "
+            "those lines may show garbled (declare the charset the text was written in, or "
+            "encode it in UTF-8 and declare charset=utf-8, in the part's Content-Type)",
+            parts=Joined("; ", said),
+            charset=charset,
+        )
+    else:
+        message = t(
+            "no charset named for {parts}, whose bytes are not UTF-8; which charset they are "
+            "in could not be told (read here as {charset}, a guess): ESP upload tools and "
+            "browsers guess it too, and one that guesses otherwise shows those lines garbled "
+            "(save the file as UTF-8)",
+            parts=Joined("; ", said),
+            charset=charset,
+        )
+    return Problem(message, places[0], locations=tuple(places[:PLACES_LISTED]), lines_said=True)
+
+
+def _unlabelled_files(ctx: Context, found: list[tuple[str, str, bool]]) -> Message:
     """BRF003's message for files not in UTF-8 that name no charset: an HTML file without a
     ``<meta>`` charset, a campaign's text file (which has no way to name one: it must be
     UTF-8), or both, in one finding."""
-    html = [(place, codec) for place, codec in found if place == ctx.campaign.html_label]
-    text = [(place, codec) for place, codec in found if place != ctx.campaign.html_label]
+    html = [(place, codec) for place, codec, _ in found if place == ctx.campaign.html_label]
+    text = [(place, codec) for place, codec, _ in found if place != ctx.campaign.html_label]
     if not text:  # an HTML file, not UTF-8, without a <meta> charset
         return t(
             "no charset named for {name} (no <meta charset>), and its bytes are not UTF-8 "
@@ -1000,7 +1049,7 @@ def _unlabelled_files(ctx: Context, found: list[tuple[str, str]]) -> Message:
             "that guesses otherwise (UTF-8, or the reader's own) shows the text garbled (save "
             'it as UTF-8, or declare <meta charset="{charset}">)',
             name=html[0][0],
-            charset=_charsets(html),
+            charset=_charsets([codec for _, codec in html]),
         )
     if not html:  # a campaign's text file, not UTF-8
         return t(
@@ -1009,7 +1058,7 @@ def _unlabelled_files(ctx: Context, found: list[tuple[str, str]]) -> Message:
             "one that guesses otherwise (UTF-8, or the reader's own) shows the text garbled "
             "(save it as UTF-8)",
             name=text[0][0],
-            charset=_charsets(text),
+            charset=_charsets([codec for _, codec in text]),
         )
     return t(
         "no charset named for {html} (no <meta charset>) nor {text} (a plain text file cannot "
@@ -1019,8 +1068,8 @@ def _unlabelled_files(ctx: Context, found: list[tuple[str, str]]) -> Message:
         'declare <meta charset="{html_charset}">)',
         html=html[0][0],
         text=text[0][0],
-        charset=_charsets(found),
-        html_charset=_charsets(html),
+        charset=_charsets([codec for _, codec, _ in found]),
+        html_charset=_charsets([codec for _, codec in html]),
     )
 
 
@@ -1036,7 +1085,7 @@ def _header_not_utf8(found: list[tuple[str, str]]) -> Problem:
         "a charset for other bytes: the text may show garbled (encode it as an RFC 2047 "
         "word, =?utf-8?B?…?=)",
         fields=fields,
-        charset=_charsets(found),
+        charset=_charsets([codec for _, codec in found]),
     )
     return Problem(message, places[0], locations=places)
 

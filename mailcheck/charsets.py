@@ -564,6 +564,49 @@ def _case_and_vowels(words: list[str]) -> tuple[int, int, float, float, int]:
     return inverted, capitalised, upper, vowels, len(letters)
 
 
+# A run of letters of any script ("Cafй", "їёёїґЇ", "Привет"), and the forms a Russian word
+# is written in: lower-case, capitalised, or in capitals, of Russian's letters alone
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+_RUSSIAN_FORM = re.compile(r"[А-ЯЁ][а-яё]{2,}|[а-яё]{3,}|[А-ЯЁ]{3,}")
+
+
+def russian_words(text: str) -> int:
+    """How many words of ``text`` read as Russian: three letters or more, all Russian's, in
+    a form Russian writes (lower-case, capitalised, capitals), with a vowel and no sequence
+    no Russian word has (:data:`_NOT_RUSSIAN`). Latin-1 bytes read as windows-1251 make no
+    such word: their letters stand alone or beside Latin ones ("Cafй"), or beside Ukrainian
+    ones and signs (ASCII art "·¸¸·´¯`" as "їёёїґЇ`")."""
+    count = 0
+    for run in _LETTER_RUN.findall(text):
+        lower = run.lower()
+        if (
+            _RUSSIAN_FORM.fullmatch(run)
+            and any(c in _RUSSIAN_VOWELS for c in lower)
+            and not _NOT_RUSSIAN.search(lower)
+        ):
+            count += 1
+    return count
+
+
+def _cyrillic_runs(text: str) -> int:
+    return sum(any("\u0400" <= c <= "\u04ff" for c in run) for run in _LETTER_RUN.findall(text))
+
+
+def guess_told(text: str, codec: str) -> bool:
+    """Whether ``text``, bytes no label names read in the guessed ``codec``
+    (:func:`unlabelled_charset`), is surely in it: UTF-8 (its multi-byte sequences do not
+    happen by chance), or windows-1251 or KOI8-R that reads as Russian words (most runs of
+    letters with Cyrillic in them are: short words, «в», «с», are not counted). A guess of
+    windows-1252, what is left when no Cyrillic reading fits, is no certainty (Latin-1,
+    Latin-9, Latin-2 read alike), and neither is a Cyrillic reading without Russian words."""
+    if codec == "utf-8":
+        return True
+    if codec not in ("cp1251", "koi8_r", "koi8-r"):
+        return False
+    words = russian_words(text)
+    return words > 0 and 2 * words >= _cyrillic_runs(text)
+
+
 def guess_8bit(data: bytes) -> str:
     """Decode 8-bit text that is not UTF-8: windows-1251, KOI8-R or windows-1252
     (:func:`guess_8bit_charset`)."""
@@ -577,11 +620,18 @@ def guess_8bit_charset(data: bytes) -> str:
     Russian text is mostly lower-case; KOI8-R bytes read as windows-1251 (and the other way
     round) come out mostly upper-case, so the reading with more lower-case Cyrillic wins.
     Western text read as Cyrillic puts Cyrillic letters inside Latin words ("Frцsche"); such
-    text, and text with no Cyrillic reading at all, is read as windows-1252.
+    text, text that windows-1252 reads whole and whose Cyrillic reading makes no Russian word
+    (:func:`russian_words`: Latin-1 ASCII art "·¸¸·´¯`" reads "·ёё·ґЇ`"), and text with no
+    Cyrillic reading at all, is read as windows-1252. (Bytes windows-1252 leaves undefined,
+    Shift_JIS's say, are no Western text either: they keep the Cyrillic reading that has the
+    most lower-case letters, as ever.)
     """
+    western = _reads_as(data, "cp1252")
     best, best_score = "cp1252", 0
     for codec in ("cp1251", "koi8_r"):
         text = data.decode(codec, errors="replace")
+        if western and not russian_words(text):
+            continue
         lower = sum(1 for c in text if "а" <= c <= "я" or c == "ё")
         upper = sum(1 for c in text if "А" <= c <= "Я" or c == "Ё")
         score = lower - upper - 3 * len(_CYRILLIC_NEXT_TO_LATIN.findall(text))

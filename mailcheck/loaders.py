@@ -42,6 +42,7 @@ import regex
 from mailcheck.charsets import (
     decode_bytes,
     guess_8bit,
+    guess_told,
     html_label_misread,
     marked_text,
     meta_charset_at,
@@ -586,7 +587,8 @@ def _take_html(campaign: Campaign, data: bytes, name: str) -> Document:
         label, codec, line = mislabel
         campaign.charset_misread.append((f"{campaign.html_label}:{line}", label, codec))
     elif (guessed := _unlabelled_not_utf8(data)) is not None:
-        campaign.charset_unlabelled.append((campaign.html_label, guessed))
+        told = guess_told(campaign.html, guessed)
+        campaign.charset_unlabelled.append((campaign.html_label, guessed, told))
     _not_empty(data, name, campaign.html)
     _not_cut_off(campaign.html, name)
     campaign.replacement_written = replacement_written(data, campaign.html)
@@ -790,7 +792,8 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         # a plain text file cannot name its charset: one not in UTF-8 is guessed at, by the
         # ESP's upload tool too (BRF003, one finding with an unlabelled email.html)
         if (guessed := _not_utf8_guess(text_bytes)) is not None:
-            campaign.charset_unlabelled.append((campaign.text_label, guessed))
+            told = guess_told(campaign.text, guessed)
+            campaign.charset_unlabelled.append((campaign.text_label, guessed, told))
     samples = get.get("samples")
     if samples is not None:
         campaign.samples, lines = _samples(directory, samples, limits)

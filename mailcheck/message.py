@@ -27,6 +27,7 @@ from mailcheck.charsets import (
     cut_short,
     cyrillic_labels_swapped,
     decode_bytes,
+    guess_told,
     header_charset,
     header_text,
     known_charset,
@@ -133,8 +134,9 @@ class ParsedMessage:
     # (place, the label's codec, the bytes' codec); it is read as meant (see _read_as_meant)
     misread: list[tuple[str, str, str]] = field(default_factory=list)
     # body parts with bytes beyond ASCII and no charset named (no charset= nor, in HTML, a
-    # <meta>): (part name, the charset (codec) they are read in here, a guess)
-    unlabelled: list[tuple[str, str]] = field(default_factory=list)
+    # <meta>): (part name, the charset (codec) they are read in here, a guess, and whether
+    # the guess is sure: charsets.guess_told)
+    unlabelled: list[tuple[str, str, bool]] = field(default_factory=list)
     # the subject or From written in raw 8-bit bytes that are not UTF-8: (place, the charset
     # (codec) they are read in here)
     header_not_utf8: list[tuple[str, str]] = field(default_factory=list)
@@ -343,8 +345,9 @@ def parse_message(data: bytes) -> ParsedMessage:
         declared = html_part.get_content_charset() or meta_charset(payload)
         # text a reader sees beyond ASCII, and no label: mail clients guess its charset
         codec = None if declared else unlabelled_charset(payload)
-        if codec and not unseen_blanked(payload).isascii():
-            found.unlabelled.append((N_("text/html part"), codec))
+        if codec and not (seen := unseen_blanked(payload)).isascii():
+            told = guess_told(seen.decode(codec, errors="replace"), codec)
+            found.unlabelled.append((N_("text/html part"), codec, told))
         _read_whole(html_part, payload, declared, N_("text/html part"))
         found.html_bytes = len(payload)
         found.html_sent_bytes = _encoded_size(html_part)
@@ -358,7 +361,8 @@ def parse_message(data: bytes) -> ParsedMessage:
         _read_whole(text_part, text_payload, text_part.get_content_charset(), N_("text/plain part"))
         found.text, mislabel = _read_as_meant(text_payload, text_part.get_content_charset())
         if not text_part.get_content_charset() and (codec := unlabelled_charset(text_payload)):
-            found.unlabelled.append((N_("text/plain part"), codec))
+            told = guess_told(found.text, codec)
+            found.unlabelled.append((N_("text/plain part"), codec, told))
         if mislabel:
             found.misread.append((N_("text/plain part"), *mislabel))
         written = replacement_written(text_payload, found.text)

@@ -463,8 +463,9 @@ class Campaign:
     charset_misread: list[tuple[str, str, str]] = field(default_factory=list)
     # text with bytes beyond ASCII and no charset named, read here in a guessed one: a saved
     # message's parts (no charset=, nor a <meta> in HTML), an HTML file that is not UTF-8 and
-    # has no <meta> charset: (place, the codec it is read in)
-    charset_unlabelled: list[tuple[str, str]] = field(default_factory=list)
+    # has no <meta> charset: (place, the codec it is read in, whether that guess is sure:
+    # charsets.guess_told; an unsure one is no charset to declare)
+    charset_unlabelled: list[tuple[str, str, bool]] = field(default_factory=list)
     # a saved message's subject or From in raw 8-bit bytes that are not UTF-8 (RFC 6532
     # allows UTF-8 alone): (place, the codec they are read in)
     header_not_utf8: list[tuple[str, str]] = field(default_factory=list)

@@ -1608,6 +1608,76 @@ def test_a_part_naming_no_charset_with_bytes_beyond_ascii_is_one_warning(tmp_pat
     assert "(read here as utf-8)" in brf003.message
 
 
+# a Latin-1 English newsletter's text part with no charset=: ASCII art and "Café" (apache
+# spamassassin welcomelists/linuxplanet, probe W b3/l1), lines 3 and 5
+LATIN1_NEWS = (
+    "Hello friends,\n\n·¸¸·´¯`·¸¸·´¯`·¸¸·´¯`·¸¸·\n\nYour weekly news. Café opens soon.\n\n"
+    "Unsubscribe: https://shop.test/unsub\n"
+).encode("latin-1")
+
+
+def test_an_unlabelled_part_whose_charset_cannot_be_told_names_no_charset_to_declare(
+    tmp_path: Path,
+) -> None:
+    # it was "read here as windows-1251" ("·ёё·ґЇ`", «Cafй») and the sender told to declare
+    # charset=windows-1251, which would garble it: the guess is sure only when Cyrillic reads
+    # as Russian words; else the finding says it could not be told, at the lines beyond ASCII
+    html = f"<p>Hello, Anna!</p>{UNSUB_EN}".encode()
+    send = _send_with_labels(
+        tmp_path / "send.eml",
+        html=html,
+        html_type=b"text/html; charset=utf-8",
+        text=LATIN1_NEWS,
+    )
+    result = check(send)
+    [brf003] = only(result, "BRF003")
+    assert brf003.severity is Severity.WARNING
+    assert brf003.places == ("text/plain part:3", "text/plain part:5")
+    assert brf003.message.startswith(
+        "no charset named for the text beyond ASCII in the text/plain part (line 3, 5), and "
+        "which one it is could not be told (read here as windows-1252, a guess)"
+    )
+    assert "declare charset=windows" not in brf003.message
+    assert "Café opens soon" in (result.campaign.text or "")  # read as Western, not Cyrillic
+
+
+@pytest.mark.parametrize("codec", ["cp1251", "koi8_r"])
+def test_an_unlabelled_russian_part_still_names_its_charset(tmp_path: Path, codec: str) -> None:
+    # Cyrillic that reads as Russian words: the guess is sure, the charset to declare named
+    text = "Привет, Анна! Скидки недели ждут тебя.\nОтписаться: https://shop.test/unsub\n"
+    html = f"<p>Привет, Анна!</p>{UNSUB_RU}".encode()
+    send = _send_with_labels(
+        tmp_path / "send.eml",
+        html=html,
+        html_type=b"text/html; charset=utf-8",
+        text=text.encode(codec),
+    )
+    [brf003] = only(check(send), "BRF003")
+    name = {"cp1251": "windows-1251", "koi8_r": "koi8-r"}[codec]
+    assert brf003.places == ("text/plain part",)
+    assert f"(read here as {name})" in brf003.message
+    assert f"(declare charset={name} in the part's Content-Type)" in brf003.message
+
+
+def test_a_latin1_html_file_without_a_meta_charset_is_told_no_charset_to_declare(
+    tmp_path: Path,
+) -> None:
+    page = tmp_path / "email.html"
+    english = (
+        "<!doctype html><html><head><title>Weekly news</title></head><body>\n"
+        "<p>Hello friends,</p>\n<p>·¸¸·´¯`·¸¸·´¯`·¸¸·´¯`</p>\n<p>Café opens soon.</p>\n"
+        f"{UNSUB_EN}</body></html>\n"
+    )
+    page.write_bytes(english.encode("latin-1"))
+    [brf003] = only(check(page), "BRF003")
+    assert brf003.places == ("email.html:3", "email.html:4")
+    assert brf003.message.startswith(
+        "no charset named for email.html (line 3, 4), whose bytes are not UTF-8; which "
+        "charset they are in could not be told (read here as windows-1252, a guess)"
+    )
+    assert "<meta charset" not in brf003.message
+
+
 @pytest.mark.parametrize(
     ("html", "html_type"),
     [
