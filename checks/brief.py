@@ -722,9 +722,15 @@ def _listed(found: dict[str, list[str]], most: int = 6) -> Joined:
     return Joined("; ", parts)
 
 
-def _send_date(ctx: Context) -> date:
-    send_at = ctx.campaign.send_at
-    return send_at.date() if send_at else datetime.now(UTC).date()
+def _send_date(ctx: Context) -> tuple[date, Message]:
+    """The day the campaign is sent, and what says so: campaign.toml's ``send_at``, else a
+    saved message's Date header (a test send is sent on it), else today."""
+    campaign = ctx.campaign
+    if campaign.send_at:
+        return campaign.send_at.date(), t("send_at")
+    if campaign.sent_on:
+        return campaign.sent_on.date(), t("the message's Date header")
+    return datetime.now(UTC).date(), t("today")
 
 
 def _dates(text: str) -> Iterator[tuple[int, str, date]]:
@@ -759,7 +765,8 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a date in the copy (`27.11.2025`, «27 ноября 2025», "November 27, 2025") that is
     before the send date, and a copyright year (`© 2024`) older than the send year. The send
-    date is `send_at` of the `campaign.toml`, else today.
+    date is `send_at` of the `campaign.toml`, else a saved message's `Date` header (the day a
+    test send was sent; not one in the future), else today; the finding says which.
 
     ## Why it matters
     Reused layouts carry last season's dates: «Акция до 30 ноября 2025» in a 2026 campaign
@@ -772,7 +779,7 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
     Update the date (and the footer's copyright year), or set `send_at` if the campaign is
     planned for a date other than today.
     """
-    today = _send_date(ctx)
+    today, said = _send_date(ctx)
     found: dict[str, list[str]] = {}
     for place, text in _texts(ctx):
         if "20" not in text:
@@ -793,8 +800,9 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
         places = _places(ctx, found)
         yield Problem(
             t(
-                "dates before the send date {date}: {found}",
+                "dates before the send date {date} ({source}): {found}",
                 date=today.isoformat(),
+                source=said,
                 found=_listed(found),
             ),
             location=places[0],

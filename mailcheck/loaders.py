@@ -32,8 +32,8 @@ import stat
 import sys
 import tomllib
 from collections import Counter
-from datetime import UTC, date, datetime, time
-from email.utils import parseaddr
+from datetime import UTC, date, datetime, time, timedelta
+from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
@@ -258,6 +258,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.received_ips = msg.received_ips
     campaign.helo = msg.helo
     campaign.header_lines = msg.header_lines
+    campaign.sent_on = _sent_on(msg.headers)
     campaign.text = msg.text
     campaign.text_known = True  # the message's structure says whether a text part exists
     campaign.html = msg.html
@@ -1108,6 +1109,24 @@ def _toml_type(value: object) -> str:
     if isinstance(value, time):
         return t("a time")
     return names.get(type(value), type(value).__name__)
+
+
+def _sent_on(headers: dict[str, str]) -> datetime | None:
+    """A saved message's Date header as a time, when it is one and sane: after 1990 and no
+    later than a day from now (a sender's clock off by hours is still its day; a date to
+    come, or 1970's zero, is no send date)."""
+    value = next((v for k, v in headers.items() if k.lower() == "date"), None)
+    if not value:
+        return None
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # "-0000": the zone not told, the time is UTC's (RFC 5322 3.3)
+        when = when.replace(tzinfo=UTC)
+    if when.year < 1990 or when > datetime.now(UTC) + timedelta(days=1):
+        return None
+    return when
 
 
 def _send_at(value: object) -> tuple[datetime, bool]:

@@ -439,6 +439,9 @@ class Campaign:
     # empty when the samples have no lines to tell (JSON, inline): "sample 2" then
     sample_places: list[str] = field(default_factory=list)
     send_at: datetime | None = None
+    # a saved message's Date header, when it is a date and not in the future: the day a test
+    # send was sent, BRF002's send date when no send_at is given
+    sent_on: datetime | None = None
     send_at_local: bool = False  # send_at was written without a UTC offset (this machine's)
     utm: dict[str, str] = field(default_factory=dict)
     expect: dict[str, list[str]] = field(default_factory=dict)  # [expect]: the brief's musts

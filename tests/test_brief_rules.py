@@ -412,7 +412,7 @@ def test_dates_before_send_date_are_one_finding(tmp_path: Path) -> None:
     # “©” written as &copy;, the no-break space as &nbsp;: found at their lines all the same
     assert found[0].locations == ("subject", "email.html:9", "email.html:10", "email.html:11")
     assert found[0].message == (
-        "dates before the send date 2026-11-27: “20.11.2026” (subject); “© 2019–2025”, "
+        "dates before the send date 2026-11-27 (send_at): “20.11.2026” (subject); “© 2019–2025”, "
         "“15.11.2026”, “1 ноября 2026”, “November 20, 2026” (email.html)"
     )
 
@@ -424,7 +424,7 @@ def test_short_english_month_names_are_dates(tmp_path: Path) -> None:
     [found] = only(check(campaign(tmp_path, body=body)), "BRF002")
     assert found.locations == ("email.html:9",)
     assert found.message == (
-        "dates before the send date 2026-11-27: “Feb 18, 2026”, “Oct 27, 2017”, "
+        "dates before the send date 2026-11-27 (send_at): “Feb 18, 2026”, “Oct 27, 2017”, "
         "“3 Sept. 2026” (email.html)"
     )
 
@@ -436,7 +436,7 @@ def test_a_month_first_date_is_found_in_any_case_and_a_word_ending_in_a_month_is
     [found] = only(check(campaign(tmp_path, body=body)), "BRF002")
     assert found.locations == ("email.html:9",)
     assert found.message == (
-        "dates before the send date 2026-11-27: “MARCH 5, 2024”, “ОКТЯБРЯ 7, 2024”, "
+        "dates before the send date 2026-11-27 (send_at): “MARCH 5, 2024”, “ОКТЯБРЯ 7, 2024”, "
         "“sept. 9, 2024” (email.html)"
     )
 
@@ -452,7 +452,10 @@ def test_a_date_wrapped_over_two_lines_is_quoted_on_one(tmp_path: Path) -> None:
     text = "Акция шла до 13 октября\n   2026. Итоги 13 октября 2026.\n"
     d = campaign(tmp_path, text="email.txt", files={"email.txt": text})
     [found] = only(check(d), "BRF002")
-    assert found.message == "dates before the send date 2026-11-27: “13 октября 2026” (text part)"
+    assert (
+        found.message
+        == "dates before the send date 2026-11-27 (send_at): “13 октября 2026” (text part)"
+    )
 
 
 def test_a_message_with_a_text_part_alone_names_that_part_once(tmp_path: Path) -> None:
@@ -468,6 +471,43 @@ def test_a_message_with_a_text_part_alone_names_that_part_once(tmp_path: Path) -
     assert found.message.endswith(": “30.09.2026” (text part)")
 
 
+def _sent(tmp_path: Path, date_header: str, body: str) -> Path:
+    eml = tmp_path / "send.eml"
+    eml.write_bytes(
+        f"From: Shop <news@shop.test>\nSubject: Sale\n{date_header}"
+        f"Content-Type: text/plain; charset=utf-8\n\n{body}\n"
+        "Unsubscribe: https://shop.test/unsub\n".encode()
+    )
+    return eml
+
+
+def test_a_saved_message_is_judged_on_its_date_header(tmp_path: Path) -> None:
+    # php-mime-mail-parser m0015, sent 27 Mar 2014: "Sale Ends March 31, 2014" was told past,
+    # judged on today; a test send is sent on its Date
+    date_header = "Date: Thu, 27 Mar 2014 10:00:00 +0000\n"
+    eml = _sent(tmp_path, date_header, "Sale Ends March 31, 2014. © 2014 Shop")
+    assert only(check(eml), "BRF002") == []
+    eml = _sent(tmp_path, date_header, "Sale Ended March 1, 2014. Ends March 31, 2014.")
+    [found] = only(check(eml), "BRF002")
+    assert found.message == (
+        "dates before the send date 2014-03-27 (the message's Date header): “March 1, 2014” "
+        "(text part)"
+    )
+    assert found.locations == ("text part",)
+
+
+@pytest.mark.parametrize(
+    "date_header",
+    ["", "Date: someday\n", "Date: Thu, 27 Mar 2098 10:00:00 +0000\n"],
+)
+def test_a_saved_message_without_a_sane_date_is_judged_on_today(
+    tmp_path: Path, date_header: str
+) -> None:
+    [found] = only(check(_sent(tmp_path, date_header, "Sale Ends March 31, 2014.")), "BRF002")
+    assert found.message.startswith("dates before the send date ")
+    assert " (today): “March 31, 2014” (text part)" in found.message
+
+
 def test_a_period_s_start_and_an_order_date_are_not_stale(tmp_path: Path) -> None:
     body = BODY + (
         "<p>Акция с 20.11.2026 по 30.11.2026. Заказ №5 от 25.11.2026. Since November 1, 2026."
@@ -475,7 +515,10 @@ def test_a_period_s_start_and_an_order_date_are_not_stale(tmp_path: Path) -> Non
     )
     [found] = only(check(campaign(tmp_path, body=body)), "BRF002")
     # the end of last year's sale is stale, a full stop after it or not
-    assert found.message == "dates before the send date 2026-11-27: “30.11.2025” (email.html)"
+    assert (
+        found.message
+        == "dates before the send date 2026-11-27 (send_at): “30.11.2025” (email.html)"
+    )
 
 
 def test_future_dates_and_current_copyright_pass(tmp_path: Path) -> None:
@@ -494,7 +537,7 @@ def test_a_day_written_after_a_digit_or_a_dot_is_no_date(tmp_path: Path) -> None
     [found] = only(check(campaign(tmp_path, body=body)), "BRF002")
     assert found.locations == ("email.html:9",)
     assert found.message == (
-        "dates before the send date 2026-11-27: “1.10.2025”, “12/10/2025”, “3 мая 2025” "
+        "dates before the send date 2026-11-27 (send_at): “1.10.2025”, “12/10/2025”, “3 мая 2025” "
         "(email.html)"
     )
 
