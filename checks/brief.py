@@ -54,7 +54,13 @@ REGEX_SECONDS = 1
 _NUMERIC_DATE = re.compile(r"(\d(?<![\d.]\d)\d?)[./](\d{1,2})[./](20\d\d)(?!\d|\.\d)")
 # A date that starts a period or dates something done («с 20.11 по 30.11», «заказ от 25.11»,
 # "since", "from") may well be past: only an end or an event date is stale
-_SINCE = re.compile(r"(?:^|[\s(])(?:с|со|от|from|since)\s+$", re.IGNORECASE)
+# A date a period starts at, or the day something already happened (an order, an invoice, a
+# registration): in the past by nature, not a stale offer. Russian «Заказ от …» is «от».
+_SINCE = re.compile(
+    r"(?:^|[\s(])(?:с|со|от|from|since|dated"
+    r"|(?:placed|ordered|issued|purchased|paid|received|joined|registered|signed\s+up)\s+on)\s+$",
+    re.IGNORECASE,
+)
 _DAY_MONTH_YEAR = re.compile(rf"(\d(?<!\d\d)\d?)\s+({_MONTH_NAMES})\b\.?\s+(20\d\d)(?!\d)", re.I)
 # (the look-ahead at a month's first letter passes over most words at once: every name tried
 # at each word took three times as long)
@@ -787,7 +793,7 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
         stale = [
             (start, shown)
             for start, shown, when in _dates(text)
-            if when < today and not _SINCE.search(text[max(0, start - 8) : start])
+            if when < today and not _SINCE.search(text[max(0, start - 20) : start])
         ]
         stale += [
             (match.start(), match.group(0))

@@ -521,6 +521,18 @@ def test_a_period_s_start_and_an_order_date_are_not_stale(tmp_path: Path) -> Non
     )
 
 
+def test_the_day_an_order_or_invoice_was_made_is_not_stale(tmp_path: Path) -> None:
+    body = BODY + (
+        "<p>Your order placed on November 20, 2026 has shipped. Invoice dated 21 November 2026."
+        " Paid on November 22, 2026. Sale ends November 25, 2026.</p>"
+    )
+    [found] = only(check(campaign(tmp_path, body=body)), "BRF002")
+    # only the offer's end is stale
+    assert found.message == (
+        "dates before the send date 2026-11-27 (send_at): “November 25, 2026” (email.html)"
+    )
+
+
 def test_future_dates_and_current_copyright_pass(tmp_path: Path) -> None:
     body = BODY + "<p>До 30.11.2026, December 1, 2026; версия 1.2.2024.1; 31.02.2020 не дата.</p>"
     found = only(check(campaign(tmp_path, body=body)), "BRF002")
