@@ -202,7 +202,9 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
       makes no sense: a variable that is a link's whole URL (`href="{{ reset_link }}"`,
       `href="*|FEATURE_URL|*"`, `src="{{ avatar }}"`), and a variable named as a URL
       (`*_url`, `*_link`, `*Url`, `*Link`) that a link's URL holds anywhere
-      (`href="{{ base_url }}/sale"`), as PHP's link getters (`$user->getTicketUrl()`). They
+      (`href="{{ base_url }}/sale"`), as PHP's link getters (`$user->getTicketUrl()`). A
+      plain-text part's links are its URLs written out: `Do this Next ( {{ action_url }} )`
+      is the HTML's `href="{{ action_url }}"`, not a name printed as text. They
       render as a stand-in URL; a sample recipient who has the value empty gets an empty
       link, LNK003's error at the link's line. One verdict per variable, however the template
       breaks its lines: a URL name a link holds is exempt in all its uses, the URL printed

@@ -115,6 +115,58 @@ def tags_in_links(text: str, name: str, dialect: Dialect) -> list[bool]:
     return found
 
 
+# A word of a plain-text part, and the brackets and punctuation around a URL written in one
+# ("( {{ action_url }} )", "<https://…>", "…: {{ reset_link }}.")
+_TEXT_WORD = regex.compile(r"\S+")
+_AROUND_URL = "()<>[]\"'«».,;:!?"
+_URL_START = regex.compile(r"(?:https?://|www\.|mailto:)", regex.I)
+
+
+def text_link_spans(source: str, dialect: Dialect | None = None) -> list[LinkSpan]:
+    """The URLs of a plain-text part that hold merge tags, as :func:`link_spans` finds them in
+    an HTML's links: a text part's link is its URL written out, so a tag there is a link's, not
+    copy a reader reads ("Do this Next ( {{ action_url }} )", Postmark's text parts, is the
+    HTML's ``<a href="{{action_url}}">``). A word is such a URL when it starts as one
+    (``https://…/{{ id }}``, ``mailto:{{ support_email }}``), when a tag starts it and a path
+    follows (``{{ base_url }}/sale``), or when it is one tag alone that names a URL
+    (``{{ reset_link }}``: the application builds it); "Hello {{ name }}" is none."""
+    from mailcheck.templating.system import link_name
+
+    spans: list[LinkSpan] = []
+    for number, line in enumerate(source.splitlines(), start=1):
+        if "{{" not in line and "{%" not in line and "*|" not in line and dialect is None:
+            continue
+        # a tag's own spaces ("{{ action_url }}") do not end the word it stands in
+        held = [(m.start(), m.end()) for m in _TAG_BODY.finditer(line)]
+        if dialect is not None:
+            held += [(at, at + len(tag)) for at, tag in dialect.leftovers(line)]
+        if not held:
+            continue
+        masked = list(line)
+        for start, end in held:
+            masked[start:end] = [c if not c.isspace() else "x" for c in masked[start:end]]
+        for word in _TEXT_WORD.finditer("".join(masked)):
+            value = line[word.start() : word.end()].strip(_AROUND_URL)
+            tags: list[tuple[int, str]] = [
+                (tag.start(), _closed(value, tag)) for tag in _TAG_BODY.finditer(value)
+            ]
+            if dialect is not None:
+                tags += [item for item in dialect.leftovers(value) if item not in tags]
+            if not tags:
+                continue
+            names = {i.lstrip("#/^@") for _, tag in tags for i in _IDENT.findall(tag)}
+            first = min(at for at, _ in tags)
+            alone = len(names) == 1 and any(tag == value for _, tag in tags)
+            whole = next(iter(names)) if alone else ""
+            starts_url = bool(_URL_START.match(value))
+            opens_path = first == 0 and not alone and "/" in value
+            if not (starts_url or opens_path or (whole and link_name(whole))):
+                continue
+            mailto = value.lower().startswith("mailto:")
+            spans.append(LinkSpan(number, number, frozenset(names), mailto, whole))
+    return spans
+
+
 def attach_raw(
     document: Document, static: Document | None, predict: Callable[[str], str | None] | None = None
 ) -> None:

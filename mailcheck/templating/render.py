@@ -45,6 +45,7 @@ from mailcheck.templating.links import (
     link_spans,
     raw_is_href,
     tags_in_links,
+    text_link_spans,
 )
 from mailcheck.templating.samples import flatten_sample, lookup, value_text
 from mailcheck.templating.system import SystemNames, link_name, placeholder
@@ -578,11 +579,15 @@ def _variables(parts: list[_Part], is_system: SystemNames, dialect: Dialect) -> 
     filled = {name for part in parts for name in getattr(part.parsed, "aborts_unless", ())}
     for part in parts:
         link_header = part.where.lower() in ("header:list-unsubscribe",)
-        has_links = link_header or part.where == "html"
-        spans = _spans_by_line(
-            link_spans(part.source, dialect, header=link_header) if has_links else []
-        )
-        placed = _placed_in_links(part, spans, dialect) if spans and not link_header else {}
+        if part.where == "text":  # its links are the URLs written out in it
+            found = text_link_spans(part.source, dialect)
+        elif link_header or part.where == "html":
+            found = link_spans(part.source, dialect, header=link_header)
+        else:
+            found = []
+        spans = _spans_by_line(found)
+        # the link and the copy beside it on one line, told apart in an HTML's attributes
+        placed = _placed_in_links(part, spans, dialect) if spans and part.where == "html" else {}
         nth: dict[tuple[int, str], int] = {}
         for use in part.parsed.uses:
             holding = [s for s in spans.get(use.line, ()) if s.holds(use.name, use.line)]
