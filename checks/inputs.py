@@ -18,6 +18,9 @@ def input_unreadable(ctx: Context) -> Iterator[Problem]:
     MIME, invalid TOML, a missing HTML file, an undecodable charset, a test send saved cut off
     (its HTML stops inside a tag, or before `</body></html>` with the multipart's closing
     boundary missing: what was cut, the footer's unsubscribe link, is not judged missing).
+    The plain-text part kept beside an HTML file under its stem (`content.txt` beside
+    `content.html`) that cannot be read (binary, or UTF-16 without its byte-order mark) is a
+    finding of its own at that file: the HTML is checked all the same.
 
     ## Why it matters
     A campaign that cannot be read cannot be checked, and a launch gate must not pass what it
@@ -32,6 +35,8 @@ def input_unreadable(ctx: Context) -> Iterator[Problem]:
     """
     if ctx.campaign.load_error:
         yield Problem(ctx.campaign.load_error, location=ctx.campaign.source)
+    for name, reason in ctx.campaign.files_unread:  # the rest of the campaign was checked
+        yield Problem(reason, location=name)
 
 
 @rule(

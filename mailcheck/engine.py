@@ -22,6 +22,7 @@ from mailcheck.loaders import (
     MANIFEST,
     MESSAGE_SUFFIXES,
     NOT_READ,
+    html_of_text,
     is_mailbox,
     is_outlook_file,
     is_saved_message,
@@ -91,6 +92,14 @@ def discover(paths: Sequence[str]) -> list[Source]:
                 f"{os.path.dirname(shown) or '.'} ({MANIFEST}): checking that campaign"
             )
             found.append(Source(manifest, shown, root=manifest.parent))
+            continue
+        if (html := html_of_text(p)) is not None:  # content.txt beside content.html
+            shown = printable(os.path.join(os.path.dirname(given), html.name))
+            _note(
+                f"mailcheck: note: {printable(given)} is the text part of {shown}: checking "
+                "that campaign"
+            )
+            found.append(Source(html, shown))
             continue
         if not p.is_dir():  # a FIFO or device too: the loader refuses it with the reason
             found.append(Source(p, printable(given)))

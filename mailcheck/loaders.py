@@ -7,7 +7,10 @@ Choices worth knowing:
 
 * A ``campaign.toml`` without ``text`` says nothing about a plain-text part (many ESPs generate
   one), so ``text_known`` stays False and TXT001 does not fire; ``text = "…"`` makes it known.
-  A saved message always knows its parts.
+  A saved message always knows its parts. An HTML file (bare, or campaign.toml's without
+  ``text``) with a ``.txt`` of its stem beside it (``content.html`` + ``content.txt``) takes
+  it as its text part, read as ``text = "content.txt"`` would be (:func:`_pair_text`); one
+  that cannot be read is an INP001 of its own (``files_unread``), the HTML checked still.
 * ``template`` absent leaves ``dialect = "none"`` with ``dialect_explicit = False``: templating
   detects the dialect. Given (even ``"none"``), ``dialect_explicit`` is True.
 * ``send_at`` without a UTC offset is read in this machine's local time zone.
@@ -179,6 +182,7 @@ def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Ca
                 _not_read(campaign, source, root)  # named, it was meant to be checked: INP001
             else:
                 _load_html(campaign, path.name, data)
+                _pair_text(campaign, path, path.parent, root, limits.file_bytes)
         else:
             data = _not_empty(_read(path, root, limits.message_bytes), path.name)
             if outlook_message(io.BytesIO(data)):  # one saved without its .msg
@@ -634,6 +638,76 @@ def _not_cut_off(html: str, name: str) -> None:
     )
 
 
+def same_stem_text(html_path: Path) -> Path | None:
+    """The plain-text part kept beside an HTML file under the same stem (Postmark's templates:
+    ``content.html`` + ``content.txt``), else None. A ``.txt`` of another stem (README.txt,
+    LICENSE.txt) is no part of it."""
+    for suffix in (".txt", ".TXT"):
+        candidate = html_path.with_suffix(suffix)
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def html_of_text(path: Path) -> Path | None:
+    """The HTML file whose plain-text part ``path`` is (:func:`same_stem_text`), else None:
+    named on the command line, that campaign is checked, not the .txt alone as a message."""
+    if path.suffix not in (".txt", ".TXT"):
+        return None
+    for suffix in (*HTML_SUFFIXES, *(s.upper() for s in HTML_SUFFIXES)):
+        candidate = path.with_suffix(suffix)
+        if candidate.is_file() and same_stem_text(candidate) is not None:
+            return candidate
+    return None
+
+
+def _pair_text(
+    campaign: Campaign, html_path: Path, directory: Path, root: Path | None, limit: int
+) -> None:
+    """The HTML's same-stem ``.txt`` (:func:`same_stem_text`), when nothing named the text
+    part, read as if campaign.toml had said ``text = "X.txt"``: ignored, its links,
+    unsubscribe link and personalisation went unchecked, and nothing said so. One that cannot
+    be read is an INP001 of its own (``files_unread``); the HTML is still checked."""
+    text_path = same_stem_text(html_path)
+    if text_path is None:
+        return
+    label = printable(_relative(text_path, directory))
+    try:
+        _take_text(campaign, text_path, label, root, limit)
+    except LoadError as exc:
+        campaign.files_unread.append((label, exc.args[0]))
+        return
+    campaign.text_paired = True
+
+
+def _take_text(campaign: Campaign, path: Path, label: str, root: Path | None, limit: int) -> None:
+    """A plain-text file as the campaign's text part (``label``: how findings name it). A
+    plain text file cannot name its charset: one with a byte-order mark is read in the
+    encoding it names, else as UTF-8, else guessed (BRF003 says so, as the ESP's upload tool
+    guesses too); one with NUL bytes near its top is binary, or UTF-16 without its mark, whose
+    every letter would be read apart (LoadError)."""
+    data = _read(path, root, limit, "text")
+    marked = marked_text(data)
+    top = marked[:_SNIFF_BYTES] if marked is not None else data[:_SNIFF_BYTES].decode("latin-1")
+    if "\x00" in top:
+        raise LoadError(
+            t(
+                "text file '{name}' is binary data (or UTF-16 without a byte-order mark: save "
+                "it as UTF-8)",
+                name=label,
+            )
+        )
+    campaign.source_files.append(("text", str(path)))
+    campaign.text = decode_bytes(data)  # (the mark's encoding first)
+    campaign.text_known = True
+    campaign.text_label = label
+    campaign.text_file = label
+    # one not in UTF-8 is guessed at (BRF003, one finding with an unlabelled email.html)
+    if (guessed := _not_utf8_guess(data)) is not None:
+        told = guess_told(campaign.text, guessed)
+        campaign.charset_unlabelled.append((label, guessed, told))
+
+
 def _load_html(campaign: Campaign, name: str, data: bytes) -> None:
     campaign.kind = "html"
     campaign.html_label = printable(name)
@@ -784,17 +858,11 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         campaign.preheader = static.preheader
 
     text_name = _file_name(get, "text")
-    if text_name is not None:
-        text_bytes = _read(directory / text_name, directory, limits.file_bytes, "text")
-        campaign.source_files.append(("text", str(directory / text_name)))
-        campaign.text = decode_bytes(text_bytes)
-        campaign.text_known = True
-        campaign.text_label = printable(text_name)
-        # a plain text file cannot name its charset: one not in UTF-8 is guessed at, by the
-        # ESP's upload tool too (BRF003, one finding with an unlabelled email.html)
-        if (guessed := _not_utf8_guess(text_bytes)) is not None:
-            told = guess_told(campaign.text, guessed)
-            campaign.charset_unlabelled.append((campaign.text_label, guessed, told))
+    if text_name is not None:  # named: the campaign's own, which must be read (else INP001)
+        path = directory / text_name
+        _take_text(campaign, path, printable(text_name), directory, limits.file_bytes)
+    else:
+        _pair_text(campaign, html_path, directory, directory, limits.file_bytes)
     samples = get.get("samples")
     if samples is not None:
         campaign.samples, lines = _samples(directory, samples, limits)

@@ -418,6 +418,10 @@ class Campaign:
     text_label: str = "text part"  # how findings name the text: "email.txt", "text/plain part"
     text: str | None = None  # plain-text part
     text_known: bool = False  # True when we know whether a plain-text part exists
+    # the file read as the plain-text part (as findings name it: "email.txt"), when one was:
+    # named by campaign.toml's `text`, or the HTML's own beside it (content.html + content.txt)
+    text_file: str | None = None
+    text_paired: bool = False  # text_file is the HTML's same-stem .txt, which nothing named
     headers: dict[str, str] | None = None  # None: headers unknown (bare HTML, no [headers])
     dialect: Dialect = "none"
     dialect_explicit: bool = False  # `template = …` given in campaign.toml; else detect it
@@ -454,6 +458,9 @@ class Campaign:
     header_lines: dict[str, list[int]] = field(default_factory=dict)
     load_error: str | None = None  # set when the input could not be read (INP001)
     not_read: str | None = None  # a mail file found below a directory, not read (INP002): why
+    # a file of the campaign that could not be read while the rest was (the .txt found beside a
+    # bare HTML): (its name, why), each an INP001 of its own; the rest is checked
+    files_unread: list[tuple[str, str]] = field(default_factory=list)
     # body parts of a saved message a recipient may be shown and mailcheck does not check, by
     # content type ("text/x-amp-html"): the rest is checked, and INP002 says what was not
     parts_not_read: list[str] = field(default_factory=list)

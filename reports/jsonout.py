@@ -23,6 +23,9 @@ def as_dict(
                 "client": r.campaign.client,
                 "ok": r.passed(strict),
                 "findings": [f.to_json() for f in listed(r, quiet)],
+                # (beyond the contract's keys) the file read as the text part: campaign.toml's
+                # `text`, or the HTML's same-stem .txt; null for none, or a saved message's part
+                "text_file": r.campaign.text_file,
                 "suppressions": [
                     {
                         "codes": list(s.codes),

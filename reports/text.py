@@ -60,6 +60,9 @@ def format_campaign(
     else:
         status = said_counts(r.errors, r.warnings, language)
     client = tr.gettext("client %(client)s") % {"client": inert(c.client)}
+    # a text part nothing named, found beside the HTML under its stem: said where it came from
+    if c.text_paired and c.text_file:
+        client += ", " + tr.gettext("text part %(file)s") % {"file": inert(c.text_file)}
     lines = [f"{head}  [{inert(c.id)}, {client}]  {status}"]
     order = sorted(r.findings, key=lambda f: (f.severity is not Severity.ERROR, f.code))
     lines += [format_finding(f, colour, language) for f in order]
