@@ -622,14 +622,20 @@ def campaign_files(path: Path) -> list[tuple[str, bytes]]:
     """The files whose content decides a campaign's verdict, with stable names.
 
     A campaign directory is every file below it (HTML, text, samples, images): a campaign
-    reads nothing outside it (:mod:`mailcheck.confined`). Files are read as the loader reads
+    reads nothing outside it (:mod:`mailcheck.confined`); a bare HTML is itself and the .txt
+    of its stem beside it (its text part). Files are read as the loader reads
     them: a symlink out, a FIFO or an oversized file counts by its refusal, never its bytes.
     """
     from mailcheck.engine import SKIP_DIRS
-    from mailcheck.loaders import MANIFEST
+    from mailcheck.loaders import HTML_SUFFIXES, MANIFEST, same_stem_text
 
     if path.name != MANIFEST:
-        return [(path.name, _read(path, path.parent))]
+        alone = [(path.name, _read(path, path.parent))]
+        # a bare HTML's text part beside it (content.txt): an edit to it, or a new one, is
+        # another campaign, never the cached pass of the HTML alone
+        if path.suffix.lower() in HTML_SUFFIXES and (text := same_stem_text(path)) is not None:
+            alone.append((text.name, _read(text, path.parent)))
+        return alone
 
     root = path.parent
     files: list[tuple[str, bytes]] = []

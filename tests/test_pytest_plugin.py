@@ -204,6 +204,25 @@ def test_unchanged_passes_are_not_rechecked(project: pytest.Pytester) -> None:
     assert len(lines(project.path / "prepared.log")) == 3
 
 
+def test_a_bare_htmls_text_part_is_part_of_its_pass(project: pytest.Pytester) -> None:
+    """content.txt beside content.html is its text part: a pass of the HTML is not one of a
+    text part added or changed later (it was cached, the text part never checked)."""
+    project.runpytest("--mailcheck", "--mailcheck-offline", "loose").assert_outcomes(passed=1)
+    (project.path / "prepared.log").unlink()
+
+    text = project.path / "loose" / "digest.txt"
+    text.write_text("Hi {{ first_name }},\n", encoding="utf-8")
+    result = project.runpytest("--mailcheck", "--mailcheck-offline", "loose")
+    result.assert_outcomes(failed=1)
+    assert lines(project.path / "prepared.log") == ["loose/digest.html"]
+    assert "PER001" in result.stdout.str() and "digest.txt:1" in result.stdout.str()
+    (project.path / "prepared.log").unlink()
+
+    text.write_text("Hi there,\n", encoding="utf-8")
+    project.runpytest("--mailcheck", "--mailcheck-offline", "loose").assert_outcomes(passed=1)
+    assert lines(project.path / "prepared.log") == ["loose/digest.html"]
+
+
 def test_configuration_error_fails_items_clearly(project: pytest.Pytester) -> None:
     (project.path / "mailcheck.toml").write_text("subject-maxx = 60\n")
     result = project.runpytest("--mailcheck", "--mailcheck-offline")
