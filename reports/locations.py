@@ -112,8 +112,22 @@ def place_file_line(
             return str(PurePosixPath(source).parent / name), line
         if PurePosixPath(source).name == PurePosixPath(name).name:
             return source, line
+        if name in _files_beside(campaign):
+            # the text part kept beside a bare HTML (content.txt): its own file, at its line
+            return str(PurePosixPath(source).parent / name), line
         return source, None
+    if location in _files_beside(campaign):  # (one that could not be read: INP001)
+        return str(PurePosixPath(source).parent / location), None
     word = _WORD_LINE.search(location)
     if word and int(word.group("line")) > 0:
         return source, int(word.group("line"))
     return source, None
+
+
+def _files_beside(campaign: Campaign) -> set[str]:
+    """The files of a bare HTML's campaign beside it, as its findings name them: the .txt of
+    its stem (read as its text part, or not read: INP001)."""
+    if campaign.kind != "html":
+        return set()
+    names = {name for name, _ in campaign.files_unread}
+    return names | {campaign.text_file} if campaign.text_file else names

@@ -232,6 +232,43 @@ def test_sarif_locations_are_repo_relative_with_lines() -> None:
     assert where("PRE001")["artifactLocation"]["uri"] == "sends/promo.eml"
 
 
+def test_sarif_points_at_a_bare_htmls_text_part_beside_it() -> None:
+    c = Campaign(id="content", source="templates/welcome/content.html", kind="html")
+    c.text_file = "content.txt"
+    unread = Campaign(id="promo", source="templates/promo/promo.html", kind="html")
+    unread.files_unread.append(("promo.txt", "text file 'promo.txt' is binary data"))
+    findings = [
+        Finding(
+            "PER001",
+            "p",
+            E,
+            "“name” has no fallback",
+            "content.html:4",
+            locations=("content.html:4", "content.txt:6"),
+        ),
+        Finding("TXT002", "t", W, "wrapped", "content.txt:9"),
+    ]
+    results = [
+        CampaignResult(c, findings),
+        CampaignResult(unread, [Finding("INP001", "i", E, "binary", "promo.txt")]),
+    ]
+    data = json.loads(render("sarif", results))
+    spots = [
+        (
+            loc["physicalLocation"]["artifactLocation"]["uri"],
+            loc["physicalLocation"].get("region", {}).get("startLine"),
+        )
+        for r in data["runs"][0]["results"]
+        for loc in r["locations"]
+    ]
+    assert spots == [
+        ("templates/welcome/content.html", 4),
+        ("templates/welcome/content.txt", 6),
+        ("templates/welcome/content.txt", 9),
+        ("templates/promo/promo.txt", None),
+    ]
+
+
 def test_sarif_absolute_source_inside_cwd_becomes_relative(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
