@@ -149,6 +149,9 @@ class Words:
         )
         self.manage = Phrases(p for lang in languages.values() for p in lang.get("manage", []))
         self.mail = Phrases(p for lang in languages.values() for p in lang.get("mail", []))
+        self.subscription = Phrases(
+            p for lang in languages.values() for p in lang.get("subscription", [])
+        )
 
     def says_unsubscribe(self, text: str) -> bool:
         return bool(text) and self.link.search(text)
@@ -329,6 +332,8 @@ def link_says_unsubscribe(
         return True
     if WORDS.says_unsubscribe(text) or (marker and _marker_says_unsubscribe(marker)):
         return True
+    if _manages_the_mailings(href, text, context, marker):
+        return True
     if context and WORDS.is_generic(text) and WORDS.sentence_says_unsubscribe(context):
         return True
     if context and WORDS.sentence_says_unsubscribe(_leading_words(href, text, context)):
@@ -377,6 +382,33 @@ _MAIL_URL = re.compile(
 )
 
 
+def _manages_the_mailings(href: str, text: str, context: str, marker: str) -> bool:
+    """A link whose words manage a subscription ("Manage your subscription", «Управление
+    подпиской»: the data's ``subscription`` phrases, read where the link phrases are) and name
+    the mailings: a word of theirs in its text or around it (its sentence, with the one before
+    when the link opens its sentence: "A weekly newsletter by Maya Chen. <a>Manage
+    subscription</a>", «Управление подпиской на рассылку»), or its URL is a preference
+    centre's or a mailing list's. "Manage your coffee subscription" to a shop's
+    /account/subscription is not the way out."""
+    if not (
+        WORDS.subscription.search(_naming_words(href, text, context))
+        or (marker and WORDS.subscription.search(marker))
+    ):
+        return False
+    nearby = f"{text} {context} {marker}"  # (a marker too: class="manage-email-subscription")
+    return WORDS.mail.search(nearby) or _management_url(href) or _mailings_url(href)
+
+
+def _management_url(href: str) -> bool:
+    """The URL names the management of the mailings by itself (``_MANAGEMENT_URL``)."""
+    return bool(_MANAGEMENT_URL.search(_path_and_query(href)))
+
+
+def _mailings_url(href: str) -> bool:
+    """A word of the URL's host or path names the mailings (``_MAIL_URL``)."""
+    return bool(_MAIL_URL.search(f"{host_of(href)} {_path_and_query(href)}"))
+
+
 def _naming_words(href: str, text: str, context: str) -> str:
     """The words that say what a link is for: its text, with the sentence around it when the
     text says nothing by itself ("click here", its address; a plain-text part's URL)."""
@@ -403,16 +435,13 @@ def link_manages_subscription(href: str, text: str, context: str) -> bool:
     words = _naming_words(href, text, context)
     if WORDS.preference.search(words):
         return True
-    path = _path_and_query(href)
-    if _MANAGEMENT_URL.search(path):
+    if _management_url(href):
         return True
     if not WORDS.manage.search(words):
         return False
     # a word of the mailings names the change when it is said in the same sentence ("Thanks
     # for reading our newsletter. Update your subscription to Premium:" is an offer)
-    return WORDS.mail.search(last_sentence(words)) or bool(
-        _MAIL_URL.search(f"{host_of(href)} {_path_and_query(href)}")
-    )
+    return WORDS.mail.search(last_sentence(words)) or _mailings_url(href)
 
 
 def _marker_says_unsubscribe(marker: str) -> bool:

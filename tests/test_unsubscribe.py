@@ -35,7 +35,7 @@ LINK_TEXTS = {
         "Отказаться от писем",
         "Больше не получать эти письма",
         "Отменить рассылку",
-        "Управление подпиской",
+        "Управление подпиской на рассылку",
         "Отписаться от рассылки",
         "ОТПИСКА",
         "Отказаться от нашей рассылки",
@@ -46,12 +46,19 @@ LINK_TEXTS = {
         "Откажитесь от рассылки",
         "Откажитесь от подписки",
         "Удалите меня из рассылки",
-        "Управляйте подпиской",
+        "Управляйте подпиской на рассылку",
         "Не присылайте мне письма",
         "Выйдите из рассылки",
         "Перестаньте получать письма",
     ],
-    "en": ["Unsubscribe", "Opt out", "opt-out", "Manage preferences", "Unsubscribe from this list"],
+    "en": [
+        "Unsubscribe",
+        "Opt out",
+        "opt-out",
+        "Manage preferences",
+        "Unsubscribe from this list",
+        "Manage your email subscription",
+    ],
     "uk": ["Відписатися", "Скасувати підписку", "Відмовитися від розсилки"],
     "be": ["Адпісацца", "Адмовіцца ад рассылкі"],
     "kk": ["Жазылымнан бас тарту"],
@@ -134,7 +141,7 @@ def test_other_link_texts_are_not_unsubscribe(text: str) -> None:
     [
         '<a href="https://esp.test/x/1">Отказаться от рассылки</a>',
         '<a href="https://esp.test/x/1">Больше не получать эти письма</a>',
-        '<a href="https://esp.test/x/1">Управление подпиской</a>',
+        '<a href="https://esp.test/x/1">Управление подпиской на рассылку</a>',
         '<a href="https://esp.test/x/1">Unsubscribe</a>',
         '<a href="https://esp.test/x/1">Abmelden</a>',
         # an image link says what its image's alt says
@@ -798,3 +805,60 @@ def test_the_network_of_another_sender_is_no_way_out(
         "email.html:6: no unsubscribe link in the body: the link “Unsubscribe” goes to a social "
         f"network ({network}), not to a page that unsubscribes"
     ]
+
+
+# -- "manage … subscription" is the way out only when the mailings are named: the link's words,
+# its sentence (with the one before when the link opens it) or its URL (session 30)
+
+COFFEE = '<a href="https://shop.test/account/subscription">Manage your coffee subscription</a>'
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        COFFEE,
+        'Thanks for your order. <a href="https://shop.test/account/subscription">'
+        "Manage your subscription</a>",
+        '<a href="https://shop.test/account/subscription">Управление подпиской на кофе</a>',
+        '<a href="https://shop.test/account/subscription">Управляйте подпиской</a>',
+        # a generic link whose sentence manages something else's subscription
+        'To manage your coffee subscription, <a href="https://shop.test/account/sub">'
+        "click here</a>.",
+        '<a href="https://shop.test/account/sub" class="manage-subscription">Settings</a>',
+    ],
+)
+def test_managing_another_subscription_is_no_way_out(tmp_path: Path, footer: str) -> None:
+    result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>"))
+    [found] = only(result, "UNS001")
+    assert (found.severity, found.message, found.locations) == (
+        Severity.ERROR, "no unsubscribe link in the body", ("email.html",),
+    )  # fmt: skip
+    # and, no unsubscribe link, it is checked for UTMs as the shop's other links are
+    [untagged] = only(result, "UTM001")
+    assert untagged.url is not None and untagged.url.startswith("https://shop.test/account/sub")
+    assert len(untagged.locations) == 1
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        '<a href="https://esp.test/x/1">Управление подпиской на рассылку</a>',
+        '<a href="https://esp.test/x/1">Manage your newsletter subscription</a>',
+        # the mailings named in the sentence before the footer's items
+        "Brief · A weekly newsletter on software, by Maya Chen.<br>"
+        '<a href="https://esp.test/x/1">Manage subscription</a> · '
+        '<a href="https://esp.test/x/2">View in browser</a>',
+        'Вы получаете это письмо как подписчик. <a href="https://esp.test/x/1">Управление '
+        "подпиской</a>",
+        # or its URL: a preference centre, a mailing list's host
+        '<a href="https://esp.test/preference-center?u=1">Manage your subscription</a>',
+        '<a href="https://acme.us1.list-manage.test/profile?u=1">Manage subscription</a>',
+        '<a href="https://esp.test/x/1?unsubscribe=1">Управление подпиской</a>',
+        'To manage your email subscription, <a href="https://esp.test/x/1">click here</a>.',
+        # the author's marker says it of a link with a word of its own
+        '<a href="https://esp.test/x/1" class="manage-email-subscription">Settings</a>',
+    ],
+)
+def test_managing_the_mailings_subscription_is_a_way_out(tmp_path: Path, footer: str) -> None:
+    result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>"))
+    assert only(result, "UNS001") == []
