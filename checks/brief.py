@@ -20,6 +20,7 @@ from importlib import resources
 import regex
 
 from mailcheck.charsets import charset_name, read_as
+from mailcheck.domains import is_domain_name
 from mailcheck.i18n import Joined, Message, quoted_list, t
 from mailcheck.model import Document, HiddenHow, HiddenPreview, Severity, TextApart
 from mailcheck.rules import PLACES_LISTED, Context, Problem, listed_lines, rule
@@ -246,7 +247,10 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     security notice's masked number, not placeholder copy. Letters in an e-mail
     address, a host name or a URL ("sent to zzzzzz@aaaaaaaaaaaa.com", a link shown as its
     address "https://…/reset/xxx-xxx-xxxx") are a test send's merged or masked recipient or
-    an address as written, not placeholder copy.
+    an address as written, not placeholder copy; but a URL written in the copy on a host that
+    cannot exist, its top-level domain none (Public Suffix List), is a layout's stand-in for
+    the link ("https://same-link-as-button.url/xxx-xxx-xxxx" under a button): certain, as the
+    dummy texts are (LNK007 does not judge such a text as an address).
 
     One finding per severity, each listing every place (a link or heading at its line): the
     error lists only what is certain, the looser patterns are the warning. The
@@ -649,6 +653,7 @@ def _placeholder_matches(text: str, *, field: bool = False) -> list[tuple[str, b
             m for m in matches if not any(start <= m[2] and m[3] <= end for start, end in masked)
         ]
     matches += _keyboard_mash(text)
+    matches += _urls_on_no_host(text)
     # a looser pattern's match within a certain one's («ееееееее» as a run of one letter too)
     # is that one's
     certain = [(start, end) for _each, dummy, start, end in matches if dummy]
@@ -658,6 +663,33 @@ def _placeholder_matches(text: str, *, field: bool = False) -> list[tuple[str, b
         if each[1] or not any(each[2] < end and start < each[3] for start, end in certain)
     ]
     return sorted(matches, key=lambda each: each[2])
+
+
+# A URL written in the copy, by its scheme or "www.", up to what ends an address
+_URL_WRITTEN = regex.compile(
+    r"(?<![\w.@/-])(?:https?://|www\.)[^\s<>()\[\]{}\"'«»“”„,;|]+", regex.I | regex.V1
+)
+# its host name: dotted labels, the last of letters (or punycode), then its port, path or end
+_WRITTEN_HOST = regex.compile(
+    r"(?:https?://)?((?:[\p{L}\d-]+\.)+(?:\p{L}{2,}|xn--[a-z\d-]+))(?=[/?#:]|$)", regex.I | regex.V1
+)
+
+
+def _urls_on_no_host(text: str) -> list[tuple[str, bool, int, int]]:
+    """URLs written in the copy whose host cannot exist: its top-level domain is none of the
+    Public Suffix List's (nor a special-use one): a layout's stand-in for the link the reader
+    is to copy ("https://same-link-as-button.url/xxx-xxx-xxxx"), certain as dummy text is. A
+    URL on a real top-level domain is an address as written ("https://acme.com/reset/xxx"),
+    whatever its letters; a merge tag, an IP address or a host without a dot is no such host."""
+    if "://" not in text and "www." not in text.casefold():
+        return []
+    found: list[tuple[str, bool, int, int]] = []
+    for match in _URL_WRITTEN.finditer(text):
+        url = match.group(0).rstrip(".:!?")
+        host = _WRITTEN_HOST.match(url)
+        if host and not is_domain_name(host.group(1)):
+            found.append((url, True, match.start(), match.start() + len(url)))
+    return found
 
 
 # A word of one syllable of two letters typed over and over («вывывы», «уцуцу»), five letters

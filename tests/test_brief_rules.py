@@ -277,8 +277,8 @@ def test_letters_of_an_address_or_a_host_are_no_placeholder_copy(tmp_path: Path)
         "\n<p>This message was sent to: zzzzzz@aaaaaaaaaaaa.com</p>"
         "\n<p>Sie sind angemeldet als [XXXXXX.YYYYYYYYYY@RUHR-UNI-BOCHUM.DE].</p>"
         "\n<p>Archive: lists.yyyyyyyyyyyy.net, https://www.inphonic.test/r?r=yyyyyyyyyyyy</p>"
-        # a link shown as its address (SendGrid's templates), with or without its scheme
-        '\n<p><a href="https://shop.test/reset">https://same-link-as-button.url/xxx-xxx-xxxx</a>'
+        # a link shown as its address on a real host, with or without its scheme
+        '\n<p><a href="https://acme.com/reset">https://acme.com/reset/xxx-xxx-xxxx</a>'
         "\nor shop.test/reset/XXX-TODO</p>"
     )
     text = "Sent to <xxxxx@yyyyyy.zzz>; help: https://mail.zzzzzzzz.test/help\n"
@@ -290,6 +290,39 @@ def test_letters_of_an_address_or_a_host_are_no_placeholder_copy(tmp_path: Path)
     assert found.severity is Severity.WARNING
     assert found.message == "placeholder copy: “zzzzzzzz”, “xxx”, “хххх” (email.html)"
     assert found.places == ("email.html:10", "email.html:11", "email.html:12")
+
+
+FAKE_URL = "https://same-link-as-button.url/xxx-xxx-xxxx"
+
+
+def test_a_url_on_a_host_that_cannot_exist_is_placeholder_copy(tmp_path: Path) -> None:
+    # SendGrid's templates: the address to copy under the button is a stand-in, on the
+    # top-level domain ".url", which does not exist (Public Suffix List)
+    body = BODY + (
+        f'\n<p><a href="https://shop.test/reset?{UTM}">{FAKE_URL}</a></p>'  # 10
+        '\n<p><a href="https://acme.com/r/1">https://acme.com/reset/xxx-xxx-xxxx</a></p>'
+        "\n<p>Our wiki: https://{{ domain }}/wiki, http://10.0.0.1/x, https://intranet/x</p>"
+        "\n<p>Or visit www.shop.notatld/sale.</p>"  # 13
+    )
+    result = check(campaign(tmp_path, body=body))
+    [found] = only(result, "BRF001")
+    assert (found.severity, found.message, found.places) == (
+        Severity.ERROR,
+        f"placeholder copy: “{FAKE_URL}”, “www.shop.notatld/sale” (email.html)",
+        ("email.html:10", "email.html:13"),
+    )
+    # the text is no address to LNK007 (another host than the link's), nor a link to LNK003
+    assert only(result, "LNK007") == [] and only(result, "LNK003") == []
+
+
+def test_a_hidden_url_on_a_host_that_cannot_exist_is_a_warning(tmp_path: Path) -> None:
+    body = BODY + (
+        f'\n<div style="display:none"><a href="https://shop.test/r?{UTM}">{FAKE_URL}</a></div>'
+    )
+    [found] = only(check(campaign(tmp_path, body=body)), "BRF001")
+    assert found.severity is Severity.WARNING
+    assert found.message.startswith(f"placeholder copy: “{FAKE_URL}” (email.html); the dummy ")
+    assert found.places == ("email.html:10",)
 
 
 def test_a_long_placeholder_is_quoted_shortened(tmp_path: Path) -> None:

@@ -475,8 +475,9 @@ def test_a_layout_s_words_about_the_preheader_are_an_error_apart_from_patterns(
 ) -> None:
     # SendGrid's templates: the hidden preview is nothing but the layout's words about it (a
     # certain stand-in, as "Preheader text"), 105 characters; the footer's stand-in address is
-    # a pattern, and the link shown as its address no copy: an error and a warning, each with
-    # its own places (the address and the URL were in the error)
+    # a pattern: an error and a warning, each with its own places (the address was in the
+    # error); the URL to copy under the button, on the top-level domain ".url", which does not
+    # exist, is the layout's stand-in too: in the error
     hidden = f'<div style="display:none">{SENDGRID_PREHEADER}</div>'
     body = (
         "<p>Paste 1234 S. Broadway St. City, State 12345</p>\n"
@@ -486,11 +487,11 @@ def test_a_layout_s_words_about_the_preheader_are_an_error_apart_from_patterns(
     result = check(write_campaign(tmp_path, preheader_html=hidden, body=body))
     assert only(result, "PRE002") == []
     error, warning = only(result, "BRF001")
-    assert (error.severity, error.places) == (Severity.ERROR, ("preheader",))
+    assert (error.severity, error.places) == (Severity.ERROR, ("preheader", "email.html:6"))
     assert error.message == (
         "placeholder copy: “A preheader is the short summary text that follows the subje…” "
-        "(preheader); the preheader is over the limit with it, which the approved copy replaces "
-        "(PRE002)"
+        "(preheader); “https://same-link-as-button.url/xxx-xxx-xxxx” (email.html); the "
+        "preheader is over the limit with it, which the approved copy replaces (PRE002)"
     )
     assert [f.code for f in error.folded] == ["PRE002"]
     assert (warning.severity, warning.places) == (Severity.WARNING, ("email.html:5",))
