@@ -159,6 +159,10 @@ def image_link_unnamed(ctx: Context) -> Iterator[Problem]:
       inline or set by a stylesheet rule such as `.vk{background:url(vk.png)}`): a social icon
       drawn from a sprite behind `&#160;`.
 
+    A link that no reader sees (it or a box around it hidden by its style or `hidden`:
+    `display:none`, `visibility:hidden`, …) is read by no screen reader either: not judged.
+    Outlook's `mso-hide:all` hides it from Outlook alone, so it is judged.
+
     ## Why it matters
     A link needs a name: a screen reader reads such a link as its URL, and with images off
     the reader sees an empty box to click (or, for a background image, nothing at all).

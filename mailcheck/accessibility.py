@@ -138,19 +138,22 @@ def read_accessibility(
         facts.headings.append((int(heading.tag[1]), heading.sourceline or 0))
         text = heading_text(heading)
         if text and len(text) <= HEADING_TEXT:
-            hidden = is_hidden(heading) or any(map(is_hidden, heading.iterancestors()))
+            hidden = _hidden_here(heading, is_hidden)
             facts.heading_texts.append((text, heading.sourceline or 0, hidden))
     # the elements the stylesheets give a background image, read once a link with no text needs
     backgrounds = functools.cache(
         lambda: frozenset().union(*(style_backgrounds(css, root) for css in style_texts(root)))
     )
     for anchor in root.iter("a"):
+        # a link no reader sees is read by no screen reader either (display:none, …; Outlook's
+        # mso-hide:all hides it from Outlook alone): asked last, of the few links with no name
         if _unnamed_image_link(anchor):
-            no_alt = all(img.get("alt") is None for img in anchor.iter("img"))
-            facts.unnamed_image_links.append(
-                ((anchor.get("href") or "").strip(), anchor.sourceline or 0, no_alt)
-            )
-        elif _unnamed_background_link(anchor, backgrounds):
+            if not _hidden_here(anchor, is_hidden):
+                no_alt = all(img.get("alt") is None for img in anchor.iter("img"))
+                facts.unnamed_image_links.append(
+                    ((anchor.get("href") or "").strip(), anchor.sourceline or 0, no_alt)
+                )
+        elif _unnamed_background_link(anchor, backgrounds) and not _hidden_here(anchor, is_hidden):
             facts.unnamed_background_links.append(
                 ((anchor.get("href") or "").strip(), anchor.sourceline or 0)
             )
@@ -162,11 +165,16 @@ def read_accessibility(
         # hidden text last: few elements fail, and the test walks up to the root
         if (
             found
-            and not (is_hidden(el) or any(map(is_hidden, el.iterancestors())))
+            and not _hidden_here(el, is_hidden)
             and not (el in ruled() or any(node in ruled() for node in el.iterancestors()))
         ):
             facts.low_contrast.append(found)
     return facts
+
+
+def _hidden_here(el: Any, is_hidden: Callable[[Any], bool]) -> bool:
+    """Whether ``is_hidden`` hides the element, by its own style or a box's around it."""
+    return is_hidden(el) or any(map(is_hidden, el.iterancestors()))
 
 
 def heading_text(heading: Any) -> str:

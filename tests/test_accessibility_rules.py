@@ -164,6 +164,30 @@ def test_each_kind_of_unnamed_link_is_its_own_finding(tmp_path: Path) -> None:
     ]
 
 
+def test_unnamed_links_no_reader_sees_are_not_judged_but_outlooks_hiding_is_no_hiding(
+    tmp_path: Path,
+) -> None:
+    # a mobile-only social row hidden on the desktop version, a banner kept for later: no
+    # screen reader reads them (the test the headings' and colours' facts use)
+    html = with_links(
+        f'<div style="display:none"><a href="https://vk.com/shop" style="{SPRITE}">&#160;</a>'
+        "</div>",
+        f'<a href="https://t.me/shop" style="{SPRITE};visibility:hidden">&#160;</a>',
+        '<div hidden><a href="https://shop.test/new"><img src="https://cdn.shop.test/n.png" '
+        'alt=""></a></div>',
+        '<table role="presentation" style="display:none"><tr><td><a href="https://shop.test/x">'
+        '<img src="https://cdn.shop.test/x.png" alt=""></a></td></tr></table>',
+        # mso-hide:all hides from Outlook alone: every other client shows (and reads) them
+        f'<div style="mso-hide:all"><a href="https://ok.ru/shop" style="{SPRITE}">&#160;</a></div>',
+        '<div style="mso-hide:all"><a href="https://shop.test/top"><img '
+        'src="https://cdn.shop.test/top.png" alt=""></a></div>',
+    )
+    assert sorted(findings(tmp_path, html, "A11Y004")) == [
+        ("1 image link(s) without alt text (line 17)", "email.html:17"),
+        ("1 link(s) with a background image and no text or label (line 16)", "email.html:16"),
+    ]
+
+
 def test_named_links_with_a_background_image_pass(tmp_path: Path) -> None:
     html = with_links(
         f'<a href="https://vk.com/shop" style="{SPRITE}">VK</a>',
