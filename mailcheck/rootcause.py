@@ -156,10 +156,11 @@ _UNNAMED_BY_MISSING_ALT = N_(
 _HIDDEN_BY_OPEN_COMMENT = N_("{message}; so: {checks}")
 
 
-# A preheader over the limit that is placeholder copy (PRE002) is BRF001's placeholder
+# A preheader over the limit that is placeholder copy (PRE002) is BRF001's placeholder: its
+# length and the limit, as PRE002 says them
 _PLACEHOLDER_LENGTH = N_(
-    "{message}; the preheader is over the limit with it, which the approved copy replaces "
-    "({checks})"
+    "{message}; the preheader is {length} characters with the placeholder, limit {limit}: "
+    "the approved copy replaces it ({checks})"
 )
 # ... and when the two are not equally certain, what each says
 _PLACEHOLDER_AND_LENGTH = N_("{message}; with it, {length} ({checks})")
@@ -180,9 +181,17 @@ def _fold_placeholder_preheader(findings: list[Finding]) -> list[Finding]:
         raised = length.severity is Severity.ERROR and root.severity is not Severity.ERROR
         if raised and root.places != ("preheader",):
             continue
-        if length.severity is root.severity:
-            said = t(_PLACEHOLDER_LENGTH, message=root.message, checks=length.code)
-        else:
+        values = getattr(length.message, "values", {})
+        over = values.get("length", 0) > values.get("limit", float("inf"))
+        if length.severity is root.severity and over:
+            said = t(
+                _PLACEHOLDER_LENGTH,
+                message=root.message,
+                length=values["length"],
+                limit=values["limit"],
+                checks=length.code,
+            )
+        else:  # unequally certain, or a length PRE002 could not verify: in its own words
             said = t(
                 _PLACEHOLDER_AND_LENGTH,
                 message=root.message,

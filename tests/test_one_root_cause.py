@@ -370,8 +370,8 @@ def test_a_placeholder_preheader_is_one_brf001_not_a_long_preheader_too(tmp_path
     # (the row no style hides is the body's text too: quoted once, at the preheader and its line)
     assert (brf001.severity, brf001.places) == (Severity.WARNING, ("preheader", "email.html:4"))
     assert brf001.message == (
-        "placeholder copy: “Your text here” (preheader); the preheader is over the limit with "
-        "it, which the approved copy replaces (PRE002)"
+        "placeholder copy: “Your text here” (preheader); the preheader is 108 characters with "
+        "the placeholder, limit 90: the approved copy replaces it (PRE002)"
     )
     # with BRF001 not run, the length is said: nothing passes in silence
     d = write_campaign(
@@ -491,7 +491,8 @@ def test_a_layout_s_words_about_the_preheader_are_an_error_apart_from_patterns(
     assert error.message == (
         "placeholder copy: “A preheader is the short summary text that follows the subje…” "
         "(preheader); “https://same-link-as-button.url/xxx-xxx-xxxx” (email.html); the "
-        "preheader is over the limit with it, which the approved copy replaces (PRE002)"
+        "preheader is 105 characters with the placeholder, limit 90: the approved copy "
+        "replaces it (PRE002)"
     )
     assert [f.code for f in error.folded] == ["PRE002"]
     assert (warning.severity, warning.places) == (Severity.WARNING, ("email.html:5",))
@@ -570,9 +571,30 @@ def test_a_dummy_text_preheader_is_one_brf001_error(tmp_path: Path) -> None:
     assert (brf001.severity, brf001.places) == (Severity.ERROR, ("preheader",))
     assert brf001.message == (
         "placeholder copy: “Lorem ipsum”, “dolor sit amet”, “consectetur adipiscing” "
-        "(preheader); the preheader is over the limit with it, which the approved copy "
-        "replaces (PRE002)"
+        "(preheader); the preheader is 123 characters with the placeholder, limit 90: the "
+        "approved copy replaces it (PRE002)"
     )
+
+
+def test_the_folded_length_says_the_preheader_s_length_and_the_configured_limit(
+    tmp_path: Path,
+) -> None:
+    # the fold said "over the limit with it" without the numbers PRE002 gives (session 30)
+    lorem = (
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor "
+        "incididunt ut labore et dolore magna aliqua."
+    )  # 123 characters
+    hidden = f'<div style="display:none">{lorem}</div>'
+    d = write_campaign(tmp_path, preheader_html=hidden)
+    result = check(d, Config(root=tmp_path, preheader_max=100))
+    assert only(result, "PRE002") == []
+    [brf001] = only(result, "BRF001")
+    assert (brf001.severity, brf001.places) == (Severity.ERROR, ("preheader",))
+    assert brf001.message.endswith(
+        "(preheader); the preheader is 123 characters with the placeholder, limit 100: the "
+        "approved copy replaces it (PRE002)"
+    )
+    assert [f.code for f in brf001.folded] == ["PRE002"]
 
 
 @pytest.mark.parametrize(
