@@ -29,6 +29,8 @@ LINK_TEXTS = {
         # a notifications' preference centre (Профессионалы.ru's footer, corpus mail_test_6)
         "настроить все типы оповещений",
         "Управление уведомлениями",
+        "Настройки уведомлений",
+        "Отключить уведомления",
         "Отказаться от рассылки",
         "Не получать письма",
         "Не хочу получать письма",
@@ -58,6 +60,12 @@ LINK_TEXTS = {
         "Manage preferences",
         "Unsubscribe from this list",
         "Manage your email subscription",
+        # the notifications are the mailings: their settings are the way out (a QA probe:
+        # Postmark's comment-notification "Manage notifications" was UNS001, an error)
+        "Manage notifications",
+        "Notification settings",
+        "Turn off these emails",
+        "Stop these notifications",
     ],
     "uk": ["Відписатися", "Скасувати підписку", "Відмовитися від розсилки"],
     "be": ["Адпісацца", "Адмовіцца ад рассылкі"],
@@ -150,6 +158,20 @@ def test_other_link_texts_are_not_unsubscribe(text: str) -> None:
 )
 def test_footer_link_passes(tmp_path: Path, footer: str) -> None:
     assert uns001(tmp_path, footer) == []
+
+
+def test_a_notifications_settings_link_is_the_way_out(tmp_path: Path) -> None:
+    """A service's notification e-mail (Postmark's comment-notification template) offers its
+    settings: no "no unsubscribe link" error, and the link needs no UTM tags."""
+    footer = '<a href="https://app.test/settings/notifications">Manage notifications</a>'
+    result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>"))
+    assert only(result, "UNS001") == []
+    # "Notifications" alone names no settings: still the error, once, at the body
+    other = footer.replace("Manage notifications", "Notifications")
+    [found] = only(check(write_campaign(tmp_path, "c2", body=f"{SHOP}\n<p>{other}</p>")), "UNS001")
+    assert (found.severity, found.message, found.locations) == (
+        Severity.ERROR, "no unsubscribe link in the body", ("email.html",),
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
