@@ -20,6 +20,7 @@ from mailcheck.unsubscribe import (
     AROUND_ADDRESS,
     WORDS,
     is_address,
+    mailto_opts_out,
     social_network,
     unsubscribe_tags,
 )
@@ -44,6 +45,8 @@ def _text_way_out(text: str, sender: str) -> tuple[bool, list[str]]:
     tags = unsubscribe_tags()
     if tags.href.search(text) or tags.body.search(text):
         return True, []
+    if any(mailto_opts_out(found.group(0)) for found in _MAILTO.finditer(text)):
+        return True, []  # a message to send that unsubscribes ("?subject=STOP"), whatever words
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
     # the URL test first: it is one regex, the words are looked up word by word
     addresses = [_addresses(p, sender) for p in paragraphs] + [([], [])]
@@ -77,6 +80,7 @@ def _addresses(paragraph: str, sender: str) -> tuple[list[str], list[str]]:
 # unsubscribe send a blank email to leave-nnt@lists.example": Lyris's list footer)
 _URL = re.compile(r"https?://|mailto:|[\w.+-]@[\w-]+\.\w", re.I)
 _WEB_URL = re.compile(r"https?://[^\s<>\"'«»]+", re.I)
+_MAILTO = re.compile(r"mailto:[^\s<>\"'«»]+", re.I)
 
 # listmonk's transactional templates read the API call's data as .Tx.Data (listmonk docs,
 # "Transactional"): a receipt or a password reset, sent to one person, not to a list

@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Iterable
 from importlib import resources
 from typing import Any, Protocol
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE, host_of, org_domain, under
 from mailcheck.text import last_sentence
@@ -343,7 +343,24 @@ def link_says_unsubscribe(
         return True
     if list_unsubscribe and href.strip() in list_unsubscribe:
         return True
-    return bool(_URL_WORDS.search(_path_and_query(href)))
+    return bool(_URL_WORDS.search(_path_and_query(href))) or mailto_opts_out(href)
+
+
+# The first word of a mailto:'s subject or body that asks to be taken off the list: "STOP",
+# "STOP_GN724", "Remove me" (a spam list's footer; "unsubscribe" is one of _URL_WORDS')
+_OPT_OUT_REQUEST = re.compile(r"\s*(?:stop|remove)(?![^\W_])", re.I)
+
+
+def mailto_opts_out(href: str) -> bool:
+    """A ``mailto:`` link whose subject or body asks to be taken off the list ("send us a
+    message with STOP in the subject line": ``mailto:leave@shop.example?subject=STOP``)."""
+    if href.strip()[:7].lower() != "mailto:":
+        return False
+    query = href.partition("?")[2]
+    return any(
+        name.strip().lower() in ("subject", "body") and _OPT_OUT_REQUEST.match(value)
+        for name, value in parse_qsl(query, keep_blank_values=True)
+    )
 
 
 def _leading_words(href: str, text: str, context: str) -> str:

@@ -489,6 +489,41 @@ def text_send(path: Path, text: str, sender: str = "news@shop.test") -> Path:
     return path
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # SpamAssassin's spam/005: the words above, a mailto: with subject STOP below
+        "Sale!\n\nIf you no longer wish to hear about future\noffers from us, send us a message "
+        "with STOP\nin the subject line, by clicking here:\n\nmailto:leave@shop.test?subject=STOP\n",
+        # the mailto: alone says it: a message with STOP or "Remove me" unsubscribes
+        "Sale!\n\nWrite to mailto:leave@shop.test?subject=STOP_GN724\n",
+        "Sale!\n\nWrite to mailto:leave@shop.test?subject=Remove%20me\n",
+    ],
+    ids=["hear-about", "subject-stop", "subject-remove"],
+)
+def test_a_mailto_that_stops_the_mail_in_a_text_alone(tmp_path: Path, text: str) -> None:
+    assert only(check(text_send(tmp_path / "t.eml", text)), "UNS001") == []
+    # another subject, with words that say nothing of leaving: the error stands
+    other = "Sale!\n\nWrite to mailto:leave@shop.test?subject=Stopwatch\n"
+    [found] = only(check(text_send(tmp_path / "o.eml", other)), "UNS001")
+    assert (found.severity, found.message, found.locations) == (
+        Severity.ERROR, "no unsubscribe link in the body", ("text/plain part",),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        'If you no longer wish to hear about our offers, <a href="https://esp.test/x/1">click '
+        "here</a>.",
+        '<a href="mailto:leave@esp.test?subject=STOP">Write to us</a>',
+        '<a href="mailto:leave@esp.test?subject=Remove%20me">leave@esp.test</a>',
+    ],
+)
+def test_hear_about_and_a_mailto_that_stops_the_mail_in_html(tmp_path: Path, footer: str) -> None:
+    assert uns001(tmp_path, footer) == []
+
+
 def test_plain_text_part_only(tmp_path: Path) -> None:
     result = check(text_send(tmp_path / "t.eml", "Скидки!\n\nОтписаться:\nhttps://esp.test/u/1\n"))
     assert "INP001" not in codes(result)
