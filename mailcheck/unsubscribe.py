@@ -34,7 +34,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE, host_of, org_domain, under
-from mailcheck.text import last_sentence
+from mailcheck.text import last_sentence, strip_padding
 
 # Letters that do not decompose into a base letter and accents, spelled the way people write
 # them without a national keyboard.
@@ -76,8 +76,10 @@ def fold(text: str) -> str:
 
 
 def words_of(text: str) -> list[str]:
-    """The folded words of ``text``; hyphens, apostrophes and punctuation separate them."""
-    return _WORD.findall(fold(text))
+    """The folded words of ``text``; hyphens, apostrophes and punctuation separate them.
+    Invisible format characters inside a word are no break: "U&shy;nsubscribe",
+    "U&#8203;nsubscribe" read "Unsubscribe" (strip_padding removes them)."""
+    return _WORD.findall(fold(strip_padding(text)))
 
 
 # One word of a phrase: (text, is a stem), or None for "~".

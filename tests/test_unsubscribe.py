@@ -160,6 +160,19 @@ def test_footer_link_passes(tmp_path: Path, footer: str) -> None:
     assert uns001(tmp_path, footer) == []
 
 
+@pytest.mark.parametrize("invisible", ["&shy;", "&#8203;", "&#x200C;", "&#8288;"])
+def test_an_invisible_character_inside_the_word_is_no_break(tmp_path: Path, invisible: str) -> None:
+    """A soft hyphen or a zero-width space inside the word (a QA probe: "U&shy;nsubscribe" was
+    UNS001, an error): the reader sees "Unsubscribe", the words are matched without them."""
+    footer = f'<a href="https://esp.test/x/1">U{invisible}nsubscribe</a>'
+    assert uns001(tmp_path, footer) == []
+    # in a sentence around "click here", and in a text alone, too
+    sentence = f'To un{invisible}subscribe, <a href="https://esp.test/x/1">click here</a>.'
+    assert uns001(tmp_path / "s", sentence) == []
+    text = "Sale!\n\nUn\u00adsubscribe:\nhttps://esp.test/u/1\n"
+    assert only(check(text_send(tmp_path / "t.eml", text)), "UNS001") == []
+
+
 def test_a_notifications_settings_link_is_the_way_out(tmp_path: Path) -> None:
     """A service's notification e-mail (Postmark's comment-notification template) offers its
     settings: no "no unsubscribe link" error, and the link needs no UTM tags."""
