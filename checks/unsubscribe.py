@@ -270,6 +270,14 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             text=first.href if text_alone else first.text,
             network=host_of(first.href),
         )
+    elif found.text_part and not text_alone:
+        # the HTML's readers have no way out; the text part's link is the one to copy
+        said = t(
+            "no unsubscribe link in the body: the plain-text part has one (“{url}”, {place}), "
+            "which readers of the HTML part do not see",
+            url=found.text_part[0].href,
+            place=ctx.link_places(found.text_part[0])[0],
+        )
     elif reply := _reply_to_unsubscribe(document.text if document else ""):
         # a way out for a patient reader, and no link: what bulk-sender rules ask for
         said = t(

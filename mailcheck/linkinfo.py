@@ -466,6 +466,9 @@ class UnsubscribeLinks:
     outlook_only: list[Link] = field(default_factory=list)
     # links whose words say unsubscribe and which open a social network's page: no way out
     social: list[Link] = field(default_factory=list)
+    # the plain-text part's own working unsubscribe links: no way out for the HTML's readers,
+    # but where the HTML's link can be copied from
+    text_part: list[Link] = field(default_factory=list)
 
     @cached_property
     def tag(self) -> bool:
@@ -495,10 +498,13 @@ def unsubscribe_links(
     hidden: list[Link] = []
     outlook_only: list[Link] = []
     social: list[Link] = []
+    text_part: list[Link] = []
     for link in campaign.link_occurrences():
         # the text part's own link is no way out for those who read the HTML (UNS001 reads the
         # text part when it is all there is)
         if link.in_text:
+            if is_unsubscribe(link, targets, sender) and not placeholder(link):
+                text_part.append(link)
             continue
         if not is_unsubscribe(link, targets, sender):
             if _says_unsubscribe_on_a_network(link, targets, sender):
@@ -513,7 +519,9 @@ def unsubscribe_links(
             outlook_only.append(link)
         else:
             working.append(link)
-    return UnsubscribeLinks(working, placeholders, campaign.html, hidden, outlook_only, social)
+    return UnsubscribeLinks(
+        working, placeholders, campaign.html, hidden, outlook_only, social, text_part
+    )
 
 
 # Merge-tag syntax of any template language, understood or not ({{ }}, {$x}, {x}, <?= ?>,

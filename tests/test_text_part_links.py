@@ -91,8 +91,13 @@ def test_the_text_parts_unsubscribe_link_is_no_way_out_for_html_readers(tmp_path
     )
     result = check(send(tmp_path, "Отписаться: https://shop.test/unsubscribe\n", html))
     [finding] = only(result, "UNS001")
-    assert finding.message == "no unsubscribe link in the body"
-    assert finding.location == "text/html part"
+    # the error stands for the HTML's readers, and names the text part's link to copy
+    assert finding.message == (
+        "no unsubscribe link in the body: the plain-text part has one "
+        "(“https://shop.test/unsubscribe”, text/plain part:1), which readers of the HTML part "
+        "do not see"
+    )
+    assert finding.locations == ("text/html part",)
 
 
 def test_a_campaign_directorys_text_file_is_named_by_its_file(tmp_path: Path) -> None:

@@ -537,6 +537,28 @@ def test_hear_about_and_a_mailto_that_stops_the_mail_in_html(tmp_path: Path, foo
     assert uns001(tmp_path, footer) == []
 
 
+def test_the_text_parts_link_is_named_when_the_html_part_has_none(tmp_path: Path) -> None:
+    """The error stands (the HTML's readers have no way out), and it says where the text part
+    has the link to copy (a QA probe: it said only "no unsubscribe link in the body")."""
+    path = tmp_path / "tp.eml"
+    path.write_text(
+        "From: Shop <news@shop.test>\nTo: a@b.test\nSubject: Sale\nMIME-Version: 1.0\n"
+        "List-Unsubscribe: <https://esp.test/lu/1>\n"
+        "Content-Type: multipart/alternative; boundary=BB\n\n"
+        "--BB\nContent-Type: text/plain; charset=us-ascii\n\n"
+        "Big sale.\n\nUnsubscribe: https://esp.test/u/1\n\n"
+        '--BB\nContent-Type: text/html; charset=us-ascii\n\n<html lang="en"><body><p>Big sale.'
+        "</p></body></html>\n--BB--\n",
+        encoding="utf-8",
+    )
+    [found] = only(check(path), "UNS001")
+    assert (found.severity, found.locations) == (Severity.ERROR, ("text/html part",))
+    assert found.message == (
+        "no unsubscribe link in the body: the plain-text part has one (“https://esp.test/u/1”, "
+        "text/plain part:3), which readers of the HTML part do not see"
+    )
+
+
 def test_plain_text_part_only(tmp_path: Path) -> None:
     result = check(text_send(tmp_path / "t.eml", "Скидки!\n\nОтписаться:\nhttps://esp.test/u/1\n"))
     assert "INP001" not in codes(result)
