@@ -24,7 +24,7 @@ from mailcheck.domains import is_domain_name
 from mailcheck.i18n import Joined, Message, quoted_list, t
 from mailcheck.model import Document, HiddenHow, HiddenPreview, Severity, TextApart
 from mailcheck.rules import PLACES_LISTED, Context, Problem, listed_lines, rule
-from mailcheck.text import html_source, quoted, references_shown
+from mailcheck.text import SENTENCE_END, html_source, last_sentence, quoted, references_shown
 
 _MONTHS = {
     **{m: i for i, m in enumerate(("января", "февраля", "марта", "апреля", "мая", "июня"), 1)},
@@ -55,12 +55,17 @@ REGEX_SECONDS = 1
 _NUMERIC_DATE = re.compile(r"(\d(?<![\d.]\d)\d?)[./](\d{1,2})[./](20\d\d)(?!\d|\.\d)")
 # A date that starts a period or dates something done («с 20.11 по 30.11», «заказ от 25.11»,
 # "since", "from") may well be past: only an end or an event date is stale
-# A date a period starts at, or the day something already happened (an order, an invoice, a
-# registration): in the past by nature, not a stale offer. Russian «Заказ от …» is «от».
-_SINCE = re.compile(
-    r"(?:^|[\s(])(?:с|со|от|from|since|dated"
-    r"|(?:placed|ordered|issued|purchased|paid|received|joined|registered|signed\s+up)\s+on)\s+$",
+# A date a period starts at («с 1 ноября», "since"), or «Заказ от …»: not a stale offer
+_SINCE = re.compile(r"(?:^|[\s(])(?:с|со|от|from|since)\s+$", re.IGNORECASE)
+# The day something already happened (an order, an invoice, a payment): in the past by nature,
+# unless the words say it is still to come ("will be paid on", "placed on … or later")
+_HAPPENED = re.compile(
+    r"(?:^|[\s(])(?:dated|(?:placed|ordered|issued|purchased|paid|received|joined|registered"
+    r"|signed\s+up)\s+on):?\s+$",
     re.IGNORECASE,
+)
+_TO_COME = re.compile(
+    r"\b(?:will|shall|to\s+be|would|must)\b|\b(?:or\s+later|or\s+after|onwards?)\b", re.I
 )
 _DAY_MONTH_YEAR = re.compile(rf"(\d(?<!\d\d)\d?)\s+({_MONTH_NAMES})\b\.?\s+(20\d\d)(?!\d)", re.I)
 # (the look-ahead at a month's first letter passes over most words at once: every name tried
@@ -781,6 +786,19 @@ def _dates(text: str) -> Iterator[tuple[int, str, date]]:
         yield from _valid(match, match[3], _MONTHS[match[1].lower()], match[2])
 
 
+def _said_past(text: str, start: int, length: int) -> bool:
+    """Whether the words around a date at ``start`` say it is a start or a day already gone by
+    (BRF002 spares it): «с 1 ноября», "since …", "ordered on …", but not "will be paid on …"
+    nor "orders placed on … or later"."""
+    if _SINCE.search(text[max(0, start - 8) : start]):
+        return True
+    before = last_sentence(text[max(0, start - 40) : start])
+    if not _HAPPENED.search(before[-20:]):
+        return False
+    after = SENTENCE_END.split(text[start + length : start + length + 20], maxsplit=1)[0]
+    return not _TO_COME.search(before) and not _TO_COME.search(after)
+
+
 def _valid(
     match: re.Match[str], year: str, month: str | int, day: str
 ) -> Iterator[tuple[int, str, date]]:
@@ -825,7 +843,7 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
         stale = [
             (start, shown)
             for start, shown, when in _dates(text)
-            if when < today and not _SINCE.search(text[max(0, start - 20) : start])
+            if when < today and not _said_past(text, start, len(shown))
         ]
         stale += [
             (match.start(), match.group(0))

@@ -566,6 +566,19 @@ def test_the_day_an_order_or_invoice_was_made_is_not_stale(tmp_path: Path) -> No
     )
 
 
+def test_a_day_still_to_come_in_order_words_is_stale(tmp_path: Path) -> None:
+    body = BODY + (
+        "<p>Your next payment will be paid on November 20, 2026. Pre-orders placed on"
+        " November 21, 2026 or later ship free. Ordered on: 22.11.2026.</p>"
+    )
+    [found] = only(check(campaign(tmp_path, body=body)), "BRF002")
+    # the payment and the pre-orders are still to come in the copy: stale; the order is gone by
+    assert found.message == (
+        "dates before the send date 2026-11-27 (send_at): “November 20, 2026”, "
+        "“November 21, 2026” (email.html)"
+    )
+
+
 def test_future_dates_and_current_copyright_pass(tmp_path: Path) -> None:
     body = BODY + "<p>До 30.11.2026, December 1, 2026; версия 1.2.2024.1; 31.02.2020 не дата.</p>"
     found = only(check(campaign(tmp_path, body=body)), "BRF002")
