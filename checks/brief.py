@@ -744,10 +744,17 @@ def _places(ctx: Context, found: dict[str, list[str]], code: bool = True) -> tup
     each is written on (one finding lists every place; without ``code``: outside code
     elements first)."""
     html = ctx.campaign.html_label or "html"
+    # each text once: the HTML is searched for it up to four times (as written and in any
+    # case, outside code and anywhere), and a text found again ("Lorem ipsum" in ten
+    # paragraphs) is on the same lines
     return tuple(
         where
         for place, texts in found.items()
-        for where in (ctx.text_places(*texts, every=True, code=code) if place == html else (place,))
+        for where in (
+            ctx.text_places(*dict.fromkeys(texts), every=True, code=code)
+            if place == html
+            else (place,)
+        )
     )
 
 
