@@ -638,6 +638,14 @@ def placeholders_in(text: str, *, field: bool = False) -> list[str]:
     return [each for each, _dummy, _start, _end in _placeholder_matches(text, field=field)]
 
 
+# dummy_text.txt's run of one letter («ееееееее»: a whole word of 7 to 32, not m, z nor x)
+# is a run placeholder_copy.txt's looser one (anywhere, any length) finds too, with the same
+# flags: in a text where that one finds none there is none, and the certain one (as slow: the
+# two are half the patterns' time, a backreference tried at every letter) is not searched
+_CERTAIN_RUN = r"\b(?![mzxмзх])(\p{L})\1{6,31}\b"
+_LOOSE_RUN = r"(\p{L})\1{6,}"
+
+
 def _placeholder_matches(text: str, *, field: bool = False) -> list[tuple[str, bool, int, int]]:
     """(text, whether it is a standard dummy text, start, end) of each placeholder in
     ``text``, in reading order."""
@@ -645,11 +653,23 @@ def _placeholder_matches(text: str, *, field: bool = False) -> list[tuple[str, b
         bare = _stand_in(text, "fields")
         if bare:  # certain: an error where seen, as dummy text is
             return [(bare, True, 0, len(text))]
+    # the looser patterns first: whether their run of one letter found one tells whether the
+    # certain run is searched (:data:`_CERTAIN_RUN`); listed as before, the certain first
+    looser = [list(p.finditer(text)) for p in _patterns("placeholder_copy.txt")]
+    no_run = any(
+        p.pattern == _LOOSE_RUN and not found
+        for p, found in zip(_patterns("placeholder_copy.txt"), looser, strict=True)
+    )
+    dummies = [
+        list(p.finditer(text))
+        for p in _patterns("dummy_text.txt")
+        if not (no_run and p.pattern == _CERTAIN_RUN)
+    ]
     matches = [
         (m.group(0), dummy, m.start(), m.end())
-        for name, dummy in (("dummy_text.txt", True), ("placeholder_copy.txt", False))
-        for p in _patterns(name)
-        for m in p.finditer(text)
+        for dummy, searched in ((True, dummies), (False, looser))
+        for found in searched
+        for m in found
         if not _in_address(text, m.start(), m.end())
     ]
     if any(_MASK.fullmatch(each) for each, _dummy, _start, _end in matches):

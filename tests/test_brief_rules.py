@@ -145,6 +145,8 @@ def test_dummy_text_hidden_and_seen_is_an_error(tmp_path: Path) -> None:
         ("<p>Промокод: ххх</p>", "“ххх”"),  # Cyrillic х
         ("<p>Здесь будет текст акции</p>", "“Здесь будет текст”"),
         ("<p>Your text here</p>", "“Your text here”"),
+        ("<p>Insert your copy here</p>", "“Insert your copy here”"),
+        ("<p>ADD TITLE HERE</p>", "“ADD TITLE HERE”"),
         ("<p>аааааааааааа</p>", "“аааааааааааа”"),
         ("<h3>Название товара</h3><p>1 990 ₽</p>", "“Название товара”"),
         (
@@ -1654,6 +1656,31 @@ def test_a_real_address_is_no_placeholder(tmp_path: Path, prose: str) -> None:
 def test_a_certain_stand_in_seen_is_an_error(tmp_path: Path, text: str, severity: Severity) -> None:
     found = only(check(campaign(tmp_path, body=BODY + "\n" + text)), "BRF001")
     assert [(f.severity, list(f.places)) for f in found] == [(severity, ["email.html:10"])]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ееееееее ееее",
+        "Цена: сссссссс...",
+        "ЕеЕеЕеЕеЕ",  # a run in any case
+        "Ssſssssss ßßßßßßßß ǰǰǰǰǰǰǰǰ ΣσςΣσςΣσς",  # full case folding: one letter, many forms
+        "Mmmmmmm, Урааааааа! " + "о" * 33,
+        "Lorem ipsum, no run of one letter",
+    ],
+)
+def test_the_certain_run_of_one_letter_is_searched_only_where_the_looser_finds_one(
+    text: str,
+) -> None:
+    # BRF001 skips the certain run where the looser finds none: both are the data's lines, and
+    # a text the certain one matches is one the looser does too
+    from checks.brief import _CERTAIN_RUN, _LOOSE_RUN, _patterns, _placeholder_matches
+
+    [certain] = [p for p in _patterns("dummy_text.txt") if p.pattern == _CERTAIN_RUN]
+    [looser] = [p for p in _patterns("placeholder_copy.txt") if p.pattern == _LOOSE_RUN]
+    assert certain.search(text) is None or looser.search(text) is not None
+    found = {(start, end) for _each, dummy, start, end in _placeholder_matches(text) if dummy}
+    assert {m.span() for m in certain.finditer(text)} <= found
 
 
 def test_the_preview_s_reason_names_only_the_hidden_dummy_text_of_the_error(
