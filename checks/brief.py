@@ -138,15 +138,14 @@ def _stand_in_elements(ctx: Context) -> list[tuple[str, int, bool, HiddenHow | N
     static = ctx.campaign.static
     facts = static.accessibility if static else None
     heading_texts = facts.heading_texts if facts else []
-    headings = any(_stand_in(text, "headings") for text, _line, _hidden in heading_texts)
+    stand_ins = [_stand_in(text, "headings") for text, _line, _hidden in heading_texts]
     # hidden as the dummy text is judged (a stylesheet's rule too), read only for a stand-in
-    apart = _source_apart(ctx).hidden_headings if headings else ()
+    apart = _source_apart(ctx).hidden_headings if any(stand_ins) else ()
     hows = {(line, text, index): how for line, text, index, how in apart}
     before: Counter[tuple[int, str]] = Counter()
-    for text, line, hidden in heading_texts:
+    for (text, line, hidden), bare in zip(heading_texts, stand_ins, strict=True):
         index = before[line, text]
         before[line, text] += 1
-        bare = _stand_in(text, "headings")
         if bare:
             how = hows.get((line, text, index))
             found.append((bare, line, not (hidden or how is not None), how))
@@ -345,11 +344,13 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     row_found = next((each for each in located.values() if "preheader" in each), None)
     if row_found is not None and echoed:
         row_found[html] = [*row_found.get(html, []), *echoed]
+    # the lines each text is written on, looked for once ("Button" on ten buttons)
+    written = {each: _written_lines(ctx, each) for each in {each for each, *_rest in elements}}
     for each, start, seen, how in elements:
         severity = Severity.ERROR if seen else Severity.WARNING
         if how is not None:
             hows.append(_how_hidden(how))
-        line = _text_line(ctx, each, start)
+        line = _text_line(written[each], start)
         texts_found = shown if seen else found
         texts_found[html] = [*texts_found.get(html, []), each]
         lines[severity].append(line)
@@ -399,13 +400,18 @@ def _outside(
 ELEMENT_LINES = 10  # lines below an element's start tag its text may be written on
 
 
-def _text_line(ctx: Context, text: str, start: int) -> int:
-    """The line an element's whole ``text`` is written on: the first at or below its start
-    tag's line ``start`` (``<h1>`` on one line, "H1 Header" on the next) that has it."""
+def _written_lines(ctx: Context, text: str) -> list[int]:
+    """The lines of the HTML as written that have ``text``."""
     html = ctx.html_at(0)
-    written = [
+    return [
         int(place.rsplit(":", 1)[1]) for place in ctx.text_places(text, every=True) if place != html
     ]
+
+
+def _text_line(written: list[int], start: int) -> int:
+    """The line an element's whole text is written on: the first of the lines that have it
+    (``written``) at or below its start tag's line ``start`` (``<h1>`` on one line, "H1
+    Header" on the next)."""
     return min((n for n in written if start <= n <= start + ELEMENT_LINES), default=start)
 
 
