@@ -897,6 +897,9 @@ def test_dummy_text_hidden_by_a_stylesheet_rule_is_a_warning(
         (".mob{display:none}.mob{display:table !important}", ""),
         ("body .mob{display:none} div.mob.mob{display:block}", ""),
         (".mob{visibility:hidden} .mob{visibility:visible}", ""),
+        # the property's name in any case, among other declarations
+        (".mob{display:none} .mob{color:red; DISPLAY: Block}", ""),
+        (".mob{visibility:hidden} .mob{font-size:14px;Visibility:visible}", ""),
         # phones show it
         (".mob{display:none}@media (max-width:600px){.mob{display:block!important}}", ""),
         (".mob{display:none}@media print, (max-width:600px){.mob{display:block}}", ""),
