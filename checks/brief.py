@@ -13,7 +13,7 @@ import itertools
 import re
 import string
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from importlib import resources
 
@@ -227,10 +227,12 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     So are a layout's stand-ins no copy says, an error where a reader sees them as the
     dummy text is (a warning where hidden): a subject or preheader that is nothing but its
     name («Тема письма», «Заголовок», "Preheader text", «Текст»), and the layout's words about
-    the preheader wherever a reader sees them ("This is preheader text. Some clients will show
-    this text as a preview.", "A preheader is the short summary text that follows the subject
-    line…", "Use this area to offer a short teaser of your email's content", in a preview row
-    beside "View it in your browser" too; a preview row named by its class that no style hides
+    the preheader ("This is preheader text. Some clients will show this text as a preview.",
+    "A preheader is the short summary text that follows the subject line…", "Use this area to
+    offer a short teaser of your email's content") as a layout writes them: the preheader, or
+    the whole text of their element, cell or line (a preview row's cell beside "View it in your
+    browser" too); inside longer copy or in quotation marks they are an agency's words about
+    preheaders, a warning at most. A preview row named by its class that no style hides
     is the body's text as well: what is found in it is quoted once, as the preheader's, at the
     preheader and the row's line), a link or button whose whole
     text is "Button", «Кнопка» or "Call to Action", a heading whose whole text is "Heading",
@@ -303,7 +305,10 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     for place, text, body, certain in texts:
         if not text:
             continue
-        matches = _placeholder_matches(text, field=place in ("subject", "preheader"))
+        # (the body's blocks, its paragraphs and cells, read only for a layout's sentence)
+        blocks_of = (lambda: ctx.text_apart.blocks) if body and document else None
+        field = place in ("subject", "preheader")
+        matches = _placeholder_matches(text, field=field, blocks=blocks_of)
         if body and row:
             outside = _outside(matches, _spans(text, row)[:1])
             echoed += [m[0] for m in matches if m not in outside]
@@ -652,9 +657,13 @@ _CERTAIN_RUN = r"\b(?![mzxмзх])(\p{L})\1{6,31}\b"
 _LOOSE_RUN = r"(\p{L})\1{6,}"
 
 
-def _placeholder_matches(text: str, *, field: bool = False) -> list[tuple[str, bool, int, int]]:
+def _placeholder_matches(
+    text: str, *, field: bool = False, blocks: Callable[[], frozenset[str]] | None = None
+) -> list[tuple[str, bool, int, int]]:
     """(text, whether it is a standard dummy text, start, end) of each placeholder in
-    ``text``, in reading order."""
+    ``text``, in reading order. ``blocks``: the text blocks of ``text`` (its paragraphs and
+    cells; its lines when None), in which a layout's sentence about the preheader is certain
+    only as a block's whole text (in a ``field``, the preheader, wherever it stands)."""
     if field:
         bare = _stand_in(text, "fields")
         if bare:  # certain: an error where seen, as dummy text is
@@ -678,6 +687,21 @@ def _placeholder_matches(text: str, *, field: bool = False) -> list[tuple[str, b
         for m in found
         if not _in_address(text, m.start(), m.end())
     ]
+    sentences = [m for p in _patterns("layout_sentences.txt") for m in p.finditer(text)]
+    if sentences:
+        # the preheader (a preview row) is the layout's slot for it: certain there, whole
+        whole = (
+            [text.casefold()]
+            if field
+            else _whole_sentences(blocks() if blocks else frozenset(text.splitlines()))
+        )
+        # (a looser pattern's match in one, "This is preheader text", is the sentence's)
+        spans = [m.span() for m in sentences]
+        matches = [m for m in matches if not any(s <= m[2] and m[3] <= e for s, e in spans)]
+        matches += [
+            (m.group(0), any(m.group(0).casefold() in each for each in whole), *m.span())
+            for m in sentences
+        ]
     if any(_MASK.fullmatch(each) for each, _dummy, _start, _end in matches):
         masked = _masked_numbers(text)
         matches = [
@@ -694,6 +718,24 @@ def _placeholder_matches(text: str, *, field: bool = False) -> list[tuple[str, b
         if each[1] or not any(each[2] < end and start < each[3] for start, end in certain)
     ]
     return sorted(matches, key=lambda each: each[2])
+
+
+# What stands around a layout's sentence written as the whole text of its block: spaces and
+# the full stop it ends with (not quotation marks: a quoted sentence is about it)
+_AROUND_SENTENCE = " \t\r\n.:!"
+
+
+def _whole_sentences(blocks: frozenset[str]) -> list[str]:
+    """The blocks (case-folded) whose whole text is a layout's sentence about the preheader,
+    as layout_sentences.txt or placeholder_fields.txt's [fields] write it (with the sentence
+    after it): where layout_sentences.txt's are certain."""
+    found: list[str] = []
+    patterns = [*_patterns("layout_sentences.txt"), *_stand_ins("fields")]
+    for block in blocks:
+        bare = " ".join(block.split()).strip(_AROUND_SENTENCE)
+        if bare and any(p.fullmatch(bare) for p in patterns):
+            found.append(bare.casefold())
+    return found
 
 
 # A URL written in the copy, by its scheme or "www.", up to what ends an address

@@ -99,6 +99,29 @@ def test_placeholder_copy_is_one_finding_per_severity_listing_each_text_and_plac
             "warning",
             None,
         ),
+        # inside longer copy or in quotation marks, an agency's words about preheaders: at
+        # most a warning (QA probe R)
+        (
+            {
+                "body": "<p>What is a preheader? A preheader is the short summary text that "
+                "follows the subject line when an email is viewed in the inbox.</p>"
+            },
+            "warning",
+            ["email.html:10"],
+        ),
+        (
+            {"body": "<p>Mailchimp writes “Use this area to offer a short teaser”.</p>"},
+            "warning",
+            ["email.html:10"],
+        ),
+        (
+            {
+                "body": "<td>Use this area to offer a short teaser of your email's content. Text "
+                "here will show in the preview area of some email clients.</td>"
+            },
+            "error",
+            ["email.html:10"],
+        ),
         # a hidden element no client shows (a mobile-only block, after the visible text)
         ({"body": '<div style="display:none">Lorem ipsum dolor sit amet</div>'}, "warning", None),
         # not shown at all: a comment, the alt of a 1×1 tracking pixel
@@ -164,6 +187,18 @@ def test_dummy_text_hidden_and_seen_is_an_error(tmp_path: Path) -> None:
         (  # SendGrid's templates explain the preheader in it
             "<p>A preheader is the short summary text that follows the subject line.</p>",
             "“A preheader is the short summary text that follows the subje…”",
+        ),
+        # inside longer copy or quoted, a layout's sentence is an agency's words about
+        # preheaders: a warning (QA probe R: they were errors)
+        (
+            "<p>What is a preheader? A preheader is the short summary text that follows the "
+            "subject line when an email is viewed in the inbox.</p>",
+            "“A preheader is the short summary text that follows the subje…”",
+        ),
+        (
+            "<p>Tip: never ship Mailchimp's default &quot;Use this area to offer a short "
+            "teaser of your email's content&quot; line.</p>",
+            "“Use this area to offer a short teaser of your email's conten…”",
         ),
         # the jokes on Lorem ipsum, a template's own stand-ins (QA probes on the corpus)
         ("<p>Bacon ipsum dolor amet pork belly.</p>", "“Bacon ipsum dolor”"),
