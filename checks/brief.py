@@ -240,23 +240,25 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     pack's "YourBrand" and "1234 Elm Street"; a word of one letter typed 7 to 32 times
     («ееееееее»; not "Mmmmmmm", "Zzzzzzz" nor the "xxxxxxxx" a real message masks with).
 
-    The looser patterns are warnings: "TODO", "xxx", «Заголовок письма», «Здесь будет
-    текст», "[Product Name]", a longer run of one letter or one in a word, a word typed by
-    drumming two neighbouring keys («вывывы», «уцуцу»; not laughter "lololol" nor «мимими»),
-    a template pack's address ("123 Business St", "City, State 12345", "Your Company Name",
-    "Example Corp"). "XXX" in capitals before an event's word is the Roman numeral (30th:
-    «XXX Международная выставка», "XXX Olympic Games", "XXX Annual Conference"), not a
-    placeholder; "Цена: xxx руб", "XXX" alone and "XXX" before any other capitalised word
-    ("Only XXX Days Left!", "Dear XXX Smith") are, and so is a price of x's ("XX.XX $"). A
-    number some of whose digits x's mask, the last shown ("VISA XXXXXXXXXXXX1111", "card
-    ending XXX-1111", "DE89 XXXX XXXX XXXX 3000", "+7 (XXX) XXX-12-34"), is a receipt's or a
-    security notice's masked number, not placeholder copy. Letters in an e-mail
+    The looser patterns are warnings: "TODO", "xxx", «Заголовок письма», «Здесь будет текст»,
+    "[Product Name]", a longer run of one letter or one in a word, a word typed by drumming two
+    neighbouring keys («вывывы», «уцуцу»; not laughter "lololol" nor «мимими»), a template
+    pack's address ("123 Business St", "City, State 12345", "Your Company Name", "Example
+    Corp"). "XXX" in capitals before an event's word is the Roman numeral (30th: «XXX
+    Международная выставка», "XXX Olympic Games", "XXX Annual Conference"), not a placeholder;
+    "Цена: xxx руб", "XXX" alone and "XXX" before any other capitalised word ("Only XXX Days
+    Left!", "Dear XXX Smith") are, and so is a price of x's ("XX.XX $"). A card's or an
+    account's number whose first digits x's mask and at least its last four are shown, twelve
+    digit places or more ("VISA XXXXXXXXXXXX1111", "DE89 XXXX XXXX XXXX 3000") or named just
+    before ("card ending XXX-1111", «счёт ХХХХ5678»), is a receipt's or a security notice's
+    masked number, not placeholder copy; a phone, a date or a code of x's ("Call XXX-XXX-1234",
+    "1-800-XXX-1234", "XX/XX/2026", "XXXX2026") is a layout's stand-in. Letters in an e-mail
     address, a host name or a URL ("sent to zzzzzz@aaaaaaaaaaaa.com", a link shown as its
-    address "https://…/reset/xxx-xxx-xxxx") are a test send's merged or masked recipient or
-    an address as written, not placeholder copy; but a URL written in the copy on a host that
-    cannot exist, its top-level domain none (Public Suffix List), is a layout's stand-in for
-    the link ("https://same-link-as-button.url/xxx-xxx-xxxx" under a button): certain, as the
-    dummy texts are (LNK007 does not judge such a text as an address).
+    address "https://…/reset/xxx-xxx-xxxx") are a test send's merged or masked recipient or an
+    address as written, not placeholder copy; but a URL written in the copy on a host that
+    cannot exist, its top-level domain none (Public Suffix List), is a layout's stand-in for the
+    link ("https://same-link-as-button.url/xxx-xxx-xxxx" under a button): certain, as the dummy
+    texts are (LNK007 does not judge such a text as an address).
 
     One finding per severity, each listing every place (a link or heading at its line): the
     error lists only what is certain, the looser patterns are the warning. The
@@ -611,32 +613,40 @@ def _in_address(text: str, start: int, end: int) -> bool:
 
 # The letter a number is masked with (Latin or Cyrillic x), and a number written with it:
 # groups of digits and x's, joined by a space, a hyphen, a dot, a slash or brackets
-# ("XXXX XXXX XXXX 1111", "+7 (XXX) XXX-12-34", "XXXXXXXXXXXX1111")
+# ("XXXX XXXX XXXX 1111", "XXXXXXXXXXXX1111", "XXX-XXX-1234")
 _MASK = regex.compile(r"[xх]+", regex.I)
 _NUMBER_SHAPE = regex.compile(
     r"\+?\(?(?<![\p{L}\d])[\dxх][\dxх() ./-]*(?<=\d)(?![\p{L}\d])", regex.I
 )
-_MASKED_GROUP = regex.compile(r"[xх]{2,}", regex.I)
-MASKED_DIGITS = 4  # digits a masked number shows at the least (a card's last four)
+# a card's or an account's number as a masked one is written: x's first, then the last digits
+# shown, four at the least ("xxxx-xxxx-xxxx-4242"; not "XX/XX/2026" nor "1-800-XXX-1234")
+_MASKED_SHAPE = regex.compile(r"[xх]+[\dxх]*?\d{4,}", regex.I)
+MASKED_PLACES = 12  # digit places (digits and x's) of a card's or an account's number at the least
+# what names a card or an account just before a shorter masked number ("card ending XXX-1111",
+# "ending in XX-4242", "VISA XXXX1111", «счёт ХХХХ5678»)
+_MASKED_NAMED = regex.compile(
+    r"(?:\b(?:card|ending(?:\s+in|\s+with)?|ends\s+(?:in|with)|account|acct|iban|visa|"
+    r"master\s?card|maestro|amex|сч[её]т\p{L}*|карт\p{L}*|оканчива\p{L}*)|(?-i:\bМИР))"
+    r"[\s:№#.*-]*$",
+    regex.I | regex.V1,
+)
 
 
 def _masked_numbers(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` writes a number with some of its digits masked by x's and the last
-    shown: a card ("VISA XXXXXXXXXXXX1111", "xxxx-xxxx-xxxx-4242", "ending XXX-1111"), an
-    account or IBAN ("DE89 XXXX XXXX XXXX 3000"), a phone ("+7 (XXX) XXX-12-34"): a
-    statement's or a security notice's masked number, not placeholder copy. It ends in two
-    digits or more and shows four at the least, and is a number by its shape: three groups or
-    more, or x's and digits in one group ("XXX 2026" and "Top XXX 10" are not; a price of x's,
-    "XX.XX $", shows no digit; "8-800-XXX-XX-XX" ends masked: a layout's stand-in phone)."""
+    """Where ``text`` writes a card's or an account's number with its first digits masked by
+    x's and at least its last four shown: a receipt's or a security notice's masked number,
+    not placeholder copy. It is one by its length ("VISA XXXXXXXXXXXX1111", "XXXX XXXX XXXX
+    1111", an IBAN's "DE89 XXXX XXXX XXXX 3000": twelve digit places or more) or by what names
+    it just before ("card ending XXX-1111", «счёт ХХХХ5678»). A phone or a date of x's
+    ("Call XXX-XXX-1234", "1-800-XXX-1234", "XX/XX/2026"), a code ("XXXX2026") and a number
+    that ends masked ("8-800-XXX-XX-XX") are a layout's stand-ins, still reported."""
     found: list[tuple[int, int]] = []
     for m in _NUMBER_SHAPE.finditer(text):
-        number = m.group(0)
-        groups = number.split()
-        mixed = any(_MASKED_GROUP.search(g) and any(c.isdigit() for c in g) for g in groups)
-        if not _MASKED_GROUP.search(number) or not (mixed or len(groups) >= 3):
+        places = "".join(c for c in m.group(0) if c.isdigit() or c in "xXхХ")
+        if not _MASKED_SHAPE.fullmatch(places):
             continue
-        digits = sum(c.isdigit() for c in number)
-        if digits >= MASKED_DIGITS and number[-2:].isdigit():
+        named = _MASKED_NAMED.search(text[max(0, m.start() - 40) : m.start()])
+        if len(places) >= MASKED_PLACES or named:
             found.append(m.span())
     return found
 
@@ -702,7 +712,7 @@ def _placeholder_matches(
             (m.group(0), any(m.group(0).casefold() in each for each in whole), *m.span())
             for m in sentences
         ]
-    if any(_MASK.fullmatch(each) for each, _dummy, _start, _end in matches):
+    if any(_MASK.match(each) for each, _dummy, _start, _end in matches):
         masked = _masked_numbers(text)
         matches = [
             m for m in matches if not any(start <= m[2] and m[3] <= end for start, end in masked)

@@ -222,16 +222,18 @@ def test_placeholder_patterns(tmp_path: Path, text: str, expected: str | None) -
 @pytest.mark.parametrize(
     "text",
     [
-        # a card, an account, a phone with its first digits masked by x's and the last shown:
-        # a receipt's or a security notice's masked number, not placeholder copy (php-mime-mail-
-        # parser's m0009: "VISA XXXXXXXXXXXX1111")
+        # a card's or an account's number with its first digits masked by x's and the last
+        # four shown: a receipt's or a security notice's masked number, not placeholder copy
+        # (php-mime-mail-parser's m0009: "VISA XXXXXXXXXXXX1111"), by its length or by what
+        # names it
         "VISA XXXXXXXXXXXX1111",
         "Paid with VISA XXXX XXXX XXXX 1111",
         "Card: xxxx-xxxx-xxxx-4242",
         "Order total 148.43 EUR, card ending XXX-1111",
+        "Paid by the card ending in XX-4242",
         "IBAN DE89 XXXX XXXX XXXX 3000",
-        "Код отправлен на +7 (XXX) XXX-12-34",
-        "Код отправлен на +7 (ххх) ххх-12-34",  # Cyrillic х
+        "Списано со счёта ХХХХ5678",  # Cyrillic Х
+        "Оплата картой МИР хххх 1234",
     ],
 )
 def test_a_masked_number_is_no_placeholder(tmp_path: Path, text: str) -> None:
@@ -251,6 +253,14 @@ def test_a_masked_number_is_no_placeholder(tmp_path: Path, text: str) -> None:
         ("<p>Call 8-800-XXX-XX-XX</p>", "“XXX”"),  # a layout's stand-in phone
         ("<p>Sale ends XXX 2026</p>", "“XXX”"),
         ("<p>Top XXX 10 gifts</p>", "“XXX”"),
+        # a phone, a date, a code of x's: a layout's stand-ins, not a card's masked number
+        # (QA probe R: these were silent)
+        ("<p>Questions? Call XXX-XXX-1234 today.</p>", "“XXX”"),
+        ("<p>Call us at 1-800-XXX-1234.</p>", "“XXX”"),
+        ("<p>Код отправлен на +7 (XXX) XXX-12-34</p>", "“XXX”"),
+        ("<p>Use promo code XXXX2026 at checkout.</p>", "“XXXX2026”"),
+        ("<p>Offer valid until XX/XX/2026 only.</p>", "“XX/XX/2026”"),
+        ("<p>Only XXX 10 20 30 seats left</p>", "“XXX”"),
     ],
 )
 def test_x_s_that_mask_no_number_are_placeholder_copy(
