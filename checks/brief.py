@@ -20,8 +20,9 @@ from importlib import resources
 import regex
 
 from mailcheck.charsets import charset_name, read_as
-from mailcheck.domains import is_domain_name
+from mailcheck.domains import STAND_IN_TLDS, ascii_host, is_domain_name, top_level
 from mailcheck.i18n import Joined, Message, quoted_list, t
+from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST
 from mailcheck.model import Document, HiddenHow, HiddenPreview, Severity, TextApart
 from mailcheck.rules import PLACES_LISTED, Context, Problem, listed_lines, rule
 from mailcheck.text import SENTENCE_END, html_source, last_sentence, quoted, references_shown
@@ -760,19 +761,29 @@ _WRITTEN_HOST = regex.compile(
 
 def _urls_on_no_host(text: str) -> list[tuple[str, bool, int, int]]:
     """URLs written in the copy whose host cannot exist: its top-level domain is none of the
-    Public Suffix List's (nor a special-use one): a layout's stand-in for the link the reader
-    is to copy ("https://same-link-as-button.url/xxx-xxx-xxxx"), certain as dummy text is. A
-    URL on a real top-level domain is an address as written ("https://acme.com/reset/xxx"),
-    whatever its letters; a merge tag, an IP address or a host without a dot is no such host."""
+    Public Suffix List's (nor a special-use or private one: .local, .internal, .corp are an
+    internal reader's), or one meant for no host (.invalid, .example): a layout's stand-in for
+    the link the reader is to copy ("https://same-link-as-button.url/xxx-xxx-xxxx"), certain as
+    dummy text is. A URL on a real top-level domain is an address as written
+    ("https://acme.com/reset/xxx"), whatever its letters; a merge tag, an IP address or a host
+    without a dot is no such host."""
     if "://" not in text and "www." not in text.casefold():
         return []
     found: list[tuple[str, bool, int, int]] = []
     for match in _URL_WRITTEN.finditer(text):
         url = match.group(0).rstrip(".:!?")
         host = _WRITTEN_HOST.match(url)
-        if host and not is_domain_name(host.group(1)):
+        if host and (not is_domain_name(host.group(1)) or _names_no_host(host.group(1))):
             found.append((url, True, match.start(), match.start() + len(url)))
     return found
+
+
+def _names_no_host(host: str) -> bool:
+    """A host on a name meant for no host (``.invalid``, ``.example``): "https://acme.invalid"
+    in the copy is a stand-in for the address to come, as an unknown top-level domain is.
+    Not the host mailcheck renders a platform's system variable to (its URL is the real one
+    the platform writes)."""
+    return top_level(host) in STAND_IN_TLDS and ascii_host(host) != SYSTEM_PLACEHOLDER_HOST
 
 
 # A word of one syllable of two letters typed over and over («вывывы», «уцуцу»), five letters

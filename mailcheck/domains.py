@@ -88,8 +88,23 @@ def ascii_host(host: str) -> str:
         return host
 
 
-# RFC 6761 special-use names: test campaigns use them as real hosts.
-_SPECIAL_USE = frozenset({"test", "example", "invalid", "localhost", "local"})
+# Special-use and private names: RFC 6761's (test campaigns use them as real hosts), .onion
+# (RFC 7686), .alt (RFC 9476), .internal (ICANN's private-use name, 2024) and the names RFC 6762
+# (appendix G) lists as used on private networks (.corp, .home, .lan, .intranet, .private): an
+# internal reader's link is written on them.
+_SPECIAL_USE = frozenset(
+    {"test", "example", "invalid", "localhost", "local", "onion", "alt", "internal"}
+    | {"corp", "home", "lan", "intranet", "private"}
+)
+# Special-use names that stand for no host at all: .invalid (RFC 6761: meant never to resolve)
+# and .example (RFC 2606: for documentation). A URL written on them in the copy is a stand-in.
+STAND_IN_TLDS = frozenset({"invalid", "example"})
+
+
+def top_level(name: str) -> str:
+    """The last label of a host name, in its ASCII form ("" for a name without a dot)."""
+    name = ascii_host(name)
+    return name.rsplit(".", 1)[1] if "." in name else ""
 
 
 @lru_cache(maxsize=4096)

@@ -362,6 +362,41 @@ def test_a_url_on_a_host_that_cannot_exist_is_placeholder_copy(tmp_path: Path) -
     assert only(result, "LNK007") == [] and only(result, "LNK003") == []
 
 
+def test_a_url_on_a_special_use_or_private_name_is_an_address(tmp_path: Path) -> None:
+    """A reserved or private-use top-level domain is an internal reader's host (QA probe,
+    session 30: "https://acme.internal/" was a BRF001 error): .alt (RFC 9476), .internal
+    (ICANN), .onion, the names used on private networks (.corp, .home, .lan, .intranet,
+    .private), as .local and .home.arpa already were."""
+    hosts = [
+        "acme.alt",
+        "acme.internal",
+        "intranet.corp",
+        "nas.home",
+        "printer.lan",
+        "wiki.intranet",
+    ]
+    hosts += ["hr.private", "acme.onion", "printer.local", "acme.home.arpa"]
+    body = BODY + "".join(f"\n<p>Our portal: https://{host}/ today</p>" for host in hosts)
+    assert only(check(campaign(tmp_path, body=body)), "BRF001") == []
+
+
+def test_a_url_on_a_name_meant_for_no_host_is_placeholder_copy(tmp_path: Path) -> None:
+    """.invalid (a name meant never to resolve) and .example (documentation's) in the copy are
+    stand-ins for the address to come (QA probe, session 30: "https://acme.invalid" was
+    silent); the address mailcheck renders a system variable to is not the copy's."""
+    body = BODY + (
+        "\n<p>Visit https://acme.invalid today</p>"  # 10
+        "\n<p>Or www.shop.example/sale.</p>"  # 11
+        "\n<p>Fine: https://esp-system.mailcheck.invalid/u/1</p>"
+    )
+    [found] = only(check(campaign(tmp_path, body=body)), "BRF001")
+    assert (found.severity, found.message, found.places) == (
+        Severity.ERROR,
+        "placeholder copy: “https://acme.invalid”, “www.shop.example/sale” (email.html)",
+        ("email.html:10", "email.html:11"),
+    )
+
+
 def test_a_hidden_url_on_a_host_that_cannot_exist_is_a_warning(tmp_path: Path) -> None:
     body = BODY + (
         f'\n<div style="display:none"><a href="https://shop.test/r?{UTM}">{FAKE_URL}</a></div>'

@@ -36,6 +36,12 @@ def test_org_domain(host: str, expected: str) -> None:
         ("acme.ru", True),
         ("logo.png", False),  # a file name, not a domain
         ("same-link-as-button.url", False),
+        # special-use and private names are hosts (session 30)
+        ("acme.alt", True),
+        ("acme.internal", True),
+        ("intranet.corp", True),
+        ("printer.lan", True),
+        ("acme.invalid", True),
     ],
 )
 def test_is_domain_name(name: str, expected: bool) -> None:
