@@ -154,6 +154,18 @@ class Words:
         self.subscription = Phrases(
             p for lang in languages.values() for p in lang.get("subscription", [])
         )
+        self.own_subscription = Phrases(
+            p for lang in languages.values() for p in lang.get("own_subscription", [])
+        )
+        self.qualified = Phrases(
+            p for lang in languages.values() for p in lang.get("qualified", [])
+        )
+
+    def manages_own_subscription(self, text: str) -> bool:
+        """A subscription managed with no other noun qualifying it ("Manage your
+        subscription", «Управление подпиской»): the reader's subscription to these mailings
+        (not "Manage your coffee subscription", "… subscription to Premium")."""
+        return self.own_subscription.search(text) and not self.qualified.search(text)
 
     def says_unsubscribe(self, text: str) -> bool:
         return bool(text) and self.link.search(text)
@@ -403,17 +415,21 @@ _MAIL_URL = re.compile(
 
 def _manages_the_mailings(href: str, text: str, context: str, marker: str) -> bool:
     """A link whose words manage a subscription ("Manage your subscription", «Управление
-    подпиской»: the data's ``subscription`` phrases, read where the link phrases are) and name
-    the mailings: a word of theirs in its text or around it (its sentence, with the one before
-    when the link opens its sentence: "A weekly newsletter by Maya Chen. <a>Manage
-    subscription</a>", «Управление подпиской на рассылку»), or its URL is a preference
-    centre's or a mailing list's. "Manage your coffee subscription" to a shop's
-    /account/subscription is not the way out."""
-    if not (
-        WORDS.subscription.search(_naming_words(href, text, context))
-        or (marker and WORDS.subscription.search(marker))
-    ):
+    подпиской»: the data's ``subscription`` phrases, read where the link phrases are) that is
+    the reader's subscription to the mailings: a bare one, no other noun qualifying it
+    ("Manage subscription", "Manage your subscriptions", «Управление подпиской»: an ESP
+    footer's link, whose URL a test send rewrites to a click tracker); or another noun
+    qualifies it and the mailings are named: a word of theirs in its text or around it (its
+    sentence, with the one before when the link opens its sentence: "A weekly newsletter by
+    Maya Chen. <a>Manage your Brief subscription</a>", «Управление подпиской на рассылку»), or
+    its URL is a preference centre's or a mailing list's. "Manage your coffee subscription"
+    or «Управление подпиской на кофе» to a shop's /account/subscription is not the way out."""
+    said = [words for words in (_naming_words(href, text, context), marker) if words]
+    said = [words for words in said if WORDS.subscription.search(words)]
+    if not said:
         return False
+    if any(WORDS.manages_own_subscription(words) for words in said):
+        return True
     nearby = f"{text} {context} {marker}"  # (a marker too: class="manage-email-subscription")
     return WORDS.mail.search(nearby) or _management_url(href) or _mailings_url(href)
 
