@@ -78,8 +78,10 @@ def fold(text: str) -> str:
 def words_of(text: str) -> list[str]:
     """The folded words of ``text``; hyphens, apostrophes and punctuation separate them.
     Invisible format characters inside a word are no break: "U&shy;nsubscribe",
-    "U&#8203;nsubscribe" read "Unsubscribe" (strip_padding removes them)."""
-    return _WORD.findall(fold(strip_padding(text)))
+    "U&#8203;nsubscribe", "Un&#x200D;subscribe" read "Unsubscribe" (strip_padding removes them;
+    a zero-width joiner too, which it keeps in the letter's cluster, as in an emoji's: a word's
+    letters are no emoji)."""
+    return _WORD.findall(fold(strip_padding(text).replace("\u200d", "")))
 
 
 # One word of a phrase: (text, is a stem), or None for "~".

@@ -160,7 +160,7 @@ def test_footer_link_passes(tmp_path: Path, footer: str) -> None:
     assert uns001(tmp_path, footer) == []
 
 
-@pytest.mark.parametrize("invisible", ["&shy;", "&#8203;", "&#x200C;", "&#8288;"])
+@pytest.mark.parametrize("invisible", ["&shy;", "&#8203;", "&#x200C;", "&#x200D;", "&#8288;"])
 def test_an_invisible_character_inside_the_word_is_no_break(tmp_path: Path, invisible: str) -> None:
     """A soft hyphen or a zero-width space inside the word (a QA probe: "U&shy;nsubscribe" was
     UNS001, an error): the reader sees "Unsubscribe", the words are matched without them."""
