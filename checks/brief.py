@@ -762,7 +762,7 @@ _WRITTEN_HOST = regex.compile(
 def _urls_on_no_host(text: str) -> list[tuple[str, bool, int, int]]:
     """URLs written in the copy whose host cannot exist: its top-level domain is none of the
     Public Suffix List's (nor a special-use or private one: .local, .internal, .corp are an
-    internal reader's), or one meant for no host (.invalid, .example): a layout's stand-in for
+    internal reader's), or one meant for no host (.invalid): a layout's stand-in for
     the link the reader is to copy ("https://same-link-as-button.url/xxx-xxx-xxxx"), certain as
     dummy text is. A URL on a real top-level domain is an address as written
     ("https://acme.com/reset/xxx"), whatever its letters; a merge tag, an IP address or a host
@@ -779,7 +779,7 @@ def _urls_on_no_host(text: str) -> list[tuple[str, bool, int, int]]:
 
 
 def _names_no_host(host: str) -> bool:
-    """A host on a name meant for no host (``.invalid``, ``.example``): "https://acme.invalid"
+    """A host on a name meant for no host (``.invalid``): "https://acme.invalid"
     in the copy is a stand-in for the address to come, as an unknown top-level domain is.
     Not the host mailcheck renders a platform's system variable to (its URL is the real one
     the platform writes)."""

@@ -96,9 +96,10 @@ _SPECIAL_USE = frozenset(
     {"test", "example", "invalid", "localhost", "local", "onion", "alt", "internal"}
     | {"corp", "home", "lan", "intranet", "private"}
 )
-# Special-use names that stand for no host at all: .invalid (RFC 6761: meant never to resolve)
-# and .example (RFC 2606: for documentation). A URL written on them in the copy is a stand-in.
-STAND_IN_TLDS = frozenset({"invalid", "example"})
+# Special-use names that stand for no host at all: .invalid (RFC 6761: meant never to resolve).
+# A URL written on it in the copy is a stand-in. (Not .example: test campaigns, this project's
+# examples among them, write their real links on it, "https://acme.example/sale".)
+STAND_IN_TLDS = frozenset({"invalid"})
 
 
 def top_level(name: str) -> str:

@@ -381,18 +381,19 @@ def test_a_url_on_a_special_use_or_private_name_is_an_address(tmp_path: Path) ->
 
 
 def test_a_url_on_a_name_meant_for_no_host_is_placeholder_copy(tmp_path: Path) -> None:
-    """.invalid (a name meant never to resolve) and .example (documentation's) in the copy are
-    stand-ins for the address to come (QA probe, session 30: "https://acme.invalid" was
-    silent); the address mailcheck renders a system variable to is not the copy's."""
+    """.invalid (a name meant never to resolve) in the copy is a stand-in for the address to
+    come (QA probe, session 30: "https://acme.invalid" was silent); the address mailcheck
+    renders a system variable to is not the copy's, and .example is a test campaign's real
+    host (this project's examples: "https://acme.example/sale")."""
     body = BODY + (
         "\n<p>Visit https://acme.invalid today</p>"  # 10
-        "\n<p>Or www.shop.example/sale.</p>"  # 11
-        "\n<p>Fine: https://esp-system.mailcheck.invalid/u/1</p>"
+        "\n<p>Or www.shop.invalid/sale.</p>"  # 11
+        "\n<p>Fine: https://esp-system.mailcheck.invalid/u/1, https://acme.example/sale</p>"
     )
     [found] = only(check(campaign(tmp_path, body=body)), "BRF001")
     assert (found.severity, found.message, found.places) == (
         Severity.ERROR,
-        "placeholder copy: “https://acme.invalid”, “www.shop.example/sale” (email.html)",
+        "placeholder copy: “https://acme.invalid”, “www.shop.invalid/sale” (email.html)",
         ("email.html:10", "email.html:11"),
     )
 
