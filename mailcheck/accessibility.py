@@ -30,7 +30,14 @@ from typing import Any
 
 import webcolors
 
-from mailcheck.stylesheet import StyleColors, style_backgrounds, style_colors, style_texts
+from mailcheck.stylesheet import (
+    StyleColors,
+    background_colors,
+    font_shorthand,
+    style_backgrounds,
+    style_colors,
+    style_texts,
+)
 
 _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*([^;!]+)(!\s*important)?", re.I)
 _BACKGROUND = re.compile(r"(?:^|;)\s*background(?:-color)?\s*:\s*([^;!]+)(!\s*important)?", re.I)
@@ -38,6 +45,7 @@ _BACKGROUND_IMAGE = re.compile(r"(?:^|;)\s*background-image\s*:\s*([^;!]+)(!\s*i
 # a picture in an inline style: background or background-image with a url()
 _BACKGROUND_URL = re.compile(r"(?:^|;)\s*background(?:-image)?\s*:[^;]*url\(", re.I)
 _FONT_SIZE = re.compile(r"(?:^|;)\s*font-size\s*:\s*([^;!]+)(!\s*important)?", re.I)
+_FONT = re.compile(r"(?:^|;)\s*font\s*:\s*([^;!]+)(!\s*important)?", re.I)
 _FONT_WEIGHT = re.compile(r"(?:^|;)\s*font-weight\s*:\s*([^;!]+)(!\s*important)?", re.I)
 _RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)", re.I)
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -159,9 +167,10 @@ def read_accessibility(
             )
     # the stylesheets are read once some text fails on its inline colours, if any does
     styled = functools.cache(lambda reading: style_colors(root, reading))
+    plain = functools.cache(lambda: background_colors(root))
     ruled = functools.cache(lambda: frozenset(hidden_by_rules()))
     for el in root.xpath("//*[contains(@style, 'olor')]|//font[@color]"):
-        found = _low_contrast(el, styled)
+        found = _low_contrast(el, styled, plain)
         # hidden text last: few elements fail, and the test walks up to the root
         if (
             found
@@ -275,7 +284,11 @@ def _text_in_color(el: Any, styled: StyleColors) -> str:
     return "".join(pieces)
 
 
-def _low_contrast(el: Any, styled: Callable[[str], StyleColors]) -> LowContrast | None:
+def _low_contrast(
+    el: Any,
+    styled: Callable[[str], StyleColors],
+    plain: Callable[[], Callable[[Any], list[tuple[bool, str]]]],
+) -> LowContrast | None:
     foreground = _own_color(el)
     fg = parse_color(foreground)
     if fg is None:
@@ -284,8 +297,16 @@ def _low_contrast(el: Any, styled: Callable[[str], StyleColors]) -> LowContrast 
     if bg is None:
         return None
     ratio = contrast_ratio(fg, bg)
+    if ratio >= 4.5:
+        return None
     size, bold = _text_size(el)
     large = _is_large(size, bold)
+    if large:
+        # a heading's default size or weight gives way to a rule's (h2{font-size:14px})
+        size, bold = _text_size(el, styled("size").sets, styled("weight").sets)
+        large = _is_large(size, bold)
+    if not large and size >= 18.66 and not bold and _all_bold(el):
+        large = True  # <p style="font-size:19px"><b>…</b></p>: all of its text is bold
     if ratio >= (3.0 if large else 4.5):
         return None
     # the stylesheets and the text last: most coloured elements pass on their colours alone,
@@ -295,9 +316,13 @@ def _low_contrast(el: Any, styled: Callable[[str], StyleColors]) -> LowContrast 
         return None  # a stylesheet's !important colour beats the inline one
     if _declared(_COLOR, el.get("style") or "") is None and sheets.sets(el):
         return None  # <font color> is a hint that any stylesheet rule for the element beats
-    if _background_of(el, styled("background"))[1] is None:
-        return None  # a stylesheet rule may set the background (.btn{background:#1a1a1a})
-    if not large and ratio >= 3.0 and _large_by_rules(el, size, styled):
+    background, bg, fallback = _background_of(el, styled("background"), plain())
+    if bg is None:
+        return None  # a stylesheet rule may set the background (.btn{background:url(…)})
+    ratio = contrast_ratio(fg, bg)  # a rule's plain colour is judged (td{background:#fff})
+    if ratio >= (3.0 if large else 4.5):
+        return None
+    if not large and ratio >= 3.0 and _large_by_rules(el, size, bold, styled):
         return None  # a stylesheet rule may make it large text, which passes at 3:1
     text = " ".join(_text_in_color(el, sheets).split())
     if not any(c.isalnum() for c in text):
@@ -307,13 +332,18 @@ def _low_contrast(el: Any, styled: Callable[[str], StyleColors]) -> LowContrast 
     )
 
 
-def _background_of(el: Any, backgrounds: StyleColors | None = None) -> tuple[str, RGB | None, bool]:
+def _background_of(
+    el: Any,
+    backgrounds: StyleColors | None = None,
+    plain: Callable[[Any], list[tuple[bool, str]]] = lambda node: [],
+) -> tuple[str, RGB | None, bool]:
     """The nearest inline background colour of the element or an ancestor, and whether it is
     the colour an image there is drawn over (its fallback, which shows where images are off);
     unknown (None) where the nearest background is an image alone, or, with ``backgrounds``
     (the elements a stylesheet rule gives a background: :func:`style_colors`), where a rule
     may set it: one for an element without an inline background (``bgcolor`` is a hint any
-    rule beats), or an ``!important`` one."""
+    rule beats), or an ``!important`` one. With ``plain`` (:func:`background_colors`), a
+    rule's plain colour is the background where it applies and all that may agree."""
     node = el
     while node is not None and isinstance(node.tag, str):
         style = node.get("style") or ""
@@ -325,6 +355,15 @@ def _background_of(el: Any, backgrounds: StyleColors | None = None) -> tuple[str
         ):
             return "", None, False
         value = declared if declared is not None else (node.get("bgcolor") or "").strip()
+        # a rule's plain colour beats bgcolor, and an inline one when !important: judged
+        # when every such rule gives the same colour (td{background-color:#ffffff})
+        ruled = [c for important, c in plain(node) if important or declared is None]
+        if ruled:
+            if len({parse_color(color) for color in ruled} | {parse_color(ruled[0])}) != 1:
+                return "", None, False
+            if parse_color(ruled[-1]) is None:
+                return "", None, False
+            value, declared = ruled[-1], None
         # an image (background="ribbon.gif", background-image:url(…), background:#fff url(…))
         image = _declared(_BACKGROUND_IMAGE, style)
         pictured = bool(
@@ -336,7 +375,13 @@ def _background_of(el: Any, backgrounds: StyleColors | None = None) -> tuple[str
             # the shorthand's first word: its colour ("#222 url(bg.jpg) center / cover"), the
             # one shown where images are off; an image or gradient first is unknown, not white
             shown = value.split()[0] if declared is not None else value
-            return shown, parse_color(shown), pictured
+            # a gradient is drawn, not a picture images-off blocks: no fallback to say
+            blocked = bool(
+                (node.get("background") or "").strip()
+                or "url(" in (image or "").lower()
+                or _BACKGROUND_URL.search(style)
+            )
+            return shown, parse_color(shown), blocked
         # an image alone (background="dark.gif", background-image:url(…)): the text is
         # written for the picture, not for the colour further out
         if pictured:
@@ -345,27 +390,62 @@ def _background_of(el: Any, backgrounds: StyleColors | None = None) -> tuple[str
     return "", None, False
 
 
-def _text_size(el: Any) -> tuple[float, bool]:
+def _no_rule(node: Any) -> bool:
+    return False
+
+
+def _all_bold(el: Any) -> bool:
+    """Whether all of the element's own text is in bold children (``<b>``, ``<strong>``, an
+    inline bold weight): ``<p><b>Sale</b></p>``; a child without text counts for nothing."""
+    if (el.text or "").strip():
+        return False
+    some = False
+    for child in el:
+        if (child.tail or "").strip():
+            return False
+        if not isinstance(child.tag, str) or not "".join(child.itertext()).strip():
+            continue
+        if not _text_size(child)[1]:
+            return False
+        some = True
+    return some
+
+
+def _text_size(
+    el: Any,
+    size_ruled: Callable[[Any], bool] = _no_rule,
+    weight_ruled: Callable[[Any], bool] = _no_rule,
+) -> tuple[float, bool]:
     """The text's font size in pixels and whether it is bold, as the inline styles of the
     element and its ancestors give them (the nearest that says: inherited), of the default
     16 px; ``h1`` is 2em and ``h2`` 1.5em, headings, ``<b>``, ``<strong>`` and ``<th>`` bold.
-    A size not understood (``calc()``, ``var()``) is passed over."""
+    A size not understood (``calc()``, ``var()``) is passed over. Where ``size_ruled`` or
+    ``weight_ruled`` tells that a stylesheet rule may set an element's size or weight (and
+    its inline style does not), the walk stops there with the tag's default left out: the
+    rule's size is taken as the default 16 px and its weight as normal (whether it makes the
+    text large is :func:`_large_by_rules`' question)."""
     scale = 1.0  # what relative sizes below the node (em, %, h1) make of its size
     size: float | None = None
     bold: bool | None = None
     node = el
     while node is not None and isinstance(node.tag, str) and (size is None or bold is None):
         style = node.get("style") or ""
+        short = _declared(_FONT, style)
+        short_size, short_weight = font_shorthand(short.lower()) if short else ("", "")
         if bold is None:
-            weight = (_declared(_FONT_WEIGHT, style) or "").lower()
-            if weight in ("bold", "bolder") or weight in ("600", "700", "800", "900"):
+            weight = (_declared(_FONT_WEIGHT, style) or short_weight or "").lower()
+            if short and not short_weight and _declared(_FONT_WEIGHT, style) is None:
+                weight = "normal"  # the shorthand sets the weight it leaves out to normal
+            if weight in ("inherit", "unset"):
+                pass  # the weight around, not the tag's own
+            elif weight in ("bold", "bolder") or weight in ("600", "700", "800", "900"):
                 bold = True
-            elif weight in ("normal", "lighter") or weight[:1].isdigit():
+            elif weight in ("normal", "lighter") or weight[:1].isdigit() or weight_ruled(node):
                 bold = False
             elif node.tag in _BOLD_TAGS:
                 bold = True
         if size is None:
-            declared = (_declared(_FONT_SIZE, style) or "").lower()
+            declared = (_declared(_FONT_SIZE, style) or short_size).lower()
             length = _LENGTH.fullmatch(declared)
             if length and length.group(2) in ("em", "%"):
                 scale *= float(length.group(1)) / (100 if length.group(2) == "%" else 1)
@@ -376,6 +456,8 @@ def _text_size(el: Any) -> tuple[float, bool]:
                 size = _SIZE_KEYWORDS[declared] * scale
             elif declared in _SIZE_STEPS:
                 scale *= _SIZE_STEPS[declared]
+            elif not declared and size_ruled(node):
+                size = 16.0 * scale
             elif not declared and node.tag in _HEADING_SCALE:
                 scale *= _HEADING_SCALE[node.tag]
         node = node.getparent()
@@ -387,23 +469,31 @@ def _is_large(size: float, bold: bool) -> bool:
     return size >= 24 or (size >= 18.66 and bold)
 
 
-def _large_by_rules(el: Any, size: float, styled: Callable[[str], StyleColors]) -> bool:
-    """Whether a stylesheet rule may make the text large: one that may give it a large size
-    (``.big{font-size:30px}``) on the element or an ancestor, up to the nearest inline size
-    (which beats a rule unless the rule's is ``!important``), or one that makes it bold where
-    its size is 18.66 px or more (:func:`mailcheck.stylesheet.style_colors`' readings)."""
-    for reading in ("large", "bold") if size >= 18.66 else ("large",):
+def _large_by_rules(el: Any, size: float, bold: bool, styled: Callable[[str], StyleColors]) -> bool:
+    """Whether a stylesheet rule may make the text large: one that may give it a size of
+    24 px or more (``.big{font-size:30px}``) on the element or an ancestor, up to the nearest
+    inline size (which beats a rule unless the rule's is ``!important``); or, where the text
+    is bold or a rule may make it bold, one of 18.66 px or more (or its size is that already)
+    (:func:`mailcheck.stylesheet.style_colors`' readings)."""
+
+    def ruled(reading: str, own: re.Pattern[str]) -> bool:
         rules = styled(reading)
-        own = _FONT_SIZE if reading == "large" else _FONT_WEIGHT
         node = el
         while node is not None and isinstance(node.tag, str):
-            inline = _declared(own, node.get("style") or "") is not None
+            style = node.get("style") or ""
+            inline = _declared(own, style) is not None or _declared(_FONT, style) is not None
             if rules.overrides_inline(node) or (rules.sets(node) and not inline):
                 return True
             if inline:
                 break
             node = node.getparent()
-    return False
+        return False
+
+    if ruled("large", _FONT_SIZE):
+        return True
+    if not (bold or ruled("bold", _FONT_WEIGHT)):
+        return False
+    return size >= 18.66 or ruled("large-bold", _FONT_SIZE)
 
 
 # A campaign repeats a few colours on thousands of elements: each is parsed and compared once

@@ -382,32 +382,62 @@ def _color_rules(css: str, reading: str = "color") -> tuple[tuple[bool, tuple[st
     return tuple(found)
 
 
-# WCAG's large text is 18.66 px bold or more: a rule's size that may reach it (relative sizes
+# WCAG's large text: 24 px, or 18.66 px bold. A rule's size that may reach it (relative sizes
 # taken of the default 16 px; one not understood may)
-_LARGE_PX = 18.66
+_LARGE_PX = 24.0
+_LARGE_BOLD_PX = 18.66
 _SIZE = re.compile(r"(\d*\.?\d+)(px|pt|em|rem|%)?")  # (no unit: pixels, as a quirk reads it)
-_LARGE_KEYWORDS = frozenset({"x-large", "xx-large", "xxx-large"})
-_SMALL_KEYWORDS = frozenset({"xx-small", "x-small", "small", "medium", "smaller", "large"})
+_SIZE_PX = {"xx-small": 9.0, "x-small": 10.0, "small": 13.0, "medium": 16.0, "large": 18.0}
+_SIZE_PX |= {"x-large": 24.0, "xx-large": 32.0, "xxx-large": 48.0, "smaller": 13.3}
 _BOLD_VALUE = re.compile(r"(?<![\w-])(?:bold|bolder|[6-9]00)(?![\w-])")
+_FONT_STYLE_WORDS = frozenset(
+    {"normal", "italic", "oblique", "small-caps", "lighter", "bold", "bolder", "condensed"}
+)
 
 
-def _may_be_large(name: str, value: str) -> bool:
-    """Whether a ``font-size`` (or the size in a ``font`` shorthand) may make text large."""
+def font_shorthand(value: str) -> tuple[str, str]:
+    """The size and the weight (``""`` where left out: ``normal``) of a ``font`` shorthand's
+    value: ``normal 14px/22px Arial`` is 14px (22px is its line height), ``bold 30px Arial``
+    bold. The words before the size are its style, variant, weight and stretch."""
+    weight = ""
+    for word in value.lower().split():
+        size = word.split("/")[0]
+        length = _SIZE.fullmatch(size)
+        if length and not length.group(2) and "/" not in word:
+            weight = size  # a number without a unit is no size here: 700 is a weight
+        elif size in _SIZE_PX or size == "larger" or (length and length.group(2)):
+            return size, weight
+        elif word in ("bold", "bolder"):
+            weight = word
+    return "", weight
+
+
+def _size_px(size: str) -> float | None:
+    """A ``font-size`` in pixels, relative sizes of the default 16 px; None: not known."""
+    if size in _SIZE_PX:
+        return _SIZE_PX[size]
+    length = _SIZE.fullmatch(size)
+    if not length:
+        return None
+    unit = {"pt": 4 / 3, "em": 16.0, "rem": 16.0, "%": 0.16}.get(length.group(2) or "px", 1.0)
+    return float(length.group(1)) * unit
+
+
+def _may_be_large(name: str, value: str, least: float) -> bool:
+    """Whether a ``font-size`` (or the size in a ``font`` shorthand) may reach ``least``
+    pixels: a size not understood (``larger``, ``calc()``, ``var()``) may."""
     if value in _INHERITED or value == "initial":
         return False
-    words = value.replace("/", " ").split()
-    for word in words if name == "font" else [value]:
-        size = _SIZE.fullmatch(word)
-        if size and (size.group(2) or name == "font-size"):  # a shorthand's 700 is a weight
-            number = float(size.group(1))
-            px = {"pt": 4 / 3, "em": 16.0, "rem": 16.0, "%": 0.16}.get(size.group(2), 1.0)
-            if number * px >= _LARGE_PX:
-                return True
-        elif word in _LARGE_KEYWORDS:
-            return True
-        elif name == "font-size" and word not in _SMALL_KEYWORDS:
-            return True  # larger, calc(), var(): not known
-    return False
+    size = font_shorthand(value)[0] if name == "font" else value
+    if not size:
+        return False
+    px = _size_px(size)
+    return px is None or px >= least
+
+
+def _is_bold(name: str, value: str) -> bool:
+    weight = font_shorthand(value)[1] if name == "font" else value
+    return bool(_BOLD_VALUE.fullmatch(weight.strip()))
 
 
 # What each reading of :func:`style_colors` reads: the cheap test of a stylesheet before any
@@ -417,18 +447,108 @@ _READINGS: dict[str, tuple[re.Pattern[str], Callable[[str, str], bool]]] = {
     "background": (
         re.compile(r"(?<![\w-])background(?:-color|-image)?\s*:", re.IGNORECASE),
         lambda name, value: (
-            name in ("background", "background-color", "background-image") and bool(value)
-        ),  # (an empty value is no declaration: "table { background: }")
+            name in ("background", "background-color", "background-image")
+            and bool(value)
+            and not (name == "background-image" and value == "none")
+            and _plain_background(name, value) is None
+        ),  # (an empty value is no declaration: "table { background: }"; an image of none
+        # sets no colour; a plain colour is read by :func:`background_colors`)
     ),
     "large": (
         re.compile(r"(?<![\w-])font(?:-size)?\s*:", re.IGNORECASE),
-        lambda name, value: name in ("font", "font-size") and _may_be_large(name, value),
+        lambda name, value: name in ("font", "font-size") and _may_be_large(name, value, _LARGE_PX),
+    ),
+    # a size large where the text is bold (18.66 px)
+    "large-bold": (
+        re.compile(r"(?<![\w-])font(?:-size)?\s*:", re.IGNORECASE),
+        lambda name, value: (
+            name in ("font", "font-size") and _may_be_large(name, value, _LARGE_BOLD_PX)
+        ),
     ),
     "bold": (
         re.compile(r"(?<![\w-])font(?:-weight)?\s*:", re.IGNORECASE),
-        lambda name, value: name in ("font", "font-weight") and bool(_BOLD_VALUE.search(value)),
+        lambda name, value: name in ("font", "font-weight") and _is_bold(name, value),
+    ),
+    # any size or weight (a heading's default 2em or bold gives way to it: h2{font-size:14px})
+    "size": (
+        re.compile(r"(?<![\w-])font(?:-size)?\s*:", re.IGNORECASE),
+        lambda name, value: name in ("font", "font-size") and value not in _INHERITED,
+    ),
+    "weight": (
+        re.compile(r"(?<![\w-])font(?:-weight)?\s*:", re.IGNORECASE),
+        lambda name, value: name in ("font", "font-weight") and value not in _INHERITED,
     ),
 }
+
+
+_PLAIN_COLOR = re.compile(r"#[0-9a-f]{3,8}|(?:rgba?|hsla?)\([^()]*\)|[a-z]+")
+_NOT_PLAIN = frozenset({"none", "transparent", "initial", "currentcolor", *_INHERITED})
+
+
+def _plain_background(name: str, value: str) -> str | None:
+    """The colour of a ``background``/``background-color`` declaration that is a colour and
+    nothing else (``#ffffff``, ``white``, ``rgb(…)``), lower case; None for anything else (an
+    image, a gradient, ``var()``, ``transparent``)."""
+    if name not in ("background", "background-color"):
+        return None
+    value = value.strip().lower()
+    if value in _NOT_PLAIN or not _PLAIN_COLOR.fullmatch(value):
+        return None
+    return value
+
+
+@functools.lru_cache(maxsize=64)
+def _background_color_rules(css: str) -> tuple[tuple[bool, str, tuple[str, ...]], ...]:
+    """(whether ``!important``, the colour, the selectors) of each rule of a stylesheet that
+    sets a plain background colour for every reader, as :func:`_color_rules` reads them."""
+    import tinycss2
+
+    found: list[tuple[bool, str, tuple[str, ...]]] = []
+    for rule in _style_rules(_parsed(css), everyone=True):
+        plain = [
+            (declaration.important, color)
+            for declaration in tinycss2.parse_declaration_list(
+                rule.content, skip_comments=True, skip_whitespace=True
+            )
+            if declaration.type == "declaration"
+            and (
+                color := _plain_background(
+                    declaration.lower_name, tinycss2.serialize(declaration.value)
+                )
+            )
+        ]
+        if not plain:
+            continue
+        important = [color for is_important, color in plain if is_important]
+        selectors = tuple(
+            selector
+            for selector in _selectors(rule.prelude)
+            if not _OUTLOOK_DARK.search(selector) and not _TRANSIENT.search(selector)
+        )
+        if selectors:  # the last declaration wins, or the last !important one
+            found.append((bool(important), (important or [plain[-1][1]])[-1], selectors))
+    return tuple(found)
+
+
+def background_colors(root: Any) -> Callable[[Any], list[tuple[bool, str]]]:
+    """The plain background colours (``td{background-color:#ffffff}``, ``*{background:#fff}``)
+    a stylesheet rule may give an element of ``root``, each with whether it is
+    ``!important``, in the order written: rules for every reader, picked as
+    :func:`style_colors` picks backgrounds (a client's wrapper applies in that client only).
+    Rules that set anything else (an image, a gradient) are ``style_colors(root,
+    "background")``'s. Asked of a few elements (those around a failing text)."""
+    found: list[tuple[frozenset[Any], bool, str]] = []
+    sheets = [css for css in style_texts(root) if _READINGS["background"][0].search(css)]
+    if sheets:
+        picker = _Picker(root, wrappers=False)
+        seen: set[tuple[int, bool, str]] = set()
+        for css in sheets:
+            for important, color, selectors in _background_color_rules(css):
+                for picked in picker.picked(selectors):
+                    if (id(picked), important, color) not in seen:
+                        seen.add((id(picked), important, color))
+                        found.append((picked, important, color))
+    return lambda el: [(important, color) for picked, important, color in found if el in picked]
 
 
 def _selectors(prelude: list[Any]) -> list[str]:

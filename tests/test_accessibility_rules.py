@@ -815,3 +815,108 @@ def test_large_text_is_read_from_the_styles_around_and_the_heading(tmp_path: Pat
             "email.html:8",
         )
     ]
+
+
+BLUE = 'style="color:#ffffff;background-color:#348eda"'  # 3.5:1: passes as large text only
+
+
+@pytest.mark.parametrize(
+    ("css", "element", "reported"),
+    [
+        # a rule that sets a heading's size or weight beats its default 2em / 1.5em bold
+        ("h2{font-size:14px}", f"<h2 {BLUE}>Условия</h2>", True),
+        ("h1{font-size:16px;font-weight:normal}", f"<h1 {BLUE}>Условия</h1>", True),
+        ("h2{font-size:30px}", f"<h2 {BLUE}>Условия</h2>", False),
+        # 18.66 px is large only in bold: 20 px, 120 %, 1.2em of normal weight need 4.5:1
+        ("p{font-size:20px}", f"<p {BLUE}>Условия</p>", True),
+        ("p{font-size:120%}", f"<p {BLUE}>Условия</p>", True),
+        ("p{font-size:1.2em}", f"<p {BLUE}>Условия</p>", True),
+        ("p{font-size:1.2em;font-weight:bold}", f"<p {BLUE}>Условия</p>", False),
+        ("p{font-size:24px}", f"<p {BLUE}>Условия</p>", False),
+        # the font shorthand's size is before the "/" (22px is its line height), and its weight
+        ("p{font:normal 14px/22px Arial}", f"<p {BLUE}>Условия</p>", True),
+        ("p{font:14px/30px Arial}", f"<p {BLUE}>Условия</p>", True),
+        ("p{font:bold 20px/22px Arial}", f"<p {BLUE}>Условия</p>", False),
+        # all of the text bold at 19 px is large; a bold word in it is not all of it
+        (
+            "",
+            '<p style="color:#ffffff;background-color:#348eda;font-size:19px"><b>Всё</b></p>',
+            False,
+        ),
+        (
+            "",
+            '<p style="color:#ffffff;background-color:#348eda;font-size:19px"><b>Всё</b> и нет</p>',
+            True,
+        ),
+        (
+            "p{font-weight:normal}",
+            '<p style="color:#ffffff;background-color:#348eda;font-size:19px">'
+            '<strong style="font-weight:inherit">Всё</strong></p>',
+            True,
+        ),
+    ],
+)
+def test_a_rule_s_size_and_weight_decide_large_text(
+    tmp_path: Path, css: str, element: str, reported: bool
+) -> None:
+    """(QA probe R r30 l_*, m_*) A rule's size and weight are read as they are, and a
+    heading's default gives way to them; the text is judged at 4.5:1 unless it may be
+    large."""
+    html = GOOD.replace("<title>", f"<style>{css}</style><title>").replace(
+        "<body>", f"<body>\n{element}"
+    )
+    found = findings(tmp_path, html, "A11Y006")
+    if reported:
+        assert len(found) == 1 and found[0][1] == "email.html:4", found
+        assert "#ffffff on #348eda 3.5:1 (line 4)" in found[0][0]
+        assert found[0][0].startswith("1 text(s)")
+    else:
+        assert found == []
+
+
+@pytest.mark.parametrize(
+    ("css", "cell", "background"),
+    [
+        # one plain colour a rule gives the cell (or all that may agree) is judged
+        ("td{background-color:#ffffff}", ' bgcolor="#ffffff"', "#ffffff"),
+        ("td{background-color:#ffffff} .btn{background:white}", "", "white"),
+        ("*{background-color:#fff}", "", "#fff"),
+        ("td{background:#fff !important}", ' style="background-color:#eeeeee"', "#fff"),
+        # an image of none sets no colour: the bgcolor stands
+        ("td{background-image:none}", ' bgcolor="#ffffff"', "#ffffff"),
+        # a gradient is judged on the colour under it, not said as an image's fallback
+        (
+            "",
+            ' style="background-color:#ffffff;background-image:linear-gradient(#000,#111)"',
+            "#ffffff",
+        ),
+    ],
+)
+def test_a_plain_background_colour_a_rule_sets_is_judged(
+    tmp_path: Path, css: str, cell: str, background: str
+) -> None:
+    """(QA probe R a/bgsame, star) A rule that gives a background a plain colour is read: the
+    text is judged on it, as on an inline one."""
+    html = RULED_CELL.format(css=css, cell=cell, utm=UTM)
+    assert findings(tmp_path, html, "A11Y006") == [
+        (
+            "1 text(s) below WCAG AA contrast: “Shop the sale” #ffffff on "
+            f"{background} 1.0:1 (line 5)",
+            "email.html:5",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        "td{background-color:#1a1a1a}",  # white on it passes
+        "td{background:#ffffff} .btn{background:#1a1a1a}",  # two colours: not known which
+        "td{background:transparent}",  # the colour further out: not read
+    ],
+)
+def test_a_background_rule_that_passes_or_is_not_known_is_not_reported(
+    tmp_path: Path, css: str
+) -> None:
+    html = RULED_CELL.format(css=css, cell=' bgcolor="#ffffff"', utm=UTM)
+    assert findings(tmp_path, html, "A11Y006") == []
