@@ -26,6 +26,7 @@ import regex
 from mailcheck.i18n import t
 from mailcheck.templating.breakage import OWN_SYNTAX, UNREAD_TAGS, TagPattern
 from mailcheck.templating.catalogue import Catalogue, load_catalogue
+from mailcheck.templating.dialect import Dialect
 
 _CURLY = regex.compile(r"\{\{|\{%")
 _BARE = regex.compile(r"\{\{[A-Za-z_][\w.]*\}\}")  # {{name}}: the Mustache house style
@@ -156,6 +157,28 @@ def without_comments(text: str) -> str:
     return closed + text[end:]
 
 
+# A Handlebars or Mustache comment ({{!-- … --}}, {{! … }}, with "~" or not): the engine
+# prints nothing of it, so a tag or a link written there is neither a tag nor a link
+_TEMPLATE_COMMENT = re.compile(r"\{\{~?!--.*?--~?\}\}|\{\{~?!(?!--)[^}]*\}\}", re.S)
+
+
+def without_template_comments(text: str) -> str:
+    """``text`` with its Handlebars and Mustache comments blanked, line breaks kept."""
+    if "{{" not in text or "!" not in text:
+        return text
+    return _TEMPLATE_COMMENT.sub(lambda m: "\n" * m.group(0).count("\n"), text)
+
+
+def platform_of(dialect: Dialect, texts: Iterable[str | None]) -> str | None:
+    """The one ESP whose own tags ``dialect``'s template parts write outside comments
+    (Postmark's {{{ pm:unsubscribe }}} in Handlebars), else None."""
+    if not dialect.platform_markers:
+        return None
+    joined = without_template_comments(without_comments("\n".join(t for t in texts if t)))
+    found = dialect.platform_marker_counts(joined)
+    return next(iter(found)) if len(found) == 1 else None
+
+
 # Elements that show code as it is written (htmlparse's _CODE): "${price}" there is a
 # JavaScript template literal, a shell or Kotlin string shown to the reader, not a tag
 _SHOWN_CODE = re.compile(r"<(code|pre|kbd|samp|tt)\b[^<>]*>", re.I)
@@ -228,12 +251,13 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
         return not_read(own[0], own[1], _line_at(joined, own[2]))
     catalogue = catalogue or load_catalogue()
     counts: dict[str, int] = {}
+    own_tags = without_template_comments(joined)  # {{!-- {{{ pm:unsubscribe }}} --}}: no tag
     platforms: dict[str, str] = {}  # dialect -> the ESP whose own tags beside it were found
     esp_own: dict[str, int] = {}  # dialect -> how many of that ESP's own tags
     for dialect in catalogue.dialects.values():
         # (the curly trio's are counted by _curly_trio; an ESP's own tags beside one of them,
         # Postmark's {{{ pm:unsubscribe }}} in Handlebars, still name the platform)
-        for esp, its_own in dialect.platform_marker_counts(joined).items():
+        for esp, its_own in dialect.platform_marker_counts(own_tags).items():
             esp_own[dialect.name] = esp_own.get(dialect.name, 0) + its_own
             platforms.setdefault(dialect.name, esp)
         if dialect.name not in _CURLY_TRIO:

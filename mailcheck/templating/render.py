@@ -36,7 +36,9 @@ from mailcheck.templating.detect import (
     hubl_tags,
     lone_code_tags,
     part_line,
+    platform_of,
     without_comments,
+    without_template_comments,
 )
 from mailcheck.templating.dialect import Dialect
 from mailcheck.templating.links import (
@@ -308,6 +310,10 @@ def _choose_dialect(
         platform = detection.platform or platform  # eSputnik's own tags: read as its
         return catalogue.get(detection.dialect), platform, not detection.certain, False
     campaign.dialect = chosen.name if chosen is not None else "none"
+    if chosen is not None and not platform:
+        # template = "handlebars" and no esp: Postmark's own {{{ pm:unsubscribe }}} still says
+        # whose it is, as it does in a template whose dialect is detected
+        platform = platform_of(chosen, (source for _, source in sources))
     campaign.dialect_declared = chosen is not None  # by template = or esp =, not detected
     declared = campaign.dialect_explicit or bool(config.template)
     return chosen, platform, False, declared and platform not in _SUPERSET_PLATFORMS
@@ -554,7 +560,8 @@ def _links_made(variables: list[Variable]) -> frozenset[str]:
     is never printed as text ("Dear {{ first_name }}" beside href="{{ first_name }}", "Call
     *|MANAGER|*": that use wants a fallback). A URL name only ever printed as text
     ("Login: {{ login_url }}") shows no link the application builds: it may be a profile's
-    field (a contact's website_url) and keeps its PER001. Never a misspelt link tag, never an
+    field (a contact's website_url) and keeps its PER001. A link in a comment, HTML's or the
+    template's, is no link and shows nothing. Never a misspelt link tag, never an
     unsubscribe tag of the author's own ("*|UNSUBSCRIBE|*", "%UNSUBSCRIBE_LINK%" for
     Mailchimp's *|UNSUB|* or DashaMail's %UNSUBSCRIBE_URL%: the platform fills its own,
     nobody fills that one, and the way out is broken)."""
@@ -582,7 +589,9 @@ def _variables(parts: list[_Part], is_system: SystemNames, dialect: Dialect) -> 
         if part.where == "text":  # its links are the URLs written out in it
             found = text_link_spans(part.source, dialect)
         elif link_header or part.where == "html":
-            found = link_spans(part.source, dialect, header=link_header)
+            # a link in a comment, HTML's or the template's, is no link: it exempts nothing
+            shown = part.source if link_header else without_comments(part.source)
+            found = link_spans(without_template_comments(shown), dialect, header=link_header)
         else:
             found = []
         spans = _spans_by_line(found)
