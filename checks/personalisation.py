@@ -13,8 +13,10 @@ from mailcheck.model import Breakage, Document, Link, Severity, Variable
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import (
     broken_text,
+    flatten_sample,
     leftover_tags,
     missing_from_samples,
+    sample_has,
     shape,
     value_shown,
 )
@@ -238,10 +240,13 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     unless every sample recipient gives them a value, named as the template names them, case
     and all: `{"Tx": {"Data": {"order_id": "A-17"}}}` in a JSON samples file, a column
     `Tx.Data.order_id` in a CSV one (`{"tx": …}` is another name). The finding shows the shape.
+    A sample recipient that gives a field an empty value shows a call that breaks the text:
+    that field is the error, as on any platform, not part of the warning.
     Postmark fills a template only from the `TemplateModel` the sending application passes in
     the API call that sends it, never from a contact profile: for a campaign with
     `esp = "postmark"`, or whose template writes a tag only Postmark writes
-    (`{{{ pm:unsubscribe }}}`, a layout's `{{{ @content }}}`), every variable Postmark does not
+    (`{{{ pm:unsubscribe }}}`, a layout's `{{{ @content }}}`, outside a comment; with
+    `template = "handlebars"` declared too), every variable Postmark does not
     fill itself is such a field, the same one warning. A Handlebars template with neither is
     not known to be Postmark's: its variables stay errors.
 
@@ -283,9 +288,13 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
         evidence = _evidence(probe[name], received) if name in probe else None
         misspelt = next((v.misspelt for v in uses if v.misspelt[0]), None)
         if misspelt is None and all(v.payload for v in uses):
-            if not _samples_give(ctx, name):
+            if _samples_give(ctx, name):
+                continue
+            if not _given_broken(ctx, name, probe, received):
                 payload[name] = uses
-            continue
+                continue
+            # a sample recipient gives it, and the text breaks with its value ("" or spaces):
+            # that call's data is shown, the broken text certain, as on any platform
         if misspelt is not None:
             # a platform's link tag misspelt: no field of that name, nobody fills it
             yield Problem(
@@ -356,6 +365,21 @@ def _samples_give(ctx: Context, name: str) -> bool:
     return bool(samples) and all(value_shown(s, name, dialect).strip() for s in samples)
 
 
+def _given_broken(
+    ctx: Context,
+    name: str,
+    probe: dict[str, list[Breakage]],
+    received: dict[tuple[str, str], list[str]],
+) -> bool:
+    """Whether a sample recipient that gives ``name`` (an empty value, spaces) receives the
+    text its emptying breaks: the data of that call is shown, not unseen."""
+    labels = {label for b in probe.get(name, ()) for label in received.get((b.part, b.snippet), ())}
+    dialect = ctx.campaign.dialect
+    return any(
+        sample_has(flatten_sample(s), name, dialect) for s in _samples_of(ctx, sorted(labels))
+    )
+
+
 def _payload_unseen(
     ctx: Context,
     fields: dict[str, list[Variable]],
@@ -365,12 +389,22 @@ def _payload_unseen(
 ) -> Problem:
     """PER001 for the fields of the data the API call that sends the message passes
     (listmonk's ``.Tx.Data.order_id``): whether each is there is the caller's."""
-    message = t(
-        "could not verify {names}: they are {source}, which mailcheck cannot see, and a call "
-        "without one of them prints it empty",
-        names=Joined(", ", [f"“{name}”" for name in fields]),
-        source=source,
-    )
+    names = Joined(", ", [f"“{name}”" for name in fields])
+    one = len(fields) == 1
+    if one:
+        message = t(
+            "could not verify {name}: it is a field of {source}, which mailcheck cannot see, "
+            "and a call without it prints it empty",
+            name=names,
+            source=source,
+        )
+    else:
+        message = t(
+            "could not verify {names}: they are {source}, which mailcheck cannot see, and a "
+            "call without one of them prints it empty",
+            names=names,
+            source=source,
+        )
     for name in fields:
         if name in probe:
             message = t(
@@ -382,10 +416,35 @@ def _payload_unseen(
     nested: object = "…"
     for part in reversed(first.split(".")):
         nested = {part: nested}
+    if ctx.campaign.samples:
+        # the samples are given, without these fields: they are what to complete
+        advice = (
+            N_(
+                "{message}. Give it a fallback in the template, or, to check it, give it in "
+                "the sample recipients, as a call passes it, named as the template names it: "
+                "{json} in a JSON samples file, a column “{column}” in a CSV one"
+            )
+            if one
+            else N_(
+                "{message}. Give them a fallback in the template, or, to check them, give them "
+                "in the sample recipients, as a call passes them, named as the template names "
+                "them: {json} in a JSON samples file, a column “{column}” in a CSV one"
+            )
+        )
+    elif one:
+        advice = N_(
+            "{message}. Give it a fallback in the template, or, to check it, give sample "
+            "recipients (samples in campaign.toml) with the data a call passes, named as the "
+            "template names it: {json} in a JSON samples file, a column “{column}” in a CSV one"
+        )
+    else:
+        advice = N_(
+            "{message}. Give them a fallback in the template, or, to check them, give sample "
+            "recipients (samples in campaign.toml) with the data a call passes, named as the "
+            "template names it: {json} in a JSON samples file, a column “{column}” in a CSV one"
+        )
     message = t(
-        "{message}. Give them a fallback in the template, or, to check them, give sample "
-        "recipients (samples in campaign.toml) with the data a call passes, named as the "
-        "template names it: {json} in a JSON samples file, a column “{column}” in a CSV one",
+        advice,
         message=message,
         json=json.dumps(nested, ensure_ascii=False),
         column=first,

@@ -379,7 +379,9 @@ def test_the_api_calls_data_given_by_the_samples_is_no_per001(tmp_path: Path) ->
     )
     [per001] = only(result, "PER001")
     assert (per001.severity, per001.places) == (Severity.WARNING, ("email.html:7",))
-    assert per001.message.startswith("could not verify “Tx.Data.arrival_day”: they are")
+    # one field, said in the singular; the samples are given: give it in them
+    assert per001.message.startswith("could not verify “Tx.Data.arrival_day”: it is a field of")
+    assert "give it in the sample recipients, as a call passes it" in per001.message
 
 
 @pytest.mark.parametrize(
