@@ -172,10 +172,11 @@ def read_accessibility(
     for el in root.xpath("//*[contains(@style, 'olor')]|//font[@color]"):
         found = _low_contrast(el, styled, plain)
         # hidden text last: few elements fail, and the test walks up to the root
+        # (the stylesheets' hiding rules are read only when the inline styles show it)
         if (
             found
             and not _hidden_here(el, is_hidden)
-            and not (el in ruled() or any(node in ruled() for node in el.iterancestors()))
+            and not _hidden_here(el, lambda node: node in ruled())
         ):
             facts.low_contrast.append(found)
     return facts

@@ -145,23 +145,20 @@ class Words:
 
     def __init__(self, languages: dict[str, dict[str, list[str]]]) -> None:
         self.languages = sorted(languages)
-        self.link = Phrases(p for lang in languages.values() for p in lang.get("link", []))
-        self.sentence = Phrases(p for lang in languages.values() for p in lang.get("sentence", []))
-        self.generic = Phrases(p for lang in languages.values() for p in lang.get("generic", []))
-        self.preference = Phrases(
-            p for lang in languages.values() for p in lang.get("preference", [])
-        )
-        self.manage = Phrases(p for lang in languages.values() for p in lang.get("manage", []))
-        self.mail = Phrases(p for lang in languages.values() for p in lang.get("mail", []))
-        self.subscription = Phrases(
-            p for lang in languages.values() for p in lang.get("subscription", [])
-        )
-        self.own_subscription = Phrases(
-            p for lang in languages.values() for p in lang.get("own_subscription", [])
-        )
-        self.qualified = Phrases(
-            p for lang in languages.values() for p in lang.get("qualified", [])
-        )
+
+        def phrases(kind: str) -> Phrases:
+            """Every language's phrases of one kind (a key of unsubscribe_words.toml)."""
+            return Phrases(p for lang in languages.values() for p in lang.get(kind, []))
+
+        self.link = phrases("link")
+        self.sentence = phrases("sentence")
+        self.generic = phrases("generic")
+        self.preference = phrases("preference")
+        self.manage = phrases("manage")
+        self.mail = phrases("mail")
+        self.subscription = phrases("subscription")
+        self.own_subscription = phrases("own_subscription")
+        self.qualified = phrases("qualified")
 
     def manages_own_subscription(self, text: str) -> bool:
         """A subscription managed with no other noun qualifying it ("Manage your
