@@ -21,6 +21,7 @@ from mailcheck.lengths import (
 )
 from mailcheck.model import Document, Severity
 from mailcheck.rules import PLACEHOLDER_PREHEADER, UNREAD_PARTS, Context, Problem, rule
+from mailcheck.templating.samples import flatten_sample, sample_has
 from mailcheck.templating.system import holds_stand_in, leading_slot
 from mailcheck.text import (
     grapheme_len,
@@ -78,7 +79,9 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
     `{{ campaign.preview_text }}`, Mailchimp's `*|MC_PREVIEW_TEXT|*`) is "could not verify"
     too: the platform's field may be left empty, and its length is not known. A preheader
     written in the template or `campaign.toml` whose variables render it empty is said so,
-    quoted as written (PER001 names the variables).
+    quoted as written (PER001 names the variables), unless they are the data of the API call
+    that sends it (Postmark's `TemplateModel`) that no sample recipient gives: it is empty
+    here only for want of that data, and PER001 says it cannot verify them.
 
     ## Why it matters
     Without a preheader, clients fill the preview line with the first body text they find:
@@ -113,6 +116,10 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
         static = ctx.campaign.static
         document = main.document if main else static
         written = _written_preheader(ctx)
+        if written and _data_unseen(ctx):
+            # its variables are the API call's data that no sample gives (Postmark's
+            # TemplateModel): empty only for want of it here, which PER001 says it cannot verify
+            return
         if written:
             # written, but empty as rendered: its variables have no value here (PER001)
             first = _first_text(document, static)
@@ -176,6 +183,26 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
         else:
             message = t("no preheader (preview text) found")
         yield Problem(message, location="preheader", cause=cause)
+
+
+def _data_unseen(ctx: Context) -> bool:
+    """Whether the written preheader's variables are all fields of the data the API call that
+    sends it passes (Postmark's TemplateModel) that no sample recipient gives: it renders empty
+    here for want of that data, which mailcheck cannot see, not for certain."""
+    campaign = ctx.campaign
+    if campaign.preheader_explicit:
+        written = campaign.preheader or ""
+    else:
+        written = campaign.static.preheader or "" if campaign.static is not None else ""
+    named = [
+        v
+        for v in campaign.variables
+        if re.search(rf"(?<![\w.]){re.escape(v.name)}(?![\w.])", written)
+    ]
+    flats = [flatten_sample(s) for s in campaign.samples]
+    return bool(named) and all(
+        v.payload and not any(sample_has(f, v.name, campaign.dialect) for f in flats) for v in named
+    )
 
 
 def _written_preheader(ctx: Context) -> str:
