@@ -194,16 +194,37 @@ def heading_text(heading: Any) -> str:
 
 
 def _tables_with_own_header(root: Any) -> set[Any]:
-    """The tables that have a <th> of their own (not one of a table nested in them).
+    """The tables that have a <th> of their own (not one of a table nested in them) heading
+    data: a table with a header cell used as a layout cell (:func:`_layout_cell`) is a layout
+    table, its other <th> too (Foundation's column wraps its content in a <th> beside an
+    "expander" one).
 
     Found from the headers up, in one pass: asking each table for its headers walks nested
     layout tables once per level.
     """
-    return {
-        table
-        for th in root.iter("th")
-        if (table := next(th.iterancestors("table"), None)) is not None
-    }
+    headed: set[Any] = set()
+    laid_out: set[Any] = set()
+    for th in root.iter("th"):
+        if (table := next(th.iterancestors("table"), None)) is not None:
+            (laid_out if _layout_cell(th, table) else headed).add(table)
+    return headed - laid_out
+
+
+# Foundation for Emails' grid: <table class="row"><tr><th class="columns"> (or "column"), the
+# content in a <table><tr><th>…</th><th class="expander"></th></tr></table>
+_GRID_CELLS = frozenset({"columns", "column"})
+
+
+def _layout_cell(th: Any, table: Any) -> bool:
+    """Whether a <th> lays out rather than heads a column of data: a grid's column (a
+    "columns"/"column" cell of a table of class "row", Foundation's), Foundation's "expander"
+    cell, or a cell that holds a table of its own (a column of a layout built of <th>)."""
+    classes = set((th.get("class") or "").split())
+    if "expander" in classes:
+        return True
+    if classes & _GRID_CELLS and "row" in (table.get("class") or "").split():
+        return True
+    return next(th.iterdescendants("table"), None) is not None
 
 
 def _named_by_attribute(anchor: Any) -> bool:
