@@ -842,6 +842,8 @@ def _places(ctx: Context, found: dict[str, list[str]], code: bool = True) -> tup
         for where in (
             ctx.text_places(*dict.fromkeys(texts), every=True, code=code)
             if place == html
+            else ctx.text_part_places(*dict.fromkeys(texts))
+            if place == "text part"
             else (place,)
         )
     )
@@ -1096,7 +1098,7 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
             # written in the file, every reader sees it; put there by mailcheck's own reading
             # of bytes it could not decode, a mail client may read them otherwise
             written = place in parts and ctx.campaign.replacement_written
-            where = ctx.text_places("\ufffd", every=True) if place == parts[0] else (place,)
+            where = _part_places(ctx, place, "\ufffd")
             yield Problem(
                 message, where[0], locations=where, severity=Severity.ERROR if written else None
             )
@@ -1112,16 +1114,26 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
         meant = ftfy.fix_text(sample)
         if words and meant != sample:  # ftfy can read it: a charset mix-up, not a rare script
             message = t("mojibake “{sample}” (meant: “{meant}”)", sample=sample, meant=meant)
-            yield Problem(message, location=place)
+            where = _part_places(ctx, place, *words)
+            yield Problem(message, where[0], locations=where)
             continue
         latin1 = [w for w in _LATIN1_MOJIBAKE.findall(text) if _reads_as_russian(w)][:4]
         if len(latin1) >= 2:
             sample = " ".join(latin1)
             meant = sample.encode("latin-1").decode("cp1251")
             message = t("mojibake “{sample}” (meant: “{meant}”)", sample=sample, meant=meant)
-            yield Problem(message, location=place)
+            where = _part_places(ctx, place, *latin1)
+            yield Problem(message, where[0], locations=where)
     if in_html:
         yield _html_entities(ctx, list(dict.fromkeys(in_html)))
+
+
+def _part_places(ctx: Context, place: str, *texts: str) -> tuple[str, ...]:
+    """Every line of the HTML or of the text part that ``texts`` stand on; another place
+    (the subject, the preheader) as it is."""
+    if place == (ctx.campaign.html_label or "html"):
+        return ctx.text_places(*texts, every=True)
+    return ctx.text_part_places(*texts) if place == "text part" else (place,)
 
 
 def _charsets(codecs: list[str]) -> Joined:
@@ -1315,7 +1327,8 @@ def _plain_entities(ctx: Context, place: str, entities: list[str], text: str) ->
             tags=quoted_list(tags),
             entities=shown,
         )
-        return Problem(message, location=place, severity=Severity.ERROR)
+        where = f"{ctx.campaign.text_label}:{line}" if ctx.campaign.text else place
+        return Problem(message, location=where, severity=Severity.ERROR)
     if place in ("subject", "preheader") and ctx.campaign.kind == "toml":
         message = t(
             "could not verify: HTML entities in the {place}: {entities} (a {place} is plain "
@@ -1330,7 +1343,8 @@ def _plain_entities(ctx: Context, place: str, entities: list[str], text: str) ->
         entities=shown,
         place=t(place),
     )
-    return Problem(message, location=place, severity=Severity.ERROR)
+    places = _part_places(ctx, place, *entities)
+    return Problem(message, places[0], locations=places, severity=Severity.ERROR)
 
 
 _RUSSIAN_VOWELS = frozenset("аеёиоуыэюя")

@@ -278,6 +278,23 @@ class Context:
                     break
         return tuple(self.html_at(n) for n in sorted(lines)) or (self.html_at(0),)
 
+    def text_part_places(self, *texts: str) -> tuple[str, ...]:
+        """Each line of the text part as written that each text stands on (its words apart
+        by any blanks and line breaks), in order, as its links' and variables' lines are
+        named ("email.txt:3"); the part's label alone when none is written so (rendered from
+        a variable): the reader still knows the part."""
+        source = self.campaign.text or ""
+        label = self.campaign.text_label
+        lines: set[int] = set()
+        for text in texts if source else ():
+            words = r"\s+".join(re.escape(word) for word in text.split())
+            for flags in (0, re.IGNORECASE):  # as written first, else in any case
+                found = [m.start() for m in re.finditer(words, source, flags)] if words else []
+                lines.update(source.count("\n", 0, start) + 1 for start in found)
+                if found:
+                    break
+        return tuple(f"{label}:{n}" for n in sorted(lines)) or (label,)
+
     @cached_property
     def _copy_source(self) -> str:
         """:attr:`_shown_source` with the code elements' content blanked out too."""

@@ -74,7 +74,7 @@ def test_placeholder_copy_is_one_finding_per_severity_listing_each_text_and_plac
             "error",
             ["preheader"],
         ),
-        ({"text": "Lorem ipsum dolor sit amet"}, "error", ["text part"]),
+        ({"text": "Lorem ipsum dolor sit amet"}, "error", ["email.txt:1"]),
         # a layout's own words about its preheader, in the visible text (Mailchimp's preview
         # row beside the web-version link, Lee Munroe's), are certain as the dummy text is
         (
@@ -92,7 +92,7 @@ def test_placeholder_copy_is_one_finding_per_severity_listing_each_text_and_plac
         (
             {"text": "Use this area to offer a short teaser of your email's content."},
             "error",
-            ["text part"],
+            ["email.txt:1"],
         ),
         (
             {"body": '<div style="display:none">Use this area to offer a short teaser</div>'},
@@ -583,7 +583,7 @@ def test_a_message_with_a_text_part_alone_names_that_part_once(tmp_path: Path) -
         "Отписаться: https://shop.test/unsub\n".encode()
     )
     [found] = only(check(eml), "BRF002")
-    assert found.locations == ("text part",)
+    assert found.locations == ("text/plain part:1",)
     assert found.message.endswith(": “30.09.2026” (text part)")
 
 
@@ -609,7 +609,7 @@ def test_a_saved_message_is_judged_on_its_date_header(tmp_path: Path) -> None:
         "dates before the send date 2014-03-27 (the message's Date header): “March 1, 2014” "
         "(text part)"
     )
-    assert found.locations == ("text part",)
+    assert found.locations == ("text/plain part:1",)
 
 
 @pytest.mark.parametrize(
@@ -700,11 +700,9 @@ def test_a_day_written_after_a_digit_or_a_dot_is_no_date(tmp_path: Path) -> None
 )
 def test_garbled_text(tmp_path: Path, text: str, message: str) -> None:
     found = only(check(campaign(tmp_path, body=f"{BODY}\n{text}")), "BRF003")
-    # a "�" is found where it is written; mojibake is named by its words
+    # a "�" is found where it is written, mojibake where its words are
     written = "\ufffd" in text
-    assert [(f.message, f.location) for f in found] == [
-        (message, "email.html:10" if written else "email.html")
-    ]
+    assert [(f.message, f.location) for f in found] == [(message, "email.html:10")]
     # a "�" written in the file is seen by every reader: an error; mojibake is a reading
     assert [f.severity.value for f in found] == ["error" if written else "warning"]
 
@@ -815,7 +813,7 @@ def test_mojibake_words_among_english_are_named_alone(tmp_path: Path) -> None:
     )
     found = only(check(campaign(tmp_path, body=body)), "BRF003")
     assert [(f.message, f.location) for f in found] == [
-        ("mojibake “Ð¿Ñ€Ð¸Ð²ÐµÑ‚” (meant: “привет”)", "email.html")
+        ("mojibake “Ð¿Ñ€Ð¸Ð²ÐµÑ‚” (meant: “привет”)", "email.html:9")
     ]
 
 
@@ -1879,7 +1877,7 @@ def test_a_text_part_of_html_source_is_said_so(tmp_path: Path) -> None:
             "part, where no tag or entity is read (put the plain text there, or let the ESP "
             "make it from the HTML)",
             "error",
-            ("text part",),
+            ("text/plain part:3",),
         )
     ]
 
@@ -1902,7 +1900,7 @@ def test_spamassassins_spam_004_is_html_source_in_its_text_part() -> None:
 
     path = corpus_root() / "apache+spamassassin/t/data/spam/004"
     [finding] = only(check(path), "BRF003")
-    assert finding.places == ("text part",)
+    assert finding.places == ("text/plain part:25",)
     assert finding.message.startswith(
         "the text part shows HTML source from its line 25 (“<html>”, “<head>”, “<meta>”, "
         "“<title>” …), its entities (“&nbsp;”) as written"
