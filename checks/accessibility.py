@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterator
 from importlib import resources
 
-from mailcheck.accessibility import Accessibility
+from mailcheck.accessibility import Accessibility, parse_color
 from mailcheck.i18n import N_, Joined, quoted_list, t
 from mailcheck.model import Severity
 from mailcheck.rules import (
@@ -284,6 +284,13 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
         )
 
 
+def _shown_color(value: str) -> str:
+    """A judged colour as the message quotes it: ``#rrggbb`` in lower case, however it was
+    written (an inline ``#AAAAAA``, a rule's ``#fff``, ``white``, ``rgb()``)."""
+    rgb = parse_color(value)
+    return "#{:02x}{:02x}{:02x}".format(*rgb) if rgb is not None else value.strip()
+
+
 @rule(
     "A11Y006",
     "low-contrast",
@@ -311,7 +318,8 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     `.preheader{display:none}`: the hidden preheader is written in the background's colour on
     purpose); `mso-hide:all` hides only from Outlook, so that text is.
     Text without a letter or digit (a `·` or `|` between links) is decoration, which WCAG
-    leaves out of its contrast rule.
+    leaves out of its contrast rule. The colours are quoted in one form, `#rrggbb` in lower
+    case, however they are written (`#FFF`, `white`, `rgb(255, 255, 255)`: `#ffffff`).
 
     ## Why it matters
     Light-grey disclaimers and pale buttons are unreadable on phones in daylight and for the
@@ -328,7 +336,9 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
         return
     grouped: dict[tuple[str, str, str, float, bool, bool], list[int]] = {}
     for c in facts.low_contrast:  # the same button repeated is one entry with its lines
-        key = (c.text, c.foreground, c.background, c.ratio, c.large, c.fallback)
+        # each colour in one form, wherever it was set (an inline "#AAAAAA", a rule's "#fff")
+        fg, bg = _shown_color(c.foreground), _shown_color(c.background)
+        key = (c.text, fg, bg, c.ratio, c.large, c.fallback)
         grouped.setdefault(key, []).append(c.line)
     entries = list(grouped.items())
     # (Joined, not str.join: each entry is said in the report's language too)

@@ -276,8 +276,8 @@ def test_low_contrast_groups_repeats(tmp_path: Path) -> None:
     )
     assert findings(tmp_path, html, "A11Y006") == [
         (
-            "3 text(s) below WCAG AA contrast: “СМОТРЕТЬ” #ffffff on #FF5F06 3.0:1 (line 7, 8); "
-            "“Условия акции” #aaa on #fff 2.3:1 (line 9)",
+            "3 text(s) below WCAG AA contrast: “СМОТРЕТЬ” #ffffff on #ff5f06 3.0:1 (line 7, 8); "
+            "“Условия акции” #aaaaaa on #ffffff 2.3:1 (line 9)",
             "email.html:7",
         )
     ]
@@ -311,8 +311,8 @@ def test_the_declaration_that_wins_is_judged(tmp_path: Path) -> None:
     )
     assert findings(tmp_path, html, "A11Y006") == [
         (
-            "2 text(s) below WCAG AA contrast: “Важно” #fff on #FF5F06 3.0:1 (line 8); "
-            "“Почти” #777777 on #fff 4.48:1 (line 9)",  # 4.48, which one decimal shows as 4.5
+            "2 text(s) below WCAG AA contrast: “Важно” #ffffff on #ff5f06 3.0:1 (line 8); "
+            "“Почти” #777777 on #ffffff 4.48:1 (line 9)",  # 4.48, which one decimal shows as 4.5
             "email.html:8",
         )
     ]
@@ -348,7 +348,7 @@ def test_text_hidden_by_its_style_is_not_judged_but_text_hidden_from_outlook_is(
     )
     assert findings(tmp_path, html, "A11Y006") == [
         (
-            "2 text(s) below WCAG AA contrast: “Купить” #ffffff on #41CC00 2.1:1 (line 9); "
+            "2 text(s) below WCAG AA contrast: “Купить” #ffffff on #41cc00 2.1:1 (line 9); "
             "“Мелкий шрифт” #eeeeee on #f7f7fa 1.1:1 (line 10)",
             "email.html:9",
         )
@@ -389,8 +389,8 @@ def test_php_code_in_a_low_contrast_text_is_not_quoted(tmp_path: Path) -> None:
     )
     assert findings(tmp_path, html, "A11Y006") == [
         (
-            "2 text(s) below WCAG AA contrast: “Здравствуйте, !” #ffffff on #4DB1C6 2.5:1 "
-            "(line 7); “Ваши билеты” #ffffff on #4DB1C6 2.5:1 (line 8)",
+            "2 text(s) below WCAG AA contrast: “Здравствуйте, !” #ffffff on #4db1c6 2.5:1 "
+            "(line 7); “Ваши билеты” #ffffff on #4db1c6 2.5:1 (line 8)",
             "email.html:7",
         )
     ]
@@ -552,8 +552,8 @@ NARROW = """<!DOCTYPE html>
 </body></html>
 """
 GREY_ON_GREY = (
-    "2 text(s) below WCAG AA contrast: “Grey on grey” #777 on #888 1.3:1 (line 5); "
-    "“Also grey” #777 on #888 1.3:1 (line 6)"
+    "2 text(s) below WCAG AA contrast: “Grey on grey” #777777 on #888888 1.3:1 (line 5); "
+    "“Also grey” #777777 on #888888 1.3:1 (line 6)"
 )
 
 
@@ -585,7 +585,10 @@ def test_a_colour_every_reader_gets_clears_the_finding(tmp_path: Path, condition
     rules = ".x { color:#000 !important } .y { color:#000 }"
     css = f"{condition} {{ {rules} }}" if condition else rules
     assert findings(tmp_path, NARROW.format(css=css), "A11Y006") == [
-        ("1 text(s) below WCAG AA contrast: “grey” #777 on #888 1.3:1 (line 6)", "email.html:6")
+        (
+            "1 text(s) below WCAG AA contrast: “grey” #777777 on #888888 1.3:1 (line 6)",
+            "email.html:6",
+        )
     ]
 
 
@@ -610,7 +613,12 @@ def test_a_stylesheet_s_media_attribute_is_read_as_its_media_query(
     rules = ".x { color:#000 !important } .y { color:#000 }"
     html = NARROW.format(css=rules).replace("<style>", f'<style media="{media}">')
     assert findings(tmp_path, html, "A11Y006") == (
-        [("1 text(s) below WCAG AA contrast: “grey” #777 on #888 1.3:1 (line 6)", "email.html:6")]
+        [
+            (
+                "1 text(s) below WCAG AA contrast: “grey” #777777 on #888888 1.3:1 (line 6)",
+                "email.html:6",
+            )
+        ]
         if cleared
         else [(GREY_ON_GREY, "email.html:5")]
     )
@@ -636,8 +644,8 @@ def test_documents_that_share_a_stylesheet_read_its_colour_rules_once(
     css = f"/* {tmp_path.name} */ {filler} .y {{ color:#000 }}"
     expected = [
         (
-            "2 text(s) below WCAG AA contrast: “Grey on grey” #777 on #888 1.3:1 (line 5); "
-            "“grey” #777 on #888 1.3:1 (line 6)",
+            "2 text(s) below WCAG AA contrast: “Grey on grey” #777777 on #888888 1.3:1 (line 5); "
+            "“grey” #777777 on #888888 1.3:1 (line 6)",
             "email.html:5",
         )
     ]
@@ -662,8 +670,8 @@ def test_a_stylesheet_rule_beats_a_font_colour_attribute(tmp_path: Path) -> None
     ).format(css=".x { color:#000 }")
     assert findings(tmp_path, html, "A11Y006") == [
         (
-            "2 text(s) below WCAG AA contrast: “No rule” #777 on #888 1.3:1 (line 6); "
-            "“Inline” #777 on #888 1.3:1 (line 7)",
+            "2 text(s) below WCAG AA contrast: “No rule” #777777 on #888888 1.3:1 (line 6); "
+            "“Inline” #777777 on #888888 1.3:1 (line 7)",
             "email.html:6",
         )
     ]
@@ -879,9 +887,9 @@ def test_a_rule_s_size_and_weight_decide_large_text(
     [
         # one plain colour a rule gives the cell (or all that may agree) is judged
         ("td{background-color:#ffffff}", ' bgcolor="#ffffff"', "#ffffff"),
-        ("td{background-color:#ffffff} .btn{background:white}", "", "white"),
-        ("*{background-color:#fff}", "", "#fff"),
-        ("td{background:#fff !important}", ' style="background-color:#eeeeee"', "#fff"),
+        ("td{background-color:#ffffff} .btn{background:white}", "", "#ffffff"),
+        ("*{background-color:#fff}", "", "#ffffff"),
+        ("td{background:#fff !important}", ' style="background-color:#eeeeee"', "#ffffff"),
         # an image of none sets no colour: the bgcolor stands
         ("td{background-image:none}", ' bgcolor="#ffffff"', "#ffffff"),
         # a gradient is judged on the colour under it, not said as an image's fallback

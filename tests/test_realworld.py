@@ -415,7 +415,7 @@ def test_php_code_is_never_quoted_as_text(results: dict[str, CampaignResult]) ->
     assert quoted == []
     (contrast,) = [f for f in results["ru-runetid-1026"].findings if f.code == "A11Y006"]
     assert contrast.message.startswith("9 ")
-    assert "“Здравствуйте, !” #ffffff on #4DB1C6 2.5:1 (" in contrast.message
+    assert "“Здравствуйте, !” #ffffff on #4db1c6 2.5:1 (" in contrast.message
     assert contrast.location == "template1026.html:40"
 
 
