@@ -114,8 +114,9 @@ def layout_table_role(ctx: Context) -> Iterator[Problem]:
     Reports layout tables (tables without `<th>` or `<caption>`) that lack
     `role="presentation"`, as one finding listing their lines. A `<th>` used as a layout
     cell does not make a data table: Foundation for Emails' grid (`<th class="columns">` in
-    a `<table class="row">`, its `<th class="expander">`) and a `<th>` that holds a table
-    of its own are laid out as `<td>` cells are.
+    a `<table class="row">`, its `<th class="expander">`), a `<th>` that holds a table
+    of its own, and a table of `<th>` cells alone (no data cell for them to head) are laid
+    out as `<td>` cells are.
 
     ## Why it matters
     Screen readers announce each such table as data: "table, 3 rows, 2 columns" before every

@@ -197,7 +197,7 @@ def _tables_with_own_header(root: Any) -> set[Any]:
     """The tables that have a <th> of their own (not one of a table nested in them) heading
     data: a table with a header cell used as a layout cell (:func:`_layout_cell`) is a layout
     table, its other <th> too (Foundation's column wraps its content in a <th> beside an
-    "expander" one).
+    "expander" one), and so is a table with no data cell (<td>) of its own.
 
     Found from the headers up, in one pass: asking each table for its headers walks nested
     layout tables once per level.
@@ -207,7 +207,13 @@ def _tables_with_own_header(root: Any) -> set[Any]:
     for th in root.iter("th"):
         if (table := next(th.iterancestors("table"), None)) is not None:
             (laid_out if _layout_cell(th, table) else headed).add(table)
-    return headed - laid_out
+    # a table of header cells alone heads no data: a layout's cell written as <th> (the
+    # content table of a Foundation column narrower than the row: <table><tr><th>…</th></tr>)
+    return {table for table in headed - laid_out if table.xpath(_OWN_DATA_CELL)}
+
+
+# a data cell of the table's own rows (not of a table nested in one of them)
+_OWN_DATA_CELL = "boolean(./tr/td | ./thead/tr/td | ./tbody/tr/td | ./tfoot/tr/td)"
 
 
 # Foundation for Emails' grid: <table class="row"><tr><th class="columns"> (or "column"), the

@@ -80,3 +80,15 @@ def test_data_tables_with_header_cells_stay_silent(tmp_path: Path) -> None:
         + "</td></tr></table>\n</body></html>\n"
     )
     assert _a11y003(tmp_path, html) == []
+
+
+def test_a_column_narrower_than_the_row_without_an_expander_is_a_layout(tmp_path: Path) -> None:
+    # Foundation adds the expander to full-width columns only: <table><tr><th>…</th></tr>
+    # </table> has header cells alone, no data cell for them to head
+    html = FOUNDATION.replace('<th class="expander"></th>', "")
+    assert _a11y003(tmp_path, html) == [
+        (
+            '3 layout table(s) without role="presentation" (line 4, 6, 11)',
+            ("email.html:4", "email.html:6", "email.html:11"),
+        )
+    ]
