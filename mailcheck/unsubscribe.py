@@ -34,6 +34,7 @@ from typing import Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE, host_of, org_domain, under
+from mailcheck.lookalikes import one_script
 from mailcheck.text import last_sentence, strip_padding
 
 # Letters that do not decompose into a base letter and accents, spelled the way people write
@@ -80,8 +81,23 @@ def words_of(text: str) -> list[str]:
     Invisible format characters inside a word are no break: "U&shy;nsubscribe",
     "U&#8203;nsubscribe", "Un&#x200D;subscribe" read "Unsubscribe" (strip_padding removes them;
     a zero-width joiner too, which it keeps in the letter's cluster, as in an emoji's: a word's
-    letters are no emoji)."""
-    return _WORD.findall(fold(strip_padding(text).replace("\u200d", "")))
+    letters are no emoji). A word of Latin, Cyrillic or Greek letters with a look-alike of
+    another script reads as the reader reads it ("Unsubscrіbe" with a Cyrillic "і":
+    :func:`mailcheck.lookalikes.one_script`). Chinese and Japanese write no spaces between
+    words: each of their characters (a Korean one: each syllable) is a word, so that a phrase
+    («退订», «配信停止», «수신 거부» = «수신거부») is found inside a longer run («请点击退订»)."""
+    folded = fold(one_script(strip_padding(text).replace("\u200d", "")))
+    if _CJK_TEXT.search(folded):
+        folded = _CJK_UNIT.sub(r" \g<0> ", folded)
+    return _WORD.findall(folded)
+
+
+# After fold(): Han ideographs, kana (half-width ones are full-width by then), and a Korean
+# syllable, which NFKD has decomposed into its jamo (a leading consonant, a vowel and an
+# optional final one)
+_CJK_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+_CJK_TEXT = re.compile(f"[{_CJK_CHARS}\u1100-\u11ff]")
+_CJK_UNIT = re.compile(f"[{_CJK_CHARS}]|[\u1100-\u115f]+[\u1160-\u11a7]+[\u11a8-\u11ff]*")
 
 
 # One word of a phrase: (text, is a stem), or None for "~".
@@ -171,7 +187,11 @@ class Words:
 
     def is_generic(self, text: str) -> bool:
         """A short link text that only says "click here"."""
-        return 0 < len(words_of(text)) <= _GENERIC_WORDS_MAX and self.generic.search(text)
+        words = words_of(text)
+        # a Chinese, Japanese or Korean word is about two of its characters («点击这里»: two)
+        cjk = sum(1 for word in words if _CJK_TEXT.match(word))
+        count = len(words) - cjk + (cjk + 1) // 2
+        return 0 < count <= _GENERIC_WORDS_MAX and self.generic.search(text)
 
     def sentence_says_unsubscribe(self, sentence: str) -> bool:
         return bool(sentence) and (self.link.search(sentence) or self.sentence.search(sentence))

@@ -971,3 +971,105 @@ def test_managing_another_subscription_is_no_way_out(tmp_path: Path, footer: str
 def test_managing_the_mailings_subscription_is_a_way_out(tmp_path: Path, footer: str) -> None:
     result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>"))
     assert only(result, "UNS001") == []
+
+
+# -- a look-alike letter of another script inside a word: the reader reads the word (session 31)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Unsubscr\u0456be",  # Cyrillic і
+        "Unsubscrib\u0435",  # Cyrillic е
+        "Unsubs\u0441ribe",  # Cyrillic с
+        "UNSUBSCRI\u0412E",  # Cyrillic В, a capital
+        "Opt \u043eut",  # Cyrillic о
+        "Unsubscr\u03b9be",  # Greek ι
+        "Unsubscribe from \u03bfur emails",  # Greek ο
+        "\u041e\u0442\u043f\u0438c\u0430\u0442\u044c\u0441\u044f",  # «Отпиcаться», a Latin c
+        "\u041e\u0442\u043f\u0438ca\u0442\u044c\u0441\u044f",  # a Latin c and a
+        "o\u0442\u043f\u0438\u0441\u0430\u0442\u044c\u0441\u044f",  # a Latin o first
+    ],
+)
+def test_a_look_alike_letter_of_another_script_is_read_as_its_word(
+    tmp_path: Path, text: str
+) -> None:
+    """A link text every recipient reads as "Unsubscribe" was UNS001's error: "no unsubscribe
+    link" (a QA probe: «Unsubscrіbe» with the Cyrillic "і")."""
+    assert is_unsubscribe(Link("https://esp.test/x/1", "a", text))
+    assert uns001(tmp_path, f'<a href="https://esp.test/x/1">{text}</a>') == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Subscr\u0456be",  # a look-alike in another word is still that word
+        "S\u043c\u0441unsubscribe",  # «м»: no Latin letter looks like it (lower case)
+        "Unsu\u0431scribe",  # «б» looks like no Latin letter
+    ],
+)
+def test_a_word_that_reads_otherwise_is_not_unsubscribe(text: str) -> None:
+    assert not is_unsubscribe(Link("https://shop.test/p/1", "a", text))
+
+
+def test_the_look_alikes_are_folded_only_in_a_mixed_word() -> None:
+    from mailcheck.lookalikes import one_script
+    from mailcheck.unsubscribe import words_of
+
+    assert words_of("Unsubscr\u0456be") == ["unsubscribe"]
+    assert words_of("\u041e\u0442\u043f\u0438ca\u0442\u044c\u0441\u044f") == ["отписаться"]
+    # one word of each script, and a word as many letters of each, stay as written
+    assert one_script("\u0441\u0430\u0439\u0442 site") == "\u0441\u0430\u0439\u0442 site"
+    assert one_script("ab\u0441\u0430") == "ab\u0441\u0430"
+    assert one_script("SMS\u043a\u0430") == "SMS\u043a\u0430"  # «к»: no look-alike
+
+
+# -- Chinese, Japanese and Korean: no spaces between words (session 31)
+
+CJK_FOOTERS = [
+    # the link's own text, alone or inside a longer run of characters
+    '<a href="https://esp.test/x/1">退订</a>',
+    '如不想再收到此类邮件，请<a href="https://esp.test/x/1">点击退订</a>。',
+    '<a href="https://esp.test/x/1">取消邮件订阅</a> | <a href="https://esp.test/x/2">联系我们</a>',
+    '<a href="https://esp.test/x/1">取消訂閱</a>',
+    '<a href="https://esp.test/x/1">退訂電子報</a>',
+    '<a href="https://esp.test/x/1">メール配信の停止</a>',
+    '<a href="https://esp.test/x/1">配信解除</a>',
+    '<a href="https://esp.test/x/1">ﾒﾙﾏｶﾞ購読解除</a>',  # half-width katakana
+    '<a href="https://esp.test/x/1">수신거부</a>',
+    '<a href="https://esp.test/x/1">수신 거부</a>',
+    '<a href="https://esp.test/x/1">뉴스레터 구독 취소</a>',
+    # a generic link in the footer's sentence
+    '配信停止をご希望の方は<a href="https://esp.test/x/1">こちら</a>',
+    '如果您不想再收到我们的邮件，请<a href="https://esp.test/x/1">点击这里</a>。',
+    '더 이상 수신을 원치 않으시면 <a href="https://esp.test/x/1">여기</a>를 클릭하세요.',
+]
+
+
+@pytest.mark.parametrize("footer", CJK_FOOTERS)
+def test_chinese_japanese_and_korean_unsubscribe_links(tmp_path: Path, footer: str) -> None:
+    assert uns001(tmp_path, footer) == []
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        '<a href="https://shop.test/sale">点击这里</a>查看优惠。',  # "click here to see the deals"
+        'セール開催中！詳しくは<a href="https://shop.test/sale">こちら</a>',
+        '<a href="https://shop.test/sale">订阅</a>',  # "subscribe"
+        '<a href="https://shop.test/sale">메일 구독</a>',  # "subscribe to the mail"
+    ],
+)
+def test_other_chinese_japanese_and_korean_links_are_not_unsubscribe(
+    tmp_path: Path, footer: str
+) -> None:
+    assert uns001(tmp_path, footer) == ["email.html: no unsubscribe link in the body"]
+
+
+def test_a_cjk_phrase_is_found_inside_a_run_of_characters() -> None:
+    from mailcheck.unsubscribe import words_of
+
+    assert words_of("请点击退订") == ["请", "点", "击", "退", "订"]
+    assert words_of("수신거부") == words_of("수신 거부")
+    assert WORDS.says_unsubscribe("本邮件由系统发送，如需退订请点击")
+    assert WORDS.is_generic("点击这里") and not WORDS.is_generic("点击这里查看我们的全部新品")
