@@ -753,9 +753,13 @@ def _whole_sentences(blocks: frozenset[str]) -> list[str]:
 _URL_WRITTEN = regex.compile(
     r"(?<![\w.@/-])(?:https?://|www\.)[^\s<>()\[\]{}\"'«»“”„,;|]+", regex.I | regex.V1
 )
-# its host name: dotted labels, the last of letters (or punycode), then its port, path or end
+# its host name: dotted labels, the last with a letter (of letters or punycode for a real
+# top-level domain; with a digit or a hyphen, "acme.c0m", for none: no top-level domain but an
+# IDN's has one, so it is a stand-in), then its port, path or end. A last label of digits alone
+# is an IP address's.
 _WRITTEN_HOST = regex.compile(
-    r"(?:https?://)?((?:[\p{L}\d-]+\.)+(?:\p{L}{2,}|xn--[a-z\d-]+))(?=[/?#:]|$)", regex.I | regex.V1
+    r"(?:https?://)?((?:[\p{L}\d-]+\.)+(?:xn--[a-z\d-]+|[\p{L}\d-]*\p{L}[\p{L}\d-]*))(?=[/?#:]|$)",
+    regex.I | regex.V1,
 )
 
 

@@ -380,6 +380,26 @@ def test_a_url_on_a_special_use_or_private_name_is_an_address(tmp_path: Path) ->
     assert only(check(campaign(tmp_path, body=body)), "BRF001") == []
 
 
+def test_a_url_on_a_top_level_domain_with_a_digit_is_placeholder_copy(tmp_path: Path) -> None:
+    """No top-level domain has a digit or a hyphen but an IDN's punycode (xn--): "acme.c0m"
+    cannot exist, a stand-in as ".url" is (QA probe, session 31: "https://acme.c0m/offer" was
+    silent, its host not read as one). Real ones, an IDN's in punycode, an IP address and a
+    numbered host name stay addresses."""
+    body = BODY + (
+        "\n<p>Copy this link: https://acme.c0m/offer today</p>"  # 10
+        "\n<p>Or www.shop.co-uk/sale, https://shop.c0m</p>"  # 11
+        "\n<p>Fine: https://acme.example/sale, https://xn--h1aax.xn--p1ai/x, http://10.0.0.1/x,"
+        " https://cdn-2.shop4u.com/a, https://www.acme.web/, https://acme.com:8080/p</p>"
+    )
+    [found] = only(check(campaign(tmp_path, body=body)), "BRF001")
+    assert (found.severity, found.message, found.places) == (
+        Severity.ERROR,
+        "placeholder copy: “https://acme.c0m/offer”, “www.shop.co-uk/sale”, “https://shop.c0m”"
+        " (email.html)",
+        ("email.html:10", "email.html:11"),
+    )
+
+
 def test_a_url_on_a_name_meant_for_no_host_is_placeholder_copy(tmp_path: Path) -> None:
     """.invalid (a name meant never to resolve) in the copy is a stand-in for the address to
     come (QA probe, session 30: "https://acme.invalid" was silent); the address mailcheck
