@@ -1073,3 +1073,49 @@ def test_a_cjk_phrase_is_found_inside_a_run_of_characters() -> None:
     assert words_of("수신거부") == words_of("수신 거부")
     assert WORDS.says_unsubscribe("本邮件由系统发送，如需退订请点击")
     assert WORDS.is_generic("点击这里") and not WORDS.is_generic("点击这里查看我们的全部新品")
+
+
+# -- French and Spanish "manage … subscription" as the English: bare, or the mailings named
+# (session 31: «Gérer mon abonnement au café» was a way out, "Manage your coffee subscription"
+# not)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gérer mon abonnement au café",
+        "Gérer votre abonnement pour la box beauté",
+        "Gestionar tu suscripción de café",
+        "Administrar tu suscripción a Premium",
+    ],
+)
+def test_managing_another_subscription_in_french_or_spanish_is_no_way_out(
+    tmp_path: Path, text: str
+) -> None:
+    footer = f'<a href="https://shop.test/account/subscription">{text}</a>'
+    result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>"))
+    [found] = only(result, "UNS001")
+    assert (found.severity, found.message, found.locations) == (
+        Severity.ERROR, "no unsubscribe link in the body", ("email.html",),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        '<a href="https://shop.test/account/subscription">Gérer votre abonnement</a>',
+        '<a href="https://shop.test/account/subscription">Gérer l’abonnement</a>',
+        '<a href="https://shop.test/account/subscription">Gérer mes abonnements</a>',
+        '<a href="https://shop.test/account/s">Gérer votre abonnement à la newsletter</a>',
+        '<a href="https://shop.test/account/subscription">Gestionar tu suscripción</a>',
+        '<a href="https://shop.test/account/subscription">Administrar suscripciones</a>',
+        '<a href="https://shop.test/account/s">Gestionar tu suscripción al boletín</a>',
+        '<a href="https://esp.test/preference-center?u=1">Gestionar tu suscripción de café</a>',
+        # German, noun first ("Kaffee-Abo verwalten"), is not told apart: still the way out
+        '<a href="https://shop.test/account/subscription">Abonnement verwalten</a>',
+    ],
+)
+def test_managing_the_reader_s_subscription_in_french_or_spanish_is_a_way_out(
+    tmp_path: Path, footer: str
+) -> None:
+    assert uns001(tmp_path, footer) == []
