@@ -10,7 +10,8 @@ Only Latin, Cyrillic and Greek, and only the letters that look the same in print
 look-alike swap puts into a word of these scripts). A word is folded only when its letters of
 the other scripts are fewer than its own and every one of them has a look-alike of the word's
 script: "iPhone-чехол" (two words), "SMSка" ("к" and "а" against three Latin letters: "к"
-looks like no Latin letter in lower case) stay as written. Python's ``unicodedata`` has no
+looks like no Latin letter in lower case) stay as written, and so does a word whose scripts
+meet only across a digit or an underscore ("а1b": no text a person reads). Python's ``unicodedata`` has no
 such mapping (NFKC leaves every one of these letters as it is).
 """
 
@@ -58,8 +59,12 @@ def _script(char: str) -> str | None:
 _MIXED_WORD = re.compile(
     r"(?<!\w)(?=\w*[A-Za-z\u00c0-\u024f\u1e00-\u1eff])(?=\w*[\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff])\w+"
 )
-# a text that may hold one: a Greek or Cyrillic letter (most texts have Latin ones)
-_GREEK_OR_CYRILLIC = re.compile(r"[\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff]")
+# a text that may hold one: a Latin letter beside a Greek or Cyrillic one (a text of one
+# alphabet, or of words of each, is left at this one search)
+_SCRIPTS_MEET = re.compile(
+    r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff][\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff]"
+    r"|[\u0370-\u03ff\u0400-\u052f\u1f00-\u1fff][A-Za-z\u00c0-\u024f\u1e00-\u1eff]"
+)
 
 
 def _fold_word(match: re.Match[str]) -> str:
@@ -79,6 +84,6 @@ def one_script(text: str) -> str:
     script when its few letters of another one look like letters of its own ("Unsubscrіbe"
     with a Cyrillic "і" is "Unsubscribe"; «Отпиcaться» with a Latin "c" and "a" is
     «Отписаться»); other words as written."""
-    if text.isascii() or not _GREEK_OR_CYRILLIC.search(text):
+    if text.isascii() or not _SCRIPTS_MEET.search(text):
         return text
     return _MIXED_WORD.sub(_fold_word, text)
