@@ -11,8 +11,8 @@ look-alike swap puts into a word of these scripts). A word is folded only when i
 the other scripts are fewer than its own and every one of them has a look-alike of the word's
 script: "iPhone-чехол" (two words), "SMSка" ("к" and "а" against three Latin letters: "к"
 looks like no Latin letter in lower case) stay as written, and so does a word whose scripts
-meet only across a digit or an underscore ("а1b": no text a person reads). Python's ``unicodedata`` has no
-such mapping (NFKC leaves every one of these letters as it is).
+meet only across a digit or an underscore ("а1b": no text a person reads). Python's
+``unicodedata`` has no such mapping (NFKC leaves every one of these letters as it is).
 """
 
 from __future__ import annotations
