@@ -1075,7 +1075,7 @@ def test_a_cjk_phrase_is_found_inside_a_run_of_characters() -> None:
     assert WORDS.is_generic("点击这里") and not WORDS.is_generic("点击这里查看我们的全部新品")
 
 
-# -- French and Spanish "manage … subscription" as the English: bare, or the mailings named
+# -- French, Spanish, Italian and Portuguese "manage … subscription" as the English: bare, or the mailings named
 # (session 31: «Gérer mon abonnement au café» was a way out, "Manage your coffee subscription"
 # not)
 
@@ -1087,9 +1087,12 @@ def test_a_cjk_phrase_is_found_inside_a_run_of_characters() -> None:
         "Gérer votre abonnement pour la box beauté",
         "Gestionar tu suscripción de café",
         "Administrar tu suscripción a Premium",
+        "Gestisci la tua iscrizione al corso di yoga",
+        "Gerenciar sua assinatura do Premium",
+        "Gerenciar inscrição no curso",
     ],
 )
-def test_managing_another_subscription_in_french_or_spanish_is_no_way_out(
+def test_managing_another_subscription_in_romance_languages_is_no_way_out(
     tmp_path: Path, text: str
 ) -> None:
     footer = f'<a href="https://shop.test/account/subscription">{text}</a>'
@@ -1111,11 +1114,17 @@ def test_managing_another_subscription_in_french_or_spanish_is_no_way_out(
         '<a href="https://shop.test/account/subscription">Administrar suscripciones</a>',
         '<a href="https://shop.test/account/s">Gestionar tu suscripción al boletín</a>',
         '<a href="https://esp.test/preference-center?u=1">Gestionar tu suscripción de café</a>',
+        '<a href="https://shop.test/account/subscription">Gestisci la tua iscrizione</a>',
+        '<a href="https://shop.test/account/subscription">Gestisci l’iscrizione</a>',
+        '<a href="https://shop.test/account/s">Gestisci la tua iscrizione alla newsletter</a>',
+        '<a href="https://shop.test/account/subscription">Gerenciar sua assinatura</a>',
+        '<a href="https://shop.test/account/subscription">Gerir a sua subscrição</a>',
+        '<a href="https://shop.test/account/s">Gerenciar sua assinatura da newsletter</a>',
         # German, noun first ("Kaffee-Abo verwalten"), is not told apart: still the way out
         '<a href="https://shop.test/account/subscription">Abonnement verwalten</a>',
     ],
 )
-def test_managing_the_reader_s_subscription_in_french_or_spanish_is_a_way_out(
+def test_managing_the_reader_s_subscription_in_romance_languages_is_a_way_out(
     tmp_path: Path, footer: str
 ) -> None:
     assert uns001(tmp_path, footer) == []
