@@ -1075,7 +1075,8 @@ def test_a_cjk_phrase_is_found_inside_a_run_of_characters() -> None:
     assert WORDS.is_generic("点击这里") and not WORDS.is_generic("点击这里查看我们的全部新品")
 
 
-# -- French, Spanish, Italian and Portuguese "manage … subscription" as the English: bare, or the mailings named
+# -- French, Spanish, Italian, Portuguese, Romanian, Swedish, Danish and Norwegian "manage …
+# subscription" as the English: bare, or the mailings named
 # (session 31: «Gérer mon abonnement au café» was a way out, "Manage your coffee subscription"
 # not)
 
@@ -1090,9 +1091,12 @@ def test_a_cjk_phrase_is_found_inside_a_run_of_characters() -> None:
         "Gestisci la tua iscrizione al corso di yoga",
         "Gerenciar sua assinatura do Premium",
         "Gerenciar inscrição no curso",
+        "Gestionează abonamentul tău la cafea",
+        "Hantera din prenumeration på kaffe",
+        "Administrer ditt abonnement på kaffe",
     ],
 )
-def test_managing_another_subscription_in_romance_languages_is_no_way_out(
+def test_managing_another_subscription_in_other_languages_is_no_way_out(
     tmp_path: Path, text: str
 ) -> None:
     footer = f'<a href="https://shop.test/account/subscription">{text}</a>'
@@ -1120,11 +1124,17 @@ def test_managing_another_subscription_in_romance_languages_is_no_way_out(
         '<a href="https://shop.test/account/subscription">Gerenciar sua assinatura</a>',
         '<a href="https://shop.test/account/subscription">Gerir a sua subscrição</a>',
         '<a href="https://shop.test/account/s">Gerenciar sua assinatura da newsletter</a>',
+        '<a href="https://shop.test/account/subscription">Gestionează abonamentul</a>',
+        '<a href="https://shop.test/account/s">Gestionează abonamentul la newsletter</a>',
+        '<a href="https://shop.test/account/subscription">Hantera din prenumeration</a>',
+        '<a href="https://shop.test/account/s">Hantera din prenumeration på nyhetsbrevet</a>',
+        '<a href="https://shop.test/account/subscription">Administrer dit abonnement</a>',
+        '<a href="https://shop.test/account/s">Administrer abonnement på nyhedsbrevet</a>',
         # German, noun first ("Kaffee-Abo verwalten"), is not told apart: still the way out
         '<a href="https://shop.test/account/subscription">Abonnement verwalten</a>',
     ],
 )
-def test_managing_the_reader_s_subscription_in_romance_languages_is_a_way_out(
+def test_managing_the_reader_s_subscription_in_other_languages_is_a_way_out(
     tmp_path: Path, footer: str
 ) -> None:
     assert uns001(tmp_path, footer) == []
