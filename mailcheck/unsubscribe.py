@@ -19,7 +19,8 @@ unless the network sends the e-mail itself, its href is the ``List-Unsubscribe``
 platform's unsubscribe tag.
 
 Words are compared without regard to case or accents, so "desinscrire" is "désinscrire" and «ё»
-is «е». A dialect that knows more of its platform's tags adds them with :func:`add_tags`.
+is «е», and as their reader reads them: "Unsubscrіbe" with a Cyrillic "і" is "Unsubscribe"
+(:mod:`mailcheck.lookalikes`); a Chinese, Japanese or Korean character is a word. A dialect that knows more of its platform's tags adds them with :func:`add_tags`.
 """
 
 from __future__ import annotations
