@@ -20,7 +20,8 @@ platform's unsubscribe tag.
 
 Words are compared without regard to case or accents, so "desinscrire" is "désinscrire" and «ё»
 is «е», and as their reader reads them: "Unsubscrіbe" with a Cyrillic "і" is "Unsubscribe"
-(:mod:`mailcheck.lookalikes`); a Chinese, Japanese or Korean character is a word. A dialect that knows more of its platform's tags adds them with :func:`add_tags`.
+(:mod:`mailcheck.lookalikes`); a Chinese, Japanese or Korean character is a word. A dialect
+that knows more of its platform's tags adds them with :func:`add_tags`.
 """
 
 from __future__ import annotations
