@@ -74,6 +74,8 @@ _URL_WORDS = re.compile(
 
 def fold(text: str) -> str:
     """``text`` lower-cased and without accents: how words are compared."""
+    if text.isascii():  # (O(1) in CPython) no accents, nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_UNACCENTED))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -144,7 +146,11 @@ class Phrases:
                 self._by_start.setdefault(tokens[0][0][:2], []).append(tokens)
 
     def search(self, text: str) -> bool:
-        words = words_of(text)
+        return self.among(words_of(text))
+
+    def among(self, words: list[str]) -> bool:
+        """:meth:`search` in words already folded (:func:`words_of`): a text read for several
+        phrase lists is folded once."""
         for at, word in enumerate(words):
             for start in {word[:2], word[:1]}:
                 for tokens in self._by_start.get(start, ()):
@@ -178,25 +184,29 @@ class Words:
         self.own_subscription = phrases("own_subscription")
         self.qualified = phrases("qualified")
 
-    def manages_own_subscription(self, text: str) -> bool:
+    def manages_own_subscription(self, words: list[str]) -> bool:
         """A subscription managed with no other noun qualifying it ("Manage your
         subscription", «Управление подпиской»): the reader's subscription to these mailings
-        (not "Manage your coffee subscription", "… subscription to Premium")."""
-        return self.own_subscription.search(text) and not self.qualified.search(text)
+        (not "Manage your coffee subscription", "… subscription to Premium"). ``words``: the
+        folded words (:func:`words_of`)."""
+        return self.own_subscription.among(words) and not self.qualified.among(words)
 
     def says_unsubscribe(self, text: str) -> bool:
         return bool(text) and self.link.search(text)
 
-    def is_generic(self, text: str) -> bool:
-        """A short link text that only says "click here"."""
-        words = words_of(text)
+    def is_generic(self, words: list[str]) -> bool:
+        """A short link text (its folded words) that only says "click here"."""
         # a Chinese, Japanese or Korean word is about two of its characters («点击这里»: two)
         cjk = sum(1 for word in words if _CJK_TEXT.match(word))
         count = len(words) - cjk + (cjk + 1) // 2
-        return 0 < count <= _GENERIC_WORDS_MAX and self.generic.search(text)
+        return 0 < count <= _GENERIC_WORDS_MAX and self.generic.among(words)
 
     def sentence_says_unsubscribe(self, sentence: str) -> bool:
-        return bool(sentence) and (self.link.search(sentence) or self.sentence.search(sentence))
+        return bool(sentence) and self.sentence_words_say_unsubscribe(words_of(sentence))
+
+    def sentence_words_say_unsubscribe(self, words: list[str]) -> bool:
+        """:meth:`sentence_says_unsubscribe` of a sentence's folded words."""
+        return self.link.among(words) or self.sentence.among(words)
 
 
 class _Search(Protocol):
@@ -365,13 +375,15 @@ def link_says_unsubscribe(
     tags = unsubscribe_tags()
     if tags.href.search(raw) or (href != raw and tags.href.search(href)):
         return True
-    if WORDS.says_unsubscribe(text) or (marker and _marker_says_unsubscribe(marker)):
+    # each part is folded once, however many word lists read it (see _LinkWords)
+    words = _LinkWords(href, text, context, marker)
+    if WORDS.link.among(words.text) or (marker and _marker_says_unsubscribe(marker, words.marker)):
         return True
-    if _manages_the_mailings(href, text, context, marker):
+    if _manages_the_mailings(href, words):
         return True
-    if context and WORDS.is_generic(text) and WORDS.sentence_says_unsubscribe(context):
+    if words.generic and WORDS.sentence_words_say_unsubscribe(words.context):
         return True
-    if context and WORDS.sentence_says_unsubscribe(_leading_words(href, text, context)):
+    if context and WORDS.sentence_words_say_unsubscribe(words.leading):
         # an address the words lead up to ("To unsubscribe, visit <a>shop.example/u</a>"), not
         # a contact address beside a footer's items ("hello@shop.example | Unsubscribe",
         # "Unsubscribe | www.shop.example": the words are another item's)
@@ -434,7 +446,7 @@ _MAIL_URL = re.compile(
 )
 
 
-def _manages_the_mailings(href: str, text: str, context: str, marker: str) -> bool:
+def _manages_the_mailings(href: str, words: _LinkWords) -> bool:
     """A link whose words manage a subscription ("Manage your subscription", «Управление
     подпиской»: the data's ``subscription`` phrases, read where the link phrases are) that is
     the reader's subscription to the mailings: a bare one, no other noun qualifying it
@@ -445,14 +457,14 @@ def _manages_the_mailings(href: str, text: str, context: str, marker: str) -> bo
     Maya Chen. <a>Manage your Brief subscription</a>", «Управление подпиской на рассылку»), or
     its URL is a preference centre's or a mailing list's. "Manage your coffee subscription"
     or «Управление подпиской на кофе» to a shop's /account/subscription is not the way out."""
-    said = [words for words in (_naming_words(href, text, context), marker) if words]
-    said = [words for words in said if WORDS.subscription.search(words)]
+    said = [each for each in (words.naming, words.marker) if WORDS.subscription.among(each)]
     if not said:
         return False
-    if any(WORDS.manages_own_subscription(words) for words in said):
+    if any(WORDS.manages_own_subscription(each) for each in said):
         return True
-    nearby = f"{text} {context} {marker}"  # (a marker too: class="manage-email-subscription")
-    return WORDS.mail.search(nearby) or _management_url(href) or _mailings_url(href)
+    # its text, sentence and marker (a marker too: class="manage-email-subscription")
+    nearby = words.text + words.context + words.marker
+    return WORDS.mail.among(nearby) or _management_url(href) or _mailings_url(href)
 
 
 def _management_url(href: str) -> bool:
@@ -468,9 +480,50 @@ def _mailings_url(href: str) -> bool:
 def _naming_words(href: str, text: str, context: str) -> str:
     """The words that say what a link is for: its text, with the sentence around it when the
     text says nothing by itself ("click here", its address; a plain-text part's URL)."""
-    if context and WORDS.is_generic(text):
+    if context and WORDS.is_generic(words_of(text)):
         return f"{text} {context}"
     return f"{text} {_leading_words(href, text, context)}"
+
+
+class _LinkWords:
+    """The folded words (:func:`words_of`) of a link's parts, each part folded once when first
+    read: a link's text and sentence are read for several word lists, and folding (NFKD, a
+    look at every character) costs more than matching the phrases.
+
+    The words of parts joined by a space are the words of one, then the other's (a space is
+    a word break, whatever stands beside it), so ``naming`` is ``text`` and ``context`` (or
+    ``leading``) without folding their sentence again (tests/test_unsubscribe.py checks the
+    joining on accents, invisible characters and emoji at the ends)."""
+
+    def __init__(self, href: str, text: str, context: str, marker: str) -> None:
+        self._href, self._text, self._context, self._marker = href, text, context, marker
+
+    @functools.cached_property
+    def text(self) -> list[str]:
+        return words_of(self._text)
+
+    @functools.cached_property
+    def context(self) -> list[str]:
+        return words_of(self._context)
+
+    @functools.cached_property
+    def marker(self) -> list[str]:
+        return words_of(self._marker)
+
+    @functools.cached_property
+    def generic(self) -> bool:
+        """The text says nothing by itself and has a sentence around it."""
+        return bool(self._context) and WORDS.is_generic(self.text)
+
+    @functools.cached_property
+    def leading(self) -> list[str]:
+        """The words of :func:`_leading_words`."""
+        return words_of(_leading_words(self._href, self._text, self._context))
+
+    @property
+    def naming(self) -> list[str]:
+        """The words of :func:`_naming_words`."""
+        return self.text + (self.context if self.generic else self.leading)
 
 
 @functools.lru_cache(maxsize=URL_CACHE_SIZE)
@@ -488,22 +541,24 @@ def link_manages_subscription(href: str, text: str, context: str) -> bool:
     coffee subscription", "Update your subscription to Premium", "Update your profile",
     "Change your look" stay checked, whatever their URL's words (/subscriptions/, /account/,
     /profile/)."""
-    words = _naming_words(href, text, context)
-    if WORDS.preference.search(words):
+    naming = _naming_words(href, text, context)
+    words = words_of(naming)
+    if WORDS.preference.among(words):
         return True
     if _management_url(href):
         return True
-    if not WORDS.manage.search(words):
+    if not WORDS.manage.among(words):
         return False
     # a word of the mailings names the change when it is said in the same sentence ("Thanks
     # for reading our newsletter. Update your subscription to Premium:" is an offer)
-    return WORDS.mail.search(last_sentence(words)) or _mailings_url(href)
+    return WORDS.mail.search(last_sentence(naming)) or _mailings_url(href)
 
 
-def _marker_says_unsubscribe(marker: str) -> bool:
+def _marker_says_unsubscribe(marker: str, words: list[str]) -> bool:
+    """``words``: the marker's folded words."""
     # markers are identifiers (data-link-type="unsubscribe", class="unsub-link"): words joined
     # by - and _ are words too
-    return WORDS.says_unsubscribe(marker) or bool(_URL_WORDS.search(marker))
+    return WORDS.link.among(words) or bool(_URL_WORDS.search(marker))
 
 
 def _path_and_query(href: str) -> str:

@@ -7,9 +7,17 @@ from typing import Any
 
 import pytest
 
+from mailcheck import unsubscribe
 from mailcheck.linkinfo import is_unsubscribe
 from mailcheck.model import Link, Severity
-from mailcheck.unsubscribe import WORDS, add_tags, remove_tags
+from mailcheck.unsubscribe import (
+    WORDS,
+    add_tags,
+    fold,
+    link_says_unsubscribe,
+    remove_tags,
+    words_of,
+)
 from tests.helpers import check, codes, only, write_campaign
 
 SHOP = '<p><a href="https://shop.test/sale?utm_source=email&utm_medium=email&utm_campaign=bf">Каталог</a></p>'
@@ -1072,7 +1080,8 @@ def test_a_cjk_phrase_is_found_inside_a_run_of_characters() -> None:
     assert words_of("请点击退订") == ["请", "点", "击", "退", "订"]
     assert words_of("수신거부") == words_of("수신 거부")
     assert WORDS.says_unsubscribe("本邮件由系统发送，如需退订请点击")
-    assert WORDS.is_generic("点击这里") and not WORDS.is_generic("点击这里查看我们的全部新品")
+    assert WORDS.is_generic(words_of("点击这里"))
+    assert not WORDS.is_generic(words_of("点击这里查看我们的全部新品"))
 
 
 # -- French, Spanish, Italian, Portuguese, Romanian, Swedish, Danish and Norwegian "manage …
@@ -1138,3 +1147,56 @@ def test_managing_the_reader_s_subscription_in_other_languages_is_a_way_out(
     tmp_path: Path, footer: str
 ) -> None:
     assert uns001(tmp_path, footer) == []
+# Parts of a link whose ends meet where they are joined by a space: accents (composed and
+# decomposed), a combining mark, invisible padding, a zero-width joiner, an emoji's sequence,
+# a variation selector, a tag character, Cyrillic «й»/«ё», a no-break space, a control.
+JOINED_ENDS = [
+    "",
+    " ",
+    "Désinscrire",
+    "De\u0301sinscrire",
+    "\u0301abc",
+    "abc\u0301",
+    "\u00adun\u200bsub\u00ad",
+    "\u200dUnsubscribe\u200d",
+    "👨\u200d👩\u200d👧 family",
+    "ok \u2764\ufe0f",
+    "\U000e0067tag\U000e007f",
+    "Отпишитесь от рассылки ёжиков й",
+    "\u00a0no-break\u00a0",
+    "a\x00\u0941b",
+    "ǅemo ß İ",
+]
+
+
+@pytest.mark.parametrize("left", JOINED_ENDS)
+def test_the_words_of_parts_joined_by_a_space_are_each_parts_words(left: str) -> None:
+    """A link's text and its sentence are folded once each and their words joined (the words
+    of "text sentence" are the text's, then the sentence's), so the phrase lists find the same
+    phrases as in the joined text."""
+    for right in JOINED_ENDS:
+        assert words_of(f"{left} {right}") == words_of(left) + words_of(right), (left, right)
+
+
+def test_a_links_parts_are_folded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A link's text and sentence are read by several word lists (the unsubscribe phrases, the
+    sentence's, "click here", a subscription managed, the mailings named): each is folded once,
+    not once per list (folding costs more than matching)."""
+    folded: list[str] = []
+
+    def counting_fold(text: str) -> str:
+        folded.append(text)
+        return fold(text)
+
+    monkeypatch.setattr(unsubscribe, "fold", counting_fold)
+    link_says_unsubscribe.cache_clear()
+    context = "Чтобы управлять подпиской на рассылку, нажмите здесь"
+    assert link_says_unsubscribe(
+        "https://esp.test/x/1", "https://esp.test/x/1", "нажмите здесь", context,
+        "", frozenset(),
+    )  # fmt: skip
+    assert folded.count(context) == 1
+    assert folded.count("нажмите здесь") == 1
+    # nothing else: the text with its sentence is their words joined (the marker is empty)
+    assert [text for text in folded if text] == ["нажмите здесь", context]
+    link_says_unsubscribe.cache_clear()
