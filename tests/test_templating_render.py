@@ -468,3 +468,31 @@ def test_a_short_liquid_part_is_compiled_once_for_a_batch_and_renders_each_campa
     assert [r.subject for r in anna.renders] == ["*** Скидка для Анна", "*** Скидка для Анна"]
     assert oleg.renders == [] and oleg.over_budget is not None
     assert "loop" in oleg.over_budget
+
+
+def test_a_link_url_the_application_builds_is_compiled_once_for_a_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A link the application fills (``href="{{ reset_link }}"``) makes the campaign's system
+    names its own; the URLs its variants render are still compiled once for every campaign
+    with the same names, as its other short parts are."""
+    from mailcheck.templating import jinja
+
+    compiled: list[str] = []
+    real_parse = jinja.parse
+
+    def counting_parse(source: str, is_system: IsSystem) -> Any:
+        compiled.append(source)
+        return real_parse(source, is_system)
+
+    monkeypatch.setattr(jinja, "parse", counting_parse)
+    url = "https://shop.example/reset?t={{ reset_link }}&n={{ first_name }}"
+    html = f'<p>Hi</p><a href="{{{{ reset_link }}}}">Reset</a> <a href="{url}">Again</a>'
+    first = render(html, dialect="jinja", samples=[{"first_name": "Анна"}])
+    second = render(html + "<p>.</p>", dialect="jinja", samples=[{"first_name": "Олег"}])
+    assert compiled.count(url) == 1
+    for campaign, name in ((first, "Анна"), (second, "Олег")):
+        document = campaign.renders[-1].document
+        assert document is not None
+        hrefs = [link.href for link in document.links]
+        assert any(href.endswith(f"&n={name}") for href in hrefs), hrefs

@@ -429,6 +429,9 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     links = _links_made(campaign.variables)
     if links:
         is_system = is_system.adding(links)
+        # the link URLs the variants render are parsed with these names: shared by the
+        # campaigns that have them (a parser keeps its parses for its own names only)
+        parse = _parser(dialect, is_system, config.limits, exact=exact)
         for var in campaign.variables:
             var.system = var.system or var.name in links
     system_names = sorted({v.name for v in campaign.variables if v.system})
