@@ -151,9 +151,16 @@ class Phrases:
     def among(self, words: list[str]) -> bool:
         """:meth:`search` in words already folded (:func:`words_of`): a text read for several
         phrase lists is folded once."""
+        get = self._by_start.get
         for at, word in enumerate(words):
-            for start in {word[:2], word[:1]}:
-                for tokens in self._by_start.get(start, ()):
+            # the phrases whose first word starts as this one does: by its first two letters,
+            # then by its first (a one-letter token: "e-mail*"'s "e"); two look-ups, no set
+            # built per word (this loop is most of the wording's cost)
+            for tokens in get(word[:2], ()):
+                if _matches(words, at, tokens):
+                    return True
+            if len(word) > 1:
+                for tokens in get(word[:1], ()):
                     if _matches(words, at, tokens):
                         return True
         return False

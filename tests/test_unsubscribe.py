@@ -1200,3 +1200,15 @@ def test_a_links_parts_are_folded_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # nothing else: the text with its sentence is their words joined (the marker is empty)
     assert [text for text in folded if text] == ["нажмите здесь", context]
     link_says_unsubscribe.cache_clear()
+
+
+def test_a_phrase_whose_first_word_is_one_letter_is_found_by_its_letter() -> None:
+    """Phrases are looked up by the first two letters of a text's word and by its first one:
+    a phrase that starts with a one-letter word or stem ("e-mail*": "e", "mail*") is found in
+    a longer word and in a word of one letter alike."""
+    phrases = unsubscribe.Phrases(["e*", "x ~ stop", "опт*"])
+    assert phrases.search("Email us") and phrases.search("e-mail") and phrases.search("É")
+    assert phrases.search("X then STOP") and phrases.search("x, a b, stop")
+    assert not phrases.search("x a b c stop") and not phrases.search("mail")
+    assert phrases.search("Оптом") and not phrases.search("Оп")
+    assert phrases.among(words_of("Ёж e")) and not phrases.among([])
