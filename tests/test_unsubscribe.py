@@ -1147,6 +1147,8 @@ def test_managing_the_reader_s_subscription_in_other_languages_is_a_way_out(
     tmp_path: Path, footer: str
 ) -> None:
     assert uns001(tmp_path, footer) == []
+
+
 # Parts of a link whose ends meet where they are joined by a space: accents (composed and
 # decomposed), a combining mark, invisible padding, a zero-width joiner, an emoji's sequence,
 # a variation selector, a tag character, Cyrillic «й»/«ё», a no-break space, a control.
