@@ -349,37 +349,68 @@ def style_colors(root: Any, reading: str = "color") -> StyleColors:
     return found
 
 
-@functools.lru_cache(maxsize=64)
 def _color_rules(css: str, reading: str = "color") -> tuple[tuple[bool, tuple[str, ...]], ...]:
     """(whether ``!important``, the selectors) of each rule of a stylesheet that sets a text
     colour for every reader (:class:`StyleColors`), or what ``reading`` reads
-    (:func:`style_colors`), in the order written: read once for the documents of a campaign
-    that share the stylesheet."""
+    (:func:`style_colors`), in the order written (:func:`_rule_readings`)."""
+    return _rule_readings(css)[0][reading]
+
+
+_Selectors = tuple[str, ...]
+
+
+@functools.lru_cache(maxsize=64)
+def _rule_readings(
+    css: str,
+) -> tuple[
+    dict[str, tuple[tuple[bool, _Selectors], ...]], tuple[tuple[bool, str, _Selectors], ...]
+]:
+    """Every reading of :data:`_READINGS` of a stylesheet's rules for every reader (as
+    :func:`_color_rules` gives them), and its plain background colours (as
+    :func:`_background_color_rules` gives them), in one pass over its rules: each rule's
+    declarations are parsed once for all of them (a reading each parsed them again), read
+    once for the documents of a campaign that share the stylesheet."""
     import tinycss2
 
-    _declaration, counts = _READINGS[reading]
-    found: list[tuple[bool, tuple[str, ...]]] = []
+    readings: dict[str, list[tuple[bool, _Selectors]]] = {reading: [] for reading in _READINGS}
+    plains: list[tuple[bool, str, _Selectors]] = []
     for rule in _style_rules(_parsed(css), everyone=True):
-        colors = [
-            declaration
+        declarations = [
+            (declaration, tinycss2.serialize(declaration.value))
             for declaration in tinycss2.parse_declaration_list(
                 rule.content, skip_comments=True, skip_whitespace=True
             )
             if declaration.type == "declaration"
-            and counts(
-                declaration.lower_name, tinycss2.serialize(declaration.value).strip().lower()
-            )
         ]
-        if not colors:
-            continue
+        counted = {
+            reading: [
+                declaration.important
+                for declaration, value in declarations
+                if counts(declaration.lower_name, value.strip().lower())
+            ]
+            for reading, (_pattern, counts) in _READINGS.items()
+        }
+        plain = [
+            (declaration.important, color)
+            for declaration, value in declarations
+            if (color := _plain_background(declaration.lower_name, value))
+        ]
+        if not plain and not any(counted.values()):
+            continue  # nothing A11Y006 reads: its selectors are not read either
         selectors = tuple(
             selector
             for selector in _selectors(rule.prelude)
             if not _OUTLOOK_DARK.search(selector) and not _TRANSIENT.search(selector)
         )
-        if selectors:
-            found.append((any(declaration.important for declaration in colors), selectors))
-    return tuple(found)
+        if not selectors:
+            continue
+        for reading, flags in counted.items():
+            if flags:
+                readings[reading].append((any(flags), selectors))
+        if plain:  # the last declaration wins, or the last !important one
+            important = [color for is_important, color in plain if is_important]
+            plains.append((bool(important), (important or [plain[-1][1]])[-1], selectors))
+    return {reading: tuple(found) for reading, found in readings.items()}, tuple(plains)
 
 
 # WCAG's large text: 24 px, or 18.66 px bold. A rule's size that may reach it (relative sizes
@@ -497,37 +528,10 @@ def _plain_background(name: str, value: str) -> str | None:
     return value
 
 
-@functools.lru_cache(maxsize=64)
 def _background_color_rules(css: str) -> tuple[tuple[bool, str, tuple[str, ...]], ...]:
     """(whether ``!important``, the colour, the selectors) of each rule of a stylesheet that
     sets a plain background colour for every reader, as :func:`_color_rules` reads them."""
-    import tinycss2
-
-    found: list[tuple[bool, str, tuple[str, ...]]] = []
-    for rule in _style_rules(_parsed(css), everyone=True):
-        plain = [
-            (declaration.important, color)
-            for declaration in tinycss2.parse_declaration_list(
-                rule.content, skip_comments=True, skip_whitespace=True
-            )
-            if declaration.type == "declaration"
-            and (
-                color := _plain_background(
-                    declaration.lower_name, tinycss2.serialize(declaration.value)
-                )
-            )
-        ]
-        if not plain:
-            continue
-        important = [color for is_important, color in plain if is_important]
-        selectors = tuple(
-            selector
-            for selector in _selectors(rule.prelude)
-            if not _OUTLOOK_DARK.search(selector) and not _TRANSIENT.search(selector)
-        )
-        if selectors:  # the last declaration wins, or the last !important one
-            found.append((bool(important), (important or [plain[-1][1]])[-1], selectors))
-    return tuple(found)
+    return _rule_readings(css)[1]
 
 
 def background_colors(root: Any) -> Callable[[Any], list[tuple[bool, str]]]:
