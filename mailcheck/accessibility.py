@@ -32,10 +32,9 @@ import webcolors
 
 from mailcheck.stylesheet import (
     StyleColors,
-    background_colors,
+    StyleReadings,
     font_shorthand,
     style_backgrounds,
-    style_colors,
     style_texts,
 )
 
@@ -166,8 +165,8 @@ def read_accessibility(
                 ((anchor.get("href") or "").strip(), anchor.sourceline or 0)
             )
     # the stylesheets are read once some text fails on its inline colours, if any does
-    styled = functools.cache(lambda reading: style_colors(root, reading))
-    plain = functools.cache(lambda: background_colors(root))
+    readings = StyleReadings(root)
+    styled, plain = readings.colors, lambda: readings.plain_backgrounds
     ruled = functools.cache(lambda: frozenset(hidden_by_rules()))
     for el in root.xpath("//*[contains(@style, 'olor')]|//font[@color]"):
         found = _low_contrast(el, styled, plain)

@@ -317,21 +317,23 @@ def style_texts(root: Any) -> list[str]:
     return found
 
 
-def style_colors(root: Any, reading: str = "color") -> StyleColors:
+def style_colors(
+    root: Any, reading: str = "color", shared: StyleReadings | None = None
+) -> StyleColors:
     """Which elements of ``root`` (an lxml tree, ``<style>`` elements still in it) the
     colour rules of its stylesheets pick; with ``reading``, the rules of another property
     read the same way (:data:`_READINGS`): ``"background"`` those that may set a
     background (a colour or an image: ``.btn{background-color:#1a1a1a}``), ``"large"``
     those whose font size may make text large (``.big{font-size:30px}``), ``"bold"`` those
-    that make it bold."""
+    that make it bold. ``shared``: the document's texts and index, made once for its readings."""
     found = StyleColors()
     declaration = _READINGS[reading][0]
-    sheets = style_texts(root)
+    sheets = style_texts(root) if shared is None else shared.sheets
     if not any(declaration.search(css) for css in sheets):
         return found
     # a client's own wrapper is taken for granted for text colours alone: a background or a
     # size that only the client with that wrapper applies leaves the others the inline ones
-    picker = _Picker(root, wrappers=reading == "color")
+    picker = _Picker(root, reading == "color", None if shared is None else shared.index)
     added: dict[tuple[int, bool], frozenset[Any]] = {}
     for css in sheets:
         if not declaration.search(css):
@@ -534,17 +536,21 @@ def _background_color_rules(css: str) -> tuple[tuple[bool, str, tuple[str, ...]]
     return _rule_readings(css)[1]
 
 
-def background_colors(root: Any) -> Callable[[Any], list[tuple[bool, str]]]:
+def background_colors(
+    root: Any, shared: StyleReadings | None = None
+) -> Callable[[Any], list[tuple[bool, str]]]:
     """The plain background colours (``td{background-color:#ffffff}``, ``*{background:#fff}``)
     a stylesheet rule may give an element of ``root``, each with whether it is
     ``!important``, in the order written: rules for every reader, picked as
     :func:`style_colors` picks backgrounds (a client's wrapper applies in that client only).
     Rules that set anything else (an image, a gradient) are ``style_colors(root,
-    "background")``'s. Asked of a few elements (those around a failing text)."""
+    "background")``'s. Asked of a few elements (those around a failing text). ``shared``: as
+    :func:`style_colors`'."""
     found: list[tuple[frozenset[Any], bool, str]] = []
-    sheets = [css for css in style_texts(root) if _READINGS["background"][0].search(css)]
+    texts = style_texts(root) if shared is None else shared.sheets
+    sheets = [css for css in texts if _READINGS["background"][0].search(css)]
     if sheets:
-        picker = _Picker(root, wrappers=False)
+        picker = _Picker(root, False, None if shared is None else shared.index)
         seen: set[tuple[int, bool, str]] = set()
         for css in sheets:
             for important, color, selectors in _background_color_rules(css):
@@ -553,6 +559,36 @@ def background_colors(root: Any) -> Callable[[Any], list[tuple[bool, str]]]:
                         seen.add((id(picked), important, color))
                         found.append((picked, important, color))
     return lambda el: [(important, color) for picked, important, color in found if el in picked]
+
+
+class StyleReadings:
+    """The readings of one document's stylesheets that A11Y006 asks for, each made when first
+    asked (:meth:`colors`, :attr:`plain_backgrounds`); the ``<style>`` texts and the index of
+    the elements (:class:`_TreeIndex`) are made once for all of them: each reading made its
+    own, and the index was most of what reading the rules cost a document."""
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.made: dict[str, StyleColors] = {}
+
+    @functools.cached_property
+    def sheets(self) -> list[str]:
+        return style_texts(self.root)
+
+    @functools.cached_property
+    def index(self) -> _TreeIndex:
+        return _TreeIndex(self.root)
+
+    def colors(self, reading: str) -> StyleColors:
+        """:func:`style_colors`' ``reading`` of the document."""
+        if reading not in self.made:
+            self.made[reading] = style_colors(self.root, reading, self)
+        return self.made[reading]
+
+    @functools.cached_property
+    def plain_backgrounds(self) -> Callable[[Any], list[tuple[bool, str]]]:
+        """:func:`background_colors` of the document."""
+        return background_colors(self.root, self)
 
 
 def _selectors(prelude: list[Any]) -> list[str]:
@@ -575,16 +611,12 @@ def _selectors(prelude: list[Any]) -> list[str]:
 _MOST_QUERIES = 200
 
 
-class _Picker:
-    """The elements a selector picks, widened where it is cheaper or cannot be said: picking
-    too many only keeps an image checked or a colour unjudged. A compound of tags, classes and
-    ids is read off an index of the tree made in one pass; anything else (``.a .b``,
-    attributes, ``:first-child``) is asked of the exact matcher (:func:`_picks`), a few hundred
-    queries at most (each walks the whole tree)."""
+class _TreeIndex:
+    """A tree's elements by tag, class and id, made in one pass, and the sets of those with a
+    tag, classes and ids (:meth:`_Picker._indexed`) made from it: shared by the pickers of
+    one document's readings (:class:`StyleReadings`)."""
 
-    def __init__(self, root: Any, wrappers: bool = True) -> None:
-        self.root = root
-        self.wrappers = wrappers  # outer compounds no element matches are a client's wrapper
+    def __init__(self, root: Any) -> None:
         self.elements: list[Any] = []
         self.by_tag: dict[str, list[Any]] = {}
         self.by_class: dict[str, list[Any]] = {}
@@ -597,6 +629,22 @@ class _Picker:
                     self.by_class.setdefault(name, []).append(el)
                 self.by_id.setdefault(el.get("id") or "", []).append(el)
         self.made: dict[tuple[str | None, frozenset[str], frozenset[str]], frozenset[Any]] = {}
+
+
+class _Picker:
+    """The elements a selector picks, widened where it is cheaper or cannot be said: picking
+    too many only keeps an image checked or a colour unjudged. A compound of tags, classes and
+    ids is read off an index of the tree made in one pass; anything else (``.a .b``,
+    attributes, ``:first-child``) is asked of the exact matcher (:func:`_picks`), a few hundred
+    queries at most (each walks the whole tree)."""
+
+    def __init__(self, root: Any, wrappers: bool = True, index: _TreeIndex | None = None) -> None:
+        self.root = root
+        self.wrappers = wrappers  # outer compounds no element matches are a client's wrapper
+        index = _TreeIndex(root) if index is None else index
+        self.elements = index.elements
+        self.by_tag, self.by_class, self.by_id = index.by_tag, index.by_class, index.by_id
+        self.made = index.made
         self.queries = 0
 
     def styles_one(self, prelude: str) -> bool:
