@@ -377,12 +377,20 @@ def _rule_readings(
     readings: dict[str, list[tuple[bool, _Selectors]]] = {reading: [] for reading in _READINGS}
     plains: list[tuple[bool, str, _Selectors]] = []
     for rule in _style_rules(_parsed(css), everyone=True):
+        # a declaration's name is an identifier of the block's own: a rule without one that a
+        # reading reads (most of a layout's: widths, paddings) is not parsed, nor are the
+        # values of the declarations no reading reads
+        if not any(
+            token.type == "ident" and token.lower_value in _READ_PROPERTIES
+            for token in rule.content
+        ):
+            continue
         declarations = [
             (declaration, tinycss2.serialize(declaration.value))
             for declaration in tinycss2.parse_declaration_list(
                 rule.content, skip_comments=True, skip_whitespace=True
             )
-            if declaration.type == "declaration"
+            if declaration.type == "declaration" and declaration.lower_name in _READ_PROPERTIES
         ]
         counted = {
             reading: [
@@ -513,6 +521,12 @@ _READINGS: dict[str, tuple[re.Pattern[str], Callable[[str, str], bool]]] = {
     ),
 }
 
+
+# The properties some reading of :data:`_READINGS` reads (and :func:`_plain_background`)
+_READ_PROPERTIES = frozenset(
+    {"color", "background", "background-color", "background-image"}
+    | {"font", "font-size", "font-weight"}
+)
 
 _PLAIN_COLOR = re.compile(r"#[0-9a-f]{3,8}|(?:rgba?|hsla?)\([^()]*\)|[a-z]+")
 _NOT_PLAIN = frozenset({"none", "transparent", "initial", "currentcolor", *_INHERITED})
