@@ -168,8 +168,11 @@ def read_accessibility(
     readings = StyleReadings(root)
     styled, plain = readings.colors, lambda: readings.plain_backgrounds
     ruled = functools.cache(lambda: frozenset(hidden_by_rules()))
+    # each element's background, inline and with the rules, once: coloured elements nest
+    # (a <td>'s <p>s and <a>s) and each walked up through the same boxes
+    known: tuple[_Known, _Known] = ({}, {})
     for el in root.xpath("//*[contains(@style, 'olor')]|//font[@color]"):
-        found = _low_contrast(el, styled, plain)
+        found = _low_contrast(el, styled, plain, known)
         # hidden text last: few elements fail, and the test walks up to the root
         # (the stylesheets' hiding rules are read only when the inline styles show it)
         if (
@@ -315,12 +318,15 @@ def _low_contrast(
     el: Any,
     styled: Callable[[str], StyleColors],
     plain: Callable[[], Callable[[Any], list[tuple[bool, str]]]],
+    known: tuple[_Known, _Known],
 ) -> LowContrast | None:
+    """The element's text if it fails on its colours; ``known``: the backgrounds found so far
+    in the document (:func:`_background_of`'s), inline and with the rules."""
     foreground = _own_color(el)
     fg = parse_color(foreground)
     if fg is None:
         return None
-    background, bg, fallback = _background_of(el)
+    background, bg, fallback = _background_of(el, known=known[0])
     if bg is None:
         return None
     ratio = contrast_ratio(fg, bg)
@@ -343,7 +349,7 @@ def _low_contrast(
         return None  # a stylesheet's !important colour beats the inline one
     if _declared(_COLOR, el.get("style") or "") is None and sheets.sets(el):
         return None  # <font color> is a hint that any stylesheet rule for the element beats
-    background, bg, fallback = _background_of(el, styled("background"), plain())
+    background, bg, fallback = _background_of(el, styled("background"), plain(), known[1])
     if bg is None:
         return None  # a stylesheet rule may set the background (.btn{background:url(…)})
     ratio = contrast_ratio(fg, bg)  # a rule's plain colour is judged (td{background:#fff})
@@ -359,62 +365,93 @@ def _low_contrast(
     )
 
 
+_Background = tuple[str, RGB | None, bool]
+_Known = dict[Any, _Background]
+
+
 def _background_of(
     el: Any,
     backgrounds: StyleColors | None = None,
     plain: Callable[[Any], list[tuple[bool, str]]] = lambda node: [],
-) -> tuple[str, RGB | None, bool]:
+    known: _Known | None = None,
+) -> _Background:
     """The nearest inline background colour of the element or an ancestor, and whether it is
     the colour an image there is drawn over (its fallback, which shows where images are off);
     unknown (None) where the nearest background is an image alone, or, with ``backgrounds``
     (the elements a stylesheet rule gives a background: :func:`style_colors`), where a rule
     may set it: one for an element without an inline background (``bgcolor`` is a hint any
     rule beats), or an ``!important`` one. With ``plain`` (:func:`background_colors`), a
-    rule's plain colour is the background where it applies and all that may agree."""
+    rule's plain colour is the background where it applies and all that may agree.
+
+    ``known``: the answers found for elements of the same document (with the same
+    ``backgrounds`` and ``plain``), and where to keep this one's: an element without a
+    background of its own has the one around it, so the walk stops at the first known."""
+    walked = []
     node = el
+    found: _Background = ("", None, False)
     while node is not None and isinstance(node.tag, str):
-        style = node.get("style") or ""
-        declared = _declared(_BACKGROUND, style)
-        if (
-            backgrounds is not None
-            and backgrounds.sets(node)
-            and (declared is None or backgrounds.overrides_inline(node))
-        ):
+        if known is not None and node in known:
+            found = known[node]
+            break
+        walked.append(node)
+        own = _own_background(node, backgrounds, plain)
+        if own is not None:
+            found = own
+            break
+        node = node.getparent()
+    if known is not None:
+        known.update(dict.fromkeys(walked, found))
+    return found
+
+
+def _own_background(
+    node: Any,
+    backgrounds: StyleColors | None,
+    plain: Callable[[Any], list[tuple[bool, str]]],
+) -> _Background | None:
+    """The background of :func:`_background_of` the element itself gives, or None where the
+    one around it shows."""
+    style = node.get("style") or ""
+    declared = _declared(_BACKGROUND, style)
+    if (
+        backgrounds is not None
+        and backgrounds.sets(node)
+        and (declared is None or backgrounds.overrides_inline(node))
+    ):
+        return "", None, False
+    value = declared if declared is not None else (node.get("bgcolor") or "").strip()
+    # a rule's plain colour beats bgcolor, and an inline one when !important: judged
+    # when every such rule gives the same colour (td{background-color:#ffffff})
+    ruled = [c for important, c in plain(node) if important or declared is None]
+    if ruled:
+        if len({parse_color(color) for color in ruled} | {parse_color(ruled[0])}) != 1:
             return "", None, False
-        value = declared if declared is not None else (node.get("bgcolor") or "").strip()
-        # a rule's plain colour beats bgcolor, and an inline one when !important: judged
-        # when every such rule gives the same colour (td{background-color:#ffffff})
-        ruled = [c for important, c in plain(node) if important or declared is None]
-        if ruled:
-            if len({parse_color(color) for color in ruled} | {parse_color(ruled[0])}) != 1:
-                return "", None, False
-            if parse_color(ruled[-1]) is None:
-                return "", None, False
-            value, declared = ruled[-1], None
-        # an image (background="ribbon.gif", background-image:url(…), background:#fff url(…))
-        image = _declared(_BACKGROUND_IMAGE, style)
-        pictured = bool(
+        if parse_color(ruled[-1]) is None:
+            return "", None, False
+        value, declared = ruled[-1], None
+    # an image (background="ribbon.gif", background-image:url(…), background:#fff url(…))
+    image = _declared(_BACKGROUND_IMAGE, style)
+    pictured = bool(
+        (node.get("background") or "").strip()
+        or (image and image.lower() != "none")
+        or _BACKGROUND_URL.search(style)
+    )
+    if value:
+        # the shorthand's first word: its colour ("#222 url(bg.jpg) center / cover"), the
+        # one shown where images are off; an image or gradient first is unknown, not white
+        shown = value.split()[0] if declared is not None else value
+        # a gradient is drawn, not a picture images-off blocks: no fallback to say
+        blocked = bool(
             (node.get("background") or "").strip()
-            or (image and image.lower() != "none")
+            or "url(" in (image or "").lower()
             or _BACKGROUND_URL.search(style)
         )
-        if value:
-            # the shorthand's first word: its colour ("#222 url(bg.jpg) center / cover"), the
-            # one shown where images are off; an image or gradient first is unknown, not white
-            shown = value.split()[0] if declared is not None else value
-            # a gradient is drawn, not a picture images-off blocks: no fallback to say
-            blocked = bool(
-                (node.get("background") or "").strip()
-                or "url(" in (image or "").lower()
-                or _BACKGROUND_URL.search(style)
-            )
-            return shown, parse_color(shown), blocked
-        # an image alone (background="dark.gif", background-image:url(…)): the text is
-        # written for the picture, not for the colour further out
-        if pictured:
-            return "", None, False
-        node = node.getparent()
-    return "", None, False
+        return shown, parse_color(shown), blocked
+    # an image alone (background="dark.gif", background-image:url(…)): the text is
+    # written for the picture, not for the colour further out
+    if pictured:
+        return "", None, False
+    return None
 
 
 def _no_rule(node: Any) -> bool:
