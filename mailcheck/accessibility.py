@@ -47,6 +47,9 @@ _FONT_SIZE = re.compile(r"(?:^|;)\s*font-size\s*:\s*([^;!]+)(!\s*important)?", r
 _FONT = re.compile(r"(?:^|;)\s*font\s*:\s*([^;!]+)(!\s*important)?", re.I)
 _FONT_WEIGHT = re.compile(r"(?:^|;)\s*font-weight\s*:\s*([^;!]+)(!\s*important)?", re.I)
 _RGB = re.compile(r"rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*(?:,\s*([\d.]+)\s*)?\)", re.I)
+# a letter or a digit: what str.isalnum() tells of a character (re's word characters are
+# those and "_"), searched for in C rather than a character at a time
+_ALNUM = re.compile(r"[^\W_]")
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _LENGTH = re.compile(r"(\d*\.?\d+)\s*(px|pt|em|rem|%)?")
 # CSS's absolute size keywords in pixels (of the default 16 px), and the relative ones
@@ -171,17 +174,20 @@ def read_accessibility(
     # each element's background, inline and with the rules, once: coloured elements nest
     # (a <td>'s <p>s and <a>s) and each walked up through the same boxes
     known: tuple[_Known, _Known] = ({}, {})
+    shown_inline = functools.partial(_shown_inline, is_hidden=is_hidden)
     for el in root.xpath("//*[contains(@style, 'olor')]|//font[@color]"):
-        found = _low_contrast(el, styled, plain, known)
-        # hidden text last: few elements fail, and the test walks up to the root
-        # (the stylesheets' hiding rules are read only when the inline styles show it)
-        if (
-            found
-            and not _hidden_here(el, is_hidden)
-            and not _hidden_here(el, lambda node: node in ruled())
-        ):
+        found = _low_contrast(el, styled, plain, known, shown_inline)
+        # the stylesheets' hiding rules last: few elements fail, and the test walks up to
+        # the root (they are read only when some text fails on everything else)
+        if found and not _hidden_here(el, lambda node: node in ruled()):
             facts.low_contrast.append(found)
     return facts
+
+
+def _shown_inline(el: Any, is_hidden: Callable[[Any], bool]) -> bool:
+    """Whether the element has text (a letter or digit) that the inline styles of it and its
+    ancestors show (:func:`_hidden_here`)."""
+    return bool(_ALNUM.search("".join(el.itertext()))) and not _hidden_here(el, is_hidden)
 
 
 def _hidden_here(el: Any, is_hidden: Callable[[Any], bool]) -> bool:
@@ -319,9 +325,11 @@ def _low_contrast(
     styled: Callable[[str], StyleColors],
     plain: Callable[[], Callable[[Any], list[tuple[bool, str]]]],
     known: tuple[_Known, _Known],
+    shown_inline: Callable[[Any], bool],
 ) -> LowContrast | None:
     """The element's text if it fails on its colours; ``known``: the backgrounds found so far
-    in the document (:func:`_background_of`'s), inline and with the rules."""
+    in the document (:func:`_background_of`'s), inline and with the rules; ``shown_inline``
+    whether it has text its inline styles show (:func:`_shown_inline`)."""
     foreground = _own_color(el)
     fg = parse_color(foreground)
     if fg is None:
@@ -331,6 +339,10 @@ def _low_contrast(
         return None
     ratio = contrast_ratio(fg, bg)
     if ratio >= 4.5:
+        return None
+    # before any stylesheet is read: a hidden preheader is written in the background's
+    # colour on purpose, and a spacer or a separator ("·", "|") has no text to read
+    if not shown_inline(el):
         return None
     size, bold = _text_size(el)
     large = _is_large(size, bold)
@@ -358,7 +370,7 @@ def _low_contrast(
     if not large and ratio >= 3.0 and _large_by_rules(el, size, bold, styled):
         return None  # a stylesheet rule may make it large text, which passes at 3:1
     text = " ".join(_text_in_color(el, sheets).split())
-    if not any(c.isalnum() for c in text):
+    if not _ALNUM.search(text):
         return None  # nothing, or a separator ("·", "|"): decoration, not text to read
     return LowContrast(
         el.sourceline or 0, text[:40], foreground, background, ratio, large, fallback
