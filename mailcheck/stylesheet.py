@@ -635,13 +635,17 @@ class _TreeIndex:
         self.by_tag: dict[str, list[Any]] = {}
         self.by_class: dict[str, list[Any]] = {}
         self.by_id: dict[str, list[Any]] = {}
-        for el in root.iter():
-            if isinstance(el.tag, str):
-                self.elements.append(el)
-                self.by_tag.setdefault(el.tag, []).append(el)
-                for name in set((el.get("class") or "").split()):
+        from lxml import etree
+
+        for el in root.iter(etree.Element):  # (lxml leaves out comments and the like)
+            self.elements.append(el)
+            self.by_tag.setdefault(el.tag, []).append(el)
+            # most elements have no class and no id (a selector's id is never empty)
+            if names := el.get("class"):
+                for name in set(names.split()):
                     self.by_class.setdefault(name, []).append(el)
-                self.by_id.setdefault(el.get("id") or "", []).append(el)
+            if name := el.get("id"):
+                self.by_id.setdefault(name, []).append(el)
         self.made: dict[tuple[str | None, frozenset[str], frozenset[str]], frozenset[Any]] = {}
 
 
