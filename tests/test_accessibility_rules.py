@@ -928,3 +928,30 @@ def test_a_background_rule_that_passes_or_is_not_known_is_not_reported(
 ) -> None:
     html = RULED_CELL.format(css=css, cell=' bgcolor="#ffffff"', utm=UTM)
     assert findings(tmp_path, html, "A11Y006") == []
+
+
+def test_texts_in_the_same_boxes_each_get_the_nearest_background(tmp_path: Path) -> None:
+    """Coloured texts nest and share the boxes around them (each element's background is
+    found once per document): each is judged on its own nearest background, inline and with
+    a stylesheet's plain colour (``td.panel`` beats the cell's ``bgcolor``)."""
+    html = GOOD.replace(
+        "<h2>Условия</h2>",
+        "<h2>Условия</h2>\n"
+        "<style>td.panel{background-color:#ffffff}</style>\n"
+        '<table role="presentation"><tr><td style="background-color:#ffffff">\n'
+        '<div style="color:#eeeeee">Pale <span style="color:#333333">dark</span></div>\n'
+        '<div style="background-color:#000000"><p style="color:#222222">Night</p>'
+        '<p style="color:#bbbbbb">Grey</p></div>\n'
+        '<p style="color:#cccccc">Again</p>\n'
+        '</td><td class="panel" bgcolor="#777777">\n'
+        '<p style="color:#888888">Ruled</p><p style="color:#666666">Fine</p>\n'
+        "</td></tr></table>",
+    )
+    assert findings(tmp_path, html, "A11Y006") == [
+        (
+            "4 text(s) below WCAG AA contrast: “Pale” #eeeeee on #ffffff 1.2:1 (line 9); "
+            "“Night” #222222 on #000000 1.3:1 (line 10); “Again” #cccccc on #ffffff 1.6:1 "
+            "(line 11); “Ruled” #888888 on #ffffff 3.5:1 (line 13)",
+            "email.html:9",
+        )
+    ]
