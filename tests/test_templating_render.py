@@ -378,6 +378,34 @@ def test_broken_text_as_written_reads_only_a_comma_at_a_line_start() -> None:
     assert broken_text(": скидка") == [": скидка"]  # rendered by us: a variable did it
 
 
+def test_broken_text_finds_each_kind_among_blanks_and_lines() -> None:
+    # every pattern is searched only in a text that has what it cannot match without (a comma,
+    # a blank before "!", a word spelt, a line's first punctuation): each kind found here, with
+    # tabs and no-break spaces around it and at a line's start, as before those were looked for
+    text = (
+        "Скидки.\nПривет\u00a0,\t!\tи всё\nDear\t, welcome\n\t; скидка для вас\n"
+        "Hello \u00a0.\nTotal: NaN, Hi\u202fundefined!"
+    )
+    assert broken_text(text) == [
+        "Привет\xa0,",
+        "Привет\xa0,\t!",
+        "Dear\t,",
+        "; скидка для вас",
+        "Hello \xa0.",
+        "Total: NaN",
+        "Hi\u202fundefined",
+    ]
+    assert broken_text(text, prose=True) == [
+        "Привет\xa0,",
+        "Привет\xa0,\t!",
+        "Dear\t,",
+        "Hello \xa0.",
+        "Hi\u202fundefined",
+    ]
+    assert broken_text("Hello\u2009\u2009, x") == ["Hello\u2009\u2009,"]
+    assert broken_text("Hi,\n, скидка", prose=True) == [", скидка"]
+
+
 @pytest.mark.parametrize(
     "text",
     [
