@@ -1925,3 +1925,25 @@ def test_spamassassins_spam_004_is_html_source_in_its_text_part() -> None:
         "the text part shows HTML source from its line 25 (“<html>”, “<head>”, “<meta>”, "
         "“<title>” …), its entities (“&nbsp;”) as written"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Код: Х-х-26 до", ["Х-х-26"]),  # Cyrillic x's of both cases around hyphens
+        ("Цена: xХ,xx руб", ["xХ,xx"]),  # Latin and Cyrillic in one price
+        ("Call xХx-123", ["xХx"]),
+        ("Х/X/2026", ["Х/X/2026"]),
+        ("Use xxX12 today", ["xxX12"]),
+        # one x by itself or by a separator is none of them
+        ("Box x-ray, 3x/day, x.x, tax-free, X/Twitter, х/ф «Ёлки»", []),
+    ],
+)
+def test_placeholder_of_x_is_found_with_either_x_in_either_case(
+    text: str, found: list[str]
+) -> None:
+    # the lines of x's are searched only in a text with two x's in a row or two around a
+    # slash or a hyphen (Latin or Cyrillic, either case): what they found before, they find
+    from mailcheck.checks.brief import placeholders_in
+
+    assert placeholders_in(text) == found
