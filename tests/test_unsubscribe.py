@@ -1214,3 +1214,29 @@ def test_a_phrase_whose_first_word_is_one_letter_is_found_by_its_letter() -> Non
     assert not phrases.search("x a b c stop") and not phrases.search("mail")
     assert phrases.search("Оптом") and not phrases.search("Оп")
     assert phrases.among(words_of("Ёж e")) and not phrases.among([])
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("<p>{% unsubscribe %}</p>", True),
+        ("<p>{%-unsubscribe 'Отписаться' -%}</p>", True),
+        ("<a>{{ unsubscribe_link }}</a>", True),
+        ("<a>{{-\n unsubscribe_url }}</a>", True),
+        ('<a href="{{${set_user_to_unsubscribed_url}}}">x</a>', True),
+        ("<p>{% unsubscribed %}</p>", False),  # another word
+        ("<p>{{ unsubscribe_links }}</p>", False),
+        ("<p>{{ unsubscribe }}</p>", False),  # Liquid writes no such variable
+        ("<p>{ % unsubscribe %} unsubscribe_link</p>", False),  # no tag opens it
+        ("<p>set_user_to_unsubscribe_url</p>", False),
+    ],
+)
+def test_liquid_unsubscribe_tags_in_a_body(text: str, tag: bool) -> None:
+    """Liquid's unsubscribe tags (Klaviyo's, Keila's, Customer.io's, Braze's), looked for by
+    their word first: found as written, whatever stands around them, and nothing else."""
+    from mailcheck.templating.catalogue import load_catalogue
+
+    pattern = load_catalogue().dialects["liquid"].unsubscribe_pattern
+    assert pattern is not None
+    assert bool(pattern.search(text)) is tag
+    assert bool(pattern.search(f"body{{color:red}} td{{padding:0}} {text} p{{margin:0}}")) is tag

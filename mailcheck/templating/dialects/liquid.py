@@ -47,8 +47,13 @@ DIALECT = Dialect(
         "{{ unsubscribe_link }}",
         "{{${set_user_to_unsubscribed_url}}}",
     ),
+    # {% unsubscribe %}, {{ unsubscribe_link }} / {{ unsubscribe_url }} or
+    # set_user_to_unsubscribed_url, each found by its word "unsubscribe" first and what comes
+    # before it looked back at (regex's variable-width look-behind): led by "{", the pattern
+    # was tried at every brace of a stylesheet (19 times as slow over the corpus's bodies)
     unsubscribe_pattern=regex.compile(
-        r"\{%-?\s*unsubscribe\b|\{\{-?\s*unsubscribe_(?:link|url)\b|set_user_to_unsubscribed_url"
+        r"unsubscribe(?:(?<=\{%-?\s*unsubscribe)\b|(?<=\{\{-?\s*unsubscribe)_(?:link|url)\b"
+        r"|(?<=set_user_to_unsubscribe)d_url)"
     ),
     platforms={
         "klaviyo": frozenset(
