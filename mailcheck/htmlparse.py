@@ -147,21 +147,35 @@ def is_hidden(el: Any, *, from_everyone: bool = False) -> bool:
 def _style_hides(el: Any, style: str, *, from_everyone: bool = False) -> bool:
     """Whether ``style`` (declarations in lower case: an inline style, or a stylesheet rule's
     for ``el``) hides ``el``, as :func:`is_hidden` tells."""
-    if "none" not in style and "hid" not in style and "0" not in style:
-        return False  # most styles of a layout hide nothing: skip the regexes
-    if _HIDING.search(style):
-        return True
-    if not from_everyone and (_OUTLOOK_HIDING.search(style) or _ZERO_MAX.search(style)):
-        return True
-    if (_ZERO_HEIGHT.search(style) or _ZERO_MAX.search(style)) and _OVERFLOW_HIDDEN.search(style):
-        return True
-    if _VISIBILITY_HIDDEN.search(style):
+    hiding = _style_hiding(style, from_everyone)
+    if hiding == "visibility":
         return not _descendant_style(el, _VISIBILITY_SHOWN)
-    if _FONT_SIZE_ZERO.search(style):
+    if hiding == "font-size":
         # the columns fix: a row of blocks, images or tables, each with its own font size
         layout = any(isinstance(d.tag, str) and d.tag in _LAYOUT for d in el.iterdescendants())
         return not layout and not _descendant_style(el, _FONT_SIZE_SHOWN)
-    return False
+    return hiding == "hides"
+
+
+# A layout repeats its styles on many elements (the corpus: 14,489 readings of 1,322 distinct
+# styles): what a style says alone is read once per run, bounded as the stylesheet caches
+@functools.lru_cache(maxsize=4096)
+def _style_hiding(style: str, from_everyone: bool) -> str:
+    """What ``style`` alone says of :func:`_style_hides`: "hides", "no", or "visibility" /
+    "font-size" when it hides unless a descendant undoes it (the element tells)."""
+    if "none" not in style and "hid" not in style and "0" not in style:
+        return "no"  # most styles of a layout hide nothing: skip the regexes
+    if _HIDING.search(style):
+        return "hides"
+    if not from_everyone and (_OUTLOOK_HIDING.search(style) or _ZERO_MAX.search(style)):
+        return "hides"
+    if (_ZERO_HEIGHT.search(style) or _ZERO_MAX.search(style)) and _OVERFLOW_HIDDEN.search(style):
+        return "hides"
+    if _VISIBILITY_HIDDEN.search(style):
+        return "visibility"
+    if _FONT_SIZE_ZERO.search(style):
+        return "font-size"
+    return "no"
 
 
 def _hidden_from_everyone(el: Any) -> bool:

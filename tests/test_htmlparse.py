@@ -591,3 +591,25 @@ def test_a_comment_with_a_space_before_if_is_no_conditional_comment() -> None:
 def test_outlook_text_reads_no_break_spaces_as_spaces() -> None:
     doc = parse_html("<p>All</p><!--[if mso]><p>Lorem&nbsp;ipsum</p><![endif]-->")
     assert doc.outlook_text == "Lorem ipsum"
+
+
+def test_one_style_hides_one_element_and_not_another_its_descendants_show() -> None:
+    """A style's own reading is made once for every element that writes it; what its
+    descendants undo is each element's own: of two boxes written alike, with visibility:hidden
+    or font-size:0, the one whose child shows itself again is not hidden."""
+    from lxml import html
+
+    from mailcheck.htmlparse import is_hidden
+
+    for style, shown in (
+        ("visibility:hidden", "visibility:visible"),
+        ("font-size:0", "font-size:14px"),
+    ):
+        root = html.fromstring(
+            f'<div><p style="{style}">a</p>'
+            f'<p style="{style}"><span style="{shown}">b</span></p>'
+            f'<p style="{style.upper()}">c</p></div>'
+        )
+        first, second, third = root.findall("p")
+        assert is_hidden(first) and not is_hidden(second) and is_hidden(third)
+        assert is_hidden(first, from_everyone=True) and not is_hidden(second, from_everyone=True)
