@@ -1051,7 +1051,8 @@ def _top_level_rules(
 ) -> Iterator[tuple[frozenset[Any], str, Any]]:
     """(elements picked, declarations in lower case, the rule) of each selector of each
     top-level style rule of ``css_texts`` whose declarations ``hiding`` accepts, exactly
-    (:func:`_picks`), as the element shows (no pseudo-element, no user's state)."""
+    (:func:`_picks`), as the element shows (no pseudo-element, no user's state). ``hiding``
+    is not asked of a rule that names no :data:`_HIDING_WORD` (:func:`_top_rules`)."""
     css_texts = list(css_texts)
     if not css_texts:
         return
@@ -1066,11 +1067,42 @@ def _top_level_rules(
 @functools.lru_cache(maxsize=16)
 def _top_rules(css: str) -> tuple[tuple[str, Any], ...]:
     """(its declarations as written, in lower case; the rule) of each style rule at the top
-    level of a stylesheet: written out once for the documents of a campaign that share it."""
+    level of a stylesheet that may hide (:func:`_may_hide`): written out once for the
+    documents of a campaign that share it."""
     import tinycss2
 
     return tuple(
         (tinycss2.serialize(rule.content).lower(), rule)
         for rule in _parsed(css)
-        if rule.type == "qualified-rule"
+        if rule.type == "qualified-rule" and _may_hide(rule.content)
     )
+
+
+# The words each hiding declaration starts with, as both readers of the top-level rules test
+# them (:data:`_PREHEADER_HIDING`, :func:`mailcheck.htmlparse._style_hides`: a zero height
+# hides only with overflow:hidden)
+_HIDING_WORD = re.compile(r"display|visibility|opacity|font-size|overflow|mso-hide|max-")
+# Tokens whose text holds no letter, or only a number's
+_WORDLESS_TOKENS = frozenset({"whitespace", "literal", "number", "percentage"})
+
+
+def _may_hide(content: list[Any]) -> bool:
+    """Whether a rule's declarations may name one of :data:`_HIDING_WORD`, read from their
+    tokens rather than written out (most rules of a layout name sizes, colours and fonts
+    only). Only plain names, numbers
+    and punctuation are read so: a comment, string, function or block is written out and
+    tested whole, as before (a ``/* display:none */`` still counts)."""
+    words = []
+    for token in content:
+        kind = token.type
+        if kind in _WORDLESS_TOKENS:
+            continue
+        if kind == "ident":
+            words.append(token.value)
+        elif kind == "dimension":
+            words.append(token.unit)
+        elif kind == "hash":
+            words.append(token.value)
+        else:
+            return True
+    return bool(_HIDING_WORD.search(" ".join(words).lower()))

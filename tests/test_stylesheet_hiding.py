@@ -88,3 +88,31 @@ def test_the_rules_that_may_show_are_read_once_for_the_documents_sharing_a_style
     # the hiding rule's selector for each document (its elements are each one's own), the
     # three that may show it once
     assert parsed == [".mob", ".a", ".b", "div.mob", ".mob", ".mob"]
+
+
+def test_rules_that_name_no_hiding_declaration_are_not_written_out() -> None:
+    # a comment of the test's own: no other test's reading of it is kept
+    css = (
+        "/* written out? */ .a{margin:0;color:#fff} .b{width:600px;max-width:100%}"
+        " .pre{COLOR:red; Display : none} .c{/* display:none */} .d{font-family:'display'}"
+        " .e{width:calc(100% - 2px)} .f{mso-hide:all} td{font-size:0}"
+    )
+    written = [declarations for declarations, _rule in stylesheet._top_rules(css)]
+    # the plain ones that name a hiding property, in lower case; those with a string or a
+    # function are written out and tested whole, as before (the parse drops comments)
+    assert written == [
+        "width:600px;max-width:100%",
+        "color:red; display : none",
+        'font-family:"display"',
+        "width:calc(100% - 2px)",
+        "mso-hide:all",
+        "font-size:0",
+    ]
+    root = lxml.html.document_fromstring(
+        f'<html><body><style>{css}</style><p class="a b">x</p><p class="pre">Lorem</p>'
+        '<p class="c">Ipsum</p><p class="d">Dolor</p></body></html>'
+    )
+    hidden = hidden_by_rules(root, [css], lambda el, style: "display" in style)
+    assert [(el.text, rule) for el, rule in hidden.items()] == [
+        ("Lorem", ".pre{COLOR:red; Display : none}"),
+    ]
