@@ -767,12 +767,15 @@ def _whole_sentences(blocks: frozenset[str]) -> list[str]:
 _URL_WRITTEN = regex.compile(
     r"(?<![\w.@/-])(?:https?://|www\.)[^\s<>()\[\]{}\"'«»“”„,;|]+", regex.I | regex.V1
 )
-# its host name: dotted labels, the last with a letter (of letters or punycode for a real
-# top-level domain; with a digit or a hyphen, "acme.c0m", for none: no top-level domain but an
-# IDN's has one, so it is a stand-in), then its port, path or end. A last label of digits alone
-# is an IP address's.
+# its host name: dotted labels, the last of letters or punycode (a real top-level domain's), or
+# of Latin letters with a digit or a hyphen between them ("acme.c0m", "shop.co-uk": no top-level
+# domain but an IDN's has one, so it is a stand-in), then its port, path or end. Digits after
+# the letters are no part of it: a footnote's mark or a word glued to a real address
+# ("https://shop.acme.com<sup>3</sup>", "https://acme.co.jp2024年") end no host, as a last label
+# of digits alone (an IP address's) does.
 _WRITTEN_HOST = regex.compile(
-    r"(?:https?://)?((?:[\p{L}\d-]+\.)+(?:xn--[a-z\d-]+|[\p{L}\d-]*\p{L}[\p{L}\d-]*))(?=[/?#:]|$)",
+    r"(?:https?://)?((?:[\p{L}\d-]+\.)+(?:xn--[a-z\d-]+|\p{L}{2,}|[a-z]+(?:[\d-]+[a-z]+)+))"
+    r"(?=[/?#:]|$)",
     regex.I | regex.V1,
 )
 

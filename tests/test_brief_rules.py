@@ -400,6 +400,28 @@ def test_a_url_on_a_top_level_domain_with_a_digit_is_placeholder_copy(tmp_path: 
     )
 
 
+@pytest.mark.parametrize(
+    "copy",
+    [
+        # a footnote's mark after a real address: the text reads "https://shop.acme.com3"
+        "Terms at https://acme.com/terms<sup>2</sup> and https://shop.acme.com<sup>3</sup>.",
+        "Visit www.acme.com<sup>1</sup> today",
+        "Our site: https://acme.com1",
+        "公式サイト：https://acme.co.jp2024年",
+        # digits after the last label end no host, whatever its letters (a stand-in's "c0m"
+        # with a footnote's mark goes unread: which digits are the mark cannot be told)
+        "Copy https://acme.c0m<sup>2</sup> now",
+    ],
+)
+def test_digits_glued_after_a_top_level_domain_are_no_stand_in(tmp_path: Path, copy: str) -> None:
+    """Only a digit or a hyphen between a last label's letters ("c0m", "co-uk": the test
+    above) makes a top-level domain no one's; digits after a real one are a footnote's mark or
+    a word glued to it (review probe R, session 31: "https://shop.acme.com<sup>3</sup>" was a
+    BRF001 error on "https://shop.acme.com3", "https://acme.co.jp2024年" on "…co.jp2024年";
+    silent before)."""
+    assert only(check(campaign(tmp_path, body=BODY + f"\n<p>{copy}</p>")), "BRF001") == []
+
+
 def test_a_url_on_a_name_meant_for_no_host_is_placeholder_copy(tmp_path: Path) -> None:
     """.invalid (a name meant never to resolve) in the copy is a stand-in for the address to
     come (QA probe, session 30: "https://acme.invalid" was silent); the address mailcheck
