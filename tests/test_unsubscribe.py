@@ -1240,3 +1240,69 @@ def test_liquid_unsubscribe_tags_in_a_body(text: str, tag: bool) -> None:
     assert pattern is not None
     assert bool(pattern.search(text)) is tag
     assert bool(pattern.search(f"body{{color:red}} td{{padding:0}} {text} p{{margin:0}}")) is tag
+
+
+# -- review probe R, session 31: the first round's regressions and older false errors
+
+NO_WAY_OUT = ["email.html: no unsubscribe link in the body"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the mailings named by their newsletter's word (were UNS001 errors since f96ac14)
+        "Gérer mon abonnement à l’infolettre",
+        "Gérer mon abonnement aux infolettres",
+        "Gérer mon abonnement à la lettre d’info",
+        "Gérer mon abonnement au bulletin d’information",
+        "Gérer mon abonnement au bulletin",
+        "Gestisci la tua iscrizione al bollettino",
+        "Gerenciar sua assinatura do informativo",
+        "Administrer dit abonnement af nyhedsmail",
+        "Administrer abonnement på nyhetsmail",
+        "Hantera din prenumeration på nyhetsmejl",
+        "Hantera din prenumeration på våra mejl",
+        # a pronoun joined by a hyphen (Romanian's usual form)
+        "Gestionează-ți abonamentul",
+        "Gestionați-vă abonamentul",
+        "Administrează-ți abonamentul",
+        # an imperative or another form of the verb, as the infinitive
+        "Gestiona tu suscripción",
+        "Administra tu suscripción",
+        "Gestione su suscripción",
+        "Gerencie sua assinatura",
+        "Gerencie a sua inscrição",
+        "Gere a sua subscrição",
+        "Gestionați abonamentul",
+        "Gestire la tua iscrizione",
+        "Gestione iscrizione",
+        "Gérez votre abonnement",
+    ],
+)
+def test_newsletter_words_clitics_and_verb_forms_manage_the_reader_s_subscription(
+    tmp_path: Path, text: str
+) -> None:
+    """Review probe R items 1, 2 and 7: each was "no unsubscribe link in the body" (an error),
+    its URL a shop's page that names nothing."""
+    assert uns001(tmp_path, f'<a href="https://shop.test/account/s">{text}</a>') == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the new verb forms and the clitic follow the qualified-noun rule too
+        "Gestiona tu suscripción de café",
+        "Gerencie sua assinatura do Premium",
+        "Gestionați-vă abonamentul la cafea",
+        "Gestire la tua iscrizione al corso",
+        "Gérez votre abonnement au café",
+        # news and communications do not name the mailings (as "communications" in English)
+        "Gérer mon abonnement aux communications",
+        "Gestionar tu suscripción a las noticias",
+        "Gestionează abonamentul la noutăți",
+    ],
+)
+def test_the_new_forms_managing_another_subscription_are_no_way_out(
+    tmp_path: Path, text: str
+) -> None:
+    assert uns001(tmp_path, f'<a href="https://shop.test/account/s">{text}</a>') == NO_WAY_OUT
