@@ -190,6 +190,7 @@ class Words:
         self.subscription = phrases("subscription")
         self.own_subscription = phrases("own_subscription")
         self.qualified = phrases("qualified")
+        self.notice = phrases("notice")
 
     def manages_own_subscription(self, words: list[str]) -> bool:
         """A subscription managed with no other noun qualifying it ("Manage your
@@ -199,7 +200,13 @@ class Words:
         return self.own_subscription.among(words) and not self.qualified.among(words)
 
     def says_unsubscribe(self, text: str) -> bool:
-        return bool(text) and self.link.search(text)
+        return bool(text) and self.text_words_say_unsubscribe(words_of(text))
+
+    def text_words_say_unsubscribe(self, words: list[str]) -> bool:
+        """A link text's folded words say unsubscribe: a link phrase, and no word of a
+        booking's or a service's notice («查看退订政策», the cancellation policy; «配信停止の
+        お知らせ»; «구독 취소 방법»: the data's ``notice``)."""
+        return self.link.among(words) and not self.notice.among(words)
 
     def is_generic(self, words: list[str]) -> bool:
         """A short link text (its folded words) that only says "click here"."""
@@ -384,7 +391,9 @@ def link_says_unsubscribe(
         return True
     # each part is folded once, however many word lists read it (see _LinkWords)
     words = _LinkWords(href, text, context, marker)
-    if WORDS.link.among(words.text) or (marker and _marker_says_unsubscribe(marker, words.marker)):
+    if WORDS.text_words_say_unsubscribe(words.text) or (
+        marker and _marker_says_unsubscribe(marker, words.marker)
+    ):
         return True
     if _manages_the_mailings(href, words):
         return True

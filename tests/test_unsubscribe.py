@@ -1306,3 +1306,22 @@ def test_the_new_forms_managing_another_subscription_are_no_way_out(
     tmp_path: Path, text: str
 ) -> None:
     assert uns001(tmp_path, f'<a href="https://shop.test/account/s">{text}</a>') == NO_WAY_OUT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "查看退订政策",  # "see the cancellation policy"
+        "酒店退订规则",  # "the hotel's cancellation rules"
+        "机票退订",  # "cancelling a plane ticket"
+        "配信停止のお知らせ",  # "notice that the delivery stops"
+        "넷플릭스 구독 취소 방법",  # "how to cancel your Netflix subscription"
+    ],
+)
+def test_a_cjk_cancellation_of_a_booking_or_a_service_is_no_unsubscribe_link(
+    tmp_path: Path, text: str
+) -> None:
+    """Review probe R item 3: 退订 also cancels a booking; a link text with a word of a
+    booking's or a service's notice (policy, rules, a ticket, a notice, how to) was a way out
+    (silent), the CJK footers above stay one."""
+    assert uns001(tmp_path, f'<a href="https://hotel.test/policy">{text}</a>') == NO_WAY_OUT
