@@ -115,8 +115,11 @@ def layout_table_role(ctx: Context) -> Iterator[Problem]:
     `role="presentation"`, as one finding listing their lines. A `<th>` used as a layout
     cell does not make a data table: Foundation for Emails' grid (`<th class="columns">` in
     a `<table class="row">`, its `<th class="expander">`), a `<th>` that holds a table
-    of its own, and a table of `<th>` cells alone (no data cell for them to head) are laid
-    out as `<td>` cells are.
+    of its own when it or its table has a class naming a layout's column or row
+    (`column-top`, `m--col`, `m--row`), and a table of one row of `<th>` cells alone (no
+    data cell for them to head) are laid out as `<td>` cells are. A data table's `<th>`
+    holding a small table (a sort arrow) and a comparison table of `<th>` rows stay data
+    tables.
 
     ## Why it matters
     Screen readers announce each such table as data: "table, 3 rows, 2 columns" before every

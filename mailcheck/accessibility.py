@@ -205,7 +205,7 @@ def _tables_with_own_header(root: Any) -> set[Any]:
     """The tables that have a <th> of their own (not one of a table nested in them) heading
     data: a table with a header cell used as a layout cell (:func:`_layout_cell`) is a layout
     table, its other <th> too (Foundation's column wraps its content in a <th> beside an
-    "expander" one), and so is a table with no data cell (<td>) of its own.
+    "expander" one), and so is a table of one row of header cells and no data cell (<td>).
 
     Found from the headers up, in one pass: asking each table for its headers walks nested
     layout tables once per level.
@@ -215,30 +215,42 @@ def _tables_with_own_header(root: Any) -> set[Any]:
     for th in root.iter("th"):
         if (table := next(th.iterancestors("table"), None)) is not None:
             (laid_out if _layout_cell(th, table) else headed).add(table)
-    # a table of header cells alone heads no data: a layout's cell written as <th> (the
-    # content table of a Foundation column narrower than the row: <table><tr><th>…</th></tr>)
-    return {table for table in headed - laid_out if table.xpath(_OWN_DATA_CELL)}
+    # one row of header cells alone heads no data: a layout's cell written as <th> (the content
+    # table of a Foundation column narrower than the row: <table><tr><th>…</th></tr></table>);
+    # rows of them do (a comparison table of <th> cells, its corner empty)
+    return {
+        table
+        for table in headed - laid_out
+        if table.xpath(_OWN_DATA_CELL) or len(table.xpath(_OWN_ROWS)) > 1
+    }
 
 
-# a data cell of the table's own rows (not of a table nested in one of them)
+# a data cell of the table's own rows (not of a table nested in one of them), and those rows
 _OWN_DATA_CELL = "boolean(./tr/td | ./thead/tr/td | ./tbody/tr/td | ./tfoot/tr/td)"
+_OWN_ROWS = "./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"
 
 
 # Foundation for Emails' grid: <table class="row"><tr><th class="columns"> (or "column"), the
 # content in a <table><tr><th>…</th><th class="expander"></th></tr></table>
 _GRID_CELLS = frozenset({"columns", "column"})
+# a class that names a layout's column or row: "columns", "column-top" (sendwithus), "m--col"
+# and "m--row" (an ESP's grid in mail-parser's mail_test_5), "col-6"; not "collapse", "rowspan"
+_LAYOUT_CLASS = re.compile(r"(?<![^\W_])(?:col|columns?|row)(?![^\W_])", re.I)
 
 
 def _layout_cell(th: Any, table: Any) -> bool:
     """Whether a <th> lays out rather than heads a column of data: a grid's column (a
     "columns"/"column" cell of a table of class "row", Foundation's), Foundation's "expander"
-    cell, or a cell that holds a table of its own (a column of a layout built of <th>)."""
+    cell, or a cell that holds a table of its own (a column of a layout built of <th>) when
+    it or its table has a class naming a layout's column or row: a data table's header may
+    hold a small table too (a sort arrow beside "Price")."""
     classes = set((th.get("class") or "").split())
     if "expander" in classes:
         return True
     if classes & _GRID_CELLS and "row" in (table.get("class") or "").split():
         return True
-    return next(th.iterdescendants("table"), None) is not None
+    named = f"{th.get('class') or ''} {table.get('class') or ''}"
+    return bool(_LAYOUT_CLASS.search(named)) and next(th.iterdescendants("table"), None) is not None
 
 
 def _named_by_attribute(anchor: Any) -> bool:

@@ -92,3 +92,64 @@ def test_a_column_narrower_than_the_row_without_an_expander_is_a_layout(tmp_path
             ("email.html:4", "email.html:6", "email.html:11"),
         )
     ]
+
+
+# Review probe R, item 8: data tables the first round's layout cells took for layouts
+# (/tmp/probeR/c/a1, lines 7 and 8)
+SORT_ARROW = (
+    "<table><tr><th>Item "
+    '<table role="presentation"><tr><td>&#9650;</td></tr></table></th><th>Price</th></tr>'
+    "<tr><td>Shoes</td><td>$10</td></tr></table>\n"
+)
+COMPARISON = (
+    "<table><tr><th></th><th>Basic</th><th>Pro</th></tr>"
+    "<tr><th>Storage</th><th>5 GB</th><th>50 GB</th></tr></table>\n"
+)
+
+
+def test_a_header_cell_holding_a_sort_arrow_table_heads_data(tmp_path: Path) -> None:
+    html = HEAD + SORT_ARROW + '<p><a href="https://shop.test/u">Unsubscribe</a></p>\n'
+    assert _a11y003(tmp_path, html + "</body></html>\n") == []
+
+
+def test_a_comparison_table_of_header_cells_alone_heads_data(tmp_path: Path) -> None:
+    html = HEAD + COMPARISON + '<p><a href="https://shop.test/u">Unsubscribe</a></p>\n'
+    assert _a11y003(tmp_path, html + "</body></html>\n") == []
+
+
+def test_the_probes_data_tables_beside_a_grid_leave_the_grid_alone(tmp_path: Path) -> None:
+    # the probe's page: the data tables silent, the Foundation grid row (line 6) reported
+    html = (
+        HEAD
+        + SORT_ARROW  # line 4
+        + COMPARISON  # line 5
+        + '<table class="row"><tr><th class="columns">Plan</th><th class="columns">Price</th>'
+        + "</tr><tr><td>Basic</td><td>$5</td></tr></table>\n"  # line 6
+        + '<p><a href="https://shop.test/u">Unsubscribe</a></p>\n</body></html>\n'
+    )
+    assert _a11y003(tmp_path, html) == [
+        ('1 layout table(s) without role="presentation" (line 6)', ("email.html:6",))
+    ]
+
+
+def test_a_column_class_header_cell_holding_a_table_beside_data_is_a_layout(
+    tmp_path: Path,
+) -> None:
+    # sendwithus' "column-top" and mail_test_5's "m--col"/"m--row" name a layout's column or
+    # row: a header cell so named that holds a table lays out, a data cell beside it or not
+    html = (
+        HEAD
+        + "<table>\n"  # line 4
+        + '<tr><th class="column-top"><table role="presentation"><tr><td>A</td></tr></table>'
+        + "</th><td>B</td></tr>\n</table>\n"
+        + '<table class="m--row">\n'  # line 7
+        + '<tr><th><table role="presentation"><tr><td>C</td></tr></table></th><td>D</td></tr>\n'
+        + "</table>\n"
+        + '<p><a href="https://shop.test/u">Unsubscribe</a></p>\n</body></html>\n'
+    )
+    assert _a11y003(tmp_path, html) == [
+        (
+            '2 layout table(s) without role="presentation" (line 4, 7)',
+            ("email.html:4", "email.html:7"),
+        )
+    ]
