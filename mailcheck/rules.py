@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from html.entities import html5
@@ -154,6 +154,19 @@ def _written(word: str) -> str:
     )
 
 
+def _whole(text: str, pattern: str) -> str:
+    """``pattern`` (``text`` as written) where ``text`` stands as a whole token: no letter or
+    digit just before it when it begins with one, nor just after it when it ends with one —
+    a "XXXXXX" is not in a masked card's "XXXXXXXXXXXX1111", a "01.01.2019" not in
+    "201.01.20199"; "…" or "{{name}}" has no edge to keep."""
+    words = text.split()
+    if not words:
+        return pattern
+    before = r"(?<![^\W_])" if words[0][0].isalnum() else ""
+    after = r"(?![^\W_])" if words[-1][-1].isalnum() else ""
+    return f"{before}(?:{pattern}){after}" if before or after else pattern
+
+
 @cache
 def _named(ch: str) -> str:
     """The alternatives of a pattern for the named character references of ``ch``
@@ -254,46 +267,88 @@ class Context:
         return f"{label}:{line}" if line else label
 
     def text_places(self, *texts: str, every: bool = False, code: bool = True) -> tuple[str, ...]:
-        """The line of the HTML as written where each visible text first stands (a "Lorem
-        ipsum", a stale date, a "�"), in order — with ``every``, each line it stands on; the
-        HTML's label alone when none is written so (rendered from a variable, split by
-        markup): the reader still knows the part. Scripts, styles and comments are no text a
-        reader sees: never searched. Without ``code``, a text is looked for outside
-        ``<pre>``, ``<code>``, ``<kbd>``, ``<samp>`` and ``<tt>`` first (a rule that lets
-        what they show as written pass: the copy is elsewhere)."""
+        """The line of the HTML as written where each visible text first stands as a whole
+        token (:func:`_whole`: a "Lorem ipsum", a stale date, a "�"), in order — with
+        ``every``, each line it stands on; the HTML's label alone when none is written so
+        (rendered from a variable, split by markup): the reader still knows the part.
+        Scripts, styles and comments are no text a reader sees: never searched. Without
+        ``code``, a text is looked for outside ``<pre>``, ``<code>``, ``<kbd>``, ``<samp>``
+        and ``<tt>`` first (a rule that lets what they show as written pass: the copy is
+        elsewhere)."""
         sources = (self._shown_source,) if code else (self._copy_source, self._shown_source)
         lines: set[int] = set()
         for text in texts if self._shown_source else ():
-            words = _BETWEEN_WORDS.join(_written(word) for word in text.split())
-            # as written first: "xxx" is on the line of "Цена: xxx руб", not of a heading's
-            # "XXX Международная" above it; else in any case
-            for source, flags in itertools.product(sources, (0, re.IGNORECASE)):
+            written = _BETWEEN_WORDS.join(_written(word) for word in text.split())
+            for words in self._ways(text, written, lambda: self._html_read):
+                # as written first: "xxx" is on the line of "Цена: xxx руб", not of a heading's
+                # "XXX Международная" above it; else in any case
                 matched = False
-                for found in re.finditer(words, source, flags):
-                    matched = True
-                    lines.add(source.count("\n", 0, found.start()) + 1)
-                    if not every:
+                for source, flags in itertools.product(sources, (0, re.IGNORECASE)):
+                    for found in re.finditer(words, source, flags):
+                        matched = True
+                        lines.add(source.count("\n", 0, found.start()) + 1)
+                        if not every:
+                            break
+                    if matched:
                         break
                 if matched:
                     break
         return tuple(self.html_at(n) for n in sorted(lines)) or (self.html_at(0),)
 
     def text_part_places(self, *texts: str) -> tuple[str, ...]:
-        """Each line of the text part as written that each text stands on (its words apart
-        by any blanks and line breaks), in order, as its links' and variables' lines are
-        named ("email.txt:3"); the part's label alone when none is written so (rendered from
-        a variable): the reader still knows the part."""
+        """Each line of the text part as written that each text stands on as a whole token
+        (:func:`_whole`; its words apart by any blanks and line breaks), in order, as its
+        links' and variables' lines are named ("email.txt:3"); the part's label alone when
+        none is written so (rendered from a variable): the reader still knows the part."""
         source = self.campaign.text or ""
         label = self.campaign.text_label
+        main = self.campaign.main
+        read = main.text if main is not None and main.text else source
         lines: set[int] = set()
         for text in texts if source else ():
-            words = r"\s+".join(re.escape(word) for word in text.split())
-            for flags in (0, re.IGNORECASE):  # as written first, else in any case
-                found = [m.start() for m in re.finditer(words, source, flags)] if words else []
-                lines.update(source.count("\n", 0, start) + 1 for start in found)
+            written = r"\s+".join(re.escape(word) for word in text.split())
+            for words in self._ways(text, written, lambda: read):
+                found: list[int] = []
+                for flags in (0, re.IGNORECASE):  # as written first, else in any case
+                    found = [m.start() for m in re.finditer(words, source, flags)] if words else []
+                    lines.update(source.count("\n", 0, start) + 1 for start in found)
+                    if found:
+                        break
                 if found:
                     break
         return tuple(f"{label}:{n}" for n in sorted(lines)) or (label,)
+
+    @staticmethod
+    def _ways(text: str, written: str, read: Callable[[], str]) -> Iterator[str]:
+        """The patterns to look for ``text`` by (``written``: as the part writes it), in turn:
+        where it stands as a whole token (:func:`_whole`); then, when what the part's reader
+        reads (``read``) has it only inside longer words (a rule quoted part of a word:
+        "ааааааа" of "Урааааааа!"), inside them. A text the reader reads whole that the part
+        does not write whole (rendered from a variable, split by markup) is not placed at a
+        longer word's line ("XXXXXX" at a masked card's "XXXXXXXXXXXX1111")."""
+        whole = _whole(text, written)
+        yield whole
+        plain = _whole(text, r"\s+".join(re.escape(word) for word in text.split()))
+        if whole != written and not re.search(plain, read(), re.IGNORECASE):
+            yield written
+
+    @cached_property
+    def _html_read(self) -> str:
+        """The HTML's text its readers read, shown or hidden, in Outlook or elsewhere (what
+        the rules quote), for :meth:`_ways`."""
+        document = self.document
+        if document is None:
+            return ""
+        apart = document.text_apart
+        return "\n".join(
+            (
+                document.text,
+                document.outlook_text,
+                document.outlook_unsure,
+                apart.hidden,
+                apart.code,
+            )
+        )
 
     @cached_property
     def _copy_source(self) -> str:

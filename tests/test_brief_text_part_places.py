@@ -119,3 +119,66 @@ def test_text_the_part_renders_from_a_variable_names_the_part(tmp_path: Path) ->
     )
     [found] = only(check(d), "BRF001")
     assert found.locations == ("text.txt",)
+
+
+# Review probe R, item 5: a text was placed wherever it stood inside a longer token too — the
+# masked card's "XXXXXXXXXXXX1111" for "XXXXXX" (a card BRF001 lets pass), "201.01.20199" for
+# "01.01.2019" — in the text part and, since before, in the HTML
+PROBE_TEXT = (
+    "Hello,\n"
+    "Paid with VISA XXXXXXXXXXXX1111 thanks.\n"  # 2
+    "Sale is on.\n"
+    "Order 201.01.20199 ref\n"  # 4
+    "Code: XXXXXX\n"  # 5
+    "Date 01.01.2019\n"  # 6
+)
+PROBE_HTML = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Hi</title></head><body>\n'
+    "<p>Paid with VISA XXXXXXXXXXXX1111 thanks.</p>\n"  # 2
+    "<p>Sale is on.</p>\n"
+    "<p>Order 201.01.20199 ref</p>\n"  # 4
+    "<p>Code: XXXXXX</p>\n"  # 5
+    "<p>Date 01.01.2019</p>\n"  # 6
+    '<p><a href="https://shop.test/unsub">Unsubscribe</a></p></body></html>\n'
+)
+
+
+def _places(tmp_path: Path, html: str, text: str | None) -> dict[str, list[tuple[str, ...]]]:
+    files = {"email.txt": text} if text is not None else {}
+    campaign = write_campaign(tmp_path, html=html, text="email.txt" if text else None, files=files)
+    result = check(campaign)
+    return {code: [f.locations for f in only(result, code)] for code in ("BRF001", "BRF002")}
+
+
+def test_a_text_parts_token_is_placed_where_it_stands_whole(tmp_path: Path) -> None:
+    html = PROBE_HTML.replace("Code: XXXXXX", "Code: 0").replace("Date 01.01.2019", "Date")
+    assert _places(tmp_path, html, PROBE_TEXT) == {
+        "BRF001": [("email.txt:5",)],
+        "BRF002": [("email.txt:6",)],
+    }
+
+
+def test_an_html_token_is_placed_where_it_stands_whole(tmp_path: Path) -> None:
+    assert _places(tmp_path, PROBE_HTML, None) == {
+        "BRF001": [("email.html:5",)],
+        "BRF002": [("email.html:6",)],
+    }
+
+
+def test_a_token_inside_longer_ones_alone_names_the_part(tmp_path: Path) -> None:
+    # written whole nowhere (the date's digits split by markup): the part, not another line
+    html = PROBE_HTML.replace("Date 01.01.2019", "Date <b>01</b>.01.2019")
+    assert _places(tmp_path, html, None)["BRF002"] == [("email.html",)]
+
+
+def test_a_run_quoted_from_inside_a_word_is_placed_at_that_words_line(tmp_path: Path) -> None:
+    # BRF001 quotes "ааааааа" of "Урааааааа!": no reader reads it whole, so the line of the
+    # word it is part of, in the text part and the HTML alike
+    html = PROBE_HTML.replace("Sale is on.", "Урааааааа!")
+    text = PROBE_TEXT.replace("Sale is on.", "Урааааааа!")
+    [found] = only(
+        check(write_campaign(tmp_path, html=html, text="email.txt", files={"email.txt": text})),
+        "BRF001",
+    )
+    assert "ааааааа" in found.message
+    assert found.locations == ("email.html:3", "email.html:5", "email.txt:3", "email.txt:5")
