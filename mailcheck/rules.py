@@ -167,6 +167,26 @@ def _whole(text: str, pattern: str) -> str:
     return f"{before}(?:{pattern}){after}" if before or after else pattern
 
 
+def _found(words: str, written: str, source: str, flags: int) -> Iterator[re.Match[str]]:
+    """``re.finditer(words, source, flags)``, where ``words`` is ``written`` as it is or between
+    :func:`_whole`'s look-arounds: each match of ``words`` starts where ``written`` does, so
+    ``written`` is searched and ``words`` tried only there. (A pattern that starts with a
+    look-behind is tried at every character of the source; ``written`` starts with the text's
+    first letter, which the engine jumps to: 0.26 s of the corpus's run, not 0.02.)"""
+    if words == written:
+        yield from re.finditer(words, source, flags)
+        return
+    anchored, first = re.compile(words, flags), re.compile(written, flags)
+    pos = 0
+    while (hit := first.search(source, pos)) is not None:
+        match = anchored.match(source, hit.start())
+        if match is None:
+            pos = hit.start() + 1
+            continue
+        yield match
+        pos = max(match.end(), match.start() + 1)
+
+
 @cache
 def _named(ch: str) -> str:
     """The alternatives of a pattern for the named character references of ``ch``
@@ -284,7 +304,7 @@ class Context:
                 # "XXX Международная" above it; else in any case
                 matched = False
                 for source, flags in itertools.product(sources, (0, re.IGNORECASE)):
-                    for found in re.finditer(words, source, flags):
+                    for found in _found(words, written, source, flags):
                         matched = True
                         lines.add(source.count("\n", 0, found.start()) + 1)
                         if not every:
@@ -310,7 +330,9 @@ class Context:
             for words in self._ways(text, written, lambda: read):
                 found: list[int] = []
                 for flags in (0, re.IGNORECASE):  # as written first, else in any case
-                    found = [m.start() for m in re.finditer(words, source, flags)] if words else []
+                    found = (
+                        [m.start() for m in _found(words, written, source, flags)] if words else []
+                    )
                     lines.update(source.count("\n", 0, start) + 1 for start in found)
                     if found:
                         break
