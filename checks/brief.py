@@ -853,20 +853,13 @@ def _places(ctx: Context, found: dict[str, list[str]], code: bool = True) -> tup
     """Where the texts were found: the subject, the text part, and in the HTML every line
     each is written on (one finding lists every place; without ``code``: outside code
     elements first)."""
-    html = ctx.campaign.html_label or "html"
     # each text once: the HTML is searched for it up to four times (as written and in any
     # case, outside code and anywhere), and a text found again ("Lorem ipsum" in ten
     # paragraphs) is on the same lines
     return tuple(
         where
         for place, texts in found.items()
-        for where in (
-            ctx.text_places(*dict.fromkeys(texts), every=True, code=code)
-            if place == html
-            else ctx.text_part_places(*dict.fromkeys(texts))
-            if place == "text part"
-            else (place,)
-        )
+        for where in _part_places(ctx, place, *dict.fromkeys(texts), code=code)
     )
 
 
@@ -1149,11 +1142,12 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
         yield _html_entities(ctx, list(dict.fromkeys(in_html)))
 
 
-def _part_places(ctx: Context, place: str, *texts: str) -> tuple[str, ...]:
-    """Every line of the HTML or of the text part that ``texts`` stand on; another place
-    (the subject, the preheader) as it is."""
+def _part_places(ctx: Context, place: str, *texts: str, code: bool = True) -> tuple[str, ...]:
+    """Every line of the HTML or of the text part that ``texts`` stand on (without ``code``:
+    outside the HTML's code elements first); another place (the subject, the preheader) as
+    it is."""
     if place == (ctx.campaign.html_label or "html"):
-        return ctx.text_places(*texts, every=True)
+        return ctx.text_places(*texts, every=True, code=code)
     return ctx.text_part_places(*texts) if place == "text part" else (place,)
 
 
