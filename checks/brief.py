@@ -305,6 +305,10 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     # found in it there is the preheader's, quoted once, and its line one of its places
     row = _preview_row(ctx)
     echoed: list[str] = []
+    # a bare HTML file's <title> is the subject only if the ESP's is the same: dummy text in it
+    # alone is a warning; beside the same error elsewhere, one more of that error's places
+    titled: list[str] = []
+    title = ctx.campaign.subject_is_title
     for place, text, body, certain in texts:
         if not text:
             continue
@@ -327,7 +331,9 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
         verdicts = _dummy_verdicts(text, matches, apart, blocks)
         for each, dummy, _start, _end in matches:
             verdict = verdicts.get(each.casefold()) if dummy else Severity.WARNING
-            if verdict is Severity.ERROR and certain:
+            if verdict is Severity.ERROR and certain and title and place == "subject":
+                titled.append(each)
+            elif verdict is Severity.ERROR and certain:
                 shown.setdefault(place, []).append(each)
                 for preview in apart.previewed if apart and dummy else ():
                     if each.casefold() in preview.how.text.casefold():
@@ -339,6 +345,12 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     # a link or heading that is nothing but a stand-in ("Button", "H1 Header"): at its line,
     # an error where seen; the same text a pattern found in the copy is the element's
     elements = _stand_in_elements(ctx)
+    if titled:
+        seen = shown or any(seen for _each, _start, seen, _how in elements)
+        into = shown if seen else found
+        merged = {"subject": [*titled, *into.get("subject", [])], **into}
+        into.clear()
+        into.update(merged)
     lines: dict[Severity, list[int]] = {Severity.ERROR: [], Severity.WARNING: []}
     by_element = Counter(each.casefold() for each, _line, _seen, _how in elements)
     for texts_found in (shown, found):
@@ -366,18 +378,19 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
         if texts_found:
             places = _places(ctx, located[severity], code=False)  # (what code shows passes)
             places = _with_lines(ctx, places, lines[severity])
-            message = t("placeholder copy: {found}", found=_listed(texts_found))
+            listed = _listed(texts_found, title=title)
+            message = t("placeholder copy: {found}", found=listed)
             if severity is Severity.ERROR and previewed:
                 message = t(
                     "placeholder copy: {found}; {why}",
-                    found=_listed(texts_found),
+                    found=listed,
                     why=Joined("; ", [_previewed_why(*each) for each in previewed.items()]),
                 )
             if severity is Severity.WARNING and hows:
                 message = t(
                     "placeholder copy: {found}; the dummy text is hidden ({how}): no reader "
                     "sees it, but it is still in the message; remove it",
-                    found=_listed(texts_found),
+                    found=listed,
                     how=_listed_hows(hows),
                 )
             yield Problem(message, location=places[0], locations=places, severity=severity)
@@ -863,16 +876,20 @@ def _places(ctx: Context, found: dict[str, list[str]], code: bool = True) -> tup
     )
 
 
-def _listed(found: dict[str, list[str]], most: int = 6) -> Joined:
+def _listed(found: dict[str, list[str]], most: int = 6, title: bool = False) -> Joined:
     """“a”, “b” (place); “c” (other place) — each text once per place, the first few only;
-    the words said in the reader's language."""
+    the words said in the reader's language (with ``title``, the subject is named as the
+    file's <title> it was read from)."""
     parts = []
     for place, texts in found.items():
         unique = list(dict.fromkeys(texts))
         shown: object = quoted_list(quoted(x, PLACEHOLDER_QUOTED) for x in unique[:most])
         if len(unique) > most:
             shown = t("{shown} and {n} more", shown=shown, n=len(unique) - most)
-        where = t(place) if place in _PARTS else place  # (each part's name is in the catalogue)
+        # (each part's name is in the catalogue)
+        where: object = t(place) if place in _PARTS else place
+        if title and place == "subject":
+            where = t("the file's <title>, the subject if the ESP's is the same")
         parts.append(t("{texts} ({place})", texts=shown, place=where))
     return Joined("; ", parts)
 
@@ -971,7 +988,7 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
                 "dates before the send date {date} ({source}): {found}",
                 date=today.isoformat(),
                 source=said,
-                found=_listed(found),
+                found=_listed(found, title=ctx.campaign.subject_is_title),
             ),
             location=places[0],
             locations=places,

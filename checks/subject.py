@@ -45,7 +45,7 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
     main = ctx.main
     subject = main.subject if main else ctx.campaign.subject
     if subject is None or not strip_padding(subject):
-        if _from_title(ctx):
+        if ctx.campaign.subject_is_title:
             static = ctx.campaign.static
             title = strip_padding(static.title or "") if static is not None else ""
             why = (
@@ -102,12 +102,6 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
 
 
 _TITLE_TAG = re.compile(r"<title[\s>]", re.I)
-
-
-def _from_title(ctx: Context) -> bool:
-    """The subject is a bare HTML file's <title>: the ESP's subject is set apart from the file,
-    and whether the title is that subject is a guess."""
-    return ctx.campaign.kind == "html"
 
 
 @rule(
@@ -233,7 +227,7 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
         yield Problem(message, location="subject")
         return
     subject = quoted(whole.shown)
-    if whole.certain and _from_title(ctx):
+    if whole.certain and ctx.campaign.subject_is_title:
         message = t(
             "the file's <title>, the subject if the ESP's is the same, is {length} characters, "
             "limit {limit}: “{subject}”",

@@ -514,6 +514,13 @@ class Campaign:
     base_config: Config | None = None
 
     @property
+    def subject_is_title(self) -> bool:
+        """The subject read is a bare HTML file's <title>: the ESP's subject is set apart from
+        the file, and whether the title is that subject is a guess (no recipient sees a
+        <title> as such)."""
+        return self.kind == "html"
+
+    @property
     def travelled(self) -> bool:
         """A saved message that went through a mail server (it has a Received header). An
         export that never left the ESP gets its From, List-Unsubscribe and signature there."""

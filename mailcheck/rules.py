@@ -123,12 +123,14 @@ _BETWEEN_WORDS = r"(?:\s|&nbsp;|&#0*(?:160|32|9|10|13);|&#[xX]0*(?:a0|A0|20|9|a|
 # and <style>, and loses the tags its layout supplies (realworld ru-runetid-1073, whose
 # MANIFEST says the layout adds the footer)
 _WHOLE_PAGE = re.compile(r"<(?:!doctype|html|head|body)[\s>/]", re.IGNORECASE)
-# Where no text a reader sees is: scripts, stylesheets, comments (not Outlook's conditional
-# ones, whose content Outlook shows). "<!-->" and "<!--->" are whole (empty) comments, as HTML
-# reads them: the "<!-->" that ends "<!--[if !mso]><!-->" opens none (what follows it, which
-# every client but Outlook shows, was blanked up to the next comment's end)
+# Where no text a reader sees is: scripts, stylesheets, the <title>, comments (not Outlook's
+# conditional ones, whose content Outlook shows). "<!-->" and "<!--->" are whole (empty)
+# comments, as HTML reads them: the "<!-->" that ends "<!--[if !mso]><!-->" opens none (what
+# follows it, which every client but Outlook shows, was blanked up to the next comment's end)
 _UNSHOWN = re.compile(
-    r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<!--(?!\[if\b|-?>).*?-->", re.S | re.I
+    r"<script\b.*?</script\s*>|<style\b.*?</style\s*>|<title\b.*?</title\s*>"
+    r"|<!--(?!\[if\b|-?>).*?-->",
+    re.S | re.I,
 )
 
 
@@ -379,8 +381,9 @@ class Context:
 
     @cached_property
     def _shown_source(self) -> str:
-        """The HTML as written, with what no reader sees (scripts, styles, comments) blanked
-        out: every other character, and every line, where it was."""
+        """The HTML as written, with what no reader sees (scripts, styles, comments, the
+        <title>: the subject's place when it is one) blanked out: every other character, and
+        every line, where it was."""
         source = self.campaign.html or ""
         return _UNSHOWN.sub(lambda m: _blanked(m.group(0)), source)
 

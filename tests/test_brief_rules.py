@@ -28,6 +28,47 @@ def campaign(tmp_path: Path, body: str = BODY, **kw: Any) -> Path:
     return write_campaign(tmp_path, body=body, send_at=SEND_AT, **kw)
 
 
+def _bare_html(tmp_path: Path, title: str, body: str = BODY) -> Path:
+    page = tmp_path / "page.html"
+    page.write_text(
+        f'<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>{title}</title>'
+        f"</head>\n<body>\n{body}\n</body></html>",
+        encoding="utf-8",
+    )
+    return page
+
+
+@pytest.mark.parametrize(
+    ("title", "quoted"),
+    [("YourBrand", "“YourBrand”"), ("Заголовок", "“Заголовок”"), ("Lorem ipsum", "“Lorem ipsum”")],
+)
+def test_dummy_text_in_a_bare_html_files_title_alone_is_a_warning(
+    tmp_path: Path, title: str, quoted: str
+) -> None:
+    # no recipient sees a bare HTML file's <title>: the ESP sets the subject apart from the
+    # file, and the title is that subject only if someone typed it in the same (SUB002's
+    # wording) — a guess, so a warning, not the certain error the subject of a test send is
+    (found,) = only(check(_bare_html(tmp_path, title)), "BRF001")
+    assert (found.severity, found.locations) == (Severity.WARNING, ("subject",))
+    assert found.message == (
+        f"placeholder copy: {quoted} (the file's <title>, the subject if the ESP's is the same)"
+    )
+
+
+def test_a_bare_html_files_title_joins_the_error_of_the_same_dummy_text_in_the_body(
+    tmp_path: Path,
+) -> None:
+    # one root cause, one finding: the body shows "YourBrand" for certain, and the title's
+    # copy is one more of that error's places, named as the title
+    body = BODY.replace("ООО «Магазин»", "YourBrand")
+    (found,) = only(check(_bare_html(tmp_path, "Welcome to YourBrand", body)), "BRF001")
+    assert (found.severity, found.locations) == (Severity.ERROR, ("subject", "page.html:7"))
+    assert found.message == (
+        "placeholder copy: “YourBrand” (the file's <title>, the subject if the ESP's is the "
+        "same); “YourBrand” (page.html)"
+    )
+
+
 def test_clean_russian_campaign_has_no_brief_findings(tmp_path: Path) -> None:
     d = campaign(
         tmp_path, tables={"expect": {"text": ["BLACK30", "−30%"], "links": ["shop.test/sale"]}}
