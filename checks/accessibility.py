@@ -299,17 +299,25 @@ def _shown_color(value: str) -> str:
     "A11Y006",
     "low-contrast",
     Severity.WARNING,
-    short="inline text colour on an inline background below WCAG AA contrast",
+    short="inline text colour on its background below WCAG AA contrast",
 )
 def low_contrast(ctx: Context) -> Iterator[Problem]:
     """## What it does
-    Reports text whose inline `color` on the inline background (`background-color`, `bgcolor`
-    of the element or an ancestor) is below WCAG 2 AA: contrast 4.5:1, or 3:1 for large text
+    Reports text whose inline `color` (or `<font color>`) on its background is below WCAG 2
+    AA: contrast 4.5:1, or 3:1 for large text
     (24 px, or 18.66 px bold, the size and weight inherited from the inline styles around;
-    `<h1>` and `<h2>` are large by default). Colours from stylesheets are not judged: text in
+    `<h1>` and `<h2>` are large by default). The background is the nearest one that applies:
+    the `background-color` or `bgcolor` of the element or an ancestor, or a stylesheet rule's
+    plain colour for it (`.dark{background:#000}` on the `<td>` around; a rule beats a
+    `bgcolor`, and an inline colour unless the rule's is `!important`). Colours are read as
+    CSS reads them (`#rgb`, `#rrggbb`, `rgb()`, `hsl()`, names; `bgcolor="FFFFFF"` without
+    `#` is white, as in browsers); a translucent one (`rgba()`, `#rrggbbaa`) is judged
+    blended over what is behind it, when that is known, and `transparent` shows the
+    background around. Text colours from stylesheets are not judged: text in
     an element a `<style>` rule that sets `color` picks (`.big{color:#fff}`,
-    `<span class="big">`) is left out, and so is text whose background such a rule may set
-    (`.btn{background-color:#1a1a1a}` on the `<td class="btn">` around it), though not for a
+    `<span class="big">`) is left out, and so is text whose background a rule may set to
+    something else than one plain colour (`.btn{background:url(btn.png)}` on the
+    `<td class="btn">` around it, rules that give it different colours), though not for a
     rule some readers only get (inside `@media` with a feature: a dark mode's
     `prefers-color-scheme`, a phone's `max-width`; `@supports`), whose other readers see the
     inline colours, nor for a `:hover` colour or `color: inherit`, which leave the inline
@@ -323,7 +331,8 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     purpose); `mso-hide:all` hides only from Outlook, so that text is.
     Text without a letter or digit (a `·` or `|` between links) is decoration, which WCAG
     leaves out of its contrast rule. The colours are quoted in one form, `#rrggbb` in lower
-    case, however they are written (`#FFF`, `white`, `rgb(255, 255, 255)`: `#ffffff`).
+    case, however they are written (`#FFF`, `white`, `rgb(255, 255, 255)`: `#ffffff`); a
+    translucent one as written (`rgba(0, 0, 0, 0.4)`), its ratio that of the blend.
 
     ## Why it matters
     Light-grey disclaimers and pale buttons are unreadable on phones in daylight and for the

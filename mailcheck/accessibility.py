@@ -5,15 +5,20 @@ rules free of HTML. The figures that motivate them come from the Email Markup Co
 report on 376,348 e-mails: no ``lang`` in 95.66 %, layout tables without
 ``role="presentation"`` in 83.78 %, images without alt text in 47.88 %.
 
-Contrast is computed only where both colours are written inline (the text's ``color`` and the
-``background-color``/``bgcolor`` of the element or an ancestor): what a stylesheet or the
-client's dark mode does is not knowable from the HTML alone, and a guess is not a finding.
-So text in an element whose colour a ``<style>`` rule may set (``.big{color:#fff}`` on the
-``<span class="big">`` in a grey ``<div>``) is left out, and so is text whose background a
-rule may set (``.btn{background-color:#1a1a1a}``), and text over a background image alone
+Contrast is computed where the text's colour is written inline (``color``, ``<font color>``)
+and its background is known: the nearest ``background-color``/``bgcolor`` of the element or
+an ancestor, or a stylesheet rule's plain colour that applies there for every reader
+(``.dark{background:#000}`` on the ``<td>`` around; over a ``bgcolor``, a hint any rule
+beats): what the client's dark mode does is not knowable from the HTML alone, and a guess is
+not a finding. So text in an element whose colour a ``<style>`` rule may set
+(``.big{color:#fff}`` on the ``<span class="big">`` in a grey ``<div>``) is left out, and so
+is text whose background a rule may set otherwise (an image, a gradient, rules that
+disagree), and text over a background image alone
 (``background="…"``, ``background-image``): it is not written for the colour around. Over
 an image with a colour (``background="ribbon.gif" bgcolor="#fff"``) the colour is what shows
-where images are off, and is judged as such (``LowContrast.fallback``). The text's size is
+where images are off, and is judged as such (``LowContrast.fallback``). A translucent colour
+(``rgba()``, ``#rrggbbaa``) is judged blended over the background behind it, when that is
+known; ``transparent`` shows the one around. The text's size is
 inherited (``<h1>`` is 2em and bold), and one a rule may make large is judged as large.
 For the same reason text that its inline style or a stylesheet rule hides is not judged: the
 usual hidden preheader is written in the background's colour on purpose (the inbox shows it
@@ -27,8 +32,6 @@ import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
-
-import webcolors
 
 from mailcheck.stylesheet import (
     StyleColors,
@@ -167,13 +170,13 @@ def read_accessibility(
             facts.unnamed_background_links.append(
                 ((anchor.get("href") or "").strip(), anchor.sourceline or 0)
             )
-    # the stylesheets are read once some text fails on its inline colours, if any does
+    # the stylesheets are read once some element has an inline text colour
     readings = StyleReadings(root)
     styled, plain = readings.colors, lambda: readings.plain_backgrounds
     ruled = functools.cache(lambda: frozenset(hidden_by_rules()))
-    # each element's background, inline and with the rules, once: coloured elements nest
-    # (a <td>'s <p>s and <a>s) and each walked up through the same boxes
-    known: tuple[_Known, _Known] = ({}, {})
+    # each element's background, with the rules, once: coloured elements nest (a <td>'s
+    # <p>s and <a>s) and each walked up through the same boxes
+    known: _Known = {}
     shown_inline = functools.partial(_shown_inline, is_hidden=is_hidden)
     for el in root.xpath("//*[contains(@style, 'olor')]|//font[@color]"):
         found = _low_contrast(el, styled, plain, known, shown_inline)
@@ -318,7 +321,7 @@ def _declared(pattern: re.Pattern[str], style: str) -> str | None:
 
 def _own_color(el: Any) -> str:
     declared = _declared(_COLOR, el.get("style") or "")
-    return declared if declared is not None else (el.get("color") or "").strip()
+    return declared if declared is not None else attribute_color(el.get("color") or "")
 
 
 def _text_in_color(el: Any, styled: StyleColors) -> str:
@@ -336,24 +339,29 @@ def _low_contrast(
     el: Any,
     styled: Callable[[str], StyleColors],
     plain: Callable[[], Callable[[Any], list[tuple[bool, str]]]],
-    known: tuple[_Known, _Known],
+    known: _Known,
     shown_inline: Callable[[Any], bool],
 ) -> LowContrast | None:
     """The element's text if it fails on its colours; ``known``: the backgrounds found so far
-    in the document (:func:`_background_of`'s), inline and with the rules; ``shown_inline``
+    in the document (:func:`_background_of`'s); ``shown_inline``
     whether it has text its inline styles show (:func:`_shown_inline`)."""
     foreground = _own_color(el)
-    fg = parse_color(foreground)
-    if fg is None:
-        return None
-    background, bg, fallback = _background_of(el, known=known[0])
+    color = parse_rgba(foreground)
+    if color is None or color[1] == 0:
+        return None  # not a colour here (inherit, var()), or transparent: the text is unseen
+    # the background by the inline styles and the stylesheets' rules together: a rule's plain
+    # colour is the background where no inline one beats it (.dark{background:#000} on the
+    # <td> around, or over a bgcolor), and one a rule may set otherwise is unknown
+    background, bg, fallback = _background_of(el, styled("background"), plain(), known)
     if bg is None:
-        return None
+        return None  # unknown: an image, a rule's image or gradient, nothing said at all
+    # a translucent text colour shows blended over the background
+    fg = blend(color, bg) if color[1] < 1 else color[0]
     ratio = contrast_ratio(fg, bg)
     if ratio >= 4.5:
         return None
-    # before any stylesheet is read: a hidden preheader is written in the background's
-    # colour on purpose, and a spacer or a separator ("·", "|") has no text to read
+    # a hidden preheader is written in the background's colour on purpose, and a spacer or
+    # a separator ("·", "|") has no text to read
     if not shown_inline(el):
         return None
     size, bold = _text_size(el)
@@ -373,12 +381,6 @@ def _low_contrast(
         return None  # a stylesheet's !important colour beats the inline one
     if _declared(_COLOR, el.get("style") or "") is None and sheets.sets(el):
         return None  # <font color> is a hint that any stylesheet rule for the element beats
-    background, bg, fallback = _background_of(el, styled("background"), plain(), known[1])
-    if bg is None:
-        return None  # a stylesheet rule may set the background (.btn{background:url(…)})
-    ratio = contrast_ratio(fg, bg)  # a rule's plain colour is judged (td{background:#fff})
-    if ratio >= (3.0 if large else 4.5):
-        return None
     if not large and ratio >= 3.0 and _large_by_rules(el, size, bold, styled):
         return None  # a stylesheet rule may make it large text, which passes at 3:1
     text = " ".join(_text_in_color(el, sheets).split())
@@ -399,8 +401,9 @@ def _background_of(
     plain: Callable[[Any], list[tuple[bool, str]]] = lambda node: [],
     known: _Known | None = None,
 ) -> _Background:
-    """The nearest inline background colour of the element or an ancestor, and whether it is
+    """The nearest background colour of the element or an ancestor, and whether it is
     the colour an image there is drawn over (its fallback, which shows where images are off);
+    a translucent one blended over the background behind it (unknown where that is);
     unknown (None) where the nearest background is an image alone, or, with ``backgrounds``
     (the elements a stylesheet rule gives a background: :func:`style_colors`), where a rule
     may set it: one for an element without an inline background (``bgcolor`` is a hint any
@@ -420,7 +423,20 @@ def _background_of(
         walked.append(node)
         own = _own_background(node, backgrounds, plain)
         if own is not None:
-            found = own
+            shown, color, blocked = own
+            if color is None:
+                found = shown, None, blocked
+            elif color[1] >= 1:
+                found = shown, color[0], blocked
+            else:
+                # a translucent colour shows blended over the background around it, when
+                # that is known (no image under it: :func:`_own_background`)
+                _, behind, under = _background_of(node.getparent(), backgrounds, plain, known)
+                found = (
+                    (shown, None, False)
+                    if behind is None
+                    else (shown, blend(color, behind), blocked or under)
+                )
             break
         node = node.getparent()
     if known is not None:
@@ -432,9 +448,9 @@ def _own_background(
     node: Any,
     backgrounds: StyleColors | None,
     plain: Callable[[Any], list[tuple[bool, str]]],
-) -> _Background | None:
-    """The background of :func:`_background_of` the element itself gives, or None where the
-    one around it shows."""
+) -> tuple[str, tuple[RGB, float] | None, bool] | None:
+    """The background of :func:`_background_of` the element itself gives, its colour with its
+    alpha (translucent: drawn over the one around), or None where the one around it shows."""
     style = node.get("style") or ""
     declared = _declared(_BACKGROUND, style)
     if (
@@ -443,14 +459,12 @@ def _own_background(
         and (declared is None or backgrounds.overrides_inline(node))
     ):
         return "", None, False
-    value = declared if declared is not None else (node.get("bgcolor") or "").strip()
+    value = declared if declared is not None else attribute_color(node.get("bgcolor") or "")
     # a rule's plain colour beats bgcolor, and an inline one when !important: judged
     # when every such rule gives the same colour (td{background-color:#ffffff})
     ruled = [c for important, c in plain(node) if important or declared is None]
     if ruled:
-        if len({parse_color(color) for color in ruled} | {parse_color(ruled[0])}) != 1:
-            return "", None, False
-        if parse_color(ruled[-1]) is None:
+        if len({parse_rgba(color) for color in ruled}) != 1 or parse_rgba(ruled[-1]) is None:
             return "", None, False
         value, declared = ruled[-1], None
     # an image (background="ribbon.gif", background-image:url(…), background:#fff url(…))
@@ -463,19 +477,34 @@ def _own_background(
     if value:
         # the shorthand's first word: its colour ("#222 url(bg.jpg) center / cover"), the
         # one shown where images are off; an image or gradient first is unknown, not white
-        shown = value.split()[0] if declared is not None else value
+        shown = _first_value(value) if declared is not None else value
         # a gradient is drawn, not a picture images-off blocks: no fallback to say
         blocked = bool(
             (node.get("background") or "").strip()
             or "url(" in (image or "").lower()
             or _BACKGROUND_URL.search(style)
         )
-        return shown, parse_color(shown), blocked
+        color = parse_rgba(shown)
+        if color is not None and color[1] < 1:
+            if pictured:
+                return "", None, False  # a translucent colour over a picture: unknown
+            if color[1] == 0:
+                return None  # transparent: the background around shows, as it is
+        return shown, color, blocked
     # an image alone (background="dark.gif", background-image:url(…)): the text is
     # written for the picture, not for the colour further out
     if pictured:
         return "", None, False
     return None
+
+
+# a shorthand's first value: a function whole (``rgba(0, 0, 0, 0.5)``), or a word
+_FIRST_VALUE = re.compile(r"\s*([\w-]+\([^()]*\)|\S+)")
+
+
+def _first_value(value: str) -> str:
+    found = _FIRST_VALUE.match(value)
+    return found.group(1) if found else ""
 
 
 def _no_rule(node: Any) -> bool:
@@ -587,21 +616,56 @@ def _large_by_rules(el: Any, size: float, bold: bool, styled: Callable[[str], St
 # A campaign repeats a few colours on thousands of elements: each is parsed and compared once
 # (bounded: a document of endless distinct colours cannot grow the cache without end).
 @functools.lru_cache(maxsize=4096)
-def parse_color(value: str) -> RGB | None:
-    """An opaque CSS colour (#rgb, #rrggbb, rgb(), a CSS name), or None when not one."""
-    value = value.strip().lower()
+def parse_rgba(value: str) -> tuple[RGB, float] | None:
+    """A CSS colour and its alpha (0 to 1), as tinycss2's CSS Color 4 parser reads it:
+    ``#rgb``, ``#rgba``, ``#rrggbb``, ``#rrggbbaa``, ``rgb()``/``rgba()``, ``hsl()``/
+    ``hsla()``, ``hwb()``, a CSS name, ``transparent`` (alpha 0). None for anything else:
+    ``currentcolor``, ``inherit``, ``var()``, a colour space sRGB cannot be told from here
+    (``lab()``, ``oklch()``: converting it is not this parser's)."""
+    import tinycss2.color4
+
     try:
-        if value.startswith("#") and len(value) in (4, 7):
-            return tuple(webcolors.hex_to_rgb(value))
-        match = _RGB.fullmatch(value)
-        if match:
-            if match.group(4) is not None and float(match.group(4)) < 1:
-                return None  # translucent: depends on what is behind
-            red, green, blue = (min(int(g), 255) for g in match.groups()[:3])
-            return red, green, blue
-        return tuple(webcolors.name_to_rgb(value))
-    except ValueError:
+        color = tinycss2.color4.parse_color(value.strip())
+        if color is None or isinstance(color, str):
+            return None
+        srgb = color.to("srgb").coordinates
+    except (NotImplementedError, ValueError, TypeError, ZeroDivisionError):
         return None
+    if any(c != c for c in (*srgb, color.alpha)):  # a "none" channel: NaN
+        return None
+    red, green, blue = (round(min(max(c, 0.0), 1.0) * 255) for c in srgb)
+    return (red, green, blue), min(max(float(color.alpha), 0.0), 1.0)
+
+
+@functools.lru_cache(maxsize=4096)
+def parse_color(value: str) -> RGB | None:
+    """An opaque CSS colour (:func:`parse_rgba` with alpha 1), or None when not one: a
+    translucent colour depends on what is behind it (:func:`blend`)."""
+    found = parse_rgba(value)
+    return found[0] if found is not None and found[1] >= 1 else None
+
+
+def blend(color: tuple[RGB, float], behind: RGB) -> RGB:
+    """A translucent colour as it shows drawn over an opaque one (source-over compositing)."""
+    (rgb, alpha) = color
+    red, green, blue = (
+        round(alpha * c + (1 - alpha) * b) for c, b in zip(rgb, behind, strict=True)
+    )
+    return red, green, blue
+
+
+# HTML's legacy colour attributes (bgcolor, <font color>) read six hex digits without "#" as
+# #rrggbb in every browser (the "rules for parsing a legacy colour value" split the digits in
+# three). Other hashless values are left to the CSS parser: "fff" is #0f0f0f by those rules,
+# not white, and what other engines (Outlook's Word) make of it is not known.
+_HASHLESS_HEX = re.compile(r"[0-9a-f]{6}", re.I)
+
+
+def attribute_color(value: str) -> str:
+    """A legacy colour attribute's value (``bgcolor``, ``<font color>``) as CSS reads the colour
+    browsers show: ``FFFFFF`` is ``#ffffff``; any other value as written, stripped."""
+    value = value.strip()
+    return f"#{value.lower()}" if _HASHLESS_HEX.fullmatch(value) else value
 
 
 @functools.lru_cache(maxsize=4096)
