@@ -193,7 +193,8 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     Postmark's `/3s/<host%2Fpath>/…`, Unisender's base64 `url=`), is where the tracker sends
     the reader: its UTMs count, and a target on another site is a partner's page, not judged.
     Unsubscribe, preference-centre, `mailto:` and `tel:` links are exempt, and so are
-    downloads (a PDF, a calendar file), which no analytics reads. A preference-centre link is
+    downloads (a PDF, an archive, a PGP key, a calendar file, an image), which no analytics
+    reads. A preference-centre link is
     one whose words name the mailings' preferences ("Manage your newsletter preferences",
     «настройки рассылки»), or say a change of a subscription, preferences or interests in a
     sentence or beside a URL that names the mailings ("To learn about other newsletters or to
@@ -443,8 +444,15 @@ def inconsistent_values(ctx: Context) -> dict[tuple[str, str], tuple[str, list[L
     return found
 
 
-# Files a link downloads: no page loads there to read the UTMs (analytics never sees them)
-_DOWNLOADS = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|7z|ics|pkpass|epub)$", re.I)
+# Files a link downloads or a browser shows as they are: no page loads there to read the
+# UTMs (analytics never sees them) — documents, archives, keys and signatures (a CERT's
+# PGP key), installers, calendar and contact cards, media
+_DOWNLOADS = re.compile(
+    r"\.(?:pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|csv|epub|zip|rar|7z|tar|t?gz|bz2|xz"
+    r"|key|asc|sig|gpg|pgp|pem|cer|crt|exe|msi|dmg|pkg|apk|ipa|deb|rpm"
+    r"|ics|vcf|pkpass|mp3|mp4|m4a|mov|wav|jpe?g|png|gif|webp)$",
+    re.I,
+)
 
 
 def _is_download(url: str) -> bool:

@@ -276,6 +276,18 @@ CASES = [
     ),
     Case(
         "UTM001",
+        "pgp-key-download-exempt",
+        False,
+        {"body": body_with('<a href="https://shop.test/keys/SHOP_PGP.key">Ключ PGP</a>')},
+    ),
+    Case(
+        "UTM001",
+        "archive-download-exempt",
+        False,
+        {"body": body_with('<a href="https://shop.test/files/price-2026.tar.gz">Прайс</a>')},
+    ),
+    Case(
+        "UTM001",
         "mailto-exempt",
         False,
         {"body": body_with('<a href="mailto:help@shop.test">Написать нам</a>')},
