@@ -112,7 +112,9 @@ def fragment_utms(url: str) -> list[str]:
 
 def utm_links(ctx: Context) -> list[Link]:
     """Clickable web links the UTM rules judge: unsubscribe, preference-centre (a link that
-    manages the reader's e-mail preferences) and ESP system links are exempt."""
+    manages the reader's e-mail preferences) and ESP system links are exempt, and so are
+    placeholders (example.com, localhost): LNK003 reports them, and their UTMs go with the
+    address that replaces them (one root cause, one finding)."""
     sender = ctx.from_domain  # (the From address, parsed once per campaign)
     return [
         link
@@ -122,6 +124,7 @@ def utm_links(ctx: Context) -> list[Link]:
         and host_of(link.href) != SYSTEM_PLACEHOLDER_HOST
         and not is_unsubscribe(link, (), sender)
         and not manages_subscription(link)
+        and ctx.placeholder(link) is None
     ]
 
 

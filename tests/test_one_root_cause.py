@@ -848,6 +848,19 @@ def test_a_utm_value_both_inconsistent_and_malformed_is_one_finding(
     assert len(finding.places) == 2  # both links that carry it
 
 
+def test_a_placeholder_link_is_one_lnk003_not_a_utm_finding_too(tmp_path: Path) -> None:
+    # a newsletter sent from example.com: its example.com link is a layout's stand-in (LNK003),
+    # and the UTMs it lacks go with the address that replaces it — one root cause
+    body = (
+        f'<p><a href="https://shop.test/a?{UTM}">Sale</a></p>\n'
+        '<p><a href="https://example.com/shop?utm_source=email">Shop</a></p>\n' + UNSUB_EN
+    )
+    result = check(write_campaign(tmp_path, body=body, **{"from": "News <news@example.com>"}))
+    (finding,) = only(result, "LNK003")
+    assert finding.places == ("email.html:6",)
+    assert [f.code for f in result.findings if f.code.startswith("UTM")] == []
+
+
 # -- outputs show every place -----------------------------------------------------------------
 
 
