@@ -855,7 +855,8 @@ def test_a_placeholder_link_is_one_lnk003_not_a_utm_finding_too(tmp_path: Path) 
         f'<p><a href="https://shop.test/a?{UTM}">Sale</a></p>\n'
         '<p><a href="https://example.com/shop?utm_source=email">Shop</a></p>\n' + UNSUB_EN
     )
-    result = check(write_campaign(tmp_path, body=body, **{"from": "News <news@example.com>"}))
+    manifest: dict[str, Any] = {"from": "News <news@example.com>"}
+    result = check(write_campaign(tmp_path, body=body, **manifest))
     (finding,) = only(result, "LNK003")
     assert finding.places == ("email.html:6",)
     assert [f.code for f in result.findings if f.code.startswith("UTM")] == []
