@@ -73,7 +73,8 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
     whose first text is the slot the platform fills when it sends (Keila's
     `{{ main_content }}`, listmonk's `{{ template "content" . }}`). The text quoted is as
     rendered with the sample values; a value the platform fills in at the send is quoted as
-    the template writes it.
+    the template writes it, and a variable no sample gives and no fallback fills (a field of
+    Postmark's API call) as its name in brackets where it stands ("Hi [first_name], …").
 
     A preheader that is only what the platform fills in when it sends (Keila's
     `{{ campaign.preview_text }}`, Mailchimp's `*|MC_PREVIEW_TEXT|*`) is "could not verify"
@@ -115,6 +116,9 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
         main = ctx.main
         static = ctx.campaign.static
         document = main.document if main else static
+        # quoted with the API call's fields no sample gives as "[name]", where they stand
+        if main is not None and main.unseen_document is not None:
+            document = main.unseen_document
         written = _written_preheader(ctx)
         if written and _data_unseen(ctx):
             # its variables are the API call's data that no sample gives (Postmark's
@@ -228,7 +232,10 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     as rendered with the longest sample values. The invisible padding after a preheader
     (`&zwnj;&nbsp;` runs) is not counted, nor is what the ESP fills in at the send or a
     template pack's stand-in for a name (`[Product Name]`): over the limit only with them, it
-    is a warning "could not verify". So is a preheader that puts the platform's own preview
+    is a warning "could not verify". So is a preheader holding fields of the data the API
+    call that sends it passes (Postmark's `TemplateModel`) that no sample recipient gives:
+    they render empty here, and the finding quotes them as "[name]" (an error when the rest
+    alone is over the limit). So is a preheader that puts the platform's own preview
     text among words of its own (`Read: *|MC_PREVIEW_TEXT|*`): the finding says how many of
     the limit's characters those words take (an error when they alone are over it). So is a
     preview element named only by its class or id
@@ -272,12 +279,47 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
         yield Problem(message, "preheader", severity=Severity.WARNING)
         return
     if grapheme_len(text) <= limit:
+        unseen = _unseen_preheader(ctx)
+        if unseen is not None:
+            # the API call's fields no sample gives (Postmark's TemplateModel) render empty
+            # here: what the rest measures is certain, the whole is not
+            shown, names = unseen
+            yield over_with_unknown(
+                replace(measured, unknown=measured.unknown + names, shown=shown),
+                limit,
+                "preheader",
+                over=N_(
+                    "preheader is {length} characters without what the send fills in "
+                    "({unknown}), limit {limit}: “{text}”"
+                ),
+                unverified=N_(
+                    "could not verify the preheader's length: {length} characters, limit "
+                    "{limit}, and then what the send fills in ({unknown}): “{text}”"
+                ),
+            )
         return
     for problem in _too_long(ctx, text, limit):
         # placeholder copy the final preheader replaces: its length is BRF001's placeholder
         # (a template pack's name stand-in is measured apart: the rest is the layout's copy)
         placeholders = [p for p in placeholders_in(text, field=True) if not is_name_stand_in(p)]
         yield replace(problem, cause=PLACEHOLDER_PREHEADER) if placeholders else problem
+
+
+def _unseen_preheader(ctx: Context) -> tuple[str, tuple[str, ...]] | None:
+    """The preheader with each field of the API call's data that no sample gives (Postmark's
+    TemplateModel, PER001's "could not verify") shown as "[name]", and those fields' names;
+    None when it holds none. They render empty here, so its length is not known."""
+    main = ctx.main
+    if main is None or main.unseen_preheader is None:
+        return None
+    payload = {v.name for v in ctx.campaign.variables if v.payload}
+    names = tuple(n for n in main.unseen_fields if n in payload)
+    shown = main.unseen_preheader
+    if not ctx.campaign.preheader_explicit:
+        shown = without_references_shown(shown)
+    shown = strip_padding(shown).strip()
+    names = tuple(n for n in names if f"[{n}]" in shown)
+    return (shown, names) if names else None
 
 
 def _too_long(ctx: Context, text: str, limit: int) -> Iterator[Problem]:

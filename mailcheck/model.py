@@ -391,6 +391,13 @@ class Rendered:
     # the plain-text part's URLs that a hard line break cuts (textpart.text_part_links), with
     # or without an HTML part: TXT002
     text_wrapped: tuple[WrappedUrl, ...] = ()
+    # the main render again with each field of the API call's data that no sample gives
+    # (Postmark's TemplateModel) written as "[name]": where those unseen fields stand, for a
+    # quote ("By [commenter_name] at [timestamp]") and the preheader's length; their names.
+    # None when there is no such field, or that render fails
+    unseen_preheader: str | None = None
+    unseen_document: Document | None = None
+    unseen_fields: tuple[str, ...] = ()
 
 
 @dataclass

@@ -49,7 +49,7 @@ from mailcheck.templating.links import (
     tags_in_links,
     text_link_spans,
 )
-from mailcheck.templating.samples import flatten_sample, lookup, value_text
+from mailcheck.templating.samples import flatten_sample, lookup, sample_has, value_text
 from mailcheck.templating.system import SystemNames, link_name, placeholder
 from mailcheck.textpart import text_document, text_part_links
 
@@ -462,6 +462,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         campaign.template_error_mistaken = isinstance(exc, MistakeFailure)
         return
     campaign.renders.append(main)
+    _show_unseen(main, renderer, longest)
     # each sample's rendered parts are kept: its blanking probe compares against them
     sample_renders: list[tuple[Rendered, dict[str, object], dict[str, str]]] = []
     campaign.samples_unrendered = max(0, len(campaign.samples) - MAX_SAMPLE_RENDERS)
@@ -502,6 +503,59 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     else:
         neutral = {v.name: neutral_value(v.name) for v in campaign.variables if not v.system}
         main.probe = blanker.evidence(neutral)
+
+
+def unseen_fields(campaign: Campaign) -> list[str]:
+    """The variables the HTML or the preheader prints whose value mailcheck cannot see: no
+    sample recipient gives them, and no fallback stands in (the fields of the API call's data,
+    Postmark's TemplateModel, which none can have; a recipient's field without a fallback
+    when no sample is given). The render shows nothing where they stand."""
+    flats = [flatten_sample(s) for s in campaign.samples]
+    uses: dict[str, list[Variable]] = {}
+    for v in campaign.variables:
+        if not v.system and v.where in ("html", "preheader"):
+            uses.setdefault(v.name, []).append(v)
+    return [
+        name
+        for name, found in uses.items()
+        if not any(v.has_fallback or v.guarded for v in found)
+        and not any(sample_has(f, name, campaign.dialect) for f in flats)
+    ]
+
+
+def _show_unseen(main: Rendered, renderer: _Renderer, given: Mapping[str, object]) -> None:
+    """Render ``main``'s values again with each unseen field (:func:`unseen_fields`) written
+    as "[name]", the way a measured text shows what the send fills in: a quote of the
+    rendered text then shows where those fields stand rather than gluing the words around
+    them ("By at View the comment")."""
+    campaign = renderer.campaign
+    names = unseen_fields(campaign)
+    if campaign.preheader_explicit:
+        written = campaign.preheader or ""
+    else:
+        written = campaign.static.preheader or "" if campaign.static is not None else ""
+    # wanted where a rule quotes the body's first text (no preheader) or measures a preheader
+    # that holds them: the HTML is not parsed again for nothing
+    if (main.preheader or "").strip():
+        names = [n for n in names if re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", written)]
+    if not names:
+        return
+    values = dict(given)
+    for name in names:
+        values = _with(values, name, f"[{name}]", campaign.dialect)
+    try:
+        out = renderer.render_parts(values)
+    except (TemplateError, SendAborted, budget.OverBudget):
+        return
+    html = out.get("html")
+    document = _safe_parse(html) if html is not None else None
+    main.unseen_document = document
+    main.unseen_preheader = (
+        out.get("preheader")
+        if campaign.preheader_explicit
+        else (document.preheader if document is not None else None)
+    )
+    main.unseen_fields = tuple(names)
 
 
 def neutral_value(name: str) -> str:
