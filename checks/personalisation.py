@@ -290,11 +290,11 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
         if misspelt is None and all(v.payload for v in uses):
             if _samples_give(ctx, name):
                 continue
-            if not _given_broken(ctx, name, probe, received):
+            if not _given_broken(ctx, name, probe, received) and not _given_empty(ctx, name):
                 payload[name] = uses
                 continue
-            # a sample recipient gives it, and the text breaks with its value ("" or spaces):
-            # that call's data is shown, the broken text certain, as on any platform
+            # a sample recipient gives it, empty ("" or spaces): that call's data is shown,
+            # and with no fallback it prints nothing there, certain, as on any platform
         if misspelt is not None:
             # a platform's link tag misspelt: no field of that name, nobody fills it
             yield Problem(
@@ -349,6 +349,14 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
             message = t(
                 "“{name}” has no fallback or guard: {evidence}", name=name, evidence=evidence
             )
+        elif all(v.payload for v in uses) and (empty := _given_empty(ctx, name)):
+            # the API call's data, which only a sample shows: the one that gives it empty
+            message = t(
+                "“{name}” has no fallback or guard, and a sample recipient gives it empty "
+                "({samples}): that message prints nothing in its place",
+                name=name,
+                samples=Joined(", ", empty),
+            )
         else:
             message = t("“{name}” has no fallback or guard", name=name)
         yield Problem(message, locations=_places(ctx, uses))
@@ -378,6 +386,19 @@ def _given_broken(
     return any(
         sample_has(flatten_sample(s), name, dialect) for s in _samples_of(ctx, sorted(labels))
     )
+
+
+def _given_empty(ctx: Context, name: str) -> list[str]:
+    """The sample recipients (their labels) that give ``name`` an empty value ("" or spaces):
+    a message with that data prints nothing where the field stands."""
+    dialect = ctx.campaign.dialect
+    return [
+        r.label
+        for r in ctx.campaign.renders
+        if r is not ctx.main
+        and sample_has(flatten_sample(r.sample), name, dialect)
+        and not value_shown(r.sample, name, dialect).strip()
+    ]
 
 
 def _payload_unseen(
@@ -614,7 +635,9 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
                 if where == "body":
                     places = ctx.text_places(snippet, every=True)
                 elif where == "text part":
-                    places = _text_lines(ctx, text or "", snippet)
+                    # where it stands as a whole token: "Hello None" is not in "Hello
+                    # Nonetheless"
+                    places = ctx.text_part_places(snippet)
                 else:
                     places = (where,)
                 yield Problem(
@@ -622,16 +645,6 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
                     location=places[0],
                     locations=places,
                 )
-
-
-def _text_lines(ctx: Context, text: str, snippet: str) -> tuple[str, ...]:
-    """The text part's lines where ``snippet`` stands (words apart by any spaces), as
-    findings name them ("text/plain part:12"); the part alone when it is not written so."""
-    words = r"\s+".join(regex.escape(word) for word in snippet.split())
-    label = ctx.campaign.text_label
-    found = regex.finditer(words, text) if words else ()
-    lines = dict.fromkeys(text.count("\n", 0, m.start()) + 1 for m in found)
-    return tuple(f"{label}:{line}" for line in lines) or (label,)
 
 
 # Braces an HTML writes as character references ("&#123;&#123; name }}"): no template engine
