@@ -23,6 +23,7 @@ from mailcheck.charsets import charset_name, read_as
 from mailcheck.domains import STAND_IN_TLDS, ascii_host, is_domain_name, top_level
 from mailcheck.i18n import Joined, Message, quoted_list, t
 from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST
+from mailcheck.lookalikes import CYRILLIC, LATIN, looks_like
 from mailcheck.model import Document, HiddenHow, HiddenPreview, Severity, TextApart
 from mailcheck.rules import PLACES_LISTED, Context, Problem, listed_lines, rule
 from mailcheck.text import SENTENCE_END, html_source, last_sentence, quoted, references_shown
@@ -1548,25 +1549,23 @@ _MIXED_WORD = regex.compile(
     r"(?<![\p{Latin}\p{Cyrillic}])[\p{Latin}\p{Cyrillic}]*?"
     r"(?:\p{Latin}\p{Cyrillic}|\p{Cyrillic}\p{Latin})[\p{Latin}\p{Cyrillic}]*"
 )
-_LATIN_LOOKING_CYRILLIC = frozenset("aceopxyABCEHKMOPTXY")
-_CYRILLIC_LOOKING_LATIN = frozenset("асеорхуАВСЕНКМОРТХУ")
 _LATIN = regex.compile(r"\p{Latin}")
 _CYRILLIC_LETTER = regex.compile(r"\p{Cyrillic}")
 
 
 def _mixed_script_letters(word: str) -> str | None:
     """The letters of the other alphabet in ``word`` when they look like its own (at most
-    two, among three or more of its own), else None."""
+    two, among three or more of its own), else None. Look-alikes are
+    :mod:`mailcheck.lookalikes`' (the Cyrillic "і", "ј", "ѕ" of "Unsubscrіbe" too); a word
+    of Cyrillic letters alone, «Київ», «Јован», «ѕвезда», mixes nothing."""
     latin = [c for c in word if _LATIN.match(c)]
     cyrillic = [c for c in word if not _LATIN.match(c)]
     if not latin or not cyrillic:
         return None
-    odd, own, alike = (
-        (latin, cyrillic, _LATIN_LOOKING_CYRILLIC)
-        if len(latin) < len(cyrillic)
-        else (cyrillic, latin, _CYRILLIC_LOOKING_LATIN)
+    odd, own, script = (
+        (latin, cyrillic, CYRILLIC) if len(latin) < len(cyrillic) else (cyrillic, latin, LATIN)
     )
-    if len(own) < 3 or len(odd) > 2 or not all(c in alike for c in odd):
+    if len(own) < 3 or len(odd) > 2 or not all(looks_like(c, script) for c in odd):
         return None
     return "".join(odd)
 
@@ -1582,8 +1581,11 @@ def mixed_alphabet_word(ctx: Context) -> Iterator[Problem]:
     Reports words of the copy (subject, preheader, HTML text, text part) written in one
     alphabet with one or two letters of the other that look the same in print: «cайте» with
     a Latin "c", "Hеllo" with a Cyrillic "е". Only look-alikes count (а/a, с/c, е/e, о/o,
-    р/p, х/x, у/y and the capitals А/A, В/B, Е/E, К/K, М/M, Н/H, Т/T…), in a word of at
-    least three letters of its own alphabet: "SMSка" or "Wi-Fi-роутер" mix on purpose.
+    р/p, х/x, у/y, і/i, ј/j, ѕ/s, ԁ/d, ӏ/l and the capitals А/A, В/B, Е/E, К/K, М/M, Н/H,
+    Т/T, І/I…: `mailcheck.lookalikes`' table), in a word of at least three letters of its
+    own alphabet: "SMSка" or "Wi-Fi-роутер" mix on purpose. A Ukrainian, Belarusian, Serbian
+    or Macedonian word («Київ», «Јован», «ѕвезда») writes і, ј, ѕ as letters of its own
+    alphabet: it mixes nothing.
 
     ## Why it matters
     The reader sees a normal word, but nothing else does: a search in the mailbox, the

@@ -13,6 +13,7 @@ script: "iPhone-чехол" (two words), "SMSка" ("к" and "а" against three 
 looks like no Latin letter in lower case) stay as written, and so does a word whose scripts
 meet only across a digit or an underscore ("а1b": no text a person reads). Python's
 ``unicodedata`` has no such mapping (NFKC leaves every one of these letters as it is).
+BRF007 reports such a word from the same table (:func:`looks_like`).
 """
 
 from __future__ import annotations
@@ -28,13 +29,16 @@ _CYRILLIC_AS_LATIN = dict(
     )
 )
 _GREEK_AS_LATIN = dict(zip("οαικνρυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", "oaikvpuxABEZHIKMNOPTYX", strict=True))
-_LATIN_AS_CYRILLIC = dict(zip("aceopxyiABCEHKMOPTXY", "асеорхуіАВСЕНКМОРТХУ", strict=True))
+_LATIN_AS_CYRILLIC = dict(
+    zip("aceopxyijsABCEHKMOPTXYIJS", "асеорхуіјѕАВСЕНКМОРТХУІЈЅ", strict=True)
+)
 _GREEK_AS_CYRILLIC = {"ο": "о", "Ο": "О", "Α": "А", "Β": "В", "Ε": "Е", "Κ": "К", "Μ": "М"}
 _LATIN_AS_GREEK = dict(zip("ovikuABEZHIKMNOPTYX", "ονικυΑΒΕΖΗΙΚΜΝΟΡΤΥΧ", strict=True))
 _CYRILLIC_AS_GREEK = {"о": "ο", "О": "Ο", "А": "Α", "В": "Β", "Е": "Ε", "К": "Κ", "М": "Μ"}
 
 # The script of a letter, by its block: Latin (with its accented letters), Greek, Cyrillic.
-_LATIN, _GREEK, _CYRILLIC = "latin", "greek", "cyrillic"
+LATIN, GREEK, CYRILLIC = "latin", "greek", "cyrillic"
+_LATIN, _GREEK, _CYRILLIC = LATIN, GREEK, CYRILLIC
 _INTO: dict[str, dict[str, str]] = {
     _LATIN: _CYRILLIC_AS_LATIN | _GREEK_AS_LATIN,
     _CYRILLIC: _LATIN_AS_CYRILLIC | _GREEK_AS_CYRILLIC,
@@ -77,6 +81,15 @@ def _fold_word(match: re.Match[str]) -> str:
     if sum(counts.values()) - counts[own] >= counts[own] or not odd <= into.keys():
         return word
     return "".join(into.get(c, c) if c in odd else c for c in word)
+
+
+def looks_like(letter: str, script: str) -> bool:
+    """Whether ``letter``, of another script, looks like a letter of ``script`` (``LATIN``,
+    ``CYRILLIC`` or ``GREEK``) in print: the Cyrillic "і", "ј", "ѕ", "ԁ", "ӏ" like Latin
+    letters, the Latin "i", "j", "s" like the Ukrainian, Belarusian, Serbian and Macedonian
+    Cyrillic ones, the Latin "c" like the Cyrillic "с"; the lower-case "к", "м", "т" look like
+    no Latin letter."""
+    return letter in _INTO[script]
 
 
 def one_script(text: str) -> str:

@@ -1939,6 +1939,45 @@ def test_words_that_mix_alphabets_on_purpose_are_not_reported(tmp_path: Path, wo
     assert only(check(d), "BRF007") == []
 
 
+def test_the_ukrainian_serbian_and_macedonian_look_alikes_in_a_word(tmp_path: Path) -> None:
+    """The look-alikes are mailcheck.lookalikes' (QA probe, session 31: "Unsubscrіbe" with a
+    Cyrillic "і", U+0456, was silent: BRF007 had a table of its own without і, ј, ѕ): a
+    Cyrillic і, ј, ѕ in a Latin word, a Latin "i", "I" in a Cyrillic one."""
+    body = BODY + (
+        "\n<p>Unsubscr\u0456be or Bu\u0455iness</p>"  # 10: Cyrillic і, ѕ in Latin words
+        "\n<p>Maj\u0458a</p>"  # 11: a Cyrillic ј
+        "\n<p>\u043c\u0456\u0441\u0442\u043e, \u043cisto: \u043ci\u0441\u0442\u043e</p>"  # 12
+        "\n<p>I\u043d\u0444\u043e\u0440\u043c\u0430\u0446\u0456\u044f</p>"  # 13
+    )
+    d = campaign(tmp_path, body=body)
+    [found] = only(check(d), "BRF007")
+    assert (found.severity, found.places) == (
+        Severity.WARNING,
+        ("email.html:10", "email.html:11", "email.html:12", "email.html:13"),
+    )
+    assert found.message == (
+        "a word with a look-alike letter of the other alphabet: “Unsubscr\u0456be”, "
+        "“Bu\u0455iness”, “Maj\u0458a”, “\u043ci\u0441\u0442\u043e”, "
+        "“I\u043d\u0444\u043e\u0440\u043c\u0430\u0446\u0456\u044f” (email.html): search, "
+        "spell-check and spam filters read it as no word; retype it in one alphabet"
+    )
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Київ, Інформація, Її, Білорусь, іграшки",  # Ukrainian і, ї, Belarusian і
+        "Јован, Југославија, Љубљана, Њујорк",  # Serbian ј
+        "ѕвезда, Ѕвонче, ѕид",  # Macedonian ѕ
+        "Kyiv, Instagram, Jovan",  # Latin alone
+    ],
+)
+def test_a_cyrillic_word_with_i_j_or_dze_mixes_nothing(tmp_path: Path, words: str) -> None:
+    """і, ј, ѕ are letters of the Ukrainian, Belarusian, Serbian and Macedonian alphabets:
+    a word of them and other Cyrillic letters is one alphabet's."""
+    assert only(check(campaign(tmp_path, body=BODY + f"\n<p>{words}</p>")), "BRF007") == []
+
+
 HTML_SOURCE = (
     "<html><head><title>Sale</title></head><body><table><tr><td><p>Скидки&nbsp;30%</p>"
     '<p><a href="https://shop.test/sale">Купить</a></p></td></tr></table></body></html>'
