@@ -784,12 +784,14 @@ _URL_WRITTEN = regex.compile(
 # its host name: dotted labels, the last of letters or punycode (a real top-level domain's), or
 # of Latin letters with a digit or a hyphen between them ("acme.c0m", "shop.co-uk": no top-level
 # domain but an IDN's has one, so it is a stand-in), then its port, path or end. Digits after
-# the letters are no part of it: a footnote's mark or a word glued to a real address
-# ("https://shop.acme.com<sup>3</sup>", "https://acme.co.jp2024年") end no host, as a last label
-# of digits alone (an IP address's) does.
+# a real top-level domain's letters are no part of it: a footnote's mark or a word glued to a
+# real address ("https://shop.acme.com<sup>3</sup>", "https://acme.co.jp2024年") end no host, as
+# a last label of digits alone (an IP address's) does. After a stand-in's they are its
+# footnote's mark ("https://acme.c0m<sup>2</sup>"): no top-level domain has a digit, whichever
+# digits the mark is, so the host is a stand-in.
 _WRITTEN_HOST = regex.compile(
     r"(?:https?://)?((?:[\p{L}\d-]+\.)+(?:xn--[a-z\d-]+|\p{L}{2,}|[a-z]+(?:[\d-]+[a-z]+)+))"
-    r"(?=[/?#:]|$)",
+    r"(?:(?<=[\d-][a-z]+)(\d+))?(?=[/?#:]|$)",
     regex.I | regex.V1,
 )
 
@@ -809,6 +811,9 @@ def _urls_on_no_host(text: str) -> list[tuple[str, bool, int, int]]:
         url = match.group(0).rstrip(".:!?")
         host = _WRITTEN_HOST.match(url)
         if host and (not is_domain_name(host.group(1)) or _names_no_host(host.group(1))):
+            if host.group(2) and host.end() == len(url):
+                # the address the reader reads, without its footnote's mark ("acme.c0m")
+                url = url[: host.start(2)]
             found.append((url, True, match.start(), match.start() + len(url)))
     return found
 
