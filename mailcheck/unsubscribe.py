@@ -191,6 +191,8 @@ class Words:
         self.own_subscription = phrases("own_subscription")
         self.qualified = phrases("qualified")
         self.notice = phrases("notice")
+        self.howto = phrases("howto")
+        self.receiving = phrases("receiving")
 
     def manages_own_subscription(self, words: list[str]) -> bool:
         """A subscription managed with no other noun qualifying it ("Manage your
@@ -205,8 +207,14 @@ class Words:
     def text_words_say_unsubscribe(self, words: list[str]) -> bool:
         """A link text's folded words say unsubscribe: a link phrase, and no word of a
         booking's or a service's notice («查看退订政策», the cancellation policy; «配信停止の
-        お知らせ»; «구독 취소 방법»: the data's ``notice``)."""
-        return self.link.among(words) and not self.notice.among(words)
+        お知らせ»: the data's ``notice``), nor of a service's how-to («구독 취소 방법», how to
+        cancel a subscription: ``howto``) unless the phrase refuses the messages themselves
+        («수신거부 방법», how to refuse them, leads to the way out: ``receiving``)."""
+        return (
+            self.link.among(words)
+            and not self.notice.among(words)
+            and (not self.howto.among(words) or self.receiving.among(words))
+        )
 
     def is_generic(self, words: list[str]) -> bool:
         """A short link text (its folded words) that only says "click here"."""

@@ -1325,3 +1325,29 @@ def test_a_cjk_cancellation_of_a_booking_or_a_service_is_no_unsubscribe_link(
     booking's or a service's notice (policy, rules, a ticket, a notice, how to) was a way out
     (silent), the CJK footers above stay one."""
     assert uns001(tmp_path, f'<a href="https://hotel.test/policy">{text}</a>') == NO_WAY_OUT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "수신거부 방법",  # "how to refuse these messages"
+        "수신 거부 방법 안내",
+        "メール配信停止の方法",  # "how to stop the mail's delivery"
+        "配信解除の手順",  # "the steps to stop the delivery"
+        "如何退出邮件列表",  # "how to leave the mailing list"
+    ],
+)
+def test_how_to_refuse_the_messages_is_the_way_out(tmp_path: Path, text: str) -> None:
+    """QA probe, session 31: «수신거부 방법» was no way out by the CJK notice words, an UNS001
+    error on a link that leads to the way out or to how to take it. A how-to word («방법»,
+    «方法», «手順», «如何») makes a service's cancellation («구독 취소 방법», above) no way out,
+    not the refusal of the messages themselves; a policy or a notice stays none (below)."""
+    assert uns001(tmp_path, f'<a href="https://esp.test/x/1">{text}</a>') == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["수신거부 정책", "수신거부 약관", "配信停止のお知らせ", "退出邮件列表政策"],
+)
+def test_a_policy_of_refusing_the_messages_is_no_way_out(tmp_path: Path, text: str) -> None:
+    assert uns001(tmp_path, f'<a href="https://hotel.test/policy">{text}</a>') == NO_WAY_OUT
