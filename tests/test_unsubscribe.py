@@ -1103,6 +1103,18 @@ def test_a_cjk_phrase_is_found_inside_a_run_of_characters() -> None:
         "Gestionează abonamentul tău la cafea",
         "Hantera din prenumeration på kaffe",
         "Administrer ditt abonnement på kaffe",
+        # session 32 (QA probe, session 31: each was a way out): a name after the noun, as
+        # "Manage your Netflix subscription" writes it before; Norwegian's possessive after
+        # the noun; a German compound's noun before, joined by a hyphen
+        "Gérer votre abonnement Netflix",
+        "Gérez vos abonnements Canal+",
+        "Administrer mon abonnement Deezer",
+        "Gestionar tu suscripción Netflix",
+        "Administrer abonnementet ditt på kaffe",
+        "Administrer abonnementene mine på Premium",
+        "Kaffee-Abo verwalten",
+        "Ihr Netflix-Abo verwalten",
+        "Digital-Abonnement verwalten",
     ],
 )
 def test_managing_another_subscription_in_other_languages_is_no_way_out(
@@ -1139,8 +1151,24 @@ def test_managing_another_subscription_in_other_languages_is_no_way_out(
         '<a href="https://shop.test/account/s">Hantera din prenumeration på nyhetsbrevet</a>',
         '<a href="https://shop.test/account/subscription">Administrer dit abonnement</a>',
         '<a href="https://shop.test/account/s">Administrer abonnement på nyhedsbrevet</a>',
-        # German, noun first ("Kaffee-Abo verwalten"), is not told apart: still the way out
         '<a href="https://shop.test/account/subscription">Abonnement verwalten</a>',
+        # session 32: bare, in capitals or title case, named after, a compound of the mailings
+        '<a href="https://shop.test/account/subscription">Administrer mon abonnement</a>',
+        '<a href="https://shop.test/account/subscription">Administrez votre abonnement</a>',
+        '<a href="https://shop.test/account/subscription">Gérer Votre Abonnement Netflix</a>',
+        '<a href="https://shop.test/account/subscription">GÉRER VOTRE ABONNEMENT NETFLIX</a>',
+        '<a href="https://shop.test/account/s">Gérer votre abonnement Newsletter</a>',
+        '<a href="https://shop.test/account/s">Gérer votre abonnement. Netflix</a>',
+        '<a href="https://esp.test/preference-center?u=1">Gérer votre abonnement Netflix</a>',
+        '<a href="https://shop.test/account/subscription">Administrer abonnementet ditt</a>',
+        '<a href="https://shop.test/account/s">Administrer abonnementet ditt på nyhetsbrevet</a>',
+        '<a href="https://shop.test/account/subscription">Abo verwalten</a>',
+        '<a href="https://shop.test/account/subscription">Ihr Abo verwalten</a>',
+        '<a href="https://shop.test/account/s">Newsletter-Abo verwalten</a>',
+        '<a href="https://shop.test/account/s">E-Mail-Abonnement verwalten</a>',
+        '<a href="https://esp.test/preference-center?u=1">Kaffee-Abo verwalten</a>',
+        'Pour gérer votre abonnement, <a href="https://shop.test/account/s">cliquez ici</a>',
+        'Hier können Sie Ihr Abo verwalten: <a href="https://shop.test/account/s">hier</a>',
     ],
 )
 def test_managing_the_reader_s_subscription_in_other_languages_is_a_way_out(
