@@ -1129,6 +1129,29 @@ def test_managing_another_subscription_in_other_languages_is_no_way_out(
 
 
 @pytest.mark.parametrize(
+    ("text", "way_out"),
+    [
+        ("Abo verwalten: https://shop.test/account/s", True),
+        ("Manage your subscription:\nhttps://shop.test/account/s", True),
+        ("Gérer votre abonnement à la newsletter : https://shop.test/account/s", True),
+        ("Kaffee-Abo verwalten: https://shop.test/account/s", False),
+        ("Gérer votre abonnement Netflix : https://shop.test/account/s", False),
+    ],
+)
+def test_managing_the_reader_s_subscription_in_a_text_alone(
+    tmp_path: Path, text: str, way_out: bool
+) -> None:
+    """A text alone's URL led up to by a managed subscription is judged as an HTML link's
+    leading words are: the reader's subscription is a way out («Abo verwalten: URL» stays
+    one now that the German phrase is a managed subscription's, not a link phrase), another
+    thing's is none (session 32)."""
+    found = only(check(text_send(tmp_path / "t.eml", f"Sale!\n\n{text}\n")), "UNS001")
+    assert [(f.severity, f.locations) for f in found] == (
+        [] if way_out else [(Severity.ERROR, ("text/plain part",))]
+    )
+
+
+@pytest.mark.parametrize(
     "footer",
     [
         '<a href="https://shop.test/account/subscription">Gérer votre abonnement</a>',
