@@ -10,7 +10,13 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE, ascii_host, host_of, org_domain, under
 from mailcheck.i18n import Joined, Message, t
-from mailcheck.linkinfo import is_unsubscribe, is_web, manages_subscription, tracked_target
+from mailcheck.linkinfo import (
+    is_unsubscribe,
+    is_web,
+    manages_subscription,
+    tracked_target,
+    unfilled,
+)
 from mailcheck.model import Link, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, leftover_tags
@@ -112,9 +118,9 @@ def fragment_utms(url: str) -> list[str]:
 
 def utm_links(ctx: Context) -> list[Link]:
     """Clickable web links the UTM rules judge: unsubscribe, preference-centre (a link that
-    manages the reader's e-mail preferences) and ESP system links are exempt, and so are
-    placeholders (example.com, localhost): LNK003 reports them, and their UTMs go with the
-    address that replaces them (one root cause, one finding)."""
+    manages the reader's e-mail preferences) and ESP system links are exempt, and so are a
+    layout's stand-ins (example.com): LNK003 reports them, and their UTMs go with the address
+    that replaces them (one root cause, one finding)."""
     sender = ctx.from_domain  # (the From address, parsed once per campaign)
     return [
         link
@@ -124,8 +130,13 @@ def utm_links(ctx: Context) -> list[Link]:
         and host_of(link.href) != SYSTEM_PLACEHOLDER_HOST
         and not is_unsubscribe(link, (), sender)
         and not manages_subscription(link)
-        and ctx.placeholder(link) is None
+        and not _stand_in(ctx, link)
     ]
+
+
+def _stand_in(ctx: Context, link: Link) -> bool:
+    reason = ctx.placeholder(link)
+    return reason is not None and unfilled(reason)
 
 
 def tracked_domains(ctx: Context) -> list[str]:
