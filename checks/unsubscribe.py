@@ -23,6 +23,7 @@ from mailcheck.unsubscribe import (
     mailto_opts_out,
     social_network,
     unsubscribe_tags,
+    words_of,
 )
 
 
@@ -121,6 +122,11 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     Telegram bot's `https://t.me/ShopBot?start=unsubscribe`, is none there either). In an
     HTML body, such an address written as text is "could not verify": Gmail makes it a link,
     Outlook shows it as text.
+
+    A body that asks readers to leave by replying, with no link ("To be removed, reply with
+    the word REMOVE", «Чтобы отписаться, ответьте на это письмо»), offers a way out (a return
+    e-mail, which CAN-SPAM accepts): a warning, since Gmail and Yahoo ask bulk senders for a
+    link. A reply for anything else ("Reply to this e-mail with your questions") is none.
 
     An unsubscribe link that goes nowhere (`href="#"`, `href=""`, `javascript:`), that no
     recipient sees (`display:none` on it or a box around it), or that only Outlook's readers
@@ -256,6 +262,20 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             severity=Severity.WARNING,
         )
         return
+    reply = _reply_to_unsubscribe(document.text if document else "")
+    if reply:
+        # a return e-mail is a way out (CAN-SPAM accepts it), and replying needs no link: no
+        # certainty of a reader left without one, but Gmail and Yahoo ask bulk senders for a link
+        yield Problem(
+            t(
+                "no unsubscribe link in the body: its text asks readers to unsubscribe by "
+                "replying (“{words}”), and Gmail and Yahoo ask bulk senders for a link",
+                words=quoted(reply, 80),
+            ),
+            location=(campaign.html_label or "body") if text_alone else ctx.text_places(reply)[0],
+            severity=Severity.WARNING,
+        )
+        return
     said = t("no unsubscribe link in the body")
     social = found.social
     if text_alone:
@@ -277,13 +297,6 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             "which readers of the HTML part do not see",
             url=found.text_part[0].href,
             place=ctx.link_places(found.text_part[0])[0],
-        )
-    elif reply := _reply_to_unsubscribe(document.text if document else ""):
-        # a way out for a patient reader, and no link: what bulk-sender rules ask for
-        said = t(
-            "no unsubscribe link in the body: its text asks readers to unsubscribe by "
-            "replying (“{words}”), and Gmail and Yahoo ask bulk senders for a link",
-            words=reply,
         )
     missing = ctx.missing(said, campaign.html_label or "body")
     if not missing.cause:  # HTML001's, when a comment left open hides the link
@@ -347,20 +360,22 @@ def _address_to_unsubscribe(text: str, sender: str = "") -> str | None:
     return None
 
 
-# "reply to this e-mail", «ответив на это письмо», «ответьте на письмо»
-_REPLY = re.compile(
-    r"\brepl(?:y|ying)\b[^.!?]{0,40}\b(?:e-?mail|message|letter)\b"
-    r"|\bответ(?:ив|ьте|ить|ом)\b[^.!?]{0,20}\bписьм\w*",
-    re.I,
-)
-
-
 def _reply_to_unsubscribe(text: str) -> str | None:
-    """How the body says to unsubscribe by replying ("ответив на это письмо"), when it does."""
+    """The sentence of the body's text that tells readers to unsubscribe by replying ("To be
+    removed, reply with the word REMOVE", «Чтобы отписаться, ответьте на это письмо»), when
+    one does (:meth:`mailcheck.unsubscribe.Words.sentence_says_reply_to_unsubscribe`)."""
     for sentence in _SENTENCE_BREAK.split(text):
-        reply = _REPLY.search(sentence)
-        if reply and WORDS.sentence_says_unsubscribe(sentence):
-            return " ".join(reply.group(0).split())
+        if WORDS.sentence_says_reply_to_unsubscribe(sentence):
+            # quoted from the reply on: the body's text runs its blocks together ("Каталог To
+            # be removed …"), and the reply's own words are what the reader finds
+            written = sentence.split()
+            for at in range(len(written)):
+                if any(
+                    start == 0
+                    for start, _ in WORDS.reply.spans(words_of(" ".join(written[at : at + 2])))
+                ):
+                    return " ".join(written[at:]).rstrip(".!")
+            return " ".join(written)
     return None
 
 

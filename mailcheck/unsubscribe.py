@@ -253,6 +253,9 @@ class Words:
         self.notice = phrases("notice")
         self.howto = phrases("howto")
         self.receiving = phrases("receiving")
+        self.reply = phrases("reply")
+        self.no_reply = phrases("no_reply")
+        self.reply_word = phrases("reply_word")
 
     def manages_own_subscription(
         self, words: list[str], shown: Callable[[], list[_Shown] | None] | None = None
@@ -300,6 +303,20 @@ class Words:
     def sentence_words_say_unsubscribe(self, words: list[str]) -> bool:
         """:meth:`sentence_says_unsubscribe` of a sentence's folded words."""
         return self.link.among(words) or self.sentence.among(words)
+
+    def sentence_says_reply_to_unsubscribe(self, sentence: str) -> bool:
+        """A sentence that tells the reader to leave by replying: a verb of replying and the
+        wish to leave in it ("To be removed, reply with …", «Чтобы отписаться, ответьте на это
+        письмо»), or the word to reply with after the verb ("Reply REMOVE", «ответьте словом
+        СТОП»). "Reply to this e-mail with your questions" does not; nor does a sentence that
+        says not to reply ("Do not reply to this e-mail; to unsubscribe, click below")."""
+        words = words_of(sentence) if sentence else []
+        starts = sorted(start for start, _ in self.reply.spans(words))
+        if not starts or self.no_reply.among(words):
+            return False
+        return self.sentence_words_say_unsubscribe(words) or self.reply_word.among(
+            words[starts[0] + 1 :]
+        )
 
 
 class _Search(Protocol):
