@@ -524,3 +524,42 @@ def test_a_link_url_the_application_builds_is_compiled_once_for_a_batch(
         assert document is not None
         hrefs = [link.href for link in document.links]
         assert any(href.endswith(f"&n={name}") for href in hrefs), hrefs
+
+
+def test_a_link_url_without_tags_is_rendered_once_for_all_the_variants(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A URL that reads no variable renders to itself for every recipient: it is rendered for
+    the campaign's first document only; one with a tag is rendered for each distinct one."""
+    from mailcheck.templating import jinja
+
+    sources: dict[int, str] = {}
+    rendered: list[str] = []
+    real_parse, real_render = jinja.parse, jinja.JinjaTemplate.render
+
+    def counting_parse(source: str, is_system: IsSystem) -> Any:
+        template = real_parse(source, is_system)
+        sources[id(template)] = source
+        return template
+
+    def counting_render(self: Any, values: Any) -> str:
+        rendered.append(sources.get(id(self), ""))
+        return real_render(self, values)
+
+    monkeypatch.setattr(jinja, "parse", counting_parse)
+    monkeypatch.setattr(jinja.JinjaTemplate, "render", counting_render)
+    fixed = "https://shop.example/once-for-all-variants"
+    templated = "https://shop.example/once-per-variant?n={{ name }}"
+    html = f'<p>{{{{ name }}}}</p><a href="{fixed}">a</a> <a href="{templated}">b</a>'
+    c = render(html, dialect="jinja", samples=[{"name": "Иван"}, {"name": "Ольга"}])
+
+    # the longest values are Ольга's: two distinct documents, each parsed once
+    assert len({id(r.document) for r in c.renders}) == 2
+    assert rendered.count(templated) == 2
+    assert rendered.count(fixed) == 1
+    for variant, name in zip(c.renders, ("Ольга", "Иван", "Ольга"), strict=True):
+        assert variant.document is not None
+        assert [(link.href, link.raw) for link in variant.document.links] == [
+            (fixed, fixed),
+            (f"https://shop.example/once-per-variant?n={name}", templated),
+        ]

@@ -830,6 +830,10 @@ class _Renderer:
         self.parse = parse
         self.is_system = is_system
         self.url_templates: dict[str, Parsed | None] = {}
+        # A link's URL that reads no variable and renders to its own text (most of a page's
+        # links: no tag in them) is the same in every variant: rendered for the first
+        # document only, not again for each sample's
+        self.url_fixed: dict[str, str] = {}
         self.system = {name: placeholder(name, link=name in links) for name in system_names}
         self.documents: dict[str, Document | None] = {}
         self.empty_is_nil = empty_is_nil  # Django's truth: "" is false (Klaviyo)
@@ -884,6 +888,9 @@ class _Renderer:
 
     def render_url(self, raw: str, values: Mapping[str, object]) -> str | None:
         """One unrendered URL rendered with ``values`` (None when it is not a template)."""
+        fixed = self.url_fixed.get(raw)
+        if fixed is not None:
+            return fixed
         if raw not in self.url_templates:
             try:
                 self.url_templates[raw] = self.parse(raw, self.is_system)
@@ -893,9 +900,12 @@ class _Renderer:
         if template is None:
             return None
         try:
-            return template.render(values).strip()
+            rendered = template.render(values).strip()
         except TemplateError:
             return None
+        if rendered == raw.strip() and not template.uses:
+            self.url_fixed[raw] = rendered
+        return rendered
 
     def render(
         self, given: Mapping[str, object], label: str, sample: dict[str, object] | None = None
