@@ -47,7 +47,10 @@ def read_file(path: Path, *, root: Path | None, limit: int, label: str = FILE) -
         raise RefusedInput(t("{label} '{name}' not found", label=label, name=name)) from None
     except (OSError, RuntimeError) as exc:  # a symlink loop, a permission denied on the way
         raise RefusedInput(_unreadable(label, name, exc)) from None
-    if root is not None and not real.is_relative_to(root.resolve()):
+    # ``real`` has no symlink and no "..": when it lies below ``root`` as written, ``root`` is
+    # a real directory already, and resolving it (a system call per component, for each of a
+    # campaign's files) would give it back unchanged
+    if root is not None and not (real.is_relative_to(root) or real.is_relative_to(root.resolve())):
         raise RefusedInput(
             t(
                 "{label} '{name}' is outside the campaign's directory: a campaign may only read "

@@ -174,3 +174,42 @@ def test_more_sample_rows_than_the_cap_is_inp001(tmp_path: Path, name: str, cont
     )
     config = Config(root=tmp_path, limits=LimitsConfig(sample_rows=4))
     assert only(check(d, config), "INP001") == []
+
+
+def test_a_root_named_through_a_symlink_or_dots_still_confines_its_files(tmp_path: Path) -> None:
+    from mailcheck.confined import RefusedInput, read_file
+
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "a.html").write_bytes(b"<p>a</p>")
+    link = tmp_path / "link"
+    link.symlink_to(real)
+    (real / "out.html").symlink_to(_outside(tmp_path))
+    dotted = tmp_path / "elsewhere" / ".." / "real"
+    (tmp_path / "elsewhere").mkdir()
+    for root in (link, dotted, real):
+        assert read_file(root / "a.html", root=root, limit=100) == b"<p>a</p>"
+        with pytest.raises(RefusedInput, match="outside the campaign's directory"):
+            read_file(root / "out.html", root=root, limit=100)
+
+
+def test_a_root_that_is_a_real_directory_is_not_resolved_again_for_each_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file's real path lies below the root as written: the root is real already (a
+    realpath costs a system call per component, for each of a campaign's files)."""
+    from mailcheck.confined import read_file
+
+    root = tmp_path.resolve() / "c"
+    root.mkdir()
+    (root / "a.html").write_bytes(b"<p>a</p>")
+    resolved: list[Path] = []
+    real_resolve = Path.resolve
+
+    def counting(self: Path, strict: bool = False) -> Path:
+        resolved.append(self)
+        return real_resolve(self, strict)
+
+    monkeypatch.setattr(Path, "resolve", counting)
+    assert read_file(root / "a.html", root=root, limit=100) == b"<p>a</p>"
+    assert resolved == [root / "a.html"]
