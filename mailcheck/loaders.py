@@ -30,6 +30,7 @@ import csv
 import io
 import itertools
 import json
+import os
 import re
 import stat
 import sys
@@ -210,7 +211,12 @@ def _kind_by_name(path: Path) -> SourceKind:
 
 def _default_id(path: Path) -> str:
     if path.name == MANIFEST:  # its directory's name ("." resolved; a link's own directory)
-        return printable(path.absolute().parent.resolve().name) or "campaign"
+        directory = path.absolute().parent
+        # resolving changes the last name only where it is "..", "" (the root) or a link: a
+        # real directory's name is its own (one lstat, not a realpath of every component)
+        if directory.name in ("", "..") or os.path.islink(directory):
+            directory = directory.resolve()
+        return printable(directory.name) or "campaign"
     return printable(path.stem or path.name)
 
 

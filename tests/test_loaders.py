@@ -162,6 +162,44 @@ def test_subject_or_from_written_twice_differently_is_refused(tmp_path: Path) ->
     assert "is not an e-mail address" in (load_file(bad).load_error or "")
 
 
+def test_a_campaign_is_named_after_its_real_directory_however_the_path_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = campaign_dir(tmp_path, 'subject = "Hi"\n', name="weekly-47")
+    (tmp_path / "link").symlink_to(path.parent, target_is_directory=True)
+    (tmp_path / "sub").mkdir()
+    monkeypatch.chdir(path.parent)
+    for given in (
+        path,
+        tmp_path / "link" / "campaign.toml",  # a link's: the directory it leads to
+        tmp_path / "sub" / ".." / "weekly-47" / "campaign.toml",
+        Path("campaign.toml"),
+        Path("..") / "sub" / ".." / "weekly-47" / "campaign.toml",
+    ):
+        assert load_file(given, Config(root=tmp_path)).id == "weekly-47", given
+    monkeypatch.chdir(tmp_path / "sub")
+    assert load_file(Path("..") / ".." / tmp_path.name / "weekly-47" / "campaign.toml").id == (
+        "weekly-47"
+    )
+
+
+def test_a_real_campaign_directory_is_named_without_resolving_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its own name is the real one (a realpath costs a system call per component)."""
+    path = campaign_dir(tmp_path, 'subject = "Hi"\n', name="weekly-47")
+    resolved: list[Path] = []
+    real_resolve = Path.resolve
+
+    def counting(self: Path, strict: bool = False) -> Path:
+        resolved.append(self)
+        return real_resolve(self, strict)
+
+    monkeypatch.setattr(Path, "resolve", counting)
+    assert load_file(path, Config(root=tmp_path)).id == "weekly-47"
+    assert path.parent.absolute() not in resolved
+
+
 def test_manifest_defaults(tmp_path: Path) -> None:
     path = campaign_dir(tmp_path, 'subject = "Hi"\n', name="weekly-47")
     c = load_file(path, Config(root=tmp_path, client="acme"))
