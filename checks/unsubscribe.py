@@ -124,9 +124,10 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     Outlook shows it as text.
 
     A body that asks readers to leave by replying, with no link ("To be removed, reply with
-    the word REMOVE", «Чтобы отписаться, ответьте на это письмо»), offers a way out (a return
-    e-mail, which CAN-SPAM accepts): a warning, since Gmail and Yahoo ask bulk senders for a
-    link. A reply for anything else ("Reply to this e-mail with your questions") is none.
+    the word REMOVE", «Чтобы отписаться, ответьте на это письмо»), is still an error — Gmail
+    and Yahoo ask bulk senders for a link in the body, and a reply is none — said as such, at
+    the instruction's line, so no one hunts for a link mailcheck missed. A reply for anything
+    else ("Reply to this e-mail with your questions") is no way out at all.
 
     An unsubscribe link that goes nowhere (`href="#"`, `href=""`, `javascript:`), that no
     recipient sees (`display:none` on it or a box around it), or that only Outlook's readers
@@ -264,8 +265,8 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         return
     reply = _reply_to_unsubscribe(document.text if document else "")
     if reply:
-        # a return e-mail is a way out (CAN-SPAM accepts it), and replying needs no link: no
-        # certainty of a reader left without one, but Gmail and Yahoo ask bulk senders for a link
+        # a return e-mail is a way out for a patient reader (CAN-SPAM accepts it), but no link:
+        # what Gmail's and Yahoo's bulk-sender rules ask for is missing all the same
         yield Problem(
             t(
                 "no unsubscribe link in the body: its text asks readers to unsubscribe by "
@@ -273,7 +274,6 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
                 words=quoted(reply, 80),
             ),
             location=(campaign.html_label or "body") if text_alone else ctx.text_places(reply)[0],
-            severity=Severity.WARNING,
         )
         return
     said = t("no unsubscribe link in the body")

@@ -394,13 +394,13 @@ def test_a_campaign_named_opt_out_in_its_utm_tags_is_no_unsubscribe_link(tmp_pat
 def test_reply_to_unsubscribe_is_a_way_out_without_a_link(
     tmp_path: Path, footer: str, words: str
 ) -> None:
-    """No link, a way out by reply (a return e-mail, which CAN-SPAM accepts): no certainty
-    that readers cannot leave, so a warning (bulk-sender rules ask for a link), at the line
-    that says it, so no one hunts for a link mailcheck missed."""
+    """No link, a way out by reply (a return e-mail, which CAN-SPAM accepts): still no link
+    in the body, which Gmail's and Yahoo's bulk-sender rules ask for (an error), said as a
+    reply at the line that says it, so no one hunts for a link mailcheck missed."""
     result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>"))
     [found] = only(result, "UNS001")
     assert (found.severity, found.locations, found.message) == (
-        Severity.WARNING,
+        Severity.ERROR,
         ("email.html:6",),
         "no unsubscribe link in the body: its text asks readers to unsubscribe by "
         f"replying (“{words}”), and Gmail and Yahoo ask bulk senders for a link",
@@ -559,12 +559,14 @@ def test_a_mailto_that_stops_the_mail_in_a_text_alone(tmp_path: Path, text: str)
     ],
 )
 def test_a_reply_that_unsubscribes_in_a_text_alone(tmp_path: Path, instruction: str) -> None:
-    """A text that asks readers to reply to leave offers them a way out with no link: a
-    warning, not the error of a message without one (it was one: QA probe, spam/001)."""
+    """A text that asks readers to reply to leave offers them a way out, but no link: the
+    error says the reply it found (QA probe, spam/001: it said only "no unsubscribe link")."""
     text = f"This week: 20% off all shoes.\n\n{instruction}\n"
     [found] = only(check(text_send(tmp_path / "t.eml", text)), "UNS001")
-    assert (found.severity, found.locations) == (Severity.WARNING, ("text/plain part",))
-    assert "unsubscribe by replying" in found.message
+    assert (found.severity, found.locations) == (Severity.ERROR, ("text/plain part",))
+    assert found.message.startswith(
+        "no unsubscribe link in the body: its text asks readers to unsubscribe by replying (“"
+    )
 
 
 @pytest.mark.parametrize(
