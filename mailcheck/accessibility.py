@@ -140,6 +140,10 @@ def read_accessibility(
     )
     if facts.rtl_text:
         facts.dir_rtl = bool(root.xpath("boolean(//*[translate(@dir,'RTL','rtl')='rtl'])"))
+    # whether an element or a box around it is hidden, per element of the document, for each
+    # of the two tests (its inline styles, the stylesheets' rules): see _hidden_here
+    inline_known: dict[Any, bool] = {}
+    ruled_known: dict[Any, bool] = {}
     with_header = _tables_with_own_header(root)
     for table in root.iter("table"):
         role = (table.get("role") or "").strip().lower()
@@ -151,7 +155,7 @@ def read_accessibility(
         facts.headings.append((int(heading.tag[1]), heading.sourceline or 0))
         text = heading_text(heading)
         if text and len(text) <= HEADING_TEXT:
-            hidden = _hidden_here(heading, is_hidden)
+            hidden = _hidden_here(heading, is_hidden, inline_known)
             facts.heading_texts.append((text, heading.sourceline or 0, hidden))
     # the elements the stylesheets give a background image, read once a link with no text needs
     backgrounds = functools.cache(
@@ -161,12 +165,14 @@ def read_accessibility(
         # a link no reader sees is read by no screen reader either (display:none, …; Outlook's
         # mso-hide:all hides it from Outlook alone): asked last, of the few links with no name
         if _unnamed_image_link(anchor):
-            if not _hidden_here(anchor, is_hidden):
+            if not _hidden_here(anchor, is_hidden, inline_known):
                 no_alt = all(img.get("alt") is None for img in anchor.iter("img"))
                 facts.unnamed_image_links.append(
                     ((anchor.get("href") or "").strip(), anchor.sourceline or 0, no_alt)
                 )
-        elif _unnamed_background_link(anchor, backgrounds) and not _hidden_here(anchor, is_hidden):
+        elif _unnamed_background_link(anchor, backgrounds) and not _hidden_here(
+            anchor, is_hidden, inline_known
+        ):
             facts.unnamed_background_links.append(
                 ((anchor.get("href") or "").strip(), anchor.sourceline or 0)
             )
@@ -177,25 +183,48 @@ def read_accessibility(
     # each element's background, with the rules, once: coloured elements nest (a <td>'s
     # <p>s and <a>s) and each walked up through the same boxes
     known: _Known = {}
-    shown_inline = functools.partial(_shown_inline, is_hidden=is_hidden)
+    shown_inline = functools.partial(_shown_inline, is_hidden=is_hidden, known=inline_known)
     for el in root.xpath("//*[contains(@style, 'olor')]|//font[@color]"):
         found = _low_contrast(el, styled, plain, known, shown_inline)
         # the stylesheets' hiding rules last: few elements fail, and the test walks up to
         # the root (they are read only when some text fails on everything else)
-        if found and not _hidden_here(el, lambda node: node in ruled()):
+        if found and not _hidden_here(el, ruled().__contains__, ruled_known):
             facts.low_contrast.append(found)
     return facts
 
 
-def _shown_inline(el: Any, is_hidden: Callable[[Any], bool]) -> bool:
+def _shown_inline(
+    el: Any, is_hidden: Callable[[Any], bool], known: dict[Any, bool] | None = None
+) -> bool:
     """Whether the element has text (a letter or digit) that the inline styles of it and its
-    ancestors show (:func:`_hidden_here`)."""
-    return bool(_ALNUM.search("".join(el.itertext()))) and not _hidden_here(el, is_hidden)
+    ancestors show (:func:`_hidden_here`, ``known`` its answers so far)."""
+    return bool(_ALNUM.search("".join(el.itertext()))) and not _hidden_here(el, is_hidden, known)
 
 
-def _hidden_here(el: Any, is_hidden: Callable[[Any], bool]) -> bool:
-    """Whether ``is_hidden`` hides the element, by its own style or a box's around it."""
-    return is_hidden(el) or any(map(is_hidden, el.iterancestors()))
+def _hidden_here(
+    el: Any, is_hidden: Callable[[Any], bool], known: dict[Any, bool] | None = None
+) -> bool:
+    """Whether ``is_hidden`` hides the element, by its own style or a box's around it.
+
+    ``known``: the answers found for elements of the same document (with the same
+    ``is_hidden``), and where to keep this one's: the elements asked about nest (a heading's
+    links, a cell's coloured texts) and each walked up through the same boxes to the root,
+    asking ``is_hidden`` of each again; the walk stops at the first known."""
+    if known is None:
+        return is_hidden(el) or any(map(is_hidden, el.iterancestors()))
+    walked = []
+    node, hidden = el, False
+    while node is not None:
+        if node in known:
+            hidden = known[node]
+            break
+        walked.append(node)
+        if is_hidden(node):
+            hidden = True
+            break
+        node = node.getparent()
+    known.update(dict.fromkeys(walked, hidden))
+    return hidden
 
 
 def heading_text(heading: Any) -> str:

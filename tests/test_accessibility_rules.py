@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lxml import etree
@@ -955,3 +956,27 @@ def test_texts_in_the_same_boxes_each_get_the_nearest_background(tmp_path: Path)
             "email.html:9",
         )
     ]
+
+
+def test_hidden_boxes_are_asked_once_per_element_of_a_document() -> None:
+    """Whether an element or a box around it is hidden is asked of each element once per
+    document: the pale texts, headings and links of one layout nest in the same cells, and
+    each walked up to the root asking the inline-style test of every box again."""
+    html = (
+        "<html><body><table><tr><td>\n"
+        '<p style="color:#bbbbbb;background:#ffffff">один</p>\n'
+        '<p style="color:#bbbbbb;background:#ffffff">два</p>\n'
+        '<div style="display:none"><p style="color:#bbbbbb;background:#ffffff">три</p></div>\n'
+        "</td></tr></table></body></html>"
+    )
+    root = etree.fromstring(html, etree.HTMLParser())
+    asked: list[Any] = []
+
+    def counting(el: Any) -> bool:
+        asked.append(el)
+        return is_hidden(el)
+
+    facts = read_accessibility(root, html, counting)
+    # the two shown texts fail; the third is inside a hidden box
+    assert [(found.line, found.text) for found in facts.low_contrast] == [(2, "один"), (3, "два")]
+    assert len(asked) == len(set(asked))  # no element asked twice
