@@ -38,7 +38,6 @@ from mailcheck.stylesheet import (
     StyleReadings,
     font_shorthand,
     style_backgrounds,
-    style_texts,
 )
 
 _COLOR = re.compile(r"(?:^|;)\s*color\s*:\s*([^;!]+)(!\s*important)?", re.I)
@@ -122,6 +121,7 @@ def read_accessibility(
     html: str,
     is_hidden: Callable[[Any], bool],
     hidden_by_rules: Callable[[], Collection[Any]] = frozenset,
+    sheets: list[str] | None = None,
 ) -> Accessibility:
     """The facts of a parsed document (before its non-text elements are stripped).
 
@@ -129,7 +129,8 @@ def read_accessibility(
     parser's own test, :func:`mailcheck.htmlparse.is_hidden`), ``hidden_by_rules`` the
     elements a stylesheet rule hides from every reader (``.preheader{display:none}``, as the
     hidden text BRF001 reads: :func:`mailcheck.stylesheet.hidden_by_rules`, asked only when
-    some text fails): such text is not judged."""
+    some text fails): such text is not judged. ``sheets``: the ``<style>`` texts of ``root``
+    (:func:`mailcheck.stylesheet.style_texts`), when the caller has them already."""
     facts = Accessibility(has_html_element=bool(_HTML_TAG.search(html)))
     facts.lang = (root.get("lang") or "").strip() or None if root.tag == "html" else None
     # an ASCII document (most) holds no right-to-left letter: isascii() is free, the search not
@@ -157,9 +158,11 @@ def read_accessibility(
         if text and len(text) <= HEADING_TEXT:
             hidden = _hidden_here(heading, is_hidden, inline_known)
             facts.heading_texts.append((text, heading.sourceline or 0, hidden))
+    # the stylesheets' readings, each made once some text needs it (the texts once for all)
+    readings = StyleReadings(root, sheets)
     # the elements the stylesheets give a background image, read once a link with no text needs
     backgrounds = functools.cache(
-        lambda: frozenset().union(*(style_backgrounds(css, root) for css in style_texts(root)))
+        lambda: frozenset().union(*(style_backgrounds(css, root) for css in readings.sheets))
     )
     for anchor in root.iter("a"):
         # a link no reader sees is read by no screen reader either (display:none, …; Outlook's
@@ -177,7 +180,6 @@ def read_accessibility(
                 ((anchor.get("href") or "").strip(), anchor.sourceline or 0)
             )
     # the stylesheets are read once some element has an inline text colour
-    readings = StyleReadings(root)
     styled, plain = readings.colors, lambda: readings.plain_backgrounds
     ruled = functools.cache(lambda: frozenset(hidden_by_rules()))
     # each element's background, with the rules, once: coloured elements nest (a <td>'s

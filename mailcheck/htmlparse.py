@@ -182,10 +182,10 @@ def _hidden_from_everyone(el: Any) -> bool:
     return is_hidden(el, from_everyone=True)
 
 
-def _hidden_by_rules(root: Any) -> Collection[Any]:
+def _hidden_by_rules(root: Any, css_texts: list[str]) -> Collection[Any]:
     """The elements a top-level stylesheet rule hides from every client, as the hidden text
-    BRF001 reads (:func:`text_apart`): ``.preheader{display:none}``."""
-    css_texts = style_texts(root)
+    BRF001 reads (:func:`text_apart`): ``.preheader{display:none}``. ``css_texts``: the
+    document's ``<style>`` texts (:func:`style_texts`)."""
     if not css_texts:
         return ()
     return hidden_by_rules(
@@ -667,13 +667,20 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         for css, line in stylesheets
         for url, at in style_images(css, root)
     ]
+    # the <style> blocks, for the accessibility facts' readings and the preview element a
+    # class or id names (read before they go): once for all of them
+    css_texts = style_texts(root)
     facts = (
-        read_accessibility(root, html, _hidden_from_everyone, lambda: _hidden_by_rules(root))
+        read_accessibility(
+            root,
+            html,
+            _hidden_from_everyone,
+            lambda: _hidden_by_rules(root, css_texts),
+            css_texts,
+        )
         if accessibility
         else None
     )
-    # the <style> blocks, for the preview element a class or id names (read before they go)
-    css_texts = style_texts(root)
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
     judged: dict[Any, bool] = {}  # boxes around links, hidden or not
     for index, el in anchors:

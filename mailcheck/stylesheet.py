@@ -584,9 +584,11 @@ class StyleReadings:
     the elements (:class:`_TreeIndex`) are made once for all of them: each reading made its
     own, and the index was most of what reading the rules cost a document."""
 
-    def __init__(self, root: Any) -> None:
+    def __init__(self, root: Any, sheets: list[str] | None = None) -> None:
         self.root = root
         self.made: dict[str, StyleColors] = {}
+        if sheets is not None:  # the caller's style_texts(root)
+            self.sheets = sheets
 
     @functools.cached_property
     def sheets(self) -> list[str]:

@@ -613,3 +613,30 @@ def test_one_style_hides_one_element_and_not_another_its_descendants_show() -> N
         first, second, third = root.findall("p")
         assert is_hidden(first) and not is_hidden(second) and is_hidden(third)
         assert is_hidden(first, from_everyone=True) and not is_hidden(second, from_everyone=True)
+
+
+def test_the_style_texts_are_read_once_per_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The accessibility facts' stylesheet readings (the colours, the rules' hidden boxes) and
+    the preheader's test share the document's <style> texts, read once per parse (each read
+    them again: four walks of the tree for the same texts)."""
+    from mailcheck import htmlparse, stylesheet
+
+    read: list[int] = []
+    original = stylesheet.style_texts
+
+    def counting(root: object) -> list[str]:
+        read.append(1)
+        return original(root)
+
+    monkeypatch.setattr(htmlparse, "style_texts", counting)
+    monkeypatch.setattr(stylesheet, "style_texts", counting)
+    html = (
+        "<html><head><style>.x{display:none} p{color:#bbbbbb}</style></head><body>\n"
+        '<p class="x">скрыто</p>\n'
+        '<p style="color:#bbbbbb;background:#ffffff">бледно</p>\n'
+        "</body></html>"
+    )
+    document = parse_html(html, accessibility=True)
+    assert document.accessibility is not None
+    assert [found.line for found in document.accessibility.low_contrast] == [3]
+    assert len(read) == 1
