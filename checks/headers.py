@@ -44,6 +44,10 @@ def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
     Reply-To, To, Cc, Bcc, Subject, Date, Message-ID, In-Reply-To and References; one finding
     lists every problem with its lines. A missing From counts only in a message that was sent
     (it has a `Received` header): an export that never left the ESP gets its From on sending.
+    A field written with white space before its colon (`From  :`, RFC 5322's obsolete syntax)
+    gets a warning of its own: RFC 5322 tells receivers to read it as a field, and Postfix
+    does, but other programs (Python's email package) do not, and what Gmail does is not
+    known; a duplicate only such a field makes is named in that warning, not as an error.
 
     ## Why it matters
     Gmail rejects such a message outright ("550 5.7.1 … this message is not RFC 5322
@@ -79,11 +83,19 @@ def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
         shown = quoted(campaign.from_addr or "")
         problems.append(t("the From header has no address: “{value}”", value=shown))
         places.append(f"headers:{lines['from'][0]}")
+    spaced = dict(campaign.spaced_fields)
+    # duplicates that only fields written "Name :" make: certain only to a receiver that reads
+    # those as fields, which not every one does
+    doubtful: list[Message] = []
+    doubtful_places: list[str] = [f"headers:{line}" for line in spaced]
     for key, name in ONCE_ONLY.items():
         found = lines.get(key, [])
-        if len(found) > 1:
+        if len(found) > 1 and len([n for n in found if n not in spaced]) > 1:
             problems.append(t("{count} {name} headers", count=len(found), name=name))
             places.extend(f"headers:{line}" for line in found)
+        elif len(found) > 1:
+            doubtful.append(t("{count} {name} headers", count=len(found), name=name))
+            doubtful_places.extend(f"headers:{line}" for line in found)
     if problems:
         places = list(dict.fromkeys(places))
         yield Problem(
@@ -91,6 +103,45 @@ def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
             places[0],
             locations=tuple(places) if len(places) > 1 else (),
         )
+    if spaced:
+        yield _spaced_fields(spaced, doubtful, list(dict.fromkeys(doubtful_places)))
+
+
+def _spaced_fields(spaced: dict[int, str], doubtful: list[Message], places: list[str]) -> Problem:
+    """The warning for header fields written with white space before the colon: RFC 5322 has
+    receivers read them as fields, and Postfix does; Python's email package (and, by report,
+    Cyrus IMAP and mpack) does not. Which Gmail does is not known: what depends on it is not
+    certain."""
+    written = Joined(
+        ", ",
+        [t("line {number} (“{name}”)", number=n, name=name) for n, name in spaced.items()],
+    )
+    if doubtful:
+        message = t(
+            "header fields written with white space before the colon, RFC 5322's obsolete "
+            "syntax: {written}. Read as fields, as RFC 5322 tells receivers to (Postfix does), "
+            "they make {duplicates}, which Gmail rejects; other programs (Python's email "
+            "package) do not read them as fields, and what Gmail does could not be verified. "
+            "Delete the white space, or the field",
+            written=written,
+            duplicates=Joined("; ", doubtful),
+        )
+    else:
+        message = t(
+            "header fields written with white space before the colon, RFC 5322's obsolete "
+            "syntax: {written}. RFC 5322 tells receivers to read them as fields (Postfix "
+            "does); other programs (Python's email package) take the body from there, and the "
+            "fields after it with it; what Gmail does could not be verified. Delete the white "
+            "space",
+            written=written,
+        )
+    return Problem(
+        message,
+        places[0],
+        severity=Severity.WARNING,
+        locations=tuple(places) if len(places) > 1 else (),
+        lines_said=True,
+    )
 
 
 def _has_address(sender: str) -> bool:

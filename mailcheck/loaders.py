@@ -268,6 +268,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.received_ips = msg.received_ips
     campaign.helo = msg.helo
     campaign.header_lines = msg.header_lines
+    campaign.spaced_fields = msg.spaced_fields
     campaign.sent_on = _sent_on(msg.headers)
     campaign.text = msg.text
     campaign.text_known = True  # the message's structure says whether a text part exists

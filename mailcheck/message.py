@@ -143,6 +143,10 @@ class ParsedMessage:
     # a multipart/alternative that puts its text/plain part after the HTML: RFC 2046 makes
     # the last part the preferred one, and clients that follow it show the plain text
     text_preferred: bool = False
+    # header fields written with white space before the colon ("From  :", RFC 5322 §4.5's
+    # obsolete syntax): (line, the name and its colon as written). They are read as fields,
+    # as RFC 5322 tells receivers to; not every receiver does (HDR001 warns)
+    spaced_fields: list[tuple[int, str]] = field(default_factory=list)
 
 
 # The machine-readable part of a report (RFC 3464, 5965, 8098), saved as the whole message
@@ -236,6 +240,32 @@ _ADDRESS_SPECIALS = frozenset(',;:<>@"')
 _SHOWN_HEADERS = frozenset({"subject", "from"})
 
 
+_SPACED_NAME = re.compile(rb"^([!-9;-~]+)([ \t]+):")
+
+
+def _obsolete_names_closed(data: bytes, block: bytes) -> tuple[bytes, bytes, list[tuple[int, str]]]:
+    """The message with each header field written "Name :" (white space before the colon)
+    written "Name:", with the lines and what was written there.
+
+    RFC 5322 §4.5 (obs-optional, obs-from…) allows the white space in what a receiver reads,
+    and says a receiver must read it: Postfix does. Python's email package does not (it takes
+    the body from there, and drops a "From  :" as a misplaced mbox line). Read as the RFC says,
+    the rules see every field; whether a receiver does is not certain (HDR001 warns). The
+    line numbers stay those of the file."""
+    lines = block.splitlines(keepends=True)
+    spaced: list[tuple[int, str]] = []
+    for number, match in _field_starts(block.splitlines()):
+        if not match:
+            break
+        if spaced_name := _SPACED_NAME.match(lines[number - 1]):
+            spaced.append((number, spaced_name.group(0).decode("ascii")))
+            lines[number - 1] = spaced_name.group(1) + b":" + lines[number - 1][spaced_name.end() :]
+    if not spaced:
+        return data, block, spaced
+    closed = b"".join(lines)
+    return closed + data[len(block) :], closed, spaced
+
+
 def _declared_charsets(msg: Message) -> list[str]:
     """The charsets the message's own parts declare (``charset=``), in the order written:
     what raw 8-bit header bytes are read in before any guess. An attached message's are its
@@ -253,8 +283,9 @@ def parse_message(data: bytes) -> ParsedMessage:
     block = _header_block(data)
     if b"\x00" in block:
         raise NotAMessage(t("not an e-mail message: NUL bytes in the header block"))
-    msg = email.message_from_bytes(data, _MimeMessage, policy=compat32)
     found = ParsedMessage()
+    data, block, found.spaced_fields = _obsolete_names_closed(data, block)
+    msg = email.message_from_bytes(data, _MimeMessage, policy=compat32)
     raw_headers = list(msg.raw_items())
     found.header_lines = field_lines(block)
     starts = sorted(n for lines in found.header_lines.values() for n in lines)

@@ -463,6 +463,9 @@ class Campaign:
     helo: str | None = None  # the sending server's HELO name, from the same Received header
     # a saved message's header fields: lower-case name -> the lines each occurrence starts on
     header_lines: dict[str, list[int]] = field(default_factory=dict)
+    # header fields written with white space before the colon ("From  :", RFC 5322 §4.5's
+    # obsolete syntax), read as fields: (line, the name and colon as written) (HDR001)
+    spaced_fields: list[tuple[int, str]] = field(default_factory=list)
     load_error: str | None = None  # set when the input could not be read (INP001)
     not_read: str | None = None  # a mail file found below a directory, not read (INP002): why
     # a file of the campaign that could not be read while the rest was (the .txt found beside a

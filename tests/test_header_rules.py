@@ -53,6 +53,64 @@ def test_duplicate_subject_and_message_id_are_one_finding_with_every_line(tmp_pa
     assert finding.locations == ("headers:2", "headers:4", "headers:3", "headers:5")
 
 
+def test_a_from_written_with_a_blank_before_the_colon_is_a_warning_not_an_error(
+    tmp_path: Path,
+) -> None:
+    # SpamAssassin's spam/008: "From  :" (RFC 5322's obsolete syntax) and a From field. Read
+    # as the RFC says, two From fields, which Gmail rejects; Python's email package drops the
+    # line, and what Gmail does is not known: one warning, not "Gmail rejects" as certain
+    path = send(
+        tmp_path,
+        RECEIVED  # 1
+        + "From  :<tst1@shop.test>\n"  # 2
+        + "Subject: Sale\n"  # 3
+        + "From: <tst2@shop.test>\n",  # 4
+    )
+    [finding] = only(check(path), "HDR001")
+    assert finding.severity.value == "warning"
+    assert finding.locations == ("headers:2", "headers:4")
+    assert "line 2 (“From  :”)" in finding.message
+    assert "they make 2 From headers, which Gmail rejects" in finding.message
+    assert "could not be verified" in finding.message
+
+
+def test_a_field_written_with_a_blank_before_the_colon_is_one_warning(tmp_path: Path) -> None:
+    # stalwart's malformed/019 ("Fro :…" first): a field as RFC 5322 reads it, its fields
+    # after it read too; before, INP001 (an error) said it "is not a header field as mail
+    # programs read it", while HDR001 read "From  :" as a field
+    path = send(
+        tmp_path,
+        "Fro :Shop <news@shop.test>\n"  # 1
+        "From: Shop <news@shop.test>\n"  # 2
+        "X-Tag : a\n"  # 3
+        "Subject: Sale\n",  # 4
+    )
+    result = check(path)
+    assert only(result, "INP001") == []
+    [finding] = only(result, "HDR001")
+    assert finding.severity.value == "warning"
+    assert (finding.location, finding.locations) == ("headers:1", ("headers:1", "headers:3"))
+    assert "line 1 (“Fro :”), line 3 (“X-Tag :”)" in finding.message
+    assert "RFC 5322 tells receivers to read them as fields" in finding.message
+
+
+def test_a_duplicate_besides_a_spaced_field_is_still_an_error(tmp_path: Path) -> None:
+    path = send(
+        tmp_path,
+        "From: <a@shop.test>\n"  # 1
+        "Subject : One\n"  # 2
+        "Subject: Two\n"  # 3
+        "Subject: Three\n",  # 4
+    )
+    error, warning = only(check(path), "HDR001")
+    assert (error.severity.value, error.message, error.places) == (
+        "error",
+        "Gmail rejects this message: 3 Subject headers",
+        ("headers:2", "headers:3", "headers:4"),
+    )
+    assert (warning.severity.value, warning.places) == ("warning", ("headers:2",))
+
+
 def test_no_from_header(tmp_path: Path) -> None:
     path = send(tmp_path, RECEIVED + "To: a@b.test\nSubject: Скидки\n")
     [finding] = only(check(path), "HDR001")

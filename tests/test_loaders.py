@@ -993,14 +993,6 @@ def test_html_only_message(tmp_path: Path) -> None:
             "1-3), though its Content-Type is multipart/alternative",
         ),
         (
-            # a blank before the colon (RFC 5322's obsolete syntax): the parser reads every
-            # field from there as the body; before, that gave "no subject" and "no unsubscribe"
-            b"From: a@b.example\nReply-To :x@b.example\nSubject: Hi\nList-Unsubscribe: <mailto:"
-            b"u@b.example>\n\nbody\n",
-            "broken header block: line 2 (“Reply-To :x@b.example”) is not a header field as mail "
-            "programs read it, so the fields after it are read as the body",
-        ),
-        (
             # a folded line that lost its leading space: From, Subject and List-Unsubscribe
             # after it are body, and were "missing" (three errors naming none of this)
             b"Received: from a (HELO b) (127.0.0.1)\nby localhost with SMTP; 19 Nov 2014\n"
@@ -1234,9 +1226,10 @@ def test_a_nested_opening_delimiter_an_enclosing_boundary_takes_is_named(
     ] == ([("INP001", "error", said, (str(nested),))] if said else [])
 
 
-def test_a_from_field_written_from_space_colon_loses_that_field_alone(tmp_path: Path) -> None:
-    # "From  :" is taken for a misplaced mbox envelope line and dropped, but the fields after
-    # it are read (SpamAssassin's spam/008): no "broken header block" for the whole message
+def test_a_from_field_written_from_space_colon_is_read_as_a_from_field(tmp_path: Path) -> None:
+    # "From  :" is RFC 5322's obsolete syntax for a From field (§4.5.1, obs-from): read as one
+    # (Python's email package alone would drop it as a misplaced mbox line), and the fields
+    # after it too (SpamAssassin's spam/008): no "broken header block" for the whole message
     path = tmp_path / "spam.eml"
     path.write_bytes(
         b"Subject: Hi\nFrom  :<a@b.example>\nFrom: <c@d.example>\n"
@@ -1244,8 +1237,26 @@ def test_a_from_field_written_from_space_colon_loses_that_field_alone(tmp_path: 
     )
     c = load_file(path)
     assert c.load_error is None
-    assert (c.subject, c.from_addr) == ("Hi", "<c@d.example>")
+    assert c.header_lines["from"] == [2, 3]
+    assert c.spaced_fields == [(2, "From  :")]
+    assert c.subject == "Hi"
     assert c.headers is not None and c.headers["List-Unsubscribe"] == "<mailto:u@d.example>"
+
+
+def test_a_field_written_name_space_colon_is_read_as_a_field(tmp_path: Path) -> None:
+    # a blank before the colon (RFC 5322 §4.5.8, obs-optional) is a field to a receiver that
+    # follows the RFC (Postfix): read so, not "broken header block" (INP001, an error) while
+    # HDR001 counted "From  :" as a From field; the fields after it are read
+    path = tmp_path / "send.eml"
+    path.write_bytes(
+        b"From: a@b.example\nReply-To :x@b.example\nSubject: Hi\nList-Unsubscribe: <mailto:"
+        b"u@b.example>\n\nbody\n"
+    )
+    c = load_file(path)
+    assert c.load_error is None
+    assert c.spaced_fields == [(2, "Reply-To :")]
+    assert c.headers is not None and c.headers["Reply-To"] == "x@b.example"
+    assert (c.subject, c.headers["List-Unsubscribe"]) == ("Hi", "<mailto:u@b.example>")
 
 
 @pytest.mark.parametrize(
