@@ -1059,7 +1059,10 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     `<pre>` is meant so; in a subject campaign.toml gives it is "could not verify". A text part
     that is HTML source (ten tags or more of HTML's elements: the HTML put where the plain text
     belongs) shows its references because it is HTML: the finding says so, from the line its
-    markup starts.
+    markup starts. Pasted as a message's source writes it, in quoted-printable under a label
+    that says it is not (`=3D` in every attribute), it is one finding too, which names the
+    codes: HDR003 does not report that part again (labelled quoted-printable, it would still
+    be HTML source in the text part).
 
     ## Why it matters
     Mojibake in a subject or a price block makes a campaign unreadable and looks like spam;
@@ -1355,13 +1358,31 @@ def _plain_entities(ctx: Context, place: str, entities: list[str], text: str) ->
     source (tags throughout) shows its references because it is HTML: that is said, not
     "write the character itself" (SpamAssassin's spam/004)."""
     shown = quoted_list(entities[:5])
+    if place == "text part" and (pasted := ctx.html_pasted_encoded):
+        line, tags, label = pasted
+        as_written = ctx.campaign.written_lines[ctx.campaign.text_label]
+        message = t(
+            "the text part shows HTML source from its line {line} ({tags} …), pasted as a "
+            "message's source writes it, in quoted-printable (“=3D”, “=” at line ends) under "
+            "{label}: its entities ({entities}) and codes show as written, since no tag, "
+            "entity or code is read there (put the plain text there, or let the ESP make it "
+            "from the HTML)",
+            line=as_written.line(line),  # as written, which clients show (the place is mapped)
+            tags=quoted_list(tags),
+            entities=shown,
+            label=t("Content-Transfer-Encoding {label}", label=label)
+            if label
+            else t("no Content-Transfer-Encoding (7bit)"),
+        )
+        return Problem(message, f"{ctx.campaign.text_label}:{line}", severity=Severity.ERROR)
     if place == "text part" and (source := html_source(text)):
         line, tags = source
+        written = ctx.campaign.written_lines.get(ctx.campaign.text_label)
         message = t(
             "the text part shows HTML source from its line {line} ({tags} …), its entities "
             "({entities}) as written: the HTML was put in the text part, where no tag or "
             "entity is read (put the plain text there, or let the ESP make it from the HTML)",
-            line=line,
+            line=written.line(line) if written else line,  # as written (the place is mapped)
             tags=quoted_list(tags),
             entities=shown,
         )

@@ -204,7 +204,9 @@ def transfer_encoding_mislabelled(ctx: Context) -> Iterator[Problem]:
     quoted-printable (`href=3D"…"`, lines ending in a soft break `=`) while its
     `Content-Transfer-Encoding` says `7bit` or `8bit`, or the part has none (which means
     7bit). The other rules read the part as it was meant, so its links and text are checked
-    as usual; this one finding names the cause.
+    as usual (their lines are those of the part as written); this one finding names the cause.
+    A text part whose codes are all in HTML source pasted into it (a message's source copied
+    as it is) is BRF003's: one finding for the pasted HTML, whatever its label.
 
     ## Why it matters
     Mail clients believe the label and do not decode the part: every recipient sees `=3D`
@@ -226,6 +228,8 @@ def transfer_encoding_mislabelled(ctx: Context) -> Iterator[Problem]:
     its mail library write the headers.
     """
     for part, label in ctx.campaign.mislabelled_parts:
+        if part == ctx.campaign.text_label and ctx.html_pasted_encoded:
+            continue  # HTML source pasted encoded: BRF003's one finding says both
         if label:
             message = t(
                 "the {part} is written in quoted-printable (“=3D”, “=” at line ends) but its "

@@ -39,6 +39,7 @@ from mailcheck.charsets import (
 )
 from mailcheck.i18n import N_, t
 from mailcheck.linkinfo import content_id
+from mailcheck.model import WrittenLines
 from mailcheck.text import stops_inside_tag
 
 _FIELD_NAME = re.compile(rb"^[!-9;-~]+[ \t]*:")
@@ -147,6 +148,8 @@ class ParsedMessage:
     # obsolete syntax): (line, the name and its colon as written). They are read as fields,
     # as RFC 5322 tells receivers to; not every receiver does (HDR001 warns)
     spaced_fields: list[tuple[int, str]] = field(default_factory=list)
+    # each part of ``mislabelled`` (by name): where its lines read as meant stand as written
+    written_lines: dict[str, WrittenLines] = field(default_factory=dict)
 
 
 # The machine-readable part of a report (RFC 3464, 5965, 8098), saved as the whole message
@@ -429,6 +432,7 @@ def _as_labelled(part: Message, payload: bytes, name: str, found: ParsedMessage)
         import quopri  # here: only a mislabelled part needs it
 
         found.mislabelled.append((name, label))
+        found.written_lines[name] = _written_lines(payload)
         return quopri.decodestring(payload)
     return payload
 
@@ -635,6 +639,27 @@ def _read_whole(part: Message, payload: bytes, declared: str | None, name: str) 
             )
     if why:
         raise NotAMessage(t("the {part} could not be read fully: {why}", part=t(name), why=why))
+
+
+_QP_CODE = re.compile(rb"=(?:[0-9A-F]{2}|\r?$)", re.I)
+_ENCODED_LINE_BREAK = re.compile(rb"=0A", re.I)
+
+
+def _written_lines(payload: bytes) -> WrittenLines:
+    """Where the lines of a quoted-printable part read as meant stand in the part as written:
+    a soft break ("=" at a line's end) joins two written lines into one, an "=0A" makes two of
+    one (see WrittenLines)."""
+    starts: list[int] = []
+    first = 0
+    joined = False  # the line before ended in a soft break: this one continues it
+    for number, line in enumerate(payload.split(b"\n"), start=1):
+        if not joined:
+            starts.append(number)
+        starts.extend(number for _ in _ENCODED_LINE_BREAK.finditer(line))
+        if not first and _QP_CODE.search(line):
+            first = number
+        joined = line.rstrip(b"\r").endswith(b"=") and not line.rstrip(b"\r").endswith(b"==")
+    return WrittenLines(tuple(starts), first)
 
 
 _HTML_OPENED = re.compile(r"<(?:html|body)\b", re.I)

@@ -2038,12 +2038,62 @@ def test_spamassassins_spam_004_is_html_source_in_its_text_part() -> None:
     from tests.test_corpus import corpus_root
 
     path = corpus_root() / "apache+spamassassin/t/data/spam/004"
-    [finding] = only(check(path), "BRF003")
+    result = check(path)
+    [finding] = only(result, "BRF003")
     assert finding.places == ("text/plain part:25",)
     assert finding.message.startswith(
         "the text part shows HTML source from its line 25 (“<html>”, “<head>”, “<meta>”, "
-        "“<title>” …), its entities (“&nbsp;”) as written"
+        "“<title>” …), pasted as a message's source writes it, in quoted-printable"
     )
+    assert only(result, "HDR003") == []  # one cause, one finding (QA probe, session 32)
+
+
+def test_html_source_pasted_in_quoted_printable_is_one_finding(tmp_path: Path) -> None:
+    """SpamAssassin's spam/004: an HTML part's source pasted into the text part as a message's
+    source writes it ("=3D", soft breaks), no Content-Transfer-Encoding. BRF003 and HDR003
+    both reported it; labelled quoted-printable it would still be HTML source: BRF003's."""
+    path = tmp_path / "send.eml"
+    path.write_text(
+        "From: Shop <news@shop.test>\nSubject: x\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "Hello, see the sale: https://shop.test/sale\n"  # 1
+        "\n"  # 2
+        '<html><head><title>Sale</title></head><body bgcolor=3D"#fff"><table><tr>=\n'  # 3
+        '<td><p class=3D"a">Sale&nbsp;30%</p><p><a href=3D"https://shop.test/sale">Buy</a>'
+        "</p></td></tr></table></body></html>\n",
+        encoding="utf-8",
+    )
+    result = check(path)
+    assert only(result, "HDR003") == []
+    [finding] = only(result, "BRF003")
+    assert (finding.severity.value, finding.places) == ("error", ("text/plain part:3",))
+    assert finding.message == (
+        "the text part shows HTML source from its line 3 (“<html>”, “<head>”, “<title>”, "
+        "“<body>” …), pasted as a message's source writes it, in quoted-printable (“=3D”, “=” "
+        "at line ends) under no Content-Transfer-Encoding (7bit): its entities (“&nbsp;”) and "
+        "codes show as written, since no tag, entity or code is read there (put the plain "
+        "text there, or let the ESP make it from the HTML)"
+    )
+
+
+def test_codes_before_the_pasted_html_are_the_parts_own_encoding(tmp_path: Path) -> None:
+    # "=3D" in the text before the HTML: the whole part is encoded, a cause of its own
+    path = tmp_path / "send.eml"
+    path.write_text(
+        "From: Shop <news@shop.test>\nSubject: x\nMIME-Version: 1.0\n"
+        "Content-Type: text/plain; charset=utf-8\n\n"
+        "Sale: https://shop.test/sale?a=3Db&c=3Dd =\n"  # 1 (one line with 2, read as meant)
+        "ends today.\n"  # 2
+        '<html><head><title>Sale</title></head><body bgcolor=3D"#fff"><table><tr>'  # 3
+        "<td><p>Sale&nbsp;30%</p><p><a>Buy</a></p></td></tr></table></body></html>\n",
+        encoding="utf-8",
+    )
+    result = check(path)
+    assert [f.location for f in only(result, "HDR003")] == ["text/plain part"]
+    [finding] = only(result, "BRF003")
+    assert finding.places == ("text/plain part:3",)
+    assert finding.message.startswith("the text part shows HTML source from its line 3 ")
+    assert "quoted-printable" not in finding.message
 
 
 @pytest.mark.parametrize(

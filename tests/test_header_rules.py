@@ -344,6 +344,27 @@ def test_quoted_printable_labelled_7bit_is_one_finding_and_read_as_meant(tmp_pat
     assert "<p>Привет, друг!</p>" in (result.campaign.html or "")
 
 
+def test_lines_of_a_mislabelled_part_are_those_of_the_part_as_written(tmp_path: Path) -> None:
+    """SpamAssassin's spam/006: LNK008 said text/html part:21, the line of the text read as
+    meant, where a soft break had joined two lines; clients show the part as written, where
+    the tag is on line 22 (QA probe, session 32)."""
+    path = tmp_path / "send.eml"
+    path.write_text(
+        "From: Shop <news@shop.test>\nSubject: x\nMIME-Version: 1.0\n"
+        'Content-Type: text/html; charset="utf-8"\nContent-Transfer-Encoding: 7bit\n\n'
+        '<html><body><p class=3D"a">Hello, =\n'  # 1 (one line with 2, read as meant)
+        "friend</p>\n"  # 2
+        '<p><img src=3D"bg.gif" alt=3D"">\n'  # 3
+        '<a href=3D"https://shop.test/unsub">Unsubscribe</a></p></body></html>\n',  # 4
+        encoding="utf-8",
+    )
+    result = check(path)
+    [relative] = only(result, "LNK008")
+    assert relative.places == ("text/html part:3",)
+    assert relative.message.endswith(": bg.gif")
+    assert [f.location for f in only(result, "HDR003")] == ["text/html part"]
+
+
 def test_a_plain_text_part_without_a_transfer_encoding_is_7bit(tmp_path: Path) -> None:
     # SpamAssassin's spam/004: no Content-Transfer-Encoding header at all
     path = tmp_path / "send.eml"
