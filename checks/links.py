@@ -731,6 +731,9 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
     on the web reads `www.acme.ru` as a path). Part of the list gets a relative URL under a
     `<base href>` broken: Apple Mail, Gmail, Outlook.com and Thunderbird complete it from
     there; Mail.ru, Outlook for Android and Windows Mail ignore the `<base>`.
+    A protocol-relative link on a sending platform's own hosts (Mailchimp's address block
+    writes `//….list-manage.com/vcard?…`, "Add us to your address book") is the platform's,
+    not the template's: a warning of its own names the platform, as LNK004 does.
 
     ## Example
     `<img src="images/banner.jpg" alt="Распродажа">` or `<a href="www.acme.ru">Магазин</a>`.
@@ -741,13 +744,22 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
     """
     found: dict[str, tuple[Link, str]] = {}
     places: list[Link] = []
+    by_esp: dict[str, list[Link]] = {}
     for link in ctx.link_occurrences():
         if link.in_text:  # "www.acme.ru" in a text is how people write it; clients link it
             continue
         reason = found[link.href][1] if link.href in found else relative_reason(link)
-        if reason:
+        if (
+            reason == "protocol-relative"
+            and (owner := esp_of(link.href))
+            and owner[1] == "tracking"
+        ):
+            by_esp.setdefault(owner[0], []).append(link)  # the ESP's own link, not the template's
+        elif reason:
             found.setdefault(link.href, (link, reason))
             places.append(link)
+    for esp, links in by_esp.items():
+        yield _esp_protocol_relative(ctx, esp, links)
     if not found:
         return
     listed = [_relative_url(href, reason) for href, (_, reason) in found.items()]
@@ -807,6 +819,30 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
         message,
         url=first.href if len(found) == 1 else None,
         locations=ctx.link_places(*places),
+    )
+
+
+def _esp_protocol_relative(ctx: Context, esp: str, links: list[Link]) -> Problem:
+    """Protocol-relative links on a sending platform's own hosts (Mailchimp's address block
+    writes "Add us to your address book" as ``//….list-manage.com/vcard?…``): the platform
+    writes them, not the template, as LNK004 says of its http:// links. Webmail completes
+    them with its own page's https; some desktop clients read "//" as a file: broken for part
+    of the list, by the platform's doing, which the template cannot change but by leaving the
+    platform's merge tag out. A warning naming the platform, not the template's error."""
+    urls = list(dict.fromkeys(link.href for link in links))
+    return Problem(
+        t(
+            "{count} protocol-relative link(s) on {esp}'s own hosts ({urls}): {esp} writes "
+            "them (as its address block's “Add us to your address book”), not the template; "
+            "with no scheme, webmail opens them and some desktop clients do not: write that "
+            "block yourself with https:// links, or ask {esp} to",
+            count=len(urls),
+            esp=esp,
+            urls=Joined(", ", urls[:3]),
+        ),
+        url=urls[0] if len(urls) == 1 else None,
+        severity=Severity.WARNING,
+        locations=ctx.link_places(*links),
     )
 
 
