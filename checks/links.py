@@ -67,9 +67,10 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     is it LNK004's plain http. A button written twice, Outlook's VML copy
     (`<v:roundrect href="#">` inside `<!--[if mso]>`, or a `<v:rect>` opened around the `<a>`)
     and the `<a>` every other client shows next to it with the same href, is one link in the
-    count whatever the copy's words, named by the `<a>`'s and listed at both places; each name
-    is said once. `mailto:#` and `tel:#` are the layout's `#` placeholder too, in the same
-    finding. A layout's stand-ins of several kinds (`#` links and `http://` with nothing
+    count whatever the copy's words, named by the `<a>`'s and listed at both places (by the
+    copy's only when the `<a>` has no text at all; one whose text is `&nbsp;` is named by
+    none); each name is said once. `mailto:#` and `tel:#` are the layout's `#` placeholder
+    too, in the same finding, each said as written (“link to “mailto:#””). A layout's stand-ins of several kinds (`#` links and `http://` with nothing
     after it, `hello@example.com` and `example@example.com`, a placehold.it picture) are one
     finding too: the layout was never filled in; each kind is said in it with its lines.
 
@@ -148,12 +149,14 @@ def _placeholder_group(
     # Outlook's copy of a button counts and is named with its button: once
     members = set(links)
     seen = [link for link in links if copies.get(link) not in members]
-    # (a button's <a> around a table has no text as parsed, a blank one none to read: the
-    # copy's names it)
+    # (a button's <a> around a table has no text as parsed, only the markup's white space:
+    # the copy's names it. One whose text is a no-break space, a blank dot, is named by
+    # nothing: Outlook's copy may say “1” where every other client shows the dot, and the
+    # texts named are the links' own)
     copied = {button: copy.text for copy, button in copies.items()}
     named: dict[str, str] = {}  # each name once, as first written
     for link in seen:
-        text = link.text if link.text.strip() else copied.get(link, "")
+        text = link.text if link.text.strip(_MARKUP_SPACE) else copied.get(link, "")
         if text.strip():
             named.setdefault(" ".join(text.split()).casefold(), text)
     texts = list(named.values())
@@ -169,6 +172,10 @@ def _placeholder_group(
         locations=ctx.link_places(*links),
     )
     return _Group(label, shown, reason, problem)
+
+
+# the white space of markup (HTML's ASCII white space), not the no-break space a text writes
+_MARKUP_SPACE = " \t\n\r\f"
 
 
 def _stand_ins(groups: list[_Group]) -> Problem:

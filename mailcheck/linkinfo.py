@@ -311,7 +311,8 @@ def placeholder_reason(
         if unquote(address.split("?", 1)[0]).strip() == "#":
             # the layout's “#” placeholder written as a mail link or a phone number (also
             # "mailto:%23?subject=…"): one root cause with the other “#” links, one finding
-            return t("link to “#”")
+            # (LNK003's stand-ins), said as written: no “link to “#”” for a mailto: link
+            return t("link to “{scheme}:#”", scheme=kind)
         if kind == "tel" and _STAND_IN_DIGITS.search(unquote(address)):
             return t("placeholder phone number “{number}”", number=unquote(address))
         if kind == "mailto" and (stand_in := _placeholder_address(address)):
@@ -339,6 +340,7 @@ _UNFILLED = frozenset(
     {
         "empty link",
         "link to “#”",
+        "link to “{scheme}:#”",
         "empty {scheme}: link",
         "placeholder phone number “{number}”",
         "placeholder address {address}",

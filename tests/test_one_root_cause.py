@@ -734,9 +734,11 @@ def test_outlooks_copy_in_other_words_is_its_button_named_once(tmp_path: Path) -
     (finding,) = only(check(d), "LNK003")
     assert finding.places == tuple(f"email.html:{n}" for n in lines_of(d, '="#"'))
     assert len(finding.places) == 5
+    # (“mailto:#” is said as written, in the same finding: QA probe, session 32)
     assert finding.message == (
-        "4 links (“Купить со скидкой\xa0→”, “Details”, “Купить со скидкой”, “Напишите нам”): "
-        "link to “#”"
+        "the layout's placeholders, never filled in: link to “#” (line 6, 11, 14, 19, 21): "
+        "3 links (“Купить со скидкой\xa0→”, “Details”, “Купить со скидкой”); link to "
+        "“mailto:#” (line 21): link (“Напишите нам”)"
     )
 
 
@@ -748,7 +750,25 @@ def test_a_name_written_twice_is_said_once(tmp_path: Path) -> None:
     d = write_campaign(tmp_path, body=f'{button}\n<p><a href="tel:#">Позвоните</a></p>\n{UNSUB_EN}')
     (finding,) = only(check(d), "LNK003")
     assert len(finding.places) == 3
-    assert finding.message == "2 links (“Купить со скидкой”, “Позвоните”): link to “#”"
+    assert finding.message == (
+        "the layout's placeholders, never filled in: link to “#” (line 6, 11): link (“Купить "
+        "со скидкой”); link to “tel:#” (line 13): link (“Позвоните”)"
+    )
+
+
+def test_a_blank_button_is_not_named_by_outlooks_copy(tmp_path: Path) -> None:
+    """A dot button whose <a> shows a no-break space, and Outlook's VML copy saying “1”: the
+    links are named by their own texts, none (QA probe, session 32: sendwithus' survey.html
+    said “11 links (“1”)”)."""
+    dots = [
+        bulletproof("http://", "&nbsp;").replace(">&nbsp;</center>", f">{n}</center>")
+        for n in ("1", "&nbsp;")
+    ]
+    d = write_campaign(tmp_path, body="\n".join([*dots, UNSUB_EN]))
+    (finding,) = only(check(d), "LNK003")
+    assert finding.message == "2 links: “http://” with no address after it"
+    assert finding.places == tuple(f"email.html:{n}" for n in lines_of(d, 'href="http://"'))
+    assert len(finding.places) == 4
 
 
 def test_a_placeholder_link_before_a_copy_of_another_button_is_its_own(tmp_path: Path) -> None:
@@ -766,7 +786,8 @@ def test_a_mail_link_to_a_placeholder_joins_the_layouts_other_placeholders(
     tmp_path: Path,
 ) -> None:
     """“mailto:#”, however the “#” is written (``%23``, with ``?subject=``), and “tel:#” are the
-    layout's “#” placeholder too: one root cause, one finding with the “#” links."""
+    layout's “#” placeholder too: one root cause, one finding with the “#” links, each said
+    as written (QA probe, session 32: en-mautic-cards' “mailto:#” was “link to “#””)."""
     body = "\n".join(
         [
             '<p><a href="#">Shop now</a></p>',
@@ -781,7 +802,9 @@ def test_a_mail_link_to_a_placeholder_joins_the_layouts_other_placeholders(
     words = ("Shop", "Write", "Ask", "Call")
     assert finding.places == tuple(f"email.html:{lines_of(d, word)[0]}" for word in words)
     assert finding.message == (
-        "4 links (“Shop now”, “Write to us”, “Ask about an order”, “Call us”): link to “#”"
+        "the layout's placeholders, never filled in: link to “#” (line 5): link (“Shop now”); "
+        "link to “mailto:#” (line 6, 7): 2 links (“Write to us”, “Ask about an order”); link "
+        "to “tel:#” (line 8): link (“Call us”)"
     )
 
 

@@ -1542,7 +1542,7 @@ def test_a_mailto_address_no_mail_client_can_send_to_is_one_error(tmp_path: Path
             "2 links (“Написать нам”, “Задать вопрос”): not a valid e-mail address: “info@acme,ru”",
             ["email.html:9", "email.html:10"],
         ),
-        ("link (“Поддержка”): link to “#”", ["email.html:11"]),
+        ("link (“Поддержка”): link to “mailto:#”", ["email.html:11"]),
     ]
 
 
