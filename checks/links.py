@@ -70,9 +70,10 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     count whatever the copy's words, named by the `<a>`'s and listed at both places (by the
     copy's only when the `<a>` has no text at all; one whose text is `&nbsp;` is named by
     none); each name is said once. `mailto:#` and `tel:#` are the layout's `#` placeholder
-    too, in the same finding, each said as written (“link to “mailto:#””). A layout's stand-ins of several kinds (`#` links and `http://` with nothing
-    after it, `hello@example.com` and `example@example.com`, a placehold.it picture) are one
-    finding too: the layout was never filled in; each kind is said in it with its lines.
+    too, in the same finding, each said as written (“link to “mailto:#””). A layout's
+    stand-ins of several kinds (`#` links and `http://` with nothing after it,
+    `hello@example.com` and `example@example.com`, a placehold.it picture) are one finding
+    too: the layout was never filled in; each kind is said in it with its lines.
 
     ## Why it matters
     These are leftovers from the template: the button the whole campaign points to does
