@@ -84,13 +84,15 @@ def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
         problems.append(t("the From header has no address: “{value}”", value=shown))
         places.append(f"headers:{lines['from'][0]}")
     spaced = dict(campaign.spaced_fields)
-    # duplicates that only fields written "Name :" make: certain only to a receiver that reads
-    # those as fields, which not every one does
+    # duplicates that fields written "Name :", or those after them, make: certain only to a
+    # receiver that reads those as fields, which not every one does (Python's email package
+    # drops "From  :" and takes the body from "Name :")
+    first_spaced = min(spaced, default=1 << 30)
     doubtful: list[Message] = []
     doubtful_places: list[str] = [f"headers:{line}" for line in spaced]
     for key, name in ONCE_ONLY.items():
         found = lines.get(key, [])
-        if len(found) > 1 and len([n for n in found if n not in spaced]) > 1:
+        if len(found) > 1 and len([n for n in found if n < first_spaced]) > 1:
             problems.append(t("{count} {name} headers", count=len(found), name=name))
             places.extend(f"headers:{line}" for line in found)
         elif len(found) > 1:
@@ -120,7 +122,7 @@ def _spaced_fields(spaced: dict[int, str], doubtful: list[Message], places: list
         message = t(
             "header fields written with white space before the colon, RFC 5322's obsolete "
             "syntax: {written}. Read as fields, as RFC 5322 tells receivers to (Postfix does), "
-            "they make {duplicates}, which Gmail rejects; other programs (Python's email "
+            "the header has {duplicates}, which Gmail rejects; other programs (Python's email "
             "package) do not read them as fields, and what Gmail does could not be verified. "
             "Delete the white space, or the field",
             written=written,

@@ -70,7 +70,7 @@ def test_a_from_written_with_a_blank_before_the_colon_is_a_warning_not_an_error(
     assert finding.severity.value == "warning"
     assert finding.locations == ("headers:2", "headers:4")
     assert "line 2 (“From  :”)" in finding.message
-    assert "they make 2 From headers, which Gmail rejects" in finding.message
+    assert "the header has 2 From headers, which Gmail rejects" in finding.message
     assert "could not be verified" in finding.message
 
 
@@ -94,21 +94,43 @@ def test_a_field_written_with_a_blank_before_the_colon_is_one_warning(tmp_path: 
     assert "RFC 5322 tells receivers to read them as fields" in finding.message
 
 
-def test_a_duplicate_besides_a_spaced_field_is_still_an_error(tmp_path: Path) -> None:
+def test_a_duplicate_before_a_spaced_field_is_still_an_error(tmp_path: Path) -> None:
+    # two Subject fields before "X-Tag :": two to every reader, an error; the third, after
+    # it, is counted with them (RFC 5322's reading)
     path = send(
         tmp_path,
         "From: <a@shop.test>\n"  # 1
-        "Subject : One\n"  # 2
+        "Subject: One\n"  # 2
         "Subject: Two\n"  # 3
-        "Subject: Three\n",  # 4
+        "X-Tag : a\n"  # 4
+        "Subject: Three\n",  # 5
     )
     error, warning = only(check(path), "HDR001")
     assert (error.severity.value, error.message, error.places) == (
         "error",
         "Gmail rejects this message: 3 Subject headers",
-        ("headers:2", "headers:3", "headers:4"),
+        ("headers:2", "headers:3", "headers:5"),
     )
-    assert (warning.severity.value, warning.places) == ("warning", ("headers:2",))
+    assert (warning.severity.value, warning.places) == ("warning", ("headers:4",))
+
+
+def test_duplicates_after_a_spaced_field_are_in_its_warning(tmp_path: Path) -> None:
+    # stalwart's malformed/019: "Fro :" first, then Subject and Date twice. A reader that
+    # takes the body from "Fro :" sees none of them: not certain, in the one warning
+    path = send(
+        tmp_path,
+        "Fro :Shop <news@shop.test>\n"  # 1
+        "Subject: One\n"  # 2
+        "Date: Tue, 7 Apr 2026 10:00:01 +0000\n"  # 3
+        "Subject: One\n"  # 4
+        "Date: Tue, 7 Apr 2026 10:00:01 +0000\n",  # 5
+    )
+    [finding] = only(check(path), "HDR001")
+    assert finding.severity.value == "warning"
+    assert finding.places == ("headers:1", "headers:2", "headers:4", "headers:3", "headers:5")
+    assert "the header has 2 Subject headers; 2 Date headers, which Gmail rejects" in (
+        finding.message
+    )
 
 
 def test_no_from_header(tmp_path: Path) -> None:
