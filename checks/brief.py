@@ -1360,14 +1360,13 @@ def _plain_entities(ctx: Context, place: str, entities: list[str], text: str) ->
     shown = quoted_list(entities[:5])
     if place == "text part" and (pasted := ctx.html_pasted_encoded):
         line, tags, label = pasted
-        as_written = ctx.campaign.written_lines[ctx.campaign.text_label]
         message = t(
             "the text part shows HTML source from its line {line} ({tags} …), pasted as a "
             "message's source writes it, in quoted-printable (“=3D”, “=” at line ends) under "
             "{label}: its entities ({entities}) and codes show as written, since no tag, "
             "entity or code is read there (put the plain text there, or let the ESP make it "
             "from the HTML)",
-            line=as_written.line(line),  # as written, which clients show (the place is mapped)
+            line=line,
             tags=quoted_list(tags),
             entities=shown,
             label=t("Content-Transfer-Encoding {label}", label=label)
@@ -1377,12 +1376,11 @@ def _plain_entities(ctx: Context, place: str, entities: list[str], text: str) ->
         return Problem(message, f"{ctx.campaign.text_label}:{line}", severity=Severity.ERROR)
     if place == "text part" and (source := html_source(text)):
         line, tags = source
-        written = ctx.campaign.written_lines.get(ctx.campaign.text_label)
         message = t(
             "the text part shows HTML source from its line {line} ({tags} …), its entities "
             "({entities}) as written: the HTML was put in the text part, where no tag or "
             "entity is read (put the plain text there, or let the ESP make it from the HTML)",
-            line=written.line(line) if written else line,  # as written (the place is mapped)
+            line=line,
             tags=quoted_list(tags),
             entities=shown,
         )

@@ -278,7 +278,7 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.replacement_written = msg.replacement_written
     campaign.content_ids = msg.content_ids
     campaign.mislabelled_parts = msg.mislabelled
-    campaign.written_lines = msg.written_lines
+    campaign.encoded_from = msg.encoded_from
     campaign.charset_misread = msg.misread
     campaign.charset_unlabelled = msg.unlabelled
     campaign.header_not_utf8 = msg.header_not_utf8

@@ -39,7 +39,6 @@ from mailcheck.charsets import (
 )
 from mailcheck.i18n import N_, t
 from mailcheck.linkinfo import content_id
-from mailcheck.model import WrittenLines
 from mailcheck.text import stops_inside_tag
 
 _FIELD_NAME = re.compile(rb"^[!-9;-~]+[ \t]*:")
@@ -148,8 +147,8 @@ class ParsedMessage:
     # obsolete syntax): (line, the name and its colon as written). They are read as fields,
     # as RFC 5322 tells receivers to; not every receiver does (HDR001 warns)
     spaced_fields: list[tuple[int, str]] = field(default_factory=list)
-    # each part of ``mislabelled`` (by name): where its lines read as meant stand as written
-    written_lines: dict[str, WrittenLines] = field(default_factory=dict)
+    # each part of ``mislabelled`` (by name): its first line with a quoted-printable code
+    encoded_from: dict[str, int] = field(default_factory=dict)
 
 
 # The machine-readable part of a report (RFC 3464, 5965, 8098), saved as the whole message
@@ -429,11 +428,11 @@ def _as_labelled(part: Message, payload: bytes, name: str, found: ParsedMessage)
     if label in _TRANSFER_ENCODED or not _ENCODED_EQUALS.search(payload):
         return payload
     if _SOFT_BREAK.search(payload) or len(_ENCODED_ATTRIBUTE.findall(payload)) > 1:
-        import quopri  # here: only a mislabelled part needs it
-
         found.mislabelled.append((name, label))
-        found.written_lines[name] = _written_lines(payload)
-        return quopri.decodestring(payload)
+        found.encoded_from[name] = next(
+            (n for n, line in enumerate(payload.split(b"\n"), 1) if _QP_CODE.search(line)), 0
+        )
+        return _decoded_in_place(payload)
     return payload
 
 
@@ -642,24 +641,26 @@ def _read_whole(part: Message, payload: bytes, declared: str | None, name: str) 
 
 
 _QP_CODE = re.compile(rb"=(?:[0-9A-F]{2}|\r?$)", re.I)
-_ENCODED_LINE_BREAK = re.compile(rb"=0A", re.I)
 
 
-def _written_lines(payload: bytes) -> WrittenLines:
-    """Where the lines of a quoted-printable part read as meant stand in the part as written:
-    a soft break ("=" at a line's end) joins two written lines into one, an "=0A" makes two of
-    one (see WrittenLines)."""
-    starts: list[int] = []
-    first = 0
-    joined = False  # the line before ended in a soft break: this one continues it
-    for number, line in enumerate(payload.split(b"\n"), start=1):
-        if not joined:
-            starts.append(number)
-        starts.extend(number for _ in _ENCODED_LINE_BREAK.finditer(line))
-        if not first and _QP_CODE.search(line):
-            first = number
-        joined = line.rstrip(b"\r").endswith(b"=") and not line.rstrip(b"\r").endswith(b"==")
-    return WrittenLines(tuple(starts), first)
+def _decoded_in_place(payload: bytes) -> bytes:
+    """A quoted-printable part decoded with its lines where the part as written has them:
+    mail clients show a mislabelled part as written, and findings name its lines. A line
+    joined by soft breaks ("=" at the end) stands on its first line, and an empty line follows
+    it for each line it took in (blank lines, which neither HTML nor a text reads)."""
+    import quopri  # here: only a mislabelled part needs it
+
+    decoded: list[bytes] = []
+    joined: list[bytes] = []
+    for line in payload.splitlines(keepends=True):
+        joined.append(line)
+        if _SOFT_BREAK.search(line):
+            continue  # continued on the next line
+        decoded.append(quopri.decodestring(b"".join(joined)) + b"\n" * (len(joined) - 1))
+        joined = []
+    if joined:
+        decoded.append(quopri.decodestring(b"".join(joined)))
+    return b"".join(decoded)
 
 
 _HTML_OPENED = re.compile(r"<(?:html|body)\b", re.I)

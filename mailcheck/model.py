@@ -118,23 +118,6 @@ class Suppression:
 
 
 @dataclass(frozen=True)
-class WrittenLines:
-    """A part written in quoted-printable under a label that says it is not (HDR003), which
-    mail clients show as written and mailcheck reads as meant: ``starts[n - 1]`` is the line
-    of the part as written that line ``n`` of the text as meant starts on; ``encoded_from``
-    the first written line with a quoted-printable code ("=3D", a soft break)."""
-
-    starts: tuple[int, ...]
-    encoded_from: int
-
-    def line(self, meant: int) -> int:
-        """The line as written of line ``meant`` of the text as meant."""
-        if 0 < meant <= len(self.starts):
-            return self.starts[meant - 1]
-        return meant
-
-
-@dataclass(frozen=True)
 class UnclosedComment:
     """An HTML comment that is never closed: as HTML is parsed, it runs to the end of the
     document and hides all that follows from the reader."""
@@ -494,9 +477,10 @@ class Campaign:
     # body parts of a saved message written in quoted-printable and labelled as not (HDR003):
     # (part name, its Content-Transfer-Encoding as written, "" for none); read as written
     mislabelled_parts: list[tuple[str, str]] = field(default_factory=list)
-    # each of those parts by name: where the lines of its text read as meant stand in the part
-    # as written, which is what mail clients show (locations name the lines as written)
-    written_lines: dict[str, WrittenLines] = field(default_factory=dict)
+    # each of those parts by name: the first line with a quoted-printable code ("=3D", a soft
+    # break). Their text is read as meant with the lines of the part as written, which mail
+    # clients show: a line joined by soft breaks keeps its first line's number
+    encoded_from: dict[str, int] = field(default_factory=dict)
     # a saved message's text, or an HTML file, whose bytes are in another charset than its
     # label (or <meta>) says (UTF-8 on windows-1251 and the reverse, KOI8-R and windows-1251
     # swapped): (place, the label's codec, the bytes')

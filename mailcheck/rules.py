@@ -417,8 +417,7 @@ class Context:
     def html_pasted_encoded(self) -> tuple[int, list[str], str] | None:
         """A text part that is an HTML part's source pasted as the message's source writes it,
         in quoted-printable (SpamAssassin's spam/004), under a label that says it is not: the
-        line its HTML starts on (of the text as meant: see written_place), its first tags,
-        and the label ("" for none).
+        line its HTML starts on, its first tags, and the label ("" for none).
 
         One cause: the codes ("=3D", HDR003's) are all in the pasted HTML, whose tags and
         entities a reader sees as written (BRF003's); labelled quoted-printable, it would
@@ -427,24 +426,15 @@ class Context:
 
         campaign = self.campaign
         name = campaign.text_label
-        written = campaign.written_lines.get(name)
         text = campaign.text or ""
-        source = html_source(text) if written and references_shown(text) else None
-        if written is None or source is None:
+        encoded_from = campaign.encoded_from.get(name)
+        source = html_source(text) if encoded_from and references_shown(text) else None
+        if encoded_from is None or source is None:
             return None
-        if written.encoded_from < written.line(source[0]):
+        if encoded_from < source[0]:
             return None  # codes before the HTML: the part's own encoding, a cause of its own
         label = next((label for part, label in campaign.mislabelled_parts if part == name), "")
         return source[0], source[1], label
-
-    def written_place(self, place: str) -> str:
-        """A finding's place as the file writes it: a line of a part written in
-        quoted-printable under a label that says it is not (HDR003) is counted in the part as
-        written, which mail clients show, not in the text mailcheck read as meant (a soft
-        break joins two written lines into one)."""
-        part, sep, line = place.rpartition(":")
-        written = self.campaign.written_lines.get(part) if sep and line.isdigit() else None
-        return f"{part}:{written.line(int(line))}" if written else place
 
     def shown_url(self, url: str | None) -> str | None:
         """A finding's URL as the template writes it, when rendering put a system value in it
@@ -592,8 +582,7 @@ class Rule:
         for p in self.check(ctx):
             key = (p.message, p.url, p.severity, p.cause, p.urls, p.lines_said)
             places = merged.setdefault(key, [])
-            written = [ctx.written_place(place) for place in p.places]
-            places += [place for place in written if place not in places]
+            places += [place for place in p.places if place not in places]
         return [
             Finding(
                 code=self.code,
