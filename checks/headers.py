@@ -142,7 +142,7 @@ def _spaced_fields(spaced: dict[int, str], doubtful: list[Message], places: list
         places[0],
         severity=Severity.WARNING,
         locations=tuple(places) if len(places) > 1 else (),
-        lines_said=True,
+        lines_said=not doubtful,  # the duplicates' lines are not in the message
     )
 
 
