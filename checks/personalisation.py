@@ -247,8 +247,13 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     `esp = "postmark"`, or whose template writes a tag only Postmark writes
     (`{{{ pm:unsubscribe }}}`, a layout's `{{{ @content }}}`, outside a comment; with
     `template = "handlebars"` declared too), every variable Postmark does not
-    fill itself is such a field, the same one warning. A Handlebars template with neither is
-    not known to be Postmark's: its variables stay errors.
+    fill itself is such a field, the same one warning. So on SendGrid for a Handlebars
+    template that writes its unsubscribe group's Mail Send tags
+    (`<%asm_group_unsubscribe_raw_url%>`, `<%asm_preferences_raw_url%>` …, outside a comment;
+    `esp = "sendgrid"` or not): that is a dynamic template, filled from the
+    `dynamic_template_data` of the API call alone. SendGrid's Marketing Campaigns fill
+    Handlebars from contact fields (`{{first_name}}`), so a SendGrid template without such a
+    tag, like a Handlebars template with no Postmark tag, keeps its variables errors.
 
     ## Why it matters
     The first recipient without a first name gets "Привет, !" or "Hello ,". In a base of

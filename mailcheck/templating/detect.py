@@ -289,7 +289,8 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
     if len(ranked) == 1:
         if guessed:
             reason = t("{count} plain {{{{ }}}} tag(s), read as {dialect}", count=n, dialect=best)
-            return Detection(best, reason, certain=False)
+            # an ESP's own tags beside them (SendGrid's <%asm_…%>) still say whose they are
+            return Detection(best, reason, certain=False, platform=platforms.get(best))
         if best in platforms:
             reason = t(
                 "{count} tag(s) only {esp} writes, in {dialect}",

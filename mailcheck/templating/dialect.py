@@ -20,7 +20,8 @@ group (see :mod:`mailcheck.templating.catalogue`), exactly as rule families regi
   listmonk's ``Tx.Data.``): each call passes its own, so whether a field is there is not
   the platform's to promise, nor anything mailcheck can see (``payload_from`` says where it
   comes from); on a platform in ``payload_platforms`` (Postmark), every name it does not fill
-  itself is;
+  itself is, and where that platform fills the dialect from profiles too (SendGrid), only in a
+  template with one of its ``payload_markers`` (SendGrid's ``<%asm_…%>`` Mail Send tags);
 * where a variable's fallback lives when its tags cannot carry one (``fallback_outside``:
   DashaMail's field takes the default value set on the list, which the template cannot show);
 * which tags are its unsubscribe link (``unsubscribe``, as written; ``unsubscribe_pattern``
@@ -96,6 +97,12 @@ class Dialect:
     # template only from the API call that sends each message (Postmark's TemplateModel): on
     # it, every name the platform does not fill itself is that call's data
     payload_platforms: Mapping[str, str] = field(default_factory=dict)
+    # ESP (in ``payload_platforms``) -> the tags that show a template of it is one that platform
+    # fills from the API call alone: the platform also fills templates of this dialect from
+    # contact profiles (SendGrid's Marketing Campaigns), and only a template with such a tag
+    # (SendGrid's Mail Send tags <%asm_group_unsubscribe_raw_url%>: Handlebars there is a
+    # dynamic template, filled from the call's "dynamic_template_data") takes all from the call
+    payload_markers: Mapping[str, regex.Pattern[str]] = field(default_factory=dict)
     # an application's view language (PHP): the application, not the view, picks the layout it
     # is rendered in, so what that layout adds (the footer's unsubscribe link) is not in the file
     application_views: bool = False
@@ -121,6 +128,16 @@ class Dialect:
         """ESP -> how many tags only that ESP writes beside this dialect appear in ``text``."""
         counts = {esp: len(p.findall(text)) for esp, p in self.platform_markers.items()}
         return {esp: n for esp, n in counts.items() if n}
+
+    def payload_only(self, platform: str | None, text: str) -> bool:
+        """Whether ``platform`` fills this dialect's template ``text`` only from the data of
+        the API call that sends each message: always on a platform that has no other data
+        (Postmark), and where it has (SendGrid), when ``text`` writes a tag of
+        ``payload_markers``."""
+        if platform is None or platform not in self.payload_platforms:
+            return False
+        marker = self.payload_markers.get(platform)
+        return marker is None or marker.search(text) is not None
 
     def leftovers(self, text: str) -> list[tuple[int, str]]:
         """Tags of this dialect in ``text`` (offset, tag)."""

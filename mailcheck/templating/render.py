@@ -348,7 +348,12 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         campaign.renders = [_as_is(campaign)]
         return
 
-    is_system = SystemNames(dialect, config.system_variables, platform)
+    # the tags that tell a template the platform fills from the API call alone (SendGrid's
+    # <%asm_…%>), looked for only where the platform has such tags: outside comments
+    marked = ""
+    if platform in dialect.payload_markers:
+        marked = without_template_comments(without_comments("\n".join(s for _, s in sources)))
+    is_system = SystemNames(dialect, config.system_variables, platform, marked)
     parse = _parser(dialect, is_system, config.limits, exact=exact)
     parts: list[_Part] = []
     for where, source in sources:

@@ -150,6 +150,7 @@ class SystemNames:
         dialect: Dialect | str,
         configured: Iterable[str] = (),
         platform: str | None = None,
+        text: str = "",
     ) -> None:
         found = dialect if isinstance(dialect, Dialect) else load_catalogue().get(dialect)
         self.platform = platform
@@ -167,10 +168,9 @@ class SystemNames:
             p.lower() for p in (found.payload_prefixes if found is not None else ())
         )
         # a platform that fills a template only from the API call that sends it (Postmark's
-        # TemplateModel): every name it does not fill itself is a field of that call's data
-        self.payload_all = (
-            found is not None and platform is not None and platform in found.payload_platforms
-        )
+        # TemplateModel; SendGrid's dynamic_template_data in a template with its Mail Send
+        # tags, ``text`` the template): every name it does not fill itself is that call's data
+        self.payload_all = found is not None and found.payload_only(platform, text)
 
     def adding(self, names: Iterable[str]) -> SystemNames:
         """These names and the ones the template itself shows the application fills (a

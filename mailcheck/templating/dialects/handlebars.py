@@ -12,6 +12,11 @@ import regex
 from mailcheck.i18n import N_
 from mailcheck.templating.dialect import Dialect
 
+# SendGrid's unsubscribe group tags of the Mail Send API ("Unsubscribe Groups: substitution
+# tags"): <%asm_group_unsubscribe_raw_url%>, <%asm_global_unsubscribe_raw_url%>,
+# <%asm_preferences_raw_url%> and their *_url forms
+_SENDGRID_MAIL_SEND = regex.compile(r"<%\s*asm_\w+\s*%>")
+
 DIALECT = Dialect(
     name="handlebars",
     summary="Handlebars/Mustache (SendGrid, Postmark): {{#if name}}…{{else}}…{{/if}}",
@@ -57,14 +62,28 @@ DIALECT = Dialect(
         "postmark": N_(
             "the data the sending application passes in the API call that sends the message "
             "(Postmark's “TemplateModel”)"
-        )
+        ),
+        "sendgrid": N_(
+            "the data the sending application passes in the API call that sends the message "
+            "(SendGrid's “dynamic_template_data”)"
+        ),
     },
+    # SendGrid also fills Handlebars from contact fields (Marketing Campaigns' {{first_name}}):
+    # only its Mail Send tags, the unsubscribe group's <%asm_…%> ("Unsubscribe Groups:
+    # substitution tags", "How to Send an Email with Dynamic Templates"), show a template sent
+    # by the Mail Send API, where Handlebars is a dynamic template filled from the call's
+    # dynamic_template_data alone ("Using Handlebars")
+    payload_markers={"sendgrid": _SENDGRID_MAIL_SEND},
     # tags only Postmark writes: its own {{{ pm:… }}} names and a layout's content slot
     # {{{ @content }}} ("Template syntax: Mustachio", "Layouts"): a template with one is
-    # Postmark's even without esp = "postmark"
-    platform_markers={"postmark": regex.compile(r"\{\{\{?\s*pm:\w|\{\{\{\s*@content\s*\}\}\}")},
+    # Postmark's even without esp = "postmark"; SendGrid's <%asm_…%> are SendGrid's
+    platform_markers={
+        "postmark": regex.compile(r"\{\{\{?\s*pm:\w|\{\{\{\s*@content\s*\}\}\}"),
+        "sendgrid": _SENDGRID_MAIL_SEND,
+    },
     sources=(
         "SendGrid: Using Handlebars",
+        "SendGrid: How to Send an Email with Dynamic Templates",
         "SendGrid: Unsubscribe Groups — substitution tags",
         "Postmark: Template syntax (Mustachio)",
         "Postmark: Sending email with templates",
