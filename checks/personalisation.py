@@ -366,7 +366,7 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
             message = t("“{name}” has no fallback or guard", name=name)
         yield Problem(message, locations=_places(ctx, uses))
     if payload and dialect is not None:
-        source = dialect.payload_platforms.get(ctx.campaign.platform, dialect.payload_from)
+        source = dialect.payload_source(ctx.campaign.platform)
         yield _payload_unseen(ctx, payload, t(source), probe, received)
 
 

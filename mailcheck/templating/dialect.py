@@ -22,6 +22,8 @@ group (see :mod:`mailcheck.templating.catalogue`), exactly as rule families regi
   comes from); on a platform in ``payload_platforms`` (Postmark), every name it does not fill
   itself is, and where that platform fills the dialect from profiles too (SendGrid), only in a
   template with one of its ``payload_markers`` (SendGrid's ``<%asm_…%>`` Mail Send tags);
+  on one ESP only, names under a prefix of ``platform_payload`` are the data of what triggers
+  the message (Klaviyo's ``event.``);
 * where a variable's fallback lives when its tags cannot carry one (``fallback_outside``:
   DashaMail's field takes the default value set on the list, which the template cannot show);
 * which tags are its unsubscribe link (``unsubscribe``, as written; ``unsubscribe_pattern``
@@ -97,6 +99,10 @@ class Dialect:
     # template only from the API call that sends each message (Postmark's TemplateModel): on
     # it, every name the platform does not fill itself is that call's data
     payload_platforms: Mapping[str, str] = field(default_factory=dict)
+    # ESP -> the prefixes of names that are, on that ESP only, the data of what triggers each
+    # message rather than a recipient's field (Klaviyo's "event.": the properties of the event
+    # that triggers the flow), and where that data comes from (as ``payload_from``)
+    platform_payload: Mapping[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)
     # ESP (in ``payload_platforms``) -> the tags that show a template of it is one that platform
     # fills from the API call alone: the platform also fills templates of this dialect from
     # contact profiles (SendGrid's Marketing Campaigns), and only a template with such a tag
@@ -138,6 +144,15 @@ class Dialect:
             return False
         marker = self.payload_markers.get(platform)
         return marker is None or marker.search(text) is not None
+
+    def payload_source(self, platform: str | None) -> str:
+        """Where the data of the API call (or of the trigger) comes from on ``platform``: an
+        English phrase marked with N_."""
+        if platform is not None and platform in self.payload_platforms:
+            return self.payload_platforms[platform]
+        if platform is not None and platform in self.platform_payload:
+            return self.platform_payload[platform][1]
+        return self.payload_from
 
     def leftovers(self, text: str) -> list[tuple[int, str]]:
         """Tags of this dialect in ``text`` (offset, tag)."""

@@ -164,9 +164,11 @@ class SystemNames:
             p.lower() for p in (found.system_prefixes if found is not None else ())
         )
         self.link_tags = _link_tags(found, platform) if found is not None else {}
-        self.payload_prefixes = tuple(
-            p.lower() for p in (found.payload_prefixes if found is not None else ())
-        )
+        prefixes = found.payload_prefixes if found is not None else ()
+        if found is not None and platform is not None and platform in found.platform_payload:
+            # on this ESP only: Klaviyo's event.* (the properties of the event that triggers it)
+            prefixes += found.platform_payload[platform][0]
+        self.payload_prefixes = tuple(p.lower() for p in prefixes)
         # a platform that fills a template only from the API call that sends it (Postmark's
         # TemplateModel; SendGrid's dynamic_template_data in a template with its Mail Send
         # tags, ``text`` the template): every name it does not fill itself is that call's data

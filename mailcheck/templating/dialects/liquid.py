@@ -18,6 +18,7 @@ recipient variables. Engine: python-liquid (mailcheck.templating.liquid).
 
 import regex
 
+from mailcheck.i18n import N_
 from mailcheck.templating.dialect import Dialect
 
 DIALECT = Dialect(
@@ -98,6 +99,18 @@ DIALECT = Dialect(
             }
         ),
         "shopify": frozenset({"shop.name", "shop.url", "customer.email", "customer.id"}),
+    },
+    # Klaviyo's event.* are the properties of the event that triggers the flow ("Template tag
+    # reference": event variables), its person.* and first_name the profile's: the event's
+    # data is the integration's or the sending application's, never a recipient's field
+    platform_payload={
+        "klaviyo": (
+            ("event.",),
+            N_(
+                "the properties of the event that triggers the message, which the API call "
+                "or the integration that records the event passes (Klaviyo's “event”)"
+            ),
+        )
     },
     sources=(
         "Klaviyo: Template tag reference",
