@@ -254,6 +254,10 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     `dynamic_template_data` of the API call alone. SendGrid's Marketing Campaigns fill
     Handlebars from contact fields (`{{first_name}}`), so a SendGrid template without such a
     tag, like a Handlebars template with no Postmark tag, keeps its variables errors.
+    On Klaviyo (`esp = "klaviyo"`), `{{ event.plan_name }}` is a property of the event that
+    triggers the message, passed by the API call or integration that records the event: the
+    event's fields are the same one warning, while profile fields (`{{ first_name }}`,
+    `{{ person.plan }}`) stay errors.
 
     ## Why it matters
     The first recipient without a first name gets "Привет, !" or "Hello ,". In a base of
