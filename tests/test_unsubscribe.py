@@ -1162,18 +1162,10 @@ def test_a_cjk_phrase_is_found_inside_a_run_of_characters() -> None:
         "Gestionează abonamentul tău la cafea",
         "Hantera din prenumeration på kaffe",
         "Administrer ditt abonnement på kaffe",
-        # session 32 (QA probe, session 31: each was a way out): a name after the noun, as
-        # "Manage your Netflix subscription" writes it before; Norwegian's possessive after
-        # the noun; a German compound's noun before, joined by a hyphen
-        "Gérer votre abonnement Netflix",
-        "Gérez vos abonnements Canal+",
-        "Administrer mon abonnement Deezer",
-        "Gestionar tu suscripción Netflix",
+        # session 32 (QA probe, session 31: each was a way out): Norwegian's possessive
+        # after the noun, then the preposition
         "Administrer abonnementet ditt på kaffe",
         "Administrer abonnementene mine på Premium",
-        "Kaffee-Abo verwalten",
-        "Ihr Netflix-Abo verwalten",
-        "Digital-Abonnement verwalten",
     ],
 )
 def test_managing_another_subscription_in_other_languages_is_no_way_out(
@@ -1193,8 +1185,7 @@ def test_managing_another_subscription_in_other_languages_is_no_way_out(
         ("Abo verwalten: https://shop.test/account/s", True),
         ("Manage your subscription:\nhttps://shop.test/account/s", True),
         ("Gérer votre abonnement à la newsletter : https://shop.test/account/s", True),
-        ("Kaffee-Abo verwalten: https://shop.test/account/s", False),
-        ("Gérer votre abonnement Netflix : https://shop.test/account/s", False),
+        ("Infobrief-Abo verwalten: https://shop.test/account/s", True),
     ],
 )
 def test_managing_the_reader_s_subscription_in_a_text_alone(
@@ -1202,8 +1193,7 @@ def test_managing_the_reader_s_subscription_in_a_text_alone(
 ) -> None:
     """A text alone's URL led up to by a managed subscription is judged as an HTML link's
     leading words are: the reader's subscription is a way out («Abo verwalten: URL» stays
-    one now that the German phrase is a managed subscription's, not a link phrase), another
-    thing's is none (session 32)."""
+    one now that the German phrase is a managed subscription's, not a link phrase)."""
     found = only(check(text_send(tmp_path / "t.eml", f"Sale!\n\n{text}\n")), "UNS001")
     assert [(f.severity, f.locations) for f in found] == (
         [] if way_out else [(Severity.ERROR, ("text/plain part",))]
@@ -1234,7 +1224,9 @@ def test_managing_the_reader_s_subscription_in_a_text_alone(
         '<a href="https://shop.test/account/subscription">Administrer dit abonnement</a>',
         '<a href="https://shop.test/account/s">Administrer abonnement på nyhedsbrevet</a>',
         '<a href="https://shop.test/account/subscription">Abonnement verwalten</a>',
-        # session 32: bare, in capitals or title case, named after, a compound of the mailings
+        # session 32: bare, in capitals or title case, a compound of the mailings; a name after
+        # the noun or a compound's noun before it is not told apart (telling it by its capital
+        # took the words after a link or a line break for names: QA probe, false UNS001s)
         '<a href="https://shop.test/account/subscription">Administrer mon abonnement</a>',
         '<a href="https://shop.test/account/subscription">Administrez votre abonnement</a>',
         '<a href="https://shop.test/account/subscription">Gérer Votre Abonnement Netflix</a>',
@@ -1251,6 +1243,17 @@ def test_managing_the_reader_s_subscription_in_a_text_alone(
         '<a href="https://esp.test/preference-center?u=1">Kaffee-Abo verwalten</a>',
         'Pour gérer votre abonnement, <a href="https://shop.test/account/s">cliquez ici</a>',
         'Hier können Sie Ihr Abo verwalten: <a href="https://shop.test/account/s">hier</a>',
+        # the QA probe's false UNS001 errors of the name-by-capital reading (session 32)
+        '<a href="https://www.acme.com/account">click here</a> to manage your subscription<br>'
+        "Acme Inc, 1 Main St",
+        'To manage your subscription <a href="https://shop.acme.fr/compte/abonnement">Click '
+        "Here</a>",
+        '<a href="https://shop.test/account/notifications">Manage your subscription HERE</a>',
+        'Pour gérer votre abonnement <a href="https://shop.test/compte/abonnement">Cliquez ici</a>',
+        '<a href="https://shop.test/account/subscription">Gérer votre abonnement Ici</a>',
+        '<a href="https://shop.test/konto/abo">Abo verwalten Hier</a>',
+        '<a href="https://shop.acme.de/konto/abo">Infobrief-Abo verwalten</a>',
+        '<a href="https://shop.acme.de/konto/abo">Rundbrief-Abo verwalten</a>',
     ],
 )
 def test_managing_the_reader_s_subscription_in_other_languages_is_a_way_out(
