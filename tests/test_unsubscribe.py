@@ -581,6 +581,9 @@ def test_a_reply_that_unsubscribes_in_a_text_alone(tmp_path: Path, instruction: 
         "Не отвечайте на это письмо: чтобы отписаться, свяжитесь с нами.",
         # the removal word before the reply, not carried by it
         "Stop by our store, or reply with your order number.",
+        # a text message's way out, not the e-mail's (QA probe, session 32)
+        "Reply STOP to opt out of SMS alerts.",
+        "Ответьте СТОП на SMS, чтобы отписаться от уведомлений.",
     ],
 )
 def test_a_reply_that_does_not_unsubscribe_is_no_way_out(tmp_path: Path, instruction: str) -> None:
