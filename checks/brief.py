@@ -1174,7 +1174,15 @@ def _part_places(ctx: Context, place: str, *texts: str, code: bool = True) -> tu
     it is."""
     if place == (ctx.campaign.html_label or "html"):
         return ctx.text_places(*texts, every=True, code=code)
+    if place == "subject" and ctx.campaign.subject_is_title:
+        # the subject read from a bare HTML file's <title>: the line to fix is the title's
+        title = _TITLE.search(ctx.campaign.html or "")
+        if title is not None:
+            return (place, ctx.html_at((ctx.campaign.html or "").count("\n", 0, title.start()) + 1))
     return ctx.text_part_places(*texts) if place == "text part" else (place,)
+
+
+_TITLE = re.compile(r"<title\b", re.IGNORECASE)
 
 
 def _charsets(codecs: list[str]) -> Joined:

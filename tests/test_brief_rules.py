@@ -49,7 +49,8 @@ def test_dummy_text_in_a_bare_html_files_title_alone_is_a_warning(
     # file, and the title is that subject only if someone typed it in the same (SUB002's
     # wording) — a guess, so a warning, not the certain error the subject of a test send is
     (found,) = only(check(_bare_html(tmp_path, title)), "BRF001")
-    assert (found.severity, found.locations) == (Severity.WARNING, ("subject",))
+    # (the title's line, the one to fix, beside the subject it stands for)
+    assert (found.severity, found.locations) == (Severity.WARNING, ("subject", "page.html:1"))
     assert found.message == (
         f"placeholder copy: {quoted} (the file's <title>, the subject if the ESP's is the same)"
     )
@@ -62,7 +63,10 @@ def test_a_bare_html_files_title_joins_the_error_of_the_same_dummy_text_in_the_b
     # copy is one more of that error's places, named as the title
     body = BODY.replace("ООО «Магазин»", "YourBrand")
     (found,) = only(check(_bare_html(tmp_path, "Welcome to YourBrand", body)), "BRF001")
-    assert (found.severity, found.locations) == (Severity.ERROR, ("subject", "page.html:7"))
+    assert (found.severity, found.locations) == (
+        Severity.ERROR,
+        ("subject", "page.html:1", "page.html:7"),
+    )
     assert found.message == (
         "placeholder copy: “YourBrand” (the file's <title>, the subject if the ESP's is the "
         "same); “YourBrand” (page.html)"
