@@ -142,7 +142,7 @@ def read_accessibility(
     if facts.rtl_text:
         facts.dir_rtl = bool(root.xpath("boolean(//*[translate(@dir,'RTL','rtl')='rtl'])"))
     # whether an element or a box around it is hidden, per element of the document, for each
-    # of the two tests (its inline styles, the stylesheets' rules): see _hidden_here
+    # of the two tests (its inline styles, the stylesheets' rules): see hidden_here
     inline_known: dict[Any, bool] = {}
     ruled_known: dict[Any, bool] = {}
     with_header = _tables_with_own_header(root)
@@ -156,7 +156,7 @@ def read_accessibility(
         facts.headings.append((int(heading.tag[1]), heading.sourceline or 0))
         text = heading_text(heading)
         if text and len(text) <= HEADING_TEXT:
-            hidden = _hidden_here(heading, is_hidden, inline_known)
+            hidden = hidden_here(heading, is_hidden, inline_known)
             facts.heading_texts.append((text, heading.sourceline or 0, hidden))
     # the stylesheets' readings, each made once some text needs it (the texts once for all)
     readings = StyleReadings(root, sheets)
@@ -168,12 +168,12 @@ def read_accessibility(
         # a link no reader sees is read by no screen reader either (display:none, …; Outlook's
         # mso-hide:all hides it from Outlook alone): asked last, of the few links with no name
         if _unnamed_image_link(anchor):
-            if not _hidden_here(anchor, is_hidden, inline_known):
+            if not hidden_here(anchor, is_hidden, inline_known):
                 no_alt = all(img.get("alt") is None for img in anchor.iter("img"))
                 facts.unnamed_image_links.append(
                     ((anchor.get("href") or "").strip(), anchor.sourceline or 0, no_alt)
                 )
-        elif _unnamed_background_link(anchor, backgrounds) and not _hidden_here(
+        elif _unnamed_background_link(anchor, backgrounds) and not hidden_here(
             anchor, is_hidden, inline_known
         ):
             facts.unnamed_background_links.append(
@@ -190,7 +190,7 @@ def read_accessibility(
         found = _low_contrast(el, styled, plain, known, shown_inline)
         # the stylesheets' hiding rules last: few elements fail, and the test walks up to
         # the root (they are read only when some text fails on everything else)
-        if found and not _hidden_here(el, ruled().__contains__, ruled_known):
+        if found and not hidden_here(el, ruled().__contains__, ruled_known):
             facts.low_contrast.append(found)
     return facts
 
@@ -199,11 +199,11 @@ def _shown_inline(
     el: Any, is_hidden: Callable[[Any], bool], known: dict[Any, bool] | None = None
 ) -> bool:
     """Whether the element has text (a letter or digit) that the inline styles of it and its
-    ancestors show (:func:`_hidden_here`, ``known`` its answers so far)."""
-    return bool(_ALNUM.search("".join(el.itertext()))) and not _hidden_here(el, is_hidden, known)
+    ancestors show (:func:`hidden_here`, ``known`` its answers so far)."""
+    return bool(_ALNUM.search("".join(el.itertext()))) and not hidden_here(el, is_hidden, known)
 
 
-def _hidden_here(
+def hidden_here(
     el: Any, is_hidden: Callable[[Any], bool], known: dict[Any, bool] | None = None
 ) -> bool:
     """Whether ``is_hidden`` hides the element, by its own style or a box's around it.

@@ -49,7 +49,7 @@ from typing import Any
 
 from lxml import etree
 
-from mailcheck.accessibility import HEADINGS, heading_text, read_accessibility
+from mailcheck.accessibility import HEADINGS, heading_text, hidden_here, read_accessibility
 from mailcheck.i18n import t
 from mailcheck.model import (
     SHORT_BLOCK,
@@ -805,23 +805,14 @@ def _unseen(el: Any, known: dict[Any, bool]) -> bool:
     """Whether no recipient sees the element: it or a box around it is hidden by its own
     style from every client (Outlook's mso-hide alone hides nothing from the others).
     ``known``: the boxes already judged (a document's links share most of theirs)."""
-    path: list[Any] = []
-    node, unseen = el, False
-    while node is not None:
-        if node in known:
-            unseen = known[node]
-            break
-        path.append(node)
-        style = node.get("style")
-        if node.get("hidden") is not None or (
-            style and _MAY_HIDE.search(style) and _hidden_from_everyone(node)
-        ):
-            unseen = True
-            break
-        node = node.getparent()
-    for box in path:
-        known[box] = unseen
-    return unseen
+    return hidden_here(el, _hidden_by_own_style, known)
+
+
+def _hidden_by_own_style(node: Any) -> bool:
+    style = node.get("style")
+    return node.get("hidden") is not None or bool(
+        style and _MAY_HIDE.search(style) and _hidden_from_everyone(node)
+    )
 
 
 # The elements a style or the hidden attribute may hide (one XPath pass in C)
