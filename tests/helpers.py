@@ -114,3 +114,17 @@ def loopback_links_config(root: Path, *select: str, allow_private: bool = True) 
         links=replace(LinksConfig(), allow_private=allow_private, timeout=2.0, retries=0),
         dns=DnsConfig(nameservers=("127.0.0.1:9",), timeout=0.5, blocklists=False),
     )
+
+
+def count_resolves(monkeypatch: Any) -> list[Path]:
+    """Record every ``Path.resolve`` from now on (a realpath: a system call per component),
+    in the returned list; the real method still answers."""
+    resolved: list[Path] = []
+    real_resolve = Path.resolve
+
+    def counting(self: Path, strict: bool = False) -> Path:
+        resolved.append(self)
+        return real_resolve(self, strict)
+
+    monkeypatch.setattr(Path, "resolve", counting)
+    return resolved

@@ -22,7 +22,7 @@ from mailcheck.engine import run
 from mailcheck.loaders import load
 from mailcheck.message import decode_header_value
 from mailcheck.model import Campaign, Severity
-from tests.helpers import check, only
+from tests.helpers import check, count_resolves, only
 from tests.test_corpus import corpus_root
 
 MOZILLA = "mozilla+releases-comm-central/mail/components/extensions/test/xpcshell/messages"
@@ -188,14 +188,7 @@ def test_a_real_campaign_directory_is_named_without_resolving_its_path(
 ) -> None:
     """Its own name is the real one (a realpath costs a system call per component)."""
     path = campaign_dir(tmp_path, 'subject = "Hi"\n', name="weekly-47")
-    resolved: list[Path] = []
-    real_resolve = Path.resolve
-
-    def counting(self: Path, strict: bool = False) -> Path:
-        resolved.append(self)
-        return real_resolve(self, strict)
-
-    monkeypatch.setattr(Path, "resolve", counting)
+    resolved = count_resolves(monkeypatch)
     assert load_file(path, Config(root=tmp_path)).id == "weekly-47"
     assert path.parent.absolute() not in resolved
 

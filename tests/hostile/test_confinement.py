@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from mailcheck.config import Config, LimitsConfig
-from tests.helpers import check, only, write_campaign
+from tests.helpers import check, count_resolves, only, write_campaign
 from tests.hostile.cli import mailcheck
 
 SECRET = "SECRET-b1f0c3-do-not-leak"
@@ -203,13 +203,6 @@ def test_a_root_that_is_a_real_directory_is_not_resolved_again_for_each_file(
     root = tmp_path.resolve() / "c"
     root.mkdir()
     (root / "a.html").write_bytes(b"<p>a</p>")
-    resolved: list[Path] = []
-    real_resolve = Path.resolve
-
-    def counting(self: Path, strict: bool = False) -> Path:
-        resolved.append(self)
-        return real_resolve(self, strict)
-
-    monkeypatch.setattr(Path, "resolve", counting)
+    resolved = count_resolves(monkeypatch)
     assert read_file(root / "a.html", root=root, limit=100) == b"<p>a</p>"
     assert resolved == [root / "a.html"]
