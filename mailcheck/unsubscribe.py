@@ -183,10 +183,11 @@ class Phrases:
     def spans(self, words: list[str]) -> set[tuple[int, int]]:
         """(start, end) of each place a phrase stands in ``words`` (folded)."""
         found: set[tuple[int, int]] = set()
+        get = self._by_start.get
         for at, word in enumerate(words):
-            for key in {word[:2], word[:1]}:
-                for tokens in self._by_start.get(key, ()):
-                    found.update((at, end) for end in _ends(words, at, tokens))
+            # (the two look-ups of :meth:`among`, no set built per word)
+            for tokens in (*get(word[:2], ()), *(get(word[:1], ()) if len(word) > 1 else ())):
+                found.update((at, end) for end in _ends(words, at, tokens))
         return found
 
 
@@ -268,6 +269,8 @@ class Words:
         СТОП»). "Reply to this e-mail with your questions" does not; nor does a sentence that
         says not to reply ("Do not reply to this e-mail; to unsubscribe, click below")."""
         words = words_of(sentence) if sentence else []
+        if not self.reply.among(words):
+            return False  # most sentences: no verb of replying, and no spans to find
         starts = sorted(start for start, _ in self.reply.spans(words))
         if not starts or self.no_reply.among(words):
             return False
