@@ -273,7 +273,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
                 "replying (“{words}”), and Gmail and Yahoo ask bulk senders for a link",
                 words=quoted(reply, 80),
             ),
-            location=(campaign.html_label or "body") if text_alone else ctx.text_places(reply)[0],
+            location=ctx.text_part_places(reply)[0] if text_alone else ctx.text_places(reply)[0],
         )
         return
     said = t("no unsubscribe link in the body")

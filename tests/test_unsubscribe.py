@@ -563,7 +563,8 @@ def test_a_reply_that_unsubscribes_in_a_text_alone(tmp_path: Path, instruction: 
     error says the reply it found (QA probe, spam/001: it said only "no unsubscribe link")."""
     text = f"This week: 20% off all shoes.\n\n{instruction}\n"
     [found] = only(check(text_send(tmp_path / "t.eml", text)), "UNS001")
-    assert (found.severity, found.locations) == (Severity.ERROR, ("text/plain part",))
+    # at the instruction's line, as in an HTML body (QA probe: the part alone was named)
+    assert (found.severity, found.locations) == (Severity.ERROR, ("text/plain part:3",))
     assert found.message.startswith(
         "no unsubscribe link in the body: its text asks readers to unsubscribe by replying (“"
     )
