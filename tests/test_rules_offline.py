@@ -1471,7 +1471,9 @@ def test_a_text_part_that_says_unsubscribe_by_mail_has_a_way_out(tmp_path: Path)
     assert only(check(eml), "UNS001") == []
     eml.write_text(head + "Tips of the week.\n\n---\nTo unsubscribe reply.\n", encoding="utf-8")
     [uns001] = only(check(eml), "UNS001")
-    assert (uns001.severity, uns001.location) == (Severity.ERROR, "text/plain part")
+    # (a reply instruction, no link: said as such, at its line)
+    assert (uns001.severity, uns001.location) == (Severity.ERROR, "text/plain part:4")
+    assert "unsubscribe by replying" in uns001.message
 
 
 def test_a_preheader_after_visible_text_is_named(tmp_path: Path) -> None:
