@@ -177,7 +177,13 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     if found.placeholders:
         if all(_rendered_from_a_tag(link) for link, _ in found.placeholders):
             return  # a tag that rendered empty: its variable's finding (PER001/PER003) says why
-        first, reason = found.placeholders[0]
+        # named by one whose own text says unsubscribe, rather than one that manages a
+        # subscription ("Unsubscribe" beside "Manage subscription", both "#": the first is
+        # what the reader looks for)
+        first, reason = next(
+            (each for each in found.placeholders if WORDS.says_unsubscribe(each[0].text)),
+            found.placeholders[0],
+        )
         others = len(found.placeholders) - 1
         message = t(
             "the unsubscribe link “{text}” is a placeholder ({reason}): recipients have no way out",

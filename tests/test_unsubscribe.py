@@ -1468,3 +1468,13 @@ def test_how_to_refuse_the_messages_is_the_way_out(tmp_path: Path, text: str) ->
 )
 def test_a_policy_of_refusing_the_messages_is_no_way_out(tmp_path: Path, text: str) -> None:
     assert uns001(tmp_path, f'<a href="https://hotel.test/policy">{text}</a>') == NO_WAY_OUT
+
+
+def test_placeholder_way_outs_are_named_by_the_one_that_unsubscribes(tmp_path: Path) -> None:
+    """Both “Manage subscription” and “Unsubscribe” go to "#": the finding names the link the
+    reader looks for (realworld en-colorlib-24 named "Manage subscription"), and counts the other."""
+    footer = '<a href="#">Manage subscription</a> · <a href="#">Unsubscribe</a>'
+    assert uns001(tmp_path, footer) == [
+        "email.html:6: the unsubscribe link “Unsubscribe” is a placeholder (link to “#”): "
+        "recipients have no way out (and 1 more like it)"
+    ]
