@@ -195,25 +195,19 @@ def read_accessibility(
     return facts
 
 
-def _shown_inline(
-    el: Any, is_hidden: Callable[[Any], bool], known: dict[Any, bool] | None = None
-) -> bool:
+def _shown_inline(el: Any, is_hidden: Callable[[Any], bool], known: dict[Any, bool]) -> bool:
     """Whether the element has text (a letter or digit) that the inline styles of it and its
     ancestors show (:func:`hidden_here`, ``known`` its answers so far)."""
     return bool(_ALNUM.search("".join(el.itertext()))) and not hidden_here(el, is_hidden, known)
 
 
-def hidden_here(
-    el: Any, is_hidden: Callable[[Any], bool], known: dict[Any, bool] | None = None
-) -> bool:
+def hidden_here(el: Any, is_hidden: Callable[[Any], bool], known: dict[Any, bool]) -> bool:
     """Whether ``is_hidden`` hides the element, by its own style or a box's around it.
 
     ``known``: the answers found for elements of the same document (with the same
     ``is_hidden``), and where to keep this one's: the elements asked about nest (a heading's
     links, a cell's coloured texts) and each walked up through the same boxes to the root,
     asking ``is_hidden`` of each again; the walk stops at the first known."""
-    if known is None:
-        return is_hidden(el) or any(map(is_hidden, el.iterancestors()))
     walked = []
     node, hidden = el, False
     while node is not None:

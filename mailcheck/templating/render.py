@@ -510,7 +510,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         main.probe = blanker.evidence(neutral)
 
 
-def unseen_fields(campaign: Campaign) -> list[str]:
+def _unseen_fields(campaign: Campaign) -> list[str]:
     """The variables the HTML or the preheader prints whose value mailcheck cannot see: no
     sample recipient gives them, and no fallback stands in (the fields of the API call's data,
     Postmark's TemplateModel, which none can have; a recipient's field without a fallback
@@ -529,12 +529,12 @@ def unseen_fields(campaign: Campaign) -> list[str]:
 
 
 def _show_unseen(main: Rendered, renderer: _Renderer, given: Mapping[str, object]) -> None:
-    """Render ``main``'s values again with each unseen field (:func:`unseen_fields`) written
+    """Render ``main``'s values again with each unseen field (:func:`_unseen_fields`) written
     as "[name]", the way a measured text shows what the send fills in: a quote of the
     rendered text then shows where those fields stand rather than gluing the words around
     them ("By at View the comment")."""
     campaign = renderer.campaign
-    names = unseen_fields(campaign)
+    names = _unseen_fields(campaign)
     if campaign.preheader_explicit:
         written = campaign.preheader or ""
     else:
