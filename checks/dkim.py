@@ -82,6 +82,10 @@ def dkim_key_missing(ctx: Context) -> Iterator[Problem]:
     has no key of its own: `d=shop.ru` signs `news.shop.ru`'s mail), and reports a selector
     with no key or with a key record that cannot be used.
 
+    A key name DNS said does not exist (NXDOMAIN) is a warning "could not verify" when the
+    resolver answered no name of the run at all: it may say NXDOMAIN to every name (one that
+    blocks outside names), so its NXDOMAIN proves nothing.
+
     ## Why it matters
     Receivers cannot verify a signature whose key is missing: DKIM fails, and DMARC then
     depends on SPF alignment alone, which ESPs rarely give.
@@ -98,7 +102,20 @@ def dkim_key_missing(ctx: Context) -> Iterator[Problem]:
     for key in _keys(ctx):
         if key.status == "missing" and missing_domain_reported(ctx.facts, ctx.config, key.domain):
             continue  # the domain does not exist: DOM001 says so, one root cause
-        if key.status == "missing":
+        if key.status == "missing" and key.nxdomain and ctx.facts.nxdomain_unproven:
+            # from a resolver that answered no name of the run: it may say so to every name
+            yield Problem(
+                t(
+                    "could not verify the DKIM key at {name}: DNS said NXDOMAIN, but {why}; "
+                    "selector from {source}",
+                    name=key.name,
+                    why=ctx.facts.nxdomain_unproven,
+                    source=t(_SELECTOR_SOURCES.get(key.source, key.source)),
+                ),
+                location=key.name,
+                severity=Severity.WARNING,
+            )
+        elif key.status == "missing":
             yield Problem(
                 t(
                     "no DKIM key at {name} ({error}); selector from {source}",

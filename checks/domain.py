@@ -82,6 +82,11 @@ def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
     that receive mail: nothing the recipient does is lost, and receivers check the envelope
     sender's domain, not the header From's MX.
 
+    NXDOMAIN is proof only from a resolver that answers other names: when no answer of the
+    run showed any name to exist (not a link host, not the domain's public suffix, asked
+    then), the resolver may say NXDOMAIN to every name (one that blocks outside names), and
+    it is one warning "could not verify" naming each such domain (From, Return-Path).
+
     When the MX lookup times out or gets SERVFAIL, it is a warning "could not verify" (folded
     into NET001 when DNS is down), unless SPF001 already says the lookup of the same name
     failed: one failed lookup, one finding.
@@ -98,10 +103,40 @@ def sender_domain_no_mx(ctx: Context) -> Iterator[Problem]:
     """
     from_domain = (ctx.from_domain or "").lower()
     envelope = domain_of(envelope_sender(ctx.campaign))
-    yield from _cannot_receive(ctx, _sender_health(ctx), "From")
+    judged = [(_sender_health(ctx), "From")]
     if envelope and envelope != from_domain:
         found = lookup(ctx.facts, envelope)
-        yield from _cannot_receive(ctx, found.health if found else None, "Return-Path")
+        judged.append((found.health if found else None, "Return-Path"))
+    # NXDOMAIN from a resolver that answered no name of the run: one cause, the resolver, so
+    # one finding naming every domain it said NXDOMAIN for
+    doubted = [
+        (health, where)
+        for health, where in judged
+        if health is not None and _nxdomain_unproven(ctx, health)
+    ]
+    if doubted:
+        yield Problem(
+            t(
+                "could not verify whether {domains} can receive mail or publish SPF and DMARC: "
+                "DNS said NXDOMAIN, but {why}",
+                domains=Joined(", ", [f"{health.domain} ({where})" for health, where in doubted]),
+                why=ctx.facts.nxdomain_unproven,
+            ),
+            location=doubted[0][1],
+            locations=tuple(where for _health, where in doubted),
+            severity=Severity.WARNING,
+        )
+    said = {where for _health, where in doubted}
+    for health, where in judged:
+        if where not in said:
+            yield from _cannot_receive(ctx, health, where)
+
+
+def _nxdomain_unproven(ctx: Context, health: DomainHealth) -> bool:
+    """Whether DNS said NXDOMAIN for the domain from a resolver that answered no name of the
+    run at all (``Facts.nxdomain_unproven``): it may say so to every name, so it proves
+    nothing."""
+    return health.mx_status == "nxdomain" and bool(ctx.facts.nxdomain_unproven)
 
 
 def _receives(ctx: Context, domain: str | None) -> bool:

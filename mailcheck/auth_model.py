@@ -59,6 +59,7 @@ class DkimKey:
     bits: int | None = None  # RSA modulus size; 256 for ed25519
     testing: bool = False  # t=y
     error: str = ""
+    nxdomain: bool = False  # missing because DNS said the name does not exist
 
     @property
     def name(self) -> str:

@@ -35,7 +35,8 @@ def parse_key(selector: str, domain: str, source: str, answer: Answer) -> DkimKe
         return key
     if not answer.txt:
         key.status = "missing"
-        key.error = "NXDOMAIN" if answer.status == "nxdomain" else t("no TXT record")
+        key.nxdomain = answer.status == "nxdomain"
+        key.error = "NXDOMAIN" if key.nxdomain else t("no TXT record")
         return key
     # several TXT records at a key name: use the first that looks like a key (as dkimpy does)
     texts = [txt.decode("utf-8", "replace") for txt in answer.txt]

@@ -262,9 +262,10 @@ class DomainHealth:
 
 
 def missing_domain_reported(facts: Facts, config: Config, domain: str | None) -> bool:
-    """Whether DOM001 reports ``domain`` as not existing (NXDOMAIN). Its missing SPF record
-    (and its DMARC record, when it is its own organisational domain) are then that one root
-    cause, not findings of their own — unless DOM001 is not selected, so nothing goes unsaid."""
+    """Whether DOM001 reports ``domain`` as not existing (NXDOMAIN), or as not verifiable
+    (NXDOMAIN from a resolver that answered no name). Its missing SPF record (and its DMARC
+    record, when it is its own organisational domain) are then that one root cause, not
+    findings of their own — unless DOM001 is not selected, so nothing goes unsaid."""
     from mailcheck.auth_model import lookup
 
     found = lookup(facts, domain)

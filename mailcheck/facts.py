@@ -43,6 +43,9 @@ class LinkResult:
     checked_at: float = 0.0  # Unix time of the request (a cached result keeps its own)
     unsubscribe: bool = False  # requested as an unsubscribe link: HEAD only, never clicked
     no_dns: bool = False  # failed because DNS gave no answer for the host (not proof)
+    # failed because DNS said a host on the way does not exist (NXDOMAIN): proof only when the
+    # run's resolver proved that it answers names (DnsHealth.proved)
+    nxdomain: bool = False
     # A page's 200 answer that is no picture: why an <img> of the same URL shows broken ("")
     not_image: str = ""
 
@@ -65,6 +68,10 @@ class Facts:
     spam: dict[str, object] = field(default_factory=dict)
     # why DNS answered none of the run's questions ("" when it answered): NET001's cause
     dns_silent: str = ""
+    # why an NXDOMAIN of this run proves nothing ("" when it is proof): the resolver answered
+    # no name at all, so it may say NXDOMAIN to every name (a resolver that blocks outside
+    # names); rules then say "could not verify" instead of "does not exist"
+    nxdomain_unproven: str = ""
     # Unix time the facts were gathered: how old a cached link answer was then
     gathered_at: float = 0.0
 

@@ -41,7 +41,7 @@ async def gather_async(
     cached_links: bool = True,
     progress: bool = False,
 ) -> Facts:
-    from mailcheck.net.links import gather_links
+    from mailcheck.net.links import doubt_nxdomain, gather_links
 
     started = time.time()  # what a cached link answer's age is measured against
 
@@ -68,12 +68,18 @@ async def gather_async(
 
         spam = asyncio.ensure_future(gather_spam(campaigns, config))
     try:
+        found_links = await links
+        found_auth = await auth if auth else {}
+        # Every lookup of the run is in: whether the resolver proved it answers names (one
+        # that says NXDOMAIN to every name proves nothing by it) is judged once, for the
+        # links and the sender checks alike (mailcheck.net.dnshealth)
         return Facts(
             gathered=True,
-            links=await links,
-            auth=await auth if auth else {},
+            links=doubt_nxdomain(found_links, health),
+            auth=found_auth,
             spam=dict(await spam) if spam else {},
             dns_silent=health.reason(),
+            nxdomain_unproven=health.nxdomain_unproven(),
             gathered_at=started,
         )
     finally:

@@ -248,7 +248,29 @@ async def _collect(
         if campaign.raw_message and signatures(campaign):
             jobs.append(_verify_once(once, campaign.raw_message, verify_job))
     await asyncio.gather(*jobs)
+    await _settle_nxdomain(client, list(auth.values()))
     return dict(auth)
+
+
+async def _settle_nxdomain(client: DnsClient, held: list[DomainAuth]) -> None:
+    """Whether a sender domain's NXDOMAIN is proof, when no answer of the run has shown a name
+    to exist yet (:class:`mailcheck.net.dnshealth.DnsHealth`): a batch of one campaign without
+    links asks only its own domain's names, and a domain that does not exist has none.
+
+    Then the zone the domain would be in is asked, its public suffix (``ru``, ``co.uk``): it
+    exists for certain when the domain could, so a resolver that answers it (a record, or
+    NODATA) answers names, and its NXDOMAIN for the domain is proof. A resolver that says
+    NXDOMAIN to every name (one that blocks outside names) says it there too, and the
+    domain's NXDOMAIN proves nothing. Not the root zone: a resolver with a root of its own
+    (an internal root, a split-horizon one) answers ``.`` and still no outside name."""
+    if client.health.proved:
+        return
+    zones = {
+        org_domain(holder.domain).partition(".")[2]
+        for holder in held
+        if holder.health is not None and holder.health.mx_status == "nxdomain"
+    }
+    await asyncio.gather(*(client.query(zone, "SOA") for zone in sorted(zones - {""})))
 
 
 async def read_mail_hosts(client: DnsClient, health: DomainHealth) -> None:

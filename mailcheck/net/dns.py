@@ -228,6 +228,7 @@ class DnsClient:
             stored = self._store.get(servers, name, rdtype)
             if stored is not None:
                 self.stats.stored_hits += 1
+                self._note_exists(stored)  # the same nameservers said so, within its TTL
                 return stored
         self.stats.queries += 1
         self.stats.by_key[(name, rdtype)] = self.stats.by_key.get((name, rdtype), 0) + 1
@@ -244,6 +245,7 @@ class DnsClient:
             answer, ttl, heard = await self._resolve(resolver, qname, name, rdtype)
             spent = time.perf_counter() - started
         self.health.note(servers, heard=heard)
+        self._note_exists(answer)
         if answer.status == "timeout":
             self._timeouts[servers] = self._timeouts.get(servers, 0) + 1
         else:
@@ -252,6 +254,12 @@ class DnsClient:
         if self._store is not None:
             self._store.put(servers, answer, ttl)
         return replace(answer, seconds=spent)
+
+    def _note_exists(self, answer: Answer) -> None:
+        """An answer that shows a name exists proves the nameservers answer names: their
+        NXDOMAIN for another name is proof (:class:`mailcheck.net.dnshealth.DnsHealth`)."""
+        if answer.status in ("ok", "nodata"):
+            self.health.note_exists()
 
     async def _resolve(
         self, resolver: dns.asyncresolver.Resolver, qname: dns.name.Name, name: str, rdtype: str

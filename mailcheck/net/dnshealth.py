@@ -6,6 +6,14 @@ or unheard (a timeout, no route to the nameserver). A run in which nothing was h
 something was asked has a silent resolver: every check that waited for DNS failed for that
 one reason, which NET001 reports once per campaign instead of once per check.
 
+A resolver can also be heard and still answer no name at all: one that says NXDOMAIN to
+every name (a CI runner or a corporate resolver that blocks outside names). Its NXDOMAIN
+proves nothing. Whether some answer of the run ``proved`` that a name exists (a record, or
+NODATA: the name is there without that type) is noted here too, for the link checker's
+lookups and the sender checks' alike: the run's one notion of "the resolver answers names,
+so its NXDOMAIN is proof". An NXDOMAIN never counts (``_dmarc.`` names, DKIM selectors and
+blocklist entries do not exist as a rule), nor a failure.
+
 This module imports nothing heavy: the link checker shares it without loading dnspython.
 """
 
@@ -22,12 +30,17 @@ class DnsHealth:
 
     heard: bool = False
     unheard: set[str] = field(default_factory=set)  # the resolvers asked in vain, by name
+    proved: bool = False  # some answer showed a name exists: this run's NXDOMAIN is proof
 
     def note(self, resolver: str, *, heard: bool) -> None:
         if heard:
             self.heard = True
         else:
             self.unheard.add(resolver)
+
+    def note_exists(self) -> None:
+        """An answer showed that a name exists (a record, or NODATA)."""
+        self.proved = True
 
     @property
     def silent(self) -> bool:
@@ -41,4 +54,13 @@ class DnsHealth:
         return t(
             "DNS answered none of this run's questions (asked: {resolvers})",
             resolvers=Joined(", ", sorted(self.unheard)),
+        )
+
+    def nxdomain_unproven(self) -> str:
+        """Why this run's NXDOMAIN answers prove nothing ("" when they are proof)."""
+        if self.proved:
+            return ""
+        return t(
+            "the resolver answered no name of this run (not one was found to exist), so its "
+            "NXDOMAIN proves nothing"
         )

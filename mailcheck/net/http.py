@@ -369,7 +369,6 @@ class Fetcher:
     _slow_hosts: set[str] = field(default_factory=set, init=False)  # timed out once already
     _slowest: dict[str, float] = field(default_factory=dict, init=False)  # seconds, per host
     _timed_out_pages: dict[str, set[str]] = field(default_factory=dict, init=False)  # per host
-    nxdomain: set[str] = field(default_factory=set, init=False)  # URLs whose host does not exist
 
     def __post_init__(self) -> None:
         self._in_flight = asyncio.Semaphore(max(self.config.concurrency, 1))
@@ -392,6 +391,7 @@ class Fetcher:
             method: str,
             *,
             no_dns: bool = False,
+            nxdomain: bool = False,
             not_image: str = "",
         ) -> LinkResult:
             return LinkResult(
@@ -405,6 +405,7 @@ class Fetcher:
                 checked_at=started,
                 unsubscribe=unsubscribe,
                 no_dns=no_dns,
+                nxdomain=nxdomain,
                 not_image=not_image,
             )
 
@@ -413,10 +414,16 @@ class Fetcher:
             try:
                 answer = await self._probe(current, cookies, unsubscribe=unsubscribe, page=page)
             except Failed as failed:
-                if failed.nxdomain:
-                    self.nxdomain.add(url)
                 verdict, why = failed.verdict, failed.reason
-                return result(verdict, None, why, str(current), "", no_dns=failed.no_dns)
+                return result(
+                    verdict,
+                    None,
+                    why,
+                    str(current),
+                    "",
+                    no_dns=failed.no_dns,
+                    nxdomain=failed.nxdomain,
+                )
             refused = await self._refuses_robots(current, cookies, answer, unsubscribe)
             if refused is not None:
                 return result("unverified", answer.status, refused, str(current), answer.method)

@@ -196,9 +196,36 @@ async def gather_links(
     health: DnsHealth | None = None,
 ) -> dict[str, LinkResult]:
     """Request every unique web URL of the batch once; results keyed by the URL as rendered.
-    ``health`` hears whether the hosts' address lookups got answers."""
+
+    ``health`` hears whether the hosts' address lookups got answers; given one (the run's,
+    shared with the sender checks), the caller judges the NXDOMAIN answers once every lookup
+    of the run is in (:func:`doubt_nxdomain`); without, they are judged here."""
     plan = plan_links(campaigns, config)
-    return await _run(plan, config, use_cache=use_cache, progress=progress, health=health)
+    own = health is None
+    health = DnsHealth() if health is None else health
+    results = await _run(plan, config, use_cache=use_cache, progress=progress, health=health)
+    return doubt_nxdomain(results, health) if own else results
+
+
+def doubt_nxdomain(results: dict[str, LinkResult], health: DnsHealth) -> dict[str, LinkResult]:
+    """``results`` with each link whose host got NXDOMAIN "could not verify" when the run's
+    resolver answered no name at all: NXDOMAIN for every name asked, and no other name
+    resolved — the resolver, not the links, is likely what is wrong."""
+    if health.proved:
+        return results
+    return {
+        href: replace(
+            result,
+            verdict="unverified",
+            reason=t(
+                "could not verify: {why}, and the resolver found no other link host either",
+                why=result.reason,
+            ),
+        )
+        if result.nxdomain and result.verdict == "unreachable"
+        else result
+        for href, result in results.items()
+    }
 
 
 async def check_urls(
@@ -220,7 +247,9 @@ async def check_urls(
     excluded = {url: any(p.search(url) for p in patterns) for url in urls}
     unsub = {url: url in named or is_unsubscribe(Link(url, "a", raw=url)) for url in urls}
     plan = _plan(excluded, unsub, config)
-    return await _run(plan, config, use_cache=use_cache, progress=progress)
+    health = DnsHealth()
+    results = await _run(plan, config, use_cache=use_cache, progress=progress, health=health)
+    return doubt_nxdomain(results, health)
 
 
 async def _run(
@@ -313,17 +342,4 @@ async def _fetch_all(
                 method="",
                 unsubscribe=target.unsubscribe,
             )
-    if fetcher.nxdomain and not resolver.answered:
-        # NXDOMAIN for every name asked, and no other name resolved: the resolver, not the
-        # links, is likely what is wrong.
-        for key, result in fetched.items():
-            if result.url in fetcher.nxdomain:
-                fetched[key] = replace(
-                    result,
-                    verdict="unverified",
-                    reason=t(
-                        "could not verify: {why}, and the resolver found no other link host either",
-                        why=result.reason,
-                    ),
-                )
     return fetched

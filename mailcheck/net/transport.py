@@ -121,7 +121,6 @@ class HostResolver:
 
     nameservers: tuple[str, ...] = ()
     timeout: float = 5.0
-    answered: bool = False  # some name resolved: the resolver works, its NXDOMAIN is proof
     _pending: dict[str, asyncio.Future[list[IPAddress]]] = field(default_factory=dict)
     # the client that asks the nameservers: a caller's (and so its DNS cache), else our own
     dns: DnsClient | None = None
@@ -169,10 +168,12 @@ class HostResolver:
         if host == "localhost" or host.endswith(".localhost"):
             return list(LOOPBACK)
         if self.nameservers and not system:
-            found = await self._ask_nameservers(host)
-        else:
-            found = await self._ask_system(host)
-        self.answered = True
+            return await self._ask_nameservers(host)  # the DNS client notes what it proved
+        found = await self._ask_system(host)
+        if not self.nameservers:
+            # an address from the resolver the run asks: its NXDOMAIN for another name is
+            # proof (not from the system's, asked only for a proxy beside the nameservers)
+            self.health.note_exists()
         return found
 
     async def _ask_nameservers(self, host: str) -> list[IPAddress]:
