@@ -260,7 +260,9 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     address as written, not placeholder copy; but a URL written in the copy on a host that
     cannot exist, its top-level domain none (Public Suffix List), is a layout's stand-in for the
     link ("https://same-link-as-button.url/xxx-xxx-xxxx" under a button): certain, as the dummy
-    texts are (LNK007 does not judge such a text as an address).
+    texts are (LNK007 does not judge such a text as an address). Without its scheme or "www."
+    a host is one only on a real top-level domain typed with a digit zero for its "o" ("Visit
+    acme.c0m now", "shop.t0p"): another name may be a file's ("clip.r3d") or a typo's.
 
     One finding per severity, each listing every place (a link or heading at its line): the
     error lists only what is certain, the looser patterns are the warning. The
@@ -804,10 +806,11 @@ def _urls_on_no_host(text: str) -> list[tuple[str, bool, int, int]]:
     dummy text is. A URL on a real top-level domain is an address as written
     ("https://acme.com/reset/xxx"), whatever its letters; a merge tag, an IP address or a host
     without a dot is no such host."""
-    if "://" not in text and "www." not in text.casefold():
-        return []
     found: list[tuple[str, bool, int, int]] = []
-    for match in _URL_WRITTEN.finditer(text):
+    urls: list[tuple[int, int]] = []  # (a host written in a URL's path or query is the URL's)
+    written = "://" in text or "www." in text.casefold()
+    for match in _URL_WRITTEN.finditer(text) if written else ():
+        urls.append(match.span())
         url = match.group(0).rstrip(".:!?")
         host = _WRITTEN_HOST.match(url)
         if host and (not is_domain_name(host.group(1)) or _names_no_host(host.group(1))):
@@ -815,6 +818,43 @@ def _urls_on_no_host(text: str) -> list[tuple[str, bool, int, int]]:
                 # the address the reader reads, without its footnote's mark ("acme.c0m")
                 url = url[: host.start(2)]
             found.append((url, True, match.start(), match.start() + len(url)))
+    bare = _bare_hosts_on_no_tld(text)
+    return found + [m for m in bare if not any(start <= m[2] < end for start, end in urls)]
+
+
+# A host written without its scheme or "www." whose last label is a real top-level domain's
+# letters with its "o" typed as a digit zero ("acme.c0m", "shop.t0p", "acme.c00p"): Latin
+# letters first and last, a zero between, so two letters or more ("c0" alone may be a hex byte
+# or a code). Nothing of an address, a path or a word before it, nothing of a name after it (a
+# footnote's digit, "acme.c0m2", cannot be told from a name's without the scheme: not read),
+# then its path. No file type's extension is written so (other digits between letters are:
+# ".m4a", ".x3d", and ".r3d" would read as the real .red), nor a decimal or a version, whose
+# zero has no letters around it.
+_ZERO_TLD = re.compile(r"\.[A-Za-z][A-Za-z0]*0[A-Za-z0]*[A-Za-z]")
+_BARE_HOST = regex.compile(
+    r"(?<![\w.@/=?&#%:+~-])((?:[\p{L}\d](?:[\p{L}\d-]*[\p{L}\d])?\.)+)"
+    r"([A-Za-z][A-Za-z0]*0[A-Za-z0]*[A-Za-z])(?![\w@-]|\.[\w])([/?#:][^\s<>()\[\]{}\"'«»“”„,;|]*)?",
+    regex.V1,
+)
+
+
+def _bare_hosts_on_no_tld(text: str) -> list[tuple[str, bool, int, int]]:
+    """Hosts written in the copy without a scheme or "www." ("Visit acme.c0m now") on a
+    real top-level domain typed with a digit zero for its "o" (:data:`_BARE_HOST`): a layout's
+    stand-in for the address, certain as one written with its scheme is. Any other name
+    without a scheme may be a file's ("report.url", "diff.json-patch") or two sentences with no
+    space between them ("Thanks.Follow-up"): not read."""
+    if _ZERO_TLD.search(text) is None:
+        return []
+    found: list[tuple[str, bool, int, int]] = []
+    for match in _BARE_HOST.finditer(text):
+        labels, tld = match.group(1), match.group(2)
+        if not any(ch.isalpha() for ch in labels):
+            continue  # a number's ("1.c0m"), not a host's
+        if not is_domain_name("stand-in." + tld.lower().replace("0", "o")):
+            continue
+        written = match.group(0).rstrip(".:!?")
+        found.append((written, True, match.start(), match.start() + len(written)))
     return found
 
 

@@ -2120,3 +2120,41 @@ def test_placeholder_of_x_is_found_with_either_x_in_either_case(
     from mailcheck.checks.brief import placeholders_in
 
     assert placeholders_in(text) == found
+
+
+def test_a_host_without_its_scheme_on_a_top_level_domain_typed_with_a_zero_is_placeholder_copy(
+    tmp_path: Path,
+) -> None:
+    """ "Visit acme.c0m now." (QA probe, session 32: silent, only "https://acme.c0m" or
+    "www.acme.c0m" was read): a real top-level domain with its "o" typed as a digit zero is a
+    stand-in without the scheme too."""
+    body = BODY + (
+        "\n<p>Visit acme.c0m now.</p>"  # 10
+        '\n<p>Or (shop.t0p/sale), <a href="https://shop.test/x?' + UTM + '">acme.c00p</a></p>'
+    )
+    result = check(campaign(tmp_path, body=body))
+    [found] = only(result, "BRF001")
+    assert (found.severity, found.message, found.places) == (
+        Severity.ERROR,
+        "placeholder copy: “acme.c0m”, “shop.t0p/sale”, “acme.c00p” (email.html)",
+        ("email.html:10", "email.html:11"),
+    )
+    # the link's text is no address to LNK007 (another host than the link's)
+    assert only(result, "LNK007") == []
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        # a file's name (other digits between letters: ".r3d" would read as the real .red)
+        "Download clip.r3d, video.m4a or diff.json-patch",
+        "Version v2.0b runs at 3.0GHz; byte ff.c0; item 1.c0m",  # numbers, a hex byte
+        "Thanks.Follow-up soon",  # two sentences with no space between them
+        "Write to info@acme.c0m",  # an e-mail address: not a host written alone
+        "Visit acme.c0m<sup>2</sup>",  # a footnote's mark cannot be told from the name
+        "Open https://shop.test/r?u=acme.c0m",  # in a URL's query: the URL's
+        "Our site acme.0rg",  # a top-level domain starts with a letter
+    ],
+)
+def test_what_may_be_no_host_without_a_scheme_is_not_read_as_one(tmp_path: Path, copy: str) -> None:
+    assert only(check(campaign(tmp_path, body=BODY + f"\n<p>{copy}</p>")), "BRF001") == []
