@@ -395,7 +395,9 @@ def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
     Reports a UTM value that differs from the campaign's `[utm]` table in `campaign.toml`, or
     from the value most links of the campaign use (utm_content and utm_term may differ). Links
     to the tracked domains are compared (as in UTM001): a partner's link carries the UTMs
-    agreed with the partner. A value with a UTM tail pasted after a second "?"
+    agreed with the partner. Downloads (a PDF, an archive, a PGP key, a calendar file, an
+    image) are not compared, as UTM001 does not ask them for UTMs: no analytics reads them
+    there, so their values split no report. A value with a UTM tail pasted after a second "?"
     (`utm_source=email?utm_medium=email`) is UTM001's finding, which names that cause. A
     plain-text URL written with no space before the next word (`…&utm_source=newsletterПодробнее`,
     `…&utm_campaign=sale.Next`, `…&utm_campaign=sale—уже`: a dash, quote or ellipsis between)
@@ -434,7 +436,13 @@ def inconsistent_values(ctx: Context) -> dict[tuple[str, str], tuple[str, list[L
     # a partner's link carries the UTMs agreed with the partner, not the campaign's: only links
     # to the sender's own (tracked) sites are compared, when they are known
     domains = tracked_domains(ctx)
-    links = [link for link in utm_links(ctx) if not domains or tracked(link, domains)]
+    # nor a download's (a PDF, an archive): no page loads there to read its UTMs, which UTM001
+    # does not ask for either; its values neither differ nor make the usual one
+    links = [
+        link
+        for link in utm_links(ctx)
+        if (not domains or tracked(link, domains)) and not _is_download(link.href)
+    ]
     # UTM001 judges the links only when it knows the tracked domains
     cut = bool(domains) and ctx.config.selects("UTM001")
     values = {link: _judged_values(link, ctx.config.required_utm, cut) for link in links}

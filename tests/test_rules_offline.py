@@ -1639,6 +1639,24 @@ def test_a_tracked_international_domain_is_one_site_in_either_spelling(
     assert utm001.places == ("email.html:9",)
 
 
+def test_a_downloads_utm_values_are_not_compared(tmp_path: Path) -> None:
+    """UTM001 does not ask a download for UTMs (no page loads there to read them); UTM002 did
+    compare its values (QA probe, session 32): a price list's PDF tagged 'bf-pdf' was an error
+    beside the campaign's [utm], and two such PDFs made a page's right 'bf' the odd one out."""
+    pdf = "https://shop.test/files/price.pdf?utm_source=email&utm_medium=email&utm_campaign=bf-pdf"
+    archive = pdf.replace("price.pdf", "price-2026.tar.gz")
+    body = body_with(f'<p><a href="{pdf}">Прайс</a> <a href="{archive}">Архив</a></p>')
+    utm = {"utm": {"utm_source": "email", "utm_medium": "email", "utm_campaign": "bf"}}
+    assert only(check(write_campaign(tmp_path, body=body, tables=utm)), "UTM002") == []
+    assert only(check(write_campaign(tmp_path / "usual", body=body)), "UTM002") == []
+    # a page's value that differs is still judged, beside the downloads, at its line alone
+    page = "https://shop.test/catalog?utm_source=email&utm_medium=email&utm_campaign=bf-2026"
+    body = body_with(f'<p><a href="{pdf}">Прайс</a></p>\n<p><a href="{page}">Каталог</a></p>')
+    [utm002] = only(check(write_campaign(tmp_path / "page", body=body, tables=utm)), "UTM002")
+    assert utm002.message == "utm_campaign='bf-2026', the campaign sets 'bf'"
+    assert (utm002.url, utm002.places) == (page, ("email.html:10",))
+
+
 def test_the_evidence_of_a_null_says_null_not_missing(tmp_path: Path) -> None:
     """The probe renders city null: Jinja prints "None" for a null, "" for a missing field.
     It said "with no value for city in the data … “город: None”", which a sample without city
