@@ -235,7 +235,8 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     is a warning "could not verify". So is a preheader holding fields of the data the API
     call that sends it passes (Postmark's `TemplateModel`) that no sample recipient gives:
     they render empty here, and the finding quotes them as "[name]" (an error when the rest
-    alone is over the limit). So is a preheader that puts the platform's own preview
+    alone is over the limit; a preheader that is nothing but them, `{{preheader}}`, is said to
+    be only what the send fills in). So is a preheader that puts the platform's own preview
     text among words of its own (`Read: *|MC_PREVIEW_TEXT|*`): the finding says how many of
     the limit's characters those words take (an error when they alone are over it). So is a
     preview element named only by its class or id
@@ -284,8 +285,19 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
             # the API call's fields no sample gives (Postmark's TemplateModel) render empty
             # here: what the rest measures is certain, the whole is not
             shown, names = unseen
+            filled = replace(measured, unknown=measured.unknown + names, shown=shown)
+            if filled.length == 0:
+                # nothing but those fields: "0 characters" would say the preview is empty
+                message = t(
+                    "could not verify the preheader's length: it is only what the send fills "
+                    "in ({unknown}), which mailcheck cannot see: “{text}”",
+                    unknown=quoted_names(filled.unknown + filled.stand_ins),
+                    text=quoted(shown),
+                )
+                yield Problem(message, "preheader", severity=Severity.WARNING)
+                return
             yield over_with_unknown(
-                replace(measured, unknown=measured.unknown + names, shown=shown),
+                filled,
                 limit,
                 "preheader",
                 over=N_(

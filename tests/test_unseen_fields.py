@@ -92,3 +92,34 @@ def test_pre002_is_silent_about_a_recipients_field_without_samples(tmp_path: Pat
     html = _page(INVOICE, "<p>Your invoice.</p>", unsubscribe="https://shop.test/u")
     result = check(write_campaign(tmp_path, html=html))
     assert only(result, "PRE002") == []
+
+
+def test_pre002_says_a_preheader_of_api_fields_alone_is_only_what_the_send_fills_in(
+    tmp_path: Path,
+) -> None:
+    """A preheader that is nothing but a field of the API call's data ("{{preheader}}") was
+    said to be "0 characters, limit 90, and then what the send fills in" (QA probe, session
+    32): no character of it is known, and none is mailcheck's to count. One PRE002 warning
+    says so; PER001 is the field's finding, PRE001 says nothing (no second finding)."""
+    result = check(_postmark(tmp_path, _page("{{preheader}}", "<p>Your invoice.</p>")))
+    [pre] = only(result, "PRE002")
+    assert (pre.severity, pre.location) == (Severity.WARNING, "preheader")
+    assert pre.message == (
+        "could not verify the preheader's length: it is only what the send fills in "
+        "(“preheader”), which mailcheck cannot see: “[preheader]”"
+    )
+    assert only(result, "PRE001") == [] and len(only(result, "PER001")) == 1
+    # written in campaign.toml, with spaces inside the tag: the same
+    d = write_campaign(
+        tmp_path / "toml",
+        html=_page("", "<p>Your invoice.</p>"),
+        esp="postmark",
+        subject="New comment",
+        preheader="{{ preheader_text }}",
+    )
+    [pre] = only(check(d), "PRE002")
+    assert (pre.severity, pre.location) == (Severity.WARNING, "preheader")
+    assert pre.message == (
+        "could not verify the preheader's length: it is only what the send fills in "
+        "(“preheader_text”), which mailcheck cannot see: “[preheader_text]”"
+    )
