@@ -18,7 +18,7 @@ from mailcheck.linkinfo import (
     unfilled,
 )
 from mailcheck.model import Link, Severity
-from mailcheck.rules import Context, Problem, rule
+from mailcheck.rules import Context, Problem, per_campaign, rule
 from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, leftover_tags
 from mailcheck.trackers import (
     LANDING_KEYS,
@@ -116,13 +116,14 @@ def fragment_utms(url: str) -> list[str]:
     return [k for k, _ in parse_qsl(query, keep_blank_values=True) if k.startswith("utm_")]
 
 
-def utm_links(ctx: Context) -> list[Link]:
+@per_campaign  # the three UTM rules and UTM002's reference values read them: judged once
+def utm_links(ctx: Context) -> tuple[Link, ...]:
     """Clickable web links the UTM rules judge: unsubscribe, preference-centre (a link that
     manages the reader's e-mail preferences) and ESP system links are exempt, and so are a
     layout's stand-ins (example.com): LNK003 reports them, and their UTMs go with the address
     that replaces them (one root cause, one finding)."""
     sender = ctx.from_domain  # (the From address, parsed once per campaign)
-    return [
+    return tuple(
         link
         for link in ctx.all_links()
         if link.kind in ("a", "area")
@@ -131,7 +132,7 @@ def utm_links(ctx: Context) -> list[Link]:
         and not is_unsubscribe(link, (), sender)
         and not manages_subscription(link)
         and not _stand_in(ctx, link)
-    ]
+    )
 
 
 def _stand_in(ctx: Context, link: Link) -> bool:
@@ -430,6 +431,7 @@ def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
         )
 
 
+@per_campaign  # UTM002 reports them, UTM003 leaves them to it: worked out once for both
 def inconsistent_values(ctx: Context) -> dict[tuple[str, str], tuple[str, list[Link]]]:
     """(key, value) pairs that differ from ``[utm]`` or from the campaign's usual value: what
     the value should be, and the links that carry it."""

@@ -17,13 +17,14 @@ yields :class:`Problem` s. It never parses HTML or opens a socket: the engine ha
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from html.entities import html5
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from mailcheck.i18n import Message, t
 from mailcheck.model import (
@@ -42,6 +43,8 @@ if TYPE_CHECKING:
     from mailcheck.config import Config
     from mailcheck.facts import Facts, LinkResult
     from mailcheck.linkinfo import UnsubscribeLinks
+
+_T = TypeVar("_T")
 
 CODE_RE = re.compile(r"^[A-Z][A-Z0-9]{0,7}[0-9]{3}$")  # a family (SPF, A11Y) and 3 digits
 # The places a finding about a pattern repeated all over a file lists at most (its message
@@ -543,6 +546,27 @@ class Context:
     @cached_property
     def _anchor_names(self) -> frozenset[str]:
         return self.campaign.anchor_names()
+
+    @cached_property
+    def _per_campaign(self) -> dict[Callable[[Context], object], object]:
+        """What :func:`per_campaign` functions worked out for this campaign, by function."""
+        return {}
+
+
+def per_campaign(compute: Callable[[Context], _T]) -> Callable[[Context], _T]:
+    """``compute`` worked out once per campaign however many rules ask: a value several rules
+    of a module read (the UTM rules' links, judged link by link) is computed by the first that
+    asks, as :class:`Context`'s own are. It lives as long as the Context (one campaign's
+    judging): callers read it and never change it."""
+
+    @functools.wraps(compute)
+    def once(ctx: Context) -> _T:
+        memo = ctx._per_campaign
+        if compute not in memo:
+            memo[compute] = compute(ctx)
+        return cast(_T, memo[compute])
+
+    return once
 
 
 CheckFn = Callable[[Context], Iterable[Problem]]

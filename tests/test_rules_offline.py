@@ -1730,3 +1730,34 @@ def test_the_from_address_is_parsed_once_for_every_rule(monkeypatch: pytest.Monk
     # the UTM rules and UNS001 ask for it again and again while judging one campaign: read once
     monkeypatch.setattr(email.utils, "parseaddr", lambda value: pytest.fail("parsed again"))
     assert ctx.from_domain == "shop.example"
+
+
+def test_the_utm_rules_judge_a_campaigns_links_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mailcheck.checks.utm as utm
+
+    from mailcheck.config import Config
+
+    sale = "https://shop.test/sale?utm_source=email&utm_medium=email&utm_campaign=bf"
+    upper = "https://shop.test/new?utm_source=email&utm_medium=email&utm_campaign=BF"
+    body = f'{CLEAN_BODY}\n<p><a href="{sale}&x=1">More</a></p>\n<p><a href="{upper}">New</a></p>'
+    d = write_campaign(tmp_path, body=body)
+    judged: list[str] = []
+    stand_in = utm._stand_in
+
+    def counting(ctx: Any, link: Any) -> bool:
+        judged.append(link.href)
+        return stand_in(ctx, link)
+
+    monkeypatch.setattr(utm, "_stand_in", counting)
+    result = check(d, Config(root=tmp_path, select=("UTM001", "UTM002", "UTM003")))
+    # UTM001, UTM002 (and its reference values) and UTM003 read the links one campaign's
+    # judging worked out once, each link judged once, not once per rule
+    assert sorted(judged) == sorted([sale, f"{sale}&x=1", upper])
+    # UTM002 and UTM003 read one set of inconsistent values: the upper-case value is UTM002's
+    # one finding at its link's line, not UTM003's too
+    line = (d / "email.html").read_text(encoding="utf-8").splitlines().index(
+        f'<p><a href="{upper}">New</a></p>'
+    ) + 1
+    assert [(f.code, f.places) for f in result.findings] == [("UTM002", (f"email.html:{line}",))]
