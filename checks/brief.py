@@ -791,8 +791,11 @@ _URL_WRITTEN = regex.compile(
 # a last label of digits alone (an IP address's) does. After a stand-in's they are its
 # footnote's mark ("https://acme.c0m<sup>2</sup>"): no top-level domain has a digit, whichever
 # digits the mark is, so the host is a stand-in.
+# Simple case folding ((?-f)): V1's full folding, which only lets a literal run match a letter
+# that folds to several ("ss" and "ß"), changes nothing here (classes, and the literals
+# "http", "xn--", hold no such run), and made each match 7 times slower (~10 µs a URL).
 _WRITTEN_HOST = regex.compile(
-    r"(?:https?://)?((?:[\p{L}\d-]+\.)+(?:xn--[a-z\d-]+|\p{L}{2,}|[a-z]+(?:[\d-]+[a-z]+)+))"
+    r"(?-f)(?:https?://)?((?:[\p{L}\d-]+\.)+(?:xn--[a-z\d-]+|\p{L}{2,}|[a-z]+(?:[\d-]+[a-z]+)+))"
     r"(?:(?<=[\d-][a-z]+)(\d+))?(?=[/?#:]|$)",
     regex.I | regex.V1,
 )
