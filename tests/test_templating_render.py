@@ -529,8 +529,9 @@ def test_a_link_url_the_application_builds_is_compiled_once_for_a_batch(
 def test_a_link_url_without_tags_is_rendered_once_for_all_the_variants(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """A URL that reads no variable renders to itself for every recipient: it is rendered for
-    the campaign's first document only; one with a tag is rendered for each distinct one."""
+    """A URL that reads no variable renders to itself for every recipient: it is never
+    rendered (its text is what a render returns); one with a tag is rendered for each
+    distinct document."""
     from mailcheck.templating import jinja
 
     sources: dict[int, str] = {}
@@ -556,10 +557,67 @@ def test_a_link_url_without_tags_is_rendered_once_for_all_the_variants(
     # the longest values are Ольга's: two distinct documents, each parsed once
     assert len({id(r.document) for r in c.renders}) == 2
     assert rendered.count(templated) == 2
-    assert rendered.count(fixed) == 1
+    assert rendered.count(fixed) == 0
     for variant, name in zip(c.renders, ("Ольга", "Иван", "Ольга"), strict=True):
         assert variant.document is not None
         assert [(link.href, link.raw) for link in variant.document.links] == [
             (fixed, fixed),
             (f"https://shop.example/once-per-variant?n={name}", templated),
         ]
+
+
+@pytest.mark.parametrize("dialect", ["jinja", "liquid"])
+def test_a_part_without_tags_is_never_rendered_and_reads_as_written(
+    dialect: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A part of text alone (List-Unsubscribe-Post, a subject without a tag) is the same for
+    every variant and every blanked variable: the engine never renders it, and each variant
+    has it as written."""
+    from mailcheck.templating import jinja, liquid
+
+    template = jinja.JinjaTemplate if dialect == "jinja" else liquid.LiquidTemplate
+    real_render = template.render
+    rendered: list[str] = []
+
+    def counting_render(self: Any, values: Any) -> str:
+        out = real_render(self, values)
+        rendered.append(out)
+        return out
+
+    monkeypatch.setattr(template, "render", counting_render)
+    post = "List-Unsubscribe=One-Click; tagless-" + dialect
+    subject = "Скидка 30% на всё, tagless-" + dialect
+    c = render(
+        "<p>Привет, {{ first_name }}!</p>",
+        subject=subject,
+        dialect=dialect,
+        samples=[{"first_name": "Анна"}, {"first_name": ""}],
+        headers={"List-Unsubscribe-Post": post},
+    )
+    assert [r.label for r in c.renders] == ["longest values", "sample 1 (Анна)", "sample 2"]
+    for variant in c.renders:
+        assert variant.subject == subject
+        assert variant.headers == {"List-Unsubscribe-Post": post}
+    assert post not in rendered and subject not in rendered
+    # the HTML with its tag is rendered: each variant, the neutral words, the blanks
+    assert sum(out.startswith("<p>Привет") for out in rendered) >= 3
+
+
+@pytest.mark.parametrize("dialect", ["jinja", "liquid"])
+@pytest.mark.parametrize(
+    "text", ["", "plain", "a\r\nb\rc\n", "строка\n\n", "{ not a tag }", "trailing\n"]
+)
+def test_a_part_without_tags_reads_as_a_budgeted_render_returns_it(dialect: str, text: str) -> None:
+    """The text taken for a part without tags is what a render within a budget returns:
+    Jinja's lexer makes every line break "\\n", python-liquid's stream too (such a text is
+    left to a render there)."""
+    from mailcheck.config import LimitsConfig
+    from mailcheck.templating import budget, jinja, liquid
+    from mailcheck.templating.render import _Budgeted
+
+    parsed = (jinja if dialect == "jinja" else liquid).parse(text, lambda name: False)
+    limits = LimitsConfig()
+    wrapped = _Budgeted(parsed, limits)
+    as_read = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert wrapped.literal == (None if dialect == "liquid" and "\r" in text else as_read)
+    assert wrapped.render({}) == budget.budgeted(parsed.render, limits)({})

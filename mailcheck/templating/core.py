@@ -97,6 +97,11 @@ class Parsed(Protocol):
     only reads like it sees them (HubL, Twig, Liquid read order.items as the field). Which one
     counts is the campaign's: the mistakes only where the dialect is declared for an ESP that
     runs its very engine.
+
+    And ``literal``: for a part that writes no tag at all (a List-Unsubscribe-Post header,
+    most links' URLs), the text every render of it returns within a budget, whatever the
+    values; None (or no attribute) for any other part. Such a part is not rendered again for
+    each variant and each blanked variable.
     """
 
     @property

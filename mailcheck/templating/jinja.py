@@ -358,6 +358,7 @@ class JinjaTemplate:
         self.uses = walker.uses
         self.mistakes = walker.mistakes
         self.keyed_uses = walker.keyed_uses
+        self.literal = _literal(ast)
         # read with a dict's keys first, on demand: does a failed render fail for a mistake?
         # (rendered so already where the platform reads them so: its failure is its own)
         self._ast = ast if walker.mistakes and not key_first else None
@@ -428,6 +429,19 @@ def _file_named(node: nodes.Node) -> str | None:
 def _campaign_file(name: str) -> str | None:
     files = partials.current()
     return files.source(name) if files is not None else None
+
+
+def _literal(ast: nodes.Template) -> str | None:
+    """What a template of text alone renders (None for one with any tag): its text as the
+    lexer left it (line breaks made "\\n"), which is what the generated code yields."""
+    if not ast.body:
+        return ""
+    output = ast.body[0]
+    if len(ast.body) != 1 or not isinstance(output, nodes.Output):
+        return None
+    if not all(isinstance(child, nodes.TemplateData) for child in output.nodes):
+        return None
+    return "".join(child.data for child in output.nodes if isinstance(child, nodes.TemplateData))
 
 
 def parse(source: str, is_system: IsSystem) -> JinjaTemplate:

@@ -279,6 +279,7 @@ class LiquidTemplate:
             name for name in walker.partials if files is None or files.source(name) is None
         ]
         self.partials_at = walker.partials_at
+        self.literal = _literal(self._template.tree.statements)
 
     def render(self, values: Mapping[str, object]) -> str:
         try:
@@ -292,6 +293,16 @@ class LiquidTemplate:
             if over is not None:
                 raise over from None
             raise TemplateError(t("rendering failed: {why}", why=str(exc))) from None
+
+
+def _literal(statements: list[Node]) -> str | None:
+    """What a template of text alone renders (None for one with any tag). Within a budget
+    python-liquid writes to a stream that reads every line break as "\\n": a text with a
+    carriage return is left to a render."""
+    if not all(isinstance(node, LiteralNode) for node in statements):
+        return None
+    text = "".join(node.tok.value for node in statements if isinstance(node, LiteralNode))
+    return None if "\r" in text else text
 
 
 def _over_budget(exc: ResourceLimitError) -> budget.OverBudget:

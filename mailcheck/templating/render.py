@@ -106,8 +106,16 @@ class _Budgeted:
         # it may cancel the whole message (SendAborted) for some values: Braze's abort_message
         self.may_abort: bool = getattr(parsed, "may_abort", False)
         self.aborts_unless: frozenset[str] = frozenset(getattr(parsed, "aborts_unless", ()))
+        # A part of text alone (a List-Unsubscribe-Post header, a link's URL without a tag)
+        # renders to the same text for every variant and blank: returned as it is, without a
+        # render and its budget, where a render would keep within the output budget too
+        literal: str | None = getattr(parsed, "literal", None)
+        fits = literal is not None and len(literal.encode()) <= limits.render_bytes
+        self.literal = literal if fits else None
 
     def render(self, values: Mapping[str, object]) -> str:
+        if self.literal is not None:
+            return self.literal
         try:
             return self._render(values)
         except MistakeFailure as exc:
