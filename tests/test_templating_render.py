@@ -621,3 +621,89 @@ def test_a_part_without_tags_reads_as_a_budgeted_render_returns_it(dialect: str,
     as_read = text.replace("\r\n", "\n").replace("\r", "\n")
     assert wrapped.literal == (None if dialect == "liquid" and "\r" in text else as_read)
     assert wrapped.render({}) == budget.budgeted(parsed.render, limits)({})
+
+
+# (template, the names an empty text and None render alike in it)
+_FALSY_ALIKE = [
+    ("{% if first_name %}{{ first_name }}, привет!{% else %}Привет!{% endif %}", {"first_name"}),
+    ("{{ first_name | default('Друг', true) }}, −30%", {"first_name"}),
+    ("{{ first_name | d('Друг', boolean=true) }}", {"first_name"}),
+    ("{{ first_name or 'Друг' }}", {"first_name"}),
+    ("{{ first_name if first_name else 'Друг' }}", {"first_name"}),
+    (
+        "{% if first_name and city %}{{ first_name }} из {{ city }}{% endif %}",
+        {"first_name", "city"},
+    ),
+    ("{% if not first_name %}Привет!{% endif %}", {"first_name"}),
+    ("{% if user.name %}{{ user.name }}{% endif %}", {"user.name"}),
+    ("{{ first_name }}", set()),
+    ("{{ first_name | default('Друг') }}", set()),
+    ("{{ first_name | upper | default('Друг', true) }}", set()),
+    ("{% if first_name == '' %}Привет!{% endif %}", set()),
+    ("{% if first_name is none %}Привет!{% endif %}", set()),
+    ("{% if first_name is defined %}{{ first_name }}{% endif %}", set()),
+    ("{% if first_name | length %}{{ first_name }}{% endif %}", set()),
+    ("{% if first_name != '' %}{{ first_name }}{% endif %}", set()),
+    ("{% if first_name %}{% else %}{{ first_name }}{% endif %}", set()),
+    ("{% for c in first_name %}{{ c }}{% endfor %}", set()),
+    ("{{ first_name ~ '!' }}", set()),
+    ("{% set x = first_name %}{{ x }}", set()),
+    ("{% if user %}{{ user.name }}{% endif %}", set()),
+    ("{{ x or first_name }}", {"x"}),
+]
+
+
+@pytest.mark.parametrize(("source", "alike"), _FALSY_ALIKE)
+def test_jinja_says_which_names_an_empty_text_and_none_render_alike(
+    source: str, alike: set[str]
+) -> None:
+    """The blanking probe tries Jinja's variables with "" and with None; where the template
+    reads a name only for its truth (or with a fallback for any false value) both render the
+    same, and it says so. Each name it names renders alike indeed."""
+    from mailcheck.templating import jinja
+    from mailcheck.templating.core import TemplateError
+
+    template = jinja.parse(source, lambda name: False)
+    assert template.falsy_alike == alike
+
+    def rendered(values: dict[str, object]) -> str:
+        try:
+            return template.render(values)
+        except TemplateError as exc:
+            return f"failed: {exc}"
+
+    for name in alike:
+        others: dict[str, object] = {n: "x" for n in alike if n != name}
+        assert rendered({**others, name: ""}) == rendered({**others, name: None}), name
+
+
+def test_the_none_blank_is_not_rendered_where_every_use_is_tested_for_its_truth(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Blanking first_name with None renders what "" did where each use of it is guarded by
+    {% if first_name %} or falls back for any false value: the None blank of it is not
+    rendered. A variable printed as it is ({{ city }}: "None") still is, and its breakage
+    names None."""
+    from mailcheck.templating import jinja
+
+    real_render = jinja.JinjaTemplate.render
+    nones: list[str] = []
+
+    def counting_render(self: Any, values: Any) -> str:
+        nones.extend(name for name, value in values.items() if value is None)
+        return real_render(self, values)
+
+    monkeypatch.setattr(jinja.JinjaTemplate, "render", counting_render)
+    c = render(
+        "<h1>{% if first_name %}{{ first_name }}, привет!{% else %}Привет!{% endif %}</h1>"
+        "<p>Доставка в {{ city }} бесплатно.</p>",
+        subject="{{ first_name | default('Друг', true) }}, −30% на всё",
+        dialect="jinja",
+        samples=[{"first_name": "Анна", "city": "Москва"}, {"first_name": "Олег", "city": "Тверь"}],
+    )
+    assert "first_name" not in nones
+    assert nones.count("city") == 2  # once for each sample: the HTML prints it as it is
+    probe = [b for r in c.renders for b in r.probe]
+    assert [(b.part, b.snippet, b.variable, b.blank) for b in probe] == [
+        ("text", "в None", "city", None)
+    ] * 2

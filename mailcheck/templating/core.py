@@ -102,6 +102,11 @@ class Parsed(Protocol):
     most links' URLs), the text every render of it returns within a budget, whatever the
     values; None (or no attribute) for any other part. Such a part is not rendered again for
     each variant and each blanked variable.
+
+    And ``falsy_alike``: the names for which an empty text and None render the same part (each
+    of its uses tested for its truth alone, kept from rendering by such a test, or given a
+    fallback for any false value). A dialect that blanks with both (Jinja) renders None only
+    where a part does not say so.
     """
 
     @property

@@ -206,6 +206,9 @@ class _Fallback:
     text: str
     covers_empty: bool
     in_links: bool = True  # False: the ESP ignores it inside a URL (Unisender)
+    # it stands for the variable itself, no filter or call between ({{ x | default('y', true) }},
+    # not {{ x | upper | default('y', true) }}, where None is "NONE" and "" is "")
+    direct: bool = False
 
 
 @dataclass(frozen=True)
@@ -359,6 +362,8 @@ class JinjaTemplate:
         self.mistakes = walker.mistakes
         self.keyed_uses = walker.keyed_uses
         self.literal = _literal(ast)
+        # with a mistake the render may take another path (the keyed reading): none claimed
+        self.falsy_alike = frozenset() if walker.mistakes else walker.falsy_alike()
         # read with a dict's keys first, on demand: does a failed render fail for a mistake?
         # (rendered so already where the platform reads them so: its failure is its own)
         self._ast = ast if walker.mistakes and not key_first else None
@@ -481,6 +486,18 @@ def _dict_method(node: nodes.Node) -> nodes.Getattr | None:
     return found if isinstance(node, nodes.Name) else None
 
 
+def _plain(node: nodes.Node) -> bool:
+    """A variable's own value: a name, its attributes and keys (``user.name``,
+    ``user['name']``), never an index or key computed (``items[i]``)."""
+    while isinstance(node, nodes.Getattr | nodes.Getitem):
+        if isinstance(node, nodes.Getitem) and not (
+            isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str)
+        ):
+            return False
+        node = node.node
+    return isinstance(node, nodes.Name)
+
+
 def _const_text(node: nodes.Node | None) -> str:
     if isinstance(node, nodes.Const):
         return "" if node.value is None else str(node.value)
@@ -526,7 +543,24 @@ class _Walker:
         self.keyed_uses: list[Use] = []
         self.locals = set(_BUILTIN_NAMES)
         self.reading: list[str] = []  # the campaign's template files being walked
+        # every variable read, and those read somewhere an empty text and None may differ
+        self.read: set[str] = set()
+        self.unlike: set[str] = set()
         self.local_names(ast)
+
+    def falsy_alike(self) -> frozenset[str]:
+        """The variables that an empty text and None render alike: every use of each is
+        tested for its truth alone, stands where such a test of it keeps it from rendering, or
+        has a fallback for any false value (a variable also read as a longer or shorter path,
+        "user" beside "user.name", is left out: those uses are not told apart here)."""
+        return frozenset(
+            path
+            for path in self.read - self.unlike
+            if not any(
+                other != path and (other.startswith(path + ".") or path.startswith(other + "."))
+                for other in self.read
+            )
+        )
 
     def local_names(self, ast: nodes.Template) -> None:
         for name in ast.find_all(nodes.Name):
@@ -549,9 +583,13 @@ class _Walker:
         *,
         guarded: bool = False,
         keyed_only: bool = False,
+        falsy_alike: bool = False,
     ) -> None:
         if path.split(".", 1)[0] in self.locals:
             return
+        self.read.add(path)
+        if not falsy_alike and path not in scope.guards:
+            self.unlike.add(path)
         use = Use(
             name=path,
             line=0 if self.reading else line,  # another file's line is not the template's
@@ -696,7 +734,12 @@ class _Walker:
             self.add(path, node.lineno, scope, fb, keyed_only=True)
             return
         if path is not None:
-            self.add(path, node.lineno, scope, fb)
+            # read for its truth alone, or through a fallback for any false value: "" and None
+            # render alike here
+            alike = _plain(node) and (
+                read.how == "test" or (fb is not None and fb.direct and fb.covers_empty)
+            )
+            self.add(path, node.lineno, scope, fb, falsy_alike=alike)
             if isinstance(node, nodes.Getitem) and not isinstance(node.arg, nodes.Const):
                 self.expr(node.arg, scope, None)
             return
@@ -710,7 +753,8 @@ class _Walker:
             if node.name == UNISENDER_FILTER:
                 text = _const_text(node.args[0]) if node.args else ""
                 if node.node is not None:
-                    self.expr(node.node, scope, _Fallback(text, True, in_links=False), inner)
+                    fallback = _Fallback(text, True, in_links=False, direct=_plain(node.node))
+                    self.expr(node.node, scope, fallback, inner)
             elif node.name in _DEFAULT_FILTERS:
                 covers = False
                 if len(node.args) > 1 and isinstance(node.args[1], nodes.Const):
@@ -721,7 +765,8 @@ class _Walker:
                 text = _const_text(node.args[0]) if node.args else ""
                 if node.node is not None:
                     # a method is never empty: the fallback never stands in, read as the value
-                    self.expr(node.node, scope, _Fallback(text, covers), read)
+                    fallback = _Fallback(text, covers, direct=_plain(node.node))
+                    self.expr(node.node, scope, fallback, read)
             elif node.node is not None:
                 self.expr(node.node, scope, fb, inner)
             for arg in [*node.args, *(kw.value for kw in node.kwargs)]:
@@ -729,7 +774,8 @@ class _Walker:
             return
         if isinstance(node, nodes.Or):
             # a method is true: "order.items or x" is the method, read as the whole is
-            self.expr(node.left, scope, _Fallback(_const_text(node.right), True), read)
+            either = _Fallback(_const_text(node.right), True, direct=_plain(node.left))
+            self.expr(node.left, scope, either, read)
             self.expr(node.right, scope, fb, read)
             return
         if isinstance(node, nodes.CondExpr):

@@ -106,6 +106,7 @@ class _Budgeted:
         # it may cancel the whole message (SendAborted) for some values: Braze's abort_message
         self.may_abort: bool = getattr(parsed, "may_abort", False)
         self.aborts_unless: frozenset[str] = frozenset(getattr(parsed, "aborts_unless", ()))
+        self.falsy_alike: frozenset[str] = frozenset(getattr(parsed, "falsy_alike", ()))
         # A part of text alone (a List-Unsubscribe-Post header, a link's URL without a tag)
         # renders to the same text for every variant and blank: returned as it is, without a
         # render and its budget, where a render would keep within the output budget too
@@ -1095,18 +1096,32 @@ class _Blanker:
                 out += self._mended(flat, name, parts, base_broken, found)
                 if found:
                     continue  # already empty here: no blank can break anything new
+            # None renders as "" does where every part it renders says so (each use tested
+            # for its truth, or with a fallback for any false value): not rendered again. It
+            # is counted against the budget all the same, which decides how far the probe goes
+            alike = all(
+                name in getattr(p.parsed, "falsy_alike", ()) for p in (*parts, *self.cancelling)
+            )
+            after_empty: dict[str, str] | None = None  # what the "" blank rendered
             for blank in self.blanks:
                 if self.budget <= 0:
                     return out
                 self.budget -= len(parts)
-                values = self.renderer.values(_with(probe_flat, name, blank, self.dialect))
-                try:
-                    for other in self.cancelling:
-                        if other not in parts:
-                            other.parsed.render(values)
-                    rendered = {p.where: p.parsed.render(values) for p in parts}
-                except (TemplateError, SendAborted):
-                    continue
+                if blank is None and alike:
+                    if after_empty is None:
+                        continue  # "" failed (or cancelled the message): so does None
+                    rendered = after_empty
+                else:
+                    values = self.renderer.values(_with(probe_flat, name, blank, self.dialect))
+                    try:
+                        for other in self.cancelling:
+                            if other not in parts:
+                                other.parsed.render(values)
+                        rendered = {p.where: p.parsed.render(values) for p in parts}
+                    except (TemplateError, SendAborted):
+                        continue
+                    if blank == "":
+                        after_empty = rendered
                 # a part the blank leaves as it was cannot break anew: nothing to scan
                 changed = {w: t for w, t in rendered.items() if t != probe_parts.get(w)}
                 value = "" if blank == "" else None
