@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -287,3 +288,23 @@ def test_a_test_send_is_not_rendered_so_leftover_tags_stay_visible() -> None:
     assert c.renders[0].subject == "Привет, *|FNAME|*"
     assert c.renders[0].document is not None
     assert "{{ first_name }}" in c.renders[0].document.text
+
+
+def test_jinja_locals_of_every_kind_are_no_recipient_variables(tmp_path: Path) -> None:
+    """What the template names itself (a {% set %}, a loop's variable, a macro and its
+    parameters, what it imports from the campaign's own files) is no recipient variable;
+    what it reads besides is, each one."""
+    from mailcheck.templating import jinja, partials
+
+    (tmp_path / "macros.html").write_text(
+        "{% macro button(label) %}<a>{{ label }}</a>{% endmacro %}", encoding="utf-8"
+    )
+    source = (
+        '{% import "macros.html" as m %}{% from "macros.html" import button as b %}'
+        "{% macro greet(name) %}Привет, {{ name }}!{% endmacro %}{% set total = 3 %}"
+        "{{ greet(first_name) }} {% for item in items %}{{ item }}{% endfor %}"
+        "{{ m.button(city) }}{{ b(total) }}"
+    )
+    with partials.reading(tmp_path, 100_000):
+        template = jinja.parse(source, lambda name: False)
+    assert sorted({u.name for u in template.uses}) == ["city", "first_name", "items"]
