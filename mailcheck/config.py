@@ -18,6 +18,8 @@ from dataclasses import dataclass, field, fields, is_dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from mailcheck.i18n import t
+
 if TYPE_CHECKING:
     from mailcheck.model import Campaign
 
@@ -145,7 +147,8 @@ class Config:
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
-            raise ConfigError(f"profile must be one of {', '.join(map(repr, PROFILES))}")
+            choices = ", ".join(map(repr, PROFILES))
+            raise ConfigError(t("profile must be one of {choices}", choices=choices))
 
     @property
     def state_dir(self) -> Path:
@@ -166,10 +169,11 @@ class Config:
             return "$MAILCHECK_DB"
         return str(self.path) if self.path is not None else "the default, no config file found"
 
-    def merged(self, overrides: dict[str, Any], where: str = "overrides") -> Config:
+    def merged(self, overrides: dict[str, Any], where: str = "") -> Config:
         """A copy with keys from a campaign.toml or the CLI (kebab- or snake-case) applied.
 
-        ``where`` names the source in error messages (``"--"``: command-line flags).
+        ``where`` names the source in error messages (``"--"``: command-line flags; ``""``:
+        none, the caller says it, as a campaign.toml's INP001 does).
         """
         return _apply(self, overrides, where=where)
 
@@ -210,7 +214,14 @@ _NOT_SETTABLE = (
 
 
 def _label(where: str, key: str) -> str:
-    return f"--{key}" if where == "--" else f"{where}: {key}"
+    if where == "--":
+        return f"--{key}"
+    return f"{where}: {key}" if where else key
+
+
+def _setting(where: str, key: str) -> str:
+    """A key as error messages name it: ``pyproject.toml: 'subject-max'``."""
+    return f"{where}: {key!r}" if where else repr(key)
 
 
 def campaign_config(campaign: Campaign, config: Config) -> Config:
@@ -299,20 +310,25 @@ def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
             continue
         if isinstance(current, LinksConfig | DnsConfig | ReportConfig | LimitsConfig | SpamConfig):
             if not isinstance(value, dict):
-                raise ConfigError(f"{where}: {key!r} must be a table")
+                raise ConfigError(t("{setting} must be a table", setting=_setting(where, key)))
             inner = _table_label(where, key)
             changes[name] = _apply(current, value, inner)
             if isinstance(current, SpamConfig):
                 _check_one_scanner(changes[name], inner)
             continue
-        changes[name] = _coerce(current, value, f"{where}: {key!r}")
+        changes[name] = _coerce(current, value, _setting(where, key))
         if isinstance(cfg, LinksConfig) and name == "exclude":
-            _check_patterns(changes[name], f"{where}: {key!r}")
+            _check_patterns(changes[name], _setting(where, key))
         if name == "select" and not changes[name]:
             # a gate that runs no rule passes everything
             if where == "--":  # `--select ,`: no "--: 'select'"
                 raise ConfigError("--select names no rule: no rule would run (use --ignore)")
-            raise ConfigError(f"{where}: 'select' is empty: no rule would run (use 'ignore')")
+            raise ConfigError(
+                t(
+                    "{setting} is empty: no rule would run (use 'ignore')",
+                    setting=_setting(where, "select"),
+                )
+            )
         if name in ("select", "ignore"):
             refs = changes.get("code_refs", cfg.code_refs)
             changes["code_refs"] = (*refs, (_label(where, key), changes[name]))
@@ -329,7 +345,7 @@ def _table_label(where: str, key: str) -> str:
     if where == "--":
         return where
     header = f"tool.mailcheck.{key}" if Path(where).name == "pyproject.toml" else key
-    return f"{where}: [{header}]"
+    return f"{where}: [{header}]" if where else f"[{header}]"
 
 
 def _closest_key(cfg: Any, key: str) -> str:
@@ -362,7 +378,12 @@ def _check_patterns(patterns: tuple[str, ...], what: str) -> None:
             re.compile(pattern)
         except (re.error, OverflowError, RecursionError) as exc:
             raise ConfigError(
-                f"{what}: {pattern!r} is not a valid regular expression ({exc})"
+                t(
+                    "{what}: {pattern} is not a valid regular expression ({why})",
+                    what=what,
+                    pattern=repr(pattern),
+                    why=str(exc),
+                )
             ) from None
 
 
@@ -385,11 +406,18 @@ def _severity(
     current: tuple[tuple[str, str], ...], value: Any, what: str
 ) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, dict):
-        raise ConfigError(f'{what} must be a table of CODE = "error" | "warning"')
+        raise ConfigError(t('{what} must be a table of CODE = "error" | "warning"', what=what))
     table = dict(current)
     for code, level in value.items():
         if level not in SEVERITIES:
-            raise ConfigError(f'{what}: {code} must be "error" or "warning", not {level!r}')
+            raise ConfigError(
+                t(
+                    '{what}: {code} must be "error" or "warning", not {level}',
+                    what=what,
+                    code=code,
+                    level=repr(level),
+                )
+            )
         table[code.strip().upper()] = level
     return tuple(table.items())
 
@@ -397,30 +425,41 @@ def _severity(
 def _coerce(current: Any, value: Any, what: str) -> Any:
     if isinstance(current, bool):
         if not isinstance(value, bool):
-            raise ConfigError(f"{what} must be true or false")
+            raise ConfigError(t("{what} must be true or false", what=what))
         return value
     if isinstance(current, int | float):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{what} must be a number")
+            raise ConfigError(t("{what} must be a number", what=what))
         if not math.isfinite(value):
-            raise ConfigError(f"{what} must be a finite number, not {value}")
+            raise ConfigError(
+                t("{what} must be a finite number, not {value}", what=what, value=str(value))
+            )
         if value < 0:
-            raise ConfigError(f"{what} must not be negative")
+            raise ConfigError(t("{what} must not be negative", what=what))
         if isinstance(current, int):
             if value != int(value):
-                raise ConfigError(f"{what} must be a whole number, not {value}")
+                raise ConfigError(
+                    t("{what} must be a whole number, not {value}", what=what, value=str(value))
+                )
             if value > MAX_SETTING:
-                raise ConfigError(f"{what} is too large ({value}; at most {MAX_SETTING})")
+                raise ConfigError(
+                    t(
+                        "{what} is too large ({value}; at most {most})",
+                        what=what,
+                        value=str(value),
+                        most=str(MAX_SETTING),
+                    )
+                )
         return type(current)(value)
     if isinstance(current, tuple):
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{what} must be a list of strings")
+            raise ConfigError(t("{what} must be a list of strings", what=what))
         return tuple(value)
     if isinstance(current, str):
         if not isinstance(value, str):
-            raise ConfigError(f"{what} must be a string")
+            raise ConfigError(t("{what} must be a string", what=what))
         return value
     return value
 

@@ -849,8 +849,8 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     if overrides:
         try:
             _check_own_selection(config, config.merged(overrides))
-        except ConfigError as exc:
-            problem = str(exc).removeprefix("overrides: ")
+        except ConfigError as exc:  # said as config says it (a Message: in the reader's language)
+            problem = exc.args[0] if exc.args else str(exc)
             raise LoadError(t("campaign.toml: {problem}", problem=problem)) from None
         campaign.config_overrides = overrides
 
@@ -886,8 +886,7 @@ def _check_own_selection(config: Config, merged: Config) -> None:
     """ConfigError for a rule code the campaign.toml's ``select``/``ignore`` names that no rule
     has, or a selection that leaves no rule to run: this campaign's INP001 (as its unknown keys
     are), not the whole batch's exit 2, which stays for the configuration files' own."""
-    own = [(where.removeprefix("overrides: "), c) for where, c in merged.code_refs]
-    own = own[len(config.code_refs) :]
+    own = list(merged.code_refs[len(config.code_refs) :])
     if not own:
         return
     from mailcheck.config import command_line_selection
@@ -903,7 +902,11 @@ def _check_own_selection(config: Config, merged: Config) -> None:
     ):
         written = "; ".join(f"{where} = {list(codes)}" for where, codes in own)
         raise ConfigError(
-            f"select and ignore leave no rule to run ({written}): the campaign would pass unchecked"
+            t(
+                "select and ignore leave no rule to run ({written}): the campaign would pass "
+                "unchecked",
+                written=written,
+            )
         )
 
 

@@ -70,18 +70,33 @@ class Registry:
         a typo in ``select`` must not turn every rule off and pass (as in ruff).
         """
         from mailcheck.config import ConfigError
+        from mailcheck.i18n import Joined, Message, t
 
-        problems = []
+        problems: list[Message] = []
         for where, codes in refs:
             for code in codes:
                 if not code.strip():  # "" is a prefix of every code: it would match them all
-                    problems.append(f"{where}: an empty rule code")
+                    problems.append(t("{where}: an empty rule code", where=where))
                 elif self.unknown(code):
                     hint = self.closest(code)
-                    maybe = f" (did you mean {hint}?)" if hint else ""
-                    problems.append(f"{where}: unknown rule code or prefix {code!r}{maybe}")
+                    problems.append(
+                        t(
+                            "{where}: unknown rule code or prefix {code} (did you mean {hint}?)",
+                            where=where,
+                            code=repr(code),
+                            hint=hint,
+                        )
+                        if hint
+                        else t(
+                            "{where}: unknown rule code or prefix {code}",
+                            where=where,
+                            code=repr(code),
+                        )
+                    )
         if problems:
-            raise ConfigError("; ".join(problems) + "; `mailcheck rules` lists them")
+            raise ConfigError(
+                t("{problems}; `mailcheck rules` lists them", problems=Joined("; ", problems))
+            )
 
 
 def code_order(code: str) -> tuple[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import json
 import re
 from pathlib import Path
@@ -437,6 +438,66 @@ def test_input_errors_are_said_in_the_readers_language(
     assert [f.code for f in result.findings] == ["INP001"]  # nothing else of an unread input
     assert russian in render([result], language="ru")
     assert russian not in render([result])  # English by default
+
+
+class _Marking(gettext.NullTranslations):
+    """The Russian catalogue as it is, marking ⟦so⟧ a message it does not hold: a word said
+    through the catalogue shows either its translation or its mark, never bare English."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.known: dict[str, str] = translations("ru")._catalog  # type: ignore[attr-defined]
+
+    def gettext(self, message: str) -> str:
+        return str(self.known.get(message, f"⟦{message}⟧"))
+
+
+@pytest.mark.parametrize(
+    ("manifest", "marked"),
+    [
+        (
+            'ignore = ["LNK04"]\n',
+            "⟦⟦ignore: unknown rule code or prefix 'LNK04' (did you mean LNK004?)⟧; "
+            "`mailcheck rules` lists them⟧",
+        ),
+        (
+            'select = ["XYZ999", " "]\n',
+            "⟦⟦select: unknown rule code or prefix 'XYZ999'⟧; ⟦select: an empty rule code⟧; "
+            "`mailcheck rules` lists them⟧",
+        ),
+        ('subject-max = "fifty"\n', "⟦'subject-max' must be a number⟧"),
+        ("subject-max = -3\n", "⟦'subject-max' must not be negative⟧"),
+        ("subject-max = inf\n", "⟦'subject-max' must be a finite number, not inf⟧"),
+        ("subject-max = 1.5\n", "⟦'subject-max' must be a whole number, not 1.5⟧"),
+        ("required-utm = 3\n", "⟦'required-utm' must be a list of strings⟧"),
+        ("profile = 3\n", "⟦'profile' must be a string⟧"),
+        ("links = 3\n", "⟦'links' must be a table⟧"),
+        ("select = []\n", "⟦'select' is empty: no rule would run (use 'ignore')⟧"),
+        ("[links]\nexclude = ['(']\n", "⟦[links]: 'exclude': '(' is not a valid regular expr"),
+        ("severity = 3\n", '⟦[severity] must be a table of CODE = "error" | "warning"⟧'),
+        ('[severity]\nLNK004 = "fatal"\n', '⟦[severity]: LNK004 must be "error" or "warning"'),
+        ('profile = "de"\n', "⟦profile must be one of '', 'ru'⟧"),
+        ('ignore = ["ALL"]\n', "⟦select and ignore leave no rule to run (ignore = ['ALL'])"),
+    ],
+)
+def test_a_campaign_tomls_settings_are_said_through_the_catalogue(
+    tmp_path: Path, manifest: str, marked: str
+) -> None:
+    """A QA probe: under language = "ru" a campaign.toml's unknown rule code and its number
+    settings ('subject-max' must be a number …) stayed English in INP001 while its unknown
+    keys were Russian: config's own words did not go through the catalogue."""
+    from helpers import check
+
+    d = tmp_path / "c"
+    d.mkdir()
+    (d / "campaign.toml").write_text('subject = "Hi"\n' + manifest, encoding="utf-8")
+    (d / "email.html").write_text("<p>x</p>", encoding="utf-8")
+    result = check(d)
+    (finding,) = result.findings
+    assert finding.code == "INP001" and finding.location == str(d / "campaign.toml")
+    said = str(translate(finding.message, _Marking()))
+    assert said.startswith("campaign.toml: ⟦"), said  # the frame is the catalogue's own
+    assert marked in said, said
 
 
 def test_a_message_kept_as_json_data_still_translates() -> None:
