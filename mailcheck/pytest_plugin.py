@@ -686,11 +686,14 @@ def _first_finding(result: CampaignResult, language: str) -> str:
     """The first error (in strict mode, warning) of a failed campaign, in one line."""
     from mailcheck.i18n import translate, translations
     from mailcheck.model import Severity
+    from mailcheck.reports.text import said_places
 
     errors = [f for f in result.findings if f.severity is Severity.ERROR]
     first, *others = errors or result.findings
     said = " ".join(str(translate(first.message, translations(language))).split())
-    line = f"{first.code} {first.location}: {said}" if first.location else f"{first.code} {said}"
+    # where, as the finding's own line below says it (the campaign's parts translated)
+    where = " ".join(said_places(first, language).split())
+    line = f"{first.code} {where}: {said}" if where else f"{first.code} {said}"
     return f"{line} (+{len(others)})" if others else line
 
 

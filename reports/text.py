@@ -18,13 +18,20 @@ def _paint(text: str, what: str, colour: bool) -> str:
 
 def format_finding(f: Finding, colour: bool = False, language: str = DEFAULT_LANGUAGE) -> str:
     sev = _paint(f"{f.severity.value:<7}", f.severity.value, colour)
-    where = f"{compact(_shown_places(f), translations(language))}: " if f.places else ""
+    where = said_places(f, language)
+    where = f"{where}: " if where else ""
     # which link a finding is about matters more than anything else on the line
     url = f" — {f.url}" if f.url and f.url not in f.message else ""
     message = translate(f.message, translations(language))
     # campaign text (a subject, a URL, a file name) never writes a raw newline or ESC: in a
     # CI log a line of its own starting "::error::" would be a workflow command
     return f"  {sev} {inert(f.code):<8} {inert(f'{where}{message}{url}')}"
+
+
+def said_places(f: Finding, language: str = DEFAULT_LANGUAGE) -> str:
+    """Where a finding is, as its line says it: its places compacted, the parts of a campaign
+    ("subject", "preheader") in the reader's language; "" for a finding with no place."""
+    return compact(_shown_places(f), translations(language)) if f.places else ""
 
 
 def _shown_places(f: Finding) -> tuple[str, ...]:

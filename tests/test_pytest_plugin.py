@@ -510,6 +510,25 @@ def test_the_short_summary_names_the_first_error(project: pytest.Pytester) -> No
     )
 
 
+def test_the_short_summary_names_the_place_in_the_configured_language(
+    project: pytest.Pytester,
+) -> None:
+    """A QA probe: under `language = "ru"` the one-line summary said "SUB002 subject: в теме …"
+    while the finding's own line below said "тема:": the place is said as that line says it."""
+    (project.path / "mailcheck.toml").write_text('[report]\nlanguage = "ru"\n', encoding="utf-8")
+    result = project.runpytest(
+        "--mailcheck", "--mailcheck-offline", "-p", "no:cacheprovider", "-rf"
+    )
+    result.assert_outcomes(passed=2, failed=1)
+    result.stdout.re_match_lines(
+        [r"FAILED campaigns/bad/campaign.toml::mailcheck - SUB002 тема: в теме 73 симв\. .*"]
+    )
+    out = result.stdout.str()
+    assert "SUB002 subject:" not in out
+    # the failure's first line, the finding's own line and pytest's short summary
+    assert out.count("тема: в теме 73 симв.") == 3
+
+
 LOCAL_RULE = """\
 from mailcheck.model import Severity
 from mailcheck.rules import Problem, rule
