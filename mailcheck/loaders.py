@@ -26,6 +26,7 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -36,6 +37,7 @@ import stat
 import sys
 import tomllib
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
@@ -58,7 +60,7 @@ from mailcheck.charsets import (
 )
 from mailcheck.config import Config, ConfigError, LimitsConfig
 from mailcheck.confined import FILE, MESSAGE, RefusedInput, read_file
-from mailcheck.i18n import N_, Message, t
+from mailcheck.i18n import N_, Joined, Message, t
 from mailcheck.model import Campaign, Document, SourceKind
 from mailcheck.text import printable, quoted, stops_inside_tag
 from mailcheck.textpart import text_document
@@ -788,38 +790,124 @@ def decode_html(data: bytes, name: str) -> tuple[str, tuple[str, str, int] | Non
 # --- campaign.toml ---------------------------------------------------------------------------
 
 
+class _Problems:
+    """Every problem of one campaign.toml, for one INP001 that lists them all: the file is the
+    one root cause, and a user shown one problem per run needed as many runs as problems."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    @contextlib.contextmanager
+    def kept(self) -> Iterator[None]:
+        """Run one check of the file; its LoadError is kept, and the next check runs."""
+        try:
+            yield
+        except LoadError as exc:
+            self.said.append(exc.args[0])
+
+    def raise_them(self) -> None:
+        if len(self.said) == 1:
+            raise LoadError(self.said[0])
+        if self.said:
+            raise LoadError(Joined("; ", self.said))
+
+
 def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     campaign.kind = "toml"
     directory = path.parent
     limits = config.limits
-    data = _parse_toml(_read(path, directory, limits.file_bytes))
+    data = _parse_toml(_read(path, directory, limits.file_bytes))  # unread: nothing else to say
+    problems = _Problems()
     keys = {_canonical(k): k for k in data}
     unknown = [keys[k] for k in keys if k not in CAMPAIGN_KEYS and k not in CONFIG_KEYS]
-    if unknown:
-        import difflib  # only for a key that is wrong
-
-        key = unknown[0]
-        hint = difflib.get_close_matches(_canonical(key), sorted(CAMPAIGN_KEYS | CONFIG_KEYS), n=1)
-        shown = {"send-at": "send_at"}
-        if hint:
-            raise LoadError(
-                t(
-                    "campaign.toml: unknown key '{key}' (did you mean '{hint}'?)",
-                    key=key,
-                    hint=shown.get(hint[0], hint[0]),
-                )
-            )
-        raise LoadError(t("campaign.toml: unknown key '{key}'", key=key))
+    for key in unknown:
+        with problems.kept():
+            _unknown_key(key)
     get = {k: data[original] for k, original in keys.items()}
 
-    campaign.id = _string(get, "id") or campaign.id
-    campaign.client = _string(get, "client") or config.client
-    campaign.subject = _string(get, "subject")
-    campaign.from_addr = _sender(_string(get, "from"))
-    preheader = _string(get, "preheader")
-    if preheader is not None:
-        campaign.preheader = preheader
-        campaign.preheader_explicit = True
+    with problems.kept():
+        campaign.id = _string(get, "id") or campaign.id
+    with problems.kept():
+        campaign.client = _string(get, "client") or config.client
+    with problems.kept():
+        campaign.subject = _string(get, "subject")
+    with problems.kept():
+        campaign.from_addr = _sender(_string(get, "from"))
+    with problems.kept():
+        preheader = _string(get, "preheader")
+        if preheader is not None:
+            campaign.preheader = preheader
+            campaign.preheader_explicit = True
+    with problems.kept():
+        _dialect(campaign, get)
+    if "send-at" in get:
+        with problems.kept():
+            campaign.send_at, campaign.send_at_local = _send_at(get["send-at"])
+    if "dkim-selectors" in get:
+        with problems.kept():
+            campaign.dkim_selectors = _string_list(get, "dkim-selectors")
+    if "utm" in get:
+        with problems.kept():
+            campaign.utm = _string_table(get, "utm")
+            _check_utm_names(campaign.utm)
+    if "headers" in get:
+        with problems.kept():
+            campaign.headers = _string_table(get, "headers")
+            _subject_and_sender_from_headers(campaign, campaign.headers)
+    if "expect" in get:
+        with problems.kept():
+            campaign.expect = _expect(get["expect"])
+
+    overrides = {keys[k]: get[k] for k in keys if k in CONFIG_KEYS}
+    before = len(problems.said)
+    with problems.kept():
+        _refuse_run_wide(get)
+    if overrides and len(problems.said) == before:  # (else a refused key would be said twice)
+        _check_overrides(config, overrides, problems)
+        if len(problems.said) == before:
+            campaign.config_overrides = overrides
+
+    html_path = None
+    with problems.kept():
+        html_path = _html_path(directory, _file_name(get, "html"))
+        _load_manifest_html(campaign, html_path, directory, limits.file_bytes)
+    with problems.kept():
+        text_name = _file_name(get, "text")
+        if text_name is not None:  # named: the campaign's own, which must be read (else INP001)
+            path = directory / text_name
+            _take_text(campaign, path, printable(text_name), directory, limits.file_bytes)
+        elif html_path is not None:
+            _pair_text(campaign, html_path, directory, directory, limits.file_bytes)
+    samples = get.get("samples")
+    if samples is not None:
+        with problems.kept():
+            campaign.samples, lines = _samples(directory, samples, limits)
+            if isinstance(samples, str):
+                campaign.source_files.append(("samples", str(directory / samples)))
+                # a CSV's recipient is told by its line, as the file shows it (blank rows and a
+                # value over several lines are not recipients)
+                name = printable(samples)
+                campaign.sample_places = [f"{name}:{line}" for line in lines]
+    problems.raise_them()
+
+
+def _unknown_key(key: str) -> None:
+    import difflib  # only for a key that is wrong
+
+    hint = difflib.get_close_matches(_canonical(key), sorted(CAMPAIGN_KEYS | CONFIG_KEYS), n=1)
+    shown = {"send-at": "send_at"}
+    if hint:
+        raise LoadError(
+            t(
+                "campaign.toml: unknown key '{key}' (did you mean '{hint}'?)",
+                key=key,
+                hint=shown.get(hint[0], hint[0]),
+            )
+        )
+    raise LoadError(t("campaign.toml: unknown key '{key}'", key=key))
+
+
+def _dialect(campaign: Campaign, get: dict[str, Any]) -> None:
     template = _string(get, "template")
     esp = _string(get, "esp")
     if template is not None or esp is not None:
@@ -831,31 +919,10 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     if template is not None:
         campaign.dialect = template.strip().lower()
         campaign.dialect_explicit = True
-    if "send-at" in get:
-        campaign.send_at, campaign.send_at_local = _send_at(get["send-at"])
-    if "dkim-selectors" in get:
-        campaign.dkim_selectors = _string_list(get, "dkim-selectors")
-    if "utm" in get:
-        campaign.utm = _string_table(get, "utm")
-        _check_utm_names(campaign.utm)
-    if "headers" in get:
-        campaign.headers = _string_table(get, "headers")
-        _subject_and_sender_from_headers(campaign, campaign.headers)
-    if "expect" in get:
-        campaign.expect = _expect(get["expect"])
 
-    overrides = {keys[k]: get[k] for k in keys if k in CONFIG_KEYS}
-    _refuse_run_wide(get)
-    if overrides:
-        try:
-            _check_own_selection(config, config.merged(overrides))
-        except ConfigError as exc:  # said as config says it (a Message: in the reader's language)
-            problem = exc.args[0] if exc.args else str(exc)
-            raise LoadError(t("campaign.toml: {problem}", problem=problem)) from None
-        campaign.config_overrides = overrides
 
-    html_path = _html_path(directory, _file_name(get, "html"))
-    data_bytes = _read(html_path, directory, limits.file_bytes, "html")
+def _load_manifest_html(campaign: Campaign, html_path: Path, directory: Path, limit: int) -> None:
+    data_bytes = _read(html_path, directory, limit, "html")
     campaign.source_files.append(("html", str(html_path)))  # only what was read (content hash)
     campaign.html_label = printable(_relative(html_path, directory))
     source = uncompiled_source(data_bytes, campaign.html_label)
@@ -865,38 +932,56 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     if not campaign.preheader_explicit:
         campaign.preheader = static.preheader
 
-    text_name = _file_name(get, "text")
-    if text_name is not None:  # named: the campaign's own, which must be read (else INP001)
-        path = directory / text_name
-        _take_text(campaign, path, printable(text_name), directory, limits.file_bytes)
-    else:
-        _pair_text(campaign, html_path, directory, directory, limits.file_bytes)
-    samples = get.get("samples")
-    if samples is not None:
-        campaign.samples, lines = _samples(directory, samples, limits)
-        if isinstance(samples, str):
-            campaign.source_files.append(("samples", str(directory / samples)))
-            # a CSV's recipient is told by its line, as the file shows it (blank rows and a
-            # value over several lines are not recipients)
-            name = printable(samples)
-            campaign.sample_places = [f"{name}:{line}" for line in lines]
+
+def _check_overrides(config: Config, overrides: dict[str, Any], problems: _Problems) -> None:
+    """The config keys a campaign.toml sets, each checked on its own (so that every wrong one is
+    said), then together: the rules their select and ignore leave."""
+    before = len(problems.said)
+    for key, value in overrides.items():
+        with problems.kept(), _said_as_campaign_toml():
+            _check_own_codes(config, config.merged({key: value}))
+    if len(problems.said) == before:
+        with problems.kept(), _said_as_campaign_toml():
+            _check_some_rule_runs(config, config.merged(overrides))
 
 
-def _check_own_selection(config: Config, merged: Config) -> None:
-    """ConfigError for a rule code the campaign.toml's ``select``/``ignore`` names that no rule
-    has, or a selection that leaves no rule to run: this campaign's INP001 (as its unknown keys
-    are), not the whole batch's exit 2, which stays for the configuration files' own."""
-    own = list(merged.code_refs[len(config.code_refs) :])
+@contextlib.contextmanager
+def _said_as_campaign_toml() -> Iterator[None]:
+    try:
+        yield
+    except ConfigError as exc:  # said as config says it (a Message: in the reader's language)
+        problem = exc.args[0] if exc.args else str(exc)
+        raise LoadError(t("campaign.toml: {problem}", problem=problem)) from None
+
+
+def _own_codes(config: Config, merged: Config) -> list[tuple[str, tuple[str, ...]]]:
+    """The rule codes the campaign.toml wrote, and where (``ignore``)."""
+    return list(merged.code_refs[len(config.code_refs) :])
+
+
+def _check_own_codes(config: Config, merged: Config) -> None:
+    """ConfigError for a rule code the campaign.toml's ``select``/``ignore``/``[severity]``
+    names that no rule has: this campaign's INP001 (as its unknown keys are), not the whole
+    batch's exit 2, which stays for the configuration files' own."""
+    own = _own_codes(config, merged)
+    if own:
+        from mailcheck.registry import load_registry
+
+        load_registry().check_codes(own)
+
+
+def _check_some_rule_runs(config: Config, merged: Config) -> None:
+    """ConfigError for a campaign.toml's selection that leaves no rule to run (where the
+    configuration files' own left some): the campaign would pass unchecked."""
+    own = _own_codes(config, merged)
     if not own:
         return
     from mailcheck.config import command_line_selection
     from mailcheck.registry import load_registry, selected
 
-    registry = load_registry()
-    registry.check_codes(own)
     # the command line's --select/--ignore go on top of a campaign.toml's, as they will be
     effective = command_line_selection(merged, dict(config.cli_overrides))
-    rules = list(registry.rules)
+    rules = list(load_registry().rules)
     if not selected(rules, list(effective.select), list(effective.ignore)) and selected(
         rules, list(config.select), list(config.ignore)
     ):

@@ -1382,3 +1382,50 @@ def test_boundary_folded_inside_its_quotes_is_read_unfolded(tmp_path: Path) -> N
     assert c.text == "Hello" and c.html == "<p>Hello</p>"
     result = check(path)
     assert [f.code for f in result.findings if f.code.startswith("INP")] == []
+
+
+def test_every_problem_of_a_campaign_toml_is_one_inp001(tmp_path: Path) -> None:
+    """A QA probe: a campaign.toml with four problems took four runs to see them all, one
+    INP001 each. The file is the one root cause: one INP001 at it lists every problem."""
+    from helpers import check
+    from mailcheck.reports.text import render
+
+    manifest = 'subject = 42\nsubject-max = "fifty"\nsend_at = "tomorrow"\ncolour = "red"\n'
+    d = campaign_dir(tmp_path, manifest)
+    result = check(d)
+    assert [(f.code, f.location) for f in result.findings] == [("INP001", str(d))]
+    assert result.findings[0].message == (
+        "campaign.toml: unknown key 'colour'; "
+        "campaign.toml: 'subject' must be a string, not a number; "
+        "campaign.toml: send_at 'tomorrow' is not a date and time (e.g. 2026-11-27T10:00:00+03:00); "
+        "campaign.toml: 'subject-max' must be a number"
+    )
+    russian = render([result], language="ru")  # each problem in the reader's language
+    assert "campaign.toml: неизвестный ключ 'colour'; campaign.toml: 'subject' должен" in russian
+
+
+def test_every_file_a_campaign_toml_names_and_misses_is_one_inp001(tmp_path: Path) -> None:
+    """html, text and samples naming missing files were said one per run."""
+    from helpers import check
+
+    manifest = 'html = "nope.html"\ntext = "nope.txt"\nsamples = "nope.csv"\n'
+    d = campaign_dir(tmp_path, manifest, {})
+    result = check(d)
+    assert [(f.code, f.location) for f in result.findings] == [("INP001", str(d))]
+    assert result.findings[0].message == (
+        "html file 'nope.html' not found; text file 'nope.txt' not found; "
+        "samples file 'nope.csv' not found"
+    )
+
+
+def test_a_campaign_tomls_wrong_settings_are_all_said(tmp_path: Path) -> None:
+    """Each setting is checked on its own: a wrong number does not hide an unknown rule code."""
+    manifest = 'subject-max = "fifty"\npreheader-max = -1\nignore = ["LNK04"]\n'
+    c = load_file(campaign_dir(tmp_path, manifest))
+    assert c.load_error == (
+        "campaign.toml: 'subject-max' must be a number; "
+        "campaign.toml: 'preheader-max' must not be negative; "
+        "campaign.toml: ignore: unknown rule code or prefix 'LNK04' (did you mean LNK004?); "
+        "`mailcheck rules` lists them"
+    )
+    assert c.config_overrides == {}
