@@ -1081,7 +1081,10 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     no Russian word has and by how often its letters occur.
     An HTML file's `<meta charset>` is its label: one that names a charset its bytes are
     certainly not in is the same error (UTF-8 bytes under windows-1251 show «Привет» as
-    «РџСЂРёРІРµС‚» in a browser); the text is checked as meant.
+    «РџСЂРёРІРµС‚» in a browser); the text is checked as meant. So is a saved message's part
+    or encoded word whose label is not UTF-8 but whose bytes are, by the same reasoning
+    (`charset=koi8-r` on UTF-8 «Привет» shows «п÷я─п╦п╡п╣я┌»; GB2312 on UTF-8 «你好»
+    shows «浣犲ソ»), and the other rules read the text as meant (PRE001's preview).
 
     Text beyond ASCII whose charset nothing names is a warning: mailcheck reads it in a
     guessed charset (the finding names it), and a mail client guesses too, maybe otherwise.
@@ -1133,13 +1136,23 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
                 "charset={charset}, or encode the text in UTF-8)",
                 charset=charset_name(codec),
             )
-        elif codec == "utf-8":  # an HTML file's <meta>: the bytes are UTF-8
+        elif codec == "utf-8" and places[0] not in _MESSAGE_PLACES:  # an HTML file's <meta>
             word = _beyond_ascii(ctx) or "Привет"
             message = t(
                 "labelled charset={label} in its <meta>, but the bytes are UTF-8: browsers, "
                 "and mail clients that read the <meta>, read them as {label} and show each "
                 "letter beyond ASCII as two or three others («{word}» as «{shown}») (declare "
                 "charset=utf-8)",
+                label=charset_name(label),
+                word=word,
+                shown=word.encode().decode(read_as(label) or label, errors="replace"),
+            )
+        elif codec == "utf-8":  # a saved message's part or encoded word: the bytes are UTF-8
+            word = _utf8_word(ctx, places)
+            message = t(
+                "labelled charset={label}, but the bytes are UTF-8: mail clients read them as "
+                "{label} and show each letter beyond ASCII as two or three others («{word}» "
+                "as «{shown}») (declare charset=utf-8)",
                 label=charset_name(label),
                 word=word,
                 shown=word.encode().decode(read_as(label) or label, errors="replace"),
@@ -1352,6 +1365,34 @@ def _header_not_utf8(found: list[tuple[str, str]]) -> Problem:
         charset=_charsets([codec for _, codec in found]),
     )
     return Problem(message, places[0], locations=places)
+
+
+# Where a saved message's labels are: its parts and its subject or From name's encoded words
+_MESSAGE_PLACES = ("text/html part", "text/plain part", "subject")
+
+
+def _utf8_word(ctx: Context, places: list[str]) -> str:
+    """The first word beyond ASCII of the text at the first of ``places`` that has one, as
+    meant: BRF003's example of UTF-8 under another label, the text's own word."""
+    campaign, main = ctx.campaign, ctx.main
+    for place in places:
+        if place == "subject":
+            text = (main.subject if main else campaign.subject) or ""
+        elif place == "text/plain part":
+            text = (main.text if main else campaign.text) or ""
+        elif place == "text/html part":
+            text = ctx.document.text if ctx.document else campaign.html or ""
+        else:
+            continue  # the From's name: not a text _texts reads
+        for token in (w for w in text.split() if not w.isascii()):
+            # a word's letters («你好» of «你好！我公司…», written without spaces), else a sign
+            letters = [run for run in _LETTER_RUN.findall(token) if not run.isascii()]
+            if word := (letters[0] if letters else token.strip(string.punctuation))[:12]:
+                return word
+    return "Привет"
+
+
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
 def _cyrillic_word(ctx: Context, places: list[str], codec: str) -> str | None:

@@ -383,20 +383,57 @@ def html_label_misread(data: bytes, declared: str | None) -> tuple[str, str] | N
     if label == "utf-8":
         codec = utf8_label_misread(data, declared)
         return (label, codec) if codec else None
-    if _single_byte(label):
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-        else:
-            beyond_ascii = [c for c in text if not c.isascii()]
-            if len(beyond_ascii) >= 2 or (
-                beyond_ascii and unicodedata.category(beyond_ascii[0])[0] in "PSZ"
-            ):
-                return label, "utf-8"
-            return None
+    if utf8_under_label(data, declared):
+        return label, "utf-8"
+    if _single_byte(label) and _reads_as(data, "utf-8"):
+        return None  # UTF-8 with too little beyond ASCII to tell
     codec = cyrillic_labels_swapped(data, declared)
     return (label, codec) if codec else None
+
+
+# Charsets of two bytes to a character (Chinese, Japanese, Korean) whose text is told from
+# UTF-8 under their label: their bytes form a UTF-8 sequence about one character in eight
+_DOUBLE_BYTE = frozenset(
+    {"gb2312", "gbk", "gb18030", "big5", "big5hkscs", "shift_jis", "cp932", "euc_jp", "euc_kr"}
+    | {"cp949", "cp950", "johab"}
+)
+
+
+def utf8_under_label(data: bytes, declared: str | None) -> bool:
+    """Whether bytes labelled with a charset other than UTF-8 are certainly UTF-8: a mail
+    client or browser reads the label, and shows each letter beyond ASCII as two or three
+    others («Привет» as «РџСЂРёРІРµС‚» under windows-1251, «你好» as «浣犲ソ» under GB2312).
+
+    Under a single-byte label (windows-1251, KOI8-R, ISO-8859-1 …): UTF-8 to the last byte,
+    with two characters or more beyond ASCII or one sign ("©", "—"): text in those charsets
+    almost never forms a UTF-8 sequence, the letters of a Russian word never do, and a
+    sign's reads "Â©", "â€”", which no text writes. Under a double-byte one (GB2312,
+    Shift_JIS, Big5, EUC-KR …): UTF-8 to the last byte with four letters or more beyond
+    ASCII, all of one script (Cyrillic, Han and kana, Hangul …): such text forms a UTF-8
+    sequence about one character in eight, and those it forms are of any script."""
+    label = known_charset(declared)
+    if label is None or label.startswith("utf") or data.isascii():
+        return False
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    beyond_ascii = [c for c in text if not c.isascii()]
+    if _single_byte(label):
+        return len(beyond_ascii) >= 2 or unicodedata.category(beyond_ascii[0])[0] in "PSZ"
+    if label not in _DOUBLE_BYTE:
+        return False
+    letters = [c for c in beyond_ascii if c.isalpha()]
+    return len(letters) >= 4 and len({_script(c) for c in letters}) == 1
+
+
+def _script(letter: str) -> str:
+    """A letter's script as its Unicode name begins (CYRILLIC, LATIN, HANGUL …), Chinese and
+    Japanese letters one ("CJK": Han, hiragana and katakana write one text, «々» too)."""
+    name = unicodedata.name(letter, "")
+    if name.startswith(("CJK", "HIRAGANA", "KATAKANA", "IDEOGRAPHIC", "HALFWIDTH KATAKANA")):
+        return "CJK"
+    return name.split(" ", 1)[0]
 
 
 # What no reader of an HTML sees: scripts, styles and comments — not Outlook's conditional

@@ -36,6 +36,7 @@ from mailcheck.charsets import (
     unlabelled_charset,
     unseen_blanked,
     utf8_label_misread,
+    utf8_under_label,
 )
 from mailcheck.i18n import N_, t
 from mailcheck.linkinfo import content_id
@@ -384,7 +385,7 @@ def parse_message(data: bytes) -> ParsedMessage:
         _read_whole(html_part, payload, declared, N_("text/html part"))
         found.html_bytes = len(payload)
         found.html_sent_bytes = _encoded_size(html_part)
-        found.html, mislabel = _read_as_meant(payload, declared)
+        found.html, mislabel = _read_as_meant(payload, declared, html=True)
         _not_cut_off(msg, html_part, found.html)
         found.replacement_written = replacement_written(payload, found.html)
         if mislabel:
@@ -1034,14 +1035,21 @@ def _raw_8bit_charset(raw: str, declared: Sequence[str]) -> str | None:
     return None if codec == "utf-8" else codec
 
 
-def _read_as_meant(data: bytes, declared: str | None) -> tuple[str, tuple[str, str] | None]:
+def _read_as_meant(
+    data: bytes, declared: str | None, html: bool = False
+) -> tuple[str, tuple[str, str] | None]:
     """Text as its author wrote it, and (the label's codec, the bytes' codec) when its label
     names a charset the bytes are not in: UTF-8 on windows-1251 or KOI8-R bytes, KOI8-R and
     windows-1251 swapped. Mail clients read the label ("�" for every letter, or every
     Cyrillic letter another: «оПХБЕР»); the rules judge the text as meant (an unsubscribe
-    link's «Отписаться» is one), and BRF003 names the label once."""
+    link's «Отписаться» is one), and BRF003 names the label once. UTF-8 under another label
+    (:func:`utf8_under_label`; in an HTML part, told by the bytes a reader sees) is read as
+    UTF-8: a client shows «Привет» as «п÷я─п╦п╡п╣я┌» under KOI8-R, and the preview text
+    PRE001 quotes is the text as meant."""
     if codec := utf8_label_misread(data, declared):
         return decode_bytes(data, declared), ("utf-8", codec)
+    if utf8_under_label(unseen_blanked(data) if html else data, declared):
+        return data.decode("utf-8", errors="replace"), (known_charset(declared) or "", "utf-8")
     if codec := cyrillic_labels_swapped(data, declared):
         return data.decode(codec, errors="replace"), (known_charset(declared) or "", codec)
     return decode_bytes(data, declared), None

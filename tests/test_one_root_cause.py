@@ -1618,6 +1618,87 @@ def test_a_subject_word_labelled_utf8_in_windows_1251_is_the_same_error(tmp_path
     assert brf003.places == ("subject", "headers:2", "text/html part", "text/plain part")
 
 
+@pytest.mark.parametrize(
+    ("label", "shown"),
+    [
+        (b"koi8-r", "п÷я─п╦п╡п╣я┌"),
+        (b"windows-1251", "РџСЂРёРІРµС‚"),  # was only ftfy's mojibake warning
+        (b"iso-8859-1", "ÐŸÑ€Ð¸Ð²ÐµÑ‚"),
+        (b"gb2312", "袩褉懈胁械褌"),
+    ],
+)
+def test_a_part_labelled_another_charset_in_utf8_is_one_error_read_as_meant(
+    tmp_path: Path, label: bytes, shown: str
+) -> None:
+    # a Russian test send labelled koi8-r in UTF-8 bytes: every client shows «п÷я─п╦п╡п╣я┌»,
+    # and it passed, PRE001 quoting the garbled preview as the text (a QA probe). The same
+    # reasoning as an HTML's <meta>: UTF-8 to the last byte under a single-byte label
+    text = "Привет! Скидка 30% на всё до воскресенья."
+    send = write_test_send(
+        tmp_path / "send.eml",
+        text=text.encode(),
+        html=f"<p>{text}</p>{UNSUB_RU}".encode(),
+        charset=label,
+    )
+    result = check(send)
+    [brf003] = only(result, "BRF003")
+    assert brf003.severity is Severity.ERROR
+    assert brf003.places == ("text/html part", "text/plain part")
+    assert brf003.message == (
+        f"labelled charset={label.decode()}, but the bytes are UTF-8: mail clients read them as "
+        f"{label.decode()} and show each letter beyond ASCII as two or three others "
+        f"(«Привет» as «{shown}») (declare charset=utf-8)"
+    )
+    # the text is read as meant: the preview PRE001 quotes, the unsubscribe link
+    [pre001] = only(result, "PRE001")
+    assert "“Привет! Скидка 30% на всё" in pre001.message
+    assert only(result, "UNS001") == []
+    # labelled as it is: nothing to say
+    write_test_send(send, text=text.encode(), html=f"<p>{text}</p>{UNSUB_RU}".encode())
+    assert only(check(send), "BRF003") == []
+
+
+def test_chinese_utf8_under_gb2312_is_the_same_error_with_its_own_word(tmp_path: Path) -> None:
+    # SpamScope's mail_test_12: UTF-8 «你好» labelled GB2312, which every client shows as
+    # «浣犲ソ»; a double-byte label is told by four letters or more of one script
+    text = "你好！我公司可代开各类发票。"
+    send = write_test_send(
+        tmp_path / "send.eml", text=text.encode(), html=f"<p>{text}</p>".encode(),
+        charset=b"gb2312",
+    )  # fmt: skip
+    [brf003] = only(check(send), "BRF003")
+    assert brf003.severity is Severity.ERROR
+    assert brf003.places == ("text/html part", "text/plain part")
+    assert "charset=gb2312, but the bytes are UTF-8" in brf003.message
+    assert "(«你好» as «浣犲ソ»)" in brf003.message
+    # GB2312 text whose bytes happen to be UTF-8 (three letters: «ģĥħ» of «模磨魔») is none
+    gb = "模磨魔".encode("gb2312")
+    assert gb.decode("utf-8") == "ģĥħ"
+    write_test_send(send, text=gb, html=b"<p>" + gb + b"</p>", charset=b"gb2312")
+    assert only(check(send), "BRF003") == []
+
+
+@pytest.mark.parametrize(
+    ("label", "shown"),
+    [
+        (b"koi8-r", "п·я│п╣п╫п╫я▐я▐"),
+        (b"windows-1251", "РћСЃРµРЅРЅСЏСЏ"),
+        (b"gb2312", "袨褋械薪薪褟褟"),
+    ],
+)
+def test_a_subject_word_labelled_another_charset_in_utf8_is_the_same_error(
+    tmp_path: Path, label: bytes, shown: str
+) -> None:
+    # =?koi8-r?B?<UTF-8 bytes>?= passed (a QA probe); windows-1251 was a mojibake warning
+    word = b"=?" + label + b"?B?" + base64.b64encode("Осенняя распродажа".encode()) + b"?="
+    html = f"<p>Привет, Анна!</p>{UNSUB_RU}".encode()
+    send = write_test_send(tmp_path / "send.eml", text="Привет".encode(), html=html, subject=word)
+    [brf003] = only(check(send), "BRF003")
+    assert brf003.severity is Severity.ERROR
+    assert brf003.places == ("subject",)
+    assert f"(«Осенняя» as «{shown}»)" in brf003.message
+
+
 def _send_with_labels(
     path: Path, *, html: bytes, text: bytes | None = None, subject: bytes = b"Sale",
     sender: bytes = b"Shop", html_type: bytes = b"text/html", text_type: bytes = b"text/plain",
