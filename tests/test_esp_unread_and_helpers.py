@@ -188,6 +188,24 @@ def test_braces_written_as_references_are_text_not_a_leftover_tag(tmp_path: Path
     assert per003.message == "unrendered merge tag {{ first_name }} in the body"
 
 
+def test_a_braze_attribute_left_in_is_one_finding_quoting_the_whole_tag(tmp_path: Path) -> None:
+    # a QA probe: "Hi {{${first_name}}}" in a sent .eml was two PER003 errors, the first
+    # quoting "{{${first_name}}" (the first "}}" closed the "{{"), the second the "${…}" in it
+    unsub = b"<p><a href='https://shop.test/u'>Unsubscribe</a></p>"
+    html = b"<p>Sale</p>\n<p>Hi {{${first_name}}}, our sale is on.</p>\n" + unsub
+    sent = write_test_send(tmp_path / "braze.eml", text=b"Hi {{${first_name}}}", html=html)
+    [per003] = only(check(sent), "PER003")
+    assert per003.message == "unrendered merge tag {{${first_name}}} in the body and text part"
+    assert per003.places == ("text/html part:2", "text part")
+    # a "${…}" of its own beside it is a tag of its own
+    html = html.replace(b"our sale", b"${city} sale")
+    sent = write_test_send(tmp_path / "two.eml", text=b"Hi", html=html)
+    assert [f.message for f in only(check(sent), "PER003")] == [
+        "unrendered merge tag {{${first_name}}} in the body",
+        "unrendered merge tag ${city} in the body",
+    ]
+
+
 def test_a_php_tag_written_with_references_is_text_not_a_leftover_tag(tmp_path: Path) -> None:
     # a review probe: "<p>Write &lt;?= $x ?&gt; in your view</p>" in a test send was PER003
     # "unrendered merge tag <?= $x ?>", an error on code the author escaped to show

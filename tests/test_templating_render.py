@@ -444,6 +444,11 @@ def test_leftover_tags(text: str, tag: str) -> None:
     assert tag in leftover_tags(text)
 
 
+def test_a_tag_inside_a_tag_is_one_leftover_with_its_braces_closed() -> None:
+    assert leftover_tags("Hi {{${first_name}}}!") == ["{{${first_name}}}"]
+    assert leftover_tags("Hi {{{ name }}}, ${x}") == ["{{{ name }}}", "${x}"]
+
+
 def test_leftover_tags_skip_system_names_and_plain_text() -> None:
     assert leftover_tags("%%unsub_center_url%%", system=["unsub_center_url"]) == []
     assert leftover_tags("50% off, 100% cotton {curly} [square] *bold*") == []

@@ -292,7 +292,7 @@ def leftover_tags(text: str, system: Iterable[str] = ()) -> list[str]:
     for dialect in _dialects():  # every known dialect's own tags: %NAME%, #USER_NAME#, {$name}
         candidates += dialect.leftovers(text)
     found: list[tuple[int, str]] = []
-    for start, tag in candidates:
+    for start, tag in _outermost(text, candidates):
         name = _TAG_NAME.search(tag)
         if name and name.group(0).lower() in skip:
             continue
@@ -303,6 +303,28 @@ def leftover_tags(text: str, system: Iterable[str] = ()) -> list[str]:
         if tag not in seen:
             seen.add(tag)
             out.append(tag)
+    return out
+
+
+def _outermost(text: str, candidates: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The tags of ``candidates`` (start, tag) that no other holds, each with the braces it
+    opened closed: Braze's ``{{${first_name}}}`` is one tag, not ``{{${first_name}}`` (the
+    first "}}" ends a "{{" match) and ``${first_name}`` inside it, two findings for one."""
+    whole: list[tuple[int, str]] = []
+    for start, tag in candidates:
+        end = start + len(tag)
+        while tag.count("{") > tag.count("}") and text.startswith("}", end):
+            end += 1
+            tag = text[start:end]
+        whole.append((start, tag))
+    whole.sort(key=lambda c: (c[0], -len(c[1])))
+    out: list[tuple[int, str]] = []
+    reach = -1  # the end of the tags kept so far: one ending there or before is inside one
+    for start, tag in whole:
+        if start + len(tag) <= reach:
+            continue
+        out.append((start, tag))
+        reach = start + len(tag)
     return out
 
 
