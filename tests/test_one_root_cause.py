@@ -1305,6 +1305,22 @@ def test_per002_reads_a_test_sends_text_part_too(tmp_path: Path) -> None:
     )
 
 
+def test_per002_reads_a_greeting_with_a_gender_ending_or_an_honorific(tmp_path: Path) -> None:
+    # a QA probe: «Уважаемый(ая) , ждём вас», «Уважаемый(-ая) !», "Dear Mr. , thank you" in a
+    # sent .eml passed, while «Уважаемый ,» and "Hello ," were caught
+    for html, plain, said in [
+        ("<p>Уважаемый(ая) , ждём вас</p>", "Уважаемый(ая) , ждём вас", "Уважаемый(ая) ,"),
+        ("<p>Уважаемый(-ая) !</p>", "Уважаемый(-ая) !", "Уважаемый(-ая) !"),
+        ("<p>Dear Mr. , thank you</p>", "Dear Mr. , thank you", "Dear Mr. ,"),
+    ]:
+        [per002] = only(check(_test_send(tmp_path, html + UNSUB_RU, plain)), "PER002")
+        assert per002.message == f"broken text: “{said}”"
+        assert per002.places == ("text/html part:1", "text/plain part:1")
+    # with the name: nothing to say
+    named = _test_send(tmp_path, f"<p>Уважаемый(ая) Иван, ждём вас</p>{UNSUB_RU}", "Hi")
+    assert only(check(named), "PER002") == []
+
+
 def test_a_part_labelled_utf8_in_windows_1251_is_one_error_for_its_parts(tmp_path: Path) -> None:
     # mailcheck read the bytes as windows-1251 and said "ok"; a mail client reads the label,
     # a "�" for every letter (a QA probe)

@@ -996,6 +996,21 @@ def test_an_empty_fallback_that_breaks_the_text_is_no_fallback(
     assert only(result, "PER006") == []
 
 
+def test_an_empty_fallback_after_a_gendered_greeting_is_no_fallback_either(
+    tmp_path: Path,
+) -> None:
+    # a QA probe: «Привет, {{ name | default('', true) }},» was PER001, «Уважаемый(ая) …,»
+    # passed, though it reads «Уважаемый(ая) , ждём вас» for everyone without a name
+    greeting = "<p>Уважаемый(ая) {{ first_name | default('', true) }}, ждём вас!</p>"
+    result = check(write_campaign(tmp_path, body=body_with(greeting), template="jinja"))
+    [per001] = only(result, "PER001")
+    assert per001.message == (
+        "“first_name” has an empty fallback, which is none: "
+        'with first_name = "" the text reads “Уважаемый(ая) ,”'
+    )
+    assert per001.places == ("email.html:9",)
+
+
 def test_an_empty_fallback_that_breaks_nothing_is_left_alone(tmp_path: Path) -> None:
     # an optional addition, written to print nothing when missing: the text reads whole
     body = body_with('<p>Доставка бесплатна{{ city_note | default: "" }}.</p>')

@@ -370,6 +370,44 @@ def test_broken_text_quotes_a_two_word_greeting_whole() -> None:
     assert broken_text("Привет, !") == ["Привет, !"]
 
 
+@pytest.mark.parametrize(
+    ("text", "broken"),
+    [
+        ("Уважаемый(ая) , ждём вас", "Уважаемый(ая) ,"),
+        ("Уважаемый(-ая) !", "Уважаемый(-ая) !"),
+        ("Дорогой(ая) , скидка для вас", "Дорогой(ая) ,"),
+        ("Уважаем(ый/ая) , ваш заказ", "Уважаем(ый/ая) ,"),
+        ("Dear Mr. , thank you", "Dear Mr. ,"),
+        ("Hello Dr , welcome", "Hello Dr ,"),
+        ("Уважаемый г-н , ваш заказ готов", "Уважаемый г-н ,"),
+    ],
+)
+def test_a_greeting_with_its_gender_ending_or_an_honorific_left_without_a_name_is_broken(
+    text: str, broken: str
+) -> None:
+    # a QA probe: «Уважаемый(ая) , ждём вас», «Уважаемый(-ая) !» and "Dear Mr. , thank you"
+    # passed in a sent .eml (the word before the comma was «ая», or none after "Mr.")
+    assert broken_text(text, prose=True) == [broken]
+    assert broken_text(text) == [broken]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Уважаемый(ая) Иван, ждём вас",
+        "Уважаемый(ая), ждём вас",  # the form letter's own address, whole
+        "Dear Mr. Smith, thank you",
+        "Dear Sir , thank you",  # a reader addressed whole, a blank before the comma
+        "Call Mr. , now",  # no greeting: a typo of the copy in a text as written
+        "Price (USD) , see below",
+    ],
+)
+def test_a_gender_ending_or_an_honorific_with_its_name_or_no_greeting_is_not_broken(
+    text: str,
+) -> None:
+    assert broken_text(text, prose=True) == []
+
+
 def test_broken_text_as_written_reads_only_a_comma_at_a_line_start() -> None:
     # a test send's text as it stands: ", скидка" is a name gone, ":cc:content-type;" (a
     # header line that slid into a body) is no greeting broken

@@ -63,9 +63,25 @@ _LAST_WORD = regex.compile(r"(?<!\w)\w+(?=\n?\Z)")
 _GREETING_FIRST = regex.compile(r"(?i)(?<!\w)добр(?:ый|ое|ой)\s+$")
 
 
+# What a form letter writes between its greeting and the name, the greeting's word before it:
+# a gender ending in brackets («Уважаемый(ая)», «Уважаемый(-ая)», «Дорогой(ая)»,
+# «Уважаем(ый/ая)») or an honorific that a surname follows ("Dear Mr. ", "Hello Dr ",
+# «Уважаемый г-н »). "Sir", "Madam", «госпожа» address a reader whole: not among them
+_GREETING_TAIL = regex.compile(
+    r"(?i)(?<!\w)(\w+)(?:\([-–]?\w{1,3}(?:/[-–]?\w{1,3})?\)|"
+    rf"{_SPACE}+(?:mrs?|ms|mx|dr|prof|mme|mlle|г-н|г-жа)\.?)(?=\n?\Z)"
+)
+
+
 def _word_before(text: str, start: int) -> tuple[str, int] | None:
     """The word before ``start`` and where it starts (the snippet starts there, at the
-    greeting's first word when it has two: «Добрый день»)."""
+    greeting's first word when it has two: «Добрый день»). A greeting's gender ending in
+    brackets or an honorific between it and ``start`` is passed over: the word is the
+    greeting («Уважаемый» of «Уважаемый(ая) ,», "Dear" of "Dear Mr. ,")."""
+    m = _GREETING_TAIL.search(text, max(0, start - 40), start)
+    if m is not None and _GREETINGS.match(m.group(1)):
+        first = _GREETING_FIRST.search(text, max(0, m.start() - 12), m.start())
+        return m.group(1), first.start() if first else m.start()
     m = _LAST_WORD.search(text, max(0, start - 40), start)
     if m is None:
         return None
