@@ -56,7 +56,12 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     are one finding listing each name), a file on the designer's own disk
     (`file:///C:/Users/…`, `C:\\Users\\…\\logo.png`), and a host that is a loopback or
     private IP address (a dev server's `http://192.168.1.5:3000/hero.png`; meant in an
-    internal mailing: `links.allow-private = true`). Images with such a `src` are reported
+    internal mailing: `links.allow-private = true`). So is such a stand-in in the
+    `List-Unsubscribe` header, from which mailbox providers make their Unsubscribe button
+    (`<https://example.com/unsubscribe?id=123>`, `<mailto:unsub@example.com>`): one finding
+    at the header's line (or its `[headers]` entry in `campaign.toml`), apart from the
+    body's; a header with no https URL, or one no browser opens, is UNS003's, and a merge
+    tag left in it PER003's. Images with such a `src` are reported
     too, and so are stand-in pictures left from a layout (placehold.co, via.placeholder.com,
     dummyimage.com, picsum.photos …). Schemes are read as browsers read them
     (`java&#x09;script:` is `javascript:`); `vbscript:` and `data:` links go nowhere either
@@ -128,6 +133,27 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
         yield _stand_ins(stand_ins)
         found_by_reason = [(r, group) for r, group in found_by_reason if not unfilled(r)]
     yield from (group.problem for _, group in found_by_reason)
+    if ctx.list_unsubscribe_stand_ins:
+        yield _header_stand_ins(ctx)
+
+
+def _header_stand_ins(ctx: Context) -> Problem:
+    """LNK003's finding for the List-Unsubscribe header's stand-in URLs (example.com,
+    localhost): one header, one finding, at the header's place, each URL's reason said. The
+    body's links to the same place are set elsewhere (the HTML, not the ESP's or the sending
+    script's header), so they are findings of their own."""
+    found = ctx.list_unsubscribe_stand_ins
+    urls = tuple(url for url, _ in found)
+    return Problem(
+        t(
+            "the List-Unsubscribe header, from which mailbox providers make their Unsubscribe "
+            "button: {reasons}",
+            reasons=Joined("; ", [reason for _, reason in found]),
+        ),
+        location=ctx.header_place("List-Unsubscribe"),
+        url=urls[0] if len(urls) == 1 else None,
+        urls=urls if len(urls) > 1 else (),
+    )
 
 
 @dataclass(frozen=True)

@@ -610,7 +610,11 @@ def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
             candidates.append((link.href, ctx.link_places(link), result))
     from mailcheck.net.links import list_unsubscribe_urls
 
+    # (a stand-in, example.com or localhost, is LNK003's: one cause, one finding)
+    stand_ins = {url for url, _ in ctx.list_unsubscribe_stand_ins}
     for url in list_unsubscribe_urls(ctx.campaign.headers):
+        if url in stand_ins:
+            continue
         found = ctx.facts.link(url)
         if found is not None:
             candidates.append((url, ("List-Unsubscribe header",), found))

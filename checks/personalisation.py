@@ -156,7 +156,9 @@ _PART_WORDS = (
     N_("text part"),
     N_("text"),
     N_("plain-text part"),
+    N_("List-Unsubscribe header"),
 )
+_UNSUBSCRIBE_HEADER = "List-Unsubscribe header"  # the part of that name, read as rendered
 
 
 @rule(
@@ -690,8 +692,10 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a raw merge tag of any dialect that survives into the rendered subject,
     preheader, text or links: `{{ x }}`, `{% … %}`, `*|FNAME|*`, `%%name%%`, `[% x %]`,
-    `${ x }`, `%recipient.name%`, also percent-encoded (`%7B%7B`). One tag is one finding at
-    every part it shows, a link's at the link's lines. A `${…}` the HTML shows in a code
+    `${ x }`, `%recipient.name%`, also percent-encoded (`%7B%7B`), and into the
+    `List-Unsubscribe` header (of a sent test send, or one of another language than the
+    template's). One tag is one finding at every part it shows, a link's at the link's
+    lines, the header's at its line (or its `[headers]` entry). A `${…}` the HTML shows in a code
     element (`<code>`, `<pre>`, `<kbd>` …) is code shown to the reader, not a tag, and so is a
     PHP tag written with character references (`&lt;?= $x ?&gt;`, as braces written `&#123;`).
 
@@ -728,6 +732,13 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
                             in_links.setdefault(tag, []).append(link)
         if r.text:
             parts["text part"] = r.text
+        # the header mailbox providers make their Unsubscribe button from: a tag left in its
+        # URL (a sent message's, or one of another language than the template's) is in it
+        header = next(
+            (v for k, v in (r.headers or {}).items() if k.lower() == "list-unsubscribe"), ""
+        )
+        if header:
+            parts[_UNSUBSCRIBE_HEADER] = header
         for where, text in parts.items():
             if (where, text) in scanned:
                 continue
@@ -761,6 +772,8 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
         for where in where_shown:
             if where == "body":
                 locations += ctx.text_places(tag)
+            elif where == _UNSUBSCRIBE_HEADER:
+                locations.append(ctx.header_place("List-Unsubscribe"))
             elif where != "links":
                 locations.append(where)
         locations += ctx.link_places(*in_links.get(tag, ()))

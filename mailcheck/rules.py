@@ -209,6 +209,16 @@ def _age(seconds: float) -> Message:
     return t("{n} h", n=int(seconds // 3600))
 
 
+def _bracketed_urls(headers: dict[str, str] | None) -> list[str]:
+    """The addresses of a List-Unsubscribe header, each in angle brackets (RFC 2369), as
+    written: a template's may hold spaces (“<https://shop.ru/u/{{ uid }}>”)."""
+    value = next((v for k, v in (headers or {}).items() if k.lower() == "list-unsubscribe"), "")
+    return [url.strip() for url in _BRACKETED.findall(value)]
+
+
+_BRACKETED = re.compile(r"<([^<>]*)>")
+
+
 @dataclass(frozen=True)
 class Context:
     """Everything a rule may read about one campaign."""
@@ -506,6 +516,47 @@ class Context:
         return placeholder_reason(
             link, self._anchor_names, private_ok=self.config.links.allow_private
         )
+
+    def header_place(self, name: str) -> str:
+        """Where the header ``name`` is written: its line in a message (``headers:8``, the
+        last if written twice: the one read), or its entry under ``[headers]`` in
+        campaign.toml (``header:List-Unsubscribe``, as PER001 names it)."""
+        campaign = self.campaign
+        if campaign.kind == "eml":
+            lines = campaign.header_lines.get(name.lower())
+            return f"headers:{lines[-1]}" if lines else "headers"
+        written = next((k for k in campaign.headers or {} if k.lower() == name.lower()), name)
+        return f"header:{written}"
+
+    @cached_property
+    def list_unsubscribe_stand_ins(self) -> tuple[tuple[str, str], ...]:
+        """The List-Unsubscribe header's URLs (judged as rendered, given as written) that are a
+        stand-in where the real address belongs, each with why (:meth:`placeholder`): a
+        placeholder host or address (example.com, localhost, unsub@example.com), a loopback or
+        private address, a mailto: with nothing or “#” in it. Not what UNS003 says of the
+        header's other URLs (none is https, none can be opened), nor a merge tag left in one
+        (PER003's)."""
+        from mailcheck.linkinfo import scheme, url_problem
+        from mailcheck.templating import leftover_tags
+
+        main = self.campaign.main
+        urls = _bracketed_urls(main.headers if main and main.headers else self.campaign.headers)
+        # each as written (a system variable renders to mailcheck's own stand-in, “esp-uid”),
+        # where rendering kept them one for one
+        written = _bracketed_urls(self.campaign.headers)
+        if len(written) != len(urls):
+            written = urls
+        found: list[tuple[str, str]] = []
+        for url, as_written in zip(urls, written, strict=True):
+            kind = scheme(url)
+            if kind not in ("http", "https", "mailto") or leftover_tags(url):
+                continue
+            if kind != "mailto" and url_problem(url):
+                continue  # an address no browser opens: UNS003 says so
+            reason = self.placeholder(Link(href=url, kind="a"))
+            if reason:
+                found.append((as_written, reason))
+        return tuple(found)
 
     def unsubscribe(self) -> UnsubscribeLinks:
         """The campaign's unsubscribe links, working or placeholders, as the main variant's
