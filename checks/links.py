@@ -47,16 +47,21 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     (`http//shop.ru`), with one slash after it (`https:/shop.ru`: only a browser opening it on
     its own guesses the site; through a click tracker's redirect or in web mail it is a page
     of their site) or written twice (`https://https://shop.ru`), no host, a host no
-    domain name can be (`shop example.com`, `shop..example`), a malformed IPv6 address, a port
-    out of range. So are `mailto:` addresses no mail client can send to (`info@acme,ru`,
-    `mailto:#`, no `@`) or at a placeholder domain (`info@example.com`), a layout's phone
+    domain name can be (`shop example.com`, `shop..example`, `acme.c0m`: a top-level domain
+    is letters only, or an `xn--` name), a malformed IPv6 address, a port out of range. A
+    host whose top-level domain is not in the Public Suffix List mailcheck ships (`acme.cmo`)
+    is a warning, "could not verify": the list may lag a new TLD (online, DNS tells: LNK002).
+    So are `mailto:` addresses no mail client can send to (`info@acme,ru`, `mailto:#`, no
+    `@`) or at a placeholder domain (`info@example.com`), a layout's phone
     number (`tel:+7 (XXX) XXX-XX-XX`), an in-page link (`#prices`) to a name no `id` or
     `<a name>` of the e-mail has (`#top` is the top of the page, as in a browser; a link
     inside Outlook's conditional comments is not judged; the in-page links to missing names
     are one finding listing each name), a file on the designer's own disk
     (`file:///C:/Users/…`, `C:\\Users\\…\\logo.png`), and a host that is a loopback or
-    private IP address (a dev server's `http://192.168.1.5:3000/hero.png`; meant in an
-    internal mailing: `links.allow-private = true`). So is such a stand-in in the
+    private IP address, or a name of one label that no top-level domain is (a dev server's
+    `http://192.168.1.5:3000/hero.png`, `https://intranet/`: found by a local network's
+    resolver alone; meant in an internal mailing: `links.allow-private = true`). So is such
+    a stand-in in the
     `List-Unsubscribe` header, from which mailbox providers make their Unsubscribe button
     (`<https://example.com/unsubscribe?id=123>`, `<mailto:unsub@example.com>`): one finding
     at the header's line (or its `[headers]` entry in `campaign.toml`), apart from the
@@ -135,6 +140,41 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     yield from (group.problem for _, group in found_by_reason)
     if ctx.list_unsubscribe_stand_ins:
         yield _header_stand_ins(ctx)
+    yield from _unknown_top_levels(ctx)
+
+
+def _unknown_top_levels(ctx: Context) -> Iterator[Problem]:
+    """LNK003's warnings for web links whose host ends in a top-level domain the shipped
+    Public Suffix List does not have (“shop.acme.cmo”: a typo of .com, or a TLD newer than
+    the list): one per such ending, at every link's line. Offline only: where the link was
+    requested, DNS has said whether the name exists (LNK002). Not a host a merge tag writes
+    (rendered here with mailcheck's stand-in), an IP address, nor a name of one label."""
+    found: dict[str, list[Link]] = {}
+    for link in ctx.link_occurrences():
+        if link.kind == "css" or scheme(link.href) not in ("http", "https"):
+            continue
+        host = host_of(link.href)
+        if not host or "." not in host or ":" in host or host.rsplit(".", 1)[1].isdigit():
+            continue
+        if link.raw and link.raw != link.href and host_of(link.raw) != host:
+            continue  # the template writes the host: the ESP's value is not the stand-in's
+        if is_domain_name(host) or ctx.placeholder(link) or ctx.facts.link(link.href):
+            continue
+        found.setdefault(ascii_host(host).rsplit(".", 1)[1], []).append(link)
+    for top, links in found.items():
+        hosts = list(dict.fromkeys(host_of(link.href) for link in links))
+        yield Problem(
+            t(
+                "could not verify {hosts}: “.{top}” is no top-level domain of the Public "
+                "Suffix List mailcheck ships (a typo? a TLD newer than the list is missing "
+                "from it; online, DNS tells)",
+                hosts=quoted_list(hosts),
+                top=top,
+            ),
+            url=links[0].href,
+            severity=Severity.WARNING,
+            locations=ctx.link_places(*links),
+        )
 
 
 def _header_stand_ins(ctx: Context) -> Problem:

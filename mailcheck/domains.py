@@ -119,3 +119,12 @@ def is_domain_name(name: str) -> bool:
         return True
     found = _psl().publicsuffix(_as_listed(name), accept_unknown=False)  # type: ignore[attr-defined]
     return found is not None
+
+
+@lru_cache(maxsize=4096)
+def is_top_level(label: str) -> bool:
+    """``label`` is a top-level domain of the Public Suffix List ("ai", "com", "рф"): a name
+    of that one label may be a real host. Not a special-use name ("local", "intranet")."""
+    label = ascii_host(label)
+    found = _psl().publicsuffix(_as_listed(f"host.{label}"), accept_unknown=False)  # type: ignore[attr-defined]
+    return found is not None and ascii_host(str(found)) == label

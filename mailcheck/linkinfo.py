@@ -15,6 +15,7 @@ from mailcheck.domains import (
     URL_CACHE_SIZE,
     ascii_host,
     host_of,
+    is_top_level,
     org_domain,
     under,
     unicode_host,
@@ -226,7 +227,30 @@ def url_problem(href: str, written: str | None = None) -> str | None:
     name = ascii_host(host)
     if (name.isascii() and not HOST_NAME.fullmatch(name)) or _FORBIDDEN_IN_HOST.search(name):
         return t("not a valid URL (“{host}” is not a host name)", host=host)
+    # (a host a merge tag writes is the ESP's value, not the stand-in rendered here: esp-tld)
+    if written is None or not _TEMPLATED.search(written):
+        top = _impossible_top_level(name)
+        if top:
+            return t(
+                "not a valid URL (“{host}” ends in “.{top}”, which no top-level domain can be: "
+                "they are letters only, or xn-- names)",
+                host=host,
+                top=top,
+            )
     return None  # (an international name IDNA refuses may still open: browsers are lenient)
+
+
+def _impossible_top_level(name: str) -> str | None:
+    """The last label of the ASCII host ``name`` when no top-level domain can be it: every one
+    is letters only, or an international one's punycode (xn--…) — so "c0m", "com_", "c-om"
+    are typos. None for any other, and for a name of one label or one that ends in digits
+    alone (an IPv4 address, written as browsers read one)."""
+    if not name.isascii() or "." not in name:
+        return None
+    top = name.rstrip(".").rsplit(".", 1)[1].lower()
+    if not top or top.isdigit() or top.startswith("xn--") or top.isalpha():
+        return None
+    return top
 
 
 _NAMED_ADDRESS = re.compile(r"[^<>]*<([^<>]+)>\s*")
@@ -328,7 +352,25 @@ def placeholder_reason(
         internal = None if private_ok else _internal_address(host)
         if internal:  # a dev server's address in a build ("http://192.168.1.5:3000/hero.png")
             return t(internal, host=host)
+        # a name of one label ("https://shop-acme-store/b"): a local network's name, found by
+        # its resolver's search domain, as a private address is (not one a merge tag wrote)
+        if not private_ok and _local_name(host) and not _TEMPLATED.search(link.raw or ""):
+            return t(
+                "{host} is a name of one label, which only a local network's resolver finds: "
+                "no recipient outside it reaches it (links.allow-private = true if the list "
+                "reads it inside that network)",
+                host=host,
+            )
     return None
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def _local_name(host: str) -> bool:
+    """A host name of one label that is no top-level domain ("intranet", "shop-acme-store";
+    not "ai", a TLD, nor a number: "3232235777" is an IPv4 address to a browser)."""
+    if "." in host or ":" in host or host.isdigit() or host.lower().startswith("0x"):
+        return False
+    return not is_top_level(host)
 
 
 # The reasons of :func:`placeholder_reason` (their templates) that say a layout's stand-in
