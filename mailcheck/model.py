@@ -658,6 +658,12 @@ class CampaignResult:
     def ok(self) -> bool:
         return self.errors == 0
 
+    @property
+    def skipped(self) -> bool:
+        """An input found and not checked: a mail file mailcheck does not read (INP002 says
+        which and why). Its ``ok`` says only that nothing was found wrong."""
+        return self.campaign.not_read is not None
+
     def passed(self, strict: bool = False) -> bool:
         """The verdict the exit code gives: no errors, and with ``--strict`` no warnings either
         (a machine output that says ``ok`` on a failed run shows a CI job green)."""

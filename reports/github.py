@@ -50,9 +50,12 @@ def render(
     errors = sum(r.errors for r in results)
     warnings = sum(r.warnings for r in results)
     failed = sum(not r.ok for r in results)
+    skipped = sum(r.skipped for r in results)
     # the summary counts what --quiet does not annotate too, as the text summary does
     lines.append(
-        f"mailcheck: {len(results)} campaign(s) checked: {failed} with errors; "
+        f"mailcheck: {len(results) - skipped} campaign(s) checked"
+        + (f", {skipped} skipped (not read: INP002)" if skipped else "")
+        + f": {failed} with errors; "
         f"{errors} error(s), {warnings} warning(s)."
     )
     return "\n".join(lines) + "\n"

@@ -22,6 +22,9 @@ def as_dict(
                 "source": r.campaign.source,
                 "client": r.campaign.client,
                 "ok": r.passed(strict),
+                # (beyond the contract's keys) found and not read (INP002): "ok" says only
+                # that nothing was found wrong in it
+                "skipped": r.skipped,
                 "findings": [f.to_json() for f in listed(r, quiet)],
                 # (beyond the contract's keys) the file read as the text part: campaign.toml's
                 # `text`, or the HTML's same-stem .txt; null for none, or a saved message's part
@@ -42,6 +45,8 @@ def as_dict(
             "campaigns": len(results),
             "errors": sum(r.errors for r in results),
             "warnings": sum(r.warnings for r in results),
+            # (beyond the contract's keys) how many of "campaigns" were found and not read
+            "skipped": sum(r.skipped for r in results),
         },
     }
 

@@ -63,6 +63,7 @@ def render_statistics(
     errors = sum(int(str(r["count"])) for r in rows if r["severity"] == "error")
     warnings = sum(int(str(r["count"])) for r in rows if r["severity"] == "warning")
     lines.append(
-        f"{said_checked(len(results), language)}: {said_counts(errors, warnings, language)}."
+        f"{said_checked(len(results), language, sum(r.skipped for r in results))}: "
+        f"{said_counts(errors, warnings, language)}."
     )
     return "\n".join(lines) + "\n"

@@ -91,17 +91,30 @@ def _summary(results: list[CampaignResult], language: str) -> str:
     warnings = sum(r.warnings for r in results)
     failed = sum(not r.ok for r in results)
     with_errors = tr.gettext("%(n)s with errors") % {"n": failed}
-    return f"{said_checked(len(results), language)}: {with_errors}; " + (
+    skipped = sum(r.skipped for r in results)
+    return f"{said_checked(len(results), language, skipped)}: {with_errors}; " + (
         f"{said_counts(errors, warnings, language)}."
     )
 
 
-def said_checked(campaigns: int, language: str) -> str:
-    """ "4 campaigns checked" in the reader's language."""
+def said_checked(campaigns: int, language: str, skipped: int = 0) -> str:
+    """ "4 campaigns checked" in the reader's language, of ``campaigns`` inputs of which
+    ``skipped`` were found and not read (INP002): "3 campaigns checked, 1 skipped (not read)"."""
     tr = translations(language)
-    return tr.ngettext("%(n)s campaign(s) checked", "%(n)s campaign(s) checked", campaigns) % {
-        "n": campaigns
+    checked = campaigns - skipped
+    said = tr.ngettext("%(n)s campaign(s) checked", "%(n)s campaign(s) checked", checked) % {
+        "n": checked
     }
+    if not skipped:
+        return said
+    return (
+        said
+        + ", "
+        + tr.ngettext(
+            "%(n)s skipped (not read: INP002)", "%(n)s skipped (not read: INP002)", skipped
+        )
+        % {"n": skipped}
+    )
 
 
 def render_errors(

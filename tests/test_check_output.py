@@ -81,7 +81,7 @@ def test_quiet_prints_errors_only_and_counts_everything(
     findings = [f["code"] for c in data["campaigns"] for f in c["findings"]]
     assert findings == ["SUB002"]
     # the JSON summary counts what --quiet does not list, as the text summary does (it said 0)
-    assert data["summary"] == {"campaigns": 3, "errors": 1, "warnings": 2}
+    assert data["summary"] == {"campaigns": 3, "errors": 1, "warnings": 2, "skipped": 0}
     # --strict still counts the warnings that --quiet does not print
     write_campaign(batch, "b", body=HTTP_BODY)
     assert _check(batch, monkeypatch, capsys, "-q", "--strict")[0] == 1
@@ -103,7 +103,7 @@ def test_strict_json_says_a_campaign_with_warnings_is_not_ok(
         ("b/campaign.toml", False),
         ("c/campaign.toml", True),
     ]
-    assert data["summary"] == {"campaigns": 3, "errors": 1, "warnings": 2}
+    assert data["summary"] == {"campaigns": 3, "errors": 1, "warnings": 2, "skipped": 0}
     # without --strict, warnings leave a campaign ok
     code, out = _check(batch, monkeypatch, capsys, "--format", "json", *quiet)
     assert [c["ok"] for c in json.loads(out)["campaigns"]] == [True, False, True]
@@ -257,3 +257,57 @@ def test_lines_a_message_names_are_not_listed_again_in_the_text_output(
     assert finding["location"] == "digest.html:2"
     assert finding["locations"] == ["digest.html:2", "digest.html:3"]
     assert set(finding) == {"code", "rule", "severity", "message", "location", "locations", "url"}
+
+
+_MJML = "<mjml><mj-body><mj-section><mj-column><mj-text>Sale</mj-text></mj-column></mj-section></mj-body></mjml>\n"
+
+
+def test_an_input_found_and_not_read_is_counted_skipped_not_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # realworld en-mautic-brienz: MJML source in a directory (INP002, a warning) printed
+    # "1 campaign(s) checked", JSON "ok": true and nothing else
+    (tmp_path / "mjml").mkdir()
+    (tmp_path / "mjml" / "email.html").write_text(_MJML, encoding="utf-8")
+    write_campaign(tmp_path, "c")
+    monkeypatch.chdir(tmp_path)
+    code = main(["check", "--offline", "--ignore", A11Y, "mjml", "c"])
+    out = capsys.readouterr().out
+    assert code == 0  # a warning: the exit code stays the Contract's
+    assert out.count("warning INP002") == 1
+    assert out.rstrip().endswith(
+        "1 campaign(s) checked, 1 skipped (not read: INP002): 0 with errors; "
+        "0 error(s), 1 warning(s)."
+    )
+    assert main(["check", "--offline", "--ignore", A11Y, "--format", "json", "mjml", "c"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"] == {"campaigns": 2, "errors": 0, "warnings": 1, "skipped": 1}
+    assert [(c["source"], c["ok"], c["skipped"]) for c in data["campaigns"]] == [
+        ("mjml/email.html", True, True),
+        ("c/campaign.toml", True, False),
+    ]
+    assert main(["check", "--offline", "--ignore", A11Y, "--format", "github", "mjml", "c"]) == 0
+    assert (
+        capsys.readouterr()
+        .out.rstrip()
+        .endswith(
+            "mailcheck: 1 campaign(s) checked, 1 skipped (not read: INP002): 0 with errors; "
+            "0 error(s), 1 warning(s)."
+        )
+    )
+    assert main(["check", "--offline", "--ignore", A11Y, "--statistics", "mjml", "c"]) == 0
+    assert (
+        capsys.readouterr()
+        .out.rstrip()
+        .endswith("1 campaign(s) checked, 1 skipped (not read: INP002): 0 error(s), 1 warning(s).")
+    )
+
+
+def test_a_run_with_nothing_skipped_says_no_skipped(
+    batch: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out = _check(batch, monkeypatch, capsys)
+    assert code == 1  # (b's SUB002)
+    assert "skipped" not in out
+    _, out = _check(batch, monkeypatch, capsys, "--format", "json")
+    assert json.loads(out)["summary"]["skipped"] == 0

@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.output != "-":
         print(
-            _wrote(args.output, len(batch.results), errors, warnings, config, batch.offline),
+            _wrote(args.output, batch.results, errors, warnings, config, batch.offline),
             file=sys.stderr,
         )
     return 1 if errors else 0
@@ -84,7 +84,12 @@ def _is_file(result: CampaignResult, path: Path) -> bool:
 
 
 def _wrote(
-    path: str, campaigns: int, errors: int, warnings: int, config: Config, offline: bool
+    path: str,
+    results: list[CampaignResult],
+    errors: int,
+    warnings: int,
+    config: Config,
+    offline: bool,
 ) -> str:
     """What the command says once the file is written, in the report's language."""
     from mailcheck.i18n import translations
@@ -96,7 +101,7 @@ def _wrote(
     ready = _READY_OFFLINE if offline else N_("ready to send")
     return tr.gettext("mailcheck: wrote %(path)s: %(checked)s, %(counts)s%(verdict)s") % {
         "path": path,
-        "checked": said_checked(campaigns, language),
+        "checked": said_checked(len(results), language, sum(r.skipped for r in results)),
         "counts": counts,
         "verdict": "" if errors else " — " + tr.gettext(ready),
     }
