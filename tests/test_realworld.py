@@ -231,8 +231,11 @@ EXPECTED: dict[str, Verdict] = {
         "(UNS001, which names them as placeholders); the shop link's missing utm_medium goes "
         "with the address that replaces it (no UTM001 beside LNK003: one root cause); the "
         "subject is 57 characters (SUB002). Its footer's sender is a stand-in (“Example "
-        "Corp”, “123 Business St, City, State 12345”: a BRF001 warning).",
-        {"LNK003": 1, "SUB002": 1, "UNS001": 1},
+        "Corp”, “123 Business St, City, State 12345”: a BRF001 warning). Its List-Unsubscribe "
+        "header, which mailbox providers make their Unsubscribe button from, is "
+        "<https://example.com/unsubscribe?id=123> too: a second LNK003, at the header's line "
+        "(set where the ESP or the sending script writes headers, not in the HTML).",
+        {"LNK003": 2, "SUB002": 1, "UNS001": 1},
     ),
     "ru-amurnet-coupons": Verdict(
         "A rendered Amur.net coupons newsletter: no <title>, its subject is set in the ESP "
