@@ -548,7 +548,7 @@ def rendered_text_broken(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Renders the campaign for each sample recipient and reports text that a recipient would
     receive broken: "Привет, !", "Здравствуйте, ,", "Hello ,", "Dear ,", also with a gender
-    ending or an honorific before the name («Уважаемый(ая) ,», "Dear Mr. ,"), or the words None,
+    ending or an honorific before the name («Уважаемый(ая) ,», "Dear Mr ,"), or the words None,
     null, undefined, NaN, [object Object] where a variable printed them. Only what a
     variable breaks is reported, not punctuation or words the copy has anyway ("None of
     them…"). One finding per cause: what one sample's value breaks in the subject, the HTML
