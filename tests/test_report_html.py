@@ -931,6 +931,32 @@ def test_report_run_again_in_its_directory_replaces_its_last_report(
     assert "is an input of this run" in capsys.readouterr().err
 
 
+def test_a_report_of_nothing_read_does_not_say_ready_to_send(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # an MJML source is found and not read (INP002): "0 checked — ready to send" said the
+    # report's line of a run that judged nothing (a QA probe)
+    from mailcheck.cli import main
+    from tests.helpers import write_campaign
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "m").mkdir()
+    mjml = "<mjml><mj-body><mj-section><mj-column><mj-text>Hi</mj-text></mj-column>"
+    (tmp_path / "m" / "email.html").write_text(mjml + "</mj-section></mj-body></mjml>\n")
+    assert main(["report", "--offline", "m", "-o", "r.html"]) == 0
+    wrote = capsys.readouterr().err.splitlines()[-1]
+    assert wrote == (
+        "mailcheck: wrote r.html: 0 campaign(s) checked, 1 skipped (not read: INP002), "
+        "0 error(s), 1 warning(s)"
+    )
+    # one campaign read beside it: its verdict is said, the skipped one counted
+    write_campaign(tmp_path, "c")
+    assert main(["report", "--offline", "m", "c", "-o", "r.html"]) == 0
+    wrote = capsys.readouterr().err.splitlines()[-1]
+    assert wrote.startswith("mailcheck: wrote r.html: 1 campaign(s) checked, 1 skipped")
+    assert wrote.endswith("ready to send — links and DNS not verified")
+
+
 @pytest.mark.browser
 def test_browser_report_of_a_hostile_campaign_from_files(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, recorder: tuple[str, Hits]

@@ -186,9 +186,10 @@ def test_json_output_names_the_text_file(tmp_path: Path) -> None:
         "ok",
         "findings",
         "suppressions",
+        "skipped",
         "text_file",
     }
-    assert campaign["text_file"] == "content.txt"
+    assert campaign["text_file"] == "content.txt" and campaign["skipped"] is False
 
 
 def test_the_txt_named_on_the_command_line_checks_its_html(tmp_path: Path, capsys: Any) -> None:

@@ -99,11 +99,13 @@ def _wrote(
     tr = translations(language)
     counts = said_counts(errors, warnings, language)
     ready = _READY_OFFLINE if offline else N_("ready to send")
+    skipped = sum(r.skipped for r in results)
     return tr.gettext("mailcheck: wrote %(path)s: %(checked)s, %(counts)s%(verdict)s") % {
         "path": path,
-        "checked": said_checked(len(results), language, sum(r.skipped for r in results)),
+        "checked": said_checked(len(results), language, skipped),
         "counts": counts,
-        "verdict": "" if errors else " — " + tr.gettext(ready),
+        # nothing read is nothing judged ready (the skipped count says why)
+        "verdict": "" if errors or skipped == len(results) else " — " + tr.gettext(ready),
     }
 
 
