@@ -21,7 +21,7 @@ import regex
 
 from mailcheck.charsets import charset_name, read_as
 from mailcheck.domains import STAND_IN_TLDS, ascii_host, is_domain_name, top_level
-from mailcheck.i18n import Joined, Message, quoted_list, t
+from mailcheck.i18n import N_, Joined, Message, quoted_list, t
 from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST
 from mailcheck.lookalikes import CYRILLIC, LATIN, looks_like
 from mailcheck.model import Document, HiddenHow, HiddenPreview, Severity, TextApart
@@ -1136,23 +1136,24 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
                 "charset={charset}, or encode the text in UTF-8)",
                 charset=charset_name(codec),
             )
-        elif codec == "utf-8" and places[0] not in _MESSAGE_PLACES:  # an HTML file's <meta>
-            word = _beyond_ascii(ctx) or "Привет"
+        elif codec == "utf-8":
+            if places[0] in _MESSAGE_PLACES:  # a saved message's part or encoded word
+                word = _utf8_word(ctx, places)
+                said = N_(
+                    "labelled charset={label}, but the bytes are UTF-8: mail clients read them "
+                    "as {label} and show each letter beyond ASCII as two or three others "
+                    "(«{word}» as «{shown}») (declare charset=utf-8)"
+                )
+            else:  # an HTML file's <meta>
+                word = _beyond_ascii(ctx) or "Привет"
+                said = N_(
+                    "labelled charset={label} in its <meta>, but the bytes are UTF-8: browsers, "
+                    "and mail clients that read the <meta>, read them as {label} and show each "
+                    "letter beyond ASCII as two or three others («{word}» as «{shown}») (declare "
+                    "charset=utf-8)"
+                )
             message = t(
-                "labelled charset={label} in its <meta>, but the bytes are UTF-8: browsers, "
-                "and mail clients that read the <meta>, read them as {label} and show each "
-                "letter beyond ASCII as two or three others («{word}» as «{shown}») (declare "
-                "charset=utf-8)",
-                label=charset_name(label),
-                word=word,
-                shown=word.encode().decode(read_as(label) or label, errors="replace"),
-            )
-        elif codec == "utf-8":  # a saved message's part or encoded word: the bytes are UTF-8
-            word = _utf8_word(ctx, places)
-            message = t(
-                "labelled charset={label}, but the bytes are UTF-8: mail clients read them as "
-                "{label} and show each letter beyond ASCII as two or three others («{word}» "
-                "as «{shown}») (declare charset=utf-8)",
+                said,
                 label=charset_name(label),
                 word=word,
                 shown=word.encode().decode(read_as(label) or label, errors="replace"),
