@@ -1137,7 +1137,8 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
                 charset=charset_name(codec),
             )
         elif codec == "utf-8":
-            if places[0] in _MESSAGE_PLACES:  # a saved message's part or encoded word
+            # a saved message's part, subject or From name (headers:N)
+            if places[0] in _MESSAGE_PLACES or places[0].startswith("headers:"):
                 word = _utf8_word(ctx, places)
                 said = N_(
                     "labelled charset={label}, but the bytes are UTF-8: mail clients read them "
@@ -1383,8 +1384,11 @@ def _utf8_word(ctx: Context, places: list[str]) -> str:
             text = (main.text if main else campaign.text) or ""
         elif place == "text/html part":
             text = ctx.document.text if ctx.document else campaign.html or ""
+        elif place.startswith("headers:"):  # the From's display name, the one such header
+            headers = (main.headers if main else None) or campaign.headers or {}
+            text = next((v for k, v in headers.items() if k.lower() == "from"), "")
         else:
-            continue  # the From's name: not a text _texts reads
+            continue
         for token in (w for w in text.split() if not w.isascii()):
             # a word's letters («你好» of «你好！我公司…», written without spaces), else a sign
             letters = [run for run in _LETTER_RUN.findall(token) if not run.isascii()]

@@ -408,9 +408,10 @@ def utf8_under_label(data: bytes, declared: str | None) -> bool:
     with two characters or more beyond ASCII or one sign ("©", "—"): text in those charsets
     almost never forms a UTF-8 sequence, the letters of a Russian word never do, and a
     sign's reads "Â©", "â€”", which no text writes. Under a double-byte one (GB2312,
-    Shift_JIS, Big5, EUC-KR …): UTF-8 to the last byte with four letters or more beyond
-    ASCII, all of one script (Cyrillic, Han and kana, Hangul …): such text forms a UTF-8
-    sequence about one character in eight, and those it forms are of any script."""
+    Shift_JIS, Big5, EUC-KR …): UTF-8 to the last byte with letters beyond ASCII all of one
+    script, four or more of Chinese, Japanese or Korean, twelve or more of another (Cyrillic,
+    Latin): such text forms a UTF-8 sequence about one character in eight, mostly two-byte
+    letters."""
     label = known_charset(declared)
     if label is None or label.startswith("utf") or data.isascii():
         return False
@@ -424,7 +425,19 @@ def utf8_under_label(data: bytes, declared: str | None) -> bool:
     if label not in _DOUBLE_BYTE:
         return False
     letters = [c for c in beyond_ascii if c.isalpha()]
-    return len(letters) >= 4 and len({_script(c) for c in letters}) == 1
+    scripts = {_script(c) for c in letters}
+    if len(scripts) != 1:
+        return False
+    # Chinese, Japanese or Korean read from UTF-8 take three bytes a letter, which a double-byte
+    # text rarely lines up with; two-byte letters (Cyrillic, Latin) it forms often: 139 common
+    # hanzi in GB2312 are valid UTF-8 Cyrillic («谢谢小雪» reads «ллСѩ»), 231 Latin, and short
+    # words of them are real text (a QA probe) — so those need a longer run to be certain
+    return len(letters) >= (4 if scripts <= {"CJK", "HANGUL"} else _TWO_BYTE_LETTERS)
+
+
+# UTF-8 two-byte letters under a double-byte label that are certainly not its own text: a
+# GB2312 name or short phrase can be all coincidence letters, twelve in one script are not
+_TWO_BYTE_LETTERS = 12
 
 
 def _script(letter: str) -> str:

@@ -482,7 +482,9 @@ def test_a_host_that_timed_out_gets_the_short_budget(tmp_path: Path) -> None:
             "could not verify (timed out: no answer in 0.15 s)",
             "could not verify (timed out: no answer in 0.5 s, then 0.15 s)",
         ]
-        assert settled(s.total, 3) == 3
+        # no try beyond those three; a 0.15 s try may end before a loaded server has read
+        # it (two CI runs counted 2 while both CPUs were busy), and the reasons say it was made
+        assert 2 <= settled(s.total, 3) <= 3
 
 
 def test_a_host_that_never_answers_is_given_up_after_three_timeouts(tmp_path: Path) -> None:

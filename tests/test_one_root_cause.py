@@ -1695,6 +1695,48 @@ def test_chinese_utf8_under_gb2312_is_the_same_error_with_its_own_word(tmp_path:
 
 
 @pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        (b"GB2312", "谢谢小雪"),  # its bytes read as UTF-8 «ллСѩ»: Cyrillic by coincidence
+        (b"GB2312", "医药学校"),
+        (b"GB2312", "目前全品"),  # … and Latin
+        (b"EUC-KR", "치킨 치킨"),
+    ],
+)
+def test_short_chinese_or_korean_whose_bytes_happen_to_be_utf8_is_no_brf003(
+    tmp_path: Path, label: bytes, text: str
+) -> None:
+    # a QA probe: correct GB2312 «谢谢小雪» in a subject, a From name and a body was "UTF-8
+    # under the label", quoting «ллСѩ» as «谢谢小雪»: 139 common hanzi are UTF-8 Cyrillic pairs
+    codec = label.decode().lower()
+    raw = text.encode(codec)
+    assert raw.decode("utf-8")  # the coincidence this test is about
+    word = b"=?" + label + b"?B?" + base64.b64encode(raw) + b"?="
+    send = write_test_send(
+        tmp_path / "send.eml", text=raw, html=b"<p>" + raw + b"</p>", subject=word,
+        charset=label.lower(),
+    )  # fmt: skip
+    send.write_bytes(send.read_bytes().replace(b"From: Shop", b"From: " + word))
+    assert only(check(send), "BRF003") == []
+
+
+def test_a_from_name_in_utf8_under_another_label_is_said_as_a_messages_label(
+    tmp_path: Path,
+) -> None:
+    # the From's line was given the <meta> wording and the body's word (a QA probe)
+    word = b"=?koi8-r?B?" + base64.b64encode("Магазин Ромашка".encode()) + b"?="
+    send = write_test_send(tmp_path / "send.eml", text=b"Hi", html=f"<p>Hi</p>{UNSUB_RU}".encode())
+    send.write_bytes(send.read_bytes().replace(b"From: Shop", b"From: " + word))
+    [brf003] = only(check(send), "BRF003")
+    assert brf003.places == ("headers:2",)
+    assert brf003.message == (
+        "labelled charset=koi8-r, but the bytes are UTF-8: mail clients read them as koi8-r "
+        "and show each letter beyond ASCII as two or three others («Магазин» as «п°п╟пЁп╟п╥п╦п╫») "
+        "(declare charset=utf-8)"
+    )
+
+
+@pytest.mark.parametrize(
     ("label", "shown"),
     [
         (b"koi8-r", "п·я│п╣п╫п╫я▐я▐"),
