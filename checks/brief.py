@@ -1373,22 +1373,25 @@ def _header_not_utf8(found: list[tuple[str, str]]) -> Problem:
 _MESSAGE_PLACES = ("text/html part", "text/plain part", "subject")
 
 
+def _text_at(ctx: Context, place: str) -> str:
+    """The text a BRF003 place shows, as meant: the subject, the text part, the From's display
+    name (``headers:N``, the one such header) or, for any other place, the HTML's text."""
+    campaign, main = ctx.campaign, ctx.main
+    if place == "subject":
+        return (main.subject if main else campaign.subject) or ""
+    if place == "text/plain part":
+        return (main.text if main else campaign.text) or ""
+    if place.startswith("headers:"):
+        headers = (main.headers if main else None) or campaign.headers or {}
+        return next((v for k, v in headers.items() if k.lower() == "from"), "")
+    return ctx.document.text if ctx.document else campaign.html or ""
+
+
 def _utf8_word(ctx: Context, places: list[str]) -> str:
     """The first word beyond ASCII of the text at the first of ``places`` that has one, as
     meant: BRF003's example of UTF-8 under another label, the text's own word."""
-    campaign, main = ctx.campaign, ctx.main
     for place in places:
-        if place == "subject":
-            text = (main.subject if main else campaign.subject) or ""
-        elif place == "text/plain part":
-            text = (main.text if main else campaign.text) or ""
-        elif place == "text/html part":
-            text = ctx.document.text if ctx.document else campaign.html or ""
-        elif place.startswith("headers:"):  # the From's display name, the one such header
-            headers = (main.headers if main else None) or campaign.headers or {}
-            text = next((v for k, v in headers.items() if k.lower() == "from"), "")
-        else:
-            continue
+        text = _text_at(ctx, place)
         for token in (w for w in text.split() if not w.isascii()):
             # a word's letters («你好» of «你好！我公司…», written without spaces), else a sign
             letters = [run for run in _LETTER_RUN.findall(token) if not run.isascii()]
@@ -1404,17 +1407,10 @@ def _cyrillic_word(ctx: Context, places: list[str], codec: str) -> str | None:
     """The first Russian word of the text at the first of ``places`` that has one (the
     subject, a part, the HTML), as meant («СКИДКА», «Привет»): BRF003's example of a swap
     of KOI8-R and windows-1251 (bytes in ``codec``), the text's own word."""
-    campaign, main = ctx.campaign, ctx.main
     for place in places:
-        if place == "subject":
-            text = (main.subject if main else campaign.subject) or ""
-        elif place == "text/plain part":
-            text = (main.text if main else campaign.text) or ""
-        elif place.startswith("headers"):
+        if place.startswith("headers"):
             continue  # the From's name: not a text _texts reads
-        else:
-            text = ctx.document.text if ctx.document else campaign.html or ""
-        words = _RUSSIAN_WORD.findall(text)
+        words = _RUSSIAN_WORD.findall(_text_at(ctx, place))
         for word in [w for w in words if len(w) >= 4] + words:  # four letters or more first
             try:
                 word.encode(codec)
