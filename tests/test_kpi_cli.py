@@ -286,6 +286,15 @@ def test_incident_add_list_resolve(
     code, out, _ = run(capsys, "incident", "list", "--client", "acme")
     assert "OPEN" in out and "клиент: баннер ведёт на 404" in out and "3 incident(s)." in out
 
+    # the agency's report language: the table and its words, not the stored codes and notes
+    code, out, _ = run(capsys, "incident", "list", "--client", "acme", "--lang", "ru")
+    assert code == 0 and "ОТКРЫТ" in out and "OPEN" not in out, out
+    assert "клиент: баннер ведёт на 404" in out and out.endswith("\n3 инцидента.\n"), out
+    assert "ответственный: " in out and "owner " not in out, out
+    code, out, _ = run(capsys, "launches", "--client", "acme", "--lang", "ru")
+    assert code == 0 and "запуск (UTC)" in out and "launched at" not in out, out
+    assert "попыт" in out.splitlines()[-1], out
+
     code, out, _ = run(capsys, "incident", "resolve", str(added["id"]), "--at", "2026-11-11T15:30Z")
     assert code == 0 and f"incident {added['id']} resolved at 2026-11-11T15:30:00+00:00" in out
     code, out, _ = run(capsys, "incident", "resolve", str(added["id"]))

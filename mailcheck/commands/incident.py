@@ -7,6 +7,7 @@ import json
 import re
 import sys
 
+from mailcheck.i18n import DEFAULT_LANGUAGE, N_, translations
 from mailcheck.inert import inert
 from mailcheck.owners import IMPACTS, LINK_CODES, OWNERS
 
@@ -42,7 +43,7 @@ CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from mailcheck.commands.common import client_name
+    from mailcheck.commands.common import add_language_option, client_name
 
     sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = sub.add_parser("add", help="log an incident of a launch")
@@ -88,6 +89,7 @@ def configure(p: argparse.ArgumentParser) -> None:
             default=argparse.SUPPRESS,
             help="use this mailcheck.toml or pyproject.toml (its db: the incident log)",
         )
+        add_language_option(each)
 
 
 def _time(value: str | None, flag: str) -> object:
@@ -102,20 +104,48 @@ def _time(value: str | None, flag: str) -> object:
         raise ConfigError(f"{flag}: {exc}") from None
 
 
-def format_table(rows: list[dict[str, object]]) -> str:
+def format_table(rows: list[dict[str, object]], language: str = DEFAULT_LANGUAGE) -> str:
+    """The incidents as the agency reads them, in its report language (the JSON keeps codes)."""
+    tr = translations(language)
     if not rows:
-        return "no incidents.\n"
+        return tr.gettext(N_("no incidents.")) + "\n"
     lines = []
     for r in rows:
-        state = f"resolved {r['resolved_at']}" if r["resolved_at"] else "OPEN"
+        state = (
+            tr.gettext(N_("resolved %(at)s")) % {"at": r["resolved_at"]}
+            if r["resolved_at"]
+            else tr.gettext(N_("OPEN"))
+        )
         shown = {k: inert(str(v)) for k, v in r.items()}  # campaign text: never a raw ESC
+        values = {
+            "launch": f"{r['launch']:<5}",
+            "detected": r["detected_at"],
+            "owner": _owner(str(r["owner"]), str(r["class"]), language),
+        }
         lines.append(
-            f"#{r['id']:<5} launch {r['launch']:<5} {shown['client']} / {shown['campaign']}\n"
-            f"       {r['severity']:<7} {shown['code']:<9} detected {r['detected_at']}  {state}"
-            f"  [{shown['source']}] owner {shown['owner']}, {shown['class']}\n"
+            f"#{r['id']:<5} "
+            + tr.gettext(N_("launch %(launch)s")) % values
+            + f" {shown['client']} / {shown['campaign']}\n"
+            f"       {r['severity']:<7} {shown['code']:<9} "
+            + tr.gettext(N_("detected %(detected)s"))
+            % values
+            + f"  {state}  [{shown['source']}] {values['owner']}\n"
             f"       {shown['note']}"
         )
-    return "\n".join(lines) + f"\n{len(rows)} incident(s).\n"
+    count = len(rows)
+    total = tr.ngettext("%(n)s incident(s).", "%(n)s incident(s).", count) % {"n": count}
+    return "\n".join(lines) + f"\n{total}\n"
+
+
+def _owner(owner: str, impact: str, language: str) -> str:
+    """ "owner esp, minor": in English the values `--owner`/`--class` take, in another language
+    the names the KPI's tables give them."""
+    from mailcheck.commands.kpi import CLASS_NAMES, OWNER_NAMES
+
+    say = translations(language).gettext
+    if language != DEFAULT_LANGUAGE:
+        owner, impact = say(OWNER_NAMES.get(owner, owner)), say(CLASS_NAMES.get(impact, impact))
+    return say(N_("owner %(owner)s, %(class)s")) % {"owner": owner, "class": impact}
 
 
 def _warn_if_misspelt(code: str) -> None:
@@ -159,6 +189,8 @@ def run(args: argparse.Namespace) -> int:
     detected = _time(getattr(args, "detected_at", None), "--detected-at")
     resolved_at = _time(getattr(args, "at", None), "--at")
     say_database(config)
+    language = config.report.language
+    say = translations(language).gettext
     with open_store(config.db_url, create=False, readonly=args.action == "list") as store:
         if args.action == "add":
             assert detected is None or isinstance(detected, datetime)
@@ -177,10 +209,14 @@ def run(args: argparse.Namespace) -> int:
                 )
             )
             rows = [row]
-            message = (
-                f"incident {row.id} logged for launch {row.launch_id} ({row.campaign}); "
-                f"owner {row.owner}, {row.impact_class}\n"
-            )
+            message = say(
+                N_("incident %(id)s logged for launch %(launch)s (%(campaign)s); %(owner)s")
+            ) % {
+                "id": row.id,
+                "launch": row.launch_id,
+                "campaign": inert(row.campaign),
+                "owner": _owner(row.owner, row.impact_class, language),
+            }
         elif args.action == "edit":
             if args.owner is None and args.impact is None:
                 print(
@@ -189,7 +225,10 @@ def run(args: argparse.Namespace) -> int:
                 return 2
             row = store.edit_incident(args.id, owner=args.owner, impact=args.impact)
             rows = [row]
-            message = f"incident {row.id}: owner {row.owner}, {row.impact_class}\n"
+            message = say(N_("incident %(id)s: %(owner)s")) % {
+                "id": row.id,
+                "owner": _owner(row.owner, row.impact_class, language),
+            }
         elif args.action == "resolve":
             assert resolved_at is None or isinstance(resolved_at, datetime)
             before = store.incident(args.id)
@@ -197,10 +236,10 @@ def run(args: argparse.Namespace) -> int:
             rows = [row]
             again = before is not None and before.resolved_at is not None
             message = (
-                f"incident {row.id} was already resolved at {row.to_json()['resolved_at']}\n"
+                say(N_("incident %(id)s was already resolved at %(at)s"))
                 if again
-                else f"incident {row.id} resolved at {row.to_json()['resolved_at']}\n"
-            )
+                else say(N_("incident %(id)s resolved at %(at)s"))
+            ) % {"id": row.id, "at": row.to_json()["resolved_at"]}
         else:
             rows = store.incidents(client=args.client, open_only=args.open)
             message = ""
@@ -208,7 +247,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps({"version": 1, "incidents": data}, ensure_ascii=False, indent=2))
     elif message:
-        sys.stdout.write(message)
+        sys.stdout.write(message + "\n")
     else:
-        sys.stdout.write(format_table(data))
+        sys.stdout.write(format_table(data, language))
     return 0

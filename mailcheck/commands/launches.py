@@ -7,6 +7,7 @@ import json
 import sys
 from collections import Counter
 
+from mailcheck.i18n import DEFAULT_LANGUAGE, N_, translations
 from mailcheck.store.records import IncidentRow, LaunchRow
 
 HELP = "list recorded launches (id, campaign, client, time, verdict, reason, incidents)"
@@ -25,13 +26,27 @@ exit codes: 0 done, 2 usage error or a database that cannot be used"""
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    from mailcheck.commands.common import client_name
+    from mailcheck.commands.common import add_language_option, client_name
 
     p.add_argument("--client", metavar="C", type=client_name, help="only this client")
     p.add_argument("--period", metavar="YYYY-MM", help="one month, e.g. 2026-11")
     p.add_argument("--from", dest="start", metavar="DATE", help="first day (YYYY-MM-DD)")
     p.add_argument("--to", dest="end", metavar="DATE", help="last day, inclusive")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output (text)")
+    add_language_option(p)
+
+
+VERDICT_NAMES = {"refused": N_("refused"), "forced": N_("forced"), "relaunch": N_("relaunch"),
+                 "launched": N_("launched")}  # fmt: skip
+TEXT_HEAD = (
+    N_("id"),
+    N_("launched at (UTC)"),
+    N_("client"),
+    N_("campaign"),
+    N_("verdict"),
+    N_("errors"),
+    N_("incidents"),
+)
 
 
 def verdict(row: LaunchRow) -> str:
@@ -56,12 +71,14 @@ def as_records(launches: list[LaunchRow], incidents: list[IncidentRow]) -> list[
     ]
 
 
-def format_text(records: list[dict[str, object]]) -> str:
+def format_text(records: list[dict[str, object]], language: str = DEFAULT_LANGUAGE) -> str:
+    """The launch log as a table in the agency's report language (the JSON keeps the codes)."""
+    tr = translations(language)
     if not records:
-        return "no launches recorded for this selection.\n"
+        return tr.gettext(N_("no launches recorded for this selection.")) + "\n"
     from mailcheck.inert import inert
 
-    head = ("id", "launched at (UTC)", "client", "campaign", "verdict", "errors", "incidents")
+    head = tuple(tr.gettext(label) for label in TEXT_HEAD)
     rows = [
         (
             f"#{r['id']}",
@@ -70,9 +87,12 @@ def format_text(records: list[dict[str, object]]) -> str:
             # not write a CI log command ("::error …") or drive the terminal
             inert(str(r["client"])),
             inert(str(r["campaign"])),
-            str(r["verdict"]),
+            tr.gettext(VERDICT_NAMES[str(r["verdict"])]),
             str(r["errors"]),
-            f"{r['incidents']} ({r['open_incidents']} open)" if r["incidents"] else "0",
+            tr.gettext(N_("%(count)s (%(open)s open)"))
+            % {"count": r["incidents"], "open": r["open_incidents"]}
+            if r["incidents"]
+            else "0",
         )
         for r in records
     ]
@@ -81,10 +101,15 @@ def format_text(records: list[dict[str, object]]) -> str:
     for shown, record in zip([head, *rows], [None, *records], strict=True):
         lines.append("  ".join(c.ljust(w) for c, w in zip(shown, widths, strict=True)).rstrip())
         if record is not None and record["reason"]:
-            lines.append(f"      reason: {inert(str(record['reason']))}")
+            reason = tr.gettext(N_("reason: %(reason)s")) % {"reason": inert(str(record["reason"]))}
+            lines.append(f"      {reason}")
         if record is not None and record.get("offline") and record["status"] == "launched":
-            lines.append("      checked offline: links and DNS not verified")
-    return "\n".join(lines) + f"\n{len(records)} launch attempt(s).\n"
+            lines.append("      " + tr.gettext(N_("checked offline: links and DNS not verified")))
+    count = len(records)
+    total = tr.ngettext("%(n)s launch attempt(s).", "%(n)s launch attempt(s).", count) % {
+        "n": count
+    }
+    return "\n".join(lines) + f"\n{total}\n"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -108,5 +133,5 @@ def run(args: argparse.Namespace) -> int:
             json.dumps({"version": 1, "launches": records}, ensure_ascii=False, indent=2) + "\n"
         )
     else:
-        sys.stdout.write(format_text(records))
+        sys.stdout.write(format_text(records, config.report.language))
     return 0
