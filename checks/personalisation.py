@@ -133,18 +133,29 @@ def _evidence(breaks: list[Breakage], received: dict[tuple[str, str], list[str]]
 
 
 def _where(ctx: Context, v: Variable) -> str:
-    """The part a variable is used in; HTML uses point at the file and line."""
+    """The part a variable is used in; HTML uses point at the file and line, and a use in a
+    partial at that file's own ("partials/footer.html:12")."""
+    if v.file:
+        return f"{v.file}:{v.line}" if v.line else v.file
     return _part_at(ctx, v.where, v.line)
 
 
 def _part_at(ctx: Context, part: str, line: int) -> str:
     """A place in a template part (subject, preheader, html, text, header:<Name>); the HTML
-    and the text part are named as their files are ("email.txt:3": a CI annotation's line)."""
+    and the text part are named as their files are ("email.txt:3": a CI annotation's line),
+    and so is a partial of the campaign given as the part ("partials/footer.html:12")."""
     if part == "html":
         return ctx.html_at(line)
     if part == "text":
         return f"{ctx.campaign.text_label}:{line}" if line else ctx.campaign.text_label
+    if line and part in ctx.campaign.partial_labels:
+        return f"{part}:{line}"
     return part
+
+
+def _line_in_place(ctx: Context, part: str) -> bool:
+    """Whether a place in ``part`` carries its line (else a message says it)."""
+    return part in ("html", "text") or part in ctx.campaign.partial_labels
 
 
 # The parts a merge tag may survive in (PER003) and breakage is found in, named in messages.
@@ -824,14 +835,14 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
         # a header) the message says it
         said = (
             t("line {line}: {message}", line=line, message=message)
-            if line and where not in ("html", "text")
+            if line and not _line_in_place(ctx, where)
             else message
         )
         yield Problem(said, _part_at(ctx, where, line))
     for where, line, mistake in campaign.template_mistakes:  # read, but not as meant
         yield Problem(
             t("line {line}: {message}", line=line, message=mistake)
-            if line and where not in ("html", "text")
+            if line and not _line_in_place(ctx, where)
             else mistake,
             _part_at(ctx, where, line),
         )

@@ -285,6 +285,9 @@ class Variable:
     # the whole URL of a link (href="{{ reset_link }}"): the application or the author builds it
     whole_link: bool = False
     where: str = "html"  # the part it is used in: subject, preheader, html, text, header:<Name>
+    # the campaign's partial it is written in ("partials/footer.html"), ``line`` being that
+    # file's; "" when written in the part itself
+    file: str = ""
     fallback: str | None = None  # the inline fallback text, when one is given
     # a fallback written that the ESP ignores here (Unisender's inside a link): none
     fallback_ignored: bool = False
@@ -499,13 +502,18 @@ class Campaign:
     source_files: list[tuple[str, str]] = field(default_factory=list)
     # Filled by the engine's analysis step:
     variables: list[Variable] = field(default_factory=list)
+    # how findings name the campaign's partials read ("partials/footer.html"): a place in one
+    # ("partials/footer.html:12") is at a line of that file, not of the HTML
+    partial_labels: list[str] = field(default_factory=list)
     template_error: str | None = None  # PER004: the first part that fails, or a run-time failure
     template_error_line: int = 0
     # the run-time failure is one that a template mistake (PER004, below) explains: read as
     # the author means it ({% for i in order.items %} as the key), the template renders
     template_error_mistaken: bool = False
     over_budget: str | None = None  # PER008: a render went over its budget (which limit)
-    # PER004 for every part the engine refuses: (part as in Variable.where, message, line)
+    # PER004 for every part the engine refuses: (part as in Variable.where, message, line);
+    # for a refusal in one of the campaign's partials the part is that file (as in
+    # Variable.file: "partials/footer.html"), the line that file's
     template_errors: list[tuple[str, str, int]] = field(default_factory=list)
     # template files the template pulls in that mailcheck does not read (partials, layouts
     # the ESP or the agency's build supplies): what they hold is not checked (PER009)

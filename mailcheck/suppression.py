@@ -9,6 +9,7 @@ output shows a reviewer what was silenced; one that hid nothing is listed too.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import replace
 
 from mailcheck.model import Campaign, Finding, Suppression
@@ -50,8 +51,12 @@ def check_comments(campaign: Campaign) -> None:
             )
 
 
-def place_lines(place: str) -> list[int]:
-    """The HTML lines a finding's place names (none: about the campaign as a whole)."""
+def place_lines(place: str, partial_labels: Iterable[str] = ()) -> list[int]:
+    """The HTML lines a finding's place names (none: about the campaign as a whole). A place
+    in one of the campaign's partials (``partial_labels``: "partials/footer.html:12") names
+    that file's line, none of the HTML's: no comment in the HTML hides it line by line."""
+    if any(place == label or place.startswith(f"{label}:") for label in partial_labels):
+        return []
     return [int(n) for n in _LINE.findall(place)]
 
 
@@ -67,12 +72,14 @@ def apply(
     if not found:
         return findings, []
     hidden: dict[Suppression, list[Finding]] = {s: [] for s in found}
+    # (a template that includes itself names its own file: those are the HTML's lines)
+    partial = [label for label in campaign.partial_labels if label != campaign.html_label]
     kept = []
     for f in findings:
         places = f.places or ("",)
         left: list[str] = []
         for place in places:
-            lines = place_lines(place)
+            lines = place_lines(place, partial)
             by = next((s for s in found if s.covers(f.code, lines)), None)
             if by is None:
                 left.append(place)

@@ -103,6 +103,13 @@ def place_file_line(
 ) -> tuple[str, int | None]:
     """The repo-relative file and line (None when unknown) of one place of a finding."""
     source = repo_path(campaign.source, root)
+    for label in campaign.partial_labels:
+        # a partial of the campaign, below its directory ("partials/footer.liquid:12"): that
+        # file, whatever its name ends with
+        if location == label or location.startswith(f"{label}:"):
+            said = location[len(label) + 1 :]
+            at = int(said) if said.isdigit() and int(said) else None
+            return str(PurePosixPath(source).parent / label), at
     match = _FILE_LINE.match(location)
     if match:
         line = int(match.group("line")) or None

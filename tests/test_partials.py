@@ -186,7 +186,7 @@ def test_a_partials_variable_without_fallback_is_the_campaigns(tmp_path: Path) -
     footer = '<p>{{ first_name }}, <a href="{{ unsubscribe_url }}">отписаться</a></p>'
     found = only(check(liquid_campaign(tmp_path, "c", footer)), "PER001")
     [per001] = [f for f in found if "“first_name”" in f.message]
-    assert per001.places == ("email.html",)  # the partial's line is not the template's
+    assert per001.places == ("partials/footer.liquid:1",)  # the partial's own file and line
 
 
 def test_per009_is_placed_at_the_partials_it_could_not_read(tmp_path: Path) -> None:
@@ -235,7 +235,7 @@ def test_a_jinja_layout_the_campaign_has_is_assembled_and_checked(tmp_path: Path
     # tag in the footer counts, and the footer's variable is the campaign's
     assert only(result, "PER007") == [] and only(result, "UNS001") == []
     [per001] = only(result, "PER001")
-    assert "“city”" in per001.message and per001.places == ("email.html",)
+    assert "“city”" in per001.message and per001.places == ("partials/footer.html:1",)
 
 
 def test_a_file_the_layout_includes_and_the_campaign_lacks_is_per007(tmp_path: Path) -> None:
@@ -257,7 +257,7 @@ def test_a_handlebars_partial_the_campaign_has_is_rendered_and_checked(tmp_path:
     assert only(result, "PER009") == [] and only(result, "UNS001") == []
     assert only(result, "PRE001") == []  # the header partial holds the preheader
     [per001] = only(result, "PER001")
-    assert "“city”" in per001.message and per001.places == ("email.html",)
+    assert "“city”" in per001.message and per001.places == ("partials/footer.hbs:1",)
 
 
 def test_a_handlebars_partial_given_a_context_stays_unread(tmp_path: Path) -> None:

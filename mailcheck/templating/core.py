@@ -20,12 +20,15 @@ class SendAborted(Exception):
 
 
 class TemplateError(Exception):
-    """A template that cannot be parsed (or rendered). ``line`` is 1-based, 0 when unknown."""
+    """A template that cannot be parsed (or rendered). ``line`` is 1-based, 0 when unknown;
+    ``file``: the campaign's partial it is in, as findings name it ("partials/footer.html"),
+    ``line`` being that file's; "" for the part itself."""
 
-    def __init__(self, message: str, line: int = 0) -> None:
+    def __init__(self, message: str, line: int = 0, file: str = "") -> None:
         super().__init__(message)
         self.message = message
         self.line = line
+        self.file = file
 
     def __str__(self) -> str:
         return self.said()
@@ -43,8 +46,10 @@ class NotUnderstood(TemplateError):
     Not a syntax error (PER004): personalisation not checked (PER007). ``files``: the template
     files it names, when that is why."""
 
-    def __init__(self, message: str, line: int = 0, files: tuple[str, ...] = ()) -> None:
-        super().__init__(message, line)
+    def __init__(
+        self, message: str, line: int = 0, files: tuple[str, ...] = (), file: str = ""
+    ) -> None:
+        super().__init__(message, line, file)
         self.files = files
 
 
@@ -71,6 +76,9 @@ class Use:
     # a call of the application's code (PHP's ``$user->getShortName()``), which mailcheck does
     # not run: whether it falls back for an empty field is not known
     computed: bool = False
+    # the campaign's partial it is written in, as findings name that file
+    # ("partials/footer.html"), ``line`` being that file's; "" in the part's own text
+    file: str = ""
 
 
 # Tells a dialect whether a dotted name is filled by the ESP.
@@ -90,9 +98,10 @@ class Parsed(Protocol):
     block prints is not verified, and the campaign says so (PER007); the dialect must not
     report the names inside it as unguarded, nor render a guessed branch as broken text.
 
-    And ``mistakes``: (line, message) of what the engine reads but prints otherwise than the
-    author means (Jinja's ``{{ order.items }}`` prints the dict's method ``items``): each is
-    a template error (PER004); such a name is no recipient variable, and not in ``uses``.
+    And ``mistakes``: (line, message, file) of what the engine reads but prints otherwise than
+    the author means (Jinja's ``{{ order.items }}`` prints the dict's method ``items``): each
+    is a template error (PER004); such a name is no recipient variable, and not in ``uses``.
+    ``file`` is the campaign's partial it is in (as :attr:`Use.file`), "" for the part's own.
     Such a dialect gives ``keyed_uses`` too: ``uses`` with those names in, as an engine that
     only reads like it sees them (HubL, Twig, Liquid read order.items as the field). Which one
     counts is the campaign's: the mistakes only where the dialect is declared for an ESP that

@@ -77,6 +77,7 @@ class _Mustache:
     params: list[_Expr]
     hash: dict[str, _Expr]
     line: int
+    file: str = ""  # the campaign's partial it is written in (``line`` is that file's)
 
 
 @dataclass
@@ -89,6 +90,7 @@ class _Block:
     body: list[object] = field(default_factory=list)
     inverse: list[object] | None = None
     chained: bool = False  # opened by {{else if …}}: closed with its parent
+    file: str = ""  # the campaign's partial it is written in (``line`` is that file's)
 
 
 def _parse_expr(token: str) -> _Expr:
@@ -304,8 +306,8 @@ class HandlebarsTemplate:
     # -- analysis --------------------------------------------------------------------------
 
     def _own_partial(self, name: str) -> list[object] | None:
-        """The campaign's partial ``name`` parsed, its tags at no line (the lines are the
-        partial's, not the template's); None when the campaign has no such file."""
+        """The campaign's partial ``name`` parsed, its tags marked as that file's (their lines
+        are the partial's, not the template's); None when the campaign has no such file."""
         files = partials.current()
         source = files.source(name) if files is not None else None
         if source is None or name in self._reading or len(self._reading) >= _PARTIAL_DEPTH:
@@ -313,11 +315,14 @@ class HandlebarsTemplate:
         self._reading.append(name)
         try:
             body = self._parse(source)
-        except TemplateError:
-            return None  # the ESP's build would refuse it too; it stays unread here
+        except TemplateError as exc:
+            # the ESP's build refuses it too (PER004), at the file's own line
+            if not exc.file:
+                exc.file = partials.label(name)
+            raise
         finally:
             self._reading.pop()
-        _at_no_line(body)
+        _in_file(body, partials.label(name))
         return body
 
     def _resolve(self, path: _Path, scopes: Sequence[str | None]) -> str | None:
@@ -350,17 +355,18 @@ class HandlebarsTemplate:
     def _use(
         self,
         expr: _Expr,
-        line: int,
+        at: _Mustache | _Block,
         scopes: Sequence[str | None],
         guards: frozenset[str],
         *,
         guarded: bool = False,
         fallback: str | None = None,
     ) -> None:
+        """A use of ``expr``, written in the tag ``at``."""
         if isinstance(expr, _Sub):
             for p in expr.params:
                 if isinstance(p, _Lit | _Path | _Sub):
-                    self._use(p, line, scopes, guards)
+                    self._use(p, at, scopes, guards)
             return
         if not isinstance(expr, _Path):
             return
@@ -370,7 +376,8 @@ class HandlebarsTemplate:
         self.uses.append(
             Use(
                 name=name,
-                line=line,
+                line=at.line,
+                file=at.file,
                 has_fallback=fallback is not None,
                 fallback_covers_empty=True,
                 guarded=guarded or name in guards,
@@ -430,16 +437,16 @@ class HandlebarsTemplate:
         beside: str | None = None,
     ) -> None:
         if beside is not None:  # the inverted section beside it is its fallback
-            self._use(item.params[0], item.line, scopes, guards, fallback=beside)
+            self._use(item.params[0], item, scopes, guards, fallback=beside)
             return
         if item.name in _FALLBACK_HELPERS and item.params:
             fallback = _fallback_text(item)
-            self._use(item.params[0], item.line, scopes, guards, fallback=fallback)
+            self._use(item.params[0], item, scopes, guards, fallback=fallback)
             for p in item.params[1:]:
-                self._use(p, item.line, scopes, guards)
+                self._use(p, item, scopes, guards)
             return
         for p in [*item.params, *item.hash.values()]:
-            self._use(p, item.line, scopes, guards)
+            self._use(p, item, scopes, guards)
 
     def _collect_block(
         self, block: _Block, scopes: list[str | None], guards: frozenset[str]
@@ -450,7 +457,7 @@ class HandlebarsTemplate:
         tested = frozenset(n for n in names if n)
         for p in block.params:
             # a block tests its names; {{#each}} over nothing prints nothing (or its else)
-            self._use(p, block.line, scopes, guards, guarded=True)
+            self._use(p, block, scopes, guards, guarded=True)
         inverse = block.inverse or []
         name = _ALIASES.get(block.name, block.name)
         if name in ("if", "and") and not block.inverted:
@@ -475,7 +482,7 @@ class HandlebarsTemplate:
             # "price"}}): never a Mustache section (a section takes none), and it may change
             # the context, so the names in its body are not taken for the recipient's: the
             # body is not verified, and the campaign says so
-            self.unread.append((block.line, block.tag))
+            self.unread.append((0 if block.file else block.line, block.tag))
             self._collect(block.body, [*scopes, None], frozenset())
             self._collect(inverse, scopes, guards)
         elif block.name == "each":
@@ -486,7 +493,7 @@ class HandlebarsTemplate:
             self._collect(inverse, scopes, guards)
         else:  # a Mustache section named by a variable: {{#user}}…{{/user}}, {{^user}}
             section = self._resolve(_path(block.name), scopes)
-            self._use(_path(block.name), block.line, scopes, guards, guarded=True)
+            self._use(_path(block.name), block, scopes, guards, guarded=True)
             if block.inverted:
                 self._collect(block.body, scopes, guards)
                 self._collect(inverse, scopes, guards | {section} if section else guards)
@@ -507,13 +514,15 @@ class HandlebarsTemplate:
         return "".join(out)
 
 
-def _at_no_line(body: list[object]) -> None:
+def _in_file(body: list[object], file: str) -> None:
+    """Mark the tags of a partial's ``body`` as written in ``file`` (those of a partial it
+    pulls in keep their own)."""
     for item in body:
-        if isinstance(item, _Mustache | _Block):
-            item.line = 0
+        if isinstance(item, _Mustache | _Block) and not item.file:
+            item.file = file
         if isinstance(item, _Block):
-            _at_no_line(item.body)
-            _at_no_line(item.inverse or [])
+            _in_file(item.body, file)
+            _in_file(item.inverse or [], file)
 
 
 def _compared_filled(name: str, params: list[_Expr]) -> bool:

@@ -537,7 +537,7 @@ class _Walker:
     def __init__(self, ast: nodes.Template, is_system: IsSystem) -> None:
         self.is_system = is_system
         self.uses: list[Use] = []
-        self.mistakes: list[tuple[int, str]] = []
+        self.mistakes: list[tuple[int, str, str]] = []  # (line, message, file)
         # the uses as an engine that reads a key before an attribute sees them (HubL, Twig,
         # Liquid, Django: order.items is the field): ``uses`` with the mistakes' names in
         self.keyed_uses: list[Use] = []
@@ -547,6 +547,10 @@ class _Walker:
         self.read: set[str] = set()
         self.unlike: set[str] = set()
         self.local_names(ast)
+
+    def file(self) -> str:
+        """The campaign's partial being walked, as findings name it; "" for the part's own."""
+        return partials.label(self.reading[-1]) if self.reading else ""
 
     def falsy_alike(self) -> frozenset[str]:
         """The variables that an empty text and None render alike: every use of each is
@@ -594,7 +598,8 @@ class _Walker:
             self.unlike.add(path)
         use = Use(
             name=path,
-            line=0 if self.reading else line,  # another file's line is not the template's
+            line=line,
+            file=self.file(),  # another file's line is that file's own
             has_fallback=fb is not None,
             fallback_covers_empty=fb.covers_empty if fb else True,
             guarded=guarded or path in scope.guards,
@@ -653,7 +658,7 @@ class _Walker:
                 "there, never the field the data holds — write {fix}",
                 **said,
             )
-        self.mistakes.append((0 if self.reading else line, message))
+        self.mistakes.append((line, message, self.file()))
 
     def statement(self, node: nodes.Node, scope: _Scope) -> None:
         if type(node) in _OTHER_FILES:
@@ -699,11 +704,16 @@ class _Walker:
         if source is None:
             shown = f"“{name}”" if name is not None else t("another template")
             files = (name,) if name is not None else (str(shown),)
-            raise NotUnderstood(t(_OTHER_FILES[type(node)], name=shown), node.lineno, files)
+            said = t(_OTHER_FILES[type(node)], name=shown)
+            raise NotUnderstood(said, node.lineno, files, self.file())  # the line's file
         if name is None or name in self.reading or len(self.reading) >= _FILE_DEPTH:
             return
         try:
             ast = _ENV.parse(_rewrite_unisender(source))
+        except TemplateSyntaxError as exc:
+            # refused as the template itself would be (PER004), at the file's own line
+            why, line = exc.message or str(exc), exc.lineno or 0
+            raise TemplateError(why, line, file=partials.label(name)) from None
         except Jinja2Error:
             return  # rendering it fails with the reason (PER004)
         self.reading.append(name)
@@ -722,7 +732,13 @@ class _Walker:
             for i in range(start, len(uses)):
                 u = uses[i]
                 uses[i] = Use(
-                    u.name, u.line, u.has_fallback, u.fallback_covers_empty, True, u.fallback
+                    u.name,
+                    u.line,
+                    u.has_fallback,
+                    u.fallback_covers_empty,
+                    True,
+                    u.fallback,
+                    file=u.file,
                 )
 
     def expr(

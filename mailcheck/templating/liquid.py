@@ -487,8 +487,8 @@ class _Walker:
     def partial(self, node: RenderNode | IncludeNode, guards: frozenset[str]) -> None:
         """Name the partial; when the campaign has its file, walk it too: its variables are
         filled when it renders (a system tag gets its placeholder, a field its sample value),
-        and a missing fallback there is as much the campaign's (reported at no line: the line
-        would be the partial's)."""
+        and a missing fallback there is as much the campaign's (reported at the partial's
+        file and line)."""
         name = node.name
         shown = str(name.value) if isinstance(name, StringLiteral) else str(name)
         if shown not in self.partials:
@@ -543,7 +543,9 @@ class _Walker:
                 self.uses.append(
                     Use(
                         name=path,
-                        line=0 if self.reading else line,  # a partial's line is its own
+                        line=line,
+                        # a partial's line is that file's own
+                        file=partials.label(self.reading[-1]) if self.reading else "",
                         has_fallback=fb is not None,
                         fallback_covers_empty=True,  # Liquid's default fires for nil, false, ""
                         guarded=tested or path in guards,

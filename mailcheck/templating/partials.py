@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from mailcheck.charsets import decode_bytes
 from mailcheck.confined import RefusedInput, read_file
+from mailcheck.text import printable
 
 # Where template repositories keep partials, and the names their files take
 FOLDERS = ("", "partials", "includes", "_includes", "snippets", "components", "templates")
@@ -32,6 +33,9 @@ class PartialFiles:
     limit: int
     _read: dict[str, str | None] = field(default_factory=dict)
     paths: list[Path] = field(default_factory=list)  # the files read: part of the campaign
+    # how findings name each partial read: its path in the campaign ("partials/footer.html"),
+    # as they name the campaign's template ("email.html")
+    _labels: dict[str, str] = field(default_factory=dict)
 
     def source(self, name: str) -> str | None:
         """The text of the partial ``name`` ("footer", "blocks/hero.liquid"), None when the
@@ -39,6 +43,16 @@ class PartialFiles:
         if name not in self._read:
             self._read[name] = self._find(name)
         return self._read[name]
+
+    def label(self, name: str) -> str:
+        """How a finding names the file of the partial ``name`` read by :meth:`source`: its
+        path below the campaign's directory, with forward slashes ("partials/footer.html");
+        the name as written when no file was read for it."""
+        return self._labels.get(name, name)
+
+    def labels(self) -> list[str]:
+        """How findings name each partial file read, in the order they were read."""
+        return list(self._labels.values())
 
     def _find(self, name: str) -> str | None:
         relative = PurePosixPath(name.strip())
@@ -53,6 +67,7 @@ class PartialFiles:
                     except RefusedInput:
                         return None
                     self.paths.append(path)
+                    self._labels[name] = printable(path.relative_to(self.root).as_posix())
                     return decode_bytes(data)
         return None
 
@@ -73,6 +88,12 @@ _current: ContextVar[PartialFiles | None] = ContextVar("partials", default=None)
 def current() -> PartialFiles | None:
     """The partials of the campaign rendering now (None: none can be read)."""
     return _current.get()
+
+
+def label(name: str) -> str:
+    """How a finding names the campaign's partial ``name`` (:meth:`PartialFiles.label`)."""
+    files = _current.get()
+    return files.label(name) if files is not None else name
 
 
 @contextlib.contextmanager

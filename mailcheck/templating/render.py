@@ -96,7 +96,7 @@ class _Budgeted:
         self.partials: tuple[str, ...] = tuple(getattr(parsed, "partials", ()))
         self.partials_at: tuple[tuple[str, int], ...] = tuple(getattr(parsed, "partials_at", ()))
         self.unread: tuple[tuple[int, str], ...] = tuple(getattr(parsed, "unread", ()))
-        self.mistakes: tuple[tuple[int, str], ...] = tuple(getattr(parsed, "mistakes", ()))
+        self.mistakes: tuple[tuple[int, str, str], ...] = tuple(getattr(parsed, "mistakes", ()))
         if not exact and self.mistakes:
             # what only the dialect's own engine misreads (Jinja2's order.items, the method)
             # is no error where another engine may run the template: HubL, Twig, Liquid and
@@ -178,6 +178,7 @@ def render_campaign(campaign: Campaign, config: Config) -> None:
     for path in files.paths if files is not None else ():
         if ("partial", str(path)) not in campaign.source_files:
             campaign.source_files.append(("partial", str(path)))
+    campaign.partial_labels = files.labels() if files is not None else []
     if campaign.static is None and campaign.html is not None:
         campaign.static = _safe_parse(campaign.html)
 
@@ -384,7 +385,12 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                 # this is, is a guess; its failure is not a certain syntax error. Nor is a
                 # template file it pulls in that mailcheck does not have.
                 campaign.dialect_unclear = (
-                    t("{dialect}: {part}: {why}", dialect=dialect.name, part=where, why=exc.said())
+                    t(
+                        "{dialect}: {part}: {why}",
+                        dialect=dialect.name,
+                        part=exc.file or where,
+                        why=exc.said(),
+                    )
                     if isinstance(exc, NotUnderstood)
                     else t(
                         "{reason}, but {dialect} cannot read it ({why})",
@@ -393,7 +399,8 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                         why=exc.said(),
                     )
                 )
-                campaign.dialect_unclear_at = (where, exc.line) if exc.line else None
+                # (a line of a partial is that file's: the place names it)
+                campaign.dialect_unclear_at = (exc.file or where, exc.line) if exc.line else None
                 campaign.dialect = "none"
                 campaign.variables = []
                 campaign.renders = [_as_is(campaign)]
@@ -401,7 +408,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                     campaign.outside_parts = list(exc.files)
                 return
             # every part is parsed whole, as the ESP will: each one it refuses is reported
-            campaign.template_errors.append((where, exc.message, exc.line))
+            campaign.template_errors.append((exc.file or where, exc.message, exc.line))
             continue
         parts.append(_Part(where, source, parsed))
     outside = (name for part in parts for name in getattr(part.parsed, "partials", ()))
@@ -422,9 +429,9 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     )
     campaign.template_mistakes = list(
         dict.fromkeys(
-            (part.where, line, message)
+            (file or part.where, line, message)
             for part in parts
-            for line, message in getattr(part.parsed, "mistakes", ())
+            for line, message, file in getattr(part.parsed, "mistakes", ())
         )
     )
     if campaign.template_errors:
@@ -670,7 +677,9 @@ def _variables(parts: list[_Part], is_system: SystemNames, dialect: Dialect) -> 
         placed = _placed_in_links(part, spans, dialect) if spans and part.where == "html" else {}
         nth: dict[tuple[int, str], int] = {}
         for use in part.parsed.uses:
-            holding = [s for s in spans.get(use.line, ()) if s.holds(use.name, use.line)]
+            # a line of a partial is that file's: none of the part's links is on it
+            lines = spans.get(use.line, ()) if not use.file else ()
+            holding = [s for s in lines if s.holds(use.name, use.line)]
             if holding and (flags := placed.get((use.line, use.name))) is not None:
                 # the link and the copy beside it on one line: this use's own place
                 i = nth[use.line, use.name] = nth.get((use.line, use.name), -1) + 1
@@ -692,6 +701,7 @@ def _variables(parts: list[_Part], is_system: SystemNames, dialect: Dialect) -> 
             key = (
                 var.name,
                 var.where,
+                var.file,
                 var.line,
                 var.has_fallback,
                 var.guarded,
@@ -721,7 +731,7 @@ def _placed_in_links(
     link, as before)."""
     counts: dict[tuple[int, str], int] = {}
     for use in part.parsed.uses:
-        if use.line in spans:
+        if use.line in spans and not use.file:
             counts[use.line, use.name] = counts.get((use.line, use.name), 0) + 1
     lines = without_comments(part.source).splitlines()
     placed: dict[tuple[int, str], list[bool]] = {}
@@ -779,6 +789,7 @@ def _variable(use: Use, where: str, system: bool, in_link: bool) -> Variable:
         system=system,
         in_link=in_link,
         where=where,
+        file=use.file,
         fallback=use.fallback if has_fallback else None,
         fallback_ignored=use.has_fallback and not has_fallback,
         null_guard=use.null_guard,

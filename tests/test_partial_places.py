@@ -1,0 +1,266 @@
+"""A variable written in one of the campaign's partials is reported at that file and line
+("partials/footer.html:3"), as the template's own are at "email.html:3": the user opens the
+file that holds it. A variable used in the template and in a partial is one finding listing
+both places; a comment in the HTML hides none of a partial's lines."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from mailcheck.reports import github, sarif
+
+from mailcheck.model import Finding, Severity
+from tests.helpers import check, only, write_campaign
+
+UNSUB = '<a href="https://shop.test/unsubscribe">Отписаться</a>'
+# line 3 greets by name, line 4 pulls the footer in
+HTML = (
+    '<html lang="ru"><body>\n'
+    '<div style="display:none">Подборка недели для вас</div>\n'
+    "<p>Привет, {greeting}!</p>\n"
+    "{pull}\n"
+    f"{UNSUB}</body></html>\n"
+)
+# (dialect, the tag that pulls the footer in, the footer's file, its city (line 2) and name
+# (line 3) as the dialect writes them)
+DIALECTS = [
+    (
+        "jinja",
+        '{% include "partials/footer.html" %}',
+        "partials/footer.html",
+        "{{ city }}",
+        "{{ user.name }}",
+    ),
+    ("liquid", "{% render 'footer' %}", "partials/footer.liquid", "{{ city }}", "{{ user.name }}"),
+    ("liquid", "{% include 'footer' %}", "partials/footer.liquid", "{{ city }}", "{{ user.name }}"),
+    ("handlebars", "{{> footer}}", "partials/footer.hbs", "{{city}}", "{{user.name}}"),
+]
+SAMPLES = '[{"user": {"name": "Анна"}}, {"user": {"name": "Олег"}}]'
+
+
+def per(findings: list[Finding], code: str, name: str) -> list[Finding]:
+    return [f for f in findings if f.code == code and f"“{name}”" in f.message]
+
+
+def footer_campaign(
+    root: Path, dialect: str, pull: str, path: str, city: str, name: str, **manifest: object
+) -> Path:
+    d = write_campaign(
+        root,
+        "c",
+        html=HTML.format(greeting=name, pull=pull),
+        template=dialect,
+        **manifest,  # type: ignore[arg-type]
+    )
+    (d / "partials").mkdir(exist_ok=True)
+    (d / path).write_text(f"<p>Ваш город:\n{city}</p>\n<p>{name}, до встречи!</p>\n", "utf-8")
+    return d
+
+
+@pytest.mark.parametrize(("dialect", "pull", "path", "city", "name"), DIALECTS)
+def test_a_partials_variables_are_at_its_own_file_and_line(
+    tmp_path: Path, dialect: str, pull: str, path: str, city: str, name: str
+) -> None:
+    d = footer_campaign(
+        tmp_path, dialect, pull, path, city, name, samples="r.json", files={"r.json": SAMPLES}
+    )
+    result = check(d)
+    # the city, in the footer alone: PER001 and PER005 at the footer's line 2
+    [city_fallback] = per(result.findings, "PER001", "city")
+    assert city_fallback.places == (f"{path}:2",)
+    assert city_fallback.location == f"{path}:2"
+    [city_samples] = per(result.findings, "PER005", "city")
+    assert city_samples.places == (f"{path}:2",)
+    # the name, in the template (line 3) and in the footer (line 3): one finding, both places
+    [name_fallback] = per(result.findings, "PER001", "user.name")
+    assert name_fallback.places == ("email.html:3", f"{path}:3")
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == ["PER001"] * 2 + [
+        "PER005"
+    ]
+
+
+def test_a_weak_fallback_in_a_partial_is_at_its_line(tmp_path: Path) -> None:
+    # Jinja's default('Москва') without true: PER006, at the footer's line 2
+    d = footer_campaign(
+        tmp_path,
+        "jinja",
+        '{% include "partials/footer.html" %}',
+        "partials/footer.html",
+        "{{ city | default('Москва') }}",
+        "{{ user.name | default('друг', true) }}",
+    )
+    result = check(d)
+    [weak] = only(result, "PER006")
+    assert "“city”" in weak.message
+    assert weak.places == ("partials/footer.html:2",)
+    assert [f.code for f in result.findings if f.code.startswith("PER")] == ["PER006"]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "pull", "inner", "legal"),
+    [
+        (
+            "jinja",
+            '{% include "partials/footer.html" %}',
+            '{% include "legal.html" %}',
+            "{{ inn }}",
+        ),
+        ("liquid", "{% render 'footer' %}", "{% render 'legal' %}", "{{ inn }}"),
+        ("handlebars", "{{> footer}}", "{{> legal}}", "{{inn}}"),
+    ],
+)
+def test_a_partial_in_a_partial_is_at_its_own_file(
+    tmp_path: Path, dialect: str, pull: str, inner: str, legal: str
+) -> None:
+    # the footer (its city on line 2) pulls in legal.html (its inn on line 2), kept beside
+    # the template: each variable is at the file it is written in
+    suffix = {"jinja": "html", "liquid": "liquid", "handlebars": "hbs"}[dialect]
+    city = "{{ city }}" if dialect != "handlebars" else "{{city}}"
+    html = HTML.format(greeting="друг", pull=pull)
+    d = write_campaign(tmp_path, "c", html=html, template=dialect)
+    (d / "partials").mkdir()
+    (d / "partials" / f"footer.{suffix}").write_text(
+        f"<p>Ваш город:\n{city}</p>\n{inner}\n", "utf-8"
+    )
+    (d / "legal.html").write_text(f"<p>ООО «Магазин»\nИНН {legal}</p>\n", "utf-8")
+    result = check(d)
+    pers = [f for f in result.findings if f.code.startswith("PER")]
+    assert [(f.code, f.places) for f in pers] == [
+        ("PER001", (f"partials/footer.{suffix}:2",)),
+        ("PER001", ("legal.html:2",)),
+    ]
+    assert "“city”" in pers[0].message and "“inn”" in pers[1].message
+
+
+def test_a_comment_in_the_html_hides_no_line_of_a_partial(tmp_path: Path) -> None:
+    # the comment hides PER001 on the HTML's line 3; the footer's line 3 is another file's
+    html = HTML.replace("<p>Привет", "<!-- mailcheck: ignore PER001 --><p>Привет")
+    d = write_campaign(
+        tmp_path,
+        "c",
+        html=html.format(greeting="{{ user.name }}", pull='{% include "partials/footer.html" %}'),
+        template="jinja",
+    )
+    (d / "partials").mkdir()
+    (d / "partials" / "footer.html").write_text(
+        "<p>Ваш город:\nМосква</p>\n<p>{{ user.name }}, до встречи!</p>\n", "utf-8"
+    )
+    result = check(d)
+    [kept] = only(result, "PER001")
+    assert kept.places == ("partials/footer.html:3",)
+    [(suppression, hidden)] = result.suppressed
+    assert suppression.line == 3
+    assert [(f.code, f.places) for f in hidden] == [("PER001", ("email.html:3",))]
+
+
+def test_a_file_wide_comment_hides_a_partials_places_too(tmp_path: Path) -> None:
+    html = "<!-- mailcheck: ignore-file PER001 -->\n" + HTML
+    d = write_campaign(
+        tmp_path,
+        "c",
+        html=html.format(greeting="{{ user.name }}", pull='{% include "partials/footer.html" %}'),
+        template="jinja",
+    )
+    (d / "partials").mkdir()
+    (d / "partials" / "footer.html").write_text("<p>{{ user.name }}</p>\n", "utf-8")
+    result = check(d)
+    assert only(result, "PER001") == []
+    [(suppression, hidden)] = result.suppressed
+    assert suppression.scope == "file"
+    assert [(f.code, f.places) for f in hidden] == [
+        ("PER001", ("email.html:4",)),
+        ("PER001", ("partials/footer.html:1",)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("dialect", "pull", "path", "broken", "message"),
+    [
+        (
+            "jinja",
+            '{% include "partials/footer.html" %}',
+            "partials/footer.html",
+            "{% if city %}{{ city }}\n",
+            "the template engine says: Unexpected end of template. Jinja was looking for the "
+            "following tags: 'elif' or 'else' or 'endif'. The innermost block that needs to be "
+            "closed is 'if'.",
+        ),
+        (
+            "handlebars",
+            "{{> footer}}",
+            "partials/footer.hbs",
+            "{{#if city}}{{city}}\n",
+            "'{{#if}}' opened here is never closed with '{{/if}}'",
+        ),
+    ],
+)
+def test_a_syntax_error_in_a_partial_is_at_its_own_file_and_line(
+    tmp_path: Path, dialect: str, pull: str, path: str, broken: str, message: str
+) -> None:
+    # the engine refuses the partial as it would the template: an error, at the footer's line 2
+    d = write_campaign(
+        tmp_path, "c", html=HTML.format(greeting="друг", pull=pull), template=dialect
+    )
+    (d / "partials").mkdir()
+    (d / path).write_text(f"<p>Ваш город:</p>\n<p>{broken}</p>\n", "utf-8")
+    result = check(d)
+    pers = [f for f in result.findings if f.code.startswith("PER")]
+    assert [(f.code, f.severity, f.places, f.message) for f in pers] == [
+        ("PER004", Severity.ERROR, (f"{path}:2",), message)
+    ]
+
+
+def test_a_dict_method_read_in_a_partial_is_at_its_line(tmp_path: Path) -> None:
+    html = HTML.format(greeting="друг", pull='{% include "partials/footer.html" %}')
+    d = write_campaign(tmp_path, "c", html=html, template="jinja")
+    (d / "partials").mkdir()
+    (d / "partials" / "footer.html").write_text(
+        "<p>Ваш заказ:</p>\n<p>{{ order.items | default('—', true) }}</p>\n", "utf-8"
+    )
+    [mistake] = only(check(d), "PER004")
+    assert mistake.places == ("partials/footer.html:2",)
+    assert mistake.message.startswith("“order.items” is the method items that every dict has")
+
+
+def test_a_file_a_partial_includes_and_the_campaign_lacks_is_at_the_partials_line(
+    tmp_path: Path,
+) -> None:
+    html = HTML.format(greeting="друг", pull='{% include "partials/footer.html" %}')
+    d = write_campaign(tmp_path, "c", html=html, template="jinja")
+    (d / "partials").mkdir()
+    (d / "partials" / "footer.html").write_text(
+        "<p>Ваш город:</p>\n{% include 'legal.html' %}\n", "utf-8"
+    )
+    [per007] = only(check(d), "PER007")
+    assert per007.location == "partials/footer.html:2"
+    assert "(jinja: partials/footer.html: line 2: it includes “legal.html”, a" in per007.message
+
+
+def test_ci_annotations_point_at_the_partials_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a partial named without a suffix the template's files have (footer.liquid): SARIF and
+    # GitHub point at that file and line, not at the campaign without a line
+    monkeypatch.chdir(tmp_path)
+    dialect, pull, path, city, name = DIALECTS[1]
+    result = check(footer_campaign(tmp_path, dialect, pull, path, city, name))
+    log = json.loads(sarif.render([result]))
+    spots = [
+        [
+            (
+                loc["physicalLocation"]["artifactLocation"]["uri"],
+                loc["physicalLocation"]["region"]["startLine"],
+            )
+            for loc in r["locations"]
+        ]
+        for r in log["runs"][0]["results"]
+        if r["ruleId"] == "PER001"
+    ]
+    assert spots == [  # the name, then the city
+        [("c/email.html", 3), ("c/partials/footer.liquid", 3)],
+        [("c/partials/footer.liquid", 2)],
+    ]
+    [annotation] = [a for a in github.render([result]).splitlines() if "“city”" in a]
+    assert annotation.startswith("::error file=c/partials/footer.liquid,line=2,title=PER001::")
