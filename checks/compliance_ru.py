@@ -53,6 +53,10 @@ def _profile_ru(ctx: Context) -> bool:
 
 
 @functools.cache
+def _ru_headers_known(ctx: Context) -> bool:
+    return _profile_ru(ctx) and ctx.campaign.headers is not None
+
+
 def _hosts(name: str) -> tuple[str, ...]:
     data = resources.files("mailcheck.checks").joinpath("data", name).read_text("utf-8")
     lines = (line.strip().lower() for line in data.splitlines())
@@ -107,6 +111,7 @@ def _reader_text(ctx: Context) -> str:
     "ad-marking-missing",
     Severity.WARNING,
     short='profile = "ru": a partner\'s link without «Реклама», advertiser, erid (38-FZ art. 18.1)',
+    applies=_profile_ru,
 )
 def ad_marking_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -183,6 +188,7 @@ def _personal_data(link: Link) -> list[str]:
     "personal-data-in-url",
     Severity.WARNING,
     short='profile = "ru": e-mail, phone or name of the recipient in a link URL (152-FZ art. 7)',
+    applies=_profile_ru,
 )
 def personal_data_in_url(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -242,6 +248,7 @@ def personal_data_in_url(ctx: Context) -> Iterator[Problem]:
     "foreign-analytics-link",
     Severity.WARNING,
     short='profile = "ru": links or pixels to foreign web analytics (152-FZ art. 12)',
+    applies=_profile_ru,
 )
 def foreign_analytics_link(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -285,6 +292,7 @@ def foreign_analytics_link(ctx: Context) -> Iterator[Problem]:
     "ru-bulk-headers",
     Severity.WARNING,
     short='profile = "ru": bulk-mail headers Mail.ru/Yandex ask for missing (List-Id …)',
+    applies=_ru_headers_known,
 )
 def ru_bulk_headers(ctx: Context) -> Iterator[Problem]:
     """## What it does

@@ -221,12 +221,18 @@ def dkim_testing_mode(ctx: Context) -> Iterator[Problem]:
             )
 
 
+def _saved_message(ctx: Context) -> bool:
+    """Whether there is a message as sent, whose signature can be verified."""
+    return bool(ctx.campaign.raw_message)
+
+
 @rule(
     "DKIM004",
     "dkim-signature-invalid",
     Severity.ERROR,
     network=True,
     short="the DKIM-Signature of an .eml does not verify",
+    applies=_saved_message,
 )
 def dkim_signature_invalid(ctx: Context) -> Iterator[Problem]:
     """## What it does

@@ -30,12 +30,18 @@ ONCE_ONLY = {
 }
 
 
+def _saved_message(ctx: Context) -> bool:
+    """Whether the campaign is a saved message, whose headers and parts are as sent."""
+    return ctx.campaign.kind == "eml"
+
+
 @rule(
     "HDR001",
     "message-headers-invalid",
     Severity.ERROR,
     short="a saved message without a From address, or with a once-only header twice "
     "(Gmail rejects it)",
+    applies=_saved_message,
 )
 def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -199,6 +205,7 @@ def sender_unknown(ctx: Context) -> Iterator[Problem]:
     "transfer-encoding-mislabelled",
     Severity.ERROR,
     short='a body part in quoted-printable labelled 7bit/8bit: clients show "=3D" as written',
+    applies=_saved_message,
 )
 def transfer_encoding_mislabelled(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -254,6 +261,7 @@ def transfer_encoding_mislabelled(ctx: Context) -> Iterator[Problem]:
     "plain-text-preferred",
     Severity.WARNING,
     short="multipart/alternative puts text/plain after the HTML: many clients show the text",
+    applies=_saved_message,
 )
 def plain_text_preferred(ctx: Context) -> Iterator[Problem]:
     """## What it does

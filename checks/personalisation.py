@@ -693,11 +693,16 @@ def _shown_as_code(tag: str, document: Document | None) -> bool:
     return tag.startswith("${") and document is not None and tag in document.code
 
 
+def _dialect_clear(ctx: Context) -> bool:
+    return not ctx.campaign.dialect_unclear
+
+
 @rule(
     "PER003",
     "merge-tag-unrendered",
     Severity.ERROR,
     short="a raw merge tag of any dialect survives into the rendered output",
+    applies=_dialect_clear,
 )
 def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
     """## What it does

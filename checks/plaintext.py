@@ -10,7 +10,17 @@ from mailcheck.rules import PLACES_LISTED, Context, Problem, listed_lines, rule
 from mailcheck.text import quoted
 
 
-@rule("TXT001", "plain-text-missing", Severity.WARNING, short="no plain-text alternative part")
+def _parts_known(ctx: Context) -> bool:
+    return ctx.campaign.text_known and ctx.campaign.html is not None
+
+
+@rule(
+    "TXT001",
+    "plain-text-missing",
+    Severity.WARNING,
+    short="no plain-text alternative part",
+    applies=_parts_known,
+)
 def plain_text_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a campaign with an HTML part but no plain-text alternative, when the parts are

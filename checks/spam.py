@@ -10,12 +10,17 @@ from mailcheck.rules import Context, Problem, rule
 from mailcheck.spam import SpamScore, spam_key
 
 
+def _scanner_set(ctx: Context) -> bool:
+    return bool(ctx.config.spam.spamd or ctx.config.spam.rspamd)
+
+
 @rule(
     "SPAM001",
     "spam-score",
     Severity.WARNING,
     network=True,
     short="[spam] spamd or rspamd set: its score from warn (5) W, from error (10) E",
+    applies=_scanner_set,
 )
 def spam_score(ctx: Context) -> Iterator[Problem]:
     """## What it does

@@ -447,12 +447,17 @@ def spf_syntax(ctx: Context) -> Iterator[Problem]:
         )
 
 
+def _sending_ips_known(ctx: Context) -> bool:
+    return bool(sending_ips(ctx.campaign, ctx.config))
+
+
 @rule(
     "SPF006",
     "spf-ip-not-authorised",
     Severity.ERROR,
     network=True,
     short="the sending IP is not authorised by SPF",
+    applies=_sending_ips_known,
 )
 def spf_ip_not_authorised(ctx: Context) -> Iterator[Problem]:
     """## What it does

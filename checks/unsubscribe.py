@@ -37,6 +37,15 @@ def _header(ctx: Context, name: str) -> str | None:
     return None
 
 
+def _headers_known(ctx: Context) -> bool:
+    return ctx.campaign.headers is not None
+
+
+def _list_unsubscribe_written(ctx: Context) -> bool:
+    """Whether there is a List-Unsubscribe header to judge (its absence is UNS002's)."""
+    return bool((_header(ctx, "List-Unsubscribe") or "").strip())
+
+
 def _text_way_out(text: str, sender: str) -> tuple[bool, list[str]]:
     """Whether a plain-text part offers a way out: the words in a paragraph with a URL or an
     e-mail address (or the next paragraph's: "To unsubscribe, follow this link:" on a line of
@@ -395,6 +404,7 @@ def _rendered_from_a_tag(link: Link) -> bool:
     "list-unsubscribe-missing",
     Severity.ERROR,
     short="no List-Unsubscribe header (when headers are known)",
+    applies=_headers_known,
 )
 def list_unsubscribe_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -460,6 +470,7 @@ _URI = re.compile(r"\b(?:https?|mailto):", re.I)
     "one-click-unsubscribe-missing",
     Severity.WARNING,
     short="no RFC 8058 one-click unsubscribe with an https URL",
+    applies=_list_unsubscribe_written,
 )
 def one_click_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does

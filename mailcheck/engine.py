@@ -35,7 +35,7 @@ from mailcheck.text import printable
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
-    from mailcheck.rules import Rule
+    from mailcheck.rules import Context, Rule
 
 FILE_SUFFIXES = (*MESSAGE_SUFFIXES, *HTML_SUFFIXES)  # what a campaign is when it is one file
 # what a directory walk picks up: campaigns, and mail files it will say it does not read
@@ -566,25 +566,60 @@ def _result(campaign: Campaign, findings: list[Finding]) -> CampaignResult:
 def _findings(
     campaign: Campaign, cfg: Config, facts: Facts, rules: Iterable[Rule]
 ) -> list[Finding]:
-    """The findings of ``rules`` with ``cfg``, the campaign's own configuration."""
-    from mailcheck.rules import Context
+    """The findings of ``rules`` with ``cfg``, the campaign's own configuration: those declared
+    ``after`` run last, with what the others found (and which of them could judge) to read."""
+    from mailcheck.rules import Context, Judged
 
     ctx = Context(campaign=campaign, config=cfg, facts=facts)
+    rules = list(rules)
     findings: list[Finding] = []
+    judged: set[str] = set()
+    unread = (campaign.load_error or campaign.not_read) is not None
     for r in rules:
-        if (campaign.load_error or campaign.not_read) is not None and r.code not in INPUT_RULES:
+        if r.after or (unread and r.code not in INPUT_RULES):
             continue  # nothing else can be judged about an input that was not read
-        try:
-            found = r.run(ctx)
-            level = cfg.severity_for(r.code)
-            if level is not None:  # the agency's block/warn choice for this rule
-                found = [replace(f, severity=Severity(level)) for f in found]
-            findings.extend(found)
-        except Exception as exc:  # report, never hide: a crashed rule must not pass a launch
-            findings.append(
-                Finding(r.code, r.name, Severity.ERROR, f"rule failed: {exc!r} (please report)")
-            )
+        found, ran = _run(r, ctx, cfg)
+        findings.extend(found)
+        if ran and _can_judge(r, ctx):
+            judged.add(r.code)
+    later = [r for r in rules if r.after and not unread]
+    if later:
+        from mailcheck.registry import load_registry
+
+        seen = Judged(
+            findings=tuple(findings),
+            judged=frozenset(judged),
+            network=frozenset(r.code for r in rules if r.network),
+            codes=frozenset(load_registry().rules),
+        )
+        for r in later:
+            findings.extend(_run(r, replace(ctx, judged=seen), cfg)[0])
     return findings
+
+
+def _run(r: Rule, ctx: Context, cfg: Config) -> tuple[list[Finding], bool]:
+    """One rule's findings, at the severity the configuration gives the rule, and whether it
+    ran to its end (a rule that failed judged nothing)."""
+    try:
+        found = r.run(ctx)
+        level = cfg.severity_for(r.code)
+        if level is not None:  # the agency's block/warn choice for this rule
+            found = [replace(f, severity=Severity(level)) for f in found]
+        return found, True
+    except Exception as exc:  # report, never hide: a crashed rule must not pass a launch
+        failed = Finding(r.code, r.name, Severity.ERROR, f"rule failed: {exc!r} (please report)")
+        return [failed], False
+
+
+def _can_judge(r: Rule, ctx: Context) -> bool:
+    """Whether ``r`` could judge the campaign: what it reads is there (``applies``), and for a
+    rule that needs the network, DNS answered this run."""
+    if r.network and ctx.facts.dns_silent:
+        return False
+    try:
+        return r.applies is None or r.applies(ctx)
+    except Exception:  # a predicate that fails says nothing about the campaign
+        return False
 
 
 @dataclass

@@ -112,6 +112,13 @@ class Suppression:
         an element suppression hides it only when every line it names is inside the element."""
         if self.scope == "invalid" or not any(code.startswith(c) for c in self.codes):
             return False
+        return self.spans(lines)
+
+    def spans(self, lines: list[int]) -> bool:
+        """Whether a finding at ``lines`` (none: the campaign as a whole) is where the comment
+        applies, whatever its code."""
+        if self.scope == "invalid":
+            return False
         if self.scope == "file":
             return True
         return bool(lines) and all(self.first <= n <= self.last for n in lines)

@@ -220,12 +220,24 @@ _BRACKETED = re.compile(r"<([^<>]*)>")
 
 
 @dataclass(frozen=True)
+class Judged:
+    """What the other rules made of one campaign, for a rule that judges their findings (a
+    rule declared ``after=True``: SUP001)."""
+
+    findings: tuple[Finding, ...]  # every finding, before suppression comments hid any
+    judged: frozenset[str]  # codes of the rules that ran and could judge this campaign
+    network: frozenset[str]  # codes of the rules run that needed the network
+    codes: frozenset[str]  # every rule code known (a comment's prefix names some of them)
+
+
+@dataclass(frozen=True)
 class Context:
     """Everything a rule may read about one campaign."""
 
     campaign: Campaign
     config: Config
     facts: Facts
+    judged: Judged | None = None  # only for a rule declared ``after=True``
 
     @property
     def main(self) -> Rendered | None:
@@ -633,6 +645,11 @@ class Rule:
     doc: str = ""
     origin: str = ""  # the plugin (entry point) it came from
     short: str = ""  # a one-line summary for `mailcheck rules` (else the first sentence)
+    # Whether the rule can judge this campaign at all (the headers it reads are known, the
+    # profile it is for is set); None: always. A rule that cannot says nothing, and that is no
+    # verdict: a suppression comment naming it is not reported as hiding nothing (SUP001).
+    applies: Callable[[Context], bool] | None = field(default=None, compare=False)
+    after: bool = False  # judges the other rules' findings (``Context.judged``): run last
 
     @property
     def summary(self) -> str:
@@ -693,10 +710,19 @@ def how_to_fix_of(doc: str) -> str:
 
 
 def rule(
-    code: str, name: str, severity: Severity, *, network: bool = False, short: str = ""
+    code: str,
+    name: str,
+    severity: Severity,
+    *,
+    network: bool = False,
+    short: str = "",
+    applies: Callable[[Context], bool] | None = None,
+    after: bool = False,
 ) -> Callable[[CheckFn], Rule]:
     """Declare a rule; the function's docstring is its documentation page, ``short`` the
-    one line `mailcheck rules` shows (default: the first sentence of "What it does")."""
+    one line `mailcheck rules` shows (default: the first sentence of "What it does").
+    ``applies`` says whether the rule can judge a campaign at all (see :class:`Rule`);
+    ``after`` runs it once the other rules have, with their findings in ``ctx.judged``."""
     if not CODE_RE.match(code):
         raise ValueError(f"rule code {code!r} must be a family of 1-8 capitals/digits and 3 digits")
 
@@ -711,6 +737,8 @@ def rule(
             network=network,
             doc=inspect.cleandoc(fn.__doc__ or ""),
             short=short,
+            applies=applies,
+            after=after,
         )
 
     return declare

@@ -3,7 +3,8 @@
 ``<!-- mailcheck: ignore LNK004 -->`` hides LNK004 on the next element,
 ``<!-- mailcheck: ignore-file UNS001 -->`` for the whole campaign (the parse finds them:
 :mod:`mailcheck.htmlparse`). Every suppression is kept with the findings it hid, so the JSON
-output shows a reviewer what was silenced; one that hid nothing is listed too.
+output shows a reviewer what was silenced; one that hid nothing is listed too, and SUP001 says
+so (:func:`hiding_nothing`) when that is certain.
 """
 
 from __future__ import annotations
@@ -11,8 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from mailcheck.model import Campaign, Finding, Suppression
+from mailcheck.model import Campaign, Finding, Severity, Suppression
+
+if TYPE_CHECKING:
+    from mailcheck.rules import Judged
 
 _LINE = re.compile(r":(\d+)(?=$|[\s,;)])")
 
@@ -95,3 +100,47 @@ def apply(
 def _at(finding: Finding, places: list[str]) -> Finding:
     """The finding at only these of its places."""
     return replace(finding, location=places[0], locations=tuple(places) if len(places) > 1 else ())
+
+
+def hiding_nothing(campaign: Campaign, judged: Judged) -> list[tuple[Suppression, tuple[str, ...]]]:
+    """Each suppression comment with the codes it names that hide nothing, in the order
+    written: only where that is certain (:func:`_idle`). A comment read in the HTML as written
+    and in its renderings is one comment: idle only if idle in each."""
+    copies: dict[tuple[int, tuple[str, ...], str], list[Suppression]] = {}
+    for s in suppressions(campaign):
+        if s.scope != "invalid":
+            copies.setdefault((s.line, s.codes, s.scope), []).append(s)
+    found = []
+    for (_, codes, _), each in sorted(copies.items()):
+        idle = tuple(c for c in codes if all(_idle(s, c, judged) for s in each))
+        if idle:
+            found.append((each[0], idle))
+    return found
+
+
+def _idle(s: Suppression, written: str, judged: Judged) -> bool:
+    """Whether the code (or prefix) ``written`` in ``s`` hides nothing, for certain: every rule
+    it names ran on this campaign and could judge it (not ignored, not offline, what it reads
+    there), and where ``s`` applies none of them found anything, nothing was left unverified
+    for a reason outside the campaign (a finding with a ``cause``), no rule of their family
+    said it could not tell (a warning: "could not verify", "not understood"), and, for a rule
+    that needs the network, no rule that needs it found anything (a host down or silent is
+    every such rule's "could not verify")."""
+    prefix = written.strip().upper()
+    named = {code for code in judged.codes if code.startswith(prefix)}
+    if not named or not named <= judged.judged:
+        return False
+    families = {_family(code) for code in named}
+    networked = bool(named & judged.network)
+    for f in judged.findings:
+        if not any(s.spans(place_lines(place)) for place in f.places or ("",)):
+            continue
+        if f.code in named or f.cause or (networked and f.code in judged.network):
+            return False
+        if f.severity is Severity.WARNING and _family(f.code) in families:
+            return False
+    return True
+
+
+def _family(code: str) -> str:
+    return code.rstrip("0123456789")

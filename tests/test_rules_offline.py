@@ -913,6 +913,23 @@ CASES = [
         {"body": '<script src="https://cdn.shop.test/app.js"></script>\n' + RU_BODY},
     ),
     Case("HTML002", "style-block", False, {"body": "<style>p{color:#222}</style>\n" + RU_BODY}),
+    # SUP: a suppression comment for a plain-http link the campaign no longer has (RU_BODY's
+    # links are https); and one that hides the http:// link after it
+    Case(
+        "SUP001",
+        "ignore-hides-nothing",
+        True,
+        {"body": "<!-- mailcheck: ignore LNK004 -->\n" + RU_BODY},
+    ),
+    Case(
+        "SUP001",
+        "ignore-hides-plain-http",
+        False,
+        {
+            "body": '<!-- mailcheck: ignore LNK004 -->\n<p><a href="http://shop.test/a">А</a></p>\n'
+            + RU_BODY
+        },
+    ),
     Case("HDR003", "qp-labelled-7bit", True, {"eml": QP_AS_7BIT}),
     Case(
         "HDR003",
