@@ -1527,11 +1527,17 @@ def _contains_word(text: str, wanted: str) -> bool:
     return re.search(rf"(?<!\w){pattern}(?!\w)", _comparable(text)) is not None
 
 
+def _expects(*keys: str) -> Callable[[Context], bool]:
+    """Whether the campaign's ``[expect]`` gives a rule something to look for (under ``keys``)."""
+    return lambda ctx: any(ctx.campaign.expect.get(key) for key in keys)
+
+
 @rule(
     "BRF004",
     "brief-text-missing",
     Severity.ERROR,
     short="text or pattern from [expect] (promo code, price, date) missing",
+    applies=_expects("text", "regex"),
 )
 def brief_text_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -1582,6 +1588,7 @@ def brief_text_missing(ctx: Context) -> Iterator[Problem]:
     "brief-link-missing",
     Severity.ERROR,
     short="no link to a host/path listed in [expect] links",
+    applies=_expects("links"),
 )
 def brief_link_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -1630,7 +1637,13 @@ def _host_path(url: str) -> tuple[str, str]:
     return host.removeprefix("www.").lower(), parts.path.rstrip("/").lower()
 
 
-@rule("BRF006", "brief-forbidden-text", Severity.ERROR, short="text from [expect] forbid present")
+@rule(
+    "BRF006",
+    "brief-forbidden-text",
+    Severity.ERROR,
+    short="text from [expect] forbid present",
+    applies=_expects("forbid"),
+)
 def brief_forbidden_text(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports text from `[expect] forbid` found in the subject, preheader, HTML or text part as

@@ -150,11 +150,18 @@ def test_sup001_is_hidden_by_an_ignore_file_comment_like_any_code(
     assert hidden == [["SUP001"], []]  # and the SUP001 comment itself is never reported
 
 
+@pytest.mark.parametrize(
+    "code",
+    [
+        "UNS002",  # judges headers: an HTML campaign without [headers] has none
+        "BRF004",  # looks for the brief's [expect] text: there is none
+        "RU002",  # for profile = "ru" only
+    ],
+)
 def test_a_rule_that_cannot_judge_the_campaign_is_not_reported(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], code: str
 ) -> None:
-    # UNS002 judges headers: an HTML campaign without [headers] has none to judge
-    body = f"<!-- mailcheck: ignore-file UNS002 -->\n{UNSUB}"
+    body = f"<!-- mailcheck: ignore-file {code} -->\n{UNSUB}"
     write_campaign(tmp_path, "c", body=body)
     assert _check(tmp_path, monkeypatch, capsys)["findings"] == []
 
