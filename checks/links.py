@@ -396,7 +396,7 @@ def _emptied_by_a_variable(ctx: Context, link: Link) -> bool:
     if kind in ("mailto", "tel") and raw.lower().startswith(kind + ":"):
         # mailto:{{ support_email }}: the address is the variable, and it rendered empty
         href, raw = href.split(":", 1)[1], raw.split(":", 1)[1]
-    if href.strip() or not (WHOLE_TAG.match(raw.strip()) or whole_tag(raw.strip())):
+    if href.strip() or not (WHOLE_TAG.match(raw.strip()) or whole_tag(raw.strip(), url=True)):
         return False
     return any(
         v.in_link and not (v.system or v.has_fallback or v.guarded) and v.name in link.raw

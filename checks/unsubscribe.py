@@ -396,7 +396,7 @@ def _reply_to_unsubscribe(text: str) -> str | None:
 
 def _rendered_from_a_tag(link: Link) -> bool:
     raw = (link.raw or "").strip()
-    return raw != link.href.strip() and bool(WHOLE_TAG.match(raw) or whole_tag(raw))
+    return raw != link.href.strip() and bool(WHOLE_TAG.match(raw) or whole_tag(raw, url=True))
 
 
 @rule(

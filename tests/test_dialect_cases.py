@@ -190,6 +190,17 @@ DIALECTS = [
         "%NAME%",
     ),
     Dialect(
+        "campaignmonitor",
+        "Здравствуйте, [firstname,fallback=друг]!",
+        "",  # its conditional content is not read (PER007)
+        "[email]",
+        "[unsubscribe]",
+        "Здравствуйте, [firstname,fallback=]!",  # what its editor inserts: prints nothing
+        None,
+        "[unsubscibe]",
+        "[firstname,fallback=]",
+    ),
+    Dialect(
         "bitrix",
         "Здравствуйте, #USER_NAME#!",
         "",

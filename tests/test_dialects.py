@@ -280,6 +280,7 @@ def test_builtins_and_layout_slots_are_never_asked_for_a_fallback() -> None:
 
 ALL = [
     "bitrix",
+    "campaignmonitor",
     "dashamail",
     "go",
     "handlebars",

@@ -277,10 +277,15 @@ def _dialects() -> list[Dialect]:
     return list(load_catalogue().dialects.values())
 
 
-def whole_tag(text: str) -> bool:
-    """Whether ``text`` (an href, say) is nothing but one tag of a known dialect."""
+def whole_tag(text: str, *, url: bool = False) -> bool:
+    """Whether ``text`` (an href, say) is nothing but one tag of a known dialect. ``url``:
+    ``text`` is a link's whole URL, where a tag only a URL can be is one too (Campaign
+    Monitor's ``[unsubscribe]``)."""
     text = text.strip()
-    return bool(text) and any(d.tags is not None and d.tags.fullmatch(text) for d in _dialects())
+    return bool(text) and any(
+        (d.tags is not None and d.tags.fullmatch(text)) or (url and d.url_tag(text))
+        for d in _dialects()
+    )
 
 
 _WORD = re.compile(r"\w+")

@@ -30,6 +30,7 @@ ESP_ALIASES = {"unione": "unisender-go"}
 # is named by its summary's head ("DashaMail: %NAME%, …" -> DashaMail)
 DISPLAY_NAMES = {
     "braze": "Braze",
+    "campaignmonitor": "Campaign Monitor",
     "customerio": "Customer.io",
     "esputnik": "eSputnik",
     "go": "Go",

@@ -7,7 +7,9 @@ group (see :mod:`mailcheck.templating.catalogue`), exactly as rule families regi
 * how to find its tags and which are variables, with the fallbacks and guards that cover
   them, and how to render a sample: ``parse(source, is_system)`` returns a
   :class:`~mailcheck.templating.core.Parsed` (``uses`` and ``render``);
-* which tags only it writes (``markers``, for detection: tags, never prose) and which text is
+* which tags only it writes (``markers``, for detection: tags, never prose; ``paired_markers``
+  count only beside one of its ``companions``: Campaign Monitor's ``[firstname]`` beside its
+  ``<unsubscribe>`` element) and which text is
   a tag of it at all (``tags``: in an already rendered test send, a leftover, PER003);
 * which tags only one ESP writes beside it (``platform_markers``: eSputnik's
   ``%FIRSTNAME|друг%`` beside its Velocity), so that a template with them is read as that
@@ -59,7 +61,14 @@ class Dialect:
     # "package.module:function" (imported on first use: engines are heavy) or the function
     parser: str | Parser
     markers: regex.Pattern[str] | None = None  # tags only this dialect writes: detection
+    # tags that are this dialect's only beside one of ``companions`` (Campaign Monitor's
+    # [firstname] beside its <unsubscribe> element): alone, they may be prose ("[here]")
+    paired_markers: regex.Pattern[str] | None = None
+    companions: regex.Pattern[str] | None = None
     tags: regex.Pattern[str] | None = None  # any tag of it: a leftover in a rendered send
+    # a tag of it only as a link's whole URL (Campaign Monitor's href="[unsubscribe]"): in text,
+    # the same brackets are prose ("[1]", "[here]"), never a tag
+    url_tags: regex.Pattern[str] | None = None
     # substrings the markers/tags cannot match without: a cheap test before the regex scan
     needles: tuple[str, ...] = ()
     # False where the patterns alone scan faster than the substring tests they would skip: a
@@ -128,7 +137,11 @@ class Dialect:
         """How many tags only this dialect writes appear in ``text``."""
         if self.markers is None or not self._may_hold(text):
             return 0
-        return len(self.markers.findall(text))
+        found = len(self.markers.findall(text))
+        paired, companions = self.paired_markers, self.companions
+        if paired is not None and companions is not None and companions.search(text) is not None:
+            found += len(paired.findall(text))
+        return found
 
     def platform_marker_counts(self, text: str) -> dict[str, int]:
         """ESP -> how many tags only that ESP writes beside this dialect appear in ``text``."""
@@ -153,6 +166,13 @@ class Dialect:
         if platform is not None and platform in self.platform_payload:
             return self.platform_payload[platform][1]
         return self.payload_from
+
+    def url_tag(self, value: str) -> str | None:
+        """The tag of ``url_tags`` that a link's whole URL ``value`` is, as written, or None."""
+        if self.url_tags is None:
+            return None
+        found = self.url_tags.fullmatch(value.strip())
+        return found.group(0) if found is not None else None
 
     def leftovers(self, text: str) -> list[tuple[int, str]]:
         """Tags of this dialect in ``text`` (offset, tag)."""

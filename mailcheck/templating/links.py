@@ -82,6 +82,10 @@ def link_spans(
                 names.update(idents)
                 if tag == stripped and len(idents) == 1:
                     whole = idents[0]
+            if not names and (url_tag := dialect.url_tag(stripped)) is not None:
+                idents = _IDENT.findall(url_tag)  # href="[unsubscribe]" (Campaign Monitor)
+                names.update(idents)
+                whole = idents[0] if len(idents) == 1 else ""
         if not names:
             continue
         line += source.count("\n", counted, m.start(1))

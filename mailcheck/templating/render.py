@@ -752,9 +752,10 @@ def _misspelt(source: str, use: Use, meant: str, dialect: Dialect) -> tuple[str,
     lines = source.splitlines()
     text = lines[use.line - 1] if 0 < use.line <= len(lines) else source
     low = use.name.lower()
-    at, written = next(
-        ((start, tag) for start, tag in dialect.leftovers(text) if low in tag.lower()), (0, "")
-    )
+    written_tags = dialect.leftovers(text)
+    if dialect.url_tags is not None:  # a tag only as a link's whole URL: href="[unsubscibe]"
+        written_tags += [(m.start(), m.group(0)) for m in dialect.url_tags.finditer(text)]
+    at, written = next(((start, tag) for start, tag in written_tags if low in tag.lower()), (0, ""))
     if not written:
         return use.name, meant
     # a tag of three braces ({{{unsubscrib}}}) as written, not as the two-brace pattern ends it
