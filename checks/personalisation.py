@@ -294,6 +294,13 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     the field in `system-variables` only if every recipient has a value (an empty one then
     passes unseen).
 
+    1C-Bitrix's macros (`#USER_NAME#`) are the fields of the mail event the site's code sends:
+    no fallback can be written, and whether the code ever passes one empty is not in the
+    template. Where emptying one breaks the text («Здравствуйте, #NAME#!» would read
+    «Здравствуйте, !») the finding is a warning, "could not verify"; elsewhere (an order number
+    in a table) there is none. Make sure the site always passes a value, or word the text so
+    that it reads without one; if it is never empty, list it in `system-variables`.
+
     For a method of the application (PHP), give it a fallback in the template
     (`<?= $user->getShortName() ?: 'друг' ?>`) or, if it never returns an empty value, list it
     in `system-variables` (`user.getShortName`). For a misspelt tag, write the tag the message
@@ -303,6 +310,7 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     received = _received(ctx)
     dialect = _dialect(ctx)
     outside = dialect.fallback_outside if dialect is not None else ""
+    event = dialect.event_data if dialect is not None else ""
     # the fields of the data the API call that sends it passes (listmonk's .Tx.Data): one
     # root cause, the caller's data mailcheck cannot see, one finding for them all
     payload: dict[str, list[Variable]] = {}
@@ -385,6 +393,15 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     if payload and dialect is not None:
         source = dialect.payload_source(ctx.campaign.platform)
         yield _payload_unseen(ctx, payload, t(source), probe, received)
+    if event:
+        # the fields of the event the application sends (1C-Bitrix's mail event): only where
+        # emptying one breaks the text is there anything to say, and that is not certain
+        fields = _by_name([v for v in ctx.campaign.variables if v.event and not v.guarded])
+        for name, uses in fields.items():
+            # (a sample recipient that gives it empty shows it: PER002, an error, says so)
+            if name in probe and not _samples_give(ctx, name) and not _given_empty(ctx, name):
+                message = _event_unseen(name, t(event), _evidence(probe[name], received))
+                yield Problem(message, locations=_places(ctx, uses), severity=Severity.WARNING)
 
 
 def _samples_give(ctx: Context, name: str) -> bool:
@@ -529,6 +546,20 @@ def _fallback_unseen(name: str, outside: Message, evidence: str | None) -> Messa
         "“{name}” in system-variables",
         message=unseen,
         name=name,
+    )
+
+
+def _event_unseen(name: str, source: Message, evidence: str) -> Message:
+    """PER001 for a field of the event that sends the message (1C-Bitrix's mail event),
+    whose emptying breaks the text (``evidence``)."""
+    return t(
+        "could not verify “{name}”: it is a field of {source}, and mailcheck cannot see "
+        "whether it is ever empty; where it is, {evidence}. Make sure a value is always "
+        "passed, or word the text so that it reads without one; if it is never empty, list "
+        "“{name}” in system-variables",
+        name=name,
+        source=source,
+        evidence=evidence,
     )
 
 
@@ -925,10 +956,14 @@ def fallback_misses_empty(ctx: Context) -> Iterator[Problem]:
     weak = _by_name(
         [v for v in variables if v.has_fallback and not v.fallback_covers_empty and not v.system]
     )
+    # an event's field (1C-Bitrix's #USER_NAME#) has no fallback to miss: PER001 warns of it
+    events = {v.name for v in variables if v.event}
     for name in [*weak, *(n for n in probe if n not in weak)]:
         breaks = probe.get(name, [])
-        if name in unsafe or any((b.part, shape(b.snippet)) in received for b in breaks):
-            continue  # PER001 reports it, or PER002 where a sample recipient receives it
+        if name in unsafe or name in events:
+            continue  # PER001 reports it
+        if any((b.part, shape(b.snippet)) in received for b in breaks):
+            continue  # PER002 where a sample recipient receives it
         if name in weak:
             uses = weak[name]
             message = t("the fallback of “{name}” does not cover empty values", name=name)

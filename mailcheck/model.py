@@ -307,6 +307,9 @@ class Variable:
     # a field of the data the API call that sends the message passes (listmonk's
     # ``.Tx.Data.order_id``): whether it is there is the caller's, which mailcheck cannot see
     payload: bool = False
+    # a field of the event that sends the message, filled by the application's code (1C-Bitrix's
+    # mail event): the platform's (``system``), yet maybe empty; only evidence says anything
+    event: bool = False
     # a name one or two letters off one of the platform's link tags (``%UNSUBSCRIBE_ULR%``):
     # the tag as written and the tag meant; ("", "") for any other variable
     misspelt: tuple[str, str] = ("", "")

@@ -118,6 +118,13 @@ class Dialect:
     # (SendGrid's Mail Send tags <%asm_group_unsubscribe_raw_url%>: Handlebars there is a
     # dynamic template, filled from the call's "dynamic_template_data") takes all from the call
     payload_markers: Mapping[str, regex.Pattern[str]] = field(default_factory=dict)
+    # Where every field but the platform's own comes from when it is the data of the event
+    # that sends the message, filled by the application's code (1C-Bitrix's mail event: the
+    # site passes #USER_NAME# with each event), an English phrase marked with N_. The
+    # template cannot give such a field a fallback, nor can mailcheck see whether the code
+    # ever leaves it empty: it is reported only where emptying it breaks the text («Здравствуйте,
+    # !»), a PER001 warning, "could not verify"; an order number in a table cell is silent
+    event_data: str = ""
     # an application's view language (PHP): the application, not the view, picks the layout it
     # is rendered in, so what that layout adds (the footer's unsubscribe link) is not in the file
     application_views: bool = False

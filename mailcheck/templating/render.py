@@ -457,7 +457,12 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
             var.system = var.system or var.name in links
     system_names = sorted({v.name for v in campaign.variables if v.system})
     for part in parts:
-        part.names = {u.name for u in part.parsed.uses if not is_system(u.name)}
+        # (the names the blanking probe may empty there: an event's field too, #USER_NAME#)
+        part.names = {
+            u.name
+            for u in part.parsed.uses
+            if not is_system(u.name) or is_system.event_field(u.name)
+        }
 
     placeholders = [n for n in system_names if not is_system.is_builtin(n)]
     renderer = _Renderer(
@@ -689,6 +694,7 @@ def _variables(parts: list[_Part], is_system: SystemNames, dialect: Dialect) -> 
             in_link = link_header or bool(holding)
             var = _variable(use, part.where, is_system(use.name), in_link)
             var.payload = not var.system and is_system.payload(use.name)
+            var.event = var.system and not in_link and is_system.event_field(use.name)
             # a mailto: URL goes to the sender's own mailbox; any other to a web server
             var.in_web_link = any(not s.mailto for s in holding) or (link_header and not holding)
             var.whole_link = any(s.whole == use.name and not s.mailto for s in holding)
@@ -714,6 +720,7 @@ def _variables(parts: list[_Part], is_system: SystemNames, dialect: Dialect) -> 
                 var.whole_link,
                 var.computed,
                 var.payload,
+                var.event,
                 var.misspelt,
             )
             if key not in seen:
@@ -1002,7 +1009,8 @@ class _Blanker:
         self.dialect = dialect
         names: list[str] = []
         for var in variables:
-            if not var.system and var.name not in names and var.where in _PART_NAMES:
+            probed = not var.system or var.event  # an event's field may be empty too
+            if probed and var.name not in names and var.where in _PART_NAMES:
                 names.append(var.name)
         self.names = names[:MAX_BLANKED_VARIABLES]
         self.budget = MAX_BLANK_RENDERS

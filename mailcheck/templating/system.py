@@ -173,6 +173,7 @@ class SystemNames:
         # TemplateModel; SendGrid's dynamic_template_data in a template with its Mail Send
         # tags, ``text`` the template): every name it does not fill itself is that call's data
         self.payload_all = found is not None and found.payload_only(platform, text)
+        self.event_data = bool(found is not None and found.event_data)
 
     def adding(self, names: Iterable[str]) -> SystemNames:
         """These names and the ones the template itself shows the application fills (a
@@ -211,6 +212,17 @@ class SystemNames:
             if abs(len(target) - len(low)) <= limit and _within(low, target, limit):
                 return shown
         return None
+
+    def event_field(self, name: str) -> bool:
+        """Whether ``name`` is a field of the event that sends the message (1C-Bitrix's mail
+        event): filled only through the dialect's pattern, not one the platform names itself
+        (``#SITE_NAME#``) nor one the configuration lists."""
+        if not self.event_data:
+            return False
+        lowered = name.strip().lower()
+        return not (lowered in self.names or lowered.startswith(self.prefixes)) and self._filled(
+            name
+        )
 
     def payload(self, name: str) -> bool:
         """Whether ``name`` is a field of the data the API call that sends the message passes

@@ -4,14 +4,19 @@ Sources: 1C-Bitrix's «Почтовые шаблоны» (the macros ``#SITE_NAM
 ``#DEFAULT_EMAIL_FROM#``, ``#EMAIL_TO#`` the site fills) and «Email-маркетинг: отписка»
 (``#UNSUBSCRIBE_LINK#``). A macro is a field of the mail event that sends the message (an
 order's ``#ORDER_ID#``, a user's ``#USER_NAME#``), filled by the site for every message of that
-event: there is no fallback to ask for. What mailcheck checks is the rendered result (links with
-the macros filled by placeholders) and, in a sent message, a macro left unfilled (PER003).
+event: there is no fallback to ask for, and whether the site's code ever leaves one empty (a
+user registered without a name: «Здравствуйте, #NAME#!» reads «Здравствуйте, !») is not
+something the template shows (``event_data``). So a macro is a warning, "could not verify",
+only where emptying it breaks the text (a greeting); elsewhere (an order number in a table)
+it is silent. The rendered result (links with the macros filled) is checked, and, in a sent
+message, a macro left unfilled (PER003).
 """
 
 from collections.abc import Iterator
 
 import regex
 
+from mailcheck.i18n import N_
 from mailcheck.templating import tags
 from mailcheck.templating.dialect import Dialect
 from mailcheck.templating.tags import Token
@@ -47,6 +52,7 @@ DIALECT = Dialect(
         }
     ),
     system_pattern=regex.compile(r"."),  # every macro is the event's (see above)
+    event_data=N_("the mail event the site's code sends"),
     unsubscribe=("#UNSUBSCRIBE_LINK#",),
     unsubscribe_pattern=regex.compile(r"#UNSUBSCRIBE_(?:LINK|URL)#"),
     case_insensitive=True,
