@@ -8,9 +8,10 @@ Custom fields are written the same way (``[City,fallback=]``). ``[firstname]``,
 The special links are elements that Campaign Monitor turns into a link, keeping their text
 (``<unsubscribe>``, ``<webversion>``, ``<forwardtoafriend>``, ``<preferences>``), or a URL
 in brackets inside an href (``[unsubscribe]``, ``[webversion]``, ``[preferences]``). Sources:
-Campaign Monitor's template language ("Template tags": the special links, the date tags
-``[currentday]``, ``[currentmonthname]``, ``[currentyear]`` …) and its help "Personalize your
-emails" (the fallback); Sendy writes the same tags (``[Name,fallback=]``, ``[webversion]``).
+Campaign Monitor's template language (the special links, the date tags ``[currentday]``,
+``[currentmonthname]``, ``[currentyear]`` …) and its personalization tags (the fallback), as
+a white-label edition of its help documents them ("[Dateofbirth,fallback=]" for a custom
+field "Date of birth"); Sendy writes the same tags (``[Name,fallback=]``, ``[webversion]``).
 
 Square brackets are prose too ("[1]", "[here]", a link text "[Unsubscribe]"): a bracket is a
 tag only in the forms above (a ``,fallback=`` tag, a field or special link of the list
