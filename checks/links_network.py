@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 from mailcheck.domains import URL_CACHE_SIZE
 from mailcheck.facts import LinkResult
 from mailcheck.i18n import N_, t
-from mailcheck.linkinfo import host_and_port
+from mailcheck.linkinfo import host_and_port, is_download
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
 from mailcheck.rules import NO_DNS, Context, Problem, host_down, host_unreached, rule
@@ -481,7 +481,9 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
     finally opens does not have them as the link gave them (a cookie check that bounces
     through a page of its own and back keeps them). The links whose UTMs a redirect on one
     host drops (or changes) the same way are one finding listing every place: one redirect
-    rule is one cause, however many links go through it.
+    rule is one cause, however many links go through it. A download (a PDF, an archive, a
+    calendar file: by its link or by the file its redirects end at) is not judged: a file
+    opens as it is and no analytics reads its UTMs, as UTM001 asks none of it.
 
     ## Why it matters
     Analytics (GA4, Yandex Metrica) read UTMs from the page that finally opens. A shortener,
@@ -501,6 +503,8 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
     # links whose UTMs a redirect on one host drops (or changes) alike are one finding
     lost: dict[tuple[str, str], list[tuple[Link, LinkResult, str, str]]] = {}
     for link, result in _plain_links(ctx):
+        if is_download(link.href) or is_download(result.final_url or ""):
+            continue  # a file opens as it is: no analytics reads its UTMs (nor asks UTM001)
         found = _first_loss(link, result)
         if found is not None:
             change, before, after = found

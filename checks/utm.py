@@ -11,6 +11,7 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 from mailcheck.domains import URL_CACHE_SIZE, ascii_host, host_of, org_domain, under
 from mailcheck.i18n import Joined, Message, t
 from mailcheck.linkinfo import (
+    is_download,
     is_unsubscribe,
     is_web,
     manages_subscription,
@@ -267,7 +268,7 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
             landings[link] = page
         else:
             continue
-        if _is_download(page):
+        if is_download(page):
             continue
         missing = tuple(k for k in required if k not in present)
         if missing:
@@ -443,7 +444,7 @@ def inconsistent_values(ctx: Context) -> dict[tuple[str, str], tuple[str, list[L
     links = [
         link
         for link in utm_links(ctx)
-        if (not domains or tracked(link, domains)) and not _is_download(link.href)
+        if (not domains or tracked(link, domains)) and not is_download(link.href)
     ]
     # UTM001 judges the links only when it knows the tracked domains
     cut = bool(domains) and ctx.config.selects("UTM001")
@@ -466,24 +467,6 @@ def inconsistent_values(ctx: Context) -> dict[tuple[str, str], tuple[str, list[L
                 continue
             found.setdefault((key, value), (should, []))[1].append(link)
     return found
-
-
-# Files a link downloads or a browser shows as they are: no page loads there to read the
-# UTMs (analytics never sees them) — documents, archives, keys and signatures (a CERT's
-# PGP key), installers, calendar and contact cards, media
-_DOWNLOADS = re.compile(
-    r"\.(?:pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|csv|epub|zip|rar|7z|tar|t?gz|bz2|xz"
-    r"|key|asc|sig|gpg|pgp|pem|cer|crt|exe|msi|dmg|pkg|apk|ipa|deb|rpm"
-    r"|ics|vcf|pkpass|mp3|mp4|m4a|mov|wav|jpe?g|png|gif|webp)$",
-    re.I,
-)
-
-
-def _is_download(url: str) -> bool:
-    try:
-        return bool(_DOWNLOADS.search(urlsplit(url).path))
-    except ValueError:
-        return False
 
 
 # "http" hex-encoded: how a target written in hex (``&href=68747470733a2f2f…``) begins

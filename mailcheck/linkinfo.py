@@ -489,6 +489,26 @@ def click_tracker(href: str, shown: str, esp_domains: Iterable[str] = ()) -> str
     return host
 
 
+# Files a link downloads or a browser shows as they are: no page loads there to read the
+# UTMs (analytics never sees them) — documents, archives, keys and signatures (a CERT's
+# PGP key), installers, calendar and contact cards, media
+_DOWNLOADS = re.compile(
+    r"\.(?:pdf|docx?|xlsx?|pptx?|od[tsp]|rtf|csv|epub|zip|rar|7z|tar|t?gz|bz2|xz"
+    r"|key|asc|sig|gpg|pgp|pem|cer|crt|exe|msi|dmg|pkg|apk|ipa|deb|rpm"
+    r"|ics|vcf|pkpass|mp3|mp4|m4a|mov|wav|jpe?g|png|gif|webp)$",
+    re.I,
+)
+
+
+def is_download(url: str) -> bool:
+    """A link that downloads a file or opens one as it is (a PDF, an archive, a calendar
+    file, an image): by its path's extension (``_DOWNLOADS``)."""
+    try:
+        return bool(_DOWNLOADS.search(urlsplit(url).path))
+    except ValueError:
+        return False
+
+
 def list_unsubscribe_targets(headers: dict[str, str] | None) -> list[str]:
     """Every URL of a List-Unsubscribe header in the order written (RFC 2369:
     ``<https://…>, <mailto:…>``)."""

@@ -1615,6 +1615,24 @@ def test_redirects_of_one_host_to_several_pages_that_drop_the_utms_are_one_findi
     assert (finding.url, finding.places) == (None, ("html:3", "html:4"))
 
 
+def test_a_redirect_of_a_download_that_drops_the_utms_is_no_finding(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # a file opens as it is, no analytics reads its UTMs (UTM001 asks none of it): the file
+    # host that drops them loses nothing. A download by its link or by the file it ends at
+    utm = "utm_source=email&utm_medium=email&utm_campaign=bf"
+    pdf = server.url(f"/drop-query/price.pdf?{utm}")
+    to_file = server.url("/redirect-to?to=" + quote("/ok/files/price.ics", safe="") + f"&{utm}")
+    page = server.url("/redirect-to?to=" + quote("/ok/shoes", safe="") + f"&{utm}")
+    c = campaign(a(pdf, line=3), a(to_file, line=4), a(page, line=5))
+    cfg = config(tmp_path, retries=0)
+    [finding] = [f for f in findings(c, gather([c], cfg), cfg) if f.code == "UTM004"]
+    assert (finding.severity, finding.url, finding.places) == (Severity.ERROR, page, ("html:5",))
+    assert finding.message == (
+        f"a redirect drops utm_source, utm_medium, utm_campaign: {page} → {server.url('/ok/shoes')}"
+    )
+
+
 @pytest.mark.parametrize(
     ("server_name", "status", "vendor"),
     [

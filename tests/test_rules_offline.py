@@ -1689,6 +1689,17 @@ def test_a_downloads_utm_values_are_not_compared(tmp_path: Path) -> None:
     assert (utm002.url, utm002.places) == (page, ("email.html:10",))
 
 
+def test_a_downloads_malformed_utm_value_is_still_utm003(tmp_path: Path) -> None:
+    """UTM001, UTM002 and UTM004 leave downloads alone; a value written wrong is wrong wherever
+    it is written (the same hand tags the pages), so UTM003 still names it, once, at its line."""
+    pdf = "https://shop.test/files/price.pdf?utm_source=Email Campaign&utm_medium=email"
+    body = body_with(f'<p><a href="{pdf}">Прайс</a></p>')
+    [utm003] = only(check(write_campaign(tmp_path, body=body)), "UTM003")
+    assert utm003.severity == Severity.WARNING
+    assert utm003.message.startswith("utm_source='Email Campaign': ")
+    assert (utm003.url, utm003.places) == (pdf, ("email.html:9",))
+
+
 def test_the_evidence_of_a_null_says_null_not_missing(tmp_path: Path) -> None:
     """The probe renders city null: Jinja prints "None" for a null, "" for a missing field.
     It said "with no value for city in the data … “город: None”", which a sample without city
