@@ -10,7 +10,7 @@ from mailcheck.auth_model import Signature, signatures
 from mailcheck.domains import host_of
 from mailcheck.i18n import N_, t
 from mailcheck.lengths import test_send_prefix
-from mailcheck.linkinfo import WHOLE_TAG, is_unsubscribe, url_problem
+from mailcheck.linkinfo import WHOLE_TAG, is_unsubscribe, opens_home_page, url_problem
 from mailcheck.model import Link, Severity
 from mailcheck.rules import IN_UNCLOSED_COMMENT, Context, Problem, rule
 from mailcheck.templating import whole_tag
@@ -126,6 +126,13 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     from any of its domains: Facebook's mail from facebookmail.com unsubscribes on facebook.com;
     or the href is the `List-Unsubscribe` URL or holds the platform's tag).
 
+    When the body's only unsubscribe links go to a site's home page (`<a
+    href="https://shop.example/">Отписаться</a>`: a path of `/`, an index file or a
+    language's root such as `/ru/`, and no query but UTM tags, nothing that could name the
+    subscriber), that is "could not verify": the home page cannot tell who clicked, and the
+    recipient may find no way out there. A click tracker's link that does not write its
+    target hides where it goes, and is not judged.
+
     In a message of text alone, a paragraph that says unsubscribe beside a URL or an e-mail
     address counts: mail clients make both links (a social network's or a messenger's page, a
     Telegram bot's `https://t.me/ShopBot?start=unsubscribe`, is none there either). In an
@@ -168,7 +175,13 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     """
     campaign = ctx.campaign
     found = ctx.unsubscribe()
-    if found.working or found.tag:
+    if found.working:
+        # (a platform's tag that makes the link itself is a way out beside them)
+        home = [link for link in found.working if _opens_home_page(link)]
+        if len(home) == len(found.working) and not found.tag:
+            yield _to_home_page(ctx, home)
+        return
+    if found.tag:
         return
     # working links no reader (or only Outlook's) sees: said as what they are
     unseen = (
@@ -321,6 +334,33 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         missing = replace(missing, locations=places, url=social[0].href)
     # the footer is often a partial the template pulls in: then it may well be there
     yield missing
+
+
+def _opens_home_page(link: Link) -> bool:
+    """The link opens a site's home page, as written and as rendered (a merge tag's sample
+    value is no proof of where a recipient's link goes)."""
+    return opens_home_page(link.href) and opens_home_page(link.raw or link.href)
+
+
+def _to_home_page(ctx: Context, links: list[Link]) -> Problem:
+    """UNS001's "could not verify" for a campaign whose only unsubscribe links go to a
+    site's home page, where a recipient cannot unsubscribe unless the site offers it there."""
+    first = next((link for link in links if WORDS.says_unsubscribe(link.text)), links[0])
+    message = t(
+        "could not verify: the unsubscribe link “{text}” goes to the site's home page ({url}), "
+        "not to a page that unsubscribes whoever clicked it: recipients may find no way out",
+        text=first.text or first.href,
+        url=first.href,
+    )
+    others = len({link.href for link in links}) - 1
+    if others:
+        message = t("{message} (and {count} more like it)", message=message, count=others)
+    return Problem(
+        message,
+        url=first.href,
+        locations=ctx.link_places(*links, with_text=False),
+        severity=Severity.WARNING,
+    )
 
 
 _OUTLOOK_ONLY = N_(

@@ -6,7 +6,7 @@ import ipaddress
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import regex
@@ -22,6 +22,7 @@ from mailcheck.domains import (
 )
 from mailcheck.i18n import N_, t
 from mailcheck.model import Campaign, Link
+from mailcheck.trackers import known_tracker
 from mailcheck.unsubscribe import (
     body_has_unsubscribe_tag,
     link_is_unsubscribe,
@@ -29,6 +30,7 @@ from mailcheck.unsubscribe import (
     link_says_unsubscribe,
     social_network,
     unsubscribe_tags,
+    url_words_say_unsubscribe,
 )
 
 SYSTEM_PLACEHOLDER_HOST = "esp-system.mailcheck.invalid"
@@ -487,6 +489,66 @@ def click_tracker(href: str, shown: str, esp_domains: Iterable[str] = ()) -> str
     if not (parts.path.strip("/") or parts.query):
         return None  # a site's home page is no click
     return host
+
+
+# A site's home page as a URL writes it: "/", an index file, a language's root ("/ru/", "/en",
+# "/pt-br/index.html")
+_HOME_PATH = re.compile(
+    r"/?(?:(?P<root>[a-z]{2}(?:[-_][a-z]{2})?)(?:/|(?=$)))?"
+    r"(?:(?:index|default|home)\.(?:html?|php|aspx?|jsp))?",
+    re.I,
+)
+
+
+@cache
+def _territories() -> frozenset[str]:
+    """Babel's region codes ("RU", "UA", "BR"): a site's root for a country ("/ua/")."""
+    from babel import Locale  # (its locale data: loaded when a home page's path is asked)
+
+    return frozenset(str(code) for code in Locale("en").territories if str(code).isalpha())
+
+
+def _language_root(segment: str) -> bool:
+    """A path's first segment that names a language or a country: "ru", "en", "pt-br",
+    "ru_RU", "ua" (Babel's locale data; "go", "rd" are no language)."""
+    from babel import localedata
+
+    language, _, region = segment.replace("-", "_").partition("_")
+    if region and region.upper() not in _territories():
+        return False
+    return bool(localedata.normalize_locale(language)) or language.upper() in _territories()
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def opens_home_page(url: str) -> bool:
+    """Whether ``url`` (as written, before any merge tag is filled) opens a site's home page,
+    which knows nothing of whoever clicked: a web address whose path is "/", an index file or
+    a language's root, with no query but UTM tags (nothing that could name a subscriber) and no
+    fragment (a page's script may route by it). A merge tag, a host that says unsubscribe
+    ("https://unsubscribe.shop.example/"), a system variable's stand-in host, or a known ESP
+    click tracker's link whose target the link does not write is no home page: where it
+    leads cannot be told from the URL. A tracker's link that writes its target (Amazon SES's
+    ``/CL0/<URL>/…``) is judged by that target."""
+    written = browser_form(url)
+    if scheme(written) not in ("http", "https") or _TEMPLATED.search(written):
+        return False
+    if TEMPLATE_MARKERS.search(written):
+        return False
+    tracker = known_tracker(written)
+    if tracker is not None:
+        return tracker.target is not None and opens_home_page(tracker.target)
+    try:
+        parts = urlsplit(written)
+    except ValueError:
+        return False
+    host = (parts.hostname or "").lower()
+    if not host or host == SYSTEM_PLACEHOLDER_HOST or url_words_say_unsubscribe(host):
+        return False
+    home = _HOME_PATH.fullmatch(parts.path)
+    if parts.fragment or not home or (home["root"] and not _language_root(home["root"])):
+        return False
+    keys = [key for key, _ in parse_qsl(parts.query, keep_blank_values=True)]
+    return all(key.lower().startswith("utm_") for key in keys)
 
 
 # Files a link downloads or a browser shows as they are: no page loads there to read the

@@ -72,6 +72,12 @@ _URL_WORDS = re.compile(
 )
 
 
+def url_words_say_unsubscribe(text: str) -> bool:
+    """A URL's part (a host, a path) names unsubscribing ("unsubscribe.shop.example",
+    "/optout", "/otpiska")."""
+    return bool(_URL_WORDS.search(text))
+
+
 def fold(text: str) -> str:
     """``text`` lower-cased and without accents: how words are compared."""
     if text.isascii():  # (O(1) in CPython) no accents, nothing to decompose

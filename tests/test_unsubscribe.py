@@ -1478,3 +1478,78 @@ def test_placeholder_way_outs_are_named_by_the_one_that_unsubscribes(tmp_path: P
         "email.html:6: the unsubscribe link “Unsubscribe” is a placeholder (link to “#”): "
         "recipients have no way out (and 1 more like it)"
     ]
+
+
+# an Amazon SES click-tracking link that writes its target, the shop's home page
+SES_TO_HOME = "https://abc.r.us-east-1.awstrack.me/L0/https:%2F%2Fshop.test%2F/1/010001/AbCd=123"
+
+
+@pytest.mark.parametrize(
+    ("footer", "text", "url"),
+    [
+        ('<a href="https://shop.test/">Отписаться</a>', "Отписаться", "https://shop.test/"),
+        # mailgun's alert template (inlined): its unsubscribe text links to the brand's site
+        ('<a href="http://www.mailgun.com">Unsubscribe</a> from these alerts.', "Unsubscribe",
+         "http://www.mailgun.com"),
+        # a language's root with the campaign's UTMs: still nothing that names the reader
+        ('<a href="https://shop.test/ru/?utm_source=email&amp;utm_medium=email">Отказаться от '
+         "рассылки</a>", "Отказаться от рассылки",
+         "https://shop.test/ru/?utm_source=email&utm_medium=email"),
+        ('<a href="https://shop.test/index.html">Se désinscrire</a>', "Se désinscrire",
+         "https://shop.test/index.html"),
+        # a click tracker that writes where it sends the reader: the home page
+        (f'<a href="{SES_TO_HOME}">Unsubscribe</a>', "Unsubscribe", SES_TO_HOME),
+    ],
+)  # fmt: skip
+def test_an_unsubscribe_link_to_the_home_page_could_not_be_verified(
+    tmp_path: Path, footer: str, text: str, url: str
+) -> None:
+    result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>\n"))
+    [found] = only(result, "UNS001")
+    assert found.severity == Severity.WARNING
+    assert found.locations == ("email.html:6",)
+    assert found.url == url
+    assert found.message == (
+        f"could not verify: the unsubscribe link “{text}” goes to the site's home page ({url}), "
+        "not to a page that unsubscribes whoever clicked it: recipients may find no way out"
+    )
+
+
+def test_unsubscribe_links_to_home_pages_are_one_finding(tmp_path: Path) -> None:
+    footer = (
+        '<a href="https://shop.test/">Отписаться</a>\n'
+        '<a href="https://shop.test/en/">Unsubscribe</a>\n'
+        '<a href="https://shop.test/">Отписаться</a>'
+    )
+    result = check(write_campaign(tmp_path, body=f"{SHOP}\n<p>{footer}</p>\n"))
+    [found] = only(result, "UNS001")
+    assert found.severity == Severity.WARNING
+    assert found.locations == ("email.html:6", "email.html:7", "email.html:8")
+    assert found.message.endswith("recipients may find no way out (and 1 more like it)")
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        # the subscriber's own page, or a query that may name the subscriber
+        '<a href="https://shop.test/unsubscribe?id=8f3a">Отписаться</a>',
+        '<a href="https://shop.test/?unsubscribe=8f3a">Отписаться</a>',
+        '<a href="https://shop.test/?uid=8f3a&amp;utm_source=email">Unsubscribe</a>',
+        # an ESP's click tracker hides where it goes (SendGrid's branded link, Klaviyo's host)
+        '<a href="https://url1234.shop.test/ls/click?upn=dGhpcyBpcyBhIHRva2Vu">Unsubscribe</a>',
+        '<a href="https://trk.klclick.com/">Unsubscribe</a>',
+        # a mailto: that unsubscribes, a host of its own for it, a route a page's script reads
+        '<a href="mailto:leave@shop.test?subject=unsubscribe">Отписаться</a>',
+        '<a href="https://unsubscribe.shop.test/">Unsubscribe</a>',
+        '<a href="https://shop.test/#/unsubscribe">Unsubscribe</a>',
+        # a two-letter path that is no language: a redirect script's
+        '<a href="https://shop.test/go">Unsubscribe</a>',
+        # a way out beside it: the home page's link is another door
+        '<a href="https://shop.test/">Manage preferences</a> · '
+        '<a href="https://shop.test/u/8f3a">Unsubscribe</a>',
+    ],
+)
+def test_an_unsubscribe_link_elsewhere_than_a_home_page_is_no_finding(
+    tmp_path: Path, footer: str
+) -> None:
+    assert uns001(tmp_path, footer) == []
