@@ -17,10 +17,11 @@ from urllib.parse import parse_qsl, urlsplit
 from mailcheck.domains import URL_CACHE_SIZE
 from mailcheck.facts import LinkResult
 from mailcheck.i18n import N_, t
-from mailcheck.linkinfo import host_and_port, is_download
+from mailcheck.linkinfo import host_and_port, is_download, links_to_home_page, opens_home_page
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
 from mailcheck.rules import NO_DNS, Context, Problem, host_down, host_unreached, rule
+from mailcheck.trackers import known_tracker
 
 MAX_REDIRECTS = 5
 BROWSER_REDIRECTS = 20  # Chrome and Firefox follow this many; the next one is an error page
@@ -593,7 +594,10 @@ def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
     Checks that each unsubscribe link (in the body and in `List-Unsubscribe`) leads to a live
     page — without unsubscribing anyone: it is requested with HEAD only (GET only when
     `links.unsubscribe-get = true`), never POST. A server that refuses HEAD cannot be checked
-    this way and gives a "not verified" warning.
+    this way and gives a "not verified" warning. When the body's only unsubscribe links go
+    through an ESP's click tracker (a known shape: SendGrid's `/ls/click?upn=…`) whose redirect
+    ends at the site's home page, that is "could not verify" too: the home page cannot tell
+    who clicked (UNS001 says so offline of a link that writes the home page itself).
 
     ## Why it matters
     A dead unsubscribe link makes recipients press "Report spam" instead, which hurts the
@@ -633,3 +637,53 @@ def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
         N_("unsubscribe link: {reason}"),
         (*FAILED, "loop", "too-many-redirects"),
     )
+    yield from _tracked_to_home_page(ctx)
+
+
+def _tracked_to_home_page(ctx: Context) -> Iterator[Problem]:
+    """UNS004's "could not verify" for a body whose only unsubscribe links lead to a site's
+    home page, a known click tracker's redirect hiding that from the URL (UNS001 says it
+    offline of a link that writes the home page itself). Only the tracker's own redirect is
+    taken as proof: it sends every recipient where the campaign's author pointed it, while a
+    site that sends a sample recipient's unsubscribe URL to its home page may have
+    unsubscribed them, or not known the sample's id."""
+    found = ctx.unsubscribe()
+    if not found.working or found.tag:
+        return
+    tracked: list[tuple[Link, str, LinkResult]] = []
+    for link in found.working:
+        if links_to_home_page(link):
+            continue  # UNS001's, offline; one of the links that lead nowhere else
+        result = ctx.facts.link(link.href)
+        landing = _home_behind_tracker(link.href, result) if result else None
+        if result is None or landing is None:
+            return  # a way out elsewhere (or not known): nothing to say
+        tracked.append((link, landing, result))
+    if not tracked:
+        return
+    first, landing, answer = tracked[0]
+    message = t(
+        "could not verify: the unsubscribe link “{text}” goes through a click tracker to the "
+        "site's home page ({url}), not to a page that unsubscribes whoever clicked it: "
+        "recipients may find no way out",
+        text=first.text or first.href,
+        url=landing,
+    )
+    others = len({link.href for link in found.working}) - 1  # every one leads home
+    if others:
+        message = t("{message} (and {count} more like it)", message=message, count=others)
+    yield Problem(
+        ctx.answer_noted(message, answer),
+        url=first.href,
+        locations=ctx.link_places(*found.working, with_text=False),
+        severity=Severity.WARNING,
+    )
+
+
+def _home_behind_tracker(href: str, result: LinkResult) -> str | None:
+    """The home page a known ESP click tracker's link (``data/click_trackers.toml``) redirects
+    to and ends at, as the link checker followed it; else None."""
+    if result.verdict != "ok" or known_tracker(href) is None or len(result.hops) < 2:
+        return None
+    target, final = result.hops[1].url, result.final_url or result.hops[1].url
+    return final if opens_home_page(target) and opens_home_page(final) else None

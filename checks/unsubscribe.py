@@ -10,7 +10,7 @@ from mailcheck.auth_model import Signature, signatures
 from mailcheck.domains import host_of
 from mailcheck.i18n import N_, t
 from mailcheck.lengths import test_send_prefix
-from mailcheck.linkinfo import WHOLE_TAG, is_unsubscribe, opens_home_page, url_problem
+from mailcheck.linkinfo import WHOLE_TAG, is_unsubscribe, links_to_home_page, url_problem
 from mailcheck.model import Link, Severity
 from mailcheck.rules import IN_UNCLOSED_COMMENT, Context, Problem, rule
 from mailcheck.templating import whole_tag
@@ -177,7 +177,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     found = ctx.unsubscribe()
     if found.working:
         # (a platform's tag that makes the link itself is a way out beside them)
-        home = [link for link in found.working if _opens_home_page(link)]
+        home = [link for link in found.working if links_to_home_page(link)]
         if len(home) == len(found.working) and not found.tag:
             yield _to_home_page(ctx, home)
         return
@@ -334,12 +334,6 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         missing = replace(missing, locations=places, url=social[0].href)
     # the footer is often a partial the template pulls in: then it may well be there
     yield missing
-
-
-def _opens_home_page(link: Link) -> bool:
-    """The link opens a site's home page, as written and as rendered (a merge tag's sample
-    value is no proof of where a recipient's link goes)."""
-    return opens_home_page(link.href) and opens_home_page(link.raw or link.href)
 
 
 def _to_home_page(ctx: Context, links: list[Link]) -> Problem:

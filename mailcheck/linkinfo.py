@@ -551,6 +551,12 @@ def opens_home_page(url: str) -> bool:
     return all(key.lower().startswith("utm_") for key in keys)
 
 
+def links_to_home_page(link: Link) -> bool:
+    """The link opens a site's home page (:func:`opens_home_page`) as written and as rendered:
+    a merge tag's sample value is no proof of where a recipient's link goes."""
+    return opens_home_page(link.href) and opens_home_page(link.raw or link.href)
+
+
 # Files a link downloads or a browser shows as they are: no page loads there to read the
 # UTMs (analytics never sees them) — documents, archives, keys and signatures (a CERT's
 # PGP key), installers, calendar and contact cards, media

@@ -670,6 +670,37 @@ def test_unsubscribe_get_only_when_opted_in(server: ScriptedServer, tmp_path: Pa
     assert server.unsubscribe_methods["optin"] == ["HEAD", "GET"]
 
 
+def tracker(server: ScriptedServer, target: str) -> str:
+    """A branded click tracker's link (SendGrid's /ls/click shape) to ``target``, opaque."""
+    upn = base64.urlsafe_b64encode(target.encode()).decode().rstrip("=")
+    return server.url(f"/ls/click?upn={upn}")
+
+
+def test_an_unsubscribe_link_a_tracker_sends_to_the_home_page(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # the URL hides where it goes (UNS001 cannot tell offline); the tracker's redirect shows it
+    server.publish(server.host, "/ru/", b"<html>Shop</html>", "text/html")
+    home = server.url("/ru/")
+    to_home = tracker(server, home)
+    c = campaign(a(to_home, text="Отписаться", line=4))
+    cfg = config(tmp_path, retries=0)
+    [found] = findings(c, gather([c], cfg), cfg)
+    assert (found.code, found.severity, found.url) == ("UNS004", Severity.WARNING, to_home)
+    assert found.places == ("html:4",)
+    assert found.message == (
+        f"could not verify: the unsubscribe link “Отписаться” goes through a click tracker to "
+        f"the site's home page ({home}), not to a page that unsubscribes whoever clicked it: "
+        "recipients may find no way out"
+    )
+    # the tracker to the subscriber's own page, or beside a link that unsubscribes: nothing
+    to_page = tracker(server, server.url("/unsub/tracked?uid=42"))
+    direct = server.url("/unsub/direct?uid=42")
+    for links in ([a(to_page, text="Отписаться")], [a(to_home, text="Отписаться"), a(direct)]):
+        other = campaign(*links, id="c2")
+        assert findings(other, gather([other], cfg), cfg) == []
+
+
 def test_list_unsubscribe_urls() -> None:
     value = "<mailto:u@acme.ru>, <https://acme.ru/u/1>,<http://acme.ru/u/2>"
     assert list_unsubscribe_urls({"list-unsubscribe": value}) == [

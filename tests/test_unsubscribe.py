@@ -1553,3 +1553,10 @@ def test_an_unsubscribe_link_elsewhere_than_a_home_page_is_no_finding(
     tmp_path: Path, footer: str
 ) -> None:
     assert uns001(tmp_path, footer) == []
+
+
+def test_a_home_page_a_merge_tag_renders_is_not_judged(tmp_path: Path) -> None:
+    # the sample's value is no proof of where a recipient's link goes
+    footer = '<a href="{{ unsubscribe_page }}">Отписаться</a>'
+    files = {"r.csv": "email,unsubscribe_page\na@x.test,https://shop.test/\n"}
+    assert uns001(tmp_path, footer, template="jinja", samples="r.csv", files=files) == []
