@@ -10,7 +10,13 @@ from mailcheck.auth_model import Signature, signatures
 from mailcheck.domains import host_of
 from mailcheck.i18n import N_, t
 from mailcheck.lengths import test_send_prefix
-from mailcheck.linkinfo import WHOLE_TAG, is_unsubscribe, links_to_home_page, url_problem
+from mailcheck.linkinfo import (
+    WHOLE_TAG,
+    is_unsubscribe,
+    links_to_home_page,
+    opens_home_page,
+    url_problem,
+)
 from mailcheck.model import Link, Severity
 from mailcheck.rules import IN_UNCLOSED_COMMENT, Context, Problem, rule
 from mailcheck.templating import whole_tag
@@ -46,30 +52,37 @@ def _list_unsubscribe_written(ctx: Context) -> bool:
     return bool((_header(ctx, "List-Unsubscribe") or "").strip())
 
 
-def _text_way_out(text: str, sender: str) -> tuple[bool, list[str]]:
+def _text_way_out(text: str, sender: str) -> tuple[bool, list[str], list[str]]:
     """Whether a plain-text part offers a way out: the words in a paragraph with a URL or an
     e-mail address (or the next paragraph's: "To unsubscribe, follow this link:" on a line of
     its own), or a tag. A page of a social network or a messenger is none, as the HTML part's
     link there is none (``sender``: the From domain, whose own network's page is one); when
-    that is all a paragraph saying unsubscribe offers, its URLs are the second item."""
+    that is all a paragraph saying unsubscribe offers, its URLs are the second item. When
+    every way out is a URL of a site's home page (:func:`opens_home_page`), they are the
+    third item."""
     tags = unsubscribe_tags()
     if tags.href.search(text) or tags.body.search(text):
-        return True, []
+        return True, [], []
     if any(mailto_opts_out(found.group(0)) for found in _MAILTO.finditer(text)):
-        return True, []  # a message to send that unsubscribes ("?subject=STOP"), whatever words
+        return True, [], []  # a message to send that unsubscribes ("?subject=STOP")
     paragraphs = [p for p in re.split(r"\n\s*\n", text) if p.strip()]
     # the URL test first: it is one regex, the words are looked up word by word
     addresses = [_addresses(p, sender) for p in paragraphs] + [([], [])]
     social: list[str] = []
+    home: list[str] = []
     for index, paragraph in enumerate(paragraphs):
         (usable, networks), (usable_next, networks_next) = addresses[index : index + 2]
         if not (usable or usable_next or networks or networks_next):
             continue
         if WORDS.sentence_says_unsubscribe(paragraph):
-            if usable or usable_next:
-                return True, []
+            exits = usable or usable_next
+            if exits and not all(opens_home_page(address) for address in exits):
+                return True, [], []
+            home += exits
             social += networks or networks_next
-    return False, list(dict.fromkeys(social))
+    if home:
+        return True, [], list(dict.fromkeys(home))
+    return False, list(dict.fromkeys(social)), []
 
 
 def _addresses(paragraph: str, sender: str) -> tuple[list[str], list[str]]:
@@ -81,7 +94,9 @@ def _addresses(paragraph: str, sender: str) -> tuple[list[str], list[str]]:
         url = _WEB_URL.match(paragraph, found.start())
         if url and social_network(url.group(0), sender):
             networks.append(url.group(0).rstrip(AROUND_ADDRESS))
-        else:  # mailto:, an e-mail address, a web page
+        elif url:  # a web page, whole
+            usable.append(url.group(0).rstrip(AROUND_ADDRESS))
+        else:  # mailto:, an e-mail address
             usable.append(found.group(0))
     return usable, networks
 
@@ -131,7 +146,9 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     language's root such as `/ru/`, and no query but UTM tags, nothing that could name the
     subscriber), that is "could not verify": the home page cannot tell who clicked, and the
     recipient may find no way out there. A click tracker's link that does not write its
-    target hides where it goes, and is not judged.
+    target hides where it goes, and is not judged. In a message of text alone, so is a
+    paragraph that says unsubscribe beside a home page's address and no other way out (an
+    e-mail address to write to is one).
 
     In a message of text alone, a paragraph that says unsubscribe beside a URL or an e-mail
     address counts: mail clients make both links (a social network's or a messenger's page, a
@@ -175,11 +192,21 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     """
     campaign = ctx.campaign
     found = ctx.unsubscribe()
+    text_alone = campaign.html is None and bool(campaign.text)
+    sender = ctx.from_domain or ""
     if found.working:
         # (a platform's tag that makes the link itself is a way out beside them)
         home = [link for link in found.working if links_to_home_page(link)]
-        if len(home) == len(found.working) and not found.tag:
+        if len(home) < len(found.working) or found.tag:
+            return
+        if not text_alone:
             yield _to_home_page(ctx, home)
+            return
+        # a text's paragraph may offer another way out beside the URL: an e-mail address
+        way_out, _, urls = _text_way_out(campaign.text or "", sender)
+        if urls or not way_out:
+            urls = urls or list(dict.fromkeys(link.href for link in home))
+            yield _text_to_home_page(ctx, urls, ctx.link_places(*home, with_text=False))
         return
     if found.tag:
         return
@@ -220,11 +247,11 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             locations=ctx.link_places(*(link for link, _ in found.placeholders)),
         )
         return
-    sender = ctx.from_domain or ""
-    text_alone = campaign.html is None and bool(campaign.text)
     networks: list[str] = []
     if text_alone:
-        way_out, networks = _text_way_out(campaign.text or "", sender)
+        way_out, networks, urls = _text_way_out(campaign.text or "", sender)
+        if urls:
+            yield _text_to_home_page(ctx, urls)
         if way_out:
             return
     source = campaign.html or ""
@@ -353,6 +380,25 @@ def _to_home_page(ctx: Context, links: list[Link]) -> Problem:
         message,
         url=first.href,
         locations=ctx.link_places(*links, with_text=False),
+        severity=Severity.WARNING,
+    )
+
+
+def _text_to_home_page(ctx: Context, urls: list[str], places: tuple[str, ...] = ()) -> Problem:
+    """:func:`_to_home_page` of a message of text alone, whose only way out is the address of
+    a site's home page written beside the words that say unsubscribe (at ``places``, the
+    links' lines, else wherever the text writes those addresses)."""
+    message = t(
+        "could not verify: the way to unsubscribe the text gives is the site's home page "
+        "({url}), not a page that unsubscribes whoever opens it: recipients may find no way out",
+        url=urls[0],
+    )
+    if len(urls) > 1:
+        message = t("{message} (and {count} more like it)", message=message, count=len(urls) - 1)
+    return Problem(
+        message,
+        url=urls[0],
+        locations=places or ctx.text_part_places(*urls),
         severity=Severity.WARNING,
     )
 

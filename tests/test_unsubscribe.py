@@ -1560,3 +1560,39 @@ def test_a_home_page_a_merge_tag_renders_is_not_judged(tmp_path: Path) -> None:
     footer = '<a href="{{ unsubscribe_page }}">Отписаться</a>'
     files = {"r.csv": "email,unsubscribe_page\na@x.test,https://shop.test/\n"}
     assert uns001(tmp_path, footer, template="jinja", samples="r.csv", files=files) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "url", "line"),
+    [
+        ("Sale!\n\nTo unsubscribe from these e-mails, visit https://shop.test/\n",
+         "https://shop.test/", 3),
+        # the words above, the address on a line of its own; the shop's address again below
+        ("Sale!\n\nЧтобы отписаться от рассылки, перейдите по ссылке:\n\nhttps://shop.test/ru/.\n"
+         "\nМагазин: https://shop.test/ru/\n", "https://shop.test/ru/", 5),
+    ],
+)  # fmt: skip
+def test_a_text_alones_way_out_to_the_home_page_could_not_be_verified(
+    tmp_path: Path, text: str, url: str, line: int
+) -> None:
+    [found] = only(check(text_send(tmp_path / "t.eml", text)), "UNS001")
+    assert found.severity == Severity.WARNING
+    assert (found.url, found.locations) == (url, (f"text/plain part:{line}",))
+    assert found.message == (
+        f"could not verify: the way to unsubscribe the text gives is the site's home page "
+        f"({url}), not a page that unsubscribes whoever opens it: recipients may find no way out"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sale!\n\nTo unsubscribe from these e-mails, visit https://shop.test/u/8f3a\n",
+        # an address to write to beside the home page: a way out mail clients make a link
+        "Sale!\n\nTo unsubscribe, visit https://shop.test/ or write to leave@shop.test\n",
+    ],
+)
+def test_a_text_alones_way_out_elsewhere_than_the_home_page_is_no_finding(
+    tmp_path: Path, text: str
+) -> None:
+    assert only(check(text_send(tmp_path / "t.eml", text)), "UNS001") == []
