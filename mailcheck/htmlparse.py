@@ -696,7 +696,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
             link.line,
             link.raw,
             context=context,
-            marker=_marker(el),
+            marker=_link_marker(el),
             hidden=_unseen(el, judged),
             outlook_only=link.outlook_only,
         )
@@ -835,6 +835,18 @@ def _marker(el: Any) -> str:
         if name in ("role", "class", "id") or name.startswith("data-")
     ]
     return " ".join(found)
+
+
+def _link_marker(el: Any) -> str:
+    """A link's :func:`_marker`, with the ``title`` of the link and of its images: what its
+    author called an icon link whose picture has no alt (``<a title="Отписаться"><img alt=""
+    …></a>``, a tooltip and a screen reader's name for it)."""
+    titles = [
+        f"title={title}"
+        for node in (el, *el.iter("img"))
+        if (title := collapse_ws(node.get("title") or ""))
+    ]
+    return " ".join([_marker(el), *titles]).strip()
 
 
 # Where a sentence ends: its punctuation, then a space or the end of the text.

@@ -227,6 +227,18 @@ class Words:
         self.reply = phrases("reply")
         self.no_reply = phrases("no_reply")
         self.reply_word = phrases("reply_word")
+        self.write_back = phrases("write_back")
+
+    def link_phrase_among(self, words: list[str]) -> bool:
+        """A link phrase stands in ``words`` (folded), not as a verb of writing a note back:
+        one that starts where a ``write_back`` phrase starts («отпишитесь о результатах»,
+        «отпишите мне») is none; «Отпишитесь», «отпишитесь от рассылки» are."""
+        if not self.link.among(words):
+            return False
+        if not self.write_back.among(words):
+            return True  # most texts: no spans to find
+        notes = {start for start, _ in self.write_back.spans(words)}
+        return any(start not in notes for start, _ in self.link.spans(words))
 
     def manages_own_subscription(self, words: list[str]) -> bool:
         """A subscription managed with no other noun qualifying it ("Manage your
@@ -249,7 +261,7 @@ class Words:
         cancel a subscription: ``howto``) unless the phrase refuses the messages themselves
         («수신거부 방법», how to refuse them, leads to the way out: ``receiving``)."""
         return (
-            self.link.among(words)
+            self.link_phrase_among(words)
             and not self.notice.among(words)
             and (not self.howto.among(words) or self.receiving.among(words))
         )
@@ -266,7 +278,7 @@ class Words:
 
     def sentence_words_say_unsubscribe(self, words: list[str]) -> bool:
         """:meth:`sentence_says_unsubscribe` of a sentence's folded words."""
-        return self.link.among(words) or self.sentence.among(words)
+        return self.link_phrase_among(words) or self.sentence.among(words)
 
     def sentence_says_reply_to_unsubscribe(self, sentence: str) -> bool:
         """A sentence that tells the reader to leave by replying: a verb of replying and the
@@ -635,8 +647,9 @@ def link_manages_subscription(href: str, text: str, context: str) -> bool:
 def _marker_says_unsubscribe(marker: str, words: list[str]) -> bool:
     """``words``: the marker's folded words."""
     # markers are identifiers (data-link-type="unsubscribe", class="unsub-link"): words joined
-    # by - and _ are words too
-    return WORDS.link.among(words) or bool(_URL_WORDS.search(marker))
+    # by - and _ are words too; a link's title is read as its text is (a booking's notice,
+    # title="查看退订政策", is none)
+    return WORDS.text_words_say_unsubscribe(words) or bool(_URL_WORDS.search(marker))
 
 
 def _path_and_query(href: str) -> str:
