@@ -228,6 +228,15 @@ class Words:
         self.no_reply = phrases("no_reply")
         self.reply_word = phrases("reply_word")
         self.write_back = phrases("write_back")
+        self.refusal = phrases("refusal")
+        self.subscribed = phrases("subscribed")
+
+    def refuses(self, words: list[str]) -> bool:
+        """A link text (its folded words) that is a refusal phrase and nothing else
+        («Отказаться»: refusing what its sentence before says, see ``subscribed``)."""
+        if len(words) > _GENERIC_WORDS_MAX or not self.refusal.among(words):
+            return False  # most texts: no spans to find
+        return (0, len(words)) in self.refusal.spans(words)
 
     def link_phrase_among(self, words: list[str]) -> bool:
         """A link phrase stands in ``words`` (folded), not as a verb of writing a note back:
@@ -472,6 +481,9 @@ def link_says_unsubscribe(
     if _manages_the_mailings(href, words):
         return True
     if words.generic and WORDS.sentence_words_say_unsubscribe(words.context):
+        return True
+    if WORDS.refuses(words.text) and WORDS.subscribed.among(words.context):
+        # «Вы подписались на новости магазина. <a>Отказаться</a>»: refusing the mailings
         return True
     if context and WORDS.sentence_words_say_unsubscribe(words.leading):
         # an address the words lead up to ("To unsubscribe, visit <a>shop.example/u</a>"), not

@@ -1,6 +1,7 @@
 """UNS001 and the UTM rules: footers' unsubscribe links worded as a QA probe found them missed
 (session 34): the imperative «Отпишитесь»/«Відпишіться», «Жмите» after a "don't want these
-e-mails" sentence, an icon link named by its title, a bare "Cancel subscription"; and the
+e-mails" sentence, «Отказаться» after "you subscribed to our news", an icon link named by its
+title, a bare "Cancel subscription"; and the
 colloquial «отпишитесь о результатах» (write back a note), which is no way out."""
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ NO_WAY_OUT = ["error email.html: no unsubscribe link in the body"]
         'width="20"></a>',
         f'<a href="{FOOTER_HREF}"><img src="https://cdn.test/x.png" alt="" title="Unsubscribe" '
         'width="20"></a>',
+        # a refusal right after the sentence that says the reader subscribed to the mailings
+        "Вы получили это письмо, потому что подписались на новости магазина. "
+        f'<a href="{FOOTER_HREF}">Отказаться</a>',
+        f'Вы подписаны на рассылку магазина. <a href="{FOOTER_HREF}">Откажитесь</a>',
+        f'Ви підписалися на розсилку. <a href="{FOOTER_HREF}">Відмовитися</a>',
         # a bare subscription cancelled is the reader's to these mailings ("Manage
         # subscription" is read so)
         f'<a href="{FOOTER_HREF}">Cancel subscription</a>',
@@ -80,6 +86,13 @@ def test_the_footer_link_is_the_way_out_and_needs_no_utm(tmp_path: Path, footer:
         # a shop's subscription cancelled, not these mailings
         f'<a href="{FOOTER_HREF}">Cancel your coffee subscription</a>',
         f'<a href="{FOOTER_HREF}">Cancel your subscription to Premium</a>',
+        # a refusal with no sentence about the mailings, of another subscription, of more
+        f'<a href="{FOOTER_HREF}">Отказаться</a>',
+        f'Вы подписаны на пробный период Premium. <a href="{FOOTER_HREF}">Отказаться</a>',
+        f'Вы подписались на рассылку. <a href="{FOOTER_HREF}">Отказаться от заказа</a>',
+        # a double opt-in's confirmation: "you subscribed" makes no generic link the way out
+        f'Вы подписались на рассылку. <a href="{FOOTER_HREF}">Нажмите здесь</a>, чтобы '
+        "подтвердить.",
         # «Жмите» after a sentence that says nothing of leaving
         f'Хотите скидку? <a href="{FOOTER_HREF}">Жмите</a>',
         # a title that says something else
