@@ -12,7 +12,7 @@ import functools
 import itertools
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import replace
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE
 from mailcheck.facts import LinkResult
@@ -20,7 +20,15 @@ from mailcheck.i18n import N_, t
 from mailcheck.linkinfo import host_and_port, is_download, links_to_home_page, opens_home_page
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
-from mailcheck.rules import NO_DNS, Context, Problem, host_down, host_unreached, rule
+from mailcheck.rules import (
+    NO_DNS,
+    NON_PUBLIC,
+    Context,
+    Problem,
+    host_down,
+    host_unreached,
+    rule,
+)
 from mailcheck.trackers import known_tracker
 
 MAX_REDIRECTS = 5
@@ -91,7 +99,13 @@ def _verdicts(
             message = ctx.answer_noted(t(unverified, reason=_at(result, url)), result)
             if answered is None and not result.no_dns and _host_failure(result):
                 answered = _answered_hosts(ctx)
-            cause = NO_DNS if result.no_dns else _unreached(result, url, answered or frozenset())
+            cause = (
+                NO_DNS
+                if result.no_dns
+                else NON_PUBLIC
+                if result.non_public
+                else _unreached(result, url, answered or frozenset())
+            )
             yield Problem(
                 message, url=url, severity=Severity.WARNING, locations=places, cause=cause
             )
@@ -155,11 +169,32 @@ def _per_host(
         # shared by these: each URL is its own (a page that closes without an answer)
         failing = _host_of(result.final_url or link.href)
         key = (failing[0], link.href) if failing[0] in answered else failing[0]
-        groups.setdefault((key, failing[1], result.verdict), []).append((link, result))
+        shown = failing[1]
+        if result.non_public:  # this machine's DNS, maybe: one cause for every such host
+            key, shown = NON_PUBLIC, ""
+        groups.setdefault((key, shown, result.verdict), []).append((link, result))
     for (key, host, verdict), group in groups.items():
         link, result = group[0]
         error = verdict == "unreachable"
         places = ctx.link_places(*(each for each, _ in group))
+        if key == NON_PUBLIC and len(group) > 1:
+            message = t(
+                "{count} links: could not verify: not requested, their hosts resolve to "
+                "non-public addresses from this machine ({hosts}); the recipients' DNS may "
+                "answer otherwise (a company's split-horizon DNS, a VPN's fake IPs): set "
+                "links.allow-private = true to check them",
+                count=len(group),
+                hosts=", ".join(
+                    dict.fromkeys(_host_of(r.final_url or k.href)[1] for k, r in group)
+                ),
+            )
+            hrefs = list(dict.fromkeys(_shown(each.href) for each, _ in group))
+            message = t("{message} — {urls}", message=message, urls=_listed(hrefs))
+            urls = tuple(dict.fromkeys(each.href for each, _ in group))
+            yield Problem(
+                message, severity=Severity.WARNING, locations=places, cause=NON_PUBLIC, urls=urls
+            )
+            continue
         if len(group) == 1:
             message = t(one[0] if error else one[1], reason=_at(result, link.href))
             url: str | None = link.href
@@ -176,6 +211,8 @@ def _per_host(
         cause = (
             NO_DNS
             if result.no_dns
+            else NON_PUBLIC
+            if key == NON_PUBLIC
             else ""
             if isinstance(key, tuple)  # one URL of a host that answered others
             else host_down(host)
@@ -285,15 +322,18 @@ _HOST_REFUSALS = frozenset({401, 403, 429, 503, 999})
     Severity.ERROR,
     network=True,
     # a timeout or a resolver failure is a warning, "could not verify" (see the page)
-    short="link host unreachable: no such name, refused, TLS error, private IP (timeout: W)",
+    short="link host unreachable: no such name, refused, TLS error (timeout, private DNS: W)",
 )
 def link_unreachable(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a link whose host cannot be reached, when that is proven: the name does not exist
     (NXDOMAIN from a resolver that answers other names), the connection is refused, or the
     TLS certificate is one a browser refuses. Links to loopback, private, link-local or
-    cloud-metadata addresses are not requested at all and are reported here with that reason,
-    unless `links.allow-private = true` (metadata addresses: `links.allow-metadata = true`).
+    cloud-metadata addresses are not requested at all unless `links.allow-private = true`
+    (metadata addresses: `links.allow-metadata = true`). A host whose name resolves to such
+    an address here is a warning, "could not verify", that says so: a company's split-horizon
+    DNS or a VPN's fake IPs may answer this machine otherwise than the recipients. Every such
+    host of a campaign is one finding (with its images and unsubscribe links).
 
     What says more about the checker's own network than about the link is a warning "could
     not verify": no answer within `links.timeout` (and a shorter second try), a resolver that
@@ -484,7 +524,10 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
     host drops (or changes) the same way are one finding listing every place: one redirect
     rule is one cause, however many links go through it. A download (a PDF, an archive, a
     calendar file: by its link or by the file its redirects end at) is not judged: a file
-    opens as it is and no analytics reads its UTMs, as UTM001 asks none of it.
+    opens as it is and no analytics reads its UTMs, as UTM001 asks none of it. A redirect to
+    a page that carries the link back, UTMs and all, in a parameter (a sign-in page's
+    `next=`, `return_url=`, `retpath=`) is a warning, "could not verify": the checker has no
+    session, and a signed-in recipient may go straight to the page.
 
     ## Why it matters
     Analytics (GA4, Yandex Metrica) read UTMs from the page that finally opens. A shortener,
@@ -503,13 +546,18 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
     # One redirect rule that forgets the query loses the UTMs of every link through it: the
     # links whose UTMs a redirect on one host drops (or changes) alike are one finding
     lost: dict[tuple[str, str], list[tuple[Link, LinkResult, str, str]]] = {}
+    carried: dict[tuple[str, str], list[tuple[Link, LinkResult, str, str]]] = {}
     for link, result in _plain_links(ctx):
         if is_download(link.href) or is_download(result.final_url or ""):
             continue  # a file opens as it is: no analytics reads its UTMs (nor asks UTM001)
         found = _first_loss(link, result)
         if found is not None:
             change, before, after = found
-            lost.setdefault((change, _host_of(before)[0]), []).append((link, result, before, after))
+            param = carried_in(before, after)
+            into = lost if param is None else carried
+            key = (change if param is None else param, _host_of(before)[0])
+            into.setdefault(key, []).append((link, result, before, after))
+    yield from _carried_back(ctx, carried)
     for (change, _), group in lost.items():
         links = [link for link, *_ in group]
         cached = next((r for _, r, _, _ in group if r.from_cache), group[0][1])
@@ -547,6 +595,61 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
             ctx.answer_noted(message, cached),
             locations=ctx.link_places(*links),
             url=links[0].href if len(links) == 1 else None,
+        )
+
+
+def carried_in(before: str, after: str) -> str | None:
+    """The parameter of ``after`` that carries the page ``before`` back, UTMs and all (a
+    sign-in page's ``next=``, ``return_url=``, ``retpath=``, ``redirect_uri=``…): the UTMs
+    are kept for after signing in, and a recipient who is signed in may never see that page.
+    None when no parameter does."""
+    wanted = _utm(before)
+    try:
+        query = urlsplit(after).query
+    except ValueError:
+        return None
+    for key, value in parse_qsl(query, keep_blank_values=True):
+        for written in dict.fromkeys((value, unquote(value))):  # (encoded once more, too)
+            inner = _utm(written)
+            if wanted and all(inner.get(k) == v for k, v in wanted.items()):
+                return key
+    return None
+
+
+def _carried_back(
+    ctx: Context, carried: dict[tuple[str, str], list[tuple[Link, LinkResult, str, str]]]
+) -> Iterator[Problem]:
+    """Links redirected to a page that carries them back (a sign-in page): the checker has
+    no session, so whether the UTMs reach the page is not known. A warning per parameter and
+    host, listing every link."""
+    for (param, _), group in carried.items():
+        links = [link for link, *_ in group]
+        cached = next((r for _, r, _, _ in group if r.from_cache), group[0][1])
+        before, after = group[0][2], group[0][3]
+        if len(group) == 1:
+            message = t(
+                "could not verify the UTMs: a redirect sends the checker to {after}, which "
+                "carries the link with its UTMs in «{param}» (a sign-in page? the checker has no "
+                "session); open it in a browser before sending",
+                after=_shown(after),
+                param=param,
+            )
+        else:
+            message = t(
+                "{count} links: could not verify the UTMs: a redirect on {host} sends the "
+                "checker to a page that carries each link with its UTMs in «{param}» (a sign-in "
+                "page? the checker has no session); open them in a browser before sending: "
+                "{urls}",
+                count=len(links),
+                host=_host_of(before)[1],
+                param=param,
+                urls=_listed(list(dict.fromkeys(_shown(link.href) for link in links))),
+            )
+        yield Problem(
+            ctx.answer_noted(message, cached),
+            locations=ctx.link_places(*links),
+            url=links[0].href if len(links) == 1 else None,
+            severity=Severity.WARNING,
         )
 
 

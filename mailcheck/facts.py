@@ -48,6 +48,9 @@ class LinkResult:
     nxdomain: bool = False
     # A page's 200 answer that is no picture: why an <img> of the same URL shows broken ("")
     not_image: str = ""
+    # not requested: the host's name resolves to a non-public address here (the SSRF guard),
+    # which may be this machine's DNS only (split-horizon, a VPN's fake IPs): not proof
+    non_public: bool = False
 
     @property
     def redirects(self) -> int:

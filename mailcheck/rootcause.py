@@ -31,6 +31,7 @@ from mailcheck.rules import (
     HOST_UNREACHED,
     IN_UNCLOSED_COMMENT,
     NO_DNS,
+    NON_PUBLIC,
     PLACEHOLDER_PREHEADER,
     UNREAD_PARTS,
 )
@@ -91,10 +92,12 @@ def _fold_hosts(findings: list[Finding]) -> list[Finding]:
     """A host that is down is one finding however many rules met it (a link, an image and
     the unsubscribe link on one refusing host): the first one reports the others' places.
     So is a host that answered this machine nothing (the BIMI logo and mark certificate on
-    one host that timed out): one "could not verify", kept apart from a host proven down."""
+    one host that timed out): one "could not verify", kept apart from a host proven down.
+    Hosts not requested because their names resolve to non-public addresses here are one
+    cause together (:data:`~mailcheck.rules.NON_PUBLIC`): this machine's DNS, maybe."""
     by_host: dict[str, list[Finding]] = {}
     for f in findings:
-        if f.cause.startswith((HOST_DOWN, HOST_UNREACHED)):
+        if f.cause.startswith((HOST_DOWN, HOST_UNREACHED)) or f.cause == NON_PUBLIC:
             by_host.setdefault(f.cause, []).append(f)
     for group in by_host.values():
         root, *others = sorted(group, key=lambda f: f.code)
@@ -102,7 +105,12 @@ def _fold_hosts(findings: list[Finding]) -> list[Finding]:
         if not others:
             continue
         codes = Joined(", ", sorted({f.code for f in others}))
-        said = t("{message}; the same host: {checks}", message=root.message, checks=codes)
+        same = (
+            N_("{message}; the same cause: {checks}")
+            if root.cause == NON_PUBLIC
+            else N_("{message}; the same host: {checks}")
+        )
+        said = t(same, message=root.message, checks=codes)
         merged = _merged(root, others, said)
         # the image's and the unsubscribe link's URLs too, not only the root's: every URL
         # of the host is one to open before sending

@@ -62,6 +62,10 @@ HOST_DOWN = "host-down:"
 # ... when a host answered this machine nothing (a timeout, a reset), not proven down for
 # everyone: the documents fetched from it are one "could not verify" (mailcheck.rootcause)
 HOST_UNREACHED = "host-unreached:"
+# ... when a host was not requested because its name resolves to a non-public address here
+# (this machine's DNS may be split-horizon, or a VPN's fake IPs): the links, images and
+# unsubscribe links of every such host are one "could not verify" (mailcheck.rootcause)
+NON_PUBLIC = "non-public"
 # ... when a link is unnamed only because its images have no alt attribute at all: IMG001
 # reports those images, and says that they are links (mailcheck.rootcause)
 ALT_MISSING = "alt-missing"

@@ -33,6 +33,12 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /botwall/chunked             403, the challenge page in chunks (no Content-Length)
     /botwall/yandex              403, a Russian captcha page («Вы не робот?»)
     /showcaptcha?…               200 with that page: where a captcha redirect sends robots
+    /img-head-html/NAME          HEAD 200 text/html (a framework's default), GET 200 a PNG
+    /png-as/plain|html/NAME      200 with a PNG's bytes labelled text/plain or text/html
+    /challenge-200/NAME          200 with a challenge page (a JavaScript check)
+    /signup-form/NAME            200, a shop's page whose sign-up form has reCAPTCHA
+    /retry-after-once/STATUS/NAME   STATUS with Retry-After: 30 the first time, then 200
+    /login-required/NAME?…       302 to /login?next=<this path and query>; /login is 200
     /huge, /huge-404             HEAD 405; GET 200 (404) with a body that never ends
     /drip, /drip-404             HEAD 405; GET 200 (404), then a byte every half second
     /reset                       the connection is reset without an answer
@@ -103,6 +109,19 @@ CHALLENGE_PAGE = (
     b"<!DOCTYPE html><html><head><title>Just a moment...</title></head><body>"
     b"<div id='challenge-platform'>Checking your browser before accessing the site.</div>"
     b"</body></html>"
+)
+
+# A 1x1 PNG's bytes
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+# A shop's page that mentions a captcha (its sign-up form has reCAPTCHA): no challenge
+CAPTCHA_FORM_PAGE = (
+    b"<!DOCTYPE html><html><head><title>Sale | Shop</title>"
+    b"<script src='https://www.google.com/recaptcha/api.js'></script></head><body>"
+    b"<form><input name=email><div class='g-recaptcha'></div>Are you a robot? Solve the "
+    b"captcha</form></body></html>"
 )
 
 # A Russian site's captcha, written the way Yandex SmartCaptcha's page reads
@@ -492,6 +511,27 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                     f'<script>location.replace("{target}")</script></head><body></body></html>'
                 )
                 self._answer(200, page.encode(), {"Content-Type": "text/html"}, method)
+            elif head == "img-head-html":  # a framework's HEAD: 200 text/html; GET sends the PNG
+                if method == "HEAD":
+                    self._answer(200, headers={"Content-Type": "text/html"}, method=method)
+                else:
+                    self._answer(200, PNG, {"Content-Type": "image/png"}, method)
+            elif head == "png-as":  # PNG bytes under another type (text/plain, text/html)
+                kind = {"plain": "text/plain", "html": "text/html"}[segments[1]]
+                self._answer(200, PNG, {"Content-Type": kind}, method)
+            elif head == "challenge-200":  # a JavaScript check answered 200
+                self._answer(200, CHALLENGE_PAGE, {"Content-Type": "text/html"}, method)
+            elif head == "signup-form":  # a shop's page with a reCAPTCHA sign-up form
+                self._answer(200, CAPTCHA_FORM_PAGE, {"Content-Type": "text/html"}, method)
+            elif head == "retry-after-once":  # STATUS with Retry-After: 30 once, then 200
+                if seen == 1:
+                    self._answer(int(segments[1]), headers={"Retry-After": "30"}, method=method)
+                else:
+                    self._answer(200, method=method)
+            elif head == "login-required":  # an account page: 302 to sign in, the page in next=
+                self._redirect(302, "/login?next=" + quote(raw, safe=""))
+            elif head == "login":
+                self._answer(200, b"<html><title>Sign in</title></html>", method=method)
             elif head == "showcaptcha":  # where a robot is sent, answering 200
                 self._answer(200, CAPTCHA_PAGE_RU, {"Content-Type": "text/html"}, method)
             elif head == "slow":

@@ -189,7 +189,7 @@ def test_rules_is_a_table_of_one_liners_and_rule_keeps_the_page(
     # errors (they are its "could not verify" warnings); BRF001's ended "«Тема письма» subject"
     shorts = {row.split(None, 1)[0]: row.split(None, 3)[3] for row in rows}
     assert shorts["LNK002"] == (
-        "link host unreachable: no such name, refused, TLS error, private IP (timeout: W) (network)"
+        "link host unreachable: no such name, refused, TLS error (timeout, private DNS: W) (network)"
     )
     assert shorts["BRF001"] == (
         '"Lorem ipsum", «Тема письма» as the subject, a "Button" button seen (E); "TODO" (W)'

@@ -6,7 +6,9 @@ What a link checker must do differently from a browser or a plain HTTP client:
   and at most a few KB of the (decoded) page are read, to recognise bot walls and soft 404s
   (a 200 whose title says "not found"); a huge body is never downloaded. Images are asked
   with HEAD first (cheap, and their body tells nothing), with GET when HEAD fails in any way
-  (an error status, a timeout, an empty reply, a reset): many servers mishandle HEAD.
+  (an error status, a timeout, an empty reply, a reset) or answers 200 with no picture's
+  type: many servers mishandle HEAD. A body that starts as a picture is one whatever its
+  Content-Type (browsers sniff it); a challenge page there is "could not verify".
 * Unsubscribe links are only ever requested with HEAD (GET only when the user opts in), so the
   check cannot unsubscribe anyone; a HEAD they fail is "not verified", never "broken".
 * Redirects are followed by hand, one hop at a time, so each hop is recorded (LNK005, UTM004)
@@ -23,9 +25,12 @@ What a link checker must do differently from a browser or a plain HTTP client:
 * An error needs proof: a definite HTTP status, a name that does not exist, a refused
   connection, a certificate a browser refuses. Timeouts, resolver failures, no route, a TLS
   handshake closed on us, bot walls, a 429 or 503 that never clears ("unavailable for now",
-  or a rate limit on us), and a 401/403 that a browser's User-Agent does not get (asked once
-  more as a browser) are "could not verify" (warnings): they say something about this machine
-  or about robots, not about what a recipient will see.
+  or a rate limit on us), a 5xx with Retry-After ("come back later"), a challenge page
+  answered 200 (when certainly one), a name the SSRF guard refused for the address it
+  resolves to here (this machine's DNS may not be the recipients'), and a 401/403 that a
+  browser's User-Agent does not get (asked once more as a browser) are "could not verify"
+  (warnings): they say something about this machine or about robots, not about what a
+  recipient will see.
 """
 
 from __future__ import annotations
@@ -84,18 +89,30 @@ BUSY_STATUSES = frozenset({429, 503})  # a host saying so gets fewer requests at
 HOST_DOWN_AFTER = 3
 
 
-def _bot_walls() -> tuple[tuple[str, ...], dict[str, str]]:
-    """The known signs of bot protection (``data/bot_walls.toml``): challenge-page phrases,
-    and the Server header names of protection services with the vendor each one is."""
+@dataclass(frozen=True)
+class BotWalls:
+    """The known signs of bot protection (``data/bot_walls.toml``)."""
+
+    markers: tuple[str, ...]  # phrases of challenge pages (of an error answer)
+    servers: dict[str, str]  # Server header names of protection services -> the vendor
+    titles: frozenset[str]  # titles only a challenge page has (certain on a 200 too)
+    certain: tuple[str, ...]  # markers only a challenge page has (certain on a 200 too)
+
+
+def _bot_walls() -> BotWalls:
     text = resources.files("mailcheck.data").joinpath("bot_walls.toml").read_text("utf-8")
     data = tomllib.loads(text)
-    markers = tuple(marker.lower() for marker in data["page-markers"])
-    servers = {name.lower(): vendor for name, vendor in data["servers"].items()}
-    return markers, servers
+    return BotWalls(
+        markers=tuple(marker.lower() for marker in data["page-markers"]),
+        servers={name.lower(): vendor for name, vendor in data["servers"].items()},
+        titles=frozenset(" ".join(title.lower().split()) for title in data["challenge-titles"]),
+        certain=tuple(marker.lower() for marker in data["challenge-markers"]),
+    )
 
 
+BOT_WALLS = _bot_walls()
 # Phrases of bot-protection challenge pages; Server header names of protection services
-CHALLENGE_MARKERS, BOT_WALL_SERVERS = _bot_walls()
+CHALLENGE_MARKERS, BOT_WALL_SERVERS = BOT_WALLS.markers, BOT_WALLS.servers
 # What the title or first heading of a "not found" page says (a soft 404 answers 200 with it).
 NOT_FOUND_PHRASES = (
     "page not found",
@@ -127,6 +144,7 @@ NOT_FOUND_PHRASES = (
 # Schemes a browser will not open at the end of a redirect (Chromium: ERR_UNSAFE_REDIRECT)
 NEVER_REDIRECTED_TO = frozenset({"javascript", "data", "vbscript", "file", "about", "blob"})
 TITLE = re.compile(r"<(title|h1)\b[^>]*>(.*?)</\1\s*>", re.IGNORECASE | re.DOTALL)
+PAGE_TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.IGNORECASE | re.DOTALL)
 TAG = re.compile(r"<[^>]+>")
 
 
@@ -161,6 +179,7 @@ class Answer:
     status: int
     headers: httpx.Headers
     page: str = ""  # decoded text of the body's start ("" for HEAD)
+    start: bytes = b""  # the body's first bytes as sent (content coding undone), when read
     location_as_sent: str | None = None  # before browser_location made it absolute
     location: str | None = None  # where a redirect goes, absolute (see browser_location)
 
@@ -179,10 +198,12 @@ class Failed(Exception):
         invalid: bool = False,
         host_down: bool = False,
         no_dns: bool = False,
+        non_public: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.proof = proof
+        self.non_public = non_public  # refused: the name resolves to a non-public address here
         self.timed_out = timed_out
         self.host_down = host_down  # not tried: the host timed out and answered nothing
         self.nxdomain = nxdomain  # proof only if the resolver answers other names
@@ -206,9 +227,35 @@ _NOT_IMAGES = {
 }
 
 
+# The image type patterns of WHATWG's MIME Sniffing standard (§ 6.1): what a browser shows as
+# a picture whatever the Content-Type says: (mask, pattern) pairs, a 00 in the mask any byte.
+_PICTURES: tuple[tuple[bytes, bytes], ...] = (
+    (b"\xff\xff\xff\xff", b"\x00\x00\x01\x00"),  # ICO
+    (b"\xff\xff\xff\xff", b"\x00\x00\x02\x00"),  # CUR
+    (b"\xff\xff", b"BM"),  # BMP
+    (b"\xff" * 6, b"GIF87a"),
+    (b"\xff" * 6, b"GIF89a"),
+    (b"\xff\xff\xff\xff\x00\x00\x00\x00" + b"\xff" * 6, b"RIFF\x00\x00\x00\x00WEBPVP"),
+    (b"\xff" * 8, b"\x89PNG\r\n\x1a\n"),
+    (b"\xff\xff\xff", b"\xff\xd8\xff"),  # JPEG
+)
+
+
+def is_picture(data: bytes) -> bool:
+    """Whether ``data`` starts as a picture a browser shows (WHATWG's image type patterns)."""
+    return any(
+        len(data) >= len(pattern)
+        and all(d & m == p for d, m, p in zip(data, mask, pattern, strict=False))
+        for mask, pattern in _PICTURES
+    )
+
+
 def not_an_image(answer: Answer) -> str | None:
     """What an image URL's 200 answer is instead of a picture, when certain: None if it may be
-    one."""
+    one. A body that starts as a picture is one, whatever its Content-Type: browsers and mail
+    clients look at the bytes."""
+    if is_picture(answer.start):
+        return None
     kind = answer.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     shown = _NOT_IMAGES.get(kind)
     if shown is not None:
@@ -225,6 +272,19 @@ def broken_picture(answer: Answer, shown: str) -> str:
         status=status_reason(answer.status),
         what=shown,
     )
+
+
+def challenge_page(answer: Answer) -> str | None:
+    """Why a 200 answer is certainly a bot-protection challenge, not the page: its title is a
+    challenge's own ("Just a moment...", «Вы не робот?») or it carries a marker only challenge
+    pages have. A page that merely mentions a captcha (a form with reCAPTCHA) is no
+    challenge."""
+    page = answer.page.lower()
+    found = PAGE_TITLE.search(page)
+    title = " ".join(html.unescape(TAG.sub(" ", found.group(1))).split()) if found else ""
+    if title in BOT_WALLS.titles or any(marker in page for marker in BOT_WALLS.certain):
+        return t("{status}: a bot-protection challenge page", status=answer.status)
+    return None
 
 
 def bot_wall(answer: Answer, *, any_status: bool = False) -> str | None:
@@ -393,6 +453,7 @@ class Fetcher:
             no_dns: bool = False,
             nxdomain: bool = False,
             not_image: str = "",
+            non_public: bool = False,
         ) -> LinkResult:
             return LinkResult(
                 url=url,
@@ -407,6 +468,7 @@ class Fetcher:
                 no_dns=no_dns,
                 nxdomain=nxdomain,
                 not_image=not_image,
+                non_public=non_public,
             )
 
         while True:
@@ -423,6 +485,7 @@ class Fetcher:
                     "",
                     no_dns=failed.no_dns,
                     nxdomain=failed.nxdomain,
+                    non_public=failed.non_public,
                 )
             refused = await self._refuses_robots(current, cookies, answer, unsubscribe)
             if refused is not None:
@@ -487,6 +550,9 @@ class Fetcher:
             captcha = status == 200 and "captcha" in answer.url.lower()
             if captcha and (wall := bot_wall(answer, any_status=True)):
                 return "unverified", t("could not verify: {why}", why=wall)
+            # a 200 that is certainly a challenge (a JS check answered 200): what a robot sees
+            if status == 200 and (wall := challenge_page(answer)):
+                return "unverified", t("could not verify: {why}", why=wall)
             title = soft_404(answer.page) if status == 200 else None
             if title is not None:
                 return "unverified", t(
@@ -506,6 +572,15 @@ class Fetcher:
             return "unverified", t(
                 "could not verify: 503 Service Unavailable did not clear (the server says it "
                 "is unavailable for now: overloaded, in maintenance, or limiting this checker)"
+            )
+        if status >= 500 and (wait := retry_after(answer.headers)) is not None:
+            # "come back later" (RFC 9110 § 10.2.3): the server says the page is away for now,
+            # which proves nothing about the recipients' click
+            return "unverified", t(
+                "could not verify: {status} with Retry-After: {seconds} s (the server says to "
+                "come back later)",
+                status=status_reason(status),
+                seconds=f"{wait:.0f}",
             )
         if status == 451:  # blocked by law where this checker runs: recipients elsewhere
             # (another country, another network) may open it
@@ -597,6 +672,11 @@ class Fetcher:
             if method == "HEAD" and may_get and answer.status >= 400 and answer.status != 429:
                 method = "GET"  # many servers answer HEAD wrongly; the page itself decides
                 continue
+            if method == "HEAD" and may_get and answer.status == 200 and not_an_image(answer):
+                # an image's HEAD that names no picture (a framework's default text/html, a
+                # captcha or challenge page): what GET sends decides, its bytes and its page
+                method = "GET"
+                continue
             if (answer.status == 429 or 500 <= answer.status < 600) and (
                 attempt < self.config.retries
             ):
@@ -663,7 +743,7 @@ class Fetcher:
                 try:
                     # the page is only a hint: what arrived by then is enough
                     left = (scope.when() or float("inf")) - asyncio.get_running_loop().time()
-                    page = await self._page(method, response, min(SNIFF_WAIT, left))
+                    page, start = await self._page(method, response, min(SNIFF_WAIT, left))
                 finally:
                     await response.aclose()
             except (TimeoutError, httpx.TimeoutException) as exc:
@@ -679,6 +759,13 @@ class Fetcher:
                 failed.budget = budget
                 raise failed from exc
             except Unreachable as exc:
+                if exc.refused and not exc.proof:  # a name the guard would not let us ask
+                    reason = t(
+                        "could not verify: {why}; the recipients' DNS may answer otherwise "
+                        "(a company's split-horizon DNS, a VPN's fake IPs)",
+                        why=exc.reason,
+                    )
+                    raise Failed(reason, proof=False, non_public=True) from exc
                 raise Failed(
                     exc.reason, proof=exc.proof, nxdomain=exc.nxdomain, no_dns=exc.no_dns
                 ) from exc
@@ -688,7 +775,14 @@ class Fetcher:
         as_sent = response.extensions.get(LOCATION_AS_SENT)
         location = response.headers.get("location") or response.extensions.get(LOCATION_ELSEWHERE)
         return Answer(
-            str(url), method, response.status_code, response.headers, page, as_sent, location
+            str(url),
+            method,
+            response.status_code,
+            response.headers,
+            page,
+            start,
+            location_as_sent=as_sent,
+            location=location,
         )
 
     def _is_down(self, netloc: str) -> bool:
@@ -709,11 +803,14 @@ class Fetcher:
         return budget
 
     @staticmethod
-    async def _page(method: str, response: httpx.Response, wait: float) -> str:
-        """The decoded start of the body: of an error page (a challenge page?) or an HTML page
-        (a soft 404?); nothing of a HEAD answer, an image or a download."""
-        if method == "HEAD" or (response.status_code < 400 and not is_html(response.headers)):
-            return ""
+    async def _page(method: str, response: httpx.Response, wait: float) -> tuple[str, bytes]:
+        """The start of the body, decoded and as sent: of an error page (a challenge page?), an
+        HTML page (a soft 404?) or text and JSON (a picture labelled as text?); nothing of a
+        HEAD answer, an image or a download."""
+        kind = response.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        read = response.status_code >= 400 or is_html(response.headers) or kind in _NOT_IMAGES
+        if method == "HEAD" or not read:
+            return "", b""
         chunks: list[bytes] = []
         size = 0
         try:
@@ -730,11 +827,11 @@ class Fetcher:
         # windows-1251 only there), else UTF-8, else a Cyrillic/Western guess
         declared = read_as(known_charset(response.charset_encoding or meta_charset(data)))
         if declared is not None:
-            return data.decode(declared, "replace")
+            return data.decode(declared, "replace"), data
         try:  # (not final: a character cut where reading stopped is no error)
-            return codecs.getincrementaldecoder("utf-8")().decode(data)
+            return codecs.getincrementaldecoder("utf-8")().decode(data), data
         except UnicodeDecodeError:
-            return guess_8bit(data)
+            return guess_8bit(data), data
 
 
 class ChainCookies:

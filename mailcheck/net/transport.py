@@ -239,7 +239,10 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             allow_metadata=self._cfg.allow_metadata,
         )
         if why is not None:
-            raise Unreachable(why, proof=True, refused=True)
+            # an address written in the link is what every recipient gets; what a name
+            # resolves to here may be this machine's DNS only (split-horizon, a VPN's fake IPs)
+            literal = host.strip("[]") in {str(a) for a in addresses}
+            raise Unreachable(why, proof=literal, refused=True)
         return addresses
 
     async def connect_tcp(
