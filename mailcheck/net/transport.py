@@ -221,6 +221,15 @@ class HostResolver:
         return found
 
 
+def _is_address(host: str) -> bool:
+    """Whether ``host`` is an IP address written out (``10.0.0.5``, ``[::1]``), not a name."""
+    try:
+        ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
 class GuardedBackend(httpcore.AsyncNetworkBackend):
     """Opens httpcore's TCP connections: resolve, judge every address, happy eyeballs."""
 
@@ -241,8 +250,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         if why is not None:
             # an address written in the link is what every recipient gets; what a name
             # resolves to here may be this machine's DNS only (split-horizon, a VPN's fake IPs)
-            literal = host.strip("[]") in {str(a) for a in addresses}
-            raise Unreachable(why, proof=literal, refused=True)
+            raise Unreachable(why, proof=_is_address(host), refused=True)
         return addresses
 
     async def connect_tcp(
