@@ -20,7 +20,9 @@ def suppression_hides_nothing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports suppression comments that hide nothing. A `<!-- mailcheck: ignore CODE -->` (or
     `ignore-file CODE`) hides nothing when the rule of the code ran on this campaign and found
-    nothing where the comment applies. One finding per campaign lists every such comment, its
+    nothing in it: a finding of the code anywhere in the campaign keeps the comment unreported,
+    since a finding's line can miss the comment's (a start tag written over several lines, a
+    template's loop, a partial's file). One finding per campaign lists every such comment, its
     line and its codes (of a comment naming several, only those that hide nothing).
 
     A code is only reported when that is certain: not when its rule did not run (ignored or

@@ -121,21 +121,27 @@ def hiding_nothing(campaign: Campaign, judged: Judged) -> list[tuple[Suppression
 def _idle(s: Suppression, written: str, judged: Judged) -> bool:
     """Whether the code (or prefix) ``written`` in ``s`` hides nothing, for certain: every rule
     it names ran on this campaign and could judge it (not ignored, not offline, what it reads
-    there), and where ``s`` applies none of them found anything, nothing was left unverified
-    for a reason outside the campaign (a finding with a ``cause``), no rule of their family
-    said it could not tell (a warning: "could not verify", "not understood"), and, for a rule
-    that needs the network, no rule that needs it found anything (a host down or silent is
-    every such rule's "could not verify")."""
+    there), none of them found anything anywhere in the campaign, and where ``s`` applies
+    nothing was left unverified for a reason outside the campaign (a finding with a
+    ``cause``), no rule of their family said it could not tell (a warning: "could not
+    verify", "not understood"), and, for a rule that needs the network, no rule that needs it
+    found anything (a host down or silent is every such rule's "could not verify")."""
     prefix = written.strip().upper()
     named = {code for code in judged.codes if code.startswith(prefix)}
     if not named or not named <= judged.judged:
+        return False
+    if any(f.code in named for f in judged.findings):
+        # a finding of the code anywhere in the campaign may be the one the comment was
+        # written for: a place's line can miss the comment's (a start tag over several lines,
+        # a line of the rendered text after a loop, a partial's file, a finding of the whole
+        # campaign), and "remove it" would then be wrong advice
         return False
     families = {_family(code) for code in named}
     networked = bool(named & judged.network)
     for f in judged.findings:
         if not any(s.spans(place_lines(place)) for place in f.places or ("",)):
             continue
-        if f.code in named or f.cause or (networked and f.code in judged.network):
+        if f.cause or (networked and f.code in judged.network):
             return False
         if f.severity is Severity.WARNING and _family(f.code) in families:
             return False

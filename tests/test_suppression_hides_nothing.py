@@ -243,3 +243,27 @@ def test_online_a_host_that_is_down_leaves_ignore_lnk001_unjudged(tmp_path: Path
         found = _online(tmp_path, f"{base}/sale")
     link = _line(tmp_path, "Скидки")
     assert found == [("LNK002", (f"email.html:{link}",))]
+
+
+def test_a_comment_whose_code_is_found_elsewhere_in_the_campaign_is_not_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a start tag written over two lines: IMG001 is at its first line, the comment covers
+    # the line the tag ends on, so it hides nothing, but "remove it" would be wrong advice:
+    # the image it was written for is right below it
+    body = (
+        '<!-- mailcheck: ignore IMG001 -->\n<img\n  src="https://shop.test/y.png" width="10">\n'
+        f"<!-- mailcheck: ignore LNK004 -->\n{HTTPS}\n{UNSUB}"
+    )
+    write_campaign(tmp_path, "c", body=body)
+    stale = _line(tmp_path, "mailcheck:", 1)
+    campaign = _check(tmp_path, monkeypatch, capsys)
+    assert [f["code"] for f in campaign["findings"]].count("IMG001") == 1
+    assert _sup001(campaign) == [
+        (
+            "warning",
+            [f"email.html:{stale}"],
+            f"suppression comment hides nothing: no LNK004 finding where the comment on line "
+            f"{stale} applies; remove it, or it will hide a later one unseen",
+        )
+    ]
