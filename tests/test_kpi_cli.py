@@ -290,7 +290,7 @@ def test_incident_add_list_resolve(
     code, out, _ = run(capsys, "incident", "list", "--client", "acme", "--lang", "ru")
     assert code == 0 and "ОТКРЫТ" in out and "OPEN" not in out, out
     assert "клиент: баннер ведёт на 404" in out and out.endswith("\n3 инцидента.\n"), out
-    assert "ответственный: " in out and "owner " not in out, out
+    assert "ответственный: агентство, значительный" in out and "owner " not in out, out
     code, out, _ = run(capsys, "launches", "--client", "acme", "--lang", "ru")
     assert code == 0 and "запуск (UTC)" in out and "launched at" not in out, out
     assert "попыт" in out.splitlines()[-1], out

@@ -138,14 +138,20 @@ def format_table(rows: list[dict[str, object]], language: str = DEFAULT_LANGUAGE
 
 
 def _owner(owner: str, impact: str, language: str) -> str:
-    """ "owner esp, minor": in English the values `--owner`/`--class` take, in another language
-    the names the KPI's tables give them."""
-    from mailcheck.commands.kpi import CLASS_NAMES, OWNER_NAMES
+    """"owner esp, minor": in English the values `--owner`/`--class` take, in another language
+    their words for one incident (the KPI's tables name the classes, plural)."""
+    from mailcheck.commands.kpi import OWNER_NAMES
 
-    say = translations(language).gettext
+    tr = translations(language)
     if language != DEFAULT_LANGUAGE:
-        owner, impact = say(OWNER_NAMES.get(owner, owner)), say(CLASS_NAMES.get(impact, impact))
-    return say(N_("owner %(owner)s, %(class)s")) % {"owner": owner, "class": impact}
+        owner = tr.gettext(OWNER_NAMES.get(owner, owner))
+        one_incident = {
+            "critical": tr.pgettext("one incident", "critical"),
+            "major": tr.pgettext("one incident", "major"),
+            "minor": tr.pgettext("one incident", "minor"),
+        }
+        impact = one_incident.get(impact, impact)
+    return tr.gettext(N_("owner %(owner)s, %(class)s")) % {"owner": owner, "class": impact}
 
 
 def _warn_if_misspelt(code: str) -> None:
