@@ -138,7 +138,7 @@ def format_table(rows: list[dict[str, object]], language: str = DEFAULT_LANGUAGE
 
 
 def _owner(owner: str, impact: str, language: str) -> str:
-    """"owner esp, minor": in English the values `--owner`/`--class` take, in another language
+    """ "owner esp, minor": in English the values `--owner`/`--class` take, in another language
     their words for one incident (the KPI's tables name the classes, plural)."""
     from mailcheck.commands.kpi import OWNER_NAMES
 
