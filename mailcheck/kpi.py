@@ -28,8 +28,10 @@ Definitions (per client and calendar month, UTC, of the launch attempt):
   the targets given a ``--weight``.
 
 A retried gate decision counts once: rows recorded before launches were idempotent (schema
-version 1) may hold the same content of a campaign launched several times by retried jobs;
-:func:`fold_retries` keeps the first (``--relaunch`` rows are real second sends and stay).
+version 1) may hold the same content of a campaign launched several times by retried jobs, and
+the same files refused again with other ``--select``/``--ignore`` are recorded as attempts of
+their own; :func:`fold_retries` keeps the first (``--relaunch`` rows are real second sends and
+stay), and a refusal's caught defects are those of all its retries, each once.
 
 Every figure is computed exactly and rounded once, when it is reported (a ratio of a rounded
 rate would drift: 0.3333/0.95 is 0.3508, the exact 1/3 ÷ 0.95 is 0.3509).
@@ -215,39 +217,48 @@ def fold_retries(
     attempts: Iterable[LaunchRow], incidents: Iterable[IncidentRow]
 ) -> tuple[list[LaunchRow], list[IncidentRow]]:
     """One row per gate decision: a later row with the same status, client, campaign and
-    content is a retried job, not a launch (unless it is a ``--relaunch``). A launch is the
-    same as an earlier one of the same files however narrowly either was checked (schema
-    version 5 recorded such repeats as new launches).
+    files is a retry, not another launch or refusal (unless it is a ``--relaunch``). The files
+    are the same however narrowly each attempt was checked (``--select``/``--ignore``): a
+    launch of files launched before is the same send (schema version 5 recorded such repeats
+    as new launches), and a refusal of files refused before is the same refusal.
+
+    A folded refusal's defects join the first one's: the first counts the defects every check
+    of those files caught, each once (a check narrowed to SUB and a full check of the same
+    files catch one SUB002, not two); rows whose defects were not read count their errors.
 
     Incidents logged against a folded row move to the first one; the copies of the gate's own
     incidents (a forced retry logs the same errors again) are dropped.
     """
     first: dict[tuple[str, str, str, str], int] = {}
     moved: dict[int, int] = {}
-    kept: list[LaunchRow] = []
+    kept: dict[int, LaunchRow] = {}
     for a in sorted(attempts, key=lambda row: row.id):
         if a.relaunch and a.status == "launched":
-            kept.append(a)
+            kept[a.id] = a
             continue
-        # a launch of files launched before is the same send whatever --select/--ignore
-        # either gave (sources_hash); refusals stay keyed by what they were checked for
-        key = (
-            a.status,
-            a.client,
-            a.campaign,
-            a.sources_hash if a.status == "launched" else a.content_hash,
-        )
-        if key in first:
-            moved[a.id] = first[key]
-        else:
+        key = (a.status, a.client, a.campaign, a.sources_hash)
+        if key not in first:
             first[key] = a.id
-            kept.append(a)
+            kept[a.id] = a
+            continue
+        moved[a.id] = first[key]
+        if a.status == "refused":
+            kept[first[key]] = _joined(kept[first[key]], a)
     folded = [
         i if i.launch_id not in moved else dataclasses.replace(i, launch_id=moved[i.launch_id])
         for i in incidents
         if not (i.launch_id in moved and i.source == "launch")
     ]
-    return kept, folded
+    return list(kept.values()), folded
+
+
+def _joined(refusal: LaunchRow, retry: LaunchRow) -> LaunchRow:
+    """``refusal`` counting the defects ``retry`` caught in the same files too."""
+    if refusal.defects is None or retry.defects is None:
+        # not read: at least as many as either check found
+        return dataclasses.replace(refusal, errors=max(refusal.errors, retry.errors), defects=None)
+    defects = refusal.defects | retry.defects
+    return dataclasses.replace(refusal, errors=len(defects), defects=defects)
 
 
 def sent_anyway(attempts: Iterable[LaunchRow]) -> frozenset[int]:

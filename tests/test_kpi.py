@@ -17,7 +17,7 @@ from mailcheck.kpi import (
     period_kpis,
     window,
 )
-from mailcheck.store.records import IncidentRow, LaunchRow
+from mailcheck.store.records import IncidentRow, LaunchRow, defect_key
 
 NOV = datetime(2026, 11, 10, 12, 0, tzinfo=UTC)
 
@@ -405,3 +405,42 @@ def test_retried_launches_of_old_logs_count_once() -> None:
     # so are a refusal and the forced launch of the same content: two decisions
     data = compute([_same_content(1, "refused"), _same_content(2, "refused"), _same_content(3)], [])
     assert (data["periods"][0]["launches"], data["periods"][0]["refused"]) == (1, 1)  # type: ignore[index]
+
+
+def _refusal(id: int, files: str, *defects: str, read: bool = True) -> LaunchRow:
+    """A refusal of the files ``files`` (source hash), narrowed or not (its content hash is
+    its own), that caught the error ``defects`` (codes): ``read`` False as a row built
+    without them."""
+    row = dataclasses.replace(
+        _same_content(id, "refused"),
+        content_hash=f"{id:064x}",
+        source_hash=files * 64,
+        errors=len(defects),
+    )
+    if not read:
+        return row
+    keys = frozenset(defect_key(code, f"{code} message", "email.html", None) for code in defects)
+    return dataclasses.replace(row, defects=keys)
+
+
+def test_refusals_of_the_same_files_count_their_defects_once() -> None:
+    # a QA probe: the same files refused in full (SUB002, PER001), then with --ignore SUB002
+    # (PER001), then with --ignore PER001 (SUB002): 3 refusals and 4 caught for 2 defects
+    rows = [_refusal(1, "a", "SUB002", "PER001"), _refusal(2, "a", "PER001"),
+            _refusal(3, "a", "SUB002")]  # fmt: skip
+    (k,) = _periods(compute(rows, []))
+    assert (k["refused"], k["caught_before_launch"]) == (1, 2)
+    # narrowed to SUB first, then whole: the union (2), not the first check's (1) nor the sum (3)
+    (k,) = _periods(compute([_refusal(1, "a", "SUB002"), _refusal(2, "a", "SUB002", "PER001")], []))
+    assert (k["refused"], k["caught_before_launch"]) == (1, 2)
+    # other files are another refusal
+    (k,) = _periods(compute([_refusal(1, "a", "SUB002"), _refusal(2, "b", "SUB002")], []))
+    assert (k["refused"], k["caught_before_launch"]) == (2, 2)
+    # the forced launch of the files afterwards: one refusal sent anyway, nothing caught
+    forced = dataclasses.replace(_same_content(4), source_hash="a" * 64, forced=True)
+    (k,) = _periods(compute([*rows, forced], []))
+    assert (k["refused"], k["refused_then_forced"], k["caught_before_launch"]) == (1, 1, 0)
+    # rows built without their defects: at least the most one check found, never the sum
+    unread = [_refusal(1, "a", "SUB002", "PER001", read=False), _refusal(2, "a", "PER001")]
+    (k,) = _periods(compute(unread, []))
+    assert (k["refused"], k["caught_before_launch"]) == (1, 2)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
+from sqlalchemy import create_engine, inspect
 
 from mailcheck.cli import main
 from mailcheck.model import Finding, Severity
@@ -187,13 +188,34 @@ def test_kpi_range_fills_empty_months_with_null_rates(
     assert got == [("2026-10", 1, 1.0), ("2026-11", 0, None), ("2026-12", 0, None)]
 
 
+def _tables(url: str) -> list[str]:
+    if url.startswith("sqlite"):
+        path = Path(url.removeprefix("sqlite:///"))
+        return sorted(inspect(create_engine(url)).get_table_names()) if path.exists() else []
+    import psycopg
+
+    with psycopg.connect(url) as conn:
+        found = conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        return sorted(row[0] for row in found)
+
+
+@pytest.mark.parametrize("argv", [["kpi"], ["launches"], ["incident", "list"], ["monitor"]])
+def test_no_log_at_all_is_said_and_none_is_created(
+    log_url: str, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    # a mistyped MAILCHECK_DB, another directory, an empty PostgreSQL database (a wrong but
+    # existing name): said, exit 2, and no log created. A QA probe: on PostgreSQL `kpi` gave
+    # the empty database mailcheck's five tables and reported "no launches", exit 0
+    code, out, err = run(capsys, *argv)
+    assert (code, out) == (2, "")
+    where = log_url.removeprefix("sqlite:///") if log_url.startswith("sqlite") else log_url
+    assert f"error: no incident log at {where}: nothing has been launched with this " in err
+    assert "or its URL is mistyped (MAILCHECK_DB, or db in mailcheck.toml)" in err
+    assert _tables(log_url) == []
+
+
 def test_kpi_with_no_launches_at_all(log_url: str, capsys: pytest.CaptureFixture[str]) -> None:
-    if log_url.startswith("sqlite"):
-        # no log at all (a mistyped MAILCHECK_DB, another directory): said, and none created
-        code, _, err = run(capsys, "kpi")
-        assert code == 2 and "no incident log at " in err and "mistyped" in err
-        assert not Path(log_url.removeprefix("sqlite:///")).exists()
-        open_store(log_url).close()  # a log nothing was launched into yet
+    open_store(log_url).close()  # a log nothing was launched into yet
     code, out, _ = run(capsys, "kpi", "--client", "acme", "--period", "2026-11", "--format", "json")
     assert code == 0
     [p] = json.loads(out)["periods"]

@@ -601,14 +601,41 @@ def test_a_launch_after_its_send_at_says_it_counts_as_late(tmp_path: Path, db: s
     assert launch["late"]["note"].endswith(
         " before this launch: it counts as late in the on-time rate"
     )
-    text = mc("launch", "--offline", "late", cwd=tmp_path, db=db)  # already launched: the same
-    assert text.stdout.splitlines()[-1] == "note: " + launch["late"]["note"]
+    text = mc("launch", "--offline", "late", cwd=tmp_path, db=db)
+    assert "already launched as #1" in text.stdout  # recorded nothing: says nothing of late
+    assert "on-time rate" not in text.stdout
 
     on_time = mc("launch", "--offline", "--format", "json", "early", cwd=tmp_path, db=db)
     assert json.loads(on_time.stdout)["launch"]["late"] is None
     assert "on-time rate" not in mc("launch", "--offline", "early", cwd=tmp_path, db=db).stdout
     kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
     assert (kpi["on_time"], kpi["scheduled"]) == (1, 2)
+
+
+def test_a_launch_that_records_nothing_does_not_say_it_counts_as_late(
+    tmp_path: Path, db: str
+) -> None:
+    # a QA probe: `launch --relaunch` after send_at, refused and not recorded (the files went
+    # out forced before) or "already launched", said "it counts as late in the on-time rate"
+    write_campaign(tmp_path, "late", id="late-bad", client="acme", subject="Ж" * 60,
+                   send_at="2020-03-01T10:00:00+03:00")  # fmt: skip
+    forced = mc("launch", "--offline", "--force", "--reason", "ok", "late", cwd=tmp_path, db=db)
+    assert forced.returncode == 0 and "launch 1 recorded" in forced.stdout
+    assert forced.stdout.splitlines()[-1].startswith("note: the planned send time (send_at ")
+    for args in (["--relaunch"], ["--relaunch", "--format", "json"]):
+        refused = mc("launch", "--offline", *args, "late", cwd=tmp_path, db=db)
+        assert refused.returncode == 1, refused.stderr
+        if "json" in args:
+            launch = json.loads(refused.stdout)["launch"]
+            assert (launch["status"], launch["sent_as"], launch["late"]) == ("refused", 1, None)
+        else:
+            assert "nothing recorded" in refused.stdout
+            assert "on-time rate" not in refused.stdout
+    retry = mc("launch", "--offline", "--force", "--reason", "ok", "late", cwd=tmp_path, db=db)
+    assert retry.returncode == 0 and "already launched as #1" in retry.stdout
+    assert "on-time rate" not in retry.stdout
+    kpi = json.loads(mc("kpi", "--format", "json", cwd=tmp_path, db=db).stdout)["periods"][0]
+    assert (kpi["launches"], kpi["on_time"], kpi["scheduled"]) == (1, 0, 1)
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers import write_campaign
+from helpers import CLEAN_BODY, write_campaign
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 from test_launch_cli import mc
 
@@ -415,3 +415,69 @@ def test_a_relaunch_says_it_resends_the_earlier_launch_and_counts_as_new(
     first = mc("launch", "--offline", "--relaunch", "new", cwd=tmp_path, db=db)
     assert "launch 4 recorded" in first.stdout and "a resend" not in first.stdout
     assert _kpi(tmp_path, db)["launches"] == 4
+
+
+NO_UNSUBSCRIBE = CLEAN_BODY.replace(
+    '<p><a href="https://shop.test/unsubscribe">Unsubscribe</a></p>', ""
+)
+
+
+def test_refusals_of_the_same_files_with_other_select_ignore_are_one_refusal(
+    tmp_path: Path, db: str
+) -> None:
+    # a QA probe: two defects (SUB002, UNS001), the same files refused again with --ignore
+    # SUB002, then --ignore UNS001: caught before launch 2 → 3 → 4, refused 1 → 3, and after
+    # --force refused_then_forced 3 — one refusal of one set of files counted three times
+    write_campaign(tmp_path, "bad", id="acme-bad", client="acme", subject="Ж" * 60,
+                   body=NO_UNSUBSCRIBE)  # fmt: skip
+    assert mc("launch", "--offline", "bad", cwd=tmp_path, db=db).returncode == 1
+    with open_store(db) as st:
+        when = st.launches()[0].attempted_at.isoformat(timespec="seconds")
+    for n, flags in enumerate(
+        (["--ignore", "SUB002"], ["--ignore", "UNS001"], ["--select", "SUB"]), start=2
+    ):
+        again = mc("launch", "--offline", *flags, "--reason", "x", "bad", cwd=tmp_path, db=db)
+        assert again.returncode == 1, again.stderr
+        assert again.stdout.splitlines()[-1] == (
+            f"launch {n} REFUSED: do not send. acme-bad (client acme) has 1 error(s). The same "
+            f"files were refused as #1 at {when}, checked with other --select/--ignore: this "
+            "attempt is recorded, but the KPI counts it as that one refusal, and each defect "
+            "once as caught before launch. Fix them, or launch anyway with --force --reason "
+            "TEXT (each error becomes an incident)"
+        )
+        kpi = _kpi(tmp_path, db)
+        assert (kpi["refused"], kpi["caught_before_launch"], kpi["launches"]) == (1, 2, 0)
+    # every attempt stays in the log
+    assert [r[1] for r in _rows(db)] == ["refused"] * 4
+    forced = mc("launch", "--offline", "--force", "--reason", "ok", "bad", cwd=tmp_path, db=db)
+    assert forced.returncode == 0 and "launch 5 recorded" in forced.stdout
+    kpi = _kpi(tmp_path, db)
+    assert (kpi["refused"], kpi["refused_then_forced"], kpi["caught_before_launch"]) == (1, 1, 0)
+    assert (kpi["launches"], kpi["incidents"], kpi["by_code"]) == (
+        1, 2, {"SUB002": 1, "UNS001": 1},
+    )  # fmt: skip
+
+
+def test_a_refusal_of_the_same_files_adds_only_the_defects_not_caught_before(
+    tmp_path: Path, db: str
+) -> None:
+    # narrowed to SUB first (SUB002 caught), then checked whole (SUB002 and UNS001): the
+    # defects caught are the two of the files, not 1 (the first check's) nor 3 (the sum)
+    write_campaign(tmp_path, "bad", id="acme-bad", client="acme", subject="Ж" * 60,
+                   body=NO_UNSUBSCRIBE)  # fmt: skip
+    first = mc("launch", "--offline", "--select", "SUB", "--reason", "x", "bad", cwd=tmp_path,
+               db=db)  # fmt: skip
+    assert first.returncode == 1
+    assert "launch 1 REFUSED: do not send. acme-bad (client acme) has 1 error(s), recorded" in (
+        first.stdout
+    )
+    assert mc("launch", "--offline", "bad", cwd=tmp_path, db=db).returncode == 1
+    kpi = _kpi(tmp_path, db)
+    assert (kpi["refused"], kpi["caught_before_launch"]) == (1, 2)
+    # other files are another refusal
+    write_campaign(tmp_path, "bad", id="acme-bad", client="acme", subject="Ж" * 61,
+                   body=NO_UNSUBSCRIBE)  # fmt: skip
+    other = mc("launch", "--offline", "bad", cwd=tmp_path, db=db)
+    assert other.returncode == 1 and "The same files were refused" not in other.stdout
+    kpi = _kpi(tmp_path, db)
+    assert (kpi["refused"], kpi["caught_before_launch"]) == (2, 4)

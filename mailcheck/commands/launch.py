@@ -42,7 +42,9 @@ BUILD_TAG …).
 A retry counts once: when the same files (the sha256 above) of the campaign were already
 launched for the client — however either launch was checked: --select/--ignore do not make
 other content, the files and so their findings are the same —, launch prints "already launched
-as #N", records nothing and exits 0; a retried refusal is likewise recorded once. A retry whose
+as #N", records nothing and exits 0; a retried refusal is likewise recorded once, and the same
+files refused with other --select/--ignore count in the KPI as that one refusal (each defect
+caught once), though recorded as attempts of their own. A retry whose
 check now finds errors (a link broken since) is refused, never "already launched". --relaunch
 says the same content really goes out a second time (a resend): recorded and counted as a new
 launch, and said to resend #N, once per CI job however often the job is retried (a re-run of
@@ -319,7 +321,8 @@ def as_json(
         launch["errors"] = result.errors
     elif not fresh and row.status == "launched":
         launch["status"] = "already-launched"
-    late = late_by(row)
+    # a refusal is never late: the launch it names went out as it did, counted then
+    late = None if sent_as else late_by(row)
     launch["late"] = (
         None if late is None else {"seconds": int(late.total_seconds()), "note": late_note(row)}
     )
@@ -346,6 +349,7 @@ def as_text(
     in_ci: bool = False,
     sent_as: bool = False,
     resend_of: int | None = None,
+    refused_as: LaunchRow | None = None,
 ) -> str:
     """The launch's verdict under the campaign's findings: whether it may go, and how it
     counts in the KPI. ``offline``: whether this run checked without the network (None: as
@@ -354,7 +358,8 @@ def as_text(
     ``--relaunch`` that finds a launch recorded found its own (the job retried).
     ``sent_as``: this check refused files that went out as ``row`` with errors known at the
     gate (forced or narrowed); ``resend_of``: the launch of the same content that the
-    recorded ``--relaunch`` sends again."""
+    recorded ``--relaunch`` sends again; ``refused_as``: the first refusal of the same files
+    (checked with other ``--select``/``--ignore``), which the KPI counts this one as."""
     from mailcheck.i18n import translate
     from mailcheck.inert import inert
     from mailcheck.reports.text import format_campaign
@@ -374,6 +379,10 @@ def as_text(
         "flags": narrowed or "--select/--ignore",
         "found": result.errors,
         "of": resend_of,
+        "first": refused_as.id if refused_as is not None else None,
+        "first_when": (
+            refused_as.attempted_at.isoformat(timespec="seconds") if refused_as is not None else ""
+        ),
     }
     if sent_as and row.forced:
         verdict = tr.gettext(
@@ -426,6 +435,14 @@ def as_text(
             "%(client)s) was already refused as #%(id)s at %(when)s: nothing recorded again, "
             "its %(errors)s error(s) count once as caught before launch. Fix them, or launch "
             "anyway with --force --reason TEXT"
+        )
+    elif row.status == "refused" and refused_as is not None:
+        verdict = tr.gettext(
+            "launch %(id)s REFUSED: do not send. %(campaign)s (client %(client)s) has "
+            "%(errors)s error(s). The same files were refused as #%(first)s at %(first_when)s, "
+            "checked with other --select/--ignore: this attempt is recorded, but the KPI counts "
+            "it as that one refusal, and each defect once as caught before launch. Fix them, or "
+            "launch anyway with --force --reason TEXT (each error becomes an incident)"
         )
     elif row.status == "refused":
         verdict = tr.gettext(
@@ -492,7 +509,8 @@ def as_text(
         for f in recorded:
             places = f" ({', '.join(f.places)})" if f.places else ""
             verdict += "\n  " + inert(f"{f.code}  {translate(f.message, tr)}{places}")
-    note = late_note(row, language)
+    # said of a launch this run recorded: a retry or a refusal records nothing late
+    note = late_note(row, language) if fresh else None
     if note is not None:
         verdict += "\n" + tr.gettext("note: %(note)s") % {"note": note}
     return f"{head}\n\n{verdict}\n"
@@ -612,6 +630,17 @@ def run(args: argparse.Namespace) -> int:
             row, fresh = before, False
         else:
             row, fresh = store.record_decision(attempt)
+        # the same files refused before with other --select/--ignore: the same refusal in
+        # the KPI, whose caught defects count once
+        refused_as = (
+            store.first_refused(
+                attempt.client, attempt.campaign, attempt.source_hash or attempt.content_hash
+            )
+            if fresh and row.status == "refused"
+            else None
+        )
+        if refused_as is not None and refused_as.id == row.id:
+            refused_as = None
     if first_of_relaunch and fresh:
         # said once it is so: a parallel retry that recorded it first makes this one "already
         # launched", and nothing was recorded here
@@ -638,6 +667,7 @@ def run(args: argparse.Namespace) -> int:
             in_ci=attempt.ci_retry is not None,
             sent_as=went_out is not None,
             resend_of=resend_of if fresh else None,
+            refused_as=refused_as,
         )
     write_output(text, args.output)
     return 1 if row.status == "refused" or went_out is not None else 0

@@ -43,11 +43,13 @@ from mailcheck.sqlite_wal import is_busy, use_wal
 from mailcheck.store import schema as s
 from mailcheck.store.migrations import MIGRATIONS, create_version_table
 from mailcheck.store.records import (
+    DefectKey,
     IncidentRow,
     LaunchAttempt,
     LaunchedLink,
     LaunchRow,
     NewIncident,
+    defect_key,
 )
 
 BUSY_TIMEOUT_S = 30
@@ -147,10 +149,7 @@ def _make_engine(url: str, *, create: bool) -> Engine:
             raise StoreError(f"database URL {url!r} is not valid: a NUL byte in the file name")
         path = database_file(url)
         if path is not None and not create and not path.exists():
-            raise StoreError(
-                f"no incident log at {path}: nothing has been launched with this database "
-                "yet, or its URL is mistyped (MAILCHECK_DB, or db in mailcheck.toml)"
-            )
+            raise StoreError(_no_log_message(str(path)))
         if path is not None:
             if path.is_dir():
                 raise StoreError(f"database {path} is a directory, not a database file")
@@ -350,6 +349,25 @@ class Store:
             row = conn.execute(q).first()
         return _launch_row(row._mapping) if row is not None else None
 
+    def first_refused(self, client: str, campaign: str, files_hash: str) -> LaunchRow | None:
+        """The first refusal of these files of this campaign for the client, however narrowly
+        it was checked: the KPI counts the later ones as that refusal (a retry)."""
+        files = func.coalesce(s.launches.c.source_hash, s.launches.c.content_hash)
+        q = (
+            select(s.launches)
+            .where(
+                s.launches.c.status == "refused",
+                s.launches.c.client == client,
+                s.launches.c.campaign == campaign,
+                files == files_hash,
+            )
+            .order_by(s.launches.c.id)
+            .limit(1)
+        )
+        with self._read("reading a launch") as conn:
+            row = conn.execute(q).first()
+        return _launch_row(row._mapping) if row is not None else None
+
     def record_launch(self, attempt: LaunchAttempt) -> LaunchRow:
         """Record an attempt with its findings and links; a forced launch's errors become
         incidents. All in one transaction. Unlike :meth:`record_decision` it always adds a row
@@ -435,18 +453,34 @@ class Store:
         until: datetime | None = None,
         status: str | None = None,
     ) -> list[LaunchRow]:
-        """Attempts with ``since <= attempted_at < until``, oldest first."""
-        q = select(s.launches).order_by(s.launches.c.attempted_at, s.launches.c.id)
+        """Attempts with ``since <= attempted_at < until``, oldest first; a refused one with
+        the defects it caught (:attr:`LaunchRow.defects`)."""
+        conditions = []
         if client is not None:
-            q = q.where(s.launches.c.client == client)
+            conditions.append(s.launches.c.client == client)
         if since is not None:
-            q = q.where(s.launches.c.attempted_at >= since)
+            conditions.append(s.launches.c.attempted_at >= since)
         if until is not None:
-            q = q.where(s.launches.c.attempted_at < until)
+            conditions.append(s.launches.c.attempted_at < until)
         if status is not None:
-            q = q.where(s.launches.c.status == status)
+            conditions.append(s.launches.c.status == status)
+        q = select(s.launches).where(*conditions)
+        q = q.order_by(s.launches.c.attempted_at, s.launches.c.id)
+        f = s.launch_findings
+        caught = (
+            select(f.c.launch_id, f.c.code, f.c.message, f.c.location, f.c.url)
+            .join(s.launches, s.launches.c.id == f.c.launch_id)
+            .where(*conditions, s.launches.c.status == "refused", f.c.severity == "error")
+        )
         with self._read("reading launches") as conn:
-            return [_launch_row(r._mapping) for r in conn.execute(q)]
+            rows = [_launch_row(r._mapping) for r in conn.execute(q)]
+            defects: dict[int, set[DefectKey]] = {}
+            for launch_id, code, message, location, url in conn.execute(caught):
+                defects.setdefault(launch_id, set()).add(defect_key(code, message, location, url))
+        return [
+            replace(r, defects=frozenset(defects.get(r.id, ()))) if r.status == "refused" else r
+            for r in rows
+        ]
 
     def launch_findings(self, launch_id: int) -> list[dict[str, object]]:
         q = (
@@ -763,13 +797,26 @@ def _has_foreign_tables(conn: Connection) -> bool:
     return bool(names & {"launches", "incidents"}) and s.schema_versions.name not in names
 
 
-def migrate(engine: Engine, url: str) -> int:
-    """Bring the database to the latest schema version; return it."""
+def _no_log_message(where: str) -> str:
+    return (
+        f"no incident log at {where}: nothing has been launched with this database yet, or "
+        "its URL is mistyped (MAILCHECK_DB, or db in mailcheck.toml)"
+    )
+
+
+def migrate(engine: Engine, url: str, *, create: bool = True) -> int:
+    """Bring the database to the latest schema version; return it. ``create`` False: a
+    database without mailcheck's tables is refused (StoreError), never given them — a command
+    that only reads or adds to the log must not make an empty one (PostgreSQL as SQLite)."""
     latest = MIGRATIONS[-1].version
     with engine.connect() as raw:
         conn = raw.execution_options(mailcheck_readonly=True)
         with conn.begin():
             current = _version(conn)
+            foreign = current == 0 and _has_foreign_tables(conn)
+    if current == 0 and not create and not foreign:
+        file = database_file(url)
+        raise StoreError(_no_log_message(str(file) if file is not None else shown_url(url)))
     if current == latest:
         return current
     if current > latest:
@@ -826,7 +873,7 @@ def open_store(url: str, *, create: bool = True, readonly: bool = False) -> Stor
             return found
     engine = make_engine(url, create=create)
     try:
-        migrate(engine, url)
+        migrate(engine, url, create=create)
     except StoreError:
         engine.dispose()
         raise

@@ -99,6 +99,17 @@ class LaunchAttempt:
         return hashlib.sha256(json.dumps(identity).encode()).hexdigest()
 
 
+# what one error finding is, however the check that found it was narrowed: code, message,
+# places, url
+DefectKey = tuple[str, str, str, str]
+
+
+def defect_key(code: str, message: str, location: str, url: str | None) -> DefectKey:
+    """One defect of a campaign's files as a launch recorded it: the same files checked again
+    (with other ``--select``/``--ignore``) report it the same."""
+    return (code, message, location, url or "")
+
+
 @dataclass(frozen=True)
 class LaunchRow:
     id: int
@@ -120,6 +131,9 @@ class LaunchRow:
     # content_hash less the launch's --select/--ignore (None: recorded before schema version 5)
     source_hash: str | None = None
     skipped_errors: int = 0  # errors of the checks --select/--ignore skipped: its incidents
+    # a refused attempt's error findings, each as what it is (:func:`defect_key`): retried
+    # refusals of the same files count the defects they caught once (None: not read)
+    defects: frozenset[DefectKey] | None = None
 
     @property
     def sources_hash(self) -> str:
