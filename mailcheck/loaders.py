@@ -816,7 +816,11 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
     campaign.kind = "toml"
     directory = path.parent
     limits = config.limits
-    data = _parse_toml(_read(path, directory, limits.file_bytes))  # unread: nothing else to say
+    try:
+        data = _parse_toml(_read(path, directory, limits.file_bytes))
+    except LoadError:
+        campaign.manifest_unread = True  # unread: nothing else to say
+        raise
     problems = _Problems()
     keys = {_canonical(k): k for k in data}
     unknown = [keys[k] for k in keys if k not in CAMPAIGN_KEYS and k not in CONFIG_KEYS]

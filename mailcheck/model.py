@@ -480,6 +480,9 @@ class Campaign:
     # obsolete syntax), read as fields: (line, the name and colon as written) (HDR001)
     spaced_fields: list[tuple[int, str]] = field(default_factory=list)
     load_error: str | None = None  # set when the input could not be read (INP001)
+    # a campaign.toml that could not be read at all: its id (the directory's name) and client
+    # (the configuration's) are stand-ins, not the campaign's own
+    manifest_unread: bool = False
     not_read: str | None = None  # a mail file found below a directory, not read (INP002): why
     # a file of the campaign that could not be read while the rest was (the .txt found beside a
     # bare HTML): (its name, why), each an INP001 of its own; the rest is checked

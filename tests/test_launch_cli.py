@@ -817,3 +817,28 @@ def test_every_verdict_says_whether_to_send_and_how_the_launch_counts(tmp_path: 
     ]  # fmt: skip
     # as said: 2 launches, neither error-free, 4 incidents; the refusal went out, not caught
     assert kpi_of(tmp_path, db, "acme") == (2, 0, 4, 0.0, 1, 1)
+
+
+def test_a_campaign_toml_that_cannot_be_read_is_refused_under_a_name_that_says_so(
+    tmp_path: Path,
+) -> None:
+    # a QA probe: an invalid campaign.toml was recorded as a refusal of campaign "s6" (the
+    # directory), which the manifest fixed never is ("romashka-s6"): two campaigns in the log
+    db = f"sqlite:///{tmp_path}/state/log.db"
+    write_campaign(tmp_path, "s6", id="romashka-s6", client="acme")
+    (tmp_path / "s6" / "campaign.toml").write_text('id = "romashka-s6\n', encoding="utf-8")
+    refused = mc("launch", "--offline", "s6", cwd=tmp_path, db=db)
+    assert refused.returncode == 1, refused.stderr
+    assert "launch 1 REFUSED: do not send. s6 (campaign.toml not read) (client default)" in (
+        refused.stdout
+    )
+    listed = json.loads(mc("launches", "--format", "json", cwd=tmp_path, db=db).stdout)
+    assert [(x["campaign"], x["status"], x["errors"]) for x in listed["launches"]] == [
+        ("s6 (campaign.toml not read)", "refused", 1),
+    ]
+    # a campaign.toml read with a mistake in it names its campaign
+    write_campaign(tmp_path, "s6", id="romashka-s6", client="acme", colour="red")
+    named = mc("launch", "--offline", "s6", cwd=tmp_path, db=db)
+    assert named.returncode == 1 and "launch 2 REFUSED: do not send. romashka-s6 (client acme)" in (
+        named.stdout
+    )

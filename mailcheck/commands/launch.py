@@ -235,7 +235,7 @@ def build_attempt(
 
     campaign = result.campaign
     return LaunchAttempt(
-        campaign=campaign.id,
+        campaign=recorded_id(campaign),
         client=(client or campaign.client).strip(),  # "acme " is acme: one row in the KPI
         source=campaign.source,
         # checked with fewer rules, it is not the launch a full check would make
@@ -256,6 +256,15 @@ def build_attempt(
         skipped=tuple(skipped),
         skipped_by=narrowed if skipped else "",
     )
+
+
+def recorded_id(campaign: Campaign) -> str:
+    """The campaign as the log records it: a campaign.toml that could not be read named none,
+    and its directory's name stands in — said so, or the refusal would read as one of another
+    campaign of that name (the manifest, fixed, gives its own id)."""
+    if campaign.manifest_unread:
+        return f"{campaign.id} (campaign.toml not read)"
+    return campaign.id
 
 
 def late_by(row: LaunchRow) -> timedelta | None:
