@@ -30,6 +30,7 @@ from mailcheck.rules import (
     rule,
 )
 from mailcheck.trackers import known_tracker
+from mailcheck.unsubscribe import link_name
 
 MAX_REDIRECTS = 5
 BROWSER_REDIRECTS = 20  # Chrome and Firefox follow this many; the next one is an error page
@@ -769,7 +770,7 @@ def _tracked_to_home_page(ctx: Context) -> Iterator[Problem]:
         "could not verify: the unsubscribe link “{text}” goes through a click tracker to the "
         "site's home page ({url}), not to a page that unsubscribes whoever clicked it: "
         "recipients may find no way out",
-        text=first.text or first.href,
+        text=link_name(first.text, first.marker, first.href),
         url=landing,
     )
     others = len({link.href for link in found.working}) - 1  # every one leads home

@@ -26,6 +26,7 @@ from mailcheck.unsubscribe import (
     AROUND_ADDRESS,
     WORDS,
     is_address,
+    link_name,
     mailto_opts_out,
     social_network,
     unsubscribe_tags,
@@ -59,7 +60,8 @@ def _text_way_out(text: str, sender: str) -> tuple[bool, list[str], list[str]]:
     link there is none (``sender``: the From domain, whose own network's page is one); when
     that is all a paragraph saying unsubscribe offers, its URLs are the second item. When
     every way out is a URL of a site's home page (:func:`opens_home_page`), they are the
-    third item."""
+    third item, unless the paragraph tells the reader to leave by replying: then that address
+    is the shop's, and the reply is the way out UNS001 judges as a reply."""
     tags = unsubscribe_tags()
     if tags.href.search(text) or tags.body.search(text):
         return True, [], []
@@ -78,6 +80,10 @@ def _text_way_out(text: str, sender: str) -> tuple[bool, list[str], list[str]]:
             exits = usable or usable_next
             if exits and not all(opens_home_page(address) for address in exits):
                 return True, [], []
+            if exits and _reply_to_unsubscribe(paragraph):
+                # «Чтобы отписаться, ответьте на это письмо словом СТОП. https://shop.example/»:
+                # the way out told is the reply, the home page's address beside it the shop's
+                continue
             home += exits
             social += networks or networks_next
     if home:
@@ -204,7 +210,10 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             return
         # a text's paragraph may offer another way out beside the URL: an e-mail address
         way_out, _, urls = _text_way_out(campaign.text or "", sender)
-        if urls or not way_out:
+        reply = None if urls or way_out else _reply_to_unsubscribe(campaign.text or "")
+        if reply:
+            yield _by_reply(ctx, reply, text_alone)
+        elif urls or not way_out:
             urls = urls or list(dict.fromkeys(link.href for link in home))
             yield _text_to_home_page(ctx, urls, ctx.link_places(*home, with_text=False))
         return
@@ -218,7 +227,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     for links, why, cause in unseen if not found.placeholders else ():
         if links:
             first = links[0]
-            message = t(why, text=first.text or first.href)
+            message = t(why, text=link_name(first.text, first.marker, first.href))
             # the HTML's links: the text part's copy of the URL is no way out for HTML readers
             places = ctx.link_places(*links, with_text=False)
             yield Problem(message, url=first.href, locations=places, cause=cause)
@@ -236,7 +245,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         others = len(found.placeholders) - 1
         message = t(
             "the unsubscribe link “{text}” is a placeholder ({reason}): recipients have no way out",
-            text=first.text or first.href,
+            text=link_name(first.text, first.marker, first.href),
             reason=reason,
         )
         if others:
@@ -322,14 +331,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     if reply:
         # a return e-mail is a way out for a patient reader (CAN-SPAM accepts it), but no link:
         # what Gmail's and Yahoo's bulk-sender rules ask for is missing all the same
-        yield Problem(
-            t(
-                "no unsubscribe link in the body: its text asks readers to unsubscribe by "
-                "replying (“{words}”), and Gmail and Yahoo ask bulk senders for a link",
-                words=quoted(reply, 80),
-            ),
-            location=ctx.text_part_places(reply)[0] if text_alone else ctx.text_places(reply)[0],
-        )
+        yield _by_reply(ctx, reply, text_alone)
         return
     said = t("no unsubscribe link in the body")
     social = found.social
@@ -363,6 +365,18 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     yield missing
 
 
+def _by_reply(ctx: Context, reply: str, text_alone: bool) -> Problem:
+    """UNS001 for a body whose only way out is a reply (``reply``: the words that tell it)."""
+    return Problem(
+        t(
+            "no unsubscribe link in the body: its text asks readers to unsubscribe by "
+            "replying (“{words}”), and Gmail and Yahoo ask bulk senders for a link",
+            words=quoted(reply, 80),
+        ),
+        location=ctx.text_part_places(reply)[0] if text_alone else ctx.text_places(reply)[0],
+    )
+
+
 def _to_home_page(ctx: Context, links: list[Link]) -> Problem:
     """UNS001's "could not verify" for a campaign whose only unsubscribe links go to a
     site's home page, where a recipient cannot unsubscribe unless the site offers it there."""
@@ -370,7 +384,7 @@ def _to_home_page(ctx: Context, links: list[Link]) -> Problem:
     message = t(
         "could not verify: the unsubscribe link “{text}” goes to the site's home page ({url}), "
         "not to a page that unsubscribes whoever clicked it: recipients may find no way out",
-        text=first.text or first.href,
+        text=link_name(first.text, first.marker, first.href),
         url=first.href,
     )
     others = len({link.href for link in links}) - 1

@@ -696,7 +696,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
             link.line,
             link.raw,
             context=context,
-            marker=_link_marker(el),
+            marker=_link_marker(el, text),
             hidden=_unseen(el, judged),
             outlook_only=link.outlook_only,
         )
@@ -837,10 +837,14 @@ def _marker(el: Any) -> str:
     return " ".join(found)
 
 
-def _link_marker(el: Any) -> str:
-    """A link's :func:`_marker`, with the ``title`` of the link and of its images: what its
-    author called an icon link whose picture has no alt (``<a title="Отписаться"><img alt=""
-    …></a>``, a tooltip and a screen reader's name for it)."""
+def _link_marker(el: Any, text: str) -> str:
+    """A link's :func:`_marker`, with the ``title`` of the link and of its images when it has
+    no ``text`` (visible, or its images' alt): what its author called an icon link whose
+    picture has no alt (``<a title="Отписаться"><img alt="" …></a>``, a tooltip and a screen
+    reader's name for it). A link with text is what its text says: ``<a title="Unsubscribe">
+    Contact</a>`` is a contact link (a QA probe: its title made it the way out)."""
+    if text:
+        return _marker(el)
     titles = [
         f"title={title}"
         for node in (el, *el.iter("img"))

@@ -249,6 +249,21 @@ class Words:
         notes = {start for start, _ in self.write_back.spans(words)}
         return any(start not in notes for start, _ in self.link.spans(words))
 
+    def written_back_in(self, text: list[str], context: list[str]) -> bool:
+        """A link text's words (folded) whose link phrases its sentence ``context`` makes a note
+        written back: «Оцените покупку. <a>Отпишитесь</a> о впечатлениях!» (the words after the
+        link finish the phrase). Every place the sentence holds the text must be such a note
+        (the sentence before the link is read along and may write the text again)."""
+        if not text or not self.write_back.among(context):
+            return False  # most sentences: no note, and no spans to find
+        size = len(text)
+        places = [at for at in range(len(context) - size + 1) if context[at : at + size] == text]
+        if not places:
+            return False
+        notes = {start for start, _ in self.write_back.spans(context)}
+        starts = {start for start, _ in self.link.spans(text)}
+        return all(at + start in notes for at in places for start in starts)
+
     def manages_own_subscription(self, words: list[str]) -> bool:
         """A subscription managed with no other noun qualifying it ("Manage your
         subscription", «Управление подпиской»): the reader's subscription to these mailings
@@ -474,9 +489,10 @@ def link_says_unsubscribe(
         return True
     # each part is folded once, however many word lists read it (see _LinkWords)
     words = _LinkWords(href, text, context, marker)
-    if WORDS.text_words_say_unsubscribe(words.text) or (
-        marker and _marker_says_unsubscribe(marker, words.marker)
-    ):
+    if (
+        WORDS.text_words_say_unsubscribe(words.text)
+        and not WORDS.written_back_in(words.text, words.context)
+    ) or (marker and _marker_says_unsubscribe(marker, words.marker)):
         return True
     if _manages_the_mailings(href, words):
         return True
@@ -662,6 +678,19 @@ def _marker_says_unsubscribe(marker: str, words: list[str]) -> bool:
     # by - and _ are words too; a link's title is read as its text is (a booking's notice,
     # title="查看退订政策", is none)
     return WORDS.text_words_say_unsubscribe(words) or bool(_URL_WORDS.search(marker))
+
+
+# The titles htmlparse adds to an icon link's marker ("class=… title=Отписаться от рассылки")
+_TITLE = re.compile(r"(?:^| )title=(.+?)(?= title=|$)")
+
+
+def link_name(text: str, marker: str, href: str) -> str:
+    """What a message calls a link: its text; an icon link's title (a link without text is
+    named by it: ``<a title="Отписаться"><img alt=""></a>``); else its URL."""
+    if text:
+        return text
+    found = _TITLE.search(marker)
+    return found.group(1).strip() if found else href
 
 
 def _path_and_query(href: str) -> str:

@@ -1596,3 +1596,26 @@ def test_a_text_alones_way_out_elsewhere_than_the_home_page_is_no_finding(
     tmp_path: Path, text: str
 ) -> None:
     assert only(check(text_send(tmp_path / "t.eml", text)), "UNS001") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "words", "line"),
+    [
+        # QA probe R (session 34): the shop's address after the reply was a home-page warning
+        ("Здравствуйте!\nНовости магазина за неделю.\n\nЧтобы отписаться, ответьте на это письмо "
+         "словом СТОП. https://shop.test/\n", "ответьте на это письмо словом СТОП", 4),
+        ("Sale!\n\nTo be removed, reply with the word REMOVE.\nhttps://shop.test/\n",
+         "reply with the word REMOVE", 3),
+    ],
+)  # fmt: skip
+def test_a_reply_beside_a_home_pages_address_is_the_way_out_told(
+    tmp_path: Path, text: str, words: str, line: int
+) -> None:
+    """The way out such a paragraph tells is the reply (the home page's address is the shop's):
+    judged as a reply alone is, at its line, not as a home page that could not be verified."""
+    [found] = only(check(text_send(tmp_path / "t.eml", text)), "UNS001")
+    assert (found.severity, found.locations) == (Severity.ERROR, (f"text/plain part:{line}",))
+    assert found.message == (
+        f"no unsubscribe link in the body: its text asks readers to unsubscribe by replying "
+        f"(“{words}”), and Gmail and Yahoo ask bulk senders for a link"
+    )

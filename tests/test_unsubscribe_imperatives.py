@@ -66,6 +66,10 @@ NO_WAY_OUT = ["error email.html: no unsubscribe link in the body"]
         f'<a href="{FOOTER_HREF}">Cancel subscription</a>',
         f'<a href="{FOOTER_HREF}">Cancel your subscription</a>',
         f'<a href="{FOOTER_HREF}">Cancel your newsletter subscription</a>',
+        # the note's words elsewhere in the sentence than right after the link: it is the way
+        # out (and a sentence that writes the imperative twice, one of them bare)
+        f'Отпишитесь о впечатлениях! <a href="{FOOTER_HREF}">Отпишитесь</a>',
+        f'Не хотите писем о скидках? <a href="{FOOTER_HREF}">Отпишитесь</a>.',
     ],
 )
 def test_the_footer_link_is_the_way_out_and_needs_no_utm(tmp_path: Path, footer: str) -> None:
@@ -97,6 +101,15 @@ def test_the_footer_link_is_the_way_out_and_needs_no_utm(tmp_path: Path, footer:
         f'Хотите скидку? <a href="{FOOTER_HREF}">Жмите</a>',
         # a title that says something else
         f'<a href="{FOOTER_HREF}" title="Наш сайт"><img src="https://cdn.test/x.png" alt=""></a>',
+        # QA probe R (session 34): the bare imperative, and the note's words right after the
+        # link in its sentence (the sentence before it read along)
+        f'Оцените покупку. <a href="{FOOTER_HREF}">Отпишитесь</a> о впечатлениях!',
+        f'<a href="{FOOTER_HREF}">Отпишитесь</a> нам в комментариях, как вам новинка.',
+        f'Как вам покупка? <a href="{FOOTER_HREF}">Відпишіть</a> нам!',
+        # a title names a link without text only: this one's text says what it is
+        f'Feedback? <a href="{FOOTER_HREF}" title="Unsubscribe">Contact</a>',
+        f'<a href="{FOOTER_HREF}" title="Отписаться"><img src="https://cdn.test/x.png" '
+        'alt="Наш сайт"></a>',
     ],
 )
 def test_writing_back_or_another_subscription_is_no_way_out(tmp_path: Path, footer: str) -> None:
@@ -128,4 +141,20 @@ def test_a_footer_of_notes_only_is_one_error_and_both_links_lack_utms(tmp_path: 
         ("email.html:6",),
         "2 links lack utm_source, utm_medium, utm_campaign: "
         f"{FOOTER_HREF}, https://shop.test/p/2?t=b",
+    )
+
+
+def test_an_icon_links_home_page_is_named_by_its_title(tmp_path: Path) -> None:
+    """The title that made it the unsubscribe link names it (QA probe R: its URL did)."""
+    footer = (
+        '<a href="https://shop.test/" title="Отписаться"><img src="https://cdn.test/x.png" '
+        'alt="" width="20"></a>'
+    )
+    assert findings(tmp_path, footer) == (
+        [
+            "warning email.html:6: could not verify: the unsubscribe link “Отписаться” goes to "
+            "the site's home page (https://shop.test/), not to a page that unsubscribes whoever "
+            "clicked it: recipients may find no way out"
+        ],
+        [],
     )
