@@ -70,6 +70,7 @@ NO_WAY_OUT = ["error email.html: no unsubscribe link in the body"]
         # out (and a sentence that writes the imperative twice, one of them bare)
         f'Отпишитесь о впечатлениях! <a href="{FOOTER_HREF}">Отпишитесь</a>',
         f'Не хотите писем о скидках? <a href="{FOOTER_HREF}">Отпишитесь</a>.',
+        f'<a href="{FOOTER_HREF}">Отпишитесь</a>, чтобы не получать писем.',
     ],
 )
 def test_the_footer_link_is_the_way_out_and_needs_no_utm(tmp_path: Path, footer: str) -> None:
@@ -106,6 +107,8 @@ def test_the_footer_link_is_the_way_out_and_needs_no_utm(tmp_path: Path, footer:
         f'Оцените покупку. <a href="{FOOTER_HREF}">Отпишитесь</a> о впечатлениях!',
         f'<a href="{FOOTER_HREF}">Отпишитесь</a> нам в комментариях, как вам новинка.',
         f'Как вам покупка? <a href="{FOOTER_HREF}">Відпишіть</a> нам!',
+        f'<a href="{FOOTER_HREF}">Отпишитесь</a>, что думаете о новой коллекции!',
+        f'<a href="{FOOTER_HREF}">Отпишитесь, что думаете</a>',
         # a title names a link without text only: this one's text says what it is
         f'Feedback? <a href="{FOOTER_HREF}" title="Unsubscribe">Contact</a>',
         f'<a href="{FOOTER_HREF}" title="Отписаться"><img src="https://cdn.test/x.png" '
