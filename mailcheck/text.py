@@ -36,6 +36,17 @@ _ALWAYS_PADDING = re.compile(
 # Characters that are padding only when they do not belong to a visible cluster (an emoji).
 _CONTEXTUAL = re.compile(r"[\u200D\uFE00-\uFE0F\U000E0020-\U000E007F\U000E0100-\U000E01EF]")
 _INVISIBLE_CLUSTER = regex.compile(r"^[\s\p{Cf}\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}]+$")
+# The two classes above name characters beyond the BMP, so ``re`` tests each character of a
+# text against their ranges one by one (~100 instructions a character, the larger part of a
+# parse's text reading). Their BMP characters alone make a table ``re`` looks up at once: a
+# text with none of them and no character beyond the BMP has nothing either class can match.
+_MAY_PAD_BMP = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b\u200c"
+    "\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"  # FORMAT_CHARACTERS'
+    "\u034f\u115f\u1160\u3164\uffa0\u17b4\u17b5\u180b-\u180f\u2800"  # the other padding
+    "\u200d\ufe00-\ufe0f]"  # _CONTEXTUAL's
+)
+_BEYOND_BMP = re.compile("[\U00010000-\U0010ffff]")
 
 
 def collapse_ws(s: str) -> str:
@@ -51,6 +62,8 @@ def strip_padding(s: str) -> str:
     """
     if s.isascii():  # O(1) in CPython: nothing invisible can be in it
         return " ".join(s.split())
+    if _MAY_PAD_BMP.search(s) is None and _BEYOND_BMP.search(s) is None:
+        return collapse_ws(s)  # nothing for the two classes below to find
     s = _ALWAYS_PADDING.sub("", s)
     if _CONTEXTUAL.search(s):
         s = "".join(_visible_or_space(c) for c in _GRAPHEME.findall(s))

@@ -76,6 +76,19 @@ def test_every_format_character_is_padding() -> None:
             assert strip_padding(f"a{chr(cp)}b") == "ab", hex(cp)
 
 
+def test_every_padding_character_is_removed_whatever_text_stands_around_it() -> None:
+    """strip_padding tests a text for the padding's BMP characters, and for any character
+    beyond the BMP, before it scans the slow classes: every character they remove is removed
+    still, beside Cyrillic (one byte beyond Latin-1) as beside an emoji (beyond the BMP)."""
+    from mailcheck.text import _ALWAYS_PADDING
+
+    removed = [chr(cp) for cp in range(sys.maxunicode + 1) if _ALWAYS_PADDING.fullmatch(chr(cp))]
+    assert len(removed) > 80
+    for c in removed:
+        assert strip_padding(f"да{c}нет") == "данет", hex(ord(c))
+        assert strip_padding(f"😀{c}😀") == "😀😀", hex(ord(c))
+
+
 def test_quoted_keeps_short_texts_and_cuts_long_ones_between_characters() -> None:
     assert quoted("Скидки до −30% 🇷🇺") == "Скидки до −30% 🇷🇺"
     assert quoted("x" * QUOTED_MAX) == "x" * QUOTED_MAX
