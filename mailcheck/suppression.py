@@ -56,13 +56,22 @@ def check_comments(campaign: Campaign) -> None:
             )
 
 
-def place_lines(place: str, partial_labels: Iterable[str] = ()) -> list[int]:
+def place_lines(place: str, other_files: Iterable[str] = ()) -> list[int]:
     """The HTML lines a finding's place names (none: about the campaign as a whole). A place
-    in one of the campaign's partials (``partial_labels``: "partials/footer.html:12") names
-    that file's line, none of the HTML's: no comment in the HTML hides it line by line."""
-    if any(place == label or place.startswith(f"{label}:") for label in partial_labels):
+    in another file or part of the campaign (``other_files``: a partial's
+    "partials/footer.html:12", the text part's "email.txt:4", "headers:8") names that one's
+    line, none of the HTML's: no comment in the HTML hides it line by line."""
+    if any(place == label or place.startswith(f"{label}:") for label in other_files):
         return []
     return [int(n) for n in _LINE.findall(place)]
+
+
+def other_files(campaign: Campaign) -> list[str]:
+    """How findings name the campaign's files and parts other than its HTML: the partials
+    (a template that includes itself names its own file: those are the HTML's lines), the
+    text part and the headers."""
+    partials = [label for label in campaign.partial_labels if label != campaign.html_label]
+    return [*partials, campaign.text_label, "headers"]
 
 
 def apply(
@@ -77,14 +86,13 @@ def apply(
     if not found:
         return findings, []
     hidden: dict[Suppression, list[Finding]] = {s: [] for s in found}
-    # (a template that includes itself names its own file: those are the HTML's lines)
-    partial = [label for label in campaign.partial_labels if label != campaign.html_label]
+    elsewhere = other_files(campaign)
     kept = []
     for f in findings:
         places = f.places or ("",)
         left: list[str] = []
         for place in places:
-            lines = place_lines(place, partial)
+            lines = place_lines(place, elsewhere)
             by = next((s for s in found if s.covers(f.code, lines)), None)
             if by is None:
                 left.append(place)
@@ -110,15 +118,16 @@ def hiding_nothing(campaign: Campaign, judged: Judged) -> list[tuple[Suppression
     for s in suppressions(campaign):
         if s.scope != "invalid":
             copies.setdefault((s.line, s.codes, s.scope), []).append(s)
+    elsewhere = other_files(campaign)
     found = []
     for (_, codes, _), each in sorted(copies.items()):
-        idle = tuple(c for c in codes if all(_idle(s, c, judged) for s in each))
+        idle = tuple(c for c in codes if all(_idle(s, c, judged, elsewhere) for s in each))
         if idle:
             found.append((each[0], idle))
     return found
 
 
-def _idle(s: Suppression, written: str, judged: Judged) -> bool:
+def _idle(s: Suppression, written: str, judged: Judged, elsewhere: list[str]) -> bool:
     """Whether the code (or prefix) ``written`` in ``s`` hides nothing, for certain: every rule
     it names ran on this campaign and could judge it (not ignored, not offline, what it reads
     there), none of them found anything anywhere in the campaign, and where ``s`` applies
@@ -139,7 +148,7 @@ def _idle(s: Suppression, written: str, judged: Judged) -> bool:
     families = {_family(code) for code in named}
     networked = bool(named & judged.network)
     for f in judged.findings:
-        if not any(s.spans(place_lines(place)) for place in f.places or ("",)):
+        if not any(s.spans(place_lines(place, elsewhere)) for place in f.places or ("",)):
             continue
         if f.cause or (networked and f.code in judged.network):
             return False

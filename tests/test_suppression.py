@@ -142,3 +142,30 @@ def test_a_suppression_comment_before_the_html_tag_counts(
     assert (suppression["codes"], suppression["scope"]) == (["UNS001"], "file")
     assert [f["code"] for f in suppression["suppressed"]] == ["UNS001"]
     assert "UNS001" not in [f["code"] for f in campaign["findings"]]
+
+
+def test_a_comment_in_the_html_does_not_hide_the_text_parts_line_of_the_same_number(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the comment covers the table's lines; the text part's http:// link is on one of those
+    # numbers, in another file: it stays (it hid it before, a silent pass)
+    body = f"""<!-- mailcheck: ignore LNK004 -->
+<table><tr><td>
+  <p>Скидки недели</p>
+  {UNSUB}
+</td></tr></table>"""
+    write_campaign(tmp_path, "c", body=body)
+    html = (tmp_path / "c" / "email.html").read_text(encoding="utf-8").splitlines()
+    comment = 1 + next(i for i, line in enumerate(html) if "mailcheck:" in line)
+    line = comment + 2  # a line of the table the comment covers, in the HTML
+    text = (
+        "Привет\n" * (line - 1)
+        + "http://partner.test/promo\nОтписаться: https://shop.test/unsubscribe\n"
+    )
+    write_campaign(tmp_path, "c", body=body, text="email.txt", files={"email.txt": text})
+    _code, campaign = _json(tmp_path, monkeypatch, capsys)
+    assert [(c, w) for c, w in _where(campaign["findings"]) if c == "LNK004"] == [
+        ("LNK004", f"email.txt:{line}")
+    ]
+    (suppression,) = campaign["suppressions"]
+    assert suppression["suppressed"] == []
