@@ -333,35 +333,27 @@ class Store:
         the same send. ``files_hash``: the sha256 of the files alone (``source_hash``). Rows
         recorded before schema version 5 have no ``source_hash``: their ``content_hash`` is
         the files' hash unless they were narrowed, and those cannot be matched."""
-        files = func.coalesce(s.launches.c.source_hash, s.launches.c.content_hash)
-        q = (
-            select(s.launches)
-            .where(
-                s.launches.c.status == "launched",
-                s.launches.c.client == client,
-                s.launches.c.campaign == campaign,
-                files == files_hash,
-            )
-            .order_by(s.launches.c.id.desc())
-            .limit(1)
-        )
-        with self._read("reading a launch") as conn:
-            row = conn.execute(q).first()
-        return _launch_row(row._mapping) if row is not None else None
+        return self._of_files("launched", client, campaign, files_hash, s.launches.c.id.desc())
 
     def first_refused(self, client: str, campaign: str, files_hash: str) -> LaunchRow | None:
         """The first refusal of these files of this campaign for the client, however narrowly
         it was checked: the KPI counts the later ones as that refusal (a retry)."""
+        return self._of_files("refused", client, campaign, files_hash, s.launches.c.id)
+
+    def _of_files(
+        self, status: str, client: str, campaign: str, files_hash: str, order: Any
+    ) -> LaunchRow | None:
+        """The first row in ``order`` of these files of this campaign with this status."""
         files = func.coalesce(s.launches.c.source_hash, s.launches.c.content_hash)
         q = (
             select(s.launches)
             .where(
-                s.launches.c.status == "refused",
+                s.launches.c.status == status,
                 s.launches.c.client == client,
                 s.launches.c.campaign == campaign,
                 files == files_hash,
             )
-            .order_by(s.launches.c.id)
+            .order_by(order)
             .limit(1)
         )
         with self._read("reading a launch") as conn:
