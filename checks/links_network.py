@@ -770,7 +770,7 @@ def _tracked_to_home_page(ctx: Context) -> Iterator[Problem]:
         "could not verify: the unsubscribe link “{text}” goes through a click tracker to the "
         "site's home page ({url}), not to a page that unsubscribes whoever clicked it: "
         "recipients may find no way out",
-        text=link_name(first.text, first.marker, first.href),
+        text=link_name(first),
         url=landing,
     )
     others = len({link.href for link in found.working}) - 1  # every one leads home

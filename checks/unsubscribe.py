@@ -227,7 +227,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     for links, why, cause in unseen if not found.placeholders else ():
         if links:
             first = links[0]
-            message = t(why, text=link_name(first.text, first.marker, first.href))
+            message = t(why, text=link_name(first))
             # the HTML's links: the text part's copy of the URL is no way out for HTML readers
             places = ctx.link_places(*links, with_text=False)
             yield Problem(message, url=first.href, locations=places, cause=cause)
@@ -245,7 +245,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         others = len(found.placeholders) - 1
         message = t(
             "the unsubscribe link “{text}” is a placeholder ({reason}): recipients have no way out",
-            text=link_name(first.text, first.marker, first.href),
+            text=link_name(first),
             reason=reason,
         )
         if others:
@@ -384,7 +384,7 @@ def _to_home_page(ctx: Context, links: list[Link]) -> Problem:
     message = t(
         "could not verify: the unsubscribe link “{text}” goes to the site's home page ({url}), "
         "not to a page that unsubscribes whoever clicked it: recipients may find no way out",
-        text=link_name(first.text, first.marker, first.href),
+        text=link_name(first),
         url=first.href,
     )
     others = len({link.href for link in links}) - 1

@@ -32,12 +32,15 @@ import tomllib
 import unicodedata
 from collections.abc import Iterable
 from importlib import resources
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE, host_of, org_domain, under
 from mailcheck.lookalikes import one_script
 from mailcheck.text import last_sentence, strip_padding
+
+if TYPE_CHECKING:
+    from mailcheck.model import Link
 
 # Letters that do not decompose into a base letter and accents, spelled the way people write
 # them without a national keyboard.
@@ -684,13 +687,13 @@ def _marker_says_unsubscribe(marker: str, words: list[str]) -> bool:
 _TITLE = re.compile(r"(?:^| )title=(.+?)(?= title=|$)")
 
 
-def link_name(text: str, marker: str, href: str) -> str:
+def link_name(link: Link) -> str:
     """What a message calls a link: its text; an icon link's title (a link without text is
     named by it: ``<a title="Отписаться"><img alt=""></a>``); else its URL."""
-    if text:
-        return text
-    found = _TITLE.search(marker)
-    return found.group(1).strip() if found else href
+    if link.text:
+        return link.text
+    found = _TITLE.search(link.marker)
+    return found.group(1).strip() if found else link.href
 
 
 def _path_and_query(href: str) -> str:
