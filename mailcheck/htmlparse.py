@@ -609,8 +609,10 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
     srcset: list[Link] = []
     # comments before <html> (the first line of a file is where ignore-file is written) and
     # after it are the root's siblings, outside the traversal below
-    suppressions = _outside_suppressions(reversed(list(root.itersiblings(preceding=True))))
-    after = _outside_suppressions(root.itersiblings())
+    suppressions = _outside_suppressions(
+        reversed(list(root.itersiblings(preceding=True))), starts
+    )
+    after = _outside_suppressions(root.itersiblings(), starts)
     title: str | None = None
     base: str | None = None
     stylesheets: list[tuple[str, int]] = []  # <style> texts that may name images, and lines
@@ -632,7 +634,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
                     _conditional(el, links, anchors, outlook, unsure)
                     links[first:] = [replace(link, outlook_only=True) for link in links[first:]]
                 elif _SUPPRESSION_START.match(text):
-                    suppressions.append(_suppression(el))
+                    suppressions.append(_suppression(el, starts))
             continue
         if tag in _BLOCKS:
             _spaced(el)
@@ -926,17 +928,19 @@ def _own_text(el: Any) -> str:
     return "".join(el.itertext(with_tail=False)) if isinstance(el.tag, str) else ""
 
 
-def _outside_suppressions(siblings: Iterable[Any]) -> list[Suppression]:
+def _outside_suppressions(siblings: Iterable[Any], starts: _TagStarts) -> list[Suppression]:
     return [
-        _suppression(node)
+        _suppression(node, starts)
         for node in siblings
         if node.tag is etree.Comment and node.text and _SUPPRESSION_START.match(node.text.lstrip())
     ]
 
 
-def _suppression(comment: Any) -> Suppression:
+def _suppression(comment: Any, starts: _TagStarts) -> Suppression:
     """The suppression a ``mailcheck:`` comment declares (codes are checked by the engine;
-    a comment not understood is kept as ``invalid``, to be reported, never ignored)."""
+    a comment not understood is kept as ``invalid``, to be reported, never ignored). The
+    element it applies to starts where its start tag begins (``starts``: a tag written over
+    several lines is placed, as findings place it, at its first line, not at its ``>``)."""
     match = _SUPPRESSION.match(comment.text)
     if match is None:
         return Suppression((comment.text.strip(),), "invalid", comment.sourceline or 0)
@@ -952,7 +956,7 @@ def _suppression(comment: Any) -> Suppression:
         target = parent.getnext() if parent is not None else None
     if target is None:
         return Suppression(codes, "element", line)
-    first = target.sourceline or line
+    first = starts.line(target) or target.sourceline or line
     last = max((e.sourceline or first) for e in target.iter())
     return Suppression(codes, "element", line, first, last)
 

@@ -169,3 +169,24 @@ def test_a_comment_in_the_html_does_not_hide_the_text_parts_line_of_the_same_num
     ]
     (suppression,) = campaign["suppressions"]
     assert suppression["suppressed"] == []
+
+
+def test_a_comment_before_a_start_tag_written_over_several_lines_hides_its_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # lxml places the <a> at its ">" (two lines below "<a"); the finding names the tag's first
+    # line, which the comment's element now starts at
+    body = f"""<!-- mailcheck: ignore LNK004 -->
+<a
+   class="btn"
+   href="http://partner.test/promo">Партнёр</a>
+{UNSUB}"""
+    write_campaign(tmp_path, "c", body=body)
+    html = (tmp_path / "c" / "email.html").read_text(encoding="utf-8").splitlines()
+    comment = 1 + next(i for i, line in enumerate(html) if "mailcheck:" in line)
+    code, campaign = _json(tmp_path, monkeypatch, capsys)
+    assert code == 0
+    assert _where(campaign["findings"]) == []  # no LNK004, no SUP001
+    (suppression,) = campaign["suppressions"]
+    assert suppression["location"] == f"email.html:{comment}"
+    assert _where(suppression["suppressed"]) == [("LNK004", f"email.html:{comment + 1}")]
