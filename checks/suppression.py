@@ -46,12 +46,12 @@ def suppression_hides_nothing(ctx: Context) -> Iterator[Problem]:
     judged = ctx.judged
     if judged is None:
         return
-    from mailcheck.suppression import hiding_nothing
+    from mailcheck.suppression import comment_at, hiding_nothing
 
     idle = hiding_nothing(ctx.campaign, judged)
     if not idle:
         return
-    places = tuple(dict.fromkeys(ctx.html_at(s.line) for s, _ in idle))
+    places = tuple(dict.fromkeys(comment_at(ctx.campaign, s) for s, _ in idle))
     if len(idle) == 1:
         ((s, codes),) = idle
         message = t(

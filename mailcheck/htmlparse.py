@@ -609,9 +609,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
     srcset: list[Link] = []
     # comments before <html> (the first line of a file is where ignore-file is written) and
     # after it are the root's siblings, outside the traversal below
-    suppressions = _outside_suppressions(
-        reversed(list(root.itersiblings(preceding=True))), starts
-    )
+    suppressions = _outside_suppressions(reversed(list(root.itersiblings(preceding=True))), starts)
     after = _outside_suppressions(root.itersiblings(), starts)
     title: str | None = None
     base: str | None = None
@@ -928,6 +926,30 @@ def _own_text(el: Any) -> str:
     return "".join(el.itertext(with_tail=False)) if isinstance(el.tag, str) else ""
 
 
+def suppressions_in(html: str, file: str) -> list[Suppression]:
+    """The suppression comments written in ``html``, one of the campaign's partials as written
+    (``file``: how findings name it, "partials/footer.html"), at that file's own lines: a
+    comment before an element of the partial applies to that element there. Never raises."""
+    if "mailcheck" not in html.lower():
+        return []
+    try:
+        root, _cut = _tree(html)
+    except Exception:  # libxml2 gave up: the comments of a file it cannot read are unknown
+        return []
+    if root is None:
+        return []
+    starts = _TagStarts(html)
+    found = _outside_suppressions(reversed(list(root.itersiblings(preceding=True))), starts)
+    found += [
+        _suppression(el, starts)
+        for el in root.iter(etree.Comment)
+        # (an Outlook conditional comment is read for its content, never as a suppression)
+        if el.text and el.text[:3].lower() != "[if" and _SUPPRESSION_START.match(el.text.lstrip())
+    ]
+    found += _outside_suppressions(root.itersiblings(), starts)
+    return [replace(s, file=file) for s in found]
+
+
 def _outside_suppressions(siblings: Iterable[Any], starts: _TagStarts) -> list[Suppression]:
     return [
         _suppression(node, starts)
@@ -954,11 +976,29 @@ def _suppression(comment: Any, starts: _TagStarts) -> Suppression:
     if target is None:  # nothing follows: the next element is the parent's next sibling
         parent = comment.getparent()
         target = parent.getnext() if parent is not None else None
+    # a fragment's <html>, <head> or <body> that is not written (a partial, "<p>…"): the next
+    # element is the first written inside it, not the whole file
+    while target is not None and target.tag in _IMPLIED and not starts.written(target.tag):
+        target = next((e for e in target if isinstance(e.tag, str)), None)
     if target is None:
         return Suppression(codes, "element", line)
     first = starts.line(target) or target.sourceline or line
-    last = max((e.sourceline or first) for e in target.iter())
-    return Suppression(codes, "element", line, first, last)
+    return Suppression(codes, "element", line, first, max(first, _last_line(target)))
+
+
+def _last_line(el: Any) -> int:
+    """The last line of an element's content: its text and its children's, with the line
+    breaks they hold (a "{{ city }}" on the line below "<p>" is the <p>'s), up to its end tag."""
+    line = 0
+    for event, node in etree.iterwalk(el, events=("start", "end", "comment", "pi")):
+        if event == "end":  # its end tag: what follows it up to the next start is its tail
+            if node is not el:
+                line += (node.tail or "").count("\n")
+            continue
+        line = max(line, node.sourceline or 0) + (node.text or "").count("\n")
+        if event != "start":  # a comment or a processing instruction: no end event
+            line += (node.tail or "").count("\n")
+    return line
 
 
 LatePreheader = tuple[str, int, str]  # its text, its line, the visible text before it
@@ -1040,6 +1080,10 @@ class _TagStarts:
         self._html = html
         self._line_starts: list[int] | None = None  # built the first time a tag is placed
 
+    def written(self, tag: str) -> bool:
+        """Whether a ``tag`` start tag is written at all (a parser adds <html> and <body>)."""
+        return re.search(rf"<{tag}[\s/>]", self._html, re.IGNORECASE) is not None
+
     def line(self, el: Any) -> int:
         end_line = el.sourceline or 0
         if end_line <= 0:
@@ -1062,6 +1106,7 @@ class _TagStarts:
         return end_line - self._html.count("\n", opened, begin)
 
 
+_IMPLIED = frozenset({"html", "head", "body"})  # tags the parser adds where none is written
 _TAG_LOOKBACK = 4_000  # characters a start tag may span: its attributes, one per line
 
 

@@ -106,22 +106,28 @@ class Suppression:
     line: int  # where the comment is
     first: int = 0
     last: int = 0
+    # the file it is written in: "" for the campaign's HTML, else how findings name one of its
+    # partials ("partials/footer.html"), whose lines ``line``, ``first`` and ``last`` are
+    file: str = ""
 
-    def covers(self, code: str, lines: list[int]) -> bool:
-        """Whether a finding of ``code`` at ``lines`` (none: the campaign as a whole) is hidden:
-        an element suppression hides it only when every line it names is inside the element."""
+    def covers(self, code: str, lines: list[int], file: str = "") -> bool:
+        """Whether a finding of ``code`` at ``lines`` of ``file`` (none: the campaign as a
+        whole; ``file`` "" the HTML, else a partial's name) is hidden: an element suppression
+        hides it only when every line it names is inside the element, in the same file."""
         if self.scope == "invalid" or not any(code.startswith(c) for c in self.codes):
             return False
-        return self.spans(lines)
+        return self.spans(lines, file)
 
-    def spans(self, lines: list[int]) -> bool:
-        """Whether a finding at ``lines`` (none: the campaign as a whole) is where the comment
-        applies, whatever its code."""
+    def spans(self, lines: list[int], file: str = "") -> bool:
+        """Whether a finding at ``lines`` of ``file`` (none: the campaign as a whole) is where
+        the comment applies, whatever its code."""
         if self.scope == "invalid":
             return False
         if self.scope == "file":
             return True
-        return bool(lines) and all(self.first <= n <= self.last for n in lines)
+        return (
+            file == self.file and bool(lines) and all(self.first <= n <= self.last for n in lines)
+        )
 
 
 @dataclass(frozen=True)
@@ -518,6 +524,8 @@ class Campaign:
     # how findings name the campaign's partials read ("partials/footer.html"): a place in one
     # ("partials/footer.html:12") is at a line of that file, not of the HTML
     partial_labels: list[str] = field(default_factory=list)
+    # the suppression comments written in those partials, at their own files' lines
+    partial_suppressions: list[Suppression] = field(default_factory=list)
     template_error: str | None = None  # PER004: the first part that fails, or a run-time failure
     template_error_line: int = 0
     # the run-time failure is one that a template mistake (PER004, below) explains: read as

@@ -23,20 +23,32 @@ _LINE = re.compile(r":(\d+)(?=$|[\s,;)])")
 
 
 def suppressions(campaign: Campaign) -> list[Suppression]:
-    """The campaign's suppression comments: in its HTML as written and as rendered."""
-    docs = [campaign.static, *(r.document for r in campaign.renders)]
+    """The campaign's suppression comments: in its HTML as written and as rendered, and in
+    its partials as written."""
     found: dict[Suppression, None] = {}
-    for doc in docs:
-        if doc is not None:
-            found.update(dict.fromkeys(doc.suppressions))
+    written = campaign.static.suppressions if campaign.static is not None else []
+    found.update(dict.fromkeys(written))
+    # a partial's comment is in every rendering too, at a line of the rendered HTML that no
+    # finding names (they name the partial's): read in the partial as written alone
+    partials = {(s.codes, s.scope) for s in campaign.partial_suppressions}
+    mains = {(s.line, s.codes, s.scope) for s in written}
+    for r in campaign.renders:
+        for s in r.document.suppressions if r.document is not None else ():
+            if (s.codes, s.scope) not in partials or (s.line, s.codes, s.scope) in mains:
+                found[s] = None
+    found.update(dict.fromkeys(campaign.partial_suppressions))
     return list(found)
+
+
+def comment_at(campaign: Campaign, s: Suppression) -> str:
+    """Where a suppression comment is written: "email.html:3", "partials/footer.html:2"."""
+    return f"{s.file or campaign.html_label or 'html'}:{s.line}"
 
 
 def code_refs(campaign: Campaign) -> list[tuple[str, tuple[str, ...]]]:
     """The codes the campaign's comments name, with where, for the unknown-code check."""
-    label = campaign.html_label or "html"
     return [
-        (f"{campaign.source}: {label}:{s.line}: suppression comment", s.codes)
+        (f"{campaign.source}: {comment_at(campaign, s)}: suppression comment", s.codes)
         for s in suppressions(campaign)
         if s.scope != "invalid"
     ]
@@ -46,24 +58,26 @@ def check_comments(campaign: Campaign) -> None:
     """Raise ConfigError (exit 2) for a ``mailcheck:`` comment that is not understood."""
     from mailcheck.config import ConfigError
 
-    label = campaign.html_label or "html"
     for s in suppressions(campaign):
         if s.scope == "invalid":
             raise ConfigError(
-                f"{campaign.source}: {label}:{s.line}: suppression comment not understood:"
+                f"{campaign.source}: {comment_at(campaign, s)}: suppression comment not understood:"
                 f" {s.codes[0]!r} (write <!-- mailcheck: ignore CODE[,CODE] --> for the next"
                 " element or <!-- mailcheck: ignore-file CODE --> for the whole campaign)"
             )
 
 
-def place_lines(place: str, other_files: Iterable[str] = ()) -> list[int]:
-    """The HTML lines a finding's place names (none: about the campaign as a whole). A place
-    in another file or part of the campaign (``other_files``: a partial's
+def place_lines(place: str, other_files: Iterable[str] = ()) -> tuple[str, list[int]]:
+    """The file a finding's place is in ("" the HTML, else one of ``other_files``) and the
+    lines it names there (none: about the campaign, or that file, as a whole). A place in
+    another file or part of the campaign (``other_files``: a partial's
     "partials/footer.html:12", the text part's "email.txt:4", "headers:8") names that one's
-    line, none of the HTML's: no comment in the HTML hides it line by line."""
-    if any(place == label or place.startswith(f"{label}:") for label in other_files):
-        return []
-    return [int(n) for n in _LINE.findall(place)]
+    line, none of the HTML's: no comment in the HTML hides it line by line, one in a partial
+    hides the partial's."""
+    for label in other_files:
+        if place == label or place.startswith(f"{label}:"):
+            return label, [int(n) for n in _LINE.findall(place[len(label) :])]
+    return "", [int(n) for n in _LINE.findall(place)]
 
 
 def other_files(campaign: Campaign) -> list[str]:
@@ -92,8 +106,8 @@ def apply(
         places = f.places or ("",)
         left: list[str] = []
         for place in places:
-            lines = place_lines(place, elsewhere)
-            by = next((s for s in found if s.covers(f.code, lines)), None)
+            file, lines = place_lines(place, elsewhere)
+            by = next((s for s in found if s.covers(f.code, lines, file)), None)
             if by is None:
                 left.append(place)
             else:
@@ -114,13 +128,13 @@ def hiding_nothing(campaign: Campaign, judged: Judged) -> list[tuple[Suppression
     """Each suppression comment with the codes it names that hide nothing, in the order
     written: only where that is certain (:func:`_idle`). A comment read in the HTML as written
     and in its renderings is one comment: idle only if idle in each."""
-    copies: dict[tuple[int, tuple[str, ...], str], list[Suppression]] = {}
+    copies: dict[tuple[str, int, tuple[str, ...], str], list[Suppression]] = {}
     for s in suppressions(campaign):
         if s.scope != "invalid":
-            copies.setdefault((s.line, s.codes, s.scope), []).append(s)
+            copies.setdefault((s.file, s.line, s.codes, s.scope), []).append(s)
     elsewhere = other_files(campaign)
     found = []
-    for (_, codes, _), each in sorted(copies.items()):
+    for (*_, codes, _), each in sorted(copies.items()):
         idle = tuple(c for c in codes if all(_idle(s, c, judged, elsewhere) for s in each))
         if idle:
             found.append((each[0], idle))
@@ -148,7 +162,8 @@ def _idle(s: Suppression, written: str, judged: Judged, elsewhere: list[str]) ->
     families = {_family(code) for code in named}
     networked = bool(named & judged.network)
     for f in judged.findings:
-        if not any(s.spans(place_lines(place, elsewhere)) for place in f.places or ("",)):
+        at = [place_lines(place, elsewhere) for place in f.places or ("",)]
+        if not any(s.spans(lines, file) for file, lines in at):
             continue
         if f.cause or (networked and f.code in judged.network):
             return False

@@ -7,6 +7,7 @@ import json
 from mailcheck.reports import listed
 
 from mailcheck.model import CampaignResult
+from mailcheck.suppression import comment_at
 
 
 def as_dict(
@@ -33,7 +34,7 @@ def as_dict(
                     {
                         "codes": list(s.codes),
                         "scope": s.scope,
-                        "location": f"{r.campaign.html_label or 'html'}:{s.line}",
+                        "location": comment_at(r.campaign, s),
                         "suppressed": [f.to_json() for f in hidden],
                     }
                     for s, hidden in r.suppressed

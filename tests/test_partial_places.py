@@ -264,3 +264,50 @@ def test_ci_annotations_point_at_the_partials_file_and_line(
     ]
     [annotation] = [a for a in github.render([result]).splitlines() if "“city”" in a]
     assert annotation.startswith("::error file=c/partials/footer.liquid,line=2,title=PER001::")
+
+
+@pytest.mark.parametrize(("dialect", "pull", "path", "city", "name"), DIALECTS)
+def test_a_comment_in_a_partial_hides_the_next_element_of_the_partial(
+    tmp_path: Path, dialect: str, pull: str, path: str, city: str, name: str
+) -> None:
+    # the footer's line 2 holds the comment, lines 3-4 the city's <p>, line 5 the name's
+    d = write_campaign(
+        tmp_path, "c", html=HTML.format(greeting="Друзья", pull=pull), template=dialect
+    )
+    (d / "partials").mkdir()
+    (d / path).write_text(
+        f"<p>Подвал</p>\n<!-- mailcheck: ignore PER001 -->\n<p>Ваш город:\n{city}</p>\n"
+        f"<p>{name}, до встречи!</p>\n",
+        "utf-8",
+    )
+    result = check(d)
+    [kept] = only(result, "PER001")
+    assert "“user.name”" in kept.message and kept.places == (f"{path}:5",)
+    assert only(result, "SUP001") == []
+    [(suppression, hidden)] = result.suppressed
+    assert (suppression.file, suppression.line) == (path, 2)
+    assert [(f.code, f.places) for f in hidden] == [("PER001", (f"{path}:4",))]
+
+
+def test_a_comment_in_a_partial_that_hides_nothing_is_sup001_at_the_partials_line(
+    tmp_path: Path,
+) -> None:
+    d = write_campaign(
+        tmp_path,
+        "c",
+        html=HTML.format(greeting="Друзья", pull='{% include "partials/footer.html" %}'),
+        template="jinja",
+    )
+    (d / "partials").mkdir()
+    (d / "partials" / "footer.html").write_text(
+        "<p>Подвал</p>\n<!-- mailcheck: ignore LNK004 -->\n"
+        '<p><a href="https://shop.test/">Магазин</a></p>\n',
+        "utf-8",
+    )
+    result = check(d)
+    [stale] = only(result, "SUP001")
+    assert stale.severity is Severity.WARNING
+    assert stale.places == ("partials/footer.html:2",)
+    assert "LNK004" in stale.message and "line 2" in stale.message
+    [(suppression, hidden)] = result.suppressed  # its copy in the rendered HTML is not another
+    assert (suppression.file, suppression.line, hidden) == ("partials/footer.html", 2, [])

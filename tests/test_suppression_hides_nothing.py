@@ -248,22 +248,12 @@ def test_online_a_host_that_is_down_leaves_ignore_lnk001_unjudged(tmp_path: Path
 def test_a_comment_whose_code_is_found_elsewhere_in_the_campaign_is_not_reported(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # a start tag written over two lines: IMG001 is at its first line, the comment covers
-    # the line the tag ends on, so it hides nothing, but "remove it" would be wrong advice:
-    # the image it was written for is right below it
-    body = (
-        '<!-- mailcheck: ignore IMG001 -->\n<img\n  src="https://shop.test/y.png" width="10">\n'
-        f"<!-- mailcheck: ignore LNK004 -->\n{HTTPS}\n{UNSUB}"
-    )
-    write_campaign(tmp_path, "c", body=body)
-    stale = _line(tmp_path, "mailcheck:", 1)
+    # LNK004 is found in the text part, no line of the HTML: the comment before the link
+    # hides nothing there, but "remove it" would be wrong advice (a finding's place can miss
+    # the comment's: a template's loop, another file)
+    body = f"<!-- mailcheck: ignore LNK004 -->\n{HTTPS}\n{UNSUB}"
+    text = "Скидки: http://partner.test/promo\nОтписаться: https://shop.test/unsubscribe\n"
+    write_campaign(tmp_path, "c", body=body, text="email.txt", files={"email.txt": text})
     campaign = _check(tmp_path, monkeypatch, capsys)
-    assert [f["code"] for f in campaign["findings"]].count("IMG001") == 1
-    assert _sup001(campaign) == [
-        (
-            "warning",
-            [f"email.html:{stale}"],
-            f"suppression comment hides nothing: no LNK004 finding where the comment on line "
-            f"{stale} applies; remove it, or it will hide a later one unseen",
-        )
-    ]
+    assert [(f["code"], f["location"]) for f in campaign["findings"]] == [("LNK004", "email.txt:1")]
+    assert _sup001(campaign) == []

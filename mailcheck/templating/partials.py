@@ -54,6 +54,15 @@ class PartialFiles:
         """How findings name each partial file read, in the order they were read."""
         return list(self._labels.values())
 
+    def texts(self) -> list[tuple[str, str]]:
+        """Each partial file read, as findings name it, with its text, in the order read."""
+        found = {
+            self._labels[name]: text
+            for name, text in self._read.items()
+            if text is not None and name in self._labels
+        }
+        return list(found.items())
+
     def _find(self, name: str) -> str | None:
         relative = PurePosixPath(name.strip())
         if not relative.parts or relative.is_absolute() or ".." in relative.parts:

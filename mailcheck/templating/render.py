@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mailcheck.config import Config, LimitsConfig
-from mailcheck.htmlparse import parse_html
+from mailcheck.htmlparse import parse_html, suppressions_in
 from mailcheck.i18n import t
 from mailcheck.model import Breakage, Campaign, Document, Link, Rendered, Variable
 from mailcheck.templating import budget, partials
@@ -179,6 +179,12 @@ def render_campaign(campaign: Campaign, config: Config) -> None:
         if ("partial", str(path)) not in campaign.source_files:
             campaign.source_files.append(("partial", str(path)))
     campaign.partial_labels = files.labels() if files is not None else []
+    campaign.partial_suppressions = [
+        s
+        for label, text in (files.texts() if files is not None else ())
+        if label != campaign.html_label  # a template that includes itself: its own comments
+        for s in suppressions_in(text, label)
+    ]
     if campaign.static is None and campaign.html is not None:
         campaign.static = _safe_parse(campaign.html)
 
