@@ -550,16 +550,40 @@ def judge(campaign: Campaign, config: Config, facts: Facts, *, offline: bool) ->
     check_campaign_settings(campaign, config)
     own = campaign_config(campaign, config)
     rules = active_rules(own, offline=offline)
-    return _result(campaign, _findings(campaign, own, facts, rules))
+    return _result(campaign, _findings(campaign, own, facts, rules), own, facts, rules)
 
 
-def _result(campaign: Campaign, findings: list[Finding]) -> CampaignResult:
+def _result(
+    campaign: Campaign, findings: list[Finding], cfg: Config, facts: Facts, rules: list[Rule]
+) -> CampaignResult:
     """The result with the campaign's suppression comments applied (and kept, to be shown),
-    and what one cause outside the campaign explains said once (:mod:`mailcheck.rootcause`)."""
+    and what one cause outside the campaign explains said once (:mod:`mailcheck.rootcause`).
+
+    A finding a comment hid at some of its places is judged again by its rule without what
+    the comments hid of its code (:func:`mailcheck.suppression.without_hidden`): its message
+    counts and names only what is left ("1 plain http:// URL", not the 2 it had)."""
     from mailcheck.rootcause import fold
-    from mailcheck.suppression import apply
+    from mailcheck.rules import Context
+    from mailcheck.suppression import apply, partly_hidden, without_hidden
 
     kept, suppressed = apply(campaign, findings)
+    again = partly_hidden(kept, suppressed)
+    if again:
+        recounted: dict[str, list[Finding]] = {}
+        for r in rules:
+            if r.code in again and not r.after:
+                ctx = Context(campaign=without_hidden(campaign, r.code), config=cfg, facts=facts)
+                found, ran = _run(r, ctx, cfg)
+                if ran:
+                    recounted[r.code] = apply(campaign, found)[0]
+        first = {f.code: i for i, f in reversed(list(enumerate(kept)))}
+        listed: list[Finding] = []
+        for i, f in enumerate(kept):
+            if f.code not in recounted:
+                listed.append(f)
+            elif first[f.code] == i:
+                listed += recounted[f.code]  # the code judged again, where its first one was
+        kept = listed
     return CampaignResult(campaign, fold(kept), suppressed)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from mailcheck.model import Campaign, Finding, Severity, Suppression
+from mailcheck.model import Campaign, Document, Finding, Severity, Suppression
 
 if TYPE_CHECKING:
     from mailcheck.rules import Judged
@@ -117,6 +117,46 @@ def apply(
         elif left:
             kept.append(_at(f, left))
     return kept, list(hidden.items())
+
+
+def partly_hidden(
+    findings: list[Finding], suppressed: list[tuple[Suppression, list[Finding]]]
+) -> set[str]:
+    """The codes of the findings a comment hid at some of their places and not at others:
+    their messages still count and name what was hidden (":func:`without_hidden`)."""
+    hidden = {f.code for _, each in suppressed for f in each}
+    return {f.code for f in findings if f.code in hidden}
+
+
+def without_hidden(campaign: Campaign, code: str) -> Campaign:
+    """The campaign as the rule of ``code`` reads it once its comments have hidden what they
+    hide of that code: the links, images, elements and variables written where a comment
+    applies are left out, so that its findings count and name only the rest. A fact read
+    otherwise (a text searched in the source) stays, and its place is hidden as before."""
+    found = [s for s in suppressions(campaign) if s.scope == "element"]
+
+    def shown(line: int, file: str = "") -> bool:
+        return not line or not any(s.covers(code, [line], file) for s in found)
+
+    def document(doc: Document | None) -> Document | None:
+        if doc is None:
+            return None
+        lists = {
+            name: [item for item in getattr(doc, name) if shown(item.line)]
+            for name in ("links", "srcset", "stylesheet", "images", "stripped")
+        }
+        return replace(doc, **lists)  # type: ignore[arg-type]
+
+    return replace(
+        campaign,
+        static=document(campaign.static),
+        renders=[replace(r, document=document(r.document)) for r in campaign.renders],
+        variables=[
+            v
+            for v in campaign.variables
+            if (v.where != "html" and not v.file) or shown(v.line, v.file)
+        ],
+    )
 
 
 def _at(finding: Finding, places: list[str]) -> Finding:

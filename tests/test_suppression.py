@@ -190,3 +190,35 @@ def test_a_comment_before_a_start_tag_written_over_several_lines_hides_its_findi
     (suppression,) = campaign["suppressions"]
     assert suppression["location"] == f"email.html:{comment}"
     assert _where(suppression["suppressed"]) == [("LNK004", f"email.html:{comment + 1}")]
+
+
+def test_a_finding_partly_hidden_counts_and_names_only_what_is_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # three http:// links, one finding; the comment hides the partner's: the message said
+    # "3 plain http:// URLs (partner.test, …)" with two places
+    body = f"""<p><a href="http://news.other.test/sale">Скидки</a></p>
+<!-- mailcheck: ignore LNK004 -->
+<p><a href="http://partner.test/promo">Партнёр</a></p>
+<p><a href="http://blog.other.test/">Блог</a></p>
+{UNSUB}"""
+    write_campaign(tmp_path, "c", body=body)
+    html = (tmp_path / "c" / "email.html").read_text(encoding="utf-8").splitlines()
+    news, partner, blog = (
+        1 + next(i for i, line in enumerate(html) if host in line)
+        for host in ("news.other.test", "partner.test", "blog.other.test")
+    )
+    code, campaign = _json(tmp_path, monkeypatch, capsys)
+    assert code == 0
+    assert [
+        (f["code"], f["severity"], f["locations"], f["message"]) for f in campaign["findings"]
+    ] == [
+        (
+            "LNK004",
+            "warning",
+            [f"email.html:{news}", f"email.html:{blog}"],
+            "2 plain http:// URLs (news.other.test, blog.other.test)",
+        )
+    ]
+    (suppression,) = campaign["suppressions"]
+    assert _where(suppression["suppressed"]) == [("LNK004", f"email.html:{partner}")]
