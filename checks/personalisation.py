@@ -397,11 +397,31 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
         # the fields of the event the application sends (1C-Bitrix's mail event): only where
         # emptying one breaks the text is there anything to say, and that is not certain
         fields = _by_name([v for v in ctx.campaign.variables if v.event and not v.guarded])
-        for name, uses in fields.items():
+        unknown = {
+            name
+            for name in fields
             # (a sample recipient that gives it empty shows it: PER002, an error, says so)
-            if name in probe and not _samples_give(ctx, name) and not _given_empty(ctx, name):
-                message = _event_unseen(name, t(event), _evidence(probe[name], received))
+            if not _samples_give(ctx, name) and not _given_empty(ctx, name)
+        }
+        said: set[str] = set()
+        for name, uses in fields.items():
+            alone = [b for b in probe.get(name, []) if not b.together]
+            if alone and name in unknown:
+                said.add(name)
+                message = _event_unseen(name, t(event), _evidence(alone, received))
                 yield Problem(message, locations=_places(ctx, uses), severity=Severity.WARNING)
+        # what only emptying several of them together breaks («Здравствуйте, #NAME#
+        # #LAST_NAME#!»): one warning naming them all
+        groups: dict[tuple[str, ...], list[Breakage]] = {}
+        for name in fields:
+            for b in probe.get(name, []):
+                names = (name, *b.together)
+                if b.together and set(names) <= unknown and not set(names) & said:
+                    groups.setdefault(names, []).append(b)
+        for names, breaks in groups.items():
+            uses = [v for n in names for v in fields[n]]
+            message = _events_unseen(names, t(event), _evidence(breaks, received))
+            yield Problem(message, locations=_places(ctx, uses), severity=Severity.WARNING)
 
 
 def _samples_give(ctx: Context, name: str) -> bool:
@@ -558,6 +578,20 @@ def _event_unseen(name: str, source: Message, evidence: str) -> Message:
         "passed, or word the text so that it reads without one; if it is never empty, list "
         "“{name}” in system-variables",
         name=name,
+        source=source,
+        evidence=evidence,
+    )
+
+
+def _events_unseen(names: tuple[str, ...], source: Message, evidence: str) -> Message:
+    """PER001 for fields of the event that sends the message whose emptying together breaks
+    the text (``evidence``), each of which reads without the other."""
+    return t(
+        "could not verify {names}: they are fields of {source}, and mailcheck cannot see "
+        "whether they are ever empty together; where they are, {evidence}. Make sure a value "
+        "is always passed, or word the text so that it reads without them; if one of them is "
+        "never empty, list it in system-variables",
+        names=Joined(", ", [f"“{name}”" for name in names]),
         source=source,
         evidence=evidence,
     )

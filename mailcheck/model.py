@@ -336,12 +336,22 @@ class Breakage:
     blank: str | None = ""
     # the data has no such field at all: Jinja prints "" for it, "None" only for a null
     missing: bool = False
+    # the other variables emptied with ``variable``: what only emptying them together breaks
+    # (1C-Bitrix's «#NAME# #LAST_NAME#», each of which reads without the other)
+    together: tuple[str, ...] = ()
 
     def describe(self) -> str:
         """``with first_name = "" the text reads “Привет, !”``, in the report's language."""
-        from mailcheck.i18n import t  # the model is imported everywhere: stay light
+        from mailcheck.i18n import Joined, t  # the model is imported everywhere: stay light
 
         part = t(self.part)
+        if self.variable is not None and self.together:
+            return t(
+                'with {names} all = "" the {part} reads “{snippet}”',
+                names=Joined(", ", [self.variable, *self.together]),
+                part=part,
+                snippet=self.snippet,
+            )
         if self.variable is None:
             if self.snippet:
                 return t("the {part} reads “{snippet}”", part=part, snippet=self.snippet)

@@ -61,3 +61,28 @@ def test_samples_and_system_variables_settle_it(tmp_path: Path) -> None:
     # a sample that gives it empty shows the broken text: PER002's error, not a warning too
     found = per(tmp_path / "empty", greeting, [{"NAME": ""}, {"NAME": "Иван"}])
     assert [(code, severity) for code, severity, *_ in found] == [("PER002", "error")]
+
+
+def test_a_greeting_of_two_fields_empty_together_is_one_warning_naming_both(
+    tmp_path: Path,
+) -> None:
+    # each field emptied alone leaves the other's value: only both empty read «Здравствуйте, !»
+    body = "<p>Здравствуйте, #NAME# #LAST_NAME#!</p>\n<p>Заказ №#ORDER_ID# от #ORDER_DATE#</p>"
+    assert per(tmp_path, body) == [
+        (
+            "PER001",
+            "warning",
+            ("email.html:5",),
+            "could not verify “NAME”, “LAST_NAME”: they are fields of the mail event the site's "
+            "code sends, and mailcheck cannot see whether they are ever empty together; where "
+            'they are, with NAME, LAST_NAME all = "" the text reads “Здравствуйте, !”. Make '
+            "sure a value is always passed, or word the text so that it reads without them; if "
+            "one of them is never empty, list it in system-variables",
+        )
+    ]
+
+
+def test_two_fields_one_of_which_is_known_are_silent(tmp_path: Path) -> None:
+    greeting = "<p>Здравствуйте, #NAME# #LAST_NAME#!</p>"
+    assert per(tmp_path / "listed", greeting, system_variables=["NAME"]) == []
+    assert per(tmp_path / "named", greeting, [{"NAME": "Иван", "LAST_NAME": ""}]) == []

@@ -114,3 +114,23 @@ def test_conditional_content_is_not_understood(tmp_path: Path) -> None:
     found = run(tmp_path, "Hi [firstname,fallback=there]!", extra=extra)
     assert [(f[0], f[1], f[2]) for f in found] == [("PER007", "warning", "email.html:7")]
     assert "conditional content ([if:City=Москва]) is not read" in found[0][-1]
+
+
+@pytest.mark.parametrize(
+    ("template", "city", "name"),
+    [
+        ("campaignmonitor", "[City,fallback=]", "[firstname,fallback=]"),
+        ("liquid", '{{ City | default: "" }}', '{{ firstname | default: "" }}'),
+    ],
+)
+def test_an_empty_fallback_outside_a_greeting_is_judged_as_in_liquid(
+    tmp_path: Path, template: str, city: str, name: str
+) -> None:
+    # PER001 speaks of an empty fallback only where the text reads broken without the value:
+    # "Ваш город: " outside the greeting is silent in both, the greeting one error in both
+    body = f"<p>Привет, {name}!</p>\n<p>Ваш город: {city}</p>\n{SHOP}\n{FOOTER}"
+    d = write_campaign(tmp_path, body=body, subject="Подарки", template=template)
+    found = [
+        (f.code, f.severity.value, f.locations) for f in check(d).findings if f.code[:3] == "PER"
+    ]
+    assert found == [("PER001", "error", ("email.html:5",))]

@@ -1019,6 +1019,9 @@ class _Blanker:
             if probed and var.name not in names and var.where in _PART_NAMES:
                 names.append(var.name)
         self.names = names[:MAX_BLANKED_VARIABLES]
+        # the fields of the event that sends the message (1C-Bitrix's): emptied together too
+        self.events = [v.name for v in variables if v.event and v.name in self.names]
+        self.events = list(dict.fromkeys(self.events))
         self.budget = MAX_BLANK_RENDERS
         self._neutral: set[str] | None = None
         self.blanks: list[object] = ["", None] if dialect == "jinja" else [""]
@@ -1159,7 +1162,61 @@ class _Blanker:
                     for snippet in self.broken(text):
                         if shape(snippet) not in base_shapes.get(part, set()):
                             out.append(Breakage(part, snippet, name, value))
+        out += self._together(probe_flat, probe_parts, base_shapes, out)
         return list(dict.fromkeys(out))
+
+    def _together(
+        self,
+        flat: Mapping[str, object],
+        base_parts: Mapping[str, str],
+        base_shapes: dict[str, set[str]],
+        singly: list[Breakage],
+    ) -> list[Breakage]:
+        """What only emptying the event's fields together breaks (``singly``: what emptying
+        each breaks), each with the fields whose value mends it: «Здравствуйте, #NAME#
+        #LAST_NAME#!» reads with either, and «Здравствуйте, !» with neither."""
+        events = self.events
+        parts = [p for p in self.renderer.parts if p.names & set(events)]
+        if len(events) < 2 or not parts or self.budget <= 0:
+            return []
+        blank = dict(flat)
+        for name in events:
+            blank = _with(blank, name, "", self.dialect)
+
+        def render(values: Mapping[str, object]) -> dict[str, str] | None:
+            self.budget -= len(parts)
+            try:
+                rendered = {p.where: p.parsed.render(self.renderer.values(values)) for p in parts}
+            except (TemplateError, SendAborted):
+                return None
+            changed = {w: t for w, t in rendered.items() if t != base_parts.get(w)}
+            return self.texts(changed)
+
+        texts = render(blank)
+        seen = {(b.part, shape(b.snippet)) for b in singly}
+        broken = [
+            (part, snippet)
+            for part, text in (texts or {}).items()
+            for snippet in self.broken(text)
+            if shape(snippet) not in base_shapes.get(part, set())
+            and (part, shape(snippet)) not in seen
+        ]
+        if not broken:
+            return []
+        # the fields whose value alone mends it (each given back in turn)
+        mends: dict[tuple[str, str], list[str]] = {found: [] for found in broken}
+        for name in events:
+            if self.budget <= 0:
+                return []
+            given = render(_with(blank, name, neutral_value(name), self.dialect)) or {}
+            for part, snippet in broken:
+                if snippet not in self.broken(given.get(part, "")):
+                    mends[(part, snippet)].append(name)
+        return [
+            Breakage(part, snippet, names[0], "", together=tuple(names[1:]))
+            for (part, snippet), names in mends.items()
+            if len(names) > 1
+        ]
 
     def _mended(
         self,
