@@ -21,9 +21,11 @@ def suppression_hides_nothing(ctx: Context) -> Iterator[Problem]:
     Reports suppression comments that hide nothing. A `<!-- mailcheck: ignore CODE -->` (or
     `ignore-file CODE`) hides nothing when the rule of the code ran on this campaign and found
     nothing in it: a finding of the code anywhere in the campaign keeps the comment unreported,
-    since a finding's line can miss the comment's (a start tag written over several lines, a
-    template's loop, a partial's file). One finding per campaign lists every such comment, its
-    line and its codes (of a comment naming several, only those that hide nothing).
+    since a finding's line can miss the comment's (a line of the text rendered by a template's
+    loop, another part of the campaign). A comment in one of the campaign's partials is judged
+    as one in its template, at the partial's line. One finding per campaign lists every such
+    comment, its line and its codes (of a comment naming several, only those that hide
+    nothing).
 
     A code is only reported when that is certain: not when its rule did not run (ignored or
     not selected, a network rule under `--offline`, DNS silent), nor when it could not judge

@@ -123,7 +123,7 @@ def partly_hidden(
     findings: list[Finding], suppressed: list[tuple[Suppression, list[Finding]]]
 ) -> set[str]:
     """The codes of the findings a comment hid at some of their places and not at others:
-    their messages still count and name what was hidden (":func:`without_hidden`)."""
+    their messages still count and name what was hidden (:func:`without_hidden`)."""
     hidden = {f.code for _, each in suppressed for f in each}
     return {f.code for f in findings if f.code in hidden}
 
@@ -195,9 +195,9 @@ def _idle(s: Suppression, written: str, judged: Judged, elsewhere: list[str]) ->
         return False
     if any(f.code in named for f in judged.findings):
         # a finding of the code anywhere in the campaign may be the one the comment was
-        # written for: a place's line can miss the comment's (a start tag over several lines,
-        # a line of the rendered text after a loop, a partial's file, a finding of the whole
-        # campaign), and "remove it" would then be wrong advice
+        # written for: a place's line can miss the comment's (a line of the rendered text
+        # after a loop, another part of the campaign, a finding of the whole campaign), and
+        # "remove it" would then be wrong advice
         return False
     families = {_family(code) for code in named}
     networked = bool(named & judged.network)
