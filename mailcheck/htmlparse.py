@@ -1079,10 +1079,14 @@ class _TagStarts:
     def __init__(self, html: str) -> None:
         self._html = html
         self._line_starts: list[int] | None = None  # built the first time a tag is placed
+        self._written: dict[str, bool] = {}
 
     def written(self, tag: str) -> bool:
         """Whether a ``tag`` start tag is written at all (a parser adds <html> and <body>)."""
-        return re.search(rf"<{tag}[\s/>]", self._html, re.IGNORECASE) is not None
+        if tag not in self._written:
+            found = re.search(rf"<{tag}[\s/>]", self._html, re.IGNORECASE)
+            self._written[tag] = found is not None
+        return self._written[tag]
 
     def line(self, el: Any) -> int:
         end_line = el.sourceline or 0
