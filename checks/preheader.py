@@ -20,7 +20,14 @@ from mailcheck.lengths import (
     platform_lines,
 )
 from mailcheck.model import Document, Severity
-from mailcheck.rules import PLACEHOLDER_PREHEADER, UNREAD_PARTS, Context, Problem, rule
+from mailcheck.rules import (
+    PLACEHOLDER_PREHEADER,
+    UNREAD_PARTS,
+    Context,
+    Problem,
+    outside_layout,
+    rule,
+)
 from mailcheck.templating.samples import flatten_sample, sample_has
 from mailcheck.templating.system import holds_stand_in, leading_slot
 from mailcheck.text import (
@@ -69,7 +76,8 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
     element to hide a preheader in, and its preview is its own first line. A fragment of a
     page (no `<html>`, `<head>` or `<body>`) is "could not verify": the layout it is sent in
     may hold the preheader, as may the layout an application renders its view in (a view in
-    PHP, detected or `template = "php"`, even a whole page), and so is a platform's layout
+    PHP, detected or `template = "php"`, even a whole page) — UNS001's finding says it with
+    the missing unsubscribe link when it has one, one cause — and so is a platform's layout
     whose first text is the slot the platform fills when it sends (Keila's
     `{{ main_content }}`, listmonk's `{{ template "content" . }}`). The text quoted is as
     rendered with the sample values; a value the platform fills in at the send is quoted as
@@ -159,6 +167,7 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
         slot = leading_slot(static.text) if static is not None and not cause else None
         first = _first_text(document, static)
         if ctx.is_fragment and not cause:  # as UNS001 says of its footer
+            cause = outside_layout()  # UNS001 says both when it runs (mailcheck.rootcause)
             message = t(
                 "could not verify: no preheader in this fragment of a page (no <html>, <head> "
                 "or <body>), and the layout it is sent in may hold it: check a test send"
@@ -166,6 +175,7 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
         elif (view := ctx.application_view_language) and not cause:
             # a whole page too: the application renders its views inside a layout of its own
             # that the view does not name (as UNS001 says of its footer)
+            cause = outside_layout(view)
             message = t(
                 "could not verify: no preheader in this view of an application ({dialect}), "
                 "and the layout the application renders it in may hold it: check a test send",

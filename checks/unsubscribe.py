@@ -18,7 +18,7 @@ from mailcheck.linkinfo import (
     url_problem,
 )
 from mailcheck.model import Link, Severity
-from mailcheck.rules import IN_UNCLOSED_COMMENT, Context, Problem, rule
+from mailcheck.rules import IN_UNCLOSED_COMMENT, Context, Problem, outside_layout, rule
 from mailcheck.templating import whole_tag
 from mailcheck.templating.system import LAYOUT_SLOTS
 from mailcheck.text import quoted
@@ -180,9 +180,11 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     has not seen wraps it, footer included, when it is sent. So is a view of an application's
     server-side language (PHP's `<?= $user->name ?>`, detected or `template = "php"`), even a
     whole page with `<html>`: the application renders it inside a layout of its own that the
-    view does not name. ESP template languages (Liquid, Mailchimp, Bitrix's macros, listmonk's
-    Go templates …) and plain HTML name their layout themselves, if any: a whole page of
-    theirs is the message, and the error stands.
+    view does not name. When the fragment or the view lacks a preheader too (PRE001), the one
+    "could not verify" says both, with both places: one cause, the layout mailcheck has not
+    seen (PRE001 alone says its own when UNS001 is ignored). ESP template languages (Liquid,
+    Mailchimp, Bitrix's macros, listmonk's Go templates …) and plain HTML name their layout
+    themselves, if any: a whole page of theirs is the message, and the error stands.
 
     ## Why it matters
     Marketing mail without a visible way out breaks the law (CAN-SPAM, GDPR, 38-ФЗ "О
@@ -292,6 +294,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             ),
             location=campaign.html_label or "body",
             severity=Severity.WARNING,
+            cause=outside_layout(),  # PRE001's missing preheader too (mailcheck.rootcause)
         )
         return
     view = ctx.application_view_language
@@ -307,6 +310,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             ),
             location=campaign.html_label or "body",
             severity=Severity.WARNING,
+            cause=outside_layout(view),
         )
         return
     document = ctx.document

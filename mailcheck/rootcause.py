@@ -14,7 +14,9 @@ have no alt attribute (A11Y004, :data:`~mailcheck.rules.ALT_MISSING`) is IMG001'
 unsubscribe link missing because a comment left open hides it (UNS001,
 :data:`~mailcheck.rules.IN_UNCLOSED_COMMENT`) is HTML001's comment; a preheader too long
 because it is placeholder copy (PRE002, :data:`~mailcheck.rules.PLACEHOLDER_PREHEADER`) is
-BRF001's placeholder.
+BRF001's placeholder. What a fragment of a page or an application's view lacks (no
+unsubscribe link, no preheader: :data:`~mailcheck.rules.OUTSIDE_LAYOUT`) is one "could not
+verify": the layout mailcheck has not seen may hold it all (UNS001 says it, or PRE001 alone).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from mailcheck.rules import (
     IN_UNCLOSED_COMMENT,
     NO_DNS,
     NON_PUBLIC,
+    OUTSIDE_LAYOUT,
     PLACEHOLDER_PREHEADER,
     UNREAD_PARTS,
 )
@@ -47,6 +50,7 @@ def fold(findings: list[Finding]) -> list[Finding]:
     findings = _fold_into(findings, "IMG001", ALT_MISSING, _UNNAMED_BY_MISSING_ALT)
     findings = _fold_into(findings, "HTML001", IN_UNCLOSED_COMMENT, _HIDDEN_BY_OPEN_COMMENT)
     findings = _fold_placeholder_preheader(findings)
+    findings = _fold_outside_layout(findings)
     for cause, codes in ROOT_CAUSES.items():
         root = next((f for code in codes for f in findings if f.code == code), None)
         folded = [f for f in findings if f.cause == cause]
@@ -211,6 +215,47 @@ def _fold_placeholder_preheader(findings: list[Finding]) -> list[Finding]:
             merged = replace(merged, severity=Severity.ERROR)
         findings = [merged if f is root else f for f in findings if f is not length]
     return findings
+
+
+# What a fragment of a page or an application's view lacks, which the layout it is sent in may
+# hold: the checks' "could not verify" said once, by the first of these that reports it
+_OUTSIDE_LAYOUT_ORDER = ("UNS001", "PRE001")
+_NOT_IN_FRAGMENT = N_(
+    "could not verify {checks}: not in this fragment of a page (no <html>, <head> or "
+    "<body>), and the layout it is sent in may hold them: check a test send"
+)
+_NOT_IN_VIEW = N_(
+    "could not verify {checks}: not in this view of an application ({dialect}), and the "
+    "layout the application renders it in may hold them: check a test send"
+)
+
+
+def _fold_outside_layout(findings: list[Finding]) -> list[Finding]:
+    """The checks that did not find what they look for in a fragment of a page or an
+    application's view (:data:`OUTSIDE_LAYOUT`: no unsubscribe link, no preheader) are one
+    "could not verify", one cause: the layout mailcheck has not seen may hold them all. The
+    first check of :data:`_OUTSIDE_LAYOUT_ORDER` that reports it says what each looked for;
+    with one check alone (the others ignored, not selected, suppressed, or finding nothing),
+    its own message stands."""
+    group = [f for f in findings if f.cause.startswith(OUTSIDE_LAYOUT)]
+    order = {code: n for n, code in enumerate(_OUTSIDE_LAYOUT_ORDER)}
+    group.sort(key=lambda f: (order.get(f.code, len(order)), f.code))
+    if len(group) < 2:
+        return findings
+    root, *others = group
+    others = [f for f in others if f.severity is root.severity and f.cause == root.cause]
+    if not others:
+        return findings
+    # in the order of the checks (the unsubscribe link first), each once
+    codes = list(dict.fromkeys(f.code for f in [root, *others]))
+    checks = Joined(", ", [t(_LOOKED_FOR[c], code=c) if c in _LOOKED_FOR else c for c in codes])
+    view = root.cause.removeprefix(OUTSIDE_LAYOUT)
+    if view:
+        said = t(_NOT_IN_VIEW, checks=checks, dialect=view)
+    else:
+        said = t(_NOT_IN_FRAGMENT, checks=checks)
+    merged = _merged(root, others, said)
+    return [merged if f is root else f for f in findings if not any(f is o for o in others)]
 
 
 # A dead URL both an image and a link (a banner that links to its own picture) is one cause:

@@ -76,6 +76,17 @@ IN_UNCLOSED_COMMENT = "in-unclosed-comment"
 # teaser…"), which the final preheader replaces: BRF001 reports the placeholder, and says the
 # length with it (mailcheck.rootcause)
 PLACEHOLDER_PREHEADER = "placeholder-preheader"
+# ... when what a check looks for (the unsubscribe link, the preheader) is not in a fragment of
+# a page or an application's view, and the layout it is sent in, which mailcheck has not seen,
+# may hold it: the checks are one "could not verify" (mailcheck.rootcause). After the colon,
+# the view's language; nothing for a fragment of a page (:func:`outside_layout`)
+OUTSIDE_LAYOUT = "outside-layout:"
+
+
+def outside_layout(view: str = "") -> str:
+    """The ``cause`` of a "could not verify" about what is missing from a fragment of a page
+    (``view`` "") or from a view in an application's language (``view``: its name, "php")."""
+    return OUTSIDE_LAYOUT + view
 
 
 LINES_LISTED = 8  # lines a message names; the rest are counted

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from mailcheck.config import Config
 from mailcheck.linkinfo import url_problem
 from mailcheck.model import Severity
 from tests.helpers import CLEAN_BODY, HTML_TEMPLATE, check, only, write_campaign
@@ -1531,24 +1532,97 @@ def test_a_preheader_after_visible_text_is_named(tmp_path: Path) -> None:
     )
 
 
-def test_a_fragment_without_a_preheader_is_not_verified(tmp_path: Path) -> None:
-    # a content block the layout wraps: its preheader is the layout's, as its footer is
-    d = tmp_path / "block"
+FRAGMENT_LACKS = (
+    "could not verify the unsubscribe link (UNS001), the preheader (PRE001): not in this "
+    "fragment of a page (no <html>, <head> or <body>), and the layout it is sent in may hold "
+    "them: check a test send"
+)
+
+
+def _block(tmp_path: Path, name: str, html: str) -> Path:
+    d = tmp_path / name
     d.mkdir()
     (d / "campaign.toml").write_text(
         'subject = "Скидки недели"\nfrom = "Shop <news@shop.test>"\nhtml = "block.html"\n',
         encoding="utf-8",
     )
-    (d / "block.html").write_text("<table><tr><td><p>Скидки недели</p></td></tr></table>\n")
-    result = check(d)
-    [pre001] = only(result, "PRE001")
-    assert pre001.severity is Severity.WARNING and pre001.location == "preheader"
-    assert pre001.message == (
-        "could not verify: no preheader in this fragment of a page (no <html>, <head> or "
-        "<body>), and the layout it is sent in may hold it: check a test send"
+    (d / "block.html").write_text(html, encoding="utf-8")
+    return d
+
+
+BLOCK = "<table><tr><td><p>Скидки недели</p></td></tr></table>\n"
+
+
+def test_a_fragment_without_a_preheader_is_not_verified(tmp_path: Path) -> None:
+    """A content block the layout wraps: its preheader is the layout's, as its footer is. One
+    cause, the layout mailcheck has not seen: one "could not verify" (a QA probe found UNS001
+    and PRE001 each saying it of the same file), carried by UNS001 with both places."""
+    result = check(_block(tmp_path, "block", BLOCK))
+    [found] = [f for f in result.findings if f.code in ("UNS001", "PRE001")]
+    assert (found.code, found.severity, found.locations, found.message) == (
+        "UNS001", Severity.WARNING, ("block.html", "preheader"), FRAGMENT_LACKS,
+    )  # fmt: skip
+    assert [f.code for f in found.folded] == ["PRE001"]
+    # PRE001 not run: UNS001 says its own (and the reverse)
+    config = Config(root=tmp_path, ignore=("PRE001",))
+    [alone] = [f for f in check(_block(tmp_path, "no-pre", BLOCK), config).findings
+               if f.code in ("UNS001", "PRE001")]  # fmt: skip
+    assert (alone.code, alone.locations, alone.message) == (
+        "UNS001",
+        ("block.html",),
+        "could not verify: no unsubscribe link in this fragment of a page (no <html>, <head> "
+        "or <body>), and the layout it is sent in may hold it: check a test send",
     )
-    [uns001] = only(result, "UNS001")  # the same judgement of the same file
-    assert uns001.message.startswith("could not verify: no unsubscribe link in this fragment")
+    config = Config(root=tmp_path, ignore=("UNS001",))
+    [alone] = [f for f in check(_block(tmp_path, "no-uns", BLOCK), config).findings
+               if f.code in ("UNS001", "PRE001")]  # fmt: skip
+    assert (alone.code, alone.severity, alone.locations, alone.message) == (
+        "PRE001",
+        Severity.WARNING,
+        ("preheader",),
+        "could not verify: no preheader in this fragment of a page (no <html>, <head> or "
+        "<body>), and the layout it is sent in may hold it: check a test send",
+    )
+    # a block whose preheader is set in campaign.toml: UNS001's alone, unchanged
+    with_pre = _block(tmp_path, "with-pre", BLOCK)
+    toml = with_pre / "campaign.toml"
+    toml.write_text(toml.read_text(encoding="utf-8") + 'preheader = "Скидки до 50 %"\n')
+    [alone] = [f for f in check(with_pre).findings if f.code in ("UNS001", "PRE001")]
+    assert (alone.code, alone.locations) == ("UNS001", ("block.html",))
+    assert alone.message.startswith("could not verify: no unsubscribe link in this fragment")
+
+
+def test_a_fragments_one_finding_is_suppressed_check_by_check(tmp_path: Path) -> None:
+    """A suppression comment hides the check it names, before the checks are said together:
+    the other check's own "could not verify" stays, and the comment is no unused one (SUP001)."""
+    html = "<!-- mailcheck: ignore-file PRE001 -->\n" + BLOCK
+    result = check(_block(tmp_path, "block", html))
+    [found] = [f for f in result.findings if f.code in ("UNS001", "PRE001", "SUP001")]
+    assert (found.code, found.locations) == ("UNS001", ("block.html",))
+    assert found.message.startswith("could not verify: no unsubscribe link in this fragment")
+    assert [f.code for _, hid in result.suppressed for f in hid] == ["PRE001"]
+
+
+def test_an_applications_view_lacking_both_is_one_finding(tmp_path: Path) -> None:
+    """A PHP view, whole page or not, is rendered in the application's own layout: no
+    unsubscribe link and no preheader are one "could not verify" that names the language."""
+    page = tmp_path / "view.html"
+    page.write_text(
+        "<!DOCTYPE html>\n<html><head><title>Форум</title></head><body>\n"
+        "<h2>Здравствуйте, <?=$user->getShortName()?>!</h2>\n<p>Форум 5 июня.</p>\n"
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    result = check(page)
+    [found] = [f for f in result.findings if f.code in ("UNS001", "PRE001")]
+    assert (found.code, found.severity, found.locations, found.message) == (
+        "UNS001",
+        Severity.WARNING,
+        ("view.html", "preheader"),
+        "could not verify the unsubscribe link (UNS001), the preheader (PRE001): not in this "
+        "view of an application (php), and the layout the application renders it in may hold "
+        "them: check a test send",
+    )
 
 
 def test_a_mailto_address_no_mail_client_can_send_to_is_one_error(tmp_path: Path) -> None:
