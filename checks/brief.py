@@ -1000,7 +1000,9 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
     Reports a date in the copy (`27.11.2025`, «27 ноября 2025», "November 27, 2025") that is
     before the send date, and a copyright year (`© 2024`) older than the send year. The send
     date is `send_at` of the `campaign.toml`, else a saved message's `Date` header (the day a
-    test send was sent; not one in the future), else today; the finding says which.
+    test send was sent; not one in the future), else today; the finding says which. Dates of
+    events (an offer's end, a meeting) are one finding, stale copyright years another: a
+    footer nobody updated is no offer that looks expired.
 
     ## Why it matters
     Reused layouts carry last season's dates: «Акция до 30 ноября 2025» in a 2026 campaign
@@ -1014,7 +1016,8 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
     planned for a date other than today.
     """
     today, said = _send_date(ctx)
-    found: dict[str, list[str]] = {}
+    found: dict[str, list[str]] = {}  # dates of events: an offer's end, a meeting
+    years: dict[str, list[str]] = {}  # copyright notices: a footer not updated
     for place, text in _texts(ctx):
         if "20" not in text:
             continue  # every date and copyright pattern wants a year 20xx: no search needed
@@ -1023,13 +1026,11 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
             for start, shown, when in _dates(text)
             if when < today and not _said_past(text, start, len(shown))
         ]
-        stale += [
-            (match.start(), match.group(0))
-            for match in _COPYRIGHT.finditer(text)
-            if int(match.group(1)) < today.year
-        ]
         for _start, shown in sorted(stale):  # in reading order
             found.setdefault(place, []).append(shown)
+        for match in _COPYRIGHT.finditer(text):
+            if int(match.group(1)) < today.year:
+                years.setdefault(place, []).append(match.group(0))
     if found:
         places = _places(ctx, found)
         yield Problem(
@@ -1038,6 +1039,19 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
                 date=today.isoformat(),
                 source=said,
                 found=_listed(found, title=ctx.campaign.subject_is_title),
+            ),
+            location=places[0],
+            locations=places,
+        )
+    if years:
+        # no event gone by: a footer (layout) whose year nobody updated, said as such
+        places = _places(ctx, years)
+        yield Problem(
+            t(
+                "copyright year before the send year {year} ({source}): {found}",
+                year=today.year,
+                source=said,
+                found=_listed(years, title=ctx.campaign.subject_is_title),
             ),
             location=places[0],
             locations=places,

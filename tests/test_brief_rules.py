@@ -628,13 +628,34 @@ def test_dates_before_send_date_are_one_finding(tmp_path: Path) -> None:
     found = only(
         check(campaign(tmp_path, body=body, subject="Последний день: 20.11.2026")), "BRF002"
     )
-    assert len(found) == 1
-    # “©” written as &copy;, the no-break space as &nbsp;: found at their lines all the same
-    assert found[0].locations == ("subject", "email.html:9", "email.html:10", "email.html:11")
-    assert found[0].message == (
-        "dates before the send date 2026-11-27 (send_at): “20.11.2026” (subject); “© 2019–2025”, "
+    # the events' dates are one finding; the footer's stale copyright year is another
+    # (a QA probe: 41 of 82 BRF002 on its corpus listed a "© 2014" alone as a date gone by)
+    assert len(found) == 2
+    events, copyright = found
+    # the no-break space as &nbsp;: found at its line all the same
+    assert events.severity is Severity.WARNING
+    assert events.locations == ("subject", "email.html:10", "email.html:11")
+    assert events.message == (
+        "dates before the send date 2026-11-27 (send_at): “20.11.2026” (subject); "
         "“15.11.2026”, “1 ноября 2026”, “November 20, 2026” (email.html)"
     )
+    # “©” written as &copy;: found at its line
+    assert copyright.severity is Severity.WARNING
+    assert copyright.locations == ("email.html:9",)
+    assert copyright.message == (
+        "copyright year before the send year 2026 (send_at): “© 2019–2025” (email.html)"
+    )
+
+
+def test_a_stale_copyright_year_alone_is_said_as_such(tmp_path: Path) -> None:
+    body = BODY.replace("© 2026", "© 2014 Shop Inc. · © 2026")
+    [found] = only(check(campaign(tmp_path, body=body)), "BRF002")
+    assert (found.severity, found.locations, found.message) == (
+        Severity.WARNING,
+        ("email.html:9",),
+        "copyright year before the send year 2026 (send_at): “© 2014” (email.html)",
+    )
+    assert "dates before" not in found.message
 
 
 def test_short_english_month_names_are_dates(tmp_path: Path) -> None:
