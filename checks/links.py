@@ -467,7 +467,11 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
 
 def _plain_http(ctx: Context, plain: list[Link]) -> Problem:
     sites = {link.raw or link.href for link in plain}
-    if len(sites) == 1:
+    host = host_of(plain[0].href)
+    if len(sites) == 1 and host:
+        # the host said, as for several: what to fix is told before the URL is read
+        message = t("plain http:// link to {host}", host=host)
+    elif len(sites) == 1:
         message = t("plain http:// link")
     else:
         message = t(

@@ -44,6 +44,17 @@ PLACEHOLDER_DOMAINS = (
     *("placehold.co", "placehold.it", "placeholder.com", "dummyimage.com", "picsum.photos"),
     *("placekitten.com", "placeimg.com", "lorempixel.com", "fakeimg.pl"),
 )
+# A host's label that is a layout's stand-in for the client's own site ("www.YourSiteName.com",
+# "yourdomain.ru", "mail.example-company.com"): a phrase that says so, never a brand's name.
+# Whole labels only: "yourdomains.shop" or "my-yourcompany.io" are someone's, not stand-ins
+PLACEHOLDER_LABELS = frozenset(
+    {
+        *("yoursitename", "yoursite", "your-site", "yourwebsite", "your-website"),
+        *("yourwebsitename", "yourdomain", "your-domain", "yourdomainname"),
+        *("yourcompany", "your-company", "yourcompanyname", "yourbrandname"),
+        *("example-company", "examplecompany"),
+    }
+)
 # A whole href that is only a merge tag of some dialect, e.g. "{{ url }}", "*|LINK|*", "[% x %]".
 WHOLE_TAG = re.compile(
     r"^\s*(\{\{.*\}\}|\{%.*%\}|\*\|.*\|\*|\[%.*%\]|%%.*%%|\$\{.*\}|%[a-z_.]+%|<%.*%>)\s*$", re.S
@@ -293,7 +304,7 @@ def _placeholder_address(rest: str) -> str | None:
     """The first address of a ``mailto:`` link at a placeholder domain (info@example.com)."""
     for address in _addresses(rest):
         domain = ascii_host(address.rpartition("@")[2].rstrip(".").lower())
-        if any(under(domain, placeholder) for placeholder in PLACEHOLDER_DOMAINS):
+        if _is_placeholder_host(domain):
             return address
     return None
 
@@ -405,7 +416,12 @@ def unfilled(reason: str) -> bool:
 
 @lru_cache(maxsize=URL_CACHE_SIZE)  # a campaign's hosts are few, and asked of by many rules
 def _is_placeholder_host(host: str) -> bool:
-    return any(under(host, domain) for domain in PLACEHOLDER_DOMAINS)
+    """Whether ``host`` is a layout's stand-in: under a placeholder domain (example.com), or
+    with a label that is a placeholder phrase (www.yoursitename.com), in any case."""
+    host = host.lower()
+    if any(under(host, domain) for domain in PLACEHOLDER_DOMAINS):
+        return True
+    return not PLACEHOLDER_LABELS.isdisjoint(host.rstrip(".").split("."))
 
 
 @lru_cache(maxsize=URL_CACHE_SIZE)

@@ -74,3 +74,54 @@ def test_a_host_only_named_like_an_esp_is_the_senders(tmp_path: Path) -> None:
     [finding] = only(check(path), "LNK004")
     assert finding.message == "2 plain http:// URLs (list-manage.com.bakery.test, notsendgrid.net)"
     assert finding.places == ("page.html:1",)
+
+
+def test_one_plain_http_url_names_its_host(tmp_path: Path) -> None:
+    path = tmp_path / "page.html"
+    path.write_text(
+        '<html lang="ru"><body>\n<p><a href="http://bakery.test/menu">Меню</a></p>\n'
+        '<p><a href="http://bakery.test/menu">Ещё раз меню</a></p>\n</body></html>\n',
+        encoding="utf-8",
+    )
+    [finding] = only(check(path), "LNK004")
+    assert (finding.severity.value, finding.message, finding.url, finding.places) == (
+        "warning",
+        "plain http:// link to bakery.test",
+        "http://bakery.test/menu",
+        ("page.html:2", "page.html:3"),
+    )
+
+
+def test_a_layouts_stand_in_for_the_clients_site_is_a_placeholder_not_plain_http(
+    tmp_path: Path,
+) -> None:
+    """A layout's "www.YourSiteName.com" (a QA probe: nine goldstar templates, where only
+    LNK004 said "plain http:// link"): a placeholder host, LNK003's error with the layout's
+    other stand-ins, in a link or a mailto: address; a label that only contains such a
+    phrase is someone's real host."""
+    path = tmp_path / "page.html"
+    path.write_text(
+        '<html lang="ru"><body>\n'
+        '<p><a href="http://www.YourSiteName.com">www.YourSiteName.com</a></p>\n'  # 2
+        '<p><a href="mailto:email@yourdomain.ru">Напишите нам</a></p>\n'  # 3
+        '<p><a href="https://news.example-company.com/a">Новости</a></p>\n'  # 4
+        '<p><a href="https://yourcompanyshop.test/">Магазин</a></p>\n'  # 5: a real name
+        '<p><a href="https://yoursitename.bakery.test/">Пекарня</a></p>\n'  # 6
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    result = check(path)
+    assert only(result, "LNK004") == []
+    [found] = only(result, "LNK003")
+    assert (found.severity.value, found.places) == (
+        "error",
+        ("page.html:2", "page.html:3", "page.html:4", "page.html:6"),
+    )
+    for said in (
+        "placeholder host www.yoursitename.com (line 2)",
+        "placeholder address email@yourdomain.ru (line 3)",
+        "placeholder host news.example-company.com (line 4)",
+        "placeholder host yoursitename.bakery.test (line 6)",
+    ):
+        assert said in found.message, said
+    assert "yourcompanyshop" not in found.message

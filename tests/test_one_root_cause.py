@@ -1006,7 +1006,10 @@ def test_plain_http_links_are_one_finding_naming_their_hosts(tmp_path: Path) -> 
 def test_one_plain_http_link_names_its_url(tmp_path: Path) -> None:
     d = write_campaign(tmp_path, body='<p><a href="http://shop.test/a">Купить</a></p>\n' + UNSUB_RU)
     (finding,) = only(check(d), "LNK004")
-    assert (finding.message, finding.url) == ("plain http:// link", "http://shop.test/a")
+    assert (finding.message, finding.url) == (
+        "plain http:// link to shop.test",
+        "http://shop.test/a",
+    )
     assert finding.places == (f"email.html:{lines_of(d, 'http://shop.test/a')[0]}",)
 
 
