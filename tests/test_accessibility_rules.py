@@ -97,6 +97,20 @@ def test_image_links_without_alt(tmp_path: Path) -> None:
     ]
 
 
+def test_an_unnamed_image_link_beside_an_image_without_alt_is_two_causes(tmp_path: Path) -> None:
+    """A QA probe read IMG001 and A11Y004 at one line (spamassassin spam/006) as one image
+    said twice: they are two. The arrow beside the button has no alt attribute (IMG001); the
+    button's own image has alt="" (decorative), so its link has no name (A11Y004): two fixes."""
+    html = with_links(
+        '<img src="https://cdn.shop.test/arrow.gif" width="40" height="20">'
+        '<a href="https://shop.test/order"><img src="https://cdn.shop.test/order.gif" alt=""></a>'
+    )
+    assert findings(tmp_path, html, "A11Y004") == [
+        ("1 image link(s) without alt text (line 12)", "email.html:12")
+    ]
+    assert findings(tmp_path, html, "IMG001") == [("image has no alt attribute", "email.html:12")]
+
+
 def with_links(*links: str) -> str:
     """GOOD with each link on its own line from line 12 on."""
     return GOOD.replace(
