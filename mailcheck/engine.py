@@ -665,6 +665,7 @@ def run(
     progress: bool = False,
     jobs: int | None = None,
     keep: Keep | None = None,
+    sources: Sequence[Source] | None = None,
 ) -> Batch:
     """Check every campaign below ``paths``; the whole batch's network facts are fetched once.
 
@@ -672,11 +673,12 @@ def run(
     core, and none for a small batch. ``keep`` trims each result to what the caller reads
     (:func:`lightened` for callers that only print findings); None keeps whole campaigns.
     ``cached_links=False`` asks every link again while DNS answers may still come from the
-    cache (the launch gate).
+    cache (the launch gate). ``sources``: what :func:`discover` found below ``paths``, chosen
+    from by the caller (the launch gate takes a directory's campaign, not its test sends).
     """
     offline = config.links.offline if offline is None else offline
     check_rule_settings(config)  # before anything is read or requested
-    sources = discover(paths)
+    sources = discover(paths) if sources is None else list(sources)
     jobs = jobs or usable_cpus()
     bar = Progress(
         len(sources),

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from helpers import write_campaign
+from helpers import write_campaign, write_test_send
 from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 
 from mailcheck.store import open_store
@@ -215,6 +215,47 @@ def test_launch_takes_exactly_one_campaign(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "empty: no campaign found" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not (tmp_path / "log.db").exists() or open_store(db).launches() == []
+
+
+def test_a_test_send_beside_campaign_toml_is_not_launched(tmp_path: Path, db: str) -> None:
+    # a QA lead saves the ESP's test send in the campaign's folder: launching the folder
+    # launched nothing ("found 2"); the folder's campaign is what goes out
+    d = write_campaign(tmp_path, "bf", id="acme-bf", client="acme")
+    write_test_send(d / "proof.eml", text=b"Sale", html=b"<p>Sale</p>", subject=b"Sale")
+    (d / "seed").write_bytes((d / "proof.eml").read_bytes())  # a saved message, no extension
+    proc = mc("launch", "--offline", "--format", "json", "bf", cwd=tmp_path, db=db)
+    assert proc.returncode == 0, proc.stderr
+    launch = json.loads(proc.stdout)["launch"]
+    assert (launch["status"], launch["campaign"], launch["source"]) == (
+        "launched",
+        "acme-bf",
+        os.path.join("bf", "campaign.toml"),
+    )
+    notes = [line for line in proc.stderr.splitlines() if "test send" in line]
+    assert notes == [
+        f"mailcheck: note: {os.path.join('bf', name)} is a test send saved beside the campaign "
+        f"{os.path.join('bf', 'campaign.toml')}: not part of the launch (check it on its own: "
+        f"mailcheck check {os.path.join('bf', name)})"
+        for name in ("proof.eml", "seed")
+    ]
+    with open_store(db) as st:
+        assert [(r.campaign, r.status) for r in st.launches()] == [("acme-bf", "launched")]
+    # narrowed, both checks take the campaign alone
+    write_campaign(tmp_path, "long", id="acme-long", client="acme", subject="Ж" * 60)
+    write_test_send(tmp_path / "long" / "proof.eml", text=b"x", html=b"<p>x</p>")
+    narrowed = mc("launch", "--offline", "--ignore", "SUB002", "--reason", "ESP cuts it",
+                  "--format", "json", "long", cwd=tmp_path, db=db)  # fmt: skip
+    assert narrowed.returncode == 0, narrowed.stderr
+    assert json.loads(narrowed.stdout)["launch"]["campaign"] == "acme-long"
+    # the test send named on its own is still launched as itself
+    alone = mc("launch", "--offline", "--format", "json", "bf/proof.eml", cwd=tmp_path, db=db)
+    assert json.loads(alone.stdout)["launch"]["source"] == "bf/proof.eml", alone.stderr
+    assert "test send saved beside" not in alone.stderr
+    # a second campaign below the folder is still two campaigns
+    write_campaign(d, "inner", id="acme-inner")
+    two = mc("launch", "--offline", "bf", cwd=tmp_path, db=db)
+    assert two.returncode == 2
+    assert "launch takes exactly one campaign, found 4 in bf:" in two.stderr
 
 
 def test_an_unusable_database_stops_the_launch_with_exit_2(tmp_path: Path) -> None:

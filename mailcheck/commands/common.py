@@ -12,9 +12,9 @@ from mailcheck.progress import show_progress
 from mailcheck.text import printable
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
-    from mailcheck.engine import Batch, Keep
+    from mailcheck.engine import Batch, Keep, Source
     from mailcheck.model import CampaignResult
 
 FORMATS = ("text", "json", "sarif", "junit", "github")
@@ -247,12 +247,14 @@ def run_checks(
     keep: Keep | None = None,
     quiet: bool = False,
     cached_links: bool = True,
+    sources: Sequence[Source] | None = None,
 ) -> Batch:
     """Check the PATHs of a check-like command: network unless offline, progress on a tty.
 
     ``keep``: what the command reads of each result (:func:`mailcheck.engine.lightened` for
     commands that only print findings); None keeps whole campaigns. ``cached_links=False``
-    asks every link again (DNS answers may still come from the cache).
+    asks every link again (DNS answers may still come from the cache). ``sources``: the
+    inputs found below the PATHs to check (None: all of them).
     """
     from mailcheck.engine import run
 
@@ -264,4 +266,5 @@ def run_checks(
         cached_links=cached_links,
         progress=not quiet and show_progress(),
         keep=keep,
+        sources=sources,
     )

@@ -9,12 +9,15 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from mailcheck.facts import Facts
 from mailcheck.i18n import DEFAULT_LANGUAGE, translations
 from mailcheck.model import Campaign, CampaignResult, Finding, Severity
 from mailcheck.store.records import LaunchAttempt, LaunchedLink, LaunchRow
+
+if TYPE_CHECKING:
+    from mailcheck.engine import Source
 
 Unit = Literal["day", "hour", "minute", "second"]
 
@@ -63,6 +66,8 @@ A launch after the campaign's send_at says how late it is: it counts as late in 
 rate.
 
 PATH must hold exactly one campaign: launch campaigns one by one (a batch is not a launch).
+A test send (.eml, a saved message) beside the campaign.toml of the directory launched is not
+part of the launch (a note on stderr says so): `mailcheck check` checks it as sent.
 
 exit codes: 0 may be sent (launched, forced, narrowed, or already launched), 1 refused (errors
 found: do not send), 2 usage error, not exactly one campaign, or a database that cannot be used"""
@@ -525,6 +530,30 @@ def as_text(
     return f"{head}\n\n{verdict}\n"
 
 
+def campaign_of(sources: Sequence[Source]) -> tuple[list[Source], list[Source]]:
+    """The campaign a directory holds, and the test sends saved beside its campaign.toml.
+
+    A walk finds a test send (.eml, a saved message) beside campaign.toml as an input of its
+    own, which ``check`` checks as sent; the campaign is what is launched. Anything else (a
+    second campaign, a directory that could not be read) leaves ``sources`` as they are, for
+    the caller to refuse.
+    """
+    from mailcheck.engine import MANIFEST
+
+    manifests = [s for s in sources if s.error is None and s.path.name == MANIFEST]
+    if len(manifests) != 1 or len(sources) == 1:
+        return list(sources), []
+    campaign = manifests[0]
+    beside = [s for s in sources if s is not campaign]
+    if all(
+        s.error is None and s.root is not None and s.root == campaign.root
+        and s.path.parent == campaign.path.parent
+        for s in beside
+    ):  # fmt: skip
+        return [campaign], beside
+    return list(sources), []
+
+
 def run(args: argparse.Namespace) -> int:
     from mailcheck.commands.common import (
         config_from_args,
@@ -559,6 +588,7 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     refuse_overwriting_inputs(args.output, args.paths, database=config.db_url)
     sources = discover(args.paths)
+    sources, beside = campaign_of(sources)
     if len(sources) != 1:
         listed = "".join(f"\n  {s.shown}" for s in sources[:20])
         more = f"\n  … and {len(sources) - 20} more" if len(sources) > 20 else ""
@@ -566,6 +596,13 @@ def run(args: argparse.Namespace) -> int:
             f"launch takes exactly one campaign, found {len(sources)} in "
             f"{' '.join(args.paths)}{':' if sources else ''}{listed}{more}\n"
             "launch each campaign on its own (e.g. mailcheck launch campaigns/black-friday)"
+        )
+    for sent in beside:
+        print(
+            f"mailcheck: note: {sent.shown} is a test send saved beside the campaign "
+            f"{sources[0].shown}: not part of the launch (check it on its own: mailcheck check "
+            f"{sent.shown})",
+            file=sys.stderr,
         )
     say_database(config)
     with open_store(config.db_url) as store:  # a database problem shows before any checking
@@ -577,9 +614,11 @@ def run(args: argparse.Namespace) -> int:
             # what --select/--ignore skip is still checked, as the configuration says (offline
             # when the launch is): its errors do not stop the gate, they become incidents
             unnarrowed = argparse.Namespace(**{**vars(args), "select": None, "ignore": None})
-            full = run_checks(unnarrowed, config_from_args(unnarrowed), cached_links=False)
+            full = run_checks(
+                unnarrowed, config_from_args(unnarrowed), cached_links=False, sources=sources
+            )
         # narrowed: the links were asked a moment ago, by the full check
-        batch = run_checks(args, config, cached_links=full is not None)
+        batch = run_checks(args, config, cached_links=full is not None, sources=sources)
         for checked in (batch, full):
             if checked is not None and len(checked.results) != 1:  # the sources changed
                 raise UsageError(f"launch takes exactly one campaign, found {len(checked.results)}")
