@@ -22,6 +22,9 @@ Definitions (per client and calendar month, UTC, of the launch attempt):
   with ``--select``/``--ignore`` past checks that found errors: those errors went out, and
   count as that launch's incidents, not as caught (``refused_then_forced`` counts such
   attempts);
+* ``forced`` — launches with ``--force`` past errors; ``launched_with_errors`` — launches that
+  went out with errors known at the gate: with ``--force``, or past the errors of the checks
+  their ``--select``/``--ignore`` left out (each such error is an incident of the launch);
 * ``on_time_rate`` — launches with launched ≤ send_at ÷ launches that had a send_at;
 * ``mttr_hours`` — mean detected→resolved time of the resolved incidents;
 * ``targets`` — fact ÷ plan per ``--target``; ``bonus_coefficient`` — Σ wᵢ·factᵢ/planᵢ over
@@ -351,6 +354,7 @@ def period_kpis(
         "refused": len(refused),
         "refused_then_forced": sum(1 for a in refused if a.id in forced_later),
         "forced": sum(1 for a in launched if a.forced),
+        "launched_with_errors": sum(1 for a in launched if a.sent_with_errors),
         "on_time": on_time,
         "scheduled": len(scheduled),
     }

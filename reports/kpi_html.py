@@ -36,6 +36,7 @@ EMPTY_PERIOD: dict[str, Any] = dict.fromkeys(
         "open_incidents",
         "refused",
         "forced",
+        "launched_with_errors",
         "by_code",
         "targets",
         "bonus_coefficient",

@@ -100,7 +100,21 @@ def test_refused_attempts_are_caught_errors_not_launches() -> None:
     assert k["caught_before_launch"] == 4
     assert k["refused"] == 2
     assert k["forced"] == 1
+    assert k["launched_with_errors"] == 1
     assert k["error_free_rate"] == 0.5
+
+
+def test_launched_with_errors_counts_forced_and_narrowed_past_errors() -> None:
+    # refused, then the same files launched past the checks that found the errors: sent with
+    # errors as a forced launch is, though not forced
+    refused = dataclasses.replace(launch(1, status="refused", errors=1), campaign="w")
+    narrowed = dataclasses.replace(launch(2), campaign="w", source_hash="0" * 64,
+                                   content_hash="2" * 64, skipped_errors=1)  # fmt: skip
+    clean_narrowed = dataclasses.replace(launch(3), content_hash="3" * 64, skipped_errors=0)
+    forced = launch(4, forced=True, errors=2)
+    (k,) = _periods(compute([refused, narrowed, clean_narrowed, forced], []))
+    assert (k["launches"], k["forced"], k["launched_with_errors"]) == (3, 1, 2)
+    assert (k["refused"], k["refused_then_forced"]) == (1, 1)
 
 
 def test_errors_refused_then_forced_out_are_incidents_not_caught() -> None:

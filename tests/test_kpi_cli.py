@@ -457,3 +457,56 @@ def test_kpi_errors_refused_then_forced_are_not_caught_before_launch(
     assert [
         (p["period"], p["caught_before_launch"], p["incidents"]) for p in json.loads(out)["periods"]
     ] == [("2026-11", 1, 0), ("2026-12", 0, 2)]
+
+
+def test_kpi_launched_despite_errors_counts_narrowed_launches_in_json_csv_and_html(
+    log_url: str, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # refused with UTM001, then the same files launched past it with --ignore UTM001; another
+    # campaign forced: two launches went out despite errors, one of them forced
+    with open_store(log_url) as st:
+        st.record_launch(attempt("welcome", "acme", NOV, status="refused", findings=(ERR2,)))
+        st.record_launch(
+            attempt(
+                "welcome",
+                "acme",
+                NOV + timedelta(hours=1),
+                content_hash="1" * 64,
+                source_hash="0" * 64,
+                reason="ESP adds it [--ignore UTM001]",
+                skipped=(ERR2,),
+                skipped_by="--ignore UTM001",
+            )
+        )
+        st.record_launch(
+            attempt(
+                "promo",
+                "acme",
+                NOV,
+                content_hash="2" * 64,
+                forced=True,
+                reason="ok",
+                findings=(ERR,),
+            )
+        )
+    code, out, _ = run(capsys, "kpi", "--format", "json")
+    assert code == 0
+    (p,) = json.loads(out)["periods"]
+    assert (p["launches"], p["forced"], p["launched_with_errors"]) == (2, 1, 2)
+    assert (p["refused"], p["refused_then_forced"], p["caught_before_launch"]) == (1, 1, 0)
+    code, out, _ = run(capsys, "kpi", "--format", "csv", "--target", "launches=2")
+    head, row = list(csv.reader(io.StringIO(out)))
+    # appended after the columns scripts read by position, before the targets'
+    assert head[-7:] == ["refused_then_forced", "on_time", "scheduled",
+                         "launched_with_errors", "launches_plan", "launches_fact",
+                         "launches_ratio"]  # fmt: skip
+    assert head.index("bonus_coefficient") == 21
+    assert row[-7:-3] == ["1", "0", "0", "2"]
+    code, _, err = run(capsys, "kpi", "--format", "html", "-o", str(tmp_path / "kpi.html"))
+    assert code == 0, err
+    html = (tmp_path / "kpi.html").read_text(encoding="utf-8")
+    assert (
+        '<div class="value">2</div><div class="label">launched despite errors (--force, or past '
+        "the checks --select/--ignore left out)</div>"
+    ) in html
+    assert "launches forced despite errors" not in html

@@ -556,6 +556,7 @@ KPI = {
             "open_incidents": 1,
             "refused": 3,
             "forced": 1,
+            "launched_with_errors": 2,
             "targets": {
                 "error_free_rate": {"plan": 0.95, "fact": 0.96, "ratio": 1.0105},
                 "launches": {"plan": 30, "fact": 25, "ratio": 0.8333},
@@ -612,7 +613,8 @@ def test_kpi_report_figures_chart_codes_targets() -> None:
     )
     assert '<td>Launches</td><td class="num">30</td><td class="num">25</td>' in acme
     assert '<td class="num over">0.83</td>' in acme  # under plan
-    assert '<div class="value">5.50 h</div>' in acme and "launches forced despite errors" in acme
+    assert '<div class="value">5.50 h</div>' in acme
+    assert '<div class="value">2</div><div class="label">launched despite errors (--force' in acme
     assert "&lt;b&gt;Бета&lt;/b&gt;" in beta and "<b>Бета" not in html
     assert '<div class="value">—</div><div class="label">error-free launch rate (' in beta
     assert '<span class="badge neutral"' in beta  # no plan: no colour the contract defines

@@ -203,6 +203,11 @@ CSV_COLUMNS = (
     "by_owner",
     "by_class",
     "bonus_coefficient",
+    # appended (scripts read the columns above by position): the JSON's other counts
+    "refused_then_forced",
+    "on_time",
+    "scheduled",
+    "launched_with_errors",
 )
 
 

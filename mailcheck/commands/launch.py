@@ -597,11 +597,11 @@ def run(args: argparse.Namespace) -> int:
             f"{' '.join(args.paths)}{':' if sources else ''}{listed}{more}\n"
             "launch each campaign on its own (e.g. mailcheck launch campaigns/black-friday)"
         )
-    for sent in beside:
+    for test_send in beside:
         print(
-            f"mailcheck: note: {sent.shown} is a test send saved beside the campaign "
+            f"mailcheck: note: {test_send.shown} is a test send saved beside the campaign "
             f"{sources[0].shown}: not part of the launch (check it on its own: mailcheck check "
-            f"{sent.shown})",
+            f"{test_send.shown})",
             file=sys.stderr,
         )
     say_database(config)
