@@ -510,3 +510,35 @@ def test_kpi_launched_despite_errors_counts_narrowed_launches_in_json_csv_and_ht
         "the checks --select/--ignore left out)</div>"
     ) in html
     assert "launches forced despite errors" not in html
+
+
+def test_incident_codes_of_any_alphabet_and_what_is_allowed(
+    seeded: dict[str, int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    launch = str(seeded["a1"])
+    add = ("incident", "add", "--launch", launch, "--severity", "error", "--note", "n")
+    # a Russian team's own code: it was refused as if Cyrillic letters were no letters
+    code, out, err = run(capsys, *add, "--code", "ошибка-цены_2", "--format", "json")
+    assert code == 0, err
+    [logged] = json.loads(out)["incidents"]
+    assert (logged["code"], logged["owner"]) == ("ОШИБКА-ЦЕНЫ_2", "unknown")
+    # typed decomposed (И + combining breve): the same code, stored composed
+    code, out, err = run(capsys, *add, "--code", "И\u0306-1", "--format", "json")
+    assert code == 0 and json.loads(out)["incidents"][0]["code"] == "Й-1", err
+    code, out, _ = run(capsys, "kpi", "--client", "acme", "--format", "json")
+    assert json.loads(out)["periods"][0]["by_code"]["ОШИБКА-ЦЕНЫ_2"] == 1
+    allowed = (
+        "use a letter (of any alphabet), then letters, digits 0-9, - and _, up to 32 "
+        "characters, e.g. LNK001, WRONG-PRICE or ОШИБКА-ЦЕНЫ"
+    )
+    for bad, said in [
+        ("цена.старая", f"not allowed: '.' (U+002E): {allowed}"),
+        ("1ЦЕНА", f"it starts with '1': {allowed}"),
+        ("Ц" * 33, f"33 characters: {allowed}"),
+        ("LNК001", "it mixes alphabets, letters of one looking like the other's (LNK001?)"),
+    ]:
+        code, out, err = run(capsys, *add, "--code", bad)
+        assert code == 2 and out == ""
+        assert err.startswith(f"mailcheck: error: --code {bad!r}: {said}"), err
+    code, out, _ = run(capsys, "incident", "list", "--format", "json")
+    assert [i["code"] for i in json.loads(out)["incidents"]][-2:] == ["ОШИБКА-ЦЕНЫ_2", "Й-1"]

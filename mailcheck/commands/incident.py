@@ -6,6 +6,7 @@ import argparse
 import json
 import re
 import sys
+import unicodedata
 
 from mailcheck.i18n import DEFAULT_LANGUAGE, N_, translations
 from mailcheck.inert import inert
@@ -39,7 +40,36 @@ exit codes: 0 done, 2 usage error, unknown id, or a database that cannot be used
     link_codes=", ".join(sorted(LINK_CODES))
 )
 
-CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")
+CODE_MAX = 32
+
+
+def code_problem(code: str) -> str | None:
+    """What is wrong with an incident code, or None. A code is a rule code or the team's own,
+    in its own alphabet (``WRONG-PRICE``, ``ОШИБКА-ЦЕНЫ``): a letter, then letters, digits
+    0-9, ``-`` and ``_``, up to 32 characters (NFC, as typed on any keyboard). A code mixing
+    alphabets whose odd letters look like its own (``LNК001`` with a Cyrillic К) is a typo
+    that would count as a code of its own."""
+    from mailcheck.lookalikes import one_script
+
+    allowed = (
+        "use a letter (of any alphabet), then letters, digits 0-9, - and _, up to "
+        f"{CODE_MAX} characters, e.g. LNK001, WRONG-PRICE or ОШИБКА-ЦЕНЫ"
+    )
+    if not code or len(code) > CODE_MAX:
+        return f"{len(code)} characters: {allowed}"
+    if not code[0].isalpha():
+        return f"it starts with {code[0]!r}: {allowed}"
+    odd = sorted({c for c in code if not (c.isalpha() or c in "0123456789-_")})
+    if odd:
+        shown = " ".join(f"{c!r} (U+{ord(c):04X})" for c in odd)
+        return f"not allowed: {shown}: {allowed}"
+    folded = one_script(code)
+    if folded != code:
+        return (
+            f"it mixes alphabets, letters of one looking like the other's ({folded}?): write "
+            "it in one alphabet"
+        )
+    return None
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -49,7 +79,10 @@ def configure(p: argparse.ArgumentParser) -> None:
     add = sub.add_parser("add", help="log an incident of a launch")
     add.add_argument("--launch", type=int, required=True, metavar="ID", help="the launch id")
     add.add_argument(
-        "--code", required=True, help="a rule code (LNK001 …) or your own (e.g. WRONG-PRICE)"
+        "--code",
+        required=True,
+        help="a rule code (LNK001 …) or your own in any alphabet (e.g. WRONG-PRICE): a letter, "
+        "then letters, digits 0-9, - and _, up to 32 characters",
     )
     add.add_argument("--severity", required=True, choices=("error", "warning"))
     add.add_argument("--note", required=True, metavar="TEXT", help="what happened")
@@ -180,13 +213,12 @@ def run(args: argparse.Namespace) -> int:
     from mailcheck.store import NewIncident, open_store
 
     config = config_from_args(args)
-    if args.action == "add" and not CODE.match(args.code):
-        print(
-            f"mailcheck: error: --code {args.code!r}: use letters, digits, - and _ "
-            "(up to 32), e.g. LNK001 or WRONG-PRICE",
-            file=sys.stderr,
-        )
-        return 2
+    if args.action == "add":
+        args.code = unicodedata.normalize("NFC", args.code)
+        problem = code_problem(args.code)
+        if problem is not None:
+            print(f"mailcheck: error: --code {args.code!r}: {problem}", file=sys.stderr)
+            return 2
     if args.action == "add" and not args.note.strip():
         print("mailcheck: error: --note: say what happened (it is empty)", file=sys.stderr)
         return 2
