@@ -16,6 +16,7 @@ from pg_server import pg_server, pg_url  # noqa: F401  (fixtures)
 from sqlalchemy import create_engine, inspect
 
 from mailcheck.cli import main
+from mailcheck.i18n import translations
 from mailcheck.model import Finding, Severity
 from mailcheck.store import LaunchAttempt, NewIncident, open_store
 from mailcheck.store.schema import SCHEMA_VERSION
@@ -313,6 +314,13 @@ def test_incident_add_list_resolve(
     assert code == 0 and "ОТКРЫТ" in out and "OPEN" not in out, out
     assert "клиент: баннер ведёт на 404" in out and out.endswith("\n3 инцидента.\n"), out
     assert "ответственный: агентство, значительный" in out and "owner " not in out, out
+    # the stored severities and sources too (the JSON keeps them)
+    tr = translations("ru")
+    severities = [line.split()[0] for line in out.splitlines() if line.startswith("       ")][::2]
+    assert sorted(severities) == ["ошибка", "ошибка", "предупреждение"], out
+    assert "error " not in out and "warning " not in out, out
+    sources = [f"[{tr.pgettext('incident source', s)}]" for s in ("launch", "manual")]
+    assert [out.count(s) for s in sources] == [1, 2], out
     code, out, _ = run(capsys, "launches", "--client", "acme", "--lang", "ru")
     assert code == 0 and "запуск (UTC)" in out and "launched at" not in out, out
     assert "попыт" in out.splitlines()[-1], out
@@ -542,3 +550,24 @@ def test_incident_codes_of_any_alphabet_and_what_is_allowed(
         assert err.startswith(f"mailcheck: error: --code {bad!r}: {said}"), err
     code, out, _ = run(capsys, "incident", "list", "--format", "json")
     assert [i["code"] for i in json.loads(out)["incidents"]][-2:] == ["ОШИБКА-ЦЕНЫ_2", "Й-1"]
+
+
+def test_incident_table_says_stored_values_in_the_report_language() -> None:
+    from mailcheck.commands.incident import format_table
+
+    row: dict[str, object] = {
+        "id": 7, "launch": 3, "client": "acme", "campaign": "bf", "code": "LNK001",
+        "severity": "warning", "note": "n", "source": "monitor", "owner": "client",
+        "class": "minor", "detected_at": "2026-11-11T09:00:00+00:00", "resolved_at": None,
+    }  # fmt: skip
+    # English as before: the values --severity takes, the stored source
+    assert format_table([row]).splitlines()[1] == (
+        "       warning LNK001    detected 2026-11-11T09:00:00+00:00  OPEN  [monitor] owner "
+        "client, minor"
+    )
+    tr = translations("ru")
+    ru = format_table([row, {**row, "id": 8, "severity": "error"}], "ru").splitlines()
+    monitor = tr.pgettext("incident source", "monitor")
+    assert ru[1].startswith(f"       предупреждение LNK001    обнаружен 2026-11-11T09:00:00+00:00  "
+                            f"ОТКРЫТ  [{monitor}] ")  # fmt: skip
+    assert ru[4].startswith("       ошибка         LNK001    обнаружен")

@@ -142,8 +142,18 @@ def format_table(rows: list[dict[str, object]], language: str = DEFAULT_LANGUAGE
     tr = translations(language)
     if not rows:
         return tr.gettext(N_("no incidents.")) + "\n"
+    # the stored values (JSON keeps them) in the report language: --severity's and the source's
+    severities = {"error": tr.gettext(N_("error")), "warning": tr.gettext(N_("warning"))}
+    sources = {
+        "launch": tr.pgettext("incident source", "launch"),
+        "manual": tr.pgettext("incident source", "manual"),
+        "monitor": tr.pgettext("incident source", "monitor"),
+    }
+    width = max(len(word) for word in severities.values())
     lines = []
     for r in rows:
+        severity = severities.get(str(r["severity"]), str(r["severity"]))
+        source = inert(sources.get(str(r["source"]), str(r["source"])))
         state = (
             tr.gettext(N_("resolved %(at)s")) % {"at": r["resolved_at"]}
             if r["resolved_at"]
@@ -159,10 +169,10 @@ def format_table(rows: list[dict[str, object]], language: str = DEFAULT_LANGUAGE
             f"#{r['id']:<5} "
             + tr.gettext(N_("launch %(launch)s")) % values
             + f" {shown['client']} / {shown['campaign']}\n"
-            f"       {r['severity']:<7} {shown['code']:<9} "
+            f"       {severity:<{width}} {shown['code']:<9} "
             + tr.gettext(N_("detected %(detected)s"))
             % values
-            + f"  {state}  [{shown['source']}] {values['owner']}\n"
+            + f"  {state}  [{source}] {values['owner']}\n"
             f"       {shown['note']}"
         )
     count = len(rows)
