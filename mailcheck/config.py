@@ -15,6 +15,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields, is_dataclass, replace
+from datetime import tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -104,6 +105,42 @@ class ReportConfig:
 
 
 @dataclass(frozen=True)
+class LaunchConfig:
+    """The launch gate and the incident log."""
+
+    # The team's time zone, an IANA name ("Europe/Moscow"): a time written without a UTC
+    # offset (incident --at and --detected-at, a campaign's send_at) is read in it. "": in this
+    # machine's zone (a CI runner's is usually UTC).
+    time_zone: str = ""
+
+    def zone(self) -> tzinfo | None:
+        """The team's zone; None: this machine's."""
+        return _zone(self.time_zone) if self.time_zone else None
+
+
+def _zone(name: str) -> tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+def _check_time_zone(launch: LaunchConfig, where: str) -> None:
+    """An unknown zone would read every time an hour or more off: said when the config is read."""
+    from zoneinfo import ZoneInfoNotFoundError
+
+    if not launch.time_zone:
+        return
+    try:
+        _zone(launch.time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{where}: time-zone {launch.time_zone!r} is no time zone of the IANA database "
+            'this system has: use a name such as "Europe/Moscow" or "UTC" (a zone\'s name, '
+            "not an offset: the offset changes with daylight saving time)"
+        ) from None
+
+
+@dataclass(frozen=True)
 class Config:
     select: tuple[str, ...] = ("ALL",)
     ignore: tuple[str, ...] = ()
@@ -126,6 +163,7 @@ class Config:
     report: ReportConfig = field(default_factory=ReportConfig)
     spam: SpamConfig = field(default_factory=SpamConfig)
     limits: LimitsConfig = field(default_factory=LimitsConfig)
+    launch: LaunchConfig = field(default_factory=LaunchConfig)
     # per-rule severity ("error" | "warning") by code or prefix, the most specific wins
     severity: tuple[tuple[str, str], ...] = ()
     root: Path = field(default_factory=Path.cwd)  # directory of the config file (or cwd)
@@ -308,13 +346,18 @@ def _apply(cfg: Any, data: dict[str, Any], where: str) -> Any:
             changes[name] = _severity(current, value, label)
             changes["code_refs"] = (*changes.get("code_refs", cfg.code_refs), (label, tuple(value)))
             continue
-        if isinstance(current, LinksConfig | DnsConfig | ReportConfig | LimitsConfig | SpamConfig):
+        if isinstance(
+            current,
+            LinksConfig | DnsConfig | ReportConfig | LimitsConfig | SpamConfig | LaunchConfig,
+        ):
             if not isinstance(value, dict):
                 raise ConfigError(t("{setting} must be a table", setting=_setting(where, key)))
             inner = _table_label(where, key)
             changes[name] = _apply(current, value, inner)
             if isinstance(current, SpamConfig):
                 _check_one_scanner(changes[name], inner)
+            if isinstance(current, LaunchConfig):
+                _check_time_zone(changes[name], inner)
             continue
         changes[name] = _coerce(current, value, _setting(where, key))
         if isinstance(cfg, LinksConfig) and name == "exclude":
@@ -705,7 +748,8 @@ def settings_text(cfg: Config) -> str:
         for f in fields(obj):
             value = getattr(obj, f.name)
             if f.name in hidden or isinstance(
-                value, LinksConfig | DnsConfig | ReportConfig | LimitsConfig | SpamConfig
+                value,
+                LinksConfig | DnsConfig | ReportConfig | LimitsConfig | SpamConfig | LaunchConfig,
             ):
                 continue
             if f.name == "severity":
@@ -724,6 +768,7 @@ def settings_text(cfg: Config) -> str:
     table(cfg.report, "report")
     table(cfg.limits, "limits")
     table(cfg.spam, "spam")
+    table(cfg.launch, "launch")
     return "\n".join(lines) + "\n"
 
 

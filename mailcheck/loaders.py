@@ -38,7 +38,7 @@ import sys
 import tomllib
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -846,7 +846,9 @@ def _load_manifest(campaign: Campaign, path: Path, config: Config) -> None:
         _dialect(campaign, get)
     if "send-at" in get:
         with problems.kept():
-            campaign.send_at, campaign.send_at_local = _send_at(get["send-at"])
+            campaign.send_at, campaign.send_at_local = _send_at(
+                get["send-at"], config.launch.zone()
+            )
     if "dkim-selectors" in get:
         with problems.kept():
             campaign.dkim_selectors = _string_list(get, "dkim-selectors")
@@ -1297,9 +1299,9 @@ def _sent_on(headers: dict[str, str]) -> datetime | None:
     return when
 
 
-def _send_at(value: object) -> tuple[datetime, bool]:
-    """The planned send time, and whether it was written without a UTC offset (then it is read
-    in this machine's zone)."""
+def _send_at(value: object, zone: tzinfo | None = None) -> tuple[datetime, bool]:
+    """The planned send time, and whether it was read in this machine's zone: written without
+    a UTC offset, it is in ``zone`` (the team's ``[launch] time-zone``), else this machine's."""
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.strip())
@@ -1317,15 +1319,16 @@ def _send_at(value: object) -> tuple[datetime, bool]:
         )
     local = value.tzinfo is None
     try:
-        # a local time is this machine's; any time must be one in UTC too (the log keeps it
-        # so): year 1 less an offset, or 9999-12-31T23:00-05:00, is none
-        value = value.astimezone() if local else value
+        # a local time is the team's, else this machine's; any time must be one in UTC too (the
+        # log keeps it so): year 1 less an offset, or 9999-12-31T23:00-05:00, is none
+        if local:
+            value = value.replace(tzinfo=zone) if zone is not None else value.astimezone()
         value.astimezone(UTC)
     except (ValueError, OverflowError):
         raise LoadError(
             t("campaign.toml: send_at {value} is out of range", value=value.isoformat())
         ) from None
-    return value, local
+    return value, local and zone is None
 
 
 def _html_path(directory: Path, named: str | None) -> Path:

@@ -384,3 +384,29 @@ def test_a_broken_extend_is_a_configuration_error(
     code, out, err = _run(tmp_path, monkeypatch, capsys, "check", "--offline", "c")
     assert code == 2 and out == ""
     assert said in err and str(tmp_path.resolve() / "mailcheck.toml") in err
+
+
+def test_the_launch_table_names_the_teams_time_zone(tmp_path: Path) -> None:
+    from datetime import datetime, timedelta
+
+    from mailcheck.config import Config, ConfigError, load_config, settings_text
+
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.mailcheck.launch]\ntime-zone = "Asia/Yekaterinburg"\n', encoding="utf-8"
+    )
+    cfg = load_config(tmp_path)
+    assert cfg.launch.time_zone == "Asia/Yekaterinburg"
+    zone = cfg.launch.zone()
+    assert zone is not None and zone.utcoffset(datetime(2026, 12, 1)) == timedelta(hours=5)
+    assert '\n[launch]\ntime-zone = "Asia/Yekaterinburg"\n' in settings_text(cfg)
+    assert Config().launch.zone() is None  # default: this machine's zone, as before
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.mailcheck.launch]\ntime-zone = "+03:00"\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError) as refused:
+        load_config(tmp_path)
+    assert str(refused.value).endswith(
+        "pyproject.toml: [tool.mailcheck.launch]: time-zone '+03:00' is no time zone of the IANA "
+        'database this system has: use a name such as "Europe/Moscow" or "UTC" (a zone\'s name, '
+        "not an offset: the offset changes with daylight saving time)"
+    )

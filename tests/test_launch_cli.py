@@ -157,6 +157,48 @@ def test_a_send_at_without_an_offset_is_said_and_a_padded_client_is_the_client(
     assert "no launch of client" not in mc("kpi", "--client", "acme", cwd=tmp_path, db=db).stderr
 
 
+def test_the_teams_time_zone_reads_times_written_without_an_offset(tmp_path: Path, db: str) -> None:
+    """A CI runner in UTC read send_at and incident times of a team in Moscow three hours
+    off; [launch] time-zone says the team's zone."""
+    (tmp_path / "mailcheck.toml").write_text('[launch]\ntime-zone = "Europe/Moscow"\n')
+    write_campaign(tmp_path, "bf", id="acme-bf", client="acme", send_at="2026-12-01T02:30:00")
+    utc = {"TZ": "UTC"}
+    proc = mc("launch", "--offline", "--format", "json", "bf", cwd=tmp_path, db=db, env=utc)
+    assert proc.returncode == 0, proc.stderr
+    assert "has no UTC offset" not in proc.stderr  # no machine's zone was guessed
+    launch = json.loads(proc.stdout)["launch"]
+    assert launch["send_at"] == "2026-11-30T23:30:00+00:00"  # 02:30 in Moscow
+    # an incident found two minutes from now, written as a clock in Moscow shows it: read in
+    # UTC it was three hours in the future, and refused
+    moscow = datetime.now(UTC) + timedelta(hours=3)
+    found, fixed = (
+        (moscow + timedelta(minutes=m)).replace(tzinfo=None).isoformat(timespec="seconds")
+        for m in (2, 3)
+    )
+    add = mc("incident", "add", "--launch", str(launch["id"]), "--code", "LNK001",
+             "--severity", "error", "--note", "404", "--detected-at", found, "--format", "json",
+             cwd=tmp_path, db=db, env=utc)  # fmt: skip
+    assert add.returncode == 0, add.stderr
+    [incident] = json.loads(add.stdout)["incidents"]
+    detected = datetime.fromisoformat(found).replace(tzinfo=UTC) - timedelta(hours=3)
+    assert datetime.fromisoformat(incident["detected_at"]) == detected
+    done = mc("incident", "resolve", str(incident["id"]), "--at", fixed, "--format", "json",
+              cwd=tmp_path, db=db, env=utc)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    resolved = json.loads(done.stdout)["incidents"][0]["resolved_at"]
+    assert datetime.fromisoformat(resolved) - datetime.fromisoformat(incident["detected_at"]) == (
+        timedelta(minutes=1)
+    )
+    # an unknown zone is a configuration error naming it
+    (tmp_path / "mailcheck.toml").write_text('[launch]\ntime-zone = "Moscow"\n')
+    bad = mc("incident", "list", cwd=tmp_path, db=db, env=utc)
+    assert bad.returncode == 2
+    assert (
+        "[launch]: time-zone 'Moscow' is no time zone of the IANA database this system has: use "
+        'a name such as "Europe/Moscow" or "UTC"' in bad.stderr
+    ), bad.stderr
+
+
 def test_launch_speaks_the_language_of_lang(tmp_path: Path) -> None:
     # --lang ru was accepted and the findings and the verdict stayed English (a QA probe)
     db = f"sqlite:///{tmp_path}/log.db"

@@ -7,6 +7,7 @@ import json
 import re
 import sys
 import unicodedata
+from datetime import tzinfo
 
 from mailcheck.i18n import DEFAULT_LANGUAGE, N_, translations
 from mailcheck.inert import inert
@@ -33,7 +34,8 @@ the not yet attributed (unknown) ones; `incident edit ID --owner` attributes the
 Classes: critical (unsubscribing, the law, wrong recipients), major (other errors), minor
 (warnings); --class overrides. See docs/incidents.md.
 
-Times are ISO 8601; without an offset they are local time. The database is `db` from the
+Times are ISO 8601; without an offset they are in the team's time zone ([launch] time-zone
+in the configuration, e.g. "Europe/Moscow"), else this machine's. The database is `db` from the
 configuration (or MAILCHECK_DB).
 
 exit codes: 0 done, 2 usage error, unknown id, or a database that cannot be used""".format(
@@ -125,14 +127,14 @@ def configure(p: argparse.ArgumentParser) -> None:
         add_language_option(each)
 
 
-def _time(value: str | None, flag: str) -> object:
+def _time(value: str | None, flag: str, zone: tzinfo | None = None) -> object:
     from mailcheck.config import ConfigError
     from mailcheck.store.records import parse_time
 
     if value is None:
         return None
     try:
-        return parse_time(value)
+        return parse_time(value, zone)
     except ValueError as exc:
         raise ConfigError(f"{flag}: {exc}") from None
 
@@ -234,8 +236,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.action == "add":
         _warn_if_misspelt(args.code)
-    detected = _time(getattr(args, "detected_at", None), "--detected-at")
-    resolved_at = _time(getattr(args, "at", None), "--at")
+    zone = config.launch.zone()  # the team's, for a time written without an offset
+    detected = _time(getattr(args, "detected_at", None), "--detected-at", zone)
+    resolved_at = _time(getattr(args, "at", None), "--at", zone)
     say_database(config)
     language = config.report.language
     say = translations(language).gettext

@@ -215,7 +215,8 @@ def _warn_if_local_send_at(campaign: Campaign) -> None:
         f"mailcheck: warning: send_at {planned.replace(tzinfo=None).isoformat()} has no UTC "
         f"offset: recorded as {planned.isoformat()} (this machine's time zone); a machine in "
         "another zone (a CI runner in UTC) records another planned time, and the on-time "
-        "KPI with it: write send_at with its offset in campaign.toml",
+        "KPI with it: write send_at with its offset in campaign.toml, or set the team's zone "
+        '([launch] time-zone = "Europe/Moscow" in the configuration)',
         file=sys.stderr,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Literal
 
 from mailcheck.model import Finding
@@ -20,8 +20,9 @@ def iso(dt: datetime | None) -> str | None:
     return dt.isoformat(timespec="seconds") if dt is not None else None
 
 
-def parse_time(text: str) -> datetime:
-    """An ISO 8601 time from the command line; without an offset it is local time.
+def parse_time(text: str, zone: tzinfo | None = None) -> datetime:
+    """An ISO 8601 time from the command line; without an offset it is in ``zone`` (the team's
+    ``[launch] time-zone``), or without one this machine's local time.
 
     Raises ValueError with a message for the user.
     """
@@ -31,7 +32,9 @@ def parse_time(text: str) -> datetime:
         raise ValueError(
             f"{text!r} is not a time; use ISO 8601, e.g. 2026-11-20T14:30+03:00 or 2026-11-20"
         ) from None
-    return found if found.tzinfo is not None else found.astimezone()
+    if found.tzinfo is not None:
+        return found
+    return found.replace(tzinfo=zone) if zone is not None else found.astimezone()
 
 
 @dataclass(frozen=True)
