@@ -40,16 +40,25 @@ ROOT = Path(__file__).resolve().parent.parent
 MAPPING = ROOT / "mailcheck" / "locale" / "babel.cfg"
 
 
-def extracted() -> dict[str | tuple[str, str], str]:
-    """Every marked string of the sources as the catalogue tools see them now."""
+def extracted() -> dict[tuple[str | None, str | tuple[str, str]], str]:
+    """Every marked string of the sources as the catalogue tools see them now, by its
+    context and msgid (a string with a context is an entry of its own)."""
     with MAPPING.open() as fh:
         method_map, options_map = parse_mapping_cfg(fh)
-    found: dict[str | tuple[str, str], str] = {}
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "t": None, "N_": None}
-    for filename, _lineno, message, _comments, _context in extract_from_dir(
+    found: dict[tuple[str | None, str | tuple[str, str]], str] = {}
+    keywords = {
+        "_": None,
+        "gettext": None,
+        "ngettext": (1, 2),
+        "pgettext": ((1, "c"), 2),
+        "t": None,
+        "N_": None,
+    }
+    for filename, _lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, options_map, keywords=keywords
     ):
-        found[message if isinstance(message, str) else (message[0], message[1])] = filename
+        msgid = message if isinstance(message, str) else (message[0], message[1])
+        found[(context, msgid)] = filename
     return found
 
 
@@ -60,13 +69,15 @@ def test_every_string_has_a_translation(lang: str) -> None:
     translated = {}
     for m in catalogue:
         if m.id:
-            translated[m.id if isinstance(m.id, str) else tuple(m.id)] = m
+            translated[(m.context, m.id if isinstance(m.id, str) else tuple(m.id))] = m
     sources = extracted()
     assert len(sources) > 100
-    missing = [f"{where}: {msgid!r}" for msgid, where in sources.items() if msgid not in translated]
+    missing = [f"{where}: {key!r}" for key, where in sources.items() if key not in translated]
     assert not missing, "run scripts/i18n and translate:\n" + "\n".join(missing)
-    for msgid in sources:
-        m = translated[msgid]
+    assert any(context for context, _msgid in sources), "strings with a context were not read"
+    for key in sources:
+        m = translated[key]
+        msgid = key[1]
         strings = [m.string] if isinstance(m.string, str) else list(m.string or ())
         assert all(strings) and "fuzzy" not in m.flags, f"{msgid!r} is not translated"
         ids = [msgid] if isinstance(msgid, str) else list(msgid)
