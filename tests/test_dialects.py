@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
-from importlib.metadata import EntryPoint
+from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ import regex
 from mailcheck.config import Config, ConfigError, load_config
 from mailcheck.model import Campaign
 from mailcheck.templating import catalogue as catalogue_module
-from mailcheck.templating import render_campaign
+from mailcheck.templating import leftover_tags, render_campaign
 from mailcheck.templating.catalogue import GROUP, load_catalogue
 from mailcheck.templating.core import IsSystem, Use
 from mailcheck.templating.detect import explain_dialect
@@ -361,6 +361,59 @@ def test_velocity_syntax_errors_are_the_engines() -> None:
     c = analyse("<p>Привет!</p>\n#set($discount = )\n", dialect="velocity", dialect_explicit=True)
     assert c.template_error is not None and c.template_error.startswith("line 2: velocity:")
     assert c.template_error_line == 2
+
+
+def test_a_text_no_tag_pattern_matches_is_scanned_once_not_dialect_by_dialect(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # leftover_tags asks one pattern of every dialect's tags first (most texts hold no tag):
+    # the dialects' own scans run only for a text where some tag may be
+    asked: list[str] = []
+    scan = Dialect.leftovers
+
+    def counted(self: Dialect, text: str) -> list[tuple[int, str]]:
+        asked.append(self.name)
+        return scan(self, text)
+
+    monkeypatch.setattr(Dialect, "leftovers", counted)
+    dialects = len(load_catalogue().dialects)
+    assert leftover_tags("−30% on #1 picks, {curly} [square] *bold* $5 @home") == []
+    assert asked == []
+    assert leftover_tags("Hi *|FNAME|*, 50% off") == ["*|FNAME|*"]
+    assert len(asked) == dialects
+
+
+def test_a_dialect_whose_tags_cannot_join_the_first_pattern_is_scanned_on_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a backreference (<==NAME==>: as many "=" after as before) cannot be a branch of
+    # the one pattern (its group number changes there); nor can a plugin's own leftovers()
+    echo = dataclasses.replace(
+        SHOUT, name="echo", tags=regex.compile(r"<(=+)[A-Z_]+\1>"), needles=("<=",)
+    )
+
+    class Own(Dialect):
+        def leftovers(self, text: str) -> list[tuple[int, str]]:
+            return [(text.index("§"), "§")] if "§" in text else []
+
+    own = Own(name="own", summary="a tag of one character, found by its own code", parser=_Shout)
+    real = list(entry_points(group=GROUP))
+    fake = [
+        EntryPoint("echo", f"{__name__}:ECHO", GROUP),
+        EntryPoint("own", f"{__name__}:OWN", GROUP),
+    ]
+    monkeypatch.setitem(globals(), "ECHO", echo)
+    monkeypatch.setitem(globals(), "OWN", own)
+    monkeypatch.setattr(catalogue_module, "declared", lambda group, rescan=False: [*real, *fake])
+    try:
+        load_catalogue(refresh=True)
+        assert leftover_tags("Привет, <==NAME==> и <=CITY==>") == ["<==NAME==>"]
+        assert leftover_tags("Привет, § и <=CITY==>") == ["§"]
+        assert leftover_tags("Привет, <=CITY==> и <==NAME=>") == []
+    finally:
+        monkeypatch.undo()
+        load_catalogue(refresh=True)
+    assert leftover_tags("Привет, <==NAME==> и §") == []  # the catalogue without them again
 
 
 def test_needles_guard_the_patterns_only_where_a_dialect_scans_them_first() -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections.abc import Iterable, Iterator
-from typing import Protocol
+from typing import Any, Protocol
 
 import regex
 
@@ -277,6 +277,66 @@ def _dialects() -> list[Dialect]:
     return list(load_catalogue().dialects.values())
 
 
+# What a pattern must not hold to be scanned as one branch of a larger pattern: a reference to
+# a group (its number changes), a flag for the whole pattern, a recursion
+_NOT_A_BRANCH = regex.compile(r"\\[1-9]|\\g<|\(\?P[=>]|\(\?\(|\(\?[\w+-]+\)|\(\?&")
+_SCOPED_FLAGS = {regex.I: "i", regex.M: "m", regex.S: "s"}
+_PLAIN_FLAGS = regex.V0 | regex.U
+
+
+def _branch(pattern: object) -> str | None:
+    """``pattern`` written to be one branch of an alternation that matches where it does, or
+    None when it cannot be (not a ``regex`` pattern, other flags, group references)."""
+    if not isinstance(pattern, regex.Pattern) or _NOT_A_BRANCH.search(pattern.pattern):
+        return None
+    flags = pattern.flags & ~_PLAIN_FLAGS
+    scoped = "".join(letter for flag, letter in _SCOPED_FLAGS.items() if flags & flag)
+    if flags & ~(regex.I | regex.M | regex.S):
+        return None
+    return f"(?{scoped}:{pattern.pattern})" if scoped else f"(?:{pattern.pattern})"
+
+
+# leftover_tags' first test, for the catalogue it was made for: one scan for every tag pattern
+# (most texts hold no tag, and a scan per pattern and dialect cost ~25 regex calls per text),
+# and the patterns and dialects it cannot stand for, scanned as before
+_gate: tuple[list[Dialect], regex.Pattern[str], list[tuple[str, Any]], list[Dialect]] | None = None
+
+
+def _leftover_gate(
+    dialects: list[Dialect],
+) -> tuple[regex.Pattern[str], list[tuple[str, Any]], list[Dialect]]:
+    global _gate
+    made_for = _gate[0] if _gate is not None else []
+    if len(made_for) != len(dialects) or any(
+        a is not b for a, b in zip(made_for, dialects, strict=True)
+    ):
+        branches: list[str] = []
+        patterns_apart = []
+        for needle, pattern in _LEFTOVERS:
+            branch = _branch(pattern)
+            if branch is None:
+                patterns_apart.append((needle, pattern))
+            else:
+                branches.append(branch)
+        dialects_apart = []
+        for dialect in dialects:
+            if type(dialect).leftovers is not Dialect.leftovers:  # a plugin's own scan
+                dialects_apart.append(dialect)
+            elif dialect.tags is not None:
+                branch = _branch(dialect.tags)
+                if branch is None:
+                    dialects_apart.append(dialect)
+                else:
+                    branches.append(branch)
+        try:
+            gate = regex.compile("|".join(branches))
+        except regex.error:  # (branches that cannot stand together: every text is scanned)
+            gate = regex.compile("")
+        _gate = (dialects, gate, patterns_apart, dialects_apart)
+    assert _gate is not None
+    return _gate[1], _gate[2], _gate[3]
+
+
 def whole_tag(text: str, *, url: bool = False) -> bool:
     """Whether ``text`` (an href, say) is nothing but one tag of a known dialect. ``url``:
     ``text`` is a link's whole URL, where a tag only a URL can be is one too (Campaign
@@ -305,12 +365,22 @@ def leftover_tags(text: str, system: Iterable[str] = ()) -> list[str]:
     """
     if not text:
         return []
+    dialects = _dialects()
+    gate, patterns_apart, dialects_apart = _leftover_gate(dialects)
+    if (
+        gate.search(text) is None
+        and not any(
+            needed in text and any(pattern.finditer(text)) for needed, pattern in patterns_apart
+        )
+        and not any(dialect.leftovers(text) for dialect in dialects_apart)
+    ):
+        return []  # no pattern matches anywhere: no candidate below
     skip = {s.lower() for s in system}
     candidates: list[tuple[int, str]] = []
     for needed, pattern in _LEFTOVERS:
         if needed in text:
             candidates += [(m.start(), m.group(0)) for m in pattern.finditer(text)]
-    for dialect in _dialects():  # every known dialect's own tags: %NAME%, #USER_NAME#, {$name}
+    for dialect in dialects:  # every known dialect's own tags: %NAME%, #USER_NAME#, {$name}
         candidates += dialect.leftovers(text)
     found: list[tuple[int, str]] = []
     for start, tag in _outermost(text, candidates):
