@@ -263,13 +263,17 @@ def prepare(source: Source, config: Config) -> Campaign:
 
 
 def check_campaign_settings(campaign: Campaign, config: Config) -> None:
-    """:func:`check_rule_settings` for one campaign: its own config and its suppression
+    """:func:`check_rule_settings` for one campaign: its own config (its ``strict-plugins``
+    too: a plugin problem fails the campaigns whose config is strict) and its suppression
     comments (a comment not understood, or naming no rule, is a configuration error: exit 2,
     as DESIGN.md §4's Contract says)."""
     from mailcheck.suppression import check_comments, code_refs
 
+    own = campaign_config(campaign, config)
     if has_own_config(campaign):
-        check_rule_settings(campaign_config(campaign, config))
+        check_rule_settings(own, plugins=False)
+    if own.strict_plugins:
+        check_strict_plugins(own)
     check_comments(campaign)
     refs = code_refs(campaign)
     if refs:
@@ -278,18 +282,48 @@ def check_campaign_settings(campaign: Campaign, config: Config) -> None:
         load_registry().check_codes(refs)
 
 
-def check_rule_settings(config: Config) -> None:
+def check_rule_settings(config: Config, *, plugins: bool = True) -> None:
     """Raise ConfigError for a rule code the user wrote that no rule has (a typo in
-    ``select`` must fail the run, not turn every rule off), and with ``strict-plugins`` for a
-    plugin problem. Loads the rules only when there is something to check."""
+    ``select`` must fail the run, not turn every rule off), and, when ``plugins``, for a
+    plugin problem under ``strict-plugins``. Loads the rules only when there is something to
+    check."""
     written = any(c.strip().upper() != "ALL" for _, codes in config.code_refs for c in codes)
-    if written or config.strict_plugins:
-        from mailcheck.registry import check_plugins, load_registry
+    if written:
+        from mailcheck.registry import load_registry
 
-        registry = load_registry()
-        if config.strict_plugins:
-            check_plugins(registry)
-        registry.check_codes(config.code_refs)
+        load_registry().check_codes(config.code_refs)
+    if plugins and config.strict_plugins:
+        check_strict_plugins(config)
+
+
+def check_strict_plugins(config: Config) -> None:
+    """``strict-plugins`` of ``config``: a plugin problem is a configuration error naming the
+    plugin and where strictness was asked for (``--strict-plugins`` or the config file)."""
+    from mailcheck.registry import check_plugins, load_registry
+
+    check_plugins(load_registry(), strict_from(config))
+
+
+def strict_from(config: Config) -> str:
+    """Where ``strict-plugins`` of ``config`` was set: the flag, or the config file."""
+    if dict(config.cli_overrides).get("strict-plugins"):
+        return "--strict-plugins"
+    return f"strict-plugins in {config.path}" if config.path is not None else "strict-plugins"
+
+
+def is_offline(campaign: Campaign, config: Config) -> bool:
+    """Whether ``campaign`` is checked without the network: ``[links] offline`` of its own
+    (closest) config, which ``--offline`` sets for every config."""
+    return campaign_config(campaign, config).links.offline
+
+
+def _source_offline(source: Source, config: Config) -> bool:
+    """:func:`is_offline` before the campaign is loaded (a campaign.toml cannot set it)."""
+    from mailcheck.config import config_for
+
+    if source.error is not None:
+        return config.links.offline
+    return config_for(config, source.path).links.offline
 
 
 # Below this much input one process is quicker than starting workers and shipping results
@@ -652,7 +686,7 @@ class Batch:
 
     results: list[CampaignResult]
     facts: Facts
-    offline: bool
+    offline: bool  # every campaign was checked without the network
 
 
 def run(
@@ -669,25 +703,32 @@ def run(
 ) -> Batch:
     """Check every campaign below ``paths``; the whole batch's network facts are fetched once.
 
-    ``jobs`` worker processes load, render and (offline) judge the campaigns; default: one per
-    core, and none for a small batch. ``keep`` trims each result to what the caller reads
-    (:func:`lightened` for callers that only print findings); None keeps whole campaigns.
-    ``cached_links=False`` asks every link again while DNS answers may still come from the
-    cache (the launch gate). ``sources``: what :func:`discover` found below ``paths``, chosen
-    from by the caller (the launch gate takes a directory's campaign, not its test sends).
+    ``offline``: True checks every campaign without the network, False every one with it;
+    None (the command line's way) asks each campaign's closest config (``[links] offline``,
+    which ``--offline`` sets in all of them). ``jobs`` worker processes load, render and
+    (offline) judge the campaigns; default: one per core, and none for a small batch.
+    ``keep`` trims each result to what the caller reads (:func:`lightened` for callers that
+    only print findings); None keeps whole campaigns. ``cached_links=False`` asks every link
+    again while DNS answers may still come from the cache (the launch gate). ``sources``: what
+    :func:`discover` found below ``paths``, chosen from by the caller (the launch gate takes a
+    directory's campaign, not its test sends).
     """
-    offline = config.links.offline if offline is None else offline
-    check_rule_settings(config)  # before anything is read or requested
+    check_rule_settings(config, plugins=False)  # before anything is read or requested
+    if dict(config.cli_overrides).get("strict-plugins"):
+        check_strict_plugins(config)  # --strict-plugins: every config is strict
     sources = discover(paths) if sources is None else list(sources)
+    all_offline = (
+        offline if offline is not None else all(_source_offline(s, config) for s in sources)
+    )
     jobs = jobs or usable_cpus()
     bar = Progress(
         len(sources),
-        "checking campaigns" if offline else "reading campaigns",
+        "checking campaigns" if all_offline else "reading campaigns",
         enabled=progress and len(sources) > 1,
         unit="campaigns",
     )
     try:
-        if offline:
+        if all_offline:
             # Each worker judges what it prepared and sends back findings and what ``keep``
             # leaves of the campaign: shipping whole campaigns back cost more than it saved,
             # and holding them all here is what a large batch's memory went to.
@@ -696,7 +737,7 @@ def run(
                 results = _in_workers(_check_offline, sources, jobs, config, keep, done=bar.advance)
             else:
                 results = _check_offline(sources, config, keep, bar.advance)
-            return Batch(results, Facts(), offline)
+            return Batch(results, Facts(), True)
         campaigns = _prepare_all(sources, config, jobs, bar.advance)
     finally:
         bar.close()
@@ -717,29 +758,87 @@ def check_campaigns(
     campaigns: Iterable[Campaign],
     config: Config,
     *,
-    offline: bool,
+    offline: bool | None = None,
     use_cache: bool = True,
     cached_links: bool = True,
     progress: bool = False,
 ) -> Batch:
-    """Judge prepared campaigns: the batch's network facts first (unless offline), then rules."""
+    """Judge prepared campaigns: the network facts of those checked online first, then rules.
+
+    ``offline`` as :func:`run`'s: None asks each campaign's own config. The campaigns online
+    are gathered together, each unique URL and DNS name once; campaigns whose configs differ
+    in how the network is asked (``[links]``/``[dns]`` settings, the cache's directory) are
+    gathered in turn, each group with its own settings."""
     campaigns = list(campaigns)
-    # offline too: ``strict-plugins`` of the run's configuration is judged here only (the
-    # campaigns' own settings are judged with each campaign)
-    check_rule_settings(config)
-    if not offline:
-        for campaign in campaigns:  # a campaign's typo fails the run before any request
-            check_campaign_settings(campaign, config)
-    facts = Facts()
-    if not offline:
+    check_rule_settings(config, plugins=False)
+    offline_of = [offline if offline is not None else is_offline(c, config) for c in campaigns]
+    online = [c for c, off in zip(campaigns, offline_of, strict=True) if not off]
+    for campaign in online:  # a campaign's typo fails the run before any request
+        check_campaign_settings(campaign, config)
+    facts_of: dict[int, Facts] = {}
+    gathered: list[Facts] = []
+    if online:
         from mailcheck.net import gather
 
-        facts = gather(
-            campaigns,
-            config,
-            use_cache=use_cache,
-            cached_links=cached_links,
-            progress=progress,
+        for group_config, members in network_groups(online, config):
+            facts = gather(
+                members,
+                group_config,
+                use_cache=use_cache,
+                cached_links=cached_links,
+                progress=progress,
+            )
+            gathered.append(facts)
+            facts_of.update((id(c), facts) for c in members)
+    results = [
+        judge(c, config, facts_of.get(id(c), Facts()), offline=off)
+        for c, off in zip(campaigns, offline_of, strict=True)
+    ]
+    return Batch(results, _joined(gathered), all(offline_of))
+
+
+def _network_key(cfg: Config) -> tuple[object, ...]:
+    """What decides how the network is asked (a campaign's own ``exclude``, DKIM selectors
+    and sending IPs are read per campaign, and do not)."""
+    return (
+        replace(cfg.links, exclude=()),
+        replace(cfg.dns, dkim_selectors=(), sending_ips=()),
+        cfg.spam,
+        cfg.state_dir,
+    )
+
+
+def network_groups(
+    campaigns: list[Campaign], config: Config
+) -> list[tuple[Config, list[Campaign]]]:
+    """The campaigns by the network settings of their configs, each group with a config that
+    has them: the run's when a campaign of the group uses it (a campaign's own config wins over
+    the one it is gathered with, :func:`mailcheck.config.campaign_config`)."""
+    groups: dict[tuple[object, ...], list[Campaign]] = {}
+    for campaign in campaigns:
+        groups.setdefault(_network_key(campaign_config(campaign, config)), []).append(campaign)
+    return [
+        (
+            config
+            if any(c.base_config is None for c in members)
+            else members[0].base_config or config,
+            members,
         )
-    results = [judge(c, config, facts, offline=offline) for c in campaigns]
-    return Batch(results, facts, offline)
+        for members in groups.values()
+    ]
+
+
+def _joined(gathered: list[Facts]) -> Facts:
+    """The facts of every group gathered, as one (what a report lists): each campaign was
+    judged on its own group's."""
+    if len(gathered) == 1:
+        return gathered[0]
+    joined = Facts(gathered=bool(gathered))
+    for facts in gathered:
+        joined.links.update(facts.links)
+        joined.auth.update(facts.auth)
+        joined.spam.update(facts.spam)
+        joined.dns_silent = joined.dns_silent or facts.dns_silent
+        joined.nxdomain_unproven = joined.nxdomain_unproven or facts.nxdomain_unproven
+        joined.gathered_at = min(joined.gathered_at or facts.gathered_at, facts.gathered_at)
+    return joined

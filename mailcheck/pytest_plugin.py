@@ -92,8 +92,33 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     session = config.stash.get(_SESSION, None)
     if session is None:
         return None
-    mode = "offline" if session.offline else "with network checks"
-    return f"mailcheck: checking campaigns ({mode}; passes cached in {session.pass_file})"
+    # whether each campaign is checked with the network is its own config's choice: said
+    # once the campaigns are collected (pytest_report_collectionfinish), unless forced here
+    mode = "offline; " if session.offline else ""
+    return f"mailcheck: checking campaigns ({mode}passes cached in {session.pass_file})"
+
+
+def pytest_report_collectionfinish(
+    config: pytest.Config, items: Sequence[pytest.Item]
+) -> str | None:
+    """What will happen to the campaigns collected: offline, with network checks, or both
+    (each campaign as its closest config's ``[links] offline`` says)."""
+    session = config.stash.get(_SESSION, None)
+    campaigns = [i for i in items if isinstance(i, CampaignItem)]
+    if session is None or not campaigns:
+        return None
+    offline = sum(session.item_offline(i) for i in campaigns)
+    if offline == len(campaigns):
+        mode = "offline"
+    elif not offline:
+        mode = "with network checks"
+    else:
+        online = len(campaigns) - offline
+        mode = (
+            f"with network checks for {online} of {len(campaigns)} campaigns, offline for "
+            f"{offline} (their configs' [links] offline)"
+        )
+    return f"mailcheck: {len(campaigns)} campaign(s) checked {mode}"
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -222,9 +247,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 
     problems = load_registry().problems
     if problems:
-        terminalreporter.write_sep("=", "mailcheck plugin problems", yellow=True)
+        # an error where a campaign's config (or the rootdir's) is strict: those items failed
+        strict = state.strict_plugins or (state.config is not None and state.config.strict_plugins)
+        terminalreporter.write_sep("=", "mailcheck plugin problems", red=strict, yellow=not strict)
         for problem in problems:
-            terminalreporter.write_line(f"mailcheck: warning: {problem}")
+            terminalreporter.write_line(f"mailcheck: {'error' if strict else 'warning'}: {problem}")
+        if strict:
+            terminalreporter.write_line(
+                "mailcheck: the campaigns whose config sets strict-plugins failed; the others "
+                "were checked without the plugin"
+            )
     if state.nothing_collected():
         config = terminalreporter.config
         explicit = _explicit(config)
@@ -315,6 +347,7 @@ class MailcheckSession:
 
     def __init__(self, config: pytest.Config) -> None:
         self.pytest_config = config
+        # --mailcheck-offline: every campaign offline; otherwise each as its config says
         self.offline = bool(
             config.getoption("mailcheck_offline") or config.getini("mailcheck_offline")
         )
@@ -333,6 +366,7 @@ class MailcheckSession:
         self._fingerprint: str | None = None
         self._keys: dict[Path, str] = {}
         self.run_ids: set[str] = set()  # xdist runs whose shared batch the controller removes
+        self.strict_plugins = False  # a campaign checked here has a strict-plugins config
         self.collected = 0  # campaign items collected in this process
         self.workers_collected: int | None = None  # xdist controller: what the workers did
 
@@ -358,7 +392,6 @@ class MailcheckSession:
                 overrides = {"links": {"offline": True}} if self.offline else None
                 cfg = load_config(start=self.pytest_config.rootpath, overrides=overrides)
                 self._config = cfg
-                self.offline = cfg.links.offline
             except ConfigError as exc:
                 self._config_error = f"mailcheck: configuration error: {exc}"
         return self._config
@@ -429,6 +462,23 @@ class MailcheckSession:
         blob = json.dumps(dataclasses.asdict(own), sort_keys=True, default=str)
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
+    def item_config(self, item: CampaignItem) -> Config | None:
+        """The config that applies to the item's campaign: its closest (None: not readable)."""
+        from mailcheck.config import ConfigError, config_for
+
+        cfg = self.config
+        if cfg is None:
+            return None
+        try:
+            return config_for(cfg, item.campaign_path)
+        except ConfigError:
+            return None
+
+    def item_offline(self, item: CampaignItem) -> bool:
+        """Whether the item's campaign is checked without the network (its config says)."""
+        own = self.item_config(item)
+        return self.offline if own is None else own.links.offline
+
     def old_passes(self) -> dict[str, dict[str, Any]]:
         if self._old_passes is None:
             self._old_passes = read_passes(self.pass_file)
@@ -480,8 +530,9 @@ class MailcheckSession:
     def judge(self, item: CampaignItem, result: CampaignResult, key: str) -> None:
         from mailcheck.reports.text import format_campaign
 
-        # in the language `mailcheck check` speaks ([report] language): the same words
-        language = self.config.report.language if self.config is not None else "en"
+        # in the language `mailcheck check` speaks for it: its own config's [report] language
+        own = self.item_config(item)
+        language = own.report.language if own is not None else "en"
         if result.errors or (self.strict and result.warnings):
             colour = item.config.get_terminal_writer().hasmarkup
             shown = format_campaign(result, colour=colour, language=language)
@@ -490,14 +541,15 @@ class MailcheckSession:
         shown = format_campaign(result, language=language) if result.findings else ""
         if shown:  # warnings: visible with -rP (or -rA) without failing the item
             item.add_report_section("call", "mailcheck", shown)
-        if not self.offline and _network_warnings(result):
+        offline = self.item_offline(item)
+        if not offline and _network_warnings(result):
             # "could not verify" (DNS down, a link that timed out) is no pass to trust for a
             # day: the next run asks again, as the link and DNS caches do for such answers
             return
         self.new_passes[key] = {
             "path": item.shown,
             "checked_at": time.time(),
-            "network": not self.offline,
+            "network": not offline,
             "warnings": shown,
         }
 
@@ -590,6 +642,8 @@ class MailcheckSession:
         # naming no rule) fails that item, with its message; the others are checked
         campaigns, checked = [], []
         for item in items:
+            own = self.item_config(item)
+            self.strict_plugins |= own is not None and own.strict_plugins
             try:
                 campaign = prepare(
                     Source(item.campaign_path, item.shown, item.campaign_path.parent), cfg
@@ -601,7 +655,9 @@ class MailcheckSession:
             campaigns.append(campaign)
             checked.append(item)
         try:
-            batch: Batch = check_campaigns(campaigns, cfg, offline=self.offline)
+            # each campaign online or not as its own config says (--mailcheck-offline: all
+            # of them offline, through the configuration's override)
+            batch: Batch = check_campaigns(campaigns, cfg)
         except UsageError as exc:
             self.batch_error = f"mailcheck: {exc}"
             return

@@ -197,9 +197,10 @@ def loaded() -> Registry | None:
     return _cache
 
 
-def check_plugins(registry: Registry) -> None:
-    """``--strict-plugins``: a plugin problem is a configuration error (exit 2)."""
+def check_plugins(registry: Registry, strict: str = "strict-plugins") -> None:
+    """``--strict-plugins``: a plugin problem is a configuration error (exit 2). ``strict``
+    says where strictness was asked for (the flag, or a config file's ``strict-plugins``)."""
     if registry.problems:
         from mailcheck.config import ConfigError
 
-        raise ConfigError("plugin problems (strict-plugins): " + "; ".join(registry.problems))
+        raise ConfigError(f"plugin problems ({strict}): " + "; ".join(registry.problems))

@@ -76,10 +76,18 @@ def format_campaign(
     return "\n".join(lines)
 
 
+def campaign_language(r: CampaignResult, language: str) -> str:
+    """The language of a campaign's findings: its own config's ``[report] language`` (the
+    closest config above it; ``--lang`` sets it in every config), else the run's
+    ``language``, which the run's own lines (the summary) speak."""
+    own = r.campaign.base_config
+    return own.report.language if own is not None else language
+
+
 def render(
     results: list[CampaignResult], *, colour: bool = False, language: str = DEFAULT_LANGUAGE
 ) -> str:
-    blocks = [format_campaign(r, colour, language) for r in results]
+    blocks = [format_campaign(r, colour, campaign_language(r, language)) for r in results]
     return "\n\n".join([*blocks, _paint(_summary(results, language), "bold", colour)]) + "\n"
 
 
@@ -128,5 +136,5 @@ def render_errors(
         for r in results
         if r.errors
     ]
-    blocks = [format_campaign(r, colour, language) for r in failing]
+    blocks = [format_campaign(r, colour, campaign_language(r, language)) for r in failing]
     return "\n\n".join([*blocks, _paint(_summary(results, language), "bold", colour)]) + "\n"

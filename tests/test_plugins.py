@@ -164,7 +164,7 @@ def test_plugin_cannot_replace_a_builtin_and_says_so(tmp_path: Path) -> None:
     assert proc.stderr.count("mailcheck: warning:") == 1
     strict = _mc(tmp_path, site, "check", "--offline", "--strict-plugins", "c")
     assert strict.returncode == 2
-    assert "plugin problems (strict-plugins)" in strict.stderr and "SUB002" in strict.stderr
+    assert "plugin problems (--strict-plugins)" in strict.stderr and "SUB002" in strict.stderr
     assert strict.stdout == ""
     # pytest --mailcheck says it too, and the built-in SUB002 still fails the campaign
     tested = subprocess.run(

@@ -464,8 +464,50 @@ def test_strict_plugins_fails_offline_items_too(
     result = project.runpytest_subprocess("--mailcheck", "--mailcheck-offline")
     result.assert_outcomes(failed=3)
     out = result.stdout.str()
-    assert "plugin problems (strict-plugins)" in out and "ACME_TOKEN is not set" in out
+    said = (
+        "mailcheck: configuration error: plugin problems (strict-plugins in "
+        f"{project.path / 'mailcheck.toml'}): plugin 'ACME' (acme_broken_rules) failed to load"
+    )
+    assert sum(line.startswith(said) for line in result.outlines) == 3
+    assert "ACME_TOKEN is not set" in out
+    # the plugin problems section says what it did: an error, not a warning
+    assert "mailcheck: error: plugin 'ACME'" in out and "mailcheck: warning:" not in out
     assert "Traceback" not in out
+
+
+def test_strict_plugins_of_a_client_config_fails_its_campaigns_alone(
+    project: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """strict-plugins is a campaign's config's setting: the rootdir's strict config fails its
+    campaigns, a client folder's config without it checks its campaign without the plugin
+    (a warning), whichever config pytest's rootdir has."""
+    site = project.path / "site"
+    dist = site / "acme_broken_rules-1.0.dist-info"
+    dist.mkdir(parents=True)
+    (dist / "METADATA").write_text(BROKEN_PLUGIN_DIST)
+    (dist / "entry_points.txt").write_text("[mailcheck.checks]\nACME = acme_broken_rules\n")
+    (site / "acme_broken_rules.py").write_text("raise RuntimeError('ACME_TOKEN is not set')\n")
+    (project.path / "mailcheck.toml").write_text("strict-plugins = true\n")
+    client = project.path / "clients" / "volga"
+    write_campaign(client, "spring")
+    (client / "mailcheck.toml").write_text("strict-plugins = false\n")
+    env_path = os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)
+    monkeypatch.setenv("PYTHONPATH", env_path)
+    result = project.runpytest_subprocess("--mailcheck", "--mailcheck-offline", "-rfP")
+    result.assert_outcomes(failed=3, passed=1)
+    out = result.stdout.str()
+    failed = sorted(line.split()[1] for line in result.outlines if line.startswith("FAILED"))
+    assert failed == [
+        "campaigns/bad/campaign.toml::mailcheck",
+        "campaigns/good/campaign.toml::mailcheck",
+        "loose/digest.html::mailcheck",
+    ]
+    said = (
+        "mailcheck: configuration error: plugin problems (strict-plugins in "
+        f"{project.path / 'mailcheck.toml'}): plugin 'ACME' (acme_broken_rules) failed to load"
+    )
+    assert sum(line.startswith(said) for line in result.outlines) == 3
+    assert "mailcheck: error: plugin 'ACME'" in out
 
 
 def test_a_mistake_in_one_campaigns_settings_fails_that_item_alone(

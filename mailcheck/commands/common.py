@@ -249,7 +249,8 @@ def run_checks(
     cached_links: bool = True,
     sources: Sequence[Source] | None = None,
 ) -> Batch:
-    """Check the PATHs of a check-like command: network unless offline, progress on a tty.
+    """Check the PATHs of a check-like command: each campaign with the network unless its
+    config is offline, progress on a tty.
 
     ``keep``: what the command reads of each result (:func:`mailcheck.engine.lightened` for
     commands that only print findings); None keeps whole campaigns. ``cached_links=False``
@@ -258,10 +259,10 @@ def run_checks(
     """
     from mailcheck.engine import run
 
+    # each campaign online or not as its own closest config says (--offline: every config)
     return run(
         args.paths,
         config,
-        offline=config.links.offline,
         use_cache=not args.no_cache,
         cached_links=cached_links,
         progress=not quiet and show_progress(),
