@@ -147,6 +147,27 @@ def _mc(tmp_path: Path, site: Path, *args: str) -> subprocess.CompletedProcess[s
     )
 
 
+def test_strict_plugins_is_the_setting_of_each_campaigns_config(tmp_path: Path) -> None:
+    """A client folder's `strict-plugins = true` fails the run when its campaigns are checked,
+    whichever PATH comes first (it was decided by the first PATH's config); a folder without
+    it is checked without the plugin, which stderr says."""
+    site = install_plugin(tmp_path, extra={"AAA": ("acme_hijack", HIJACK)})
+    write_campaign(tmp_path / "strict", "a")
+    (tmp_path / "strict" / "mailcheck.toml").write_text("strict-plugins = true\n")
+    write_campaign(tmp_path / "loose", "b")
+    (tmp_path / "loose" / "mailcheck.toml").write_text('ignore = ["A11Y"]\n')
+    said = f"plugin problems (strict-plugins in {tmp_path / 'strict' / 'mailcheck.toml'})"
+    for order in (("loose", "strict"), ("strict", "loose")):
+        proc = _mc(tmp_path, site, "check", "--offline", *order)
+        assert proc.returncode == 2, order
+        assert proc.stderr.count(said) == 1 and "SUB002 is already taken" in proc.stderr
+        assert proc.stdout == ""
+    loose = _mc(tmp_path, site, "check", "--offline", "--format", "json", "loose")
+    assert loose.returncode == 0, loose.stderr
+    assert [c["id"] for c in json.loads(loose.stdout)["campaigns"]] == ["b"]
+    assert loose.stderr.count("mailcheck: warning: plugin 'AAA'") == 1
+
+
 def test_plugin_cannot_replace_a_builtin_and_says_so(tmp_path: Path) -> None:
     """A package whose entry point sorts before the built-ins ("AAA") claims SUB002 as a
     no-op: the built-in keeps the code, the check still fails, and stderr says why."""
