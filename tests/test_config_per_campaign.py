@@ -287,3 +287,28 @@ def test_pytest_says_offline_when_every_config_is(
     assert lines[1] == f"mailcheck: 2 campaign(s) checked {said}"
     assert not [line for line in result.outlines if "with network checks" in line]
     assert server.total() == 0
+
+
+def test_show_settings_of_a_folder_names_the_configs_its_campaigns_use(
+    tmp_path: Path,
+    server: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # showed the root's `offline = true` alone, while `check .` checks the client online
+    agency(tmp_path, server, root_offline=True, client_offline=False)
+    (tmp_path / "clients" / "plain").mkdir()
+    (tmp_path / "clients" / "plain" / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--show-settings", "."]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"config file: {tmp_path / 'pyproject.toml'}\n")
+    assert out.endswith(
+        "\nconfigs below . that apply to the campaigns below them instead (each campaign uses "
+        "its closest config; --show-settings on their paths shows theirs):\n"
+        "  clients/volga/mailcheck.toml\n"
+    )
+    assert main(["check", "--show-settings", "clients/volga"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"config file: {tmp_path / 'clients' / 'volga' / 'mailcheck.toml'}\n")
+    assert "\noffline = false\n" in out and "configs below" not in out

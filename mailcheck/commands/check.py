@@ -17,6 +17,8 @@ from mailcheck.commands.common import (
 from mailcheck.engine import UsageError, lightened
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from mailcheck.config import Config
 
 HELP = "lint campaigns (campaign.toml dirs, .eml, .html)"
@@ -53,7 +55,8 @@ def configure(p: argparse.ArgumentParser) -> None:
         "--show-settings",
         action="store_true",
         help="print the configuration (and database) that applies to the first PATH (a campaign: "
-        "with its campaign.toml's keys), then exit",
+        "with its campaign.toml's keys), and the configs below it that its campaigns use "
+        "instead, then exit",
     )
 
 
@@ -113,7 +116,7 @@ def shown_settings(config: Config, paths: list[str]) -> str:
     path = Path(paths[0]) if paths else None
     manifest = path / MANIFEST if path is not None and path.name != MANIFEST else path
     if manifest is None or not manifest.is_file():
-        return settings_text(config)
+        return settings_text(config) + _configs_below(config, path)
     campaign = load(manifest, str(manifest), config)
     if not campaign.config_overrides:
         note = f"campaign: {manifest} (sets no setting: the config file's apply)"
@@ -128,3 +131,31 @@ def shown_settings(config: Config, paths: list[str]) -> str:
     on_top = f"; {' and '.join(flags)} on top" if flags else ""
     note = f"campaign: {manifest} (its campaign.toml overrides: {keys}{on_top})"
     return settings_text(campaign_config(campaign, config)).replace("\n", f"\n{note}\n", 1)
+
+
+def _configs_below(config: Config, path: Path | None) -> str:
+    """The config files below a directory PATH whose campaigns use them, not the one shown
+    (each campaign uses its closest config: its network, language, rules)."""
+    import os
+    from pathlib import Path
+
+    from mailcheck.config import find_config
+    from mailcheck.engine import SKIP_DIRS
+
+    if path is None or not path.is_dir() or not config.discover:
+        return ""
+    found: list[str] = []
+    for dirpath, dirnames, _ in os.walk(path):
+        dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
+        here = Path(dirpath)
+        nearest = find_config(here.resolve())  # a mailcheck.toml wins over a pyproject.toml
+        if nearest is None or nearest[0].parent != here.resolve() or nearest[0] == config.path:
+            continue
+        found.append(str(here / nearest[0].name))
+    if not found:
+        return ""
+    listed = "".join(f"  {name}\n" for name in found)
+    return (
+        f"\nconfigs below {path} that apply to the campaigns below them instead (each campaign "
+        f"uses its closest config; --show-settings on their paths shows theirs):\n{listed}"
+    )
