@@ -758,6 +758,12 @@ def _shown_as_code(tag: str, document: Document | None) -> bool:
     return tag.startswith("${") and document is not None and tag in document.code
 
 
+def campaign_text_only(ctx: Context) -> bool:
+    """Whether the campaign's body is its text part (a message without an HTML part)."""
+    c = ctx.campaign
+    return bool(c.text_label) and c.html_label == c.text_label
+
+
 def _dialect_clear(ctx: Context) -> bool:
     return not ctx.campaign.dialect_unclear
 
@@ -811,7 +817,8 @@ def merge_tag_unrendered(ctx: Context) -> Iterator[Problem]:
                     for link in r.document.links:
                         for tag in leftover_tags(link.href):
                             in_links.setdefault(tag, []).append(link)
-        if r.text:
+        # a message of a text part alone: its body is that part (read once, named once)
+        if r.text and not (r.document and campaign_text_only(ctx)):
             parts["text part"] = r.text
         # the header mailbox providers make their Unsubscribe button from: a tag left in its
         # URL (a sent message's, or one of another language than the template's) is in it

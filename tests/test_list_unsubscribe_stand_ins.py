@@ -172,3 +172,24 @@ def test_online_a_stand_in_in_the_header_is_lnk003_alone_not_uns004(tmp_path: Pa
     assert [(f.code, f.location, f.url) for f in found if f.code in ("LNK003", "UNS004")] == [
         ("LNK003", "header:List-Unsubscribe", url)
     ]
+
+
+def test_a_merge_tag_in_a_sent_text_only_message_names_its_one_part_once(tmp_path: Path) -> None:
+    # a message of a text/plain part alone: its body is that part; PER003 named it twice
+    # ("subject, text/plain part, text part": "in the subject, body and text part")
+    path = tmp_path / "sent.eml"
+    path.write_text(
+        "Received: from mx.shop.test by mx.b.test; Fri, 4 Dec 2026 05:00:00 +0000\n"
+        "From: Shop <news@shop.test>\nSubject: Hi {{ first_name }}\n"
+        "MIME-Version: 1.0\nContent-Type: text/plain; charset=utf-8\n\n"
+        "Hello {{ first_name }},\nour sale.\n",
+        encoding="utf-8",
+    )
+    found = [(f.message, f.locations, f.severity) for f in only(check(path), "PER003")]
+    assert found == [
+        (
+            "unrendered merge tag {{ first_name }} in the subject and body",
+            ("subject", "text/plain part"),
+            Severity.ERROR,
+        )
+    ]
