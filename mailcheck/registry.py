@@ -57,7 +57,10 @@ class Registry:
 
         p = pattern.strip().upper()
         prefixes = {code.rstrip("0123456789") for code in self.rules}
-        candidates = sorted(set(self.rules) | prefixes)
+        # a pattern with a number means one rule ("UNS09"): a whole code, never the family's
+        # prefix, which would switch every rule of the family off or on
+        numbered = any(ch.isdigit() for ch in p)
+        candidates = sorted(set(self.rules) if numbered else set(self.rules) | prefixes)
         # a cut-off code ("PER01") is closest to a code of its family, not to another family
         family = [c for c in candidates if c.startswith(p.rstrip("0123456789"))] or candidates
         found = difflib.get_close_matches(p, family, n=1, cutoff=0.5)

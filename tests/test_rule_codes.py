@@ -126,6 +126,13 @@ def _batch(
             "select and ignore leave no rule to run (ignore = ['ALL']): the campaign would pass "
             "unchecked",
         ),
+        (
+            # a numbered code's hint is a whole code, never its family's prefix ("UNS?"), which
+            # would ignore every unsubscribe rule
+            {"ignore": ["UNS09"]},
+            "ignore: unknown rule code or prefix 'UNS09' (did you mean UNS004?); "
+            "`mailcheck rules` lists them",
+        ),
     ],
 )
 def test_a_campaign_toml_code_typo_is_its_own_inp001(
