@@ -312,3 +312,28 @@ def test_show_settings_of_a_folder_names_the_configs_its_campaigns_use(
     out = capsys.readouterr().out
     assert out.startswith(f"config file: {tmp_path / 'clients' / 'volga' / 'mailcheck.toml'}\n")
     assert "\noffline = false\n" in out and "configs below" not in out
+
+
+def test_a_client_configs_network_settings_are_its_campaigns(
+    tmp_path: Path,
+    server: ScriptedServer,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The root allows loopback targets, a client's config does not: the client's link is
+    refused (never requested), the root's is asked, in one run from the root."""
+    agency(tmp_path, server, root_offline=False, client_offline=False)
+    (tmp_path / "clients" / "volga" / "mailcheck.toml").write_text(
+        'extend = "../../pyproject.toml"\n[links]\nallow-private = false\n', encoding="utf-8"
+    )
+    code, found, _ = check(tmp_path, monkeypatch, capsys, ".")
+    assert code == 1
+    assert found["house"] == [("LNK001", "error", server.url(f"/status/404/house?{UTM}"))]
+    # judged as its config says: a loopback target is no link a recipient can open
+    assert found["winter"] == [
+        ("LNK003", "error", server.url(f"/status/404/winter?{UTM}")),
+        ("UNS001", "error", server.url("/unsub/winter")),
+    ]
+    assert server.count(f"/status/404/winter?{UTM}") == 0
+    assert server.count(f"/status/404/house?{UTM}") == 1
+    assert server.unsubscribe_methods == {"house": ["HEAD"]}
