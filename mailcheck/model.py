@@ -204,6 +204,10 @@ class Document:
     # the HTML this was parsed from: what only a few rules ask of it is read again on demand
     # (:attr:`text_apart`)
     source: str = field(default="", repr=False, compare=False)
+    # a rendered template's: the written line of each line of ``source`` (0: none), which
+    # every line above names already (mailcheck.templating.written); None: its lines are
+    # the written ones (a source as written, or one rendered to the same lines)
+    written_lines: tuple[int, ...] | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def text_apart(self) -> TextApart:
@@ -211,7 +215,14 @@ class Document:
         from ``source`` when asked (few documents need it: BRF001's dummy text)."""
         from mailcheck.htmlparse import text_apart  # (it builds Documents)
 
-        return text_apart(self.source)
+        return self._written(text_apart(self.source))
+
+    def _written(self, apart: TextApart) -> TextApart:
+        if self.written_lines is None:
+            return apart
+        from mailcheck.templating.written import apart_remapped
+
+        return apart_remapped(apart, self.written_lines)
 
     def text_apart_after(self, preheader: str | None) -> TextApart:
         """:attr:`text_apart` of the body as sent after ``preheader``, the one campaign.toml
@@ -221,7 +232,7 @@ class Document:
             return self.text_apart
         from mailcheck.htmlparse import text_apart
 
-        return text_apart(self.source, before=preheader)
+        return self._written(text_apart(self.source, before=preheader))
 
     @property
     def hidden_text(self) -> str:

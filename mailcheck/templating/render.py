@@ -18,7 +18,7 @@ from mailcheck.config import Config, LimitsConfig
 from mailcheck.htmlparse import parse_html, suppressions_in
 from mailcheck.i18n import t
 from mailcheck.model import Breakage, Campaign, Document, Link, Rendered, Variable
-from mailcheck.templating import budget, partials
+from mailcheck.templating import budget, partials, written
 from mailcheck.templating.breakage import broken_text, shape, visible_text
 from mailcheck.templating.catalogue import load_catalogue
 from mailcheck.templating.core import (
@@ -479,6 +479,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         is_system,
         empty_is_nil=platform in _DJANGO_PLATFORMS,
         links=links,
+        dialect=dialect.name,
     )
     longest = _longest(campaign)
     try:
@@ -863,8 +864,19 @@ class _Renderer:
         *,
         empty_is_nil: bool = False,
         links: frozenset[str] = frozenset(),
+        dialect: str = "",
     ) -> None:
         self.campaign = campaign
+        self.dialect = dialect
+        html_part = next((p for p in parts if p.where == "html"), None)
+        # the HTML's template as parsed (its comments blanked), and its copy with each written
+        # line's markers, parsed the first time a render's lines are not the written ones
+        self.html_source = without_comments(html_part.source) if html_part else None
+        self._marked: Parsed | None = None
+        self._marked_tried = False
+        # the values the last HTML rendered with (Mailchimp's subject and preview text among
+        # them), for the marked render of the same HTML
+        self._html_values: tuple[str, Mapping[str, object]] | None = None
         self.parts = parts
         self.parse = parse
         self.is_system = is_system
@@ -910,6 +922,8 @@ class _Renderer:
                 out[part.where] = part.parsed.render(values)
             except MistakeFailure as exc:
                 mistaken, out[part.where] = mistaken or exc, ""
+            if part.where == "html":
+                self._html_values = (out["html"], dict(values))
             if part.where == "preheader" and self.campaign.dialect == "mailchimp":
                 values["MC_PREVIEW_TEXT"] = out["preheader"]
         if mistaken is not None:
@@ -920,10 +934,47 @@ class _Renderer:
         if html not in self.documents:
             doc = _safe_parse(html)
             if doc is not None:
+                doc = self.written(doc, html, values)
                 attach_raw(doc, self.campaign.static, lambda raw: self.render_url(raw, values))
                 doc.links.extend(_written_as_is(doc, self.campaign.static))
             self.documents[html] = doc
         return self.documents[html]
+
+    def written(self, doc: Document, html: str, values: Mapping[str, object]) -> Document:
+        """``doc`` (the parse of ``html``, rendered with ``values``) with the written line of
+        each of its lines (:mod:`.written`), 0 where none is known."""
+        source = self.html_source
+        if source is None or doc.written_lines is not None:
+            return doc
+        same_count = html.count("\n") == source.count("\n")
+        if same_count and not written.structural(source, self.dialect):
+            return doc  # each line rendered is its written line
+        lines: list[int] | None = None
+        marked = self._marked_parse()
+        if marked is not None:
+            last = self._html_values
+            given = last[1] if last is not None and last[0] == html else values
+            try:
+                lines = written.written_lines(marked.render(given), html)
+            except Exception:  # (over budget, or a bug): the lines are not known, no more
+                lines = None
+        if lines is None:
+            if marked is None and same_count and self.dialect not in written.MARKED_DIALECTS:
+                return doc  # a language not read here: its lines as parsed (as they were)
+            lines = written.before_tags(source, html, self.dialect)
+        return written.remapped(doc, lines)
+
+    def _marked_parse(self) -> Parsed | None:
+        """The HTML's template with its written lines marked, parsed (None when it cannot be)."""
+        if not self._marked_tried:
+            self._marked_tried = True
+            marked = written.mark(self.html_source or "", self.dialect)
+            if marked is not None:
+                try:
+                    self._marked = self.parse(marked, self.is_system)
+                except Exception:  # a marker where the engine reads more than text
+                    self._marked = None
+        return self._marked
 
     def render_url(self, raw: str, values: Mapping[str, object]) -> str | None:
         """One unrendered URL rendered with ``values`` (None when it is not a template)."""

@@ -1,0 +1,260 @@
+"""The written line of each line of a rendered HTML: where a finding's element is in the template.
+
+A template's HTML is parsed once rendered, so the parse's lines are the rendered text's: after a
+loop that repeats lines, an include, or a block that renders nothing, every later element would
+be named at a line of a text nobody wrote. The renderer renders the HTML once more from a copy of
+its template with markers in its text (:func:`mark`): before the first and after the last token
+of each written line, a pair of Unicode noncharacters (U+FDD0, U+FDD1: never text of a message,
+set aside for such internal use) around "o" (open) or "c" (close) and the line's number. The
+engines print text as written, markers too, in the order they print it: a rendered line whose
+markers are all one written line's, and whose other text stands between that line's "open" and
+"close" (what its tags print: a value of several lines, a partial), is that written line's
+(:func:`written_lines`), however often a loop printed it. A rendered line with text of several
+written lines (whitespace control joins them), or text printed outside any line's markers, has
+no written line: 0, no place named rather than a wrong one.
+
+Markers go only where they change nothing but themselves: never inside a tag, nor beside a tag
+that trims the white space around it (``{%-``, ``{{~``), a Handlebars block, partial or comment
+tag (alone on its line, the line goes with it) or a Mailchimp block. Jinja here and Liquid trim
+no line of their own. Beside text, a marker stops a neighbour's trimming exactly where the text's
+own first character did: the rendered text without its markers is the render (checked by length
+and line count; a render that differs has no written lines).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from mailcheck.model import Document, HiddenHow, HiddenPreview, TextApart
+
+# the dialects whose tags are read here: their engines print the text between tags as it is
+MARKED_DIALECTS = frozenset({"jinja", "liquid", "handlebars", "mailchimp"})
+
+_MARK_START, _MARK_END = "\ufdd0", "\ufdd1"
+_NONCHARACTERS = re.compile("[\ufdd0-\ufdef]")
+_MARKER = re.compile("\ufdd0([oc])(\\d+)\ufdd1")
+
+# Each dialect's tags as its engine reads them (comments too), and which of them print a value
+# and leave the white space around them alone: a marker may stand beside those
+_TAGS = {
+    "jinja": re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S),
+    "liquid": re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S),
+    "handlebars": re.compile(r"\{\{!--.*?--\}\}|\{\{\{.*?\}\}\}|\{\{.*?\}\}", re.S),
+    "mailchimp": re.compile(r"\*\|.*?\|\*", re.S),
+}
+_PLAIN = {
+    # (Jinja here trims no block's line: no trim_blocks, no lstrip_blocks; nor does Liquid)
+    "jinja": re.compile(r"\{([{%#])(?!-).*(?<!-)[}%#]\}", re.S),
+    "liquid": re.compile(r"\{([{%])(?!-).*(?<!-)[}%]\}", re.S),
+    "handlebars": re.compile(r"\{\{\{?(?![~#/^>!&]|\s*else\b).*(?<!~)\}?\}\}", re.S),
+    "mailchimp": re.compile(r"\*\|(?!(?:IF|ELSE|ELSEIF|END|IFNOT|INTERESTED)\b).*\|\*", re.S),
+}
+# Tags that may print another number of lines than they take, or none: blocks, includes, tags
+# written over several lines. Without one (and with as many lines rendered as written), every
+# rendered line is its written line.
+_STRUCTURAL = {
+    "jinja": re.compile(r"\{%|\{\{[^}]*\n"),
+    "liquid": re.compile(r"\{%|\{\{[^}]*\n"),
+    "handlebars": re.compile(r"\{\{\{?[~\s]*[#/^>]|\{\{~?\s*else\b|\{\{[^}]*\n"),
+    "mailchimp": re.compile(r"\*\|(?:IF|ELSE|ELSEIF|END|IFNOT|INTERESTED)\b", re.I),
+}
+
+
+def structural(source: str, dialect: str) -> bool:
+    """Whether ``source`` may render to lines other than its own (see :data:`_STRUCTURAL`);
+    True for a dialect not read here."""
+    pattern = _STRUCTURAL.get(dialect)
+    return pattern is None or pattern.search(source) is not None
+
+
+def mark(source: str, dialect: str) -> str | None:
+    """``source`` with each written line's text between its markers; None when the dialect is
+    not read here, the source has no tag, or already holds a noncharacter."""
+    tags_of = _TAGS.get(dialect)
+    if tags_of is None or _NONCHARACTERS.search(source):
+        return None
+    plain = _PLAIN[dialect]
+    tags = [
+        (m.start(), m.end(), plain.fullmatch(m.group()) is not None)
+        for m in tags_of.finditer(source)
+    ]
+    if not tags:
+        return None
+    out: list[str] = []
+    at = 0  # what of the source is copied to ``out``
+    t = 0  # the first tag that does not end before the line
+    line = 1
+    start = 0
+    length = len(source)
+    while start <= length:
+        end = source.find("\n", start)
+        if end < 0:
+            end = length
+        first = start
+        while first < end and source[first] in " \t\r\f\v":
+            first += 1
+        last = end
+        while last > first and source[last - 1] in " \t\r\f\v":
+            last -= 1
+        if first < last:
+            while t < len(tags) and tags[t][1] <= first:
+                t += 1
+            opens = _fits(tags, t, first, at_start=True)
+            u = t
+            while u < len(tags) and tags[u][1] < last:
+                u += 1
+            closes = _fits(tags, u, last, at_start=False)
+            if opens:
+                out.append(source[at:first])
+                out.append(f"{_MARK_START}o{line}{_MARK_END}")
+                at = first
+            if closes:
+                out.append(source[at:last])
+                out.append(f"{_MARK_START}c{line}{_MARK_END}")
+                at = last
+        line += 1
+        start = end + 1
+    out.append(source[at:])
+    return "".join(out)
+
+
+def _fits(tags: list[tuple[int, int, bool]], t: int, at: int, *, at_start: bool) -> bool:
+    """Whether a marker may stand at ``at``: before a line's first character (``at_start``)
+    or after its last one. ``tags[t]`` is the first tag that does not end before ``at``
+    (after: that does not end before ``at``'s character ends)."""
+    if t >= len(tags):
+        return True
+    begin, end, plain = tags[t]
+    if at_start:
+        if at < begin:
+            return True  # text
+        return at == begin and plain  # a plain value's tag opens the line
+    if at <= begin:
+        return True  # the line's last character is text before the tag
+    return at == end and plain  # a plain value's tag closes the line
+
+
+def written_lines(marked: str, rendered: str) -> list[int] | None:
+    """For each line of ``rendered`` (index 0: its first line), the written line it shows, 0
+    when it has none (see the module's notes); None when ``marked`` (the render of the marked
+    template with the same values) is not ``rendered`` with markers."""
+    found = list(_MARKER.finditer(marked))
+    if len(marked) - sum(m.end() - m.start() for m in found) != len(rendered):
+        return None
+    count = rendered.count("\n") + 1
+    if marked.count("\n") + 1 != count:
+        return None
+    # each rendered line's markers: (kind, line), in order, and what text stands outside them
+    out = [0] * count
+    previous: tuple[str, int] | None = None  # the last marker before the current line
+    index = 0
+    line_start = 0
+    n = 0  # the rendered line (0-based) being read
+    lines = marked.split("\n")
+    for n, text in enumerate(lines):
+        own: list[tuple[str, int, int, int]] = []
+        end = line_start + len(text)
+        while index < len(found) and found[index].start() < end:
+            m = found[index]
+            own.append((m.group(1), int(m.group(2)), m.start() - line_start, m.end() - line_start))
+            index += 1
+        following = (
+            (found[index].group(1), int(found[index].group(2))) if index < len(found) else None
+        )
+        out[n] = _line_of(text, own, previous, following)
+        if own:
+            previous = (own[-1][0], own[-1][1])
+        line_start = end + 1
+    return out
+
+
+def _line_of(
+    text: str,
+    own: list[tuple[str, int, int, int]],
+    previous: tuple[str, int] | None,
+    following: tuple[str, int] | None,
+) -> int:
+    if not own:
+        # text only a tag printed: written line L's if it stands between L's markers
+        if previous is not None and previous[0] == "o" and following == ("c", previous[1]):
+            return previous[1]
+        return 0
+    written = {line for _, line, _, _ in own}
+    if len(written) != 1:
+        return 0  # several written lines' text on one rendered line
+    line = own[0][1]
+    before = text[: own[0][2]]
+    if before.strip() and previous != ("o", line):
+        return 0  # something printed before the line's text, from elsewhere
+    after = text[own[-1][3] :]
+    if after.strip() and following != ("c", line):
+        return 0
+    return line
+
+
+def before_tags(source: str, rendered: str, dialect: str) -> list[int]:
+    """The written lines of ``rendered`` known without markers: those before the template's
+    first tag (or the first text the dialect may read as one), which render as they are."""
+    count = rendered.count("\n") + 1
+    tags = _TAGS.get(dialect)
+    first = tags.search(source) if tags is not None else _ANY_TAG.search(source)
+    known = source.count("\n", 0, first.start()) if first is not None else count
+    return [n if n <= known else 0 for n in range(1, count + 1)]
+
+
+# what may open a tag of any dialect (mailcheck's or a plugin's): a brace, a bracket, a sign
+_ANY_TAG = re.compile(r"[{}\[\]%#$@|]|<\?|<%")
+
+
+def remapped(document: Document, lines: list[int]) -> Document:
+    """``document`` (a parse of a rendered HTML) with every line it names the written one
+    (``lines``: :func:`written_lines`)."""
+    at = _at(lines)
+    links = [replace(link, line=at(link.line)) if link.line else link for link in document.links]
+    return replace(
+        document,
+        links=links,
+        srcset=[replace(link, line=at(link.line)) for link in document.srcset],
+        stylesheet=[replace(link, line=at(link.line)) for link in document.stylesheet],
+        images=[replace(image, line=at(image.line)) for image in document.images],
+        stripped=[replace(s, line=at(s.line)) for s in document.stripped],
+        suppressions=[
+            replace(s, line=at(s.line), first=at(s.first), last=at(s.last))
+            for s in document.suppressions
+        ],
+        late_preheader=(
+            (document.late_preheader[0], at(document.late_preheader[1]), document.late_preheader[2])
+            if document.late_preheader is not None
+            else None
+        ),
+        unclosed_comment=(
+            replace(document.unclosed_comment, line=at(document.unclosed_comment.line))
+            if document.unclosed_comment is not None
+            else None
+        ),
+        written_lines=tuple(lines),
+    )
+
+
+def _at(lines: list[int]) -> Callable[[int], int]:
+    def at(line: int) -> int:
+        return lines[line - 1] if 0 < line <= len(lines) else 0
+
+    return at
+
+
+def apart_remapped(apart: TextApart, lines: tuple[int, ...]) -> TextApart:
+    """:class:`TextApart` of a rendered document with its written lines."""
+    at = _at(list(lines))
+
+    def how(h: HiddenHow) -> HiddenHow:
+        return replace(h, line=at(h.line))
+
+    return replace(
+        apart,
+        hidden_how=tuple(how(h) for h in apart.hidden_how),
+        previewed=tuple(HiddenPreview(how(p.how), p.after) for p in apart.previewed),
+        # (hidden_headings are read of the source as written alone: checks/brief.py)
+    )

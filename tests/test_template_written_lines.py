@@ -1,0 +1,212 @@
+"""A finding of a templated campaign names the line of the template as written, not of the text
+it renders to: an element after a loop (or an include, or a block that rendered nothing) at its
+own line, an element inside a loop at the loop body's line, once however often the loop
+repeats it; what a tag prints (a value of several lines, a partial) at that tag's line. Where
+no written line is known (lines joined by whitespace control, a Handlebars partial alone on its
+line), the place names none rather than a wrong one. A suppression comment
+written before an element hides its finding in the loop and after it."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from mailcheck.model import Severity
+from mailcheck.templating import written
+from mailcheck.templating.catalogue import load_catalogue
+from tests.helpers import check, only, write_campaign
+
+ITEMS = [{"name": "Чайник", "id": 1}, {"name": "Плед", "id": 2}, {"name": "Лампа", "id": 3}]
+SAMPLES = json.dumps([{"first_name": "Анна", "items": ITEMS}], ensure_ascii=False)
+# (dialect, the loop's opening tag, the item's name and id as the body writes them, its end)
+LOOPS = [
+    ("jinja", "{% for item in items %}", "{{ item.name }}", "{{ item.id }}", "{% endfor %}"),
+    ("liquid", "{% for item in items %}", "{{ item.name }}", "{{ item.id }}", "{% endfor %}"),
+    ("handlebars", "{{#each items}}", "{{name}}", "{{id}}", "{{/each}}"),
+]
+
+
+def loop_html(opening: str, name: str, ident: str, closing: str, *, before_img: str = "") -> str:
+    """A 12-line layout: the loop's body at lines 5-6 (a plain http:// link at 6), the image
+    without alt at line 9 (line 8 holds ``before_img``, when given), after the loop."""
+    return (
+        '<html lang="ru"><head><title>Sale</title></head>\n'  # 1
+        "<body>\n"  # 2
+        '<div style="display:none">Только на этой неделе: скидки на всё</div>\n'  # 3
+        f"{opening}\n"  # 4
+        f"<p>{name}</p>\n"  # 5
+        f'<a href="http://shop.test/p/{ident}?utm_source=e&utm_medium=e&utm_campaign=c">'
+        "Купить</a>\n"  # 6
+        f"{closing}\n"  # 7
+        f"{before_img}\n"  # 8
+        '<img src="https://cdn.shop.test/sale.png">\n'  # 9
+        '<a href="https://shop.test/unsubscribe">Отписаться</a>\n'  # 10
+        "</body>\n"  # 11
+        "</html>\n"  # 12
+    )
+
+
+def loop_campaign(root: Path, dialect: str, html: str) -> Path:
+    return write_campaign(
+        root,
+        "c",
+        html=html,
+        template=dialect,
+        samples="samples.json",
+        files={"samples.json": SAMPLES},
+    )
+
+
+@pytest.mark.parametrize(("dialect", "opening", "name", "ident", "closing"), LOOPS)
+def test_after_a_loop_the_element_is_at_its_written_line(
+    tmp_path: Path, dialect: str, opening: str, name: str, ident: str, closing: str
+) -> None:
+    result = check(loop_campaign(tmp_path, dialect, loop_html(opening, name, ident, closing)))
+    images = only(result, "IMG001")
+    assert [(f.severity, f.places) for f in images] == [(Severity.WARNING, ("email.html:9",))]
+    # the link the loop repeats three times: one finding, at the body's line, once
+    plain = only(result, "LNK004")
+    assert [(f.severity, f.places) for f in plain] == [(Severity.WARNING, ("email.html:6",))]
+    assert plain[0].message == "3 plain http:// URLs (shop.test)"  # (the three rendered links)
+
+
+@pytest.mark.parametrize(("dialect", "opening", "name", "ident", "closing"), LOOPS)
+def test_a_comment_hides_the_finding_of_the_element_written_after_it(
+    tmp_path: Path, dialect: str, opening: str, name: str, ident: str, closing: str
+) -> None:
+    html = loop_html(opening, name, ident, closing, before_img="<!-- mailcheck: ignore IMG001 -->")
+    result = check(loop_campaign(tmp_path, dialect, html))
+    assert only(result, "IMG001") == []
+    assert [f.code for _, hidden in result.suppressed for f in hidden] == ["IMG001"]
+    assert len(only(result, "LNK004")) == 1
+
+
+def test_a_comment_in_the_loop_body_hides_the_looped_link(tmp_path: Path) -> None:
+    html = loop_html(
+        "{% for item in items %}<!-- mailcheck: ignore LNK004 -->",
+        "{{ item.name }}",
+        "{{ item.id }}",
+        "{% endfor %}",
+    )
+    # (the comment at line 4 stands before the <p> of line 5: it covers that element; the link
+    # is on the next line, another element)
+    html = html.replace("<p>{{ item.name }}</p>\n", "")
+    html = html.replace("{% endfor %}\n", "{% endfor %}\n<p></p>\n")  # (twelve lines still)
+    result = check(loop_campaign(tmp_path, "jinja", html))
+    assert only(result, "LNK004") == []
+    assert [f.code for _, hidden in result.suppressed for f in hidden] == ["LNK004"]
+    assert [f.places for f in only(result, "IMG001")] == [("email.html:9",)]
+
+
+def test_a_block_that_renders_nothing_moves_no_later_line(tmp_path: Path) -> None:
+    html = loop_html("{% if vip %}", "{{ first_name }}", "1", "{% endif %}")
+    result = check(loop_campaign(tmp_path, "jinja", html))
+    assert [(f.severity, f.places) for f in only(result, "IMG001")] == [
+        (Severity.WARNING, ("email.html:9",))
+    ]
+
+
+def test_an_element_a_value_of_several_lines_prints_is_at_its_tag(tmp_path: Path) -> None:
+    html = loop_html("", "{{ first_name }}", "1", "").replace(
+        '<img src="https://cdn.shop.test/sale.png">', "{{ banner }}"
+    )
+    samples = json.dumps(
+        [{"first_name": "Анна", "banner": '<br>\n<br>\n<img src="https://cdn.shop.test/b.png">'}]
+    )
+    d = write_campaign(
+        tmp_path, "c", html=html, template="jinja", samples="s.json", files={"s.json": samples}
+    )
+    result = check(d)
+    # the rendered text has two lines more after it; the image stands where {{ banner }} is
+    assert [(f.severity, f.places) for f in only(result, "IMG001")] == [
+        (Severity.WARNING, ("email.html:9",))
+    ]
+
+
+def test_an_element_of_a_partial_is_at_the_tag_that_pulls_it_in(tmp_path: Path) -> None:
+    html = loop_html("", "{{ first_name }}", "1", "").replace(
+        '<img src="https://cdn.shop.test/sale.png">', '{% include "partials/banner.html" %}'
+    )
+    d = loop_campaign(tmp_path, "jinja", html)
+    (d / "partials").mkdir()
+    (d / "partials" / "banner.html").write_text(
+        '<p>Акция</p>\n<p>Ещё</p>\n<img src="https://cdn.shop.test/b.png">\n', "utf-8"
+    )
+    result = check(d)
+    # the partial's text is what the tag at line 9 prints (it was email.html:11, a line of the
+    # rendered text)
+    assert [(f.severity, f.places) for f in only(result, "IMG001")] == [
+        (Severity.WARNING, ("email.html:9",))
+    ]
+
+
+def test_a_partial_the_tag_pulls_in_alone_with_its_line_names_no_line(tmp_path: Path) -> None:
+    html = loop_html("", "{{first_name}}", "1", "").replace(
+        '<img src="https://cdn.shop.test/sale.png">', "{{> banner}}"
+    )
+    d = loop_campaign(tmp_path, "handlebars", html)
+    (d / "partials").mkdir()
+    (d / "partials" / "banner.hbs").write_text(
+        '<p>Акция</p>\n<p>Ещё</p>\n<img src="https://cdn.shop.test/b.png">\n', "utf-8"
+    )
+    result = check(d)
+    # a Handlebars partial alone on its line takes the line with it: no marker stands beside
+    # it, and what it prints has no written line of email.html (it was email.html:11)
+    assert [(f.severity, f.places) for f in only(result, "IMG001")] == [
+        (Severity.WARNING, ("email.html",))
+    ]
+
+
+def test_lines_whitespace_control_joins_name_no_line(tmp_path: Path) -> None:
+    html = loop_html(
+        "{%- for item in items -%}", "{{ item.name }}", "{{ item.id }}", "{%- endfor -%}"
+    )
+    result = check(loop_campaign(tmp_path, "liquid", html))
+    # the loop's lines and the image's are one rendered line: whose it is, is not known
+    assert [(f.severity, f.places) for f in only(result, "IMG001")] == [
+        (Severity.WARNING, ("email.html",))
+    ]
+    assert [f.places for f in only(result, "LNK004")] == [("email.html",)]
+
+
+# Templates whose marked copy must render to the same text, markers aside: white space control
+# on either side, Handlebars blocks alone on their lines (removed with their line), comments,
+# raw blocks, tags over several lines.
+SAME = [
+    ("jinja", "<p>a</p>\n{% for i in items -%}\n  <li>{{ i }}</li>\n{%- endfor %}\n<img>\n"),
+    ("jinja", "<p>{{- x }}</p>\n  {{ x -}}\n  <b>\n{# c\n<i> #}\n{% raw %}<u>{{ y }}{% endraw %}"),
+    ("jinja", "<p>{{ x\n }}</p>\n{% if x %}\n<p>A</p>\n{% else %}\n<p>B</p>\n{% endif %}\n"),
+    ("liquid", "<p>a</p>\n{%- for i in items -%}\n  <li>{{ i }}</li>\n{%- endfor -%}\n<img>\n"),
+    ("liquid", "{% comment %}\n<p>\n{% endcomment %}\n{% raw %}\n<i>{{ a }}</i>\n{% endraw %}"),
+    ("handlebars", "<p>a</p>\n  {{#each items}}\n  <li>{{this}}</li>\n  {{/each}}\n<img>\n"),
+    ("handlebars", "{{!-- c\n<p> --}}\n  {{~#if x~}}\n <b>{{{x}}}</b>\n  {{~/if}}\n<i>{{x}}</i>"),
+    ("mailchimp", "*|IF:FNAME|*\n<p>*|FNAME|*</p>\n*|ELSE:|*\n<p>x</p>\n*|END:IF|*\n<br>"),
+]
+
+
+@pytest.mark.parametrize(("dialect", "source"), SAME)
+def test_the_marked_template_renders_the_same_text(dialect: str, source: str) -> None:
+    found = load_catalogue().get(dialect)
+    assert found is not None
+    parse = found.load_parser()
+    values = {"items": ["a", "b", "c"], "x": "X", "y": "Y", "a": "A", "FNAME": "Анна"}
+    rendered = parse(source, lambda name: False).render(values)
+    marked = written.mark(source, dialect)
+    assert marked is not None
+    marked_render = parse(marked, lambda name: False).render(values)
+    assert re.sub("\ufdd0[oc][0-9]+\ufdd1", "", marked_render) == rendered
+    lines = written.written_lines(marked_render, rendered)
+    assert lines is not None and len(lines) == rendered.count("\n") + 1
+    # a line that shows an element shows a line of the source that writes one, or none
+    source_lines = source.split("\n")
+    for shown, line in zip(rendered.split("\n"), lines, strict=True):
+        if line:
+            assert "<" in source_lines[line - 1] or "<" not in shown, (shown, line)
+
+
+def test_a_source_with_a_noncharacter_is_not_marked() -> None:
+    assert written.mark("<p>\ufdd5{{ x }}</p>", "jinja") is None
+    assert written.mark("<p>{{ x }}</p>", "velocity") is None  # (a dialect not read here)
