@@ -154,6 +154,54 @@ def _shared_parser(dialect: Dialect, is_system: SystemNames) -> Callable[[str, I
     return shared_parse
 
 
+def _marked_parse(
+    parse: Callable[[str, IsSystem], Parsed], source: str, is_system: IsSystem, dialect: str
+) -> _Marked | None:
+    """The HTML's template parsed from its copy with each written line's markers
+    (:mod:`.written`): each render is the template's, markers removed, and the last one's
+    markers say where its lines are written. None when it cannot have them (a dialect not
+    read there, no tag): the template is parsed as written."""
+    marked = written.mark(source, dialect)
+    if marked is None:
+        return None
+    try:
+        return _Marked(parse(marked, is_system))
+    except Exception:  # (refused: its error is said of the template as written, parsed again)
+        return None
+
+
+class _Marked:
+    """A part parsed from its copy with markers (:func:`_marked_parse`): it renders what the
+    template as written renders, and keeps the last render with its markers."""
+
+    def __init__(self, parsed: Parsed) -> None:
+        self._parsed = parsed
+        self.uses = parsed.uses
+        self._last: tuple[str, str] | None = None  # (render, the same with its markers)
+
+    def __getattr__(self, name: str) -> object:  # partials, unread, mistakes, literal …
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return getattr(self._parsed, name)
+
+    def render(self, values: Mapping[str, object]) -> str:
+        out = self._parsed.render(values)
+        clean = written.unmarked(out)
+        self._last = (clean, out)
+        return clean
+
+    def marked(self, html: str, values: Mapping[str, object]) -> str | None:
+        """``html`` (a render of this part) with its markers: the last render's, else a
+        render with ``values`` that renders it (None when none does)."""
+        if self._last is not None and self._last[0] == html:
+            return self._last[1]
+        try:
+            self.render(values)
+        except Exception:  # (a render that failed before: its lines are not known)
+            return None
+        return self._last[1] if self._last is not None and self._last[0] == html else None
+
+
 @dataclass
 class _Part:
     where: str  # subject, preheader, html, text, header:<Name>
@@ -377,7 +425,9 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
             # tags inside HTML comments are never shown: not variables (Outlook's
             # conditional comments are content and stay)
             shown = without_comments(source) if where == "html" else source
-            parsed = parse(shown, is_system)
+            parsed = (
+                _marked_parse(parse, shown, is_system, dialect.name) if where == "html" else None
+            ) or parse(shown, is_system)
             if shown != source:
                 # but the ESP parses the whole file, comments too: a tag it cannot read
                 # there stops the send all the same (PER004)
@@ -869,14 +919,9 @@ class _Renderer:
         self.campaign = campaign
         self.dialect = dialect
         html_part = next((p for p in parts if p.where == "html"), None)
-        # the HTML's template as parsed (its comments blanked), and its copy with each written
-        # line's markers, parsed the first time a render's lines are not the written ones
+        # the HTML's template as parsed (its comments blanked) and its parse
         self.html_source = without_comments(html_part.source) if html_part else None
-        self._marked: Parsed | None = None
-        self._marked_tried = False
-        # the values the last HTML rendered with (Mailchimp's subject and preview text among
-        # them), for the marked render of the same HTML
-        self._html_values: tuple[str, Mapping[str, object]] | None = None
+        self.html_parsed = html_part.parsed if html_part else None
         self.parts = parts
         self.parse = parse
         self.is_system = is_system
@@ -922,8 +967,6 @@ class _Renderer:
                 out[part.where] = part.parsed.render(values)
             except MistakeFailure as exc:
                 mistaken, out[part.where] = mistaken or exc, ""
-            if part.where == "html":
-                self._html_values = (out["html"], dict(values))
             if part.where == "preheader" and self.campaign.dialect == "mailchimp":
                 values["MC_PREVIEW_TEXT"] = out["preheader"]
         if mistaken is not None:
@@ -950,31 +993,15 @@ class _Renderer:
         if same_count and not written.structural(source, self.dialect):
             return doc  # each line rendered is its written line
         lines: list[int] | None = None
-        marked = self._marked_parse()
-        if marked is not None:
-            last = self._html_values
-            given = last[1] if last is not None and last[0] == html else values
-            try:
-                lines = written.written_lines(marked.render(given), html)
-            except Exception:  # (over budget, or a bug): the lines are not known, no more
-                lines = None
+        parsed = self.html_parsed
+        if isinstance(parsed, _Marked):
+            marked = parsed.marked(html, values)
+            lines = written.written_lines(marked, html) if marked is not None else None
+        elif same_count and self.dialect not in written.MARKED_DIALECTS:
+            return doc  # a language not read here: its lines as parsed (as they were)
         if lines is None:
-            if marked is None and same_count and self.dialect not in written.MARKED_DIALECTS:
-                return doc  # a language not read here: its lines as parsed (as they were)
             lines = written.before_tags(source, html, self.dialect)
         return written.remapped(doc, lines)
-
-    def _marked_parse(self) -> Parsed | None:
-        """The HTML's template with its written lines marked, parsed (None when it cannot be)."""
-        if not self._marked_tried:
-            self._marked_tried = True
-            marked = written.mark(self.html_source or "", self.dialect)
-            if marked is not None:
-                try:
-                    self._marked = self.parse(marked, self.is_system)
-                except Exception:  # a marker where the engine reads more than text
-                    self._marked = None
-        return self._marked
 
     def render_url(self, raw: str, values: Mapping[str, object]) -> str | None:
         """One unrendered URL rendered with ``values`` (None when it is not a template)."""

@@ -35,6 +35,8 @@ MARKED_DIALECTS = frozenset({"jinja", "liquid", "handlebars", "mailchimp"})
 _MARK_START, _MARK_END = "\ufdd0", "\ufdd1"
 _NONCHARACTERS = re.compile("[\ufdd0-\ufdef]")
 _MARKER = re.compile("\ufdd0([oc])(\\d+)\ufdd1")
+# a line: its text from the first character to the last that is not white space (group 1)
+_LINE = re.compile(r"[ \t\r\f\v]*((?:[^\n]*[^\n \t\r\f\v])?)[ \t\r\f\v]*(?:\n|\Z)")
 
 # Each dialect's tags as its engine reads them (comments too), and which of them print a value
 # and leave the white space around them alone: a marker may stand beside those
@@ -62,6 +64,11 @@ _STRUCTURAL = {
 }
 
 
+def unmarked(rendered: str) -> str:
+    """A render of a marked template without its markers: the template's own render."""
+    return _MARKER.sub("", rendered) if _MARK_START in rendered else rendered
+
+
 def structural(source: str, dialect: str) -> bool:
     """Whether ``source`` may render to lines other than its own (see :data:`_STRUCTURAL`);
     True for a dialect not read here."""
@@ -84,38 +91,25 @@ def mark(source: str, dialect: str) -> str | None:
         return None
     out: list[str] = []
     at = 0  # what of the source is copied to ``out``
-    t = 0  # the first tag that does not end before the line
-    line = 1
-    start = 0
-    length = len(source)
-    while start <= length:
-        end = source.find("\n", start)
-        if end < 0:
-            end = length
-        first = start
-        while first < end and source[first] in " \t\r\f\v":
-            first += 1
-        last = end
-        while last > first and source[last - 1] in " \t\r\f\v":
-            last -= 1
-        if first < last:
-            while t < len(tags) and tags[t][1] <= first:
-                t += 1
-            opens = _fits(tags, t, first, at_start=True)
-            u = t
-            while u < len(tags) and tags[u][1] < last:
-                u += 1
-            closes = _fits(tags, u, last, at_start=False)
-            if opens:
-                out.append(source[at:first])
-                out.append(f"{_MARK_START}o{line}{_MARK_END}")
-                at = first
-            if closes:
-                out.append(source[at:last])
-                out.append(f"{_MARK_START}c{line}{_MARK_END}")
-                at = last
-        line += 1
-        start = end + 1
+    t = 0  # the first tag that does not end before the line's first character
+    count = len(tags)
+    for line, found in enumerate(_LINE.finditer(source), start=1):
+        first, last = found.span(1)
+        if first == last:
+            continue  # a blank line
+        while t < count and tags[t][1] <= first:
+            t += 1
+        u = t
+        while u < count and tags[u][1] < last:
+            u += 1
+        if _fits(tags, t, first, at_start=True):
+            out.append(source[at:first])
+            out.append(f"{_MARK_START}o{line}{_MARK_END}")
+            at = first
+        if _fits(tags, u, last, at_start=False):
+            out.append(source[at:last])
+            out.append(f"{_MARK_START}c{line}{_MARK_END}")
+            at = last
     out.append(source[at:])
     return "".join(out)
 
