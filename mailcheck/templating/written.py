@@ -134,33 +134,39 @@ def written_lines(marked: str, rendered: str) -> list[int] | None:
     """For each line of ``rendered`` (index 0: its first line), the written line it shows, 0
     when it has none (see the module's notes); None when ``marked`` (the render of the marked
     template with the same values) is not ``rendered`` with markers."""
-    found = list(_MARKER.finditer(marked))
-    if len(marked) - sum(m.end() - m.start() for m in found) != len(rendered):
+    found = [(m.start(), m.end(), m.group(1), int(m.group(2))) for m in _MARKER.finditer(marked)]
+    if len(marked) - sum(end - start for start, end, _, _ in found) != len(rendered):
         return None
     count = rendered.count("\n") + 1
     if marked.count("\n") + 1 != count:
         return None
-    # each rendered line's markers: (kind, line), in order, and what text stands outside them
     out = [0] * count
-    previous: tuple[str, int] | None = None  # the last marker before the current line
-    index = 0
-    line_start = 0
-    n = 0  # the rendered line (0-based) being read
-    lines = marked.split("\n")
-    for n, text in enumerate(lines):
-        own: list[tuple[str, int, int, int]] = []
-        end = line_start + len(text)
-        while index < len(found) and found[index].start() < end:
-            m = found[index]
-            own.append((m.group(1), int(m.group(2)), m.start() - line_start, m.end() - line_start))
-            index += 1
-        following = (
-            (found[index].group(1), int(found[index].group(2))) if index < len(found) else None
-        )
-        out[n] = _line_of(text, own, previous, following)
-        if own:
-            previous = (own[-1][0], own[-1][1])
-        line_start = end + 1
+    # the markers by rendered line, read marker by marker: a line without any is decided by
+    # the markers around it alone
+    groups: list[tuple[int, int, int]] = []  # (rendered line, first marker, last marker)
+    row, at = 0, 0
+    for i, (start, _, _, _) in enumerate(found):
+        row += marked.count("\n", at, start)
+        at = start
+        if groups and groups[-1][0] == row:
+            groups[-1] = (row, groups[-1][1], i)
+        else:
+            groups.append((row, i, i))
+    for g, (row, first, last) in enumerate(groups):
+        previous = found[groups[g - 1][2]] if g else None
+        following = found[groups[g + 1][1]] if g + 1 < len(groups) else None
+        before = (previous[2], previous[3]) if previous is not None else None
+        after = (following[2], following[3]) if following is not None else None
+        begin = marked.rfind("\n", 0, found[first][0]) + 1
+        end = marked.find("\n", found[last][1])
+        text = marked[begin : end if end >= 0 else len(marked)]
+        own = [(k, n, s - begin, e - begin) for s, e, k, n in found[first : last + 1]]
+        out[row] = _line_of(text, own, before, after)
+        # the lines up to the next marker's: what a tag printed between this line's "open"
+        # and "close"
+        if following is not None and found[last][2] == "o" and after == ("c", found[last][3]):
+            for between in range(row + 1, groups[g + 1][0]):
+                out[between] = found[last][3]
     return out
 
 
