@@ -184,6 +184,22 @@ SAME = [
     ("handlebars", "<p>a</p>\n  {{#each items}}\n  <li>{{this}}</li>\n  {{/each}}\n<img>\n"),
     ("handlebars", "{{!-- c\n<p> --}}\n  {{~#if x~}}\n <b>{{{x}}}</b>\n  {{~/if}}\n<i>{{x}}</i>"),
     ("mailchimp", "*|IF:FNAME|*\n<p>*|FNAME|*</p>\n*|ELSE:|*\n<p>x</p>\n*|END:IF|*\n<br>"),
+    # text kept as a value and tested: a marker inside would make an empty value non-empty
+    (
+        "liquid",
+        "{% capture who %}\n{{ nobody }}\n{% endcapture %}\n"
+        "<p>{% if who == blank %}Hi there{% else %}Hi {{ who }}{% endif %},</p>\n",
+    ),
+    (
+        "liquid",
+        "<p>{% capture who %}{{ nobody }}\n{% endcapture %}{{ who | size }}</p>\n<img>\n",
+    ),
+    (
+        "jinja",
+        "{% set who %}\n{{ nobody }}\n{% endset %}\n"
+        "<p>{% if who | trim %}Hi {{ who }}{% else %}Hi there{% endif %},</p>\n",
+    ),
+    ("jinja", "<p>{% filter wordcount | string %}\n{{ x }}\n{% endfilter %}</p>\n<img>\n"),
 ]
 
 

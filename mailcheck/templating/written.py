@@ -56,6 +56,17 @@ _PLAIN = {
 # Tags that may print another number of lines than they take, or none: blocks, includes, tags
 # written over several lines. Without one (and with as many lines rendered as written), every
 # rendered line is its written line.
+# Blocks whose text the engine keeps as a value instead of printing it (Jinja's block set and
+# filter, Liquid's capture): a marker inside would be part of the value, which the template may
+# then test ("{% if greeting == blank %}"), and the marked render would take another branch
+_CAPTURE_OPEN = {
+    "jinja": re.compile(r"\{%-?\s*(?:set\s+[\w.,\s]+?|filter\b[^%]*?)\s*-?%\}"),
+    "liquid": re.compile(r"\{%-?\s*capture\b[^%]*?-?%\}"),
+}
+_CAPTURE_CLOSE = {
+    "jinja": re.compile(r"\{%-?\s*end(?:set|filter)\s*-?%\}"),
+    "liquid": re.compile(r"\{%-?\s*endcapture\s*-?%\}"),
+}
 _STRUCTURAL = {
     "jinja": re.compile(r"\{%|\{\{[^}]*\n"),
     "liquid": re.compile(r"\{%|\{\{[^}]*\n"),
@@ -89,6 +100,7 @@ def mark(source: str, dialect: str) -> str | None:
     ]
     if not tags:
         return None
+    kept = _kept_as_values(source, dialect)
     out: list[str] = []
     at = 0  # what of the source is copied to ``out``
     t = 0  # the first tag that does not end before the line's first character
@@ -102,6 +114,8 @@ def mark(source: str, dialect: str) -> str | None:
         u = t
         while u < count and tags[u][1] < last:
             u += 1
+        if any(begin <= first <= end or begin <= last <= end for begin, end in kept):
+            continue  # a marker would be part of a value; a line is marked whole or not at all
         if _fits(tags, t, first, at_start=True):
             out.append(source[at:first])
             out.append(f"{_MARK_START}o{line}{_MARK_END}")
@@ -112,6 +126,34 @@ def mark(source: str, dialect: str) -> str | None:
             at = last
     out.append(source[at:])
     return "".join(out)
+
+
+def _kept_as_values(source: str, dialect: str) -> list[tuple[int, int]]:
+    """The spans of ``source`` inside blocks whose text becomes a value (see
+    :data:`_CAPTURE_OPEN`): from the end of the opening tag to the start of the closing one,
+    the outermost of nested ones; a block never closed reaches the end of the source."""
+    opening = _CAPTURE_OPEN.get(dialect)
+    if opening is None:
+        return []
+    closing = _CAPTURE_CLOSE[dialect]
+    events = sorted(
+        [(m.end(), 1) for m in opening.finditer(source)]
+        + [(m.start(), -1) for m in closing.finditer(source)]
+    )
+    spans: list[tuple[int, int]] = []
+    depth, begin = 0, 0
+    for at, step in events:
+        if step > 0:
+            if depth == 0:
+                begin = at
+            depth += 1
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((begin, at))
+    if depth:
+        spans.append((begin, len(source)))
+    return spans
 
 
 def _fits(tags: list[tuple[int, int, bool]], t: int, at: int, *, at_start: bool) -> bool:
