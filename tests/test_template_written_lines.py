@@ -200,6 +200,53 @@ SAME = [
         "<p>{% if who | trim %}Hi {{ who }}{% else %}Hi there{% endif %},</p>\n",
     ),
     ("jinja", "<p>{% filter wordcount | string %}\n{{ x }}\n{% endfilter %}</p>\n<img>\n"),
+    # a block set whose value goes through a filter; ``{%+``
+    (
+        "jinja",
+        "{% set who | trim %}\n{{ nobody }}\n{% endset %}\n"
+        "<p>{% if who %}Hi {{ who }}{% else %}Hi there{% endif %},</p>\n",
+    ),
+    ("jinja", "{%+ set who %}\n{{ nobody }}\n{%+ endset %}<p>{{ who | length }}</p>\n"),
+    # what a macro prints, tested, measured or changed
+    (
+        "jinja",
+        "{% macro greet(n) %}\n{{ n }}\n{% endmacro %}"
+        "<p>{% if greet(nobody) | trim %}Hi{% else %}Hey{% endif %}</p>\n",
+    ),
+    ("jinja", "{% macro t() %}\n<b>{{ x }}</b>\n{% endmacro %}<p>{{ t() | upper }}</p>\n"),
+    # a call's body: the macro's caller(), tested
+    (
+        "jinja",
+        "{% macro box() %}{% if caller() | trim %}<div>{{ caller() }}</div>{% endif %}"
+        "{% endmacro %}\n{% call box() %}\n{{ nobody }}\n{% endcall %}\n",
+    ),
+    # a block the template calls (self.name()), tested
+    (
+        "jinja",
+        "{% block preheader %}\n{{ nobody }}\n{% endblock preheader %}\n"
+        "<p>{% if self.preheader() | trim %}{{ self.preheader() }}{% else %}none{% endif %}</p>\n",
+    ),
+    # a recursive loop's body: what loop(children) prints, tested
+    (
+        "jinja",
+        "{% for i in [{'s': 1, 'n': 'a', 'c': [{'s': 0, 'n': 'b', 'c': []}]}] recursive %}"
+        "{% if i.s %}\n<li>{{ i.n }}</li>\n{% endif %}"
+        "{% if loop(i.c) | trim %}<ul>{{ loop(i.c) }}</ul>{% endif %}\n{% endfor %}\n",
+    ),
+    # Liquid prints nothing of a block that renders white space alone (no output tag in it):
+    # a marker beside its tags would print that white space
+    ("liquid", "<p>a</p>\n{% for i in items %}\n  {% assign y = i %}\n{% endfor %}\n<img>\n"),
+    (
+        "liquid",
+        "{% if nobody %}\n  {% assign z = 1 %}\n{% else %}\n  {% assign z = 2 %}\n{% endif %}\n"
+        "<p>{{ z }}</p>\n",
+    ),
+    (
+        "liquid",
+        "{% case nobody %}\n  {% when 'a' %}\n    {% assign q = 1 %}\n  {% else %}\n"
+        "    {% assign q = 2 %}\n{% endcase %}\n<p>{{ q }}</p>\n",
+    ),
+    ("liquid", "<p>{{ x }}</p>\n<p>a</p>{% if x %}\n{% endif %}<b>\n"),
 ]
 
 
@@ -226,3 +273,16 @@ def test_the_marked_template_renders_the_same_text(dialect: str, source: str) ->
 def test_a_source_with_a_noncharacter_is_not_marked() -> None:
     assert written.mark("<p>\ufdd5{{ x }}</p>", "jinja") is None
     assert written.mark("<p>{{ x }}</p>", "velocity") is None  # (a dialect not read here)
+
+
+def test_a_block_of_a_template_that_extends_a_layout_is_not_marked() -> None:
+    # the layout (a partial, not marked) may call the block (``self.preheader()``) and test
+    # what it prints: no marker inside it
+    source = '{% extends "base.html" %}\n{% block preheader %}\n{{ pre }}\n{% endblock %}\n'
+    marked = written.mark(source, "jinja")
+    assert marked is not None
+    inside = marked[marked.index("{% block preheader %}") : marked.index("{% endblock %}")]
+    assert inside == "{% block preheader %}\n{{ pre }}\n"
+    # without a layout and without self.name(), a block's lines are marked
+    alone = written.mark(source.replace('{% extends "base.html" %}', "<p>x</p>"), "jinja")
+    assert alone is not None and "\ufdd0o3\ufdd1{{ pre }}\ufdd0c3\ufdd1" in alone

@@ -15,10 +15,12 @@ no written line: 0, no place named rather than a wrong one.
 
 Markers go only where they change nothing but themselves: never inside a tag, nor beside a tag
 that trims the white space around it (``{%-``, ``{{~``), a Handlebars block, partial or comment
-tag (alone on its line, the line goes with it) or a Mailchimp block. Jinja here and Liquid trim
-no line of their own. Beside text, a marker stops a neighbour's trimming exactly where the text's
-own first character did: the rendered text without its markers is the render (checked by length
-and line count; a render that differs has no written lines).
+tag (alone on its line, the line goes with it), a Mailchimp block, or a Liquid tag (a block
+that prints white space alone prints nothing). Jinja here trims no line of its own. Nor inside
+a block whose text the template keeps as a value, which it may test, measure or change
+(:data:`_VALUE_BLOCKS`). Beside text, a marker stops a neighbour's trimming exactly where the
+text's own first character did: the rendered text without its markers is the render (checked
+by length and line count; a render that differs has no written lines).
 """
 
 from __future__ import annotations
@@ -47,25 +49,49 @@ _TAGS = {
     "mailchimp": re.compile(r"\*\|.*?\|\*", re.S),
 }
 _PLAIN = {
-    # (Jinja here trims no block's line: no trim_blocks, no lstrip_blocks; nor does Liquid)
+    # (Jinja here trims no block's line: no trim_blocks, no lstrip_blocks.) Liquid prints
+    # nothing of a block (if, for, case…) whose text renders to white space alone and that
+    # holds no output tag: a marker beside one of its tags would make it print that white
+    # space. Beside its text or an output tag, the block prints anyway
     "jinja": re.compile(r"\{([{%#])(?!-).*(?<!-)[}%#]\}", re.S),
-    "liquid": re.compile(r"\{([{%])(?!-).*(?<!-)[}%]\}", re.S),
+    "liquid": re.compile(r"\{\{(?!-).*(?<!-)\}\}", re.S),
     "handlebars": re.compile(r"\{\{\{?(?![~#/^>!&]|\s*else\b).*(?<!~)\}?\}\}", re.S),
     "mailchimp": re.compile(r"\*\|(?!(?:IF|ELSE|ELSEIF|END|IFNOT|INTERESTED)\b).*\|\*", re.S),
 }
 # Tags that may print another number of lines than they take, or none: blocks, includes, tags
 # written over several lines. Without one (and with as many lines rendered as written), every
 # rendered line is its written line.
-# Blocks whose text the engine keeps as a value instead of printing it (Jinja's block set and
-# filter, Liquid's capture): a marker inside would be part of the value, which the template may
-# then test ("{% if greeting == blank %}"), and the marked render would take another branch
-_CAPTURE_OPEN = {
-    "jinja": re.compile(r"\{%-?\s*(?:set\s+[\w.,\s]+?|filter\b[^%]*?)\s*-?%\}"),
-    "liquid": re.compile(r"\{%-?\s*capture\b[^%]*?-?%\}"),
-}
-_CAPTURE_CLOSE = {
-    "jinja": re.compile(r"\{%-?\s*end(?:set|filter)\s*-?%\}"),
-    "liquid": re.compile(r"\{%-?\s*endcapture\s*-?%\}"),
+# Blocks whose text the engine keeps as a value instead of printing it: a marker inside would
+# be part of the value, which the template may then test ("{% if greeting == blank %}"),
+# measure or change ("| length", "| upper"), and the marked render would print another text.
+# Jinja's block set and filter, a macro's body, a call's (the macro's ``caller()``), a recursive
+# loop's (``loop(children)``), and a block's when something may call it (``self.name()``: the
+# template itself, or the layout it extends); Liquid's capture.
+_BLOCK_TAG = re.compile(r"\{%[-+]?\s*(\w+)\b(.*?)[-+]?%\}", re.S)
+
+
+def _jinja_value(name: str, rest: str, source: str) -> bool | None:
+    """Whether a Jinja block tag ``name`` keeps its text as a value; None: it opens no block
+    (or not one read here)."""
+    if name == "set":
+        return "=" not in rest.split("|", 1)[0] or None  # (``set x = …`` has no body)
+    if name in ("filter", "macro", "call"):
+        return True
+    if name == "block":
+        return "self." in source or _EXTENDS.search(source) is not None
+    if name == "for":
+        return "recursive" in rest.split()
+    return None
+
+
+def _liquid_value(name: str, rest: str, source: str) -> bool | None:
+    return True if name == "capture" else None
+
+
+_EXTENDS = re.compile(r"\{%[-+]?\s*extends\b")
+_VALUE_BLOCKS: dict[str, Callable[[str, str, str], bool | None]] = {
+    "jinja": _jinja_value,
+    "liquid": _liquid_value,
 }
 _STRUCTURAL = {
     "jinja": re.compile(r"\{%|\{\{[^}]*\n"),
@@ -130,28 +156,32 @@ def mark(source: str, dialect: str) -> str | None:
 
 def _kept_as_values(source: str, dialect: str) -> list[tuple[int, int]]:
     """The spans of ``source`` inside blocks whose text becomes a value (see
-    :data:`_CAPTURE_OPEN`): from the end of the opening tag to the start of the closing one,
+    :data:`_VALUE_BLOCKS`): from the end of the opening tag to the start of the closing one,
     the outermost of nested ones; a block never closed reaches the end of the source."""
-    opening = _CAPTURE_OPEN.get(dialect)
-    if opening is None:
+    value_of = _VALUE_BLOCKS.get(dialect)
+    if value_of is None:
         return []
-    closing = _CAPTURE_CLOSE[dialect]
-    events = sorted(
-        [(m.end(), 1) for m in opening.finditer(source)]
-        + [(m.start(), -1) for m in closing.finditer(source)]
-    )
     spans: list[tuple[int, int]] = []
-    depth, begin = 0, 0
-    for at, step in events:
-        if step > 0:
-            if depth == 0:
-                begin = at
-            depth += 1
-        elif depth:
-            depth -= 1
-            if depth == 0:
-                spans.append((begin, at))
-    if depth:
+    open_blocks: list[tuple[str, bool]] = []  # (name, whether its text is a value)
+    begin = 0  # where the outermost open value's text begins
+    for m in _BLOCK_TAG.finditer(source):
+        name, rest = m.group(1), m.group(2)
+        if name.startswith("end"):
+            names = [n for n, _ in open_blocks]
+            if name[3:] not in names:
+                continue  # (a block not read here, or never opened)
+            was_value = any(v for _, v in open_blocks)
+            del open_blocks[len(names) - 1 - names[::-1].index(name[3:]) :]
+            if was_value and not any(v for _, v in open_blocks):
+                spans.append((begin, m.start()))
+            continue
+        value = value_of(name, rest, source)
+        if value is None:
+            continue
+        if value and not any(v for _, v in open_blocks):
+            begin = m.end()
+        open_blocks.append((name, value))
+    if any(v for _, v in open_blocks):
         spans.append((begin, len(source)))
     return spans
 
