@@ -286,3 +286,30 @@ def test_a_block_of_a_template_that_extends_a_layout_is_not_marked() -> None:
     # without a layout and without self.name(), a block's lines are marked
     alone = written.mark(source.replace('{% extends "base.html" %}', "<p>x</p>"), "jinja")
     assert alone is not None and "\ufdd0o3\ufdd1{{ pre }}\ufdd0c3\ufdd1" in alone
+
+
+def test_markers_never_take_a_render_over_its_budget() -> None:
+    from mailcheck.config import Config, LimitsConfig
+    from mailcheck.model import Campaign
+    from mailcheck.templating.render import render_campaign
+
+    html = "<p>{{ first_name }}</p>\n" + "".join(f"<p>Строка {n}</p>\n" for n in range(40))
+
+    def rendered(limits: LimitsConfig) -> Campaign:
+        c = Campaign(id="c", source="c", kind="toml", html=html, samples=[{"first_name": "Анна"}])
+        c.dialect, c.dialect_explicit = "jinja", True
+        render_campaign(c, Config(limits=limits))
+        return c
+
+    free = rendered(LimitsConfig())
+    longest = max(len(r.html) for r in free.renders if r.html is not None)
+    # the markers (two a line) would take each render past a budget the template keeps within
+    tight = rendered(LimitsConfig(render_bytes=longest))
+    assert tight.over_budget is None
+    assert [(r.label, r.html) for r in tight.renders] == [(r.label, r.html) for r in free.renders]
+    # (one character less is over the budget, as written)
+    over = rendered(LimitsConfig(render_bytes=longest - 1))
+    assert (
+        over.over_budget
+        == f"one render built more than {longest - 1:,} characters ([limits] render-bytes)"
+    )

@@ -165,7 +165,7 @@ def _marked_parse(
     if marked is None:
         return None
     try:
-        return _Marked(parse(marked, is_system))
+        return _Marked(parse(marked, is_system), lambda: parse(source, is_system))
     except Exception:  # (refused: its error is said of the template as written, parsed again)
         return None
 
@@ -174,10 +174,12 @@ class _Marked:
     """A part parsed from its copy with markers (:func:`_marked_parse`): it renders what the
     template as written renders, and keeps the last render with its markers."""
 
-    def __init__(self, parsed: Parsed) -> None:
+    def __init__(self, parsed: Parsed, as_written: Callable[[], Parsed]) -> None:
         self._parsed = parsed
         self.uses = parsed.uses
         self._last: tuple[str, str] | None = None  # (render, the same with its markers)
+        self._as_written = as_written
+        self._plain: Parsed | None = None  # the template as written, once markers cost too much
 
     def __getattr__(self, name: str) -> object:  # partials, unread, mistakes, literal …
         if name.startswith("_"):
@@ -185,7 +187,15 @@ class _Marked:
         return getattr(self._parsed, name)
 
     def render(self, values: Mapping[str, object]) -> str:
-        out = self._parsed.render(values)
+        if self._plain is not None:
+            return self._plain.render(values)
+        try:
+            out = self._parsed.render(values)
+        except budget.OverBudget:
+            # the markers make a render longer (and slower): over the budget, the template as
+            # written decides, and no later render has markers (no written lines)
+            self._plain, self._last = self._as_written(), None
+            return self._plain.render(values)
         clean = written.unmarked(out)
         self._last = (clean, out)
         return clean
@@ -193,6 +203,8 @@ class _Marked:
     def marked(self, html: str, values: Mapping[str, object]) -> str | None:
         """``html`` (a render of this part) with its markers: the last render's, else a
         render with ``values`` that renders it (None when none does)."""
+        if self._plain is not None:
+            return None
         if self._last is not None and self._last[0] == html:
             return self._last[1]
         try:
