@@ -313,3 +313,25 @@ def test_markers_never_take_a_render_over_its_budget() -> None:
         over.over_budget
         == f"one render built more than {longest - 1:,} characters ([limits] render-bytes)"
     )
+
+
+@pytest.mark.parametrize(
+    "fallback", ["{{^first_name}}друг{{/first_name}}", "{{#unless first_name}}друг{{/unless}}"]
+)
+def test_what_the_template_reads_of_itself_is_read_as_written(
+    tmp_path: Path, fallback: str
+) -> None:
+    # the block beside the value, on the next line, prints "друг" where it is empty: the
+    # close marker after the value would stand between them (no longer spaces alone)
+    html = loop_html("", "Привет, {{first_name}}", "1", "").replace(
+        "<p>Привет, {{first_name}}</p>\n", f"<p>Привет, {{{{first_name}}}}\n  {fallback}!</p>\n"
+    )
+    d = write_campaign(tmp_path, "c", html=html, template="handlebars")
+    result = check(d)
+    assert [(f.code, f.severity) for f in result.findings if f.code.startswith("PER")] == []
+    # (without the block, the empty name is found: one error, at the value's line)
+    d = write_campaign(
+        tmp_path, "d", html=html.replace(f"\n  {fallback}", ""), template="handlebars"
+    )
+    per = [f for f in check(d).findings if f.code == "PER001"]
+    assert [(f.severity, f.places) for f in per] == [(Severity.ERROR, ("email.html:5",))]
