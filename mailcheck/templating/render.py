@@ -180,7 +180,7 @@ class _Marked:
     def __init__(self, parsed: Parsed, as_written: Parsed) -> None:
         self._parsed = parsed
         self._written = as_written
-        self.uses = as_written.uses
+        self.uses = as_written.uses  # (declared: the Parsed protocol names it)
         self._last: tuple[str, str] | None = None  # (render, the same with its markers)
         self._plain = False  # True once markers cost too much: renders as written from then
 
@@ -1113,8 +1113,9 @@ class _Blanker:
                 names.append(var.name)
         self.names = names[:MAX_BLANKED_VARIABLES]
         # the fields of the event that sends the message (1C-Bitrix's): emptied together too
-        self.events = [v.name for v in variables if v.event and v.name in self.names]
-        self.events = list(dict.fromkeys(self.events))
+        self.events = list(
+            dict.fromkeys(v.name for v in variables if v.event and v.name in self.names)
+        )
         self.budget = MAX_BLANK_RENDERS
         self._neutral: set[str] | None = None
         self.blanks: list[object] = ["", None] if dialect == "jinja" else [""]
