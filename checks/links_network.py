@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE
 from mailcheck.facts import LinkResult
-from mailcheck.i18n import N_, t
+from mailcheck.i18n import N_, Joined, t
 from mailcheck.linkinfo import host_and_port, is_download, links_to_home_page, opens_home_page
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
@@ -26,6 +26,7 @@ from mailcheck.rules import (
     Context,
     Problem,
     host_down,
+    host_turned_away,
     host_unreached,
     rule,
 )
@@ -105,7 +106,8 @@ def _verdicts(
                 if result.no_dns
                 else NON_PUBLIC
                 if result.non_public
-                else _unreached(result, url, answered or frozenset())
+                else _turned_away_cause(result, url)
+                or _unreached(result, url, answered or frozenset())
             )
             yield Problem(
                 message, url=url, severity=Severity.WARNING, locations=places, cause=cause
@@ -282,25 +284,14 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
         for link, r in _plain_links(ctx)
         if r.status is not None or r.verdict != "unverified"  # no answer at all: LNK002's
     ]
-    # A host that turns the checker away (429 or 503 that never clears, a bot wall) says so
-    # for every link to it: one warning for the host, not one per link
-    walls: dict[tuple[str, str], list[tuple[Link, LinkResult]]] = {}
-    for link, r in answered:
-        if r.verdict == "unverified" and r.status in _HOST_REFUSALS:
-            walls.setdefault((_host_of(r.final_url or link.href)[1], r.reason), []).append(
-                (link, r)
-            )
-    grouped = {id(pair[0]) for group in walls.values() if len(group) > 1 for pair in group}
-    for (host, reason), group in walls.items():
-        if len(group) > 1:
-            message = t(
-                "{count} links to {host}: {reason}; open them in a browser before sending",
-                count=len(group),
-                host=host,
-                reason=reason,
-            )
-            places = ctx.link_places(*(link for link, _ in group))
-            yield Problem(message, severity=Severity.WARNING, locations=places)
+    # A host that turns the checker away (a bot wall or challenge page whatever its status,
+    # a 429 or 503 that never clears, a legal block) says so for every link to it: one
+    # warning for the host and the cause, listing every link
+    walls = _turned_away(answered)
+    yield from _turned_away_problems(
+        ctx, walls, N_("{count} links to {host}: {reason}; open them in a browser before sending")
+    )
+    grouped = {id(link) for group in walls.values() if len(group) > 1 for link, _ in group}
     located = (
         (link.href, ctx.link_places(link), r) for link, r in answered if id(link) not in grouped
     )
@@ -313,8 +304,52 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     )
 
 
-# Statuses of a host turning the checker away rather than of a page (http.py's verdicts)
-_HOST_REFUSALS = frozenset({401, 403, 429, 503, 999})
+def _turned_away(
+    pairs: Iterable[tuple[Link, LinkResult]],
+) -> dict[tuple[str, str], list[tuple[Link, LinkResult]]]:
+    """The results of ``pairs`` that a host gave for what it is, not for the page (a bot
+    wall, a rate limit, a legal block: ``LinkResult.refusal``), by (host, refusal): the host
+    that answered last, behind any click tracker."""
+    groups: dict[tuple[str, str], list[tuple[Link, LinkResult]]] = {}
+    for link, result in pairs:
+        if result.verdict == "unverified" and result.refusal:
+            host = _host_of(result.final_url or link.href)[1]
+            groups.setdefault((host, result.refusal), []).append((link, result))
+    return groups
+
+
+def _turned_away_problems(
+    ctx: Context,
+    groups: dict[tuple[str, str], list[tuple[Link, LinkResult]]],
+    several: str,
+) -> Iterator[Problem]:
+    """One warning for each host that turned away several of the links (``several``, marked
+    N_, with ``{count}``, ``{host}`` and ``{reason}``), listing every place and URL; a host
+    that turned away one link is that link's finding. Each way the host answered is said once
+    ("200: a challenge page" and "403: blocked by Cloudflare" of one wall)."""
+    for (host, refusal), group in groups.items():
+        if len(group) < 2:
+            continue
+        reasons = list(dict.fromkeys(result.reason for _, result in group))
+        reason = reasons[0] if len(reasons) == 1 else Joined("; ", reasons)
+        message = t(several, count=len(group), host=host, reason=reason)
+        hrefs = list(dict.fromkeys(_shown(link.href) for link, _ in group))
+        message = t("{message} — {urls}", message=message, urls=_listed(hrefs))
+        yield Problem(
+            message,
+            severity=Severity.WARNING,
+            locations=ctx.link_places(*(link for link, _ in group)),
+            cause=host_turned_away(host, refusal),
+            urls=tuple(dict.fromkeys(link.href for link, _ in group)),
+        )
+
+
+def _turned_away_cause(result: LinkResult, url: str) -> str:
+    """The cause of a "could not verify" a host gave for what it is (a bot wall…): a link, an
+    image and an unsubscribe link it turned away alike are one finding (mailcheck.rootcause)."""
+    if not result.refusal:
+        return ""
+    return host_turned_away(_host_of(result.final_url or url)[1], result.refusal)
 
 
 @rule(
@@ -471,7 +506,16 @@ def image_broken(ctx: Context) -> Iterator[Problem]:
     in_pixels = ((link.href, ctx.link_places(link), r) for link, r in pixels)
     for problem in _verdicts(ctx, in_pixels, BROKEN_PIXEL, N_("image: {reason}"), FAILED):
         yield replace(problem, severity=Severity.WARNING)
-    located = ((link.href, ctx.link_places(link), r) for link, r in images if not _host_failure(r))
+    # a host that turns the checker away (a bot wall) does so for every image on it: one
+    # warning for the host, as for its links
+    walls = _turned_away(images)
+    yield from _turned_away_problems(ctx, walls, N_("{count} images from {host}: {reason}"))
+    grouped = {id(link) for group in walls.values() if len(group) > 1 for link, _ in group}
+    located = (
+        (link.href, ctx.link_places(link), r)
+        for link, r in images
+        if not _host_failure(r) and id(link) not in grouped
+    )
     yield from _verdicts(ctx, located, BROKEN_IMAGE, N_("image: {reason}"), FAILED)
     yield from _per_host(
         (pair for pair in images if _host_failure(pair[1])),

@@ -20,6 +20,15 @@ LinkVerdict = Literal[
     "excluded",  # matched links.exclude: not requested
     "invalid",  # not a requestable URL
 ]
+# Why a host, not its page, left a link "could not verify" (LinkResult.refusal): every link to
+# the host shares the cause, so the rules report it once for the host
+HostRefusal = Literal[
+    "",  # the page's own answer (or no answer at all: the host failures of LNK002)
+    "wall",  # bot protection: a challenge page (200 or not), 999, a WAF, robots refused
+    "busy",  # 429 or 503 that did not clear: a rate limit or an outage
+    "later",  # a 5xx with Retry-After: the server says to come back later
+    "legal",  # 451: the site is blocked where this checker runs
+]
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,8 @@ class LinkResult:
     # not requested: the host's name resolves to a non-public address here (the SSRF guard),
     # which may be this machine's DNS only (split-horizon, a VPN's fake IPs): not proof
     non_public: bool = False
+    # an "unverified" answer the host gave for what it is, not for the page (HostRefusal)
+    refusal: HostRefusal = ""
 
     @property
     def redirects(self) -> int:

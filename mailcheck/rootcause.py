@@ -30,6 +30,7 @@ from mailcheck.model import Finding, Severity
 from mailcheck.rules import (
     ALT_MISSING,
     HOST_DOWN,
+    HOST_TURNED_AWAY,
     HOST_UNREACHED,
     IN_UNCLOSED_COMMENT,
     NO_DNS,
@@ -97,11 +98,15 @@ def _fold_hosts(findings: list[Finding]) -> list[Finding]:
     the unsubscribe link on one refusing host): the first one reports the others' places.
     So is a host that answered this machine nothing (the BIMI logo and mark certificate on
     one host that timed out): one "could not verify", kept apart from a host proven down.
+    So is a host that turned the checker away (a bot wall: the links and the banner behind
+    one Cloudflare challenge), one finding for each way it did.
     Hosts not requested because their names resolve to non-public addresses here are one
     cause together (:data:`~mailcheck.rules.NON_PUBLIC`): this machine's DNS, maybe."""
     by_host: dict[str, list[Finding]] = {}
     for f in findings:
-        if f.cause.startswith((HOST_DOWN, HOST_UNREACHED)) or f.cause == NON_PUBLIC:
+        if f.cause.startswith((HOST_DOWN, HOST_UNREACHED, HOST_TURNED_AWAY)) or (
+            f.cause == NON_PUBLIC
+        ):
             by_host.setdefault(f.cause, []).append(f)
     for group in by_host.values():
         root, *others = sorted(group, key=lambda f: f.code)

@@ -62,6 +62,10 @@ HOST_DOWN = "host-down:"
 # ... when a host answered this machine nothing (a timeout, a reset), not proven down for
 # everyone: the documents fetched from it are one "could not verify" (mailcheck.rootcause)
 HOST_UNREACHED = "host-unreached:"
+# ... when a host turned the checker away for what it is, not for the page (a bot wall, a rate
+# limit that never cleared, a legal block: facts.HostRefusal): its links, images and
+# unsubscribe link turned away alike are one "could not verify" (mailcheck.rootcause)
+HOST_TURNED_AWAY = "host-turned-away:"
 # ... when a host was not requested because its name resolves to a non-public address here
 # (this machine's DNS may be split-horizon, or a VPN's fake IPs): the links, images and
 # unsubscribe links of every such host are one "could not verify" (mailcheck.rootcause)
@@ -111,6 +115,12 @@ def host_unreached(host: str) -> str:
     """The ``cause`` of a "could not verify" that exists because ``host`` (name and port)
     answered this machine nothing, without proof that it is down for everyone."""
     return HOST_UNREACHED + host
+
+
+def host_turned_away(host: str, refusal: str) -> str:
+    """The ``cause`` of a "could not verify" that exists because ``host`` (name and port)
+    turned the checker away for ``refusal`` (:data:`mailcheck.facts.HostRefusal`)."""
+    return f"{HOST_TURNED_AWAY}{refusal}:{host}"
 
 
 @dataclass(frozen=True)

@@ -54,7 +54,7 @@ import httpx
 
 from mailcheck.charsets import guess_8bit, known_charset, meta_charset, read_as
 from mailcheck.config import LinksConfig
-from mailcheck.facts import Hop, LinkResult, LinkVerdict
+from mailcheck.facts import Hop, HostRefusal, LinkResult, LinkVerdict
 from mailcheck.i18n import N_, t
 from mailcheck.linkinfo import HOST_NAME
 from mailcheck.net.transport import (
@@ -454,6 +454,7 @@ class Fetcher:
             nxdomain: bool = False,
             not_image: str = "",
             non_public: bool = False,
+            refusal: HostRefusal = "",
         ) -> LinkResult:
             return LinkResult(
                 url=url,
@@ -469,6 +470,7 @@ class Fetcher:
                 nxdomain=nxdomain,
                 not_image=not_image,
                 non_public=non_public,
+                refusal=refusal,
             )
 
         while True:
@@ -489,7 +491,14 @@ class Fetcher:
                 )
             refused = await self._refuses_robots(current, cookies, answer, unsubscribe)
             if refused is not None:
-                return result("unverified", answer.status, refused, str(current), answer.method)
+                return result(
+                    "unverified",
+                    answer.status,
+                    refused,
+                    str(current),
+                    answer.method,
+                    refusal="wall",
+                )
             hops.append(Hop(str(current), answer.status))
             redirect = answer.location
             if answer.status in REDIRECT_STATUSES and answer.location_as_sent and not redirect:
@@ -498,7 +507,7 @@ class Fetcher:
                 )
                 return result("broken", answer.status, reason, str(current), answer.method)
             if answer.status not in REDIRECT_STATUSES or not redirect:
-                verdict, reason = self._judge(answer, unsubscribe, image=not page)
+                verdict, reason, refusal = self._judge(answer, unsubscribe, image=not page)
                 # a page that is also some <img>'s src: whether that picture shows is the
                 # image rule's question (LNK006), not the link's
                 shown = not_an_image(answer) if page and answer.status == 200 else None
@@ -509,6 +518,7 @@ class Fetcher:
                     str(current),
                     answer.method,
                     not_image=broken_picture(answer, shown) if shown else "",
+                    refusal=refusal,
                 )
             try:
                 target = httpx.URL(redirect)
@@ -542,70 +552,78 @@ class Fetcher:
 
     def _judge(
         self, answer: Answer, unsubscribe: bool, *, image: bool = False
-    ) -> tuple[LinkVerdict, str]:
+    ) -> tuple[LinkVerdict, str, HostRefusal]:
+        """The verdict on a final answer, why, and whether the host rather than the page gave
+        it (:data:`~mailcheck.facts.HostRefusal`: one cause for every link to the host). A
+        soft 404 and a status no HTTP defines are the page's own: one finding each."""
         status = answer.status
         if 200 <= status < 300 or status == 304:
             # a redirect to a captcha page that answers 200 (Yandex's /showcaptcha): the wall
             # a robot is sent to, not the page a recipient opens
             captcha = status == 200 and "captcha" in answer.url.lower()
             if captcha and (wall := bot_wall(answer, any_status=True)):
-                return "unverified", t("could not verify: {why}", why=wall)
+                return "unverified", t("could not verify: {why}", why=wall), "wall"
             # a 200 that is certainly a challenge (a JS check answered 200): what a robot sees
             if status == 200 and (wall := challenge_page(answer)):
-                return "unverified", t("could not verify: {why}", why=wall)
+                return "unverified", t("could not verify: {why}", why=wall), "wall"
             title = soft_404(answer.page) if status == 200 else None
             if title is not None:
-                return "unverified", t(
-                    "answers 200 OK but the page reads «{title}» (a soft 404?)", title=title
+                return (
+                    "unverified",
+                    t("answers 200 OK but the page reads «{title}» (a soft 404?)", title=title),
+                    "",
                 )
             shown = not_an_image(answer) if image and status == 200 else None
             if shown is not None:
-                return "broken", broken_picture(answer, shown)
-            return "ok", status_reason(status)
+                return "broken", broken_picture(answer, shown), ""
+            return "ok", status_reason(status), ""
         wall = bot_wall(answer)
         if wall is not None:
-            return "unverified", t("could not verify: {why}", why=wall)
+            return "unverified", t("could not verify: {why}", why=wall), "wall"
         if status == 429:
-            return "unverified", t("could not verify: 429 Too Many Requests did not clear")
+            return "unverified", t("could not verify: 429 Too Many Requests did not clear"), "busy"
         if status == 503:  # "temporary overload or scheduled maintenance" (RFC 9110), or a
             # rate limit that throttles the checker: no proof the page is gone
-            return "unverified", t(
+            why = t(
                 "could not verify: 503 Service Unavailable did not clear (the server says it "
                 "is unavailable for now: overloaded, in maintenance, or limiting this checker)"
             )
+            return "unverified", why, "busy"
         if status >= 500 and (wait := retry_after(answer.headers)) is not None:
             # "come back later" (RFC 9110 § 10.2.3): the server says the page is away for now,
             # which proves nothing about the recipients' click
-            return "unverified", t(
+            why = t(
                 "could not verify: {status} with Retry-After: {seconds} s (the server says to "
                 "come back later)",
                 status=status_reason(status),
                 seconds=f"{wait:.0f}",
             )
+            return "unverified", why, "later"
         if status == 451:  # blocked by law where this checker runs: recipients elsewhere
             # (another country, another network) may open it
-            return "unverified", t(
+            why = t(
                 "could not verify: 451 Unavailable For Legal Reasons (the site is blocked "
                 "where this checker runs; recipients elsewhere may open it)"
             )
+            return "unverified", why, "legal"
         if unsubscribe and answer.method == "HEAD" and status >= 400:
-            return "unverified", t(
+            why = t(
                 "not verified: the server answers HEAD with {status}, and an unsubscribe link "
                 "is never opened with GET (it could unsubscribe someone; set "
                 "links.unsubscribe-get = true if a GET is safe)",
                 status=status_reason(status),
             )
+            return "unverified", why, ""
         if status > 599:  # what a browser makes of it varies (Chromium shows the page)
-            return "unverified", t(
-                "could not verify: answers {status}, which is no HTTP status", status=status
-            )
+            why = t("could not verify: answers {status}, which is no HTTP status", status=status)
+            return "unverified", why, ""
         if 300 <= status < 400:
-            return "broken", t("{status} without a Location", status=status_reason(status))
+            return "broken", t("{status} without a Location", status=status_reason(status)), ""
         if status >= 400:
             if answer.method == "HEAD":
-                return "broken", t("{status} (to HEAD)", status=status_reason(status))
-            return "broken", status_reason(status)
-        return "broken", t("unexpected answer {status}", status=status_reason(status))
+                return "broken", t("{status} (to HEAD)", status=status_reason(status)), ""
+            return "broken", status_reason(status), ""
+        return "broken", t("unexpected answer {status}", status=status_reason(status)), ""
 
     async def _refuses_robots(
         self, url: httpx.URL, cookies: ChainCookies, answer: Answer, unsubscribe: bool
