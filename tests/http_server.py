@@ -36,6 +36,8 @@ Routes (``NAME`` is any string: tests use their own names so state never leaks b
     /img-head-html/NAME          HEAD 200 text/html (a framework's default), GET 200 a PNG
     /png-as/plain|html/NAME      200 with a PNG's bytes labelled text/plain or text/html
     /challenge-200/NAME          200 with a challenge page (a JavaScript check)
+    /challenge-503/NAME          503 with a challenge page (Cloudflare's "under attack" mode)
+    /datadome/NAME               403 with DataDome's X-DataDome header (a vendor WAF)
     /signup-form/NAME            200, a shop's page whose sign-up form has reCAPTCHA
     /retry-after-once/STATUS/NAME   STATUS with Retry-After: 30 the first time, then 200
     /login-required/NAME?…       302 to /login?next=<this path and query>; /login is 200
@@ -521,6 +523,10 @@ def _make_handler(server: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 self._answer(200, PNG, {"Content-Type": kind}, method)
             elif head == "challenge-200":  # a JavaScript check answered 200
                 self._answer(200, CHALLENGE_PAGE, {"Content-Type": "text/html"}, method)
+            elif head == "challenge-503":  # the same check answered 503
+                self._answer(503, CHALLENGE_PAGE, {"Content-Type": "text/html"}, method)
+            elif head == "datadome":  # a vendor WAF that names itself in a header
+                self._answer(403, b"<html>blocked</html>", {"X-DataDome": "protected"}, method)
             elif head == "signup-form":  # a shop's page with a reCAPTCHA sign-up form
                 self._answer(200, CAPTCHA_FORM_PAGE, {"Content-Type": "text/html"}, method)
             elif head == "retry-after-once":  # STATUS with Retry-After: 30 once, then 200

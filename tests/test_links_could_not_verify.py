@@ -78,7 +78,8 @@ def test_a_challenge_page_answered_200_is_not_verified_as_an_image_and_as_a_link
     server: ScriptedServer, tmp_path: Path
 ) -> None:
     """A JavaScript check answered 200 ("Just a moment..."): the image was LNK006 "a web
-    page", the link passed in silence."""
+    page", the link passed in silence. One host's wall: one finding for both (as
+    tests/test_link_walls_per_host.py checks further)."""
     picture, page = (
         server.url("/challenge-200/banner.png"),
         server.url(f"/challenge-200/sale?{UTM}"),
@@ -86,15 +87,19 @@ def test_a_challenge_page_answered_200_is_not_verified_as_an_image_and_as_a_link
     c = campaign(image(picture, line=4), a(page, line=6))
     cfg = config(tmp_path)
     found = findings(c, gather([c], cfg), cfg)
-    assert [(f.code, f.severity, f.places, f.url) for f in found] == [
-        ("LNK001", Severity.WARNING, ("html:6",), page),
-        ("LNK006", Severity.WARNING, ("html:4",), picture),
+    assert [(f.code, f.severity, f.places) for f in found] == [
+        ("LNK001", Severity.WARNING, ("html:6", "html:4"))
+    ]
+    assert [(f.code, f.severity, f.url) for f in found[0].folded] == [
+        ("LNK006", Severity.WARNING, picture)
     ]
     assert found[0].message == (
         "link: could not verify: 200: a bot-protection challenge page; open it in a browser "
-        "before sending"
+        f"before sending; the same host: LNK006 — {page}, {picture}"
     )
-    assert found[1].message == "image: could not verify: 200: a bot-protection challenge page"
+    assert found[0].folded[0].message == (
+        "image: could not verify: 200: a bot-protection challenge page"
+    )
 
 
 def test_a_shop_page_that_mentions_a_captcha_is_a_page(

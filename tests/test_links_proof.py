@@ -121,7 +121,7 @@ def test_a_host_that_turns_the_checker_away_is_one_warning(
             "LNK001",
             "warning",
             f"3 links to {host}: could not verify: 429 Too Many Requests did not clear; open "
-            "them in a browser before sending",
+            f"them in a browser before sending — {', '.join(hrefs)}",
             ("html:1", "html:2", "html:3"),
         )
     ]
