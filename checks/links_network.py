@@ -267,6 +267,13 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     not found («Страница не найдена», "Page not found"), and a 451 (blocked by law where the
     checker runs: recipients elsewhere may open it).
 
+    A host that turns the checker away for what it is, not for one page (a bot wall or a
+    challenge page whatever its status, a 429 or 503 that never clears, a 5xx saying to come
+    back later, a 451), does so for every link to it: one warning for the host and the cause,
+    naming the host and how many links, listing every place and URL; its images (LNK006) and
+    unsubscribe link (UNS004) turned away alike are in the same finding. A page's own answer
+    (a 404, a soft 404) stays a finding of its own.
+
     ## Why it matters
     A dead link in a sent campaign cannot be fixed: every recipient who clicks it lands on an
     error page, and the click the campaign was paid for is lost.
