@@ -270,3 +270,23 @@ def test_links_to_one_host_dns_does_not_answer_for_are_one_warning(
     assert found[0].message.startswith(
         "3 links to shop.test: could not verify: DNS lookup of shop.test failed"
     )
+
+
+def test_the_unsubscribe_link_behind_the_wall_is_in_the_hosts_finding(
+    walled: ScriptedServer, tmp_path: Path
+) -> None:
+    """Asked with HEAD only, the unsubscribe link meets the same Cloudflare wall: was an UNS004
+    warning beside the links' LNK001."""
+    pages = [walled.url(f"/botwall/cloudflare/shop-wall-{n}") for n in range(2)]
+    leave = walled.url("/botwall/cloudflare/unsubscribe")
+    links = [a(pages[0], line=2), a(pages[1], line=3), a(leave, "Отписаться", line=9)]
+    c = campaign(*links)
+    cfg = config(tmp_path, retries=0)
+    found = findings(c, gather([c], cfg), cfg)
+    assert [(f.code, f.severity, f.places) for f in found] == [
+        ("LNK001", Severity.WARNING, ("html:2", "html:3", "html:9"))
+    ]
+    assert [(f.code, f.severity, f.url) for f in found[0].folded] == [
+        ("UNS004", Severity.WARNING, leave)
+    ]
+    assert found[0].message.endswith(f"; the same host: UNS004 — {leave}")
