@@ -335,3 +335,69 @@ def test_what_the_template_reads_of_itself_is_read_as_written(
     )
     per = [f for f in check(d).findings if f.code == "PER001"]
     assert [(f.severity, f.places) for f in per] == [(Severity.ERROR, ("email.html:5",))]
+
+
+# What a dialect reads of its text, around and between its tags: the spaces between a value and
+# the block that stands in for it, and the text that block prints (a fallback written over
+# several lines: its lines are marked). Each: the source and its uses (name, line, guarded,
+# fallback), with the partials it names (name, line)
+READINGS = [
+    (
+        "handlebars",
+        "<p>Привет, {{first_name}}\n  {{^first_name}}друг{{/first_name}}!</p>\n",
+        [("first_name", 1, False, "друг"), ("first_name", 2, True, None)],
+        [],
+    ),
+    (
+        "handlebars",
+        "<p>Привет, {{first_name}}{{#unless first_name}}\n  дорогой\n  друг\n{{/unless}}</p>\n",
+        [("first_name", 1, False, "дорогой друг"), ("first_name", 1, True, None)],
+        [],
+    ),
+    (
+        "handlebars",
+        "<p>{{#if city}}\n  {{city}}\n{{/if}}</p>\n{{> footer}}\n<p>{{name}}</p>\n",
+        [("city", 1, True, None), ("city", 2, True, None), ("name", 5, False, None)],
+        [("footer", 4)],
+    ),
+    (
+        "jinja",
+        "<p>{% if city %}\n  {{ city }}\n{% endif %}</p>\n{{ first_name | default('друг') }}\n",
+        [("city", 1, True, None), ("city", 2, True, None), ("first_name", 4, False, "друг")],
+        [],
+    ),
+    (
+        "liquid",
+        "<p>{% if city %}\n  {{ city }}\n{% endif %}</p>\n{% render 'footer' %}\n",
+        [("city", 1, True, None), ("city", 2, True, None)],
+        [("footer", 4)],
+    ),
+    (
+        "mailchimp",
+        "*|IF:CITY|*\n<p>*|CITY|*</p>\n*|END:IF|*\n<p>Привет, *|FNAME|*</p>\n",
+        [("CITY", 1, True, None), ("CITY", 2, True, None), ("FNAME", 4, False, None)],
+        [],
+    ),
+]
+
+
+@pytest.mark.parametrize(("dialect", "source", "uses", "partials_at"), READINGS)
+def test_the_marked_copy_reads_as_the_template_as_written(
+    dialect: str,
+    source: str,
+    uses: list[tuple[str, int, bool, str | None]],
+    partials_at: list[tuple[str, int]],
+) -> None:
+    # the template is parsed once, marked: its uses (each one's line, guard and fallback),
+    # partials and mistakes are those of the template as written
+    found = load_catalogue().get(dialect)
+    assert found is not None
+    parse = found.load_parser()
+    marked = written.mark(source, dialect)
+    assert marked is not None and "\ufdd0" in marked
+    as_written, from_marked = parse(source, lambda name: False), parse(marked, lambda name: False)
+    assert [(u.name, u.line, u.guarded, u.fallback) for u in from_marked.uses] == uses
+    assert list(getattr(from_marked, "partials_at", [])) == partials_at
+    assert from_marked.uses == as_written.uses
+    for name in ("partials", "partials_at", "unread", "mistakes", "falsy_alike"):
+        assert getattr(from_marked, name, None) == getattr(as_written, name, None), name

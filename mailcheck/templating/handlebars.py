@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import regex
 
 from mailcheck.i18n import t
-from mailcheck.templating import partials
+from mailcheck.templating import partials, written
 from mailcheck.templating.core import IsSystem, TemplateError, Use, unflatten
 
 _ARG = regex.compile(
@@ -413,7 +413,13 @@ class HandlebarsTemplate:
             return None
         for step in (1, -1):
             i = at + step
-            while 0 <= i < len(body) and isinstance(body[i], str) and not str(body[i]).strip():
+            # (a marker of the written lines, :mod:`.written`, is no text: it never stands
+            # between them)
+            while (
+                0 <= i < len(body)
+                and isinstance(body[i], str)
+                and not written.unmarked(str(body[i])).strip()
+            ):
                 i += step
             block = body[i] if 0 <= i < len(body) else None
             if not isinstance(block, _Block) or block.inverse is not None:
@@ -426,7 +432,8 @@ class HandlebarsTemplate:
             else:
                 continue
             if tested == name:
-                return " ".join("".join(p for p in block.body if isinstance(p, str)).split())
+                text = "".join(p for p in block.body if isinstance(p, str))
+                return " ".join(written.unmarked(text).split())
         return None
 
     def _collect_mustache(

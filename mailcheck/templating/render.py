@@ -157,15 +157,15 @@ def _shared_parser(dialect: Dialect, is_system: SystemNames) -> Callable[[str, I
 def _marked_parse(
     parse: Callable[[str, IsSystem], Parsed], source: str, is_system: IsSystem, dialect: str
 ) -> _Marked | None:
-    """The HTML's template parsed as written, and from its copy with each written line's
-    markers (:mod:`.written`): each render is the template's, markers removed, and the last
-    one's markers say where its lines are written. None when it cannot have them (a dialect
-    not read there, no tag): the template is parsed as written."""
+    """The HTML's template parsed once, from its copy with each written line's markers
+    (:mod:`.written`): each render is the template's, markers removed, and the last one's
+    markers say where its lines are written. None when it cannot have them (a dialect not
+    read there, no tag, a copy refused): the template is parsed as written."""
     marked = written.mark(source, dialect)
     if marked is None:
         return None
     try:
-        return _Marked(parse(marked, is_system), parse(source, is_system))
+        return _Marked(parse(marked, is_system), lambda: parse(source, is_system))
     except Exception:  # (refused: its error is said of the template as written, parsed again)
         return None
 
@@ -173,32 +173,33 @@ def _marked_parse(
 class _Marked:
     """A part parsed from its copy with markers (:func:`_marked_parse`): it renders what the
     template as written renders, and keeps the last render with its markers. What the parse
-    reads of the template (its variables and how each is guarded, its partials…) is the
-    template's as written: a marker stands in the text a reading may look at (the spaces
-    between a value and the block that stands in for it)."""
+    reads of the template (its variables and how each is guarded, its partials…) is read of
+    the marked copy: the markers stand only in its text, never in a tag, and what a dialect
+    reads of the text (the spaces between a value and the block that stands in for it, the
+    fallback text such a block prints) it reads without them (``written.unmarked``)."""
 
-    def __init__(self, parsed: Parsed, as_written: Parsed) -> None:
+    def __init__(self, parsed: Parsed, as_written: Callable[[], Parsed]) -> None:
         self._parsed = parsed
-        self._written = as_written
-        self.uses = as_written.uses  # (declared: the Parsed protocol names it)
+        self.uses = parsed.uses  # (declared: the Parsed protocol names it)
         self._last: tuple[str, str] | None = None  # (render, the same with its markers)
-        self._plain = False  # True once markers cost too much: renders as written from then
+        self._as_written = as_written
+        self._plain: Parsed | None = None  # the template as written, once markers cost too much
 
     def __getattr__(self, name: str) -> object:  # partials, unread, mistakes, literal …
         if name.startswith("_"):
             raise AttributeError(name)
-        return getattr(self._written, name)
+        return getattr(self._parsed, name)
 
     def render(self, values: Mapping[str, object]) -> str:
-        if self._plain:
-            return self._written.render(values)
+        if self._plain is not None:
+            return self._plain.render(values)
         try:
             out = self._parsed.render(values)
         except budget.OverBudget:
             # the markers make a render longer (and slower): over the budget, the template as
             # written decides, and no later render has markers (no written lines)
-            self._plain, self._last = True, None
-            return self._written.render(values)
+            self._plain, self._last = self._as_written(), None
+            return self._plain.render(values)
         clean = written.unmarked(out)
         self._last = (clean, out)
         return clean
@@ -206,7 +207,7 @@ class _Marked:
     def marked(self, html: str, values: Mapping[str, object]) -> str | None:
         """``html`` (a render of this part) with its markers: the last render's, else a
         render with ``values`` that renders it (None when none does)."""
-        if self._plain:
+        if self._plain is not None:
             return None
         if self._last is not None and self._last[0] == html:
             return self._last[1]
