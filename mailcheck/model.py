@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Literal
@@ -204,10 +205,10 @@ class Document:
     # the HTML this was parsed from: what only a few rules ask of it is read again on demand
     # (:attr:`text_apart`)
     source: str = field(default="", repr=False, compare=False)
-    # a rendered template's: the written line of each line of ``source`` (0: none), which
-    # every line above names already (mailcheck.templating.written); None: its lines are
-    # the written ones (a source as written, or one rendered to the same lines)
-    written_lines: tuple[int, ...] | None = field(default=None, repr=False, compare=False)
+    # a rendered template's: the written line of a line of ``source`` (0: none), which every
+    # line above names already (mailcheck.templating.written, read when asked); None: its
+    # lines are the written ones (a source as written, or one rendered to the same lines)
+    written_lines: Callable[[int], int] | None = field(default=None, repr=False, compare=False)
 
     @functools.cached_property
     def text_apart(self) -> TextApart:

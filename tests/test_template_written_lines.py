@@ -401,3 +401,33 @@ def test_the_marked_copy_reads_as_the_template_as_written(
     assert from_marked.uses == as_written.uses
     for name in ("partials", "partials_at", "unread", "mistakes", "falsy_alike"):
         assert getattr(from_marked, name, None) == getattr(as_written, name, None), name
+
+
+def test_a_document_asks_for_the_lines_of_its_elements_alone() -> None:
+    from mailcheck.htmlparse import parse_html
+
+    # a loop of three items (lines 2-4 written, rendered three times), then an image
+    source = (
+        "<ul>\n{% for i in items %}\n<li><a href='https://x.test/{{ i }}'>{{ i }}</a></li>\n"
+        "{% endfor %}\n</ul>\n<img src='https://x.test/a.png'>\n"
+    )
+    found = load_catalogue().get("jinja")
+    assert found is not None
+    parse = found.load_parser()
+    marked = written.mark(source, "jinja")
+    assert marked is not None
+    marked_render = parse(marked, lambda name: False).render({"items": ["a", "b", "c"]})
+    rendered = written.unmarked(marked_render)
+    lines = written.WrittenLines(marked_render)
+    asked: list[int] = []
+
+    def at(line: int) -> int:
+        asked.append(line)
+        return lines(line)
+
+    doc = written.remapped(parse_html(rendered), at)
+    # the three links at the loop body's line, the image at its own; no other line read
+    assert [link.line for link in doc.links] == [3, 3, 3, 6]  # (the image's src too)
+    assert [image.line for image in doc.images] == [6]
+    assert sorted(set(asked)) == [3, 5, 7, 10]  # (rendered: the links 3, 5, 7; the image 10)
+    assert written.written_lines(marked_render, rendered) == [1, 2, 3, 0, 3, 0, 3, 4, 5, 6, 0]

@@ -206,7 +206,8 @@ class _Marked:
 
     def marked(self, html: str, values: Mapping[str, object]) -> str | None:
         """``html`` (a render of this part) with its markers: the last render's, else a
-        render with ``values`` that renders it (None when none does)."""
+        render with ``values`` that renders it (None when none does). Without its markers,
+        it is ``html``."""
         if self._plain is not None:
             return None
         if self._last is not None and self._last[0] == html:
@@ -1008,11 +1009,12 @@ class _Renderer:
         same_count = html.count("\n") == source.count("\n")
         if same_count and not written.structural(source, self.dialect):
             return doc  # each line rendered is its written line
-        lines: list[int] | None = None
+        lines: Callable[[int], int] | None = None
         parsed = self.html_parsed
         if isinstance(parsed, _Marked):
             marked = parsed.marked(html, values)
-            lines = written.written_lines(marked, html) if marked is not None else None
+            # (``html`` with its markers: each line is read of them when asked)
+            lines = written.WrittenLines(marked) if marked is not None else None
         elif same_count and self.dialect not in written.MARKED_DIALECTS:
             return doc  # a language not read here: its lines as parsed (as they were)
         if lines is None:

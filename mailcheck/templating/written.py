@@ -28,8 +28,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TypeVar
 
-from mailcheck.model import Document, HiddenHow, HiddenPreview, TextApart
+from mailcheck.model import (
+    Document,
+    HiddenHow,
+    HiddenPreview,
+    Image,
+    Link,
+    StrippedElement,
+    TextApart,
+)
+
+_Placed = TypeVar("_Placed", Link, Image, StrippedElement)
 
 # the dialects whose tags are read here: their engines print the text between tags as it is
 MARKED_DIALECTS = frozenset({"jinja", "liquid", "handlebars", "mailchimp"})
@@ -206,40 +217,62 @@ def written_lines(marked: str, rendered: str) -> list[int] | None:
     """For each line of ``rendered`` (index 0: its first line), the written line it shows, 0
     when it has none (see the module's notes); None when ``marked`` (the render of the marked
     template with the same values) is not ``rendered`` with markers."""
-    found = [(m.start(), m.end(), m.group(1), int(m.group(2))) for m in _MARKER.finditer(marked)]
-    if len(marked) - sum(end - start for start, end, _, _ in found) != len(rendered):
+    if unmarked(marked) != rendered:
         return None
-    count = rendered.count("\n") + 1
-    if marked.count("\n") + 1 != count:
-        return None
-    out = [0] * count
-    # the markers by rendered line, read marker by marker: a line without any is decided by
-    # the markers around it alone
-    groups: list[tuple[int, int, int]] = []  # (rendered line, first marker, last marker)
-    row, at = 0, 0
-    for i, (start, _, _, _) in enumerate(found):
-        row += marked.count("\n", at, start)
-        at = start
-        if groups and groups[-1][0] == row:
-            groups[-1] = (row, groups[-1][1], i)
-        else:
-            groups.append((row, i, i))
-    for g, (row, first, last) in enumerate(groups):
-        previous = found[groups[g - 1][2]] if g else None
-        following = found[groups[g + 1][1]] if g + 1 < len(groups) else None
-        before = (previous[2], previous[3]) if previous is not None else None
-        after = (following[2], following[3]) if following is not None else None
-        begin = marked.rfind("\n", 0, found[first][0]) + 1
-        end = marked.find("\n", found[last][1])
-        text = marked[begin : end if end >= 0 else len(marked)]
-        own = [(k, n, s - begin, e - begin) for s, e, k, n in found[first : last + 1]]
-        out[row] = _line_of(text, own, before, after)
-        # the lines up to the next marker's: what a tag printed between this line's "open"
-        # and "close"
-        if following is not None and found[last][2] == "o" and after == ("c", found[last][3]):
-            for between in range(row + 1, groups[g + 1][0]):
-                out[between] = found[last][3]
-    return out
+    at = WrittenLines(marked)
+    return [at(n) for n in range(1, rendered.count("\n") + 2)]
+
+
+class WrittenLines:
+    """The written line of a line of a render (1-based; 0 when it has none, see the module's
+    notes), read of the markers of ``marked`` (that render with its markers) when asked: a
+    document asks only for the lines its elements and findings are on. A line's own markers
+    decide it, and the markers around it: the last one before it, the first one after it."""
+
+    __slots__ = ("_known", "_marked", "_starts")
+
+    def __init__(self, marked: str) -> None:
+        self._marked = marked
+        self._starts = [0]  # where each line found so far starts
+        self._known: dict[int, int] = {}
+
+    def __call__(self, line: int) -> int:
+        found = self._known.get(line)
+        if found is None:
+            found = self._known[line] = self._read(line)
+        return found
+
+    def _read(self, line: int) -> int:
+        marked, starts = self._marked, self._starts
+        while len(starts) < line:
+            end = marked.find("\n", starts[-1])
+            if end < 0:
+                return 0  # (no such line)
+            starts.append(end + 1)
+        if line < 1:
+            return 0
+        begin = starts[line - 1]
+        end = marked.find("\n", begin)
+        if end < 0:
+            end = len(marked)
+        own = [
+            (m.group(1), int(m.group(2)), m.start() - begin, m.end() - begin)
+            for m in _MARKER.finditer(marked, begin, end)
+        ]
+        following = _MARKER.search(marked, end)
+        after = (following.group(1), int(following.group(2))) if following else None
+        return _line_of(marked[begin:end], own, _marker_before(marked, begin), after)
+
+
+def _marker_before(marked: str, at: int) -> tuple[str, int] | None:
+    """The last marker that ends before ``at`` (a line's start: no marker holds a line break)."""
+    start = marked.rfind(_MARK_START, 0, at)
+    while start >= 0:
+        found = _MARKER.match(marked, start)
+        if found is not None:
+            return found.group(1), int(found.group(2))
+        start = marked.rfind(_MARK_START, 0, start)  # (a noncharacter of a value's)
+    return None
 
 
 def _line_of(
@@ -266,32 +299,53 @@ def _line_of(
     return line
 
 
-def before_tags(source: str, rendered: str, dialect: str) -> list[int]:
+def before_tags(source: str, rendered: str, dialect: str) -> Callable[[int], int]:
     """The written lines of ``rendered`` known without markers: those before the template's
     first tag (or the first text the dialect may read as one), which render as they are."""
     count = rendered.count("\n") + 1
     tags = _TAGS.get(dialect)
     first = tags.search(source) if tags is not None else _ANY_TAG.search(source)
-    known = source.count("\n", 0, first.start()) if first is not None else count
-    return [n if n <= known else 0 for n in range(1, count + 1)]
+    known = min(source.count("\n", 0, first.start()) if first is not None else count, count)
+    return _UpTo(known)
+
+
+class _UpTo:
+    """Lines up to ``known`` are their written ones; the others have none."""
+
+    __slots__ = ("known",)
+
+    def __init__(self, known: int) -> None:
+        self.known = known
+
+    def __call__(self, line: int) -> int:
+        return line if 0 < line <= self.known else 0
 
 
 # what may open a tag of any dialect (mailcheck's or a plugin's): a brace, a bracket, a sign
 _ANY_TAG = re.compile(r"[{}\[\]%#$@|]|<\?|<%")
 
 
-def remapped(document: Document, lines: list[int]) -> Document:
+def remapped(document: Document, at: Callable[[int], int]) -> Document:
     """``document`` (a parse of a rendered HTML) with every line it names the written one
-    (``lines``: :func:`written_lines`)."""
-    at = _at(lines)
-    links = [replace(link, line=at(link.line)) if link.line else link for link in document.links]
+    (``at``: :class:`WrittenLines`, :func:`before_tags`), asked for those lines alone."""
+
+    def moved(items: list[_Placed]) -> list[_Placed]:
+        # (an element whose line is its written one is kept: most are, where no loop or
+        # block moved them)
+        out = list(items)
+        for i, item in enumerate(items):
+            line = item.line
+            if line and at(line) != line:
+                out[i] = replace(item, line=at(line))
+        return out
+
     return replace(
         document,
-        links=links,
-        srcset=[replace(link, line=at(link.line)) for link in document.srcset],
-        stylesheet=[replace(link, line=at(link.line)) for link in document.stylesheet],
-        images=[replace(image, line=at(image.line)) for image in document.images],
-        stripped=[replace(s, line=at(s.line)) for s in document.stripped],
+        links=moved(document.links),
+        srcset=moved(document.srcset),
+        stylesheet=moved(document.stylesheet),
+        images=moved(document.images),
+        stripped=moved(document.stripped),
         suppressions=[
             replace(s, line=at(s.line), first=at(s.first), last=at(s.last))
             for s in document.suppressions
@@ -306,20 +360,12 @@ def remapped(document: Document, lines: list[int]) -> Document:
             if document.unclosed_comment is not None
             else None
         ),
-        written_lines=tuple(lines),
+        written_lines=at,
     )
 
 
-def _at(lines: list[int]) -> Callable[[int], int]:
-    def at(line: int) -> int:
-        return lines[line - 1] if 0 < line <= len(lines) else 0
-
-    return at
-
-
-def apart_remapped(apart: TextApart, lines: tuple[int, ...]) -> TextApart:
+def apart_remapped(apart: TextApart, at: Callable[[int], int]) -> TextApart:
     """:class:`TextApart` of a rendered document with its written lines."""
-    at = _at(list(lines))
 
     def how(h: HiddenHow) -> HiddenHow:
         return replace(h, line=at(h.line))
