@@ -1326,7 +1326,13 @@ def _unlabelled_untold(ctx: Context, found: list[tuple[str, str, bool]]) -> Prob
             parts=Joined("; ", said),
             charset=charset,
         )
-    return Problem(message, places[0], locations=tuple(places[:PLACES_LISTED]), lines_said=True)
+    return Problem(
+        message,
+        places[0],
+        locations=tuple(places[:PLACES_LISTED]),
+        lines_said=True,
+        unverified=True,  # which charset it is could not be told
+    )
 
 
 def _unlabelled_files(ctx: Context, found: list[tuple[str, str, bool]]) -> Message:
@@ -1500,7 +1506,7 @@ def _plain_entities(ctx: Context, place: str, entities: list[str], text: str) ->
             entities=shown,
             place=t(place),
         )
-        return Problem(message, location=place)
+        return Problem(message, location=place, unverified=True)
     message = t(
         "HTML entities shown as text: {entities} (the {place} is plain text, where no entity "
         "is read: write the character itself)",

@@ -348,7 +348,7 @@ def mta_sts_policy_unusable(ctx: Context) -> Iterator[Problem]:
             domain=health.domain,
             reason=found.unverified,
         )
-        yield Problem(message, location=found.url, url=found.url)
+        yield Problem(message, location=found.url, url=found.url, unverified=True)
 
 
 @rule(
@@ -441,7 +441,7 @@ def _judged(found: Judged | None, domain: str, what: str) -> Iterator[Problem]:
             domain=domain,
             reason=found.unverified,
         )
-        yield Problem(message, location=found.url, url=found.url, cause=cause)
+        yield Problem(message, location=found.url, url=found.url, cause=cause, unverified=True)
 
 
 @rule(
@@ -668,4 +668,9 @@ def blocklist_not_verified(ctx: Context) -> Iterator[Problem]:
             ),
         )
         # a blocklist unanswered in a run whose DNS answered nothing is NET001's to report
-        yield Problem(t("could not verify on {lists}", lists=lists), location="DNS", cause=NO_DNS)
+        yield Problem(
+            t("could not verify on {lists}", lists=lists),
+            location="DNS",
+            cause=NO_DNS,
+            unverified=True,
+        )

@@ -197,7 +197,7 @@ def sender_unknown(ctx: Context) -> Iterator[Problem]:
         message = t(
             "campaign.toml has no from: SPF, DKIM and DMARC of the sender domain were not checked"
         )
-    yield Problem(message, location="From")
+    yield Problem(message, location="From", unverified=True)
 
 
 @rule(

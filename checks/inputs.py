@@ -82,7 +82,7 @@ def input_not_read(ctx: Context) -> Iterator[Problem]:
     Gmail and a Mail.ru mailbox), then ignore INP002 for that campaign.
     """
     if ctx.campaign.not_read:
-        yield Problem(ctx.campaign.not_read, location=ctx.campaign.source)
+        yield Problem(ctx.campaign.not_read, location=ctx.campaign.source, unverified=True)
     if "text/x-amp-html" in ctx.campaign.parts_not_read:
         yield Problem(
             t(
@@ -91,4 +91,5 @@ def input_not_read(ctx: Context) -> Iterator[Problem]:
                 "and personalisation were not verified"
             ),
             location="text/x-amp-html part",
+            unverified=True,
         )

@@ -1072,6 +1072,7 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
         yield Problem(
             t("template language not understood: personalisation not checked ({why})", why=unclear),
             location=_part_at(ctx, *at) if (at := ctx.campaign.dialect_unclear_at) else "template",
+            unverified=True,
         )
         return
     for part, line, tag in ctx.campaign.unread_blocks:
@@ -1096,6 +1097,7 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
         yield Problem(
             t("{message} — {advice}", message=said, advice=advice),
             location=_part_at(ctx, part, line),
+            unverified=True,
         )
     lone = ctx.campaign.unfilled_code_tags
     if lone:  # one cause: no dialect read here fills "${…}"
@@ -1109,6 +1111,7 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
             ),
             location=places[0],
             locations=places,
+            unverified=True,
         )
 
 
@@ -1169,7 +1172,12 @@ def template_part_not_read(ctx: Context) -> Iterator[Problem]:
                 files=parts,
             )
         places = tuple(dict.fromkeys(_part_at(ctx, *at) for at in campaign.outside_parts_at))
-        yield Problem(message, location=places[0] if places else "template", locations=places)
+        yield Problem(
+            message,
+            location=places[0] if places else "template",
+            locations=places,
+            unverified=True,
+        )
 
 
 @rule(

@@ -119,7 +119,7 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
                 written=_written_preheader(ctx) or quoted_names(measured.unknown),
                 limit=ctx.config.preheader_max,
             )
-            yield Problem(message, location="preheader")
+            yield Problem(message, location="preheader", unverified=True)
     else:
         main = ctx.main
         static = ctx.campaign.static
@@ -166,6 +166,7 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
         cause = UNREAD_PARTS if ctx.campaign.outside_parts else ""
         slot = leading_slot(static.text) if static is not None and not cause else None
         first = _first_text(document, static)
+        unverified = True  # a layout or the platform may hold it: "could not verify"
         if ctx.is_fragment and not cause:  # as UNS001 says of its footer
             cause = outside_layout()  # UNS001 says both when it runs (mailcheck.rootcause)
             message = t(
@@ -194,9 +195,11 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
                 "no preheader (preview text) found: inboxes show the first text instead, “{text}”",
                 text=first,
             )
+            unverified = bool(cause)
         else:
             message = t("no preheader (preview text) found")
-        yield Problem(message, location="preheader", cause=cause)
+            unverified = bool(cause)
+        yield Problem(message, location="preheader", cause=cause, unverified=unverified)
 
 
 def _data_unseen(ctx: Context) -> bool:

@@ -50,7 +50,11 @@ def spam_score(ctx: Context) -> Iterator[Problem]:
     if not isinstance(found, SpamScore):
         return
     if found.score is None:
-        yield Problem(t("could not score: {reason}", reason=found.error), location=found.scanner)
+        yield Problem(
+            t("could not score: {reason}", reason=found.error),
+            location=found.scanner,
+            unverified=True,
+        )
         return
     spam = ctx.config.spam
     if found.score < spam.warn:

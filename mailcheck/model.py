@@ -672,6 +672,11 @@ class Finding:
     # the message names the line of every place: the text output names the file once (not in
     # the outputs' fields: JSON's "locations" lists every place as always)
     lines_said: bool = False
+    # the finding says its rule could not tell ("could not verify", "not understood", "not
+    # checked"), not a defect it is sure of: every warning of a rule whose default is an error
+    # (an error is a certainty), and those a warning's rule marks so (Problem.unverified).
+    # Not in the outputs: SUP001 reads it (mailcheck.suppression)
+    unverified: bool = field(default=False, compare=False)
 
     @property
     def places(self) -> tuple[str, ...]:

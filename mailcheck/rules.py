@@ -137,6 +137,10 @@ class Problem:
     # the message names the line of every place ("… (line 12, 40)"): the text output names
     # the file once instead of listing the lines a second time
     lines_said: bool = False
+    # the problem says the rule could not tell ("could not verify", "not understood", "not
+    # checked"), not a defect it is sure of. A warning of a rule whose default is an error is
+    # so whatever it says: only a rule whose default is a warning marks its own
+    unverified: bool = False
 
     @property
     def places(self) -> tuple[str, ...]:
@@ -694,10 +698,10 @@ class Rule:
         """The rule's findings, one per root cause: problems it reports in the same words
         (message, URL, severity) at several places are one finding listing every place."""
         merged: dict[
-            tuple[str, str | None, Severity | None, str, tuple[str, ...], bool], list[str]
+            tuple[str, str | None, Severity | None, str, tuple[str, ...], bool, bool], list[str]
         ] = {}
         for p in self.check(ctx):
-            key = (p.message, p.url, p.severity, p.cause, p.urls, p.lines_said)
+            key = (p.message, p.url, p.severity, p.cause, p.urls, p.lines_said, p.unverified)
             places = merged.setdefault(key, [])
             places += [place for place in p.places if place not in places]
         return [
@@ -712,8 +716,13 @@ class Rule:
                 cause=cause,
                 urls=tuple(shown for each in urls if (shown := ctx.shown_url(each))),
                 lines_said=lines_said,
+                # an error rule says a warning only when it could not tell (its certainty)
+                unverified=unverified
+                or (severity is Severity.WARNING and self.severity is Severity.ERROR),
             )
-            for (message, url, severity, cause, urls, lines_said), places in merged.items()
+            for (message, url, severity, cause, urls, lines_said, unverified), places in (
+                merged.items()
+            )
         ]
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from mailcheck.model import Campaign, Document, Finding, Severity, Suppression
+from mailcheck.model import Campaign, Document, Finding, Suppression
 
 if TYPE_CHECKING:
     from mailcheck.rules import Judged
@@ -186,8 +186,9 @@ def _idle(s: Suppression, written: str, judged: Judged, elsewhere: list[str]) ->
     it names ran on this campaign and could judge it (not ignored, not offline, what it reads
     there), none of them found anything anywhere in the campaign, and where ``s`` applies
     nothing was left unverified for a reason outside the campaign (a finding with a
-    ``cause``), no rule of their family said it could not tell (a warning: "could not
-    verify", "not understood"), and, for a rule that needs the network, no rule that needs it
+    ``cause``), no rule of their family said it could not tell (``Finding.unverified``: "could
+    not verify", "not understood"; a definite warning, LNK004's http:// link, is no doubt),
+    and, for a rule that needs the network, no rule that needs it
     found anything (a host down or silent is every such rule's "could not verify")."""
     prefix = written.strip().upper()
     named = {code for code in judged.codes if code.startswith(prefix)}
@@ -207,7 +208,9 @@ def _idle(s: Suppression, written: str, judged: Judged, elsewhere: list[str]) ->
             continue
         if f.cause or (networked and f.code in judged.network):
             return False
-        if f.severity is Severity.WARNING and _family(f.code) in families:
+        if f.unverified and _family(f.code) in families:
+            # could not tell there ("could not verify", "not understood"): a definite
+            # warning of the family (LNK004's http:// link) is no such doubt
             return False
     return True
 

@@ -201,12 +201,61 @@ def test_the_rule_page_is_printed(capsys: pytest.CaptureFixture[str]) -> None:
     assert "Reports suppression comments that hide nothing." in out
 
 
+# A Mindbox block mailcheck does not read: PER007 says what it prints is not verified
+UNREAD = "<p>@{ if Recipient.Age > 18 }Вино.@{ else }Сок.@{ end if }</p>"
+MINDBOX_UNSUB = '<p><a href="${ Recipient.UnsubscribeLink }">Отписаться</a></p>'
+
+
+def test_a_could_not_verify_warning_of_the_family_where_it_applies_keeps_it_unreported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # PER006 ran and found nothing, but PER007 could not tell what the element prints: what
+    # PER006 would say of it is not known, the comment may be needed
+    body = f"<!-- mailcheck: ignore PER006 -->\n{UNREAD}\n{MINDBOX_UNSUB}"
+    write_campaign(tmp_path, "c", body=body, esp="mindbox")
+    block = _line(tmp_path, "Recipient.Age")
+    campaign = _check(tmp_path, monkeypatch, capsys)
+    assert [(f["code"], f["severity"], f["locations"]) for f in campaign["findings"]] == [
+        ("PER007", "warning", [f"email.html:{block}"])
+    ]
+
+
+def test_a_warning_of_an_error_rule_of_the_family_keeps_it_unreported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # LNK003 is an error rule: its warning there (a top-level domain its list lacks) is its
+    # "could not verify", whatever the words; LNK004 found nothing, the comment stays
+    link = '<p><a href="https://partner.zzqx/promo">Партнёр</a></p>'
+    write_campaign(tmp_path, "c", body=f"<!-- mailcheck: ignore LNK004 -->\n{link}\n{UNSUB}")
+    at = _line(tmp_path, "partner.zzqx")
+    campaign = _check(tmp_path, monkeypatch, capsys)
+    assert [(f["code"], f["severity"], f["locations"]) for f in campaign["findings"]] == [
+        ("LNK003", "warning", [f"email.html:{at}"])
+    ]
+
+
+def test_a_definite_warning_of_the_family_where_it_applies_leaves_it_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # LNK003 judged the link and found nothing; LNK004's http:// there is certain, no
+    # "could not verify": the comment hides nothing
+    write_campaign(tmp_path, "c", body=f"<!-- mailcheck: ignore LNK003 -->\n{HTTP}\n{UNSUB}")
+    comment, link = _line(tmp_path, "mailcheck:"), _line(tmp_path, "partner.test")
+    campaign = _check(tmp_path, monkeypatch, capsys)
+    assert [(f["code"], f["severity"], f["locations"]) for f in campaign["findings"]] == [
+        ("LNK004", "warning", [f"email.html:{link}"]),
+        ("SUP001", "warning", [f"email.html:{comment}"]),
+    ]
+    assert "no LNK003 finding where the comment on line" in campaign["findings"][1]["message"]
+
+
 # --- online: a real HTTP server on loopback -------------------------------------------------
 
 
-def _online(tmp_path: Path, href: str) -> list[tuple[str, tuple[str, ...]]]:
-    """SUP001 and the link rules' findings of a campaign whose link ``href`` has
-    ``ignore LNK001`` before it, judged online on what the loopback server answered."""
+def _online(tmp_path: Path, href: str, *also: str) -> list[tuple[str, str, tuple[str, ...]]]:
+    """SUP001 and the link rules' findings (code, severity, places) of a campaign whose link
+    ``href`` has ``ignore LNK001`` before it, judged online on what the loopback server
+    answered; ``also``: more codes to select."""
     import asyncio
 
     from mailcheck.config import Config, LinksConfig
@@ -217,11 +266,11 @@ def _online(tmp_path: Path, href: str) -> list[tuple[str, tuple[str, ...]]]:
     body = f'<!-- mailcheck: ignore LNK001 -->\n<p><a href="{href}">Скидки</a></p>\n{UNSUB}'
     manifest = write_campaign(tmp_path, "c", body=body) / "campaign.toml"
     links = LinksConfig(allow_private=True, timeout=2.0, retries=0)
-    cfg = Config(root=tmp_path, links=links, select=("LNK001", "LNK002", "SUP001"))
+    cfg = Config(root=tmp_path, links=links, select=("LNK001", "LNK002", "SUP001", *also))
     c = prepare(Source(manifest, "c/campaign.toml", root=manifest.parent), cfg)
     results = asyncio.run(gather_links([c], cfg, use_cache=False, progress=False))
     found = judge(c, cfg, Facts(gathered=True, links=results), offline=False).findings
-    return [(f.code, f.places) for f in found]
+    return [(f.code, f.severity.value, f.places) for f in found]
 
 
 @pytest.mark.network
@@ -231,7 +280,7 @@ def test_online_a_link_that_answers_well_makes_ignore_lnk001_stale(tmp_path: Pat
     with running_server() as server:
         found = _online(tmp_path, server.url("/ok/page"))
     line = _line(tmp_path, "mailcheck:")
-    assert found == [("SUP001", (f"email.html:{line}",))]
+    assert found == [("SUP001", "warning", (f"email.html:{line}",))]
 
 
 @pytest.mark.network
@@ -242,7 +291,26 @@ def test_online_a_host_that_is_down_leaves_ignore_lnk001_unjudged(tmp_path: Path
     with refusing() as (base,):
         found = _online(tmp_path, f"{base}/sale")
     link = _line(tmp_path, "Скидки")
-    assert found == [("LNK002", (f"email.html:{link}",))]
+    assert found == [("LNK002", "error", (f"email.html:{link}",))]
+
+
+@pytest.mark.network
+def test_online_a_definite_warning_of_the_family_leaves_ignore_lnk001_stale(
+    tmp_path: Path,
+) -> None:
+    # the loopback link answers 200 (LNK001 judged it: nothing) and is plain http://: LNK004's
+    # warning there is certain, not a "could not verify", so the comment hides nothing
+    from tests.http_server import running_server
+
+    with running_server() as server:
+        href = server.url("/ok/page")
+        found = _online(tmp_path, href, "LNK004")
+    assert href.startswith("http://")
+    comment, link = _line(tmp_path, "mailcheck:"), _line(tmp_path, "Скидки")
+    assert found == [
+        ("LNK004", "warning", (f"email.html:{link}",)),
+        ("SUP001", "warning", (f"email.html:{comment}",)),
+    ]
 
 
 def test_a_comment_whose_code_is_found_elsewhere_in_the_campaign_is_not_reported(
