@@ -905,12 +905,12 @@ def _unknown_key(key: str) -> None:
     if hint:
         raise LoadError(
             t(
-                "campaign.toml: unknown key '{key}' (did you mean '{hint}'?)",
+                "unknown key '{key}' (did you mean '{hint}'?)",
                 key=key,
                 hint=shown.get(hint[0], hint[0]),
             )
         )
-    raise LoadError(t("campaign.toml: unknown key '{key}'", key=key))
+    raise LoadError(t("unknown key '{key}'", key=key))
 
 
 def _dialect(campaign: Campaign, get: dict[str, Any]) -> None:
@@ -921,7 +921,7 @@ def _dialect(campaign: Campaign, get: dict[str, Any]) -> None:
 
         problem = load_catalogue().choice_problem(template or "", esp or "")
         if problem:
-            raise LoadError(t("campaign.toml: {problem}", problem=problem))
+            raise LoadError(problem)
     if template is not None:
         campaign.dialect = template.strip().lower()
         campaign.dialect_explicit = True
@@ -957,7 +957,7 @@ def _said_as_campaign_toml() -> Iterator[None]:
         yield
     except ConfigError as exc:  # said as config says it (a Message: in the reader's language)
         problem = exc.args[0] if exc.args else str(exc)
-        raise LoadError(t("campaign.toml: {problem}", problem=problem)) from None
+        raise LoadError(problem) from None
 
 
 def _own_codes(config: Config, merged: Config) -> list[tuple[str, tuple[str, ...]]]:
@@ -1012,7 +1012,7 @@ def _refuse_run_wide(get: dict[str, Any]) -> None:
             if _canonical(key) not in allowed:
                 raise LoadError(
                     t(
-                        "campaign.toml: [{table}] {key} cannot be set per campaign (only "
+                        "[{table}] {key} cannot be set per campaign (only "
                         "{allowed}); set it in mailcheck.toml [{table}] or pyproject.toml "
                         "[tool.mailcheck.{table}]",
                         table=table,
@@ -1032,14 +1032,14 @@ def _parse_toml(data: bytes) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         at, utf16 = not_utf8(data, exc)
         if utf16:
-            said = t("campaign.toml is UTF-16 text (Notepad's “Unicode”): save it as UTF-8")
+            said = t("UTF-16 text (Notepad's “Unicode”): save it as UTF-8")
         else:
-            said = t("campaign.toml is not UTF-8 text (line {line}): save it as UTF-8", line=at)
+            said = t("not UTF-8 text (line {line}): save it as UTF-8", line=at)
         raise LoadError(said) from None
     try:
         return tomllib.loads(text)
     except RecursionError:
-        raise LoadError(t("campaign.toml is nested too deeply to read")) from None
+        raise LoadError(t("nested too deeply to read")) from None
     except tomllib.TOMLDecodeError as exc:
         match = _TOML_POSITION.match(str(exc))
         if match:
@@ -1054,16 +1054,14 @@ def _parse_toml(data: bytes) -> dict[str, Any]:
             ) from None
         raise LoadError(t("invalid TOML: {reason}", reason=str(exc))) from None
     except ValueError:  # an integer of more digits than Python converts
-        raise LoadError(
-            t("campaign.toml holds a number too long to read ({why})", why=_DIGITS)
-        ) from None
+        raise LoadError(t("a number too long to read ({why})", why=_DIGITS)) from None
 
 
 def _file_name(get: dict[str, Any], key: str) -> str | None:
     """A file the campaign names (html, text): "" would name its directory."""
     name = _string(get, key)
     if name is not None and not name.strip():
-        raise LoadError(t("campaign.toml: '{key}' is empty: name a file", key=key))
+        raise LoadError(t("'{key}' is empty: name a file", key=key))
     return name
 
 
@@ -1074,7 +1072,7 @@ def _string(get: dict[str, Any], key: str) -> str | None:
     if not isinstance(value, str):
         raise LoadError(
             t(
-                "campaign.toml: '{key}' must be a string, not {kind}",
+                "'{key}' must be a string, not {kind}",
                 key=key,
                 kind=_toml_type(value),
             )
@@ -1114,7 +1112,7 @@ def _check_utm_names(utm: dict[str, str]) -> None:
         if hint:
             raise LoadError(
                 t(
-                    "campaign.toml: [utm] has '{name}', which is no UTM parameter analytics "
+                    "[utm] has '{name}', which is no UTM parameter analytics "
                     "reads: did you mean '{hint}'?",
                     name=name,
                     hint=hint[0],
@@ -1123,7 +1121,7 @@ def _check_utm_names(utm: dict[str, str]) -> None:
         if not name.startswith("utm_"):
             raise LoadError(
                 t(
-                    "campaign.toml: [utm] has '{name}': UTM parameters are named utm_… "
+                    "[utm] has '{name}': UTM parameters are named utm_… "
                     "(utm_source, utm_medium, utm_campaign, utm_content, utm_term)",
                     name=name,
                 )
@@ -1150,8 +1148,7 @@ def _subject_and_sender_from_headers(campaign: Campaign, headers: dict[str, str]
         elif top.strip() != value.strip():
             raise LoadError(
                 t(
-                    "campaign.toml: {key} = {top} and [headers] {header} = {value} differ: "
-                    "write it once",
+                    "{key} = {top} and [headers] {header} = {value} differ: write it once",
                     key=key,
                     top=repr(top),
                     header=header,
@@ -1176,7 +1173,7 @@ def _sender(value: str | None) -> str | None:
     if len(addresses) > 1:
         raise LoadError(
             t(
-                "campaign.toml: from = {value} names {count} addresses; a campaign has one sender",
+                "from = {value} names {count} addresses; a campaign has one sender",
                 value=repr(value),
                 count=len(addresses),
             )
@@ -1193,7 +1190,7 @@ def _sender(value: str | None) -> str | None:
         return value
     raise LoadError(
         t(
-            "campaign.toml: from = {value} is not an e-mail address (write it as "
+            "from = {value} is not an e-mail address (write it as "
             '"news@shop.example" or "Shop <news@shop.example>")',
             value=repr(value),
         )
@@ -1205,21 +1202,21 @@ def _string_list(get: dict[str, Any], key: str) -> list[str]:
     if isinstance(value, str):
         return [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise LoadError(t("campaign.toml: '{key}' must be a list of strings", key=key))
+        raise LoadError(t("'{key}' must be a list of strings", key=key))
     return list(value)
 
 
 def _string_table(get: dict[str, Any], key: str) -> dict[str, str]:
     value = get[key]
     if not isinstance(value, dict):
-        raise LoadError(t("campaign.toml: [{key}] must be a table", key=key))
+        raise LoadError(t("[{key}] must be a table", key=key))
     for name, item in value.items():
         if _canonical(name) in CAMPAIGN_KEYS | CONFIG_KEYS:
             # TOML puts every key after a [table] header into that table: a top-level key
             # written below [utm] would silently be a UTM parameter and not set at all
             raise LoadError(
                 t(
-                    "campaign.toml: [{key}] has '{name}', a top-level key: every key after the "
+                    "[{key}] has '{name}', a top-level key: every key after the "
                     "[{key}] line belongs to that table, so write {name} = … above [{key}]",
                     key=key,
                     name=name,
@@ -1228,7 +1225,7 @@ def _string_table(get: dict[str, Any], key: str) -> dict[str, str]:
         if not isinstance(item, str):
             raise LoadError(
                 t(
-                    "campaign.toml: [{key}] {name} must be a string, not {kind}",
+                    "[{key}] {name} must be a string, not {kind}",
                     key=key,
                     name=name,
                     kind=_toml_type(item),
@@ -1240,12 +1237,12 @@ def _string_table(get: dict[str, Any], key: str) -> dict[str, str]:
 def _expect(value: object) -> dict[str, list[str]]:
     """The [expect] table: lists of strings under known keys, regexes that compile."""
     if not isinstance(value, dict):
-        raise LoadError(t("campaign.toml: [expect] must be a table"))
+        raise LoadError(t("[expect] must be a table"))
     for key in value:
         if key not in EXPECT_KEYS:
             raise LoadError(
                 t(
-                    "campaign.toml: [expect] has unknown key '{key}' (known: {known})",
+                    "[expect] has unknown key '{key}' (known: {known})",
                     key=key,
                     known=", ".join(EXPECT_KEYS),
                 )
@@ -1257,7 +1254,7 @@ def _expect(value: object) -> dict[str, list[str]]:
         except (regex.error, OverflowError, RecursionError) as exc:
             why = str(exc) if not isinstance(exc, RecursionError) else t("nested too deeply")
             reason = t(
-                "campaign.toml: [expect] regex '{pattern}' is invalid: {why}",
+                "[expect] regex '{pattern}' is invalid: {why}",
                 pattern=quoted(pattern),
                 why=why,
             )
@@ -1308,15 +1305,12 @@ def _send_at(value: object, zone: tzinfo | None = None) -> tuple[datetime, bool]
         except ValueError:
             raise LoadError(
                 t(
-                    "campaign.toml: send_at '{value}' is not a date and time "
-                    "(e.g. 2026-11-27T10:00:00+03:00)",
+                    "send_at '{value}' is not a date and time (e.g. 2026-11-27T10:00:00+03:00)",
                     value=value,
                 )
             ) from None
     if not isinstance(value, datetime):
-        raise LoadError(
-            t("campaign.toml: send_at must be a date and time (e.g. 2026-11-27T10:00:00+03:00)")
-        )
+        raise LoadError(t("send_at must be a date and time (e.g. 2026-11-27T10:00:00+03:00)"))
     local = value.tzinfo is None
     try:
         # a local time is the team's, else this machine's; any time must be one in UTC too (the
@@ -1325,9 +1319,7 @@ def _send_at(value: object, zone: tzinfo | None = None) -> tuple[datetime, bool]
             value = value.replace(tzinfo=zone) if zone is not None else value.astimezone()
         value.astimezone(UTC)
     except (ValueError, OverflowError):
-        raise LoadError(
-            t("campaign.toml: send_at {value} is out of range", value=value.isoformat())
-        ) from None
+        raise LoadError(t("send_at {value} is out of range", value=value.isoformat())) from None
     return value, local and zone is None
 
 
@@ -1372,9 +1364,9 @@ def _samples(
     if isinstance(value, list):  # samples = [{ first_name = "Иван" }, …]
         return _sample_objects(value, "samples", limits.sample_rows), []
     if not isinstance(value, str):
-        raise LoadError(t("campaign.toml: 'samples' must be a file name or an array of tables"))
+        raise LoadError(t("'samples' must be a file name or an array of tables"))
     if not value.strip():
-        raise LoadError(t("campaign.toml: '{key}' is empty: name a file", key="samples"))
+        raise LoadError(t("'{key}' is empty: name a file", key="samples"))
     path = directory / value
     data = _read(path, directory, limits.file_bytes, "samples")
     what = t("samples file '{name}'", name=path.name)  # how every message names it

@@ -144,21 +144,21 @@ def inp001(result: CampaignResult) -> str:
         ('html = "a\\u0000.html"', "html file name 'a\\x00.html' holds a NUL character"),
         (
             "send_at = 0001-01-01T00:00:00",
-            "campaign.toml: send_at 0001-01-01T00:00:00 is out of range",
+            "send_at 0001-01-01T00:00:00 is out of range",
         ),
         # valid with their offsets, but no time in UTC: the launch blamed the database
         (
             "send_at = 9999-12-31T23:00:00-05:00",
-            "campaign.toml: send_at 9999-12-31T23:00:00-05:00 is out of range",
+            "send_at 9999-12-31T23:00:00-05:00 is out of range",
         ),
         (
             "send_at = 0001-01-01T00:30:00+01:00",
-            "campaign.toml: send_at 0001-01-01T00:30:00+01:00 is out of range",
+            "send_at 0001-01-01T00:30:00+01:00 is out of range",
         ),
-        ('html = ""', "campaign.toml: 'html' is empty: name a file"),  # was "'.' is a directory"
-        ('text = " "', "campaign.toml: 'text' is empty: name a file"),
-        ('samples = ""', "campaign.toml: 'samples' is empty: name a file"),
-        ("client = 10:00:00", "campaign.toml: 'client' must be a string, not a time"),
+        ('html = ""', "'html' is empty: name a file"),  # was "'.' is a directory"
+        ('text = " "', "'text' is empty: name a file"),
+        ('samples = ""', "'samples' is empty: name a file"),
+        ("client = 10:00:00", "'client' must be a string, not a time"),
     ],
 )
 def test_campaign_values_that_crashed_the_loader_are_inp001_with_the_reason(
@@ -175,8 +175,7 @@ def test_campaign_values_that_crashed_the_loader_are_inp001_with_the_reason(
 def test_an_expect_regex_that_cannot_be_compiled_says_so(tmp_path: Path) -> None:
     d = write_campaign(tmp_path, tables={"expect": {"regex": ["a{4294967295}"]}})
     assert inp001(check(d)) == (
-        "campaign.toml: [expect] regex 'a{4294967295}' is invalid: repeat count too big at "
-        "position 2"
+        "[expect] regex 'a{4294967295}' is invalid: repeat count too big at position 2"
     )
 
 
@@ -247,8 +246,8 @@ def test_paths_that_overlap_check_each_campaign_once(
 @pytest.mark.parametrize(
     ("encoding", "said"),
     [
-        ("cp1251", "campaign.toml is not UTF-8 text (line 3): save it as UTF-8"),
-        ("utf-16", "campaign.toml is UTF-16 text (Notepad's “Unicode”): save it as UTF-8"),
+        ("cp1251", "not UTF-8 text (line 3): save it as UTF-8"),
+        ("utf-16", "UTF-16 text (Notepad's “Unicode”): save it as UTF-8"),
     ],
 )
 def test_a_campaign_toml_saved_in_another_charset_says_where_and_what_to_do(
@@ -272,7 +271,7 @@ def test_an_emlx_announcing_an_impossible_length_is_inp001(tmp_path: Path) -> No
 def test_an_empty_code_in_a_campaign_toml_is_its_inp001(tmp_path: Path) -> None:
     # a campaign's own `ignore = [""]` switched its every rule off as silently; a code
     # typo in a campaign.toml is that campaign's INP001 (as its unknown keys are)
-    said = "campaign.toml: ignore: an empty rule code; `mailcheck rules` lists them"
+    said = "ignore: an empty rule code; `mailcheck rules` lists them"
     assert inp001(check(write_campaign(tmp_path, "c", subject="", ignore=[""]))) == said
 
 

@@ -155,7 +155,7 @@ def test_subject_or_from_written_twice_differently_is_refused(tmp_path: Path) ->
         'from = "news@shop.example.net"\n[headers]\nFrom = "promo@shop.example.net"\n',
     )
     assert load_file(path).load_error == (
-        "campaign.toml: from = 'news@shop.example.net' and [headers] From = "
+        "from = 'news@shop.example.net' and [headers] From = "
         "'promo@shop.example.net' differ: write it once"
     )
     bad = campaign_dir(tmp_path, '[headers]\nFrom = "not an address"\n', name="bad")
@@ -1395,13 +1395,13 @@ def test_every_problem_of_a_campaign_toml_is_one_inp001(tmp_path: Path) -> None:
     result = check(d)
     assert [(f.code, f.location) for f in result.findings] == [("INP001", str(d))]
     assert result.findings[0].message == (
-        "campaign.toml: unknown key 'colour'; "
-        "campaign.toml: 'subject' must be a string, not a number; "
-        "campaign.toml: send_at 'tomorrow' is not a date and time (e.g. 2026-11-27T10:00:00+03:00); "
-        "campaign.toml: 'subject-max' must be a number"
+        "unknown key 'colour'; "
+        "'subject' must be a string, not a number; "
+        "send_at 'tomorrow' is not a date and time (e.g. 2026-11-27T10:00:00+03:00); "
+        "'subject-max' must be a number"
     )
     russian = render([result], language="ru")  # each problem in the reader's language
-    assert "campaign.toml: неизвестный ключ 'colour'; campaign.toml: 'subject' должен" in russian
+    assert "неизвестный ключ 'colour'; 'subject' должен" in russian
 
 
 def test_every_file_a_campaign_toml_names_and_misses_is_one_inp001(tmp_path: Path) -> None:
@@ -1418,14 +1418,47 @@ def test_every_file_a_campaign_toml_names_and_misses_is_one_inp001(tmp_path: Pat
     )
 
 
+@pytest.mark.parametrize(
+    ("manifest", "said"),
+    [
+        ('subject = "Hi\n', "invalid TOML at line 1, column 14: Illegal character '\\n'"),
+        ('subject = "Hi"\nfrobnicate = 1\n', "unknown key 'frobnicate'"),
+        ('subject = "Hi"\nhtml = "nope.html"\n', "html file 'nope.html' not found"),
+        ('subject = "Привет"\n', "not UTF-8 text (line 1): save it as UTF-8"),
+    ],
+)
+def test_a_broken_campaign_toml_is_named_once_in_the_text_output(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    manifest: str,
+    said: str,
+) -> None:
+    """It was "c/campaign.toml: campaign.toml: unknown key …": the finding's place names the
+    file, its message no longer names it again."""
+    from mailcheck.cli import main
+
+    d = tmp_path / "c"
+    d.mkdir()
+    data = manifest.encode("cp1251" if "Привет" in manifest else "utf-8")
+    (d / "campaign.toml").write_bytes(data)
+    (d / "email.html").write_text(HTML_RU, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--offline", "c"]) == 1
+    out = capsys.readouterr().out
+    lines = [line.split() for line in out.splitlines() if "INP001" in line]
+    assert lines == [["error", "INP001", "c/campaign.toml:", *said.split()]]
+    assert out.count("campaign.toml") == 2  # the campaign's heading, the finding's place
+
+
 def test_a_campaign_tomls_wrong_settings_are_all_said(tmp_path: Path) -> None:
     """Each setting is checked on its own: a wrong number does not hide an unknown rule code."""
     manifest = 'subject-max = "fifty"\npreheader-max = -1\nignore = ["LNK04"]\n'
     c = load_file(campaign_dir(tmp_path, manifest))
     assert c.load_error == (
-        "campaign.toml: 'subject-max' must be a number; "
-        "campaign.toml: 'preheader-max' must not be negative; "
-        "campaign.toml: ignore: unknown rule code or prefix 'LNK04' (did you mean LNK004?); "
+        "'subject-max' must be a number; "
+        "'preheader-max' must not be negative; "
+        "ignore: unknown rule code or prefix 'LNK04' (did you mean LNK004?); "
         "`mailcheck rules` lists them"
     )
     assert c.config_overrides == {}

@@ -150,7 +150,7 @@ def test_a_campaign_toml_code_typo_is_its_own_inp001(
     code, found = _batch(tmp_path, monkeypatch, capsys, "--offline", "good", "typo")
     assert code == 1
     assert [c for c, _ in found["good/campaign.toml"]] == ["SUB002"]
-    assert found["typo/campaign.toml"] == [("INP001", f"campaign.toml: {problem}")]
+    assert found["typo/campaign.toml"] == [("INP001", problem)]
 
 
 def test_unknown_code_in_severity_table(

@@ -41,10 +41,10 @@ def test_hostile_json_samples(tmp_path: Path, name: str, content: str, expected:
 @pytest.mark.parametrize(
     ("extra", "expected"),
     [
-        ("x = " + "[" * 100_000 + "]" * 100_000, "campaign.toml is nested too deeply to read"),
+        ("x = " + "[" * 100_000 + "]" * 100_000, "nested too deeply to read"),
         (
             "x = " + "1" * 5000,
-            "campaign.toml holds a number too long to read (more than 4300 digits)",
+            "a number too long to read (more than 4300 digits)",
         ),
     ],
 )
@@ -92,7 +92,7 @@ def test_run_wide_settings_in_campaign_toml_are_refused_loudly(
         toml.read_text(encoding="utf-8") + f"\n[{table}]\n{key} = {value}\n", encoding="utf-8"
     )
     assert _inp001(d) == (
-        f"campaign.toml: [{table}] {key} cannot be set per campaign (only "
+        f"[{table}] {key} cannot be set per campaign (only "
         f"{'exclude' if table == 'links' else 'dkim-selectors, sending-ips'}); set it in "
         f"mailcheck.toml [{table}] or pyproject.toml [tool.mailcheck.{table}]"
     )
