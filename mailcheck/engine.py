@@ -136,6 +136,22 @@ def owning_campaign(path: Path) -> Path | None:
         return None
     if path.suffix.lower() in OWN_INPUT_SUFFIXES or is_saved_message(path):
         return None
+    return _enclosing_campaign(path)
+
+
+def campaign_of_test_send(path: Path) -> Path | None:
+    """The campaign.toml of the campaign directory the saved message ``path`` (or a mail file
+    mailcheck does not read, an Outlook .msg) is in, as :func:`owning_campaign` walks up, or
+    None: a test send of that campaign, which ``check`` checks as sent and ``launch`` does not
+    launch (the campaign is what goes out)."""
+    if not path.is_file() or not (
+        path.suffix.lower() in OWN_INPUT_SUFFIXES or is_saved_message(path)
+    ):
+        return None
+    return _enclosing_campaign(path)
+
+
+def _enclosing_campaign(path: Path) -> Path | None:
     here = Path(os.path.abspath(path)).parent
     for directory in [here, *here.parents]:
         if directory.name in SKIP_DIRS:

@@ -259,6 +259,40 @@ def test_launch_takes_exactly_one_campaign(tmp_path: Path) -> None:
     assert not (tmp_path / "log.db").exists() or open_store(db).launches() == []
 
 
+def test_a_test_send_of_a_campaign_named_alone_is_not_launched(tmp_path: Path, db: str) -> None:
+    # the ESP's test send saved in the campaign's folder (or a folder below it) is what a
+    # person checks before the launch, not the launch: it was recorded as a launch of its own
+    # ("proof", client default) and counted in the KPI beside the campaign's
+    d = write_campaign(tmp_path, "bf", id="acme-bf", client="acme")
+    write_test_send(d / "proof.eml", text=b"Sale", html=b"<p>Sale</p>", subject=b"[Test] Sale")
+    (d / "sends").mkdir()
+    write_test_send(d / "sends" / "final", text=b"Sale", html=b"<p>Sale</p>")  # no extension
+    assert mc("launch", "--offline", "bf", cwd=tmp_path, db=db).returncode == 0
+    for named in ("bf/proof.eml", "bf/sends/final", "bf/sends"):
+        proc = mc("launch", "--offline", "--format", "json", named, cwd=tmp_path, db=db)
+        assert proc.returncode == 2, (named, proc.stdout, proc.stderr)
+        assert proc.stdout == ""
+        shown = named if named != "bf/sends" else "bf/sends/final"
+        assert proc.stderr.splitlines()[-1] == (
+            f"mailcheck: error: {shown} is a test send of the campaign bf/campaign.toml: it is "
+            "checked before the launch, not launched (mailcheck check "
+            f"{shown}); launch the campaign: mailcheck launch bf"
+        )
+    # the campaign is what is launched, and counted once
+    kpi = mc("kpi", "--format", "json", cwd=tmp_path, db=db)
+    assert kpi.returncode == 0, kpi.stderr
+    periods = json.loads(kpi.stdout)["periods"]
+    assert [(p["client"], p["launches"], p["caught_before_launch"]) for p in periods] == [
+        ("acme", 1, 0)
+    ]
+    with open_store(db) as st:
+        assert [(r.campaign, r.status) for r in st.launches()] == [("acme-bf", "launched")]
+    # a saved message outside any campaign's folder is a campaign of its own, launched as ever
+    write_test_send(tmp_path / "alone.eml", text=b"Sale", html=b"<p>Sale</p>")
+    alone = mc("launch", "--offline", "--format", "json", "alone.eml", cwd=tmp_path, db=db)
+    assert json.loads(alone.stdout)["launch"]["source"] == "alone.eml", alone.stderr
+
+
 def test_a_test_send_beside_campaign_toml_is_not_launched(tmp_path: Path, db: str) -> None:
     # a QA lead saves the ESP's test send in the campaign's folder: launching the folder
     # launched nothing ("found 2"); the folder's campaign is what goes out
@@ -289,10 +323,6 @@ def test_a_test_send_beside_campaign_toml_is_not_launched(tmp_path: Path, db: st
                   "--format", "json", "long", cwd=tmp_path, db=db)  # fmt: skip
     assert narrowed.returncode == 0, narrowed.stderr
     assert json.loads(narrowed.stdout)["launch"]["campaign"] == "acme-long"
-    # the test send named on its own is still launched as itself
-    alone = mc("launch", "--offline", "--format", "json", "bf/proof.eml", cwd=tmp_path, db=db)
-    assert json.loads(alone.stdout)["launch"]["source"] == "bf/proof.eml", alone.stderr
-    assert "test send saved beside" not in alone.stderr
     # a second campaign below the folder is still two campaigns
     write_campaign(d, "inner", id="acme-inner")
     two = mc("launch", "--offline", "bf", cwd=tmp_path, db=db)

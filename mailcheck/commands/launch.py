@@ -67,7 +67,9 @@ rate.
 
 PATH must hold exactly one campaign: launch campaigns one by one (a batch is not a launch).
 A test send (.eml, a saved message) beside the campaign.toml of the directory launched is not
-part of the launch (a note on stderr says so): `mailcheck check` checks it as sent.
+part of the launch (a note on stderr says so): `mailcheck check` checks it as sent. Named on
+its own (or a folder of them inside the campaign's directory), a test send of a campaign is
+not launched either: exit 2, nothing recorded, and the campaign to launch is named.
 
 exit codes: 0 may be sent (launched, forced, narrowed, or already launched), 1 refused (errors
 found: do not send), 2 usage error, not exactly one campaign, or a database that cannot be used"""
@@ -555,6 +557,23 @@ def campaign_of(sources: Sequence[Source]) -> tuple[list[Source], list[Source]]:
     return list(sources), []
 
 
+def _refuse_a_test_send(source: Source) -> None:
+    """A test send of a campaign (a saved message in its directory) named, or found, alone is
+    what a person checks before the launch, not the launch: launching it recorded a launch of
+    its own, beside the campaign's, in the KPI. Nothing is recorded; the campaign is named."""
+    from mailcheck.engine import UsageError, campaign_of_test_send, campaign_shown
+
+    manifest = campaign_of_test_send(source.path)
+    if manifest is None or source.error is not None:
+        return
+    campaign = campaign_shown(source.shown, manifest)  # spelt as the user named the file
+    raise UsageError(
+        f"{source.shown} is a test send of the campaign {campaign}: it is checked before the "
+        f"launch, not launched (mailcheck check {source.shown}); launch the campaign: "
+        f"mailcheck launch {os.path.dirname(campaign) or '.'}"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from mailcheck.commands.common import (
         config_from_args,
@@ -598,6 +617,7 @@ def run(args: argparse.Namespace) -> int:
             f"{' '.join(args.paths)}{':' if sources else ''}{listed}{more}\n"
             "launch each campaign on its own (e.g. mailcheck launch campaigns/black-friday)"
         )
+    _refuse_a_test_send(sources[0])
     for test_send in beside:
         print(
             f"mailcheck: note: {test_send.shown} is a test send saved beside the campaign "
