@@ -35,9 +35,15 @@ def image_alt_missing(ctx: Context) -> Iterator[Problem]:
         return
     # One finding, every image: whoever left one alt out left them out (as A11Y003 does).
     missing: dict[tuple[str, int], Image] = {}
+    # (each image as written: a loop's copies of one <img> are one image, at its line)
+    written = {
+        (link.href, link.line): link.raw or link.href
+        for link in ctx.link_occurrences()
+        if link.kind == "img"
+    }
     for img in docs[0].images:
         if img.alt is None and not img.pixel:
-            missing.setdefault((img.src, img.line), img)
+            missing.setdefault((written.get((img.src, img.line), img.src), img.line), img)
     if not missing:
         return
     images = list(missing.values())
@@ -152,13 +158,14 @@ def data_uri_image(ctx: Context) -> Iterator[Problem]:
     if not found:
         return
     uris = list(dict.fromkeys(quoted(link.href.strip(), DATA_URI_QUOTED) for link in found))
+    count = len(ctx.one_per_place(found))
     message = (
         t("image embedded as a data: URI ({uri}), which Gmail and Outlook do not show",
           uri=uris[0])
-        if len(found) == 1
+        if count == 1
         else t(
             "{count} images embedded as data: URIs, which Gmail and Outlook do not show",
-            count=len(found),
+            count=count,
         )
     )  # fmt: skip
     yield Problem(message, locations=ctx.link_places(*found))
@@ -232,16 +239,17 @@ def image_format_unsupported(ctx: Context) -> Iterator[Problem]:
             for ending, same in found.items()
         ],
     )
+    count = len(ctx.one_per_place(links))  # (a loop's copies of one written image: one)
     message = (
         t("image in a format some mail clients cannot show: {formats}", formats=formats)
-        if len(links) == 1
+        if count == 1
         else t(
             "{count} images in formats some mail clients cannot show: {formats}",
-            count=len(links),
+            count=count,
             formats=formats,
         )
     )
-    yield Problem(message, url=links[0].href if len(links) == 1 else None,
+    yield Problem(message, url=links[0].href if count == 1 else None,
                   locations=ctx.link_places(*links))  # fmt: skip
 
 

@@ -232,7 +232,7 @@ def _placeholder_group(
         shown = Joined(", ", [shown, "…"])
     # the links counted, not their lines: a footer line often holds several
     # (“+ Google Calendar · + Apple Calendar · + Outlook”)
-    label = _counted(what, len(seen))
+    label = _counted(what, len(ctx.one_per_place(seen)))  # (a loop's copies: one link)
     problem = Problem(
         _placeholder_message(label, shown, reason),
         url=links[0].href or None,
@@ -826,7 +826,8 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
     for link in ctx.link_occurrences():
         if link.in_text:  # "www.acme.ru" in a text is how people write it; clients link it
             continue
-        reason = found[link.href][1] if link.href in found else relative_reason(link)
+        written = link.raw or link.href  # (a loop's copies of one written link: one URL)
+        reason = found[written][1] if written in found else relative_reason(link)
         if (
             reason == "protocol-relative"
             and (owner := esp_of(link.href))
@@ -834,13 +835,13 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
         ):
             by_esp.setdefault(owner[0], []).append(link)  # the ESP's own link, not the template's
         elif reason:
-            found.setdefault(link.href, (link, reason))
+            found.setdefault(written, (link, reason))
             places.append(link)
     for esp, links in by_esp.items():
         yield _esp_protocol_relative(ctx, esp, links)
     if not found:
         return
-    listed = [_relative_url(href, reason) for href, (_, reason) in found.items()]
+    listed = [_relative_url(link.href, reason) for link, reason in found.values()]
     urls: str = Joined(", ", listed[:5])  # (Joined keeps each item translatable)
     if len(listed) > 5:
         urls = t("{urls} and {count} more", urls=urls, count=len(listed) - 5)
@@ -907,7 +908,7 @@ def _esp_protocol_relative(ctx: Context, esp: str, links: list[Link]) -> Problem
     them with its own page's https; some desktop clients read "//" as a file: broken for part
     of the list, by the platform's doing, which the template cannot change but by leaving the
     platform's merge tag out. A warning naming the platform, not the template's error."""
-    urls = list(dict.fromkeys(link.href for link in links))
+    urls = list(dict.fromkeys(link.href for link in ctx.one_per_written(links)))
     return Problem(
         t(
             "{count} protocol-relative link(s) on {esp}'s own hosts ({urls}): {esp} writes "

@@ -244,7 +244,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             (each for each in found.placeholders if WORDS.says_unsubscribe(each[0].text)),
             found.placeholders[0],
         )
-        others = len(found.placeholders) - 1
+        others = len(ctx.one_per_place(link for link, _ in found.placeholders)) - 1
         message = t(
             "the unsubscribe link “{text}” is a placeholder ({reason}): recipients have no way out",
             text=link_name(first),
@@ -391,7 +391,7 @@ def _to_home_page(ctx: Context, links: list[Link]) -> Problem:
         text=link_name(first),
         url=first.href,
     )
-    others = len({link.href for link in links}) - 1
+    others = len(ctx.one_per_written(links)) - 1
     if others:
         message = t("{message} (and {count} more like it)", message=message, count=others)
     return Problem(

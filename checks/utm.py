@@ -279,7 +279,8 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
             gaps.setdefault((missing, causes, link in landings), []).append(link)
     for (missing, causes, tracker), links in gaps.items():
         lacks = ", ".join(missing)
-        hrefs = list(dict.fromkeys(landings.get(link, link.href) for link in links))
+        written = ctx.one_per_written(links)  # (a loop's copies of one written link: one)
+        hrefs = list(dict.fromkeys(landings.get(link, link.href) for link in written))
         if tracker:
             lacks = t("{missing} (on the page a click-tracking link leads to)", missing=lacks)
         why = _where_they_are(*causes)
@@ -329,7 +330,7 @@ def _unverified_trackers(
     cause: where they lead was not followed), at every place. ``esps``: each link's ESP, when
     its tracker's shape is a known ESP's (else ""): when every link's is, the warning names
     them ("SendGrid or Klaviyo click tracking")."""
-    hrefs = list(dict.fromkeys(link.href for link in links))
+    hrefs = list(dict.fromkeys(link.href for link in ctx.one_per_written(links)))
     keys = ", ".join(required)
     if all(esps):
         named = ", ".join(dict.fromkeys(esps))

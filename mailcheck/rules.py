@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -515,6 +516,43 @@ class Context:
         rendering of one template link (a URL with a recipient's name in it renders once per
         sample recipient), so that a rule reports such a link once."""
         return [list(site) for site in self._link_sites]
+
+    @staticmethod
+    def one_per_written(links: Iterable[Link]) -> list[Link]:
+        """The first of ``links`` for each URL as written (:attr:`Link.raw`, its rendered URL
+        when it has none): what a finding counts. A link a loop renders once per item is
+        written once, at one place ("1 plain http:// URL", not 3); where its written place is
+        not known, each rendered copy is its own (its source is its rendered URL)."""
+        seen: dict[str, Link] = {}
+        for link in links:
+            seen.setdefault(link.raw or link.href, link)
+        return list(seen.values())
+
+    def one_per_place(self, links: Iterable[Link]) -> list[Link]:
+        """``links`` (each where it stands) as many times as the template writes them: a
+        loop's copies of one written link once, three "#" links written on one footer line
+        three times (the template as written has as many links of that URL, kind and line).
+        Where the written place is not known (no line, no such link as written), each
+        rendered link is its own."""
+        written = self._written_links
+        kept: list[Link] = []
+        counted: dict[tuple[str, str, int], int] = {}
+        for link in links:
+            key = (link.raw or link.href, link.kind, link.line)
+            cap = written.get(key, 0) if link.line else 0
+            counted[key] = counted.get(key, 0) + 1
+            if not cap or counted[key] <= cap:
+                kept.append(link)
+        return kept
+
+    @cached_property
+    def _written_links(self) -> dict[tuple[str, str, int], int]:
+        """How many links of each URL, kind and line the HTML template writes (its parse as
+        written); empty for a campaign without a template."""
+        static = self.campaign.static
+        if static is None or not self.campaign.renders:
+            return {}
+        return dict(Counter((link.href, link.kind, link.line) for link in static.links))
 
     def answer_noted(self, message: str, result: LinkResult) -> str:
         """``message``, saying so when the link answer it judges came from the link cache: a

@@ -6,6 +6,7 @@ Both work on the HTML source with regexes: the rendered documents are parsed onc
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -188,6 +189,9 @@ def attach_raw(
         raw_is_href(document)
         return
     predicted = [predict(link.href) if predict else link.href for link in raw_links]
+    by_line: dict[int, list[Link]] = {}
+    for written in raw_links:
+        by_line.setdefault(written.line, []).append(written)
     used = [False] * len(raw_links)
     start = 0
     out: list[Link] = []
@@ -210,7 +214,13 @@ def attach_raw(
             i = len(out)
             if raw_links[i].kind == link.kind and not used[i]:
                 match = i
-        raw = link.href if match is None else raw_links[match].href
+        if match is None and link.line:
+            # a copy a loop rendered of a link written once: its written link is the one of
+            # its kind at its written line whose URL, tags read as any text, it is
+            copied = _looped_copy_of(link, raw_links, by_line)
+            raw = link.href if copied is None else copied.href
+        else:
+            raw = link.href if match is None else raw_links[match].href
         if match is not None:
             used[match] = True
             start = match + 1
@@ -223,6 +233,36 @@ def attach_raw(
         else:
             out.append(replace(link, raw=raw, line=line))
     document.links = out
+
+
+def _looped_copy_of(
+    link: Link, raw_links: list[Link], by_line: dict[int, list[Link]]
+) -> Link | None:
+    """The written link ``link`` (rendered, at its written line) is a copy of when no written
+    link renders to it with the document's values: a loop's body renders it once per item
+    (``{% for %}``, ``{{#each}}``), each with the item's values. The one link of its kind
+    written at its line whose URL matches it, the tags read as any text; None when none or
+    several do (it keeps its rendered URL as its source, a place of its own)."""
+    found = [
+        written
+        for written in by_line.get(link.line, ())
+        if written.kind == link.kind and _written_shape(written.href).fullmatch(link.href)
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+@functools.lru_cache(maxsize=4096)
+def _written_shape(raw: str) -> regex.Pattern[str]:
+    """A URL as written, as a pattern its renders match: each tag any text, the rest itself."""
+    parts: list[str] = []
+    at = 0
+    for tag in _TAG_BODY.finditer(raw):
+        if tag.start() < at:
+            continue  # (inside the braces of one closed before)
+        parts += [regex.escape(raw[at : tag.start()]), ".*?"]
+        at = tag.start() + len(_closed(raw, tag))
+    parts.append(regex.escape(raw[at:]))
+    return regex.compile("".join(parts), regex.S)
 
 
 def raw_is_href(document: Document) -> None:
