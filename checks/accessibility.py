@@ -138,7 +138,7 @@ def layout_table_role(ctx: Context) -> Iterator[Problem]:
             t(
                 '{n} layout table(s) without role="presentation" (line {lines})',
                 n=len(lines),
-                lines=listed_lines(lines),
+                lines=listed_lines(ctx.lines_in_file(lines)),
             ),
             location=ctx.html_at(lines[0]),
             locations=_places(ctx, lines),
@@ -202,7 +202,7 @@ def image_link_unnamed(ctx: Context) -> Iterator[Problem]:
         message = t(
             "{n} image link(s) without alt text (line {lines})",
             n=len(found),
-            lines=listed_lines(lines),
+            lines=listed_lines(ctx.lines_in_file(lines)),
         )
         yield Problem(
             message,
@@ -223,7 +223,7 @@ def _background_links_unnamed(ctx: Context, facts: Accessibility) -> Iterator[Pr
         t(
             "{n} link(s) with a background image and no text or label (line {lines})",
             n=len(lines),
-            lines=listed_lines(lines),
+            lines=listed_lines(ctx.lines_in_file(lines)),
         ),
         location=ctx.html_at(lines[0]),
         locations=_places(ctx, lines),
@@ -279,7 +279,7 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
                 "{n} link(s) named only {texts} (line {lines})",
                 n=len(found),
                 texts=texts,
-                lines=listed_lines(lines),
+                lines=listed_lines(ctx.lines_in_file(lines)),
             ),
             location=ctx.html_at(lines[0]),
             locations=_places(ctx, lines)[:PLACES_LISTED],
@@ -367,7 +367,7 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
                 fg=fg,
                 bg=bg,
                 ratio=_shown_ratio(ratio, large),
-                lines=listed_lines(lines),
+                lines=listed_lines(ctx.lines_in_file(lines)),
             )
             for (text, fg, bg, ratio, large, fallback), lines in entries[:LINES_LISTED]
         ),
@@ -427,8 +427,9 @@ def heading_order(ctx: Context) -> Iterator[Problem]:
         shown = Joined(
             ", ",
             (
-                t("h{before} → h{after} (line {line})", before=before, after=after, line=line)
+                t("h{before} → h{after} (line {line})", before=before, after=after, line=shown)
                 for before, after, line in jumps
+                for shown in ctx.lines_in_file([line])
             ),
         )
         lines = [line for _before, _after, line in jumps]

@@ -1305,7 +1305,8 @@ def _unlabelled_untold(ctx: Context, found: list[tuple[str, str, bool]]) -> Prob
     for place, _, _ in found:
         lines = _beyond_ascii_lines(ctx, place)
         places += [f"{place}:{n}" for n in lines] or [place]
-        said.append(t("{part} (line {lines})", part=t(place), lines=listed_lines(lines)))
+        shown = listed_lines(ctx.lines_in_file(lines, place))
+        said.append(t("{part} (line {lines})", part=t(place), lines=shown))
     charset = _charsets([codec for _, codec, _ in found])
     if ctx.campaign.kind == "eml":
         message = t(

@@ -135,7 +135,7 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     # reason, the layout never filled in: one finding, each kind said with its lines
     stand_ins = [group for reason, group in found_by_reason if unfilled(reason)]
     if len(stand_ins) > 1:
-        yield _stand_ins(stand_ins)
+        yield _stand_ins(ctx, stand_ins)
         found_by_reason = [(r, group) for r, group in found_by_reason if not unfilled(r)]
     yield from (group.problem for _, group in found_by_reason)
     if ctx.list_unsubscribe_stand_ins:
@@ -245,11 +245,11 @@ def _placeholder_group(
 _MARKUP_SPACE = " \t\n\r\f"
 
 
-def _stand_ins(groups: list[_Group]) -> Problem:
+def _stand_ins(ctx: Context, groups: list[_Group]) -> Problem:
     """One LNK003 for the layout's stand-ins of several kinds: each kind said first, with its
     lines, then the links of that kind counted and named (“link to “#” (line 3, 4): 2 links
     (“Logo”, “Shop”)”: the count is the kind's, not the finding's), every place listed."""
-    said = [_kind_said(group) for group in groups]
+    said = [_kind_said(ctx, group) for group in groups]
     problems = [group.problem for group in groups]
     places = _in_order(place for p in problems for place in p.places)
     urls = tuple(dict.fromkeys(p.url for p in problems if p.url))
@@ -358,10 +358,11 @@ def _button(link: Link) -> tuple[str, str, bool]:
     return link.href.strip(), " ".join(link.text.split()).casefold(), link.is_image
 
 
-def _kind_said(group: _Group) -> str:
+def _kind_said(ctx: Context, group: _Group) -> str:
     """One kind of the layout's stand-ins: “link to “#” (line 3, 4): 2 links (“Logo”,
     “Shop”)” in the report's language."""
-    lines = _lines_said(group.problem.places)
+    # (a saved message's lines said as its file's, where its findings' places name them)
+    lines = _lines_said([ctx.campaign.in_file(place) for place in group.problem.places])
     if group.texts:
         return t(
             "{reason} ({lines}): {label} ({texts})",

@@ -128,7 +128,12 @@ def element_stripped(ctx: Context) -> Iterator[Problem]:
     for element in document.stripped:
         lines.setdefault(element.kind, []).append(element.line)
     said = [
-        t(_REMOVED.get(kind, _REMOVED_ELEMENT), n=len(at), tag=kind, lines=listed_lines(at))
+        t(
+            _REMOVED.get(kind, _REMOVED_ELEMENT),
+            n=len(at),
+            tag=kind,
+            lines=listed_lines(ctx.lines_in_file(at)),
+        )
         for kind, at in lines.items()
     ]
     message = t("elements mail clients remove: {what}", what=Joined("; ", said))

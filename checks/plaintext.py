@@ -101,7 +101,7 @@ def text_url_wrapped(ctx: Context) -> Iterator[Problem]:
             n=len(dict.fromkeys(lines)),
             cut=_cut_shown(first.cut),
             lost=quoted("".join(first.pieces[1:]), _LOST_SHOWN),
-            lines=listed_lines(lines),
+            lines=listed_lines(ctx.lines_in_file(lines, label)),
         ),
         location=places[0],
         locations=places[:PLACES_LISTED],

@@ -357,7 +357,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             "no unsubscribe link in the body: the plain-text part has one (“{url}”, {place}), "
             "which readers of the HTML part do not see",
             url=found.text_part[0].href,
-            place=ctx.link_places(found.text_part[0])[0],
+            place=ctx.campaign.in_file(ctx.link_places(found.text_part[0])[0]),
         )
     missing = ctx.missing(said, campaign.html_label or "body")
     if not missing.cause:  # HTML001's, when a comment left open hides the link

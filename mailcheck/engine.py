@@ -634,7 +634,26 @@ def _result(
             elif first[f.code] == i:
                 listed += recounted[f.code]  # the code judged again, where its first one was
         kept = listed
-    return CampaignResult(campaign, fold(kept), suppressed)
+    if not campaign.file_lines:
+        return CampaignResult(campaign, fold(kept), suppressed)
+    return CampaignResult(
+        campaign,
+        [_in_file(campaign, f) for f in fold(kept)],
+        [(s, [_in_file(campaign, f) for f in hidden]) for s, hidden in suppressed],
+    )
+
+
+def _in_file(campaign: Campaign, finding: Finding) -> Finding:
+    """``finding`` with each line of a saved message's part it names said as the line of the
+    file a QA person opens (:meth:`Campaign.in_file`): judged, hidden and folded at the
+    part's lines, as its rules and comments read them."""
+    places = tuple(campaign.in_file(place) for place in finding.locations)
+    return replace(
+        finding,
+        location=campaign.in_file(finding.location),
+        locations=places,
+        folded=tuple(_in_file(campaign, f) for f in finding.folded),
+    )
 
 
 def _findings(

@@ -168,11 +168,11 @@ def load(path: Path, shown: str, config: Config, root: Path | None = None) -> Ca
             _load_other_mail(campaign, _read(path, root, limits.message_bytes), path.name, root)
         elif suffix == ".emlx":
             data = _not_empty(_read(path, root, limits.message_bytes, "message"), path.name)
-            _load_message(campaign, _emlx_message(data))
+            _load_message(campaign, _emlx_message(data), path.name, 1)
         elif suffix == ".eml":
             data = _not_empty(_read(path, root, limits.message_bytes, "message"), path.name)
             if not _unread_mailbox(campaign, data, root):
-                _load_message(campaign, data)
+                _load_message(campaign, data, path.name)
         elif suffix in HTML_SUFFIXES:
             data = _read(path, root, limits.file_bytes)
             if root is not None and is_mailcheck_report(data):
@@ -252,7 +252,9 @@ def _read(path: Path, root: Path | None, limit: int, what: str = "") -> bytes:
 # --- saved messages and bare HTML ------------------------------------------------------------
 
 
-def _load_message(campaign: Campaign, data: bytes) -> None:
+def _load_message(campaign: Campaign, data: bytes, name: str, before: int = 0) -> None:
+    """Read a saved message (``data``) from the file ``name``, whose first ``before`` lines
+    precede the message (an .emlx's byte count)."""
     # Here, not at the top: a batch of HTML files never loads the email package (~13 ms).
     from mailcheck.message import NotAMessage, parse_message
 
@@ -287,6 +289,10 @@ def _load_message(campaign: Campaign, data: bytes) -> None:
     campaign.text_preferred = msg.text_preferred
     campaign.html_label = "text/html part"
     campaign.text_label = "text/plain part"
+    campaign.file_name = printable(name)
+    campaign.file_lines = {
+        part: tuple(n + before for n in lines) for part, lines in msg.file_lines.items()
+    }
     if msg.amp:
         campaign.parts_not_read.append("text/x-amp-html")
     if msg.html is not None:
@@ -735,7 +741,7 @@ def _load_sniffed(campaign: Campaign, data: bytes, name: str) -> None:
 
     head = data[:_SNIFF_BYTES]
     if looks_like_message(head):
-        _load_message(campaign, data)
+        _load_message(campaign, data, name)
         return
     if b"\x00" in head:
         raise LoadError(t("not an e-mail message or HTML: '{name}' is binary data", name=name))

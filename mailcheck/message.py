@@ -150,6 +150,10 @@ class ParsedMessage:
     spaced_fields: list[tuple[int, str]] = field(default_factory=list)
     # each part of ``mislabelled`` (by name): its first line with a quoted-printable code
     encoded_from: dict[str, int] = field(default_factory=dict)
+    # the line of the message each line of a body part's text starts on, by part name: where
+    # a QA person opening the file finds it (:func:`file_lines`); no entry for a part whose
+    # transfer encoding keeps no lines (base64) or whose place in the file is not certain
+    file_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 # The machine-readable part of a report (RFC 3464, 5965, 8098), saved as the whole message
@@ -390,6 +394,9 @@ def parse_message(data: bytes) -> ParsedMessage:
         found.replacement_written = replacement_written(payload, found.html)
         if mislabel:
             found.misread.append((N_("text/html part"), *mislabel))
+        quoted = any(name == "text/html part" for name, _ in found.mislabelled)
+        if (kept := file_lines(data, html_part, found.html, quoted=quoted)) is not None:
+            found.file_lines["text/html part"] = kept
     if text_part is not None:
         text_payload = _as_labelled(text_part, _payload(text_part), N_("text/plain part"), found)
         _read_whole(text_part, text_payload, text_part.get_content_charset(), N_("text/plain part"))
@@ -401,6 +408,9 @@ def parse_message(data: bytes) -> ParsedMessage:
             found.misread.append((N_("text/plain part"), *mislabel))
         written = replacement_written(text_payload, found.text)
         found.replacement_written = found.replacement_written or written
+        quoted = any(name == "text/plain part" for name, _ in found.mislabelled)
+        if (kept := file_lines(data, text_part, found.text, quoted=quoted)) is not None:
+            found.file_lines["text/plain part"] = kept
     if html_part is None and text_part is None:
         broken = [d for d in _all_defects(msg) if isinstance(d, _BROKEN_STRUCTURE)]
         if broken and not data[len(block) :].strip():
@@ -416,6 +426,61 @@ def parse_message(data: bytes) -> ParsedMessage:
             why = _no_boundary(msg, block, found.header_lines) or _describe(broken[0], msg, data)
             raise NotAMessage(t("broken MIME structure: {why}", why=why))
     return found
+
+
+# a line break quoted-printable encodes inside a line ("=0A", of "=0D=0A"): a line of the text
+# that starts within the line of the file
+_ENCODED_BREAK = re.compile(rb"=0A", re.I)
+_QP_SOFT_END = re.compile(rb"=[ \t]*\r?$")
+
+
+def file_lines(
+    data: bytes, part: Message, text: str, *, quoted: bool = False
+) -> tuple[int, ...] | None:
+    """The line of ``data`` (the message) each line of ``text`` (the part's text, decoded)
+    starts on, when the part's transfer encoding keeps its lines: 7bit, 8bit, binary, or
+    quoted-printable (a soft line break joins two lines of the file into one of the text; an
+    encoded line break splits one). A charset's decoding keeps them (windows-1251, KOI8-R,
+    UTF-8 write a line break as the byte the file has). ``quoted``: the part is
+    quoted-printable under a label that says it is not, and read decoded (:func:`_as_labelled`).
+
+    None when the file's lines are not the text's: base64 (a line of the file is 76
+    characters of code), a body the file holds twice or not as parsed, or a text whose line
+    count is not what the body's lines give (a decoding that changed it)."""
+    encoding = str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+    if encoding in _TRANSFER_ENCODED and encoding != "quoted-printable":
+        return None
+    try:
+        # (7bit, 8bit: "decoding" gives the bytes as written; the undecoded payload of an
+        # 8-bit part is text in its charset. Quoted-printable is ASCII as written)
+        if encoding == "quoted-printable":
+            body = part.get_payload(decode=False)
+            raw = body.encode("ascii", "surrogateescape") if isinstance(body, str) else None
+        else:
+            decoded = part.get_payload(decode=True)
+            raw = decoded if isinstance(decoded, bytes) else None
+    except (LookupError, UnicodeError, ValueError):
+        return None
+    # the body stands right after its part's header block (an empty line): a text the file
+    # holds elsewhere too (the HTML part's "Привет, !" as the text part's) is not it
+    if not raw:
+        return None
+    at = [m.end() for m in re.finditer(rb"\n\r?\n" + re.escape(raw), data)]
+    if len(at) != 1:
+        return None
+    first = data.count(b"\n", 0, at[0] - len(raw)) + 1
+    quoted = quoted or encoding == "quoted-printable"
+    starts = [first]
+    rows = raw.split(b"\n")
+    for number, row in enumerate(rows, first):
+        if quoted:
+            starts += [number] * len(_ENCODED_BREAK.findall(row))
+        ends = number - first < len(rows) - 1  # (the last row ends where the part does)
+        if ends and not (quoted and _QP_SOFT_END.search(row)):
+            starts.append(number + 1)
+    if len(starts) != text.count("\n") + 1:
+        return None
+    return tuple(starts)
 
 
 def _as_labelled(part: Message, payload: bytes, name: str, found: ParsedMessage) -> bytes:

@@ -507,6 +507,12 @@ class Campaign:
     # header fields written with white space before the colon ("From  :", RFC 5322 §4.5's
     # obsolete syntax), read as fields: (line, the name and colon as written) (HDR001)
     spaced_fields: list[tuple[int, str]] = field(default_factory=list)
+    # a saved message's file (as findings name it: "test-send.eml") and, by part label
+    # ("text/html part"), the line of the file each line of the part's text starts on: a
+    # finding at a part's line names the file's (message.file_lines); a part without an
+    # entry (base64) is named with its own line
+    file_name: str = ""
+    file_lines: dict[str, tuple[int, ...]] = field(default_factory=dict)
     load_error: str | None = None  # set when the input could not be read (INP001)
     # a campaign.toml that could not be read at all: its id (the directory's name) and client
     # (the configuration's) are stand-ins, not the campaign's own
@@ -647,6 +653,22 @@ class Campaign:
                 key = (link.href, link.kind, link.text, link.line, link.hidden, link.in_text)
                 seen.setdefault(key, link)
         return list(seen.values())
+
+    def in_file(self, place: str) -> str:
+        """``place`` as a QA person opens it: a line of a saved message's part whose lines
+        the file keeps ("text/html part:12") is that line of the file ("test-send.eml:57");
+        any other place as it is."""
+        label, _, line = place.rpartition(":")
+        lines = self.file_lines.get(label)
+        if not lines or not line.isdigit() or not 0 < int(line) <= len(lines):
+            return place
+        return f"{self.file_name}:{lines[int(line) - 1]}"
+
+    def file_line(self, label: str, line: int) -> int:
+        """The line of a saved message's file that ``line`` of its part ``label`` starts
+        on (:meth:`in_file`); ``line`` itself when the file does not keep the part's lines."""
+        lines = self.file_lines.get(label)
+        return lines[line - 1] if lines and 0 < line <= len(lines) else line
 
     @property
     def main(self) -> Rendered | None:

@@ -343,6 +343,13 @@ class Context:
         label = self.campaign.html_label or "html"
         return f"{label}:{line}" if line else label
 
+    def lines_in_file(self, lines: Iterable[int], label: str | None = None) -> list[int]:
+        """``lines`` of the HTML (or of the part ``label``) as a message says them: in a saved
+        message whose file keeps the part's lines, the file's (its findings' places name
+        them: :meth:`Campaign.in_file`)."""
+        label = label or self.campaign.html_label
+        return [self.campaign.file_line(label, n) for n in lines]
+
     def text_places(self, *texts: str, every: bool = False, code: bool = True) -> tuple[str, ...]:
         """The line of the HTML as written where each visible text first stands as a whole
         token (:func:`_whole`: a "Lorem ipsum", a stale date, a "�"), in order — with

@@ -42,7 +42,7 @@ def suppressions(campaign: Campaign) -> list[Suppression]:
 
 def comment_at(campaign: Campaign, s: Suppression) -> str:
     """Where a suppression comment is written: "email.html:3", "partials/footer.html:2"."""
-    return f"{s.file or campaign.html_label or 'html'}:{s.line}"
+    return campaign.in_file(f"{s.file or campaign.html_label or 'html'}:{s.line}")
 
 
 def code_refs(campaign: Campaign) -> list[tuple[str, tuple[str, ...]]]:

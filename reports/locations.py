@@ -110,6 +110,10 @@ def place_file_line(
             said = location[len(label) + 1 :]
             at = int(said) if said.isdigit() and int(said) else None
             return str(PurePosixPath(source).parent / label), at
+    if campaign.file_name and location.startswith(f"{campaign.file_name}:"):
+        # a line of a saved message's file, whatever its name ends with (m0129, .emlx)
+        said = location[len(campaign.file_name) + 1 :]
+        return source, int(said) if said.isdigit() and int(said) else None
     match = _FILE_LINE.match(location)
     if match:
         line = int(match.group("line")) or None

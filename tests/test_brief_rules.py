@@ -708,7 +708,7 @@ def test_a_message_with_a_text_part_alone_names_that_part_once(tmp_path: Path) -
         "Отписаться: https://shop.test/unsub\n".encode()
     )
     [found] = only(check(eml), "BRF002")
-    assert found.locations == ("text/plain part:1",)
+    assert found.locations == ("send.eml:6",)
     assert found.message.endswith(": “30.09.2026” (text part)")
 
 
@@ -734,7 +734,7 @@ def test_a_saved_message_is_judged_on_its_date_header(tmp_path: Path) -> None:
         "dates before the send date 2014-03-27 (the message's Date header): “March 1, 2014” "
         "(text part)"
     )
-    assert found.locations == ("text/plain part:1",)
+    assert found.locations == ("send.eml:6",)
 
 
 @pytest.mark.parametrize(
@@ -2041,7 +2041,7 @@ def test_a_text_part_of_html_source_is_said_so(tmp_path: Path) -> None:
             "part, where no tag or entity is read (put the plain text there, or let the ESP "
             "make it from the HTML)",
             "error",
-            ("text/plain part:3",),
+            ("sent.eml:12",),
         )
     ]
 

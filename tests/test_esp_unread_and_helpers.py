@@ -196,7 +196,7 @@ def test_a_braze_attribute_left_in_is_one_finding_quoting_the_whole_tag(tmp_path
     sent = write_test_send(tmp_path / "braze.eml", text=b"Hi {{${first_name}}}", html=html)
     [per003] = only(check(sent), "PER003")
     assert per003.message == "unrendered merge tag {{${first_name}}} in the body and text part"
-    assert per003.places == ("text/html part:2", "text part")
+    assert per003.places == ("braze.eml:15", "text part")
     # a "${…}" of its own beside it is a tag of its own
     html = html.replace(b"our sale", b"${city} sale")
     sent = write_test_send(tmp_path / "two.eml", text=b"Hi", html=html)
@@ -219,7 +219,7 @@ def test_a_php_tag_written_with_references_is_text_not_a_leftover_tag(tmp_path: 
     [per003] = only(check(sent), "PER003")
     assert (per003.message, per003.places) == (
         "unrendered merge tag <?= $x ?> in the body",
-        ("text/html part:2",),
+        ("left.eml:15",),
     )
 
 
@@ -290,8 +290,8 @@ def test_tags_of_a_language_not_read_left_in_a_sent_test_send_are_leftovers(
     assert found == [
         (  # at the line of the HTML part that writes it
             "unrendered merge tag [[firstname]] in the body and text part",
-            "text/html part:1",
-            ("text/html part:1", "text part"),
+            "send.eml:14",
+            ("send.eml:14", "text part"),
         ),
         ("unrendered merge tag {!title!} in the text part", "text part", ("text part",)),
     ]

@@ -34,7 +34,7 @@ def test_the_esps_protocol_relative_vcard_link_is_a_warning_naming_the_esp(
 ) -> None:
     [finding] = only(check(send(tmp_path)), "LNK008")
     assert finding.severity.value == "warning"
-    assert finding.places == ("text/html part:3",)
+    assert finding.places == ("send.eml:8",)
     assert finding.url == VCARD
     assert finding.message.startswith(
         f"1 protocol-relative link(s) on Mailchimp's own hosts ({VCARD}): Mailchimp writes them"
@@ -44,6 +44,6 @@ def test_the_esps_protocol_relative_vcard_link_is_a_warning_naming_the_esp(
 def test_the_templates_own_protocol_relative_link_stays_an_error(tmp_path: Path) -> None:
     own = '<p><a href="//bakery.test/menu">Menu</a></p>'
     esp, template = only(check(send(tmp_path, own)), "LNK008")
-    assert (esp.severity.value, esp.places) == ("warning", ("text/html part:3",))
-    assert (template.severity.value, template.places) == ("error", ("text/html part:2",))
+    assert (esp.severity.value, esp.places) == ("warning", ("send.eml:8",))
+    assert (template.severity.value, template.places) == ("error", ("send.eml:7",))
     assert template.message.endswith("//bakery.test/menu (protocol-relative)")

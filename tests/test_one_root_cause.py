@@ -1227,10 +1227,10 @@ def test_a_tag_left_as_a_whole_link_is_per003s_at_the_links_line(tmp_path: Path)
     found = {f.message: (f.places, f.url) for f in only(result, "PER003")}
     assert found == {
         "unrendered merge tag {{CatalogUrl}} in the links": (
-            ("text/html part:2", "text/html part:4"),
+            ("sent.eml:8", "sent.eml:10"),
             "{{CatalogUrl}}",
         ),
-        "unrendered merge tag {{Banner}} in the links": (("text/html part:3",), "{{Banner}}"),
+        "unrendered merge tag {{Banner}} in the links": (("sent.eml:9",), "{{Banner}}"),
     }
     # without PER003 the links are LNK003's, so that nothing goes unsaid
     alone = check(eml, Config(root=tmp_path, ignore=("PER003",)))
@@ -1288,11 +1288,11 @@ def test_per002_reads_a_test_sends_text_part_too(tmp_path: Path) -> None:
     html = f"<p>Привет, Анна!</p>{UNSUB_RU}"
     [per002] = only(check(_test_send(tmp_path, html, "Привет, !")), "PER002")
     # at the line of the text part, as other findings name a test send's parts
-    assert (per002.message, per002.places) == ("broken text: “Привет, !”", ("text/plain part:1",))
+    assert (per002.message, per002.places) == ("broken text: “Привет, !”", ("send.eml:10",))
     # in both parts: one finding at both
     broken = _test_send(tmp_path, f"<p>Привет, !</p>{UNSUB_RU}", "Привет, !")
     [per002] = only(check(broken), "PER002")
-    assert per002.places == ("text/html part:1", "text/plain part:1")
+    assert per002.places == ("send.eml:14", "send.eml:10")  # (the file's lines)
     # written twice in each part: every line (a review probe: only the first was named)
     twice = _test_send(
         tmp_path,
@@ -1300,12 +1300,7 @@ def test_per002_reads_a_test_sends_text_part_too(tmp_path: Path) -> None:
         "Привет, !\nОк\nПривет, !",
     )
     [per002] = only(check(twice), "PER002")
-    assert per002.places == (
-        "text/html part:1",
-        "text/html part:3",
-        "text/plain part:1",
-        "text/plain part:3",
-    )
+    assert per002.places == ("send.eml:16", "send.eml:18", "send.eml:10", "send.eml:12")
 
 
 def test_per002_reads_a_greeting_with_a_gender_ending_or_an_honorific(tmp_path: Path) -> None:
@@ -1318,7 +1313,7 @@ def test_per002_reads_a_greeting_with_a_gender_ending_or_an_honorific(tmp_path: 
     ]:
         [per002] = only(check(_test_send(tmp_path, html + UNSUB_RU, plain)), "PER002")
         assert per002.message == f"broken text: “{said}”"
-        assert per002.places == ("text/html part:1", "text/plain part:1")
+        assert per002.places == ("send.eml:14", "send.eml:10")
     # with the name: nothing to say
     named = _test_send(tmp_path, f"<p>Уважаемый(ая) Иван, ждём вас</p>{UNSUB_RU}", "Hi")
     assert only(check(named), "PER002") == []
@@ -1834,9 +1829,9 @@ def test_an_unlabelled_part_whose_charset_cannot_be_told_names_no_charset_to_dec
     result = check(send)
     [brf003] = only(result, "BRF003")
     assert brf003.severity is Severity.WARNING
-    assert brf003.places == ("text/plain part:3", "text/plain part:5")
+    assert brf003.places == ("send.eml:14", "send.eml:16")
     assert brf003.message.startswith(
-        "no charset named for the text beyond ASCII in the text/plain part (line 3, 5), and "
+        "no charset named for the text beyond ASCII in the text/plain part (line 14, 16), and "
         "which one it is could not be told (read here as windows-1252, a guess)"
     )
     assert "declare charset=windows" not in brf003.message
@@ -2120,8 +2115,8 @@ def test_one_kind_of_stand_in_is_said_as_before(tmp_path: Path) -> None:
 
 
 def test_placeholder_addresses_of_a_saved_message_are_one_finding() -> None:
-    """flanker's multi-received-headers.eml: hello@example.com (lines 1, 2, 4) and
-    example@example.com (line 3) were two LNK003."""
+    """flanker's multi-received-headers.eml: hello@example.com (lines 68, 72, 79 of the file)
+    and example@example.com (line 76) were two LNK003."""
     from tests.test_corpus import corpus_root
 
     path = corpus_root() / "mailgun+flanker/tests/fixtures/messages/multi-received-headers.eml"
@@ -2129,9 +2124,9 @@ def test_placeholder_addresses_of_a_saved_message_are_one_finding() -> None:
     assert found == [
         (
             "the layout's placeholders, never filled in: placeholder address hello@example.com "
-            "(line 1, 2, 4): 3 links (“hello@example.com”); placeholder address "
-            "example@example.com (line 3): link (“example@example.com”)",
-            tuple(f"text/html part:{n}" for n in (1, 2, 3, 4)),
+            "(line 68, 72, 79): 3 links (“hello@example.com”); placeholder address "
+            "example@example.com (line 76): link (“example@example.com”)",
+            tuple(f"multi-received-headers.eml:{n}" for n in (68, 72, 76, 79)),
         )
     ]
 

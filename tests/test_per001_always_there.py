@@ -326,7 +326,7 @@ def test_the_probes_corpus_files() -> None:
     assert (per002.severity, per002.message, per002.places) == (
         Severity.ERROR,
         "broken text: “Hi ,”",
-        ("text/html part:59",),
+        ("m0015:167",),
     )
 
 

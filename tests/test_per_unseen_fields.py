@@ -60,4 +60,4 @@ def test_per002_places_a_test_sends_broken_text_at_its_whole_words(tmp_path: Pat
     )
     [per] = only(check(path), "PER002")
     assert per.message == "broken text: “Hello None”"
-    assert per.locations == ("text/plain part:3",)
+    assert per.locations == ("send.eml:12",)

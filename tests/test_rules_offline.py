@@ -1464,11 +1464,11 @@ def test_a_message_of_text_alone_has_its_links_checked(tmp_path: Path) -> None:
     result = check(eml)
     found = {(f.code, f.location, f.url) for f in result.findings if f.code[:3] in ("LNK", "UTM")}
     assert found == {
-        ("LNK003", "text/plain part:5", "https://example.com/sale"),
-        ("UTM001", "text/plain part:3", "https://shop.test/sale"),  # its full stop left out
+        ("LNK003", "digest.eml:11", "https://example.com/sale"),
+        ("UTM001", "digest.eml:9", "https://shop.test/sale"),  # its full stop left out
         (
             "LNK004",
-            "text/plain part:4",
+            "digest.eml:10",
             "http://shop.test/c?utm_source=email&utm_medium=email&utm_campaign=w",
         ),
     }
@@ -1489,8 +1489,8 @@ def test_a_text_link_alone_on_its_line_is_named_by_the_line_above(tmp_path: Path
     )
     result = check(eml)
     [utm001] = only(result, "UTM001")
-    assert (utm001.location, utm001.url) == ("text/plain part:2", "https://shop.test/catalog")
-    assert utm001.locations == ("text/plain part:2",)
+    assert (utm001.location, utm001.url) == ("digest.eml:8", "https://shop.test/catalog")
+    assert utm001.locations == ("digest.eml:8",)
     assert only(result, "UNS001") == []
 
 
@@ -1505,7 +1505,7 @@ def test_a_text_part_that_says_unsubscribe_by_mail_has_a_way_out(tmp_path: Path)
     eml.write_text(head + "Tips of the week.\n\n---\nTo unsubscribe reply.\n", encoding="utf-8")
     [uns001] = only(check(eml), "UNS001")
     # (a reply instruction, no link: said as such, at its line)
-    assert (uns001.severity, uns001.location) == (Severity.ERROR, "text/plain part:4")
+    assert (uns001.severity, uns001.location) == (Severity.ERROR, "nnt.eml:8")
     assert "unsubscribe by replying" in uns001.message
 
 

@@ -41,11 +41,11 @@ def test_a_placeholder_only_the_text_part_has_is_named_at_its_line(tmp_path: Pat
     result = check(send(tmp_path, text))
     [placeholder] = only(result, "LNK003")
     assert placeholder.message == "link (“Подарки”): placeholder host example.com"
-    assert placeholder.locations == ("text/plain part:3",)
+    assert placeholder.locations == ("send.eml:11",)
     # one URL, one finding: the plain http:// link both parts have is the HTML's, and lists
     # every place it shows
     [plain] = only(result, "LNK004")
-    assert plain.locations == ("text/html part:2", "text/plain part:2")
+    assert plain.locations == ("send.eml:18", "send.eml:10")
     assert only(result, "LNK008") == []
 
 
@@ -57,10 +57,10 @@ def test_a_url_both_parts_write_is_one_finding_at_every_line(tmp_path: Path) -> 
     text = "Скидки: https://shop.test/sale\n\nИ ещё раз: https://shop.test/sale.\n"
     [untagged] = only(check(send(tmp_path, text, html)), "UTM001")
     assert untagged.locations == (
-        "text/html part:1",
-        "text/html part:2",
-        "text/plain part:1",
-        "text/plain part:3",
+        "send.eml:16",
+        "send.eml:17",
+        "send.eml:9",
+        "send.eml:11",
     )
 
 
@@ -79,10 +79,10 @@ def test_what_an_html_element_does_wrong_is_named_at_the_html_alone(tmp_path: Pa
     )
     result = check(send(tmp_path, text, html))
     [shown] = only(result, "LNK007")
-    assert shown.locations == ("text/html part:1",)
+    assert shown.locations == ("send.eml:15",)
     [hidden] = only(result, "UNS001")
     assert hidden.url == "https://shop.test/unsubscribe"
-    assert hidden.locations == ("text/html part:2",)
+    assert hidden.locations == ("send.eml:16",)
 
 
 def test_the_text_parts_unsubscribe_link_is_no_way_out_for_html_readers(tmp_path: Path) -> None:
@@ -94,7 +94,7 @@ def test_the_text_parts_unsubscribe_link_is_no_way_out_for_html_readers(tmp_path
     # the error stands for the HTML's readers, and names the text part's link to copy
     assert finding.message == (
         "no unsubscribe link in the body: the plain-text part has one "
-        "(“https://shop.test/unsubscribe”, text/plain part:1), which readers of the HTML part "
+        "(“https://shop.test/unsubscribe”, send.eml:9), which readers of the HTML part "
         "do not see"
     )
     assert finding.locations == ("text/html part",)
@@ -132,7 +132,7 @@ def test_a_broken_link_only_the_text_part_has_is_lnk001(tmp_path: Path) -> None:
         [result] = run([str(send(tmp_path, text, html))], config, offline=False).results
         [finding] = only(result, "LNK001")
         assert finding.url == gone
-        assert finding.locations == ("text/plain part:2",)
+        assert finding.locations == ("send.eml:10",)
         assert s.count("/ok/sale") == 1  # the URL both parts have: one request
 
 
@@ -178,7 +178,7 @@ def test_a_text_url_that_takes_in_the_next_word_is_said_so(tmp_path: Path) -> No
         "&utm_source=newsletterПодробнее на сайте.\n"
     )
     assert utm_findings(send(tmp_path, text, html)) == [
-        ("UTM002", "error", ("text/plain part:2",),
+        ("UTM002", "error", ("send.eml:10",),
          "utm_source='newsletterПодробнее', other links of the campaign use 'newsletter': "
          + RUN_IN.format(word="Подробнее")),
     ]  # fmt: skip
@@ -190,29 +190,29 @@ def test_a_text_url_that_takes_in_the_next_word_is_said_so(tmp_path: Path) -> No
         # other links say what the value is
         (f"Sale: https://shop.test/a?{TAGS}\nNew: https://shop.test/b?{TAGS}\n"
          f"See https://shop.test/?{TAGS}.Next week: more.\n",
-         ("UTM002", "error", ("text/plain part:3",),
+         ("UTM002", "error", ("text.eml:8",),
           "utm_campaign='sale.Next', other links of the campaign use 'sale': "
           + RUN_IN.format(word="Next"))),
         (f"Sale: https://shop.test/a?{TAGS}\nSee https://shop.test/?{TAGS}Or read on.\n"
          f"New: https://shop.test/b?{TAGS}\n",
-         ("UTM002", "error", ("text/plain part:2",),
+         ("UTM002", "error", ("text.eml:7",),
           "utm_campaign='saleOr', other links of the campaign use 'sale': "
           + RUN_IN.format(word="Or"))),
         # none do: a sentence's stop and a capital, or another alphabet, end the value
         (f"See https://shop.test/?{TAGS}.Next week: more.\n",
-         ("UTM003", "warning", ("text/plain part:1",),
+         ("UTM003", "warning", ("text.eml:6",),
           "utm_campaign='sale.Next': " + RUN_IN.format(word="Next"))),
         (f"Каталог: https://shop.test/?{TAGS}Подробнее\n",
-         ("UTM003", "warning", ("text/plain part:1",),
+         ("UTM003", "warning", ("text.eml:6",),
           "utm_campaign='saleПодробнее': " + RUN_IN.format(word="Подробнее"))),
         # a capital of the value's own, with no other value to compare: upper case as written
         ("See https://shop.test/?utm_source=newsletter&utm_medium=email&utm_campaign=blackFriday"
          " for more.\n",
-         ("UTM003", "warning", ("text/plain part:1",),
+         ("UTM003", "warning", ("text.eml:6",),
           "utm_campaign='blackFriday': upper-case letters (analytics splits rows by case)")),
         # not the URL's last value: no word after it
         ("See https://shop.test/?utm_campaign=sale.Next&utm_source=newsletter&utm_medium=email\n",
-         ("UTM003", "warning", ("text/plain part:1",),
+         ("UTM003", "warning", ("text.eml:6",),
           "utm_campaign='sale.Next': upper-case letters (analytics splits rows by case)")),
     ],
     ids=["stop-capital", "capital", "alone-stop-capital", "alone-alphabet", "camel-case",
@@ -236,12 +236,12 @@ def test_a_text_url_run_into_a_word_after_typography(tmp_path: Path, stop: str, 
     text = f"Хиты — https://shop.test/hits?{TAGS}{stop}{word} в продаже.\n"
     others = f"Скидки: https://shop.test/a?{TAGS}\nНовинки: https://shop.test/b?{TAGS}\n"
     assert utm_findings(text_alone(tmp_path / "1", others + text)) == [
-        ("UTM002", "error", ("text/plain part:3",),
+        ("UTM002", "error", ("text.eml:8",),
          f"utm_campaign='sale{stop}{word}', other links of the campaign use 'sale': "
          + RUN_IN.format(word=word)),
     ]  # fmt: skip
     assert utm_findings(text_alone(tmp_path / "2", text)) == [
-        ("UTM003", "warning", ("text/plain part:1",),
+        ("UTM003", "warning", ("text.eml:6",),
          f"utm_campaign='sale{stop}{word}': " + RUN_IN.format(word=word)),
     ]  # fmt: skip
 
@@ -254,7 +254,7 @@ def test_an_html_href_has_no_next_word(tmp_path: Path) -> None:
         f'<p><a href="https://shop.test/c?{TAGS}Or">Ещё</a></p></body></html>\n'
     )
     assert utm_findings(send(tmp_path, "Скидки!\n", html)) == [
-        ("UTM002", "error", ("text/html part:3",),
+        ("UTM002", "error", ("send.eml:16",),
          "utm_campaign='saleOr', other links of the campaign use 'sale': upper-case letters "
          "(analytics splits rows by case)"),
     ]  # fmt: skip
@@ -285,10 +285,10 @@ def test_urls_a_line_break_cuts_are_one_warning_listing_every_line(tmp_path: Pat
     result = check(text_alone(tmp_path, text))
     [cut] = only(result, "TXT002")
     assert cut.severity.value == "warning"
-    assert cut.locations == ("text/plain part:4", "text/plain part:7")
+    assert cut.locations == ("text.eml:9", "text.eml:12")
     assert cut.url == WHOLE
     assert cut.message == (
-        "2 URL(s) in the text part cut by a line break (line 4, 7): text-only readers get only "
+        "2 URL(s) in the text part cut by a line break (line 9, 12): text-only readers get only "
         "the first line's part, “…/territorio/centrofunzionale/meteo/c”, without "
         "“ancellazione_i.asp?arg=meteo” from the next line; put each URL on a line of its own, "
         "unwrapped"
@@ -304,7 +304,7 @@ def test_a_cut_url_beside_an_html_part_is_named_at_the_text_part(tmp_path: Path)
     )
     text = f"Notizie: {NEWS_WHOLE}\n\nPer non ricevere più questa newsletter:\n{CUT}\nancellazione_i.asp?arg=meteo\n"
     [cut] = only(check(send(tmp_path, text, html)), "TXT002")
-    assert (cut.locations, cut.url) == (("text/plain part:4",), WHOLE)
+    assert (cut.locations, cut.url) == (("send.eml:12",), WHOLE)
 
 
 @pytest.mark.parametrize(
@@ -449,7 +449,7 @@ def test_a_url_opening_its_paragraph_is_not_named_by_words_that_do_not_lead_into
     [finding] = only(check(text_alone(tmp_path, text)), "UTM001")
     assert (finding.url, finding.locations) == (
         "https://shop.test/sale",
-        ("text/plain part:5",),
+        ("text.eml:10",),
     )
 
 
@@ -472,11 +472,11 @@ def test_a_paragraph_ending_in_a_colon_names_the_url_that_opens_the_next(
         (
             "If you no longer wish to receive these emails, you can unsubscribe at the bottom. "
             "Meanwhile, shop our sale at https://shop.test/sale",
-            "text/plain part:3",
+            "text.eml:8",
         ),
         (
             "To unsubscribe from our list, reply STOP. Our spring sale: https://shop.test/sale",
-            "text/plain part:3",
+            "text.eml:8",
         ),
     ],
 )

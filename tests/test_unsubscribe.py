@@ -565,7 +565,7 @@ def test_a_reply_that_unsubscribes_in_a_text_alone(tmp_path: Path, instruction: 
     text = f"This week: 20% off all shoes.\n\n{instruction}\n"
     [found] = only(check(text_send(tmp_path / "t.eml", text)), "UNS001")
     # at the instruction's line, as in an HTML body (QA probe: the part alone was named)
-    assert (found.severity, found.locations) == (Severity.ERROR, ("text/plain part:3",))
+    assert (found.severity, found.locations) == (Severity.ERROR, ("t.eml:11",))
     assert found.message.startswith(
         "no unsubscribe link in the body: its text asks readers to unsubscribe by replying (“"
     )
@@ -627,7 +627,7 @@ def test_the_text_parts_link_is_named_when_the_html_part_has_none(tmp_path: Path
     assert (found.severity, found.locations) == (Severity.ERROR, ("text/html part",))
     assert found.message == (
         "no unsubscribe link in the body: the plain-text part has one (“https://esp.test/u/1”, "
-        "text/plain part:3), which readers of the HTML part do not see"
+        "tp.eml:13), which readers of the HTML part do not see"
     )
 
 
@@ -656,7 +656,7 @@ def test_a_text_alones_way_out_to_a_messenger_is_none(tmp_path: Path, text: str,
     [found] = only(check(text_send(tmp_path / "t.eml", text)), "UNS001")
     url = BOT if "start=unsubscribe" in text else BOT.replace("unsubscribe", "stop")
     assert (found.severity, found.locations, found.url) == (
-        Severity.ERROR, (f"text/plain part:{line}",), url,
+        Severity.ERROR, (f"t.eml:{line + 8}",), url,
     )  # fmt: skip
     assert found.message == (
         f"no unsubscribe link in the body: the link “{url}” goes to a social network (t.me), "
@@ -1580,7 +1580,7 @@ def test_a_text_alones_way_out_to_the_home_page_could_not_be_verified(
 ) -> None:
     [found] = only(check(text_send(tmp_path / "t.eml", text)), "UNS001")
     assert found.severity == Severity.WARNING
-    assert (found.url, found.locations) == (url, (f"text/plain part:{line}",))
+    assert (found.url, found.locations) == (url, (f"t.eml:{line + 8}",))
     assert found.message == (
         f"could not verify: the way to unsubscribe the text gives is the site's home page "
         f"({url}), not a page that unsubscribes whoever opens it: recipients may find no way out"
@@ -1617,7 +1617,7 @@ def test_a_reply_beside_a_home_pages_address_is_the_way_out_told(
     """The way out such a paragraph tells is the reply (the home page's address is the shop's):
     judged as a reply alone is, at its line, not as a home page that could not be verified."""
     [found] = only(check(text_send(tmp_path / "t.eml", text)), "UNS001")
-    assert (found.severity, found.locations) == (Severity.ERROR, (f"text/plain part:{line}",))
+    assert (found.severity, found.locations) == (Severity.ERROR, (f"t.eml:{line + 8}",))
     assert found.message == (
         f"no unsubscribe link in the body: its text asks readers to unsubscribe by replying "
         f"(“{words}”), and Gmail and Yahoo ask bulk senders for a link"

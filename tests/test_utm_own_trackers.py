@@ -28,7 +28,7 @@ def unverified(esp: str) -> str:
 
 def send(tmp_path: Path, *hrefs: str, domain: str = "shop.test") -> Path:
     """A saved test send from news@``domain`` whose HTML links to ``hrefs``, one a line (the
-    first on line 2 of the part)."""
+    first on line 2 of the part, line 9 of the file: findings name the file's lines)."""
     links = "\n".join(f'<a href="{href}">Catalog {n}</a>' for n, href in enumerate(hrefs, 1))
     eml = tmp_path / "m.eml"
     eml.write_text(
@@ -66,9 +66,7 @@ def test_a_branded_click_tracker_offline_is_could_not_verify(
     tmp_path: Path, tracker: str, message: str
 ) -> None:
     # it was an error "link lacks utm_source, …": its own URL says nothing of the landing's
-    assert utm001(tmp_path, tracker) == [
-        (Severity.WARNING, message, ("text/html part:2",), tracker)
-    ]
+    assert utm001(tmp_path, tracker) == [(Severity.WARNING, message, ("m.eml:9",), tracker)]
 
 
 def test_a_plain_page_without_utms_stays_an_error_beside_a_tracker(tmp_path: Path) -> None:
@@ -79,10 +77,10 @@ def test_a_plain_page_without_utms_stays_an_error_beside_a_tracker(tmp_path: Pat
         (
             Severity.ERROR,
             f"2 links lack {LACKS}: {pages[0]}, {pages[1]}",
-            ("text/html part:3", "text/html part:4"),
+            ("m.eml:10", "m.eml:11"),
             None,
         ),
-        (Severity.WARNING, unverified("SendGrid or Klaviyo"), ("text/html part:2",), tracker),
+        (Severity.WARNING, unverified("SendGrid or Klaviyo"), ("m.eml:9",), tracker),
     ]
 
 
@@ -101,7 +99,7 @@ def test_a_redirect_whose_target_is_written_in_hex_is_judged_by_the_target(
     partner = redirect("http://ad.partner.test/cgi-bin/click.cgi?sid=1&ad=625540")
     assert utm001(tmp_path, tagged, partner) == []
     assert utm001(tmp_path, tagged, untagged) == [
-        (Severity.ERROR, f"link lacks {LACKS}", ("text/html part:3",), untagged)
+        (Severity.ERROR, f"link lacks {LACKS}", ("m.eml:10",), untagged)
     ]
 
 
@@ -143,7 +141,7 @@ def test_a_shop_page_on_a_tracker_like_path_without_utms_is_an_error(
     tmp_path: Path, page: str
 ) -> None:
     assert utm001(tmp_path, page, domain="shop.ru") == [
-        (Severity.ERROR, f"link lacks {LACKS}", ("text/html part:2",), page)
+        (Severity.ERROR, f"link lacks {LACKS}", ("m.eml:9",), page)
     ]
 
 
@@ -157,7 +155,7 @@ def test_an_encoded_token_on_a_trackers_path_is_still_a_tracker(
         else UNVERIFIED
     )
     assert utm001(tmp_path, tracker, domain="shop.ru") == [
-        (Severity.WARNING, message, ("text/html part:2",), tracker)
+        (Severity.WARNING, message, ("m.eml:9",), tracker)
     ]
 
 
@@ -169,7 +167,7 @@ def test_shop_pages_and_trackers_together_are_one_error_and_one_warning(tmp_path
         (
             Severity.ERROR,
             f"{pages} links lack {LACKS}: {', '.join(SHOP_PAGES[:3])} and {pages - 3} more",
-            tuple(f"text/html part:{line}" for line in range(2, 2 + pages)),
+            tuple(f"m.eml:{line + 7}" for line in range(2, 2 + pages)),
             None,
         ),
         (
@@ -177,7 +175,7 @@ def test_shop_pages_and_trackers_together_are_one_error_and_one_warning(tmp_path
             f"could not verify that 6 links have {LACKS} (click-tracking links; the landing "
             f"pages' UTMs are known only after the redirect): {', '.join(SHOP_TRACKERS[:3])} "
             "and 3 more",
-            tuple(f"text/html part:{line}" for line in range(2 + pages, 8 + pages)),
+            tuple(f"m.eml:{line + 7}" for line in range(2 + pages, 8 + pages)),
             None,
         ),
     ]
@@ -224,7 +222,7 @@ def test_a_known_esps_tracker_shape_is_could_not_verify_and_names_the_esp(
     tmp_path: Path, tracker: str, esp: str
 ) -> None:
     assert utm001(tmp_path, tracker, domain="shop.example") == [
-        (Severity.WARNING, unverified(esp), ("text/html part:2",), tracker)
+        (Severity.WARNING, unverified(esp), ("m.eml:9",), tracker)
     ]
 
 
@@ -236,7 +234,7 @@ def test_trackers_of_two_esps_are_one_warning_naming_both(tmp_path: Path) -> Non
             f"could not verify that 2 links have {LACKS} (HubSpot, Oracle Eloqua click "
             f"tracking; the landing pages' UTMs are known only after the redirect): "
             f"{hubspot}, {eloqua}",
-            ("text/html part:2", "text/html part:3"),
+            ("m.eml:9", "m.eml:10"),
             None,
         )
     ]
@@ -246,7 +244,7 @@ def test_a_standard_base64_token_with_plus_and_slash_is_a_token(tmp_path: Path) 
     # parse_qsl reads "+" as a space: "AbC dEf/…" was no token, and the tracker an error
     tracker = "https://links.shop.example/click?d=AbC+dEf/GhIjK1mN2oP3qR4s="
     assert utm001(tmp_path, tracker, domain="shop.example") == [
-        (Severity.WARNING, UNVERIFIED, ("text/html part:2",), tracker)
+        (Severity.WARNING, UNVERIFIED, ("m.eml:9",), tracker)
     ]
 
 
@@ -278,7 +276,7 @@ def test_a_target_written_by_a_known_shape_is_judged(tmp_path: Path) -> None:
         (
             Severity.ERROR,
             f"3 links lack {LACKS}: {', '.join(untagged)}",
-            ("text/html part:6", "text/html part:7", "text/html part:8"),
+            ("m.eml:13", "m.eml:14", "m.eml:15"),
             None,
         )
     ]
@@ -310,7 +308,7 @@ PAGES_NOT_TRACKERS = [
 @pytest.mark.parametrize("page", PAGES_NOT_TRACKERS)
 def test_a_page_with_an_id_on_a_tracker_like_url_is_an_error(tmp_path: Path, page: str) -> None:
     assert utm001(tmp_path, page, domain="shop.example") == [
-        (Severity.ERROR, f"link lacks {LACKS}", ("text/html part:2",), page)
+        (Severity.ERROR, f"link lacks {LACKS}", ("m.eml:9",), page)
     ]
 
 
@@ -321,7 +319,7 @@ def test_the_pages_together_are_one_error_at_every_place(tmp_path: Path) -> None
         (
             Severity.ERROR,
             f"{count} links lack {LACKS}: {', '.join(PAGES_NOT_TRACKERS[:3])} and {count - 3} more",
-            tuple(f"text/html part:{line}" for line in range(2, 2 + count)),
+            tuple(f"m.eml:{line + 7}" for line in range(2, 2 + count)),
             None,
         )
     ]
@@ -344,7 +342,7 @@ def test_a_relative_target_with_the_utms_has_them(tmp_path: Path) -> None:
 )
 def test_uncertain_tokens_stay_errors(tmp_path: Path, page: str) -> None:
     assert utm001(tmp_path, page, domain="shop.example") == [
-        (Severity.ERROR, f"link lacks {LACKS}", ("text/html part:2",), page)
+        (Severity.ERROR, f"link lacks {LACKS}", ("m.eml:9",), page)
     ]
 
 
@@ -374,7 +372,7 @@ REDIRECT_LIKE_PAGES = [
 @pytest.mark.parametrize("tracker", REDIRECT_SHAPES)
 def test_a_redirect_with_an_opaque_id_is_could_not_verify(tmp_path: Path, tracker: str) -> None:
     assert utm001(tmp_path, tracker, domain="shop.ru") == [
-        (Severity.WARNING, UNVERIFIED, ("text/html part:2",), tracker)
+        (Severity.WARNING, UNVERIFIED, ("m.eml:9",), tracker)
     ]
 
 
@@ -384,8 +382,8 @@ def test_redirect_shapes_and_their_pages_are_one_warning_and_one_error(tmp_path:
     assert [(severity, places) for severity, _, places, _ in found] == [
         (
             Severity.ERROR,
-            tuple(f"text/html part:{line}" for line in range(2 + trackers, 2 + trackers + pages)),
+            tuple(f"m.eml:{line + 7}" for line in range(2 + trackers, 2 + trackers + pages)),
         ),
-        (Severity.WARNING, tuple(f"text/html part:{line}" for line in range(2, 2 + trackers))),
+        (Severity.WARNING, tuple(f"m.eml:{line + 7}" for line in range(2, 2 + trackers))),
     ]
     assert found[0][1].startswith(f"{pages} links lack {LACKS}: {REDIRECT_LIKE_PAGES[0]}, ")

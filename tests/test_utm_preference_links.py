@@ -61,9 +61,9 @@ def test_subscription_management_in_a_text_alone_is_exempt_and_shop_pages_are_no
         "https://acme.test/subscribe/magazine"
     )
     assert untagged.locations == (
-        "text/plain part:17",
-        "text/plain part:21",
-        "text/plain part:23",
+        "pref.eml:24",
+        "pref.eml:28",
+        "pref.eml:30",
     )
 
 
@@ -89,7 +89,7 @@ def test_a_profile_link_named_by_its_sentence_in_html_is_exempt(tmp_path: Path) 
     [untagged] = only(check(path), "UTM001")
     assert untagged.message == f"link lacks {LACKS}"
     assert untagged.url == "https://acme.test/profile/skin-care"
-    assert untagged.locations == ("text/html part:5",)
+    assert untagged.locations == ("m.eml:12",)
 
 
 def test_a_profile_link_is_no_way_out_for_uns001(tmp_path: Path) -> None:
@@ -146,7 +146,7 @@ def test_a_hard_wrapped_unsubscribe_url_in_the_text_part_is_read_whole_and_exemp
     [written] = only(result, "UNS001")  # the HTML's reading: the same URL, whole
     assert WRAPPED in written.message
     [plain] = only(result, "LNK004")
-    assert plain.locations == ("text/plain part:4",)
+    assert plain.locations == ("meteo.eml:14",)
 
 
 def test_the_text_parts_links_carry_the_words_that_lead_up_to_them() -> None:
@@ -215,7 +215,8 @@ def test_an_offer_to_change_a_subscription_profile_or_settings_is_checked(tmp_pa
     hrefs = list(dict.fromkeys(href for href, _ in PROBE_OFFERS))
     assert untagged.message.startswith(f"{len(hrefs)} links lack {LACKS}: {hrefs[0]}, ")
     assert untagged.locations == tuple(
-        f"text/html part:{n}" for n in range(2, len(PROBE_OFFERS) + 2)
+        f"offer.eml:{n + 7}"
+        for n in range(2, len(PROBE_OFFERS) + 2)  # (the file's lines)
     )
 
 
@@ -237,5 +238,5 @@ def test_a_link_that_names_the_mailings_preferences_is_exempt(tmp_path: Path) ->
     # "(E-Mail)" after the link is not its words: "Einstellungen ändern" alone is no proof
     assert (untagged.message, untagged.locations) == (
         f"2 links lack {LACKS}: https://acme.test/p/6, https://acme.test/offer",
-        ("text/html part:7", "text/html part:10"),
+        ("offer.eml:14", "offer.eml:17"),
     )
