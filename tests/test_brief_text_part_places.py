@@ -104,7 +104,7 @@ def test_a_test_sends_text_part_and_a_lost_character(tmp_path: Path) -> None:
         html=b'<p>Hello</p><p><a href="https://shop.test/u">Unsubscribe</a></p>',
     )
     [found] = only(check(sent), "BRF003")
-    assert found.locations == ("text/plain part:3",)
+    assert found.locations == ("sent.eml:12",)  # (line 3 of the part: the file's)
 
 
 def test_text_the_part_renders_from_a_variable_names_the_part(tmp_path: Path) -> None:

@@ -489,7 +489,7 @@ def test_esputnik_fields_beside_its_fallback_form_are_its_own(tmp_path: Path) ->
 def test_esputnik_fallback_form_left_in_a_sent_test_sends_body_is_per003(tmp_path: Path) -> None:
     html = "<p>Здравствуйте, %FIRSTNAME|%!</p>".encode()
     [per003] = only(check(write_test_send(tmp_path / "s.eml", text=b"", html=html)), "PER003")
-    assert (per003.severity, per003.location) == (Severity.ERROR, "text/html part:1")
+    assert (per003.severity, per003.location) == (Severity.ERROR, "s.eml:14")
     assert per003.message == "unrendered merge tag %FIRSTNAME|% in the body"
 
 

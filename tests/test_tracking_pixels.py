@@ -30,11 +30,15 @@ def test_a_broken_pixel_is_a_warning_and_a_broken_banner_an_error(tmp_path: Path
         [result] = run([str(page)], config, offline=False).results
         found = {f.url: (f.severity.value, f.message, f.places) for f in only(result, "LNK006")}
         assert found == {
-            banner: ("error", "image is broken: 404 Not Found", ("text/html part:1",)),
+            banner: (
+                "error",
+                "image is broken: 404 Not Found",
+                ("send.eml:6",),
+            ),  # (the file's lines)
             pixel: (
                 "warning",
                 "open-tracking pixel is broken: 404 Not Found; nobody sees it, but opens are not "
                 "counted",
-                ("text/html part:3",),
+                ("send.eml:8",),
             ),
         }
