@@ -1651,6 +1651,22 @@ def test_koi8_r_and_windows_1251_swapped_either_way_in_a_subject(
 
 
 @pytest.mark.parametrize(("label", "codec", "shown"), SWAPS)
+def test_koi8_r_and_windows_1251_swapped_either_way_in_the_from_name(
+    tmp_path: Path, label: str, codec: str, shown: str
+) -> None:
+    # another encoded header: the From's display name, 14 letters
+    word = b"=?" + label.encode() + b"?B?" + base64.b64encode("Магазин Ромашка".encode(codec))
+    html = f"<p>Hello</p>{UNSUB_EN}".encode()
+    send = write_test_send(tmp_path / "send.eml", text=b"Hi", html=html)
+    send.write_bytes(send.read_bytes().replace(b"From: Shop", b"From: " + word + b"?="))
+    [brf003] = only(check(send), "BRF003")
+    assert brf003.severity is Severity.ERROR
+    assert brf003.places == ("headers:2",)
+    assert brf003.message.startswith(f"labelled charset={label}, but the bytes are ")
+    assert f"(«Привет» as «{shown}»)" in brf003.message  # no word of the text is quoted
+
+
+@pytest.mark.parametrize(("label", "codec", "shown"), SWAPS)
 def test_koi8_r_and_windows_1251_swapped_either_way_in_the_body(
     tmp_path: Path, label: str, codec: str, shown: str
 ) -> None:
