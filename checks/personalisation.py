@@ -301,6 +301,28 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     in a table) there is none. Make sure the site always passes a value, or word the text so
     that it reads without one; if it is never empty, list it in `system-variables`.
 
+    eSputnik's trigger messages print the data of the event the site sends to trigger them,
+    `$data.get('orderNumber')` (`$!data.get('orderNumber')`): filled by the site's code as
+    1C-Bitrix's mail event fills its macros, and read the same way (on eSputnik only: on
+    Unisender Go, `$data` is a field like any other). So is DashaMail's `%(OBJECT)data…%`,
+    the data of the trigger event the site sends to DashaMail. A sample recipient that gives
+    such a field shows that event: given empty, PER002 says what it breaks.
+
+    In Velocity a reference without "!" (`$data.get('total')`, `${price}`) that has no value
+    prints itself: the recipient reads «Сумма: $data.get('total') ₽». The finding says so and
+    quotes the tag as written, with the quiet form that prints nothing (`$!data.get('total')`);
+    for the trigger event's data that is a warning (whether the event always passes it is the
+    site's), and an error when a sample recipient's event lacks it (`{"data": {"firstName":
+    "Иван"}}` without "total"). A finding quotes such a tag as written wherever the variable's
+    name is not what a search of the template finds (`$!data.get('firstName')`, not
+    data.firstName); system-variables lists the name.
+
+    Unisender ignores a fallback inside a link (`href="…&ref={{Name|anon}}"`): there the
+    variable has none, and where it is used elsewhere too the finding names the lines inside a
+    link ("line 13 is inside a link, where Unisender ignores the fallback"). eSputnik's
+    `%FIRSTNAME|%`, the fallback Stripo inserts, is written but empty: the finding says "an
+    empty fallback", not "no fallback".
+
     For a method of the application (PHP), give it a fallback in the template
     (`<?= $user->getShortName() ?: 'друг' ?>`) or, if it never returns an empty value, list it
     in `system-variables` (`user.getShortName`). For a misspelt tag, write the tag the message
@@ -310,12 +332,13 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     received = _received(ctx)
     dialect = _dialect(ctx)
     outside = dialect.fallback_outside if dialect is not None else ""
-    event = dialect.event_data if dialect is not None else ""
+    event = dialect.event_source(ctx.campaign.platform) if dialect is not None else ""
     # the fields of the data the API call that sends it passes (listmonk's .Tx.Data): one
     # root cause, the caller's data mailcheck cannot see, one finding for them all
     payload: dict[str, list[Variable]] = {}
     for name, uses in _unsafe(ctx, probe).items():
         evidence = _evidence(probe[name], received) if name in probe else None
+        label = _label(uses)
         misspelt = next((v.misspelt for v in uses if v.misspelt[0]), None)
         if misspelt is None and all(v.payload for v in uses):
             if _samples_give(ctx, name):
@@ -355,6 +378,17 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
                 name=name,
                 evidence=_evidence(probe[name], received),
             )
+        elif (blank := [v for v in uses if not v.has_fallback]) and all(
+            v.blank_fallback for v in blank
+        ):
+            # eSputnik's %FIRSTNAME|% (Stripo inserts it so): written, yet empty
+            message = t(
+                "“{name}” has an empty fallback ({tag}), which is none",
+                name=label,
+                tag=blank[0].tag,
+            )
+            if evidence is not None:
+                message = t("{message}: {evidence}", message=message, evidence=evidence)
         elif all(v.fallback_ignored for v in uses):
             # the fallback is written, where the ESP does not read it (Unisender: in a link)
             message = t(
@@ -377,7 +411,7 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
                 message = t("{message}; {evidence}", message=message, evidence=evidence)
         elif evidence is not None:
             message = t(
-                "“{name}” has no fallback or guard: {evidence}", name=name, evidence=evidence
+                "“{name}” has no fallback or guard: {evidence}", name=label, evidence=evidence
             )
         elif all(v.payload for v in uses) and (empty := _given_empty(ctx, name)):
             # the API call's data, which only a sample shows: the one that gives it empty
@@ -388,7 +422,8 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
                 samples=Joined(", ", empty),
             )
         else:
-            message = t("“{name}” has no fallback or guard", name=name)
+            message = t("“{name}” has no fallback or guard", name=label)
+        message = _also_said(ctx, uses, message)
         yield Problem(message, locations=_places(ctx, uses))
     if payload and dialect is not None:
         source = dialect.payload_source(ctx.campaign.platform)
@@ -406,9 +441,27 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
         said: set[str] = set()
         for name, uses in fields.items():
             alone = [b for b in probe.get(name, []) if not b.together]
-            if alone and name in unknown:
+            printed = _printed_as_written(uses)
+            if printed is not None and (lacking := _given_none(ctx, name)):
+                # a sample's event without it: that recipient reads the tag itself, certain
                 said.add(name)
-                message = _event_unseen(name, t(event), _evidence(alone, received))
+                message = t(
+                    "“{name}” has no fallback or guard, and a sample recipient has no value for "
+                    "it ({samples}); {printed}",
+                    name=_label(uses),
+                    samples=Joined(", ", lacking),
+                    printed=printed,
+                )
+                yield Problem(message, locations=_places(ctx, uses))
+            elif (alone or printed is not None) and name in unknown:
+                said.add(name)
+                message = _event_unseen(
+                    name,
+                    t(event),
+                    _evidence(alone, received) if alone else None,
+                    _label(uses),
+                    printed,
+                )
                 yield Problem(message, locations=_places(ctx, uses), severity=Severity.WARNING)
         # what only emptying several of them together breaks («Здравствуйте, #NAME#
         # #LAST_NAME#!»): one warning naming them all
@@ -422,6 +475,84 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
             uses = [v for n in names for v in fields[n]]
             message = _events_unseen(names, t(event), _evidence(breaks, received))
             yield Problem(message, locations=_places(ctx, uses), severity=Severity.WARNING)
+
+
+def _label(uses: list[Variable]) -> str:
+    """The variable as a finding quotes it: its tag as written where the name is not what a
+    search of the template finds (Velocity's ``$data.get('total')`` for data.total)."""
+    for v in uses:
+        if v.tag and v.name not in v.tag:
+            return v.tag
+    return uses[0].name
+
+
+def _printed_as_written(uses: list[Variable]) -> Message | None:
+    """What a use that prints its own tag when the value is missing (Velocity's ``$x``, not
+    the quiet ``$!x``) shows the recipient then, and the fix; None when no use does."""
+    tag = next((v.tag for v in uses if v.literal_if_missing and v.tag), "")
+    if not tag:
+        return None
+    quiet = tag if tag.startswith("$!") else "$!" + tag[1:]
+    return t(
+        "where it has no value, Velocity prints the tag itself, “{tag}”, to the recipient: "
+        "write {quiet} to print nothing there, or give it a fallback",
+        tag=tag,
+        quiet=quiet,
+    )
+
+
+def _also_said(ctx: Context, uses: list[Variable], message: Message) -> Message:
+    """PER001's ``message`` with what a QA person reading the template needs to see it: the
+    tag printed as written when missing (Velocity's ``$x``), the places where a fallback is
+    written but the ESP ignores it (Unisender's inside a link)."""
+    printed = _printed_as_written(uses)
+    if printed is not None:
+        message = t("{message}; {printed}", message=message, printed=printed)
+    ignored = [v for v in uses if v.fallback_ignored]
+    if ignored and len(ignored) < len(uses):
+        places = _places(ctx, ignored)
+        message = t(
+            "{message}; {places} inside a link, where {esp} ignores the fallback",
+            message=message,
+            places=_in_places(ctx, places),
+            esp=_platform_name(ctx),
+        )
+    return message
+
+
+def _in_places(ctx: Context, places: tuple[str, ...]) -> Message:
+    """Places of one part as a sentence's subject: "line 13 is", "lines 13, 14 are" for the
+    HTML's own lines, else the places as named ("subject is")."""
+    html = ctx.html_at(0)
+    lines = [p.rsplit(":", 1)[1] for p in places if p.startswith(html + ":")]
+    if len(lines) == len(places):
+        return (
+            t("line {line} is", line=lines[0])
+            if len(lines) == 1
+            else t("lines {lines} are", lines=Joined(", ", lines))
+        )
+    return (
+        t("{place} is", place=places[0])
+        if len(places) == 1
+        else t("{places} are", places=Joined(", ", list(places)))
+    )
+
+
+def _given_none(ctx: Context, name: str) -> list[str]:
+    """The sample recipients (their labels) that give the object ``name`` is a field of
+    (``data`` of ``data.total``) without that field: that message has no value for it."""
+    dialect = ctx.campaign.dialect
+    root = name.split(".", 1)[0]
+    if root == name:
+        return []
+    out = []
+    for r in ctx.campaign.renders:
+        if r is ctx.main:
+            continue
+        flat = flatten_sample(r.sample)
+        if sample_has(flat, root, dialect) and not sample_has(flat, name, dialect):
+            out.append(r.label)
+    return out
 
 
 def _samples_give(ctx: Context, name: str) -> bool:
@@ -569,18 +700,48 @@ def _fallback_unseen(name: str, outside: Message, evidence: str | None) -> Messa
     )
 
 
-def _event_unseen(name: str, source: Message, evidence: str) -> Message:
-    """PER001 for a field of the event that sends the message (1C-Bitrix's mail event),
-    whose emptying breaks the text (``evidence``)."""
-    return t(
-        "could not verify “{name}”: it is a field of {source}, and mailcheck cannot see "
-        "whether it is ever empty; where it is, {evidence}. Make sure a value is always "
-        "passed, or word the text so that it reads without one; if it is never empty, list "
-        "“{name}” in system-variables",
-        name=name,
-        source=source,
-        evidence=evidence,
-    )
+def _event_unseen(
+    name: str, source: Message, evidence: str | None, tag: str = "", printed: Message | None = None
+) -> Message:
+    """PER001 for a field of the event that sends the message (1C-Bitrix's mail event,
+    eSputnik's ``$data``), whose emptying breaks the text (``evidence``), or whose tag prints
+    itself when the event does not pass it (``printed``). ``tag``: the field as written, where
+    findings quote it (``$data.get('total')``); ``name`` is what system-variables lists."""
+    if evidence is None and printed is not None:
+        return t(
+            "could not verify “{tag}”: it is a field of {source}, and mailcheck cannot see "
+            "whether the event always passes it; {printed}. If it always does, list “{name}” "
+            "in system-variables",
+            tag=tag or name,
+            name=name,
+            source=source,
+            printed=printed,
+        )
+    evidence = evidence or ""
+    if tag and tag != name:
+        message = t(
+            "could not verify “{tag}”: it is a field of {source}, and mailcheck cannot see "
+            "whether it is ever empty; where it is, {evidence}. Make sure a value is always "
+            "passed, or word the text so that it reads without one; if it is never empty, "
+            "list “{name}” in system-variables",
+            tag=tag,
+            name=name,
+            source=source,
+            evidence=evidence,
+        )
+    else:
+        message = t(
+            "could not verify “{name}”: it is a field of {source}, and mailcheck cannot see "
+            "whether it is ever empty; where it is, {evidence}. Make sure a value is always "
+            "passed, or word the text so that it reads without one; if it is never empty, list "
+            "“{name}” in system-variables",
+            name=name,
+            source=source,
+            evidence=evidence,
+        )
+    if printed is not None:
+        message = t("{message}; {printed}", message=message, printed=printed)
+    return message
 
 
 def _events_unseen(names: tuple[str, ...], source: Message, evidence: str) -> Message:

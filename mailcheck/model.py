@@ -331,6 +331,13 @@ class Variable:
     # a name one or two letters off one of the platform's link tags (``%UNSUBSCRIBE_ULR%``):
     # the tag as written and the tag meant; ("", "") for any other variable
     misspelt: tuple[str, str] = ("", "")
+    # the tag as written, where findings quote it rather than the name (Velocity's
+    # ``$data.get('total')``); "" to quote the name
+    tag: str = ""
+    # printed as written when the value is missing (Velocity's ``$x``, not the quiet ``$!x``)
+    literal_if_missing: bool = False
+    # a fallback written empty, which the ESP reads as none (eSputnik's ``%FIRSTNAME|%``)
+    blank_fallback: bool = False
 
 
 @dataclass(frozen=True)

@@ -283,12 +283,17 @@ def test_velocity_guards_copies_and_method_calls(tmp_path: Path) -> None:
     # "n" and "who" were recipient fields without fallbacks, "x.size()" a variable's name
     assert [f.code for f in result.findings if f.code == "PER001"] == []
     names = {v.name for v in result.campaign.variables if not v.system}
-    assert names == {"data.firstName", "city", "data.lastName", "data.items"}
-    # an unguarded copy is still the variable it copies
+    assert names == {"city"}
+    # $data is the trigger event's, filled by the site (as 1C-Bitrix's mail event)
+    events = {v.name for v in result.campaign.variables if v.event}
+    assert events == {"data.firstName", "data.lastName", "data.items"}
+    # an unguarded copy is still the variable it copies: the event's, not verified
     bare = write_campaign(tmp_path, "bare", esp="esputnik",
                           body='#set($n = $!data.firstName)<p>Привет, $n!</p>')  # fmt: skip
     [per001] = only(check(bare), "PER001")
-    assert per001.message.startswith("“data.firstName” has no fallback or guard")
+    assert per001.severity is Severity.WARNING
+    assert per001.message.startswith("could not verify “data.firstName”: it is a field of the "
+                                     "event the site sends to eSputnik")  # fmt: skip
 
 
 # -- Braze: a message cancelled for a recipient cannot be broken for them ---------------------
@@ -335,14 +340,23 @@ def test_dashamail_trigger_data_is_the_events_and_a_tag_left_in_a_send_is_per003
     d = write_campaign(tmp_path, body=body, esp="dashamail")
     result = check(d)
     # the list field's default is on the list, not in the HTML: PER001 could not verify it;
-    # the event's data is the site's
-    [per001] = only(result, "PER001")
-    assert per001.message.startswith("could not verify “NAME”")
-    assert (per001.severity, per001.location) == (Severity.WARNING, "email.html:7")
-    event = {v.name for v in result.campaign.variables if v.system}
-    assert {"data.customer.fname", "data.customer.promo", "data.order.orderId"} <= event
+    # the event's data is the site's, as 1C-Bitrix's mail event: a warning where emptying it
+    # breaks the text («, вы забыли товары»), nothing for the promo code and the order number
+    per001 = sorted(only(result, "PER001"), key=lambda f: f.location)
+    assert [(f.severity, f.location) for f in per001] == [
+        (Severity.WARNING, "email.html:5"),
+        (Severity.WARNING, "email.html:7"),
+    ]
+    assert per001[0].message.startswith(
+        "could not verify “data.customer.fname”: it is a field of the trigger event the site "
+        "sends to DashaMail"
+    )
+    assert per001[1].message.startswith("could not verify “NAME”")
+    event = {v.name for v in result.campaign.variables if v.event}
+    assert {"data.customer.fname", "data.customer.promo", "data.order.orderId"} == event
     # the tags only DashaMail writes tell the dialect without being told
-    assert per_codes(write_campaign(tmp_path, "told", body=body)) == [("PER001", Severity.WARNING)]
+    told = per_codes(write_campaign(tmp_path, "told", body=body))
+    assert told == [("PER001", Severity.WARNING), ("PER001", Severity.WARNING)]
     # a received letter that still shows the tag: the recipient read it as written
     eml = tmp_path / "send.eml"
     eml.write_bytes(
@@ -376,11 +390,9 @@ def test_esputnik_contact_field_is_a_variable_not_a_tag_left_in(tmp_path: Path) 
                        files=files)  # fmt: skip
     result = check(d)
     assert only(result, "PER003") == []  # eSputnik fills it: never "unrendered"
+    # the trigger event's data.orderId, which the sample gives: nothing to say of it
     per001 = sorted((f.message, f.location) for f in only(result, "PER001"))
-    assert [(m.split(" has ")[0], loc) for m, loc in per001] == [
-        ("“FIRSTNAME”", "email.html:5"),
-        ("“data.orderId”", "email.html:6"),
-    ]
+    assert [(m.split(" has ")[0], loc) for m, loc in per001] == [("“FIRSTNAME”", "email.html:5")]
     sample = [r for r in result.campaign.renders if r.label.startswith("recipients.csv:2")]
     assert sample and "Здравствуйте, Ann!" in sample[0].document.text  # type: ignore[union-attr]
 
@@ -437,7 +449,8 @@ def test_esputnik_empty_fallback_without_esp_in_the_body(tmp_path: Path) -> None
     [per001] = only(result, "PER001")
     assert (per001.severity, per001.location) == (Severity.ERROR, "email.html:5")
     assert per001.message == (
-        '“FIRSTNAME” has no fallback or guard: with FIRSTNAME = "" the text reads “Привет, !”'
+        '“FIRSTNAME” has an empty fallback (%FIRSTNAME|%), which is none: with FIRSTNAME = "" '
+        "the text reads “Привет, !”"
     )
 
 
@@ -467,7 +480,9 @@ def test_esputnik_empty_fallback_without_esp_in_the_subject(tmp_path: Path) -> N
     assert [f.code for f in result.findings if f.code.startswith("PER")] == ["PER001"]
     [per001] = only(result, "PER001")
     assert (per001.severity, per001.location) == (Severity.ERROR, "subject")
-    assert per001.message.startswith("“FIRSTNAME” has no fallback or guard")
+    assert per001.message.startswith(
+        "“FIRSTNAME” has an empty fallback (%FIRSTNAME|%), which is none"
+    )
 
 
 def test_esputnik_fields_beside_its_fallback_form_are_its_own(tmp_path: Path) -> None:

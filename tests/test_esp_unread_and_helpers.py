@@ -353,8 +353,11 @@ def test_dollar_braces_in_the_copy_are_still_a_template(tmp_path: Path) -> None:
     lines = (d / "email.html").read_text(encoding="utf-8").splitlines()
     line = next(i for i, text in enumerate(lines, start=1) if "${price}" in text)
     [per001] = only(check(d), "PER001")
+    # a reference without "!" prints itself when it has no value: the message says so
     assert (per001.message, per001.places) == (
-        "“price” has no fallback or guard",
+        "“price” has no fallback or guard; where it has no value, Velocity prints the tag "
+        "itself, “${price}”, to the recipient: write $!{price} to print nothing there, or give "
+        "it a fallback",
         (f"email.html:{line}",),
     )
 
@@ -395,7 +398,10 @@ def test_a_lone_dollar_tag_in_code_that_velocity_fills_is_checked_as_a_tag(tmp_p
     result = check(d)
     assert only(result, "PER007") == []
     [per001] = only(result, "PER001")
-    assert per001.message == "“promocode” has no fallback or guard"
+    assert per001.message.startswith(
+        "“promocode” has no fallback or guard; where it has no value, Velocity prints the tag "
+        "itself, “${promocode}”"
+    )
 
 
 @pytest.mark.parametrize(

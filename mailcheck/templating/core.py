@@ -79,6 +79,15 @@ class Use:
     # the campaign's partial it is written in, as findings name that file
     # ("partials/footer.html"), ``line`` being that file's; "" in the part's own text
     file: str = ""
+    # the tag as written, when findings should quote it rather than the name (Velocity's
+    # ``$data.get('total')``, whose name data.total no search of the template finds)
+    tag: str = ""
+    # printed as written when the value is missing (Velocity's ``$x``; the quiet ``$!x`` prints
+    # nothing): the recipient reads the tag itself
+    literal_if_missing: bool = False
+    # a fallback written empty, which the ESP reads as none (eSputnik's ``%FIRSTNAME|%``,
+    # Stripo's default)
+    blank_fallback: bool = False
 
 
 # Tells a dialect whether a dotted name is filled by the ESP.

@@ -26,6 +26,9 @@ group (see :mod:`mailcheck.templating.catalogue`), exactly as rule families regi
   template with one of its ``payload_markers`` (SendGrid's ``<%asm_…%>`` Mail Send tags);
   on one ESP only, names under a prefix of ``platform_payload`` are the data of what triggers
   the message (Klaviyo's ``event.``);
+* which names are the fields of the event the application sends (``event_data``: 1C-Bitrix's
+  mail event; per ESP ``platform_events``: eSputnik's ``$data.get('…')``), filled by the site's
+  code, warned of only where emptying one breaks the text or prints the tag itself;
 * where a variable's fallback lives when its tags cannot carry one (``fallback_outside``:
   DashaMail's field takes the default value set on the list, which the template cannot show);
 * which tags are its unsubscribe link (``unsubscribe``, as written; ``unsubscribe_pattern``
@@ -125,6 +128,10 @@ class Dialect:
     # ever leaves it empty: it is reported only where emptying it breaks the text («Здравствуйте,
     # !»), a PER001 warning, "could not verify"; an order number in a table cell is silent
     event_data: str = ""
+    # ESP -> the names that are, on that ESP only, the data of the event that triggers the
+    # message (eSputnik's ``$data.get('orderNumber')``: the parameters of the site's event), and
+    # where that data comes from (as ``event_data``): read as ``event_data`` is
+    platform_events: Mapping[str, tuple[regex.Pattern[str], str]] = field(default_factory=dict)
     # an application's view language (PHP): the application, not the view, picks the layout it
     # is rendered in, so what that layout adds (the footer's unsubscribe link) is not in the file
     application_views: bool = False
@@ -173,6 +180,13 @@ class Dialect:
         if platform is not None and platform in self.platform_payload:
             return self.platform_payload[platform][1]
         return self.payload_from
+
+    def event_source(self, platform: str | None) -> str:
+        """Where the data of the event that sends the message comes from on ``platform`` (an
+        English phrase marked with N_), "" when the dialect has none there."""
+        if platform is not None and platform in self.platform_events:
+            return self.platform_events[platform][1]
+        return self.event_data
 
     def url_tag(self, value: str) -> str | None:
         """The tag of ``url_tags`` that a link's whole URL ``value`` is, as written, or None."""

@@ -876,6 +876,9 @@ def _variable(use: Use, where: str, system: bool, in_link: bool) -> Variable:
         fallback_ignored=use.has_fallback and not has_fallback,
         null_guard=use.null_guard,
         computed=use.computed,
+        tag=use.tag,
+        literal_if_missing=use.literal_if_missing and not has_fallback,
+        blank_fallback=use.blank_fallback,
     )
 
 

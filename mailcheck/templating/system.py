@@ -173,7 +173,13 @@ class SystemNames:
         # TemplateModel; SendGrid's dynamic_template_data in a template with its Mail Send
         # tags, ``text`` the template): every name it does not fill itself is that call's data
         self.payload_all = found is not None and found.payload_only(platform, text)
-        self.event_data = bool(found is not None and found.event_data)
+        # every name the dialect's pattern fills is the event's (1C-Bitrix's mail event)
+        self.all_events = bool(found is not None and found.event_data)
+        # on this ESP only, the names of this pattern: the trigger event's data (eSputnik's
+        # data.orderNumber)
+        events = found.platform_events.get(platform or "") if found is not None else None
+        self.event_pattern = events[0] if events is not None else None
+        self.event_data = self.all_events or self.event_pattern is not None
 
     def adding(self, names: Iterable[str]) -> SystemNames:
         """These names and the ones the template itself shows the application fills (a
@@ -215,14 +221,17 @@ class SystemNames:
 
     def event_field(self, name: str) -> bool:
         """Whether ``name`` is a field of the event that sends the message (1C-Bitrix's mail
-        event): filled only through the dialect's pattern, not one the platform names itself
-        (``#SITE_NAME#``) nor one the configuration lists."""
+        event, eSputnik's ``$data``): filled only through the dialect's pattern (on the ESP, its
+        event pattern), not one the platform names itself (``#SITE_NAME#``) nor one the
+        configuration lists."""
         if not self.event_data:
             return False
         lowered = name.strip().lower()
-        return not (lowered in self.names or lowered.startswith(self.prefixes)) and self._filled(
-            name
-        )
+        if lowered in self.names or lowered.startswith(self.prefixes):
+            return False
+        if self.event_pattern is not None and self.event_pattern.search(name.strip()):
+            return True
+        return self.all_events and self._filled(name)
 
     def payload(self, name: str) -> bool:
         """Whether ``name`` is a field of the data the API call that sends the message passes
@@ -248,6 +257,8 @@ class SystemNames:
         if lowered in self.names or lowered.startswith(self.prefixes):
             return True
         if recipient_address(lowered):
+            return True
+        if self.event_pattern is not None and self.event_pattern.search(name.strip()):
             return True
         if self.pattern is not None and self.pattern.search(name.strip()):
             return True

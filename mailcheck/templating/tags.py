@@ -41,6 +41,13 @@ class Token:
     fallback_in_links: bool = True  # False: the ESP ignores the fallback inside a URL
     prints: str = ""  # "skip": what the statement prints (usually nothing)
     computed: bool = False  # "var": a call of the application's code (PHP's getShortName())
+    # "var": the tag as a finding quotes it, where the name is not what a search finds
+    # (Velocity's $data.get('total') reads data.total); "" to quote the name
+    shown: str = ""
+    # "var": printed as written when the value is missing (Velocity's $x, not the quiet $!x)
+    literal: bool = False
+    # "var": a fallback written empty, which the ESP reads as none (eSputnik's %FIRSTNAME|%)
+    blank_fallback: bool = False
 
 
 Tokenizer = Callable[[str], Iterator[Token]]
@@ -314,6 +321,9 @@ class TagTemplate:
             fallback_in_links=item.fallback_in_links,
             null_guard="" if guarded else (nulls or {}).get(self._key(name), ""),
             computed=item.computed and item.kind == "var",
+            tag=item.shown,
+            literal_if_missing=item.literal and item.kind == "var" and item.fallback is None,
+            blank_fallback=item.blank_fallback,
         )
 
     def _key(self, name: str) -> str:

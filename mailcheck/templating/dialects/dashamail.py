@@ -72,6 +72,7 @@ DIALECT = Dialect(
         {"UNSUBSCRIBE_URL", "UNSUBSCRIBE", "WEBVERSION_URL", "WEBVERSION", "EMAIL"}
     ),
     system_pattern=_EVENT_NAME,
+    event_data=N_("the trigger event the site sends to DashaMail"),
     unsubscribe=("%UNSUBSCRIBE_URL%",),
     unsubscribe_pattern=regex.compile(r"%UNSUBSCRIBE(?:_URL)?%"),
     case_insensitive=True,

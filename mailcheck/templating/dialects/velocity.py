@@ -21,6 +21,7 @@ from dataclasses import replace
 
 import regex
 
+from mailcheck.i18n import N_
 from mailcheck.templating import tags
 from mailcheck.templating.core import IsSystem, Parsed
 from mailcheck.templating.dialect import Dialect
@@ -99,11 +100,37 @@ def _classify(m: regex.Match[str], line: int) -> Token:
         return _set(m.group("args") or "", line, raw)
     if directive is not None:
         return Token("skip", line, raw)  # parse, include …: print nothing here
+    groups = m.groupdict()
+    field = groups.get("field") or groups.get("plain")
+    if field:
+        # eSputnik's %FIRSTNAME% and %FIRSTNAME|друг% (an empty fallback, %FIRSTNAME|%, is
+        # none: the field prints empty), quoted as written
+        written = groups.get("pfb")
+        fallback = written.strip() if written is not None else None
+        return Token(
+            "var",
+            line,
+            raw,
+            field,
+            fallback=fallback or None,
+            shown=raw,
+            blank_fallback=written is not None and not fallback,
+        )
     reference = m.group("braced") or m.group("bare") or ""
     fallback = m.group("fb")
     if fallback is not None:
         fallback = fallback.strip().strip("'\"")
-    return Token("var", line, raw, _name(reference), fallback=fallback)
+    # a reference without "!" that has no value prints itself, as written ("Сумма:
+    # $data.get('total') ₽"): Velocity's User Guide, "Quiet Reference Notation"
+    return Token(
+        "var",
+        line,
+        raw,
+        _name(reference),
+        fallback=fallback,
+        shown=raw,
+        literal=not m.group("quiet") and fallback is None,
+    )
 
 
 def _set(args: str, line: int, raw: str) -> Token:
@@ -143,12 +170,19 @@ def _with_copies(tokens: Iterator[Token]) -> Iterator[Token]:
             fallback = token.fallback if token.fallback is not None else fallbacks.get(root)
             if token.kind != "var":
                 fallback = None
-            token = replace(token, name=name, fallback=fallback)
+            # the copy's name ($n) is not the variable's: quote the variable
+            token = replace(token, name=name, fallback=fallback, shown="", literal=False)
         yield token
 
 
 def tokenize(source: str) -> Iterator[Token]:
     return _with_copies(tags.scan(source, _TAG, _classify))
+
+
+def _tokenize_esputnik(source: str) -> Iterator[Token]:
+    """Velocity with eSputnik's ``%FIRSTNAME%`` fields, read as written (the render reads
+    them as the references :func:`_esputnik_fields` makes of them)."""
+    return _with_copies(tags.scan(source, _ESPUTNIK_TAG, _classify))
 
 
 # eSputnik's contact fields, written %FIRSTNAME% beside its Velocity (eSputnik's help
@@ -167,6 +201,14 @@ ESPUTNIK_FALLBACK = (
     r"\|((?:[^%|{}\n]{0,79}[^%|{}\s])?)%"
 )
 _ESPUTNIK_FALLBACK = regex.compile(ESPUTNIK_FALLBACK)
+# Velocity's tags and eSputnik's fields, as :func:`_esputnik_fields` reads them
+_ESPUTNIK_TAG = regex.compile(
+    rf"{_TAG.pattern}"
+    r"|(?<![%\w])(?<!\d[ \u00a0\u202f])%(?P<field>\p{Lu}[\p{Lu}\d_]{2,60})"
+    r"\|(?P<pfb>(?:[^%|{}\n]{0,79}[^%|{}\s])?)%"
+    r"|(?<![%\w])%(?P<plain>\p{Lu}[\p{Lu}\d_]{2,60})%(?![%\w])",
+    regex.S,
+)
 
 
 def _esputnik_fields(source: str) -> str:
@@ -189,7 +231,10 @@ def parse(source: str, is_system: IsSystem) -> Parsed:
     from mailcheck.templating.velocity import VelocityTemplate
 
     if getattr(is_system, "platform", None) == "esputnik":
-        source = _esputnik_fields(source)
+        return VelocityTemplate(
+            _esputnik_fields(source),
+            tags.TagTemplate(source, is_system, _tokenize_esputnik, dialect="velocity"),
+        )
     return VelocityTemplate(
         source, tags.TagTemplate(source, is_system, tokenize, dialect="velocity")
     )
@@ -223,6 +268,14 @@ DIALECT = Dialect(
     platforms={"esputnik": frozenset(), "unisender-go": frozenset()},
     platform_markers={"esputnik": _ESPUTNIK_FALLBACK},
     platform_embeds={"esputnik": ("dashamail",)},
+    # a trigger message's $data.get('orderNumber'): the parameters of the event the site sends
+    # to eSputnik, filled by the site's code as 1C-Bitrix's mail event fills its macros
+    platform_events={
+        "esputnik": (
+            regex.compile(r"^data\."),
+            N_("the event the site sends to eSputnik to trigger the message"),
+        )
+    },
     sources=(
         "eSputnik: Velocity — personalization and fallback values",
         "Unisender Go: Template engines — Velocity",
