@@ -1209,7 +1209,15 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
     `@{ if Recipient.Age > 18 }`, an ESP's own Handlebars helper `{{#minInList items "price"}}`
     — is reported on its own line: which branch a recipient gets is not known, so what the
     block prints is not verified (its names are not reported as unguarded, PER001, nor is a
-    guessed branch reported as broken text, PER002).
+    guessed branch reported as broken text, PER002). DashaMail's dynamic content
+    (`{{if city == "Москва"}}…{{endif}}`, a value it prints, `{{ name }}`) is read so: each
+    of its tags is reported at its line, and the `%NAME%` fields beside it are checked as
+    always. What follows such a block is checked as what precedes it.
+
+    Where the language is recognised but one construct of it keeps the whole template from
+    being read — a template file it pulls in (`{% extends "base.html" %}`), DashaMail blocks
+    mailcheck cannot pair (an `{{if}}` never closed) — the finding says "not understood:" and
+    that construct, at its line, and personalisation is not checked.
 
     ## Why it matters
     A gate that cannot read a template must say so: silence would pass "Привет, !" unseen,
@@ -1230,8 +1238,16 @@ def template_language_not_understood(ctx: Context) -> Iterator[Problem]:
     """
     unclear = ctx.campaign.dialect_unclear
     if unclear:
+        if ctx.campaign.construct_unread:
+            # the language is recognised: one construct of it is what is not read
+            message = t("not understood: {why} — personalisation not checked", why=unclear)
+        else:
+            message = t(
+                "template language not understood: personalisation not checked ({why})",
+                why=unclear,
+            )
         yield Problem(
-            t("template language not understood: personalisation not checked ({why})", why=unclear),
+            message,
             location=_part_at(ctx, *at) if (at := ctx.campaign.dialect_unclear_at) else "template",
             unverified=True,
         )

@@ -484,6 +484,9 @@ class Campaign:
     # and, when the language was not understood, what PER007 says.
     dialect_reason: str = ""
     dialect_unclear: str | None = None
+    # the language was recognised, and one construct of it is what mailcheck cannot read (a
+    # template file it pulls in, DashaMail's blocks it cannot pair): ``dialect_unclear`` says it
+    construct_unread: bool = False
     # the dialect is the one `template = …` or `esp = …` names, not one detected from the tags
     dialect_declared: bool = False
     # the platform whose tags the campaign writes: the one `esp = …` names, else the one its own

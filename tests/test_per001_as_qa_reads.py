@@ -174,3 +174,71 @@ def test_unisender_fallback_ignored_in_a_link_is_said_at_its_line(tmp_path: Path
     )
     [finding] = only(check(d), "PER001")
     assert finding.locations == ("email.html:5", "email.html:6")
+
+
+# -- DashaMail's dynamic content: the construct is not read, the rest still is ----------------
+
+
+def test_dashamail_dynamic_block_keeps_the_other_findings(tmp_path: Path) -> None:
+    # it was one PER007 "template language not understood: personalisation not checked
+    # (dashamail: html: line 5: …)", and %NAME%'s warning was gone
+    body = """<p>{{if city == "Москва"}}Доставка завтра{{endif}}</p><p>Здравствуйте, %NAME%!</p>
+    <p><a href="%UNSUBSCRIBE_URL%">Отписаться</a></p>"""
+    result = check(write_campaign(tmp_path, body=body, esp="dashamail"))
+    per = sorted(
+        (f.code, f.severity.value, f.location) for f in result.findings if f.code[:3] == "PER"
+    )
+    assert per == [("PER001", "warning", "email.html:5"), ("PER007", "warning", "email.html:5")]
+    [per007] = only(result, "PER007")
+    assert per007.message == (
+        '{{if city == "Москва"}} not understood: what this block prints is not verified — check '
+        "what it prints in a test send; once checked, <!-- mailcheck: ignore PER007 --> before "
+        "its element acknowledges it"
+    )
+    assert only(result, "PER001")[0].message.startswith("could not verify “NAME”")
+
+
+def test_dashamail_names_inside_a_dynamic_block_are_not_called_unguarded(tmp_path: Path) -> None:
+    body = """<p>{{if city}}Здравствуйте, %NAME%!{{else}}Здравствуйте!{{endif}}</p>
+    <p><a href="%UNSUBSCRIBE_URL%">Отписаться</a></p>"""
+    result = check(write_campaign(tmp_path, body=body, esp="dashamail"))
+    assert [(f.code, f.location) for f in result.findings if f.code[:3] == "PER"] == [
+        ("PER007", "email.html:5")
+    ]
+
+
+def test_dashamail_blocks_mailcheck_cannot_pair_are_not_understood_said_once(
+    tmp_path: Path,
+) -> None:
+    # an {{if}} never closed: not a syntax error (how DashaMail pairs them is its own), and the
+    # message does not repeat the place ("dashamail: html: line 5:") its location gives
+    body = """<p>Здравствуйте, %NAME%!</p>
+    <p>{{if city == "Москва"}}Доставка завтра</p>
+    <p><a href="%UNSUBSCRIBE_URL%">Отписаться</a></p>"""
+    result = check(write_campaign(tmp_path, body=body, esp="dashamail"))
+    per = [
+        (f.code, f.severity.value, f.location, f.message)
+        for f in result.findings
+        if f.code[:3] == "PER"
+    ]
+    assert per == [
+        (
+            "PER007",
+            "warning",
+            "email.html:6",
+            "not understood: this construct of DashaMail's dynamic content is not read (the if "
+            "block is never closed) — personalisation not checked",
+        )
+    ]
+
+
+def test_mindbox_greeting_after_an_unread_block_is_still_checked(tmp_path: Path) -> None:
+    # the names after an unread block were taken as inside it: no PER001 for the greeting
+    body = """<p>@{ if Recipient.Age > 18 }Для взрослых@{ end if }</p>
+    <p>Здравствуйте, ${ Recipient.FirstName }!</p>
+    <p><a href="${ Recipient.UnsubscribeLink }">Отписаться</a></p>"""
+    result = check(write_campaign(tmp_path, body=body, esp="mindbox"))
+    per = sorted(
+        (f.code, f.severity.value, f.location) for f in result.findings if f.code[:3] == "PER"
+    )
+    assert per == [("PER001", "error", "email.html:6"), ("PER007", "warning", "email.html:5")]

@@ -457,13 +457,12 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                 # Only generic tags led here ("{{ Campaign Source Name }}"): which language
                 # this is, is a guess; its failure is not a certain syntax error. Nor is a
                 # template file it pulls in that mailcheck does not have.
+                campaign.construct_unread = isinstance(exc, NotUnderstood)
                 campaign.dialect_unclear = (
-                    t(
-                        "{dialect}: {part}: {why}",
-                        dialect=dialect.name,
-                        part=exc.file or where,
-                        why=exc.said(),
-                    )
+                    # the finding's place names the part and the line
+                    exc.message
+                    if isinstance(exc, NotUnderstood) and exc.line
+                    else t("{part}: {why}", part=exc.file or where, why=exc.message)
                     if isinstance(exc, NotUnderstood)
                     else t(
                         "{reason}, but {dialect} cannot read it ({why})",

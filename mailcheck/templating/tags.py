@@ -273,6 +273,8 @@ class TagTemplate:
             elif isinstance(item, _If):
                 earlier: set[str] = set()
                 earlier_nulls: dict[str, str] = {}
+                # (what follows the block is as sure as what precedes it)
+                outer, unsure = unsure, unsure
                 for test, branch in item.branches:
                     if not test.name:  # this branch and those after it: not known
                         unsure = True
@@ -294,6 +296,7 @@ class TagTemplate:
                     self._collect(
                         item.otherwise, guards | earlier, local, unsure, {**nulls, **earlier_nulls}
                     )
+                unsure = outer
             elif isinstance(item, _For):
                 if item.source and _root(item.source) not in local:
                     # an empty list prints nothing: the loop needs no fallback
