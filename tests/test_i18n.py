@@ -569,8 +569,11 @@ def test_template_problems_are_said_in_the_readers_language(tmp_path: Path) -> N
     )
     [unclear] = only(check(extends), "PER007")
     assert str(translate(unclear.message, ru)) == (
-        "язык шаблона не распознан: персонализация не проверена (jinja: html: строка 1: он "
-        "расширяет “base.html” — файл шаблона, который mailcheck не читает); не считается "
+        # (the language is recognised: the construct is what is not read, and the place names
+        # the line; the msgid "not understood: {why} — personalisation not checked" is the
+        # lead's to translate)
+        "не понято: он расширяет “base.html” — файл шаблона, который mailcheck не читает — "
+        "персонализация не проверена; не считается "
         "отсутствующим, ведь то, что mailcheck не прочитал, может это содержать: прехедер "
         "(PRE001), ссылка отписки (UNS001)"
     )

@@ -11,6 +11,12 @@ eSputnik's help "Velocity: personalization and fallback values" and "Unsubscribe
 (``${unsubscribe_url}``), and the Apache Velocity "User Guide" (alternate values
 ``${a|'b'}``, quiet references).
 
+A reference without "!" (``$x``, ``${x}``, ``$data.get('total')``) that has no value prints
+itself, as written (the User Guide's "Quiet Reference Notation"): findings say so and quote the
+tag as written. On eSputnik, ``$data`` is the data of the event the site sends to trigger the
+message (``$!data.get('orderNumber')``): filled by the site's code, read as 1C-Bitrix's mail
+event is (``platform_events``).
+
 Rendering and syntax errors are airspeed's, a maintained Python implementation of Velocity
 (mailcheck.templating.velocity); the tags are read here for the variables, their fallbacks and
 guards.
