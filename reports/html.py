@@ -1003,6 +1003,10 @@ def report_parts(
     logo, _ = logo_data_uri(config.report.logo)
     results = sent_sources(results)
     views = [campaign_view(r, facts, config, offline, language) for r in results]
+    # a file found and not read (INP002) is no campaign checked: it is listed as skipped, with
+    # why, and counted apart, as ``check`` says ("40 campaign(s) checked, 2 skipped")
+    skipped = [v for v in views if v.result.skipped]
+    views = [v for v in views if not v.result.skipped]
     # failures first, then campaigns with warnings, then those that passed (as coverage.py does)
     views.sort(key=lambda v: (v.result.ok, not v.result.warnings))
     errors = sum(r.errors for r in results)
@@ -1018,12 +1022,14 @@ def report_parts(
     template = environment(language).get_template("report.html")
     return template.generate(
         campaigns=views,
+        skipped=skipped,
         eager_previews=len(views) if len(views) <= ALL_PREVIEWS_UP_TO else EAGER_PREVIEWS,
         shared_ids={campaign_id for campaign_id, n in ids.items() if n > 1},
         verdict_label=verdict_labels(language),
         errors=errors,
         warnings=warnings,
-        ready=errors == 0,
+        # nothing read is nothing judged ready (as the command's own line says)
+        ready=errors == 0 and bool(views),
         offline=offline,
         unverified_links=unverified_links,
         unverified_sender=unverified_sender,

@@ -1156,3 +1156,46 @@ def test_a_report_written_in_the_repository_is_not_checked_as_a_campaign(
     assert len(report) == 1
     assert [(f["code"], f["severity"]) for f in report[0]["findings"]] == [("INP002", "warning")]
     assert "a report mailcheck wrote" in report[0]["findings"][0]["message"]
+
+
+def _skipped_mjml() -> CampaignResult:
+    m = Campaign(id="m", source="mjml/email.html", kind="html", client="acme")
+    m.not_read = "'email.html' is MJML source"
+    said = "'email.html' is MJML source, which mailcheck does not read"
+    return CampaignResult(m, [Finding("INP002", "input-not-read", W, said, m.source)])
+
+
+@pytest.mark.parametrize(
+    ("language", "checked"), [("en", "1 campaign checked"), ("ru", "Проверена 1 кампания")]
+)
+def test_a_skipped_input_is_listed_as_skipped_not_as_a_campaign(
+    language: str, checked: str
+) -> None:
+    """The realworld report said "42 campaigns checked" where ``check`` said "40 campaign(s)
+    checked, 2 skipped (not read: INP002)", and listed the two MJML sources as campaigns with
+    a "1 warning" badge and "Nothing to preview": skipped appeared nowhere."""
+    results = [CampaignResult(campaign(), []), _skipped_mjml()]
+    html = report(results, offline=True, language=language)
+    said = _verdict_text(html)
+    assert said.startswith("Ready to send") or said.startswith("Готово к отправке"), said
+    assert f"{checked}, 1 file skipped: mailcheck does not read it" in said, said
+    assert "2 campaigns" not in said and "Проверено 2" not in said
+    # one campaign section (the one read), the skipped file in its own list, with why
+    assert html.count('<section class="campaign"') == 1
+    skipped = re.search(r'<section class="skipped" id="skipped">(.*?)</section>', html, re.S)
+    assert skipped is not None
+    assert (
+        skipped[1].count("<li>") == 1
+        and '<code class="source">mjml/email.html</code>' in skipped[1]
+    )
+    assert "is MJML source, which mailcheck does not read" in skipped[1]
+    assert html.count("mjml/email.html</code>") == 1  # no badge of it, no section of its own
+    assert html.count('class="badge') == 1  # the campaign read: its section's badge alone
+
+
+def test_a_report_of_skipped_files_alone_is_not_ready_to_send() -> None:
+    html = report([_skipped_mjml(), _skipped_mjml()], offline=True)
+    said = _verdict_text(html)
+    assert said.startswith("Nothing checked 0 campaigns checked, 2 files skipped"), said
+    assert "Ready to send" not in html and '<section class="campaign"' not in html
+    assert re.search(r"<title>Nothing checked — QA report</title>", html)
