@@ -244,6 +244,7 @@ class LinkRow:
     unsubscribe: bool
     raw: str = ""  # the href as written in the template, when rendering changed it
     esp_label: str = ""  # a link the ESP fills in at send time, said as what it is
+    lines_in: str = ""  # the file the lines are of when not the HTML's ("email.txt")
 
     @property
     def bad(self) -> bool:
@@ -334,10 +335,20 @@ def _closing(text: str) -> int:
     return -1
 
 
-def _lines_shown(campaign: Campaign, link: Link, lines: list[int]) -> str:
-    """The lines a link stands on; those of the text part's own link say it is the text's."""
-    shown = ", ".join(map(str, lines))
-    return f"{campaign.text_label}: {shown}" if link.in_text else shown
+# What the link table's tag calls a link that is no <a> (model.LinkKind), for the client
+KIND_LABELS: dict[str, str] = {
+    "area": N_("image map"),
+    "img": N_("image"),
+    "background": N_("background image"),
+    "vml": N_("VML (Outlook)"),
+    "css": N_("CSS image"),
+}
+
+
+def kind_labels(language: str) -> Callable[[str], str]:
+    """A link's kind (``model.LinkKind``) as the link table's tag says it, in the language."""
+    tr = translations(language)
+    return lambda kind: tr.gettext(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 def link_rows(
@@ -381,7 +392,9 @@ def link_rows(
                 href=link.href,
                 text=link.text,
                 kind=link.kind,
-                lines=_lines_shown(campaign, link, sorted(lines_of[link.href])),
+                lines=", ".join(map(str, sorted(lines_of[link.href]))),
+                # the text part's own link: its lines are the text's ("email.txt, line 4")
+                lines_in=campaign.text_label if link.in_text else "",
                 clickable=_clickable(link.href),
                 verdict=verdict,
                 status=status,
@@ -1026,6 +1039,7 @@ def report_parts(
         eager_previews=len(views) if len(views) <= ALL_PREVIEWS_UP_TO else EAGER_PREVIEWS,
         shared_ids={campaign_id for campaign_id, n in ids.items() if n > 1},
         verdict_label=verdict_labels(language),
+        kind_label=kind_labels(language),
         errors=errors,
         warnings=warnings,
         # nothing read is nothing judged ready (as the command's own line says)

@@ -1199,3 +1199,85 @@ def test_a_report_of_skipped_files_alone_is_not_ready_to_send() -> None:
     assert said.startswith("Nothing checked 0 campaigns checked, 2 files skipped"), said
     assert "Ready to send" not in html and '<section class="campaign"' not in html
     assert re.search(r"<title>Nothing checked — QA report</title>", html)
+
+
+def _measured_in_frame(html: str, width: int, probe: str, tmp_path: Path, name: str) -> str:
+    """What ``probe`` (a JS expression) says of the report laid out in a frame ``width`` px
+    wide (Chromium's window is never narrower than 500 px), the report's CSP left out."""
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    script = f"<script>addEventListener('load', () => parent.postMessage({probe}, '*'));</script>"
+    (tmp_path / f"{name}.html").write_text(html.replace("</body>", script + "</body>"), "utf-8")
+    outer = tmp_path / f"{name}-outer.html"
+    outer.write_text(
+        f'<!DOCTYPE html><title>-</title><iframe src="{name}.html" width="{width}" height="1200"'
+        ' style="border:0"></iframe><script>addEventListener("message", (e) => { '
+        "document.title = 'got:' + e.data; });</script>",
+        "utf-8",
+    )
+    title = re.search(r"<title>got:(.*?)</title>", browser.dump_dom(outer, tmp_path), re.S)
+    assert title is not None
+    return title[1]
+
+
+_TABLE_PROBE = (
+    "[...['table.links td.url', 'table.links td.url .tag.lines', 'table.links td[data-label]', "
+    "'table.links td.status']].map((css) => { const b = document.querySelector(css)"
+    ".getBoundingClientRect(); return Math.round(b.left) + ',' + Math.round(b.right); })"
+    ".join(';')"
+)
+
+
+@pytest.mark.browser
+def test_browser_a_link_on_many_lines_wraps_its_tag_in_print_and_on_a_phone(
+    tmp_path: Path,
+) -> None:
+    """The "line …" tag did not wrap: printed, the Text and Status columns shrank to ~4
+    characters and the tag ran over the next column; at 390 px it ran off the edge."""
+    url = "https://acme.example/catalogue/autumn-winter-collection/outerwear?utm_source=email"
+    many = [Link(url, "a", "Смотреть каталог осенней коллекции", n) for n in range(100, 940, 20)]
+    c = campaign(links=many)
+    why = "не удалось проверить (нет ответа вовремя: acme.example не ответил)"
+    found = Facts(gathered=True, links={url: LinkResult(url, "unverified", reason=why)})
+    html = render_report([CampaignResult(c, [])], found, Config(), language="ru")
+    assert html.count("строка 100, 120, 140") == 1
+    # the print rules applied on screen, in a frame as wide as an A4 page's text
+    printed = html.replace("@media print {", "@media all {")
+    said = _measured_in_frame(printed, 680, _TABLE_PROBE, tmp_path, "print")
+    (u_left, u_right), (t_left, t_right), (x_left, x_right), (s_left, s_right) = (
+        tuple(map(int, pair.split(","))) for pair in said.split(";")
+    )
+    assert u_left <= t_left and t_right <= u_right, said  # the tag stays in its cell
+    assert x_right - x_left >= 100 and s_right - s_left >= 100, said  # words, not 4 letters
+    phone = _measured_in_frame(html, 390, _TABLE_PROBE, tmp_path, "phone")
+    tag_right = int(phone.split(";")[1].split(",")[1])
+    assert tag_right <= 390, phone
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ["email.txt, line 4", ">image<", ">VML (Outlook)<", ">CSS image<"]),
+        # "email.txt, строка 4" once the lead translates the new message
+        ("ru", [">изображение<", ">email.txt, "]),
+    ],
+)
+def test_the_link_tags_say_what_a_link_is_and_where_in_the_reader_s_words(
+    language: str, words: list[str]
+) -> None:
+    """The tags read "img", "vml", "css" in a Russian report, and a text part's link said
+    "строка email.txt: 4"."""
+    links = [
+        Link("https://acme.example/a.png", "img", "", 3),
+        Link("https://acme.example/bg.png", "vml", "", 5),
+        Link("https://acme.example/c.png", "css", "", 7),
+    ]
+    c = campaign(links=links)
+    c.text_label = "email.txt"
+    c.renders[0].document.links.append(Link("https://acme.example/text", "a", "", 4, in_text=True))
+    html = report([CampaignResult(c, [])], offline=True, language=language)
+    tags = re.findall(r'<span class="tag[^"]*">([^<]*)</span>', html)
+    assert len(tags) == 7, tags  # three kinds, four lines
+    for word in words:
+        assert word in html, (word, tags)
+    assert not {">img<", ">vml<", ">css<"} & {f">{tag}<" for tag in tags}
+    assert "line email.txt" not in html and "строка email.txt" not in html
