@@ -788,9 +788,45 @@ _CONNECTING_TAGS = re.compile(
 )
 
 
+# What an inbox strips from the head and a browser obeys in a frame: a <meta http-equiv> (a
+# "refresh" navigates the preview away, and the sandbox leaves it blank; the e-mail's own CSP or
+# default-style restyles it) and <base> (its href and target re-aim every link). Each stays a
+# <meta>, void and in the head, that says nothing: renamed to an unknown element it would hold
+# the rest of the e-mail and break its "body > table" styles.
+_HEAD_TAG = re.compile(r"""<(base|meta)\b((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.I)
+_HTTP_EQUIV = re.compile(r"""("[^"]*"|'[^']*')|\bhttp-equiv\b""", re.I)
+
+
+def _say_nothing(tag: re.Match[str]) -> str:
+    name, attributes = tag.group(1).lower(), tag.group(2)
+    if name == "base":
+        return f"<meta data-mailcheck-base{attributes}>"
+    return (
+        "<meta"
+        + _HTTP_EQUIV.sub(lambda m: m.group(1) or "data-mailcheck-http-equiv", attributes)
+        + ">"
+    )
+
+
+# The preview's own policy, the page's without its script: nothing loads but inline styles and
+# data: images. A srcdoc frame inherits the page's policy too; a viewer that drops the page's
+# <meta> (a mail client showing the report as an attachment, a converter) still meets this one.
+PREVIEW_CSP = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; font-src 'none'; "
+    "form-action 'none'; base-uri 'none'"
+)
+_PREVIEW_POLICY = f'<meta http-equiv="Content-Security-Policy" content="{PREVIEW_CSP}">'
+# where the policy goes: after the doctype, which keeps the e-mail's rendering mode
+_DOCTYPE = re.compile(r"\A\ufeff?\s*(?:<!--.*?-->\s*)*(?:<!doctype\b[^>]*>)?", re.I | re.S)
+
+
 def inert_preview(html: str) -> str:
-    """The e-mail's HTML as the sandboxed preview shows it: nothing in it opens a connection."""
-    return _CONNECTING_TAGS.sub(r"<\1mailcheck-inert-\2", html)
+    """The e-mail's HTML as the sandboxed preview shows it: nothing in it opens a connection,
+    nothing an inbox strips blanks it, and its first element is its own content policy."""
+    html = _HEAD_TAG.sub(_say_nothing, _CONNECTING_TAGS.sub(r"<\1mailcheck-inert-\2", html))
+    doctype = _DOCTYPE.match(html)
+    at = doctype.end() if doctype else 0
+    return html[:at] + _PREVIEW_POLICY + html[at:]
 
 
 PREVIEW_MARGIN = 1.7

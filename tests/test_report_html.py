@@ -380,7 +380,7 @@ def test_a_link_row_names_every_line_its_url_stands_on() -> None:
     links = [Link("#", "a", "Home", 7), Link("#", "a", "Shop", 3), Link("#", "a", "Wishlist", 9)]
     links.append(Link("https://acme.example/sale", "a", "Sale", 5))
     html = report([CampaignResult(campaign(links=links), [])], language="ru")
-    tags = re.findall(r'<span class="tag">(строка [^<]*)</span>', html)
+    tags = re.findall(r'<span class="tag lines">(строка [^<]*)</span>', html)
     assert sorted(tags) == ["строка 3, 7, 9", "строка 5"]  # "стр." read as a page
 
 
@@ -490,7 +490,11 @@ def test_hostile_text_is_escaped_in_the_source() -> None:
     assert "<img src=x" not in html
     assert re.search(r'<iframe class="preview" sandbox="" ', html)
     assert "allow-scripts" not in html and "allow-same-origin" not in html
-    assert 'srcdoc="&lt;html&gt;&lt;head&gt;&lt;meta http-equiv=&#39;refresh&#39;' in html
+    # the preview's own policy first, then the e-mail, its refresh made a <meta> that says nothing
+    assert 'srcdoc="&lt;meta http-equiv=&#34;Content-Security-Policy&#34; content=' in html
+    assert (
+        "&gt;&lt;html&gt;&lt;head&gt;&lt;meta data-mailcheck-http-equiv=&#39;refresh&#39;" in html
+    )
     assert "Content-Security-Policy" in html and "default-src &#39;none&#39;" in html
 
 
@@ -1281,3 +1285,61 @@ def test_the_link_tags_say_what_a_link_is_and_where_in_the_reader_s_words(
         assert word in html, (word, tags)
     assert not {">img<", ">vml<", ">css<"} & {f">{tag}<" for tag in tags}
     assert "line email.txt" not in html and "строка email.txt" not in html
+
+
+def _srcdoc(html: str) -> str:
+    import html as entities
+
+    frame = re.search(r'<iframe class="preview"[^>]*srcdoc="([^"]*)"', html)
+    assert frame is not None
+    return entities.unescape(frame[1])
+
+
+def test_the_preview_drops_what_inboxes_strip_and_carries_its_own_policy() -> None:
+    """A campaign with <meta http-equiv="refresh"> showed a blank preview (mail clients strip
+    it); <base> re-aimed its links. The preview document also says its own policy, first:
+    it stayed offline only because a srcdoc frame inherits the page's."""
+    body = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8">'
+        '<META HTTP-EQUIV="Refresh" CONTENT="0; url=about:blank">'
+        '<meta http-equiv="Content-Security-Policy" content="style-src \'none\'">'
+        '<meta name="viewport" content="width=device-width">'
+        '<base href="https://elsewhere.example/" target="_top"></head>'
+        '<body><p style="color:#123456">Привет</p></body></html>'
+    )
+    doc = _srcdoc(report([CampaignResult(campaign(html=body, links=[]), [])], offline=True))
+    policy = (
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:; font-src 'none'; form-action 'none'; "
+        "base-uri 'none'\">"
+    )
+    assert doc.startswith("<!DOCTYPE html>" + policy), doc[:300]  # the doctype kept first
+    assert (
+        len(re.findall(r"(?<![-\w])http-equiv\s*=", doc, re.I)) == 1
+    )  # the preview's policy alone
+    assert not re.search(r"<base\b", doc, re.I)
+    # what stays: the viewport, the body, the e-mail's own style
+    assert '<meta name="viewport" content="width=device-width">' in doc
+    assert '<p style="color:#123456">Привет</p>' in doc
+    # an e-mail without a doctype: the policy is its first element
+    bare = _srcdoc(report([CampaignResult(campaign(links=[]), [])], offline=True))
+    assert bare.startswith(policy + "<p>Привет, Анна!</p>")
+
+
+@pytest.mark.browser
+def test_browser_the_preview_stays_offline_without_the_pages_policy(
+    tmp_path: Path, recorder: tuple[str, Hits]
+) -> None:
+    """A viewer that drops the page's <meta> policy: the preview's own keeps its image home."""
+    server, hits = recorder
+    body = f'<p>Привет</p><img src="{server}/pixel.gif" width="1" height="1">'
+    html = report([CampaignResult(campaign(html=body, links=[]), [])], offline=True)
+    page = tmp_path / "report.html"
+    page.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html))
+    control = tmp_path / "control.html"
+    control.write_text(body)
+    browser.dump_dom(control, tmp_path)
+    assert paths(hits) == ["/pixel.gif"], "the control made no request: this test proves nothing"
+    hits.clear()
+    assert "Привет" in browser.dump_dom(page, tmp_path)
+    assert hits == [], f"the preview made requests: {hits}"
