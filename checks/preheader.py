@@ -58,12 +58,13 @@ def _stand_in(*texts: str) -> bool:
     return any(holds_stand_in(quoted(text, 60)) for text in texts)
 
 
-def _first_text(document: Document | None, static: Document | None) -> str:
+def first_text(document: Document | None, static: Document | None, most: int = 60) -> str:
     """The beginning of the text inboxes show, quoted: as rendered, or as written where the
-    render shows mailcheck's stand-ins for what the platform fills in; "" when neither."""
+    render shows mailcheck's stand-ins for what the platform fills in; "" when neither. The
+    report's inbox shows it where there is no preheader."""
     for source in (document, static):
         if source is not None and source.text.strip() and not _stand_in(source.text):
-            return quoted(source.text, 60)
+            return quoted(" ".join(source.text.split()), most)
     return ""
 
 
@@ -134,7 +135,7 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
             return
         if written:
             # written, but empty as rendered: its variables have no value here (PER001)
-            first = _first_text(document, static)
+            first = first_text(document, static)
             message = (
                 t(
                     "the preheader, {written}, renders empty: inboxes then show the first text "
@@ -165,7 +166,7 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
         # a header partial the template pulls in may hold it: PER009 then lists it
         cause = UNREAD_PARTS if ctx.campaign.outside_parts else ""
         slot = leading_slot(static.text) if static is not None and not cause else None
-        first = _first_text(document, static)
+        first = first_text(document, static)
         unverified = True  # a layout or the platform may hold it: "could not verify"
         if ctx.is_fragment and not cause:  # as UNS001 says of its footer
             cause = outside_layout()  # UNS001 says both when it runs (mailcheck.rootcause)

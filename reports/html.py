@@ -880,6 +880,8 @@ class CampaignView:
     preheader: str
     subject_length: int
     preheader_length: int
+    # no preheader: the beginning of the text, which inboxes show in its place (PRE001's words)
+    first_text: str
     errors: list[FindingView]
     warnings: list[FindingView]
     links: list[LinkRow]
@@ -907,6 +909,7 @@ def campaign_view(
     offline: bool,
     language: str = DEFAULT_LANGUAGE,
 ) -> CampaignView:
+    from mailcheck.checks.preheader import first_text
     from mailcheck.config import ConfigError
     from mailcheck.engine import campaign_config
 
@@ -932,6 +935,7 @@ def campaign_view(
         preheader=preheader,
         subject_length=graphemes(subject),
         preheader_length=graphemes(preheader),
+        first_text="" if preheader else first_text(document, c.static, limits.preheader_max),
         errors=finding_views((f for f in ordered if f.severity is Severity.ERROR), language),
         warnings=finding_views((f for f in ordered if f.severity is not Severity.ERROR), language),
         links=link_rows(c, facts, offline, language, private_ok=limits.links.allow_private),

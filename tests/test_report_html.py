@@ -1343,3 +1343,27 @@ def test_browser_the_preview_stays_offline_without_the_pages_policy(
     hits.clear()
     assert "Привет" in browser.dump_dom(page, tmp_path)
     assert hits == [], f"the preview made requests: {hits}"
+
+
+def test_without_a_preheader_the_inbox_shows_the_first_text_marked_as_such() -> None:
+    """The inbox mock-up showed no preheader ("—", 0/90) where PRE001 said inboxes show the
+    first text: it shows that text now, marked, in both rows and in the lengths table."""
+    text = "Привет, Анна!\n   Скидки на всё до воскресенья."
+    c = campaign(preheader="", links=[])
+    c.preheader = None
+    c.renders = [Rendered({}, "sample 1", c.subject, None, c.html, None, Document(text=text))]
+    html = report([CampaignResult(c, [])], offline=True)
+    shown = "Привет, Анна! Скидки на всё до воскресенья."
+    assert (
+        html.count(
+            f'<span class="preheader first-text" title="no preheader: the inbox shows the first text of the e-mail"> — {shown}</span>'
+        )
+        == 1
+    )
+    assert html.count(f'<div class="preheader first-text">{shown}</div>') == 1
+    said = '<span class="note">none: inboxes show the first text instead</span> '
+    assert html.count(said + shown + "</td>") == 1
+    assert "0 / 90 characters" in html  # the preheader itself still measures nothing
+    # with a preheader, the preheader alone
+    html = report([CampaignResult(campaign(links=[]), [])], offline=True)
+    assert " first-text" not in html and "Только до воскресенья</div>" in html
