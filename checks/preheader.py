@@ -64,7 +64,7 @@ def first_text(document: Document | None, static: Document | None, most: int = 6
     report's inbox shows it where there is no preheader."""
     for source in (document, static):
         if source is not None and source.text.strip() and not _stand_in(source.text):
-            return quoted(" ".join(source.text.split()), most)
+            return quoted(source.text, most)
     return ""
 
 

@@ -910,6 +910,7 @@ def campaign_view(
     language: str = DEFAULT_LANGUAGE,
 ) -> CampaignView:
     from mailcheck.checks.preheader import first_text
+
     from mailcheck.config import ConfigError
     from mailcheck.engine import campaign_config
 
@@ -935,7 +936,10 @@ def campaign_view(
         preheader=preheader,
         subject_length=graphemes(subject),
         preheader_length=graphemes(preheader),
-        first_text="" if preheader else first_text(document, c.static, limits.preheader_max),
+        # on one line, as an inbox shows it
+        first_text=""
+        if preheader
+        else " ".join(first_text(document, c.static, limits.preheader_max).split()),
         errors=finding_views((f for f in ordered if f.severity is Severity.ERROR), language),
         warnings=finding_views((f for f in ordered if f.severity is not Severity.ERROR), language),
         links=link_rows(c, facts, offline, language, private_ok=limits.links.allow_private),

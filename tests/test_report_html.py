@@ -1277,7 +1277,9 @@ def test_the_link_tags_say_what_a_link_is_and_where_in_the_reader_s_words(
     ]
     c = campaign(links=links)
     c.text_label = "email.txt"
-    c.renders[0].document.links.append(Link("https://acme.example/text", "a", "", 4, in_text=True))
+    document = c.renders[0].document
+    assert document is not None
+    document.links.append(Link("https://acme.example/text", "a", "", 4, in_text=True))
     html = report([CampaignResult(c, [])], offline=True, language=language)
     tags = re.findall(r'<span class="tag[^"]*">([^<]*)</span>', html)
     assert len(tags) == 7, tags  # three kinds, four lines
@@ -1367,3 +1369,31 @@ def test_without_a_preheader_the_inbox_shows_the_first_text_marked_as_such() -> 
     # with a preheader, the preheader alone
     html = report([CampaignResult(campaign(links=[]), [])], offline=True)
     assert " first-text" not in html and "Только до воскресенья</div>" in html
+
+
+def test_a_preview_is_open_in_a_report_of_one_campaign_and_folded_among_many() -> None:
+    """A frame's height is an estimate (at a phone's width often a long empty frame): the
+    reader folds each preview away; one campaign's is open, many campaigns' are folded."""
+    one = report([CampaignResult(campaign(links=[]), [])], offline=True)
+    assert one.count('<details class="preview-details" open>') == 1
+    two = [CampaignResult(campaign(links=[], cid=f"c{n}"), []) for n in (1, 2)]
+    many = report(two, offline=True)
+    assert many.count('<details class="preview-details">') == 2 and " open>" not in many
+    assert many.count('<iframe class="preview"') == 2  # the previews themselves unchanged
+    assert many.count("<summary><h3>Preview</h3></summary>") == 2
+
+
+@pytest.mark.browser
+def test_browser_prints_the_report_on_a4(tmp_path: Path) -> None:
+    """Chromium prints on US Letter unless the page says otherwise: the agencies print A4."""
+    page = tmp_path / "report.html"
+    page.write_text(report([CampaignResult(campaign(), findings())], offline=True), "utf-8")
+    pdf = tmp_path / "report.pdf"
+    browser._run(
+        ["--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.resolve().as_uri()],
+        tmp_path / "profile-pdf",
+    )
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf.read_bytes())
+    assert len(boxes) >= 2  # the verdict's page, the campaign's
+    for width, height in boxes:  # A4: 210 x 297 mm, 595 x 842 pt
+        assert round(float(width)) == 595 and round(float(height)) == 842, boxes
