@@ -1041,7 +1041,9 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
     `[% %]`, Mindbox's `${ }`, Mailchimp's, Go's) and is not closed runs on into the next one
     (`[% name ]!</p><a href="[% param.url_unsub %]">` swallows the unsubscribe link) or stays
     in the text as the recipient reads it. Links are then checked as written, without
-    rendering. A template
+    rendering, and no variable is read nor any part rendered, so the other personalisation
+    rules find nothing: the last of these findings says so (what they would find shows once
+    it is fixed). A template
     that parses but fails while rendering with mailcheck's own values (a comparison of a
     sample's text with a number, a placeholder where the template expects a list) is a
     warning, "could not verify": the ESP's data may be what the template expects.
@@ -1066,7 +1068,7 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
     Close the block or fix the tag at the line the message names.
     """
     campaign = ctx.campaign
-    for where, message, line in campaign.template_errors:
+    for n, (where, message, line) in enumerate(campaign.template_errors):
         if not isinstance(message, Message):  # the engine's own words (jinja2's, English)
             message = t("the template engine says: {why}", why=message)
         # the HTML's and the text part's locations carry the line; in other parts (subject,
@@ -1076,6 +1078,13 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
             if line and not _line_in_place(ctx, where)
             else message
         )
+        if n == len(campaign.template_errors) - 1:
+            # no part is rendered then, the ones that parse neither: what the other PER rules
+            # would find (a greeting without a fallback) shows only once this is fixed
+            said = t(
+                "{error}; personalisation was not checked further: fix this and check again",
+                error=said,
+            )
         yield Problem(said, _part_at(ctx, where, line))
     for where, line, mistake in campaign.template_mistakes:  # read, but not as meant
         yield Problem(

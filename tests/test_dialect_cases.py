@@ -356,7 +356,8 @@ def test_a_closed_tag_the_language_does_not_read_is_said_so(
     [per004] = [f for f in result.findings if f.code == "PER004"]
     assert (per004.location, per004.message) == (
         "email.html:5",
-        f"the tag “{tag}” is not written as the template language reads it",
+        f"the tag “{tag}” is not written as the template language reads it; personalisation "
+        "was not checked further: fix this and check again",
     )
 
 

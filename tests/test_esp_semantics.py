@@ -141,7 +141,10 @@ def test_klaviyo_block_never_closed_is_a_syntax_error(
     [at] = [n for n, text in enumerate(written, 1) if block in text]
     opening = block.split()[1]
     assert per004.severity is Severity.ERROR
-    assert per004.message == f"“{{% {opening} %}}” is never closed: no “{closing}”"
+    assert per004.message == (
+        f"“{{% {opening} %}}” is never closed: no “{closing}”; personalisation was not checked "
+        "further: fix this and check again"
+    )
     assert per004.location == f"email.html:{at}"
     # closed, it passes
     closed = write_campaign(tmp_path, "closed", body=body.replace(" текст", closing), esp="klaviyo")

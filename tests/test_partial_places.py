@@ -208,7 +208,12 @@ def test_a_syntax_error_in_a_partial_is_at_its_own_file_and_line(
     result = check(d)
     pers = [f for f in result.findings if f.code.startswith("PER")]
     assert [(f.code, f.severity, f.places, f.message) for f in pers] == [
-        ("PER004", Severity.ERROR, (f"{path}:2",), message)
+        (
+            "PER004",
+            Severity.ERROR,
+            (f"{path}:2",),
+            f"{message}; personalisation was not checked further: fix this and check again",
+        )
     ]
 
 

@@ -149,6 +149,7 @@ _CLOSERS = {"{{": "}}", "[%": "%]", "${": "}", "@{": "}", "*|": "|*"}
 class _If:
     line: int
     block: str
+    tag: str  # the opening tag as written (for messages)
     branches: list[tuple[Token, list[object]]] = field(default_factory=list)
     otherwise: list[object] | None = None
 
@@ -159,8 +160,38 @@ class _For:
     block: str
     item: str
     source: str
+    tag: str  # the opening tag as written (for messages)
     body: list[object] = field(default_factory=list)
     otherwise: list[object] | None = None  # {{ range … }}…{{ else }}: printed for no items
+
+
+def _never_closed(block: _If | _For, dialect: str, closer: str) -> TemplateError:
+    """The error of a block never closed, naming its opening tag as written ("[% IF
+    anketa.custom.city %]") and, when the dialect says it, the tag that would close it."""
+    tag = " ".join(block.tag.split())
+    if len(tag) > 60:
+        tag = tag[:60].rstrip() + "…"
+    if not tag:  # a tokenizer that keeps no text of its tags
+        return TemplateError(
+            t("{dialect}: the {block} block is never closed", dialect=dialect, block=block.block),
+            block.line,
+        )
+    if closer:
+        message = t(
+            "{dialect}: “{tag}” on line {line} is never closed with “{closer}”",
+            dialect=dialect,
+            tag=tag,
+            line=block.line,
+            closer=closer,
+        )
+    else:
+        message = t(
+            "{dialect}: “{tag}” on line {line} is never closed",
+            dialect=dialect,
+            tag=tag,
+            line=block.line,
+        )
+    return TemplateError(message, block.line)
 
 
 class TagTemplate:
@@ -174,6 +205,7 @@ class TagTemplate:
         *,
         case_insensitive: bool = False,
         dialect: str = "template",
+        closers: Mapping[str, str] | None = None,
     ) -> None:
         self.case_insensitive = case_insensitive
         self.body: list[object] = []
@@ -183,12 +215,12 @@ class TagTemplate:
             if token.kind in ("text", "var", "skip", "set"):
                 current.append(token)
             elif token.kind == "if":
-                block = _If(token.line, token.block or "if", [(token, [])])
+                block = _If(token.line, token.block or "if", token.text, [(token, [])])
                 current.append(block)
                 stack.append((block, current))
                 current = block.branches[0][1]
             elif token.kind == "for":
-                loop = _For(token.line, token.block or "for", token.name, token.source)
+                loop = _For(token.line, token.block or "for", token.name, token.source, token.text)
                 current.append(loop)
                 stack.append((loop, current))
                 current = loop.body
@@ -238,10 +270,7 @@ class TagTemplate:
                 current = stack.pop()[1]
         if stack:
             top = stack[-1][0]
-            raise TemplateError(
-                t("{dialect}: the {block} block is never closed", dialect=dialect, block=top.block),
-                top.line,
-            )
+            raise _never_closed(top, dialect, (closers or {}).get(top.block, ""))
         self.uses: list[Use] = []
         # tests mailcheck cannot read (line, tag): which branch a recipient gets is not known,
         # so what the block prints is not verified (PER007 says so), never guessed
@@ -429,13 +458,23 @@ def _flatten(prefix: str, value: object) -> dict[str, object]:
 
 
 def parser(
-    tokenizer: Tokenizer, *, case_insensitive: bool = False, dialect: str = "template"
+    tokenizer: Tokenizer,
+    *,
+    case_insensitive: bool = False,
+    dialect: str = "template",
+    closers: Mapping[str, str] | None = None,
 ) -> Callable[[str, IsSystem], TagTemplate]:
-    """A dialect's ``parse`` function over its tokenizer."""
+    """A dialect's ``parse`` function over its tokenizer. ``closers``: how the language
+    writes the tag that ends each block ("if": "[% END %]"), named when one is missing."""
 
     def parse(source: str, is_system: IsSystem) -> TagTemplate:
         return TagTemplate(
-            source, is_system, tokenizer, case_insensitive=case_insensitive, dialect=dialect
+            source,
+            is_system,
+            tokenizer,
+            case_insensitive=case_insensitive,
+            dialect=dialect,
+            closers=closers,
         )
 
     return parse

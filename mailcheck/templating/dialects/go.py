@@ -88,7 +88,7 @@ def tokenize(source: str) -> Iterator[Token]:
     return tags.scan(source, _TAG, _Reader().classify, openers=("{{",))
 
 
-parse = tags.parser(tokenize, dialect="go")
+parse = tags.parser(tokenize, dialect="go", closers={"if": "{{ end }}", "for": "{{ end }}"})
 
 DIALECT = Dialect(
     name="go",

@@ -125,7 +125,12 @@ def tokenize(source: str) -> Iterator[Token]:
     return tags.scan(source, _TAG, _classify, openers=("${", "@{"))
 
 
-parse = tags.parser(tokenize, case_insensitive=True, dialect="mindbox")
+parse = tags.parser(
+    tokenize,
+    case_insensitive=True,
+    dialect="mindbox",
+    closers={"if": "@{ end if }", "for": "@{ end for }"},
+)
 
 DIALECT = Dialect(
     name="mindbox",

@@ -82,7 +82,9 @@ def tokenize(source: str) -> Iterator[Token]:
     return tags.scan(source, _TAG, _classify, openers=("[%",))
 
 
-parse = tags.parser(tokenize, dialect="sendsay")
+parse = tags.parser(
+    tokenize, dialect="sendsay", closers={"if": "[% END %]", "for": "[% END %]"}
+)
 
 DIALECT = Dialect(
     name="sendsay",
