@@ -126,7 +126,12 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     length mailcheck can know: a warning "could not verify", whatever its stand-in measures,
     and so is one that puts it in with a filter (`{{ campaign.subject | upcase }}`) or writes
     words around it (`*|MC:SUBJECT|* | Shop news`): the finding says how many of the limit's
-    characters those words take (an error when they alone are over it).
+    characters those words take (an error when they alone are over it). A recipient's
+    variable that no sample gives and no fallback fills (`${ Recipient.FirstName }, …` with
+    no samples) renders empty, the subject's shortest: over the limit so, it is an error
+    that says the variable was empty; within it only so, and over it with a name of 6
+    letters (a typical first name's length) where the variable stands, it is a warning
+    "could not verify" that gives both lengths.
 
     ## Why it matters
     Mobile clients cut subjects after 30-50 characters; the offer at the end of a long subject
@@ -184,6 +189,8 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     # (with nothing left out, the measured length is the subject's: a 130,000-character
     # subject was counted three times)
     if (whole.length if whole.certain else grapheme_len(shown)) <= limit:
+        # within the limit, perhaps only for a name rendered empty that no sample gives
+        yield from _with_a_name(ctx, limit)
         return
     # a test send's "[Test] " (the ESP's, or the team's "[Тест]") is on test sends only, and a
     # receiving spam filter's "*****SPAM*****" in the mailbox that saved it: the live subject
@@ -236,6 +243,35 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
             subject=subject,
         )
         yield Problem(message, location="subject", severity=Severity.WARNING)
+    elif whole.certain and main.subject_empty:
+        # "rendered with fallbacks" was said of “, только сегодня…”, where no fallback stood:
+        # the variable no sample gives rendered empty, the shortest the subject can be
+        others = any(
+            v.where == "subject" and not v.system and v.name not in main.subject_empty
+            for v in ctx.campaign.variables
+        )
+        empty = quoted_names(main.subject_empty)
+        yield Problem(
+            t(
+                "subject is {length} characters, limit {limit} (rendered with {variant}, and "
+                "{names} empty: no sample or fallback gives a value): “{subject}”",
+                length=whole.length,
+                limit=limit,
+                variant=main.label,
+                names=empty,
+                subject=subject,
+            )
+            if others
+            else t(
+                "subject is {length} characters, limit {limit} (rendered with {names} empty: "
+                "no sample or fallback gives a value): “{subject}”",
+                length=whole.length,
+                limit=limit,
+                names=empty,
+                subject=subject,
+            ),
+            location="subject",
+        )
     elif whole.certain:
         yield Problem(
             t(
@@ -284,6 +320,46 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
                 "and then what the send fills in ({unknown}): “{text}”"
             ),
         )
+
+
+# A first name's typical length, which a subject's name no sample gives is measured with: the
+# median of the common Russian and English first names (Анна, Ольга 4-5; Сергей, Андрей,
+# Daniel 6; Наталья, Michael 7; Александра 10) is about 6 letters.
+TYPICAL_NAME = 6
+
+
+def _with_a_name(ctx: Context, limit: int) -> Iterator[Problem]:
+    """SUB002's "could not verify" for a subject within ``limit`` only because variables no
+    sample gives and no fallback fills render empty: with a name of typical length
+    (:data:`TYPICAL_NAME`) where they stand it is over. Over even empty, it is an error above."""
+    main = ctx.main
+    if main is None or main.subject_named is None or not main.subject_empty:
+        return
+    shown = displayed(main.subject_named)
+    marks = re.compile(
+        "|".join(re.escape(f"[{name}]") for name in main.subject_empty), re.IGNORECASE
+    )
+    if not marks.search(shown):
+        return  # (a filter changed what stands there: its length is not known)
+    named = measure(marks.sub("x" * TYPICAL_NAME, shown), ctx.campaign)
+    if named.length <= limit:
+        return
+    empty = measure(displayed(main.subject or ""), ctx.campaign)
+    yield Problem(
+        t(
+            "could not verify the subject's length: {length} characters with {names} empty "
+            "(no sample or fallback gives a value), {named} with a name of {letters} letters, "
+            "a typical one, where it stands; limit {limit}: “{subject}”",
+            length=empty.length,
+            names=quoted_names(main.subject_empty),
+            named=named.length,
+            letters=TYPICAL_NAME,
+            limit=limit,
+            subject=quoted(measure(shown, ctx.campaign).shown),
+        ),
+        location="subject",
+        severity=Severity.WARNING,
+    )
 
 
 def _written(text: str | None, names: tuple[str, ...]) -> str:

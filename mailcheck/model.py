@@ -446,6 +446,12 @@ class Rendered:
     unseen_preheader: str | None = None
     unseen_document: Document | None = None
     unseen_fields: tuple[str, ...] = ()
+    # the subject's recipient variables that no sample gives and no fallback fills: they
+    # render empty here (a greeting's name), so a length measured so is the shortest one; and
+    # the subject rendered again with each written as "[name]" where it stands (None when
+    # there is none, or that render fails)
+    subject_empty: tuple[str, ...] = ()
+    subject_named: str | None = None
 
 
 @dataclass

@@ -562,6 +562,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         return
     campaign.renders.append(main)
     _show_unseen(main, renderer, longest)
+    _show_empty_in_subject(main, renderer, longest)
     # each sample's rendered parts are kept: its blanking probe compares against them
     sample_renders: list[tuple[Rendered, dict[str, object], dict[str, str]]] = []
     campaign.samples_unrendered = max(0, len(campaign.samples) - MAX_SAMPLE_RENDERS)
@@ -655,6 +656,32 @@ def _show_unseen(main: Rendered, renderer: _Renderer, given: Mapping[str, object
         else (document.preheader if document is not None else None)
     )
     main.unseen_fields = tuple(names)
+
+
+def _show_empty_in_subject(
+    main: Rendered, renderer: _Renderer, given: Mapping[str, object]
+) -> None:
+    """Name the subject's recipient variables that render empty in ``main`` (no sample gives
+    them, no fallback fills them), and render the subject again with each as "[name]": SUB002
+    measures it with a name of typical length there, not only empty."""
+    campaign = renderer.campaign
+    flats = [flatten_sample(s) for s in campaign.samples]
+    names = [
+        v.name
+        for v in campaign.variables
+        if v.where == "subject" and not v.system and not v.has_fallback
+        if not any(sample_has(f, v.name, campaign.dialect) for f in flats)
+    ]
+    main.subject_empty = tuple(dict.fromkeys(names))
+    if not main.subject_empty:
+        return
+    values = dict(given)
+    for name in main.subject_empty:
+        values = _with(values, name, f"[{name}]", campaign.dialect)
+    try:
+        main.subject_named = renderer.render_subject(values)
+    except (TemplateError, SendAborted, budget.OverBudget):
+        return
 
 
 def neutral_value(name: str) -> str:
@@ -991,6 +1018,11 @@ class _Renderer:
         if mistaken is not None:
             raise mistaken
         return out
+
+    def render_subject(self, given: Mapping[str, object]) -> str | None:
+        """The subject part alone rendered with ``given`` (None: the campaign has none)."""
+        part = next((p for p in self.parts if p.where == "subject"), None)
+        return part.parsed.render(self.values(given)) if part is not None else None
 
     def document(self, html: str, values: Mapping[str, object]) -> Document | None:
         if html not in self.documents:
