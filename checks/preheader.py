@@ -19,7 +19,7 @@ from mailcheck.lengths import (
     platform_fills_all,
     platform_lines,
 )
-from mailcheck.model import Document, Severity
+from mailcheck.model import Campaign, Document, Severity
 from mailcheck.rules import (
     PLACEHOLDER_PREHEADER,
     UNREAD_PARTS,
@@ -58,13 +58,24 @@ def _stand_in(*texts: str) -> bool:
     return any(holds_stand_in(quoted(text, 60)) for text in texts)
 
 
-def first_text(document: Document | None, static: Document | None, most: int = 60) -> str:
-    """The beginning of the text inboxes show, quoted: as rendered, or as written where the
-    render shows mailcheck's stand-ins for what the platform fills in; "" when neither. The
-    report's inbox shows it where there is no preheader."""
+def first_text(
+    campaign: Campaign, document: Document | None, static: Document | None, most: int = 60
+) -> str:
+    """The beginning of the text inboxes show, quoted: as rendered, what the platform fills
+    in shown as "[name]" (never mailcheck's stand-in for it), as unseen fields are; or as
+    written, where nothing rendered, each tag printing a variable shown so too; "" when
+    neither. The report's inbox shows it where there is no preheader."""
     for source in (document, static):
-        if source is not None and source.text.strip() and not _stand_in(source.text):
-            return quoted(source.text, most)
+        if source is None or not source.text.strip():
+            continue
+        if source is not static:
+            text = measure(source.text, campaign).shown
+        elif campaign.static_text_named is not None and campaign.static_text_named.strip():
+            text = campaign.static_text_named
+        else:
+            text = source.text
+        if not _stand_in(text):
+            return quoted(text, most)
     return ""
 
 
@@ -81,9 +92,10 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
     the missing unsubscribe link when it has one, one cause — and so is a platform's layout
     whose first text is the slot the platform fills when it sends (Keila's
     `{{ main_content }}`, listmonk's `{{ template "content" . }}`). The text quoted is as
-    rendered with the sample values; a value the platform fills in at the send is quoted as
-    the template writes it, and a variable no sample gives and no fallback fills (a field of
-    Postmark's API call) as its name in brackets where it stands ("Hi [first_name], …").
+    rendered with the sample values; a value the platform fills in at the send, and a
+    variable no sample gives and no fallback fills (a field of Postmark's API call), is quoted
+    as its name in brackets where it stands ("Hi [first_name], …"), in every template
+    language; so is a tag of a template that could not be rendered (PER004).
 
     A preheader that is only what the platform fills in when it sends (Keila's
     `{{ campaign.preview_text }}`, Mailchimp's `*|MC_PREVIEW_TEXT|*`) is "could not verify"
@@ -135,7 +147,7 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
             return
         if written:
             # written, but empty as rendered: its variables have no value here (PER001)
-            first = first_text(document, static)
+            first = first_text(ctx.campaign, document, static)
             message = (
                 t(
                     "the preheader, {written}, renders empty: inboxes then show the first text "
@@ -151,7 +163,10 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
         late = document.late_preheader if document is not None else None
         if late is not None:
             text, line, before = late
-            # as written where the render holds the platform's values (mailcheck's stand-ins)
+            if document is not static:  # what the platform fills in as "[name]"
+                text = measure(text, ctx.campaign).shown
+                before = measure(before, ctx.campaign).shown
+            # as written where the render still holds mailcheck's stand-ins
             if static is not None and static.late_preheader and _stand_in(text, before):
                 text, line, before = static.late_preheader
             message = t(
@@ -166,7 +181,7 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
         # a header partial the template pulls in may hold it: PER009 then lists it
         cause = UNREAD_PARTS if ctx.campaign.outside_parts else ""
         slot = leading_slot(static.text) if static is not None and not cause else None
-        first = first_text(document, static)
+        first = first_text(ctx.campaign, document, static)
         unverified = True  # a layout or the platform may hold it: "could not verify"
         if ctx.is_fragment and not cause:  # as UNS001 says of its footer
             cause = outside_layout()  # UNS001 says both when it runs (mailcheck.rootcause)

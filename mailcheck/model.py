@@ -580,6 +580,10 @@ class Campaign:
     # for a refusal in one of the campaign's partials the part is that file (as in
     # Variable.file: "partials/footer.html"), the line that file's
     template_errors: list[tuple[str, str, int]] = field(default_factory=list)
+    # with a PER004 nothing is rendered: the beginning of the HTML's text as written with each
+    # of the language's tags that prints a variable shown as "[name]" and its other tags
+    # left out, for a quote of what inboxes show (PRE001); None when not gathered
+    static_text_named: str | None = None
     # template files the template pulls in that mailcheck does not read (partials, layouts
     # the ESP or the agency's build supplies): what they hold is not checked (PER009)
     outside_parts: list[str] = field(default_factory=list)

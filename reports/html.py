@@ -939,7 +939,7 @@ def campaign_view(
         # on one line, as an inbox shows it
         first_text=""
         if preheader
-        else " ".join(first_text(document, c.static, limits.preheader_max).split()),
+        else " ".join(first_text(c, document, c.static, limits.preheader_max).split()),
         errors=finding_views((f for f in ordered if f.severity is Severity.ERROR), language),
         warnings=finding_views((f for f in ordered if f.severity is not Severity.ERROR), language),
         links=link_rows(c, facts, offline, language, private_ok=limits.links.allow_private),

@@ -143,15 +143,18 @@ def test_a_layout_that_starts_with_the_platforms_slot_is_could_not_verify(
     ]
 
 
-def test_the_text_inboxes_show_is_quoted_as_the_template_writes_it(tmp_path: Path) -> None:
-    """What the platform fills in at the send is quoted as its tag, never as mailcheck's
-    stand-in for it ("esp-subscriber-name")."""
+def test_the_text_inboxes_show_quotes_what_the_platform_fills_as_its_name(
+    tmp_path: Path,
+) -> None:
+    """What the platform fills in at the send is quoted as its name in brackets, as every
+    other language's unseen field is ("[NAME]" of Bitrix too), never as mailcheck's stand-in
+    for it ("esp-subscriber-name"), nor as raw template tags."""
     html = LISTMONK_TX.replace('<div style="display:none">Your order is on its way</div>\n', "")
     result = check(write_campaign(tmp_path, html=html, template="go"))
     assert [(f.message, f.location) for f in only(result, "PRE001")] == [
         (
             "no preheader (preview text) found: inboxes show the first text instead, “Hello "
-            "{{ .Subscriber.Name }} Order number: {{ .Tx.Data.order…”",
+            "[Subscriber.Name] Order number: [Tx.Data.order_id]”",
             "preheader",
         )
     ]
@@ -162,8 +165,8 @@ def test_the_text_inboxes_show_is_quoted_as_the_template_writes_it(tmp_path: Pat
     result = check(write_campaign(tmp_path, "late", html=late, template="go"))
     assert [(f.message, f.location) for f in only(result, "PRE001")] == [
         (
-            "no preheader at the top: the first hidden text, “Shipped {{ .Subscriber.Name }}”, "
-            "comes after visible text, “Hello {{ .Subscriber.Name }}”, which inboxes show as the "
+            "no preheader at the top: the first hidden text, “Shipped [Subscriber.Name]”, "
+            "comes after visible text, “Hello [Subscriber.Name]”, which inboxes show as the "
             "preview instead (a preheader goes first in <body>)",
             "email.html:6",
         )

@@ -508,7 +508,7 @@ def test_a_layout_that_is_the_platforms_slot_has_an_unverified_preheader(
 
 def test_no_message_shows_mailchecks_stand_ins(results: dict[str, CampaignResult]) -> None:
     """What mailcheck renders a platform's own variables to ("esp-subscriber-name") is no
-    text a recipient sees: a message quotes the template's tag instead."""
+    text a recipient sees: a message quotes its name in brackets instead."""
     shown = [
         (folder, f.code, f.message)
         for folder, result in results.items()
@@ -519,5 +519,5 @@ def test_no_message_shows_mailchecks_stand_ins(results: dict[str, CampaignResult
     [pre] = [f for f in results["en-listmonk-sample-tx"].findings if f.code == "PRE001"]
     assert pre.message == (
         "no preheader (preview text) found: inboxes show the first text instead, “Hello "
-        "{{ .Subscriber.Name }} Order number: {{ .Tx.Data.order…”"
+        "[Subscriber.Name] Order number: [Tx.Data.order_id]”"
     )

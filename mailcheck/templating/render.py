@@ -14,6 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import regex
+
 from mailcheck.config import Config, LimitsConfig
 from mailcheck.htmlparse import parse_html, suppressions_in
 from mailcheck.i18n import t
@@ -416,6 +418,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     campaign.variables = []
     campaign.renders = []
     campaign.template_errors = []
+    campaign.static_text_named = None
     campaign.outside_parts = []
     campaign.outside_parts_at = []
     campaign.unread_blocks = []
@@ -513,6 +516,10 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         said = TemplateError(message, line).said()
         campaign.template_error = t("{part}: {error}", part=where, error=said) if prefix else said
         campaign.template_error_line = line if where == "html" else 0
+        if campaign.static is not None and dialect.tags is not None:
+            campaign.static_text_named = _tags_named(
+                campaign.static.text[:_NAMED_TEXT], dialect.tags, parse, is_system
+            )
         return
 
     campaign.variables = _variables(parts, is_system, dialect)
@@ -603,6 +610,30 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     else:
         neutral = {v.name: neutral_value(v.name) for v in campaign.variables if not v.system}
         main.probe = blanker.evidence(neutral)
+
+
+_NAMED_TEXT = 2000  # of the HTML's text, enough for the first text a quote shows
+
+
+def _tags_named(
+    text: str,
+    tags: regex.Pattern[str],
+    parse: Callable[[str, IsSystem], Parsed],
+    is_system: IsSystem,
+) -> str:
+    """``text`` with each tag of the language that prints one variable shown as "[name]",
+    its other tags (blocks, statements: alone, a block is refused) left out: what a quote of
+    a template that could not be rendered shows, as a rendered one shows unseen fields."""
+
+    def named(m: regex.Match[str]) -> str:
+        try:
+            parsed = parse(m.group(0), is_system)
+        except TemplateError:
+            return ""
+        uses = [u for u in parsed.uses if not u.guarded]
+        return f"[{uses[0].name}]" if len(uses) == 1 else ""
+
+    return tags.sub(named, text)
 
 
 def _unseen_fields(campaign: Campaign) -> list[str]:
