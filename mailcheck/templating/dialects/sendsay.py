@@ -82,9 +82,7 @@ def tokenize(source: str) -> Iterator[Token]:
     return tags.scan(source, _TAG, _classify, openers=("[%",))
 
 
-parse = tags.parser(
-    tokenize, dialect="sendsay", closers={"if": "[% END %]", "for": "[% END %]"}
-)
+parse = tags.parser(tokenize, dialect="sendsay", closers={"if": "[% END %]", "for": "[% END %]"})
 
 DIALECT = Dialect(
     name="sendsay",
