@@ -582,8 +582,10 @@ def test_template_problems_are_said_in_the_readers_language(tmp_path: Path) -> N
     )
     [syntax] = only(check(unclosed), "PER004")
     said = str(translate(syntax.message, ru))
-    # (then "; personalisation was not checked further…", a msgid still to translate)
-    assert said.startswith("'{{#if}}', открытый здесь, нигде не закрыт тегом '{{/if}}';"), said
+    assert said == (
+        "'{{#if}}', открытый здесь, нигде не закрыт тегом '{{/if}}'; дальше персонализация "
+        "не проверялась: исправьте это и проверьте снова"
+    ), said
 
 
 def link_table_reason(verdict: LinkVerdict, reason: str, language: str) -> str:
