@@ -7,6 +7,7 @@ Input is the ``mailcheck kpi --format json`` dict (design §8); values may be mi
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -35,6 +36,7 @@ EMPTY_PERIOD: dict[str, Any] = dict.fromkeys(
         "mttr_hours",
         "open_incidents",
         "refused",
+        "refused_then_forced",
         "forced",
         "launched_with_errors",
         "by_code",
@@ -78,10 +80,13 @@ class ClientView:
     latest: dict[str, Any]
     periods: list[dict[str, Any]]
     chart: Chart
-    codes: list[str]  # every code with incidents in any period
+    codes: list[tuple[str, str]]  # (code, what it means) of every code with incidents
     targets: list[tuple[str, Any, Any, Any]]  # (name, plan, fact, ratio) of the latest period
-    badge: str = "neutral"  # the period badge's colour: ok / warning / error by fact ÷ plan
-    badge_title: str = ""
+    # the summary line's verdict on the error-free rate: ok / warning / error by fact ÷ plan,
+    # "" without a plan (the period chip beside the name stays neutral: a month is no error)
+    status: str = ""
+    status_text: str = ""
+    summary: str = ""
     owners: list[tuple[str, int]] = field(default_factory=list)
     classes: list[tuple[str, int]] = field(default_factory=list)
     extra: list[tuple[str, str]] = field(default_factory=list)
@@ -191,20 +196,37 @@ def _rate_target(period: dict[str, Any]) -> float | None:
 
 
 # A plan met is green; within 5 % of it amber; further below red. Without a plan for the rate
-# the badge stays neutral: a colour the contract does not define would mislead.
+# there is no verdict: a colour the contract does not define would mislead.
 BADGE_WARNING_RATIO = 0.95
 
 
-def badge(period: dict[str, Any], _: Any, decimal: str = ".") -> tuple[str, str]:
-    """The period badge's class and tooltip from the error-free rate's fact ÷ plan."""
+def verdict(period: dict[str, Any], _: Any, decimal: str = ".") -> tuple[str, str, str]:
+    """The one line a client reads first: the period's error-free launch rate against its
+    plan, and the verdict's colour and words ("", "" without a plan)."""
+    month = str(period.get("period") or "")
+    rate = _number(period.get("error_free_rate"))
+    if rate is None:
+        return "", "", _("No launches in %(period)s.", period=month)
     target = (period.get("targets") or {}).get("error_free_rate")
     ratio = _number(target.get("ratio")) if isinstance(target, dict) else None
-    if ratio is None:
-        return "neutral", _("no plan set for the error-free launch rate")
-    title = _("fact ÷ plan: %(ratio)s", ratio=figure(ratio, decimal))
+    plan = _number(target.get("plan")) if isinstance(target, dict) else None
+    if ratio is None or plan is None:
+        line = _(
+            "Error-free launch rate in %(period)s: %(rate)s (no target set).",
+            period=month,
+            rate=percent(rate, decimal),
+        )
+        return "", "", line
+    line = _(
+        "Error-free launch rate in %(period)s: %(rate)s against a target of %(plan)s.",
+        period=month,
+        rate=percent(rate, decimal),
+        plan=target_value("error_free_rate", plan, decimal),
+    )
     if ratio >= 1:
-        return "ok", title
-    return ("warning" if ratio >= BADGE_WARNING_RATIO else "error"), title
+        return "ok", _("target met"), line
+    colour = "warning" if ratio >= BADGE_WARNING_RATIO else "error"
+    return colour, _("below target"), line
 
 
 def target_names(_: Any) -> dict[str, str]:
@@ -222,7 +244,33 @@ def _counts(value: Any, labels: dict[str, str]) -> list[tuple[str, int]]:
     return [(labels.get(str(k), str(k)), int(n)) for k, n in value.items() if n]
 
 
-def client_views(data: dict[str, Any], language: str = "en") -> list[ClientView]:
+def code_titles(
+    codes: list[str], language: str, notes: Mapping[str, Sequence[str]] | None = None
+) -> list[tuple[str, str]]:
+    """Each incident code with what it means to the client: a rule's title in ``language``; a
+    code of the team's own (``incident add --code WRONG-PRICE``) by the notes logged with it,
+    else by itself ("")."""
+    from mailcheck.i18n import translations
+    from mailcheck.registry import load_registry
+
+    registry = load_registry()
+    tr = translations(language)
+    titled = []
+    for code in codes:
+        rule = registry.get(code)
+        if rule is not None and rule.oneliner:
+            titled.append((code, tr.gettext(rule.oneliner)))
+        else:
+            own = list(dict.fromkeys(n.strip() for n in (notes or {}).get(code, ()) if n.strip()))
+            titled.append((code, "; ".join(own)))
+    return titled
+
+
+def client_views(
+    data: dict[str, Any],
+    language: str = "en",
+    notes: Mapping[str, Sequence[str]] | None = None,
+) -> list[ClientView]:
     _ = gettext_for(language)
     owner_names = {
         "agency": _("agency"),
@@ -241,17 +289,18 @@ def client_views(data: dict[str, Any], language: str = "en") -> list[ClientView]
         months = sorted(by_client[client], key=lambda p: str(p.get("period", "")))
         latest = months[-1]
         codes = sorted({str(code) for p in months for code in (p.get("by_code") or {})})
-        colour, tooltip = badge(latest, _, decimal)
+        status, status_text, summary = verdict(latest, _, decimal)
         views.append(
             ClientView(
                 client=client,
                 latest=latest,
                 periods=months,
                 chart=chart(months, _rate_target(latest), decimal),
-                codes=codes,
+                codes=code_titles(codes, language, notes),
                 targets=_targets(latest),
-                badge=colour,
-                badge_title=tooltip,
+                status=status,
+                status_text=status_text,
+                summary=summary,
                 owners=_counts(latest.get("by_owner"), owner_names),
                 classes=_counts(latest.get("by_class"), class_names),
             )
@@ -265,16 +314,18 @@ def render_kpi_html(
     *,
     generated: datetime | None = None,
     language: str | None = None,
+    notes: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The KPI report (design §8 JSON in, one self-contained HTML document out), in
-    ``language`` (default: the config's ``[report] language``)."""
+    ``language`` (default: the config's ``[report] language``). ``notes``: the texts logged
+    with incidents by code, which name the codes of a team's own (no rule says what they are)."""
     language = language or config.report.language
     names = target_names(gettext_for(language))
     logo, _ = logo_data_uri(config.report.logo)
     template = environment(language).get_template("kpi.html")
     decimal = decimal_sign(language)
     return template.render(
-        clients=client_views(data, language),
+        clients=client_views(data, language, notes),
         target_name=lambda name: names.get(name, name.replace("_", " ")),
         agency=config.report.agency,
         logo=logo,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import re
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -249,6 +251,39 @@ def test_kpi_html_goes_through_the_reports_module(
     assert code == 0, err
     html = (tmp_path / "kpi.html").read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html") and "Ромашка" in html
+
+
+def test_kpi_html_names_each_incident_code(
+    seeded: dict[str, int], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    gone = Finding("ZZZ001", "from-a-removed-plugin", Severity.ERROR, "x", "email.html:1")
+    with open_store(seeded_url := os.environ["MAILCHECK_DB"]) as st:
+        for launch in (seeded["a1"], seeded["a3"]):  # the same text twice: said once
+            st.add_incident(NewIncident(launch, "WRONG-PRICE", "error", " wrong price in hero "))
+        st.add_incident(
+            NewIncident(seeded["a3"], "WRONG-PRICE", "error", "old price in the footer")
+        )
+        st.add_incident(NewIncident(seeded["a1"], "LNK001", "error", "баннер ведёт на 404"))
+        st.record_launch(
+            attempt("plug", "acme", NOV, content_hash="9" * 64, forced=True, reason="r",
+                    findings=(gone,))
+        )  # fmt: skip
+    assert seeded_url
+    code, _, err = run(capsys, "kpi", "--client", "acme", "--format", "html", "-o", "k.html")
+    assert code == 0, err
+    html = (tmp_path / "k.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr><td><code>([^<]+)</code></td><td>([^<]*)</td>", html)
+    assert rows == [
+        # a rule's code by its title, whatever note a manual incident of it carries
+        ("LNK001", "link answers 4xx/5xx after retries (bot walls: W, &#34;could not verify&#34;)"),
+        (
+            "PER002",
+            "rendering with a sample recipient gives empty or broken text (&#34;Привет, !&#34;)",
+        ),
+        # the team's own code by the notes logged with it, each once
+        ("WRONG-PRICE", "wrong price in hero; old price in the footer"),
+        ("ZZZ001", ""),  # no rule and no note of the team's: the code alone
+    ]
 
 
 def test_kpi_html_without_the_reports_module_is_a_clear_error(
@@ -514,8 +549,8 @@ def test_kpi_launched_despite_errors_counts_narrowed_launches_in_json_csv_and_ht
     assert code == 0, err
     html = (tmp_path / "kpi.html").read_text(encoding="utf-8")
     assert (
-        '<div class="value">2</div><div class="label">launched despite errors (--force, or past '
-        "the checks --select/--ignore left out)</div>"
+        '<div class="value">2</div><div class="label">launches sent despite errors the checks '
+        "had found</div>"
     ) in html
     assert "launches forced despite errors" not in html
 

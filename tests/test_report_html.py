@@ -589,8 +589,13 @@ def test_kpi_report_figures_chart_codes_targets() -> None:
     acme = next(s for s in sections if "<h2>acme " in s)
     beta = next(s for s in sections if "Бета" in s)
     # the latest month's figures
-    # the badge follows fact ÷ plan of the error-free rate: 0.96 / 0.95 ≥ 1 is green
-    assert '<h2>acme <span class="badge ok" title="fact ÷ plan: 1.01">2026-11</span></h2>' in acme
+    # the month is a neutral chip (a month is no error); the line under the name says the rate
+    # against its plan, and the verdict follows fact ÷ plan: 0.96 / 0.95 ≥ 1 is green
+    assert '<h2>acme <span class="badge neutral">2026-11</span></h2>' in acme
+    assert (
+        '<p class="kpi-summary">Error-free launch rate in 2026-11: 96 % against a target of '
+        '95 %. <span class="badge ok">target met</span></p>'
+    ) in acme
     assert (
         '<div class="value">96 %</div><div class="label">error-free launch rate (incidents the '
         "agency answers for)</div>"
@@ -618,22 +623,76 @@ def test_kpi_report_figures_chart_codes_targets() -> None:
     assert '<td>Launches</td><td class="num">30</td><td class="num">25</td>' in acme
     assert '<td class="num over">0.83</td>' in acme  # under plan
     assert '<div class="value">5.50 h</div>' in acme
-    assert '<div class="value">2</div><div class="label">launched despite errors (--force' in acme
+    # flags are for engineers: the card says it in words, the tooltip names the flags
+    assert (
+        '<div class="figure" title="sent with --force, or with errors in checks left out by '
+        '--select/--ignore"><div class="value">2</div><div class="label">launches sent despite '
+        "errors the checks had found</div>"
+    ) in acme
+    shown = re.sub(r"<[^>]*>", " ", acme.split("<script")[0])  # the text, not the tooltips
+    assert "--force" not in shown and "--select" not in shown and "--ignore" not in shown
     assert "&lt;b&gt;Бета&lt;/b&gt;" in beta and "<b>Бета" not in html
     assert '<div class="value">—</div><div class="label">error-free launch rate (' in beta
-    assert '<span class="badge neutral"' in beta  # no plan: no colour the contract defines
+    assert '<span class="badge neutral">2026-11</span>' in beta
+    assert '<p class="kpi-summary">No launches in 2026-11.</p>' in beta  # no rate, no verdict
 
 
 @pytest.mark.parametrize(
     ("rate", "colour"), [(0.3333, "error"), (0.92, "warning"), (0.95, "ok"), (1.0, "ok")]
 )
-def test_kpi_badge_colour_follows_fact_over_plan(rate: float, colour: str) -> None:
+def test_kpi_verdict_colour_follows_fact_over_plan(rate: float, colour: str) -> None:
     period = {
         "client": "acme", "period": "2026-11", "launches": 3, "error_free_rate": rate,
         "targets": {"error_free_rate": {"plan": 0.95, "fact": rate, "ratio": rate / 0.95}},
     }  # fmt: skip
     html = render_kpi_html({"version": 1, "periods": [period]}, Config())
-    assert f'<span class="badge {colour}" title="fact ÷ plan: ' in html
+    words = "target met" if colour == "ok" else "below target"
+    (line,) = re.findall(r'<p class="kpi-summary">.*?</p>', html)
+    assert line.endswith(f'<span class="badge {colour}">{words}</span></p>'), line
+    # the month beside the client's name is never coloured like an error
+    assert html.count('<span class="badge') == 2
+    assert '<span class="badge neutral">2026-11</span>' in html
+
+
+@pytest.mark.parametrize(
+    ("counts", "cards"),
+    [
+        (
+            {"refused": 1, "refused_then_forced": 1, "caught_before_launch": 0,
+             "launched_with_errors": 1},
+            ["0 errors stopped before they reached recipients",
+             "1 launch attempt stopped by the checks (1 sent later anyway, errors and all)",
+             "1 launch sent despite errors the checks had found"],
+        ),
+        (
+            {"refused": 2, "refused_then_forced": 0, "caught_before_launch": 1,
+             "launched_with_errors": 2},
+            ["1 error stopped before it reached recipients",
+             "2 launch attempts stopped by the checks",
+             "2 launches sent despite errors the checks had found"],
+        ),
+    ],
+)  # fmt: skip
+def test_kpi_gate_cards_agree_in_number_and_with_each_other(
+    counts: dict[str, int], cards: list[str]
+) -> None:
+    # "1 launches stopped by the gate" beside "0 errors caught before launch" read as a
+    # contradiction: the refused attempt had gone out later, so none of its errors was stopped
+    period = {"client": "acme", "period": "2026-12", "launches": 2, **counts}
+    html = render_kpi_html({"version": 1, "periods": [period]}, Config())
+    shown = re.findall(r'<div class="value">(\d+)</div><div class="label">([^<]*)</div>', html)
+    texts = [f"{value} {label}" for value, label in shown]
+    assert [t for t in texts if "stopped" in t or "despite" in t] == cards
+
+
+def test_kpi_summary_without_a_plan_gives_no_verdict() -> None:
+    period = {"client": "acme", "period": "2026-11", "launches": 4, "error_free_rate": 0.75}
+    html = render_kpi_html({"version": 1, "periods": [period]}, Config())
+    (line,) = re.findall(r'<p class="kpi-summary">.*?</p>', html)
+    assert (
+        line
+        == '<p class="kpi-summary">Error-free launch rate in 2026-11: 75 % (no target set).</p>'
+    )
 
 
 def test_kpi_report_survives_sparse_data() -> None:

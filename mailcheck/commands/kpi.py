@@ -236,7 +236,9 @@ def format_csv(data: dict[str, object]) -> str:
     return out.getvalue()
 
 
-def render_html(data: dict[str, object], config: Config) -> str:
+def render_html(
+    data: dict[str, object], config: Config, notes: dict[str, list[str]] | None = None
+) -> str:
     from mailcheck.engine import UsageError
 
     try:
@@ -248,7 +250,7 @@ def render_html(data: dict[str, object], config: Config) -> str:
             "--format html needs the HTML KPI report (mailcheck.reports.kpi_html), which this "
             "installation lacks; use --format json, csv or text"
         ) from None
-    html: str = render_kpi_html(data, config)
+    html: str = render_kpi_html(data, config, notes=notes)
     return html
 
 
@@ -310,7 +312,12 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         text = format_csv(data)
     elif args.format == "html":
-        text = render_html(data, config)
+        # a code of the team's own (incident add --code WRONG-PRICE) is named by its notes
+        notes: dict[str, list[str]] = {}
+        for incident in incidents:
+            if incident.source == "manual":
+                notes.setdefault(incident.code, []).append(incident.note)
+        text = render_html(data, config, notes)
     else:
         text = format_text(data, config.report.language)
     write_output(text, args.output)
