@@ -48,7 +48,12 @@ def _places(ctx: Context, lines: list[int]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(ctx.html_at(line) for line in lines))
 
 
-@rule("A11Y001", "html-lang-missing", Severity.WARNING, short="<html> without lang")
+@rule(
+    "A11Y001",
+    "html-lang-missing",
+    Severity.WARNING,
+    short="the e-mail does not say its language (screen readers need it to pick a voice)",
+)
 def html_lang_missing(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports a whole HTML document whose `<html>` element has no `lang` attribute, or

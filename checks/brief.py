@@ -196,7 +196,9 @@ def _texts(ctx: Context) -> list[tuple[str, str]]:
     "BRF001",
     "placeholder-copy",
     Severity.WARNING,
-    short=('"Lorem ipsum", «Тема письма» as the subject, a "Button" button seen (E); "TODO" (W)'),
+    short=(
+        "placeholder copy left in: dummy text, a template's sample subject or button, a to-do note"
+    ),
 )
 def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -993,7 +995,7 @@ def _valid(
     "BRF002",
     "date-in-the-past",
     Severity.WARNING,
-    short="a date in the copy before the send date (send_at, else today), a stale © year",
+    short="a date in the copy already past on the send date (or today), an outdated © year",
 )
 def date_in_the_past(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -1557,7 +1559,7 @@ def _expects(*keys: str) -> Callable[[Context], bool]:
     "BRF004",
     "brief-text-missing",
     Severity.ERROR,
-    short="text or pattern from [expect] (promo code, price, date) missing",
+    short="text the brief asks for (promo code, price, date) is missing",
     applies=_expects("text", "regex"),
 )
 def brief_text_missing(ctx: Context) -> Iterator[Problem]:
@@ -1608,7 +1610,7 @@ def brief_text_missing(ctx: Context) -> Iterator[Problem]:
     "BRF005",
     "brief-link-missing",
     Severity.ERROR,
-    short="no link to a host/path listed in [expect] links",
+    short="a link the brief asks for is missing",
     applies=_expects("links"),
 )
 def brief_link_missing(ctx: Context) -> Iterator[Problem]:
@@ -1662,7 +1664,7 @@ def _host_path(url: str) -> tuple[str, str]:
     "BRF006",
     "brief-forbidden-text",
     Severity.ERROR,
-    short="text from [expect] forbid present",
+    short="text the brief rules out is present",
     applies=_expects("forbid"),
 )
 def brief_forbidden_text(ctx: Context) -> Iterator[Problem]:

@@ -110,7 +110,7 @@ def _reader_text(ctx: Context) -> str:
     "RU001",
     "ad-marking-missing",
     Severity.WARNING,
-    short='profile = "ru": a partner\'s link without «Реклама», advertiser, erid (38-FZ art. 18.1)',
+    short="Russian law: a partner's link without «Реклама», advertiser, erid (38-FZ art. 18.1)",
     applies=_profile_ru,
 )
 def ad_marking_missing(ctx: Context) -> Iterator[Problem]:
@@ -187,7 +187,7 @@ def _personal_data(link: Link) -> list[str]:
     "RU002",
     "personal-data-in-url",
     Severity.WARNING,
-    short='profile = "ru": e-mail, phone or name of the recipient in a link URL (152-FZ art. 7)',
+    short="Russian law: e-mail, phone or name of the recipient in a link URL (152-FZ art. 7)",
     applies=_profile_ru,
 )
 def personal_data_in_url(ctx: Context) -> Iterator[Problem]:
@@ -247,7 +247,7 @@ def personal_data_in_url(ctx: Context) -> Iterator[Problem]:
     "RU003",
     "foreign-analytics-link",
     Severity.WARNING,
-    short='profile = "ru": links or pixels to foreign web analytics (152-FZ art. 12)',
+    short="Russian law: links or pixels to foreign web analytics (152-FZ art. 12)",
     applies=_profile_ru,
 )
 def foreign_analytics_link(ctx: Context) -> Iterator[Problem]:
@@ -291,7 +291,7 @@ def foreign_analytics_link(ctx: Context) -> Iterator[Problem]:
     "RU004",
     "ru-bulk-headers",
     Severity.WARNING,
-    short='profile = "ru": bulk-mail headers Mail.ru/Yandex ask for missing (List-Id …)',
+    short="Russian mailboxes: bulk-mail headers Mail.ru and Yandex ask for are missing (List-Id …)",
     applies=_ru_headers_known,
 )
 def ru_bulk_headers(ctx: Context) -> Iterator[Problem]:

@@ -148,7 +148,7 @@ def dkim_key_missing(ctx: Context) -> Iterator[Problem]:
     "dkim-key-weak",
     Severity.ERROR,
     network=True,
-    short="DKIM key under 1024 bits (E), under 2048 (W), or revoked",
+    short="DKIM key too short to be trusted (under 2048 bits) or revoked",
 )
 def dkim_key_weak(ctx: Context) -> Iterator[Problem]:
     """## What it does

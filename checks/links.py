@@ -37,7 +37,7 @@ from mailcheck.text import quoted
     "LNK003",
     "link-placeholder",
     Severity.ERROR,
-    short='empty or placeholder link: "", #, javascript:, example.com/.org, localhost, a raw tag',
+    short="a link that leads nowhere: empty, a placeholder or sample address, an unfilled tag",
 )
 def link_placeholder(ctx: Context) -> Iterator[Problem]:
     """## What it does

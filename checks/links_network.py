@@ -254,7 +254,7 @@ def _answered_hosts(ctx: Context) -> frozenset[str]:
     "link-broken",
     Severity.ERROR,
     network=True,
-    short='link answers 4xx/5xx after retries (bot walls: W, "could not verify")',
+    short="broken link: the page answers with an error (4xx/5xx), even when asked again",
 )
 def link_broken(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -365,7 +365,7 @@ def _turned_away_cause(result: LinkResult, url: str) -> str:
     Severity.ERROR,
     network=True,
     # a timeout or a resolver failure is a warning, "could not verify" (see the page)
-    short="link host unreachable: no such name, refused, TLS error (timeout, private DNS: W)",
+    short="link to a site that cannot be reached: no such name, refused, certificate error",
 )
 def link_unreachable(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -418,7 +418,7 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
     "too-many-redirects",
     Severity.WARNING,
     network=True,
-    short="more than 5 redirects, or a redirect loop (loop, more than 20: E)",
+    short="a link that passes through too many redirects (over 5) or goes round in a loop",
 )
 def too_many_redirects(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -485,7 +485,7 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
     "image-broken",
     Severity.ERROR,
     network=True,
-    short="image src broken (as LNK001/LNK002)",
+    short="broken image: its address answers with an error or cannot be reached",
 )
 def image_broken(ctx: Context) -> Iterator[Problem]:
     """## What it does

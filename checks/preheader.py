@@ -253,7 +253,7 @@ def _written_preheader(ctx: Context) -> str:
     "PRE002",
     "preheader-too-long",
     Severity.ERROR,
-    short="preheader longer than preheader-max (90) characters",
+    short="preheader longer than its character limit (90 unless set otherwise)",
 )
 def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     """## What it does
@@ -475,7 +475,7 @@ def _preheaders_as_written(ctx: Context) -> list[tuple[str, str | None]]:
     "PRE004",
     "preheader-bidi-control",
     Severity.ERROR,
-    short="a bidi override (E) or embedding (W) character in the preheader",
+    short="an invisible text-direction character in the preheader that can reorder what it shows",
 )
 def preheader_bidi_control(ctx: Context) -> Iterator[Problem]:
     """## What it does

@@ -19,7 +19,7 @@ def _scanner_set(ctx: Context) -> bool:
     "spam-score",
     Severity.WARNING,
     network=True,
-    short="[spam] spamd or rspamd set: its score from warn (5) W, from error (10) E",
+    short="spam filter score too high (SpamAssassin or rspamd, when one is set up)",
     applies=_scanner_set,
 )
 def spam_score(ctx: Context) -> Iterator[Problem]:

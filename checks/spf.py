@@ -340,7 +340,7 @@ def spf_too_many_lookups(ctx: Context) -> Iterator[Problem]:
     "spf-permissive-all",
     Severity.ERROR,
     network=True,
-    short="+all (E) or ?all / no all and no redirect (W)",
+    short="SPF lets any server send as the domain (+all), or leaves it open (?all, no all)",
 )
 def spf_permissive_all(ctx: Context) -> Iterator[Problem]:
     """## What it does

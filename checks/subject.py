@@ -108,7 +108,7 @@ _TITLE_TAG = re.compile(r"<title[\s>]", re.I)
     "SUB002",
     "subject-too-long",
     Severity.ERROR,
-    short="subject longer than subject-max (50) characters",
+    short="subject longer than its character limit (50 unless set otherwise)",
 )
 def subject_too_long(ctx: Context) -> Iterator[Problem]:
     """## What it does

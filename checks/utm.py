@@ -391,7 +391,7 @@ def _named_unverified(hrefs: list[str], keys: str, esps: str) -> Message:
     "UTM002",
     "utm-inconsistent",
     Severity.ERROR,
-    short="UTM value differs from the campaign's [utm] or between links of one campaign",
+    short="UTM tag values differ from the campaign's settings or between its links",
 )
 def utm_inconsistent(ctx: Context) -> Iterator[Problem]:
     """## What it does

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -183,17 +184,24 @@ def test_rules_is_a_table_of_one_liners_and_rule_keeps_the_page(
     assert sub002.split(None, 3)[1:] == [
         "E",
         "subject-too-long",
-        "subject longer than subject-max (50) characters",
+        "subject longer than its character limit (50 unless set otherwise)",
     ]
     # the one-liners say what the rule's page says: LNK002 listed "DNS failure … timeout" as
     # errors (they are its "could not verify" warnings); BRF001's ended "«Тема письма» subject"
     shorts = {row.split(None, 1)[0]: row.split(None, 3)[3] for row in rows}
     assert shorts["LNK002"] == (
-        "link host unreachable: no such name, refused, TLS error (timeout, private DNS: W) (network)"
+        "link to a site that cannot be reached: no such name, refused, certificate error (network)"
     )
     assert shorts["BRF001"] == (
-        '"Lorem ipsum", «Тема письма» as the subject, a "Button" button seen (E); "TODO" (W)'
+        "placeholder copy left in: dummy text, a template's sample subject or button, a to-do note"
     )
+    # a title is what the client reads: no severity shorthand ("(E)", ": W"), no config key
+    # ("subject-max", "[expect]", 'profile = "ru"'), no other rule's code
+    notation = re.compile(
+        r"\((E|W)\)|: [EW]\b|\b[EW]\)|-max\b|\[(expect|utm|spam)\]|profile =|send_at|"
+        r"[A-Z]{2,8}\d{3}"
+    )
+    assert {code: short for code, short in shorts.items() if notation.search(short)} == {}
     assert main(["rule", "SUB002"]) == 0
     page = capsys.readouterr().out
     for section in ("What it does", "Why it matters", "Example", "How to fix"):

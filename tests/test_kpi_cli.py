@@ -275,7 +275,7 @@ def test_kpi_html_names_each_incident_code(
     rows = re.findall(r"<tr><td><code>([^<]+)</code></td><td>([^<]*)</td>", html)
     assert rows == [
         # a rule's code by its title, whatever note a manual incident of it carries
-        ("LNK001", "link answers 4xx/5xx after retries (bot walls: W, &#34;could not verify&#34;)"),
+        ("LNK001", "broken link: the page answers with an error (4xx/5xx), even when asked again"),
         (
             "PER002",
             "rendering with a sample recipient gives empty or broken text (&#34;Привет, !&#34;)",
