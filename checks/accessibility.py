@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 from mailcheck.accessibility import Accessibility, parse_color
-from mailcheck.i18n import N_, Joined, quoted_list, t
+from mailcheck.i18n import N_, Joined, quoted_list, t, tn
 from mailcheck.model import Severity
 from mailcheck.rules import (
     ALT_MISSING,
@@ -140,8 +140,10 @@ def layout_table_role(ctx: Context) -> Iterator[Problem]:
     if facts and facts.layout_tables:
         lines = facts.layout_tables
         yield Problem(
-            t(
-                '{n} layout table(s) without role="presentation" (line {lines})',
+            tn(
+                '{n} layout table without role="presentation" (line {lines})',
+                '{n} layout tables without role="presentation" (line {lines})',
+                len(lines),
                 n=len(lines),
                 lines=listed_lines(ctx.lines_in_file(lines)),
             ),
@@ -204,8 +206,10 @@ def image_link_unnamed(ctx: Context) -> Iterator[Problem]:
         if not found:
             continue
         lines = [line for _href, line in found]
-        message = t(
-            "{n} image link(s) without alt text (line {lines})",
+        message = tn(
+            "{n} image link without alt text (line {lines})",
+            "{n} image links without alt text (line {lines})",
+            len(found),
             n=len(found),
             lines=listed_lines(ctx.lines_in_file(lines)),
         )
@@ -225,8 +229,10 @@ def _background_links_unnamed(ctx: Context, facts: Accessibility) -> Iterator[Pr
         return
     lines = [line for _href, line in facts.unnamed_background_links]
     yield Problem(
-        t(
-            "{n} link(s) with a background image and no text or label (line {lines})",
+        tn(
+            "{n} link with a background image and no text or label (line {lines})",
+            "{n} links with a background image and no text or label (line {lines})",
+            len(lines),
             n=len(lines),
             lines=listed_lines(ctx.lines_in_file(lines)),
         ),
@@ -280,8 +286,10 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
         texts = quoted_list(dict.fromkeys(link.text for link in found))
         lines = [link.line for link in found]
         yield Problem(
-            t(
-                "{n} link(s) named only {texts} (line {lines})",
+            tn(
+                "{n} link named only {texts} (line {lines})",
+                "{n} links named only {texts} (line {lines})",
+                len(found),
                 n=len(found),
                 texts=texts,
                 lines=listed_lines(ctx.lines_in_file(lines)),
@@ -380,7 +388,13 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     if len(entries) > LINES_LISTED:
         shown = t("{shown} and {n} more", shown=shown, n=len(entries) - LINES_LISTED)
     yield Problem(
-        t("{n} text(s) below WCAG AA contrast: {shown}", n=len(facts.low_contrast), shown=shown),
+        tn(
+            "{n} text below WCAG AA contrast: {shown}",
+            "{n} texts below WCAG AA contrast: {shown}",
+            len(facts.low_contrast),
+            n=len(facts.low_contrast),
+            shown=shown,
+        ),
         location=ctx.html_at(facts.low_contrast[0].line),
         locations=_places(ctx, [c.line for c in facts.low_contrast]),
         lines_said=True,

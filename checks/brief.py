@@ -21,7 +21,7 @@ import regex
 
 from mailcheck.charsets import charset_name, read_as
 from mailcheck.domains import STAND_IN_TLDS, ascii_host, is_domain_name, top_level
-from mailcheck.i18n import N_, Joined, Message, quoted_list, t
+from mailcheck.i18n import N_, Joined, Message, quoted_list, t, tn
 from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST
 from mailcheck.lookalikes import CYRILLIC, LATIN, looks_like
 from mailcheck.model import Document, HiddenHow, HiddenPreview, Severity, TextApart
@@ -1208,7 +1208,12 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
             continue  # "�", mojibake and Latin-1 letters are all beyond ASCII
         lost = text.count("\ufffd")
         if lost:
-            message = t("{n} replacement character(s) “�”: bytes lost in a charset", n=lost)
+            message = tn(
+                "{n} replacement character “�”: bytes lost in a charset",
+                "{n} replacement characters “�”: bytes lost in a charset",
+                lost,
+                n=lost,
+            )
             # written in the file, every reader sees it; put there by mailcheck's own reading
             # of bytes it could not decode, a mail client may read them otherwise
             written = place in parts and ctx.campaign.replacement_written
@@ -1381,11 +1386,16 @@ def _header_not_utf8(found: list[tuple[str, str]]) -> Problem:
     One finding for every field so written (one encoder wrote them)."""
     places = tuple(place for place, _ in found)
     fields = Joined(", ", [t("subject") if p == "subject" else "From" for p in places])
-    message = t(
-        "raw 8-bit bytes that are not UTF-8 in the {fields} header(s) (read here as "
+    message = tn(
+        "raw 8-bit bytes that are not UTF-8 in the {fields} header (read here as "
         "{charset}): a header is ASCII (RFC 5322) or UTF-8 (RFC 6532), and mail clients guess "
         "a charset for other bytes: the text may show garbled (encode it as an RFC 2047 "
         "word, =?utf-8?B?…?=)",
+        "raw 8-bit bytes that are not UTF-8 in the {fields} headers (read here as "
+        "{charset}): a header is ASCII (RFC 5322) or UTF-8 (RFC 6532), and mail clients guess "
+        "a charset for other bytes: the text may show garbled (encode it as an RFC 2047 "
+        "word, =?utf-8?B?…?=)",
+        len(places),
         fields=fields,
         charset=_charsets([codec for _, codec in found]),
     )

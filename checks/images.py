@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from mailcheck.i18n import N_, Joined, quoted_list, t
+from mailcheck.i18n import N_, Joined, quoted_list, t, tn
 from mailcheck.linkinfo import content_id, scheme
 from mailcheck.model import Image, Link, Severity
 from mailcheck.rules import Context, Problem, rule
@@ -99,9 +99,13 @@ def inline_image_missing(ctx: Context) -> Iterator[Problem]:
     named = quoted_list(f"cid:{cid}" for cid in images)
     links = [link for same in images.values() for link in same]
     if campaign.content_ids is None:
-        message = t(
-            "could not verify {count} inline image(s) ({images}): the message they are sent in "
+        message = tn(
+            "could not verify {count} inline image ({images}): the message it is sent in "
+            "must carry it as one of its parts, and this file is not that message; check a test "
+            "send",
+            "could not verify {count} inline images ({images}): the message they are sent in "
             "must carry them as its parts, and this file is not that message; check a test send",
+            len(images),
             count=len(images),
             images=named,
         )

@@ -11,7 +11,7 @@ from importlib import resources
 from urllib.parse import urlsplit
 
 from mailcheck.domains import ascii_host, host_of, is_domain_name, org_domain, under, unicode_host
-from mailcheck.i18n import Joined, quoted_list, t
+from mailcheck.i18n import Joined, quoted_list, t, tn
 from mailcheck.linkinfo import (
     WHOLE_TAG,
     click_tracker,
@@ -453,10 +453,14 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
         sites = {link.raw or link.href for link in links}
         hosts = _hosts_shown(links)
         yield Problem(
-            t(
-                "{count} plain http:// URL(s) on {esp}'s own hosts ({hosts}): its click "
+            tn(
+                "{count} plain http:// URL on {esp}'s own hosts ({hosts}): its click "
                 "tracking, open pixel and pages, which {esp} writes, not the template: switch on "
                 "HTTPS (SSL) click tracking in the {esp} account, or ask {esp} to",
+                "{count} plain http:// URLs on {esp}'s own hosts ({hosts}): its click "
+                "tracking, open pixel and pages, which {esp} writes, not the template: switch on "
+                "HTTPS (SSL) click tracking in the {esp} account, or ask {esp} to",
+                len(sites),
                 count=len(sites),
                 esp=esp,
                 hosts=hosts,
@@ -911,11 +915,16 @@ def _esp_protocol_relative(ctx: Context, esp: str, links: list[Link]) -> Problem
     platform's merge tag out. A warning naming the platform, not the template's error."""
     urls = list(dict.fromkeys(link.href for link in ctx.one_per_written(links)))
     return Problem(
-        t(
-            "{count} protocol-relative link(s) on {esp}'s own hosts ({urls}): {esp} writes "
+        tn(
+            "{count} protocol-relative link on {esp}'s own hosts ({urls}): {esp} writes "
+            "it (as its address block's “Add us to your address book”), not the template; "
+            "with no scheme, webmail opens it and some desktop clients do not: write that "
+            "block yourself with https:// links, or ask {esp} to",
+            "{count} protocol-relative links on {esp}'s own hosts ({urls}): {esp} writes "
             "them (as its address block's “Add us to your address book”), not the template; "
             "with no scheme, webmail opens them and some desktop clients do not: write that "
             "block yourself with https:// links, or ask {esp} to",
+            len(urls),
             count=len(urls),
             esp=esp,
             urls=Joined(", ", urls[:3]),

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE
 from mailcheck.facts import LinkResult
-from mailcheck.i18n import N_, Joined, t
+from mailcheck.i18n import N_, Joined, t, tn
 from mailcheck.linkinfo import host_and_port, is_download, links_to_home_page, opens_home_page
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
@@ -120,8 +120,10 @@ def _at(result: LinkResult, href: str) -> str:
     final = result.final_url
     if not final or final == href or not result.redirects:
         return result.reason
-    return t(
-        "{reason} at {url} (after {count} redirect(s))",
+    return tn(
+        "{reason} at {url} (after {count} redirect)",
+        "{reason} at {url} (after {count} redirects)",
+        result.redirects,
         reason=result.reason,
         url=_shown(final),
         count=result.redirects,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.i18n import N_, Joined, t
+from mailcheck.i18n import N_, Joined, Message, t, tn
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, listed_lines, rule
 from mailcheck.text import quoted
@@ -46,11 +46,19 @@ def comment_unclosed(ctx: Context) -> Iterator[Problem]:
         return
     shown = quoted(unclosed.hidden, 80)
     if unclosed.hidden and unclosed.links:
-        what = t("“{text}” and {count} link(s) or image(s)", text=shown, count=unclosed.links)
+        what = tn(
+            "“{text}” and {count} link or image",
+            "“{text}” and {count} links or images",
+            unclosed.links,
+            text=shown,
+            count=unclosed.links,
+        )
     elif unclosed.hidden:
         what = t("“{text}”", text=shown)
     else:
-        what = t("{count} link(s) or image(s)", count=unclosed.links)
+        what = tn(
+            "{count} link or image", "{count} links or images", unclosed.links, count=unclosed.links
+        )
     if unclosed.outlook:
         message = t(
             "the Outlook comment opened on line {line} (<!--[if …]>) is never closed with "
@@ -69,16 +77,32 @@ def comment_unclosed(ctx: Context) -> Iterator[Problem]:
 
 
 # What each kind of element HTML002 lists does to the e-mail, by kind (the tag otherwise)
-_REMOVED = {
-    "script": N_(
-        "{n} script(s) (line {lines}): no mail client runs them, and spam filters count them "
-        "against the e-mail"
-    ),
-    "stylesheet": N_(
-        "{n} linked stylesheet(s) (line {lines}): Gmail and Outlook drop them and every style "
-        "they hold"
-    ),
-}
+def _removed(kind: str, lines: list[int]) -> Message:
+    n = len(lines)
+    said = listed_lines(lines)
+    if kind == "script":
+        return tn(
+            "{n} script (line {lines}): no mail client runs it, and spam filters count it "
+            "against the e-mail",
+            "{n} scripts (line {lines}): no mail client runs them, and spam filters count them "
+            "against the e-mail",
+            n,
+            n=n,
+            lines=said,
+        )
+    if kind == "stylesheet":
+        return tn(
+            "{n} linked stylesheet (line {lines}): Gmail and Outlook drop it and every style "
+            "it holds",
+            "{n} linked stylesheets (line {lines}): Gmail and Outlook drop them and every style "
+            "they hold",
+            n,
+            n=n,
+            lines=said,
+        )
+    return t(_REMOVED_ELEMENT, n=n, tag=kind, lines=said)
+
+
 _REMOVED_ELEMENT = N_(
     "{n} <{tag}> (line {lines}): Gmail, Outlook and Yahoo Mail show nothing in its place"
 )
@@ -127,15 +151,7 @@ def element_stripped(ctx: Context) -> Iterator[Problem]:
     lines: dict[str, list[int]] = {}
     for element in document.stripped:
         lines.setdefault(element.kind, []).append(element.line)
-    said = [
-        t(
-            _REMOVED.get(kind, _REMOVED_ELEMENT),
-            n=len(at),
-            tag=kind,
-            lines=listed_lines(ctx.lines_in_file(at)),
-        )
-        for kind, at in lines.items()
-    ]
+    said = [_removed(kind, ctx.lines_in_file(at)) for kind, at in lines.items()]
     message = t("elements mail clients remove: {what}", what=Joined("; ", said))
     places = tuple(dict.fromkeys(ctx.html_at(e.line) for e in document.stripped))
     yield Problem(message, location=places[0], locations=places, lines_said=True)

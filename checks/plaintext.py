@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.i18n import t
+from mailcheck.i18n import t, tn
 from mailcheck.model import Severity, WrappedUrl
 from mailcheck.rules import PLACES_LISTED, Context, Problem, listed_lines, rule
 from mailcheck.text import quoted
@@ -94,10 +94,14 @@ def text_url_wrapped(ctx: Context) -> Iterator[Problem]:
     label = ctx.campaign.text_label
     places = tuple(dict.fromkeys(f"{label}:{line}" for line in lines))
     yield Problem(
-        t(
-            "{n} URL(s) in the text part cut by a line break (line {lines}): text-only readers "
+        tn(
+            "{n} URL in the text part cut by a line break (line {lines}): text-only readers "
             "get only the first line's part, “{cut}”, without “{lost}” from the next line; put "
             "each URL on a line of its own, unwrapped",
+            "{n} URLs in the text part cut by a line break (line {lines}): text-only readers "
+            "get only the first line's part, “{cut}”, without “{lost}” from the next line; put "
+            "each URL on a line of its own, unwrapped",
+            len(dict.fromkeys(lines)),
             n=len(dict.fromkeys(lines)),
             cut=_cut_shown(first.cut),
             lost=quoted("".join(first.pieces[1:]), _LOST_SHOWN),

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import regex
 
-from mailcheck.i18n import t
+from mailcheck.i18n import t, tn
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
 
@@ -124,5 +124,12 @@ def c1_control_characters(ctx: Context) -> Iterator[Problem]:
         if found:
             shown = ", ".join(dict.fromkeys(f"U+{ord(ch):04X}" for ch in found))
             yield Problem(
-                t("{n} C1 control character(s) ({shown})", n=len(found), shown=shown), place
+                tn(
+                    "{n} C1 control character ({shown})",
+                    "{n} C1 control characters ({shown})",
+                    len(found),
+                    n=len(found),
+                    shown=shown,
+                ),
+                place,
             )

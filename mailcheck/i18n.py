@@ -77,26 +77,46 @@ class Message(str):
 
     template: str
     values: Mapping[str, Any]
+    plural: str | None  # the English plural of ``template`` (see :func:`tn`)
+    number: int  # the count that picks the form of a plural message
 
-    def __new__(cls, template: str, values: Mapping[str, Any] | None = None) -> Message:
+    def __new__(
+        cls,
+        template: str,
+        values: Mapping[str, Any] | None = None,
+        plural: str | None = None,
+        number: int = 1,
+    ) -> Message:
         values = dict(values or {})
-        made = super().__new__(cls, template.format(**values) if values else template)
+        english = plural if plural is not None and number != 1 else template
+        made = super().__new__(cls, english.format(**values) if values else english)
         made.template = template
         made.values = values
+        made.plural = plural
+        made.number = number
         return made
 
     def in_language(self, tr: gettext.NullTranslations) -> str:
         values = {k: translate(v, tr) for k, v in self.values.items()}
-        translated = tr.gettext(self.template)
+        if self.plural is not None:
+            translated = tr.ngettext(self.template, self.plural, self.number)
+        else:
+            translated = tr.gettext(self.template)
         return translated.format(**values) if values else translated
 
     def __reduce__(self) -> tuple[Any, ...]:  # survives pickling (forked judging, xdist)
-        return (Message, (self.template, self.values))
+        return (Message, (self.template, self.values, self.plural, self.number))
 
 
 def t(template: str, /, **values: Any) -> Message:
     """Mark an English message for translation, with ``{name}`` placeholders."""
     return Message(template, values)
+
+
+def tn(singular: str, plural: str, number: int, /, **values: Any) -> Message:
+    """A message whose words follow ``number`` ("1 text", "2 texts"; Russian's three forms
+    from its catalogue): ngettext's forms with ``{name}`` placeholders."""
+    return Message(singular, values, plural, number)
 
 
 class Joined(str):
@@ -138,10 +158,13 @@ def to_data(text: object) -> object:
     """A :class:`Message` or :class:`Joined` as JSON data, for caches that outlive the run:
     :func:`from_data` turns it back into one that can still be translated."""
     if isinstance(text, Message):
-        return {
+        data: dict[str, object] = {
             "template": text.template,
             "values": {k: to_data(v) for k, v in text.values.items()},
         }
+        if text.plural is not None:
+            data |= {"plural": text.plural, "number": text.number}
+        return data
     if isinstance(text, Joined):
         return {"sep": text.sep, "items": [to_data(item) for item in text.items]}
     return text
@@ -152,6 +175,10 @@ def from_data(data: object) -> object:
     if isinstance(data, dict) and isinstance(data.get("template"), str):
         values = data.get("values")
         kept = {str(k): from_data(v) for k, v in values.items()} if isinstance(values, dict) else {}
+        plural = data.get("plural")
+        number = data.get("number")
+        if isinstance(plural, str) and isinstance(number, int):
+            return Message(data["template"], kept, plural, number)
         return Message(data["template"], kept)
     if isinstance(data, dict) and isinstance(data.get("sep"), str):
         items = data.get("items")

@@ -43,7 +43,7 @@ def test_a_stylesheet_background_is_read_where_no_inline_one_is(tmp_path: Path) 
     )
     assert a11y006(tmp_path, html) == [
         (
-            "1 text(s) below WCAG AA contrast: “Terms apply” #555555 on #000000 2.8:1 (line 6)",
+            "1 text below WCAG AA contrast: “Terms apply” #555555 on #000000 2.8:1 (line 6)",
             ("email.html:6",),
         )
     ]
@@ -62,7 +62,7 @@ def test_a_bgcolor_a_rule_overrides_is_not_the_background(tmp_path: Path) -> Non
     )
     assert a11y006(tmp_path, html) == [
         (
-            "1 text(s) below WCAG AA contrast: “Dark on dark” #333333 on #111111 1.5:1 (line 4)",
+            "1 text below WCAG AA contrast: “Dark on dark” #333333 on #111111 1.5:1 (line 4)",
             ("email.html:4",),
         )
     ]
@@ -83,7 +83,7 @@ def test_six_hex_digits_without_a_hash_are_a_colour_attribute(tmp_path: Path) ->
     )
     assert a11y006(tmp_path, html) == [
         (
-            "2 text(s) below WCAG AA contrast: “Pale on white” #bbbbbb on #ffffff 1.9:1 "
+            "2 texts below WCAG AA contrast: “Pale on white” #bbbbbb on #ffffff 1.9:1 "
             "(line 4); “Pale font” #cccccc on #ffffff 1.6:1 (line 5)",
             ("email.html:4", "email.html:5"),
         )
@@ -112,7 +112,7 @@ def test_colours_with_alpha_and_hsl(tmp_path: Path) -> None:
     )
     assert a11y006(tmp_path, html) == [
         (
-            "5 text(s) below WCAG AA contrast: “Opaque eight digits” #aaaaaa on #ffffff 2.3:1 "
+            "5 texts below WCAG AA contrast: “Opaque eight digits” #aaaaaa on #ffffff 2.3:1 "
             "(line 5); “Grey in hsl” #ababab on #ffffff 2.3:1 (line 6); “Faint black” "
             "rgba(0, 0, 0, 0.3) on #ffffff 2.1:1 (line 7); “Faint again” #0000004d on "
             "#ffffff 2.1:1 (line 8); “Grey on a shade” #777777 on rgba(0,0,0,0.4) 1.6:1 "

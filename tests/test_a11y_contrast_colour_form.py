@@ -30,7 +30,7 @@ def test_inline_and_stylesheet_colours_are_quoted_in_one_form(tmp_path: Path) ->
     [found] = only(check(write_campaign(tmp_path, html=PAGE)), "A11Y006")
     assert found.severity is Severity.WARNING
     assert found.message == (
-        "3 text(s) below WCAG AA contrast: “Grey on a rule's white” #aaaaaa on #ffffff 2.3:1 "
+        "3 texts below WCAG AA contrast: “Grey on a rule's white” #aaaaaa on #ffffff 2.3:1 "
         "(line 4); “Grey on an inline white” #aaaaaa on #ffffff 2.3:1 (line 5, 6)"
     )
     assert found.locations == ("email.html:4", "email.html:5", "email.html:6")

@@ -42,7 +42,7 @@ def _a11y003(tmp_path: Path, html: str) -> list[tuple[str, tuple[str, ...]]]:
 def test_a_foundation_grid_of_th_cells_is_a_layout(tmp_path: Path) -> None:
     assert _a11y003(tmp_path, FOUNDATION) == [
         (
-            '3 layout table(s) without role="presentation" (line 4, 6, 11)',
+            '3 layout tables without role="presentation" (line 4, 6, 11)',
             ("email.html:4", "email.html:6", "email.html:11"),
         )
     ]
@@ -63,7 +63,7 @@ def test_a_column_of_th_holding_a_table_is_a_layout(tmp_path: Path) -> None:
         + "</th></tr>\n</table>\n</body></html>\n"
     )
     assert _a11y003(tmp_path, html) == [
-        ('1 layout table(s) without role="presentation" (line 4)', ("email.html:4",))
+        ('1 layout table without role="presentation" (line 4)', ("email.html:4",))
     ]
 
 
@@ -88,7 +88,7 @@ def test_a_column_narrower_than_the_row_without_an_expander_is_a_layout(tmp_path
     html = FOUNDATION.replace('<th class="expander"></th>', "")
     assert _a11y003(tmp_path, html) == [
         (
-            '3 layout table(s) without role="presentation" (line 4, 6, 11)',
+            '3 layout tables without role="presentation" (line 4, 6, 11)',
             ("email.html:4", "email.html:6", "email.html:11"),
         )
     ]
@@ -128,7 +128,7 @@ def test_the_probes_data_tables_beside_a_grid_leave_the_grid_alone(tmp_path: Pat
         + '<p><a href="https://shop.test/u">Unsubscribe</a></p>\n</body></html>\n'
     )
     assert _a11y003(tmp_path, html) == [
-        ('1 layout table(s) without role="presentation" (line 6)', ("email.html:6",))
+        ('1 layout table without role="presentation" (line 6)', ("email.html:6",))
     ]
 
 
@@ -149,7 +149,7 @@ def test_a_column_class_header_cell_holding_a_table_beside_data_is_a_layout(
     )
     assert _a11y003(tmp_path, html) == [
         (
-            '2 layout table(s) without role="presentation" (line 4, 7)',
+            '2 layout tables without role="presentation" (line 4, 7)',
             ("email.html:4", "email.html:7"),
         )
     ]

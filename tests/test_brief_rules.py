@@ -336,7 +336,7 @@ def test_texts_are_placed_where_a_reader_sees_them_not_in_scripts_or_styles(
     [placeholder] = only(result, "BRF001")
     assert placeholder.places == tuple(f"email.html:{n}" for n in heading)
     [garbled] = only(result, "BRF003")
-    assert garbled.message.startswith("3 replacement character(s)")  # what a reader sees
+    assert garbled.message.startswith("3 replacement characters")  # what a reader sees
     assert garbled.places == tuple(f"email.html:{n}" for n in lost)  # every line
 
 
@@ -819,7 +819,7 @@ def test_a_day_written_after_a_digit_or_a_dot_is_no_date(tmp_path: Path) -> None
         ),
         (
             "<p>Цена: 1 000 \ufffd\ufffd</p>",
-            "2 replacement character(s) “�”: bytes lost in a charset",
+            "2 replacement characters “�”: bytes lost in a charset",
         ),
     ],
 )
@@ -839,7 +839,7 @@ def test_a_replacement_character_written_as_a_reference_is_an_error(
     body = f"{BODY}\n<p>Цена: 1 000 {reference}</p>"
     found = only(check(campaign(tmp_path, body=body)), "BRF003")
     assert [(f.message, f.severity.value, f.location) for f in found] == [
-        ("1 replacement character(s) “�”: bytes lost in a charset", "error", "email.html:10")
+        ("1 replacement character “�”: bytes lost in a charset", "error", "email.html:10")
     ]
 
 
@@ -859,7 +859,7 @@ def test_a_replacement_character_is_placed_at_its_line_not_at_other_references(
     result = check(d)
     assert [(f.message, f.places) for f in only(result, "BRF003")] == [
         (
-            "1 replacement character(s) “�”: bytes lost in a charset",
+            "1 replacement character “�”: bytes lost in a charset",
             tuple(f"email.html:{n}" for n in lost),
         )
     ]

@@ -258,7 +258,7 @@ def test_lines_a_message_names_are_not_listed_again_in_the_text_output(
     out = capsys.readouterr().out
     [line] = [each for each in out.splitlines() if "A11Y003" in each]
     assert line == (
-        '  warning A11Y003  digest.html: 2 layout table(s) without role="presentation" (line 2, 3)'
+        '  warning A11Y003  digest.html: 2 layout tables without role="presentation" (line 2, 3)'
     )
     main(["check", str(page), "--offline", "--select", "A11Y003", "--format", "json"])
     [finding] = json.loads(capsys.readouterr().out)["campaigns"][0]["findings"]

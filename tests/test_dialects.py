@@ -335,7 +335,7 @@ def test_dialects_command_says_what_was_detected_and_why(
     (tmp_path / "unread" / "zz.html").write_text("<p>Привет</p>")
     assert main(["dialects", str(sendsay), str(told), str(mixed), str(mbox.parent)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].endswith("sendsay — 1 tag(s) only sendsay writes")
+    assert out[0].endswith("sendsay — 1 tag only sendsay writes")
     assert out[1].endswith('jinja — template = "jinja" in campaign.toml')
     assert "not understood — tags of several dialects (handlebars 3, mailchimp 2)" in out[2]
     assert out[3] == (

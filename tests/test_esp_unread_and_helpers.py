@@ -138,7 +138,7 @@ def test_tags_of_a_language_not_read_are_not_understood_in_a_template(
     result = check(write_campaign(tmp_path, body=body))
     assert errors(result) == [], result.findings
     assert [f.message for f in only(result, "PER007")] == [
-        "template language not understood: personalisation not checked (1 tag(s) of "
+        "template language not understood: personalisation not checked (1 tag of "
         f"{language}, a language mailcheck does not read)"
     ]
 
@@ -169,7 +169,8 @@ def test_freemarker_and_razor_are_languages_of_their_own_not_understood(
     assert errors(result) == [], result.findings
     assert [f.message for f in only(result, "PER007")] == [
         "template language not understood: personalisation not checked "
-        f"({count} tag(s) of {language}, a language mailcheck does not read)"
+        f"({count} {'tag' if count == 1 else 'tags'} of {language}, a language mailcheck does "
+        "not read)"
     ]
 
 
@@ -247,7 +248,7 @@ def test_razor_not_understood_is_said_at_the_line_of_its_first_construct(tmp_pat
     [finding] = only(check(d), "PER007")
     assert finding.location == f"email.html:{line}"
     assert finding.message.endswith(
-        "(2 tag(s) of Razor (ASP.NET), a language mailcheck does not read)"
+        "(2 tags of Razor (ASP.NET), a language mailcheck does not read)"
     )
 
 
@@ -269,7 +270,7 @@ def test_razor_in_the_subject_is_said_at_the_subject(tmp_path: Path) -> None:
     ],
 )
 def test_model_written_in_the_copy_is_not_razor(tmp_path: Path, copy: str) -> None:
-    # "@Model.Works" in the text was PER007 "1 tag(s) of Razor (ASP.NET)": personalisation not
+    # "@Model.Works" in the text was PER007 "1 tag of Razor (ASP.NET)": personalisation not
     # checked on an e-mail with none (a QA probe); nor is it a leftover tag
     body = f"{copy}\n{SHOP}\n<p><a href='https://shop.test/u'>Отписаться</a></p>"
     result = check(write_campaign(tmp_path, body=body))
@@ -414,7 +415,7 @@ def test_a_lone_dollar_tag_in_code_that_velocity_fills_is_checked_as_a_tag(tmp_p
     ],
 )
 def test_a_handle_in_a_text_attribute_is_not_razor(tmp_path: Path, copy: str) -> None:
-    # alt="@Model.Works" counted as "@Model. inside an HTML tag": PER007 "1 tag(s) of Razor"
+    # alt="@Model.Works" counted as "@Model. inside an HTML tag": PER007 "1 tag of Razor"
     # on an e-mail with no template (a QA probe). alt and title are text, as the copy is
     body = f"{copy}\n{SHOP}\n<p><a href='https://shop.test/u'>Отписаться</a></p>"
     result = check(write_campaign(tmp_path, body=body))
@@ -437,5 +438,5 @@ def test_a_model_in_an_address_or_value_attribute_is_razor(tmp_path: Path, tag: 
     [finding] = only(check(d), "PER007")
     assert finding.location == f"email.html:{line}"
     assert finding.message.endswith(
-        "(1 tag(s) of Razor (ASP.NET), a language mailcheck does not read)"
+        "(1 tag of Razor (ASP.NET), a language mailcheck does not read)"
     )

@@ -52,6 +52,7 @@ def extracted() -> dict[tuple[str | None, str | tuple[str, str]], str]:
         "ngettext": (1, 2),
         "pgettext": ((1, "c"), 2),
         "t": None,
+        "tn": (1, 2),
         "N_": None,
     }
     for filename, _lineno, message, _comments, context in extract_from_dir(
@@ -294,7 +295,11 @@ DEFECTS = {
 
 def _translated_ids(lang: str) -> set[str]:
     with catalogue_path(lang).open("rb") as fh:
-        return {m.id for m in read_po(fh, locale=lang) if isinstance(m.id, str) and m.string}
+        return {
+            m.id if isinstance(m.id, str) else m.id[0]  # a plural by its singular
+            for m in read_po(fh, locale=lang)
+            if m.id and m.string
+        }
 
 
 def _templates(message: object) -> list[str]:

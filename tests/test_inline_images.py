@@ -74,8 +74,9 @@ def test_a_template_cannot_show_the_parts_it_is_sent_with(tmp_path: Path) -> Non
     [finding] = only(check(write_campaign(tmp_path, body=html)), "IMG002")
     assert finding.severity is Severity.WARNING
     assert finding.message == (
-        "could not verify 1 inline image(s) (“cid:logo@shop.test”): the message they are sent "
-        "in must carry them as its parts, and this file is not that message; check a test send"
+        "could not verify 1 inline image (“cid:logo@shop.test”): the message it is sent "
+        "in must carry it as one of its parts, and this file is not that message; check a test "
+        "send"
     )
     assert finding.places == ("email.html:5",)
 

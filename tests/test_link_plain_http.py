@@ -50,7 +50,7 @@ def test_the_esp_click_tracking_is_one_finding_naming_the_esp_apart_from_own_lin
     # Mailchimp's links: one finding that says whose they are and what to do; its badge
     # (www.mailchimp.com/email-referral) is no one's to change but Mailchimp's: not reported
     assert esp.message == (
-        "4 plain http:// URL(s) on Mailchimp's own hosts (bakery.us5.list-manage.com, "
+        "4 plain http:// URLs on Mailchimp's own hosts (bakery.us5.list-manage.com, "
         "bakery.us5.list-manage1.com): its click tracking, open pixel and pages, which Mailchimp "
         "writes, not the template: switch on HTTPS (SSL) click tracking in the Mailchimp "
         "account, or ask Mailchimp to"

@@ -37,7 +37,7 @@ def test_the_esps_protocol_relative_vcard_link_is_a_warning_naming_the_esp(
     assert finding.places == ("send.eml:8",)
     assert finding.url == VCARD
     assert finding.message.startswith(
-        f"1 protocol-relative link(s) on Mailchimp's own hosts ({VCARD}): Mailchimp writes them"
+        f"1 protocol-relative link on Mailchimp's own hosts ({VCARD}): Mailchimp writes it"
     )
 
 

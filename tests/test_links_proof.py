@@ -101,7 +101,7 @@ def test_behind_a_click_tracker_each_failing_page_is_named_and_its_own_cause(
         c = campaign(*links)
         results = gather([c], config(tmp_path, retries=0))
     found = sorted((f.code, f.message) for f in findings(c, results, config(tmp_path)))
-    assert found[0] == ("LNK001", f"link is broken: 404 Not Found at {gone} (after 1 redirect(s))")
+    assert found[0] == ("LNK001", f"link is broken: 404 Not Found at {gone} (after 1 redirect)")
     # two hosts refused: two findings, each naming its page (was one, under the tracker)
     assert [code for code, _ in found[1:]] == ["LNK002", "LNK002"]
     assert all(any(url in message for url in dead) for _, message in found[1:])

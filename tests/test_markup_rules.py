@@ -36,8 +36,8 @@ def test_an_outlook_comment_left_open_hides_the_rest_from_everyone_else(tmp_path
     assert finding.severity.value == "error"
     assert finding.message == (
         "the Outlook comment opened on line 6 (<!--[if …]>) is never closed with <![endif]-->: "
-        "every mail client but Outlook hides what follows it: “Новинки Отписаться” and 3 link(s) "
-        "or image(s); so: UNS001"
+        "every mail client but Outlook hides what follows it: “Новинки Отписаться” and 3 links "
+        "or images; so: UNS001"
     )
     # the unsubscribe link only Outlook's readers get (UNS001) is this comment's doing
     assert finding.places == ("page.html:6", "page.html:8")
@@ -50,7 +50,7 @@ def test_a_comment_left_open_before_the_footer_is_one_finding(tmp_path: Path) ->
     [finding] = only(result, "HTML001")
     assert finding.message == (
         "the comment opened on line 4 is never closed with -->: mail clients hide what follows "
-        "it: “Отписаться” and 1 link(s) or image(s); so: UNS001"
+        "it: “Отписаться” and 1 link or image; so: UNS001"
     )
     assert finding.places == ("page.html:4", "page.html")
     assert only(result, "UNS001") == []  # said by HTML001: one root cause
@@ -131,8 +131,8 @@ def test_scripts_and_a_linked_stylesheet_are_one_finding_with_every_line(tmp_pat
     assert finding.severity.value == "warning"
     assert finding.places == ("export.html:2", "export.html:4", "export.html:5", "export.html:10")
     assert finding.message == (
-        "elements mail clients remove: 1 linked stylesheet(s) (line 2): Gmail and Outlook drop "
-        "them and every style they hold; 2 script(s) (line 4, 5): no mail client runs them, and "
+        "elements mail clients remove: 1 linked stylesheet (line 2): Gmail and Outlook drop "
+        "it and every style it holds; 2 scripts (line 4, 5): no mail client runs them, and "
         "spam filters count them against the e-mail; 1 <iframe> (line 10): Gmail, Outlook and "
         "Yahoo Mail show nothing in its place"
     )

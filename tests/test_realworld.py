@@ -476,7 +476,8 @@ def test_text_a_stylesheet_colours_is_not_judged_for_contrast(
 ) -> None:
     count, first, never = STYLESHEET_COLOURED[folder]
     [found] = [f for f in results[folder].findings if f.code == "A11Y006"]
-    assert found.message.startswith(f"{count} text(s) below WCAG AA contrast: ")
+    noun = "text" if count == 1 else "texts"
+    assert found.message.startswith(f"{count} {noun} below WCAG AA contrast: ")
     assert found.location == f"index.html:{first}"
     assert not {f"index.html:{line}" for line in never} & set(found.locations)
     assert "$100.00" not in found.message and "Welcome" not in found.message

@@ -66,7 +66,7 @@ def test_c1_control_characters(tmp_path: Path) -> None:
     body = "<p>Don\x92t miss it \x96 скидки\x85</p>" + FOOTER
     found = only(check(write_campaign(tmp_path, body=body)), "SIZE002")
     assert [(f.message, f.location) for f in found] == [
-        ("3 C1 control character(s) (U+0092, U+0096, U+0085)", "email.html")
+        ("3 C1 control characters (U+0092, U+0096, U+0085)", "email.html")
     ]
 
 

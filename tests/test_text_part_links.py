@@ -288,7 +288,7 @@ def test_urls_a_line_break_cuts_are_one_warning_listing_every_line(tmp_path: Pat
     assert cut.locations == ("text.eml:9", "text.eml:12")
     assert cut.url == WHOLE
     assert cut.message == (
-        "2 URL(s) in the text part cut by a line break (line 9, 12): text-only readers get only "
+        "2 URLs in the text part cut by a line break (line 9, 12): text-only readers get only "
         "the first line's part, “…/territorio/centrofunzionale/meteo/c”, without "
         "“ancellazione_i.asp?arg=meteo” from the next line; put each URL on a line of its own, "
         "unwrapped"

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import regex
 
-from mailcheck.i18n import t
+from mailcheck.i18n import t, tn
 from mailcheck.templating.breakage import OWN_SYNTAX, UNREAD_TAGS, TagPattern
 from mailcheck.templating.catalogue import Catalogue, load_catalogue
 from mailcheck.templating.dialect import Dialect
@@ -81,8 +81,10 @@ def not_read(language: str, count: int, line: int | None = None) -> Detection:
     ``line``: of its first tag, in the parts joined (:func:`part_line`)."""
     return Detection(
         "none",
-        t(
-            "{count} tag(s) of {language}, a language mailcheck does not read",
+        tn(
+            "{count} tag of {language}, a language mailcheck does not read",
+            "{count} tags of {language}, a language mailcheck does not read",
+            count,
             count=count,
             language=language,
         ),
@@ -288,18 +290,34 @@ def explain_dialect(texts: Iterable[str | None], catalogue: Catalogue | None = N
     shown = ", ".join(f"{name} {count}" for name, count in ranked)
     if len(ranked) == 1:
         if guessed:
-            reason = t("{count} plain {{{{ }}}} tag(s), read as {dialect}", count=n, dialect=best)
+            reason = tn(
+                "{count} plain {{{{ }}}} tag, read as {dialect}",
+                "{count} plain {{{{ }}}} tags, read as {dialect}",
+                n,
+                count=n,
+                dialect=best,
+            )
             # an ESP's own tags beside them (SendGrid's <%asm_…%>) still say whose they are
             return Detection(best, reason, certain=False, platform=platforms.get(best))
         if best in platforms:
-            reason = t(
-                "{count} tag(s) only {esp} writes, in {dialect}",
-                count=esp_own[best] if best in _CURLY_TRIO else n,
+            written = esp_own[best] if best in _CURLY_TRIO else n
+            reason = tn(
+                "{count} tag only {esp} writes, in {dialect}",
+                "{count} tags only {esp} writes, in {dialect}",
+                written,
+                count=written,
                 esp=platforms[best],
                 dialect=best,
             )
             return Detection(best, reason, platform=platforms[best])
-        return Detection(best, t("{count} tag(s) only {dialect} writes", count=n, dialect=best))
+        reason = tn(
+            "{count} tag only {dialect} writes",
+            "{count} tags only {dialect} writes",
+            n,
+            count=n,
+            dialect=best,
+        )
+        return Detection(best, reason)
     if n >= _DOMINANCE * ranked[1][1]:
         reason = t("mostly {dialect} tags ({counts})", dialect=best, counts=shown)
         return Detection(best, reason, platform=platforms.get(best))
