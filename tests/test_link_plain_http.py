@@ -46,7 +46,7 @@ def test_the_esp_click_tracking_is_one_finding_naming_the_esp_apart_from_own_lin
     # site is the sender's too
     assert own.message == "2 plain http:// URLs (bakery.test, mailchimp.com)"
     assert own.url is None
-    assert own.places == ("text/html part:3", "text/html part:6")
+    assert own.places == ("send.eml:18", "send.eml:21")  # the HTML part starts at line 16
     # Mailchimp's links: one finding that says whose they are and what to do; its badge
     # (www.mailchimp.com/email-referral) is no one's to change but Mailchimp's: not reported
     assert esp.message == (
@@ -57,10 +57,10 @@ def test_the_esp_click_tracking_is_one_finding_naming_the_esp_apart_from_own_lin
     )
     assert esp.url is None
     assert esp.places == (
-        "text/html part:2",
-        "text/html part:4",
-        "text/html part:5",
-        "text/plain part:2",
+        "send.eml:17",
+        "send.eml:19",
+        "send.eml:20",
+        "send.eml:10",
     )
 
 

@@ -226,8 +226,8 @@ def test_dashamail_blocks_mailcheck_cannot_pair_are_not_understood_said_once(
             "PER007",
             "warning",
             "email.html:6",
-            "not understood: this construct of DashaMail's dynamic content is not read (the if "
-            "block is never closed) — personalisation not checked",
+            "not understood: this construct of DashaMail's dynamic content is not read "
+            '(“{{if city == "Москва"}}” on line 6 is never closed) — personalisation not checked',
         )
     ]
 
