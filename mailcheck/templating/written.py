@@ -9,7 +9,7 @@ set aside for such internal use) around "o" (open) or "c" (close) and the line's
 engines print text as written, markers too, in the order they print it: a rendered line whose
 markers are all one written line's, and whose other text stands between that line's "open" and
 "close" (what its tags print: a value of several lines, a partial), is that written line's
-(:func:`written_lines`), however often a loop printed it. A rendered line with text of several
+(:class:`WrittenLines`), however often a loop printed it. A rendered line with text of several
 written lines (whitespace control joins them), or text printed outside any line's markers, has
 no written line: 0, no place named rather than a wrong one.
 
@@ -211,16 +211,6 @@ def _fits(tags: list[tuple[int, int, bool]], t: int, at: int, *, at_start: bool)
     if at <= begin:
         return True  # the line's last character is text before the tag
     return at == end and plain  # a plain value's tag closes the line
-
-
-def written_lines(marked: str, rendered: str) -> list[int] | None:
-    """For each line of ``rendered`` (index 0: its first line), the written line it shows, 0
-    when it has none (see the module's notes); None when ``marked`` (the render of the marked
-    template with the same values) is not ``rendered`` with markers."""
-    if unmarked(marked) != rendered:
-        return None
-    at = WrittenLines(marked)
-    return [at(n) for n in range(1, rendered.count("\n") + 2)]
 
 
 class WrittenLines:
