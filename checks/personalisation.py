@@ -21,6 +21,7 @@ from mailcheck.templating import (
     value_shown,
 )
 from mailcheck.templating.dialect import Dialect
+from mailcheck.templating.salvage import kind_of
 from mailcheck.text import quoted_names
 
 _PHP_TAG = regex.compile(r"<\?(?:=|php\b).{0,200}?\?>", regex.S)
@@ -242,6 +243,11 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     `[% param.url_unsub %]`) or under one of the platform's objects (`.Subscriber.UnsubscribeURL`)
     is a misspelling too.
 
+    A template its engine refuses (PER004) is read around its broken tag: a variable before a
+    block never closed is an error as in any template; one after it is a warning, "could not
+    verify", naming that tag (where the fix closes the block decides whether it holds the
+    variable), one warning for all such variables. So is one before a closing tag with no block.
+
     What mailcheck cannot see is a warning, "could not verify", never an error: where the
     dialect has no fallback in the template (DashaMail: the list's field holds the default
     value), the finding says where it is set; a method of the application (PHP's
@@ -336,10 +342,20 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     # the fields of the data the API call that sends it passes (listmonk's .Tx.Data): one
     # root cause, the caller's data mailcheck cannot see, one finding for them all
     payload: dict[str, list[Variable]] = {}
+    # the uses a broken tag of a refused part (PER004) may change, by that tag: one root cause
+    unsure: dict[tuple[str, int], list[Variable]] = {}
     for name, uses in _unsafe(ctx, probe).items():
         evidence = _evidence(probe[name], received) if name in probe else None
         label = _label(uses)
         misspelt = next((v.misspelt for v in uses if v.misspelt[0]), None)
+        if misspelt is None:
+            sure = [v for v in uses if v.unsure is None]
+            if not sure:  # each use may read otherwise once the broken tag is fixed
+                for v in uses:
+                    if v.unsure is not None:
+                        unsure.setdefault(v.unsure, []).append(v)
+                continue
+            uses = sure  # these read as they will once it is fixed: certain
         if misspelt is None and all(v.payload for v in uses):
             if _samples_give(ctx, name):
                 continue
@@ -428,6 +444,8 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     if payload and dialect is not None:
         source = dialect.payload_source(ctx.campaign.platform)
         yield _payload_unseen(ctx, payload, t(source), probe, received)
+    for (tag, line), uses in unsure.items():
+        yield _unsure_of(ctx, tag, line, uses)
     if event:
         # the fields of the event the application sends (1C-Bitrix's mail event): only where
         # emptying one breaks the text is there anything to say, and that is not certain
@@ -475,6 +493,33 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
             uses = [v for n in names for v in fields[n]]
             message = _events_unseen(names, t(event), _evidence(breaks, received))
             yield Problem(message, locations=_places(ctx, uses), severity=Severity.WARNING)
+
+
+def _unsure_of(ctx: Context, tag: str, line: int, uses: list[Variable]) -> Problem:
+    """The warning for the variables without a fallback or guard whose uses a refused part's
+    broken ``tag`` may change once fixed: after a block's opening tag never closed (the
+    closing tag may go after them), before a closing tag with no block (its opening tag may go
+    before them)."""
+    names = quoted_names(list(dict.fromkeys(_label([v]) for v in uses)))
+    if kind_of(tag) == "closes":
+        message = t(
+            "could not verify {names} (no fallback or guard as written): {tag} on line {line} "
+            "closes no block (PER004), and where the fix opens one decides whether these uses "
+            "are inside it — check again then",
+            names=names,
+            tag=_shown_tag(tag),
+            line=line,
+        )
+    else:
+        message = t(
+            "could not verify {names} (no fallback or guard as written): {tag} on line {line} "
+            "opens a block never closed (PER004), and where the fix closes it decides whether "
+            "these uses are inside it — check again then",
+            names=names,
+            tag=_shown_tag(tag),
+            line=line,
+        )
+    return Problem(message, locations=_places(ctx, uses), severity=Severity.WARNING)
 
 
 def _label(uses: list[Variable]) -> str:
@@ -1041,9 +1086,17 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
     `[% %]`, Mindbox's `${ }`, Mailchimp's, Go's) and is not closed runs on into the next one
     (`[% name ]!</p><a href="[% param.url_unsub %]">` swallows the unsubscribe link) or stays
     in the text as the recipient reads it. Links are then checked as written, without
-    rendering, and no variable is read nor any part rendered, so the other personalisation
-    rules find nothing: the last of these findings says so (what they would find shows once
-    it is fixed). A template
+    rendering, and no part is rendered: what a recipient would read (PER002, PER003) shows
+    once it is fixed, and the last of these findings says so.
+
+    The variables are still read. Where removing one tag lets the engine read the part — an
+    opening tag whose block is never closed, a closing tag with no block, a tag written wrong
+    — the rest is read as written: a variable without a fallback is PER001's error where the
+    fix cannot change it (before a block never closed, anywhere beside a tag written wrong),
+    and a "could not verify" warning where it can (after a block never closed the fix may put
+    it inside that block; before a closing tag with no block, the fix may open one around
+    it). Parts the engine reads (the subject beside a broken HTML) are checked as always.
+    A part with two errors, or one in a partial it pulls in, is not read. A template
     that parses but fails while rendering with mailcheck's own values (a comparison of a
     sample's text with a number, a placeholder where the template expects a list) is a
     warning, "could not verify": the ESP's data may be what the template expects.
@@ -1078,9 +1131,17 @@ def template_syntax_error(ctx: Context) -> Iterator[Problem]:
             if line and not _line_in_place(ctx, where)
             else message
         )
-        if n == len(campaign.template_errors) - 1:
-            # no part is rendered then, the ones that parse neither: what the other PER rules
-            # would find (a greeting without a fallback) shows only once this is fixed
+        if n == len(campaign.template_errors) - 1 and campaign.template_salvaged:
+            # the variables were read around the broken tag (PER001 says what it can), but
+            # nothing is rendered: what a recipient reads (PER002, PER003) waits for the fix
+            said = t(
+                "{error}; nothing was rendered, so what recipients would read is not checked: "
+                "fix this and check again",
+                error=said,
+            )
+        elif n == len(campaign.template_errors) - 1:
+            # no part is rendered then, and a refused part's variables could not be read
+            # around its error: what the other PER rules would find shows once this is fixed
             said = t(
                 "{error}; personalisation was not checked further: fix this and check again",
                 error=said,
@@ -1128,7 +1189,12 @@ def variable_not_in_samples(ctx: Context) -> Iterator[Problem]:
     Add the column to the samples, or correct the variable's name in the template.
     """
     missing = {v.name for v in missing_from_samples(ctx.campaign)}
-    uses = [v for v in ctx.campaign.variables if v.name in missing and not v.system]
+    uses = [
+        v
+        for v in ctx.campaign.variables
+        # (after a block never closed a name may be the block's own, a loop's item: PER004)
+        if v.name in missing and not v.system and v.unsure is None
+    ]
     for name, its_uses in _by_name(uses).items():
         yield Problem(
             t("no sample recipient has “{name}”", name=name), locations=_places(ctx, its_uses)

@@ -338,6 +338,10 @@ class Variable:
     literal_if_missing: bool = False
     # a fallback written empty, which the ESP reads as none (eSputnik's ``%FIRSTNAME|%``)
     blank_fallback: bool = False
+    # in a part the engine refuses (PER004), where the fix of its broken tag may change how
+    # this use reads (after a block's opening tag never closed): that tag as written and its
+    # line; None where the use reads as it will once fixed
+    unsure: tuple[str, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -580,6 +584,9 @@ class Campaign:
     # for a refusal in one of the campaign's partials the part is that file (as in
     # Variable.file: "partials/footer.html"), the line that file's
     template_errors: list[tuple[str, str, int]] = field(default_factory=list)
+    # every refused part was read around its one broken tag (templating.salvage): its
+    # variables are known, though nothing is rendered
+    template_salvaged: bool = False
     # with a PER004 nothing is rendered: the beginning of the HTML's text as written with each
     # of the language's tags that prints a variable shown as "[name]" and its other tags
     # left out, for a quote of what inboxes show (PRE001); None when not gathered

@@ -142,8 +142,8 @@ def test_klaviyo_block_never_closed_is_a_syntax_error(
     opening = block.split()[1]
     assert per004.severity is Severity.ERROR
     assert per004.message == (
-        f"“{{% {opening} %}}” is never closed: no “{closing}”; personalisation was not checked "
-        "further: fix this and check again"
+        f"“{{% {opening} %}}” is never closed: no “{closing}”; nothing was rendered, so what "
+        "recipients would read is not checked: fix this and check again"
     )
     assert per004.location == f"email.html:{at}"
     # closed, it passes

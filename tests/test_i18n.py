@@ -589,10 +589,9 @@ def test_template_problems_are_said_in_the_readers_language(tmp_path: Path) -> N
     )
     [syntax] = only(check(unclosed), "PER004")
     said = str(translate(syntax.message, ru))
-    assert said == (
-        "'{{#if}}', открытый здесь, нигде не закрыт тегом '{{/if}}'; дальше персонализация "
-        "не проверялась: исправьте это и проверьте снова"
-    ), said
+    # (then "; nothing was rendered, so what recipients would read is not checked…", a msgid
+    # the lead translates: the variables around the block are read now, PER001 says them)
+    assert said.startswith("'{{#if}}', открытый здесь, нигде не закрыт тегом '{{/if}}'; "), said
 
 
 def link_table_reason(verdict: LinkVerdict, reason: str, language: str) -> str:

@@ -96,9 +96,17 @@ def test_a_sendsay_block_never_closed_names_its_tag_and_what_is_not_checked(
     assert (per004.severity, per004.location) == (Severity.ERROR, "email.html:5")
     assert per004.message == (
         "sendsay: “[% IF anketa.custom.city %]” on line 5 is never closed with “[% END %]”; "
-        "personalisation was not checked further: fix this and check again"
+        "nothing was rendered, so what recipients would read is not checked: fix this and "
+        "check again"
     )
-    # what it hid: the greeting without a fallback, once the block is closed
+    # the greeting above the block reads as it will once the block is closed: its PER001 is
+    # there already (it was hidden until the fix); the city after the block's opening tag
+    # may end up inside the block, guarded: not verified
+    greeting, city = sorted(only(result, "PER001"), key=lambda f: f.location)
+    assert (greeting.severity, greeting.location) == (Severity.ERROR, "email.html:4")
+    assert (city.severity, city.location) == (Severity.WARNING, "email.html:5")
+    assert greeting.message == "“anketa.base.firstName” has no fallback or guard"
+    assert city.message.startswith("could not verify “anketa.custom.city” ")
     fixed = SENDSAY_BROKEN.replace("ждёт вас.", "ждёт вас.[% END %]")
     result = check(write_campaign(tmp_path, "fixed", html=fixed, esp="sendsay"))
     assert only(result, "PER004") == []

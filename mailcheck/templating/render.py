@@ -51,6 +51,7 @@ from mailcheck.templating.links import (
     tags_in_links,
     text_link_spans,
 )
+from mailcheck.templating.salvage import Salvaged, salvage
 from mailcheck.templating.samples import flatten_sample, lookup, sample_has, value_text
 from mailcheck.templating.system import SystemNames, link_name, placeholder
 from mailcheck.textpart import text_document, text_part_links
@@ -418,6 +419,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     campaign.variables = []
     campaign.renders = []
     campaign.template_errors = []
+    campaign.template_salvaged = False
     campaign.static_text_named = None
     campaign.outside_parts = []
     campaign.outside_parts_at = []
@@ -440,12 +442,15 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
     is_system = SystemNames(dialect, config.system_variables, platform, marked)
     parse = _parser(dialect, is_system, config.limits, exact=exact)
     parts: list[_Part] = []
+    # the parts refused, read without their one broken tag (:mod:`.salvage`)
+    salvaged: list[tuple[_Part, Salvaged]] = []
     for where, source in sources:
+        # tags inside HTML comments are never shown: not variables (Outlook's
+        # conditional comments are content and stay)
+        shown = without_comments(source) if where == "html" else source
+        parsed_shown: Parsed | None = None
         try:
-            # tags inside HTML comments are never shown: not variables (Outlook's
-            # conditional comments are content and stay)
-            shown = without_comments(source) if where == "html" else source
-            parsed = (
+            parsed = parsed_shown = (
                 _marked_parse(parse, shown, is_system, dialect.name) if where == "html" else None
             ) or parse(shown, is_system)
             if shown != source:
@@ -484,28 +489,35 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                 return
             # every part is parsed whole, as the ESP will: each one it refuses is reported
             campaign.template_errors.append((exc.file or where, exc.message, exc.line))
+            # and what it says around the broken tag is read still
+            failing, uses_of = (shown, shown) if parsed_shown is None else (source, parsed_shown)
+            found = salvage(parse, failing, uses_of, is_system, dialect, exc)
+            if found is not None:
+                salvaged.append((_Part(where, source, found.parsed), found))
             continue
         parts.append(_Part(where, source, parsed))
-    outside = (name for part in parts for name in getattr(part.parsed, "partials", ()))
+    # (a refused part's tags read around its broken one say what they say in any part)
+    read = parts + [part for part, _ in salvaged]
+    outside = (name for part in read for name in getattr(part.parsed, "partials", ()))
     campaign.outside_parts = list(dict.fromkeys(outside))
     campaign.outside_parts_at = list(
         dict.fromkeys(
             (part.where, line)
-            for part in parts
+            for part in read
             for _, line in getattr(part.parsed, "partials_at", ())
         )
     )
     campaign.unread_blocks = list(
         dict.fromkeys(
             (part.where, line, tag)
-            for part in parts
+            for part in read
             for line, tag in getattr(part.parsed, "unread", ())
         )
     )
     campaign.template_mistakes = list(
         dict.fromkeys(
             (file or part.where, line, message)
-            for part in parts
+            for part in read
             for line, message, file in getattr(part.parsed, "mistakes", ())
         )
     )
@@ -520,20 +532,29 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
             campaign.static_text_named = _tags_named(
                 campaign.static.text[:_NAMED_TEXT], dialect.tags, parse, is_system
             )
+        # nothing is rendered (the ESP refuses the template), but the variables of the parts
+        # it reads, and of the refused ones around their broken tag, are what the author wrote
+        campaign.template_salvaged = len(salvaged) == len(campaign.template_errors)
+        campaign.variables = _variables(read, is_system, dialect)
+        for part, found in salvaged:
+            for var in campaign.variables:
+                if var.where != part.where:
+                    continue
+                # a use in a partial the part pulls in: its line is the partial's own, and
+                # where the partial stands beside the broken block is not told
+                unsure = found.kind != "inline" if var.file else found.unsure(var.line)
+                if unsure:
+                    var.unsure = (found.tag, found.line)
+        _mark_links(campaign.variables)
         return
 
     campaign.variables = _variables(parts, is_system, dialect)
-    # a link the application or the author builds (a link's whole URL, a *_url name in one)
-    # is the application's to fill, as if listed in system-variables: it renders as a stand-in
-    # URL unless a sample gives it a value (an empty one is then LNK003's empty link)
-    links = _links_made(campaign.variables)
+    links = _mark_links(campaign.variables)
     if links:
         is_system = is_system.adding(links)
         # the link URLs the variants render are parsed with these names: shared by the
         # campaigns that have them (a parser keeps its parses for its own names only)
         parse = _parser(dialect, is_system, config.limits, exact=exact)
-        for var in campaign.variables:
-            var.system = var.system or var.name in links
     system_names = sorted({v.name for v in campaign.variables if v.system})
     for part in parts:
         # (the names the blanking probe may empty there: an event's field too, #USER_NAME#)
@@ -790,6 +811,16 @@ def _links_made(variables: list[Variable]) -> frozenset[str]:
         and "unsub" not in v.name.lower()
         and (link_name(v.name) or (v.whole_link and v.name not in shown))
     )
+
+
+def _mark_links(variables: list[Variable]) -> frozenset[str]:
+    """Marks the links the application or the author builds (:func:`_links_made`) as
+    filled by the platform, as if listed in system-variables: each renders as a stand-in URL
+    unless a sample gives it a value (an empty one is then LNK003's empty link)."""
+    links = _links_made(variables)
+    for var in variables:
+        var.system = var.system or var.name in links
+    return links
 
 
 def _variables(parts: list[_Part], is_system: SystemNames, dialect: Dialect) -> list[Variable]:

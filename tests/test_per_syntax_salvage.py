@@ -1,0 +1,214 @@
+"""A template syntax error (PER004) does not hide the campaign's other personalisation findings.
+
+One unclosed block used to switch off every PER001 of the campaign ("Привет, {{ name }}!" above
+it passed unseen until the block was fixed). The engine refuses the part, but without the one
+broken tag it reads the rest: a variable the fix cannot change is PER001's error as in any
+template; one the fix may put inside a block (after an opening tag never closed, before a
+closing tag with no block) is a "could not verify" warning naming that tag.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mailcheck.model import Finding, Severity
+from tests.helpers import check, only, write_campaign
+
+# The body starts on line 5 of email.html (tests.helpers.HTML_TEMPLATE): the greeting is on
+# line 5, the block's opening tag on 7, the city after it on 8.
+BROKEN = {
+    "jinja": (
+        "<p>Привет, {{ name }}!</p>\n<p>Скидка 30% на всё.</p>\n"
+        "{% if vip %}<p>Для VIP — ещё 10%</p>\n<p>Ваш город: {{ city }}</p>\n"
+        '<p><a href="https://shop.test/unsubscribe">Отписаться</a></p>'
+    ),
+    "liquid": (
+        "<p>Привет, {{ name }}!</p>\n<p>Скидка 30% на всё.</p>\n"
+        "{% if vip %}<p>Для VIP — ещё 10%</p>\n<p>Ваш город: {{ city }}</p>\n"
+        '<p><a href="https://shop.test/unsubscribe">Отписаться</a></p>'
+    ),
+    "handlebars": (
+        "<p>Привет, {{name}}!</p>\n<p>Скидка 30% на всё.</p>\n"
+        "{{#if vip}}<p>Для VIP — ещё 10%</p>\n<p>Ваш город: {{city}}</p>\n"
+        '<p><a href="https://shop.test/unsubscribe">Отписаться</a></p>'
+    ),
+    "sendsay": (
+        "<p>Привет, [% anketa.base.firstName %]!</p>\n<p>Скидка 30% на всё.</p>\n"
+        "[% IF anketa.custom.vip %]<p>Для VIP — ещё 10%</p>\n"
+        "<p>Ваш город: [% anketa.custom.city %]</p>\n"
+        '<p><a href="[% param.url_unsub %]">Отписаться</a></p>'
+    ),
+    "mindbox": (
+        "<p>Привет, ${ Recipient.FirstName }!</p>\n<p>Скидка 30% на всё.</p>\n"
+        "@{ if Recipient.IsVip }<p>Для VIP — ещё 10%</p>\n"
+        "<p>Ваш город: ${ Recipient.City }</p>\n"
+        '<p><a href="${ Mailing.UnsubscribeUrl }">Отписаться</a></p>'
+    ),
+}
+# what closes the block, for the campaign as the author means it
+CLOSER = {
+    "jinja": "{% endif %}",
+    "liquid": "{% endif %}",
+    "handlebars": "{{/if}}",
+    "sendsay": "[% END %]",
+    "mindbox": "@{ end if }",
+}
+GREETING = {
+    "jinja": "name",
+    "liquid": "name",
+    "handlebars": "name",
+    "sendsay": "anketa.base.firstName",
+    "mindbox": "Recipient.FirstName",
+}
+CITY = {
+    "jinja": "city",
+    "liquid": "city",
+    "handlebars": "city",
+    "sendsay": "anketa.custom.city",
+    "mindbox": "Recipient.City",
+}
+# the line each engine names for the unclosed block (jinja2 names where it gave up)
+PER004_LINE = {"jinja": 8, "liquid": 7, "handlebars": 7, "sendsay": 7, "mindbox": 7}
+
+
+def per(findings: list[Finding]) -> list[tuple[str, str, str]]:
+    """The PER findings as (code, severity, location), sorted."""
+    return sorted((f.code, f.severity.value, f.location) for f in findings if f.code[:3] == "PER")
+
+
+@pytest.mark.parametrize("dialect", sorted(BROKEN))
+def test_the_greeting_above_an_unclosed_block_is_still_an_error(
+    tmp_path: Path, dialect: str
+) -> None:
+    d = write_campaign(tmp_path, body=BROKEN[dialect], template=dialect)
+    result = check(d)
+    assert per(result.findings) == [
+        ("PER001", "error", "email.html:5"),
+        ("PER001", "warning", "email.html:8"),
+        ("PER004", "error", f"email.html:{PER004_LINE[dialect]}"),
+    ]
+    [error] = [f for f in only(result, "PER001") if f.severity is Severity.ERROR]
+    assert error.message == f"“{GREETING[dialect]}” has no fallback or guard"
+    # after the block's opening tag: the fix may close the block after it, so not verified,
+    # and the message names the tag at its line
+    [warning] = [f for f in only(result, "PER001") if f.severity is Severity.WARNING]
+    opener = BROKEN[dialect].splitlines()[2].split("<p>")[0]
+    assert warning.message.startswith(
+        f"could not verify “{CITY[dialect]}” (no fallback or guard as written): "
+        f"{opener} on line 7 opens a block never closed (PER004)"
+    ), warning.message
+    [per004] = only(result, "PER004")
+    assert per004.message.endswith(
+        "; nothing was rendered, so what recipients would read is not checked: "
+        "fix this and check again"
+    ), per004.message
+
+
+@pytest.mark.parametrize("dialect", sorted(BROKEN))
+def test_once_fixed_the_same_errors_stand(tmp_path: Path, dialect: str) -> None:
+    # what the broken template said as an error is what the fixed one says: no guess
+    body = BROKEN[dialect].replace("</p>\n<p><a", f"</p>{CLOSER[dialect]}\n<p><a")
+    result = check(write_campaign(tmp_path, body=body, template=dialect))
+    assert [
+        (f.severity, f.location) for f in only(result, "PER001") if f.location == "email.html:5"
+    ] == [(Severity.ERROR, "email.html:5")]
+    assert only(result, "PER004") == []
+
+
+def test_a_block_testing_the_variable_it_holds_may_guard_it(tmp_path: Path) -> None:
+    # {% if city %}…{{ city }} never closed: once closed after the city, it guards it; the
+    # warning is all mailcheck can say, and the greeting with a fallback says nothing
+    body = (
+        "<p>Привет, {{ name | default('друг', true) }}!</p>\n"
+        "<p>{% if city %}Ваш город: {{ city }}</p>\n"
+        "<p>Бонус: {{ bonus }}</p>"
+    )
+    result = check(write_campaign(tmp_path, body=body, template="jinja"))
+    assert per(result.findings) == [
+        ("PER001", "warning", "email.html:6"),
+        ("PER004", "error", "email.html:7"),
+    ]
+    [warning] = only(result, "PER001")
+    assert warning.severity is Severity.WARNING
+    assert warning.locations == ("email.html:6", "email.html:7")
+    assert warning.message.startswith("could not verify “city”, “bonus” ")
+    assert [f.severity for f in only(result, "PER004")] == [Severity.ERROR]
+
+
+def test_a_tag_written_wrong_leaves_every_other_use_certain(tmp_path: Path) -> None:
+    # the fix is made where the tag stands: the rest reads as it will then, before and after
+    body = (
+        "<p>Привет, {{ name }}!</p>\n"
+        "<p>Ваш промокод: {{ promo_code | default('нет' }}</p>\n"
+        "<p>Ваш город: {{ city }}</p>"
+    )
+    result = check(write_campaign(tmp_path, body=body, template="jinja"))
+    assert per(result.findings) == [
+        ("PER001", "error", "email.html:5"),
+        ("PER001", "error", "email.html:7"),
+        ("PER004", "error", "email.html:6"),
+    ]
+
+
+def test_a_closing_tag_with_no_block_leaves_what_follows_it_certain(tmp_path: Path) -> None:
+    # {{/if}} with no {{#if}}: the fix may open the block before it, around the greeting
+    body = "<p>Привет, {{name}}!{{/if}}</p>\n<p>Скидка 30%</p>\n<p>Ваш город: {{city}}</p>"
+    result = check(write_campaign(tmp_path, body=body, template="handlebars"))
+    assert per(result.findings) == [
+        ("PER001", "error", "email.html:7"),
+        ("PER001", "warning", "email.html:5"),
+        ("PER004", "error", "email.html:5"),
+    ]
+    by_severity = {f.severity: f for f in only(result, "PER001")}
+    assert len(only(result, "PER001")) == 2
+    assert by_severity[Severity.ERROR].location == "email.html:7"
+    assert by_severity[Severity.WARNING].location == "email.html:5"
+    assert by_severity[Severity.WARNING].message.startswith(
+        "could not verify “name” (no fallback or guard as written): {{/if}} on line 5 closes "
+        "no block (PER004)"
+    )
+
+
+def test_a_refused_subject_does_not_hide_the_htmls_variables(tmp_path: Path) -> None:
+    d = write_campaign(
+        tmp_path,
+        body="<p>Привет, {{ name }}!</p>",
+        subject="{{ first_name | default('Друг', true }}, скидка 30%",
+        template="jinja",
+    )
+    result = check(d)
+    assert per(result.findings) == [
+        ("PER001", "error", "email.html:5"),
+        ("PER004", "error", "subject"),
+    ]
+
+
+def test_two_errors_in_one_part_read_nothing_of_it(tmp_path: Path) -> None:
+    # no one tag's removal lets the engine read it: its variables stay unread, as before
+    body = "<p>{% if a %}Привет, {{ name }}!</p>\n<p>{% for x in xs %}{{ x }}</p>"
+    result = check(write_campaign(tmp_path, body=body, template="jinja"))
+    assert per(result.findings) == [("PER004", "error", "email.html:6")]
+    assert only(result, "PER004")[0].message.endswith(
+        "; personalisation was not checked further: fix this and check again"
+    )
+
+
+def test_names_after_a_loop_never_closed_are_not_asked_of_the_samples(tmp_path: Path) -> None:
+    # after {% for item in items %} never closed, item.title may be the loop's own: no PER005
+    body = (
+        "<p>Привет, {{ name | default('друг', true) }}!</p>\n"
+        "{% for item in items %}<p>{{ item.title }}</p>"
+    )
+    d = write_campaign(
+        tmp_path,
+        body=body,
+        template="jinja",
+        samples="recipients.csv",
+        files={"recipients.csv": "email,name\na@shop.test,Анна\n"},
+    )
+    result = check(d)
+    assert only(result, "PER005") == []
+    [warning] = only(result, "PER001")
+    assert (warning.severity, warning.location) == (Severity.WARNING, "email.html:6")
