@@ -286,53 +286,94 @@ def variable_without_fallback(ctx: Context) -> Iterator[Problem]:
     `Привет, {{ first_name }}!`
 
     ## How to fix
-    Give the variable a fallback in the template's own language — Jinja
-    `{{ first_name | default('друг', true) }}`, Liquid `{{ first_name | default: 'друг' }}`,
-    Mailchimp `*|IF:FNAME|*Привет, *|FNAME|*!*|ELSE:|*Привет!*|END:IF|*`, Unisender
-    `{{Name|друг}}`, eSputnik `%FIRSTNAME|друг%`, Mindbox
-    `${ replaceIfEmpty(Recipient.FirstName, "друг") }` — or show the greeting only when the
-    value is there (in Mindbox `@{ if Recipient.FirstName != "" }`: a test `!= null` lets an
-    empty value through). If the ESP always fills the variable, list it in `system-variables`.
+    Give the variable a fallback in the template's own language, or show the text only when
+    the value is there. If the ESP always fills the variable, list it in `system-variables`.
+    For a misspelt tag, write the tag the message names.
 
+    ### jinja
+    Jinja: `{{ first_name | default('друг', true) }}` (`true`: an empty value gets the
+    fallback too) or `{{ first_name or 'друг' }}`.
+
+    ### liquid
+    Liquid: `{{ first_name | default: 'друг' }}`.
+
+    ### handlebars
+    Handlebars: `{{#if first_name}}Привет, {{first_name}}!{{else}}Привет!{{/if}}`; in
+    Mustache (Postmark) an inverted section right after the value:
+    `{{first_name}}{{^first_name}}друг{{/first_name}}`.
+
+    ### mailchimp
+    Mailchimp: `*|IF:FNAME|*Привет, *|FNAME|*!*|ELSE:|*Привет!*|END:IF|*`.
+
+    ### unisender
+    Unisender: `{{Name|друг}}`. Unisender ignores a fallback inside a link
+    (`href="…&ref={{Name|anon}}"`): there the variable has none, and where it is used
+    elsewhere too the finding names the lines inside a link ("line 13 is inside a link, where
+    Unisender ignores the fallback").
+
+    ### esputnik
+    eSputnik: `%FIRSTNAME|друг%` or `${firstName|Друг}`. `%FIRSTNAME|%`, the fallback Stripo
+    inserts, is written but empty: the finding says "an empty fallback", not "no fallback".
+    Its trigger messages print the data of the event the site sends to trigger them,
+    `$data.get('orderNumber')` (`$!data.get('orderNumber')`): filled by the site's code, read
+    as 1C-Bitrix's mail event is (on Unisender Go, `$data` is a field like any other). A
+    sample recipient that gives such a field shows that event: given empty, PER002 says what
+    it breaks.
+
+    ### velocity
+    Velocity: `${first_name|'друг'}`. A reference without "!" (`$data.get('total')`,
+    `${price}`) that has no value prints itself: the recipient reads «Сумма:
+    $data.get('total') ₽». The finding says so and quotes the tag as written, with the quiet
+    form that prints nothing (`$!data.get('total')`); for the trigger event's data that is a
+    warning (whether the event always passes it is the site's), and an error when a sample
+    recipient's event lacks it (`{"data": {"firstName": "Иван"}}` without "total"). A finding
+    quotes such a tag as written wherever the variable's name is not what a search of the
+    template finds (`$!data.get('firstName')`, not data.firstName); system-variables lists
+    the name.
+
+    ### mindbox
+    Mindbox: `${ replaceIfEmpty(Recipient.FirstName, "друг") }`, or show the greeting only
+    when the value is there: `@{ if Recipient.FirstName != "" }` (a test `!= null` lets an
+    empty value through).
+
+    ### sendsay
+    Sendsay: `[% anketa.base.firstName or 'друг' %]` or
+    `[% anketa.base.firstName | default('друг') %]`.
+
+    ### dashamail
     DashaMail's `%NAME%` takes no fallback in the template: a recipient without a value gets
     the default value set on the field in the DashaMail list, which mailcheck cannot see, so
     the finding is a warning, "could not verify". Set that default on the list's field; list
     the field in `system-variables` only if every recipient has a value (an empty one then
-    passes unseen).
+    passes unseen). An automation's `%(OBJECT)data…%` is the data of the trigger event the
+    site sends to DashaMail: make sure the site always passes it.
 
+    ### bitrix
     1C-Bitrix's macros (`#USER_NAME#`) are the fields of the mail event the site's code sends:
     no fallback can be written, and whether the code ever passes one empty is not in the
     template. Where emptying one breaks the text («Здравствуйте, #NAME#!» would read
-    «Здравствуйте, !») the finding is a warning, "could not verify"; elsewhere (an order number
-    in a table) there is none. Make sure the site always passes a value, or word the text so
-    that it reads without one; if it is never empty, list it in `system-variables`.
+    «Здравствуйте, !») the finding is a warning, "could not verify"; elsewhere (an order
+    number in a table) there is none. Make sure the site always passes a value, or word the
+    text so that it reads without one; if it is never empty, list it in `system-variables`.
 
-    eSputnik's trigger messages print the data of the event the site sends to trigger them,
-    `$data.get('orderNumber')` (`$!data.get('orderNumber')`): filled by the site's code as
-    1C-Bitrix's mail event fills its macros, and read the same way (on eSputnik only: on
-    Unisender Go, `$data` is a field like any other). So is DashaMail's `%(OBJECT)data…%`,
-    the data of the trigger event the site sends to DashaMail. A sample recipient that gives
-    such a field shows that event: given empty, PER002 says what it breaks.
-
-    In Velocity a reference without "!" (`$data.get('total')`, `${price}`) that has no value
-    prints itself: the recipient reads «Сумма: $data.get('total') ₽». The finding says so and
-    quotes the tag as written, with the quiet form that prints nothing (`$!data.get('total')`);
-    for the trigger event's data that is a warning (whether the event always passes it is the
-    site's), and an error when a sample recipient's event lacks it (`{"data": {"firstName":
-    "Иван"}}` without "total"). A finding quotes such a tag as written wherever the variable's
-    name is not what a search of the template finds (`$!data.get('firstName')`, not
-    data.firstName); system-variables lists the name.
-
-    Unisender ignores a fallback inside a link (`href="…&ref={{Name|anon}}"`): there the
-    variable has none, and where it is used elsewhere too the finding names the lines inside a
-    link ("line 13 is inside a link, where Unisender ignores the fallback"). eSputnik's
-    `%FIRSTNAME|%`, the fallback Stripo inserts, is written but empty: the finding says "an
-    empty fallback", not "no fallback".
-
+    ### php
     For a method of the application (PHP), give it a fallback in the template
     (`<?= $user->getShortName() ?: 'друг' ?>`) or, if it never returns an empty value, list it
-    in `system-variables` (`user.getShortName`). For a misspelt tag, write the tag the message
-    names.
+    in `system-variables` (`user.getShortName`); a property, `<?= $user->name ?? 'друг' ?>`.
+
+    ### go
+    Go templates (listmonk): `{{ .Subscriber.FirstName | default "друг" }}`, or
+    `{{ if .Subscriber.FirstName }}…{{ else }}…{{ end }}`.
+
+    ### mautic
+    Mautic: `{contactfield=firstname|друг}`.
+
+    ### mailerlite
+    MailerLite: `{$name|default('друг')}`.
+
+    ### campaignmonitor
+    Campaign Monitor: `[firstname,fallback=друг]` (`[firstname,fallback=]`, as the editor
+    inserts it, prints nothing).
     """
     probe = _probe(ctx)
     received = _received(ctx)

@@ -1,5 +1,6 @@
 """Babel extraction for rule modules: their marked messages and what each rule shows the
-client: its one-line title (``short=``, else its docstring's first sentence) and "How to fix".
+client: its one-line title (``short=``, else its docstring's first sentence) and "How to fix"
+(its text for every campaign and each template language's subsection, one msgid each).
 
 Used by ``scripts/i18n`` and the catalogue tests (method ``mailcheck.i18n_extract:
 extract_rule_module`` over ``checks/*.py``, see ``mailcheck/locale/babel.cfg``). Docstrings are
@@ -14,7 +15,7 @@ import io
 from collections.abc import Collection, Iterator, Mapping
 from typing import IO, Any
 
-from mailcheck.rules import how_to_fix_of, summary_of
+from mailcheck.rules import fix_parts, summary_of
 
 
 def _is_rule_decorator(node: ast.expr) -> bool:
@@ -42,7 +43,9 @@ def extract_rule_module(
             continue
         doc = ast.get_docstring(node) or ""
         shorts = [_short(d) for d in node.decorator_list if _is_rule_decorator(d)]
-        for text in (*shorts, summary_of(doc), how_to_fix_of(doc)):
+        common, subsections = fix_parts(doc)
+        fixes = (common, *(text for _, text in subsections))
+        for text in (*shorts, summary_of(doc), *fixes):
             if text:
                 yield node.lineno, "gettext", text, ["rule documentation"]
 

@@ -734,6 +734,15 @@ class Rule:
     def how_to_fix(self) -> str:
         return how_to_fix_of(self.doc)
 
+    def how_to_fix_for(self, languages: Iterable[str]) -> list[str]:
+        """The 'How to fix' a campaign written in ``languages`` (its dialect, its platform)
+        needs: the text for every campaign, then the subsections for those languages (each a
+        msgid); a rule with no subsections, its whole section."""
+        common, subsections = fix_parts(self.doc)
+        wanted = {name.lower() for name in languages if name}
+        own = [text for names, text in subsections if wanted & set(names)]
+        return [text for text in (common, *own) if text]
+
     @property
     def oneliner(self) -> str:
         """What the rule finds, in one line: ``short``, or the first sentence of its doc."""
@@ -784,8 +793,25 @@ def summary_of(doc: str) -> str:
 
 
 def how_to_fix_of(doc: str) -> str:
-    """A docstring's 'How to fix' section (also its msgid in the catalogues)."""
+    """A docstring's 'How to fix' section, whole (what `mailcheck rule` shows)."""
     return _section(doc, "How to fix")
+
+
+# A "How to fix" may end with subsections for one template language each ("### jinja",
+# "### esputnik": the dialects and platforms as campaign.toml names them, comma-separated):
+# the client's report shows a campaign the fix in its own language, not fifteen others
+_LANGUAGE_HEADING = re.compile(r"^###[ \t]*(\S[^\n]*?)[ \t]*$", re.M)
+
+
+def fix_parts(doc: str) -> tuple[str, list[tuple[tuple[str, ...], str]]]:
+    """A docstring's 'How to fix' as the text for every campaign and each subsection's
+    languages and text: each text is a msgid in the catalogues."""
+    pieces = _LANGUAGE_HEADING.split(how_to_fix_of(doc))
+    subsections = [
+        (tuple(name.strip().lower() for name in heading.split(",")), text.strip())
+        for heading, text in zip(pieces[1::2], pieces[2::2], strict=True)
+    ]
+    return pieces[0].strip(), subsections
 
 
 def rule(

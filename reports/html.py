@@ -204,22 +204,28 @@ class FindingView:
 
 
 def finding_views(
-    findings: Iterable[Finding], language: str = DEFAULT_LANGUAGE
+    findings: Iterable[Finding],
+    language: str = DEFAULT_LANGUAGE,
+    template_languages: Iterable[str] = (),
 ) -> list[FindingView]:
+    """``template_languages``: the campaign's dialect and platform ("mailchimp"): a rule's
+    "How to fix" shows the fix in those alone (PER001's fallback syntax of every ESP is
+    fifteen lines that are not the client's)."""
     registry = load_registry()
     tr = translations(language)
+    languages = tuple(template_languages)
     views = []
     for f in findings:
         rule = registry.get(f.code)
         # a one-liner ("no unsubscribe link in the body"), not the docs' first sentence ("Reports
         # a campaign whose body has no working unsubscribe link…"): the client reads it
         summary = rule.oneliner if rule else ""
-        fix = rule.how_to_fix if rule else ""
+        fixes = rule.how_to_fix_for(languages) if rule else []
         views.append(
             FindingView(
                 finding=f,
                 summary=Markup(_inline(tr.gettext(summary))) if summary else Markup(""),
-                how_to_fix=markdown_lite(tr.gettext(fix)) if fix else Markup(""),
+                how_to_fix=Markup("").join(markdown_lite(tr.gettext(fix)) for fix in fixes),
                 message=str(translate(f.message, tr)),
             )
         )
@@ -940,8 +946,14 @@ def campaign_view(
         first_text=""
         if preheader
         else " ".join(first_text(c, document, c.static, limits.preheader_max).split()),
-        errors=finding_views((f for f in ordered if f.severity is Severity.ERROR), language),
-        warnings=finding_views((f for f in ordered if f.severity is not Severity.ERROR), language),
+        errors=finding_views(
+            (f for f in ordered if f.severity is Severity.ERROR), language, (c.dialect, c.platform)
+        ),
+        warnings=finding_views(
+            (f for f in ordered if f.severity is not Severity.ERROR),
+            language,
+            (c.dialect, c.platform),
+        ),
         links=link_rows(c, facts, offline, language, private_ok=limits.links.allow_private),
         auth=auth_domains(c, facts, language, result.findings if _judges_health(limits) else None),
         auth_expected=not offline and facts.gathered and bool(sender_domains(c)),
