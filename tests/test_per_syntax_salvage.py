@@ -212,3 +212,26 @@ def test_names_after_a_loop_never_closed_are_not_asked_of_the_samples(tmp_path: 
     assert only(result, "PER005") == []
     [warning] = only(result, "PER001")
     assert (warning.severity, warning.location) == (Severity.WARNING, "email.html:6")
+
+
+def test_the_block_never_closed_is_found_however_far_from_where_the_engine_stopped(
+    tmp_path: Path,
+) -> None:
+    # jinja2 names the end of the template; twenty complete blocks lie between it and the
+    # {% if vip %} never closed. Taking out the last one's opening tag would let jinja2 read
+    # the template too (its {% endif %} then closes vip's block): the count of the blocks
+    # points at vip's, which is the tag the warning names
+    rows = "\n".join(f"<p>{{% if p{n} %}}{{{{ p{n} }}}}{{% endif %}}</p>" for n in range(20))
+    body = (
+        f"<p>Привет, {{{{ name }}}}!</p>\n{{% if vip %}}<p>VIP</p>\n{rows}\n<p>{{{{ city }}}}</p>"
+    )
+    result = check(write_campaign(tmp_path, body=body, template="jinja"))
+    assert per(result.findings) == [
+        ("PER001", "error", "email.html:5"),
+        ("PER001", "warning", "email.html:27"),
+        ("PER004", "error", "email.html:27"),
+    ]
+    [warning] = [f for f in only(result, "PER001") if f.severity is Severity.WARNING]
+    assert warning.message.startswith(
+        "could not verify “city” (no fallback or guard as written): {% if vip %} on line 6 "
+    ), warning.message
