@@ -545,8 +545,8 @@ def _unsure_of(ctx: Context, tag: str, line: int, uses: list[Variable]) -> Probl
     if kind_of(tag) == "closes":
         message = t(
             "could not verify {names} (no fallback or guard as written): {tag} on line {line} "
-            "closes no block (PER004), and where the fix opens one decides whether these uses "
-            "are inside it — check again then",
+            "belongs to no block (PER004), and where the fix opens one decides whether these "
+            "uses are inside it — check again then",
             names=names,
             tag=_shown_tag(tag),
             line=line,

@@ -166,8 +166,8 @@ def test_a_closing_tag_with_no_block_leaves_what_follows_it_certain(tmp_path: Pa
     assert by_severity[Severity.ERROR].location == "email.html:7"
     assert by_severity[Severity.WARNING].location == "email.html:5"
     assert by_severity[Severity.WARNING].message.startswith(
-        "could not verify “name” (no fallback or guard as written): {{/if}} on line 5 closes "
-        "no block (PER004)"
+        "could not verify “name” (no fallback or guard as written): {{/if}} on line 5 belongs "
+        "to no block (PER004)"
     )
 
 
