@@ -21,6 +21,7 @@ from mailcheck.linkinfo import host_and_port, is_download, links_to_home_page, o
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
 from mailcheck.rules import (
+    LINKS_DEADLINE,
     NO_DNS,
     NON_PUBLIC,
     Context,
@@ -313,6 +314,31 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     )
 
 
+def _out_of_time(
+    late: list[tuple[str, LinkResult]], places: tuple[str, ...], *, one: str, several: str
+) -> Iterator[Problem]:
+    """One "could not verify" for the links (URL and result) the run's links deadline left
+    unanswered, whatever their hosts: the deadline is the cause, not a host, and raising it
+    (or opening them) is one fix for all. ``one`` and ``several`` are message templates
+    (marked N_) with a ``{reason}``; ``several`` also has ``{count}``. The same cause of
+    another rule (the images, the unsubscribe links) joins it (mailcheck.rootcause)."""
+    if not late:
+        return
+    url, result = late[0]
+    urls = tuple(dict.fromkeys(url for url, _ in late))
+    if len(urls) == 1:
+        message = t(one, reason=result.reason)
+        yield Problem(
+            message, url=url, severity=Severity.WARNING, locations=places, cause=LINKS_DEADLINE
+        )
+        return
+    message = t(several, count=len(urls), reason=result.reason)
+    message = t("{message} — {urls}", message=message, urls=_listed([_shown(u) for u in urls]))
+    yield Problem(
+        message, severity=Severity.WARNING, locations=places, cause=LINKS_DEADLINE, urls=urls
+    )
+
+
 def _turned_away(
     pairs: Iterable[tuple[Link, LinkResult]],
 ) -> dict[tuple[str, str], list[tuple[Link, LinkResult]]]:
@@ -393,6 +419,11 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
     own. On a host that answered other links of the campaign, each URL that failed is a
     finding of its own.
 
+    What the run's `links.deadline` ran out on before it was answered is one warning for the
+    campaign, whatever the hosts, listing every link (and, "the same cause", every image and
+    unsubscribe link) it left unverified: the deadline is the cause, not a host. Raise
+    `links.deadline`, or open them in a browser before sending.
+
     ## Why it matters
     Recipients see a browser error instead of the page. A typo in a domain, an expired
     certificate or a staging host left in the template all end up here.
@@ -404,8 +435,16 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
     Correct the host name, renew the certificate, or replace the staging or internal address
     with the public one.
     """
+    failed = [pair for pair in _plain_links(ctx) if _host_failure(pair[1])]
+    late = [pair for pair in failed if pair[1].out_of_time]
+    yield from _out_of_time(
+        [(link.href, r) for link, r in late],
+        ctx.link_places(*(link for link, _ in late)),
+        one=UNVERIFIED_LINK,
+        several=N_("{count} links: {reason}; open them in a browser before sending"),
+    )
     yield from _per_host(
-        (pair for pair in _plain_links(ctx) if _host_failure(pair[1])),
+        (pair for pair in failed if not pair[1].out_of_time),
         ctx,
         one=(N_("link host unreachable: {reason}"), UNVERIFIED_LINK),
         several=(
@@ -509,8 +548,16 @@ def image_broken(ctx: Context) -> Iterator[Problem]:
     """
     images: list[tuple[Link, LinkResult]] = []
     pixels: list[tuple[Link, LinkResult]] = []
+    late: list[tuple[Link, LinkResult]] = []
     for pair in _checked(ctx, images=True):
-        (pixels if ctx.is_pixel(pair[0]) else images).append(pair)
+        into = late if pair[1].out_of_time else pixels if ctx.is_pixel(pair[0]) else images
+        into.append(pair)
+    yield from _out_of_time(
+        [(link.href, r) for link, r in late],
+        ctx.link_places(*(link for link, _ in late)),
+        one=N_("image: {reason}"),
+        several=N_("{count} images: {reason}"),
+    )
     # nobody sees a pixel: what breaks is the count of opens in the client's report
     in_pixels = ((link.href, ctx.link_places(link), r) for link, r in pixels)
     for problem in _verdicts(ctx, in_pixels, BROKEN_PIXEL, N_("image: {reason}"), FAILED):
@@ -787,9 +834,16 @@ def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
     for url, places, result in candidates:  # a body link and the header may name one URL
         seen = first.get(url)
         first[url] = (url, seen[1] + places, seen[2]) if seen else (url, places, result)
+    late = [each for each in first.values() if each[2].out_of_time]
+    yield from _out_of_time(
+        [(url, result) for url, _, result in late],
+        tuple(dict.fromkeys(place for _, places, _ in late for place in places)),
+        one=N_("unsubscribe link: {reason}"),
+        several=N_("{count} unsubscribe links: {reason}"),
+    )
     yield from _verdicts(
         ctx,
-        first.values(),
+        (each for each in first.values() if not each[2].out_of_time),
         N_("unsubscribe link is broken: {reason}"),
         N_("unsubscribe link: {reason}"),
         (*FAILED, "loop", "too-many-redirects"),

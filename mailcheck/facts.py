@@ -62,6 +62,9 @@ class LinkResult:
     non_public: bool = False
     # an "unverified" answer the host gave for what it is, not for the page (HostRefusal)
     refusal: HostRefusal = ""
+    # not answered before the run's ``links.deadline`` ran out: the run's cause, not the
+    # host's nor the page's, so the rules report every such link of a campaign once
+    out_of_time: bool = False
 
     @property
     def redirects(self) -> int:

@@ -33,6 +33,7 @@ from mailcheck.rules import (
     HOST_TURNED_AWAY,
     HOST_UNREACHED,
     IN_UNCLOSED_COMMENT,
+    LINKS_DEADLINE,
     NO_DNS,
     NON_PUBLIC,
     OUTSIDE_LAYOUT,
@@ -101,11 +102,13 @@ def _fold_hosts(findings: list[Finding]) -> list[Finding]:
     So is a host that turned the checker away (a bot wall: the links and the banner behind
     one Cloudflare challenge), one finding for each way it did.
     Hosts not requested because their names resolve to non-public addresses here are one
-    cause together (:data:`~mailcheck.rules.NON_PUBLIC`): this machine's DNS, maybe."""
+    cause together (:data:`~mailcheck.rules.NON_PUBLIC`): this machine's DNS, maybe. So are
+    the links, images and unsubscribe links the run's links deadline left unanswered
+    (:data:`~mailcheck.rules.LINKS_DEADLINE`): the run's cause, whatever their hosts."""
     by_host: dict[str, list[Finding]] = {}
     for f in findings:
         if f.cause.startswith((HOST_DOWN, HOST_UNREACHED, HOST_TURNED_AWAY)) or (
-            f.cause == NON_PUBLIC
+            f.cause in (NON_PUBLIC, LINKS_DEADLINE)
         ):
             by_host.setdefault(f.cause, []).append(f)
     for group in by_host.values():
@@ -116,7 +119,7 @@ def _fold_hosts(findings: list[Finding]) -> list[Finding]:
         codes = Joined(", ", sorted({f.code for f in others}))
         same = (
             N_("{message}; the same cause: {checks}")
-            if root.cause == NON_PUBLIC
+            if root.cause in (NON_PUBLIC, LINKS_DEADLINE)
             else N_("{message}; the same host: {checks}")
         )
         said = t(same, message=root.message, checks=codes)

@@ -71,6 +71,10 @@ HOST_TURNED_AWAY = "host-turned-away:"
 # (this machine's DNS may be split-horizon, or a VPN's fake IPs): the links, images and
 # unsubscribe links of every such host are one "could not verify" (mailcheck.rootcause)
 NON_PUBLIC = "non-public"
+# ... when a link was not answered before the run's links deadline (``links.deadline``) ran
+# out: one cause for the whole run, so the links, images and unsubscribe links it left
+# unverified are one "could not verify" for the campaign (mailcheck.rootcause)
+LINKS_DEADLINE = "links-deadline"
 # ... when a link is unnamed only because its images have no alt attribute at all: IMG001
 # reports those images, and says that they are links (mailcheck.rootcause)
 ALT_MISSING = "alt-missing"

@@ -1757,7 +1757,7 @@ def test_a_links_deadline_finding_names_every_url_it_covers(
     assert finding.places == ("html:7", "html:8", "html:9")
     assert finding.message == (
         "link: could not verify: the links deadline (0.5 s) ran out first; open it in a "
-        "browser before sending; the same host: LNK006, UNS004 — " + ", ".join(host)
+        "browser before sending; the same cause: LNK006, UNS004 — " + ", ".join(host)
     )
     # more than a few: the first ones, and how many more
     same_host = (
@@ -1769,11 +1769,61 @@ def test_a_links_deadline_finding_names_every_url_it_covers(
     [finding] = findings(c, gather([c], cfg), cfg)
     assert finding.places == ("html:7", "html:10", "html:11", "html:12", "html:8", "html:9")
     assert finding.message == (
-        f"4 links to {urlsplit(host[0]).netloc}: could not verify: the links deadline (0.5 s) "
-        "ran out first; open them in a browser before sending — "
-        f"{pages[0]}, {pages[1]}, {pages[2]} and 1 more; "
-        f"the same host: LNK006, UNS004 — {host[1]}, {host[2]}"
+        "4 links: could not verify: the links deadline (0.5 s) ran out first; open them in a "
+        f"browser before sending — {pages[0]}, {pages[1]}, {pages[2]} and 1 more; "
+        f"the same cause: LNK006, UNS004 — {host[1]}, {host[2]}"
     )
+
+
+def test_the_links_deadline_is_one_warning_for_the_campaign_whatever_the_hosts(
+    server: ScriptedServer, tmp_path: Path
+) -> None:
+    # was a finding per link on a host that answered the campaign's other links, and one per
+    # host elsewhere: six findings for one cause, the run's deadline
+    with running_server() as other:
+        late = [
+            server.url("/slow/5/cut-sale"),  # a host that answered the campaign's other link
+            server.url("/slow/5/cut-new"),
+            other.url("/slow/5/cut-other"),  # a host that answered nothing
+        ]
+        banner = other.url("/slow/5/cut-banner.png")
+        unsub = server.url("/slow/5/cut-unsub")
+        header = other.url("/slow/5/cut-header-unsub")
+        answered = server.url("/ok/cut-answered")
+        c = campaign(
+            a(late[0], line=3),
+            a(answered, line=4),
+            a(late[1], line=5),
+            Link(href=banner, kind="img", text="Баннер", line=6),
+            a(late[2], line=7),
+            a(unsub, text="Отписаться", line=9),
+            headers={"List-Unsubscribe": f"<{header}>"},
+        )
+        cfg = config(tmp_path, retries=0, timeout=10, deadline=1.5)
+        results = gather([c], cfg)
+        assert results[answered].verdict == "ok"
+        found = findings(c, results, cfg)
+    assert [(f.code, f.severity, f.url) for f in found] == [("LNK002", Severity.WARNING, None)]
+    [finding] = found
+    assert finding.places == (
+        "html:3",
+        "html:5",
+        "html:7",
+        "html:6",
+        "html:9",
+        "List-Unsubscribe header",
+    )
+    assert finding.urls == (*late, banner, unsub, header)
+    assert finding.message == (
+        "3 links: could not verify: the links deadline (1.5 s) ran out first; open them in a "
+        f"browser before sending — {', '.join(late)}; "
+        f"the same cause: LNK006, UNS004 — {banner}, {unsub}, {header}"
+    )
+    # what each rule reported, folded into it: one for each rule, every URL of its own
+    assert [(f.code, f.urls or (f.url,)) for f in finding.folded] == [
+        ("LNK006", (banner,)),
+        ("UNS004", (unsub, header)),
+    ]
 
 
 def test_a_connection_closed_without_an_answer_is_said_so_per_url_on_a_host_that_answers(

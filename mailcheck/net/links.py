@@ -341,5 +341,6 @@ async def _fetch_all(
                 ),
                 method="",
                 unsubscribe=target.unsubscribe,
+                out_of_time=True,
             )
     return fetched
