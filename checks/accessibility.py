@@ -260,8 +260,10 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
     """## What it does
     Reports links whose whole text is «здесь», «по ссылке», "click here", "here" or the like
     in the languages of `mailcheck/checks/data/vague_link_text.txt`, as one finding that counts
-    them all and lists the first 25 places. Links of the HTML only: in a plain-text part the
-    link is the URL itself, which a screen reader reads ("Click here https://…").
+    them all and lists the first 25 places. A link written once inside a template loop is
+    counted once, however many items the loop renders it for. Links of the HTML only: in a
+    plain-text part the link is the URL itself, which a screen reader reads ("Click here
+    https://…").
 
     ## Why it matters
     Screen-reader users jump from link to link: a list of "здесь, здесь, здесь" says nothing
@@ -282,6 +284,8 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
         for link in document.links
         if link.kind == "a" and link.text.strip(" .,:;!?…→»«\"'").casefold() in vague
     ]
+    # as the template writes them: a loop's copies of one "click here" are one link
+    found = ctx.one_per_place(found)
     if found:
         texts = quoted_list(dict.fromkeys(link.text for link in found))
         lines = [link.line for link in found]

@@ -3,7 +3,9 @@
 The requests themselves were made before any rule ran (mailcheck.net.links); these rules only
 read ``ctx.facts.links``. Which rule speaks for a link depends on what the link is: an image
 (LNK006), an unsubscribe link (UNS004) or any other link (LNK001/LNK002), so one dead URL is
-reported once.
+reported once. A link of the template is judged once however many URLs it renders to (a
+loop's per-item URLs, a sample recipient's): those that failed alike are one finding naming
+each (:func:`_checked`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Collection, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE
@@ -44,10 +46,37 @@ FAILED = ("broken", "unreachable", "invalid")
 is_unsubscribe = functools.lru_cache(maxsize=URL_CACHE_SIZE)(_is_unsubscribe)
 
 
-def _checked(ctx: Context, *, images: bool) -> Iterator[tuple[Link, LinkResult]]:
+@dataclass(frozen=True)
+class Judged:
+    """One link of the template as the rules judge it: ``links``, those of its renderings
+    that answered alike (the first one's ``result``), and how many URLs it renders to in all
+    (``rendered``)."""
+
+    links: tuple[Link, ...]
+    result: LinkResult
+    rendered: int = 1
+
+    @property
+    def link(self) -> Link:
+        return self.links[0]
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(link.href for link in self.links))
+
+    @property
+    def site(self) -> tuple[str, str]:
+        """The link as written (its source URL and kind): what a finding counts."""
+        return (self.link.raw or self.link.href, self.link.kind)
+
+
+def _checked(ctx: Context, *, images: bool) -> Iterator[Judged]:
     """The campaign's links of one sort with their results, once per link of the template:
-    a URL rendered differently for each sample recipient is judged by its first rendering
-    that did not answer well (else its first), so it gives one finding, not one per sample."""
+    a link a loop renders once per item (``{% for %}``: a URL per product), or once per
+    sample recipient, is one link, written once, and gives one finding. Its renderings that
+    did not answer well are judged, those that failed alike together (the first one's
+    answer, every URL: a second product's dead page is not hidden behind the first's);
+    when all answered well, its first rendering is."""
     for renderings in ctx.link_sites():
         judged = [
             (link, _as_picture(result) if images else result)
@@ -57,8 +86,32 @@ def _checked(ctx: Context, *, images: bool) -> Iterator[tuple[Link, LinkResult]]
             # a placeholder (localhost, example.com) is LNK003's: one cause, one finding
             and ctx.placeholder(link) is None
         ]
-        if judged:
-            yield next(((k, r) for k, r in judged if r.verdict != "ok"), judged[0])
+        if not judged:
+            continue
+        rendered = len({link.href for link, _ in judged})
+        alike: dict[tuple[object, ...], list[tuple[Link, LinkResult]]] = {}
+        for link, result in judged:
+            if result.verdict != "ok":
+                alike.setdefault(_failed_alike(link, result), []).append((link, result))
+        if not alike:
+            yield Judged((judged[0][0],), judged[0][1], rendered)
+        for group in alike.values():
+            yield Judged(tuple(link for link, _ in group), group[0][1], rendered)
+
+
+def _failed_alike(link: Link, result: LinkResult) -> tuple[object, ...]:
+    """What renderings of one link share when they failed the same way: the answer, and the
+    host that gave it (a loop's links to several shops are several hosts' causes)."""
+    return (
+        result.verdict,
+        result.status,
+        str(result.reason),
+        result.refusal,
+        result.out_of_time,
+        result.no_dns,
+        result.non_public,
+        _host_of(result.final_url or link.href)[0],
+    )
 
 
 def _as_picture(result: LinkResult) -> LinkResult:
@@ -69,10 +122,47 @@ def _as_picture(result: LinkResult) -> LinkResult:
     return result
 
 
-def _plain_links(ctx: Context) -> Iterator[tuple[Link, LinkResult]]:
-    for link, result in _checked(ctx, images=False):
-        if not (is_unsubscribe(link, (), ctx.from_domain) or result.unsubscribe):
-            yield link, result
+def _plain_links(ctx: Context) -> Iterator[Judged]:
+    for judged in _checked(ctx, images=False):
+        if not (is_unsubscribe(judged.link, (), ctx.from_domain) or judged.result.unsubscribe):
+            yield judged
+
+
+def _sites(group: Iterable[Judged]) -> int:
+    """How many links of the template ``group`` holds (not how many URLs they render to)."""
+    return len({judged.site for judged in group})
+
+
+# A finding's URLs (as :func:`_located` gives them), its places, its answer, and how many
+# URLs the link renders to in all
+Located = tuple[tuple[str, ...], tuple[str, ...], LinkResult, int]
+
+
+def _located(ctx: Context, judged: Judged) -> Located:
+    return (judged.urls, ctx.link_places(*judged.links), judged.result, judged.rendered)
+
+
+def _renders_named(message: str, urls: tuple[str, ...], rendered: int) -> str:
+    """``message`` about one link of the template that renders to several URLs (a loop's, a
+    sample recipient's) and failed at ``urls``: naming them, and whether that was at every
+    one it renders to."""
+    if len(urls) < 2:
+        return message
+    shown = _listed([_shown(url) for url in urls])
+    if len(urls) >= rendered:
+        return t(
+            "{message} — at every URL it renders to ({count}): {urls}",
+            message=message,
+            count=len(urls),
+            urls=shown,
+        )
+    return t(
+        "{message} — at {count} of the {total} URLs it renders to: {urls}",
+        message=message,
+        count=len(urls),
+        total=rendered,
+        urls=shown,
+    )
 
 
 def _shown(url: str) -> str:
@@ -81,7 +171,7 @@ def _shown(url: str) -> str:
 
 def _verdicts(
     ctx: Context,
-    located: Iterable[tuple[str, tuple[str, ...], LinkResult]],
+    located: Iterable[Located],
     broken: str,
     unverified: str,
     failed: Collection[str],
@@ -91,15 +181,21 @@ def _verdicts(
     ``broken`` and ``unverified`` are message templates (marked N_) with a ``{reason}``.
     """
     answered: frozenset[str] | None = None  # asked once, when a result needs it
-    for url, places, result in located:
+    for urls, places, result, rendered in located:
+        url = urls[0]
+        # (several URLs of one link: each its own page, so the reason names none of them)
+        said = _at(result, url) if len(urls) == 1 else result.reason
+        one = url if len(urls) == 1 else None
+        several = urls if len(urls) > 1 else ()
         if result.verdict in failed:
-            reason = _at(result, url)
             down = host_down(_host_of(result.final_url or url)[1])
             cause = down if result.verdict == "unreachable" else ""
-            message = ctx.answer_noted(t(broken, reason=reason), result)
-            yield Problem(message, url=url, locations=places, cause=cause)
+            message = _renders_named(t(broken, reason=said), urls, rendered)
+            message = ctx.answer_noted(message, result)
+            yield Problem(message, url=one, locations=places, cause=cause, urls=several)
         elif result.verdict == "unverified":
-            message = ctx.answer_noted(t(unverified, reason=_at(result, url)), result)
+            message = _renders_named(t(unverified, reason=said), urls, rendered)
+            message = ctx.answer_noted(message, result)
             if answered is None and not result.no_dns and _host_failure(result):
                 answered = _answered_hosts(ctx)
             cause = (
@@ -111,7 +207,12 @@ def _verdicts(
                 or _unreached(result, url, answered or frozenset())
             )
             yield Problem(
-                message, url=url, severity=Severity.WARNING, locations=places, cause=cause
+                message,
+                url=one,
+                severity=Severity.WARNING,
+                locations=places,
+                cause=cause,
+                urls=several,
             )
 
 
@@ -154,7 +255,7 @@ def _host_of(url: str) -> tuple[str, str]:
 
 
 def _per_host(
-    failed: Iterable[tuple[Link, LinkResult]],
+    failed: Iterable[Judged],
     ctx: Context,
     *,
     one: tuple[str, str],
@@ -167,50 +268,57 @@ def _per_host(
     ``{reason}``; ``several`` also has ``{count}`` and ``{host}``. The first link's reason is
     the group's (later ones often only say that the host answered nothing before).
     """
-    groups: dict[tuple[tuple[str, str] | str, str, str], list[tuple[Link, LinkResult]]] = {}
+    groups: dict[tuple[tuple[str, ...] | str, str, str], list[Judged]] = {}
     answered = _answered_hosts(ctx)
-    for link, result in failed:
+    for judged in failed:
+        link, result = judged.link, judged.result
         # grouped by the host that failed: behind a click tracker that answered, the pages
         # it leads to are their own causes. A host that answered other links is no cause
-        # shared by these: each URL is its own (a page that closes without an answer)
+        # shared by these: each link is its own (a page that closes without an answer)
         failing = _host_of(result.final_url or link.href)
-        key = (failing[0], link.href) if failing[0] in answered else failing[0]
+        key: tuple[str, ...] | str = (
+            (failing[0], *judged.site) if failing[0] in answered else failing[0]
+        )
         shown = failing[1]
         if result.non_public:  # this machine's DNS, maybe: one cause for every such host
             key, shown = NON_PUBLIC, ""
-        groups.setdefault((key, shown, result.verdict), []).append((link, result))
+        groups.setdefault((key, shown, result.verdict), []).append(judged)
     for (key, host, verdict), group in groups.items():
-        link, result = group[0]
+        link, result = group[0].link, group[0].result
         error = verdict == "unreachable"
-        places = ctx.link_places(*(each for each, _ in group))
-        if key == NON_PUBLIC and len(group) > 1:
+        links = [each for judged in group for each in judged.links]
+        places = ctx.link_places(*links)
+        every = tuple(dict.fromkeys(each.href for each in links))  # each URL that failed
+        count = _sites(group)  # the links as written: a loop's copies are one
+        message: str
+        if key == NON_PUBLIC and count > 1:
             message = t(
                 "{count} links: could not verify: not requested, their hosts resolve to "
                 "non-public addresses from this machine ({hosts}); the recipients' DNS may "
                 "answer otherwise (a company's split-horizon DNS, a VPN's fake IPs): set "
                 "links.allow-private = true to check them",
-                count=len(group),
+                count=count,
                 hosts=", ".join(
-                    dict.fromkeys(_host_of(r.final_url or k.href)[1] for k, r in group)
+                    dict.fromkeys(_host_of(j.result.final_url or j.link.href)[1] for j in group)
                 ),
             )
-            hrefs = list(dict.fromkeys(_shown(each.href) for each, _ in group))
-            message = t("{message} — {urls}", message=message, urls=_listed(hrefs))
-            urls = tuple(dict.fromkeys(each.href for each, _ in group))
+            message = t("{message} — {urls}", message=message, urls=_listed(_all_shown(every)))
             yield Problem(
-                message, severity=Severity.WARNING, locations=places, cause=NON_PUBLIC, urls=urls
+                message, severity=Severity.WARNING, locations=places, cause=NON_PUBLIC, urls=every
             )
             continue
-        if len(group) == 1:
+        url: str | None = None
+        if count == 1 and len(every) == 1:
             message = t(one[0] if error else one[1], reason=_at(result, link.href))
-            url: str | None = link.href
+            url = link.href
+        elif count == 1:  # one link whose URLs (a loop's, a sample's) all failed so
+            message = t(one[0] if error else one[1], reason=result.reason)
+            message = _renders_named(message, every, group[0].rendered)
         else:
             template = several[0] if error else several[1]
-            message = t(template, count=len(group), host=host, reason=result.reason)
+            message = t(template, count=count, host=host, reason=result.reason)
             # the pages themselves, that a reader told to open them can: the first few
-            hrefs = list(dict.fromkeys(_shown(each.href) for each, _ in group))
-            message = t("{message} — {urls}", message=message, urls=_listed(hrefs))
-            url = None
+            message = t("{message} — {urls}", message=message, urls=_listed(_all_shown(every)))
         severity = None if error else Severity.WARNING
         # one host, one lookup: the group's cause; a host proven down is one with the image
         # and unsubscribe link on it (mailcheck.rootcause)
@@ -225,8 +333,12 @@ def _per_host(
             if error
             else host_unreached(host)
         )
-        urls = () if url else tuple(dict.fromkeys(each.href for each, _ in group))
+        urls = () if url else every
         yield Problem(message, url=url, severity=severity, locations=places, cause=cause, urls=urls)
+
+
+def _all_shown(urls: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(_shown(url) for url in urls))
 
 
 def _unreached(result: LinkResult, url: str, answered: frozenset[str]) -> str:
@@ -277,6 +389,12 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     unsubscribe link (UNS004) turned away alike are in the same finding. A page's own answer
     (a 404, a soft 404) stays a finding of its own.
 
+    A link written once that renders to several URLs (inside a template loop, one per
+    product; with a recipient's data in it, one per sample recipient) is one link: the URLs
+    it renders to that fail alike are one finding at its line, naming each of them and
+    whether that is every URL it renders to or some ("at 2 of the 3 URLs it renders to"). The
+    link rules LNK002, LNK005, LNK006 and UNS004 count and list such links so too.
+
     ## Why it matters
     A dead link in a sent campaign cannot be fixed: every recipient who clicks it lands on an
     error page, and the click the campaign was paid for is lost.
@@ -290,9 +408,10 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     open the link in a browser once before sending.
     """
     answered = [
-        (link, r)
-        for link, r in _plain_links(ctx)
-        if r.status is not None or r.verdict != "unverified"  # no answer at all: LNK002's
+        judged
+        for judged in _plain_links(ctx)
+        # no answer at all: LNK002's
+        if judged.result.status is not None or judged.result.verdict != "unverified"
     ]
     # A host that turns the checker away (a bot wall or challenge page whatever its status,
     # a 429 or 503 that never clears, a legal block) says so for every link to it: one
@@ -301,10 +420,8 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     yield from _turned_away_problems(
         ctx, walls, N_("{count} links to {host}: {reason}; open them in a browser before sending")
     )
-    grouped = {id(link) for group in walls.values() if len(group) > 1 for link, _ in group}
-    located = (
-        (link.href, ctx.link_places(link), r) for link, r in answered if id(link) not in grouped
-    )
+    grouped = {id(j) for group in walls.values() if _sites(group) > 1 for j in group}
+    located = (_located(ctx, j) for j in answered if id(j) not in grouped)
     yield from _verdicts(
         ctx,
         located,
@@ -315,47 +432,51 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
 
 
 def _out_of_time(
-    late: list[tuple[str, LinkResult]], places: tuple[str, ...], *, one: str, several: str
+    late: list[Located], places: tuple[str, ...], count: int, *, one: str, several: str
 ) -> Iterator[Problem]:
-    """One "could not verify" for the links (URL and result) the run's links deadline left
-    unanswered, whatever their hosts: the deadline is the cause, not a host, and raising it
-    (or opening them) is one fix for all. ``one`` and ``several`` are message templates
-    (marked N_) with a ``{reason}``; ``several`` also has ``{count}``. The same cause of
-    another rule (the images, the unsubscribe links) joins it (mailcheck.rootcause)."""
+    """One "could not verify" for the links the run's links deadline left unanswered
+    (``count`` of them as written, at ``places``), whatever their hosts: the deadline is the
+    cause, not a host, and raising it (or opening them) is one fix for all. ``one`` and
+    ``several`` are message templates (marked N_) with a ``{reason}``; ``several`` also has
+    ``{count}``. The same cause of another rule (the images, the unsubscribe links) joins it
+    (mailcheck.rootcause)."""
     if not late:
         return
-    url, result = late[0]
-    urls = tuple(dict.fromkeys(url for url, _ in late))
+    result = late[0][2]
+    urls = tuple(dict.fromkeys(url for each in late for url in each[0]))
     if len(urls) == 1:
         message = t(one, reason=result.reason)
         yield Problem(
-            message, url=url, severity=Severity.WARNING, locations=places, cause=LINKS_DEADLINE
+            message, url=urls[0], severity=Severity.WARNING, locations=places, cause=LINKS_DEADLINE
         )
         return
-    message = t(several, count=len(urls), reason=result.reason)
-    message = t("{message} — {urls}", message=message, urls=_listed([_shown(u) for u in urls]))
+    message = (
+        t(one, reason=result.reason)
+        if count == 1
+        else t(several, count=count, reason=result.reason)
+    )
+    message = t("{message} — {urls}", message=message, urls=_listed(_all_shown(urls)))
     yield Problem(
         message, severity=Severity.WARNING, locations=places, cause=LINKS_DEADLINE, urls=urls
     )
 
 
-def _turned_away(
-    pairs: Iterable[tuple[Link, LinkResult]],
-) -> dict[tuple[str, str], list[tuple[Link, LinkResult]]]:
-    """The results of ``pairs`` that a host gave for what it is, not for the page (a bot
-    wall, a rate limit, a legal block: ``LinkResult.refusal``), by (host, refusal): the host
-    that answered last, behind any click tracker."""
-    groups: dict[tuple[str, str], list[tuple[Link, LinkResult]]] = {}
-    for link, result in pairs:
+def _turned_away(judged: Iterable[Judged]) -> dict[tuple[str, str], list[Judged]]:
+    """The links of ``judged`` that a host turned away for what it is, not for the page (a
+    bot wall, a rate limit, a legal block: ``LinkResult.refusal``), by (host, refusal): the
+    host that answered last, behind any click tracker."""
+    groups: dict[tuple[str, str], list[Judged]] = {}
+    for each in judged:
+        result = each.result
         if result.verdict == "unverified" and result.refusal:
-            host = _host_of(result.final_url or link.href)[1]
-            groups.setdefault((host, result.refusal), []).append((link, result))
+            host = _host_of(result.final_url or each.link.href)[1]
+            groups.setdefault((host, result.refusal), []).append(each)
     return groups
 
 
 def _turned_away_problems(
     ctx: Context,
-    groups: dict[tuple[str, str], list[tuple[Link, LinkResult]]],
+    groups: dict[tuple[str, str], list[Judged]],
     several: str,
 ) -> Iterator[Problem]:
     """One warning for each host that turned away several of the links (``several``, marked
@@ -363,19 +484,20 @@ def _turned_away_problems(
     that turned away one link is that link's finding. Each way the host answered is said once
     ("200: a challenge page" and "403: blocked by Cloudflare" of one wall)."""
     for (host, refusal), group in groups.items():
-        if len(group) < 2:
+        count = _sites(group)  # (a loop's copies of one link: one, its turn alone)
+        if count < 2:
             continue
-        reasons = list(dict.fromkeys(result.reason for _, result in group))
+        reasons = list(dict.fromkeys(judged.result.reason for judged in group))
         reason = reasons[0] if len(reasons) == 1 else Joined("; ", reasons)
-        message = t(several, count=len(group), host=host, reason=reason)
-        hrefs = list(dict.fromkeys(_shown(link.href) for link, _ in group))
-        message = t("{message} — {urls}", message=message, urls=_listed(hrefs))
+        message = t(several, count=count, host=host, reason=reason)
+        urls = tuple(dict.fromkeys(url for judged in group for url in judged.urls))
+        message = t("{message} — {urls}", message=message, urls=_listed(_all_shown(urls)))
         yield Problem(
             message,
             severity=Severity.WARNING,
-            locations=ctx.link_places(*(link for link, _ in group)),
+            locations=ctx.link_places(*(link for judged in group for link in judged.links)),
             cause=host_turned_away(host, refusal),
-            urls=tuple(dict.fromkeys(link.href for link, _ in group)),
+            urls=urls,
         )
 
 
@@ -435,16 +557,17 @@ def link_unreachable(ctx: Context) -> Iterator[Problem]:
     Correct the host name, renew the certificate, or replace the staging or internal address
     with the public one.
     """
-    failed = [pair for pair in _plain_links(ctx) if _host_failure(pair[1])]
-    late = [pair for pair in failed if pair[1].out_of_time]
+    failed = [judged for judged in _plain_links(ctx) if _host_failure(judged.result)]
+    late = [judged for judged in failed if judged.result.out_of_time]
     yield from _out_of_time(
-        [(link.href, r) for link, r in late],
-        ctx.link_places(*(link for link, _ in late)),
+        [_located(ctx, judged) for judged in late],
+        ctx.link_places(*(link for judged in late for link in judged.links)),
+        _sites(late),
         one=UNVERIFIED_LINK,
         several=N_("{count} links: {reason}; open them in a browser before sending"),
     )
     yield from _per_host(
-        (pair for pair in failed if not pair[1].out_of_time),
+        (judged for judged in failed if not judged.result.out_of_time),
         ctx,
         one=(N_("link host unreachable: {reason}"), UNVERIFIED_LINK),
         several=(
@@ -481,44 +604,35 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
     loop, fix the redirect rules on the site.
     """
     # Unsubscribe links are UNS004's: one dead URL is reported once.
-    for link, result in [*_plain_links(ctx), *_checked(ctx, images=True)]:
+    for judged in [*_plain_links(ctx), *_checked(ctx, images=True)]:
+        result = judged.result
+        severity: Severity | None = Severity.ERROR
         if result.verdict == "loop":
-            yield Problem(
-                ctx.answer_noted(
-                    t("redirect loop after {n} redirects", n=result.redirects), result
-                ),
-                locations=ctx.link_places(link),
-                url=link.href,
-                severity=Severity.ERROR,
-            )
+            message = t("redirect loop after {n} redirects", n=result.redirects)
         elif result.verdict == "too-many-redirects":
             # every recipient's browser gives up on the way: a dead link, as a loop is
-            yield Problem(
-                ctx.answer_noted(
-                    t(
-                        "more than {n} redirects: browsers give up (Chrome and Firefox stop "
-                        "at {n}) and show an error page",
-                        n=BROWSER_REDIRECTS,
-                    ),
-                    result,
-                ),
-                locations=ctx.link_places(link),
-                url=link.href,
-                severity=Severity.ERROR,
+            message = t(
+                "more than {n} redirects: browsers give up (Chrome and Firefox stop at {n}) "
+                "and show an error page",
+                n=BROWSER_REDIRECTS,
             )
         elif result.redirects > MAX_REDIRECTS:
-            yield Problem(
-                ctx.answer_noted(
-                    t(
-                        "{n} redirects (more than {limit}) before the page",
-                        n=result.redirects,
-                        limit=MAX_REDIRECTS,
-                    ),
-                    result,
-                ),
-                locations=ctx.link_places(link),
-                url=link.href,
+            message = t(
+                "{n} redirects (more than {limit}) before the page",
+                n=result.redirects,
+                limit=MAX_REDIRECTS,
             )
+            severity = None
+        else:
+            continue
+        urls = judged.urls
+        yield Problem(
+            ctx.answer_noted(_renders_named(message, urls, judged.rendered), result),
+            locations=ctx.link_places(*judged.links),
+            url=urls[0] if len(urls) == 1 else None,
+            urls=urls if len(urls) > 1 else (),
+            severity=severity,
+        )
 
 
 @rule(
@@ -546,35 +660,36 @@ def image_broken(ctx: Context) -> Iterator[Problem]:
     ## How to fix
     Upload the image again or correct the path; prefer the ESP's or your CDN's permanent URLs.
     """
-    images: list[tuple[Link, LinkResult]] = []
-    pixels: list[tuple[Link, LinkResult]] = []
-    late: list[tuple[Link, LinkResult]] = []
-    for pair in _checked(ctx, images=True):
-        into = late if pair[1].out_of_time else pixels if ctx.is_pixel(pair[0]) else images
-        into.append(pair)
+    images: list[Judged] = []
+    pixels: list[Judged] = []
+    late: list[Judged] = []
+    for judged in _checked(ctx, images=True):
+        into = (
+            late if judged.result.out_of_time else pixels if ctx.is_pixel(judged.link) else images
+        )
+        into.append(judged)
     yield from _out_of_time(
-        [(link.href, r) for link, r in late],
-        ctx.link_places(*(link for link, _ in late)),
+        [_located(ctx, judged) for judged in late],
+        ctx.link_places(*(link for judged in late for link in judged.links)),
+        _sites(late),
         one=N_("image: {reason}"),
         several=N_("{count} images: {reason}"),
     )
     # nobody sees a pixel: what breaks is the count of opens in the client's report
-    in_pixels = ((link.href, ctx.link_places(link), r) for link, r in pixels)
+    in_pixels = (_located(ctx, judged) for judged in pixels)
     for problem in _verdicts(ctx, in_pixels, BROKEN_PIXEL, N_("image: {reason}"), FAILED):
         yield replace(problem, severity=Severity.WARNING)
     # a host that turns the checker away (a bot wall) does so for every image on it: one
     # warning for the host, as for its links
     walls = _turned_away(images)
     yield from _turned_away_problems(ctx, walls, N_("{count} images from {host}: {reason}"))
-    grouped = {id(link) for group in walls.values() if len(group) > 1 for link, _ in group}
+    grouped = {id(j) for group in walls.values() if _sites(group) > 1 for j in group}
     located = (
-        (link.href, ctx.link_places(link), r)
-        for link, r in images
-        if not _host_failure(r) and id(link) not in grouped
+        _located(ctx, j) for j in images if not _host_failure(j.result) and id(j) not in grouped
     )
     yield from _verdicts(ctx, located, BROKEN_IMAGE, N_("image: {reason}"), FAILED)
     yield from _per_host(
-        (pair for pair in images if _host_failure(pair[1])),
+        (judged for judged in images if _host_failure(judged.result)),
         ctx,
         one=(BROKEN_IMAGE, N_("image: {reason}")),
         several=(
@@ -648,7 +763,8 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
     # links whose UTMs a redirect on one host drops (or changes) alike are one finding
     lost: dict[tuple[str, str], list[tuple[Link, LinkResult, str, str]]] = {}
     carried: dict[tuple[str, str], list[tuple[Link, LinkResult, str, str]]] = {}
-    for link, result in _plain_links(ctx):
+    for judged in _plain_links(ctx):
+        link, result = judged.link, judged.result
         if is_download(link.href) or is_download(result.final_url or ""):
             continue  # a file opens as it is: no analytics reads its UTMs (nor asks UTM001)
         found = _first_loss(link, result)
@@ -816,10 +932,10 @@ def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
     If the page only works with GET and a GET is safe (it shows a confirmation form), set
     `links.unsubscribe-get = true`.
     """
-    candidates: list[tuple[str, tuple[str, ...], LinkResult]] = []
-    for link, result in _checked(ctx, images=False):
-        if is_unsubscribe(link, (), ctx.from_domain) or result.unsubscribe:
-            candidates.append((link.href, ctx.link_places(link), result))
+    candidates: list[Located] = []
+    for judged in _checked(ctx, images=False):
+        if is_unsubscribe(judged.link, (), ctx.from_domain) or judged.result.unsubscribe:
+            candidates.append(_located(ctx, judged))
     from mailcheck.net.links import list_unsubscribe_urls
 
     # (a stand-in, example.com or localhost, is LNK003's: one cause, one finding)
@@ -829,15 +945,18 @@ def unsubscribe_broken(ctx: Context) -> Iterator[Problem]:
             continue
         found = ctx.facts.link(url)
         if found is not None:
-            candidates.append((url, ("List-Unsubscribe header",), found))
-    first: dict[str, tuple[str, tuple[str, ...], LinkResult]] = {}
-    for url, places, result in candidates:  # a body link and the header may name one URL
-        seen = first.get(url)
-        first[url] = (url, seen[1] + places, seen[2]) if seen else (url, places, result)
+            candidates.append(((url,), ("List-Unsubscribe header",), found, 1))
+    first: dict[tuple[str, ...], Located] = {}
+    for urls, places, result, rendered in candidates:  # a body link and the header may
+        seen = first.get(urls)  # name one URL
+        first[urls] = (
+            (urls, seen[1] + places, *seen[2:]) if seen else (urls, places, result, rendered)
+        )
     late = [each for each in first.values() if each[2].out_of_time]
     yield from _out_of_time(
-        [(url, result) for url, _, result in late],
-        tuple(dict.fromkeys(place for _, places, _ in late for place in places)),
+        late,
+        tuple(dict.fromkeys(place for each in late for place in each[1])),
+        len(late),
         one=N_("unsubscribe link: {reason}"),
         several=N_("{count} unsubscribe links: {reason}"),
     )

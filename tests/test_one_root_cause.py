@@ -978,8 +978,18 @@ def test_a_dead_link_is_one_finding_at_every_place_and_for_every_sample(tmp_path
         cfg = Config(root=tmp_path, links=LinksConfig(allow_private=True, retries=0))
         facts = Facts(gathered=True, links=gather([c], cfg))
         found = [f for f in judge(c, cfg, facts, offline=False).findings if f.code == "LNK001"]
-    assert sorted((f.url or "", f.places) for f in found) == sorted(
-        [(dead, ("html:10", "html:30")), (server.url("/status/404/p") + "?n=Анна", ("html:20",))]
+    # the personal link is one link of the template, dead for every sample: one finding,
+    # naming each URL it rendered to (each a page that answered 404)
+    personal_urls = tuple(
+        server.url("/status/404/p") + f"?n={n}" for n in ("Анна", "Ольга", "Ivan")
+    )
+    assert sorted((f.url or "", f.urls, f.places) for f in found) == sorted(
+        [(dead, (), ("html:10", "html:30")), ("", personal_urls, ("html:20",))]
+    )
+    said = next(f.message for f in found if f.urls)
+    assert said == (
+        "link is broken: 404 Not Found — at every URL it renders to (3): "
+        + ", ".join(personal_urls)
     )
 
 

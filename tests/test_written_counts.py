@@ -120,3 +120,27 @@ def test_a_link_of_no_known_line_counts_each_copy(tmp_path: Path) -> None:
         (Severity.WARNING, "3 plain http:// URLs (shop.test)")
     ]
     assert all(":" not in place for place in plain[0].places)  # (no line named)
+
+
+@pytest.mark.parametrize("dialect", [d for d, *_ in LOOPS])
+def test_a_looped_vague_link_is_one_link(tmp_path: Path, dialect: str) -> None:
+    # was "3 links named only “здесь”": one link, written once
+    body = '<a href="https://shop.test/sale">здесь</a>'
+    vague = only(check(looped(tmp_path, dialect, body)), "A11Y005")
+    assert [(f.severity, f.message, f.places) for f in vague] == [
+        (Severity.WARNING, "1 link named only “здесь” (line 5)", ("email.html:5",))
+    ]
+
+
+def test_two_looped_links_written_with_one_url_are_two_links_of_one_url(tmp_path: Path) -> None:
+    # a product's picture and its name, both linked to its page: which written link a copy is
+    # was not told, so each rendered copy counted (6 vague links, 3 plain http:// URLs)
+    body = (
+        '<a href="http://shop.test/p/{{ item.id }}">здесь</a> '
+        '<a href="http://shop.test/p/{{ item.id }}">здесь</a>'
+    )
+    result = check(looped(tmp_path, "jinja", body))
+    assert [(f.code, f.message, f.places) for f in result.findings if f.code != "PER005"] == [
+        ("A11Y005", "2 links named only “здесь” (line 5)", ("email.html:5",)),
+        ("LNK004", "plain http:// link to shop.test", ("email.html:5",)),
+    ]

@@ -241,14 +241,16 @@ def _looped_copy_of(
     """The written link ``link`` (rendered, at its written line) is a copy of when no written
     link renders to it with the document's values: a loop's body renders it once per item
     (``{% for %}``, ``{{#each}}``), each with the item's values. The one link of its kind
-    written at its line whose URL matches it, the tags read as any text; None when none or
-    several do (it keeps its rendered URL as its source, a place of its own)."""
+    written at its line whose URL matches it, the tags read as any text — or the first of
+    several written with one URL (a product's picture and its name, both linked to
+    ``{{ item.url }}``: which of them it is, its source is that URL); None when none or
+    several other URLs do (it keeps its rendered URL as its source, a place of its own)."""
     found = [
         written
         for written in by_line.get(link.line, ())
         if written.kind == link.kind and _written_shape(written.href).fullmatch(link.href)
     ]
-    return found[0] if len(found) == 1 else None
+    return found[0] if found and all(w.href == found[0].href for w in found) else None
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,0 +1,178 @@
+"""The network link rules judge a link written once inside a template loop (Jinja and Liquid
+``{% for %}``, Handlebars ``{{#each}}``) as one link at its line, however many URLs the loop
+renders it to: the URLs that failed alike are one finding naming each (a second product's dead
+page is not hidden behind the first's), URLs that failed otherwise are findings of their own.
+Against a real HTTP server on loopback (tests/http_server.py)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from mailcheck.engine import run
+from mailcheck.model import Finding, Severity
+from tests.helpers import loopback_links_config, write_campaign
+from tests.http_server import running_server
+from tests.ports import refusing
+
+pytestmark = pytest.mark.network
+
+# (dialect, the loop's opening tag, how the body writes an item's field, its end)
+LOOPS = [
+    ("jinja", "{% for item in items %}", "{{{{ item.{} }}}}", "{% endfor %}"),
+    ("liquid", "{% for item in items %}", "{{{{ item.{} }}}}", "{% endfor %}"),
+    ("handlebars", "{{#each items}}", "{{{{{}}}}}", "{{/each}}"),
+]
+NETWORK = ("LNK001", "LNK002", "LNK005", "LNK006", "UNS004")
+
+
+def looped_check(
+    root: Path, dialect: str, body: str, items: list[dict[str, str]], **links: float
+) -> list[Finding]:
+    """The network findings of a 9-line campaign whose loop (lines 4-6) renders ``body``
+    (line 5, ``FIELD`` for the item's ``path`` as the dialect writes it) for ``items``."""
+    opening, field, closing = next((o, f, c) for d, o, f, c in LOOPS if d == dialect)
+    html = (
+        '<html lang="ru"><head><title>Sale</title></head>\n'  # 1
+        "<body>\n"  # 2
+        '<div style="display:none">Только на этой неделе: скидки на всё</div>\n'  # 3
+        f"{opening}\n"  # 4
+        f"{body.replace('FIELD', field.format('path'))}\n"  # 5
+        f"{closing}\n"  # 6
+        '<a href="mailto:unsubscribe@shop.test">Отписаться</a>\n'  # 7
+        "</body>\n"  # 8
+        "</html>\n"  # 9
+    )
+    samples = json.dumps([{"items": items}], ensure_ascii=False)
+    d = write_campaign(
+        root, "c", html=html, template=dialect, samples="s.json", files={"s.json": samples}
+    )
+    config = loopback_links_config(root, *NETWORK)
+    config = replace(config, links=replace(config.links, **links))  # type: ignore[arg-type]
+    [result] = run([str(d)], config).results
+    return [f for f in result.findings if f.code in NETWORK]
+
+
+def said(found: list[Finding]) -> list[tuple[str, Severity, tuple[str, ...], str | None, str]]:
+    return [(f.code, f.severity, f.places, f.url, f.message) for f in found]
+
+
+@pytest.mark.parametrize("dialect", [d for d, *_ in LOOPS])
+def test_a_looped_link_dead_for_every_item_is_one_finding_naming_each_url(
+    tmp_path: Path, dialect: str
+) -> None:
+    # was one finding naming the first product's URL alone: the others were not said
+    with running_server() as s:
+        items = [{"path": f"status/404/{dialect}-p{n}"} for n in (1, 2, 3)]
+        found = looped_check(tmp_path, dialect, f'<a href="{s.url("/")}FIELD">Купить</a>', items)
+        urls = tuple(s.url(f"/status/404/{dialect}-p{n}") for n in (1, 2, 3))
+    assert said(found) == [
+        (
+            "LNK001",
+            Severity.ERROR,
+            ("email.html:5",),
+            None,
+            "link is broken: 404 Not Found — at every URL it renders to (3): " + ", ".join(urls),
+        )
+    ]
+    assert found[0].urls == urls
+
+
+def test_a_looped_link_dead_for_some_items_names_those_and_how_many_of_all(tmp_path: Path) -> None:
+    # was "link is broken: 404 Not Found" at the second product's URL alone: the third's dead
+    # page was hidden behind it, and nothing said the first product's page answered
+    with running_server() as s:
+        items = [{"path": "ok/p1"}, {"path": "status/404/p2"}, {"path": "status/404/p3"}]
+        found = looped_check(tmp_path, "jinja", f'<a href="{s.url("/")}FIELD">Купить</a>', items)
+        dead = (s.url("/status/404/p2"), s.url("/status/404/p3"))
+    assert said(found) == [
+        (
+            "LNK001",
+            Severity.ERROR,
+            ("email.html:5",),
+            None,
+            "link is broken: 404 Not Found — at 2 of the 3 URLs it renders to: " + ", ".join(dead),
+        )
+    ]
+    assert found[0].urls == dead
+
+
+def test_a_looped_links_urls_that_fail_otherwise_are_findings_of_their_own(
+    tmp_path: Path,
+) -> None:
+    # a 404 and a 410 are two facts about two pages, each at the link's line
+    with running_server() as s:
+        items = [{"path": "status/404/q1"}, {"path": "status/410/q2"}, {"path": "status/404/q3"}]
+        found = looped_check(tmp_path, "jinja", f'<a href="{s.url("/")}FIELD">Купить</a>', items)
+        urls = [s.url(f"/{item['path']}") for item in items]
+    assert said(found) == [
+        (
+            "LNK001",
+            Severity.ERROR,
+            ("email.html:5",),
+            None,
+            f"link is broken: 404 Not Found — at 2 of the 3 URLs it renders to: {urls[0]}, "
+            f"{urls[2]}",
+        ),
+        ("LNK001", Severity.ERROR, ("email.html:5",), urls[1], "link is broken: 410 Gone"),
+    ]
+
+
+def test_a_looped_image_dead_for_every_item_is_one_image(tmp_path: Path) -> None:
+    with running_server() as s:
+        items = [{"path": f"status/404/i{n}.png"} for n in (1, 2, 3)]
+        body = f'<img src="{s.url("/")}FIELD" alt="Товар">'
+        found = looped_check(tmp_path, "jinja", body, items)
+        urls = tuple(s.url(f"/status/404/i{n}.png") for n in (1, 2, 3))
+    assert said(found) == [
+        (
+            "LNK006",
+            Severity.ERROR,
+            ("email.html:5",),
+            None,
+            "image is broken: 404 Not Found — at every URL it renders to (3): " + ", ".join(urls),
+        )
+    ]
+
+
+def test_two_looped_links_to_a_host_that_is_down_are_two_links(tmp_path: Path) -> None:
+    # a count of the links as written (2), each URL they render to listed
+    with refusing() as [base]:
+        items = [{"path": f"p{n}"} for n in (1, 2, 3)]
+        body = f'<a href="{base}/a/FIELD">Купить</a> <a href="{base}/b/FIELD">Ещё</a>'
+        found = looped_check(tmp_path, "jinja", body, items)
+    host = base.split("//", 1)[1]
+    urls = [f"{base}/{kind}/p{n}" for kind in ("a", "b") for n in (1, 2, 3)]
+    assert said(found) == [
+        (
+            "LNK002",
+            Severity.ERROR,
+            ("email.html:5",),
+            None,
+            f"2 links to {host}: host unreachable: 127.0.0.1 refused the connection — "
+            f"{', '.join(urls[:3])} and 3 more",
+        )
+    ]
+    assert found[0].urls == tuple(urls)
+
+
+def test_a_looped_link_the_links_deadline_cut_is_one_link(tmp_path: Path) -> None:
+    with running_server() as s:
+        items = [{"path": f"slow/5/cut{n}"} for n in (1, 2, 3)]
+        body = f'<a href="{s.url("/")}FIELD">Купить</a>'
+        found = looped_check(tmp_path, "jinja", body, items, timeout=10.0, deadline=1.0)
+        urls = tuple(s.url(f"/slow/5/cut{n}") for n in (1, 2, 3))
+    assert said(found) == [
+        (
+            "LNK002",
+            Severity.WARNING,
+            ("email.html:5",),
+            None,
+            "link: could not verify: the links deadline (1 s) ran out first; open it in a "
+            "browser before sending — " + ", ".join(urls),
+        )
+    ]
+    assert found[0].urls == urls
