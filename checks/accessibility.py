@@ -284,9 +284,9 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
         for link in document.links
         if link.kind == "a" and link.text.strip(" .,:;!?…→»«\"'").casefold() in vague
     ]
-    # as the template writes them: a loop's copies of one "click here" are one link
-    found = ctx.one_per_place(found)
     if found:
+        # as the template writes them: a loop's copies of one "click here" are one link
+        found = ctx.one_per_place(found)
         texts = quoted_list(dict.fromkeys(link.text for link in found))
         lines = [link.line for link in found]
         yield Problem(
