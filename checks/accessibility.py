@@ -16,6 +16,7 @@ from importlib import resources
 from mailcheck.accessibility import Accessibility, parse_color
 from mailcheck.i18n import N_, Joined, quoted_list, t, tn
 from mailcheck.model import Severity
+from mailcheck.named import named_link_text
 from mailcheck.rules import (
     ALT_MISSING,
     LINES_LISTED,
@@ -287,7 +288,8 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
     if found:
         # as the template writes them: a loop's copies of one "click here" are one link
         found = ctx.one_per_place(found)
-        texts = quoted_list(dict.fromkeys(link.text for link in found))
+        # quoted with a field no value fills here as "[name]" where it stands, not the gap
+        texts = quoted_list(dict.fromkeys(named_link_text(ctx.main, link) for link in found))
         lines = [link.line for link in found]
         yield Problem(
             tn(

@@ -28,6 +28,7 @@ from mailcheck.linkinfo import (
     unfilled,
 )
 from mailcheck.model import Link, Severity
+from mailcheck.named import named_link_text
 from mailcheck.rules import Context, Problem, listed_lines, rule
 from mailcheck.templating import SYSTEM_PLACEHOLDER_HOST, leftover_tags, whole_tag
 from mailcheck.text import quoted
@@ -223,7 +224,9 @@ def _placeholder_group(
     copied = {button: copy.text for copy, button in copies.items()}
     named: dict[str, str] = {}  # each name once, as first written
     for link in seen:
-        text = link.text if link.text.strip(_MARKUP_SPACE) else copied.get(link, "")
+        # (a field no value fills here quoted as "[name]" where it stands, not as the gap)
+        own = named_link_text(ctx.main, link)
+        text = own if link.text.strip(_MARKUP_SPACE) else copied.get(link, "")
         if text.strip():
             named.setdefault(" ".join(text.split()).casefold(), text)
     texts = list(named.values())

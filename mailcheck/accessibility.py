@@ -349,15 +349,33 @@ def _own_color(el: Any) -> str:
     return declared if declared is not None else attribute_color(el.get("color") or "")
 
 
-def _text_in_color(el: Any, styled: StyleColors) -> str:
+def _text_in_color(el: Any, styled: StyleColors, *, named: bool = False) -> str:
     """The element's text, without descendants that set a colour of their own (judged apart)
-    or whose colour a stylesheet may set (not judged)."""
+    or whose colour a stylesheet may set (not judged). ``named``: as a quote shows it, each
+    PHP tag that prints a variable as "[name]" where it stands (:func:`_php_named`)."""
     pieces = [el.text or ""]
     for child in el:
-        if isinstance(child.tag, str) and not _own_color(child) and not styled.sets(child):
-            pieces.append(_text_in_color(child, styled))
+        if isinstance(child.tag, str):
+            if not _own_color(child) and not styled.sets(child):
+                pieces.append(_text_in_color(child, styled, named=named))
+        elif named:
+            pieces.append(_php_named(child))
         pieces.append(child.tail or "")
     return "".join(pieces)
+
+
+def _php_named(node: Any) -> str:
+    """What a quote shows for a comment node: a PHP tag (``<?= $user->getShortName() ?>``),
+    which the parser reads as a comment (see mailcheck.htmlparse), as the dialect names what
+    it prints ("[user.getShortName]"), never the gap its absence from the text leaves
+    ("Здравствуйте, !" reads as a broken greeting); "" for any other comment."""
+    text = node.text or ""
+    if not text.startswith(("?=", "?php")):
+        return ""
+    from mailcheck.templating.dialects.php import echo_named  # only for a view in PHP
+
+    # the parser read the tag with its ">" written "&gt;" (htmlparse._php_tags_whole)
+    return echo_named("<" + text.replace("&gt;", ">") + ">")
 
 
 def _low_contrast(
@@ -411,6 +429,9 @@ def _low_contrast(
     text = " ".join(_text_in_color(el, sheets).split())
     if not _ALNUM.search(text):
         return None  # nothing, or a separator ("·", "|"): decoration, not text to read
+    # quoted with what a PHP view prints where it stands (the judged text leaves it out)
+    if any(not isinstance(node.tag, str) for node in el.iter()):
+        text = " ".join(_text_in_color(el, sheets, named=True).split())
     return LowContrast(
         el.sourceline or 0, text[:40], foreground, background, ratio, large, fallback
     )

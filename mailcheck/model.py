@@ -443,10 +443,11 @@ class Rendered:
     # the plain-text part's URLs that a hard line break cuts (textpart.text_part_links), with
     # or without an HTML part: TXT002
     text_wrapped: tuple[WrappedUrl, ...] = ()
-    # the main render again with each field of the API call's data that no sample gives
-    # (Postmark's TemplateModel) written as "[name]": where those unseen fields stand, for a
-    # quote ("By [commenter_name] at [timestamp]") and the preheader's length; their names.
-    # None when there is no such field, or that render fails
+    # the main render again with each field no sample gives and no fallback fills (the API
+    # call's data, Postmark's TemplateModel; a recipient's field when no sample is given)
+    # written as "[name]": where those unseen fields stand, for a quote of the body's text
+    # ("By [commenter_name] at [timestamp]", a link's text: mailcheck.named) and the
+    # preheader's length; their names. None when there is no such field, or that render fails
     unseen_preheader: str | None = None
     unseen_document: Document | None = None
     unseen_fields: tuple[str, ...] = ()

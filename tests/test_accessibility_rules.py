@@ -392,7 +392,8 @@ def test_php_code_in_a_low_contrast_text_is_not_quoted(tmp_path: Path) -> None:
     """RUNET-ID's PHP views: the ">" of ``->`` (and of ``=>``, a comparison) ended the tag for
     the parser, which quoted the rest of the code as text: “Здравствуйте, getShortName(); ?>!”.
     The tag is read whole now, as one without ">" always was; place and count are the same,
-    and a tag in an href is still the link as written."""
+    and a tag in an href is still the link as written. The variable it prints is quoted as
+    "[name]" where it stands (session 37), not as the gap of a render with it emptied."""
     html = GOOD.replace(
         "<h2>Условия</h2>",
         "<h2>Условия</h2>\n"
@@ -404,7 +405,8 @@ def test_php_code_in_a_low_contrast_text_is_not_quoted(tmp_path: Path) -> None:
     )
     assert findings(tmp_path, html, "A11Y006") == [
         (
-            "2 texts below WCAG AA contrast: “Здравствуйте, !” #ffffff on #4db1c6 2.5:1 "
+            "2 texts below WCAG AA contrast: “Здравствуйте, [user.getShortName]!” #ffffff on "
+            "#4db1c6 2.5:1 "
             "(line 7); “Ваши билеты” #ffffff on #4db1c6 2.5:1 (line 8)",
             "email.html:7",
         )

@@ -678,18 +678,13 @@ def _unseen_fields(campaign: Campaign) -> list[str]:
 def _show_unseen(main: Rendered, renderer: _Renderer, given: Mapping[str, object]) -> None:
     """Render ``main``'s values again with each unseen field (:func:`_unseen_fields`) written
     as "[name]", the way a measured text shows what the send fills in: a quote of the
-    rendered text then shows where those fields stand rather than gluing the words around
-    them ("By at View the comment")."""
+    rendered text (PRE001's first text, a link's text, :mod:`mailcheck.named`) then shows
+    where those fields stand rather than gluing the words around them ("By at View the
+    comment", «Здравствуйте, !», which reads as a broken greeting)."""
     campaign = renderer.campaign
+    # wanted wherever a rule quotes the body's text (the first text, a link's, …) or measures
+    # a preheader that holds them: a quote shows "[name]" where they stand, not the gap
     names = _unseen_fields(campaign)
-    if campaign.preheader_explicit:
-        written = campaign.preheader or ""
-    else:
-        written = campaign.static.preheader or "" if campaign.static is not None else ""
-    # wanted where a rule quotes the body's first text (no preheader) or measures a preheader
-    # that holds them: the HTML is not parsed again for nothing
-    if (main.preheader or "").strip():
-        names = [n for n in names if re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", written)]
     if not names:
         return
     values = dict(given)

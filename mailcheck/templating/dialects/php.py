@@ -85,6 +85,17 @@ def tokenize(source: str) -> Iterator[Token]:
     return tags.scan(source, _TAG, _classify)
 
 
+def echo_named(tag: str) -> str:
+    """What a quote of the text shows for one PHP tag as written (``<?= $user->getShortName()
+    ?>``): a variable it prints as "[name]" where it stands, as a quote of a rendered template
+    shows what the send fills in (PRE001's first text); the text it prints when that is a
+    literal; "" for any other tag (it prints nothing)."""
+    token = next(iter(tokenize(tag)), None)
+    if token is None:
+        return ""
+    return f"[{token.name}]" if token.kind == "var" else token.prints
+
+
 parse = tags.parser(tokenize, dialect="php")
 
 DIALECT = Dialect(
