@@ -264,7 +264,9 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
     them all and lists the first 25 places. A link written once inside a template loop is
     counted once, however many items the loop renders it for. Links of the HTML only: in a
     plain-text part the link is the URL itself, which a screen reader reads ("Click here
-    https://…").
+    https://…"). A variable that no sample gives and no fallback fills is quoted as "[name]"
+    where it stands ("Click here, [first_name]"), not as the gap its empty value leaves in the
+    render.
 
     ## Why it matters
     Screen-reader users jump from link to link: a list of "здесь, здесь, здесь" says nothing
@@ -351,7 +353,11 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
     Text without a letter or digit (a `·` or `|` between links) is decoration, which WCAG
     leaves out of its contrast rule. The colours are quoted in one form, `#rrggbb` in lower
     case, however they are written (`#FFF`, `white`, `rgb(255, 255, 255)`: `#ffffff`); a
-    translucent one as written (`rgba(0, 0, 0, 0.4)`), its ratio that of the blend.
+    translucent one as written (`rgba(0, 0, 0, 0.4)`), its ratio that of the blend. The text
+    is quoted as written, a template's tags as they stand (`{{ first_name }}`), and a tag of a
+    PHP view that prints a variable (`<?= $user->getShortName() ?>`), which is no text of the
+    source, as "[name]" where it stands ("Здравствуйте, [user.getShortName]!"): never as the
+    gap its empty value would leave, which reads as a broken greeting.
 
     ## Why it matters
     Light-grey disclaimers and pale buttons are unreadable on phones in daylight and for the

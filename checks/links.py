@@ -84,7 +84,9 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     too, in the same finding, each said as written (“link to “mailto:#””). A layout's
     stand-ins of several kinds (`#` links and `http://` with nothing after it,
     `hello@example.com` and `example@example.com`, a placehold.it picture) are one finding
-    too: the layout was never filled in; each kind is said in it with its lines.
+    too: the layout was never filled in; each kind is said in it with its lines. A link's
+    text quoted shows a variable that no sample gives and no fallback fills as "[name]" where
+    it stands (“Your ticket, [first_name]”), not as the gap its empty value leaves.
 
     ## Why it matters
     These are leftovers from the template: the button the whole campaign points to does
