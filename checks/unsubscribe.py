@@ -20,6 +20,7 @@ from mailcheck.linkinfo import (
 from mailcheck.model import Link, Severity
 from mailcheck.rules import IN_UNCLOSED_COMMENT, Context, Problem, outside_layout, rule
 from mailcheck.templating import whole_tag
+from mailcheck.templating.catalogue import ESP_ALIASES, load_catalogue
 from mailcheck.templating.system import LAYOUT_SLOTS
 from mailcheck.text import quoted
 from mailcheck.unsubscribe import (
@@ -113,6 +114,23 @@ _URL = re.compile(r"https?://|mailto:|[\w.+-]@[\w-]+\.\w", re.I)
 _WEB_URL = re.compile(r"https?://[^\s<>\"'«»]+", re.I)
 _MAILTO = re.compile(r"mailto:[^\s<>\"'«»]+", re.I)
 
+# ESPs that document adding their own footer, with an unsubscribe link, to an e-mail whose
+# template lacks their unsubscribe tag; each with that tag as its help names it. Mailchimp: "If
+# our system doesn't detect the merge tag in your campaign, we'll add an extra footer … that
+# contains the merge tag" (help, "About Email Campaign Footers"). Klaviyo: "If Klaviyo doesn't
+# detect an unsubscribe tag in one of your emails, it will automatically add an unsubscribe
+# link at the bottom" (help article 115006054267). Unisender Go (UniOne): "UniOne appends an
+# unsubscribe block to every email" unless the template places {{UnsubscribeUrl}} itself
+# (docs, "Unsubscribe Link"). Only a declared `esp` counts: Mandrill writes Mailchimp's tags
+# and adds a footer only when its sending defaults or rules say so; Liquid is Klaviyo's and
+# Braze's alike. SendGrid's subscription tracking and Mailgun's unsubscribe footer are account
+# settings, off unless turned on: no certainty either way from the template.
+_FOOTER_ADDED = {
+    "mailchimp": "*|UNSUB|*",
+    "klaviyo": "{% unsubscribe %}",
+    "unisender-go": "{{UnsubscribeUrl}}",
+}
+
 # listmonk's transactional templates read the API call's data as .Tx.Data (listmonk docs,
 # "Transactional"): a receipt or a password reset, sent to one person, not to a list
 _LISTMONK_TX = re.compile(r"\{\{-?[^}]*\.Tx\.")
@@ -185,6 +203,12 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     seen (PRE001 alone says its own when UNS001 is ignored). ESP template languages (Liquid,
     Mailchimp, Bitrix's macros, listmonk's Go templates …) and plain HTML name their layout
     themselves, if any: a whole page of theirs is the message, and the error stands.
+    A campaign whose declared ESP (`esp = "…"`) documents adding its own footer with an
+    unsubscribe link when the template lacks its tag — Mailchimp (`*|UNSUB|*`), Klaviyo
+    (`{% unsubscribe %}`), Unisender Go (`{{UnsubscribeUrl}}`) — is "could not verify" as well:
+    recipients get a way out, in words and a place mailcheck cannot see. The dialect alone
+    does not say so (Mandrill writes Mailchimp's tags and adds no footer unless told to;
+    Braze writes Klaviyo's Liquid), nor does an ESP whose footer is an account setting.
 
     ## Why it matters
     Marketing mail without a visible way out breaks the law (CAN-SPAM, GDPR, 38-ФЗ "О
@@ -313,6 +337,10 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
             cause=outside_layout(view),
         )
         return
+    footer = _footer_added(ctx)
+    if footer:
+        yield footer
+        return
     document = ctx.document
     # in a text part every mail client makes an address a link: _text_way_out has judged them
     written = (
@@ -367,6 +395,28 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         missing = replace(missing, locations=places, url=social[0].href)
     # the footer is often a partial the template pulls in: then it may well be there
     yield missing
+
+
+def _footer_added(ctx: Context) -> Problem | None:
+    """UNS001's "could not verify" for a campaign without an unsubscribe link whose declared
+    ESP adds its own footer with one when the template lacks its tag (``_FOOTER_ADDED``): the
+    recipient gets a way out, in the platform's words and place, which mailcheck cannot see."""
+    esp = ctx.config.esp.strip().lower()
+    esp = ESP_ALIASES.get(esp, esp)
+    tag = _FOOTER_ADDED.get(esp)
+    if tag is None:
+        return None
+    return Problem(
+        t(
+            "could not verify: no unsubscribe link in the template, and {platform} adds its "
+            "own footer with one to an e-mail without its unsubscribe tag ({tag}): check a test "
+            "send for what the footer says and where it stands",
+            platform=load_catalogue().display_name(esp),
+            tag=tag,
+        ),
+        location=ctx.campaign.html_label or "body",
+        severity=Severity.WARNING,
+    )
 
 
 def _by_reply(ctx: Context, reply: str, text_alone: bool) -> Problem:
