@@ -259,7 +259,7 @@ def transfer_encoding_mislabelled(ctx: Context) -> Iterator[Problem]:
 @rule(
     "HDR004",
     "plain-text-preferred",
-    Severity.WARNING,
+    Severity.ERROR,
     short="multipart/alternative puts text/plain after the HTML: many clients show the text",
     applies=_saved_message,
 )
@@ -272,7 +272,10 @@ def plain_text_preferred(ctx: Context) -> Iterator[Problem]:
     The parts of a `multipart/alternative` go from the plainest to the richest: a mail client
     shows the last one it can display (RFC 2046, section 5.1.4). Apple Mail, iOS Mail and
     Thunderbird follow that order, so their readers get the plain text instead of the design;
-    clients that always prefer HTML hide the mistake from whoever tests with them.
+    clients that always prefer HTML hide the mistake from whoever tests with them. Mail
+    libraries that attached the parts this way were fixed after exactly that report (Mail.app
+    and Thunderbird showing the text, Gmail too in some reports): a defect recipients see, so
+    an error.
 
     ## Example
     ```

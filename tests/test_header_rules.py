@@ -480,13 +480,13 @@ RELATED_HTML = (
         ((HTML, PLAIN), "Content-Type: text/plain\nContent-Disposition: attachment\n\nx"),
     ],
 )
-def test_plain_text_after_the_html_is_one_warning(
+def test_plain_text_after_the_html_is_one_error(
     tmp_path: Path, parts: tuple[str, ...], outer: str
 ) -> None:
     result = check(_alternative(tmp_path, *parts, outer=outer))
     assert [(f.severity.value, f.location, f.message) for f in only(result, "HDR004")] == [
         (
-            "warning",
+            "error",
             "MIME parts",
             "the text/plain part comes after the text/html part in multipart/alternative: "
             "clients that show the last alternative (Apple Mail, Thunderbird) show the plain "
