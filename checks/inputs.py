@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import PurePath
 
 from mailcheck.i18n import t
-from mailcheck.model import Severity
+from mailcheck.model import Campaign, Severity
 from mailcheck.rules import Context, Problem, rule
+
+
+def input_name(campaign: Campaign) -> str:
+    """The input as every other finding names a file: by its name within what was checked
+    ("campaign.toml", "test-send.eml", "basic.html"), not by the path the batch found it at
+    (a campaign's ``source`` says that once, beside its findings)."""
+    return campaign.file_name or PurePath(campaign.source).name or campaign.source
 
 
 @rule(
@@ -34,7 +42,7 @@ def input_unreadable(ctx: Context) -> Iterator[Problem]:
     syntax, or point `html =` at the right file.
     """
     if ctx.campaign.load_error:
-        yield Problem(ctx.campaign.load_error, location=ctx.campaign.source)
+        yield Problem(ctx.campaign.load_error, location=input_name(ctx.campaign))
     for name, reason in ctx.campaign.files_unread:  # the rest of the campaign was checked
         yield Problem(reason, location=name)
 
@@ -82,7 +90,7 @@ def input_not_read(ctx: Context) -> Iterator[Problem]:
     Gmail and a Mail.ru mailbox), then ignore INP002 for that campaign.
     """
     if ctx.campaign.not_read:
-        yield Problem(ctx.campaign.not_read, location=ctx.campaign.source, unverified=True)
+        yield Problem(ctx.campaign.not_read, location=input_name(ctx.campaign), unverified=True)
     if "text/x-amp-html" in ctx.campaign.parts_not_read:
         yield Problem(
             t(

@@ -508,7 +508,7 @@ def test_a_campaign_tomls_settings_are_said_through_the_catalogue(
     (d / "email.html").write_text("<p>x</p>", encoding="utf-8")
     result = check(d)
     (finding,) = result.findings
-    assert finding.code == "INP001" and finding.location == str(d / "campaign.toml")
+    assert finding.code == "INP001" and finding.location == "campaign.toml"
     said = str(translate(finding.message, _Marking()))
     # the configuration's own words, through the catalogue, and the file named once: by
     # the finding's location (it was "campaign.toml: campaign.toml: …" in the text output)
