@@ -42,8 +42,7 @@ def render(
                 props.append(f"line={line}")
             props.append(f"title={escape_property(f.code)}")
             # one annotation per finding, at its first place; the message names them all
-            places = [p for p in f.places if p != result.campaign.source]
-            where = f"{compact(places)}: " if places else ""
+            where = f"{compact(f.places)}: " if f.places else ""
             url = f" ({f.url})" if f.url and f.url not in f.message else ""
             message = f"{where}{f.message}{url} [{f.rule}]"
             lines.append(f"::{command} {','.join(props)}::{escape_data(message)}")

@@ -1022,17 +1022,9 @@ def sent_sources(results: list[CampaignResult]) -> list[CampaignResult]:
         if not os.path.isabs(old):
             out.append(r)
             continue
-        new = os.path.relpath(old, shared)
-        findings = [
-            dataclasses.replace(
-                f,
-                location=new if f.location == old else f.location,
-                locations=tuple(new if p == old else p for p in f.locations),
-            )
-            for f in r.findings
-        ]
-        campaign = dataclasses.replace(r.campaign, source=new)
-        out.append(dataclasses.replace(r, campaign=campaign, findings=findings))
+        # (findings name files within their campaign, never by this path: INP001 included)
+        campaign = dataclasses.replace(r.campaign, source=os.path.relpath(old, shared))
+        out.append(dataclasses.replace(r, campaign=campaign))
     return out
 
 

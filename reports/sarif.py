@@ -88,9 +88,8 @@ def as_dict(results: list[CampaignResult], *, quiet: bool = False) -> dict[str, 
                 for spot_path, line in spots
             ]
             text = f.message
-            shown = [p for p in f.places if p != result.campaign.source]
-            if shown:
-                text = f"{compact(shown)}: {text}"
+            if f.places:
+                text = f"{compact(f.places)}: {text}"
             sarif_results.append(
                 {
                     "ruleId": f.code,
