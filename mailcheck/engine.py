@@ -108,9 +108,9 @@ def discover(paths: Sequence[str]) -> list[Source]:
         if all(is_outlook_file(s.path) or is_mailbox(s.path) for s in walked):
             # a folder of Outlook files and mailboxes only: a CI job must go red, not pass on
             # warnings
+            files = "file or mbox mailbox" if len(walked) == 1 else "files or mbox mailboxes"
             unread = (
-                f"; {len(walked)} Outlook .msg/.oft file(s) or mbox mailbox(es), not read: save "
-                "test sends as .eml"
+                f"; {len(walked)} Outlook .msg/.oft {files}, not read: save test sends as .eml"
                 if walked
                 else ""
             )

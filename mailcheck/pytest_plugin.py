@@ -114,11 +114,16 @@ def pytest_report_collectionfinish(
         mode = "with network checks"
     else:
         online = len(campaigns) - offline
+        whose = "its config's" if offline == 1 else "their configs'"
         mode = (
             f"with network checks for {online} of {len(campaigns)} campaigns, offline for "
-            f"{offline} (their configs' [links] offline)"
+            f"{offline} ({whose} [links] offline)"
         )
-    return f"mailcheck: {len(campaigns)} campaign(s) checked {mode}"
+    from mailcheck.i18n import DEFAULT_LANGUAGE
+    from mailcheck.reports.text import said_checked
+
+    # in English, as pytest's other header lines
+    return f"mailcheck: {said_checked(len(campaigns), DEFAULT_LANGUAGE)} {mode}"
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:

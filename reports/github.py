@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from mailcheck.reports import listed
 from mailcheck.reports.locations import compact, first_line
+from mailcheck.reports.text import summary
 
+from mailcheck.i18n import DEFAULT_LANGUAGE
 from mailcheck.inert import inert
 from mailcheck.model import CampaignResult, Severity
 
@@ -46,15 +48,6 @@ def render(
             url = f" ({f.url})" if f.url and f.url not in f.message else ""
             message = f"{where}{f.message}{url} [{f.rule}]"
             lines.append(f"::{command} {','.join(props)}::{escape_data(message)}")
-    errors = sum(r.errors for r in results)
-    warnings = sum(r.warnings for r in results)
-    failed = sum(not r.ok for r in results)
-    skipped = sum(r.skipped for r in results)
-    # the summary counts what --quiet does not annotate too, as the text summary does
-    lines.append(
-        f"mailcheck: {len(results) - skipped} campaign(s) checked"
-        + (f", {skipped} skipped (not read: INP002)" if skipped else "")
-        + f": {failed} with errors; "
-        f"{errors} error(s), {warnings} warning(s)."
-    )
+    # the summary counts what --quiet does not annotate too: the text output's, in English
+    lines.append(f"mailcheck: {summary(results, DEFAULT_LANGUAGE)}")
     return "\n".join(lines) + "\n"

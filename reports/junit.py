@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from mailcheck.reports.text import format_finding
+from mailcheck.reports.text import format_finding, said_errors, said_warnings
 
+from mailcheck.i18n import DEFAULT_LANGUAGE
 from mailcheck.model import CampaignResult, Severity
 
 # Characters XML 1.0 cannot carry at all, even escaped; campaign text is untrusted input.
@@ -58,9 +59,9 @@ def render(
         warnings = [f for f in r.findings if f.severity is not Severity.ERROR]
         failing, shown = (errors + warnings, []) if strict else (errors, warnings)
         if failing:
-            counts = f"{len(errors)} error(s)"
+            counts = said_errors(len(errors), DEFAULT_LANGUAGE)
             if strict:
-                counts += f", {len(warnings)} warning(s) (--strict)"
+                counts += f", {said_warnings(len(warnings), DEFAULT_LANGUAGE)} (--strict)"
             failure = ET.SubElement(
                 case,
                 "failure",

@@ -56,7 +56,7 @@ def render_statistics(
         f"{r['count']:>{width}}  {r['code']:<9}"
         f"{_paint(str(r['severity']).ljust(8), str(r['severity']), colour)}"
         f"{r['rule']}  "
-        + tr.ngettext("(in %(n)s campaign(s))", "(in %(n)s campaign(s))", int(str(r["campaigns"])))
+        + tr.ngettext("(in %(n)s campaign)", "(in %(n)s campaigns)", int(str(r["campaigns"])))
         % {"n": r["campaigns"]}
         for r in rows
     ]

@@ -49,11 +49,17 @@ def _without_line(place: str) -> str:
 
 def said_counts(errors: int, warnings: int, language: str) -> str:
     """ "3 errors, 1 warning" in the reader's language (its plural forms)."""
-    tr = translations(language)
-    return "{}, {}".format(
-        tr.ngettext("%(n)s error(s)", "%(n)s error(s)", errors) % {"n": errors},
-        tr.ngettext("%(n)s warning(s)", "%(n)s warning(s)", warnings) % {"n": warnings},
-    )
+    return f"{said_errors(errors, language)}, {said_warnings(warnings, language)}"
+
+
+def said_errors(n: int, language: str) -> str:
+    """ "1 error", "3 errors" in the reader's language (Russian's three forms)."""
+    return translations(language).ngettext("%(n)s error", "%(n)s errors", n) % {"n": n}
+
+
+def said_warnings(n: int, language: str) -> str:
+    """ "1 warning", "3 warnings" in the reader's language (Russian's three forms)."""
+    return translations(language).ngettext("%(n)s warning", "%(n)s warnings", n) % {"n": n}
 
 
 def format_campaign(
@@ -88,10 +94,12 @@ def render(
     results: list[CampaignResult], *, colour: bool = False, language: str = DEFAULT_LANGUAGE
 ) -> str:
     blocks = [format_campaign(r, colour, campaign_language(r, language)) for r in results]
-    return "\n\n".join([*blocks, _paint(_summary(results, language), "bold", colour)]) + "\n"
+    return "\n\n".join([*blocks, _paint(summary(results, language), "bold", colour)]) + "\n"
 
 
-def _summary(results: list[CampaignResult], language: str) -> str:
+def summary(results: list[CampaignResult], language: str) -> str:
+    """The run's last line: "3 campaigns checked: 1 with errors; 2 errors, 1 warning." (the
+    GitHub output's summary too, in English)."""
     tr = translations(language)
     if not results:
         return tr.gettext("no campaigns found (looked for campaign.toml, *.eml, *.html, *.htm).")
@@ -110,7 +118,7 @@ def said_checked(campaigns: int, language: str, skipped: int = 0) -> str:
     ``skipped`` were found and not read (INP002): "3 campaigns checked, 1 skipped (not read)"."""
     tr = translations(language)
     checked = campaigns - skipped
-    said = tr.ngettext("%(n)s campaign(s) checked", "%(n)s campaign(s) checked", checked) % {
+    said = tr.ngettext("%(n)s campaign checked", "%(n)s campaigns checked", checked) % {
         "n": checked
     }
     if not skipped:
@@ -137,4 +145,4 @@ def render_errors(
         if r.errors
     ]
     blocks = [format_campaign(r, colour, campaign_language(r, language)) for r in failing]
-    return "\n\n".join([*blocks, _paint(_summary(results, language), "bold", colour)]) + "\n"
+    return "\n\n".join([*blocks, _paint(summary(results, language), "bold", colour)]) + "\n"

@@ -49,9 +49,9 @@ def test_statistics_counts_findings_by_code(
     code, out = _check(batch, monkeypatch, capsys, "--statistics")
     assert code == 1
     assert out.splitlines() == [
-        "1  SUB002   error   subject-too-long  (in 1 campaign(s))",
-        "2  LNK004   warning link-plain-http  (in 2 campaign(s))",
-        "3 campaign(s) checked: 1 error(s), 2 warning(s).",
+        "1  SUB002   error   subject-too-long  (in 1 campaign)",
+        "2  LNK004   warning link-plain-http  (in 2 campaigns)",
+        "3 campaigns checked: 1 error, 2 warnings.",
     ]
     code, out = _check(batch, monkeypatch, capsys, "--statistics", "--format", "json")
     data = json.loads(out)
@@ -76,7 +76,7 @@ def test_quiet_prints_errors_only_and_counts_everything(
     assert code == 1
     assert "LNK004" not in out and "a/campaign.toml" not in out and "c/campaign.toml" not in out
     assert out.count("SUB002") == 1 and "b/campaign.toml" in out
-    assert out.rstrip().endswith("3 campaign(s) checked: 1 with errors; 1 error(s), 2 warning(s).")
+    assert out.rstrip().endswith("3 campaigns checked: 1 with errors; 1 error, 2 warnings.")
     code, out = _check(batch, monkeypatch, capsys, "-q", "--format", "json")
     data = json.loads(out)
     findings = [f["code"] for c in data["campaigns"] for f in c["findings"]]
@@ -274,7 +274,7 @@ def test_an_input_found_and_not_read_is_counted_skipped_not_checked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # realworld en-mautic-brienz: MJML source in a directory (INP002, a warning) printed
-    # "1 campaign(s) checked", JSON "ok": true and nothing else
+    # "1 campaign checked", JSON "ok": true and nothing else
     (tmp_path / "mjml").mkdir()
     (tmp_path / "mjml" / "email.html").write_text(_MJML, encoding="utf-8")
     write_campaign(tmp_path, "c")
@@ -284,8 +284,7 @@ def test_an_input_found_and_not_read_is_counted_skipped_not_checked(
     assert code == 0  # a warning: the exit code stays the Contract's
     assert out.count("warning INP002") == 1
     assert out.rstrip().endswith(
-        "1 campaign(s) checked, 1 skipped (not read: INP002): 0 with errors; "
-        "0 error(s), 1 warning(s)."
+        "1 campaign checked, 1 skipped (not read: INP002): 0 with errors; 0 errors, 1 warning."
     )
     assert main(["check", "--offline", "--ignore", A11Y, "--format", "json", "mjml", "c"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -299,15 +298,15 @@ def test_an_input_found_and_not_read_is_counted_skipped_not_checked(
         capsys.readouterr()
         .out.rstrip()
         .endswith(
-            "mailcheck: 1 campaign(s) checked, 1 skipped (not read: INP002): 0 with errors; "
-            "0 error(s), 1 warning(s)."
+            "mailcheck: 1 campaign checked, 1 skipped (not read: INP002): 0 with errors; "
+            "0 errors, 1 warning."
         )
     )
     assert main(["check", "--offline", "--ignore", A11Y, "--statistics", "mjml", "c"]) == 0
     assert (
         capsys.readouterr()
         .out.rstrip()
-        .endswith("1 campaign(s) checked, 1 skipped (not read: INP002): 0 error(s), 1 warning(s).")
+        .endswith("1 campaign checked, 1 skipped (not read: INP002): 0 errors, 1 warning.")
     )
 
 

@@ -52,9 +52,9 @@ def test_clean_campaign_exits_0_and_strict_counts_warnings(tmp_path: Path) -> No
     write_campaign(tmp_path, "warn", preheader_html="")  # PRE001 is a warning
     assert run_cli("check", "--offline", "warn", cwd=tmp_path).returncode == 0
     strict = run_cli("check", "--offline", "--strict", "warn", cwd=tmp_path)
-    # the summary says "0 error(s)": the exit says why it is 1 (a QA probe)
+    # the summary says "0 errors": the exit says why it is 1 (a QA probe)
     assert strict.returncode == 1
-    assert strict.stderr.splitlines()[-1] == "mailcheck: --strict: 2 warning(s) fail the run"
+    assert strict.stderr.splitlines()[-1] == "mailcheck: --strict: 2 warnings fail the run"
 
 
 def test_select_and_ignore_by_prefix(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_text_output_grouped_without_colour_when_piped(tmp_path: Path) -> None:
     a = proc.stdout.index(os.path.join(".", "a", "campaign.toml"))
     b = proc.stdout.index(os.path.join(".", "b", "campaign.toml"))
     assert a < proc.stdout.index("SUB002") < b
-    assert "2 campaign(s) checked" in proc.stdout
+    assert "2 campaigns checked" in proc.stdout
 
 
 def test_rules_lists_every_design_code(tmp_path: Path) -> None:

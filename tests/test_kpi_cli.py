@@ -342,7 +342,7 @@ def test_incident_add_list_resolve(
     code, out, _ = run(capsys, "incident", "list", "--client", "Ромашка")
     assert out == "no incidents.\n"
     code, out, _ = run(capsys, "incident", "list", "--client", "acme")
-    assert "OPEN" in out and "клиент: баннер ведёт на 404" in out and "3 incident(s)." in out
+    assert "OPEN" in out and "клиент: баннер ведёт на 404" in out and "3 incidents." in out
 
     # the agency's report language: the table and its words, not the stored codes and notes
     code, out, _ = run(capsys, "incident", "list", "--client", "acme", "--lang", "ru")

@@ -212,10 +212,10 @@ def test_launch_speaks_the_language_of_lang(tmp_path: Path) -> None:
 
     refused = (
         "launch %(id)s REFUSED: do not send. %(campaign)s (client %(client)s) has %(errors)s "
-        "error(s), recorded as caught before launch (a refusal is not a launch in the KPI). Fix "
-        "them, or launch anyway with --force --reason TEXT (each error becomes an incident)"
+        "error, recorded as caught before launch (a refusal is not a launch in the KPI). Fix "
+        "it, or launch anyway with --force --reason TEXT (the error becomes an incident)"
     )
-    ru = translations("ru").gettext(refused)
+    ru = translations("ru").ngettext(refused, refused.replace(" error,", " errors,"), 1)
     assert ru != refused and ru.startswith("запуск %(id)s ОТКЛОНЁН"), ru
     said = {"id": 1, "campaign": "bad-1", "client": "acme", "errors": 1}
     assert proc.stdout.rstrip().endswith(ru % said), proc.stdout
@@ -659,8 +659,9 @@ def test_errors_of_checks_left_out_by_select_are_incidents_and_said_in_text(
     # it said "— ready to send" and then "… the launch is not error-free": go, yet not clean
     assert "ready to send" not in proc.stdout
     at = said.index(
-        "launch 1 recorded: bad-1 (client acme) — allowed to send (1 error(s) of the checks "
-        "--select SUB left out recorded as incidents: this launch does not count as error-free)"
+        "launch 1 recorded: bad-1 (client acme) — allowed to send (1 error of the checks "
+        "--select SUB left out recorded as an incident: this launch does not count as "
+        "error-free)"
     )
     assert said[at + 1 :] == [
         OFFLINE_NOTE,
@@ -879,7 +880,7 @@ def test_every_verdict_says_whether_to_send_and_how_the_launch_counts(tmp_path: 
     refused = mc("launch", "--offline", "bad", cwd=tmp_path, db=db)
     assert refused.returncode == 1, refused.stderr
     assert refused.stdout.splitlines()[-1] == (
-        "launch 1 REFUSED: do not send. bad-1 (client acme) has 2 error(s), recorded as caught "
+        "launch 1 REFUSED: do not send. bad-1 (client acme) has 2 errors, recorded as caught "
         "before launch (a refusal is not a launch in the KPI). Fix them, or launch anyway with "
         "--force --reason TEXT (each error becomes an incident)"
     )
@@ -890,7 +891,7 @@ def test_every_verdict_says_whether_to_send_and_how_the_launch_counts(tmp_path: 
     assert again.stdout.splitlines()[-1] == (
         "launch REFUSED: do not send. The same content of bad-1 (client acme) was already "
         f"refused as #1 at {row.attempted_at.isoformat(timespec='seconds')}: nothing recorded "
-        "again, its 2 error(s) count once as caught before launch. Fix them, or launch anyway "
+        "again, its 2 errors count once as caught before launch. Fix them, or launch anyway "
         "with --force --reason TEXT"
     )
     assert kpi_of(tmp_path, db, "acme") == (0, 2, 0, None, 1, 0)
@@ -900,9 +901,9 @@ def test_every_verdict_says_whether_to_send_and_how_the_launch_counts(tmp_path: 
     assert both.returncode == 0, both.stderr
     said = both.stdout.splitlines()
     at = said.index(
-        "launch 2 recorded: bad-1 (client acme) FORCED — allowed to send with 1 error(s), and 1 "
-        "more of the checks --ignore PER001 left out, each recorded as an incident: this launch "
-        "does not count as error-free — reason: client insists [--ignore PER001]"
+        "launch 2 recorded: bad-1 (client acme) FORCED — allowed to send with 1 error, and 1 "
+        "more error of the checks --ignore PER001 left out, each recorded as an incident: this "
+        "launch does not count as error-free — reason: client insists [--ignore PER001]"
     )
     assert (
         said[at + 2] == "the errors of the checks --ignore PER001 left out, incidents of launch 2:"
@@ -920,7 +921,7 @@ def test_every_verdict_says_whether_to_send_and_how_the_launch_counts(tmp_path: 
                 cwd=tmp_path, db=db)  # fmt: skip
     assert forced.returncode == 0, forced.stderr
     assert forced.stdout.splitlines()[-2] == (
-        "launch 3 recorded: bad-1 (client acme) FORCED — allowed to send with 2 error(s), each "
+        "launch 3 recorded: bad-1 (client acme) FORCED — allowed to send with 2 errors, each "
         "recorded as an incident: this launch does not count as error-free — reason: client "
         "insists"
     )

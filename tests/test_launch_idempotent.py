@@ -242,7 +242,7 @@ def test_launches_lists_ids_verdicts_reasons_and_incidents(tmp_path: Path, db: s
         "#1", "#2", "#3", "#4",
     ]  # fmt: skip
     assert "reason: клиент настоял" in text.stdout and "Ромашка" in text.stdout
-    assert "4 launch attempt(s)." in text.stdout
+    assert "4 launch attempts." in text.stdout
 
     month = json.loads(mc("launches", "--period", "2000-01", "--format", "json", cwd=tmp_path,
                           db=db).stdout)  # fmt: skip
@@ -334,7 +334,7 @@ def test_a_refusal_of_content_that_went_out_with_its_errors_names_that_launch(
     tmp_path: Path, db: str
 ) -> None:
     # a review probe: refused #1, forced #2, then a plain launch said "already refused as #1 …
-    # its 1 error(s) count once as caught before launch" while the KPI caught none (they are
+    # its 1 error counts once as caught before launch" while the KPI caught none (they are
     # #2's incidents), and never said the content went out as #2
     write_campaign(tmp_path, "bad", id="acme-bad", client="acme", subject="Ж" * 60)
     assert mc("launch", "--offline", "bad", cwd=tmp_path, db=db).returncode == 1
@@ -346,10 +346,10 @@ def test_a_refusal_of_content_that_went_out_with_its_errors_names_that_launch(
     with open_store(db) as st:
         when = st.launches()[1].attempted_at.isoformat(timespec="seconds")
     assert plain.stdout.splitlines()[-2] == (
-        "launch REFUSED: do not send it again as it is. acme-bad (client acme) has 1 error(s), "
-        f"and the same content already went out as #2 at {when}, FORCED past its errors "
-        "(reason: client approved): they are incidents of #2, not caught before launch; "
-        "nothing recorded. Fix them, or send it again anyway with --force --relaunch --reason "
+        "launch REFUSED: do not send it again as it is. acme-bad (client acme) has 1 error, "
+        f"and the same content already went out as #2 at {when}, FORCED past it "
+        "(reason: client approved): it is an incident of #2, not caught before launch; "
+        "nothing recorded. Fix it, or send it again anyway with --force --relaunch --reason "
         "TEXT (a new launch)"
     )
     assert "already refused" not in plain.stdout and "caught before launch)" not in plain.stdout
@@ -379,12 +379,12 @@ def test_a_refusal_of_content_that_went_out_narrowed_names_that_launch(
     plain = mc("launch", "--offline", "bad", cwd=tmp_path, db=db)
     assert plain.returncode == 1, plain.stderr
     assert plain.stdout.splitlines()[-2].startswith(
-        "launch REFUSED: do not send it again as it is. acme-bad (client acme) has 1 error(s), "
+        "launch REFUSED: do not send it again as it is. acme-bad (client acme) has 1 error, "
         "and the same content already went out as #1 at "
     )
     assert (
         "past the checks its --select/--ignore left out (reason: ESP cuts it [--ignore SUB002]): "
-        "their errors are incidents of #1, not caught before launch; nothing recorded"
+        "the error is an incident of #1, not caught before launch; nothing recorded"
     ) in plain.stdout
     assert _rows(db) == [(1, "launched", False, "ESP cuts it [--ignore SUB002]")]
     kpi = _kpi(tmp_path, db)
@@ -439,11 +439,11 @@ def test_refusals_of_the_same_files_with_other_select_ignore_are_one_refusal(
         again = mc("launch", "--offline", *flags, "--reason", "x", "bad", cwd=tmp_path, db=db)
         assert again.returncode == 1, again.stderr
         assert again.stdout.splitlines()[-1] == (
-            f"launch {n} REFUSED: do not send. acme-bad (client acme) has 1 error(s). The same "
+            f"launch {n} REFUSED: do not send. acme-bad (client acme) has 1 error. The same "
             f"files were refused as #1 at {when}, checked with other --select/--ignore: this "
-            "attempt is recorded, but the KPI counts it as that one refusal, and each defect "
-            "once as caught before launch. Fix them, or launch anyway with --force --reason "
-            "TEXT (each error becomes an incident)"
+            "attempt is recorded, but the KPI counts it as that one refusal, and the defect "
+            "once as caught before launch. Fix it, or launch anyway with --force --reason "
+            "TEXT (the error becomes an incident)"
         )
         kpi = _kpi(tmp_path, db)
         assert (kpi["refused"], kpi["caught_before_launch"], kpi["launches"]) == (1, 2, 0)
@@ -468,7 +468,7 @@ def test_a_refusal_of_the_same_files_adds_only_the_defects_not_caught_before(
     first = mc("launch", "--offline", "--select", "SUB", "--reason", "x", "bad", cwd=tmp_path,
                db=db)  # fmt: skip
     assert first.returncode == 1
-    assert "launch 1 REFUSED: do not send. acme-bad (client acme) has 1 error(s), recorded" in (
+    assert "launch 1 REFUSED: do not send. acme-bad (client acme) has 1 error, recorded" in (
         first.stdout
     )
     assert mc("launch", "--offline", "bad", cwd=tmp_path, db=db).returncode == 1

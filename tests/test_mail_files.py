@@ -144,7 +144,7 @@ def test_an_outlook_message_saved_without_an_extension_is_said_not_to_be_read(
     alone = tmp_path / "alone"
     alone.mkdir()
     (alone / "send").write_bytes(outlook)  # nothing else to check: a CI job must go red
-    with pytest.raises(UsageError, match=r"1 Outlook \.msg/\.oft file\(s\)"):
+    with pytest.raises(UsageError, match=r"1 Outlook \.msg/\.oft file or mbox mailbox, not read"):
         run([str(alone)], Config(root=tmp_path), offline=True)
 
 
@@ -156,7 +156,7 @@ def test_a_directory_of_outlook_files_and_mailboxes_only_is_a_usage_error(
     (tmp_path / "Sends.mbox").mkdir()
     (tmp_path / "Sends.mbox" / "mbox").write_bytes(MBOX_FROM + SEND + b"\n" + MBOX_FROM + SEND)
     (tmp_path / "Inbox").write_bytes(MBOX_FROM + SEND + b"\n" + MBOX_FROM + SEND)
-    unread = r"4 Outlook \.msg/\.oft file\(s\) or mbox mailbox\(es\), not read"
+    unread = r"4 Outlook \.msg/\.oft files or mbox mailboxes, not read"
     with pytest.raises(UsageError, match=unread):
         run([str(tmp_path)], Config(root=tmp_path), offline=True)
     # a one-message mbox is read: a campaign

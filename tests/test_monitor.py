@@ -244,7 +244,7 @@ def test_monitor_command(
     with open_store(db) as st:
         launch_id = launch(st, "bf", [LaunchedLink(site.url("/sale"), "a", "link", "ok", 200)])
     assert main(["monitor", "--days", "3"]) == 0
-    assert "1 link(s) re-checked, 0 dead" in capsys.readouterr().out
+    assert "1 link re-checked, 0 dead" in capsys.readouterr().out
 
     site.status["/sale"] = 404
     assert main(["monitor", "--format", "json"]) == 1  # new incidents: exit 1

@@ -334,14 +334,10 @@ def test_junit_strict_fails_the_cases_with_warnings() -> None:
     cases = suite.findall("testcase")
     bf = cases[0].find("failure")
     assert bf is not None
-    assert (
-        bf.get("message") == "3 error(s), 1 warning(s) (--strict): SUB002, LNK001, INP001, IMG001"
-    )
+    assert bf.get("message") == "3 errors, 1 warning (--strict): SUB002, LNK001, INP001, IMG001"
     assert "IMG001" in (bf.text or "") and cases[0].find("system-out") is None
     promo = cases[1].find("failure")
-    assert (
-        promo is not None and promo.get("message") == "0 error(s), 1 warning(s) (--strict): PRE001"
-    )
+    assert promo is not None and promo.get("message") == "0 errors, 1 warning (--strict): PRE001"
     assert "Нет прехедера" in (promo.text or "") and cases[1].find("system-out") is None
     assert cases[2].find("failure") is None
     # --quiet lists no warning where it does not fail, but one that fails a case is its reason
@@ -383,16 +379,14 @@ def test_github_annotations() -> None:
     assert img.startswith("::warning file=campaigns/чёрная-пятница/campaign.toml,line=40,")
     sub = next(a for a in annotations if "title=SUB002" in a)
     assert ",line=" not in sub
-    assert lines[-1].startswith("mailcheck: 3 campaign(s) checked: 1 with errors; 3 error(s)")
+    assert lines[-1].startswith("mailcheck: 3 campaigns checked: 1 with errors; 3 errors")
 
 
 def test_github_quiet_annotates_errors_and_counts_warnings() -> None:
     lines = render("github", _results(), quiet=True).splitlines()
     annotations = [line for line in lines if line.startswith("::")]
     assert len(annotations) == 3 and all(a.startswith("::error ") for a in annotations)
-    assert lines[-1] == (
-        "mailcheck: 3 campaign(s) checked: 1 with errors; 3 error(s), 2 warning(s)."
-    )
+    assert lines[-1] == "mailcheck: 3 campaigns checked: 1 with errors; 3 errors, 2 warnings."
 
 
 def test_github_annotation_is_at_the_first_place_with_a_line() -> None:

@@ -112,7 +112,7 @@ def test_a_campaigns_own_file_named_checks_that_campaign(project: pytest.Pyteste
     result.assert_outcomes(failed=1)
     out = result.stdout.str()
     assert "campaigns/bad/email.html::mailcheck" in out
-    assert out.count("campaigns/bad/campaign.toml  [bad, client default]  1 error(s)") == 1
+    assert out.count("campaigns/bad/campaign.toml  [bad, client default]  1 error") == 1
     assert sum(line.strip().startswith("error   SUB002") for line in result.outlines) == 1
     assert "no campaign found" not in out and "not found" not in out
     assert lines(project.path / "prepared.log") == ["campaigns/bad/campaign.toml"]
@@ -148,7 +148,7 @@ def test_fails_with_findings_as_the_cli_prints_them(project: pytest.Pytester) ->
         "FAILED campaigns/bad/campaign.toml::mailcheck" in out
     )
     # the text writer's block: header line, then one line per finding
-    assert "campaigns/bad/campaign.toml  [bad, client default]  1 error(s)" in out
+    assert "campaigns/bad/campaign.toml  [bad, client default]  1 error" in out
     assert any(line.strip().startswith("error   SUB002") for line in result.outlines)
     assert "Traceback" not in out and "MailcheckFailure" not in out and "def runtest" not in out
     # gather, then judge: one engine batch for all three items

@@ -62,9 +62,7 @@ def test_the_same_stem_txt_is_the_text_part(tmp_path: Path) -> None:
     assert not only(result, "INP001")
     # where the text part came from is said: on the campaign's line and in the JSON
     head = format_campaign(result).splitlines()[0]
-    assert head.endswith(
-        "[content, client default, text part content.txt]  1 error(s), 1 warning(s)"
-    )
+    assert head.endswith("[content, client default, text part content.txt]  1 error, 1 warning")
     assert _json_campaign(result)["text_file"] == "content.txt"
     assert ("text", str(html.with_suffix(".txt"))) in campaign.source_files  # the launch's hash
 

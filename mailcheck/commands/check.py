@@ -15,6 +15,7 @@ from mailcheck.commands.common import (
     write_output,
 )
 from mailcheck.engine import UsageError, lightened
+from mailcheck.i18n import DEFAULT_LANGUAGE
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -99,8 +100,12 @@ def run(args: argparse.Namespace) -> int:
             quiet=args.quiet,
         )
     write_output(text, args.output)
-    if args.strict and warnings and not errors:  # the summary says "0 error(s)": why exit 1
-        print(f"mailcheck: --strict: {warnings} warning(s) fail the run", file=sys.stderr)
+    if args.strict and warnings and not errors:  # the summary says "0 errors": why exit 1
+        from mailcheck.reports.text import said_warnings
+
+        said = said_warnings(warnings, DEFAULT_LANGUAGE)
+        fail = "fails" if warnings == 1 else "fail"
+        print(f"mailcheck: --strict: {said} {fail} the run", file=sys.stderr)
     return exit_code(errors, warnings, args.strict)
 
 

@@ -178,7 +178,7 @@ def format_table(rows: list[dict[str, object]], language: str = DEFAULT_LANGUAGE
             f"       {shown['note']}"
         )
     count = len(rows)
-    total = tr.ngettext("%(n)s incident(s).", "%(n)s incident(s).", count) % {"n": count}
+    total = tr.ngettext("%(n)s incident.", "%(n)s incidents.", count) % {"n": count}
     return "\n".join(lines) + f"\n{total}\n"
 
 

@@ -401,22 +401,36 @@ def as_text(
             refused_as.attempted_at.isoformat(timespec="seconds") if refused_as is not None else ""
         ),
     }
+    # each verdict's words follow its count of errors (ngettext: Russian has three forms)
     if sent_as and row.forced:
-        verdict = tr.gettext(
+        verdict = tr.ngettext(
             "launch REFUSED: do not send it again as it is. %(campaign)s (client %(client)s) "
-            "has %(found)s error(s), and the same content already went out as #%(id)s at "
+            "has %(found)s error, and the same content already went out as #%(id)s at "
+            "%(when)s, FORCED past it (reason: %(reason)s): it is an incident of #%(id)s, not "
+            "caught before launch; nothing recorded. Fix it, or send it again "
+            "anyway with --force --relaunch --reason TEXT (a new launch)",
+            "launch REFUSED: do not send it again as it is. %(campaign)s (client %(client)s) "
+            "has %(found)s errors, and the same content already went out as #%(id)s at "
             "%(when)s, FORCED past its errors (reason: %(reason)s): they are incidents of "
             "#%(id)s, not caught before launch; nothing recorded. Fix them, or send it again "
-            "anyway with --force --relaunch --reason TEXT (a new launch)"
+            "anyway with --force --relaunch --reason TEXT (a new launch)",
+            result.errors,
         )
     elif sent_as:
-        verdict = tr.gettext(
+        verdict = tr.ngettext(
             "launch REFUSED: do not send it again as it is. %(campaign)s (client %(client)s) "
-            "has %(found)s error(s), and the same content already went out as #%(id)s at "
+            "has %(found)s error, and the same content already went out as #%(id)s at "
+            "%(when)s, past the checks its --select/--ignore left out (reason: %(reason)s): "
+            "the error is an incident of #%(id)s, not caught before launch; nothing "
+            "recorded. Fix it, or send it again anyway with --force --relaunch --reason TEXT "
+            "(a new launch)",
+            "launch REFUSED: do not send it again as it is. %(campaign)s (client %(client)s) "
+            "has %(found)s errors, and the same content already went out as #%(id)s at "
             "%(when)s, past the checks its --select/--ignore left out (reason: %(reason)s): "
             "their errors are incidents of #%(id)s, not caught before launch; nothing "
             "recorded. Fix them, or send it again anyway with --force --relaunch --reason TEXT "
-            "(a new launch)"
+            "(a new launch)",
+            result.errors,
         )
     elif not fresh and row.status == "launched" and relaunch and in_ci and row.relaunch:
         verdict = tr.gettext(
@@ -447,45 +461,78 @@ def as_text(
             "--relaunch"
         )
     elif not fresh:
-        verdict = tr.gettext(
+        verdict = tr.ngettext(
             "launch REFUSED: do not send. The same content of %(campaign)s (client "
             "%(client)s) was already refused as #%(id)s at %(when)s: nothing recorded again, "
-            "its %(errors)s error(s) count once as caught before launch. Fix them, or launch "
-            "anyway with --force --reason TEXT"
+            "its %(errors)s error counts once as caught before launch. Fix it, or launch "
+            "anyway with --force --reason TEXT",
+            "launch REFUSED: do not send. The same content of %(campaign)s (client "
+            "%(client)s) was already refused as #%(id)s at %(when)s: nothing recorded again, "
+            "its %(errors)s errors count once as caught before launch. Fix them, or launch "
+            "anyway with --force --reason TEXT",
+            row.errors,
         )
     elif row.status == "refused" and refused_as is not None:
-        verdict = tr.gettext(
+        verdict = tr.ngettext(
             "launch %(id)s REFUSED: do not send. %(campaign)s (client %(client)s) has "
-            "%(errors)s error(s). The same files were refused as #%(first)s at %(first_when)s, "
+            "%(errors)s error. The same files were refused as #%(first)s at %(first_when)s, "
+            "checked with other --select/--ignore: this attempt is recorded, but the KPI counts "
+            "it as that one refusal, and the defect once as caught before launch. Fix it, or "
+            "launch anyway with --force --reason TEXT (the error becomes an incident)",
+            "launch %(id)s REFUSED: do not send. %(campaign)s (client %(client)s) has "
+            "%(errors)s errors. The same files were refused as #%(first)s at %(first_when)s, "
             "checked with other --select/--ignore: this attempt is recorded, but the KPI counts "
             "it as that one refusal, and each defect once as caught before launch. Fix them, or "
-            "launch anyway with --force --reason TEXT (each error becomes an incident)"
+            "launch anyway with --force --reason TEXT (each error becomes an incident)",
+            row.errors,
         )
     elif row.status == "refused":
-        verdict = tr.gettext(
+        verdict = tr.ngettext(
             "launch %(id)s REFUSED: do not send. %(campaign)s (client %(client)s) has "
-            "%(errors)s error(s), recorded as caught before launch (a refusal is not a launch "
+            "%(errors)s error, recorded as caught before launch (a refusal is not a launch "
+            "in the KPI). Fix it, or launch anyway with --force --reason TEXT (the error "
+            "becomes an incident)",
+            "launch %(id)s REFUSED: do not send. %(campaign)s (client %(client)s) has "
+            "%(errors)s errors, recorded as caught before launch (a refusal is not a launch "
             "in the KPI). Fix them, or launch anyway with --force --reason TEXT (each error "
-            "becomes an incident)"
+            "becomes an incident)",
+            row.errors,
         )
     elif row.forced and recorded:
-        verdict = tr.gettext(
+        # two counts: the sentence follows the errors found, its "more" phrase its own count
+        said["more"] = tr.ngettext(
+            "%(count)s more error of the checks %(flags)s left out",
+            "%(count)s more errors of the checks %(flags)s left out",
+            len(recorded),
+        ) % {"count": len(recorded), "flags": said["flags"]}
+        verdict = tr.ngettext(
             "launch %(id)s recorded: %(campaign)s (client %(client)s) FORCED — allowed to "
-            "send with %(errors)s error(s), and %(count)s more of the checks %(flags)s left "
-            "out, each recorded as an incident: this launch does not count as error-free — "
-            "reason: %(reason)s"
+            "send with %(errors)s error, and %(more)s, each recorded as an incident: this "
+            "launch does not count as error-free — reason: %(reason)s",
+            "launch %(id)s recorded: %(campaign)s (client %(client)s) FORCED — allowed to "
+            "send with %(errors)s errors, and %(more)s, each recorded as an incident: this "
+            "launch does not count as error-free — reason: %(reason)s",
+            row.errors,
         )
     elif row.forced:
-        verdict = tr.gettext(
+        verdict = tr.ngettext(
             "launch %(id)s recorded: %(campaign)s (client %(client)s) FORCED — allowed to "
-            "send with %(errors)s error(s), each recorded as an incident: this launch does not "
-            "count as error-free — reason: %(reason)s"
+            "send with %(errors)s error, recorded as an incident: this launch does not "
+            "count as error-free — reason: %(reason)s",
+            "launch %(id)s recorded: %(campaign)s (client %(client)s) FORCED — allowed to "
+            "send with %(errors)s errors, each recorded as an incident: this launch does not "
+            "count as error-free — reason: %(reason)s",
+            row.errors,
         )
     elif recorded:
-        verdict = tr.gettext(
+        verdict = tr.ngettext(
             "launch %(id)s recorded: %(campaign)s (client %(client)s) — allowed to send "
-            "(%(count)s error(s) of the checks %(flags)s left out recorded as incidents: this "
-            "launch does not count as error-free)"
+            "(%(count)s error of the checks %(flags)s left out recorded as an incident: this "
+            "launch does not count as error-free)",
+            "launch %(id)s recorded: %(campaign)s (client %(client)s) — allowed to send "
+            "(%(count)s errors of the checks %(flags)s left out recorded as incidents: this "
+            "launch does not count as error-free)",
+            len(recorded),
         )
     elif row.offline:
         verdict = tr.gettext(

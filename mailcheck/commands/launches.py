@@ -106,9 +106,7 @@ def format_text(records: list[dict[str, object]], language: str = DEFAULT_LANGUA
         if record is not None and record.get("offline") and record["status"] == "launched":
             lines.append("      " + tr.gettext(N_("checked offline: links and DNS not verified")))
     count = len(records)
-    total = tr.ngettext("%(n)s launch attempt(s).", "%(n)s launch attempt(s).", count) % {
-        "n": count
-    }
+    total = tr.ngettext("%(n)s launch attempt.", "%(n)s launch attempts.", count) % {"n": count}
     return "\n".join(lines) + f"\n{total}\n"
 
 

@@ -172,10 +172,17 @@ def monitor(
     return report
 
 
+def _counted(n: int, one: str, many: str) -> str:
+    """ "1 link", "3 links": the monitor's lines are English."""
+    return f"{n} {one if n == 1 else many}"
+
+
 def format_text(report: MonitorReport, days: int) -> str:
+    launches = _counted(report.launches, "launch", "launches")
+    links = _counted(report.checked, "link", "links")
     lines = [
-        f"monitored {report.launches} launch(es) of the last {days} day(s): "
-        f"{report.checked} link(s) re-checked, {len(report.dead)} dead."
+        f"monitored {launches} of the last {_counted(days, 'day', 'days')}: "
+        f"{links} re-checked, {len(report.dead)} dead."
     ]
     for d in report.dead:
         state = f"new incident #{d.incident.id}" if d.incident else "already logged"
