@@ -12,14 +12,17 @@ from mailcheck.checks.brief import placeholders_in
 from mailcheck import bidi
 from mailcheck.i18n import N_, t
 from mailcheck.lengths import (
+    LengthWords,
     is_name_stand_in,
     live_subject,
     measure,
+    over_as_rendered,
     over_with_unknown,
     platform_fills_all,
     platform_lines,
+    with_a_typical_name,
 )
-from mailcheck.model import Campaign, Document, Severity
+from mailcheck.model import Campaign, Document, Severity, Variable
 from mailcheck.rules import (
     PLACEHOLDER_PREHEADER,
     UNREAD_PARTS,
@@ -223,19 +226,25 @@ def _data_unseen(ctx: Context) -> bool:
     sends it passes (Postmark's TemplateModel) that no sample recipient gives: it renders empty
     here for want of that data, which mailcheck cannot see, not for certain."""
     campaign = ctx.campaign
-    if campaign.preheader_explicit:
-        written = campaign.preheader or ""
-    else:
-        written = campaign.static.preheader or "" if campaign.static is not None else ""
-    named = [
-        v
-        for v in campaign.variables
-        if re.search(rf"(?<![\w.]){re.escape(v.name)}(?![\w.])", written)
-    ]
+    named = _variables_in_preheader(campaign)
     flats = [flatten_sample(s) for s in campaign.samples]
     return bool(named) and all(
         v.payload and not any(sample_has(f, v.name, campaign.dialect) for f in flats) for v in named
     )
+
+
+def _variables_in_preheader(campaign: Campaign) -> list[Variable]:
+    """The variables the written preheader uses: `preheader =`'s, or those named in the
+    unrendered preview element."""
+    if campaign.preheader_explicit:
+        written = campaign.preheader or ""
+    else:
+        written = campaign.static.preheader or "" if campaign.static is not None else ""
+    return [
+        v
+        for v in campaign.variables
+        if re.search(rf"(?<![\w.]){re.escape(v.name)}(?![\w.])", written)
+    ]
 
 
 def _written_preheader(ctx: Context) -> str:
@@ -272,6 +281,12 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     (`class="preheader"`) that neither a style of its own nor a `<style>` rule (outside
     `@media`) hides: it may be the body's first line rather than preview copy. Hidden by a
     `<style>` rule (`.preheader {display: none}`), it is the preheader, as an inline style's.
+    A recipient's variable that no sample gives and no fallback fills (`{{ first_name }}, …`
+    with no samples) renders empty, the preheader's shortest: over the limit so, it is an
+    error that says the variable was empty; within it only so, and over it with a name of 6
+    letters (a typical first name's length) where the variable stands, it is a warning
+    "could not verify" that gives both lengths, as SUB002's. A fallback, or a sample's value,
+    is measured as it renders.
     A preheader that is placeholder copy ("Use this area to offer a short teaser…") is
     BRF001's finding, which says its length too and is an error when the length certainly is
     over the limit (when BRF001 is not run, PRE002 reports it; so it does when the length is
@@ -310,10 +325,12 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
         return
     if grapheme_len(text) <= limit:
         unseen = _unseen_preheader(ctx)
-        if unseen is not None:
+        payload = {v.name for v in ctx.campaign.variables if v.payload}
+        if unseen is not None and any(n in payload for n in unseen[1]):
             # the API call's fields no sample gives (Postmark's TemplateModel) render empty
             # here: what the rest measures is certain, the whole is not
-            shown, names = unseen
+            shown = unseen[0]
+            names = tuple(n for n in unseen[1] if n in payload)
             filled = replace(measured, unknown=measured.unknown + names, shown=shown)
             if filled.length == 0:
                 # nothing but those fields: "0 characters" would say the preview is empty
@@ -338,6 +355,14 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
                     "{limit}, and then what the send fills in ({unknown}): “{text}”"
                 ),
             )
+        elif unseen is not None:
+            # a recipient's field no sample gives and no fallback fills (a greeting's name):
+            # within the limit perhaps only because it rendered empty
+            named = with_a_typical_name(
+                text, unseen[0], unseen[1], limit, ctx.campaign, "preheader", PREHEADER_LENGTH
+            )
+            if named is not None:
+                yield named
         return
     for problem in _too_long(ctx, text, limit):
         # placeholder copy the final preheader replaces: its length is BRF001's placeholder
@@ -347,20 +372,41 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
 
 
 def _unseen_preheader(ctx: Context) -> tuple[str, tuple[str, ...]] | None:
-    """The preheader with each field of the API call's data that no sample gives (Postmark's
-    TemplateModel, PER001's "could not verify") shown as "[name]", and those fields' names;
-    None when it holds none. They render empty here, so its length is not known."""
+    """The preheader with each variable that renders empty here shown as "[name]", and their
+    names; None when it holds none. No sample gives them and no fallback fills them: fields of
+    the API call's data (Postmark's TemplateModel, PER001's "could not verify"), or a
+    recipient's (a name), so its length is not known."""
     main = ctx.main
     if main is None or main.unseen_preheader is None:
         return None
-    payload = {v.name for v in ctx.campaign.variables if v.payload}
-    names = tuple(n for n in main.unseen_fields if n in payload)
+    names = main.unseen_fields
     shown = main.unseen_preheader
     if not ctx.campaign.preheader_explicit:
         shown = without_references_shown(shown)
     shown = strip_padding(shown).strip()
     names = tuple(n for n in names if f"[{n}]" in shown)
     return (shown, names) if names else None
+
+
+PREHEADER_LENGTH = LengthWords(
+    over=N_("preheader is {length} characters, limit {limit}: “{text}”"),
+    rendered=N_(
+        "preheader is {length} characters, limit {limit} (rendered with {variant}): “{text}”"
+    ),
+    empty=N_(
+        "preheader is {length} characters, limit {limit} (rendered with {names} empty: no "
+        "sample or fallback gives a value): “{text}”"
+    ),
+    rendered_empty=N_(
+        "preheader is {length} characters, limit {limit} (rendered with {variant}, and "
+        "{names} empty: no sample or fallback gives a value): “{text}”"
+    ),
+    unverified=N_(
+        "could not verify the preheader's length: {length} characters with {names} empty (no "
+        "sample or fallback gives a value), {named} with a name of {letters} letters, a "
+        "typical one, where it stands; limit {limit}: “{text}”"
+    ),
+)
 
 
 def _too_long(ctx: Context, text: str, limit: int) -> Iterator[Problem]:
@@ -382,13 +428,24 @@ def _too_long(ctx: Context, text: str, limit: int) -> Iterator[Problem]:
         )
         yield Problem(message, "preheader", severity=Severity.WARNING)
     elif measured.certain:
-        message = t(
-            "preheader is {length} characters, limit {limit}: “{text}”",
-            length=measured.length,
-            limit=limit,
-            text=shown,
+        # "(rendered with …)" said only of a preheader with variables, as SUB002 says it; those
+        # no sample or fallback gives rendered empty, and that is said of them
+        unseen = _unseen_preheader(ctx)
+        empty = unseen[1] if unseen is not None else ()
+        variables = _variables_in_preheader(ctx.campaign)
+        others = (
+            any(not v.system and v.name not in empty for v in variables)
+            if empty
+            else bool(variables)
         )
-        yield Problem(message, "preheader")
+        yield over_as_rendered(
+            measured,
+            limit,
+            "preheader",
+            PREHEADER_LENGTH,
+            variant=main.label if main is not None and others else None,
+            empty=empty,
+        )
     elif not measured.unknown:  # only a template pack's stand-in for a name
         yield over_with_unknown(
             measured,

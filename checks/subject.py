@@ -8,13 +8,16 @@ from collections.abc import Iterator
 from mailcheck import bidi
 from mailcheck.i18n import N_, t
 from mailcheck.lengths import (
+    LengthWords,
     displayed,
     left_out,
     live_subject,
     measure,
+    over_as_rendered,
     over_with_unknown,
     platform_fills_all,
     platform_lines,
+    with_a_typical_name,
 )
 from mailcheck.model import Severity
 from mailcheck.rules import Context, Problem, rule
@@ -243,54 +246,24 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
             subject=subject,
         )
         yield Problem(message, location="subject", severity=Severity.WARNING)
-    elif whole.certain and main.subject_empty:
-        # "rendered with fallbacks" was said of “, только сегодня…”, where no fallback stood:
-        # the variable no sample gives rendered empty, the shortest the subject can be
-        others = any(
-            v.where == "subject" and not v.system and v.name not in main.subject_empty
-            for v in ctx.campaign.variables
-        )
-        empty = quoted_names(main.subject_empty)
-        yield Problem(
-            t(
-                "subject is {length} characters, limit {limit} (rendered with {variant}, and "
-                "{names} empty: no sample or fallback gives a value): “{subject}”",
-                length=whole.length,
-                limit=limit,
-                variant=main.label,
-                names=empty,
-                subject=subject,
-            )
-            if others
-            else t(
-                "subject is {length} characters, limit {limit} (rendered with {names} empty: "
-                "no sample or fallback gives a value): “{subject}”",
-                length=whole.length,
-                limit=limit,
-                names=empty,
-                subject=subject,
-            ),
-            location="subject",
-        )
     elif whole.certain:
-        yield Problem(
-            t(
-                "subject is {length} characters, limit {limit} (rendered with {variant}): "
-                "“{subject}”",
-                length=whole.length,
-                limit=limit,
-                variant=main.label,
-                subject=subject,
-            )
-            # said only of a subject with variables: one without was measured as written
-            if any(v.where == "subject" for v in ctx.campaign.variables)
-            else t(
-                "subject is {length} characters, limit {limit}: “{subject}”",
-                length=whole.length,
-                limit=limit,
-                subject=subject,
-            ),
-            location="subject",
+        # "(rendered with …)" is said only of a subject with variables (one without was
+        # measured as written); those no sample or fallback gives rendered empty, which is
+        # said of them ("rendered with fallbacks" was said where no fallback stood)
+        empty = main.subject_empty
+        variables = [v for v in ctx.campaign.variables if v.where == "subject"]
+        others = (
+            any(not v.system and v.name not in empty for v in variables)
+            if empty
+            else bool(variables)
+        )
+        yield over_as_rendered(
+            whole,
+            limit,
+            "subject",
+            SUBJECT_LENGTH,
+            variant=main.label if others else None,
+            empty=empty,
         )
     elif not whole.unknown:  # only a template pack's stand-in for a name
         yield over_with_unknown(
@@ -322,44 +295,45 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
         )
 
 
-# A first name's typical length, which a subject's name no sample gives is measured with: the
-# median of the common Russian and English first names (Анна, Ольга 4-5; Сергей, Андрей,
-# Daniel 6; Наталья, Michael 7; Александра 10) is about 6 letters.
-TYPICAL_NAME = 6
+SUBJECT_LENGTH = LengthWords(
+    over=N_("subject is {length} characters, limit {limit}: “{text}”"),
+    rendered=N_(
+        "subject is {length} characters, limit {limit} (rendered with {variant}): “{text}”"
+    ),
+    empty=N_(
+        "subject is {length} characters, limit {limit} (rendered with {names} empty: no "
+        "sample or fallback gives a value): “{text}”"
+    ),
+    rendered_empty=N_(
+        "subject is {length} characters, limit {limit} (rendered with {variant}, and {names} "
+        "empty: no sample or fallback gives a value): “{text}”"
+    ),
+    unverified=N_(
+        "could not verify the subject's length: {length} characters with {names} empty (no "
+        "sample or fallback gives a value), {named} with a name of {letters} letters, a "
+        "typical one, where it stands; limit {limit}: “{text}”"
+    ),
+)
 
 
 def _with_a_name(ctx: Context, limit: int) -> Iterator[Problem]:
     """SUB002's "could not verify" for a subject within ``limit`` only because variables no
-    sample gives and no fallback fills render empty: with a name of typical length
-    (:data:`TYPICAL_NAME`) where they stand it is over. Over even empty, it is an error above."""
+    sample gives and no fallback fills render empty (:func:`with_a_typical_name`). Over even
+    empty, it is an error above."""
     main = ctx.main
-    if main is None or main.subject_named is None or not main.subject_empty:
+    if main is None or main.subject_named is None:
         return
-    shown = displayed(main.subject_named)
-    marks = re.compile(
-        "|".join(re.escape(f"[{name}]") for name in main.subject_empty), re.IGNORECASE
+    problem = with_a_typical_name(
+        displayed(main.subject or ""),
+        displayed(main.subject_named),
+        main.subject_empty,
+        limit,
+        ctx.campaign,
+        "subject",
+        SUBJECT_LENGTH,
     )
-    if not marks.search(shown):
-        return  # (a filter changed what stands there: its length is not known)
-    named = measure(marks.sub("x" * TYPICAL_NAME, shown), ctx.campaign)
-    if named.length <= limit:
-        return
-    empty = measure(displayed(main.subject or ""), ctx.campaign)
-    yield Problem(
-        t(
-            "could not verify the subject's length: {length} characters with {names} empty "
-            "(no sample or fallback gives a value), {named} with a name of {letters} letters, "
-            "a typical one, where it stands; limit {limit}: “{subject}”",
-            length=empty.length,
-            names=quoted_names(main.subject_empty),
-            named=named.length,
-            letters=TYPICAL_NAME,
-            limit=limit,
-            subject=quoted(measure(shown, ctx.campaign).shown),
-        ),
-        location="subject",
-        severity=Severity.WARNING,
-    )
+    if problem is not None:
+        yield problem
 
 
 def _written(text: str | None, names: tuple[str, ...]) -> str:

@@ -185,3 +185,89 @@ def over_with_unknown(
     if measured.length > limit:
         return Problem(t(over, **said), place)
     return Problem(t(unverified, **said), place, severity=Severity.WARNING)
+
+
+# A first name's typical length, which a name no sample gives is measured with: the median of
+# the common Russian and English first names (Анна, Ольга 4-5; Сергей, Андрей, Daniel 6;
+# Наталья, Michael 7; Александра 10) is about 6 letters.
+TYPICAL_NAME = 6
+
+
+@dataclass(frozen=True)
+class LengthWords:
+    """What a part's length finding says (templates marked N_, each with {length}, {limit}
+    and {text}): over the limit as written or rendered, and "could not verify" when it fits
+    only with a variable rendered empty (with {names}, {named} and {letters})."""
+
+    over: str  # no variable in it: measured as written
+    rendered: str  # with {variant}: the longest sample values, or the fallbacks
+    empty: str  # with {names}: variables no sample or fallback gives, rendered empty
+    rendered_empty: str  # with {variant} and {names}: both
+    unverified: str  # within the limit only with {names} empty: {named} with a typical name
+
+
+def over_as_rendered(
+    measured: Measured,
+    limit: int,
+    place: str,
+    words: LengthWords,
+    *,
+    variant: str | None,
+    empty: tuple[str, ...],
+) -> Problem:
+    """The error of a text certainly over ``limit``, saying how it was rendered: with
+    ``variant`` (None: not said, as of a text without variables besides ``empty``), and with
+    ``empty``, the variables no sample gives and no fallback fills, rendered empty — the
+    shortest the text can be ("rendered with fallbacks" was said where no fallback stood)."""
+    said: dict[str, object] = {
+        "length": measured.length,
+        "limit": limit,
+        "text": quoted(measured.shown),
+    }
+    if empty:
+        said["names"] = quoted_names(empty)
+    if variant is not None:
+        said["variant"] = variant
+    if empty and variant is not None:
+        template = words.rendered_empty
+    elif empty:
+        template = words.empty
+    elif variant is not None:
+        template = words.rendered
+    else:
+        template = words.over
+    return Problem(t(template, **said), place)
+
+
+def with_a_typical_name(
+    empty: str,
+    named: str,
+    names: tuple[str, ...],
+    limit: int,
+    campaign: Campaign,
+    place: str,
+    words: LengthWords,
+) -> Problem | None:
+    """The "could not verify" of a text within ``limit`` only because ``names``, variables
+    no sample gives and no fallback fills, render empty in it (``empty``): ``named``, the same
+    text rendered with each as "[name]", is over the limit with a name of typical length
+    (:data:`TYPICAL_NAME`) where they stand. None when it fits so too, or when a filter
+    changed what stands there (its length is not known)."""
+    if not names:
+        return None
+    marks = re.compile("|".join(re.escape(f"[{name}]") for name in names), re.IGNORECASE)
+    if not marks.search(named):
+        return None
+    with_a_name = measure(marks.sub("x" * TYPICAL_NAME, named), campaign)
+    if with_a_name.length <= limit:
+        return None
+    message = t(
+        words.unverified,
+        length=measure(empty, campaign).length,
+        names=quoted_names(names),
+        named=with_a_name.length,
+        letters=TYPICAL_NAME,
+        limit=limit,
+        text=quoted(measure(named, campaign).shown),
+    )
+    return Problem(message, place, severity=Severity.WARNING)
