@@ -215,7 +215,12 @@ def test_launch_speaks_the_language_of_lang(tmp_path: Path) -> None:
         "error, recorded as caught before launch (a refusal is not a launch in the KPI). Fix "
         "it, or launch anyway with --force --reason TEXT (the error becomes an incident)"
     )
-    ru = translations("ru").ngettext(refused, refused.replace(" error,", " errors,"), 1)
+    refused_many = (
+        "launch %(id)s REFUSED: do not send. %(campaign)s (client %(client)s) has %(errors)s "
+        "errors, recorded as caught before launch (a refusal is not a launch in the KPI). Fix "
+        "them, or launch anyway with --force --reason TEXT (each error becomes an incident)"
+    )
+    ru = translations("ru").ngettext(refused, refused_many, 1)
     assert ru != refused and ru.startswith("запуск %(id)s ОТКЛОНЁН"), ru
     said = {"id": 1, "campaign": "bad-1", "client": "acme", "errors": 1}
     assert proc.stdout.rstrip().endswith(ru % said), proc.stdout
