@@ -465,7 +465,7 @@ def file_lines(
     # holds elsewhere too (the HTML part's "Привет, !" as the text part's) is not it
     if not raw:
         return None
-    at = [m.end() for m in re.finditer(rb"\n\r?\n" + re.escape(raw), data)]
+    at = _after_blank_line(data, raw)
     if len(at) != 1:
         return None
     first = data.count(b"\n", 0, at[0] - len(raw)) + 1
@@ -481,6 +481,28 @@ def file_lines(
     if len(starts) != text.count("\n") + 1:
         return None
     return tuple(starts)
+
+
+def _after_blank_line(data: bytes, raw: bytes) -> list[int]:
+    """Where each occurrence of ``raw`` right after an empty line (``\n\n`` or ``\n\r\n``)
+    ends in ``data``, as ``re.finditer(rb"\n\r?\n" + re.escape(raw), data)`` finds them
+    (apart: none overlaps the one before). Searched as bytes: that pattern, a literal of the
+    whole body, was compiled by re's pure-Python parser for every part (a tenth of the
+    corpus's run)."""
+    ends: list[int] = []
+    start = 0
+    while (found := data.find(raw, start)) != -1:
+        start = found + 1
+        # the break before it: "\n\n", else "\n\r\n" (data[found - 2] tells which)
+        if data.endswith(b"\n\n", 0, found):
+            begins = found - 2
+        elif data.endswith(b"\n\r\n", 0, found):
+            begins = found - 3
+        else:
+            continue
+        if not ends or begins >= ends[-1]:
+            ends.append(found + len(raw))
+    return ends
 
 
 def _as_labelled(part: Message, payload: bytes, name: str, found: ParsedMessage) -> bytes:

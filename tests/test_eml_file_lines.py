@@ -7,10 +7,13 @@ part's own line ("text/html part:3")."""
 from __future__ import annotations
 
 import base64
+import re
 from pathlib import Path
 
+import pytest
 from mailcheck.reports.locations import place_file_line
 
+from mailcheck.message import _after_blank_line
 from mailcheck.model import Severity
 from tests.helpers import check, only
 
@@ -100,3 +103,58 @@ def test_a_text_part_link_and_a_suppression_comment_use_the_files_lines(tmp_path
     assert [(s.line, [f.places for f in hidden]) for s, hidden in result.suppressed] == [
         (2, [("send.eml:18",)])
     ]
+
+
+def test_a_message_written_with_bare_line_feeds_names_the_files_line(tmp_path: Path) -> None:
+    # the part's body follows "\n\n" (no carriage returns): found as after "\r\n\r\n"
+    eml = tmp_path / "lf.eml"
+    eml.write_bytes(
+        HEAD.replace(b"\r\n", b"\n") + b"Content-Type: text/html; charset=utf-8\n\n"  # 14-15
+        b'<html lang="en"><head><title>Sale</title></head><body>\n'  # 16
+        b'<img src="https://cdn.shop.test/a.png">\n'  # 17
+        b'<a href="https://shop.test/u/1">Unsubscribe</a>\n'  # 18
+        b"</body></html>\n--b--\n"
+    )
+    images = only(check(eml), "IMG001")
+    assert [(f.severity, f.places) for f in images] == [(Severity.WARNING, ("lf.eml:17",))]
+
+
+def test_a_body_the_file_holds_twice_keeps_the_parts_line(tmp_path: Path) -> None:
+    # the same HTML as the text part and the HTML part: which of the two a line is in is not
+    # known from the bytes, and the part's own line is named
+    html = (
+        b'<html lang="en"><head><title>Sale</title></head><body>\r\n'
+        b'<img src="https://cdn.shop.test/a.png">\r\n'  # part line 2
+        b'<a href="https://shop.test/u/1">Unsubscribe</a>\r\n'
+        b"</body></html>\r\n"
+    )
+    eml = tmp_path / "twice.eml"
+    eml.write_bytes(
+        HEAD[: HEAD.index(b"--b\r\n")]
+        + b"--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        + html
+        + b"--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        + html
+        + b"--b--\r\n"
+    )
+    images = only(check(eml), "IMG001")
+    assert [(f.severity, f.places) for f in images] == [(Severity.WARNING, ("text/html part:2",))]
+
+
+@pytest.mark.parametrize(
+    ("data", "raw"),
+    [
+        (b"a\r\n\r\nbody", b"body"),
+        (b"a\n\nbody\n\nbody", b"body"),  # twice: both found
+        (b"a\nbody", b"body"),  # no empty line before it
+        (b"\n\r\n\n\r\n", b"\n\r\n"),  # "\n\r\n" then "\n\n": either break
+        (b"\n\nx\n\nx\n\nx", b"x\n\nx"),  # overlapping: the second is not apart
+        (b"\n\n\n\n\n", b"\n"),
+    ],
+)
+def test_a_body_is_found_after_an_empty_line_as_the_pattern_of_it_finds_it(
+    data: bytes, raw: bytes
+) -> None:
+    # the search that replaced a pattern compiled from the whole body finds what it found
+    pattern = re.compile(rb"\n\r?\n" + re.escape(raw))
+    assert _after_blank_line(data, raw) == [m.end() for m in pattern.finditer(data)]
