@@ -31,6 +31,13 @@ class Severity(enum.Enum):
 
 
 SourceKind = Literal["toml", "eml", "html"]
+
+# An element written in one of the campaign's partials is at a line of that file
+# ("partials/footer.html:12"), yet its place is one number (Link.line …), as the HTML's lines
+# are: line n of the partial numbered k (1, 2 … as Campaign.partial_labels lists them) is
+# numbered k × LINES_APART + n (mailcheck.templating.written). No HTML read has that many
+# lines: a longer partial or template is not marked so.
+LINES_APART = 10_000_000
 # A domain as DNS can be asked about it (IDNs in their ASCII form)
 # what a template prints for no value (Jinja's None, JavaScript's undefined, Ruby's nil …)
 _NO_VALUE_WORD = re.compile(r"(?<![\w-])(?:None|null|undefined|nil|NaN)(?![\w-])")
@@ -681,6 +688,20 @@ class Campaign:
                 key = (link.href, link.kind, link.text, link.line, link.hidden, link.in_text)
                 seen.setdefault(key, link)
         return list(seen.values())
+
+    def html_place(self, line: int) -> str:
+        """A finding's place for an element's ``line`` (0: none known): a line of the HTML
+        ("email.html:12"), or of the partial it is written in ("partials/footer.html:3")."""
+        label, line = self.written_at(line)
+        return f"{label}:{line}" if line else label
+
+    def written_at(self, line: int) -> tuple[str, int]:
+        """The file an element's ``line`` is in, as findings name it (the HTML's label, or a
+        partial's: :data:`LINES_APART`), and its line there."""
+        number, at = divmod(line, LINES_APART)
+        if number and number <= len(self.partial_labels):
+            return self.partial_labels[number - 1], at
+        return self.html_label or "html", line
 
     def in_file(self, place: str) -> str:
         """``place`` as a QA person opens it: a line of a saved message's part whose lines

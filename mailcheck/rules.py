@@ -343,16 +343,16 @@ class Context:
         return dialect.name if dialect is not None and dialect.application_views else None
 
     def html_at(self, line: int) -> str:
-        """A finding location for a line of the campaign's HTML."""
-        label = self.campaign.html_label or "html"
-        return f"{label}:{line}" if line else label
+        """A finding location for a line of the campaign's HTML (an element's line: one
+        written in a partial is at that file's line, :meth:`Campaign.html_place`)."""
+        return self.campaign.html_place(line)
 
     def lines_in_file(self, lines: Iterable[int], label: str | None = None) -> list[int]:
         """``lines`` of the HTML (or of the part ``label``) as a message says them: in a saved
         message whose file keeps the part's lines, the file's (its findings' places name
-        them: :meth:`Campaign.in_file`)."""
+        them: :meth:`Campaign.in_file`); an element's line in a partial, that file's."""
         label = label or self.campaign.html_label
-        return [self.campaign.file_line(label, n) for n in lines]
+        return [self.campaign.file_line(label, self.campaign.written_at(n)[1]) for n in lines]
 
     def text_places(self, *texts: str, every: bool = False, code: bool = True) -> tuple[str, ...]:
         """The line of the HTML as written where each visible text first stands as a whole

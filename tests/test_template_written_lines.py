@@ -136,7 +136,7 @@ def test_an_element_a_value_of_several_lines_prints_is_at_its_tag(tmp_path: Path
     ]
 
 
-def test_an_element_of_a_partial_is_at_the_tag_that_pulls_it_in(tmp_path: Path) -> None:
+def test_an_element_of_a_partial_is_at_the_partials_own_line(tmp_path: Path) -> None:
     html = loop_html("", "{{ first_name }}", "1", "").replace(
         '<img src="https://cdn.shop.test/sale.png">', '{% include "partials/banner.html" %}'
     )
@@ -146,14 +146,16 @@ def test_an_element_of_a_partial_is_at_the_tag_that_pulls_it_in(tmp_path: Path) 
         '<p>Акция</p>\n<p>Ещё</p>\n<img src="https://cdn.shop.test/b.png">\n', "utf-8"
     )
     result = check(d)
-    # the partial's text is what the tag at line 9 prints (it was email.html:11, a line of the
-    # rendered text)
+    # the image is written at the partial's line 3 (it was email.html:9, the tag that pulls
+    # it in, and before that email.html:11, a line of the rendered text)
     assert [(f.severity, f.places) for f in only(result, "IMG001")] == [
-        (Severity.WARNING, ("email.html:9",))
+        (Severity.WARNING, ("partials/banner.html:3",))
     ]
 
 
-def test_a_partial_the_tag_pulls_in_alone_with_its_line_names_no_line(tmp_path: Path) -> None:
+def test_a_partial_the_tag_pulls_in_alone_with_its_line_is_at_its_own_line(
+    tmp_path: Path,
+) -> None:
     html = loop_html("", "{{first_name}}", "1", "").replace(
         '<img src="https://cdn.shop.test/sale.png">', "{{> banner}}"
     )
@@ -163,10 +165,11 @@ def test_a_partial_the_tag_pulls_in_alone_with_its_line_names_no_line(tmp_path: 
         '<p>Акция</p>\n<p>Ещё</p>\n<img src="https://cdn.shop.test/b.png">\n', "utf-8"
     )
     result = check(d)
-    # a Handlebars partial alone on its line takes the line with it: no marker stands beside
-    # it, and what it prints has no written line of email.html (it was email.html:11)
+    # a Handlebars partial alone on its line takes the line with it (no marker of email.html
+    # stands beside it); the partial's own lines are marked: the image is at its line 3 (it
+    # was email.html with no line, and before that email.html:11)
     assert [(f.severity, f.places) for f in only(result, "IMG001")] == [
-        (Severity.WARNING, ("email.html",))
+        (Severity.WARNING, ("partials/banner.hbs:3",))
     ]
 
 

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from mailcheck.charsets import decode_bytes
 from mailcheck.confined import RefusedInput, read_file
+from mailcheck.templating import written
 from mailcheck.text import printable
 
 # Where template repositories keep partials, and the names their files take
@@ -36,13 +37,33 @@ class PartialFiles:
     # how findings name each partial read: its path in the campaign ("partials/footer.html"),
     # as they name the campaign's template ("email.html")
     _labels: dict[str, str] = field(default_factory=dict)
+    # each partial's text with its written lines' markers (:func:`marking`), by name; None:
+    # not marked (too long, or a block keeps what it pulls in as a value)
+    _marked: dict[str, str | None] = field(default_factory=dict)
+    # a partial read while marking keeps what it pulls in as a value ({% capture %}): no later
+    # partial is marked, as its markers could be part of that value
+    _unmarkable: bool = False
 
     def source(self, name: str) -> str | None:
         """The text of the partial ``name`` ("footer", "blocks/hero.liquid"), None when the
-        campaign has no such file."""
+        campaign has no such file; with its written lines' markers while :func:`marking`."""
         if name not in self._read:
             self._read[name] = self._find(name)
-        return self._read[name]
+        text = self._read[name]
+        dialect = _marking.get()
+        if text is None or dialect is None:
+            return text
+        if name not in self._marked:
+            self._marked[name] = self._mark(name, text, dialect)
+        return self._marked[name] or text
+
+    def _mark(self, name: str, text: str, dialect: str) -> str | None:
+        if self._unmarkable:
+            return None
+        marked = written.mark_partial(text, dialect, self.labels().index(self._labels[name]) + 1)
+        if pulls_in_a_value(text, dialect):
+            self._unmarkable = True
+        return marked
 
     def label(self, name: str) -> str:
         """How a finding names the file of the partial ``name`` read by :meth:`source`: its
@@ -52,7 +73,7 @@ class PartialFiles:
 
     def labels(self) -> list[str]:
         """How findings name each partial file read, in the order they were read."""
-        return list(self._labels.values())
+        return list(dict.fromkeys(self._labels.values()))
 
     def texts(self) -> list[tuple[str, str]]:
         """Each partial file read, as findings name it, with its text, in the order read."""
@@ -91,7 +112,16 @@ def may_pull_in(source: str) -> bool:
     return any(word in source for word in _PULLS_IN)
 
 
+def pulls_in_a_value(source: str, dialect: str) -> bool:
+    """Whether ``source`` may pull a partial into a block it keeps as a value
+    (``{% capture %}{% render 'x' %}{% endcapture %}``): that partial's markers would be
+    part of the value, which the template may test or measure (see :func:`marking`)."""
+    return any(may_pull_in(source[a:b]) for a, b in written.value_spans(source, dialect))
+
+
 _current: ContextVar[PartialFiles | None] = ContextVar("partials", default=None)
+# the dialect whose markers the campaign's partials are read with (None: as written)
+_marking: ContextVar[str | None] = ContextVar("marking partials", default=None)
 
 
 def current() -> PartialFiles | None:
@@ -103,6 +133,18 @@ def label(name: str) -> str:
     """How a finding names the campaign's partial ``name`` (:meth:`PartialFiles.label`)."""
     files = _current.get()
     return files.label(name) if files is not None else name
+
+
+@contextlib.contextmanager
+def marking(dialect: str) -> Iterator[None]:
+    """Partials read until the block ends are read with their written lines' markers
+    (:func:`mailcheck.templating.written.mark_partial`): the HTML's marked render prints
+    them, and an element it prints of a partial is at that file's line."""
+    token = _marking.set(dialect)
+    try:
+        yield
+    finally:
+        _marking.reset(token)
 
 
 @contextlib.contextmanager

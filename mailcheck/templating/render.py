@@ -9,6 +9,7 @@ detect dialect -> parse every part once (PER004 on failure; static parse kept)
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -167,10 +168,20 @@ def _marked_parse(
     marked = written.mark(source, dialect)
     if marked is None:
         return None
+    # the partials it pulls in are marked too, as their own files' lines (partials.marking),
+    # unless it may keep one as a value (a {% capture %} of a {% render %})
+    of_partials = None if partials.pulls_in_a_value(source, dialect) else dialect
     try:
-        return _Marked(parse(marked, is_system), lambda: parse(source, is_system))
+        with _marking(of_partials):
+            parsed = parse(marked, is_system)  # (Handlebars reads its partials here)
+        return _Marked(parsed, lambda: parse(source, is_system), of_partials)
     except Exception:  # (refused: its error is said of the template as written, parsed again)
         return None
+
+
+def _marking(dialect: str | None) -> contextlib.AbstractContextManager[None]:
+    """Partials read in the block with ``dialect``'s markers (None: as written)."""
+    return partials.marking(dialect) if dialect is not None else contextlib.nullcontext()
 
 
 class _Marked:
@@ -181,8 +192,11 @@ class _Marked:
     reads of the text (the spaces between a value and the block that stands in for it, the
     fallback text such a block prints) it reads without them (``written.unmarked``)."""
 
-    def __init__(self, parsed: Parsed, as_written: Callable[[], Parsed]) -> None:
+    def __init__(
+        self, parsed: Parsed, as_written: Callable[[], Parsed], partials_in: str | None
+    ) -> None:
         self._parsed = parsed
+        self._partials_in = partials_in  # the dialect its partials are marked in (None: not)
         self.uses = parsed.uses  # (declared: the Parsed protocol names it)
         self._last: tuple[str, str] | None = None  # (render, the same with its markers)
         self._as_written = as_written
@@ -197,7 +211,8 @@ class _Marked:
         if self._plain is not None:
             return self._plain.render(values)
         try:
-            out = self._parsed.render(values)
+            with _marking(self._partials_in):  # (Jinja and Liquid read their partials here)
+                out = self._parsed.render(values)
         except budget.OverBudget:
             # the markers make a render longer (and slower): over the budget, the template as
             # written decides, and no later render has markers (no written lines)

@@ -31,6 +31,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 from mailcheck.model import (
+    LINES_APART,
     Document,
     HiddenHow,
     HiddenPreview,
@@ -127,6 +128,17 @@ def structural(source: str, dialect: str) -> bool:
 def mark(source: str, dialect: str) -> str | None:
     """``source`` with each written line's text between its markers; None when the dialect is
     not read here, the source has no tag, or already holds a noncharacter."""
+    return _marked(source, dialect, 0, tagless=False)
+
+
+def mark_partial(source: str, dialect: str, number: int) -> str | None:
+    """:func:`mark` of the campaign's partial ``number`` (1, 2 …): its line n is numbered
+    ``number`` × :data:`~mailcheck.model.LINES_APART` + n, and a partial without a tag is marked
+    too (its lines are not the HTML's); None when it cannot be marked."""
+    return _marked(source, dialect, number * LINES_APART, tagless=True)
+
+
+def _marked(source: str, dialect: str, offset: int, *, tagless: bool) -> str | None:
     tags_of = _TAGS.get(dialect)
     if tags_of is None or _NONCHARACTERS.search(source):
         return None
@@ -135,14 +147,14 @@ def mark(source: str, dialect: str) -> str | None:
         (m.start(), m.end(), plain.fullmatch(m.group()) is not None)
         for m in tags_of.finditer(source)
     ]
-    if not tags:
-        return None
+    if (not tags and not tagless) or source.count("\n") >= LINES_APART:
+        return None  # (a longer one's lines would read as a partial's: model.LINES_APART)
     kept = _kept_as_values(source, dialect)
     out: list[str] = []
     at = 0  # what of the source is copied to ``out``
     t = 0  # the first tag that does not end before the line's first character
     count = len(tags)
-    for line, found in enumerate(_LINE.finditer(source), start=1):
+    for line, found in enumerate(_LINE.finditer(source), start=offset + 1):
         first, last = found.span(1)
         if first == last:
             continue  # a blank line
@@ -163,6 +175,11 @@ def mark(source: str, dialect: str) -> str | None:
             at = last
     out.append(source[at:])
     return "".join(out)
+
+
+def value_spans(source: str, dialect: str) -> list[tuple[int, int]]:
+    """The spans of ``source`` a block keeps as a value (see :data:`_VALUE_BLOCKS`)."""
+    return _kept_as_values(source, dialect)
 
 
 def _kept_as_values(source: str, dialect: str) -> list[tuple[int, int]]:
@@ -278,7 +295,7 @@ def _line_of(
         return 0
     written = {line for _, line, _, _ in own}
     if len(written) != 1:
-        return 0  # several written lines' text on one rendered line
+        return _line_of_several(text, own, previous, following)
     line = own[0][1]
     before = text[: own[0][2]]
     if before.strip() and previous != ("o", line):
@@ -287,6 +304,44 @@ def _line_of(
     if after.strip() and following != ("c", line):
         return 0
     return line
+
+
+def _line_of_several(
+    text: str,
+    own: list[tuple[str, int, int, int]],
+    previous: tuple[str, int] | None,
+    following: tuple[str, int] | None,
+) -> int:
+    """The written line of a rendered line with several lines' markers. Each piece of text
+    between two markers is the line's whose "open" comes before it or whose "close" comes
+    after it; a line all of whose text is one line's is that line's (a partial's first line
+    printed just after the marker of the line that pulls it in). Text of a line and of lines
+    printed inside it (``<td>{% include "button.html" %}</td>``) is that enclosing line's,
+    as it was before partials were marked; text of lines side by side (whitespace control
+    joined them) has none: 0."""
+    bounds = [previous, *((kind, line) for kind, line, _, _ in own), following]
+    cuts = [0, *(at for _, _, start, end in own for at in (start, end)), len(text)]
+    owners: set[int] = set()
+    for i in range(len(own) + 1):
+        if not text[cuts[2 * i] : cuts[2 * i + 1]].strip():
+            continue
+        left, right = bounds[i], bounds[i + 1]
+        of = {m[1] for m in (left,) if m is not None and m[0] == "o"}
+        of |= {m[1] for m in (right,) if m is not None and m[0] == "c"}
+        if len(of) != 1:
+            return 0  # text printed between two lines, or of two lines at once
+        owners |= of
+    if len(owners) == 1:
+        return owners.pop()
+    for line in owners:
+        opened = next((i for i, m in enumerate(bounds) if m == ("o", line)), None)
+        closed = next((i for i in range(len(bounds) - 1, -1, -1) if bounds[i] == ("c", line)), None)
+        if opened is None or closed is None:
+            continue
+        # (the markers on the line: ``bounds`` without the ones before and after it)
+        if all(opened < i < closed for i, (_, n, _, _) in enumerate(own, 1) if n != line):
+            return line
+    return 0
 
 
 def before_tags(source: str, rendered: str, dialect: str) -> Callable[[int], int]:
