@@ -240,7 +240,10 @@ class LinkRow:
     href: str
     text: str
     kind: str
-    lines: str  # every line the URL stands on ("123, 605, 778"), "" when none is known
+    # every line the URL stands on, by the file they are of: ("", "123, 605, 778") the HTML's,
+    # ("partials/footer.html", "3") a partial's, ("email.txt", "4") the text part's; none
+    # when no line is known
+    places: tuple[tuple[str, str], ...]
     clickable: bool
     verdict: str  # ok, broken, …, "offline", "not requested"
     status: str
@@ -250,7 +253,6 @@ class LinkRow:
     unsubscribe: bool
     raw: str = ""  # the href as written in the template, when rendering changed it
     esp_label: str = ""  # a link the ESP fills in at send time, said as what it is
-    lines_in: str = ""  # the file the lines are of when not the HTML's ("email.txt")
 
     @property
     def bad(self) -> bool:
@@ -398,9 +400,7 @@ def link_rows(
                 href=link.href,
                 text=link.text,
                 kind=link.kind,
-                lines=", ".join(map(str, sorted(lines_of[link.href]))),
-                # the text part's own link: its lines are the text's ("email.txt, line 4")
-                lines_in=campaign.text_label if link.in_text else "",
+                places=_link_places(campaign, lines_of[link.href], link.in_text),
                 clickable=_clickable(link.href),
                 verdict=verdict,
                 status=status,
@@ -414,6 +414,20 @@ def link_rows(
         )
     rows.sort(key=lambda r: not r.bad)  # problems first, otherwise document order
     return rows
+
+
+def _link_places(campaign: Campaign, lines: set[int], in_text: bool) -> tuple[tuple[str, str], ...]:
+    """:attr:`LinkRow.places` of a URL at ``lines``: the text part's own link's are the
+    text's ("email.txt, line 4"); an HTML link's are the HTML's ("line 12") or, written in a
+    partial, that file's ("partials/footer.html, line 3")."""
+    if in_text:
+        return ((campaign.text_label, ", ".join(map(str, sorted(lines)))),) if lines else ()
+    by_file: dict[str, list[int]] = {}
+    for n in sorted(lines):  # (the HTML's lines first, then each partial's: model.LINES_APART)
+        label, at = campaign.written_at(n)
+        if at:
+            by_file.setdefault("" if n == at else label, []).append(at)
+    return tuple((label, ", ".join(map(str, at))) for label, at in by_file.items())
 
 
 # --- authentication (records as found) ----------------------------------------------------------

@@ -6,11 +6,16 @@ both places; a comment in the HTML hides none of a partial's lines."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
-from mailcheck.reports import github, sarif
+from mailcheck.reports import github, jsonout, sarif
+from mailcheck.reports.html import render_report
+from mailcheck.reports.text import format_campaign
 
+from mailcheck.config import Config
+from mailcheck.facts import Facts
 from mailcheck.model import Finding, Severity
 from tests.helpers import check, only, write_campaign
 
@@ -320,3 +325,173 @@ def test_a_comment_in_a_partial_that_hides_nothing_is_sup001_at_the_partials_lin
     assert "LNK004" in stale.message and "line 2" in stale.message
     [(suppression, hidden)] = result.suppressed  # its copy in the rendered HTML is not another
     assert (suppression.file, suppression.line, hidden) == ("partials/footer.html", 2, [])
+
+
+# An element written in a partial (an image, a link) is named at the partial's own line, in
+# every output: the QA person opens partials/footer.html at that line and finds it. It was
+# named at the tag that pulls the partial in (email.html:4), or at no line at all.
+ELEMENTS = (
+    "<p>Подвал</p>\n"
+    '<img src="https://shop.test/logo.png">\n'
+    '<p><a href="https://shop.test/catalog">Каталог</a></p>\n'
+)
+# line 4 pulls the partial in, line 6 again (when given)
+PULLED_IN = (
+    '<html lang="ru"><head><title>Sale</title></head><body>\n'
+    '<div style="display:none">Подборка недели для вас</div>\n'
+    "<p>Привет!</p>\n"
+    "{pull}\n"
+    "<p>Конец</p>\n"
+    "{again}\n"
+    f"{UNSUB}</body></html>\n"
+)
+
+
+def elements_campaign(root: Path, dialect: str, pull: str, path: str, *, twice: bool) -> Path:
+    html = PULLED_IN.format(pull=pull, again=pull if twice else "<p>—</p>")
+    d = write_campaign(root, "c", html=html, template=dialect)
+    (d / "partials").mkdir()
+    (d / path).write_text(ELEMENTS, "utf-8")
+    return d
+
+
+def test_an_image_without_alt_in_a_jinja_partial_is_at_the_partials_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # (the CI annotation's path is the working directory's)
+    d = elements_campaign(
+        tmp_path,
+        "jinja",
+        '{% include "partials/footer.html" %}',
+        "partials/footer.html",
+        twice=False,
+    )
+    result = check(d)
+    [image] = only(result, "IMG001")
+    assert (image.severity, image.places) == (Severity.WARNING, ("partials/footer.html:2",))
+    assert (image.message, image.url) == (
+        "image has no alt attribute",
+        "https://shop.test/logo.png",
+    )
+    # the text output, JSON and the CI annotations say that file and line
+    [said] = [line for line in format_campaign(result).splitlines() if "IMG001" in line]
+    assert "IMG001   partials/footer.html:2: image has no alt attribute" in said
+    found = json.loads(jsonout.render([result]))["campaigns"][0]["findings"]
+    [as_json] = [f for f in found if f["code"] == "IMG001"]
+    assert (as_json["location"], as_json["locations"]) == (
+        "partials/footer.html:2",
+        ["partials/footer.html:2"],
+    )
+    [annotation] = [a for a in github.render([result]).splitlines() if "IMG001" in a]
+    assert annotation.startswith("::warning file=c/partials/footer.html,line=2,title=IMG001::")
+
+
+def test_a_link_without_utm_in_a_liquid_partial_is_at_the_partials_line(
+    tmp_path: Path,
+) -> None:
+    d = elements_campaign(
+        tmp_path, "liquid", "{% render 'footer' %}", "partials/footer.liquid", twice=False
+    )
+    result = check(d)
+    [untagged] = only(result, "UTM001")
+    assert (untagged.severity, untagged.places, untagged.url) == (
+        Severity.ERROR,
+        ("partials/footer.liquid:3",),
+        "https://shop.test/catalog",
+    )
+    # the HTML report's link table names the partial and its line (its image is on line 2,
+    # the unsubscribe link the HTML's line 7)
+    html = render_report([result], Facts(), Config(), offline=True, language="en")
+    tags = set(re.findall(r'<span class="tag lines">([^<]*)</span>', html))
+    assert tags == {"partials/footer.liquid, line 2", "partials/footer.liquid, line 3", "line 7"}
+
+
+@pytest.mark.parametrize(
+    ("dialect", "pull", "path"),
+    [
+        ("jinja", '{% include "partials/footer.html" %}', "partials/footer.html"),
+        ("liquid", "{% render 'footer' %}", "partials/footer.liquid"),
+        ("handlebars", "{{> footer}}", "partials/footer.hbs"),
+    ],
+)
+def test_a_partial_pulled_in_twice_is_one_finding_at_its_one_written_line(
+    tmp_path: Path, dialect: str, pull: str, path: str
+) -> None:
+    # the footer at lines 4 and 6: its image and link are written once, in the footer, and
+    # fixed there once for both copies (as a loop's copies are one element at the loop's
+    # line): one finding, at the footer's line alone, neither include's
+    result = check(elements_campaign(tmp_path, dialect, pull, path, twice=True))
+    assert [(f.code, f.severity, f.places) for f in result.findings] == [
+        ("IMG001", Severity.WARNING, (f"{path}:2",)),
+        ("UTM001", Severity.ERROR, (f"{path}:3",)),
+    ]
+    [image] = only(result, "IMG001")
+    assert image.message == "image has no alt attribute"  # one image, not the 2 copies
+
+
+def test_a_comment_in_a_partial_hides_its_next_elements_finding(tmp_path: Path) -> None:
+    # the comment on the footer's line 2 hides IMG001 on its image (line 3), not UTM001
+    d = elements_campaign(
+        tmp_path,
+        "jinja",
+        '{% include "partials/footer.html" %}',
+        "partials/footer.html",
+        twice=True,
+    )
+    (d / "partials" / "footer.html").write_text(
+        ELEMENTS.replace("<img", "<!-- mailcheck: ignore IMG001 -->\n<img"), "utf-8"
+    )
+    result = check(d)
+    assert only(result, "IMG001") == [] and only(result, "SUP001") == []
+    assert [f.places for f in only(result, "UTM001")] == [("partials/footer.html:4",)]
+    [(suppression, hidden)] = result.suppressed
+    assert (suppression.file, suppression.line) == ("partials/footer.html", 2)
+    assert [(f.code, f.places) for f in hidden] == [("IMG001", ("partials/footer.html:3",))]
+
+
+def test_a_partial_pulled_in_inside_a_line_of_the_template_is_at_that_line(
+    tmp_path: Path,
+) -> None:
+    # <div>{% include %}</div>: the rendered line holds the template's line 4 and the footer's
+    # first line, image and link, at once. Which element is whose is not told line by line:
+    # they are at the line that pulls them in (as before partials were marked); the copy
+    # pulled in on a line of its own (line 6) is at the footer's own lines
+    d = write_campaign(
+        tmp_path,
+        "c",
+        html=PULLED_IN.format(
+            pull='<div>{% include "partials/footer.html" %}</div>',
+            again='{% include "partials/footer.html" %}',
+        ),
+        template="jinja",
+    )
+    (d / "partials").mkdir()
+    (d / "partials" / "footer.html").write_text(
+        '<img src="https://shop.test/logo.png"><a href="https://shop.test/catalog">Каталог</a>',
+        "utf-8",
+    )
+    result = check(d)
+    assert [(f.code, f.places) for f in result.findings] == [
+        ("IMG001", ("email.html:4", "partials/footer.html:1")),
+        ("UTM001", ("email.html:4", "partials/footer.html:1")),
+    ]
+
+
+def test_a_partial_a_block_keeps_as_a_value_renders_as_written(tmp_path: Path) -> None:
+    # the captured footer is compared with its text: markers in it would make the test fail
+    # and the image go unseen. The partials are read as written then (the image is at no
+    # line: the line that prints it is all tags)
+    logo = '<img src="https://shop.test/logo.png">'
+    pull = (
+        "{% capture f %}{% render 'footer' %}{% endcapture %}"
+        f"{{% if f == '{logo}' %}}{{{{ f }}}}{{% endif %}}"
+    )
+    d = write_campaign(
+        tmp_path, "c", html=PULLED_IN.format(pull=pull, again="<p>—</p>"), template="liquid"
+    )
+    (d / "partials").mkdir()
+    (d / "partials" / "footer.liquid").write_text(logo, "utf-8")
+    result = check(d)
+    assert [(f.code, f.severity, f.places) for f in result.findings] == [
+        ("IMG001", Severity.WARNING, ("email.html",))
+    ]
