@@ -427,10 +427,12 @@ ELEMENT_LINES = 10  # lines below an element's start tag its text may be written
 
 
 def _written_lines(ctx: Context, text: str) -> list[int]:
-    """The lines of the HTML as written that have ``text``."""
+    """The lines of the HTML as written that have ``text`` (not a partial's)."""
     html = ctx.html_at(0)
     return [
-        int(place.rsplit(":", 1)[1]) for place in ctx.text_places(text, every=True) if place != html
+        int(place[len(html) + 1 :])
+        for place in ctx.text_places(text, every=True)
+        if place.startswith(f"{html}:")
     ]
 
 

@@ -580,6 +580,9 @@ class Campaign:
     # how findings name the campaign's partials read ("partials/footer.html"): a place in one
     # ("partials/footer.html:12") is at a line of that file, not of the HTML
     partial_labels: list[str] = field(default_factory=list)
+    # the text of each of those partials as written, by label: where a text it writes is
+    # (Context.text_places)
+    partial_texts: dict[str, str] = field(default_factory=dict)
     # the suppression comments written in those partials, at their own files' lines
     partial_suppressions: list[Suppression] = field(default_factory=list)
     template_error: str | None = None  # PER004: the first part that fails, or a run-time failure

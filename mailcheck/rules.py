@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 
 from mailcheck.i18n import Message, t
 from mailcheck.model import (
+    LINES_APART,
     Campaign,
     Document,
     Finding,
@@ -358,30 +359,54 @@ class Context:
         """The line of the HTML as written where each visible text first stands as a whole
         token (:func:`_whole`: a "Lorem ipsum", a stale date, a "�"), in order — with
         ``every``, each line it stands on; the HTML's label alone when none is written so
-        (rendered from a variable, split by markup): the reader still knows the part.
-        Scripts, styles and comments are no text a reader sees: never searched. Without
-        ``code``, a text is looked for outside ``<pre>``, ``<code>``, ``<kbd>``, ``<samp>``
-        and ``<tt>`` first (a rule that lets what they show as written pass: the copy is
-        elsewhere)."""
-        sources = (self._shown_source,) if code else (self._copy_source, self._shown_source)
+        (rendered from a variable, split by markup): the reader still knows the part. A text
+        the HTML does not write is looked for in the campaign's partials as written, at their
+        lines ("partials/footer.html:4"). Scripts, styles and comments are no text a reader
+        sees: never searched. Without ``code``, a text is looked for outside ``<pre>``,
+        ``<code>``, ``<kbd>``, ``<samp>`` and ``<tt>`` first (a rule that lets what they show
+        as written pass: the copy is elsewhere)."""
         lines: set[int] = set()
         for text in texts if self._shown_source else ():
             written = _BETWEEN_WORDS.join(_written(word) for word in text.split())
-            for words in self._ways(text, written, lambda: self._html_read):
-                # as written first: "xxx" is on the line of "Цена: xxx руб", not of a heading's
-                # "XXX Международная" above it; else in any case
-                matched = False
-                for source, flags in itertools.product(sources, (0, re.IGNORECASE)):
-                    for found in _found(words, written, source, flags):
-                        matched = True
-                        lines.add(source.count("\n", 0, found.start()) + 1)
-                        if not every:
-                            break
-                    if matched:
-                        break
-                if matched:
+            for offset, shown, copy in self._written_files:
+                sources = (shown,) if code else (copy, shown)
+                found = self._written_at(text, written, sources, every)
+                lines.update(offset + n for n in found)
+                if found and not every:
                     break
         return tuple(self.html_at(n) for n in sorted(lines)) or (self.html_at(0),)
+
+    def _written_at(
+        self, text: str, written: str, sources: tuple[str, ...], every: bool
+    ) -> set[int]:
+        """The lines of one file (``sources``: its text as shown, and without its code
+        elements) :meth:`text_places` finds ``text`` on."""
+        lines: set[int] = set()
+        for words in self._ways(text, written, lambda: self._html_read):
+            # as written first: "xxx" is on the line of "Цена: xxx руб", not of a heading's
+            # "XXX Международная" above it; else in any case
+            for source, flags in itertools.product(sources, (0, re.IGNORECASE)):
+                for found in _found(words, written, source, flags):
+                    lines.add(source.count("\n", 0, found.start()) + 1)
+                    if not every:
+                        break
+                if lines:
+                    return lines
+        return lines
+
+    @cached_property
+    def _written_files(self) -> list[tuple[int, str, str]]:
+        """The HTML, then each of the campaign's partials, as :meth:`text_places` searches
+        them: the number its lines start after (model.LINES_APART), its text as shown, and
+        that without its code elements."""
+        files = [(0, self._shown_source, self._copy_source)]
+        for number, label in enumerate(self.campaign.partial_labels, 1):
+            text = self.campaign.partial_texts.get(label)
+            if text is not None and label != self.campaign.html_label:
+                shown = _UNSHOWN.sub(lambda m: _blanked(m.group(0)), text)
+                copy = _CODE_ELEMENT.sub(lambda m: _blanked(m.group(0)), shown)
+                files.append((number * LINES_APART, shown, copy))
+        return files
 
     def text_part_places(self, *texts: str) -> tuple[str, ...]:
         """Each line of the text part as written that each text stands on as a whole token

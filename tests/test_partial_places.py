@@ -495,3 +495,21 @@ def test_a_partial_a_block_keeps_as_a_value_renders_as_written(tmp_path: Path) -
     assert [(f.code, f.severity, f.places) for f in result.findings] == [
         ("IMG001", Severity.WARNING, ("email.html",))
     ]
+
+
+def test_placeholder_copy_in_a_partial_is_at_the_partials_line(tmp_path: Path) -> None:
+    # a text a rule quotes (BRF001's dummy text) is looked for in the partials as written
+    # when the HTML does not write it: it was "email.html", no line
+    d = elements_campaign(
+        tmp_path,
+        "jinja",
+        '{% include "partials/footer.html" %}',
+        "partials/footer.html",
+        twice=True,
+    )
+    (d / "partials" / "footer.html").write_text(
+        "<p>Подвал</p>\n<p>Lorem ipsum dolor sit amet</p>\n", "utf-8"
+    )
+    [dummy] = only(check(d), "BRF001")
+    assert (dummy.severity, dummy.places) == (Severity.ERROR, ("partials/footer.html:2",))
+    assert dummy.message.startswith("placeholder copy: “Lorem ipsum”")

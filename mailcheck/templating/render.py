@@ -262,6 +262,7 @@ def render_campaign(campaign: Campaign, config: Config) -> None:
         if ("partial", str(path)) not in campaign.source_files:
             campaign.source_files.append(("partial", str(path)))
     campaign.partial_labels = files.labels() if files is not None else []
+    campaign.partial_texts = dict(files.texts()) if files is not None else {}
     campaign.partial_suppressions = [
         s
         for label, text in (files.texts() if files is not None else ())
