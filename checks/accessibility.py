@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterator
+from dataclasses import replace
 from importlib import resources
 
 from mailcheck.accessibility import Accessibility, parse_color
@@ -30,9 +31,30 @@ from mailcheck.templating import whole_tag
 
 
 def _facts(ctx: Context) -> Accessibility | None:
-    """Read from the campaign's source (see mailcheck.accessibility)."""
+    """Read from the campaign's source (see mailcheck.accessibility), its partials' elements
+    too, at their own files' lines. Not their headings: where a partial's stand in the
+    order of the template's is where it is pulled in, which the files as written do not say
+    (A11Y007 judges the template's own). Nor their colours' contrast: a partial read alone
+    has no background of the box it is pulled into (white text for a dark cell)."""
     static = ctx.campaign.static
-    return static.accessibility if static else None
+    facts = static.accessibility if static else None
+    partials = [d.accessibility for d in ctx.campaign.partial_documents if d.accessibility]
+    if facts is None or not partials:
+        return facts
+    return replace(
+        facts,
+        rtl_text=facts.rtl_text or any(p.rtl_text for p in partials),
+        dir_rtl=facts.dir_rtl or any(p.dir_rtl for p in partials),
+        layout_tables=[*facts.layout_tables, *(n for p in partials for n in p.layout_tables)],
+        unnamed_image_links=[
+            *facts.unnamed_image_links,
+            *(link for p in partials for link in p.unnamed_image_links),
+        ],
+        unnamed_background_links=[
+            *facts.unnamed_background_links,
+            *(link for p in partials for link in p.unnamed_background_links),
+        ],
+    )
 
 
 def _shown_ratio(ratio: float, large: bool) -> str:

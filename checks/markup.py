@@ -45,6 +45,7 @@ def comment_unclosed(ctx: Context) -> Iterator[Problem]:
     if unclosed is None:
         return
     shown = quoted(unclosed.hidden, 80)
+    [opened] = ctx.lines_in_file([unclosed.line])  # (a partial's: that file's line)
     if unclosed.hidden and unclosed.links:
         what = tn(
             "“{text}” and {count} link or image",
@@ -63,14 +64,14 @@ def comment_unclosed(ctx: Context) -> Iterator[Problem]:
         message = t(
             "the Outlook comment opened on line {line} (<!--[if …]>) is never closed with "
             "<![endif]-->: every mail client but Outlook hides what follows it: {what}",
-            line=unclosed.line,
+            line=opened,
             what=what,
         )
     else:
         message = t(
             "the comment opened on line {line} is never closed with -->: mail clients hide "
             "what follows it: {what}",
-            line=unclosed.line,
+            line=opened,
             what=what,
         )
     yield Problem(message, location=ctx.html_at(unclosed.line))
@@ -146,12 +147,17 @@ def element_stripped(ctx: Context) -> Iterator[Problem]:
     links to the page.
     """
     document = ctx.campaign.static or ctx.document
-    if document is None or not document.stripped:
+    # the template's as written, and its partials' (at their own files' lines)
+    stripped = [
+        *(document.stripped if document is not None else ()),
+        *(e for partial in ctx.campaign.partial_documents for e in partial.stripped),
+    ]
+    if not stripped:
         return
     lines: dict[str, list[int]] = {}
-    for element in document.stripped:
+    for element in stripped:
         lines.setdefault(element.kind, []).append(element.line)
     said = [_removed(kind, ctx.lines_in_file(at)) for kind, at in lines.items()]
     message = t("elements mail clients remove: {what}", what=Joined("; ", said))
-    places = tuple(dict.fromkeys(ctx.html_at(e.line) for e in document.stripped))
+    places = tuple(dict.fromkeys(ctx.html_at(e.line) for e in stripped))
     yield Problem(message, location=places[0], locations=places, lines_said=True)

@@ -583,6 +583,10 @@ class Campaign:
     # the text of each of those partials as written, by label: where a text it writes is
     # (Context.text_places)
     partial_texts: dict[str, str] = field(default_factory=dict)
+    # the parse of each of those partials as written (as ``static`` is the HTML's), its lines
+    # numbered as that partial's (LINES_APART): what rules read of the template as written
+    # (accessibility facts, elements mail clients remove) is in them too
+    partial_documents: list[Document] = field(default_factory=list)
     # the suppression comments written in those partials, at their own files' lines
     partial_suppressions: list[Suppression] = field(default_factory=list)
     template_error: str | None = None  # PER004: the first part that fails, or a run-time failure

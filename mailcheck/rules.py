@@ -313,11 +313,14 @@ class Context:
     def unclosed_comment(self) -> UnclosedComment | None:
         """The HTML comment the campaign's source leaves open (with the source's lines), when
         it hides anything and the rendered e-mail leaves it open too (a template's own
-        comment tag may hold the "<!--")."""
+        comment tag may hold the "<!--"). One a partial opens is the rendered e-mail's, at
+        the partial's line: it hides what follows in the e-mail, not in the partial alone."""
         rendered = self.document
         source = self.campaign.static or rendered
         if source is None or rendered is None or rendered.unclosed_comment is None:
             return None
+        if source.unclosed_comment is None and rendered.unclosed_comment.line >= LINES_APART:
+            return rendered.unclosed_comment
         return source.unclosed_comment
 
     @property

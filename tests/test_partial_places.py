@@ -513,3 +513,58 @@ def test_placeholder_copy_in_a_partial_is_at_the_partials_line(tmp_path: Path) -
     [dummy] = only(check(d), "BRF001")
     assert (dummy.severity, dummy.places) == (Severity.ERROR, ("partials/footer.html:2",))
     assert dummy.message.startswith("placeholder copy: “Lorem ipsum”")
+
+
+def test_a_partials_elements_the_template_as_written_is_read_for_are_found_at_its_lines(
+    tmp_path: Path,
+) -> None:
+    # HTML002 and A11Y003 read the template as written: a partial's script and layout table
+    # went unseen (no finding at all). They are read in the partial as written, at its lines
+    d = elements_campaign(
+        tmp_path, "liquid", "{% render 'footer' %}", "partials/footer.liquid", twice=True
+    )
+    (d / "partials" / "footer.liquid").write_text(
+        "<p>Подвал</p>\n<table><tr><td>Магазин</td></tr></table>\n"
+        '<script src="https://shop.test/x.js"></script>\n',
+        "utf-8",
+    )
+    result = check(d)
+    assert [(f.code, f.severity, f.places, f.message) for f in result.findings] == [
+        (
+            "A11Y003",
+            Severity.WARNING,
+            ("partials/footer.liquid:2",),
+            '1 layout table without role="presentation" (line 2)',
+        ),
+        (
+            "HTML002",
+            Severity.WARNING,
+            ("partials/footer.liquid:3",),
+            "elements mail clients remove: 1 script (line 3): no mail client runs it, and spam "
+            "filters count it against the e-mail",
+        ),
+    ]
+
+
+def test_a_comment_a_partial_leaves_open_is_at_its_line_and_hides_the_templates_rest(
+    tmp_path: Path,
+) -> None:
+    # the footer's line 2 opens a comment it never closes: it hides the template's
+    # unsubscribe link after it (UNS001, folded into the cause). It was UNS001 alone
+    d = elements_campaign(
+        tmp_path,
+        "jinja",
+        '{% include "partials/footer.html" %}',
+        "partials/footer.html",
+        twice=False,
+    )
+    (d / "partials" / "footer.html").write_text("<p>Подвал</p>\n<!-- не закрыт\n", "utf-8")
+    result = check(d)
+    [unclosed] = [f for f in result.findings if f.code != "PRE001"]
+    assert (unclosed.code, unclosed.severity) == ("HTML001", Severity.ERROR)
+    assert unclosed.places[0] == "partials/footer.html:2"
+    assert unclosed.message.startswith(
+        "the comment opened on line 2 is never closed with -->: mail clients hide what follows "
+        "it: “Конец — Отписаться”"
+    )
+    assert [f.code for f in unclosed.folded] == ["UNS001"]

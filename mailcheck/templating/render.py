@@ -263,6 +263,12 @@ def render_campaign(campaign: Campaign, config: Config) -> None:
             campaign.source_files.append(("partial", str(path)))
     campaign.partial_labels = files.labels() if files is not None else []
     campaign.partial_texts = dict(files.texts()) if files is not None else {}
+    # (parse_html never raises; a template that includes itself is its static parse)
+    campaign.partial_documents = [
+        written.as_partial(parse_html(campaign.partial_texts[label], accessibility=True), number)
+        for number, label in enumerate(campaign.partial_labels, 1)
+        if label in campaign.partial_texts and label != campaign.html_label
+    ]
     campaign.partial_suppressions = [
         s
         for label, text in (files.texts() if files is not None else ())

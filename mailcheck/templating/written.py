@@ -409,6 +409,29 @@ def remapped(document: Document, at: Callable[[int], int]) -> Document:
     )
 
 
+def as_partial(document: Document, number: int) -> Document:
+    """``document`` (the parse of the campaign's partial ``number`` as written) with each line
+    it names numbered as that partial's (:data:`~mailcheck.model.LINES_APART`): what rules
+    read of the template as written (its accessibility facts, the elements mail clients
+    remove) they read of its partials so, at their own files' lines."""
+
+    def at(line: int) -> int:
+        return number * LINES_APART + line if line else 0
+
+    facts = document.accessibility
+    if facts is not None:
+        facts = replace(
+            facts,
+            layout_tables=[at(n) for n in facts.layout_tables],
+            headings=[(level, at(n)) for level, n in facts.headings],
+            heading_texts=[(text, at(n), hidden) for text, n, hidden in facts.heading_texts],
+            unnamed_image_links=[(h, at(n), no_alt) for h, n, no_alt in facts.unnamed_image_links],
+            unnamed_background_links=[(h, at(n)) for h, n in facts.unnamed_background_links],
+            low_contrast=[replace(c, line=at(c.line)) for c in facts.low_contrast],
+        )
+    return replace(remapped(document, at), accessibility=facts, written_lines=None)
+
+
 def apart_remapped(apart: TextApart, at: Callable[[int], int]) -> TextApart:
     """:class:`TextApart` of a rendered document with its written lines."""
 
