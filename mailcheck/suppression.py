@@ -138,18 +138,25 @@ def without_hidden(campaign: Campaign, code: str) -> Campaign:
     def shown(line: int, file: str = "") -> bool:
         return not line or not any(s.covers(code, [line], file) for s in found)
 
-    def document(doc: Document | None) -> Document | None:
-        if doc is None:
-            return None
+    def element_shown(line: int) -> bool:
+        # an element's line: the HTML's, or one of a partial's (model.LINES_APART)
+        label, at = campaign.written_at(line)
+        return shown(at, "" if at == line else label)
+
+    def elements(doc: Document) -> Document:
         lists = {
-            name: [item for item in getattr(doc, name) if shown(item.line)]
+            name: [item for item in getattr(doc, name) if element_shown(item.line)]
             for name in ("links", "srcset", "stylesheet", "images", "stripped")
         }
         return replace(doc, **lists)  # type: ignore[arg-type]
 
+    def document(doc: Document | None) -> Document | None:
+        return elements(doc) if doc is not None else None
+
     return replace(
         campaign,
         static=document(campaign.static),
+        partial_documents=[elements(d) for d in campaign.partial_documents],
         renders=[replace(r, document=document(r.document)) for r in campaign.renders],
         variables=[
             v

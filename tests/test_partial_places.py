@@ -568,3 +568,27 @@ def test_a_comment_a_partial_leaves_open_is_at_its_line_and_hides_the_templates_
         "it: “Конец — Отписаться”"
     )
     assert [f.code for f in unclosed.folded] == ["UNS001"]
+
+
+def test_a_comment_in_a_partial_leaves_the_templates_own_script_counted_alone(
+    tmp_path: Path,
+) -> None:
+    # two scripts: the template's (line 3) and the footer's (its line 3), which a comment in
+    # the footer hides: HTML002 is judged again without it, "1 script (line 3)" of
+    # email.html, not the 2 it had
+    html = PULLED_IN.format(pull='{% include "partials/footer.html" %}', again="<p>—</p>")
+    html = html.replace("<p>Привет!</p>", '<script src="https://shop.test/a.js"></script>')
+    d = write_campaign(tmp_path, "c", html=html, template="jinja")
+    (d / "partials").mkdir()
+    (d / "partials" / "footer.html").write_text(
+        "<p>Подвал</p>\n<!-- mailcheck: ignore HTML002 -->\n"
+        '<script src="https://shop.test/b.js"></script>\n',
+        "utf-8",
+    )
+    result = check(d)
+    [kept] = only(result, "HTML002")
+    assert kept.places == ("email.html:3",)
+    assert kept.message.startswith("elements mail clients remove: 1 script (line 3):")
+    [(suppression, hidden)] = result.suppressed
+    assert (suppression.file, suppression.line) == ("partials/footer.html", 2)
+    assert [(f.code, f.places) for f in hidden] == [("HTML002", ("partials/footer.html:3",))]
