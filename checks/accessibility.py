@@ -24,7 +24,6 @@ from mailcheck.rules import (
     PLACES_LISTED,
     Context,
     Problem,
-    listed_lines,
     rule,
 )
 from mailcheck.templating import whole_tag
@@ -168,7 +167,7 @@ def layout_table_role(ctx: Context) -> Iterator[Problem]:
                 '{n} layout tables without role="presentation" (line {lines})',
                 len(lines),
                 n=len(lines),
-                lines=listed_lines(ctx.lines_in_file(lines)),
+                lines=ctx.said_lines(lines),
             ),
             location=ctx.html_at(lines[0]),
             locations=_places(ctx, lines),
@@ -234,7 +233,7 @@ def image_link_unnamed(ctx: Context) -> Iterator[Problem]:
             "{n} image links without alt text (line {lines})",
             len(found),
             n=len(found),
-            lines=listed_lines(ctx.lines_in_file(lines)),
+            lines=ctx.said_lines(lines),
         )
         yield Problem(
             message,
@@ -257,7 +256,7 @@ def _background_links_unnamed(ctx: Context, facts: Accessibility) -> Iterator[Pr
             "{n} links with a background image and no text or label (line {lines})",
             len(lines),
             n=len(lines),
-            lines=listed_lines(ctx.lines_in_file(lines)),
+            lines=ctx.said_lines(lines),
         ),
         location=ctx.html_at(lines[0]),
         locations=_places(ctx, lines),
@@ -322,7 +321,7 @@ def vague_link_text(ctx: Context) -> Iterator[Problem]:
                 len(found),
                 n=len(found),
                 texts=texts,
-                lines=listed_lines(ctx.lines_in_file(lines)),
+                lines=ctx.said_lines(lines),
             ),
             location=ctx.html_at(lines[0]),
             locations=_places(ctx, lines)[:PLACES_LISTED],
@@ -414,7 +413,7 @@ def low_contrast(ctx: Context) -> Iterator[Problem]:
                 fg=fg,
                 bg=bg,
                 ratio=_shown_ratio(ratio, large),
-                lines=listed_lines(ctx.lines_in_file(lines)),
+                lines=ctx.said_lines(lines),
             )
             for (text, fg, bg, ratio, large, fallback), lines in entries[:LINES_LISTED]
         ),

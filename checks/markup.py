@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from mailcheck.i18n import N_, Joined, Message, t, tn
 from mailcheck.model import Severity
-from mailcheck.rules import Context, Problem, listed_lines, rule
+from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import quoted
 
 
@@ -78,9 +78,8 @@ def comment_unclosed(ctx: Context) -> Iterator[Problem]:
 
 
 # What each kind of element HTML002 lists does to the e-mail, by kind (the tag otherwise)
-def _removed(kind: str, lines: list[int]) -> Message:
-    n = len(lines)
-    said = listed_lines(lines)
+def _removed(kind: str, n: int, said: str) -> Message:
+    """What ``n`` elements of ``kind`` at the lines ``said`` do to the e-mail."""
     if kind == "script":
         return tn(
             "{n} script (line {lines}): no mail client runs it, and spam filters count it "
@@ -157,7 +156,7 @@ def element_stripped(ctx: Context) -> Iterator[Problem]:
     lines: dict[str, list[int]] = {}
     for element in stripped:
         lines.setdefault(element.kind, []).append(element.line)
-    said = [_removed(kind, ctx.lines_in_file(at)) for kind, at in lines.items()]
+    said = [_removed(kind, len(at), ctx.said_lines(at)) for kind, at in lines.items()]
     message = t("elements mail clients remove: {what}", what=Joined("; ", said))
     places = tuple(dict.fromkeys(ctx.html_at(e.line) for e in stripped))
     yield Problem(message, location=places[0], locations=places, lines_said=True)

@@ -21,7 +21,7 @@ import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from html.entities import html5
@@ -102,7 +102,7 @@ def outside_layout(view: str = "") -> str:
 LINES_LISTED = 8  # lines a message names; the rest are counted
 
 
-def listed_lines(lines: list[int]) -> str:
+def listed_lines(lines: Sequence[int | str]) -> str:
     """Lines for a message, each once and the first ``LINES_LISTED`` of them: three "click
     here" links on one line are "line 1653"; more are "1, 2, … and 4 more"."""
     unique = list(dict.fromkeys(lines))
@@ -357,6 +357,18 @@ class Context:
         them: :meth:`Campaign.in_file`); an element's line in a partial, that file's."""
         label = label or self.campaign.html_label
         return [self.campaign.file_line(label, self.campaign.written_at(n)[1]) for n in lines]
+
+    def said_lines(self, lines: Iterable[int]) -> str:
+        """:func:`listed_lines` of elements' ``lines`` as a message says them
+        (:meth:`lines_in_file`); lines of the HTML and of its partials together, each
+        partial's with its file ("3, partials/footer.html:3"): "line 3" twice would say two
+        places are one."""
+        lines = list(lines)
+        at = [self.campaign.written_at(n) for n in lines]
+        if len({label for label, _ in at}) <= 1:
+            return listed_lines(self.lines_in_file(lines))
+        html = self.campaign.html_label or "html"
+        return listed_lines([n if label == html else f"{label}:{n}" for label, n in at])
 
     def text_places(self, *texts: str, every: bool = False, code: bool = True) -> tuple[str, ...]:
         """The line of the HTML as written where each visible text first stands as a whole

@@ -592,3 +592,23 @@ def test_a_comment_in_a_partial_leaves_the_templates_own_script_counted_alone(
     [(suppression, hidden)] = result.suppressed
     assert (suppression.file, suppression.line) == ("partials/footer.html", 2)
     assert [(f.code, f.places) for f in hidden] == [("HTML002", ("partials/footer.html:3",))]
+
+
+def test_a_message_naming_lines_of_the_template_and_a_partial_says_each_file(
+    tmp_path: Path,
+) -> None:
+    # a script at the template's line 3 and one at the footer's line 3: "2 scripts (line 3)"
+    # would say one place
+    html = PULLED_IN.format(pull='{% include "partials/footer.html" %}', again="<p>—</p>")
+    html = html.replace("<p>Привет!</p>", '<script src="https://shop.test/a.js"></script>')
+    d = write_campaign(tmp_path, "c", html=html, template="jinja")
+    (d / "partials").mkdir()
+    (d / "partials" / "footer.html").write_text(
+        '<p>Подвал</p>\n<p>Магазин</p>\n<script src="https://shop.test/b.js"></script>\n',
+        "utf-8",
+    )
+    [removed] = only(check(d), "HTML002")
+    assert removed.places == ("email.html:3", "partials/footer.html:3")
+    assert removed.message.startswith(
+        "elements mail clients remove: 2 scripts (line 3, partials/footer.html:3):"
+    )
