@@ -116,6 +116,8 @@ def pulls_in_a_value(source: str, dialect: str) -> bool:
     """Whether ``source`` may pull a partial into a block it keeps as a value
     (``{% capture %}{% render 'x' %}{% endcapture %}``): that partial's markers would be
     part of the value, which the template may test or measure (see :func:`marking`)."""
+    if not may_pull_in(source):
+        return False  # (most templates: no value's blocks read)
     return any(may_pull_in(source[a:b]) for a, b in written.value_spans(source, dialect))
 
 

@@ -170,7 +170,8 @@ def _marked_parse(
         return None
     # the partials it pulls in are marked too, as their own files' lines (partials.marking),
     # unless it may keep one as a value (a {% capture %} of a {% render %})
-    of_partials = None if partials.pulls_in_a_value(source, dialect) else dialect
+    pulls_in = partials.may_pull_in(source) and not partials.pulls_in_a_value(source, dialect)
+    of_partials = dialect if pulls_in else None
     try:
         with _marking(of_partials):
             parsed = parse(marked, is_system)  # (Handlebars reads its partials here)

@@ -21,6 +21,13 @@ a block whose text the template keeps as a value, which it may test, measure or 
 (:data:`_VALUE_BLOCKS`). Beside text, a marker stops a neighbour's trimming exactly where the
 text's own first character did: the rendered text without its markers is the render (checked
 by length and line count; a render that differs has no written lines).
+
+A campaign's partials (``{% include "partials/footer.html" %}``) are marked too when the HTML's
+marked copy reads them (:func:`mark_partial`, :func:`mailcheck.templating.partials.marking`),
+with their own lines numbered apart from the HTML's (:data:`~mailcheck.model.LINES_APART`):
+an element a partial prints is at that file's line. Its markers stand inside those of the
+line that pulls it in, when that line has any: a rendered line is the partial's when all its
+text is (:func:`_line_of_several`).
 """
 
 from __future__ import annotations
