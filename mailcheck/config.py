@@ -519,18 +519,20 @@ _nearest: dict[Path, tuple[Path, dict[str, Any]] | None] = {}
 
 
 def _find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
-    for directory in [start, *start.parents]:
-        # exists(), not is_file(): a directory or unreadable entry of that name is a config
-        # that would not apply, which _read says (exit 2) rather than check without it
-        own = directory / "mailcheck.toml"
-        if own.exists():
-            return own, _read(own)
-        pyproject = directory / "pyproject.toml"
-        if pyproject.exists():
-            table = _tool_table(pyproject, _read(pyproject))
-            if table is not None:
-                return pyproject, table
-    return None
+    # exists(), not is_file(): a directory or unreadable entry of that name is a config
+    # that would not apply, which _read says (exit 2) rather than check without it
+    own = start / "mailcheck.toml"
+    if own.exists():
+        return own, _read(own)
+    pyproject = start / "pyproject.toml"
+    if pyproject.exists():
+        table = _tool_table(pyproject, _read(pyproject))
+        if table is not None:
+            return pyproject, table
+    # the parent's answer, asked through the cache: each campaign folder of a batch shares
+    # the directories above it, which are looked at once per run, not once per campaign
+    parent = start.parent
+    return None if parent == start else find_config(parent)
 
 
 def _tool_table(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:

@@ -410,3 +410,20 @@ def test_the_launch_table_names_the_teams_time_zone(tmp_path: Path) -> None:
         'database this system has: use a name such as "Europe/Moscow" or "UTC" (a zone\'s name, '
         "not an offset: the offset changes with daylight saving time)"
     )
+
+
+def test_the_directories_above_a_batchs_campaigns_are_looked_at_once(tmp_path: Path) -> None:
+    """The folders above a batch's campaigns are theirs in common: the nearest config of each
+    campaign folder is its own or its parent's, asked through the run's cache (a walk up to
+    the root for each campaign folder was ten file lookups a campaign)."""
+    from mailcheck import config
+
+    (tmp_path / "mailcheck.toml").write_text("subject-max = 70\n", encoding="utf-8")
+    campaigns = tmp_path / "campaigns"
+    for name in ("a", "b"):
+        (campaigns / name).mkdir(parents=True)
+    config._nearest.clear()
+    found = [config.find_config(campaigns / name) for name in ("a", "b")]
+    assert [f[0] if f else None for f in found] == [tmp_path / "mailcheck.toml"] * 2
+    # the folders above them were answered once, and their answer is the same
+    assert config._nearest[campaigns] == config._nearest[tmp_path] == found[0]
