@@ -20,6 +20,7 @@ from mailcheck.lengths import (
     over_with_unknown,
     platform_fills_all,
     platform_lines,
+    variant_said,
     with_a_typical_name,
 )
 from mailcheck.model import Campaign, Document, Severity, Variable
@@ -433,17 +434,13 @@ def _too_long(ctx: Context, text: str, limit: int) -> Iterator[Problem]:
         unseen = _unseen_preheader(ctx)
         empty = unseen[1] if unseen is not None else ()
         variables = _variables_in_preheader(ctx.campaign)
-        others = (
-            any(not v.system and v.name not in empty for v in variables)
-            if empty
-            else bool(variables)
-        )
+        label = main.label if main is not None else None
         yield over_as_rendered(
             measured,
             limit,
             "preheader",
             PREHEADER_LENGTH,
-            variant=main.label if main is not None and others else None,
+            variant=variant_said(label, variables, empty),
             empty=empty,
         )
     elif not measured.unknown:  # only a template pack's stand-in for a name

@@ -17,6 +17,7 @@ from mailcheck.lengths import (
     over_with_unknown,
     platform_fills_all,
     platform_lines,
+    variant_said,
     with_a_typical_name,
 )
 from mailcheck.model import Severity
@@ -252,17 +253,12 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
         # said of them ("rendered with fallbacks" was said where no fallback stood)
         empty = main.subject_empty
         variables = [v for v in ctx.campaign.variables if v.where == "subject"]
-        others = (
-            any(not v.system and v.name not in empty for v in variables)
-            if empty
-            else bool(variables)
-        )
         yield over_as_rendered(
             whole,
             limit,
             "subject",
             SUBJECT_LENGTH,
-            variant=main.label if others else None,
+            variant=variant_said(main.label, variables, empty),
             empty=empty,
         )
     elif not whole.unknown:  # only a template pack's stand-in for a name

@@ -11,11 +11,12 @@ length is not counted: what remains over the limit is certain; only with them, i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mailcheck.i18n import t
 from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST
-from mailcheck.model import Campaign, Severity
+from mailcheck.model import Campaign, Severity, Variable
 from mailcheck.rules import Problem
 from mailcheck.templating.breakage import leftover_tags
 from mailcheck.templating.system import placeholder
@@ -204,6 +205,20 @@ class LengthWords:
     empty: str  # with {names}: variables no sample or fallback gives, rendered empty
     rendered_empty: str  # with {variant} and {names}: both
     unverified: str  # within the limit only with {names} empty: {named} with a typical name
+
+
+def variant_said(
+    label: str | None, variables: Sequence[Variable], empty: tuple[str, ...]
+) -> str | None:
+    """The variant a "(rendered with …)" names: ``label`` only of a text whose variables
+    (``variables``) include some besides ``empty`` — those no sample or fallback gives,
+    rendered empty and said apart; None for a text without such variables (measured as
+    written)."""
+    if empty:
+        others = any(not v.system and v.name not in empty for v in variables)
+    else:
+        others = bool(variables)
+    return label if others else None
 
 
 def over_as_rendered(
