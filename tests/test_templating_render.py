@@ -695,6 +695,9 @@ _FALSY_ALIKE = [
     ("{% set x = first_name %}{{ x }}", set()),
     ("{% if user %}{{ user.name }}{% endif %}", set()),
     ("{{ x or first_name }}", {"x"}),
+    # a longer or shorter path of the same variable is told by its dots, not by its letters
+    ("{{ order.total or 0 }}{{ order_total or 0 }}", {"order.total", "order_total"}),
+    ("{{ a.b or 'x' }}{{ a.b.c or 'y' }}{{ a.bc or 'z' }}", {"a.bc"}),
 ]
 
 

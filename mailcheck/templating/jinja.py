@@ -557,13 +557,14 @@ class _Walker:
         tested for its truth alone, stands where such a test of it keeps it from rendering, or
         has a fallback for any false value (a variable also read as a longer or shorter path,
         "user" beside "user.name", is left out: those uses are not told apart here)."""
+        # a path's dotted prefixes looked up in sets, not every pair of paths compared: a
+        # template of 800 variables spent 2.9 s here on each parse
+        shorter = {path[:i] for path in self.read for i, c in enumerate(path) if c == "."}
         return frozenset(
             path
             for path in self.read - self.unlike
-            if not any(
-                other != path and (other.startswith(path + ".") or path.startswith(other + "."))
-                for other in self.read
-            )
+            if path not in shorter
+            and not any(path[:i] in self.read for i, c in enumerate(path) if c == ".")
         )
 
     def local_names(self, ast: nodes.Template) -> None:
