@@ -260,6 +260,21 @@ def test_near_misses_are_only_the_platforms_link_tags() -> None:
     assert SystemNames("php").near_miss("unsubscribeUrl") is None
 
 
+def test_a_dialects_names_are_built_once_per_platform_and_config_stays_per_campaign() -> None:
+    # what depends only on the dialect and the platform is shared by every campaign of them
+    keila = SystemNames("liquid", platform="keila")
+    assert SystemNames("liquid", platform="keila").link_tags is keila.link_tags
+    # but each platform has its own: Klaviyo's web_view_url is no tag on Keila
+    klaviyo = SystemNames("liquid", platform="klaviyo")
+    assert klaviyo.near_miss("web_view_ur") == "web_view_url"
+    assert keila.near_miss("web_view_ur") is None
+    assert keila("campaign.subject") and not klaviyo("campaign.subject")
+    # one campaign's system-variables never reach the next one's
+    assert SystemNames("liquid", ["order_id"], platform="keila")("order_id")
+    assert not SystemNames("liquid", platform="keila")("order_id")
+    assert not keila("order_id")
+
+
 # -- a review probe's false errors and silent passes -----------------------------------------
 
 
