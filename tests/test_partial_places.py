@@ -570,20 +570,27 @@ def test_a_comment_a_partial_leaves_open_is_at_its_line_and_hides_the_templates_
     assert [f.code for f in unclosed.folded] == ["UNS001"]
 
 
+def _scripts_in_template_and_footer(tmp_path: Path, footer: str) -> Path:
+    """A Jinja campaign with a script at its template's line 3 that includes
+    partials/footer.html written as ``footer``."""
+    html = PULLED_IN.format(pull='{% include "partials/footer.html" %}', again="<p>—</p>")
+    html = html.replace("<p>Привет!</p>", '<script src="https://shop.test/a.js"></script>')
+    d = write_campaign(tmp_path, "c", html=html, template="jinja")
+    (d / "partials").mkdir()
+    (d / "partials" / "footer.html").write_text(footer, "utf-8")
+    return d
+
+
 def test_a_comment_in_a_partial_leaves_the_templates_own_script_counted_alone(
     tmp_path: Path,
 ) -> None:
     # two scripts: the template's (line 3) and the footer's (its line 3), which a comment in
     # the footer hides: HTML002 is judged again without it, "1 script (line 3)" of
     # email.html, not the 2 it had
-    html = PULLED_IN.format(pull='{% include "partials/footer.html" %}', again="<p>—</p>")
-    html = html.replace("<p>Привет!</p>", '<script src="https://shop.test/a.js"></script>')
-    d = write_campaign(tmp_path, "c", html=html, template="jinja")
-    (d / "partials").mkdir()
-    (d / "partials" / "footer.html").write_text(
+    d = _scripts_in_template_and_footer(
+        tmp_path,
         "<p>Подвал</p>\n<!-- mailcheck: ignore HTML002 -->\n"
         '<script src="https://shop.test/b.js"></script>\n',
-        "utf-8",
     )
     result = check(d)
     [kept] = only(result, "HTML002")
@@ -599,13 +606,9 @@ def test_a_message_naming_lines_of_the_template_and_a_partial_says_each_file(
 ) -> None:
     # a script at the template's line 3 and one at the footer's line 3: "2 scripts (line 3)"
     # would say one place
-    html = PULLED_IN.format(pull='{% include "partials/footer.html" %}', again="<p>—</p>")
-    html = html.replace("<p>Привет!</p>", '<script src="https://shop.test/a.js"></script>')
-    d = write_campaign(tmp_path, "c", html=html, template="jinja")
-    (d / "partials").mkdir()
-    (d / "partials" / "footer.html").write_text(
+    d = _scripts_in_template_and_footer(
+        tmp_path,
         '<p>Подвал</p>\n<p>Магазин</p>\n<script src="https://shop.test/b.js"></script>\n',
-        "utf-8",
     )
     [removed] = only(check(d), "HTML002")
     assert removed.places == ("email.html:3", "partials/footer.html:3")
