@@ -105,7 +105,7 @@ REFUSED = {
     "not a launch in the KPI). Fix them, or launch anyway with --force --reason TEXT (each "
     "error becomes an incident)",
     ("en", 5): "bf (client acme) has 5 errors, recorded",
-    ("ru", 1): "В bf (клиент acme) 1 ошибка, она записана как пойманная до запуска",
+    ("ru", 1): "В bf (клиент acme) 1 ошибка, записанная как пойманная до запуска",
     ("ru", 2): "В bf (клиент acme) 2 ошибки, они записаны как пойманные до запуска",
     ("ru", 5): "В bf (клиент acme) 5 ошибок, они записаны как пойманные до запуска",
 }
@@ -113,7 +113,7 @@ FORCED = {
     ("en", 1): "FORCED — allowed to send with 1 error, recorded as an incident: this launch",
     ("en", 2): "FORCED — allowed to send with 2 errors, each recorded as an incident: this",
     ("en", 5): "FORCED — allowed to send with 5 errors, each recorded as an incident: this",
-    ("ru", 1): "ПРИНУДИТЕЛЬНО — отправлять можно, с 1 ошибкой, она записана как инцидент",
+    ("ru", 1): "ПРИНУДИТЕЛЬНО — отправлять можно, с 1 ошибкой, каждая записана как инцидент",
     ("ru", 2): "ПРИНУДИТЕЛЬНО — отправлять можно, с 2 ошибками, каждая записана как инцидент",
     ("ru", 5): "ПРИНУДИТЕЛЬНО — отправлять можно, с 5 ошибками, каждая записана как инцидент",
 }
@@ -160,6 +160,21 @@ def test_launch_verdicts_say_their_counts_in_the_readers_plurals(n: int, lang: s
     assert LEFT_OUT[lang, n] in narrowed, narrowed
     for said in (refused, forced, both, narrowed):
         assert not re.search(r"\w\((?:s|es)\)", said), said
+
+
+def test_russian_one_form_reads_right_for_21_errors() -> None:
+    """Russian's "one" form serves 1, 21, 31 …: a verdict in it says no singular "it" ("её")."""
+    result = _campaign_with(21, 0)
+    refused = as_text(_row(21), result, False, language="ru")
+    assert (
+        "В bf (клиент acme) 21 ошибка, записанная как пойманная до запуска (отказ в KPI не "
+        "считается запуском). Исправьте найденное или запустите всё равно с --force --reason "
+        "ТЕКСТ (каждая ошибка станет инцидентом)"
+    ) in refused, refused
+    forced = as_text(_row(21, status="launched", forced=True), result, False, language="ru")
+    assert "с 21 ошибкой, каждая записана как инцидент" in forced, forced
+    for said in (refused, forced):
+        assert not re.search(r"\b(её|она)\b", said), said
 
 
 def test_pytest_collection_says_one_campaign(pytester: pytest.Pytester) -> None:

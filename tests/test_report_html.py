@@ -788,7 +788,7 @@ def _verdict_text(html: str) -> str:
         ),
         (
             "ru",
-            "1 ссылку не удалось проверить отсюда: откройте её перед отправкой.",
+            "1 ссылку не удалось проверить отсюда: откройте вручную перед отправкой.",
             "1 проверку отправителя (SPF, DKIM, DMARC, MX …) выполнить не удалось",
         ),
     ],
@@ -1233,7 +1233,7 @@ def _skipped_mjml() -> CampaignResult:
     ("language", "checked"),
     [
         ("en", "1 campaign checked, 1 file skipped: mailcheck does not read it"),
-        ("ru", "Проверена 1 кампания, пропущен 1 файл: mailcheck его не читает"),
+        ("ru", "Проверена 1 кампания, пропущен 1 файл, который mailcheck не читает"),
     ],
 )
 def test_a_skipped_input_is_listed_as_skipped_not_as_a_campaign(
