@@ -49,16 +49,26 @@ is_unsubscribe = functools.lru_cache(maxsize=URL_CACHE_SIZE)(_is_unsubscribe)
 @dataclass(frozen=True)
 class Judged:
     """One link of the template as the rules judge it: ``links``, those of its renderings
-    that answered alike (the first one's ``result``), and how many URLs it renders to in all
-    (``rendered``)."""
+    that answered alike, each with its own answer (``results``, in the same order), and how
+    many URLs it renders to in all (``rendered``). The first answer (``result``) speaks for
+    the group where they failed alike; what differs between answers that all passed (how
+    many redirects, what a redirect kept) is each rendering's own (:meth:`answers`)."""
 
     links: tuple[Link, ...]
-    result: LinkResult
+    results: tuple[LinkResult, ...]
     rendered: int = 1
 
     @property
     def link(self) -> Link:
         return self.links[0]
+
+    @property
+    def result(self) -> LinkResult:
+        return self.results[0]
+
+    def answers(self) -> Iterator[tuple[Link, LinkResult]]:
+        """Each rendering with its own answer."""
+        return zip(self.links, self.results, strict=True)
 
     @property
     def urls(self) -> tuple[str, ...]:
@@ -75,8 +85,10 @@ def _checked(ctx: Context, *, images: bool) -> Iterator[Judged]:
     a link a loop renders once per item (``{% for %}``: a URL per product), or once per
     sample recipient, is one link, written once, and gives one finding. Its renderings that
     did not answer well are judged, those that failed alike together (the first one's
-    answer, every URL: a second product's dead page is not hidden behind the first's);
-    when all answered well, its first rendering is."""
+    answer, every URL: a second product's dead page is not hidden behind the first's); those
+    that answered well are one more group, every one of them with its own answer: a page
+    that opens may still be reached through too many redirects, or lose its UTMs on the way
+    (LNK005, UTM004), at the second product's URL and not the first's."""
     for renderings in ctx.link_sites():
         judged = [
             (link, _as_picture(result) if images else result)
@@ -90,13 +102,14 @@ def _checked(ctx: Context, *, images: bool) -> Iterator[Judged]:
             continue
         rendered = len({link.href for link, _ in judged})
         alike: dict[tuple[object, ...], list[tuple[Link, LinkResult]]] = {}
+        answered = [(link, result) for link, result in judged if result.verdict == "ok"]
         for link, result in judged:
             if result.verdict != "ok":
                 alike.setdefault(_failed_alike(link, result), []).append((link, result))
-        if not alike:
-            yield Judged((judged[0][0],), judged[0][1], rendered)
-        for group in alike.values():
-            yield Judged(tuple(link for link, _ in group), group[0][1], rendered)
+        for group in (answered, *alike.values()):
+            if group:
+                links, results = zip(*group, strict=True)
+                yield Judged(links, results, rendered)
 
 
 def _failed_alike(link: Link, result: LinkResult) -> tuple[object, ...]:
@@ -606,33 +619,53 @@ def too_many_redirects(ctx: Context) -> Iterator[Problem]:
     # Unsubscribe links are UNS004's: one dead URL is reported once.
     for judged in [*_plain_links(ctx), *_checked(ctx, images=True)]:
         result = judged.result
-        severity: Severity | None = Severity.ERROR
-        if result.verdict == "loop":
-            message = t("redirect loop after {n} redirects", n=result.redirects)
-        elif result.verdict == "too-many-redirects":
-            # every recipient's browser gives up on the way: a dead link, as a loop is
-            message = t(
-                "more than {n} redirects: browsers give up (Chrome and Firefox stop at {n}) "
-                "and show an error page",
-                n=BROWSER_REDIRECTS,
+        if result.verdict in ("loop", "too-many-redirects"):
+            # (the renderings that failed so are one group: every recipient's browser gives
+            # up on the way, a dead link)
+            message = (
+                t("redirect loop after {n} redirects", n=result.redirects)
+                if result.verdict == "loop"
+                else t(
+                    "more than {n} redirects: browsers give up (Chrome and Firefox stop at "
+                    "{n}) and show an error page",
+                    n=BROWSER_REDIRECTS,
+                )
             )
-        elif result.redirects > MAX_REDIRECTS:
-            message = t(
-                "{n} redirects (more than {limit}) before the page",
-                n=result.redirects,
-                limit=MAX_REDIRECTS,
-            )
-            severity = None
-        else:
+            yield _redirected(ctx, judged, message, judged.links, result, Severity.ERROR)
             continue
-        urls = judged.urls
-        yield Problem(
-            ctx.answer_noted(_renders_named(message, urls, judged.rendered), result),
-            locations=ctx.link_places(*judged.links),
-            url=urls[0] if len(urls) == 1 else None,
-            urls=urls if len(urls) > 1 else (),
-            severity=severity,
-        )
+        # each rendering counts its own redirects: a loop's second product may go through
+        # more than the first; those that go through as many are one finding naming each
+        by_count: dict[int, list[tuple[Link, LinkResult]]] = {}
+        for link, answer in judged.answers():
+            if answer.redirects > MAX_REDIRECTS:
+                by_count.setdefault(answer.redirects, []).append((link, answer))
+        for n, group in by_count.items():
+            message = t(
+                "{n} redirects (more than {limit}) before the page", n=n, limit=MAX_REDIRECTS
+            )
+            links = tuple(link for link, _ in group)
+            yield _redirected(ctx, judged, message, links, group[0][1], None)
+
+
+def _redirected(
+    ctx: Context,
+    judged: Judged,
+    message: str,
+    links: tuple[Link, ...],
+    result: LinkResult,
+    severity: Severity | None,
+) -> Problem:
+    """LNK005's finding about ``links``, renderings of ``judged``'s link that were redirected
+    alike (``result`` one of their answers): naming each URL, and whether that is every one
+    the link renders to."""
+    urls = tuple(dict.fromkeys(link.href for link in links))
+    return Problem(
+        ctx.answer_noted(_renders_named(message, urls, judged.rendered), result),
+        locations=ctx.link_places(*links),
+        url=urls[0] if len(urls) == 1 else None,
+        urls=urls if len(urls) > 1 else (),
+        severity=severity,
+    )
 
 
 @rule(
@@ -760,26 +793,32 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
     `return 301 https://www.acme.ru$request_uri;`).
     """
     # One redirect rule that forgets the query loses the UTMs of every link through it: the
-    # links whose UTMs a redirect on one host drops (or changes) alike are one finding
-    lost: dict[tuple[str, str], list[tuple[Link, LinkResult, str, str]]] = {}
-    carried: dict[tuple[str, str], list[tuple[Link, LinkResult, str, str]]] = {}
+    # links whose UTMs a redirect on one host drops (or changes) alike are one finding. Each
+    # rendering of a link is judged by its own redirects: a loop's second product whose page
+    # redirects and forgets the query is not hidden behind the first product's
+    lost: dict[tuple[str, str], list[_Loss]] = {}
+    carried: dict[tuple[str, str], list[_Loss]] = {}
     for judged in _plain_links(ctx):
-        link, result = judged.link, judged.result
-        if is_download(link.href) or is_download(result.final_url or ""):
-            continue  # a file opens as it is: no analytics reads its UTMs (nor asks UTM001)
-        found = _first_loss(link, result)
-        if found is not None:
-            change, before, after = found
-            param = carried_in(before, after)
-            into = lost if param is None else carried
-            key = (change if param is None else param, _host_of(before)[0])
-            into.setdefault(key, []).append((link, result, before, after))
+        for link, result in judged.answers():
+            if is_download(link.href) or is_download(result.final_url or ""):
+                continue  # a file opens as it is: no analytics reads its UTMs (nor asks UTM001)
+            found = _first_loss(link, result)
+            if found is not None:
+                change, before, after = found
+                param = carried_in(before, after)
+                into = lost if param is None else carried
+                key = (change if param is None else param, _host_of(before)[0])
+                into.setdefault(key, []).append(_Loss(judged, link, result, before, after))
     yield from _carried_back(ctx, carried)
     for (change, _), group in lost.items():
-        links = [link for link, *_ in group]
-        cached = next((r for _, r, _, _ in group if r.from_cache), group[0][1])
-        hops = list(dict.fromkeys((before, after) for _, _, before, after in group))
-        if len(group) == 1:
+        links = [loss.link for loss in group]
+        hrefs = tuple(dict.fromkeys(link.href for link in links))
+        count = _sites(loss.judged for loss in group)  # the links as written
+        cached = next((loss.result for loss in group if loss.result.from_cache), group[0].result)
+        hops = list(dict.fromkeys((loss.before, loss.after) for loss in group))
+        targets = list(dict.fromkeys(after for _, after in hops))
+        message: str
+        if len(hops) == 1 and count == 1:
             (before, after), *_ = hops
             message = t(
                 "a redirect {change}: {before} → {after}",
@@ -787,32 +826,53 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
                 before=_shown(before),
                 after=_shown(after),
             )
-        else:
-            targets = list(dict.fromkeys(after for _, after in hops))
-            befores = list(dict.fromkeys(before for before, _ in hops))
-            if len(targets) == 1:  # the same page: name it once
-                shown = _listed([_shown(before) for before in befores])
-                message = t(
-                    "{count} links: a redirect {change} on the way to {after}: {urls}",
-                    count=len(links),
+        elif count == 1:  # one link of the template (a loop's), through several redirects
+            message = (
+                t(
+                    "a redirect {change} on the way to {after}",
                     change=change,
                     after=_shown(targets[0]),
-                    urls=shown,
                 )
-            else:
-                pairs = _listed([f"{_shown(before)} → {_shown(after)}" for before, after in hops])
-                message = t(
-                    "{count} links: a redirect on {host} {change}: {hops}",
-                    count=len(links),
-                    host=_host_of(hops[0][0])[1],
-                    change=change,
-                    hops=pairs,
-                )
+                if len(targets) == 1
+                else t("a redirect on {host} {change}", host=_host_of(hops[0][0])[1], change=change)
+            )
+        elif len(targets) == 1:  # the same page: name it once
+            befores = list(dict.fromkeys(before for before, _ in hops))
+            message = t(
+                "{count} links: a redirect {change} on the way to {after}: {urls}",
+                count=count,
+                change=change,
+                after=_shown(targets[0]),
+                urls=_listed([_shown(before) for before in befores]),
+            )
+        else:
+            message = t(
+                "{count} links: a redirect on {host} {change}: {hops}",
+                count=count,
+                host=_host_of(hops[0][0])[1],
+                change=change,
+                hops=_listed([f"{_shown(before)} → {_shown(after)}" for before, after in hops]),
+            )
+        if count == 1:  # each URL it renders to that lost them, and whether that is all
+            message = _renders_named(message, hrefs, group[0].judged.rendered)
         yield Problem(
             ctx.answer_noted(message, cached),
             locations=ctx.link_places(*links),
-            url=links[0].href if len(links) == 1 else None,
+            url=hrefs[0] if len(hrefs) == 1 else None,
+            urls=hrefs if len(hrefs) > 1 else (),  # every URL that lost them,
         )
+
+
+@dataclass(frozen=True)
+class _Loss:
+    """A rendering of ``judged``'s link (``link``, answered ``result``) whose UTMs the
+    redirect from ``before`` to ``after`` lost (or carried away in a parameter)."""
+
+    judged: Judged
+    link: Link
+    result: LinkResult
+    before: str
+    after: str
 
 
 def carried_in(before: str, after: str) -> str | None:
@@ -833,39 +893,52 @@ def carried_in(before: str, after: str) -> str | None:
     return None
 
 
-def _carried_back(
-    ctx: Context, carried: dict[tuple[str, str], list[tuple[Link, LinkResult, str, str]]]
-) -> Iterator[Problem]:
+def _carried_back(ctx: Context, carried: dict[tuple[str, str], list[_Loss]]) -> Iterator[Problem]:
     """Links redirected to a page that carries them back (a sign-in page): the checker has
     no session, so whether the UTMs reach the page is not known. A warning per parameter and
-    host, listing every link."""
+    host, listing every link; a loop's link whose renderings were so redirected is one link,
+    naming each of its URLs."""
     for (param, _), group in carried.items():
-        links = [link for link, *_ in group]
-        cached = next((r for _, r, _, _ in group if r.from_cache), group[0][1])
-        before, after = group[0][2], group[0][3]
-        if len(group) == 1:
+        links = [loss.link for loss in group]
+        hrefs = tuple(dict.fromkeys(link.href for link in links))
+        count = _sites(loss.judged for loss in group)  # the links as written
+        cached = next((loss.result for loss in group if loss.result.from_cache), group[0].result)
+        afters = list(dict.fromkeys(loss.after for loss in group))
+        message: str
+        if count == 1 and len(afters) == 1:
             message = t(
                 "could not verify the UTMs: a redirect sends the checker to {after}, which "
                 "carries the link with its UTMs in «{param}» (a sign-in page? the checker has no "
                 "session); open it in a browser before sending",
-                after=_shown(after),
+                after=_shown(afters[0]),
                 param=param,
             )
+            message = _renders_named(message, hrefs, group[0].judged.rendered)
+        elif count == 1:  # a loop's link, each URL carried to a sign-in page of its own
+            message = t(
+                "could not verify the UTMs: a redirect on {host} sends the checker to a page "
+                "that carries the link with its UTMs in «{param}» (a sign-in page? the checker "
+                "has no session); open it in a browser before sending",
+                host=_host_of(group[0].before)[1],
+                param=param,
+            )
+            message = _renders_named(message, hrefs, group[0].judged.rendered)
         else:
             message = t(
                 "{count} links: could not verify the UTMs: a redirect on {host} sends the "
                 "checker to a page that carries each link with its UTMs in «{param}» (a sign-in "
                 "page? the checker has no session); open them in a browser before sending: "
                 "{urls}",
-                count=len(links),
-                host=_host_of(before)[1],
+                count=count,
+                host=_host_of(group[0].before)[1],
                 param=param,
-                urls=_listed(list(dict.fromkeys(_shown(link.href) for link in links))),
+                urls=_listed([_shown(href) for href in hrefs]),
             )
         yield Problem(
             ctx.answer_noted(message, cached),
             locations=ctx.link_places(*links),
-            url=links[0].href if len(links) == 1 else None,
+            url=hrefs[0] if len(hrefs) == 1 else None,
+            urls=hrefs if len(hrefs) > 1 else (),  # every URL that lost them,
             severity=Severity.WARNING,
         )
 

@@ -2,7 +2,9 @@
 ``{% for %}``, Handlebars ``{{#each}}``) as one link at its line, however many URLs the loop
 renders it to: the URLs that failed alike are one finding naming each (a second product's dead
 page is not hidden behind the first's), URLs that failed otherwise are findings of their own.
-Against a real HTTP server on loopback (tests/http_server.py)."""
+URLs that answered well are each judged too, by their own redirects (LNK005's count, UTM004's
+lost UTMs): not by the first product's alone. Against a real HTTP server on loopback
+(tests/http_server.py)."""
 
 from __future__ import annotations
 
@@ -26,7 +28,9 @@ LOOPS = [
     ("liquid", "{% for item in items %}", "{{{{ item.{} }}}}", "{% endfor %}"),
     ("handlebars", "{{#each items}}", "{{{{{}}}}}", "{{/each}}"),
 ]
-NETWORK = ("LNK001", "LNK002", "LNK005", "LNK006", "UNS004")
+NETWORK = ("LNK001", "LNK002", "LNK005", "LNK006", "UNS004", "UTM004")
+UTM = "utm_source=email&amp;utm_medium=email&amp;utm_campaign=bf"
+TAGS = UTM.replace("&amp;", "&")
 
 
 def looped_check(
@@ -173,6 +177,169 @@ def test_a_looped_link_the_links_deadline_cut_is_one_link(tmp_path: Path) -> Non
             None,
             "link: could not verify: the links deadline (1 s) ran out first; open it in a "
             "browser before sending — " + ", ".join(urls),
+        )
+    ]
+    assert found[0].urls == urls
+
+
+@pytest.mark.parametrize("dialect", [d for d, *_ in LOOPS])
+def test_a_looped_link_whose_later_items_lose_their_utms_names_those(
+    tmp_path: Path, dialect: str
+) -> None:
+    # was no finding: the first product's page kept its UTMs, and the loop's other URLs, that
+    # answered well too, were never judged
+    with running_server() as s:
+        items = [{"path": "ok/u1"}, {"path": "drop-query/u2"}, {"path": "drop-query/u3"}]
+        body = f'<a href="{s.url("/")}FIELD?{UTM}">Купить</a>'
+        found = looped_check(tmp_path, dialect, body, items)
+        lost = (s.url(f"/drop-query/u2?{TAGS}"), s.url(f"/drop-query/u3?{TAGS}"))
+        landing = s.url("/ok/landing")
+    assert said(found) == [
+        (
+            "UTM004",
+            Severity.ERROR,
+            ("email.html:5",),
+            None,
+            "a redirect drops utm_source, utm_medium, utm_campaign on the way to "
+            f"{landing} — at 2 of the 3 URLs it renders to: {lost[0]}, {lost[1]}",
+        )
+    ]
+    assert found[0].urls == lost
+
+
+def test_a_looped_link_one_of_whose_items_loses_its_utms_is_that_urls_finding(
+    tmp_path: Path,
+) -> None:
+    with running_server() as s:
+        items = [{"path": "ok/v1"}, {"path": "ok/v2"}, {"path": "drop-query/v3"}]
+        body = f'<a href="{s.url("/")}FIELD?{UTM}">Купить</a>'
+        found = looped_check(tmp_path, "jinja", body, items)
+        lost = s.url(f"/drop-query/v3?{TAGS}")
+        landing = s.url("/ok/landing")
+    assert said(found) == [
+        (
+            "UTM004",
+            Severity.ERROR,
+            ("email.html:5",),
+            lost,
+            f"a redirect drops utm_source, utm_medium, utm_campaign: {lost} → {landing}",
+        )
+    ]
+
+
+def test_a_looped_links_dead_item_and_an_item_that_loses_its_utms_are_both_said(
+    tmp_path: Path,
+) -> None:
+    # was LNK001 alone: a link with a rendering that failed had its renderings that answered
+    # well never judged
+    with running_server() as s:
+        items = [{"path": "status/404/w1"}, {"path": "drop-query/w2"}, {"path": "ok/w3"}]
+        body = f'<a href="{s.url("/")}FIELD?{UTM}">Купить</a>'
+        found = looped_check(tmp_path, "jinja", body, items)
+        dead = s.url(f"/status/404/w1?{TAGS}")
+        lost = s.url(f"/drop-query/w2?{TAGS}")
+        landing = s.url("/ok/landing")
+    assert sorted(said(found)) == [
+        ("LNK001", Severity.ERROR, ("email.html:5",), dead, "link is broken: 404 Not Found"),
+        (
+            "UTM004",
+            Severity.ERROR,
+            ("email.html:5",),
+            lost,
+            f"a redirect drops utm_source, utm_medium, utm_campaign: {lost} → {landing}",
+        ),
+    ]
+
+
+def test_a_looped_links_items_carried_to_sign_in_pages_are_one_warning_naming_each(
+    tmp_path: Path,
+) -> None:
+    # each URL goes to a sign-in page of its own (next= carries it): one link, one warning
+    with running_server() as s:
+        items = [{"path": "ok/x1"}, {"path": "login-required/x2"}, {"path": "login-required/x3"}]
+        body = f'<a href="{s.url("/")}FIELD?{UTM}">Купить</a>'
+        found = looped_check(tmp_path, "jinja", body, items)
+        carried = (s.url(f"/login-required/x2?{TAGS}"), s.url(f"/login-required/x3?{TAGS}"))
+        host = s.url("/").split("//", 1)[1].rstrip("/")
+    assert said(found) == [
+        (
+            "UTM004",
+            Severity.WARNING,
+            ("email.html:5",),
+            None,
+            f"could not verify the UTMs: a redirect on {host} sends the checker to a page that "
+            "carries the link with its UTMs in «next» (a sign-in page? the checker has no "
+            "session); open it in a browser before sending — at 2 of the 3 URLs it renders "
+            f"to: {carried[0]}, {carried[1]}",
+        )
+    ]
+    assert found[0].urls == carried
+
+
+def test_a_looped_link_redirected_too_often_for_later_items_names_those(tmp_path: Path) -> None:
+    # was no finding: the first product's page opened at once, and only it was counted
+    with running_server() as s:
+        items = [{"path": "ok/r1"}, {"path": "redirect/6/r2"}, {"path": "redirect/6/r3"}]
+        found = looped_check(tmp_path, "jinja", f'<a href="{s.url("/")}FIELD">Купить</a>', items)
+        long = (s.url("/redirect/6/r2"), s.url("/redirect/6/r3"))
+    assert said(found) == [
+        (
+            "LNK005",
+            Severity.WARNING,
+            ("email.html:5",),
+            None,
+            "6 redirects (more than 5) before the page — at 2 of the 3 URLs it renders to: "
+            f"{long[0]}, {long[1]}",
+        )
+    ]
+    assert found[0].urls == long
+
+
+def test_a_looped_links_items_redirected_so_many_times_each_are_findings_of_their_own(
+    tmp_path: Path,
+) -> None:
+    # 6 redirects and 7 are two chains: each said with its own count, at its own URL
+    with running_server() as s:
+        items = [{"path": "redirect/7/s1"}, {"path": "ok/s2"}, {"path": "redirect/6/s3"}]
+        found = looped_check(tmp_path, "jinja", f'<a href="{s.url("/")}FIELD">Купить</a>', items)
+        seven, six = s.url("/redirect/7/s1"), s.url("/redirect/6/s3")
+    assert said(found) == [
+        (
+            "LNK005",
+            Severity.WARNING,
+            ("email.html:5",),
+            seven,
+            "7 redirects (more than 5) before the page",
+        ),
+        (
+            "LNK005",
+            Severity.WARNING,
+            ("email.html:5",),
+            six,
+            "6 redirects (more than 5) before the page",
+        ),
+    ]
+
+
+def test_two_looped_links_through_one_redirect_that_drops_utms_are_two_links(
+    tmp_path: Path,
+) -> None:
+    # a count of the links as written (2, not the 6 URLs), every URL they render to listed
+    with running_server() as s:
+        items = [{"path": f"y{n}"} for n in (1, 2, 3)]
+        base = s.url("/drop-query")
+        body = f'<a href="{base}/a/FIELD?{UTM}">Купить</a> <a href="{base}/b/FIELD?{UTM}">Ещё</a>'
+        found = looped_check(tmp_path, "jinja", body, items)
+        urls = tuple(f"{base}/{kind}/y{n}?{TAGS}" for kind in ("a", "b") for n in (1, 2, 3))
+        landing = s.url("/ok/landing")
+    assert said(found) == [
+        (
+            "UTM004",
+            Severity.ERROR,
+            ("email.html:5",),
+            None,
+            "2 links: a redirect drops utm_source, utm_medium, utm_campaign on the way to "
+            f"{landing}: {', '.join(urls[:3])} and 3 more",
         )
     ]
     assert found[0].urls == urls
