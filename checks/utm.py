@@ -280,16 +280,22 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
     for (missing, causes, tracker), links in gaps.items():
         lacks = ", ".join(missing)
         written = ctx.one_per_written(links)  # (a loop's copies of one written link: one)
-        hrefs = list(dict.fromkeys(landings.get(link, link.href) for link in written))
+        firsts = list(dict.fromkeys(landings.get(link, link.href) for link in written))
+        # a click tracker's copies (a loop's, one per product) each lead to a page of their
+        # own, each judged: every page that lacks them is named, not the first product's
+        hrefs = list(dict.fromkeys(landings[link] for link in links)) if tracker else firsts
         if tracker:
             lacks = t("{missing} (on the page a click-tracking link leads to)", missing=lacks)
         why = _where_they_are(*causes)
-        if len(hrefs) == 1:
+        message: str
+        if len(hrefs) == 1 or len(firsts) == 1:
             message = (
                 t("link lacks {missing} ({why})", missing=lacks, why=why)
                 if why
                 else t("link lacks {missing}", missing=lacks)
             )
+            if len(hrefs) > 1:
+                message = _pages_named(ctx, message, written[0], links, hrefs)
         else:
             urls = ", ".join(hrefs[:3])
             if len(hrefs) > 3:
@@ -297,7 +303,7 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
             message = (
                 t(
                     "{count} links lack {missing} ({why}): {urls}",
-                    count=len(hrefs),
+                    count=len(firsts),
                     missing=lacks,
                     why=why,
                     urls=urls,
@@ -305,7 +311,7 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
                 if why
                 else t(
                     "{count} links lack {missing}: {urls}",
-                    count=len(hrefs),
+                    count=len(firsts),
                     missing=lacks,
                     urls=urls,
                 )
@@ -321,6 +327,34 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
         )
     if unverified:
         yield _unverified_trackers(ctx, unverified, required, esps)
+
+
+def _pages_named(
+    ctx: Context, message: str, written: Link, links: list[Link], pages: list[str]
+) -> str:
+    """UTM001's ``message`` about one click-tracking link of the template that renders to
+    several URLs (a loop's, one per product) of which ``links`` lead to ``pages`` without
+    the UTMs: naming each page, and whether that is so at every URL it renders to."""
+    source = written.raw or written.href
+    total = len({link.href for link in utm_links(ctx) if (link.raw or link.href) == source})
+    count = len({link.href for link in links})
+    shown = ", ".join(pages[:3])
+    if len(pages) > 3:
+        shown = t("{urls} and {count} more", urls=shown, count=len(pages) - 3)
+    if count >= total:
+        return t(
+            "{message} — at every URL it renders to ({count}), leading to {urls}",
+            message=message,
+            count=count,
+            urls=shown,
+        )
+    return t(
+        "{message} — at {count} of the {total} URLs it renders to, leading to {urls}",
+        message=message,
+        count=count,
+        total=total,
+        urls=shown,
+    )
 
 
 def _unverified_trackers(

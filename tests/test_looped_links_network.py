@@ -8,6 +8,7 @@ lost UTMs): not by the first product's alone. Against a real HTTP server on loop
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -34,10 +35,17 @@ TAGS = UTM.replace("&amp;", "&")
 
 
 def looped_check(
-    root: Path, dialect: str, body: str, items: list[dict[str, str]], **links: float
+    root: Path,
+    dialect: str,
+    body: str,
+    items: list[dict[str, str]],
+    codes: tuple[str, ...] = NETWORK,
+    tracked: tuple[str, ...] = (),
+    **links: float,
 ) -> list[Finding]:
-    """The network findings of a 9-line campaign whose loop (lines 4-6) renders ``body``
-    (line 5, ``FIELD`` for the item's ``path`` as the dialect writes it) for ``items``."""
+    """The findings (of ``codes``: the network rules') of a 9-line campaign whose loop (lines
+    4-6) renders ``body`` (line 5, ``FIELD`` for the item's ``path`` as the dialect writes it)
+    for ``items``; ``tracked``: the tracked domains (UTM001's)."""
     opening, field, closing = next((o, f, c) for d, o, f, c in LOOPS if d == dialect)
     html = (
         '<html lang="ru"><head><title>Sale</title></head>\n'  # 1
@@ -54,10 +62,12 @@ def looped_check(
     d = write_campaign(
         root, "c", html=html, template=dialect, samples="s.json", files={"s.json": samples}
     )
-    config = loopback_links_config(root, *NETWORK)
+    config = loopback_links_config(root, *codes)
     config = replace(config, links=replace(config.links, **links))  # type: ignore[arg-type]
+    if tracked:
+        config = replace(config, tracked_domains=tracked)
     [result] = run([str(d)], config).results
-    return [f for f in result.findings if f.code in NETWORK]
+    return [f for f in result.findings if f.code in codes]
 
 
 def said(found: list[Finding]) -> list[tuple[str, Severity, tuple[str, ...], str | None, str]]:
@@ -343,3 +353,27 @@ def test_two_looped_links_through_one_redirect_that_drops_utms_are_two_links(
         )
     ]
     assert found[0].urls == urls
+
+
+def test_a_looped_click_trackers_pages_without_utms_are_each_named(tmp_path: Path) -> None:
+    # UTM001 judged each product's landing page and named the first that lacked the UTMs
+    # alone ("link lacks … (on the page a click-tracking link leads to)" at p2's page): p3's
+    # was hidden behind it
+    with running_server() as s:
+        port = s.url("/").split(":")[2].split("/")[0]
+        shop = f"http://shop.localhost:{port}"
+        pages = [f"{shop}/ok/p1?{TAGS}", f"{shop}/ok/p2", f"{shop}/ok/p3"]
+        items = [{"path": base64.urlsafe_b64encode(page.encode()).decode()} for page in pages]
+        body = f'<a href="{s.url("/ls/click")}?upn=FIELD">Купить</a>'
+        found = looped_check(tmp_path, "jinja", body, items, ("UTM001",), ("shop.localhost",))
+    lacks = "utm_source, utm_medium, utm_campaign (on the page a click-tracking link leads to)"
+    assert said(found) == [
+        (
+            "UTM001",
+            Severity.ERROR,
+            ("email.html:5",),
+            None,
+            f"link lacks {lacks} — at 2 of the 3 URLs it renders to, leading to {pages[1]}, "
+            f"{pages[2]}",
+        )
+    ]
