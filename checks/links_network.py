@@ -406,7 +406,9 @@ def link_broken(ctx: Context) -> Iterator[Problem]:
     product; with a recipient's data in it, one per sample recipient) is one link: the URLs
     it renders to that fail alike are one finding at its line, naming each of them and
     whether that is every URL it renders to or some ("at 2 of the 3 URLs it renders to"). The
-    link rules LNK002, LNK005, LNK006 and UNS004 count and list such links so too.
+    link rules LNK002, LNK005, LNK006, UTM004 and UNS004 count and list such links so too;
+    the URLs that answer well are each judged by their own redirects (LNK005, UTM004), not
+    by the first product's alone.
 
     ## Why it matters
     A dead link in a sent campaign cannot be fixed: every recipient who clicks it lands on an
@@ -776,7 +778,10 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
     opens as it is and no analytics reads its UTMs, as UTM001 asks none of it. A redirect to
     a page that carries the link back, UTMs and all, in a parameter (a sign-in page's
     `next=`, `return_url=`, `retpath=`) is a warning, "could not verify": the checker has no
-    session, and a signed-in recipient may go straight to the page.
+    session, and a signed-in recipient may go straight to the page. A link written once that
+    renders to several URLs (a template loop's, one per product) is judged at each of them:
+    those whose redirect loses the UTMs alike are one finding at its line naming each ("at 2 of
+    the 3 URLs it renders to"), and several such links count as the links written.
 
     ## Why it matters
     Analytics (GA4, Yandex Metrica) read UTMs from the page that finally opens. A shortener,
