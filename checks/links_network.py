@@ -864,7 +864,7 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
             ctx.answer_noted(message, cached),
             locations=ctx.link_places(*links),
             url=hrefs[0] if len(hrefs) == 1 else None,
-            urls=hrefs if len(hrefs) > 1 else (),  # every URL that lost them,
+            urls=hrefs if len(hrefs) > 1 else (),  # every URL that lost them
         )
 
 
@@ -943,7 +943,7 @@ def _carried_back(ctx: Context, carried: dict[tuple[str, str], list[_Loss]]) -> 
             ctx.answer_noted(message, cached),
             locations=ctx.link_places(*links),
             url=hrefs[0] if len(hrefs) == 1 else None,
-            urls=hrefs if len(hrefs) > 1 else (),  # every URL that lost them,
+            urls=hrefs if len(hrefs) > 1 else (),  # every URL that lost them
             severity=Severity.WARNING,
         )
 
