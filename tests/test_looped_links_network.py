@@ -377,3 +377,27 @@ def test_a_looped_click_trackers_pages_without_utms_are_each_named(tmp_path: Pat
             f"{pages[2]}",
         )
     ]
+
+
+def test_a_looped_link_each_of_whose_items_redirects_to_its_own_page_without_utms(
+    tmp_path: Path,
+) -> None:
+    # each product's redirect goes to a page of its own: the host that drops them is named,
+    # and every URL the link renders to
+    with running_server() as s:
+        items = [{"path": f"z{n}"} for n in (1, 2, 3)]
+        body = f'<a href="{s.url("/redirect-to")}?to=/ok/FIELD&amp;{UTM}">Купить</a>'
+        found = looped_check(tmp_path, "jinja", body, items)
+        urls = tuple(s.url(f"/redirect-to?to=/ok/z{n}&{TAGS}") for n in (1, 2, 3))
+        host = s.url("/").split("//", 1)[1].rstrip("/")
+    assert said(found) == [
+        (
+            "UTM004",
+            Severity.ERROR,
+            ("email.html:5",),
+            None,
+            f"a redirect on {host} drops utm_source, utm_medium, utm_campaign — at every URL it "
+            f"renders to (3): {', '.join(urls)}",
+        )
+    ]
+    assert found[0].urls == urls
