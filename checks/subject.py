@@ -33,7 +33,9 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
     only the tag a receiving spam filter put before it (`[SPAM]`, `***SPAM***`) or the ESP's
     test-send prefix (`[Test]`) is empty too: recipients get none. A bare HTML file's
     subject is its `<title>`, a guess: an empty or missing one is a warning, and so is one
-    whose variables render it empty (the finding quotes it as written).
+    whose variables render it empty (the finding quotes it as written), and so is a title
+    over the subject's limit that is a visible paragraph of the body word for word: the lead
+    pasted into the title, not a subject (SUB002 does not measure it).
 
     ## Why it matters
     Mail clients show "(no subject)"; spam filters score an empty subject, and recipients
@@ -83,6 +85,22 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
             why = t("subject renders empty")
         yield Problem(why, location="subject")
         return
+    copied = _copied_title(ctx)
+    if copied is not None:
+        # a paragraph of the copy pasted into the <title>, over the subject's limit: no
+        # subject either, rather than a subject too long (SUB002 leaves it to this)
+        yield Problem(
+            t(
+                "no subject to check: the file's <title> is the paragraph at line {line} word "
+                "for word ({length} characters), not a subject; a bare HTML file's subject is "
+                "set in the ESP (give `subject` in campaign.toml to check it)",
+                line=copied[0],
+                length=copied[1],
+            ),
+            location="subject",
+            severity=Severity.WARNING,
+        )
+        return
     # a saved message's subject that is only a receiving spam filter's tag ("[SPAM] ") or the
     # ESP's test-send prefix ("[Test] "): the subject recipients get is empty
     shown = displayed(subject)
@@ -106,6 +124,18 @@ def subject_missing(ctx: Context) -> Iterator[Problem]:
 
 
 _TITLE_TAG = re.compile(r"<title[\s>]", re.I)
+
+
+def _copied_title(ctx: Context) -> tuple[int, int] | None:
+    """(line, length) of a bare HTML file's <title> over the subject's limit that is a
+    paragraph of the body word for word (the line is that paragraph's): the lead pasted into
+    the title (a 201-character one), which no one sends as a subject. A title within the
+    limit may well be the subject the copy repeats; one that is no copy is SUB002's."""
+    static = ctx.campaign.static
+    if not ctx.campaign.subject_is_title or static is None or not static.title_copy_line:
+        return None
+    length = grapheme_len(strip_padding(static.title or ""))
+    return (static.title_copy_line, length) if length > ctx.config.subject_max else None
 
 
 @rule(
@@ -152,7 +182,7 @@ def subject_too_long(ctx: Context) -> Iterator[Problem]:
     `subject-max` in the configuration if your audience reads on desktop.
     """
     main = ctx.main
-    if not main or not main.subject:
+    if not main or not main.subject or _copied_title(ctx) is not None:  # SUB001's: no subject
         return
     limit = ctx.config.subject_max
     # as the inbox shows it: a folded header's line break and indent are one space

@@ -707,6 +707,7 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
     text = strip_padding(_TEXT_OF(root))
     return Document(
         title=title or None,
+        title_copy_line=_title_copy_line(root, title, text, starts, judged),
         preheader=preheader,
         preheader_raw=preheader_raw,
         links=links,
@@ -730,6 +731,21 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         anchor_names=_anchor_names(root, links),
         stripped=stripped,
     )
+
+
+def _title_copy_line(
+    root: Any, title: str | None, text: str, starts: _TagStarts, judged: dict[Any, bool]
+) -> int:
+    """The line of the first visible ``<p>`` whose whole text is ``title`` (0: none). A title
+    that is a paragraph of the copy word for word was pasted from it: the page's lead, not
+    the subject an ESP sends (ru-runetid-1026's 201-character title)."""
+    # (the paragraphs are walked only when the text holds the title at all: most never do)
+    if not title or title not in text:
+        return 0
+    for el in root.iter("p"):
+        if collapse_ws(_TEXT_OF(el)) == title and not _unseen(el, judged):
+            return starts.line(el)
+    return 0
 
 
 # A <script type> that runs (HTML's JavaScript MIME types, "module"); any other type is a data

@@ -165,6 +165,9 @@ class Document:
     """One parsed HTML body (one rendered variant of the campaign)."""
 
     title: str | None = None
+    # the line of a visible <p> of the body whose whole text the <title> is (0: none): the
+    # lead paragraph pasted into the title, which says what the title is not (a subject)
+    title_copy_line: int = 0
     preheader: str | None = None  # text of the hidden preview element, padding removed
     # ... as written, whitespace collapsed: padding and invisible controls (bidi) kept
     preheader_raw: str | None = None

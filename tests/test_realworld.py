@@ -244,8 +244,8 @@ EXPECTED: dict[str, Verdict] = {
     ),
     "ru-runetid-1026": Verdict(
         "RUNET-ID event mailing (PHP merge tags; the unsubscribe footer comes from the layout "
-        "it is sent in): the <title> is a 201-character sentence, far too long if it is the "
-        "subject (SUB002, a warning: a bare file's <title> is only probably its subject). "
+        "it is sent in): the <title> is its lead paragraph word for word, 201 characters: the "
+        "copy's words, not a subject, so there is none to check (SUB001, a warning). "
         "A whole page, but a PHP view Yii renders inside its layout: UNS001 is a "
         "could-not-verify warning." + PHP_GREETING,
         {},
@@ -274,7 +274,8 @@ EXPECTED: dict[str, Verdict] = {
         {},
     ),
     "ru-runetid-587": Verdict(
-        "RUNET-ID ИРИ mailing: the <title> is 169 characters (SUB002, a warning); the footer "
+        "RUNET-ID ИРИ mailing: the <title> is its first paragraph word for word, 169 "
+        "characters: no subject to check (SUB001, a warning); the footer "
         'with its href="#" unsubscribe link is commented out, and the layout the PHP view is '
         "rendered in adds its own (UNS001, a could-not-verify warning); ири.рф shown for its "
         "punycode href is the same host." + PHP_GREETING,
@@ -293,8 +294,8 @@ EXPECTED: dict[str, Verdict] = {
         {"LNK007": 1},
     ),
     "ru-runetid-950": Verdict(
-        "Media-communication forum invitation: the <title> is 170 characters (SUB002, a "
-        "warning); the unsubscribe footer is the layout's, which the PHP view is rendered in "
+        "Media-communication forum invitation: the <title> is 170 characters and no paragraph "
+        "of the copy (SUB002, a warning); the unsubscribe footer is the layout's, which the PHP view is rendered in "
         "(UNS001, a could-not-verify warning)." + PHP_GREETING,
         {},
     ),
@@ -357,6 +358,25 @@ def test_a_php_view_sent_in_the_applications_layout_is_could_not_verify(
         "them: check a test send"
     )
     assert found.locations == (results[folder].campaign.html_label, "preheader")
+
+
+@pytest.mark.parametrize(
+    ("folder", "code", "said"),
+    [
+        ("ru-runetid-1026", "SUB001", "the paragraph at line 41 word for word (201 characters)"),
+        ("ru-runetid-587", "SUB001", "the paragraph at line 20 word for word (169 characters)"),
+        # its <title> says more than the lead under it: no copy, so a subject too long
+        ("ru-runetid-950", "SUB002", "is 170 characters, limit 50"),
+    ],
+)
+def test_a_title_that_is_the_lead_paragraph_is_no_subject(
+    folder: str, code: str, said: str, results: dict[str, CampaignResult]
+) -> None:
+    """RUNET-ID's views paste their lead paragraph into the <title>: no subject (SUB001's
+    note), not a subject 3-4 times too long (SUB002, session 38's probe: noise)."""
+    [found] = [f for f in results[folder].findings if f.code in ("SUB001", "SUB002")]
+    assert (found.code, found.severity, found.location) == (code, Severity.WARNING, "subject")
+    assert said in found.message
 
 
 def test_known_false_errors_only_shrink(results: dict[str, CampaignResult]) -> None:

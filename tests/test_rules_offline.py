@@ -1251,6 +1251,46 @@ def test_a_bare_html_files_title_is_only_probably_its_subject(tmp_path: Path) ->
     assert [f.severity for f in only(check(d), "SUB001")] == [Severity.ERROR]
 
 
+def test_a_bare_html_files_title_that_copies_a_paragraph_is_no_subject(tmp_path: Path) -> None:
+    # RUNET-ID's views put their lead paragraph in the <title>, 170-201 characters: the copy's
+    # words, not a subject; SUB001 says there is none to check, SUB002 measures nothing
+    lead = (
+        "14 июня, во вторник, пройдёт Форум «Интернет+Общество», четвёртый из 8 отраслевых "
+        "Форумов. Спасибо Вам, что внимательны к нашим рассылкам!"
+    )
+    page = (
+        "<html><head><title>{title}</title></head><body>\n<h2>Здравствуйте!</h2>\n"
+        '<p class="lead">{lead}</p>\n<p>Подробности на сайте.</p>\n</body></html>'
+    )
+    (tmp_path / "copy.html").write_text(page.format(title=lead, lead=lead), encoding="utf-8")
+    result = check(tmp_path / "copy.html")
+    assert only(result, "SUB002") == []
+    [none] = only(result, "SUB001")
+    assert (none.severity, none.location) == (Severity.WARNING, "subject")
+    assert none.message == (
+        "no subject to check: the file's <title> is the paragraph at line 3 word for word "
+        "(138 characters), not a subject; a bare HTML file's subject is set in the ESP (give "
+        "`subject` in campaign.toml to check it)"
+    )
+    # a long title that is no paragraph (a part of one, or a hidden one) stays SUB002's
+    hidden = f'<p style="display:none">{lead}</p><p>Скидки</p>'
+    for name, html in (
+        ("part.html", page.format(title=lead[:90], lead=lead)),
+        ("hidden.html", page.replace('<p class="lead">{lead}</p>', hidden).format(title=lead)),
+    ):
+        (tmp_path / name).write_text(html, encoding="utf-8")
+        found = check(tmp_path / name)
+        assert only(found, "SUB001") == [], name
+        [long] = only(found, "SUB002")
+        assert (long.severity, long.location) == (Severity.WARNING, "subject"), name
+    # a short title the copy repeats may be the subject: nothing to say
+    (tmp_path / "short.html").write_text(
+        page.format(title="Форум 14 июня", lead="Форум 14 июня"), encoding="utf-8"
+    )
+    short = check(tmp_path / "short.html")
+    assert only(short, "SUB001") == only(short, "SUB002") == []
+
+
 def test_a_preview_element_only_named_so_is_not_verified(tmp_path: Path) -> None:
     # Mailchimp's blueprints: a top row with class="preheader" that no style of its own hides
     # (a stylesheet may, or not: then it is the body's first line); one hidden inline that
