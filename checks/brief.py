@@ -61,9 +61,36 @@ _NUMERIC_DATE = re.compile(r"(\d(?<![\d.]\d)\d?)[./](\d{1,2})[./](20\d\d)(?!\d|\
 _SINCE = re.compile(r"(?:^|[\s(])(?:с|со|от|from|since)\s+$", re.IGNORECASE)
 # The day something already happened (an order, an invoice, a payment): in the past by nature,
 # unless the words say it is still to come ("will be paid on", "placed on … or later")
+# ... and the day a text was published ("Posted August 9, 2002", «Опубликовано 12.03.2020»)
 _HAPPENED = re.compile(
     r"(?:^|[\s(])(?:dated|(?:placed|ordered|issued|purchased|paid|received|joined|registered"
-    r"|signed\s+up)\s+on):?\s+$",
+    r"|signed\s+up)\s+on|(?:posted|published|updated)(?:\s+on)?|опубликован[оа]?|размещен[оа]?"
+    r"|обновл[её]н[оа]?|дата\s+публикации):?\s+$",
+    re.IGNORECASE,
+)
+# A verb that tells an event as gone by, in the clause that leads to its date ("EFF filed an
+# amicus brief … on Aug. 6, 2002", «Форум прошёл 12 мая 2016»): a report, not an offer. Not
+# an offer's own end ("Sale ended March 1": the stale offer BRF002 is for) nor a verb that
+# may be either ("was", «был»).
+_TOLD_PAST = re.compile(
+    r"\b(?:filed|posted|published|held|took\s+place|happened|announced|released|launched"
+    r"|signed|ruled|hosted|presented|voted|testified|wrote|met|visited|attended|won"
+    r"|состоял(?:ся|ась|ось|ись)|прош[её]л|прошл[аои]|проходил[аои]?|провел[аи]|провёл"
+    r"|подписал[аи]?|опубликовал[аи]?|объявил[аи]?|выступил[аи]?)\b",
+    re.IGNORECASE,
+)
+# What ends a clause before a date: its verb is not the date's beyond it
+_CLAUSE_END = re.compile(r"[,;:()]|\s(?:and|but|then|и|а|но|затем)\s", re.IGNORECASE)
+# A date a clause leads up to as an end ("until", «до»): a deadline, whatever the verb
+_UNTIL = re.compile(r"(?:^|\s)(?:до|по|к|until|till|by|through|before)\s+$", re.IGNORECASE)
+# A post card's line ("Feb 18, 2026 · Travel" over a post's title and "Read more"): the
+# day the post went up, past by nature. Not one a separator leads to ("Issue 42 · March 14",
+# "Vol 2.11 • Oct 27, 2017 •": an issue's date) nor one without a post's link after it.
+_CARD_SEPARATOR = re.compile(r"\s*[·•|]\s*\S")
+_SEPARATED = re.compile(r"[·•|]\s*$")
+_READ_MORE = re.compile(
+    r"\b(?:read\s+more|continue\s+reading|read\s+the\s+(?:post|article|story)"
+    r"|читать\s+(?:далее|дальше|полностью|статью))\b",
     re.IGNORECASE,
 )
 _TO_COME = re.compile(
@@ -970,15 +997,38 @@ def _dates(text: str) -> Iterator[tuple[int, str, date]]:
 
 def _said_past(text: str, start: int, length: int) -> bool:
     """Whether the words around a date at ``start`` say it is a start or a day already gone by
-    (BRF002 spares it): «с 1 ноября», "since …", "ordered on …", but not "will be paid on …"
-    nor "orders placed on … or later"."""
+    (BRF002 spares it): «с 1 ноября», "since …", "ordered on …", "Posted …", an event told in
+    the past tense, a post card's date, but not "will be paid on …" nor "orders placed on …
+    or later"."""
     if _SINCE.search(text[max(0, start - 8) : start]):
+        return True
+    if _told_past(text, start) or _post_card(text, start, length):
         return True
     before = last_sentence(text[max(0, start - 40) : start])
     if not _HAPPENED.search(before[-20:]):
         return False
     after = SENTENCE_END.split(text[start + length : start + length + 20], maxsplit=1)[0]
     return not _TO_COME.search(before) and not _TO_COME.search(after)
+
+
+def _told_past(text: str, start: int) -> bool:
+    """Whether the clause that leads to the date at ``start`` tells an event as gone by
+    (:data:`_TOLD_PAST`) and does not make the date an end ("until …") or still to come."""
+    clause = _CLAUSE_END.split(last_sentence(text[max(0, start - 100) : start]))[-1]
+    return (
+        _TOLD_PAST.search(clause) is not None
+        and _UNTIL.search(clause) is None
+        and _TO_COME.search(clause) is None
+    )
+
+
+def _post_card(text: str, start: int, length: int) -> bool:
+    """Whether the date at ``start`` heads a post card: a separator and a word after it, none
+    before it, and the post's "Read more" in the lines that follow."""
+    end = start + length
+    if not _CARD_SEPARATOR.match(text, end) or _SEPARATED.search(text, max(0, start - 4), start):
+        return False
+    return _READ_MORE.search(text, end, end + 200) is not None
 
 
 def _valid(
@@ -1006,7 +1056,11 @@ def date_in_the_past(ctx: Context) -> Iterator[Problem]:
     date is `send_at` of the `campaign.toml`, else a saved message's `Date` header (the day a
     test send was sent; not one in the future), else today; the finding says which. Dates of
     events (an offer's end, a meeting) are one finding, stale copyright years another: a
-    footer nobody updated is no offer that looks expired.
+    footer nobody updated is no offer that looks expired. A date past by nature is not
+    reported: a period's start («с 1 ноября», "since"), the day of an order or invoice
+    ("placed on", «от»), a publication date ("Posted …", «Опубликовано …»), an event told in
+    the past tense ("EFF filed a brief … on …", «Форум прошёл …») and a post card's date
+    ("Feb 18, 2026 · Travel" before the post's "Read more").
 
     ## Why it matters
     Reused layouts carry last season's dates: «Акция до 30 ноября 2025» in a 2026 campaign

@@ -659,7 +659,7 @@ def test_a_stale_copyright_year_alone_is_said_as_such(tmp_path: Path) -> None:
 
 
 def test_short_english_month_names_are_dates(tmp_path: Path) -> None:
-    """A layout dates its issue "Feb 18, 2026" or "Vol 2.11 • Oct 27, 2017" (en-colorlib-5,
+    """A layout dates its issue "Feb 18, 2026" or "Vol 2.11 • Oct 27, 2017" (en-colorlib-24,
     en-mautic-aurora); "3 Sept. 2026" is a date too, "Dec 24, 2026" still to come."""
     body = BODY + "<p>Feb 18, 2026 · Vol 2.11 • Oct 27, 2017 · 3 Sept. 2026 · Dec 24, 2026</p>"
     [found] = only(check(campaign(tmp_path, body=body)), "BRF002")
@@ -771,6 +771,32 @@ def test_the_day_an_order_or_invoice_was_made_is_not_stale(tmp_path: Path) -> No
     # only the offer's end is stale
     assert found.message == (
         "dates before the send date 2026-11-27 (send_at): “November 25, 2026” (email.html)"
+    )
+
+
+def test_a_date_told_as_past_or_as_a_posts_is_not_stale(tmp_path: Path) -> None:
+    """A publication date ("Posted August 9, 2002", spamassassin's infoworld), an event told in
+    the past tense ("EFF filed an amicus brief … on Aug. 6, 2002", action.eff.org) and a post
+    card's date ("Feb 18, 2026 · Travel", then its title and "Read more": en-colorlib-5) are
+    past by nature. An issue's date, an event to come, a deadline and a © year stay stale."""
+    body = BODY.replace("© 2026", "© 2014") + (
+        "<p>Posted November 9, 2026 01:01 PM. Опубликовано 12.03.2020. Дата публикации: "
+        "1 марта 2026. EFF filed an amicus brief in support of Ken Hamidi on Nov. 6,\n2026. "
+        "Форум прошёл в Москве 14 мая 2026 года.</p>\n"
+        "<p>Feb 18, 2026 · Travel Business Key to Success Far far away. Read more</p>\n"
+        "<p>Issue 42 · March 14, 2026 · Read more. Форум пройдёт 12 мая 2026. We announced a "
+        "sale until November 20, 2026. Registration closed, and the talks start on "
+        "November 21, 2026.</p>"
+    )
+    dated, copyright = only(check(campaign(tmp_path, body=body)), "BRF002")
+    assert (dated.severity, dated.locations) == (Severity.WARNING, ("email.html:12",))
+    assert dated.message == (
+        "dates before the send date 2026-11-27 (send_at): “March 14, 2026”, “12 мая 2026”, "
+        "“November 20, 2026”, “November 21, 2026” (email.html)"
+    )
+    assert (copyright.severity, copyright.locations) == (Severity.WARNING, ("email.html:9",))
+    assert copyright.message == (
+        "copyright year before the send year 2026 (send_at): “© 2014” (email.html)"
     )
 
 
