@@ -477,7 +477,7 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
 
 def _plain_http(ctx: Context, plain: list[Link]) -> Problem:
     sites = {link.raw or link.href for link in plain}
-    host = host_of(plain[0].href)
+    host = unicode_host(host_of(plain[0].href))
     if len(sites) == 1 and host:
         # the host said, as for several: what to fix is told before the URL is read
         message = t("plain http:// link to {host}", host=host)
@@ -495,8 +495,9 @@ def _plain_http(ctx: Context, plain: list[Link]) -> Problem:
 
 
 def _hosts_shown(links: list[Link]) -> str:
-    """The first three hosts of ``links``, and how many more there are."""
-    hosts = [h for h in dict.fromkeys(host_of(link.href) for link in links) if h]
+    """The first three hosts of ``links``, and how many more there are; an international
+    name as its reader sees it (ири.рф, not its punycode xn--h1aax.xn--p1ai)."""
+    hosts = [h for h in dict.fromkeys(unicode_host(host_of(link.href)) for link in links) if h]
     shown = ", ".join(hosts[:3])
     if len(hosts) > 3:
         shown = t("{hosts} and {count} more", hosts=shown, count=len(hosts) - 3)

@@ -125,3 +125,32 @@ def test_a_layouts_stand_in_for_the_clients_site_is_a_placeholder_not_plain_http
     ):
         assert said in found.message, said
     assert "yourcompanyshop" not in found.message
+
+
+def test_an_international_host_is_named_as_its_reader_sees_it(tmp_path: Path) -> None:
+    """RUNET-ID's footer links to http://xn--h1aax.xn--p1ai/ (a QA probe: the finding named the
+    punycode): the host is said as ири.рф, and written both ways it is one host."""
+    one = tmp_path / "one.html"
+    one.write_text(
+        '<html lang="ru"><body>\n<p><a href="http://xn--h1aax.xn--p1ai/about/">ири.рф</a></p>\n'
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    [finding] = only(check(one), "LNK004")
+    assert (finding.message, finding.url, finding.places) == (
+        "plain http:// link to ири.рф",
+        "http://xn--h1aax.xn--p1ai/about/",
+        ("one.html:2",),
+    )
+    both = tmp_path / "both.html"
+    both.write_text(
+        '<html lang="ru"><body>\n<p><a href="http://xn--h1aax.xn--p1ai/about/">О нас</a></p>\n'
+        '<p><a href="http://ири.рф/news/">Новости</a></p>\n'
+        '<p><a href="http://bakery.test/">Пекарня</a></p>\n</body></html>\n',
+        encoding="utf-8",
+    )
+    [finding] = only(check(both), "LNK004")
+    assert (finding.message, finding.places) == (
+        "3 plain http:// URLs (ири.рф, bakery.test)",
+        ("both.html:2", "both.html:3", "both.html:4"),
+    )
