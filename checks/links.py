@@ -416,10 +416,10 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
     Reports links and images that use plain `http://`. One finding lists every place. The
     links a sending platform writes on its own hosts (its click tracking, open pixel,
     unsubscribe and profile pages: Mailchimp's list-manage.com, SendGrid's, Mailjet's,
-    Constant Contact's) are one finding of their own that names the platform: its account's
-    setting, not the template, makes them http. The platform's "Powered by" badge link, which
-    nobody but the platform can change, is left out. Links the template writes to the
-    platform's other pages (a social icon to mailchimp.com) are the sender's.
+    Constant Contact's, MailerLite's) are one finding of their own that names the platform:
+    its account's setting, not the template, makes them http. The platform's "Powered by"
+    badge link, which nobody but the platform can change, is left out. Links the template
+    writes to the platform's other pages (a social icon to mailchimp.com) are the sender's.
 
     ## Why it matters
     Browsers warn about insecure pages, some clients block insecure images, and the UTM

@@ -154,3 +154,32 @@ def test_an_international_host_is_named_as_its_reader_sees_it(tmp_path: Path) ->
         "3 plain http:// URLs (ири.рф, bakery.test)",
         ("both.html:2", "both.html:3", "both.html:4"),
     )
+
+
+def test_mailerlites_own_pages_are_said_apart_from_the_templates_links(tmp_path: Path) -> None:
+    """A MailerLite export writes its unsubscribe page on http://app.mailerlite.com/subscription/
+    (a QA probe: it was listed with the sender's own http:// links): MailerLite's, said apart
+    like Mailchimp's; a link to MailerLite's web app elsewhere is the template's."""
+    path = tmp_path / "page.html"
+    path.write_text(
+        '<html lang="uk"><body>\n<p><a href="http://catalog.test/">Каталог</a></p>\n'  # 2
+        '<p><a href="http://app.mailerlite.com/subscription/test_unsubscribe/133/537">'
+        "Відписатися</a></p>\n"  # 3
+        '<p><a href="http://clicks.mlsend.com/tj/c/abc">Новини</a></p>\n'  # 4: click tracking
+        '<p><a href="http://app.mailerlite.com/integrations/">Наш MailerLite</a></p>\n'  # 5
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    own, esp = only(check(path), "LNK004")
+    assert (own.message, own.places) == (
+        "2 plain http:// URLs (catalog.test, app.mailerlite.com)",
+        ("page.html:2", "page.html:5"),
+    )
+    assert (esp.severity.value, esp.message, esp.url, esp.places) == (
+        "warning",
+        "2 plain http:// URLs on MailerLite's own hosts (app.mailerlite.com, clicks.mlsend.com): "
+        "its click tracking, open pixel and pages, which MailerLite writes, not the template: "
+        "switch on HTTPS (SSL) click tracking in the MailerLite account, or ask MailerLite to",
+        None,
+        ("page.html:3", "page.html:4"),
+    )
