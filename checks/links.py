@@ -16,6 +16,7 @@ from mailcheck.linkinfo import (
     WHOLE_TAG,
     click_tracker,
     dialled,
+    disguised_address,
     list_unsubscribe_targets,
     mailto_addresses,
     relative_reason,
@@ -59,7 +60,8 @@ def link_placeholder(ctx: Context) -> Iterator[Problem]:
     inside Outlook's conditional comments is not judged; the in-page links to missing names
     are one finding listing each name), a file on the designer's own disk
     (`file:///C:/Users/…`, `C:\\Users\\…\\logo.png`), and a host that is a loopback or
-    private IP address, or a name of one label that no top-level domain is (a dev server's
+    private IP address (in any form a browser reads one: `http://3232235777/` is
+    192.168.1.1), or a name of one label that no top-level domain is (a dev server's
     `http://192.168.1.5:3000/hero.png`, `https://intranet/`: found by a local network's
     resolver alone; meant in an internal mailing: `links.allow-private = true`). So is such
     a stand-in in the
@@ -420,6 +422,9 @@ def link_plain_http(ctx: Context) -> Iterator[Problem]:
     its account's setting, not the template, makes them http. The platform's "Powered by"
     badge link, which nobody but the platform can change, is left out. Links the template
     writes to the platform's other pages (a social icon to mailchimp.com) are the sender's.
+    A host that is an IP address in a form a browser reads but nobody reads as one (one
+    number, `http://2742879943/`, or hexadecimal and octal parts) is said to be that address
+    in disguise, as links that hide where they go write it.
 
     ## Why it matters
     Browsers warn about insecure pages, some clients block insecure images, and the UTM
@@ -487,6 +492,20 @@ def _plain_http(ctx: Context, plain: list[Link]) -> Problem:
         message = t(
             "{count} plain http:// URLs ({hosts})", count=len(sites), hosts=_hosts_shown(plain)
         )
+    # an IP address written as one number (http://2742879943/) is not only unencrypted: it
+    # hides where the link goes, as spam writes it; said with the address a browser opens
+    disguised = [
+        t(
+            "{host} is the IP address {address} in disguise (browsers read it so): a link "
+            "that hides where it goes, as spam writes it",
+            host=host,
+            address=address,
+        )
+        for host in dict.fromkeys(host_of(link.href) for link in plain)
+        if (address := disguised_address(host))
+    ]
+    if disguised:
+        message = t("{message}; {disguised}", message=message, disguised=Joined("; ", disguised))
     return Problem(
         message,
         url=plain[0].href if len(sites) == 1 else None,

@@ -424,15 +424,70 @@ def _is_placeholder_host(host: str) -> bool:
     return not PLACEHOLDER_LABELS.isdisjoint(host.rstrip(".").split("."))
 
 
+_RADIX_DIGITS = {16: "0123456789abcdef", 8: "01234567", 10: "0123456789"}
+
+
+def _browser_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """The IPv4 address a browser reads in ``host`` (the WHATWG URL standard's IPv4 parser):
+    besides 163.125.6.199 also one number (2742879943), hexadecimal or octal parts
+    (0xa3.0175.6.199) and fewer than four parts (163.8193735). None for a name."""
+    parts = host.lower().split(".")
+    if len(parts) > 1 and not parts[-1]:
+        parts.pop()  # "2742879943." is the same host
+    if not 1 <= len(parts) <= 4:
+        return None
+    numbers = []
+    for part in parts:
+        radix = 10
+        if part.startswith("0x"):
+            radix, part = 16, part[2:]
+        elif len(part) > 1 and part.startswith("0"):
+            radix, part = 8, part[1:]
+        if not part and radix == 10:
+            return None  # an empty label: no number
+        if part.strip(_RADIX_DIGITS[radix]):
+            return None
+        numbers.append(int(part, radix) if part else 0)
+    *first, last = numbers
+    if any(number > 255 for number in first) or last >= 256 ** (5 - len(numbers)):
+        return None
+    value = last
+    for at, number in enumerate(first):
+        value += number << (8 * (3 - at))
+    return ipaddress.IPv4Address(value)
+
+
+def ip_address_of(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address a browser opens for ``host``, in any form it reads one in; None for a
+    name (what a name resolves to is the link checker's to find)."""
+    if not host or not (host[0].isdigit() or ":" in host):
+        return None  # a name (an IP address starts with a digit, or is IPv6)
+    if ":" in host:
+        try:
+            return ipaddress.IPv6Address(host.strip("[]"))
+        except ValueError:
+            return None
+    return _browser_ipv4(host)
+
+
+@lru_cache(maxsize=URL_CACHE_SIZE)
+def disguised_address(host: str) -> str | None:
+    """The dotted IPv4 address ``host`` is when it is written in another form a browser reads
+    as one (2742879943 is 163.125.6.199): a link that hides where it goes, as spam writes
+    it. None for a name or an address written as itself."""
+    address = ip_address_of(host)
+    if address is None or address.version != 4 or str(address) == host.rstrip("."):
+        return None
+    return str(address)
+
+
 @lru_cache(maxsize=URL_CACHE_SIZE)
 def _internal_address(host: str) -> str | None:
-    """Why no recipient can reach an IP address host (a message with "{host}"), else None."""
-    if not (host[0].isdigit() or ":" in host):
-        return None  # a name (an IP address starts with a digit, or is IPv6)
-    try:
-        address = ipaddress.ip_address(host.strip("[]"))
-    except ValueError:
-        return None  # a name: what it resolves to is the link checker's to find
+    """Why no recipient can reach an IP address host (a message with "{host}"), else None.
+    An address in a browser's other forms counts too (3232235777 is 192.168.1.1)."""
+    address = ip_address_of(host)
+    if address is None:
+        return None
     if address.is_loopback or address.is_unspecified:
         return N_("{host} is a loopback address: the computer the e-mail was made on")
     if address.is_private or address.is_link_local:

@@ -106,7 +106,16 @@ def test_a_name_of_one_label_is_a_local_networks_as_a_private_address_is(
             "link (“Link 0”): shop-acme-store is a name of one label, which only a local "
             "network's resolver finds: no recipient outside it reaches it "
             "(links.allow-private = true if the list reads it inside that network)",
-        )
+        ),
+        # a number is no name: a browser reads it as the IPv4 address 192.168.1.1, a private
+        # one (said as written, as 192.168.1.1 written so would be)
+        (
+            "error",
+            "email.html:7",
+            "link (“Link 2”): 3232235777 is a private network address: no recipient outside "
+            "it reaches it (links.allow-private = true if the list reads it inside that "
+            "network)",
+        ),
     ]
     # an internal mailing says so, as it does for its private addresses
     internal = Config(root=tmp_path, links=replace(LinksConfig(), allow_private=True))

@@ -183,3 +183,54 @@ def test_mailerlites_own_pages_are_said_apart_from_the_templates_links(tmp_path:
         None,
         ("page.html:3", "page.html:4"),
     )
+
+
+def test_an_ip_address_written_as_one_number_is_said_to_be_one(tmp_path: Path) -> None:
+    """Spam writes http://2742879943/ (a QA probe: spamassassin spam/003, said only to be plain
+    http): a browser opens 163.125.6.199 there, and the finding says so; so for hexadecimal
+    parts; an address written as itself is only plain http."""
+    one = tmp_path / "one.html"
+    one.write_text(
+        '<html lang="en"><body>\n<p><a href="http://2742879943/ATV">CLICK HERE</a></p>\n'
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    [finding] = only(check(one), "LNK004")
+    assert (finding.severity.value, finding.message, finding.places) == (
+        "warning",
+        "plain http:// link to 2742879943; 2742879943 is the IP address 163.125.6.199 in "
+        "disguise (browsers read it so): a link that hides where it goes, as spam writes it",
+        ("one.html:2",),
+    )
+    several = tmp_path / "several.html"
+    several.write_text(
+        '<html lang="en"><body>\n<p><a href="http://0xa37d06c7/x">Hex</a></p>\n'  # 2
+        '<p><a href="http://163.125.6.199/y">Dotted</a></p>\n'  # 3: written as itself
+        '<p><a href="http://bakery.test/">Bakery</a></p>\n</body></html>\n',  # 4
+        encoding="utf-8",
+    )
+    [finding] = only(check(several), "LNK004")
+    assert (finding.message, finding.places) == (
+        "3 plain http:// URLs (0xa37d06c7, 163.125.6.199, bakery.test); 0xa37d06c7 is the IP "
+        "address 163.125.6.199 in disguise (browsers read it so): a link that hides where it "
+        "goes, as spam writes it",
+        ("several.html:2", "several.html:3", "several.html:4"),
+    )
+
+
+def test_a_private_address_written_as_one_number_is_a_placeholder_not_plain_http(
+    tmp_path: Path,
+) -> None:
+    """http://3232235777/ is 192.168.1.1 to a browser: the private address LNK003 reports
+    (one root cause, no LNK004 beside it), as it does 192.168.1.1 written as itself."""
+    path = tmp_path / "page.html"
+    path.write_text(
+        '<html lang="en"><body>\n<p><a href="http://3232235777/promo">Promo</a></p>\n'
+        "</body></html>\n",
+        encoding="utf-8",
+    )
+    result = check(path)
+    assert only(result, "LNK004") == []
+    [found] = only(result, "LNK003")
+    assert (found.severity.value, found.places) == ("error", ("page.html:2",))
+    assert "3232235777 is a private network address" in found.message
