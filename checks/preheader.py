@@ -504,10 +504,32 @@ def preheader_repeats_subject(ctx: Context) -> Iterator[Problem]:
     benefit.
     """
     main = ctx.main
-    subject = _normalised(live_subject(main.subject or "", ctx.campaign)) if main else ""
-    pre = _normalised(_preheader(ctx))
-    if subject and pre == subject:
-        yield Problem(t("preheader repeats the subject"), location="preheader")
+    written = live_subject(main.subject or "", ctx.campaign) if main else ""
+    subject = _normalised(written)
+    preheader = _preheader(ctx)
+    if not subject or _normalised(preheader) != subject:
+        return
+    # both texts quoted: the reader sees what repeats without opening the file (they may
+    # differ in case or punctuation); a value mailcheck rendered a platform's variable to is
+    # no text a recipient sees, so then they are not quoted
+    shown_pre, shown_subject = (quoted(" ".join(text.split())) for text in (preheader, written))
+    if _stand_in(shown_pre, shown_subject):
+        message = t("preheader repeats the subject")
+    elif ctx.campaign.subject_is_title:
+        # a bare HTML file's subject is its <title> only if the ESP's is the same
+        message = t(
+            "preheader “{preheader}” repeats the <title> “{subject}”, the subject if the "
+            "ESP's is the same",
+            preheader=shown_pre,
+            subject=shown_subject,
+        )
+    else:
+        message = t(
+            "preheader “{preheader}” repeats the subject “{subject}”",
+            preheader=shown_pre,
+            subject=shown_subject,
+        )
+    yield Problem(message, location="preheader")
 
 
 def _preheaders_as_written(ctx: Context) -> list[tuple[str, str | None]]:

@@ -719,4 +719,7 @@ def test_a_preheader_that_repeats_a_test_sends_subject_repeats_the_live_one(
         encoding="utf-8",
     )
     [pre003] = only(check(eml), "PRE003")
-    assert (pre003.message, pre003.location) == ("preheader repeats the subject", "preheader")
+    assert (pre003.message, pre003.location) == (
+        "preheader “Скидки до 50%” repeats the subject “Скидки до 50%”",  # the live subject
+        "preheader",
+    )

@@ -324,6 +324,29 @@ def test_pre003_is_a_repeat_of_the_subject_not_a_continuation(
 ) -> None:
     d = write_campaign(tmp_path, subject=subject, preheader=preheader)
     found = [(f.message, f.location, f.severity) for f in only(check(d), "PRE003")]
-    assert found == (
-        [("preheader repeats the subject", "preheader", Severity.WARNING)] if repeats else []
+    # both texts quoted: what repeats is seen without opening the campaign
+    said = f"preheader “{preheader}” repeats the subject “{subject}”"
+    assert found == ([(said, "preheader", Severity.WARNING)] if repeats else [])
+
+
+def test_pre003_on_a_bare_html_file_quotes_its_title_as_the_probable_subject(
+    tmp_path: Path,
+) -> None:
+    """A bare HTML file's subject is its <title> (a QA probe: the welcome e-mail pack's title
+    and hidden preheader are both “Welcome to YourBrand”, and the finding quoted neither)."""
+    page = tmp_path / "welcome.html"
+    page.write_text(
+        '<!DOCTYPE html>\n<html lang="en"><head><title>Welcome to  YourBrand</title></head>\n'
+        '<body><div style="display:none">Welcome to YourBrand!</div>\n'
+        "<p>Thanks for joining us.</p></body></html>\n",
+        encoding="utf-8",
     )
+    found = [(f.message, f.location, f.severity) for f in only(check(page), "PRE003")]
+    assert found == [
+        (
+            "preheader “Welcome to YourBrand!” repeats the <title> “Welcome to YourBrand”, the "
+            "subject if the ESP's is the same",
+            "preheader",
+            Severity.WARNING,
+        )
+    ]
