@@ -95,8 +95,9 @@ def html_lang_missing(ctx: Context) -> Iterator[Problem]:
     facts = _facts(ctx)
     if not facts or not facts.has_html_element:
         return
+    place = ctx.html_at(facts.html_line)  # the <html> element's line, where the parse found it
     if not facts.lang:
-        yield Problem(t("<html> has no lang attribute"), location=ctx.html_at(0))
+        yield Problem(t("<html> has no lang attribute"), location=place)
     elif facts.lang.split("-")[0].lower() == "und":
         yield Problem(
             t(
@@ -104,7 +105,7 @@ def html_lang_missing(ctx: Context) -> Iterator[Problem]:
                 "screen reader",
                 lang=facts.lang,
             ),
-            location=ctx.html_at(0),
+            location=place,
         )
 
 

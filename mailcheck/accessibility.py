@@ -101,6 +101,7 @@ class LowContrast:
 class Accessibility:
     has_html_element: bool = False  # a whole document (not a snippet a layout wraps)
     lang: str | None = None
+    html_line: int = 0  # the line <html> is written on (0: the parser implied it)
     rtl_text: bool = False  # the text has right-to-left script
     dir_rtl: bool = False  # some element says dir="rtl"
     layout_tables: list[int] = field(default_factory=list)  # lines of tables without a role

@@ -681,6 +681,9 @@ def _extract(root: Any, html: str, accessibility: bool, has_css_urls: bool) -> D
         if accessibility
         else None
     )
+    if facts is not None and root.tag == "html":
+        # where <html> is written, for A11Y001's place (0: the parser implied it)
+        facts.html_line = starts.written_at(root)
     etree.strip_elements(root, *_NOT_TEXT, with_tail=False)
     judged: dict[Any, bool] = {}  # boxes around links, hidden or not
     for index, el in anchors:
@@ -1104,15 +1107,41 @@ class _TagStarts:
             self._written[tag] = found is not None
         return self._written[tag]
 
-    def line(self, el: Any) -> int:
-        end_line = el.sourceline or 0
-        if end_line <= 0:
-            return 0
+    def _starts(self) -> list[int]:
+        """Where each line of the source starts, built the first time a tag is placed."""
         if self._line_starts is None:
             # each line's length and its "\n", summed: in C, not a Python step per line
             lengths = map(operator.add, map(len, self._html.split("\n")), itertools.repeat(1))
             self._line_starts = list(itertools.accumulate(lengths, initial=0))
-        starts = self._line_starts
+        return self._line_starts
+
+    def written_at(self, el: Any) -> int:
+        """The line ``el``'s start tag begins on, in any case (``<HTML⏎ xmlns=…>``); 0 when
+        it is not written there: the parser added <html> or <body> and gave it the line of
+        the first element written."""
+        end_line = el.sourceline or 0
+        if end_line <= 0 or not self.written(el.tag):
+            return 0
+        starts = self._starts()
+        if end_line > len(starts):
+            return 0
+        end = starts[end_line] if end_line < len(starts) else len(self._html)
+        begin = max(0, starts[end_line - 1] - _TAG_LOOKBACK)
+        # the last one before the tag's end is its start
+        found = [m.start() for m in re.finditer(rf"<{el.tag}[\s/>]", self._html[begin:end], re.I)]
+        if not found:
+            return 0
+        at = begin + found[-1]
+        comment = self._html.rfind("<!--", 0, at)
+        if comment != -1 and self._html.find("-->", comment, at) == -1:
+            return 0  # "<!-- <html> -->": a comment, the parser implied the element
+        return end_line - self._html.count("\n", at, end - 1)
+
+    def line(self, el: Any) -> int:
+        end_line = el.sourceline or 0
+        if end_line <= 0:
+            return 0
+        starts = self._starts()
         if end_line > len(starts):
             return end_line
         begin = starts[end_line - 1]

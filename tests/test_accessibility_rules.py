@@ -44,7 +44,24 @@ def test_accessible_russian_campaign_has_no_findings(tmp_path: Path) -> None:
 
 def test_lang_missing(tmp_path: Path) -> None:
     html = GOOD.replace('<html lang="ru">', "<html>")
-    assert findings(tmp_path, html, "A11Y001") == [("<html> has no lang attribute", "email.html")]
+    assert findings(tmp_path, html, "A11Y001") == [("<html> has no lang attribute", "email.html:2")]
+
+
+def test_lang_missing_is_placed_at_the_line_the_html_element_is_written_on(tmp_path: Path) -> None:
+    """The place is the <html> element's line as the parse found it (a QA probe: the finding
+    named the file alone); an element written over lines is at the line it starts on; a
+    document whose <html> the parser implies (it stands only in a comment) has no line."""
+    over_lines = GOOD.replace(
+        '<!DOCTYPE html>\n<html lang="ru">',
+        '<!DOCTYPE html>\n<!-- layout v2 -->\n\n<HTML\n  xmlns="http://www.w3.org/1999/xhtml">',
+    )
+    assert findings(tmp_path / "over", over_lines, "A11Y001") == [
+        ("<html> has no lang attribute", "email.html:4")
+    ]
+    implied = GOOD.replace('<!DOCTYPE html>\n<html lang="ru">', "<!-- <html> -->\n\n")
+    assert findings(tmp_path / "implied", implied, "A11Y001") == [
+        ("<html> has no lang attribute", "email.html")
+    ]
 
 
 def test_snippet_without_html_element_is_not_asked_for_lang(tmp_path: Path) -> None:
@@ -475,7 +492,7 @@ def test_lang_undetermined_is_no_language(tmp_path: Path) -> None:
             (
                 f'<html> has lang="{lang}" ("undetermined"), which names no language for a '
                 "screen reader",
-                "email.html",
+                "email.html:2",
             )
         ]
     # a language whose code starts with the same letters is one

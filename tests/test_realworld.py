@@ -492,12 +492,13 @@ COLORLIB = [f"en-colorlib-{n}" for n in (12, 17, 18, 24, 26, 27, 5, 8)]
 def test_lang_und_is_reported_as_no_language(
     folder: str, results: dict[str, CampaignResult]
 ) -> None:
-    """Colorlib's templates say <html lang="und">: BCP 47's "undetermined", no language."""
+    """Colorlib's templates say <html lang="und">: BCP 47's "undetermined", no language; at
+    the <html> element's line."""
     found = [f for f in results[folder].findings if f.code == "A11Y001"]
     assert [(f.message, f.location, f.severity) for f in found] == [
         (
             '<html> has lang="und" ("undetermined"), which names no language for a screen reader',
-            "index.html",
+            "index.html:2",
             Severity.WARNING,
         )
     ]
