@@ -17,6 +17,7 @@ from mailcheck.linkinfo import (
     opens_home_page,
     url_problem,
 )
+from mailcheck.listrelay import list_relay
 from mailcheck.model import Link, Severity
 from mailcheck.rules import IN_UNCLOSED_COMMENT, Context, Problem, outside_layout, rule
 from mailcheck.templating import whole_tag
@@ -626,6 +627,10 @@ def one_click_missing(ctx: Context) -> Iterator[Problem]:
     an `https://` URL in angle brackets that a browser can open, and
     `List-Unsubscribe-Post: List-Unsubscribe=One-Click` must be set; in a test send with DKIM
     signatures, one of them must list both headers in its `h=` (RFC 8058 §4).
+    A received copy that a mailing list relayed (a List-Id, a list manager's mark such as
+    Mailman's `X-Mailman-Version` or a `List-Post` address, the List-Unsubscribe on the
+    list's domain, the sender on another) carries the list's header in place of the
+    sender's: a "could not verify" warning says so, and to check the sender's own test send.
 
     ## Why it matters
     Gmail and Yahoo require one-click unsubscribe from bulk senders; a mailto-only header or a
@@ -641,6 +646,22 @@ def one_click_missing(ctx: Context) -> Iterator[Problem]:
     value = _header(ctx, "List-Unsubscribe")
     if value is None or not value.strip():
         return  # UNS002 reports the missing header
+    relay = list_relay(ctx.campaign.headers)
+    if relay is not None:
+        # a received copy a mailing list relayed: its List-Unsubscribe is the list's, written
+        # in place of the sender's; what the sender wrote is seen in its own test send
+        yield Problem(
+            t(
+                "could not verify the sender's one-click unsubscribe: the mailing list {list} "
+                "relayed this message, and its List-Unsubscribe ({addresses}) is the list's, "
+                "written in place of the sender's: the list's to change, not the sender's; check "
+                "List-Unsubscribe and List-Unsubscribe-Post in the sender's own test send",
+                list=relay.list_id,
+                addresses=", ".join(quoted(f"<{a}>", 80) for a in relay.unsubscribe),
+            ),
+            location="headers",
+        )
+        return
     problems = []
     bracketed = [u.strip() for u in _BRACKETED.findall(value)]
     https = [u for u in bracketed if u.lower().startswith("https://")]

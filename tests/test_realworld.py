@@ -60,7 +60,9 @@ PHP_GREETING = (
 EXPECTED: dict[str, Verdict] = {
     "ar-mailchimp-list-relay": Verdict(
         "Mailchimp campaign relayed by Mailman, text part only: nothing a recipient would see "
-        "broken (only warnings: no preheader, no https List-Unsubscribe)."
+        "broken (only warnings: no preheader; the List-Unsubscribe is Mailman's, written in "
+        "place of Mailchimp's, whose List-Unsubscribe-Post survived: the sender's own test "
+        "send tells its one-click unsubscribe)."
     ),
     "en-colorlib-5": Verdict(
         COLORLIB_PLACEHOLDERS + COLORLIB_IMAGES + COLORLIB_DUMMY,
@@ -483,6 +485,26 @@ def test_a_text_url_run_into_the_next_sentence_is_said_so(
         "runs into the next word of the text (“Or”), which mail clients make part of the link: "
         "put a space after the URL"
     )
+
+
+@pytest.mark.parametrize("folder", ["ar-mailchimp-list-relay", "ru-seo-studio-cp1251"])
+def test_a_list_relays_list_unsubscribe_is_said_to_be_the_lists(
+    folder: str, results: dict[str, CampaignResult]
+) -> None:
+    """Both were relayed by Mailman, which wrote its own <mailto:…-leave@lists.01.org> in
+    place of the sender's List-Unsubscribe: not the sender's to fix (a QA probe)."""
+    found = [f for f in results[folder].findings if f.code == "UNS003"]
+    assert [(f.message, f.location, f.severity) for f in found] == [
+        (
+            "could not verify the sender's one-click unsubscribe: the mailing list "
+            "linux-nvdimm.lists.01.org relayed this message, and its List-Unsubscribe "
+            "(<mailto:linux-nvdimm-leave@lists.01.org>) is the list's, written in place of the "
+            "sender's: the list's to change, not the sender's; check List-Unsubscribe and "
+            "List-Unsubscribe-Post in the sender's own test send",
+            "headers",
+            Severity.WARNING,
+        )
+    ]
 
 
 COLORLIB = [f"en-colorlib-{n}" for n in (12, 17, 18, 24, 26, 27, 5, 8)]
