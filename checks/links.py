@@ -494,18 +494,32 @@ def _plain_http(ctx: Context, plain: list[Link]) -> Problem:
         )
     # an IP address written as one number (http://2742879943/) is not only unencrypted: it
     # hides where the link goes, as spam writes it; said with the address a browser opens
-    disguised = [
-        t(
-            "{host} is the IP address {address} in disguise (browsers read it so): a link "
-            "that hides where it goes, as spam writes it",
+    disguised = {
+        host: address
+        for host in dict.fromkeys(host_of(link.href) for link in plain)
+        if (address := disguised_address(host))
+    }
+    if len(disguised) == 1:
+        [(host, address)] = disguised.items()
+        message = t(
+            "{message}; {host} is the IP address {address} in disguise (browsers read it so): "
+            "a link that hides where it goes, as spam writes it",
+            message=message,
             host=host,
             address=address,
         )
-        for host in dict.fromkeys(host_of(link.href) for link in plain)
-        if (address := disguised_address(host))
-    ]
-    if disguised:
-        message = t("{message}; {disguised}", message=message, disguised=Joined("; ", disguised))
+    elif disguised:
+        pairs = [f"{host} = {address}" for host, address in disguised.items()]
+        shown = ", ".join(pairs[:3])
+        if len(pairs) > 3:
+            shown = t("{hosts} and {count} more", hosts=shown, count=len(pairs) - 3)
+        message = t(
+            "{message}; {count} hosts are IP addresses in disguise ({pairs}; browsers read "
+            "them so): links that hide where they go, as spam writes them",
+            message=message,
+            count=len(pairs),
+            pairs=shown,
+        )
     return Problem(
         message,
         url=plain[0].href if len(sites) == 1 else None,

@@ -234,3 +234,24 @@ def test_a_private_address_written_as_one_number_is_a_placeholder_not_plain_http
     [found] = only(result, "LNK003")
     assert (found.severity.value, found.places) == ("error", ("page.html:2",))
     assert "3232235777 is a private network address" in found.message
+
+
+def test_several_disguised_addresses_are_said_once(tmp_path: Path) -> None:
+    """Spam writing several hosts so (spamassassin spam/009: hexadecimal, mixed, decimal)
+    is one sentence with the first three addresses, not one sentence a host."""
+    hosts = ["0x425c45de", "66.92.0x45.221", "1113343455", "1113343456"]
+    path = tmp_path / "page.html"
+    path.write_text(
+        '<html lang="en"><body>\n'
+        + "".join(f'<p><a href="http://{host}/r">Go</a></p>\n' for host in hosts)
+        + "</body></html>\n",
+        encoding="utf-8",
+    )
+    [finding] = only(check(path), "LNK004")
+    assert (finding.message, finding.places) == (
+        "4 plain http:// URLs (0x425c45de, 66.92.0x45.221, 1113343455 and 1 more); 4 hosts are "
+        "IP addresses in disguise (0x425c45de = 66.92.69.222, 66.92.0x45.221 = 66.92.69.221, "
+        "1113343455 = 66.92.69.223 and 1 more; browsers read them so): links that hide where "
+        "they go, as spam writes them",
+        ("page.html:2", "page.html:3", "page.html:4", "page.html:5"),
+    )
