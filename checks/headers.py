@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from mailcheck.i18n import Joined, Message, t
 from mailcheck.model import Severity
@@ -90,15 +91,17 @@ def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
         problems.append(t("the From header has no address: “{value}”", value=shown))
         places.append(f"headers:{lines['from'][0]}")
     spaced = dict(campaign.spaced_fields)
-    # duplicates that fields written "Name :", or those after them, make: certain only to a
-    # receiver that reads those as fields, which not every one does (Python's email package
-    # drops "From  :" and takes the body from "Name :")
-    first_spaced = min(spaced, default=1 << 30)
+    # a duplicate that a field written "Name :" makes ("From  :" and "From:") is certain only
+    # to a receiver that reads it as a field, which not every one does (Python's email package
+    # drops "From  :"). Two ordinary fields of one name are the file's defect whatever comes
+    # before them: RFC 5322 has receivers read them both, and one that takes the body from an
+    # earlier "Name :" loses them and the rest of the header with them (stalwart's
+    # malformed/019: Subject, Date and Message-ID written twice after "Fro :")
     doubtful: list[Message] = []
     doubtful_places: list[str] = [f"headers:{line}" for line in spaced]
     for key, name in ONCE_ONLY.items():
         found = lines.get(key, [])
-        if len(found) > 1 and len([n for n in found if n < first_spaced]) > 1:
+        if len(found) > 1 and len([n for n in found if n not in spaced]) > 1:
             problems.append(t("{count} {name} headers", count=len(found), name=name))
             places.extend(f"headers:{line}" for line in found)
         elif len(found) > 1:
@@ -112,7 +115,57 @@ def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
             locations=tuple(places) if len(places) > 1 else (),
         )
     if spaced:
-        yield _spaced_fields(spaced, doubtful, list(dict.fromkeys(doubtful_places)))
+        problem = _spaced_fields(spaced, doubtful, list(dict.fromkeys(doubtful_places)))
+        yield _with_misspelt(problem, spaced, lines)
+
+
+def _with_misspelt(
+    problem: Problem, spaced: dict[int, str], lines: dict[str, list[int]]
+) -> Problem:
+    """``problem`` also saying which of the fields written "Name :" is a once-only header
+    misspelt that the message lacks ("Fro :" and no From): deleting the white space would
+    leave it no such header, which the advice alone does not say."""
+    message = problem.message
+    for number, written in spaced.items():
+        meant = _misspelt(written.rstrip(" \t:"), lines)
+        if meant:
+            message = t(
+                "{message}. Line {number}'s “{name}” is no {field} header, and the message has "
+                "no other: write “{field}:”",
+                message=message,
+                number=number,
+                name=written,
+                field=meant,
+            )
+    return replace(problem, message=message)
+
+
+def _misspelt(name: str, lines: dict[str, list[int]]) -> str | None:
+    """The once-only header ``name`` is one slip of the keyboard from (a letter left out,
+    added, changed or two swapped: "Fro", "Form", "Subjetc"), when the message has none of
+    it; None for a name that is a header of its own or like none."""
+    name = name.lower()
+    if name in ONCE_ONLY or len(name) < 3:
+        return None
+    for key, meant in ONCE_ONLY.items():
+        if key not in lines and _one_slip(name, key):
+            return meant
+    return None
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` (not equal) differ by one letter left out, added or changed,
+    or two neighbours swapped."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    start = next(
+        (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
+    )
+    if len(a) == len(b):
+        swapped = a[start : start + 2][::-1] == b[start : start + 2]
+        return a[start + 1 :] == b[start + 1 :] or (swapped and a[start + 2 :] == b[start + 2 :])
+    shorter, longer = sorted((a, b), key=len)
+    return shorter[start:] == longer[start + 1 :]
 
 
 def _spaced_fields(spaced: dict[int, str], doubtful: list[Message], places: list[str]) -> Problem:

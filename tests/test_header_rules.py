@@ -92,6 +92,7 @@ def test_a_field_written_with_a_blank_before_the_colon_is_one_warning(tmp_path: 
     assert (finding.location, finding.locations) == ("headers:1", ("headers:1", "headers:3"))
     assert "line 1 (“Fro :”), line 3 (“X-Tag :”)" in finding.message
     assert "RFC 5322 tells receivers to read them as fields" in finding.message
+    assert "no From header" not in finding.message  # the message has one (line 2)
 
 
 def test_a_duplicate_before_a_spaced_field_is_still_an_error(tmp_path: Path) -> None:
@@ -114,9 +115,11 @@ def test_a_duplicate_before_a_spaced_field_is_still_an_error(tmp_path: Path) -> 
     assert (warning.severity.value, warning.places) == ("warning", ("headers:4",))
 
 
-def test_duplicates_after_a_spaced_field_are_in_its_warning(tmp_path: Path) -> None:
-    # stalwart's malformed/019: "Fro :" first, then Subject and Date twice. A reader that
-    # takes the body from "Fro :" sees none of them: not certain, in the one warning
+def test_ordinary_fields_written_twice_after_a_spaced_field_are_an_error(tmp_path: Path) -> None:
+    # stalwart's malformed/019: "Fro :" first, then Subject and Date each written twice as
+    # ordinary fields. Before, the duplicates were a hedge in the warning about "Fro :"; they
+    # are the file's defect however "Fro :" is read: one error naming each, and the warning
+    # says what "Fro :" is (no From, and the message has none)
     path = send(
         tmp_path,
         "Fro :Shop <news@shop.test>\n"  # 1
@@ -125,12 +128,43 @@ def test_duplicates_after_a_spaced_field_are_in_its_warning(tmp_path: Path) -> N
         "Subject: One\n"  # 4
         "Date: Tue, 7 Apr 2026 10:00:01 +0000\n",  # 5
     )
-    [finding] = only(check(path), "HDR001")
-    assert finding.severity.value == "warning"
-    assert finding.places == ("headers:1", "headers:2", "headers:4", "headers:3", "headers:5")
-    assert "the header has 2 Subject headers; 2 Date headers, which Gmail rejects" in (
-        finding.message
+    error, warning = only(check(path), "HDR001")
+    assert (error.severity.value, error.message, error.places) == (
+        "error",
+        "Gmail rejects this message: 2 Subject headers; 2 Date headers",
+        ("headers:2", "headers:4", "headers:3", "headers:5"),
     )
+    assert (warning.severity.value, warning.places) == ("warning", ("headers:1",))
+    assert warning.message.endswith(
+        "Delete the white space. Line 1's “Fro :” is no From header, and the message has no "
+        "other: write “From:”"
+    )
+    assert "Gmail rejects" not in warning.message
+
+
+def test_a_duplicate_only_a_spaced_field_makes_stays_in_its_warning(tmp_path: Path) -> None:
+    # "Subject :" and "Subject:": two only to a receiver that reads the first as a field
+    path = send(tmp_path, "From: <a@shop.test>\nSubject : One\nTo: b@shop.test\nSubject: Two\n")
+    [warning] = only(check(path), "HDR001")
+    assert (warning.severity.value, warning.places) == ("warning", ("headers:2", "headers:4"))
+    assert "the header has 2 Subject headers, which Gmail rejects" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("Fro", "From"), ("Form", "From"), ("Froom", "From"), ("Subjet", "Subject"), ("X-Tag", None)],
+)
+def test_a_spaced_field_that_misspells_a_missing_header_says_so(
+    tmp_path: Path, written: str, meant: str | None
+) -> None:
+    headers = {"From": "From: <a@shop.test>\n", "Subject": "Subject: x\n"}
+    headers.pop(meant or "", None)
+    path = send(tmp_path, f"{written} : y\n" + "".join(headers.values()))
+    [warning] = only(check(path), "HDR001")
+    assert warning.places == ("headers:1",)
+    said = f"Line 1's “{written} :” is no {meant} header, and the message has no other"
+    assert (said in warning.message) is (meant is not None)
+    assert "is no " not in warning.message or meant is not None
 
 
 def test_no_from_header(tmp_path: Path) -> None:
