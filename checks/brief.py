@@ -406,6 +406,7 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
         texts_found = shown if seen else found
         texts_found[html] = [*texts_found.get(html, []), each]
         lines[severity].append(line)
+    said: dict[Severity, tuple[Message, tuple[str, ...]]] = {}
     for texts_found, severity in ((shown, Severity.ERROR), (found, Severity.WARNING)):
         if texts_found:
             places = _places(ctx, located[severity], code=False)  # (what code shows passes)
@@ -425,7 +426,38 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
                     found=listed,
                     how=_listed_hows(hows),
                 )
-            yield Problem(message, location=places[0], locations=places, severity=severity)
+            said[severity] = (message, places)
+    yield from _one_finding(said)
+
+
+def _one_finding(said: dict[Severity, tuple[Message, tuple[str, ...]]]) -> Iterator[Problem]:
+    """BRF001's finding: the layout's placeholder copy left in is one cause, so what is certain
+    (the error) and what the looser patterns found (the warning) on one campaign are one
+    error listing every place, which says which part is not certain (ua-mailerlite-export:
+    «Заголовок», «Текст» and «ееее» certain; «уцуцу», «вывывы» typed by drumming two keys)."""
+    if Severity.ERROR in said and Severity.WARNING in said:
+        (certain, places), (maybe, more) = said[Severity.ERROR], said[Severity.WARNING]
+        message = t("{certain}; and as a warning: {maybe}", certain=certain, maybe=maybe)
+        places = _lines_in_order([*places, *(p for p in more if p not in places)])
+        yield Problem(message, location=places[0], locations=places, severity=Severity.ERROR)
+        return
+    for severity, (message, places) in said.items():
+        yield Problem(message, location=places[0], locations=places, severity=severity)
+
+
+def _lines_in_order(places: list[str]) -> tuple[str, ...]:
+    """``places`` with the lines of a file in their order ("email.html:19, 338, 362"), each
+    other place ("subject", "preheader") where it was."""
+    at_lines = [n for n, place in enumerate(places) if place.rpartition(":")[2].isdigit()]
+
+    def key(place: str) -> tuple[str, int]:
+        name, _, line = place.rpartition(":")
+        return (name, int(line))
+
+    ordered = list(places)
+    for n, place in zip(at_lines, sorted((places[n] for n in at_lines), key=key), strict=True):
+        ordered[n] = place
+    return tuple(ordered)
 
 
 def _preview_row(ctx: Context) -> str | None:

@@ -476,9 +476,9 @@ def test_a_layout_s_words_about_the_preheader_are_an_error_apart_from_patterns(
 ) -> None:
     # SendGrid's templates: the hidden preview is nothing but the layout's words about it (a
     # certain stand-in, as "Preheader text"), 105 characters; the footer's stand-in address is
-    # a pattern: an error and a warning, each with its own places (the address was in the
-    # error); the URL to copy under the button, on the top-level domain ".url", which does not
-    # exist, is the layout's stand-in too: in the error
+    # a pattern: said in the error as a warning's words, its place listed (one cause); the
+    # URL to copy under the button, on the top-level domain ".url", which does not exist, is
+    # the layout's stand-in too: in the error
     hidden = f'<div style="display:none">{SENDGRID_PREHEADER}</div>'
     body = (
         "<p>Paste 1234 S. Broadway St. City, State 12345</p>\n"
@@ -487,17 +487,18 @@ def test_a_layout_s_words_about_the_preheader_are_an_error_apart_from_patterns(
     )
     result = check(write_campaign(tmp_path, preheader_html=hidden, body=body))
     assert only(result, "PRE002") == []
-    error, warning = only(result, "BRF001")
-    assert (error.severity, error.places) == (Severity.ERROR, ("preheader", "email.html:6"))
+    [error] = only(result, "BRF001")
+    assert (error.severity, error.places) == (
+        Severity.ERROR,
+        ("preheader", "email.html:5", "email.html:6"),
+    )
     assert error.message == (
         "placeholder copy: “A preheader is the short summary text that follows the subje…” "
-        "(preheader); “https://same-link-as-button.url/xxx-xxx-xxxx” (email.html); the "
-        "preheader is 105 characters with the placeholder, limit 90: the approved copy "
-        "replaces it (PRE002)"
+        "(preheader); “https://same-link-as-button.url/xxx-xxx-xxxx” (email.html); and as a "
+        "warning: placeholder copy: “City, State 12345” (email.html); the preheader is 105 "
+        "characters with the placeholder, limit 90: the approved copy replaces it (PRE002)"
     )
     assert [f.code for f in error.folded] == ["PRE002"]
-    assert (warning.severity, warning.places) == (Severity.WARNING, ("email.html:5",))
-    assert warning.message == "placeholder copy: “City, State 12345” (email.html)"
 
 
 def test_a_stylesheet_hidden_preheader_of_the_layout_s_words_is_an_error(tmp_path: Path) -> None:

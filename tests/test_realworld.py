@@ -311,7 +311,8 @@ EXPECTED: dict[str, Verdict] = {
         "(LNK003, real); 331 “�” are in the committed bytes themselves, so every reader sees "
         "them (BRF003, an error). The subject «Заголовок» and the preheader «Текст» are the "
         "layout's stand-ins, its copy runs of one letter («ееее…», «сссссссс»): one BRF001 "
-        "error; the keyboard mash «уцуцу», «вывывы» is a BRF001 warning.",
+        "error, which says the keyboard mash «уцуцу», «вывывы» (a warning's pattern) and its lines "
+        "too: one cause, one finding.",
         {"LNK003": 1, "BRF003": 1, "BRF001": 1},
     ),
 }
