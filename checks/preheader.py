@@ -271,7 +271,8 @@ def preheader_too_long(ctx: Context) -> Iterator[Problem]:
     as rendered with the longest sample values. The invisible padding after a preheader
     (`&zwnj;&nbsp;` runs) is not counted, nor is what the ESP fills in at the send or a
     template pack's stand-in for a name (`[Product Name]`): over the limit only with them, it
-    is a warning "could not verify". So is a preheader holding fields of the data the API
+    is a warning "could not verify" (said by BRF001's finding about the stand-in, when that
+    finding names the preheader: one cause). So is a preheader holding fields of the data the API
     call that sends it passes (Postmark's `TemplateModel`) that no sample recipient gives:
     they render empty here, and the finding quotes them as "[name]" (an error when the rest
     alone is over the limit; a preheader that is nothing but them, `{{preheader}}`, is said to
@@ -444,7 +445,10 @@ def _too_long(ctx: Context, text: str, limit: int) -> Iterator[Problem]:
             empty=empty,
         )
     elif not measured.unknown:  # only a template pack's stand-in for a name
-        yield over_with_unknown(
+        # over the limit only with the name that replaces "[Product Name]": the doubt is
+        # BRF001's placeholder, which says the length with it (one cause, one finding); over
+        # without it, the length is certain and PRE002's own
+        problem = over_with_unknown(
             measured,
             limit,
             "preheader",
@@ -457,6 +461,8 @@ def _too_long(ctx: Context, text: str, limit: int) -> Iterator[Problem]:
                 "and then the name that replaces the placeholder {unknown}: “{text}”"
             ),
         )
+        unsure = problem.severity is Severity.WARNING
+        yield replace(problem, cause=PLACEHOLDER_PREHEADER) if unsure else problem
     else:
         yield over_with_unknown(
             measured,

@@ -394,6 +394,24 @@ def test_a_placeholder_preheader_is_one_brf001_not_a_long_preheader_too(tmp_path
     ]
 
 
+def test_a_length_unverified_only_for_a_name_stand_in_is_said_by_brf001(tmp_path: Path) -> None:
+    # Postmark's trial-expiring: 77 characters, over the limit only with the name that replaces
+    # "[Product Name]", which BRF001 reports: PRE002's "could not verify" was a second finding
+    # of that one placeholder (QA probe: 6 corpus templates)
+    teaser = "Your trial period for [Product Name] is about expired. Is there anything we can do to help?"
+    hidden = f'<div style="display:none">{teaser}</div>'
+    result = check(write_campaign(tmp_path, preheader_html=hidden))
+    assert only(result, "PRE002") == []
+    [brf001] = only(result, "BRF001")
+    assert (brf001.severity, brf001.places) == (Severity.WARNING, ("preheader",))
+    assert brf001.message == (
+        "placeholder copy: “[Product Name]” (preheader); with it, could not verify the "
+        "preheader's length: 77 characters, limit 90, and then the name that replaces the "
+        f"placeholder “[Product Name]”: “{teaser}” (PRE002)"
+    )
+    assert [f.code for f in brf001.folded] == ["PRE002"]
+
+
 def test_a_placeholder_preheader_certainly_too_long_is_one_brf001_error(tmp_path: Path) -> None:
     # SendGrid's templates: the hidden preview is placeholder copy (BRF001, a warning about a
     # pattern) certainly over the limit (PRE002, an error): one cause, one finding, and an

@@ -1437,10 +1437,12 @@ def test_a_stylesheet_that_hides_nothing_is_not_parsed_for_the_preheader(
 
 def test_a_template_packs_name_stand_in_is_not_counted_in_the_length(tmp_path: Path) -> None:
     # Postmark's trial-expiring preheader: 91 characters with "[Product Name]", whose place a
-    # name of any length takes: over the limit only with it, so not verified
+    # name of any length takes: over the limit only with it, so not verified (with BRF001 run,
+    # its placeholder's finding says it: tests/test_one_root_cause.py)
     teaser = "Your trial period for [Product Name] is about expired. Is there anything we can do to help?"
     hidden = f'<div style="display:none">{teaser}</div>'
-    [pre002] = only(check(write_campaign(tmp_path, "trial", preheader_html=hidden)), "PRE002")
+    trial = write_campaign(tmp_path, "trial", preheader_html=hidden, ignore=["BRF001"])
+    [pre002] = only(check(trial), "PRE002")
     assert (pre002.severity, pre002.location) == (Severity.WARNING, "preheader")
     assert pre002.message == (
         "could not verify the preheader's length: 77 characters, limit 90, and then the name "
