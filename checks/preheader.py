@@ -25,6 +25,7 @@ from mailcheck.lengths import (
 )
 from mailcheck.model import Campaign, Document, Severity, Variable
 from mailcheck.rules import (
+    EMPTY_HTML,
     PLACEHOLDER_PREHEADER,
     UNREAD_PARTS,
     Context,
@@ -99,7 +100,10 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
     rendered with the sample values; a value the platform fills in at the send, and a
     variable no sample gives and no fallback fills (a field of Postmark's API call), is quoted
     as its name in brackets where it stands ("Hi [first_name], …"), in every template
-    language; so is a tag of a template that could not be rendered (PER004).
+    language; so is a tag of a template that could not be rendered (PER004). An HTML body
+    with no text at all (`<div>&nbsp;</div>`) has nothing to quote: the finding says the
+    preview is blank because of it, and beside a text part that is empty or missing it is
+    TXT001's finding, which says the whole message is blank (one cause).
 
     A preheader that is only what the platform fills in when it sends (Keila's
     `{{ campaign.preview_text }}`, Mailchimp's `*|MC_PREVIEW_TEXT|*`) is "could not verify"
@@ -216,6 +220,14 @@ def preheader_missing(ctx: Context) -> Iterator[Problem]:
                 text=first,
             )
             unverified = bool(cause)
+        elif not cause and not any(d is not None and d.text.strip() for d in (document, static)):
+            # nothing to quote because there is no text at all (spamassassin's nice/004:
+            # <DIV>&nbsp;</DIV>): that is what the reader meets, not a preheader left out
+            message = t(
+                "no preheader, and the HTML body has no text at all: the inbox preview is blank"
+            )
+            cause = EMPTY_HTML
+            unverified = False
         else:
             message = t("no preheader (preview text) found")
             unverified = bool(cause)

@@ -14,7 +14,9 @@ have no alt attribute (A11Y004, :data:`~mailcheck.rules.ALT_MISSING`) is IMG001'
 unsubscribe link missing because a comment left open hides it (UNS001,
 :data:`~mailcheck.rules.IN_UNCLOSED_COMMENT`) is HTML001's comment; a preheader too long
 because it is placeholder copy (PRE002, :data:`~mailcheck.rules.PLACEHOLDER_PREHEADER`) is
-BRF001's placeholder. What a fragment of a page or an application's view lacks (no
+BRF001's placeholder; no preheader because the HTML body has no text
+(PRE001, :data:`~mailcheck.rules.EMPTY_HTML`) beside a text part empty or missing is TXT001's
+blank message. What a fragment of a page or an application's view lacks (no
 unsubscribe link, no preheader: :data:`~mailcheck.rules.OUTSIDE_LAYOUT`) is one "could not
 verify": the layout mailcheck has not seen may hold it all (UNS001 says it, or PRE001 alone).
 """
@@ -29,6 +31,7 @@ from mailcheck.i18n import N_, Joined, t
 from mailcheck.model import Finding, Severity
 from mailcheck.rules import (
     ALT_MISSING,
+    EMPTY_HTML,
     HOST_DOWN,
     HOST_TURNED_AWAY,
     HOST_UNREACHED,
@@ -52,6 +55,7 @@ def fold(findings: list[Finding]) -> list[Finding]:
     findings = _fold_into(findings, "IMG001", ALT_MISSING, _UNNAMED_BY_MISSING_ALT)
     findings = _fold_into(findings, "HTML001", IN_UNCLOSED_COMMENT, _HIDDEN_BY_OPEN_COMMENT)
     findings = _fold_placeholder_preheader(findings)
+    findings = _fold_into(findings, "TXT001", EMPTY_HTML, _BLANK_MESSAGE)
     findings = _fold_outside_layout(findings)
     for cause, codes in ROOT_CAUSES.items():
         root = next((f for code in codes for f in findings if f.code == code), None)
@@ -174,6 +178,14 @@ _UNNAMED_BY_MISSING_ALT = N_(
 )
 # An unsubscribe link missing because a comment left open hides it (UNS001) is HTML001's
 _HIDDEN_BY_OPEN_COMMENT = N_("{message}; so: {checks}")
+
+
+# No preheader because the HTML body has no text (PRE001), beside a text part that is empty
+# or missing (TXT001): the message has no text at all, one cause
+_BLANK_MESSAGE = N_(
+    "{message}; the HTML body has no text either: the message is blank, and so is the inbox "
+    "preview ({checks})"
+)
 
 
 # A preheader over the limit that is placeholder copy (PRE002) is BRF001's placeholder: its

@@ -86,6 +86,10 @@ IN_UNCLOSED_COMMENT = "in-unclosed-comment"
 # teaser…"), which the final preheader replaces: BRF001 reports the placeholder, and says the
 # length with it (mailcheck.rootcause)
 PLACEHOLDER_PREHEADER = "placeholder-preheader"
+# ... when there is no preheader because the HTML body has no text at all (<DIV>&nbsp;</DIV>):
+# the preview is blank; beside a text part that is empty or missing (TXT001), the message is,
+# one cause that TXT001 says (mailcheck.rootcause)
+EMPTY_HTML = "empty-html"
 # ... when what a check looks for (the unsubscribe link, the preheader) is not in a fragment of
 # a page or an application's view, and the layout it is sent in, which mailcheck has not seen,
 # may hold it: the checks are one "could not verify" (mailcheck.rootcause). After the colon,

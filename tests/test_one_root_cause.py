@@ -2276,3 +2276,41 @@ def test_a_link_to_localhost_is_not_the_layouts_stand_in(tmp_path: Path) -> None
         "link (“Logo”): link to “#”",
         "link (“Sale”): placeholder host localhost",
     ]
+
+
+# -- no preheader because the HTML body has no text (QA probe: 17 corpus messages) -------------
+
+EMPTY_HTML_BODY = b"<html><body><DIV>&nbsp;</DIV></body></html>"  # spamassassin's nice/004
+
+
+def test_an_empty_html_body_beside_an_empty_text_part_is_one_blank_message(
+    tmp_path: Path,
+) -> None:
+    # before: TXT001 "the plain-text part is empty" and a bare PRE001 "no preheader (preview
+    # text) found", which did not say that there is no text to show at all
+    send = write_test_send(tmp_path / "send.eml", text=b" ", html=EMPTY_HTML_BODY)
+    result = check(send)
+    assert only(result, "PRE001") == []
+    [blank] = only(result, "TXT001")
+    assert (blank.severity, blank.places) == (Severity.WARNING, ("text/plain part", "preheader"))
+    assert blank.message == (
+        "the plain-text part is empty: readers of the text part see a blank message; the HTML "
+        "body has no text either: the message is blank, and so is the inbox preview (PRE001)"
+    )
+    assert [f.code for f in blank.folded] == ["PRE001"]
+
+
+def test_an_empty_html_body_beside_a_text_part_with_text_is_pre001_s(tmp_path: Path) -> None:
+    # php-mime-mail-parser's issue116: "toto" in the text part, an HTML body with nothing in it
+    send = write_test_send(tmp_path / "send.eml", text=b"toto", html=EMPTY_HTML_BODY)
+    result = check(send)
+    assert only(result, "TXT001") == []
+    [pre001] = only(result, "PRE001")
+    assert (pre001.severity, pre001.places) == (Severity.WARNING, ("preheader",))
+    assert pre001.message == (
+        "no preheader, and the HTML body has no text at all: the inbox preview is blank"
+    )
+    # with TXT001 not run, PRE001 says it itself: nothing passes in silence
+    blank = write_test_send(tmp_path / "blank.eml", text=b" ", html=EMPTY_HTML_BODY)
+    [alone] = only(check(blank, Config(root=tmp_path, ignore=("TXT001",))), "PRE001")
+    assert alone.message == pre001.message
