@@ -293,8 +293,9 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
     a host is one only on a real top-level domain typed with a digit zero for its "o" ("Visit
     acme.c0m now", "shop.t0p"): another name may be a file's ("clip.r3d") or a typo's.
 
-    One finding per severity, each listing every place (a link or heading at its line): the
-    error lists only what is certain, the looser patterns are the warning. The
+    One finding, listing every place (a link or heading at its line): an error when anything
+    is certain, which then says what the looser patterns (or hidden dummy text) found "as a
+    warning" — one cause, the layout's copy left in — else a warning. The
     patterns are data (`mailcheck/checks/data/dummy_text.txt` and `placeholder_fields.txt`
     for the certain ones, `placeholder_copy.txt` for the warnings).
 

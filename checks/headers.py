@@ -54,7 +54,9 @@ def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
     A field written with white space before its colon (`From  :`, RFC 5322's obsolete syntax)
     gets a warning of its own: RFC 5322 tells receivers to read it as a field, and Postfix
     does, but other programs (Python's email package) do not, and what Gmail does is not
-    known; a duplicate only such a field makes is named in that warning, not as an error.
+    known; a duplicate only such a field makes is named in that warning, not as an error
+    (two ordinary fields of one name after it are an error still), and so is such a field
+    whose name misspells a once-only header the message lacks (`Fro :` and no `From`).
 
     ## Why it matters
     Gmail rejects such a message outright ("550 5.7.1 … this message is not RFC 5322
