@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from mailcheck.i18n import Joined, Message, t
-from mailcheck.model import Severity
+from mailcheck.model import Campaign, Severity
 from mailcheck.rules import Context, Problem, rule
 from mailcheck.text import quoted
 
@@ -50,7 +50,8 @@ def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
     or a header RFC 5322 allows once written twice. The once-only headers are From, Sender,
     Reply-To, To, Cc, Bcc, Subject, Date, Message-ID, In-Reply-To and References; one finding
     lists every problem with its lines. A missing From counts only in a message that was sent
-    (it has a `Received` header): an export that never left the ESP gets its From on sending.
+    (it has a `Received` header): an export that never left the ESP gets its From on sending;
+    a field whose name misspells From (`Fro :`, `Form:`) is named as the one that is not.
     A field written with white space before its colon (`From  :`, RFC 5322's obsolete syntax)
     gets a warning of its own: RFC 5322 tells receivers to read it as a field, and Postfix
     does, but other programs (Python's email package) do not, and what Gmail does is not
@@ -85,7 +86,17 @@ def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
     # A message that was never sent (an ESP's or a builder's export: no Received header) gets
     # its From from the ESP when it is sent; one that was sent went out with the From it has.
     sent = campaign.travelled
-    if sent and "from" not in lines:
+    # a field whose name misspells From ("Fro :", "Form:") is no From: said with it, at its line
+    slip = next(
+        (n for name, ns in lines.items() for n in ns if _misspelt(name, lines) == "From"), 0
+    )
+    if sent and "from" not in lines and slip:
+        written = dict(campaign.spaced_fields).get(slip) or _name_written(campaign, slip)
+        problems.append(
+            t("no From header: line {number}'s “{name}” is not one", number=slip, name=written)
+        )
+        places.append(f"headers:{slip}")
+    elif sent and "from" not in lines:
         problems.append(t("no From header"))
         places.append("headers")
     elif sent and not _has_address(campaign.from_addr or ""):
@@ -118,7 +129,15 @@ def message_headers_invalid(ctx: Context) -> Iterator[Problem]:
         )
     if spaced:
         problem = _spaced_fields(spaced, doubtful, list(dict.fromkeys(doubtful_places)))
-        yield _with_misspelt(problem, spaced, lines)
+        # (a message that was sent says a misspelt From in its error)
+        unsaid = {n: w for n, w in spaced.items() if not (sent and n == slip)}
+        yield _with_misspelt(problem, unsaid, lines)
+
+
+def _name_written(campaign: Campaign, number: int) -> str:
+    """The field name and colon on line ``number`` of the saved message, as written ("Form:")."""
+    line = (campaign.raw_message or b"").splitlines()[number - 1 : number] or [b""]
+    return line[0].partition(b":")[0].decode("ascii", "replace") + ":"
 
 
 def _with_misspelt(
@@ -129,7 +148,7 @@ def _with_misspelt(
     leave it no such header, which the advice alone does not say."""
     message = problem.message
     for number, written in spaced.items():
-        meant = _misspelt(written.rstrip(" \t:"), lines)
+        meant = _misspelt(written, lines)
         if meant:
             message = t(
                 "{message}. Line {number}'s “{name}” is no {field} header, and the message has "
@@ -146,7 +165,7 @@ def _misspelt(name: str, lines: dict[str, list[int]]) -> str | None:
     """The once-only header ``name`` is one slip of the keyboard from (a letter left out,
     added, changed or two swapped: "Fro", "Form", "Subjetc"), when the message has none of
     it; None for a name that is a header of its own or like none."""
-    name = name.lower()
+    name = name.rstrip(" \t:").lower()
     if name in ONCE_ONLY or len(name) < 3:
         return None
     for key, meant in ONCE_ONLY.items():

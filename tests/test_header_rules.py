@@ -551,3 +551,22 @@ def test_an_attached_text_file_after_the_html_is_no_alternative(tmp_path: Path) 
         encoding="utf-8",
     )  # fmt: skip
     assert only(check(path), "HDR004") == []
+
+
+@pytest.mark.parametrize(("written", "spaced"), [("Fro :", True), ("Form:", False)])
+def test_a_sent_message_whose_from_is_misspelt_says_which_line_is_no_from(
+    tmp_path: Path, written: str, spaced: bool
+) -> None:
+    # before: "no From header" at "headers", and the warning about "Fro :" said to delete the
+    # white space, which leaves no From either
+    path = send(tmp_path, RECEIVED + f"{written}Shop <news@shop.test>\nSubject: Sale\n")
+    findings = only(check(path), "HDR001")
+    error = findings[0]
+    assert (error.severity.value, error.places) == ("error", ("headers:2",))
+    assert (
+        error.message
+        == f"Gmail rejects this message: no From header: line 2's “{written}” is not one"
+    )
+    # the warning about the white space, when there is one, does not say it a second time
+    assert [f.severity.value for f in findings[1:]] == (["warning"] if spaced else [])
+    assert all("is no From header" not in f.message for f in findings)
