@@ -255,8 +255,10 @@ def test_unclosed_block_is_one_per004(d: Dialect, tmp_path: Path) -> None:
     path = write_campaign(tmp_path, body=d.body(guard=d.syntax_error), template=d.name)
     result = check(path)
     per004 = [f for f in result.findings if f.code == "PER004"]
-    # the line of the tag that opened the block (Jinja, also under Mautic, names the end)
-    line = "10" if d.name in ("mautic", "jinja") else "6"
+    # the line of the tag that opened the block; Jinja names the end, which stands for
+    # Mautic alone: its tags are not found as a block's (templating.salvage), so the block
+    # never closed is not named (under Jinja itself it is)
+    line = "10" if d.name == "mautic" else "6"
     assert len(per004) == 1 and per004[0].location == f"email.html:{line}", per004
     assert [f.code for f in result.findings if f.severity.value == "error"] == ["PER004"]
 

@@ -69,8 +69,6 @@ CITY = {
     "sendsay": "anketa.custom.city",
     "mindbox": "Recipient.City",
 }
-# the line each engine names for the unclosed block (jinja2 names where it gave up)
-PER004_LINE = {"jinja": 8, "liquid": 7, "handlebars": 7, "sendsay": 7, "mindbox": 7}
 
 
 def per(findings: list[Finding]) -> list[tuple[str, str, str]]:
@@ -87,7 +85,8 @@ def test_the_greeting_above_an_unclosed_block_is_still_an_error(
     assert per(result.findings) == [
         ("PER001", "error", "email.html:5"),
         ("PER001", "warning", "email.html:8"),
-        ("PER004", "error", f"email.html:{PER004_LINE[dialect]}"),
+        # the opening tag's line, in every dialect (jinja2 names where it gave up)
+        ("PER004", "error", "email.html:7"),
     ]
     [error] = [f for f in only(result, "PER001") if f.severity is Severity.ERROR]
     assert error.message == f"“{GREETING[dialect]}” has no fallback or guard"
@@ -128,7 +127,7 @@ def test_a_block_testing_the_variable_it_holds_may_guard_it(tmp_path: Path) -> N
     result = check(write_campaign(tmp_path, body=body, template="jinja"))
     assert per(result.findings) == [
         ("PER001", "warning", "email.html:6"),
-        ("PER004", "error", "email.html:7"),
+        ("PER004", "error", "email.html:6"),
     ]
     [warning] = only(result, "PER001")
     assert warning.severity is Severity.WARNING
@@ -229,9 +228,62 @@ def test_the_block_never_closed_is_found_however_far_from_where_the_engine_stopp
     assert per(result.findings) == [
         ("PER001", "error", "email.html:5"),
         ("PER001", "warning", "email.html:27"),
-        ("PER004", "error", "email.html:27"),
+        ("PER004", "error", "email.html:6"),
     ]
     [warning] = [f for f in only(result, "PER001") if f.severity is Severity.WARNING]
     assert warning.message.startswith(
         "could not verify “city” (no fallback or guard as written): {% if vip %} on line 6 "
     ), warning.message
+
+
+# A block never closed on line 6, then a line of a complete block the engine reads
+FAR_FROM_THE_END = {
+    "jinja": ("<p>Привет!</p>\n{% if vip %}<p>VIP</p>\n", "<p>{% if p %}П{% endif %}</p>"),
+    "liquid": ("<p>Привет!</p>\n{% if vip %}<p>VIP</p>\n", "<p>{% if p %}П{% endif %}</p>"),
+    "handlebars": ("<p>Привет!</p>\n{{#if vip}}<p>VIP</p>\n", "<p>{{#if p}}П{{/if}}</p>"),
+}
+
+
+@pytest.mark.parametrize("dialect", sorted(FAR_FROM_THE_END))
+def test_a_block_never_closed_is_reported_at_its_opening_tag(tmp_path: Path, dialect: str) -> None:
+    # thirty lines of tags after it: the finding names the line of the tag to close, not the
+    # line where the engine gave up looking for its closing tag
+    start, line = FAR_FROM_THE_END[dialect]
+    body = start + "\n".join([line] * 30)
+    result = check(write_campaign(tmp_path, body=body, template=dialect))
+    assert per(result.findings) == [("PER004", "error", "email.html:6")]
+
+
+def test_jinjas_block_never_closed_names_the_tag_and_where_jinja_stopped(tmp_path: Path) -> None:
+    filler = "\n".join(f"<p>{{% if p{n} %}}{{{{ p{n} }}}}{{% endif %}}</p>" for n in range(30))
+    body = "<p>Привет!</p>\n{%  if vip\n %}<p>VIP</p>\n" + filler
+    result = check(write_campaign(tmp_path, body=body, template="jinja"))
+    [per004] = only(result, "PER004")
+    assert per004.location == "email.html:6"
+    # the tag on one line as written; jinja2 stopped at the last line of the body (line 37)
+    assert per004.message.startswith(
+        "{% if vip %} is never closed (jinja stopped at line 37); nothing was rendered"
+    ), per004.message
+
+
+def test_a_block_closed_by_anothers_closing_tag_is_named_at_its_opening(tmp_path: Path) -> None:
+    # {% endif %} where jinja2 expects {% endfor %}: jinja2 stops at the {% endif %} (line 9);
+    # the block to close is the loop of line 7
+    body = (
+        "<p>Привет!</p>\n{% if vip %}<p>VIP</p>\n{% for item in items %}\n"
+        "<p>{{ item.title | default('товар', true) }}</p>\n{% endif %}\n<p>Конец</p>"
+    )
+    result = check(write_campaign(tmp_path, body=body, template="jinja"))
+    assert per(result.findings) == [("PER004", "error", "email.html:7")]
+    assert only(result, "PER004")[0].message.startswith(
+        "{% for item in items %} is never closed (jinja stopped at line 9); "
+    )
+
+
+def test_a_tag_written_wrong_keeps_the_engines_words_at_its_line(tmp_path: Path) -> None:
+    # an opening tag the engine refuses where it stands is no block never closed
+    body = "<p>Привет!</p>\n<p>{% if vip == %}VIP</p>\n<p>Конец</p>"
+    result = check(write_campaign(tmp_path, body=body, template="jinja"))
+    [per004] = only(result, "PER004")
+    assert per004.location == "email.html:6"
+    assert per004.message.startswith("the template engine says: "), per004.message

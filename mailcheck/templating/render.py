@@ -510,13 +510,15 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
                 if isinstance(exc, NotUnderstood):
                     campaign.outside_parts = list(exc.files)
                 return
-            # every part is parsed whole, as the ESP will: each one it refuses is reported
-            campaign.template_errors.append((exc.file or where, exc.message, exc.line))
-            # and what it says around the broken tag is read still
+            # what the part says around the broken tag is read still
             failing, uses_of = (shown, shown) if parsed_shown is None else (source, parsed_shown)
             found = salvage(parse, failing, uses_of, is_system, dialect, exc)
             if found is not None:
                 salvaged.append((_Part(where, source, found.parsed), found))
+                # a block never closed is named at its opening tag, wherever the engine stopped
+                exc = found.at_opening(exc, dialect.name)
+            # every part is parsed whole, as the ESP will: each one it refuses is reported
+            campaign.template_errors.append((exc.file or where, exc.message, exc.line))
             continue
         parts.append(_Part(where, source, parsed))
     # (a refused part's tags read around its broken one say what they say in any part)

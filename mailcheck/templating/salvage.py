@@ -35,6 +35,7 @@ from typing import Literal
 
 import regex
 
+from mailcheck.i18n import t
 from mailcheck.templating.core import IsSystem, Parsed, TemplateError
 from mailcheck.templating.dialect import Dialect
 
@@ -89,6 +90,28 @@ class Salvaged:
         if self.kind == "closes":
             return line <= self.line
         return False
+
+    def at_opening(self, error: TemplateError, engine: str) -> TemplateError:
+        """``error`` at the line of the tag never closed, when that is what this tag is and
+        the engine named another line: jinja2 names where it stopped looking for the closing
+        tag (the end of the template, or the tag it ran into), which tells the author nothing
+        of which block to close. A tag written wrong, or an engine that names the opening tag
+        already (Liquid, Handlebars), keeps the engine's own words."""
+        if self.kind != "opens" or error.line == self.line:
+            return error
+        flat = " ".join(self.tag.split())  # the tag on one line, as a finding quotes it
+        tag = flat if len(flat) <= 80 else flat[:79] + "…"
+        message = (
+            t(
+                "{tag} is never closed ({engine} stopped at line {line})",
+                tag=tag,
+                engine=engine,
+                line=error.line,
+            )
+            if error.line
+            else t("{tag} is never closed", tag=tag)
+        )
+        return TemplateError(message, self.line, error.file)
 
 
 def kind_of(tag: str) -> Kind:
