@@ -389,12 +389,13 @@ def _unseen_preheader(ctx: Context) -> tuple[str, tuple[str, ...]] | None:
     """The preheader with each variable that renders empty here shown as "[name]", and their
     names; None when it holds none. No sample gives them and no fallback fills them: fields of
     the API call's data (Postmark's TemplateModel, PER001's "could not verify"), or a
-    recipient's (a name), so its length is not known."""
+    recipient's (a name), so its length is not known. They are the subject's kind (SUB002),
+    named by the same render step: one inside a block it guards too."""
     main = ctx.main
-    if main is None or main.unseen_preheader is None:
+    if main is None or main.preheader_named is None:
         return None
-    names = main.unseen_fields
-    shown = main.unseen_preheader
+    names = main.preheader_empty
+    shown = main.preheader_named
     if not ctx.campaign.preheader_explicit:
         shown = without_references_shown(shown)
     shown = strip_padding(shown).strip()

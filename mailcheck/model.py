@@ -456,8 +456,8 @@ class Rendered:
     # the main render again with each field no sample gives and no fallback fills (the API
     # call's data, Postmark's TemplateModel; a recipient's field when no sample is given)
     # written as "[name]": where those unseen fields stand, for a quote of the body's text
-    # ("By [commenter_name] at [timestamp]", a link's text: mailcheck.named) and the
-    # preheader's length; their names. None when there is no such field, or that render fails
+    # ("By [commenter_name] at [timestamp]", a link's text: mailcheck.named, and the
+    # preheader's: BRF); their names. None when there is no such field, or that render fails
     unseen_preheader: str | None = None
     unseen_document: Document | None = None
     unseen_fields: tuple[str, ...] = ()
@@ -467,6 +467,10 @@ class Rendered:
     # there is none, or that render fails)
     subject_empty: tuple[str, ...] = ()
     subject_named: str | None = None
+    # the same of the preheader (`preheader =`, or the HTML's preview element), for PRE002:
+    # its recipient variables that render empty here, and it rendered with each as "[name]"
+    preheader_empty: tuple[str, ...] = ()
+    preheader_named: str | None = None
 
 
 @dataclass

@@ -118,3 +118,46 @@ def test_a_preheader_without_variables_is_measured_as_written(tmp_path: Path) ->
     d = write_campaign(tmp_path, "plain", preheader="Друзья, " + OFFER)
     [pre] = only(check(d), "PRE002")
     assert pre.message == f"preheader is 92 characters, limit 90: “Друзья, {OFFER}”"
+
+
+# the name only inside a block its own value guards: empty, the block is left out
+GUARDED = "{% if first_name %}{{ first_name }}, {% endif %}"
+
+
+@pytest.mark.parametrize("html", [False, True], ids=["toml", "html"])
+def test_a_name_only_inside_its_own_guard_is_measured_as_the_subjects(
+    tmp_path: Path, html: bool
+) -> None:
+    # 84 characters with the block left out, 92 with it and a 6-letter name: as SUB002 says
+    # of the same subject (tests/test_russian_esp_leftovers.py), it said nothing
+    text = GUARDED + OFFER
+    where = {"preheader_html": _hidden(text)} if html else {"preheader": text}
+    [pre] = only(check(write_campaign(tmp_path, template="jinja", **where)), "PRE002")
+    assert (pre.severity, pre.location) == (Severity.WARNING, "preheader")
+    assert pre.message == (
+        "could not verify the preheader's length: 84 characters with “first_name” empty (no "
+        "sample or fallback gives a value), 92 with a name of 6 letters, a typical one, where "
+        f"it stands; limit 90: “[first_name], {OFFER}”"
+    )
+
+
+def test_a_guarded_name_over_the_limit_even_empty_says_it_was_empty(tmp_path: Path) -> None:
+    text = GUARDED + OFFER + " и ещё 3"
+    [pre] = only(check(write_campaign(tmp_path, template="jinja", preheader=text)), "PRE002")
+    assert (pre.severity, pre.location) == (Severity.ERROR, "preheader")
+    assert pre.message == (
+        "preheader is 92 characters, limit 90 (rendered with “first_name” empty: no sample "
+        f"or fallback gives a value): “{OFFER} и ещё 3”"
+    )
+
+
+def test_the_subject_and_the_preheader_name_the_same_guarded_name(tmp_path: Path) -> None:
+    # one step names both: a subject with the same guarded greeting is measured so too
+    subject = GUARDED + "скидка 30% на всё: пуховики, ботинки и шапки"
+    d = write_campaign(tmp_path, template="jinja", subject=subject, preheader=GUARDED + OFFER)
+    result = check(d)
+    lengths = [f for f in result.findings if f.code in ("SUB002", "PRE002")]
+    assert sorted((f.code, f.severity, f.location) for f in lengths) == [
+        ("PRE002", Severity.WARNING, "preheader"),
+        ("SUB002", Severity.WARNING, "subject"),
+    ]

@@ -615,7 +615,7 @@ def _render_campaign(campaign: Campaign, config: Config) -> None:
         return
     campaign.renders.append(main)
     _show_unseen(main, renderer, longest)
-    _show_empty_in_subject(main, renderer, longest)
+    _show_empty_in_measured(main, renderer, longest)
     # each sample's rendered parts are kept: its blanking probe compares against them
     sample_renders: list[tuple[Rendered, dict[str, object], dict[str, str]]] = []
     campaign.samples_unrendered = max(0, len(campaign.samples) - MAX_SAMPLE_RENDERS)
@@ -730,30 +730,57 @@ def _show_unseen(main: Rendered, renderer: _Renderer, given: Mapping[str, object
     main.unseen_fields = tuple(names)
 
 
-def _show_empty_in_subject(
-    main: Rendered, renderer: _Renderer, given: Mapping[str, object]
-) -> None:
-    """Name the subject's recipient variables that render empty in ``main`` (no sample gives
-    them, no fallback fills them), and render the subject again with each as "[name]": SUB002
-    measures it with a name of typical length there, not only empty."""
-    campaign = renderer.campaign
+def _empty_in(campaign: Campaign, wheres: tuple[str, ...]) -> list[str]:
+    """The recipient variables of the parts ``wheres`` that render empty in the main variant:
+    no sample gives them and a use there has no fallback. A use inside a block its own value
+    guards ({% if name %}…{% endif %}) counts: empty, the block is left out, so the text is
+    at its shortest, and a name there brings the block back, longer by more than the name."""
     flats = [flatten_sample(s) for s in campaign.samples]
     names = [
         v.name
         for v in campaign.variables
-        if v.where == "subject" and not v.system and not v.has_fallback
+        if v.where in wheres and not v.system and not v.has_fallback
         if not any(sample_has(f, v.name, campaign.dialect) for f in flats)
     ]
-    main.subject_empty = tuple(dict.fromkeys(names))
-    if not main.subject_empty:
+    return list(dict.fromkeys(names))
+
+
+def _show_empty_in_measured(
+    main: Rendered, renderer: _Renderer, given: Mapping[str, object]
+) -> None:
+    """Name the subject's and the preheader's recipient variables that render empty in
+    ``main`` (:func:`_empty_in`), and render each part again with them written as "[name]":
+    SUB002 and PRE002 measure it with a name of typical length there, not only empty."""
+    campaign = renderer.campaign
+    main.subject_empty = tuple(_empty_in(campaign, ("subject",)))
+    if main.subject_empty:
+        main.subject_named = _named_part(renderer, given, "subject", main.subject_empty)
+    explicit = campaign.preheader_explicit
+    main.preheader_empty = tuple(_empty_in(campaign, ("preheader",) if explicit else ("html",)))
+    if not main.preheader_empty:
         return
+    if main.preheader_empty == main.unseen_fields:
+        main.preheader_named = main.unseen_preheader  # that render wrote the same names
+    elif explicit:
+        main.preheader_named = _named_part(renderer, given, "preheader", main.preheader_empty)
+    else:  # the HTML's preview element
+        html = _named_part(renderer, given, "html", main.preheader_empty)
+        document = _safe_parse(html) if html is not None else None
+        main.preheader_named = document.preheader if document is not None else None
+
+
+def _named_part(
+    renderer: _Renderer, given: Mapping[str, object], where: str, names: tuple[str, ...]
+) -> str | None:
+    """The part ``where`` rendered with ``given`` and each of ``names`` written "[name]";
+    None when the campaign has no such part or that render fails."""
     values = dict(given)
-    for name in main.subject_empty:
-        values = _with(values, name, f"[{name}]", campaign.dialect)
+    for name in names:
+        values = _with(values, name, f"[{name}]", renderer.campaign.dialect)
     try:
-        main.subject_named = renderer.render_subject(values)
+        return renderer.render_part(where, values)
     except (TemplateError, SendAborted, budget.OverBudget):
-        return
+        return None
 
 
 def neutral_value(name: str) -> str:
@@ -1101,9 +1128,9 @@ class _Renderer:
             raise mistaken
         return out
 
-    def render_subject(self, given: Mapping[str, object]) -> str | None:
-        """The subject part alone rendered with ``given`` (None: the campaign has none)."""
-        part = next((p for p in self.parts if p.where == "subject"), None)
+    def render_part(self, where: str, given: Mapping[str, object]) -> str | None:
+        """The part ``where`` alone rendered with ``given`` (None: the campaign has none)."""
+        part = next((p for p in self.parts if p.where == where), None)
         return part.parsed.render(self.values(given)) if part is not None else None
 
     def document(self, html: str, values: Mapping[str, object]) -> Document | None:
