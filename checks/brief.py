@@ -25,6 +25,7 @@ from mailcheck.i18n import N_, Joined, Message, quoted_list, t, tn
 from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST
 from mailcheck.lookalikes import CYRILLIC, LATIN, looks_like
 from mailcheck.model import Document, HiddenHow, HiddenPreview, Severity, TextApart
+from mailcheck.named import named_within
 from mailcheck.rules import PLACES_LISTED, Context, Problem, listed_lines, rule
 from mailcheck.text import SENTENCE_END, html_source, last_sentence, quoted, references_shown
 
@@ -412,13 +413,21 @@ def placeholder_copy(ctx: Context) -> Iterator[Problem]:
         if texts_found:
             places = _places(ctx, located[severity], code=False)  # (what code shows passes)
             places = _with_lines(ctx, places, lines[severity])
-            listed = _listed(texts_found, title=title)
+            # quoted with a field no value fills here as "[name]" where it stands, not the gap
+            listed = _listed(
+                {
+                    place: [named_within(each, _named(ctx, place)) for each in each_found]
+                    for place, each_found in texts_found.items()
+                },
+                title=title,
+            )
             message = t("placeholder copy: {found}", found=listed)
             if severity is Severity.ERROR and previewed:
+                named = _named(ctx, "preheader", html)
                 message = t(
                     "placeholder copy: {found}; {why}",
                     found=listed,
-                    why=Joined("; ", [_previewed_why(*each) for each in previewed.items()]),
+                    why=Joined("; ", [_previewed_why(*each, named) for each in previewed.items()]),
                 )
             if severity is Severity.WARNING and hows:
                 message = t(
@@ -529,9 +538,28 @@ def _with_lines(ctx: Context, places: tuple[str, ...], lines: list[int]) -> tupl
     return (*others, *sorted(at, key=lambda place: at[place]))
 
 
-def _previewed_why(preview: HiddenPreview, texts: list[str]) -> Message:
+def _named(ctx: Context, *places: str) -> str | None:
+    """The texts of ``places`` (of :func:`_texts`) as the main render shows them with each
+    field no value fills written "[name]" (:mod:`mailcheck.named`), one after the other;
+    None when there is no such render or field."""
+    main = ctx.main
+    if main is None:
+        return None
+    html = ctx.campaign.html_label or "html"
+    document = main.unseen_document
+    named = {
+        "subject": main.subject_named,
+        "preheader": main.unseen_preheader,
+        html: document.text if document is not None else None,
+    }
+    texts = [text for place in places if (text := named.get(place))]
+    return " ".join(texts) or None
+
+
+def _previewed_why(preview: HiddenPreview, texts: list[str], named: str | None) -> Message:
     """Why the dummy ``texts`` of a hidden element are an error nonetheless: the inbox shows
-    them as the preview, after a preheader that does not fill it, or with none."""
+    them as the preview, after a preheader that does not fill it, or with none. ``named``:
+    the preheader and body with the fields no value fills as "[name]", for its quote."""
     found = quoted_list(dict.fromkeys(texts))
     how = _how_hidden(preview.how)
     if preview.after is None:
@@ -548,7 +576,7 @@ def _previewed_why(preview: HiddenPreview, texts: list[str]) -> Message:
         found=found,
         how=how,
         count=len(preview.after),
-        preheader=quoted_list([quoted(preview.after, 60)]),
+        preheader=quoted_list([quoted(named_within(preview.after, named), 60)]),
     )
 
 

@@ -19,6 +19,7 @@ from mailcheck.linkinfo import (
 )
 from mailcheck.listrelay import list_relay
 from mailcheck.model import Link, Severity
+from mailcheck.named import named_link_name, named_link_text
 from mailcheck.rules import IN_UNCLOSED_COMMENT, Context, Problem, outside_layout, rule
 from mailcheck.templating import whole_tag
 from mailcheck.templating.catalogue import ESP_ALIASES, load_catalogue
@@ -28,7 +29,6 @@ from mailcheck.unsubscribe import (
     AROUND_ADDRESS,
     WORDS,
     is_address,
-    link_name,
     mailto_opts_out,
     social_network,
     unsubscribe_tags,
@@ -254,7 +254,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
     for links, why, cause in unseen if not found.placeholders else ():
         if links:
             first = links[0]
-            message = t(why, text=link_name(first))
+            message = t(why, text=named_link_name(ctx.main, first))
             # the HTML's links: the text part's copy of the URL is no way out for HTML readers
             places = ctx.link_places(*links, with_text=False)
             yield Problem(message, url=first.href, locations=places, cause=cause)
@@ -272,7 +272,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         others = len(ctx.one_per_place(link for link, _ in found.placeholders)) - 1
         message = t(
             "the unsubscribe link “{text}” is a placeholder ({reason}): recipients have no way out",
-            text=link_name(first),
+            text=named_link_name(ctx.main, first),
             reason=reason,
         )
         if others:
@@ -377,7 +377,7 @@ def unsubscribe_link_missing(ctx: Context) -> Iterator[Problem]:
         said = t(
             "no unsubscribe link in the body: the link “{text}” goes to a social network "
             "({network}), not to a page that unsubscribes",
-            text=first.href if text_alone else first.text,
+            text=first.href if text_alone else named_link_text(ctx.main, first),
             network=host_of(first.href),
         )
     elif found.text_part and not text_alone:
@@ -439,7 +439,7 @@ def _to_home_page(ctx: Context, links: list[Link]) -> Problem:
     message = t(
         "could not verify: the unsubscribe link “{text}” goes to the site's home page ({url}), "
         "not to a page that unsubscribes whoever clicked it: recipients may find no way out",
-        text=link_name(first),
+        text=named_link_name(ctx.main, first),
         url=first.href,
     )
     others = len(ctx.one_per_written(links)) - 1

@@ -103,3 +103,60 @@ def test_lnk003_names_a_jinja_variable_in_a_placeholder_links_text(tmp_path: Pat
     [found] = only(check(_campaign(tmp_path, "en", body, template="jinja")), "LNK003")
     assert found.locations == ("email.html:6",)
     assert "“Your ticket, [first_name]”" in found.message
+
+
+# Session 38: the quotes of UNS001's link and of BRF001's preheader and dummy text, the same way
+
+
+def test_uns001_names_a_variable_in_a_placeholder_unsubscribe_links_text(tmp_path: Path) -> None:
+    body = '<p><a href="#">Unsubscribe {{ first_name }}</a></p>'
+    html = _page("en", body).replace(
+        '<p><a href="https://forum.test/unsubscribe">Unsubscribe</a></p>\n', ""
+    )
+    path = write_campaign(tmp_path, html=html, preheader="Programme inside", template="jinja")
+    [found] = only(check(path), "UNS001")
+    assert (found.severity, found.locations) == (Severity.ERROR, ("email.html:6",))
+    assert found.message == (
+        "the unsubscribe link “Unsubscribe [first_name]” is a placeholder (link to “#”): "
+        "recipients have no way out"
+    )
+
+
+def test_uns001_names_a_variable_in_a_link_to_the_home_page(tmp_path: Path) -> None:
+    body = '<p><a href="https://forum.test/">{{ first_name }}, unsubscribe here</a></p>'
+    html = _page("en", body).replace(
+        '<p><a href="https://forum.test/unsubscribe">Unsubscribe</a></p>\n', ""
+    )
+    path = write_campaign(tmp_path, html=html, preheader="Programme inside", template="jinja")
+    [found] = only(check(path), "UNS001")
+    assert (found.severity, found.locations) == (Severity.WARNING, ("email.html:6",))
+    assert found.message.startswith(
+        "could not verify: the unsubscribe link “[first_name], unsubscribe here” goes to the "
+        "site's home page (https://forum.test/)"
+    ), found.message
+
+
+def test_brf001_names_a_variable_in_the_preheader_the_dummy_text_follows(tmp_path: Path) -> None:
+    # the preheader of 8 characters is measured as rendered (the name empty); its quote names it
+    preview = (
+        '<div style="display:none">{{ first_name }}, скидки</div>\n'
+        '<div style="display:none">Lorem ipsum dolor sit amet</div>'
+    )
+    body = '<p>Привет!</p>\n<p><a href="https://shop.test/unsubscribe">Отписаться</a></p>'
+    path = write_campaign(tmp_path, preheader_html=preview, body=body, template="jinja")
+    [found] = only(check(path), "BRF001")
+    assert (found.severity, found.locations) == (Severity.ERROR, ("email.html:5",))
+    assert found.message.endswith(
+        "it follows a preheader of 8 characters (“[first_name], скидки”), which does not fill "
+        "the preview — pad the preheader (&zwnj;&nbsp;…) or remove the text"
+    ), found.message
+
+
+def test_brf001_names_a_variable_inside_the_dummy_text_it_quotes(tmp_path: Path) -> None:
+    body = (
+        "<p>Привет!</p>\n<p>Your {{ word }} text here</p>\n"
+        '<p><a href="https://shop.test/unsubscribe">Отписаться</a></p>'
+    )
+    [found] = only(check(write_campaign(tmp_path, body=body, template="jinja")), "BRF001")
+    assert (found.severity, found.locations) == (Severity.WARNING, ("email.html",))
+    assert found.message == "placeholder copy: “Your [word] text here” (email.html)"
