@@ -756,10 +756,21 @@ def _show_empty_in_measured(
     if main.subject_empty:
         main.subject_named = _named_part(renderer, given, "subject", main.subject_empty)
     explicit = campaign.preheader_explicit
-    main.preheader_empty = tuple(_empty_in(campaign, ("preheader",) if explicit else ("html",)))
-    if not main.preheader_empty:
+    names = _empty_in(campaign, ("preheader",) if explicit else ("html",))
+    written = campaign.static.preheader if campaign.static is not None else None
+    if not explicit and written is not None:
+        # the HTML's: beside the unseen fields (rendered so already), those its preview
+        # element writes (a guarded greeting further down asks no second render of the HTML)
+        unseen = set(main.unseen_fields)
+        names = [
+            n
+            for n in names
+            if n in unseen or re.search(rf"(?<![\w.]){re.escape(n)}(?![\w.])", written)
+        ]
+    main.preheader_empty = tuple(names)
+    if not names:
         return
-    if main.preheader_empty == main.unseen_fields:
+    if main.unseen_preheader is not None and set(names) <= set(main.unseen_fields):
         main.preheader_named = main.unseen_preheader  # that render wrote the same names
     elif explicit:
         main.preheader_named = _named_part(renderer, given, "preheader", main.preheader_empty)
