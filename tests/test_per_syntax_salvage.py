@@ -9,7 +9,9 @@ closing tag with no block) is a "could not verify" warning naming that tag.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -287,3 +289,20 @@ def test_a_tag_written_wrong_keeps_the_engines_words_at_its_line(tmp_path: Path)
     [per004] = only(result, "PER004")
     assert per004.location == "email.html:6"
     assert per004.message.startswith("the template engine says: "), per004.message
+
+
+def test_a_liquid_case_with_no_tag_after_it_is_refused_not_hung_on(tmp_path: Path) -> None:
+    # python-liquid 1.13 looks for the case's first `when` until it meets a tag, past the end
+    # of the template: this body hung the whole run. Checked in a daemon thread, so that a
+    # return of the hang fails this test instead of stopping the suite.
+    body = "<p>Привет!</p>\n{% case segment %}\n<p>Скидка {{ discount }}%</p>\n<p>Конец</p>"
+    campaign = write_campaign(tmp_path, body=body, template="liquid")
+    results: list[Any] = []
+    worker = threading.Thread(target=lambda: results.append(check(campaign)), daemon=True)
+    worker.start()
+    worker.join(timeout=120)
+    assert results, "the check of a {% case %} with no tag after it did not return"
+    [result] = results
+    [per004] = only(result, "PER004")
+    assert (per004.severity.value, per004.location) == ("error", "email.html:6")
+    assert "expected tag with value 'endcase'" in per004.message, per004.message

@@ -28,6 +28,7 @@ from liquid.builtin.tags.unless_tag import UnlessNode
 from liquid.context import Context
 from liquid.exceptions import ContextDepthError, LoopIterationLimitError, ResourceLimitError
 from liquid.exceptions import Error as LiquidError
+from liquid.exceptions import LiquidSyntaxError
 from liquid.expression import (
     Blank,
     BooleanExpression,
@@ -44,7 +45,7 @@ from liquid.expression import (
 from liquid.loaders import BaseLoader, TemplateSource
 from liquid.stream import TokenStream
 from liquid.tag import Tag
-from liquid.token import TOKEN_EXPRESSION
+from liquid.token import TOKEN_EXPRESSION, TOKEN_TAG
 
 from mailcheck.i18n import t
 from mailcheck.templating import budget, partials
@@ -152,6 +153,21 @@ class _CampaignPartials(BaseLoader):
 class _BudgetedEnvironment(Environment):
     """python-liquid's own resource limits, taken from the render budget in progress
     (:mod:`mailcheck.templating.budget`); its filters check the budget too."""
+
+    def parse(self, source: str) -> Any:
+        # python-liquid 1.13's case tag skips what stands between `case` and its first `when`
+        # until it meets a tag, and never stops at the end of the template: `{% case x %}`
+        # with no tag after it would hang the whole run. The engine's own tokens tell it first.
+        if "case" in source:
+            last_case = None
+            for token in self.tokenizer()(source):
+                if token.type == TOKEN_TAG:
+                    last_case = token.linenum if token.value == "case" else None
+            if last_case is not None:
+                raise LiquidSyntaxError(
+                    "expected tag with value 'endcase', found eof with value ''", linenum=last_case
+                )
+        return super().parse(source)
 
     # class attributes in python-liquid; here read from the render in progress
     @property
