@@ -1292,16 +1292,27 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
                 word=word,
                 shown=word.encode().decode(read_as(label) or label, errors="replace"),
             )
-        else:  # KOI8-R and windows-1251 swapped
-            word = _cyrillic_word(ctx, places, codec) or "Привет"
+        else:  # Russian in another of its 8-bit tables: KOI8-R and windows-1251 swapped …
+            word = _cyrillic_word(ctx, places, codec, label) or "Привет"
+            if {charset_name(label), charset_name(codec)} == {"windows-1251", "koi8-r"}:
+                said = N_(
+                    "labelled charset={label}, but the bytes are {charset}: mail clients read "
+                    "them as {label} and show every Cyrillic letter as another («{word}» as "
+                    "«{shown}») (declare charset={charset}, or encode the text in UTF-8)"
+                )
+            else:  # … or CP866, ISO-8859-5, Mac Cyrillic: not every letter moves (nor to one)
+                said = N_(
+                    "labelled charset={label}, but the bytes are {charset}: mail clients read "
+                    "them as {label} and show Cyrillic letters as other characters («{word}» "
+                    "as «{shown}») (declare charset={charset}, or encode the text in UTF-8)"
+                )
             message = t(
-                "labelled charset={label}, but the bytes are {charset}: mail clients read them "
-                "as {label} and show every Cyrillic letter as another («{word}» as «{shown}») "
-                "(declare charset={charset}, or encode the text in UTF-8)",
+                said,
                 label=charset_name(label),
                 charset=charset_name(codec),
                 word=word,
-                shown=word.encode(codec).decode(label),
+                # windows-1251 has no character at 0x98 (Mac Cyrillic's «Ш»): a "�" there
+                shown=word.encode(codec).decode(label, errors="replace"),
             )
         yield Problem(message, places[0], locations=tuple(places), severity=Severity.ERROR)
     if ctx.campaign.charset_unlabelled:
@@ -1553,20 +1564,23 @@ def _utf8_word(ctx: Context, places: list[str]) -> str:
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
-def _cyrillic_word(ctx: Context, places: list[str], codec: str) -> str | None:
+def _cyrillic_word(ctx: Context, places: list[str], codec: str, label: str) -> str | None:
     """The first Russian word of the text at the first of ``places`` that has one (the
-    subject, a part, the HTML), as meant («СКИДКА», «Привет»): BRF003's example of a swap
-    of KOI8-R and windows-1251 (bytes in ``codec``), the text's own word."""
+    subject, a part, the HTML), as meant («СКИДКА», «Привет»), that the ``label`` shows
+    otherwise: BRF003's example of Russian in one 8-bit table (bytes in ``codec``) labelled
+    another, the text's own word. Mac Cyrillic and windows-1251 read lower-case words alike
+    («скидки»), CP866 and Mac Cyrillic capitals: such a word shows nothing wrong."""
     for place in places:
         if place.startswith("headers"):
             continue  # the From's name: not a text _texts reads
         words = _RUSSIAN_WORD.findall(_text_at(ctx, place))
         for word in [w for w in words if len(w) >= 4] + words:  # four letters or more first
             try:
-                word.encode(codec)
+                shown = word.encode(codec).decode(label, errors="replace")
             except UnicodeEncodeError:
                 continue  # a letter the table lacks (Ukrainian «і» in KOI8-R)
-            return word
+            if shown != word:
+                return word
     return None
 
 

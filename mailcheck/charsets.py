@@ -119,6 +119,9 @@ _LABELS = {
     **{f"x-cp125{n}": f"cp125{n}" for n in range(9)},
     "windows-874": "cp874",
     "dos-874": "cp874",
+    "koi": "koi8-r",
+    "koi8": "koi8-r",
+    "iso88595": "iso8859-5",
     "x-mac-cyrillic": "mac-cyrillic",
     "x-mac-ukrainian": "mac-cyrillic",
     "x-mac-roman": "mac-roman",
@@ -387,7 +390,7 @@ def html_label_misread(data: bytes, declared: str | None) -> tuple[str, str] | N
         return label, "utf-8"
     if _single_byte(label) and _reads_as(data, "utf-8"):
         return None  # UTF-8 with too little beyond ASCII to tell
-    codec = cyrillic_labels_swapped(data, declared)
+    codec = cyrillic_table_misread(data, declared)
     return (label, codec) if codec else None
 
 
@@ -493,6 +496,103 @@ def cyrillic_labels_swapped(data: bytes, declared: str | None) -> str | None:
     shown = data.decode(label, errors="replace")
     meant = data.decode(other, errors="replace")
     return other if _reads_swapped(shown, meant) else None
+
+
+# Russian's 8-bit tables (codec names as :func:`known_charset` gives them), the likeliest
+# in mail first: where two read the bytes alike (windows-1251 and Mac Cyrillic share most
+# lower-case letters), the first is named
+_CYRILLIC_TABLES = ("cp1251", "koi8-r", "cp866", "iso8859-5", "mac-cyrillic")
+
+
+def cyrillic_table_misread(data: bytes, declared: str | None) -> str | None:
+    """The charset (codec) of bytes labelled with one of Russian's 8-bit tables (windows-1251,
+    KOI8-R, CP866, ISO-8859-5, Mac Cyrillic) that are Russian in another of them; None when
+    the label reads them as Russian, or it cannot be told.
+
+    KOI8-R and windows-1251 swapped: :func:`cyrillic_labels_swapped`. Any other pair: a mail
+    client reads the label, and Russian letters show as other characters («Привет» in CP866
+    as «ЏаЁўҐв» under windows-1251). Told only when certain, all three: read with the other
+    table the text is Russian (:func:`_all_russian`); read as labelled, a Russian letter of
+    it shows as a sign, box drawing or control, or a word as no Russian word is written
+    (:func:`_shown_garbled`: another language's letter alone tells nothing, Ukrainian «і»
+    and Serbian «ј» are text too); and its letters are no less likely in Russian text as
+    meant than as shown (:func:`_likelier`: windows-1251 read as Mac Cyrillic puts signs
+    where capitals were, «Рассада» as «–ассада», each a letter lost). Where two tables read
+    the bytes alike (windows-1251 and Mac Cyrillic most lower-case letters, CP866 and Mac
+    Cyrillic the capitals) the first of :data:`_CYRILLIC_TABLES` is named."""
+    label = known_charset(declared)
+    if label not in _CYRILLIC_TABLES or data.isascii():
+        return None
+    if swapped := cyrillic_labels_swapped(data, declared):
+        return swapped
+    shown = data.decode(label, errors="replace")
+    for other in _CYRILLIC_TABLES:
+        if other == label or {label, other} == {"cp1251", "koi8-r"}:
+            continue  # the swap is told by its case, above (Caps Lock text reads so too)
+        meant = data.decode(other, errors="replace")
+        if (
+            _all_russian(data, meant)
+            and _shown_garbled(shown, meant)
+            and _likelier(shown, meant, 0)
+        ):
+            return other
+    return None
+
+
+# A run of letters as Russian writes it: Russian's letters alone, lower-case, capitalised or
+# in capitals
+_RUSSIAN_RUN = re.compile(r"[А-ЯЁ]?[а-яё]+|[А-ЯЁ]+")
+_RUSSIAN_LETTER = re.compile(r"[а-яёА-ЯЁ]")
+# What Russian text in an 8-bit table writes beyond ASCII besides its letters: quotes, dashes,
+# "№", the no-break space, a few signs of prices and trade marks
+_RUSSIAN_SIGNS = frozenset("«»„“”‘’—–…№\xa0°±·•€©®™§")
+
+
+def _all_russian(data: bytes, text: str) -> bool:
+    """Whether ``text`` (``data`` read with one 8-bit table) is certainly Russian: each byte
+    beyond ASCII a Russian letter or a sign Russian text writes (:data:`_RUSSIAN_SIGNS`),
+    :data:`_SWAP_LETTERS` letters or more, a word of three or more (:func:`russian_words`),
+    and every run of letters Russian as written (:data:`_RUSSIAN_RUN`; three letters or
+    more with a vowel and no sequence no Russian word has, :data:`_NOT_RUSSIAN`)."""
+    beyond = [c for b, c in zip(data, text, strict=True) if b >= 0x80]
+    if not all(_RUSSIAN_LETTER.match(c) or c in _RUSSIAN_SIGNS for c in beyond):
+        return False
+    if len(_RUSSIAN_LETTER.findall(text)) < _SWAP_LETTERS or not russian_words(text):
+        return False
+    runs = [r for r in _LETTER_RUN.findall(text) if _RUSSIAN_LETTER.search(r)]
+    return all(_russian_run(run) for run in runs)
+
+
+def _russian_run(run: str) -> bool:
+    lower = run.lower()
+    return bool(
+        _RUSSIAN_RUN.fullmatch(run)
+        and (len(run) < 3 or any(c in _RUSSIAN_VOWELS for c in lower))
+        and not _NOT_RUSSIAN.search(lower)
+    )
+
+
+# Signs Russian text writes next to its letters: quotes, the ellipsis, the no-break space
+_BESIDE_LETTERS = frozenset("«»„“”‘’…\xa0")
+# A lower-case letter before a capital in one word («ЯаШТХв»), which no word is written with
+_CASE_BREAK = re.compile(r"[а-яё][А-ЯЁ]")
+
+
+def _shown_garbled(shown: str, meant: str) -> bool:
+    """Whether ``shown`` (Russian ``meant`` read with another 8-bit table) is no text: where
+    ``meant`` has a Russian letter it has a box drawing, a control or "�", or another
+    character but a Cyrillic letter inside a word («—кидка», «теб€», «¬ремя»: a dash or a
+    sign alone, «— на», «факт ÷ план», is text, and so are quotes at a word); or a capital
+    follows a lower-case letter in a word («ЯаШТХв»). Another language's letter tells
+    nothing (Ukrainian «і», Serbian «ј»: text too), nor a sequence Russian has not."""
+    for i, (s, m) in enumerate(zip(shown, meant, strict=True)):
+        if s == m or "\u0400" <= s <= "\u04ff" or not _RUSSIAN_LETTER.match(m):
+            continue
+        if "\x80" <= s <= "\x9f" or "\u2500" <= s <= "\u25ff" or s == "\ufffd":
+            return True
+        if s not in _BESIDE_LETTERS and any(c.isalpha() for c in shown[max(0, i - 1) : i + 2]):
+            return True
+    return bool(_CASE_BREAK.search(shown))
 
 
 def _reads_swapped(shown: str, meant: str) -> bool:

@@ -25,7 +25,7 @@ from typing import Any
 
 from mailcheck.charsets import (
     cut_short,
-    cyrillic_labels_swapped,
+    cyrillic_table_misread,
     decode_bytes,
     guess_told,
     header_charset,
@@ -1137,7 +1137,7 @@ def _read_as_meant(
         return decode_bytes(data, declared), ("utf-8", codec)
     if utf8_under_label(unseen_blanked(data) if html else data, declared):
         return data.decode("utf-8", errors="replace"), (known_charset(declared) or "", "utf-8")
-    if codec := cyrillic_labels_swapped(data, declared):
+    if codec := cyrillic_table_misread(data, declared):
         return data.decode(codec, errors="replace"), (known_charset(declared) or "", codec)
     return decode_bytes(data, declared), None
 
