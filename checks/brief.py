@@ -1211,7 +1211,11 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     way round) is the same error, where it is certain: every Cyrillic letter shows as another
     of inverted case («Привет» as «оПХБЕР»), and the other table reads ordinary Russian;
     text in capitals shows in lower-case letters («СКИДКА» as «яйхдйю»), told by sequences
-    no Russian word has and by how often its letters occur.
+    no Russian word has and by how often its letters occur. So is Russian in another of its
+    8-bit tables under one of their labels (CP866, ISO-8859-5, Mac Cyrillic, windows-1251,
+    KOI8-R): its letters show as others, signs or box drawings (CP866 «Привет» as «ЏаЁўҐв»
+    under windows-1251), told where the other table reads Russian and the label no text. A
+    `<meta charset>` beside a part's MIME label tells nothing: clients read the MIME label.
     An HTML file's `<meta charset>` is its label: one that names a charset its bytes are
     certainly not in is the same error (UTF-8 bytes under windows-1251 show «Привет» as
     «РџСЂРёРІРµС‚» in a browser); the text is checked as meant. So is a saved message's part
