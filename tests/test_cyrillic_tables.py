@@ -214,3 +214,35 @@ def test_real_text_labelled_as_it_is_is_no_other_table(text: str) -> None:
         checked += 1
         assert cyrillic_table_misread(data, label) is None, (codec, text)
     assert checked >= 2
+
+
+@pytest.mark.parametrize(
+    ("text", "codec", "label"),
+    [
+        # ISO-8859-5 read as windows-1251 has the inverted case of KOI8-R read so: it was
+        # named KOI8-R, whose reading is box drawings («╫пЕчтзп»)
+        ('"total"). Находка цитирует такой тег', "iso8859_5", "windows-1251"),
+        # Mac Cyrillic's capitals are windows-1251's signs and Serbian letters: it was named
+        # windows-1251, whose reading is «ђЯдом … ЋЋЋ ЗЃанкИ»
+        ("Рядом с блоком напишите «Реклама. ООО «Банк», ИНН 7700000000", "mac_cyrillic", "koi8-r"),
+    ],
+)
+def test_the_table_named_is_the_one_that_reads_russian(
+    tmp_path: Path, text: str, codec: str, label: str
+) -> None:
+    assert cyrillic_table_misread(text.encode(codec), label) == known_charset(TABLES[codec])
+    msg = MIMEMultipart("alternative")
+    msg["Received"] = "from mx.shop.test by mx.b.test; Fri, 4 Dec 2026 05:00:00 +0000"
+    msg["From"] = "Shop <news@shop.test>"
+    msg["Subject"] = "Sale"
+    msg.attach(_part("plain", text.encode(codec), label))
+    unsub = '<p><a href="https://shop.test/unsub">Unsubscribe</a></p>'
+    msg.attach(_part("html", f"<p>Hello</p>{unsub}".encode(), "utf-8"))
+    send = tmp_path / "send.eml"
+    send.write_bytes(msg.as_bytes())
+    [brf003] = only(check(send), "BRF003")
+    assert brf003.severity is Severity.ERROR
+    assert brf003.places == ("text/plain part",)
+    assert brf003.message.startswith(
+        f"labelled charset={label}, but the bytes are {TABLES[codec]}: "
+    )
