@@ -26,9 +26,13 @@ from liquid.builtin.tags.render_tag import RenderNode
 from liquid.builtin.tags.tablerow_tag import TablerowNode
 from liquid.builtin.tags.unless_tag import UnlessNode
 from liquid.context import Context
-from liquid.exceptions import ContextDepthError, LoopIterationLimitError, ResourceLimitError
+from liquid.exceptions import (
+    ContextDepthError,
+    LiquidSyntaxError,
+    LoopIterationLimitError,
+    ResourceLimitError,
+)
 from liquid.exceptions import Error as LiquidError
-from liquid.exceptions import LiquidSyntaxError
 from liquid.expression import (
     Blank,
     BooleanExpression,
