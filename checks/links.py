@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from importlib import resources
 from urllib.parse import urlsplit
 
+from mailcheck.checks.links_network import renders_named
+
 from mailcheck.domains import ascii_host, host_of, is_domain_name, org_domain, under, unicode_host
 from mailcheck.i18n import Joined, quoted_list, t, tn
 from mailcheck.linkinfo import (
@@ -612,6 +614,11 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     tracker's query that sends the reader to a third site (the ESP's tracker's: the error names
     that site, "leads to evil.example (through click.esp.example)").
 
+    A link written once in a template loop renders to a URL per item: the URLs that go
+    elsewhere alike (one message) are one finding at the link's line, naming each and whether
+    that is every URL the link renders to ("— at 2 of the 3 URLs it renders to: …"); a URL
+    that goes to yet another host is a finding of its own.
+
     ## Why it matters
     "Shows one address, goes to another" is the signature of phishing: spam filters score it,
     and careful readers will not click. A reader who taps the number shown calls someone else;
@@ -627,11 +634,16 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
     number or address the real one. For a click-tracking link: check the test send online
     (without `--offline`), or turn click tracking off for links whose text is a URL.
     """
-    # one finding per link and what its text shows, at every place that link stands
+    # one finding per URL and what its text shows, at every place that URL stands
     found: dict[tuple[str, str], tuple[str, Severity | None, list[Link]]] = {}
+    # each written link's rendered URLs (a loop's copies of one link: a URL per product)
+    rendered: dict[tuple[str, str], dict[str, None]] = {}
     esp: list[frozenset[str]] = []  # the ESP's domains, worked out for the first web link
     for link in ctx.link_occurrences():
-        if link.kind not in ("a", "area") or not link.text or link.in_text:
+        if link.kind not in ("a", "area") or link.in_text:
+            continue
+        rendered.setdefault(_written(link), {})[link.href] = None
+        if not link.text:
             continue
         mismatch = _text_mismatch(link)
         severity: Severity | None = None
@@ -649,13 +661,27 @@ def link_text_mismatch(ctx: Context) -> Iterator[Problem]:
                 continue  # click tracking that lands on the host shown
             message, severity = judged
         found.setdefault((link.href, shown), (message, severity, []))[2].append(link)
-    for (href, _), (message, severity, links) in found.items():
+    # A link written once renders to several URLs in a loop: those that fail it alike (one
+    # message) are one finding at its line, naming each and whether that is every URL it
+    # renders to; a URL that fails it otherwise (another host) is a finding of its own
+    alike: dict[tuple[tuple[str, str], str, str, Severity | None], list[Link]] = {}
+    for (_, shown), (message, severity, links) in found.items():
+        alike.setdefault((_written(links[0]), shown, message, severity), []).extend(links)
+    for (site, _, message, severity), links in alike.items():
+        urls = tuple(dict.fromkeys(link.href for link in links))
         yield Problem(
-            message,
-            url=href,
+            renders_named(message, urls, len(rendered[site])),
+            url=urls[0] if len(urls) == 1 else None,
+            urls=urls if len(urls) > 1 else (),
             severity=severity,
             locations=ctx.link_places(*links, with_text=False),  # what the HTML's text shows
         )
+
+
+def _written(link: Link) -> tuple[str, str]:
+    """The link as the template writes it (its source URL and kind): a loop's copies of one
+    link share it; a link of no known place is its own rendered URL."""
+    return (link.raw or link.href, link.kind)
 
 
 def _esp_domains(ctx: Context) -> frozenset[str]:

@@ -155,10 +155,10 @@ def _located(ctx: Context, judged: Judged) -> Located:
     return (judged.urls, ctx.link_places(*judged.links), judged.result, judged.rendered)
 
 
-def _renders_named(message: str, urls: tuple[str, ...], rendered: int) -> str:
+def renders_named(message: str, urls: tuple[str, ...], rendered: int) -> str:
     """``message`` about one link of the template that renders to several URLs (a loop's, a
     sample recipient's) and failed at ``urls``: naming them, and whether that was at every
-    one it renders to."""
+    one it renders to. The offline LNK007 names a looped link's URLs so too."""
     if len(urls) < 2:
         return message
     shown = _listed([_shown(url) for url in urls])
@@ -203,11 +203,11 @@ def _verdicts(
         if result.verdict in failed:
             down = host_down(_host_of(result.final_url or url)[1])
             cause = down if result.verdict == "unreachable" else ""
-            message = _renders_named(t(broken, reason=said), urls, rendered)
+            message = renders_named(t(broken, reason=said), urls, rendered)
             message = ctx.answer_noted(message, result)
             yield Problem(message, url=one, locations=places, cause=cause, urls=several)
         elif result.verdict == "unverified":
-            message = _renders_named(t(unverified, reason=said), urls, rendered)
+            message = renders_named(t(unverified, reason=said), urls, rendered)
             message = ctx.answer_noted(message, result)
             if answered is None and not result.no_dns and _host_failure(result):
                 answered = _answered_hosts(ctx)
@@ -326,7 +326,7 @@ def _per_host(
             url = link.href
         elif count == 1:  # one link whose URLs (a loop's, a sample's) all failed so
             message = t(one[0] if error else one[1], reason=result.reason)
-            message = _renders_named(message, every, group[0].rendered)
+            message = renders_named(message, every, group[0].rendered)
         else:
             template = several[0] if error else several[1]
             message = t(template, count=count, host=host, reason=result.reason)
@@ -662,7 +662,7 @@ def _redirected(
     the link renders to."""
     urls = tuple(dict.fromkeys(link.href for link in links))
     return Problem(
-        ctx.answer_noted(_renders_named(message, urls, judged.rendered), result),
+        ctx.answer_noted(renders_named(message, urls, judged.rendered), result),
         locations=ctx.link_places(*links),
         url=urls[0] if len(urls) == 1 else None,
         urls=urls if len(urls) > 1 else (),
@@ -859,7 +859,7 @@ def utm_lost_in_redirect(ctx: Context) -> Iterator[Problem]:
                 hops=_listed([f"{_shown(before)} → {_shown(after)}" for before, after in hops]),
             )
         if count == 1:  # each URL it renders to that lost them, and whether that is all
-            message = _renders_named(message, hrefs, group[0].judged.rendered)
+            message = renders_named(message, hrefs, group[0].judged.rendered)
         yield Problem(
             ctx.answer_noted(message, cached),
             locations=ctx.link_places(*links),
@@ -918,7 +918,7 @@ def _carried_back(ctx: Context, carried: dict[tuple[str, str], list[_Loss]]) -> 
                 after=_shown(afters[0]),
                 param=param,
             )
-            message = _renders_named(message, hrefs, group[0].judged.rendered)
+            message = renders_named(message, hrefs, group[0].judged.rendered)
         elif count == 1:  # a loop's link, each URL carried to a sign-in page of its own
             message = t(
                 "could not verify the UTMs: a redirect on {host} sends the checker to a page "
@@ -927,7 +927,7 @@ def _carried_back(ctx: Context, carried: dict[tuple[str, str], list[_Loss]]) -> 
                 host=_host_of(group[0].before)[1],
                 param=param,
             )
-            message = _renders_named(message, hrefs, group[0].judged.rendered)
+            message = renders_named(message, hrefs, group[0].judged.rendered)
         else:
             message = t(
                 "{count} links: could not verify the UTMs: a redirect on {host} sends the "
@@ -1077,7 +1077,8 @@ def _tracked_to_home_page(ctx: Context) -> Iterator[Problem]:
         text=link_name(first),
         url=landing,
     )
-    others = len({link.href for link in found.working}) - 1  # every one leads home
+    # every one leads home; a loop's copies of one written link are one link (one per list)
+    others = len(ctx.one_per_written(found.working)) - 1
     if others:
         message = t("{message} (and {count} more like it)", message=message, count=others)
     yield Problem(

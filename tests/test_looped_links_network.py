@@ -41,11 +41,12 @@ def looped_check(
     items: list[dict[str, str]],
     codes: tuple[str, ...] = NETWORK,
     tracked: tuple[str, ...] = (),
+    footer: str = '<a href="mailto:unsubscribe@shop.test">Отписаться</a>',
     **links: float,
 ) -> list[Finding]:
     """The findings (of ``codes``: the network rules') of a 9-line campaign whose loop (lines
     4-6) renders ``body`` (line 5, ``FIELD`` for the item's ``path`` as the dialect writes it)
-    for ``items``; ``tracked``: the tracked domains (UTM001's)."""
+    for ``items``, ``footer`` at line 7; ``tracked``: the tracked domains (UTM001's)."""
     opening, field, closing = next((o, f, c) for d, o, f, c in LOOPS if d == dialect)
     html = (
         '<html lang="ru"><head><title>Sale</title></head>\n'  # 1
@@ -54,7 +55,7 @@ def looped_check(
         f"{opening}\n"  # 4
         f"{body.replace('FIELD', field.format('path'))}\n"  # 5
         f"{closing}\n"  # 6
-        '<a href="mailto:unsubscribe@shop.test">Отписаться</a>\n'  # 7
+        f"{footer}\n"  # 7
         "</body>\n"  # 8
         "</html>\n"  # 9
     )
@@ -398,6 +399,61 @@ def test_a_looped_link_each_of_whose_items_redirects_to_its_own_page_without_utm
             None,
             f"a redirect on {host} drops utm_source, utm_medium, utm_campaign — at every URL it "
             f"renders to (3): {', '.join(urls)}",
+        )
+    ]
+    assert found[0].urls == urls
+
+
+def test_a_looped_unsubscribe_link_a_tracker_sends_home_counts_as_one_link(
+    tmp_path: Path,
+) -> None:
+    # a list's unsubscribe link written once in the loop (one per list) and one in the footer,
+    # each through a click tracker to the home page: "(and 1 more like it)", the footer's; it
+    # said "and 3 more", counting the loop's rendered URLs
+    with running_server() as s:
+        s.publish(s.host, "/", b"<html>Shop</html>", "text/html")
+        s.publish(s.host, "/ru/", b"<html>Shop</html>", "text/html")
+        home, ru = s.url("/"), s.url("/ru/")
+        tracker = s.url("/ls/click?upn=")
+        upn = [base64.urlsafe_b64encode(page.encode()).decode() for page in (home, ru, home)]
+        items = [{"path": f"{value}&amp;list={n}"} for n, value in enumerate(upn)]
+        footer = f'<a href="{tracker}{upn[1]}">Unsubscribe</a>'
+        body = f'<a href="{tracker}FIELD">Отписаться</a>'
+        found = looped_check(tmp_path, "jinja", body, items, ("UNS004",), footer=footer)
+    assert said(found) == [
+        (
+            "UNS004",
+            Severity.WARNING,
+            ("email.html:5", "email.html:7"),
+            f"{tracker}{upn[0]}&list=0",
+            "could not verify: the unsubscribe link “Отписаться” goes through a click tracker "
+            f"to the site's home page ({home}), not to a page that unsubscribes whoever "
+            "clicked it: recipients may find no way out (and 1 more like it)",
+        )
+    ]
+
+
+def test_a_looped_link_whose_items_land_on_another_host_than_its_text_is_one_finding(
+    tmp_path: Path,
+) -> None:
+    # LNK007 judges where each product's redirect lands: two land on another host than the
+    # one the text shows (one finding naming both, at the link's line), one lands on it
+    with running_server() as s:
+        port = s.url("/").split(":")[2].split("/")[0]
+        elsewhere, shown = f"http://other.localhost:{port}", f"http://shop.localhost:{port}"
+        pages = [f"{elsewhere}/ok/k1", f"{shown}/ok/k2", f"{elsewhere}/ok/k3"]
+        items = [{"path": page} for page in pages]
+        body = f'<a href="{s.url("/redirect-to")}?to=FIELD">https://shop.localhost/</a>'
+        found = looped_check(tmp_path, "jinja", body, items, ("LNK007",))
+        urls = tuple(s.url(f"/redirect-to?to={pages[n]}") for n in (0, 2))
+    assert said(found) == [
+        (
+            "LNK007",
+            Severity.ERROR,
+            ("email.html:5",),
+            None,
+            "link text shows shop.localhost but the link leads to other.localhost (through "
+            f"127.0.0.1) — at 2 of the 3 URLs it renders to: {', '.join(urls)}",
         )
     ]
     assert found[0].urls == urls
