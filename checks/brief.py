@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from importlib import resources
+from typing import NamedTuple
 
 import regex
 
@@ -786,17 +787,26 @@ _X_LINE = "[xх]"
 _XS = re.compile("[xXхХ](?:[xXхХ]|[/-][xXхХ])")
 
 
-def _placeholder_matches(
-    text: str, *, field: bool = False, blocks: Callable[[], frozenset[str]] | None = None
-) -> list[tuple[str, bool, int, int]]:
-    """(text, whether it is a standard dummy text, start, end) of each placeholder in
-    ``text``, in reading order. ``blocks``: the text blocks of ``text`` (its paragraphs and
-    cells; its lines when None), in which a layout's sentence about the preheader is certain
-    only as a block's whole text (in a ``field``, the preheader, wherever it stands)."""
-    if field:
-        bare = _stand_in(text, "fields")
-        if bare:  # certain: an error where seen, as dummy text is
-            return [(bare, True, 0, len(text))]
+class _Found(NamedTuple):
+    """What the patterns find in a text, whatever blocks it is read in (:func:`_found_in`)."""
+
+    # (text, whether a standard dummy text, start, end) of the dummy and looser patterns'
+    # matches outside an address, the certain first
+    patterns: tuple[tuple[str, bool, int, int], ...]
+    # (text, start, end) of each layout's sentence about the preheader
+    sentences: tuple[tuple[str, int, int], ...]
+    # keyboard mash and URLs on no host, which no masked number or sentence takes away
+    others: tuple[tuple[str, bool, int, int], ...]
+
+
+# Texts scanned again: a template pack's layouts share their copy (six layouts of one
+# e-mail, a preheader sixty campaigns keep as the layout wrote it), a quarter of the corpus's
+# characters, and PRE002 asks of the preheader BRF001 reads. One campaign's texts are a few,
+# the layouts of one e-mail are checked one after the other: the last few dozen kept.
+@functools.lru_cache(maxsize=64)
+def _found_in(text: str) -> _Found:
+    """The patterns' matches in ``text``: what :func:`_placeholder_matches` reads of it that
+    depends on the text alone, searched once for each text."""
     # the looser patterns first: whether their run of one letter found one tells whether the
     # certain run is searched (:data:`_CERTAIN_RUN`); listed as before, the certain first
     xs = _XS.search(text) is not None
@@ -813,15 +823,33 @@ def _placeholder_matches(
         for p in _patterns("dummy_text.txt")
         if not (no_run and p.pattern == _CERTAIN_RUN)
     ]
-    matches = [
+    patterns = tuple(
         (m.group(0), dummy, m.start(), m.end())
         for dummy, searched in ((True, dummies), (False, looser))
         for found in searched
         for m in found
         if not _in_address(text, m.start(), m.end())
-    ]
-    sentences = [m for p in _patterns("layout_sentences.txt") for m in p.finditer(text)]
-    if sentences:
+    )
+    sentences = tuple(
+        (m.group(0), *m.span()) for p in _patterns("layout_sentences.txt") for m in p.finditer(text)
+    )
+    return _Found(patterns, sentences, (*_keyboard_mash(text), *_urls_on_no_host(text)))
+
+
+def _placeholder_matches(
+    text: str, *, field: bool = False, blocks: Callable[[], frozenset[str]] | None = None
+) -> list[tuple[str, bool, int, int]]:
+    """(text, whether it is a standard dummy text, start, end) of each placeholder in
+    ``text``, in reading order. ``blocks``: the text blocks of ``text`` (its paragraphs and
+    cells; its lines when None), in which a layout's sentence about the preheader is certain
+    only as a block's whole text (in a ``field``, the preheader, wherever it stands)."""
+    if field:
+        bare = _stand_in(text, "fields")
+        if bare:  # certain: an error where seen, as dummy text is
+            return [(bare, True, 0, len(text))]
+    found = _found_in(text)
+    matches = list(found.patterns)
+    if found.sentences:
         # the preheader (a preview row) is the layout's slot for it: certain there, whole
         whole = (
             [text.casefold()]
@@ -829,19 +857,18 @@ def _placeholder_matches(
             else _whole_sentences(blocks() if blocks else frozenset(text.splitlines()))
         )
         # (a looser pattern's match in one, "This is preheader text", is the sentence's)
-        spans = [m.span() for m in sentences]
+        spans = [(start, end) for _each, start, end in found.sentences]
         matches = [m for m in matches if not any(s <= m[2] and m[3] <= e for s, e in spans)]
         matches += [
-            (m.group(0), any(m.group(0).casefold() in each for each in whole), *m.span())
-            for m in sentences
+            (each, any(each.casefold() in block for block in whole), start, end)
+            for each, start, end in found.sentences
         ]
     if any(_MASK.match(each) for each, _dummy, _start, _end in matches):
         masked = _masked_numbers(text)
         matches = [
             m for m in matches if not any(start <= m[2] and m[3] <= end for start, end in masked)
         ]
-    matches += _keyboard_mash(text)
-    matches += _urls_on_no_host(text)
+    matches += found.others
     # a looser pattern's match within a certain one's («ееееееее» as a run of one letter too)
     # is that one's
     certain = [(start, end) for _each, dummy, start, end in matches if dummy]

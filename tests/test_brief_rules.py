@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from mailcheck.config import Config
 from mailcheck.model import Severity
 from tests.helpers import check, only, write_campaign, write_test_send
 
@@ -2211,3 +2212,30 @@ def test_a_host_without_its_scheme_on_a_top_level_domain_typed_with_a_zero_is_pl
 )
 def test_what_may_be_no_host_without_a_scheme_is_not_read_as_one(tmp_path: Path, copy: str) -> None:
     assert only(check(campaign(tmp_path, body=BODY + f"\n<p>{copy}</p>")), "BRF001") == []
+
+
+def test_layouts_sharing_their_copy_are_searched_once_each_judged_by_its_own_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # two layouts of one e-mail (a template pack's) read the same visible text: the patterns
+    # search it once, but whether a layout's sentence is a block's whole text is each one's
+    from mailcheck.checks import brief
+
+    from mailcheck.engine import run
+
+    sentence = "Use this area to offer a short teaser of your email's content."
+    alone = write_campaign(tmp_path, "a", body=f"<p>{sentence}</p>\n<p>Shop the sale</p>")
+    within = write_campaign(tmp_path, "b", body=f"<p>{sentence} Shop the sale</p>")
+    brief._found_in.cache_clear()
+    searched: list[str] = []
+    mash = brief._keyboard_mash
+    monkeypatch.setattr(brief, "_keyboard_mash", lambda text: searched.append(text) or mash(text))
+    results = run([str(alone), str(within)], Config(root=tmp_path), offline=True, jobs=1).results
+    found = {r.campaign.id: only(r, "BRF001") for r in results}
+    # the layout's sentence alone in its paragraph is certain; in longer copy, a warning
+    assert [(f.severity, f.locations) for f in found["a"]] == [(Severity.ERROR, ("email.html:5",))]
+    assert [(f.severity, f.locations) for f in found["b"]] == [
+        (Severity.WARNING, ("email.html:5",))
+    ]
+    body = f"{sentence} Shop the sale"
+    assert searched.count(body) == 1, searched
