@@ -486,16 +486,42 @@ def cyrillic_labels_swapped(data: bytes, declared: str | None) -> str | None:
     that are windows-1251; None when the label reads them as Russian, or it cannot be told.
 
     Told only when certain, by :func:`_reads_swapped`: a mail client reads the label, and
-    every Cyrillic letter is another, in either direction. (The corpus's and the real-world
-    campaigns' texts with Cyrillic and mailcheck's Russian catalogue, whole and cut short,
-    each written in either table under its own label: none is taken for swapped.)"""
+    every Cyrillic letter is another, in either direction; read as labelled, the text must
+    be no text (:func:`_shown_garbled`: a word of inverted case, a box drawing; or
+    :func:`_shows_no_word`: a word as no Cyrillic language writes it). (The corpus's and the
+    real-world campaigns' texts with Cyrillic, mailcheck's Russian catalogue and Babel's names
+    in Cyrillic languages, whole and cut short, each written in either table under its own
+    label: none is taken for swapped.)"""
     label = known_charset(declared)
     other = _SWAPPED.get(label or "")
     if label is None or other is None or data.isascii():
         return None
     shown = data.decode(label, errors="replace")
     meant = data.decode(other, errors="replace")
-    return other if _reads_swapped(shown, meant) else None
+    if not _reads_swapped(shown, meant):
+        return None
+    # as labelled it must be no text, as :func:`cyrillic_table_misread` asks of the other
+    # tables: short Ukrainian or Belarusian («фінікійсько-пунічна») reads as Russian capitals
+    # in the other table, and a letter of its own is no broken Russian
+    return other if _shown_garbled(shown, meant) or _shows_no_word(shown) else None
+
+
+# Chechen and Ingush write vowels so (Cyrillic text, not a sequence broken Russian shows)
+_VOWEL_DIGRAPHS = frozenset({"аь", "оь", "уь", "юь", "яь"})
+
+
+def _shows_no_word(shown: str) -> bool:
+    """Whether a word of ``shown`` written in Russian's letters alone has a sequence no word
+    of Russian (:data:`_NOT_RUSSIAN`) nor of another Cyrillic language has: Russian in
+    capitals read with the other of KOI8-R and windows-1251 («СКИДКИ» as «яйхдйх»). A word
+    with another language's letter (Ukrainian «і», Belarusian «ў») is that language's: «ій»
+    in «фінікійсько» is no «й» before a consonant; Chechen's «оь» is a vowel."""
+    for run in _LETTER_RUN.findall(shown):
+        if not _CYRILLIC_WORD.fullmatch(run):
+            continue  # a letter of another script or Cyrillic language: its word, not Russian
+        if any(m.group() not in _VOWEL_DIGRAPHS for m in _NOT_RUSSIAN.finditer(run.lower())):
+            return True
+    return False
 
 
 # Russian's 8-bit tables (codec names as :func:`known_charset` gives them), the likeliest
@@ -726,7 +752,7 @@ def _capitals_run_swapped(shown: str, meant: str) -> bool:
         return False
     if any("\u2500" <= c <= "\u25ff" or c == "\ufffd" for c in meant):
         return False
-    if _NOT_RUSSIAN.search(meant.lower()) or not _NOT_RUSSIAN.search(shown.lower()):
+    if _NOT_RUSSIAN.search(meant.lower()) or not _shows_no_word(shown):
         return False
     return _likelier(shown, meant)
 

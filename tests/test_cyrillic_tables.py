@@ -21,7 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from mailcheck.charsets import charset_name, cyrillic_table_misread, known_charset
+from mailcheck.charsets import (
+    charset_name,
+    cyrillic_labels_swapped,
+    cyrillic_table_misread,
+    known_charset,
+)
 from mailcheck.config import Config
 from mailcheck.loaders import load
 from mailcheck.model import Severity
@@ -246,3 +251,43 @@ def test_the_table_named_is_the_one_that_reads_russian(
     assert brf003.message.startswith(
         f"labelled charset={label}, but the bytes are {TABLES[codec]}: "
     )
+
+
+# Short Ukrainian, Belarusian and Chechen (Babel's names of languages and places) in
+# windows-1251, labelled so: KOI8-R reads them as Russian in capitals («ТЁМЁЙЁИЯЭЙН-ОСМЁВМЮ»),
+# and the swap's check took «ій» of «фінікійсько» and Chechen's vowel «оь» for broken Russian
+OTHER_LANGUAGES = [
+    "фінікійсько-пунічна",  # Ukrainian
+    "фінікійсько-пунічна палі піджин",
+    "Мікранезійскі",  # Belarusian
+    "умбунду боьвзуш боцу",  # Chechen
+]
+
+
+@pytest.mark.parametrize("text", OTHER_LANGUAGES)
+def test_other_cyrillic_languages_are_no_koi8_r_swap(tmp_path: Path, text: str) -> None:
+    data = text.encode("cp1251")
+    assert cyrillic_labels_swapped(data, "windows-1251") is None
+    assert cyrillic_table_misread(data, "windows-1251") is None
+    send = _plain_send(tmp_path / "send.eml", data, "windows-1251")
+    assert only(check(send), "BRF003") == []
+    # Russian in capitals of the same length, swapped so, is still the error
+    caps = "СКИДКИ НЕДЕЛИ ЖДУТ ТЕБЯ"[: max(8, len(text))].encode("cp1251")
+    send = _plain_send(tmp_path / "send.eml", caps, "koi8-r")
+    [brf003] = only(check(send), "BRF003")
+    assert brf003.severity is Severity.ERROR
+    assert brf003.places == ("text/plain part",)
+    assert brf003.message.startswith("labelled charset=koi8-r, but the bytes are windows-1251: ")
+
+
+def _plain_send(path: Path, data: bytes, label: str) -> Path:
+    """A send whose text part is ``data`` labelled ``label``, its HTML ASCII."""
+    msg = MIMEMultipart("alternative")
+    msg["Received"] = "from mx.shop.test by mx.b.test; Fri, 4 Dec 2026 05:00:00 +0000"
+    msg["From"] = "Shop <news@shop.test>"
+    msg["Subject"] = "Sale"
+    msg.attach(_part("plain", data, label))
+    unsub = '<p><a href="https://shop.test/unsub">Unsubscribe</a></p>'
+    msg.attach(_part("html", f"<p>Hello</p>{unsub}".encode(), "utf-8"))
+    path.write_bytes(msg.as_bytes())
+    return path
