@@ -2229,7 +2229,12 @@ def test_layouts_sharing_their_copy_are_searched_once_each_judged_by_its_own_blo
     brief._found_in.cache_clear()
     searched: list[str] = []
     mash = brief._keyboard_mash
-    monkeypatch.setattr(brief, "_keyboard_mash", lambda text: searched.append(text) or mash(text))
+
+    def searching(text: str) -> list[tuple[str, bool, int, int]]:
+        searched.append(text)
+        return mash(text)
+
+    monkeypatch.setattr(brief, "_keyboard_mash", searching)
     results = run([str(alone), str(within)], Config(root=tmp_path), offline=True, jobs=1).results
     found = {r.campaign.id: only(r, "BRF001") for r in results}
     # the layout's sentence alone in its paragraph is certain; in longer copy, a warning

@@ -51,7 +51,9 @@ PAIRS = [
 
 
 def _part(subtype: str, data: bytes, label: str | None) -> MIMEBase:
-    part = MIMEBase("text", subtype, **({"charset": label} if label else {}))
+    part = MIMEBase("text", subtype)
+    if label:
+        part.set_param("charset", label)
     part.set_payload(data)
     encoders.encode_base64(part)
     return part
@@ -184,10 +186,10 @@ def test_a_meta_charset_is_the_label_where_mime_names_none(tmp_path: Path) -> No
             "cp1251"
         )
     )
-    [brf003] = only(check(page), "BRF003")
-    assert brf003.severity is Severity.ERROR
-    assert brf003.places == ("email.html:2",)
-    assert brf003.message.startswith("labelled charset=cp866, but the bytes are windows-1251: ")
+    [in_page] = only(check(page), "BRF003")
+    assert in_page.severity is Severity.ERROR
+    assert in_page.places == ("email.html:2",)
+    assert in_page.message.startswith("labelled charset=cp866, but the bytes are windows-1251: ")
 
 
 # Real text labelled as it is, that another table reads with Russian letters in places: none

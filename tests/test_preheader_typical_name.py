@@ -131,7 +131,7 @@ def test_a_name_only_inside_its_own_guard_is_measured_as_the_subjects(
     # 84 characters with the block left out, 92 with it and a 6-letter name: as SUB002 says
     # of the same subject (tests/test_russian_esp_leftovers.py), it said nothing
     text = GUARDED + OFFER
-    where = {"preheader_html": _hidden(text)} if html else {"preheader": text}
+    where: dict[str, Any] = {"preheader_html": _hidden(text)} if html else {"preheader": text}
     [pre] = only(check(write_campaign(tmp_path, template="jinja", **where)), "PRE002")
     assert (pre.severity, pre.location) == (Severity.WARNING, "preheader")
     assert pre.message == (
