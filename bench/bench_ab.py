@@ -28,6 +28,10 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.shared_data import shared_root  # noqa: E402  (../shared, or above a worktree)
+
 EXAMPLE_DIRS = ("black-friday-ru", "welcome-en")
 COPIES = 100
 
@@ -89,7 +93,7 @@ def main() -> None:
     trees = [args.before.resolve(), args.after.resolve()]
     with tempfile.TemporaryDirectory(prefix="mailcheck-ab-") as tmp:
         if args.target == "corpus":
-            target = str(REPO.parent / "shared" / "corpus")
+            target = str(shared_root() / "corpus")
         elif args.target == "dirs":
             target = str(campaign_dirs(Path(tmp)))
         else:

@@ -38,6 +38,10 @@ from installed import compile_tree
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
+sys.path.insert(0, str(REPO))
+
+from tests.shared_data import shared_root  # noqa: E402  (../shared, or above a worktree)
+
 SUMMARY = re.compile(r"^summary: (\d+)$", re.MULTILINE)
 
 
@@ -76,12 +80,14 @@ def own_counts(out: Path) -> tuple[float, float, list[float]]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("trees", nargs="+", type=Path)
-    ap.add_argument("--target", default="corpus", help="corpus (../shared/corpus) or a path")
+    ap.add_argument(
+        "--target", default="corpus", help="corpus (shared/corpus beside the repository) or a path"
+    )
     ap.add_argument("--workers", action="store_true", help="every CPU: parent and workers")
     args = ap.parse_args()
     if shutil.which("valgrind") is None:
         raise SystemExit("valgrind not found (apt-get install valgrind)")
-    target = str(REPO.parent / "shared" / "corpus") if args.target == "corpus" else args.target
+    target = str(shared_root() / "corpus") if args.target == "corpus" else args.target
     for tree in args.trees:  # each tree with its bytecode, as installed (bench/installed.py)
         compile_tree(tree.resolve())
     with tempfile.TemporaryDirectory(prefix="mailcheck-instr-") as tmp:

@@ -43,6 +43,8 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(REPO))
 
+from tests.shared_data import shared_root  # noqa: E402  (../shared, or above a worktree)
+
 
 def corpus_files(root: Path) -> list[Path]:
     """The files mailcheck discovers below ``root`` (the baseline reads the same ones)."""
@@ -161,7 +163,7 @@ def process(cmd: list[str]) -> tuple[float, float, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("corpus", nargs="?", default=str(REPO.parent / "shared" / "corpus"))
+    ap.add_argument("corpus", nargs="?", default=str(shared_root() / "corpus"))
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-process", action="store_true", help="skip the fresh-process runs")
     ap.add_argument("--baseline", action="store_true", help=argparse.SUPPRESS)  # child mode

@@ -34,6 +34,7 @@ sys.path.insert(0, str(REPO))
 from mailcheck.config import Config  # noqa: E402
 from mailcheck.htmlparse import parse_html  # noqa: E402
 from mailcheck.loaders import load  # noqa: E402
+from tests.shared_data import shared_root  # noqa: E402  (../shared, or above a worktree)
 
 
 def default_corpus() -> Path:
@@ -41,7 +42,7 @@ def default_corpus() -> Path:
         candidate = directory / "shared" / "corpus"
         if candidate.is_dir():
             return candidate
-    return REPO.parent / "shared" / "corpus"
+    return shared_root() / "corpus"
 
 
 def corpus_files(root: Path) -> list[Path]:

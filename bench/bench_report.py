@@ -26,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from tests.browser import render_cost  # noqa: E402  (after the path is set)
+from tests.shared_data import shared_root  # noqa: E402  (../shared, or above a worktree)
 
 
 def default_corpus() -> Path:
@@ -33,7 +34,7 @@ def default_corpus() -> Path:
     for directory in REPO.parents:
         if (directory / "shared" / "corpus").is_dir():
             return directory / "shared" / "corpus"
-    return REPO.parent / "shared" / "corpus"
+    return shared_root() / "corpus"
 
 
 def corpus_files(root: Path) -> list[Path]:

@@ -29,6 +29,9 @@ from pathlib import Path
 from installed import as_installed
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tests.shared_data import shared_root  # noqa: E402  (../shared, or above a worktree)
 
 
 def default_realworld() -> Path:
@@ -36,7 +39,7 @@ def default_realworld() -> Path:
     for directory in REPO.parents:
         if (directory / "shared" / "realworld").is_dir():
             return directory / "shared" / "realworld"
-    return REPO.parent / "shared" / "realworld"
+    return shared_root() / "realworld"
 
 
 def build_tree(realworld: Path, n: int, root: Path) -> Path:

@@ -20,6 +20,10 @@ from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
+sys.path.insert(0, str(REPO))
+
+from tests.shared_data import shared_root  # noqa: E402  (../shared, or above a worktree)
+
 OFFLINE_JSON = ("--offline", "--format", "json")
 
 
@@ -48,7 +52,7 @@ def lines_of(tree: Path, target: Path) -> list[str]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("tree", nargs="?", type=Path, default=REPO)
-    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared")
+    ap.add_argument("--shared", type=Path, default=shared_root())
     args = ap.parse_args()
     tree, shared = args.tree.resolve(), args.shared
     targets = [shared / "corpus", shared / "realworld", tree / "examples"]
