@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from email.utils import parseaddr
 
 from mailcheck.domains import ascii_host, host_of, org_domain
 
@@ -72,7 +73,7 @@ def list_relay(headers: dict[str, str] | None) -> ListRelay | None:
     targets = tuple(_ANGLE.findall(_field(headers, "list-unsubscribe") or ""))
     if not targets or any(_organisation(_domain(t)) != organisation for t in targets):
         return None  # (some of) the header is not the list's: the sender's, as written
-    sender = _ADDRESS_DOMAIN.search(_field(headers, "from") or "")
-    if sender is None or _organisation(sender.group(1).rstrip(">").lower()) == organisation:
+    _name, sender = parseaddr(_field(headers, "from") or "")
+    if "@" not in sender or _organisation(sender.rpartition("@")[2].lower()) == organisation:
         return None  # the list's own mailing: its header is the sender's
     return ListRelay(identifier, targets)
