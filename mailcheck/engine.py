@@ -213,6 +213,7 @@ def _walk(given: str, top: Path) -> list[Source]:
     # Directories inside a campaign's: their files are the campaign's own (partials, a build's
     # output, archived proofs), but a campaign.toml there is a campaign of its own.
     in_campaign: set[Path] = set()
+    named_like: list[Path] = []  # directories named as an input file (:func:`_named_as_input`)
     for dirpath, dirnames, filenames in os.walk(top, onerror=unreadable, followlinks=True):
         here = Path(dirpath)
         kept = []
@@ -226,6 +227,9 @@ def _walk(given: str, top: Path) -> list[Source]:
             kept.append(name)
         dirnames[:] = kept
         suffixes: tuple[str, ...] = () if here in in_campaign else WALKED_SUFFIXES
+        # (a campaign's own folders are its files, whatever their names: its build.html/)
+        if suffixes and MANIFEST not in filenames:
+            named_like.extend(here / n for n in kept if _named_as_input(n))
         if MANIFEST in filenames:
             manifest = here / MANIFEST
             found.append(Source(manifest, _shown(given, top, manifest), root=here))
@@ -238,7 +242,18 @@ def _walk(given: str, top: Path) -> list[Source]:
             # folders: its files are its own)
             if path.suffix.lower() in suffixes or (suffixes and is_saved_message(path)):
                 found.append(Source(path, _shown(given, top, path), root=here))
+    for directory in named_like:
+        if not any(s.path.is_relative_to(directory) for s in found):
+            # the loader refuses it as it refuses any input that is no regular file (INP001)
+            found.append(Source(directory, _shown(given, top, directory), root=directory.parent))
     return found
+
+
+def _named_as_input(name: str) -> bool:
+    """Whether a directory is named as a file the walk reads ("email.html", "send.eml",
+    "campaign.toml"): an archive unpacked into a folder of the file's name, a file saved as a
+    folder. Where nothing below it is a campaign, it was meant as one, and is said unread."""
+    return name == MANIFEST or Path(name).suffix.lower() in FILE_SUFFIXES
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -133,3 +133,39 @@ def test_a_named_pipe_called_msg_alone_in_a_directory_is_inp001(tmp_path: Path) 
     proc = mailcheck("check", str(root), "--offline", cwd=tmp_path, timeout=30)
     assert proc.returncode == 1, proc.stderr
     assert "proof.msg: file 'proof.msg' is a FIFO (named pipe), not a regular file" in proc.stdout
+
+
+def test_a_directory_named_as_an_input_file_is_inp001_not_skipped(tmp_path: Path) -> None:
+    """A folder named email.html, send.eml or campaign.toml (an archive unpacked into a folder
+    of the file's name) was walked as any folder: nothing below it to check, and the batch
+    passed without a word of it. One holding a campaign is that campaign, as any folder."""
+    root = tmp_path / "campaigns"
+    write_campaign(root, "ok")
+    (root / "a" / "email.html").mkdir(parents=True)
+    (root / "a" / "email.html" / "notes.txt").write_text("x", encoding="utf-8")
+    (root / "b" / "campaign.toml").mkdir(parents=True)
+    (root / "c" / "send.eml").mkdir(parents=True)
+    write_campaign(root / "d" / "spring.html", "inner")
+    (root / "ok" / "build.html").mkdir()  # a campaign's own folder, as its other files
+    results = run([str(root)], Config(root=tmp_path), offline=True).results
+    by_source = {r.campaign.source: r for r in results}
+    assert set(by_source) == {
+        os.path.join(str(root), *parts)
+        for parts in (
+            ("ok", "campaign.toml"),
+            ("a", "email.html"),
+            ("b", "campaign.toml"),
+            ("c", "send.eml"),
+            ("d", "spring.html", "inner", "campaign.toml"),
+        )
+    }
+    said = {"email.html": "file", "campaign.toml": "file", "send.eml": "message"}
+    for parts in (("a", "email.html"), ("b", "campaign.toml"), ("c", "send.eml")):
+        [finding] = by_source[os.path.join(str(root), *parts)].findings
+        assert finding.code == "INP001"
+        assert finding.location == parts[-1]
+        assert finding.message == (
+            f"{said[parts[-1]]} '{parts[-1]}' is a directory, not a regular file; nothing was read"
+        )
+    inner = by_source[os.path.join(str(root), "d", "spring.html", "inner", "campaign.toml")]
+    assert not [f for f in inner.findings if f.code == "INP001"]
