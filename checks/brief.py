@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 import regex
 
-from mailcheck.charsets import charset_name, read_as
+from mailcheck.charsets import charset_name, known_charset, read_as
 from mailcheck.domains import STAND_IN_TLDS, ascii_host, is_domain_name, top_level
 from mailcheck.i18n import N_, Joined, Message, quoted_list, t, tn
 from mailcheck.linkinfo import SYSTEM_PLACEHOLDER_HOST
@@ -1261,6 +1261,10 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
     in raw 8-bit bytes that are not UTF-8 (no RFC 2047 word) is the same warning, one finding
     for every such header: a header is ASCII (RFC 5322) or UTF-8 (RFC 6532: raw UTF-8 is
     fine), and clients read other bytes in the body's charset, their own, or a guess.
+    So is a saved message's part whose `charset=` names a charset mailcheck does not know
+    (`x-bogus`), or one its bytes beyond ASCII are not in (windows-1251 bytes labelled
+    `us-ascii`) and no mislabel above tells which: mailcheck reads it in a guess, which the
+    finding names, and one finding for every part of the same label.
 
     HTML character references a reader sees as they are written (`&nbsp;`, `&zwnj;`,
     `&#8212;`) are an error too: in the HTML they were escaped twice (`&amp;nbsp;`, often by an
@@ -1348,6 +1352,11 @@ def garbled_text(ctx: Context) -> Iterator[Problem]:
         yield Problem(message, places[0], locations=tuple(places), severity=Severity.ERROR)
     if ctx.campaign.charset_unlabelled:
         yield _unlabelled(ctx, ctx.campaign.charset_unlabelled)
+    unread: dict[tuple[str, str], list[str]] = {}  # one label, one encoder: every part
+    for place, label, codec in ctx.campaign.charset_label_unread:
+        unread.setdefault((label, codec), []).append(place)
+    for (label, codec), places in unread.items():
+        yield _label_unread(label, codec, places)
     if ctx.campaign.header_not_utf8:
         yield _header_not_utf8(ctx.campaign.header_not_utf8)
     import ftfy
@@ -1450,6 +1459,28 @@ def _unlabelled(ctx: Context, found: list[tuple[str, str, bool]]) -> Problem:
     else:
         message = _unlabelled_files(ctx, found)
     return Problem(message, places[0], locations=places)
+
+
+def _label_unread(label: str, codec: str, places: list[str]) -> Problem:
+    """A part labelled with a charset mailcheck does not know, or one its bytes beyond ASCII
+    are not in: read here in a guessed charset (a warning: a mail client may guess the same,
+    or read the label and show those bytes garbled)."""
+    if known_charset(label) is None:
+        said = N_(
+            "labelled charset={label}, a charset mailcheck does not know: its text beyond "
+            "ASCII was read here as {charset}, a guess, and mail clients that do not know the "
+            "label either guess too, maybe otherwise (declare the charset the text is in, or "
+            "encode it in UTF-8 and declare charset=utf-8)"
+        )
+    else:
+        said = N_(
+            "labelled charset={label}, but its bytes beyond ASCII are not {label} text: read "
+            "here as {charset}, a guess; mail clients that read the label show those "
+            "characters garbled (declare the charset the text is in, or encode it in UTF-8 "
+            "and declare charset=utf-8)"
+        )
+    message = t(said, label=label, charset=charset_name(codec))
+    return Problem(message, places[0], locations=tuple(places), unverified=True)
 
 
 def _beyond_ascii_lines(ctx: Context, place: str) -> list[int]:

@@ -230,6 +230,19 @@ def _reads_as(data: bytes, codec: str) -> bool:
 def decode_bytes(data: bytes, declared: str | None = None) -> str:
     """Text from bytes: the declared charset, else the one a byte-order mark names, else UTF-8,
     else a Cyrillic/Western guess."""
+    text = labelled_text(data, declared)
+    if text is not None:
+        return text
+    text = marked_text(data)
+    if text is None:
+        text = utf8_text(data)
+    return text if text is not None else guess_8bit(data)
+
+
+def labelled_text(data: bytes, declared: str | None) -> str | None:
+    """The bytes read in the charset their label names, as mail clients read it; None when
+    the label names no charset known here, or one the bytes are not in (``decode_bytes``
+    then guesses, and the reader of the label sees something else than the text read)."""
     declared_codec = known_charset(declared)
     # as mail clients read the label (the five bytes windows-1252 leaves undefined are
     # Latin-1's; a multi-byte label's extension reads what its own table lacks)
@@ -259,10 +272,7 @@ def decode_bytes(data: bytes, declared: str | None = None) -> str:
                             pass
                     return data.decode(codec, errors="replace")
                 # mislabelled (often "us-ascii" on UTF-8 or windows-1251 bytes)
-    text = marked_text(data)
-    if text is None:
-        text = utf8_text(data)
-    return text if text is not None else guess_8bit(data)
+    return None
 
 
 # ISO-2022-JP's escape sequences (RFC 1468) and the character set each one switches to

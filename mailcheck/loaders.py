@@ -285,6 +285,7 @@ def _load_message(campaign: Campaign, data: bytes, name: str, before: int = 0) -
     campaign.encoded_from = msg.encoded_from
     campaign.charset_misread = msg.misread
     campaign.charset_unlabelled = msg.unlabelled
+    campaign.charset_label_unread = msg.label_unread
     campaign.header_not_utf8 = msg.header_not_utf8
     campaign.text_preferred = msg.text_preferred
     campaign.html_label = "text/html part"

@@ -31,6 +31,7 @@ from mailcheck.charsets import (
     header_charset,
     header_text,
     known_charset,
+    labelled_text,
     meta_charset,
     replacement_written,
     unlabelled_charset,
@@ -138,6 +139,10 @@ class ParsedMessage:
     # <meta>): (part name, the charset (codec) they are read in here, a guess, and whether
     # the guess is sure: charsets.guess_told)
     unlabelled: list[tuple[str, str, bool]] = field(default_factory=list)
+    # body parts with bytes beyond ASCII whose charset= (or <meta>) names no charset known
+    # here ("x-bogus") or one they are not in (windows-1251 bytes as "us-ascii"): (part name,
+    # the label as written, the charset (codec) they are read in here, a guess)
+    label_unread: list[tuple[str, str, str]] = field(default_factory=list)
     # the subject or From written in raw 8-bit bytes that are not UTF-8: (place, the charset
     # (codec) they are read in here)
     header_not_utf8: list[tuple[str, str]] = field(default_factory=list)
@@ -394,6 +399,8 @@ def parse_message(data: bytes) -> ParsedMessage:
         found.replacement_written = replacement_written(payload, found.html)
         if mislabel:
             found.misread.append((N_("text/html part"), *mislabel))
+        elif declared and (codec := _label_unread(payload, declared)):
+            found.label_unread.append((N_("text/html part"), declared, codec))
         quoted = any(name == "text/html part" for name, _ in found.mislabelled)
         if (kept := file_lines(data, html_part, found.html, quoted=quoted)) is not None:
             found.file_lines["text/html part"] = kept
@@ -406,6 +413,10 @@ def parse_message(data: bytes) -> ParsedMessage:
             found.unlabelled.append((N_("text/plain part"), codec, told))
         if mislabel:
             found.misread.append((N_("text/plain part"), *mislabel))
+        elif (label := text_part.get_content_charset()) and (
+            codec := _label_unread(text_payload, label)
+        ):
+            found.label_unread.append((N_("text/plain part"), label, codec))
         written = replacement_written(text_payload, found.text)
         found.replacement_written = found.replacement_written or written
         quoted = any(name == "text/plain part" for name, _ in found.mislabelled)
@@ -1120,6 +1131,17 @@ def _raw_8bit_charset(raw: str, declared: Sequence[str]) -> str | None:
         return None
     codec = header_charset(raw.encode("ascii", "surrogateescape"), declared)
     return None if codec == "utf-8" else codec
+
+
+def _label_unread(data: bytes, label: str) -> str | None:
+    """The charset (codec) mailcheck guesses for a part's bytes beyond ASCII that its label
+    does not read (:func:`labelled_text`), or None: a mail client reads the label and shows
+    something else, or guesses otherwise; the rules judged a guess, never silently."""
+    if labelled_text(data, label) is not None:
+        return None
+    codec = unlabelled_charset(data)
+    # UTF-8 with a broken sequence or two is read as labelled (a "�" each, told as such)
+    return None if codec == known_charset(label) else codec
 
 
 def _read_as_meant(

@@ -575,6 +575,9 @@ class Campaign:
     # has no <meta> charset: (place, the codec it is read in, whether that guess is sure:
     # charsets.guess_told; an unsure one is no charset to declare)
     charset_unlabelled: list[tuple[str, str, bool]] = field(default_factory=list)
+    # a saved message's part whose charset label is unknown or not its bytes' charset, which
+    # mailcheck reads in a guessed one: (place, the label as written, the codec read in)
+    charset_label_unread: list[tuple[str, str, str]] = field(default_factory=list)
     # a saved message's subject or From in raw 8-bit bytes that are not UTF-8 (RFC 6532
     # allows UTF-8 alone): (place, the codec they are read in)
     header_not_utf8: list[tuple[str, str]] = field(default_factory=list)
