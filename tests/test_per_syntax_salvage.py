@@ -9,6 +9,9 @@ closing tag with no block) is a "could not verify" warning naming that tag.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -306,3 +309,32 @@ def test_a_liquid_case_with_no_tag_after_it_is_refused_not_hung_on(tmp_path: Pat
     [per004] = only(result, "PER004")
     assert (per004.severity.value, per004.location) == ("error", "email.html:6")
     assert "expected tag with value 'endcase'" in per004.message, per004.message
+
+
+@pytest.mark.parametrize(
+    ("template", "opening", "message"),
+    [
+        ("handlebars", "{{", "'{{' is never closed with '}}'"),
+        ("liquid", "{%", "expected '%}', found 'eof'"),
+    ],
+)
+def test_200_kb_of_tag_openings_never_closed_are_refused_not_hung_on(
+    tmp_path: Path, template: str, opening: str, message: str
+) -> None:
+    # The copy of the template with each line's markers (templating.written) found its tags
+    # with `\{\{.*?\}\}`: with no closing anywhere, each opening was read to the end of the
+    # text again, and a 200 KB line of them held the check for hours. That search never lets
+    # go of the interpreter, so no thread of this one could give up on it: a process can.
+    body = "<p>Привет!</p>\n<p>" + opening * 100_000 + "</p>"
+    campaign = write_campaign(tmp_path, body=body, template=template)
+    command = [sys.executable, "-m", "mailcheck", "check", str(campaign), "--offline"]
+    try:
+        done = subprocess.run(
+            [*command, "--format", "json"], capture_output=True, text=True, timeout=60
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"the check of 200 KB of {opening} did not return")
+    [result] = json.loads(done.stdout)["campaigns"]
+    found = [f for f in result["findings"] if f["code"] == "PER004"]
+    assert [(f["severity"], f["location"]) for f in found] == [("error", "email.html:6")]
+    assert message in found[0]["message"], found[0]["message"]

@@ -33,7 +33,7 @@ text is (:func:`_line_of_several`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import TypeVar
 
@@ -59,13 +59,15 @@ _MARKER = re.compile("\ufdd0([oc])(\\d+)\ufdd1")
 # a line: its text from the first character to the last that is not white space (group 1)
 _LINE = re.compile(r"[ \t\r\f\v]*((?:[^\n]*[^\n \t\r\f\v])?)[ \t\r\f\v]*(?:\n|\Z)")
 
-# Each dialect's tags as its engine reads them (comments too), and which of them print a value
-# and leave the white space around them alone: a marker may stand beside those
-_TAGS = {
-    "jinja": re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S),
-    "liquid": re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S),
-    "handlebars": re.compile(r"\{\{!--.*?--\}\}|\{\{\{.*?\}\}\}|\{\{.*?\}\}", re.S),
-    "mailchimp": re.compile(r"\*\|.*?\|\*", re.S),
+# Each dialect's tags as its engine reads them (comments too): (opening, closing), in the order
+# they are tried where several open at one place; a tag ends at the first closing after its
+# opening. Which of them print a value and leave the white space around them alone: a marker
+# may stand beside those
+_TAGS: dict[str, tuple[tuple[str, str], ...]] = {
+    "jinja": (("{{", "}}"), ("{%", "%}"), ("{#", "#}")),
+    "liquid": (("{{", "}}"), ("{%", "%}")),
+    "handlebars": (("{{!--", "--}}"), ("{{{", "}}}"), ("{{", "}}")),
+    "mailchimp": (("*|", "|*"),),
 }
 _PLAIN = {
     # (Jinja here trims no block's line: no trim_blocks, no lstrip_blocks.) Liquid prints
@@ -120,6 +122,37 @@ _STRUCTURAL = {
 }
 
 
+def _tag_spans(source: str, pairs: tuple[tuple[str, str], ...]) -> Iterator[tuple[int, int]]:
+    """The (start, end) of each tag of ``pairs`` in ``source``, left to right, as the pattern
+    ``opening.*?closing|…`` would find them. Not that pattern: where an opening is never
+    closed, it reads from each later opening to the end of the text again (200 KB of ``{{``
+    held a check for hours); here an opening with no closing after it has none later either,
+    and is no longer looked for."""
+    live = list(pairs)
+    next_at = [source.find(opening) for opening, _ in live]
+    pos = 0
+    while live:
+        for i, (opening, _) in enumerate(live):
+            if 0 <= next_at[i] < pos:
+                next_at[i] = source.find(opening, pos)
+        found = [at for at in next_at if at >= 0]
+        if not found:
+            return
+        start = min(found)
+        for i, (opening, closing) in enumerate(live):
+            if next_at[i] != start:
+                continue
+            close = source.find(closing, start + len(opening))
+            if close >= 0:
+                pos = close + len(closing)
+                yield start, pos
+                break
+            del live[i], next_at[i]  # (never closed from here on)
+            break
+        else:
+            pos = start + 1
+
+
 def unmarked(rendered: str) -> str:
     """A render of a marked template without its markers: the template's own render."""
     return _MARKER.sub("", rendered) if _MARK_START in rendered else rendered
@@ -146,13 +179,13 @@ def mark_partial(source: str, dialect: str, number: int) -> str | None:
 
 
 def _marked(source: str, dialect: str, offset: int, *, tagless: bool) -> str | None:
-    tags_of = _TAGS.get(dialect)
-    if tags_of is None or _NONCHARACTERS.search(source):
+    pairs = _TAGS.get(dialect)
+    if pairs is None or _NONCHARACTERS.search(source):
         return None
     plain = _PLAIN[dialect]
     tags = [
-        (m.start(), m.end(), plain.fullmatch(m.group()) is not None)
-        for m in tags_of.finditer(source)
+        (start, end, plain.fullmatch(source[start:end]) is not None)
+        for start, end in _tag_spans(source, pairs)
     ]
     if (not tags and not tagless) or source.count("\n") >= LINES_APART:
         return None  # (a longer one's lines would read as a partial's: model.LINES_APART)
@@ -355,9 +388,13 @@ def before_tags(source: str, rendered: str, dialect: str) -> Callable[[int], int
     """The written lines of ``rendered`` known without markers: those before the template's
     first tag (or the first text the dialect may read as one), which render as they are."""
     count = rendered.count("\n") + 1
-    tags = _TAGS.get(dialect)
-    first = tags.search(source) if tags is not None else _ANY_TAG.search(source)
-    known = min(source.count("\n", 0, first.start()) if first is not None else count, count)
+    pairs = _TAGS.get(dialect)
+    if pairs is not None:
+        first = next((start for start, _ in _tag_spans(source, pairs)), None)
+    else:
+        any_tag = _ANY_TAG.search(source)
+        first = any_tag.start() if any_tag is not None else None
+    known = min(source.count("\n", 0, first) if first is not None else count, count)
     return _UpTo(known)
 
 
