@@ -316,6 +316,10 @@ def test_a_liquid_case_with_no_tag_after_it_is_refused_not_hung_on(tmp_path: Pat
     [
         ("handlebars", "{{", "'{{' is never closed with '}}'"),
         ("liquid", "{%", "expected '%}', found 'eof'"),
+        # templating.tags.scan's pattern (`\[%-?\s*(.*?)\s*-?%\]`) did the same
+        ("go", "{{", "is never closed"),
+        ("sendsay", "[%", "is never closed"),
+        ("mindbox", "${", "is never closed"),
     ],
 )
 def test_200_kb_of_tag_openings_never_closed_are_refused_not_hung_on(

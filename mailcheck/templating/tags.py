@@ -81,6 +81,7 @@ def scan(
     openers: tuple[str, ...] = (),
     *,
     nested: bool = False,
+    closers: tuple[str, ...] = (),
 ) -> Iterator[Token]:
     """Text between the tags ``pattern`` finds, and each tag as ``classify`` reads it.
 
@@ -88,9 +89,14 @@ def scan(
     tag never closed, and, in a language whose tags never nest (``nested`` False), one inside
     a tag means the tag ran on into the next one (``[% name ]!</p><a href="[% param.url_unsub
     %]``): either way the ESP reads something else than was meant, a syntax error
-    (:func:`unclosed_tag`)."""
+    (:func:`unclosed_tag`).
+
+    ``closers``: how every tag of ``pattern`` ends (``%]``). No tag ends after the last of
+    them, so the search stops there: ``.*?`` reads from an opening never closed to the end of
+    the text, from each such opening again (200 KB of ``[%`` held a check for hours)."""
     pos, line, counted = 0, 1, 0
-    for m in pattern.finditer(source):
+    end = max((source.rfind(c) + len(c) for c in closers if c in source), default=0)
+    for m in pattern.finditer(source, 0, end if closers else len(source)):
         line += source.count("\n", counted, m.start())
         counted = m.start()
         if m.start() > pos:

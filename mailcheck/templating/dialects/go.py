@@ -85,7 +85,7 @@ class _Reader:
 
 
 def tokenize(source: str) -> Iterator[Token]:
-    return tags.scan(source, _TAG, _Reader().classify, openers=("{{",))
+    return tags.scan(source, _TAG, _Reader().classify, openers=("{{",), closers=("}}",))
 
 
 parse = tags.parser(tokenize, dialect="go", closers={"if": "{{ end }}", "for": "{{ end }}"})

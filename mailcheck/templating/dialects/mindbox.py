@@ -122,7 +122,7 @@ def _assignment(rest: str, line: int, raw: str) -> Token:
 
 
 def tokenize(source: str) -> Iterator[Token]:
-    return tags.scan(source, _TAG, _classify, openers=("${", "@{"))
+    return tags.scan(source, _TAG, _classify, openers=("${", "@{"), closers=("}",))
 
 
 parse = tags.parser(

@@ -79,7 +79,7 @@ def _assignment(raw: str, rest: str, line: int, *, keep: bool) -> Token:
 
 
 def tokenize(source: str) -> Iterator[Token]:
-    return tags.scan(source, _TAG, _classify, openers=("[%",))
+    return tags.scan(source, _TAG, _classify, openers=("[%",), closers=("%]",))
 
 
 parse = tags.parser(tokenize, dialect="sendsay", closers={"if": "[% END %]", "for": "[% END %]"})
