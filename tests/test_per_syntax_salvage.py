@@ -342,3 +342,29 @@ def test_200_kb_of_tag_openings_never_closed_are_refused_not_hung_on(
     found = [f for f in result["findings"] if f["code"] == "PER004"]
     assert [(f["severity"], f["location"]) for f in found] == [("error", "email.html:6")]
     assert message in found[0]["message"], found[0]["message"]
+
+
+def test_a_part_of_more_tags_than_a_template_holds_is_not_retried_tag_by_tag() -> None:
+    # each of salvage's retries parses the whole part: 50,000 Velocity "#if(" never closed took
+    # ~3.4 s a parse and ~40 s in all; past MAX_TAGS the refusal stands alone (PER004), at once
+    from mailcheck.templating.catalogue import load_catalogue
+    from mailcheck.templating.core import TemplateError
+    from mailcheck.templating.salvage import MAX_TAGS, salvage
+
+    velocity = load_catalogue().get("velocity")
+    assert velocity is not None
+    parses: list[str] = []
+
+    def parse(text: str, is_system: Any) -> Any:
+        parses.append(text)
+        raise TemplateError("“#if” on line 1 is never closed", 1)
+
+    def no_system(name: str) -> bool:
+        return False
+
+    for count, tried in ((MAX_TAGS + 1, 0), (MAX_TAGS, 12)):
+        parses.clear()
+        failing = "<p>Привет!</p>\n" + "#if($vip)" * count
+        error = TemplateError("“#if” on line 2 is never closed", 2)
+        assert salvage(parse, failing, failing, no_system, velocity, error) is None
+        assert len(parses) == tried, (count, len(parses))
