@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import socket
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache, cached_property, lru_cache
@@ -424,37 +425,22 @@ def _is_placeholder_host(host: str) -> bool:
     return not PLACEHOLDER_LABELS.isdisjoint(host.rstrip(".").split("."))
 
 
-_RADIX_DIGITS = {16: "0123456789abcdef", 8: "01234567", 10: "0123456789"}
-
-
 def _browser_ipv4(host: str) -> ipaddress.IPv4Address | None:
     """The IPv4 address a browser reads in ``host`` (the WHATWG URL standard's IPv4 parser):
     besides 163.125.6.199 also one number (2742879943), hexadecimal or octal parts
-    (0xa3.0175.6.199) and fewer than four parts (163.8193735). None for a name."""
-    parts = host.lower().split(".")
-    if len(parts) > 1 and not parts[-1]:
-        parts.pop()  # "2742879943." is the same host
-    if not 1 <= len(parts) <= 4:
+    (0xa3.0175.6.199) and fewer than four parts (163.8193735). None for a name.
+
+    The C library's ``inet_aton`` reads these same forms; WHATWG also reads a bare "0x" part
+    as 0, and "2742879943." (a final dot) as the same host."""
+    if host.endswith(".") and len(host) > 1:
+        host = host[:-1]
+    if not host or any(c.isspace() for c in host):
+        return None  # inet_aton stops at white space; a host holds none
+    host = ".".join("0" if part.lower() == "0x" else part for part in host.split("."))
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, ValueError):
         return None
-    numbers = []
-    for part in parts:
-        radix = 10
-        if part.startswith("0x"):
-            radix, part = 16, part[2:]
-        elif len(part) > 1 and part.startswith("0"):
-            radix, part = 8, part[1:]
-        if not part and radix == 10:
-            return None  # an empty label: no number
-        if part.strip(_RADIX_DIGITS[radix]):
-            return None
-        numbers.append(int(part, radix) if part else 0)
-    *first, last = numbers
-    if any(number > 255 for number in first) or last >= 256 ** (5 - len(numbers)):
-        return None
-    value = last
-    for at, number in enumerate(first):
-        value += number << (8 * (3 - at))
-    return ipaddress.IPv4Address(value)
 
 
 def ip_address_of(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
