@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from mailcheck.checks.links_network import renders_named
 
 from mailcheck.domains import ascii_host, host_of, is_domain_name, org_domain, under, unicode_host
-from mailcheck.i18n import Joined, quoted_list, t, tn
+from mailcheck.i18n import Joined, first_and_more, quoted_list, t, tn
 from mailcheck.linkinfo import (
     WHOLE_TAG,
     click_tracker,
@@ -512,9 +512,7 @@ def _plain_http(ctx: Context, plain: list[Link]) -> Problem:
         )
     elif disguised:
         pairs = [f"{host} = {address}" for host, address in disguised.items()]
-        shown = ", ".join(pairs[:3])
-        if len(pairs) > 3:
-            shown = t("{hosts} and {count} more", hosts=shown, count=len(pairs) - 3)
+        shown = first_and_more(pairs, 3)
         message = t(
             "{message}; {count} hosts are IP addresses in disguise ({pairs}; browsers read "
             "them so): links that hide where they go, as spam writes them",
@@ -533,10 +531,7 @@ def _hosts_shown(links: list[Link]) -> str:
     """The first three hosts of ``links``, and how many more there are; an international
     name as its reader sees it (ири.рф, not its punycode xn--h1aax.xn--p1ai)."""
     hosts = [h for h in dict.fromkeys(unicode_host(host_of(link.href)) for link in links) if h]
-    shown = ", ".join(hosts[:3])
-    if len(hosts) > 3:
-        shown = t("{hosts} and {count} more", hosts=shown, count=len(hosts) - 3)
-    return shown
+    return first_and_more(hosts, 3)
 
 
 def esp_of(url: str) -> tuple[str, str] | None:
@@ -912,9 +907,7 @@ def link_relative(ctx: Context) -> Iterator[Problem]:
     if not found:
         return
     listed = [_relative_url(link.href, reason) for link, reason in found.values()]
-    urls: str = Joined(", ", listed[:5])  # (Joined keeps each item translatable)
-    if len(listed) > 5:
-        urls = t("{urls} and {count} more", urls=urls, count=len(listed) - 5)
+    urls = first_and_more(listed, 5)
     images = all(link.is_image for link, _ in found.values())
     if len(found) == 1:
         what = t("relative image URL") if images else t("relative link URL")

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE
 from mailcheck.facts import LinkResult
-from mailcheck.i18n import N_, Joined, t, tn
+from mailcheck.i18n import N_, Joined, first_and_more, t, tn
 from mailcheck.linkinfo import host_and_port, is_download, links_to_home_page, opens_home_page
 from mailcheck.linkinfo import is_unsubscribe as _is_unsubscribe
 from mailcheck.model import Link, Severity
@@ -950,10 +950,7 @@ def _carried_back(ctx: Context, carried: dict[tuple[str, str], list[_Loss]]) -> 
 
 def _listed(items: list[str]) -> str:
     """The first few of ``items``, and how many more there are."""
-    shown = ", ".join(items[:URLS_LISTED])
-    if len(items) > URLS_LISTED:
-        return t("{urls} and {count} more", urls=shown, count=len(items) - URLS_LISTED)
-    return shown
+    return first_and_more(items, URLS_LISTED)
 
 
 def _first_loss(link: Link, result: LinkResult) -> tuple[str, str, str] | None:

@@ -9,7 +9,7 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from mailcheck.domains import URL_CACHE_SIZE, ascii_host, host_of, org_domain, under
-from mailcheck.i18n import Joined, Message, t
+from mailcheck.i18n import Joined, Message, first_and_more, t
 from mailcheck.linkinfo import (
     is_download,
     is_unsubscribe,
@@ -297,9 +297,7 @@ def utm_missing(ctx: Context) -> Iterator[Problem]:
             if len(hrefs) > 1:
                 message = _pages_named(ctx, message, written[0], links, hrefs)
         else:
-            urls = ", ".join(hrefs[:3])
-            if len(hrefs) > 3:
-                urls = t("{urls} and {count} more", urls=urls, count=len(hrefs) - 3)
+            urls = first_and_more(hrefs, 3)
             message = (
                 t(
                     "{count} links lack {missing} ({why}): {urls}",
@@ -338,9 +336,7 @@ def _pages_named(
     source = written.raw or written.href
     total = len({link.href for link in utm_links(ctx) if (link.raw or link.href) == source})
     count = len({link.href for link in links})
-    shown = ", ".join(pages[:3])
-    if len(pages) > 3:
-        shown = t("{urls} and {count} more", urls=shown, count=len(pages) - 3)
+    shown = first_and_more(pages, 3)
     if count >= total:
         return t(
             "{message} — at every URL it renders to ({count}), leading to {urls}",
@@ -381,9 +377,7 @@ def _unverified_trackers(
             required=keys,
         )
     else:
-        urls = ", ".join(hrefs[:3])
-        if len(hrefs) > 3:
-            urls = t("{urls} and {count} more", urls=urls, count=len(hrefs) - 3)
+        urls = first_and_more(hrefs, 3)
         message = t(
             "could not verify that {count} links have {required} (click-tracking links; the "
             "landing pages' UTMs are known only after the redirect): {urls}",
@@ -408,9 +402,7 @@ def _named_unverified(hrefs: list[str], keys: str, esps: str) -> Message:
             required=keys,
             esp=esps,
         )
-    urls = ", ".join(hrefs[:3])
-    if len(hrefs) > 3:
-        urls = t("{urls} and {count} more", urls=urls, count=len(hrefs) - 3)
+    urls = first_and_more(hrefs, 3)
     return t(
         "could not verify that {count} links have {required} ({esp} click tracking; the "
         "landing pages' UTMs are known only after the redirect): {urls}",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import gettext
 import io
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -140,6 +140,15 @@ def N_(message: str, /) -> str:
     """Mark a template for extraction where it is chosen before values are known; pass it to
     :func:`t` with the values."""
     return message
+
+
+def first_and_more(items: Sequence[object], most: int) -> str:
+    """The first ``most`` of ``items`` joined by commas, and how many more there are ("a, b, c
+    and 4 more"); each item still said in the report's language (:class:`Joined`)."""
+    shown = Joined(", ", items[:most])
+    if len(items) <= most:
+        return shown
+    return t("{urls} and {count} more", urls=shown, count=len(items) - most)
 
 
 def quoted_list(items: Iterable[object]) -> Joined:

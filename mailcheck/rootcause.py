@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 
-from mailcheck.i18n import N_, Joined, t
+from mailcheck.i18n import N_, Joined, first_and_more, t
 from mailcheck.model import Finding, Severity
 from mailcheck.rules import (
     ALT_MISSING,
@@ -136,7 +136,7 @@ def _fold_hosts(findings: list[Finding]) -> list[Finding]:
         if more and not set(more) <= set(merged.places):
             more = list(dict.fromkeys(more))
             named = more if root.urls else [*own, *more]  # a group's message names its own
-            said = t("{message} — {urls}", message=said, urls=_listed(named))
+            said = t("{message} — {urls}", message=said, urls=first_and_more(named, URLS_LISTED))
             merged = replace(merged, message=said, url=None, urls=(*own, *more))
         findings = [merged if f is root else f for f in findings if not any(f is o for o in others)]
     return findings
@@ -147,14 +147,6 @@ URLS_LISTED = 3  # of the URLs a folded finding covers, those its message names
 
 def _urls_of(finding: Finding) -> tuple[str, ...]:
     return finding.urls or ((finding.url,) if finding.url else ())
-
-
-def _listed(urls: list[str]) -> str:
-    """The first few URLs, and how many more there are."""
-    shown = ", ".join(urls[:URLS_LISTED])
-    if len(urls) > URLS_LISTED:
-        return t("{urls} and {count} more", urls=shown, count=len(urls) - URLS_LISTED)
-    return shown
 
 
 def _fold_into(findings: list[Finding], code: str, cause: str, said: str) -> list[Finding]:
